@@ -1,0 +1,3 @@
+from pic.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,157 @@
+"""The ``pic`` command: check, report, new, schema.
+
+Exit status: 0 valid (warnings allowed), 1 invalid input, 2 usage error.
+Bad input never shows a traceback: every problem is printed with its file,
+field, line and value.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from pic import eol, newmember, report
+from pic.check import check
+from pic.errors import PicError, Problem
+from pic.registry import load_registry
+from pic.schema import member_schema_text
+from pic.settings import display_path, load_settings
+from pic.validators import SLUG_RE, check_domain, check_email
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date written YYYY-MM-DD") from None
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--stack", default="prod", help="stack whose Pulumi.<stack>.yaml to read (default: prod)")
+    common.add_argument(
+        "--members", type=Path, default=Path("members"), help="directory of member files (default: members/)"
+    )
+    common.add_argument(
+        "--project",
+        type=Path,
+        default=Path("."),
+        help="directory holding Pulumi.<stack>.yaml (default: the current one)",
+    )
+    parser = argparse.ArgumentParser(
+        prog="pic", description="Check and report on the hosting platform's member registry and stack settings."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("check", parents=[common], help="validate the registry and the settings")
+    p.add_argument("--on", type=_date, default=None, help="evaluate end of life as of this day (default: today)")
+
+    p = sub.add_parser("report", parents=[common], help="runtimes, members to contact, counts")
+    p.add_argument("--on", type=_date, default=None, help="as of this day (default: today)")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+
+    p = sub.add_parser("new", parents=[common], help="write a new member file")
+    p.add_argument("slug")
+    p.add_argument("--name", required=True, help="the association's name")
+    p.add_argument("--email", required=True, help="the technical contact's e-mail address")
+    p.add_argument("--domain", action="append", default=[], help="a domain of the site (repeatable)")
+    p.add_argument("--on", type=_date, default=None, help=argparse.SUPPRESS)
+
+    sub.add_parser("schema", parents=[common], help="print the JSON Schema of a member file")
+    return parser
+
+
+def _print_problems(problems: Sequence[Problem]) -> None:
+    for p in problems:
+        print(p, file=sys.stderr)
+
+
+def _cmd_check(args: argparse.Namespace, on: dt.date) -> int:
+    checked = check(args.project, args.stack, args.members, on)
+    _print_problems(checked.warnings)
+    n = len(checked.registry)
+    print(
+        f"ok: {n} member{'s' if n != 1 else ''}, stack {args.stack}, as of {on.isoformat()}"
+        f"{f', {len(checked.warnings)} warning(s)' if checked.warnings else ''}"
+    )
+    return EXIT_OK
+
+
+def _cmd_report(args: argparse.Namespace, on: dt.date) -> int:
+    settings = load_settings(args.project, args.stack)
+    registry = load_registry(args.members, settings)
+    data = report.build(registry, settings, on)
+    if args.format == "json":
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        print(report.as_text(data), end="")
+    return EXIT_OK
+
+
+def _cmd_new(args: argparse.Namespace, on: dt.date) -> int:
+    problems = []
+    if not SLUG_RE.match(args.slug):
+        problems.append(
+            Problem(
+                "<command line>",
+                None,
+                "SLUG",
+                f"{args.slug!r} is not a valid slug: 3 to 32 "
+                "characters, lowercase letters, digits and hyphens, starting with a letter",
+            )
+        )
+    for value, check_fn, what in [(args.email, check_email, "--email")] + [
+        (d, check_domain, "--domain") for d in args.domain
+    ]:
+        try:
+            check_fn(value)
+        except ValueError as exc:
+            problems.append(Problem("<command line>", None, what, f"{value!r} {exc}"))
+    if problems:
+        raise PicError(problems)
+    path = args.members / f"{args.slug}.yaml"
+    if path.exists():
+        raise PicError(
+            [Problem(display_path(path), None, "", f"member {args.slug!r} exists already; edit its file instead")]
+        )
+    settings = load_settings(args.project, args.stack)
+    registry = load_registry(args.members, settings)
+    php = eol.newest_supported(settings, on)
+    if php is None:
+        raise PicError([Problem(f"Pulumi.{args.stack}.yaml", None, "pic:runtimes", "has no supported runtime")])
+    text = newmember.render(args.name, args.email, newmember.next_uid(registry), php, args.domain)
+    with path.open("x", encoding="utf-8") as out:  # "x": never overwrite a member written meanwhile
+        out.write(text)
+    print(
+        f"wrote {display_path(path)} (uid {newmember.next_uid(registry)}, php {php}); review it, then run `pic check`"
+    )
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    on = getattr(args, "on", None) or dt.date.today()
+    try:
+        if args.command == "schema":
+            sys.stdout.write(member_schema_text())
+            return EXIT_OK
+        handler = {"check": _cmd_check, "report": _cmd_report, "new": _cmd_new}[args.command]
+        return handler(args, on)
+    except PicError as exc:
+        _print_problems(exc.problems)
+        errors = sum(1 for p in exc.problems if p.severity == "error")
+        print(f"invalid: {errors} error{'s' if errors != 1 else ''}", file=sys.stderr)
+        return EXIT_INVALID
+    except FileExistsError as exc:
+        print(f"{exc.filename}: exists already", file=sys.stderr)
+        return EXIT_INVALID
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

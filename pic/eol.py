@@ -1,0 +1,131 @@
+"""PHP end-of-life policy, evaluated as of a given day.
+
+- A runtime is ``supported`` until ``eol_warning_days`` before its ``eol``,
+  then ``warning`` up to and including its ``eol`` day, then ``eol``.
+- An active member whose site runs on a runtime in ``warning`` gets a warning
+  naming its contact; on a runtime past ``eol`` it is an error, unless the
+  member holds a ``php_eol`` exception whose ``until`` is not past (then a
+  warning saying until when).
+- A suspended member (its site answers 503, PHP does not run) is only warned.
+  Archived members run nothing and are not concerned.
+- A ``php_eol`` exception whose ``until`` is past is an error on its own: it
+  must be renewed with a new date or removed, never left to rot.
+- A member on a runtime the admins have ``stopped`` is an error (active) or a
+  warning (suspended): it must move to another runtime first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Literal
+
+from pic.errors import Problem
+from pic.registry import Member, Registry
+from pic.settings import RuntimeSpec, Settings
+
+RuntimeState = Literal["supported", "warning", "eol"]
+
+
+@dataclass(frozen=True)
+class RuntimeStatus:
+    key: str
+    spec: RuntimeSpec
+    state: RuntimeState
+    days_left: int  # negative once past end of life
+
+
+def runtime_status(key: str, spec: RuntimeSpec, on: dt.date, warning_days: int) -> RuntimeStatus:
+    days_left = (spec.eol - on).days
+    state: RuntimeState
+    if days_left < 0:
+        state = "eol"
+    elif days_left <= warning_days:
+        state = "warning"
+    else:
+        state = "supported"
+    return RuntimeStatus(key, spec, state, days_left)
+
+
+def exception_valid(member: Member, on: dt.date) -> bool:
+    exc = member.spec.exceptions.php_eol
+    return exc is not None and exc.until >= on
+
+
+def evaluate(registry: Registry, settings: Settings, on: dt.date) -> list[Problem]:
+    """Warnings and errors of the end-of-life policy on day ``on``."""
+    statuses = {k: runtime_status(k, s, on, settings.eol_warning_days) for k, s in settings.runtimes.items()}
+    out: list[Problem] = []
+    for m in registry:
+        exc = m.spec.exceptions.php_eol
+        if exc is not None and exc.until < on:
+            out.append(
+                Problem(
+                    m.file,
+                    m.line_of("exceptions", "php_eol", "until"),
+                    "exceptions.php_eol.until",
+                    f"{exc.until.isoformat()} is past (as of {on.isoformat()}): renew the exception "
+                    "with a new date or remove it",
+                )
+            )
+        key = m.runtime
+        if key is None or m.status == "archived" or key not in statuses:
+            continue
+        st = statuses[key]
+        line = m.line_of("site", "php")
+        who = f"contact {m.spec.contact.name} <{m.spec.contact.email}>"
+        severity: Literal["error", "warning"] = "error" if m.status == "active" else "warning"
+        if st.spec.stopped:
+            out.append(
+                Problem(
+                    m.file,
+                    line,
+                    "site.php",
+                    f'"{key}": runtime {key} is stopped by the admins; move the site to a supported runtime ({who})',
+                    severity,
+                )
+            )
+        elif st.state == "eol":
+            ended = f"runtime {key} reached its end of life on {st.spec.eol.isoformat()}"
+            if exception_valid(m, on) and exc is not None:
+                out.append(
+                    Problem(
+                        m.file,
+                        line,
+                        "site.php",
+                        f'"{key}": {ended}; allowed by exception until {exc.until.isoformat()} ({who})',
+                        "warning",
+                    )
+                )
+            else:
+                out.append(
+                    Problem(
+                        m.file,
+                        line,
+                        "site.php",
+                        f'"{key}": {ended} and the member holds no valid '
+                        f"exceptions.php_eol: move the site to a supported runtime ({who})",
+                        severity,
+                    )
+                )
+        elif st.state == "warning":
+            out.append(
+                Problem(
+                    m.file,
+                    line,
+                    "site.php",
+                    f'"{key}": runtime {key} reaches its end of life on '
+                    f"{st.spec.eol.isoformat()}, in {st.days_left} days; plan the move with {who}",
+                    "warning",
+                )
+            )
+    return out
+
+
+def newest_supported(settings: Settings, on: dt.date) -> str | None:
+    """The newest runtime that is not stopped and not past end of life on ``on``."""
+    for key in reversed(settings.runtime_keys()):
+        spec = settings.runtimes[key]
+        if not spec.stopped and runtime_status(key, spec, on, settings.eol_warning_days).state != "eol":
+            return key
+    return None

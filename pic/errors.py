@@ -1,0 +1,47 @@
+"""Problems found in the registry or the stack settings, and the error that carries them."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+def show_value(value: object, limit: int = 80) -> str:
+    """A short, unambiguous rendering of a value received from a file."""
+    if isinstance(value, str):
+        text = json.dumps(value, ensure_ascii=False)
+    elif value is None:
+        text = "null"
+    elif isinstance(value, bool):
+        text = "true" if value else "false"
+    else:
+        text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong (or worth a warning) in one file."""
+
+    file: str
+    line: int | None
+    path: str
+    message: str
+    severity: Severity = "error"
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        field = f" {self.path}:" if self.path else ""
+        prefix = "warning: " if self.severity == "warning" else ""
+        return f"{prefix}{where}{field} {self.message}"
+
+
+class PicError(Exception):
+    """The registry or the settings are invalid; ``problems`` lists every offender."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))

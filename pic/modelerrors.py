@@ -1,0 +1,92 @@
+"""Turn pydantic validation errors into the project's problems (file, field, line, value, what is allowed)."""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from pic.errors import Problem, show_value
+from pic.yamlsrc import Document, format_loc
+
+_TYPE_WORDS = {
+    "string_type": "a string (put it in quotes)",
+    "int_type": "a whole number",
+    "float_type": "a number",
+    "bool_type": "true or false",
+    "list_type": "a list",
+    "dict_type": "a mapping (key: value)",
+    "model_type": "a mapping (key: value)",
+    "date_type": "a date written YYYY-MM-DD",
+}
+
+
+def _unwrap(annotation: Any) -> Any:
+    """The model class behind Optional[...], list[...], dict[..., ...] and Annotated[...]."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        for arg in typing.get_args(annotation):
+            inner = _unwrap(arg)
+            if isinstance(inner, type) and issubclass(inner, BaseModel):
+                return inner
+        return None
+    if origin in (list, dict):
+        return _unwrap(typing.get_args(annotation)[-1])
+    return annotation
+
+
+def allowed_keys(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str]:
+    """The field names of the (sub)model found at ``loc`` below ``model``."""
+    current: Any = model
+    for part in loc:
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return []
+        if isinstance(part, int) or part not in current.model_fields:
+            continue  # list index or dict key: stay on the item's model
+        current = _unwrap(current.model_fields[part].annotation)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _describe(err: Any, model: type[BaseModel], loc: tuple[str | int, ...]) -> str:
+    kind = err["type"]
+    value = show_value(err.get("input"))
+    if kind == "extra_forbidden":
+        allowed = allowed_keys(model, loc[:-1])
+        hint = ""
+        close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+        if close:
+            hint = f"; did you mean {close[0]!r}?"
+        return f"unknown key (allowed here: {', '.join(allowed)}){hint}"
+    if kind == "missing":
+        return "is required but missing"
+    if kind in _TYPE_WORDS:
+        return f"{value} is not {_TYPE_WORDS[kind]}"
+    if kind == "value_error":
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        return f"{value} {msg}"
+    if kind in ("too_short", "too_long"):
+        ctx = err.get("ctx", {})
+        unit = "items" if isinstance(err.get("input"), list | dict) else "characters"
+        bound = ctx.get("min_length") if kind == "too_short" else ctx.get("max_length")
+        word = "at least" if kind == "too_short" else "at most"
+        return f"{value} is too {'short' if kind == 'too_short' else 'long'} ({word} {bound} {unit})"
+    return f"{value}: {err['msg']}"
+
+
+def problems_from(
+    exc: ValidationError, doc: Document, model: type[BaseModel], prefix: tuple[str | int, ...] = ()
+) -> list[Problem]:
+    """One problem per pydantic error, located in ``doc``; ``prefix`` is where the model's data sits."""
+    out = []
+    for err in exc.errors():
+        loc = tuple(part for part in err["loc"] if not (isinstance(part, str) and "[" in part))
+        full = (*prefix, *loc)
+        out.append(Problem(doc.file, doc.line_of(full), format_loc(full), _describe(err, model, loc)))
+    return out

@@ -1,0 +1,123 @@
+"""``pic report``: runtimes in use, whom to contact before an end of life, and counts.
+
+The JSON form is a stable interface (keys documented in the README): add
+keys freely, never rename or remove one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from typing import Any
+
+from pic import eol
+from pic.registry import Registry
+from pic.settings import Settings
+
+
+def build(registry: Registry, settings: Settings, on: dt.date) -> dict[str, Any]:
+    statuses = [
+        eol.runtime_status(k, settings.runtimes[k], on, settings.eol_warning_days) for k in settings.runtime_keys()
+    ]
+    running = [m for m in registry if m.site is not None and m.status != "archived"]
+    sites = Counter(m.runtime for m in running if m.runtime is not None)
+    runtimes = [
+        {
+            "runtime": st.key,
+            "image": st.spec.image,
+            "eol": st.spec.eol.isoformat(),
+            "days_left": st.days_left,
+            "state": st.state,
+            "stopped": st.spec.stopped,
+            "sites": sites.get(st.key, 0),
+        }
+        for st in statuses
+    ]
+    by_key = {st.key: st for st in statuses}
+    contact = []
+    for m in running:
+        key = m.runtime
+        if key is None or key not in by_key:
+            continue
+        st = by_key[key]
+        if st.state == "supported" and not st.spec.stopped:
+            continue
+        exc = m.spec.exceptions.php_eol
+        contact.append(
+            {
+                "slug": m.slug,
+                "name": m.spec.name,
+                "status": m.status,
+                "runtime": key,
+                "state": st.state,
+                "eol": st.spec.eol.isoformat(),
+                "days_left": st.days_left,
+                "contact": {"name": m.spec.contact.name, "email": m.spec.contact.email},
+                "exception_until": exc.until.isoformat() if exc is not None else None,
+            }
+        )
+    contact.sort(key=lambda c: (c["days_left"], c["slug"]))
+    by_status = Counter(m.status for m in registry)
+    return {
+        "stack": settings.stack,
+        "on": on.isoformat(),
+        "eol_warning_days": settings.eol_warning_days,
+        "runtimes": runtimes,
+        "members_to_contact": contact,
+        "counts": {
+            "members": len(registry),
+            "by_status": {s: by_status.get(s, 0) for s in ("active", "suspended", "archived")},
+            "sites": len(running),
+            "https_sites": sum(1 for m in running if m.site is not None and m.site.https),
+            "static_sites": sum(1 for m in running if m.site is not None and m.site.static),
+            "databases": sum(len(m.databases) for m in registry),
+            "list_domains": sum(1 for m in registry if m.lists is not None),
+            "ssh_shells": sum(1 for m in registry if m.access.ssh and m.status == "active"),
+        },
+    }
+
+
+def _table(rows: list[list[str]]) -> list[str]:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows]
+
+
+def as_text(data: dict[str, Any]) -> str:
+    out = [
+        f"Stack {data['stack']}, as of {data['on']} (warning {data['eol_warning_days']} days before end of life)",
+        "",
+    ]
+    rows = [["RUNTIME", "SITES", "EOL", "DAYS LEFT", "STATE"]]
+    for r in data["runtimes"]:
+        state = r["state"] + (", stopped" if r["stopped"] else "")
+        rows.append([r["runtime"], str(r["sites"]), r["eol"], str(r["days_left"]), state])
+    out += _table(rows)
+    out.append("")
+    if data["members_to_contact"]:
+        out.append("Members to contact:")
+        rows = [["MEMBER", "RUNTIME", "STATE", "EOL", "CONTACT", "EXCEPTION UNTIL"]]
+        for c in data["members_to_contact"]:
+            rows.append(
+                [
+                    c["slug"],
+                    c["runtime"],
+                    c["state"],
+                    c["eol"],
+                    f"{c['contact']['name']} <{c['contact']['email']}>",
+                    c["exception_until"] or "-",
+                ]
+            )
+        out += ["  " + line for line in _table(rows)]
+    else:
+        out.append("Members to contact: none")
+    counts = data["counts"]
+    st = counts["by_status"]
+    out += [
+        "",
+        f"Members: {counts['members']} ({st['active']} active, {st['suspended']} suspended, {st['archived']} archived)",
+        f"Sites: {counts['sites']} ({counts['https_sites']} https, {counts['static_sites']} static)",
+        f"Databases: {counts['databases']}",
+        f"List domains: {counts['list_domains']}",
+        f"Ssh shells: {counts['ssh_shells']}",
+    ]
+    return "\n".join(out) + "\n"

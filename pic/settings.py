@@ -1,0 +1,237 @@
+"""The stack settings: the ``pic:`` keys of ``Pulumi.<stack>.yaml``.
+
+Read straight from the stack file so that ``pic`` works without the Pulumi
+CLI. Values set with ``pulumi config set --secret`` appear as
+``{secure: ...}``: they are kept as opaque :class:`SecretRef` and never
+decrypted here; the Pulumi program reads them with ``Config.require_secret``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from pic.errors import PicError, Problem, show_value
+from pic.modelerrors import problems_from
+from pic.validators import Domain, Email, HostAddress, IpAddress
+from pic.yamlsrc import Document, read_yaml
+
+NAMESPACE = "pic"
+RUNTIME_KEY_RE = r"^[0-9]+\.[0-9]+$"
+HOST_NAME_RE = r"^[a-z][a-z0-9-]{0,30}$"
+# "php:8.3-apache" or "php:8.3-apache@sha256:<64 hex>", optionally with a registry and path.
+IMAGE_RE = r"^[a-z0-9][a-z0-9._/:-]*(:[A-Za-z0-9._-]+)?(@sha256:[0-9a-f]{64})?$"
+# Settings that must be secrets; they may be absent from the file (set later).
+SECRET_KEYS = ("dbAdminPassword",)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class HostSpec(_Strict):
+    role: Literal["web", "db"]
+    address: HostAddress = Field(description="Public name or address, reached over ssh by the providers.")
+    private_address: IpAddress = Field(description="Address on the private network between hosts.")
+    ssh_user: str = Field(default="deploy", pattern=r"^[a-z_][a-z0-9_-]{0,31}$")
+    ssh_port: int = Field(default=22, ge=1, le=65535)
+    connection: Literal["ssh", "local"] = Field(
+        default="ssh", description="ssh: a remote host; local: the admin's own machine (dev stack)."
+    )
+
+
+class RuntimeSpec(_Strict):
+    image: Annotated[str, Field(pattern=IMAGE_RE, max_length=255)]
+    eol: dt.date = Field(description="End of life of this PHP branch (php.net/supported-versions).")
+    stopped: bool = Field(default=False, description="True: the runtime runs no site at all.")
+
+    @property
+    def pinned(self) -> bool:
+        return "@sha256:" in self.image
+
+
+class TlsSpec(_Strict):
+    acme_email: Email
+    ca: Literal["letsencrypt", "staging", "internal"] = "letsencrypt"
+
+
+class BackupSpec(_Strict):
+    time: Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")] = "03:15"
+    keep_days: int = Field(default=7, ge=1, le=366)
+
+
+class MailSpec(_Strict):
+    sympa_domain: Domain
+    dkim_selector: Annotated[str, Field(pattern=r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")] = "pic"
+    dmarc_reports: Email | None = Field(
+        default=None, description="Mailbox for DMARC aggregate reports (default: dmarc-reports@<sympa_domain>)."
+    )
+
+
+class LimitsSpec(_Strict):
+    memory_mb: int = Field(default=256, ge=32, le=65536)
+    cpus: float = Field(default=1.0, gt=0, le=64)
+    pids: int = Field(default=128, ge=16, le=32768)
+
+    @field_validator("cpus", mode="before")
+    @classmethod
+    def _int_cpus(cls, value: object) -> object:
+        return float(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+class PhpMyAdminSpec(_Strict):
+    domain: Domain
+
+
+@dataclass(frozen=True)
+class SecretRef:
+    """A ``secure:`` value of the stack file: ciphertext, never decrypted by pic."""
+
+    key: str
+
+    def __repr__(self) -> str:
+        return f"SecretRef({self.key!r})"
+
+
+class Settings(_Strict):
+    """Everything under ``pic:`` in ``Pulumi.<stack>.yaml``."""
+
+    stack: str = Field(default="prod", exclude=True)
+    hosts: dict[Annotated[str, Field(pattern=HOST_NAME_RE)], HostSpec] = Field(min_length=1)
+    runtimes: dict[Annotated[str, Field(pattern=RUNTIME_KEY_RE)], RuntimeSpec] = Field(min_length=1)
+    eol_warning_days: int = Field(default=365, ge=0, le=3650)
+    tls: TlsSpec
+    backup: BackupSpec = BackupSpec()
+    mail: MailSpec
+    limits: LimitsSpec = LimitsSpec()
+    members_root: Annotated[str, Field(pattern=r"^/[A-Za-z0-9._/-]+$")] = "/srv/members"
+    admin_email: Email
+    phpmyadmin: PhpMyAdminSpec | None = None
+    secrets: dict[str, SecretRef] = Field(default_factory=dict, exclude=True)
+
+    @field_validator("hosts")
+    @classmethod
+    def _roles(cls, hosts: dict[str, HostSpec]) -> dict[str, HostSpec]:
+        roles = [h.role for h in hosts.values()]
+        if "web" not in roles:
+            raise ValueError("needs at least one host with role: web")
+        if roles.count("db") != 1:
+            raise ValueError(f"needs exactly one host with role: db (found {roles.count('db')})")
+        return hosts
+
+    @property
+    def web_hosts(self) -> list[str]:
+        """Web host names in file order; the first is the default host of members."""
+        return [name for name, h in self.hosts.items() if h.role == "web"]
+
+    @property
+    def db_host(self) -> str:
+        return next(name for name, h in self.hosts.items() if h.role == "db")
+
+    @property
+    def dmarc_reports(self) -> str:
+        return self.mail.dmarc_reports or f"dmarc-reports@{self.mail.sympa_domain}"
+
+    def runtime_keys(self) -> list[str]:
+        """Runtime keys sorted by version, oldest first."""
+        return sorted(self.runtimes, key=version_key)
+
+
+def version_key(key: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in key.split("."))
+
+
+_TOP_LEVEL_KEYS = {"config", "secretsprovider", "encryptedkey", "encryptionsalt", "environment"}
+
+
+def _strip_namespace(doc: Document) -> tuple[dict[str, Any], list[Problem]]:
+    problems: list[Problem] = []
+    data = doc.data
+    if not isinstance(data, dict):
+        return {}, [Problem(doc.file, doc.line_of(()), "", f"{show_value(data)} is not a mapping with a config: key")]
+    for key in data:
+        if key not in _TOP_LEVEL_KEYS:
+            problems.append(Problem(doc.file, doc.line_of((key,)), str(key), "unknown top-level key of a stack file"))
+    config = data.get("config")
+    if not isinstance(config, dict):
+        problems.append(Problem(doc.file, doc.line_of(("config",)), "config", "is required and must be a mapping"))
+        return {}, problems
+    ours: dict[str, Any] = {}
+    secrets: dict[str, SecretRef] = {}
+    for full_key, value in config.items():
+        namespace, _, key = str(full_key).partition(":")
+        if namespace != NAMESPACE:
+            continue  # provider settings (docker:host, mysql:endpoint, ...) belong to them
+        if isinstance(value, dict) and set(value) == {"secure"}:
+            secrets[key] = SecretRef(key)
+            if key not in SECRET_KEYS:
+                problems.append(
+                    Problem(
+                        doc.file,
+                        doc.line_of(("config", full_key)),
+                        f"config.{full_key}",
+                        f"is a secret, but pic knows no secret of that name (known: {', '.join(SECRET_KEYS)})",
+                    )
+                )
+            continue
+        if key in SECRET_KEYS:
+            problems.append(
+                Problem(
+                    doc.file,
+                    doc.line_of(("config", full_key)),
+                    f"config.{full_key}",
+                    "holds a plain value: secrets are set with "
+                    f"`pulumi config set --secret {full_key}` and never written in clear",
+                )
+            )
+            continue
+        ours[key] = value
+    ours["secrets"] = secrets
+    return ours, problems
+
+
+def _config_view(doc: Document) -> Document:
+    """The lines of the ``pic:`` keys, re-keyed as Settings field paths (pic:tls -> tls)."""
+    view = Document(doc.file, None, {(): doc.line_of(("config",)) or 1})
+    prefix = f"{NAMESPACE}:"
+    for loc, line in doc.lines.items():
+        if len(loc) >= 2 and loc[0] == "config" and isinstance(loc[1], str) and loc[1].startswith(prefix):
+            view.lines[(loc[1][len(prefix) :], *loc[2:])] = line
+    return view
+
+
+def load_settings(project_dir: Path, stack: str) -> Settings:
+    """Load and validate ``Pulumi.<stack>.yaml`` from ``project_dir``; raise PicError listing every problem."""
+    if not re.fullmatch(r"[A-Za-z0-9_.-]+", stack):
+        raise PicError([Problem("<command line>", None, "--stack", f"{show_value(stack)} is not a stack name")])
+    path = project_dir / f"Pulumi.{stack}.yaml"
+    file = display_path(path)
+    if not path.is_file():
+        known = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in project_dir.glob("Pulumi.*.yaml"))
+        raise PicError([Problem(file, None, "", f"no such stack file (stacks here: {', '.join(known) or 'none'})")])
+    doc, problems = read_yaml(path, file)
+    if doc is None:
+        raise PicError(problems)
+    data, more = _strip_namespace(doc)
+    problems += more
+    try:
+        settings = Settings.model_validate({**data, "stack": stack})
+    except ValidationError as exc:
+        for p in problems_from(exc, _config_view(doc), Settings):
+            problems.append(Problem(p.file, p.line, f"{NAMESPACE}:{p.path}" if p.path else f"{NAMESPACE}:", p.message))
+    if problems:
+        raise PicError(problems)
+    return settings
+
+
+def display_path(path: Path) -> str:
+    """The path as the user would type it: relative to the working directory when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,49 @@
+"""Shared fixtures: a fresh Pulumi mock monitor per test, paths of the example project."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pulumi
+import pytest
+from pulumi.runtime import settings as pulumi_settings
+
+from tests.pulumi_mocks import Mocks, RecordingMonitor
+
+ROOT = Path(__file__).resolve().parent.parent
+MEMBERS = ROOT / "members"
+IN_CI = os.environ.get("CI") == "true"
+
+
+@pytest.fixture
+def project_root() -> Path:
+    return ROOT
+
+
+@pytest.fixture
+def pulumi_env() -> Iterator[RecordingMonitor]:
+    """A fresh mock engine for stack prod; yields the monitor that recorded every registration."""
+    pulumi_settings.set_root_resource(None)  # type: ignore[arg-type]
+    mocks = Mocks()
+    monitor = RecordingMonitor(mocks)
+    pulumi.runtime.set_mocks(mocks, project="pic", stack="prod", preview=False, monitor=monitor)
+    pulumi.runtime.set_all_config({"pic:dbAdminPassword": "mock-admin-password"}, ["pic:dbAdminPassword"])
+    yield monitor
+    pulumi.runtime.set_all_config({}, [])
+    pulumi_settings.set_root_resource(None)  # type: ignore[arg-type]
+
+
+def require_program(name: str) -> str:
+    """The path of a program from Debian packages; skip (fail in CI) when it is missing."""
+    found = shutil.which(name) or next(
+        (str(p) for d in ("/usr/sbin", "/usr/lib/postgresql") for p in [Path(d) / name] if p.exists()), None
+    )
+    if found is None:
+        message = f"{name} is not installed (Debian package needed; .ci/run installs it)"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    return found
