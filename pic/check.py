@@ -35,7 +35,10 @@ def settings_warnings(settings: Settings, project_dir: Path) -> list[Problem]:
                     "warning",
                 )
             )
-    for key in SECRET_KEYS:
+    needed = [
+        k for k in SECRET_KEYS if k != "sshPrivateKey" or any(h.connection == "ssh" for h in settings.hosts.values())
+    ]
+    for key in needed:
         if key not in settings.secrets:
             out.append(
                 Problem(

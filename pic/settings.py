@@ -27,7 +27,7 @@ HOST_NAME_RE = r"^[a-z][a-z0-9-]{0,30}$"
 # "php:8.3-apache" or "php:8.3-apache@sha256:<64 hex>", optionally with a registry and path.
 IMAGE_RE = r"^[a-z0-9][a-z0-9._/:-]*(:[A-Za-z0-9._-]+)?(@sha256:[0-9a-f]{64})?$"
 # Settings that must be secrets; they may be absent from the file (set later).
-SECRET_KEYS = ("dbAdminPassword",)
+SECRET_KEYS = ("dbAdminPassword", "sshPrivateKey")
 
 
 class _Strict(BaseModel):

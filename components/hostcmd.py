@@ -1,0 +1,152 @@
+"""Running scripts and placing files on a host: over ssh (prod) or on the admin's machine (dev).
+
+Creates nothing by itself: the components call these helpers, which declare
+``command.remote.Command`` for ``connection: ssh`` hosts and
+``command.local.Command`` for ``connection: local`` hosts.
+
+- Scripts and file contents travel on stdin, never on a command line, so they
+  never show in a process list; anything secret is sent with logging off.
+- A changed script or file is an *update* (the same command runs again), not
+  a replacement: scripts are idempotent, files are rewritten atomically.
+- Nothing is deleted when a resource goes away unless the caller gives an
+  explicit ``delete`` command: member data is never removed as a side effect.
+"""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_command as command
+
+from pic.settings import HostSpec
+
+
+@dataclass(frozen=True)
+class HostAccess:
+    """How to reach one host of the stack."""
+
+    name: str
+    spec: HostSpec
+    private_key: pulumi.Output[str] | None = None  # secret; None for local hosts
+
+    @property
+    def local(self) -> bool:
+        return self.spec.connection == "local"
+
+    def connection(self) -> command.remote.ConnectionArgs:
+        return command.remote.ConnectionArgs(
+            host=self.spec.address,
+            port=self.spec.ssh_port,
+            user=self.spec.ssh_user,
+            private_key=self.private_key,
+            dial_error_limit=5,
+        )
+
+
+def host_access(name: str, spec: HostSpec) -> HostAccess:
+    """Access to a host; ssh hosts use the stack secret ``pic:sshPrivateKey``."""
+    if spec.connection == "local":
+        return HostAccess(name, spec)
+    return HostAccess(name, spec, pulumi.Config("pic").require_secret("sshPrivateKey"))
+
+
+def _as_root(host: HostAccess, cmd: str) -> str:
+    """Run ``cmd`` as root: directly if we log in as root, else through non-interactive sudo."""
+    if not host.local and host.spec.ssh_user == "root":
+        return cmd
+    return f"sudo -n {cmd}"
+
+
+def run_script(
+    name: str,
+    host: HostAccess,
+    script: pulumi.Input[str],
+    *,
+    opts: pulumi.ResourceOptions,
+    delete: str | None = None,
+    secret: bool = False,
+    environment: pulumi.Input[dict[str, pulumi.Input[str]]] | None = None,
+) -> pulumi.CustomResource:
+    """Run an idempotent shell script as root on ``host``; a changed script runs again."""
+    create = _as_root(host, "sh -eu -s")
+    delete_cmd = _as_root(host, f"sh -eu -c {shlex.quote(delete)}") if delete else None
+    if host.local:
+        return command.local.Command(
+            name,
+            create=create,
+            update=create,
+            delete=delete_cmd,
+            stdin=script,
+            environment=environment,
+            logging=command.local.Logging.NONE if secret else command.local.Logging.STDOUT_AND_STDERR,
+            opts=opts,
+        )
+    return command.remote.Command(
+        name,
+        connection=host.connection(),
+        create=create,
+        update=create,
+        delete=delete_cmd,
+        stdin=script,
+        environment=environment,
+        logging=command.remote.Logging.NONE if secret else command.remote.Logging.STDOUT_AND_STDERR,
+        opts=opts,
+    )
+
+
+def install_file_command(path: str, *, mode: str, owner: str, group: str | None = None) -> str:
+    """A shell command that writes stdin to ``path`` atomically with the given mode and owner.
+
+    The file is written next to its destination, given its mode and owner,
+    then renamed over it: readers see the old or the new file, never half of
+    one, and a secret file is never readable by others even for a moment.
+    """
+    target = shlex.quote(path)
+    directory = shlex.quote(path.rsplit("/", 1)[0] or "/")
+    owner_group = shlex.quote(f"{owner}:{group or owner}")
+    return (
+        f"umask 077; mkdir -p {directory}; tmp=$(mktemp {target}.XXXXXX); "
+        f'cat > "$tmp"; chmod {shlex.quote(mode)} "$tmp"; chown {owner_group} "$tmp"; mv -f "$tmp" {target}'
+    )
+
+
+def place_file(
+    name: str,
+    host: HostAccess,
+    path: str,
+    content: pulumi.Input[str],
+    *,
+    opts: pulumi.ResourceOptions,
+    mode: str = "0644",
+    owner: str = "root",
+    group: str | None = None,
+    secret: bool = False,
+    remove_on_delete: bool = False,
+) -> pulumi.CustomResource:
+    """Write ``content`` to ``path`` on ``host``; rewritten when the content changes."""
+    script = install_file_command(path, mode=mode, owner=owner, group=group)
+    create = _as_root(host, f"sh -eu -c {shlex.quote(script)}")
+    delete = _as_root(host, f"rm -f {shlex.quote(path)}") if remove_on_delete else None
+    logging_remote = command.remote.Logging.NONE if secret else command.remote.Logging.STDERR
+    if host.local:
+        return command.local.Command(
+            name,
+            create=create,
+            update=create,
+            delete=delete,
+            stdin=content,
+            logging=command.local.Logging.NONE if secret else command.local.Logging.STDERR,
+            opts=opts,
+        )
+    return command.remote.Command(
+        name,
+        connection=host.connection(),
+        create=create,
+        update=create,
+        delete=delete,
+        stdin=content,
+        logging=logging_remote,
+        opts=opts,
+    )
