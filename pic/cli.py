@@ -1,6 +1,8 @@
-"""The ``pic`` command: check, report, new, schema.
+"""The ``pic`` command: check, report, new, schema, plan.
 
-Exit status: 0 valid (warnings allowed), 1 invalid input, 2 usage error.
+Exit status: 0 valid (warnings allowed), 1 invalid input, 2 usage error;
+``pic plan --against`` also exits 3 when a change would delete, replace or
+unprotect something stateful.
 Bad input never shows a traceback: every problem is printed with its file,
 field, line and value.
 """
@@ -64,6 +66,21 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--on", type=_date, default=None, help=argparse.SUPPRESS)
 
     sub.add_parser("schema", parents=[common], help="print the JSON Schema of a member file")
+
+    p = sub.add_parser(
+        "plan",
+        parents=[common],
+        help="the program's resources under mocks, by host and member; with --against, what a change does",
+    )
+    p.add_argument(
+        "--against",
+        metavar="GIT_REV",
+        default=None,
+        help="also render the program at this git revision and show what changes (exit 3 if anything stateful "
+        "is deleted, replaced or unprotected)",
+    )
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--on", type=_date, default=None, help="evaluate end of life as of this day (default: today)")
     return parser
 
 
@@ -134,6 +151,12 @@ def _cmd_new(args: argparse.Namespace, on: dt.date) -> int:
     return EXIT_OK
 
 
+def _cmd_plan(args: argparse.Namespace, on: dt.date) -> int:
+    from pic.plan.command import run  # the plan engine loads the Pulumi SDK: only for this command
+
+    return run(project=args.project, stack=args.stack, members=args.members, against=args.against, fmt=args.format, on=on)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     on = getattr(args, "on", None) or dt.date.today()
@@ -141,7 +164,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "schema":
             sys.stdout.write(member_schema_text())
             return EXIT_OK
-        handler = {"check": _cmd_check, "report": _cmd_report, "new": _cmd_new}[args.command]
+        handler = {"check": _cmd_check, "report": _cmd_report, "new": _cmd_new, "plan": _cmd_plan}[args.command]
         return handler(args, on)
     except PicError as exc:
         _print_problems(exc.problems)

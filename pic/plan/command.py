@@ -1,0 +1,153 @@
+"""``pic plan``: the program's resources under mocks, and what a change does to them.
+
+The working tree's program runs in this process (:mod:`pic.plan.engine`,
+which imports the Pulumi SDK only when called). With ``--against REV``, the
+program, the registry and the stack file of REV are extracted from git into
+a temporary directory and run there by the same engine in a subprocess, so
+that REV's own code is what gets imported.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pic.check import check
+from pic.errors import PicError, Problem
+from pic.plan.diff import Change, diff, stateful_changes
+from pic.plan.model import Attribution, Rendering
+from pic.plan.output import as_json, as_text
+from pic.registry import Registry, load_registry, member_files
+from pic.settings import NAMESPACE, SECRET_KEYS, Settings, load_settings
+
+EXIT_OK, EXIT_INVALID, EXIT_STATEFUL = 0, 1, 3
+SECRET_CONFIG_KEYS = tuple(f"{NAMESPACE}:{k}" for k in SECRET_KEYS)
+
+
+def _git(cwd: Path, *args: str, binary: bool = False) -> Any:
+    proc = subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False)
+    if proc.returncode != 0:
+        message = proc.stderr.decode(errors="replace").strip().splitlines()
+        raise PicError([Problem("<git>", None, "", f"git {' '.join(args)}: {message[-1] if message else 'failed'}")])
+    return proc.stdout if binary else proc.stdout.decode().strip()
+
+
+@contextmanager
+def checkout(project: Path, rev: str) -> Iterator[tuple[Path, str]]:
+    """The project directory as it is at ``rev``, extracted into a temporary directory."""
+    if shutil.which("git") is None:
+        raise PicError([Problem("<command line>", None, "--against", "needs git, which is not installed")])
+    project = project.resolve()
+    try:
+        commit = _git(project, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
+    except PicError:
+        raise PicError(
+            [Problem("<command line>", None, "--against", f"{rev!r} is not a revision of this repository")]
+        ) from None
+    top = Path(_git(project, "rev-parse", "--show-toplevel"))
+    prefix = project.relative_to(top.resolve()) if project != top.resolve() else Path()
+    tmp = Path(tempfile.mkdtemp(prefix="pic-plan-rev-"))
+    try:
+        data = _git(top, "archive", "--format=tar", commit, binary=True)
+        with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+            tar.extractall(tmp, filter="data")
+        yield tmp / prefix, commit
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def render_here(project: Path, stack: str, members: Path, salt: bytes) -> Rendering:
+    from pic.plan import engine
+
+    try:
+        run = engine.run_program(project, stack, members, secret_keys=SECRET_CONFIG_KEYS)
+    except engine.ProgramError as exc:
+        raise PicError([Problem("__main__.py", None, "", f"the program stopped: {exc}")]) from None
+    return Rendering.from_json(engine.redacted_json(run, salt))
+
+
+@dataclass
+class AtRevision:
+    rendering: Rendering
+    commit: str
+    settings: Settings | None
+    registry: Registry | None
+    slugs: list[str]
+
+
+def render_at(project: Path, stack: str, members: Path, rev: str, salt: bytes) -> AtRevision:
+    """Run the program of revision ``rev`` in a subprocess; read its registry and settings too."""
+    from pic.plan import engine
+
+    project = project.resolve()
+    try:
+        members_rel = members.resolve().relative_to(project)
+    except ValueError:
+        raise PicError(
+            [Problem("<command line>", None, "--members", f"{members} is outside the project: not in git at {rev}")]
+        ) from None
+    with checkout(project, rev) as (where, commit):
+        cmd = [sys.executable, engine.__file__, "--project", str(where), "--stack", stack]
+        cmd += ["--members", str(where / members_rel)]
+        for key in SECRET_CONFIG_KEYS:
+            cmd += ["--secret-key", key]
+        env = {**os.environ, "PIC_PLAN_SALT": salt.hex()}
+        proc = subprocess.run(cmd, cwd=where, env=env, capture_output=True, text=True, check=False)
+        if proc.returncode != 0:
+            text = proc.stderr.strip() or f"exit status {proc.returncode}"
+            raise PicError([Problem(f"{rev} ({commit[:10]})", None, "", f"the program stopped:\n{text}")])
+        rendering = Rendering.from_json(json.loads(proc.stdout))
+        members_at = where / members_rel
+        slugs = [p.name[: -len(".yaml")] for p in member_files(members_at)] if members_at.is_dir() else []
+        try:
+            settings: Settings | None = load_settings(where, stack)
+            registry: Registry | None = load_registry(members_at, settings) if settings else None
+        except PicError:  # REV's files may follow an older contract; the slugs are enough to attribute
+            settings, registry = None, None
+        return AtRevision(rendering, commit, settings, registry, slugs)
+
+
+def run(
+    *,
+    project: Path,
+    stack: str,
+    members: Path,
+    against: str | None,
+    fmt: str,
+    on: dt.date,
+) -> int:
+    """Print the plan; exit 0, or 3 when a change deletes, replaces or unprotects something stateful."""
+    checked = check(project, stack, members, on)  # a bad registry stops here, with its own messages
+    salt = os.urandom(16)
+    rendering = render_here(project, stack, members, salt)
+    attr = Attribution(rendering, checked.registry, checked.settings)
+    header = f"pic plan: stack {stack}, {len(checked.registry)} members, as of {on.isoformat()}"
+    meta: dict[str, Any] = {"stack": stack, "on": on.isoformat(), "members": len(checked.registry)}
+    changes: list[Change] | None = None
+    attr_old: Attribution | None = None
+    label = ""
+    if against is not None:
+        at = render_at(project, stack, members, against, salt)
+        changes = diff(at.rendering, rendering)
+        attr_old = Attribution(at.rendering, at.registry or checked.registry, at.settings or checked.settings, at.slugs)
+        label = f"{against} ({at.commit[:10]})"
+        meta["against"] = {"rev": against, "commit": at.commit}
+    if fmt == "json":
+        print(json.dumps(as_json(rendering, attr, meta=meta, changes=changes, attr_old=attr_old), indent=2))
+    else:
+        sys.stdout.write(as_text(rendering, attr, header=header, changes=changes, attr_old=attr_old, against=label))
+    if changes is not None and stateful_changes(changes):
+        return EXIT_STATEFUL
+    return EXIT_OK

@@ -1,0 +1,397 @@
+"""Run the Pulumi program (``__main__.py``) in-process under Pulumi's mocks and record what it declares.
+
+This module is the only part of ``pic`` that touches the Pulumi SDK, and it
+imports it lazily, inside the functions that run the program: ``pic check``,
+``pic report`` and friends never load it.
+
+It is also a standalone script: ``pic plan --against REV`` runs it with the
+interpreter on a checkout of REV, so that the program, the components and the
+``pic`` package of REV are the ones imported (the checkout comes first on
+``sys.path``). So it imports nothing from ``pic`` and depends only on the
+standard library, PyYAML and the Pulumi SDK.
+
+What it records for every resource: type, name, URN, parent, inputs and
+outputs as sent on the wire (secrets still marked), and the options that
+decide what an update does (protect, retain_on_delete, delete_before_replace,
+replace_on_changes, ignore_changes, additional_secret_outputs, aliases).
+The mocks behave like the engine in a preview: outputs the mocks do not know
+stay unknown, outputs a provider declares secret (``additional_secret_outputs``)
+come back secret, and every mocked value is a pure function of the resource's
+type, name and inputs, so two runs of the same program give the same record.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import hmac
+import json
+import logging
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d"
+SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
+RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e"
+ASSET_SIG = "c44067f5952c0a294b673a41bacd8c17"
+ARCHIVE_SIG = "0def7320c3a5731c473e5ecbe6d01bc7"
+UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+# Secrets the program may require that a stack file may not hold yet (see pic.settings.SECRET_KEYS).
+DEFAULT_SECRET_KEYS = ("pic:dbAdminPassword", "pic:sshPrivateKey")
+PLACEHOLDER = "plan-placeholder-secret"
+
+
+class ProgramError(Exception):
+    """The program stopped with an error (for example a bad registry); the message is the program's."""
+
+
+@dataclass
+class Record:
+    """One resource as the program declared it (inputs and outputs with secrets still marked)."""
+
+    urn: str
+    type: str
+    name: str
+    parent: str
+    custom: bool
+    inputs: dict[str, Any]
+    outputs: dict[str, Any]
+    protect: bool = False
+    retain_on_delete: bool = False
+    delete_before_replace: bool = False
+    replace_on_changes: list[str] = field(default_factory=list)
+    ignore_changes: list[str] = field(default_factory=list)
+    additional_secret_outputs: list[str] = field(default_factory=list)
+    dependencies: list[str] = field(default_factory=list)
+    provider: str = ""
+    aliases: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass
+class Run:
+    """What one evaluation of the program declared."""
+
+    records: list[Record]
+    exports: dict[str, Any]
+    warnings: list[str]
+
+
+def is_secret(value: Any) -> bool:
+    return isinstance(value, dict) and value.get(SECRET_SIG_KEY) == SECRET_SIG
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
+
+
+def _inputs_key(inputs: dict[str, Any]) -> str:
+    return json.dumps(inputs, sort_keys=True, default=str)
+
+
+def mocked_outputs(typ: str, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
+    """Outputs shaped like the providers' own, derived only from type, name and inputs (wire names)."""
+    key = _digest(typ, name, _inputs_key(inputs))
+    out: dict[str, Any] = {}
+    if typ == "random:index/randomPassword:RandomPassword":
+        length = int(inputs.get("length", 32) or 32)
+        out["result"] = ("Pw" + key + key)[:length]
+        out["bcryptHash"] = "$2a$10$" + key[:53]
+    elif typ == "tls:index/privateKey:PrivateKey":
+        out["privateKeyPem"] = f"-----BEGIN PRIVATE KEY-----\nPLAN{key}\n-----END PRIVATE KEY-----\n"
+        out["privateKeyPemPkcs8"] = out["privateKeyPem"]
+        out["privateKeyOpenssh"] = f"-----BEGIN OPENSSH PRIVATE KEY-----\nPLAN{key}\n-----END OPENSSH PRIVATE KEY-----\n"
+        pub = _digest("pub", key)
+        out["publicKeyPem"] = f"-----BEGIN PUBLIC KEY-----\nPLAN{pub}\n-----END PUBLIC KEY-----\n"
+        out["publicKeyOpenssh"] = f"ssh-ed25519 AAAAPLAN{pub}\n"
+        out["publicKeyFingerprintSha256"] = f"SHA256:{pub[:43]}"
+        out["publicKeyFingerprintMd5"] = ":".join(pub[i : i + 2] for i in range(0, 32, 2))
+    elif typ in ("tls:index/selfSignedCert:SelfSignedCert", "tls:index/locallySignedCert:LocallySignedCert"):
+        out["certPem"] = f"-----BEGIN CERTIFICATE-----\nPLAN{key}\n-----END CERTIFICATE-----\n"
+        out["validityStartTime"] = "2026-01-01T00:00:00Z"
+        out["validityEndTime"] = "2027-01-01T00:00:00Z"
+        out["readyForRenewal"] = False
+    elif typ == "tls:index/certRequest:CertRequest":
+        out["certRequestPem"] = f"-----BEGIN CERTIFICATE REQUEST-----\nPLAN{key}\n-----END CERTIFICATE REQUEST-----\n"
+    elif typ == "docker:index/remoteImage:RemoteImage":
+        image = str(inputs.get("name", name))
+        out["repoDigest"] = f"{image.split('@', 1)[0]}@sha256:{_digest('image', image)}"
+        out["imageId"] = "sha256:" + _digest("id", image)
+    elif typ == "docker:index/image:Image":
+        image = str(inputs.get("imageName", name))
+        out["repoDigest"] = f"{image}@sha256:{_digest('image', key)}"
+        out["imageName"] = image
+    elif typ == "docker:index/network:Network":
+        out["driver"] = inputs.get("driver", "bridge")
+    elif typ.startswith("command:"):
+        out["stdout"] = ""
+        out["stderr"] = ""
+    return out
+
+
+def _make_mocks() -> Any:
+    import pulumi
+
+    class PlanMocks(pulumi.runtime.Mocks):
+        """Provider-shaped outputs: inputs echoed, plus the computed outputs the program reads."""
+
+        def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
+            state = dict(args.inputs)
+            state.update(mocked_outputs(args.typ, args.name, args.inputs))
+            return f"{args.name}-{_digest(args.typ, args.name)[:12]}", state
+
+        def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
+            return {}, None
+
+    return PlanMocks()
+
+
+def _make_monitor(mocks: Any) -> Any:
+    from google.protobuf import json_format, struct_pb2
+    from pulumi.runtime import mocks as pmocks
+
+    class PlanMonitor(pmocks.MockMonitor):  # type: ignore[misc]
+        """A MockMonitor that records each registration with its options, and returns the outputs a
+        provider declares secret as secrets, as the engine does."""
+
+        def __init__(self, mocks: Any) -> None:
+            super().__init__(mocks)
+            self.records: dict[str, Record] = {}
+            self.order: list[str] = []
+            self.stack_outputs: dict[str, Any] = {}
+            self.stack_urn = ""
+
+        def RegisterResource(self, request: Any) -> Any:
+            response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
+            if request.type == "pulumi:pulumi:Stack":
+                self.stack_urn = response.urn
+                return response
+            secret_outputs = list(request.additionalSecretOutputs)
+            for key in secret_outputs:
+                if key in response.object.fields:
+                    value = json_format.MessageToDict(response.object.fields[key])
+                    if not is_secret(value):
+                        wrapped = struct_pb2.Value()
+                        json_format.ParseDict({SECRET_SIG_KEY: SECRET_SIG, "value": value}, wrapped)
+                        response.object.fields[key].CopyFrom(wrapped)
+            record = Record(
+                urn=response.urn,
+                type=request.type,
+                name=request.name,
+                parent=request.parent,
+                custom=bool(request.custom),
+                inputs=dict(json_format.MessageToDict(request.object)),
+                outputs=dict(json_format.MessageToDict(response.object)) if request.custom else {},
+                protect=bool(request.protect),
+                retain_on_delete=bool(request.retainOnDelete),
+                delete_before_replace=bool(request.deleteBeforeReplace),
+                replace_on_changes=list(request.replaceOnChanges),
+                ignore_changes=list(request.ignoreChanges),
+                additional_secret_outputs=secret_outputs,
+                dependencies=list(request.dependencies),
+                provider=request.provider,
+                aliases=[a.urn for a in request.aliases if a.urn] if hasattr(request, "aliases") else [],
+            )
+            if response.urn not in self.records:
+                self.order.append(response.urn)
+            self.records[response.urn] = record
+            return response
+
+        def RegisterResourceOutputs(self, request: Any) -> Any:
+            if request.urn == self.stack_urn:
+                self.stack_outputs = dict(json_format.MessageToDict(request.outputs))
+            return super().RegisterResourceOutputs(request)  # type: ignore[no-untyped-call]
+
+    return PlanMonitor(mocks)
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(f"{record.levelname.lower()}: {record.getMessage()}")
+
+
+def stack_config(project_dir: Path, stack: str, secret_keys: tuple[str, ...]) -> tuple[dict[str, str], list[str]]:
+    """The stack file's config as the engine hands it to a program; every secret is a placeholder."""
+    import yaml
+
+    path = project_dir / f"Pulumi.{stack}.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else None
+    raw = data.get("config") if isinstance(data, dict) else None
+    config: dict[str, str] = {}
+    secrets: list[str] = []
+    for key, value in (raw or {}).items():
+        key = str(key)
+        if isinstance(value, dict) and set(value) == {"secure"}:
+            config[key] = PLACEHOLDER
+            secrets.append(key)
+        elif isinstance(value, str):
+            config[key] = value
+        else:
+            config[key] = json.dumps(value, default=str)
+    for key in secret_keys:
+        if key not in config:
+            config[key] = PLACEHOLDER
+            secrets.append(key)
+    return config, secrets
+
+
+@contextmanager
+def staged_project(project_dir: Path, members_dir: Path) -> Iterator[Path]:
+    """The project directory, or a copy of it whose ``members`` is ``members_dir``.
+
+    The program finds its member files next to itself; to run it on another
+    directory without changing it, the project is mirrored in a temporary
+    directory (symbolic links) whose ``members`` points at ``members_dir``.
+    """
+    project_dir = project_dir.resolve()
+    members_dir = members_dir.resolve()
+    if members_dir == (project_dir / "members").resolve():
+        yield project_dir
+        return
+    tmp = Path(tempfile.mkdtemp(prefix="pic-plan-"))
+    try:
+        for entry in project_dir.iterdir():
+            if entry.name in ("members", "__main__.py"):
+                continue
+            (tmp / entry.name).symlink_to(entry)
+        shutil.copy2(project_dir / "__main__.py", tmp / "__main__.py")
+        (tmp / "members").symlink_to(members_dir, target_is_directory=True)
+        yield tmp
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def run_program(
+    project_dir: Path,
+    stack: str,
+    members_dir: Path | None = None,
+    *,
+    project: str = "pic",
+    secret_keys: tuple[str, ...] = DEFAULT_SECRET_KEYS,
+    mocks: Any = None,
+    monitor: Any = None,
+) -> Run:
+    """Evaluate ``project_dir/__main__.py`` for ``stack`` under mocks; raise ProgramError if it fails.
+
+    ``mocks`` and ``monitor`` default to the plan's own; a monitor passed in
+    must record like the plan's (``records``, ``order``, ``stack_outputs``).
+    """
+    import pulumi
+    from pulumi.runtime import settings as pulumi_settings
+    from pulumi.runtime.stack import run_pulumi_func
+    from pulumi.runtime.sync_await import _sync_await
+
+    project_dir = project_dir.resolve()
+    members_dir = members_dir if members_dir is not None else project_dir / "members"
+    with staged_project(project_dir, members_dir) as where:
+        program = where / "__main__.py"
+        source = program.read_text(encoding="utf-8")
+        mocks = mocks if mocks is not None else _make_mocks()
+        monitor = monitor if monitor is not None else _make_monitor(mocks)
+        logger = logging.getLogger(f"pic.plan.{id(monitor)}")
+        logger.propagate = False
+        collect = _Collect()
+        logger.addHandler(collect)
+        config, secrets = stack_config(where, stack, secret_keys)
+        pulumi_settings.set_root_resource(None)  # type: ignore[arg-type]
+        pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=True, logger=logger, monitor=monitor)
+        pulumi.runtime.set_all_config(config, secrets)
+        added_path = str(where) not in sys.path
+        if added_path:
+            sys.path.insert(0, str(where))
+        try:
+            code = compile(source, str(program), "exec")
+            namespace = {"__name__": "__main__", "__file__": str(program)}
+            pulumi_settings.SETTINGS.rpc_manager.clear()
+            pulumi_settings.SETTINGS.outputs.clear()
+            _sync_await(run_pulumi_func(lambda: exec(code, namespace)))  # noqa: S102 - the program itself
+            root = pulumi_settings.get_root_resource()
+            if root is not None:
+                # The program's exports: register them on the stack, as the engine's entry point does.
+                outputs = getattr(root, "outputs", {})
+                if outputs:
+                    root.register_outputs(outputs)
+                    _sync_await(run_pulumi_func(lambda: None))
+        except pulumi.RunError as exc:
+            raise ProgramError(str(exc)) from None
+        finally:
+            if added_path:
+                sys.path.remove(str(where))
+            pulumi.runtime.set_all_config({}, [])
+            pulumi_settings.set_root_resource(None)  # type: ignore[arg-type]
+            logger.removeHandler(collect)
+    records = [monitor.records[urn] for urn in monitor.order]
+    return Run(records, dict(monitor.stack_outputs), collect.messages)
+
+
+def redact(value: Any, salt: bytes) -> Any:
+    """A value fit to print or to compare: secrets become ``{"[secret]": <keyed digest>}``.
+
+    The digest is keyed with a random salt that lives only for one plan, so two
+    renderings of the same secret compare equal while the output reveals
+    nothing about it; unknowns become ``{"[unknown]": true}``.
+    """
+    if is_secret(value):
+        inner = json.dumps(value.get("value"), sort_keys=True, default=str)
+        return {"[secret]": hmac.new(salt, inner.encode(), hashlib.sha256).hexdigest()[:16]}
+    if value == UNKNOWN:
+        return {"[unknown]": True}
+    if isinstance(value, dict):
+        sig = value.get(SECRET_SIG_KEY)
+        if sig == RESOURCE_SIG:
+            return {"[resource]": value.get("urn", "")}
+        if sig in (ASSET_SIG, ARCHIVE_SIG):
+            return {"[asset]": _digest(json.dumps(value, sort_keys=True, default=str))[:16]}
+        return {k: redact(v, salt) for k, v in value.items()}
+    if isinstance(value, list):
+        return [redact(v, salt) for v in value]
+    return value
+
+
+def redacted_json(run: Run, salt: bytes) -> dict[str, Any]:
+    records = []
+    for r in run.records:
+        data = r.to_json()
+        data["inputs"] = redact(r.inputs, salt)
+        data["outputs"] = redact(r.outputs, salt)
+        records.append(data)
+    return {"records": records, "exports": redact(run.exports, salt), "warnings": run.warnings}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Script entry: evaluate a checkout's program and print its redacted record as JSON on stdout."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--project", type=Path, required=True)
+    parser.add_argument("--stack", required=True)
+    parser.add_argument("--members", type=Path, default=None)
+    parser.add_argument("--secret-key", action="append", default=[])
+    args = parser.parse_args(argv)
+    salt = bytes.fromhex(os.environ.get("PIC_PLAN_SALT", "")) or os.urandom(16)
+    project = args.project.resolve()
+    # The checkout's own code, not this script's directory, comes first on the path.
+    sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+    sys.path.insert(0, str(project))
+    try:
+        run = run_program(project, args.stack, args.members, secret_keys=tuple(args.secret_key) or DEFAULT_SECRET_KEYS)
+    except ProgramError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    json.dump(redacted_json(run, salt), sys.stdout)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,210 @@
+"""A rendering of the program: the resources it declares, read from the engine's redacted record.
+
+Pure data, no Pulumi import. Values are the wire values with every secret
+replaced by ``{"[secret]": <keyed digest>}`` and every unknown by
+``{"[unknown]": true}`` (see :func:`pic.plan.engine.redact`).
+
+Each resource is attributed to a member (by its name or an ancestor's name,
+``<slug>`` or ``<slug>-...``, or its ``pic.member`` label) and to a host (by
+the address it is reached at: a command's ``connection.host``, its provider's
+``host`` or ``endpoint``; else a host name in its own or an ancestor's name;
+else the member's web host).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from pic.registry import Registry
+from pic.settings import Settings
+
+PLATFORM = "platform"  # resources that belong to no member
+NO_HOST = "(no host)"
+
+
+@dataclass(frozen=True)
+class Resource:
+    urn: str
+    type: str
+    name: str
+    parent: str
+    custom: bool
+    inputs: dict[str, Any]
+    outputs: dict[str, Any]
+    protect: bool = False
+    retain_on_delete: bool = False
+    delete_before_replace: bool = False
+    replace_on_changes: tuple[str, ...] = ()
+    ignore_changes: tuple[str, ...] = ()
+    additional_secret_outputs: tuple[str, ...] = ()
+    dependencies: tuple[str, ...] = ()
+    provider: str = ""
+    aliases: tuple[str, ...] = ()
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Resource:
+        return cls(
+            urn=data["urn"],
+            type=data["type"],
+            name=data["name"],
+            parent=data.get("parent", ""),
+            custom=bool(data.get("custom", True)),
+            inputs=dict(data.get("inputs") or {}),
+            outputs=dict(data.get("outputs") or {}),
+            protect=bool(data.get("protect")),
+            retain_on_delete=bool(data.get("retain_on_delete")),
+            delete_before_replace=bool(data.get("delete_before_replace")),
+            replace_on_changes=tuple(data.get("replace_on_changes") or ()),
+            ignore_changes=tuple(data.get("ignore_changes") or ()),
+            additional_secret_outputs=tuple(data.get("additional_secret_outputs") or ()),
+            dependencies=tuple(data.get("dependencies") or ()),
+            provider=data.get("provider", ""),
+            aliases=tuple(data.get("aliases") or ()),
+        )
+
+    @property
+    def is_provider(self) -> bool:
+        return self.type.startswith("pulumi:providers:")
+
+    @property
+    def short_type(self) -> str:
+        """``docker:index/container:Container`` -> ``docker:Container``."""
+        pkg, _, rest = self.type.partition(":")
+        return f"{pkg}:{rest.rsplit(':', 1)[-1]}" if rest else self.type
+
+    def labels(self) -> dict[str, str]:
+        """Docker labels as a mapping (``labels`` is a list of ``{label, value}``)."""
+        raw = self.inputs.get("labels")
+        out: dict[str, str] = {}
+        if isinstance(raw, list):
+            for item in raw:
+                if isinstance(item, dict) and isinstance(item.get("label"), str):
+                    value = item.get("value")
+                    out[item["label"]] = value if isinstance(value, str) else str(value)
+        elif isinstance(raw, dict):
+            out = {str(k): str(v) for k, v in raw.items()}
+        return out
+
+
+@dataclass
+class Rendering:
+    """Everything one evaluation of the program declared."""
+
+    resources: dict[str, Resource]
+    exports: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Rendering:
+        resources = [Resource.from_json(r) for r in data.get("records", [])]
+        return cls({r.urn: r for r in resources}, dict(data.get("exports") or {}), list(data.get("warnings") or []))
+
+    def __iter__(self) -> Iterator[Resource]:
+        return iter(self.resources.values())
+
+    def __len__(self) -> int:
+        return len(self.resources)
+
+    def ancestors(self, res: Resource) -> Iterator[Resource]:
+        seen: set[str] = set()
+        parent = self.resources.get(res.parent)
+        while parent is not None and parent.urn not in seen:
+            seen.add(parent.urn)
+            yield parent
+            parent = self.resources.get(parent.parent)
+
+    def provider_of(self, res: Resource) -> Resource | None:
+        # A provider reference is "<urn>::<id>".
+        urn = res.provider.rsplit("::", 1)[0] if res.provider else ""
+        return self.resources.get(urn)
+
+
+def _strings(value: Any) -> Iterable[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict) and "[secret]" not in value:
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
+
+
+class Attribution:
+    """Which member and which host each resource of a rendering belongs to."""
+
+    def __init__(
+        self,
+        rendering: Rendering,
+        registry: Registry | None,
+        settings: Settings | None,
+        extra_slugs: Iterable[str] = (),
+    ) -> None:
+        self.rendering = rendering
+        self.slugs = sorted({m.slug for m in registry or ()} | set(extra_slugs), key=len, reverse=True)
+        self.member_host = {m.slug: m.host for m in registry or ()}
+        self.hosts = list(settings.hosts) if settings else []
+        self.addresses: dict[str, set[str]] = {}
+        if settings is not None:
+            for name, spec in settings.hosts.items():
+                for address in (spec.address, spec.private_address):
+                    self.addresses.setdefault(str(address), set()).add(name)
+        self._member: dict[str, str] = {}
+        self._host: dict[str, str] = {}
+
+    def _slug_in(self, name: str) -> str | None:
+        for slug in self.slugs:
+            if name == slug or name.startswith((f"{slug}-", f"{slug}_", f"{slug.replace('-', '_')}_")):
+                return slug
+        return None
+
+    def member(self, res: Resource) -> str:
+        if res.urn in self._member:
+            return self._member[res.urn]
+        found = res.labels().get("pic.member")
+        if found not in self.slugs:
+            found = None
+            for node in (res, *self.rendering.ancestors(res)):
+                found = self._slug_in(node.name)
+                if found:
+                    break
+        self._member[res.urn] = found or PLATFORM
+        return self._member[res.urn]
+
+    def _by_address(self, values: Iterable[str]) -> str | None:
+        names: set[str] = set()
+        for text in values:
+            for address, hosts in self.addresses.items():
+                if text == address or f"@{address}" in text or text.startswith((f"{address}:", f"ssh://{address}")):
+                    names |= hosts
+        return next(iter(names)) if len(names) == 1 else None
+
+    def _by_name(self, res: Resource) -> str | None:
+        for node in (res, *self.rendering.ancestors(res)):
+            for host in self.hosts:
+                if node.name == host or node.name.startswith(f"{host}-") or node.name.endswith(f"-{host}"):
+                    return host
+        return None
+
+    def host(self, res: Resource) -> str:
+        if res.urn in self._host:
+            return self._host[res.urn]
+        found: str | None = None
+        connection = res.inputs.get("connection")
+        if isinstance(connection, dict) and isinstance(connection.get("host"), str):
+            found = self._by_address([connection["host"]])
+        if found is None:
+            provider = self.rendering.provider_of(res)
+            target = provider if provider is not None else (res if res.is_provider else None)
+            if target is not None:
+                found = self._by_address(
+                    s for key in ("host", "endpoint", "address") for s in _strings(target.inputs.get(key))
+                )
+        found = found or self._by_name(res)
+        if found is None:
+            member = self.member(res)
+            found = self.member_host.get(member)
+        self._host[res.urn] = found or NO_HOST
+        return self._host[res.urn]
