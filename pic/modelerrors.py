@@ -24,6 +24,17 @@ _TYPE_WORDS = {
 }
 
 
+# Plain words for the patterns of the models, keyed by the pattern itself.
+PATTERN_WORDS: dict[str, str] = {}
+
+_BOUNDS = {
+    "greater_than_equal": ("at least", "ge"),
+    "greater_than": ("more than", "gt"),
+    "less_than_equal": ("at most", "le"),
+    "less_than": ("less than", "lt"),
+}
+
+
 def _unwrap(annotation: Any) -> Any:
     """The model class behind Optional[...], list[...], dict[..., ...] and Annotated[...]."""
     origin = typing.get_origin(annotation)
@@ -71,12 +82,21 @@ def _describe(err: Any, model: type[BaseModel], loc: tuple[str | int, ...]) -> s
     if kind == "value_error":
         msg = str(err["msg"]).removeprefix("Value error, ")
         return f"{value} {msg}"
-    if kind in ("too_short", "too_long"):
-        ctx = err.get("ctx", {})
-        unit = "items" if isinstance(err.get("input"), list | dict) else "characters"
-        bound = ctx.get("min_length") if kind == "too_short" else ctx.get("max_length")
-        word = "at least" if kind == "too_short" else "at most"
-        return f"{value} is too {'short' if kind == 'too_short' else 'long'} ({word} {bound} {unit})"
+    ctx = err.get("ctx", {})
+    if kind in ("too_short", "too_long", "string_too_short", "string_too_long"):
+        short = kind.endswith("too_short")
+        bound = ctx.get("min_length") if short else ctx.get("max_length")
+        unit = "item" if isinstance(err.get("input"), list | dict) else "character"
+        unit += "" if bound == 1 else "s"
+        return f"{value} is too {'short' if short else 'long'} ({'at least' if short else 'at most'} {bound} {unit})"
+    if kind in _BOUNDS:
+        word, key = _BOUNDS[kind]
+        return f"{value} is out of range (must be {word} {ctx.get(key)})"
+    if kind == "string_pattern_mismatch":
+        pattern = str(ctx.get("pattern"))
+        return f"{value} is not allowed here: {PATTERN_WORDS.get(pattern, f'expected the form {pattern}')}"
+    if kind == "literal_error":
+        return f"{value} is not allowed (expected {ctx.get('expected')})"
     return f"{value}: {err['msg']}"
 
 

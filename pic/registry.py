@@ -18,12 +18,21 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from pic.errors import PicError, Problem, show_value
-from pic.modelerrors import problems_from
+from pic.modelerrors import PATTERN_WORDS, problems_from
 from pic.settings import Settings, display_path
 from pic.validators import SLUG_RE, Domain, Email, SshKey
 from pic.yamlsrc import Document, format_loc, read_yaml
 
 DB_SHORT_RE = r"^[a-z][a-z0-9_]{0,15}$"
+PHP_RE = r"^([0-9]+\.[0-9]+|none)$"
+HOST_RE = r"^[a-z][a-z0-9-]{0,30}$"
+PATTERN_WORDS.update(
+    {
+        DB_SHORT_RE: "a short name of 1 to 16 characters: a lowercase letter, then lowercase letters, digits or _",
+        PHP_RE: 'a runtime key such as "8.4" (quoted), or "none" for a static site',
+        HOST_RE: "a host name of the stack settings, such as web1",
+    }
+)
 MAX_DB_NAME = 64  # MariaDB: database names
 MAX_DB_USER = 80  # MariaDB: user names
 UID_MIN, UID_MAX = 10000, 59999
@@ -50,7 +59,7 @@ class Contact(_Strict):
 
 class Site(_Strict):
     domains: list[Domain] = Field(min_length=1, max_length=20)
-    php: Annotated[str, Field(pattern=r"^([0-9]+\.[0-9]+|none)$")] = Field(
+    php: Annotated[str, Field(pattern=PHP_RE)] = Field(
         description='A runtime key of the stack settings ("8.3"), or "none" for a static site. Quote it.'
     )
     https: bool = True
@@ -109,7 +118,7 @@ class MemberSpec(_Strict):
     contact: Contact
     uid: int = Field(ge=UID_MIN, le=UID_MAX)
     status: Status = "active"
-    host: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,30}$")] | None = None
+    host: Annotated[str, Field(pattern=HOST_RE)] | None = None
     site: Site | None = None
     access: Access = Access()
     databases: list[Annotated[str, Field(pattern=DB_SHORT_RE)]] = Field(default_factory=list, max_length=5)
