@@ -215,8 +215,8 @@ def member_files(members_dir: Path) -> list[Path]:
     return [p for p in sorted(members_dir.glob("*.yaml")) if not p.name.startswith(("_", "."))]
 
 
-def _parse_member(path: Path) -> tuple[Document | None, MemberSpec | None, list[Problem]]:
-    file = display_path(path)
+def _parse_member(path: Path, shown_dir: str) -> tuple[Document | None, MemberSpec | None, list[Problem]]:
+    file = f"{shown_dir}/{path.name}"
     slug = path.name[: -len(".yaml")]
     problems: list[Problem] = []
     if not SLUG_RE.match(slug):
@@ -261,8 +261,9 @@ def load_registry(members_dir: Path, settings: Settings) -> Registry:
     members: list[Member] = []
     docs: dict[str, Document] = {}
     default_host = settings.web_hosts[0]
+    shown_dir = display_path(members_dir)  # once, not per file: resolving paths is costly at scale
     for path in member_files(members_dir):
-        doc, spec, more = _parse_member(path)
+        doc, spec, more = _parse_member(path, shown_dir)
         problems += more
         if doc is None or spec is None or more:
             continue
