@@ -24,6 +24,17 @@ _TYPE_WORDS = {
 }
 
 
+# Plain words for the patterns of the models, keyed by the pattern itself.
+PATTERN_WORDS: dict[str, str] = {}
+
+_BOUNDS = {
+    "greater_than_equal": ("at least", "ge"),
+    "greater_than": ("more than", "gt"),
+    "less_than_equal": ("at most", "le"),
+    "less_than": ("less than", "lt"),
+}
+
+
 def _unwrap(annotation: Any) -> Any:
     """The model class behind Optional[...], list[...], dict[..., ...] and Annotated[...]."""
     origin = typing.get_origin(annotation)
@@ -54,30 +65,46 @@ def allowed_keys(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str
     return []
 
 
+def _unknown_key(model: type[BaseModel], loc: tuple[str | int, ...]) -> str:
+    allowed = allowed_keys(model, loc[:-1])
+    close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return f"unknown key (allowed here: {', '.join(allowed)}){hint}"
+
+
+def _length(kind: str, err: Any, ctx: dict[str, Any]) -> str:
+    short = kind.endswith("too_short")
+    bound = ctx.get("min_length") if short else ctx.get("max_length")
+    unit = "item" if isinstance(err.get("input"), list | dict) else "character"
+    unit += "" if bound == 1 else "s"
+    return f"is too {'short' if short else 'long'} ({'at least' if short else 'at most'} {bound} {unit})"
+
+
 def _describe(err: Any, model: type[BaseModel], loc: tuple[str | int, ...]) -> str:
     kind = err["type"]
+    ctx = err.get("ctx", {})
     value = show_value(err.get("input"))
     if kind == "extra_forbidden":
-        allowed = allowed_keys(model, loc[:-1])
-        hint = ""
-        close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
-        if close:
-            hint = f"; did you mean {close[0]!r}?"
-        return f"unknown key (allowed here: {', '.join(allowed)}){hint}"
+        return _unknown_key(model, loc)
     if kind == "missing":
         return "is required but missing"
     if kind in _TYPE_WORDS:
-        return f"{value} is not {_TYPE_WORDS[kind]}"
-    if kind == "value_error":
-        msg = str(err["msg"]).removeprefix("Value error, ")
-        return f"{value} {msg}"
-    if kind in ("too_short", "too_long"):
-        ctx = err.get("ctx", {})
-        unit = "items" if isinstance(err.get("input"), list | dict) else "characters"
-        bound = ctx.get("min_length") if kind == "too_short" else ctx.get("max_length")
-        word = "at least" if kind == "too_short" else "at most"
-        return f"{value} is too {'short' if kind == 'too_short' else 'long'} ({word} {bound} {unit})"
-    return f"{value}: {err['msg']}"
+        detail = f"is not {_TYPE_WORDS[kind]}"
+    elif kind == "value_error":
+        detail = str(err["msg"]).removeprefix("Value error, ")
+    elif kind in ("too_short", "too_long", "string_too_short", "string_too_long"):
+        detail = _length(kind, err, ctx)
+    elif kind in _BOUNDS:
+        word, key = _BOUNDS[kind]
+        detail = f"is out of range (must be {word} {ctx.get(key)})"
+    elif kind == "string_pattern_mismatch":
+        pattern = str(ctx.get("pattern"))
+        detail = f"is not allowed here: {PATTERN_WORDS.get(pattern, f'expected the form {pattern}')}"
+    elif kind == "literal_error":
+        detail = f"is not allowed (expected {ctx.get('expected')})"
+    else:
+        detail = f": {err['msg']}"
+    return f"{value} {detail}"
 
 
 def problems_from(

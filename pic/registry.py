@@ -18,12 +18,21 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from pic.errors import PicError, Problem, show_value
-from pic.modelerrors import problems_from
+from pic.modelerrors import PATTERN_WORDS, problems_from
 from pic.settings import Settings, display_path
 from pic.validators import SLUG_RE, Domain, Email, SshKey
 from pic.yamlsrc import Document, format_loc, read_yaml
 
 DB_SHORT_RE = r"^[a-z][a-z0-9_]{0,15}$"
+PHP_RE = r"^([0-9]+\.[0-9]+|none)$"
+HOST_RE = r"^[a-z][a-z0-9-]{0,30}$"
+PATTERN_WORDS.update(
+    {
+        DB_SHORT_RE: "a short name of 1 to 16 characters: a lowercase letter, then lowercase letters, digits or _",
+        PHP_RE: 'a runtime key such as "8.4" (quoted), or "none" for a static site',
+        HOST_RE: "a host name of the stack settings, such as web1",
+    }
+)
 MAX_DB_NAME = 64  # MariaDB: database names
 MAX_DB_USER = 80  # MariaDB: user names
 UID_MIN, UID_MAX = 10000, 59999
@@ -50,7 +59,7 @@ class Contact(_Strict):
 
 class Site(_Strict):
     domains: list[Domain] = Field(min_length=1, max_length=20)
-    php: Annotated[str, Field(pattern=r"^([0-9]+\.[0-9]+|none)$")] = Field(
+    php: Annotated[str, Field(pattern=PHP_RE)] = Field(
         description='A runtime key of the stack settings ("8.3"), or "none" for a static site. Quote it.'
     )
     https: bool = True
@@ -109,7 +118,7 @@ class MemberSpec(_Strict):
     contact: Contact
     uid: int = Field(ge=UID_MIN, le=UID_MAX)
     status: Status = "active"
-    host: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,30}$")] | None = None
+    host: Annotated[str, Field(pattern=HOST_RE)] | None = None
     site: Site | None = None
     access: Access = Access()
     databases: list[Annotated[str, Field(pattern=DB_SHORT_RE)]] = Field(default_factory=list, max_length=5)
@@ -206,8 +215,8 @@ def member_files(members_dir: Path) -> list[Path]:
     return [p for p in sorted(members_dir.glob("*.yaml")) if not p.name.startswith(("_", "."))]
 
 
-def _parse_member(path: Path) -> tuple[Document | None, MemberSpec | None, list[Problem]]:
-    file = display_path(path)
+def _parse_member(path: Path, shown_dir: str) -> tuple[Document | None, MemberSpec | None, list[Problem]]:
+    file = f"{shown_dir}/{path.name}"
     slug = path.name[: -len(".yaml")]
     problems: list[Problem] = []
     if not SLUG_RE.match(slug):
@@ -252,8 +261,9 @@ def load_registry(members_dir: Path, settings: Settings) -> Registry:
     members: list[Member] = []
     docs: dict[str, Document] = {}
     default_host = settings.web_hosts[0]
+    shown_dir = display_path(members_dir)  # once, not per file: resolving paths is costly at scale
     for path in member_files(members_dir):
-        doc, spec, more = _parse_member(path)
+        doc, spec, more = _parse_member(path, shown_dir)
         problems += more
         if doc is None or spec is None or more:
             continue

@@ -1,0 +1,39 @@
+"""Small builders for registry tests: write member files and stack files into a temporary project."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tests.conftest import ROOT
+
+ED25519 = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEkKKvAqbyVZ8e/bkxxIyZTS0bDUe+4wzaNMw+HxnWcK marie@portable"
+
+
+def member(uid: int = 10600, **fields: Any) -> dict[str, Any]:
+    """A valid member's data, with ``fields`` replacing or adding top-level keys."""
+    data: dict[str, Any] = {
+        "name": "Case Member",
+        "contact": {"name": "Case Contact", "email": "case@case.example.org"},
+        "uid": uid,
+    }
+    data.update(fields)
+    return data
+
+
+def write_members(directory: Path, members: dict[str, dict[str, Any]]) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    for slug, data in members.items():
+        (directory / f"{slug}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return directory
+
+
+def project_copy(tmp_path: Path, stack: str = "prod") -> Path:
+    """A temporary project directory holding a copy of the stack file, to edit freely."""
+    project = tmp_path / "project"
+    project.mkdir()
+    shutil.copy(ROOT / f"Pulumi.{stack}.yaml", project / f"Pulumi.{stack}.yaml")
+    return project

@@ -1,0 +1,280 @@
+"""The pic command: exit statuses, report (table and JSON keys), new, schema."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+
+from pic.cli import main
+from pic.registry import member_files
+from pic.schema import member_schema_text
+from tests.conftest import MEMBERS, ROOT
+from tests.helpers import member, write_members
+
+ON = "2026-11-28"
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    rc = main(["--help"] if not argv else list(argv))
+    out = capsys.readouterr()
+    return rc, out.out, out.err
+
+
+def _members_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "members"
+    shutil.copytree(MEMBERS, target)
+    return target
+
+
+def test_check_examples(capsys: pytest.CaptureFixture[str]) -> None:
+    rc, out, err = _run(capsys, "check", "--project", str(ROOT), "--members", str(MEMBERS), "--on", ON)
+    assert rc == 0
+    assert "ok: 7 members, stack prod, as of 2026-11-28" in out
+    assert "cine-club-lumiere.yaml:11 site.php" in err and "warning:" in err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["check", "--on", "2026-13-01"],
+        ["check", "--on", "tomorrow"],
+        ["report", "--format", "xml"],
+        ["frobnicate"],
+        [],
+        ["new", "x-y-z"],
+    ],
+)
+def test_usage_errors_exit_2(argv: list[str]) -> None:
+    proc = subprocess.run([sys.executable, "-m", "pic", *argv], cwd=ROOT, capture_output=True, text=True, check=False)
+    assert proc.returncode == 2, proc
+    assert "usage:" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_unknown_stack_is_invalid_not_a_crash(capsys: pytest.CaptureFixture[str]) -> None:
+    rc, _, err = _run(capsys, "check", "--project", str(ROOT), "--stack", "staging")
+    assert rc == 1 and "Pulumi.staging.yaml" in err
+
+
+def test_report_json_keys(capsys: pytest.CaptureFixture[str]) -> None:
+    rc, out, _ = _run(
+        capsys, "report", "--project", str(ROOT), "--members", str(MEMBERS), "--on", ON, "--format", "json"
+    )
+    assert rc == 0
+    data: dict[str, Any] = json.loads(out)
+    assert set(data) == {"stack", "on", "eol_warning_days", "runtimes", "members_to_contact", "counts"}
+    assert (data["stack"], data["on"], data["eol_warning_days"]) == ("prod", ON, 365)
+    runtimes = {r["runtime"]: r for r in data["runtimes"]}
+    assert list(runtimes) == ["7.4", "8.2", "8.3", "8.4", "8.5"]
+    for r in runtimes.values():
+        assert set(r) == {"runtime", "image", "eol", "days_left", "state", "stopped", "sites"}
+    assert runtimes["7.4"] | {"image": ""} == {
+        "runtime": "7.4",
+        "image": "",
+        "eol": "2022-11-28",
+        "days_left": -1461,
+        "state": "eol",
+        "stopped": False,
+        "sites": 1,
+    }  # the archived member on 7.4 is not counted, the excepted one is
+    assert (runtimes["8.2"]["state"], runtimes["8.2"]["days_left"], runtimes["8.2"]["sites"]) == ("warning", 33, 1)
+    assert runtimes["8.5"]["state"] == "supported" and runtimes["8.5"]["sites"] == 0
+    contacts = data["members_to_contact"]
+    assert [c["slug"] for c in contacts] == ["jardins-partages", "cine-club-lumiere"]
+    for c in contacts:
+        assert set(c) == {
+            "slug",
+            "name",
+            "status",
+            "runtime",
+            "state",
+            "eol",
+            "days_left",
+            "contact",
+            "exception_until",
+        }
+        assert set(c["contact"]) == {"name", "email"}
+    assert contacts[0]["exception_until"] == "2027-03-31"
+    assert contacts[1]["contact"]["email"] == "jean.petit@free.fr"
+    assert data["counts"] == {
+        "members": 7,
+        "by_status": {"active": 5, "suspended": 1, "archived": 1},
+        "sites": 5,
+        "https_sites": 4,
+        "static_sites": 1,
+        "databases": 8,
+        "list_domains": 2,
+        "ssh_shells": 1,
+    }
+
+
+def test_report_table(capsys: pytest.CaptureFixture[str]) -> None:
+    rc, out, _ = _run(capsys, "report", "--project", str(ROOT), "--members", str(MEMBERS), "--on", ON)
+    assert rc == 0
+    lines = out.splitlines()
+    assert any(line.split()[:5] == ["7.4", "1", "2022-11-28", "-1461", "eol"] for line in lines if line.strip())
+    assert any("jardins-partages" in line and "lucie.moreau@jardins-partages.org" in line for line in lines)
+    assert "Members: 7 (5 active, 1 suspended, 1 archived)" in lines
+
+
+def test_report_on_a_later_day_moves_states(capsys: pytest.CaptureFixture[str]) -> None:
+    rc, out, _ = _run(
+        capsys, "report", "--project", str(ROOT), "--members", str(MEMBERS), "--on", "2027-06-01", "--format", "json"
+    )
+    assert rc == 0
+    states = {r["runtime"]: r["state"] for r in json.loads(out)["runtimes"]}
+    assert states == {"7.4": "eol", "8.2": "eol", "8.3": "warning", "8.4": "supported", "8.5": "supported"}
+
+
+def test_new_writes_a_member_that_passes_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    members = _members_copy(tmp_path)
+    rc, out, _ = _run(
+        capsys,
+        "new",
+        "velo-lyon",
+        "--name",
+        "Vélo Lyon",
+        "--email",
+        "contact@velo-lyon.org",
+        "--domain",
+        "velo-lyon.org",
+        "--domain",
+        "www.velo-lyon.org",
+        "--project",
+        str(ROOT),
+        "--members",
+        str(members),
+        "--on",
+        ON,
+    )
+    assert rc == 0, out
+    data = yaml.safe_load((members / "velo-lyon.yaml").read_text(encoding="utf-8"))
+    assert data["uid"] == 10008 and data["site"]["php"] == "8.5" and data["name"] == "Vélo Lyon"
+    assert data["site"]["domains"] == ["velo-lyon.org", "www.velo-lyon.org"]
+    rc, out, err = _run(capsys, "check", "--project", str(ROOT), "--members", str(members), "--on", ON)
+    assert rc == 0, err
+    assert "ok: 8 members" in out
+
+
+def test_new_without_domain_passes_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    members = _members_copy(tmp_path)
+    assert (
+        _run(
+            capsys,
+            "new",
+            "asso-test",
+            "--name",
+            'Asso "Test"',
+            "--email",
+            "a@b.org",
+            "--project",
+            str(ROOT),
+            "--members",
+            str(members),
+            "--on",
+            ON,
+        )[0]
+        == 0
+    )
+    text = (members / "asso-test.yaml").read_text(encoding="utf-8")
+    assert '#   php: "8.5"' in text
+    assert yaml.safe_load(text)["name"] == 'Asso "Test"'
+    assert _run(capsys, "check", "--project", str(ROOT), "--members", str(members), "--on", ON)[0] == 0
+
+
+def test_new_refuses_existing_slug_and_keeps_the_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    members = _members_copy(tmp_path)
+    before = (members / "velo-cite.yaml").read_bytes()
+    rc, _, err = _run(
+        capsys,
+        "new",
+        "velo-cite",
+        "--name",
+        "X",
+        "--email",
+        "x@y.org",
+        "--project",
+        str(ROOT),
+        "--members",
+        str(members),
+    )
+    assert rc == 1 and "velo-cite" in err and "exists already" in err
+    assert (members / "velo-cite.yaml").read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("argv", "expect"),
+    [
+        (["Bad_Slug", "--name", "X", "--email", "x@y.org"], "SLUG"),
+        (["good-slug", "--name", "X", "--email", "not-an-email"], "--email"),
+        (["good-slug", "--name", "X", "--email", "x@y.org", "--domain", "Bad.Org"], "--domain"),
+    ],
+)
+def test_new_rejects_bad_arguments(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str], expect: str
+) -> None:
+    members = _members_copy(tmp_path)
+    rc, _, err = _run(capsys, "new", *argv, "--project", str(ROOT), "--members", str(members))
+    assert rc == 1 and expect in err
+    assert sorted(p.name for p in members.iterdir()) == sorted(p.name for p in MEMBERS.iterdir())
+
+
+def test_new_uid_after_the_highest(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    members = write_members(tmp_path / "m", {"aaa-one": member(uid=10000), "bbb-two": member(uid=10750)})
+    assert (
+        _run(
+            capsys,
+            "new",
+            "ccc-three",
+            "--name",
+            "C",
+            "--email",
+            "c@c.org",
+            "--project",
+            str(ROOT),
+            "--members",
+            str(members),
+            "--on",
+            ON,
+        )[0]
+        == 0
+    )
+    assert yaml.safe_load((members / "ccc-three.yaml").read_text())["uid"] == 10751
+
+
+def test_schema_is_shipped_and_current(capsys: pytest.CaptureFixture[str]) -> None:
+    rc, out, _ = _run(capsys, "schema")
+    assert rc == 0
+    shipped = (ROOT / "schema" / "member.schema.json").read_text(encoding="utf-8")
+    assert out == shipped == member_schema_text(), "schema/member.schema.json is stale: run pic schema > it"
+    vscode = json.loads((ROOT / ".vscode" / "settings.json").read_text(encoding="utf-8"))
+    assert vscode["yaml.schemas"]["./schema/member.schema.json"] == ["members/*.yaml"]
+
+
+def test_schema_accepts_every_example_and_rejects_typos() -> None:
+    schema = json.loads((ROOT / "schema" / "member.schema.json").read_text(encoding="utf-8"))
+    validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+    for path in member_files(MEMBERS):
+        data = json.loads(json.dumps(yaml.safe_load(path.read_text(encoding="utf-8")), default=str))
+        errors = list(validator.iter_errors(data))
+        assert not errors, f"{path.name}: {errors[0].message}"
+    assert list(
+        validator.iter_errors({"name": "x", "contact": {"name": "a", "email": "a@b.org"}, "uid": 10001, "sit": {}})
+    )
+    assert list(
+        validator.iter_errors(
+            {
+                "name": "x",
+                "contact": {"name": "a", "email": "a@b.org"},
+                "uid": 10001,
+                "site": {"domains": ["Upper.org"], "php": "8.4"},
+            }
+        )
+    )

@@ -1,0 +1,123 @@
+"""The end-of-life policy on days before, around and after an end of life, with and without exception."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pic import eol
+from pic.errors import PicError, Problem
+from pic.registry import load_registry
+from pic.settings import RuntimeSpec, Settings, load_settings
+from tests.conftest import ROOT
+from tests.helpers import member, write_members
+
+EOL_82 = dt.date(2026, 12, 31)  # runtime 8.2 in Pulumi.prod.yaml
+WARN_DAYS = 365
+
+
+@pytest.fixture(scope="module")
+def settings() -> Settings:
+    return load_settings(ROOT, "prod")
+
+
+def _site(php: str, **more: Any) -> dict[str, Any]:
+    return member(site={"domains": ["case.example.org"], "php": php}, **more)
+
+
+def _evaluate(tmp_path: Path, settings: Settings, data: dict[str, Any], on: dt.date) -> list[Problem]:
+    registry = load_registry(write_members(tmp_path / "m", {"case-member": data}), settings)
+    return eol.evaluate(registry, settings, on)
+
+
+def _exception(until: dt.date) -> dict[str, Any]:
+    return {"php_eol": {"until": until, "reason": "new site in progress"}}
+
+
+@pytest.mark.parametrize(
+    ("on", "state", "days_left"),
+    [
+        (EOL_82 - dt.timedelta(days=WARN_DAYS + 1), "supported", WARN_DAYS + 1),
+        (EOL_82 - dt.timedelta(days=WARN_DAYS), "warning", WARN_DAYS),
+        (EOL_82 - dt.timedelta(days=1), "warning", 1),
+        (EOL_82, "warning", 0),
+        (EOL_82 + dt.timedelta(days=1), "eol", -1),
+        (EOL_82 + dt.timedelta(days=800), "eol", -800),
+    ],
+)
+def test_runtime_state(settings: Settings, on: dt.date, state: str, days_left: int) -> None:
+    st = eol.runtime_status("8.2", settings.runtimes["8.2"], on, WARN_DAYS)
+    assert (st.state, st.days_left) == (state, days_left)
+
+
+@pytest.mark.parametrize(
+    ("on", "exception_until", "expected"),
+    [
+        (EOL_82 - dt.timedelta(days=WARN_DAYS + 1), None, []),
+        (EOL_82 - dt.timedelta(days=30), None, ["warning"]),
+        (EOL_82, None, ["warning"]),
+        (EOL_82 + dt.timedelta(days=1), None, ["error"]),
+        (EOL_82 + dt.timedelta(days=1), EOL_82 + dt.timedelta(days=90), ["warning"]),
+        (EOL_82 + dt.timedelta(days=90), EOL_82 + dt.timedelta(days=90), ["warning"]),  # until is inclusive
+        (EOL_82 + dt.timedelta(days=91), EOL_82 + dt.timedelta(days=90), ["error", "error"]),  # expired + eol
+    ],
+)
+def test_member_on_runtime(
+    tmp_path: Path, settings: Settings, on: dt.date, exception_until: dt.date | None, expected: list[str]
+) -> None:
+    extra = {"exceptions": _exception(exception_until)} if exception_until else {}
+    problems = _evaluate(tmp_path, settings, _site("8.2", **extra), on)
+    assert sorted(p.severity for p in problems) == expected, problems
+    for p in problems:
+        assert p.file.endswith("case-member.yaml") and p.line is not None
+    if "warning" in expected or "error" in expected:
+        site_php = [p for p in problems if p.path == "site.php"]
+        assert site_php and "Case Contact <case@case.example.org>" in site_php[0].message
+
+
+def test_error_names_exception_until_field_when_expired(tmp_path: Path, settings: Settings) -> None:
+    on = dt.date(2026, 11, 28)
+    data = _site("8.4", exceptions=_exception(dt.date(2026, 11, 27)))
+    (problem,) = _evaluate(tmp_path, settings, data, on)
+    assert problem.path == "exceptions.php_eol.until" and "2026-11-27 is past" in problem.message
+
+
+def test_suspended_is_warned_and_archived_ignored(tmp_path: Path, settings: Settings) -> None:
+    on = EOL_82 + dt.timedelta(days=10)
+    (suspended,) = _evaluate(tmp_path / "s", settings, _site("8.2", status="suspended"), on)
+    assert suspended.severity == "warning"
+    assert _evaluate(tmp_path / "a", settings, _site("8.2", status="archived"), on) == []
+
+
+def test_static_site_is_not_concerned(tmp_path: Path, settings: Settings) -> None:
+    assert _evaluate(tmp_path, settings, _site("none"), EOL_82 + dt.timedelta(days=10)) == []
+
+
+def test_stopped_runtime_refuses_even_with_exception(tmp_path: Path, settings: Settings) -> None:
+    runtimes = dict(settings.runtimes)
+    runtimes["7.4"] = RuntimeSpec(image=runtimes["7.4"].image, eol=runtimes["7.4"].eol, stopped=True)
+    stopped = settings.model_copy(update={"runtimes": runtimes})
+    data = _site("7.4", exceptions=_exception(dt.date(2027, 3, 31)))
+    (problem,) = _evaluate(tmp_path, stopped, data, dt.date(2026, 11, 28))
+    assert problem.severity == "error" and "stopped" in problem.message
+
+
+def test_newest_supported_skips_stopped_and_ended(settings: Settings) -> None:
+    assert eol.newest_supported(settings, dt.date(2026, 11, 28)) == "8.5"
+    runtimes = dict(settings.runtimes)
+    runtimes["8.5"] = RuntimeSpec(image=runtimes["8.5"].image, eol=runtimes["8.5"].eol, stopped=True)
+    assert eol.newest_supported(settings.model_copy(update={"runtimes": runtimes}), dt.date(2026, 11, 28)) == "8.4"
+    assert eol.newest_supported(settings, dt.date(2031, 1, 1)) is None
+
+
+def test_check_fails_on_the_day_after_an_exception_ends() -> None:
+    """The example member on 7.4 is allowed until 2027-03-31 included, refused the day after."""
+    from pic.check import check
+
+    check(ROOT, "prod", ROOT / "members", dt.date(2027, 3, 31))
+    with pytest.raises(PicError) as info:
+        check(ROOT, "prod", ROOT / "members", dt.date(2027, 4, 1))
+    assert "jardins-partages.yaml" in str(info.value)

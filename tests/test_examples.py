@@ -1,0 +1,51 @@
+"""The example registry in members/ stays valid and, together, uses every field."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from pic.check import check
+from pic.registry import MemberSpec, member_files
+from pic.settings import load_settings
+from pic.yamlsrc import read_yaml
+from tests.conftest import MEMBERS, ROOT
+
+ON = dt.date(2026, 11, 28)
+FILES = member_files(MEMBERS)
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
+def test_example_file_is_valid(path: Path) -> None:
+    doc, problems = read_yaml(path, path.name)
+    assert doc is not None and not problems, problems
+    MemberSpec.model_validate(doc.data)
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    assert first == "# yaml-language-server: $schema=../schema/member.schema.json", f"{path.name}: no schema line"
+
+
+@pytest.mark.parametrize("stack", ["prod", "dev"])
+def test_example_registry_checks_on_both_stacks(stack: str) -> None:
+    checked = check(ROOT, stack, MEMBERS, ON)
+    assert [m.slug for m in checked.registry] == [p.stem for p in FILES]
+
+
+def test_examples_use_every_field_and_form() -> None:
+    settings = load_settings(ROOT, "prod")
+    registry = check(ROOT, "prod", MEMBERS, ON).registry
+    used: set[str] = set()
+    for m in registry:
+        used |= m.spec.model_fields_set
+    assert used == set(MemberSpec.model_fields), f"unused fields: {set(MemberSpec.model_fields) - used}"
+    assert {m.status for m in registry} == {"active", "suspended", "archived"}
+    assert any(m.site is None and m.lists is not None for m in registry), "a member with lists only"
+    assert any(len(m.databases) > 1 for m in registry), "a member with several databases"
+    assert any(m.access.ssh for m in registry), "a member with an ssh shell"
+    assert any(m.site is not None and m.site.static for m in registry), "a static site"
+    assert any(m.site is not None and not m.site.https for m in registry), "a site without https"
+    assert any(m.spec.exceptions.php_eol is not None for m in registry), "an end-of-life exception"
+    on_eol = [m for m in registry if m.runtime and settings.runtimes[m.runtime].eol < ON]
+    assert on_eol, "a member on a runtime past end of life"
+    assert any(m.spec.lists is not None and m.spec.lists.dmarc == "reject" for m in registry)

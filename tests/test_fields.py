@@ -1,0 +1,144 @@
+"""Every field of a member file in its valid forms (the invalid ones are the corpus in tests/corpus/)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pic.errors import PicError
+from pic.registry import Database, load_registry
+from pic.settings import Settings, load_settings
+from pic.validators import check_domain, check_email, check_ssh_key
+from tests.conftest import ROOT
+from tests.helpers import ED25519, member, write_members
+
+
+@pytest.fixture(scope="module")
+def settings() -> Settings:
+    return load_settings(ROOT, "prod")
+
+
+VALID: list[tuple[str, dict[str, Any]]] = [
+    ("minimal", {}),
+    ("status-active", {"status": "active"}),
+    ("status-suspended", {"status": "suspended"}),
+    ("status-archived", {"status": "archived"}),
+    ("host-explicit", {"host": "web1"}),
+    ("site-php", {"site": {"domains": ["case.example.org"], "php": "8.4"}}),
+    ("site-static-http", {"site": {"domains": ["case.example.org"], "php": "none", "https": False}}),
+    ("site-20-domains", {"site": {"domains": [f"d{i}.case.example.org" for i in range(20)], "php": "8.5"}}),
+    ("site-punycode", {"site": {"domains": ["xn--amis-du-rhne-nib.org"], "php": "8.3"}}),
+    ("site-long-labels", {"site": {"domains": ["a" * 63 + ".example.org"], "php": "8.3"}}),
+    ("site-digits-hyphens", {"site": {"domains": ["1-2-3.example.org"], "php": "8.3"}}),
+    ("access-empty", {"access": {}}),
+    ("access-ssh", {"access": {"sftp_keys": [ED25519], "ssh": True}}),
+    ("databases-five", {"databases": ["main", "wp", "forum", "stats_2024", "a"]}),
+    ("databases-none", {"databases": []}),
+    ("lists-default-dmarc", {"lists": {"domain": "listes.case.example.org"}}),
+    ("lists-quarantine", {"lists": {"domain": "listes.case.example.org", "dmarc": "quarantine"}}),
+    ("lists-reject", {"lists": {"domain": "case.example.org", "dmarc": "reject"}}),
+    ("exception", {"exceptions": {"php_eol": {"until": dt.date(2027, 1, 1), "reason": "moving"}}}),
+    ("exceptions-empty", {"exceptions": {}}),
+    ("limits-int-cpus", {"limits": {"memory_mb": 512, "cpus": 2, "pids": 256}}),
+    ("limits-partial", {"limits": {"cpus": 0.5}}),
+    ("notes", {"notes": "Rencontre le 12/01 avec le bureau.\nÀ suivre."}),
+    ("unicode-name", {"name": "Les Amis du Rhône — Lyon 7ᵉ"}),
+    ("uid-bounds-low", {"uid": 10000}),
+    ("uid-bounds-high", {"uid": 59999}),
+]
+
+
+@pytest.mark.parametrize(("label", "fields"), VALID, ids=[v[0] for v in VALID])
+def test_valid_forms_load(tmp_path: Path, settings: Settings, label: str, fields: dict[str, Any]) -> None:
+    data = member(**fields)
+    registry = load_registry(write_members(tmp_path / "m", {"case-member": data}), settings)
+    (m,) = registry.members
+    assert m.slug == "case-member" and m.host == "web1"
+    for key, value in fields.items():
+        if key in ("site", "access", "lists", "exceptions", "limits"):
+            assert getattr(m.spec, key).model_dump(exclude_unset=True) == value, label
+        else:
+            assert getattr(m.spec, key) == value, label
+
+
+def test_database_names_follow_the_slug() -> None:
+    db = Database("amis-du-rhone", "main")
+    assert (db.name, db.user) == ("amis_du_rhone_main", "amis_du_rhone_main")
+
+
+def test_longest_names_fit_mariadb(tmp_path: Path, settings: Settings) -> None:
+    slug = "a" + "b" * 30 + "c"  # 32 characters, the longest slug
+    registry = load_registry(write_members(tmp_path / "m", {slug: member(databases=["x" * 16])}), settings)
+    (db,) = registry.members[0].databases
+    assert len(db.name) == 49
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        ED25519,
+        "ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBEmKSENjQEezOmxkZMy7opKgwFB9nkt5"
+        "YRrYMjNuG5N87uRgg6CLrbo5wAdT/y6v0mKV0U2w0WZ2YB/++Tpockg= e@x",
+    ],
+)
+def test_ssh_key_forms(key: str) -> None:
+    assert check_ssh_key(key) == key
+
+
+def test_real_rsa_key_from_ssh_keygen(tmp_path: Path) -> None:
+    import subprocess
+
+    from tests.conftest import require_program
+
+    keygen = require_program("ssh-keygen")
+    subprocess.run([keygen, "-q", "-t", "rsa", "-b", "3072", "-N", "", "-f", str(tmp_path / "k")], check=True)
+    key = (tmp_path / "k.pub").read_text().strip()
+    assert check_ssh_key(key) == key
+    subprocess.run([keygen, "-q", "-t", "rsa", "-b", "1024", "-N", "", "-f", str(tmp_path / "w")], check=True)
+    with pytest.raises(ValueError, match="1024-bit"):
+        check_ssh_key((tmp_path / "w.pub").read_text().strip())
+
+
+@pytest.mark.parametrize("domain", ["example.org", "a.b.c.example.org", "xn--bcher-kva.example", "x1.fr"])
+def test_domain_forms(domain: str) -> None:
+    assert check_domain(domain) == domain
+
+
+@pytest.mark.parametrize("domain", ["example.123", "a" * 250 + ".org", "ex_ample.org", "-x.org", "x-.org", " x.org"])
+def test_domain_rejects(domain: str) -> None:
+    with pytest.raises(ValueError):
+        check_domain(domain)
+
+
+@pytest.mark.parametrize("email", ["a@b.org", "marie.dupont+lists@amis-du-rhone.org"])
+def test_email_forms(email: str) -> None:
+    assert check_email(email) == email
+
+
+def test_files_starting_with_underscore_or_dot_are_not_members(tmp_path: Path, settings: Settings) -> None:
+    members = write_members(tmp_path / "m", {"case-member": member()})
+    (members / "_template.yaml").write_text("not: [valid", encoding="utf-8")
+    (members / ".draft.yaml").write_text("uid: nope", encoding="utf-8")
+    (members / "README.md").write_text("# not yaml", encoding="utf-8")
+    assert [m.slug for m in load_registry(members, settings)] == ["case-member"]
+
+
+def test_all_problems_of_all_files_at_once(tmp_path: Path, settings: Settings) -> None:
+    members = write_members(
+        tmp_path / "m",
+        {
+            "first-member": member(uid=1, status="gone"),
+            "second-member": member(uid=10601, site={"domains": ["X.org"], "php": "9.9"}),
+        },
+    )
+    with pytest.raises(PicError) as info:
+        load_registry(members, settings)
+    paths = sorted((p.file.rsplit("/", 1)[-1], p.path) for p in info.value.problems)
+    assert paths == [
+        ("first-member.yaml", "status"),
+        ("first-member.yaml", "uid"),
+        ("second-member.yaml", "site.domains[0]"),
+    ]
