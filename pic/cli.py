@@ -154,7 +154,9 @@ def _cmd_new(args: argparse.Namespace, on: dt.date) -> int:
 def _cmd_plan(args: argparse.Namespace, on: dt.date) -> int:
     from pic.plan.command import run  # the plan engine loads the Pulumi SDK: only for this command
 
-    return run(project=args.project, stack=args.stack, members=args.members, against=args.against, fmt=args.format, on=on)
+    return run(
+        project=args.project, stack=args.stack, members=args.members, against=args.against, fmt=args.format, on=on
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

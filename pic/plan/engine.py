@@ -31,14 +31,15 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d"
-SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
+# Markers of the Pulumi wire format (pulumi.runtime.rpc), not credentials.
+SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d"  # noqa: S105
+SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"  # noqa: S105
 RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e"
 ASSET_SIG = "c44067f5952c0a294b673a41bacd8c17"
 ARCHIVE_SIG = "0def7320c3a5731c473e5ecbe6d01bc7"
@@ -109,7 +110,9 @@ def mocked_outputs(typ: str, name: str, inputs: dict[str, Any]) -> dict[str, Any
     elif typ == "tls:index/privateKey:PrivateKey":
         out["privateKeyPem"] = f"-----BEGIN PRIVATE KEY-----\nPLAN{key}\n-----END PRIVATE KEY-----\n"
         out["privateKeyPemPkcs8"] = out["privateKeyPem"]
-        out["privateKeyOpenssh"] = f"-----BEGIN OPENSSH PRIVATE KEY-----\nPLAN{key}\n-----END OPENSSH PRIVATE KEY-----\n"
+        out["privateKeyOpenssh"] = (
+            f"-----BEGIN OPENSSH PRIVATE KEY-----\nPLAN{key}\n-----END OPENSSH PRIVATE KEY-----\n"
+        )
         pub = _digest("pub", key)
         out["publicKeyPem"] = f"-----BEGIN PUBLIC KEY-----\nPLAN{pub}\n-----END PUBLIC KEY-----\n"
         out["publicKeyOpenssh"] = f"ssh-ed25519 AAAAPLAN{pub}\n"
@@ -159,7 +162,7 @@ def _make_monitor(mocks: Any) -> Any:
     from google.protobuf import json_format, struct_pb2
     from pulumi.runtime import mocks as pmocks
 
-    class PlanMonitor(pmocks.MockMonitor):  # type: ignore[misc]
+    class PlanMonitor(pmocks.MockMonitor):
         """A MockMonitor that records each registration with its options, and returns the outputs a
         provider declares secret as secrets, as the engine does."""
 
@@ -232,8 +235,8 @@ def stack_config(project_dir: Path, stack: str, secret_keys: tuple[str, ...]) ->
     raw = data.get("config") if isinstance(data, dict) else None
     config: dict[str, str] = {}
     secrets: list[str] = []
-    for key, value in (raw or {}).items():
-        key = str(key)
+    for raw_key, value in (raw or {}).items():
+        key = str(raw_key)
         if isinstance(value, dict) and set(value) == {"secure"}:
             config[key] = PLACEHOLDER
             secrets.append(key)
@@ -323,7 +326,7 @@ def run_program(
                 # The program's exports: register them on the stack, as the engine's entry point does.
                 outputs = getattr(root, "outputs", {})
                 if outputs:
-                    root.register_outputs(outputs)
+                    root.register_outputs(outputs)  # type: ignore[attr-defined]
                     _sync_await(run_pulumi_func(lambda: None))
         except pulumi.RunError as exc:
             raise ProgramError(str(exc)) from None
@@ -344,21 +347,21 @@ def redact(value: Any, salt: bytes) -> Any:
     renderings of the same secret compare equal while the output reveals
     nothing about it; unknowns become ``{"[unknown]": true}``.
     """
-    if is_secret(value):
-        inner = json.dumps(value.get("value"), sort_keys=True, default=str)
-        return {"[secret]": hmac.new(salt, inner.encode(), hashlib.sha256).hexdigest()[:16]}
-    if value == UNKNOWN:
-        return {"[unknown]": True}
-    if isinstance(value, dict):
-        sig = value.get(SECRET_SIG_KEY)
-        if sig == RESOURCE_SIG:
-            return {"[resource]": value.get("urn", "")}
-        if sig in (ASSET_SIG, ARCHIVE_SIG):
-            return {"[asset]": _digest(json.dumps(value, sort_keys=True, default=str))[:16]}
-        return {k: redact(v, salt) for k, v in value.items()}
     if isinstance(value, list):
         return [redact(v, salt) for v in value]
-    return value
+    if not isinstance(value, dict):
+        return {"[unknown]": True} if value == UNKNOWN else value
+    sig = value.get(SECRET_SIG_KEY)
+    text = json.dumps(value.get("value") if sig == SECRET_SIG else value, sort_keys=True, default=str)
+    special: dict[str, Callable[[], dict[str, Any]]] = {
+        SECRET_SIG: lambda: {"[secret]": hmac.new(salt, text.encode(), hashlib.sha256).hexdigest()[:16]},
+        RESOURCE_SIG: lambda: {"[resource]": value.get("urn", "")},
+        ASSET_SIG: lambda: {"[asset]": _digest(text)[:16]},
+        ARCHIVE_SIG: lambda: {"[asset]": _digest(text)[:16]},
+    }
+    if sig in special:
+        return special[sig]()
+    return {k: redact(v, salt) for k, v in value.items()}
 
 
 def redacted_json(run: Run, salt: bytes) -> dict[str, Any]:

@@ -1,0 +1,97 @@
+"""The policies of the pack, as pulumi-policy objects; the logic is in :mod:`policy.rules`.
+
+Every policy is mandatory: a violation stops ``pulumi preview`` and
+``pulumi up``. The end-of-life policy evaluates as of today, or as of the day
+given in the pack's config (``{"runtime-end-of-life": {"on": "2027-01-01"}}``
+in a file passed with ``--policy-pack-config``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pulumi_policy import (
+    EnforcementLevel,
+    Policy,
+    PolicyConfigSchema,
+    ReportViolation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationArgs,
+    StackValidationPolicy,
+)
+
+from policy import rules
+
+
+def _on(args: ResourceValidationArgs) -> dt.date:
+    text = args.get_config().get("on")
+    return dt.date.fromisoformat(str(text)) if text else dt.date.today()
+
+
+def _validate_eol(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    for message in rules.runtime_end_of_life(args.resource_type, args.props, _on(args)):
+        report(message, None)
+
+
+def _validate_database(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    for message in rules.database_protected(args.resource_type, args.props, bool(args.opts.protect)):
+        report(message, None)
+
+
+def _validate_mysql_host(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    for message in rules.mysql_host(args.resource_type, args.props):
+        report(message, None)
+
+
+def _validate_secrets(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    declared = list(args.opts.additional_secret_outputs or ())
+    for message in rules.plaintext_secrets(args.resource_type, args.props, declared):
+        report(message, None)
+
+
+def _validate_https(args: StackValidationArgs, report: ReportViolation) -> None:
+    resources = [rules.StackResource(r.urn, r.resource_type, r.props) for r in args.resources]
+    for urn, message in rules.https_coverage(resources):
+        report(message, urn)
+
+
+runtime_end_of_life = ResourceValidationPolicy(
+    name="runtime-end-of-life",
+    description="No site on a PHP runtime past its end of life without a valid exception.",
+    validate=_validate_eol,
+    enforcement_level=EnforcementLevel.MANDATORY,
+    config_schema=PolicyConfigSchema(properties={"on": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}}),
+)
+database_protected = ResourceValidationPolicy(
+    name="database-protected",
+    description="Every member database is protected against deletion (protect=True).",
+    validate=_validate_database,
+    enforcement_level=EnforcementLevel.MANDATORY,
+)
+mysql_user_host = ResourceValidationPolicy(
+    name="mysql-user-not-from-anywhere",
+    description="No MySQL user or grant from '%': only from the web hosts.",
+    validate=_validate_mysql_host,
+    enforcement_level=EnforcementLevel.MANDATORY,
+)
+no_plaintext_secret = ResourceValidationPolicy(
+    name="no-plaintext-secret",
+    description="No secret-looking value (key, password, token) in an input that is not declared secret.",
+    validate=_validate_secrets,
+    enforcement_level=EnforcementLevel.MANDATORY,
+)
+https_domains_certified = StackValidationPolicy(
+    name="https-domains-certified",
+    description="Every https site's domains are all covered by one certificate.",
+    validate=_validate_https,
+    enforcement_level=EnforcementLevel.MANDATORY,
+)
+
+POLICIES: list[Policy] = [
+    runtime_end_of_life,
+    database_protected,
+    mysql_user_host,
+    https_domains_certified,
+    no_plaintext_secret,
+]

@@ -1,0 +1,258 @@
+"""The logic of the platform's policies, on plain data: resource type, inputs (wire names) and options.
+
+Standard library only, so that it runs in the policy pack's own virtualenv
+and in the test suite alike. Each check returns the violations it finds as
+messages that name the resource's property but never print a secret value.
+
+Contracts relied upon (README, sections of the web, database and mail parts):
+- a member's site container is ``docker:index/container:Container`` with the
+  labels ``pic.role=site``, ``pic.member``, ``pic.php``, ``pic.php.eol``,
+  ``pic.php.exception_until``, ``pic.https`` and ``pic.domains``;
+- databases are ``mysql:index/database:Database``, users ``mysql:index/user:User``;
+- the front proxy is Caddy: its Caddyfile reaches the host as the ``stdin``
+  of a ``command:*:Command``, and a site block whose address is a bare domain
+  (or ``https://domain``) gets a certificate for it (Caddy's automatic
+  HTTPS); pulumi-tls certificates (``dnsNames``) count as well;
+- a command that carries a secret on ``stdin`` runs with ``logging: none``
+  (components/hostcmd.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+CONTAINER = "docker:index/container:Container"
+DATABASE = "mysql:index/database:Database"
+MYSQL_USER = "mysql:index/user:User"
+MYSQL_GRANT = "mysql:index/grant:Grant"
+CERT_TYPES = (
+    "tls:index/selfSignedCert:SelfSignedCert",
+    "tls:index/certRequest:CertRequest",
+    "tls:index/locallySignedCert:LocallySignedCert",
+)
+
+# Inputs that the provider schemas declare secret: the engine always keeps them encrypted.
+SCHEMA_SECRET_INPUTS: dict[str, frozenset[str]] = {
+    "pulumi:providers:mysql": frozenset({"password"}),
+    "pulumi:providers:docker": frozenset({"registryAuth", "sshOpts"}),
+    MYSQL_USER: frozenset({"password", "plaintextPassword"}),
+    "command:remote:Command": frozenset({"connection"}),
+    "command:remote:CopyToRemote": frozenset({"connection"}),
+    "tls:index/selfSignedCert:SelfSignedCert": frozenset({"privateKeyPem"}),
+    "tls:index/certRequest:CertRequest": frozenset({"privateKeyPem"}),
+    "tls:index/locallySignedCert:LocallySignedCert": frozenset({"caPrivateKeyPem"}),
+}
+
+# Text that is a secret wherever it appears.
+_SECRET_TEXT = [
+    ("a private key", re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----")),
+    (
+        "a password assignment",
+        re.compile(r"(?im)^\s*[\w.-]*\b(?:password|passwd|secret|token)\s*[=:]\s*[\"']?(?![\s$%{<*/])[^\s\"']{6,}"),
+    ),
+    ("a PHP password constant", re.compile(r"(?i)['\"]\w*PASSWORD['\"]\s*,\s*['\"][^'\"$]{6,}['\"]")),
+    ("an SQL password", re.compile(r"(?i)\bIDENTIFIED\s+(?:WITH\s+\S+\s+)?BY\s+'[^']{6,}'")),
+    ("credentials in a URL", re.compile(r"\b[a-z][a-z0-9+.-]*://[^/\s:@]+:[^@\s/$]{6,}@")),
+    ("an access key", re.compile(r"\b(?:AKIA[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{30,}|xox[abpr]-[A-Za-z0-9-]{10,})\b")),
+]
+# Input names whose value is a secret when it is a non-empty literal.
+_SECRET_NAME = re.compile(r"(?i)(^|[_.-]|(?<=[a-z]))(password|passwd|passphrase|secret|token|private_?key|api_?key)$")
+
+
+def secret_kind(value: str, name: str = "") -> str | None:
+    """What secret ``value`` looks like (``name``: the input or key it is held in), or None."""
+    for kind, pattern in _SECRET_TEXT:
+        if pattern.search(value):
+            return kind
+    if name and _SECRET_NAME.search(name) and len(value.strip()) >= 6 and not value.startswith(("$", "/", "%")):
+        return f"a value named {name}"
+    return None
+
+
+def _walk(value: Any, path: str) -> Iterator[tuple[str, str, str]]:
+    """(path, key name, string) of every string in a value."""
+    if isinstance(value, str):
+        yield path, path.rsplit(".", 1)[-1].split("[", 1)[0], value
+    elif isinstance(value, Mapping):
+        for k, v in value.items():
+            yield from _walk(v, f"{path}.{k}" if path else str(k))
+    elif isinstance(value, (list, tuple)):
+        for i, v in enumerate(value):
+            yield from _walk(v, f"{path}[{i}]")
+
+
+def plaintext_secrets(
+    resource_type: str, props: Mapping[str, Any], additional_secret_outputs: Iterable[str] = ()
+) -> list[str]:
+    """Secret-looking values in inputs not declared secret.
+
+    An input is declared secret when the provider schema says so
+    (:data:`SCHEMA_SECRET_INPUTS`), when the resource lists it in
+    ``additional_secret_outputs``, or, for a command, when it runs with
+    logging off (the platform's mark of a command that carries a secret on
+    stdin). Pulumi policies see secrets decrypted and cannot tell a secret
+    Output from a plain string (pulumi/pulumi-policy#241); the whole-program
+    tests check the secret marks themselves.
+    """
+    declared = set(SCHEMA_SECRET_INPUTS.get(resource_type, ())) | set(additional_secret_outputs)
+    if resource_type.startswith("command:") and str(props.get("logging", "")).lower() == "none":
+        declared |= {"stdin", "environment"}
+    out = []
+    for key in sorted(props):
+        if key in declared or key.startswith("__"):
+            continue
+        for path, name, text in _walk(props[key], key):
+            kind = secret_kind(text, name)
+            if kind:
+                out.append(f"input {path} holds {kind} in plain text: pass it as a secret (pulumi.Output.secret)")
+    return out
+
+
+def _labels(props: Mapping[str, Any]) -> dict[str, str]:
+    raw = props.get("labels")
+    if isinstance(raw, Mapping):
+        return {str(k): str(v) for k, v in raw.items()}
+    out: dict[str, str] = {}
+    for item in raw or ():
+        if isinstance(item, Mapping) and "label" in item:
+            out[str(item["label"])] = str(item.get("value", ""))
+    return out
+
+
+def _date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def runtime_end_of_life(resource_type: str, props: Mapping[str, Any], on: dt.date) -> list[str]:
+    """A site container on a PHP runtime past its end of life needs an exception valid on ``on``."""
+    labels = _labels(props) if resource_type == CONTAINER else {}
+    php = labels.get("pic.php", "")
+    if labels.get("pic.role") != "site" or php in ("", "none"):
+        return []
+    member = labels.get("pic.member", "?")
+    eol = _date(labels.get("pic.php.eol", ""))
+    if eol is None:
+        return [f"site of {member} on PHP {php}: label pic.php.eol is missing or not a date"]
+    until = _date(labels.get("pic.php.exception_until", ""))
+    if eol >= on or (until is not None and until >= on):
+        return []
+    why = f"its exception ended on {until.isoformat()}" if until else "it holds no exception"
+    return [
+        f"site of {member} runs PHP {php}, past its end of life ({eol.isoformat()}) as of {on.isoformat()}, "
+        f"and {why}: move it to a supported runtime or add a dated exceptions.php_eol"
+    ]
+
+
+def database_protected(resource_type: str, props: Mapping[str, Any], protect: bool) -> list[str]:
+    if resource_type != DATABASE or protect:
+        return []
+    return [f"database {props.get('name', '?')} is not protected: declare it with protect=True"]
+
+
+def _wildcard_only(host: str) -> bool:
+    return host.strip() != "" and host.replace("%", "").replace(".", "").replace("_", "").strip() == ""
+
+
+def mysql_host(resource_type: str, props: Mapping[str, Any]) -> list[str]:
+    """No MySQL user (or grant) from any host ('%'): access is granted to the web hosts by address."""
+    if resource_type not in (MYSQL_USER, MYSQL_GRANT):
+        return []
+    host = props.get("host")
+    if isinstance(host, str) and _wildcard_only(host):
+        what = "user" if resource_type == MYSQL_USER else "grant for"
+        return [f"MySQL {what} {props.get('user', '?')!s} is allowed from {host!r}: name the web hosts instead"]
+    return []
+
+
+# --- https coverage (a stack policy) --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StackResource:
+    urn: str
+    type: str
+    props: Mapping[str, Any]
+
+
+_SITE_LINE = re.compile(r"^(?![\s#({])(?P<addresses>[^{}]+?)\s*\{\s*$")
+
+
+def caddy_certified_names(text: str) -> list[set[str]]:
+    """For each site block of a Caddyfile, the host names Caddy gets a certificate for."""
+    if "auto_https off" in text or "auto_https disable_certs" in text:
+        return []
+    blocks = []
+    for line in text.splitlines():
+        m = _SITE_LINE.match(line)
+        if m is None:
+            continue
+        names = set()
+        for address in re.split(r"[,\s]+", m.group("addresses").strip()):
+            if not address or address.startswith("http://") or address.startswith(":"):
+                continue
+            host = address.removeprefix("https://").split("/", 1)[0].rsplit(":", 1)[0].lower()
+            if host and "." in host:
+                names.add(host)
+        if names:
+            blocks.append(names)
+    return blocks
+
+
+def _covers(name: str, pattern: str) -> bool:
+    if pattern.startswith("*."):
+        head, _, rest = name.partition(".")
+        return bool(head) and rest == pattern[2:]
+    return name == pattern
+
+
+def certificates(resources: Iterable[StackResource]) -> list[set[str]]:
+    """The name sets of every certificate the stack declares or has Caddy obtain."""
+    out: list[set[str]] = []
+    for r in resources:
+        if r.type in CERT_TYPES:
+            names = {str(n).lower() for n in r.props.get("dnsNames") or ()}
+            subject = r.props.get("subject")
+            if isinstance(subject, Mapping) and subject.get("commonName"):
+                names.add(str(subject["commonName"]).lower())
+            if names:
+                out.append(names)
+        elif r.type.startswith("command:"):
+            stdin = r.props.get("stdin")
+            if isinstance(stdin, str) and ("reverse_proxy" in stdin or "respond" in stdin):
+                out.extend(caddy_certified_names(stdin))
+    return out
+
+
+def https_coverage(resources: list[StackResource]) -> list[tuple[str, str]]:
+    """Every https site's domains are all covered by one certificate: (urn, message) of each that is not."""
+    certs = certificates(resources)
+    out = []
+    for r in resources:
+        if r.type != CONTAINER:
+            continue
+        labels = _labels(r.props)
+        if labels.get("pic.role") != "site" or labels.get("pic.https") != "true":
+            continue
+        domains = [d.strip().lower() for d in labels.get("pic.domains", "").split(",") if d.strip()]
+        if not domains:
+            out.append((r.urn, f"https site of {labels.get('pic.member', '?')} has no pic.domains label"))
+            continue
+        if any(all(any(_covers(d, p) for p in cert) for d in domains) for cert in certs):
+            continue
+        best = max(certs, key=lambda c: sum(any(_covers(d, p) for p in c) for d in domains), default=set())
+        missing = [d for d in domains if not any(_covers(d, p) for p in best)]
+        out.append(
+            (
+                r.urn,
+                f"https site of {labels.get('pic.member', '?')}: no certificate covers all its domains "
+                f"(not covered: {', '.join(missing)})",
+            )
+        )
+    return out

@@ -1,0 +1,288 @@
+"""Each policy of the pack, called directly: it reports a violating resource and passes a good one."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pulumi_policy import EnforcementLevel
+
+from policy import pack, rules
+from tests.policy_support import resource_args, stack_args, validate
+
+CONTAINER = "docker:index/container:Container"
+ON = {"on": "2026-11-28"}
+
+
+def site(
+    member: str = "amis", php: str = "8.3", eol: str = "2027-12-31", until: str = "", **more: str
+) -> dict[str, Any]:
+    labels = {
+        "pic.member": member,
+        "pic.role": "site",
+        "pic.php": php,
+        "pic.php.eol": eol,
+        "pic.php.exception_until": until,
+        "pic.https": more.get("https", "true"),
+        "pic.domains": more.get("domains", f"{member}.org,www.{member}.org"),
+    }
+    return {
+        "name": f"{member}-site",
+        "image": "php:8.3-apache",
+        "labels": [{"label": k, "value": v} for k, v in labels.items()],
+    }
+
+
+# --- runtime-end-of-life ---------------------------------------------------------------------
+
+
+def test_eol_violation_without_exception() -> None:
+    found = validate(pack.runtime_end_of_life, resource_args(CONTAINER, site(php="7.4", eol="2022-11-28"), config=ON))
+    assert len(found) == 1, found
+    assert "amis" in found[0][0] and "7.4" in found[0][0] and "2022-11-28" in found[0][0]
+
+
+def test_eol_violation_with_expired_exception() -> None:
+    props = site(php="7.4", eol="2022-11-28", until="2026-11-27")
+    found = validate(pack.runtime_end_of_life, resource_args(CONTAINER, props, config=ON))
+    assert len(found) == 1 and "2026-11-27" in found[0][0], found
+
+
+@pytest.mark.parametrize(
+    "props",
+    [
+        site(php="8.3", eol="2027-12-31"),  # supported
+        site(php="7.4", eol="2022-11-28", until="2026-11-28"),  # exception valid through today
+        site(php="none", eol=""),  # static site
+    ],
+    ids=["supported", "valid-exception", "static"],
+)
+def test_eol_passes(props: dict[str, Any]) -> None:
+    assert validate(pack.runtime_end_of_life, resource_args(CONTAINER, props, config=ON)) == []
+
+
+def test_eol_ignores_containers_that_are_not_sites() -> None:
+    proxy = {"name": "pic-proxy", "labels": [{"label": "pic.role", "value": "proxy"}]}
+    assert validate(pack.runtime_end_of_life, resource_args(CONTAINER, proxy, config=ON)) == []
+
+
+def test_eol_uses_today_without_config() -> None:
+    past = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+    assert validate(pack.runtime_end_of_life, resource_args(CONTAINER, site(php="7.4", eol=past)))
+    assert not validate(
+        pack.runtime_end_of_life, resource_args(CONTAINER, site(php="8.4", eol=dt.date.today().isoformat()))
+    )
+
+
+# --- database-protected ----------------------------------------------------------------------
+
+
+def test_unprotected_database_is_refused() -> None:
+    args = resource_args("mysql:index/database:Database", {"name": "amis_main"}, protect=False)
+    found = validate(pack.database_protected, args)
+    assert len(found) == 1 and "amis_main" in found[0][0], found
+
+
+def test_protected_database_passes() -> None:
+    args = resource_args("mysql:index/database:Database", {"name": "amis_main"}, protect=True)
+    assert validate(pack.database_protected, args) == []
+
+
+# --- mysql-user-not-from-anywhere ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("host", ["%", "%.%", " % "])
+def test_mysql_user_from_anywhere_is_refused(host: str) -> None:
+    args = resource_args("mysql:index/user:User", {"user": "amis_main", "host": host})
+    found = validate(pack.mysql_user_host, args)
+    assert len(found) == 1 and "amis_main" in found[0][0], found
+
+
+def test_mysql_grant_from_anywhere_is_refused() -> None:
+    args = resource_args("mysql:index/grant:Grant", {"user": "amis_main", "host": "%", "database": "amis_main"})
+    assert validate(pack.mysql_user_host, args)
+
+
+@pytest.mark.parametrize("host", ["10.0.0.11", "web1.example.org", "localhost", "10.0.0.%"])
+def test_mysql_user_from_named_host_passes(host: str) -> None:
+    args = resource_args("mysql:index/user:User", {"user": "amis_main", "host": host})
+    assert validate(pack.mysql_user_host, args) == []
+
+
+# --- https-domains-certified -----------------------------------------------------------------
+
+CADDY_GOOD = """{
+\temail admin@example.org
+}
+
+# member amis: running
+amis.org, www.amis.org {
+\treverse_proxy pic-amis:8080
+}
+
+# member plain: running
+http://plain.org {
+\treverse_proxy pic-plain:8080
+}
+"""
+
+
+def _stack(caddyfile: str, *sites: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    out = [
+        (
+            "command:remote:Command",
+            "urn:pulumi:prod::pic::command:remote:Command::web1-proxy-config",
+            {"stdin": caddyfile},
+        )
+    ]
+    for i, props in enumerate(sites):
+        out.append((CONTAINER, f"urn:pulumi:prod::pic::{CONTAINER}::site{i}", props))
+    return out
+
+
+def test_https_site_covered_by_caddy_block_passes() -> None:
+    resources = _stack(CADDY_GOOD, site("amis"), site("plain", https="false", domains="plain.org"))
+    assert validate(pack.https_domains_certified, stack_args(resources)) == []
+
+
+def test_https_site_missing_a_domain_is_refused() -> None:
+    resources = _stack(CADDY_GOOD, site("amis", domains="amis.org,www.amis.org,blog.amis.org"))
+    found = validate(pack.https_domains_certified, stack_args(resources))
+    assert len(found) == 1, found
+    message, urn = found[0]
+    assert "blog.amis.org" in message and urn is not None and urn.endswith("::site0")
+
+
+def test_https_site_served_over_http_only_is_refused() -> None:
+    caddy = CADDY_GOOD.replace("amis.org, www.amis.org {", "http://amis.org, http://www.amis.org {")
+    found = validate(pack.https_domains_certified, stack_args(_stack(caddy, site("amis"))))
+    assert len(found) == 1 and "amis.org" in found[0][0], found
+
+
+def test_https_site_with_auto_https_off_is_refused() -> None:
+    caddy = CADDY_GOOD.replace("email admin@example.org", "email admin@example.org\n\tauto_https off")
+    assert validate(pack.https_domains_certified, stack_args(_stack(caddy, site("amis"))))
+
+
+def test_https_site_covered_by_a_tls_certificate_passes() -> None:
+    cert = ("tls:index/selfSignedCert:SelfSignedCert", "urn:c", {"dnsNames": ["amis.org", "*.amis.org"]})
+    resources = [cert, (CONTAINER, "urn:s", site("amis"))]
+    assert validate(pack.https_domains_certified, stack_args(resources)) == []
+    other = ("tls:index/selfSignedCert:SelfSignedCert", "urn:c", {"dnsNames": ["amis.org"]})
+    assert validate(pack.https_domains_certified, stack_args([other, (CONTAINER, "urn:s", site("amis"))]))
+
+
+def test_domains_split_over_two_certificates_are_refused() -> None:
+    """'its certificate': one certificate must cover all the site's domains."""
+    caddy = CADDY_GOOD.replace("amis.org, www.amis.org {", "amis.org {\n}\nwww.amis.org {")
+    assert validate(pack.https_domains_certified, stack_args(_stack(caddy, site("amis"))))
+
+
+# --- no-plaintext-secret ---------------------------------------------------------------------
+
+PEM = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----\n"
+
+
+@pytest.mark.parametrize(
+    ("resource_type", "props"),
+    [
+        ("command:remote:Command", {"create": "sh", "stdin": PEM, "logging": "stdoutAndStderr"}),
+        ("command:local:Command", {"create": "sh", "stdin": "[client]\nuser=amis\npassword=Zt8kq2LmW9\n"}),
+        ("command:remote:Command", {"create": "mysql", "stdin": "CREATE USER x IDENTIFIED BY 'Zt8kq2LmW9';"}),
+        ("command:local:Command", {"create": "sh", "environment": {"DB_PASSWORD": "Zt8kq2LmW9"}}),
+        ("docker:index/container:Container", {"envs": ["DATABASE_URL=mysql://amis:Zt8kq2LmW9@db/amis"]}),
+        ("docker:index/container:Container", {"uploads": [{"content": "define('DB_PASSWORD', 'Zt8kq2LmW9');"}]}),
+    ],
+    ids=["pem", "mycnf", "sql", "env-name", "url", "php"],
+)
+def test_plaintext_secret_is_refused(resource_type: str, props: dict[str, Any]) -> None:
+    found = validate(pack.no_plaintext_secret, resource_args(resource_type, props))
+    assert len(found) >= 1, found
+    assert not any("Zt8kq2LmW9" in m or "MIIEvQ" in m for m, _ in found), "a violation must not print the secret"
+
+
+@pytest.mark.parametrize(
+    ("resource_type", "props", "declared"),
+    [
+        ("command:remote:Command", {"create": "sh", "stdin": PEM, "logging": "none"}, ()),
+        ("command:local:Command", {"create": "sh", "stdin": "password=Zt8kq2LmW9\n"}, ("stdin",)),
+        ("mysql:index/user:User", {"user": "amis", "host": "10.0.0.11", "plaintextPassword": "Zt8kq2LmW9"}, ()),
+        ("command:remote:Command", {"create": "sh", "stdin": "PasswordAuthentication no\nPermitRootLogin no\n"}, ()),
+        ("command:local:Command", {"create": "sh", "stdin": "password_file=/srv/members/amis/priv/db.cnf\n"}, ()),
+    ],
+    ids=["logging-off", "declared-secret", "schema-secret", "sshd-config", "path-not-secret"],
+)
+def test_declared_or_harmless_values_pass(resource_type: str, props: dict[str, Any], declared: tuple[str, ...]) -> None:
+    args = resource_args(resource_type, props, additional_secret_outputs=declared)
+    assert validate(pack.no_plaintext_secret, args) == []
+
+
+def test_secret_kind_names_what_it_found() -> None:
+    assert rules.secret_kind(PEM) == "a private key"
+    assert rules.secret_kind("hello world") is None
+    assert rules.secret_kind("Zt8kq2LmW9", "dbPassword") == "a value named dbPassword"
+    assert rules.secret_kind("${DB_PASSWORD}", "password") is None
+
+
+def test_every_policy_is_mandatory_and_named() -> None:
+    names = [p.name for p in pack.POLICIES]
+    assert len(set(names)) == len(names) == 5
+    assert all(p.enforcement_level is EnforcementLevel.MANDATORY for p in pack.POLICIES)
+
+
+# --- the pack as the Pulumi CLI runs it ------------------------------------------------------
+
+
+def test_pack_answers_the_analyzer_protocol(project_root: Path) -> None:
+    """Start the pack like `pulumi preview --policy-pack policy` does, and ask it over gRPC."""
+    import grpc
+    from google.protobuf import empty_pb2, struct_pb2
+    from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
+
+    proc = subprocess.Popen(
+        [sys.executable, "-u", "."],
+        cwd=project_root / "policy",
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        port = int(proc.stdout.readline())
+        with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+            stub = analyzer_pb2_grpc.AnalyzerStub(channel)
+            info = stub.GetAnalyzerInfo(empty_pb2.Empty())
+            assert {p.name for p in info.policies} == {p.name for p in pack.POLICIES}
+
+            def analyze(typ: str, props: dict[str, Any], protect: bool) -> list[str]:
+                struct = struct_pb2.Struct()
+                struct.update(props)
+                request = analyzer_pb2.AnalyzeRequest(
+                    type=typ,
+                    properties=struct,
+                    urn=f"urn:pulumi:prod::pic::{typ}::x",
+                    name="x",
+                    options=analyzer_pb2.AnalyzerResourceOptions(protect=protect),
+                )
+                return [d.policyName for d in stub.Analyze(request).diagnostics]
+
+            assert analyze("mysql:index/database:Database", {"name": "amis_main"}, False) == ["database-protected"]
+            assert analyze("mysql:index/database:Database", {"name": "amis_main"}, True) == []
+            assert analyze("mysql:index/user:User", {"user": "amis_main", "host": "%"}, False) == [
+                "mysql-user-not-from-anywhere"
+            ]
+            assert analyze("command:local:Command", {"stdin": PEM}, False) == ["no-plaintext-secret"]
+
+            struct = struct_pb2.Struct()
+            struct.update(site("amis", domains="amis.org"))
+            stack = analyzer_pb2.AnalyzeStackRequest(
+                resources=[analyzer_pb2.AnalyzerResource(type=CONTAINER, properties=struct, urn="urn:s", name="s")]
+            )
+            assert [d.policyName for d in stub.AnalyzeStack(stack).diagnostics] == ["https-domains-certified"]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
