@@ -158,14 +158,24 @@ def _top(path: str) -> str:
     return path
 
 
-def _replace_reason(res: Resource, key: str) -> str | None:
+def _replace_source(res: Resource, key: str) -> str | None:
+    """Why a change of input ``key`` forces a new resource, or None when it is updated in place."""
     for path in res.replace_on_changes:
         if path == "*" or _top(path) == key:
-            return f"{key} (replace_on_changes option)"
+            return "the resource's replace_on_changes option"
     rule = REPLACE_RULES.get(res.type)
     if rule is not None and rule.forces(key):
-        return f"{key} ({rule.source})"
+        return rule.source
     return None
+
+
+def _reasons(res: Resource, keys: list[str]) -> list[str]:
+    by_source: dict[str, list[str]] = {}
+    for key in keys:
+        source = _replace_source(res, key)
+        if source is not None:
+            by_source.setdefault(source, []).append(key)
+    return [f"{', '.join(ks)} ({source})" for source, ks in by_source.items()]
 
 
 def _diff_inputs(old: Resource, new: Resource) -> list[InputChange]:
@@ -176,7 +186,7 @@ def _diff_inputs(old: Resource, new: Resource) -> list[InputChange]:
             continue
         a, b = old.inputs.get(key), new.inputs.get(key)
         if a != b:
-            out.append(InputChange(key, a, b, _replace_reason(new, key) is not None))
+            out.append(InputChange(key, a, b, _replace_source(new, key) is not None))
     return out
 
 
@@ -206,7 +216,7 @@ def diff(old: Rendering, new: Rendering) -> list[Change]:
         options = _options(before, res)
         if not inputs and not options:
             continue
-        reasons = [r for c in inputs if c.forces_replace for r in [_replace_reason(res, c.key)] if r]
+        reasons = _reasons(res, [c.key for c in inputs])
         kind: Kind = "replace" if reasons else "update"
         change = Change(kind, res.urn, before, res, inputs, options, reasons)
         if kind == "replace":

@@ -366,7 +366,7 @@ def redact(value: Any, salt: bytes) -> Any:
 
 def redacted_json(run: Run, salt: bytes) -> dict[str, Any]:
     records = []
-    for r in run.records:
+    for r in sorted(run.records, key=lambda r: r.urn):  # registrations arrive in no fixed order
         data = r.to_json()
         data["inputs"] = redact(r.inputs, salt)
         data["outputs"] = redact(r.outputs, salt)
@@ -397,4 +397,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    status = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # The SDK leaves its event loop and gRPC threads behind; their teardown at exit only adds noise.
+    os._exit(status)

@@ -146,6 +146,7 @@ class Attribution:
         self.slugs = sorted({m.slug for m in registry or ()} | set(extra_slugs), key=len, reverse=True)
         self.member_host = {m.slug: m.host for m in registry or ()}
         self.hosts = list(settings.hosts) if settings else []
+        self.db_host = settings.db_host if settings else None
         self.addresses: dict[str, set[str]] = {}
         if settings is not None:
             for name, spec in settings.hosts.items():
@@ -203,6 +204,8 @@ class Attribution:
                     s for key in ("host", "endpoint", "address") for s in _strings(target.inputs.get(key))
                 )
         found = found or self._by_name(res)
+        if found is None and (res.type.startswith("mysql:") or res.type == "pulumi:providers:mysql"):
+            found = self.db_host  # MariaDB runs on the db host only
         if found is None:
             member = self.member(res)
             found = self.member_host.get(member)

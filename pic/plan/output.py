@@ -12,16 +12,20 @@ _MARK = {"add": "+", "remove": "-", "update": "~", "replace": "+-"}
 
 
 def _flags(res: Resource) -> str:
-    flags = [
-        f
-        for f, on in (("protected", res.protect), ("retained", res.retain_on_delete), ("secret", _has_secret(res)))
-        if on
+    flags = [f for f, on in (("protected", res.protect), ("retained", res.retain_on_delete)) if on]
+    secret = secret_inputs(res)
+    if secret:
+        flags.append(f"secret {', '.join(secret)}")
+    return f"  [{'; '.join(flags)}]" if flags else ""
+
+
+def secret_inputs(res: Resource) -> list[str]:
+    """Inputs that hold a secret, but for a command's connection (always secret: it may carry the ssh key)."""
+    return [
+        k
+        for k, v in sorted(res.inputs.items())
+        if isinstance(v, dict) and "[secret]" in v and not (k == "connection" and res.type.startswith("command:"))
     ]
-    return f"  [{', '.join(flags)}]" if flags else ""
-
-
-def _has_secret(res: Resource) -> bool:
-    return any(isinstance(v, dict) and "[secret]" in v for v in res.inputs.values())
 
 
 def grouped(rendering: Rendering, attr: Attribution) -> dict[str, dict[str, list[Resource]]]:
@@ -52,7 +56,7 @@ def listing(rendering: Rendering, attr: Attribution, *, full: bool = True) -> li
             resources = members[member]
             lines.append(f"  {member}: {len(resources)}")
             if full:
-                for res in resources:
+                for res in sorted(resources, key=lambda r: (r.name, r.type)):
                     lines.append(f"    {res.short_type:<28} {res.name}{_flags(res)}")
     return lines
 

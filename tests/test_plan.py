@@ -1,0 +1,337 @@
+"""pic plan: the engine under mocks, the diff rules, and the command on a throw-away git repository.
+
+The command tests run a small program that keeps the platform's resource
+contracts (tests/fixtures/contract_program.py) in a temporary git
+repository, commit a member change, and read what ``pic plan --against``
+says about it. tests/test_program.py runs the plan on the real program.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pic.plan import engine
+from pic.plan.diff import diff, stateful_changes
+from pic.plan.model import Rendering, Resource
+from tests.conftest import ROOT
+
+FIXTURE = ROOT / "tests" / "fixtures" / "contract_program.py"
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "pic tests",
+    "GIT_AUTHOR_EMAIL": "tests@example.org",
+    "GIT_COMMITTER_NAME": "pic tests",
+    "GIT_COMMITTER_EMAIL": "tests@example.org",
+}
+
+
+# --- diff rules on hand-made renderings --------------------------------------------------------
+
+
+def res(typ: str, name: str, inputs: dict[str, Any] | None = None, **opts: Any) -> Resource:
+    return Resource(
+        urn=f"urn:pulumi:prod::pic::{typ}::{name}",
+        type=typ,
+        name=name,
+        parent="",
+        custom=opts.pop("custom", True),
+        inputs=inputs or {},
+        outputs={},
+        **opts,
+    )
+
+
+def rendering(*resources: Resource) -> Rendering:
+    return Rendering({r.urn: r for r in resources})
+
+
+CMD = "command:remote:Command"
+CONTAINER = "docker:index/container:Container"
+DB = "mysql:index/database:Database"
+
+
+def test_command_script_change_is_an_update_and_triggers_a_replacement() -> None:
+    old = rendering(res(CMD, "a", {"stdin": "x", "triggers": ["1"]}))
+    changes = diff(old, rendering(res(CMD, "a", {"stdin": "y", "triggers": ["1"]})))
+    assert [(c.kind, [i.key for i in c.inputs]) for c in changes] == [("update", ["stdin"])]
+    changes = diff(old, rendering(res(CMD, "a", {"stdin": "x", "triggers": ["2"]})))
+    assert [c.kind for c in changes] == ["replace"]
+    assert "triggers" in changes[0].reasons[0]
+
+
+def test_container_memory_is_updated_in_place_but_image_replaces() -> None:
+    old = rendering(res(CONTAINER, "s", {"image": "php:8.3", "memory": 256}))
+    assert [c.kind for c in diff(old, rendering(res(CONTAINER, "s", {"image": "php:8.3", "memory": 512})))] == [
+        "update"
+    ]
+    assert [c.kind for c in diff(old, rendering(res(CONTAINER, "s", {"image": "php:8.4", "memory": 256})))] == [
+        "replace"
+    ]
+
+
+def test_replace_on_changes_option_forces_a_replacement() -> None:
+    old = rendering(res(CMD, "a", {"stdin": "x"}))
+    new = rendering(res(CMD, "a", {"stdin": "y"}, replace_on_changes=("stdin",)))
+    (change,) = diff(old, new)
+    assert change.kind == "replace" and "replace_on_changes" in change.reasons[0]
+
+
+def test_database_rename_is_a_stateful_replacement() -> None:
+    old = rendering(res(DB, "m-db-main", {"name": "m_main"}, protect=True))
+    new = rendering(res(DB, "m-db-main", {"name": "m_other"}, protect=True))
+    (change,) = diff(old, new)
+    assert change.kind == "replace" and "a database" in change.stateful
+    assert stateful_changes([change]) == [change]
+
+
+def test_charset_change_of_a_database_is_an_update_and_not_stateful() -> None:
+    old = rendering(res(DB, "d", {"name": "m", "defaultCharacterSet": "utf8"}, protect=True))
+    new = rendering(res(DB, "d", {"name": "m", "defaultCharacterSet": "utf8mb4"}, protect=True))
+    (change,) = diff(old, new)
+    assert change.kind == "update" and not stateful_changes([change])
+
+
+def test_lifting_protection_is_stateful() -> None:
+    old = rendering(res(DB, "d", {"name": "m"}, protect=True))
+    (change,) = diff(old, rendering(res(DB, "d", {"name": "m"}, protect=False)))
+    assert change.options == ["protect: true -> false"] and change.stateful
+
+
+def test_alias_makes_a_rename_not_a_removal() -> None:
+    old = res(DB, "old-name", {"name": "m"}, protect=True)
+    new = res(DB, "new-name", {"name": "m"}, protect=True, aliases=(old.urn,))
+    assert diff(rendering(old), rendering(new)) == []
+
+
+def test_removed_retained_directory_is_stateful_and_plain_removal_is_not() -> None:
+    old = rendering(res(CMD, "m-space", {"create": "mkdir"}, retain_on_delete=True), res(CMD, "m-conf", {}))
+    changes = diff(old, rendering())
+    assert {c.resource.name: bool(c.stateful) for c in changes} == {"m-space": True, "m-conf": False}
+
+
+def test_secret_changes_are_compared_but_never_shown() -> None:
+    from pic.plan.diff import describe
+
+    old = rendering(res(CMD, "c", {"stdin": {"[secret]": "aaaa"}}))
+    new = rendering(res(CMD, "c", {"stdin": {"[secret]": "bbbb"}}))
+    (change,) = diff(old, new)
+    assert describe(change.inputs[0]) == ["stdin: [secret] changed"]
+    assert diff(old, old) == []
+
+
+def test_ignore_changes_is_honoured() -> None:
+    old = rendering(res(CONTAINER, "s", {"image": "a"}))
+    assert diff(old, rendering(res(CONTAINER, "s", {"image": "b"}, ignore_changes=("image",)))) == []
+
+
+# --- the engine --------------------------------------------------------------------------------
+
+SECRET_PROGRAM = """
+import pulumi, pulumi_random as random, pulumi_tls as tls, pulumi_command as command
+pw = random.RandomPassword("pw", length=20)
+key = tls.PrivateKey("key", algorithm="ED25519")
+command.local.Command("conf", create="cat", stdin=pw.result.apply(lambda p: "password=" + p))
+command.local.Command("pub", create="cat", stdin=key.public_key_openssh)
+pulumi.export("n", 1)
+"""
+
+
+def _project(tmp_path: Path, program: str) -> Path:
+    shutil.copy(ROOT / "Pulumi.prod.yaml", tmp_path / "Pulumi.prod.yaml")
+    (tmp_path / "__main__.py").write_text(program, encoding="utf-8")
+    return tmp_path
+
+
+def test_engine_returns_provider_secret_outputs_as_secrets(tmp_path: Path) -> None:
+    run = engine.run_program(_project(tmp_path, SECRET_PROGRAM), "prod")
+    by_name = {r.name: r for r in run.records}
+    assert engine.is_secret(by_name["pw"].outputs["result"])
+    assert engine.is_secret(by_name["key"].outputs["privateKeyPem"])
+    assert not engine.is_secret(by_name["key"].outputs["publicKeyOpenssh"])
+    # A secret flows into what it is derived from: the file with the password is a secret input.
+    assert engine.is_secret(by_name["conf"].inputs["stdin"])
+    assert by_name["pub"].inputs["stdin"].startswith("ssh-ed25519 ")
+    assert run.exports == {"n": 1}
+
+
+def test_engine_is_deterministic_and_redaction_hides_values(tmp_path: Path) -> None:
+    project = _project(tmp_path, SECRET_PROGRAM)
+    one = engine.redacted_json(engine.run_program(project, "prod"), b"salt")
+    two = engine.redacted_json(engine.run_program(project, "prod"), b"salt")
+    assert one == two
+    text = json.dumps(one)
+    password = engine.mocked_outputs("random:index/randomPassword:RandomPassword", "pw", {"length": 20.0})["result"]
+    assert password not in text and "PRIVATE KEY" not in text
+    assert engine.redacted_json(engine.run_program(project, "prod"), b"other") != one  # keyed digests
+
+
+def test_engine_reports_the_programs_own_error(tmp_path: Path) -> None:
+    project = _project(tmp_path, "import pulumi\nraise pulumi.RunError('members/x.yaml: broken')\n")
+    with pytest.raises(engine.ProgramError, match=r"members/x\.yaml: broken"):
+        engine.run_program(project, "prod")
+
+
+# --- the command on a git repository -----------------------------------------------------------
+
+
+def git(repo: Path, *args: str) -> str:
+    proc = subprocess.run(
+        ["git", *args], cwd=repo, env={**os.environ, **GIT_ENV}, capture_output=True, text=True, check=True
+    )
+    return proc.stdout
+
+
+def pic(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pic", *args], cwd=repo, capture_output=True, text=True, check=False, timeout=300
+    )
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A git repository with the example registry and the contract program, one commit."""
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    work = tmp_path / "repo"
+    work.mkdir()
+    for name in ("Pulumi.yaml", "Pulumi.prod.yaml"):
+        shutil.copy(ROOT / name, work / name)
+    shutil.copytree(ROOT / "members", work / "members")
+    shutil.copy(FIXTURE, work / "__main__.py")
+    git(work, "init", "-q")
+    git(work, "add", "-A")
+    git(work, "commit", "-qm", "start")
+    return work
+
+
+def expected_resources(repo: Path) -> dict[str, int]:
+    """What the contract program declares per member, counted from the registry itself."""
+    from pic.check import check
+
+    checked = check(repo, "prod", repo / "members", __import__("datetime").date.today())
+    out = {}
+    for m in checked.registry:
+        site = 1 if m.site is not None and m.status != "archived" else 0
+        out[m.slug] = 1 + site + 4 * len(m.databases)
+    return out
+
+
+def test_plan_lists_every_members_resources(repo: Path) -> None:
+    proc = pic(repo, "plan", "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    per_member: dict[str, list[dict[str, Any]]] = {}
+    for r in data["resources"]:
+        per_member.setdefault(r["member"], []).append(r)
+    expected = expected_resources(repo)
+    assert {m: len(per_member.get(m, [])) for m in expected} == expected
+    assert data["counts"]["by_member"] == {**expected, "platform": len(per_member["platform"])}
+    dbs = [r for r in data["resources"] if r["type"] == "mysql:index/database:Database"]
+    assert dbs and all(r["host"] == "db" and r["protect"] for r in dbs)
+    text = pic(repo, "plan")
+    assert text.returncode == 0, text.stderr
+    for slug in expected:
+        assert f"  {slug}: " in text.stdout, slug
+
+
+def test_php_change_replaces_exactly_that_container(repo: Path) -> None:
+    path = repo / "members" / "amis-du-rhone.yaml"
+    path.write_text(path.read_text().replace('php: "8.3"', 'php: "8.4"'), encoding="utf-8")
+    git(repo, "commit", "-qam", "amis-du-rhone moves to PHP 8.4")
+    proc = pic(repo, "plan", "--against", "HEAD~1", "--format", "json")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    changes = json.loads(proc.stdout)["changes"]
+    assert [(c["kind"], c["type"], c["member"]) for c in changes] == [
+        ("replace", "docker:index/container:Container", "amis-du-rhone")
+    ]
+    assert {i["key"] for i in changes[0]["inputs"]} == {"image", "labels"}
+    text = pic(repo, "plan", "--against", "HEAD~1")
+    assert text.returncode == 0
+    assert "nothing stateful is deleted or replaced" in text.stdout
+    assert 'labels[pic.php]: "8.3" -> "8.4"' in text.stdout
+
+
+def test_removing_a_member_flags_its_databases_and_directories(repo: Path) -> None:
+    git(repo, "rm", "-q", "members/velo-cite.yaml")
+    git(repo, "commit", "-qm", "velo-cite leaves")
+    proc = pic(repo, "plan", "--against", "HEAD~1")
+    assert proc.returncode == 3, proc.stdout + proc.stderr
+    flagged = [line for line in proc.stdout.splitlines() if line.startswith("!!!   ")]
+    assert sorted(flagged) == sorted(
+        [
+            f"!!!   remove mysql:index/database:Database velo-cite-db-{db} (a database, protected)"
+            for db in ("wordpress", "forum", "ateliers")
+        ]
+        + ["!!!   remove command:remote:Command velo-cite-space (retained on delete (member data))"]
+    )
+    data = json.loads(pic(repo, "plan", "--against", "HEAD~1", "--format", "json").stdout)
+    assert {c["member"] for c in data["changes"] if c["kind"] == "remove"} == {"velo-cite"}
+    assert len(data["stateful_changes"]) == 4
+
+
+def test_a_change_of_a_working_tree_file_is_seen_against_head(repo: Path) -> None:
+    path = repo / "members" / "velo-cite.yaml"
+    path.write_text(path.read_text().replace("memory_mb: 512", "memory_mb: 768"), encoding="utf-8")
+    proc = pic(repo, "plan", "--against", "HEAD", "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    changes = json.loads(proc.stdout)["changes"]
+    assert [(c["kind"], c["name"], [i["key"] for i in c["inputs"]]) for c in changes] == [
+        ("update", "velo-cite-site", ["memory"])
+    ]
+
+
+def test_bad_registry_gives_the_registrys_own_error(repo: Path) -> None:
+    path = repo / "members" / "amis-du-rhone.yaml"
+    path.write_text(path.read_text().replace('php: "8.3"', 'php: "5.5"'), encoding="utf-8")
+    proc = pic(repo, "plan", "--against", "HEAD")
+    assert proc.returncode == 1
+    assert 'members/amis-du-rhone.yaml:13 site.php: "5.5" is not a runtime of stack prod' in proc.stderr
+    assert "Traceback" not in proc.stderr + proc.stdout
+
+
+def test_bad_registry_at_the_revision_is_named(repo: Path) -> None:
+    path = repo / "members" / "amis-du-rhone.yaml"
+    good = path.read_text()
+    path.write_text(good.replace("uid: 10001", "uid: 10002"), encoding="utf-8")
+    git(repo, "commit", "-qam", "duplicate uid")
+    path.write_text(good, encoding="utf-8")
+    proc = pic(repo, "plan", "--against", "HEAD")
+    assert proc.returncode == 1
+    assert "HEAD (" in proc.stderr and "10002 is already used by" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_unknown_revision_is_a_clear_error(repo: Path) -> None:
+    proc = pic(repo, "plan", "--against", "no-such-branch")
+    assert proc.returncode == 1
+    assert "--against: 'no-such-branch' is not a revision" in proc.stderr
+
+
+def test_no_secret_value_in_the_output(repo: Path) -> None:
+    proc = pic(repo, "plan", "--format", "json")
+    data = json.loads(proc.stdout)
+    creds = [r for r in data["resources"] if r["name"].endswith("-credentials")]
+    assert creds and all(r["inputs"]["stdin"] == "[secret]" for r in creds)
+    for r in data["resources"]:
+        if r["type"] == "random:index/randomPassword:RandomPassword":
+            value = engine.mocked_outputs(r["type"], r["name"], {"length": 24.0, "special": False})["result"]
+            assert value not in proc.stdout
+    assert "password=" not in proc.stdout and "plan-placeholder" not in proc.stdout
+
+
+def test_members_option_runs_the_program_on_another_directory(repo: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other-members"
+    other.mkdir()
+    shutil.copy(repo / "members" / "chorale-saint-jean.yaml", other)
+    proc = pic(repo, "plan", "--members", str(other), "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["members"] == 1
+    assert {r["member"] for r in data["resources"]} == {"chorale-saint-jean", "platform"}
