@@ -16,6 +16,7 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/pic check --stack prod
 	$(BIN)/pic report --stack prod
+	$(BIN)/pic plan --stack prod
 
 debs:
 	scripts/install-debian-packages
@@ -30,6 +31,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_check.py
+	$(BIN)/python bench/bench_program.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

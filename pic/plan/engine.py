@@ -85,6 +85,7 @@ class Run:
     records: list[Record]
     exports: dict[str, Any]
     warnings: list[str]
+    duplicates: list[str] = field(default_factory=list)
 
 
 def is_secret(value: Any) -> bool:
@@ -172,6 +173,7 @@ def _make_monitor(mocks: Any) -> Any:
             self.order: list[str] = []
             self.stack_outputs: dict[str, Any] = {}
             self.stack_urn = ""
+            self.duplicates: list[str] = []  # the engine refuses a second resource with the same URN
 
         def RegisterResource(self, request: Any) -> Any:
             response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
@@ -204,7 +206,9 @@ def _make_monitor(mocks: Any) -> Any:
                 provider=request.provider,
                 aliases=[a.urn for a in request.aliases if a.urn] if hasattr(request, "aliases") else [],
             )
-            if response.urn not in self.records:
+            if response.urn in self.records:
+                self.duplicates.append(response.urn)
+            else:
                 self.order.append(response.urn)
             self.records[response.urn] = record
             return response
@@ -337,7 +341,7 @@ def run_program(
             pulumi_settings.set_root_resource(None)  # type: ignore[arg-type]
             logger.removeHandler(collect)
     records = [monitor.records[urn] for urn in monitor.order]
-    return Run(records, dict(monitor.stack_outputs), collect.messages)
+    return Run(records, dict(monitor.stack_outputs), collect.messages, list(getattr(monitor, "duplicates", [])))
 
 
 def redact(value: Any, salt: bytes) -> Any:
@@ -371,7 +375,8 @@ def redacted_json(run: Run, salt: bytes) -> dict[str, Any]:
         data["inputs"] = redact(r.inputs, salt)
         data["outputs"] = redact(r.outputs, salt)
         records.append(data)
-    return {"records": records, "exports": redact(run.exports, salt), "warnings": run.warnings}
+    warnings = run.warnings + [f"error: two resources have the URN {urn}" for urn in run.duplicates]
+    return {"records": records, "exports": redact(run.exports, salt), "warnings": warnings}
 
 
 def main(argv: list[str] | None = None) -> int:

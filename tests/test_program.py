@@ -1,0 +1,187 @@
+"""The whole program (``__main__.py``) under mocks, for the example registry and a generated one of 49.
+
+It runs through the plan engine (the same code as ``pic plan``), whose mock
+monitor returns the outputs a provider declares secret as secrets, as the
+engine does, so that a secret's path through the components is the real one.
+Checked: every URN is unique; every registered input and output, and every
+export, is free of plaintext secrets (both secret-looking text and the exact
+values of the program's own secrets); the policy pack passes on the program;
+every member's resources are the ones the README documents.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pic.check import check
+from pic.plan import engine
+from pic.plan.engine import Record, is_secret
+from pic.plan.model import PLATFORM, Attribution, Rendering
+from pic.registry import Registry
+from pic.settings import Settings, load_settings
+from policy import rules
+from tests.conftest import ROOT
+from tests.generated_registry import generate
+from tests.policy_support import violations_of_program
+
+
+@dataclass
+class Program:
+    records: list[Record]
+    run: engine.Run
+    registry: Registry
+    settings: Settings
+    rendering: Rendering
+
+    def by_member(self) -> dict[str, list[Record]]:
+        attr = Attribution(self.rendering, self.registry, self.settings)
+        out: dict[str, list[Record]] = {}
+        for r in self.records:
+            if r.custom:
+                out.setdefault(attr.member(self.rendering.resources[r.urn]), []).append(r)
+        return out
+
+
+def evaluate(members: Path, project: Path = ROOT) -> Program:
+    checked = check(project, "prod", members, dt.date.today())
+    run = engine.run_program(project, "prod", members, secret_keys=("pic:dbAdminPassword", "pic:sshPrivateKey"))
+    rendering = Rendering.from_json(engine.redacted_json(run, b"test"))
+    return Program(run.records, run, checked.registry, checked.settings, rendering)
+
+
+@pytest.fixture(scope="module")
+def examples() -> Program:
+    return evaluate(ROOT / "members")
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Program:
+    directory = tmp_path_factory.mktemp("generated") / "members"
+    generate(directory, 49, load_settings(ROOT, "prod"))
+    return evaluate(directory)
+
+
+PROGRAMS = ["examples", "generated"]
+
+
+@pytest.fixture(params=PROGRAMS)
+def program(request: pytest.FixtureRequest) -> Program:
+    result: Program = request.getfixturevalue(request.param)
+    return result
+
+
+def test_every_urn_is_unique(program: Program) -> None:
+    assert program.run.duplicates == []
+    urns = [r.urn for r in program.records]
+    assert len(urns) == len(set(urns))
+
+
+def test_generated_registry_has_every_kind_of_member(generated: Program) -> None:
+    """The generator is what makes the 49-member test worth having: check it does cover the cases."""
+    members = list(generated.registry)
+    assert len(members) == 49
+    assert {m.status for m in members} == {"active", "suspended", "archived"}
+    assert any(m.site is None for m in members) and any(m.site and m.site.static for m in members)
+    assert any(m.site and not m.site.https for m in members) and any(m.spec.exceptions.php_eol for m in members)
+    assert {len(m.databases) for m in members} == {0, 1, 2, 3}
+
+
+def _leaves(value: Any, path: str, secret: bool = False) -> Iterator[tuple[str, str, bool]]:
+    """(path, string, under a secret mark) of every string of a wire value."""
+    if is_secret(value):
+        yield from _leaves(value.get("value"), path, True)
+    elif isinstance(value, str):
+        yield path, value, secret
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _leaves(v, f"{path}.{k}", secret)
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _leaves(v, f"{path}[{i}]", secret)
+
+
+def _plain_strings(program: Program) -> Iterator[tuple[str, str]]:
+    for r in program.records:
+        for where, values in (("inputs", r.inputs), ("outputs", r.outputs)):
+            for path, text, secret in _leaves(values, f"{r.urn} {where}"):
+                if not secret:
+                    yield path, text
+    for path, text, secret in _leaves(program.run.exports, "stack exports"):
+        if not secret:
+            yield path, text
+
+
+def secret_looking(program: Program) -> list[str]:
+    found = []
+    for path, text in _plain_strings(program):
+        name = path.rsplit(".", 1)[-1].split("[", 1)[0]
+        kind = rules.secret_kind(text, name)
+        if kind:
+            found.append(f"{path}: {kind}")
+    return found
+
+
+def leaked_secrets(program: Program) -> list[str]:
+    """Plain strings that contain a value the program holds as a secret (passwords, keys, config secrets)."""
+    secrets = {engine.PLACEHOLDER}
+    for r in program.records:
+        for values in (r.inputs, r.outputs):
+            secrets |= {text for _, text, secret in _leaves(values, "") if secret and len(text) >= 8}
+    return [path for path, text in _plain_strings(program) if any(s in text for s in secrets)]
+
+
+def test_no_secret_looking_value_in_plain_text(program: Program) -> None:
+    assert secret_looking(program) == []
+
+
+def test_no_secret_value_of_the_program_leaks_into_plain_text(program: Program) -> None:
+    assert leaked_secrets(program) == []
+
+
+LEAKY = """
+import pulumi, pulumi_random as random, pulumi_tls as tls, pulumi_command as command
+pw = random.RandomPassword("pw", length=20)
+key = tls.PrivateKey("key", algorithm="ED25519")
+admin = pulumi.Config("pic").require_secret("dbAdminPassword")
+command.local.Command("conf", create="cat", stdin=pulumi.Output.unsecret(pw.result).apply(lambda p: "user " + p))
+command.local.Command("admin", create="cat", environment={"X": pulumi.Output.unsecret(admin)})
+pulumi.export("key", pulumi.Output.unsecret(key.private_key_pem))
+"""
+
+
+def test_the_secret_checks_catch_a_leaky_program(tmp_path: Path) -> None:
+    shutil.copy(ROOT / "Pulumi.prod.yaml", tmp_path)
+    shutil.copytree(ROOT / "members", tmp_path / "members")
+    (tmp_path / "__main__.py").write_text(LEAKY, encoding="utf-8")
+    program = evaluate(tmp_path / "members", tmp_path)
+    assert [p for p in secret_looking(program) if p.startswith("stack exports")] == ["stack exports.key: a private key"]
+    leaks = leaked_secrets(program)
+    assert any("::conf inputs.stdin" in p for p in leaks), leaks
+    assert any("::admin inputs.environment.X" in p for p in leaks), leaks
+    assert "stack exports.key" in leaks
+
+
+def test_policy_pack_passes_on_the_program(program: Program) -> None:
+    assert violations_of_program(program.records) == []
+
+
+def test_every_resource_is_a_members_or_the_platforms(program: Program) -> None:
+    by_member = program.by_member()
+    slugs = {m.slug for m in program.registry}
+    assert set(by_member) <= slugs | {PLATFORM}
+
+
+def test_program_runs_the_registry_checks_first(tmp_path: Path) -> None:
+    members = tmp_path / "members"
+    shutil.copytree(ROOT / "members", members)
+    path = members / "amis-du-rhone.yaml"
+    path.write_text(path.read_text().replace('php: "8.3"', 'php: "5.5"'), encoding="utf-8")
+    with pytest.raises(engine.ProgramError, match=r'amis-du-rhone\.yaml:13 site\.php: "5\.5" is not a runtime'):
+        engine.run_program(ROOT, "prod", members)
