@@ -368,10 +368,20 @@ def redact(value: Any, salt: bytes) -> Any:
     return {k: redact(v, salt) for k, v in value.items()}
 
 
+def connection_address(inputs: dict[str, Any]) -> str:
+    """The host a command reaches: its connection is a secret (it may hold the key), its address is not."""
+    connection: Any = inputs.get("connection")
+    if is_secret(connection):
+        connection = connection["value"]
+    host = connection.get("host") if isinstance(connection, dict) else None
+    return host if isinstance(host, str) else ""
+
+
 def redacted_json(run: Run, salt: bytes) -> dict[str, Any]:
     records = []
     for r in sorted(run.records, key=lambda r: r.urn):  # registrations arrive in no fixed order
         data = r.to_json()
+        data["address"] = connection_address(r.inputs)
         data["inputs"] = redact(r.inputs, salt)
         data["outputs"] = redact(r.outputs, salt)
         records.append(data)

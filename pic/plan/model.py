@@ -5,7 +5,7 @@ replaced by ``{"[secret]": <keyed digest>}`` and every unknown by
 ``{"[unknown]": true}`` (see :func:`pic.plan.engine.redact`).
 
 Each resource is attributed to a member (by its name or an ancestor's name,
-``<slug>`` or ``<slug>-...``, or its ``pic.member`` label) and to a host (by
+``<slug>`` or ``<slug>-...``, or ``...-<list domain>``, or its ``pic.member`` label) and to a host (by
 the address it is reached at: a command's ``connection.host``, its provider's
 ``host`` or ``endpoint``; else a host name in its own or an ancestor's name;
 else the member's web host).
@@ -42,6 +42,7 @@ class Resource:
     dependencies: tuple[str, ...] = ()
     provider: str = ""
     aliases: tuple[str, ...] = ()
+    address: str = ""  # the host a command reaches (connection.host)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Resource:
@@ -62,6 +63,7 @@ class Resource:
             dependencies=tuple(data.get("dependencies") or ()),
             provider=data.get("provider", ""),
             aliases=tuple(data.get("aliases") or ()),
+            address=data.get("address", ""),
         )
 
     @property
@@ -144,6 +146,8 @@ class Attribution:
     ) -> None:
         self.rendering = rendering
         self.slugs = sorted({m.slug for m in registry or ()} | set(extra_slugs), key=len, reverse=True)
+        # Resources of a member's mailing lists are named after its list domain (sympa-dkim-<domain>).
+        self.domains = {m.lists.domain: m.slug for m in registry or () if m.lists is not None}
         self.member_host = {m.slug: m.host for m in registry or ()}
         self.hosts = list(settings.hosts) if settings else []
         self.db_host = settings.db_host if settings else None
@@ -158,6 +162,9 @@ class Attribution:
     def _slug_in(self, name: str) -> str | None:
         for slug in self.slugs:
             if name == slug or name.startswith((f"{slug}-", f"{slug}_", f"{slug.replace('-', '_')}_")):
+                return slug
+        for domain, slug in self.domains.items():
+            if name == domain or name.endswith(f"-{domain}") or f"-{domain}-" in name:
                 return slug
         return None
 
@@ -192,10 +199,7 @@ class Attribution:
     def host(self, res: Resource) -> str:
         if res.urn in self._host:
             return self._host[res.urn]
-        found: str | None = None
-        connection = res.inputs.get("connection")
-        if isinstance(connection, dict) and isinstance(connection.get("host"), str):
-            found = self._by_address([connection["host"]])
+        found = self._by_address([res.address]) if res.address else None
         if found is None:
             provider = self.rendering.provider_of(res)
             target = provider if provider is not None else (res if res.is_provider else None)
