@@ -83,7 +83,8 @@ def change_lines(changes: list[Change], attr_new: Attribution, attr_old: Attribu
         loud = "  !!! STATEFUL: " + c.stateful if c.stateful else ""
         lines.append(f"{_MARK[c.kind]:>2} {c.kind:<7} {res.short_type:<28} {res.name}  ({where}){loud}")
         if c.kind == "replace":
-            lines.append(f"       forces a new resource: {'; '.join(c.reasons)}")
+            order = "deleted first, then created" if c.resource.delete_before_replace else "created first"
+            lines.append(f"       forces a new resource ({order}): {'; '.join(c.reasons)}")
         for ic in c.inputs:
             lines.extend(f"       {line}" for line in describe(ic))
         lines.extend(f"       option {o}" for o in c.options)
