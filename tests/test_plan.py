@@ -335,3 +335,15 @@ def test_members_option_runs_the_program_on_another_directory(repo: Path, tmp_pa
     data = json.loads(proc.stdout)
     assert data["members"] == 1
     assert {r["member"] for r in data["resources"]} == {"chorale-saint-jean", "platform"}
+
+
+def test_only_the_plan_loads_the_pulumi_sdk() -> None:
+    """pic/ has no module-level `import pulumi`: check, report and the CLI itself never load it."""
+    code = (
+        "import sys\n"
+        "import pic.cli, pic.plan.command, pic.plan.engine\n"
+        "rc = pic.cli.main(['check', '--on', '2026-11-28'])\n"
+        "print(rc, sorted(m for m in sys.modules if m == 'pulumi' or m.startswith('pulumi.')))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert proc.stdout.strip().splitlines()[-1] == "0 []"
