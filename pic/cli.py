@@ -1,8 +1,6 @@
-"""The ``pic`` command: check, report, new, schema, plan.
+"""The ``pic`` command: check, report, new, schema.
 
-Exit status: 0 valid (warnings allowed), 1 invalid input, 2 usage error;
-``pic plan --against`` also exits 3 when a change would delete, replace or
-unprotect something stateful.
+Exit status: 0 valid (warnings allowed), 1 invalid input, 2 usage error.
 Bad input never shows a traceback: every problem is printed with its file,
 field, line and value.
 """
@@ -152,6 +150,7 @@ def _cmd_new(args: argparse.Namespace, on: dt.date) -> int:
 
 
 def _cmd_plan(args: argparse.Namespace, on: dt.date) -> int:
+    """pic plan: also exits 3 when a change deletes, replaces or unprotects something stateful."""
     from pic.plan.command import run  # the plan engine loads the Pulumi SDK: only for this command
 
     return run(
@@ -166,7 +165,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "schema":
             sys.stdout.write(member_schema_text())
             return EXIT_OK
-        handler = {"check": _cmd_check, "report": _cmd_report, "new": _cmd_new, "plan": _cmd_plan}[args.command]
+        if args.command == "plan":
+            return _cmd_plan(args, on)
+        handler = {"check": _cmd_check, "report": _cmd_report, "new": _cmd_new}[args.command]
         return handler(args, on)
     except PicError as exc:
         _print_problems(exc.problems)
