@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,7 +52,10 @@ _SECRET_TEXT = [
     ("a private key", re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----")),
     (
         "a password assignment",
-        re.compile(r"(?im)^\s*[\w.-]*\b(?:password|passwd|secret|token)\s*[=:]\s*[\"']?(?![\s$%{<*/])[^\s\"']{6,}"),
+        re.compile(
+            r"(?im)^\s*(?:export\s+)?[\w.-]*?(?:password|passwd|secret(?:_?key)?|token|api_?key)\s*[=:]\s*"
+            r"[\"']?(?![\s$%{<*/])[^\s\"']{6,}"
+        ),
     ),
     ("a PHP password constant", re.compile(r"(?i)['\"]\w*PASSWORD['\"]\s*,\s*['\"][^'\"$]{6,}['\"]")),
     ("an SQL password", re.compile(r"(?i)\bIDENTIFIED\s+(?:WITH\s+\S+\s+)?BY\s+'[^']{6,}'")),
@@ -80,7 +83,8 @@ def _walk(value: Any, path: str) -> Iterator[tuple[str, str, str]]:
     elif isinstance(value, Mapping):
         for k, v in value.items():
             yield from _walk(v, f"{path}.{k}" if path else str(k))
-    elif isinstance(value, (list, tuple)):
+    elif isinstance(value, Sequence) and not isinstance(value, (bytes, bytearray)):
+        # pulumi-policy hands lists as a Sequence proxy, not a list
         for i, v in enumerate(value):
             yield from _walk(v, f"{path}[{i}]")
 

@@ -195,9 +195,11 @@ PEM = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END P
         ("command:remote:Command", {"create": "mysql", "stdin": "CREATE USER x IDENTIFIED BY 'Zt8kq2LmW9';"}),
         ("command:local:Command", {"create": "sh", "environment": {"DB_PASSWORD": "Zt8kq2LmW9"}}),
         ("docker:index/container:Container", {"envs": ["DATABASE_URL=mysql://amis:Zt8kq2LmW9@db/amis"]}),
+        ("docker:index/container:Container", {"envs": ["DB_PASSWORD=Zt8kq2LmW9"]}),
+        ("command:local:Command", {"stdin": "export SECRET_KEY='Zt8kq2LmW9xx'\n"}),
         ("docker:index/container:Container", {"uploads": [{"content": "define('DB_PASSWORD', 'Zt8kq2LmW9');"}]}),
     ],
-    ids=["pem", "mycnf", "sql", "env-name", "url", "php"],
+    ids=["pem", "mycnf", "sql", "env-name", "url", "env-list", "shell-export", "php"],
 )
 def test_plaintext_secret_is_refused(resource_type: str, props: dict[str, Any]) -> None:
     found = validate(pack.no_plaintext_secret, resource_args(resource_type, props))
@@ -276,6 +278,10 @@ def test_pack_answers_the_analyzer_protocol(project_root: Path) -> None:
                 "mysql-user-not-from-anywhere"
             ]
             assert analyze("command:local:Command", {"stdin": PEM}, False) == ["no-plaintext-secret"]
+            # nested values arrive as pulumi-policy's own Mapping and Sequence proxies
+            envs = {"envs": ["APP_ENV=prod", "DB_PASSWORD=Zt8kq2LmW9"], "labels": [{"label": "a", "value": "b"}]}
+            assert analyze(CONTAINER, envs, False) == ["no-plaintext-secret"]
+            assert analyze(CONTAINER, {"envs": ["APP_ENV=prod"]}, False) == []
 
             struct = struct_pb2.Struct()
             struct.update(site("amis", domains="amis.org"))
