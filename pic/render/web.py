@@ -78,7 +78,9 @@ def members_on(registry: Registry | Iterable[Member], host: str) -> list[Member]
 def runtimes_in_use(registry: Registry | Iterable[Member], settings: Settings, host: str, on: dt.date) -> list[str]:
     """Runtime keys that run at least one site on ``host`` on day ``on``, oldest first."""
     keys = {
-        m.runtime for m in members_on(registry, host) if m.runtime is not None and site_state(m, settings, on) == "running"
+        m.runtime
+        for m in members_on(registry, host)
+        if m.runtime is not None and site_state(m, settings, on) == "running"
     }
     return sorted((k for k in keys if k is not None), key=version_key)
 
@@ -357,3 +359,10 @@ def render_phpmyadmin_config(settings: Settings, *, ca_file: str | None) -> str:
     """phpMyAdmin's config.user.inc.php: the db host over TLS, verified when a CA is given."""
     db = settings.hosts[settings.db_host]
     return render("phpmyadmin-config.php.j2", host=db.private_address, ca_file=ca_file)
+
+
+def phpmyadmin_host(settings: Settings) -> str | None:
+    """The web host that runs phpMyAdmin, or None when the stack has none."""
+    if settings.phpmyadmin is None:
+        return None
+    return settings.phpmyadmin.host or settings.web_hosts[0]
