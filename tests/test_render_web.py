@@ -1,0 +1,283 @@
+"""Rendered web host files, each checked by the program that reads it.
+
+caddy validate (Caddyfiles), apache2 -t (member vhost), sshd -t (sshd_config),
+shellcheck (every script), php -l (phpMyAdmin config). The daemons run for
+real in tests/test_daemons_web.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from pic.check import check
+from pic.registry import Registry
+from pic.render import web
+from pic.settings import Settings
+from tests.conftest import MEMBERS, ROOT, require_program
+
+ON = dt.date(2026, 11, 28)
+
+
+@pytest.fixture(scope="module")
+def example() -> tuple[Settings, Registry]:
+    checked = check(ROOT, "prod", MEMBERS, ON)
+    return checked.settings, checked.registry
+
+
+def with_tls(settings: Settings, ca: str) -> Settings:
+    return settings.model_copy(update={"tls": settings.tls.model_copy(update={"ca": ca})})
+
+
+def run_ok(cmd: list[str], what: str) -> subprocess.CompletedProcess[str]:
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, f"{what}: {' '.join(cmd)} failed:\n{proc.stdout}\n{proc.stderr}"
+    return proc
+
+
+def shellcheck(script: str, tmp_path: Path, name: str) -> None:
+    exe = require_program("shellcheck")
+    path = tmp_path / name
+    path.write_text(script)
+    run_ok([exe, "--shell=sh", "--severity=style", str(path)], name)
+
+
+def caddy_validate(text: str, tmp_path: Path, name: str = "Caddyfile") -> None:
+    exe = require_program("caddy")
+    path = tmp_path / name
+    path.write_text(text)
+    # caddy validate provisions the config (TLS storage included): keep it in the test's directory.
+    env = {"HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "data"), "XDG_CONFIG_HOME": str(tmp_path / "cfg")}
+    proc = subprocess.run(
+        [exe, "validate", "--config", str(path), "--adapter", "caddyfile"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+    )
+    assert proc.returncode == 0 and "Valid configuration" in proc.stdout + proc.stderr, proc.stderr
+
+
+# --- front proxy --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("ca", ["letsencrypt", "staging", "internal"])
+def test_caddyfile_is_valid(example: tuple[Settings, Registry], ca: str, tmp_path: Path) -> None:
+    settings, registry = example
+    settings = with_tls(settings, ca)
+    text = web.render_caddyfile(settings, registry, [web.render_phpmyadmin_block(settings)], on=ON)
+    caddy_validate(text, tmp_path)
+    assert ("acme_ca https://acme-staging" in text) == (ca == "staging")
+    assert ("local_certs" in text) == (ca == "internal")
+
+
+def site_blocks(text: str) -> dict[str, tuple[str, str]]:
+    """member slug -> (address line, body) of each member block."""
+    found = re.findall(r"^# member ([a-z0-9-]+): \w+\n([^\n]*) \{\n(.*?)^\}", text, flags=re.M | re.S)
+    return {slug: (addresses, body) for slug, addresses, body in found}
+
+
+def test_one_block_per_member_with_all_its_domains(example: tuple[Settings, Registry]) -> None:
+    settings, registry = example
+    blocks = site_blocks(web.render_caddyfile(settings, registry, on=ON))
+    assert set(blocks) == {"amis-du-rhone", "bibliotheque-libre", "cine-club-lumiere", "jardins-partages", "velo-cite"}
+    for slug, (addresses, body) in blocks.items():
+        site = registry.get(slug).site
+        assert site is not None
+        scheme = "" if site.https else "http://"
+        assert addresses == ", ".join(scheme + d for d in site.domains), slug
+        assert ("import hsts" in body) == site.https, slug
+        assert "import security_headers" in body, slug
+    assert "reverse_proxy pic-site-amis-du-rhone:8080" in blocks["amis-du-rhone"][1]
+    assert "503" in blocks["cine-club-lumiere"][1] and "reverse_proxy" not in blocks["cine-club-lumiere"][1]
+
+
+def test_extra_blocks_are_appended_and_must_be_valid(example: tuple[Settings, Registry], tmp_path: Path) -> None:
+    settings, registry = example
+    sympa = "listes.example.org {\n\timport security_headers\n\treverse_proxy unix//run/sympa/wwsympa.socket\n}\n"
+    text = web.render_caddyfile(settings, registry, [sympa], on=ON)
+    assert text.rstrip().endswith(sympa.rstrip())
+    caddy_validate(text, tmp_path)
+    broken = web.render_caddyfile(settings, registry, ["listes.example.org {\n\tno_such_directive\n}"], on=ON)
+    exe = require_program("caddy")
+    (tmp_path / "broken").write_text(broken)
+    proc = subprocess.run(
+        [exe, "validate", "--config", str(tmp_path / "broken"), "--adapter", "caddyfile"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"HOME": str(tmp_path)},
+    )
+    assert proc.returncode != 0 and "no_such_directive" in proc.stderr
+
+
+def test_static_site_caddyfile_is_valid(tmp_path: Path) -> None:
+    text = web.render_static_caddyfile()
+    caddy_validate(text, tmp_path)
+    assert "root * /srv/site/www" in text and "/srv/site/log/access.log" in text
+    assert "priv" not in text and "/db" not in text
+
+
+# --- PHP sites ----------------------------------------------------------------------------------
+
+
+def apache_main_config(tmp: Path, port: int, vhost: Path) -> Path:
+    """A minimal Apache main configuration from Debian's modules, including the rendered vhost."""
+    mods = "/usr/lib/apache2/modules"
+    modules = ["mpm_prefork", "authz_core", "dir", "mime", "php", "remoteip", "setenvif", "rewrite"]
+    lines = [f"LoadModule {m}_module {mods}/mod_{m}.so" for m in modules if m != "php"]
+    php_so = sorted(Path(mods).glob("libphp*.so"))
+    assert php_so, "libapache2-mod-php is not installed"
+    lines.append(f"LoadModule php_module {php_so[-1]}")
+    lines += [
+        f"ServerRoot {tmp}",
+        "ServerName localhost",
+        f"PidFile {tmp}/apache.pid",
+        f"ErrorLog {tmp}/main-error.log",
+        f"Listen 127.0.0.1:{port}",
+        "TypesConfig /etc/mime.types",
+        "DirectoryIndex index.php index.html",
+        "AddHandler application/x-httpd-php .php",
+        "User nobody",
+        "Group nogroup",
+        f"Include {vhost}",
+    ]
+    conf = tmp / "apache2.conf"
+    conf.write_text("\n".join(lines) + "\n")
+    return conf
+
+
+def test_member_vhost_passes_apache_configtest(example: tuple[Settings, Registry], tmp_path: Path) -> None:
+    exe = require_program("apache2")
+    member = example[1].get("amis-du-rhone")
+    root = tmp_path / "site"
+    for sub in web.MEMBER_DIRS:
+        (root / sub).mkdir(parents=True)
+    vhost = tmp_path / "vhost.conf"
+    vhost.write_text(web.render_member_vhost(member, root=str(root), port=18080))
+    conf = apache_main_config(tmp_path, 18080, vhost)
+    run_ok([exe, "-t", "-f", str(conf)], "apache2 -t")
+    text = web.render_member_vhost(member)
+    assert "DocumentRoot /srv/site/www\n" in text
+    assert "ServerAlias www.amis-du-rhone.org" in text and "ServerAlias xn--amis-du-rhne-nib.org" in text
+    assert "<IfModule php_module>" in text
+
+
+def test_vhost_names_the_mod_php_of_old_versions(example: tuple[Settings, Registry]) -> None:
+    jardins = example[1].get("jardins-partages")  # PHP 7.4
+    assert "<IfModule php7_module>" in web.render_member_vhost(jardins)
+    assert web.php_module("5.6") == "php5_module" and web.php_module("8.4") == "php_module"
+
+
+def dockerfile_run_bodies(dockerfile: str) -> list[str]:
+    """The shell of each RUN instruction, continuation lines joined as Docker does."""
+    joined = re.sub(r"\\\n", " ", dockerfile)
+    return [line[len("RUN ") :] for line in joined.splitlines() if line.startswith("RUN ")]
+
+
+@pytest.mark.parametrize("key", ["5.6", "7.0", "7.4", "8.4"])
+def test_runtime_dockerfile(example: tuple[Settings, Registry], key: str, tmp_path: Path) -> None:
+    settings = example[0]
+    spec = settings.runtimes.get(key) or settings.runtimes["7.4"].model_copy(
+        update={"image": f"php:{key}-apache@sha256:{'0' * 64}"}
+    )
+    text = web.render_php_dockerfile(key, spec)
+    assert text.splitlines()[1] == f"FROM {spec.image}"
+    runs = dockerfile_run_bodies(text)
+    assert len(runs) == 2
+    for i, body in enumerate(runs):
+        shellcheck(f"#!/bin/sh\n{body}\n", tmp_path, f"run{i}.sh")
+    for ext in ("mysqli", "pdo_mysql", "gd", "intl", "zip", "opcache"):
+        assert f" {ext}" in runs[0], ext
+    new_gd = key in ("7.4", "8.4")
+    assert ("--with-freetype --with-jpeg" in runs[0]) == new_gd
+    assert ("--with-jpeg-dir" in runs[0]) == (not new_gd)
+    assert "archive.debian.org" in runs[0] and "Check-Valid-Until=false" in runs[0]
+    assert "Listen 8080" in runs[1]
+
+
+def test_runtime_tag_follows_the_dockerfile(example: tuple[Settings, Registry]) -> None:
+    settings = example[0]
+    spec = settings.runtimes["8.3"]
+    other = spec.model_copy(update={"image": "php:8.3-apache@sha256:" + "1" * 64})
+    assert web.php_image_tag("8.3", spec) == web.php_image_tag("8.3", spec)
+    assert web.php_image_tag("8.3", spec) != web.php_image_tag("8.3", other)
+    assert web.php_image_tag("8.3", spec).startswith("pic/php:8.3-")
+
+
+def test_build_script_passes_shellcheck(example: tuple[Settings, Registry], tmp_path: Path) -> None:
+    settings = example[0]
+    script = web.render_php_build_script("8.3", settings.runtimes["8.3"])
+    shellcheck(script, tmp_path, "build.sh")
+    # The Dockerfile travels verbatim inside a quoted heredoc.
+    body = script.split("<<'PIC_DOCKERFILE_EOF'\n", 1)[1].split("PIC_DOCKERFILE_EOF\n", 1)[0]
+    assert body == web.render_php_dockerfile("8.3", settings.runtimes["8.3"])
+
+
+# --- accounts, sshd, host ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("slug", ["amis-du-rhone", "velo-cite", "cine-club-lumiere", "amicale-laique-ainay"])
+def test_member_space_script_passes_shellcheck(example: tuple[Settings, Registry], slug: str, tmp_path: Path) -> None:
+    settings, registry = example
+    shellcheck(web.render_member_space_script(registry.get(slug), settings), tmp_path, f"{slug}.sh")
+
+
+def test_sshd_config_passes_sshd_t(example: tuple[Settings, Registry], tmp_path: Path) -> None:
+    exe = require_program("sshd")
+    Path("/run/sshd").mkdir(exist_ok=True)
+    key = tmp_path / "host_key"
+    run_ok(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(key)], "ssh-keygen")
+    text = web.render_sshd_config(example[0], host_keys=[str(key)], port=2222)
+    conf = tmp_path / "sshd_config"
+    conf.write_text(text)
+    run_ok([exe, "-t", "-f", str(conf)], "sshd -t")
+    # The prod file: everything but the host keys, which exist only on a host.
+    prod = web.render_sshd_config(example[0])
+    assert "PasswordAuthentication no" in prod and "AuthenticationMethods publickey" in prod
+    assert "ChrootDirectory /srv/members/%u" in prod and "ForceCommand internal-sftp" in prod
+    assert "DenyGroups pic-locked" in prod
+
+
+def test_sshd_install_script(example: tuple[Settings, Registry], tmp_path: Path) -> None:
+    config = web.render_sshd_config(example[0])
+    script = web.render_sshd_install_script(config)
+    shellcheck(script, tmp_path, "sshd-install.sh")
+    assert config in script
+    assert script.index('sshd -t -f "$new"') < script.index('mv -f "$new" "$target"')
+
+
+@pytest.mark.parametrize("stack", ["prod", "dev"])
+def test_web_host_setup_passes_shellcheck(stack: str, tmp_path: Path) -> None:
+    settings = check(ROOT, stack, MEMBERS, ON).settings
+    script = web.render_web_host_setup(settings, "web1")
+    shellcheck(script, tmp_path, "setup.sh")
+    assert ("docker.io" in script) == (stack == "prod")
+    assert "flush ruleset" not in script, "would wipe Docker's own rules"
+
+
+def test_proxy_reload_script(tmp_path: Path) -> None:
+    one, two = web.render_proxy_reload_script("a {\n}\n"), web.render_proxy_reload_script("b {\n}\n")
+    shellcheck(one, tmp_path, "reload.sh")
+    assert one != two, "a new Caddyfile must change the reload script so that it runs again"
+
+
+def test_phpmyadmin_config_is_valid_php(example: tuple[Settings, Registry], tmp_path: Path) -> None:
+    exe = require_program("php")
+    for ca in (None, "/etc/phpmyadmin/db-ca.pem"):
+        path = tmp_path / "config.user.inc.php"
+        text = web.render_phpmyadmin_config(example[0], ca_file=ca)
+        path.write_text(text)
+        run_ok([exe, "-l", str(path)], "php -l")
+        assert "'host'] = '10.0.0.10'" in text and "['ssl'] = true" in text
+        assert ("ssl_verify'] = true" in text) == (ca is not None)
+
+
+def test_authorized_keys_only_for_active_members(example: tuple[Settings, Registry]) -> None:
+    registry = example[1]
+    assert web.render_authorized_keys(registry.get("velo-cite")).count("\n") == 2
+    assert "ssh-" not in web.render_authorized_keys(registry.get("cine-club-lumiere"))
