@@ -60,7 +60,7 @@ def build_web(settings: Settings, registry: Registry, on: dt.date) -> None:
         FrontProxy(f"{h}-proxy", FrontProxyArgs(settings, hosts[h], web.members_on(registry, h), on, blocks[h]))
 
 
-def run(monitor: RecordingMonitor, program: Callable[[], None]) -> dict[str, Registration]:
+def run(monitor: RecordingMonitor, program: Callable[[], object]) -> dict[str, Registration]:
     """Run ``program`` under the mocks until every registration is done; registrations by name."""
     pulumi.runtime.set_all_config(
         {"pic:dbAdminPassword": "mock-admin-password", "pic:sshPrivateKey": "mock-ssh-key"},
@@ -132,7 +132,9 @@ def test_each_member_gets_exactly_the_documented_resources(pulumi_env: Recording
 def test_containers_mount_only_their_own_member_and_run_as_its_uid(pulumi_env: RecordingMonitor) -> None:
     settings, registry = example()
     regs = run(pulumi_env, lambda: build_web(settings, registry, ON))
-    sites = [r for r in regs.values() if r.type == CONTAINER and r.name.endswith("-container") and "proxy" not in r.name]
+    sites = [
+        r for r in regs.values() if r.type == CONTAINER and r.name.endswith("-container") and "proxy" not in r.name
+    ]
     sites = [r for r in sites if r.name != "phpmyadmin-container"]
     assert len(sites) == 4
     for reg in sites:
@@ -147,7 +149,7 @@ def test_containers_mount_only_their_own_member_and_run_as_its_uid(pulumi_env: R
         assert reg.inputs["user"] == f"{uid}:{uid}", reg.urn
         assert "ports" not in reg.inputs, f"{reg.urn} publishes a port"
         labels = {lab["label"]: lab["value"] for lab in reg.inputs["labels"]}
-        assert labels["pic.member"] == slug and labels["pic.role"] == "site", reg.urn
+        assert (labels["pic.member"], labels["pic.role"]) == (slug, "site"), reg.urn
         assert labels["pic.domains"] == ",".join(registry.get(slug).site.domains), reg.urn  # type: ignore[union-attr]
         assert reg.inputs["capabilities"] == {"drops": ["ALL"]}, reg.urn
 
@@ -182,7 +184,9 @@ def test_no_site_past_end_of_life_without_valid_exception(pulumi_env: RecordingM
     assert "amis-du-rhone-container" in regs
     caddyfile = unwrap(regs["web1-proxy-caddyfile"].inputs["stdin"])
     block = caddyfile.split("# member jardins-partages: refused\n", 1)[1].split("}", 1)[0]
-    assert "respond" in block and "503" in block and "reverse_proxy" not in block
+    assert "respond" in block
+    assert "503" in block
+    assert "reverse_proxy" not in block
 
 
 def test_a_stopped_runtime_runs_nothing(pulumi_env: RecordingMonitor) -> None:
@@ -205,7 +209,8 @@ def test_member_directories_are_retained_and_never_deleted(pulumi_env: Recording
         assert space.retain_on_delete, f"{space.urn} is not retained"
         assert "delete" not in space.inputs, f"{space.urn} has a delete command"
         script = unwrap(space.inputs["stdin"])
-        assert "rm " not in script and "userdel" not in script, space.urn
+        assert "rm " not in script, space.urn
+        assert "userdel" not in script, space.urn
         for sub in ("www", "priv", "db", "log"):
             assert f'"$home/{sub}"' in script, f"{space.urn} does not create {sub}/"
 
@@ -213,16 +218,19 @@ def test_member_directories_are_retained_and_never_deleted(pulumi_env: Recording
 def test_changing_php_version_replaces_the_container_only(pulumi_env: RecordingMonitor) -> None:
     settings, registry = example()
     site = registry.get("amis-du-rhone").site
-    assert site is not None and site.php == "8.3"
+    assert site is not None
+    assert site.php == "8.3"
     before = run(pulumi_env, lambda: build_web(settings, registry, ON))
     pulumi_env.registrations.clear()
     moved = with_member(registry, "amis-du-rhone", site=site.model_copy(update={"php": "8.4"}))
     after = run(pulumi_env, lambda: build_web(settings, moved, ON))
 
     old, new = before["amis-du-rhone-container"], after["amis-du-rhone-container"]
-    assert old.inputs["image"].startswith("pic/php:8.3-") and new.inputs["image"].startswith("pic/php:8.4-")
+    assert old.inputs["image"].startswith("pic/php:8.3-")
+    assert new.inputs["image"].startswith("pic/php:8.4-")
     # The image is an input that replaces the container; its fixed name needs the old one gone first.
-    assert "image" in new.replace_on_changes and new.delete_before_replace
+    assert "image" in new.replace_on_changes
+    assert new.delete_before_replace
     assert old.urn == new.urn
     # Data side: the same resources with the same inputs, so nothing about them changes.
     for name in ("amis-du-rhone-space", "amis-du-rhone-keys"):
@@ -238,13 +246,16 @@ def test_suspended_and_archived_members_cannot_log_in(pulumi_env: RecordingMonit
     regs = run(pulumi_env, lambda: build_web(settings, registry, ON))
     for slug in ("cine-club-lumiere", "amicale-laique-ainay"):
         script = unwrap(regs[f"{slug}-space"].inputs["stdin"])
-        assert "--groups pic-locked" in script and "--expiredate 1" in script, slug
+        assert "--groups pic-locked" in script, slug
+        assert "--expiredate 1" in script, slug
         keys = unwrap(regs[f"{slug}-keys"].inputs["stdin"])
         assert "ssh-" not in keys, slug
     velo = unwrap(regs["velo-cite-space"].inputs["stdin"])
-    assert "--groups pic-ssh" in velo and "--shell /bin/bash" in velo
+    assert "--groups pic-ssh" in velo
+    assert "--shell /bin/bash" in velo
     amis = unwrap(regs["amis-du-rhone-space"].inputs["stdin"])
-    assert "--groups pic-sftp" in amis and "--shell /usr/sbin/nologin" in amis
+    assert "--groups pic-sftp" in amis
+    assert "--shell /usr/sbin/nologin" in amis
     assert unwrap(regs["amis-du-rhone-keys"].inputs["stdin"]).startswith("ssh-ed25519 ")
 
 
@@ -264,7 +275,8 @@ def test_proxy_gets_caddyfile_as_stdin_and_reloads(pulumi_env: RecordingMonitor)
     placed = regs["web1-proxy-caddyfile"]
     assert "/etc/pic/caddy/Caddyfile" in placed.inputs["create"]
     text = unwrap(placed.inputs["stdin"])
-    assert "pma.example.org {" in text and "amicale-ainay.fr" not in text
+    assert "pma.example.org {" in text
+    assert "amicale-ainay.fr" not in text
     reload = unwrap(regs["web1-proxy-reload"].inputs["stdin"])
     assert "caddy reload" in reload
     proxy = regs["web1-proxy-container"]

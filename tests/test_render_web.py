@@ -59,7 +59,8 @@ def caddy_validate(text: str, tmp_path: Path, name: str = "Caddyfile") -> None:
         check=False,
         env=env,
     )
-    assert proc.returncode == 0 and "Valid configuration" in proc.stdout + proc.stderr, proc.stderr
+    assert proc.returncode == 0, proc.stderr
+    assert "Valid configuration" in proc.stdout + proc.stderr, proc.stderr
 
 
 # --- front proxy --------------------------------------------------------------------------------
@@ -93,7 +94,8 @@ def test_one_block_per_member_with_all_its_domains(example: tuple[Settings, Regi
         assert ("import hsts" in body) == site.https, slug
         assert "import security_headers" in body, slug
     assert "reverse_proxy pic-site-amis-du-rhone:8080" in blocks["amis-du-rhone"][1]
-    assert "503" in blocks["cine-club-lumiere"][1] and "reverse_proxy" not in blocks["cine-club-lumiere"][1]
+    assert "503" in blocks["cine-club-lumiere"][1]
+    assert "reverse_proxy" not in blocks["cine-club-lumiere"][1]
 
 
 def test_extra_blocks_are_appended_and_must_be_valid(example: tuple[Settings, Registry], tmp_path: Path) -> None:
@@ -112,14 +114,17 @@ def test_extra_blocks_are_appended_and_must_be_valid(example: tuple[Settings, Re
         check=False,
         env={"HOME": str(tmp_path)},
     )
-    assert proc.returncode != 0 and "no_such_directive" in proc.stderr
+    assert proc.returncode != 0
+    assert "no_such_directive" in proc.stderr
 
 
 def test_static_site_caddyfile_is_valid(tmp_path: Path) -> None:
     text = web.render_static_caddyfile()
     caddy_validate(text, tmp_path)
-    assert "root * /srv/site/www" in text and "/srv/site/log/access.log" in text
-    assert "priv" not in text and "/db" not in text
+    assert "root * /srv/site/www" in text
+    assert "/srv/site/log/access.log" in text
+    assert "priv" not in text
+    assert "/db" not in text
 
 
 # --- PHP sites ----------------------------------------------------------------------------------
@@ -163,14 +168,16 @@ def test_member_vhost_passes_apache_configtest(example: tuple[Settings, Registry
     run_ok([exe, "-t", "-f", str(conf)], "apache2 -t")
     text = web.render_member_vhost(member)
     assert "DocumentRoot /srv/site/www\n" in text
-    assert "ServerAlias www.amis-du-rhone.org" in text and "ServerAlias xn--amis-du-rhne-nib.org" in text
+    assert "ServerAlias www.amis-du-rhone.org" in text
+    assert "ServerAlias xn--amis-du-rhne-nib.org" in text
     assert "<IfModule php_module>" in text
 
 
 def test_vhost_names_the_mod_php_of_old_versions(example: tuple[Settings, Registry]) -> None:
     jardins = example[1].get("jardins-partages")  # PHP 7.4
     assert "<IfModule php7_module>" in web.render_member_vhost(jardins)
-    assert web.php_module("5.6") == "php5_module" and web.php_module("8.4") == "php_module"
+    assert web.php_module("5.6") == "php5_module"
+    assert web.php_module("8.4") == "php_module"
 
 
 def dockerfile_run_bodies(dockerfile: str) -> list[str]:
@@ -196,7 +203,8 @@ def test_runtime_dockerfile(example: tuple[Settings, Registry], key: str, tmp_pa
     new_gd = key in ("7.4", "8.4")
     assert ("--with-freetype --with-jpeg" in runs[0]) == new_gd
     assert ("--with-jpeg-dir" in runs[0]) == (not new_gd)
-    assert "archive.debian.org" in runs[0] and "Check-Valid-Until=false" in runs[0]
+    assert "archive.debian.org" in runs[0]
+    assert "Check-Valid-Until=false" in runs[0]
     assert "Listen 8080" in runs[1]
 
 
@@ -238,8 +246,10 @@ def test_sshd_config_passes_sshd_t(example: tuple[Settings, Registry], tmp_path:
     run_ok([exe, "-t", "-f", str(conf)], "sshd -t")
     # The prod file: everything but the host keys, which exist only on a host.
     prod = web.render_sshd_config(example[0])
-    assert "PasswordAuthentication no" in prod and "AuthenticationMethods publickey" in prod
-    assert "ChrootDirectory /srv/members/%u" in prod and "ForceCommand internal-sftp" in prod
+    assert "PasswordAuthentication no" in prod
+    assert "AuthenticationMethods publickey" in prod
+    assert "ChrootDirectory /srv/members/%u" in prod
+    assert "ForceCommand internal-sftp" in prod
     assert "DenyGroups pic-locked" in prod
 
 
@@ -273,7 +283,8 @@ def test_phpmyadmin_config_is_valid_php(example: tuple[Settings, Registry], tmp_
         text = web.render_phpmyadmin_config(example[0], ca_file=ca)
         path.write_text(text)
         run_ok([exe, "-l", str(path)], "php -l")
-        assert "'host'] = '10.0.0.10'" in text and "['ssl'] = true" in text
+        assert "'host'] = '10.0.0.10'" in text
+        assert "['ssl'] = true" in text
         assert ("ssl_verify'] = true" in text) == (ca is not None)
 
 
