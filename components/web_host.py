@@ -9,8 +9,9 @@ Creates, for web host ``<h>``:
   the admins out.
 - ``<h>-docker`` (docker provider): the host's own Docker engine, over
   ``ssh://user@address`` in prod, the local engine in dev.
-- ``<h>-network`` (docker network ``pic-web``): the front proxy and the site
-  containers talk over it; sites publish no port of their own.
+- ``<h>-network`` (docker network ``pic-web``, 172.30.0.0/16): the front
+  proxy and the site containers talk over it; sites publish no port of their
+  own and trust ``X-Forwarded-For`` from this subnet only.
 - ``<h>-caddy-image`` (docker remote image): the pinned Caddy image, for the
   front proxy and for static sites.
 
@@ -76,7 +77,13 @@ class WebHost(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, depends_on=[self.setup]),
         )
         on_host = pulumi.ResourceOptions(parent=self, provider=self.provider)
-        self.network = docker.Network(f"{name}-network", name=web.NETWORK, driver="bridge", opts=on_host)
+        self.network = docker.Network(
+            f"{name}-network",
+            name=web.NETWORK,
+            driver="bridge",
+            ipam_configs=[docker.NetworkIpamConfigArgs(subnet=web.NETWORK_SUBNET)],
+            opts=on_host,
+        )
         self.caddy_image = docker.RemoteImage(
             f"{name}-caddy-image", name=settings.proxy.image, keep_locally=True, opts=on_host
         )

@@ -313,3 +313,30 @@ def test_program_builds_the_same(pulumi_env: RecordingMonitor, monkeypatch: pyte
     assert ours <= theirs, ours - theirs
     web_top = {(t, n) for t, n in theirs if t in web_types}
     assert web_top == {(t, n) for t, n in ours if t in web_types}
+
+
+def test_second_web_host_gets_its_own_set(pulumi_env: RecordingMonitor) -> None:
+    settings, registry = example()
+    hosts = dict(settings.hosts)
+    hosts["web2"] = hosts["web1"].model_copy(update={"address": "web2.example.org", "private_address": "10.0.0.12"})
+    two = settings.model_copy(update={"hosts": hosts})
+    moved = Registry(tuple(replace(m, host="web2") if m.slug == "velo-cite" else m for m in registry))
+    regs = run(pulumi_env, lambda: build_web(two, moved, ON))
+    assert children(regs, "web2", "pic:index:WebHost") == {
+        "web2-setup",
+        "web2-sshd",
+        "web2-docker",
+        "web2-network",
+        "web2-caddy-image",
+    }
+    assert regs["web2-docker"].inputs["host"] == "ssh://deploy@web2.example.org:22"
+    runtimes = {r.name for r in regs.values() if r.type == "pic:index:PhpRuntime"}
+    assert runtimes == {"web1-php-7.4", "web1-php-8.3", "web2-php-8.4"}
+    container = regs["velo-cite-container"]
+    assert container.provider.startswith(regs["web2-docker"].urn), container.provider
+    web1 = unwrap(regs["web1-proxy-caddyfile"].inputs["stdin"])
+    web2 = unwrap(regs["web2-proxy-caddyfile"].inputs["stdin"])
+    assert "velo-cite-lyon.fr" in web2
+    assert "velo-cite-lyon.fr" not in web1
+    assert "pma.example.org" in web1  # phpMyAdmin stays on the first web host
+    assert "pma.example.org" not in web2

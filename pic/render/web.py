@@ -26,6 +26,8 @@ from pic.settings import RuntimeSpec, Settings, version_key
 SITE_ROOT = "/srv/site"
 SITE_PORT = 8080
 NETWORK = "pic-web"
+# The subnet of that network: the sites trust X-Forwarded-For from it only.
+NETWORK_SUBNET = "172.30.0.0/16"
 PROXY_CONTAINER = "pic-proxy"
 PHPMYADMIN_CONTAINER = "pic-phpmyadmin"
 # On the web host.
@@ -213,7 +215,7 @@ def php_module(key: str) -> str:
 
 
 def render_member_vhost(
-    member: Member, *, root: str = SITE_ROOT, port: int = SITE_PORT, trusted_proxy: str = "172.16.0.0/12"
+    member: Member, *, root: str = SITE_ROOT, port: int = SITE_PORT, trusted_proxy: str = NETWORK_SUBNET
 ) -> str:
     """The Apache virtual host of a member's PHP container: www/ served, priv/ readable, logs in log/."""
     site, key = member.site, member.runtime
