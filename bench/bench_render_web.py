@@ -9,6 +9,7 @@ Run: .venv/bin/python bench/bench_render_web.py
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import shutil
 import subprocess
@@ -59,13 +60,13 @@ def main() -> None:
         env = {**os.environ, "HOME": tmp, "XDG_DATA_HOME": tmp, "XDG_CONFIG_HOME": tmp}
         for size in SIZES:
             regs = members(size)
-            render_s = best_of(5, lambda regs=regs: web.render_caddyfile(settings, regs, on=ON))
+            render_s = best_of(5, functools.partial(web.render_caddyfile, settings, regs, on=ON))
             path = Path(tmp) / f"Caddyfile-{size}"
             path.write_text(web.render_caddyfile(settings, regs, on=ON))
             validate_s = float("nan")
             if caddy:
                 cmd = [caddy, "validate", "--config", str(path), "--adapter", "caddyfile"]
-                validate_s = best_of(3, lambda cmd=cmd: subprocess.run(cmd, env=env, capture_output=True, check=True))
+                validate_s = best_of(3, functools.partial(subprocess.run, cmd, env=env, capture_output=True, check=True))
             rows.append((size, render_s, validate_s))
     base_render, base_validate = rows[0][1], rows[0][2]
     print(f"{'members':>8} {'render ms':>10} {'ratio':>6} {'caddy validate ms':>18} {'ratio':>6}")
