@@ -66,7 +66,9 @@ def main() -> None:
             validate_s = float("nan")
             if caddy:
                 cmd = [caddy, "validate", "--config", str(path), "--adapter", "caddyfile"]
-                validate_s = best_of(3, functools.partial(subprocess.run, cmd, env=env, capture_output=True, check=True))
+                validate_s = best_of(
+                    3, functools.partial(subprocess.run, cmd, env=env, capture_output=True, check=True)
+                )
             rows.append((size, render_s, validate_s))
     base_render, base_validate = rows[0][1], rows[0][2]
     print(f"{'members':>8} {'render ms':>10} {'ratio':>6} {'caddy validate ms':>18} {'ratio':>6}")
