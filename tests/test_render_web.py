@@ -186,7 +186,7 @@ def dockerfile_run_bodies(dockerfile: str) -> list[str]:
     return [line[len("RUN ") :] for line in joined.splitlines() if line.startswith("RUN ")]
 
 
-@pytest.mark.parametrize("key", ["5.6", "7.0", "7.4", "8.4"])
+@pytest.mark.parametrize("key", ["5.6", "7.0", "7.4", "8.4", "8.5"])
 def test_runtime_dockerfile(example: tuple[Settings, Registry], key: str, tmp_path: Path) -> None:
     settings = example[0]
     spec = settings.runtimes.get(key) or settings.runtimes["7.4"].model_copy(
@@ -198,9 +198,10 @@ def test_runtime_dockerfile(example: tuple[Settings, Registry], key: str, tmp_pa
     assert len(runs) == 2
     for i, body in enumerate(runs):
         shellcheck(f"#!/bin/sh\n{body}\n", tmp_path, f"run{i}.sh")
-    for ext in ("mysqli", "pdo_mysql", "gd", "intl", "zip", "opcache"):
+    for ext in ("mysqli", "pdo_mysql", "gd", "intl", "zip"):
         assert f" {ext}" in runs[0], ext
-    new_gd = key in ("7.4", "8.4")
+    assert ("opcache" in runs[0]) == (key != "8.5")
+    new_gd = key in ("7.4", "8.4", "8.5")
     assert ("--with-freetype --with-jpeg" in runs[0]) == new_gd
     assert ("--with-jpeg-dir" in runs[0]) == (not new_gd)
     assert "archive.debian.org" in runs[0]
@@ -292,3 +293,53 @@ def test_authorized_keys_only_for_active_members(example: tuple[Settings, Regist
     registry = example[1]
     assert web.render_authorized_keys(registry.get("velo-cite")).count("\n") == 2
     assert "ssh-" not in web.render_authorized_keys(registry.get("cine-club-lumiere"))
+
+
+STRETCH_SOURCES = """deb http://deb.debian.org/debian stretch main
+deb http://security.debian.org/debian-security stretch/updates main
+deb http://deb.debian.org/debian stretch-updates main
+"""
+
+# Stand-ins for the image's tools: apt-get fails like an archived release does until apt
+# points at archive.debian.org with Check-Valid-Until off; every call is logged.
+APT_STUB = """#!/bin/sh
+echo "apt-get $*" >> "$CALLS"
+if [ "$1" = update ] || [ "$3" = update ]; then
+    grep -q 'deb.debian.org\\|security.debian.org' "$SOURCES" && exit 100
+    [ "$1" = -o ] && [ "$2" = Acquire::Check-Valid-Until=false ] || exit 100
+fi
+exit 0
+"""
+TOOL_STUB = """#!/bin/sh
+echo "$(basename "$0") $*" >> "$CALLS"
+"""
+
+
+def test_runtime_build_falls_back_to_the_debian_archive(example: tuple[Settings, Registry], tmp_path: Path) -> None:
+    """The first RUN of a legacy runtime, executed for real with stand-ins for apt and the PHP tools."""
+    spec = example[0].runtimes["7.4"].model_copy(update={"image": f"php:7.0-apache@sha256:{'0' * 64}"})
+    body = dockerfile_run_bodies(web.render_php_dockerfile("7.0", spec))[0]
+    sources = tmp_path / "sources.list"
+    sources.write_text(STRETCH_SOURCES)
+    body = body.replace("/etc/apt/sources.list", str(sources))
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for name, text in (("apt-get", APT_STUB), ("docker-php-ext-configure", TOOL_STUB)):
+        (bin_dir / name).write_text(text)
+    (bin_dir / "docker-php-ext-install").write_text(TOOL_STUB)
+    for tool in bin_dir.iterdir():
+        tool.chmod(0o755)
+    calls = tmp_path / "calls"
+    env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "CALLS": str(calls), "SOURCES": str(sources)}
+    proc = subprocess.run(["sh", "-c", body], capture_output=True, text=True, env=env, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert sources.read_text() == (
+        "deb http://archive.debian.org/debian stretch main\n"
+        "deb http://archive.debian.org/debian-security stretch/updates main\n"
+    )
+    log = calls.read_text().splitlines()
+    assert log[0] == "apt-get update"
+    assert log[1] == "apt-get -o Acquire::Check-Valid-Until=false update"
+    assert log[-1].startswith("docker-php-ext-install -j")
+    assert log[-1].endswith(" mysqli pdo_mysql gd intl zip opcache")
+    assert "docker-php-ext-configure gd --with-freetype-dir=/usr/include/ --with-jpeg-dir=/usr/include/" in log

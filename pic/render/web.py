@@ -246,6 +246,9 @@ def render_php_dockerfile(key: str, spec: RuntimeSpec) -> str:
         # PHP 7.4 changed gd's configure flags and made zip need libzip.
         gd_new_flags=(major, minor) >= (7, 4),
         libzip=(major, minor) >= (7, 3),
+        # OPcache is an extension from 5.5 on, and part of PHP itself from 8.5 on.
+        extensions=["mysqli", "pdo_mysql", "gd", "intl", "zip"]
+        + (["opcache"] if (5, 5) <= (major, minor) < (8, 5) else []),
         port=SITE_PORT,
     )
 
