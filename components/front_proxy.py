@@ -5,9 +5,11 @@ Creates, for web host ``<h>`` (component ``<h>-proxy``):
   ``/etc/pic/caddy/Caddyfile`` on the host (``hostcmd.place_file``: the text
   is the command's stdin).
 - ``<h>-proxy-container`` (docker container ``pic-proxy``): the pinned Caddy
-  image, ports 80 and 443 (tcp, and udp for HTTP/3), the Caddyfile directory
-  mounted read only, certificates and ACME account in ``/srv/pic/caddy/data``
-  on the host so that they survive a new container.
+  image, ports 80 and 443 (tcp, and udp for HTTP/3), the Caddyfile's
+  directory mounted read only (the directory, not the file: place_file
+  replaces the file by a rename, which a file mount would not see),
+  certificates and ACME account in ``/srv/pic/caddy/data`` on the host so
+  that they survive a new container.
 - ``<h>-proxy-reload`` (command): ``caddy reload`` inside the container when
   the Caddyfile changes: sites come and go without restarting the proxy.
 

@@ -23,7 +23,7 @@ from components.php_runtime import PhpRuntime, PhpRuntimeArgs
 from components.phpmyadmin import PhpMyAdmin, PhpMyAdminArgs
 from components.web_host import WebHost, WebHostArgs
 from pic.check import check
-from pic.registry import Member, Registry
+from pic.registry import Member, MemberSpec, Registry
 from pic.render import web
 from pic.settings import Settings
 from tests.conftest import MEMBERS, ROOT
@@ -340,3 +340,47 @@ def test_second_web_host_gets_its_own_set(pulumi_env: RecordingMonitor) -> None:
     assert "velo-cite-lyon.fr" not in web1
     assert "pma.example.org" in web1  # phpMyAdmin stays on the first web host
     assert "pma.example.org" not in web2
+
+
+def generated(count: int) -> list[Member]:
+    """Members of every kind, spread over two web hosts."""
+    statuses = ["active", "active", "active", "suspended", "archived"]
+    phps = ["8.3", "8.4", "none", "8.2", "7.4"]
+    out = []
+    for i in range(count):
+        slug = f"gen-{i:04d}"
+        data: dict[str, Any] = {
+            "name": slug,
+            "contact": {"name": "Gen", "email": "gen@example.org"},
+            "uid": 20000 + i,
+            "status": statuses[i % len(statuses)],
+        }
+        if i % 7 != 0:  # every seventh member has lists only
+            data["site"] = {"domains": [f"{slug}.org", f"www.{slug}.org"], "php": phps[i % len(phps)]}
+        out.append(Member(slug, f"members/{slug}.yaml", MemberSpec.model_validate(data), ("web1", "web2")[i % 2]))
+    return out
+
+
+def test_generated_registry_counts(pulumi_env: RecordingMonitor) -> None:
+    settings, _ = example()
+    hosts = dict(settings.hosts)
+    hosts["web2"] = hosts["web1"].model_copy(update={"address": "web2.example.org", "private_address": "10.0.0.12"})
+    two = settings.model_copy(update={"hosts": hosts})
+    members = generated(150)
+    regs = run(pulumi_env, lambda: build_web(two, Registry(tuple(members)), ON))
+    names = [(r.type, r.name) for r in pulumi_env.registrations.values()]
+    assert len(names) == len(set(names)), "two resources share a type and a name"
+    states = [web.site_state(m, two, ON) for m in members]
+    sites = [m for m in members if m.site is not None]
+    running = [m for m, st in zip(members, states, strict=True) if st == "running"]
+    on_php = [m for m in sites if m.runtime is not None]
+    runtimes = {(m.host, m.runtime) for m in running if m.runtime is not None}
+    per_host = 2 * (1 + 5 + 1 + 3)  # WebHost and its 5 children, FrontProxy and its 3, on each host
+    expected = per_host + 2 * len(runtimes) + 3  # PhpRuntime + build; phpMyAdmin + 2
+    expected += 3 * len(members)  # MemberSpace, -space, -keys
+    expected += len(sites) + len(on_php) + len(running)  # MemberSite, -logrotate, -container
+    assert len(pulumi_env.registrations) == expected
+    for reg in regs.values():
+        if reg.type == CONTAINER and reg.name.startswith("gen-"):
+            slug = reg.name.removesuffix("-container")
+            assert {m["source"].rsplit("/", 1)[0] for m in reg.inputs["mounts"]} == {f"/srv/members/{slug}"}, reg.urn

@@ -453,9 +453,11 @@ def front(space: Space) -> Iterator[Web]:
         wait_for_port(static_port, procs[-1], "static caddy of b")
 
         storage = space.root / "caddy-data"
+        # An archived member: no account needed, it must get no block at all.
+        archived = make_member(f"{a.slug}-old", a.uid, "archived", "8.2", ssh=False, key=_pub(space, a))
         text = web.render_caddyfile(
             space.settings,
-            [a, b, c],
+            [a, b, c, archived],
             on=ON,
             http_port=http,
             https_port=https,
@@ -487,6 +489,10 @@ def front(space: Space) -> Iterator[Web]:
     finally:
         for proc in reversed(procs):
             stop(proc)
+
+
+def _pub(space: Space, m: Member) -> str:
+    return Path(f"{space.keys[m.slug]}.pub").read_text().strip()
 
 
 def fetch(front: Web, domain: str, path: str = "/", *, https: bool = True) -> tuple[int, dict[str, str], str]:
@@ -601,3 +607,10 @@ def test_suspended_member_answers_503(space: Space, front: Web) -> None:
     status, _, body = fetch(front, f"{space.c.slug}.test", "/")
     assert status == 503
     assert "suspended" in body
+
+
+def test_archived_member_gets_nothing(space: Space, front: Web) -> None:
+    fetch(front, f"{space.a.slug}.test")  # the proxy is up and serving
+    ctx = ssl.create_default_context(cafile=str(front.ca))
+    with socket.create_connection(("127.0.0.1", front.https), timeout=10) as raw, pytest.raises(ssl.SSLError):
+        ctx.wrap_socket(raw, server_hostname=f"{space.a.slug}-old.test")
