@@ -57,10 +57,8 @@ member_sites = {
 }
 pma_host = web.phpmyadmin_host(settings)
 phpmyadmin = PhpMyAdmin("phpmyadmin", PhpMyAdminArgs(settings, web_hosts[pma_host])) if pma_host else None
-# Extra site blocks of each host's front proxy (the lists' web interface adds its own here).
-proxy_blocks: dict[str, list[str]] = {h: [] for h in settings.web_hosts}
-if phpmyadmin is not None and pma_host is not None:
-    proxy_blocks[pma_host].append(phpmyadmin.caddy_block)
+# Extra site blocks of each host's front proxy, as text: the lists' web interface appends its own.
+proxy_blocks = web.proxy_extra_blocks(settings)
 front_proxies = {
     h: FrontProxy(
         f"{h}-proxy",

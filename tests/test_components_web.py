@@ -53,9 +53,9 @@ def build_web(settings: Settings, registry: Registry, on: dt.date) -> None:
             runtime = runtimes.get((m.host, m.runtime or ""))
             MemberSite(m.slug, MemberSiteArgs(settings, m, hosts[m.host], spaces[m.slug], runtime, on))
     pma_host = web.phpmyadmin_host(settings)
-    blocks: dict[str, list[str]] = {h: [] for h in settings.web_hosts}
     if pma_host is not None:
-        blocks[pma_host].append(PhpMyAdmin("phpmyadmin", PhpMyAdminArgs(settings, hosts[pma_host])).caddy_block)
+        PhpMyAdmin("phpmyadmin", PhpMyAdminArgs(settings, hosts[pma_host]))
+    blocks = web.proxy_extra_blocks(settings)
     for h in settings.web_hosts:
         FrontProxy(f"{h}-proxy", FrontProxyArgs(settings, hosts[h], web.members_on(registry, h), on, blocks[h]))
 
@@ -384,3 +384,20 @@ def test_generated_registry_counts(pulumi_env: RecordingMonitor) -> None:
         if reg.type == CONTAINER and reg.name.startswith("gen-"):
             slug = reg.name.removesuffix("-container")
             assert {m["source"].rsplit("/", 1)[0] for m in reg.inputs["mounts"]} == {f"/srv/members/{slug}"}, reg.urn
+
+
+def test_phpmyadmin_block_matches_its_component(pulumi_env: RecordingMonitor) -> None:
+    settings, _ = example()
+    blocks = web.proxy_extra_blocks(settings)
+    box: list[PhpMyAdmin] = []
+
+    def program() -> None:
+        box.append(PhpMyAdmin("phpmyadmin", PhpMyAdminArgs(settings, WebHost("web1", WebHostArgs(settings, "web1")))))
+
+    regs = run(pulumi_env, program)
+    assert blocks == {"web1": [box[0].caddy_block]}
+    config = regs["phpmyadmin-container"].inputs["uploads"][0]
+    assert config["file"] == "/etc/phpmyadmin/config.user.inc.php"
+    assert "'10.0.0.10'" in config["content"]
+    no_pma = settings.model_copy(update={"phpmyadmin": None})
+    assert web.proxy_extra_blocks(no_pma) == {"web1": []}

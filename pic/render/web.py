@@ -371,3 +371,15 @@ def phpmyadmin_host(settings: Settings) -> str | None:
     if settings.phpmyadmin is None:
         return None
     return settings.phpmyadmin.host or settings.web_hosts[0]
+
+
+def proxy_extra_blocks(settings: Settings) -> dict[str, list[str]]:
+    """The extra site blocks of each web host's front proxy that the web part knows of (phpMyAdmin).
+
+    Other parts append their own (the lists' web interface) before the proxies are built.
+    """
+    blocks: dict[str, list[str]] = {h: [] for h in settings.web_hosts}
+    host = phpmyadmin_host(settings)
+    if host is not None:
+        blocks[host].append(render_phpmyadmin_block(settings))
+    return blocks
