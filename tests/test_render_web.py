@@ -343,3 +343,78 @@ def test_runtime_build_falls_back_to_the_debian_archive(example: tuple[Settings,
     assert log[-1].startswith("docker-php-ext-install -j")
     assert log[-1].endswith(" mysqli pdo_mysql gd intl zip opcache")
     assert "docker-php-ext-configure gd --with-freetype-dir=/usr/include/ --with-jpeg-dir=/usr/include/" in log
+
+
+def test_sshd_install_script_never_installs_a_bad_config(example: tuple[Settings, Registry], tmp_path: Path) -> None:
+    """Run the install script for real against a file of the test, with systemctl stood in for."""
+    sshd = require_program("sshd")
+    Path("/run/sshd").mkdir(exist_ok=True)
+    key = tmp_path / "host_key"
+    run_ok(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(key)], "ssh-keygen")
+    target = tmp_path / "sshd_config"
+    target.write_text("# the config in place\n")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    stub = bin_dir / "systemctl"
+    stub.write_text('#!/bin/sh\necho "systemctl $*" >> "$CALLS"\n')
+    stub.chmod(0o755)
+    calls = tmp_path / "calls"
+    env = {"PATH": f"{bin_dir}:{Path(sshd).parent}:/usr/bin:/bin", "CALLS": str(calls)}
+
+    def install(config: str) -> subprocess.CompletedProcess[str]:
+        script = web.render_sshd_install_script(config, target=str(target))
+        return subprocess.run(["sh", "-eu", "-s"], input=script, text=True, capture_output=True, env=env, check=False)
+
+    bad = web.render_sshd_config(example[0], host_keys=[str(key)]) + "NoSuchOption yes\n"
+    proc = install(bad)
+    assert proc.returncode != 0
+    assert target.read_text() == "# the config in place\n"
+    assert not calls.exists(), "sshd was reloaded after a refused config"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("sshd_config.pic.")) == []
+
+    good = web.render_sshd_config(example[0], host_keys=[str(key)])
+    proc = install(good)
+    assert proc.returncode == 0, proc.stderr
+    assert target.read_text() == good
+    assert calls.read_text() == "systemctl reload ssh\n"
+    proc = install(good)  # unchanged: nothing to reload
+    assert proc.returncode == 0, proc.stderr
+    assert calls.read_text() == "systemctl reload ssh\n"
+
+
+DOCKER_STUB = """#!/bin/sh
+echo "docker $*" >> "$CALLS"
+if [ "$1" = image ]; then
+    [ -n "${HAVE_IMAGE:-}" ]
+    exit
+fi
+if [ "$1" = build ]; then
+    for last; do :; done
+    cp "$last/Dockerfile" "$SEEN"
+fi
+"""
+
+
+def test_build_script_builds_once(example: tuple[Settings, Registry], tmp_path: Path) -> None:
+    """Run the runtime build script for real with a stand-in for the docker CLI."""
+    spec = example[0].runtimes["8.4"]
+    tag = web.php_image_tag("8.4", spec)
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "docker").write_text(DOCKER_STUB)
+    (bin_dir / "docker").chmod(0o755)
+    calls, seen = tmp_path / "calls", tmp_path / "Dockerfile.seen"
+    env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "CALLS": str(calls), "SEEN": str(seen)}
+    script = web.render_php_build_script("8.4", spec)
+    proc = subprocess.run(["sh", "-eu", "-s"], input=script, text=True, capture_output=True, env=env, check=False)
+    assert proc.returncode == 0, proc.stderr
+    log = calls.read_text().splitlines()
+    assert log[0] == f"docker image inspect {tag}"
+    assert log[1].startswith(f"docker build --tag {tag} /")
+    assert seen.read_text() == web.render_php_dockerfile("8.4", spec)
+    calls.unlink()
+    proc = subprocess.run(
+        ["sh", "-eu", "-s"], input=script, text=True, capture_output=True, env={**env, "HAVE_IMAGE": "1"}, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert calls.read_text().splitlines() == [f"docker image inspect {tag}"]
