@@ -275,6 +275,22 @@ def test_proxy_reload_script(tmp_path: Path) -> None:
     one, two = web.render_proxy_reload_script("a {\n}\n"), web.render_proxy_reload_script("b {\n}\n")
     shellcheck(one, tmp_path, "reload.sh")
     assert one != two, "a new Caddyfile must change the reload script so that it runs again"
+    # Run it with a stand-in docker CLI: reload when the proxy runs, nothing otherwise.
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    stub = bin_dir / "docker"
+    stub.write_text('#!/bin/sh\necho "docker $*" >> "$CALLS"\n[ "$1" = inspect ] && echo "$RUNNING"\nexit 0\n')
+    stub.chmod(0o755)
+    calls = tmp_path / "calls"
+    for running, expected in (("true", 2), ("false", 1)):
+        env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "CALLS": str(calls), "RUNNING": running}
+        proc = subprocess.run(["sh", "-eu", "-s"], input=one, text=True, capture_output=True, env=env, check=False)
+        assert proc.returncode == 0, proc.stderr
+        log = calls.read_text().splitlines()
+        calls.unlink()
+        assert len(log) == expected, log
+        if running == "true":
+            assert log[1] == "docker exec pic-proxy caddy reload --config /etc/caddy/Caddyfile --adapter caddyfile"
 
 
 def test_phpmyadmin_config_is_valid_php(example: tuple[Settings, Registry], tmp_path: Path) -> None:
