@@ -35,6 +35,20 @@ def settings_warnings(settings: Settings, project_dir: Path) -> list[Problem]:
                     "warning",
                 )
             )
+    images = [("pic:proxy.image", settings.proxy.image)]
+    if settings.phpmyadmin is not None:
+        images.append(("pic:phpmyadmin.image", settings.phpmyadmin.image))
+    for path, image in images:
+        if "@sha256:" not in image:
+            out.append(
+                Problem(
+                    file,
+                    None,
+                    path,
+                    f"{image!r} is not pinned by digest (@sha256:...): the image may change at the next pull",
+                    "warning",
+                )
+            )
     needed = [
         k for k in SECRET_KEYS if k != "sshPrivateKey" or any(h.connection == "ssh" for h in settings.hosts.values())
     ]

@@ -210,6 +210,55 @@ class Registry:
         raise KeyError(slug)
 
 
+# Accounts of the Debian base system and of the packages on the hosts: a member's unix account
+# must not take one of these names (the slug is the account name).
+RESERVED_SLUGS = frozenset(
+    [
+        "root",
+        "daemon",
+        "bin",
+        "sys",
+        "sync",
+        "games",
+        "man",
+        "lp",
+        "mail",
+        "news",
+        "uucp",
+        "proxy",
+        "www-data",
+        "backup",
+        "list",
+        "irc",
+        "gnats",
+        "nobody",
+        "systemd-network",
+        "systemd-resolve",
+        "systemd-timesync",
+        "messagebus",
+        "sshd",
+        "postfix",
+        "sympa",
+        "mysql",
+        "caddy",
+        "unbound",
+        "nsd",
+        "bind",
+        "deploy",
+        "admin",
+        "admins",
+        "www",
+        "ftp",
+        "pic",
+        "staff",
+        "users",
+        "sudo",
+        "adm",
+        "docker",
+    ]
+)
+
+
 def member_files(members_dir: Path) -> list[Path]:
     """The member files of a directory: ``*.yaml`` not starting with ``_`` or ``.``."""
     return [p for p in sorted(members_dir.glob("*.yaml")) if not p.name.startswith(("_", "."))]
@@ -230,6 +279,12 @@ def _parse_member(path: Path, shown_dir: str) -> tuple[Document | None, MemberSp
                 "and not ending with a hyphen",
             )
         )
+    elif slug in RESERVED_SLUGS:
+        message = (
+            f"file name {show_value(slug)} is reserved: it is the name of a system account on the hosts; "
+            "choose another slug (e.g. with the town's name)"
+        )
+        problems.append(Problem(file, None, "", message))
     doc, more = read_yaml(path, file)
     problems += more
     if doc is None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from pic.errors import PicError, Problem, show_value
 from pic.modelerrors import problems_from
@@ -86,6 +86,23 @@ class LimitsSpec(_Strict):
 
 class PhpMyAdminSpec(_Strict):
     domain: Domain
+    # Added for the web host; optional so that existing stack files stay valid.
+    image: Annotated[str, Field(pattern=IMAGE_RE, max_length=255)] = Field(
+        default="phpmyadmin:5.2-apache",
+        description="The official phpMyAdmin image; pin it by digest (@sha256:...) in production.",
+    )
+    host: Annotated[str, Field(pattern=HOST_NAME_RE)] | None = Field(
+        default=None, description="The web host that runs phpMyAdmin (default: the first web host)."
+    )
+
+
+class ProxySpec(_Strict):
+    """The front proxy of every web host (Caddy)."""
+
+    image: Annotated[str, Field(pattern=IMAGE_RE, max_length=255)] = Field(
+        default="caddy:2.6-alpine",
+        description="The official Caddy image; pin it by digest (@sha256:...) in production.",
+    )
 
 
 @dataclass(frozen=True)
@@ -112,6 +129,7 @@ class Settings(_Strict):
     members_root: Annotated[str, Field(pattern=r"^/[A-Za-z0-9._/-]+$")] = "/srv/members"
     admin_email: Email
     phpmyadmin: PhpMyAdminSpec | None = None
+    proxy: ProxySpec = ProxySpec()
     secrets: dict[str, SecretRef] = Field(default_factory=dict, exclude=True)
 
     @field_validator("hosts")
@@ -123,6 +141,15 @@ class Settings(_Strict):
         if roles.count("db") != 1:
             raise ValueError(f"needs exactly one host with role: db (found {roles.count('db')})")
         return hosts
+
+    @field_validator("phpmyadmin")
+    @classmethod
+    def _phpmyadmin_host(cls, pma: PhpMyAdminSpec | None, info: ValidationInfo) -> PhpMyAdminSpec | None:
+        hosts = info.data.get("hosts") or {}
+        web = [name for name, h in hosts.items() if h.role == "web"]
+        if pma is not None and pma.host is not None and web and pma.host not in web:
+            raise ValueError(f"host {pma.host!r} is not a web host of the stack (known: {', '.join(web)})")
+        return pma
 
     @property
     def web_hosts(self) -> list[str]:

@@ -1,0 +1,140 @@
+"""MemberSite: the container that serves a member's site, when the site may run.
+
+Creates, for member ``<slug>`` with a site:
+- ``<slug>-container`` (docker container ``pic-site-<slug>``), only when the
+  site runs (``pic.render.web.site_state``: active, and its runtime neither
+  stopped nor past end of life without a valid exception). Built from the
+  member's PhpRuntime image (Apache + mod_php on port 8080, the rendered
+  vhost uploaded) or, for ``php: none``, from the Caddy image serving files.
+  It runs as the member's uid, mounts only the member's own ``www/`` (read
+  and write), ``priv/`` (read only, outside the document root) and ``log/``,
+  joins the host's network with no published port, drops every capability,
+  and has the memory, cpu and process limits of the stack, overridden by the
+  member's ``limits:``. Its labels carry member, runtime, end of life,
+  exception, https and domains for the plan and policy checks.
+- ``<slug>-logrotate`` (command, PHP sites): weekly rotation of ``log/*.log``
+  as the member.
+
+The container holds no data: it is replaced (deleted first, since its name is
+fixed) when its image changes, e.g. a new PHP version. The member's files
+live in MemberSpace, whose inputs do not depend on the runtime.
+
+Does not: answer for suspended or refused sites (the front proxy answers
+503), run anything for archived members, or create directories (MemberSpace).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_docker as docker
+
+from components.hostcmd import place_file
+from components.member_space import MemberSpace
+from components.php_runtime import PhpRuntime
+from components.web_host import WebHost
+from pic.registry import Member
+from pic.render import web
+from pic.settings import Settings
+
+
+@dataclass(frozen=True)
+class MemberSiteArgs:
+    settings: Settings
+    member: Member
+    host: WebHost
+    space: MemberSpace
+    runtime: PhpRuntime | None  # None for a static site, or when the site does not run
+    on: dt.date
+
+
+class MemberSite(pulumi.ComponentResource):
+    """A member's site container on its web host."""
+
+    state: pulumi.Output[str]
+    container_name: pulumi.Output[str]
+
+    def __init__(self, name: str, args: MemberSiteArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("pic:index:MemberSite", name, None, opts)
+        member, settings = args.member, args.settings
+        if member.site is None:
+            raise ValueError(f"{member.file}: member {member.slug} has no site")
+        state = web.site_state(member, settings, args.on)
+        self.logrotate: pulumi.CustomResource | None = None
+        if member.runtime is not None:
+            self.logrotate = place_file(
+                f"{name}-logrotate",
+                args.host.access,
+                f"/etc/logrotate.d/pic-member-{member.slug}",
+                web.render_member_logrotate(member, settings),
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[args.space.ready]),
+                remove_on_delete=True,
+            )
+        self.container: docker.Container | None = None
+        if state == "running":
+            self.container = self._create_container(name, args)
+        self.state = pulumi.Output.from_input(state)
+        self.container_name = pulumi.Output.from_input(
+            web.site_container_name(member.slug) if self.container is not None else ""
+        )
+        self.register_outputs({"state": self.state, "container_name": self.container_name})
+
+    def _create_container(self, name: str, args: MemberSiteArgs) -> docker.Container:
+        member, settings, host = args.member, args.settings, args.host
+        limits = web.member_limits(member, settings)
+        image, command, upload = self._image_and_config(args)
+
+        def bind(sub: str, read_only: bool) -> docker.ContainerMountArgs:
+            return docker.ContainerMountArgs(
+                type="bind",
+                source=web.member_path(settings, member.slug, sub),
+                target=f"{web.SITE_ROOT}/{sub}",
+                read_only=read_only,
+            )
+
+        return docker.Container(
+            f"{name}-container",
+            name=web.site_container_name(member.slug),
+            image=image,
+            command=command,
+            user=f"{member.uid}:{member.uid}",
+            mounts=[bind("www", False), bind("priv", True), bind("log", False)],
+            uploads=[upload],
+            tmpfs={"/tmp": "rw,noexec,nosuid,size=64m"},  # noqa: S108 - the container's own, in memory
+            envs=["HOME=/tmp", "XDG_DATA_HOME=/tmp", "XDG_CONFIG_HOME=/tmp"],
+            networks_advanced=[docker.ContainerNetworksAdvancedArgs(name=host.network.name)],
+            memory=limits.memory_mb,
+            memory_swap=limits.memory_mb,
+            cpus=str(limits.cpus),
+            # The uid is the member's alone: its process limit is the site's.
+            ulimits=[docker.ContainerUlimitArgs(name="nproc", soft=limits.pids, hard=limits.pids)],
+            capabilities=docker.ContainerCapabilitiesArgs(drops=["ALL"]),
+            security_opts=["no-new-privileges:true"],
+            restart="unless-stopped",
+            labels=[docker.ContainerLabelArgs(label=k, value=v) for k, v in web.site_labels(member, settings).items()],
+            opts=pulumi.ResourceOptions(
+                parent=self,
+                provider=host.provider,
+                depends_on=[args.space.ready],
+                delete_before_replace=True,
+                replace_on_changes=["image", "user", "mounts"],
+            ),
+        )
+
+    @staticmethod
+    def _image_and_config(
+        args: MemberSiteArgs,
+    ) -> tuple[pulumi.Input[str], list[str] | None, docker.ContainerUploadArgs]:
+        member = args.member
+        if member.runtime is None:
+            caddyfile = web.render_static_caddyfile()
+            upload = docker.ContainerUploadArgs(file="/etc/caddy/Caddyfile", content=caddyfile)
+            command = ["caddy", "run", "--config", "/etc/caddy/Caddyfile", "--adapter", "caddyfile"]
+            return args.host.caddy_image.image_id, command, upload
+        if args.runtime is None:
+            raise ValueError(f"{member.file}: the site of {member.slug} runs on PHP {member.runtime}, not built")
+        vhost = web.render_member_vhost(member)
+        upload = docker.ContainerUploadArgs(file="/etc/apache2/sites-enabled/pic-site.conf", content=vhost)
+        return args.runtime.image, None, upload

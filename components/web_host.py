@@ -1,0 +1,98 @@
+"""WebHost: one web host of the stack, as the other web components reach it.
+
+Creates, for web host ``<h>``:
+- ``<h>-setup`` (command): the base setup script (Docker engine, nftables
+  firewall, the ssh groups, the members' root directory, the proxy's
+  directories). Idempotent: a changed script runs again, safely.
+- ``<h>-sshd`` (command, ssh hosts only): installs the rendered sshd_config
+  once ``sshd -t`` accepts it, then reloads sshd, so a bad file never locks
+  the admins out.
+- ``<h>-docker`` (docker provider): the host's own Docker engine, over
+  ``ssh://user@address`` in prod, the local engine in dev.
+- ``<h>-network`` (docker network ``pic-web``, 172.30.0.0/16): the front
+  proxy and the site containers talk over it; sites publish no port of their
+  own and trust ``X-Forwarded-For`` from this subnet only.
+- ``<h>-caddy-image`` (docker remote image): the pinned Caddy image, for the
+  front proxy and for static sites.
+
+Does not: touch the admin's own sshd in dev (``connection: local``); hold
+the ssh key for the docker provider (the docker CLI's ssh uses the admin's
+ssh agent); delete anything on the host when removed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_docker as docker
+
+from components.hostcmd import HostAccess, host_access, run_script
+from pic.render import web
+from pic.settings import Settings
+
+
+@dataclass(frozen=True)
+class WebHostArgs:
+    settings: Settings
+    host: str
+
+
+def docker_host_url(access: HostAccess) -> str:
+    """Where the docker provider finds the host's engine."""
+    if access.local:
+        return "unix:///var/run/docker.sock"
+    spec = access.spec
+    return f"ssh://{spec.ssh_user}@{spec.address}:{spec.ssh_port}"
+
+
+class WebHost(pulumi.ComponentResource):
+    """A web host: base setup, sshd, docker provider, network, Caddy image."""
+
+    provider_url: pulumi.Output[str]
+    network_name: pulumi.Output[str]
+
+    def __init__(self, name: str, args: WebHostArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("pic:index:WebHost", name, None, opts)
+        settings = args.settings
+        self.host_name = args.host
+        self.access = host_access(args.host, settings.hosts[args.host])
+        child = pulumi.ResourceOptions(parent=self)
+        self.setup = run_script(
+            f"{name}-setup", self.access, web.render_web_host_setup(settings, args.host), opts=child
+        )
+        self.sshd: pulumi.CustomResource | None = None
+        if not self.access.local:
+            self.sshd = run_script(
+                f"{name}-sshd",
+                self.access,
+                web.render_sshd_install_script(web.render_sshd_config(settings)),
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[self.setup]),
+            )
+        url = docker_host_url(self.access)
+        self.provider = docker.Provider(
+            f"{name}-docker",
+            host=url,
+            ssh_opts=None if self.access.local else ["-o", "BatchMode=yes"],
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[self.setup]),
+        )
+        on_host = pulumi.ResourceOptions(parent=self, provider=self.provider)
+        self.network = docker.Network(
+            f"{name}-network",
+            name=web.NETWORK,
+            driver="bridge",
+            ipam_configs=[docker.NetworkIpamConfigArgs(subnet=web.NETWORK_SUBNET)],
+            opts=on_host,
+        )
+        self.caddy_image = docker.RemoteImage(
+            f"{name}-caddy-image", name=settings.proxy.image, keep_locally=True, opts=on_host
+        )
+        self.provider_url = pulumi.Output.from_input(url)
+        self.network_name = self.network.name
+        self.register_outputs({"provider_url": self.provider_url, "network_name": self.network_name})
+
+    def on_host(
+        self, parent: pulumi.Resource, *, depends_on: list[pulumi.Resource] | None = None
+    ) -> pulumi.ResourceOptions:
+        """Options for a docker resource of this host, parented to ``parent``."""
+        return pulumi.ResourceOptions(parent=parent, provider=self.provider, depends_on=depends_on or [])

@@ -1,0 +1,385 @@
+"""Rendering for the web hosts: front proxy, member vhost, sshd, runtime images, scripts.
+
+Pure functions from settings and members to text. The prod paths and ports
+are defaults; tests pass their own (free ports, temporary directories) and
+otherwise read the very same text the hosts receive.
+
+Also here, because the renderers and the components must agree on it: which
+members run a site (:func:`site_state`), the names of containers and paths,
+and the container limits of a member.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from pic import eol
+from pic.registry import Member, Registry
+from pic.render import render
+from pic.settings import RuntimeSpec, Settings, version_key
+
+# Inside a site container: the member's directories are mounted under this root.
+SITE_ROOT = "/srv/site"
+SITE_PORT = 8080
+NETWORK = "pic-web"
+# The subnet of that network: the sites trust X-Forwarded-For from it only.
+NETWORK_SUBNET = "172.30.0.0/16"
+PROXY_CONTAINER = "pic-proxy"
+PHPMYADMIN_CONTAINER = "pic-phpmyadmin"
+# On the web host.
+CADDY_DIR = "/etc/pic/caddy"
+CADDY_DATA = "/srv/pic/caddy/data"
+CADDY_CONFIG = "/srv/pic/caddy/config"
+KEYS_DIR = "/etc/pic/ssh/authorized_keys"
+SSHD_CONFIG = "/etc/ssh/sshd_config"
+MEMBER_DIRS = ("www", "priv", "db", "log")
+# Unix groups that decide what a member may do over ssh (see sshd_config.j2).
+GROUP_SFTP = "pic-sftp"
+GROUP_SSH = "pic-ssh"
+GROUP_LOCKED = "pic-locked"
+STAGING_CA = "https://acme-staging-v02.api.letsencrypt.org/directory"
+
+SiteState = Literal["running", "suspended", "refused", "archived", "none"]
+
+
+def site_state(member: Member, settings: Settings, on: dt.date) -> SiteState:
+    """What becomes of a member's site on day ``on``.
+
+    - ``none``: no site; ``archived``: nothing runs, data kept;
+    - ``suspended``: the proxy answers 503, no container;
+    - ``refused``: its runtime is stopped, or past end of life without a
+      valid exception: no container, the proxy answers 503;
+    - ``running``: a container serves it.
+    """
+    if member.site is None:
+        return "none"
+    if member.status == "archived":
+        return "archived"
+    if member.status == "suspended":
+        return "suspended"
+    key = member.runtime
+    if key is not None:
+        spec = settings.runtimes[key]
+        if spec.stopped:
+            return "refused"
+        state = eol.runtime_status(key, spec, on, settings.eol_warning_days).state
+        if state == "eol" and not eol.exception_valid(member, on):
+            return "refused"
+    return "running"
+
+
+def members_on(registry: Registry | Iterable[Member], host: str) -> list[Member]:
+    """The members placed on web host ``host``, in slug order."""
+    return [m for m in registry if m.host == host]
+
+
+def runtimes_in_use(registry: Registry | Iterable[Member], settings: Settings, host: str, on: dt.date) -> list[str]:
+    """Runtime keys that run at least one site on ``host`` on day ``on``, oldest first."""
+    keys = {
+        m.runtime
+        for m in members_on(registry, host)
+        if m.runtime is not None and site_state(m, settings, on) == "running"
+    }
+    return sorted((k for k in keys if k is not None), key=version_key)
+
+
+def site_container_name(slug: str) -> str:
+    return f"pic-site-{slug}"
+
+
+def member_path(settings: Settings, slug: str, sub: str = "") -> str:
+    base = f"{settings.members_root}/{slug}"
+    return f"{base}/{sub}" if sub else base
+
+
+@dataclass(frozen=True)
+class Limits:
+    memory_mb: int
+    cpus: float
+    pids: int
+
+
+def member_limits(member: Member, settings: Settings) -> Limits:
+    """The stack's container limits, with the member's own ``limits:`` taking precedence."""
+    base, own = settings.limits, member.spec.limits
+    if own is None:
+        return Limits(base.memory_mb, base.cpus, base.pids)
+    return Limits(
+        own.memory_mb if own.memory_mb is not None else base.memory_mb,
+        own.cpus if own.cpus is not None else base.cpus,
+        own.pids if own.pids is not None else base.pids,
+    )
+
+
+def site_labels(member: Member, settings: Settings) -> dict[str, str]:
+    """The labels of a member's site container (read by the plan and policy checks)."""
+    site = member.site
+    if site is None:
+        raise ValueError(f"{member.file}: member {member.slug} has no site")
+    key = member.runtime
+    exc = member.spec.exceptions.php_eol
+    return {
+        "pic.member": member.slug,
+        "pic.role": "site",
+        "pic.php": key or "none",
+        "pic.php.eol": settings.runtimes[key].eol.isoformat() if key else "",
+        "pic.php.exception_until": exc.until.isoformat() if exc is not None else "",
+        "pic.https": "true" if site.https else "false",
+        "pic.domains": ",".join(site.domains),
+    }
+
+
+# --- front proxy ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Block:
+    slug: str
+    addresses: list[str]
+    https: bool
+    state: SiteState
+    upstream: str
+
+
+def render_caddyfile(
+    settings: Settings,
+    members: Iterable[Member],
+    extra_blocks: Sequence[str] = (),
+    *,
+    on: dt.date,
+    http_port: int = 80,
+    https_port: int = 443,
+    admin: str = "localhost:2019",
+    storage: str | None = None,
+    bind: str | None = None,
+    upstreams: Mapping[str, str] | None = None,
+) -> str:
+    """The front proxy's Caddyfile: one site block per member listing all its domains.
+
+    Archived members and members without a site get no block; suspended
+    members and refused sites (runtime stopped or past end of life) answer
+    503. ``extra_blocks`` (phpMyAdmin, the lists' web interface) are appended
+    as given. ``upstreams`` maps a slug to ``host:port`` (tests); the default is
+    the member's container on the host's network.
+    """
+    blocks = []
+    for m in members:
+        state = site_state(m, settings, on)
+        if m.site is None or state in ("none", "archived"):
+            continue
+        scheme = "" if m.site.https else "http://"
+        upstream = (upstreams or {}).get(m.slug, f"{site_container_name(m.slug)}:{SITE_PORT}")
+        blocks.append(_Block(m.slug, [scheme + d for d in m.site.domains], m.site.https, state, upstream))
+    return render(
+        "Caddyfile.j2",
+        tls=settings.tls,
+        staging_ca=STAGING_CA,
+        http_port=http_port,
+        https_port=https_port,
+        admin=admin,
+        storage=storage,
+        bind=bind,
+        blocks=blocks,
+        extra_blocks=[b.strip() for b in extra_blocks],
+    )
+
+
+def render_phpmyadmin_block(settings: Settings, *, upstream: str | None = None, bind: str | None = None) -> str:
+    """The front proxy's site block for phpMyAdmin (an extra block of :func:`render_caddyfile`)."""
+    if settings.phpmyadmin is None:
+        raise ValueError(f"stack {settings.stack}: pic:phpmyadmin is not set")
+    return render(
+        "caddy-phpmyadmin.j2",
+        domain=settings.phpmyadmin.domain,
+        upstream=upstream or f"{PHPMYADMIN_CONTAINER}:80",
+        bind=bind,
+    )
+
+
+def render_static_caddyfile(*, root: str = SITE_ROOT, port: int = SITE_PORT, bind: str | None = None) -> str:
+    """The Caddyfile of a static site's own container (``php: none``): files of www/, logs in log/."""
+    return render("Caddyfile-static.j2", root=root, port=port, bind=bind)
+
+
+# --- PHP sites --------------------------------------------------------------------------------
+
+
+def php_module(key: str) -> str:
+    """The Apache module name of mod_php for a PHP version (php5_module, php7_module, php_module)."""
+    major = version_key(key)[0]
+    return f"php{major}_module" if major < 8 else "php_module"
+
+
+def render_member_vhost(
+    member: Member, *, root: str = SITE_ROOT, port: int = SITE_PORT, trusted_proxy: str = NETWORK_SUBNET
+) -> str:
+    """The Apache virtual host of a member's PHP container: www/ served, priv/ readable, logs in log/."""
+    site, key = member.site, member.runtime
+    if site is None or key is None:
+        raise ValueError(f"{member.file}: member {member.slug} has no PHP site")
+    return render(
+        "member-vhost.conf.j2",
+        slug=member.slug,
+        domains=site.domains,
+        root=root,
+        port=port,
+        php_module=php_module(key),
+        trusted_proxy=trusted_proxy,
+    )
+
+
+def render_php_dockerfile(key: str, spec: RuntimeSpec) -> str:
+    """The Dockerfile of a runtime: the official image plus the extensions sites commonly need.
+
+    Images whose Debian release has moved to archive.debian.org still build:
+    when ``apt-get update`` fails, apt is pointed at the archive.
+    """
+    major, minor = version_key(key)[:2]
+    return render(
+        "Dockerfile.php.j2",
+        image=spec.image,
+        key=key,
+        # PHP 7.4 changed gd's configure flags and made zip need libzip.
+        gd_new_flags=(major, minor) >= (7, 4),
+        libzip=(major, minor) >= (7, 3),
+        # OPcache is an extension from 5.5 on, and part of PHP itself from 8.5 on.
+        extensions=["mysqli", "pdo_mysql", "gd", "intl", "zip"]
+        + (["opcache"] if (5, 5) <= (major, minor) < (8, 5) else []),
+        port=SITE_PORT,
+    )
+
+
+def php_image_tag(key: str, spec: RuntimeSpec) -> str:
+    """The local tag of a built runtime: changes whenever its Dockerfile does."""
+    digest = hashlib.sha256(render_php_dockerfile(key, spec).encode()).hexdigest()[:12]
+    return f"pic/php:{key}-{digest}"
+
+
+def render_php_build_script(key: str, spec: RuntimeSpec) -> str:
+    """Build a runtime image on the host with its own engine; idempotent (skips an existing tag)."""
+    return render(
+        "php-build.sh.j2",
+        tag=php_image_tag(key, spec),
+        dockerfile=render_php_dockerfile(key, spec),
+    )
+
+
+def render_member_logrotate(member: Member, settings: Settings, *, log_dir: str | None = None) -> str:
+    """logrotate rules for a member's log/, run as the member (never as root in its directory)."""
+    return render("logrotate-member.j2", slug=member.slug, log_dir=log_dir or member_path(settings, member.slug, "log"))
+
+
+# --- accounts, sshd, host setup ---------------------------------------------------------------
+
+
+def member_groups(member: Member) -> str:
+    """The supplementary group that decides the member's ssh access (see sshd_config.j2)."""
+    if member.status != "active":
+        return GROUP_LOCKED
+    return GROUP_SSH if member.access.ssh else GROUP_SFTP
+
+
+def render_member_space_script(member: Member, settings: Settings) -> str:
+    """Create or update a member's unix account and its directories; never removes anything."""
+    active = member.status == "active"
+    return render(
+        "member-space.sh.j2",
+        slug=member.slug,
+        uid=member.uid,
+        name=member.spec.name,
+        root=settings.members_root,
+        dirs=MEMBER_DIRS,
+        shell="/bin/bash" if active and member.access.ssh else "/usr/sbin/nologin",
+        group=member_groups(member),
+        all_groups=(GROUP_SFTP, GROUP_SSH, GROUP_LOCKED),
+        active=active,
+    )
+
+
+def render_authorized_keys(member: Member) -> str:
+    """The member's keys as sshd reads them; empty unless the member is active."""
+    if member.status != "active":
+        return f"# {member.slug}: {member.status}, no login\n"
+    return "".join(f"{key}\n" for key in member.access.sftp_keys) or f"# {member.slug}: no key yet\n"
+
+
+def render_sshd_config(
+    settings: Settings,
+    *,
+    port: int = 22,
+    listen: Sequence[str] = (),
+    host_keys: Sequence[str] = ("/etc/ssh/ssh_host_ed25519_key", "/etc/ssh/ssh_host_rsa_key"),
+    pid_file: str = "/run/sshd.pid",
+    keys_dir: str = KEYS_DIR,
+    members_root: str | None = None,
+) -> str:
+    """The web host's whole sshd_config: keys only; members chrooted to sftp unless in the shell group."""
+    return render(
+        "sshd_config.j2",
+        port=port,
+        listen=listen,
+        host_keys=host_keys,
+        pid_file=pid_file,
+        keys_dir=keys_dir,
+        members_root=members_root or settings.members_root,
+        group_sftp=GROUP_SFTP,
+        group_ssh=GROUP_SSH,
+        group_locked=GROUP_LOCKED,
+    )
+
+
+def render_sshd_install_script(config: str, *, target: str = SSHD_CONFIG) -> str:
+    """Install an sshd_config only if ``sshd -t`` accepts it, then reload sshd."""
+    return render("sshd-install.sh.j2", config=config, target=target)
+
+
+def render_web_host_setup(settings: Settings, host: str) -> str:
+    """The base setup of a web host: Docker engine, firewall, directories, groups. Idempotent."""
+    spec = settings.hosts[host]
+    return render(
+        "web-host-setup.sh.j2",
+        host=host,
+        ssh_port=spec.ssh_port,
+        members_root=settings.members_root,
+        caddy_dir=CADDY_DIR,
+        caddy_data=CADDY_DATA,
+        caddy_config=CADDY_CONFIG,
+        keys_dir=KEYS_DIR,
+        groups=(GROUP_SFTP, GROUP_SSH, GROUP_LOCKED),
+        local=spec.connection == "local",
+    )
+
+
+def render_proxy_reload_script(caddyfile: str, *, container: str = PROXY_CONTAINER) -> str:
+    """Reload the proxy after its Caddyfile changed (the hash makes a changed file re-run it)."""
+    digest = hashlib.sha256(caddyfile.encode()).hexdigest()
+    return render("proxy-reload.sh.j2", container=container, digest=digest)
+
+
+def render_phpmyadmin_config(settings: Settings, *, ca_file: str | None) -> str:
+    """phpMyAdmin's config.user.inc.php: the db host over TLS, verified when a CA is given."""
+    db = settings.hosts[settings.db_host]
+    return render("phpmyadmin-config.php.j2", host=db.private_address, ca_file=ca_file)
+
+
+def phpmyadmin_host(settings: Settings) -> str | None:
+    """The web host that runs phpMyAdmin, or None when the stack has none."""
+    if settings.phpmyadmin is None:
+        return None
+    return settings.phpmyadmin.host or settings.web_hosts[0]
+
+
+def proxy_extra_blocks(settings: Settings) -> dict[str, list[str]]:
+    """The extra site blocks of each web host's front proxy that the web part knows of (phpMyAdmin).
+
+    Other parts append their own (the lists' web interface) before the proxies are built.
+    """
+    blocks: dict[str, list[str]] = {h: [] for h in settings.web_hosts}
+    host = phpmyadmin_host(settings)
+    if host is not None:
+        blocks[host].append(render_phpmyadmin_block(settings))
+    return blocks

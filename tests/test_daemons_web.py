@@ -1,0 +1,616 @@
+"""The web host's daemons for real, on 127.0.0.1, with the rendered files.
+
+- The member space script (as root) creates three real unix accounts and
+  their directories under a test root in /srv (sshd's chroot wants every
+  component of the path owned by root and writable by nobody else).
+- sshd with the rendered sshd_config: sftp by key, chrooted, no shell unless
+  ``ssh: true``, no password, suspended members refused.
+- Caddy with the rendered Caddyfile and its internal CA, in front of a real
+  Apache + mod_php running the rendered member vhost as member A, and of a
+  Caddy serving member B's static site with the rendered static Caddyfile as B.
+- logrotate with the rendered rules, as the member.
+
+Needs root (CI runs as root); skipped otherwise, outside CI.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import grp
+import os
+import pwd
+import secrets
+import shutil
+import socket
+import ssl
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pic.check import check
+from pic.registry import Member, MemberSpec
+from pic.render import web
+from pic.settings import Settings
+from tests.conftest import IN_CI, MEMBERS, ROOT, require_program
+
+pytestmark = pytest.mark.daemon
+ON = dt.date(2026, 11, 28)
+KEY_TYPES = "ed25519"
+
+
+def need_root() -> None:
+    if os.geteuid() != 0:
+        message = "needs root: creates unix accounts and runs sshd"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_for_port(port: int, proc: subprocess.Popen[Any], what: str, timeout: float = 15) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"{what} exited with {proc.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError(f"{what} does not listen on {port}")
+
+
+def stop(proc: subprocess.Popen[Any]) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def free_uids(count: int) -> list[int]:
+    used = {p.pw_uid for p in pwd.getpwall()} | {g.gr_gid for g in grp.getgrall()}
+    start = 40000 + secrets.randbelow(15000)
+    return [u for u in range(start, 59999) if u not in used][:count]
+
+
+@dataclass
+class Space:
+    root: Path  # test root, in /srv
+    settings: Settings
+    a: Member  # active, sftp only, PHP site
+    b: Member  # active, ssh: true, static site
+    c: Member  # suspended
+    keys: dict[str, Path]  # slug -> private key file
+
+    def home(self, m: Member) -> Path:
+        return Path(web.member_path(self.settings, m.slug))
+
+
+def make_member(slug: str, uid: int, status: str, php: str, *, ssh: bool, key: str) -> Member:
+    spec = MemberSpec.model_validate(
+        {
+            "name": f"Test {slug}",
+            "contact": {"name": "Test", "email": "test@example.org"},
+            "uid": uid,
+            "status": status,
+            "site": {"domains": [f"{slug}.test", f"www.{slug}.test"], "php": php},
+            "access": {"sftp_keys": [key], "ssh": ssh},
+        }
+    )
+    return Member(slug, f"members/{slug}.yaml", spec, "web1")
+
+
+@pytest.fixture(scope="module")
+def space() -> Iterator[Space]:
+    """Three members made by the rendered member space script, removed afterwards."""
+    need_root()
+    for prog in ("useradd", "ssh-keygen"):
+        require_program(prog)
+    token = secrets.token_hex(3)
+    root = Path(f"/srv/pic-test-{token}")
+    root.mkdir(mode=0o755)
+    os.chmod(root, 0o755)
+    created_groups = [g for g in (web.GROUP_SFTP, web.GROUP_SSH, web.GROUP_LOCKED) if not _group_exists(g)]
+    slugs = [f"pict-{token}-{x}" for x in "abc"]
+    try:
+        keys: dict[str, Path] = {}
+        pubs: dict[str, str] = {}
+        for slug in slugs:
+            key = root / f"client-{slug}"
+            subprocess.run(["ssh-keygen", "-q", "-t", KEY_TYPES, "-N", "", "-f", str(key)], check=True)
+            keys[slug] = key
+            pubs[slug] = Path(f"{key}.pub").read_text().strip()
+        base = check(ROOT, "prod", MEMBERS, ON).settings
+        settings = base.model_copy(
+            update={
+                "members_root": str(root / "members"),
+                "tls": base.tls.model_copy(update={"ca": "internal"}),
+            }
+        )
+        uids = free_uids(3)
+        a = make_member(slugs[0], uids[0], "active", "8.2", ssh=False, key=pubs[slugs[0]])
+        b = make_member(slugs[1], uids[1], "active", "none", ssh=True, key=pubs[slugs[1]])
+        c = make_member(slugs[2], uids[2], "suspended", "8.2", ssh=False, key=pubs[slugs[2]])
+        for m in (a, b, c):
+            script = web.render_member_space_script(m, settings)
+            proc = subprocess.run(["sh", "-eu", "-s"], input=script, text=True, capture_output=True, check=False)
+            assert proc.returncode == 0, f"member space script of {m.slug}: {proc.stderr}"
+        # Run twice: the script is idempotent and must not fail on existing accounts.
+        again = subprocess.run(
+            ["sh", "-eu", "-s"],
+            input=web.render_member_space_script(a, settings),
+            text=True,
+            capture_output=True,
+            check=False,
+        )
+        assert again.returncode == 0, again.stderr
+        yield Space(root, settings, a, b, c, keys)
+    finally:
+        for slug in slugs:
+            subprocess.run(["userdel", slug], capture_output=True, check=False)
+            subprocess.run(["groupdel", slug], capture_output=True, check=False)
+        for g in created_groups:
+            subprocess.run(["groupdel", g], capture_output=True, check=False)
+        if not os.environ.get("PIC_KEEP_TEST_ROOT"):
+            shutil.rmtree(root, ignore_errors=True)
+
+
+def _group_exists(name: str) -> bool:
+    try:
+        grp.getgrnam(name)
+    except KeyError:
+        return False
+    return True
+
+
+def test_space_owners_and_modes(space: Space) -> None:
+    members_root = Path(space.settings.members_root)
+    assert (members_root.stat().st_uid, members_root.stat().st_mode & 0o777) == (0, 0o711)
+    for m in (space.a, space.b, space.c):
+        home = space.home(m)
+        st = home.stat()
+        assert (st.st_uid, st.st_gid, st.st_mode & 0o777) == (0, m.uid, 0o750), m.slug
+        for sub, mode in (("www", 0o750), ("priv", 0o700), ("db", 0o700), ("log", 0o750)):
+            st = (home / sub).stat()
+            assert (st.st_uid, st.st_gid, st.st_mode & 0o777) == (m.uid, m.uid, mode), f"{m.slug} {sub}"
+        assert pwd.getpwnam(m.slug).pw_uid == m.uid
+    assert web.GROUP_SFTP in _groups_of(space.a.slug)
+    assert web.GROUP_SSH in _groups_of(space.b.slug)
+    assert web.GROUP_LOCKED in _groups_of(space.c.slug)
+    assert pwd.getpwnam(space.b.slug).pw_shell == "/bin/bash"
+    assert pwd.getpwnam(space.a.slug).pw_shell == "/usr/sbin/nologin"
+
+
+def _groups_of(user: str) -> list[str]:
+    return [g.gr_name for g in grp.getgrall() if user in g.gr_mem]
+
+
+# --- sshd ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sshd(space: Space) -> Iterator[int]:
+    exe = require_program("sshd")
+    Path("/run/sshd").mkdir(exist_ok=True)
+    host_key = space.root / "ssh_host_ed25519_key"
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(host_key)], check=True)
+    keys_dir = space.root / "authorized_keys"
+    keys_dir.mkdir(mode=0o755)
+    for m in (space.a, space.b):
+        (keys_dir / m.slug).write_text(web.render_authorized_keys(m))
+    # The suspended member's file holds a real key here, to show that the
+    # account itself is refused, not just left without keys.
+    (keys_dir / space.c.slug).write_text(Path(f"{space.keys[space.c.slug]}.pub").read_text())
+    for f in keys_dir.iterdir():
+        f.chmod(0o644)
+    port = free_port()
+    config = web.render_sshd_config(
+        space.settings,
+        port=port,
+        listen=["127.0.0.1"],
+        host_keys=[str(host_key)],
+        pid_file=str(space.root / "sshd.pid"),
+        keys_dir=str(keys_dir),
+    )
+    conf = space.root / "sshd_config"
+    conf.write_text(config)
+    subprocess.run([exe, "-t", "-f", str(conf)], check=True)
+    log = space.root / "sshd.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [exe, "-D", "-e", "-f", str(conf)], stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    try:
+        wait_for_port(port, proc, "sshd")
+        yield port
+    finally:
+        stop(proc)
+
+
+def ssh_options(port: int) -> list[str]:
+    return [
+        "-o",
+        "StrictHostKeyChecking=no",
+        "-o",
+        "UserKnownHostsFile=/dev/null",
+        "-o",
+        "BatchMode=yes",
+        "-o",
+        "ConnectTimeout=10",
+        "-o",
+        "IdentitiesOnly=yes",
+        "-o",
+        "LogLevel=ERROR",
+    ]
+
+
+def sftp(space: Space, port: int, m: Member, batch: str) -> subprocess.CompletedProcess[str]:
+    exe = require_program("sftp")
+    script = space.root / f"batch-{m.slug}"
+    script.write_text(batch)
+    cmd = [exe, *ssh_options(port), "-P", str(port), "-i", str(space.keys[m.slug]), "-b", str(script)]
+    return subprocess.run([*cmd, f"{m.slug}@127.0.0.1"], capture_output=True, text=True, timeout=60, check=False)
+
+
+def ssh(
+    space: Space, port: int, m: Member, *command: str, extra: list[str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    exe = require_program("ssh")
+    cmd = [exe, *ssh_options(port), "-p", str(port), "-i", str(space.keys[m.slug]), *(extra or [])]
+    return subprocess.run(
+        [*cmd, f"{m.slug}@127.0.0.1", *command], capture_output=True, text=True, timeout=60, check=False
+    )
+
+
+def test_sftp_member_sees_only_its_own_space(space: Space, sshd: int) -> None:
+    a, b = space.a, space.b
+    secret_b = space.home(b) / "priv" / "config.php"
+    secret_b.write_text("<?php $password = 'secret-of-b';\n")
+    os.chown(secret_b, b.uid, b.uid)
+    upload = space.root / "upload.html"
+    upload.write_text("<p>uploaded by a</p>\n")
+    proc = sftp(space, sshd, a, f"pwd\nls -1 /\nput {upload} /www/index.html\nls -1 /www\n")
+    assert proc.returncode == 0, proc.stderr
+    assert "Remote working directory: /www" in proc.stdout
+    listing = proc.stdout.split("sftp> ls -1 /\n", 1)[1].split("sftp>", 1)[0].split()
+    assert sorted(p.strip("/") for p in listing) == ["db", "log", "priv", "www"]
+    written = space.home(a) / "www" / "index.html"
+    assert written.read_text() == "<p>uploaded by a</p>\n"
+    assert written.stat().st_uid == a.uid, "files uploaded by sftp belong to the member"
+    # B's files are not even in A's world: the chroot hides every other space.
+    for path in (f"{space.home(b)}/priv/config.php", f"/../{b.slug}/priv/config.php", "/../../etc/passwd"):
+        proc = sftp(space, sshd, a, f"get {path} {space.root}/stolen\n")
+        assert proc.returncode != 0, f"{a.slug} could fetch {path}"
+        assert not (space.root / "stolen").exists()
+
+
+def test_no_shell_without_ssh_true(space: Space, sshd: int) -> None:
+    proc = ssh(space, sshd, space.a, "id")
+    assert "uid=" not in proc.stdout, f"{space.a.slug} (ssh: false) got a shell: {proc.stdout}"
+    proc = ssh(space, sshd, space.a, extra=["-tt"])
+    assert "uid=" not in proc.stdout
+    assert "$ " not in proc.stdout
+
+
+def test_shell_with_ssh_true_cannot_read_other_members(space: Space, sshd: int) -> None:
+    b, a = space.b, space.a
+    proc = ssh(space, sshd, b, "id", "-u")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == str(b.uid)
+    (space.home(a) / "priv" / "db.php").write_text("<?php $db = 'secret-of-a';\n")
+    proc = ssh(space, sshd, b, "cat", f"{space.home(a)}/priv/db.php")
+    assert proc.returncode != 0
+    assert "secret-of-a" not in proc.stdout
+    assert "Permission denied" in proc.stderr
+    proc = ssh(space, sshd, b, "ls", str(space.home(a)))
+    assert proc.returncode != 0
+    assert "Permission denied" in proc.stderr
+
+
+def test_password_login_is_refused(space: Space, sshd: int) -> None:
+    extra = ["-o", "PubkeyAuthentication=no", "-o", "PreferredAuthentications=password,keyboard-interactive"]
+    proc = ssh(space, sshd, space.b, "id", extra=extra)
+    assert proc.returncode == 255
+    assert "uid=" not in proc.stdout
+    # The server offers no other method than keys.
+    assert "Permission denied (publickey)" in proc.stderr, proc.stderr
+
+
+def test_suspended_member_cannot_log_in(space: Space, sshd: int) -> None:
+    proc = sftp(space, sshd, space.c, "pwd\n")
+    assert proc.returncode != 0
+    assert "Remote working directory" not in proc.stdout
+    assert "Permission denied" in proc.stderr or "Connection closed" in proc.stderr, proc.stderr
+
+
+# --- logrotate ----------------------------------------------------------------------------------
+
+
+def test_logrotate_rotates_as_the_member(space: Space) -> None:
+    exe = require_program("logrotate")
+    a = space.a
+    log = space.home(a) / "log" / "access.log"
+    log.write_text("127.0.0.1 - - request\n")
+    os.chown(log, a.uid, a.uid)
+    conf = space.root / "logrotate.conf"
+    conf.write_text(web.render_member_logrotate(a, space.settings))
+    proc = subprocess.run(
+        [exe, "-f", "-s", str(space.root / "logrotate.state"), str(conf)], capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    rotated = space.home(a) / "log" / "access.log.1"
+    assert rotated.read_text() == "127.0.0.1 - - request\n"
+    assert rotated.stat().st_uid == a.uid
+    assert log.stat().st_size == 0  # copytruncate: Apache keeps writing to the same file
+
+
+# --- front proxy, Apache + PHP, static site -----------------------------------------------------
+
+
+@dataclass
+class Web:
+    http: int
+    https: int
+    ca: Path
+
+
+def _apache_config(space: Space, port: int, vhost: Path) -> Path:
+    mods = "/usr/lib/apache2/modules"
+    php_so = sorted(Path(mods).glob("libphp*.so"))
+    if not php_so:
+        message = "libapache2-mod-php is not installed"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    run = space.root / "apache"
+    run.mkdir(exist_ok=True)
+    lines = [f"LoadModule {m}_module {mods}/mod_{m}.so" for m in ("mpm_prefork", "authz_core", "dir", "mime")]
+    lines += [f"LoadModule {m}_module {mods}/mod_{m}.so" for m in ("remoteip", "setenvif", "rewrite")]
+    lines += [
+        f"LoadModule php_module {php_so[-1]}",
+        f"ServerRoot {run}",
+        "ServerName localhost",
+        f"PidFile {run}/apache.pid",
+        f"Mutex file:{run}",
+        f"ErrorLog {run}/error.log",
+        f"Listen 127.0.0.1:{port}",
+        "TypesConfig /etc/mime.types",
+        "DirectoryIndex index.php index.html",
+        "<FilesMatch \\.php$>\n\tSetHandler application/x-httpd-php\n</FilesMatch>",
+        # As in the site container: the server runs as the member.
+        f"User {space.a.slug}",
+        f"Group {space.a.slug}",
+        f"Include {vhost}",
+    ]
+    conf = run / "apache2.conf"
+    conf.write_text("\n".join(lines) + "\n")
+    return conf
+
+
+@pytest.fixture(scope="module")
+def front(space: Space) -> Iterator[Web]:
+    caddy, apache = require_program("caddy"), require_program("apache2")
+    a, b, c = space.a, space.b, space.c
+    home_a, home_b = space.home(a), space.home(b)
+    files = {
+        home_a / "www" / "index.php": "<?php echo 'hello from a, PHP ' . PHP_MAJOR_VERSION . \"\\n\";\n",
+        home_a / "www" / "readpriv.php": (
+            "<?php echo trim(file_get_contents(__DIR__ . '/../priv/settings.ini')), \"\\n\";\n"
+            'echo @file_get_contents(\'/etc/hostname\') === false ? "confined\\n" : "escaped\\n";\n'
+        ),
+        home_a / "priv" / "settings.ini": "db_password=secret-of-a\n",
+        home_a / "db" / "dump.sql": "-- secret dump of a\n",
+        home_a / "log" / "old.log": "secret log of a\n",
+        home_b / "www" / "index.html": "<h1>static site of b</h1>\n",
+        home_b / "priv" / "notes.txt": "secret of b\n",
+    }
+    for path, text in files.items():
+        path.write_text(text)
+        uid = a.uid if home_a in path.parents else b.uid
+        os.chown(path, uid, uid)
+
+    apache_port, static_port, http, https = free_port(), free_port(), free_port(), free_port()
+    vhost = space.root / "vhost-a.conf"
+    vhost.write_text(web.render_member_vhost(a, root=str(home_a), port=apache_port, trusted_proxy="127.0.0.1"))
+    apache_conf = _apache_config(space, apache_port, vhost)
+    subprocess.run([apache, "-t", "-f", str(apache_conf)], check=True, capture_output=True)
+    procs: list[subprocess.Popen[Any]] = []
+    try:
+        # Its own session: on shutdown Apache signals its whole process group.
+        procs.append(subprocess.Popen([apache, "-f", str(apache_conf), "-DFOREGROUND"], start_new_session=True))
+        wait_for_port(apache_port, procs[-1], "apache2")
+
+        # Member B's static site, served as B by the rendered static Caddyfile.
+        static_home = space.root / "caddy-b"
+        static_home.mkdir()
+        os.chown(static_home, b.uid, b.uid)
+        static_conf = static_home / "Caddyfile"
+        static_conf.write_text(web.render_static_caddyfile(root=str(home_b), port=static_port, bind="127.0.0.1"))
+        env_b = {"HOME": str(static_home), "XDG_DATA_HOME": str(static_home), "XDG_CONFIG_HOME": str(static_home)}
+        procs.append(
+            subprocess.Popen(
+                [caddy, "run", "--config", str(static_conf), "--adapter", "caddyfile"],
+                env=env_b,
+                user=b.uid,
+                group=b.uid,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        )
+        wait_for_port(static_port, procs[-1], "static caddy of b")
+
+        storage = space.root / "caddy-data"
+        # An archived member: no account needed, it must get no block at all.
+        archived = make_member(f"{a.slug}-old", a.uid, "archived", "8.2", ssh=False, key=_pub(space, a))
+        text = web.render_caddyfile(
+            space.settings,
+            [a, b, c, archived],
+            on=ON,
+            http_port=http,
+            https_port=https,
+            admin="off",
+            storage=str(storage),
+            bind="127.0.0.1",
+            upstreams={a.slug: f"127.0.0.1:{apache_port}", b.slug: f"127.0.0.1:{static_port}"},
+        )
+        conf = space.root / "Caddyfile"
+        conf.write_text(text)
+        env = {"HOME": str(space.root), "XDG_DATA_HOME": str(space.root), "XDG_CONFIG_HOME": str(space.root)}
+        log = (space.root / "caddy.log").open("w")
+        procs.append(
+            subprocess.Popen(
+                [caddy, "run", "--config", str(conf), "--adapter", "caddyfile"],
+                env=env,
+                stderr=log,
+                stdout=log,
+                start_new_session=True,
+            )
+        )
+        wait_for_port(https, procs[-1], "front caddy")
+        ca = storage / "pki" / "authorities" / "local" / "root.crt"
+        deadline = time.monotonic() + 30
+        while not ca.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert ca.exists(), "Caddy's internal CA did not appear"
+        yield Web(http, https, ca)
+    finally:
+        for proc in reversed(procs):
+            stop(proc)
+
+
+def _pub(space: Space, m: Member) -> str:
+    return Path(f"{space.keys[m.slug]}.pub").read_text().strip()
+
+
+def fetch(front: Web, domain: str, path: str = "/", *, https: bool = True) -> tuple[int, dict[str, str], str]:
+    """curl through the front proxy as a browser would for ``domain``; retries while certificates are issued."""
+    exe = require_program("curl")
+    port = front.https if https else front.http
+    scheme = "https" if https else "http"
+    cmd = [exe, "-sS", "--path-as-is", "-D", "-", "--max-time", "10", "--resolve", f"{domain}:{port}:127.0.0.1"]
+    cmd += ["--cacert", str(front.ca), f"{scheme}://{domain}:{port}{path}"]
+    deadline = time.monotonic() + 30
+    while True:
+        proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        if proc.returncode == 0 or time.monotonic() > deadline:
+            break
+        time.sleep(0.3)
+    assert proc.returncode == 0, f"curl {domain}{path}: {proc.stderr}"
+    head, _, body = proc.stdout.partition("\n\n")  # text mode: \r\n read as \n
+    status = int(head.split()[1])
+    headers = {}
+    for line in head.splitlines()[1:]:
+        name, _, value = line.partition(":")
+        headers[name.strip().lower()] = value.strip()
+    return status, headers, body
+
+
+def peer_names(front: Web, domain: str) -> tuple[set[str], bytes]:
+    """The DNS names of the certificate the proxy presents for ``domain`` (verified against its CA)."""
+    ctx = ssl.create_default_context(cafile=str(front.ca))
+    with (
+        socket.create_connection(("127.0.0.1", front.https), timeout=10) as raw,
+        ctx.wrap_socket(raw, server_hostname=domain) as tls,
+    ):
+        cert = tls.getpeercert()
+        der = tls.getpeercert(binary_form=True)
+    assert cert is not None
+    assert der is not None
+    alt_names: tuple[tuple[str, str], ...] = cert.get("subjectAltName", ())  # type: ignore[assignment]
+    return {value for kind, value in alt_names if kind == "DNS"}, der
+
+
+def test_php_page_served_through_the_proxy(space: Space, front: Web) -> None:
+    status, headers, body = fetch(front, f"{space.a.slug}.test", "/")
+    assert status == 200, body
+    assert body.strip() == "hello from a, PHP 8"
+    assert headers.get("x-content-type-options") == "nosniff"
+    assert headers.get("strict-transport-security", "").startswith("max-age=")
+    assert "server" not in headers
+    access = (space.home(space.a) / "log" / "access.log").read_text()
+    assert "GET / HTTP/1.1" in access
+    assert f"{space.a.slug}.test" in access
+
+
+def test_php_reads_priv_but_nothing_outside_its_space(space: Space, front: Web) -> None:
+    status, _, body = fetch(front, f"www.{space.a.slug}.test", "/readpriv.php")
+    assert status == 200
+    assert body.split() == ["db_password=secret-of-a", "confined"]
+
+
+def test_static_site_served(space: Space, front: Web) -> None:
+    status, headers, body = fetch(front, f"{space.b.slug}.test", "/")
+    assert status == 200
+    assert body == "<h1>static site of b</h1>\n"
+    assert headers.get("x-frame-options") == "SAMEORIGIN"
+
+
+@pytest.mark.parametrize("who", ["a", "b"])
+def test_priv_db_log_never_served(space: Space, front: Web, who: str) -> None:
+    m = space.a if who == "a" else space.b
+    paths = [
+        "/priv/settings.ini",
+        "/../priv/settings.ini",
+        "/%2e%2e/priv/settings.ini",
+        "/..%2fpriv/settings.ini",
+        "/db/dump.sql",
+        "/../db/dump.sql",
+        "/log/old.log",
+        "/../log/old.log",
+        "/../priv/notes.txt",
+    ]
+    for path in paths:
+        status, _, body = fetch(front, f"{m.slug}.test", path)
+        assert status in (400, 403, 404), f"{m.slug}{path}: {status}"
+        assert "secret" not in body, f"{m.slug}{path} leaked: {body[:200]}"
+
+
+def test_each_member_has_its_own_certificates(space: Space, front: Web) -> None:
+    a_domains = {f"{space.a.slug}.test", f"www.{space.a.slug}.test"}
+    b_domains = {f"{space.b.slug}.test", f"www.{space.b.slug}.test"}
+    fetch(front, f"{space.a.slug}.test")  # first request: waits for issuance
+    seen: dict[str, bytes] = {}
+    for domains in (a_domains, b_domains):
+        for d in sorted(domains):
+            fetch(front, d)
+            names, der = peer_names(front, d)
+            assert d in names, f"certificate for {d} names {names}"
+            assert names <= domains, f"certificate for {d} names another member's domains: {names}"
+            seen[d] = der
+    a_certs = {seen[d] for d in a_domains}
+    b_certs = {seen[d] for d in b_domains}
+    assert not a_certs & b_certs, "two members share a certificate"
+
+
+def test_http_redirects_to_https(space: Space, front: Web) -> None:
+    domain = f"{space.a.slug}.test"
+    status, headers, _ = fetch(front, domain, "/some/page?x=1", https=False)
+    assert status in (301, 308)
+    # Caddy names the https port only when it differs from 443 and it knows to: either form is right.
+    assert headers["location"] in (f"https://{domain}/some/page?x=1", f"https://{domain}:{front.https}/some/page?x=1")
+
+
+def test_suspended_member_answers_503(space: Space, front: Web) -> None:
+    status, _, body = fetch(front, f"{space.c.slug}.test", "/")
+    assert status == 503
+    assert "suspended" in body
+
+
+def test_archived_member_gets_nothing(space: Space, front: Web) -> None:
+    fetch(front, f"{space.a.slug}.test")  # the proxy is up and serving
+    ctx = ssl.create_default_context(cafile=str(front.ca))
+    with socket.create_connection(("127.0.0.1", front.https), timeout=10) as raw, pytest.raises(ssl.SSLError):
+        ctx.wrap_socket(raw, server_hostname=f"{space.a.slug}-old.test")

@@ -1,0 +1,436 @@
+"""Rendered web host files, each checked by the program that reads it.
+
+caddy validate (Caddyfiles), apache2 -t (member vhost), sshd -t (sshd_config),
+shellcheck (every script), php -l (phpMyAdmin config). The daemons run for
+real in tests/test_daemons_web.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from pic.check import check
+from pic.registry import Registry
+from pic.render import web
+from pic.settings import Settings
+from tests.conftest import MEMBERS, ROOT, require_program
+
+ON = dt.date(2026, 11, 28)
+
+
+@pytest.fixture(scope="module")
+def example() -> tuple[Settings, Registry]:
+    checked = check(ROOT, "prod", MEMBERS, ON)
+    return checked.settings, checked.registry
+
+
+def with_tls(settings: Settings, ca: str) -> Settings:
+    return settings.model_copy(update={"tls": settings.tls.model_copy(update={"ca": ca})})
+
+
+def run_ok(cmd: list[str], what: str) -> subprocess.CompletedProcess[str]:
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, f"{what}: {' '.join(cmd)} failed:\n{proc.stdout}\n{proc.stderr}"
+    return proc
+
+
+def shellcheck(script: str, tmp_path: Path, name: str) -> None:
+    exe = require_program("shellcheck")
+    path = tmp_path / name
+    path.write_text(script)
+    run_ok([exe, "--shell=sh", "--severity=style", str(path)], name)
+
+
+def caddy_validate(text: str, tmp_path: Path, name: str = "Caddyfile") -> None:
+    exe = require_program("caddy")
+    path = tmp_path / name
+    path.write_text(text)
+    # caddy validate provisions the config (TLS storage included): keep it in the test's directory.
+    env = {"HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "data"), "XDG_CONFIG_HOME": str(tmp_path / "cfg")}
+    proc = subprocess.run(
+        [exe, "validate", "--config", str(path), "--adapter", "caddyfile"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "Valid configuration" in proc.stdout + proc.stderr, proc.stderr
+
+
+# --- front proxy --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("ca", ["letsencrypt", "staging", "internal"])
+def test_caddyfile_is_valid(example: tuple[Settings, Registry], ca: str, tmp_path: Path) -> None:
+    settings, registry = example
+    settings = with_tls(settings, ca)
+    text = web.render_caddyfile(settings, registry, [web.render_phpmyadmin_block(settings)], on=ON)
+    caddy_validate(text, tmp_path)
+    assert ("acme_ca https://acme-staging" in text) == (ca == "staging")
+    assert ("local_certs" in text) == (ca == "internal")
+
+
+def site_blocks(text: str) -> dict[str, tuple[str, str]]:
+    """member slug -> (address line, body) of each member block."""
+    found = re.findall(r"^# member ([a-z0-9-]+): \w+\n([^\n]*) \{\n(.*?)^\}", text, flags=re.M | re.S)
+    return {slug: (addresses, body) for slug, addresses, body in found}
+
+
+def test_one_block_per_member_with_all_its_domains(example: tuple[Settings, Registry]) -> None:
+    settings, registry = example
+    blocks = site_blocks(web.render_caddyfile(settings, registry, on=ON))
+    assert set(blocks) == {"amis-du-rhone", "bibliotheque-libre", "cine-club-lumiere", "jardins-partages", "velo-cite"}
+    for slug, (addresses, body) in blocks.items():
+        site = registry.get(slug).site
+        assert site is not None
+        scheme = "" if site.https else "http://"
+        assert addresses == ", ".join(scheme + d for d in site.domains), slug
+        assert ("import hsts" in body) == site.https, slug
+        assert "import security_headers" in body, slug
+    assert "reverse_proxy pic-site-amis-du-rhone:8080" in blocks["amis-du-rhone"][1]
+    assert "503" in blocks["cine-club-lumiere"][1]
+    assert "reverse_proxy" not in blocks["cine-club-lumiere"][1]
+
+
+def test_extra_blocks_are_appended_and_must_be_valid(example: tuple[Settings, Registry], tmp_path: Path) -> None:
+    settings, registry = example
+    sympa = "listes.example.org {\n\timport security_headers\n\treverse_proxy unix//run/sympa/wwsympa.socket\n}\n"
+    text = web.render_caddyfile(settings, registry, [sympa], on=ON)
+    assert text.rstrip().endswith(sympa.rstrip())
+    caddy_validate(text, tmp_path)
+    broken = web.render_caddyfile(settings, registry, ["listes.example.org {\n\tno_such_directive\n}"], on=ON)
+    exe = require_program("caddy")
+    (tmp_path / "broken").write_text(broken)
+    proc = subprocess.run(
+        [exe, "validate", "--config", str(tmp_path / "broken"), "--adapter", "caddyfile"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"HOME": str(tmp_path)},
+    )
+    assert proc.returncode != 0
+    assert "no_such_directive" in proc.stderr
+
+
+def test_static_site_caddyfile_is_valid(tmp_path: Path) -> None:
+    text = web.render_static_caddyfile()
+    caddy_validate(text, tmp_path)
+    assert "root * /srv/site/www" in text
+    assert "/srv/site/log/access.log" in text
+    assert "priv" not in text
+    assert "/db" not in text
+
+
+# --- PHP sites ----------------------------------------------------------------------------------
+
+
+def apache_main_config(tmp: Path, port: int, vhost: Path) -> Path:
+    """A minimal Apache main configuration from Debian's modules, including the rendered vhost."""
+    mods = "/usr/lib/apache2/modules"
+    modules = ["mpm_prefork", "authz_core", "dir", "mime", "php", "remoteip", "setenvif", "rewrite"]
+    lines = [f"LoadModule {m}_module {mods}/mod_{m}.so" for m in modules if m != "php"]
+    php_so = sorted(Path(mods).glob("libphp*.so"))
+    assert php_so, "libapache2-mod-php is not installed"
+    lines.append(f"LoadModule php_module {php_so[-1]}")
+    lines += [
+        f"ServerRoot {tmp}",
+        "ServerName localhost",
+        f"PidFile {tmp}/apache.pid",
+        f"ErrorLog {tmp}/main-error.log",
+        f"Listen 127.0.0.1:{port}",
+        "TypesConfig /etc/mime.types",
+        "DirectoryIndex index.php index.html",
+        "AddHandler application/x-httpd-php .php",
+        "User nobody",
+        "Group nogroup",
+        f"Include {vhost}",
+    ]
+    conf = tmp / "apache2.conf"
+    conf.write_text("\n".join(lines) + "\n")
+    return conf
+
+
+def test_member_vhost_passes_apache_configtest(example: tuple[Settings, Registry], tmp_path: Path) -> None:
+    exe = require_program("apache2")
+    member = example[1].get("amis-du-rhone")
+    root = tmp_path / "site"
+    for sub in web.MEMBER_DIRS:
+        (root / sub).mkdir(parents=True)
+    vhost = tmp_path / "vhost.conf"
+    vhost.write_text(web.render_member_vhost(member, root=str(root), port=18080))
+    conf = apache_main_config(tmp_path, 18080, vhost)
+    run_ok([exe, "-t", "-f", str(conf)], "apache2 -t")
+    text = web.render_member_vhost(member)
+    assert "DocumentRoot /srv/site/www\n" in text
+    assert "ServerAlias www.amis-du-rhone.org" in text
+    assert "ServerAlias xn--amis-du-rhne-nib.org" in text
+    assert "<IfModule php_module>" in text
+
+
+def test_vhost_names_the_mod_php_of_old_versions(example: tuple[Settings, Registry]) -> None:
+    jardins = example[1].get("jardins-partages")  # PHP 7.4
+    assert "<IfModule php7_module>" in web.render_member_vhost(jardins)
+    assert web.php_module("5.6") == "php5_module"
+    assert web.php_module("8.4") == "php_module"
+
+
+def dockerfile_run_bodies(dockerfile: str) -> list[str]:
+    """The shell of each RUN instruction, continuation lines joined as Docker does."""
+    joined = re.sub(r"\\\n", " ", dockerfile)
+    return [line[len("RUN ") :] for line in joined.splitlines() if line.startswith("RUN ")]
+
+
+@pytest.mark.parametrize("key", ["5.6", "7.0", "7.4", "8.4", "8.5"])
+def test_runtime_dockerfile(example: tuple[Settings, Registry], key: str, tmp_path: Path) -> None:
+    settings = example[0]
+    spec = settings.runtimes.get(key) or settings.runtimes["7.4"].model_copy(
+        update={"image": f"php:{key}-apache@sha256:{'0' * 64}"}
+    )
+    text = web.render_php_dockerfile(key, spec)
+    assert text.splitlines()[1] == f"FROM {spec.image}"
+    runs = dockerfile_run_bodies(text)
+    assert len(runs) == 2
+    for i, body in enumerate(runs):
+        shellcheck(f"#!/bin/sh\n{body}\n", tmp_path, f"run{i}.sh")
+    for ext in ("mysqli", "pdo_mysql", "gd", "intl", "zip"):
+        assert f" {ext}" in runs[0], ext
+    assert ("opcache" in runs[0]) == (key != "8.5")
+    new_gd = key in ("7.4", "8.4", "8.5")
+    assert ("--with-freetype --with-jpeg" in runs[0]) == new_gd
+    assert ("--with-jpeg-dir" in runs[0]) == (not new_gd)
+    assert "archive.debian.org" in runs[0]
+    assert "Check-Valid-Until=false" in runs[0]
+    assert "Listen 8080" in runs[1]
+
+
+def test_runtime_tag_follows_the_dockerfile(example: tuple[Settings, Registry]) -> None:
+    settings = example[0]
+    spec = settings.runtimes["8.3"]
+    other = spec.model_copy(update={"image": "php:8.3-apache@sha256:" + "1" * 64})
+    assert web.php_image_tag("8.3", spec) == web.php_image_tag("8.3", spec)
+    assert web.php_image_tag("8.3", spec) != web.php_image_tag("8.3", other)
+    assert web.php_image_tag("8.3", spec).startswith("pic/php:8.3-")
+
+
+def test_build_script_passes_shellcheck(example: tuple[Settings, Registry], tmp_path: Path) -> None:
+    settings = example[0]
+    script = web.render_php_build_script("8.3", settings.runtimes["8.3"])
+    shellcheck(script, tmp_path, "build.sh")
+    # The Dockerfile travels verbatim inside a quoted heredoc.
+    body = script.split("<<'PIC_DOCKERFILE_EOF'\n", 1)[1].split("PIC_DOCKERFILE_EOF\n", 1)[0]
+    assert body == web.render_php_dockerfile("8.3", settings.runtimes["8.3"])
+
+
+# --- accounts, sshd, host ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("slug", ["amis-du-rhone", "velo-cite", "cine-club-lumiere", "amicale-laique-ainay"])
+def test_member_space_script_passes_shellcheck(example: tuple[Settings, Registry], slug: str, tmp_path: Path) -> None:
+    settings, registry = example
+    shellcheck(web.render_member_space_script(registry.get(slug), settings), tmp_path, f"{slug}.sh")
+
+
+def test_sshd_config_passes_sshd_t(example: tuple[Settings, Registry], tmp_path: Path) -> None:
+    exe = require_program("sshd")
+    Path("/run/sshd").mkdir(exist_ok=True)
+    key = tmp_path / "host_key"
+    run_ok(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(key)], "ssh-keygen")
+    text = web.render_sshd_config(example[0], host_keys=[str(key)], port=2222)
+    conf = tmp_path / "sshd_config"
+    conf.write_text(text)
+    run_ok([exe, "-t", "-f", str(conf)], "sshd -t")
+    # The prod file: everything but the host keys, which exist only on a host.
+    prod = web.render_sshd_config(example[0])
+    assert "PasswordAuthentication no" in prod
+    assert "AuthenticationMethods publickey" in prod
+    assert "ChrootDirectory /srv/members/%u" in prod
+    assert "ForceCommand internal-sftp" in prod
+    assert "DenyGroups pic-locked" in prod
+
+
+def test_sshd_install_script(example: tuple[Settings, Registry], tmp_path: Path) -> None:
+    config = web.render_sshd_config(example[0])
+    script = web.render_sshd_install_script(config)
+    shellcheck(script, tmp_path, "sshd-install.sh")
+    assert config in script
+    assert script.index('sshd -t -f "$new"') < script.index('mv -f "$new" "$target"')
+
+
+@pytest.mark.parametrize("stack", ["prod", "dev"])
+def test_web_host_setup_passes_shellcheck(stack: str, tmp_path: Path) -> None:
+    settings = check(ROOT, stack, MEMBERS, ON).settings
+    script = web.render_web_host_setup(settings, "web1")
+    shellcheck(script, tmp_path, "setup.sh")
+    assert ("docker.io" in script) == (stack == "prod")
+    assert "flush ruleset" not in script, "would wipe Docker's own rules"
+
+
+def test_proxy_reload_script(tmp_path: Path) -> None:
+    one, two = web.render_proxy_reload_script("a {\n}\n"), web.render_proxy_reload_script("b {\n}\n")
+    shellcheck(one, tmp_path, "reload.sh")
+    assert one != two, "a new Caddyfile must change the reload script so that it runs again"
+    # Run it with a stand-in docker CLI: reload when the proxy runs, nothing otherwise.
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    stub = bin_dir / "docker"
+    stub.write_text('#!/bin/sh\necho "docker $*" >> "$CALLS"\n[ "$1" = inspect ] && echo "$RUNNING"\nexit 0\n')
+    stub.chmod(0o755)
+    calls = tmp_path / "calls"
+    for running, expected in (("true", 2), ("false", 1)):
+        env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "CALLS": str(calls), "RUNNING": running}
+        proc = subprocess.run(["sh", "-eu", "-s"], input=one, text=True, capture_output=True, env=env, check=False)
+        assert proc.returncode == 0, proc.stderr
+        log = calls.read_text().splitlines()
+        calls.unlink()
+        assert len(log) == expected, log
+        if running == "true":
+            assert log[1] == "docker exec pic-proxy caddy reload --config /etc/caddy/Caddyfile --adapter caddyfile"
+
+
+def test_phpmyadmin_config_is_valid_php(example: tuple[Settings, Registry], tmp_path: Path) -> None:
+    exe = require_program("php")
+    for ca in (None, "/etc/phpmyadmin/db-ca.pem"):
+        path = tmp_path / "config.user.inc.php"
+        text = web.render_phpmyadmin_config(example[0], ca_file=ca)
+        path.write_text(text)
+        run_ok([exe, "-l", str(path)], "php -l")
+        assert "'host'] = '10.0.0.10'" in text
+        assert "['ssl'] = true" in text
+        assert ("ssl_verify'] = true" in text) == (ca is not None)
+
+
+def test_authorized_keys_only_for_active_members(example: tuple[Settings, Registry]) -> None:
+    registry = example[1]
+    assert web.render_authorized_keys(registry.get("velo-cite")).count("\n") == 2
+    assert "ssh-" not in web.render_authorized_keys(registry.get("cine-club-lumiere"))
+
+
+STRETCH_SOURCES = """deb http://deb.debian.org/debian stretch main
+deb http://security.debian.org/debian-security stretch/updates main
+deb http://deb.debian.org/debian stretch-updates main
+"""
+
+# Stand-ins for the image's tools: apt-get fails like an archived release does until apt
+# points at archive.debian.org with Check-Valid-Until off; every call is logged.
+APT_STUB = """#!/bin/sh
+echo "apt-get $*" >> "$CALLS"
+if [ "$1" = update ] || [ "$3" = update ]; then
+    grep -q 'deb.debian.org\\|security.debian.org' "$SOURCES" && exit 100
+    [ "$1" = -o ] && [ "$2" = Acquire::Check-Valid-Until=false ] || exit 100
+fi
+exit 0
+"""
+TOOL_STUB = """#!/bin/sh
+echo "$(basename "$0") $*" >> "$CALLS"
+"""
+
+
+def test_runtime_build_falls_back_to_the_debian_archive(example: tuple[Settings, Registry], tmp_path: Path) -> None:
+    """The first RUN of a legacy runtime, executed for real with stand-ins for apt and the PHP tools."""
+    spec = example[0].runtimes["7.4"].model_copy(update={"image": f"php:7.0-apache@sha256:{'0' * 64}"})
+    body = dockerfile_run_bodies(web.render_php_dockerfile("7.0", spec))[0]
+    sources = tmp_path / "sources.list"
+    sources.write_text(STRETCH_SOURCES)
+    body = body.replace("/etc/apt/sources.list", str(sources))
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for name, text in (("apt-get", APT_STUB), ("docker-php-ext-configure", TOOL_STUB)):
+        (bin_dir / name).write_text(text)
+    (bin_dir / "docker-php-ext-install").write_text(TOOL_STUB)
+    for tool in bin_dir.iterdir():
+        tool.chmod(0o755)
+    calls = tmp_path / "calls"
+    env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "CALLS": str(calls), "SOURCES": str(sources)}
+    proc = subprocess.run(["sh", "-c", body], capture_output=True, text=True, env=env, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert sources.read_text() == (
+        "deb http://archive.debian.org/debian stretch main\n"
+        "deb http://archive.debian.org/debian-security stretch/updates main\n"
+    )
+    log = calls.read_text().splitlines()
+    assert log[0] == "apt-get update"
+    assert log[1] == "apt-get -o Acquire::Check-Valid-Until=false update"
+    assert log[-1].startswith("docker-php-ext-install -j")
+    assert log[-1].endswith(" mysqli pdo_mysql gd intl zip opcache")
+    assert "docker-php-ext-configure gd --with-freetype-dir=/usr/include/ --with-jpeg-dir=/usr/include/" in log
+
+
+def test_sshd_install_script_never_installs_a_bad_config(example: tuple[Settings, Registry], tmp_path: Path) -> None:
+    """Run the install script for real against a file of the test, with systemctl stood in for."""
+    sshd = require_program("sshd")
+    Path("/run/sshd").mkdir(exist_ok=True)
+    key = tmp_path / "host_key"
+    run_ok(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(key)], "ssh-keygen")
+    target = tmp_path / "sshd_config"
+    target.write_text("# the config in place\n")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    stub = bin_dir / "systemctl"
+    stub.write_text('#!/bin/sh\necho "systemctl $*" >> "$CALLS"\n')
+    stub.chmod(0o755)
+    calls = tmp_path / "calls"
+    env = {"PATH": f"{bin_dir}:{Path(sshd).parent}:/usr/bin:/bin", "CALLS": str(calls)}
+
+    def install(config: str) -> subprocess.CompletedProcess[str]:
+        script = web.render_sshd_install_script(config, target=str(target))
+        return subprocess.run(["sh", "-eu", "-s"], input=script, text=True, capture_output=True, env=env, check=False)
+
+    bad = web.render_sshd_config(example[0], host_keys=[str(key)]) + "NoSuchOption yes\n"
+    proc = install(bad)
+    assert proc.returncode != 0
+    assert target.read_text() == "# the config in place\n"
+    assert not calls.exists(), "sshd was reloaded after a refused config"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("sshd_config.pic.")) == []
+
+    good = web.render_sshd_config(example[0], host_keys=[str(key)])
+    proc = install(good)
+    assert proc.returncode == 0, proc.stderr
+    assert target.read_text() == good
+    assert calls.read_text() == "systemctl reload ssh\n"
+    proc = install(good)  # unchanged: nothing to reload
+    assert proc.returncode == 0, proc.stderr
+    assert calls.read_text() == "systemctl reload ssh\n"
+
+
+DOCKER_STUB = """#!/bin/sh
+echo "docker $*" >> "$CALLS"
+if [ "$1" = image ]; then
+    [ -n "${HAVE_IMAGE:-}" ]
+    exit
+fi
+if [ "$1" = build ]; then
+    for last; do :; done
+    cp "$last/Dockerfile" "$SEEN"
+fi
+"""
+
+
+def test_build_script_builds_once(example: tuple[Settings, Registry], tmp_path: Path) -> None:
+    """Run the runtime build script for real with a stand-in for the docker CLI."""
+    spec = example[0].runtimes["8.4"]
+    tag = web.php_image_tag("8.4", spec)
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "docker").write_text(DOCKER_STUB)
+    (bin_dir / "docker").chmod(0o755)
+    calls, seen = tmp_path / "calls", tmp_path / "Dockerfile.seen"
+    env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "CALLS": str(calls), "SEEN": str(seen)}
+    script = web.render_php_build_script("8.4", spec)
+    proc = subprocess.run(["sh", "-eu", "-s"], input=script, text=True, capture_output=True, env=env, check=False)
+    assert proc.returncode == 0, proc.stderr
+    log = calls.read_text().splitlines()
+    assert log[0] == f"docker image inspect {tag}"
+    assert log[1].startswith(f"docker build --tag {tag} /")
+    assert seen.read_text() == web.render_php_dockerfile("8.4", spec)
+    calls.unlink()
+    proc = subprocess.run(
+        ["sh", "-eu", "-s"], input=script, text=True, capture_output=True, env={**env, "HAVE_IMAGE": "1"}, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert calls.read_text().splitlines() == [f"docker image inspect {tag}"]
