@@ -8,6 +8,7 @@ says about it. tests/test_program.py runs the plan on the real program.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -21,6 +22,8 @@ import pytest
 from pic.plan import engine
 from pic.plan.diff import diff, stateful_changes
 from pic.plan.model import Rendering, Resource
+from pic.registry import Member
+from pic.settings import Settings
 from tests.conftest import ROOT
 
 FIXTURE = ROOT / "tests" / "fixtures" / "contract_program.py"
@@ -335,6 +338,130 @@ def test_members_option_runs_the_program_on_another_directory(repo: Path, tmp_pa
     data = json.loads(proc.stdout)
     assert data["members"] == 1
     assert {r["member"] for r in data["resources"]} == {"chorale-saint-jean", "platform"}
+
+
+# --- the command on the real program ------------------------------------------------------------
+
+
+@pytest.fixture
+def real_repo(tmp_path: Path) -> Path:
+    """A git repository holding this project's program, components, pic package, stack files and members."""
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    work = tmp_path / "real"
+    work.mkdir()
+    for name in ("__main__.py", "Pulumi.yaml", "Pulumi.prod.yaml", "Pulumi.dev.yaml", "pyproject.toml"):
+        if (ROOT / name).exists():
+            shutil.copy(ROOT / name, work / name)
+    for name in ("members", "components", "pic", "schema"):
+        shutil.copytree(ROOT / name, work / name, ignore=shutil.ignore_patterns("__pycache__"))
+    git(work, "init", "-q")
+    git(work, "add", "-A")
+    git(work, "commit", "-qm", "start")
+    return work
+
+
+TODAY = dt.date.today()
+
+
+def _runs_php(m: Member, settings: Settings) -> bool:
+    if m.status != "active" or m.runtime is None:
+        return False
+    spec = settings.runtimes[m.runtime]
+    valid = m.spec.exceptions.php_eol is not None and m.spec.exceptions.php_eol.until >= TODAY
+    return not spec.stopped and (spec.eol >= TODAY or valid)
+
+
+def _php_move(repo: Path) -> tuple[Member, str, list[str]]:
+    """A running PHP site, a runtime another running site uses, and the runtimes left unused by the move."""
+    from pic.check import check
+
+    checked = check(repo, "prod", repo / "members", TODAY)
+    settings = checked.settings
+    running = [m for m in checked.registry if _runs_php(m, settings)]
+    for m in running:
+        if m.spec.exceptions.php_eol is not None:
+            continue
+        for other in running:
+            target = other.runtime
+            if target is not None and target != m.runtime and settings.runtimes[target].eol >= TODAY:
+                left = [o for o in running if o.slug != m.slug and o.runtime == m.runtime]
+                return m, target, [] if left else [str(m.runtime)]
+    pytest.fail("the example registry has no running PHP site that can move to another runtime in use")
+
+
+def _move(repo: Path, member: Member, target: str) -> None:
+    path = repo / "members" / f"{member.slug}.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert f'php: "{member.runtime}"' in text
+    path.write_text(text.replace(f'php: "{member.runtime}"', f'php: "{target}"'), encoding="utf-8")
+    git(repo, "commit", "-qam", f"{member.slug} moves to PHP {target}")
+
+
+def test_real_program_php_change_replaces_that_container_only(real_repo: Path) -> None:
+    member, target, unused = _php_move(real_repo)
+    _move(real_repo, member, target)
+    proc = pic(real_repo, "plan", "--against", "HEAD~1", "--format", "json")
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    data = json.loads(proc.stdout)
+    changes = sorted((c["kind"], c["type"], c["name"], c["member"]) for c in data["changes"])
+    # A runtime no running site uses any more is no longer built (README, web host).
+    expected = [("replace", "docker:index/container:Container", f"{member.slug}-container", member.slug)]
+    expected += [("remove", "command:remote:Command", f"{member.host}-php-{key}-build", "platform") for key in unused]
+    assert changes == sorted(expected)
+    assert data["stateful_changes"] == []
+    text = pic(real_repo, "plan", "--against", "HEAD~1")
+    assert "nothing stateful is deleted or replaced" in text.stdout
+
+
+def test_real_program_php_change_with_a_neighbour_replaces_exactly_that_container(real_repo: Path) -> None:
+    member, target, _ = _php_move(real_repo)
+    # Another site stays on the old runtime: then the container is the one and only change.
+    neighbour = real_repo / "members" / "voisins-solidaires.yaml"
+    neighbour.write_text(
+        "name: Voisins solidaires\ncontact: {name: Ana, email: ana@voisins.org}\nuid: 19999\n"
+        f'site: {{domains: [voisins-solidaires.org], php: "{member.runtime}"}}\n',
+        encoding="utf-8",
+    )
+    git(real_repo, "add", "-A")
+    git(real_repo, "commit", "-qm", "a neighbour on the same runtime")
+    _move(real_repo, member, target)
+    proc = pic(real_repo, "plan", "--against", "HEAD~1", "--format", "json")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    data = json.loads(proc.stdout)
+    assert [(c["kind"], c["type"], c["name"]) for c in data["changes"]] == [
+        ("replace", "docker:index/container:Container", f"{member.slug}-container")
+    ]
+    assert {i["key"] for i in data["changes"][0]["inputs"]} >= {"image", "labels"}
+    assert data["stateful_changes"] == []
+
+
+def test_real_program_member_removal_flags_what_is_at_stake(real_repo: Path) -> None:
+    from pic.check import check
+
+    registry = check(real_repo, "prod", real_repo / "members", TODAY).registry
+    member = max(registry, key=lambda m: (len(m.databases), m.lists is not None))
+    git(real_repo, "rm", "-q", f"members/{member.slug}.yaml")
+    git(real_repo, "commit", "-qm", f"{member.slug} leaves")
+    proc = pic(real_repo, "plan", "--against", "HEAD~1", "--format", "json")
+    assert proc.returncode == 3, proc.stderr[-3000:]
+    data = json.loads(proc.stdout)
+    at_stake = {(c["type"], c["name"]) for c in data["changes"] if c["stateful"]}
+    expected = {("command:remote:Command", f"{member.slug}-space")}
+    assert at_stake == expected
+    assert all(c["kind"] == "remove" for c in data["changes"] if c["stateful"])
+    text = pic(real_repo, "plan", "--against", "HEAD~1")
+    assert text.returncode == 3
+    assert f"!!!   remove command:remote:Command {member.slug}-space" in text.stdout
+
+
+def test_real_program_bad_registry_gives_its_own_error(real_repo: Path) -> None:
+    path = real_repo / "members" / "amis-du-rhone.yaml"
+    path.write_text(path.read_text().replace('php: "8.3"', 'php: "5.5"'), encoding="utf-8")
+    proc = pic(real_repo, "plan")
+    assert proc.returncode == 1
+    assert 'members/amis-du-rhone.yaml:13 site.php: "5.5" is not a runtime of stack prod' in proc.stderr
+    assert "Traceback" not in proc.stderr + proc.stdout
 
 
 def test_only_the_plan_loads_the_pulumi_sdk() -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,10 +22,11 @@ from typing import Any
 import pytest
 
 from pic.check import check
+from pic.eol import exception_valid
 from pic.plan import engine
 from pic.plan.engine import Record, is_secret
 from pic.plan.model import PLATFORM, Attribution, Rendering
-from pic.registry import Registry
+from pic.registry import Member, Registry
 from pic.settings import Settings, load_settings
 from policy import rules
 from tests.conftest import ROOT
@@ -190,3 +192,92 @@ def test_program_runs_the_registry_checks_first(tmp_path: Path) -> None:
     path.write_text(path.read_text().replace('php: "8.3"', 'php: "5.5"'), encoding="utf-8")
     with pytest.raises(engine.ProgramError, match=r'amis-du-rhone\.yaml:13 site\.php: "5\.5" is not a runtime'):
         engine.run_program(ROOT, "prod", members)
+
+
+# --- resources per member, as the README sections of the web, database and mail parts document them ---
+
+CMD = "command:remote:Command"
+
+
+def documented_web(member: Member, settings: Settings, on: dt.date) -> Counter[tuple[str, str]]:
+    """README, "Web host", Resources per member."""
+    slug = member.slug
+    out: Counter[tuple[str, str]] = Counter()
+    out.update([("pic:index:MemberSpace", slug), (CMD, f"{slug}-space"), (CMD, f"{slug}-keys")])
+    site = member.site
+    if site is not None:
+        out[("pic:index:MemberSite", slug)] += 1
+        if not site.static:
+            out[(CMD, f"{slug}-logrotate")] += 1
+        if site_runs(member, settings, on):
+            out[("docker:index/container:Container", f"{slug}-container")] += 1
+    return out
+
+
+PARTS = [documented_web]
+
+
+def documented(member: Member, settings: Settings, on: dt.date) -> Counter[tuple[str, str]]:
+    """The (type, name) of every resource the README lists for one member (prod stack: remote commands)."""
+    out: Counter[tuple[str, str]] = Counter()
+    for part in PARTS:
+        out.update(part(member, settings, on))
+    return out
+
+
+def site_runs(member: Member, settings: Settings, on: dt.date) -> bool:
+    """README, web host: a site runs when active, on a runtime neither stopped nor past end of life
+    without a valid exception."""
+    if member.site is None or member.status != "active":
+        return False
+    key = member.runtime
+    if key is None:
+        return True
+    spec = settings.runtimes[key]
+    past = spec.eol < on and not exception_valid(member, on)
+    return not spec.stopped and not past
+
+
+def test_resources_per_member_are_the_documented_ones(program: Program) -> None:
+    attr = Attribution(program.rendering, program.registry, program.settings)
+    actual: dict[str, Counter[tuple[str, str]]] = {m.slug: Counter() for m in program.registry}
+    for r in program.records:
+        member = attr.member(program.rendering.resources[r.urn])
+        if member in actual:
+            actual[member][(r.type, r.name)] += 1
+    on = dt.date.today()
+    for m in program.registry:
+        assert actual[m.slug] == documented(m, program.settings, on), m.slug
+
+
+def test_stateful_resources_are_kept(program: Program) -> None:
+    for r in program.records:
+        if r.type == "mysql:index/database:Database":
+            assert r.protect and r.retain_on_delete, r.urn
+        if (
+            r.type == CMD
+            and r.name.endswith("-space")
+            and r.parent.endswith("MemberSpace::" + r.name[: -len("-space")])
+        ):
+            assert r.retain_on_delete, r.urn
+
+
+def test_site_containers_carry_the_contract_labels(program: Program) -> None:
+    on = dt.date.today()
+    containers = {r.name: r for r in program.records if r.type == "docker:index/container:Container"}
+    running = [m for m in program.registry if site_runs(m, program.settings, on)]
+    assert running, "the registry runs no site: the test would check nothing"
+    for m in running:
+        assert m.site is not None
+        r = containers[f"{m.slug}-container"]
+        labels = {item["label"]: item["value"] for item in r.inputs["labels"]}
+        exc = m.spec.exceptions.php_eol
+        assert labels == {
+            "pic.member": m.slug,
+            "pic.role": "site",
+            "pic.php": m.runtime or "none",
+            "pic.php.eol": program.settings.runtimes[m.runtime].eol.isoformat() if m.runtime else "",
+            "pic.php.exception_until": exc.until.isoformat() if exc else "",
+            "pic.https": "true" if m.site.https else "false",
+            "pic.domains": ",".join(m.site.domains),
+        }, m.slug
