@@ -218,7 +218,7 @@ def expected_resources(repo: Path) -> dict[str, int]:
     """What the contract program declares per member, counted from the registry itself."""
     from pic.check import check
 
-    checked = check(repo, "prod", repo / "members", __import__("datetime").date.today())
+    checked = check(repo, "prod", repo / "members", dt.date.today())
     out = {}
     for m in checked.registry:
         site = 1 if m.site is not None and m.status != "archived" else 0
