@@ -8,6 +8,9 @@ For each size, in fresh processes (so that peak memory is the run's own):
   registry, no components, no rendering), through the same mocks;
 - the ratio program / baseline: the project's own overhead.
 
+Both run with Python's cyclic garbage collector paused, as the plan engine
+runs the program (see pic.plan.engine.run_program).
+
 Printed per size: wall time of the evaluation (interpreter start and imports
 excluded, identical in both), peak resident memory of the process, resources
 (custom ones, and components besides), resources per member, and the ratio.
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import json
 import platform
 import resource
@@ -76,6 +80,7 @@ def child_baseline(project: Path, record: Path) -> dict[str, Any]:
     from pic.plan import engine
 
     records = [r for r in json.loads(record.read_text(encoding="utf-8")) if r["custom"]]
+    gc.disable()  # as the plan engine does while the program runs: the same conditions on both sides
     mocks = engine._make_mocks()
     monitor = engine._make_monitor(mocks)
     config, secrets = engine.stack_config(project, "prod", SECRET_KEYS)

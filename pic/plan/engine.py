@@ -23,6 +23,7 @@ type, name and inputs, so two runs of the same program give the same record.
 from __future__ import annotations
 
 import argparse
+import gc
 import hashlib
 import hmac
 import json
@@ -293,6 +294,12 @@ def run_program(
 ) -> Run:
     """Evaluate ``project_dir/__main__.py`` for ``stack`` under mocks; raise ProgramError if it fails.
 
+    The cyclic garbage collector is paused meanwhile: the SDK keeps many
+    long-lived objects per resource, and the collector's repeated full passes
+    over them made the evaluation time grow faster than the resource count
+    (2.3 times slower at 500 members). Reference counting still frees memory
+    as it goes; the collector resumes when the program is done.
+
     ``mocks`` and ``monitor`` default to the plan's own; a monitor passed in
     must record like the plan's (``records``, ``order``, ``stack_outputs``).
     """
@@ -319,6 +326,8 @@ def run_program(
         added_path = str(where) not in sys.path
         if added_path:
             sys.path.insert(0, str(where))
+        collecting = gc.isenabled()
+        gc.disable()  # see the docstring
         try:
             code = compile(source, str(program), "exec")
             namespace = {"__name__": "__main__", "__file__": str(program)}
@@ -335,6 +344,8 @@ def run_program(
         except pulumi.RunError as exc:
             raise ProgramError(str(exc)) from None
         finally:
+            if collecting:
+                gc.enable()
             if added_path:
                 sys.path.remove(str(where))
             pulumi.runtime.set_all_config({}, [])
