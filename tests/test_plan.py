@@ -24,7 +24,7 @@ from pic.plan.diff import diff, stateful_changes
 from pic.plan.model import Rendering, Resource
 from pic.registry import Member
 from pic.settings import Settings
-from tests.conftest import ROOT
+from tests.conftest import ROOT, require_program
 
 FIXTURE = ROOT / "tests" / "fixtures" / "contract_program.py"
 GIT_ENV = {
@@ -200,8 +200,7 @@ def pic(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     """A git repository with the example registry and the contract program, one commit."""
-    if shutil.which("git") is None:
-        pytest.skip("git is not installed")
+    require_program("git")
     work = tmp_path / "repo"
     work.mkdir()
     for name in ("Pulumi.yaml", "Pulumi.prod.yaml"):
@@ -346,8 +345,7 @@ def test_members_option_runs_the_program_on_another_directory(repo: Path, tmp_pa
 @pytest.fixture
 def real_repo(tmp_path: Path) -> Path:
     """A git repository holding this project's program, components, pic package, stack files and members."""
-    if shutil.which("git") is None:
-        pytest.skip("git is not installed")
+    require_program("git")
     work = tmp_path / "real"
     work.mkdir()
     for name in ("__main__.py", "Pulumi.yaml", "Pulumi.prod.yaml", "Pulumi.dev.yaml", "pyproject.toml"):
