@@ -99,17 +99,29 @@ def run_script(
 def install_file_command(path: str, *, mode: str, owner: str, group: str | None = None) -> str:
     """A shell command that writes stdin to ``path`` atomically with the given mode and owner.
 
-    The file is written next to its destination, given its mode and owner,
-    then renamed over it: readers see the old or the new file, never half of
-    one, and a secret file is never readable by others even for a moment.
+    The file is written next to its destination with its final mode, then
+    renamed over it: readers see the old or the new file, never half of one,
+    and a secret file is never readable by others even for a moment.
+
+    A file for a member (``owner`` given as a numeric uid, as members are
+    known by their registry uid) is written *by the member* (setpriv to that
+    uid and gid): its directory belongs to the member, and root writing or
+    chown-ing there could be led by a link the member planted to any file of
+    the host. Files for named accounts (root, sympa, ...) are written by root
+    and chown-ed: they belong in directories no member can write.
     """
     target = shlex.quote(path)
     directory = shlex.quote(path.rsplit("/", 1)[0] or "/")
-    owner_group = shlex.quote(f"{owner}:{group or owner}")
-    return (
-        f"umask 077; mkdir -p {directory}; tmp=$(mktemp {target}.XXXXXX); "
-        f'cat > "$tmp"; chmod {shlex.quote(mode)} "$tmp"; chown {owner_group} "$tmp"; mv -f "$tmp" {target}'
+    write = (
+        f'umask 077; mkdir -p {directory}; tmp=$(mktemp {target}.XXXXXX); cat > "$tmp"; '
+        f'chmod {shlex.quote(mode)} "$tmp"; '
     )
+    if not owner.isdigit() or owner == "0":
+        owner_group = shlex.quote(f"{owner}:{group or owner}")
+        return f'{write}chown {owner_group} "$tmp"; mv -f "$tmp" {target}'
+    as_member = f"setpriv --reuid={shlex.quote(owner)} --regid={shlex.quote(group or owner)} --clear-groups"
+    move = f'mv -f "$tmp" {target}'
+    return f"{as_member} sh -eu -c {shlex.quote(write + move)}"
 
 
 def place_file(

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import shutil
 import stat
 import subprocess
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pulumi
@@ -39,14 +42,23 @@ def test_install_file_command_handles_spaces_and_quotes(tmp_path: Path) -> None:
     assert target.read_text() == "x"
 
 
-def test_install_file_command_passes_shellcheck(tmp_path: Path) -> None:
+@pytest.mark.parametrize("owner", ["root", "10001"])
+def test_install_file_command_passes_shellcheck(tmp_path: Path, owner: str) -> None:
     shellcheck = require_program("shellcheck")
-    script = tmp_path / "place.sh"
-    script.write_text(
-        "#!/bin/sh\n" + install_file_command("/srv/members/a b/priv/x", mode="0600", owner="10001") + "\n"
-    )
-    proc = subprocess.run([shellcheck, "-s", "sh", str(script)], capture_output=True, text=True, check=False)
-    assert proc.returncode == 0, proc.stdout
+    command = install_file_command("/srv/members/a b/priv/x", mode="0600", owner=owner)
+    scripts = [command]
+    if owner != "root":  # the member's part runs as `sh -c '<script>'`: check that script itself too
+        inner = command.split(" sh -eu -c ", 1)[1]
+        unquoted = subprocess.run(["sh", "-c", f"printf %s {inner}"], capture_output=True, text=True, check=True)
+        scripts.append(unquoted.stdout)
+    for i, text in enumerate(scripts):
+        script = tmp_path / f"place{i}.sh"
+        script.write_text("#!/bin/sh\n" + text + "\n")
+        # SC2016: the member's script is single-quoted on purpose: it expands in the member's shell
+        proc = subprocess.run(
+            [shellcheck, "-s", "sh", "-e", "SC2016", str(script)], capture_output=True, text=True, check=False
+        )
+        assert proc.returncode == 0, proc.stdout
 
 
 @pulumi.runtime.test
@@ -78,7 +90,8 @@ def test_remote_and_local_commands(pulumi_env: RecordingMonitor) -> pulumi.Outpu
         assert unwrap(connection)["privateKey"] == "KEY" and unwrap(connection)["user"] == "deploy"
         secret = regs["secret-file"]
         assert is_secret(secret.inputs["stdin"]) and secret.inputs["logging"] == "none"
-        assert "chmod 0600" in secret.inputs["create"] and "10001:10001" in secret.inputs["create"]
+        assert "chmod 0600" in secret.inputs["create"]
+        assert "setpriv --reuid=10001 --regid=10001" in secret.inputs["create"], "written as the member"
         assert regs["local-file"].type == "command:local:Command"
 
     return pulumi.Output.all(a.urn, b.urn, c.urn).apply(check)
@@ -102,3 +115,50 @@ def test_modes_are_applied(tmp_path: Path, mode: str) -> None:
         check=True,
     )
     assert stat.S_IMODE(target.stat().st_mode) == int(mode, 8)
+
+
+def _as_root_only() -> None:
+    if os.geteuid() != 0:
+        pytest.skip("needs root to act as a member's uid (CI runs as root)")
+
+
+@pytest.fixture
+def open_dir() -> Iterator[Path]:
+    """A directory any uid can traverse (pytest's tmp_path is root-only)."""
+    path = Path(tempfile.mkdtemp(prefix="pic-hostcmd-"))
+    path.chmod(0o755)
+    yield path
+    shutil.rmtree(path)
+
+
+def test_member_file_is_written_by_the_member_and_never_follows_its_links(open_dir: Path) -> None:
+    """A link the member planted at the target is replaced, not followed; the file is the member's."""
+    _as_root_only()
+    tmp_path = open_dir
+    member_dir = tmp_path / "priv"
+    member_dir.mkdir()
+    os.chown(member_dir, 10901, 10901)
+    victim = tmp_path / "victim"
+    victim.write_text("root's file\n")
+    (member_dir / ".my.cnf").symlink_to(victim)
+    cmd = install_file_command(str(member_dir / ".my.cnf"), mode="0600", owner="10901")
+    subprocess.run(["sh", "-eu", "-c", cmd], input="[client]\npassword=x\n", text=True, check=True)
+    placed = member_dir / ".my.cnf"
+    assert not placed.is_symlink()
+    assert placed.read_text() == "[client]\npassword=x\n"
+    assert (placed.stat().st_uid, placed.stat().st_gid) == (10901, 10901)
+    assert stat.S_IMODE(placed.stat().st_mode) == 0o600
+    assert victim.read_text() == "root's file\n"
+    assert victim.stat().st_uid == 0
+
+
+def test_member_file_cannot_reach_outside_what_the_member_may_write(open_dir: Path) -> None:
+    """Pointed at a directory the member cannot write, the command fails instead of writing as root."""
+    _as_root_only()
+    tmp_path = open_dir
+    root_dir = tmp_path / "etc"
+    root_dir.mkdir(mode=0o755)
+    cmd = install_file_command(str(root_dir / "passwd"), mode="0644", owner="10901")
+    proc = subprocess.run(["sh", "-eu", "-c", cmd], input="x\n", text=True, capture_output=True, check=False)
+    assert proc.returncode != 0
+    assert not (root_dir / "passwd").exists()
