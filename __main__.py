@@ -22,3 +22,17 @@ except PicError as exc:
 settings, registry = checked.settings, checked.registry
 
 pulumi.export("members", len(registry))
+
+# --- Database host: MariaDB and its CA, one MemberDatabase per database, nightly dumps per web host ---
+from components.backup import DumpJob, dump_job_args  # noqa: E402
+from components.db_host import DbHost, db_host_args  # noqa: E402
+from components.member_database import MemberDatabase, component_name, member_database_args  # noqa: E402
+
+db_host = DbHost(settings.db_host, db_host_args(settings))
+member_databases = [
+    MemberDatabase(component_name(database), member_database_args(settings, member, database, db_host))
+    for member in registry
+    for database in member.databases
+]
+dump_jobs = [DumpJob(f"{web}-dumps", dump_job_args(settings, registry, web, db_host)) for web in settings.web_hosts]
+pulumi.export("databases", len(member_databases))
