@@ -60,7 +60,16 @@ class MariaDB:
         return str(self.tls_dir / "ca.pem")
 
     def root_sql(self, sql: str, *, database: str | None = None) -> str:
-        args = ["mariadb", "--no-defaults", "-S", str(self.socket_path), "-uroot", "-N", "-B"]
+        args = [
+            "mariadb",
+            "--no-defaults",
+            "-S",
+            str(self.socket_path),
+            "-uroot",
+            "-N",
+            "-B",
+            "--default-character-set=utf8mb4",
+        ]
         if database:
             args.append(database)
         done = subprocess.run(args, input=sql, capture_output=True, text=True, check=False)
