@@ -137,3 +137,104 @@ def run_as_root_env() -> dict[str, str]:
     return {"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C.UTF-8"} | {
         k: v for k, v in os.environ.items() if k in ("TMPDIR",)
     }
+
+
+LOOPBACK = ["127.0.0.1"]
+BACKUP_PASSWORD = "backup-Secret-42"
+
+
+@dataclass
+class Member:
+    slug: str
+    uid: int
+    database: str
+    root: Path
+
+    @property
+    def dumps(self) -> Path:
+        return self.root / self.slug / "db"
+
+    @property
+    def cnf(self) -> Path:
+        return self.root / self.slug / "priv" / f"{self.database}.my.cnf"
+
+    def dump_files(self) -> list[str]:
+        return sorted(p.name for p in self.dumps.iterdir())
+
+
+@dataclass
+class Platform:
+    """One web host's worth of members, job settings and scripts, in a directory of its own."""
+
+    server: MariaDB
+    base: Path
+    members: list[Member]
+    keep_days: int = 7
+
+    @property
+    def conf(self) -> Path:
+        return self.base / "db-dump.conf"
+
+    @property
+    def mail(self) -> Path:
+        return self.base / "mail.txt"
+
+    def write_job(self, members: list[Member] | None = None) -> None:
+        s = self.server
+        (self.base / "backup.cnf").write_text(
+            rdb.backup_cnf(user=rdb.BACKUP_USER, password=BACKUP_PASSWORD, host="127.0.0.1", port=s.port, ca_file=s.ca)
+        )
+        (self.base / "backup.cnf").chmod(0o600)
+        entries = [rdb.DumpEntry(m.slug, m.uid, m.database) for m in (members or self.members)]
+        (self.base / "db-dump.list").write_text(rdb.dump_list(entries))
+        mailer = self.base / "sendmail"
+        mailer.write_text(f'#!/bin/sh\n# stands in for sendmail: keeps what would be sent\ncat >> "{self.mail}"\n')
+        mailer.chmod(0o755)
+        self.conf.write_text(
+            rdb.dump_conf(
+                rdb.DumpConfig(
+                    members_root=str(self.base / "members"),
+                    keep_days=self.keep_days,
+                    jobs=2,
+                    report_to="admin@example.org",
+                    host_label="web1",
+                    backup_cnf=str(self.base / "backup.cnf"),
+                    db_list=str(self.base / "db-dump.list"),
+                    state_dir=str(self.base / "state"),
+                    mailer=str(mailer),
+                )
+            )
+        )
+        for name, text in (("pic-db-dump", rdb.dump_script()), ("pic-db-restore", rdb.restore_script())):
+            (self.base / name).write_text(text)
+            (self.base / name).chmod(0o755)
+
+    def run(self, script: str, *args: str) -> subprocess.CompletedProcess[str]:
+        env = run_as_root_env() | {"PIC_DB_DUMP_CONF": str(self.conf)}
+        return subprocess.run(
+            [str(self.base / script), *args], env=env, capture_output=True, text=True, check=False, timeout=600
+        )
+
+    def dump(self) -> subprocess.CompletedProcess[str]:
+        return self.run("pic-db-dump")
+
+
+def make_member(server: MariaDB, base: Path, slug: str, uid: int, short: str = "main") -> Member:
+    m = Member(slug, uid, f"{slug.replace('-', '_')}_{short}", base / "members")
+    password = f"pw-{m.database}"
+    server.root_sql(rdb.MemberDbSql(m.database, m.database, LOOPBACK).render(password))
+    for sub in ("db", "priv"):
+        d = m.root / slug / sub
+        d.mkdir(parents=True, exist_ok=True)
+        os.chown(d, uid, uid)
+        d.chmod(0o750)
+    (m.root / slug).chmod(0o755)
+    cred = rdb.Credentials(m.database, m.database, password, "127.0.0.1", server.port, ca_file=server.ca)
+    for path, text in (
+        (m.cnf, rdb.member_my_cnf(cred)),
+        (m.cnf.with_suffix("").with_suffix(".php"), rdb.member_php(cred)),
+    ):
+        path.write_text(text)
+        os.chown(path, uid, uid)
+        path.chmod(0o600)
+    return m
