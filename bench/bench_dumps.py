@@ -4,7 +4,8 @@ Starts a real MariaDB on 127.0.0.1 (TLS on, the platform's server settings), cre
 databases of about M MB each, then times, side by side and in alternation:
 
 - baseline: ``mariadb-dump --single-transaction DB > DB.sql`` for each database, one after the
-  other, uncompressed, with the same backup account over the same TLS connection;
+  other, uncompressed, with the same backup account over the same TLS connection (and, for
+  reference, the same piped through ``gzip -3``: the cost of compression alone);
 - the job: ``pic-db-dump`` as installed on a web host (``--single-transaction``, gzip, written
   as each member's uid, checked, renamed, pruned, state and report), with ``--jobs`` databases
   at a time, and once with one at a time.
@@ -73,6 +74,20 @@ def baseline(platform: Platform, out: Path) -> float:
     return time.perf_counter() - start
 
 
+def baseline_gzip(platform: Platform, out: Path) -> float:
+    """The same, each dump piped through gzip -3 as the job does: what compression alone costs."""
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir()
+    start = time.perf_counter()
+    for m in platform.members:
+        subprocess.run(
+            f"mariadb-dump --defaults-extra-file={platform.base / 'backup.cnf'} --single-transaction {m.database}"
+            f" | gzip -3 > {out / m.database}.sql.gz",
+            shell=True, check=True, executable="/bin/bash",
+        )  # fmt: skip
+    return time.perf_counter() - start
+
+
 def job(platform: Platform, jobs: int) -> float:
     for m in platform.members:
         for f in m.dumps.iterdir():
@@ -119,9 +134,10 @@ def main() -> None:
         )
         out = server.base / "baseline"
         baseline(platform, out)  # warm-up: buffer pool and page cache
-        runs: dict[int, list[float]] = {0: [], args.jobs: [], 1: []}  # 0: the baseline
+        runs: dict[int, list[float]] = {0: [], -1: [], args.jobs: [], 1: []}  # 0: baseline, -1: with gzip
         for _ in range(args.rounds):
             runs[0].append(baseline(platform, out))
+            runs[-1].append(baseline_gzip(platform, server.base / "baseline-gz"))
             runs[args.jobs].append(job(platform, args.jobs))
             if args.jobs != 1:
                 runs[1].append(job(platform, 1))
@@ -135,7 +151,10 @@ def main() -> None:
         )
         print(f"{'run':<34} {'wall s':>8} {'output MB':>10} {'ratio':>7}")
         print(f"{'plain sequential mariadb-dump':<34} {base_time:>8.2f} {du(out) / 2**20:>10.1f} {1:>7.2f}")
-        for jobs in sorted(j for j in runs if j):
+        gz = min(runs[-1])
+        gz_size = du(server.base / "baseline-gz") / 2**20
+        print(f"{'plain sequential, | gzip -3':<34} {gz:>8.2f} {gz_size:>10.1f} {gz / base_time:>7.2f}")
+        for jobs in sorted(j for j in runs if j > 0):
             t = min(runs[jobs])
             name = f"pic-db-dump, {jobs} at a time"
             print(f"{name:<34} {t:>8.2f} {job_out / 2**20:>10.1f} {t / base_time:>7.2f}")

@@ -8,7 +8,8 @@ Creates, for the db host of the stack (name ``<name>``, the host's name in ``pic
 - prod (``connection: ssh``): MariaDB from the Debian package, installed and configured by
   idempotent remote scripts (``<name>-install``, ``<name>-configure``) and placed files
   (``<name>-tls-ca``, ``<name>-tls-cert``, ``<name>-tls-key``, ``<name>-config``,
-  ``<name>-firewall``, ``<name>-firewall-unit``): it listens on the private address only,
+  ``<name>-firewall``, ``<name>-firewall-unit``, ``<name>-mariadb-dropin``): it listens on the
+  private address only (started once the network is up),
   requires TLS for every TCP connection, and an nftables table of its own lets port 3306 in
   from the web hosts' private addresses and the host itself only;
 - dev (``connection: local``): a MariaDB container on the local docker engine
@@ -199,6 +200,7 @@ class DbHost(pulumi.ComponentResource):
         config_text = rdb.server_cnf(str(host.spec.private_address), args.db.port)
         firewall_text = rdb.firewall_nft(args.db.port, args.web_addresses)
         firewall_unit_text = rdb.firewall_unit()
+        dropin_text = rdb.mariadb_dropin()
         placed = [
             place_file(f"{name}-tls-ca", host, f"{tls_dir}/ca.pem", self.ca_cert_pem, opts=after_install),
             place_file(f"{name}-tls-cert", host, f"{tls_dir}/server.pem", server_cert, opts=after_install),
@@ -216,12 +218,13 @@ class DbHost(pulumi.ComponentResource):
             place_file(f"{name}-config", host, rdb.SERVER_CNF, config_text, opts=after_install),
             place_file(f"{name}-firewall", host, rdb.FIREWALL_FILE, firewall_text, opts=after_install),
             place_file(f"{name}-firewall-unit", host, rdb.FIREWALL_UNIT, firewall_unit_text, opts=after_install),
+            place_file(f"{name}-mariadb-dropin", host, rdb.MARIADB_DROPIN, dropin_text, opts=after_install),
         ]
         admin_hosts = [str(host.spec.private_address)]
         script = pulumi.Output.all(admin_password, server_key, server_cert, self.ca_cert_pem).apply(
             lambda v: rdb.db_configure_script(
                 admin_sql=rdb.admin_account_sql(admin_hosts, v[0]),
-                config_digest=rdb.digest(config_text, firewall_text, firewall_unit_text),
+                config_digest=rdb.digest(config_text, firewall_text, firewall_unit_text, dropin_text),
                 tls_digest=rdb.digest(v[1], v[2], v[3]),
             )
         )

@@ -85,6 +85,8 @@ def test_systemd_units_verify(tmp_path: Path) -> None:
         "pic-db-dump.service": rdb.dump_service(script=str(script), conf=str(tmp_path / "conf")),
         "pic-db-dump.timer": rdb.dump_timer("03:15"),
         "pic-db-firewall.service": rdb.firewall_unit(str(nft_file)),
+        # the mariadb drop-in, checked as the [Unit] section of a unit of its own
+        "pic-db-dropin-check.service": rdb.mariadb_dropin() + "\n[Service]\nExecStart=/bin/true\n",
     }
     for name, text in units.items():
         (tmp_path / name).write_text(text)

@@ -50,6 +50,7 @@ SERVER_CNF = "/etc/mysql/mariadb.conf.d/90-pic.cnf"
 SERVER_TLS_DIR = "/etc/mysql/pic-tls"
 FIREWALL_FILE = "/etc/pic/db-firewall.nft"
 FIREWALL_UNIT = "/etc/systemd/system/pic-db-firewall.service"
+MARIADB_DROPIN = "/etc/systemd/system/mariadb.service.d/pic.conf"
 # Paths on each web host.
 CLIENT_CA = "/etc/pic/db-ca.pem"
 BACKUP_CNF = "/etc/pic/db-backup.cnf"
@@ -213,6 +214,11 @@ def firewall_nft(port: int, sources: Iterable[str]) -> str:
 
 def firewall_unit(nft_file: str = FIREWALL_FILE) -> str:
     return render("db/pic-db-firewall.service.j2", nft_file=nft_file)
+
+
+def mariadb_dropin() -> str:
+    """Orders MariaDB after the network (it binds the private address) and the firewall."""
+    return render("db/mariadb-dropin.conf.j2")
 
 
 def db_install_script() -> str:
