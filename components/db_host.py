@@ -89,7 +89,6 @@ class DbHost(pulumi.ComponentResource):
     backup_users: dict[str, mysql.User]
     sql_access: HostAccess
     sql_client: str
-    sql_environment: dict[str, pulumi.Input[str]] | None
     ready: list[pulumi.Resource]
 
     def __init__(self, name: str, args: DbHostArgs, opts: pulumi.ResourceOptions | None = None) -> None:
@@ -111,8 +110,8 @@ class DbHost(pulumi.ComponentResource):
                 tls="skip-verify",
                 opts=pulumi.ResourceOptions(parent=self, depends_on=self.ready),
             )
-            self.sql_client = f"docker exec -i -e MYSQL_PWD {DEV_CONTAINER} mariadb -uroot"
-            self.sql_environment = {"MYSQL_PWD": admin_password}
+            # root's password is already in the container's environment: nothing secret on this side
+            self.sql_client = rdb.dev_sql_client(DEV_CONTAINER)
         else:
             self.ready = self._create_server(name, args, admin_password, server_key, server_cert)
             self.provider = mysql.Provider(
@@ -127,7 +126,6 @@ class DbHost(pulumi.ComponentResource):
                 opts=pulumi.ResourceOptions(parent=self, depends_on=self.ready),
             )
             self.sql_client = "mariadb"
-            self.sql_environment = None
         self._create_backup_account(name)
 
         self.register_outputs(
@@ -273,6 +271,15 @@ class DbHost(pulumi.ComponentResource):
             name=DEV_CONTAINER,
             image=image.image_id,
             restart="unless-stopped",
+            # the image's own check: the provider starts once InnoDB is up and accepting connections
+            healthcheck=docker.ContainerHealthcheckArgs(
+                tests=["CMD", "healthcheck.sh", "--connect", "--innodb_initialized"],
+                interval="2s",
+                retries=30,
+                start_period="5s",
+            ),
+            wait=True,
+            wait_timeout=120,
             envs=[admin_password.apply(lambda pw: f"MARIADB_ROOT_PASSWORD={pw}")],
             networks_advanced=[
                 docker.ContainerNetworksAdvancedArgs(name=network.name, ipv4_address=self.endpoint_host)

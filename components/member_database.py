@@ -175,8 +175,6 @@ class MemberDatabase(pulumi.ComponentResource):
             dbh.sql_access,
             lock,
             delete=unlock,
-            environment=dbh.sql_environment,
-            secret=dbh.sql_environment is not None,
             opts=pulumi.ResourceOptions(parent=self, depends_on=[*self.users, *self.grants, *dbh.ready]),
         )
 

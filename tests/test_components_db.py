@@ -384,11 +384,16 @@ def test_dev_stack_uses_a_local_container(env: RecordingMonitor) -> pulumi.Outpu
         for r in regs.values():
             if r.type == USER:
                 assert r.inputs["host"] == mask, r.urn
-        for d in dbs:
-            f = regs[
-                f"{component_name(next(x for m in registry for x in m.databases if x.name == d.database_name))}-php"
-            ]
-            assert f.type == LOCAL, f.urn
+        for m in registry:
+            for d in m.databases:
+                n = component_name(d)
+                assert regs[f"{n}-php"].type == LOCAL, n
+                if m.status == "archived":
+                    lock = regs[f"{n}-lock"]
+                    assert lock.type == LOCAL, lock.urn
+                    script = unwrap(lock.inputs["stdin"])
+                    assert "docker exec -i pic-db sh -c" in script, script
+                    assert f"'{d.user}'@'{mask}' ACCOUNT LOCK" in script, script
 
     return _done(pulumi.Output.all(*(d.password for d in dbs)), check)
 

@@ -291,6 +291,7 @@ def test_old_dumps_are_pruned_after_a_good_dump(platform: Platform) -> None:
     a_old = old(a, f"{a.database}-20260101-031500.sql.gz", 3.1)
     a_recent = old(a, f"{a.database}-20260102-031500.sql.gz", 2.9)
     a_mine = old(a, "my-own-export.sql.gz", 30)  # not the job's: never touched
+    a_stale_part = old(a, f".{a.database}-20260101-031500.Ab12Cd.part", 2)  # left by a run that died
     # b's dump fails: its old dumps are all it has, they stay
     s.root_sql("CREATE TABLE gone (x INT); CREATE VIEW v AS SELECT x FROM gone; DROP TABLE gone;", database=b.database)
     b_old = old(b, f"{b.database}-20260101-031500.sql.gz", 10)
@@ -299,6 +300,7 @@ def test_old_dumps_are_pruned_after_a_good_dump(platform: Platform) -> None:
     assert not a_old.exists(), "a dump older than keep_days was kept"
     assert a_recent.exists()
     assert a_mine.exists()
+    assert not a_stale_part.exists(), "a temporary file of a dead run was left"
     assert b_old.exists(), "the last dump of a database that failed tonight was pruned"
     assert "pruned 1 older than 3 days" in done.stdout
 

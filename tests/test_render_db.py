@@ -28,11 +28,16 @@ def _scripts(tmp: Path) -> dict[str, str]:
         ),
         "web-install": rdb.web_install_script(units_digest="0123"),
         "lock": rdb.sql_shell_script(rdb.lock_sql("a_main", ["10.0.0.11"], locked=True)),
+        "lock-dev": rdb.sql_shell_script(
+            rdb.lock_sql("a_main", ["172.30.57.0/255.255.255.0"], locked=True), client=rdb.dev_sql_client("pic-db")
+        ),
     }
 
 
 @pytest.mark.daemon
-@pytest.mark.parametrize("name", ["pic-db-dump", "pic-db-restore", "db-install", "db-configure", "web-install", "lock"])
+@pytest.mark.parametrize(
+    "name", ["pic-db-dump", "pic-db-restore", "db-install", "db-configure", "web-install", "lock", "lock-dev"]
+)
 def test_scripts_pass_shellcheck(tmp_path: Path, name: str) -> None:
     shellcheck = require_program("shellcheck")
     text = _scripts(tmp_path)[name]

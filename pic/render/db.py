@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
+import shlex
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -239,6 +240,14 @@ def db_configure_script(*, admin_sql: str, config_digest: str, tls_digest: str) 
     )
 
 
+def dev_sql_client(container: str) -> str:
+    """The MariaDB client as root inside the dev db container (its password is in the container's env)."""
+    return (
+        f"docker exec -i {shlex.quote(container)} sh -c "
+        """'MYSQL_PWD="$MARIADB_ROOT_PASSWORD" exec mariadb -uroot "$@"' sh"""
+    )
+
+
 def sql_shell_script(sql: str, client: str = "mariadb") -> str:
     """A shell script that feeds ``sql`` to a MariaDB client (root over the db host's socket)."""
     return render("db/run-sql.sh.j2", sql=sql, client=client)
@@ -333,8 +342,6 @@ class DumpConfig:
 
 def dump_conf(c: DumpConfig) -> str:
     """The job's settings, a shell fragment the dump and restore scripts read."""
-    from shlex import quote
-
     values = {
         "MEMBERS_ROOT": c.members_root,
         "KEEP_DAYS": str(c.keep_days),
@@ -346,7 +353,7 @@ def dump_conf(c: DumpConfig) -> str:
         "STATE_DIR": c.state_dir,
         "MAILER": c.mailer,
     }
-    body = "".join(f"{k}={quote(v)}\n" for k, v in values.items())
+    body = "".join(f"{k}={shlex.quote(v)}\n" for k, v in values.items())
     return "# Settings of pic-db-dump and pic-db-restore (written by pic)\n" + body
 
 
