@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import os
 import re
+import signal
 import subprocess
 import threading
 import time
@@ -373,3 +374,59 @@ def test_writer_keeps_committing_during_the_dump(platform: Platform) -> None:
     assert in_a == in_b, f"the dump is not one snapshot: {len(in_a)} vs {len(in_b)} rows"
     assert samples[0] <= len(in_a) <= samples[-1]
     assert "INSERT INTO `big`" in text
+
+
+def test_status_before_any_run_and_one_run_at_a_time(platform: Platform) -> None:
+    first = platform.run("pic-db-dump", "--status")
+    assert first.returncode == 0
+    assert first.stdout.strip() == "no run yet"
+    state = platform.base / "state"
+    state.mkdir(mode=0o700)
+    holder = subprocess.Popen(["flock", str(state / "lock"), "sleep", "30"], start_new_session=True)
+    try:
+        deadline = time.monotonic() + 10
+        while not (state / "lock").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.2)
+        second = platform.dump()
+        assert second.returncode == 1
+        assert "another pic-db-dump is running" in second.stderr
+        assert not any(m.dump_files() for m in platform.members)
+    finally:
+        os.killpg(holder.pid, signal.SIGKILL)  # flock and the sleep that holds the lock
+        holder.wait()
+    assert platform.dump().returncode == 0
+
+
+def test_member_directories_are_used_as_the_member_only(platform: Platform) -> None:
+    a, b = platform.members
+    # b's db/ replaced by a link to a directory only root may write: the job must not write there
+    target = platform.base / "root-only"
+    target.mkdir(mode=0o700)
+    b.dumps.rmdir()
+    b.dumps.symlink_to(target)
+    os.lchown(b.dumps, b.uid, b.uid)
+    # a's latest dump replaced by a link to a file of root's: the job replaces the link, not the file
+    precious = platform.base / "precious"
+    precious.write_text("root's\n")
+    (a.dumps / f"{a.database}-latest.sql.gz").symlink_to(precious)
+    done = platform.dump()
+    assert done.returncode == 1
+    assert list(target.iterdir()) == [], "the job wrote into a directory its member cannot write"
+    assert f"{b.database} ({b.slug})" in platform.mail.read_text()
+    assert precious.read_text() == "root's\n"
+    latest = a.dumps / f"{a.database}-latest.sql.gz"
+    assert not latest.is_symlink()
+    assert latest.stat().st_uid == a.uid
+
+
+def test_a_missing_member_directory_fails_that_database_only(platform: Platform) -> None:
+    a, b = platform.members
+    b.dumps.rmdir()
+    done = platform.dump()
+    assert done.returncode == 1
+    assert "is missing or not writable" in done.stderr
+    assert len(a.dump_files()) == 2
+    status = platform.run("pic-db-dump", "--status").stdout
+    assert "result=failed" in status
+    assert "failed=1" in status
