@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from pic.errors import PicError
 from pic.render import db as rdb
 from pic.settings import load_settings
 from tests.conftest import ROOT, require_program
@@ -235,3 +236,19 @@ def test_server_cnf() -> None:
 def test_digest_changes_with_content() -> None:
     assert rdb.digest("a", "b") != rdb.digest("ab")
     assert rdb.digest("a") == rdb.digest("a")
+
+
+def test_db_settings_are_optional_and_checked(tmp_path: Path) -> None:
+    prod = (ROOT / "Pulumi.prod.yaml").read_text()
+    assert "pic:db:" not in prod
+    defaults = load_settings(ROOT, "prod").db
+    assert (defaults.port, defaults.proxy, defaults.dump_jobs) == (3306, "socks5://127.0.0.1:1080", 2)
+    (tmp_path / "Pulumi.bad.yaml").write_text(
+        prod + '  pic:db: {proxy: "http://proxy:3128", dump_jobs: 0, dev_subnet: "172.30.57.1/24"}\n'
+    )
+    with pytest.raises(PicError) as caught:
+        load_settings(tmp_path, "bad")
+    text = str(caught.value)
+    for field in ("pic:db.proxy", "pic:db.dump_jobs", "pic:db.dev_subnet"):
+        assert field in text, text
+    assert "Pulumi.bad.yaml" in text
