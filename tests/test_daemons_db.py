@@ -430,3 +430,31 @@ def test_a_missing_member_directory_fails_that_database_only(platform: Platform)
     status = platform.run("pic-db-dump", "--status").stdout
     assert "result=failed" in status
     assert "failed=1" in status
+
+
+def test_admin_account_sql_is_idempotent_and_tls_only(server: MariaDB, tmp_path: Path) -> None:
+    for password in ("first-Admin-pw", "second-Admin-pw"):  # a run after the secret changed
+        server.root_sql(rdb.admin_account_sql(LOOPBACK, password))
+    cnf = tmp_path / "admin.cnf"
+    cnf.write_text(
+        rdb.backup_cnf(
+            user=rdb.ADMIN_USER, password="second-Admin-pw", host="127.0.0.1", port=server.port, ca_file=server.ca
+        )
+    )
+
+    def admin(*extra: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["mariadb", f"--defaults-file={cnf}", "-N", "-B", *extra, "-e", "SHOW GRANTS"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    ok = admin()
+    assert ok.returncode == 0, ok.stderr
+    assert "GRANT ALL PRIVILEGES ON *.* TO `pic_admin`@`127.0.0.1`" in ok.stdout
+    assert "WITH GRANT OPTION" in ok.stdout
+    assert admin("--skip-ssl").returncode != 0
+    assert admin("--password=first-Admin-pw").returncode != 0, "the old password still works"
+    assert server.root_sql("SELECT COUNT(*) FROM mysql.global_priv WHERE User = '';").strip() == "0"
+    assert server.root_sql("SELECT COUNT(*) FROM mysql.global_priv WHERE User = 'pic_admin';").strip() == "1"
