@@ -67,3 +67,25 @@ front_proxies = {
     for h in settings.web_hosts
 }
 pulumi.export("web_sites_running", sorted(slug for slug, site in member_sites.items() if site.container is not None))
+# --- Database host: MariaDB and its CA, one MemberDatabase per database, nightly dumps per web host ---
+from components.backup import DumpJob, dump_job_args  # noqa: E402
+from components.db_host import DbHost, db_host_args  # noqa: E402
+from components.member_database import MemberDatabase, component_name, member_database_args  # noqa: E402
+
+db_host = DbHost(settings.db_host, db_host_args(settings))
+member_databases = [
+    MemberDatabase(
+        component_name(database),
+        member_database_args(settings, member, database, db_host, after=[member_spaces[member.slug].ready]),
+    )
+    for member in registry
+    for database in member.databases
+]
+dump_jobs = [
+    DumpJob(
+        f"{host}-dumps",
+        dump_job_args(settings, registry, host, db_host, after=[s.ready for s in member_spaces.values()]),
+    )
+    for host in settings.web_hosts
+]
+pulumi.export("databases", len(member_databases))

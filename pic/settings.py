@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from ipaddress import IPv4Network
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -105,6 +106,32 @@ class ProxySpec(_Strict):
     )
 
 
+class DbSpec(_Strict):
+    """The db host and its nightly dumps (``pic:db``); every key is optional."""
+
+    port: int = Field(default=3306, ge=1, le=65535, description="Port MariaDB listens on (private address).")
+    proxy: Annotated[str, Field(pattern=r"^socks5h?://[A-Za-z0-9.\[\]:_-]+$")] = Field(
+        default="socks5://127.0.0.1:1080",
+        description="SOCKS proxy the mysql provider goes through to reach a db host over ssh "
+        "(`ssh -N -D 127.0.0.1:1080 deploy@<db host>`); unused when the db host is local.",
+    )
+    dump_jobs: int = Field(default=2, ge=1, le=16, description="Databases dumped at the same time by a web host.")
+    report_to: Email | None = Field(default=None, description="Who gets dump failures (default: pic:admin_email).")
+    dev_image: Annotated[str, Field(pattern=IMAGE_RE, max_length=255)] = Field(
+        default="mariadb:11.4", description="MariaDB image of the dev stack's db container."
+    )
+    dev_port: int = Field(default=13306, ge=1, le=65535, description="Loopback port of the dev db container.")
+    dev_subnet: IPv4Network = Field(
+        default=IPv4Network("172.30.57.0/24"),
+        description="Docker network of the dev db container; clients come from it (never from anywhere).",
+    )
+
+    @field_validator("dev_subnet", mode="before")
+    @classmethod
+    def _subnet(cls, value: object) -> object:
+        return IPv4Network(value) if isinstance(value, str) else value
+
+
 @dataclass(frozen=True)
 class SecretRef:
     """A ``secure:`` value of the stack file: ciphertext, never decrypted by pic."""
@@ -130,6 +157,7 @@ class Settings(_Strict):
     admin_email: Email
     phpmyadmin: PhpMyAdminSpec | None = None
     proxy: ProxySpec = ProxySpec()
+    db: DbSpec = DbSpec()
     secrets: dict[str, SecretRef] = Field(default_factory=dict, exclude=True)
 
     @field_validator("hosts")
