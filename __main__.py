@@ -9,8 +9,14 @@ from pathlib import Path
 
 import pulumi
 
+from components.dmarc_policy import DmarcPolicy, DmarcPolicyArgs
+from components.dns_zones import DnsZones, DnsZonesArgs
+from components.hostcmd import host_access
+from components.sympa_server import SympaServer, SympaServerArgs
 from pic.check import check
 from pic.errors import PicError
+from pic.render.dns import host_zone, nameservers
+from pic.render.mail import list_domains
 
 HERE = Path(__file__).resolve().parent
 
@@ -22,3 +28,46 @@ except PicError as exc:
 settings, registry = checked.settings, checked.registry
 
 pulumi.export("members", len(registry))
+
+# --- Mailing lists: Sympa on the mail host; SPF, DKIM and DMARC records of every list domain ---
+mail_domains = list_domains(settings, registry)
+sympa = SympaServer(
+    "sympa",
+    SympaServerArgs(
+        host=host_access(settings.mail_host, settings.hosts[settings.mail_host]),
+        sympa_domain=settings.mail.sympa_domain,
+        listmaster=settings.admin_email,
+        selector=settings.mail.dkim_selector,
+        mail_exchanger=settings.mail_exchanger,
+        robots=[d for d in mail_domains if d.member is not None],
+    ),
+)
+dmarc_policies = {
+    d.domain: DmarcPolicy(
+        f"dmarc-{d.domain}",
+        DmarcPolicyArgs(
+            domain=d.domain,
+            policy=d.policy,
+            selector=settings.mail.dkim_selector,
+            dkim_public_key_pem=sympa.dkim_public_keys[d.domain],
+            mail_exchanger=settings.mail_exchanger,
+            reports=settings.dmarc_reports,
+            zone=host_zone(settings, d.domain),
+        ),
+    )
+    for d in mail_domains
+}
+if settings.dns.backend == "zonefile" and settings.dns.zones:
+    DnsZones(
+        "dns",
+        DnsZonesArgs(
+            host=host_access(settings.dns_server, settings.hosts[settings.dns_server]),
+            zones=settings.dns.zones,
+            records=[p.record_list for p in dmarc_policies.values()],
+            nameservers=nameservers(settings),
+            hostmaster=settings.admin_email,
+            listen=settings.dns.listen,
+        ),
+    )
+pulumi.export("mail_dns_records", {domain: p.records for domain, p in dmarc_policies.items()})
+pulumi.export("sympa_site_block", sympa.site_block)

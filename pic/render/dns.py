@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from pic.render import render
+from pic.settings import Settings
 
 RecordType = Literal["TXT", "MX", "NS", "A", "AAAA"]
 DmarcPolicy = Literal["none", "quarantine", "reject"]
@@ -223,3 +224,15 @@ def kind(record: Record) -> str:
 def nsd_server_script(conf: str) -> str:
     """Install NSD and its configuration (checked by nsd-checkconf before it replaces the old one)."""
     return render("dns/nsd-server.sh.j2", conf=conf)
+
+
+def host_zone(settings: Settings, domain: str) -> str | None:
+    """The zone, served by the host, where ``domain``'s records are published; None: its owner publishes them."""
+    if settings.dns.backend != "zonefile":
+        return None
+    return zone_of(domain, settings.dns.zones)
+
+
+def nameservers(settings: Settings) -> list[str]:
+    """NS names of the host's zones: the settings', else the DNS server host's address."""
+    return list(settings.dns.nameservers) or [settings.hosts[settings.dns_server].address]
