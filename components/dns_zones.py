@@ -48,6 +48,7 @@ def _zone_script(zone: str, args: DnsZonesArgs, groups: Sequence[list[dns.Record
         nameservers=args.nameservers,
         hostmaster=args.hostmaster,
         serial=dns.SERIAL_MARKER,
+        ns_addresses=args.listen,
     )
     return dns.zone_script(zone, text, zonesdir=ZONES_DIR)
 

@@ -137,7 +137,15 @@ def _owner(name: str, zone: str) -> str:
     return name[: -len(zone) - 1]
 
 
-def zone_file(zone: str, records: Sequence[Record], *, nameservers: Sequence[str], hostmaster: str, serial: str) -> str:
+def zone_file(
+    zone: str,
+    records: Sequence[Record],
+    *,
+    nameservers: Sequence[str],
+    hostmaster: str,
+    serial: str,
+    ns_addresses: Sequence[str] = (),
+) -> str:
     """A zone file for NSD: SOA, NS, then the records that belong to ``zone`` (others are refused).
 
     ``serial`` is written as is: the placing script puts the real serial in
@@ -148,6 +156,7 @@ def zone_file(zone: str, records: Sequence[Record], *, nameservers: Sequence[str
     outside = [r.name for r in records if zone_of(r.name, [zone]) is None]
     if outside:
         raise ValueError(f"zone {zone}: records outside the zone: {', '.join(sorted(set(outside)))}")
+    records = [*records, *_glue(zone, nameservers, ns_addresses)]
     mailbox = hostmaster.replace("@", ".", 1) if "@" in hostmaster else hostmaster
     lines = [(_owner(r.name, zone), r.type, rdata(r)) for r in sorted(set(records))]
     return render(
@@ -160,6 +169,19 @@ def zone_file(zone: str, records: Sequence[Record], *, nameservers: Sequence[str
         nameservers=list(nameservers),
         lines=lines,
     )
+
+
+def _glue(zone: str, nameservers: Sequence[str], addresses: Sequence[str]) -> list[Record]:
+    """Address records of the name servers inside the zone itself (without them the zone cannot be reached)."""
+    inside = [ns for ns in nameservers if zone_of(ns, [zone])]
+    if inside and not addresses:
+        raise ValueError(f"zone {zone}: name servers {', '.join(inside)} are inside the zone and need addresses")
+    out = []
+    for ns in inside:
+        for address in addresses:
+            version = ipaddress.ip_address(address).version
+            out.append(Record(ns, "A" if version == 4 else "AAAA", address))
+    return out
 
 
 def nsd_conf(
