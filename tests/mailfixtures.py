@@ -63,7 +63,10 @@ def records_of(domain: mail.ListDomain) -> list[dns.Record]:
 
 
 def layout_in(root: Path) -> mail.SympaLayout:
-    """Sympa's files under ``root`` instead of /etc and /var; mail is not sent (sendmail is true)."""
+    """Sympa's files under ``root`` instead of /etc and /var; mail goes to a file, not to Postfix."""
+    sendmail = root / "sendmail"
+    sendmail.write_text(f'#!/bin/sh\necho "$@" >> {root}/sent\ncat >> {root}/sent\n')
+    sendmail.chmod(0o755)
     return mail.SympaLayout(
         etc=str(root / "etc"),
         config=str(root / "etc" / "sympa" / "sympa.conf"),
@@ -71,5 +74,5 @@ def layout_in(root: Path) -> mail.SympaLayout:
         db_name=str(root / "sympa.sqlite"),
         dkim_dir=str(root / "dkim"),
         maps_dir=str(root / "maps"),
-        sendmail="/bin/true",
+        sendmail=str(sendmail),
     )

@@ -239,7 +239,14 @@ def apply_script(robots: Sequence[str], *, layout: SympaLayout = DEBIAN, fingerp
     ``fingerprint`` (a digest of the configuration) is written in the script,
     so that the script changes, and runs again, whenever the configuration does.
     """
-    return render("mail/apply.sh.j2", robots=list(robots), layout=layout, fingerprint=fingerprint)
+    return render(
+        "mail/apply.sh.j2", robots=list(robots), layout=layout, fingerprint=fingerprint, check=sympa_check_program()
+    )
+
+
+def sympa_check_program() -> str:
+    """Perl program running Sympa's own check on a given sympa.conf; any error Sympa logs fails it."""
+    return render("mail/sympa-check.pl.j2")
 
 
 def fingerprint(*texts: str) -> str:
