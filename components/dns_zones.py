@@ -56,7 +56,7 @@ def _zone_script(zone: str, args: DnsZonesArgs, groups: Sequence[list[dns.Record
 class DnsZones(pulumi.ComponentResource):
     """NSD and the zone files of the zones the host serves."""
 
-    zones: pulumi.Output[list[str]]
+    zones: pulumi.Output[list[str]]  # resolves once every zone is published
 
     def __init__(self, name: str, args: DnsZonesArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("pic:index:DnsZones", name, None, opts)
@@ -68,12 +68,15 @@ class DnsZones(pulumi.ComponentResource):
             opts=child,
         )
         groups: pulumi.Output[list[list[dns.Record]]] = pulumi.Output.all(*args.records)
+        published: list[pulumi.Output[str]] = []
         for zone in args.zones:
-            run_script(
+            zone_cmd = run_script(
                 f"{name}-zone-{zone}",
                 args.host,
                 groups.apply(functools.partial(_zone_script, zone, args)),
                 opts=pulumi.ResourceOptions(parent=self, depends_on=[server]),
             )
-        self.zones = pulumi.Output.from_input(list(args.zones))
+            published.append(zone_cmd.id)
+        zones = list(args.zones)
+        self.zones = pulumi.Output.all(server.id, *published).apply(lambda _: zones)
         self.register_outputs({"zones": self.zones})

@@ -56,6 +56,7 @@ class SympaServer(pulumi.ComponentResource):
     dkim_public_keys: dict[str, pulumi.Output[str]]
     domains: pulumi.Output[list[str]]
     site_block: pulumi.Output[str]
+    ready: pulumi.Output[str]  # resolves once the configuration is applied and checked
 
     def __init__(self, name: str, args: SympaServerArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("pic:index:SympaServer", name, None, opts)
@@ -91,7 +92,7 @@ class SympaServer(pulumi.ComponentResource):
         placed.append(run_script(f"{name}-resolver", args.host, mail.resolver_script(), opts=after_setup))
         public = pulumi.Output.all(*(self.dkim_public_keys[d] for d in all_domains))
         fingerprint = public.apply(lambda keys: mail.fingerprint(*(t[1] for t in texts.values()), *keys))
-        run_script(
+        applied = run_script(
             f"{name}-apply",
             args.host,
             fingerprint.apply(lambda fp: mail.apply_script(robot_domains, fingerprint=fp)),
@@ -99,8 +100,14 @@ class SympaServer(pulumi.ComponentResource):
         )
         self.domains = pulumi.Output.from_input(all_domains)
         self.site_block = pulumi.Output.from_input(mail.caddy_site(args.sympa_domain))
+        self.ready = applied.id
         self.register_outputs(
-            {"domains": self.domains, "dkim_public_keys": self.dkim_public_keys, "site_block": self.site_block}
+            {
+                "domains": self.domains,
+                "dkim_public_keys": self.dkim_public_keys,
+                "site_block": self.site_block,
+                "ready": self.ready,
+            }
         )
 
     def _create_dkim(

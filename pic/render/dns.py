@@ -8,8 +8,6 @@ to the text a member publishes in a zone the host does not control.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import ipaddress
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -66,10 +64,8 @@ def dkim_public_key(public_key_pem: str) -> str:
     if not lines or lines[0] != "-----BEGIN PUBLIC KEY-----" or lines[-1] != "-----END PUBLIC KEY-----":
         raise ValueError("not a PEM public key (-----BEGIN PUBLIC KEY-----)")
     body = "".join(lines[1:-1])
-    try:
-        base64.b64decode(body, validate=True)
-    except binascii.Error:
-        raise ValueError("the PEM public key is not valid base64") from None
+    if not body or any(c.isspace() or c in ';"\\' for c in body):
+        raise ValueError("the PEM public key has no usable key data")
     return body
 
 
