@@ -97,6 +97,7 @@ def _add_mail_parsers(
     )
     p.add_argument("--mx", action="store_true", help="also flag domains without a mail exchanger (needs DNS)")
     p.add_argument("--resolver", help="resolver address for --mx (default: the system's)")
+    p.add_argument("--port", type=int, default=53, help="resolver port for --mx (default: 53)")
     p.add_argument("--timeout", type=float, default=5.0, help="seconds per lookup for --mx (default: 5)")
 
 
@@ -192,7 +193,7 @@ def _cmd_lists(args: argparse.Namespace, on: dt.date) -> int:
     entries = [entry for path in args.files for entry in lists_audit.read_export(path)]
     flags = lists_audit.audit(entries, domains)
     if args.mx:
-        flags += lists_audit.mx_flags(entries, flags, args.resolver, args.timeout)
+        flags += lists_audit.mx_flags(entries, flags, args.resolver, args.timeout, port=args.port)
     for flag in sorted(flags, key=lambda f: (f.entry.file, f.entry.line)):
         print(flag)
     files = len(args.files)

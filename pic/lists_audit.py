@@ -179,7 +179,7 @@ def audit(entries: Sequence[Entry], domains: Mapping[str, DeadDomain]) -> list[F
 
 
 def mx_flags(
-    entries: Sequence[Entry], already: Sequence[Flag], resolver_address: str | None, timeout: float
+    entries: Sequence[Entry], already: Sequence[Flag], resolver_address: str | None, timeout: float, *, port: int = 53
 ) -> list[Flag]:
     """Addresses whose domain has neither MX nor address record (RFC 5321 §5.1); needs the network."""
     import dns.exception
@@ -188,6 +188,7 @@ def mx_flags(
     resolver = dns.resolver.Resolver(configure=resolver_address is None)
     if resolver_address is not None:
         resolver.nameservers = [resolver_address]
+        resolver.port = port
     resolver.lifetime = timeout
     flagged = {f.entry for f in already}
     verdicts: dict[str, bool | None] = {}

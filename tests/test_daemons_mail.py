@@ -389,3 +389,19 @@ def test_sympa_signs_each_domain_with_its_key_verified_against_nsd(nsd: Nsd, tmp
         # Tampering is detected: the check is not vacuous.
         assert not dkim.verify(signed.replace(b"Hello.", b"Hullo."), dnsfunc=dnsfunc)
     assert robots["listes.amis-du-rhone.org"]["wwsympa_url"] == "https://listes.example.org/listes.amis-du-rhone.org"
+
+
+def test_lists_audit_mx_check_against_nsd(nsd: Nsd, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`pic lists audit --mx`: a domain without MX nor address is flagged; one with an MX is not."""
+    export = tmp_path / "subscribers.txt"
+    export.write_text("ok@listes.amis-du-rhone.org\nhost@web1.example.org\nnobody@nowhere.example.org\n")
+    code = cli.main(
+        ["lists", "audit", "--mx", "--resolver", "127.0.0.1", "--port", str(nsd.port), "--timeout", "3", str(export)]
+    )
+    lines = capsys.readouterr().out.splitlines()
+    assert code == 1
+    assert len(lines) == 1, lines
+    assert lines[0].endswith(
+        "subscribers.txt:3 nobody@nowhere.example.org: "
+        "nowhere.example.org has no mail exchanger (no MX, no address record)"
+    )
