@@ -233,3 +233,40 @@ def test_dns_zones_publish_the_records_of_their_zone(pulumi_env: RecordingMonito
         assert regs["dns-server"].urn in regs["dns-zone-example.org"].dependencies
 
     return dz.zones.apply(check)
+
+
+@pulumi.runtime.test
+def test_program_builds_the_mail_part_for_the_example_registry(pulumi_env: RecordingMonitor) -> pulumi.Output[None]:
+    """__main__.py under mocks (stack prod): one SympaServer, one DmarcPolicy per mail domain, no zone (export)."""
+    import runpy
+
+    from tests.mailfixtures import ROOT
+
+    pulumi.runtime.set_all_config(
+        {"pic:dbAdminPassword": "mock-admin-password", "pic:sshPrivateKey": "mock-ssh-key"},
+        ["pic:dbAdminPassword", "pic:sshPrivateKey"],
+    )
+    namespace = runpy.run_path(str(ROOT / "__main__.py"), run_name="__pulumi__")
+    sympa: SympaServer = namespace["sympa"]
+
+    def check(_: Any) -> None:
+        regs = list(pulumi_env.registrations.values())
+        kinds = [r.type for r in regs]
+        assert kinds.count("pic:index:SympaServer") == 1
+        assert kinds.count("pic:index:DmarcPolicy") == len(example_domains()) == 3
+        assert kinds.count("pic:index:DnsZones") == 0  # prod publishes nothing itself: backend export
+        assert kinds.count("tls:index/privateKey:PrivateKey") == 3
+        names = [r.name for r in regs]
+        assert len(names) == len(set(names)), "resource names must be unique"
+        # The secrets do reach the commands (so the checks below look at the right values)...
+        assert any("mock-ssh-key" in str(unwrap(r.inputs)) for r in regs)
+        for r in regs:
+            if r.name.startswith("sympa-dkim-file-"):
+                assert is_secret(r.inputs["stdin"]), r.urn
+            if r.custom:
+                # The ssh key and the DKIM private keys never appear in clear in any input.
+                plain = str({k: v for k, v in r.inputs.items() if not is_secret(v)})
+                assert "mock-ssh-key" not in plain, r.urn
+                assert "PRIVATE KEY-----\\nMOCK" not in plain, r.urn
+
+    return sympa.ready.apply(check)
