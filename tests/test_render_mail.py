@@ -16,9 +16,11 @@ import checkdmarc.dmarc
 import dkim.util
 import pytest
 
+from pic.errors import PicError
 from pic.render import dns, mail
+from pic.settings import load_settings
 from tests.conftest import require_program
-from tests.mailfixtures import example, example_domains, key_pair, records_of
+from tests.mailfixtures import ROOT, example, example_domains, key_pair, records_of
 
 # --- DMARC, SPF, DKIM values ---------------------------------------------------------------
 
@@ -336,3 +338,73 @@ def test_in_zone_name_servers_need_addresses() -> None:
         ns_addresses=["2001:db8::53"],
     )
     assert "ns1\tIN\tAAAA\t2001:db8::53" in text
+
+
+# --- the settings of the mail part -------------------------------------------------------------
+
+
+def _stack(tmp_path: Path, extra: str) -> Path:
+    text = (ROOT / "Pulumi.prod.yaml").read_text()
+    (tmp_path / "Pulumi.t.yaml").write_text(text.replace("  pic:mail:", extra + "\n  pic:mail:", 1))
+    return tmp_path
+
+
+def _settings_error(tmp_path: Path, extra: str) -> str:
+    with pytest.raises(PicError) as exc:
+        load_settings(_stack(tmp_path, extra), "t")
+    return str(exc.value)
+
+
+def test_dns_settings_default_to_export(tmp_path: Path) -> None:
+    settings = load_settings(_stack(tmp_path, ""), "t")
+    assert settings.dns.backend == "export"
+    assert settings.mail_host == "web1"
+    assert settings.mail_exchanger == "web1.example.org"
+    assert dns.host_zone(settings, "listes.example.org") is None
+
+
+def test_zonefile_backend_publishes_the_host_zones(tmp_path: Path) -> None:
+    settings = load_settings(
+        _stack(tmp_path, "  pic:dns: {backend: zonefile, zones: [example.org], listen: [192.0.2.53]}"), "t"
+    )
+    assert dns.host_zone(settings, "listes.example.org") == "example.org"
+    assert dns.host_zone(settings, "listes.amis-du-rhone.org") is None
+    assert dns.nameservers(settings) == ["web1.example.org"]
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ("  pic:dns: {backend: zonefile, zones: [example.org]}", "listen is required with backend zonefile"),
+        ("  pic:dns: {server: nope}", "server 'nope' is not a host of the stack"),
+        ("  pic:dns: {resolver: 1.2.3}", "pic:dns.resolver"),
+        ("  pic:dns: {zones: [example.org, example.org]}", "lists a zone twice"),
+    ],
+)
+def test_bad_dns_settings_are_named(tmp_path: Path, extra: str, message: str) -> None:
+    error = _settings_error(tmp_path, extra)
+    assert message in error
+    assert "Pulumi.t.yaml:18 pic:dns" in error
+
+
+def test_mail_host_must_be_a_web_host(tmp_path: Path) -> None:
+    path = _stack(tmp_path, "")
+    stack = path / "Pulumi.t.yaml"
+    stack.write_text(
+        stack.read_text().replace("dmarc_reports: dmarc@example.org}", "dmarc_reports: dmarc@example.org, host: db}")
+    )
+    with pytest.raises(PicError) as exc:
+        load_settings(path, "t")
+    assert "Pulumi.t.yaml:19 pic:mail: " in str(exc.value)
+    assert "host 'db' is not a web host (known: web1)" in str(exc.value)
+
+
+def test_mx_is_required_when_the_mail_host_is_an_ip(tmp_path: Path) -> None:
+    path = _stack(tmp_path, "")
+    stack = path / "Pulumi.t.yaml"
+    stack.write_text(stack.read_text().replace("address: web1.example.org", "address: 192.0.2.10"))
+    with pytest.raises(PicError) as exc:
+        load_settings(path, "t")
+    assert "mx is required" in str(exc.value)
+    stack.write_text(stack.read_text().replace("dkim_selector: pic,", "dkim_selector: pic, mx: mail.example.org,"))
+    assert load_settings(path, "t").mail_exchanger == "mail.example.org"
