@@ -10,7 +10,9 @@
 - Sympa (Debian) accepts the rendered sympa.conf and robot.conf files in its
   own check, derives from them each robot's DKIM signer domain, selector and
   key, and signs a message with them; dkimpy verifies that signature against
-  the key record served by NSD.
+  the key record served by NSD; with the rendered list_aliases.tt2 Sympa
+  writes a new list's transport entries, which postmap compiles and routes.
+- `pic lists audit --mx` asks NSD for mail exchangers.
 """
 
 from __future__ import annotations
@@ -317,8 +319,12 @@ def _sympa_tree(root: Path) -> mail.SympaLayout:
 
 
 def _perl(script: Path, conf: str) -> subprocess.CompletedProcess[str]:
+    return _perl_args(script, conf)
+
+
+def _perl_args(script: Path, *args: str) -> subprocess.CompletedProcess[str]:
     perl = require_program("perl")
-    return subprocess.run([perl, str(script), conf], check=False, capture_output=True, text=True)
+    return subprocess.run([perl, str(script), *args], check=False, capture_output=True, text=True)
 
 
 def _sympa_check(root: Path, conf: str) -> subprocess.CompletedProcess[str]:
@@ -405,3 +411,31 @@ def test_lists_audit_mx_check_against_nsd(nsd: Nsd, tmp_path: Path, capsys: pyte
         "subscribers.txt:3 nobody@nowhere.example.org: "
         "nowhere.example.org has no mail exchanger (no MX, no address record)"
     )
+
+
+def test_sympa_writes_list_transport_entries_postfix_reads(tmp_path: Path) -> None:
+    """A new list's addresses: Sympa writes them with the rendered list_aliases.tt2, postmap reads them."""
+    require_program("sympa")
+    postmap = require_program("postmap")
+    layout = _sympa_tree(tmp_path)
+    (Path(layout.etc) / "list_aliases.tt2").write_text(mail.list_aliases_tt2())
+    out = _perl_args(
+        HERE / "sympa" / "aliases.pl", layout.config, layout.lists_transport, "bureau", "listes.amis-du-rhone.org"
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    (tmp_path / "main.cf").write_text("compatibility_level = 3.6\n")
+    compiled = subprocess.run(
+        [postmap, "-c", str(tmp_path), f"hash:{layout.lists_transport}"], check=False, capture_output=True, text=True
+    )
+    assert compiled.returncode == 0, compiled.stderr
+
+    def transport(address: str) -> str:
+        query = [postmap, "-c", str(tmp_path), "-q", address, f"hash:{layout.lists_transport}"]
+        return subprocess.run(query, check=False, capture_output=True, text=True).stdout.strip()
+
+    domain = "listes.amis-du-rhone.org"
+    assert transport(f"bureau@{domain}") == f"sympa:bureau@{domain}"
+    assert transport(f"bureau-request@{domain}") == f"sympa:bureau-request@{domain}"
+    assert transport(f"bureau-unsubscribe@{domain}") == f"sympa:bureau-unsubscribe@{domain}"
+    assert transport(f"bureau-owner@{domain}") == f"sympabounce:bureau@{domain}"  # bounces
+    assert transport(f"other@{domain}") == ""
