@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import socket
 import subprocess
 import time
@@ -86,6 +85,7 @@ class Nsd:
     port: int
     conf: Path
     zonesdir: Path
+    nsd_control: str
 
     def publish(self, zone: str, recs: list[records.Record]) -> None:
         """Run the rendered zone script, as the host would."""
@@ -98,9 +98,10 @@ class Nsd:
             ns_addresses=["127.0.0.1"],
         )
         script = records.zone_script(
-            zone, text, zonesdir=str(self.zonesdir), nsd_control=f"{shutil.which('nsd-control')} -c {self.conf}"
+            zone, text, zonesdir=str(self.zonesdir), nsd_control=f"{self.nsd_control} -c {self.conf}"
         )
-        out = subprocess.run(["sh", "-eu"], input=script, check=False, capture_output=True, text=True)
+        env = {**os.environ, "PATH": os.environ.get("PATH", "/usr/bin:/bin") + ":/usr/sbin:/sbin"}
+        out = subprocess.run(["sh", "-eu"], input=script, check=False, capture_output=True, text=True, env=env)
         assert out.returncode == 0, out.stdout + out.stderr
 
     def serial(self, zone: str) -> int:
@@ -118,7 +119,7 @@ class Nsd:
 @pytest.fixture(scope="module")
 def nsd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Nsd]:
     program = require_program("nsd")
-    require_program("nsd-control")
+    nsd_control = require_program("nsd-control")
     require_program("nsd-checkzone")
     root = tmp_path_factory.mktemp("nsd")
     zonesdir, run_dir = root / "zones", root / "run"
@@ -138,7 +139,7 @@ def nsd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Nsd]:
     )
     try:
         _wait_for(port, "example.org", proc, log)
-        server = Nsd(port, conf, zonesdir)
+        server = Nsd(port, conf, zonesdir, nsd_control)
         for zone in ZONES:
             server.publish(zone, _all_records())
         yield server
