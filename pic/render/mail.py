@@ -22,7 +22,10 @@ from pic.render import render
 from pic.settings import Settings
 
 # The list domains of members are Sympa "robots"; the main domain is the default robot.
-SYMPA_PACKAGES = ("sympa", "postfix", "unbound", "libdbd-sqlite3-perl", "dbconfig-no-thanks")
+# dbconfig-sqlite3 satisfies Sympa's dbconfig dependency without a database server (and,
+# unlike dbconfig-no-thanks, removes no other dbconfig backend); dbconfig itself is told
+# to do nothing: sympa.conf names the SQLite database.
+SYMPA_PACKAGES = ("sympa", "postfix", "unbound", "libdbd-sqlite3-perl", "dbconfig-sqlite3")
 WWSYMPA_SOCKET = "/run/sympa/wwsympa.socket"
 STATIC_CONTENT = "/usr/share/sympa/static_content"
 CSS_PATH = "/var/lib/sympa/css"
