@@ -408,3 +408,17 @@ def test_mx_is_required_when_the_mail_host_is_an_ip(tmp_path: Path) -> None:
     assert "mx is required" in str(exc.value)
     stack.write_text(stack.read_text().replace("dkim_selector: pic,", "dkim_selector: pic, mx: mail.example.org,"))
     assert load_settings(path, "t").mail_exchanger == "mail.example.org"
+
+
+@pytest.mark.daemon
+def test_hostmaster_with_dots_is_escaped_in_the_soa(tmp_path: Path) -> None:
+    assert dns.soa_mailbox("marie.dupont@example.org") == "marie\\.dupont.example.org"
+    named_checkzone = require_program("named-checkzone")
+    path = tmp_path / "example.org.zone"
+    path.write_text(
+        dns.zone_file(
+            "example.org", [], nameservers=["ns.example.net"], hostmaster="marie.dupont@example.org", serial="1"
+        )
+    )
+    out = subprocess.run([named_checkzone, "example.org", str(path)], check=False, capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout

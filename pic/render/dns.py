@@ -153,7 +153,7 @@ def zone_file(
     if outside:
         raise ValueError(f"zone {zone}: records outside the zone: {', '.join(sorted(set(outside)))}")
     records = [*records, *_glue(zone, nameservers, ns_addresses)]
-    mailbox = hostmaster.replace("@", ".", 1) if "@" in hostmaster else hostmaster
+    mailbox = soa_mailbox(hostmaster)
     lines = [(_owner(r.name, zone), r.type, rdata(r)) for r in sorted(set(records))]
     return render(
         "dns/zone.j2",
@@ -178,6 +178,14 @@ def _glue(zone: str, nameservers: Sequence[str], addresses: Sequence[str]) -> li
             version = ipaddress.ip_address(address).version
             out.append(Record(ns, "A" if version == 4 else "AAAA", address))
     return out
+
+
+def soa_mailbox(address: str) -> str:
+    """An e-mail address as the SOA RNAME: dots of the local part escaped, ``@`` as a dot (RFC 1035 §8)."""
+    local, _, domain = address.rpartition("@")
+    if not local:
+        return address
+    return local.replace(".", "\\.") + "." + domain
 
 
 def nsd_conf(
