@@ -75,4 +75,6 @@ def layout_in(root: Path) -> mail.SympaLayout:
         dkim_dir=str(root / "dkim"),
         maps_dir=str(root / "maps"),
         sendmail=str(sendmail),
+        css_path=str(root / "css"),
+        pictures_path=str(root / "pictures"),
     )

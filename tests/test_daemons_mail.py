@@ -12,6 +12,8 @@
   key, and signs a message with them; dkimpy verifies that signature against
   the key record served by NSD; with the rendered list_aliases.tt2 Sympa
   writes a new list's transport entries, which postmap compiles and routes.
+- Caddy, with the rendered site block, serves Sympa's web interface (wwsympa
+  over FastCGI): every robot answers at its own path.
 - `pic lists audit --mx` asks NSD for mail exchangers.
 """
 
@@ -19,9 +21,13 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
+import tempfile
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -440,3 +446,105 @@ def test_sympa_writes_list_transport_entries_postfix_reads(tmp_path: Path) -> No
     assert transport(f"bureau-unsubscribe@{domain}") == f"sympa:bureau-unsubscribe@{domain}"
     assert transport(f"bureau-owner@{domain}") == f"sympabounce:bureau@{domain}"  # bounces
     assert transport(f"other@{domain}") == ""
+
+
+WWSYMPA = Path("/usr/lib/cgi-bin/sympa/wwsympa.fcgi")
+
+
+def _http_get(port: int, host: str, path: str) -> tuple[int, str]:
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Host": host})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return int(response.status), response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as exc:
+        return int(exc.code), ""
+
+
+def test_web_interface_through_caddy_reaches_each_robot(tmp_path: Path) -> None:
+    """Caddy with the rendered site block, wwsympa behind it over FastCGI: each robot answers at its path."""
+    require_program("sympa")
+    caddy = require_program("caddy")
+    if not WWSYMPA.exists():
+        pytest.fail(f"{WWSYMPA} is missing although Sympa is installed")
+    # wwsympa refuses to run as root: as root, it runs as Sympa's user, in a tree that user can reach.
+    as_root = os.geteuid() == 0
+    root = Path(tempfile.mkdtemp(prefix="pic-wwsympa-", dir="/tmp")) if as_root else tmp_path
+    procs: list[subprocess.Popen[bytes]] = []
+    try:
+        layout = _sympa_tree(root)
+        for directory in (layout.css_path, layout.pictures_path):
+            Path(directory).mkdir()
+        check = _sympa_check(root, layout.config)  # creates the database's tables
+        assert check.returncode == 0, check.stderr[-2000:]
+        prefix: list[str] = []
+        if as_root:
+            subprocess.run(["chown", "-R", "sympa:sympa", str(root)], check=True)
+            root.chmod(0o755)
+            prefix = ["setpriv", "--reuid=sympa", "--regid=sympa", "--init-groups"]
+        # The FastCGI socket is handed to wwsympa on its standard input, as systemd's wwsympa.socket does.
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        listener.bind(str(tmp_path / "wwsympa.socket"))
+        listener.listen(16)
+        env = {**os.environ, "SYMPA_CONFIG": layout.config}
+        procs.append(
+            subprocess.Popen(
+                [*prefix, str(WWSYMPA)],
+                stdin=listener.fileno(),
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        )
+        listener.close()
+        port = _free_port()
+        site = f"http://listes.example.org:{port}"
+        caddyfile = tmp_path / "Caddyfile"
+        caddyfile.write_text(
+            "{\n\tadmin off\n\tauto_https off\n}\n"
+            + mail.caddy_site(
+                site,
+                fastcgi=f"unix/{tmp_path / 'wwsympa.socket'}",
+                css_path=layout.css_path,
+                pictures_path=layout.pictures_path,
+            )
+        )
+        caddy_env = {
+            **os.environ,
+            "HOME": str(tmp_path),
+            "XDG_DATA_HOME": str(tmp_path),
+            "XDG_CONFIG_HOME": str(tmp_path),
+        }
+        procs.append(
+            subprocess.Popen(
+                [caddy, "run", "--adapter", "caddyfile", "--config", str(caddyfile)],
+                env=caddy_env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        )
+        host = f"listes.example.org:{port}"
+        status, body = 0, ""
+        for _ in range(100):
+            try:
+                status, body = _http_get(port, host, "/sympa")
+            except OSError:
+                status = 0
+            if status == 200:
+                break
+            time.sleep(0.2)
+        assert status == 200, f"the main robot does not answer through Caddy (last status {status})"
+        assert "<title> Mailing lists service - home </title>" in body
+        for d in example_domains()[1:]:
+            status, body = _http_get(port, host, f"/{d.domain}")
+            assert status == 200, d.domain
+            assert f"<title> {d.title} - home </title>" in body, f"{d.domain}: not its own robot"
+        status, _ = _http_get(port, host, "/static-sympa/js/sympa.js")
+        assert status == 200
+        status, _ = _http_get(port, host, "/")
+        assert status == 200  # redirected to /sympa
+    finally:
+        for proc in procs:
+            proc.terminate()
+            proc.wait(timeout=10)
+        if as_root:
+            shutil.rmtree(root, ignore_errors=True)

@@ -45,6 +45,8 @@ class SympaLayout:
     dkim_dir: str = "/etc/sympa/dkim"
     maps_dir: str = "/etc/sympa"
     sendmail: str = "/usr/sbin/sendmail"
+    css_path: str = CSS_PATH
+    pictures_path: str = PICTURES_PATH
     queue_program: str = "/usr/lib/sympa/bin/queue"
     bouncequeue_program: str = "/usr/lib/sympa/bin/bouncequeue"
 
@@ -106,8 +108,8 @@ def sympa_conf(
         dkim=_dkim(sympa_domain, selector, layout),
         dmarc_modes=DMARC_PROTECTION_MODES,
         static_content=STATIC_CONTENT,
-        css_path=CSS_PATH,
-        pictures_path=PICTURES_PATH,
+        css_path=layout.css_path,
+        pictures_path=layout.pictures_path,
     )
 
 
