@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pic import cli, lists_audit
 
@@ -109,3 +111,17 @@ def test_shipped_data_file_is_valid_and_has_the_two_most_frequent_errors() -> No
     for name, d in domains.items():
         assert d.suggest not in domains, f"{name} suggests {d.suggest}, itself a dead domain"
         assert d.note, name
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=st.characters(codec="utf-8"), max_size=60), max_size=20))
+def test_any_export_is_audited_without_crashing(tmp_path_factory: pytest.TempPathFactory, lines: list[str]) -> None:
+    """Whatever a file holds, the audit reads it and returns flags: every flagged line is one of the file's."""
+    path = tmp_path_factory.mktemp("fuzz") / "export.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    entries = lists_audit.read_export(path)
+    flags = lists_audit.audit(entries, lists_audit.load_domains())
+    assert {f.entry for f in flags} <= set(entries)
+    for f in flags:
+        assert f.problem
+        assert str(f).startswith(f"{f.entry.file}:{f.entry.line} ")
