@@ -14,6 +14,8 @@
   writes a new list's transport entries, which postmap compiles and routes.
 - Caddy, with the rendered site block, serves Sympa's web interface (wwsympa
   over FastCGI): every robot answers at its own path.
+- Sympa's DMARC protection, from the rendered configuration, looks the senders'
+  policies up in NSD and rewrites From for reject and quarantine only.
 - `pic lists audit --mx` asks NSD for mail exchangers.
 """
 
@@ -548,3 +550,43 @@ def test_web_interface_through_caddy_reaches_each_robot(tmp_path: Path) -> None:
             proc.wait(timeout=10)
         if as_root:
             shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.mark.parametrize(
+    ("sender", "rewritten"),
+    [
+        ("jeanne@listes.chorale-saint-jean.fr", True),  # its domain publishes p=reject
+        ("jeanne@listes.amis-du-rhone.org", True),  # p=quarantine
+        ("jeanne@listes.example.org", False),  # p=none: the From stays
+        ("jeanne@nowhere.example.org", False),  # no DMARC record at all
+    ],
+)
+def test_sympa_dmarc_protection_rewrites_from_of_strict_domains(
+    nsd: Nsd, tmp_path: Path, sender: str, rewritten: bool
+) -> None:
+    """Sympa's own DMARC protection, configured by the rendered files, looking the policies up in NSD."""
+    require_program("sympa")
+    layout = _sympa_tree(tmp_path)
+    robot = "listes.amis-du-rhone.org"
+    list_dir = Path(layout.home) / robot / "bureau"
+    list_dir.mkdir(parents=True)
+    (list_dir / "config").write_text(
+        "subject Bureau\n\nstatus open\n\nowner\nemail admin@example.org\nprofile privileged\n"
+    )
+    env = {**os.environ, "RES_NAMESERVERS": "127.0.0.1"}  # what the rendered drop-in sets on the host
+    perl = require_program("perl")
+    out = subprocess.run(
+        [perl, str(HERE / "sympa" / "dmarc.pl"), layout.config, robot, "bureau", sender, str(nsd.port)],
+        check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    fields = dict(line.split("\t", 1) for line in out.stdout.splitlines())
+    assert fields["before"] == f"Jeanne Martin <{sender}>"
+    if rewritten:
+        assert f"<bureau@{robot}>" in fields["after"], fields["after"]
+        assert "Jeanne Martin" in fields["after"]  # name_via_list keeps the sender's name
+    else:
+        assert fields["after"] == fields["before"]
