@@ -9,14 +9,8 @@ from pathlib import Path
 
 import pulumi
 
-from components.dmarc_policy import DmarcPolicy, DmarcPolicyArgs
-from components.dns_zones import DnsZones, DnsZonesArgs
-from components.hostcmd import host_access
-from components.sympa_server import SympaServer, SympaServerArgs
 from pic.check import check
 from pic.errors import PicError
-from pic.render.dns import host_zone, nameservers
-from pic.render.mail import list_domains
 
 HERE = Path(__file__).resolve().parent
 
@@ -30,6 +24,13 @@ settings, registry = checked.settings, checked.registry
 pulumi.export("members", len(registry))
 
 # --- Mailing lists: Sympa on the mail host; SPF, DKIM and DMARC records of every list domain ---
+from components.dmarc_policy import DmarcPolicy, DmarcPolicyArgs  # noqa: E402
+from components.dns_zones import DnsZones, DnsZonesArgs  # noqa: E402
+from components.hostcmd import host_access  # noqa: E402
+from components.sympa_server import SympaServer, SympaServerArgs  # noqa: E402
+from pic.render.dns import host_zone, nameservers  # noqa: E402
+from pic.render.mail import list_domains  # noqa: E402
+
 mail_domains = list_domains(settings, registry)
 sympa = SympaServer(
     "sympa",
