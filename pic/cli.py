@@ -201,6 +201,9 @@ def _cmd_lists(args: argparse.Namespace, on: dt.date) -> int:
     return EXIT_INVALID if flags else EXIT_OK
 
 
+_MAIL_COMMANDS = {"dns": _cmd_dns, "lists": _cmd_lists}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     on = getattr(args, "on", None) or dt.date.today()
@@ -208,9 +211,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "schema":
             sys.stdout.write(member_schema_text())
             return EXIT_OK
-        handler = {"check": _cmd_check, "report": _cmd_report, "new": _cmd_new, "dns": _cmd_dns, "lists": _cmd_lists}[
-            args.command
-        ]
+        if args.command in _MAIL_COMMANDS:
+            return _MAIL_COMMANDS[args.command](args, on)
+        handler = {"check": _cmd_check, "report": _cmd_report, "new": _cmd_new}[args.command]
         return handler(args, on)
     except PicError as exc:
         _print_problems(exc.problems)
