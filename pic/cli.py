@@ -80,7 +80,7 @@ def _add_mail_parsers(
     p.add_argument(
         "--expected",
         type=Path,
-        help="JSON of `pulumi stack output mail_dns_records --show-secrets --json`: also compares the DKIM keys",
+        help="JSON of `pulumi stack output mail_dns_records --json`: also compares the DKIM keys",
     )
     p.add_argument("--timeout", type=float, default=5.0, help="seconds per lookup (default: 5)")
 

@@ -85,7 +85,7 @@ _PLACEHOLDER_PEM = "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n
 
 
 def load_expected(path: Path) -> dict[str, list[Expected]]:
-    """The JSON of ``pulumi stack output mail_dns_records --show-secrets --json``: {domain: [{name, type, value}]}."""
+    """The JSON of ``pulumi stack output mail_dns_records --json``: {domain: [{name, type, value}]}."""
     file = display_path(path)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
