@@ -120,7 +120,7 @@ def test_robot_configuration_per_member_list_domain(pulumi_env: RecordingMonitor
     return server.ready.apply(check)
 
 
-def test_duplicate_robot_is_refused() -> None:
+def test_duplicate_robot_is_refused(pulumi_env: RecordingMonitor) -> None:
     settings, _ = example()
     robots = [d for d in example_domains() if d.member is not None]
     with pytest.raises(ValueError, match="must be unique"):
@@ -191,7 +191,7 @@ def test_dmarc_policy_export_for_a_member_zone(pulumi_env: RecordingMonitor) -> 
     return pulumi.Output.all(policy.published, policy.export).apply(check)
 
 
-def test_dmarc_policy_refuses_a_bad_policy() -> None:
+def test_dmarc_policy_refuses_a_bad_policy(pulumi_env: RecordingMonitor) -> None:
     d = mail.ListDomain("listes.x.org", "X", "monitor", "x")
     with pytest.raises(ValueError, match="not one of"):
         _policy("bad", d, "", None)
