@@ -79,7 +79,41 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--on", type=_date, default=None, help="evaluate end of life as of this day (default: today)")
+    _add_mail_parsers(sub, common)
     return parser
+
+
+def _add_mail_parsers(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
+    """``pic dns check`` and ``pic lists audit``."""
+    p = sub.add_parser("dns", help="the DNS records of the list domains")
+    dns_sub = p.add_subparsers(dest="dns_command", required=True, metavar="SUBCOMMAND")
+    p = dns_sub.add_parser("check", parents=[common], help="say which mail records are present, missing or different")
+    p.add_argument("--resolver", help="resolver address (default: pic:dns.resolver of the stack)")
+    p.add_argument("--port", type=int, help="resolver port (default: pic:dns.resolver_port)")
+    p.add_argument(
+        "--expected",
+        type=Path,
+        help="JSON of `pulumi stack output mail_dns_records --json`: also compares the DKIM keys",
+    )
+    p.add_argument("--timeout", type=float, default=5.0, help="seconds per lookup (default: 5)")
+
+    p = sub.add_parser("lists", help="the subscribers of the mailing lists")
+    lists_sub = p.add_subparsers(dest="lists_command", required=True, metavar="SUBCOMMAND")
+    p = lists_sub.add_parser("audit", help="flag dead, misspelled and malformed addresses in subscriber exports")
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="Sympa export or one address per line")
+    p.add_argument(
+        "--domains",
+        type=Path,
+        action="append",
+        default=[],
+        help="more dead or misspelled domains (same format as pic/data/mail_domains.yaml; repeatable)",
+    )
+    p.add_argument("--mx", action="store_true", help="also flag domains without a mail exchanger (needs DNS)")
+    p.add_argument("--resolver", help="resolver address for --mx (default: the system's)")
+    p.add_argument("--port", type=int, default=53, help="resolver port for --mx (default: 53)")
+    p.add_argument("--timeout", type=float, default=5.0, help="seconds per lookup for --mx (default: 5)")
 
 
 def _print_problems(problems: Sequence[Problem]) -> None:
@@ -158,6 +192,42 @@ def _cmd_plan(args: argparse.Namespace, on: dt.date) -> int:
     )
 
 
+def _cmd_dns(args: argparse.Namespace, on: dt.date) -> int:
+    from pic import dns_check
+
+    settings = load_settings(args.project, args.stack)
+    registry = load_registry(args.members, settings)
+    expected = (
+        dns_check.load_expected(args.expected)
+        if args.expected
+        else dns_check.expected_from_settings(settings, registry)
+    )
+    resolver = dns_check.make_resolver(
+        args.resolver or settings.dns.resolver, args.port or settings.dns.resolver_port, args.timeout
+    )
+    findings = dns_check.check(expected, resolver)
+    print(dns_check.as_text(findings), end="")
+    return EXIT_OK if all(f.status == "present" for f in findings) else EXIT_INVALID
+
+
+def _cmd_lists(args: argparse.Namespace, on: dt.date) -> int:
+    from pic import lists_audit
+
+    domains = lists_audit.load_domains(args.domains)
+    entries = [entry for path in args.files for entry in lists_audit.read_export(path)]
+    flags = lists_audit.audit(entries, domains)
+    if args.mx:
+        flags += lists_audit.mx_flags(entries, flags, args.resolver, args.timeout, port=args.port)
+    for flag in sorted(flags, key=lambda f: (f.entry.file, f.entry.line)):
+        print(flag)
+    files = len(args.files)
+    print(f"{len(entries)} address(es) in {files} file(s), {len(flags)} to fix", file=sys.stderr)
+    return EXIT_INVALID if flags else EXIT_OK
+
+
+_MAIL_COMMANDS = {"dns": _cmd_dns, "lists": _cmd_lists}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     on = getattr(args, "on", None) or dt.date.today()
@@ -167,6 +237,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_OK
         if args.command == "plan":
             return _cmd_plan(args, on)
+        if args.command in _MAIL_COMMANDS:
+            return _MAIL_COMMANDS[args.command](args, on)
         handler = {"check": _cmd_check, "report": _cmd_report, "new": _cmd_new}[args.command]
         return handler(args, on)
     except PicError as exc:

@@ -9,8 +9,10 @@ decrypted here; the Pulumi program reads them with ``Config.require_secret``.
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import re
 from dataclasses import dataclass
+from ipaddress import IPv4Network
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -71,6 +73,15 @@ class MailSpec(_Strict):
     dmarc_reports: Email | None = Field(
         default=None, description="Mailbox for DMARC aggregate reports (default: dmarc-reports@<sympa_domain>)."
     )
+    host: Annotated[str, Field(pattern=HOST_NAME_RE)] | None = Field(
+        default=None, description="The web host running Sympa and Postfix (default: the first web host)."
+    )
+    mx: Domain | None = Field(
+        default=None, description="Name of the mail exchanger of the list domains (default: the mail host's address)."
+    )
+    dmarc: Literal["none", "quarantine", "reject"] = Field(
+        default="none", description="DMARC policy published for the main list domain (sympa_domain)."
+    )
 
 
 class LimitsSpec(_Strict):
@@ -82,6 +93,37 @@ class LimitsSpec(_Strict):
     @classmethod
     def _int_cpus(cls, value: object) -> object:
         return float(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+class DnsSpec(_Strict):
+    """Where the mail records (SPF, DKIM, DMARC, MX) of the list domains are published."""
+
+    backend: Literal["zonefile", "export"] = Field(
+        default="export",
+        description="zonefile: zones listed in `zones` are served by NSD on `server`; "
+        "export: every record is listed for the domain's owner to publish.",
+    )
+    zones: list[Domain] = Field(default_factory=list, max_length=50, description="Zones the host serves itself.")
+    server: Annotated[str, Field(pattern=HOST_NAME_RE)] | None = Field(
+        default=None, description="Host running the authoritative server (default: the mail host)."
+    )
+    nameservers: list[Domain] = Field(
+        default_factory=list, max_length=10, description="NS names of those zones (default: the server's address)."
+    )
+    listen: list[IpAddress] = Field(
+        default_factory=list,
+        max_length=10,
+        description="Addresses NSD answers on (required with zonefile: the local resolver holds 127.0.0.1:53).",
+    )
+    resolver: IpAddress = Field(default="127.0.0.1", description="Resolver `pic dns check` asks.")
+    resolver_port: int = Field(default=53, ge=1, le=65535)
+
+    @field_validator("zones")
+    @classmethod
+    def _unique_zones(cls, zones: list[str]) -> list[str]:
+        if len(set(zones)) != len(zones):
+            raise ValueError("lists a zone twice")
+        return zones
 
 
 class PhpMyAdminSpec(_Strict):
@@ -103,6 +145,32 @@ class ProxySpec(_Strict):
         default="caddy:2.6-alpine",
         description="The official Caddy image; pin it by digest (@sha256:...) in production.",
     )
+
+
+class DbSpec(_Strict):
+    """The db host and its nightly dumps (``pic:db``); every key is optional."""
+
+    port: int = Field(default=3306, ge=1, le=65535, description="Port MariaDB listens on (private address).")
+    proxy: Annotated[str, Field(pattern=r"^socks5h?://[A-Za-z0-9.\[\]:_-]+$")] = Field(
+        default="socks5://127.0.0.1:1080",
+        description="SOCKS proxy the mysql provider goes through to reach a db host over ssh "
+        "(`ssh -N -D 127.0.0.1:1080 deploy@<db host>`); unused when the db host is local.",
+    )
+    dump_jobs: int = Field(default=2, ge=1, le=16, description="Databases dumped at the same time by a web host.")
+    report_to: Email | None = Field(default=None, description="Who gets dump failures (default: pic:admin_email).")
+    dev_image: Annotated[str, Field(pattern=IMAGE_RE, max_length=255)] = Field(
+        default="mariadb:11.4", description="MariaDB image of the dev stack's db container."
+    )
+    dev_port: int = Field(default=13306, ge=1, le=65535, description="Loopback port of the dev db container.")
+    dev_subnet: IPv4Network = Field(
+        default=IPv4Network("172.30.57.0/24"),
+        description="Docker network of the dev db container; clients come from it (never from anywhere).",
+    )
+
+    @field_validator("dev_subnet", mode="before")
+    @classmethod
+    def _subnet(cls, value: object) -> object:
+        return IPv4Network(value) if isinstance(value, str) else value
 
 
 @dataclass(frozen=True)
@@ -130,6 +198,8 @@ class Settings(_Strict):
     admin_email: Email
     phpmyadmin: PhpMyAdminSpec | None = None
     proxy: ProxySpec = ProxySpec()
+    db: DbSpec = DbSpec()
+    dns: DnsSpec = DnsSpec()
     secrets: dict[str, SecretRef] = Field(default_factory=dict, exclude=True)
 
     @field_validator("hosts")
@@ -151,6 +221,49 @@ class Settings(_Strict):
             raise ValueError(f"host {pma.host!r} is not a web host of the stack (known: {', '.join(web)})")
         return pma
 
+    @field_validator("mail")
+    @classmethod
+    def _mail_host(cls, mail: MailSpec, info: ValidationInfo) -> MailSpec:
+        hosts: dict[str, HostSpec] = info.data.get("hosts") or {}
+        web = [name for name, h in hosts.items() if h.role == "web"]
+        if mail.host is not None and hosts and mail.host not in web:
+            raise ValueError(f"host {mail.host!r} is not a web host (known: {', '.join(web)})")
+        host = hosts.get(mail.host or (web[0] if web else ""))
+        if mail.mx is None and host is not None and _is_ip(host.address):
+            raise ValueError(
+                f"mx is required: the mail host's address {host.address!r} is an IP address, "
+                "and an MX record needs a name"
+            )
+        return mail
+
+    @field_validator("dns")
+    @classmethod
+    def _dns_server(cls, dns: DnsSpec, info: ValidationInfo) -> DnsSpec:
+        hosts: dict[str, HostSpec] = info.data.get("hosts") or {}
+        if dns.server is not None and hosts and dns.server not in hosts:
+            raise ValueError(f"server {dns.server!r} is not a host of the stack (known: {', '.join(hosts)})")
+        if dns.backend == "zonefile" and dns.zones and not dns.listen:
+            raise ValueError(
+                "listen is required with backend zonefile: the public addresses NSD answers on "
+                "(the local resolver of the mail host holds 127.0.0.1:53)"
+            )
+        return dns
+
+    @property
+    def mail_host(self) -> str:
+        """The web host running Sympa and Postfix."""
+        return self.mail.host or self.web_hosts[0]
+
+    @property
+    def mail_exchanger(self) -> str:
+        """The MX target of every list domain."""
+        return self.mail.mx or self.hosts[self.mail_host].address
+
+    @property
+    def dns_server(self) -> str:
+        """The host serving the zones of ``dns.zones`` (backend zonefile)."""
+        return self.dns.server or self.mail_host
+
     @property
     def web_hosts(self) -> list[str]:
         """Web host names in file order; the first is the default host of members."""
@@ -167,6 +280,14 @@ class Settings(_Strict):
     def runtime_keys(self) -> list[str]:
         """Runtime keys sorted by version, oldest first."""
         return sorted(self.runtimes, key=version_key)
+
+
+def _is_ip(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
 
 
 def version_key(key: str) -> tuple[int, ...]:

@@ -1,0 +1,82 @@
+"""DnsZones: the zones the host serves itself, with NSD on one host (``pic:dns`` backend ``zonefile``).
+
+Creates, on the DNS server host:
+- ``<name>-server``: installs NSD and writes its configuration (the zones, the
+  addresses it answers on), then restarts it;
+- ``<name>-zone-<zone>``: one per zone, writes the zone file from the records
+  that fall in it (the DmarcPolicy records of the list domains under it),
+  checks it with ``nsd-checkzone`` before it replaces the served one, and
+  reloads it. The serial only moves when the records do.
+
+Deliberately not done: zone transfers and DNSSEC (secondaries are configured
+by hand if any), and removing a zone file when a zone leaves the settings.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pulumi
+
+from components.hostcmd import HostAccess, run_script
+from pic.render import dns
+
+ZONES_DIR = "/etc/nsd/pic"
+
+
+@dataclass(frozen=True)
+class DnsZonesArgs:
+    host: HostAccess
+    zones: Sequence[str]
+    records: Sequence[pulumi.Input[list[dns.Record]]]
+    nameservers: Sequence[str]
+    hostmaster: str
+    listen: Sequence[str]
+
+
+def _in_zone(zone: str, zones: Sequence[str], groups: Sequence[list[dns.Record]]) -> list[dns.Record]:
+    """The records whose most specific host zone is ``zone``."""
+    return sorted({r for group in groups for r in group if dns.zone_of(r.name, zones) == zone})
+
+
+def _zone_script(zone: str, args: DnsZonesArgs, groups: Sequence[list[dns.Record]]) -> str:
+    text = dns.zone_file(
+        zone,
+        _in_zone(zone, args.zones, groups),
+        nameservers=args.nameservers,
+        hostmaster=args.hostmaster,
+        serial=dns.SERIAL_MARKER,
+        ns_addresses=args.listen,
+    )
+    return dns.zone_script(zone, text, zonesdir=ZONES_DIR)
+
+
+class DnsZones(pulumi.ComponentResource):
+    """NSD and the zone files of the zones the host serves."""
+
+    zones: pulumi.Output[list[str]]  # resolves once every zone is published
+
+    def __init__(self, name: str, args: DnsZonesArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("pic:index:DnsZones", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        server = run_script(
+            f"{name}-server",
+            args.host,
+            dns.nsd_server_script(dns.nsd_conf(args.zones, listen=args.listen, zonesdir=ZONES_DIR)),
+            opts=child,
+        )
+        groups: pulumi.Output[list[list[dns.Record]]] = pulumi.Output.all(*args.records)
+        published: list[pulumi.Output[str]] = []
+        for zone in args.zones:
+            zone_cmd = run_script(
+                f"{name}-zone-{zone}",
+                args.host,
+                groups.apply(functools.partial(_zone_script, zone, args)),
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[server]),
+            )
+            published.append(zone_cmd.id)
+        zones = list(args.zones)
+        self.zones = pulumi.Output.all(server.id, *published).apply(lambda _: zones)
+        self.register_outputs({"zones": self.zones})

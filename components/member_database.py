@@ -1,0 +1,204 @@
+"""MemberDatabase: one database of a member (``databases:`` of its file), its user and credentials.
+
+Creates, for database ``<slug with _>_<short>`` (component name ``<slug>-db-<short>``):
+
+- ``<name>-database``: the database, utf8mb4. ``protect=True`` and ``retain_on_delete=True``:
+  this is the member's data; a typo or a removed member file must never drop it. Dropping a
+  database is an explicit, separate step (``pulumi state unprotect``, then a manual DROP).
+- ``<name>-password``: its user's password, pulumi-random, a secret from end to end (input of
+  the user as a secret, credential files placed with logging off).
+- ``<name>-user-<web>``: the user, of the same name, bound to a web host's address (one per
+  web host address: the sites and phpMyAdmin connect from there; never ``%``), REQUIRE SSL.
+- ``<name>-grant-<web>``: privileges on this database only (``MEMBER_PRIVILEGES``; no global
+  privilege, no GRANT OPTION).
+- ``<name>-backup-grant-<web>``: read-only privileges of the backup account on this database.
+- ``<name>-ca``, ``<name>-php``, ``<name>-mycnf``: on the member's web host, in
+  ``/srv/members/<slug>/priv/``: the CA certificate (``db-ca.pem``), ``<database>.php`` (an
+  include file for applications) and ``<database>.my.cnf`` (for the mariadb clients), the two
+  credential files mode 0600, owned by the member's numeric uid.
+- ``<name>-lock`` (archived members only): ``ALTER USER ... ACCOUNT LOCK`` on the db host; its
+  deletion (the member comes back) unlocks. The database, the grants and the files are kept.
+
+Deliberately not done: creating the member's directories and unix account (the web part
+does; pass its resources in ``after``), deleting anything of the member, dumps (DumpJob).
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_mysql as mysql
+import pulumi_random as random
+
+from components.db_host import DbHost, unique_hosts
+from components.hostcmd import HostAccess, host_access, place_file, run_script
+from pic.registry import Database, Member
+from pic.render import db as rdb
+from pic.settings import Settings
+
+PASSWORD_LENGTH = 32
+
+
+@dataclass(frozen=True)
+class MemberDatabaseArgs:
+    database: Database
+    uid: int
+    archived: bool
+    web_host: HostAccess
+    members_root: str
+    db_host: DbHost
+    # resources that must exist first (the member's directories and unix account)
+    after: Sequence[pulumi.Resource] = field(default_factory=tuple)
+
+
+def member_database_args(
+    settings: Settings,
+    member: Member,
+    database: Database,
+    db_host: DbHost,
+    after: Sequence[pulumi.Resource] = (),
+) -> MemberDatabaseArgs:
+    return MemberDatabaseArgs(
+        database=database,
+        uid=member.uid,
+        archived=member.status == "archived",
+        web_host=host_access(member.host, settings.hosts[member.host]),
+        members_root=settings.members_root,
+        db_host=db_host,
+        after=tuple(after),
+    )
+
+
+def component_name(database: Database) -> str:
+    return f"{database.member}-db-{database.short}"
+
+
+class MemberDatabase(pulumi.ComponentResource):
+    """A member database, its user bound to the web hosts over TLS, and its credential files."""
+
+    database_name: str
+    user: str
+    password: pulumi.Output[str]
+    php_path: str
+    cnf_path: str
+    users: list[mysql.User]
+    grants: list[mysql.Grant]
+
+    def __init__(self, name: str, args: MemberDatabaseArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("pic:index:MemberDatabase", name, None, opts)
+        db, dbh = args.database, args.db_host
+        self.database_name, self.user = db.name, db.user
+        priv = f"{args.members_root}/{db.member}/priv"
+        self.php_path, self.cnf_path = f"{priv}/{db.name}.php", f"{priv}/{db.name}.my.cnf"
+        on_db = pulumi.ResourceOptions(parent=self, provider=dbh.provider)
+
+        database = mysql.Database(
+            f"{name}-database",
+            name=db.name,
+            default_character_set=rdb.CHARSET,
+            default_collation=rdb.COLLATION,
+            opts=pulumi.ResourceOptions.merge(on_db, pulumi.ResourceOptions(protect=True, retain_on_delete=True)),
+        )
+        self.password = pulumi.Output.secret(
+            random.RandomPassword(
+                f"{name}-password", length=PASSWORD_LENGTH, special=False, opts=pulumi.ResourceOptions(parent=self)
+            ).result
+        )
+        self.users, self.grants = [], []
+        for web, client in unique_hosts(dbh.client_hosts).items():
+            self._create_account(
+                name, web, client, database=database, backup_user=dbh.backup_users[client], on_db=on_db
+            )
+        if args.archived:
+            self._create_lock(name, dbh)
+        self._create_files(name, args, priv)
+
+        self.register_outputs(
+            {
+                "database_name": self.database_name,
+                "user": self.user,
+                "password": self.password,
+                "php_path": self.php_path,
+                "cnf_path": self.cnf_path,
+            }
+        )
+
+    def _create_account(
+        self,
+        name: str,
+        web: str,
+        client: str,
+        *,
+        database: mysql.Database,
+        backup_user: mysql.User,
+        on_db: pulumi.ResourceOptions,
+    ) -> None:
+        user = mysql.User(
+            f"{name}-user-{web}",
+            user=self.user,
+            host=client,
+            plaintext_password=self.password,
+            tls_option="SSL",
+            opts=on_db,
+        )
+        self.users.append(user)
+        self.grants.append(
+            mysql.Grant(
+                f"{name}-grant-{web}",
+                user=self.user,
+                host=client,
+                database=self.database_name,
+                privileges=list(rdb.MEMBER_PRIVILEGES),
+                opts=pulumi.ResourceOptions.merge(on_db, pulumi.ResourceOptions(depends_on=[user, database])),
+            )
+        )
+        self.grants.append(
+            mysql.Grant(
+                f"{name}-backup-grant-{web}",
+                user=rdb.BACKUP_USER,
+                host=client,
+                database=self.database_name,
+                privileges=list(rdb.BACKUP_PRIVILEGES),
+                opts=pulumi.ResourceOptions.merge(on_db, pulumi.ResourceOptions(depends_on=[backup_user, database])),
+            )
+        )
+
+    def _create_lock(self, name: str, dbh: DbHost) -> None:
+        hosts = sorted(set(dbh.client_hosts.values()))
+        lock = rdb.sql_shell_script(rdb.lock_sql(self.user, hosts, locked=True), client=dbh.sql_client)
+        unlock = f"{dbh.sql_client} -e {shlex.quote(rdb.lock_sql(self.user, hosts, locked=False))}"
+        run_script(
+            f"{name}-lock",
+            dbh.sql_access,
+            lock,
+            delete=unlock,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[*self.users, *self.grants, *dbh.ready]),
+        )
+
+    def _create_files(self, name: str, args: MemberDatabaseArgs, priv: str) -> None:
+        dbh, uid = args.db_host, str(args.uid)
+        ca_path = f"{priv}/{rdb.MEMBER_CA_NAME}"
+
+        def credentials(password: str) -> rdb.Credentials:
+            return rdb.Credentials(
+                self.database_name, self.user, password, dbh.endpoint_host, dbh.endpoint_port, ca_file=ca_path
+            )
+
+        after = pulumi.ResourceOptions(parent=self, depends_on=[*args.after, *self.users])
+        place_file(f"{name}-ca", args.web_host, ca_path, dbh.ca_cert_pem, mode="0644", owner=uid, opts=after)
+        php = self.password.apply(lambda pw: rdb.member_php(credentials(pw)))
+        cnf = self.password.apply(lambda pw: rdb.member_my_cnf(credentials(pw)))
+        for role, path, content in (("php", self.php_path, php), ("mycnf", self.cnf_path, cnf)):
+            place_file(
+                f"{name}-{role}",
+                args.web_host,
+                path,
+                pulumi.Output.secret(content),
+                mode="0600",
+                owner=uid,
+                secret=True,
+                opts=pulumi.ResourceOptions.merge(after, pulumi.ResourceOptions(additional_secret_outputs=["stdin"])),
+            )

@@ -1,0 +1,186 @@
+"""``pic dns check``: are the mail records of every list domain published, and right?
+
+Looks each expected record up through a resolver (the settings' ``pic:dns``
+resolver, or the one given) and says, per domain, which records are present,
+missing or different. The expected records come from the settings and the
+registry; the DKIM key itself lives in the Pulumi state, so without
+``--expected`` (the JSON of ``pulumi stack output mail_dns_records``) a DKIM
+record counts as present when it holds a well-formed RSA key.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import dns.exception
+import dns.rdatatype
+import dns.resolver
+
+from pic.errors import PicError, Problem
+from pic.registry import Registry
+from pic.render import dns as records
+from pic.render.mail import list_domains
+from pic.settings import Settings, display_path
+
+Status = Literal["present", "missing", "different"]
+_PREFIX = {"SPF": "v=spf1", "DKIM": "v=DKIM1", "DMARC": "v=DMARC1", "DMARC report authorization": "v=DMARC1"}
+
+
+@dataclass(frozen=True)
+class Expected:
+    """A record to find; ``value`` None: any well-formed record of that kind (DKIM key not known here)."""
+
+    name: str
+    type: records.RecordType
+    kind: str
+    value: str | None
+
+
+@dataclass(frozen=True)
+class Finding:
+    domain: str
+    expected: Expected
+    status: Status
+    found: tuple[str, ...]
+
+    def line(self) -> str:
+        e = self.expected
+        text = f"  {self.status:<9} {e.kind:<27} {e.name} {e.type}"
+        if self.status == "missing":
+            return f"{text}: publish {_show(e)}"
+        if self.status == "different":
+            found = " | ".join(self.found)
+            return f"{text}: found {found!r}, expected {_show(e)}"
+        return text
+
+
+def _show(e: Expected) -> str:
+    return repr(e.value) if e.value is not None else "a DKIM key record (v=DKIM1; k=rsa; p=...)"
+
+
+def expected_from_settings(settings: Settings, registry: Registry) -> dict[str, list[Expected]]:
+    """Every list domain's records as the program declares them, DKIM key left open."""
+    out: dict[str, list[Expected]] = {}
+    for d in list_domains(settings, registry):
+        recs = records.mail_records(
+            d.domain,
+            policy=d.policy,
+            selector=settings.mail.dkim_selector,
+            public_key_pem=_PLACEHOLDER_PEM,
+            mail_exchanger=settings.mail_exchanger,
+            reports=settings.dmarc_reports,
+        )
+        out[d.domain] = [
+            Expected(r.name, r.type, records.kind(r), None if records.kind(r) == "DKIM" else r.value) for r in recs
+        ]
+    return out
+
+
+# Any valid base64 does: the DKIM value is not compared without --expected.
+_PLACEHOLDER_PEM = "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"
+
+
+def load_expected(path: Path) -> dict[str, list[Expected]]:
+    """The JSON of ``pulumi stack output mail_dns_records --json``: {domain: [{name, type, value}]}."""
+    file = display_path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise PicError([Problem(file, None, "", f"cannot be read as JSON: {exc}")]) from None
+    problems: list[Problem] = []
+    out: dict[str, list[Expected]] = {}
+    if not isinstance(data, dict):
+        raise PicError([Problem(file, None, "", "is not a mapping of domain to records")])
+    for domain, recs in data.items():
+        if not isinstance(recs, list):
+            problems.append(Problem(file, None, str(domain), "is not a list of records"))
+            continue
+        for i, r in enumerate(recs):
+            if not (isinstance(r, dict) and {"name", "type", "value"} <= set(r) and r["type"] in ("TXT", "MX")):
+                problems.append(Problem(file, None, f"{domain}[{i}]", f"{r!r} is not a record {{name, type, value}}"))
+                continue
+            rec = records.Record(str(r["name"]), r["type"], str(r["value"]))
+            out.setdefault(str(domain), []).append(Expected(rec.name, rec.type, records.kind(rec), rec.value))
+    if problems:
+        raise PicError(problems)
+    return out
+
+
+def make_resolver(address: str, port: int, timeout: float) -> dns.resolver.Resolver:
+    resolver = dns.resolver.Resolver(configure=False)
+    resolver.nameservers = [address]
+    resolver.port = port
+    resolver.lifetime = timeout
+    resolver.timeout = timeout
+    return resolver
+
+
+def lookup(resolver: dns.resolver.Resolver, name: str, rtype: str) -> tuple[str, ...]:
+    """The values published at ``name``: TXT strings joined, MX as ``pref host.``; () when none."""
+    try:
+        answer = resolver.resolve(name, rtype, raise_on_no_answer=False)
+    except dns.resolver.NXDOMAIN:
+        return ()
+    except (dns.resolver.NoNameservers, dns.exception.Timeout) as exc:
+        raise PicError([Problem(f"resolver {resolver.nameservers[0]}", None, name, f"no answer: {exc}")]) from None
+    values = []
+    for rdata in answer:
+        if rdata.rdtype == dns.rdatatype.TXT:
+            values.append(b"".join(rdata.strings).decode("ascii", "replace"))
+        else:
+            values.append(rdata.to_text())
+    return tuple(sorted(values))
+
+
+def _normal(kind: str, value: str) -> object:
+    if kind.startswith("DMARC") or kind == "DKIM":
+        tags = [t.strip() for t in value.split(";") if t.strip()]
+        return {t.split("=", 1)[0].strip().lower(): t.split("=", 1)[-1].strip() for t in tags}
+    if kind == "MX":
+        return value.lower()
+    return " ".join(value.split()).lower()
+
+
+def _well_formed_dkim(value: str) -> bool:
+    tags = _normal("DKIM", value)
+    assert isinstance(tags, dict)
+    return tags.get("v") == "DKIM1" and tags.get("k", "rsa") == "rsa" and len(tags.get("p", "")) > 100
+
+
+def judge(expected: Expected, found: Sequence[str]) -> Status:
+    prefix = _PREFIX.get(expected.kind)
+    candidates = [v for v in found if prefix is None or v.strip().startswith(prefix)]
+    if not candidates:
+        return "missing"
+    if expected.value is None:
+        return "present" if any(_well_formed_dkim(v) for v in candidates) else "different"
+    want = _normal(expected.kind, expected.value)
+    return "present" if any(_normal(expected.kind, v) == want for v in candidates) else "different"
+
+
+def check(expected: Mapping[str, Sequence[Expected]], resolver: dns.resolver.Resolver) -> list[Finding]:
+    findings = []
+    for domain in sorted(expected):
+        for e in expected[domain]:
+            found = lookup(resolver, e.name, e.type)
+            prefix = _PREFIX.get(e.kind)
+            shown = tuple(v for v in found if prefix is None or v.startswith(prefix))
+            findings.append(Finding(domain, e, judge(e, found), shown))
+    return findings
+
+
+def as_text(findings: Sequence[Finding]) -> str:
+    lines: list[str] = []
+    domain = None
+    for f in findings:
+        if f.domain != domain:
+            domain = f.domain
+            lines.append(domain)
+        lines.append(f.line())
+    counts = {s: sum(1 for f in findings if f.status == s) for s in ("present", "missing", "different")}
+    lines.append(f"{counts['present']} present, {counts['missing']} missing, {counts['different']} different")
+    return "\n".join(lines) + "\n"

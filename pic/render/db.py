@@ -1,0 +1,379 @@
+"""Text of everything the database part puts on a host: SQL, MariaDB server config, firewall,
+member credential files, the nightly dump job (script, config, systemd units) and the restore script.
+
+Pure functions of plain data (no Pulumi): the components feed them Output values through
+``.apply``, the tests feed them loopback addresses and temporary paths and run the result with
+the real programs (mariadbd, mariadb, shellcheck, nft, systemd-analyze).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import shlex
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from pic.render import render
+from pic.settings import Settings
+
+CHARSET = "utf8mb4"
+COLLATION = "utf8mb4_unicode_ci"
+
+# What a member's user may do, on its own database only (never global, never GRANT OPTION).
+MEMBER_PRIVILEGES: tuple[str, ...] = (
+    "ALTER",
+    "ALTER ROUTINE",
+    "CREATE",
+    "CREATE ROUTINE",
+    "CREATE TEMPORARY TABLES",
+    "CREATE VIEW",
+    "DELETE",
+    "DROP",
+    "EVENT",
+    "EXECUTE",
+    "INDEX",
+    "INSERT",
+    "LOCK TABLES",
+    "REFERENCES",
+    "SELECT",
+    "SHOW VIEW",
+    "TRIGGER",
+    "UPDATE",
+)
+# The backup account reads; it never writes and never locks a site's tables.
+BACKUP_PRIVILEGES: tuple[str, ...] = ("EVENT", "SELECT", "SHOW VIEW", "TRIGGER")
+ADMIN_USER = "pic_admin"
+BACKUP_USER = "pic_backup"
+
+# Paths on the db host.
+SERVER_CNF = "/etc/mysql/mariadb.conf.d/90-pic.cnf"
+SERVER_TLS_DIR = "/etc/mysql/pic-tls"
+FIREWALL_FILE = "/etc/pic/db-firewall.nft"
+FIREWALL_UNIT = "/etc/systemd/system/pic-db-firewall.service"
+MARIADB_DROPIN = "/etc/systemd/system/mariadb.service.d/pic.conf"
+# Paths on each web host.
+CLIENT_CA = "/etc/pic/db-ca.pem"
+BACKUP_CNF = "/etc/pic/db-backup.cnf"
+DUMP_CONF = "/etc/pic/db-dump.conf"
+DUMP_LIST = "/etc/pic/db-dump.list"
+DUMP_SCRIPT = "/usr/local/sbin/pic-db-dump"
+RESTORE_SCRIPT = "/usr/local/sbin/pic-db-restore"
+DUMP_STATE_DIR = "/var/lib/pic/db-dump"
+DUMP_UNIT = "pic-db-dump"
+SYSTEMD_DIR = "/etc/systemd/system"
+MAILER = "/usr/sbin/sendmail"
+# In each member's priv/: the CA the credential files point at.
+MEMBER_CA_NAME = "db-ca.pem"
+
+
+# --- addresses -------------------------------------------------------------------------------
+
+
+def client_hosts(settings: Settings) -> dict[str, str]:
+    """Web host name -> the MariaDB host part its connections come from; never a wildcard.
+
+    A remote web host connects from its private address. A local one (dev stack) reaches the
+    db container through the dev docker network, so its connections come from that subnet,
+    written as MariaDB's ``address/netmask``.
+    """
+    out: dict[str, str] = {}
+    for name in settings.web_hosts:
+        spec = settings.hosts[name]
+        if spec.connection == "local":
+            net = settings.db.dev_subnet
+            out[name] = f"{net.network_address}/{net.netmask}"
+        else:
+            out[name] = str(spec.private_address)
+    return out
+
+
+def db_endpoint(settings: Settings) -> tuple[str, int]:
+    """Where web hosts and member sites reach MariaDB: (address, port)."""
+    spec = settings.hosts[settings.db_host]
+    if spec.connection == "local":
+        return dev_container_address(settings), 3306
+    return str(spec.private_address), settings.db.port
+
+
+def dev_container_address(settings: Settings) -> str:
+    """The fixed address of the dev db container on its docker network."""
+    return str(settings.db.dev_subnet.network_address + 10)
+
+
+# --- quoting ---------------------------------------------------------------------------------
+
+
+def sql_string(value: str) -> str:
+    """A MariaDB string literal."""
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def sql_ident(value: str) -> str:
+    """A MariaDB identifier."""
+    return "`" + value.replace("`", "``") + "`"
+
+
+def sql_account(user: str, host: str) -> str:
+    if host == "%" or not host:
+        raise ValueError(f"refusing account {user!r}@{host!r}: an account is always bound to an address")
+    return f"{sql_string(user)}@{sql_string(host)}"
+
+
+def php_string(value: str) -> str:
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def cnf_value(value: str) -> str:
+    """A value of a MariaDB option file, quoted so '#', spaces and quotes survive."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def digest(*parts: str) -> str:
+    """A short fingerprint of some texts, embedded in scripts so that they run again when those change."""
+    h = hashlib.sha256()
+    for p in parts:
+        h.update(p.encode())
+        h.update(b"\0")
+    return h.hexdigest()[:16]
+
+
+# --- SQL -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MemberDbSql:
+    """One member database as SQL: what the mysql provider resources of a MemberDatabase amount to."""
+
+    database: str
+    user: str
+    hosts: Sequence[str]
+    backup_user: str = BACKUP_USER
+
+    def render(self, password: str, *, locked: bool = False) -> str:
+        return render(
+            "db/member.sql.j2",
+            database=sql_ident(self.database),
+            charset=CHARSET,
+            collation=COLLATION,
+            accounts=[sql_account(self.user, h) for h in self.hosts],
+            backup_accounts=[sql_account(self.backup_user, h) for h in self.hosts],
+            password=sql_string(password),
+            privileges=", ".join(MEMBER_PRIVILEGES),
+            backup_privileges=", ".join(BACKUP_PRIVILEGES),
+            locked=locked,
+        )
+
+
+def lock_sql(user: str, hosts: Iterable[str], *, locked: bool) -> str:
+    """Lock (archived member) or unlock an account on every host it is bound to; keeps password and grants."""
+    word = "LOCK" if locked else "UNLOCK"
+    return "".join(f"ALTER USER IF EXISTS {sql_account(user, h)} ACCOUNT {word};\n" for h in hosts)
+
+
+def backup_account_sql(hosts: Iterable[str], password: str, user: str = BACKUP_USER) -> str:
+    """The backup account as SQL (in the program: mysql User resources of the db host)."""
+    return "".join(
+        f"CREATE USER IF NOT EXISTS {sql_account(user, h)} IDENTIFIED BY {sql_string(password)} REQUIRE SSL;\n"
+        for h in hosts
+    )
+
+
+def admin_account_sql(hosts: Iterable[str], password: str, user: str = ADMIN_USER) -> str:
+    """The account the mysql provider uses, bound to the db host's own addresses; idempotent."""
+    return render(
+        "db/admin.sql.j2",
+        accounts=[sql_account(user, h) for h in hosts],
+        password=sql_string(password),
+    )
+
+
+# --- db host ---------------------------------------------------------------------------------
+
+
+def server_cnf(bind_address: str, port: int, tls_dir: str = SERVER_TLS_DIR) -> str:
+    """MariaDB server settings: private address only, TLS required, utf8mb4, no name lookups."""
+    return render(
+        "db/server.cnf.j2",
+        bind_address=bind_address,
+        port=port,
+        tls_dir=tls_dir,
+        charset=CHARSET,
+        collation=COLLATION,
+    )
+
+
+def firewall_nft(port: int, sources: Iterable[str]) -> str:
+    """nftables table of its own: the MariaDB port from the given addresses and the host itself only."""
+    v4: list[str] = []
+    v6: list[str] = []
+    for s in sources:
+        addr = ipaddress.ip_address(s)
+        (v4 if addr.version == 4 else v6).append(str(addr))
+    return render("db/firewall.nft.j2", port=port, v4=sorted(set(v4)), v6=sorted(set(v6)))
+
+
+def firewall_unit(nft_file: str = FIREWALL_FILE) -> str:
+    return render("db/pic-db-firewall.service.j2", nft_file=nft_file)
+
+
+def mariadb_dropin() -> str:
+    """Orders MariaDB after the network (it binds the private address) and the firewall."""
+    return render("db/mariadb-dropin.conf.j2")
+
+
+def db_install_script() -> str:
+    """Installs the MariaDB server and nftables from Debian; does nothing when they are there."""
+    return render("db/db-install.sh.j2")
+
+
+def db_configure_script(*, admin_sql: str, config_digest: str, tls_digest: str) -> str:
+    """Applies placed config and certificates (restart or FLUSH SSL only when they changed),
+    loads the firewall and sets the provider's admin account. Carries a secret: run with logging off."""
+    return render(
+        "db/db-configure.sh.j2",
+        admin_sql=admin_sql,
+        config_digest=config_digest,
+        tls_digest=tls_digest,
+        tls_dir=SERVER_TLS_DIR,
+        firewall_unit=FIREWALL_UNIT.rsplit("/", 1)[1],
+    )
+
+
+def dev_sql_client(container: str) -> str:
+    """The MariaDB client as root inside the dev db container (its password is in the container's env)."""
+    return (
+        f"docker exec -i {shlex.quote(container)} sh -c "
+        """'MYSQL_PWD="$MARIADB_ROOT_PASSWORD" exec mariadb -uroot "$@"' sh"""
+    )
+
+
+def sql_shell_script(sql: str, client: str = "mariadb") -> str:
+    """A shell script that feeds ``sql`` to a MariaDB client (root over the db host's socket)."""
+    return render("db/run-sql.sh.j2", sql=sql, client=client)
+
+
+# --- member credential files -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Credentials:
+    database: str
+    user: str
+    password: str
+    host: str
+    port: int
+    ca_file: str = CLIENT_CA
+
+
+def member_php(c: Credentials) -> str:
+    """A PHP file an application includes: returns an array, and defines DB_* constants if unset.
+
+    The CA file is looked up next to it (``MEMBER_CA_NAME``), so the file works wherever
+    ``priv/`` is mounted (on the host or in the site's container).
+    """
+    return render(
+        "db/credentials.php.j2",
+        database=php_string(c.database),
+        user=php_string(c.user),
+        password=php_string(c.password),
+        host=php_string(c.host),
+        port=c.port,
+        ca_name=php_string(MEMBER_CA_NAME),
+    )
+
+
+def member_my_cnf(c: Credentials) -> str:
+    """An option file for the mariadb / mariadb-dump clients (--defaults-file=...)."""
+    return render(
+        "db/client.cnf.j2",
+        user=cnf_value(c.user),
+        password=cnf_value(c.password),
+        host=cnf_value(c.host),
+        port=c.port,
+        ca=cnf_value(c.ca_file),
+        database=cnf_value(c.database),
+    )
+
+
+def backup_cnf(*, user: str, password: str, host: str, port: int, ca_file: str = CLIENT_CA) -> str:
+    """The backup account's option file on a web host (root only)."""
+    return render(
+        "db/client.cnf.j2",
+        user=cnf_value(user),
+        password=cnf_value(password),
+        host=cnf_value(host),
+        port=port,
+        ca=cnf_value(ca_file),
+        database=None,
+    )
+
+
+# --- nightly dumps ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DumpEntry:
+    """One database the job of a web host dumps: the member's slug, its numeric uid, the database."""
+
+    slug: str
+    uid: int
+    database: str
+
+
+def dump_list(entries: Iterable[DumpEntry]) -> str:
+    lines = ["# slug uid database: the member databases this host dumps (written by pic)"]
+    lines += [f"{e.slug} {e.uid} {e.database}" for e in sorted(entries, key=lambda e: (e.slug, e.database))]
+    return "\n".join(lines) + "\n"
+
+
+@dataclass(frozen=True)
+class DumpConfig:
+    members_root: str
+    keep_days: int
+    jobs: int
+    report_to: str
+    host_label: str
+    backup_cnf: str = BACKUP_CNF
+    db_list: str = DUMP_LIST
+    state_dir: str = DUMP_STATE_DIR
+    mailer: str = MAILER
+
+
+def dump_conf(c: DumpConfig) -> str:
+    """The job's settings, a shell fragment the dump and restore scripts read."""
+    values = {
+        "MEMBERS_ROOT": c.members_root,
+        "KEEP_DAYS": str(c.keep_days),
+        "JOBS": str(c.jobs),
+        "REPORT_TO": c.report_to,
+        "HOST_LABEL": c.host_label,
+        "BACKUP_CNF": c.backup_cnf,
+        "DB_LIST": c.db_list,
+        "STATE_DIR": c.state_dir,
+        "MAILER": c.mailer,
+    }
+    body = "".join(f"{k}={shlex.quote(v)}\n" for k, v in values.items())
+    return "# Settings of pic-db-dump and pic-db-restore (written by pic)\n" + body
+
+
+def dump_script() -> str:
+    return render("db/pic-db-dump.sh.j2", default_conf=DUMP_CONF)
+
+
+def restore_script() -> str:
+    return render("db/pic-db-restore.sh.j2", default_conf=DUMP_CONF)
+
+
+def dump_service(script: str = DUMP_SCRIPT, conf: str = DUMP_CONF) -> str:
+    return render("db/pic-db-dump.service.j2", script=script, conf=conf)
+
+
+def dump_timer(time: str) -> str:
+    """Every day at ``time`` (HH:MM, the host's local time); a missed run (host down) runs at boot."""
+    return render("db/pic-db-dump.timer.j2", time=time)
+
+
+def web_install_script(*, units_digest: str) -> str:
+    """Installs the MariaDB client on a web host and (re)enables the dump timer when its units change."""
+    return render("db/web-install.sh.j2", units_digest=units_digest, unit=DUMP_UNIT, state_dir=DUMP_STATE_DIR)

@@ -1,0 +1,240 @@
+"""A real MariaDB server for tests and benchmarks: on 127.0.0.1, a free port, a temporary datadir,
+TLS from a throw-away CA (made with openssl, as pulumi-tls makes the real one), and the server
+settings rendered by :func:`pic.render.db.server_cnf`.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pic.render import db as rdb
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def make_tls(directory: Path, ip: str = "127.0.0.1") -> None:
+    """ca.pem, server.pem and server-key.pem in ``directory``: an EC CA and a server cert for ``ip``."""
+    directory.mkdir(parents=True, exist_ok=True)
+
+    def run(*args: str) -> None:
+        subprocess.run(["openssl", *args], cwd=directory, check=True, capture_output=True)
+
+    run("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", "ca-key.pem")
+    run("req", "-x509", "-new", "-key", "ca-key.pem", "-days", "2", "-subj", "/CN=pic test db CA", "-out", "ca.pem")
+    run("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", "server-key.pem")
+    run("req", "-new", "-key", "server-key.pem", "-subj", "/CN=db", "-out", "server.csr")
+    (directory / "ext.cnf").write_text(f"subjectAltName=IP:{ip}\nextendedKeyUsage=serverAuth\n")
+    run(
+        "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca-key.pem", "-CAcreateserial",
+        "-days", "2", "-extfile", "ext.cnf", "-out", "server.pem",
+    )  # fmt: skip
+    for name in ("ca.pem", "server.pem"):
+        (directory / name).chmod(0o644)
+
+
+@dataclass
+class MariaDB:
+    """A running server; ``root_sql`` talks to it as root over its socket."""
+
+    base: Path
+    port: int
+    process: subprocess.Popen[bytes]
+    socket_path: Path
+    tls_dir: Path
+    log: Path
+    env: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ca(self) -> str:
+        return str(self.tls_dir / "ca.pem")
+
+    def root_sql(self, sql: str, *, database: str | None = None) -> str:
+        args = [
+            "mariadb",
+            "--no-defaults",
+            "-S",
+            str(self.socket_path),
+            "-uroot",
+            "-N",
+            "-B",
+            "--default-character-set=utf8mb4",
+        ]
+        if database:
+            args.append(database)
+        done = subprocess.run(args, input=sql, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            raise AssertionError(f"root SQL failed: {done.stderr}\n--- SQL:\n{sql}")
+        return done.stdout
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def start_mariadb(base: Path | None = None, *, buffer_pool: str = "128M") -> MariaDB:
+    """Install a datadir and start mariadbd (as root with --user=root) with the rendered server config."""
+    base = base or Path(tempfile.mkdtemp(prefix="pic-mariadb-"))
+    base.chmod(0o755)
+    datadir, run_dir, tls_dir = base / "data", base / "run", base / "tls"
+    run_dir.mkdir(parents=True, exist_ok=True)
+    make_tls(tls_dir)
+    port = free_port()
+    (base / "pic.cnf").write_text(rdb.server_cnf("127.0.0.1", port, str(tls_dir)))
+    sock, log = run_dir / "mysqld.sock", base / "mariadbd.err"
+    (base / "my.cnf").write_text(
+        "[mariadbd]\n"
+        f"datadir = {datadir}\nsocket = {sock}\npid-file = {run_dir / 'mysqld.pid'}\n"
+        f"log-error = {log}\nuser = root\ninnodb-buffer-pool-size = {buffer_pool}\n"
+        "innodb-flush-log-at-trx-commit = 2\nskip-log-bin\n"
+        f"!include {base / 'pic.cnf'}\n"
+    )
+    subprocess.run(
+        ["mariadb-install-db", "--no-defaults", f"--datadir={datadir}", "--user=root", "--skip-test-db",
+         "--auth-root-authentication-method=socket"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    process = subprocess.Popen(
+        ["mariadbd", f"--defaults-file={base / 'my.cnf'}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    server = MariaDB(base, port, process, sock, tls_dir, log)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"mariadbd exited with {process.returncode}:\n{log.read_text(errors='replace')}")
+        ping = subprocess.run(
+            ["mariadb-admin", "--no-defaults", "-S", str(sock), "-uroot", "ping"], capture_output=True, check=False
+        )
+        if ping.returncode == 0:
+            return server
+        time.sleep(0.2)
+    server.stop()
+    raise RuntimeError(f"mariadbd did not answer within 60 s:\n{log.read_text(errors='replace')}")
+
+
+def cleanup(server: MariaDB) -> None:
+    server.stop()
+    shutil.rmtree(server.base, ignore_errors=True)
+
+
+def run_as_root_env() -> dict[str, str]:
+    """The environment for the dump and restore scripts: a plain PATH with the sbin directories."""
+    return {"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C.UTF-8"} | {
+        k: v for k, v in os.environ.items() if k in ("TMPDIR",)
+    }
+
+
+LOOPBACK = ["127.0.0.1"]
+BACKUP_PASSWORD = "backup-Secret-42"
+
+
+@dataclass
+class Member:
+    slug: str
+    uid: int
+    database: str
+    root: Path
+
+    @property
+    def dumps(self) -> Path:
+        return self.root / self.slug / "db"
+
+    @property
+    def cnf(self) -> Path:
+        return self.root / self.slug / "priv" / f"{self.database}.my.cnf"
+
+    def dump_files(self) -> list[str]:
+        return sorted(p.name for p in self.dumps.iterdir())
+
+
+@dataclass
+class Platform:
+    """One web host's worth of members, job settings and scripts, in a directory of its own."""
+
+    server: MariaDB
+    base: Path
+    members: list[Member]
+    keep_days: int = 7
+
+    @property
+    def conf(self) -> Path:
+        return self.base / "db-dump.conf"
+
+    @property
+    def mail(self) -> Path:
+        return self.base / "mail.txt"
+
+    def write_job(self, members: list[Member] | None = None) -> None:
+        s = self.server
+        (self.base / "backup.cnf").write_text(
+            rdb.backup_cnf(user=rdb.BACKUP_USER, password=BACKUP_PASSWORD, host="127.0.0.1", port=s.port, ca_file=s.ca)
+        )
+        (self.base / "backup.cnf").chmod(0o600)
+        entries = [rdb.DumpEntry(m.slug, m.uid, m.database) for m in (members or self.members)]
+        (self.base / "db-dump.list").write_text(rdb.dump_list(entries))
+        mailer = self.base / "sendmail"
+        mailer.write_text(f'#!/bin/sh\n# stands in for sendmail: keeps what would be sent\ncat >> "{self.mail}"\n')
+        mailer.chmod(0o755)
+        self.conf.write_text(
+            rdb.dump_conf(
+                rdb.DumpConfig(
+                    members_root=str(self.base / "members"),
+                    keep_days=self.keep_days,
+                    jobs=2,
+                    report_to="admin@example.org",
+                    host_label="web1",
+                    backup_cnf=str(self.base / "backup.cnf"),
+                    db_list=str(self.base / "db-dump.list"),
+                    state_dir=str(self.base / "state"),
+                    mailer=str(mailer),
+                )
+            )
+        )
+        for name, text in (("pic-db-dump", rdb.dump_script()), ("pic-db-restore", rdb.restore_script())):
+            (self.base / name).write_text(text)
+            (self.base / name).chmod(0o755)
+
+    def run(self, script: str, *args: str) -> subprocess.CompletedProcess[str]:
+        env = run_as_root_env() | {"PIC_DB_DUMP_CONF": str(self.conf)}
+        return subprocess.run(
+            [str(self.base / script), *args], env=env, capture_output=True, text=True, check=False, timeout=600
+        )
+
+    def dump(self) -> subprocess.CompletedProcess[str]:
+        return self.run("pic-db-dump")
+
+
+def make_member(server: MariaDB, base: Path, slug: str, uid: int, short: str = "main") -> Member:
+    m = Member(slug, uid, f"{slug.replace('-', '_')}_{short}", base / "members")
+    password = f"pw-{m.database}"
+    server.root_sql(rdb.MemberDbSql(m.database, m.database, LOOPBACK).render(password))
+    for sub in ("db", "priv"):
+        d = m.root / slug / sub
+        d.mkdir(parents=True, exist_ok=True)
+        os.chown(d, uid, uid)
+        d.chmod(0o750)
+    (m.root / slug).chmod(0o755)
+    cred = rdb.Credentials(m.database, m.database, password, "127.0.0.1", server.port, ca_file=server.ca)
+    for path, text in (
+        (m.cnf, rdb.member_my_cnf(cred)),
+        (m.cnf.with_suffix("").with_suffix(".php"), rdb.member_php(cred)),
+    ):
+        path.write_text(text)
+        os.chown(path, uid, uid)
+        path.chmod(0o600)
+    return m

@@ -1,0 +1,460 @@
+"""The database part against a real MariaDB on 127.0.0.1 (TLS on, the rendered server settings),
+with the rendered SQL, credential files, dump job and restore script run for real.
+
+Members are given real numeric uids (no passwd entry needed); the job and the restore write
+as those uids. Needs root (as CI runs), mariadbd, the mariadb clients, setpriv and gzip.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import re
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from pic.render import db as rdb
+from tests.conftest import IN_CI, require_program
+from tests.mariadb_server import (
+    BACKUP_PASSWORD,
+    LOOPBACK,
+    MariaDB,
+    Member,
+    Platform,
+    cleanup,
+    make_member,
+    run_as_root_env,
+    start_mariadb,
+)
+
+pytestmark = pytest.mark.daemon
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[MariaDB]:
+    for program in ("mariadbd", "mariadb-install-db", "mariadb", "mariadb-dump", "setpriv", "gzip", "openssl"):
+        require_program(program)
+    if os.geteuid() != 0:
+        message = "needs root: the dump job writes as each member's uid"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    s = start_mariadb()
+    s.root_sql(rdb.backup_account_sql(LOOPBACK, BACKUP_PASSWORD))
+    # as the db host's DbHost grants it (mysql Grant resource): routine bodies for --routines
+    s.root_sql("GRANT SELECT ON mysql.proc TO 'pic_backup'@'127.0.0.1';")
+    yield s
+    cleanup(s)
+
+
+_PLATFORMS = iter(range(1, 1000))
+_UIDS = iter(range(20001, 20999))
+
+
+@pytest.fixture
+def platform(server: MariaDB) -> Platform:
+    # under the server's directory (mode 0755, removed with it): members' uids can reach it
+    base = server.base / f"web{next(_PLATFORMS)}"
+    base.mkdir()
+    base.chmod(0o755)
+    (base / "members").mkdir()
+    (base / "members").chmod(0o755)
+    tag = base.name
+    members = [
+        make_member(server, base, f"asso-a{tag}", next(_UIDS)),
+        make_member(server, base, f"asso-b{tag}", next(_UIDS)),
+    ]
+    p = Platform(server, base, members)
+    p.write_job()
+    return p
+
+
+def _as(m: Member, sql: str, *extra: str) -> subprocess.CompletedProcess[str]:
+    """Run SQL with the member's own option file, as a site would connect (TLS, checked CA)."""
+    return subprocess.run(
+        ["mariadb", f"--defaults-file={m.cnf}", "-N", "-B", *extra],
+        input=sql,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def _checksums(server: MariaDB, database: str) -> dict[str, str]:
+    tables = server.root_sql(
+        f"SELECT table_name FROM information_schema.tables WHERE table_schema = '{database}' "
+        "AND table_type = 'BASE TABLE' ORDER BY table_name"
+    ).split()
+    out = {}
+    for t in tables:
+        row = server.root_sql(f"CHECKSUM TABLE `{database}`.`{t}` EXTENDED").split("\t")
+        out[t] = row[1].strip()
+    return out
+
+
+def _fill(server: MariaDB, database: str) -> None:
+    server.root_sql(
+        """
+        CREATE TABLE posts (id INT PRIMARY KEY AUTO_INCREMENT, title VARCHAR(200), body MEDIUMTEXT,
+                            img BLOB, at DATETIME(6)) ENGINE=InnoDB;
+        INSERT INTO posts (title, body, img, at) VALUES
+          ('Fête du vélo 🚲', REPEAT('texte accentué éàü ', 200), UNHEX('00FF10E2809C'), '2026-05-01 10:00:00.123456'),
+          ('quote '' and \\\\ backslash', NULL, NULL, NOW(6));
+        INSERT INTO posts (title, body, img, at) SELECT CONCAT(title, id), body, img, at FROM posts;
+        CREATE TABLE tags (post INT, tag VARCHAR(40), FOREIGN KEY (post) REFERENCES posts(id)) ENGINE=InnoDB;
+        INSERT INTO tags SELECT id, 'news' FROM posts;
+        CREATE TABLE counters (n INT) ENGINE=MyISAM;
+        INSERT INTO counters VALUES (1), (2), (3);
+        CREATE VIEW titles AS SELECT id, title FROM posts;
+        CREATE TRIGGER posts_at BEFORE INSERT ON posts FOR EACH ROW SET NEW.at = COALESCE(NEW.at, NOW(6));
+        CREATE PROCEDURE count_posts() SELECT COUNT(*) FROM posts;
+        """,
+        database=database,
+    )
+
+
+# --- access ----------------------------------------------------------------------------------
+
+
+def test_member_reaches_only_its_own_database_over_tls(platform: Platform) -> None:
+    a, b = platform.members
+    platform.server.root_sql(
+        "CREATE TABLE secrets (x TEXT); INSERT INTO secrets VALUES ('b only');", database=b.database
+    )
+    own = _as(a, "CREATE TABLE t (x INT); INSERT INTO t VALUES (42); SELECT x FROM t;")
+    assert own.returncode == 0, own.stderr
+    assert own.stdout.strip() == "42"
+    cipher = _as(a, "SHOW STATUS LIKE 'Ssl_cipher';")
+    assert cipher.stdout.split("\t")[1].strip(), "the connection is not encrypted"
+    read_b = _as(a, f"SELECT * FROM `{b.database}`.secrets;")
+    assert read_b.returncode != 0
+    assert "command denied" in read_b.stderr, read_b.stderr
+    use_b = _as(a, f"USE `{b.database}`;")
+    assert "Access denied" in use_b.stderr, use_b.stderr
+    dbs = _as(a, "SHOW DATABASES;").stdout.split()
+    assert sorted(dbs) == sorted(["information_schema", a.database]), dbs
+    for sql in ("CREATE DATABASE other;", f"GRANT SELECT ON `{a.database}`.* TO '{b.database}'@'127.0.0.1';"):
+        denied = _as(a, sql)
+        assert denied.returncode != 0, f"{a.database} could run {sql}"
+    plain = _as(a, "SELECT 1;", "--skip-ssl")
+    assert plain.returncode != 0, "a connection without TLS was accepted"
+    wrong_ca = _as(a, "SELECT 1;", f"--ssl-ca={platform.server.tls_dir / 'server.pem'}")
+    assert wrong_ca.returncode != 0, "the server certificate was accepted without its CA"
+
+
+def test_backup_account_only_reads(platform: Platform) -> None:
+    a, _ = platform.members
+    platform.server.root_sql("CREATE TABLE t (x INT); INSERT INTO t VALUES (1);", database=a.database)
+    cnf = platform.base / "backup.cnf"
+
+    def backup(sql: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["mariadb", f"--defaults-file={cnf}", "-N", "-B", a.database],
+            input=sql,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    assert backup("SELECT x FROM t;").stdout.strip() == "1"
+    for sql in ("INSERT INTO t VALUES (2);", "DROP TABLE t;", "CREATE TABLE u (x INT);", "LOCK TABLES t READ;"):
+        assert backup(sql).returncode != 0, f"the backup account could run {sql}"
+    assert backup("SELECT COUNT(*) FROM mysql.global_priv;").returncode != 0, "the backup account reads password hashes"
+
+
+def test_archived_member_is_locked_then_unlocked(platform: Platform) -> None:
+    a, _ = platform.members
+    platform.server.root_sql(rdb.lock_sql(a.database, LOOPBACK, locked=True))
+    locked = _as(a, "SELECT 1;")
+    assert locked.returncode != 0
+    assert "locked" in locked.stderr, locked.stderr
+    assert a.database in platform.server.root_sql("SHOW DATABASES;").split(), (
+        "the database of an archived member is kept"
+    )
+    platform.server.root_sql(rdb.lock_sql(a.database, LOOPBACK, locked=False))
+    assert _as(a, "SELECT 1;").returncode == 0
+
+
+# --- dumps -----------------------------------------------------------------------------------
+
+
+def test_dump_and_restore_give_identical_data(platform: Platform) -> None:
+    s, (a, b) = platform.server, platform.members
+    _fill(s, a.database)
+    _fill(s, b.database)
+    before = _checksums(s, a.database)
+    assert set(before) == {"posts", "tags", "counters"}
+
+    done = platform.dump()
+    assert done.returncode == 0, done.stdout + done.stderr
+    for m in (a, b):
+        files = m.dump_files()
+        assert len(files) == 2, files  # the dump and <db>-latest.sql.gz
+        assert f"{m.database}-latest.sql.gz" in files
+        dump = next(m.dumps / f for f in files if f != f"{m.database}-latest.sql.gz")
+        assert re.fullmatch(rf"{m.database}-\d{{8}}-\d{{6}}\.sql\.gz", dump.name), dump.name
+        st = dump.stat()
+        assert (st.st_uid, st.st_gid, st.st_mode & 0o777) == (m.uid, m.uid, 0o600), f"{dump}: {st}"
+        assert "-- Dump completed" in gzip.decompress(dump.read_bytes()).decode()
+    assert "counters (MyISAM)" in done.stdout, "the MyISAM table is not named as dumped without a snapshot"
+
+    s.root_sql(
+        "DELETE FROM tags; DELETE FROM posts WHERE id > 1; UPDATE posts SET title = 'vandalised';"
+        "DROP TABLE counters; DROP PROCEDURE count_posts; CREATE TABLE junk (x INT);",
+        database=a.database,
+    )
+    assert _checksums(s, a.database) != before
+    restored = platform.run("pic-db-restore", a.slug, a.database)
+    assert restored.returncode == 0, restored.stdout + restored.stderr
+    assert _checksums(s, a.database) == before
+    assert s.root_sql("CALL count_posts();", database=a.database).strip() == "4"
+    assert s.root_sql("SELECT COUNT(*) FROM titles;", database=a.database).strip() == "4"
+    # the content before the restore was kept, owned by the member
+    saved = [f for f in a.dump_files() if "-before-restore-" in f]
+    assert len(saved) == 1, a.dump_files()
+    assert "vandalised" in gzip.decompress((a.dumps / saved[0]).read_bytes()).decode()
+    assert (a.dumps / saved[0]).stat().st_uid == a.uid
+    # restoring that one brings the changes back: nothing is lost by choosing the wrong dump
+    back = platform.run("pic-db-restore", a.slug, a.database, saved[0])
+    assert back.returncode == 0, back.stderr
+    assert "junk" in _checksums(s, a.database)
+
+
+def test_restore_refuses_other_members_and_paths(platform: Platform) -> None:
+    a, b = platform.members
+    assert platform.dump().returncode == 0
+    cases = [
+        (a.slug, b.database),  # b's database through a's name
+        (a.slug, a.database, "../../etc/passwd"),
+        (a.slug, a.database, "nonexistent.sql.gz"),
+    ]
+    for args in cases:
+        done = platform.run("pic-db-restore", *args)
+        assert done.returncode != 0, f"restore {args} was accepted"
+    # a damaged dump is refused before anything changes
+    bad = a.dumps / f"{a.database}-broken.sql.gz"
+    bad.write_bytes(gzip.compress(b"CREATE TABLE half (x INT);\n"))
+    os.chown(bad, a.uid, a.uid)
+    done = platform.run("pic-db-restore", a.slug, a.database, bad.name)
+    assert done.returncode != 0
+    assert "damaged or incomplete" in done.stderr
+    assert "half" not in _checksums(platform.server, a.database)
+
+
+def test_a_dump_failing_midway_keeps_the_last_good_one(platform: Platform) -> None:
+    s, (a, b) = platform.server, platform.members
+    _fill(s, b.database)
+    assert platform.dump().returncode == 0
+    good = {f: (b.dumps / f).read_bytes() for f in b.dump_files()}
+    time.sleep(1.1)  # the next dump gets another name
+    # a view whose table is gone: mariadb-dump fails after the tables' data is written
+    s.root_sql(
+        "CREATE TABLE gone (x INT); CREATE VIEW zz_broken AS SELECT x FROM gone; DROP TABLE gone;", database=b.database
+    )
+    done = platform.dump()
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert {f: (b.dumps / f).read_bytes() for f in b.dump_files()} == good, "the last good dump was touched"
+    assert not [f for f in b.dump_files() if f.endswith(".part")]
+    assert len(a.dump_files()) == 3, "the other database was not dumped in the same run"
+    mail = platform.mail.read_text()
+    assert "To: admin@example.org" in mail
+    assert "Subject: [pic] database dumps failed on web1" in mail
+    assert b.database in mail
+    assert a.database not in mail
+    status = platform.run("pic-db-dump", "--status")
+    assert status.returncode == 0
+    line = next(x for x in status.stdout.splitlines() if x.startswith(b.database))
+    assert " failed " in line
+    assert next(iter(good)).split("-latest")[0] in status.stdout or "sql.gz" in line, line
+    assert "zz_broken" in status.stdout
+    assert "result=failed" in status.stdout
+
+
+def test_old_dumps_are_pruned_after_a_good_dump(platform: Platform) -> None:
+    s, (a, b) = platform.server, platform.members
+    platform.keep_days = 3
+    platform.write_job()
+    now = time.time()
+
+    def old(m: Member, name: str, days: float) -> Path:
+        p = m.dumps / name
+        p.write_bytes(b"")
+        os.chown(p, m.uid, m.uid)
+        os.utime(p, (now - days * 86400, now - days * 86400))
+        return p
+
+    a_old = old(a, f"{a.database}-20260101-031500.sql.gz", 3.1)
+    a_recent = old(a, f"{a.database}-20260102-031500.sql.gz", 2.9)
+    a_mine = old(a, "my-own-export.sql.gz", 30)  # not the job's: never touched
+    a_stale_part = old(a, f".{a.database}-20260101-031500.Ab12Cd.part", 2)  # left by a run that died
+    # b's dump fails: its old dumps are all it has, they stay
+    s.root_sql("CREATE TABLE gone (x INT); CREATE VIEW v AS SELECT x FROM gone; DROP TABLE gone;", database=b.database)
+    b_old = old(b, f"{b.database}-20260101-031500.sql.gz", 10)
+    done = platform.dump()
+    assert done.returncode == 1
+    assert not a_old.exists(), "a dump older than keep_days was kept"
+    assert a_recent.exists()
+    assert a_mine.exists()
+    assert not a_stale_part.exists(), "a temporary file of a dead run was left"
+    assert b_old.exists(), "the last dump of a database that failed tonight was pruned"
+    assert "pruned 1 older than 3 days" in done.stdout
+
+
+def test_writer_keeps_committing_during_the_dump(platform: Platform) -> None:
+    s, (a, _) = platform.server, platform.members
+    s.root_sql(
+        "CREATE TABLE big (id INT PRIMARY KEY, pad VARCHAR(200)) ENGINE=InnoDB;"
+        "INSERT INTO big SELECT seq, REPEAT(MD5(seq), 6) FROM seq_1_to_150000;"
+        "CREATE TABLE pair_a (id INT PRIMARY KEY) ENGINE=InnoDB;"
+        "CREATE TABLE pair_b (id INT PRIMARY KEY) ENGINE=InnoDB;",
+        database=a.database,
+    )
+    platform.write_job([a])
+    stop = threading.Event()
+
+    def writer() -> None:
+        # the site: one transaction after another, each writing both tables
+        proc = subprocess.Popen(
+            ["mariadb", f"--defaults-file={a.cnf}"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True
+        )
+        assert proc.stdin is not None
+        i = 0
+        while not stop.is_set():
+            i += 1
+            proc.stdin.write(
+                f"BEGIN; INSERT INTO pair_a VALUES ({i}); INSERT INTO pair_b VALUES ({i}); COMMIT; DO SLEEP(0.002);\n"
+            )
+            proc.stdin.flush()
+        proc.stdin.close()
+        proc.wait(timeout=60)
+
+    def committed() -> int:
+        return int(s.root_sql("SELECT COUNT(*) FROM pair_a;", database=a.database))
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        while committed() < 5:
+            time.sleep(0.05)
+        job = subprocess.Popen(
+            [str(platform.base / "pic-db-dump")],
+            env=run_as_root_env() | {"PIC_DB_DUMP_CONF": str(platform.conf)},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        samples = [committed()]
+        while job.poll() is None:
+            samples.append(committed())
+            time.sleep(0.05)
+        samples.append(committed())
+        out, err = job.communicate()
+    finally:
+        stop.set()
+        thread.join(timeout=60)
+    assert job.returncode == 0, out + err
+    assert len(samples) >= 3, "the dump was too quick to observe the writer"
+    assert samples[-1] > samples[0], f"no commit went through while the dump ran: {samples}"
+    # the dump is one snapshot: both tables hold exactly the same transactions
+    dump = next(f for f in a.dump_files() if f.endswith(".sql.gz") and "latest" not in f)
+    text = gzip.decompress((a.dumps / dump).read_bytes()).decode()
+
+    def ids(table: str) -> set[int]:
+        m = re.search(rf"INSERT INTO `{table}` VALUES\n?(.*?);\n", text, re.S)
+        return {int(x) for x in re.findall(r"\((\d+)\)", m.group(1))} if m else set()
+
+    in_a, in_b = ids("pair_a"), ids("pair_b")
+    assert in_a, "the dump holds none of the writer's rows"
+    assert in_a == in_b, f"the dump is not one snapshot: {len(in_a)} vs {len(in_b)} rows"
+    assert samples[0] <= len(in_a) <= samples[-1]
+    assert "INSERT INTO `big`" in text
+
+
+def test_status_before_any_run_and_one_run_at_a_time(platform: Platform) -> None:
+    first = platform.run("pic-db-dump", "--status")
+    assert first.returncode == 0
+    assert first.stdout.strip() == "no run yet"
+    state = platform.base / "state"
+    state.mkdir(mode=0o700)
+    holder = subprocess.Popen(["flock", str(state / "lock"), "sleep", "30"], start_new_session=True)
+    try:
+        deadline = time.monotonic() + 10
+        while not (state / "lock").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.2)
+        second = platform.dump()
+        assert second.returncode == 1
+        assert "another pic-db-dump is running" in second.stderr
+        assert not any(m.dump_files() for m in platform.members)
+    finally:
+        os.killpg(holder.pid, signal.SIGKILL)  # flock and the sleep that holds the lock
+        holder.wait()
+    assert platform.dump().returncode == 0
+
+
+def test_member_directories_are_used_as_the_member_only(platform: Platform) -> None:
+    a, b = platform.members
+    # b's db/ replaced by a link to a directory only root may write: the job must not write there
+    target = platform.base / "root-only"
+    target.mkdir(mode=0o700)
+    b.dumps.rmdir()
+    b.dumps.symlink_to(target)
+    os.lchown(b.dumps, b.uid, b.uid)
+    # a's latest dump replaced by a link to a file of root's: the job replaces the link, not the file
+    precious = platform.base / "precious"
+    precious.write_text("root's\n")
+    (a.dumps / f"{a.database}-latest.sql.gz").symlink_to(precious)
+    done = platform.dump()
+    assert done.returncode == 1
+    assert list(target.iterdir()) == [], "the job wrote into a directory its member cannot write"
+    assert f"{b.database} ({b.slug})" in platform.mail.read_text()
+    assert precious.read_text() == "root's\n"
+    latest = a.dumps / f"{a.database}-latest.sql.gz"
+    assert not latest.is_symlink()
+    assert latest.stat().st_uid == a.uid
+
+
+def test_a_missing_member_directory_fails_that_database_only(platform: Platform) -> None:
+    a, b = platform.members
+    b.dumps.rmdir()
+    done = platform.dump()
+    assert done.returncode == 1
+    assert "is missing or not writable" in done.stderr
+    assert len(a.dump_files()) == 2
+    status = platform.run("pic-db-dump", "--status").stdout
+    assert "result=failed" in status
+    assert "failed=1" in status
+
+
+def test_admin_account_sql_is_idempotent_and_tls_only(server: MariaDB, tmp_path: Path) -> None:
+    for password in ("first-Admin-pw", "second-Admin-pw"):  # a run after the secret changed
+        server.root_sql(rdb.admin_account_sql(LOOPBACK, password))
+    cnf = tmp_path / "admin.cnf"
+    cnf.write_text(
+        rdb.backup_cnf(
+            user=rdb.ADMIN_USER, password="second-Admin-pw", host="127.0.0.1", port=server.port, ca_file=server.ca
+        )
+    )
+
+    def admin(*extra: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["mariadb", f"--defaults-file={cnf}", "-N", "-B", *extra, "-e", "SHOW GRANTS"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    ok = admin()
+    assert ok.returncode == 0, ok.stderr
+    assert "GRANT ALL PRIVILEGES ON *.* TO `pic_admin`@`127.0.0.1`" in ok.stdout
+    assert "WITH GRANT OPTION" in ok.stdout
+    assert admin("--skip-ssl").returncode != 0
+    assert admin("--password=first-Admin-pw").returncode != 0, "the old password still works"
+    assert server.root_sql("SELECT COUNT(*) FROM mysql.global_priv WHERE User = '';").strip() == "0"
+    assert server.root_sql("SELECT COUNT(*) FROM mysql.global_priv WHERE User = 'pic_admin';").strip() == "1"
