@@ -438,7 +438,7 @@ def test_real_program_member_removal_flags_what_is_at_stake(real_repo: Path) -> 
     from pic.check import check
 
     registry = check(real_repo, "prod", real_repo / "members", TODAY).registry
-    member = max(registry, key=lambda m: (len(m.databases), m.lists is not None))
+    member = max(registry, key=lambda m: (m.lists is not None and m.status != "archived", len(m.databases)))
     git(real_repo, "rm", "-q", f"members/{member.slug}.yaml")
     git(real_repo, "commit", "-qm", f"{member.slug} leaves")
     proc = pic(real_repo, "plan", "--against", "HEAD~1", "--format", "json")
@@ -446,8 +446,13 @@ def test_real_program_member_removal_flags_what_is_at_stake(real_repo: Path) -> 
     data = json.loads(proc.stdout)
     at_stake = {(c["type"], c["name"]) for c in data["changes"] if c["stateful"]}
     expected = {("command:remote:Command", f"{member.slug}-space")}
+    expected |= {("mysql:index/database:Database", f"{member.slug}-db-{db.short}-database") for db in member.databases}
+    if member.lists is not None and member.status != "archived":
+        expected.add(("tls:index/privateKey:PrivateKey", f"sympa-dkim-{member.lists.domain}"))
     assert at_stake == expected
     assert all(c["kind"] == "remove" for c in data["changes"] if c["stateful"])
+    # the test is only worth it if the member holds each kind of state
+    assert member.databases and member.lists is not None
     text = pic(real_repo, "plan", "--against", "HEAD~1")
     assert text.returncode == 3
     assert f"!!!   remove command:remote:Command {member.slug}-space" in text.stdout

@@ -214,7 +214,51 @@ def documented_web(member: Member, settings: Settings, on: dt.date) -> Counter[t
     return out
 
 
-PARTS = [documented_web]
+def documented_db(member: Member, settings: Settings, on: dt.date) -> Counter[tuple[str, str]]:
+    """README, "Database host": per database, its component and what it creates."""
+    out: Counter[tuple[str, str]] = Counter()
+    for db in member.databases:
+        name = f"{member.slug}-db-{db.short}"
+        out.update(
+            [
+                ("pic:index:MemberDatabase", name),
+                ("mysql:index/database:Database", f"{name}-database"),
+                ("random:index/randomPassword:RandomPassword", f"{name}-password"),
+                (CMD, f"{name}-ca"),
+                (CMD, f"{name}-php"),
+                (CMD, f"{name}-mycnf"),
+            ]
+        )
+        for web in settings.web_hosts:
+            out.update(
+                [
+                    ("mysql:index/user:User", f"{name}-user-{web}"),
+                    ("mysql:index/grant:Grant", f"{name}-grant-{web}"),
+                    ("mysql:index/grant:Grant", f"{name}-backup-grant-{web}"),
+                ]
+            )
+        if member.status == "archived":
+            out[(CMD, f"{name}-lock")] += 1
+    return out
+
+
+def documented_mail(member: Member, settings: Settings, on: dt.date) -> Counter[tuple[str, str]]:
+    """README, "Mailing lists", Resources: per member list domain D (archived members' lists do not run)."""
+    out: Counter[tuple[str, str]] = Counter()
+    if member.lists is not None and member.status != "archived":
+        d = member.lists.domain
+        out.update(
+            [
+                ("tls:index/privateKey:PrivateKey", f"sympa-dkim-{d}"),
+                (CMD, f"sympa-dkim-file-{d}"),
+                (CMD, f"sympa-robot-{d}"),
+                ("pic:index:DmarcPolicy", f"dmarc-{d}"),
+            ]
+        )
+    return out
+
+
+PARTS = [documented_web, documented_db, documented_mail]
 
 
 def documented(member: Member, settings: Settings, on: dt.date) -> Counter[tuple[str, str]]:
@@ -281,3 +325,18 @@ def test_site_containers_carry_the_contract_labels(program: Program) -> None:
             "pic.https": "true" if m.site.https else "false",
             "pic.domains": ",".join(m.site.domains),
         }, m.slug
+
+
+def test_mysql_users_come_from_the_web_hosts_only(program: Program) -> None:
+    addresses = {str(h.private_address) for h in program.settings.hosts.values() if h.role == "web"}
+    users = [r for r in program.records if r.type == "mysql:index/user:User"]
+    assert users
+    for r in users:
+        assert r.inputs["host"] in addresses, r.urn
+
+
+def test_dkim_keys_are_secret_end_to_end(program: Program) -> None:
+    keys = [r for r in program.records if r.type == "tls:index/privateKey:PrivateKey" and "dkim" in r.name]
+    assert keys
+    for r in keys:
+        assert all(is_secret(r.outputs[k]) for k in ("privateKeyPem", "privateKeyOpenssh")), r.urn
