@@ -25,6 +25,7 @@ pulumi.export("members", len(registry))
 
 # --- Web hosts: member spaces and sites, PHP runtimes, front proxy, phpMyAdmin (README "Web host") ---
 from components.front_proxy import FrontProxy, FrontProxyArgs  # noqa: E402
+from components.internal_ca import InternalCa, InternalCaArgs  # noqa: E402
 from components.member_site import MemberSite, MemberSiteArgs  # noqa: E402
 from components.member_space import MemberSpace, MemberSpaceArgs  # noqa: E402
 from components.php_runtime import PhpRuntime, PhpRuntimeArgs  # noqa: E402
@@ -59,10 +60,13 @@ pma_host = web.phpmyadmin_host(settings)
 phpmyadmin = PhpMyAdmin("phpmyadmin", PhpMyAdminArgs(settings, web_hosts[pma_host])) if pma_host else None
 # Extra site blocks of each host's front proxy, as text: the lists' web interface appends its own.
 proxy_blocks = web.proxy_extra_blocks(settings)
+# One certificate per https member (MemberCertificate, built by its host's proxy): signed by the
+# stack's own CA when pic:tls.ca is internal, else issued and renewed by certbot on the host.
+tls_ca = InternalCa("tls-ca", InternalCaArgs(settings)) if settings.tls.ca == "internal" else None
 front_proxies = {
     h: FrontProxy(
         f"{h}-proxy",
-        FrontProxyArgs(settings, web_hosts[h], web.members_on(registry, h), web_day, proxy_blocks[h]),
+        FrontProxyArgs(settings, web_hosts[h], web.members_on(registry, h), web_day, proxy_blocks[h], tls_ca),
     )
     for h in settings.web_hosts
 }
