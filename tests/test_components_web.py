@@ -190,7 +190,7 @@ def test_no_site_past_end_of_life_without_valid_exception(pulumi_env: RecordingM
     assert "web1-php-7.4" not in regs, "a runtime past end of life with no allowed site is still built"
     assert "amis-du-rhone-container" in regs
     caddyfile = unwrap(regs["web1-proxy-caddyfile"].inputs["stdin"])
-    block = caddyfile.split("# member jardins-partages: refused\n", 1)[1].split("}", 1)[0]
+    block = caddyfile.split("# member jardins-partages: refused\n", 1)[1].split("\n}\n", 1)[0]
     assert "respond" in block
     assert "503" in block
     assert "reverse_proxy" not in block
