@@ -94,6 +94,12 @@ def test_internal_ca_keys_stay_secret_and_files_land_where_the_proxy_loads_them(
     regs = run(pulumi_env, lambda: build_web(settings, registry, ON))
     for key in of_type(regs, KEY):
         assert "privateKeyPem" in key.additional_secret_outputs, f"{key.urn}: private key not a secret output"
+    # Whatever takes a private key as input receives it as a secret.
+    for csr in of_type(regs, CSR):
+        assert is_secret(csr.inputs["privateKeyPem"]), f"{csr.urn}: the member's key reaches it in clear"
+    for cert in of_type(regs, CERT):
+        assert is_secret(cert.inputs["caPrivateKeyPem"]), f"{cert.urn}: the CA's key reaches it in clear"
+    assert is_secret(regs["tls-ca-cert"].inputs["privateKeyPem"])
     caddyfile = unwrap(regs["web1-proxy-caddyfile"].inputs["stdin"])
     proxy, reload = regs["web1-proxy-container"], regs["web1-proxy-reload"]
     for slug in CERTIFIED:

@@ -82,6 +82,7 @@ class Acme:
     server: str
     http: int
     https: int
+    admin: int
 
     def render_caddyfile(self, members: list[Member]) -> str:
         return web.render_caddyfile(
@@ -97,8 +98,6 @@ class Acme:
             certs_dir=str(self.certs),
             acme_webroot=str(self.webroot),
         )
-
-    admin: int = 0
 
     def issue(self, member: Member) -> subprocess.CompletedProcess[str]:
         script = tls.render_cert_issue_script(
