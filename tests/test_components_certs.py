@@ -8,9 +8,13 @@ tests/test_components_web.py), for the example registry, with each value of
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
+import runpy
 from dataclasses import replace
+from typing import Any
 
+import pulumi
 import pytest
 
 from pic.check import check
@@ -231,3 +235,34 @@ def test_dev_stack_uses_the_internal_ca(pulumi_env: RecordingMonitor) -> None:
     assert sorted(r.name for r in of_type(regs, CERT)) == sorted(f"{s}-tls-cert" for s in CERTIFIED)
     assert regs["velo-cite-tls-key-file"].type == "command:local:Command"
     assert regs["velo-cite-tls-key-file"].inputs["logging"] == "none"
+
+
+def _without_secrets(value: Any) -> Any:
+    if is_secret(value):
+        return "<secret>"
+    if isinstance(value, dict):
+        return {k: _without_secrets(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_secrets(v) for v in value]
+    return value
+
+
+def test_dev_program_builds_the_internal_ca_and_keeps_every_private_key_secret(
+    pulumi_env: RecordingMonitor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """__main__.py for stack dev (pic:tls.ca internal): the CA, one certificate per https member, no key in clear."""
+    pulumi.runtime.set_mocks(pulumi_env.mocks, project="pic", stack="dev", preview=False, monitor=pulumi_env)
+
+    class Day(dt.date):
+        @classmethod
+        def today(cls) -> Day:
+            return cls(ON.year, ON.month, ON.day)
+
+    monkeypatch.setattr(dt, "date", Day)
+    monkeypatch.chdir(ROOT)
+    regs = run(pulumi_env, lambda: runpy.run_path(str(ROOT / "__main__.py"), run_name="__main__"))
+    assert [r.name for r in of_type(regs, "pic:index:InternalCa")] == ["tls-ca"]
+    assert sorted(r.name for r in of_type(regs, CERT)) == sorted(f"{s}-tls-cert" for s in CERTIFIED)
+    plain = json.dumps([_without_secrets(r.inputs) for r in pulumi_env.registrations.values()])
+    assert "PRIVATE KEY" not in plain, "a private key appears in plain inputs"
+    assert "PRIVATE KEY" in json.dumps([unwrap(r.inputs) for r in pulumi_env.registrations.values()])
