@@ -98,7 +98,24 @@ class FrontProxy(pulumi.ComponentResource):
                 opts=pulumi.ResourceOptions(parent=self, depends_on=[host.setup]),
             )
             ready.append(self.bootstrap)
-        self.container = docker.Container(
+        self.container = self._create_container(name, host, ready)
+        pems = [c.cert_pem for c in self.certificates.values()]
+        script = pulumi.Output.all(*pems).apply(lambda p: web.render_proxy_reload_script(text, certificates=p))
+        self.reload = run_script(
+            f"{name}-reload",
+            host.access,
+            script,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[*ready, self.container]),
+        )
+        if not internal:
+            # HTTP-01: the proxy must already answer the challenges of the member's domains.
+            self.certificates = {m.slug: self._certificate(m, args, after=[self.reload]) for m in certified}
+        self.caddyfile = pulumi.Output.from_input(text)
+        self.certificate_domains = pulumi.Output.from_input({m.slug: list(tls.domains_of(m)) for m in certified})
+        self.register_outputs({"caddyfile": self.caddyfile, "certificate_domains": self.certificate_domains})
+
+    def _create_container(self, name: str, host: WebHost, ready: list[pulumi.Resource]) -> docker.Container:
+        return docker.Container(
             f"{name}-container",
             name=web.PROXY_CONTAINER,
             image=host.caddy_image.image_id,
@@ -127,20 +144,6 @@ class FrontProxy(pulumi.ComponentResource):
                 parent=self, provider=host.provider, depends_on=ready, delete_before_replace=True
             ),
         )
-        pems = [c.cert_pem for c in self.certificates.values()]
-        script = pulumi.Output.all(*pems).apply(lambda p: web.render_proxy_reload_script(text, certificates=p))
-        self.reload = run_script(
-            f"{name}-reload",
-            host.access,
-            script,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[*ready, self.container]),
-        )
-        if not internal:
-            # HTTP-01: the proxy must already answer the challenges of the member's domains.
-            self.certificates = {m.slug: self._certificate(m, args, after=[self.reload]) for m in certified}
-        self.caddyfile = pulumi.Output.from_input(text)
-        self.certificate_domains = pulumi.Output.from_input({m.slug: list(tls.domains_of(m)) for m in certified})
-        self.register_outputs({"caddyfile": self.caddyfile, "certificate_domains": self.certificate_domains})
 
     @staticmethod
     def _certificate(member: Member, args: FrontProxyArgs, *, after: list[pulumi.Resource]) -> MemberCertificate:
