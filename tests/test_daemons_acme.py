@@ -13,7 +13,8 @@ On 127.0.0.1, with Debian's programs:
 
 Then: one lineage per member, one certificate per member naming exactly all
 its domains, placed in the proxy's directory and served by Caddy for each of
-them; re-running changes nothing; a new domain makes certbot re-issue the
+them; re-running changes nothing; ``certbot renew`` (what certbot.timer
+runs) installs the renewal through the stored hook; a new domain makes certbot re-issue the
 member's one lineage with every name (Caddy asks no outside CA meanwhile).
 """
 
@@ -312,6 +313,46 @@ def test_running_again_changes_nothing(acme: Acme) -> None:
         "fullchain1.pem",
         "privkey1.pem",
     ]
+
+
+def test_renewal_needs_no_pulumi(acme: Acme) -> None:
+    """What certbot.timer runs (``certbot renew``), forced: the stored deploy hook installs the renewal
+    and reloads the proxy, which serves the new certificate; nothing rendered runs again."""
+    m = acme.members[1]
+    assert m.site is not None
+    if not (acme.letsencrypt / "live" / m.slug).exists():
+        pytest.skip("needs the first issuance (test order)")
+    old = load_cert(acme.certs / m.slug / "fullchain.pem")
+    reloads = len([c for c in calls(acme) if c.startswith("docker exec")])
+    proc = subprocess.run(
+        [
+            "certbot",
+            "renew",
+            "--non-interactive",
+            "--force-renewal",
+            "--no-random-sleep-on-renew",
+            "--cert-name",
+            m.slug,
+            "--config-dir",
+            str(acme.letsencrypt),
+            "--work-dir",
+            str(acme.root / "certbot-work"),
+            "--logs-dir",
+            str(acme.root / "certbot-logs"),
+        ],
+        capture_output=True,
+        text=True,
+        env=acme.env,
+        check=False,
+        timeout=300,
+    )
+    assert proc.returncode == 0, f"{proc.stdout}\n{proc.stderr}"
+    new = load_cert(acme.certs / m.slug / "fullchain.pem")
+    assert new.serial_number != old.serial_number, "the renewed certificate was not installed"
+    assert sorted(dns_names(new)) == sorted(m.site.domains)
+    assert len([c for c in calls(acme) if c.startswith("docker exec")]) == reloads + 1
+    for domain in m.site.domains:
+        assert acme.served(domain) == new, domain
 
 
 def test_new_domain_is_added_to_the_members_certificate(acme: Acme) -> None:
