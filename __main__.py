@@ -17,6 +17,7 @@ from components.dmarc_policy import DmarcPolicy, DmarcPolicyArgs
 from components.dns_zones import DnsZones, DnsZonesArgs
 from components.front_proxy import FrontProxy, FrontProxyArgs
 from components.hostcmd import host_access
+from components.internal_ca import InternalCa, InternalCaArgs
 from components.member_database import MemberDatabase, component_name, member_database_args
 from components.member_site import MemberSite, MemberSiteArgs
 from components.member_space import MemberSpace, MemberSpaceArgs
@@ -28,7 +29,7 @@ from pic.check import check
 from pic.errors import PicError
 from pic.render import web
 from pic.render.dns import host_zone, nameservers
-from pic.render.mail import caddy_site, list_domains
+from pic.render.mail import caddy_site, list_domains, proxy_host_paths
 
 HERE = Path(__file__).resolve().parent
 TODAY = dt.date.today()
@@ -131,11 +132,21 @@ phpmyadmin = (
     if pma_host
     else None
 )
+tls_ca = InternalCa("tls-ca", InternalCaArgs(settings)) if settings.tls.ca == "internal" else None
 proxy_blocks = web.proxy_extra_blocks(settings)
 proxy_blocks[settings.mail_host].append(caddy_site(settings.mail.sympa_domain))
 front_proxies = {
     h: FrontProxy(
-        f"{h}-proxy", FrontProxyArgs(settings, web_hosts[h], web.members_on(registry, h), TODAY, proxy_blocks[h])
+        f"{h}-proxy",
+        FrontProxyArgs(
+            settings,
+            web_hosts[h],
+            web.members_on(registry, h),
+            TODAY,
+            proxy_blocks[h],
+            tls_ca,
+            host_paths=proxy_host_paths() if h == settings.mail_host else (),
+        ),
     )
     for h in settings.web_hosts
 }

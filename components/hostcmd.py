@@ -59,6 +59,42 @@ def _as_root(host: HostAccess, cmd: str) -> str:
     return f"sudo -n {cmd}"
 
 
+def _command(
+    name: str,
+    host: HostAccess,
+    create: str,
+    stdin: pulumi.Input[str],
+    *,
+    opts: pulumi.ResourceOptions,
+    delete: str | None,
+    logging: str,
+    environment: pulumi.Input[dict[str, pulumi.Input[str]]] | None = None,
+) -> pulumi.CustomResource:
+    """One command resource: remote over ssh, or local; the same command creates and updates."""
+    if host.local:
+        return command.local.Command(
+            name,
+            create=create,
+            update=create,
+            delete=delete,
+            stdin=stdin,
+            environment=environment,
+            logging=command.local.Logging(logging),
+            opts=opts,
+        )
+    return command.remote.Command(
+        name,
+        connection=host.connection(),
+        create=create,
+        update=create,
+        delete=delete,
+        stdin=stdin,
+        environment=environment,
+        logging=command.remote.Logging(logging),
+        opts=opts,
+    )
+
+
 def run_script(
     name: str,
     host: HostAccess,
@@ -70,29 +106,15 @@ def run_script(
     environment: pulumi.Input[dict[str, pulumi.Input[str]]] | None = None,
 ) -> pulumi.CustomResource:
     """Run an idempotent shell script as root on ``host``; a changed script runs again."""
-    create = _as_root(host, "sh -eu -s")
-    delete_cmd = _as_root(host, f"sh -eu -c {shlex.quote(delete)}") if delete else None
-    if host.local:
-        return command.local.Command(
-            name,
-            create=create,
-            update=create,
-            delete=delete_cmd,
-            stdin=script,
-            environment=environment,
-            logging=command.local.Logging.NONE if secret else command.local.Logging.STDOUT_AND_STDERR,
-            opts=opts,
-        )
-    return command.remote.Command(
+    return _command(
         name,
-        connection=host.connection(),
-        create=create,
-        update=create,
-        delete=delete_cmd,
-        stdin=script,
-        environment=environment,
-        logging=command.remote.Logging.NONE if secret else command.remote.Logging.STDOUT_AND_STDERR,
+        host,
+        _as_root(host, "sh -eu -s"),
+        script,
         opts=opts,
+        delete=_as_root(host, f"sh -eu -c {shlex.quote(delete)}") if delete else None,
+        logging="none" if secret else "stdoutAndStderr",
+        environment=environment,
     )
 
 
@@ -139,26 +161,12 @@ def place_file(
 ) -> pulumi.CustomResource:
     """Write ``content`` to ``path`` on ``host``; rewritten when the content changes."""
     script = install_file_command(path, mode=mode, owner=owner, group=group)
-    create = _as_root(host, f"sh -eu -c {shlex.quote(script)}")
-    delete = _as_root(host, f"rm -f {shlex.quote(path)}") if remove_on_delete else None
-    logging_remote = command.remote.Logging.NONE if secret else command.remote.Logging.STDERR
-    if host.local:
-        return command.local.Command(
-            name,
-            create=create,
-            update=create,
-            delete=delete,
-            stdin=content,
-            logging=command.local.Logging.NONE if secret else command.local.Logging.STDERR,
-            opts=opts,
-        )
-    return command.remote.Command(
+    return _command(
         name,
-        connection=host.connection(),
-        create=create,
-        update=create,
-        delete=delete,
-        stdin=content,
-        logging=logging_remote,
+        host,
+        _as_root(host, f"sh -eu -c {shlex.quote(script)}"),
+        content,
         opts=opts,
+        delete=_as_root(host, f"rm -f {shlex.quote(path)}") if remove_on_delete else None,
+        logging="none" if secret else "stderr",
     )

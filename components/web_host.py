@@ -3,7 +3,9 @@
 Creates, for web host ``<h>``:
 - ``<h>-setup`` (command): the base setup script (Docker engine, nftables
   firewall, the ssh groups, the members' root directory, the proxy's
-  directories). Idempotent: a changed script runs again, safely.
+  directories, the members' certificates directory and the ACME webroot;
+  with ``pic:tls.ca`` letsencrypt or staging, certbot from Debian, its deploy
+  hook and certbot.timer). Idempotent: a changed script runs again, safely.
 - ``<h>-sshd`` (command, ssh hosts only): installs the rendered sshd_config
   once ``sshd -t`` accepts it, then reloads sshd, so a bad file never locks
   the admins out.

@@ -17,6 +17,7 @@ import pulumi
 import pytest
 
 from components.front_proxy import FrontProxy, FrontProxyArgs
+from components.internal_ca import InternalCa, InternalCaArgs
 from components.member_site import MemberSite, MemberSiteArgs
 from components.member_space import MemberSpace, MemberSpaceArgs
 from components.php_runtime import PhpRuntime, PhpRuntimeArgs
@@ -56,8 +57,9 @@ def build_web(settings: Settings, registry: Registry, on: dt.date) -> None:
     if pma_host is not None:
         PhpMyAdmin("phpmyadmin", PhpMyAdminArgs(settings, hosts[pma_host]))
     blocks = web.proxy_extra_blocks(settings)
+    ca = InternalCa("tls-ca", InternalCaArgs(settings)) if settings.tls.ca == "internal" else None
     for h in settings.web_hosts:
-        FrontProxy(f"{h}-proxy", FrontProxyArgs(settings, hosts[h], web.members_on(registry, h), on, blocks[h]))
+        FrontProxy(f"{h}-proxy", FrontProxyArgs(settings, hosts[h], web.members_on(registry, h), on, blocks[h], ca))
 
 
 def run(monitor: RecordingMonitor, program: Callable[[], object]) -> dict[str, Registration]:
@@ -121,9 +123,14 @@ def test_each_member_gets_exactly_the_documented_resources(pulumi_env: Recording
     assert runtimes == {"web1-php-7.4", "web1-php-8.3", "web1-php-8.4"}
     assert children(regs, "web1-proxy", "pic:index:FrontProxy") == {
         "web1-proxy-caddyfile",
+        "web1-proxy-certs",  # prod: ACME, placeholders until the first issuance
         "web1-proxy-container",
         "web1-proxy-reload",
     }
+    certified = {r.name for r in regs.values() if r.type == "pic:index:MemberCertificate"}
+    assert certified == {"amis-du-rhone", "cine-club-lumiere", "jardins-partages", "velo-cite"}
+    for slug in certified:
+        assert children(regs, slug, "pic:index:MemberCertificate") == {f"{slug}-tls-cert"}, slug
     assert children(regs, "phpmyadmin", "pic:index:PhpMyAdmin") == {"phpmyadmin-image", "phpmyadmin-container"}
     names = [(r.type, r.name, r.parent) for r in pulumi_env.registrations.values()]
     assert len(names) == len(set(names))
@@ -183,7 +190,7 @@ def test_no_site_past_end_of_life_without_valid_exception(pulumi_env: RecordingM
     assert "web1-php-7.4" not in regs, "a runtime past end of life with no allowed site is still built"
     assert "amis-du-rhone-container" in regs
     caddyfile = unwrap(regs["web1-proxy-caddyfile"].inputs["stdin"])
-    block = caddyfile.split("# member jardins-partages: refused\n", 1)[1].split("}", 1)[0]
+    block = caddyfile.split("# member jardins-partages: refused\n", 1)[1].split("\n}\n", 1)[0]
     assert "respond" in block
     assert "503" in block
     assert "reverse_proxy" not in block
@@ -307,7 +314,7 @@ def test_program_builds_the_same(pulumi_env: RecordingMonitor, monkeypatch: pyte
     monkeypatch.chdir(ROOT)
     program = run(pulumi_env, lambda: runpy.run_path(str(ROOT / "__main__.py"), run_name="__main__"))
     web_types = {"pic:index:WebHost", "pic:index:PhpRuntime", "pic:index:MemberSpace", "pic:index:MemberSite"}
-    web_types |= {"pic:index:FrontProxy", "pic:index:PhpMyAdmin"}
+    web_types |= {"pic:index:FrontProxy", "pic:index:PhpMyAdmin", "pic:index:MemberCertificate", "pic:index:InternalCa"}
     ours = {(r.type, r.name) for r in expected.values()}
     theirs = {(r.type, r.name) for r in program.values()}
     assert ours <= theirs, ours - theirs
@@ -375,10 +382,12 @@ def test_generated_registry_counts(pulumi_env: RecordingMonitor) -> None:
     running = [m for m, st in zip(members, states, strict=True) if st == "running"]
     on_php = [m for m in sites if m.runtime is not None]
     runtimes = {(m.host, m.runtime) for m in running if m.runtime is not None}
-    per_host = 2 * (1 + 5 + 1 + 3)  # WebHost and its 5 children, FrontProxy and its 3, on each host
+    per_host = 2 * (1 + 5 + 1 + 4)  # WebHost and its 5 children, FrontProxy and its 4, on each host
     expected = per_host + 2 * len(runtimes) + 3  # PhpRuntime + build; phpMyAdmin + 2
     expected += 3 * len(members)  # MemberSpace, -space, -keys
     expected += len(sites) + len(on_php) + len(running)  # MemberSite, -logrotate, -container
+    certified = [m for m in sites if m.site is not None and m.site.https and m.status != "archived"]
+    expected += 2 * len(certified)  # MemberCertificate and its certbot command (prod: ACME)
     assert len(pulumi_env.registrations) == expected
     for reg in regs.values():
         if reg.type == CONTAINER and reg.name.startswith("gen-"):

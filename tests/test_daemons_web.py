@@ -5,9 +5,11 @@
   component of the path owned by root and writable by nobody else).
 - sshd with the rendered sshd_config: sftp by key, chrooted, no shell unless
   ``ssh: true``, no password, suspended members refused.
-- Caddy with the rendered Caddyfile and its internal CA, in front of a real
-  Apache + mod_php running the rendered member vhost as member A, and of a
-  Caddy serving member B's static site with the rendered static Caddyfile as B.
+- Caddy with the rendered Caddyfile, loading one certificate per member (all
+  its domains) signed by a test CA as the internal mode does, in front of a
+  real Apache + mod_php running the rendered member vhost as member A, and of
+  a Caddy serving member B's static site with the rendered static Caddyfile
+  as B; ACME HTTP-01 challenges answered over http from the webroot.
 - logrotate with the rendered rules, as the member.
 
 Needs root (CI runs as root); skipped otherwise, outside CI.
@@ -31,12 +33,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
 
 from pic.check import check
 from pic.registry import Member, MemberSpec
 from pic.render import web
 from pic.settings import Settings
 from tests.conftest import IN_CI, MEMBERS, ROOT, require_program
+from tests.tlsutil import dns_names, make_ca, write_member_cert
 
 pytestmark = pytest.mark.daemon
 ON = dt.date(2026, 11, 28)
@@ -364,7 +369,9 @@ def test_logrotate_rotates_as_the_member(space: Space) -> None:
 class Web:
     http: int
     https: int
-    ca: Path
+    ca: Path  # the CA that signed the members' certificates
+    certs: dict[str, bytes]  # slug -> DER of the member's one certificate, as placed
+    webroot: Path  # the ACME HTTP-01 webroot
 
 
 def _apache_config(space: Space, port: int, vhost: Path) -> Path:
@@ -453,6 +460,17 @@ def front(space: Space) -> Iterator[Web]:
         wait_for_port(static_port, procs[-1], "static caddy of b")
 
         storage = space.root / "caddy-data"
+        # One certificate per https member, all its domains, where the Caddyfile loads it.
+        ca = make_ca("pic daemon test CA")
+        ca_file = space.root / "ca.pem"
+        ca_file.write_bytes(ca.pem)
+        certs_dir, webroot = space.root / "certs", space.root / "acme"
+        certs = {}
+        for m in (a, b, c):
+            assert m.site is not None
+            cert = write_member_cert(ca, certs_dir, m.slug, list(m.site.domains))
+            certs[m.slug] = cert.public_bytes(serialization.Encoding.DER)
+        (webroot / ".well-known" / "acme-challenge").mkdir(parents=True)
         # An archived member: no account needed, it must get no block at all.
         archived = make_member(f"{a.slug}-old", a.uid, "archived", "8.2", ssh=False, key=_pub(space, a))
         text = web.render_caddyfile(
@@ -465,6 +483,8 @@ def front(space: Space) -> Iterator[Web]:
             storage=str(storage),
             bind="127.0.0.1",
             upstreams={a.slug: f"127.0.0.1:{apache_port}", b.slug: f"127.0.0.1:{static_port}"},
+            certs_dir=str(certs_dir),
+            acme_webroot=str(webroot),
         )
         conf = space.root / "Caddyfile"
         conf.write_text(text)
@@ -480,12 +500,7 @@ def front(space: Space) -> Iterator[Web]:
             )
         )
         wait_for_port(https, procs[-1], "front caddy")
-        ca = storage / "pki" / "authorities" / "local" / "root.crt"
-        deadline = time.monotonic() + 30
-        while not ca.exists() and time.monotonic() < deadline:
-            time.sleep(0.2)
-        assert ca.exists(), "Caddy's internal CA did not appear"
-        yield Web(http, https, ca)
+        yield Web(http, https, ca_file, certs, webroot)
     finally:
         for proc in reversed(procs):
             stop(proc)
@@ -518,19 +533,16 @@ def fetch(front: Web, domain: str, path: str = "/", *, https: bool = True) -> tu
     return status, headers, body
 
 
-def peer_names(front: Web, domain: str) -> tuple[set[str], bytes]:
-    """The DNS names of the certificate the proxy presents for ``domain`` (verified against its CA)."""
+def peer_certificate(front: Web, domain: str) -> tuple[list[str], bytes]:
+    """The certificate the proxy presents for SNI ``domain``, verified against the test CA: (DNS names, DER)."""
     ctx = ssl.create_default_context(cafile=str(front.ca))
     with (
         socket.create_connection(("127.0.0.1", front.https), timeout=10) as raw,
         ctx.wrap_socket(raw, server_hostname=domain) as tls,
     ):
-        cert = tls.getpeercert()
         der = tls.getpeercert(binary_form=True)
-    assert cert is not None
     assert der is not None
-    alt_names: tuple[tuple[str, str], ...] = cert.get("subjectAltName", ())  # type: ignore[assignment]
-    return {value for kind, value in alt_names if kind == "DNS"}, der
+    return dns_names(x509.load_der_x509_certificate(der)), der
 
 
 def test_php_page_served_through_the_proxy(space: Space, front: Web) -> None:
@@ -578,29 +590,45 @@ def test_priv_db_log_never_served(space: Space, front: Web, who: str) -> None:
         assert "secret" not in body, f"{m.slug}{path} leaked: {body[:200]}"
 
 
-def test_each_member_has_its_own_certificates(space: Space, front: Web) -> None:
-    a_domains = {f"{space.a.slug}.test", f"www.{space.a.slug}.test"}
-    b_domains = {f"{space.b.slug}.test", f"www.{space.b.slug}.test"}
-    fetch(front, f"{space.a.slug}.test")  # first request: waits for issuance
-    seen: dict[str, bytes] = {}
-    for domains in (a_domains, b_domains):
-        for d in sorted(domains):
-            fetch(front, d)
-            names, der = peer_names(front, d)
-            assert d in names, f"certificate for {d} names {names}"
-            assert names <= domains, f"certificate for {d} names another member's domains: {names}"
-            seen[d] = der
-    a_certs = {seen[d] for d in a_domains}
-    b_certs = {seen[d] for d in b_domains}
-    assert not a_certs & b_certs, "two members share a certificate"
+@pytest.mark.parametrize("who", ["a", "b", "c"])
+def test_one_certificate_per_member_with_all_its_domains(space: Space, front: Web, who: str) -> None:
+    """Whatever name of a member is asked for (SNI), the proxy presents the member's ONE certificate, naming
+    exactly the member's domains: all of them, and nobody else's."""
+    m = {"a": space.a, "b": space.b, "c": space.c}[who]  # c is suspended: 503, but over https
+    assert m.site is not None
+    domains = list(m.site.domains)
+    assert len(domains) == 2
+    fetch(front, domains[0])  # the proxy is up and serving
+    for domain in domains:
+        names, der = peer_certificate(front, domain)
+        assert sorted(names) == sorted(domains), f"{m.slug}: the certificate for {domain} names {names}"
+        assert der == front.certs[m.slug], f"{m.slug}: {domain} is not served with the member's own certificate"
+    others = {s: der for s, der in front.certs.items() if s != m.slug}
+    assert front.certs[m.slug] not in others.values(), "two members share a certificate"
+
+
+def test_acme_challenge_served_over_http_from_the_webroot(space: Space, front: Web) -> None:
+    """HTTP-01: each https domain answers /.well-known/acme-challenge/<token> from the webroot, on http."""
+    token = secrets.token_urlsafe(24)
+    (front.webroot / ".well-known" / "acme-challenge" / token).write_text(f"{token}.key-authorization")
+    for m in (space.a, space.b, space.c):
+        assert m.site is not None
+        for domain in m.site.domains:
+            status, headers, body = fetch(front, domain, f"/.well-known/acme-challenge/{token}", https=False)
+            assert status == 200, f"{domain}: {status} {headers}"
+            assert body == f"{token}.key-authorization", domain
+    status, _, _ = fetch(front, f"{space.a.slug}.test", "/.well-known/acme-challenge/no-such-token", https=False)
+    assert status == 404
 
 
 def test_http_redirects_to_https(space: Space, front: Web) -> None:
-    domain = f"{space.a.slug}.test"
-    status, headers, _ = fetch(front, domain, "/some/page?x=1", https=False)
-    assert status in (301, 308)
-    # Caddy names the https port only when it differs from 443 and it knows to: either form is right.
-    assert headers["location"] in (f"https://{domain}/some/page?x=1", f"https://{domain}:{front.https}/some/page?x=1")
+    for m in (space.a, space.b):
+        assert m.site is not None
+        for domain in m.site.domains:
+            status, headers, _ = fetch(front, domain, "/some/page?x=1", https=False)
+            assert status == 308, f"{domain}: {status}"
+            # The proxy's https port (443 on a host) is named when it is not the default.
+            assert headers["location"] == f"https://{domain}:{front.https}/some/page?x=1", domain
 
 
 def test_suspended_member_answers_503(space: Space, front: Web) -> None:

@@ -19,6 +19,7 @@ from pic.registry import Registry
 from pic.render import web
 from pic.settings import Settings
 from tests.conftest import MEMBERS, ROOT, require_program
+from tests.tlsutil import make_ca, write_member_cert
 
 ON = dt.date(2026, 11, 28)
 
@@ -66,11 +67,23 @@ def caddy_validate(text: str, tmp_path: Path, name: str = "Caddyfile") -> None:
 # --- front proxy --------------------------------------------------------------------------------
 
 
+@pytest.fixture(scope="module")
+def certs_dir(example: tuple[Settings, Registry], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Each https member's certificate where the Caddyfile loads it (here: a test directory)."""
+    certs = tmp_path_factory.mktemp("certs")
+    ca = make_ca()
+    for m in example[1]:
+        if web.needs_certificate(m) and m.site is not None:
+            write_member_cert(ca, certs, m.slug, list(m.site.domains))
+    return certs
+
+
 @pytest.mark.parametrize("ca", ["letsencrypt", "staging", "internal"])
-def test_caddyfile_is_valid(example: tuple[Settings, Registry], ca: str, tmp_path: Path) -> None:
+def test_caddyfile_is_valid(example: tuple[Settings, Registry], ca: str, certs_dir: Path, tmp_path: Path) -> None:
     settings, registry = example
     settings = with_tls(settings, ca)
-    text = web.render_caddyfile(settings, registry, [web.render_phpmyadmin_block(settings)], on=ON)
+    extra = [web.render_phpmyadmin_block(settings)]
+    text = web.render_caddyfile(settings, registry, extra, on=ON, certs_dir=str(certs_dir))
     caddy_validate(text, tmp_path)
     assert ("acme_ca https://acme-staging" in text) == (ca == "staging")
     assert ("local_certs" in text) == (ca == "internal")
@@ -98,10 +111,12 @@ def test_one_block_per_member_with_all_its_domains(example: tuple[Settings, Regi
     assert "reverse_proxy" not in blocks["cine-club-lumiere"][1]
 
 
-def test_extra_blocks_are_appended_and_must_be_valid(example: tuple[Settings, Registry], tmp_path: Path) -> None:
+def test_extra_blocks_are_appended_and_must_be_valid(
+    example: tuple[Settings, Registry], certs_dir: Path, tmp_path: Path
+) -> None:
     settings, registry = example
     sympa = "listes.example.org {\n\timport security_headers\n\treverse_proxy unix//run/sympa/wwsympa.socket\n}\n"
-    text = web.render_caddyfile(settings, registry, [sympa], on=ON)
+    text = web.render_caddyfile(settings, registry, [sympa], on=ON, certs_dir=str(certs_dir))
     assert text.rstrip().endswith(sympa.rstrip())
     caddy_validate(text, tmp_path)
     broken = web.render_caddyfile(settings, registry, ["listes.example.org {\n\tno_such_directive\n}"], on=ON)
@@ -290,7 +305,10 @@ def test_proxy_reload_script(tmp_path: Path) -> None:
         calls.unlink()
         assert len(log) == expected, log
         if running == "true":
-            assert log[1] == "docker exec pic-proxy caddy reload --config /etc/caddy/Caddyfile --adapter caddyfile"
+            # --force: a renewed certificate must be read although the Caddyfile did not change.
+            assert log[1] == (
+                "docker exec pic-proxy caddy reload --force --config /etc/caddy/Caddyfile --adapter caddyfile"
+            )
 
 
 def test_phpmyadmin_config_is_valid_php(example: tuple[Settings, Registry], tmp_path: Path) -> None:

@@ -183,6 +183,11 @@ def sympa_resolver_dropin(resolver: str = "127.0.0.1") -> str:
     return render("mail/sympa-resolver.conf.j2", resolver=resolver)
 
 
+def proxy_host_paths() -> list[str]:
+    """What a containerised front proxy must see of the mail host to serve :func:`caddy_site`."""
+    return [WWSYMPA_SOCKET.rsplit("/", 1)[0], STATIC_CONTENT, CSS_PATH, PICTURES_PATH]
+
+
 def caddy_site(
     sympa_domain: str,
     *,

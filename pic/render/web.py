@@ -34,6 +34,12 @@ PHPMYADMIN_CONTAINER = "pic-phpmyadmin"
 CADDY_DIR = "/etc/pic/caddy"
 CADDY_DATA = "/srv/pic/caddy/data"
 CADDY_CONFIG = "/srv/pic/caddy/config"
+# Members' certificates (<dir>/<slug>/fullchain.pem, privkey.pem) and the ACME HTTP-01
+# webroot: both on the host, mounted read only into the proxy at the same paths.
+CERTS_DIR = "/etc/pic/certs"
+ACME_WEBROOT = "/srv/pic/acme"
+CERT_FILE = "fullchain.pem"
+KEY_FILE = "privkey.pem"
 KEYS_DIR = "/etc/pic/ssh/authorized_keys"
 SSHD_CONFIG = "/etc/ssh/sshd_config"
 MEMBER_DIRS = ("www", "priv", "db", "log")
@@ -85,6 +91,24 @@ def runtimes_in_use(registry: Registry | Iterable[Member], settings: Settings, h
         if m.runtime is not None and site_state(m, settings, on) == "running"
     }
     return sorted((k for k in keys if k is not None), key=version_key)
+
+
+def needs_certificate(member: Member) -> bool:
+    """Whether a member gets a certificate: an https site that is not archived.
+
+    Suspended members and refused sites keep theirs: the proxy answers 503 over https.
+    """
+    return member.site is not None and member.site.https and member.status != "archived"
+
+
+def cert_dir(slug: str, certs_dir: str = CERTS_DIR) -> str:
+    return f"{certs_dir}/{slug}"
+
+
+def cert_paths(slug: str, certs_dir: str = CERTS_DIR) -> tuple[str, str]:
+    """(certificate chain, private key) of a member, where the proxy loads them."""
+    base = cert_dir(slug, certs_dir)
+    return f"{base}/{CERT_FILE}", f"{base}/{KEY_FILE}"
 
 
 def site_container_name(slug: str) -> str:
@@ -143,6 +167,8 @@ class _Block:
     https: bool
     state: SiteState
     upstream: str
+    tls: tuple[str, str] | None  # the member's certificate and key files (https sites)
+    http_addresses: list[str]  # https sites: http, for ACME challenges and the redirect
 
 
 def render_caddyfile(
@@ -157,23 +183,39 @@ def render_caddyfile(
     storage: str | None = None,
     bind: str | None = None,
     upstreams: Mapping[str, str] | None = None,
+    certs_dir: str = CERTS_DIR,
+    acme_webroot: str = ACME_WEBROOT,
 ) -> str:
     """The front proxy's Caddyfile: one site block per member listing all its domains.
 
-    Archived members and members without a site get no block; suspended
-    members and refused sites (runtime stopped or past end of life) answer
-    503. ``extra_blocks`` (phpMyAdmin, the lists' web interface) are appended
-    as given. ``upstreams`` maps a slug to ``host:port`` (tests); the default is
-    the member's container on the host's network.
+    An https member's block loads its one certificate from
+    ``<certs_dir>/<slug>/`` (Caddy manages no member certificate); its http
+    block serves ``/.well-known/acme-challenge/`` from ``acme_webroot`` and
+    redirects the rest to https. Archived members and members without a site
+    get no block; suspended members and refused sites (runtime stopped or
+    past end of life) answer 503. ``extra_blocks`` (phpMyAdmin, the lists' web
+    interface) are appended as given. ``upstreams`` maps a slug to
+    ``host:port`` (tests); the default is the member's container on the
+    host's network.
     """
     blocks = []
     for m in members:
         state = site_state(m, settings, on)
         if m.site is None or state in ("none", "archived"):
             continue
-        scheme = "" if m.site.https else "http://"
+        https = m.site.https
         upstream = (upstreams or {}).get(m.slug, f"{site_container_name(m.slug)}:{SITE_PORT}")
-        blocks.append(_Block(m.slug, [scheme + d for d in m.site.domains], m.site.https, state, upstream))
+        blocks.append(
+            _Block(
+                m.slug,
+                [("" if https else "http://") + d for d in m.site.domains],
+                https,
+                state,
+                upstream,
+                cert_paths(m.slug, certs_dir) if https else None,
+                [f"http://{d}" for d in m.site.domains] if https else [],
+            )
+        )
     return render(
         "Caddyfile.j2",
         tls=settings.tls,
@@ -184,6 +226,8 @@ def render_caddyfile(
         storage=storage,
         bind=bind,
         blocks=blocks,
+        acme_webroot=acme_webroot,
+        redirect_port="" if https_port == 443 else f":{https_port}",
         extra_blocks=[b.strip() for b in extra_blocks],
     )
 
@@ -338,8 +382,16 @@ def render_sshd_install_script(config: str, *, target: str = SSHD_CONFIG) -> str
 
 
 def render_web_host_setup(settings: Settings, host: str) -> str:
-    """The base setup of a web host: Docker engine, firewall, directories, groups. Idempotent."""
+    """The base setup of a web host: Docker engine, firewall, directories, groups. Idempotent.
+
+    With an ACME CA (``pic:tls.ca`` letsencrypt or staging) it also installs
+    certbot from Debian, its deploy hook, and keeps certbot.timer on: renewals
+    happen on the host, with no ``pulumi up``.
+    """
+    from pic.render import tls
+
     spec = settings.hosts[host]
+    acme = settings.tls.ca != "internal"
     return render(
         "web-host-setup.sh.j2",
         host=host,
@@ -351,13 +403,26 @@ def render_web_host_setup(settings: Settings, host: str) -> str:
         keys_dir=KEYS_DIR,
         groups=(GROUP_SFTP, GROUP_SSH, GROUP_LOCKED),
         local=spec.connection == "local",
+        certs_dir=CERTS_DIR,
+        acme_webroot=ACME_WEBROOT,
+        acme=acme,
+        deploy_hook=tls.DEPLOY_HOOK,
+        deploy_hook_text=tls.render_cert_deploy_hook() if acme else "",
     )
 
 
-def render_proxy_reload_script(caddyfile: str, *, container: str = PROXY_CONTAINER) -> str:
-    """Reload the proxy after its Caddyfile changed (the hash makes a changed file re-run it)."""
-    digest = hashlib.sha256(caddyfile.encode()).hexdigest()
-    return render("proxy-reload.sh.j2", container=container, digest=digest)
+def render_proxy_reload_script(
+    caddyfile: str, *, container: str = PROXY_CONTAINER, certificates: Sequence[str] = ()
+) -> str:
+    """Reload the proxy after its Caddyfile or a certificate it loads changed.
+
+    The hash of both is in the script, so that a change makes it run again;
+    ``certificates`` are the PEM texts placed by Pulumi (internal CA).
+    """
+    h = hashlib.sha256(caddyfile.encode())
+    for pem in certificates:
+        h.update(b"\0" + pem.encode())
+    return render("proxy-reload.sh.j2", container=container, digest=h.hexdigest())
 
 
 def render_phpmyadmin_config(settings: Settings, *, ca_file: str | None) -> str:
