@@ -9,10 +9,11 @@ Contracts relied upon (README, sections of the web, database and mail parts):
   labels ``pic.role=site``, ``pic.member``, ``pic.php``, ``pic.php.eol``,
   ``pic.php.exception_until``, ``pic.https`` and ``pic.domains``;
 - databases are ``mysql:index/database:Database``, users ``mysql:index/user:User``;
-- the front proxy is Caddy: its Caddyfile reaches the host as the ``stdin``
-  of a ``command:*:Command``, and a site block whose address is a bare domain
-  (or ``https://domain``) gets a certificate for it (Caddy's automatic
-  HTTPS); pulumi-tls certificates (``dnsNames``) count as well;
+- a certificate is a pulumi-tls certificate or request (``dnsNames``), a
+  certbot lineage a command's script asks for (``certbot certonly --domain
+  ...``, the ACME certificates of the web hosts), or a site block of the Caddy
+  front proxy (its Caddyfile is the ``stdin`` of a command) that loads no
+  certificate from files, for whose bare domains Caddy obtains its own;
 - a command that carries a secret on ``stdin`` runs with ``logging: none``
   (components/hostcmd.py).
 """
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shlex
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -184,29 +186,72 @@ class StackResource:
     type: str
     props: Mapping[str, Any]
 
+    @property
+    def name(self) -> str:
+        return self.urn.rsplit("::", 1)[-1]
+
 
 _SITE_LINE = re.compile(r"^(?![\s#({])(?P<addresses>[^{}]+?)\s*\{\s*$")
+_TLS_FILES = re.compile(r"^\s*tls\s+(?!internal\b)\S+\s+\S+")  # tls <cert file> <key file>
 
 
 def caddy_certified_names(text: str) -> list[set[str]]:
-    """For each site block of a Caddyfile, the host names Caddy gets a certificate for."""
+    """For each site block of a Caddyfile whose certificate Caddy obtains itself, its host names.
+
+    A block with ``tls <cert> <key>`` loads a certificate from files: Caddy
+    obtains none for it, and the files' certificate must be declared
+    elsewhere (a certbot lineage, a pulumi-tls certificate).
+    """
     if "auto_https off" in text or "auto_https disable_certs" in text:
         return []
-    blocks = []
+    blocks: list[set[str]] = []
+    names: set[str] | None = None
     for line in text.splitlines():
-        m = _SITE_LINE.match(line)
-        if m is None:
+        if names is not None:
+            if line.rstrip() == "}":
+                if names:
+                    blocks.append(names)
+                names = None
+            elif _TLS_FILES.match(line):
+                names = set()  # certificate from files: not Caddy's
             continue
-        names = set()
-        for address in re.split(r"[,\s]+", m.group("addresses").strip()):
-            if not address or address.startswith("http://") or address.startswith(":"):
-                continue
-            host = address.removeprefix("https://").split("/", 1)[0].rsplit(":", 1)[0].lower()
-            if host and "." in host:
-                names.add(host)
-        if names:
-            blocks.append(names)
+        m = _SITE_LINE.match(line)
+        if m is not None:
+            names = _https_hosts(m.group("addresses"))
     return blocks
+
+
+def _https_hosts(addresses: str) -> set[str]:
+    names = set()
+    for address in re.split(r"[,\s]+", addresses.strip()):
+        if not address or address.startswith("http://") or address.startswith(":"):
+            continue
+        host = address.removeprefix("https://").split("/", 1)[0].rsplit(":", 1)[0].lower()
+        if host and "." in host:
+            names.add(host)
+    return names
+
+
+def certbot_names(text: str) -> list[set[str]]:
+    """The domains of each certificate a script asks certbot for (``--domain``/``-d``, comma lists too)."""
+    out = []
+    for line in text.replace("\\\n", " ").splitlines():
+        if not re.search(r"\bcertbot\s+(certonly|run)\b", line):
+            continue
+        try:
+            words = shlex.split(line, comments=True)
+        except ValueError:
+            continue
+        names: set[str] = set()
+        for flag, value in zip(words, words[1:], strict=False):
+            if flag in ("-d", "--domain", "--domains"):
+                names |= {d.strip().lower() for d in value.split(",") if d.strip()}
+        for word in words:
+            if word.startswith(("--domain=", "--domains=")):
+                names |= {d.strip().lower() for d in word.split("=", 1)[1].split(",") if d.strip()}
+        if names:
+            out.append(names)
+    return out
 
 
 def _covers(name: str, pattern: str) -> bool:
@@ -216,47 +261,70 @@ def _covers(name: str, pattern: str) -> bool:
     return name == pattern
 
 
-def certificates(resources: Iterable[StackResource]) -> list[set[str]]:
-    """The name sets of every certificate the stack declares or has Caddy obtain."""
+def _names_of(r: StackResource, by_name: Mapping[str, StackResource]) -> list[set[str]]:
+    """The name sets of the certificates one resource declares."""
     out: list[set[str]] = []
-    for r in resources:
-        if r.type in CERT_TYPES:
-            names = {str(n).lower() for n in r.props.get("dnsNames") or ()}
-            subject = r.props.get("subject")
-            if isinstance(subject, Mapping) and subject.get("commonName"):
-                names.add(str(subject["commonName"]).lower())
-            if names:
-                out.append(names)
-        elif r.type.startswith("command:"):
-            stdin = r.props.get("stdin")
-            if isinstance(stdin, str) and ("reverse_proxy" in stdin or "respond" in stdin):
-                out.extend(caddy_certified_names(stdin))
+    if r.type in CERT_TYPES:
+        names = {str(n).lower() for n in r.props.get("dnsNames") or ()}
+        subject = r.props.get("subject")
+        if isinstance(subject, Mapping) and subject.get("commonName"):
+            names.add(str(subject["commonName"]).lower())
+        if not names and r.type == "tls:index/locallySignedCert:LocallySignedCert" and r.name.endswith("-cert"):
+            request = by_name.get(r.name[: -len("-cert")] + "-csr")  # its request holds the names
+            if request is not None:
+                return _names_of(request, by_name)
+        if names:
+            out.append(names)
+    elif r.type.startswith("command:"):
+        stdin = r.props.get("stdin")
+        if isinstance(stdin, str) and ("reverse_proxy" in stdin or "respond" in stdin):
+            out.extend(caddy_certified_names(stdin))
+        if isinstance(stdin, str) and "certbot" in stdin:
+            out.extend(certbot_names(stdin))
     return out
 
 
+def certificates(resources: Iterable[StackResource]) -> list[set[str]]:
+    """The name sets of every certificate the stack declares: pulumi-tls certificates and requests,
+    certbot lineages asked for by a script, and the site blocks Caddy obtains certificates for."""
+    resources = list(resources)
+    by_name = {r.name: r for r in resources}
+    return [names for r in resources for names in _names_of(r, by_name)]
+
+
+def _uncovered(domains: list[str], cert: set[str]) -> list[str]:
+    return [d for d in domains if not any(_covers(d, p) for p in cert)]
+
+
 def https_coverage(resources: list[StackResource]) -> list[tuple[str, str]]:
-    """Every https site's domains are all covered by one certificate: (urn, message) of each that is not."""
-    certs = certificates(resources)
+    """Every https site's domains are all covered by its certificate: (urn, message) of each that is not.
+
+    The certificate of member ``<slug>`` is the resource named
+    ``<slug>-tls-cert`` (README, web host: a certbot script or a pulumi-tls
+    certificate); without one, any one certificate of the stack must cover
+    all the site's domains (Caddy obtaining its own, say).
+    """
+    by_name = {r.name: r for r in resources}
+    every = certificates(resources)
     out = []
     for r in resources:
-        if r.type != CONTAINER:
-            continue
-        labels = _labels(r.props)
+        labels = _labels(r.props) if r.type == CONTAINER else {}
         if labels.get("pic.role") != "site" or labels.get("pic.https") != "true":
             continue
+        member = labels.get("pic.member", "?")
         domains = [d.strip().lower() for d in labels.get("pic.domains", "").split(",") if d.strip()]
         if not domains:
-            out.append((r.urn, f"https site of {labels.get('pic.member', '?')} has no pic.domains label"))
+            out.append((r.urn, f"https site of {member} has no pic.domains label"))
             continue
-        if any(all(any(_covers(d, p) for p in cert) for d in domains) for cert in certs):
+        own = by_name.get(f"{member}-tls-cert")
+        candidates = _names_of(own, by_name) if own is not None else every
+        if any(not _uncovered(domains, cert) for cert in candidates):
             continue
-        best = max(certs, key=lambda c: sum(any(_covers(d, p) for p in c) for d in domains), default=set())
-        missing = [d for d in domains if not any(_covers(d, p) for p in best)]
-        out.append(
-            (
-                r.urn,
-                f"https site of {labels.get('pic.member', '?')}: no certificate covers all its domains "
-                f"(not covered: {', '.join(missing)})",
-            )
-        )
+        best = min(candidates, key=lambda c: len(_uncovered(domains, c)), default=set())
+        missing = ", ".join(_uncovered(domains, best))
+        if own is not None:
+            message = f"https site of {member}: its certificate {own.name} does not cover {missing}"
+        else:
+            message = f"https site of {member}: no certificate covers all its domains (not covered: {missing})"
+        out.append((r.urn, message))
     return out

@@ -182,6 +182,59 @@ def test_domains_split_over_two_certificates_are_refused() -> None:
     assert validate(pack.https_domains_certified, stack_args(_stack(caddy, site("amis"))))
 
 
+CERTBOT = """#!/bin/sh
+set -eu
+certbot certonly --non-interactive --agree-tos --email admin@example.org \\
+	--webroot --webroot-path /srv/pic/acme \\
+	--cert-name amis \\
+	--domain amis.org \\
+	--domain www.amis.org \\
+	--keep-until-expiring --deploy-hook "$hook"
+"""
+CADDY_FILES = """amis.org, www.amis.org {
+\ttls /etc/pic/certs/amis/fullchain.pem /etc/pic/certs/amis/privkey.pem {
+\t\tissuer internal
+\t}
+\treverse_proxy pic-site-amis:8080
+}
+"""
+
+
+def _member_cert(stdin: str) -> tuple[str, str, dict[str, Any]]:
+    return ("command:remote:Command", "urn:pulumi:prod::pic::command:remote:Command::amis-tls-cert", {"stdin": stdin})
+
+
+def test_https_site_with_its_certbot_certificate_passes() -> None:
+    resources = [*_stack(CADDY_FILES, site("amis")), _member_cert(CERTBOT)]
+    assert validate(pack.https_domains_certified, stack_args(resources)) == []
+
+
+def test_https_site_whose_certbot_certificate_misses_a_domain_is_refused() -> None:
+    resources = [
+        *_stack(CADDY_FILES, site("amis", domains="amis.org,www.amis.org,blog.amis.org")),
+        _member_cert(CERTBOT),
+    ]
+    found = validate(pack.https_domains_certified, stack_args(resources))
+    assert len(found) == 1, found
+    assert "amis-tls-cert does not cover blog.amis.org" in found[0][0]
+
+
+def test_a_block_loading_certificate_files_is_no_certificate_by_itself() -> None:
+    """With `tls <cert> <key>`, Caddy obtains nothing: the files' certificate must be declared."""
+    assert rules.caddy_certified_names(CADDY_FILES) == []
+    assert validate(pack.https_domains_certified, stack_args(_stack(CADDY_FILES, site("amis"))))
+
+
+def test_internal_ca_certificate_is_read_from_its_request() -> None:
+    csr = ("tls:index/certRequest:CertRequest", "urn:pulumi:prod::pic::x::amis-tls-csr", {"dnsNames": ["amis.org"]})
+    cert = ("tls:index/locallySignedCert:LocallySignedCert", "urn:pulumi:prod::pic::x::amis-tls-cert", {})
+    container = (CONTAINER, "urn:pulumi:prod::pic::x::amis-container", site("amis"))
+    found = validate(pack.https_domains_certified, stack_args([csr, cert, container]))
+    assert len(found) == 1 and "www.amis.org" in found[0][0], found
+    csr[2]["dnsNames"].append("www.amis.org")
+    assert validate(pack.https_domains_certified, stack_args([csr, cert, container])) == []
+
+
 # --- no-plaintext-secret ---------------------------------------------------------------------
 
 PEM = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----\n"

@@ -200,7 +200,7 @@ CMD = "command:remote:Command"
 
 
 def documented_web(member: Member, settings: Settings, on: dt.date) -> Counter[tuple[str, str]]:
-    """README, "Web host", Resources per member."""
+    """README, "Web host", Resources per member (certificates: the member's one certificate)."""
     slug = member.slug
     out: Counter[tuple[str, str]] = Counter()
     out.update([("pic:index:MemberSpace", slug), (CMD, f"{slug}-space"), (CMD, f"{slug}-keys")])
@@ -211,6 +211,20 @@ def documented_web(member: Member, settings: Settings, on: dt.date) -> Counter[t
             out[(CMD, f"{slug}-logrotate")] += 1
         if site_runs(member, settings, on):
             out[("docker:index/container:Container", f"{slug}-container")] += 1
+        if site.https and member.status != "archived":
+            out[("pic:index:MemberCertificate", slug)] += 1
+            if settings.tls.ca == "internal":
+                out.update(
+                    [
+                        ("tls:index/privateKey:PrivateKey", f"{slug}-tls-key"),
+                        ("tls:index/certRequest:CertRequest", f"{slug}-tls-csr"),
+                        ("tls:index/locallySignedCert:LocallySignedCert", f"{slug}-tls-cert"),
+                        (CMD, f"{slug}-tls-key-file"),
+                        (CMD, f"{slug}-tls-cert-file"),
+                    ]
+                )
+            else:
+                out[(CMD, f"{slug}-tls-cert")] += 1
     return out
 
 
@@ -340,3 +354,26 @@ def test_dkim_keys_are_secret_end_to_end(program: Program) -> None:
     assert keys
     for r in keys:
         assert all(is_secret(r.outputs[k]) for k in ("privateKeyPem", "privateKeyOpenssh")), r.urn
+
+
+def test_the_https_policy_reads_the_programs_own_certificates(program: Program) -> None:
+    """Drop a domain from one member's certificate: the policy must notice, so it is not passing vacuously."""
+    from tests.policy_support import plain
+
+    resources = [rules.StackResource(r.urn, r.type, plain(r.inputs)) for r in program.records if r.custom]
+    assert rules.https_coverage(resources) == []
+    https = [m for m in program.registry if site_runs(m, program.settings, dt.date.today()) and m.site and m.site.https]
+    assert https
+    member = https[0]
+    assert member.site is not None
+    dropped = member.site.domains[-1]
+    cut = []
+    for r in resources:
+        props = dict(r.props)
+        if r.name == f"{member.slug}-tls-cert" and isinstance(props.get("stdin"), str):
+            props["stdin"] = props["stdin"].replace(f"--domain {dropped}", "")
+        if r.name == f"{member.slug}-tls-csr":
+            props["dnsNames"] = [d for d in props["dnsNames"] if d != dropped]
+        cut.append(rules.StackResource(r.urn, r.type, props))
+    found = rules.https_coverage(cut)
+    assert len(found) == 1 and dropped in found[0][1], found
