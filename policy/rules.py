@@ -21,6 +21,7 @@ Contracts relied upon (README, sections of the web, database and mail parts):
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 import shlex
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -243,7 +244,7 @@ def certbot_names(text: str) -> list[set[str]]:
         except ValueError:
             continue
         names: set[str] = set()
-        for flag, value in zip(words, words[1:], strict=False):
+        for flag, value in itertools.pairwise(words):
             if flag in ("-d", "--domain", "--domains"):
                 names |= {d.strip().lower() for d in value.split(",") if d.strip()}
         for word in words:
