@@ -226,12 +226,21 @@ def test_a_block_loading_certificate_files_is_no_certificate_by_itself() -> None
 
 
 def test_internal_ca_certificate_is_read_from_its_request() -> None:
-    csr = ("tls:index/certRequest:CertRequest", "urn:pulumi:prod::pic::x::amis-tls-csr", {"dnsNames": ["amis.org"]})
-    cert = ("tls:index/locallySignedCert:LocallySignedCert", "urn:pulumi:prod::pic::x::amis-tls-cert", {})
-    container = (CONTAINER, "urn:pulumi:prod::pic::x::amis-container", site("amis"))
+    names = ["amis.org"]
+    csr: tuple[str, str, dict[str, Any]] = (
+        "tls:index/certRequest:CertRequest",
+        "urn:x::amis-tls-csr",
+        {"dnsNames": names},
+    )
+    cert: tuple[str, str, dict[str, Any]] = (
+        "tls:index/locallySignedCert:LocallySignedCert",
+        "urn:x::amis-tls-cert",
+        {},
+    )
+    container = (CONTAINER, "urn:x::amis-container", site("amis"))
     found = validate(pack.https_domains_certified, stack_args([csr, cert, container]))
     assert len(found) == 1 and "www.amis.org" in found[0][0], found
-    csr[2]["dnsNames"].append("www.amis.org")
+    names.append("www.amis.org")
     assert validate(pack.https_domains_certified, stack_args([csr, cert, container])) == []
 
 
