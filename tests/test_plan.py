@@ -129,6 +129,16 @@ def test_secret_changes_are_compared_but_never_shown() -> None:
     assert diff(old, old) == []
 
 
+def test_a_type_without_replace_rule_is_an_update_with_a_note() -> None:
+    typ = "acme:index/certificate:Certificate"
+    (change,) = diff(
+        rendering(res(typ, "c", {"commonName": "a.org"})), rendering(res(typ, "c", {"commonName": "b.org"}))
+    )
+    assert change.kind == "update" and typ in change.note
+    (known,) = diff(rendering(res(CMD, "a", {"stdin": "x"})), rendering(res(CMD, "a", {"stdin": "y"})))
+    assert known.note == ""
+
+
 def test_ignore_changes_is_honoured() -> None:
     old = rendering(res(CONTAINER, "s", {"image": "a"}))
     assert diff(old, rendering(res(CONTAINER, "s", {"image": "b"}, ignore_changes=("image",)))) == []

@@ -130,6 +130,7 @@ class Change:
     options: list[str] = field(default_factory=list)  # e.g. "protect: true -> false"
     reasons: list[str] = field(default_factory=list)  # why a replacement
     stateful: str = ""  # non-empty: why this change puts state at stake
+    note: str = ""  # e.g. no replace rule is known for the type
 
     @property
     def resource(self) -> Resource:
@@ -219,6 +220,8 @@ def diff(old: Rendering, new: Rendering) -> list[Change]:
         reasons = _reasons(res, [c.key for c in inputs])
         kind: Kind = "replace" if reasons else "update"
         change = Change(kind, res.urn, before, res, inputs, options, reasons)
+        if kind == "update" and inputs and res.type not in REPLACE_RULES and not res.is_provider:
+            change.note = f"no replace rule is known for {res.type}: shown as an update, check the provider's docs"
         if kind == "replace":
             change.stateful = stateful_reason(before)
         elif any(o.startswith(("protect: true", "retain_on_delete: true")) for o in options):

@@ -88,6 +88,8 @@ def change_lines(changes: list[Change], attr_new: Attribution, attr_old: Attribu
         for ic in c.inputs:
             lines.extend(f"       {line}" for line in describe(ic))
         lines.extend(f"       option {o}" for o in c.options)
+        if c.note:
+            lines.append(f"       note: {c.note}")
     return lines
 
 
@@ -205,6 +207,7 @@ def as_json(
                     "options": ch.options,
                     "replace_reasons": ch.reasons,
                     "stateful": ch.stateful or None,
+                    "note": ch.note or None,
                 }
             )
         data["changes"] = out
