@@ -220,7 +220,9 @@ def diff(old: Rendering, new: Rendering) -> list[Change]:
         reasons = _reasons(res, [c.key for c in inputs])
         kind: Kind = "replace" if reasons else "update"
         change = Change(kind, res.urn, before, res, inputs, options, reasons)
-        if kind == "update" and inputs and res.type not in REPLACE_RULES and not res.is_provider:
+        if kind == "update" and inputs and res.is_provider:
+            change.note = "a provider's new settings may make the engine replace what it manages: run pulumi preview"
+        elif kind == "update" and inputs and res.type not in REPLACE_RULES:
             change.note = f"no replace rule is known for {res.type}: shown as an update, check the provider's docs"
         if kind == "replace":
             change.stateful = stateful_reason(before)
