@@ -144,6 +144,39 @@ def test_ignore_changes_is_honoured() -> None:
     assert diff(old, rendering(res(CONTAINER, "s", {"image": "b"}, ignore_changes=("image",)))) == []
 
 
+def test_attribution_by_address_provider_name_and_list_domain() -> None:
+    from pic.check import check
+    from pic.plan.model import NO_HOST, PLATFORM, Attribution
+
+    checked = check(ROOT, "prod", ROOT / "members", dt.date(2026, 11, 28))
+    docker = res("pulumi:providers:docker", "web1-docker", {"host": "ssh://deploy@web1.example.org:22"})
+    resources = [
+        res(CMD, "velo-cite-space", {}, address="web1.example.org"),
+        res(
+            CONTAINER,
+            "x",
+            {"labels": [{"label": "pic.member", "value": "amis-du-rhone"}]},
+            provider=docker.urn + "::id",
+        ),
+        docker,
+        res("mysql:index/grant:Grant", "velo-cite-db-forum-grant-web1", {}),
+        res("tls:index/privateKey:PrivateKey", "sympa-dkim-listes.amis-du-rhone.org", {}),
+        res(CMD, "db-install", {}, address="db.example.org"),
+        res("random:index/randomPassword:RandomPassword", "db-backup-password", {}),
+    ]
+    attr = Attribution(rendering(*resources), checked.registry, checked.settings)
+    assert [(attr.member(r), attr.host(r)) for r in resources] == [
+        ("velo-cite", "web1"),
+        ("amis-du-rhone", "web1"),  # by its provider's host
+        (PLATFORM, "web1"),
+        ("velo-cite", "db"),  # MySQL lives on the db host
+        ("amis-du-rhone", "web1"),  # a list domain's key: the member's web host
+        (PLATFORM, "db"),
+        (PLATFORM, "db"),  # named after the db host
+    ]
+    assert NO_HOST not in {attr.host(r) for r in resources}
+
+
 # --- the engine --------------------------------------------------------------------------------
 
 SECRET_PROGRAM = """

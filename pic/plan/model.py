@@ -207,9 +207,9 @@ class Attribution:
                 found = self._by_address(
                     s for key in ("host", "endpoint", "address") for s in _strings(target.inputs.get(key))
                 )
-        found = found or self._by_name(res)
         if found is None and (res.type.startswith("mysql:") or res.type == "pulumi:providers:mysql"):
-            found = self.db_host  # MariaDB runs on the db host only
+            found = self.db_host  # MariaDB runs on the db host only (names may end with the web host granted)
+        found = found or self._by_name(res)
         if found is None:
             member = self.member(res)
             found = self.member_host.get(member)
