@@ -47,3 +47,12 @@ def require_program(name: str) -> str:
             pytest.fail(message)
         pytest.skip(message)
     return found
+
+
+def require_root(reason: str) -> None:
+    """Skip a test that needs root (fail in CI, which runs as root)."""
+    if os.geteuid() != 0:
+        message = f"needs root: {reason}"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)

@@ -24,7 +24,7 @@ SECRETS = {"pic:dbAdminPassword": "mock-admin-password", "pic:sshPrivateKey": "m
 DB = "mysql:index/database:Database"
 USER = "mysql:index/user:User"
 GRANT = "mysql:index/grant:Grant"
-PASSWORD = "random:index/randomPassword:RandomPassword"
+PASSWORD_TYPE = "random:index/randomPassword:RandomPassword"
 REMOTE = "command:remote:Command"
 LOCAL = "command:local:Command"
 
@@ -112,7 +112,7 @@ def test_resources_per_database(env: RecordingMonitor) -> pulumi.Output[None]:
                 assert comp.type == "pic:index:MemberDatabase", comp.urn
                 expected = {
                     f"{n}-database": DB,
-                    f"{n}-password": PASSWORD,
+                    f"{n}-password": PASSWORD_TYPE,
                     f"{n}-user-web1": USER,
                     f"{n}-grant-web1": GRANT,
                     f"{n}-backup-grant-web1": GRANT,

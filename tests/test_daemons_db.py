@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from pic.render import db as rdb
-from tests.conftest import IN_CI, require_program
+from tests.conftest import require_program, require_root
 from tests.mariadb_server import (
     BACKUP_PASSWORD,
     LOOPBACK,
@@ -40,11 +40,7 @@ pytestmark = pytest.mark.daemon
 def server() -> Iterator[MariaDB]:
     for program in ("mariadbd", "mariadb-install-db", "mariadb", "mariadb-dump", "setpriv", "gzip", "openssl"):
         require_program(program)
-    if os.geteuid() != 0:
-        message = "needs root: the dump job writes as each member's uid"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
+    require_root("the dump job writes as each member's uid")
     s = start_mariadb()
     s.root_sql(rdb.backup_account_sql(LOOPBACK, BACKUP_PASSWORD))
     # as the db host's DbHost grants it (mysql Grant resource): routine bodies for --routines

@@ -40,7 +40,7 @@ from pic.check import check
 from pic.registry import Member, MemberSpec
 from pic.render import web
 from pic.settings import Settings
-from tests.conftest import IN_CI, MEMBERS, ROOT, require_program
+from tests.conftest import IN_CI, MEMBERS, ROOT, require_program, require_root
 from tests.tlsutil import dns_names, make_ca, write_member_cert
 
 pytestmark = pytest.mark.daemon
@@ -49,11 +49,7 @@ KEY_TYPES = "ed25519"
 
 
 def need_root() -> None:
-    if os.geteuid() != 0:
-        message = "needs root: creates unix accounts and runs sshd"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
+    require_root("creates unix accounts and runs sshd")
 
 
 def free_port() -> int:

@@ -15,7 +15,7 @@ import pytest
 
 from components.hostcmd import HostAccess, install_file_command, place_file, run_script
 from pic.settings import HostSpec
-from tests.conftest import require_program
+from tests.conftest import require_program, require_root
 from tests.pulumi_mocks import RecordingMonitor, is_secret, unwrap
 
 SSH_HOST = HostSpec(role="web", address="web1.example.org", private_address="10.0.0.11", ssh_user="deploy")
@@ -117,11 +117,6 @@ def test_modes_are_applied(tmp_path: Path, mode: str) -> None:
     assert stat.S_IMODE(target.stat().st_mode) == int(mode, 8)
 
 
-def _as_root_only() -> None:
-    if os.geteuid() != 0:
-        pytest.skip("needs root to act as a member's uid (CI runs as root)")
-
-
 @pytest.fixture
 def open_dir() -> Iterator[Path]:
     """A directory any uid can traverse (pytest's tmp_path is root-only)."""
@@ -133,7 +128,7 @@ def open_dir() -> Iterator[Path]:
 
 def test_member_file_is_written_by_the_member_and_never_follows_its_links(open_dir: Path) -> None:
     """A link the member planted at the target is replaced, not followed; the file is the member's."""
-    _as_root_only()
+    require_root("acts as a member's uid")
     tmp_path = open_dir
     member_dir = tmp_path / "priv"
     member_dir.mkdir()
@@ -154,7 +149,7 @@ def test_member_file_is_written_by_the_member_and_never_follows_its_links(open_d
 
 def test_member_file_cannot_reach_outside_what_the_member_may_write(open_dir: Path) -> None:
     """Pointed at a directory the member cannot write, the command fails instead of writing as root."""
-    _as_root_only()
+    require_root("acts as a member's uid")
     tmp_path = open_dir
     root_dir = tmp_path / "etc"
     root_dir.mkdir(mode=0o755)

@@ -14,7 +14,7 @@ import pytest
 from pic.errors import PicError
 from pic.render import db as rdb
 from pic.settings import load_settings
-from tests.conftest import ROOT, require_program
+from tests.conftest import ROOT, require_program, require_root
 
 NASTY = "pa'ss\"w#rd\\ $x `y` ;z"  # every character the quoting has to survive
 
@@ -67,7 +67,7 @@ def test_firewall_is_valid_nftables(tmp_path: Path) -> None:
     path.write_text(text)
     done = subprocess.run([nft, "-c", "-f", str(path)], capture_output=True, text=True, check=False)
     if done.returncode != 0 and "Operation not permitted" in done.stderr:
-        pytest.skip("nft -c needs CAP_NET_ADMIN")
+        require_root("nft -c needs CAP_NET_ADMIN")
     assert done.returncode == 0, done.stderr
     # and a broken address is caught by the same check (the check is not a no-op)
     path.write_text(text.replace("10.0.0.12", "10.0.0.312"))
