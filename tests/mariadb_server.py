@@ -209,14 +209,17 @@ class Platform:
             (self.base / name).write_text(text)
             (self.base / name).chmod(0o755)
 
-    def run(self, script: str, *args: str) -> subprocess.CompletedProcess[str]:
+    def run(self, script: str, *args: str, path_first: Path | None = None) -> subprocess.CompletedProcess[str]:
+        """Run one of the scripts as root; ``path_first``: a directory searched before the system's."""
         env = run_as_root_env() | {"PIC_DB_DUMP_CONF": str(self.conf)}
+        if path_first is not None:
+            env["PATH"] = f"{path_first}:{env['PATH']}"
         return subprocess.run(
             [str(self.base / script), *args], env=env, capture_output=True, text=True, check=False, timeout=600
         )
 
-    def dump(self) -> subprocess.CompletedProcess[str]:
-        return self.run("pic-db-dump")
+    def dump(self, *, path_first: Path | None = None) -> subprocess.CompletedProcess[str]:
+        return self.run("pic-db-dump", path_first=path_first)
 
 
 def make_member(server: MariaDB, base: Path, slug: str, uid: int, short: str = "main") -> Member:

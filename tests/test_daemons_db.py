@@ -272,6 +272,58 @@ def test_a_dump_failing_midway_keeps_the_last_good_one(platform: Platform) -> No
     assert "result=failed" in status.stdout
 
 
+def _cutting_dump(directory: Path, database: str) -> Path:
+    """A ``mariadb-dump`` for ``directory``: the real one, whose dump of ``database`` stops halfway
+    with exit status 0 (a client that dies quietly, a full pipe); each call is logged in calls.log."""
+    real = require_program("mariadb-dump")
+    directory.mkdir(mode=0o755)
+    calls = directory / "calls.log"
+    script = directory / "mariadb-dump"
+    script.write_text(
+        f"""#!/bin/sh
+# stands in for mariadb-dump: the dump of {database} is cut halfway, and the exit status is 0
+echo "$*" >> {calls}
+case " $* " in
+    *" {database} "*) ;;
+    *) exec {real} "$@" ;;
+esac
+full=$(mktemp)
+{real} "$@" > "$full"
+head -c $(( $(wc -c < "$full") / 2 )) "$full"
+rm -f "$full"
+exit 0
+"""
+    )
+    script.chmod(0o755)
+    return calls
+
+
+def test_a_dump_cut_short_with_success_keeps_the_last_good_one(platform: Platform) -> None:
+    s, (a, b) = platform.server, platform.members
+    _fill(s, b.database)
+    assert platform.dump().returncode == 0
+    good = {f: (b.dumps / f).read_bytes() for f in b.dump_files()}
+    time.sleep(1.1)  # the next dump gets another name
+    calls = _cutting_dump(platform.base / "bin", b.database)
+    done = platform.dump(path_first=platform.base / "bin")
+    assert sorted(line.split()[-1] for line in calls.read_text().splitlines()) == sorted([a.database, b.database])
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert f"{b.database}: FAILED: dump incomplete" in done.stderr
+    assert {f: (b.dumps / f).read_bytes() for f in b.dump_files()} == good, "the last good dump was touched"
+    assert not [f for f in b.dump_files() if f.endswith(".part")]
+    latest = gzip.decompress((b.dumps / f"{b.database}-latest.sql.gz").read_bytes()).decode()
+    assert latest.rstrip().splitlines()[-1].startswith("-- Dump completed"), "the latest dump is not a whole one"
+    assert len(a.dump_files()) == 3, "the other database's dump was not made in the same run"
+    mail = platform.mail.read_text()
+    assert "Subject: [pic] database dumps failed on web1" in mail
+    assert f"{b.database} ({b.slug}): dump incomplete" in mail
+    assert a.database not in mail
+    status = platform.run("pic-db-dump", "--status").stdout
+    line = next(x for x in status.splitlines() if x.startswith(b.database))
+    assert line.split()[1] == "failed", line
+    assert line.split()[-1] == str(b.dumps / next(f for f in good if not f.endswith("-latest.sql.gz"))), line
+
+
 def test_old_dumps_are_pruned_after_a_good_dump(platform: Platform) -> None:
     s, (a, b) = platform.server, platform.members
     platform.keep_days = 3
@@ -338,6 +390,8 @@ def test_writer_keeps_committing_during_the_dump(platform: Platform) -> None:
     try:
         while committed() < 5:
             time.sleep(0.05)
+        # read before the job starts: every row counted here is committed before the dump's snapshot
+        samples = [committed()]
         job = subprocess.Popen(
             [str(platform.base / "pic-db-dump")],
             env=run_as_root_env() | {"PIC_DB_DUMP_CONF": str(platform.conf)},
@@ -345,7 +399,6 @@ def test_writer_keeps_committing_during_the_dump(platform: Platform) -> None:
             stderr=subprocess.PIPE,
             text=True,
         )
-        samples = [committed()]
         while job.poll() is None:
             samples.append(committed())
             time.sleep(0.05)

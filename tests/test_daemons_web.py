@@ -22,12 +22,14 @@ import grp
 import os
 import pwd
 import secrets
+import shlex
 import shutil
 import socket
 import ssl
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -203,8 +205,9 @@ def _groups_of(user: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def sshd(space: Space) -> Iterator[int]:
-    exe = require_program("sshd")
+def sshd_files(space: Space) -> tuple[str, Path]:
+    """The host key and the directory of authorized keys every sshd of these tests uses."""
+    require_program("sshd")
     Path("/run/sshd").mkdir(exist_ok=True)
     host_key = space.root / "ssh_host_ed25519_key"
     subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(host_key)], check=True)
@@ -217,28 +220,42 @@ def sshd(space: Space) -> Iterator[int]:
     (keys_dir / space.c.slug).write_text(Path(f"{space.keys[space.c.slug]}.pub").read_text())
     for f in keys_dir.iterdir():
         f.chmod(0o644)
+    return str(host_key), keys_dir
+
+
+@contextmanager
+def running_sshd(space: Space, files: tuple[str, Path], name: str, edit: Callable[[str], str] = str) -> Iterator[int]:
+    """sshd on a free port of 127.0.0.1 with the rendered sshd_config, passed through ``edit``."""
+    exe = require_program("sshd")
+    host_key, keys_dir = files
     port = free_port()
     config = web.render_sshd_config(
         space.settings,
         port=port,
         listen=["127.0.0.1"],
-        host_keys=[str(host_key)],
-        pid_file=str(space.root / "sshd.pid"),
+        host_keys=[host_key],
+        pid_file=str(space.root / f"{name}.pid"),
         keys_dir=str(keys_dir),
     )
-    conf = space.root / "sshd_config"
-    conf.write_text(config)
+    conf = space.root / f"{name}_config"
+    conf.write_text(edit(config))
     subprocess.run([exe, "-t", "-f", str(conf)], check=True)
-    log = space.root / "sshd.log"
+    log = space.root / f"{name}.log"
     with log.open("w") as out:
         proc = subprocess.Popen(
             [exe, "-D", "-e", "-f", str(conf)], stdout=out, stderr=subprocess.STDOUT, start_new_session=True
         )
     try:
-        wait_for_port(port, proc, "sshd")
+        wait_for_port(port, proc, name)
         yield port
     finally:
         stop(proc)
+
+
+@pytest.fixture(scope="module")
+def sshd(space: Space, sshd_files: tuple[str, Path]) -> Iterator[int]:
+    with running_sshd(space, sshd_files, "sshd") as port:
+        yield port
 
 
 def ssh_options(port: int) -> list[str]:
@@ -328,6 +345,64 @@ def test_password_login_is_refused(space: Space, sshd: int) -> None:
     assert "uid=" not in proc.stdout
     # The server offers no other method than keys.
     assert "Permission denied (publickey)" in proc.stderr, proc.stderr
+
+
+def password_login(space: Space, port: int, m: Member, password: str) -> subprocess.CompletedProcess[str]:
+    """``ssh m@127.0.0.1 id -u`` offering only a password, typed by an askpass program (no key, no tty)."""
+    exe = require_program("ssh")
+    askpass = space.root / f"askpass-{m.slug}"
+    askpass.write_text(f"#!/bin/sh\nprintf '%s\\n' {shlex.quote(password)}\n")
+    askpass.chmod(0o700)
+    options = ["PubkeyAuthentication=no", "PreferredAuthentications=password", "NumberOfPasswordPrompts=1"]
+    cmd = [exe, *["BatchMode=no" if o == "BatchMode=yes" else o for o in ssh_options(port)], "-p", str(port)]
+    cmd += [x for o in options for x in ("-o", o)]
+    env = {k: v for k, v in os.environ.items() if k != "DISPLAY"}
+    env |= {"SSH_ASKPASS": str(askpass), "SSH_ASKPASS_REQUIRE": "force"}
+    return subprocess.run(
+        [*cmd, f"{m.slug}@127.0.0.1", "id", "-u"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        stdin=subprocess.DEVNULL,
+        env=env,
+        start_new_session=True,
+    )
+
+
+def test_a_right_password_is_refused_by_the_password_setting_itself(
+    space: Space, sshd_files: tuple[str, Path], sshd: int
+) -> None:
+    """The member has a password and sends it. ``AuthenticationMethods publickey`` alone would refuse it;
+    without that line, ``PasswordAuthentication no`` must still refuse it. The same config with
+    passwords allowed lets the same login in, so the refusals are the settings' doing."""
+    b = space.b
+    password = secrets.token_urlsafe(18)
+    subprocess.run(["chpasswd"], input=f"{b.slug}:{password}\n", text=True, check=True)
+    try:
+        methods = "AuthenticationMethods publickey\n"
+
+        def unforced(config: str) -> str:
+            assert methods in config
+            return config.replace(methods, "")
+
+        def allowed(config: str) -> str:
+            # sshd keeps the first value it reads of a keyword
+            return "PasswordAuthentication yes\n" + unforced(config)
+
+        with running_sshd(space, sshd_files, "sshd-passwords-allowed", allowed) as port:
+            control = password_login(space, port, b, password)
+        assert control.returncode == 0, f"the login with the right password failed: {control.stderr}"
+        assert control.stdout.strip() == str(b.uid)
+        with running_sshd(space, sshd_files, "sshd-unforced", unforced) as port:
+            refused = {"without AuthenticationMethods": password_login(space, port, b, password)}
+        refused["as rendered"] = password_login(space, sshd, b, password)
+        for name, proc in refused.items():
+            assert proc.returncode == 255, f"{name}: {proc.stdout} {proc.stderr}"
+            assert "uid=" not in proc.stdout and str(b.uid) not in proc.stdout, name
+            assert "Permission denied" in proc.stderr, f"{name}: {proc.stderr}"
+    finally:
+        subprocess.run(["passwd", "-l", b.slug], capture_output=True, check=False)
 
 
 def test_suspended_member_cannot_log_in(space: Space, sshd: int) -> None:
