@@ -87,8 +87,9 @@ class MariaDB:
                 self.process.wait()
 
 
-def start_mariadb(base: Path | None = None, *, buffer_pool: str = "128M") -> MariaDB:
-    """Install a datadir and start mariadbd (as root with --user=root) with the rendered server config."""
+def start_mariadb(base: Path | None = None, *, buffer_pool: str = "128M", secure_transport: bool = True) -> MariaDB:
+    """Install a datadir and start mariadbd (as root with --user=root) with the rendered server config;
+    ``secure_transport=False`` overrides its ``require-secure-transport`` (plain TCP allowed server-wide)."""
     base = base or Path(tempfile.mkdtemp(prefix="pic-mariadb-"))
     base.chmod(0o755)
     datadir, run_dir, tls_dir = base / "data", base / "run", base / "tls"
@@ -102,7 +103,7 @@ def start_mariadb(base: Path | None = None, *, buffer_pool: str = "128M") -> Mar
         f"datadir = {datadir}\nsocket = {sock}\npid-file = {run_dir / 'mysqld.pid'}\n"
         f"log-error = {log}\nuser = root\ninnodb-buffer-pool-size = {buffer_pool}\n"
         "innodb-flush-log-at-trx-commit = 2\nskip-log-bin\n"
-        f"!include {base / 'pic.cnf'}\n"
+        f"!include {base / 'pic.cnf'}\n" + ("" if secure_transport else "[mariadbd]\nrequire-secure-transport = OFF\n")
     )
     subprocess.run(
         ["mariadb-install-db", "--no-defaults", f"--datadir={datadir}", "--user=root", "--skip-test-db",

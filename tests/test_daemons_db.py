@@ -144,6 +144,57 @@ def test_member_reaches_only_its_own_database_over_tls(platform: Platform) -> No
     assert wrong_ca.returncode != 0, "the server certificate was accepted without its CA"
 
 
+@pytest.fixture(scope="module")
+def lax_server(server: MariaDB) -> Iterator[MariaDB]:
+    """A second server, the rendered settings but ``require-secure-transport = OFF``: plain TCP is
+    refused only where an account itself requires TLS."""
+    s = start_mariadb(secure_transport=False)
+    yield s
+    cleanup(s)
+
+
+def _plain_tcp(server: MariaDB, user: str, password: str) -> subprocess.CompletedProcess[str]:
+    cnf = server.base / f"{user}-plain.cnf"
+    cnf.write_text(f"[client]\nuser={user}\npassword={password}\nhost=127.0.0.1\nport={server.port}\nskip-ssl\n")
+    cnf.chmod(0o600)
+    return subprocess.run(
+        ["mariadb", f"--defaults-file={cnf}", "-N", "-B", "-e", "SHOW STATUS LIKE 'Ssl_cipher';"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_platform_accounts_need_tls_where_the_server_does_not_require_it(lax_server: MariaDB) -> None:
+    s = lax_server
+    assert s.root_sql("SELECT @@require_secure_transport;").strip() == "0"
+    # an account made without REQUIRE SSL gets in over plain TCP: this server lets plain TCP through
+    s.root_sql("CREATE USER 'no_tls'@'127.0.0.1' IDENTIFIED BY 'no-tls-Secret-1';")
+    control = _plain_tcp(s, "no_tls", "no-tls-Secret-1")
+    assert control.returncode == 0, control.stderr
+    assert control.stdout.split("\t")[1].strip() == "", "the control connection was encrypted"
+    base = s.base / "web-lax"
+    (base / "members").mkdir(parents=True)
+    for d in (base, base / "members"):
+        d.chmod(0o755)
+    s.root_sql(rdb.backup_account_sql(LOOPBACK, BACKUP_PASSWORD))
+    member = make_member(s, base, "asso-lax", next(_UIDS))
+    s.root_sql(rdb.admin_account_sql(LOOPBACK, "admin-Secret-42"))
+    accounts = {
+        member.database: f"pw-{member.database}",  # as make_member sets it
+        rdb.BACKUP_USER: BACKUP_PASSWORD,
+        rdb.ADMIN_USER: "admin-Secret-42",
+    }
+    for user, password in accounts.items():
+        refused = _plain_tcp(s, user, password)
+        assert refused.returncode != 0, f"{user} got in without TLS"
+        assert "Access denied" in refused.stderr, f"{user}: {refused.stderr}"
+    # the member's own option file (TLS, the CA checked) gets in
+    own = _as(member, "SHOW STATUS LIKE 'Ssl_cipher';")
+    assert own.returncode == 0, own.stderr
+    assert own.stdout.split("\t")[1].strip(), "the member's connection is not encrypted"
+
+
 def test_backup_account_only_reads(platform: Platform) -> None:
     a, _ = platform.members
     platform.server.root_sql("CREATE TABLE t (x INT); INSERT INTO t VALUES (1);", database=a.database)
