@@ -1,5 +1,6 @@
 """The one Pulumi mock of the test suite: realistic ids and outputs, and a monitor that records
-every registration with its options (parent, protect, retain_on_delete, replace_on_changes, ...).
+every registration with its options (parent, protect, retain_on_delete, replace_on_changes, ...)
+and its outputs (a custom resource's as the mocks return them, a component's as it registers them).
 
 Use it through the ``pulumi_env`` fixture of ``tests/conftest.py``, which gives each test a fresh
 monitor, so registrations never leak from one test to the next.
@@ -8,6 +9,8 @@ monitor, so registrations never leak from one test to the next.
 from __future__ import annotations
 
 import hashlib
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +20,9 @@ from pulumi.runtime import rpc
 
 SECRET_SIG = rpc._special_sig_key
 SECRET_MARK = rpc._special_secret_sig
+
+
+CONNECTION_SECRETS = {"privateKey", "password", "privateKeyPassword"}  # the secret fields of a connection
 
 
 def _fake_digest(text: str) -> str:
@@ -75,6 +81,9 @@ class Registration:
     provider: str
     custom: bool
     aliases: list[str] = field(default_factory=list)
+    # a custom resource's outputs as the mocks return them (never secret-marked: the engine would mark
+    # ``additional_secret_outputs``); a component's as it registers them (secrets marked)
+    outputs: dict[str, Any] = field(default_factory=dict)
 
 
 def is_secret(value: Any) -> bool:
@@ -119,8 +128,61 @@ class RecordingMonitor(pmocks.MockMonitor):
                 provider=request.provider,
                 custom=bool(request.custom),
                 aliases=[a.urn for a in request.aliases] if hasattr(request, "aliases") else [],
+                outputs=_keep_secrets(response.object) if request.custom else {},
             )
         return response
+
+    def RegisterResourceOutputs(self, request: Any) -> Any:
+        registration = self.registrations.get(request.urn)
+        if registration is not None and not registration.custom:
+            registration.outputs = _keep_secrets(request.outputs)
+        return super().RegisterResourceOutputs(request)  # type: ignore[no-untyped-call]
+
+    def secret_values(self, config_secrets: Iterable[str] = ()) -> set[str]:
+        """Every value the program holds as a secret, at least 8 characters long: the outputs a
+        provider declares secret (``additional_secret_outputs``), every secret-marked string (what
+        components made of secrets), and ``config_secrets``."""
+        found = {v for v in config_secrets if len(v) >= 8}
+        for r in self.registrations.values():
+            for key in r.additional_secret_outputs:
+                value = r.outputs.get(key, r.outputs.get(re.sub(r"(?<!^)([A-Z])", r"_\1", key).lower()))
+                found |= {text for path, text, _ in leaves(value, f".{key}") if _secret_material(path, text)}
+            for values in (r.inputs, r.outputs):
+                found |= {text for path, text, secret in leaves(values) if secret and _secret_material(path, text)}
+        return found
+
+    def component_outputs_made_of_secrets(self, secrets: set[str]) -> dict[tuple[str, str, str], bool]:
+        """(urn, type, output path) -> is it secret, for every string a component registered that
+        holds one of ``secrets``."""
+        found = {}
+        for r in self.registrations.values():
+            if r.custom:
+                continue
+            for path, text, secret in leaves(r.outputs):
+                if any(s in text for s in secrets):
+                    found[(r.urn, r.type, path)] = secret
+        return found
+
+
+def _secret_material(path: str, text: str) -> bool:
+    """A string held as a secret that is one: a command's whole connection is a secret (it may carry
+    the key), its address and user are not; strings shorter than 8 characters are not looked for."""
+    blanket = path.startswith(".connection.") and path.rsplit(".", 1)[-1] not in CONNECTION_SECRETS
+    return len(text) >= 8 and not blanket
+
+
+def leaves(value: Any, path: str = "", secret: bool = False) -> Iterator[tuple[str, str, bool]]:
+    """(path, string, under a secret mark) of every string of a wire value."""
+    if is_secret(value):
+        yield from leaves(value.get("value"), path, True)
+    elif isinstance(value, str):
+        yield path, value, secret
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from leaves(v, f"{path}.{k}", secret)
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from leaves(v, f"{path}[{i}]", secret)
 
 
 def _keep_secrets(struct: Any) -> dict[str, Any]:

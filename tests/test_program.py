@@ -131,8 +131,9 @@ def secret_looking(program: Program) -> list[str]:
     return found
 
 
-def leaked_secrets(program: Program) -> list[str]:
-    """Plain strings that contain a value the program holds as a secret (passwords, keys, config secrets)."""
+def program_secrets(program: Program) -> set[str]:
+    """Every value the program holds as a secret: passwords, private keys, config secrets, and what is
+    made of them (credential files), as marked on the wire."""
     secrets = {engine.PLACEHOLDER}
     for r in program.records:
         for values in (r.inputs, r.outputs):
@@ -141,6 +142,12 @@ def leaked_secrets(program: Program) -> list[str]:
                 blanket = path.startswith(".connection.") and path.rsplit(".", 1)[-1] not in CONNECTION_SECRETS
                 if secret and len(text) >= 8 and not blanket:
                     secrets.add(text)
+    return secrets
+
+
+def leaked_secrets(program: Program) -> list[str]:
+    """Plain strings that contain a value the program holds as a secret (passwords, keys, config secrets)."""
+    secrets = program_secrets(program)
     return [path for path, text in _plain_strings(program) if any(s in text for s in secrets)]
 
 
@@ -150,6 +157,26 @@ def test_no_secret_looking_value_in_plain_text(program: Program) -> None:
 
 def test_no_secret_value_of_the_program_leaks_into_plain_text(program: Program) -> None:
     assert leaked_secrets(program) == []
+
+
+def test_component_outputs_made_of_a_secret_are_secret(program: Program) -> None:
+    """What each component registers (kept in the stack's state): every output that holds a secret,
+    or text made from one, is itself secret."""
+    components = [r for r in program.records if not r.custom and not r.type.startswith("pulumi:")]
+    assert components
+    assert [r.urn for r in components if not r.outputs] == [], "a component whose outputs were not recorded"
+    secrets = program_secrets(program)
+    made_of_secrets: dict[tuple[str, str], bool] = {}
+    plain: list[str] = []
+    for r in components:
+        for path, text, secret in _leaves(r.outputs, ""):
+            if any(s in text for s in secrets):
+                made_of_secrets[(r.type, path)] = True
+                if not secret:
+                    plain.append(f"{r.urn} output {path}")
+    assert plain == []
+    # the outputs that must be found, so that the check above is not vacuous
+    assert {("pic:index:MemberDatabase", ".password"), ("pic:index:DbHost", ".backup_password")} <= set(made_of_secrets)
 
 
 LEAKY = """

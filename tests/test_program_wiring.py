@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+import re
 import runpy
+import shutil
+from pathlib import Path
 from typing import Any
 
 import pulumi
+import pytest
 
 from pic.render.mail import proxy_host_paths
+from pic.settings import load_settings
 from tests.conftest import ROOT
+from tests.generated_registry import generate
 from tests.pulumi_mocks import RecordingMonitor, Registration, unwrap
 
+CONFIG_SECRETS = {"pic:dbAdminPassword": "mock-admin-password", "pic:sshPrivateKey": "mock-ssh-private-key"}
 
-def _run_program() -> dict[str, Any]:
-    pulumi.runtime.set_all_config(
-        {"pic:dbAdminPassword": "mock-admin-password", "pic:sshPrivateKey": "mock-ssh-key"},
-        ["pic:dbAdminPassword", "pic:sshPrivateKey"],
-    )
-    return runpy.run_path(str(ROOT / "__main__.py"), run_name="__pulumi__")
+
+def _run_program(project: Path = ROOT) -> dict[str, Any]:
+    pulumi.runtime.set_all_config(CONFIG_SECRETS, list(CONFIG_SECRETS))
+    return runpy.run_path(str(project / "__main__.py"), run_name="__pulumi__")
 
 
 def _named(monitor: RecordingMonitor, name: str, type_: str) -> Registration:
@@ -64,3 +69,55 @@ def _check(pulumi_env: RecordingMonitor) -> None:
     for f in files:
         space = next(s for s in space_urns if f.name.startswith(s.removesuffix("-space") + "-db-"))
         assert space_urns[space] in f.dependencies, f"{f.urn} does not wait for {space}"
+
+
+COMPONENT_TYPE = re.compile(r'super\(\).__init__\("(pic:index:\w+)"')
+PROD_TLS = "  pic:tls: {acme_email: admin@example.org, ca: letsencrypt}\n"
+# the prod stack, with what it leaves out so that every component shows up: the internal CA, NSD zones
+EVERY_PART = "  pic:tls: {acme_email: admin@example.org, ca: internal}\n" + (
+    "  pic:dns: {backend: zonefile, zones: [example.org], listen: [192.0.2.53]}\n"
+)
+
+
+def _project(tmp_path: Path, members: Path, stack_text: str) -> Path:
+    """A copy of the project (links) whose members and Pulumi.prod.yaml are the given ones."""
+    project = tmp_path / "project"
+    project.mkdir()
+    for entry in ROOT.iterdir():
+        if entry.name not in ("members", "Pulumi.prod.yaml", "__main__.py", ".venv", ".git"):
+            (project / entry.name).symlink_to(entry)
+    shutil.copy2(ROOT / "__main__.py", project / "__main__.py")
+    (project / "members").symlink_to(members, target_is_directory=True)
+    (project / "Pulumi.prod.yaml").write_text(stack_text, encoding="utf-8")
+    return project
+
+
+@pytest.mark.parametrize(("registry", "every_part"), [("examples", False), ("examples", True), ("generated", True)])
+def test_component_outputs_made_of_a_secret_are_secret(
+    pulumi_env: RecordingMonitor, registry: str, every_part: bool, tmp_path: Path
+) -> None:
+    """What each component registers (kept in the stack's state): every output holding a password,
+    a private key or a credential file made from them is secret, for every component of the package."""
+    members = ROOT / "members"
+    if registry == "generated":
+        members = tmp_path / "members"
+        generate(members, 49, load_settings(ROOT, "prod"))
+    stack = (ROOT / "Pulumi.prod.yaml").read_text(encoding="utf-8")
+    assert PROD_TLS in stack and "pic:dns:" not in stack
+    project = _project(tmp_path, members, stack.replace(PROD_TLS, EVERY_PART) if every_part else stack)
+
+    @pulumi.runtime.test
+    def program() -> None:
+        _run_program(project)
+
+    program()
+    components = [r for r in pulumi_env.registrations.values() if not r.custom]
+    if every_part:
+        declared = {t for f in (ROOT / "components").glob("*.py") for t in COMPONENT_TYPE.findall(f.read_text())}
+        assert {r.type for r in components} == declared, "a component of the package is not in the program"
+    assert [r.urn for r in components if not r.outputs] == [], "a component whose outputs were not recorded"
+    made_of_secrets = pulumi_env.component_outputs_made_of_secrets(pulumi_env.secret_values(CONFIG_SECRETS.values()))
+    assert [f"{urn} output {path}" for (urn, _, path), secret in made_of_secrets.items() if not secret] == []
+    # the outputs that must be found, so that the check above is not vacuous
+    kinds = {(typ, path) for _, typ, path in made_of_secrets}
+    assert {("pic:index:MemberDatabase", ".password"), ("pic:index:DbHost", ".backup_password")} <= kinds, kinds

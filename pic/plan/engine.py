@@ -11,7 +11,8 @@ interpreter on a checkout of REV, so that the program, the components and the
 standard library, PyYAML and the Pulumi SDK.
 
 What it records for every resource: type, name, URN, parent, inputs and
-outputs as sent on the wire (secrets still marked), and the options that
+outputs as sent on the wire (secrets still marked; a component's outputs are
+the ones it registers), and the options that
 decide what an update does (protect, retain_on_delete, delete_before_replace,
 replace_on_changes, ignore_changes, additional_secret_outputs, aliases).
 The mocks behave like the engine in a preview: outputs the mocks do not know
@@ -217,6 +218,9 @@ def _make_monitor(mocks: Any) -> Any:
         def RegisterResourceOutputs(self, request: Any) -> Any:
             if request.urn == self.stack_urn:
                 self.stack_outputs = dict(json_format.MessageToDict(request.outputs))
+            elif request.urn in self.records and not self.records[request.urn].custom:
+                # a component's register_outputs: its outputs as the engine would keep them in the state
+                self.records[request.urn].outputs = dict(json_format.MessageToDict(request.outputs))
             return super().RegisterResourceOutputs(request)  # type: ignore[no-untyped-call]
 
     return PlanMonitor(mocks)
