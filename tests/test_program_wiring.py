@@ -97,7 +97,9 @@ def test_component_outputs_made_of_a_secret_are_secret(
     pulumi_env: RecordingMonitor, registry: str, every_part: bool, tmp_path: Path
 ) -> None:
     """What each component registers (kept in the stack's state): every output holding a password,
-    a private key or a credential file made from them is secret, for every component of the package."""
+    a private key or a credential file made from them is secret, for every component of the package.
+    Stricter than the engine, which would mark a provider's secret outputs itself: these mocks do not,
+    so a component must mark what it registers (tests/test_program.py checks the engine's way)."""
     members = ROOT / "members"
     if registry == "generated":
         members = tmp_path / "members"
