@@ -51,7 +51,7 @@ class _Vault(pulumi.ComponentResource):
     def __init__(self, name: str) -> None:
         super().__init__("pic:index:Vault", name, None, None)
         pw = random.RandomPassword(f"{name}-pw", length=20, opts=pulumi.ResourceOptions(parent=self))
-        self.password = pulumi.Output.secret(pw.result)
+        self.password: pulumi.Output[str] = pulumi.Output.secret(pw.result)
         self.register_outputs(
             {
                 "given": pw.result,
