@@ -381,8 +381,23 @@ def render_sshd_install_script(config: str, *, target: str = SSHD_CONFIG) -> str
     return render("sshd-install.sh.j2", config=config, target=target)
 
 
+def render_members_root_check(members_root: str) -> str:
+    """The part of the host setup that makes every directory on the path of ``members_root`` safe for sshd.
+
+    sshd (``ChrootDirectory``, sshd_config(5)) refuses a chroot whose path has a
+    component not owned by root or writable by group or others: sftp would fail
+    for every member. A root-owned component writable by group or others is
+    fixed (``chmod go-w``, printed); one owned by another user, or a sticky
+    shared directory, is refused (exit 1) with a message naming it.
+    """
+    return "#!/bin/sh\nset -eu\n" + render("_members-root-check.j2", members_root=members_root)
+
+
 def render_web_host_setup(settings: Settings, host: str) -> str:
     """The base setup of a web host: Docker engine, firewall, directories, groups. Idempotent.
+
+    It first makes the path of ``members_root`` safe for sshd's chroot or stops
+    (:func:`render_members_root_check`), before ``<h>-sshd`` installs and reloads sshd.
 
     With an ACME CA (``pic:tls.ca`` letsencrypt or staging) it also installs
     certbot from Debian, its deploy hook, and keeps certbot.timer on: renewals
