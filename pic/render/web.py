@@ -400,10 +400,13 @@ def render_web_host_setup(settings: Settings, host: str) -> str:
     (:func:`render_members_root_check`), before ``<h>-sshd`` installs and reloads sshd.
 
     With an ACME CA (``pic:tls.ca`` letsencrypt or staging) it also installs
-    certbot from Debian, its deploy hook, and keeps certbot.timer on: renewals
-    happen on the host, with no ``pulumi up``.
+    certbot from Debian, its deploy hook, and the renewal (``pic-cert-renew.timer``
+    in place of certbot.timer): renewals happen on the host, with no ``pulumi up``.
+    On remote hosts it also installs the nightly disk usage measurement
+    (:mod:`pic.render.disk`).
     """
-    from pic.render import tls
+    from pic import diskusage
+    from pic.render import disk, tls
 
     spec = settings.hosts[host]
     acme = settings.tls.ca != "internal"
@@ -423,6 +426,14 @@ def render_web_host_setup(settings: Settings, host: str) -> str:
         acme=acme,
         deploy_hook=tls.DEPLOY_HOOK,
         deploy_hook_text=tls.render_cert_deploy_hook() if acme else "",
+        renew_script=tls.RENEW_SCRIPT,
+        renew_script_text=tls.render_cert_renew_script(settings) if acme else "",
+        renew_units=tls.render_cert_renew_units(),
+        lib_dir=tls.RENEW_SCRIPT.rsplit("/", 1)[0],
+        disk_script=disk.SCRIPT,
+        disk_script_text=disk.render_disk_usage_script(settings, host),
+        disk_units=disk.render_disk_usage_units(settings),
+        disk_output=diskusage.HOST_FILE,
     )
 
 
