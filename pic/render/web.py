@@ -273,6 +273,7 @@ def render_member_vhost(
         port=port,
         php_module=php_module(key),
         trusted_proxy=trusted_proxy,
+        runtime=key,
     )
 
 
