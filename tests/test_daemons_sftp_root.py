@@ -55,7 +55,7 @@ def host() -> Iterator[Host]:
     os.chmod(root, 0o755)
     parent = root / "shared"
     slug = f"picr-{token}"
-    proc: subprocess.Popen[str] | None = None
+    proc: subprocess.Popen[bytes] | None = None
     try:
         key = root / "client-key"
         subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(key)], check=True)

@@ -12,6 +12,7 @@ import pytest
 
 from pic import diskusage
 from pic.check import check
+from pic.errors import PicError
 from pic.render import disk, tls, web
 from pic.settings import Settings
 from tests.conftest import MEMBERS, ROOT, require_program
@@ -98,6 +99,6 @@ def test_web_host_setup_installs_the_timers(settings: Settings, tmp_path: Path) 
 def test_disk_usage_file_errors_name_file_and_line(tmp_path: Path) -> None:
     bad = tmp_path / "web1.tsv"
     bad.write_text("# pic disk usage of web1 at 2026-11-30T02:30:00+00:00 (KiB, du -sk)\namis\t12\tx\t3\n")
-    with pytest.raises(diskusage.PicError) as info:
+    with pytest.raises(PicError) as info:
         diskusage.read([tmp_path])
     assert "web1.tsv:2" in str(info.value) and "'amis\\t12\\tx\\t3'" in str(info.value)

@@ -152,11 +152,12 @@ def _request(conn: socket.socket, domain: str, timeout: float) -> tuple[int, dic
 
 
 def _issuer(cert: x509.Certificate) -> str:
-    for oid in (NameOID.ORGANIZATION_NAME, NameOID.COMMON_NAME):
-        names = cert.issuer.get_attributes_for_oid(oid)
-        if names:
-            return str(names[0].value)
-    return cert.issuer.rfc4514_string()
+    """``Let's Encrypt (R11)``: the issuer's organisation and common name, as browsers show it."""
+    org = [str(a.value) for a in cert.issuer.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)]
+    cn = [str(a.value) for a in cert.issuer.get_attributes_for_oid(NameOID.COMMON_NAME)]
+    if org and cn:
+        return f"{org[0]} ({cn[0]})"
+    return (org or cn or [cert.issuer.rfc4514_string()])[0]
 
 
 def _check_tls(site: Site, address: str, probe: Probe) -> None:
