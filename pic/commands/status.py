@@ -33,6 +33,7 @@ import json
 import socket
 import ssl
 import time
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,7 +46,7 @@ from cryptography.x509.oid import NameOID
 from pic import diskusage
 from pic.commands import date_argument
 from pic.dns_check import make_resolver
-from pic.registry import load_registry
+from pic.registry import Member, load_registry
 from pic.render.web import phpmyadmin_host, site_state
 from pic.settings import Settings, load_settings
 
@@ -256,7 +257,7 @@ def _judge_answer(site: Site) -> None:
         site.actions.append(f"answers with PHP {site.php or '(no ' + PHP_HEADER + ' header)'}, not {site.php_expected}")
 
 
-def sites_of(settings: Settings, members: Any, on: dt.date) -> list[Site]:
+def sites_of(settings: Settings, members: Iterable[Member], on: dt.date) -> list[Site]:
     """Every domain to check, with what is expected of it (addresses filled by :func:`expected_addresses`)."""
     out: list[Site] = []
     for m in members:
@@ -282,7 +283,8 @@ def sites_of(settings: Settings, members: Any, on: dt.date) -> list[Site]:
     return out
 
 
-def disk_rows(settings: Settings, members: Any, usage: dict[str, diskusage.Usage]) -> list[dict[str, Any]]:
+def disk_rows(settings: Settings, members: Iterable[Member], usage: dict[str, diskusage.Usage]) -> list[dict[str, Any]]:
+    """Per member with a measurement: its total, its soft limit, a warning when over it."""
     rows = []
     for m in members:
         u = usage.get(m.slug)
