@@ -22,24 +22,23 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import smtplib
-import ssl
-import subprocess
 import sys
 from dataclasses import dataclass
-from email.headerregistry import Address
-from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
 from functools import cache
 from pathlib import Path
-
-import jinja2
+from typing import TYPE_CHECKING
 
 from pic import eol, notices, report
 from pic.commands import date_argument
 from pic.errors import PicError, Problem
 from pic.registry import Registry, load_registry
 from pic.settings import Settings, SmtpSpec, display_path, load_settings
+
+if TYPE_CHECKING:  # loaded when the command runs, not by every `pic` command
+    import smtplib
+    from email.message import EmailMessage
+
+    import jinja2
 
 EXIT_OK, EXIT_INVALID, EXIT_REFUSED = 0, 1, 3
 SMTP_ENV_VARIABLE = "PIC_SMTP_PASSWORD"
@@ -112,6 +111,8 @@ def long_date(day: dt.date, language: str) -> str:
 
 @cache
 def _templates() -> jinja2.Environment:
+    import jinja2
+
     return jinja2.Environment(
         loader=jinja2.PackageLoader("pic.commands", "templates"),
         undefined=jinja2.StrictUndefined,
@@ -126,6 +127,10 @@ def compose(
     registry: Registry, settings: Settings, on: dt.date, told: dict[tuple[str, str], dt.date]
 ) -> tuple[list[Message], list[Skipped]]:
     """The messages due on ``on``, and the members skipped because told within the period."""
+    from email.headerregistry import Address
+    from email.message import EmailMessage
+    from email.utils import format_datetime, make_msgid
+
     data = report.build(registry, settings, on)
     by_slug = {m.slug: m for m in registry}
     newest = eol.newest_supported(settings, on)
@@ -182,6 +187,8 @@ def smtp_password(settings: Settings, project: Path) -> str | None:
         return os.environ[SMTP_ENV_VARIABLE]
     if "smtpPassword" not in settings.secrets:
         return None
+    import subprocess
+
     proc = subprocess.run(
         ["pulumi", "config", "get", "pic:smtpPassword", "--stack", settings.stack, "--cwd", str(project)],
         capture_output=True,
@@ -204,6 +211,9 @@ def smtp_password(settings: Settings, project: Path) -> str | None:
 
 
 def _connect(spec: SmtpSpec, password: str | None) -> smtplib.SMTP:
+    import smtplib
+    import ssl
+
     context = ssl.create_default_context()
     server: smtplib.SMTP
     if spec.security == "tls":
@@ -221,6 +231,8 @@ def send(
     messages: list[Message], spec: SmtpSpec, password: str | None, record: Path, on: dt.date
 ) -> list[tuple[Message, str]]:
     """Send each message; record each one the server accepted. Returns the refused ones with the reason."""
+    import smtplib
+
     refused: list[tuple[Message, str]] = []
     server = _connect(spec, password)
     try:
@@ -244,6 +256,8 @@ def send(
 
 
 def _reason(exc: smtplib.SMTPException) -> str:
+    import smtplib
+
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         return "; ".join(f"{k}: {code} {_text(msg)}" for k, (code, msg) in exc.recipients.items())
     if isinstance(exc, smtplib.SMTPResponseException):
@@ -293,6 +307,8 @@ def run(args: argparse.Namespace, on: dt.date) -> int:
                 )
             ]
         )
+    import smtplib
+
     try:
         refused = send(messages, settings.smtp, smtp_password(settings, args.project), record, on)
     except (OSError, smtplib.SMTPException) as exc:

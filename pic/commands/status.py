@@ -31,24 +31,22 @@ import datetime as dt
 import ipaddress
 import json
 import socket
-import ssl
 import time
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
-
-import dns.exception
-import dns.resolver
-from cryptography import x509
-from cryptography.x509.oid import NameOID
+from typing import TYPE_CHECKING, Any
 
 from pic import diskusage
 from pic.commands import date_argument
-from pic.dns_check import make_resolver
 from pic.registry import Member, load_registry
-from pic.render.web import phpmyadmin_host, site_state
 from pic.settings import Settings, load_settings
+
+if TYPE_CHECKING:  # loaded when the command runs, not by every `pic` command
+    import ssl
+
+    import dns.resolver
+    from cryptography import x509
 
 EXIT_OK, EXIT_INVALID, EXIT_ACTION, EXIT_WARNING = 0, 1, 3, 4
 # Let's Encrypt renews 30 days before expiry; under 20 days left, renewals have been failing for 10 days.
@@ -111,6 +109,9 @@ class Probe:
 
 def _addresses(resolver: dns.resolver.Resolver, name: str) -> tuple[list[str], str | None]:
     """A and AAAA answers for ``name``, sorted; an error text when the lookup itself failed."""
+    import dns.exception
+    import dns.resolver
+
     try:
         ipaddress.ip_address(name)
     except ValueError:
@@ -154,6 +155,8 @@ def _request(conn: socket.socket, domain: str, timeout: float) -> tuple[int, dic
 
 def _issuer(cert: x509.Certificate) -> str:
     """``Let's Encrypt (R11)``: the issuer's organisation and common name, as browsers show it."""
+    from cryptography.x509.oid import NameOID
+
     org = [str(a.value) for a in cert.issuer.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)]
     cn = [str(a.value) for a in cert.issuer.get_attributes_for_oid(NameOID.COMMON_NAME)]
     if org and cn:
@@ -163,6 +166,8 @@ def _issuer(cert: x509.Certificate) -> str:
 
 def _check_tls(site: Site, address: str, probe: Probe) -> None:
     """Certificate presented for the name, its verification, and GET / over https."""
+    from cryptography import x509
+
     loose = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     loose.check_hostname = False
     loose.verify_mode = ssl.CERT_NONE
@@ -258,7 +263,9 @@ def _judge_answer(site: Site) -> None:
 
 
 def sites_of(settings: Settings, members: Iterable[Member], on: dt.date) -> list[Site]:
-    """Every domain to check, with what is expected of it (addresses filled by :func:`expected_addresses`)."""
+    """Every domain to check, with what is expected of it (the host's addresses are filled by :func:`run`)."""
+    from pic.render.web import phpmyadmin_host, site_state
+
     out: list[Site] = []
     for m in members:
         state = site_state(m, settings, on)
@@ -347,6 +354,8 @@ def as_text(data: dict[str, Any]) -> str:
 
 
 def run(args: argparse.Namespace, on: dt.date) -> int:
+    from pic.dns_check import make_resolver
+
     settings = load_settings(args.project, args.stack)
     registry = load_registry(args.members, settings)
     probe = Probe(
