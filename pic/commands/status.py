@@ -43,8 +43,6 @@ from pic.registry import Member, load_registry
 from pic.settings import Settings, load_settings
 
 if TYPE_CHECKING:  # loaded when the command runs, not by every `pic` command
-    import ssl
-
     import dns.resolver
     from cryptography import x509
 
@@ -166,6 +164,8 @@ def _issuer(cert: x509.Certificate) -> str:
 
 def _check_tls(site: Site, address: str, probe: Probe) -> None:
     """Certificate presented for the name, its verification, and GET / over https."""
+    import ssl
+
     from cryptography import x509
 
     loose = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
