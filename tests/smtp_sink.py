@@ -16,7 +16,7 @@ from email.message import EmailMessage
 from typing import Any
 
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, Envelope, Session
+from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
 from tests.test_daemons_web import free_port
 
@@ -33,6 +33,8 @@ class Sink:
     port: int
     received: list[Received] = field(default_factory=list)
     reject: set[str] = field(default_factory=set)
+    login: tuple[str, str] | None = None  # (user, password) the server requires, when set
+    logins: list[str] = field(default_factory=list)  # users who logged in
 
     def clear(self) -> None:
         self.received.clear()
@@ -58,11 +60,28 @@ class _Handler:
         return "250 Message accepted for delivery"
 
 
+def _authenticator(sink: Sink) -> Any:
+    def check(server: SMTP, session: Session, envelope: Envelope, mechanism: str, auth_data: Any) -> AuthResult:
+        if not isinstance(auth_data, LoginPassword) or sink.login is None:
+            return AuthResult(success=False, handled=False)
+        user, password = auth_data.login.decode(), auth_data.password.decode()
+        if (user, password) != sink.login:
+            return AuthResult(success=False, handled=False)
+        sink.logins.append(user)
+        return AuthResult(success=True)
+
+    return check
+
+
 @contextmanager
-def running_sink() -> Iterator[Sink]:
-    """A started sink, stopped on exit."""
-    sink = Sink(free_port())
-    controller: Any = Controller(_Handler(sink), hostname="127.0.0.1", port=sink.port)
+def running_sink(login: tuple[str, str] | None = None) -> Iterator[Sink]:
+    """A started sink, stopped on exit; with ``login``, only that user may send (AUTH PLAIN/LOGIN,
+    offered without TLS: loopback only)."""
+    sink = Sink(free_port(), login=login)
+    auth: dict[str, Any] = (
+        {"authenticator": _authenticator(sink), "auth_required": True, "auth_require_tls": False} if login else {}
+    )
+    controller: Any = Controller(_Handler(sink), hostname="127.0.0.1", port=sink.port, **auth)
     controller.start()
     try:
         yield sink

@@ -203,3 +203,25 @@ def test_no_smtp_settings_is_a_clear_error(tmp_path: Path, capsys: pytest.Captur
     members, proj = registry(tmp_path), project_copy(tmp_path)
     assert notify(proj, members, ON) == 1
     assert "pic:smtp: is not set" in capsys.readouterr().err
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")  # loopback test server
+def test_login_with_the_password_from_the_environment(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The password comes from PIC_SMTP_PASSWORD (or the stack secret), never from a file, and is never shown."""
+    password = "s3cret-of-the-relay"
+    with running_sink(login=("pic@example.org", password)) as sink:
+        members, proj = registry(tmp_path), project(tmp_path, sink)
+        stack = proj / "Pulumi.prod.yaml"
+        stack.write_text(stack.read_text().replace("security: none,", "security: none, username: pic@example.org,"))
+        monkeypatch.setenv("PIC_SMTP_PASSWORD", "wrong")
+        assert notify(proj, members, ON) == 3, "a refused login sends nothing"
+        out, err = capsys.readouterr()
+        assert sink.received == [] and not (proj / notices.DEFAULT_FILE).exists()
+        assert "cannot send" in err and "wrong" not in out + err
+        monkeypatch.setenv("PIC_SMTP_PASSWORD", password)
+        assert notify(proj, members, ON) == 0
+        out, err = capsys.readouterr()
+        assert sink.logins == ["pic@example.org"] and len(sink.received) == 3
+        assert password not in out + err + stack.read_text() + (proj / notices.DEFAULT_FILE).read_text()
