@@ -19,9 +19,10 @@ moving a member to another web host keeps its URNs):
   the rendered certbot script that issues the member's one lineage with
   every domain (``--cert-name <slug> --domain d1 --domain d2 ...``) over
   HTTP-01. It runs again when the domains change, and certbot re-issues the
-  lineage with the new names. Renewal needs no ``pulumi up``: certbot.timer
-  renews on the host and the deploy hook (WebHost's setup) installs the new
-  files and reloads the proxy.
+  lineage with the new names. Renewal needs no ``pulumi up``:
+  pic-cert-renew.timer renews on the host (dropping a name the CA cannot
+  validate, and telling the admins) and the deploy hook (WebHost's setup)
+  installs the new files and reloads the proxy.
 
 The certificate is the member's: no delete command, so removing the member
 or its https leaves the files on the host (an unused file does no harm).

@@ -5,7 +5,9 @@ Creates, for web host ``<h>``:
   firewall, the ssh groups, the members' root directory, the proxy's
   directories, the members' certificates directory and the ACME webroot;
   with ``pic:tls.ca`` letsencrypt or staging, certbot from Debian, its deploy
-  hook and certbot.timer). Idempotent: a changed script runs again, safely.
+  hook and pic-cert-renew.timer; the nightly disk usage job). It first makes
+  every directory on the path of the members' root safe for sshd's chroot, or
+  stops. Idempotent: a changed script runs again, safely.
 - ``<h>-sshd`` (command, ssh hosts only): installs the rendered sshd_config
   once ``sshd -t`` accepts it, then reloads sshd, so a bad file never locks
   the admins out.

@@ -11,11 +11,12 @@ import argparse
 import datetime as dt
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from pic import eol, newmember, report
+from pic import diskusage, eol, newmember, notices, report
 from pic.check import check
+from pic.commands import notify, status
 from pic.errors import PicError, Problem
 from pic.registry import load_registry
 from pic.schema import member_schema_text
@@ -55,6 +56,14 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("report", parents=[common], help="runtimes, members to contact, counts")
     p.add_argument("--on", type=_date, default=None, help="as of this day (default: today)")
     p.add_argument("--format", choices=("table", "json"), default="table")
+    p.add_argument("--record", type=Path, default=None, help="pic notify's record (default: notices.yaml in --project)")
+    p.add_argument(
+        "--disk-usage",
+        type=Path,
+        action="append",
+        default=None,
+        help="disk usage file of a host, or a directory of them (default: disk-usage/ in --project)",
+    )
 
     p = sub.add_parser("new", parents=[common], help="write a new member file")
     p.add_argument("slug")
@@ -80,6 +89,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--on", type=_date, default=None, help="evaluate end of life as of this day (default: today)")
     _add_mail_parsers(sub, common)
+    for command in _COMMANDS.values():
+        command.add_parser(sub, common)
     return parser
 
 
@@ -135,7 +146,9 @@ def _cmd_check(args: argparse.Namespace, on: dt.date) -> int:
 def _cmd_report(args: argparse.Namespace, on: dt.date) -> int:
     settings = load_settings(args.project, args.stack)
     registry = load_registry(args.members, settings)
-    data = report.build(registry, settings, on)
+    told = notices.last_told(notices.load(args.record or args.project / notices.DEFAULT_FILE))
+    disk = diskusage.read(args.disk_usage or diskusage.default_paths(args.project))
+    data = report.build(registry, settings, on, told=told, disk=disk)
     if args.format == "json":
         print(json.dumps(data, indent=2, ensure_ascii=False))
     else:
@@ -226,6 +239,8 @@ def _cmd_lists(args: argparse.Namespace, on: dt.date) -> int:
 
 
 _MAIL_COMMANDS = {"dns": _cmd_dns, "lists": _cmd_lists}
+# Commands with a module of their own (pic/commands/): argument wiring and run().
+_COMMANDS = {"notify": notify, "status": status}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -237,9 +252,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_OK
         if args.command == "plan":
             return _cmd_plan(args, on)
-        if args.command in _MAIL_COMMANDS:
-            return _MAIL_COMMANDS[args.command](args, on)
-        handler = {"check": _cmd_check, "report": _cmd_report, "new": _cmd_new}[args.command]
+        handler: Callable[[argparse.Namespace, dt.date], int]
+        if args.command in _COMMANDS:
+            handler = _COMMANDS[args.command].run
+        elif args.command in _MAIL_COMMANDS:
+            handler = _MAIL_COMMANDS[args.command]
+        else:
+            handler = {"check": _cmd_check, "report": _cmd_report, "new": _cmd_new}[args.command]
         return handler(args, on)
     except PicError as exc:
         _print_problems(exc.problems)

@@ -52,9 +52,15 @@ def _unique(values: list[str]) -> list[str]:
     return values
 
 
+LANGUAGES = ("fr", "en")  # the languages of pic notify's messages (pic/commands/templates/notify-<lang>.j2)
+
+
 class Contact(_Strict):
     name: str = Field(min_length=1, max_length=120)
     email: Email
+    language: Literal["fr", "en"] = Field(
+        default="fr", description="Language of the messages the admins send to this contact (fr: French, en: English)."
+    )
 
 
 class Site(_Strict):
@@ -96,6 +102,12 @@ class Limits(_Strict):
     memory_mb: int | None = Field(default=None, ge=32, le=65536)
     cpus: float | None = Field(default=None, gt=0, le=64)
     pids: int | None = Field(default=None, ge=16, le=32768)
+    disk_soft_limit_mb: int | None = Field(
+        default=None,
+        ge=1,
+        le=10_000_000,
+        description="Disk use (www/ + db/ + log/, MB) above which the admins are warned.",
+    )
 
     @field_validator("cpus", mode="before")
     @classmethod

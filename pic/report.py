@@ -10,12 +10,22 @@ import datetime as dt
 from collections import Counter
 from typing import Any
 
-from pic import eol
+from pic import diskusage, eol
 from pic.registry import Registry
 from pic.settings import Settings
 
 
-def build(registry: Registry, settings: Settings, on: dt.date) -> dict[str, Any]:
+def build(
+    registry: Registry,
+    settings: Settings,
+    on: dt.date,
+    *,
+    told: dict[tuple[str, str], dt.date] | None = None,
+    disk: dict[str, diskusage.Usage] | None = None,
+) -> dict[str, Any]:
+    """The report as of ``on``; ``told`` is (member, runtime) -> last day ``pic notify`` told it
+    (:func:`pic.notices.last_told`), ``disk`` the measured disk usage (:func:`pic.diskusage.read`).
+    """
     statuses = [
         eol.runtime_status(k, settings.runtimes[k], on, settings.eol_warning_days) for k in settings.runtime_keys()
     ]
@@ -54,10 +64,30 @@ def build(registry: Registry, settings: Settings, on: dt.date) -> dict[str, Any]
                 "days_left": st.days_left,
                 "contact": {"name": m.spec.contact.name, "email": m.spec.contact.email},
                 "exception_until": exc.until.isoformat() if exc is not None else None,
+                "told_on": _told_on(told, m.slug, key),
             }
         )
     contact.sort(key=lambda c: (c["days_left"], c["slug"]))
     by_status = Counter(m.status for m in registry)
+    usage = []
+    for m in registry:
+        u = (disk or {}).get(m.slug)
+        if u is None:
+            continue
+        limit = diskusage.soft_limit_mb(m, settings)
+        usage.append(
+            {
+                "slug": m.slug,
+                "host": u.host,
+                "measured_at": u.measured_at,
+                "www_mb": round(u.www_kib / 1024, 1),
+                "db_mb": round(u.db_kib / 1024, 1),
+                "log_mb": round(u.log_kib / 1024, 1),
+                "total_mb": round(u.total_mb, 1),
+                "soft_limit_mb": limit,
+                "over_soft_limit": u.total_mb > limit,
+            }
+        )
     return {
         "stack": settings.stack,
         "on": on.isoformat(),
@@ -74,7 +104,13 @@ def build(registry: Registry, settings: Settings, on: dt.date) -> dict[str, Any]
             "list_domains": sum(1 for m in registry if m.lists is not None),
             "ssh_shells": sum(1 for m in registry if m.access.ssh and m.status == "active"),
         },
+        "disk_usage": usage,
     }
+
+
+def _told_on(told: dict[tuple[str, str], dt.date] | None, slug: str, runtime: str) -> str | None:
+    day = (told or {}).get((slug, runtime))
+    return day.isoformat() if day is not None else None
 
 
 def _table(rows: list[list[str]]) -> list[str]:
@@ -95,7 +131,7 @@ def as_text(data: dict[str, Any]) -> str:
     out.append("")
     if data["members_to_contact"]:
         out.append("Members to contact:")
-        rows = [["MEMBER", "RUNTIME", "STATE", "EOL", "CONTACT", "EXCEPTION UNTIL"]]
+        rows = [["MEMBER", "RUNTIME", "STATE", "EOL", "CONTACT", "EXCEPTION UNTIL", "TOLD"]]
         for c in data["members_to_contact"]:
             rows.append(
                 [
@@ -105,6 +141,7 @@ def as_text(data: dict[str, Any]) -> str:
                     c["eol"],
                     f"{c['contact']['name']} <{c['contact']['email']}>",
                     c["exception_until"] or "-",
+                    f"told on {c['told_on']}" if c.get("told_on") else "not told",
                 ]
             )
         out += ["  " + line for line in _table(rows)]
@@ -120,4 +157,21 @@ def as_text(data: dict[str, Any]) -> str:
         f"List domains: {counts['list_domains']}",
         f"Ssh shells: {counts['ssh_shells']}",
     ]
+    if data.get("disk_usage"):
+        out += ["", "Disk usage (MB):"]
+        rows = [["MEMBER", "HOST", "WWW", "DB", "LOG", "TOTAL", "SOFT LIMIT", ""]]
+        for u in data["disk_usage"]:
+            rows.append(
+                [
+                    u["slug"],
+                    u["host"],
+                    f"{u['www_mb']:.1f}",
+                    f"{u['db_mb']:.1f}",
+                    f"{u['log_mb']:.1f}",
+                    f"{u['total_mb']:.1f}",
+                    str(u["soft_limit_mb"]),
+                    "OVER SOFT LIMIT" if u["over_soft_limit"] else "",
+                ]
+            )
+        out += ["  " + line for line in _table(rows)]
     return "\n".join(out) + "\n"

@@ -30,6 +30,8 @@ HOST_NAME_RE = r"^[a-z][a-z0-9-]{0,30}$"
 IMAGE_RE = r"^[a-z0-9][a-z0-9._/:-]*(:[A-Za-z0-9._-]+)?(@sha256:[0-9a-f]{64})?$"
 # Settings that must be secrets; they may be absent from the file (set later).
 SECRET_KEYS = ("dbAdminPassword", "sshPrivateKey")
+# Secrets that only some commands need (pic notify: the SMTP password); never required by pic check.
+OPTIONAL_SECRET_KEYS = ("smtpPassword",)
 
 
 class _Strict(BaseModel):
@@ -173,6 +175,45 @@ class DbSpec(_Strict):
         return IPv4Network(value) if isinstance(value, str) else value
 
 
+class SmtpSpec(_Strict):
+    """The mail server that ``pic notify`` sends through (``pic:smtp``).
+
+    The password is never in a file: ``pulumi config set --secret pic:smtpPassword``
+    or the environment variable ``PIC_SMTP_PASSWORD``.
+    """
+
+    host: HostAddress
+    port: int = Field(default=587, ge=1, le=65535)
+    security: Literal["starttls", "tls", "none"] = Field(
+        default="starttls", description="starttls (port 587), tls (implicit, port 465), none (a local relay only)."
+    )
+    username: Annotated[str, Field(min_length=1, max_length=255)] | None = Field(
+        default=None, description="Login; none: the server takes mail without authentication."
+    )
+    sender: Email | None = Field(default=None, description="From: address (default: pic:admin_email).")
+    host_relay: Annotated[str, Field(pattern=r"^[A-Za-z0-9.\[\]:-]+:[0-9]{1,5}$")] = Field(
+        default="localhost:25",
+        description="host:port the web hosts send the admins' reports to (certificate renewals): their own MTA.",
+    )
+
+
+class NotifySpec(_Strict):
+    """``pic notify``: how often a member is told again about the same runtime."""
+
+    period_days: int = Field(default=30, ge=1, le=3650, description="No second message within this many days.")
+
+
+class DiskSpec(_Strict):
+    """Disk usage of the members' spaces, collected nightly on the web hosts."""
+
+    soft_limit_mb: int = Field(
+        default=5000, ge=1, le=10_000_000, description="Warn the admins above this (www/ + db/ + log/), in MB."
+    )
+    time: Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")] = Field(
+        default="02:30", description="When the hosts measure it, every night."
+    )
+
+
 @dataclass(frozen=True)
 class SecretRef:
     """A ``secure:`` value of the stack file: ciphertext, never decrypted by pic."""
@@ -200,6 +241,9 @@ class Settings(_Strict):
     proxy: ProxySpec = ProxySpec()
     db: DbSpec = DbSpec()
     dns: DnsSpec = DnsSpec()
+    smtp: SmtpSpec | None = None
+    notify: NotifySpec = NotifySpec()
+    disk: DiskSpec = DiskSpec()
     secrets: dict[str, SecretRef] = Field(default_factory=dict, exclude=True)
 
     @field_validator("hosts")
@@ -317,17 +361,18 @@ def _strip_namespace(doc: Document) -> tuple[dict[str, Any], list[Problem]]:
             continue  # provider settings (docker:host, mysql:endpoint, ...) belong to them
         if isinstance(value, dict) and set(value) == {"secure"}:
             secrets[key] = SecretRef(key)
-            if key not in SECRET_KEYS:
+            if key not in (*SECRET_KEYS, *OPTIONAL_SECRET_KEYS):
                 problems.append(
                     Problem(
                         doc.file,
                         doc.line_of(("config", full_key)),
                         f"config.{full_key}",
-                        f"is a secret, but pic knows no secret of that name (known: {', '.join(SECRET_KEYS)})",
+                        "is a secret, but pic knows no secret of that name "
+                        f"(known: {', '.join((*SECRET_KEYS, *OPTIONAL_SECRET_KEYS))})",
                     )
                 )
             continue
-        if key in SECRET_KEYS:
+        if key in (*SECRET_KEYS, *OPTIONAL_SECRET_KEYS):
             problems.append(
                 Problem(
                     doc.file,

@@ -69,7 +69,7 @@ def test_report_json_keys(capsys: pytest.CaptureFixture[str]) -> None:
     )
     assert rc == 0
     data: dict[str, Any] = json.loads(out)
-    assert set(data) == {"stack", "on", "eol_warning_days", "runtimes", "members_to_contact", "counts"}
+    assert set(data) == {"stack", "on", "eol_warning_days", "runtimes", "members_to_contact", "counts", "disk_usage"}
     assert (data["stack"], data["on"], data["eol_warning_days"]) == ("prod", ON, 365)
     runtimes = {r["runtime"]: r for r in data["runtimes"]}
     assert list(runtimes) == ["7.4", "8.2", "8.3", "8.4", "8.5"]
@@ -99,9 +99,11 @@ def test_report_json_keys(capsys: pytest.CaptureFixture[str]) -> None:
             "days_left",
             "contact",
             "exception_until",
+            "told_on",
         }
         assert set(c["contact"]) == {"name", "email"}
     assert contacts[0]["exception_until"] == "2027-03-31"
+    assert [c["told_on"] for c in contacts] == [None, None], "nobody told: no notices.yaml in the example"
     assert contacts[1]["contact"]["email"] == "jean.petit@free.fr"
     assert data["counts"] == {
         "members": 7,

@@ -180,7 +180,7 @@ def test_acme_one_issuance_per_member_with_every_domain(pulumi_env: RecordingMon
     assert regs["web1-proxy-certs"].urn in regs["web1-proxy-container"].dependencies
     setup = unwrap(regs["web1-setup"].inputs["stdin"])
     assert " certbot openssl" in setup
-    assert "systemctl enable --now certbot.timer" in setup
+    assert "systemctl enable --now pic-cert-renew.timer" in setup
     assert "caddy reload --force" in setup.split("PIC_HOOK_EOF", 1)[1]
 
 

@@ -84,6 +84,7 @@ class Acme:
     http: int
     https: int
     admin: int
+    dns_management: int = 0  # pebble-challtestsrv's management API: change what a name resolves to
 
     def render_caddyfile(self, members: list[Member]) -> str:
         return web.render_caddyfile(
@@ -196,7 +197,13 @@ def acme(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Acme]:
             }
         }
         (root / "pebble.json").write_text(json.dumps(config))
-        pebble_env = {"PATH": "/usr/bin:/bin", "PEBBLE_VA_NOSLEEP": "1", "PEBBLE_WFE_NONCEREJECT": "0"}
+        # Every order validated afresh (no reuse of earlier authorizations), as a renewal months later is.
+        pebble_env = {
+            "PATH": "/usr/bin:/bin",
+            "PEBBLE_VA_NOSLEEP": "1",
+            "PEBBLE_WFE_NONCEREJECT": "0",
+            "PEBBLE_AUTHZREUSE": "0",
+        }
         procs.append(
             _start(
                 [pebble, "-config", str(root / "pebble.json"), "-dnsserver", f"127.0.0.1:{dns}"],
@@ -238,6 +245,7 @@ def acme(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Acme]:
             http,
             https,
             admin,
+            dns_mgmt,
         )
         # What the host does: placeholders first (so the Caddyfile loads), then the proxy.
         boot = subprocess.run(

@@ -456,7 +456,7 @@ def _apache_config(space: Space, port: int, vhost: Path) -> Path:
     run = space.root / "apache"
     run.mkdir(exist_ok=True)
     lines = [f"LoadModule {m}_module {mods}/mod_{m}.so" for m in ("mpm_prefork", "authz_core", "dir", "mime")]
-    lines += [f"LoadModule {m}_module {mods}/mod_{m}.so" for m in ("remoteip", "setenvif", "rewrite")]
+    lines += [f"LoadModule {m}_module {mods}/mod_{m}.so" for m in ("remoteip", "setenvif", "rewrite", "headers")]
     lines += [
         f"LoadModule php_module {php_so[-1]}",
         f"ServerRoot {run}",
@@ -623,6 +623,7 @@ def test_php_page_served_through_the_proxy(space: Space, front: Web) -> None:
     assert headers.get("x-content-type-options") == "nosniff"
     assert headers.get("strict-transport-security", "").startswith("max-age=")
     assert "server" not in headers
+    assert headers.get("x-pic-php") == "8.2", "the runtime the site answers with, for pic status"
     access = (space.home(space.a) / "log" / "access.log").read_text()
     assert "GET / HTTP/1.1" in access
     assert f"{space.a.slug}.test" in access
@@ -639,6 +640,7 @@ def test_static_site_served(space: Space, front: Web) -> None:
     assert status == 200
     assert body == "<h1>static site of b</h1>\n"
     assert headers.get("x-frame-options") == "SAMEORIGIN"
+    assert headers.get("x-pic-php") == "none"
 
 
 @pytest.mark.parametrize("who", ["a", "b"])

@@ -138,9 +138,13 @@ def test_host_setup_installs_certbot_and_the_hook(example: tuple[Settings, Regis
     acme = web.render_web_host_setup(settings, "web1")
     shellcheck(acme, tmp_path, "setup.sh")
     assert " certbot openssl" in acme
-    assert "systemctl enable --now certbot.timer" in acme
+    # Renewals by pic-cert-renew.timer, which drops a failing name and reports; not certbot.timer.
+    assert "systemctl enable --now pic-cert-renew.timer" in acme
+    assert "systemctl disable --now certbot.timer" in acme
     hook = acme.split("<<'PIC_HOOK_EOF'\n", 1)[1].split("PIC_HOOK_EOF\n", 1)[0]
     assert hook == tls.render_cert_deploy_hook()
+    renew = acme.split("<<'PIC_RENEW_EOF'\n", 1)[1].split("PIC_RENEW_EOF\n", 1)[0]
+    assert renew == tls.render_cert_renew_script(settings)
     internal = web.render_web_host_setup(with_tls(settings, "internal"), "web1")
     assert "certbot" not in internal
     assert "/etc/pic/certs" in internal

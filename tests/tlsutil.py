@@ -66,10 +66,13 @@ def make_ca(cn: str = "pic test CA") -> Ca:
     return Ca(key, cert)
 
 
-def member_cert(ca: Ca, domains: list[str]) -> tuple[bytes, bytes]:
-    """(certificate PEM, key PEM) of one member: one certificate for all its domains."""
+def member_cert(ca: Ca, domains: list[str], *, days: int = 7, start_days_ago: int = 0) -> tuple[bytes, bytes]:
+    """(certificate PEM, key PEM) of one member: one certificate for all its domains.
+
+    Valid from ``start_days_ago`` days ago for ``days`` days (in the past entirely: an expired one).
+    """
     key = ec.generate_private_key(ec.SECP256R1())
-    now = dt.datetime.now(dt.UTC)
+    now = dt.datetime.now(dt.UTC) - dt.timedelta(days=start_days_ago)
     cert = (
         x509.CertificateBuilder()
         .subject_name(_name(domains[0]))
@@ -77,7 +80,7 @@ def member_cert(ca: Ca, domains: list[str]) -> tuple[bytes, bytes]:
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - dt.timedelta(minutes=5))
-        .not_valid_after(now + dt.timedelta(days=7))
+        .not_valid_after(now + dt.timedelta(days=days))
         .add_extension(x509.SubjectAlternativeName([x509.DNSName(d) for d in domains]), critical=False)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
@@ -90,9 +93,11 @@ def member_cert(ca: Ca, domains: list[str]) -> tuple[bytes, bytes]:
     return cert.public_bytes(serialization.Encoding.PEM), key_pem
 
 
-def write_member_cert(ca: Ca, certs_dir: Path, slug: str, domains: list[str]) -> x509.Certificate:
+def write_member_cert(
+    ca: Ca, certs_dir: Path, slug: str, domains: list[str], *, days: int = 7, start_days_ago: int = 0
+) -> x509.Certificate:
     """Put a member's certificate where the proxy loads it (key 0600), as the internal mode does."""
-    cert_pem, key_pem = member_cert(ca, domains)
+    cert_pem, key_pem = member_cert(ca, domains, days=days, start_days_ago=start_days_ago)
     directory = certs_dir / slug
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
     key_path = directory / "privkey.pem"

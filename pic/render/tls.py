@@ -13,8 +13,13 @@ each member's certificate where the front proxy loads it,
   its domains, through the ACME HTTP-01 challenge answered from the webroot
   the proxy serves on http.
 - :func:`render_cert_deploy_hook`: certbot's deploy hook, run after every
-  issuance and renewal (Debian's certbot.timer renews twice a day): copies
-  the lineage to the proxy's directory and reloads the proxy.
+  issuance and renewal: copies the lineage to the proxy's directory and
+  reloads the proxy.
+- :func:`render_cert_renew_script` and its systemd units (twice a day, in
+  place of Debian's certbot.timer): renews every lineage; a name the CA
+  cannot validate is dropped from the renewal so that the others stay valid;
+  every failure and every certificate with fewer than
+  :data:`CERT_WARNING_DAYS` days left is mailed to the admins.
 
 With ``pic:tls.ca: internal`` the certificates come from a CA made with
 pulumi-tls (components/member_certificate.py) and none of the certbot
@@ -49,9 +54,14 @@ __all__ = [
     "render_cert_bootstrap_script",
     "render_cert_deploy_hook",
     "render_cert_issue_script",
+    "render_cert_renew_script",
+    "render_cert_renew_units",
 ]
 
 DEPLOY_HOOK = "/usr/local/lib/pic/certbot-deploy-hook"
+RENEW_SCRIPT = "/usr/local/lib/pic/cert-renew"
+# Let's Encrypt's clients renew 30 days before expiry: 20 days left means ten days of failed renewals.
+CERT_WARNING_DAYS = 20
 LETSENCRYPT_DIR = "/etc/letsencrypt"
 
 
@@ -119,3 +129,52 @@ def render_cert_issue_script(
         certbot_dirs=certbot_dirs,
         cert_file=CERT_FILE,
     )
+
+
+def render_cert_renew_script(
+    settings: Settings,
+    *,
+    certs_dir: str = CERTS_DIR,
+    webroot: str = ACME_WEBROOT,
+    hook: str = DEPLOY_HOOK,
+    letsencrypt_dir: str = LETSENCRYPT_DIR,
+    acme_server: str | None = None,
+    certbot_dirs: tuple[str, str] | None = None,
+    relay: str | None = None,
+    warn_days: int = CERT_WARNING_DAYS,
+) -> str:
+    """Renew every member lineage of the host; report failures and expiring certificates to the admins.
+
+    Reads the wanted names from ``<certs_dir>/<slug>/domains`` (written by the
+    issuance script). A name the CA reports as failed (certbot's ``Domain:``
+    lines) is dropped and the lineage renewed with the others. The report goes
+    to ``pic:admin_email`` over SMTP through ``relay`` (default
+    ``pic:smtp.host_relay``, else ``localhost:25``) with curl; the script exits
+    1 whenever it reported something. ``acme_server``/``certbot_dirs`` as for
+    :func:`render_cert_issue_script`.
+    """
+    sender = settings.smtp.sender if settings.smtp and settings.smtp.sender else settings.admin_email
+    return render(
+        "cert-renew.sh.j2",
+        certs_dir=certs_dir,
+        email=settings.tls.acme_email,
+        staging=settings.tls.ca == "staging" and acme_server is None,
+        server=acme_server,
+        config_dir=letsencrypt_dir,
+        certbot_dirs=certbot_dirs,
+        webroot=webroot,
+        hook=hook,
+        warn_days=warn_days,
+        admin_email=settings.admin_email,
+        sender=sender,
+        relay=relay or (settings.smtp.host_relay if settings.smtp else "localhost:25"),
+        cert_file=CERT_FILE,
+    )
+
+
+def render_cert_renew_units(*, script: str = RENEW_SCRIPT) -> dict[str, str]:
+    """``pic-cert-renew.service`` and ``.timer`` (twice a day), by file name."""
+    return {
+        "pic-cert-renew.service": render("pic-cert-renew.service.j2", script=script),
+        "pic-cert-renew.timer": render("pic-cert-renew.timer.j2"),
+    }

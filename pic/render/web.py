@@ -273,6 +273,7 @@ def render_member_vhost(
         port=port,
         php_module=php_module(key),
         trusted_proxy=trusted_proxy,
+        runtime=key,
     )
 
 
@@ -381,14 +382,32 @@ def render_sshd_install_script(config: str, *, target: str = SSHD_CONFIG) -> str
     return render("sshd-install.sh.j2", config=config, target=target)
 
 
+def render_members_root_check(members_root: str) -> str:
+    """The part of the host setup that makes every directory on the path of ``members_root`` safe for sshd.
+
+    sshd (``ChrootDirectory``, sshd_config(5)) refuses a chroot whose path has a
+    component not owned by root or writable by group or others: sftp would fail
+    for every member. A root-owned component writable by group or others is
+    fixed (``chmod go-w``, printed); one owned by another user, or a sticky
+    shared directory, is refused (exit 1) with a message naming it.
+    """
+    return "#!/bin/sh\nset -eu\n" + render("_members-root-check.j2", members_root=members_root)
+
+
 def render_web_host_setup(settings: Settings, host: str) -> str:
     """The base setup of a web host: Docker engine, firewall, directories, groups. Idempotent.
 
+    It first makes the path of ``members_root`` safe for sshd's chroot or stops
+    (:func:`render_members_root_check`), before ``<h>-sshd`` installs and reloads sshd.
+
     With an ACME CA (``pic:tls.ca`` letsencrypt or staging) it also installs
-    certbot from Debian, its deploy hook, and keeps certbot.timer on: renewals
-    happen on the host, with no ``pulumi up``.
+    certbot from Debian, its deploy hook, and the renewal (``pic-cert-renew.timer``
+    in place of certbot.timer): renewals happen on the host, with no ``pulumi up``.
+    On remote hosts it also installs the nightly disk usage measurement
+    (:mod:`pic.render.disk`).
     """
-    from pic.render import tls
+    from pic import diskusage
+    from pic.render import disk, tls
 
     spec = settings.hosts[host]
     acme = settings.tls.ca != "internal"
@@ -408,6 +427,14 @@ def render_web_host_setup(settings: Settings, host: str) -> str:
         acme=acme,
         deploy_hook=tls.DEPLOY_HOOK,
         deploy_hook_text=tls.render_cert_deploy_hook() if acme else "",
+        renew_script=tls.RENEW_SCRIPT,
+        renew_script_text=tls.render_cert_renew_script(settings) if acme else "",
+        renew_units=tls.render_cert_renew_units(),
+        lib_dir=tls.RENEW_SCRIPT.rsplit("/", 1)[0],
+        disk_script=disk.SCRIPT,
+        disk_script_text=disk.render_disk_usage_script(settings, host),
+        disk_units=disk.render_disk_usage_units(settings),
+        disk_output=diskusage.HOST_FILE,
     )
 
 

@@ -1,0 +1,19 @@
+"""Commands of ``pic`` that have a home of their own: one module per subcommand.
+
+Each module has ``add_parser(sub, common)`` (its argument wiring) and
+``run(args, on) -> int`` (exit status); ``pic/cli.py`` only dispatches. The
+core (registry, settings, report, render) never imports from here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+
+
+def date_argument(text: str) -> dt.date:
+    """An argparse type: a day written YYYY-MM-DD."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date written YYYY-MM-DD") from None

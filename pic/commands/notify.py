@@ -1,0 +1,321 @@
+"""``pic notify``: tell each member on a runtime near or past its end of life, one message per member.
+
+Whom: the members ``pic report`` lists to contact on the day (``--on``): a
+runtime in ``warning`` or past ``eol`` (with or without an exception, whose
+end date the message gives), or stopped. What: the runtime, its end-of-life
+date, what the member must do and the admins' address, in the contact's
+language (``contact.language``, French by default) from
+``pic/commands/templates/notify-<language>.j2``.
+
+Sending goes through ``pic:smtp`` (the password from ``PIC_SMTP_PASSWORD`` or
+the stack secret ``pic:smtpPassword``, read with ``pulumi config get``; never
+from a file, never printed). Every message the server accepts is recorded at
+once in the notices file (:mod:`pic.notices`); a member already told about the
+same runtime within ``pic:notify.period_days`` is not told again.
+
+Exit status: 0 every message accepted (or none due), 1 invalid input,
+3 the server refused at least one message (the others are sent and recorded).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pic import eol, notices, report
+from pic.commands import date_argument
+from pic.errors import PicError, Problem
+from pic.registry import Registry, load_registry
+from pic.settings import Settings, SmtpSpec, display_path, load_settings
+
+if TYPE_CHECKING:  # loaded when the command runs, not by every `pic` command
+    import smtplib
+    from email.message import EmailMessage
+
+    import jinja2
+
+EXIT_OK, EXIT_INVALID, EXIT_REFUSED = 0, 1, 3
+SMTP_ENV_VARIABLE = "PIC_SMTP_PASSWORD"
+_MONTHS = {
+    "fr": (
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+}
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser(
+        "notify", parents=[common], help="write to the members on a runtime near or past its end of life"
+    )
+    p.add_argument("--on", type=date_argument, default=None, help="as of this day (default: today)")
+    p.add_argument("--dry-run", action="store_true", help="print the messages, send and record nothing")
+    p.add_argument(
+        "--record",
+        type=Path,
+        default=None,
+        help=f"the notices file (default: {notices.DEFAULT_FILE} in the --project directory)",
+    )
+
+
+@dataclass(frozen=True)
+class Message:
+    member: str
+    runtime: str
+    state: str
+    to: str
+    email: EmailMessage
+
+
+@dataclass(frozen=True)
+class Skipped:
+    member: str
+    runtime: str
+    told_on: dt.date
+
+
+def long_date(day: dt.date, language: str) -> str:
+    """``31 décembre 2026`` / ``31 December 2026``."""
+    return f"{day.day} {_MONTHS[language][day.month - 1]} {day.year}"
+
+
+@cache
+def _templates() -> jinja2.Environment:
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("pic.commands", "templates"),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,  # noqa: S701 - plain-text mail
+    )
+
+
+def compose(
+    registry: Registry, settings: Settings, on: dt.date, told: dict[tuple[str, str], dt.date]
+) -> tuple[list[Message], list[Skipped]]:
+    """The messages due on ``on``, and the members skipped because told within the period."""
+    from email.headerregistry import Address
+    from email.message import EmailMessage
+    from email.utils import format_datetime, make_msgid
+
+    data = report.build(registry, settings, on)
+    by_slug = {m.slug: m for m in registry}
+    newest = eol.newest_supported(settings, on)
+    sender = settings.smtp.sender if settings.smtp and settings.smtp.sender else settings.admin_email
+    out: list[Message] = []
+    skipped: list[Skipped] = []
+    for c in data["members_to_contact"]:
+        member = by_slug[c["slug"]]
+        last = told.get((member.slug, c["runtime"]))
+        if last is not None and (on - last).days < settings.notify.period_days:
+            skipped.append(Skipped(member.slug, c["runtime"], last))
+            continue
+        lang = member.spec.contact.language
+        exc = member.spec.exceptions.php_eol
+        eol_day = dt.date.fromisoformat(c["eol"])
+        stopped = settings.runtimes[c["runtime"]].stopped
+        text = (
+            _templates()
+            .get_template(f"notify-{lang}.j2")
+            .render(
+                contact_name=member.spec.contact.name,
+                member_name=member.spec.name,
+                domains=member.site.domains if member.site else [],
+                runtime=c["runtime"],
+                state=c["state"],
+                stopped=stopped,
+                eol_text=long_date(eol_day, lang),
+                days_left=c["days_left"],
+                exception_until=exc.until if exc is not None and exc.until >= on else None,
+                exception_until_text=long_date(exc.until, lang) if exc is not None else "",
+                newest=newest if newest != c["runtime"] else None,
+                admin_email=settings.admin_email,
+            )
+        )
+        subject, _, body = text.partition("\n")  # the template's first line is the subject
+        body = body.lstrip("\n")
+        msg = EmailMessage()
+        msg["Subject"] = subject.strip()
+        msg["From"] = sender
+        msg["To"] = Address(member.spec.contact.name, addr_spec=member.spec.contact.email)
+        msg["Reply-To"] = settings.admin_email
+        msg["Date"] = format_datetime(dt.datetime.now(dt.UTC))
+        msg["Message-ID"] = make_msgid(domain=settings.admin_email.rpartition("@")[2])
+        msg.set_content(body, cte="quoted-printable")
+        msg["Content-Language"] = lang  # after set_content, which resets the Content-* headers
+        state = "stopped" if stopped else c["state"]
+        out.append(Message(member.slug, c["runtime"], state, member.spec.contact.email, msg))
+    return out, skipped
+
+
+def smtp_password(settings: Settings, project: Path) -> str | None:
+    """The SMTP password: ``PIC_SMTP_PASSWORD``, else the stack secret through ``pulumi config get``."""
+    if os.environ.get(SMTP_ENV_VARIABLE):
+        return os.environ[SMTP_ENV_VARIABLE]
+    if "smtpPassword" not in settings.secrets:
+        return None
+    import subprocess
+
+    proc = subprocess.run(
+        ["pulumi", "config", "get", "pic:smtpPassword", "--stack", settings.stack, "--cwd", str(project)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if proc.returncode != 0:
+        raise PicError(
+            [
+                Problem(
+                    f"Pulumi.{settings.stack}.yaml",
+                    None,
+                    "pic:smtpPassword",
+                    f"could not be read with `pulumi config get` (exit {proc.returncode}); "
+                    f"set {SMTP_ENV_VARIABLE} instead",
+                )
+            ]
+        )
+    return proc.stdout.rstrip("\n")
+
+
+def _connect(spec: SmtpSpec, password: str | None) -> smtplib.SMTP:
+    import smtplib
+    import ssl
+
+    context = ssl.create_default_context()
+    server: smtplib.SMTP
+    if spec.security == "tls":
+        server = smtplib.SMTP_SSL(spec.host, spec.port, timeout=30, context=context)
+    else:
+        server = smtplib.SMTP(spec.host, spec.port, timeout=30)
+        if spec.security == "starttls":
+            server.starttls(context=context)
+    if spec.username is not None:
+        server.login(spec.username, password or "")
+    return server
+
+
+def send(
+    messages: list[Message], spec: SmtpSpec, password: str | None, record: Path, on: dt.date
+) -> list[tuple[Message, str]]:
+    """Send each message; record each one the server accepted. Returns the refused ones with the reason."""
+    import smtplib
+
+    refused: list[tuple[Message, str]] = []
+    server = _connect(spec, password)
+    try:
+        for m in messages:
+            try:
+                rejected = server.send_message(m.email)
+            except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
+                refused.append((m, _reason(exc)))
+                server.rset()
+                continue
+            if rejected:
+                refused.append((m, "; ".join(f"{k}: {v[0]} {v[1]!r}" for k, v in rejected.items())))
+                continue
+            notices.append(record, notices.Notice(on, m.member, m.runtime, m.to, m.state))
+    finally:
+        try:
+            server.quit()
+        except smtplib.SMTPException:
+            server.close()
+    return refused
+
+
+def _reason(exc: smtplib.SMTPException) -> str:
+    import smtplib
+
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return "; ".join(f"{k}: {code} {_text(msg)}" for k, (code, msg) in exc.recipients.items())
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return f"{exc.smtp_code} {_text(exc.smtp_error)}"
+    return str(exc)
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode(errors="replace") if isinstance(value, bytes) else value
+
+
+def as_text(m: Message) -> str:
+    """A message as the dry run prints it: its headers, then its text."""
+    head = "".join(f"{k}: {v}\n" for k, v in m.email.items() if k not in ("Content-Type", "Content-Transfer-Encoding"))
+    body = m.email.get_content()
+    return f"{head}\n{body}"
+
+
+def run(args: argparse.Namespace, on: dt.date) -> int:
+    settings = load_settings(args.project, args.stack)
+    registry = load_registry(args.members, settings)
+    record: Path = args.record or args.project / notices.DEFAULT_FILE
+    messages, skipped = compose(registry, settings, on, notices.last_told(notices.load(record)))
+    for s in skipped:
+        print(
+            f"{s.member}: already told about PHP {s.runtime} on {s.told_on.isoformat()} "
+            f"(again after {settings.notify.period_days} days)",
+            file=sys.stderr,
+        )
+    if args.dry_run:
+        for m in messages:
+            print(f"--- {m.member} (PHP {m.runtime}, {m.state}) ---")
+            print(as_text(m))
+        print(f"dry run: {len(messages)} message(s), nothing sent", file=sys.stderr)
+        return EXIT_OK
+    if not messages:
+        print("nothing to send", file=sys.stderr)
+        return EXIT_OK
+    if settings.smtp is None:
+        raise PicError(
+            [
+                Problem(
+                    f"Pulumi.{args.stack}.yaml",
+                    None,
+                    "pic:smtp",
+                    "is not set: give the mail server (host, port, security, username) to send through",
+                )
+            ]
+        )
+    import smtplib
+
+    try:
+        refused = send(messages, settings.smtp, smtp_password(settings, args.project), record, on)
+    except (OSError, smtplib.SMTPException) as exc:
+        print(f"{settings.smtp.host}:{settings.smtp.port}: cannot send: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    for m, reason in refused:
+        print(f"{m.member}: refused by the server, not recorded: {reason}", file=sys.stderr)
+    sent = len(messages) - len(refused)
+    print(f"sent {sent} message(s), recorded in {display_path(record)}; {len(refused)} refused")
+    return EXIT_REFUSED if refused else EXIT_OK

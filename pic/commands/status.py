@@ -1,0 +1,392 @@
+"""``pic status``: the platform as its visitors see it, domain by domain, and the members' disk usage.
+
+For every domain of every member whose site is not archived, and the
+platform's own (phpMyAdmin, the lists' web interface):
+
+- **DNS**: the A/AAAA answer of the resolver (``--resolver``/``--port``,
+  default ``pic:dns.resolver``) against the address of the member's web host;
+- **TLS** (https sites): the certificate the web host presents for the name
+  (SNI), its issuer and days left, and whether it verifies (chain, name, dates);
+- **redirect**: http answers a redirect to the same name over https;
+- **PHP**: the runtime the site answers with, from the ``X-Pic-Php`` header
+  the site's own server sets (the member vhost of its runtime image, or
+  ``none`` for a static site), against the registry's ``site.php``;
+- **response time** of ``GET /`` over https (http for http-only sites), in ms.
+
+The site is always asked at its web host's address, even when DNS points
+elsewhere, so that the state of the host shows beside the wrong answer. Per
+member, the disk usage measured nightly by the hosts (:mod:`pic.diskusage`)
+against its soft limit.
+
+Exit status: 0 nothing to do; 1 invalid registry or settings; 3 something
+needs action (wrong DNS, certificate expired or not valid, no redirect, site
+down, wrong PHP); 4 only warnings (a certificate with fewer than
+:data:`CERT_WARNING_DAYS` days left, a member over its disk soft limit).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import ipaddress
+import json
+import socket
+import time
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pic import diskusage
+from pic.commands import date_argument
+from pic.registry import Member, load_registry
+from pic.settings import Settings, load_settings
+
+if TYPE_CHECKING:  # loaded when the command runs, not by every `pic` command
+    import dns.resolver
+    from cryptography import x509
+
+EXIT_OK, EXIT_INVALID, EXIT_ACTION, EXIT_WARNING = 0, 1, 3, 4
+# Let's Encrypt renews 30 days before expiry; under 20 days left, renewals have been failing for 10 days.
+CERT_WARNING_DAYS = 20
+PHP_HEADER = "X-Pic-Php"
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("status", parents=[common], help="DNS, certificate, redirect, PHP and disk of every site")
+    p.add_argument("--on", type=date_argument, default=None, help=argparse.SUPPRESS)
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.add_argument("--resolver", help="resolver address (default: pic:dns.resolver of the stack)")
+    p.add_argument("--port", type=int, help="resolver port (default: pic:dns.resolver_port)")
+    p.add_argument("--https-port", type=int, default=443, help="port of the web hosts' https (default: 443)")
+    p.add_argument("--http-port", type=int, default=80, help="port of the web hosts' http (default: 80)")
+    p.add_argument("--ca-file", type=Path, default=None, help="CA certificates to verify with (default: the system's)")
+    p.add_argument("--timeout", type=float, default=10.0, help="seconds per lookup or connection (default: 10)")
+    p.add_argument(
+        "--disk-usage",
+        type=Path,
+        action="append",
+        default=None,
+        help="disk usage file of a host, or a directory of them (default: disk-usage/ in --project)",
+    )
+
+
+@dataclass
+class Site:
+    """What was found for one domain; ``actions`` and ``warnings`` say what needs doing."""
+
+    domain: str
+    member: str  # slug, or "platform"
+    host: str
+    state: str  # running, suspended, refused, platform
+    expected: list[str]
+    dns: list[str] = field(default_factory=list)
+    https: bool = True
+    issuer: str | None = None
+    not_after: str | None = None
+    days_left: int | None = None
+    tls_error: str | None = None
+    redirect: str | None = None  # the Location http answers with
+    status: int | None = None
+    php_expected: str | None = None
+    php: str | None = None
+    response_ms: float | None = None
+    actions: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Probe:
+    resolver: dns.resolver.Resolver
+    https_port: int
+    http_port: int
+    ca_file: Path | None
+    timeout: float
+    now: dt.datetime
+
+
+def _addresses(resolver: dns.resolver.Resolver, name: str) -> tuple[list[str], str | None]:
+    """A and AAAA answers for ``name``, sorted; an error text when the lookup itself failed."""
+    import dns.exception
+    import dns.resolver
+
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        pass
+    else:
+        return [name], None
+    out: list[str] = []
+    for rtype in ("A", "AAAA"):
+        try:
+            answer = resolver.resolve(name, rtype, raise_on_no_answer=False)
+        except dns.resolver.NXDOMAIN:
+            return [], "no such domain (NXDOMAIN)"
+        except (dns.resolver.NoNameservers, dns.exception.Timeout) as exc:
+            return [], f"lookup failed: {exc}"
+        out += [r.to_text() for r in answer]
+    return sorted(out), None
+
+
+def _request(conn: socket.socket, domain: str, timeout: float) -> tuple[int, dict[str, str]]:
+    """GET / on an open connection; the status and the headers (lowercase names)."""
+    conn.settimeout(timeout)
+    conn.sendall(
+        f"GET / HTTP/1.1\r\nHost: {domain}\r\nUser-Agent: pic-status\r\nConnection: close\r\n\r\n".encode("ascii")
+    )
+    data = b""
+    while b"\r\n\r\n" not in data and len(data) < 65536:
+        chunk = conn.recv(4096)
+        if not chunk:
+            break
+        data += chunk
+    head = data.split(b"\r\n\r\n", 1)[0].decode("iso-8859-1").split("\r\n")
+    parts = head[0].split(" ", 2)
+    if len(parts) < 2 or not parts[1].isdigit():
+        raise OSError(f"not an HTTP answer: {head[0][:60]!r}")
+    headers = {}
+    for line in head[1:]:
+        name, _, value = line.partition(":")
+        headers[name.strip().lower()] = value.strip()
+    return int(parts[1]), headers
+
+
+def _issuer(cert: x509.Certificate) -> str:
+    """``Let's Encrypt (R11)``: the issuer's organisation and common name, as browsers show it."""
+    from cryptography.x509.oid import NameOID
+
+    org = [str(a.value) for a in cert.issuer.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)]
+    cn = [str(a.value) for a in cert.issuer.get_attributes_for_oid(NameOID.COMMON_NAME)]
+    if org and cn:
+        return f"{org[0]} ({cn[0]})"
+    return (org or cn or [cert.issuer.rfc4514_string()])[0]
+
+
+def _check_tls(site: Site, address: str, probe: Probe) -> None:
+    """Certificate presented for the name, its verification, and GET / over https."""
+    import ssl
+
+    from cryptography import x509
+
+    loose = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    loose.check_hostname = False
+    loose.verify_mode = ssl.CERT_NONE
+    start = time.monotonic()
+    with (
+        socket.create_connection((address, probe.https_port), timeout=probe.timeout) as raw,
+        loose.wrap_socket(raw, server_hostname=site.domain) as conn,
+    ):
+        der = conn.getpeercert(binary_form=True)
+        site.status, headers = _request(conn, site.domain, probe.timeout)
+    site.response_ms = round((time.monotonic() - start) * 1000, 1)
+    site.php = headers.get(PHP_HEADER.lower())
+    if der is None:
+        site.tls_error = "no certificate presented"
+        return
+    cert = x509.load_der_x509_certificate(der)
+    site.issuer = _issuer(cert)
+    not_after = cert.not_valid_after_utc
+    site.not_after = not_after.isoformat()
+    site.days_left = (not_after - probe.now).days
+    strict = ssl.create_default_context(cafile=str(probe.ca_file) if probe.ca_file else None)
+    try:
+        with (
+            socket.create_connection((address, probe.https_port), timeout=probe.timeout) as raw,
+            strict.wrap_socket(raw, server_hostname=site.domain),
+        ):
+            pass
+    except ssl.SSLCertVerificationError as exc:
+        site.tls_error = exc.verify_message or str(exc)
+
+
+def _check_http(site: Site, address: str, probe: Probe) -> None:
+    """GET / over http: https sites must redirect to themselves over https."""
+    start = time.monotonic()
+    with socket.create_connection((address, probe.http_port), timeout=probe.timeout) as conn:
+        status, headers = _request(conn, site.domain, probe.timeout)
+    if not site.https:
+        site.status = status
+        site.response_ms = round((time.monotonic() - start) * 1000, 1)
+        site.php = headers.get(PHP_HEADER.lower())
+        return
+    location = headers.get("location", "")
+    site.redirect = location or None
+    if status not in (301, 302, 307, 308) or not location.startswith(f"https://{site.domain}"):
+        site.actions.append(f"http does not redirect to https (answers {status}{', ' + location if location else ''})")
+
+
+def check_site(site: Site, probe: Probe) -> Site:
+    """Fill ``site`` from DNS and the web host; say what needs action."""
+    site.dns, error = _addresses(probe.resolver, site.domain)
+    if error:
+        site.actions.append(f"DNS: {error}")
+    elif not set(site.dns) & set(site.expected):
+        site.actions.append(
+            f"DNS answers {', '.join(site.dns) or 'nothing'}, not the web host {site.host} ({', '.join(site.expected)})"
+        )
+    if not site.expected:
+        site.actions.append(f"the address of web host {site.host} does not resolve")
+        return site
+    address = site.expected[0]
+    try:
+        _check_http(site, address, probe)
+    except OSError as exc:
+        site.actions.append(f"http: {exc}")
+    if site.https:
+        try:
+            _check_tls(site, address, probe)
+        except OSError as exc:
+            site.actions.append(f"https: {exc}")
+        if site.tls_error:
+            site.actions.append(f"certificate not valid: {site.tls_error}")
+        if site.days_left is not None:
+            if site.days_left < 0:
+                if not site.tls_error:
+                    site.actions.append(f"certificate expired on {site.not_after}")
+            elif site.days_left < CERT_WARNING_DAYS:
+                site.warnings.append(f"certificate expires in {site.days_left} days ({site.not_after})")
+    _judge_answer(site)
+    return site
+
+
+def _judge_answer(site: Site) -> None:
+    if site.status is None:
+        return
+    if site.state in ("suspended", "refused"):
+        if site.status != 503:
+            site.actions.append(f"{site.state} site answers {site.status}, not 503")
+        return
+    if site.status >= 500:
+        site.actions.append(f"the site answers {site.status}")
+    if site.php_expected is not None and site.php != site.php_expected:
+        site.actions.append(f"answers with PHP {site.php or '(no ' + PHP_HEADER + ' header)'}, not {site.php_expected}")
+
+
+def sites_of(settings: Settings, members: Iterable[Member], on: dt.date) -> list[Site]:
+    """Every domain to check, with what is expected of it (the host's addresses are filled by :func:`run`)."""
+    from pic.render.web import phpmyadmin_host, site_state
+
+    out: list[Site] = []
+    for m in members:
+        state = site_state(m, settings, on)
+        if m.site is None or state in ("none", "archived"):
+            continue
+        for d in m.site.domains:
+            out.append(
+                Site(
+                    d,
+                    m.slug,
+                    m.host,
+                    state,
+                    [],
+                    https=m.site.https,
+                    php_expected=(m.runtime or "none") if state == "running" else None,
+                )
+            )
+    pma = phpmyadmin_host(settings)
+    if settings.phpmyadmin is not None and pma is not None:
+        out.append(Site(settings.phpmyadmin.domain, "platform", pma, "platform", []))
+    out.append(Site(settings.mail.sympa_domain, "platform", settings.mail_host, "platform", []))
+    return out
+
+
+def disk_rows(settings: Settings, members: Iterable[Member], usage: dict[str, diskusage.Usage]) -> list[dict[str, Any]]:
+    """Per member with a measurement: its total, its soft limit, a warning when over it."""
+    rows = []
+    for m in members:
+        u = usage.get(m.slug)
+        if u is None:
+            continue
+        limit = diskusage.soft_limit_mb(m, settings)
+        rows.append(
+            {
+                "member": m.slug,
+                "host": u.host,
+                "measured_at": u.measured_at,
+                "total_mb": round(u.total_mb, 1),
+                "soft_limit_mb": limit,
+                "warnings": [f"uses {u.total_mb:.0f} MB, over its soft limit of {limit} MB"]
+                if u.total_mb > limit
+                else [],
+            }
+        )
+    return rows
+
+
+def _table(rows: list[list[str]]) -> list[str]:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+
+
+def as_text(data: dict[str, Any]) -> str:
+    rows = [["DOMAIN", "MEMBER", "DNS", "CERTIFICATE", "DAYS", "REDIRECT", "PHP", "MS", "STATUS"]]
+    for s in data["sites"]:
+        rows.append(
+            [
+                s["domain"],
+                s["member"],
+                ",".join(s["dns"]) or "-",
+                s["issuer"] or "-",
+                "-" if s["days_left"] is None else str(s["days_left"]),
+                "-" if not s["https"] else ("yes" if s["redirect"] else "NO"),
+                s["php"] or "-",
+                "-" if s["response_ms"] is None else f"{s['response_ms']:.0f}",
+                "ACTION" if s["actions"] else ("warning" if s["warnings"] else "ok"),
+            ]
+        )
+    out = _table(rows)
+    for s in data["sites"]:
+        out += [f"{s['domain']}: {a}" for a in s["actions"]]
+        out += [f"{s['domain']}: warning: {w}" for w in s["warnings"]]
+    if data["disk"]:
+        out += ["", "Disk usage (MB):"]
+        rows = [["MEMBER", "HOST", "TOTAL", "SOFT LIMIT", "MEASURED AT"]]
+        rows += [
+            [d["member"], d["host"], f"{d['total_mb']:.1f}", str(d["soft_limit_mb"]), d["measured_at"]]
+            for d in data["disk"]
+        ]
+        out += ["  " + line for line in _table(rows)]
+        out += [f"{d['member']}: warning: {w}" for d in data["disk"] for w in d["warnings"]]
+    actions = sum(len(s["actions"]) for s in data["sites"])
+    warnings = sum(len(s["warnings"]) for s in data["sites"]) + sum(len(d["warnings"]) for d in data["disk"])
+    out += ["", f"{len(data['sites'])} domain(s): {actions} to act on, {warnings} warning(s)"]
+    return "\n".join(out) + "\n"
+
+
+def run(args: argparse.Namespace, on: dt.date) -> int:
+    from pic.dns_check import make_resolver
+
+    settings = load_settings(args.project, args.stack)
+    registry = load_registry(args.members, settings)
+    probe = Probe(
+        make_resolver(args.resolver or settings.dns.resolver, args.port or settings.dns.resolver_port, args.timeout),
+        args.https_port,
+        args.http_port,
+        args.ca_file,
+        args.timeout,
+        dt.datetime.now(dt.UTC),
+    )
+    host_addresses: dict[str, list[str]] = {}
+    for name in settings.web_hosts:
+        host_addresses[name], _ = _addresses(probe.resolver, settings.hosts[name].address)
+    sites = sites_of(settings, registry, on)
+    for s in sites:
+        s.expected = host_addresses.get(s.host, [])
+        check_site(s, probe)
+    usage = diskusage.read(args.disk_usage or diskusage.default_paths(args.project))
+    disk = disk_rows(settings, registry, usage)
+    data: dict[str, Any] = {
+        "stack": settings.stack,
+        "checked_at": probe.now.isoformat(timespec="seconds"),
+        "sites": [asdict(s) for s in sites],
+        "disk": disk,
+    }
+    if args.format == "json":
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        print(as_text(data), end="")
+    if any(s.actions for s in sites):
+        return EXIT_ACTION
+    if any(s.warnings for s in sites) or any(d["warnings"] for d in disk):
+        return EXIT_WARNING
+    return EXIT_OK

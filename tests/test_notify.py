@@ -1,0 +1,227 @@
+"""pic notify against a real SMTP server on loopback: who is told, in which words, recorded once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from pic import notices
+from pic.cli import main
+from tests.helpers import member, project_copy, write_members
+from tests.smtp_sink import Sink, running_sink
+
+ON = dt.date(2026, 11, 28)
+
+
+@pytest.fixture
+def smtp_sink() -> Iterator[Sink]:
+    with running_sink() as sink:
+        yield sink
+
+
+def _site(php: str, *domains: str) -> dict[str, Any]:
+    return {"domains": list(domains), "php": php}
+
+
+def registry(tmp_path: Path) -> Path:
+    """As of ON with the prod runtimes: 7.4 past eol (2022-11-28), 8.2 in warning (eol 2026-12-31)."""
+    return write_members(
+        tmp_path / "members",
+        {
+            # 8.2 in warning: told, in French (the default).
+            "velo-cite": member(
+                10601,
+                name="Vélo Cité",
+                contact={"name": "Élodie Martin", "email": "elodie@velo-cite.example.org"},
+                site=_site("8.2", "velo-cite.example.org"),
+            ),
+            # 7.4 past eol, exception running: told, in English as its file says.
+            "old-club": member(
+                10602,
+                name="Old Club",
+                contact={"name": "Sam Reed", "email": "sam@old-club.example.org", "language": "en"},
+                site=_site("7.4", "old-club.example.org"),
+                exceptions={"php_eol": {"until": dt.date(2027, 1, 15), "reason": "new site on its way"}},
+            ),
+            # Suspended on 8.2: still told (its site comes back on the same runtime).
+            "pause-asso": member(
+                10603,
+                name="Pause",
+                status="suspended",
+                contact={"name": "Paul Pause", "email": "paul@pause.example.org"},
+                site=_site("8.2", "pause.example.org"),
+            ),
+            # Supported runtime, archived member, static site, no site: nobody to tell.
+            "fine-asso": member(10604, site=_site("8.4", "fine.example.org")),
+            "gone-asso": member(10605, status="archived", site=_site("7.4", "gone.example.org")),
+            "static-asso": member(10606, site=_site("none", "static.example.org")),
+            "lists-only": member(10607),
+        },
+    )
+
+
+def project(tmp_path: Path, sink: Sink, period: int = 30) -> Path:
+    proj = project_copy(tmp_path)
+    with (proj / "Pulumi.prod.yaml").open("a", encoding="utf-8") as out:
+        out.write(
+            f"  pic:smtp: {{host: 127.0.0.1, port: {sink.port}, security: none, sender: pic@example.org}}\n"
+            f"  pic:notify: {{period_days: {period}}}\n"
+        )
+    return proj
+
+
+def notify(proj: Path, members: Path, on: dt.date, *extra: str) -> int:
+    return main(["notify", "--project", str(proj), "--members", str(members), "--on", on.isoformat(), *extra])
+
+
+def by_recipient(sink: Sink) -> dict[str, Any]:
+    return {r.rcpt_tos[0]: r.message for r in sink.received}
+
+
+def test_sends_exactly_the_expected_messages_in_french_by_default(tmp_path: Path, smtp_sink: Sink) -> None:
+    members, proj = registry(tmp_path), project(tmp_path, smtp_sink)
+    assert notify(proj, members, ON) == 0
+    assert [len(r.rcpt_tos) for r in smtp_sink.received] == [1, 1, 1], "one message per member, one recipient"
+    got = by_recipient(smtp_sink)
+    assert sorted(got) == ["elodie@velo-cite.example.org", "paul@pause.example.org", "sam@old-club.example.org"]
+    assert all(r.mail_from == "pic@example.org" for r in smtp_sink.received)
+
+    fr = got["elodie@velo-cite.example.org"]
+    assert fr["To"] == "Élodie Martin <elodie@velo-cite.example.org>"
+    assert fr["Reply-To"] == "admin@example.org"
+    assert fr["Content-Language"] == "fr"
+    assert fr["Subject"] == "PHP 8.2 : fin de vie le 31 décembre 2026, votre site doit changer de version"
+    body = fr.get_content()
+    assert "Bonjour Élodie Martin," in body
+    assert "Le site de Vélo Cité (velo-cite.example.org) fonctionne avec PHP 8.2." in body
+    assert "Cette version arrive en fin de vie le 31 décembre 2026, dans 33 jours" in body
+    assert "Ce que vous devez faire :" in body
+    assert "fonctionne avec PHP 8.5" in body, "the newest supported runtime is proposed"
+    assert "nous écrire à admin@example.org" in body
+    assert "avant le 31 décembre 2026" in body
+
+    en = got["sam@old-club.example.org"]
+    assert en["Content-Language"] == "en"
+    assert en["Subject"] == "Your site runs on PHP 7.4, which is no longer maintained"
+    body = en.get_content()
+    assert "has not been maintained since 28 November 2022" in body
+    assert "exception granted until 15 January 2027" in body
+    assert "write to us at admin@example.org" in body
+
+    record = notices.load(proj / notices.DEFAULT_FILE)
+    assert sorted((n.date, n.member, n.runtime, n.to, n.state) for n in record) == [
+        (ON, "old-club", "7.4", "sam@old-club.example.org", "eol"),
+        (ON, "pause-asso", "8.2", "paul@pause.example.org", "warning"),
+        (ON, "velo-cite", "8.2", "elodie@velo-cite.example.org", "warning"),
+    ]
+
+
+def test_refuses_to_send_twice_within_the_period(
+    tmp_path: Path, smtp_sink: Sink, capsys: pytest.CaptureFixture[str]
+) -> None:
+    members, proj = registry(tmp_path), project(tmp_path, smtp_sink, period=30)
+    assert notify(proj, members, ON) == 0
+    assert len(smtp_sink.received) == 3
+    smtp_sink.clear()
+    capsys.readouterr()
+    # 29 days later: still within the period, nothing is sent, each skip is said.
+    assert notify(proj, members, ON + dt.timedelta(days=29)) == 0
+    assert smtp_sink.received == []
+    err = capsys.readouterr().err
+    assert "velo-cite: already told about PHP 8.2 on 2026-11-28" in err
+    assert len(notices.load(proj / notices.DEFAULT_FILE)) == 3
+    # 30 days later: due again (8.2 is still in warning, 7.4 still past eol).
+    assert notify(proj, members, ON + dt.timedelta(days=30)) == 0
+    assert sorted(by_recipient(smtp_sink)) == [
+        "elodie@velo-cite.example.org",
+        "paul@pause.example.org",
+        "sam@old-club.example.org",
+    ]
+    assert len(notices.load(proj / notices.DEFAULT_FILE)) == 6
+
+
+def test_dry_run_prints_and_sends_nothing(tmp_path: Path, smtp_sink: Sink, capsys: pytest.CaptureFixture[str]) -> None:
+    members, proj = registry(tmp_path), project(tmp_path, smtp_sink)
+    assert notify(proj, members, ON, "--dry-run") == 0
+    out = capsys.readouterr().out
+    assert smtp_sink.received == []
+    assert not (proj / notices.DEFAULT_FILE).exists()
+    assert out.count("Subject: ") == 3
+    assert "To: Élodie Martin <elodie@velo-cite.example.org>" in out
+    assert "Cette version arrive en fin de vie le 31 décembre 2026" in out
+
+
+def test_only_accepted_messages_are_recorded(
+    tmp_path: Path, smtp_sink: Sink, capsys: pytest.CaptureFixture[str]
+) -> None:
+    members, proj = registry(tmp_path), project(tmp_path, smtp_sink)
+    smtp_sink.reject.add("paul@pause.example.org")
+    assert notify(proj, members, ON) == 3, "a refused message is an exit status of its own"
+    assert sorted(by_recipient(smtp_sink)) == ["elodie@velo-cite.example.org", "sam@old-club.example.org"]
+    err = capsys.readouterr().err
+    assert "pause-asso: refused by the server, not recorded: paul@pause.example.org: 550" in err
+    recorded = {n.member for n in notices.load(proj / notices.DEFAULT_FILE)}
+    assert recorded == {"velo-cite", "old-club"}
+    # The next run (the mailbox fixed) tells only the one that was refused.
+    smtp_sink.reject.clear()
+    smtp_sink.clear()
+    assert notify(proj, members, ON + dt.timedelta(days=1)) == 0
+    assert sorted(by_recipient(smtp_sink)) == ["paul@pause.example.org"]
+
+
+def test_report_says_told_on(tmp_path: Path, smtp_sink: Sink, capsys: pytest.CaptureFixture[str]) -> None:
+    members, proj = registry(tmp_path), project(tmp_path, smtp_sink)
+    assert notify(proj, members, ON) == 0
+    capsys.readouterr()
+    args = ["report", "--project", str(proj), "--members", str(members), "--on", "2026-12-01"]
+    assert main([*args, "--format", "json"]) == 0
+    data = yaml.safe_load(capsys.readouterr().out)
+    told = {c["slug"]: c["told_on"] for c in data["members_to_contact"]}
+    assert told == {"old-club": "2026-11-28", "velo-cite": "2026-11-28", "pause-asso": "2026-11-28"}
+    assert main(args) == 0
+    table = capsys.readouterr().out
+    assert "told on 2026-11-28" in table
+
+
+def test_record_file_errors_name_the_entry(tmp_path: Path, smtp_sink: Sink, capsys: pytest.CaptureFixture[str]) -> None:
+    members, proj = registry(tmp_path), project(tmp_path, smtp_sink)
+    (proj / notices.DEFAULT_FILE).write_text(
+        "sent:\n  - {date: yesterday, member: x, runtime: '8.2', to: a@b.org, state: eol}\n"
+    )
+    assert notify(proj, members, ON) == 1
+    err = capsys.readouterr().err
+    assert "notices.yaml" in err and "sent[0]" in err and "yesterday" in err
+    assert smtp_sink.received == []
+
+
+def test_no_smtp_settings_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    members, proj = registry(tmp_path), project_copy(tmp_path)
+    assert notify(proj, members, ON) == 1
+    assert "pic:smtp: is not set" in capsys.readouterr().err
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")  # loopback test server
+def test_login_with_the_password_from_the_environment(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The password comes from PIC_SMTP_PASSWORD (or the stack secret), never from a file, and is never shown."""
+    password = "s3cret-of-the-relay"
+    with running_sink(login=("pic@example.org", password)) as sink:
+        members, proj = registry(tmp_path), project(tmp_path, sink)
+        stack = proj / "Pulumi.prod.yaml"
+        stack.write_text(stack.read_text().replace("security: none,", "security: none, username: pic@example.org,"))
+        monkeypatch.setenv("PIC_SMTP_PASSWORD", "wrong")
+        assert notify(proj, members, ON) == 3, "a refused login sends nothing"
+        out, err = capsys.readouterr()
+        assert sink.received == [] and not (proj / notices.DEFAULT_FILE).exists()
+        assert "cannot send" in err and "wrong" not in out + err
+        monkeypatch.setenv("PIC_SMTP_PASSWORD", password)
+        assert notify(proj, members, ON) == 0
+        out, err = capsys.readouterr()
+        assert sink.logins == ["pic@example.org"] and len(sink.received) == 3
+        assert password not in out + err + stack.read_text() + (proj / notices.DEFAULT_FILE).read_text()

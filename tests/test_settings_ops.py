@@ -1,0 +1,90 @@
+"""The operations settings (pic:smtp, pic:notify, pic:disk, pic:smtpPassword) and the member fields
+they go with (contact.language, limits.disk_soft_limit_mb): valid forms, and errors naming the key."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from pic.check import check
+from pic.errors import PicError
+from pic.registry import load_registry
+from pic.settings import load_settings
+from tests.helpers import member, project_copy, write_members
+
+
+def _append(project: Path, text: str) -> None:
+    with (project / "Pulumi.prod.yaml").open("a", encoding="utf-8") as out:
+        out.write(text)
+
+
+def test_defaults_and_a_full_form(tmp_path: Path) -> None:
+    project = project_copy(tmp_path)
+    plain = load_settings(project, "prod")
+    assert plain.smtp is None and plain.notify.period_days == 30 and plain.disk.soft_limit_mb == 5000
+    _append(
+        project,
+        "  pic:smtp: {host: smtp.example.org, port: 465, security: tls, username: pic@example.org,"
+        " sender: admins@example.org, host_relay: 'mail.example.org:25'}\n"
+        "  pic:notify: {period_days: 14}\n"
+        "  pic:disk: {soft_limit_mb: 800, time: '01:10'}\n"
+        "  pic:smtpPassword: {secure: AAABAKo=}\n",
+    )
+    settings = load_settings(project, "prod")
+    assert settings.smtp is not None and (settings.smtp.port, settings.smtp.security) == (465, "tls")
+    assert settings.notify.period_days == 14 and settings.disk.time == "01:10"
+    assert "smtpPassword" in settings.secrets
+    # An optional secret: pic check says nothing when it is absent.
+    (tmp_path / "other").mkdir()
+    empty = write_members(tmp_path / "m", {})
+    warnings = check(project_copy(tmp_path / "other"), "prod", empty, dt.date(2026, 1, 1)).warnings
+    assert not [w for w in warnings if "smtpPassword" in str(w)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("  pic:smtp: {host: smtp.example.org, security: ssl}\n", "pic:smtp.security"),
+        ("  pic:smtp: {port: 25}\n", "pic:smtp.host"),
+        ("  pic:notify: {period_days: 0}\n", "pic:notify.period_days"),
+        ("  pic:disk: {soft_limit_mb: -5}\n", "pic:disk.soft_limit_mb"),
+        ("  pic:disk: {time: '25:00'}\n", "pic:disk.time"),
+        ("  pic:smtpPassword: hunter2\n", "config.pic:smtpPassword"),
+    ],
+)
+def test_errors_name_the_key_and_line(tmp_path: Path, text: str, expected: str) -> None:
+    project = project_copy(tmp_path)
+    lines = len((project / "Pulumi.prod.yaml").read_text().splitlines())
+    _append(project, text)
+    with pytest.raises(PicError) as info:
+        load_settings(project, "prod")
+    message = str(info.value)
+    assert f"Pulumi.prod.yaml:{lines + 1} {expected}" in message, message
+    assert "hunter2" not in message, "a secret value is never shown"
+
+
+def test_member_language_and_disk_limit(tmp_path: Path) -> None:
+    project = project_copy(tmp_path)
+    settings = load_settings(project, "prod")
+    good = write_members(
+        tmp_path / "good",
+        {
+            "velo-cite": member(
+                10601,
+                contact={"name": "A", "email": "a@example.org", "language": "en"},
+                limits={"disk_soft_limit_mb": 250},
+            )
+        },
+    )
+    m = load_registry(good, settings).get("velo-cite")
+    assert m.spec.contact.language == "en" and m.spec.limits is not None and m.spec.limits.disk_soft_limit_mb == 250
+    bad = write_members(
+        tmp_path / "bad",
+        {"velo-cite": member(10601, contact={"name": "A", "email": "a@example.org", "language": "de"})},
+    )
+    with pytest.raises(PicError) as info:
+        load_registry(bad, settings)
+    message = str(info.value)
+    assert "velo-cite.yaml" in message and "contact.language" in message and "de" in message, message
