@@ -435,7 +435,7 @@ def phpmyadmin_host(settings: Settings) -> str | None:
     """The web host that runs phpMyAdmin, or None when the stack has none."""
     if settings.phpmyadmin is None:
         return None
-    return settings.phpmyadmin.host or settings.web_hosts[0]
+    return settings.phpmyadmin.host or settings.default_host
 
 
 def proxy_extra_blocks(settings: Settings) -> dict[str, list[str]]:
