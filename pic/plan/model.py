@@ -43,6 +43,7 @@ class Resource:
     provider: str = ""
     aliases: tuple[str, ...] = ()
     address: str = ""  # the host a command reaches (connection.host)
+    connection: str = ""  # user@host:port of a command's connection (the rest of it is secret)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Resource:
@@ -64,6 +65,7 @@ class Resource:
             provider=data.get("provider", ""),
             aliases=tuple(data.get("aliases") or ()),
             address=data.get("address", ""),
+            connection=data.get("connection", ""),
         )
 
     @property
