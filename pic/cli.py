@@ -16,6 +16,7 @@ from pathlib import Path
 
 from pic import eol, newmember, report
 from pic.check import check
+from pic.commands import move_script
 from pic.errors import PicError, Problem
 from pic.registry import load_registry
 from pic.schema import member_schema_text
@@ -74,12 +75,14 @@ def _parser() -> argparse.ArgumentParser:
         "--against",
         metavar="GIT_REV",
         default=None,
-        help="also render the program at this git revision and show what changes (exit 3 if anything stateful "
-        "is deleted, replaced or unprotected)",
+        help="also render the program at this git revision (at the same time, in a second process) and show "
+        "what changes (exit 3 if anything stateful is deleted, replaced or unprotected, else 4 if a member "
+        "moves to another web host)",
     )
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     p.add_argument("--on", type=_date, default=None, help="evaluate end of life as of this day (default: today)")
     _add_mail_parsers(sub, common)
+    move_script.add_parser(sub, common)
     return parser
 
 
@@ -225,7 +228,7 @@ def _cmd_lists(args: argparse.Namespace, on: dt.date) -> int:
     return EXIT_INVALID if flags else EXIT_OK
 
 
-_MAIL_COMMANDS = {"dns": _cmd_dns, "lists": _cmd_lists}
+_MAIL_COMMANDS = {"dns": _cmd_dns, "lists": _cmd_lists, "move-script": move_script.run}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

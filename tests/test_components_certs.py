@@ -179,7 +179,9 @@ def test_acme_one_issuance_per_member_with_every_domain(pulumi_env: RecordingMon
         assert reload.urn in reg.dependencies, f"{reg.urn} runs before the proxy knows its domains"
     boot = unwrap(regs["web1-proxy-certs"].inputs["stdin"])
     placeholders = re.findall(r"^placeholder (\S+) (.+)$", boot, flags=re.M)
-    assert {p: d.split() for p, d in placeholders} == {f"/etc/pic/certs/{s}": d for s, d in CERTIFIED.items() if s not in ARCHIVED}
+    assert {p: d.split() for p, d in placeholders} == {
+        f"/etc/pic/certs/{s}": d for s, d in CERTIFIED.items() if s not in ARCHIVED
+    }
     assert regs["web1-proxy-certs"].urn in regs["web1-proxy-container"].dependencies
     setup = unwrap(regs["web1-setup"].inputs["stdin"])
     assert " certbot openssl" in setup

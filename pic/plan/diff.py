@@ -98,9 +98,19 @@ REPLACE_RULES: dict[str, ReplaceRule] = {
     "docker:index/network:Network": _all_but(source=_DOCKER.format("resource_docker_network.go")),
     "docker:index/volume:Volume": _all_but(source=_DOCKER.format("resource_docker_volume.go")),
     "mysql:index/database:Database": _keys("name", source=_MYSQL.format("resource_database.go")),
-    "mysql:index/user:User": _keys("user", "host", "authPlugin", "aadIdentity", source=_MYSQL.format("resource_user.go")),
+    "mysql:index/user:User": _keys(
+        "user", "host", "authPlugin", "aadIdentity", source=_MYSQL.format("resource_user.go")
+    ),
     "mysql:index/grant:Grant": _keys(
-        "user", "host", "role", "roles", "database", "table", "grant", "tlsOption", source=_MYSQL.format("resource_grant.go")
+        "user",
+        "host",
+        "role",
+        "roles",
+        "database",
+        "table",
+        "grant",
+        "tlsOption",
+        source=_MYSQL.format("resource_grant.go"),
     ),
     "random:index/randomPassword:RandomPassword": _all_but(source=_RANDOM.format("resource_password.go")),
     "random:index/randomString:RandomString": _all_but(source=_RANDOM.format("resource_string.go")),
@@ -361,45 +371,53 @@ def _keyed(items: list[Any]) -> dict[str, Any] | None:
         if items and all(isinstance(i, dict) and field_name in i for i in items):
             keys = [str(i[field_name]) for i in items]
             if len(set(keys)) == len(keys):
-                return {k: i for k, i in zip(keys, items, strict=True)}
+                return dict(zip(keys, items, strict=True))
     return None
 
 
 def _value_lines(path: str, a: Any, b: Any, limit: int, max_lines: int) -> list[str]:
     if a == b:
         return []
-    secret = any(isinstance(v, dict) and "[secret]" in v for v in (a, b))
-    if secret:
+    if any(isinstance(v, dict) and "[secret]" in v for v in (a, b)):
         return [f"{path}: [secret] changed"]
-    if isinstance(a, str) and isinstance(b, str):
-        if "\n" in a or "\n" in b:
-            return _text_lines(path, a, b, max_lines)
-        if len(a) + len(b) > limit:
-            return [f"{path}: {word_diff(a, b)}"]
-    if isinstance(a, dict) and isinstance(b, dict) and not {"[unknown]", "[asset]", "[resource]"} & (set(a) | set(b)):
-        out = []
-        for k in sorted(set(a) | set(b), key=str):
-            out += _value_lines(f"{path}.{k}", a.get(k), b.get(k), limit, max_lines)
-        return out
-    if isinstance(a, list) and isinstance(b, list):
-        ka, kb = _keyed(a), _keyed(b)
-        if ka is not None and kb is not None:
-            out = []
-            for k in sorted(set(ka) | set(kb)):
-                va, vb = ka.get(k), kb.get(k)
-                if isinstance(va, dict) and isinstance(vb, dict) and len(va) == 2 and len(vb) == 2 and "value" in va:
-                    va, vb = va.get("value"), vb.get("value")  # {label, value}: the value alone
-                out += _value_lines(f"{path}[{k}]", va, vb, limit, max_lines)
-            return out
-        if len(a) == len(b):
-            out = []
-            for i, (va, vb) in enumerate(zip(a, b, strict=True)):
-                out += _value_lines(f"{path}[{i}]", va, vb, limit, max_lines)
-            return out
+    if isinstance(a, str) and isinstance(b, str) and ("\n" in a or "\n" in b):
+        return _text_lines(path, a, b, max_lines)
+    nested = _nested_lines(path, a, b, limit, max_lines)
+    if nested is not None:
+        return nested
     old, new = show_value(a, 10_000), show_value(b, 10_000)
     if len(old) + len(new) > limit:
         return [f"{path}: {word_diff(old, new)}"]
     return [f"{path}: {old} -> {new}"]
+
+
+def _nested_lines(path: str, a: Any, b: Any, limit: int, max_lines: int) -> list[str] | None:
+    """Objects key by key, lists of objects by their identifying field, lists of the same length item
+    by item; None for anything else."""
+    if isinstance(a, dict) and isinstance(b, dict) and not {"[unknown]", "[asset]", "[resource]"} & (set(a) | set(b)):
+        return [
+            line
+            for k in sorted(set(a) | set(b), key=str)
+            for line in _value_lines(f"{path}.{k}", a.get(k), b.get(k), limit, max_lines)
+        ]
+    if not (isinstance(a, list) and isinstance(b, list)):
+        return None
+    ka, kb = _keyed(a), _keyed(b)
+    if ka is not None and kb is not None:
+        out = []
+        for k in sorted(set(ka) | set(kb)):
+            va, vb = ka.get(k), kb.get(k)
+            if isinstance(va, dict) and isinstance(vb, dict) and len(va) == len(vb) == 2 and "value" in va:
+                va, vb = va.get("value"), vb.get("value")  # {label, value}: the value alone
+            out += _value_lines(f"{path}[{k}]", va, vb, limit, max_lines)
+        return out
+    if len(a) == len(b):
+        return [
+            line
+            for i, (va, vb) in enumerate(zip(a, b, strict=True))
+            for line in _value_lines(f"{path}[{i}]", va, vb, limit, max_lines)
+        ]
+    return None
 
 
 def describe(change: InputChange, max_lines: int = 40, limit: int = 140) -> list[str]:

@@ -207,13 +207,13 @@ class Attribution:
             for other in self.rendering:
                 for dep in other.dependencies:
                     self._dependents.setdefault(dep, []).append(other)
-        hosts = {
+        hosts: set[str | None] = {
             self._host.get(d.urn) or self._located(d)
             for d in self._dependents.get(res.urn, [])
             if d.custom and (d.address or d.provider)
         }
         hosts.discard(None)
-        return next(iter(hosts)) if len(hosts) == 1 else None  # type: ignore[return-value]
+        return next(iter(hosts)) if len(hosts) == 1 else None
 
     def _located(self, res: Resource) -> str | None:
         found = self._by_address([res.address]) if res.address else None

@@ -190,6 +190,50 @@ def site_facts_path(slug: str) -> str:
     return f"{SITES_DIR}/{slug}.json"
 
 
+def move_copies(settings: Settings, member: Member, letsencrypt_dir: str = "/etc/letsencrypt") -> list[tuple[str, str]]:
+    """What a move copies between web hosts, as (source, destination directory) in rsync's terms: the
+    member's space, its certificate files and, with ACME, its certbot lineage and renewal settings
+    (certbot keeps a lineage it finds: ``--keep-until-expiring``, so the new host issues nothing)."""
+    dirs = [member_path(settings, member.slug)]
+    files: list[str] = []
+    if keeps_certificate(member):
+        dirs.append(cert_dir(member.slug))
+        if settings.tls.ca != "internal":
+            dirs += [f"{letsencrypt_dir}/{sub}/{member.slug}" for sub in ("live", "archive")]
+            files.append(f"{letsencrypt_dir}/renewal/{member.slug}.conf")
+    return [(f"{d}/", f"{d}/") for d in dirs] + [(f, f.rsplit("/", 1)[0] + "/") for f in files]
+
+
+def render_move_script(settings: Settings, member: Member, target: str) -> str:
+    """The shell script that copies a member's space from its host to web host ``target`` (rsync over ssh).
+
+    Raises ValueError when ``target`` is not a web host of the stack or is the member's host already.
+    The certbot renewal file of the lineage is not copied: the certificate script writes its own on the
+    new host (README "Moving a member to another web host").
+    """
+    if target not in settings.web_hosts:
+        raise ValueError(
+            f"{target!r} is not a web host of stack {settings.stack} (known: {', '.join(settings.web_hosts)})"
+        )
+    source = member.host
+    if source == target:
+        raise ValueError(f"{member.file}: member {member.slug} is on {target} already")
+    src, dst = settings.hosts[source], settings.hosts[target]
+    return render(
+        "move-member.sh.j2",
+        slug=member.slug,
+        source=source,
+        target=target,
+        src_login=f"{src.ssh_user}@{src.address}",
+        dst_login=f"{dst.ssh_user}@{dst.address}",
+        src_port=src.ssh_port,
+        dst_port=dst.ssh_port,
+        target_address=dst.address,
+        copies=move_copies(settings, member),
+        domains=member.site.domains if member.site is not None else [],
+    )
+
+
 # --- front proxy ------------------------------------------------------------------------------
 
 
