@@ -305,7 +305,8 @@ def as_markdown(
         kinds: Counter[str] = Counter(s.change.kind for s in items)
         out += [f"<details><summary><b>{member}</b>{move}: {_kind_counts(kinds)}{flag}</summary>", "", "```diff"]
         for s in items:
-            out.append(_diff_mark(s.change.kind) + _change_line(s).lstrip())
+            res = s.change.resource
+            out.append(f"{_diff_mark(s.change.kind)}{s.change.kind:<7} {res.short_type:<24} {res.name}  ({s.host})")
             out.extend(f"        {line}" for line in _detail_lines(s))
         out += ["```", "", "</details>", ""]
     return "\n".join(out)
