@@ -121,11 +121,11 @@ def test_move_to_web2_is_a_replacement_with_both_hosts_and_exit_4(two_hosts: Pat
             conn = next(i for i in c["inputs"] if i["key"] == "connection")
             assert conn["old"] == "deploy@web1.example.org:22" and conn["new"] == "deploy@web2.example.org:22"
     assert data["stateful_changes"] == []
-    text = plan(two_hosts)
-    assert text.returncode == 4
-    assert f"{member.slug} moves web1 -> web2" in text.stdout
-    assert f"pic move-script {member.slug} --to web2" in text.stdout
-    assert "[secret]" not in text.stdout.split("changes against", 1)[1]
+    out = plan(two_hosts)
+    assert out.returncode == 4
+    assert f"{member.slug} moves web1 -> web2" in out.stdout
+    assert f"pic move-script {member.slug} --to web2" in out.stdout
+    assert "[secret]" not in out.stdout.split("changes against", 1)[1]
 
 
 def test_hosts_listed_in_another_order_change_nothing(two_hosts: Path) -> None:
