@@ -448,6 +448,7 @@ def test_real_program_php_change_replaces_that_container_only(real_repo: Path) -
     changes = sorted((c["kind"], c["type"], c["name"], c["member"]) for c in data["changes"])
     # A runtime no running site uses any more is no longer built (README, web host).
     expected = [("replace", "docker:index/container:Container", f"{member.slug}-container", member.slug)]
+    expected.append(("update", "command:remote:Command", f"{member.slug}-site-facts", member.slug))
     expected += [("remove", "command:remote:Command", f"{member.host}-php-{key}-build", "platform") for key in unused]
     assert changes == sorted(expected)
     assert data["stateful_changes"] == []
@@ -471,7 +472,8 @@ def test_real_program_php_change_with_a_neighbour_replaces_exactly_that_containe
     assert proc.returncode == 0, proc.stderr[-3000:]
     data = json.loads(proc.stdout)
     assert [(c["kind"], c["type"], c["name"]) for c in data["changes"]] == [
-        ("replace", "docker:index/container:Container", f"{member.slug}-container")
+        ("replace", "docker:index/container:Container", f"{member.slug}-container"),
+        ("update", "command:remote:Command", f"{member.slug}-site-facts"),  # its runtime and end of life
     ]
     assert {i["key"] for i in data["changes"][0]["inputs"]} >= {"image", "labels"}
     assert data["stateful_changes"] == []

@@ -163,11 +163,11 @@ def run(
     on: dt.date,
 ) -> int:
     """Print the plan; exit 0, or 3 when a change deletes, replaces or unprotects something stateful."""
-    checked = check(project, stack, members, on)  # a bad registry stops here, with its own messages
     salt = os.urandom(16)
     with ExitStack() as stack_:
-        # The revision's program runs in a subprocess meanwhile: two processes, two cores.
+        # The revision's program runs in a subprocess meanwhile, from the start: two processes, two cores.
         pending = _start_at(project, stack, members, against, salt=salt, stack_=stack_) if against is not None else None
+        checked = check(project, stack, members, on)  # a bad registry stops here, with its own messages
         rendering = render_here(project, stack, members, salt)
         at = _finish_at(pending, stack) if pending is not None else None
     attr = Attribution(rendering, checked.registry, checked.settings)
