@@ -7,8 +7,10 @@ processes, as a reviewer runs them:
 - against: ``pic plan --against HEAD~1`` (the same, plus the program of HEAD~1 in a second process
   at the same time, and the diff).
 
-Printed: the median wall time of each over ``--runs`` runs, and the ratio against / baseline
-(target: at most 1.2 on a machine with two free cores).
+Printed: the median wall time of each over ``--runs`` runs and the ratio against / baseline
+(target: at most 1.2 on a machine with two free cores), the median CPU time (user + system of
+the processes) of each, and the load average meanwhile: on a busy machine the second process
+waits for a core and the wall ratio tends to the CPU ratio.
 
     .venv/bin/python bench/bench_plan.py [--runs 5]
 """
@@ -18,6 +20,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -51,13 +54,19 @@ def make_repo(where: Path) -> Path:
     return repo
 
 
-def timed(repo: Path, *args: str) -> float:
-    start = time.perf_counter()
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(repo: Path, *args: str) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of the command and its subprocesses)."""
+    cpu, start = _cpu(), time.perf_counter()
     proc = subprocess.run([sys.executable, "-m", "pic", "plan", *args], cwd=repo, capture_output=True, check=False)
     wall = time.perf_counter() - start
     if proc.returncode not in (0, 3, 4):
         raise SystemExit(f"pic plan {' '.join(args)} failed:\n{proc.stderr.decode()[-2000:]}")
-    return wall
+    return wall, _cpu() - cpu
 
 
 def main() -> None:
@@ -72,12 +81,15 @@ def main() -> None:
         timed(repo)  # warm the file cache and the bytecode of both revisions
         timed(repo, "--against", "HEAD~1")
         base, against = [], []
+        load = os.getloadavg()[0]
         for _ in range(args.runs):  # interleaved, so that both see the same machine
             base.append(timed(repo))
             against.append(timed(repo, "--against", "HEAD~1"))
-    b, a = statistics.median(base), statistics.median(against)
-    print(f"{'runs':>4} | {'pic plan s':>10} | {'--against s':>11} | {'ratio':>5}")
-    print(f"{args.runs:>4} | {b:>10.2f} | {a:>11.2f} | {a / b:>5.2f}")
+        load = max(load, os.getloadavg()[0])
+    b, a = statistics.median(w for w, _ in base), statistics.median(w for w, _ in against)
+    bc, ac = statistics.median(c for _, c in base), statistics.median(c for _, c in against)
+    print(f"{'runs':>4} | {'pic plan s':>10} | {'--against s':>11} | {'ratio':>5} | {'cpu s':>5} | {'cpu s':>5} | load")
+    print(f"{args.runs:>4} | {b:>10.2f} | {a:>11.2f} | {a / b:>5.2f} | {bc:>5.2f} | {ac:>5.2f} | {load:.1f}")
 
 
 if __name__ == "__main__":
