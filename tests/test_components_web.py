@@ -206,7 +206,7 @@ def test_routine_edits_change_no_container(pulumi_env: RecordingMonitor) -> None
     from pic.registry import Limits
 
     limits = member.spec.limits or Limits()
-    edits = {
+    edits: dict[str, dict[str, Any]] = {
         "exception renewed": {
             "exceptions": exc.model_copy(
                 update={"php_eol": exc.php_eol.model_copy(update={"until": exc.php_eol.until + dt.timedelta(days=90)})}
@@ -219,7 +219,12 @@ def test_routine_edits_change_no_container(pulumi_env: RecordingMonitor) -> None
     rule = REPLACE_RULES[CONTAINER]
     for what, update in edits.items():
         pulumi_env.registrations.clear()
-        after = run(pulumi_env, lambda update=update: build_web(settings, with_member(registry, slug, **update), ON))
+        edited = with_member(registry, slug, **update)
+
+        def program(edited: Registry = edited) -> None:
+            build_web(settings, edited, ON)
+
+        after = run(pulumi_env, program)
         for name, reg in after.items():
             if reg.type != CONTAINER or name not in before:
                 continue

@@ -245,7 +245,8 @@ def test_summary_counts_are_the_lines_listed_and_components_are_named_apart() ->
     text = as_text(new, attr, header="h", changes=diff(old, new), attr_old=attr_old, against="REV")
     listed = [line for line in text.splitlines() if line.strip().startswith(("- remove", "~ update", "+ add"))]
     assert len(listed) == 2, text
-    assert "0 to add, 1 to update, 0 to replace, 1 to remove (resources, as listed); components besides: 1 to remove" in text
+    summary = "0 to add, 1 to update, 0 to replace, 1 to remove (resources, as listed)"
+    assert f"{summary}; components besides: 1 to remove" in text
 
 
 # --- the engine --------------------------------------------------------------------------------
