@@ -119,6 +119,12 @@ def test_removed_retained_directory_is_stateful_and_plain_removal_is_not() -> No
     assert {c.resource.name: bool(c.stateful) for c in changes} == {"m-space": True, "m-conf": False}
 
 
+def test_a_removed_command_without_delete_says_the_host_keeps_its_file() -> None:
+    old = rendering(res(CMD, "kept", {"create": "install"}), res(CMD, "gone", {"create": "install", "delete": "rm"}))
+    notes = {c.resource.name: c.note for c in diff(old, rendering())}
+    assert "nothing is removed from the host" in notes["kept"] and notes["gone"] == ""
+
+
 def test_secret_changes_are_compared_but_never_shown() -> None:
     from pic.plan.diff import describe
 

@@ -298,7 +298,10 @@ def diff(old: Rendering, new: Rendering) -> list[Change]:
         changes.append(change)
     for res in old:
         if res.urn not in new.resources and res.urn not in renamed:
-            changes.append(Change("remove", res.urn, res, None, stateful=stateful_reason(res)))
+            change = Change("remove", res.urn, res, None, stateful=stateful_reason(res))
+            if res.type.startswith("command:") and "delete" not in res.inputs:
+                change.note = "it has no delete command: it leaves the state, nothing is removed from the host"
+            changes.append(change)
     return changes
 
 
