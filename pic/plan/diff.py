@@ -275,27 +275,9 @@ def diff(old: Rendering, new: Rendering) -> list[Change]:
             continue
         if not res.custom:
             continue  # a component has no state of its own: its children say what changes
-        inputs = _diff_inputs(before, res)
-        options = _options(before, res)
-        providers = (provider_urn(before), provider_urn(res))
-        moved = providers[0] != providers[1] and renamed.get(providers[0]) != providers[1]
-        if not inputs and not options and not moved:
-            continue
-        reasons = _reasons(res, [c.key for c in inputs])
-        if moved:
-            reasons.insert(0, "provider (the engine replaces a resource whose provider changes)")
-        kind: Kind = "replace" if reasons else "update"
-        change = Change(kind, res.urn, before, res, inputs, options, reasons)
-        change.provider_change = providers if moved else None
-        if kind == "update" and inputs and res.is_provider:
-            change.note = "a provider's new settings may make the engine replace what it manages: run pulumi preview"
-        elif kind == "update" and inputs and res.type not in REPLACE_RULES:
-            change.note = f"no replace rule is known for {res.type}: shown as an update, check the provider's docs"
-        if kind == "replace":
-            change.stateful = stateful_reason(before)
-        elif any(o.startswith(("protect: true", "retain_on_delete: true")) for o in options):
-            change.stateful = "protection lifted from " + (stateful_reason(before) or "a resource")
-        changes.append(change)
+        change = _compare(before, res, renamed)
+        if change is not None:
+            changes.append(change)
     for res in old:
         if res.urn not in new.resources and res.urn not in renamed:
             change = Change("remove", res.urn, res, None, stateful=stateful_reason(res))
@@ -303,6 +285,31 @@ def diff(old: Rendering, new: Rendering) -> list[Change]:
                 change.note = "it has no delete command: it leaves the state, nothing is removed from the host"
             changes.append(change)
     return changes
+
+
+def _compare(before: Resource, res: Resource, renamed: dict[str, str]) -> Change | None:
+    """The change of a resource present on both sides, or None when nothing changes."""
+    inputs = _diff_inputs(before, res)
+    options = _options(before, res)
+    providers = (provider_urn(before), provider_urn(res))
+    moved = providers[0] != providers[1] and renamed.get(providers[0]) != providers[1]
+    if not inputs and not options and not moved:
+        return None
+    reasons = _reasons(res, [c.key for c in inputs])
+    if moved:
+        reasons.insert(0, "provider (the engine replaces a resource whose provider changes)")
+    kind: Kind = "replace" if reasons else "update"
+    change = Change(kind, res.urn, before, res, inputs, options, reasons)
+    change.provider_change = providers if moved else None
+    if kind == "update" and inputs and res.is_provider:
+        change.note = "a provider's new settings may make the engine replace what it manages: run pulumi preview"
+    elif kind == "update" and inputs and res.type not in REPLACE_RULES:
+        change.note = f"no replace rule is known for {res.type}: shown as an update, check the provider's docs"
+    if kind == "replace":
+        change.stateful = stateful_reason(before)
+    elif any(o.startswith(("protect: true", "retain_on_delete: true")) for o in options):
+        change.stateful = "protection lifted from " + (stateful_reason(before) or "a resource")
+    return change
 
 
 def stateful_changes(changes: list[Change]) -> list[Change]:
