@@ -29,7 +29,7 @@ from pic.check import check
 from pic.errors import PicError
 from pic.render import web
 from pic.render.dns import host_zone, nameservers
-from pic.render.mail import caddy_site, list_domains, proxy_host_paths
+from pic.render.mail import caddy_site, kept_list_domains, list_domains, proxy_host_paths
 
 HERE = Path(__file__).resolve().parent
 TODAY = dt.date.today()
@@ -95,6 +95,7 @@ sympa = SympaServer(
         selector=settings.mail.dkim_selector,
         mail_exchanger=settings.mail_exchanger,
         robots=[d for d in mail_domains if d.member is not None],
+        kept_keys=kept_list_domains(registry),
     ),
 )
 dmarc_policies = {

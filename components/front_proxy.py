@@ -19,8 +19,9 @@ Creates, for web host ``<h>`` (component ``<h>-proxy``):
 - ``<h>-proxy-reload`` (command): ``caddy reload --force`` inside the
   container when the Caddyfile or a certificate placed by Pulumi changes:
   sites come and go without restarting the proxy.
-- One MemberCertificate per https member of the host (not archived), named
-  after the member and parented to the stack (README "Certificates"): with
+- One MemberCertificate per https member of the host, named after the
+  member and parented to the stack (README "Certificates"); an archived
+  member's is kept (not loaded) so that re-activating it reuses it; with
   the internal CA, the proxy waits for their files; with ACME, they wait for
   the proxy, which must answer the HTTP-01 challenges of their domains.
 
@@ -78,6 +79,7 @@ class FrontProxy(pulumi.ComponentResource):
         host, settings = args.host, args.settings
         internal = settings.tls.ca == "internal"
         certified = [m for m in args.members if web.needs_certificate(m)]
+        kept = [m for m in args.members if web.keeps_certificate(m)]  # certified, and archived ones
         text = web.render_caddyfile(settings, args.members, args.extra_blocks, on=args.on)
         self.file = place_file(
             f"{name}-caddyfile",
@@ -91,7 +93,7 @@ class FrontProxy(pulumi.ComponentResource):
         ready: list[pulumi.Resource] = [self.file]
         self.bootstrap: pulumi.CustomResource | None = None
         if internal:
-            self.certificates = {m.slug: self._certificate(m, args, after=[]) for m in certified}
+            self.certificates = {m.slug: self._certificate(m, args, after=[]) for m in kept}
             ready += [f for c in self.certificates.values() for f in c.files]
         else:
             self.bootstrap = run_script(
@@ -102,7 +104,7 @@ class FrontProxy(pulumi.ComponentResource):
             )
             ready.append(self.bootstrap)
         self.container = self._create_container(name, host, ready, args.host_paths)
-        pems = [c.cert_pem for c in self.certificates.values()]
+        pems = [self.certificates[m.slug].cert_pem for m in certified if m.slug in self.certificates]
         script = pulumi.Output.all(*pems).apply(lambda p: web.render_proxy_reload_script(text, certificates=p))
         self.reload = run_script(
             f"{name}-reload",
@@ -112,7 +114,7 @@ class FrontProxy(pulumi.ComponentResource):
         )
         if not internal:
             # HTTP-01: the proxy must already answer the challenges of the member's domains.
-            self.certificates = {m.slug: self._certificate(m, args, after=[self.reload]) for m in certified}
+            self.certificates = {m.slug: self._certificate(m, args, after=[self.reload]) for m in kept}
         self.caddyfile = pulumi.Output.from_input(text)
         self.certificate_domains = pulumi.Output.from_input({m.slug: list(tls.domains_of(m)) for m in certified})
         self.register_outputs({"caddyfile": self.caddyfile, "certificate_domains": self.certificate_domains})

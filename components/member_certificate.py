@@ -2,8 +2,9 @@
 
 The front proxy loads it from ``/etc/pic/certs/<slug>/fullchain.pem`` and
 ``privkey.pem`` on the member's web host (the key 0600, root's). Created for
-every member whose site has ``https: true`` and is not archived (suspended
-members and refused sites keep theirs: the proxy answers 503 over https).
+every member whose site has ``https: true`` (suspended members and refused
+sites keep theirs: the proxy answers 503 over https; archived members keep
+theirs unused, so that re-activating one reuses its key and certificate).
 
 Creates, for member ``<slug>`` (component ``<slug>``, parent the stack, so
 moving a member to another web host keeps its URNs):
@@ -70,7 +71,7 @@ class MemberCertificate(pulumi.ComponentResource):
     def __init__(self, name: str, args: MemberCertificateArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("pic:index:MemberCertificate", name, None, opts)
         member, settings = args.member, args.settings
-        if not web.needs_certificate(member):
+        if not web.keeps_certificate(member):
             raise ValueError(f"{member.file}: member {member.slug} has no https site to certify")
         domains = render_tls.domains_of(member)
         # The resources that put the files in place: the proxy waits for them.

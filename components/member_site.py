@@ -10,14 +10,22 @@ Creates, for member ``<slug>`` with a site:
   and write), ``priv/`` (read only, outside the document root) and ``log/``,
   joins the host's network with no published port, drops every capability,
   and has the memory, cpu and process limits of the stack, overridden by the
-  member's ``limits:``. Its labels carry member, runtime, end of life,
-  exception, https and domains for the plan and policy checks.
+  member's ``limits:``. Its labels say what it is (member, role, runtime):
+  nothing a routine edit changes, since a label change replaces a container.
+- ``<slug>-site-facts`` (command, with the container): the site's facts
+  (``/etc/pic/sites/<slug>.json``: labels plus domains, https, end of life
+  and exception) that the plan and the policy pack read. Renewing an
+  exception or changing a domain rewrites this file, not the container.
 - ``<slug>-logrotate`` (command, PHP sites): weekly rotation of ``log/*.log``
   as the member.
 
-The container holds no data: it is replaced (deleted first, since its name is
-fixed) when its image changes, e.g. a new PHP version. The member's files
-live in MemberSpace, whose inputs do not depend on the runtime.
+The container holds no data: it is replaced (deleted first: pulumi-docker
+always deletes a container before creating its replacement) only when its
+image, user or mounts change, e.g. a new PHP version, a move to another host
+(another docker provider), a new cpu or process limit (ForceNew in the
+docker provider); a new memory limit is applied in place. Domains, https
+and exceptions live in the front proxy and the site's facts. The member's
+files live in MemberSpace, whose inputs do not depend on the runtime.
 
 Does not: answer for suspended or refused sites (the front proxy answers
 503), run anything for archived members, or create directories (MemberSpace).
@@ -73,8 +81,17 @@ class MemberSite(pulumi.ComponentResource):
                 remove_on_delete=True,
             )
         self.container: docker.Container | None = None
+        self.facts: pulumi.CustomResource | None = None
         if state == "running":
             self.container = self._create_container(name, args)
+            self.facts = place_file(
+                f"{name}-site-facts",
+                args.host.access,
+                web.site_facts_path(member.slug),
+                web.render_site_facts(member, settings),
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[args.host.setup]),
+                remove_on_delete=True,
+            )
         self.state = pulumi.Output.from_input(state)
         self.container_name = pulumi.Output.from_input(
             web.site_container_name(member.slug) if self.container is not None else ""

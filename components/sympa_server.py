@@ -9,6 +9,9 @@ Creates, on the host (through idempotent scripts and placed files):
 - per mail domain (the main one and each member list domain):
   ``<name>-dkim-<domain>`` a pulumi-tls RSA key (secret end to end) and
   ``<name>-dkim-file-<domain>`` its file, readable by Sympa only;
+- per list domain of an archived member: its DKIM key and key file stay
+  declared (its lists do not run), so that making the member active again
+  reuses the key its DNS publishes;
 - per member list domain: ``<name>-robot-<domain>``, the robot.conf of the
   Sympa virtual robot (its web address, its own DKIM key and signer domain);
 - ``<name>-transport`` and ``<name>-virtual``: Postfix maps routing every
@@ -48,6 +51,7 @@ class SympaServerArgs:
     selector: str
     mail_exchanger: str
     robots: Sequence[mail.ListDomain]  # member list domains (the main domain is not one of them)
+    kept_keys: Sequence[str] = ()  # list domains of archived members: DKIM keys kept, nothing runs
 
 
 class SympaServer(pulumi.ComponentResource):
@@ -82,6 +86,8 @@ class SympaServer(pulumi.ComponentResource):
             key, key_file = self._create_dkim(name, domain, args.host, after_setup)
             self.dkim_public_keys[domain] = key.public_key_pem
             placed.append(key_file)
+        for domain in sorted(set(args.kept_keys) - set(all_domains)):
+            self._create_dkim(name, domain, args.host, after_setup)  # kept for re-activation, not applied
         texts = self._config_texts(args)
         for label, (path, text, owner, mode) in texts.items():
             placed.append(

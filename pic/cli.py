@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pic import diskusage, eol, newmember, notices, report
 from pic.check import check
-from pic.commands import notify, status
+from pic.commands import move_script, notify, status
 from pic.errors import PicError, Problem
 from pic.registry import load_registry
 from pic.schema import member_schema_text
@@ -83,10 +83,11 @@ def _parser() -> argparse.ArgumentParser:
         "--against",
         metavar="GIT_REV",
         default=None,
-        help="also render the program at this git revision and show what changes (exit 3 if anything stateful "
-        "is deleted, replaced or unprotected)",
+        help="also render the program at this git revision (at the same time, in a second process) and show "
+        "what changes (exit 3 if anything stateful is deleted, replaced or unprotected, else 4 if a member "
+        "moves to another web host)",
     )
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     p.add_argument("--on", type=_date, default=None, help="evaluate end of life as of this day (default: today)")
     _add_mail_parsers(sub, common)
     for command in _COMMANDS.values():
@@ -240,7 +241,7 @@ def _cmd_lists(args: argparse.Namespace, on: dt.date) -> int:
 
 _MAIL_COMMANDS = {"dns": _cmd_dns, "lists": _cmd_lists}
 # Commands with a module of their own (pic/commands/): argument wiring and run().
-_COMMANDS = {"notify": notify, "status": status}
+_COMMANDS = {"move-script": move_script, "notify": notify, "status": status}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -327,7 +327,7 @@ def load_registry(members_dir: Path, settings: Settings) -> Registry:
     problems: list[Problem] = []
     members: list[Member] = []
     docs: dict[str, Document] = {}
-    default_host = settings.web_hosts[0]
+    default_host = settings.default_host
     shown_dir = display_path(members_dir)  # once, not per file: resolving paths is costly at scale
     for path in member_files(members_dir):
         doc, spec, more = _parse_member(path, shown_dir)

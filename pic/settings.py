@@ -76,7 +76,7 @@ class MailSpec(_Strict):
         default=None, description="Mailbox for DMARC aggregate reports (default: dmarc-reports@<sympa_domain>)."
     )
     host: Annotated[str, Field(pattern=HOST_NAME_RE)] | None = Field(
-        default=None, description="The web host running Sympa and Postfix (default: the first web host)."
+        default=None, description="The web host running Sympa and Postfix (default: pic:default_web_host)."
     )
     mx: Domain | None = Field(
         default=None, description="Name of the mail exchanger of the list domains (default: the mail host's address)."
@@ -136,7 +136,7 @@ class PhpMyAdminSpec(_Strict):
         description="The official phpMyAdmin image; pin it by digest (@sha256:...) in production.",
     )
     host: Annotated[str, Field(pattern=HOST_NAME_RE)] | None = Field(
-        default=None, description="The web host that runs phpMyAdmin (default: the first web host)."
+        default=None, description="The web host that runs phpMyAdmin (default: pic:default_web_host)."
     )
 
 
@@ -229,6 +229,11 @@ class Settings(_Strict):
 
     stack: str = Field(default="prod", exclude=True)
     hosts: dict[Annotated[str, Field(pattern=HOST_NAME_RE)], HostSpec] = Field(min_length=1)
+    default_web_host: Annotated[str, Field(pattern=HOST_NAME_RE)] | None = Field(
+        default=None,
+        description="The web host of members without `host:`, and of Sympa and phpMyAdmin unless they name "
+        "theirs (default: the web host whose name sorts first; never the order of pic:hosts).",
+    )
     runtimes: dict[Annotated[str, Field(pattern=RUNTIME_KEY_RE)], RuntimeSpec] = Field(min_length=1)
     eol_warning_days: int = Field(default=365, ge=0, le=3650)
     tls: TlsSpec
@@ -256,6 +261,15 @@ class Settings(_Strict):
             raise ValueError(f"needs exactly one host with role: db (found {roles.count('db')})")
         return hosts
 
+    @field_validator("default_web_host")
+    @classmethod
+    def _default_web_host(cls, name: str | None, info: ValidationInfo) -> str | None:
+        hosts: dict[str, HostSpec] = info.data.get("hosts") or {}
+        web = sorted(n for n, h in hosts.items() if h.role == "web")
+        if name is not None and hosts and name not in web:
+            raise ValueError(f"{name!r} is not a web host of the stack (known: {', '.join(web)})")
+        return name
+
     @field_validator("phpmyadmin")
     @classmethod
     def _phpmyadmin_host(cls, pma: PhpMyAdminSpec | None, info: ValidationInfo) -> PhpMyAdminSpec | None:
@@ -272,7 +286,8 @@ class Settings(_Strict):
         web = [name for name, h in hosts.items() if h.role == "web"]
         if mail.host is not None and hosts and mail.host not in web:
             raise ValueError(f"host {mail.host!r} is not a web host (known: {', '.join(web)})")
-        host = hosts.get(mail.host or (web[0] if web else ""))
+        default = info.data.get("default_web_host") or (min(web) if web else "")
+        host = hosts.get(mail.host or default)
         if mail.mx is None and host is not None and _is_ip(host.address):
             raise ValueError(
                 f"mx is required: the mail host's address {host.address!r} is an IP address, "
@@ -296,7 +311,7 @@ class Settings(_Strict):
     @property
     def mail_host(self) -> str:
         """The web host running Sympa and Postfix."""
-        return self.mail.host or self.web_hosts[0]
+        return self.mail.host or self.default_host
 
     @property
     def mail_exchanger(self) -> str:
@@ -310,8 +325,13 @@ class Settings(_Strict):
 
     @property
     def web_hosts(self) -> list[str]:
-        """Web host names in file order; the first is the default host of members."""
-        return [name for name, h in self.hosts.items() if h.role == "web"]
+        """Web host names, sorted: the order of ``pic:hosts`` in the file means nothing."""
+        return sorted(name for name, h in self.hosts.items() if h.role == "web")
+
+    @property
+    def default_host(self) -> str:
+        """The web host of members without ``host:`` (``default_web_host``, else the first name in sort order)."""
+        return self.default_web_host or self.web_hosts[0]
 
     @property
     def db_host(self) -> str:

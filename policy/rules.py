@@ -6,8 +6,12 @@ messages that name the resource's property but never print a secret value.
 
 Contracts relied upon (README, sections of the web, database and mail parts):
 - a member's site container is ``docker:index/container:Container`` with the
-  labels ``pic.role=site``, ``pic.member``, ``pic.php``, ``pic.php.eol``,
-  ``pic.php.exception_until``, ``pic.https`` and ``pic.domains``;
+  labels ``pic.role=site``, ``pic.member`` and ``pic.php``; its facts
+  (those three plus ``pic.php.eol``, ``pic.php.exception_until``,
+  ``pic.https`` and ``pic.domains``) are a JSON object, the ``stdin`` of the
+  command that places ``/etc/pic/sites/<slug>.json`` (``<slug>-site-facts``),
+  so that a routine edit never replaces the container; labels that carry
+  the facts themselves are read as well;
 - databases are ``mysql:index/database:Database``, users ``mysql:index/user:User``;
 - a certificate is a pulumi-tls certificate or request (``dnsNames``), a
   certbot lineage a command's script asks for (``certbot certonly --domain
@@ -22,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 import re
 import shlex
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -130,6 +135,22 @@ def _labels(props: Mapping[str, Any]) -> dict[str, str]:
     return out
 
 
+def site_facts(resource_type: str, props: Mapping[str, Any]) -> dict[str, str]:
+    """The facts of a site: a container's labels, or the JSON object a command places (its stdin)."""
+    if resource_type == CONTAINER:
+        return _labels(props)
+    stdin = props.get("stdin") if resource_type.startswith("command:") else None
+    if not isinstance(stdin, str) or not stdin.lstrip().startswith("{"):
+        return {}
+    try:
+        data = json.loads(stdin)
+    except ValueError:
+        return {}
+    if not isinstance(data, dict) or data.get("pic.role") != "site":
+        return {}
+    return {str(k): str(v) for k, v in data.items()}
+
+
 def _date(text: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text)
@@ -139,10 +160,12 @@ def _date(text: str) -> dt.date | None:
 
 def runtime_end_of_life(resource_type: str, props: Mapping[str, Any], on: dt.date) -> list[str]:
     """A site container on a PHP runtime past its end of life needs an exception valid on ``on``."""
-    labels = _labels(props) if resource_type == CONTAINER else {}
+    labels = site_facts(resource_type, props)
     php = labels.get("pic.php", "")
     if labels.get("pic.role") != "site" or php in ("", "none"):
         return []
+    if resource_type == CONTAINER and "pic.php.eol" not in labels:
+        return []  # a container labelled with what it is only: its facts are checked where they are placed
     member = labels.get("pic.member", "?")
     eol = _date(labels.get("pic.php.eol", ""))
     if eol is None:
@@ -309,7 +332,7 @@ def https_coverage(resources: list[StackResource]) -> list[tuple[str, str]]:
     every = certificates(resources)
     out = []
     for r in resources:
-        labels = _labels(r.props) if r.type == CONTAINER else {}
+        labels = site_facts(r.type, r.props)
         if labels.get("pic.role") != "site" or labels.get("pic.https") != "true":
             continue
         member = labels.get("pic.member", "?")

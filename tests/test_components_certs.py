@@ -31,15 +31,17 @@ CSR = "tls:index/certRequest:CertRequest"
 KEY = "tls:index/privateKey:PrivateKey"
 CA_CERT = "tls:index/selfSignedCert:SelfSignedCert"
 REMOTE = "command:remote:Command"
-# Example members with an https site that is not archived: each gets one certificate.
+# Example members with an https site: each gets one certificate (an archived member's is kept, unused).
 CERTIFIED = {
+    "amicale-laique-ainay": ["amicale-ainay.fr"],  # archived: kept for re-activation
     "amis-du-rhone": ["amis-du-rhone.org", "www.amis-du-rhone.org", "xn--amis-du-rhne-nib.org"],
     "cine-club-lumiere": ["cineclub-lumiere.fr"],  # suspended: keeps its certificate, 503 over https
     "jardins-partages": ["jardins-partages.org", "www.jardins-partages.org"],
     "velo-cite": ["velo-cite-lyon.fr", "www.velo-cite-lyon.fr", "atelier.velo-cite-lyon.fr"],
 }
-# No certificate: http only (bibliotheque-libre), archived (amicale-laique-ainay), no site (chorale).
-UNCERTIFIED = ("bibliotheque-libre", "amicale-laique-ainay", "chorale-saint-jean")
+ARCHIVED = ("amicale-laique-ainay",)  # its certificate is kept, the proxy loads it no more
+# No certificate: http only (bibliotheque-libre), no site (chorale).
+UNCERTIFIED = ("bibliotheque-libre", "chorale-saint-jean")
 
 
 def example(ca: str) -> tuple[Settings, Registry]:
@@ -120,7 +122,8 @@ def test_internal_ca_keys_stay_secret_and_files_land_where_the_proxy_loads_them(
             unwrap(cert_file.inputs["stdin"])
             == f"-----BEGIN CERTIFICATE-----\nMOCK-{slug}-tls-cert\n-----END CERTIFICATE-----\n"
         )
-        assert f"tls /etc/pic/certs/{slug}/fullchain.pem /etc/pic/certs/{slug}/privkey.pem" in caddyfile, slug
+        loads = f"tls /etc/pic/certs/{slug}/fullchain.pem /etc/pic/certs/{slug}/privkey.pem" in caddyfile
+        assert loads == (slug not in ARCHIVED), slug
         # The proxy starts and reloads only once both files are there.
         for placed in (key_file, cert_file):
             assert placed.urn in proxy.dependencies, f"{proxy.urn} does not wait for {placed.urn}"
@@ -143,7 +146,7 @@ def test_internal_certificate_change_reloads_the_proxy(pulumi_env: RecordingMoni
     regs = run(pulumi_env, lambda: build_web(settings, registry, ON))
     reload = unwrap(regs["web1-proxy-reload"].inputs["stdin"])
     caddyfile = unwrap(regs["web1-proxy-caddyfile"].inputs["stdin"])
-    pems = [unwrap(regs[f"{s}-tls-cert-file"].inputs["stdin"]) for s in sorted(CERTIFIED)]
+    pems = [unwrap(regs[f"{s}-tls-cert-file"].inputs["stdin"]) for s in sorted(CERTIFIED) if s not in ARCHIVED]
     assert reload == web.render_proxy_reload_script(caddyfile, certificates=pems)
     assert reload != web.render_proxy_reload_script(caddyfile, certificates=[*pems[:-1], "renewed"])
     assert "caddy reload --force" in reload
@@ -176,7 +179,9 @@ def test_acme_one_issuance_per_member_with_every_domain(pulumi_env: RecordingMon
         assert reload.urn in reg.dependencies, f"{reg.urn} runs before the proxy knows its domains"
     boot = unwrap(regs["web1-proxy-certs"].inputs["stdin"])
     placeholders = re.findall(r"^placeholder (\S+) (.+)$", boot, flags=re.M)
-    assert {p: d.split() for p, d in placeholders} == {f"/etc/pic/certs/{s}": d for s, d in CERTIFIED.items()}
+    assert {p: d.split() for p, d in placeholders} == {
+        f"/etc/pic/certs/{s}": d for s, d in CERTIFIED.items() if s not in ARCHIVED
+    }
     assert regs["web1-proxy-certs"].urn in regs["web1-proxy-container"].dependencies
     setup = unwrap(regs["web1-setup"].inputs["stdin"])
     assert " certbot openssl" in setup
@@ -204,7 +209,7 @@ def test_acme_new_domain_reruns_issuance_only(pulumi_env: RecordingMonitor) -> N
     assert new.inputs["update"] == new.inputs["create"], "a changed script must run again"
     changed = sorted(n for n in before if n in after and unwrap(before[n].inputs) != unwrap(after[n].inputs))
     assert changed == [
-        "jardins-partages-container",  # its labels list the domains
+        "jardins-partages-site-facts",  # the container keeps running: its facts list the domains
         "jardins-partages-tls-cert",
         "web1-proxy-caddyfile",
         "web1-proxy-certs",

@@ -8,6 +8,7 @@ lets the mock engine finish, then reads the recorded registrations.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import runpy
 from collections.abc import Callable
 from dataclasses import replace
@@ -96,11 +97,13 @@ def children(regs: dict[str, Registration], parent_name: str, parent_type: str) 
 # What each example member gets on 2026-11-28 (README "Web host", resources per member).
 EXPECTED_SITE_CHILDREN = {
     "amicale-laique-ainay": {"amicale-laique-ainay-logrotate"},  # archived: data only
-    "amis-du-rhone": {"amis-du-rhone-logrotate", "amis-du-rhone-container"},
-    "bibliotheque-libre": {"bibliotheque-libre-container"},  # static: Caddy rolls its own log
+    "amis-du-rhone": {"amis-du-rhone-logrotate", "amis-du-rhone-container", "amis-du-rhone-site-facts"},
+    # static: Caddy rolls its own log
+    "bibliotheque-libre": {"bibliotheque-libre-container", "bibliotheque-libre-site-facts"},
     "cine-club-lumiere": {"cine-club-lumiere-logrotate"},  # suspended: the proxy answers 503
-    "jardins-partages": {"jardins-partages-logrotate", "jardins-partages-container"},  # 7.4, valid exception
-    "velo-cite": {"velo-cite-logrotate", "velo-cite-container"},
+    # 7.4, valid exception
+    "jardins-partages": {"jardins-partages-logrotate", "jardins-partages-container", "jardins-partages-site-facts"},
+    "velo-cite": {"velo-cite-logrotate", "velo-cite-container", "velo-cite-site-facts"},
 }
 
 
@@ -128,7 +131,8 @@ def test_each_member_gets_exactly_the_documented_resources(pulumi_env: Recording
         "web1-proxy-reload",
     }
     certified = {r.name for r in regs.values() if r.type == "pic:index:MemberCertificate"}
-    assert certified == {"amis-du-rhone", "cine-club-lumiere", "jardins-partages", "velo-cite"}
+    # amicale-laique-ainay is archived: its certificate is kept for re-activation
+    assert certified == {"amicale-laique-ainay", "amis-du-rhone", "cine-club-lumiere", "jardins-partages", "velo-cite"}
     for slug in certified:
         assert children(regs, slug, "pic:index:MemberCertificate") == {f"{slug}-tls-cert"}, slug
     assert children(regs, "phpmyadmin", "pic:index:PhpMyAdmin") == {"phpmyadmin-image", "phpmyadmin-container"}
@@ -157,7 +161,9 @@ def test_containers_mount_only_their_own_member_and_run_as_its_uid(pulumi_env: R
         assert "ports" not in reg.inputs, f"{reg.urn} publishes a port"
         labels = {lab["label"]: lab["value"] for lab in reg.inputs["labels"]}
         assert (labels["pic.member"], labels["pic.role"]) == (slug, "site"), reg.urn
-        assert labels["pic.domains"] == ",".join(registry.get(slug).site.domains), reg.urn  # type: ignore[union-attr]
+        facts = json.loads(unwrap(regs[f"{slug}-site-facts"].inputs["stdin"]))
+        assert facts["pic.domains"] == ",".join(registry.get(slug).site.domains), reg.urn  # type: ignore[union-attr]
+        assert f"/etc/pic/sites/{slug}.json" in regs[f"{slug}-site-facts"].inputs["create"]
         assert reg.inputs["capabilities"] == {"drops": ["ALL"]}, reg.urn
 
 
@@ -170,16 +176,61 @@ def test_limits_come_from_settings_with_member_override(pulumi_env: RecordingMon
     assert (amis["memory"], amis["cpus"]) == (256, "1.0")
 
 
-def test_labels_carry_runtime_eol_and_exception(pulumi_env: RecordingMonitor) -> None:
+def test_site_facts_carry_runtime_eol_and_exception_and_labels_only_what_the_container_is(
+    pulumi_env: RecordingMonitor,
+) -> None:
     settings, registry = example()
     regs = run(pulumi_env, lambda: build_web(settings, registry, ON))
-    jardins = {lab["label"]: lab["value"] for lab in regs["jardins-partages-container"].inputs["labels"]}
-    assert jardins["pic.php"] == "7.4"
+    labels = {lab["label"]: lab["value"] for lab in regs["jardins-partages-container"].inputs["labels"]}
+    assert labels == {"pic.member": "jardins-partages", "pic.role": "site", "pic.php": "7.4"}
+    jardins = json.loads(unwrap(regs["jardins-partages-site-facts"].inputs["stdin"]))
+    assert {**jardins, **labels} == jardins
     assert jardins["pic.php.eol"] == "2022-11-28"
     assert jardins["pic.php.exception_until"] == "2027-03-31"
     assert jardins["pic.https"] == "true"
-    biblio = {lab["label"]: lab["value"] for lab in regs["bibliotheque-libre-container"].inputs["labels"]}
+    biblio = json.loads(unwrap(regs["bibliotheque-libre-site-facts"].inputs["stdin"]))
     assert (biblio["pic.php"], biblio["pic.php.eol"], biblio["pic.https"]) == ("none", "", "false")
+
+
+def test_routine_edits_change_no_container(pulumi_env: RecordingMonitor) -> None:
+    """Renewing an exception, adding a domain, changing https or memory: no replace-forcing input of any
+    container changes (terraform-provider-docker: labels, uploads, ulimits, cpus are ForceNew)."""
+    from pic.plan.diff import REPLACE_RULES
+
+    settings, registry = example()
+    before = run(pulumi_env, lambda: build_web(settings, registry, ON))
+    slug = "jardins-partages"
+    member = registry.get(slug)
+    site, exc = member.site, member.spec.exceptions
+    assert site is not None and exc.php_eol is not None
+    from pic.registry import Limits
+
+    limits = member.spec.limits or Limits()
+    edits: dict[str, dict[str, Any]] = {
+        "exception renewed": {
+            "exceptions": exc.model_copy(
+                update={"php_eol": exc.php_eol.model_copy(update={"until": exc.php_eol.until + dt.timedelta(days=90)})}
+            )
+        },
+        "domain added": {"site": site.model_copy(update={"domains": [*site.domains, f"new.{site.domains[0]}"]})},
+        "https off": {"site": site.model_copy(update={"https": not site.https})},
+    }
+    edits["memory"] = {"limits": limits.model_copy(update={"memory_mb": 384})}
+    rule = REPLACE_RULES[CONTAINER]
+    for what, update in edits.items():
+        pulumi_env.registrations.clear()
+        edited = with_member(registry, slug, **update)
+
+        def program(edited: Registry = edited) -> None:
+            build_web(settings, edited, ON)
+
+        after = run(pulumi_env, program)
+        for name, reg in after.items():
+            if reg.type != CONTAINER or name not in before:
+                continue
+            old, new = unwrap(before[name].inputs), unwrap(reg.inputs)
+            forced = sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k) and rule.forces(k))
+            assert forced == [], f"{what}: {reg.urn} would be replaced ({forced})"
 
 
 def test_no_site_past_end_of_life_without_valid_exception(pulumi_env: RecordingMonitor) -> None:
@@ -238,6 +289,7 @@ def test_changing_php_version_replaces_the_container_only(pulumi_env: RecordingM
     # The image is an input that replaces the container; its fixed name needs the old one gone first.
     assert "image" in new.replace_on_changes
     assert new.delete_before_replace
+    assert before["amis-du-rhone-site-facts"].inputs["stdin"] != after["amis-du-rhone-site-facts"].inputs["stdin"]
     assert old.urn == new.urn
     # Data side: the same resources with the same inputs, so nothing about them changes.
     for name in ("amis-du-rhone-space", "amis-du-rhone-keys"):
@@ -245,7 +297,7 @@ def test_changing_php_version_replaces_the_container_only(pulumi_env: RecordingM
         assert after[name].retain_on_delete == before[name].retain_on_delete
     assert new.inputs["mounts"] == old.inputs["mounts"]
     changed = [n for n in before if n in after and unwrap(before[n].inputs) != unwrap(after[n].inputs)]
-    assert sorted(changed) == ["amis-du-rhone-container"]
+    assert sorted(changed) == ["amis-du-rhone-container", "amis-du-rhone-site-facts"]
 
 
 def test_suspended_and_archived_members_cannot_log_in(pulumi_env: RecordingMonitor) -> None:
@@ -385,8 +437,8 @@ def test_generated_registry_counts(pulumi_env: RecordingMonitor) -> None:
     per_host = 2 * (1 + 5 + 1 + 4)  # WebHost and its 5 children, FrontProxy and its 4, on each host
     expected = per_host + 2 * len(runtimes) + 3  # PhpRuntime + build; phpMyAdmin + 2
     expected += 3 * len(members)  # MemberSpace, -space, -keys
-    expected += len(sites) + len(on_php) + len(running)  # MemberSite, -logrotate, -container
-    certified = [m for m in sites if m.site is not None and m.site.https and m.status != "archived"]
+    expected += len(sites) + len(on_php) + 2 * len(running)  # MemberSite, -logrotate, -container, -site-facts
+    certified = [m for m in sites if m.site is not None and m.site.https]  # archived ones keep theirs
     expected += 2 * len(certified)  # MemberCertificate and its certbot command (prod: ACME)
     assert len(pulumi_env.registrations) == expected
     for reg in regs.values():

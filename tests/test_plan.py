@@ -119,6 +119,12 @@ def test_removed_retained_directory_is_stateful_and_plain_removal_is_not() -> No
     assert {c.resource.name: bool(c.stateful) for c in changes} == {"m-space": True, "m-conf": False}
 
 
+def test_a_removed_command_without_delete_says_the_host_keeps_its_file() -> None:
+    old = rendering(res(CMD, "kept", {"create": "install"}), res(CMD, "gone", {"create": "install", "delete": "rm"}))
+    notes = {c.resource.name: c.note for c in diff(old, rendering())}
+    assert "nothing is removed from the host" in notes["kept"] and notes["gone"] == ""
+
+
 def test_secret_changes_are_compared_but_never_shown() -> None:
     from pic.plan.diff import describe
 
@@ -175,6 +181,78 @@ def test_attribution_by_address_provider_name_and_list_domain() -> None:
         (PLATFORM, "db"),  # named after the db host
     ]
     assert NO_HOST not in {attr.host(r) for r in resources}
+
+
+def test_a_changed_provider_replaces_the_resource_as_the_engine_does() -> None:
+    """pkg/resource/deploy/step_generator.go: another provider resource than before means a replacement."""
+    web1 = res("pulumi:providers:docker", "web1-docker", {"host": "ssh://deploy@web1.example.org:22"})
+    web2 = res("pulumi:providers:docker", "web2-docker", {"host": "ssh://deploy@web2.example.org:22"})
+    site = {"image": "php:8.3", "memory": 256}
+    old = rendering(web1, web2, res(CONTAINER, "s-container", site, provider=web1.urn + "::id1"))
+    new = rendering(web1, web2, res(CONTAINER, "s-container", site, provider=web2.urn + "::id2"))
+    (change,) = diff(old, new)
+    assert change.kind == "replace" and change.inputs == []
+    assert change.provider_change == (web1.urn, web2.urn)
+    assert change.reasons[0].startswith("provider")
+    # pulumi-docker deletes a container before creating its replacement, whatever its own option says.
+    assert "pulumi-docker" in change.delete_first
+    # The same provider under a new id (a provider updated in place) is no replacement.
+    same = rendering(web1, web2, res(CONTAINER, "s-container", site, provider=web1.urn + "::id9"))
+    assert diff(old, same) == []
+    # A command is created first unless it asks otherwise.
+    cmd_old = rendering(res(CMD, "c", {"triggers": ["1"]}))
+    (cmd,) = diff(cmd_old, rendering(res(CMD, "c", {"triggers": ["2"]})))
+    assert cmd.delete_first == ""
+
+
+def test_long_values_are_word_diffed_with_the_change_visible() -> None:
+    from pic.plan.diff import InputChange, describe
+
+    domains = ",".join(f"site{i}.example.org" for i in range(12))
+    old = [{"label": "pic.domains", "value": domains}, {"label": "pic.member", "value": "m"}]
+    new = [{"label": "pic.domains", "value": domains + ",nouveau.example.org"}, {"label": "pic.member", "value": "m"}]
+    (line,) = describe(InputChange("labels", old, new, True))
+    assert line.startswith("labels[pic.domains]: ") and "{+,nouveau.example.org+}" in line
+    assert "..." in line and len(line) < 120, line  # the unchanged middle is elided, never the change
+    uploads_old = [{"file": "/etc/a.conf", "content": "a\nb\nc\n"}]
+    uploads_new = [{"file": "/etc/a.conf", "content": "a\nB\nc\n"}]
+    lines = describe(InputChange("uploads", uploads_old, uploads_new, True))
+    assert lines[0] == "uploads[/etc/a.conf].content: text changed (unified diff)"
+    assert "    -b" in lines and "    +B" in lines
+
+
+def test_a_connection_change_shows_user_host_and_port_never_the_key() -> None:
+    from pic.plan.diff import describe
+
+    old = rendering(res(CMD, "c", {"connection": {"[secret]": "aaaa"}}, connection="deploy@web1.example.org:22"))
+    new = rendering(res(CMD, "c", {"connection": {"[secret]": "bbbb"}}, connection="deploy@web2.example.org:22"))
+    (change,) = diff(old, new)
+    assert describe(change.inputs[0]) == [
+        "connection: deploy@web1.example.org:22 -> deploy@web2.example.org:22 (key material not shown)"
+    ]
+    rotated = rendering(res(CMD, "c", {"connection": {"[secret]": "cccc"}}, connection="deploy@web1.example.org:22"))
+    (key_only,) = diff(old, rotated)
+    assert describe(key_only.inputs[0]) == [
+        "connection: deploy@web1.example.org:22: settings other than host, port and user changed (not shown)"
+    ]
+
+
+def test_summary_counts_are_the_lines_listed_and_components_are_named_apart() -> None:
+    from pic.check import check
+    from pic.plan.model import Attribution
+    from pic.plan.output import as_text
+
+    checked = check(ROOT, "prod", ROOT / "members", dt.date(2026, 11, 28))
+    comp = res("pic:index:MemberSite", "velo-cite", custom=False)
+    old = rendering(comp, res(CMD, "velo-cite-logrotate", {"stdin": "x"}), res(CMD, "velo-cite-keys", {}))
+    new = rendering(res(CMD, "velo-cite-keys", {"stdin": "k"}))
+    attr_old = Attribution(old, checked.registry, checked.settings)
+    attr = Attribution(new, checked.registry, checked.settings)
+    text = as_text(new, attr, header="h", changes=diff(old, new), attr_old=attr_old, against="REV")
+    listed = [line for line in text.splitlines() if line.strip().startswith(("- remove", "~ update", "+ add"))]
+    assert len(listed) == 2, text
+    summary = "0 to add, 1 to update, 0 to replace, 1 to remove (resources, as listed)"
+    assert f"{summary}; components besides: 1 to remove" in text
 
 
 # --- the engine --------------------------------------------------------------------------------
@@ -448,6 +526,7 @@ def test_real_program_php_change_replaces_that_container_only(real_repo: Path) -
     changes = sorted((c["kind"], c["type"], c["name"], c["member"]) for c in data["changes"])
     # A runtime no running site uses any more is no longer built (README, web host).
     expected = [("replace", "docker:index/container:Container", f"{member.slug}-container", member.slug)]
+    expected.append(("update", "command:remote:Command", f"{member.slug}-site-facts", member.slug))
     expected += [("remove", "command:remote:Command", f"{member.host}-php-{key}-build", "platform") for key in unused]
     assert changes == sorted(expected)
     assert data["stateful_changes"] == []
@@ -471,7 +550,8 @@ def test_real_program_php_change_with_a_neighbour_replaces_exactly_that_containe
     assert proc.returncode == 0, proc.stderr[-3000:]
     data = json.loads(proc.stdout)
     assert [(c["kind"], c["type"], c["name"]) for c in data["changes"]] == [
-        ("replace", "docker:index/container:Container", f"{member.slug}-container")
+        ("replace", "docker:index/container:Container", f"{member.slug}-container"),
+        ("update", "command:remote:Command", f"{member.slug}-site-facts"),  # its runtime and end of life
     ]
     assert {i["key"] for i in data["changes"][0]["inputs"]} >= {"image", "labels"}
     assert data["stateful_changes"] == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -354,3 +355,51 @@ def test_pack_answers_the_analyzer_protocol(project_root: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+# --- the site's facts, placed next to its container (labels say only what the container is) -------------
+
+CMD = "command:remote:Command"
+
+
+def facts(props: dict[str, Any]) -> dict[str, Any]:
+    """The command placing /etc/pic/sites/<slug>.json with a site's facts (what MemberSite declares)."""
+    labels = {item["label"]: item["value"] for item in props["labels"]}
+    return {"create": "install /etc/pic/sites/x.json", "stdin": json.dumps(labels, sort_keys=True)}
+
+
+def identity_only(props: dict[str, Any]) -> dict[str, Any]:
+    keep = {"pic.member", "pic.role", "pic.php"}
+    return {**props, "labels": [item for item in props["labels"] if item["label"] in keep]}
+
+
+def test_eol_reads_the_sites_facts() -> None:
+    bad = site(php="7.4", eol="2022-11-28", until="2026-11-27")
+    found = validate(pack.runtime_end_of_life, resource_args(CMD, facts(bad), config=ON))
+    assert len(found) == 1 and "2026-11-27" in found[0][0], found
+    good = site(php="7.4", eol="2022-11-28", until="2026-11-28")
+    assert validate(pack.runtime_end_of_life, resource_args(CMD, facts(good), config=ON)) == []
+    # The container, labelled with what it is only, is checked through its facts.
+    assert validate(pack.runtime_end_of_life, resource_args(CONTAINER, identity_only(bad), config=ON)) == []
+
+
+def test_a_command_that_is_no_sites_facts_is_ignored() -> None:
+    for stdin in ("{not json", '{"pic.role": "proxy"}', "[1, 2]", "plain text"):
+        assert validate(pack.runtime_end_of_life, resource_args(CMD, {"stdin": stdin}, config=ON)) == [], stdin
+
+
+def test_https_coverage_reads_the_sites_facts() -> None:
+    amis = site("amis", domains="amis.org,www.amis.org,blog.amis.org")
+    resources = [
+        *_stack(CADDY_GOOD, identity_only(amis)),
+        (CMD, f"urn:pulumi:prod::pic::{CMD}::amis-site-facts", facts(amis)),
+    ]
+    found = validate(pack.https_domains_certified, stack_args(resources))
+    assert len(found) == 1 and "blog.amis.org" in found[0][0], found
+    assert found[0][1] is not None and found[0][1].endswith("::amis-site-facts")
+    covered = site("amis")
+    resources = [
+        *_stack(CADDY_GOOD, identity_only(covered)),
+        (CMD, f"urn:pulumi:prod::pic::{CMD}::amis-site-facts", facts(covered)),
+    ]
+    assert validate(pack.https_domains_certified, stack_args(resources)) == []

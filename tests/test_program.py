@@ -12,6 +12,7 @@ every member's resources are the ones the README documents.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 from collections import Counter
 from collections.abc import Iterator
@@ -238,7 +239,8 @@ def documented_web(member: Member, settings: Settings, on: dt.date) -> Counter[t
             out[(CMD, f"{slug}-logrotate")] += 1
         if site_runs(member, settings, on):
             out[("docker:index/container:Container", f"{slug}-container")] += 1
-        if site.https and member.status != "archived":
+            out[(CMD, f"{slug}-site-facts")] += 1
+        if site.https:  # archived members keep theirs, for re-activation
             out[("pic:index:MemberCertificate", slug)] += 1
             if settings.tls.ca == "internal":
                 out.update(
@@ -284,8 +286,12 @@ def documented_db(member: Member, settings: Settings, on: dt.date) -> Counter[tu
 
 
 def documented_mail(member: Member, settings: Settings, on: dt.date) -> Counter[tuple[str, str]]:
-    """README, "Mailing lists", Resources: per member list domain D (archived members' lists do not run)."""
+    """README, "Mailing lists", Resources: per member list domain D (archived members' lists do not run,
+    their DKIM keys stay)."""
     out: Counter[tuple[str, str]] = Counter()
+    if member.lists is not None and member.status == "archived":
+        d = member.lists.domain  # the lists do not run; the DKIM key stays for re-activation
+        out.update([("tls:index/privateKey:PrivateKey", f"sympa-dkim-{d}"), (CMD, f"sympa-dkim-file-{d}")])
     if member.lists is not None and member.status != "archived":
         d = member.lists.domain
         out.update(
@@ -350,17 +356,20 @@ def test_stateful_resources_are_kept(program: Program) -> None:
 def test_site_containers_carry_the_contract_labels(program: Program) -> None:
     on = dt.date.today()
     containers = {r.name: r for r in program.records if r.type == "docker:index/container:Container"}
+    facts = {r.name: r for r in program.records if r.name.endswith("-site-facts")}
     running = [m for m in program.registry if site_runs(m, program.settings, on)]
     assert running, "the registry runs no site: the test would check nothing"
     for m in running:
         assert m.site is not None
         r = containers[f"{m.slug}-container"]
         labels = {item["label"]: item["value"] for item in r.inputs["labels"]}
+        # What the container is; what routine edits change is in its facts, so that they never replace it.
+        assert labels == {"pic.member": m.slug, "pic.role": "site", "pic.php": m.runtime or "none"}, m.slug
+        placed = facts[f"{m.slug}-site-facts"]
+        assert f"/etc/pic/sites/{m.slug}.json" in placed.inputs["create"], placed.urn
         exc = m.spec.exceptions.php_eol
-        assert labels == {
-            "pic.member": m.slug,
-            "pic.role": "site",
-            "pic.php": m.runtime or "none",
+        assert json.loads(placed.inputs["stdin"]) == {
+            **labels,
             "pic.php.eol": program.settings.runtimes[m.runtime].eol.isoformat() if m.runtime else "",
             "pic.php.exception_until": exc.until.isoformat() if exc else "",
             "pic.https": "true" if m.site.https else "false",

@@ -128,9 +128,12 @@ def test_issue_script_refuses_what_has_no_acme_certificate(example: tuple[Settin
     settings, registry = example
     with pytest.raises(ValueError, match=r"pic:tls\.ca is internal"):
         tls.render_cert_issue_script(registry.get("velo-cite"), with_tls(settings, "internal"))
-    for slug in ("bibliotheque-libre", "amicale-laique-ainay"):
-        with pytest.raises(ValueError, match="no https site"):
-            tls.render_cert_issue_script(registry.get(slug), settings)
+    with pytest.raises(ValueError, match="no https site"):
+        tls.render_cert_issue_script(registry.get("bibliotheque-libre"), settings)
+    # An archived member keeps its certificate (re-activation reuses it): its script still renders.
+    assert "--cert-name amicale-laique-ainay" in tls.render_cert_issue_script(
+        registry.get("amicale-laique-ainay"), settings
+    )
 
 
 def test_host_setup_installs_certbot_and_the_hook(example: tuple[Settings, Registry], tmp_path: Path) -> None:

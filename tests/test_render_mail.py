@@ -390,9 +390,7 @@ def test_bad_dns_settings_are_named(tmp_path: Path, extra: str, message: str) ->
 def test_mail_host_must_be_a_web_host(tmp_path: Path) -> None:
     path = _stack(tmp_path, "")
     stack = path / "Pulumi.t.yaml"
-    stack.write_text(
-        stack.read_text().replace("dmarc_reports: dmarc@example.org}", "dmarc_reports: dmarc@example.org, host: db}")
-    )
+    stack.write_text(stack.read_text().replace("pic:mail: {host: web1, ", "pic:mail: {host: db, "))
     with pytest.raises(PicError) as exc:
         load_settings(path, "t")
     assert "Pulumi.t.yaml:19 pic:mail: " in str(exc.value)

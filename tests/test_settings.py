@@ -97,3 +97,30 @@ def test_every_problem_reported_at_once(tmp_path: Path) -> None:
     _edit(project, "ca: letsencrypt}", "ca: zerossl}")
     _edit(project, "keep_days: 7", "keep_days: 0")
     assert len(_errors(project).splitlines()) == 2
+
+
+WEB0 = "    web0: {role: web, address: web0.example.org, private_address: 10.0.0.9, ssh_user: deploy}\n"
+HOSTS = "  pic:hosts:\n"
+
+
+def test_default_hosts_come_from_names_never_from_the_order_of_the_file(tmp_path: Path) -> None:
+    project = project_copy(tmp_path)
+    _edit(project, HOSTS, HOSTS + WEB0)  # a web host listed first, whose name also sorts first
+    named = load_settings(project, "prod")
+    assert named.web_hosts == ["web0", "web1"]
+    assert (named.default_host, named.mail_host) == ("web1", "web1")  # pic:default_web_host, pic:mail.host
+    _edit(project, "  pic:default_web_host: web1\n", "")
+    _edit(project, "pic:mail: {host: web1, ", "pic:mail: {")
+    derived = load_settings(project, "prod")
+    assert (derived.default_host, derived.mail_host) == ("web0", "web0")  # the first name in sort order
+    _edit(project, HOSTS + WEB0, HOSTS)
+    _edit(project, "    db: {role: db", WEB0 + "    db: {role: db")  # web0 listed last: the same
+    assert load_settings(project, "prod").default_host == "web0"
+
+
+def test_a_default_web_host_that_is_no_web_host_is_named(tmp_path: Path) -> None:
+    project = project_copy(tmp_path)
+    _edit(project, "pic:default_web_host: web1", "pic:default_web_host: db")
+    errors = _errors(project)
+    assert "pic:default_web_host" in errors and "'db' is not a web host of the stack (known: web1)" in errors
+    assert "Pulumi.prod.yaml:" in errors

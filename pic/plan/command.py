@@ -19,7 +19,7 @@ import sys
 import tarfile
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,11 +28,11 @@ from pic.check import check
 from pic.errors import PicError, Problem
 from pic.plan.diff import Change, diff, stateful_changes
 from pic.plan.model import Attribution, Rendering
-from pic.plan.output import as_json, as_text
+from pic.plan.output import as_json, as_markdown, as_text, review
 from pic.registry import Registry, load_registry, member_files
 from pic.settings import NAMESPACE, SECRET_KEYS, Settings, load_settings
 
-EXIT_OK, EXIT_INVALID, EXIT_STATEFUL = 0, 1, 3
+EXIT_OK, EXIT_INVALID, EXIT_STATEFUL, EXIT_MOVE = 0, 1, 3, 4
 SECRET_CONFIG_KEYS = tuple(f"{NAMESPACE}:{k}" for k in SECRET_KEYS)
 
 
@@ -90,8 +90,18 @@ class AtRevision:
     slugs: list[str]
 
 
-def render_at(project: Path, stack: str, members: Path, rev: str, salt: bytes) -> AtRevision:
-    """Run the program of revision ``rev`` in a subprocess; read its registry and settings too."""
+@dataclass
+class _Pending:
+    """The program of a revision, running in a subprocess while this one runs in-process."""
+
+    rev: str
+    commit: str
+    where: Path
+    members_rel: Path
+    proc: subprocess.Popen[str]
+
+
+def _start_at(project: Path, stack: str, members: Path, rev: str, *, salt: bytes, stack_: ExitStack) -> _Pending:
     from pic.plan import engine
 
     project = project.resolve()
@@ -101,25 +111,46 @@ def render_at(project: Path, stack: str, members: Path, rev: str, salt: bytes) -
         raise PicError(
             [Problem("<command line>", None, "--members", f"{members} is outside the project: not in git at {rev}")]
         ) from None
-    with checkout(project, rev) as (where, commit):
-        cmd = [sys.executable, engine.__file__, "--project", str(where), "--stack", stack]
-        cmd += ["--members", str(where / members_rel)]
-        for key in SECRET_CONFIG_KEYS:
-            cmd += ["--secret-key", key]
-        env = {**os.environ, "PIC_PLAN_SALT": salt.hex()}
-        proc = subprocess.run(cmd, cwd=where, env=env, capture_output=True, text=True, check=False)
-        if proc.returncode != 0:
-            text = proc.stderr.strip() or f"exit status {proc.returncode}"
-            raise PicError([Problem(f"{rev} ({commit[:10]})", None, "", f"the program stopped:\n{text}")])
-        rendering = Rendering.from_json(json.loads(proc.stdout))
-        members_at = where / members_rel
-        slugs = [p.name[: -len(".yaml")] for p in member_files(members_at)] if members_at.is_dir() else []
-        try:
-            settings: Settings | None = load_settings(where, stack)
-            registry: Registry | None = load_registry(members_at, settings) if settings else None
-        except PicError:  # REV's files may follow an older contract; the slugs are enough to attribute
-            settings, registry = None, None
-        return AtRevision(rendering, commit, settings, registry, slugs)
+    where, commit = stack_.enter_context(checkout(project, rev))
+    cmd = [sys.executable, engine.__file__, "--project", str(where), "--stack", stack]
+    cmd += ["--members", str(where / members_rel)]
+    for key in SECRET_CONFIG_KEYS:
+        cmd += ["--secret-key", key]
+    env = {**os.environ, "PIC_PLAN_SALT": salt.hex()}
+    proc = subprocess.Popen(  # this interpreter, the engine script, paths of our own checkout
+        cmd, cwd=where, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    stack_.callback(_stop, proc)
+    return _Pending(rev, commit, where, members_rel, proc)
+
+
+def _stop(proc: subprocess.Popen[str]) -> None:
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait()
+
+
+def _finish_at(pending: _Pending, stack: str) -> AtRevision:
+    out, err = pending.proc.communicate()
+    rev, commit, where = pending.rev, pending.commit, pending.where
+    if pending.proc.returncode != 0:
+        text = err.strip() or f"exit status {pending.proc.returncode}"
+        raise PicError([Problem(f"{rev} ({commit[:10]})", None, "", f"the program stopped:\n{text}")])
+    rendering = Rendering.from_json(json.loads(out))
+    members_at = where / pending.members_rel
+    slugs = [p.name[: -len(".yaml")] for p in member_files(members_at)] if members_at.is_dir() else []
+    try:
+        settings: Settings | None = load_settings(where, stack)
+        registry: Registry | None = load_registry(members_at, settings) if settings else None
+    except PicError:  # REV's files may follow an older contract; the slugs are enough to attribute
+        settings, registry = None, None
+    return AtRevision(rendering, commit, settings, registry, slugs)
+
+
+def render_at(project: Path, stack: str, members: Path, rev: str, salt: bytes) -> AtRevision:
+    """Run the program of revision ``rev`` in a subprocess; read its registry and settings too."""
+    with ExitStack() as stack_:
+        return _finish_at(_start_at(project, stack, members, rev, salt=salt, stack_=stack_), stack)
 
 
 def run(
@@ -132,25 +163,41 @@ def run(
     on: dt.date,
 ) -> int:
     """Print the plan; exit 0, or 3 when a change deletes, replaces or unprotects something stateful."""
-    checked = check(project, stack, members, on)  # a bad registry stops here, with its own messages
     salt = os.urandom(16)
-    rendering = render_here(project, stack, members, salt)
+    with ExitStack() as stack_:
+        # The revision's program runs in a subprocess meanwhile, from the start: two processes, two cores.
+        pending = _start_at(project, stack, members, against, salt=salt, stack_=stack_) if against is not None else None
+        checked = check(project, stack, members, on)  # a bad registry stops here, with its own messages
+        rendering = render_here(project, stack, members, salt)
+        at = _finish_at(pending, stack) if pending is not None else None
     attr = Attribution(rendering, checked.registry, checked.settings)
     header = f"pic plan: stack {stack}, {len(checked.registry)} members, as of {on.isoformat()}"
     meta: dict[str, Any] = {"stack": stack, "on": on.isoformat(), "members": len(checked.registry)}
     changes: list[Change] | None = None
     attr_old: Attribution | None = None
     label = ""
-    if against is not None:
-        at = render_at(project, stack, members, against, salt)
+    if at is not None:
         changes = diff(at.rendering, rendering)
         attr_old = Attribution(at.rendering, at.registry or checked.registry, at.settings or checked.settings, at.slugs)
         label = f"{against} ({at.commit[:10]})"
         meta["against"] = {"rev": against, "commit": at.commit}
     if fmt == "json":
         print(json.dumps(as_json(rendering, attr, meta=meta, changes=changes, attr_old=attr_old), indent=2))
+    elif fmt == "markdown":
+        title = f"pic plan: stack {stack}" + (f", against {label}" if label else "")
+        sys.stdout.write(as_markdown(rendering, attr, title=title, changes=changes, attr_old=attr_old))
     else:
         sys.stdout.write(as_text(rendering, attr, header=header, changes=changes, attr_old=attr_old, against=label))
-    if changes is not None and stateful_changes(changes):
+    return exit_status(changes, attr, attr_old)
+
+
+def exit_status(changes: list[Change] | None, attr: Attribution, attr_old: Attribution | None) -> int:
+    """3 when a change deletes, replaces or unprotects something stateful, else 4 when a member moves to
+    another web host (its files and DNS follow by hand), else 0."""
+    if changes is None:
+        return EXIT_OK
+    if stateful_changes(changes):
         return EXIT_STATEFUL
+    if review(changes, attr, attr_old or attr).moves:
+        return EXIT_MOVE
     return EXIT_OK

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -50,20 +51,37 @@ def _keys(*keys: str, source: str) -> ReplaceRule:
     return ReplaceRule(keys=frozenset(keys), source=source)
 
 
-_TF = "ForceNew in the Terraform provider bridged by pulumi-{}"
-# Input names are the wire (camelCase) names.
+_DOCKER = "terraform-provider-docker {} ForceNew (kreuzwerker, bridged by pulumi-docker 5)"
+_MYSQL = "terraform-provider-mysql mysql/{} ForceNew (petoju, bridged by pulumi-mysql 3)"
+_TLS = "terraform-provider-tls internal/provider/{} RequiresReplace (hashicorp, bridged by pulumi-tls 5)"
+_RANDOM = "terraform-provider-random {} RequiresReplace on every input (hashicorp, bridged by pulumi-random 4)"
+_COMMAND = "pulumi-command provider/cmd/pulumi-resource-command/schema.json replaceOnChanges"
+# Input names are the wire (camelCase) names. Reviewed against the sources named in each rule, for every
+# type the program declares (pic plan --format json | counts.by_type).
 REPLACE_RULES: dict[str, ReplaceRule] = {
-    # terraform-provider-docker resource_docker_container: every attribute is ForceNew except those
-    # resourceDockerContainerUpdate applies in place (restart policy, cpu and memory limits) and the
-    # provider-side flags that only steer create/delete.
+    # resource_docker_container.go: every attribute is ForceNew except these (resourceDockerContainerUpdate
+    # applies restart, maxRetryCount, cpuShares, memory, memoryReservation, cpuSet, memorySwap and the
+    # block-io throttles in place; the others only steer create and delete, or are read back). `cpus`
+    # and `ulimit` are ForceNew.
     "docker:index/container:Container": _all_but(
         "restart",
         "maxRetryCount",
         "cpuShares",
         "cpuSet",
+        "cpuPeriod",
+        "cpuQuota",
         "memory",
+        "memoryReservation",
         "memorySwap",
+        "deviceReadBps",
+        "deviceReadIops",
+        "deviceWriteBps",
+        "deviceWriteIops",
         "destroyGraceSeconds",
+        "removeVolumes",
+        "healthcheck",
+        "init",
+        "tmpfs",
         "mustRun",
         "start",
         "rm",
@@ -72,33 +90,51 @@ REPLACE_RULES: dict[str, ReplaceRule] = {
         "wait",
         "waitTimeout",
         "containerReadRefreshTimeoutMilliseconds",
-        source=_TF.format("docker") + " (docker_container)",
+        source=_DOCKER.format("internal/provider/resource_docker_container.go"),
     ),
     "docker:index/remoteImage:RemoteImage": _keys(
-        "name", "pullTriggers", "triggers", "platform", "build", source=_TF.format("docker") + " (docker_image)"
+        "name", "pullTriggers", "triggers", "platform", "build", source=_DOCKER.format("resource_docker_image.go")
     ),
-    "docker:index/network:Network": _all_but(source=_TF.format("docker") + " (docker_network)"),
-    "docker:index/volume:Volume": _all_but(source=_TF.format("docker") + " (docker_volume)"),
-    "mysql:index/database:Database": _keys("name", source=_TF.format("mysql") + " (mysql_database)"),
-    "mysql:index/user:User": _keys("user", "host", source=_TF.format("mysql") + " (mysql_user)"),
+    "docker:index/network:Network": _all_but(source=_DOCKER.format("resource_docker_network.go")),
+    "docker:index/volume:Volume": _all_but(source=_DOCKER.format("resource_docker_volume.go")),
+    "mysql:index/database:Database": _keys("name", source=_MYSQL.format("resource_database.go")),
+    "mysql:index/user:User": _keys(
+        "user", "host", "authPlugin", "aadIdentity", source=_MYSQL.format("resource_user.go")
+    ),
     "mysql:index/grant:Grant": _keys(
-        "user", "host", "role", "database", "table", "grant", "tlsOption", source=_TF.format("mysql") + " (mysql_grant)"
+        "user",
+        "host",
+        "role",
+        "roles",
+        "database",
+        "table",
+        "grant",
+        "tlsOption",
+        source=_MYSQL.format("resource_grant.go"),
     ),
-    "random:index/randomPassword:RandomPassword": _all_but(source=_TF.format("random") + " (random_password)"),
-    "random:index/randomString:RandomString": _all_but(source=_TF.format("random") + " (random_string)"),
-    "random:index/randomId:RandomId": _all_but(source=_TF.format("random") + " (random_id)"),
-    "tls:index/privateKey:PrivateKey": _all_but(source=_TF.format("tls") + " (tls_private_key)"),
+    "random:index/randomPassword:RandomPassword": _all_but(source=_RANDOM.format("resource_password.go")),
+    "random:index/randomString:RandomString": _all_but(source=_RANDOM.format("resource_string.go")),
+    "random:index/randomId:RandomId": _all_but(source=_RANDOM.format("resource_id.go")),
+    "tls:index/privateKey:PrivateKey": _all_but(source=_TLS.format("resource_private_key.go")),
     "tls:index/selfSignedCert:SelfSignedCert": _all_but(
-        "earlyRenewalHours", source=_TF.format("tls") + " (tls_self_signed_cert)"
+        "earlyRenewalHours", source=_TLS.format("resource_self_signed_cert.go")
     ),
     "tls:index/locallySignedCert:LocallySignedCert": _all_but(
-        "earlyRenewalHours", source=_TF.format("tls") + " (tls_locally_signed_cert)"
+        "earlyRenewalHours", source=_TLS.format("resource_locally_signed_cert.go")
     ),
-    "tls:index/certRequest:CertRequest": _all_but(source=_TF.format("tls") + " (tls_cert_request)"),
-    # pulumi-command schema: only `triggers` is replaceOnChanges; a changed script or stdin re-runs `update`.
-    "command:remote:Command": _keys("triggers", source="pulumi-command schema (replaceOnChanges)"),
-    "command:local:Command": _keys("triggers", source="pulumi-command schema (replaceOnChanges)"),
-    "command:remote:CopyToRemote": _keys("triggers", source="pulumi-command schema (replaceOnChanges)"),
+    "tls:index/certRequest:CertRequest": _all_but(source=_TLS.format("resource_cert_request.go")),
+    # Only `triggers` is replaceOnChanges; a changed script or stdin runs the command's `update` (or `create`).
+    "command:remote:Command": _keys("triggers", source=_COMMAND),
+    "command:local:Command": _keys("triggers", source=_COMMAND),
+    "command:remote:CopyToRemote": _keys("triggers", source=_COMMAND),
+}
+
+# Types whose provider always deletes the old resource before creating its replacement, whatever the
+# resource's own delete_before_replace option says.
+PROVIDER_DELETES_FIRST: dict[str, str] = {
+    # provider/resources.go of pulumi-docker: docker_container has DeleteBeforeReplace: true (its name is
+    # unique on the engine).
+    "docker:index/container:Container": "pulumi-docker deletes a container before creating its replacement",
 }
 
 # Types whose deletion or replacement loses data or an identity others rely on.
@@ -118,6 +154,7 @@ class InputChange:
     old: Any
     new: Any
     forces_replace: bool
+    shown: tuple[str, str] | None = None  # what to print instead of secret values (a connection's address)
 
 
 @dataclass
@@ -131,6 +168,19 @@ class Change:
     reasons: list[str] = field(default_factory=list)  # why a replacement
     stateful: str = ""  # non-empty: why this change puts state at stake
     note: str = ""  # e.g. no replace rule is known for the type
+    provider_change: tuple[str, str] | None = None  # (old, new) provider URNs when the provider changes
+
+    @property
+    def delete_first(self) -> str:
+        """Why the old resource goes before its replacement is created, or ``""`` (created first)."""
+        if self.kind != "replace":
+            return ""
+        res = self.resource
+        if res.type in PROVIDER_DELETES_FIRST:
+            return PROVIDER_DELETES_FIRST[res.type]
+        if res.delete_before_replace:
+            return "its delete_before_replace option"
+        return ""
 
     @property
     def resource(self) -> Resource:
@@ -187,7 +237,10 @@ def _diff_inputs(old: Resource, new: Resource) -> list[InputChange]:
             continue
         a, b = old.inputs.get(key), new.inputs.get(key)
         if a != b:
-            out.append(InputChange(key, a, b, _replace_source(new, key) is not None))
+            change = InputChange(key, a, b, _replace_source(new, key) is not None)
+            if key == "connection" and (old.connection or new.connection):
+                change.shown = (old.connection or "(none)", new.connection or "(none)")
+            out.append(change)
     return out
 
 
@@ -200,8 +253,17 @@ def _options(old: Resource, new: Resource) -> list[str]:
     return out
 
 
+def provider_urn(res: Resource) -> str:
+    """The URN of the provider a resource is managed by (a reference is ``<urn>::<id>``), or ``""``."""
+    return res.provider.rsplit("::", 1)[0] if res.provider else ""
+
+
 def diff(old: Rendering, new: Rendering) -> list[Change]:
-    """The changes that take ``old`` to ``new``, in the new rendering's order, removals last."""
+    """The changes that take ``old`` to ``new``, in the new rendering's order, removals last.
+
+    As the engine does (pkg/resource/deploy/step_generator.go, ``providerChanged``): a resource whose
+    provider is another provider resource than before is replaced, whatever its inputs.
+    """
     renamed = {alias: res.urn for res in new for alias in res.aliases if alias in old.resources}
     changes: list[Change] = []
     for res in new:
@@ -213,26 +275,41 @@ def diff(old: Rendering, new: Rendering) -> list[Change]:
             continue
         if not res.custom:
             continue  # a component has no state of its own: its children say what changes
-        inputs = _diff_inputs(before, res)
-        options = _options(before, res)
-        if not inputs and not options:
-            continue
-        reasons = _reasons(res, [c.key for c in inputs])
-        kind: Kind = "replace" if reasons else "update"
-        change = Change(kind, res.urn, before, res, inputs, options, reasons)
-        if kind == "update" and inputs and res.is_provider:
-            change.note = "a provider's new settings may make the engine replace what it manages: run pulumi preview"
-        elif kind == "update" and inputs and res.type not in REPLACE_RULES:
-            change.note = f"no replace rule is known for {res.type}: shown as an update, check the provider's docs"
-        if kind == "replace":
-            change.stateful = stateful_reason(before)
-        elif any(o.startswith(("protect: true", "retain_on_delete: true")) for o in options):
-            change.stateful = "protection lifted from " + (stateful_reason(before) or "a resource")
-        changes.append(change)
+        change = _compare(before, res, renamed)
+        if change is not None:
+            changes.append(change)
     for res in old:
         if res.urn not in new.resources and res.urn not in renamed:
-            changes.append(Change("remove", res.urn, res, None, stateful=stateful_reason(res)))
+            change = Change("remove", res.urn, res, None, stateful=stateful_reason(res))
+            if res.type.startswith("command:") and "delete" not in res.inputs:
+                change.note = "it has no delete command: it leaves the state, nothing is removed from the host"
+            changes.append(change)
     return changes
+
+
+def _compare(before: Resource, res: Resource, renamed: dict[str, str]) -> Change | None:
+    """The change of a resource present on both sides, or None when nothing changes."""
+    inputs = _diff_inputs(before, res)
+    options = _options(before, res)
+    providers = (provider_urn(before), provider_urn(res))
+    moved = providers[0] != providers[1] and renamed.get(providers[0]) != providers[1]
+    if not inputs and not options and not moved:
+        return None
+    reasons = _reasons(res, [c.key for c in inputs])
+    if moved:
+        reasons.insert(0, "provider (the engine replaces a resource whose provider changes)")
+    kind: Kind = "replace" if reasons else "update"
+    change = Change(kind, res.urn, before, res, inputs, options, reasons)
+    change.provider_change = providers if moved else None
+    if kind == "update" and inputs and res.is_provider:
+        change.note = "a provider's new settings may make the engine replace what it manages: run pulumi preview"
+    elif kind == "update" and inputs and res.type not in REPLACE_RULES:
+        change.note = f"no replace rule is known for {res.type}: shown as an update, check the provider's docs"
+    if kind == "replace":
+        change.stateful = stateful_reason(before)
+    elif any(o.startswith(("protect: true", "retain_on_delete: true")) for o in options):
+        change.stateful = "protection lifted from " + (stateful_reason(before) or "a resource")
+    return change
 
 
 def stateful_changes(changes: list[Change]) -> list[Change]:
@@ -267,22 +344,99 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def describe(change: InputChange, max_lines: int = 40) -> list[str]:
-    """Lines that say how one input changes: a line diff for texts (files, scripts), else old -> new."""
-    a, b = change.old, change.new
-    if (isinstance(a, dict) and "[secret]" in a) or (isinstance(b, dict) and "[secret]" in b):
-        return [f"{change.key}: [secret] changed"]
+_KEYED_BY = ("label", "file", "name", "target", "containerPath", "internal")
+_TOKEN = re.compile(r"[\w.@:/-]+|[^\w.@:/-]")
+
+
+def word_diff(a: str, b: str, context: int = 3) -> str:
+    """``a`` and ``b`` as one text, changed words marked ``[-old-]{+new+}``, long unchanged runs elided."""
+    ta, tb = _TOKEN.findall(a), _TOKEN.findall(b)
+    out: list[str] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, ta, tb, autojunk=False).get_opcodes():
+        if op == "equal":
+            run = ta[i1:i2]
+            if len(run) > 2 * context + 1:
+                head = run[:context] if out else []
+                tail = run[-context:] if i2 < len(ta) else []
+                run = [*head, "...", *tail]
+            out.extend(run)
+            continue
+        if i2 > i1:
+            out.append("[-" + "".join(ta[i1:i2]) + "-]")
+        if j2 > j1:
+            out.append("{+" + "".join(tb[j1:j2]) + "+}")
+    return "".join(out)
+
+
+def _text_lines(path: str, a: str, b: str, max_lines: int) -> list[str]:
+    lines = list(difflib.unified_diff(a.splitlines(), b.splitlines(), "before", "after", n=2, lineterm=""))[2:]
+    if len(lines) > max_lines:
+        lines = [*lines[:max_lines], f"... ({len(lines) - max_lines} more lines)"]
+    return [f"{path}: text changed (unified diff)", *(f"    {line}" for line in lines)]
+
+
+def _keyed(items: list[Any]) -> dict[str, Any] | None:
+    """A list of objects as a mapping by their identifying field (labels by label, uploads by file)."""
+    for field_name in _KEYED_BY:
+        if items and all(isinstance(i, dict) and field_name in i for i in items):
+            keys = [str(i[field_name]) for i in items]
+            if len(set(keys)) == len(keys):
+                return dict(zip(keys, items, strict=True))
+    return None
+
+
+def _value_lines(path: str, a: Any, b: Any, limit: int, max_lines: int) -> list[str]:
+    if a == b:
+        return []
+    if any(isinstance(v, dict) and "[secret]" in v for v in (a, b)):
+        return [f"{path}: [secret] changed"]
     if isinstance(a, str) and isinstance(b, str) and ("\n" in a or "\n" in b):
-        lines = list(difflib.unified_diff(a.splitlines(), b.splitlines(), "before", "after", n=1, lineterm=""))[2:]
-        if len(lines) > max_lines:
-            lines = [*lines[:max_lines], f"... ({len(lines) - max_lines} more lines)"]
-        return [f"{change.key}: text changed", *(f"    {line}" for line in lines)]
-    if change.key == "labels" and isinstance(a, list) and isinstance(b, list):
-        la = {i.get("label"): i.get("value") for i in a if isinstance(i, dict)}
-        lb = {i.get("label"): i.get("value") for i in b if isinstance(i, dict)}
+        return _text_lines(path, a, b, max_lines)
+    nested = _nested_lines(path, a, b, limit, max_lines)
+    if nested is not None:
+        return nested
+    old, new = show_value(a, 10_000), show_value(b, 10_000)
+    if len(old) + len(new) > limit:
+        return [f"{path}: {word_diff(old, new)}"]
+    return [f"{path}: {old} -> {new}"]
+
+
+def _nested_lines(path: str, a: Any, b: Any, limit: int, max_lines: int) -> list[str] | None:
+    """Objects key by key, lists of objects by their identifying field, lists of the same length item
+    by item; None for anything else."""
+    if isinstance(a, dict) and isinstance(b, dict) and not {"[unknown]", "[asset]", "[resource]"} & (set(a) | set(b)):
+        return [
+            line
+            for k in sorted(set(a) | set(b), key=str)
+            for line in _value_lines(f"{path}.{k}", a.get(k), b.get(k), limit, max_lines)
+        ]
+    if not (isinstance(a, list) and isinstance(b, list)):
+        return None
+    ka, kb = _keyed(a), _keyed(b)
+    if ka is not None and kb is not None:
         out = []
-        for label in sorted(set(la) | set(lb), key=str):
-            if la.get(label) != lb.get(label):
-                out.append(f"labels[{label}]: {show_value(la.get(label))} -> {show_value(lb.get(label))}")
-        return out or [f"labels: {show_value(a)} -> {show_value(b)}"]
-    return [f"{change.key}: {show_value(a)} -> {show_value(b)}"]
+        for k in sorted(set(ka) | set(kb)):
+            va, vb = ka.get(k), kb.get(k)
+            if isinstance(va, dict) and isinstance(vb, dict) and len(va) == len(vb) == 2 and "value" in va:
+                va, vb = va.get("value"), vb.get("value")  # {label, value}: the value alone
+            out += _value_lines(f"{path}[{k}]", va, vb, limit, max_lines)
+        return out
+    if len(a) == len(b):
+        return [
+            line
+            for i, (va, vb) in enumerate(zip(a, b, strict=True))
+            for line in _value_lines(f"{path}[{i}]", va, vb, limit, max_lines)
+        ]
+    return None
+
+
+def describe(change: InputChange, max_lines: int = 40, limit: int = 140) -> list[str]:
+    """Lines that say how one input changes: texts (files, scripts) as unified diffs, long values as word
+    diffs (``[-old-]{+new+}``), objects and lists key by key; secrets never shown, a connection by its
+    ``user@host:port``."""
+    if change.shown is not None:
+        before, after = change.shown
+        if before == after:
+            return [f"{change.key}: {after}: settings other than host, port and user changed (not shown)"]
+        return [f"{change.key}: {before} -> {after} (key material not shown)"]
+    return _value_lines(change.key, change.old, change.new, limit, max_lines) or [f"{change.key}: changed"]

@@ -392,11 +392,24 @@ def connection_address(inputs: dict[str, Any]) -> str:
     return host if isinstance(host, str) else ""
 
 
+def connection_summary(inputs: dict[str, Any]) -> str:
+    """``user@host:port`` of a command's connection: what a reviewer needs, never its key material."""
+    connection: Any = inputs.get("connection")
+    if is_secret(connection):
+        connection = connection["value"]
+    if not isinstance(connection, dict) or not isinstance(connection.get("host"), str):
+        return ""
+    user, port = connection.get("user"), connection.get("port")
+    port_text = f":{int(port)}" if isinstance(port, (int, float)) else ""
+    return f"{user}@{connection['host']}{port_text}" if isinstance(user, str) else f"{connection['host']}{port_text}"
+
+
 def redacted_json(run: Run, salt: bytes) -> dict[str, Any]:
     records = []
     for r in sorted(run.records, key=lambda r: r.urn):  # registrations arrive in no fixed order
         data = r.to_json()
         data["address"] = connection_address(r.inputs)
+        data["connection"] = connection_summary(r.inputs)
         data["inputs"] = redact(r.inputs, salt)
         data["outputs"] = redact(r.outputs, salt)
         records.append(data)

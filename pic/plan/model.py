@@ -43,6 +43,7 @@ class Resource:
     provider: str = ""
     aliases: tuple[str, ...] = ()
     address: str = ""  # the host a command reaches (connection.host)
+    connection: str = ""  # user@host:port of a command's connection (the rest of it is secret)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Resource:
@@ -64,6 +65,7 @@ class Resource:
             provider=data.get("provider", ""),
             aliases=tuple(data.get("aliases") or ()),
             address=data.get("address", ""),
+            connection=data.get("connection", ""),
         )
 
     @property
@@ -149,7 +151,8 @@ class Attribution:
         # Resources of a member's mailing lists are named after its list domain (sympa-dkim-<domain>).
         self.domains = {m.lists.domain: m.slug for m in registry or () if m.lists is not None}
         self.member_host = {m.slug: m.host for m in registry or ()}
-        self.hosts = list(settings.hosts) if settings else []
+        # Web hosts by name, then the db host: never the file's order.
+        self.hosts = [*settings.web_hosts, settings.db_host] if settings else []
         self.db_host = settings.db_host if settings else None
         self.addresses: dict[str, set[str]] = {}
         if settings is not None:
@@ -158,6 +161,7 @@ class Attribution:
                     self.addresses.setdefault(str(address), set()).add(name)
         self._member: dict[str, str] = {}
         self._host: dict[str, str] = {}
+        self._dependents: dict[str, list[Resource]] | None = None
 
     def _slug_in(self, name: str) -> str | None:
         for slug in self.slugs:
@@ -196,6 +200,31 @@ class Attribution:
                     return host
         return None
 
+    def _by_dependents(self, res: Resource) -> str | None:
+        """The host of what uses a resource that lives nowhere itself (a key, the file that holds it)."""
+        if self._dependents is None:
+            self._dependents = {}
+            for other in self.rendering:
+                for dep in other.dependencies:
+                    self._dependents.setdefault(dep, []).append(other)
+        hosts: set[str | None] = {
+            self._host.get(d.urn) or self._located(d)
+            for d in self._dependents.get(res.urn, [])
+            if d.custom and (d.address or d.provider)
+        }
+        hosts.discard(None)
+        return next(iter(hosts)) if len(hosts) == 1 else None
+
+    def _located(self, res: Resource) -> str | None:
+        found = self._by_address([res.address]) if res.address else None
+        if found is None:
+            provider = self.rendering.provider_of(res)
+            if provider is not None:
+                found = self._by_address(
+                    s for key in ("host", "endpoint", "address") for s in _strings(provider.inputs.get(key))
+                )
+        return found
+
     def host(self, res: Resource) -> str:
         if res.urn in self._host:
             return self._host[res.urn]
@@ -210,6 +239,8 @@ class Attribution:
         if found is None and (res.type.startswith("mysql:") or res.type == "pulumi:providers:mysql"):
             found = self.db_host  # MariaDB runs on the db host only (names may end with the web host granted)
         found = found or self._by_name(res)
+        if found is None and res.custom and not res.address and not res.provider:
+            found = self._by_dependents(res)
         if found is None:
             member = self.member(res)
             found = self.member_host.get(member)

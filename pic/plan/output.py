@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from typing import Any
 
-from pic.plan.diff import Change, describe, show_value, stateful_changes
+from pic.plan.diff import Change, describe, show_value
 from pic.plan.model import NO_HOST, PLATFORM, Attribution, Rendering, Resource
 
 _MARK = {"add": "+", "remove": "-", "update": "~", "replace": "+-"}
@@ -74,31 +75,156 @@ def counts(rendering: Rendering, attr: Attribution) -> dict[str, Any]:
     }
 
 
-def change_lines(changes: list[Change], attr_new: Attribution, attr_old: Attribution) -> list[str]:
-    lines = []
+_KIND_ORDER = {"remove": 0, "replace": 1, "update": 2, "add": 3}
+# About how long a container is down between the deletion of the old one and the start of the new one
+# when its image is already on the host (the runtime is built before, a dependency): docker create and
+# start, then Apache or Caddy starting. An estimate for reviewers, not a measurement.
+CONTAINER_RESTART = "about 10 s"
+
+
+@dataclass
+class Shown:
+    """One change as reviewers read it: who it belongs to, where it runs before and after, and why."""
+
+    change: Change
+    member: str
+    host_before: str | None
+    host_after: str | None
+    downtime: str = ""
+
+    @property
+    def host(self) -> str:
+        before, after = self.host_before, self.host_after
+        if before and after and before != after:
+            return f"{before} -> {after}"
+        return after or before or NO_HOST
+
+    def key(self) -> tuple[Any, ...]:
+        res = self.change.resource
+        return (not self.change.stateful, _KIND_ORDER[self.change.kind], res.name, res.type)
+
+
+@dataclass
+class Review:
+    """Every change of a plan, attributed, sorted, with the moves, the downtime and the exit reasons."""
+
+    shown: list[Shown]
+    components: Counter[str]  # component adds and removes (no state of their own), by kind
+    moves: dict[str, tuple[str, str]]  # member -> (host before, host after)
+
+    @property
+    def stateful(self) -> list[Shown]:
+        return [s for s in self.shown if s.change.stateful and s.change.kind in ("remove", "replace", "update")]
+
+    def by_member(self) -> dict[str, list[Shown]]:
+        out: dict[str, list[Shown]] = defaultdict(list)
+        for s in self.shown:
+            out[s.member].append(s)
+        return {m: sorted(out[m], key=Shown.key) for m in _member_order(list(out))}
+
+    def counts(self) -> Counter[str]:
+        return Counter(s.change.kind for s in self.shown)
+
+
+def _role(res: Resource) -> str:
+    return res.labels().get("pic.role", "")
+
+
+def _downtime(change: Change, member: str, before: str | None, after: str | None) -> str:
+    """Whether a replaced container's service is down, and for about how long; ``""`` when nothing is."""
+    res = change.resource
+    if change.kind != "replace" or res.type != "docker:index/container:Container":
+        return ""
+    what = {"site": f"the site of {member}", "proxy": f"every site of {after or before}"}.get(
+        _role(res), f"the service of {res.name}"
+    )
+    if change.provider_change is not None and before != after:
+        return (
+            f"{what} moves from {before} to {after}: down on {before} from this `pulumi up` "
+            f"(its container is deleted there first, {CONTAINER_RESTART} until it runs on {after}), "
+            f"and unreachable until DNS points to {after} (up to the records' TTL)"
+        )
+    if change.delete_first:
+        return f"{what} is down from the deletion of the old container until the new one runs: {CONTAINER_RESTART}"
+    return f"{what} stays up: the new container is created before the old one is deleted"
+
+
+def review(changes: list[Change], attr_new: Attribution, attr_old: Attribution) -> Review:
+    shown: list[Shown] = []
+    components: Counter[str] = Counter()
     for c in changes:
-        res = c.resource
-        attr = attr_new if c.new is not None else attr_old
-        where = f"{attr.member(res)} @ {attr.host(res)}"
-        loud = "  !!! STATEFUL: " + c.stateful if c.stateful else ""
-        lines.append(f"{_MARK[c.kind]:>2} {c.kind:<7} {res.short_type:<28} {res.name}  ({where}){loud}")
-        if c.kind == "replace":
-            order = "deleted first, then created" if c.resource.delete_before_replace else "created first"
-            lines.append(f"       forces a new resource ({order}): {'; '.join(c.reasons)}")
-        for ic in c.inputs:
-            lines.extend(f"       {line}" for line in describe(ic))
-        lines.extend(f"       option {o}" for o in c.options)
-        if c.note:
-            lines.append(f"       note: {c.note}")
+        if not c.resource.custom:
+            components[c.kind] += 1
+            continue
+        member = attr_new.member(c.new) if c.new is not None else attr_old.member(c.resource)
+        before = attr_old.host(c.old) if c.old is not None else None
+        after = attr_new.host(c.new) if c.new is not None else None
+        item = Shown(c, member, before, after)
+        item.downtime = _downtime(c, member, before, after)
+        shown.append(item)
+    moves = {
+        slug: (attr_old.member_host[slug], host)
+        for slug, host in sorted(attr_new.member_host.items())
+        if slug in attr_old.member_host and attr_old.member_host[slug] != host
+    }
+    return Review(shown, components, moves)
+
+
+def _detail_lines(s: Shown) -> list[str]:
+    c = s.change
+    lines = []
+    if c.kind == "replace":
+        order = f"deleted first ({c.delete_first}), then created" if c.delete_first else "created first, then deleted"
+        lines.append(f"forces a new resource, {order}: {'; '.join(c.reasons)}")
+    if c.provider_change is not None:
+        lines.append(f"provider: {_short_urn(c.provider_change[0])} -> {_short_urn(c.provider_change[1])}")
+    for ic in c.inputs:
+        lines.extend(describe(ic))
+    lines.extend(f"option {o}" for o in c.options)
+    if s.downtime:
+        lines.append(f"downtime: {s.downtime}")
+    if c.note:
+        lines.append(f"note: {c.note}")
+    if c.stateful:
+        lines.append(f"!!! STATEFUL: {c.stateful}")
     return lines
 
 
-def summary_line(changes: list[Change]) -> str:
-    kinds = Counter(c.kind for c in changes if c.kind != "add" or c.resource.custom)
-    return (
+def _short_urn(urn: str) -> str:
+    return urn.rsplit("::", 1)[-1] if urn else "(default provider)"
+
+
+def _change_line(s: Shown) -> str:
+    res = s.change.resource
+    return f"{_MARK[s.change.kind]:>2} {s.change.kind:<7} {res.short_type:<24} {res.name}  ({s.host})"
+
+
+def change_lines(r: Review) -> list[str]:
+    lines: list[str] = []
+    for member, items in r.by_member().items():
+        kinds: Counter[str] = Counter(s.change.kind for s in items)
+        move = f" moves {r.moves[member][0]} -> {r.moves[member][1]}" if member in r.moves else ""
+        lines.append(f"{member}{move}: {_kind_counts(kinds)}")
+        for s in items:
+            lines.append("  " + _change_line(s))
+            lines.extend(f"         {line}" for line in _detail_lines(s))
+    return lines
+
+
+def _kind_counts(kinds: Counter[str]) -> str:
+    return ", ".join(f"{kinds[k]} to {k}" for k in ("add", "update", "replace", "remove") if kinds[k]) or "no change"
+
+
+def summary_line(r: Review) -> str:
+    kinds = r.counts()
+    text = (
         f"{kinds['add']} to add, {kinds['update']} to update, {kinds['replace']} to replace, "
-        f"{kinds['remove']} to remove"
+        f"{kinds['remove']} to remove (resources, as listed)"
     )
+    comp = r.components
+    if comp:
+        text += "; components besides: " + ", ".join(f"{comp[k]} to {k}" for k in ("add", "remove") if comp[k])
+    return text
 
 
 def as_text(
@@ -121,23 +247,115 @@ def as_text(
     if rendering.warnings:
         lines += ["", "program warnings:", *(f"  {w}" for w in rendering.warnings)]
     if changes is not None:
+        r = review(changes, attr, attr_old or attr)
         lines += ["", f"changes against {against}:"]
-        shown = [ch for ch in changes if ch.resource.custom]
-        lines += change_lines(shown, attr, attr_old or attr) or ["  none"]
-        lines += ["", summary_line(changes)]
-        at_stake = stateful_changes(changes)
+        lines += change_lines(r) or ["  none"]
+        lines += ["", summary_line(r)]
+        for slug, (before, after) in r.moves.items():
+            lines.append(
+                f">>> {slug} moves from {before} to {after}: copy its space first, then switch DNS "
+                '(README "Moving a member to another web host"; `pic move-script ' + slug + f" --to {after}`)"
+            )
+        for s in r.shown:
+            if s.downtime:
+                lines.append(f">>> downtime: {s.change.resource.name}: {s.downtime}")
+        at_stake = r.stateful
         if at_stake:
             lines += [
                 "",
                 f"!!! {len(at_stake)} change{'s' if len(at_stake) != 1 else ''} "
                 "would delete, replace or unprotect something stateful:",
             ]
-            for ch in at_stake:
-                res = ch.resource
-                lines.append(f"!!!   {ch.kind} {res.type} {res.name} ({ch.stateful})")
+            for s in at_stake:
+                res = s.change.resource
+                lines.append(f"!!!   {s.change.kind} {res.type} {res.name} ({s.change.stateful})")
         else:
             lines.append("nothing stateful is deleted or replaced")
     return "\n".join(lines) + "\n"
+
+
+def as_markdown(
+    rendering: Rendering,
+    attr: Attribution,
+    *,
+    title: str,
+    changes: list[Change] | None,
+    attr_old: Attribution | None = None,
+) -> str:
+    """The plan as a pull-request comment: stateful changes first, a summary table by member and host,
+    then the details of each member in a collapsible block."""
+    out = [f"### {title}", ""]
+    if changes is None:
+        c = counts(rendering, attr)
+        out += [f"{c['custom']} resources ({c['components']} components besides), no revision to compare with.", ""]
+        out += ["| host | member | resources |", "|---|---|---:|"]
+        groups = grouped(rendering, attr)
+        for host in _host_order(list(groups), attr.hosts):
+            for member in _member_order(list(groups[host])):
+                out.append(f"| {host} | {member} | {len(groups[host][member])} |")
+        return "\n".join(out) + "\n"
+    r = review(changes, attr, attr_old or attr)
+    out += [f"**{summary_line(r)}**", "", *_markdown_at_stake(r)]
+    if not r.shown:
+        return "\n".join([*out, "No change."]) + "\n"
+    out += _markdown_table(r)
+    for member, items in r.by_member().items():
+        move = f" ({r.moves[member][0]} → {r.moves[member][1]})" if member in r.moves else ""
+        flag = " :warning:" if any(s.change.stateful for s in items) else ""
+        kinds: Counter[str] = Counter(s.change.kind for s in items)
+        out += [f"<details><summary><b>{member}</b>{move}: {_kind_counts(kinds)}{flag}</summary>", "", "```diff"]
+        for s in items:
+            res = s.change.resource
+            out.append(f"{_diff_mark(s.change.kind)}{s.change.kind:<7} {res.short_type:<24} {res.name}  ({s.host})")
+            out.extend(f"        {line}" for line in _detail_lines(s))
+        out += ["```", "", "</details>", ""]
+    return "\n".join(out)
+
+
+def _markdown_at_stake(r: Review) -> list[str]:
+    out: list[str] = []
+    if r.stateful:
+        out += [f"#### :warning: {len(r.stateful)} stateful change{'s' if len(r.stateful) != 1 else ''}", ""]
+        out += ["| change | resource | member | host | at stake |", "|---|---|---|---|---|"]
+        for s in r.stateful:
+            res = s.change.resource
+            out.append(
+                f"| {s.change.kind} | `{res.name}` ({res.short_type}) | {s.member} | {s.host} | {s.change.stateful} |"
+            )
+        out.append("")
+    else:
+        out += ["Nothing stateful is deleted or replaced.", ""]
+    if r.moves or any(s.downtime for s in r.shown):
+        out += ["#### Moves and downtime", ""]
+        for slug, (before, after) in r.moves.items():
+            out.append(
+                f"- **{slug}** moves from {before} to {after}: copy its space first (`pic move-script {slug} "
+                f"--to {after}`), then switch DNS after `pulumi up`."
+            )
+        out += [f"- `{s.change.resource.name}`: {s.downtime}" for s in r.shown if s.downtime]
+        out.append("")
+    return out
+
+
+def _markdown_table(r: Review) -> list[str]:
+    out = [
+        "#### By member and host",
+        "",
+        "| member | host | add | update | replace | remove |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    table: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    for s in r.shown:
+        table[(s.member, s.host)][s.change.kind] += 1
+    for (member, host), kinds in sorted(table.items(), key=lambda kv: (kv[0][0] != PLATFORM, kv[0])):
+        cells = " | ".join(str(kinds[k] or "") for k in ("add", "update", "replace", "remove"))
+        out.append(f"| {member} | {host} | {cells} |")
+    return [*out, ""]
+
+
+def _diff_mark(kind: str) -> str:
+    """A first column GitHub-style diff highlighting colours: + green, - red, ! orange."""
+    return {"add": "+ ", "remove": "- ", "replace": "! ", "update": "! "}[kind]
 
 
 def _resource_json(res: Resource, attr: Attribution) -> dict[str, Any]:
@@ -182,34 +400,42 @@ def as_json(
         "warnings": rendering.warnings,
     }
     if changes is not None:
+        r = review(changes, attr, attr_old or attr)
         out = []
-        for ch in changes:
-            if not ch.resource.custom:
-                continue
-            attr_c = attr if ch.new is not None else (attr_old or attr)
-            out.append(
-                {
-                    "kind": ch.kind,
-                    "urn": ch.urn,
-                    "type": ch.resource.type,
-                    "name": ch.resource.name,
-                    "member": attr_c.member(ch.resource),
-                    "host": attr_c.host(ch.resource),
-                    "inputs": [
-                        {
-                            "key": ic.key,
-                            "old": show_value(ic.old, 10_000),
-                            "new": show_value(ic.new, 10_000),
-                            "forces_replace": ic.forces_replace,
-                        }
-                        for ic in ch.inputs
-                    ],
-                    "options": ch.options,
-                    "replace_reasons": ch.reasons,
-                    "stateful": ch.stateful or None,
-                    "note": ch.note or None,
-                }
-            )
+        for items in r.by_member().values():
+            for s in items:
+                ch = s.change
+                out.append(
+                    {
+                        "kind": ch.kind,
+                        "urn": ch.urn,
+                        "type": ch.resource.type,
+                        "name": ch.resource.name,
+                        "member": s.member,
+                        "host": s.host_after or s.host_before,
+                        "host_before": s.host_before,
+                        "host_after": s.host_after,
+                        "inputs": [
+                            {
+                                "key": ic.key,
+                                "old": ic.shown[0] if ic.shown else show_value(ic.old, 10_000),
+                                "new": ic.shown[1] if ic.shown else show_value(ic.new, 10_000),
+                                "forces_replace": ic.forces_replace,
+                                "lines": describe(ic),
+                            }
+                            for ic in ch.inputs
+                        ],
+                        "options": ch.options,
+                        "replace_reasons": ch.reasons,
+                        "delete_first": ch.delete_first or None,
+                        "downtime": s.downtime or None,
+                        "stateful": ch.stateful or None,
+                        "note": ch.note or None,
+                    }
+                )
         data["changes"] = out
+        data["summary"] = {**{k: r.counts()[k] for k in ("add", "update", "replace", "remove")}}
+        data["components_changed"] = dict(r.components)
+        data["moves"] = {slug: {"from": a, "to": b} for slug, (a, b) in r.moves.items()}
         data["stateful_changes"] = [c["urn"] for c in out if c["stateful"]]
     return data

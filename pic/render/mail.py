@@ -285,6 +285,11 @@ def list_domains(settings: Settings, registry: Registry) -> list[ListDomain]:
     return out
 
 
+def kept_list_domains(registry: Registry) -> list[str]:
+    """List domains of archived members: their lists do not run, their DKIM keys are kept."""
+    return sorted(m.lists.domain for m in registry if m.lists is not None and m.status == "archived")
+
+
 def resolver_script(*, interface: str = "127.0.0.1", port: int = 53) -> str:
     """Install the local resolver's configuration and point every Sympa service at it."""
     return render(

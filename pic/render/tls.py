@@ -40,6 +40,7 @@ from pic.render.web import (
     PROXY_CONTAINER,
     cert_dir,
     cert_paths,
+    keeps_certificate,
     needs_certificate,
 )
 from pic.settings import Settings
@@ -113,7 +114,7 @@ def render_cert_issue_script(
     """
     if settings.tls.ca == "internal":
         raise ValueError(f"stack {settings.stack}: pic:tls.ca is internal, certificates do not come from ACME")
-    if not needs_certificate(member):
+    if not keeps_certificate(member):
         raise ValueError(f"{member.file}: member {member.slug} has no https site to certify")
     return render(
         "cert-issue.sh.j2",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -101,6 +102,15 @@ def needs_certificate(member: Member) -> bool:
     return member.site is not None and member.site.https and member.status != "archived"
 
 
+def keeps_certificate(member: Member) -> bool:
+    """Whether a member's certificate stays declared: any https site, archived ones too.
+
+    An archived member's certificate is kept (not loaded by the proxy), so that making the member
+    active again reuses its key and certificate instead of issuing new ones.
+    """
+    return member.site is not None and member.site.https
+
+
 def cert_dir(slug: str, certs_dir: str = CERTS_DIR) -> str:
     return f"{certs_dir}/{slug}"
 
@@ -139,22 +149,89 @@ def member_limits(member: Member, settings: Settings) -> Limits:
     )
 
 
+SITES_DIR = "/etc/pic/sites"
+
+
 def site_labels(member: Member, settings: Settings) -> dict[str, str]:
-    """The labels of a member's site container (read by the plan and policy checks)."""
+    """The labels of a member's site container: what it is, nothing that may change while it runs.
+
+    A container's labels cannot change without replacing it (terraform-provider-docker marks them
+    ForceNew), so the facts that routine edits change (domains, https, end of life, exception) are in
+    :func:`site_facts` instead, placed next to the container.
+    """
+    if member.site is None:
+        raise ValueError(f"{member.file}: member {member.slug} has no site")
+    return {"pic.member": member.slug, "pic.role": "site", "pic.php": member.runtime or "none"}
+
+
+def site_facts(member: Member, settings: Settings) -> dict[str, str]:
+    """What the plan and the policy pack read of a running site: its labels plus domains, https,
+    end of life of its runtime and exception (README "Resources")."""
     site = member.site
     if site is None:
         raise ValueError(f"{member.file}: member {member.slug} has no site")
     key = member.runtime
     exc = member.spec.exceptions.php_eol
     return {
-        "pic.member": member.slug,
-        "pic.role": "site",
-        "pic.php": key or "none",
+        **site_labels(member, settings),
         "pic.php.eol": settings.runtimes[key].eol.isoformat() if key else "",
         "pic.php.exception_until": exc.until.isoformat() if exc is not None else "",
         "pic.https": "true" if site.https else "false",
         "pic.domains": ",".join(site.domains),
     }
+
+
+def render_site_facts(member: Member, settings: Settings) -> str:
+    """The site's facts as the JSON file ``/etc/pic/sites/<slug>.json`` on its web host."""
+    return json.dumps(site_facts(member, settings), indent=2, sort_keys=True) + "\n"
+
+
+def site_facts_path(slug: str) -> str:
+    return f"{SITES_DIR}/{slug}.json"
+
+
+def move_copies(settings: Settings, member: Member, letsencrypt_dir: str = "/etc/letsencrypt") -> list[tuple[str, str]]:
+    """What a move copies between web hosts, as (source, destination directory) in rsync's terms: the
+    member's space, its certificate files and, with ACME, its certbot lineage and renewal settings
+    (certbot keeps a lineage it finds: ``--keep-until-expiring``, so the new host issues nothing)."""
+    dirs = [member_path(settings, member.slug)]
+    files: list[str] = []
+    if keeps_certificate(member):
+        dirs.append(cert_dir(member.slug))
+        if settings.tls.ca != "internal":
+            dirs += [f"{letsencrypt_dir}/{sub}/{member.slug}" for sub in ("live", "archive")]
+            files.append(f"{letsencrypt_dir}/renewal/{member.slug}.conf")
+    return [(f"{d}/", f"{d}/") for d in dirs] + [(f, f.rsplit("/", 1)[0] + "/") for f in files]
+
+
+def render_move_script(settings: Settings, member: Member, target: str) -> str:
+    """The shell script that copies a member's space from its host to web host ``target`` (rsync over ssh).
+
+    Raises ValueError when ``target`` is not a web host of the stack or is the member's host already.
+    The certbot renewal file of the lineage is not copied: the certificate script writes its own on the
+    new host (README "Moving a member to another web host").
+    """
+    if target not in settings.web_hosts:
+        raise ValueError(
+            f"{target!r} is not a web host of stack {settings.stack} (known: {', '.join(settings.web_hosts)})"
+        )
+    source = member.host
+    if source == target:
+        raise ValueError(f"{member.file}: member {member.slug} is on {target} already")
+    src, dst = settings.hosts[source], settings.hosts[target]
+    return render(
+        "move-member.sh.j2",
+        slug=member.slug,
+        source=source,
+        target=target,
+        src_login=f"{src.ssh_user}@{src.address}",
+        dst_login=f"{dst.ssh_user}@{dst.address}",
+        src_port=src.ssh_port,
+        dst_port=dst.ssh_port,
+        target_address=dst.address,
+        copies=move_copies(settings, member),
+        domains=member.site.domains if member.site is not None else [],
+    )
 
 
 # --- front proxy ------------------------------------------------------------------------------
@@ -268,7 +345,6 @@ def render_member_vhost(
     return render(
         "member-vhost.conf.j2",
         slug=member.slug,
-        domains=site.domains,
         root=root,
         port=port,
         php_module=php_module(key),
@@ -462,7 +538,7 @@ def phpmyadmin_host(settings: Settings) -> str | None:
     """The web host that runs phpMyAdmin, or None when the stack has none."""
     if settings.phpmyadmin is None:
         return None
-    return settings.phpmyadmin.host or settings.web_hosts[0]
+    return settings.phpmyadmin.host or settings.default_host
 
 
 def proxy_extra_blocks(settings: Settings) -> dict[str, list[str]]:

@@ -1,0 +1,273 @@
+"""pic plan --against on the real program, for the everyday changes of a registry with two web hosts.
+
+The registry is the example members' with a second web host (web2) in the stack file. Each test
+commits one change in a throw-away git repository and reads what the plan says about it: a move
+to web2, the hosts listed in another order, archiving and re-activating a member with mailing
+lists, renewing an exception and adding a domain, changing a PHP version; and the markdown
+rendering of the plan for a pull request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pic.check import check
+from pic.registry import Member
+from tests.conftest import ROOT, require_program
+from tests.test_plan import git
+
+WEB2 = "    web2: {role: web, address: web2.example.org, private_address: 10.0.0.12, ssh_user: deploy}\n"
+CONTAINER = "docker:index/container:Container"
+KEY = "tls:index/privateKey:PrivateKey"
+
+
+def plan(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    # The repository's own pic package (copied in) runs, with this interpreter's SDK.
+    return subprocess.run(
+        [sys.executable, "-m", "pic", "plan", "--against", "HEAD~1", *args],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+
+
+def plan_json(repo: Path, *args: str, status: int = 0) -> dict[str, Any]:
+    proc = plan(repo, "--format", "json", *args)
+    assert proc.returncode == status, proc.stdout[-4000:] + proc.stderr[-4000:]
+    data: dict[str, Any] = json.loads(proc.stdout)
+    return data
+
+
+def commit(repo: Path, message: str) -> None:
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", message)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{path}: {old!r} not found"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture
+def two_hosts(tmp_path: Path) -> Path:
+    """A git repository of this project whose prod and dev stacks have a second web host, web2."""
+    require_program("git")
+    work = tmp_path / "two"
+    work.mkdir()
+    for name in ("__main__.py", "Pulumi.yaml", "Pulumi.prod.yaml", "Pulumi.dev.yaml", "pyproject.toml"):
+        shutil.copy(ROOT / name, work / name)
+    for name in ("members", "components", "pic", "schema"):
+        shutil.copytree(ROOT / name, work / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for stack in ("prod", "dev"):
+        path = work / f"Pulumi.{stack}.yaml"
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        at = next(i for i, line in enumerate(lines) if line.lstrip().startswith("web1:"))
+        web2 = WEB2 if stack == "prod" else WEB2.replace("ssh_user: deploy", "connection: local")
+        lines.insert(at + 1, web2)
+        path.write_text("".join(lines), encoding="utf-8")
+    git(work, "init", "-q")
+    commit(work, "two web hosts")
+    return work
+
+
+def registry(repo: Path) -> list[Member]:
+    return list(check(repo, "prod", repo / "members", dt.date.today()).registry)
+
+
+def by_kind(data: dict[str, Any]) -> dict[str, list[tuple[str, str]]]:
+    out: dict[str, list[tuple[str, str]]] = {}
+    for c in data["changes"]:
+        out.setdefault(c["kind"], []).append((c["type"], c["name"]))
+    return out
+
+
+def test_move_to_web2_is_a_replacement_with_both_hosts_and_exit_4(two_hosts: Path) -> None:
+    member = next(m for m in registry(two_hosts) if m.host == "web1" and m.status == "active" and m.runtime)
+    path = two_hosts / "members" / f"{member.slug}.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        re.sub(r"(?m)^host: .*$", "host: web2", text) if re.search(r"(?m)^host:", text) else text + "host: web2\n",
+        encoding="utf-8",
+    )
+    commit(two_hosts, f"{member.slug} moves to web2")
+    data = plan_json(two_hosts, status=4)
+    assert data["moves"] == {member.slug: {"from": "web1", "to": "web2"}}
+    container = [c for c in data["changes"] if c["type"] == CONTAINER and c["member"] == member.slug]
+    assert len(container) == 1, data["changes"]
+    (c,) = container
+    assert (c["kind"], c["host_before"], c["host_after"]) == ("replace", "web1", "web2")
+    assert any(r.startswith("provider") for r in c["replace_reasons"]), c
+    assert c["delete_first"] and "pulumi-docker" in c["delete_first"]
+    assert "web2" in c["downtime"] and "DNS" in c["downtime"]
+    # Nothing of the member is removed: its files, certificate and database settings are placed on
+    # web2 (updates that run their commands there), the old host keeps what is on its disk.
+    mine = [c for c in data["changes"] if c["member"] == member.slug]
+    assert not [c for c in mine if c["kind"] == "remove"], mine
+    for c in mine:
+        if c["type"].startswith("command:"):
+            assert (c["kind"], c["host_before"], c["host_after"]) == ("update", "web1", "web2"), c
+            conn = next(i for i in c["inputs"] if i["key"] == "connection")
+            assert conn["old"] == "deploy@web1.example.org:22" and conn["new"] == "deploy@web2.example.org:22"
+    assert data["stateful_changes"] == []
+    out = plan(two_hosts)
+    assert out.returncode == 4
+    assert f"{member.slug} moves web1 -> web2" in out.stdout
+    assert f"pic move-script {member.slug} --to web2" in out.stdout
+    assert "[secret]" not in out.stdout.split("changes against", 1)[1]
+
+
+def test_hosts_listed_in_another_order_change_nothing(two_hosts: Path) -> None:
+    for stack in ("prod", "dev"):
+        path = two_hosts / f"Pulumi.{stack}.yaml"
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        i = next(i for i, line in enumerate(lines) if line.lstrip().startswith("web1:"))
+        lines[i], lines[i + 1] = lines[i + 1], lines[i]  # web2 first
+        text = "".join(lines)
+        assert text.index("web2:") < text.index("web1:")
+        path.write_text(text, encoding="utf-8")
+    commit(two_hosts, "web2 listed first")
+    for stack in ("prod", "dev"):
+        data = plan_json(two_hosts, "--stack", stack)
+        assert data["changes"] == [], (stack, data["changes"])
+    # Without the explicit default, the default is derived from the names: still web1.
+    for stack in ("prod", "dev"):
+        edit(two_hosts / f"Pulumi.{stack}.yaml", "  pic:default_web_host: web1\n", "")
+        for key in ("pic:mail: {host: web1, ", "    host: web1\n    domain: pma."):
+            edit(two_hosts / f"Pulumi.{stack}.yaml", key, key.replace("host: web1", "").replace("{, ", "{"))
+    commit(two_hosts, "defaults derived from the host names")
+    assert plan_json(two_hosts)["changes"] == []
+
+
+def _lists_member(repo: Path) -> Member:
+    return next(m for m in registry(repo) if m.lists is not None and m.status == "active" and m.site is not None)
+
+
+@pytest.mark.parametrize("stack", ["prod", "dev"])
+def test_archive_and_reactivate_keep_every_key(two_hosts: Path, stack: str) -> None:
+    member = _lists_member(two_hosts)
+    path = two_hosts / "members" / f"{member.slug}.yaml"
+    original = path.read_text(encoding="utf-8")
+    edit(path, "status: active", "status: archived")
+    commit(two_hosts, f"{member.slug} archived")
+    archived = plan_json(two_hosts, "--stack", stack)
+    kinds = by_kind(archived)
+    assert kinds.get("remove"), "archiving stops something (the site, the lists)"
+    keys_and_certs = [
+        (c["kind"], c["name"])
+        for c in archived["changes"]
+        if c["type"] == KEY
+        or c["name"].endswith(("-tls-cert", "-tls-key-file", "-tls-cert-file"))
+        or c["name"].startswith("sympa-dkim")
+    ]
+    assert [k for k in keys_and_certs if k[0] in ("add", "remove", "replace")] == [], keys_and_certs
+    assert archived["stateful_changes"] == []
+    path.write_text(original, encoding="utf-8")
+    commit(two_hosts, f"{member.slug} active again")
+    back = plan_json(two_hosts, "--stack", stack)
+    assert not [c for c in back["changes"] if c["type"] == KEY], "a key is created or removed again"
+    assert not [
+        c for c in back["changes"] if c["name"].startswith("sympa-dkim") and c["kind"] in ("add", "remove", "replace")
+    ]
+    # Active -> archived -> active leaves the keys exactly as they were.
+    proc = subprocess.run(
+        [sys.executable, "-m", "pic", "plan", "--against", "HEAD~2", "--format", "json", "--stack", stack],
+        cwd=two_hosts,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert json.loads(proc.stdout)["changes"] == []
+
+
+def test_exception_renewed_and_domain_added_replace_no_container(two_hosts: Path) -> None:
+    members = registry(two_hosts)
+    excepted = next(m for m in members if m.spec.exceptions.php_eol is not None and m.status == "active")
+    exc = excepted.spec.exceptions.php_eol
+    assert exc is not None
+    later = (exc.until + dt.timedelta(days=180)).isoformat()
+    edit(two_hosts / "members" / f"{excepted.slug}.yaml", exc.until.isoformat(), later)
+    other = next(m for m in members if m.status == "active" and m.site is not None and m.slug != excepted.slug)
+    assert other.site is not None
+    first = other.site.domains[0]
+    path = two_hosts / "members" / f"{other.slug}.yaml"
+    edit(path, f"    - {first}\n", f"    - {first}\n    - nouveau.{first}\n")
+    commit(two_hosts, "exception renewed, a domain added")
+    data = plan_json(two_hosts)
+    assert data["changes"], "the changes are seen"
+    replaced = [c for c in data["changes"] if c["kind"] in ("replace", "remove")]
+    assert replaced == [], replaced
+    assert not [c for c in data["changes"] if c["type"] == CONTAINER], "a container changes"
+    names = {c["name"] for c in data["changes"]}
+    assert {f"{excepted.slug}-site-facts", f"{other.slug}-site-facts", "web1-proxy-caddyfile"} <= names
+    facts = next(c for c in data["changes"] if c["name"] == f"{excepted.slug}-site-facts")
+    lines = [line for i in facts["inputs"] for line in i["lines"]]
+    assert any(later in line and line.lstrip().startswith("+") for line in lines), lines
+
+
+def test_php_version_change_replaces_exactly_that_container_and_says_the_downtime(two_hosts: Path) -> None:
+    settings = check(two_hosts, "prod", two_hosts / "members", dt.date.today()).settings
+    members = registry(two_hosts)
+    running = [m for m in members if m.status == "active" and m.runtime and m.spec.exceptions.php_eol is None]
+    member = running[0]
+    target = next(k for k in settings.runtime_keys()[::-1] if k != member.runtime and not settings.runtimes[k].stopped)
+    edit(two_hosts / "members" / f"{member.slug}.yaml", f'php: "{member.runtime}"', f'php: "{target}"')
+    commit(two_hosts, f"{member.slug} on PHP {target}")
+    data = plan_json(two_hosts)
+    containers = [c for c in data["changes"] if c["type"] == CONTAINER]
+    assert [(c["kind"], c["name"]) for c in containers] == [("replace", f"{member.slug}-container")]
+    (c,) = containers
+    assert c["host_before"] == c["host_after"] == member.host
+    assert c["delete_first"] and c["downtime"] and "about" in c["downtime"] and member.slug in c["downtime"]
+    text = plan(two_hosts).stdout
+    assert f">>> downtime: {member.slug}-container:" in text
+
+
+def test_markdown_of_the_examples(two_hosts: Path) -> None:
+    """The pull-request comment: summary table by member and host, stateful changes first, details
+    per member in collapsible blocks; and the listing without --against."""
+    members = registry(two_hosts)
+    leaving = next(m for m in members if m.databases and m.status == "active")
+    (two_hosts / "members" / f"{leaving.slug}.yaml").unlink()
+    commit(two_hosts, f"{leaving.slug} leaves")
+    proc = plan(two_hosts, "--format", "markdown")
+    assert proc.returncode == 3, proc.stderr[-3000:]
+    md = proc.stdout
+    assert md.startswith("### pic plan: stack prod, against HEAD~1")
+    stateful = md.index(":warning:")
+    table = md.index("| member | host | add | update | replace | remove |")
+    details = md.index("<details>")
+    assert stateful < table < details
+    assert f"| remove | `{leaving.slug}-space` (command:Command) | {leaving.slug} | {leaving.host} |" in md
+    assert re.search(rf"(?m)^\| {re.escape(leaving.slug)} \| {leaving.host} \| +\| +\| +\| \d+ \|$", md), md
+    assert f"<details><summary><b>{leaving.slug}</b>: " in md
+    assert md.count("<details>") == md.count("</details>") == md.count("```diff")
+    assert md.count("```") == 2 * md.count("```diff")
+    summary = re.search(r"\*\*(\d+) to add, (\d+) to update, (\d+) to replace, (\d+) to remove", md)
+    assert summary is not None
+    listed = len(re.findall(r"(?m)^[+!-] (add|update|replace|remove) ", md))
+    assert listed == sum(int(n) for n in summary.groups()), "the counts are the lines listed"
+    listing = subprocess.run(
+        [sys.executable, "-m", "pic", "plan", "--format", "markdown"],
+        cwd=two_hosts,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=600,
+    ).stdout
+    for m in members:
+        if m.slug != leaving.slug:
+            assert f"| {m.slug} |" in listing, m.slug

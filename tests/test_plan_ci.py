@@ -1,0 +1,216 @@
+"""What goes with pic plan in review: the move script, the comment poster of the CI job, the workflow files.
+
+- ``pic move-script``: shellcheck accepts it, and it really copies a member's space when its ssh
+  and sudo are stand-ins that run locally (the source and destination hosts are two directories).
+- ``scripts/post-plan-comment``: posts to a forge's API served on loopback, as Forgejo/GitHub and
+  GitLab expect it, and says what the forge answered.
+- The workflow files parse and run commands and options that exist.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import http.server
+import json
+import os
+import stat
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from pic.check import check
+from pic.render import web
+from pic.settings import HostSpec, Settings
+from tests.conftest import ROOT, require_program
+from tests.test_render_web import shellcheck
+
+ON = dt.date(2026, 11, 28)
+POSTER = ROOT / "scripts" / "post-plan-comment"
+
+
+def two_hosts(ca: str = "letsencrypt") -> tuple[Settings, Any]:
+    checked = check(ROOT, "prod", ROOT / "members", ON)
+    s = checked.settings
+    hosts = dict(s.hosts)
+    hosts["web2"] = HostSpec(role="web", address="web2.example.org", private_address="10.0.0.12", ssh_port=2222)
+    return s.model_copy(update={"hosts": hosts, "tls": s.tls.model_copy(update={"ca": ca})}), checked.registry
+
+
+@pytest.mark.parametrize("ca", ["letsencrypt", "internal"])
+def test_move_script_passes_shellcheck_and_copies_what_the_member_owns(ca: str, tmp_path: Path) -> None:
+    settings, registry = two_hosts(ca)
+    for member in registry:
+        script = web.render_move_script(settings, member, "web2")
+        shellcheck(script, tmp_path, f"move-{member.slug}.sh")
+        assert "rsync -aHX --numeric-ids" in script
+        assert "--delete" not in script and "rm " not in script, "a move deletes nothing"
+        assert f"/srv/members/{member.slug}/ deploy@web2.example.org:/srv/members/{member.slug}/" in script
+        assert "ssh -p 2222" in script, "the destination's own ssh port"
+        certified = member.site is not None and member.site.https
+        assert (f"/etc/pic/certs/{member.slug}/" in script) == certified, member.slug
+        assert (f"/etc/letsencrypt/renewal/{member.slug}.conf" in script) == (certified and ca != "internal")
+
+
+def test_move_script_refuses_an_unknown_host_or_the_same_host() -> None:
+    settings, registry = two_hosts()
+    member = registry.get("velo-cite")
+    with pytest.raises(ValueError, match="'web9' is not a web host"):
+        web.render_move_script(settings, member, "web9")
+    with pytest.raises(ValueError, match="is on web1 already"):
+        web.render_move_script(settings, member, "web1")
+
+
+def _stand_in(path: Path, text: str) -> None:
+    path.write_text(text)
+    path.chmod(path.stat().st_mode | stat.S_IXUSR)
+
+
+def test_move_script_copies_a_space_for_real(tmp_path: Path) -> None:
+    """ssh and sudo replaced by stand-ins that run the command here, each host being a directory."""
+    require_program("rsync")
+    require_program("shellcheck")
+    settings, registry = two_hosts("internal")
+    root = tmp_path / "srv-members"
+    settings = settings.model_copy(update={"members_root": str(root)})
+    member = registry.get("velo-cite")
+    space = root / member.slug
+    for sub in web.MEMBER_DIRS:
+        (space / sub).mkdir(parents=True)
+    (space / "www" / "index.php").write_text("<?php echo 'bonjour';\n")
+    (space / "priv" / "db.ini").write_text("password=kept\n")
+    (space / "priv" / "db.ini").chmod(0o600)
+    (space / "www" / "current").symlink_to("index.php")
+    web2 = tmp_path / "web2"
+    web2.mkdir()
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    # ssh [options] login command...: run the command here; on web2, under web2's directory.
+    _stand_in(
+        bin_dir / "ssh",
+        "#!/bin/sh\nwhile [ $# -gt 0 ]; do case $1 in -p|-o|-l) shift 2;; -*) shift;; *) break;; esac; done\n"
+        f'login=$1; shift\ncase $login in *web2*) cmd=$(printf %s "$*" | sed "s#{root}#{web2}{root}#g");; '
+        '*) cmd=$*;; esac\nexec sh -c "$cmd"\n',
+    )
+    _stand_in(bin_dir / "sudo", '#!/bin/sh\ncase $1 in --preserve-env=*) shift;; esac\nexec "$@"\n')
+    # rsync reaches web2 through the same ssh stand-in ("sudo rsync --server ... <path>"): mapped alike.
+    script = web.render_move_script(settings, member, "web2")
+    path = tmp_path / "move.sh"
+    path.write_text(script)
+    env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}"}
+    for _ in range(2):  # before the merge, and once more after pulumi up: the second run sends nothing new
+        proc = subprocess.run(["sh", str(path)], env=env, capture_output=True, text=True, check=False, timeout=60)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+    copied = web2 / str(space).lstrip("/")
+    assert (copied / "www" / "index.php").read_text() == "<?php echo 'bonjour';\n"
+    assert (copied / "priv" / "db.ini").stat().st_mode & 0o777 == 0o600
+    assert os.readlink(copied / "www" / "current") == "index.php"
+    assert {p.name for p in copied.iterdir()} == set(web.MEMBER_DIRS)
+    assert (space / "www" / "index.php").exists(), "the source is kept"
+    assert "point DNS to web2.example.org" in proc.stdout
+
+
+class _Forge(http.server.BaseHTTPRequestHandler):
+    received: list[dict[str, Any]]
+    status = 201
+
+    def do_POST(self) -> None:
+        length = int(self.headers["Content-Length"])
+        self.received.append(
+            {"path": self.path, "headers": dict(self.headers), "body": json.loads(self.rfile.read(length))}
+        )
+        self.send_response(self.status)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(b'{"message": "no"}' if self.status >= 400 else b"{}")
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def forge() -> Iterator[tuple[str, type[_Forge]]]:
+    handler = type("Forge", (_Forge,), {"received": []})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", handler
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _post(tmp_path: Path, env: dict[str, str], body: str = "### pic plan\n") -> subprocess.CompletedProcess[str]:
+    plan = tmp_path / "plan.md"
+    plan.write_text(body, encoding="utf-8")
+    clean = {k: v for k, v in os.environ.items() if k not in ("FORGE", "API_URL", "REPOSITORY", "REQUEST", "TOKEN")}
+    return subprocess.run(
+        [sys.executable, str(POSTER), str(plan)],
+        check=False,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_comment_is_posted_as_forgejo_and_github_expect(forge: tuple[str, type[_Forge]], tmp_path: Path) -> None:
+    url, handler = forge
+    env = {"FORGE": "github-like", "API_URL": f"{url}/api/v1", "REPOSITORY": "pic/infra", "REQUEST": "42"}
+    proc = _post(tmp_path, {**env, "TOKEN": "tok-123"})
+    assert proc.returncode == 0, proc.stderr
+    (got,) = handler.received
+    assert got["path"] == "/api/v1/repos/pic/infra/issues/42/comments"
+    assert got["headers"]["Authorization"] == "token tok-123"
+    assert got["body"] == {"body": "### pic plan\n"}
+    assert "tok-123" not in proc.stdout + proc.stderr
+
+
+def test_comment_is_posted_as_gitlab_expects_and_a_long_plan_is_cut(
+    forge: tuple[str, type[_Forge]], tmp_path: Path
+) -> None:
+    url, handler = forge
+    env = {"FORGE": "gitlab", "API_URL": f"{url}/api/v4", "REPOSITORY": "17", "REQUEST": "5", "TOKEN": "glpat"}
+    proc = _post(tmp_path, env, body="x" * 70_000)
+    assert proc.returncode == 0, proc.stderr
+    (got,) = handler.received
+    assert got["path"] == "/api/v4/projects/17/merge_requests/5/notes"
+    assert got["headers"]["Private-Token"] == "glpat"
+    assert len(got["body"]["body"]) < 65_536 and "plan.md" in got["body"]["body"]
+
+
+def test_a_refused_comment_or_a_missing_variable_fails(forge: tuple[str, type[_Forge]], tmp_path: Path) -> None:
+    url, handler = forge
+    handler.status = 403
+    env = {"FORGE": "gitlab", "API_URL": url, "REPOSITORY": "17", "REQUEST": "5", "TOKEN": "glpat-secret"}
+    proc = _post(tmp_path, env)
+    assert proc.returncode == 1 and "403" in proc.stderr and "glpat-secret" not in proc.stderr
+    proc = _post(tmp_path, {k: v for k, v in env.items() if k != "TOKEN"})
+    assert proc.returncode == 2 and "TOKEN" in proc.stderr
+
+
+def _commands(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if ".venv/bin/pic " in line or "post-plan-comment" in line]
+
+
+@pytest.mark.parametrize("path", [".forgejo/workflows/pic-plan.yml", "docs/ci/gitlab-ci.yml"])
+def test_workflow_files_run_commands_that_exist(path: str) -> None:
+    text = (ROOT / path).read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    assert isinstance(data, dict) and data
+    commands = _commands(text)
+    assert any("pic check" in c for c in commands), commands
+    plan = next(c for c in commands if "pic plan --against" in c)
+    assert "--format markdown" in plan and "> plan.md" in plan
+    assert any("scripts/post-plan-comment plan.md" in c for c in commands)
+    assert POSTER.is_file() and os.access(POSTER, os.X_OK)
+    helptext = subprocess.run(
+        [sys.executable, "-m", "pic", "plan", "--help"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    assert "markdown" in helptext and "--against" in helptext
