@@ -17,6 +17,13 @@ from pathlib import Path
 from pic.render import db as rdb
 
 
+def read_dump(path: Path) -> str:
+    """The SQL text of a dump file, zstd (``.zst``) or gzip (``.gz``), decompressed by the real tools."""
+    tool = ["zstd", "-dcq"] if path.name.endswith(".zst") else ["gzip", "-dc"]
+    done = subprocess.run([*tool, "--", str(path)], capture_output=True, check=True)
+    return done.stdout.decode()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
