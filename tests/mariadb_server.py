@@ -186,7 +186,7 @@ class Platform:
     def mail(self) -> Path:
         return self.base / "mail.txt"
 
-    def write_job(self, members: list[Member] | None = None) -> None:
+    def write_job(self, members: list[Member] | None = None, compression: str = "zstd") -> None:
         s = self.server
         (self.base / "backup.cnf").write_text(
             rdb.backup_cnf(user=rdb.BACKUP_USER, password=BACKUP_PASSWORD, host="127.0.0.1", port=s.port, ca_file=s.ca)
@@ -205,6 +205,7 @@ class Platform:
                     jobs=2,
                     report_to="admin@example.org",
                     host_label="web1",
+                    compression=compression,
                     backup_cnf=str(self.base / "backup.cnf"),
                     db_list=str(self.base / "db-dump.list"),
                     state_dir=str(self.base / "state"),
