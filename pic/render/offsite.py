@@ -105,6 +105,7 @@ class OffsiteConfig:
     keep_daily: int
     keep_weekly: int
     keep_monthly: int
+    keep_last: int = 3
     paths: Sequence[str] = field(default_factory=lambda: HOST_STATE_PATHS)
     check_subset: str = "5%"
     password_file: str = PASSWORD_FILE
@@ -130,6 +131,7 @@ def offsite_conf(c: OffsiteConfig) -> str:
         "KEEP_DAILY": str(c.keep_daily),
         "KEEP_WEEKLY": str(c.keep_weekly),
         "KEEP_MONTHLY": str(c.keep_monthly),
+        "KEEP_LAST": str(c.keep_last),
         "CHECK_SUBSET": c.check_subset,
         "PASSWORD_FILE": c.password_file,
         "ENV_FILE": c.env_file,
