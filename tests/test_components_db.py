@@ -116,6 +116,8 @@ def test_resources_per_database(env: RecordingMonitor) -> pulumi.Output[None]:
                     f"{n}-user-web1": USER,
                     f"{n}-grant-web1": GRANT,
                     f"{n}-backup-grant-web1": GRANT,
+                    f"{n}-restore-grant-web1": GRANT,
+                    f"{n}-old-grant-web1": GRANT,
                     f"{n}-ca": REMOTE,
                     f"{n}-php": REMOTE,
                     f"{n}-mycnf": REMOTE,
@@ -163,10 +165,18 @@ def test_users_and_grants_are_scoped_exactly(env: RecordingMonitor) -> pulumi.Ou
                 backup = regs[f"{n}-backup-grant-web1"].inputs
                 assert (backup["user"], backup["database"]) == (rdb.BACKUP_USER, d.name), n
                 assert set(backup["privileges"]) <= {"SELECT", "SHOW VIEW", "TRIGGER", "EVENT"}, n
-        # every grant names a member database or the backup account's routine table, nothing global
+                # the restore's two databases: the member's own, "_" escaped (a wildcard in a grant)
+                for role, scratch in zip(("restore", "old"), rdb.restore_databases(d.name), strict=True):
+                    g = regs[f"{n}-{role}-grant-web1"].inputs
+                    assert (g["user"], g["host"]) == (d.user, web_ip), n
+                    assert g["database"] == scratch.replace("_", "\\_"), n
+                    assert sorted(g["privileges"]) == sorted(rdb.MEMBER_PRIVILEGES), n
+        scratches = {rdb.grant_pattern(x) for name in names for x in rdb.restore_databases(name)}
+        # every grant names a member database, one of its restore databases or the backup
+        # account's routine table, nothing global
         for g in grants:
             target = (g.inputs["database"], g.inputs.get("table", "*"))
-            assert target[0] in names or target == ("mysql", "proc"), g.urn
+            assert target[0] in names or target[0] in scratches or target == ("mysql", "proc"), g.urn
             assert not {"ALL", "ALL PRIVILEGES"} & set(g.inputs["privileges"]), g.urn
         assert all(p not in rdb.MEMBER_PRIVILEGES for p in ("GRANT OPTION", "FILE", "SUPER", "PROCESS"))
 

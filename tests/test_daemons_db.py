@@ -39,7 +39,17 @@ pytestmark = pytest.mark.daemon
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[MariaDB]:
-    for program in ("mariadbd", "mariadb-install-db", "mariadb", "mariadb-dump", "setpriv", "gzip", "zstd", "gawk", "openssl"):
+    for program in (
+        "mariadbd",
+        "mariadb-install-db",
+        "mariadb",
+        "mariadb-dump",
+        "setpriv",
+        "gzip",
+        "zstd",
+        "gawk",
+        "openssl",
+    ):
         require_program(program)
     require_root("the dump job writes as each member's uid")
     s = start_mariadb()

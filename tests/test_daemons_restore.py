@@ -15,6 +15,7 @@ import signal
 import subprocess
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -190,11 +191,11 @@ def test_old_gzip_dumps_are_restored(platform: Platform) -> None:
     assert _state(s, m.database) == before
 
 
-def _corrupt(path: os.PathLike[str]) -> None:
-    data = bytearray(open(path, "rb").read())  # noqa: PTH123 - a plain byte flip
+def _corrupt(path: Path) -> None:
+    data = bytearray(path.read_bytes())
     for i in range(len(data) // 2, len(data) // 2 + 64):
         data[i] ^= 0x5A
-    open(path, "wb").write(bytes(data))  # noqa: PTH123
+    path.write_bytes(bytes(data))
 
 
 def test_a_damaged_or_truncated_dump_is_refused_and_nothing_changes(platform: Platform) -> None:
@@ -268,8 +269,10 @@ def test_a_restore_killed_while_loading_leaves_the_database_unchanged(platform: 
 
 def test_a_dump_the_server_could_not_load_back_is_a_failed_reported_dump(platform: Platform) -> None:
     s, (m,) = platform.server, platform.members
-    s.root_sql(f"CREATE TABLE b (id INT PRIMARY KEY, data LONGBLOB); INSERT INTO b SELECT 1, REPEAT(UNHEX(SHA2('x', 256)), {9 * MIB // 32});",
-               database=m.database)  # fmt: skip
+    nine_mib = f"REPEAT(UNHEX(SHA2('x', 256)), {9 * MIB // 32})"
+    s.root_sql(
+        f"CREATE TABLE b (id INT PRIMARY KEY, data LONGBLOB); INSERT INTO b SELECT 1, {nine_mib};", database=m.database
+    )
     s.root_sql(f"SET GLOBAL max_allowed_packet = {16 * MIB};")  # a server not configured by pic
     try:
         done = platform.dump()

@@ -134,10 +134,8 @@ def restore_databases(database: str) -> tuple[str, str]:
     meet one; a name too long for ``<db>-restore`` within MariaDB's 64 characters is shortened
     and made unique with a hash (the same rule as ``pic-db-restore``).
     """
-    if len(database) <= 56:
-        base = database
-    else:
-        base = f"{database[:39]}-{hashlib.sha256(database.encode()).hexdigest()[:8]}"
+    short = f"{database[:39]}-{hashlib.sha256(database.encode()).hexdigest()[:8]}"
+    base = database if len(database) <= 56 else short
     return f"{base}-restore", f"{base}-old"
 
 

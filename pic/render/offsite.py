@@ -20,7 +20,7 @@ from pic.render import render
 from pic.render.db import digest
 
 CONF = "/etc/pic/offsite.conf"
-PASSWORD_FILE = "/etc/pic/offsite-password"
+PASSWORD_FILE = "/etc/pic/offsite-password"  # noqa: S105 - the file's path, not its content
 ENV_FILE = "/etc/pic/offsite.env"
 SSH_KEY = "/etc/pic/offsite-ssh-key"
 KNOWN_HOSTS = "/etc/pic/offsite-known-hosts"
