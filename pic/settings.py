@@ -78,7 +78,7 @@ class OffsiteSpec(_Strict):
     S3-compatible one with ``pic:backupS3AccessKeyId`` and ``pic:backupS3SecretAccessKey``.
     """
 
-    repository: Annotated[str, Field(pattern=r"^(sftp:[A-Za-z0-9._-]+@\S+|s3:https?://\S+)$", max_length=500)] = Field(
+    repository: Annotated[str, Field(pattern=r"^(sftp:(//)?[A-Za-z0-9._-]+@\S+|s3:https?://\S+)$", max_length=500)] = Field(
         description="restic repository: sftp:user@host:/path, sftp://user@host:port//path or s3:https://host/bucket/path."
     )
     known_hosts: (
