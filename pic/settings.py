@@ -70,6 +70,10 @@ class TlsSpec(_Strict):
     ca: Literal["letsencrypt", "staging", "internal"] = "letsencrypt"
 
 
+# restic repositories: sftp:user@host:/path, sftp://user@host:port//path, s3:https://host/bucket/path
+OFFSITE_REPOSITORY_RE = r"^(sftp:(//)?[A-Za-z0-9._-]+@\S+|s3:https?://\S+)$"
+
+
 class OffsiteSpec(_Strict):
     """The encrypted off-site backup of every host (``pic:backup.offsite``), with restic.
 
@@ -78,7 +82,7 @@ class OffsiteSpec(_Strict):
     S3-compatible one with ``pic:backupS3AccessKeyId`` and ``pic:backupS3SecretAccessKey``.
     """
 
-    repository: Annotated[str, Field(pattern=r"^(sftp:(//)?[A-Za-z0-9._-]+@\S+|s3:https?://\S+)$", max_length=500)] = Field(
+    repository: Annotated[str, Field(pattern=OFFSITE_REPOSITORY_RE, max_length=500)] = Field(
         description="restic repository: sftp:user@host:/path, sftp://user@host:port//path or s3:https://host/bucket/path."
     )
     known_hosts: (

@@ -14,7 +14,7 @@ from pic.render import offsite as ro
 from pic.settings import BackupSpec
 from tests.conftest import require_program
 
-NASTY = "it's a \"pass\" with $dollar `tick` and \\ backslash"
+NASTY = 'it\'s a "pass" with $dollar `tick` and \\ backslash'
 
 
 def _config(repository: str) -> ro.OffsiteConfig:
