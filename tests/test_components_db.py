@@ -173,10 +173,10 @@ def test_users_and_grants_are_scoped_exactly(env: RecordingMonitor) -> pulumi.Ou
                 assert set(backup["privileges"]) <= {"SELECT", "SHOW VIEW", "TRIGGER", "EVENT"}, n
                 # the restore's two databases: the member's own, "_" escaped (a wildcard in a grant)
                 for role, scratch in zip(("restore", "old"), rdb.restore_databases(d.name), strict=True):
-                    g = regs[f"{n}-{role}-grant-web1"].inputs
-                    assert (g["user"], g["host"]) == (d.user, web_ip), n
-                    assert g["database"] == scratch.replace("_", "\\_"), n
-                    assert sorted(g["privileges"]) == sorted(rdb.MEMBER_PRIVILEGES), n
+                    scoped = regs[f"{n}-{role}-grant-web1"].inputs
+                    assert (scoped["user"], scoped["host"]) == (d.user, web_ip), n
+                    assert scoped["database"] == scratch.replace("_", "\\_"), n
+                    assert sorted(scoped["privileges"]) == sorted(rdb.MEMBER_PRIVILEGES), n
         scratches = {rdb.grant_pattern(x) for name in names for x in rdb.restore_databases(name)}
         # every grant names a member database, one of its restore databases or the backup
         # account's routine table, nothing global
