@@ -284,3 +284,34 @@ def test_a_dump_the_server_could_not_load_back_is_a_failed_reported_dump(platfor
     mail = platform.mail.read_text()
     assert "Subject: [pic] database dumps failed on web1" in mail and m.database in mail
     assert platform.dump().returncode == 0, "with the server's setting the same dump is good"
+
+
+def test_long_names_and_a_swap_left_halfway(server: MariaDB) -> None:
+    """A database name too long for ``<db>-restore``: the script's shortened names are the ones
+    the member is granted (else the restore could not create them). Then tables left in
+    ``<db>-old`` by a swap that failed halfway stop the next restore before anything changes."""
+    base = server.base / "web-long"
+    (base / "members").mkdir(parents=True)
+    for d in (base, base / "members"):
+        d.chmod(0o755)
+    slug = "association-des-amis-de-la-bibliotheque-libre-du-quartier"
+    m = make_member(server, base, slug, next(_UIDS))
+    assert len(m.database) > 56
+    platform = Platform(server, base, [m])
+    platform.write_job()
+    _member_sql(m, "CREATE TABLE t (id INT PRIMARY KEY); INSERT INTO t VALUES (1), (2), (3);")
+    assert platform.dump().returncode == 0
+    _member_sql(m, "DELETE FROM t;")
+    done = platform.run("pic-db-restore", m.slug, m.database)
+    assert done.returncode == 0, done.stderr
+    assert server.root_sql("SELECT COUNT(*) FROM t;", database=m.database).strip() == "3"
+
+    _, old = rdb.restore_databases(m.database)
+    server.root_sql(f"CREATE DATABASE `{old}`; CREATE TABLE `{old}`.t (id INT); INSERT INTO `{old}`.t VALUES (7);")
+    _member_sql(m, "DELETE FROM t WHERE id = 1;")
+    live = _state(server, m.database)
+    done = platform.run("pic-db-restore", m.slug, m.database)
+    assert done.returncode != 0
+    assert "interrupted restore" in done.stderr and "nothing changed" in done.stderr, done.stderr
+    assert _state(server, m.database) == live
+    assert server.root_sql(f"SELECT * FROM `{old}`.t;").strip() == "7", "the tables left in -old were touched"
