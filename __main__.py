@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pulumi
 
-from components.backup import DumpJob, dump_job_args
+from components.backup import DumpJob, OffsiteBackup, dump_job_args, offsite_backup_args
 from components.db_host import DbHost, db_host_args
 from components.dmarc_policy import DmarcPolicy, DmarcPolicyArgs
 from components.dns_zones import DnsZones, DnsZonesArgs
@@ -83,6 +83,12 @@ dump_jobs = [
     )
     for host in settings.web_hosts
 ]
+# Off-site, encrypted backups of every host (pic:backup.offsite), after its dumps (README "Backups")
+offsite_backups = (
+    [OffsiteBackup(f"{host}-offsite", offsite_backup_args(settings, host, after=dump_jobs)) for host in settings.hosts]
+    if settings.backup.offsite is not None
+    else []
+)
 
 # --- Mailing lists: Sympa on the mail host; SPF, DKIM and DMARC of every list domain (README "Mailing lists") ---
 mail_domains = list_domains(settings, registry)

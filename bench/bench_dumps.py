@@ -6,9 +6,10 @@ databases of about M MB each, then times, side by side and in alternation:
 - baseline: ``mariadb-dump --single-transaction DB > DB.sql`` for each database, one after the
   other, uncompressed, with the same backup account over the same TLS connection (and, for
   reference, the same piped through ``gzip -3``: the cost of compression alone);
-- the job: ``pic-db-dump`` as installed on a web host (``--single-transaction``, gzip, written
-  as each member's uid, checked, renamed, pruned, state and report), with ``--jobs`` databases
-  at a time, and once with one at a time.
+- the job: ``pic-db-dump`` as installed on a web host (``--single-transaction``, zstd -1,
+  written as each member's uid, checked on the way, renamed, pruned, state and report), with
+  ``--jobs`` databases at a time, once with one at a time, and once with gzip -1 (the
+  ``pic:backup.compression: gzip`` choice) to state the trade-off.
 
 Run as root (the job writes as the members' uids):  .venv/bin/python bench/bench_dumps.py
 """
@@ -88,10 +89,11 @@ def baseline_gzip(platform: Platform, out: Path) -> float:
     return time.perf_counter() - start
 
 
-def job(platform: Platform, jobs: int) -> float:
+def job(platform: Platform, jobs: int, compression: str = "zstd") -> float:
     for m in platform.members:
         for f in m.dumps.iterdir():
             f.unlink()
+    platform.write_job(compression=compression)
     conf = platform.conf.read_text()
     platform.conf.write_text(
         "".join(f"JOBS={jobs}\n" if line.startswith("JOBS=") else line + "\n" for line in conf.splitlines())
@@ -135,15 +137,22 @@ def main() -> None:
         out = server.base / "baseline"
         baseline(platform, out)  # warm-up: buffer pool and page cache
         runs: dict[int, list[float]] = {0: [], -1: [], args.jobs: [], 1: []}  # 0: baseline, -1: with gzip
+        gzip_runs: list[float] = []
+
+        def job_size(ext: str) -> int:  # the dumps, without their -latest link
+            return sum(du(m.dumps) for m in members) - sum(
+                (m.dumps / f"{m.database}-latest.sql.{ext}").stat().st_size for m in members
+            )
+
         for _ in range(args.rounds):
             runs[0].append(baseline(platform, out))
             runs[-1].append(baseline_gzip(platform, server.base / "baseline-gz"))
-            runs[args.jobs].append(job(platform, args.jobs))
+            gzip_runs.append(job(platform, args.jobs, "gzip"))
+            gzip_out = job_size("gz")
             if args.jobs != 1:
                 runs[1].append(job(platform, 1))
-        job_out = sum(du(m.dumps) for m in members) - sum(
-            (m.dumps / f"{m.database}-latest.sql.gz").stat().st_size for m in members
-        )
+            runs[args.jobs].append(job(platform, args.jobs))
+        job_out = job_size("zst")
         base_time = min(runs[0])
         print(
             f"\n{args.databases} databases, {data / 2**20:.0f} MB of tables (InnoDB data + indexes), "
@@ -158,6 +167,9 @@ def main() -> None:
             t = min(runs[jobs])
             name = f"pic-db-dump, {jobs} at a time"
             print(f"{name:<34} {t:>8.2f} {job_out / 2**20:>10.1f} {t / base_time:>7.2f}")
+        t = min(gzip_runs)
+        name = f"pic-db-dump gzip -1, {args.jobs} at a time"
+        print(f"{name:<34} {t:>8.2f} {gzip_out / 2**20:>10.1f} {t / base_time:>7.2f}")
         print("\nratio = job wall time / plain sequential mariadb-dump wall time (lower is faster)")
     finally:
         cleanup(server)

@@ -1,4 +1,5 @@
 """DumpJob: the nightly dump of the member databases of one web host, and the restore command.
+OffsiteBackup: the encrypted off-site backup of one host (restic), its restore drill and restore command.
 
 Creates, on web host ``<web>`` (component name ``<web>-dumps``):
 
@@ -24,7 +25,26 @@ are mailed to ``pic:db.report_to`` (default ``pic:admin_email``) and fail the un
 
 Deliberately not done: deleting dumps other than the job's own pruning of a database's dumps
 older than ``keep_days`` (after a good dump, never the newest), removing anything when the
-component goes away, and shipping dumps off the host (the member's copy is theirs to fetch).
+component goes away. Shipping the dumps off the host is OffsiteBackup's.
+
+OffsiteBackup creates, on host ``<host>`` (component name ``<host>-offsite``), when
+``pic:backup.offsite`` is set:
+
+- ``<name>-config`` (``/etc/pic/offsite.conf``): repository, retention, what is backed up (the
+  members' ``www/``, ``priv/``, ``db/`` under ``members_root``, and the host's own state: the
+  platform's configuration, and on the mail host Sympa's lists and archives).
+- ``<name>-password`` (``/etc/pic/offsite-password``, 0600, logging off): the secret
+  ``pic:backupRepositoryPassword``. ``<name>-ssh-key`` and ``<name>-known-hosts`` (sftp: the
+  secret ``pic:backupSshKey`` and the pinned host key) or ``<name>-s3-env`` (S3-compatible:
+  ``pic:backupS3AccessKeyId`` and ``pic:backupS3SecretAccessKey``, 0600, logging off).
+- ``<name>-backup-script``, ``<name>-drill-script``, ``<name>-restore-script``
+  (``/usr/local/sbin/pic-offsite-{backup,drill,restore}``) and their units: the backup every day at
+  ``offsite.time``, the restore drill every ``offsite.drill_day`` at ``offsite.drill_time``;
+  ``<name>-enable`` installs restic and jq from Debian and enables both timers.
+
+Failures of either are mailed to ``pic:db.report_to`` (default ``pic:admin_email``) and fail the
+unit. Deliberately not done: deleting snapshots other than by the retention, and anything when
+the component goes away (the repository is the admins').
 """
 
 from __future__ import annotations
@@ -38,6 +58,7 @@ from components.db_host import DbHost
 from components.hostcmd import HostAccess, host_access, place_file, run_script
 from pic.registry import Registry
 from pic.render import db as rdb
+from pic.render import offsite as roff
 from pic.settings import Settings
 
 
@@ -51,6 +72,7 @@ class DumpJobArgs:
     jobs: int
     report_to: str
     members_root: str
+    compression: str = "zstd"
     after: Sequence[pulumi.Resource] = field(default_factory=tuple)
 
 
@@ -76,6 +98,7 @@ def dump_job_args(
         jobs=settings.db.dump_jobs,
         report_to=settings.db.report_to or settings.admin_email,
         members_root=settings.members_root,
+        compression=settings.backup.compression,
         after=tuple(after),
     )
 
@@ -99,6 +122,7 @@ class DumpJob(pulumi.ComponentResource):
                 jobs=args.jobs,
                 report_to=args.report_to,
                 host_label=host.name,
+                compression=args.compression,
             )
         )
         credentials = dbh.backup_password.apply(
@@ -133,3 +157,123 @@ class DumpJob(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, depends_on=[*placed, *args.after, *dbh.ready]),
         )
         self.register_outputs({"databases": self.databases, "timer": self.timer, "schedule": args.time})
+
+
+@dataclass(frozen=True)
+class OffsiteBackupArgs:
+    host: HostAccess
+    config: roff.OffsiteConfig
+    time: str
+    drill_day: str
+    drill_time: str
+    password: pulumi.Output[str]  # secret
+    ssh_key: pulumi.Output[str] | None = None  # secret, sftp repositories
+    known_hosts: str | None = None
+    s3_keys: tuple[pulumi.Output[str], pulumi.Output[str]] | None = None  # secrets, S3 repositories
+    after: Sequence[pulumi.Resource] = field(default_factory=tuple)
+
+
+def offsite_backup_args(settings: Settings, host: str, after: Sequence[pulumi.Resource] = ()) -> OffsiteBackupArgs:
+    """The off-site backup of ``host``; ``pic:backup.offsite`` must be set. Reads the secrets it needs."""
+    spec = settings.backup.offsite
+    if spec is None:
+        raise ValueError("pic:backup.offsite is not set")
+    config = pulumi.Config("pic")
+    paths = list(roff.HOST_STATE_PATHS)
+    if host == settings.mail_host:
+        paths += roff.SYMPA_PATHS
+    sftp = spec.repository.startswith("sftp:")
+    return OffsiteBackupArgs(
+        host=host_access(host, settings.hosts[host]),
+        config=roff.OffsiteConfig(
+            repository=spec.repository,
+            host_label=host,
+            report_to=settings.db.report_to or settings.admin_email,
+            members_root=settings.members_root,
+            keep_daily=spec.keep_daily,
+            keep_weekly=spec.keep_weekly,
+            keep_monthly=spec.keep_monthly,
+            keep_last=spec.keep_last,
+            paths=paths,
+            check_subset=spec.check_subset,
+        ),
+        time=spec.time,
+        drill_day=spec.drill_day,
+        drill_time=spec.drill_time,
+        password=config.require_secret("backupRepositoryPassword"),
+        ssh_key=config.require_secret("backupSshKey") if sftp else None,
+        known_hosts=spec.known_hosts,
+        s3_keys=None
+        if sftp
+        else (config.require_secret("backupS3AccessKeyId"), config.require_secret("backupS3SecretAccessKey")),
+        after=tuple(after),
+    )
+
+
+class OffsiteBackup(pulumi.ComponentResource):
+    """The encrypted off-site backup of one host, its weekly restore drill and its restore command."""
+
+    repository: str
+    timers: list[str]
+
+    def __init__(self, name: str, args: OffsiteBackupArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("pic:index:OffsiteBackup", name, None, opts)
+        host = args.host
+        self.repository = args.config.repository
+        self.timers = [f"{roff.BACKUP_UNIT}.timer", f"{roff.DRILL_UNIT}.timer"]
+        child = pulumi.ResourceOptions(parent=self)
+        units = {
+            f"{roff.BACKUP_UNIT}.service": roff.backup_service(),
+            f"{roff.BACKUP_UNIT}.timer": roff.backup_timer(args.time),
+            f"{roff.DRILL_UNIT}.service": roff.drill_service(),
+            f"{roff.DRILL_UNIT}.timer": roff.drill_timer(args.drill_day, args.drill_time),
+        }
+        placed = [
+            place_file(f"{name}-config", host, roff.CONF, roff.offsite_conf(args.config), opts=child),
+            self._secret_file(f"{name}-password", host, args.password.apply(lambda pw: pw + "\n"), roff.PASSWORD_FILE),
+            place_file(
+                f"{name}-backup-script", host, roff.BACKUP_SCRIPT, roff.backup_script(), mode="0755", opts=child
+            ),
+            place_file(f"{name}-drill-script", host, roff.DRILL_SCRIPT, roff.drill_script(), mode="0755", opts=child),
+            place_file(
+                f"{name}-restore-script", host, roff.RESTORE_SCRIPT, roff.restore_script(), mode="0755", opts=child
+            ),
+            *(
+                place_file(f"{name}-{unit.replace('.', '-')}", host, f"{rdb.SYSTEMD_DIR}/{unit}", text, opts=child)
+                for unit, text in units.items()
+            ),
+        ]
+        if args.ssh_key is not None:
+            placed.append(self._secret_file(f"{name}-ssh-key", host, args.ssh_key.apply(_with_newline), roff.SSH_KEY))
+        if args.known_hosts is not None:
+            placed.append(
+                place_file(f"{name}-known-hosts", host, roff.KNOWN_HOSTS, args.known_hosts + "\n", opts=child)
+            )
+        if args.s3_keys is not None:
+            key_id, secret_key = args.s3_keys
+            env = pulumi.Output.all(key_id, secret_key).apply(lambda keys: roff.s3_env(keys[0], keys[1]))
+            placed.append(self._secret_file(f"{name}-s3-env", host, env, roff.ENV_FILE))
+        run_script(
+            f"{name}-enable",
+            host,
+            roff.install_script(*units.values()),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[*placed, *args.after]),
+        )
+        self.register_outputs({"repository": self.repository, "timers": self.timers, "schedule": args.time})
+
+    def _secret_file(
+        self, name: str, host: HostAccess, content: pulumi.Output[str], path: str
+    ) -> pulumi.CustomResource:
+        return place_file(
+            name,
+            host,
+            path,
+            pulumi.Output.secret(content),
+            mode="0600",
+            secret=True,
+            opts=pulumi.ResourceOptions(parent=self, additional_secret_outputs=["stdin"]),
+        )
+
+
+def _with_newline(text: str) -> str:
+    return text if text.endswith("\n") else text + "\n"

@@ -12,6 +12,11 @@ Creates, for database ``<slug with _>_<short>`` (component name ``<slug>-db-<sho
 - ``<name>-grant-<web>``: privileges on this database only (``MEMBER_PRIVILEGES``; no global
   privilege, no GRANT OPTION).
 - ``<name>-backup-grant-<web>``: read-only privileges of the backup account on this database.
+- ``<name>-restore-grant-<web>`` and ``<name>-old-grant-<web>``: the same privileges on the two
+  databases ``pic-db-restore`` works in (``<database>-restore``, where a dump is loaded and
+  checked, and ``<database>-old``, where the replaced tables go for the swap; names from
+  ``pic.render.db.restore_databases``, ``_`` escaped: it is a wildcard in a grant). The restore
+  runs as the member, so it can touch nothing else.
 - ``<name>-ca``, ``<name>-php``, ``<name>-mycnf``: on the member's web host, in
   ``/srv/members/<slug>/priv/``: the CA certificate (``db-ca.pem``), ``<database>.php`` (an
   include file for applications) and ``<database>.my.cnf`` (for the mariadb clients), the two
@@ -155,6 +160,17 @@ class MemberDatabase(pulumi.ComponentResource):
                 opts=pulumi.ResourceOptions.merge(on_db, pulumi.ResourceOptions(depends_on=[user, database])),
             )
         )
+        for role, scratch in zip(("restore", "old"), rdb.restore_databases(self.database_name), strict=True):
+            self.grants.append(
+                mysql.Grant(
+                    f"{name}-{role}-grant-{web}",
+                    user=self.user,
+                    host=client,
+                    database=rdb.grant_pattern(scratch),
+                    privileges=list(rdb.MEMBER_PRIVILEGES),
+                    opts=pulumi.ResourceOptions.merge(on_db, pulumi.ResourceOptions(depends_on=[user])),
+                )
+            )
         self.grants.append(
             mysql.Grant(
                 f"{name}-backup-grant-{web}",

@@ -29,7 +29,15 @@ HOST_NAME_RE = r"^[a-z][a-z0-9-]{0,30}$"
 # "php:8.3-apache" or "php:8.3-apache@sha256:<64 hex>", optionally with a registry and path.
 IMAGE_RE = r"^[a-z0-9][a-z0-9._/:-]*(:[A-Za-z0-9._-]+)?(@sha256:[0-9a-f]{64})?$"
 # Settings that must be secrets; they may be absent from the file (set later).
-SECRET_KEYS = ("dbAdminPassword", "sshPrivateKey")
+SECRET_KEYS = (
+    "dbAdminPassword",
+    "sshPrivateKey",
+    # the off-site backup (pic:backup.offsite): the repository's password, the sftp key or the S3 keys
+    "backupRepositoryPassword",
+    "backupSshKey",
+    "backupS3AccessKeyId",
+    "backupS3SecretAccessKey",
+)
 # Secrets that only some commands need (pic notify: the SMTP password); never required by pic check.
 OPTIONAL_SECRET_KEYS = ("smtpPassword",)
 
@@ -64,9 +72,54 @@ class TlsSpec(_Strict):
     ca: Literal["letsencrypt", "staging", "internal"] = "letsencrypt"
 
 
+# restic repositories: sftp:user@host:/path, sftp://user@host:port//path, s3:https://host/bucket/path
+OFFSITE_REPOSITORY_RE = r"^(sftp:(//)?[A-Za-z0-9._-]+@\S+|s3:https?://\S+)$"
+
+
+class OffsiteSpec(_Strict):
+    """The encrypted off-site backup of every host (``pic:backup.offsite``), with restic.
+
+    The repository's password is the secret ``pic:backupRepositoryPassword``; an sftp repository
+    is reached with the key ``pic:backupSshKey`` and the host key given in ``known_hosts``; an
+    S3-compatible one with ``pic:backupS3AccessKeyId`` and ``pic:backupS3SecretAccessKey``.
+    """
+
+    repository: Annotated[str, Field(pattern=OFFSITE_REPOSITORY_RE, max_length=500)] = Field(
+        description="restic repository: sftp:user@host:/path, sftp://user@host:port//path or s3:https://host/bucket/path."
+    )
+    known_hosts: (
+        Annotated[str, Field(pattern=r"^\S+ (ssh-ed25519|ecdsa-sha2-nistp256|ssh-rsa) [A-Za-z0-9+/=]+$")] | None
+    ) = Field(
+        default=None,
+        validate_default=True,
+        description="The sftp server's host key, a known_hosts line (required for sftp).",
+    )
+    time: Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")] = "04:30"
+    keep_daily: int = Field(default=7, ge=1, le=366)
+    keep_weekly: int = Field(default=5, ge=0, le=520)
+    keep_monthly: int = Field(default=12, ge=0, le=240)
+    keep_last: int = Field(default=3, ge=1, le=100, description="The last runs kept whatever their day.")
+    drill_day: Literal["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"] = "Sun"
+    drill_time: Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")] = "06:00"
+    check_subset: Annotated[str, Field(pattern=r"^([1-9][0-9]?%|100%)$")] = Field(
+        default="5%", description="Share of the repository's data read back by each weekly drill."
+    )
+
+    @field_validator("known_hosts")
+    @classmethod
+    def _sftp_host_key(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if str(info.data.get("repository", "")).startswith("sftp:") and value is None:
+            raise ValueError("an sftp repository needs known_hosts (the server's host key line)")
+        return value
+
+
 class BackupSpec(_Strict):
     time: Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")] = "03:15"
     keep_days: int = Field(default=7, ge=1, le=366)
+    compression: Literal["zstd", "gzip"] = Field(
+        default="zstd", description="Of the nightly dumps in db/: zstd -1 (faster, smaller) or gzip -1."
+    )
+    offsite: OffsiteSpec | None = None
 
 
 class MailSpec(_Strict):

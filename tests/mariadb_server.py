@@ -17,6 +17,13 @@ from pathlib import Path
 from pic.render import db as rdb
 
 
+def read_dump(path: Path) -> str:
+    """The SQL text of a dump file, zstd (``.zst``) or gzip (``.gz``), decompressed by the real tools."""
+    tool = ["zstd", "-dcq"] if path.name.endswith(".zst") else ["gzip", "-dc"]
+    done = subprocess.run([*tool, "--", str(path)], capture_output=True, check=True)
+    return done.stdout.decode()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -180,7 +187,7 @@ class Platform:
     def mail(self) -> Path:
         return self.base / "mail.txt"
 
-    def write_job(self, members: list[Member] | None = None) -> None:
+    def write_job(self, members: list[Member] | None = None, compression: str = "zstd") -> None:
         s = self.server
         (self.base / "backup.cnf").write_text(
             rdb.backup_cnf(user=rdb.BACKUP_USER, password=BACKUP_PASSWORD, host="127.0.0.1", port=s.port, ca_file=s.ca)
@@ -199,6 +206,7 @@ class Platform:
                     jobs=2,
                     report_to="admin@example.org",
                     host_label="web1",
+                    compression=compression,
                     backup_cnf=str(self.base / "backup.cnf"),
                     db_list=str(self.base / "db-dump.list"),
                     state_dir=str(self.base / "state"),

@@ -1,4 +1,4 @@
-"""DbHost, MemberDatabase and DumpJob under Pulumi's mocks: resources, grants, protection, secrets."""
+"""DbHost, MemberDatabase, DumpJob and OffsiteBackup under Pulumi's mocks: resources, grants, protection, secrets."""
 
 from __future__ import annotations
 
@@ -11,11 +11,12 @@ from typing import Any
 import pulumi
 import pytest
 
-from components.backup import DumpJob, dump_job_args
+from components.backup import DumpJob, OffsiteBackup, dump_job_args, offsite_backup_args
 from components.db_host import DbHost, db_host_args
 from components.member_database import MemberDatabase, component_name, member_database_args
 from pic.registry import Registry, load_registry
 from pic.render import db as rdb
+from pic.settings import OffsiteSpec as BackupOffsite
 from pic.settings import Settings, load_settings
 from tests.conftest import MEMBERS, ROOT
 from tests.pulumi_mocks import RecordingMonitor, Registration, is_secret, unwrap
@@ -69,7 +70,12 @@ def _build(stack: str = "prod") -> tuple[Settings, Registry, DbHost, list[Member
 def _by_name(monitor: RecordingMonitor) -> dict[str, Registration]:
     regs: dict[str, Registration] = {}
     for r in monitor.registrations.values():
-        if not r.custom and r.type not in ("pic:index:MemberDatabase", "pic:index:DbHost", "pic:index:DumpJob"):
+        if not r.custom and r.type not in (
+            "pic:index:MemberDatabase",
+            "pic:index:DbHost",
+            "pic:index:DumpJob",
+            "pic:index:OffsiteBackup",
+        ):
             continue  # other parts' components may share a member's name (MemberSite, MemberSpace)
         assert r.name not in regs, f"two resources named {r.name}: {r.urn} and {regs[r.name].urn}"
         regs[r.name] = r
@@ -116,6 +122,8 @@ def test_resources_per_database(env: RecordingMonitor) -> pulumi.Output[None]:
                     f"{n}-user-web1": USER,
                     f"{n}-grant-web1": GRANT,
                     f"{n}-backup-grant-web1": GRANT,
+                    f"{n}-restore-grant-web1": GRANT,
+                    f"{n}-old-grant-web1": GRANT,
                     f"{n}-ca": REMOTE,
                     f"{n}-php": REMOTE,
                     f"{n}-mycnf": REMOTE,
@@ -163,10 +171,18 @@ def test_users_and_grants_are_scoped_exactly(env: RecordingMonitor) -> pulumi.Ou
                 backup = regs[f"{n}-backup-grant-web1"].inputs
                 assert (backup["user"], backup["database"]) == (rdb.BACKUP_USER, d.name), n
                 assert set(backup["privileges"]) <= {"SELECT", "SHOW VIEW", "TRIGGER", "EVENT"}, n
-        # every grant names a member database or the backup account's routine table, nothing global
+                # the restore's two databases: the member's own, "_" escaped (a wildcard in a grant)
+                for role, scratch in zip(("restore", "old"), rdb.restore_databases(d.name), strict=True):
+                    scoped = regs[f"{n}-{role}-grant-web1"].inputs
+                    assert (scoped["user"], scoped["host"]) == (d.user, web_ip), n
+                    assert scoped["database"] == scratch.replace("_", "\\_"), n
+                    assert sorted(scoped["privileges"]) == sorted(rdb.MEMBER_PRIVILEGES), n
+        scratches = {rdb.grant_pattern(x) for name in names for x in rdb.restore_databases(name)}
+        # every grant names a member database, one of its restore databases or the backup
+        # account's routine table, nothing global
         for g in grants:
             target = (g.inputs["database"], g.inputs.get("table", "*"))
-            assert target[0] in names or target == ("mysql", "proc"), g.urn
+            assert target[0] in names or target[0] in scratches or target == ("mysql", "proc"), g.urn
             assert not {"ALL", "ALL PRIVILEGES"} & set(g.inputs["privileges"]), g.urn
         assert all(p not in rdb.MEMBER_PRIVILEGES for p in ("GRANT OPTION", "FILE", "SUPER", "PROCESS"))
 
@@ -414,3 +430,45 @@ def test_program_declares_the_database_part(env: RecordingMonitor, monkeypatch: 
         assert "db" in regs
 
     return _done(pulumi.Output.all(*(d.password for d in dbs)), check)
+
+
+OFFSITE_SECRETS = {"pic:backupRepositoryPassword": "mock-Repository-pw", "pic:backupSshKey": "mock-offsite-key"}
+
+
+@pulumi.runtime.test
+def test_offsite_backup(env: RecordingMonitor) -> pulumi.Output[None]:
+    pulumi.runtime.set_all_config(SECRETS | OFFSITE_SECRETS, [*SECRETS, *OFFSITE_SECRETS])
+    settings, _ = _load("prod")
+    offsite = {"repository": "sftp://restic@vault.example.net:2222//srv/restic/pic",
+               "known_hosts": "[vault.example.net]:2222 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIexample"}  # fmt: skip
+    settings = settings.model_copy(
+        update={"backup": settings.backup.model_copy(update={"offsite": BackupOffsite.model_validate(offsite)})}
+    )
+    hosts = sorted(settings.hosts)
+    comps = [OffsiteBackup(f"{h}-offsite", offsite_backup_args(settings, h)) for h in hosts]
+
+    def check() -> None:
+        regs = _by_name(env)
+        for h in hosts:
+            kids = _children(regs, regs[f"{h}-offsite"])
+            names = {k.removeprefix(f"{h}-offsite-") for k in kids}
+            assert names == {
+                "config", "password", "ssh-key", "known-hosts", "backup-script", "drill-script", "restore-script",
+                "pic-offsite-backup-service", "pic-offsite-backup-timer", "pic-offsite-drill-service",
+                "pic-offsite-drill-timer", "enable",
+            }, h  # fmt: skip
+            for secret in ("password", "ssh-key"):
+                f = kids[f"{h}-offsite-{secret}"]
+                assert is_secret(f.inputs["stdin"]), f.urn
+                assert "stdin" in f.additional_secret_outputs, f.urn
+                assert "chmod 0600" in f.inputs["create"], f.urn
+            assert unwrap(kids[f"{h}-offsite-password"].inputs["stdin"]) == "mock-Repository-pw\n"
+            conf = unwrap(kids[f"{h}-offsite-config"].inputs["stdin"])
+            assert "mock-Repository-pw" not in conf and "mock-offsite-key" not in conf, h
+            assert f"HOST_LABEL={h}\n" in conf
+            assert "-p 2222 restic@vault.example.net -s sftp" in conf
+            assert ("/var/lib/sympa" in conf) == (h == settings.mail_host), h
+            enable = unwrap(kids[f"{h}-offsite-enable"].inputs["stdin"])
+            assert "systemctl enable --quiet --now pic-offsite-backup.timer pic-offsite-drill.timer" in enable
+
+    return _done(pulumi.Output.all(*(c.urn for c in comps)), check)

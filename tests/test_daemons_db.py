@@ -29,6 +29,7 @@ from tests.mariadb_server import (
     Platform,
     cleanup,
     make_member,
+    read_dump,
     run_as_root_env,
     start_mariadb,
 )
@@ -38,7 +39,17 @@ pytestmark = pytest.mark.daemon
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[MariaDB]:
-    for program in ("mariadbd", "mariadb-install-db", "mariadb", "mariadb-dump", "setpriv", "gzip", "openssl"):
+    for program in (
+        "mariadbd",
+        "mariadb-install-db",
+        "mariadb",
+        "mariadb-dump",
+        "setpriv",
+        "gzip",
+        "zstd",
+        "gawk",
+        "openssl",
+    ):
         require_program(program)
     require_root("the dump job writes as each member's uid")
     s = start_mariadb()
@@ -242,13 +253,13 @@ def test_dump_and_restore_give_identical_data(platform: Platform) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     for m in (a, b):
         files = m.dump_files()
-        assert len(files) == 2, files  # the dump and <db>-latest.sql.gz
-        assert f"{m.database}-latest.sql.gz" in files
-        dump = next(m.dumps / f for f in files if f != f"{m.database}-latest.sql.gz")
-        assert re.fullmatch(rf"{m.database}-\d{{8}}-\d{{6}}\.sql\.gz", dump.name), dump.name
+        assert len(files) == 2, files  # the dump and <db>-latest.sql.zst
+        assert f"{m.database}-latest.sql.zst" in files
+        dump = next(m.dumps / f for f in files if f != f"{m.database}-latest.sql.zst")
+        assert re.fullmatch(rf"{m.database}-\d{{8}}-\d{{6}}\.sql\.zst", dump.name), dump.name
         st = dump.stat()
         assert (st.st_uid, st.st_gid, st.st_mode & 0o777) == (m.uid, m.uid, 0o600), f"{dump}: {st}"
-        assert "-- Dump completed" in gzip.decompress(dump.read_bytes()).decode()
+        assert "-- Dump completed" in read_dump(dump)
     assert "counters (MyISAM)" in done.stdout, "the MyISAM table is not named as dumped without a snapshot"
 
     s.root_sql(
@@ -265,7 +276,7 @@ def test_dump_and_restore_give_identical_data(platform: Platform) -> None:
     # the content before the restore was kept, owned by the member
     saved = [f for f in a.dump_files() if "-before-restore-" in f]
     assert len(saved) == 1, a.dump_files()
-    assert "vandalised" in gzip.decompress((a.dumps / saved[0]).read_bytes()).decode()
+    assert "vandalised" in read_dump(a.dumps / saved[0])
     assert (a.dumps / saved[0]).stat().st_uid == a.uid
     # restoring that one brings the changes back: nothing is lost by choosing the wrong dump
     back = platform.run("pic-db-restore", a.slug, a.database, saved[0])
@@ -462,8 +473,8 @@ def test_writer_keeps_committing_during_the_dump(platform: Platform) -> None:
     assert len(samples) >= 3, "the dump was too quick to observe the writer"
     assert samples[-1] > samples[0], f"no commit went through while the dump ran: {samples}"
     # the dump is one snapshot: both tables hold exactly the same transactions
-    # the dump of this run: "<db>-latest.sql.gz" links to the newest (earlier tests left older ones)
-    text = gzip.decompress((a.dumps / f"{a.database}-latest.sql.gz").read_bytes()).decode()
+    # the dump of this run: "<db>-latest.sql.zst" links to the newest (earlier tests left older ones)
+    text = read_dump(a.dumps / f"{a.database}-latest.sql.zst")
 
     def ids(table: str) -> set[int]:
         m = re.search(rf"INSERT INTO `{table}` VALUES\n?(.*?);\n", text, re.S)
@@ -509,13 +520,13 @@ def test_member_directories_are_used_as_the_member_only(platform: Platform) -> N
     # a's latest dump replaced by a link to a file of root's: the job replaces the link, not the file
     precious = platform.base / "precious"
     precious.write_text("root's\n")
-    (a.dumps / f"{a.database}-latest.sql.gz").symlink_to(precious)
+    (a.dumps / f"{a.database}-latest.sql.zst").symlink_to(precious)
     done = platform.dump()
     assert done.returncode == 1
     assert list(target.iterdir()) == [], "the job wrote into a directory its member cannot write"
     assert f"{b.database} ({b.slug})" in platform.mail.read_text()
     assert precious.read_text() == "root's\n"
-    latest = a.dumps / f"{a.database}-latest.sql.gz"
+    latest = a.dumps / f"{a.database}-latest.sql.zst"
     assert not latest.is_symlink()
     assert latest.stat().st_uid == a.uid
 

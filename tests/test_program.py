@@ -278,6 +278,8 @@ def documented_db(member: Member, settings: Settings, on: dt.date) -> Counter[tu
                     ("mysql:index/user:User", f"{name}-user-{web}"),
                     ("mysql:index/grant:Grant", f"{name}-grant-{web}"),
                     ("mysql:index/grant:Grant", f"{name}-backup-grant-{web}"),
+                    ("mysql:index/grant:Grant", f"{name}-restore-grant-{web}"),
+                    ("mysql:index/grant:Grant", f"{name}-old-grant-{web}"),
                 ]
             )
         if member.status == "archived":

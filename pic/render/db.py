@@ -46,6 +46,13 @@ BACKUP_PRIVILEGES: tuple[str, ...] = ("EVENT", "SELECT", "SHOW VIEW", "TRIGGER")
 ADMIN_USER = "pic_admin"
 BACKUP_USER = "pic_backup"
 
+# The server's max_allowed_packet (MariaDB's maximum, 1 GiB): the longest statement a restore
+# sends is one dump line, a whole row, twice its size in --hex-blob. The dump job refuses a dump
+# with a longer line (it could not be restored); the clients use the same limit.
+MAX_ALLOWED_PACKET = 1 << 30
+# Dump formats: the compressor and the file name ending (``<db>-<stamp>.sql.<ext>``).
+DUMP_FORMATS = {"zstd": "zst", "gzip": "gz"}
+
 # Paths on the db host.
 SERVER_CNF = "/etc/mysql/mariadb.conf.d/90-pic.cnf"
 SERVER_TLS_DIR = "/etc/mysql/pic-tls"
@@ -114,6 +121,24 @@ def sql_ident(value: str) -> str:
     return "`" + value.replace("`", "``") + "`"
 
 
+def grant_pattern(database: str) -> str:
+    """A database name as the database part of a GRANT: ``_`` and ``%`` are wildcards there, escaped."""
+    return database.replace("\\", "\\\\").replace("_", "\\_").replace("%", "\\%")
+
+
+def restore_databases(database: str) -> tuple[str, str]:
+    """(scratch, previous) of a member database: where a restore loads and checks a dump, and
+    where the tables it replaces go for the moment of the swap.
+
+    Their names hold a ``-``, which no member database name has (``[a-z0-9_]+``), so they never
+    meet one; a name too long for ``<db>-restore`` within MariaDB's 64 characters is shortened
+    and made unique with a hash (the same rule as ``pic-db-restore``).
+    """
+    short = f"{database[:39]}-{hashlib.sha256(database.encode()).hexdigest()[:8]}"
+    base = database if len(database) <= 56 else short
+    return f"{base}-restore", f"{base}-old"
+
+
 def sql_account(user: str, host: str) -> str:
     if host == "%" or not host:
         raise ValueError(f"refusing account {user!r}@{host!r}: an account is always bound to an address")
@@ -154,6 +179,7 @@ class MemberDbSql:
         return render(
             "db/member.sql.j2",
             database=sql_ident(self.database),
+            restore_databases=[sql_ident(grant_pattern(d)) for d in restore_databases(self.database)],
             charset=CHARSET,
             collation=COLLATION,
             accounts=[sql_account(self.user, h) for h in self.hosts],
@@ -200,6 +226,7 @@ def server_cnf(bind_address: str, port: int, tls_dir: str = SERVER_TLS_DIR) -> s
         tls_dir=tls_dir,
         charset=CHARSET,
         collation=COLLATION,
+        max_allowed_packet=MAX_ALLOWED_PACKET,
     )
 
 
@@ -334,6 +361,7 @@ class DumpConfig:
     jobs: int
     report_to: str
     host_label: str
+    compression: str = "zstd"
     backup_cnf: str = BACKUP_CNF
     db_list: str = DUMP_LIST
     state_dir: str = DUMP_STATE_DIR
@@ -341,13 +369,19 @@ class DumpConfig:
 
 
 def dump_conf(c: DumpConfig) -> str:
-    """The job's settings, a shell fragment the dump and restore scripts read."""
+    """The job's settings, a shell fragment the dump and restore scripts read.
+
+    Raises ValueError for a compression other than those of ``DUMP_FORMATS``.
+    """
+    if c.compression not in DUMP_FORMATS:
+        raise ValueError(f"compression {c.compression!r}: allowed {', '.join(DUMP_FORMATS)}")
     values = {
         "MEMBERS_ROOT": c.members_root,
         "KEEP_DAYS": str(c.keep_days),
         "JOBS": str(c.jobs),
         "REPORT_TO": c.report_to,
         "HOST_LABEL": c.host_label,
+        "COMPRESSION": c.compression,
         "BACKUP_CNF": c.backup_cnf,
         "DB_LIST": c.db_list,
         "STATE_DIR": c.state_dir,

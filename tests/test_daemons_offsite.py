@@ -1,0 +1,349 @@
+"""The off-site backup run for real: the rendered pic-offsite-* scripts with Debian's restic, the
+example members' spaces (their slugs and uids, files written as those uids) backed up to a
+local repository and to one over sftp on loopback (a real sshd on a free port), files deleted,
+then restored as of a snapshot: checksums, modes and owners identical. A wrong password and an
+unreachable repository are failures that are mailed; the weekly drill reports, and fails on a
+damaged repository.
+
+Needs root (members' uids, sshd), restic, jq, sshd, ssh-keygen and setpriv.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from pic.registry import load_registry
+from pic.render import offsite as ro
+from pic.settings import load_settings
+from tests.conftest import require_program, require_root
+from tests.mariadb_server import free_port, run_as_root_env
+
+pytestmark = pytest.mark.daemon
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "offsite-Repository-pw-42"
+
+
+@dataclass
+class Site:
+    """One host's off-site backup, in a directory of its own."""
+
+    base: Path
+    members: dict[str, int]  # slug -> uid
+    repository: str
+
+    @property
+    def root(self) -> Path:
+        return self.base / "members"
+
+    @property
+    def conf(self) -> Path:
+        return self.base / "offsite.conf"
+
+    @property
+    def mail(self) -> Path:
+        return self.base / "mail.txt"
+
+    def write(self, repository: str | None = None, password: str = PASSWORD, subset: str = "100%") -> None:
+        self.repository = repository or self.repository
+        (self.base / "password").write_text(password + "\n")
+        (self.base / "password").chmod(0o600)
+        mailer = self.base / "sendmail"
+        mailer.write_text(f'#!/bin/sh\ncat >> "{self.mail}"\n')
+        mailer.chmod(0o755)
+        self.conf.write_text(
+            ro.offsite_conf(
+                ro.OffsiteConfig(
+                    repository=self.repository,
+                    host_label="web1",
+                    report_to="admins@example.org",
+                    members_root=str(self.root),
+                    keep_daily=7,
+                    keep_weekly=4,
+                    keep_monthly=6,
+                    keep_last=5,
+                    paths=[str(self.base / "etc-pic"), str(self.base / "no-such-dir")],
+                    check_subset=subset,
+                    password_file=str(self.base / "password"),
+                    env_file=str(self.base / "offsite.env"),
+                    key_file=str(self.base / "id_ed25519"),
+                    known_hosts=str(self.base / "known_hosts"),
+                    state_dir=str(self.base / "state"),
+                    mailer=str(mailer),
+                    db_restore=str(self.base / "db-restore"),
+                )
+            )
+        )
+        for name, text in (
+            ("pic-offsite-backup", ro.backup_script()),
+            ("pic-offsite-drill", ro.drill_script()),
+            ("pic-offsite-restore", ro.restore_script()),
+        ):
+            (self.base / name).write_text(text)
+            (self.base / name).chmod(0o755)
+
+    def run(self, script: str, *args: str) -> subprocess.CompletedProcess[str]:
+        env = run_as_root_env() | {
+            "PIC_OFFSITE_CONF": str(self.conf),
+            "RESTORE_DIR": str(self.base),
+            "DRILL_DIR": str(self.base),
+        }
+        return subprocess.run(
+            [str(self.base / script), *args], env=env, capture_output=True, text=True, check=False, timeout=600
+        )
+
+
+def _tree(root: Path) -> dict[str, tuple[str, int, int, int]]:
+    """Every file, directory and link under root: (sha256 or link target, mode, uid, gid)."""
+    out: dict[str, tuple[str, int, int, int]] = {}
+    for p in sorted(root.rglob("*")):
+        st = p.lstat()
+        if p.is_symlink():
+            what = "-> " + os.readlink(p)
+        elif p.is_file():
+            what = hashlib.sha256(p.read_bytes()).hexdigest()
+        else:
+            what = "dir"
+        out[str(p.relative_to(root))] = (what, st.st_mode, st.st_uid, st.st_gid)
+    return out
+
+
+def _write_as(uid: int, path: Path, data: bytes, mode: int = 0o640) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    os.chown(path, uid, uid)
+    path.chmod(mode)
+
+
+def _make_members(base: Path) -> dict[str, int]:
+    """The example members' spaces: www/, priv/, db/ and log/ of each, their files owned by the member."""
+    registry = load_registry(ROOT / "members", load_settings(ROOT, "prod"))
+    members = {m.slug: m.uid for m in registry}
+    root = base / "members"
+    root.mkdir(mode=0o755)
+    for slug, uid in members.items():
+        space = root / slug
+        space.mkdir(mode=0o755)
+        for sub in ("www", "priv", "db", "log"):
+            (space / sub).mkdir(mode=0o750)
+            os.chown(space / sub, uid, uid)
+        _write_as(uid, space / "www" / "index.php", f"<?php echo 'Bonjour {slug} — été';\n".encode())
+        _write_as(uid, space / "www" / "img" / "logo.bin", os.urandom(200_000))
+        _write_as(uid, space / "www" / "img" / "big.bin", os.urandom(3_000_000), 0o600)
+        (space / "www" / "current").symlink_to("img/logo.bin")
+        os.lchown(space / "www" / "current", uid, uid)
+        os.chown(space / "www" / "img", uid, uid)
+        _write_as(uid, space / "priv" / "db.php", b"<?php return ['password' => 'x'];\n", 0o600)
+        _write_as(uid, space / "db" / f"{slug.replace('-', '_')}_main-latest.sql.zst", os.urandom(5000), 0o600)
+        _write_as(uid, space / "log" / "access.log", b"GET /\n")
+    etc = base / "etc-pic"
+    etc.mkdir()
+    (etc / "db-dump.conf").write_text("KEEP_DAYS=7\n")
+    return members
+
+
+@pytest.fixture
+def site() -> Iterator[Site]:
+    for program in ("restic", "jq", "setpriv", "tar"):
+        require_program(program)
+    require_root("the restore writes as each member's uid")
+    # members' uids must reach their spaces: a directory of its own, mode 0755, removed after
+    base = Path(tempfile.mkdtemp(prefix="pic-offsite-"))
+    base.chmod(0o755)
+    try:
+        s = Site(base, _make_members(base), str(base / "repo"))
+        s.write()
+        yield s
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def _member_trees(site: Site) -> dict[str, dict[str, tuple[str, int, int, int]]]:
+    return {slug: _tree(site.root / slug) for slug in site.members}
+
+
+def _backup_ok(site: Site) -> None:
+    done = site.run("pic-offsite-backup")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert not site.mail.exists() or "failed" not in site.mail.read_text()
+
+
+def _check_restores(site: Site) -> None:
+    """Backup, lose a member's files, restore them all, then one path, as of the snapshot."""
+    _backup_ok(site)
+    before = _member_trees(site)
+    slug, uid = sorted(site.members.items())[0]
+    space = site.root / slug
+    # the member loses its site and overwrites a secret
+    subprocess.run(["rm", "-rf", str(space / "www" / "img"), str(space / "www" / "index.php")], check=True)
+    _write_as(uid, space / "priv" / "db.php", b"broken\n", 0o600)
+    _write_as(uid, space / "www" / "new-since.html", b"kept\n")
+    done = site.run("pic-offsite-restore", "files", slug)
+    assert done.returncode == 0, done.stdout + done.stderr
+    after = _tree(space)
+    assert after.pop("www/new-since.html")[0] == hashlib.sha256(b"kept\n").hexdigest(), "a newer file was removed"
+    assert after == before[slug]
+    # one path only
+    (space / "www" / "img" / "logo.bin").unlink()
+    (space / "priv" / "db.php").write_bytes(b"changed again\n")
+    done = site.run("pic-offsite-restore", "files", slug, "www/img/logo.bin")
+    assert done.returncode == 0, done.stderr
+    assert _tree(space / "www" / "img") == {k[len("www/img/") :]: v for k, v in before[slug].items()
+                                           if k.startswith("www/img/")}  # fmt: skip
+    assert (space / "priv" / "db.php").read_bytes() == b"changed again\n", "a path not asked for was restored"
+    # the other members were not touched
+    for other in site.members:
+        if other != slug:
+            assert _tree(site.root / other) == before[other], other
+
+
+def test_local_repository_backup_and_restore_of_every_member(site: Site) -> None:
+    _check_restores(site)
+    status = site.run("pic-offsite-backup", "--status")
+    assert "result=ok" in status.stdout
+
+
+def test_restore_as_of_a_date_and_of_a_database(site: Site) -> None:
+    _backup_ok(site)
+    slug, uid = sorted(site.members.items())[1]
+    page = site.root / slug / "www" / "index.php"
+    first = page.read_bytes()
+    dump = site.root / slug / "db" / f"{slug.replace('-', '_')}_main-latest.sql.zst"
+    first_dump = dump.read_bytes()
+    time.sleep(2.1)
+    cut = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    time.sleep(1.1)
+    _write_as(uid, page, b"second version\n")
+    _write_as(uid, dump, b"second dump\n", 0o600)
+    _backup_ok(site)
+    done = site.run("pic-offsite-restore", "files", slug, "www", "--at", cut)
+    assert done.returncode == 0, done.stderr
+    assert page.read_bytes() == first
+    assert page.stat().st_uid == uid
+    # the database as of the cut: its dump of then, copied as the member, handed to pic-db-restore
+    recorder = site.base / "db-restore"
+    recorder.write_text(f'#!/bin/sh\necho "$@" > {site.base / "db-restore.args"}\n')
+    recorder.chmod(0o755)
+    db = f"{slug.replace('-', '_')}_main"
+    done = site.run("pic-offsite-restore", "db", slug, db, "--at", cut)
+    assert done.returncode == 0, done.stderr
+    args = (site.base / "db-restore.args").read_text().split()
+    assert args[:2] == [slug, db]
+    copied = site.root / slug / "db" / args[2]
+    assert copied.read_bytes() == first_dump
+    assert copied.stat().st_uid == uid
+    # a date before any snapshot is refused
+    done = site.run("pic-offsite-restore", "files", slug, "--at", "2001-01-01")
+    assert done.returncode != 0 and "no snapshot" in done.stderr
+
+
+def test_restore_never_writes_through_a_link_the_member_planted(site: Site) -> None:
+    _backup_ok(site)
+    slug, uid = sorted(site.members.items())[2]
+    target = site.base / "root-only"
+    target.mkdir(mode=0o700)
+    img = site.root / slug / "www" / "img"
+    subprocess.run(["rm", "-rf", str(img)], check=True)
+    img.symlink_to(target)
+    os.lchown(img, uid, uid)
+    done = site.run("pic-offsite-restore", "files", slug, "www")
+    assert list(target.iterdir()) == [], f"the restore wrote into root's directory: {done.stdout}{done.stderr}"
+
+
+def test_wrong_password_and_unreachable_repository_are_mailed_failures(site: Site) -> None:
+    _backup_ok(site)
+    site.write(password="not-the-password")
+    done = site.run("pic-offsite-backup")
+    assert done.returncode == 1
+    mail = site.mail.read_text()
+    assert "To: admins@example.org" in mail
+    assert "Subject: [pic] off-site backup failed on web1" in mail
+    assert "wrong password" in mail
+    site.mail.unlink()
+    port = free_port()  # nothing listens there
+    (site.base / "id_ed25519").write_text("")
+    site.write(repository=f"sftp://root@127.0.0.1:{port}//nowhere")
+    done = site.run("pic-offsite-backup")
+    assert done.returncode == 1
+    assert "Subject: [pic] off-site backup failed on web1" in site.mail.read_text()
+    assert "result=failed" in site.run("pic-offsite-backup", "--status").stdout
+
+
+def test_weekly_drill_reports_and_fails_on_a_damaged_repository(site: Site) -> None:
+    _backup_ok(site)
+    done = site.run("pic-offsite-drill")
+    assert done.returncode == 0, done.stdout + done.stderr
+    mail = site.mail.read_text()
+    assert "Subject: [pic] restore drill on web1: ok" in mail
+    assert "identical to the live file: 0" not in mail
+    site.mail.unlink()
+    packs = sorted((site.base / "repo" / "data").rglob("*"), key=lambda p: p.stat().st_size if p.is_file() else 0)
+    pack = packs[-1]
+    data = bytearray(pack.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    pack.chmod(0o600)
+    pack.write_bytes(bytes(data))
+    done = site.run("pic-offsite-drill")
+    assert done.returncode != 0
+    assert "Subject: [pic] restore drill on web1: FAILED" in site.mail.read_text()
+
+
+# --- sftp on loopback ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def sftp_server(site: Site) -> Iterator[int]:
+    sshd = require_program("sshd")
+    keygen = require_program("ssh-keygen")
+    d = site.base / "sshd"
+    d.mkdir(mode=0o700)
+    subprocess.run([keygen, "-q", "-t", "ed25519", "-N", "", "-f", str(d / "host_key")], check=True)
+    subprocess.run([keygen, "-q", "-t", "ed25519", "-N", "", "-f", str(site.base / "id_ed25519")], check=True)
+    (d / "authorized_keys").write_text((site.base / "id_ed25519.pub").read_text())
+    port = free_port()
+    (d / "sshd_config").write_text(
+        f"Port {port}\nListenAddress 127.0.0.1\nHostKey {d / 'host_key'}\nPidFile {d / 'sshd.pid'}\n"
+        f"AuthorizedKeysFile {d / 'authorized_keys'}\nPermitRootLogin prohibit-password\nPasswordAuthentication no\n"
+        "StrictModes no\nUsePAM no\nSubsystem sftp internal-sftp\n"
+    )
+    Path("/run/sshd").mkdir(exist_ok=True)
+    proc = subprocess.Popen([sshd, "-D", "-e", "-f", str(d / "sshd_config")], stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        host_key = (d / "host_key.pub").read_text().split()
+        (site.base / "known_hosts").write_text(f"[127.0.0.1]:{port} {host_key[0]} {host_key[1]}\n")
+        yield port
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def test_sftp_repository_backup_and_restore(site: Site, sftp_server: int) -> None:
+    repo = site.base / "sftp-repo"
+    site.write(repository=f"sftp://root@127.0.0.1:{sftp_server}/{repo}")
+    _check_restores(site)
+    assert (repo / "config").exists(), "the repository is not on the sftp server"
+    # a host key that is not the pinned one is refused, and mailed
+    (site.base / "known_hosts").write_text(
+        f"[127.0.0.1]:{sftp_server} ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA{'A' * 42}\n"
+    )
+    done = site.run("pic-offsite-backup")
+    assert done.returncode == 1
+    assert "off-site backup failed" in site.mail.read_text()

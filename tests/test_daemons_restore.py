@@ -1,0 +1,317 @@
+"""Restores that never destroy, against a real MariaDB (the rendered server settings, TLS on):
+rows of 9 and 30 MiB, views, triggers, routines, events, latin1 and utf8mb4 tables dumped by the
+job and restored checksum-identical; a dump damaged on purpose refused with the live database
+unchanged; a restore killed while it loads leaves the live database unchanged; a dump whose
+longest statement the server would refuse is a failed, reported dump.
+
+Needs root (the job and the restore run as the members' uids), mariadbd, the mariadb clients,
+setpriv, zstd, gzip and gawk.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from pic.render import db as rdb
+from tests.conftest import require_program, require_root
+from tests.mariadb_server import (
+    BACKUP_PASSWORD,
+    LOOPBACK,
+    MariaDB,
+    Member,
+    Platform,
+    cleanup,
+    make_member,
+    read_dump,
+    run_as_root_env,
+    start_mariadb,
+)
+
+pytestmark = pytest.mark.daemon
+
+MIB = 1 << 20
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[MariaDB]:
+    for program in ("mariadbd", "mariadb-install-db", "mariadb", "mariadb-dump", "setpriv", "zstd", "gzip", "gawk"):
+        require_program(program)
+    require_root("the dump job and the restore run as each member's uid")
+    s = start_mariadb(buffer_pool="256M")
+    s.root_sql(rdb.backup_account_sql(LOOPBACK, BACKUP_PASSWORD))
+    s.root_sql("GRANT SELECT ON mysql.proc TO 'pic_backup'@'127.0.0.1';")
+    yield s
+    cleanup(s)
+
+
+_PLATFORMS = iter(range(1, 1000))
+_UIDS = iter(range(21001, 21999))
+
+
+@pytest.fixture
+def platform(server: MariaDB) -> Platform:
+    base = server.base / f"web{next(_PLATFORMS)}"
+    (base / "members").mkdir(parents=True)
+    for d in (base, base / "members"):
+        d.chmod(0o755)
+    p = Platform(server, base, [make_member(server, base, f"asso-r{base.name}", next(_UIDS))])
+    p.write_job()
+    return p
+
+
+def _member_sql(m: Member, sql: str) -> None:
+    """SQL as the member's site runs it: its own account, over TLS (definers are the member)."""
+    done = subprocess.run(["mariadb", f"--defaults-file={m.cnf}", "-N", "-B"], input=sql, capture_output=True,
+                          text=True, check=False)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+
+
+def _fill(m: Member) -> None:
+    """Everything a site's database holds, created by the member."""
+    _member_sql(
+        m,
+        f"""
+        CREATE TABLE blobs (id INT PRIMARY KEY, data LONGBLOB) ENGINE=InnoDB;
+        INSERT INTO blobs VALUES (1, RANDOM_BYTES(1024)), (2, NULL);
+        INSERT INTO blobs SELECT 9, REPEAT(UNHEX(SHA2('nine', 256)), {9 * MIB // 32});
+        INSERT INTO blobs SELECT 30, REPEAT(UNHEX(SHA2('thirty', 256)), {30 * MIB // 32});
+        CREATE TABLE legacy (id INT PRIMARY KEY, name VARCHAR(80), note TEXT)
+            ENGINE=InnoDB DEFAULT CHARSET=latin1 COLLATE=latin1_swedish_ci;
+        INSERT INTO legacy VALUES (1, 'Fête à Noël', 'quote '' and \\\\ backslash'), (2, 'Ærøskøbing', '(1),(2)');
+        CREATE TABLE posts (id INT PRIMARY KEY AUTO_INCREMENT, title VARCHAR(200), body MEDIUMTEXT,
+                            at DATETIME(6)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+        INSERT INTO posts (title, body, at) VALUES
+          ('Fête du vélo 🚲', 'line one\\nline two, with \\'),(\\' inside', '2026-05-01 10:00:00.123456'),
+          ('日本語のタイトル', REPEAT('texte accentué éàü ', 500), NOW(6));
+        INSERT INTO posts (title, body, at) SELECT CONCAT(title, id), body, at FROM posts;
+        CREATE TABLE audit (post INT, what VARCHAR(20), FOREIGN KEY (post) REFERENCES posts(id)) ENGINE=InnoDB;
+        CREATE TRIGGER posts_audit AFTER INSERT ON posts FOR EACH ROW INSERT INTO audit VALUES (NEW.id, 'insert');
+        CREATE VIEW titles AS SELECT id, title FROM posts;
+        CREATE VIEW long_titles AS SELECT id FROM titles WHERE CHAR_LENGTH(title) > 5;
+        CREATE FUNCTION post_count() RETURNS INT READS SQL DATA RETURN (SELECT COUNT(*) FROM posts);
+        CREATE PROCEDURE add_post(t VARCHAR(200)) INSERT INTO posts (title) VALUES (t);
+        CREATE EVENT purge_audit ON SCHEDULE EVERY 1 DAY DISABLE DO DELETE FROM audit WHERE post < 0;
+        CALL add_post('after the trigger');
+        """,
+    )
+
+
+def _state(server: MariaDB, database: str) -> dict[str, str]:
+    """Checksums of every table, and the definitions of views, triggers, routines and events."""
+    out: dict[str, str] = {}
+    q = rdb.sql_string(database)
+    for t in server.root_sql(
+        f"SELECT table_name FROM information_schema.tables WHERE table_schema = {q} AND table_type = 'BASE TABLE'"
+    ).split():
+        out[f"table {t}"] = server.root_sql(f"CHECKSUM TABLE `{database}`.`{t}` EXTENDED").split("\t")[1].strip()
+        out[f"charset {t}"] = server.root_sql(
+            f"SELECT table_collation FROM information_schema.tables WHERE table_schema = {q} AND table_name = '{t}'"
+        ).strip()
+    for kind, sql in (
+        ("view", f"SELECT table_name, view_definition FROM information_schema.views WHERE table_schema = {q}"),
+        (
+            "trigger",
+            "SELECT trigger_name, event_object_table, action_timing, event_manipulation, action_statement "
+            f"FROM information_schema.triggers WHERE trigger_schema = {q}",
+        ),
+        (
+            "routine",
+            f"SELECT routine_name, routine_type, routine_definition FROM information_schema.routines "
+            f"WHERE routine_schema = {q}",
+        ),
+        (
+            "event",
+            f"SELECT event_name, event_definition, status FROM information_schema.events WHERE event_schema = {q}",
+        ),
+    ):
+        for line in server.root_sql(sql).splitlines():
+            name, _, rest = line.partition("\t")
+            out[f"{kind} {name}"] = rest
+    return out
+
+
+def _vandalise(server: MariaDB, database: str) -> None:
+    server.root_sql(
+        "DELETE FROM blobs WHERE id = 30; UPDATE legacy SET name = 'vandalised'; DROP VIEW long_titles;"
+        "DROP TRIGGER posts_audit; DROP PROCEDURE add_post; DROP EVENT purge_audit; CREATE TABLE junk (x INT);",
+        database=database,
+    )
+
+
+def test_large_rows_and_every_kind_of_object_restore_identical(platform: Platform) -> None:
+    s, (m,) = platform.server, platform.members
+    _fill(m)
+    before = _state(s, m.database)
+    assert {"table blobs", "table legacy", "view long_titles", "trigger posts_audit", "routine post_count",
+            "routine add_post", "event purge_audit"} <= set(before)  # fmt: skip
+    done = platform.dump()
+    assert done.returncode == 0, done.stdout + done.stderr
+    latest = m.dumps / f"{m.database}-latest.sql.zst"
+    text = read_dump(latest)
+    assert max(len(line) for line in text.splitlines()) > 60 * MIB, "the 30 MiB row is not one hex line"
+    assert text.rstrip("\n").rsplit("\n", 1)[-1].startswith("-- Dump completed")
+
+    _vandalise(s, m.database)
+    assert _state(s, m.database) != before
+    restored = platform.run("pic-db-restore", m.slug, m.database)
+    assert restored.returncode == 0, restored.stdout + restored.stderr
+    assert _state(s, m.database) == before
+    # the objects work, as the member
+    assert s.root_sql("SELECT post_count();", database=m.database).strip() == "5"
+    s.root_sql("CALL add_post('after the restore');", database=m.database)
+    assert s.root_sql("SELECT COUNT(*) FROM audit;", database=m.database).strip() == "2"
+    # nothing left behind: the scratch and old databases are gone, the content before is kept
+    scratch, old = rdb.restore_databases(m.database)
+    names = s.root_sql("SHOW DATABASES;").split()
+    assert scratch not in names and old not in names, names
+    saved = [f for f in m.dump_files() if "-before-restore-" in f]
+    assert len(saved) == 1 and "vandalised" in read_dump(m.dumps / saved[0])
+
+
+def test_old_gzip_dumps_are_restored(platform: Platform) -> None:
+    s, (m,) = platform.server, platform.members
+    s.root_sql("CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(20)); INSERT INTO t VALUES (1, 'a'), (2, 'b');",
+               database=m.database)  # fmt: skip
+    platform.write_job(compression="gzip")
+    assert platform.dump().returncode == 0
+    gz = m.dumps / f"{m.database}-latest.sql.gz"
+    assert gz.exists() and not (m.dumps / f"{m.database}-latest.sql.zst").exists()
+    before = _state(s, m.database)
+    s.root_sql("DELETE FROM t;", database=m.database)
+    platform.write_job()  # back to zstd: the restore still reads the gzip dump
+    done = platform.run("pic-db-restore", m.slug, m.database, gz.name)
+    assert done.returncode == 0, done.stderr
+    assert _state(s, m.database) == before
+
+
+def _corrupt(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    for i in range(len(data) // 2, len(data) // 2 + 64):
+        data[i] ^= 0x5A
+    path.write_bytes(bytes(data))
+
+
+def test_a_damaged_or_truncated_dump_is_refused_and_nothing_changes(platform: Platform) -> None:
+    s, (m,) = platform.server, platform.members
+    _fill(m)
+    assert platform.dump().returncode == 0
+    _vandalise(s, m.database)
+    live = _state(s, m.database)
+    dump = next(m.dumps / f for f in m.dump_files() if not f.startswith(f"{m.database}-latest"))
+    text = read_dump(dump).encode()
+
+    corrupt = m.dumps / f"{m.database}-20200101-000000.sql.zst"
+    corrupt.write_bytes(dump.read_bytes())
+    _corrupt(corrupt)
+    truncated = m.dumps / f"{m.database}-20200101-000001.sql.zst"  # a valid frame, the text cut short
+    truncated.write_bytes(subprocess.run(["zstd", "-q", "-1"], input=text[: len(text) // 2], capture_output=True,
+                                         check=True).stdout)  # fmt: skip
+    lost_row = m.dumps / f"{m.database}-20200101-000002.sql.zst"  # complete, but a CREATE TABLE is gone
+    edited = text.replace(b"CREATE TABLE `legacy`", b"CREATE TEMPORARY TABLE `legacy`", 1)
+    lost_row.write_bytes(subprocess.run(["zstd", "-q", "-1"], input=edited, capture_output=True, check=True).stdout)
+    for f in (corrupt, truncated, lost_row):
+        os.chown(f, m.uid, m.uid)
+        done = platform.run("pic-db-restore", m.slug, m.database, f.name)
+        assert done.returncode != 0, f"{f.name} was restored"
+        assert "nothing changed" in done.stderr, done.stderr
+        assert _state(s, m.database) == live, f"{f.name}: the live database changed"
+        assert not [x for x in m.dump_files() if "-before-restore-" in x], "a refused dump still saved and swapped"
+
+
+def test_a_restore_killed_while_loading_leaves_the_database_unchanged(platform: Platform) -> None:
+    s, (m,) = platform.server, platform.members
+    _fill(m)
+    s.root_sql(
+        "CREATE TABLE bulk (id INT PRIMARY KEY, pad VARCHAR(200)) ENGINE=InnoDB;"
+        "INSERT INTO bulk SELECT seq, REPEAT(MD5(seq), 5) FROM seq_1_to_400000;",
+        database=m.database,
+    )
+    assert platform.dump().returncode == 0
+    _vandalise(s, m.database)
+    live = _state(s, m.database)
+    scratch, _ = rdb.restore_databases(m.database)
+    restore = subprocess.Popen(
+        [str(platform.base / "pic-db-restore"), m.slug, m.database],
+        env=run_as_root_env() | {"PIC_DB_DUMP_CONF": str(platform.conf)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        # killed once the load into the scratch database has begun
+        while time.monotonic() < deadline and restore.poll() is None:
+            if (
+                s.root_sql(f"SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = '{scratch}'").strip()
+                > "1"
+            ):
+                break
+            time.sleep(0.02)
+        assert restore.poll() is None, "the restore ended before it could be killed"
+    finally:
+        os.killpg(restore.pid, signal.SIGKILL)
+        restore.wait()
+    time.sleep(1)  # the server notices the dead connection
+    assert _state(s, m.database) == live, "the live database changed"
+    # the next restore starts over and completes
+    done = platform.run("pic-db-restore", m.slug, m.database)
+    assert done.returncode == 0, done.stderr
+    assert "table bulk" in _state(s, m.database)
+    assert "table junk" not in _state(s, m.database)
+
+
+def test_a_dump_the_server_could_not_load_back_is_a_failed_reported_dump(platform: Platform) -> None:
+    s, (m,) = platform.server, platform.members
+    nine_mib = f"REPEAT(UNHEX(SHA2('x', 256)), {9 * MIB // 32})"
+    s.root_sql(
+        f"CREATE TABLE b (id INT PRIMARY KEY, data LONGBLOB); INSERT INTO b SELECT 1, {nine_mib};", database=m.database
+    )
+    s.root_sql(f"SET GLOBAL max_allowed_packet = {16 * MIB};")  # a server not configured by pic
+    try:
+        done = platform.dump()
+    finally:
+        s.root_sql(f"SET GLOBAL max_allowed_packet = {rdb.MAX_ALLOWED_PACKET};")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "could not be restored" in done.stderr
+    assert m.dump_files() == [], "a dump that could not be restored was kept as good"
+    mail = platform.mail.read_text()
+    assert "Subject: [pic] database dumps failed on web1" in mail and m.database in mail
+    assert platform.dump().returncode == 0, "with the server's setting the same dump is good"
+
+
+def test_long_names_and_a_swap_left_halfway(server: MariaDB) -> None:
+    """A database name too long for ``<db>-restore``: the script's shortened names are the ones
+    the member is granted (else the restore could not create them). Then tables left in
+    ``<db>-old`` by a swap that failed halfway stop the next restore before anything changes."""
+    base = server.base / "web-long"
+    (base / "members").mkdir(parents=True)
+    for d in (base, base / "members"):
+        d.chmod(0o755)
+    slug = "association-des-amis-de-la-bibliotheque-libre-du-quartier"
+    m = make_member(server, base, slug, next(_UIDS))
+    assert len(m.database) > 56
+    platform = Platform(server, base, [m])
+    platform.write_job()
+    _member_sql(m, "CREATE TABLE t (id INT PRIMARY KEY); INSERT INTO t VALUES (1), (2), (3);")
+    assert platform.dump().returncode == 0
+    _member_sql(m, "DELETE FROM t;")
+    done = platform.run("pic-db-restore", m.slug, m.database)
+    assert done.returncode == 0, done.stderr
+    assert server.root_sql("SELECT COUNT(*) FROM t;", database=m.database).strip() == "3"
+
+    _, old = rdb.restore_databases(m.database)
+    server.root_sql(f"CREATE DATABASE `{old}`; CREATE TABLE `{old}`.t (id INT); INSERT INTO `{old}`.t VALUES (7);")
+    _member_sql(m, "DELETE FROM t WHERE id = 1;")
+    live = _state(server, m.database)
+    done = platform.run("pic-db-restore", m.slug, m.database)
+    assert done.returncode != 0
+    assert "interrupted restore" in done.stderr and "nothing changed" in done.stderr, done.stderr
+    assert _state(server, m.database) == live
+    assert server.root_sql(f"SELECT * FROM `{old}`.t;").strip() == "7", "the tables left in -old were touched"
