@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
@@ -19,7 +20,27 @@ def show_value(value: object, limit: int = 80) -> str:
         text = "true" if value else "false"
     else:
         text = json.dumps(value, ensure_ascii=False, default=str)
+    text = terminal_safe(text, keep="")
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+# Unicode general categories never printed as they are: controls (ESC starts terminal sequences),
+# invisible formatting (bidi overrides reorder what is shown), separators, surrogates, private use, unassigned.
+_ESCAPED = frozenset(["Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"])
+
+
+def terminal_safe(text: str, keep: str = "\n\t") -> str:
+    """``text`` with every character of the categories above, except those in ``keep``, written \\uXXXX."""
+    if text.isascii() and text.isprintable():
+        return text
+    out = []
+    for ch in text:
+        if ch not in keep and unicodedata.category(ch) in _ESCAPED:
+            code = ord(ch)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 @dataclass(frozen=True, order=True)
