@@ -103,10 +103,10 @@ def check_free_text(value: str, *, newlines: bool = False) -> str:
     if why is not None:
         allowed = "printable characters and line breaks" if newlines else "printable characters on one line"
         raise ValueError(f"{why}: only {allowed} are allowed")
-    if not newlines and value != value.strip():
-        raise ValueError("has spaces at its start or end")
     if not value.strip():
         raise ValueError("is blank")
+    if not newlines and value != value.strip():
+        raise ValueError("has spaces at its start or end")
     return value
 
 
@@ -134,6 +134,9 @@ class FreeText:
 
 def check_domain(value: str) -> str:
     """A lowercase DNS host name, IDN as punycode, no trailing dot, not an IP address."""
+    why = refused_character(value)
+    if why is not None:
+        raise ValueError(f"{why}: a domain is letters a-z, digits, hyphens and dots")
     if value != value.strip():
         raise ValueError("has surrounding spaces")
     if not value:

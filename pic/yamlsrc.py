@@ -173,7 +173,7 @@ class _Walk:
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
             line = key_node.start_mark.line + 1
-            if key_node.tag == "tag:yaml.org,2002:merge" or (key == "<<" and key_node.style is None):
+            if key_node.tag == "tag:yaml.org,2002:merge" or (key == "<<" and not key_node.style):
                 self.problem(
                     key_node, loc, "uses a merge key (<<): write the keys out instead (merges are not allowed)"
                 )
@@ -199,7 +199,7 @@ class _Walk:
                 f"{node.value} is {_LEADING_ZERO}, which YAML 1.1 reads as octal and YAML 1.2 as decimal: "
                 "write the number without leading zeros (or quote it if it is text)",
             )
-        elif node.style is None and self.keys and loc:
+        elif not node.style and self.keys and loc:  # plain: None (PyYAML) or "" (libyaml)
             match = _SECOND_KEY.search(node.value)
             if match is not None and match.group(1) in self.keys:
                 self.problem(
@@ -220,7 +220,7 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, file: str) -> Problem:
     source = text.splitlines()[line - 1] if line is not None and 0 < line <= len(text.splitlines()) else ""
     if "\t" in what or "\\t" in what or "\t" in source[: len(source) - len(source.lstrip())]:
         what = "a tab character: YAML indents with spaces only (a tab can never indent); replace the tabs by spaces"
-    elif what == "mapping values are not allowed here":
+    elif what.startswith("mapping values are not allowed"):
         what = (
             "a ':' where YAML cannot start a key: is a second key on the same line, or a value holding "
             "': ' that needs quotes?"

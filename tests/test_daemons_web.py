@@ -217,10 +217,14 @@ def sshd(space: Space) -> Iterator[int]:
     (keys_dir / space.c.slug).write_text(Path(f"{space.keys[space.c.slug]}.pub").read_text())
     for f in keys_dir.iterdir():
         f.chmod(0o644)
-    port = free_port()
+    port = free_port()  # never 22: the port reaches sshd through pic:hosts.web1.ssh_port, as on a host
+    hosts = {**space.settings.hosts, "web1": space.settings.hosts["web1"].model_copy(update={"ssh_port": port})}
+    settings = space.settings.model_copy(update={"hosts": hosts})
+    firewall = web.render_web_host_setup(settings, "web1")
+    assert f"tcp dport {{ {port}, 80, 443 }} accept" in firewall, "the firewall opens another port than sshd's"
     config = web.render_sshd_config(
-        space.settings,
-        port=port,
+        settings,
+        "web1",
         listen=["127.0.0.1"],
         host_keys=[str(host_key)],
         pid_file=str(space.root / "sshd.pid"),

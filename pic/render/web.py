@@ -353,18 +353,22 @@ def render_authorized_keys(member: Member) -> str:
 
 def render_sshd_config(
     settings: Settings,
+    host: str,
     *,
-    port: int = 22,
     listen: Sequence[str] = (),
     host_keys: Sequence[str] = ("/etc/ssh/ssh_host_ed25519_key", "/etc/ssh/ssh_host_rsa_key"),
     pid_file: str = "/run/sshd.pid",
     keys_dir: str = KEYS_DIR,
     members_root: str | None = None,
 ) -> str:
-    """The web host's whole sshd_config: keys only; members chrooted to sftp unless in the shell group."""
+    """The web host's whole sshd_config: keys only; members chrooted to sftp unless in the shell group.
+
+    sshd listens on ``pic:hosts.<host>.ssh_port``, the port the host's firewall
+    opens (:func:`render_web_host_setup`): one setting for both.
+    """
     return render(
         "sshd_config.j2",
-        port=port,
+        port=settings.hosts[host].ssh_port,
         listen=listen,
         host_keys=host_keys,
         pid_file=pid_file,
