@@ -197,7 +197,7 @@ def _cmd_lists(args: argparse.Namespace, on: dt.date) -> int:
 
     domains = lists_audit.load_domains(args.domains)
     entries = [entry for path in args.files for entry in lists_audit.read_export(path)]
-    flags = lists_audit.audit(entries, domains)
+    flags = lists_audit.audit(entries, domains, lists_audit.load_providers())
     if args.mx:
         flags += lists_audit.mx_flags(entries, flags, args.resolver, args.timeout, port=args.port)
     for flag in sorted(flags, key=lambda f: (f.entry.file, f.entry.line)):
