@@ -35,7 +35,7 @@ from typing import Any, ClassVar
 
 import yaml
 
-from pic.errors import Problem
+from pic.errors import Problem, terminal_safe
 
 Loc = tuple[str | int, ...]
 
@@ -138,7 +138,8 @@ def format_loc(loc: Sequence[str | int]) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += f".{part}" if out else str(part)
+            text = terminal_safe(str(part), keep="")  # a key may hold anything: shown escaped
+            out += f".{text}" if out else text
     return out
 
 
