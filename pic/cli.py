@@ -230,7 +230,7 @@ class _Escaping(io.TextIOBase):
 @contextmanager
 def _escaped_output() -> Iterator[None]:
     saved = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = _Escaping(saved[0]), _Escaping(saved[1])  # type: ignore[assignment]
+    sys.stdout, sys.stderr = _Escaping(saved[0]), _Escaping(saved[1])
     try:
         yield
     finally:

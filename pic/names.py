@@ -21,13 +21,14 @@ Spaces:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
 from pic.settings import Settings
 
 Space = Literal["domain", "unix", "resource", "database"]
+_Add = Callable[[Space, Iterable[str], str, str], None]
 
 # The platform's unix groups on the web hosts (sshd_config.j2 and member-space.sh.j2 use them).
 GROUP_SFTP = "pic-sftp"
@@ -200,10 +201,6 @@ def _domains(settings: Settings, file: str, add: _Add) -> None:
         add("domain", [host.address], file, f"pic:hosts.{name}.address")
     add("domain", settings.dns.zones, file, "pic:dns.zones, a zone of the platform")
     add("domain", settings.dns.nameservers, file, "pic:dns.nameservers")
-
-
-class _Add:  # the signature of ``add`` in platform_names, for the type checker
-    def __call__(self, space: Space, names: Iterable[str], file: str, what: str) -> None: ...
 
 
 def resource_prefix_owner(slug: str, names: dict[tuple[Space, str], Owner]) -> tuple[str, Owner] | None:

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from pic import eol
+from pic import eol, names
 from pic.registry import Member, Registry
 from pic.render import render
 from pic.settings import RuntimeSpec, Settings, version_key
@@ -25,11 +25,15 @@ from pic.settings import RuntimeSpec, Settings, version_key
 # Inside a site container: the member's directories are mounted under this root.
 SITE_ROOT = "/srv/site"
 SITE_PORT = 8080
-NETWORK = "pic-web"
+# The platform's names live in pic.names (one table, checked against every member's names).
+NETWORK = names.NETWORK
+PROXY_CONTAINER = names.PROXY_CONTAINER
+PHPMYADMIN_CONTAINER = names.PHPMYADMIN_CONTAINER
+GROUP_SFTP = names.GROUP_SFTP
+GROUP_SSH = names.GROUP_SSH
+GROUP_LOCKED = names.GROUP_LOCKED
 # The subnet of that network: the sites trust X-Forwarded-For from it only.
 NETWORK_SUBNET = "172.30.0.0/16"
-PROXY_CONTAINER = "pic-proxy"
-PHPMYADMIN_CONTAINER = "pic-phpmyadmin"
 # On the web host.
 CADDY_DIR = "/etc/pic/caddy"
 CADDY_DATA = "/srv/pic/caddy/data"
@@ -43,10 +47,6 @@ KEY_FILE = "privkey.pem"
 KEYS_DIR = "/etc/pic/ssh/authorized_keys"
 SSHD_CONFIG = "/etc/ssh/sshd_config"
 MEMBER_DIRS = ("www", "priv", "db", "log")
-# Unix groups that decide what a member may do over ssh (see sshd_config.j2).
-GROUP_SFTP = "pic-sftp"
-GROUP_SSH = "pic-ssh"
-GROUP_LOCKED = "pic-locked"
 STAGING_CA = "https://acme-staging-v02.api.letsencrypt.org/directory"
 
 SiteState = Literal["running", "suspended", "refused", "archived", "none"]
