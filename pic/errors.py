@@ -43,7 +43,7 @@ def terminal_safe(text: str, keep: str = "\n\t") -> str:
     return "".join(out)
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Problem:
     """One thing wrong (or worth a warning) in one file."""
 
@@ -52,6 +52,13 @@ class Problem:
     path: str
     message: str
     severity: Severity = "error"
+
+    def sort_key(self) -> tuple[str, int, str, str, str]:
+        """File, then line (unknown lines first), field, message."""
+        return (self.file, -1 if self.line is None else self.line, self.path, self.message, self.severity)
+
+    def __lt__(self, other: Problem) -> bool:
+        return self.sort_key() < other.sort_key()
 
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pic import names
 from pic.errors import PicError, Problem, show_value
 from pic.modelerrors import _unwrap, problems_from
-from pic.settings import Settings, display_path
+from pic.settings import MIN_CPUS, Settings, display_path
 from pic.validators import SLUG_WORDS, Domain, Email, FreeText, SshKey, Whole, is_slug, refused_character
 from pic.yamlsrc import Document, format_loc, read_yaml
 
@@ -100,7 +100,7 @@ class Limits(_Strict):
     """Per-member override of the stack's container limits."""
 
     memory_mb: int | None = Field(default=None, ge=32, le=65536)
-    cpus: float | None = Field(default=None, gt=0, le=64)
+    cpus: float | None = Field(default=None, ge=MIN_CPUS, le=64)
     pids: int | None = Field(default=None, ge=16, le=32768)
 
     @field_validator("cpus", mode="before")
