@@ -228,7 +228,8 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, file: str) -> Problem:
         )
     elif "found character" in what and "that cannot start any token" in what:
         what = f"{what} (quote the value)"
-    return Problem(file, line, "", f"invalid YAML: {what}")
+    what = terminal_safe(what, keep="")
+    return Problem(file, line, "", f"invalid YAML: {what if len(what) <= 200 else what[:197] + '...'}")
 
 
 def parse_yaml(text: str, file: str, keys: frozenset[str] = frozenset()) -> tuple[Document | None, list[Problem]]:

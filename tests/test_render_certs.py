@@ -296,7 +296,7 @@ def test_bootstrap_goes_on_after_one_member_fails(example: tuple[Settings, Regis
     (certs / blocked).write_text("not a directory\n")
     proc = run_script(tls.render_cert_bootstrap_script(registry, certs_dir=str(certs)))
     assert proc.returncode == 1
-    assert f"no placeholder certificate for {blocked}" in proc.stderr
+    assert f"no placeholder certificate in {certs / blocked}" in proc.stderr
     for slug in HTTPS_MEMBERS:
         if slug != blocked:
             assert (certs / slug / "fullchain.pem").is_file(), slug
