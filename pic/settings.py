@@ -472,7 +472,7 @@ def load_settings(project_dir: Path, stack: str) -> Settings:
     if not path.is_file():
         known = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in project_dir.glob("Pulumi.*.yaml"))
         raise PicError([Problem(file, None, "", f"no such stack file (stacks here: {', '.join(known) or 'none'})")])
-    doc, problems = read_yaml(path, file)
+    doc, problems = read_yaml(path, file, follow_links=True)  # the admins' file; `pic plan` links it
     if doc is None:
         raise PicError(problems)
     data, more = _strip_namespace(doc)

@@ -265,26 +265,31 @@ class _Unreadable(Exception):
     """Why a file is not read (never its content)."""
 
 
-def read_regular_file(path: Path, file: str, limit: int = MAX_FILE_BYTES) -> tuple[bytes | None, list[Problem]]:
+def read_regular_file(
+    path: Path, file: str, limit: int = MAX_FILE_BYTES, *, follow_links: bool = False
+) -> tuple[bytes | None, list[Problem]]:
     """The bytes of ``path`` if it is a regular file of at most ``limit`` bytes, else the problem.
 
-    Never follows a symbolic link (``lstat``, then ``O_NOFOLLOW``), never
-    blocks on a FIFO or a device (checked before opening, opened with
-    ``O_NONBLOCK``), never reads more than ``limit`` + 1 bytes. The problem
-    never quotes the content.
+    Never follows a symbolic link (``lstat``, then ``O_NOFOLLOW``) unless
+    ``follow_links`` (the stack file, which the admins own; its target must
+    still be a regular file), never blocks on a FIFO or a device (checked
+    before opening, opened with ``O_NONBLOCK``), never reads more than
+    ``limit`` + 1 bytes. The problem never quotes the content.
     """
     try:
-        return _read_regular(path, limit), []
+        return _read_regular(path, limit, follow_links), []
     except _Unreadable as exc:
         return None, [Problem(file, None, "", str(exc))]
 
 
-def _read_regular(path: Path, limit: int) -> bytes:
+def _read_regular(path: Path, limit: int, follow_links: bool) -> bytes:
     try:
-        kind = _kind(os.lstat(path).st_mode)
+        kind = _kind((os.stat if follow_links else os.lstat)(path).st_mode)
         if kind is not None:
             raise _Unreadable(f"is {kind}, not a regular file: it is not read")
-        flags = os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NOCTTY", 0)
+        flags = os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | getattr(os, "O_NOCTTY", 0)
+        if not follow_links:
+            flags |= getattr(os, "O_NOFOLLOW", 0)
         fd = os.open(path, flags)
     except OSError as exc:
         if exc.errno == errno.ELOOP:
@@ -331,9 +336,11 @@ def _kind(mode: int) -> str | None:
     return "a special file"
 
 
-def read_yaml(path: Path, file: str, keys: frozenset[str] = frozenset()) -> tuple[Document | None, list[Problem]]:
+def read_yaml(
+    path: Path, file: str, keys: frozenset[str] = frozenset(), *, follow_links: bool = False
+) -> tuple[Document | None, list[Problem]]:
     """Read (:func:`read_regular_file`) and parse (:func:`parse_yaml`) one YAML file."""
-    data, problems = read_regular_file(path, file)
+    data, problems = read_regular_file(path, file, follow_links=follow_links)
     if data is None:
         return None, problems
     try:

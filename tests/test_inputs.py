@@ -220,3 +220,11 @@ def test_plan_against_a_revision_holding_a_link(tmp_path: Path, target: str) -> 
     assert proc.returncode == 1, proc
     assert f"holds links or special files, which are not extracted: members/linked.yaml -> {target}" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_deep_nesting_is_refused_not_crashed(members: Path) -> None:
+    (members / "deep-member.yaml").write_text("name: " + "[" * 100_000 + "]" * 100_000 + "\n")
+    proc = check(members)
+    assert proc.returncode == 1, proc
+    assert "deep-member.yaml:1 invalid YAML" in proc.stderr
+    assert "Traceback" not in proc.stderr
