@@ -151,13 +151,14 @@ class _Walk:
         self.keys = keys
         self.problems: list[Problem] = []
         self.seen: set[int] = set()
+        self.aliases = 0
 
     def problem(self, node: yaml.Node, loc: Loc, message: str) -> None:
         self.problems.append(Problem(self.doc.file, node.start_mark.line + 1, format_loc(loc), message))
 
     def node(self, node: yaml.Node, loc: Loc) -> None:
         if id(node) in self.seen:
-            self.problem(node, loc, "uses an alias (*name): write the value out instead (aliases are not allowed)")
+            self.alias(loc)
             return
         self.seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
@@ -168,6 +169,17 @@ class _Walk:
                 self.node(item, (*loc, i))
         elif isinstance(node, yaml.ScalarNode):
             self.scalar(node, loc)
+
+    def alias(self, loc: Loc) -> None:
+        """An alias is the anchored node itself: its mark is the anchor's, so the line is its key's."""
+        self.aliases += 1
+        if self.aliases > _ALIASES_SHOWN:
+            return
+        key_loc = loc
+        while key_loc and not isinstance(key_loc[-1], str):
+            key_loc = key_loc[:-1]
+        message = "uses an alias (*name): write the value out instead (aliases are not allowed)"
+        self.problems.append(Problem(self.doc.file, self.doc.lines.get(key_loc), format_loc(loc), message))
 
     def mapping(self, node: yaml.MappingNode, loc: Loc) -> None:
         seen: dict[object, int] = {}
@@ -211,6 +223,7 @@ class _Walk:
                 )
 
 
+_ALIASES_SHOWN = 3
 _SECOND_KEY = re.compile(r"\s([A-Za-z_][A-Za-z0-9_]*):(?:\s|$|[^/])")
 
 
@@ -247,6 +260,9 @@ def parse_yaml(text: str, file: str, keys: frozenset[str] = frozenset()) -> tupl
         doc.lines[()] = node.start_mark.line + 1
         walk = _Walk(doc, keys)
         walk.node(node, ())
+        if walk.aliases > _ALIASES_SHOWN:
+            more = walk.aliases - _ALIASES_SHOWN
+            walk.problems.append(Problem(file, None, "", f"uses {more} more alias(es), not shown"))
         if walk.problems:  # never construct a tree holding aliases or merges
             return None, walk.problems
         doc.data = loader.construct_document(node)
