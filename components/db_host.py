@@ -41,13 +41,14 @@ import pulumi_random as random
 import pulumi_tls as tls
 
 from components.hostcmd import HostAccess, host_access, place_file, run_script
+from pic.names import DB_DEV_CONTAINER
 from pic.render import db as rdb
 from pic.settings import DbSpec, Settings
 
 CA_VALIDITY_HOURS = 10 * 365 * 24
 SERVER_CERT_VALIDITY_HOURS = 2 * 365 * 24
 SERVER_CERT_RENEWAL_HOURS = 30 * 24  # a `pulumi up` in the last 30 days renews it (FLUSH SSL, no restart)
-DEV_CONTAINER = "pic-db"
+DEV_CONTAINER = DB_DEV_CONTAINER
 DEV_MYSQL_UID = "999"  # the mysql user of the official MariaDB image
 
 

@@ -70,7 +70,7 @@ class WebHost(pulumi.ComponentResource):
             self.sshd = run_script(
                 f"{name}-sshd",
                 self.access,
-                web.render_sshd_install_script(web.render_sshd_config(settings)),
+                web.render_sshd_install_script(web.render_sshd_config(settings, args.host)),
                 opts=pulumi.ResourceOptions(parent=self, depends_on=[self.setup]),
             )
         url = docker_host_url(self.access)

@@ -9,19 +9,21 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import io
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TextIO
 
 from pic import diskusage, eol, newmember, notices, report
 from pic.check import check
 from pic.commands import move_script, notify, status
-from pic.errors import PicError, Problem
+from pic.errors import PicError, Problem, terminal_safe
 from pic.registry import load_registry
 from pic.schema import member_schema_text
 from pic.settings import display_path, load_settings
-from pic.validators import SLUG_RE, check_domain, check_email
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -158,28 +160,8 @@ def _cmd_report(args: argparse.Namespace, on: dt.date) -> int:
 
 
 def _cmd_new(args: argparse.Namespace, on: dt.date) -> int:
-    problems = []
-    if not SLUG_RE.match(args.slug):
-        problems.append(
-            Problem(
-                "<command line>",
-                None,
-                "SLUG",
-                f"{args.slug!r} is not a valid slug: 3 to 32 "
-                "characters, lowercase letters, digits and hyphens, starting with a letter",
-            )
-        )
-    for value, check_fn, what in [(args.email, check_email, "--email")] + [
-        (d, check_domain, "--domain") for d in args.domain
-    ]:
-        try:
-            check_fn(value)
-        except ValueError as exc:
-            problems.append(Problem("<command line>", None, what, f"{value!r} {exc}"))
-    if problems:
-        raise PicError(problems)
     path = args.members / f"{args.slug}.yaml"
-    if path.exists():
+    if path.exists() or path.is_symlink():
         raise PicError(
             [Problem(display_path(path), None, "", f"member {args.slug!r} exists already; edit its file instead")]
         )
@@ -188,12 +170,12 @@ def _cmd_new(args: argparse.Namespace, on: dt.date) -> int:
     php = eol.newest_supported(settings, on)
     if php is None:
         raise PicError([Problem(f"Pulumi.{args.stack}.yaml", None, "pic:runtimes", "has no supported runtime")])
-    text = newmember.render(args.name, args.email, newmember.next_uid(registry), php, args.domain)
+    uid = newmember.next_uid(registry, newmember.uids_in_history(args.members))
+    text = newmember.render(args.name, args.email, uid, php, args.domain)
+    newmember.check_new(text, args.slug, display_path(path), registry, settings)  # raises PicError
     with path.open("x", encoding="utf-8") as out:  # "x": never overwrite a member written meanwhile
         out.write(text)
-    print(
-        f"wrote {display_path(path)} (uid {newmember.next_uid(registry)}, php {php}); review it, then run `pic check`"
-    )
+    print(f"wrote {display_path(path)} (uid {uid}, php {php}); review it, then run `pic check`")
     return EXIT_OK
 
 
@@ -229,7 +211,7 @@ def _cmd_lists(args: argparse.Namespace, on: dt.date) -> int:
 
     domains = lists_audit.load_domains(args.domains)
     entries = [entry for path in args.files for entry in lists_audit.read_export(path)]
-    flags = lists_audit.audit(entries, domains)
+    flags = lists_audit.audit(entries, domains, lists_audit.load_providers())
     if args.mx:
         flags += lists_audit.mx_flags(entries, flags, args.resolver, args.timeout, port=args.port)
     for flag in sorted(flags, key=lambda f: (f.entry.file, f.entry.line)):
@@ -244,9 +226,43 @@ _MAIL_COMMANDS = {"dns": _cmd_dns, "lists": _cmd_lists}
 _COMMANDS = {"move-script": move_script, "notify": notify, "status": status}
 
 
+class _Escaping(io.TextIOBase):
+    """A text stream that writes what it is given through :func:`terminal_safe` (member files reach the terminal)."""
+
+    def __init__(self, inner: TextIO) -> None:
+        self.inner = inner
+
+    def write(self, text: str) -> int:
+        self.inner.write(terminal_safe(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self.inner.flush()
+
+    def isatty(self) -> bool:
+        return self.inner.isatty()
+
+
+@contextmanager
+def _escaped_output() -> Iterator[None]:
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _Escaping(saved[0]), _Escaping(saved[1])
+    try:
+        yield
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        sys.stdout, sys.stderr = saved
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     on = getattr(args, "on", None) or dt.date.today()
+    with _escaped_output():
+        return _run(args, on)
+
+
+def _run(args: argparse.Namespace, on: dt.date) -> int:
     try:
         if args.command == "schema":
             sys.stdout.write(member_schema_text())

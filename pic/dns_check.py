@@ -26,7 +26,10 @@ from pic.render import dns as records
 from pic.render.mail import list_domains
 from pic.settings import Settings, display_path
 
-Status = Literal["present", "missing", "different"]
+Status = Literal["present", "missing", "different", "duplicated"]
+# Kinds of which a name may publish only one record: two SPF records are a permanent error
+# (RFC 7208 §4.5), two DMARC records make receivers apply no policy at all (RFC 7489 §6.6.3).
+_ONE_ONLY = {"SPF": "RFC 7208 §4.5: receivers answer permerror", "DMARC": "RFC 7489 §6.6.3: receivers apply none"}
 _PREFIX = {"SPF": "v=spf1", "DKIM": "v=DKIM1", "DMARC": "v=DMARC1", "DMARC report authorization": "v=DMARC1"}
 
 
@@ -52,6 +55,12 @@ class Finding:
         text = f"  {self.status:<9} {e.kind:<27} {e.name} {e.type}"
         if self.status == "missing":
             return f"{text}: publish {_show(e)}"
+        if self.status == "duplicated":
+            found = " | ".join(self.found)
+            return (
+                f"{text}: {len(self.found)} records published ({found!r}); one only is allowed "
+                f"({_ONE_ONLY[e.kind]}): keep only {_show(e)}"
+            )
         if self.status == "different":
             found = " | ".join(self.found)
             return f"{text}: found {found!r}, expected {_show(e)}"
@@ -151,11 +160,21 @@ def _well_formed_dkim(value: str) -> bool:
     return tags.get("v") == "DKIM1" and tags.get("k", "rsa") == "rsa" and len(tags.get("p", "")) > 100
 
 
+def _of_kind(kind: str, value: str) -> bool:
+    """True when ``value`` is a record of ``kind``: its version tag comes first (RFC 7208 §4.5, RFC 7489 §6.3)."""
+    prefix = _PREFIX.get(kind)
+    if prefix is None:
+        return True
+    first = value.strip().split(";", 1)[0].split(None, 1)[0] if value.strip() else ""
+    return first.lower() == prefix.lower() if kind == "SPF" else first.replace(" ", "") == prefix
+
+
 def judge(expected: Expected, found: Sequence[str]) -> Status:
-    prefix = _PREFIX.get(expected.kind)
-    candidates = [v for v in found if prefix is None or v.strip().startswith(prefix)]
+    candidates = [v for v in found if _of_kind(expected.kind, v)]
     if not candidates:
         return "missing"
+    if expected.kind in _ONE_ONLY and len(candidates) > 1:
+        return "duplicated"
     if expected.value is None:
         return "present" if any(_well_formed_dkim(v) for v in candidates) else "different"
     want = _normal(expected.kind, expected.value)
@@ -167,8 +186,7 @@ def check(expected: Mapping[str, Sequence[Expected]], resolver: dns.resolver.Res
     for domain in sorted(expected):
         for e in expected[domain]:
             found = lookup(resolver, e.name, e.type)
-            prefix = _PREFIX.get(e.kind)
-            shown = tuple(v for v in found if prefix is None or v.startswith(prefix))
+            shown = tuple(v for v in found if _of_kind(e.kind, v))
             findings.append(Finding(domain, e, judge(e, found), shown))
     return findings
 
@@ -181,6 +199,7 @@ def as_text(findings: Sequence[Finding]) -> str:
             domain = f.domain
             lines.append(domain)
         lines.append(f.line())
-    counts = {s: sum(1 for f in findings if f.status == s) for s in ("present", "missing", "different")}
-    lines.append(f"{counts['present']} present, {counts['missing']} missing, {counts['different']} different")
+    counts = {s: sum(1 for f in findings if f.status == s) for s in ("present", "missing", "different", "duplicated")}
+    summary = f"{counts['present']} present, {counts['missing']} missing, {counts['different']} different"
+    lines.append(f"{summary}, {counts['duplicated']} duplicated" if counts["duplicated"] else summary)
     return "\n".join(lines) + "\n"

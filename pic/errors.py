@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
@@ -19,10 +20,30 @@ def show_value(value: object, limit: int = 80) -> str:
         text = "true" if value else "false"
     else:
         text = json.dumps(value, ensure_ascii=False, default=str)
+    text = terminal_safe(text, keep="")
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-@dataclass(frozen=True, order=True)
+# Unicode general categories never printed as they are: controls (ESC starts terminal sequences),
+# invisible formatting (bidi overrides reorder what is shown), separators, surrogates, private use, unassigned.
+_ESCAPED = frozenset(["Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"])
+
+
+def terminal_safe(text: str, keep: str = "\n\t") -> str:
+    """``text`` with every character of the categories above, except those in ``keep``, written \\uXXXX."""
+    if text.isascii() and text.isprintable():
+        return text
+    out = []
+    for ch in text:
+        if ch not in keep and unicodedata.category(ch) in _ESCAPED:
+            code = ord(ch)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+@dataclass(frozen=True)
 class Problem:
     """One thing wrong (or worth a warning) in one file."""
 
@@ -31,6 +52,13 @@ class Problem:
     path: str
     message: str
     severity: Severity = "error"
+
+    def sort_key(self) -> tuple[str, int, str, str, str]:
+        """File, then line (unknown lines first), field, message."""
+        return (self.file, -1 if self.line is None else self.line, self.path, self.message, self.severity)
+
+    def __lt__(self, other: Problem) -> bool:
+        return self.sort_key() < other.sort_key()
 
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"

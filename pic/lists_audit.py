@@ -5,6 +5,11 @@ the web interface's dump: ``ADDRESS [name]`` per line; CSV with an ``email``
 column) and plain one-address-per-line files. Flags, each with a suggested fix:
 - addresses at domains that never existed, closed, or are misspelled
   (``pic/data/mail_domains.yaml``, which admins extend, and ``--domains FILE``);
+- misspellings of the large mailbox providers (``pic/data/mail_providers.yaml``):
+  a domain one or two slips (Damerau-Levenshtein distance, optimal string
+  alignment) from a provider's, or a provider's name under a top-level domain
+  that does not exist (``gmail.con``), with the provider suggested;
+- top-level domains that do not exist (Public Suffix List, ``publicsuffixlist``);
 - malformed addresses;
 - optionally (``--mx``) domains that have no mail exchanger, when the network allows.
 """
@@ -12,6 +17,7 @@ column) and plain one-address-per-line files. Flags, each with a suggested fix:
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -27,6 +33,9 @@ from pic.errors import PicError, Problem
 from pic.settings import display_path
 
 DATA = "mail_domains.yaml"
+PROVIDERS = "mail_providers.yaml"
+# Top-level domains most addresses use: the suggestion for an unknown one within one slip (".con" -> ".com").
+COMMON_TLDS = ("com", "fr", "org", "net", "eu", "be", "ch", "ca", "de", "uk", "info", "io", "me")
 Status = Literal["typo", "closed", "never"]
 _STATUSES = ("typo", "closed", "never")
 
@@ -151,19 +160,105 @@ def _valid(address: str) -> str | None:
     return None
 
 
-def audit_entry(entry: Entry, domains: Mapping[str, DeadDomain]) -> Flag | None:
+def osa_distance(a: str, b: str) -> int:
+    """Edits (insert, delete, substitute, swap two neighbours) from ``a`` to ``b``: optimal string alignment."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[len(b)]
+
+
+@dataclass(frozen=True)
+class Providers:
+    """The known mailbox providers' domains, and the Public Suffix List to tell real top-level domains."""
+
+    domains: tuple[str, ...]  # in the data file's order: the first of two equally close wins (French first)
+
+    @staticmethod
+    @functools.cache
+    def _suffixes() -> object:
+        from publicsuffixlist import PublicSuffixList
+
+        return PublicSuffixList(accept_unknown=False)
+
+    def suffix(self, domain: str) -> str | None:
+        """The public suffix of ``domain`` (``co.uk``, ``fr``), None when its top-level domain does not exist."""
+        psl = self._suffixes()
+        found = psl.publicsuffix(domain)  # type: ignore[attr-defined]
+        return str(found) if found else None
+
+    @functools.lru_cache(maxsize=4096)  # noqa: B019 (one instance per run)
+    def misspelling(self, domain: str) -> tuple[str, str | None] | None:
+        """(what is wrong, the likely domain) for a domain that looks mistyped, or None."""
+        if domain in self.domains:
+            return None
+        suffix = self.suffix(domain)
+        if suffix is None:
+            return self._unknown_tld(domain)
+        name = domain[: -len(suffix) - 1] if domain != suffix else ""
+        best = None
+        for provider in self.domains:
+            p_suffix = self.suffix(provider) or provider.rsplit(".", 1)[-1]
+            p_name = provider[: -len(p_suffix) - 1]
+            if len(p_name) < 4:
+                continue  # sfr, gmx, aol: one slip away sit many real domains
+            limit = 1 if len(p_name) < 8 else 2
+            if suffix == p_suffix:
+                distance = osa_distance(name, p_name)
+            elif name == p_name and osa_distance(suffix, p_suffix) == 1 and len(suffix) <= 3:
+                distance = 1  # gmail.cm, hotmail.co: a slip in the top-level domain
+            else:
+                continue
+            if len(p_name) < 5 and distance == 1 and len(name) == len(p_name) and sorted(name) != sorted(p_name):
+                continue  # a short name with one letter changed is as often another real domain (live.fr, love.fr)
+            if 0 < distance <= limit and (best is None or distance < best[0]):
+                best = (distance, provider)
+        if best is None:
+            return None
+        return f"misspelled domain: probably {best[1]}", best[1]
+
+    def _unknown_tld(self, domain: str) -> tuple[str, str | None]:
+        name, _, tld = domain.rpartition(".")
+        what = f"unknown top-level domain .{tld}"
+        for provider in self.domains:
+            p_name, _, p_tld = provider.partition(".")
+            if name == p_name and osa_distance(tld, p_tld) <= 2:
+                return f"{what}: probably {provider}", provider
+        close = [t for t in COMMON_TLDS if osa_distance(tld, t) == 1]
+        return what, (f"{name}.{close[0]}" if len(close) == 1 and name else None)
+
+
+def load_providers() -> Providers:
+    """The shipped list of providers (pic/data/mail_providers.yaml)."""
+    text = resources.files("pic.data").joinpath(PROVIDERS).read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    return Providers(tuple(dict.fromkeys(str(d).lower() for d in data["providers"])))
+
+
+def audit_entry(entry: Entry, domains: Mapping[str, DeadDomain], providers: Providers | None = None) -> Flag | None:
     address = entry.address
     why = _valid(address)
     if why is not None:
         repaired = _repaired(address)
         if repaired != address and _valid(repaired) is None:
-            flag = audit_entry(Entry(entry.file, entry.line, repaired), domains)
+            flag = audit_entry(Entry(entry.file, entry.line, repaired), domains, providers)
             return Flag(entry, f"malformed address ({why})", flag.suggestion if flag else repaired)
         return Flag(entry, f"malformed address ({why})", None)
     local, domain = address.rsplit("@", 1)
     dead = domains.get(domain.lower())
     if dead is None:
-        return None
+        slip = providers.misspelling(domain.lower()) if providers is not None else None
+        if slip is None:
+            return None
+        problem, meant = slip
+        return Flag(entry, problem, f"{local}@{meant}" if meant else None)
     problem = {
         "typo": "misspelled domain",
         "closed": "domain closed",
@@ -174,8 +269,11 @@ def audit_entry(entry: Entry, domains: Mapping[str, DeadDomain]) -> Flag | None:
     return Flag(entry, detail, suggestion)
 
 
-def audit(entries: Sequence[Entry], domains: Mapping[str, DeadDomain]) -> list[Flag]:
-    return [flag for entry in entries if (flag := audit_entry(entry, domains)) is not None]
+def audit(
+    entries: Sequence[Entry], domains: Mapping[str, DeadDomain], providers: Providers | None = None
+) -> list[Flag]:
+    """Every entry to fix; ``providers``: also misspellings of the known providers and unknown top-level domains."""
+    return [flag for entry in entries if (flag := audit_entry(entry, domains, providers)) is not None]
 
 
 def mx_flags(

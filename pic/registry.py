@@ -10,29 +10,35 @@ checks across files and against the stack settings, and raises one
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+import os
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from pic import names
 from pic.errors import PicError, Problem, show_value
-from pic.modelerrors import PATTERN_WORDS, problems_from
-from pic.settings import Settings, display_path
-from pic.validators import SLUG_RE, Domain, Email, SshKey
+from pic.modelerrors import _unwrap, problems_from
+from pic.settings import MIN_CPUS, Settings, display_path
+from pic.validators import SLUG_WORDS, Domain, Email, FreeText, SshKey, Whole, is_slug, refused_character
 from pic.yamlsrc import Document, format_loc, read_yaml
 
-DB_SHORT_RE = r"^[a-z][a-z0-9_]{0,15}$"
-PHP_RE = r"^([0-9]+\.[0-9]+|none)$"
-HOST_RE = r"^[a-z][a-z0-9-]{0,30}$"
-PATTERN_WORDS.update(
-    {
-        DB_SHORT_RE: "a short name of 1 to 16 characters: a lowercase letter, then lowercase letters, digits or _",
-        PHP_RE: 'a runtime key such as "8.4" (quoted), or "none" for a static site',
-        HOST_RE: "a host name of the stack settings, such as web1",
-    }
-)
+DbShort = Annotated[
+    str,
+    Whole(
+        r"[a-z][a-z0-9_]{0,15}",
+        "a short name of 1 to 16 characters: a lowercase letter, then lowercase letters, digits or _",
+    ),
+]
+PhpKey = Annotated[
+    str, Whole(r"[0-9]+\.[0-9]+|none", 'a runtime key such as "8.4" (quoted), or "none" for a static site')
+]
+HostName = Annotated[str, Whole(r"[a-z][a-z0-9-]{0,30}", "a host name of the stack settings, such as web1")]
+OneLine = Annotated[str, FreeText()]
+MultiLine = Annotated[str, FreeText(newlines=True)]
+MAX_NOTES = 4000  # characters of `notes`: room for a page of text, not for a dump
 MAX_DB_NAME = 64  # MariaDB: database names
 MAX_DB_USER = 80  # MariaDB: user names
 UID_MIN, UID_MAX = 10000, 59999
@@ -56,7 +62,7 @@ LANGUAGES = ("fr", "en")  # the languages of pic notify's messages (pic/commands
 
 
 class Contact(_Strict):
-    name: str = Field(min_length=1, max_length=120)
+    name: OneLine = Field(min_length=1, max_length=120)
     email: Email
     language: Literal["fr", "en"] = Field(
         default="fr", description="Language of the messages the admins send to this contact (fr: French, en: English)."
@@ -65,7 +71,7 @@ class Contact(_Strict):
 
 class Site(_Strict):
     domains: list[Domain] = Field(min_length=1, max_length=20)
-    php: Annotated[str, Field(pattern=PHP_RE)] = Field(
+    php: PhpKey = Field(
         description='A runtime key of the stack settings ("8.3"), or "none" for a static site. Quote it.'
     )
     https: bool = True
@@ -89,7 +95,7 @@ class Lists(_Strict):
 
 class PhpEolException(_Strict):
     until: dt.date = Field(description="Last day the exception holds (YYYY-MM-DD).")
-    reason: str = Field(min_length=3, max_length=500)
+    reason: OneLine = Field(min_length=3, max_length=500)
 
 
 class Exceptions(_Strict):
@@ -100,7 +106,7 @@ class Limits(_Strict):
     """Per-member override of the stack's container limits."""
 
     memory_mb: int | None = Field(default=None, ge=32, le=65536)
-    cpus: float | None = Field(default=None, gt=0, le=64)
+    cpus: float | None = Field(default=None, ge=MIN_CPUS, le=64)
     pids: int | None = Field(default=None, ge=16, le=32768)
     disk_soft_limit_mb: int | None = Field(
         default=None,
@@ -126,18 +132,18 @@ class MemberSpec(_Strict):
         json_schema_extra={"description": "One member association of the host: members/<slug>.yaml"},
     )
 
-    name: str = Field(min_length=1, max_length=120)
+    name: OneLine = Field(min_length=1, max_length=120)
     contact: Contact
     uid: int = Field(ge=UID_MIN, le=UID_MAX)
     status: Status = "active"
-    host: Annotated[str, Field(pattern=HOST_RE)] | None = None
+    host: HostName | None = None
     site: Site | None = None
     access: Access = Access()
-    databases: list[Annotated[str, Field(pattern=DB_SHORT_RE)]] = Field(default_factory=list, max_length=5)
+    databases: list[DbShort] = Field(default_factory=list, max_length=5)
     lists: Lists | None = None
     exceptions: Exceptions = Exceptions()
     limits: Limits | None = None
-    notes: str | None = None
+    notes: MultiLine | None = Field(default=None, max_length=MAX_NOTES)
 
     _unique_dbs = field_validator("databases")(classmethod(lambda cls, v: _unique(v)))
 
@@ -222,102 +228,61 @@ class Registry:
         raise KeyError(slug)
 
 
-# Accounts of the Debian base system and of the packages on the hosts: a member's unix account
-# must not take one of these names (the slug is the account name).
-RESERVED_SLUGS = frozenset(
-    [
-        "root",
-        "daemon",
-        "bin",
-        "sys",
-        "sync",
-        "games",
-        "man",
-        "lp",
-        "mail",
-        "news",
-        "uucp",
-        "proxy",
-        "www-data",
-        "backup",
-        "list",
-        "irc",
-        "gnats",
-        "nobody",
-        "systemd-network",
-        "systemd-resolve",
-        "systemd-timesync",
-        "messagebus",
-        "sshd",
-        "postfix",
-        "sympa",
-        "mysql",
-        "caddy",
-        "unbound",
-        "nsd",
-        "bind",
-        "deploy",
-        "admin",
-        "admins",
-        "www",
-        "ftp",
-        "pic",
-        "staff",
-        "users",
-        "sudo",
-        "adm",
-        "docker",
-    ]
-)
-
-
 def member_files(members_dir: Path) -> list[Path]:
-    """The member files of a directory: ``*.yaml`` not starting with ``_`` or ``.``."""
+    """The member files of a directory: ``*.yaml`` not starting with ``_`` or ``.`` (links too: refused on read)."""
     return [p for p in sorted(members_dir.glob("*.yaml")) if not p.name.startswith(("_", "."))]
 
 
+def shown_name(name: str) -> str:
+    """A file name as printed: characters that are not printable escaped."""
+    return name if refused_character(name) is None else ascii(name)[1:-1]
+
+
+def stray_files(members_dir: Path, shown_dir: str) -> list[Problem]:
+    """Entries of ``members/`` that look like member files but are not read (``x.yml``, ``X.YAML``, ``x.yaml ``)."""
+    out = []
+    with os.scandir(members_dir) as entries:
+        for entry in entries:
+            name = entry.name
+            if name.startswith(("_", ".")) or (name.endswith(".yaml") and name.strip() == name):
+                continue
+            if name.strip().lower().endswith((".yaml", ".yml")):
+                out.append(
+                    Problem(
+                        f"{shown_dir}/{shown_name(name)}",
+                        None,
+                        "",
+                        "looks like a member file but is not read: a member file is named <slug>.yaml "
+                        "(lowercase .yaml, no spaces); rename it, or start its name with _ to keep it aside",
+                    )
+                )
+    return sorted(out)
+
+
 def _parse_member(path: Path, shown_dir: str) -> tuple[Document | None, MemberSpec | None, list[Problem]]:
-    file = f"{shown_dir}/{path.name}"
+    file = f"{shown_dir}/{shown_name(path.name)}"
     slug = path.name[: -len(".yaml")]
     problems: list[Problem] = []
-    if not SLUG_RE.match(slug):
-        problems.append(
-            Problem(
-                file,
-                None,
-                "",
-                f"file name {show_value(slug)} is not a valid slug: 3 to 32 "
-                "characters, lowercase letters, digits and hyphens, starting with a letter "
-                "and not ending with a hyphen",
-            )
-        )
-    elif slug in RESERVED_SLUGS:
-        message = (
-            f"file name {show_value(slug)} is reserved: it is the name of a system account on the hosts; "
-            "choose another slug (e.g. with the town's name)"
-        )
-        problems.append(Problem(file, None, "", message))
-    doc, more = read_yaml(path, file)
+    if not is_slug(slug):
+        problems.append(Problem(file, None, "", f"file name {show_value(slug)} is not a valid slug: {SLUG_WORDS}"))
+    doc, more = read_yaml(path, file, MEMBER_KEYS)
     problems += more
     if doc is None:
         return None, None, problems
+    spec, more = validate_member(doc)
+    return doc, spec, problems + more
+
+
+def validate_member(doc: Document) -> tuple[MemberSpec | None, list[Problem]]:
+    """The member of a parsed file, or the problems of its content (not the checks across files)."""
     if not isinstance(doc.data, dict):
-        problems.append(
-            Problem(
-                file,
-                doc.line_of(()),
-                "",
-                f"{show_value(doc.data)} is not a mapping: "
-                "a member file is a set of key: value lines (name, contact, uid, ...)",
-            )
-        )
-        return doc, None, problems
+        what = "a member file is a set of key: value lines (name, contact, uid, ...)"
+        message = f"{show_value(doc.data)} is not a mapping: {what}"
+        return None, [Problem(doc.file, doc.line_of(()), "", message)]
     try:
-        spec = MemberSpec.model_validate(doc.data)
+        return MemberSpec.model_validate(doc.data), []
     except ValidationError as exc:
-        problems += problems_from(exc, doc, MemberSpec)
-        return doc, None, problems
-    return doc, spec, problems
+        return None, problems_from(exc, doc, MemberSpec)
 
 
 def load_registry(members_dir: Path, settings: Settings) -> Registry:
@@ -326,44 +291,63 @@ def load_registry(members_dir: Path, settings: Settings) -> Registry:
         raise PicError([Problem(display_path(members_dir), None, "", "no such directory of member files")])
     problems: list[Problem] = []
     members: list[Member] = []
-    docs: dict[str, Document] = {}
     default_host = settings.default_host
     shown_dir = display_path(members_dir)  # once, not per file: resolving paths is costly at scale
+    problems += stray_files(members_dir, shown_dir)
     for path in member_files(members_dir):
         doc, spec, more = _parse_member(path, shown_dir)
         problems += more
         if doc is None or spec is None or more:
             continue
         slug = path.name[: -len(".yaml")]
-        docs[slug] = doc
         members.append(Member(slug, doc.file, spec, spec.host or default_host, doc.lines))
-    problems += _cross_checks(members, docs, settings)
+    problems += cross_checks(members, settings)
     if problems:
         raise PicError(problems)
     return Registry(tuple(members))
 
 
 class _Cross:
-    """The checks across member files and against the stack settings."""
+    """The checks across member files and against the stack settings.
 
-    def __init__(self, docs: dict[str, Document], settings: Settings) -> None:
-        self.docs = docs
+    Every derived name goes into one table (:mod:`pic.names`) by space; a name
+    met twice is an error that names both owners.
+    """
+
+    def __init__(self, settings: Settings, stack_file: str) -> None:
         self.settings = settings
         self.problems: list[Problem] = []
         self.uids: dict[int, Member] = {}
-        self.domains: dict[str, Member] = {}
-        self.db_names: dict[str, Member] = {}
-        self.list_domains: dict[str, Member] = {}
-        stack = settings.stack
-        self.reserved = {settings.mail.sympa_domain: f"the main list domain (pic:mail.sympa_domain of stack {stack})"}
-        if settings.phpmyadmin is not None:
-            self.reserved[settings.phpmyadmin.domain] = f"phpMyAdmin (pic:phpmyadmin.domain of stack {stack})"
+        self.platform = names.platform_names(settings, stack_file)
+        self.names: dict[tuple[names.Space, str], names.Owner] = dict(self.platform)
 
     def at(self, m: Member, loc: tuple[str | int, ...], message: str) -> None:
-        self.problems.append(Problem(m.file, self.docs[m.slug].line_of(loc), format_loc(loc), message))
+        self.problems.append(Problem(m.file, Document(m.file, None, m.lines).line_of(loc), format_loc(loc), message))
+
+    def claim(self, m: Member, loc: tuple[str | int, ...], space: names.Space, name: str, what: str) -> None:
+        """Enter ``name`` for ``m``, or report the holder when it is taken."""
+        key = (space, name)
+        owner = self.names.get(key)
+        if owner is None:
+            self.names[key] = names.Owner(m.file, f"{format_loc(loc)}, {what}")
+        elif key in self.platform:
+            self.at(m, loc, f"{show_value(name)} is reserved for {owner}")
+        elif owner.file == m.file:
+            pass  # the member's own name in another role (its list domain is its site's domain)
+        elif space == "database":
+            self.at(
+                m,
+                loc,
+                f"makes the database name {show_value(name)}, already made by {owner.file}: use another short name",
+            )
+        elif loc == ("lists", "domain") and owner.what.startswith("lists.domain"):
+            self.at(m, loc, f"{show_value(name)} is already the list domain of {owner.file}")
+        else:
+            self.at(m, loc, f"{show_value(name)} is already used by {owner}")
 
     def member(self, m: Member) -> None:
         spec, settings = m.spec, self.settings
+        self.slug(m)
         if spec.uid in self.uids:
             self.at(m, ("uid",), f"{spec.uid} is already used by {self.uids[spec.uid].file}")
         else:
@@ -381,17 +365,30 @@ class _Cross:
             self.site(m, spec.site)
         self.databases(m)
         if spec.lists is not None:
-            self.list_domain(m, spec.lists.domain)
+            self.claim(m, ("lists", "domain"), "domain", spec.lists.domain, "a list domain")
+
+    def slug(self, m: Member) -> None:
+        space: names.Space
+        for space in ("unix", "resource"):
+            owner = self.platform.get((space, m.slug))
+            if owner is not None:
+                self.reserved_slug(m, f"{show_value(m.slug)} is {owner}")
+                return
+        clash = names.resource_prefix_owner(m.slug, self.platform)
+        if clash is not None:
+            name, owner = clash
+            self.reserved_slug(m, f"resources named after it would be confused with {show_value(name)}, {owner}")
+
+    def reserved_slug(self, m: Member, why: str) -> None:
+        message = (
+            f"file name {show_value(m.slug)} is reserved: the slug is the member's unix account and the name "
+            f"of its resources, and {why}; choose another slug (e.g. with the town's name)"
+        )
+        self.problems.append(Problem(m.file, None, "", message))
 
     def site(self, m: Member, site: Site) -> None:
         for i, domain in enumerate(site.domains):
-            loc = ("site", "domains", i)
-            if domain in self.domains:
-                self.at(m, loc, f"{show_value(domain)} is already used by {self.domains[domain].file}")
-            elif domain in self.reserved:
-                self.at(m, loc, f"{show_value(domain)} is reserved for {self.reserved[domain]}")
-            else:
-                self.domains[domain] = m
+            self.claim(m, ("site", "domains", i), "domain", domain, "a site domain")
         if site.php != "none" and site.php not in self.settings.runtimes:
             self.at(
                 m,
@@ -409,31 +406,27 @@ class _Cross:
                     f"makes the database name {show_value(db.name)} of {len(db.name)} "
                     f"characters (MariaDB allows {MAX_DB_NAME}): use a shorter name",
                 )
-            elif db.name in self.db_names:
-                self.at(
-                    m,
-                    ("databases", i),
-                    f"makes the database name {show_value(db.name)}, already made by "
-                    f"{self.db_names[db.name].file}: use another short name",
-                )
             else:
-                self.db_names[db.name] = m
-
-    def list_domain(self, m: Member, domain: str) -> None:
-        if domain in self.list_domains:
-            self.at(
-                m,
-                ("lists", "domain"),
-                f"{show_value(domain)} is already the list domain of {self.list_domains[domain].file}",
-            )
-        elif domain == self.settings.mail.sympa_domain:
-            self.at(m, ("lists", "domain"), f"{show_value(domain)} is reserved for {self.reserved[domain]}")
-        else:
-            self.list_domains[domain] = m
+                self.claim(m, ("databases", i), "database", db.name, "a database and its user")
 
 
-def _cross_checks(members: list[Member], docs: dict[str, Document], settings: Settings) -> list[Problem]:
-    cross = _Cross(docs, settings)
+def cross_checks(members: Iterable[Member], settings: Settings) -> list[Problem]:
+    """The checks across files of ``members``, in order: a later member is blamed for a name taken earlier."""
+    cross = _Cross(settings, f"Pulumi.{settings.stack}.yaml")
     for m in members:
         cross.member(m)
     return cross.problems
+
+
+def _model_keys(model: type[BaseModel]) -> frozenset[str]:
+    """Every key name of ``model`` and its sub-models (for the same-line key check of the YAML loader)."""
+    out: set[str] = set()
+    for name, info in model.model_fields.items():
+        out.add(name)
+        inner = _unwrap(info.annotation)
+        if isinstance(inner, type) and issubclass(inner, BaseModel):
+            out |= _model_keys(inner)
+    return frozenset(out)
+
+
+MEMBER_KEYS = _model_keys(MemberSpec)

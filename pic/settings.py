@@ -20,14 +20,50 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationIn
 
 from pic.errors import PicError, Problem, show_value
 from pic.modelerrors import problems_from
-from pic.validators import Domain, Email, HostAddress, IpAddress
+from pic.validators import Domain, Email, HostAddress, IpAddress, Whole
 from pic.yamlsrc import Document, read_yaml
 
 NAMESPACE = "pic"
-RUNTIME_KEY_RE = r"^[0-9]+\.[0-9]+$"
-HOST_NAME_RE = r"^[a-z][a-z0-9-]{0,30}$"
+# A PHP branch, written as php.net does: no leading zeros ("8.4", never "08.04").
+RUNTIME_KEY_RE = r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)"
+HOST_NAME_RE = r"[a-z][a-z0-9-]{0,30}"
 # "php:8.3-apache" or "php:8.3-apache@sha256:<64 hex>", optionally with a registry and path.
-IMAGE_RE = r"^[a-z0-9][a-z0-9._/:-]*(:[A-Za-z0-9._-]+)?(@sha256:[0-9a-f]{64})?$"
+IMAGE_RE = r"[a-z0-9][a-z0-9._/:-]*(:[A-Za-z0-9._-]+)?(@sha256:[0-9a-f]{64})?"
+RuntimeKey = Annotated[str, Whole(RUNTIME_KEY_RE, 'a PHP branch such as "8.4" (quoted, no leading zeros)')]
+HostName = Annotated[str, Whole(HOST_NAME_RE, "a host name: a lowercase letter, then lowercase letters, digits or -")]
+Image = Annotated[
+    str, Whole(IMAGE_RE, "an image reference such as php:8.4-apache@sha256:<64 hex digits>"), Field(max_length=255)
+]
+# Docker refuses a CPU limit under 0.01 ("Range of CPUs is from 0.01 to ..."): NanoCPUs of 10^7.
+MIN_CPUS = 0.01
+# Directories a member space may never be (or be under): the set-up script creates and re-modes members_root.
+SYSTEM_TREES = (
+    "/bin",
+    "/boot",
+    "/dev",
+    "/etc",
+    "/lib",
+    "/lib32",
+    "/lib64",
+    "/libx32",
+    "/proc",
+    "/root",
+    "/run",
+    "/sbin",
+    "/sys",
+    "/tmp",  # noqa: S108 (a path refused, not a file used)
+    "/usr",
+    "/var/lib",
+    "/var/log",
+    "/var/spool",
+    "/var/cache",
+    "/var/mail",
+    "/var/backups",
+    "/var/tmp",  # noqa: S108
+    "/var/run",
+    "/var/lock",
+)
+SYSTEM_DIRS = ("/", "/home", "/srv", "/var", "/opt", "/mnt", "/media", "/var/www", "/var/opt", "/var/local")
 # Settings that must be secrets; they may be absent from the file (set later).
 SECRET_KEYS = (
     "dbAdminPassword",
@@ -50,7 +86,7 @@ class HostSpec(_Strict):
     role: Literal["web", "db"]
     address: HostAddress = Field(description="Public name or address, reached over ssh by the providers.")
     private_address: IpAddress = Field(description="Address on the private network between hosts.")
-    ssh_user: str = Field(default="deploy", pattern=r"^[a-z_][a-z0-9_-]{0,31}$")
+    ssh_user: Annotated[str, Whole(r"[a-z_][a-z0-9_-]{0,31}", "a unix user name")] = "deploy"
     ssh_port: int = Field(default=22, ge=1, le=65535)
     connection: Literal["ssh", "local"] = Field(
         default="ssh", description="ssh: a remote host; local: the admin's own machine (dev stack)."
@@ -58,7 +94,7 @@ class HostSpec(_Strict):
 
 
 class RuntimeSpec(_Strict):
-    image: Annotated[str, Field(pattern=IMAGE_RE, max_length=255)]
+    image: Image
     eol: dt.date = Field(description="End of life of this PHP branch (php.net/supported-versions).")
     stopped: bool = Field(default=False, description="True: the runtime runs no site at all.")
 
@@ -114,7 +150,7 @@ class OffsiteSpec(_Strict):
 
 
 class BackupSpec(_Strict):
-    time: Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")] = "03:15"
+    time: Annotated[str, Whole(r"([01][0-9]|2[0-3]):[0-5][0-9]", "a time HH:MM, 00:00 to 23:59")] = "03:15"
     keep_days: int = Field(default=7, ge=1, le=366)
     compression: Literal["zstd", "gzip"] = Field(
         default="zstd", description="Of the nightly dumps in db/: zstd -1 (faster, smaller) or gzip -1."
@@ -124,11 +160,11 @@ class BackupSpec(_Strict):
 
 class MailSpec(_Strict):
     sympa_domain: Domain
-    dkim_selector: Annotated[str, Field(pattern=r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")] = "pic"
+    dkim_selector: Annotated[str, Whole(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?", "one DNS label, lowercase")] = "pic"
     dmarc_reports: Email | None = Field(
         default=None, description="Mailbox for DMARC aggregate reports (default: dmarc-reports@<sympa_domain>)."
     )
-    host: Annotated[str, Field(pattern=HOST_NAME_RE)] | None = Field(
+    host: HostName | None = Field(
         default=None, description="The web host running Sympa and Postfix (default: pic:default_web_host)."
     )
     mx: Domain | None = Field(
@@ -141,7 +177,7 @@ class MailSpec(_Strict):
 
 class LimitsSpec(_Strict):
     memory_mb: int = Field(default=256, ge=32, le=65536)
-    cpus: float = Field(default=1.0, gt=0, le=64)
+    cpus: float = Field(default=1.0, ge=MIN_CPUS, le=64)
     pids: int = Field(default=128, ge=16, le=32768)
 
     @field_validator("cpus", mode="before")
@@ -159,7 +195,7 @@ class DnsSpec(_Strict):
         "export: every record is listed for the domain's owner to publish.",
     )
     zones: list[Domain] = Field(default_factory=list, max_length=50, description="Zones the host serves itself.")
-    server: Annotated[str, Field(pattern=HOST_NAME_RE)] | None = Field(
+    server: HostName | None = Field(
         default=None, description="Host running the authoritative server (default: the mail host)."
     )
     nameservers: list[Domain] = Field(
@@ -184,11 +220,11 @@ class DnsSpec(_Strict):
 class PhpMyAdminSpec(_Strict):
     domain: Domain
     # Added for the web host; optional so that existing stack files stay valid.
-    image: Annotated[str, Field(pattern=IMAGE_RE, max_length=255)] = Field(
+    image: Image = Field(
         default="phpmyadmin:5.2-apache",
         description="The official phpMyAdmin image; pin it by digest (@sha256:...) in production.",
     )
-    host: Annotated[str, Field(pattern=HOST_NAME_RE)] | None = Field(
+    host: HostName | None = Field(
         default=None, description="The web host that runs phpMyAdmin (default: pic:default_web_host)."
     )
 
@@ -196,7 +232,7 @@ class PhpMyAdminSpec(_Strict):
 class ProxySpec(_Strict):
     """The front proxy of every web host (Caddy)."""
 
-    image: Annotated[str, Field(pattern=IMAGE_RE, max_length=255)] = Field(
+    image: Image = Field(
         default="caddy:2.6-alpine",
         description="The official Caddy image; pin it by digest (@sha256:...) in production.",
     )
@@ -206,16 +242,16 @@ class DbSpec(_Strict):
     """The db host and its nightly dumps (``pic:db``); every key is optional."""
 
     port: int = Field(default=3306, ge=1, le=65535, description="Port MariaDB listens on (private address).")
-    proxy: Annotated[str, Field(pattern=r"^socks5h?://[A-Za-z0-9.\[\]:_-]+$")] = Field(
-        default="socks5://127.0.0.1:1080",
-        description="SOCKS proxy the mysql provider goes through to reach a db host over ssh "
-        "(`ssh -N -D 127.0.0.1:1080 deploy@<db host>`); unused when the db host is local.",
+    proxy: Annotated[str, Whole(r"socks5h?://[A-Za-z0-9.\[\]:_-]+", "a SOCKS URL such as socks5://127.0.0.1:1080")] = (
+        Field(
+            default="socks5://127.0.0.1:1080",
+            description="SOCKS proxy the mysql provider goes through to reach a db host over ssh "
+            "(`ssh -N -D 127.0.0.1:1080 deploy@<db host>`); unused when the db host is local.",
+        )
     )
     dump_jobs: int = Field(default=2, ge=1, le=16, description="Databases dumped at the same time by a web host.")
     report_to: Email | None = Field(default=None, description="Who gets dump failures (default: pic:admin_email).")
-    dev_image: Annotated[str, Field(pattern=IMAGE_RE, max_length=255)] = Field(
-        default="mariadb:11.4", description="MariaDB image of the dev stack's db container."
-    )
+    dev_image: Image = Field(default="mariadb:11.4", description="MariaDB image of the dev stack's db container.")
     dev_port: int = Field(default=13306, ge=1, le=65535, description="Loopback port of the dev db container.")
     dev_subnet: IPv4Network = Field(
         default=IPv4Network("172.30.57.0/24"),
@@ -281,19 +317,21 @@ class Settings(_Strict):
     """Everything under ``pic:`` in ``Pulumi.<stack>.yaml``."""
 
     stack: str = Field(default="prod", exclude=True)
-    hosts: dict[Annotated[str, Field(pattern=HOST_NAME_RE)], HostSpec] = Field(min_length=1)
-    default_web_host: Annotated[str, Field(pattern=HOST_NAME_RE)] | None = Field(
+    hosts: dict[HostName, HostSpec] = Field(min_length=1)
+    default_web_host: HostName | None = Field(
         default=None,
         description="The web host of members without `host:`, and of Sympa and phpMyAdmin unless they name "
         "theirs (default: the web host whose name sorts first; never the order of pic:hosts).",
     )
-    runtimes: dict[Annotated[str, Field(pattern=RUNTIME_KEY_RE)], RuntimeSpec] = Field(min_length=1)
+    runtimes: dict[RuntimeKey, RuntimeSpec] = Field(min_length=1)
     eol_warning_days: int = Field(default=365, ge=0, le=3650)
     tls: TlsSpec
     backup: BackupSpec = BackupSpec()
     mail: MailSpec
     limits: LimitsSpec = LimitsSpec()
-    members_root: Annotated[str, Field(pattern=r"^/[A-Za-z0-9._/-]+$")] = "/srv/members"
+    members_root: Annotated[str, Whole(r"/[A-Za-z0-9._/-]+", "an absolute path of letters, digits, . _ - and /")] = (
+        "/srv/members"
+    )
     admin_email: Email
     phpmyadmin: PhpMyAdminSpec | None = None
     proxy: ProxySpec = ProxySpec()
@@ -312,6 +350,7 @@ class Settings(_Strict):
             raise ValueError("needs at least one host with role: web")
         if roles.count("db") != 1:
             raise ValueError(f"needs exactly one host with role: db (found {roles.count('db')})")
+        _check_host_addresses(hosts)
         return hosts
 
     @field_validator("default_web_host")
@@ -323,9 +362,35 @@ class Settings(_Strict):
             raise ValueError(f"{name!r} is not a web host of the stack (known: {', '.join(web)})")
         return name
 
+    @field_validator("runtimes")
+    @classmethod
+    def _runtime_images(cls, runtimes: dict[str, RuntimeSpec]) -> dict[str, RuntimeSpec]:
+        seen: dict[tuple[int, ...], str] = {}
+        for key, spec in runtimes.items():
+            if version_key(key) in seen:
+                raise ValueError(f"{key!r} and {seen[version_key(key)]!r} are one runtime: give it once")
+            seen[version_key(key)] = key
+            branch = image_php_branch(spec.image)
+            if branch is not None and branch != key:
+                raise ValueError(
+                    f"{key!r} runs the image {spec.image.split('@')[0]!r}, which is PHP {branch}: "
+                    f"the key names the PHP branch of its image"
+                )
+        return runtimes
+
+    @field_validator("members_root")
+    @classmethod
+    def _members_root(cls, root: str) -> str:
+        return check_members_root(root)
+
     @field_validator("phpmyadmin")
     @classmethod
     def _phpmyadmin_host(cls, pma: PhpMyAdminSpec | None, info: ValidationInfo) -> PhpMyAdminSpec | None:
+        mail = info.data.get("mail")
+        if pma is not None and mail is not None and pma.domain == mail.sympa_domain:
+            raise ValueError(
+                f"domain {pma.domain!r} is also pic:mail.sympa_domain: give phpMyAdmin a domain of its own"
+            )
         hosts = info.data.get("hosts") or {}
         web = [name for name, h in hosts.items() if h.role == "web"]
         if pma is not None and pma.host is not None and web and pma.host not in web:
@@ -397,6 +462,51 @@ class Settings(_Strict):
     def runtime_keys(self) -> list[str]:
         """Runtime keys sorted by version, oldest first."""
         return sorted(self.runtimes, key=version_key)
+
+
+def _check_host_addresses(hosts: dict[str, HostSpec]) -> None:
+    """Two ssh hosts never share an address; a private address is one a host can hold; ssh keeps its own port."""
+    seen: dict[str, str] = {}
+    for name, host in hosts.items():
+        private = ipaddress.ip_address(host.private_address)
+        if private.is_unspecified or private.is_multicast or str(private) == "255.255.255.255":
+            raise ValueError(f"{name}: private_address {host.private_address} is not the address of one host")
+        if private.is_loopback and host.connection != "local":
+            raise ValueError(
+                f"{name}: private_address {host.private_address} is a loopback address (only with connection: local)"
+            )
+        if host.role == "web" and host.ssh_port in (80, 443):
+            raise ValueError(f"{name}: ssh_port {host.ssh_port} is the front proxy's (80 and 443 serve the sites)")
+        if host.connection == "local":
+            continue  # every local host is the admin's own machine
+        for what, value in (("address", host.address), ("private_address", str(private))):
+            if value in seen:
+                raise ValueError(f"{name}: {what} {value} is also the address of {seen[value]}: each host has its own")
+            seen[value] = name
+
+
+def image_php_branch(image: str) -> str | None:
+    """The PHP branch of an official-style PHP image (``[registry/]php:8.4-apache@sha256:...`` -> "8.4"), or None."""
+    name = image.split("@", 1)[0]
+    repository, _, tag = name.rpartition(":")
+    if not repository or "/" in tag or repository.rsplit("/", 1)[-1] != "php":
+        return None
+    match = re.match(r"([0-9]+)\.([0-9]+)(?![0-9])", tag)
+    return f"{int(match.group(1))}.{int(match.group(2))}" if match else None
+
+
+def check_members_root(root: str) -> str:
+    """An absolute, normalised path that is not, nor lies under, a system directory."""
+    if root != "/" and (root.endswith("/") or "//" in root or any(p in (".", "..") for p in root.split("/")[1:])):
+        raise ValueError(f"{root!r} is not a normalised path: no '.', '..', '//' or final '/' (e.g. /srv/members)")
+    for tree in SYSTEM_TREES:
+        if root == tree or root.startswith(f"{tree}/"):
+            raise ValueError(
+                f"{root!r} is under the system directory {tree}: use a directory of its own, e.g. /srv/members"
+            )
+    if root in SYSTEM_DIRS:
+        raise ValueError(f"{root!r} is a system directory that the set-up script would re-mode: use e.g. /srv/members")
+    return root
 
 
 def _is_ip(value: str) -> bool:
@@ -480,7 +590,7 @@ def load_settings(project_dir: Path, stack: str) -> Settings:
     if not path.is_file():
         known = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in project_dir.glob("Pulumi.*.yaml"))
         raise PicError([Problem(file, None, "", f"no such stack file (stacks here: {', '.join(known) or 'none'})")])
-    doc, problems = read_yaml(path, file)
+    doc, problems = read_yaml(path, file, follow_links=True)  # the admins' file; `pic plan` links it
     if doc is None:
         raise PicError(problems)
     data, more = _strip_namespace(doc)

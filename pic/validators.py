@@ -2,6 +2,15 @@
 
 Each check returns the value or raises ValueError with a message that says
 what is allowed; pydantic turns that into a field error.
+
+One way to check text, everywhere:
+- a value of a fixed form is matched on the whole string (:class:`Whole`,
+  ``re.fullmatch``): a final newline never slips through as it does with ``$``;
+- a free-text value (:class:`FreeText`) refuses control, format (bidi, zero
+  width), line and paragraph separator characters, surrogates, private-use and
+  unassigned code points (Unicode general categories Cc, Cf, Cs, Co, Cn, Zl,
+  Zp), since they reach config files, scripts and terminals;
+- an OpenSSH key is read by the ``cryptography`` package.
 """
 
 from __future__ import annotations
@@ -10,18 +19,126 @@ import base64
 import binascii
 import ipaddress
 import re
-import struct
-from typing import Annotated
+import unicodedata
+from dataclasses import dataclass
+from typing import Annotated, Any
 
+from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from email_validator import EmailNotValidError, validate_email
-from pydantic import AfterValidator, WithJsonSchema
+from pydantic import AfterValidator, GetCoreSchemaHandler, GetJsonSchemaHandler, WithJsonSchema
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import core_schema
 
-SLUG_RE = re.compile(r"^[a-z][a-z0-9-]{1,30}[a-z0-9]$")
-_LABEL_RE = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
+SLUG_PATTERN = r"[a-z][a-z0-9-]{1,30}[a-z0-9]"
+SLUG_WORDS = (
+    "3 to 32 characters, lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen"
+)
+_LABEL_RE = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
+_REFUSED_CATEGORIES = {
+    "Cc": "a control character",
+    "Cf": "an invisible formatting character (bidi or zero-width)",
+    "Cs": "a surrogate",
+    "Co": "a private-use character",
+    "Cn": "an unassigned code point",
+    "Zl": "a line separator",
+    "Zp": "a paragraph separator",
+}
+
+
+def is_slug(value: str) -> bool:
+    """True for a member slug (file name without ``.yaml``, also the unix user name)."""
+    return re.fullmatch(SLUG_PATTERN, value) is not None
+
+
+@dataclass(frozen=True)
+class Whole:
+    """Annotation: the string matches ``pattern`` as a whole (``re.fullmatch``).
+
+    ``words`` says in plain words what is allowed; the JSON Schema gets the
+    pattern anchored as ``^(?:...)$`` (ECMA-262 ``$`` without the m flag is the
+    end of the string).
+    """
+
+    pattern: str
+    words: str
+
+    def check(self, value: str) -> str:
+        if re.fullmatch(self.pattern, value) is None:
+            raise ValueError(f"is not allowed here: {self.words}")
+        return value
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(self.check, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        out = handler(schema)
+        out["pattern"] = f"^(?:{self.pattern})$"
+        return out
+
+
+def refused_character(value: str, *, newlines: bool = False) -> str | None:
+    """Why ``value`` holds a character free text may not hold, or None.
+
+    ``newlines``: a line feed is allowed (multi-line text); every other
+    character of the categories above is refused.
+    """
+    if value.isascii() and value.isprintable():  # the usual case, answered without a loop
+        return None
+    for i, ch in enumerate(value):
+        if newlines and ch == "\n":
+            continue
+        category = unicodedata.category(ch)
+        if category in _REFUSED_CATEGORIES:
+            name = unicodedata.name(ch, "")
+            named = f"U+{ord(ch):04X}{f' {name}' if name else ''}"
+            return f"holds {_REFUSED_CATEGORIES[category]} ({named}) at character {i + 1}"
+    return None
+
+
+def check_free_text(value: str, *, newlines: bool = False) -> str:
+    """Free text: printable characters only (see the module docstring), no surrounding spaces on one line."""
+    why = refused_character(value, newlines=newlines)
+    if why is not None:
+        allowed = "printable characters and line breaks" if newlines else "printable characters on one line"
+        raise ValueError(f"{why}: only {allowed} are allowed")
+    if not value.strip():
+        raise ValueError("is blank")
+    if not newlines and value != value.strip():
+        raise ValueError("has spaces at its start or end")
+    return value
+
+
+@dataclass(frozen=True)
+class FreeText:
+    """Annotation: free text (:func:`check_free_text`), one line unless ``newlines``."""
+
+    newlines: bool = False
+
+    def check(self, value: str) -> str:
+        return check_free_text(value, newlines=self.newlines)
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(self.check, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        out = handler(schema)
+        # The usual offenders, as ECMA-262 ranges; the loader's check (Unicode categories) is the authority.
+        bad = r"\u0000-\u0009\u000b-\u001f\u007f-\u009f\u00ad\u061c" r"\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff"
+        out["pattern"] = f"^[^{bad}]*$" if self.newlines else f"^[^{bad}\\u000a]*$"
+        return out
 
 
 def check_domain(value: str) -> str:
     """A lowercase DNS host name, IDN as punycode, no trailing dot, not an IP address."""
+    why = refused_character(value)
+    if why is not None:
+        raise ValueError(f"{why}: a domain is letters a-z, digits, hyphens and dots")
     if value != value.strip():
         raise ValueError("has surrounding spaces")
     if not value:
@@ -35,20 +152,28 @@ def check_domain(value: str) -> str:
     for label in labels:
         if len(label) > 63:
             raise ValueError(f"has a label of {len(label)} characters (at most 63): {label[:20]}...")
-        if not _LABEL_RE.match(label):
-            raise ValueError(f"has an invalid label {label!r}: letters a-z, digits and inner hyphens only")
+        if _LABEL_RE.fullmatch(label) is None:
+            raise ValueError(f"has an invalid label {short_repr(label)}: letters a-z, digits and inner hyphens only")
     if labels[-1].isdigit():
         raise ValueError("ends with an all-numeric label")
     return value
+
+
+def short_repr(value: str, limit: int = 40) -> str:
+    """A value quoted with every non-printable character escaped, cut at ``limit`` characters."""
+    text = ascii(value) if refused_character(value) else repr(value)
+    return text if len(text) <= limit else text[: limit - 4] + "...'"
 
 
 def _check_domain_form(value: str) -> None:
     if value.endswith("."):
         raise ValueError("ends with a dot: write the name without the trailing dot")
     if any(c.isupper() for c in value):
-        raise ValueError(f"has uppercase letters: write it in lowercase ({value.lower()!r})")
+        raise ValueError(f"has uppercase letters: write it in lowercase ({short_repr(value.lower(), 80)})")
     if not value.isascii():
         raise ValueError("has non-ASCII letters: write an internationalised name in punycode (xn--...)")
+    if ":" not in value and not value.replace(".", "").isdigit():
+        return  # neither IPv6 nor dotted digits: no address to parse
     try:
         ipaddress.ip_address(value)
     except ValueError:
@@ -57,7 +182,10 @@ def _check_domain_form(value: str) -> None:
 
 
 def check_email(value: str) -> str:
-    """An e-mail address of valid syntax (no DNS lookup)."""
+    """An e-mail address of valid syntax (no DNS lookup), ASCII or internationalised, printable."""
+    why = refused_character(value)
+    if why is not None:
+        raise ValueError(f"is not a valid e-mail address: it {why}")
     try:
         validate_email(value, check_deliverability=False)
     except EmailNotValidError as exc:
@@ -75,48 +203,73 @@ SSH_KEY_TYPES = {
     "sk-ecdsa-sha2-nistp256@openssh.com",
 }
 _MIN_RSA_BITS = 2048
-
-
-def _rsa_bits(blob: bytes) -> int:
-    """The modulus size of an ssh-rsa public key blob (type, e, n as SSH strings)."""
-    pos = 0
-    parts = []
-    for _ in range(3):
-        (length,) = struct.unpack(">I", blob[pos : pos + 4])
-        parts.append(blob[pos + 4 : pos + 4 + length])
-        pos += 4 + length
-    return int.from_bytes(parts[2], "big").bit_length()
+_KEY_CLASSES: dict[str, tuple[type, ...]] = {
+    "ssh-ed25519": (ed25519.Ed25519PublicKey,),
+    "sk-ssh-ed25519@openssh.com": (ed25519.Ed25519PublicKey,),
+    "ssh-rsa": (rsa.RSAPublicKey,),
+    "ecdsa-sha2-nistp256": (ec.EllipticCurvePublicKey,),
+    "ecdsa-sha2-nistp384": (ec.EllipticCurvePublicKey,),
+    "ecdsa-sha2-nistp521": (ec.EllipticCurvePublicKey,),
+    "sk-ecdsa-sha2-nistp256@openssh.com": (ec.EllipticCurvePublicKey,),
+}
 
 
 def check_ssh_key(value: str) -> str:
-    """One OpenSSH public key line: TYPE BASE64 [comment], no options."""
-    fields = value.split()
-    if len(fields) < 2:
-        raise ValueError("is not an OpenSSH public key (expected: TYPE BASE64 [comment])")
-    kind, data = fields[0], fields[1]
+    """One OpenSSH public key on one line: exactly ``TYPE BASE64 [COMMENT]``, no options.
+
+    The key is read by ``cryptography`` (``load_ssh_public_key``): its bytes
+    must decode, be of the type written before them, and hold nothing more;
+    the comment is printable text on the same line (sshd reads one key per
+    line: a line break in a comment would add lines to authorized_keys).
+    RSA keys need 2048 bits (OpenSSH 8.8 and NIST SP 800-131A refuse less).
+    """
+    why = refused_character(value)
+    if why is not None:
+        raise ValueError(f"{why}: a key is one line of printable characters (TYPE BASE64 [comment])")
+    parts = value.split(" ", 2)
+    if len(parts) < 2 or not parts[0] or not parts[1] or any(c.isspace() for c in parts[0] + parts[1]):
+        raise ValueError("is not an OpenSSH public key (expected exactly: TYPE BASE64 [comment], one space between)")
+    kind, data = parts[0], parts[1]
     if kind == "ssh-dss":
         raise ValueError("is a DSA key, which OpenSSH no longer accepts: use ssh-ed25519")
     if kind not in SSH_KEY_TYPES:
         raise ValueError(
-            f"has key type {kind!r}: expected one of {', '.join(sorted(SSH_KEY_TYPES))} "
+            f"has key type {short_repr(kind)}: expected one of {', '.join(sorted(SSH_KEY_TYPES))} "
             "(key options such as command=... are not allowed)"
         )
+    if len(parts) == 3 and parts[2] != parts[2].strip():
+        raise ValueError("has spaces at the end or around its comment")
     try:
         blob = base64.b64decode(data, validate=True)
-        (length,) = struct.unpack(">I", blob[:4])
-        inner = blob[4 : 4 + length].decode("ascii")
-    except (binascii.Error, struct.error, UnicodeDecodeError, ValueError):
+    except (binascii.Error, ValueError):
         raise ValueError("has a key body that is not valid base64 key data") from None
-    if inner != kind:
-        raise ValueError(f"says {kind!r} but its key data is of type {inner!r}")
-    if kind == "ssh-rsa":
-        try:
-            bits = _rsa_bits(blob)
-        except struct.error:
-            raise ValueError("has truncated RSA key data") from None
-        if bits < _MIN_RSA_BITS:
-            raise ValueError(f"is a {bits}-bit RSA key (at least {_MIN_RSA_BITS}): use ssh-ed25519")
+    if not blob or base64.b64encode(blob).decode() != data:
+        raise ValueError("has a key body that is not valid base64 key data")
+    _check_key_blob(kind, data)
     return value
+
+
+def _check_key_blob(kind: str, data: str) -> None:
+    try:
+        key = serialization.load_ssh_public_key(f"{kind} {data}".encode())
+    except (ValueError, UnsupportedAlgorithm) as exc:
+        inner = _blob_type(data)
+        if inner is not None and inner != kind:
+            raise ValueError(f"says {kind!r} but its key data is of type {short_repr(inner)}") from None
+        raise ValueError(f"has key data that OpenSSH cannot read ({exc})") from None
+    if not isinstance(key, _KEY_CLASSES[kind]):
+        raise ValueError(f"says {kind!r} but its key data is of another type")
+    if isinstance(key, rsa.RSAPublicKey) and key.key_size < _MIN_RSA_BITS:
+        raise ValueError(f"is a {key.key_size}-bit RSA key (at least {_MIN_RSA_BITS}): use ssh-ed25519")
+
+
+def _blob_type(data: str) -> str | None:
+    """The type name inside the key data, when it can be read."""
+    blob = base64.b64decode(data)
+    length = int.from_bytes(blob[:4], "big")
+    if len(blob) < 4 + length or length > 64:
+        return None
+    return blob[4 : 4 + length].decode("ascii", errors="replace")
 
 
 def check_ip(value: str) -> str:
@@ -140,7 +293,10 @@ def check_host_address(value: str) -> str:
 
 DOMAIN_PATTERN = r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"
 
-SSH_KEY_PATTERN = r"^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-\S+) [A-Za-z0-9+/=]+( .*)?$"
+SSH_KEY_PATTERN = (
+    r"^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com|"
+    r"sk-ecdsa-sha2-nistp256@openssh\.com) [A-Za-z0-9+/]+={0,2}( [^\u0000-\u001f\u007f-\u009f\u2028\u2029]*)?$"
+)
 
 Domain = Annotated[
     str,

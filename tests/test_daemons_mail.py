@@ -228,6 +228,30 @@ def test_dns_check_reports_a_different_key(nsd: Nsd, tmp_path: Path, capsys: pyt
     assert "pic._domainkey.listes.amis-du-rhone.org" in different[0]
 
 
+@pytest.mark.parametrize(
+    ("kind", "extra"),
+    [("SPF", "v=spf1 include:_spf.other.example -all"), ("DMARC", "v=DMARC1; p=none; rua=mailto:x@other.example")],
+)
+def test_dns_check_reports_a_second_spf_or_dmarc_record(
+    nsd: Nsd, tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str, extra: str
+) -> None:
+    """Two SPF or two DMARC records at one name are an error for receivers, even when one of them is right."""
+    expected = _expected_json(tmp_path / "expected.json")
+    right = next(r for r in _all_records() if records.kind(r) == kind and "amis-du-rhone" in r.name)
+    nsd.publish("amis-du-rhone.org", [*_all_records(), records.Record(right.name, "TXT", extra)])
+    try:
+        assert _dns_check(nsd.port, "--expected", str(expected)) == 1
+        out = capsys.readouterr().out
+        duplicated = [line for line in out.splitlines() if line.strip().startswith("duplicated")]
+        assert len(duplicated) == 1, out
+        assert right.name in duplicated[0] and extra in duplicated[0] and "one only" in duplicated[0]
+        assert out.rstrip().endswith("1 duplicated"), out
+    finally:
+        nsd.publish("amis-du-rhone.org", _all_records())
+    assert _dns_check(nsd.port, "--expected", str(expected)) == 0
+    capsys.readouterr()
+
+
 def test_unreachable_resolver_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert _dns_check(_free_port()) == 1
     assert "no answer" in capsys.readouterr().err

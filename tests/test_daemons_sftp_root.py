@@ -60,7 +60,9 @@ def host() -> Iterator[Host]:
         key = root / "client-key"
         subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(key)], check=True)
         base = check(ROOT, "prod", MEMBERS, ON).settings
-        settings = base.model_copy(update={"members_root": str(parent / "members")})
+        port = free_port()
+        hosts = {**base.hosts, "web1": base.hosts["web1"].model_copy(update={"ssh_port": port})}
+        settings = base.model_copy(update={"members_root": str(parent / "members"), "hosts": hosts})
         m = make_member(slug, free_uids(1)[0], "active", "none", ssh=False, key=Path(f"{key}.pub").read_text().strip())
         made = _run(web.render_member_space_script(m, settings))
         assert made.returncode == 0, made.stderr
@@ -70,12 +72,11 @@ def host() -> Iterator[Host]:
         (keys_dir / slug).chmod(0o644)
         host_key = root / "ssh_host_ed25519_key"
         subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(host_key)], check=True)
-        port = free_port()
         conf = root / "sshd_config"
         conf.write_text(
             web.render_sshd_config(
                 settings,
-                port=port,
+                "web1",
                 listen=["127.0.0.1"],
                 host_keys=[str(host_key)],
                 pid_file=str(root / "sshd.pid"),

@@ -228,10 +228,14 @@ def running_sshd(space: Space, files: tuple[str, Path], name: str, edit: Callabl
     """sshd on a free port of 127.0.0.1 with the rendered sshd_config, passed through ``edit``."""
     exe = require_program("sshd")
     host_key, keys_dir = files
-    port = free_port()
+    port = free_port()  # never 22: the port reaches sshd through pic:hosts.web1.ssh_port, as on a host
+    hosts = {**space.settings.hosts, "web1": space.settings.hosts["web1"].model_copy(update={"ssh_port": port})}
+    settings = space.settings.model_copy(update={"hosts": hosts})
+    firewall = web.render_web_host_setup(settings, "web1")
+    assert f"tcp dport {{ {port}, 80, 443 }} accept" in firewall, "the firewall opens another port than sshd's"
     config = web.render_sshd_config(
-        space.settings,
-        port=port,
+        settings,
+        "web1",
         listen=["127.0.0.1"],
         host_keys=[host_key],
         pid_file=str(space.root / f"{name}.pid"),

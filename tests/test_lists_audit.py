@@ -125,3 +125,105 @@ def test_any_export_is_audited_without_crashing(tmp_path_factory: pytest.TempPat
     for f in flags:
         assert f.problem
         assert str(f).startswith(f"{f.entry.file}:{f.entry.line} ")
+
+
+# --- misspellings of the large providers, found by distance ---------------------------------------
+
+MISSPELT = [
+    ("gmial.com", "gmail.com"),
+    ("gmaill.com", "gmail.com"),
+    ("gmail.cm", "gmail.com"),
+    ("gmail.om", "gmail.com"),
+    ("gmail.comm", "gmail.com"),
+    ("hotmial.fr", "hotmail.fr"),
+    ("hotmail.fe", "hotmail.fr"),
+    ("hotmal.com", "hotmail.com"),
+    ("outlok.fr", "outlook.fr"),
+    ("outllook.com", "outlook.com"),
+    ("yahooo.com", "yahoo.com"),
+    ("yaoo.fr", "yahoo.fr"),
+    ("oragne.fr", "orange.fr"),
+    ("orange.ft", "orange.fr"),
+    ("wanado.fr", "wanadoo.fr"),
+    ("wanadoo.fe", "wanadoo.fr"),
+    ("lapost.net", "laposte.net"),
+    ("laposte.nte", "laposte.net"),
+    ("fre.fr", "free.fr"),
+    ("freee.fr", "free.fr"),
+    ("icloud.con", "icloud.com"),
+    ("iclould.com", "icloud.com"),
+    ("protonmial.com", "protonmail.com"),
+    ("numericable.ft", "numericable.fr"),
+]
+
+CORRECT = [
+    "gmail.com",
+    "googlemail.com",
+    "hotmail.fr",
+    "hotmail.com",
+    "outlook.fr",
+    "live.fr",
+    "yahoo.fr",
+    "yahoo.co.uk",
+    "orange.fr",
+    "wanadoo.fr",
+    "free.fr",
+    "sfr.fr",
+    "neuf.fr",
+    "laposte.net",
+    "icloud.com",
+    "me.com",
+    "mac.com",
+    "gmx.fr",
+    "gmx.de",
+    "protonmail.com",
+    "proton.me",
+    "email.com",
+    "mail.com",
+    "orange.com",
+    "love.fr",
+    "lyon.fr",
+    "mairie-lyon.fr",
+    "univ-lyon1.fr",
+    "amis-du-rhone.org",
+    "velo-cite.org",
+    "example.bzh",
+    "asso.paris",
+    "ac-lyon.fr",
+    "gouv.fr",
+    "free-software.org",
+]
+
+
+@pytest.mark.parametrize(("domain", "meant"), MISSPELT)
+def test_misspelt_provider_is_flagged_with_the_right_domain(domain: str, meant: str) -> None:
+    flag = lists_audit.audit_entry(
+        lists_audit.Entry("f", 1, f"marie@{domain}"), lists_audit.load_domains(), lists_audit.load_providers()
+    )
+    assert flag is not None, domain
+    assert flag.suggestion == f"marie@{meant}", flag
+
+
+def test_correct_addresses_are_not_flagged() -> None:
+    providers = lists_audit.load_providers()
+    entries = [lists_audit.Entry("f", i, f"paul@{d}") for i, d in enumerate([*CORRECT, *providers.domains])]
+    assert lists_audit.audit(entries, lists_audit.load_domains(), providers) == []
+
+
+def test_unknown_top_level_domain_is_flagged(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    export = tmp_path / "list.txt"
+    export.write_text("anne@asso-velo.orgg\nluc@club.nimportequoi\nzoe@velo-cite.org\n")
+    code, lines, _ = _audit(capsys, str(export))
+    assert code == 1
+    assert len(lines) == 2, lines
+    assert "unknown top-level domain .orgg" in lines[0] and lines[0].endswith("suggested: anne@asso-velo.org")
+    assert "unknown top-level domain .nimportequoi" in lines[1]
+
+
+def test_osa_distance() -> None:
+    assert lists_audit.osa_distance("gmail", "gmial") == 1  # two neighbours swapped
+    assert lists_audit.osa_distance("gmail", "gmal") == 1
+    assert lists_audit.osa_distance("hotmail", "hotmial") == 1
+    assert lists_audit.osa_distance("wanadoo", "wnadoo") == 1
+    assert lists_audit.osa_distance("abc", "xyz") == 3
+    assert lists_audit.osa_distance("", "ab") == 2

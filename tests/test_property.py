@@ -25,6 +25,10 @@ from tests.helpers import ED25519
 SETTINGS: Settings = load_settings(ROOT, "prod")
 RUNTIMES = [*SETTINGS.runtime_keys(), "none"]
 
+# Free text the loader accepts: any character but controls, invisible formatting and separators.
+printable = st.text(
+    alphabet=st.characters(blacklist_categories=("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp")), min_size=1, max_size=40
+)
 label = st.text(alphabet=string.ascii_lowercase + string.digits, min_size=1, max_size=12)
 slug = st.from_regex(r"[a-z][a-z0-9-]{1,12}[a-z0-9]", fullmatch=True)
 junk = st.recursive(
@@ -37,7 +41,7 @@ junk = st.recursive(
 @st.composite
 def valid_member(draw: st.DrawFn, uid: int, index: int) -> dict[str, Any]:
     data: dict[str, Any] = {
-        "name": draw(st.text(min_size=1, max_size=40).filter(lambda s: s.strip() != "")),
+        "name": draw(printable.map(str.strip).filter(bool)),
         "contact": {"name": "Contact", "email": f"c{index}@{draw(label)}.org"},
         "uid": uid,
         "status": draw(st.sampled_from(["active", "suspended", "archived"])),

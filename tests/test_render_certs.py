@@ -270,3 +270,40 @@ def test_deploy_hook_installs_a_renewed_lineage_and_reloads(tmp_path: Path) -> N
     assert not (certs / "someone-else").exists()
     assert (placed / "fullchain.pem").read_bytes() == cert_pem
     assert os.listdir(certs) == ["velo-cite"]
+
+
+def test_bootstrap_names_placeholders_by_san_whatever_the_domain_length(
+    example: tuple[Settings, Registry], tmp_path: Path
+) -> None:
+    """A first domain longer than a CN may be (64 characters) still gets its placeholder, and so do the others."""
+    require_program("openssl")
+    registry = example[1]
+    long_domain = f"{'a' * 63}.{'b' * 63}.example.org"  # 139 characters, a valid name
+    first = next(m for m in registry if m.slug in HTTPS_MEMBERS)
+    site = first.site
+    assert site is not None
+    longer = [
+        replace(first, spec=first.spec.model_copy(update={"site": site.model_copy(update={"domains": [long_domain]})}))
+    ]
+    members = longer + [m for m in registry if m.slug != first.slug]
+    certs = tmp_path / "certs"
+    proc = run_script(tls.render_cert_bootstrap_script(members, certs_dir=str(certs)))
+    assert proc.returncode == 0, proc.stderr
+    assert dns_names(load_cert(certs / first.slug / "fullchain.pem")) == [long_domain]
+    assert sorted(p.name for p in certs.iterdir()) == sorted(HTTPS_MEMBERS)
+
+
+def test_bootstrap_goes_on_after_one_member_fails(example: tuple[Settings, Registry], tmp_path: Path) -> None:
+    """One member's failure (its directory cannot be made) leaves every other member's placeholder made."""
+    require_program("openssl")
+    registry = example[1]
+    certs = tmp_path / "certs"
+    certs.mkdir()
+    blocked = sorted(HTTPS_MEMBERS)[0]
+    (certs / blocked).write_text("not a directory\n")
+    proc = run_script(tls.render_cert_bootstrap_script(registry, certs_dir=str(certs)))
+    assert proc.returncode == 1
+    assert f"no placeholder certificate in {certs / blocked}" in proc.stderr
+    for slug in HTTPS_MEMBERS:
+        if slug != blocked:
+            assert (certs / slug / "fullchain.pem").is_file(), slug

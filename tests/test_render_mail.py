@@ -201,8 +201,9 @@ def test_robot_conf_has_its_own_key_and_web_path() -> None:
     assert "dkim_parameters.signer_domain\tlistes.amis-du-rhone.org\n" in text
     assert "dkim_parameters.private_key_path\t/etc/sympa/dkim/listes.amis-du-rhone.org.pem\n" in text
     assert "wwsympa_url\thttps://listes.example.org/listes.amis-du-rhone.org\n" in text
-    with pytest.raises(ValueError, match="one line"):
-        mail.robot_conf("x.org", sympa_domain="y.org", listmaster="a@b.org", selector="pic", title="a\nb")
+    for title, shown in [("a\nb", "a b"), ("`id`", "'id'"), (" \u2028 ", "x.org"), ("a\x1b[31m", "a\\x1b[31m")]:
+        text = mail.robot_conf("x.org", sympa_domain="y.org", listmaster="a@b.org", selector="pic", title=title)
+        assert f"\ntitle\t{shown}\n" in text, title
 
 
 @pytest.mark.daemon

@@ -257,12 +257,14 @@ def test_sshd_config_passes_sshd_t(example: tuple[Settings, Registry], tmp_path:
     Path("/run/sshd").mkdir(exist_ok=True)
     key = tmp_path / "host_key"
     run_ok(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(key)], "ssh-keygen")
-    text = web.render_sshd_config(example[0], host_keys=[str(key)], port=2222)
+    settings = with_ssh_port(example[0], "web1", 2222)
+    text = web.render_sshd_config(settings, "web1", host_keys=[str(key)])
+    assert "Port 2222\n" in text
     conf = tmp_path / "sshd_config"
     conf.write_text(text)
     run_ok([exe, "-t", "-f", str(conf)], "sshd -t")
     # The prod file: everything but the host keys, which exist only on a host.
-    prod = web.render_sshd_config(example[0])
+    prod = web.render_sshd_config(example[0], "web1")
     assert "PasswordAuthentication no" in prod
     assert "AuthenticationMethods publickey" in prod
     assert "ChrootDirectory /srv/members/%u" in prod
@@ -270,8 +272,20 @@ def test_sshd_config_passes_sshd_t(example: tuple[Settings, Registry], tmp_path:
     assert "DenyGroups pic-locked" in prod
 
 
+def with_ssh_port(settings: Settings, host: str, port: int) -> Settings:
+    hosts = {**settings.hosts, host: settings.hosts[host].model_copy(update={"ssh_port": port})}
+    return settings.model_copy(update={"hosts": hosts})
+
+
+def test_firewall_and_sshd_share_the_ssh_port(example: tuple[Settings, Registry]) -> None:
+    settings = with_ssh_port(example[0], "web1", 2201)
+    assert "\nPort 2201\n" in "\n" + web.render_sshd_config(settings, "web1")
+    assert "tcp dport { 2201, 80, 443 } accept" in web.render_web_host_setup(settings, "web1")
+    assert "Port 22\n" in web.render_sshd_config(example[0], "web1")
+
+
 def test_sshd_install_script(example: tuple[Settings, Registry], tmp_path: Path) -> None:
-    config = web.render_sshd_config(example[0])
+    config = web.render_sshd_config(example[0], "web1")
     script = web.render_sshd_install_script(config)
     shellcheck(script, tmp_path, "sshd-install.sh")
     assert config in script
@@ -400,14 +414,14 @@ def test_sshd_install_script_never_installs_a_bad_config(example: tuple[Settings
         script = web.render_sshd_install_script(config, target=str(target))
         return subprocess.run(["sh", "-eu", "-s"], input=script, text=True, capture_output=True, env=env, check=False)
 
-    bad = web.render_sshd_config(example[0], host_keys=[str(key)]) + "NoSuchOption yes\n"
+    bad = web.render_sshd_config(example[0], "web1", host_keys=[str(key)]) + "NoSuchOption yes\n"
     proc = install(bad)
     assert proc.returncode != 0
     assert target.read_text() == "# the config in place\n"
     assert not calls.exists(), "sshd was reloaded after a refused config"
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("sshd_config.pic.")) == []
 
-    good = web.render_sshd_config(example[0], host_keys=[str(key)])
+    good = web.render_sshd_config(example[0], "web1", host_keys=[str(key)])
     proc = install(good)
     assert proc.returncode == 0, proc.stderr
     assert target.read_text() == good

@@ -124,3 +124,52 @@ def test_a_default_web_host_that_is_no_web_host_is_named(tmp_path: Path) -> None
     errors = _errors(project)
     assert "pic:default_web_host" in errors and "'db' is not a web host of the stack (known: web1)" in errors
     assert "Pulumi.prod.yaml:" in errors
+
+
+# What the hosts would do with a setting: each of these is accepted by its type, and breaks a host.
+HARMFUL = [
+    ("pic:members_root: /srv/members", "pic:members_root: /srv/../etc", "pic:members_root", "normalised"),
+    ("pic:members_root: /srv/members", "pic:members_root: /srv/./members", "pic:members_root", "normalised"),
+    ("pic:members_root: /srv/members", "pic:members_root: /srv//members", "pic:members_root", "normalised"),
+    ("pic:members_root: /srv/members", "pic:members_root: /srv/members/", "pic:members_root", "normalised"),
+    ("pic:members_root: /srv/members", "pic:members_root: /etc", "pic:members_root", "system directory"),
+    ("pic:members_root: /srv/members", "pic:members_root: /usr/local/members", "pic:members_root", "system"),
+    ("pic:members_root: /srv/members", "pic:members_root: /var/lib/docker", "pic:members_root", "system"),
+    ("pic:members_root: /srv/members", "pic:members_root: /home", "pic:members_root", "system directory"),
+    ("pic:members_root: /srv/members", "pic:members_root: /", "pic:members_root", "not allowed"),
+    ("pic:members_root: /srv/members", 'pic:members_root: "/srv/members\\n"', "pic:members_root", "not allowed"),
+    ("private_address: 10.0.0.10,", "private_address: 10.0.0.11,", "pic:hosts", "also the address of web1"),
+    ("address: db.example.org,", "address: web1.example.org,", "pic:hosts", "also the address of web1"),
+    ("private_address: 10.0.0.11", "private_address: 0.0.0.0", "pic:hosts", "not the address of one host"),
+    ("private_address: 10.0.0.11", "private_address: '::'", "pic:hosts", "not the address of one host"),
+    ("private_address: 10.0.0.11", "private_address: 224.0.0.1", "pic:hosts", "not the address of one host"),
+    ("private_address: 10.0.0.11", "private_address: 127.0.0.1", "pic:hosts", "loopback"),
+    ("ssh_user: deploy}", "ssh_user: deploy, ssh_port: 443}", "pic:hosts", "front proxy"),
+    ("php:8.4-apache@sha256:5f80", "php:8.3-apache@sha256:5f80", "pic:runtimes", "PHP 8.3"),
+    ("php:8.2-apache@sha256:f64f", "php:7.4-fpm@sha256:f64f", "pic:runtimes", "PHP 7.4"),
+    ('"8.5": {image', '"08.04": {image', "pic:runtimes", "no leading zeros"),
+    ('"8.5": {image', '"8.40": {image', "pic:runtimes", "PHP 8.5"),
+    ("cpus: 1.0", "cpus: 0.001", "pic:limits.cpus", "at least 0.01"),
+    ("domain: pma.example.org", "domain: listes.example.org", "pic:phpmyadmin", "sympa_domain"),
+    ('time: "03:15"', 'time: "03:15\\n"', "pic:backup.time", "not allowed"),
+    ("dkim_selector: pic,", 'dkim_selector: "pic\\n",', "pic:mail.dkim_selector", "not allowed"),
+    ("ssh_user: deploy}", 'ssh_user: "deploy\\n"}', "pic:hosts.web1.ssh_user", "not allowed"),
+    ("web1: {role", '"web1\\n": {role', "pic:hosts.web1\\x0a", "not allowed"),
+    ("acme_email: admin@example.org", 'acme_email: "admin@example.org\\n"', "pic:tls.acme_email", "control"),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "field", "words"), HARMFUL, ids=[f"{h[2]}:{h[3]}" for h in HARMFUL])
+def test_setting_harmful_to_a_host_is_refused(tmp_path: Path, old: str, new: str, field: str, words: str) -> None:
+    project = project_copy(tmp_path)
+    _edit(project, old, new)
+    text = _errors(project)
+    line = next((ln for ln in text.splitlines() if f" {field}" in ln and words in ln), None)
+    assert line is not None, text
+    assert line.startswith(str(project / "Pulumi.prod.yaml") + ":"), f"no file:line in {line!r}"
+    assert "Traceback" not in text
+
+
+def test_local_hosts_may_share_the_admins_machine() -> None:
+    dev = load_settings(ROOT, "dev")
+    assert len({h.address for h in dev.hosts.values()}) == 1

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from pic.check import check
-from pic.errors import PicError, Problem
+from pic.errors import PicError, Problem, terminal_safe
 from pic.plan.diff import Change, diff, stateful_changes
 from pic.plan.model import Attribution, Rendering
 from pic.plan.output import as_json, as_markdown, as_text, review
@@ -62,13 +62,34 @@ def checkout(project: Path, rev: str) -> Iterator[tuple[Path, str]]:
     try:
         data = _git(top, "archive", "--format=tar", commit, binary=True)
         with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+            _refuse_links(tar, rev, commit)
             if hasattr(tarfile, "data_filter"):  # Python 3.11.4+
                 tar.extractall(tmp, filter="data")
-            else:  # an archive git made of this very repository
+            else:  # only regular files and directories are left (_refuse_links)
                 tar.extractall(tmp)  # noqa: S202
         yield tmp / prefix, commit
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _refuse_links(tar: tarfile.TarFile, rev: str, commit: str) -> None:
+    """Refuse a revision holding links or special files: extracting them could reach outside the temporary tree."""
+    odd = [m for m in tar.getmembers() if not (m.isfile() or m.isdir())]
+    if not odd:
+        return
+    shown = ", ".join(terminal_safe(f"{m.name} -> {m.linkname}" if m.linkname else m.name)[:120] for m in odd[:5])
+    more = f" and {len(odd) - 5} more" if len(odd) > 5 else ""
+    raise PicError(
+        [
+            Problem(
+                f"{rev} ({commit[:10]})",
+                None,
+                "",
+                f"holds links or special files, which are not extracted: {shown}{more}; "
+                "the repository holds regular files only",
+            )
+        ]
+    )
 
 
 def render_here(project: Path, stack: str, members: Path, salt: bytes) -> Rendering:

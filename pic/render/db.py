@@ -14,6 +14,7 @@ import shlex
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from pic.names import DB_ADMIN_USER, DB_BACKUP_USER
 from pic.render import render
 from pic.settings import Settings
 
@@ -43,8 +44,8 @@ MEMBER_PRIVILEGES: tuple[str, ...] = (
 )
 # The backup account reads; it never writes and never locks a site's tables.
 BACKUP_PRIVILEGES: tuple[str, ...] = ("EVENT", "SELECT", "SHOW VIEW", "TRIGGER")
-ADMIN_USER = "pic_admin"
-BACKUP_USER = "pic_backup"
+ADMIN_USER = DB_ADMIN_USER
+BACKUP_USER = DB_BACKUP_USER
 
 # The server's max_allowed_packet (MariaDB's maximum, 1 GiB): the longest statement a restore
 # sends is one dump line, a whole row, twice its size in --hex-blob. The dump job refuses a dump

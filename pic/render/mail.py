@@ -17,6 +17,7 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from pic.errors import terminal_safe
 from pic.registry import Registry
 from pic.render import render
 from pic.settings import Settings
@@ -117,17 +118,26 @@ def robot_conf(
     domain: str, *, sympa_domain: str, listmaster: str, selector: str, title: str, layout: SympaLayout = DEBIAN
 ) -> str:
     """robot.conf of one member list domain: its web address, its own DKIM key and signer domain."""
-    if "\n" in title:
-        raise ValueError("a robot title is one line")
     return render(
         "mail/robot.conf.j2",
         domain=domain,
         listmaster=listmaster,
-        title=title,
+        title=robot_title(title, domain),
         wwsympa_url=robot_web_url(sympa_domain, domain),
         dkim=_dkim(domain, selector, layout),
         dmarc_modes=DMARC_PROTECTION_MODES,
     )
+
+
+def robot_title(title: str, domain: str) -> str:
+    """A member's name as a robot.conf ``title``: one line, no backtick.
+
+    Sympa reads a config value by lines, and refuses a value in backticks
+    (`` `...` ``, a command in its old versions), which stops Sympa for every
+    robot: whitespace runs become one space, backticks become apostrophes.
+    """
+    text = terminal_safe(" ".join(title.split()), keep="").replace("`", "'")
+    return text or domain
 
 
 def transport_map(domains: Sequence[str]) -> str:

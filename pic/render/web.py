@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from pic import eol
+from pic import eol, names
 from pic.registry import Member, Registry
 from pic.render import render
 from pic.settings import RuntimeSpec, Settings, version_key
@@ -26,11 +26,15 @@ from pic.settings import RuntimeSpec, Settings, version_key
 # Inside a site container: the member's directories are mounted under this root.
 SITE_ROOT = "/srv/site"
 SITE_PORT = 8080
-NETWORK = "pic-web"
+# The platform's names live in pic.names (one table, checked against every member's names).
+NETWORK = names.NETWORK
+PROXY_CONTAINER = names.PROXY_CONTAINER
+PHPMYADMIN_CONTAINER = names.PHPMYADMIN_CONTAINER
+GROUP_SFTP = names.GROUP_SFTP
+GROUP_SSH = names.GROUP_SSH
+GROUP_LOCKED = names.GROUP_LOCKED
 # The subnet of that network: the sites trust X-Forwarded-For from it only.
 NETWORK_SUBNET = "172.30.0.0/16"
-PROXY_CONTAINER = "pic-proxy"
-PHPMYADMIN_CONTAINER = "pic-phpmyadmin"
 # On the web host.
 CADDY_DIR = "/etc/pic/caddy"
 CADDY_DATA = "/srv/pic/caddy/data"
@@ -44,10 +48,6 @@ KEY_FILE = "privkey.pem"
 KEYS_DIR = "/etc/pic/ssh/authorized_keys"
 SSHD_CONFIG = "/etc/ssh/sshd_config"
 MEMBER_DIRS = ("www", "priv", "db", "log")
-# Unix groups that decide what a member may do over ssh (see sshd_config.j2).
-GROUP_SFTP = "pic-sftp"
-GROUP_SSH = "pic-ssh"
-GROUP_LOCKED = "pic-locked"
 STAGING_CA = "https://acme-staging-v02.api.letsencrypt.org/directory"
 
 SiteState = Literal["running", "suspended", "refused", "archived", "none"]
@@ -430,18 +430,22 @@ def render_authorized_keys(member: Member) -> str:
 
 def render_sshd_config(
     settings: Settings,
+    host: str,
     *,
-    port: int = 22,
     listen: Sequence[str] = (),
     host_keys: Sequence[str] = ("/etc/ssh/ssh_host_ed25519_key", "/etc/ssh/ssh_host_rsa_key"),
     pid_file: str = "/run/sshd.pid",
     keys_dir: str = KEYS_DIR,
     members_root: str | None = None,
 ) -> str:
-    """The web host's whole sshd_config: keys only; members chrooted to sftp unless in the shell group."""
+    """The web host's whole sshd_config: keys only; members chrooted to sftp unless in the shell group.
+
+    sshd listens on ``pic:hosts.<host>.ssh_port``, the port the host's firewall
+    opens (:func:`render_web_host_setup`): one setting for both.
+    """
     return render(
         "sshd_config.j2",
-        port=port,
+        port=settings.hosts[host].ssh_port,
         listen=listen,
         host_keys=host_keys,
         pid_file=pid_file,

@@ -1,0 +1,211 @@
+"""Every name the platform derives, in one table, so that no two things on a host share one.
+
+A member's slug is its unix user and group, the prefix of its resources and of
+its database names; its domains become Caddy sites, certificates, Postfix and
+Sympa entries. The platform has names of its own in the same spaces: hosts,
+components and containers, the platform's unix groups, Debian's system
+accounts, MariaDB's schemas and accounts, the domains of the stack settings.
+:func:`platform_names` lists the platform's names by space; the registry adds
+each member's names to the same table and reports every collision with both
+owners (:mod:`pic.registry`).
+
+Spaces:
+- ``domain``: site domains, list domains, the stack's own domains (Sympa's,
+  phpMyAdmin's, the MX, host addresses, DNS zones and their name servers);
+- ``unix``: user and group names on the hosts (member slugs and the rest);
+- ``resource``: the program's component names; a slug that equals one, or is
+  the first word of one (``tls`` of ``tls-ca``), would file that resource under
+  the member in ``pic plan``;
+- ``database``: MariaDB database and user names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from pic.settings import Settings
+
+Space = Literal["domain", "unix", "resource", "database"]
+_Add = Callable[[Space, Iterable[str], str, str], None]
+
+# The platform's unix groups on the web hosts (sshd_config.j2 and member-space.sh.j2 use them).
+GROUP_SFTP = "pic-sftp"
+GROUP_SSH = "pic-ssh"
+GROUP_LOCKED = "pic-locked"
+# Containers and the docker network of a web host.
+NETWORK = "pic-web"
+PROXY_CONTAINER = "pic-proxy"
+PHPMYADMIN_CONTAINER = "pic-phpmyadmin"
+DB_DEV_CONTAINER = "pic-db"
+# MariaDB accounts of the platform (pic/render/db.py).
+DB_ADMIN_USER = "pic_admin"
+DB_BACKUP_USER = "pic_backup"
+
+# Debian's static system users and groups: /usr/share/base-passwd/{passwd,group}.master (base-passwd 3.6).
+DEBIAN_BASE_USERS = [
+    "root",
+    "daemon",
+    "bin",
+    "sys",
+    "sync",
+    "games",
+    "man",
+    "lp",
+    "mail",
+    "news",
+    "uucp",
+    "proxy",
+    "www-data",
+    "backup",
+    "list",
+    "irc",
+    "_apt",
+    "nobody",
+    "gnats",
+]
+DEBIAN_BASE_GROUPS = [
+    "root",
+    "daemon",
+    "bin",
+    "sys",
+    "adm",
+    "tty",
+    "disk",
+    "lp",
+    "mail",
+    "news",
+    "uucp",
+    "man",
+    "proxy",
+    "kmem",
+    "dialout",
+    "fax",
+    "voice",
+    "cdrom",
+    "floppy",
+    "tape",
+    "sudo",
+    "audio",
+    "dip",
+    "www-data",
+    "backup",
+    "operator",
+    "list",
+    "irc",
+    "src",
+    "shadow",
+    "utmp",
+    "video",
+    "sasl",
+    "plugdev",
+    "staff",
+    "games",
+    "users",
+    "nogroup",
+    "gnats",
+]
+# Dynamic accounts that Debian's packages on the hosts create (systemd, openssh, docker.io, postfix, sympa,
+# mariadb, nsd, unbound, certbot's ssl-cert, cron), and names an admin would expect to be theirs.
+PACKAGE_ACCOUNTS = [
+    "systemd-journal",
+    "systemd-network",
+    "systemd-resolve",
+    "systemd-timesync",
+    "systemd-coredump",
+    "messagebus",
+    "input",
+    "kvm",
+    "render",
+    "sgx",
+    "netdev",
+    "clock",
+    "_ssh",
+    "sshd",
+    "crontab",
+    "ssl-cert",
+    "docker",
+    "postfix",
+    "postdrop",
+    "sympa",
+    "mysql",
+    "nsd",
+    "unbound",
+    "caddy",
+    "tss",
+    "uuidd",
+    "polkitd",
+    "_chrony",
+    "ntp",
+    "dnsmasq",
+    "tcpdump",
+    "bind",
+    "opendkim",
+    "opendmarc",
+    "memcache",
+    "redis",
+]
+ADMIN_NAMES = ["deploy", "admin", "admins", "www", "ftp", "pic", "wheel"]
+# MariaDB: the system schemas (mariadb.com/kb/en/understanding-mariadb-architecture) and built-in accounts.
+MARIADB_SCHEMAS = ("mysql", "information_schema", "performance_schema", "sys")
+MARIADB_USERS = ("root", "mysql", "mariadb.sys", "PUBLIC")
+# Components of the program whose names do not depend on the settings (__main__.py).
+FIXED_COMPONENTS = ("sympa", "dns", "phpmyadmin", "tls-ca", "dmarc")
+
+
+@dataclass(frozen=True)
+class Owner:
+    """Who holds a name: a file (and the field in it) or a part of the platform, in words."""
+
+    file: str
+    what: str
+
+    def __str__(self) -> str:
+        return f"{self.file} ({self.what})" if self.file else self.what
+
+
+def platform_names(settings: Settings, stack_file: str) -> dict[tuple[Space, str], Owner]:
+    """The platform's own names by (space, name), each with its owner."""
+    out: dict[tuple[Space, str], Owner] = {}
+
+    def add(space: Space, names: Iterable[str], file: str, what: str) -> None:
+        for name in names:
+            out.setdefault((space, name), Owner(file, what))
+
+    add("unix", [GROUP_SFTP, GROUP_SSH, GROUP_LOCKED], "", "a unix group of the platform")
+    add("unix", DEBIAN_BASE_USERS, "", "a system user of Debian (base-passwd)")
+    add("unix", DEBIAN_BASE_GROUPS, "", "a system group of Debian (base-passwd)")
+    add("unix", PACKAGE_ACCOUNTS, "", "a system account of a package on the hosts")
+    add("unix", ADMIN_NAMES, "", "a name kept for the admins")
+    for name, host in settings.hosts.items():
+        add("unix", [host.ssh_user], stack_file, f"pic:hosts.{name}.ssh_user")
+    add("database", MARIADB_SCHEMAS, "", "a system schema of MariaDB")
+    add("database", MARIADB_USERS, "", "an account of MariaDB")
+    add("database", [DB_ADMIN_USER, DB_BACKUP_USER], "", "a MariaDB account of the platform")
+    for name in settings.hosts:
+        add("resource", [name], stack_file, f"pic:hosts.{name}")
+    add("resource", FIXED_COMPONENTS, "", "a component of the platform")
+    add("resource", [NETWORK, PROXY_CONTAINER, PHPMYADMIN_CONTAINER, DB_DEV_CONTAINER, "pic"], "", "a container")
+    _domains(settings, stack_file, add)
+    return out
+
+
+def _domains(settings: Settings, file: str, add: _Add) -> None:
+    add("domain", [settings.mail.sympa_domain], file, "pic:mail.sympa_domain, the main list domain")
+    if settings.mail.mx is not None:
+        add("domain", [settings.mail.mx], file, "pic:mail.mx, the mail exchanger")
+    if settings.phpmyadmin is not None:
+        add("domain", [settings.phpmyadmin.domain], file, "pic:phpmyadmin.domain")
+    for name, host in settings.hosts.items():
+        add("domain", [host.address], file, f"pic:hosts.{name}.address")
+    add("domain", settings.dns.zones, file, "pic:dns.zones, a zone of the platform")
+    add("domain", settings.dns.nameservers, file, "pic:dns.nameservers")
+
+
+def resource_prefix_owner(slug: str, names: dict[tuple[Space, str], Owner]) -> tuple[str, Owner] | None:
+    """A platform resource name that starts with ``slug-`` (or that ``slug`` starts with ``name-``), if any."""
+    for (space, name), owner in names.items():
+        if space == "resource" and (name.startswith(f"{slug}-") or slug.startswith(f"{name}-")):
+            return name, owner
+    return None

@@ -1,0 +1,230 @@
+"""What reaches the registry besides a member file's text: links, special files, stray names, other
+revisions, the new-member command, and the terminal that shows the errors.
+
+Each case is run as an admin runs it (`python -m pic ...` in a subprocess, with a timeout that only
+guards against a hang): exit 1, the file named, no traceback, nothing read through a link echoed.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from pic import cli
+from tests.conftest import ROOT, require_program
+from tests.helpers import member, write_members
+from tests.test_plan import git, pic
+
+BASE = ROOT / "tests" / "corpus" / "_base.yaml"
+ON = "2026-11-28"
+SECRET = "correct-horse-battery-staple-7f3a"
+
+
+def check(members: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pic", "check", "--project", str(ROOT), "--members", str(members), "--on", ON],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+
+
+@pytest.fixture
+def members(tmp_path: Path) -> Path:
+    directory = tmp_path / "members"
+    directory.mkdir()
+    shutil.copy(BASE, directory / "base-member.yaml")
+    return directory
+
+
+def _secret_file(tmp_path: Path) -> Path:
+    """A file an attacker would like printed: YAML whose values would be quoted in errors if it were read."""
+    path = tmp_path / "admin-passphrase.yaml"
+    path.write_text(f"name: {SECRET}\ncontact: {SECRET}\nuid: {SECRET}\n")
+    return path
+
+
+@pytest.mark.parametrize("target", ["absolute", "relative", "to-a-valid-member", "dangling", "to-dev-zero"])
+def test_a_link_is_never_followed(tmp_path: Path, members: Path, target: str) -> None:
+    link = members / "linked-member.yaml"
+    if target == "absolute":
+        link.symlink_to(_secret_file(tmp_path))
+    elif target == "relative":
+        _secret_file(tmp_path)
+        link.symlink_to(Path("..") / "admin-passphrase.yaml")
+    elif target == "to-a-valid-member":
+        link.symlink_to("base-member.yaml")
+    elif target == "dangling":
+        link.symlink_to(tmp_path / "nowhere.yaml")
+    else:
+        link.symlink_to("/dev/zero")
+    proc = check(members)
+    assert proc.returncode == 1, proc
+    assert "linked-member.yaml is a symbolic link, not a regular file" in proc.stderr
+    assert SECRET not in proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_special_files_never_block_nor_get_read(tmp_path: Path, members: Path) -> None:
+    os.mkfifo(members / "fifo-member.yaml")
+    (members / "dir-member.yaml").mkdir()
+    (members / "huge-member.yaml").write_text("# padding\n" * 40_000)
+    proc = check(members)
+    assert proc.returncode == 1, proc
+    assert "fifo-member.yaml is a FIFO, not a regular file" in proc.stderr
+    assert "dir-member.yaml is a directory, not a regular file" in proc.stderr
+    assert "huge-member.yaml is 400000 bytes long (at most 262144)" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="mknod needs root")
+def test_a_device_node_is_not_opened(members: Path) -> None:
+    os.mknod(members / "zero-member.yaml", 0o600 | 0o020000, os.makedev(1, 5))  # /dev/zero's numbers
+    proc = check(members)
+    assert proc.returncode == 1
+    assert "zero-member.yaml is a character device, not a regular file" in proc.stderr
+
+
+@pytest.mark.parametrize("name", ["velo.yml", "Velo.YAML", "velo.Yaml", "velo.yaml ", " velo.yaml", "velo.yml\t"])
+def test_a_file_that_looks_like_a_member_file_is_named(members: Path, name: str) -> None:
+    (members / name).write_text((ROOT / "members" / "velo-cite.yaml").read_text())
+    proc = check(members)
+    assert proc.returncode == 1, proc
+    shown = name.replace("\t", "\\t")
+    assert f"{members}/{shown} looks like a member file but is not read" in proc.stderr, proc.stderr
+
+
+def test_files_kept_aside_are_not_reported(members: Path) -> None:
+    (members / "_template.yaml").write_text("name: x\n")
+    (members / ".hidden.yml").write_text("name: x\n")
+    (members / "README.md").write_text("members\n")
+    assert check(members).returncode == 0
+
+
+def test_a_file_name_with_a_line_break_is_shown_escaped(members: Path) -> None:
+    (members / "bad\nname.yaml").write_text(BASE.read_text().replace("10500", "10501"))
+    proc = check(members)
+    assert proc.returncode == 1
+    assert "bad\\nname.yaml" in proc.stderr
+    assert not any(line.startswith("name.yaml") for line in proc.stderr.splitlines())
+
+
+def test_terminal_sequences_from_member_files_are_escaped(members: Path) -> None:
+    data = yaml.safe_load(BASE.read_text())
+    data["contact"]["name"] = "Marie \x1b]0;owned\x07\x1b[2J Dupont \u202e"
+    data["uid"] = 10501
+    data["site"]["domains"] = ["other.example.org"]
+    data["lists"]["domain"] = "listes.other.example.org"
+    (members / "other-member.yaml").write_text(yaml.safe_dump(data, allow_unicode=True))
+    proc = check(members)
+    assert proc.returncode == 1
+    assert "\x1b" not in proc.stderr and "\x07" not in proc.stderr and "\u202e" not in proc.stderr
+    assert "contact.name" in proc.stderr and "\\u001b" in proc.stderr
+
+
+def test_every_output_of_the_command_is_escaped(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """`pic lists audit` prints addresses read from exports: they reach the terminal escaped too."""
+    export = tmp_path / "list.txt"
+    export.write_text("anne@gmial.com\x1b[31m\n")
+    assert cli.main(["lists", "audit", str(export)]) == 1
+    out = capsys.readouterr()
+    assert "\x1b" not in out.out + out.err and "\\x1b" in out.out
+
+
+# --- pic new -------------------------------------------------------------------------------------
+
+
+def _new(members: Path, slug: str, *extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pic", "new", slug, "--project", str(ROOT), "--members", str(members), *extra],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize(
+    ("domain", "holder"),
+    [("base.example.org", "base-member.yaml"), ("listes.base.example.org", "base-member.yaml")],
+)
+def test_new_refuses_a_domain_already_used(members: Path, domain: str, holder: str) -> None:
+    proc = _new(members, "nouvelle-asso", "--name", "Nouvelle", "--email", "n@example.org", "--domain", domain)
+    assert proc.returncode == 1, proc
+    assert "--domain" in proc.stderr and holder in proc.stderr
+    assert not (members / "nouvelle-asso.yaml").exists()
+
+
+@pytest.mark.parametrize(
+    ("slug", "domain", "words"),
+    [
+        ("nogroup", "n.example.org", "is reserved"),
+        ("web1", "n.example.org", "is reserved"),
+        ("nouvelle", "pma.example.org", "is reserved"),
+        ("nouvelle", "web1.example.org", "is reserved"),
+    ],
+)
+def test_new_refuses_a_name_of_the_platform(members: Path, slug: str, domain: str, words: str) -> None:
+    proc = _new(members, slug, "--name", "Nouvelle", "--email", "n@example.org", "--domain", domain)
+    assert proc.returncode == 1, proc
+    assert words in proc.stderr
+    assert not (members / f"{slug}.yaml").exists()
+
+
+def test_new_refuses_control_characters_in_the_name(members: Path) -> None:
+    proc = _new(members, "nouvelle", "--name", "Nou\nvelle", "--email", "n@example.org")
+    assert proc.returncode == 1 and "--name" in proc.stderr and "control character" in proc.stderr
+
+
+def test_new_never_hands_out_a_uid_of_the_history(tmp_path: Path) -> None:
+    """A removed member's uid may still own an account and files on the hosts: it is never given again."""
+    require_program("git")
+    repo = tmp_path / "repo"
+    members = write_members(repo / "members", {"ancienne": member(uid=10900), "restante": member(uid=10100)})
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "two members")
+    (members / "ancienne.yaml").unlink()
+    git(repo, "commit", "-qam", "ancienne leaves")
+    proc = _new(members, "nouvelle", "--name", "Nouvelle", "--email", "n@example.org")
+    assert proc.returncode == 0, proc.stderr
+    assert yaml.safe_load((members / "nouvelle.yaml").read_text())["uid"] == 10901
+
+
+# --- pic plan --against: a revision's links --------------------------------------------------------
+
+
+@pytest.mark.parametrize("target", ["/etc/passwd", "../../outside", "velo-cite.yaml"])
+def test_plan_against_a_revision_holding_a_link(tmp_path: Path, target: str) -> None:
+    require_program("git")
+    work = tmp_path / "repo"
+    work.mkdir()
+    for name in ("Pulumi.yaml", "Pulumi.prod.yaml"):
+        shutil.copy(ROOT / name, work / name)
+    shutil.copytree(ROOT / "members", work / "members")
+    shutil.copy(ROOT / "tests" / "fixtures" / "contract_program.py", work / "__main__.py")
+    (work / "members" / "linked.yaml").symlink_to(target)
+    git(work, "init", "-q")
+    git(work, "add", "-A")
+    git(work, "commit", "-qm", "a link")
+    (work / "members" / "linked.yaml").unlink()
+    git(work, "commit", "-qam", "no link")
+    proc = pic(work, "plan", "--against", "HEAD~1")
+    assert proc.returncode == 1, proc
+    assert f"holds links or special files, which are not extracted: members/linked.yaml -> {target}" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_deep_nesting_is_refused_not_crashed(members: Path) -> None:
+    (members / "deep-member.yaml").write_text("name: " + "[" * 100_000 + "]" * 100_000 + "\n")
+    proc = check(members)
+    assert proc.returncode == 1, proc
+    assert "deep-member.yaml:1 invalid YAML" in proc.stderr
+    assert "Traceback" not in proc.stderr
