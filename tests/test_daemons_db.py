@@ -373,7 +373,7 @@ def test_a_dump_cut_short_with_success_keeps_the_last_good_one(platform: Platfor
     assert f"{b.database}: FAILED: dump incomplete" in done.stderr
     assert {f: (b.dumps / f).read_bytes() for f in b.dump_files()} == good, "the last good dump was touched"
     assert not [f for f in b.dump_files() if f.endswith(".part")]
-    latest = gzip.decompress((b.dumps / f"{b.database}-latest.sql.gz").read_bytes()).decode()
+    latest = read_dump(b.dumps / f"{b.database}-latest.sql.zst")
     assert latest.rstrip().splitlines()[-1].startswith("-- Dump completed"), "the latest dump is not a whole one"
     assert len(a.dump_files()) == 3, "the other database's dump was not made in the same run"
     mail = platform.mail.read_text()
@@ -383,7 +383,7 @@ def test_a_dump_cut_short_with_success_keeps_the_last_good_one(platform: Platfor
     status = platform.run("pic-db-dump", "--status").stdout
     line = next(x for x in status.splitlines() if x.startswith(b.database))
     assert line.split()[1] == "failed", line
-    assert line.split()[-1] == str(b.dumps / next(f for f in good if not f.endswith("-latest.sql.gz"))), line
+    assert line.split()[-1] == str(b.dumps / next(f for f in good if not f.endswith("-latest.sql.zst"))), line
 
 
 def test_old_dumps_are_pruned_after_a_good_dump(platform: Platform) -> None:

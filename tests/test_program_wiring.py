@@ -17,7 +17,12 @@ from tests.conftest import ROOT
 from tests.generated_registry import generate
 from tests.pulumi_mocks import RecordingMonitor, Registration, unwrap
 
-CONFIG_SECRETS = {"pic:dbAdminPassword": "mock-admin-password", "pic:sshPrivateKey": "mock-ssh-private-key"}
+CONFIG_SECRETS = {
+    "pic:dbAdminPassword": "mock-admin-password",
+    "pic:sshPrivateKey": "mock-ssh-private-key",
+    "pic:backupRepositoryPassword": "mock-repository-password",
+    "pic:backupSshKey": "mock-offsite-ssh-key",
+}
 
 
 def _run_program(project: Path = ROOT) -> dict[str, Any]:
@@ -77,6 +82,12 @@ PROD_TLS = "  pic:tls: {acme_email: admin@example.org, ca: letsencrypt}\n"
 EVERY_PART = "  pic:tls: {acme_email: admin@example.org, ca: internal}\n" + (
     "  pic:dns: {backend: zonefile, zones: [example.org], listen: [192.0.2.53]}\n"
 )
+PROD_BACKUP = '  pic:backup: {time: "03:15", keep_days: 7}\n'
+# and the off-site backup, which the examples leave out
+OFFSITE_BACKUP = (
+    '  pic:backup: {time: "03:15", keep_days: 7, offsite: {repository: "sftp://restic@vault.example.net:2222//srv/pic",'
+    ' known_hosts: "[vault.example.net]:2222 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIexample"}}\n'
+)
 
 
 def _project(tmp_path: Path, members: Path, stack_text: str) -> Path:
@@ -105,8 +116,10 @@ def test_component_outputs_made_of_a_secret_are_secret(
         members = tmp_path / "members"
         generate(members, 49, load_settings(ROOT, "prod"))
     stack = (ROOT / "Pulumi.prod.yaml").read_text(encoding="utf-8")
-    assert PROD_TLS in stack and "pic:dns:" not in stack
-    project = _project(tmp_path, members, stack.replace(PROD_TLS, EVERY_PART) if every_part else stack)
+    assert PROD_TLS in stack and PROD_BACKUP in stack and "pic:dns:" not in stack
+    if every_part:
+        stack = stack.replace(PROD_TLS, EVERY_PART).replace(PROD_BACKUP, OFFSITE_BACKUP)
+    project = _project(tmp_path, members, stack)
 
     @pulumi.runtime.test
     def program() -> None:
