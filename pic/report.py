@@ -12,6 +12,7 @@ from typing import Any
 
 from pic import eol
 from pic.registry import Registry
+from pic.render import web
 from pic.settings import Settings
 
 
@@ -24,7 +25,8 @@ def build(registry: Registry, settings: Settings, on: dt.date) -> dict[str, Any]
     runtimes = [
         {
             "runtime": st.key,
-            "image": st.spec.image,
+            "image": web.php_image(settings, st.key).tag,
+            "debian": st.spec.debian,
             "eol": st.spec.eol.isoformat(),
             "days_left": st.days_left,
             "state": st.state,

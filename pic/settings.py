@@ -47,14 +47,36 @@ class HostSpec(_Strict):
     )
 
 
+# Debian releases the images are built on (debootstrap names); the runtime image source.
+DebianRelease = Annotated[str, Field(pattern=r"^[a-z]{3,20}$")]
+# The ID of a locally built image ("sha256:<64 hex>", what `docker image inspect` prints).
+IMAGE_ID_RE = r"^sha256:[0-9a-f]{64}$"
+
+
+class AptSourceSpec(_Strict):
+    """An apt repository added to a runtime's Debian release, for PHP versions Debian lacks.
+
+    The usual one is Ondřej Surý's (https://packages.sury.org/php/, key
+    https://packages.sury.org/php/apt.gpg, fingerprint 15058500A0235D97F5D10063B188E2B695BD4743).
+    """
+
+    url: Annotated[str, Field(pattern=r"^https?://[A-Za-z0-9.:/_~+-]+/$", max_length=255)]
+    key_url: Annotated[str, Field(pattern=r"^https?://[A-Za-z0-9.:/_~+-]+$", max_length=255)]
+    fingerprint: Annotated[str, Field(pattern=r"^[0-9A-F]{40}$")] = Field(
+        description="The signing key's full fingerprint (40 hex digits, upper case); the build checks it."
+    )
+
+
 class RuntimeSpec(_Strict):
-    image: Annotated[str, Field(pattern=IMAGE_RE, max_length=255)]
+    debian: DebianRelease = Field(
+        description="The Debian release the runtime is built on; its own php<version> packages unless "
+        "apt_source is given (7.4: bullseye, 8.2: bookworm, 8.4: trixie)."
+    )
+    apt_source: AptSourceSpec | None = Field(
+        default=None, description="An extra apt repository that carries this PHP version for that release."
+    )
     eol: dt.date = Field(description="End of life of this PHP branch (php.net/supported-versions).")
     stopped: bool = Field(default=False, description="True: the runtime runs no site at all.")
-
-    @property
-    def pinned(self) -> bool:
-        return "@sha256:" in self.image
 
 
 class TlsSpec(_Strict):
@@ -128,10 +150,8 @@ class DnsSpec(_Strict):
 
 class PhpMyAdminSpec(_Strict):
     domain: Domain
-    # Added for the web host; optional so that existing stack files stay valid.
-    image: Annotated[str, Field(pattern=IMAGE_RE, max_length=255)] = Field(
-        default="phpmyadmin:5.2-apache",
-        description="The official phpMyAdmin image; pin it by digest (@sha256:...) in production.",
+    debian: DebianRelease = Field(
+        default="bookworm", description="The Debian release whose phpmyadmin package the image is built from."
     )
     host: Annotated[str, Field(pattern=HOST_NAME_RE)] | None = Field(
         default=None, description="The web host that runs phpMyAdmin (default: the first web host)."
@@ -139,11 +159,10 @@ class PhpMyAdminSpec(_Strict):
 
 
 class ProxySpec(_Strict):
-    """The front proxy of every web host (Caddy)."""
+    """The front proxy of every web host (Caddy), also the server of static sites."""
 
-    image: Annotated[str, Field(pattern=IMAGE_RE, max_length=255)] = Field(
-        default="caddy:2.6-alpine",
-        description="The official Caddy image; pin it by digest (@sha256:...) in production.",
+    debian: DebianRelease = Field(
+        default="bookworm", description="The Debian release whose caddy package the image is built from."
     )
 
 
@@ -189,6 +208,11 @@ class Settings(_Strict):
     stack: str = Field(default="prod", exclude=True)
     hosts: dict[Annotated[str, Field(pattern=HOST_NAME_RE)], HostSpec] = Field(min_length=1)
     runtimes: dict[Annotated[str, Field(pattern=RUNTIME_KEY_RE)], RuntimeSpec] = Field(min_length=1)
+    base_images: dict[DebianRelease, Annotated[str, Field(pattern=IMAGE_ID_RE)]] = Field(
+        default_factory=dict,
+        description="The base image of each Debian release, pinned by the ID of pic/debian:<release> "
+        "as scripts/build-base-image printed it; a release not listed builds FROM pic/debian:<release>.",
+    )
     eol_warning_days: int = Field(default=365, ge=0, le=3650)
     tls: TlsSpec
     backup: BackupSpec = BackupSpec()
