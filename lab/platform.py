@@ -26,6 +26,7 @@ import re
 import shlex
 import subprocess
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -100,8 +101,11 @@ class Lab:
     def plan(project: Path, stack: str, members: Path | None = None) -> Run:
         return run_program(project, stack, members)
 
-    def build_images(self, run: Run) -> list[str]:
-        """Run every recorded image build script on the private engine; return their outputs."""
+    def build_images(self, run: Run, *, parallel: int = 2) -> list[str]:
+        """Run every recorded image build script on the private engine, ``parallel`` at a time.
+
+        Returns their outputs in the program's order; raises RuntimeError naming the first that failed.
+        """
         env = {
             "PATH": SCRIPT_PATH,
             "DOCKER_HOST": self.engine.docker_host,
@@ -109,11 +113,10 @@ class Lab:
             "http_proxy": self.engine.apt_proxy,
             "HOME": os.environ.get("HOME", "/root"),
         }
-        outputs = []
-        for record in run.records:
-            if not (record.type.startswith("command:") and record.name.endswith("-build")):
-                continue
-            done = subprocess.run(
+        builds = [r for r in run.records if r.type.startswith("command:") and r.name.endswith("-build")]
+
+        def build(record: Record) -> subprocess.CompletedProcess[str]:
+            return subprocess.run(
                 ["sh", "-eu", "-s"],
                 input=str(_plain(record.inputs["stdin"])),
                 env=env,
@@ -122,12 +125,15 @@ class Lab:
                 check=False,
                 timeout=3600,
             )
+
+        with ThreadPoolExecutor(max_workers=parallel) as pool:
+            results = list(pool.map(build, builds))
+        for record, done in zip(builds, results, strict=True):
             if done.returncode != 0:
                 raise RuntimeError(
                     f"{record.name} failed ({done.returncode}):\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
                 )
-            outputs.append(done.stdout)
-        return outputs
+        return [done.stdout for done in results]
 
     def place_files(self, run: Run) -> list[Path]:
         """Write the files the program places under PLACED_PREFIXES, at their lab paths."""
