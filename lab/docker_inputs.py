@@ -179,8 +179,7 @@ def create_container(client: docker.DockerClient, spec: ContainerSpec) -> Any:
     kwargs = dict(spec.kwargs)
     if spec.extra_networks:
         first, address = spec.extra_networks[0]
-        endpoints = {first: client.api.create_endpoint_config(ipv4_address=address)}
-        kwargs["networking_config"] = client.api.create_networking_config(endpoints)  # type: ignore[arg-type]
+        kwargs["networking_config"] = {first: client.api.create_endpoint_config(ipv4_address=address)}
     container = client.containers.create(**kwargs)
     for path, content in spec.uploads:
         container.put_archive("/", _tar_of(path, content))
