@@ -199,7 +199,12 @@ def _wait_until_answering(world: World) -> None:
             if status == 200:
                 del pending[slug]
         time.sleep(1)
-    assert not pending, f"sites not answering through the proxy: {sorted(pending)}"
+    if pending:
+        logs = {
+            name: world.lab.client.containers.get(name).logs(tail=30).decode(errors="replace")
+            for name in [web.PROXY_CONTAINER, *(web.site_container_name(s) for s in pending)]
+        }
+        raise AssertionError(f"sites not answering through the proxy: {sorted(pending)}; logs: {logs}")
 
 
 def apply_isolation(engine: Engine) -> None:
