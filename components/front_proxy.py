@@ -8,10 +8,11 @@ Creates, for web host ``<h>`` (component ``<h>-proxy``):
   a self-signed placeholder for each https member of the host that has no
   certificate yet, so that the Caddyfile always loads; never touches an
   existing certificate.
-- ``<h>-proxy-container`` (docker container ``pic-proxy``): the pinned Caddy
-  image, ports 80 and 443 (tcp, and udp for HTTP/3), the Caddyfile's
-  directory mounted read only (the directory, not the file: place_file
-  replaces the file by a rename, which a file mount would not see), the
+- ``<h>-proxy-container`` (docker container ``pic-proxy``): the host's Caddy
+  image (Debian's caddy), address 172.30.0.2 on the host's network, ports 80
+  and 443 (tcp, and udp for HTTP/3), the Caddyfile's directory mounted read
+  only (the directory, not the file: place_file replaces the file by a
+  rename, which a file mount would not see), the
   members' certificates (``/etc/pic/certs``) and the ACME webroot
   (``/srv/pic/acme``) read only at the same paths, Caddy's own data in
   ``/srv/pic/caddy/data`` (certificates of the extra blocks) so that it
@@ -125,7 +126,7 @@ class FrontProxy(pulumi.ComponentResource):
         return docker.Container(
             f"{name}-container",
             name=web.PROXY_CONTAINER,
-            image=host.caddy_image.image_id,
+            image=host.caddy_image,
             ports=[
                 docker.ContainerPortArgs(internal=80, external=80),
                 docker.ContainerPortArgs(internal=443, external=443),
@@ -143,7 +144,10 @@ class FrontProxy(pulumi.ComponentResource):
             volumes=[
                 docker.ContainerVolumeArgs(host_path=path, container_path=path, read_only=True) for path in host_paths
             ],
-            networks_advanced=[docker.ContainerNetworksAdvancedArgs(name=host.network.name)],
+            # The fixed address the isolation rules of the host let through (WebHost).
+            networks_advanced=[
+                docker.ContainerNetworksAdvancedArgs(name=host.network.name, ipv4_address=web.PROXY_ADDRESS)
+            ],
             restart="unless-stopped",
             security_opts=["no-new-privileges:true"],
             labels=[

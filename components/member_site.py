@@ -6,6 +6,7 @@ Creates, for member ``<slug>`` with a site:
   stopped nor past end of life without a valid exception). Built from the
   member's PhpRuntime image (Apache + mod_php on port 8080, the rendered
   vhost uploaded) or, for ``php: none``, from the Caddy image serving files.
+  Both images come from Debian's packages (see PhpRuntime and WebHost).
   It runs as the member's uid, mounts only the member's own ``www/`` (read
   and write), ``priv/`` (read only, outside the document root) and ``log/``,
   joins the host's network with no published port, drops every capability,
@@ -149,7 +150,7 @@ class MemberSite(pulumi.ComponentResource):
             caddyfile = web.render_static_caddyfile()
             upload = docker.ContainerUploadArgs(file="/etc/caddy/Caddyfile", content=caddyfile)
             command = ["caddy", "run", "--config", "/etc/caddy/Caddyfile", "--adapter", "caddyfile"]
-            return args.host.caddy_image.image_id, command, upload
+            return args.host.caddy_image, command, upload
         if args.runtime is None:
             raise ValueError(f"{member.file}: the site of {member.slug} runs on PHP {member.runtime}, not built")
         vhost = web.render_member_vhost(member)

@@ -1,14 +1,19 @@
 """PhpRuntime: one PHP version built on one web host, for the sites that run on it.
 
 Creates ``<host>-php-<key>-build`` (command): a script that builds, with the
-host's own Docker engine, the official image pinned by digest plus the
-extensions sites commonly need (mysqli, pdo_mysql, gd, intl, zip, opcache).
-The image tag carries a hash of the Dockerfile, so a new digest or a changed
-Dockerfile gives a new tag, and only the containers built from it are
-replaced. Old Debian releases build from archive.debian.org.
+host's own Docker engine, Apache and mod_php from the packages of the Debian
+release of the runtime (``pic:runtimes.<key>.debian``), on the base image of
+that release pinned by ``pic:base_images``, plus an extra apt repository when
+the runtime names one (``apt_source``, for versions Debian does not carry).
+The extensions sites commonly need come with it (mysql, gd, intl, zip,
+mbstring, xml, curl, opcache). The image tag carries a hash of the
+Dockerfile, so a new base, source or Dockerfile gives a new tag, and only the
+containers built from it are replaced; the same settings give the same tag.
 
 Built by a script rather than a docker build resource: the Dockerfile needs
-no build context, and nothing has to be written on the admin's machine.
+no build context, and nothing has to be written on the admin's machine. The
+base image is built on the host by ``scripts/build-base-image`` (debootstrap
+and docker import); the build stops, naming that script, when it is missing.
 
 Does not: decide whether a runtime may run (``pic.render.web.site_state``
 does: the program only builds runtimes that run at least one site, so a
@@ -45,11 +50,12 @@ class PhpRuntime(pulumi.ComponentResource):
         super().__init__("pic:index:PhpRuntime", name, None, opts)
         spec = args.settings.runtimes[args.key]
         self.key = args.key
-        tag = web.php_image_tag(args.key, spec)
+        image = web.php_image(args.settings, args.key)
+        tag = image.tag
         self.build = run_script(
             f"{name}-build",
             args.host.access,
-            web.render_php_build_script(args.key, spec),
+            web.render_image_build_script(image),
             opts=pulumi.ResourceOptions(parent=self, depends_on=[args.host.setup]),
         )
         # The tag is known before the build runs; tying it to the build's output

@@ -15,9 +15,14 @@ Creates, for web host ``<h>``:
   ``ssh://user@address`` in prod, the local engine in dev.
 - ``<h>-network`` (docker network ``pic-web``, 172.30.0.0/16): the front
   proxy and the site containers talk over it; sites publish no port of their
-  own and trust ``X-Forwarded-For`` from this subnet only.
-- ``<h>-caddy-image`` (docker remote image): the pinned Caddy image, for the
-  front proxy and for static sites.
+  own and trust ``X-Forwarded-For`` from this subnet only. Docker hands out
+  addresses from 172.30.128.0/17; the proxy (172.30.0.2) and phpMyAdmin
+  (172.30.0.3) have fixed ones, which the setup's nftables rules (bridge
+  family) rely on: between two containers of the network, only traffic to
+  or from the proxy passes, so a member's site cannot reach another's.
+- ``<h>-caddy-build`` (command): builds the Caddy image from Debian's caddy
+  package (``pic:proxy.debian``) on the pinned base image, for the front
+  proxy and for static sites (see PhpRuntime for how images are built).
 
 Does not: touch the admin's own sshd in dev (``connection: local``); hold
 the ssh key for the docker provider (the docker CLI's ssh uses the admin's
@@ -85,11 +90,19 @@ class WebHost(pulumi.ComponentResource):
             f"{name}-network",
             name=web.NETWORK,
             driver="bridge",
-            ipam_configs=[docker.NetworkIpamConfigArgs(subnet=web.NETWORK_SUBNET)],
+            ipam_configs=[docker.NetworkIpamConfigArgs(subnet=web.NETWORK_SUBNET, ip_range=web.NETWORK_DYNAMIC)],
             opts=on_host,
         )
-        self.caddy_image = docker.RemoteImage(
-            f"{name}-caddy-image", name=settings.proxy.image, keep_locally=True, opts=on_host
+        image = web.caddy_image(settings)
+        self.caddy_build = run_script(
+            f"{name}-caddy-build",
+            self.access,
+            web.render_image_build_script(image),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[self.setup]),
+        )
+        # The tag is known before the build; tying it to the build makes the containers wait for it.
+        self.caddy_image: pulumi.Output[str] = self.caddy_build.stdout.apply(  # type: ignore[attr-defined]
+            lambda _: image.tag
         )
         self.provider_url = pulumi.Output.from_input(url)
         self.network_name = self.network.name

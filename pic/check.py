@@ -22,30 +22,18 @@ class Checked:
 def settings_warnings(settings: Settings, project_dir: Path) -> list[Problem]:
     file = display_path(project_dir / f"Pulumi.{settings.stack}.yaml")
     out = []
-    for key in settings.runtime_keys():
-        spec = settings.runtimes[key]
-        if not spec.pinned:
+    # Imported here: pic.render imports this module's neighbours, not the other way round.
+    from pic.render.web import debian_releases
+
+    for release in debian_releases(settings):
+        if release not in settings.base_images:
             out.append(
                 Problem(
                     file,
                     None,
-                    f"pic:runtimes.{key}.image",
-                    f"{spec.image!r} is not pinned by digest (@sha256:...): the image may change "
-                    "under the sites at the next pull",
-                    "warning",
-                )
-            )
-    images = [("pic:proxy.image", settings.proxy.image)]
-    if settings.phpmyadmin is not None:
-        images.append(("pic:phpmyadmin.image", settings.phpmyadmin.image))
-    for path, image in images:
-        if "@sha256:" not in image:
-            out.append(
-                Problem(
-                    file,
-                    None,
-                    path,
-                    f"{image!r} is not pinned by digest (@sha256:...): the image may change at the next pull",
+                    f"pic:base_images.{release}",
+                    f"the base image of Debian {release} is not pinned: images build FROM pic/debian:{release}, "
+                    f"whatever it is on the host; pin it with the ID scripts/build-base-image {release} prints",
                     "warning",
                 )
             )

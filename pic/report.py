@@ -12,6 +12,7 @@ from typing import Any
 
 from pic import diskusage, eol
 from pic.registry import Registry
+from pic.render import web
 from pic.settings import Settings
 
 
@@ -34,7 +35,8 @@ def build(
     runtimes = [
         {
             "runtime": st.key,
-            "image": st.spec.image,
+            "image": web.php_image(settings, st.key).tag,
+            "debian": st.spec.debian,
             "eol": st.spec.eol.isoformat(),
             "days_left": st.days_left,
             "state": st.state,

@@ -93,14 +93,40 @@ class HostSpec(_Strict):
     )
 
 
+# Debian releases the images are built on (debootstrap names); the runtime image source.
+DebianRelease = Annotated[str, Field(pattern=r"^[a-z]{3,20}$")]
+# The PHP branch each Debian release carries in its own archive (packages php7.4, php8.2, php8.4:
+# packages.debian.org); a runtime on another branch needs an apt_source.
+DEBIAN_PHP = {"bullseye": "7.4", "bookworm": "8.2", "trixie": "8.4"}
+DEBIAN_RELEASE_OF = {php: release for release, php in DEBIAN_PHP.items()}
+# The ID of a locally built image ("sha256:<64 hex>", what `docker image inspect` prints).
+IMAGE_ID_RE = r"^sha256:[0-9a-f]{64}$"
+
+
+class AptSourceSpec(_Strict):
+    """An apt repository added to a runtime's Debian release, for PHP versions Debian lacks.
+
+    The usual one is Ondřej Surý's (https://packages.sury.org/php/, key
+    https://packages.sury.org/php/apt.gpg, fingerprint 15058500A0235D97F5D10063B188E2B695BD4743).
+    """
+
+    url: Annotated[str, Field(pattern=r"^https?://[A-Za-z0-9.:/_~+-]+/$", max_length=255)]
+    key_url: Annotated[str, Field(pattern=r"^https?://[A-Za-z0-9.:/_~+-]+$", max_length=255)]
+    fingerprint: Annotated[str, Field(pattern=r"^[0-9A-F]{40}$")] = Field(
+        description="The signing key's full fingerprint (40 hex digits, upper case); the build checks it."
+    )
+
+
 class RuntimeSpec(_Strict):
-    image: Image
+    debian: DebianRelease = Field(
+        description="The Debian release the runtime is built on; its own php<version> packages unless "
+        "apt_source is given (7.4: bullseye, 8.2: bookworm, 8.4: trixie)."
+    )
+    apt_source: AptSourceSpec | None = Field(
+        default=None, description="An extra apt repository that carries this PHP version for that release."
+    )
     eol: dt.date = Field(description="End of life of this PHP branch (php.net/supported-versions).")
     stopped: bool = Field(default=False, description="True: the runtime runs no site at all.")
-
-    @property
-    def pinned(self) -> bool:
-        return "@sha256:" in self.image
 
 
 class TlsSpec(_Strict):
@@ -219,10 +245,8 @@ class DnsSpec(_Strict):
 
 class PhpMyAdminSpec(_Strict):
     domain: Domain
-    # Added for the web host; optional so that existing stack files stay valid.
-    image: Image = Field(
-        default="phpmyadmin:5.2-apache",
-        description="The official phpMyAdmin image; pin it by digest (@sha256:...) in production.",
+    debian: DebianRelease = Field(
+        default="bookworm", description="The Debian release whose phpmyadmin package the image is built from."
     )
     host: HostName | None = Field(
         default=None, description="The web host that runs phpMyAdmin (default: pic:default_web_host)."
@@ -230,11 +254,10 @@ class PhpMyAdminSpec(_Strict):
 
 
 class ProxySpec(_Strict):
-    """The front proxy of every web host (Caddy)."""
+    """The front proxy of every web host (Caddy), also the server of static sites."""
 
-    image: Image = Field(
-        default="caddy:2.6-alpine",
-        description="The official Caddy image; pin it by digest (@sha256:...) in production.",
+    debian: DebianRelease = Field(
+        default="bookworm", description="The Debian release whose caddy package the image is built from."
     )
 
 
@@ -324,6 +347,11 @@ class Settings(_Strict):
         "theirs (default: the web host whose name sorts first; never the order of pic:hosts).",
     )
     runtimes: dict[RuntimeKey, RuntimeSpec] = Field(min_length=1)
+    base_images: dict[DebianRelease, Annotated[str, Field(pattern=IMAGE_ID_RE)]] = Field(
+        default_factory=dict,
+        description="The base image of each Debian release, pinned by the ID of pic/debian:<release> "
+        "as scripts/build-base-image printed it; a release not listed builds FROM pic/debian:<release>.",
+    )
     eol_warning_days: int = Field(default=365, ge=0, le=3650)
     tls: TlsSpec
     backup: BackupSpec = BackupSpec()
@@ -370,11 +398,12 @@ class Settings(_Strict):
             if version_key(key) in seen:
                 raise ValueError(f"{key!r} and {seen[version_key(key)]!r} are one runtime: give it once")
             seen[version_key(key)] = key
-            branch = image_php_branch(spec.image)
-            if branch is not None and branch != key:
+            carried = DEBIAN_PHP.get(spec.debian)
+            if spec.apt_source is None and carried != key:
                 raise ValueError(
-                    f"{key!r} runs the image {spec.image.split('@')[0]!r}, which is PHP {branch}: "
-                    f"the key names the PHP branch of its image"
+                    f"{key!r} is built from Debian {spec.debian}'s own packages, which carry "
+                    f"{f'PHP {carried}' if carried else 'no PHP the platform knows'}: "
+                    f"use debian: {DEBIAN_RELEASE_OF.get(key, '<the release that carries it>')} or give an apt_source"
                 )
         return runtimes
 
@@ -483,16 +512,6 @@ def _check_host_addresses(hosts: dict[str, HostSpec]) -> None:
             if value in seen:
                 raise ValueError(f"{name}: {what} {value} is also the address of {seen[value]}: each host has its own")
             seen[value] = name
-
-
-def image_php_branch(image: str) -> str | None:
-    """The PHP branch of an official-style PHP image (``[registry/]php:8.4-apache@sha256:...`` -> "8.4"), or None."""
-    name = image.split("@", 1)[0]
-    repository, _, tag = name.rpartition(":")
-    if not repository or "/" in tag or repository.rsplit("/", 1)[-1] != "php":
-        return None
-    match = re.match(r"([0-9]+)\.([0-9]+)(?![0-9])", tag)
-    return f"{int(match.group(1))}.{int(match.group(2))}" if match else None
 
 
 def check_members_root(root: str) -> str:

@@ -94,16 +94,28 @@ class MariaDB:
                 self.process.wait()
 
 
-def start_mariadb(base: Path | None = None, *, buffer_pool: str = "128M", secure_transport: bool = True) -> MariaDB:
-    """Install a datadir and start mariadbd (as root with --user=root) with the rendered server config;
-    ``secure_transport=False`` overrides its ``require-secure-transport`` (plain TCP allowed server-wide)."""
+def start_mariadb(
+    base: Path | None = None,
+    *,
+    buffer_pool: str = "128M",
+    secure_transport: bool = True,
+    address: str = "127.0.0.1",
+    port: int | None = None,
+    netns: str | None = None,
+) -> MariaDB:
+    """Install a datadir and start mariadbd (as root with --user=root) with the rendered server config.
+
+    ``secure_transport=False`` overrides its ``require-secure-transport`` (plain TCP allowed
+    server-wide); ``address`` is where it listens (its TLS certificate names it); ``netns`` a
+    network namespace (a path under /var/run/netns) to run it in.
+    """
     base = base or Path(tempfile.mkdtemp(prefix="pic-mariadb-"))
     base.chmod(0o755)
     datadir, run_dir, tls_dir = base / "data", base / "run", base / "tls"
     run_dir.mkdir(parents=True, exist_ok=True)
-    make_tls(tls_dir)
-    port = free_port()
-    (base / "pic.cnf").write_text(rdb.server_cnf("127.0.0.1", port, str(tls_dir)))
+    make_tls(tls_dir, address)
+    port = port or free_port()
+    (base / "pic.cnf").write_text(rdb.server_cnf(address, port, str(tls_dir)))
     sock, log = run_dir / "mysqld.sock", base / "mariadbd.err"
     (base / "my.cnf").write_text(
         "[mariadbd]\n"
@@ -117,8 +129,11 @@ def start_mariadb(base: Path | None = None, *, buffer_pool: str = "128M", secure
          "--auth-root-authentication-method=socket"],
         check=True, capture_output=True,
     )  # fmt: skip
+    prefix = ["nsenter", f"--net={netns}"] if netns else []
     process = subprocess.Popen(
-        ["mariadbd", f"--defaults-file={base / 'my.cnf'}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        [*prefix, "mariadbd", f"--defaults-file={base / 'my.cnf'}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     server = MariaDB(base, port, process, sock, tls_dir, log)
     deadline = time.monotonic() + 60

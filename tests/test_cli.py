@@ -74,10 +74,12 @@ def test_report_json_keys(capsys: pytest.CaptureFixture[str]) -> None:
     runtimes = {r["runtime"]: r for r in data["runtimes"]}
     assert list(runtimes) == ["7.4", "8.2", "8.3", "8.4", "8.5"]
     for r in runtimes.values():
-        assert set(r) == {"runtime", "image", "eol", "days_left", "state", "stopped", "sites"}
+        assert set(r) == {"runtime", "image", "debian", "eol", "days_left", "state", "stopped", "sites"}
+        assert r["image"].startswith(f"pic/php:{r['runtime']}-")
     assert runtimes["7.4"] | {"image": ""} == {
         "runtime": "7.4",
         "image": "",
+        "debian": "bullseye",
         "eol": "2022-11-28",
         "days_left": -1461,
         "state": "eol",

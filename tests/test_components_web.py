@@ -120,7 +120,7 @@ def test_each_member_gets_exactly_the_documented_resources(pulumi_env: Recording
         got = children(regs, m.slug, "pic:index:MemberSite")
         assert got == EXPECTED_SITE_CHILDREN[m.slug], f"MemberSite of {m.slug}: {got}"
     per_host = children(regs, "web1", "pic:index:WebHost")
-    assert per_host == {"web1-setup", "web1-sshd", "web1-docker", "web1-network", "web1-caddy-image"}
+    assert per_host == {"web1-setup", "web1-sshd", "web1-docker", "web1-network", "web1-caddy-build"}
     runtimes = {r.name for r in regs.values() if r.type == "pic:index:PhpRuntime"}
     # 8.2 only has a suspended member, 8.5 none: nothing is built for them.
     assert runtimes == {"web1-php-7.4", "web1-php-8.3", "web1-php-8.4"}
@@ -135,7 +135,7 @@ def test_each_member_gets_exactly_the_documented_resources(pulumi_env: Recording
     assert certified == {"amicale-laique-ainay", "amis-du-rhone", "cine-club-lumiere", "jardins-partages", "velo-cite"}
     for slug in certified:
         assert children(regs, slug, "pic:index:MemberCertificate") == {f"{slug}-tls-cert"}, slug
-    assert children(regs, "phpmyadmin", "pic:index:PhpMyAdmin") == {"phpmyadmin-image", "phpmyadmin-container"}
+    assert children(regs, "phpmyadmin", "pic:index:PhpMyAdmin") == {"phpmyadmin-build", "phpmyadmin-container"}
     names = [(r.type, r.name, r.parent) for r in pulumi_env.registrations.values()]
     assert len(names) == len(set(names))
 
@@ -386,7 +386,7 @@ def test_second_web_host_gets_its_own_set(pulumi_env: RecordingMonitor) -> None:
         "web2-sshd",
         "web2-docker",
         "web2-network",
-        "web2-caddy-image",
+        "web2-caddy-build",
     }
     assert regs["web2-docker"].inputs["host"] == "ssh://deploy@web2.example.org:22"
     runtimes = {r.name for r in regs.values() if r.type == "pic:index:PhpRuntime"}
@@ -458,7 +458,7 @@ def test_phpmyadmin_block_matches_its_component(pulumi_env: RecordingMonitor) ->
     regs = run(pulumi_env, program)
     assert blocks == {"web1": [box[0].caddy_block]}
     config = regs["phpmyadmin-container"].inputs["uploads"][0]
-    assert config["file"] == "/etc/phpmyadmin/config.user.inc.php"
+    assert config["file"] == "/etc/phpmyadmin/conf.d/pic.php"
     assert "'10.0.0.10'" in config["content"]
     no_pma = settings.model_copy(update={"phpmyadmin": None})
     assert web.proxy_extra_blocks(no_pma) == {"web1": []}

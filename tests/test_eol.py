@@ -11,7 +11,7 @@ import pytest
 from pic import eol
 from pic.errors import PicError, Problem
 from pic.registry import load_registry
-from pic.settings import RuntimeSpec, Settings, load_settings
+from pic.settings import Settings, load_settings
 from tests.conftest import ROOT
 from tests.helpers import member, write_members
 
@@ -98,7 +98,7 @@ def test_static_site_is_not_concerned(tmp_path: Path, settings: Settings) -> Non
 
 def test_stopped_runtime_refuses_even_with_exception(tmp_path: Path, settings: Settings) -> None:
     runtimes = dict(settings.runtimes)
-    runtimes["7.4"] = RuntimeSpec(image=runtimes["7.4"].image, eol=runtimes["7.4"].eol, stopped=True)
+    runtimes["7.4"] = runtimes["7.4"].model_copy(update={"stopped": True})
     stopped = settings.model_copy(update={"runtimes": runtimes})
     data = _site("7.4", exceptions=_exception(dt.date(2027, 3, 31)))
     (problem,) = _evaluate(tmp_path, stopped, data, dt.date(2026, 11, 28))
@@ -108,7 +108,7 @@ def test_stopped_runtime_refuses_even_with_exception(tmp_path: Path, settings: S
 def test_newest_supported_skips_stopped_and_ended(settings: Settings) -> None:
     assert eol.newest_supported(settings, dt.date(2026, 11, 28)) == "8.5"
     runtimes = dict(settings.runtimes)
-    runtimes["8.5"] = RuntimeSpec(image=runtimes["8.5"].image, eol=runtimes["8.5"].eol, stopped=True)
+    runtimes["8.5"] = runtimes["8.5"].model_copy(update={"stopped": True})
     assert eol.newest_supported(settings.model_copy(update={"runtimes": runtimes}), dt.date(2026, 11, 28)) == "8.4"
     assert eol.newest_supported(settings, dt.date(2031, 1, 1)) is None
 

@@ -40,11 +40,16 @@ def run_ok(cmd: list[str], what: str) -> subprocess.CompletedProcess[str]:
     return proc
 
 
-def shellcheck(script: str, tmp_path: Path, name: str) -> None:
+def shellcheck(script: str, tmp_path: Path, name: str, *, exclude: tuple[str, ...] = ()) -> None:
     exe = require_program("shellcheck")
     path = tmp_path / name
     path.write_text(script)
-    run_ok([exe, "--shell=sh", "--severity=style", str(path)], name)
+    excluded = [f"--exclude={','.join(exclude)}"] if exclude else []
+    run_ok([exe, "--shell=sh", "--severity=style", *excluded, str(path)], name)
+
+
+# A RUN that writes a script with printf holds that script's "$VAR" in single quotes on purpose.
+RUN_EXCLUDES = ("SC2016",)
 
 
 def caddy_validate(text: str, tmp_path: Path, name: str = "Caddyfile") -> None:
@@ -197,50 +202,74 @@ def test_vhost_names_the_mod_php_of_old_versions(example: tuple[Settings, Regist
 
 
 def dockerfile_run_bodies(dockerfile: str) -> list[str]:
-    """The shell of each RUN instruction, continuation lines joined as Docker does."""
-    joined = re.sub(r"\\\n", " ", dockerfile)
+    """The shell of each RUN instruction, continuation lines joined as Docker does.
+
+    Docker drops comment lines inside a continued instruction (they never reach the shell).
+    """
+    kept, continued = [], False
+    for line in dockerfile.splitlines():
+        if continued and line.lstrip().startswith("#"):
+            continue
+        kept.append(line)
+        continued = line.endswith("\\")
+    joined = re.sub(r"\\\n", " ", "\n".join(kept) + "\n")
     return [line[len("RUN ") :] for line in joined.splitlines() if line.startswith("RUN ")]
 
 
-@pytest.mark.parametrize("key", ["5.6", "7.0", "7.4", "8.4", "8.5"])
+@pytest.mark.parametrize("key", ["7.4", "8.2", "8.3", "8.4", "8.5"])
 def test_runtime_dockerfile(example: tuple[Settings, Registry], key: str, tmp_path: Path) -> None:
+    """One template: Debian's packages of the runtime's release, plus the apt source when one is given."""
     settings = example[0]
-    spec = settings.runtimes.get(key) or settings.runtimes["7.4"].model_copy(
-        update={"image": f"php:{key}-apache@sha256:{'0' * 64}"}
-    )
-    text = web.render_php_dockerfile(key, spec)
-    assert text.splitlines()[1] == f"FROM {spec.image}"
-    runs = dockerfile_run_bodies(text)
-    assert len(runs) == 2
-    for i, body in enumerate(runs):
-        shellcheck(f"#!/bin/sh\n{body}\n", tmp_path, f"run{i}.sh")
-    for ext in ("mysqli", "pdo_mysql", "gd", "intl", "zip"):
-        assert f" {ext}" in runs[0], ext
-    assert ("opcache" in runs[0]) == (key != "8.5")
-    new_gd = key in ("7.4", "8.4", "8.5")
-    assert ("--with-freetype --with-jpeg" in runs[0]) == new_gd
-    assert ("--with-jpeg-dir" in runs[0]) == (not new_gd)
-    assert "archive.debian.org" in runs[0]
-    assert "Check-Valid-Until=false" in runs[0]
-    assert "Listen 8080" in runs[1]
+    spec = settings.runtimes[key]
+    image = web.php_image(settings, key)
+    lines = image.dockerfile.splitlines()
+    assert f"FROM {web.base_image(settings, spec.debian)}" in lines
+    assert image.base == f"pic/debian:{spec.debian}"  # the example stack pins no base
+    runs = dockerfile_run_bodies(image.dockerfile)
+    assert len(runs) == 1, "one layer: every instruction copies the image on the vfs driver"
+    shellcheck(f"#!/bin/sh\n{runs[0]}\n", tmp_path, "run.sh", exclude=RUN_EXCLUDES)
+    for ext in ("mysql", "gd", "intl", "zip", "mbstring", "xml", "curl"):
+        assert f" php{key}-{ext}" in runs[0], ext
+    assert (f"php{key}-opcache" in runs[0]) == (key != "8.5")
+    assert f"libapache2-mod-php{key}" in runs[0]
+    assert f"= {key};" in runs[0], "the build checks the PHP version it installed"
+    assert "Listen 8080" in runs[0]
+    if spec.apt_source is None:
+        assert "sources.list.d" not in runs[0]
+    else:
+        assert f"grep -q '^fpr:::::::::{spec.apt_source.fingerprint}:$'" in runs[0]
+        assert f"{spec.apt_source.url} {spec.debian} main" in runs[0]
 
 
-def test_runtime_tag_follows_the_dockerfile(example: tuple[Settings, Registry]) -> None:
+def test_runtime_tag_follows_the_settings(example: tuple[Settings, Registry]) -> None:
     settings = example[0]
-    spec = settings.runtimes["8.3"]
-    other = spec.model_copy(update={"image": "php:8.3-apache@sha256:" + "1" * 64})
-    assert web.php_image_tag("8.3", spec) == web.php_image_tag("8.3", spec)
-    assert web.php_image_tag("8.3", spec) != web.php_image_tag("8.3", other)
-    assert web.php_image_tag("8.3", spec).startswith("pic/php:8.3-")
+    tag = web.php_image(settings, "8.3").tag
+    assert tag == web.php_image(settings, "8.3").tag
+    assert tag.startswith("pic/php:8.3-")
+    pinned = settings.model_copy(update={"base_images": {"bookworm": "sha256:" + "1" * 64}})
+    assert web.php_image(pinned, "8.3").tag != tag
+    assert web.php_image(pinned, "8.3").dockerfile.splitlines()[2] == "FROM sha256:" + "1" * 64
+    assert web.php_image(pinned, "8.4").tag == web.php_image(settings, "8.4").tag, "trixie's runtimes unchanged"
+    runtimes = dict(settings.runtimes)
+    runtimes["8.3"] = runtimes["8.3"].model_copy(update={"apt_source": None})
+    assert web.php_image(settings.model_copy(update={"runtimes": runtimes}), "8.3").tag != tag
 
 
-def test_build_script_passes_shellcheck(example: tuple[Settings, Registry], tmp_path: Path) -> None:
+@pytest.mark.parametrize("which", ["php", "caddy", "phpmyadmin"])
+def test_build_script_passes_shellcheck(example: tuple[Settings, Registry], tmp_path: Path, which: str) -> None:
     settings = example[0]
-    script = web.render_php_build_script("8.3", settings.runtimes["8.3"])
+    image = {
+        "php": lambda: web.php_image(settings, "8.3"),
+        "caddy": lambda: web.caddy_image(settings),
+        "phpmyadmin": lambda: web.phpmyadmin_image(settings),
+    }[which]()
+    script = web.render_image_build_script(image)
     shellcheck(script, tmp_path, "build.sh")
     # The Dockerfile travels verbatim inside a quoted heredoc.
     body = script.split("<<'PIC_DOCKERFILE_EOF'\n", 1)[1].split("PIC_DOCKERFILE_EOF\n", 1)[0]
-    assert body == web.render_php_dockerfile("8.3", settings.runtimes["8.3"])
+    assert body == image.dockerfile
+    for run in dockerfile_run_bodies(image.dockerfile):
+        shellcheck(f"#!/bin/sh\n{run}\n", tmp_path, "run.sh", exclude=RUN_EXCLUDES)
 
 
 # --- accounts, sshd, host ---------------------------------------------------------------------
@@ -364,36 +393,6 @@ echo "$(basename "$0") $*" >> "$CALLS"
 """
 
 
-def test_runtime_build_falls_back_to_the_debian_archive(example: tuple[Settings, Registry], tmp_path: Path) -> None:
-    """The first RUN of a legacy runtime, executed for real with stand-ins for apt and the PHP tools."""
-    spec = example[0].runtimes["7.4"].model_copy(update={"image": f"php:7.0-apache@sha256:{'0' * 64}"})
-    body = dockerfile_run_bodies(web.render_php_dockerfile("7.0", spec))[0]
-    sources = tmp_path / "sources.list"
-    sources.write_text(STRETCH_SOURCES)
-    body = body.replace("/etc/apt/sources.list", str(sources))
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    for name, text in (("apt-get", APT_STUB), ("docker-php-ext-configure", TOOL_STUB)):
-        (bin_dir / name).write_text(text)
-    (bin_dir / "docker-php-ext-install").write_text(TOOL_STUB)
-    for tool in bin_dir.iterdir():
-        tool.chmod(0o755)
-    calls = tmp_path / "calls"
-    env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "CALLS": str(calls), "SOURCES": str(sources)}
-    proc = subprocess.run(["sh", "-c", body], capture_output=True, text=True, env=env, check=False)
-    assert proc.returncode == 0, proc.stderr
-    assert sources.read_text() == (
-        "deb http://archive.debian.org/debian stretch main\n"
-        "deb http://archive.debian.org/debian-security stretch/updates main\n"
-    )
-    log = calls.read_text().splitlines()
-    assert log[0] == "apt-get update"
-    assert log[1] == "apt-get -o Acquire::Check-Valid-Until=false update"
-    assert log[-1].startswith("docker-php-ext-install -j")
-    assert log[-1].endswith(" mysqli pdo_mysql gd intl zip opcache")
-    assert "docker-php-ext-configure gd --with-freetype-dir=/usr/include/ --with-jpeg-dir=/usr/include/" in log
-
-
 def test_sshd_install_script_never_installs_a_bad_config(example: tuple[Settings, Registry], tmp_path: Path) -> None:
     """Run the install script for real against a file of the test, with systemctl stood in for."""
     sshd = require_program("sshd")
@@ -434,7 +433,10 @@ def test_sshd_install_script_never_installs_a_bad_config(example: tuple[Settings
 DOCKER_STUB = """#!/bin/sh
 echo "docker $*" >> "$CALLS"
 if [ "$1" = image ]; then
-    [ -n "${HAVE_IMAGE:-}" ]
+    case "$3" in
+    pic/debian:*) [ -n "${HAVE_BASE:-}" ] ;;
+    *) [ -n "${HAVE_IMAGE:-}" ] ;;
+    esac
     exit
 fi
 if [ "$1" = build ]; then
@@ -446,24 +448,33 @@ fi
 
 def test_build_script_builds_once(example: tuple[Settings, Registry], tmp_path: Path) -> None:
     """Run the runtime build script for real with a stand-in for the docker CLI."""
-    spec = example[0].runtimes["8.4"]
-    tag = web.php_image_tag("8.4", spec)
+    image = web.php_image(example[0], "8.4")
+    tag = image.tag
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     (bin_dir / "docker").write_text(DOCKER_STUB)
     (bin_dir / "docker").chmod(0o755)
     calls, seen = tmp_path / "calls", tmp_path / "Dockerfile.seen"
     env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "CALLS": str(calls), "SEEN": str(seen)}
-    script = web.render_php_build_script("8.4", spec)
-    proc = subprocess.run(["sh", "-eu", "-s"], input=script, text=True, capture_output=True, env=env, check=False)
+    script = web.render_image_build_script(image)
+
+    def build(**extra: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["sh", "-eu", "-s"], input=script, text=True, capture_output=True, env={**env, **extra}, check=False
+        )
+
+    proc = build()
+    assert proc.returncode == 1
+    assert "build it with scripts/build-base-image trixie" in proc.stderr
+    assert not seen.exists()
+    calls.unlink()
+    proc = build(HAVE_BASE="1", http_proxy="http://127.0.0.1:3142")
     assert proc.returncode == 0, proc.stderr
     log = calls.read_text().splitlines()
-    assert log[0] == f"docker image inspect {tag}"
-    assert log[1].startswith(f"docker build --tag {tag} /")
-    assert seen.read_text() == web.render_php_dockerfile("8.4", spec)
+    assert log[:2] == [f"docker image inspect {tag}", "docker image inspect pic/debian:trixie"]
+    assert log[2].startswith(f"docker build --network host --build-arg http_proxy=http://127.0.0.1:3142 --tag {tag} /")
+    assert seen.read_text() == image.dockerfile
     calls.unlink()
-    proc = subprocess.run(
-        ["sh", "-eu", "-s"], input=script, text=True, capture_output=True, env={**env, "HAVE_IMAGE": "1"}, check=False
-    )
+    proc = build(HAVE_BASE="1", HAVE_IMAGE="1")
     assert proc.returncode == 0, proc.stderr
     assert calls.read_text().splitlines() == [f"docker image inspect {tag}"]

@@ -29,7 +29,11 @@ def test_prod_and_dev_load() -> None:
     prod = load_settings(ROOT, "prod")
     assert prod.web_hosts == ["web1"] and prod.db_host == "db"
     assert prod.runtime_keys() == ["7.4", "8.2", "8.3", "8.4", "8.5"]
-    assert all(r.pinned for r in prod.runtimes.values())
+    assert {k: r.debian for k, r in prod.runtimes.items() if r.apt_source is None} == {
+        "7.4": "bullseye",
+        "8.2": "bookworm",
+        "8.4": "trixie",
+    }
     dev = load_settings(ROOT, "dev")
     assert {h.connection for h in dev.hosts.values()} == {"local"}
     assert dev.tls.ca == "internal"
@@ -69,9 +73,14 @@ def test_other_namespaces_are_left_to_their_providers(tmp_path: Path) -> None:
         ("keep_days: 7", "keep_days: 0", "pic:backup.keep_days"),
         ("role: db,", "role: web,", "pic:hosts"),
         ("private_address: 10.0.0.11", "private_address: 10.0.0.300", "pic:hosts.web1.private_address"),
-        ('"8.2": {image', '"8.x": {image', "pic:runtimes.8.x"),
+        ('"8.2": {debian', '"8.x": {debian', "pic:runtimes.8.x"),
         ("eol: 2027-12-31", "eol: 2027-02-30", "pic:runtimes.8.3.eol"),
-        ("php:8.4-apache@sha256:5f80", "PHP 8.4@sha256:5f80", "pic:runtimes.8.4.image"),
+        ('"8.4": {debian: trixie', '"8.4": {debian: Trixie', "pic:runtimes.8.4.debian"),
+        (
+            "fingerprint: 15058500A0235D97F5D1",
+            "fingerprint: 15058500a0235d97f5d1",
+            "pic:runtimes.8.3.apt_source.fingerprint",
+        ),
         ("sympa_domain: listes.example.org", "sympa_domain: Listes.example.org", "pic:mail.sympa_domain"),
         ("pic:admin_email: admin@example.org", "pic:admin_email: admin", "pic:admin_email"),
         ("ssh_user: deploy}", "ssh_user: deploy, port: 2222}", "pic:hosts.web1.port"),
@@ -145,10 +154,10 @@ HARMFUL = [
     ("private_address: 10.0.0.11", "private_address: 224.0.0.1", "pic:hosts", "not the address of one host"),
     ("private_address: 10.0.0.11", "private_address: 127.0.0.1", "pic:hosts", "loopback"),
     ("ssh_user: deploy}", "ssh_user: deploy, ssh_port: 443}", "pic:hosts", "front proxy"),
-    ("php:8.4-apache@sha256:5f80", "php:8.3-apache@sha256:5f80", "pic:runtimes", "PHP 8.3"),
-    ("php:8.2-apache@sha256:f64f", "php:7.4-fpm@sha256:f64f", "pic:runtimes", "PHP 7.4"),
-    ('"8.5": {image', '"08.04": {image', "pic:runtimes", "no leading zeros"),
-    ('"8.5": {image', '"8.40": {image', "pic:runtimes", "PHP 8.5"),
+    ('"8.4": {debian: trixie', '"8.4": {debian: bookworm', "pic:runtimes", "carry PHP 8.2: use debian: trixie"),
+    ('"8.2": {debian: bookworm', '"8.2": {debian: bullseye', "pic:runtimes", "carry PHP 7.4"),
+    ('"7.4": {debian: bullseye', '"7.4": {debian: buster', "pic:runtimes", "carry no PHP the platform knows: use debian: bullseye"),
+    ('"8.5": {debian', '"08.04": {debian', "pic:runtimes", "no leading zeros"),
     ("cpus: 1.0", "cpus: 0.001", "pic:limits.cpus", "at least 0.01"),
     ("domain: pma.example.org", "domain: listes.example.org", "pic:phpmyadmin", "sympa_domain"),
     ('time: "03:15"', 'time: "03:15\\n"', "pic:backup.time", "not allowed"),

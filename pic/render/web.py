@@ -21,7 +21,7 @@ from typing import Literal
 from pic import eol, names
 from pic.registry import Member, Registry
 from pic.render import render
-from pic.settings import RuntimeSpec, Settings, version_key
+from pic.settings import Settings, version_key
 
 # Inside a site container: the member's directories are mounted under this root.
 SITE_ROOT = "/srv/site"
@@ -33,8 +33,13 @@ PHPMYADMIN_CONTAINER = names.PHPMYADMIN_CONTAINER
 GROUP_SFTP = names.GROUP_SFTP
 GROUP_SSH = names.GROUP_SSH
 GROUP_LOCKED = names.GROUP_LOCKED
-# The subnet of that network: the sites trust X-Forwarded-For from it only.
+# The subnet of the platform's network: the sites trust X-Forwarded-For from it only.
 NETWORK_SUBNET = "172.30.0.0/16"
+# Docker hands out addresses from the upper half; the lower half holds the fixed ones (the proxy's, phpMyAdmin's).
+NETWORK_DYNAMIC = "172.30.128.0/17"
+PROXY_ADDRESS = "172.30.0.2"
+PHPMYADMIN_ADDRESS = "172.30.0.3"
+BASE_IMAGE = "pic/debian"
 # On the web host.
 CADDY_DIR = "/etc/pic/caddy"
 CADDY_DATA = "/srv/pic/caddy/data"
@@ -353,40 +358,84 @@ def render_member_vhost(
     )
 
 
-def render_php_dockerfile(key: str, spec: RuntimeSpec) -> str:
-    """The Dockerfile of a runtime: the official image plus the extensions sites commonly need.
+# PHP extensions every runtime gets, as Debian names their packages (php<version>-<ext>).
+PHP_EXTENSIONS = ("mysql", "gd", "intl", "zip", "mbstring", "xml", "curl")
 
-    Images whose Debian release has moved to archive.debian.org still build:
-    when ``apt-get update`` fails, apt is pointed at the archive.
+
+@dataclass(frozen=True)
+class ImageBuild:
+    """An image of the platform, built on a web host from a Dockerfile that needs no context."""
+
+    tag: str
+    base: str
+    debian: str
+    dockerfile: str
+
+
+def base_image(settings: Settings, release: str) -> str:
+    """What a Dockerfile builds FROM for a Debian release: the pinned image ID, or ``pic/debian:<release>``."""
+    return settings.base_images.get(release, f"{BASE_IMAGE}:{release}")
+
+
+def _image(name: str, debian: str, base: str, dockerfile: str) -> ImageBuild:
+    # The tag is a hash of the whole Dockerfile, base image ID included: same settings, same tag.
+    digest = hashlib.sha256(dockerfile.encode()).hexdigest()[:12]
+    return ImageBuild(f"pic/{name}-{digest}", base, debian, dockerfile)
+
+
+def php_image(settings: Settings, key: str) -> ImageBuild:
+    """The runtime image of PHP ``key``: Apache and mod_php from Debian's packages (or ``apt_source``).
+
+    Tag ``pic/php:<key>-<12 hex>``. The build fails when the installed PHP is
+    not version ``key``.
     """
+    spec = settings.runtimes[key]
     major, minor = version_key(key)[:2]
-    return render(
+    base = base_image(settings, spec.debian)
+    text = render(
         "Dockerfile.php.j2",
-        image=spec.image,
         key=key,
-        # PHP 7.4 changed gd's configure flags and made zip need libzip.
-        gd_new_flags=(major, minor) >= (7, 4),
-        libzip=(major, minor) >= (7, 3),
+        debian=spec.debian,
+        base=base,
+        apt_source=spec.apt_source,
         # OPcache is an extension from 5.5 on, and part of PHP itself from 8.5 on.
-        extensions=["mysqli", "pdo_mysql", "gd", "intl", "zip"]
-        + (["opcache"] if (5, 5) <= (major, minor) < (8, 5) else []),
+        extensions=[*PHP_EXTENSIONS, *(["opcache"] if (5, 5) <= (major, minor) < (8, 5) else [])],
         port=SITE_PORT,
+        log_dir=f"{SITE_ROOT}/log",
     )
+    return _image(f"php:{key}", spec.debian, base, text)
 
 
-def php_image_tag(key: str, spec: RuntimeSpec) -> str:
-    """The local tag of a built runtime: changes whenever its Dockerfile does."""
-    digest = hashlib.sha256(render_php_dockerfile(key, spec).encode()).hexdigest()[:12]
-    return f"pic/php:{key}-{digest}"
+def caddy_image(settings: Settings) -> ImageBuild:
+    """The front proxy's image (also static sites'): Caddy from Debian ``pic:proxy.debian``."""
+    base = base_image(settings, settings.proxy.debian)
+    text = render("Dockerfile.caddy.j2", debian=settings.proxy.debian, base=base)
+    return _image("caddy:2", settings.proxy.debian, base, text)
 
 
-def render_php_build_script(key: str, spec: RuntimeSpec) -> str:
-    """Build a runtime image on the host with its own engine; idempotent (skips an existing tag)."""
-    return render(
-        "php-build.sh.j2",
-        tag=php_image_tag(key, spec),
-        dockerfile=render_php_dockerfile(key, spec),
-    )
+def phpmyadmin_image(settings: Settings) -> ImageBuild:
+    """phpMyAdmin's image: Debian's phpmyadmin package of ``pic:phpmyadmin.debian``."""
+    if settings.phpmyadmin is None:
+        raise ValueError(f"stack {settings.stack}: pic:phpmyadmin is not set")
+    release = settings.phpmyadmin.debian
+    base = base_image(settings, release)
+    return _image("phpmyadmin:5", release, base, render("Dockerfile.phpmyadmin.j2", debian=release, base=base))
+
+
+def render_image_build_script(image: ImageBuild) -> str:
+    """Build an image on the host with its own engine; idempotent (skips an existing tag).
+
+    Fails, naming scripts/build-base-image, when the base image is missing.
+    """
+    return render("image-build.sh.j2", tag=image.tag, base=image.base, debian=image.debian, dockerfile=image.dockerfile)
+
+
+def debian_releases(settings: Settings) -> list[str]:
+    """The Debian releases the stack's images are built on, sorted."""
+    releases = {spec.debian for spec in settings.runtimes.values()} | {settings.proxy.debian}
+    if settings.phpmyadmin is not None:
+        releases.add(settings.phpmyadmin.debian)
+    return sorted(releases)
 
 
 def render_member_logrotate(member: Member, settings: Settings, *, log_dir: str | None = None) -> str:
@@ -474,6 +523,16 @@ def render_members_root_check(members_root: str) -> str:
     return "#!/bin/sh\nset -eu\n" + render("_members-root-check.j2", members_root=members_root)
 
 
+def render_site_isolation() -> str:
+    """The nftables ruleset (bridge family) that keeps the containers of the platform's network apart.
+
+    Only the front proxy talks to the sites: IPv4 between two other addresses
+    of :data:`NETWORK_SUBNET` is dropped, bridged IPv6 too. Docker's own
+    inter-container setting is not relied on (it needs Docker's iptables rules).
+    """
+    return render("site-isolation.nft.j2", network=NETWORK, subnet=NETWORK_SUBNET, proxy=PROXY_ADDRESS)
+
+
 def render_web_host_setup(settings: Settings, host: str) -> str:
     """The base setup of a web host: Docker engine, firewall, directories, groups. Idempotent.
 
@@ -515,6 +574,7 @@ def render_web_host_setup(settings: Settings, host: str) -> str:
         disk_script_text=disk.render_disk_usage_script(settings, host),
         disk_units=disk.render_disk_usage_units(settings),
         disk_output=diskusage.HOST_FILE,
+        isolation=render_site_isolation(),
     )
 
 
@@ -533,9 +593,17 @@ def render_proxy_reload_script(
 
 
 def render_phpmyadmin_config(settings: Settings, *, ca_file: str | None) -> str:
-    """phpMyAdmin's config.user.inc.php: the db host over TLS, verified when a CA is given."""
+    """phpMyAdmin's own settings (conf.d/pic.php): the db host over TLS, verified when a CA is given."""
+    if settings.phpmyadmin is None:
+        raise ValueError(f"stack {settings.stack}: pic:phpmyadmin is not set")
     db = settings.hosts[settings.db_host]
-    return render("phpmyadmin-config.php.j2", host=db.private_address, ca_file=ca_file)
+    return render(
+        "phpmyadmin-config.php.j2",
+        host=db.private_address,
+        port=settings.db.port,
+        ca_file=ca_file,
+        domain=settings.phpmyadmin.domain,
+    )
 
 
 def phpmyadmin_host(settings: Settings) -> str | None:
