@@ -48,6 +48,43 @@ def docker_host_url(access: HostAccess) -> str:
     return f"ssh://{spec.ssh_user}@{spec.address}:{spec.ssh_port}"
 
 
+@dataclass(frozen=True)
+class HostEngine:
+    """A web host's Docker engine as the program reaches it, and what every site shares on it."""
+
+    url: str
+    provider: docker.Provider
+    network: docker.Network
+    caddy_image: docker.RemoteImage
+
+
+def host_engine(
+    name: str, settings: Settings, access: HostAccess, *, parent: pulumi.Resource, after: list[pulumi.Resource]
+) -> HostEngine:
+    """The ``<name>-docker`` provider, ``<name>-network`` and ``<name>-caddy-image`` of a web host.
+
+    ``after``: what must be applied before the engine is used (the host's setup, which installs
+    Docker). Used by WebHost, and alone by the lab program (lab/program), which has no command plugin.
+    """
+    url = docker_host_url(access)
+    provider = docker.Provider(
+        f"{name}-docker",
+        host=url,
+        ssh_opts=None if access.local else ["-o", "BatchMode=yes"],
+        opts=pulumi.ResourceOptions(parent=parent, depends_on=after),
+    )
+    on_host = pulumi.ResourceOptions(parent=parent, provider=provider)
+    network = docker.Network(
+        f"{name}-network",
+        name=web.NETWORK,
+        driver="bridge",
+        ipam_configs=[docker.NetworkIpamConfigArgs(subnet=web.NETWORK_SUBNET)],
+        opts=on_host,
+    )
+    caddy_image = docker.RemoteImage(f"{name}-caddy-image", name=settings.proxy.image, keep_locally=True, opts=on_host)
+    return HostEngine(url, provider, network, caddy_image)
+
+
 class WebHost(pulumi.ComponentResource):
     """A web host: base setup, sshd, docker provider, network, Caddy image."""
 
@@ -71,25 +108,9 @@ class WebHost(pulumi.ComponentResource):
                 web.render_sshd_install_script(web.render_sshd_config(settings)),
                 opts=pulumi.ResourceOptions(parent=self, depends_on=[self.setup]),
             )
-        url = docker_host_url(self.access)
-        self.provider = docker.Provider(
-            f"{name}-docker",
-            host=url,
-            ssh_opts=None if self.access.local else ["-o", "BatchMode=yes"],
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[self.setup]),
-        )
-        on_host = pulumi.ResourceOptions(parent=self, provider=self.provider)
-        self.network = docker.Network(
-            f"{name}-network",
-            name=web.NETWORK,
-            driver="bridge",
-            ipam_configs=[docker.NetworkIpamConfigArgs(subnet=web.NETWORK_SUBNET)],
-            opts=on_host,
-        )
-        self.caddy_image = docker.RemoteImage(
-            f"{name}-caddy-image", name=settings.proxy.image, keep_locally=True, opts=on_host
-        )
-        self.provider_url = pulumi.Output.from_input(url)
+        engine = host_engine(name, settings, self.access, parent=self, after=[self.setup])
+        self.provider, self.network, self.caddy_image = engine.provider, engine.network, engine.caddy_image
+        self.provider_url = pulumi.Output.from_input(engine.url)
         self.network_name = self.network.name
         self.register_outputs({"provider_url": self.provider_url, "network_name": self.network_name})
 
