@@ -42,7 +42,11 @@ def run(*args: str, check: bool = True, timeout: float = 600) -> subprocess.Comp
 
 
 def require_toolchain() -> None:
-    missing = [n for n in ("pulumi", "pulumi-language-python", "pulumi-resource-docker") if not (TOOLCHAIN / "bin" / n).exists()]
+    missing = [
+        n
+        for n in ("pulumi", "pulumi-language-python", "pulumi-resource-docker")
+        if not (TOOLCHAIN / "bin" / n).exists()
+    ]
     if missing:
         message = f"{', '.join(missing)} not in {TOOLCHAIN}/bin: run `make toolchain`"
         if IN_CI:

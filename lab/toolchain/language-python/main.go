@@ -7,7 +7,9 @@
 // Pulumi's own host (module sdk/python/cmd/pulumi-language-python/v3) has no version on the Go
 // module proxy. This one implements what `pulumi preview/up/refresh/destroy` ask of a host
 // (Handshake, GetPluginInfo, GetRequiredPackages, Run, InstallDependencies, About,
-// GetProgramDependencies, Cancel); the others answer Unimplemented. GetRequiredPackages answers
+// GetProgramDependencies, Cancel) and RunPlugin for policy packs (`python -m pulumi.policy`
+// behind the SDK's policy proxy, which hands the pack the stack's configuration); the others
+// answer Unimplemented. GetRequiredPackages answers
 // no package: the engine loads a provider when the program first registers one of its resources.
 package main
 
@@ -26,9 +28,13 @@ import (
 	"syscall"
 	"time"
 
+	sdk "github.com/pulumi/pulumi/sdk/v3"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/emptypb"
 )
 
@@ -141,14 +147,17 @@ func (h *host) Cancel(context.Context, *emptypb.Empty) (*emptypb.Empty, error) {
 	return &emptypb.Empty{}, nil
 }
 
-// interpreter is the virtualenv's python when Pulumi.yaml names one, else python3 on PATH.
+// interpreter is the virtualenv's python when Pulumi.yaml (or PulumiPolicy.yaml) names one that
+// exists, else python3 on PATH (lab/pulumi puts the project's virtualenv first).
 func interpreter(info *pulumirpc.ProgramInfo) string {
 	if info != nil && info.Options != nil {
 		if venv, ok := info.Options.AsMap()["virtualenv"].(string); ok && venv != "" {
 			if !filepath.IsAbs(venv) {
 				venv = filepath.Join(info.RootDirectory, venv)
 			}
-			return filepath.Join(venv, "bin", "python")
+			if python := filepath.Join(venv, "bin", "python"); exists(python) {
+				return python
+			}
 		}
 	}
 	return "python3"
@@ -219,4 +228,59 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 	default:
 		return &pulumirpc.RunResponse{Error: fmt.Sprintf("could not run %s: %v", python, err)}, nil
 	}
+}
+
+// RunPlugin runs a Python policy pack: `python -u -m pulumi.policy ARGS... DIR` in the pack's
+// directory, its stdout read through the SDK's policy proxy (which answers the engine's
+// configuration call and passes the stack's project, stack and config to the pack).
+func (h *host) RunPlugin(req *pulumirpc.RunPluginRequest, server pulumirpc.LanguageRuntime_RunPluginServer) error {
+	if req.GetKind() != string(apitype.AnalyzerPlugin) {
+		return status.Errorf(codes.Unimplemented, "only policy packs run as plugins here, not %q", req.GetKind())
+	}
+	ctx := server.Context()
+	dir := req.GetInfo().GetProgramDirectory()
+	args := append([]string{"-u", "-m", "pulumi.policy"}, req.GetArgs()...)
+	args = append(args, dir)
+	python := interpreter(req.GetInfo())
+	cmd := exec.CommandContext(ctx, python, args...)
+	cmd.Dir = dir
+	closer, stdout, stderr, err := rpcutil.MakeRunPluginStreams(server, false)
+	if err != nil {
+		return err
+	}
+	defer closer.Close()
+	proxy, stdout, err := sdk.NewPolicyProxy(ctx, stdout)
+	if err != nil {
+		return fmt.Errorf("could not start the policy pack proxy: %w", err)
+	}
+	config, err := proxy.AwaitConfiguration(ctx)
+	if err != nil {
+		return fmt.Errorf("could not get the stack configuration: %w", err)
+	}
+	cmd.Env = os.Environ()
+	if config != nil {
+		cmd.Env = append(cmd.Env, "PULUMI_ORGANIZATION="+config.Organization, "PULUMI_PROJECT="+config.Project,
+			"PULUMI_STACK="+config.Stack, "PULUMI_DRY_RUN="+strconv.FormatBool(config.DryRun))
+		if config.Config != nil {
+			configJSON, err := json.Marshal(config.Config)
+			if err != nil {
+				return err
+			}
+			cmd.Env = append(cmd.Env, "PULUMI_CONFIG="+string(configJSON))
+		}
+	}
+	cmd.Env = append(cmd.Env, req.GetEnv()...)
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("could not run %s: %w", python, err)
+	}
+	if err := proxy.Attach(ctx, cmd); err != nil {
+		return fmt.Errorf("could not attach the policy pack proxy: %w", err)
+	}
+	return closer.Close()
+}
+
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }
