@@ -186,9 +186,12 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 	args = append(args, entry)
 	args = append(args, req.GetArgs()...)
 
-	config, err := json.Marshal(req.GetConfig())
-	if err != nil {
-		return nil, err
+	config := []byte{}
+	if req.GetConfig() != nil { // no config: no PULUMI_CONFIG (the SDK reads "null" as a map)
+		var err error
+		if config, err = json.Marshal(req.GetConfig()); err != nil {
+			return nil, err
+		}
 	}
 	secretKeys := req.GetConfigSecretKeys()
 	if secretKeys == nil {
@@ -208,7 +211,10 @@ func (h *host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 	cmd.WaitDelay = 5 * time.Second
 	cmd.Dir = req.GetPwd()
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
-	cmd.Env = append(os.Environ(), "PULUMI_CONFIG="+string(config), "PULUMI_CONFIG_SECRET_KEYS="+string(keys))
+	cmd.Env = append(os.Environ(), "PULUMI_CONFIG_SECRET_KEYS="+string(keys))
+	if len(config) > 0 {
+		cmd.Env = append(cmd.Env, "PULUMI_CONFIG="+string(config))
+	}
 	if venv := filepath.Dir(filepath.Dir(python)); python != "python3" {
 		cmd.Env = append(cmd.Env, "VIRTUAL_ENV="+venv,
 			"PATH="+filepath.Join(venv, "bin")+string(os.PathListSeparator)+os.Getenv("PATH"))
