@@ -18,6 +18,10 @@ func resource(name string) tokens.Type {
 	return tokens.Type("docker:index/" + lower + ":" + name)
 }
 
+func function(name string) tokens.ModuleMember {
+	return tokens.ModuleMember("docker:index/" + name + ":" + name)
+}
+
 // Provider is the bridge's description of the provider.
 func Provider(version string) tfbridge.ProviderInfo {
 	return tfbridge.ProviderInfo{
@@ -46,9 +50,23 @@ func Provider(version string) tfbridge.ProviderInfo {
 				Tok:    resource("RemoteImage"),
 				Fields: map[string]*tfbridge.SchemaInfo{"name": {Name: "name"}},
 			},
-			"docker_network": {Tok: resource("Network")},
-			"docker_volume":  {Tok: resource("Volume")},
+			"docker_network":        {Tok: resource("Network")},
+			"docker_volume":         {Tok: resource("Volume")},
+			"docker_config":         {Tok: resource("ServiceConfig")},
+			"docker_secret":         {Tok: resource("Secret")},
+			"docker_service":        {Tok: resource("Service")},
+			"docker_registry_image": {Tok: resource("RegistryImage")},
+			"docker_plugin":         {Tok: resource("Plugin")},
+			"docker_tag":            {Tok: resource("Tag")},
+			"docker_buildx_builder": {Tok: resource("BuildxBuilder")},
+		},
+		DataSources: map[string]*tfbridge.DataSourceInfo{
+			"docker_registry_image":           {Tok: function("getRegistryImage")},
+			"docker_network":                  {Tok: function("getNetwork")},
+			"docker_plugin":                   {Tok: function("getPlugin")},
+			"docker_image":                    {Tok: function("getRemoteImage")},
+			"docker_logs":                     {Tok: function("getLogs")},
+			"docker_registry_image_manifests": {Tok: function("getRegistryImageManifests")},
 		},
 	}
 }
-
