@@ -89,7 +89,7 @@ def test_invalid_setting_names_file_line_and_field(tmp_path: Path, old: str, new
 def test_missing_stack_file_lists_known_stacks() -> None:
     with pytest.raises(PicError) as info:
         load_settings(ROOT, "staging")
-    assert "Pulumi.staging.yaml" in str(info.value) and "dev, prod" in str(info.value)
+    assert "Pulumi.staging.yaml" in str(info.value) and "dev, lab, prod" in str(info.value)
 
 
 def test_every_problem_reported_at_once(tmp_path: Path) -> None:
