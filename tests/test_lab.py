@@ -8,7 +8,8 @@ applies the lab program (lab/program, stack lab) with ``pulumi up``, then checks
   in clear in the state files;
 - a second ``pulumi preview`` finds nothing to do and ``pulumi refresh`` finds no drift;
 - a change of the stack settings (a member's memory limit) previews as an update of that
-  container alone, then applies, and the engine agrees with ``docker inspect``.
+  container alone, then applies, and the engine agrees with ``docker inspect``;
+- the policy pack runs under the CLI (``pulumi preview --policy-pack policy``) and passes.
 Tears down with lab/down (pulumi destroy, daemons stopped by pid). Needs root and the
 toolchain (``make toolchain``); CI builds both, so nothing here skips under CI=true.
 """
@@ -115,3 +116,10 @@ def test_changed_limit_updates_that_container_alone(lab: None) -> None:
     finally:
         stack.write_text(original)
         run("lab/pulumi", "up", "--yes", "--skip-preview", check=False)
+
+
+def test_policy_pack_runs_through_the_cli(lab: None) -> None:
+    """The policy pack (policy/) runs under the CLI via the language host; the lab passes it."""
+    proc = run("lab/pulumi", "preview", "--policy-pack", str(ROOT / "policy"))
+    assert "pic@v0.1.0" in proc.stdout  # the pack was loaded and reported
+    assert "mandatory" not in proc.stdout
