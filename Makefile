@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint debs bench clean
+.PHONY: demo test lint debs bench clean toolchain lab lab-down
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,10 +28,23 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
+	$(BIN)/mypy lab/program/__main__.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_check.py
 	$(BIN)/python bench/bench_program.py
+
+# The Pulumi CLI, language host and plugins, built from the Go module proxy into
+# $(PIC_TOOLCHAIN) (default /var/cache/pic-toolchain), reused when present.
+toolchain: $(STAMP)
+	lab/toolchain/build
+
+# The lab: the hosts as network namespaces, the lab program applied by the Pulumi engine.
+lab: $(STAMP) debs
+	lab/up
+
+lab-down:
+	lab/down
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

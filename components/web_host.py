@@ -55,6 +55,41 @@ def docker_host_url(access: HostAccess) -> str:
     return f"ssh://{spec.ssh_user}@{spec.address}:{spec.ssh_port}"
 
 
+@dataclass(frozen=True)
+class HostEngine:
+    """A web host's Docker engine as the program reaches it, and what every site shares on it."""
+
+    url: str
+    provider: docker.Provider
+    network: docker.Network
+
+
+def host_engine(
+    name: str, settings: Settings, access: HostAccess, *, parent: pulumi.Resource, after: list[pulumi.Resource]
+) -> HostEngine:
+    """The ``<name>-docker`` provider and ``<name>-network`` of a web host.
+
+    ``after``: what must be applied before the engine is used (the host's setup, which installs
+    Docker). Used by WebHost, and alone by the lab program (lab/program), which has no command plugin.
+    """
+    url = docker_host_url(access)
+    provider = docker.Provider(
+        f"{name}-docker",
+        host=url,
+        ssh_opts=None if access.local else ["-o", "BatchMode=yes"],
+        opts=pulumi.ResourceOptions(parent=parent, depends_on=after),
+    )
+    on_host = pulumi.ResourceOptions(parent=parent, provider=provider)
+    network = docker.Network(
+        f"{name}-network",
+        name=web.NETWORK,
+        driver="bridge",
+        ipam_configs=[docker.NetworkIpamConfigArgs(subnet=web.NETWORK_SUBNET, ip_range=web.NETWORK_DYNAMIC)],
+        opts=on_host,
+    )
+    return HostEngine(url, provider, network)
+
+
 class WebHost(pulumi.ComponentResource):
     """A web host: base setup, sshd, docker provider, network, Caddy image."""
 
@@ -78,21 +113,8 @@ class WebHost(pulumi.ComponentResource):
                 web.render_sshd_install_script(web.render_sshd_config(settings, args.host)),
                 opts=pulumi.ResourceOptions(parent=self, depends_on=[self.setup]),
             )
-        url = docker_host_url(self.access)
-        self.provider = docker.Provider(
-            f"{name}-docker",
-            host=url,
-            ssh_opts=None if self.access.local else ["-o", "BatchMode=yes"],
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[self.setup]),
-        )
-        on_host = pulumi.ResourceOptions(parent=self, provider=self.provider)
-        self.network = docker.Network(
-            f"{name}-network",
-            name=web.NETWORK,
-            driver="bridge",
-            ipam_configs=[docker.NetworkIpamConfigArgs(subnet=web.NETWORK_SUBNET, ip_range=web.NETWORK_DYNAMIC)],
-            opts=on_host,
-        )
+        engine = host_engine(name, settings, self.access, parent=self, after=[self.setup])
+        self.provider, self.network = engine.provider, engine.network
         image = web.caddy_image(settings)
         self.caddy_build = run_script(
             f"{name}-caddy-build",
@@ -104,7 +126,7 @@ class WebHost(pulumi.ComponentResource):
         self.caddy_image: pulumi.Output[str] = self.caddy_build.stdout.apply(  # type: ignore[attr-defined]
             lambda _: image.tag
         )
-        self.provider_url = pulumi.Output.from_input(url)
+        self.provider_url = pulumi.Output.from_input(engine.url)
         self.network_name = self.network.name
         self.register_outputs({"provider_url": self.provider_url, "network_name": self.network_name})
 

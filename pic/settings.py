@@ -509,7 +509,7 @@ def _check_host_addresses(hosts: dict[str, HostSpec]) -> None:
         if host.connection == "local":
             continue  # every local host is the admin's own machine
         for what, value in (("address", host.address), ("private_address", str(private))):
-            if value in seen:
+            if seen.get(value, name) != name:  # a host may use one address for both
                 raise ValueError(f"{name}: {what} {value} is also the address of {seen[value]}: each host has its own")
             seen[value] = name
 

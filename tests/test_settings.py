@@ -98,7 +98,7 @@ def test_invalid_setting_names_file_line_and_field(tmp_path: Path, old: str, new
 def test_missing_stack_file_lists_known_stacks() -> None:
     with pytest.raises(PicError) as info:
         load_settings(ROOT, "staging")
-    assert "Pulumi.staging.yaml" in str(info.value) and "dev, prod" in str(info.value)
+    assert "Pulumi.staging.yaml" in str(info.value) and "dev, lab, prod" in str(info.value)
 
 
 def test_every_problem_reported_at_once(tmp_path: Path) -> None:
@@ -156,7 +156,7 @@ HARMFUL = [
     ("ssh_user: deploy}", "ssh_user: deploy, ssh_port: 443}", "pic:hosts", "front proxy"),
     ('"8.4": {debian: trixie', '"8.4": {debian: bookworm', "pic:runtimes", "carry PHP 8.2: use debian: trixie"),
     ('"8.2": {debian: bookworm', '"8.2": {debian: bullseye', "pic:runtimes", "carry PHP 7.4"),
-    ('"7.4": {debian: bullseye', '"7.4": {debian: buster', "pic:runtimes", "carry no PHP the platform knows: use debian: bullseye"),
+    ('"7.4": {debian: bullseye', '"7.4": {debian: buster', "pic:runtimes", "no PHP the platform knows: use debian: bullseye"),
     ('"8.5": {debian', '"08.04": {debian', "pic:runtimes", "no leading zeros"),
     ("cpus: 1.0", "cpus: 0.001", "pic:limits.cpus", "at least 0.01"),
     ("domain: pma.example.org", "domain: listes.example.org", "pic:phpmyadmin", "sympa_domain"),
