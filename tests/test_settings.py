@@ -156,7 +156,7 @@ HARMFUL = [
     ("ssh_user: deploy}", "ssh_user: deploy, ssh_port: 443}", "pic:hosts", "front proxy"),
     ('"8.4": {debian: trixie', '"8.4": {debian: bookworm', "pic:runtimes", "carry PHP 8.2: use debian: trixie"),
     ('"8.2": {debian: bookworm', '"8.2": {debian: bullseye', "pic:runtimes", "carry PHP 7.4"),
-    ('"7.4": {debian: bullseye', '"7.4": {debian: buster', "pic:runtimes", "no PHP the platform knows: use debian: bullseye"),
+    ('"7.4": {debian: bullseye', '"7.4": {debian: buster', "pic:runtimes", "use debian: bullseye"),
     ('"8.5": {debian', '"08.04": {debian', "pic:runtimes", "no leading zeros"),
     ("cpus: 1.0", "cpus: 0.001", "pic:limits.cpus", "at least 0.01"),
     ("domain: pma.example.org", "domain: listes.example.org", "pic:phpmyadmin", "sympa_domain"),
