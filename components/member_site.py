@@ -57,6 +57,9 @@ class MemberSiteArgs:
     space: MemberSpace
     runtime: PhpRuntime | None  # None for a static site, or when the site does not run
     on: dt.date
+    # False only where the host's file commands cannot run (the lab program, which has no command
+    # plugin: lab/README.md); the site's facts file is then not placed.
+    place_facts: bool = True
 
 
 class MemberSite(pulumi.ComponentResource):
@@ -85,6 +88,7 @@ class MemberSite(pulumi.ComponentResource):
         self.facts: pulumi.CustomResource | None = None
         if state == "running":
             self.container = self._create_container(name, args)
+        if state == "running" and args.place_facts:
             self.facts = place_file(
                 f"{name}-site-facts",
                 args.host.access,

@@ -225,7 +225,8 @@ def remove_isolation(engine: Engine) -> None:
 def world(docker_engine: Engine) -> Iterator[World]:
     engine = docker_engine
     base_ids = base_image_ids(engine.docker_host, tuple(sorted(set(LAB_RUNTIMES.values()))))
-    tmp = Path(tempfile.mkdtemp(prefix="pic-lab-", dir="/var/tmp"))
+    Path("/srv").mkdir(exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix="pic-lab-", dir="/srv"))  # pic:members_root may not lie in /var/tmp
     tmp.chmod(0o755)
     db: MariaDB | None = None
     lab: Lab | None = None
