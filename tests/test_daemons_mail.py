@@ -123,7 +123,7 @@ class Nsd:
         while time.monotonic() < deadline:
             try:
                 served = self.serial(zone)
-            except dns.exception.Timeout:
+            except (dns.exception.Timeout, IndexError):  # no answer yet, or the zone not loaded yet
                 served = None
             if served == installed:
                 return
