@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -37,6 +38,7 @@ from pathlib import Path
 import checkdmarc.dmarc
 import checkdmarc.spf
 import dkim
+import dns.exception
 import dns.message
 import dns.query
 import dns.rdatatype
@@ -111,6 +113,22 @@ class Nsd:
         env = {**os.environ, "PATH": os.environ.get("PATH", "/usr/bin:/bin") + ":/usr/sbin:/sbin"}
         out = subprocess.run(["sh", "-eu"], input=script, check=False, capture_output=True, text=True, env=env)
         assert out.returncode == 0, out.stdout + out.stderr
+        # `nsd-control reload` only asks for the reload: wait until NSD serves the zone just installed
+        text = (self.zonesdir / f"{zone}.zone").read_text()
+        found = re.search(r"^\s*(\d{1,10})\s*; serial$", text, re.M)
+        assert found, f"no serial in the installed zone {zone}"
+        installed = int(found.group(1))
+        deadline = time.monotonic() + 20
+        served = None
+        while time.monotonic() < deadline:
+            try:
+                served = self.serial(zone)
+            except (dns.exception.Timeout, IndexError):  # no answer yet, or the zone not loaded yet
+                served = None
+            if served == installed:
+                return
+            time.sleep(0.05)
+        raise AssertionError(f"NSD still serves serial {served} of {zone} 20 s after it was given {installed}")
 
     def serial(self, zone: str) -> int:
         answer = dns.query.udp(dns.message.make_query(zone, dns.rdatatype.SOA), "127.0.0.1", port=self.port, timeout=2)
@@ -200,9 +218,9 @@ def test_dns_check_reports_all_present_then_exactly_the_one_removed(
     removed = records.Record("_dmarc.listes.chorale-saint-jean.fr", "TXT", records_of(example_domains()[2])[3].value)
     assert removed in _all_records()
     before = nsd.serial("chorale-saint-jean.fr")
-    nsd.publish("chorale-saint-jean.fr", [r for r in _all_records() if r != removed])
-    assert nsd.serial("chorale-saint-jean.fr") > before
     try:
+        nsd.publish("chorale-saint-jean.fr", [r for r in _all_records() if r != removed])
+        assert nsd.serial("chorale-saint-jean.fr") > before
         assert _dns_check(nsd.port, "--expected", str(expected)) == 1
         out = capsys.readouterr().out
         assert out.endswith(f"{n - 1} present, 1 missing, 0 different\n"), out

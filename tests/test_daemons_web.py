@@ -628,9 +628,20 @@ def test_php_page_served_through_the_proxy(space: Space, front: Web) -> None:
     assert headers.get("strict-transport-security", "").startswith("max-age=")
     assert "server" not in headers
     assert headers.get("x-pic-php") == "8.2", "the runtime the site answers with, for pic status"
-    access = (space.home(space.a) / "log" / "access.log").read_text()
-    assert "GET / HTTP/1.1" in access
+    access = _logged(space.home(space.a) / "log" / "access.log", "GET / HTTP/1.1")
     assert f"{space.a.slug}.test" in access
+
+
+def _logged(log: Path, text: str, timeout: float = 20) -> str:
+    """The log once it holds ``text``: Apache writes a request's line after the response has gone."""
+    deadline = time.monotonic() + timeout
+    content = ""
+    while time.monotonic() < deadline:
+        content = log.read_text() if log.exists() else ""
+        if text in content:
+            return content
+        time.sleep(0.05)
+    raise AssertionError(f"{log} has no {text!r} {timeout:.0f} s after the response: {content!r}")
 
 
 def test_php_reads_priv_but_nothing_outside_its_space(space: Space, front: Web) -> None:
