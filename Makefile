@@ -21,7 +21,10 @@ demo: $(STAMP)
 debs:
 	scripts/install-debian-packages
 
+# As root (or with PIC_TOOLCHAIN set) the Pulumi toolchain is built or reused first: the lab tests need it.
 test: $(STAMP) debs
+	@if [ "$$(id -u)" -eq 0 ] || [ -n "$${PIC_TOOLCHAIN:-}" ]; then lab/toolchain/build; \
+	else echo "not root: the Pulumi toolchain is not built (make toolchain); the lab tests will be skipped"; fi
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
