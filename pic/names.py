@@ -133,6 +133,12 @@ PACKAGE_ACCOUNTS = [
     "nsd",
     "unbound",
     "caddy",
+    # the admin account of Debian's and Ubuntu's cloud images (sudo), and the backup and ACME tools' own
+    "debian",
+    "ubuntu",
+    "admin",
+    "restic",
+    "certbot",
     "tss",
     "uuidd",
     "polkitd",

@@ -23,6 +23,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Annotated, Any
 
+import idna
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
@@ -154,9 +155,24 @@ def check_domain(value: str) -> str:
             raise ValueError(f"has a label of {len(label)} characters (at most 63): {label[:20]}...")
         if _LABEL_RE.fullmatch(label) is None:
             raise ValueError(f"has an invalid label {short_repr(label)}: letters a-z, digits and inner hyphens only")
+        if label.startswith("xn--"):
+            _check_a_label(label)
     if labels[-1].isdigit():
         raise ValueError("ends with an all-numeric label")
     return value
+
+
+def _check_a_label(label: str) -> None:
+    """An internationalised label (RFC 5890 A-label) that decodes under IDNA 2008 and encodes back to itself.
+
+    Raises ValueError otherwise: certificate authorities refuse such names (the idna package's rules).
+    """
+    try:
+        ok = idna.encode(idna.decode(label)).decode("ascii") == label
+    except (idna.IDNAError, UnicodeError):
+        ok = False
+    if not ok:
+        raise ValueError(f"has an invalid internationalised label {short_repr(label)}: it is not valid punycode (IDNA)")
 
 
 def short_repr(value: str, limit: int = 40) -> str:
