@@ -136,7 +136,6 @@ PACKAGE_ACCOUNTS = [
     # the admin account of Debian's and Ubuntu's cloud images (sudo), and the backup and ACME tools' own
     "debian",
     "ubuntu",
-    "admin",
     "restic",
     "certbot",
     "tss",
