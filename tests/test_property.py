@@ -7,6 +7,7 @@ domains) and loads them from disk as `pic check` does.
 
 from __future__ import annotations
 
+import re
 import string
 import tempfile
 from pathlib import Path
@@ -60,12 +61,31 @@ def valid_member(draw: st.DrawFn, uid: int, index: int) -> dict[str, Any]:
     return data
 
 
+# Plain scalars that YAML 1.2's core schema (the loader's) reads as numbers but PyYAML's 1.1
+# dumper leaves unquoted (e.g. 0E0, 1e5): quote them, as a person writing such a name must.
+_YAML12_NUMBER = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?|0o[0-7]+|0x[0-9a-fA-F]+")
+
+
+class _Dumper(yaml.SafeDumper):
+    def represent_str(self, data: str) -> yaml.ScalarNode:
+        if _YAML12_NUMBER.fullmatch(data):
+            return self.represent_scalar("tag:yaml.org,2002:str", data, style='"')
+        return super().represent_str(data)
+
+
+_Dumper.add_representer(str, _Dumper.represent_str)
+
+
+def _dump(data: object, **kwargs: Any) -> str:
+    return str(yaml.dump(data, Dumper=_Dumper, allow_unicode=True, **kwargs))
+
+
 @st.composite
 def registry_files(draw: st.DrawFn, broken: bool) -> dict[str, str | bytes]:
     slugs = draw(st.lists(slug, min_size=1, max_size=5, unique=True))
     files: dict[str, str | bytes] = {}
     for i, s in enumerate(slugs):
-        files[f"{s}.yaml"] = yaml.safe_dump(draw(valid_member(10000 + i, i)), allow_unicode=True)
+        files[f"{s}.yaml"] = _dump(draw(valid_member(10000 + i, i)))
     if broken:
         target = draw(st.sampled_from(sorted(files)))
         data = yaml.safe_load(files[target])
@@ -87,7 +107,7 @@ def registry_files(draw: st.DrawFn, broken: bool) -> dict[str, str | bytes]:
         elif how == "rename":
             files[draw(st.sampled_from(["Bad_Name.yaml", "1x.yaml", "ab.yaml"]))] = files.pop(target)
         else:
-            files[target] = yaml.safe_dump(data, allow_unicode=True, default_flow_style=draw(st.booleans()))
+            files[target] = _dump(data, default_flow_style=draw(st.booleans()))
     return files
 
 
