@@ -81,6 +81,11 @@ class Whole:
         return out
 
 
+# Letters and symbols that print as blank space (Unicode's Default_Ignorable or blank-looking
+# fillers): a name made of them looks empty in reports and in Sympa's titles.
+_INVISIBLE_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
 def refused_character(value: str, *, newlines: bool = False) -> str | None:
     """Why ``value`` holds a character free text may not hold, or None.
 
@@ -92,6 +97,8 @@ def refused_character(value: str, *, newlines: bool = False) -> str | None:
     for i, ch in enumerate(value):
         if newlines and ch == "\n":
             continue
+        if ch in _INVISIBLE_LETTERS:
+            return f"holds an invisible character (U+{ord(ch):04X} {unicodedata.name(ch, '')}) at character {i + 1}"
         category = unicodedata.category(ch)
         if category in _REFUSED_CATEGORIES:
             name = unicodedata.name(ch, "")
