@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from pic import cli
-from tests.conftest import ROOT, require_program
+from tests.conftest import ROOT, require_program, require_root
 from tests.helpers import member, write_members
 from tests.test_plan import git, pic
 
@@ -84,8 +84,8 @@ def test_special_files_never_block_nor_get_read(tmp_path: Path, members: Path) -
     assert "Traceback" not in proc.stderr
 
 
-@pytest.mark.skipif(os.geteuid() != 0, reason="mknod needs root")
 def test_a_device_node_is_not_opened(members: Path) -> None:
+    require_root("mknod")
     os.mknod(members / "zero-member.yaml", 0o600 | 0o020000, os.makedev(1, 5))  # /dev/zero's numbers
     proc = check(members)
     assert proc.returncode == 1
