@@ -265,3 +265,27 @@ def make_member(server: MariaDB, base: Path, slug: str, uid: int, short: str = "
         os.chown(path, uid, uid)
         path.chmod(0o600)
     return m
+
+
+DUMP_PROGRAMS = ("mariadbd", "mariadb-install-db", "mariadb", "mariadb-dump", "setpriv", "zstd", "gzip", "gawk")
+
+
+def start_backup_server(*, buffer_pool: str | None = None) -> MariaDB:
+    """A server with the backup account the db host's DbHost grants (routine bodies included).
+
+    The caller checks the programs (``DUMP_PROGRAMS``) and root first, and calls ``cleanup``.
+    """
+    s = start_mariadb() if buffer_pool is None else start_mariadb(buffer_pool=buffer_pool)
+    s.root_sql(rdb.backup_account_sql(LOOPBACK, BACKUP_PASSWORD))
+    # as the db host's DbHost grants it (mysql Grant resource): routine bodies for --routines
+    s.root_sql("GRANT SELECT ON mysql.proc TO 'pic_backup'@'127.0.0.1';")
+    return s
+
+
+def platform_base(server: MariaDB, number: int) -> Path:
+    """``<server dir>/web<number>/members``, mode 0755 (removed with the server): members' uids reach it."""
+    base = server.base / f"web{number}"
+    (base / "members").mkdir(parents=True)
+    for d in (base, base / "members"):
+        d.chmod(0o755)
+    return base

@@ -101,6 +101,28 @@ class Acme:
             acme_webroot=str(self.webroot),
         )
 
+    def apply(self, members: list[Member]) -> None:
+        """What ``pulumi up`` does for ``members``: placeholder certificates (a real one is left alone),
+        the Caddyfile, Caddy's reload. Raises AssertionError with the program's stderr on a failure."""
+        boot = subprocess.run(
+            ["sh", "-eu", "-s"],
+            input=tls.render_cert_bootstrap_script(members, certs_dir=str(self.certs)),
+            text=True,
+            capture_output=True,
+            env=self.env,
+            check=False,
+        )
+        assert boot.returncode == 0, boot.stderr
+        self.caddyfile.write_text(self.render_caddyfile(members))
+        reload = subprocess.run(
+            ["caddy", "reload", "--config", str(self.caddyfile), "--adapter", "caddyfile"],
+            capture_output=True,
+            text=True,
+            env=self.env,
+            check=False,
+        )
+        assert reload.returncode == 0, reload.stderr
+
     def issued(self, member: Member) -> None:
         """Make sure the member's first certificate is issued, whichever test runs first."""
         if not (self.letsencrypt / "live" / member.slug).exists():
@@ -141,6 +163,33 @@ def _start(cmd: list[str], log: Path, env: dict[str, str] | None = None) -> subp
         return subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True)
 
 
+def start_resolver(challtestsrv: str, dns: int, management: int, log: Path) -> subprocess.Popen[Any]:
+    """pebble-challtestsrv answering DNS on 127.0.0.1:``dns`` (every name is 127.0.0.1, no IPv6) and its
+    management API on ``management``; no challenge server of its own. Waits until it listens."""
+    proc = _start(
+        [
+            challtestsrv,
+            "-dns01",
+            f"127.0.0.1:{dns}",
+            "-http01",
+            "",
+            "-https01",
+            "",
+            "-tlsalpn01",
+            "",
+            "-management",
+            f"127.0.0.1:{management}",
+            "-defaultIPv4",
+            "127.0.0.1",
+            "-defaultIPv6",
+            "",
+        ],
+        log,
+    )
+    wait_for_port(management, proc, "pebble-challtestsrv")
+    return proc
+
+
 @pytest.fixture(scope="module")
 def acme(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Acme]:
     pebble, challtestsrv = require_program("pebble"), require_program("pebble-challtestsrv")
@@ -161,29 +210,7 @@ def acme(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Acme]:
         write_member_cert(ca, root, "pebble-listener", ["localhost"])
         dns, dns_mgmt, acme_port, acme_mgmt = free_port(), free_port(), free_port(), free_port()
         http, https, admin = free_port(), free_port(), free_port()
-        procs.append(
-            _start(
-                [
-                    challtestsrv,
-                    "-dns01",
-                    f"127.0.0.1:{dns}",
-                    "-http01",
-                    "",
-                    "-https01",
-                    "",
-                    "-tlsalpn01",
-                    "",
-                    "-management",
-                    f"127.0.0.1:{dns_mgmt}",
-                    "-defaultIPv4",
-                    "127.0.0.1",
-                    "-defaultIPv6",
-                    "",
-                ],
-                root / "challtestsrv.log",
-            )
-        )
-        wait_for_port(dns_mgmt, procs[-1], "pebble-challtestsrv")
+        procs.append(start_resolver(challtestsrv, dns, dns_mgmt, root / "challtestsrv.log"))
         config = {
             "pebble": {
                 "listenAddress": f"127.0.0.1:{acme_port}",
@@ -379,25 +406,8 @@ def test_new_domain_is_added_to_the_members_certificate(acme: Acme) -> None:
     members = [grown, acme.members[1]]
     # pulumi up: the placeholder script (a real certificate is left alone), the Caddyfile, the reload.
     old = (acme.certs / a.slug / "fullchain.pem").read_bytes()
-    boot = subprocess.run(
-        ["sh", "-eu", "-s"],
-        input=tls.render_cert_bootstrap_script(members, certs_dir=str(acme.certs)),
-        text=True,
-        capture_output=True,
-        env=acme.env,
-        check=False,
-    )
-    assert boot.returncode == 0, boot.stderr
+    acme.apply(members)
     assert (acme.certs / a.slug / "fullchain.pem").read_bytes() == old
-    acme.caddyfile.write_text(acme.render_caddyfile(members))
-    reload = subprocess.run(
-        ["caddy", "reload", "--config", str(acme.caddyfile), "--adapter", "caddyfile"],
-        capture_output=True,
-        text=True,
-        env=acme.env,
-        check=False,
-    )
-    assert reload.returncode == 0, reload.stderr
     # Until certbot re-issues, the new name is served with the member's certificate (which does not name it
     # yet), and Caddy asks no outside CA about it: the issuer of member names is its own internal CA.
     deadline = time.monotonic() + 20

@@ -65,25 +65,8 @@ def renew(acme: lab.Acme, admins: Sink, *args: str) -> subprocess.CompletedProce
 def add_member(acme: lab.Acme, member: Member) -> None:
     """pulumi up for a new member: placeholders, the Caddyfile with its block, the reload."""
     members = [*acme.members, member]
-    boot = subprocess.run(
-        ["sh", "-eu", "-s"],
-        input=tls.render_cert_bootstrap_script(members, certs_dir=str(acme.certs)),
-        text=True,
-        capture_output=True,
-        env=acme.env,
-        check=False,
-    )
-    assert boot.returncode == 0, boot.stderr
+    acme.apply(members)
     acme.members = members
-    acme.caddyfile.write_text(acme.render_caddyfile(members))
-    reload = subprocess.run(
-        ["caddy", "reload", "--config", str(acme.caddyfile), "--adapter", "caddyfile"],
-        capture_output=True,
-        text=True,
-        env=acme.env,
-        check=False,
-    )
-    assert reload.returncode == 0, reload.stderr
 
 
 @pytest.fixture(scope="module")

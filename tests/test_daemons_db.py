@@ -23,14 +23,17 @@ from pic.render import db as rdb
 from tests.conftest import require_program, require_root
 from tests.mariadb_server import (
     BACKUP_PASSWORD,
+    DUMP_PROGRAMS,
     LOOPBACK,
     MariaDB,
     Member,
     Platform,
     cleanup,
     make_member,
+    platform_base,
     read_dump,
     run_as_root_env,
+    start_backup_server,
     start_mariadb,
 )
 
@@ -39,23 +42,10 @@ pytestmark = pytest.mark.daemon
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[MariaDB]:
-    for program in (
-        "mariadbd",
-        "mariadb-install-db",
-        "mariadb",
-        "mariadb-dump",
-        "setpriv",
-        "gzip",
-        "zstd",
-        "gawk",
-        "openssl",
-    ):
+    for program in (*DUMP_PROGRAMS, "openssl"):
         require_program(program)
     require_root("the dump job writes as each member's uid")
-    s = start_mariadb()
-    s.root_sql(rdb.backup_account_sql(LOOPBACK, BACKUP_PASSWORD))
-    # as the db host's DbHost grants it (mysql Grant resource): routine bodies for --routines
-    s.root_sql("GRANT SELECT ON mysql.proc TO 'pic_backup'@'127.0.0.1';")
+    s = start_backup_server()
     yield s
     cleanup(s)
 
@@ -66,12 +56,7 @@ _UIDS = iter(range(20001, 20999))
 
 @pytest.fixture
 def platform(server: MariaDB) -> Platform:
-    # under the server's directory (mode 0755, removed with it): members' uids can reach it
-    base = server.base / f"web{next(_PLATFORMS)}"
-    base.mkdir()
-    base.chmod(0o755)
-    (base / "members").mkdir()
-    (base / "members").chmod(0o755)
+    base = platform_base(server, next(_PLATFORMS))
     tag = base.name
     members = [
         make_member(server, base, f"asso-a{tag}", next(_UIDS)),

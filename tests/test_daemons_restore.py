@@ -22,16 +22,16 @@ import pytest
 from pic.render import db as rdb
 from tests.conftest import require_program, require_root
 from tests.mariadb_server import (
-    BACKUP_PASSWORD,
-    LOOPBACK,
+    DUMP_PROGRAMS,
     MariaDB,
     Member,
     Platform,
     cleanup,
     make_member,
+    platform_base,
     read_dump,
     run_as_root_env,
-    start_mariadb,
+    start_backup_server,
 )
 
 pytestmark = pytest.mark.daemon
@@ -41,12 +41,10 @@ MIB = 1 << 20
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[MariaDB]:
-    for program in ("mariadbd", "mariadb-install-db", "mariadb", "mariadb-dump", "setpriv", "zstd", "gzip", "gawk"):
+    for program in DUMP_PROGRAMS:
         require_program(program)
     require_root("the dump job and the restore run as each member's uid")
-    s = start_mariadb(buffer_pool="256M")
-    s.root_sql(rdb.backup_account_sql(LOOPBACK, BACKUP_PASSWORD))
-    s.root_sql("GRANT SELECT ON mysql.proc TO 'pic_backup'@'127.0.0.1';")
+    s = start_backup_server(buffer_pool="256M")
     yield s
     cleanup(s)
 
@@ -57,10 +55,7 @@ _UIDS = iter(range(21001, 21999))
 
 @pytest.fixture
 def platform(server: MariaDB) -> Platform:
-    base = server.base / f"web{next(_PLATFORMS)}"
-    (base / "members").mkdir(parents=True)
-    for d in (base, base / "members"):
-        d.chmod(0o755)
+    base = platform_base(server, next(_PLATFORMS))
     p = Platform(server, base, [make_member(server, base, f"asso-r{base.name}", next(_UIDS))])
     p.write_job()
     return p

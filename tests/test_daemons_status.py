@@ -28,6 +28,7 @@ from pic.registry import Member, MemberSpec
 from pic.render import web
 from tests.conftest import MEMBERS, ROOT, require_program
 from tests.helpers import member, project_copy, write_members
+from tests.test_daemons_acme import start_resolver
 from tests.test_daemons_web import free_port, stop, wait_for_port
 from tests.tlsutil import make_ca, member_cert, write_member_cert
 
@@ -102,29 +103,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     procs: list[subprocess.Popen[Any]] = []
     try:
         dns, dns_management = free_port(), free_port()
-        procs.append(
-            _start(
-                [
-                    challtestsrv,
-                    "-dns01",
-                    f"127.0.0.1:{dns}",
-                    "-http01",
-                    "",
-                    "-https01",
-                    "",
-                    "-tlsalpn01",
-                    "",
-                    "-management",
-                    f"127.0.0.1:{dns_management}",
-                    "-defaultIPv4",
-                    "127.0.0.1",
-                    "-defaultIPv6",
-                    "",
-                ],
-                root / "dns.log",
-            )
-        )
-        wait_for_port(dns_management, procs[-1], "pebble-challtestsrv")
+        procs.append(start_resolver(challtestsrv, dns, dns_management, root / "dns.log"))
         static_port, http, https, admin = free_port(), free_port(), free_port(), free_port()
         (root / "static.caddy").write_text(
             web.render_static_caddyfile(root=str(site), port=static_port, bind="127.0.0.1")
