@@ -10,7 +10,8 @@ Creates, for database ``<slug with _>_<short>`` (component name ``<slug>-db-<sho
 - ``<name>-user-<web>``: the user, of the same name, bound to a web host's address (one per
   web host address: the sites and phpMyAdmin connect from there; never ``%``), REQUIRE SSL.
 - ``<name>-grant-<web>``: privileges on this database only (``MEMBER_PRIVILEGES``; no global
-  privilege, no GRANT OPTION).
+  privilege, no GRANT OPTION), its name escaped (``_`` is a wildcard in a grant: unescaped,
+  ``wx_y_main`` would also match member ``wxzy``'s ``wxzy_main``).
 - ``<name>-backup-grant-<web>``: read-only privileges of the backup account on this database.
 - ``<name>-restore-grant-<web>`` and ``<name>-old-grant-<web>``: the same privileges on the two
   databases ``pic-db-restore`` works in (``<database>-restore``, where a dump is loaded and
@@ -155,7 +156,7 @@ class MemberDatabase(pulumi.ComponentResource):
                 f"{name}-grant-{web}",
                 user=self.user,
                 host=client,
-                database=self.database_name,
+                database=rdb.grant_pattern(self.database_name),
                 privileges=list(rdb.MEMBER_PRIVILEGES),
                 opts=pulumi.ResourceOptions.merge(on_db, pulumi.ResourceOptions(depends_on=[user, database])),
             )
@@ -176,7 +177,7 @@ class MemberDatabase(pulumi.ComponentResource):
                 f"{name}-backup-grant-{web}",
                 user=rdb.BACKUP_USER,
                 host=client,
-                database=self.database_name,
+                database=rdb.grant_pattern(self.database_name),
                 privileges=list(rdb.BACKUP_PRIVILEGES),
                 opts=pulumi.ResourceOptions.merge(on_db, pulumi.ResourceOptions(depends_on=[backup_user, database])),
             )

@@ -164,12 +164,12 @@ def test_users_and_grants_are_scoped_exactly(env: RecordingMonitor) -> pulumi.Ou
                 user = regs[f"{n}-user-web1"].inputs
                 assert user["user"] == d.user == d.name
                 grant = regs[f"{n}-grant-web1"].inputs
-                assert (grant["user"], grant["host"], grant["database"]) == (d.user, web_ip, d.name), n
+                assert (grant["user"], grant["host"], grant["database"]) == (d.user, web_ip, d.name.replace("_", "\\_")), n
                 assert grant.get("table", "*") == "*", n
                 assert sorted(grant["privileges"]) == sorted(rdb.MEMBER_PRIVILEGES), n
                 assert not grant.get("grant", False), f"{n}: GRANT OPTION given"
                 backup = regs[f"{n}-backup-grant-web1"].inputs
-                assert (backup["user"], backup["database"]) == (rdb.BACKUP_USER, d.name), n
+                assert (backup["user"], backup["database"]) == (rdb.BACKUP_USER, d.name.replace("_", "\\_")), n
                 assert set(backup["privileges"]) <= {"SELECT", "SHOW VIEW", "TRIGGER", "EVENT"}, n
                 # the restore's two databases: the member's own, "_" escaped (a wildcard in a grant)
                 for role, scratch in zip(("restore", "old"), rdb.restore_databases(d.name), strict=True):
@@ -177,12 +177,13 @@ def test_users_and_grants_are_scoped_exactly(env: RecordingMonitor) -> pulumi.Ou
                     assert (scoped["user"], scoped["host"]) == (d.user, web_ip), n
                     assert scoped["database"] == scratch.replace("_", "\\_"), n
                     assert sorted(scoped["privileges"]) == sorted(rdb.MEMBER_PRIVILEGES), n
+        patterns = {rdb.grant_pattern(name) for name in names}
         scratches = {rdb.grant_pattern(x) for name in names for x in rdb.restore_databases(name)}
         # every grant names a member database, one of its restore databases or the backup
         # account's routine table, nothing global
         for g in grants:
             target = (g.inputs["database"], g.inputs.get("table", "*"))
-            assert target[0] in names or target[0] in scratches or target == ("mysql", "proc"), g.urn
+            assert target[0] in patterns or target[0] in scratches or target == ("mysql", "proc"), g.urn
             assert not {"ALL", "ALL PRIVILEGES"} & set(g.inputs["privileges"]), g.urn
         assert all(p not in rdb.MEMBER_PRIVILEGES for p in ("GRANT OPTION", "FILE", "SUPER", "PROCESS"))
 

@@ -140,6 +140,21 @@ def test_member_reaches_only_its_own_database_over_tls(platform: Platform) -> No
     assert wrong_ca.returncode != 0, "the server certificate was accepted without its CA"
 
 
+def test_underscore_of_a_database_name_matches_no_other_members_database(server: MariaDB) -> None:
+    """``_`` is a wildcard in a GRANT's database part: member ``wx-y``'s grant on ``wx_y_main`` would
+    also give it ``wxzy_main``, the database of member ``wxzy``, unless the grant escapes it."""
+    base = platform_base(server, next(_PLATFORMS))
+    one = make_member(server, base, f"wx-y{base.name}", next(_UIDS))
+    other = make_member(server, base, f"wxzy{base.name}", next(_UIDS))
+    assert one.database.replace("_", "z", 1) == other.database, "the two names must differ by an underscore"
+    server.root_sql("CREATE TABLE secrets (x TEXT); INSERT INTO secrets VALUES ('theirs');", database=other.database)
+    read = _as(one, f"SELECT * FROM `{other.database}`.secrets;")
+    assert read.returncode != 0 and "denied" in read.stderr, f"{one.database} read {other.database}: {read.stdout}"
+    assert _as(one, "SHOW DATABASES;").stdout.split() == ["information_schema", one.database]
+    own = _as(one, "CREATE TABLE t (x INT); INSERT INTO t VALUES (7); SELECT x FROM t;")
+    assert own.stdout.strip() == "7", own.stderr
+
+
 @pytest.fixture(scope="module")
 def lax_server(server: MariaDB) -> Iterator[MariaDB]:
     """A second server, the rendered settings but ``require-secure-transport = OFF``: plain TCP is

@@ -123,7 +123,11 @@ def sql_ident(value: str) -> str:
 
 
 def grant_pattern(database: str) -> str:
-    """A database name as the database part of a GRANT: ``_`` and ``%`` are wildcards there, escaped."""
+    """A database name as the database part of a GRANT: ``_`` and ``%`` are wildcards there, escaped.
+
+    Source: MariaDB's GRANT documentation, "Database Privileges": "The _ and % wildcards are
+    permitted when specifying database names"; ``wx_y_main`` unescaped also matches ``wxzy_main``.
+    """
     return database.replace("\\", "\\\\").replace("_", "\\_").replace("%", "\\%")
 
 
@@ -180,6 +184,7 @@ class MemberDbSql:
         return render(
             "db/member.sql.j2",
             database=sql_ident(self.database),
+            grant_database=sql_ident(grant_pattern(self.database)),
             restore_databases=[sql_ident(grant_pattern(d)) for d in restore_databases(self.database)],
             charset=CHARSET,
             collation=COLLATION,
