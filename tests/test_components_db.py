@@ -164,12 +164,13 @@ def test_users_and_grants_are_scoped_exactly(env: RecordingMonitor) -> pulumi.Ou
                 user = regs[f"{n}-user-web1"].inputs
                 assert user["user"] == d.user == d.name
                 grant = regs[f"{n}-grant-web1"].inputs
-                assert (grant["user"], grant["host"], grant["database"]) == (d.user, web_ip, d.name.replace("_", "\\_")), n
+                escaped = d.name.replace("_", "\\_")
+                assert (grant["user"], grant["host"], grant["database"]) == (d.user, web_ip, escaped), n
                 assert grant.get("table", "*") == "*", n
                 assert sorted(grant["privileges"]) == sorted(rdb.MEMBER_PRIVILEGES), n
                 assert not grant.get("grant", False), f"{n}: GRANT OPTION given"
                 backup = regs[f"{n}-backup-grant-web1"].inputs
-                assert (backup["user"], backup["database"]) == (rdb.BACKUP_USER, d.name.replace("_", "\\_")), n
+                assert (backup["user"], backup["database"]) == (rdb.BACKUP_USER, escaped), n
                 assert set(backup["privileges"]) <= {"SELECT", "SHOW VIEW", "TRIGGER", "EVENT"}, n
                 # the restore's two databases: the member's own, "_" escaped (a wildcard in a grant)
                 for role, scratch in zip(("restore", "old"), rdb.restore_databases(d.name), strict=True):
