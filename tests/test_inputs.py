@@ -228,3 +228,19 @@ def test_deep_nesting_is_refused_not_crashed(members: Path) -> None:
     assert proc.returncode == 1, proc
     assert "deep-member.yaml:1 invalid YAML" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [(b"Caf\xe9", "\\xe9"), (b"\xff\xfeC", "\\xff"), (b"Case \xed\xa0\x80", "\\xed"), (b"Case \xc0\xaf", "\\xc0")],
+    ids=["latin-1", "utf-16-bom", "surrogate", "overlong"],
+)
+def test_bytes_that_are_not_utf8_are_named_with_line_and_field(members: Path, raw: bytes, shown: str) -> None:
+    text = BASE.read_bytes().replace(b"10500", b"10501").replace(b"base.example.org", b"other.example.org")
+    (members / "other-member.yaml").write_bytes(text.replace(b"name: Base Contact", b"name: " + raw, 1))
+    line = text.split(b"\n").index(next(ln for ln in text.split(b"\n") if b"name: Base Contact" in ln)) + 1
+    proc = check(members)
+    assert proc.returncode == 1, proc
+    assert f"other-member.yaml:{line} contact.name: " in proc.stderr, proc.stderr
+    assert f"bytes that are not UTF-8 ({shown}" in proc.stderr
+    assert "Traceback" not in proc.stderr
