@@ -9,7 +9,12 @@ One way to check text, everywhere:
 - a free-text value (:class:`FreeText`) refuses control, format (bidi, zero
   width), line and paragraph separator characters, surrogates, private-use and
   unassigned code points (Unicode general categories Cc, Cf, Cs, Co, Cn, Zl,
-  Zp), since they reach config files, scripts and terminals;
+  Zp), since they reach config files, scripts and terminals, and the letters
+  that print as nothing (:data:`pic.errors.BLANK_LOOKING`); it must hold a
+  visible character (a letter, digit, punctuation or symbol: categories L, N,
+  P, S) and may not start a line with a combining mark (category M), which
+  would have no character to sit on (a defective combining sequence, The
+  Unicode Standard, §3.6 D57);
 - an OpenSSH key is read by the ``cryptography`` package.
 """
 
@@ -31,6 +36,8 @@ from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, GetCoreSchemaHandler, GetJsonSchemaHandler, WithJsonSchema
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
+
+from pic.errors import BLANK_LOOKING
 
 SLUG_PATTERN = r"[a-z][a-z0-9-]{1,30}[a-z0-9]"
 SLUG_WORDS = (
@@ -81,11 +88,6 @@ class Whole:
         return out
 
 
-# Letters and symbols that print as blank space (Unicode's Default_Ignorable or blank-looking
-# fillers): a name made of them looks empty in reports and in Sympa's titles.
-_INVISIBLE_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
-
-
 def refused_character(value: str, *, newlines: bool = False) -> str | None:
     """Why ``value`` holds a character free text may not hold, or None.
 
@@ -97,7 +99,7 @@ def refused_character(value: str, *, newlines: bool = False) -> str | None:
     for i, ch in enumerate(value):
         if newlines and ch == "\n":
             continue
-        if ch in _INVISIBLE_LETTERS:
+        if BLANK_LOOKING.match(ch):  # a name made of them looks empty in reports and in Sympa's titles
             return f"holds an invisible character (U+{ord(ch):04X} {unicodedata.name(ch, '')}) at character {i + 1}"
         category = unicodedata.category(ch)
         if category in _REFUSED_CATEGORIES:
@@ -115,6 +117,15 @@ def check_free_text(value: str, *, newlines: bool = False) -> str:
         raise ValueError(f"{why}: only {allowed} are allowed")
     if not value.strip():
         raise ValueError("is blank")
+    if not any(unicodedata.category(ch)[0] in "LNPS" for ch in value):
+        raise ValueError("shows nothing: it needs a visible character (a letter, digit, punctuation or symbol)")
+    for i, ch in enumerate(value):
+        if unicodedata.category(ch)[0] == "M" and (i == 0 or value[i - 1] == "\n"):
+            name = unicodedata.name(ch, "")
+            raise ValueError(
+                f"starts {'a line ' if i else ''}with a combining mark (U+{ord(ch):04X}{f' {name}' if name else ''}), "
+                "which has no character to combine with: write the letter it belongs to before it"
+            )
     if not newlines and value != value.strip():
         raise ValueError("has spaces at its start or end")
     return value

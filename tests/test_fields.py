@@ -46,6 +46,11 @@ VALID: list[tuple[str, dict[str, Any]]] = [
     ("limits-partial", {"limits": {"cpus": 0.5}}),
     ("notes", {"notes": "Rencontre le 12/01 avec le bureau.\nÀ suivre."}),
     ("unicode-name", {"name": "Les Amis du Rhône — Lyon 7ᵉ"}),
+    ("name-decomposed-accents", {"name": "Les Amis du Rho\u0302ne de Zoe\u0301"}),
+    ("name-emoji-variation-selector", {"name": "V\u00e9lo \u2764\ufe0f Lyon"}),
+    ("name-hangul", {"name": "\ud55c\uae00 \ubaa8\uc784"}),
+    ("name-mark-after-space", {"name": "Accent \u0301 seul"}),
+    ("notes-marks-inside-lines", {"notes": "Vi\u1ec7t Nam\nca\u0300 phe\u0302"}),
     ("uid-bounds-low", {"uid": 10000}),
     ("uid-bounds-high", {"uid": 59999}),
 ]
