@@ -26,9 +26,12 @@ import ipaddress
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 from typing import Annotated, Any
 
 import idna
+import regex
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
@@ -191,6 +194,67 @@ def _check_a_label(label: str) -> None:
         ok = False
     if not ok:
         raise ValueError(f"has an invalid internationalised label {short_repr(label)}: it is not valid punycode (IDNA)")
+    u_label = idna.decode(label)
+    if not single_script(u_label):
+        scripts = sorted({_SCRIPT_NAMES.get(code, code) for ch in u_label for code in _script_set(ch) - {"*"}})
+        raise ValueError(
+            f"has a label {short_repr(label)} ({u_label}) that mixes scripts ({', '.join(scripts)}): the letters "
+            "of a label come from one script, so that it cannot pass for another name (a Cyrillic 'а' in "
+            "'pаris'); Unicode's UTS #39 section 5.2, 'highly restrictive'"
+        )
+
+
+# Unicode Technical Standard #39 (Unicode Security Mechanisms), section 5.1: a character's augmented
+# script set is its Script_Extensions, Han also standing for the Japanese (Jpan), Korean (Kore) and
+# Bopomofo-Han (Hanb) writing systems, Hiragana and Katakana for Jpan, Hangul for Kore, Bopomofo for
+# Hanb; Common and Inherited characters go with any script ("*").
+_AUGMENTED = {"Hani": {"Hanb", "Jpan", "Kore"}, "Hira": {"Jpan"}, "Kana": {"Jpan"}, "Hang": {"Kore"}, "Bopo": {"Hanb"}}
+_ANY_SCRIPT = regex.compile(r"[\p{scx=Zyyy}\p{scx=Zinh}]")
+_SCRIPT_NAMES: dict[str, str] = {}
+
+
+@cache
+def _script_patterns() -> tuple[tuple[str, regex.Pattern[str]], ...]:
+    text = resources.files("pic.data").joinpath("unicode_scripts.txt").read_text(encoding="utf-8")
+    out = []
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            code, name = line.split(" ", 1)
+            _SCRIPT_NAMES[code] = name
+            out.append((code, regex.compile(rf"\p{{scx={code}}}")))
+    return tuple(out)
+
+
+@cache
+def _script_set(ch: str) -> frozenset[str]:
+    """The augmented script set of ``ch`` (UTS #39 §5.1): ISO 15924 codes, or {"*"} for any script."""
+    if _ANY_SCRIPT.match(ch):
+        return frozenset("*")
+    found = {code for code, pattern in _script_patterns() if pattern.match(ch)}
+    for code in list(found):
+        found |= _AUGMENTED.get(code, set())
+    return frozenset(found or {f"U+{ord(ch):04X}"})  # a script newer than the table: its own
+
+
+def single_script(text: str) -> bool:
+    """True when ``text`` is "highly restrictive" in the sense of UTS #39 §5.2.
+
+    That is: the intersection of its characters' augmented script sets is
+    not empty (one script; Japanese, Korean or Chinese with Bopomofo count as
+    one), or it is Latin together with one of those three.
+    """
+    common: frozenset[str] | None = None  # None: every script so far
+    other: frozenset[str] | None = None  # the same, without the Latin characters
+    for ch in text:
+        scripts = _script_set(ch)
+        if scripts == {"*"}:
+            continue
+        common = scripts if common is None else common & scripts
+        if "Latn" not in scripts:
+            other = scripts if other is None else other & scripts
+    if common is None or common:
+        return True
+    return other is not None and bool(other & {"Jpan", "Kore", "Hanb"})
 
 
 def short_repr(value: str, limit: int = 40) -> str:

@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+import idna
 import pytest
 
 from pic.errors import PicError
@@ -109,6 +110,19 @@ def test_real_rsa_key_from_ssh_keygen(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("domain", ["example.org", "a.b.c.example.org", "xn--bcher-kva.example", "x1.fr"])
 def test_domain_forms(domain: str) -> None:
+    assert check_domain(domain) == domain
+
+
+# One script per label, with UTS #39's allowances: digits and hyphens go with any script, Japanese mixes
+# Han, Hiragana and Katakana, Korean Han and Hangul, and Latin may join either; labels differ freely.
+SINGLE_SCRIPT = ["москва.org", "café.fr", "日本語.jp", "ひらがなカタカナ漢字.jp", "abc日本.jp", "한국어.kr"]
+SINGLE_SCRIPT += ["abc한국.kr", "ελληνικά.gr", "straße.de", "عربي.com", "москва-2026.example.org"]
+SINGLE_SCRIPT += ["пример.café.fr", "中文注音ㄅㄆ.tw"]
+
+
+@pytest.mark.parametrize("name", SINGLE_SCRIPT)
+def test_single_script_labels_are_accepted(name: str) -> None:
+    domain = idna.encode(name).decode("ascii")
     assert check_domain(domain) == domain
 
 

@@ -165,6 +165,7 @@ HARMFUL = [
     ("ssh_user: deploy}", 'ssh_user: "deploy\\n"}', "pic:hosts.web1.ssh_user", "not allowed"),
     ("web1: {role", '"web1\\n": {role', "pic:hosts.web1\\x0a", "not allowed"),
     ("acme_email: admin@example.org", 'acme_email: "admin@example.org\\n"', "pic:tls.acme_email", "control"),
+    ("sympa_domain: listes.example.org", "sympa_domain: listes.xn--pypal-4ve.fr", "pic:mail.sympa_domain", "mixes"),
 ]
 
 
