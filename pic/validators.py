@@ -337,6 +337,8 @@ def check_ssh_key(value: str) -> str:
         )
     if len(parts) == 3 and parts[2] != parts[2].strip():
         raise ValueError("has spaces at the end or around its comment")
+    if len(parts) == 3:
+        _check_comment(parts[2])
     try:
         blob = base64.b64decode(data, validate=True)
     except (binascii.Error, ValueError):
@@ -345,6 +347,39 @@ def check_ssh_key(value: str) -> str:
         raise ValueError("has a key body that is not valid base64 key data")
     _check_key_blob(kind, data)
     return value
+
+
+# The key type names of OpenSSH (sshkey.c's keytypes: ssh-ed25519, ecdsa-sha2-nistp256, sk-...@openssh.com,
+# the -cert-v01@openssh.com certificates, ssh-dss, rsa-sha2-512; RFC 6187's x509v3-*): what starts a key.
+_KEY_TYPE_WORD = re.compile(
+    r"(?:ssh-(?:ed25519|ed448|rsa|dss|xmss)|ecdsa-sha2-[a-z0-9]+|rsa-sha2-(?:256|512)|sk-ssh-ed25519|sk-ecdsa-sha2-[a-z0-9]+)"
+    r"(?:-cert-v0[01])?(?:@openssh\.com)?|x509v3-[a-z0-9-]+",
+    re.IGNORECASE,
+)
+
+
+def _check_comment(comment: str) -> None:
+    """A comment holds no second key: no word that is a key type, nor key data (base64 naming a type)."""
+    for word in comment.split():
+        bare = word.strip("\"',;()[]{}<>")
+        if _KEY_TYPE_WORD.fullmatch(bare) or _looks_like_key_data(bare):
+            raise ValueError(
+                f"has a comment holding {short_repr(bare)}, which reads as a second key: give one key per "
+                "entry (one list item each), and a comment of plain words such as marie@laptop"
+            )
+
+
+def _looks_like_key_data(word: str) -> bool:
+    """True for base64 whose bytes start like an OpenSSH key blob: a 4-byte length, then a type name."""
+    if len(word) < 16 or re.fullmatch(r"[A-Za-z0-9+/]+={0,2}", word) is None:
+        return False
+    try:
+        blob = base64.b64decode(word + "=" * (-len(word) % 4))
+    except (binascii.Error, ValueError):
+        return False
+    length = int.from_bytes(blob[:4], "big")
+    name = blob[4 : 4 + length].decode("ascii", errors="replace")
+    return 0 < length <= 64 and _KEY_TYPE_WORD.fullmatch(name) is not None
 
 
 def _check_key_blob(kind: str, data: str) -> None:

@@ -21,7 +21,7 @@ from pic.errors import PicError
 from pic.registry import Registry, load_registry
 from pic.settings import Settings, load_settings
 from tests.conftest import ROOT
-from tests.helpers import ED25519
+from tests.helpers import ed25519_key
 
 SETTINGS: Settings = load_settings(ROOT, "prod")
 RUNTIMES = [*SETTINGS.runtime_keys(), "none"]
@@ -51,7 +51,7 @@ def valid_member(draw: st.DrawFn, uid: int, index: int) -> dict[str, Any]:
         domains = [f"{draw(label)}{index}-{i}.example.org" for i in range(draw(st.integers(1, 3)))]
         data["site"] = {"domains": domains, "php": draw(st.sampled_from(RUNTIMES[1:])), "https": draw(st.booleans())}
     if draw(st.booleans()):
-        data["access"] = {"sftp_keys": [ED25519], "ssh": draw(st.booleans())}
+        data["access"] = {"sftp_keys": [ed25519_key(index)], "ssh": draw(st.booleans())}
     if draw(st.booleans()):
         data["databases"] = draw(
             st.lists(st.from_regex(r"[a-z][a-z0-9_]{0,6}", fullmatch=True), max_size=3, unique=True)
