@@ -31,7 +31,9 @@ def key(n: int) -> str:
     """A distinct ed25519 public key per member (the registry refuses one key for two members)."""
     seed = hashlib.sha256(f"pic bench key {n}".encode()).digest()
     public = ed25519.Ed25519PrivateKey.from_private_bytes(seed).public_key()
-    return f"{public.public_bytes(serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH).decode()} bench@pc"
+    text = public.public_bytes(serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH).decode()
+    return f"{text} bench@pc"
+
 
 RUNTIMES = ["8.3", "8.4", "8.5", "none"]
 

@@ -20,7 +20,9 @@ def ed25519_key(n: int, comment: str = "gen@pc") -> str:
     """The ``n``-th of a series of distinct ed25519 public keys, always the same (a key opens one account)."""
     seed = hashlib.sha256(f"pic test key {n}".encode()).digest()
     public = ed25519.Ed25519PrivateKey.from_private_bytes(seed).public_key()
-    return f"{public.public_bytes(serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH).decode()} {comment}"
+    return (
+        f"{public.public_bytes(serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH).decode()} {comment}"
+    )
 
 
 def member(uid: int = 10600, **fields: Any) -> dict[str, Any]:
