@@ -112,6 +112,9 @@ def refused_character(value: str, *, newlines: bool = False) -> str | None:
     return None
 
 
+MAX_MARKS = 30  # combining marks on one character: the Stream-Safe Text Format's limit (UAX #15 §13)
+
+
 def check_free_text(value: str, *, newlines: bool = False) -> str:
     """Free text: printable characters only (see the module docstring), no surrounding spaces on one line."""
     why = refused_character(value, newlines=newlines)
@@ -122,8 +125,15 @@ def check_free_text(value: str, *, newlines: bool = False) -> str:
         raise ValueError("is blank")
     if not any(unicodedata.category(ch)[0] in "LNPS" for ch in value):
         raise ValueError("shows nothing: it needs a visible character (a letter, digit, punctuation or symbol)")
+    marks = 0
     for i, ch in enumerate(value):
-        if unicodedata.category(ch)[0] == "M" and (i == 0 or value[i - 1] == "\n"):
+        marks = marks + 1 if unicodedata.category(ch)[0] == "M" else 0
+        if marks > MAX_MARKS:
+            raise ValueError(
+                f"has more than {MAX_MARKS} combining marks in a row (at character {i + 1}): they pile up over one "
+                "letter and spill over the lines around it (Unicode's stream-safe limit, UAX #15 §13)"
+            )
+        if marks and (i == 0 or value[i - 1] == "\n"):
             name = unicodedata.name(ch, "")
             raise ValueError(
                 f"starts {'a line ' if i else ''}with a combining mark (U+{ord(ch):04X}{f' {name}' if name else ''}), "
@@ -178,6 +188,12 @@ def check_domain(value: str) -> str:
             raise ValueError(f"has an invalid label {short_repr(label)}: letters a-z, digits and inner hyphens only")
         if label.startswith("xn--"):
             _check_a_label(label)
+        elif label[2:4] == "--":
+            raise ValueError(
+                f"has a label {short_repr(label)} with '--' in its third and fourth characters: such labels are "
+                "reserved for encodings (RFC 5890 §2.3.1, R-LDH labels; only xn-- is one), and certificate "
+                "authorities refuse them"
+            )
     if labels[-1].isdigit():
         raise ValueError("ends with an all-numeric label")
     return value
@@ -285,9 +301,16 @@ def check_email(value: str) -> str:
     if why is not None:
         raise ValueError(f"is not a valid e-mail address: it {why}")
     try:
-        validate_email(value, check_deliverability=False)
+        # strict: the local part's limit of 64 octets too (RFC 5321 §4.5.3.1.1)
+        valid = validate_email(value, check_deliverability=False, strict=True)
     except EmailNotValidError as exc:
         raise ValueError(f"is not a valid e-mail address: {exc}") from None
+    for label in valid.ascii_domain.split("."):
+        if label.startswith("xn--") and not single_script(idna.decode(label)):
+            raise ValueError(
+                f"is not allowed: its domain has a label {short_repr(label)} ({idna.decode(label)}) that mixes "
+                "scripts, as a look-alike of another domain does (UTS #39 §5.2)"
+            )
     return value
 
 
@@ -406,10 +429,13 @@ def _blob_type(data: str) -> str | None:
 
 
 def check_ip(value: str) -> str:
+    """An IPv4 or IPv6 address, without an IPv6 zone (``fe80::1%eth0``), which firewall rules cannot hold."""
     try:
-        ipaddress.ip_address(value)
+        address = ipaddress.ip_address(value)
     except ValueError:
         raise ValueError("is not an IPv4 or IPv6 address") from None
+    if isinstance(address, ipaddress.IPv6Address) and address.scope_id is not None:
+        raise ValueError("has an IPv6 zone (%...): give an address without one, reachable from the other hosts")
     return value
 
 
@@ -421,7 +447,7 @@ def check_host_address(value: str) -> str:
         ipaddress.ip_address(value)
     except ValueError:
         return check_domain(value)
-    return value
+    return check_ip(value)
 
 
 DOMAIN_PATTERN = r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"

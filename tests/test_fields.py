@@ -108,7 +108,9 @@ def test_real_rsa_key_from_ssh_keygen(tmp_path: Path) -> None:
         check_ssh_key((tmp_path / "w.pub").read_text().strip())
 
 
-@pytest.mark.parametrize("domain", ["example.org", "a.b.c.example.org", "xn--bcher-kva.example", "x1.fr"])
+@pytest.mark.parametrize(
+    "domain", ["example.org", "a.b.c.example.org", "xn--bcher-kva.example", "x1.fr", "a-b--c.example.org", "ab-c.org"]
+)
 def test_domain_forms(domain: str) -> None:
     assert check_domain(domain) == domain
 
@@ -132,7 +134,10 @@ def test_domain_rejects(domain: str) -> None:
         check_domain(domain)
 
 
-@pytest.mark.parametrize("email", ["a@b.org", "marie.dupont+lists@amis-du-rhone.org"])
+@pytest.mark.parametrize(
+    "email",
+    ["a@b.org", "marie.dupont+lists@amis-du-rhone.org", "marie@café.fr", "marie@xn--caf-dma.fr", "a" * 64 + "@b.org"],
+)
 def test_email_forms(email: str) -> None:
     assert check_email(email) == email
 

@@ -166,6 +166,10 @@ HARMFUL = [
     ("web1: {role", '"web1\\n": {role', "pic:hosts.web1\\x0a", "not allowed"),
     ("acme_email: admin@example.org", 'acme_email: "admin@example.org\\n"', "pic:tls.acme_email", "control"),
     ("sympa_domain: listes.example.org", "sympa_domain: listes.xn--pypal-4ve.fr", "pic:mail.sympa_domain", "mixes"),
+    ("sympa_domain: listes.example.org", "sympa_domain: ab--listes.example.org", "pic:mail.sympa_domain", "R-LDH"),
+    ("private_address: 10.0.0.11", "private_address: fe80::1%eth0", "pic:hosts.web1.private_address", "zone"),
+    ("address: web1.example.org", "address: 'fe80::b%2'", "pic:hosts.web1.address", "IPv6 zone"),
+    ("pic:admin_email: admin@example.org", f"pic:admin_email: {'a' * 65}@example.org", "pic:admin_email", "too long"),
 ]
 
 
