@@ -183,6 +183,25 @@ def test_new_refuses_control_characters_in_the_name(members: Path) -> None:
     assert proc.returncode == 1 and "--name" in proc.stderr and "control character" in proc.stderr
 
 
+@pytest.mark.parametrize(
+    ("option", "value", "words"),
+    [
+        ("--name", "\u0301\u0301", "shows nothing"),
+        ("--name", "\u3164", "invisible character"),
+        ("--domain", "xn--pris-53d.fr", "mixes scripts"),
+        ("--domain", "ab--cd.example.org", "R-LDH"),
+        ("--email", "n@xn--pypal-4ve.fr", "mixes scripts"),
+        ("--email", "n" * 65 + "@example.org", "too long"),
+    ],
+)
+def test_new_refuses_what_check_refuses(members: Path, option: str, value: str, words: str) -> None:
+    args = {"--name": "Nouvelle", "--email": "n@example.org", "--domain": "nouvelle.example.org", option: value}
+    proc = _new(members, "nouvelle", *(x for pair in args.items() for x in pair))
+    assert proc.returncode == 1, proc
+    assert option in proc.stderr and words in proc.stderr, proc.stderr
+    assert not (members / "nouvelle.yaml").exists()
+
+
 def test_new_never_hands_out_a_uid_of_the_history(tmp_path: Path) -> None:
     """A removed member's uid may still own an account and files on the hosts: it is never given again."""
     require_program("git")
