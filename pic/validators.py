@@ -306,12 +306,20 @@ def check_email(value: str) -> str:
     except EmailNotValidError as exc:
         raise ValueError(f"is not a valid e-mail address: {exc}") from None
     for label in valid.ascii_domain.split("."):
-        if label.startswith("xn--") and not single_script(idna.decode(label)):
+        u_label = _u_label(label) if label.startswith("xn--") else label
+        if not single_script(u_label):
             raise ValueError(
-                f"is not allowed: its domain has a label {short_repr(label)} ({idna.decode(label)}) that mixes "
+                f"is not allowed: its domain has a label {short_repr(label)} ({u_label}) that mixes "
                 "scripts, as a look-alike of another domain does (UTS #39 §5.2)"
             )
     return value
+
+
+def _u_label(label: str) -> str:
+    try:
+        return str(idna.decode(label))
+    except (idna.IDNAError, UnicodeError):
+        return label  # email-validator accepted it; its script is the A-label's
 
 
 SSH_KEY_TYPES = {

@@ -337,9 +337,7 @@ def parse_yaml(
     UTF-8 and stands as U+FFFD in ``text`` (:func:`read_yaml`).
     """
     bad = [(m.start(), m.group()) for m in _REFUSED_CHARACTER.finditer(text)]
-    parsed = text
-    for offset, _ in bad:
-        parsed = f"{parsed[:offset]}\ufffd{parsed[offset + 1 :]}"  # one character for one: offsets stay
+    parsed = _REFUSED_CHARACTER.sub("\ufffd", text) if bad else text  # one character for one: offsets stay
     doc, walk, problems = _parse(parsed, file, keys)
     if not bad and not undecodable:
         return doc, problems
@@ -501,23 +499,13 @@ def read_yaml(
 
 
 def _decode_replacing(data: bytes) -> tuple[str, list[tuple[int, bytes]]]:
-    """``data`` decoded with U+FFFD for each sequence that is not UTF-8, and where each stands."""
-    parts: list[str] = []
-    undecodable: list[tuple[int, bytes]] = []
-    size = 0
-    position = 0
-    while position < len(data):
-        try:
-            parts.append(data[position:].decode("utf-8"))
-            break
-        except UnicodeDecodeError as exc:
-            good = data[position : position + exc.start].decode("utf-8")
-            parts.append(good + "\ufffd")
-            size += len(good)
-            undecodable.append((size, data[position + exc.start : position + exc.end]))
-            size += 1
-            position += exc.end
-    return "".join(parts), undecodable
+    """``data`` decoded with U+FFFD for each byte that is not UTF-8, and where each run of them stands."""
+    escaped = data.decode("utf-8", errors="surrogateescape")  # each such byte: one lone surrogate U+DC80..U+DCFF
+    runs = [(m.start(), bytes(ord(c) - 0xDC00 for c in m.group())) for m in _ESCAPED_BYTES.finditer(escaped)]
+    return _ESCAPED_BYTES.sub(lambda m: "\ufffd" * len(m.group()), escaped), runs
+
+
+_ESCAPED_BYTES = re.compile("[\udc80-\udcff]+")
 
 
 def is_date(value: object) -> bool:

@@ -263,3 +263,17 @@ def test_bytes_that_are_not_utf8_are_named_with_line_and_field(members: Path, ra
     assert f"other-member.yaml:{line} contact.name: " in proc.stderr, proc.stderr
     assert f"bytes that are not UTF-8 ({shown}" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+FILLERS = [b"\x01", b"\xc2\x85", b"\xff", b"\xff a\n"]
+
+
+@pytest.mark.parametrize("filler", FILLERS, ids=["control", "nel", "byte", "lines"])
+def test_a_file_full_of_refused_characters_gives_a_few_lines(members: Path, filler: bytes) -> None:
+    """Near the size cap: the first five places are named, the file is refused, nothing else is said of it."""
+    (members / "noisy-member.yaml").write_bytes(b"name: Noisy\n" + filler * (200_000 // len(filler)))
+    proc = check(members)
+    assert proc.returncode == 1, proc
+    named = [line for line in proc.stderr.splitlines() if "noisy-member.yaml:" in line]
+    assert 1 <= len(named) <= 5, proc.stderr[:2000]
+    assert all("holds" in line and "(column " in line for line in named), named
