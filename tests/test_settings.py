@@ -203,6 +203,11 @@ STACK_YAML = [
     ("pic:members_root: /srv/members", "pic:members_root: /srv/\u2029m", "config.pic:members_root", "U+2029"),
     ("pic:members_root: /srv/members", "pic:members_root: \ufeff/srv/m", "config.pic:members_root", "byte-order mark"),
     ("keep_days: 7}", "keep_days: 7}  # \x1b]0;x\x07", "config.pic:backup.keep_days", "U+001B"),
+    ("pic:limits:", "PIC:limits:", "config.PIC:limits", "namespace \"PIC\", not 'pic'"),
+    ("pic:limits:", "Pic:limits:", "config.Pic:limits", "compared exactly"),
+    ("pic:limits:", "p\u0456c:limits:", "config.p\u0456c:limits", "not 'pic'"),
+    ("pic:limits:", "pci:limits:", "config.pci:limits", "not 'pic'"),
+    ("pic:limits:", "limits:", "config.limits", "has no namespace"),
 ]
 
 
