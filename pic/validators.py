@@ -196,7 +196,20 @@ def check_domain(value: str) -> str:
             )
     if labels[-1].isdigit():
         raise ValueError("ends with an all-numeric label")
+    if _public_suffixes().is_public(value):
+        raise ValueError(
+            "is a public suffix (Public Suffix List, publicsuffix.org): names are registered under it, "
+            "it names no one's site; give the name registered under it"
+        )
     return value
+
+
+@cache
+def _public_suffixes() -> Any:
+    """The Public Suffix List (ICANN and private sections) of the ``publicsuffixlist`` package, read once."""
+    from publicsuffixlist import PublicSuffixList  # about 0.2 s to read: only when a domain is checked
+
+    return PublicSuffixList()
 
 
 def _check_a_label(label: str) -> None:
