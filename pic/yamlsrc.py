@@ -147,13 +147,17 @@ class Document:
         return self.lines.get((), None)
 
 
+_KEY_SHOWN = 60  # characters of one key in a field path
+
+
 def format_loc(loc: Sequence[str | int]) -> str:
     out = ""
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            text = terminal_safe(str(part), keep="")  # a key may hold anything: shown escaped
+            text = terminal_safe(str(part), keep="") or '""'  # a key may hold anything: shown escaped
+            text = text if len(text) <= _KEY_SHOWN else text[: _KEY_SHOWN - 3] + "..."
             out += f".{text}" if out else text
     return out
 
@@ -315,6 +319,8 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, file: str) -> Problem:
     source = text.splitlines()[line - 1] if line is not None and 0 < line <= len(text.splitlines()) else ""
     if "\t" in what or "\\t" in what or "\t" in source[: len(source) - len(source.lstrip())]:
         what = "a tab character: YAML indents with spaces only (a tab can never indent); replace the tabs by spaces"
+    elif what.startswith("but found another document"):
+        what = "a second document (after ---): a file holds one document; remove the --- line and what follows"
     elif what.startswith("mapping values are not allowed"):
         what = (
             "a ':' where YAML cannot start a key: is a second key on the same line, or a value holding "
