@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from pic.errors import PicError
 from pic.registry import Registry, load_registry
 from pic.settings import Settings, load_settings
+from pic.validators import check_free_text
 from tests.conftest import ROOT
 from tests.helpers import ed25519_key
 
@@ -39,10 +40,19 @@ junk = st.recursive(
 )
 
 
+def _shows_as_text(name: str) -> bool:
+    """Free text as a person writes it: visible, no mark without its letter, no invisible filler."""
+    try:
+        check_free_text(name)
+    except ValueError:
+        return False
+    return True
+
+
 @st.composite
 def valid_member(draw: st.DrawFn, uid: int, index: int) -> dict[str, Any]:
     data: dict[str, Any] = {
-        "name": draw(printable.map(str.strip).filter(bool)),
+        "name": draw(printable.map(str.strip).filter(_shows_as_text)),
         "contact": {"name": "Contact", "email": f"c{index}@{draw(label)}.org"},
         "uid": uid,
         "status": draw(st.sampled_from(["active", "suspended", "archived"])),
