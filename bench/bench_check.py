@@ -12,6 +12,7 @@ Each is run several times pinned to one core (taskset when available); the media
 from __future__ import annotations
 
 import argparse
+import hashlib
 import shutil
 import statistics
 import subprocess
@@ -20,13 +21,28 @@ import tempfile
 import time
 from pathlib import Path
 
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ed25519
+
 ROOT = Path(__file__).resolve().parent.parent
-KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEkKKvAqbyVZ8e/bkxxIyZTS0bDUe+4wzaNMw+HxnWcK bench@pc"
+
+
+def key(n: int) -> str:
+    """A distinct ed25519 public key per member (the registry refuses one key for two members)."""
+    seed = hashlib.sha256(f"pic bench key {n}".encode()).digest()
+    public = ed25519.Ed25519PrivateKey.from_private_bytes(seed).public_key()
+    text = public.public_bytes(serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH).decode()
+    return f"{text} bench@pc"
+
+
 RUNTIMES = ["8.3", "8.4", "8.5", "none"]
 
 BASELINE = """
 import sys, yaml
 from pathlib import Path
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ed25519
 for p in sorted(Path(sys.argv[1]).glob("*.yaml")):
     yaml.load(p.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
 """
@@ -49,7 +65,7 @@ def generate(directory: Path, count: int) -> None:
             f'  php: "{RUNTIMES[i % len(RUNTIMES)]}"',
             "access:",
             "  sftp_keys:",
-            f"    - {KEY}",
+            f"    - {key(i)}",
             f"  ssh: {'true' if i % 7 == 0 else 'false'}",
             "databases: [main, wiki]" if i % 3 == 0 else "databases: [main]",
         ]

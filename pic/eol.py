@@ -10,6 +10,12 @@
   Archived members run nothing and are not concerned.
 - A ``php_eol`` exception whose ``until`` is past is an error on its own: it
   must be renewed with a new date or removed, never left to rot.
+- A ``php_eol`` exception whose ``until`` is more than :data:`MAX_EXCEPTION_DAYS`
+  (12 months) after the day of the check is an error too: an exception is a
+  decision to keep unsupported software running, and it is taken again at
+  least once a year, the period PCI DSS v4.0 (requirement 12.3.4) sets for
+  reviewing the technologies in use, those at end of life included. A date
+  years ahead (2099) would be an exception for good.
 - A member on a runtime the admins have ``stopped`` is an error (active) or a
   warning (suspended): it must move to another runtime first.
 """
@@ -25,6 +31,7 @@ from pic.registry import Member, Registry
 from pic.settings import RuntimeSpec, Settings
 
 RuntimeState = Literal["supported", "warning", "eol"]
+MAX_EXCEPTION_DAYS = 366  # 12 months, whatever the leap years
 
 
 @dataclass(frozen=True)
@@ -66,6 +73,18 @@ def evaluate(registry: Registry, settings: Settings, on: dt.date) -> list[Proble
                     "exceptions.php_eol.until",
                     f"{exc.until.isoformat()} is past (as of {on.isoformat()}): renew the exception "
                     "with a new date or remove it",
+                )
+            )
+        if exc is not None and (exc.until - on).days > MAX_EXCEPTION_DAYS:
+            latest = on + dt.timedelta(days=MAX_EXCEPTION_DAYS)
+            out.append(
+                Problem(
+                    m.file,
+                    m.line_of("exceptions", "php_eol", "until"),
+                    "exceptions.php_eol.until",
+                    f"{exc.until.isoformat()} is {(exc.until - on).days} days after {on.isoformat()}: an exception "
+                    f"to end of life lasts at most 12 months ({MAX_EXCEPTION_DAYS} days), then is decided again; "
+                    f"give {latest.isoformat()} at the latest",
                 )
             )
         key = m.runtime

@@ -7,6 +7,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
+import regex
+
 Severity = Literal["error", "warning"]
 
 
@@ -28,6 +30,13 @@ def show_value(value: object, limit: int = 80) -> str:
 # invisible formatting (bidi overrides reorder what is shown), separators, surrogates, private use, unassigned.
 _ESCAPED = frozenset(["Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"])
 
+# Letters and symbols that print as nothing: the characters of Unicode's Default_Ignorable_Code_Point
+# property (UAX #44, DerivedCoreProperties.txt) that are neither marks nor of the categories above (the
+# Hangul fillers U+115F, U+1160, U+3164, U+FFA0 as of Unicode 16), and U+2800 BRAILLE PATTERN BLANK, a
+# symbol drawn as an empty cell. Marks of the property (variation selectors, U+034F) combine with the
+# character before them and are judged with it.
+BLANK_LOOKING = regex.compile(r"[\p{Default_Ignorable_Code_Point}&&[^\p{M}\p{C}]]|\u2800", regex.V1)
+
 
 def terminal_safe(text: str, keep: str = "\n\t") -> str:
     """``text`` with every character of the categories above, except those in ``keep``, written \\uXXXX."""
@@ -35,7 +44,7 @@ def terminal_safe(text: str, keep: str = "\n\t") -> str:
         return text
     out = []
     for ch in text:
-        if ch not in keep and unicodedata.category(ch) in _ESCAPED:
+        if ch not in keep and (unicodedata.category(ch) in _ESCAPED or BLANK_LOOKING.match(ch)):
             code = ord(ch)
             out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
         else:

@@ -318,6 +318,7 @@ class _Cross:
         self.settings = settings
         self.problems: list[Problem] = []
         self.uids: dict[int, Member] = {}
+        self.keys: dict[str, tuple[Member, int]] = {}  # key data (base64) -> its first holder and index
         self.platform = names.platform_names(settings, stack_file)
         self.names: dict[tuple[names.Space, str], names.Owner] = dict(self.platform)
 
@@ -364,6 +365,7 @@ class _Cross:
         if spec.site is not None:
             self.site(m, spec.site)
         self.databases(m)
+        self.sftp_keys(m)
         if spec.lists is not None:
             self.claim(m, ("lists", "domain"), "domain", spec.lists.domain, "a list domain")
 
@@ -395,6 +397,25 @@ class _Cross:
                 ("site", "php"),
                 f"{show_value(site.php)} is not a runtime of stack {self.settings.stack} "
                 f'(known: {", ".join(self.settings.runtime_keys())}, or "none" for a static site)',
+            )
+
+    def sftp_keys(self, m: Member) -> None:
+        """A key opens one account: the same key data twice (whatever the comments) names both places."""
+        for i, key in enumerate(m.access.sftp_keys):
+            data = key.split(" ")[1]
+            first = self.keys.get(data)
+            if first is None:
+                self.keys[data] = (m, i)
+                continue
+            holder, j = first
+            line = holder.line_of("access", "sftp_keys", j)
+            where = f"access.sftp_keys[{j}]{f', line {line}' if line else ''}"
+            place = f"this file ({where})" if holder.file == m.file else f"{holder.file} ({where})"
+            self.at(
+                m,
+                ("access", "sftp_keys", i),
+                f"is the same key as in {place}, whatever the comments: a key is given once; a person who "
+                "works for two members makes one key for each",
             )
 
     def databases(self, m: Member) -> None:

@@ -9,8 +9,10 @@ decrypted here; the Pulumi program reads them with ``Config.require_secret``.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import ipaddress
 import re
+import unicodedata
 from dataclasses import dataclass
 from ipaddress import IPv4Network
 from pathlib import Path
@@ -560,6 +562,10 @@ def _strip_namespace(doc: Document) -> tuple[dict[str, Any], list[Problem]]:
     for full_key, value in config.items():
         namespace, _, key = str(full_key).partition(":")
         if namespace != NAMESPACE:
+            why = _near_namespace(str(full_key))
+            if why is not None:
+                where = doc.line_of(("config", full_key))
+                problems.append(Problem(doc.file, where, f"config.{full_key}", why))
             continue  # provider settings (docker:host, mysql:endpoint, ...) belong to them
         if isinstance(value, dict) and set(value) == {"secure"}:
             secrets[key] = SecretRef(key)
@@ -588,6 +594,25 @@ def _strip_namespace(doc: Document) -> tuple[dict[str, Any], list[Problem]]:
         ours[key] = value
     ours["secrets"] = secrets
     return ours, problems
+
+
+def _near_namespace(full_key: str) -> str | None:
+    """Why a key outside ``pic:`` looks meant for it (it would be ignored without a word), or None.
+
+    Pulumi's config keys are ``<namespace>:<name>`` (a key without a colon is
+    refused by Pulumi itself); namespaces are package names in ASCII, compared
+    exactly, so ``PIC:limits`` or ``pіc:limits`` (Cyrillic і) is another one.
+    """
+    namespace, colon, _ = full_key.partition(":")
+    if not colon:
+        return f"has no namespace: Pulumi reads keys as <namespace>:<name>; write {NAMESPACE}:{full_key} for pic"
+    folded = unicodedata.normalize("NFKC", namespace).casefold().strip()
+    if folded == NAMESPACE or not namespace.isascii() or difflib.get_close_matches(folded, [NAMESPACE], cutoff=0.6):
+        return (
+            f"is in namespace {show_value(namespace)}, not {NAMESPACE!r}: pic would ignore it (namespaces are "
+            f"compared exactly); write {NAMESPACE}:"
+        )
+    return None
 
 
 def _config_view(doc: Document) -> Document:

@@ -9,7 +9,12 @@ One way to check text, everywhere:
 - a free-text value (:class:`FreeText`) refuses control, format (bidi, zero
   width), line and paragraph separator characters, surrogates, private-use and
   unassigned code points (Unicode general categories Cc, Cf, Cs, Co, Cn, Zl,
-  Zp), since they reach config files, scripts and terminals;
+  Zp), since they reach config files, scripts and terminals, and the letters
+  that print as nothing (:data:`pic.errors.BLANK_LOOKING`); it must hold a
+  visible character (a letter, digit, punctuation or symbol: categories L, N,
+  P, S) and may not start a line with a combining mark (category M), which
+  would have no character to sit on (a defective combining sequence, The
+  Unicode Standard, §3.6 D57);
 - an OpenSSH key is read by the ``cryptography`` package.
 """
 
@@ -21,9 +26,12 @@ import ipaddress
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 from typing import Annotated, Any
 
 import idna
+import regex
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
@@ -31,6 +39,8 @@ from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, GetCoreSchemaHandler, GetJsonSchemaHandler, WithJsonSchema
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
+
+from pic.errors import BLANK_LOOKING
 
 SLUG_PATTERN = r"[a-z][a-z0-9-]{1,30}[a-z0-9]"
 SLUG_WORDS = (
@@ -81,11 +91,6 @@ class Whole:
         return out
 
 
-# Letters and symbols that print as blank space (Unicode's Default_Ignorable or blank-looking
-# fillers): a name made of them looks empty in reports and in Sympa's titles.
-_INVISIBLE_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
-
-
 def refused_character(value: str, *, newlines: bool = False) -> str | None:
     """Why ``value`` holds a character free text may not hold, or None.
 
@@ -97,7 +102,7 @@ def refused_character(value: str, *, newlines: bool = False) -> str | None:
     for i, ch in enumerate(value):
         if newlines and ch == "\n":
             continue
-        if ch in _INVISIBLE_LETTERS:
+        if BLANK_LOOKING.match(ch):  # a name made of them looks empty in reports and in Sympa's titles
             return f"holds an invisible character (U+{ord(ch):04X} {unicodedata.name(ch, '')}) at character {i + 1}"
         category = unicodedata.category(ch)
         if category in _REFUSED_CATEGORIES:
@@ -105,6 +110,9 @@ def refused_character(value: str, *, newlines: bool = False) -> str | None:
             named = f"U+{ord(ch):04X}{f' {name}' if name else ''}"
             return f"holds {_REFUSED_CATEGORIES[category]} ({named}) at character {i + 1}"
     return None
+
+
+MAX_MARKS = 30  # combining marks on one character: the Stream-Safe Text Format's limit (UAX #15 §13)
 
 
 def check_free_text(value: str, *, newlines: bool = False) -> str:
@@ -115,6 +123,22 @@ def check_free_text(value: str, *, newlines: bool = False) -> str:
         raise ValueError(f"{why}: only {allowed} are allowed")
     if not value.strip():
         raise ValueError("is blank")
+    if not any(unicodedata.category(ch)[0] in "LNPS" for ch in value):
+        raise ValueError("shows nothing: it needs a visible character (a letter, digit, punctuation or symbol)")
+    marks = 0
+    for i, ch in enumerate(value):
+        marks = marks + 1 if unicodedata.category(ch)[0] == "M" else 0
+        if marks > MAX_MARKS:
+            raise ValueError(
+                f"has more than {MAX_MARKS} combining marks in a row (at character {i + 1}): they pile up over one "
+                "letter and spill over the lines around it (Unicode's stream-safe limit, UAX #15 §13)"
+            )
+        if marks and (i == 0 or value[i - 1] == "\n"):
+            name = unicodedata.name(ch, "")
+            raise ValueError(
+                f"starts {'a line ' if i else ''}with a combining mark (U+{ord(ch):04X}{f' {name}' if name else ''}), "
+                "which has no character to combine with: write the letter it belongs to before it"
+            )
     if not newlines and value != value.strip():
         raise ValueError("has spaces at its start or end")
     return value
@@ -164,9 +188,28 @@ def check_domain(value: str) -> str:
             raise ValueError(f"has an invalid label {short_repr(label)}: letters a-z, digits and inner hyphens only")
         if label.startswith("xn--"):
             _check_a_label(label)
+        elif label[2:4] == "--":
+            raise ValueError(
+                f"has a label {short_repr(label)} with '--' in its third and fourth characters: such labels are "
+                "reserved for encodings (RFC 5890 §2.3.1, R-LDH labels; only xn-- is one), and certificate "
+                "authorities refuse them"
+            )
     if labels[-1].isdigit():
         raise ValueError("ends with an all-numeric label")
+    if _public_suffixes().is_public(value):
+        raise ValueError(
+            "is a public suffix (Public Suffix List, publicsuffix.org): names are registered under it, "
+            "it names no one's site; give the name registered under it"
+        )
     return value
+
+
+@cache
+def _public_suffixes() -> Any:
+    """The Public Suffix List (ICANN and private sections) of the ``publicsuffixlist`` package, read once."""
+    from publicsuffixlist import PublicSuffixList  # about 0.2 s to read: only when a domain is checked
+
+    return PublicSuffixList()
 
 
 def _check_a_label(label: str) -> None:
@@ -180,6 +223,67 @@ def _check_a_label(label: str) -> None:
         ok = False
     if not ok:
         raise ValueError(f"has an invalid internationalised label {short_repr(label)}: it is not valid punycode (IDNA)")
+    u_label = idna.decode(label)
+    if not single_script(u_label):
+        scripts = sorted({_SCRIPT_NAMES.get(code, code) for ch in u_label for code in _script_set(ch) - {"*"}})
+        raise ValueError(
+            f"has a label {short_repr(label)} ({u_label}) that mixes scripts ({', '.join(scripts)}): the letters "
+            "of a label come from one script, so that it cannot pass for another name (a Cyrillic 'а' in "
+            "'pаris'); Unicode's UTS #39 section 5.2, 'highly restrictive'"
+        )
+
+
+# Unicode Technical Standard #39 (Unicode Security Mechanisms), section 5.1: a character's augmented
+# script set is its Script_Extensions, Han also standing for the Japanese (Jpan), Korean (Kore) and
+# Bopomofo-Han (Hanb) writing systems, Hiragana and Katakana for Jpan, Hangul for Kore, Bopomofo for
+# Hanb; Common and Inherited characters go with any script ("*").
+_AUGMENTED = {"Hani": {"Hanb", "Jpan", "Kore"}, "Hira": {"Jpan"}, "Kana": {"Jpan"}, "Hang": {"Kore"}, "Bopo": {"Hanb"}}
+_ANY_SCRIPT = regex.compile(r"[\p{scx=Zyyy}\p{scx=Zinh}]")
+_SCRIPT_NAMES: dict[str, str] = {}
+
+
+@cache
+def _script_patterns() -> tuple[tuple[str, regex.Pattern[str]], ...]:
+    text = resources.files("pic.data").joinpath("unicode_scripts.txt").read_text(encoding="utf-8")
+    out = []
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            code, name = line.split(" ", 1)
+            _SCRIPT_NAMES[code] = name
+            out.append((code, regex.compile(rf"\p{{scx={code}}}")))
+    return tuple(out)
+
+
+@cache
+def _script_set(ch: str) -> frozenset[str]:
+    """The augmented script set of ``ch`` (UTS #39 §5.1): ISO 15924 codes, or {"*"} for any script."""
+    if _ANY_SCRIPT.match(ch):
+        return frozenset("*")
+    found = {code for code, pattern in _script_patterns() if pattern.match(ch)}
+    for code in list(found):
+        found |= _AUGMENTED.get(code, set())
+    return frozenset(found or {f"U+{ord(ch):04X}"})  # a script newer than the table: its own
+
+
+def single_script(text: str) -> bool:
+    """True when ``text`` is "highly restrictive" in the sense of UTS #39 §5.2.
+
+    That is: the intersection of its characters' augmented script sets is
+    not empty (one script; Japanese, Korean or Chinese with Bopomofo count as
+    one), or it is Latin together with one of those three.
+    """
+    common: frozenset[str] | None = None  # None: every script so far
+    other: frozenset[str] | None = None  # the same, without the Latin characters
+    for ch in text:
+        scripts = _script_set(ch)
+        if scripts == {"*"}:
+            continue
+        common = scripts if common is None else common & scripts
+        if "Latn" not in scripts:
+            other = scripts if other is None else other & scripts
+    if common is None or common:
+        return True
+    return other is not None and bool(other & {"Jpan", "Kore", "Hanb"})
 
 
 def short_repr(value: str, limit: int = 40) -> str:
@@ -210,10 +314,25 @@ def check_email(value: str) -> str:
     if why is not None:
         raise ValueError(f"is not a valid e-mail address: it {why}")
     try:
-        validate_email(value, check_deliverability=False)
+        # strict: the local part's limit of 64 octets too (RFC 5321 §4.5.3.1.1)
+        valid = validate_email(value, check_deliverability=False, strict=True)
     except EmailNotValidError as exc:
         raise ValueError(f"is not a valid e-mail address: {exc}") from None
+    for label in valid.ascii_domain.split("."):
+        u_label = _u_label(label) if label.startswith("xn--") else label
+        if not single_script(u_label):
+            raise ValueError(
+                f"is not allowed: its domain has a label {short_repr(label)} ({u_label}) that mixes "
+                "scripts, as a look-alike of another domain does (UTS #39 §5.2)"
+            )
     return value
+
+
+def _u_label(label: str) -> str:
+    try:
+        return str(idna.decode(label))
+    except (idna.IDNAError, UnicodeError):
+        return label  # email-validator accepted it; its script is the A-label's
 
 
 SSH_KEY_TYPES = {
@@ -262,6 +381,8 @@ def check_ssh_key(value: str) -> str:
         )
     if len(parts) == 3 and parts[2] != parts[2].strip():
         raise ValueError("has spaces at the end or around its comment")
+    if len(parts) == 3:
+        _check_comment(parts[2])
     try:
         blob = base64.b64decode(data, validate=True)
     except (binascii.Error, ValueError):
@@ -270,6 +391,39 @@ def check_ssh_key(value: str) -> str:
         raise ValueError("has a key body that is not valid base64 key data")
     _check_key_blob(kind, data)
     return value
+
+
+# The key type names of OpenSSH (sshkey.c's keytypes: ssh-ed25519, ecdsa-sha2-nistp256, sk-...@openssh.com,
+# the -cert-v01@openssh.com certificates, ssh-dss, rsa-sha2-512; RFC 6187's x509v3-*): what starts a key.
+_KEY_TYPE_WORD = re.compile(
+    r"(?:ssh-(?:ed25519|ed448|rsa|dss|xmss)|ecdsa-sha2-[a-z0-9]+|rsa-sha2-(?:256|512)|sk-ssh-ed25519|sk-ecdsa-sha2-[a-z0-9]+)"
+    r"(?:-cert-v0[01])?(?:@openssh\.com)?|x509v3-[a-z0-9-]+",
+    re.IGNORECASE,
+)
+
+
+def _check_comment(comment: str) -> None:
+    """A comment holds no second key: no word that is a key type, nor key data (base64 naming a type)."""
+    for word in comment.split():
+        bare = word.strip("\"',;()[]{}<>")
+        if _KEY_TYPE_WORD.fullmatch(bare) or _looks_like_key_data(bare):
+            raise ValueError(
+                f"has a comment holding {short_repr(bare)}, which reads as a second key: give one key per "
+                "entry (one list item each), and a comment of plain words such as marie@laptop"
+            )
+
+
+def _looks_like_key_data(word: str) -> bool:
+    """True for base64 whose bytes start like an OpenSSH key blob: a 4-byte length, then a type name."""
+    if len(word) < 16 or re.fullmatch(r"[A-Za-z0-9+/]+={0,2}", word) is None:
+        return False
+    try:
+        blob = base64.b64decode(word + "=" * (-len(word) % 4))
+    except (binascii.Error, ValueError):
+        return False
+    length = int.from_bytes(blob[:4], "big")
+    name = blob[4 : 4 + length].decode("ascii", errors="replace")
+    return 0 < length <= 64 and _KEY_TYPE_WORD.fullmatch(name) is not None
 
 
 def _check_key_blob(kind: str, data: str) -> None:
@@ -296,10 +450,13 @@ def _blob_type(data: str) -> str | None:
 
 
 def check_ip(value: str) -> str:
+    """An IPv4 or IPv6 address, without an IPv6 zone (``fe80::1%eth0``), which firewall rules cannot hold."""
     try:
-        ipaddress.ip_address(value)
+        address = ipaddress.ip_address(value)
     except ValueError:
         raise ValueError("is not an IPv4 or IPv6 address") from None
+    if isinstance(address, ipaddress.IPv6Address) and address.scope_id is not None:
+        raise ValueError("has an IPv6 zone (%...): give an address without one, reachable from the other hosts")
     return value
 
 
@@ -311,7 +468,7 @@ def check_host_address(value: str) -> str:
         ipaddress.ip_address(value)
     except ValueError:
         return check_domain(value)
-    return value
+    return check_ip(value)
 
 
 DOMAIN_PATTERN = r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"

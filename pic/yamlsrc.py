@@ -7,7 +7,20 @@ record the line of every key and list item, and to refuse:
   "billion laughs"), and hand-written registry files never need them;
 - merge keys (``<<``), which would bring keys in behind the duplicate check;
 - a second ``key:`` written after a value on the same line (``name: X uid:1``
-  is one string to YAML).
+  is one string to YAML);
+- a key that is not text (``1:``, ``true:``, ``2026-01-01:``, ``? [a, b]``):
+  every key of the files is a name;
+- an explicit tag (``!!binary``, ``!!set``, ``!!int "x"``, ``!foo``): it builds
+  values no field takes, or fails inside the loader;
+- a number written with more than :data:`MAX_NUMBER_CHARS` characters: no
+  field takes one, and Python refuses to convert the longest;
+- characters YAML refuses or reads otherwise than editors do, found before
+  parsing with their line and column: control characters (C0 but tab, line feed
+  and carriage return; DEL; C1, NEL U+0085 included), the line and paragraph
+  separators U+2028 and U+2029 (YAML 1.1, which PyYAML follows, counts NEL,
+  U+2028 and U+2029 as line breaks: lines would be numbered otherwise than in
+  an editor, and a value split), a byte-order mark after the start, the
+  noncharacters U+FFFE and U+FFFF, and bytes that are not UTF-8.
 
 Numbers follow the YAML 1.2 core schema (yaml.org/spec/1.2.2 §10.3.2), not
 PyYAML's YAML 1.1: ``2:46:40`` (base 60 in 1.1) and ``1_000`` are strings,
@@ -28,6 +41,7 @@ import errno
 import os
 import re
 import stat
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,7 +49,7 @@ from typing import Any, ClassVar
 
 import yaml
 
-from pic.errors import Problem, terminal_safe
+from pic.errors import Problem, show_value, terminal_safe
 
 Loc = tuple[str | int, ...]
 
@@ -47,6 +61,7 @@ except AttributeError:  # libyaml missing: same behaviour, slower
 
 
 MAX_FILE_BYTES = 256 * 1024  # a member file is a few hundred bytes; a stack file a few kilobytes
+MAX_NUMBER_CHARS = 50  # the longest number of the files is a uid or a port (5 digits)
 
 _LEADING_ZERO = "an integer with a leading zero"
 
@@ -132,13 +147,17 @@ class Document:
         return self.lines.get((), None)
 
 
+_KEY_SHOWN = 60  # characters of one key in a field path
+
+
 def format_loc(loc: Sequence[str | int]) -> str:
     out = ""
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            text = terminal_safe(str(part), keep="")  # a key may hold anything: shown escaped
+            text = terminal_safe(str(part), keep="") or '""'  # a key may hold anything: shown escaped
+            text = text if len(text) <= _KEY_SHOWN else text[: _KEY_SHOWN - 3] + "..."
             out += f".{text}" if out else text
     return out
 
@@ -146,12 +165,38 @@ def format_loc(loc: Sequence[str | int]) -> str:
 class _Walk:
     """One pass over the node tree: lines of keys and items, and the refusals of the module docstring."""
 
-    def __init__(self, doc: Document, keys: frozenset[str]) -> None:
+    def __init__(self, doc: Document, keys: frozenset[str], loader: yaml.SafeLoader, text: str) -> None:
         self.doc = doc
         self.keys = keys
+        self.loader = loader
+        self.text = text
         self.problems: list[Problem] = []
         self.seen: set[int] = set()
         self.aliases = 0
+        self.spans: list[tuple[int, int, Loc]] = []  # character offsets of each key and value, and its field
+
+    def source(self, node: yaml.Node) -> str:
+        """The node as written in the file (a short excerpt, shown escaped)."""
+        return show_value(self.text[node.start_mark.index : node.end_mark.index].strip() or node.value)
+
+    def explicit_tag(self, node: yaml.Node, loc: Loc) -> bool:
+        """Report a tag written in the file (``!!binary``, ``!foo``); True when there is one."""
+        if isinstance(node, yaml.ScalarNode):
+            expected = _STR
+            if not node.style:  # plain: the tag the loader gives the text itself
+                expected = self.loader.resolve(yaml.ScalarNode, node.value, (True, False))  # type: ignore[no-untyped-call]
+        else:
+            expected = _MAP if isinstance(node, yaml.MappingNode) else _SEQ
+        if node.tag == expected:
+            return False
+        tag = "!!" + node.tag.removeprefix(_YAML_TAG) if node.tag.startswith(_YAML_TAG) else node.tag
+        self.problem(
+            node,
+            loc,
+            f"{self.source(node)} has the tag {show_value(tag)}: tags are not allowed here; write the value "
+            "without it (quote it if it is text)",
+        )
+        return True
 
     def problem(self, node: yaml.Node, loc: Loc, message: str) -> None:
         self.problems.append(Problem(self.doc.file, node.start_mark.line + 1, format_loc(loc), message))
@@ -161,6 +206,9 @@ class _Walk:
             self.alias(loc)
             return
         self.seen.add(id(node))
+        self.spans.append((node.start_mark.index, node.end_mark.index, loc))
+        if self.explicit_tag(node, loc):
+            return
         if isinstance(node, yaml.MappingNode):
             self.mapping(node, loc)
         elif isinstance(node, yaml.SequenceNode):
@@ -192,7 +240,23 @@ class _Walk:
                 )
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
-                self.problem(key_node, loc, "has a key that is not a plain name")
+                self.problem(
+                    key_node,
+                    (*loc, "?"),
+                    f"has the key {self.source(key_node)}, which is not a name (a key is a name such as uid)",
+                )
+                continue
+            self.spans.append((key_node.start_mark.index, key_node.end_mark.index, (*loc, key)))
+            if self.explicit_tag(key_node, (*loc, key)):
+                continue
+            if key_node.tag != _STR:
+                what = _KEY_KINDS.get(key_node.tag, "not text")
+                self.problem(
+                    key_node,
+                    (*loc, key),
+                    f"key {self.source(key_node)} is {what} to YAML, not a name: a key is a name such as uid "
+                    '(quote it, "like this", if it is meant as text)',
+                )
                 continue
             if key in seen:
                 message = (
@@ -205,7 +269,14 @@ class _Walk:
             self.node(value_node, (*loc, key))
 
     def scalar(self, node: yaml.ScalarNode, loc: Loc) -> None:
-        if node.tag == "tag:pic,2026:leading-zero":
+        if node.tag in _NUMBER_TAGS and len(node.value) > MAX_NUMBER_CHARS:
+            self.problem(
+                node,
+                loc,
+                f"{show_value(node.value, 40)} is a number of {len(node.value)} characters (no field takes one "
+                f"longer than {MAX_NUMBER_CHARS})",
+            )
+        elif node.tag == "tag:pic,2026:leading-zero":
             self.problem(
                 node,
                 loc,
@@ -224,6 +295,20 @@ class _Walk:
 
 
 _ALIASES_SHOWN = 3
+_YAML_TAG = "tag:yaml.org,2002:"
+_STR, _MAP, _SEQ = f"{_YAML_TAG}str", f"{_YAML_TAG}map", f"{_YAML_TAG}seq"
+_NUMBER_TAGS = frozenset([f"{_YAML_TAG}int", f"{_YAML_TAG}float", "tag:pic,2026:leading-zero"])
+_KEY_KINDS = {
+    f"{_YAML_TAG}int": "a number",
+    f"{_YAML_TAG}float": "a number",
+    "tag:pic,2026:leading-zero": "a number",
+    f"{_YAML_TAG}bool": "true or false",
+    f"{_YAML_TAG}null": "null",
+    f"{_YAML_TAG}timestamp": "a date",
+}
+# Characters refused anywhere in a file (module docstring): YAML 1.1 refuses the controls and
+# noncharacters with a bare position, and reads NEL, U+2028 and U+2029 as line breaks.
+_REFUSED_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]|(?!\A)\ufeff")
 _SECOND_KEY = re.compile(r"\s([A-Za-z_][A-Za-z0-9_]*):(?:\s|$|[^/])")
 
 
@@ -234,6 +319,8 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, file: str) -> Problem:
     source = text.splitlines()[line - 1] if line is not None and 0 < line <= len(text.splitlines()) else ""
     if "\t" in what or "\\t" in what or "\t" in source[: len(source) - len(source.lstrip())]:
         what = "a tab character: YAML indents with spaces only (a tab can never indent); replace the tabs by spaces"
+    elif what.startswith("but found another document"):
+        what = "a second document (after ---): a file holds one document; remove the --- line and what follows"
     elif what.startswith("mapping values are not allowed"):
         what = (
             "a ':' where YAML cannot start a key: is a second key on the same line, or a value holding "
@@ -245,36 +332,86 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, file: str) -> Problem:
     return Problem(file, line, "", f"invalid YAML: {what if len(what) <= 200 else what[:197] + '...'}")
 
 
-def parse_yaml(text: str, file: str, keys: frozenset[str] = frozenset()) -> tuple[Document | None, list[Problem]]:
-    """Parse one YAML document; on a syntax error return the problem instead.
+def parse_yaml(
+    text: str, file: str, keys: frozenset[str] = frozenset(), *, undecodable: Sequence[tuple[int, bytes]] = ()
+) -> tuple[Document | None, list[Problem]]:
+    """Parse one YAML document; on a syntax error or a refused character return the problems instead.
 
     ``keys``: the key names of the file's model; a plain value holding one of
     them followed by ``:`` is reported as a second key on the same line.
+    ``undecodable``: (offset in ``text``, bytes) of each sequence that was not
+    UTF-8 and stands as U+FFFD in ``text`` (:func:`read_yaml`).
     """
+    bad = [(m.start(), m.group()) for m in _REFUSED_CHARACTER.finditer(text)]
+    parsed = _REFUSED_CHARACTER.sub("\ufffd", text) if bad else text  # one character for one: offsets stay
+    doc, walk, problems = _parse(parsed, file, keys)
+    if not bad and not undecodable:
+        return doc, problems
+    refused = [*((o, _character_words(ch)) for o, ch in bad), *((o, _bytes_words(b)) for o, b in undecodable)]
+    return None, [_refused_problem(text, file, offset, words, walk) for offset, words in sorted(refused)[:5]]
+
+
+def _parse(text: str, file: str, keys: frozenset[str]) -> tuple[Document | None, _Walk | None, list[Problem]]:
     loader = _Loader(text)
+    walk = None
     try:
         node = loader.get_single_node()
         doc = Document(file, None)
         if node is None:
-            return doc, []
+            return doc, None, []
         doc.lines[()] = node.start_mark.line + 1
-        walk = _Walk(doc, keys)
+        walk = _Walk(doc, keys, loader, text)
         walk.node(node, ())
         if walk.aliases > _ALIASES_SHOWN:
             more = walk.aliases - _ALIASES_SHOWN
             walk.problems.append(Problem(file, None, "", f"uses {more} more alias(es), not shown"))
-        if walk.problems:  # never construct a tree holding aliases or merges
-            return None, walk.problems
+        if walk.problems:  # never construct a tree holding aliases, merges or tags
+            return None, walk, walk.problems
         doc.data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
-        return None, [_syntax_problem(exc, text, file)]
+        return None, walk, [_syntax_problem(exc, text, file)]
     except yaml.YAMLError as exc:
-        return None, [Problem(file, None, "", f"invalid YAML: {str(exc)[:200]}")]
+        return None, walk, [Problem(file, None, "", f"invalid YAML: {str(exc)[:200]}")]
     except RecursionError:
-        return None, [Problem(file, None, "", "invalid YAML: nested too deeply")]
+        return None, walk, [Problem(file, None, "", "invalid YAML: nested too deeply")]
     finally:
         loader.dispose()
-    return doc, []
+    return doc, walk, []
+
+
+def _character_words(ch: str) -> str:
+    name = "NEXT LINE" if ch == "\x85" else unicodedata.name(ch, "")
+    code = f"U+{ord(ch):04X}{f' {name}' if name else ''}"
+    if ch in "\x85\u2028\u2029":
+        return (
+            f"a line break that YAML 1.1 counts and editors do not ({code}): lines would be numbered "
+            "otherwise than in an editor and the value split; remove it"
+        )
+    if ch == "\ufeff":
+        return f"a byte-order mark after the start of the file ({code}): remove it"
+    if ch in "\ufffe\uffff":
+        return f"a noncharacter ({code}): remove it"
+    return f"a control character ({code}), which YAML files may not hold: remove it"
+
+
+def _bytes_words(data: bytes) -> str:
+    shown = "".join(f"\\x{b:02x}" for b in data[:8])
+    return f"bytes that are not UTF-8 ({shown}): save the file as UTF-8"
+
+
+def _refused_problem(text: str, file: str, offset: int, words: str, walk: _Walk | None) -> Problem:
+    """The refused character at ``offset``: its line and column, the field it sits in, the line's text."""
+    start = text.rfind("\n", 0, offset) + 1
+    end = text.find("\n", offset)
+    line_text = text[start : end if end >= 0 else len(text)].strip()
+    line = text.count("\n", 0, offset) + 1
+    column = offset - start + 1
+    loc: Loc = ()
+    if walk is not None:
+        # the key or value that starts last before the character: the one it sits in, or whose line it ends
+        chosen = max((span for span in walk.spans if span[0] <= offset), key=lambda span: span[0], default=None)
+        loc = chosen[2] if chosen is not None else ()
+    return Problem(file, line, format_loc(loc), f"{show_value(line_text)} holds {words} (column {column})")
 
 
 class _Unreadable(Exception):
@@ -361,9 +498,20 @@ def read_yaml(
         return None, problems
     try:
         text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return None, [Problem(file, None, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
+    except UnicodeDecodeError:
+        text, undecodable = _decode_replacing(data)
+        return parse_yaml(text, file, keys, undecodable=undecodable)
     return parse_yaml(text, file, keys)
+
+
+def _decode_replacing(data: bytes) -> tuple[str, list[tuple[int, bytes]]]:
+    """``data`` decoded with U+FFFD for each byte that is not UTF-8, and where each run of them stands."""
+    escaped = data.decode("utf-8", errors="surrogateescape")  # each such byte: one lone surrogate U+DC80..U+DCFF
+    runs = [(m.start(), bytes(ord(c) - 0xDC00 for c in m.group())) for m in _ESCAPED_BYTES.finditer(escaped)]
+    return _ESCAPED_BYTES.sub(lambda m: "\ufffd" * len(m.group()), escaped), runs
+
+
+_ESCAPED_BYTES = re.compile("[\udc80-\udcff]+")
 
 
 def is_date(value: object) -> bool:

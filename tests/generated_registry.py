@@ -15,8 +15,8 @@ from pathlib import Path
 
 from pic.eol import runtime_status
 from pic.settings import Settings
+from tests.helpers import ed25519_key
 
-KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEkKKvAqbyVZ8e/bkxxIyZTS0bDUe+4wzaNMw+HxnWcK gen@pc"
 DMARC = ("none", "quarantine", "reject")
 
 
@@ -60,7 +60,7 @@ def generate(directory: Path, count: int, settings: Settings, on: dt.date | None
                     f"    until: {until.isoformat()}",
                     '    reason: "migration planned"',
                 ]
-        lines += ["access:", "  sftp_keys:", f"    - {KEY}", f"  ssh: {'true' if i % 7 == 0 else 'false'}"]
+        lines += ["access:", "  sftp_keys:", f"    - {ed25519_key(i)}", f"  ssh: {'true' if i % 7 == 0 else 'false'}"]
         lines.append(f"databases: [{', '.join(['main', 'wiki', 'shop'][: i % 4])}]")
         if i % 5 == 0:
             lines += ["lists:", f"  domain: listes.asso-{i}.org", f"  dmarc: {DMARC[i % 3]}"]

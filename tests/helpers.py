@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from pathlib import Path
 from typing import Any
 
 import yaml
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from tests.conftest import ROOT
 
 ED25519 = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEkKKvAqbyVZ8e/bkxxIyZTS0bDUe+4wzaNMw+HxnWcK marie@portable"
+
+
+def ed25519_key(n: int, comment: str = "gen@pc") -> str:
+    """The ``n``-th of a series of distinct ed25519 public keys, always the same (a key opens one account)."""
+    seed = hashlib.sha256(f"pic test key {n}".encode()).digest()
+    public = ed25519.Ed25519PrivateKey.from_private_bytes(seed).public_key()
+    return (
+        f"{public.public_bytes(serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH).decode()} {comment}"
+    )
 
 
 def member(uid: int = 10600, **fields: Any) -> dict[str, Any]:

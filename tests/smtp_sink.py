@@ -74,14 +74,14 @@ def _authenticator(sink: Sink) -> Any:
 
 
 @contextmanager
-def running_sink(login: tuple[str, str] | None = None) -> Iterator[Sink]:
+def running_sink(login: tuple[str, str] | None = None, *, smtputf8: bool = True) -> Iterator[Sink]:
     """A started sink, stopped on exit; with ``login``, only that user may send (AUTH PLAIN/LOGIN,
-    offered without TLS: loopback only)."""
+    offered without TLS: loopback only); ``smtputf8``: whether it offers SMTPUTF8 (RFC 6531)."""
     sink = Sink(free_port(), login=login)
     auth: dict[str, Any] = (
         {"authenticator": _authenticator(sink), "auth_required": True, "auth_require_tls": False} if login else {}
     )
-    controller: Any = Controller(_Handler(sink), hostname="127.0.0.1", port=sink.port, **auth)
+    controller: Any = Controller(_Handler(sink), hostname="127.0.0.1", port=sink.port, enable_SMTPUTF8=smtputf8, **auth)
     controller.start()
     try:
         yield sink

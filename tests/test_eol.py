@@ -85,6 +85,26 @@ def test_error_names_exception_until_field_when_expired(tmp_path: Path, settings
     assert problem.path == "exceptions.php_eol.until" and "2026-11-27 is past" in problem.message
 
 
+@pytest.mark.parametrize(
+    ("days", "refused"), [(1, False), (366, False), (367, True), (5 * 365, True), (dt.date(2099, 12, 31), True)]
+)
+def test_an_exception_lasts_at_most_twelve_months(
+    tmp_path: Path, settings: Settings, days: int | dt.date, refused: bool
+) -> None:
+    """Counted from the day of the check, whether or not the runtime has reached its end of life yet."""
+    on = dt.date(2026, 11, 28)
+    until = days if isinstance(days, dt.date) else on + dt.timedelta(days=days)
+    problems = _evaluate(tmp_path, settings, _site("8.4", exceptions=_exception(until)), on)
+    errors = [p for p in problems if p.path == "exceptions.php_eol.until"]
+    if not refused:
+        assert errors == [], errors
+        return
+    (error,) = errors
+    assert error.severity == "error" and error.line is not None and error.file.endswith("case-member.yaml")
+    assert f"{until.isoformat()} is {(until - on).days} days after 2026-11-28" in error.message
+    assert "give 2027-11-29 at the latest" in error.message
+
+
 def test_suspended_is_warned_and_archived_ignored(tmp_path: Path, settings: Settings) -> None:
     on = EOL_82 + dt.timedelta(days=10)
     (suspended,) = _evaluate(tmp_path / "s", settings, _site("8.2", status="suspended"), on)

@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+import idna
 import pytest
 
 from pic.errors import PicError
@@ -46,6 +47,11 @@ VALID: list[tuple[str, dict[str, Any]]] = [
     ("limits-partial", {"limits": {"cpus": 0.5}}),
     ("notes", {"notes": "Rencontre le 12/01 avec le bureau.\nÀ suivre."}),
     ("unicode-name", {"name": "Les Amis du Rhône — Lyon 7ᵉ"}),
+    ("name-decomposed-accents", {"name": "Les Amis du Rho\u0302ne de Zoe\u0301"}),
+    ("name-emoji-variation-selector", {"name": "V\u00e9lo \u2764\ufe0f Lyon"}),
+    ("name-hangul", {"name": "\ud55c\uae00 \ubaa8\uc784"}),
+    ("name-mark-after-space", {"name": "Accent \u0301 seul"}),
+    ("notes-marks-inside-lines", {"notes": "Vi\u1ec7t Nam\nca\u0300 phe\u0302"}),
     ("uid-bounds-low", {"uid": 10000}),
     ("uid-bounds-high", {"uid": 59999}),
 ]
@@ -102,8 +108,23 @@ def test_real_rsa_key_from_ssh_keygen(tmp_path: Path) -> None:
         check_ssh_key((tmp_path / "w.pub").read_text().strip())
 
 
-@pytest.mark.parametrize("domain", ["example.org", "a.b.c.example.org", "xn--bcher-kva.example", "x1.fr"])
+@pytest.mark.parametrize(
+    "domain", ["example.org", "a.b.c.example.org", "xn--bcher-kva.example", "x1.fr", "a-b--c.example.org", "ab-c.org"]
+)
 def test_domain_forms(domain: str) -> None:
+    assert check_domain(domain) == domain
+
+
+# One script per label, with UTS #39's allowances: digits and hyphens go with any script, Japanese mixes
+# Han, Hiragana and Katakana, Korean Han and Hangul, and Latin may join either; labels differ freely.
+SINGLE_SCRIPT = ["москва.org", "café.fr", "日本語.jp", "ひらがなカタカナ漢字.jp", "abc日本.jp", "한국어.kr"]
+SINGLE_SCRIPT += ["abc한국.kr", "ελληνικά.gr", "straße.de", "عربي.com", "москва-2026.example.org"]
+SINGLE_SCRIPT += ["пример.café.fr", "中文注音ㄅㄆ.tw"]
+
+
+@pytest.mark.parametrize("name", SINGLE_SCRIPT)
+def test_single_script_labels_are_accepted(name: str) -> None:
+    domain = idna.encode(name).decode("ascii")
     assert check_domain(domain) == domain
 
 
@@ -113,7 +134,10 @@ def test_domain_rejects(domain: str) -> None:
         check_domain(domain)
 
 
-@pytest.mark.parametrize("email", ["a@b.org", "marie.dupont+lists@amis-du-rhone.org"])
+@pytest.mark.parametrize(
+    "email",
+    ["a@b.org", "marie.dupont+lists@amis-du-rhone.org", "marie@café.fr", "marie@xn--caf-dma.fr", "a" * 64 + "@b.org"],
+)
 def test_email_forms(email: str) -> None:
     assert check_email(email) == email
 

@@ -183,6 +183,25 @@ def test_new_refuses_control_characters_in_the_name(members: Path) -> None:
     assert proc.returncode == 1 and "--name" in proc.stderr and "control character" in proc.stderr
 
 
+@pytest.mark.parametrize(
+    ("option", "value", "words"),
+    [
+        ("--name", "\u0301\u0301", "shows nothing"),
+        ("--name", "\u3164", "invisible character"),
+        ("--domain", "xn--pris-53d.fr", "mixes scripts"),
+        ("--domain", "ab--cd.example.org", "R-LDH"),
+        ("--email", "n@xn--pypal-4ve.fr", "mixes scripts"),
+        ("--email", "n" * 65 + "@example.org", "too long"),
+    ],
+)
+def test_new_refuses_what_check_refuses(members: Path, option: str, value: str, words: str) -> None:
+    args = {"--name": "Nouvelle", "--email": "n@example.org", "--domain": "nouvelle.example.org", option: value}
+    proc = _new(members, "nouvelle", *(x for pair in args.items() for x in pair))
+    assert proc.returncode == 1, proc
+    assert option in proc.stderr and words in proc.stderr, proc.stderr
+    assert not (members / "nouvelle.yaml").exists()
+
+
 def test_new_never_hands_out_a_uid_of_the_history(tmp_path: Path) -> None:
     """A removed member's uid may still own an account and files on the hosts: it is never given again."""
     require_program("git")
@@ -228,3 +247,33 @@ def test_deep_nesting_is_refused_not_crashed(members: Path) -> None:
     assert proc.returncode == 1, proc
     assert "deep-member.yaml:1 invalid YAML" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [(b"Caf\xe9", "\\xe9"), (b"\xff\xfeC", "\\xff"), (b"Case \xed\xa0\x80", "\\xed"), (b"Case \xc0\xaf", "\\xc0")],
+    ids=["latin-1", "utf-16-bom", "surrogate", "overlong"],
+)
+def test_bytes_that_are_not_utf8_are_named_with_line_and_field(members: Path, raw: bytes, shown: str) -> None:
+    text = BASE.read_bytes().replace(b"10500", b"10501").replace(b"base.example.org", b"other.example.org")
+    (members / "other-member.yaml").write_bytes(text.replace(b"name: Base Contact", b"name: " + raw, 1))
+    line = text.split(b"\n").index(next(ln for ln in text.split(b"\n") if b"name: Base Contact" in ln)) + 1
+    proc = check(members)
+    assert proc.returncode == 1, proc
+    assert f"other-member.yaml:{line} contact.name: " in proc.stderr, proc.stderr
+    assert f"bytes that are not UTF-8 ({shown}" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+FILLERS = [b"\x01", b"\xc2\x85", b"\xff", b"\xff a\n"]
+
+
+@pytest.mark.parametrize("filler", FILLERS, ids=["control", "nel", "byte", "lines"])
+def test_a_file_full_of_refused_characters_gives_a_few_lines(members: Path, filler: bytes) -> None:
+    """Near the size cap: the first five places are named, the file is refused, nothing else is said of it."""
+    (members / "noisy-member.yaml").write_bytes(b"name: Noisy\n" + filler * (200_000 // len(filler)))
+    proc = check(members)
+    assert proc.returncode == 1, proc
+    named = [line for line in proc.stderr.splitlines() if "noisy-member.yaml:" in line]
+    assert 1 <= len(named) <= 5, proc.stderr[:2000]
+    assert all("holds" in line and "(column " in line for line in named), named

@@ -225,3 +225,38 @@ def test_login_with_the_password_from_the_environment(
         out, err = capsys.readouterr()
         assert sink.logins == ["pic@example.org"] and len(sink.received) == 3
         assert password not in out + err + stack.read_text() + (proj / notices.DEFAULT_FILE).read_text()
+
+
+@pytest.mark.parametrize("smtputf8", [True, False], ids=["server-with-smtputf8", "server-without"])
+def test_internationalised_addresses_never_stop_the_others(
+    tmp_path: Path, smtputf8: bool, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An IDN domain is sent in punycode; a non-ASCII local part goes to a server offering SMTPUTF8, and one
+    that does not is reported as refused for that member alone."""
+    members = registry(tmp_path)
+    write_members(
+        members,
+        {
+            "cafe-asso": member(
+                10608,
+                contact={"name": "Marie", "email": "marie@café.example.org"},
+                site=_site("8.2", "cafe.example.org"),
+            ),
+            "utf8-asso": member(
+                10609,
+                contact={"name": "Renée", "email": "renée@utf8.example.org"},
+                site=_site("8.2", "utf8.example.org"),
+            ),
+        },
+    )
+    with running_sink(smtputf8=smtputf8) as sink:
+        proj = project(tmp_path, sink)
+        status = notify(proj, members, ON)
+        got = by_recipient(sink)
+    assert "marie@xn--caf-dma.example.org" in got and "elodie@velo-cite.example.org" in got, sorted(got)
+    err = capsys.readouterr().err
+    if smtputf8:
+        assert status == 0 and "renée@utf8.example.org" in got and len(got) == 5, (status, sorted(got), err)
+    else:
+        assert status == 3 and len(got) == 4, (status, sorted(got), err)
+        assert "utf8-asso: refused by the server, not recorded" in err and "SMTPUTF8" in err, err

@@ -20,8 +20,9 @@ from hypothesis import strategies as st
 from pic.errors import PicError
 from pic.registry import Registry, load_registry
 from pic.settings import Settings, load_settings
+from pic.validators import check_free_text
 from tests.conftest import ROOT
-from tests.helpers import ED25519
+from tests.helpers import ed25519_key
 
 SETTINGS: Settings = load_settings(ROOT, "prod")
 RUNTIMES = [*SETTINGS.runtime_keys(), "none"]
@@ -39,10 +40,19 @@ junk = st.recursive(
 )
 
 
+def _shows_as_text(name: str) -> bool:
+    """Free text as a person writes it: visible, no mark without its letter, no invisible filler."""
+    try:
+        check_free_text(name)
+    except ValueError:
+        return False
+    return True
+
+
 @st.composite
 def valid_member(draw: st.DrawFn, uid: int, index: int) -> dict[str, Any]:
     data: dict[str, Any] = {
-        "name": draw(printable.map(str.strip).filter(bool)),
+        "name": draw(printable.map(str.strip).filter(_shows_as_text)),
         "contact": {"name": "Contact", "email": f"c{index}@{draw(label)}.org"},
         "uid": uid,
         "status": draw(st.sampled_from(["active", "suspended", "archived"])),
@@ -51,7 +61,7 @@ def valid_member(draw: st.DrawFn, uid: int, index: int) -> dict[str, Any]:
         domains = [f"{draw(label)}{index}-{i}.example.org" for i in range(draw(st.integers(1, 3)))]
         data["site"] = {"domains": domains, "php": draw(st.sampled_from(RUNTIMES[1:])), "https": draw(st.booleans())}
     if draw(st.booleans()):
-        data["access"] = {"sftp_keys": [ED25519], "ssh": draw(st.booleans())}
+        data["access"] = {"sftp_keys": [ed25519_key(index)], "ssh": draw(st.booleans())}
     if draw(st.booleans()):
         data["databases"] = draw(
             st.lists(st.from_regex(r"[a-z][a-z0-9_]{0,6}", fullmatch=True), max_size=3, unique=True)

@@ -165,6 +165,11 @@ HARMFUL = [
     ("ssh_user: deploy}", 'ssh_user: "deploy\\n"}', "pic:hosts.web1.ssh_user", "not allowed"),
     ("web1: {role", '"web1\\n": {role', "pic:hosts.web1\\x0a", "not allowed"),
     ("acme_email: admin@example.org", 'acme_email: "admin@example.org\\n"', "pic:tls.acme_email", "control"),
+    ("sympa_domain: listes.example.org", "sympa_domain: listes.xn--pypal-4ve.fr", "pic:mail.sympa_domain", "mixes"),
+    ("sympa_domain: listes.example.org", "sympa_domain: ab--listes.example.org", "pic:mail.sympa_domain", "R-LDH"),
+    ("private_address: 10.0.0.11", "private_address: fe80::1%eth0", "pic:hosts.web1.private_address", "zone"),
+    ("address: web1.example.org", "address: 'fe80::b%2'", "pic:hosts.web1.address", "IPv6 zone"),
+    ("pic:admin_email: admin@example.org", f"pic:admin_email: {'a' * 65}@example.org", "pic:admin_email", "too long"),
 ]
 
 
@@ -182,3 +187,49 @@ def test_setting_harmful_to_a_host_is_refused(tmp_path: Path, old: str, new: str
 def test_local_hosts_may_share_the_admins_machine() -> None:
     dev = load_settings(ROOT, "dev")
     assert len({h.address for h in dev.hosts.values()}) == 1
+
+
+# What the YAML of a stack file may not hold: each named with its file, line, field and value.
+STACK_YAML = [
+    ('"8.4": {debian: trixie', "8.4: {debian: trixie", "config.pic:runtimes.8.4", "is a number to YAML"),
+    ("keep_days: 7}", "keep_days: 7, 2: x}", "config.pic:backup.2", "is a number to YAML"),
+    ("ssh_user: deploy}", "ssh_user: deploy, true: x}", "config.pic:hosts.web1.true", "true or false to YAML"),
+    ("pic:members_root: /srv/members", "? [pic:members_root]\n  : /srv/members", "config.?", "not a name"),
+    ("pic:members_root: /srv/members", "pic:members_root: !!binary L3Nydg==", "config.pic:members_root", "!!binary"),
+    ("keep_days: 7}", 'keep_days: !!int "7d"}', "config.pic:backup.keep_days", "tags are not allowed"),
+    ("keep_days: 7}", f"keep_days: {'7' * 400}}}", "config.pic:backup.keep_days", "a number of 400 characters"),
+    ("pic:members_root: /srv/members", "pic:members_root: /srv/\x85members", "config.pic:members_root", "NEXT LINE"),
+    ("pic:members_root: /srv/members", "pic:members_root: /srv/\x9bmembers", "config.pic:members_root", "U+009B"),
+    ("pic:members_root: /srv/members", "pic:members_root: /srv/\u2029m", "config.pic:members_root", "U+2029"),
+    ("pic:members_root: /srv/members", "pic:members_root: \ufeff/srv/m", "config.pic:members_root", "byte-order mark"),
+    ("keep_days: 7}", "keep_days: 7}  # \x1b]0;x\x07", "config.pic:backup.keep_days", "U+001B"),
+    ("pic:limits:", "PIC:limits:", "config.PIC:limits", "namespace \"PIC\", not 'pic'"),
+    ("pic:limits:", "Pic:limits:", "config.Pic:limits", "compared exactly"),
+    ("pic:limits:", "p\u0456c:limits:", "config.p\u0456c:limits", "not 'pic'"),
+    ("pic:limits:", "pci:limits:", "config.pci:limits", "not 'pic'"),
+    ("pic:limits:", "limits:", "config.limits", "has no namespace"),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "field", "words"), STACK_YAML, ids=[s[3] for s in STACK_YAML])
+def test_stack_file_yaml_is_refused_with_line_and_field(
+    tmp_path: Path, old: str, new: str, field: str, words: str
+) -> None:
+    project = project_copy(tmp_path)
+    _edit(project, old, new)
+    text = _errors(project)
+    line = next((ln for ln in text.splitlines() if f" {field}:" in ln and words in ln), None)
+    assert line is not None, text
+    assert line.startswith(str(project / "Pulumi.prod.yaml") + ":"), f"no file:line in {line!r}"
+    assert "\x1b" not in text and "\x85" not in text and "\x9b" not in text
+
+
+def test_stack_file_that_is_not_utf8_names_line_and_field(tmp_path: Path) -> None:
+    project = project_copy(tmp_path)
+    path = project / "Pulumi.prod.yaml"
+    data = path.read_bytes()
+    path.write_bytes(data.replace(b"keep_days: 7", b"keep_days: 7\xe9", 1))  # Latin-1 'é'
+    line_no = data[: data.index(b"keep_days: 7")].count(b"\n") + 1
+    text = _errors(project)
+    assert f"Pulumi.prod.yaml:{line_no} config.pic:backup.keep_days: " in text, text
+    assert "bytes that are not UTF-8 (\\xe9)" in text

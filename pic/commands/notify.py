@@ -28,6 +28,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import idna
+
 from pic import eol, notices, report
 from pic.commands import date_argument
 from pic.errors import PicError, Problem
@@ -170,7 +172,8 @@ def compose(
         msg = EmailMessage()
         msg["Subject"] = subject.strip()
         msg["From"] = sender
-        msg["To"] = Address(member.spec.contact.name, addr_spec=member.spec.contact.email)
+        local, _, domain = _ascii_address(member.spec.contact.email).rpartition("@")
+        msg["To"] = Address(member.spec.contact.name, username=local, domain=domain)  # addr_spec refuses UTF-8
         msg["Reply-To"] = settings.admin_email
         msg["Date"] = format_datetime(dt.datetime.now(dt.UTC))
         msg["Message-ID"] = make_msgid(domain=settings.admin_email.rpartition("@")[2])
@@ -227,6 +230,21 @@ def _connect(spec: SmtpSpec, password: str | None) -> smtplib.SMTP:
     return server
 
 
+def _ascii_address(address: str) -> str:
+    """The address with its domain in punycode (``marie@xn--caf-dma.fr``), which every server takes.
+
+    A local part that is not ASCII stays as written: only a server offering
+    SMTPUTF8 (RFC 6531) takes it, and :func:`send` reports a refusal for it.
+    """
+    local, _, domain = address.rpartition("@")
+    if domain.isascii():
+        return address
+    try:
+        return f"{local}@{idna.encode(domain, uts46=True).decode('ascii')}"
+    except idna.IDNAError:
+        return address
+
+
 def send(
     messages: list[Message], spec: SmtpSpec, password: str | None, record: Path, on: dt.date
 ) -> list[tuple[Message, str]]:
@@ -239,7 +257,12 @@ def send(
         for m in messages:
             try:
                 rejected = server.send_message(m.email)
-            except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
+            except (
+                smtplib.SMTPRecipientsRefused,
+                smtplib.SMTPSenderRefused,
+                smtplib.SMTPDataError,
+                smtplib.SMTPNotSupportedError,  # an address with a non-ASCII local part, a server without SMTPUTF8
+            ) as exc:
                 refused.append((m, _reason(exc)))
                 server.rset()
                 continue
