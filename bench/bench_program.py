@@ -8,13 +8,17 @@ For each size, in fresh processes (so that peak memory is the run's own):
   registry, no components, no rendering), through the same mocks;
 - the ratio program / baseline: the project's own overhead.
 
-Both run with Python's cyclic garbage collector paused, as the plan engine
-runs the program (see pic.plan.engine.run_program).
+Both run in the process set-up of the plan engine (pic.plan.engine.run_program:
+the cyclic garbage collector paused, no stack trace per registration), so that
+the ratio is the project's own cost; ``--baseline sdk`` runs the baseline with the
+SDK as it is (the collector paused only).
 
-Printed per size: wall time of the evaluation (interpreter start and imports
-excluded, identical in both), peak resident memory of the process, resources
-(custom ones, and components besides), resources per member, and the ratio.
-Each measurement is the median of ``--runs`` runs.
+Printed per size: wall and CPU time (user + system of the process, all threads)
+of the evaluation (interpreter start and imports excluded, identical in both),
+peak resident memory of the process, resources (custom ones, and components
+besides), resources per member, the ratios (CPU time, peak memory), the growth
+of the program's CPU time from one size to the next against the growth of the
+size, and the load average. Each figure is the median of ``--runs`` runs.
 
     .venv/bin/python bench/bench_program.py [--sizes 50 500 2000] [--runs 3] [--project DIR]
 """
@@ -25,6 +29,7 @@ import argparse
 import datetime as dt
 import gc
 import json
+import os
 import platform
 import resource
 import statistics
@@ -48,12 +53,12 @@ def _peak_mb() -> float:
 def child_program(project: Path, members: Path, record: Path) -> dict[str, Any]:
     from pic.plan import engine
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     run = engine.run_program(project, "prod", members, secret_keys=SECRET_KEYS)
-    wall = time.perf_counter() - start
+    wall, cpu = time.perf_counter() - start, time.process_time() - cpu
     record.write_text(json.dumps([r.to_json() for r in run.records]), encoding="utf-8")
     custom = sum(1 for r in run.records if r.custom)
-    return {"wall": wall, "peak_mb": _peak_mb(), "custom": custom, "components": len(run.records) - custom}
+    return {"wall": wall, "cpu": cpu, "peak_mb": _peak_mb(), "custom": custom, "components": len(run.records) - custom}
 
 
 def _plain_inputs(value: Any) -> Any:
@@ -71,7 +76,7 @@ def _plain_inputs(value: Any) -> Any:
     return None if value == UNKNOWN else value
 
 
-def child_baseline(project: Path, record: Path) -> dict[str, Any]:
+def child_baseline(project: Path, record: Path, setup: str) -> dict[str, Any]:
     import pulumi
     from pulumi.runtime import settings as pulumi_settings
     from pulumi.runtime.stack import run_pulumi_func
@@ -80,11 +85,10 @@ def child_baseline(project: Path, record: Path) -> dict[str, Any]:
     from pic.plan import engine
 
     records = [r for r in json.loads(record.read_text(encoding="utf-8")) if r["custom"]]
-    gc.disable()  # as the plan engine does while the program runs: the same conditions on both sides
     mocks = engine._make_mocks()
     monitor = engine._make_monitor(mocks)
     config, secrets = engine.stack_config(project, "prod", SECRET_KEYS)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     pulumi_settings.set_root_resource(None)  # type: ignore[arg-type]
     pulumi.runtime.set_mocks(mocks, project="pic", stack="prod", preview=True, monitor=monitor)
     pulumi.runtime.set_all_config(config, secrets)
@@ -99,9 +103,15 @@ def child_baseline(project: Path, record: Path) -> dict[str, Any]:
             )
             pulumi.CustomResource(r["type"], r["name"], _plain_inputs(r["inputs"]), opts)
 
-    _sync_await(run_pulumi_func(replay))
-    wall = time.perf_counter() - start
-    return {"wall": wall, "peak_mb": _peak_mb(), "custom": len(monitor.records), "components": 0}
+    plan_process = getattr(engine, "_plan_process", None) if setup == "plan" else None
+    if plan_process is None:  # the SDK as it is, the collector paused (an older engine's whole set-up)
+        gc.disable()
+        _sync_await(run_pulumi_func(replay))
+    else:  # the same set-up as the program's, see the module docstring
+        with plan_process():
+            _sync_await(run_pulumi_func(replay))
+    wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+    return {"wall": wall, "cpu": cpu, "peak_mb": _peak_mb(), "custom": len(monitor.records), "components": 0}
 
 
 def _child(args: list[str]) -> dict[str, Any]:
@@ -121,6 +131,12 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[50, 500, 2000])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--project", type=Path, default=ROOT, help="the program to measure (default: this one)")
+    parser.add_argument(
+        "--baseline",
+        choices=("plan", "sdk"),
+        default="plan",
+        help="the baseline process: the plan engine set-up (default), or the SDK as it is, collector paused",
+    )
     parser.add_argument("--child", choices=("program", "baseline"), help=argparse.SUPPRESS)
     parser.add_argument("--members", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--record", type=Path, help=argparse.SUPPRESS)
@@ -130,7 +146,7 @@ def main() -> None:
         print(json.dumps(child_program(project, args.members, args.record)))
         return
     if args.child == "baseline":
-        print(json.dumps(child_baseline(project, args.record)))
+        print(json.dumps(child_baseline(project, args.record, args.baseline)))
         return
 
     from pic.settings import load_settings
@@ -138,29 +154,41 @@ def main() -> None:
 
     settings = load_settings(project, "prod")
     print(f"program: {project / '__main__.py'}; python {platform.python_version()}; {platform.machine()}")
-    print(f"date {dt.date.today().isoformat()}; median of {args.runs} runs; wall excludes interpreter start")
+    print(
+        f"date {dt.date.today().isoformat()}; median of {args.runs} runs; wall excludes interpreter start; "
+        f"baseline set-up: {args.baseline}"
+    )
     header = (
-        f"{'members':>7} {'resources':>9} {'per member':>10} {'components':>10} | {'program s':>9} "
-        f"{'peak MB':>7} | {'baseline s':>10} {'peak MB':>7} | {'ratio':>5}"
+        f"{'members':>7} {'resources':>9} {'/member':>7} {'comps':>5} | {'prog s':>6} {'CPU s':>6} {'MB':>5} | "
+        f"{'base s':>6} {'CPU s':>6} {'MB':>5} | {'CPU ratio':>9} {'MB ratio':>8} {'growth':>6} | load"
     )
     print(header)
     print("-" * len(header))
+    previous: tuple[int, float] | None = None
     for size in args.sizes:
+        load = os.getloadavg()[0]
         with tempfile.TemporaryDirectory() as tmp:
             members = Path(tmp) / "members"
             generate(members, size, settings)
             record = Path(tmp) / "record.json"
             common = ["--project", str(project), "--record", str(record)]
-            prog = [_child(["--child", "program", "--members", str(members), *common]) for _ in range(args.runs)]
-            base = [_child(["--child", "baseline", *common]) for _ in range(args.runs)]
+            prog: list[dict[str, Any]] = []
+            base: list[dict[str, Any]] = []
+            for _ in range(args.runs):  # alternating: a change of load weighs on both sides
+                prog.append(_child(["--child", "program", "--members", str(members), *common]))
+                base.append(_child(["--child", "baseline", "--baseline", args.baseline, *common]))
         custom = int(prog[0]["custom"])
         if int(base[0]["custom"]) != custom:
             sys.exit(f"baseline registered {base[0]['custom']} resources, the program {custom}")
-        p_wall, b_wall = _median(prog, "wall"), _median(base, "wall")
+        p_cpu, b_cpu = _median(prog, "cpu"), _median(base, "cpu")
+        p_mb, b_mb = _median(prog, "peak_mb"), _median(base, "peak_mb")
+        growth = f"{p_cpu / previous[1]:.2f}/{size / previous[0]:.0f}" if previous else "-"
+        previous = (size, p_cpu)
         print(
-            f"{size:>7} {custom:>9} {custom / size:>10.1f} {int(prog[0]['components']):>10} | {p_wall:>9.2f} "
-            f"{_median(prog, 'peak_mb'):>7.0f} | {b_wall:>10.2f} {_median(base, 'peak_mb'):>7.0f} | "
-            f"{(p_wall / b_wall if b_wall else float('nan')):>5.2f}"
+            f"{size:>7} {custom:>9} {custom / size:>7.1f} {int(prog[0]['components']):>5} | "
+            f"{_median(prog, 'wall'):>6.2f} {p_cpu:>6.2f} {p_mb:>5.0f} | "
+            f"{_median(base, 'wall'):>6.2f} {b_cpu:>6.2f} {b_mb:>5.0f} | "
+            f"{p_cpu / b_cpu:>9.2f} {p_mb / b_mb:>8.2f} {growth:>6} | {load:.1f}-{os.getloadavg()[0]:.1f}"
         )
 
 

@@ -144,6 +144,34 @@ def mocked_outputs(typ: str, name: str, inputs: dict[str, Any]) -> dict[str, Any
     return out
 
 
+def struct_to_dict(struct: Any) -> dict[str, Any]:
+    """A ``google.protobuf.Struct`` as plain data: what ``json_format.MessageToDict`` gives for it.
+
+    Numbers are floats, as on the wire; an infinite or NaN number raises ValueError as
+    ``MessageToDict`` does. Several times faster than ``MessageToDict``, which looks up
+    descriptors for every value (tests/test_plan_engine_setup.py compares the two).
+    """
+    return {key: _value(value) for key, value in struct.fields.items()}
+
+
+def _value(value: Any) -> Any:
+    kind = value.WhichOneof("kind")
+    if kind == "string_value":
+        return value.string_value
+    if kind == "struct_value":
+        return {key: _value(v) for key, v in value.struct_value.fields.items()}
+    if kind == "list_value":
+        return [_value(v) for v in value.list_value.values]
+    if kind == "bool_value":
+        return value.bool_value
+    if kind == "number_value":
+        number = value.number_value
+        if number - number != 0:  # inf or nan
+            raise ValueError(f"Fail to serialize {number} for Value.number_value")
+        return number
+    return None  # null_value, or not set (MessageToDict's null)
+
+
 def _make_mocks() -> Any:
     import pulumi
 
@@ -185,7 +213,7 @@ def _make_monitor(mocks: Any) -> Any:
             secret_outputs = list(request.additionalSecretOutputs)
             for key in secret_outputs:
                 if key in response.object.fields:
-                    value = json_format.MessageToDict(response.object.fields[key])
+                    value = _value(response.object.fields[key])
                     if not is_secret(value):
                         wrapped = struct_pb2.Value()
                         json_format.ParseDict({SECRET_SIG_KEY: SECRET_SIG, "value": value}, wrapped)
@@ -196,8 +224,8 @@ def _make_monitor(mocks: Any) -> Any:
                 name=request.name,
                 parent=request.parent,
                 custom=bool(request.custom),
-                inputs=dict(json_format.MessageToDict(request.object)),
-                outputs=dict(json_format.MessageToDict(response.object)) if request.custom else {},
+                inputs=struct_to_dict(request.object),
+                outputs=struct_to_dict(response.object) if request.custom else {},
                 protect=bool(request.protect),
                 retain_on_delete=bool(request.retainOnDelete),
                 delete_before_replace=bool(request.deleteBeforeReplace),
@@ -217,10 +245,10 @@ def _make_monitor(mocks: Any) -> Any:
 
         def RegisterResourceOutputs(self, request: Any) -> Any:
             if request.urn == self.stack_urn:
-                self.stack_outputs = dict(json_format.MessageToDict(request.outputs))
+                self.stack_outputs = struct_to_dict(request.outputs)
             elif request.urn in self.records and not self.records[request.urn].custom:
                 # a component's register_outputs: its outputs as the engine would keep them in the state
-                self.records[request.urn].outputs = dict(json_format.MessageToDict(request.outputs))
+                self.records[request.urn].outputs = struct_to_dict(request.outputs)
             return super().RegisterResourceOutputs(request)  # type: ignore[no-untyped-call]
 
     return PlanMonitor(mocks)
@@ -286,6 +314,34 @@ def staged_project(project_dir: Path, members_dir: Path) -> Iterator[Path]:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def _no_stack_trace() -> Any:
+    """The SDK's ``_get_stack_trace`` under the plan: an empty trace, as the SDK sends when it finds no frame."""
+    from pulumi.runtime.proto import source_pb2
+
+    return source_pb2.StackTrace()
+
+
+@contextmanager
+def _plan_process() -> Iterator[None]:
+    """The process set-up of :func:`run_program` (its docstring says what and why), undone after."""
+    from pulumi.runtime import resource as pulumi_resource
+
+    collecting = gc.isenabled()
+    if gc.get_freeze_count():  # an earlier run's objects
+        gc.unfreeze()
+        gc.collect()
+    gc.disable()
+    stack_trace = pulumi_resource._get_stack_trace
+    pulumi_resource._get_stack_trace = _no_stack_trace
+    try:
+        yield
+    finally:
+        pulumi_resource._get_stack_trace = stack_trace
+        if collecting:
+            gc.freeze()
+            gc.enable()
+
+
 def run_program(
     project_dir: Path,
     stack: str,
@@ -298,11 +354,24 @@ def run_program(
 ) -> Run:
     """Evaluate ``project_dir/__main__.py`` for ``stack`` under mocks; raise ProgramError if it fails.
 
-    The cyclic garbage collector is paused meanwhile: the SDK keeps many
-    long-lived objects per resource, and the collector's repeated full passes
-    over them made the evaluation time grow faster than the resource count
-    (2.3 times slower at 500 members). Reference counting still frees memory
-    as it goes; the collector resumes when the program is done.
+    How this process differs from the language host of ``pulumi up``, each where the
+    engine's behaviour cannot differ (what the engine receives is the same; figures in
+    docs/BENCHMARKS.md):
+
+    - The cyclic garbage collector is paused meanwhile: the SDK keeps many long-lived
+      objects per resource, and the collector's repeated full passes over them made the
+      evaluation time grow faster than the resource count (2.3 times slower at 500
+      members). Reference counting still frees memory as it goes.
+    - When the program is done, the objects it made are frozen (``gc.freeze``) before the
+      collector resumes: otherwise the collector's first pass scans every one of them
+      (seconds at 500 members) to free almost nothing. A later run in the same process
+      unfreezes and collects them first, so a long-lived process (the tests) holds one
+      run's cycles at most.
+    - The SDK's stack trace of each registration (``traceback.extract_stack`` with the
+      source line of every frame, then one protobuf per frame) is not taken: the mock
+      monitor never reads it, and for ``pulumi up`` it only serves the engine to point at
+      the source line in its messages. It costs in proportion to the depth of the call
+      stack, so the components' helpers paid more than the bare SDK.
 
     ``mocks`` and ``monitor`` default to the plan's own; a monitor passed in
     must record like the plan's (``records``, ``order``, ``stack_outputs``).
@@ -330,26 +399,23 @@ def run_program(
         added_path = str(where) not in sys.path
         if added_path:
             sys.path.insert(0, str(where))
-        collecting = gc.isenabled()
-        gc.disable()  # see the docstring
         try:
-            code = compile(source, str(program), "exec")
-            namespace = {"__name__": "__main__", "__file__": str(program)}
-            pulumi_settings.SETTINGS.rpc_manager.clear()
-            pulumi_settings.SETTINGS.outputs.clear()
-            _sync_await(run_pulumi_func(lambda: exec(code, namespace)))  # noqa: S102 - the program itself
-            root = pulumi_settings.get_root_resource()
-            if root is not None:
-                # The program's exports: register them on the stack, as the engine's entry point does.
-                outputs = getattr(root, "outputs", {})
-                if outputs:
-                    root.register_outputs(outputs)  # type: ignore[attr-defined]
-                    _sync_await(run_pulumi_func(lambda: None))
+            with _plan_process():
+                code = compile(source, str(program), "exec")
+                namespace = {"__name__": "__main__", "__file__": str(program)}
+                pulumi_settings.SETTINGS.rpc_manager.clear()
+                pulumi_settings.SETTINGS.outputs.clear()
+                _sync_await(run_pulumi_func(lambda: exec(code, namespace)))  # noqa: S102 - the program itself
+                root = pulumi_settings.get_root_resource()
+                if root is not None:
+                    # The program's exports: register them on the stack, as the engine's entry point does.
+                    outputs = getattr(root, "outputs", {})
+                    if outputs:
+                        root.register_outputs(outputs)  # type: ignore[attr-defined]
+                        _sync_await(run_pulumi_func(lambda: None))
         except pulumi.RunError as exc:
             raise ProgramError(str(exc)) from None
         finally:
-            if collecting:
-                gc.enable()
             if added_path:
                 sys.path.remove(str(where))
             pulumi.runtime.set_all_config({}, [])
