@@ -102,12 +102,14 @@ def start_mariadb(
     address: str = "127.0.0.1",
     port: int | None = None,
     netns: str | None = None,
+    tls: bool = True,
 ) -> MariaDB:
     """Install a datadir and start mariadbd (as root with --user=root) with the rendered server config.
 
     ``secure_transport=False`` overrides its ``require-secure-transport`` (plain TCP allowed
     server-wide); ``address`` is where it listens (its TLS certificate names it); ``netns`` a
-    network namespace (a path under /var/run/netns) to run it in.
+    network namespace (a path under /var/run/netns) to run it in; ``tls=False`` a server with TLS
+    off (``skip-ssl``, plain TCP allowed), which offers no ``CLIENT_SSL`` in its greeting.
     """
     base = base or Path(tempfile.mkdtemp(prefix="pic-mariadb-"))
     base.chmod(0o755)
@@ -122,7 +124,9 @@ def start_mariadb(
         f"datadir = {datadir}\nsocket = {sock}\npid-file = {run_dir / 'mysqld.pid'}\n"
         f"log-error = {log}\nuser = root\ninnodb-buffer-pool-size = {buffer_pool}\n"
         "innodb-flush-log-at-trx-commit = 2\nskip-log-bin\n"
-        f"!include {base / 'pic.cnf'}\n" + ("" if secure_transport else "[mariadbd]\nrequire-secure-transport = OFF\n")
+        f"!include {base / 'pic.cnf'}\n"
+        + ("" if secure_transport and tls else "[mariadbd]\nrequire-secure-transport = OFF\n")
+        + ("" if tls else "skip-ssl\n")
     )
     subprocess.run(
         ["mariadb-install-db", "--no-defaults", f"--datadir={datadir}", "--user=root", "--skip-test-db",
@@ -265,3 +269,58 @@ def make_member(server: MariaDB, base: Path, slug: str, uid: int, short: str = "
         os.chown(path, uid, uid)
         path.chmod(0o600)
     return m
+
+
+@dataclass
+class Endpoint:
+    """A running pic-db-endpoint (the program as installed on a web host, run by Debian's python3)."""
+
+    process: subprocess.Popen[bytes]
+    host: str
+    port: int
+    log: Path
+
+    def stop(self) -> str:
+        """Stop it; its log (standard error)."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        return self.log.read_text(errors="replace")
+
+
+ENDPOINT_PROGRAM = Path(__file__).resolve().parent.parent / "pic" / "dbendpoint.py"
+
+
+def start_endpoint(
+    server: MariaDB,
+    log: Path,
+    *,
+    ca: str | None = None,
+    host: str = "127.0.0.1",
+    port: int | None = None,
+    server_name: str = "127.0.0.1",
+    extra: tuple[str, ...] = (),
+    netns: str | None = None,
+) -> Endpoint:
+    """Start the endpoint towards ``server`` (its CA unless ``ca``) and wait until it accepts."""
+    port = port or free_port()
+    args = [
+        "/usr/bin/python3", str(ENDPOINT_PROGRAM), f"--listen={host}:{port}", f"--server=127.0.0.1:{server.port}",
+        f"--ca={ca or server.ca}", f"--server-name={server_name}", *extra,
+    ]  # fmt: skip
+    prefix = ["nsenter", f"--net={netns}"] if netns else []
+    with log.open("wb") as err:
+        process = subprocess.Popen([*prefix, *args], stdout=subprocess.DEVNULL, stderr=err)
+    endpoint = Endpoint(process, host, port, log)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"pic-db-endpoint exited with {process.returncode}:\n{endpoint.stop()}")
+        if "listening on" in log.read_text(errors="replace"):
+            return endpoint
+        time.sleep(0.05)
+    raise RuntimeError(f"pic-db-endpoint did not start within 30 s:\n{endpoint.stop()}")
