@@ -9,7 +9,8 @@ Creates, for member ``<slug>`` with a site:
   Both images come from Debian's packages (see PhpRuntime and WebHost).
   It runs as the member's uid, mounts only the member's own ``www/`` (read
   and write), ``priv/`` (read only, outside the document root) and ``log/``,
-  joins the host's network with no published port, drops every capability,
+  joins the host's network with no published port (``pic-db`` in its
+  ``/etc/hosts``: the host's database endpoint), drops every capability,
   and has the memory, cpu and process limits of the stack, overridden by the
   member's ``limits:``. Its labels say what it is (member, role, runtime):
   nothing a routine edit changes, since a label change replaces a container.
@@ -45,6 +46,7 @@ from components.member_space import MemberSpace
 from components.php_runtime import PhpRuntime
 from components.web_host import WebHost
 from pic.registry import Member
+from pic.render import db as rdb
 from pic.render import web
 from pic.settings import Settings
 
@@ -127,6 +129,8 @@ class MemberSite(pulumi.ComponentResource):
             tmpfs={"/tmp": "rw,noexec,nosuid,size=64m"},  # noqa: S108 - the container's own, in memory
             envs=["HOME=/tmp", "XDG_DATA_HOME=/tmp", "XDG_CONFIG_HOME=/tmp"],
             networks_advanced=[docker.ContainerNetworksAdvancedArgs(name=host.network.name)],
+            # the database endpoint of the web host, by the name the credentials include gives
+            hosts=[docker.ContainerHostArgs(host=rdb.SITE_DB_HOST, ip=web.NETWORK_GATEWAY)],
             memory=limits.memory_mb,
             memory_swap=limits.memory_mb,
             cpus=str(limits.cpus),

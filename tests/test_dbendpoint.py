@@ -8,6 +8,7 @@ and too many connections are refused with an ERR packet the client shows.
 from __future__ import annotations
 
 import json
+import shlex
 import socket
 import subprocess
 import time
@@ -26,6 +27,7 @@ from tests.mariadb_server import (
     Endpoint,
     MariaDB,
     cleanup,
+    free_port,
     make_member,
     make_tls,
     start_endpoint,
@@ -280,3 +282,36 @@ def test_greeting_rewrite_keeps_everything_but_client_ssl() -> None:
     assert out[:offset] == greeting[:offset] and out[offset + 2 :] == greeting[offset + 2 :]
     with pytest.raises(de.EndpointError, match="truncated"):
         de.greeting_capabilities(greeting[:20])
+
+
+def test_the_rendered_unit_runs_the_endpoint(server: MariaDB, account: tuple[str, str], tmp_path: Path) -> None:
+    """ExecStart of pic-db-endpoint.service, as rendered for a web host, run as is (the program
+    placed where the unit says: here a copy of the rendered text, as the host receives it)."""
+    program = tmp_path / "pic-db-endpoint"
+    program.write_text(rdb.endpoint_program())
+    program.chmod(0o755)
+    port = free_port()
+    unit = rdb.endpoint_service(
+        listen_address="127.0.0.1",
+        server_address="127.0.0.1",
+        server_port=server.port,
+        server_name="127.0.0.1",
+        ca_file=server.ca,
+        program=str(program),
+        port=port,
+    )
+    exec_start = next(line for line in unit.splitlines() if line.startswith("ExecStart="))
+    log = tmp_path / "unit.log"
+    with log.open("wb") as err:
+        process = subprocess.Popen(shlex.split(exec_start.removeprefix("ExecStart=")), stderr=err)
+    try:
+        deadline = time.monotonic() + 30
+        while "listening on" not in log.read_text() and time.monotonic() < deadline:
+            assert process.poll() is None, log.read_text()
+            time.sleep(0.05)
+        database, password = account
+        out = php(Endpoint(process, "127.0.0.1", port, log), database, password, database, tmp_path)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    assert out.get("mysqli", "").startswith("TLS_"), out

@@ -21,6 +21,7 @@ from typing import Literal
 from pic import eol, names
 from pic.registry import Member, Registry
 from pic.render import render
+from pic.render.db import ENDPOINT_PORT
 from pic.settings import Settings, version_key
 
 # Inside a site container: the member's directories are mounted under this root.
@@ -37,6 +38,9 @@ GROUP_LOCKED = names.GROUP_LOCKED
 NETWORK_SUBNET = "172.30.0.0/16"
 # Docker hands out addresses from the upper half; the lower half holds the fixed ones (the proxy's, phpMyAdmin's).
 NETWORK_DYNAMIC = "172.30.128.0/17"
+# The host's own address on that network (Docker's default gateway: the subnet's first address):
+# the database endpoint of the sites listens there (pic.render.db.SITE_DB_HOST in the containers).
+NETWORK_GATEWAY = "172.30.0.1"
 PROXY_ADDRESS = "172.30.0.2"
 PHPMYADMIN_ADDRESS = "172.30.0.3"
 BASE_IMAGE = "pic/debian"
@@ -575,6 +579,9 @@ def render_web_host_setup(settings: Settings, host: str) -> str:
         disk_units=disk.render_disk_usage_units(settings),
         disk_output=diskusage.HOST_FILE,
         isolation=render_site_isolation(),
+        network_subnet=NETWORK_SUBNET,
+        network_gateway=NETWORK_GATEWAY,
+        endpoint_port=ENDPOINT_PORT,
     )
 
 
