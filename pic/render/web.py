@@ -38,8 +38,9 @@ GROUP_LOCKED = names.GROUP_LOCKED
 NETWORK_SUBNET = "172.30.0.0/16"
 # Docker hands out addresses from the upper half; the lower half holds the fixed ones (the proxy's, phpMyAdmin's).
 NETWORK_DYNAMIC = "172.30.128.0/17"
-# The host's own address on that network (Docker's default gateway: the subnet's first address):
-# the database endpoint of the sites listens there (pic.render.db.SITE_DB_HOST in the containers).
+# The host's own address on that network, set as the network's gateway (without it Docker takes
+# the first address of NETWORK_DYNAMIC): the database endpoint of the sites listens there
+# (pic.render.db.SITE_DB_HOST in the containers).
 NETWORK_GATEWAY = "172.30.0.1"
 PROXY_ADDRESS = "172.30.0.2"
 PHPMYADMIN_ADDRESS = "172.30.0.3"
