@@ -197,6 +197,8 @@ class Platform:
     base: Path
     members: list[Member]
     keep_days: int = 7
+    db_host: str = "127.0.0.1"  # where the job reaches the server (the address its certificate names)
+    netns: str | None = None  # the network namespace the scripts run in (a path under /var/run/netns)
 
     @property
     def conf(self) -> Path:
@@ -209,7 +211,7 @@ class Platform:
     def write_job(self, members: list[Member] | None = None, compression: str = "zstd") -> None:
         s = self.server
         (self.base / "backup.cnf").write_text(
-            rdb.backup_cnf(user=rdb.BACKUP_USER, password=BACKUP_PASSWORD, host="127.0.0.1", port=s.port, ca_file=s.ca)
+            rdb.backup_cnf(user=rdb.BACKUP_USER, password=BACKUP_PASSWORD, host=self.db_host, port=s.port, ca_file=s.ca)
         )
         (self.base / "backup.cnf").chmod(0o600)
         entries = [rdb.DumpEntry(m.slug, m.uid, m.database) for m in (members or self.members)]
@@ -220,7 +222,7 @@ class Platform:
         self.conf.write_text(
             rdb.dump_conf(
                 rdb.DumpConfig(
-                    members_root=str(self.base / "members"),
+                    members_root=str(self.members[0].root if self.members else self.base / "members"),
                     keep_days=self.keep_days,
                     jobs=2,
                     report_to="admin@example.org",
@@ -242,8 +244,14 @@ class Platform:
         env = run_as_root_env() | {"PIC_DB_DUMP_CONF": str(self.conf)}
         if path_first is not None:
             env["PATH"] = f"{path_first}:{env['PATH']}"
+        prefix = ["nsenter", f"--net={self.netns}"] if self.netns else []
         return subprocess.run(
-            [str(self.base / script), *args], env=env, capture_output=True, text=True, check=False, timeout=600
+            [*prefix, str(self.base / script), *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=600,
         )
 
     def dump(self, *, path_first: Path | None = None) -> subprocess.CompletedProcess[str]:
