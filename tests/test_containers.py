@@ -55,6 +55,8 @@ pytestmark = pytest.mark.daemon
 STACK = "lab"
 # The runtimes whose PHP Debian carries, on the release that carries it (legacy, current, newest).
 LAB_RUNTIMES = {"7.4": "bullseye", "8.2": "bookworm", "8.4": "trixie"}
+# The Debian mirror this machine reaches lacks php7.4-bcmath at bullseye-security's version.
+LAB_WITHOUT = {"7.4": ["bcmath"]}
 DB_ADDRESS = "10.0.0.10"  # the db host's private address in the prod settings
 PMA_CA = "/etc/phpmyadmin/db-ca.pem"
 
@@ -139,7 +141,8 @@ def _lab_project(tmp: Path, base_ids: dict[str, str]) -> tuple[Path, Path]:
     config = stack["config"]
     prod_runtimes = config["pic:runtimes"]
     config["pic:runtimes"] = {
-        key: {"debian": release, "eol": prod_runtimes[key]["eol"]} for key, release in LAB_RUNTIMES.items()
+        key: {"debian": release, "eol": prod_runtimes[key]["eol"], "without_extensions": LAB_WITHOUT.get(key, [])}
+        for key, release in LAB_RUNTIMES.items()
     }
     config["pic:base_images"] = base_ids
     config["pic:members_root"] = str(tmp / "members")
