@@ -14,6 +14,7 @@ import shlex
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from pic import charsets
 from pic.names import DB_ADMIN_USER, DB_BACKUP_USER
 from pic.render import render
 from pic.settings import Settings
@@ -292,6 +293,8 @@ class Credentials:
     host: str
     port: int
     ca_file: str = CLIENT_CA
+    # The connection charset (database_charsets in the member file): utf8mb4, or the one a legacy base is stored in.
+    charset: str = charsets.DB_DEFAULT
 
 
 def member_php(c: Credentials) -> str:
@@ -308,6 +311,7 @@ def member_php(c: Credentials) -> str:
         host=php_string(c.host),
         port=c.port,
         ca_name=php_string(MEMBER_CA_NAME),
+        charset=php_string(c.charset),
     )
 
 
@@ -321,6 +325,7 @@ def member_my_cnf(c: Credentials) -> str:
         port=c.port,
         ca=cnf_value(c.ca_file),
         database=cnf_value(c.database),
+        charset=cnf_value(c.charset),
     )
 
 
@@ -334,6 +339,7 @@ def backup_cnf(*, user: str, password: str, host: str, port: int, ca_file: str =
         port=port,
         ca=cnf_value(ca_file),
         database=None,
+        charset=charsets.DB_DEFAULT,
     )
 
 

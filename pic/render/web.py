@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from pic import eol, names, phpini
+from pic import charsets, eol, names, phpini
 from pic.registry import Member, Registry
 from pic.render import render
 from pic.settings import Settings, version_key
@@ -326,9 +326,18 @@ def render_phpmyadmin_block(settings: Settings, *, upstream: str | None = None, 
     )
 
 
-def render_static_caddyfile(*, root: str = SITE_ROOT, port: int = SITE_PORT, bind: str | None = None) -> str:
-    """The Caddyfile of a static site's own container (``php: none``): files of www/, logs in log/."""
-    return render("Caddyfile-static.j2", root=root, port=port, bind=bind)
+def render_static_caddyfile(
+    *, root: str = SITE_ROOT, port: int = SITE_PORT, bind: str | None = None, charset: str | None = None
+) -> str:
+    """The Caddyfile of a static site's own container (``php: none``): files of www/, logs in log/.
+
+    ``charset`` (``site.charset``): what the ``charset`` parameter of text files' Content-Type says
+    in place of Caddy's ``utf-8``; ``"none"`` drops the parameter (the page's own ``<meta charset>``
+    then decides); None keeps ``utf-8``.
+    """
+    if charset is not None and charset != "none" and charset not in charsets.CHARSETS:
+        raise ValueError(f"charset {charset!r} is not one of pic.charsets.CHARSETS")
+    return render("Caddyfile-static.j2", root=root, port=port, bind=bind, charset=charset)
 
 
 # --- PHP sites --------------------------------------------------------------------------------
@@ -355,6 +364,10 @@ def render_member_vhost(
         php_module=php_module(key),
         trusted_proxy=trusted_proxy,
         runtime=key,
+        php_settings=[
+            ("php_admin_flag" if isinstance(v, bool) else "php_admin_value", k, phpini.ini_value(v))
+            for k, v in sorted(site.php_settings.items())
+        ],
     )
 
 
