@@ -16,6 +16,7 @@ shows the restored content.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -23,7 +24,6 @@ import secrets
 import shutil
 import subprocess
 import tempfile
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,9 +35,9 @@ from pic.render import db as rdb
 from pic.render import web
 from tests.conftest import require_program
 from tests.dockerd import docker_engine
-from tests.mariadb_server import BACKUP_PASSWORD, ENDPOINT_PROGRAM, Platform, make_tls
+from tests.mariadb_server import BACKUP_PASSWORD, Platform, make_tls
 from tests.mariadb_server import Member as DbMember
-from tests.test_containers import DB_ADDRESS, World, world
+from tests.test_containers import DB_ADDRESS, World, site_endpoint, world
 
 __all__ = ["docker_engine", "world"]  # the fixtures, used through `wordpress`
 
@@ -154,40 +154,18 @@ class WordPress:
     sites: list[Site]
     endpoint_log: Path
     tmp: Path
-    endpoint: subprocess.Popen[bytes] | None = None
-    starts: int = 0
+    endpoint: contextlib.ExitStack | None = None
 
     def start_endpoint(self, ca: str) -> None:
         """pic-db-endpoint in the engine's namespace, on the bridge address, as the unit runs it."""
         self.stop_endpoint()
-        unit = rdb.endpoint_service(
-            listen_address=web.NETWORK_GATEWAY,
-            server_address=DB_ADDRESS,
-            server_port=self.world.settings.db.port,
-            server_name=DB_ADDRESS,
-            ca_file=ca,
-            program=str(ENDPOINT_PROGRAM),
-        )
-        exec_start = next(line for line in unit.splitlines() if line.startswith("ExecStart="))
-        with self.endpoint_log.open("ab") as err:
-            endpoint = self.endpoint = subprocess.Popen(
-                ["nsenter", f"--net={self.world.engine.netns_path}", *exec_start.removeprefix("ExecStart=").split()],
-                stdout=subprocess.DEVNULL,
-                stderr=err,
-            )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            assert endpoint.poll() is None, self.endpoint_log.read_text()
-            if self.endpoint_log.read_text().count("listening on") > self.starts:
-                self.starts += 1
-                return
-            time.sleep(0.05)
-        raise AssertionError(f"the endpoint did not start: {self.endpoint_log.read_text()}")
+        self.endpoint = contextlib.ExitStack()
+        self.endpoint.enter_context(site_endpoint(self.world, self.endpoint_log, ca))
 
     def stop_endpoint(self) -> None:
-        if self.endpoint is not None and self.endpoint.poll() is None:
-            self.endpoint.terminate()
-            self.endpoint.wait(timeout=30)
+        if self.endpoint is not None:
+            self.endpoint.close()
+            self.endpoint = None
 
     def request(
         self, site: Site, path: str, *, data: dict[str, str] | None = None, jar: Path | None = None

@@ -7,6 +7,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -148,6 +149,18 @@ def test_php_credentials_include(tmp_path: Path) -> None:
     # including it where DB_* are already defined (WordPress' wp-config.php) leaves them alone
     again = _php(f"define('DB_NAME', 'mine'); $db = require {json.dumps(str(path))}; echo DB_NAME;")
     assert again == "mine"
+    assert db["charset"] == "utf8mb4"
+
+
+@pytest.mark.daemon
+def test_php_credentials_include_carries_the_database_charset(tmp_path: Path) -> None:
+    require_program("php")
+    c = rdb.Credentials("jardins_partages_main", "jardins_partages_main", NASTY, "10.0.0.10", 3306, charset="latin1")
+    path = tmp_path / "jardins_partages_main.php"
+    path.write_text(rdb.member_php(c))
+    out = json.loads(_php(f"$db = require {json.dumps(str(path))}; echo json_encode([$db, DB_CHARSET]);"))
+    assert out[0]["charset"] == out[1] == "latin1"
+    assert out[0]["dsn"].endswith(";dbname=jardins_partages_main;charset=latin1")
 
 
 @pytest.mark.daemon
@@ -164,6 +177,13 @@ def test_option_files_parse(tmp_path: Path) -> None:
     assert "--database=velo_cite_forum" in out
     assert "--ssl-verify-server-cert" in out
     assert "--ssl-ca=/srv/members/x/priv/db-ca.pem" in out
+    assert "--default-character-set=utf8mb4" in out
+    legacy = tmp_path / "legacy.cnf"
+    legacy.write_text(rdb.member_my_cnf(replace(c, charset="latin1")))
+    out = subprocess.run(
+        [tool, f"--defaults-file={legacy}", "client"], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    assert "--default-character-set=latin1" in out
     # mariadb-dump reads [client] but not [mysql]: the database option must not reach it
     dump_groups = subprocess.run(
         [tool, f"--defaults-file={path}", "client", "mysqldump", "mariadb-dump"],

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from pic import charsets
 from pic.names import DB_ADMIN_USER, DB_BACKUP_USER
 from pic.render import render
 from pic.settings import Settings
@@ -307,6 +308,8 @@ class Credentials:
     ca_file: str = CLIENT_CA
     site_host: str = SITE_DB_HOST
     site_port: int = ENDPOINT_PORT
+    # The connection charset (database_charsets in the member file): utf8mb4, or the one a legacy base is stored in.
+    charset: str = charsets.DB_DEFAULT
 
 
 def member_php(c: Credentials) -> str:
@@ -323,6 +326,7 @@ def member_php(c: Credentials) -> str:
         password=php_string(c.password),
         host=php_string(c.site_host),
         port=c.site_port,
+        charset=php_string(c.charset),
     )
 
 
@@ -336,6 +340,7 @@ def member_my_cnf(c: Credentials) -> str:
         port=c.port,
         ca=cnf_value(c.ca_file),
         database=cnf_value(c.database),
+        charset=cnf_value(c.charset),
     )
 
 
@@ -349,6 +354,7 @@ def backup_cnf(*, user: str, password: str, host: str, port: int, ca_file: str =
         port=port,
         ca=cnf_value(ca_file),
         database=None,
+        charset=charsets.DB_DEFAULT,
     )
 
 
