@@ -7,6 +7,7 @@ and too many connections are refused with an ERR packet the client shows.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shlex
 import socket
@@ -19,8 +20,10 @@ from typing import Any
 import pytest
 
 from pic import dbendpoint as de
+from pic.check import check
 from pic.render import db as rdb
-from tests.conftest import require_program, require_root
+from pic.render import web
+from tests.conftest import MEMBERS, ROOT, require_program, require_root
 from tests.mariadb_server import (
     BACKUP_PASSWORD,
     LOOPBACK,
@@ -315,3 +318,21 @@ def test_the_rendered_unit_runs_the_endpoint(server: MariaDB, account: tuple[str
         process.terminate()
         process.wait(timeout=30)
     assert out.get("mysqli", "").startswith("TLS_"), out
+
+
+def test_the_web_hosts_firewall_lets_the_containers_reach_the_endpoint() -> None:
+    """The setup's nftables ruleset, checked by nft in a network namespace of its own: the
+    endpoint's port is open from the containers' network to the bridge address only."""
+    nft = require_program("nft")
+    require_program("unshare")
+    require_root("nft -c needs a network namespace")
+    settings = check(ROOT, "prod", MEMBERS, dt.date(2026, 6, 1)).settings
+    setup = web.render_web_host_setup(settings, "web1")
+    ruleset = setup.split("<<'PIC_NFT_EOF'\n", 1)[1].split("PIC_NFT_EOF\n", 1)[0]
+    rule = f"ip saddr {web.NETWORK_SUBNET} ip daddr {web.NETWORK_GATEWAY} tcp dport {rdb.ENDPOINT_PORT} accept"
+    assert rule in ruleset
+    ruleset = ruleset.replace('include "/etc/nftables.d/pic-isolation.nft"\n', "")
+    done = subprocess.run(
+        ["unshare", "-n", nft, "-c", "-f", "-"], input=ruleset, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
