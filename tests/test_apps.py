@@ -9,7 +9,8 @@ real MariaDB (member account REQUIRE SSL) reached through the web host's databas
 Checked: the installer (``wp-admin/install.php?step=2``) completes over https through the
 proxy on two runtimes (7.4 on bullseye, 8.2 on bookworm); the site's sessions are TLS on the
 server's side; with a wrong CA at the endpoint the site cannot reach its database; pretty
-permalinks work through ``.htaccess`` and mod_rewrite; after the nightly dump (pic-db-dump)
+permalinks work through ``.htaccess`` and mod_rewrite; a 20 MB file goes through the media
+uploader (the runtime images' upload limits); after the nightly dump (pic-db-dump)
 and the restore script (pic-db-restore), both run as on the web host, WordPress still works and
 shows the restored content.
 """
@@ -24,6 +25,7 @@ import secrets
 import shutil
 import subprocess
 import tempfile
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -386,21 +388,22 @@ def test_a_20_mb_upload_succeeds(installed: WordPress) -> None:
         assert status == 200, page[-1000:]
         nonce = re.search(r'"_wpnonce":"([0-9a-f]+)"', page)
         assert nonce is not None, "no upload nonce on media-new.php"
-        upload = installed.tmp / "programme-2026.txt"
-        line = "Programme des activités de l'association, saison 2026.\n"
-        upload.write_text(line * (20_000_000 // len(line.encode()) + 1))
+        upload = installed.tmp / "photos-2026.zip"  # an archive of photos, stored: 20 MB as they come
+        with zipfile.ZipFile(upload, "w", compression=zipfile.ZIP_STORED) as archive:
+            for i in range(4):
+                archive.writestr(f"photo-{i}.jpg", os.urandom(5_000_000))
         assert upload.stat().st_size >= 20_000_000
         status, body = installed.world.get(
             f"https://{site.domain}/wp-admin/async-upload.php",
             extra=(
                 "--max-time", "300", "-b", str(jar), "-c", str(jar),
-                "-F", "action=upload-attachment", "-F", f"_wpnonce={nonce.group(1)}", "-F", "name=programme-2026.txt",
-                "-F", f"async-upload=@{upload};type=text/plain",
+                "-F", "action=upload-attachment", "-F", f"_wpnonce={nonce.group(1)}", "-F", "name=photos-2026.zip",
+                "-F", f"async-upload=@{upload};type=application/zip",
             ),
         )  # fmt: skip
         assert status == 200, body[-2000:]
         answer = json.loads(body)
         assert answer["success"] is True, answer
         stored = Path(installed.world.settings.members_root) / site.member.slug / "www" / "wp-content" / "uploads"
-        found = list(stored.rglob("programme-2026*.txt"))
+        found = list(stored.rglob("photos-2026*.zip"))
         assert found and found[0].stat().st_size == upload.stat().st_size, found
