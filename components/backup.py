@@ -15,8 +15,16 @@ Creates, on web host ``<web>`` (component name ``<web>-dumps``):
 - ``<name>-dump-script`` (``/usr/local/sbin/pic-db-dump``) and ``<name>-restore-script``
   (``/usr/local/sbin/pic-db-restore``).
 - ``<name>-service`` and ``<name>-timer`` (``pic-db-dump.service`` / ``.timer``: every day at
-  ``pic:backup.time``), and ``<name>-enable``, which installs the MariaDB client and enables
-  the timer (idempotent; runs again when a unit changes).
+  ``pic:backup.time``).
+- ``<name>-endpoint-program`` (``/usr/local/sbin/pic-db-endpoint``, the text of
+  ``pic/dbendpoint.py``) and ``<name>-endpoint-service`` (``pic-db-endpoint.service``): the
+  database endpoint of the sites, listening on the containers' bridge address
+  (``pic.render.web.NETWORK_GATEWAY``, port 3306) in plain, carrying each connection to MariaDB
+  over TLS (``/etc/pic/db-ca.pem``, the db host's address checked). The site containers reach
+  it as ``pic-db`` (``pic.render.db.SITE_DB_HOST``), the host their credentials include names.
+- ``<name>-enable``, which installs the MariaDB client and python3, enables the timer
+  (idempotent; runs again when a unit changes) and (re)starts the endpoint when its program
+  or unit change.
 
 The job dumps each database with ``--single-transaction`` into the member's ``db/`` directory,
 writing as the member, atomically; a failed dump never replaces the last good one; failures
@@ -59,6 +67,7 @@ from components.hostcmd import HostAccess, host_access, place_file, run_script
 from pic.registry import Registry
 from pic.render import db as rdb
 from pic.render import offsite as roff
+from pic.render import web
 from pic.settings import Settings
 
 
@@ -130,6 +139,13 @@ class DumpJob(pulumi.ComponentResource):
         )
         service, timer = rdb.dump_service(), rdb.dump_timer(args.time)
         units = f"{rdb.SYSTEMD_DIR}/{rdb.DUMP_UNIT}"
+        program = rdb.endpoint_program()
+        endpoint = rdb.endpoint_service(
+            listen_address=web.NETWORK_GATEWAY,
+            server_address=dbh.endpoint_host,
+            server_port=dbh.endpoint_port,
+            server_name=dbh.endpoint_host,
+        )
         placed = [
             place_file(f"{name}-ca", host, rdb.CLIENT_CA, dbh.ca_cert_pem, opts=child),
             place_file(
@@ -149,11 +165,21 @@ class DumpJob(pulumi.ComponentResource):
             ),
             place_file(f"{name}-service", host, f"{units}.service", service, opts=child),
             place_file(f"{name}-timer", host, f"{units}.timer", timer, opts=child),
+            place_file(f"{name}-endpoint-program", host, rdb.ENDPOINT_PROGRAM, program, mode="0755", opts=child),
+            place_file(
+                f"{name}-endpoint-service",
+                host,
+                f"{rdb.SYSTEMD_DIR}/{rdb.ENDPOINT_UNIT}.service",
+                endpoint,
+                opts=child,
+            ),
         ]
         run_script(
             f"{name}-enable",
             host,
-            rdb.web_install_script(units_digest=rdb.digest(service, timer)),
+            rdb.web_install_script(
+                units_digest=rdb.digest(service, timer), endpoint_digest=rdb.digest(program, endpoint)
+            ),
             opts=pulumi.ResourceOptions(parent=self, depends_on=[*placed, *args.after, *dbh.ready]),
         )
         self.register_outputs({"databases": self.databases, "timer": self.timer, "schedule": args.time})

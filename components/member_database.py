@@ -201,7 +201,13 @@ class MemberDatabase(pulumi.ComponentResource):
 
         def credentials(password: str) -> rdb.Credentials:
             return rdb.Credentials(
-                self.database_name, self.user, password, dbh.endpoint_host, dbh.endpoint_port, ca_file=ca_path
+                self.database_name,
+                self.user,
+                password,
+                dbh.endpoint_host,
+                dbh.endpoint_port,
+                ca_file=ca_path,
+                charset=args.database.charset,
             )
 
         after = pulumi.ResourceOptions(parent=self, depends_on=[*args.after, *self.users])

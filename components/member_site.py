@@ -5,11 +5,13 @@ Creates, for member ``<slug>`` with a site:
   site runs (``pic.render.web.site_state``: active, and its runtime neither
   stopped nor past end of life without a valid exception). Built from the
   member's PhpRuntime image (Apache + mod_php on port 8080, the rendered
-  vhost uploaded) or, for ``php: none``, from the Caddy image serving files.
+  vhost uploaded, with the member's ``php_settings``) or, for ``php: none``,
+  from the Caddy image serving files (with the member's ``charset``).
   Both images come from Debian's packages (see PhpRuntime and WebHost).
   It runs as the member's uid, mounts only the member's own ``www/`` (read
   and write), ``priv/`` (read only, outside the document root) and ``log/``,
-  joins the host's network with no published port, drops every capability,
+  joins the host's network with no published port (``pic-db`` in its
+  ``/etc/hosts``: the host's database endpoint), drops every capability,
   and has the memory, cpu and process limits of the stack, overridden by the
   member's ``limits:``. Its labels say what it is (member, role, runtime):
   nothing a routine edit changes, since a label change replaces a container.
@@ -23,8 +25,9 @@ Creates, for member ``<slug>`` with a site:
 The container holds no data: it is replaced (deleted first: pulumi-docker
 always deletes a container before creating its replacement) only when its
 image, user or mounts change, e.g. a new PHP version, a move to another host
-(another docker provider), a new cpu or process limit (ForceNew in the
-docker provider); a new memory limit is applied in place. Domains, https
+(another docker provider), a new cpu or process limit, new ``php_settings``
+or ``charset`` (the uploaded vhost or Caddyfile; ForceNew in the docker
+provider); a new memory limit is applied in place. Domains, https
 and exceptions live in the front proxy and the site's facts. The member's
 files live in MemberSpace, whose inputs do not depend on the runtime.
 
@@ -45,6 +48,7 @@ from components.member_space import MemberSpace
 from components.php_runtime import PhpRuntime
 from components.web_host import WebHost
 from pic.registry import Member
+from pic.render import db as rdb
 from pic.render import web
 from pic.settings import Settings
 
@@ -127,6 +131,8 @@ class MemberSite(pulumi.ComponentResource):
             tmpfs={"/tmp": "rw,noexec,nosuid,size=64m"},  # noqa: S108 - the container's own, in memory
             envs=["HOME=/tmp", "XDG_DATA_HOME=/tmp", "XDG_CONFIG_HOME=/tmp"],
             networks_advanced=[docker.ContainerNetworksAdvancedArgs(name=host.network.name)],
+            # the database endpoint of the web host, by the name the credentials include gives
+            hosts=[docker.ContainerHostArgs(host=rdb.SITE_DB_HOST, ip=web.NETWORK_GATEWAY)],
             memory=limits.memory_mb,
             memory_swap=limits.memory_mb,
             cpus=str(limits.cpus),
@@ -151,7 +157,7 @@ class MemberSite(pulumi.ComponentResource):
     ) -> tuple[pulumi.Input[str], list[str] | None, docker.ContainerUploadArgs]:
         member = args.member
         if member.runtime is None:
-            caddyfile = web.render_static_caddyfile()
+            caddyfile = web.render_static_caddyfile(charset=member.site.charset if member.site else None)
             upload = docker.ContainerUploadArgs(file="/etc/caddy/Caddyfile", content=caddyfile)
             command = ["caddy", "run", "--config", "/etc/caddy/Caddyfile", "--adapter", "caddyfile"]
             return args.host.caddy_image, command, upload

@@ -5,8 +5,10 @@ host's own Docker engine, Apache and mod_php from the packages of the Debian
 release of the runtime (``pic:runtimes.<key>.debian``), on the base image of
 that release pinned by ``pic:base_images``, plus an extra apt repository when
 the runtime names one (``apt_source``, for versions Debian does not carry).
-The extensions sites commonly need come with it (mysql, gd, intl, zip,
-mbstring, xml, curl, opcache). The image tag carries a hash of the
+The extensions sites commonly need come with it (mysqli and pdo_mysql, gd,
+intl, zip, mbstring, xml, curl, exif, bcmath, imagick, opcache; the build
+fails when one does not load), and the platform's production php.ini
+settings (``pic.render.web.render_php_ini``). The image tag carries a hash of the
 Dockerfile, so a new base, source or Dockerfile gives a new tag, and only the
 containers built from it are replaced; the same settings give the same tag.
 

@@ -15,7 +15,9 @@ Creates, for web host ``<h>``:
   ``ssh://user@address`` in prod, the local engine in dev.
 - ``<h>-network`` (docker network ``pic-web``, 172.30.0.0/16): the front
   proxy and the site containers talk over it; sites publish no port of their
-  own and trust ``X-Forwarded-For`` from this subnet only. Docker hands out
+  own and trust ``X-Forwarded-For`` from this subnet only. The host's own
+  address on it is 172.30.0.1 (set: Docker would otherwise take the first
+  address of the range below), where the database endpoint listens. Docker hands out
   addresses from 172.30.128.0/17; the proxy (172.30.0.2) and phpMyAdmin
   (172.30.0.3) have fixed ones, which the setup's nftables rules (bridge
   family) rely on: between two containers of the network, only traffic to
@@ -84,7 +86,11 @@ def host_engine(
         f"{name}-network",
         name=web.NETWORK,
         driver="bridge",
-        ipam_configs=[docker.NetworkIpamConfigArgs(subnet=web.NETWORK_SUBNET, ip_range=web.NETWORK_DYNAMIC)],
+        ipam_configs=[
+            docker.NetworkIpamConfigArgs(
+                subnet=web.NETWORK_SUBNET, ip_range=web.NETWORK_DYNAMIC, gateway=web.NETWORK_GATEWAY
+            )
+        ],
         opts=on_host,
     )
     return HostEngine(url, provider, network)

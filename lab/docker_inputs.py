@@ -32,6 +32,7 @@ CONTAINER_FIELDS = frozenset(
         "name",
         "image",
         "command",
+        "hosts",
         "user",
         "envs",
         "mounts",
@@ -103,6 +104,8 @@ def container_spec(
         kwargs["mounts"] = mounts
     if "tmpfs" in inputs:
         kwargs["tmpfs"] = dict(inputs["tmpfs"])
+    if "hosts" in inputs:
+        kwargs["extra_hosts"] = {h["host"]: h["ip"] for h in inputs["hosts"]}
     kwargs.update(_limits(inputs))
     if "restart" in inputs:
         kwargs["restart_policy"] = {"Name": inputs["restart"]}

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationError, field_validator
 
-from pic import names
+from pic import charsets, names, phpini
 from pic.errors import PicError, Problem, show_value
 from pic.modelerrors import _unwrap, problems_from
 from pic.settings import MIN_CPUS, Settings, display_path
@@ -69,14 +69,40 @@ class Contact(_Strict):
     )
 
 
+_CHARSET_ENUM: list[JsonValue] = [*sorted(charsets.CHARSETS), "none", None]
+_PHP_KEYS: list[JsonValue] = [*sorted(phpini.RULES)]
+
+
 class Site(_Strict):
     domains: list[Domain] = Field(min_length=1, max_length=20)
     php: PhpKey = Field(
         description='A runtime key of the stack settings ("8.3"), or "none" for a static site. Quote it.'
     )
     https: bool = True
+    charset: str | None = Field(
+        default=None,
+        description="Static sites: the charset text files are served with (an IANA name such as iso-8859-1), "
+        'or "none" for no charset parameter; utf-8 when unset.',
+        json_schema_extra={"enum": _CHARSET_ENUM},
+    )
+    php_settings: dict[str, int | str | bool] = Field(
+        default_factory=dict,
+        max_length=len(phpini.RULES),
+        description="PHP sites: PHP ini settings of the site, from an allow-list with bounds (docs/REGISTRY.md).",
+        json_schema_extra={"propertyNames": {"enum": _PHP_KEYS}},
+    )
 
     _unique_domains = field_validator("domains")(classmethod(lambda cls, v: _unique(v)))
+
+    @field_validator("charset")
+    @classmethod
+    def _charset(cls, value: str | None) -> str | None:
+        if value is None or value == "none" or value in charsets.CHARSETS:
+            return value
+        raise ValueError(
+            "is not a charset name served to browsers: use an IANA name in lowercase "
+            'such as utf-8, iso-8859-1, iso-8859-15 or windows-1252 (docs/REGISTRY.md lists them), or "none"'
+        )
 
     @property
     def static(self) -> bool:
@@ -140,6 +166,11 @@ class MemberSpec(_Strict):
     site: Site | None = None
     access: Access = Access()
     databases: list[DbShort] = Field(default_factory=list, max_length=5)
+    database_charsets: dict[DbShort, charsets.DbCharset] = Field(
+        default_factory=dict,
+        description="The connection charset of some of the member's databases (short name -> MariaDB charset); "
+        "utf8mb4 for the others.",
+    )
     lists: Lists | None = None
     exceptions: Exceptions = Exceptions()
     limits: Limits | None = None
@@ -150,10 +181,11 @@ class MemberSpec(_Strict):
 
 @dataclass(frozen=True)
 class Database:
-    """One member database: ``<slug with _>_<short>``, its user of the same name."""
+    """One member database: ``<slug with _>_<short>``, its user of the same name, its connection charset."""
 
     member: str
     short: str
+    charset: str = charsets.DB_DEFAULT
 
     @property
     def name(self) -> str:
@@ -200,7 +232,8 @@ class Member:
 
     @property
     def databases(self) -> list[Database]:
-        return [Database(self.slug, short) for short in self.spec.databases]
+        chosen = self.spec.database_charsets
+        return [Database(self.slug, short, chosen.get(short, charsets.DB_DEFAULT)) for short in self.spec.databases]
 
     @property
     def runtime(self) -> str | None:
@@ -366,6 +399,14 @@ class _Cross:
             self.site(m, spec.site)
         self.databases(m)
         self.sftp_keys(m)
+        for short in spec.database_charsets:
+            if short not in spec.databases:
+                self.at(
+                    m,
+                    ("database_charsets", short),
+                    f"{show_value(short)} is not one of the member's databases (databases: "
+                    f"{', '.join(spec.databases) or 'none'})",
+                )
         if spec.lists is not None:
             self.claim(m, ("lists", "domain"), "domain", spec.lists.domain, "a list domain")
 
@@ -397,6 +438,49 @@ class _Cross:
                 ("site", "php"),
                 f"{show_value(site.php)} is not a runtime of stack {self.settings.stack} "
                 f'(known: {", ".join(self.settings.runtime_keys())}, or "none" for a static site)',
+            )
+        if site.charset is not None and not site.static:
+            self.at(
+                m,
+                ("site", "charset"),
+                f"{show_value(site.charset)}: charset applies to static sites (php: none); a PHP site sends its "
+                "own (PHP's default_charset, header())",
+            )
+        self.php_settings(m, site)
+
+    def php_settings(self, m: Member, site: Site) -> None:
+        chosen = site.php_settings
+        if chosen and site.static:
+            self.at(m, ("site", "php_settings"), 'PHP settings on a static site (php: "none"): remove them')
+            return
+        bad = False
+        for key, value in chosen.items():
+            why = phpini.problem(key, value)
+            if why is not None:
+                bad = True
+                self.at(m, ("site", "php_settings", key), f"{show_value(value)} {why}")
+        if bad:
+            return
+        upload = phpini.effective_bytes(chosen, "upload_max_filesize")
+        post = phpini.effective_bytes(chosen, "post_max_size")
+        if post < upload:
+            key = "post_max_size" if "post_max_size" in chosen else "upload_max_filesize"
+            self.at(
+                m,
+                ("site", "php_settings", key),
+                f"post_max_size ({chosen.get('post_max_size', phpini.DEFAULTS['post_max_size'])}) is smaller than "
+                f"upload_max_filesize ({chosen.get('upload_max_filesize', phpini.DEFAULTS['upload_max_filesize'])}): "
+                "an upload comes in a POST body, which also carries the form's other fields; make post_max_size "
+                "at least as large",
+            )
+        limits = m.spec.limits
+        memory_mb = (limits.memory_mb if limits else None) or self.settings.limits.memory_mb
+        if "memory_limit" in chosen and phpini.effective_bytes(chosen, "memory_limit") > memory_mb * phpini.MiB:
+            self.at(
+                m,
+                ("site", "php_settings", "memory_limit"),
+                f"{show_value(chosen['memory_limit'])} is more than the site's container may use ({memory_mb} MB, "
+                "limits.memory_mb or pic:limits.memory_mb): raise the container's limit first",
             )
 
     def sftp_keys(self, m: Member) -> None:

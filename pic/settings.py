@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationIn
 
 from pic.errors import PicError, Problem, show_value
 from pic.modelerrors import problems_from
+from pic.phpini import ExtensionPackage
 from pic.validators import Domain, Email, HostAddress, IpAddress, Whole
 from pic.yamlsrc import Document, read_yaml
 
@@ -129,6 +130,11 @@ class RuntimeSpec(_Strict):
     )
     eol: dt.date = Field(description="End of life of this PHP branch (php.net/supported-versions).")
     stopped: bool = Field(default=False, description="True: the runtime runs no site at all.")
+    without_extensions: list[ExtensionPackage] = Field(
+        default_factory=list,
+        description="Extensions of the platform's list (pic.phpini.EXTENSIONS) this runtime is built without, "
+        "when its package source lacks the package; the sites on it are told in the README.",
+    )
 
 
 class TlsSpec(_Strict):

@@ -102,12 +102,14 @@ def start_mariadb(
     address: str = "127.0.0.1",
     port: int | None = None,
     netns: str | None = None,
+    tls: bool = True,
 ) -> MariaDB:
     """Install a datadir and start mariadbd (as root with --user=root) with the rendered server config.
 
     ``secure_transport=False`` overrides its ``require-secure-transport`` (plain TCP allowed
     server-wide); ``address`` is where it listens (its TLS certificate names it); ``netns`` a
-    network namespace (a path under /var/run/netns) to run it in.
+    network namespace (a path under /var/run/netns) to run it in; ``tls=False`` a server with TLS
+    off (``skip-ssl``, plain TCP allowed), which offers no ``CLIENT_SSL`` in its greeting.
     """
     base = base or Path(tempfile.mkdtemp(prefix="pic-mariadb-"))
     base.chmod(0o755)
@@ -122,7 +124,9 @@ def start_mariadb(
         f"datadir = {datadir}\nsocket = {sock}\npid-file = {run_dir / 'mysqld.pid'}\n"
         f"log-error = {log}\nuser = root\ninnodb-buffer-pool-size = {buffer_pool}\n"
         "innodb-flush-log-at-trx-commit = 2\nskip-log-bin\n"
-        f"!include {base / 'pic.cnf'}\n" + ("" if secure_transport else "[mariadbd]\nrequire-secure-transport = OFF\n")
+        f"!include {base / 'pic.cnf'}\n"
+        + ("" if secure_transport and tls else "[mariadbd]\nrequire-secure-transport = OFF\n")
+        + ("" if tls else "skip-ssl\n")
     )
     subprocess.run(
         ["mariadb-install-db", "--no-defaults", f"--datadir={datadir}", "--user=root", "--skip-test-db",
@@ -193,6 +197,8 @@ class Platform:
     base: Path
     members: list[Member]
     keep_days: int = 7
+    db_host: str = "127.0.0.1"  # where the job reaches the server (the address its certificate names)
+    netns: str | None = None  # the network namespace the scripts run in (a path under /var/run/netns)
 
     @property
     def conf(self) -> Path:
@@ -205,7 +211,7 @@ class Platform:
     def write_job(self, members: list[Member] | None = None, compression: str = "zstd") -> None:
         s = self.server
         (self.base / "backup.cnf").write_text(
-            rdb.backup_cnf(user=rdb.BACKUP_USER, password=BACKUP_PASSWORD, host="127.0.0.1", port=s.port, ca_file=s.ca)
+            rdb.backup_cnf(user=rdb.BACKUP_USER, password=BACKUP_PASSWORD, host=self.db_host, port=s.port, ca_file=s.ca)
         )
         (self.base / "backup.cnf").chmod(0o600)
         entries = [rdb.DumpEntry(m.slug, m.uid, m.database) for m in (members or self.members)]
@@ -216,7 +222,7 @@ class Platform:
         self.conf.write_text(
             rdb.dump_conf(
                 rdb.DumpConfig(
-                    members_root=str(self.base / "members"),
+                    members_root=str(self.members[0].root if self.members else self.base / "members"),
                     keep_days=self.keep_days,
                     jobs=2,
                     report_to="admin@example.org",
@@ -238,8 +244,14 @@ class Platform:
         env = run_as_root_env() | {"PIC_DB_DUMP_CONF": str(self.conf)}
         if path_first is not None:
             env["PATH"] = f"{path_first}:{env['PATH']}"
+        prefix = ["nsenter", f"--net={self.netns}"] if self.netns else []
         return subprocess.run(
-            [str(self.base / script), *args], env=env, capture_output=True, text=True, check=False, timeout=600
+            [*prefix, str(self.base / script), *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=600,
         )
 
     def dump(self, *, path_first: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -289,3 +301,58 @@ def platform_base(server: MariaDB, number: int) -> Path:
     for d in (base, base / "members"):
         d.chmod(0o755)
     return base
+
+
+@dataclass
+class Endpoint:
+    """A running pic-db-endpoint (the program as installed on a web host, run by Debian's python3)."""
+
+    process: subprocess.Popen[bytes]
+    host: str
+    port: int
+    log: Path
+
+    def stop(self) -> str:
+        """Stop it; its log (standard error)."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        return self.log.read_text(errors="replace")
+
+
+ENDPOINT_PROGRAM = Path(__file__).resolve().parent.parent / "pic" / "dbendpoint.py"
+
+
+def start_endpoint(
+    server: MariaDB,
+    log: Path,
+    *,
+    ca: str | None = None,
+    host: str = "127.0.0.1",
+    port: int | None = None,
+    server_name: str = "127.0.0.1",
+    extra: tuple[str, ...] = (),
+    netns: str | None = None,
+) -> Endpoint:
+    """Start the endpoint towards ``server`` (its CA unless ``ca``) and wait until it accepts."""
+    port = port or free_port()
+    args = [
+        "/usr/bin/python3", str(ENDPOINT_PROGRAM), f"--listen={host}:{port}", f"--server=127.0.0.1:{server.port}",
+        f"--ca={ca or server.ca}", f"--server-name={server_name}", *extra,
+    ]  # fmt: skip
+    prefix = ["nsenter", f"--net={netns}"] if netns else []
+    with log.open("wb") as err:
+        process = subprocess.Popen([*prefix, *args], stdout=subprocess.DEVNULL, stderr=err)
+    endpoint = Endpoint(process, host, port, log)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"pic-db-endpoint exited with {process.returncode}:\n{endpoint.stop()}")
+        if "listening on" in log.read_text(errors="replace"):
+            return endpoint
+        time.sleep(0.05)
+    raise RuntimeError(f"pic-db-endpoint did not start within 30 s:\n{endpoint.stop()}")

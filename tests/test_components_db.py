@@ -248,9 +248,12 @@ def test_credential_files_in_priv_mode_0600_owned_by_member(env: RecordingMonito
                     content = unwrap(f.inputs["stdin"])
                     assert by_db[d.name] in content, f.urn
                     assert d.name in content, f.urn
-                    assert "10.0.0.10" in content, f"{f.urn}: not pointing at the db host's private address"
                     assert unwrap(f.inputs["connection"])["host"] == "web1.example.org", f.urn
-                assert "<?php" in unwrap(regs[f"{n}-php"].inputs["stdin"])
+                php = unwrap(regs[f"{n}-php"].inputs["stdin"])
+                assert "<?php" in php
+                # the sites go through the web host's endpoint; the mariadb clients straight to the db host
+                assert f"'host' => '{rdb.SITE_DB_HOST}'" in php and "10.0.0.10" not in php, php
+                assert "10.0.0.10" in unwrap(regs[f"{n}-mycnf"].inputs["stdin"])
                 assert "ssl-verify-server-cert" in unwrap(regs[f"{n}-mycnf"].inputs["stdin"])
 
     return pulumi.Output.all(_all_registered(), *(d.password for d in dbs)).apply(lambda v: check(v[1:]))
@@ -356,6 +359,8 @@ def test_dump_job(env: RecordingMonitor) -> pulumi.Output[None]:
                 "restore-script",
                 "service",
                 "timer",
+                "endpoint-program",
+                "endpoint-service",
                 "enable",
             )
         }
@@ -374,6 +379,14 @@ def test_dump_job(env: RecordingMonitor) -> pulumi.Output[None]:
             assert "chmod 0755" in kids[f"web1-dumps-{script}"].inputs["create"]
         enable = kids["web1-dumps-enable"]
         assert "systemctl enable --quiet --now pic-db-dump.timer" in unwrap(enable.inputs["stdin"])
+        assert "systemctl restart pic-db-endpoint.service" in unwrap(enable.inputs["stdin"])
+        program = kids["web1-dumps-endpoint-program"]
+        assert rdb.ENDPOINT_PROGRAM in program.inputs["create"] and "chmod 0755" in program.inputs["create"]
+        assert unwrap(program.inputs["stdin"]) == rdb.endpoint_program()
+        unit = unwrap(kids["web1-dumps-endpoint-service"].inputs["stdin"])
+        # on the containers' bridge, towards the db host's private address, its name checked
+        assert "--listen=172.30.0.1:3306 --server=10.0.0.10:3306 --ca=/etc/pic/db-ca.pem" in unit, unit
+        assert "--server-name=10.0.0.10" in unit
 
     return _done(dbh.backup_password, check)
 

@@ -14,11 +14,15 @@ a runtime move, phpMyAdmin against a real MariaDB over TLS.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import hashlib
 import html
+import json
 import os
 import re
 import secrets
+import shlex
 import shutil
 import socket
 import ssl
@@ -46,7 +50,7 @@ from pic.settings import Settings, version_key
 from tests import tlsutil
 from tests.conftest import MEMBERS, ROOT
 from tests.dockerd import base_image_ids, docker_engine
-from tests.mariadb_server import MariaDB, cleanup, start_mariadb
+from tests.mariadb_server import ENDPOINT_PROGRAM, MariaDB, cleanup, start_mariadb
 
 __all__ = ["docker_engine"]  # the session fixture, used through `world`
 
@@ -55,6 +59,8 @@ pytestmark = pytest.mark.daemon
 STACK = "lab"
 # The runtimes whose PHP Debian carries, on the release that carries it (legacy, current, newest).
 LAB_RUNTIMES = {"7.4": "bullseye", "8.2": "bookworm", "8.4": "trixie"}
+# The Debian mirror this machine reaches lacks php7.4-bcmath at bullseye-security's version.
+LAB_WITHOUT = {"7.4": ["bcmath"]}
 DB_ADDRESS = "10.0.0.10"  # the db host's private address in the prod settings
 PMA_CA = "/etc/phpmyadmin/db-ca.pem"
 
@@ -139,7 +145,8 @@ def _lab_project(tmp: Path, base_ids: dict[str, str]) -> tuple[Path, Path]:
     config = stack["config"]
     prod_runtimes = config["pic:runtimes"]
     config["pic:runtimes"] = {
-        key: {"debian": release, "eol": prod_runtimes[key]["eol"]} for key, release in LAB_RUNTIMES.items()
+        key: {"debian": release, "eol": prod_runtimes[key]["eol"], "without_extensions": LAB_WITHOUT.get(key, [])}
+        for key, release in LAB_RUNTIMES.items()
     }
     config["pic:base_images"] = base_ids
     config["pic:members_root"] = str(tmp / "members")
@@ -189,6 +196,37 @@ def _setup_db_address(engine: Engine) -> None:
     if f"{DB_ADDRESS}/32" not in addresses:
         done = engine.in_netns("ip", "addr", "add", f"{DB_ADDRESS}/32", "dev", "lo")
         assert done.returncode == 0, done.stderr
+
+
+@contextlib.contextmanager
+def site_endpoint(world: World, log: Path, ca: str | None = None) -> Iterator[subprocess.Popen[bytes]]:
+    """The web host's database endpoint (pic-db-endpoint.service's command line, as rendered) in the
+    engine's namespace, on the containers' gateway, towards the db host's address; stopped after."""
+    unit = rdb.endpoint_service(
+        listen_address=web.NETWORK_GATEWAY,
+        server_address=DB_ADDRESS,
+        server_port=world.settings.db.port,
+        server_name=DB_ADDRESS,
+        ca_file=ca or world.db.ca,
+        program=str(ENDPOINT_PROGRAM),
+    )
+    exec_start = next(line for line in unit.splitlines() if line.startswith("ExecStart="))
+    started = log.read_text().count("listening on") if log.exists() else 0
+    with log.open("ab") as err:
+        process = subprocess.Popen(
+            ["nsenter", f"--net={world.engine.netns_path}", *shlex.split(exec_start.removeprefix("ExecStart="))],
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+        )
+    try:
+        deadline = time.monotonic() + 30
+        while log.read_text().count("listening on") == started:
+            assert process.poll() is None and time.monotonic() < deadline, log.read_text()
+            time.sleep(0.05)
+        yield process
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
 
 
 def _wait_until_answering(world: World) -> None:
@@ -519,6 +557,249 @@ def test_logs_are_written_into_the_members_log_and_rotated_as_the_member(world: 
     while "/after-rotation" not in access.read_text() and time.monotonic() < deadline:
         time.sleep(0.5)
     assert "/after-rotation" in access.read_text(), "Apache keeps writing into the same file (copytruncate)"
+
+
+# --- PHP settings, extensions, charsets ------------------------------------------------------------
+
+
+def _put(world: World, m: Member, rel: str, content: str | bytes, mode: int = 0o644) -> Path:
+    """A file of the member's own, as the member would upload it."""
+    path = Path(world.settings.members_root) / m.slug / rel
+    if isinstance(content, str):
+        content = content.encode()
+    path.write_bytes(content)
+    _chown(path, m.uid)
+    path.chmod(mode)
+    return path
+
+
+def _fetch(world: World, url: str, *extra: str) -> tuple[int, dict[str, str], bytes]:
+    """GET (or what ``extra`` says) through the front proxy: status, headers (lowercase names), body bytes."""
+    host = url.split("/")[2]
+    out = world.tmp / f"body-{secrets.token_hex(4)}"
+    done = world.engine.in_netns(
+        "curl", "-sS", "--max-time", "60", "-D", "-", "-o", str(out),
+        "--resolve", f"{host}:443:127.0.0.1", "--resolve", f"{host}:80:127.0.0.1",
+        "--cacert", str(world.ca), *extra, url,
+    )  # fmt: skip
+    assert done.returncode == 0, f"curl {url}: {done.stderr}"
+    blocks = [b for b in done.stdout.replace("\r\n", "\n").split("\n\n") if b.strip()]
+    lines = blocks[-1].splitlines()  # the last response (after a 100 Continue)
+    status = int(lines[0].split()[1])
+    headers = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:])}
+    body = out.read_bytes()
+    out.unlink()
+    return status, headers, body
+
+
+def _one_per_runtime(world: World) -> list[Member]:
+    by_key: dict[str, Member] = {}
+    for m in world.running(php=True):
+        assert m.runtime is not None
+        by_key.setdefault(m.runtime, m)
+    assert set(by_key) == set(LAB_RUNTIMES), by_key
+    return [by_key[k] for k in sorted(by_key, key=version_key)]
+
+
+def _url(m: Member, path: str) -> str:
+    assert m.site is not None
+    return f"{'https' if m.site.https else 'http'}://{m.site.domains[0]}{path}"
+
+
+# gd's AVIF support (gd_info()): PHP's gd has it from 8.1 on, when libgd has it; Debian's libgd3
+# depends on libavif from bookworm on (2.3.3), not on bullseye (2.3.0).
+def _expects_avif(key: str, release: str) -> bool:
+    return version_key(key) >= (8, 1) and release != "bullseye"
+
+
+EXT_PAGE = """<?php
+header('Content-Type: application/json');
+echo json_encode(['modules' => get_loaded_extensions(), 'zend' => get_loaded_extensions(true), 'gd' => gd_info()]);
+"""
+
+
+def test_every_runtime_loads_the_extensions_sites_need(world: World) -> None:
+    """php -m in the container (CLI) and a page through the proxy (apache2): the same modules, gd with WebP."""
+    for m in _one_per_runtime(world):
+        key = m.runtime
+        assert key is not None
+        _, modules = web.php_extensions(world.settings, key)
+        cli = world.exec(m.slug, "php", "-m")
+        assert cli.returncode == 0, cli.stderr
+        listed = {line.strip().lower() for line in cli.stdout.splitlines()}
+        missing = [mod for mod in modules if mod.lower() not in listed]
+        assert not missing, f"PHP {key} (CLI): {missing} not loaded"
+        _put(world, m, "www/pic-ext.php", EXT_PAGE)
+        status, _, body = _fetch(world, _url(m, "/pic-ext.php"))
+        assert status == 200, body[:300]
+        seen = json.loads(body)
+        loaded = {x.lower() for x in seen["modules"] + seen["zend"]}
+        missing = [mod for mod in modules if mod.lower() not in loaded]
+        assert not missing, f"PHP {key} (apache2): {missing} not loaded"
+        gd = seen["gd"]
+        assert gd["WebP Support"] is True, f"PHP {key}: {gd}"
+        assert gd["JPEG Support"] is True and gd["PNG Support"] is True, gd
+        assert gd.get("AVIF Support", False) is _expects_avif(key, LAB_RUNTIMES[key]), f"PHP {key}: {gd}"
+        if "bcmath" in world.settings.runtimes[key].without_extensions:
+            assert "bcmath" not in loaded
+
+
+def test_a_php_error_is_logged_in_log_and_not_shown(world: World) -> None:
+    for m in _one_per_runtime(world):
+        if "display_errors" in (m.site.php_settings if m.site else {}):
+            continue
+        token = secrets.token_hex(6)
+        _put(world, m, "www/pic-broken.php", f"<?php\necho $undefined_{token};\npic_no_such_function_{token}();\n")
+        status, headers, body = _fetch(world, _url(m, "/pic-broken.php"))
+        assert status == 500, f"{m.slug}: {status} {body[:300]!r}"
+        for leak in (token.encode(), b"/srv/site", b"Fatal", b"Warning", b"Stack trace"):
+            assert leak not in body, f"{m.slug} shows {leak!r} to the visitor: {body[:500]!r}"
+        assert "x-powered-by" not in headers, headers
+        log = Path(world.settings.members_root) / m.slug / "log" / "php-error.log"
+        deadline = time.monotonic() + 10
+        while token not in (log.read_text() if log.exists() else "") and time.monotonic() < deadline:
+            time.sleep(0.5)
+        text = log.read_text()
+        assert f"pic_no_such_function_{token}()" in text, text[-2000:]
+        assert f"undefined_{token}" in text, "the warning is logged too"
+        assert "/srv/site/www/pic-broken.php" in text
+        assert log.stat().st_uid == m.uid, "the log is the member's"
+
+
+INI_PAGE = """<?php
+header('Content-Type: application/json');
+$keys = explode(',', $_GET['keys']);
+$out = [];
+foreach ($keys as $k) { $out[$k] = ini_get($k); }
+$out['pic:raise'] = ini_set('memory_limit', '1G');
+$out['pic:session'] = session_save_path();
+echo json_encode($out);
+"""
+
+
+def _ini(value: object) -> str:
+    """What ini_get() returns for a value written in a member file."""
+    if isinstance(value, bool):
+        return "1" if value else ""
+    return str(value)
+
+
+def test_member_php_settings_are_in_effect_and_others_get_the_defaults(world: World) -> None:
+    from pic import phpini
+
+    keys = sorted(phpini.RULES)
+    chosen = [m for m in world.running(php=True) if m.site is not None and m.site.php_settings]
+    assert chosen, "the example registry has a member with php_settings"
+    plain = [m for m in world.running(php=True) if m.site is not None and not m.site.php_settings]
+    for m in [*chosen, plain[0]]:
+        assert m.site is not None
+        _put(world, m, "www/pic-ini.php", INI_PAGE)
+        status, _, body = _fetch(world, _url(m, "/pic-ini.php?keys=" + ",".join(keys)))
+        assert status == 200, body[:300]
+        seen = json.loads(body)
+        for key in keys:
+            want = m.site.php_settings.get(key, phpini.DEFAULTS.get(key))
+            if want is not None:
+                assert seen[key] == _ini(want), f"{m.slug}: {key} is {seen[key]!r}, the member file says {want!r}"
+        assert seen["display_errors"] in ("", "0"), m.slug
+        if "memory_limit" in m.site.php_settings:
+            assert seen["pic:raise"] is False, "ini_set() cannot go past the member file's value"
+        assert seen["pic:session"] == web.PHP_SESSION_DIR
+        done = world.exec(m.slug, "stat", "-c", "%a %u", web.PHP_SESSION_DIR)
+        assert done.stdout.split() == ["700", str(m.uid)], done.stdout + done.stderr
+
+
+UPLOAD_PAGE = """<?php
+$f = $_FILES['photo'] ?? null;
+echo $f === null ? 'none' : $f['error'] . ' ' . $f['size'] . ' ' . hash_file('sha256', $f['tmp_name']);
+"""
+
+
+def test_a_20_mb_upload_reaches_php_through_the_proxy(world: World) -> None:
+    m = _member(world, php=True)
+    _put(world, m, "www/pic-upload.php", UPLOAD_PAGE)
+    photo = world.tmp / "photo.jpg"
+    data = os.urandom(20 * 1000 * 1000)
+    photo.write_bytes(data)
+    status, _, body = _fetch(world, _url(m, "/pic-upload.php"), "-F", f"photo=@{photo}")
+    assert (status, body.decode()) == (200, f"0 {len(data)} {hashlib.sha256(data).hexdigest()}")
+
+
+def test_a_static_page_is_served_with_the_members_charset(world: World) -> None:
+    m = next((m for m in world.running(php=False) if m.site is not None and m.site.charset), None)
+    assert m is not None and m.site is not None, "the example registry has a static site with a charset"
+    page = "<!doctype html><title>Catalogue</title><p>Fête des récoltes, théâtre à l'école</p>\n"
+    _put(world, m, "www/catalogue.html", page.encode("iso-8859-1"))
+    status, headers, body = _fetch(world, _url(m, "/catalogue.html"))
+    assert status == 200
+    assert headers["content-type"] == f"text/html; charset={m.site.charset}", headers
+    assert body.decode(str(m.site.charset)) == page, "the bytes are served as they are"
+    _put(world, m, "www/logo.png", b"\x89PNG\r\n\x1a\n")
+    _, headers, _ = _fetch(world, _url(m, "/logo.png"))
+    assert headers["content-type"] == "image/png", "binary types get no charset"
+
+
+LEGACY_PAGE = """<?php
+header('Content-Type: application/json');
+$db = require '/srv/site/priv/%(database)s.php';
+$pdo = new PDO($db['dsn'], $db['user'], $db['password'], $db['options']);
+$by_pdo = $pdo->query('SELECT title FROM posts')->fetchColumn();
+$utf8mb4 = str_replace('charset=latin1', 'charset=utf8mb4', $db['dsn']);
+$default = new PDO($utf8mb4, $db['user'], $db['password'], $db['options']);
+$by_default = $default->query('SELECT title FROM posts')->fetchColumn();
+$my = new mysqli($db['host'], $db['user'], $db['password'], $db['database'], $db['port']);
+$my->set_charset($db['charset']);
+$by_mysqli = $my->query('SELECT title FROM posts')->fetch_row()[0];
+echo json_encode(['charset' => $db['charset'], 'pdo' => bin2hex($by_pdo), 'mysqli' => bin2hex($by_mysqli),
+                  'default' => bin2hex($by_default), 'DB_CHARSET' => DB_CHARSET]);
+"""
+
+
+def test_a_legacy_latin1_database_reads_right_through_the_credentials_include(world: World) -> None:
+    """The base an old PHP application filled through a latin1 connection: UTF-8 text stored as latin1.
+
+    Read by PHP (PDO and mysqli) in the member's container through the credentials include that
+    carries the member's ``database_charsets``; without it (PHP's utf8mb4), the same row shows
+    mojibake. The member's .my.cnf gives the mariadb client the same charset.
+    """
+    m = next((m for m in world.running(php=True) if any(d.charset == "latin1" for d in m.databases)), None)
+    assert m is not None, "the example registry has a running PHP member with a latin1 database"
+    database = next(d for d in m.databases if d.charset == "latin1")
+    password = f"pw-{m.uid}-legacy"
+    world.db.root_sql(rdb.backup_account_sql(["172.30.%", DB_ADDRESS], "backup-pw-lab"))  # granted with the base
+    world.db.root_sql(rdb.MemberDbSql(database.name, database.user, ["172.30.%", DB_ADDRESS]).render(password))
+    title = "Fête des récoltes, théâtre à l'école"
+    world.db.root_sql(
+        "CREATE TABLE posts (title VARCHAR(200)) CHARACTER SET latin1; "
+        f"INSERT INTO posts VALUES (_latin1 X'{title.encode().hex()}');",
+        database=database.name,
+    )
+    priv = Path(world.settings.members_root) / m.slug / "priv"
+    _put(world, m, f"priv/{rdb.MEMBER_CA_NAME}", Path(world.db.ca).read_text())
+    ca_path = f"{web.SITE_ROOT}/priv/{rdb.MEMBER_CA_NAME}"
+    cred = rdb.Credentials(
+        database.name, database.user, password, DB_ADDRESS, world.db.port, ca_file=ca_path, charset=database.charset
+    )
+    _put(world, m, f"priv/{database.name}.php", rdb.member_php(cred), mode=0o600)
+    _put(world, m, "www/pic-legacy.php", LEGACY_PAGE % {"database": database.name})
+    with site_endpoint(world, world.tmp / "legacy-endpoint.log"):  # the include names the web host's endpoint
+        status, _, body = _fetch(world, _url(m, "/pic-legacy.php"))
+    assert status == 200, body[:500]
+    seen = json.loads(body)
+    assert seen["charset"] == seen["DB_CHARSET"] == "latin1"
+    assert bytes.fromhex(seen["pdo"]).decode() == title
+    assert bytes.fromhex(seen["mysqli"]).decode() == title
+    assert bytes.fromhex(seen["default"]).decode() == title.encode().decode("latin1"), "utf8mb4: mojibake"
+    # The mariadb client with the member's .my.cnf (the host's client, in the engine's network).
+    cnf = priv / f"{database.name}.cnf"
+    host_cred = rdb.Credentials(
+        database.name, database.user, password, DB_ADDRESS, world.db.port, ca_file=world.db.ca, charset=database.charset
+    )
+    cnf.write_text(rdb.member_my_cnf(host_cred))
+    cnf.chmod(0o600)
+    done = world.engine.in_netns("mariadb", f"--defaults-file={cnf}", "-N", "-B", "-e", "SELECT title FROM posts")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == title
 
 
 # --- phpMyAdmin --------------------------------------------------------------------------------------

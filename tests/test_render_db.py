@@ -7,6 +7,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -27,7 +28,7 @@ def _scripts(tmp: Path) -> dict[str, str]:
         "db-configure": rdb.db_configure_script(
             admin_sql=rdb.admin_account_sql(["10.0.0.10"], NASTY), config_digest="abc", tls_digest="def"
         ),
-        "web-install": rdb.web_install_script(units_digest="0123"),
+        "web-install": rdb.web_install_script(units_digest="0123", endpoint_digest="4567"),
         "lock": rdb.sql_shell_script(rdb.lock_sql("a_main", ["10.0.0.11"], locked=True)),
         "lock-dev": rdb.sql_shell_script(
             rdb.lock_sql("a_main", ["172.30.57.0/255.255.255.0"], locked=True), client=rdb.dev_sql_client("pic-db")
@@ -91,6 +92,14 @@ def test_systemd_units_verify(tmp_path: Path) -> None:
         "pic-db-dump.service": rdb.dump_service(script=str(script), conf=str(tmp_path / "conf")),
         "pic-db-dump.timer": rdb.dump_timer("03:15"),
         "pic-db-firewall.service": rdb.firewall_unit(str(nft_file)),
+        "pic-db-endpoint.service": rdb.endpoint_service(
+            listen_address="172.30.0.1",
+            server_address="10.0.0.10",
+            server_port=3306,
+            server_name="10.0.0.10",
+            ca_file=str(nft_file),
+            program=str(script),
+        ),
         # the mariadb drop-in, checked as the [Unit] section of a unit of its own
         "pic-db-dropin-check.service": rdb.mariadb_dropin() + "\n[Service]\nExecStart=/bin/true\n",
     }
@@ -131,13 +140,27 @@ def test_php_credentials_include(tmp_path: Path) -> None:
     db = out["db"]
     assert db["password"] == NASTY
     assert out["DB_PASSWORD"] == NASTY
-    assert out["DB_HOST"] == "10.0.0.10:3306"
+    # the web host's database endpoint, by the name the containers know it, with no TLS option
+    assert out["DB_HOST"] == f"{rdb.SITE_DB_HOST}:{rdb.ENDPOINT_PORT}"
     assert out["DB_NAME"] == "amis_du_rhone_main"
-    assert db["dsn"] == "mysql:host=10.0.0.10;port=3306;dbname=amis_du_rhone_main;charset=utf8mb4"
-    assert db["ca"] == str(tmp_path / rdb.MEMBER_CA_NAME)
+    assert db["dsn"] == f"mysql:host={rdb.SITE_DB_HOST};port=3306;dbname=amis_du_rhone_main;charset=utf8mb4"
+    assert db["options"] == []
+    assert "10.0.0.10" not in path.read_text()
     # including it where DB_* are already defined (WordPress' wp-config.php) leaves them alone
     again = _php(f"define('DB_NAME', 'mine'); $db = require {json.dumps(str(path))}; echo DB_NAME;")
     assert again == "mine"
+    assert db["charset"] == "utf8mb4"
+
+
+@pytest.mark.daemon
+def test_php_credentials_include_carries_the_database_charset(tmp_path: Path) -> None:
+    require_program("php")
+    c = rdb.Credentials("jardins_partages_main", "jardins_partages_main", NASTY, "10.0.0.10", 3306, charset="latin1")
+    path = tmp_path / "jardins_partages_main.php"
+    path.write_text(rdb.member_php(c))
+    out = json.loads(_php(f"$db = require {json.dumps(str(path))}; echo json_encode([$db, DB_CHARSET]);"))
+    assert out[0]["charset"] == out[1] == "latin1"
+    assert out[0]["dsn"].endswith(";dbname=jardins_partages_main;charset=latin1")
 
 
 @pytest.mark.daemon
@@ -154,6 +177,13 @@ def test_option_files_parse(tmp_path: Path) -> None:
     assert "--database=velo_cite_forum" in out
     assert "--ssl-verify-server-cert" in out
     assert "--ssl-ca=/srv/members/x/priv/db-ca.pem" in out
+    assert "--default-character-set=utf8mb4" in out
+    legacy = tmp_path / "legacy.cnf"
+    legacy.write_text(rdb.member_my_cnf(replace(c, charset="latin1")))
+    out = subprocess.run(
+        [tool, f"--defaults-file={legacy}", "client"], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    assert "--default-character-set=latin1" in out
     # mariadb-dump reads [client] but not [mysql]: the database option must not reach it
     dump_groups = subprocess.run(
         [tool, f"--defaults-file={path}", "client", "mysqldump", "mariadb-dump"],

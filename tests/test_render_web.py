@@ -8,12 +8,15 @@ real in tests/test_daemons_web.py.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from pic import phpini
 from pic.check import check
 from pic.registry import Registry
 from pic.render import web
@@ -147,6 +150,20 @@ def test_static_site_caddyfile_is_valid(tmp_path: Path) -> None:
     assert "/db" not in text
 
 
+@pytest.mark.parametrize("charset", ["iso-8859-1", "windows-1252", "none"])
+def test_static_site_charset_is_valid_caddy(tmp_path: Path, charset: str) -> None:
+    text = web.render_static_caddyfile(charset=charset)
+    caddy_validate(text, tmp_path)
+    assert "defer" in text
+    assert ("charset=" + charset in text) == (charset != "none")
+
+
+def test_static_site_charset_outside_the_list_is_not_rendered() -> None:
+    with pytest.raises(ValueError, match="latin-1"):
+        web.render_static_caddyfile(charset="latin-1")
+    assert "Content-Type" not in web.render_static_caddyfile()
+
+
 # --- PHP sites ----------------------------------------------------------------------------------
 
 
@@ -194,6 +211,65 @@ def test_member_vhost_passes_apache_configtest(example: tuple[Settings, Registry
     assert "<IfModule php_module>" in text
 
 
+def test_member_php_settings_are_admin_values_apache_accepts(
+    example: tuple[Settings, Registry], tmp_path: Path
+) -> None:
+    """Every key of the allow-list, at its upper bound, in the vhost; apache2 -t with mod_php loaded."""
+    exe = require_program("apache2")
+    member = example[1].get("velo-cite")
+    assert member.site is not None
+    chosen: dict[str, int | str | bool] = {
+        "memory_limit": "512M",
+        "upload_max_filesize": "64M",
+        "post_max_size": "64M",
+        "max_execution_time": 600,
+        "max_input_time": 600,
+        "max_input_vars": 100000,
+        "session.gc_maxlifetime": 86400,
+        "display_errors": True,
+        "date.timezone": "Europe/Paris",
+    }
+    assert set(chosen) == set(phpini.RULES)
+    assert all(phpini.problem(k, v) is None for k, v in chosen.items())
+    site = member.site.model_copy(update={"php_settings": chosen})
+    member = replace(member, spec=member.spec.model_copy(update={"site": site}))
+    root = tmp_path / "site"
+    for sub in web.MEMBER_DIRS:
+        (root / sub).mkdir(parents=True)
+    vhost = tmp_path / "vhost.conf"
+    vhost.write_text(web.render_member_vhost(member, root=str(root), port=18081))
+    run_ok([exe, "-t", "-f", str(apache_main_config(tmp_path, 18081, vhost))], "apache2 -t")
+    text = web.render_member_vhost(member)
+    assert "\t\tphp_admin_value memory_limit 512M\n" in text
+    assert "\t\tphp_admin_value date.timezone Europe/Paris\n" in text
+    assert "\t\tphp_admin_flag display_errors on\n" in text
+    assert "php_value" not in text, "a member's value is an admin value: .htaccess cannot raise it"
+
+
+def test_php_ini_is_read_by_php_as_written(tmp_path: Path) -> None:
+    """The runtime images' conf.d file, read by the real PHP (-n: no other ini file)."""
+    php = require_program("php")
+    ini = tmp_path / "pic.ini"
+    ini.write_text(web.render_php_ini("8.2"))
+    keys = [*phpini.DEFAULTS, "display_errors", "log_errors", "error_log", "expose_php", "session.save_path"]
+    code = "$k = array_slice($argv, 1); echo json_encode(array_combine($k, array_map('ini_get', $k)));"
+    done = run_ok([php, "-n", "-c", str(ini), "-r", code, "--", *keys], "php -c")
+    values = json.loads(done.stdout)
+    for key, default in phpini.DEFAULTS.items():
+        # The CLI always runs without time limits (PHP manual, "Command line usage": overridden settings).
+        if key not in ("max_execution_time", "max_input_time"):
+            assert values[key] == default, key
+    assert values["display_errors"] == "" and values["log_errors"] == "1" and values["expose_php"] == ""
+    assert values["error_log"] == web.PHP_ERROR_LOG == "/srv/site/log/php-error.log"
+    assert values["session.save_path"] == web.PHP_SESSION_DIR
+    # The defaults obey the rules a member's own settings obey, and a 20 MB upload fits.
+    for key, default in phpini.DEFAULTS.items():
+        value: int | str = int(default) if default.isdigit() else default
+        assert phpini.problem(key, value) is None, (key, default)
+    assert phpini.effective_bytes({}, "upload_max_filesize") >= 20 * 1000 * 1000
+    assert phpini.effective_bytes({}, "post_max_size") > phpini.effective_bytes({}, "upload_max_filesize")
+
+
 def test_vhost_names_the_mod_php_of_old_versions(example: tuple[Settings, Registry]) -> None:
     jardins = example[1].get("jardins-partages")  # PHP 7.4
     assert "<IfModule php7_module>" in web.render_member_vhost(jardins)
@@ -228,8 +304,12 @@ def test_runtime_dockerfile(example: tuple[Settings, Registry], key: str, tmp_pa
     runs = dockerfile_run_bodies(image.dockerfile)
     assert len(runs) == 1, "one layer: every instruction copies the image on the vfs driver"
     shellcheck(f"#!/bin/sh\n{runs[0]}\n", tmp_path, "run.sh", exclude=RUN_EXCLUDES)
-    for ext in ("mysql", "gd", "intl", "zip", "mbstring", "xml", "curl"):
+    for ext in ("mysql", "gd", "intl", "zip", "mbstring", "xml", "curl", "bcmath", "imagick"):
         assert f" php{key}-{ext}" in runs[0], ext
+    assert "> /etc/php/" + key + "/mods-available/pic.ini;" in runs[0]
+    for sapi in ("apache2", "cli"):
+        assert f"/etc/php/{key}/{sapi}/conf.d/90-pic.ini;" in runs[0]
+    assert "extension_loaded" in runs[0] and "'Zend OPcache'" in runs[0] and " exif " in runs[0]
     assert (f"php{key}-opcache" in runs[0]) == (key != "8.5")
     assert f"libapache2-mod-php{key}" in runs[0]
     assert f"= {key};" in runs[0], "the build checks the PHP version it installed"
@@ -239,6 +319,17 @@ def test_runtime_dockerfile(example: tuple[Settings, Registry], key: str, tmp_pa
     else:
         assert f"grep -q '^fpr:::::::::{spec.apt_source.fingerprint}:$'" in runs[0]
         assert f"{spec.apt_source.url} {spec.debian} main" in runs[0]
+
+
+def test_a_runtime_without_an_extension_neither_installs_nor_expects_it(example: tuple[Settings, Registry]) -> None:
+    settings = example[0]
+    runtimes = dict(settings.runtimes)
+    runtimes["7.4"] = runtimes["7.4"].model_copy(update={"without_extensions": ["bcmath"]})
+    packages, modules = web.php_extensions(settings.model_copy(update={"runtimes": runtimes}), "7.4")
+    assert "bcmath" not in packages and "bcmath" not in modules
+    assert "imagick" in packages and "imagick" in modules
+    full, _ = web.php_extensions(settings, "7.4")
+    assert full == [*packages[:-2], "bcmath", *packages[-2:]]
 
 
 def test_runtime_tag_follows_the_settings(example: tuple[Settings, Registry]) -> None:

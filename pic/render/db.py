@@ -13,7 +13,9 @@ import ipaddress
 import shlex
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
+from pic import charsets
 from pic.names import DB_ADMIN_USER, DB_BACKUP_USER
 from pic.render import render
 from pic.settings import Settings
@@ -69,6 +71,14 @@ DUMP_SCRIPT = "/usr/local/sbin/pic-db-dump"
 RESTORE_SCRIPT = "/usr/local/sbin/pic-db-restore"
 DUMP_STATE_DIR = "/var/lib/pic/db-dump"
 DUMP_UNIT = "pic-db-dump"
+# The database endpoint of each web host (pic/dbendpoint.py): the site containers reach it as
+# SITE_DB_HOST (a line of their /etc/hosts: the address of the containers' bridge on the host)
+# on ENDPOINT_PORT, in plain; it carries the connection to MariaDB over verified TLS.
+ENDPOINT_PROGRAM = "/usr/local/sbin/pic-db-endpoint"
+ENDPOINT_UNIT = "pic-db-endpoint"
+ENDPOINT_PORT = 3306
+ENDPOINT_MAX_CONNECTIONS = 500
+SITE_DB_HOST = "pic-db"
 SYSTEMD_DIR = "/etc/systemd/system"
 MAILER = "/usr/sbin/sendmail"
 # In each member's priv/: the CA the credential files point at.
@@ -291,28 +301,37 @@ def sql_shell_script(sql: str, client: str = "mariadb") -> str:
 
 @dataclass(frozen=True)
 class Credentials:
+    """A member database's credentials. ``host``/``port``/``ca_file``: MariaDB itself, over TLS (the
+    mariadb clients on the web host, the option file); ``site_host``/``site_port``: the web host's
+    database endpoint as the site containers reach it (the PHP include, no TLS option needed)."""
+
     database: str
     user: str
     password: str
     host: str
     port: int
     ca_file: str = CLIENT_CA
+    site_host: str = SITE_DB_HOST
+    site_port: int = ENDPOINT_PORT
+    # The connection charset (database_charsets in the member file): utf8mb4, or the one a legacy base is stored in.
+    charset: str = charsets.DB_DEFAULT
 
 
 def member_php(c: Credentials) -> str:
     """A PHP file an application includes: returns an array, and defines DB_* constants if unset.
 
-    The CA file is looked up next to it (``MEMBER_CA_NAME``), so the file works wherever
-    ``priv/`` is mounted (on the host or in the site's container).
+    Host and port are the web host's database endpoint (``site_host``, ``site_port``): the
+    application connects in plain to it with no TLS option, and the endpoint carries the
+    connection to MariaDB over TLS, the server's certificate verified.
     """
     return render(
         "db/credentials.php.j2",
         database=php_string(c.database),
         user=php_string(c.user),
         password=php_string(c.password),
-        host=php_string(c.host),
-        port=c.port,
-        ca_name=php_string(MEMBER_CA_NAME),
+        host=php_string(c.site_host),
+        port=c.site_port,
+        charset=php_string(c.charset),
     )
 
 
@@ -326,6 +345,7 @@ def member_my_cnf(c: Credentials) -> str:
         port=c.port,
         ca=cnf_value(c.ca_file),
         database=cnf_value(c.database),
+        charset=cnf_value(c.charset),
     )
 
 
@@ -339,6 +359,7 @@ def backup_cnf(*, user: str, password: str, host: str, port: int, ca_file: str =
         port=port,
         ca=cnf_value(ca_file),
         database=None,
+        charset=charsets.DB_DEFAULT,
     )
 
 
@@ -414,6 +435,52 @@ def dump_timer(time: str) -> str:
     return render("db/pic-db-dump.timer.j2", time=time)
 
 
-def web_install_script(*, units_digest: str) -> str:
-    """Installs the MariaDB client on a web host and (re)enables the dump timer when its units change."""
-    return render("db/web-install.sh.j2", units_digest=units_digest, unit=DUMP_UNIT, state_dir=DUMP_STATE_DIR)
+def web_install_script(*, units_digest: str, endpoint_digest: str) -> str:
+    """Installs the MariaDB client and python3 on a web host, (re)enables the dump timer when its
+    units change, and (re)starts the database endpoint when its program or unit change."""
+    return render(
+        "db/web-install.sh.j2",
+        units_digest=units_digest,
+        endpoint_digest=endpoint_digest,
+        unit=DUMP_UNIT,
+        endpoint_unit=ENDPOINT_UNIT,
+        state_dir=DUMP_STATE_DIR,
+    )
+
+
+# --- database endpoint of the web hosts ------------------------------------------------------
+
+
+def endpoint_program() -> str:
+    """The text of the endpoint (``pic/dbendpoint.py``, standard library only), installed as is."""
+    return (Path(__file__).resolve().parent.parent / "dbendpoint.py").read_text()
+
+
+def endpoint_service(
+    *,
+    listen_address: str,
+    server_address: str,
+    server_port: int,
+    server_name: str,
+    ca_file: str = CLIENT_CA,
+    program: str = ENDPOINT_PROGRAM,
+    port: int = ENDPOINT_PORT,
+    max_connections: int = ENDPOINT_MAX_CONNECTIONS,
+) -> str:
+    """``pic-db-endpoint.service``: listens on ``listen_address:port`` (the containers' bridge
+    address, bound before the bridge exists), carries to MariaDB at ``server_address:server_port``,
+    checking its certificate against ``ca_file`` for ``server_name``. Runs as a dynamic user."""
+
+    def hostport(host: str, p: int) -> str:
+        return f"[{host}]:{p}" if ":" in host else f"{host}:{p}"
+
+    return render(
+        "db/pic-db-endpoint.service.j2",
+        site_host=SITE_DB_HOST,
+        listen=hostport(listen_address, port),
+        server=hostport(server_address, server_port),
+        server_name=server_name,
+        ca=ca_file,
+        program=program,
+        max_connections=max_connections,
+    )

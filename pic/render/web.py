@@ -18,9 +18,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from pic import eol, names
+from pic import charsets, eol, names, phpini
 from pic.registry import Member, Registry
 from pic.render import render
+from pic.render.db import ENDPOINT_PORT
 from pic.settings import Settings, version_key
 
 # Inside a site container: the member's directories are mounted under this root.
@@ -37,6 +38,10 @@ GROUP_LOCKED = names.GROUP_LOCKED
 NETWORK_SUBNET = "172.30.0.0/16"
 # Docker hands out addresses from the upper half; the lower half holds the fixed ones (the proxy's, phpMyAdmin's).
 NETWORK_DYNAMIC = "172.30.128.0/17"
+# The host's own address on that network, set as the network's gateway (without it Docker takes
+# the first address of NETWORK_DYNAMIC): the database endpoint of the sites listens there
+# (pic.render.db.SITE_DB_HOST in the containers).
+NETWORK_GATEWAY = "172.30.0.1"
 PROXY_ADDRESS = "172.30.0.2"
 PHPMYADMIN_ADDRESS = "172.30.0.3"
 BASE_IMAGE = "pic/debian"
@@ -326,9 +331,18 @@ def render_phpmyadmin_block(settings: Settings, *, upstream: str | None = None, 
     )
 
 
-def render_static_caddyfile(*, root: str = SITE_ROOT, port: int = SITE_PORT, bind: str | None = None) -> str:
-    """The Caddyfile of a static site's own container (``php: none``): files of www/, logs in log/."""
-    return render("Caddyfile-static.j2", root=root, port=port, bind=bind)
+def render_static_caddyfile(
+    *, root: str = SITE_ROOT, port: int = SITE_PORT, bind: str | None = None, charset: str | None = None
+) -> str:
+    """The Caddyfile of a static site's own container (``php: none``): files of www/, logs in log/.
+
+    ``charset`` (``site.charset``): what the ``charset`` parameter of text files' Content-Type says
+    in place of Caddy's ``utf-8``; ``"none"`` drops the parameter (the page's own ``<meta charset>``
+    then decides); None keeps ``utf-8``.
+    """
+    if charset is not None and charset != "none" and charset not in charsets.CHARSETS:
+        raise ValueError(f"charset {charset!r} is not one of pic.charsets.CHARSETS")
+    return render("Caddyfile-static.j2", root=root, port=port, bind=bind, charset=charset)
 
 
 # --- PHP sites --------------------------------------------------------------------------------
@@ -355,11 +369,45 @@ def render_member_vhost(
         php_module=php_module(key),
         trusted_proxy=trusted_proxy,
         runtime=key,
+        php_settings=[
+            ("php_admin_flag" if isinstance(v, bool) else "php_admin_value", k, phpini.ini_value(v))
+            for k, v in sorted(site.php_settings.items())
+        ],
     )
 
 
-# PHP extensions every runtime gets, as Debian names their packages (php<version>-<ext>).
-PHP_EXTENSIONS = ("mysql", "gd", "intl", "zip", "mbstring", "xml", "curl")
+def php_extensions(settings: Settings, key: str) -> tuple[list[str], list[str]]:
+    """The Debian packages of runtime ``key``'s extensions, and the PHP modules its build checks are loaded.
+
+    The list of :data:`pic.phpini.EXTENSIONS` less ``without_extensions``, plus OPcache (a package
+    from 5.5 on, part of PHP itself from 8.5 on) and exif (in php<version>-common).
+    """
+    spec = settings.runtimes[key]
+    major, minor = version_key(key)[:2]
+    packages = [p for p in phpini.EXTENSIONS if p not in spec.without_extensions]
+    modules = [m for p in packages for m in phpini.EXTENSIONS[p]] + list(phpini.BUILTIN_MODULES)
+    if (5, 5) <= (major, minor) < (8, 5):
+        packages.append("opcache")
+    if (major, minor) >= (5, 5):
+        modules.append("Zend OPcache")
+    return packages, modules
+
+
+# Inside a site container: PHP's own error log and sessions (the container's /tmp is its own).
+PHP_ERROR_LOG = f"{SITE_ROOT}/log/php-error.log"
+PHP_SESSION_DIR = "/tmp/sessions"  # noqa: S108 - the container's own tmpfs, a directory of mode 0700
+
+
+def render_php_ini(key: str) -> str:
+    """The runtime images' ``conf.d/90-pic.ini`` (apache2 and CLI): production defaults of :mod:`pic.phpini`."""
+    return render(
+        "php-pic.ini.j2",
+        key=key,
+        root=SITE_ROOT,
+        error_log=PHP_ERROR_LOG,
+        session_dir=PHP_SESSION_DIR,
+        defaults=phpini.DEFAULTS,
+    )
 
 
 @dataclass(frozen=True)
@@ -390,7 +438,7 @@ def php_image(settings: Settings, key: str) -> ImageBuild:
     not version ``key``.
     """
     spec = settings.runtimes[key]
-    major, minor = version_key(key)[:2]
+    packages, modules = php_extensions(settings, key)
     base = base_image(settings, spec.debian)
     text = render(
         "Dockerfile.php.j2",
@@ -398,10 +446,12 @@ def php_image(settings: Settings, key: str) -> ImageBuild:
         debian=spec.debian,
         base=base,
         apt_source=spec.apt_source,
-        # OPcache is an extension from 5.5 on, and part of PHP itself from 8.5 on.
-        extensions=[*PHP_EXTENSIONS, *(["opcache"] if (5, 5) <= (major, minor) < (8, 5) else [])],
+        extensions=packages,
         port=SITE_PORT,
         log_dir=f"{SITE_ROOT}/log",
+        php_ini=render_php_ini(key),
+        modules=modules,
+        session_dir=PHP_SESSION_DIR,
     )
     return _image(f"php:{key}", spec.debian, base, text)
 
@@ -575,6 +625,9 @@ def render_web_host_setup(settings: Settings, host: str) -> str:
         disk_units=disk.render_disk_usage_units(settings),
         disk_output=diskusage.HOST_FILE,
         isolation=render_site_isolation(),
+        network_subnet=NETWORK_SUBNET,
+        network_gateway=NETWORK_GATEWAY,
+        endpoint_port=ENDPOINT_PORT,
     )
 
 

@@ -1,0 +1,63 @@
+"""Character sets a member may choose: for a static site's text files, for a database connection.
+
+Static sites: the names of the WHATWG Encoding Standard (https://encoding.spec.whatwg.org/,
+"Names and labels"), the encodings browsers decode; each is an IANA charset name
+(https://www.iana.org/assignments/character-sets/), written in lowercase as the web writes them.
+
+Databases: MariaDB character sets (``SHOW CHARACTER SET``) that PHP's mysqlnd also knows, for the
+connection: ``utf8mb4`` unless a legacy base is stored in another one.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+STATIC_DEFAULT = "utf-8"
+CHARSETS = frozenset(
+    {
+        "utf-8",
+        "ibm866",
+        "iso-8859-2",
+        "iso-8859-3",
+        "iso-8859-4",
+        "iso-8859-5",
+        "iso-8859-6",
+        "iso-8859-7",
+        "iso-8859-8",
+        "iso-8859-8-i",
+        "iso-8859-10",
+        "iso-8859-13",
+        "iso-8859-14",
+        "iso-8859-15",
+        "iso-8859-16",
+        "koi8-r",
+        "koi8-u",
+        "macintosh",
+        "windows-874",
+        "windows-1250",
+        "windows-1251",
+        "windows-1252",
+        "windows-1253",
+        "windows-1254",
+        "windows-1255",
+        "windows-1256",
+        "windows-1257",
+        "windows-1258",
+        "gbk",
+        "gb18030",
+        "big5",
+        "euc-jp",
+        "iso-2022-jp",
+        "shift_jis",
+        "euc-kr",
+        "utf-16be",
+        "utf-16le",
+        # Labels of windows-1252 in the Encoding Standard, kept as the pages that declare them say:
+        # ISO-8859-1 pages are the reason a member sets a charset at all.
+        "iso-8859-1",
+        "us-ascii",
+    }
+)
+
+DB_DEFAULT = "utf8mb4"
+DbCharset = Literal["utf8mb4", "utf8", "latin1", "latin2", "ascii", "cp1250", "cp1251", "cp1256", "greek", "koi8r"]
