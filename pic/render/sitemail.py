@@ -1,0 +1,161 @@
+"""Mail from sites: PHP's ``mail()`` through the web host's Postfix, with senders tied to the member.
+
+Inside each runtime image, msmtp (Debian's ``msmtp-mta``) is ``/usr/sbin/sendmail``
+and PHP's ``sendmail_path``. Its configuration, :func:`render_msmtprc`, is the
+member's: placed on the web host (``/etc/pic/mail/sites/<slug>/msmtprc``) and
+mounted read only into the container, where ``/etc/msmtprc`` points at it, so
+that a change of domains rewrites a file and never replaces the container. It
+relays to the web host's Postfix at the gateway of the platform's network,
+with the member's envelope sender (:func:`envelope_sender`), and logs every
+message, delivered or refused, to the member's ``log/mail.log``.
+
+The web host's Postfix (:func:`postfix_settings`, :func:`render_sites_cidr`)
+knows each site container by its fixed address (:func:`site_address`, from the
+member's uid; a container has no capability to forge its source address) and
+accepts from it only senders in the member's own domains
+(:func:`sender_domains`), with a rate limit per container. The design follows
+Postfix's documented per-client restriction classes (RESTRICTION_CLASS_README:
+``check_client_access`` returning a class name, the class a
+``check_sender_access`` map then ``reject``; ``cidr_table(5)`` for the
+addresses; ``inline`` maps, postconf(5) "inline:{...}", Postfix >= 3.0) and
+its client rate limits (``smtpd_client_message_rate_limit``, anvil(8), counted
+per client address per ``anvil_rate_time_unit``).
+
+Does not: check the ``From:`` header at the relay (msmtp writes it when the
+message has none; a member's own SMTP client may still write another, which
+the receiving side judges by DMARC against the envelope's SPF), or sign with
+DKIM: the platform publishes no records for site domains (only for list
+domains, :mod:`pic.render.dns`), so the member adds the web host to its own
+SPF record (docs/REGISTRY.md, "Mail from sites").
+"""
+
+from __future__ import annotations
+
+import ipaddress
+
+from pic.registry import UID_MIN, Member
+from pic.render import render
+from pic.render.web import NETWORK_SUBNET, SITE_ROOT
+
+# Docker gives a user-defined network's bridge the first address of its subnet (172.30.0.1):
+# the web host as the containers reach it.
+RELAY_ADDRESS = str(next(ipaddress.ip_network(NETWORK_SUBNET).hosts()))
+RELAY_PORT = 25
+# Sites' fixed addresses: the member's uid offset from the start of this block. 172.30.1.0
+# + (59999 - 10000) = 172.30.196.79 stays inside the network (the proxy and phpMyAdmin
+# hold 172.30.0.2 and .3); Docker's dynamic range is no longer used by site containers.
+SITES_BASE = ipaddress.ip_address("172.30.1.0")
+# Where the member's msmtp configuration is, inside the container (a directory mount:
+# a file mount would keep the old file after a rewrite by rename).
+CONTAINER_CONFIG_DIR = "/etc/pic-mail"
+CONTAINER_CONFIG = f"{CONTAINER_CONFIG_DIR}/msmtprc"
+HOST_CONFIG_ROOT = "/etc/pic/mail/sites"
+LOG_FILE = f"{SITE_ROOT}/log/mail.log"
+SENDMAIL_PATH = "/usr/sbin/sendmail -t -i"
+# The Postfix files on the web host.
+CIDR_MAP = "/etc/postfix/pic-sites.cidr"
+# Messages a site may send per hour (anvil's unit below), and recipients: a contact form or a
+# password reset sends a few; a newsletter belongs on a mailing list (Sympa), not in mail().
+MESSAGE_RATE_LIMIT = 100
+RECIPIENT_RATE_LIMIT = 300
+RATE_TIME_UNIT = "3600s"
+LOCAL_PART = "no-reply"
+
+
+def site_address(member: Member) -> str:
+    """The fixed IPv4 address of a member's site container on the platform's network.
+
+    ``172.30.1.0 + (uid - 10000)``: unique per member since uids are (pic.registry).
+    """
+    return str(SITES_BASE + (member.uid - UID_MIN))
+
+
+def sender_domains(member: Member) -> list[str]:
+    """The domains a member's site may send from: its site domains, ``www.`` dropped, in order.
+
+    Empty for a member without a site.
+    """
+    if member.site is None:
+        return []
+    out: list[str] = []
+    for domain in member.site.domains:
+        bare = domain.removeprefix("www.") if domain.count(".") >= 2 else domain
+        if bare not in out:
+            out.append(bare)
+    return out
+
+
+def envelope_sender(member: Member) -> str:
+    """The default envelope sender of a member's site: ``no-reply@<first sender domain>``."""
+    domains = sender_domains(member)
+    if not domains:
+        raise ValueError(f"{member.file}: member {member.slug} has no site")
+    return f"{LOCAL_PART}@{domains[0]}"
+
+
+def host_config_dir(slug: str) -> str:
+    return f"{HOST_CONFIG_ROOT}/{slug}"
+
+
+def render_msmtprc(
+    member: Member, *, host: str = RELAY_ADDRESS, port: int = RELAY_PORT, logfile: str = LOG_FILE
+) -> str:
+    """msmtp's configuration for a member's site (msmtp(1), "Configuration files")."""
+    return render(
+        "sitemail/msmtprc.j2",
+        slug=member.slug,
+        host=host,
+        port=port,
+        sender=envelope_sender(member),
+        logfile=logfile,
+    )
+
+
+def restriction_class(slug: str) -> str:
+    return "pic_site_" + slug.replace("-", "_")
+
+
+def running_senders(members: list[Member]) -> list[Member]:
+    """Members whose site may send: a site with at least one domain, in slug order."""
+    return [m for m in members if sender_domains(m)]
+
+
+def render_sites_cidr(members: list[Member], *, addresses: dict[str, str] | None = None) -> str:
+    """cidr_table(5): each site container's address to its member's restriction class.
+
+    ``addresses`` overrides :func:`site_address` by slug (tests on loopback).
+    """
+    rows = [((addresses or {}).get(m.slug) or site_address(m), restriction_class(m.slug)) for m in members]
+    return render("sitemail/pic-sites.cidr.j2", rows=rows)
+
+
+def postfix_settings(members: list[Member], *, cidr_map: str = CIDR_MAP, listen: str = RELAY_ADDRESS) -> dict[str, str]:
+    """main.cf parameters of the web host's relay (applied with ``postconf -e``).
+
+    Loopback and the sites' containers only; a site may relay only with a sender of its own
+    domains (restriction class per member); rate limits per client (anvil).
+    """
+    cidr = f"cidr:{cidr_map}"
+    classes = {
+        restriction_class(m.slug): "check_sender_access inline:{ "
+        + ", ".join(f"{{ {d} = OK }}" for d in sender_domains(m))
+        + " }, reject"
+        for m in members
+    }
+    return {
+        "inet_interfaces": f"127.0.0.1, {listen}",
+        "inet_protocols": "ipv4",
+        "mydestination": "$myhostname, localhost",
+        "mynetworks": "127.0.0.0/8",
+        "smtpd_restriction_classes": ", ".join(classes) if classes else "",
+        **classes,
+        "smtpd_client_restrictions": f"permit_mynetworks, check_client_access {cidr}, reject",
+        "smtpd_relay_restrictions": f"permit_mynetworks, check_client_access {cidr}, reject",
+        "smtpd_sender_restrictions": f"permit_mynetworks, check_client_access {cidr}, reject",
+        "smtpd_null_access_lookup_key": "<>",
+        "smtpd_client_message_rate_limit": str(MESSAGE_RATE_LIMIT),
+        "smtpd_client_recipient_rate_limit": str(RECIPIENT_RATE_LIMIT),
+        "anvil_rate_time_unit": RATE_TIME_UNIT,
+        "smtpd_client_event_limit_exceptions": "$mynetworks",
+        "smtp_tls_security_level": "may",
+    }
