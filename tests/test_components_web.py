@@ -23,6 +23,7 @@ from components.member_site import MemberSite, MemberSiteArgs
 from components.member_space import MemberSpace, MemberSpaceArgs
 from components.php_runtime import PhpRuntime, PhpRuntimeArgs
 from components.phpmyadmin import PhpMyAdmin, PhpMyAdminArgs
+from components.site_mail import SiteMailRelay, SiteMailRelayArgs
 from components.web_host import WebHost, WebHostArgs
 from pic.check import check
 from pic.registry import Member, MemberSpec, Registry
@@ -54,6 +55,8 @@ def build_web(settings: Settings, registry: Registry, on: dt.date) -> None:
         if m.site is not None:
             runtime = runtimes.get((m.host, m.runtime or ""))
             MemberSite(m.slug, MemberSiteArgs(settings, m, hosts[m.host], spaces[m.slug], runtime, on))
+    for h in settings.web_hosts:
+        SiteMailRelay(f"{h}-mail-relay", SiteMailRelayArgs(settings, h, hosts[h], web.members_on(registry, h), on))
     pma_host = web.phpmyadmin_host(settings)
     if pma_host is not None:
         PhpMyAdmin("phpmyadmin", PhpMyAdminArgs(settings, hosts[pma_host]))
@@ -451,7 +454,7 @@ def test_generated_registry_counts(pulumi_env: RecordingMonitor) -> None:
     running = [m for m, st in zip(members, states, strict=True) if st == "running"]
     on_php = [m for m in sites if m.runtime is not None]
     runtimes = {(m.host, m.runtime) for m in running if m.runtime is not None}
-    per_host = 2 * (1 + 5 + 1 + 4)  # WebHost and its 5 children, FrontProxy and its 4, on each host
+    per_host = 2 * (1 + 5 + 1 + 4 + 2)  # WebHost and its 5 children, FrontProxy and its 4, SiteMailRelay and its 1
     expected = per_host + 2 * len(runtimes) + 3  # PhpRuntime + build; phpMyAdmin + 2
     expected += 3 * len(members)  # MemberSpace, -space, -keys
     expected += len(sites) + len(on_php) + 2 * len(running)  # MemberSite, -logrotate, -container, -site-facts

@@ -60,6 +60,8 @@ MESSAGE_RATE_LIMIT = 100
 RECIPIENT_RATE_LIMIT = 300
 RATE_TIME_UNIT = "3600s"
 LOCAL_PART = "no-reply"
+# What the relay answers a site sending as another domain (after "Sender address rejected:").
+REFUSAL = "REJECT not a domain of this site: send from one of the domains of its member"
 
 
 def site_address(member: Member) -> str:
@@ -116,8 +118,8 @@ def restriction_class(slug: str) -> str:
 
 
 def running_senders(members: list[Member]) -> list[Member]:
-    """Members whose site may send: a site with at least one domain, in slug order."""
-    return [m for m in members if sender_domains(m)]
+    """Members whose site may send: a PHP site with at least one domain, in the given order."""
+    return [m for m in members if m.runtime is not None and sender_domains(m)]
 
 
 def render_sites_cidr(members: list[Member], *, addresses: dict[str, str] | None = None) -> str:
@@ -129,7 +131,9 @@ def render_sites_cidr(members: list[Member], *, addresses: dict[str, str] | None
     return render("sitemail/pic-sites.cidr.j2", rows=rows)
 
 
-def postfix_settings(members: list[Member], *, cidr_map: str = CIDR_MAP, listen: str = RELAY_ADDRESS) -> dict[str, str]:
+def postfix_settings(
+    members: list[Member], *, cidr_map: str = CIDR_MAP, local_networks: str = "127.0.0.0/8"
+) -> dict[str, str]:
     """main.cf parameters of the web host's relay (applied with ``postconf -e``).
 
     Loopback and the sites' containers only; a site may relay only with a sender of its own
@@ -139,14 +143,16 @@ def postfix_settings(members: list[Member], *, cidr_map: str = CIDR_MAP, listen:
     classes = {
         restriction_class(m.slug): "check_sender_access inline:{ "
         + ", ".join(f"{{ {d} = OK }}" for d in sender_domains(m))
-        + " }, reject"
+        + f" }}, check_sender_access static:{{{REFUSAL}}}"
         for m in members
     }
     return {
-        "inet_interfaces": f"127.0.0.1, {listen}",
+        # All interfaces: the network's bridge may come up after Postfix; the host's firewall lets
+        # in port 25 from the network's subnet only, and the restrictions below refuse the rest.
+        "inet_interfaces": "all",
         "inet_protocols": "ipv4",
         "mydestination": "$myhostname, localhost",
-        "mynetworks": "127.0.0.0/8",
+        "mynetworks": local_networks,
         "smtpd_restriction_classes": ", ".join(classes) if classes else "",
         **classes,
         "smtpd_client_restrictions": f"permit_mynetworks, check_client_access {cidr}, reject",
@@ -159,3 +165,35 @@ def postfix_settings(members: list[Member], *, cidr_map: str = CIDR_MAP, listen:
         "smtpd_client_event_limit_exceptions": "$mynetworks",
         "smtp_tls_security_level": "may",
     }
+
+
+def render_relay_script(
+    host: str,
+    members: list[Member],
+    *,
+    mailname: str,
+    config_dir: str = "/etc/postfix",
+    cidr_map: str = CIDR_MAP,
+    install: bool = True,
+    systemd: bool = True,
+    addresses: dict[str, str] | None = None,
+    local_networks: str = "127.0.0.0/8",
+) -> str:
+    """Install Postfix on a web host (``install``) and make it the sites' relay; restart it.
+
+    ``members``: the web host's members whose sites send (:func:`running_senders`). Tests pass
+    their own ``config_dir``, ``cidr_map`` and ``addresses`` and start Postfix themselves
+    (``systemd=False``).
+    """
+    senders = running_senders(members)
+    return render(
+        "sitemail/relay.sh.j2",
+        host=host,
+        mailname=mailname,
+        config_dir=config_dir,
+        cidr_map=cidr_map,
+        cidr=render_sites_cidr(senders, addresses=addresses),
+        settings=postfix_settings(senders, cidr_map=cidr_map, local_networks=local_networks),
+        install=install,
+        systemd=systemd,
+    )

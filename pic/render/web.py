@@ -546,7 +546,7 @@ def render_web_host_setup(settings: Settings, host: str) -> str:
     (:mod:`pic.render.disk`).
     """
     from pic import diskusage
-    from pic.render import disk, tls
+    from pic.render import disk, sitemail, tls
 
     spec = settings.hosts[host]
     acme = settings.tls.ca != "internal"
@@ -575,6 +575,9 @@ def render_web_host_setup(settings: Settings, host: str) -> str:
         disk_units=disk.render_disk_usage_units(settings),
         disk_output=diskusage.HOST_FILE,
         isolation=render_site_isolation(),
+        subnet=NETWORK_SUBNET,
+        relay=sitemail.RELAY_ADDRESS,
+        relay_port=sitemail.RELAY_PORT,
     )
 
 
