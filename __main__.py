@@ -22,8 +22,8 @@ from components.member_database import MemberDatabase, component_name, member_da
 from components.member_site import MemberSite, MemberSiteArgs
 from components.member_space import MemberSpace, MemberSpaceArgs
 from components.php_runtime import PhpRuntime, PhpRuntimeArgs
-from components.site_mail import SiteMailRelay, SiteMailRelayArgs
 from components.phpmyadmin import PhpMyAdmin, PhpMyAdminArgs
+from components.site_mail import SiteMailRelay, SiteMailRelayArgs
 from components.sympa_server import SympaServer, SympaServerArgs
 from components.web_host import WebHost, WebHostArgs
 from pic.check import check
