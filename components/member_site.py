@@ -23,6 +23,11 @@ Creates, for member ``<slug>`` with a site:
   Postfix, the member's envelope sender (``pic.render.sitemail``). The
   container has a fixed address derived from the uid, by which the relay
   knows the member.
+- ``<slug>-cron`` (command, sites that run and have ``cron:`` jobs): one
+  systemd timer and service per job on the web host, running the job as the
+  member inside the container, time-limited there, output in ``log/cron.log``
+  (``pic.render.cron``); deleting it (site stopped, jobs removed) stops and
+  removes the member's timers.
 - ``<slug>-logrotate`` (command, PHP sites): weekly rotation of ``log/*.log``
   as the member.
 
@@ -46,11 +51,12 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_docker as docker
 
-from components.hostcmd import place_file
+from components.hostcmd import place_file, run_script
 from components.member_space import MemberSpace
 from components.php_runtime import PhpRuntime
 from components.web_host import WebHost
 from pic.registry import Member
+from pic.render import cron as membercron
 from pic.render import sitemail, web
 from pic.settings import Settings
 
@@ -101,9 +107,18 @@ class MemberSite(pulumi.ComponentResource):
                 remove_on_delete=True,
             )
         self.container: docker.Container | None = None
+        self.cron: pulumi.CustomResource | None = None
         self.facts: pulumi.CustomResource | None = None
         if state == "running":
             self.container = self._create_container(name, args)
+        if state == "running" and member.spec.cron and self.container is not None:
+            self.cron = run_script(
+                f"{name}-cron",
+                args.host.access,
+                membercron.render_install_script(member),
+                delete=membercron.render_remove_script(member),
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[self.container]),
+            )
         if state == "running" and args.place_facts:
             self.facts = place_file(
                 f"{name}-site-facts",

@@ -105,6 +105,7 @@ EXPECTED_SITE_CHILDREN = {
         "amis-du-rhone-container",
         "amis-du-rhone-site-facts",
         "amis-du-rhone-mail-config",
+        "amis-du-rhone-cron",
     },
     # static: Caddy rolls its own log
     "bibliotheque-libre": {"bibliotheque-libre-container", "bibliotheque-libre-site-facts"},

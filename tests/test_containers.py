@@ -23,6 +23,7 @@ import shutil
 import socket
 import ssl
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -41,7 +42,7 @@ from pic.check import check
 from pic.plan.engine import Run
 from pic.registry import Member
 from pic.render import db as rdb
-from pic.render import web
+from pic.render import sitemail, web
 from pic.settings import Settings, version_key
 from tests import tlsutil
 from tests.conftest import MEMBERS, ROOT
@@ -677,3 +678,102 @@ def test_moving_a_member_to_another_runtime_replaces_only_its_container(world: W
             break
         time.sleep(1)
     assert f"member={a.slug} php={target}." in body, body
+
+
+# --- mail from sites ---------------------------------------------------------------------------------
+
+
+@dataclass
+class SiteRelay:
+    maildir: Path
+    log: Path
+
+
+@pytest.fixture
+def site_relay(world: World) -> Iterator[SiteRelay]:
+    """The rendered relay (Postfix, in the engine's namespace, at the network's gateway) for the running
+    PHP sites, delivering to a sink (aiosmtpd's Maildir handler) on the namespace's loopback."""
+    from tests import postfix_server
+    from tests.test_daemons_web import free_port
+
+    senders = world.running(php=True)
+    root = Path(tempfile.mkdtemp(prefix="pic-relay-"))
+    root.chmod(0o755)
+    sink_port = free_port()
+    maildir = root / "sink"
+    sink = subprocess.Popen(
+        ["nsenter", f"--net={world.engine.netns_path}", sys.executable, "-m", "aiosmtpd", "-n",
+         "-l", f"127.0.0.1:{sink_port}", "-c", "aiosmtpd.handlers.Mailbox", str(maildir)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    postfix = postfix_server.prepare(
+        root / "postfix",
+        address=sitemail.RELAY_ADDRESS,
+        port=sitemail.RELAY_PORT,
+        main={"relayhost": f"[127.0.0.1]:{sink_port}", "smtp_tls_security_level": "none"},
+    )
+    script = sitemail.render_relay_script(
+        "web1",
+        senders,
+        mailname="web1.example.org",
+        config_dir=str(postfix.config),
+        cidr_map=str(postfix.config / "pic-sites.cidr"),
+        install=False,
+        systemd=False,
+    )
+    (root / "relay.sh").write_text(script)
+    try:
+        with postfix_server.stopped_on_exit(postfix):
+            done = world.engine.in_netns("sh", str(root / "relay.sh"))
+            assert done.returncode == 0, done.stdout + done.stderr + postfix.log_text()[-2000:]
+            yield SiteRelay(maildir, postfix.log)
+    finally:
+        sink.terminate()
+        sink.wait(timeout=10)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _sunk(relay: SiteRelay, count: int) -> list[Any]:
+    import mailbox
+
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if relay.maildir.exists():
+            got = list(mailbox.Maildir(relay.maildir, create=False))
+            if len(got) >= count:
+                return got
+        time.sleep(0.5)
+    raise AssertionError(f"{count} message(s) expected in the sink:\n{relay.log.read_text()[-2000:]}")
+
+
+def test_php_mail_leaves_through_the_relay_with_the_members_envelope(world: World, site_relay: SiteRelay) -> None:
+    a = _member(world, php=True)
+    assert world.inspect(web.site_container_name(a.slug))["NetworkSettings"]["Networks"][web.NETWORK][
+        "IPAddress"
+    ] == sitemail.site_address(a)
+    sent = world.exec(a.slug, "php", "-r", "var_export(mail('someone@example.net', 'Hello', 'From the site.'));")
+    assert sent.stdout == "true", sent.stdout + sent.stderr
+    [message] = _sunk(site_relay, 1)
+    assert message["X-MailFrom"] == sitemail.envelope_sender(a)
+    assert message["From"] == sitemail.envelope_sender(a)
+    assert message["Subject"] == "Hello"
+    log = Path(world.settings.members_root) / a.slug / "log" / "mail.log"
+    assert "exitcode=EX_OK" in log.read_text()
+    assert log.stat().st_uid == a.uid, "written by the member's site"
+
+
+def test_php_mail_as_another_members_domain_is_refused_and_logged(world: World, site_relay: SiteRelay) -> None:
+    a = _member(world, php=True)
+    b = _member(world, php=True, other_than=a.slug)
+    forged = f"contact@{sitemail.sender_domains(b)[0]}"
+    code = f"var_export(mail('someone@example.net', 'Forged', 'x', 'From: {forged}', '-f{forged}'));"
+    sent = world.exec(a.slug, "php", "-r", code)
+    assert sent.stdout == "false", sent.stdout + sent.stderr
+    log = (Path(world.settings.members_root) / a.slug / "log" / "mail.log").read_text()
+    assert f"from={forged}" in log
+    assert "Sender address rejected: not a domain of this site" in log
+    # The other member sends as itself.
+    sent = world.exec(b.slug, "php", "-r", "var_export(mail('someone@example.net', 'Own', 'x'));")
+    assert sent.stdout == "true", sent.stdout + sent.stderr
+    messages = _sunk(site_relay, 1)
+    assert [m["X-MailFrom"] for m in messages] == [sitemail.envelope_sender(b)]
