@@ -41,6 +41,7 @@ from lab.platform import CONTAINER, Engine, Lab, by_type
 from pic.check import check
 from pic.plan.engine import Run
 from pic.registry import Member
+from pic.render import cron as membercron
 from pic.render import db as rdb
 from pic.render import sitemail, web
 from pic.settings import Settings, version_key
@@ -777,3 +778,62 @@ def test_php_mail_as_another_members_domain_is_refused_and_logged(world: World, 
     assert sent.stdout == "true", sent.stdout + sent.stderr
     messages = _sunk(site_relay, 1)
     assert [m["X-MailFrom"] for m in messages] == [sitemail.envelope_sender(b)]
+
+
+# --- cron jobs of members --------------------------------------------------------------------------
+
+
+def _run_cron_job(
+    world: World, m: Member, command: str, seconds: int
+) -> tuple[subprocess.CompletedProcess[str], float]:
+    """Run a job as its systemd service does: the rendered runner with the container, uid, limit and command."""
+    root = Path(tempfile.mkdtemp(prefix="pic-cron-"))
+    try:
+        runner, command_file = root / "member-cron", root / "1.command"
+        runner.write_text(membercron.render_runner())
+        command_file.write_text(command + "\n")
+        env = {**os.environ, "DOCKER_HOST": world.engine.docker_host}
+        started = time.monotonic()
+        done = subprocess.run(
+            ["sh", str(runner), web.site_container_name(m.slug), str(m.uid), str(seconds), "1", str(command_file)],
+            capture_output=True, text=True, check=False, env=env, timeout=seconds + membercron.KILL_AFTER + 60,
+        )  # fmt: skip
+        return done, time.monotonic() - started
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _processes(world: World, slug: str) -> str:
+    """The command lines of every process in the member's container."""
+    listing = "for p in /proc/[0-9]*; do tr '\\0' ' ' < $p/cmdline 2>/dev/null; echo; done"
+    return world.exec(slug, "sh", "-c", listing).stdout
+
+
+def test_a_cron_job_runs_as_the_member_in_its_container_and_logs_to_log(world: World) -> None:
+    m = _member(world, php=True)
+    log = Path(world.settings.members_root) / m.slug / "log" / "cron.log"
+    done, _ = _run_cron_job(world, m, "echo uid=$(id -u) dir=$(pwd); php -r 'echo PHP_VERSION, \"\\n\";'", 60)
+    assert done.returncode == 0, done.stderr
+    text = log.read_text()
+    assert f"uid={m.uid} dir=/srv/site/www\n" in text, text
+    assert (m.runtime or "") in text
+    assert re.search(r"cron job 1: start\n", text) and "cron job 1: exit 0\n" in text, text
+    assert log.stat().st_uid == m.uid, "written by the member's uid"
+
+
+def test_a_cron_job_is_stopped_at_its_time_limit_inside_the_container(world: World) -> None:
+    m = _member(world, php=True)
+    log = Path(world.settings.members_root) / m.slug / "log" / "cron.log"
+    marker = f"pic-cron-sleeper-{secrets.token_hex(4)}"
+    # A job that starts a child and waits: the whole process group goes at the limit.
+    done, took = _run_cron_job(world, m, f"sh -c 'sleep 300; echo {marker}' & wait", 3)
+    assert done.returncode == 124, done.stderr
+    assert took < 3 + membercron.KILL_AFTER, f"took {took:.1f} s"
+    assert "cron job 1: stopped at its time limit of 3 s\n" in log.read_text()
+    assert "sleep 300" not in _processes(world, m.slug), "a process of the job outlived its time limit"
+    # A job that ignores TERM is killed KILL_AFTER seconds later.
+    done, took = _run_cron_job(world, m, "trap '' TERM; sleep 300", 2)
+    assert done.returncode == 137, done.stderr
+    assert 2 + membercron.KILL_AFTER - 1 < took < 2 + membercron.KILL_AFTER + 15, f"took {took:.1f} s"
+    assert "sleep 300" not in _processes(world, m.slug)
+    assert marker not in log.read_text()
