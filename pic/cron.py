@@ -98,7 +98,7 @@ class Calendar:
     shown: str
 
 
-def _systemd_field(field: str, width: int, names: tuple[str, ...] | None = None, start: int = 0) -> str:
+def _systemd_field(field: str, width: int, start: int = 0) -> str:
     if field == "*":
         return "*"
     if field.startswith("*/"):  # cron's */N counts from the field's first value, as systemd's start/N
@@ -106,10 +106,7 @@ def _systemd_field(field: str, width: int, names: tuple[str, ...] | None = None,
     parts = []
     for part in field.split(","):
         a, _, b = part.partition("-")
-        if names is not None:
-            parts.append(f"{names[int(a)]}..{names[int(b)]}" if b else names[int(a)])
-        else:
-            parts.append(f"{int(a):0{width}d}..{int(b):0{width}d}" if b else f"{int(a):0{width}d}")
+        parts.append(f"{int(a):0{width}d}..{int(b):0{width}d}" if b else f"{int(a):0{width}d}")
     return ",".join(parts)
 
 
@@ -125,7 +122,8 @@ def calendar(schedule: str, slug: str, index: int) -> Calendar:
         day = DAYS[weekday]
         return Calendar(f"{day} *-*-* {hour:02d}:{minute:02d}:00", f"weekly on {day} at {hour:02d}:{minute:02d}")
     m, h, dom, mon, dow = schedule.split(" ")
-    days = "" if dow == "*" else _systemd_field(dow, 1, DAYS) + " "
+    # Days as a list of names: systemd's weeks start on Monday, so cron's 0-1 (Sun..Mon) has no range form.
+    days = "" if dow == "*" else ",".join(dict.fromkeys(DAYS[d] for d in _values(dow, 0, 7))) + " "
     value = (
         f"{days}*-{_systemd_field(mon, 2, start=1)}-{_systemd_field(dom, 2, start=1)} "
         f"{_systemd_field(h, 2)}:{_systemd_field(m, 2)}:00"

@@ -292,5 +292,7 @@ def test_cron_jobs_added_and_edited_show_in_the_plan_and_replace_no_container(tw
     data = plan_json(two_hosts)
     assert [(c["kind"], c["name"]) for c in data["changes"]] == [("update", f"{member.slug}-cron")]
     lines = [line for i in data["changes"][0]["inputs"] for line in i["lines"]]
-    assert any("OnCalendar=Mon..Fri *-*-* 02:30:00" in line and line.lstrip().startswith("-") for line in lines)
+    assert any(
+        "OnCalendar=Mon,Tue,Wed,Thu,Fri *-*-* 02:30:00" in line and line.lstrip().startswith("-") for line in lines
+    )
     assert any("OnCalendar=*-*-* 0" in line and line.lstrip().startswith("+") for line in lines), lines

@@ -11,12 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 import subprocess
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from pic import cron
 from pic.check import check
@@ -122,7 +124,9 @@ def _cron_matches(schedule: str, when: dt.datetime) -> bool:
 
 
 @pytest.mark.daemon
-@pytest.mark.parametrize("schedule", ["30 2 * * 1-5", "*/15 * * * *", "0 3 1,15 * *", "5 */6 * */2 *", "0 0 * * 0,7"])
+@pytest.mark.parametrize(
+    "schedule", ["30 2 * * 1-5", "*/15 * * * *", "0 3 1,15 * *", "5 */6 * */2 *", "0 0 * * 0,7", "0 0 * 1 0-1"]
+)
 def test_calendars_elapse_when_cron_would(schedule: str) -> None:
     analyze = require_program("systemd-analyze")
     value = cron.calendar(schedule, "asso-cron", 1).on_calendar
@@ -169,3 +173,29 @@ def test_units_verify_and_scripts_pass_shellcheck(tmp_path: Path) -> None:
     shellcheck(install, tmp_path, "cron-install")
     shellcheck(membercron.render_remove_script(m), tmp_path, "cron-remove")
     assert "printf '%s\\n' 'echo '\"'\"'a $b'\"'\"' \"c\"' | put /etc/pic/cron/asso-cron/2.command 0600" in install
+
+
+NASTY = "\n\r\t\x00\x1b\x7f\u2028\u202e`'\"${}#;:\\ <>|&*%"
+any_text = st.text(alphabet=st.sampled_from(NASTY) | st.characters(), max_size=80)
+
+
+@pytest.mark.daemon
+@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+@given(command=any_text, schedule=any_text | st.sampled_from(["hourly", "*/5 1 * * *", "0 0 * 2 0-6"]))
+def test_any_accepted_job_renders_scripts_shellcheck_and_systemd_accept(command: str, schedule: str) -> None:
+    try:
+        m = _member("asso-cron", [{"schedule": schedule, "command": command}])
+    except ValidationError:
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        shellcheck(membercron.render_install_script(m), Path(tmp), "cron-install")
+    [job] = membercron.jobs(m)
+    done = subprocess.run(
+        [require_program("systemd-analyze"), "calendar", job.calendar.on_calendar],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    # The command file holds exactly the member's command: what printf writes in the script.
+    line = next(x for x in membercron.render_install_script(m).splitlines() if x.startswith("printf '%s\\n' "))
+    written = subprocess.run(["sh", "-c", line.split(" | put ")[0]], capture_output=True, text=True, check=True)
+    assert written.stdout == command + "\n"
