@@ -9,7 +9,7 @@ Creates, for web host ``<h>`` (component ``<h>-mail-relay``):
   them (``postfix check``) and restarts Postfix. It runs again whenever a
   member's site starts or stops sending, or its domains change.
 
-The sites reach it at the gateway of the host's network (``172.30.0.1``, port
+The sites reach it at the gateway of the host's network (``172.30.128.0``, port
 25, let in by the setup's firewall from the network only). Each member's msmtp
 configuration is MemberSite's.
 

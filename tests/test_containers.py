@@ -749,6 +749,10 @@ def _sunk(relay: SiteRelay, count: int) -> list[Any]:
 
 def test_php_mail_leaves_through_the_relay_with_the_members_envelope(world: World, site_relay: SiteRelay) -> None:
     a = _member(world, php=True)
+    bridge = world.engine.in_netns("ip", "-4", "-o", "addr", "show").stdout
+    assert f"inet {sitemail.RELAY_ADDRESS}/16 " in bridge, (
+        f"the network's gateway is not the relay's address:\n{bridge}"
+    )
     assert world.inspect(web.site_container_name(a.slug))["NetworkSettings"]["Networks"][web.NETWORK][
         "IPAddress"
     ] == sitemail.site_address(a)

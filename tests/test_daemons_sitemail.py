@@ -195,3 +195,22 @@ def test_a_site_beyond_its_message_rate_is_refused(relay: Relay) -> None:
     assert f"smtpstatus=450 smtpmsg='450 4.7.1 Error: too much mail from {SITE_A}'" in log[-1]
     relay.postfix.wait_for_queue_empty()
     assert len(relay.sink.received) == 2
+
+
+def test_site_addresses_are_unique_inside_the_network_and_never_the_gateway() -> None:
+    import ipaddress
+
+    from pic.registry import UID_MAX, UID_MIN, MemberSpec
+    from pic.render import web
+
+    subnet = ipaddress.ip_network(web.NETWORK_SUBNET)
+    seen = set()
+    base = MemberSpec.model_validate({"name": "x", "contact": {"name": "x", "email": "x@example.org"}, "uid": UID_MIN})
+    for uid in range(UID_MIN, UID_MAX + 1):
+        m = Member("x", "members/x.yaml", base.model_copy(update={"uid": uid}), "web1")
+        address = ipaddress.ip_address(sitemail.site_address(m))
+        assert address in subnet and address not in sitemail.SKIPPED, (uid, address)
+        seen.add(address)
+    assert len(seen) == UID_MAX - UID_MIN + 1
+    reserved = {web.PROXY_ADDRESS, web.PHPMYADMIN_ADDRESS, sitemail.RELAY_ADDRESS}
+    assert not reserved & {str(a) for a in seen}

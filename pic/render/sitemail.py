@@ -5,7 +5,7 @@ and PHP's ``sendmail_path``. Its configuration, :func:`render_msmtprc`, is the
 member's: placed on the web host (``/etc/pic/mail/sites/<slug>/msmtprc``) and
 mounted read only into the container, where ``/etc/msmtprc`` points at it, so
 that a change of domains rewrites a file and never replaces the container. It
-relays to the web host's Postfix at the gateway of the platform's network,
+relays to the web host's Postfix at the gateway of the platform's network (172.30.128.0),
 with the member's envelope sender (:func:`envelope_sender`), and logs every
 message, delivered or refused, to the member's ``log/mail.log``.
 
@@ -35,16 +35,18 @@ import ipaddress
 
 from pic.registry import UID_MIN, Member
 from pic.render import render
-from pic.render.web import NETWORK_SUBNET, SITE_ROOT
+from pic.render.web import NETWORK_DYNAMIC, SITE_ROOT
 
-# Docker gives a user-defined network's bridge the first address of its subnet (172.30.0.1):
-# the web host as the containers reach it.
-RELAY_ADDRESS = str(next(ipaddress.ip_network(NETWORK_SUBNET).hosts()))
+# The web host as the containers reach it: the bridge's address. Docker (libnetwork's IPAM) takes a
+# network's gateway from the first address of its ip_range when one is given, here
+# 172.30.128.0, not from the subnet's (tests/test_containers.py checks it on a real engine).
+RELAY_ADDRESS = str(ipaddress.ip_network(NETWORK_DYNAMIC).network_address)
 RELAY_PORT = 25
-# Sites' fixed addresses: the member's uid offset from the start of this block. 172.30.1.0
-# + (59999 - 10000) = 172.30.196.79 stays inside the network (the proxy and phpMyAdmin
-# hold 172.30.0.2 and .3); Docker's dynamic range is no longer used by site containers.
+# Sites' fixed addresses: the member's uid offset from 172.30.1.0 (the proxy and phpMyAdmin hold
+# 172.30.0.2 and .3), skipping 172.30.128.0/24 (the gateway and Docker's first dynamic addresses):
+# uid 59999 gets 172.30.197.79, inside the network.
 SITES_BASE = ipaddress.ip_address("172.30.1.0")
+SKIPPED = ipaddress.ip_network("172.30.128.0/24")
 # Where the member's msmtp configuration is, inside the container (a directory mount:
 # a file mount would keep the old file after a rewrite by rename).
 CONTAINER_CONFIG_DIR = "/etc/pic-mail"
@@ -67,9 +69,13 @@ REFUSAL = "REJECT not a domain of this site: send from one of the domains of its
 def site_address(member: Member) -> str:
     """The fixed IPv4 address of a member's site container on the platform's network.
 
-    ``172.30.1.0 + (uid - 10000)``: unique per member since uids are (pic.registry).
+    ``172.30.1.0 + (uid - 10000)``, 256 further from 172.30.128.0 on: unique per member since uids
+    are (pic.registry).
     """
-    return str(SITES_BASE + (member.uid - UID_MIN))
+    address = SITES_BASE + (member.uid - UID_MIN)
+    if address >= SKIPPED.network_address:
+        address += SKIPPED.num_addresses
+    return str(address)
 
 
 def sender_domains(member: Member) -> list[str]:
