@@ -45,8 +45,8 @@ RELAY_PORT = 25
 # Sites' fixed addresses: the member's uid offset from 172.30.1.0 (the proxy and phpMyAdmin hold
 # 172.30.0.2 and .3), skipping 172.30.128.0/24 (the gateway and Docker's first dynamic addresses):
 # uid 59999 gets 172.30.197.79, inside the network.
-SITES_BASE = ipaddress.ip_address("172.30.1.0")
-SKIPPED = ipaddress.ip_network("172.30.128.0/24")
+SITES_BASE = ipaddress.IPv4Address("172.30.1.0")
+SKIPPED = ipaddress.IPv4Network("172.30.128.0/24")
 # Where the member's msmtp configuration is, inside the container (a directory mount:
 # a file mount would keep the old file after a rewrite by rename).
 CONTAINER_CONFIG_DIR = "/etc/pic-mail"
