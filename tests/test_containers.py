@@ -748,23 +748,27 @@ def _sunk(relay: SiteRelay, count: int) -> list[Any]:
 
 
 def test_php_mail_leaves_through_the_relay_with_the_members_envelope(world: World, site_relay: SiteRelay) -> None:
-    a = _member(world, php=True)
+    """On every runtime (msmtp of bullseye, bookworm and trixie), from every running PHP site."""
     bridge = world.engine.in_netns("ip", "-4", "-o", "addr", "show").stdout
     assert f"inet {sitemail.RELAY_ADDRESS}/16 " in bridge, (
         f"the network's gateway is not the relay's address:\n{bridge}"
     )
-    assert world.inspect(web.site_container_name(a.slug))["NetworkSettings"]["Networks"][web.NETWORK][
-        "IPAddress"
-    ] == sitemail.site_address(a)
-    sent = world.exec(a.slug, "php", "-r", "var_export(mail('someone@example.net', 'Hello', 'From the site.'));")
-    assert sent.stdout == "true", sent.stdout + sent.stderr
-    [message] = _sunk(site_relay, 1)
-    assert message["X-MailFrom"] == sitemail.envelope_sender(a)
-    assert message["From"] == sitemail.envelope_sender(a)
-    assert message["Subject"] == "Hello"
-    log = Path(world.settings.members_root) / a.slug / "log" / "mail.log"
-    assert "exitcode=EX_OK" in log.read_text()
-    assert log.stat().st_uid == a.uid, "written by the member's site"
+    senders = world.running(php=True)
+    assert {m.runtime for m in senders} == set(LAB_RUNTIMES), "a site on each lab runtime"
+    for a in senders:
+        networks = world.inspect(web.site_container_name(a.slug))["NetworkSettings"]["Networks"]
+        assert networks[web.NETWORK]["IPAddress"] == sitemail.site_address(a), a.slug
+        code = f"var_export(mail('someone@example.net', 'Hello from {a.slug}', 'From the site.'));"
+        sent = world.exec(a.slug, "php", "-r", code)
+        assert sent.stdout == "true", f"{a.slug}: {sent.stdout}{sent.stderr}"
+        log = Path(world.settings.members_root) / a.slug / "log" / "mail.log"
+        assert "exitcode=EX_OK" in log.read_text(), a.slug
+        assert log.stat().st_uid == a.uid, "written by the member's site"
+    messages = {m["Subject"]: m for m in _sunk(site_relay, len(senders))}
+    for a in senders:
+        message = messages[f"Hello from {a.slug}"]
+        assert message["X-MailFrom"] == sitemail.envelope_sender(a), a.slug
+        assert message["From"] == sitemail.envelope_sender(a), a.slug
 
 
 def test_php_mail_as_another_members_domain_is_refused_and_logged(world: World, site_relay: SiteRelay) -> None:

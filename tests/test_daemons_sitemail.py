@@ -214,3 +214,14 @@ def test_site_addresses_are_unique_inside_the_network_and_never_the_gateway() ->
     assert len(seen) == UID_MAX - UID_MIN + 1
     reserved = {web.PROXY_ADDRESS, web.PHPMYADMIN_ADDRESS, sitemail.RELAY_ADDRESS}
     assert not reserved & {str(a) for a in seen}
+
+
+def test_runtime_images_send_through_msmtp_with_the_members_configuration() -> None:
+    from pic.render import web
+
+    settings, _ = example()
+    for key in settings.runtime_keys():
+        dockerfile = web.php_image(settings, key).dockerfile
+        assert "apt-get install -y --no-install-recommends msmtp msmtp-mta;" in dockerfile, key
+        assert f"ln -sf {sitemail.CONTAINER_CONFIG} /etc/msmtprc;" in dockerfile, key
+        assert f"printf 'sendmail_path = \"{sitemail.SENDMAIL_PATH}\"\\n' > /etc/php/{key}/$sapi/conf.d/" in dockerfile

@@ -16,7 +16,7 @@ accepts from it only senders in the member's own domains
 (:func:`sender_domains`), with a rate limit per container. The design follows
 Postfix's documented per-client restriction classes (RESTRICTION_CLASS_README:
 ``check_client_access`` returning a class name, the class a
-``check_sender_access`` map then ``reject``; ``cidr_table(5)`` for the
+``check_sender_access`` map of its domains, then a ``REJECT`` with the reason; ``cidr_table(5)`` for the
 addresses; ``inline`` maps, postconf(5) "inline:{...}", Postfix >= 3.0) and
 its client rate limits (``smtpd_client_message_rate_limit``, anvil(8), counted
 per client address per ``anvil_rate_time_unit``).
@@ -26,7 +26,7 @@ message has none; a member's own SMTP client may still write another, which
 the receiving side judges by DMARC against the envelope's SPF), or sign with
 DKIM: the platform publishes no records for site domains (only for list
 domains, :mod:`pic.render.dns`), so the member adds the web host to its own
-SPF record (docs/REGISTRY.md, "Mail from sites").
+SPF record (README, "Mail from sites").
 """
 
 from __future__ import annotations
