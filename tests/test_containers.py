@@ -414,7 +414,9 @@ def test_member_cannot_read_other_members_or_host_files(world: World) -> None:
     mounts = world.inspect(web.site_container_name(a.slug))["Mounts"]
     assert {mt["Source"] for mt in mounts} == {
         f"{world.settings.members_root}/{a.slug}/{d}" for d in ("www", "priv", "log")
-    }
+    } | {world.lab.host_path(sitemail.host_config_dir(a.slug))}
+    mail = next(mt for mt in mounts if mt["Destination"] == sitemail.CONTAINER_CONFIG_DIR)
+    assert mail["RW"] is False, "the member's mail configuration is read only in its container"
 
 
 def _connects(world: World, slug: str, address: str, port: int) -> bool:
