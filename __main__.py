@@ -23,6 +23,7 @@ from components.member_site import MemberSite, MemberSiteArgs
 from components.member_space import MemberSpace, MemberSpaceArgs
 from components.php_runtime import PhpRuntime, PhpRuntimeArgs
 from components.phpmyadmin import PhpMyAdmin, PhpMyAdminArgs
+from components.site_mail import SiteMailRelay, SiteMailRelayArgs
 from components.sympa_server import SympaServer, SympaServerArgs
 from components.web_host import WebHost, WebHostArgs
 from pic.check import check
@@ -58,6 +59,12 @@ member_sites = {
     )
     for m in registry
     if m.site is not None
+}
+mail_relays = {
+    h: SiteMailRelay(
+        f"{h}-mail-relay", SiteMailRelayArgs(settings, h, web_hosts[h], web.members_on(registry, h), TODAY)
+    )
+    for h in settings.web_hosts
 }
 
 # --- Database host: MariaDB and its CA, one MemberDatabase per database, nightly dumps (README "Database host") ---

@@ -19,6 +19,17 @@ Creates, for member ``<slug>`` with a site:
   (``/etc/pic/sites/<slug>.json``: labels plus domains, https, end of life
   and exception) that the plan and the policy pack read. Renewing an
   exception or changing a domain rewrites this file, not the container.
+- ``<slug>-mail-config`` (command, PHP sites that run): the member's msmtp
+  configuration (``/etc/pic/mail/sites/<slug>/msmtprc``), mounted read only
+  into the container, where PHP's ``mail()`` reads it: relay to the web host's
+  Postfix, the member's envelope sender (``pic.render.sitemail``). The
+  container has a fixed address derived from the uid, by which the relay
+  knows the member.
+- ``<slug>-cron`` (command, sites that run and have ``cron:`` jobs): one
+  systemd timer and service per job on the web host, running the job as the
+  member inside the container, time-limited there, output in ``log/cron.log``
+  (``pic.render.cron``); deleting it (site stopped, jobs removed) stops and
+  removes the member's timers.
 - ``<slug>-logrotate`` (command, PHP sites): weekly rotation of ``log/*.log``
   as the member.
 
@@ -43,13 +54,14 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_docker as docker
 
-from components.hostcmd import place_file
+from components.hostcmd import place_file, run_script
 from components.member_space import MemberSpace
 from components.php_runtime import PhpRuntime
 from components.web_host import WebHost
 from pic.registry import Member
+from pic.render import cron as membercron
 from pic.render import db as rdb
-from pic.render import web
+from pic.render import sitemail, web
 from pic.settings import Settings
 
 
@@ -88,10 +100,29 @@ class MemberSite(pulumi.ComponentResource):
                 opts=pulumi.ResourceOptions(parent=self, depends_on=[args.space.ready]),
                 remove_on_delete=True,
             )
+        self.mail_config: pulumi.CustomResource | None = None
+        if member.runtime is not None and state == "running":
+            self.mail_config = place_file(
+                f"{name}-mail-config",
+                args.host.access,
+                f"{sitemail.host_config_dir(member.slug)}/msmtprc",
+                sitemail.render_msmtprc(member),
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[args.host.setup]),
+                remove_on_delete=True,
+            )
         self.container: docker.Container | None = None
+        self.cron: pulumi.CustomResource | None = None
         self.facts: pulumi.CustomResource | None = None
         if state == "running":
             self.container = self._create_container(name, args)
+        if state == "running" and member.spec.cron and self.container is not None:
+            self.cron = run_script(
+                f"{name}-cron",
+                args.host.access,
+                membercron.render_install_script(member),
+                delete=membercron.render_remove_script(member),
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[self.container]),
+            )
         if state == "running" and args.place_facts:
             self.facts = place_file(
                 f"{name}-site-facts",
@@ -120,17 +151,34 @@ class MemberSite(pulumi.ComponentResource):
                 read_only=read_only,
             )
 
+        mounts = [bind("www", False), bind("priv", True), bind("log", False)]
+        depends: list[pulumi.Resource] = [args.space.ready]
+        if member.runtime is not None:
+            mounts.append(
+                docker.ContainerMountArgs(
+                    type="bind",
+                    source=sitemail.host_config_dir(member.slug),
+                    target=sitemail.CONTAINER_CONFIG_DIR,
+                    read_only=True,
+                )
+            )
+            if self.mail_config is not None:
+                depends.append(self.mail_config)
+
         return docker.Container(
             f"{name}-container",
             name=web.site_container_name(member.slug),
             image=image,
             command=command,
             user=f"{member.uid}:{member.uid}",
-            mounts=[bind("www", False), bind("priv", True), bind("log", False)],
+            mounts=mounts,
             uploads=[upload],
             tmpfs={"/tmp": "rw,noexec,nosuid,size=64m"},  # noqa: S108 - the container's own, in memory
             envs=["HOME=/tmp", "XDG_DATA_HOME=/tmp", "XDG_CONFIG_HOME=/tmp"],
-            networks_advanced=[docker.ContainerNetworksAdvancedArgs(name=host.network.name)],
+            # A fixed address: the web host's mail relay knows the member by it (pic.render.sitemail).
+            networks_advanced=[
+                docker.ContainerNetworksAdvancedArgs(name=host.network.name, ipv4_address=sitemail.site_address(member))
+            ],
             # the database endpoint of the web host, by the name the credentials include gives
             hosts=[docker.ContainerHostArgs(host=rdb.SITE_DB_HOST, ip=web.NETWORK_GATEWAY)],
             memory=limits.memory_mb,
@@ -145,7 +193,7 @@ class MemberSite(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(
                 parent=self,
                 provider=host.provider,
-                depends_on=[args.space.ready],
+                depends_on=depends,
                 delete_before_replace=True,
                 replace_on_changes=["image", "user", "mounts"],
             ),

@@ -39,7 +39,7 @@ from pic.plan.engine import Record, Run, run_program
 CONTAINER = "docker:index/container:Container"
 NETWORK = "docker:index/network:Network"
 # Files placed by the program that the containers or the lab's checks read.
-PLACED_PREFIXES = ("/etc/pic/caddy/", "/etc/logrotate.d/")
+PLACED_PREFIXES = ("/etc/pic/caddy/", "/etc/logrotate.d/", "/etc/pic/mail/")
 # Debian's docker CLI: its `docker build` is the classic builder, as on the web hosts.
 SCRIPT_PATH = "/usr/bin:/usr/sbin:/bin:/sbin"
 

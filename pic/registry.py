@@ -18,7 +18,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationError, field_validator
 
-from pic import charsets, names, phpini
+from pic import charsets, cron, names, phpini
 from pic.errors import PicError, Problem, show_value
 from pic.modelerrors import _unwrap, problems_from
 from pic.settings import MIN_CPUS, Settings, display_path
@@ -119,6 +119,37 @@ class Lists(_Strict):
     dmarc: Literal["none", "quarantine", "reject"] = "none"
 
 
+MAX_CRON_JOBS = 10
+MAX_CRON_TIMEOUT = 3600  # seconds: one hour; a job that needs longer is a task for the admins
+DEFAULT_CRON_TIMEOUT = 300
+CronSchedule = Annotated[str, Whole(cron.PATTERN, cron.WORDS)]
+
+
+class CronJob(_Strict):
+    """A scheduled command run as the member in its site's container (pic.cron)."""
+
+    schedule: CronSchedule = Field(
+        description="hourly, daily, weekly (at a minute and hour the platform picks), "
+        'or five cron fields such as "*/15 * * * *"'
+    )
+    command: OneLine = Field(
+        min_length=1,
+        max_length=1000,
+        description="A shell command, run by sh in the site's container as the member, in www/ (e.g. php wp-cron.php)",
+    )
+    timeout: int = Field(
+        default=DEFAULT_CRON_TIMEOUT,
+        ge=1,
+        le=MAX_CRON_TIMEOUT,
+        description=f"Seconds after which the job is stopped (at most {MAX_CRON_TIMEOUT}).",
+    )
+
+    @field_validator("schedule")
+    @classmethod
+    def _schedule(cls, value: str) -> str:
+        return cron.check_expression(value)
+
+
 class PhpEolException(_Strict):
     until: dt.date = Field(description="Last day the exception holds (YYYY-MM-DD).")
     reason: OneLine = Field(min_length=3, max_length=500)
@@ -174,6 +205,11 @@ class MemberSpec(_Strict):
     lists: Lists | None = None
     exceptions: Exceptions = Exceptions()
     limits: Limits | None = None
+    cron: list[CronJob] = Field(
+        default_factory=list,
+        max_length=MAX_CRON_JOBS,
+        description="Scheduled commands run as the member in its site's container; output in log/cron.log.",
+    )
     notes: MultiLine | None = Field(default=None, max_length=MAX_NOTES)
 
     _unique_dbs = field_validator("databases")(classmethod(lambda cls, v: _unique(v)))
@@ -407,6 +443,8 @@ class _Cross:
                     f"{show_value(short)} is not one of the member's databases (databases: "
                     f"{', '.join(spec.databases) or 'none'})",
                 )
+        if spec.cron and spec.site is None:
+            self.at(m, ("cron",), "cron jobs run in the member's site container: the member has no site")
         if spec.lists is not None:
             self.claim(m, ("lists", "domain"), "domain", spec.lists.domain, "a list domain")
 

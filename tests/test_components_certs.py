@@ -211,6 +211,7 @@ def test_acme_new_domain_reruns_issuance_only(pulumi_env: RecordingMonitor) -> N
     assert changed == [
         "jardins-partages-site-facts",  # the container keeps running: its facts list the domains
         "jardins-partages-tls-cert",
+        "web1-mail-relay-setup",  # the sites' relay accepts the new domain as a sender
         "web1-proxy-caddyfile",
         "web1-proxy-certs",
         "web1-proxy-reload",

@@ -23,10 +23,11 @@ from components.member_site import MemberSite, MemberSiteArgs
 from components.member_space import MemberSpace, MemberSpaceArgs
 from components.php_runtime import PhpRuntime, PhpRuntimeArgs
 from components.phpmyadmin import PhpMyAdmin, PhpMyAdminArgs
+from components.site_mail import SiteMailRelay, SiteMailRelayArgs
 from components.web_host import WebHost, WebHostArgs
 from pic.check import check
 from pic.registry import Member, MemberSpec, Registry
-from pic.render import web
+from pic.render import sitemail, web
 from pic.settings import Settings
 from tests.conftest import MEMBERS, ROOT
 from tests.pulumi_mocks import RecordingMonitor, Registration, is_secret, unwrap
@@ -54,6 +55,8 @@ def build_web(settings: Settings, registry: Registry, on: dt.date) -> None:
         if m.site is not None:
             runtime = runtimes.get((m.host, m.runtime or ""))
             MemberSite(m.slug, MemberSiteArgs(settings, m, hosts[m.host], spaces[m.slug], runtime, on))
+    for h in settings.web_hosts:
+        SiteMailRelay(f"{h}-mail-relay", SiteMailRelayArgs(settings, h, hosts[h], web.members_on(registry, h), on))
     pma_host = web.phpmyadmin_host(settings)
     if pma_host is not None:
         PhpMyAdmin("phpmyadmin", PhpMyAdminArgs(settings, hosts[pma_host]))
@@ -97,13 +100,24 @@ def children(regs: dict[str, Registration], parent_name: str, parent_type: str) 
 # What each example member gets on 2026-11-28 (README "Web host", resources per member).
 EXPECTED_SITE_CHILDREN = {
     "amicale-laique-ainay": {"amicale-laique-ainay-logrotate"},  # archived: data only
-    "amis-du-rhone": {"amis-du-rhone-logrotate", "amis-du-rhone-container", "amis-du-rhone-site-facts"},
+    "amis-du-rhone": {
+        "amis-du-rhone-logrotate",
+        "amis-du-rhone-container",
+        "amis-du-rhone-site-facts",
+        "amis-du-rhone-mail-config",
+        "amis-du-rhone-cron",
+    },
     # static: Caddy rolls its own log
     "bibliotheque-libre": {"bibliotheque-libre-container", "bibliotheque-libre-site-facts"},
     "cine-club-lumiere": {"cine-club-lumiere-logrotate"},  # suspended: the proxy answers 503
     # 7.4, valid exception
-    "jardins-partages": {"jardins-partages-logrotate", "jardins-partages-container", "jardins-partages-site-facts"},
-    "velo-cite": {"velo-cite-logrotate", "velo-cite-container", "velo-cite-site-facts"},
+    "jardins-partages": {
+        "jardins-partages-logrotate",
+        "jardins-partages-container",
+        "jardins-partages-site-facts",
+        "jardins-partages-mail-config",
+    },
+    "velo-cite": {"velo-cite-logrotate", "velo-cite-container", "velo-cite-site-facts", "velo-cite-mail-config"},
 }
 
 
@@ -152,10 +166,17 @@ def test_containers_mount_only_their_own_member_and_run_as_its_uid(pulumi_env: R
         slug = reg.name.removesuffix("-container")
         uid = registry.get(slug).uid
         mounts = reg.inputs["mounts"]
-        own = f"/srv/members/{slug}/"
+        own = (f"/srv/members/{slug}/", f"/etc/pic/mail/sites/{slug}")
         assert all(mnt["source"].startswith(own) for mnt in mounts), f"{reg.urn}: {mounts}"
         by_target = {mnt["target"]: mnt for mnt in mounts}
-        assert set(by_target) == {"/srv/site/www", "/srv/site/priv", "/srv/site/log"}, reg.urn
+        member_dirs = {"/srv/site/www", "/srv/site/priv", "/srv/site/log"}
+        php = registry.get(slug).runtime is not None
+        assert set(by_target) == member_dirs | ({"/etc/pic-mail"} if php else set()), reg.urn
+        if php:
+            assert by_target["/etc/pic-mail"]["readOnly"] is True, reg.urn
+            msmtprc = unwrap(regs[f"{slug}-mail-config"].inputs["stdin"])
+            assert f"from {sitemail.envelope_sender(registry.get(slug))}\n" in msmtprc, reg.urn
+        assert reg.inputs["networksAdvanced"][0]["ipv4Address"] == sitemail.site_address(registry.get(slug)), reg.urn
         assert by_target["/srv/site/priv"]["readOnly"] is True, reg.urn
         assert reg.inputs["user"] == f"{uid}:{uid}", reg.urn
         assert "ports" not in reg.inputs, f"{reg.urn} publishes a port"
@@ -434,17 +455,25 @@ def test_generated_registry_counts(pulumi_env: RecordingMonitor) -> None:
     running = [m for m, st in zip(members, states, strict=True) if st == "running"]
     on_php = [m for m in sites if m.runtime is not None]
     runtimes = {(m.host, m.runtime) for m in running if m.runtime is not None}
-    per_host = 2 * (1 + 5 + 1 + 4)  # WebHost and its 5 children, FrontProxy and its 4, on each host
+    per_host = 2 * (1 + 5 + 1 + 4 + 2)  # WebHost and its 5 children, FrontProxy and its 4, SiteMailRelay and its 1
     expected = per_host + 2 * len(runtimes) + 3  # PhpRuntime + build; phpMyAdmin + 2
     expected += 3 * len(members)  # MemberSpace, -space, -keys
     expected += len(sites) + len(on_php) + 2 * len(running)  # MemberSite, -logrotate, -container, -site-facts
+    expected += len([m for m in running if m.runtime is not None])  # -mail-config
     certified = [m for m in sites if m.site is not None and m.site.https]  # archived ones keep theirs
     expected += 2 * len(certified)  # MemberCertificate and its certbot command (prod: ACME)
     assert len(pulumi_env.registrations) == expected
     for reg in regs.values():
         if reg.type == CONTAINER and reg.name.startswith("gen-"):
             slug = reg.name.removesuffix("-container")
-            assert {m["source"].rsplit("/", 1)[0] for m in reg.inputs["mounts"]} == {f"/srv/members/{slug}"}, reg.urn
+            sources = {m["source"] for m in reg.inputs["mounts"]} - {sitemail.host_config_dir(slug)}
+            assert {src.rsplit("/", 1)[0] for src in sources} == {f"/srv/members/{slug}"}, reg.urn
+    addresses = [
+        r.inputs["networksAdvanced"][0]["ipv4Address"]
+        for r in regs.values()
+        if r.name.startswith("gen-") and r.type == CONTAINER
+    ]
+    assert len(addresses) == len(set(addresses)), "two sites share an address"
 
 
 def test_phpmyadmin_block_matches_its_component(pulumi_env: RecordingMonitor) -> None:

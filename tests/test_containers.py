@@ -27,6 +27,7 @@ import shutil
 import socket
 import ssl
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -44,8 +45,9 @@ from lab.platform import CONTAINER, Engine, Lab, by_type
 from pic.check import check
 from pic.plan.engine import Run
 from pic.registry import Member
+from pic.render import cron as membercron
 from pic.render import db as rdb
-from pic.render import web
+from pic.render import sitemail, web
 from pic.settings import Settings, version_key
 from tests import tlsutil
 from tests.conftest import MEMBERS, ROOT
@@ -450,7 +452,9 @@ def test_member_cannot_read_other_members_or_host_files(world: World) -> None:
     mounts = world.inspect(web.site_container_name(a.slug))["Mounts"]
     assert {mt["Source"] for mt in mounts} == {
         f"{world.settings.members_root}/{a.slug}/{d}" for d in ("www", "priv", "log")
-    }
+    } | {world.lab.host_path(sitemail.host_config_dir(a.slug))}
+    mail = next(mt for mt in mounts if mt["Destination"] == sitemail.CONTAINER_CONFIG_DIR)
+    assert mail["RW"] is False, "the member's mail configuration is read only in its container"
 
 
 def _connects(world: World, slug: str, address: str, port: int) -> bool:
@@ -958,3 +962,171 @@ def test_moving_a_member_to_another_runtime_replaces_only_its_container(world: W
             break
         time.sleep(1)
     assert f"member={a.slug} php={target}." in body, body
+
+
+# --- mail from sites ---------------------------------------------------------------------------------
+
+
+@dataclass
+class SiteRelay:
+    maildir: Path
+    log: Path
+
+
+@pytest.fixture
+def site_relay(world: World) -> Iterator[SiteRelay]:
+    """The rendered relay (Postfix, in the engine's namespace, at the network's gateway) for the running
+    PHP sites, delivering to a sink (aiosmtpd's Maildir handler) on the namespace's loopback."""
+    from tests import postfix_server
+    from tests.test_daemons_web import free_port
+
+    senders = world.running(php=True)
+    root = Path(tempfile.mkdtemp(prefix="pic-relay-"))
+    root.chmod(0o755)
+    sink_port = free_port()
+    maildir = root / "sink"
+    sink = subprocess.Popen(
+        ["nsenter", f"--net={world.engine.netns_path}", sys.executable, "-m", "aiosmtpd", "-n",
+         "-l", f"127.0.0.1:{sink_port}", "-c", "aiosmtpd.handlers.Mailbox", str(maildir)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    postfix = postfix_server.prepare(
+        root / "postfix",
+        address=sitemail.RELAY_ADDRESS,
+        port=sitemail.RELAY_PORT,
+        main={"relayhost": f"[127.0.0.1]:{sink_port}", "smtp_tls_security_level": "none"},
+    )
+    script = sitemail.render_relay_script(
+        "web1",
+        senders,
+        mailname="web1.example.org",
+        config_dir=str(postfix.config),
+        cidr_map=str(postfix.config / "pic-sites.cidr"),
+        install=False,
+        systemd=False,
+    )
+    (root / "relay.sh").write_text(script)
+    try:
+        with postfix_server.stopped_on_exit(postfix):
+            done = world.engine.in_netns("sh", str(root / "relay.sh"))
+            assert done.returncode == 0, done.stdout + done.stderr + postfix.log_text()[-2000:]
+            yield SiteRelay(maildir, postfix.log)
+    finally:
+        sink.terminate()
+        sink.wait(timeout=10)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _sunk(relay: SiteRelay, count: int) -> list[Any]:
+    import mailbox
+
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if relay.maildir.exists():
+            got = list(mailbox.Maildir(relay.maildir, create=False))
+            if len(got) >= count:
+                return got
+        time.sleep(0.5)
+    raise AssertionError(f"{count} message(s) expected in the sink:\n{relay.log.read_text()[-2000:]}")
+
+
+def test_php_mail_leaves_through_the_relay_with_the_members_envelope(world: World, site_relay: SiteRelay) -> None:
+    """On every runtime (msmtp of bullseye, bookworm and trixie), from every running PHP site."""
+    bridge = world.engine.in_netns("ip", "-4", "-o", "addr", "show").stdout
+    assert f"inet {sitemail.RELAY_ADDRESS}/16 " in bridge, (
+        f"the network's gateway is not the relay's address:\n{bridge}"
+    )
+    senders = world.running(php=True)
+    assert {m.runtime for m in senders} == set(LAB_RUNTIMES), "a site on each lab runtime"
+    for a in senders:
+        networks = world.inspect(web.site_container_name(a.slug))["NetworkSettings"]["Networks"]
+        assert networks[web.NETWORK]["IPAddress"] == sitemail.site_address(a), a.slug
+        code = f"var_export(mail('someone@example.net', 'Hello from {a.slug}', 'From the site.'));"
+        sent = world.exec(a.slug, "php", "-r", code)
+        assert sent.stdout == "true", f"{a.slug}: {sent.stdout}{sent.stderr}"
+        log = Path(world.settings.members_root) / a.slug / "log" / "mail.log"
+        assert "exitcode=EX_OK" in log.read_text(), a.slug
+        assert log.stat().st_uid == a.uid, "written by the member's site"
+    messages = {m["Subject"]: m for m in _sunk(site_relay, len(senders))}
+    for a in senders:
+        message = messages[f"Hello from {a.slug}"]
+        assert message["X-MailFrom"] == sitemail.envelope_sender(a), a.slug
+        assert message["From"] == sitemail.envelope_sender(a), a.slug
+
+
+def test_php_mail_as_another_members_domain_is_refused_and_logged(world: World, site_relay: SiteRelay) -> None:
+    a = _member(world, php=True)
+    b = _member(world, php=True, other_than=a.slug)
+    forged = f"contact@{sitemail.sender_domains(b)[0]}"
+    code = f"var_export(mail('someone@example.net', 'Forged', 'x', 'From: {forged}', '-f{forged}'));"
+    sent = world.exec(a.slug, "php", "-r", code)
+    assert sent.stdout == "false", sent.stdout + sent.stderr
+    log = (Path(world.settings.members_root) / a.slug / "log" / "mail.log").read_text()
+    assert f"from={forged}" in log
+    assert "Sender address rejected: not a domain of this site" in log
+    # The other member sends as itself.
+    sent = world.exec(b.slug, "php", "-r", "var_export(mail('someone@example.net', 'Own', 'x'));")
+    assert sent.stdout == "true", sent.stdout + sent.stderr
+    messages = _sunk(site_relay, 1)
+    assert [m["X-MailFrom"] for m in messages] == [sitemail.envelope_sender(b)]
+
+
+# --- cron jobs of members --------------------------------------------------------------------------
+
+
+def _run_cron_job(
+    world: World, m: Member, command: str, seconds: int
+) -> tuple[subprocess.CompletedProcess[str], float]:
+    """Run a job as its systemd service does: the rendered runner with the container, uid, limit and command."""
+    root = Path(tempfile.mkdtemp(prefix="pic-cron-"))
+    try:
+        runner, command_file = root / "member-cron", root / "1.command"
+        runner.write_text(membercron.render_runner())
+        command_file.write_text(command + "\n")
+        env = {**os.environ, "DOCKER_HOST": world.engine.docker_host}
+        started = time.monotonic()
+        done = subprocess.run(
+            ["sh", str(runner), web.site_container_name(m.slug), str(m.uid), str(seconds), "1", str(command_file)],
+            capture_output=True, text=True, check=False, env=env, timeout=seconds + membercron.KILL_AFTER + 60,
+        )  # fmt: skip
+        return done, time.monotonic() - started
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _processes(world: World, slug: str) -> str:
+    """The command lines of every process in the member's container."""
+    listing = "for p in /proc/[0-9]*; do tr '\\0' ' ' < $p/cmdline 2>/dev/null; echo; done"
+    return world.exec(slug, "sh", "-c", listing).stdout
+
+
+def test_a_cron_job_runs_as_the_member_in_its_container_and_logs_to_log(world: World) -> None:
+    m = _member(world, php=True)
+    log = Path(world.settings.members_root) / m.slug / "log" / "cron.log"
+    done, _ = _run_cron_job(world, m, "echo uid=$(id -u) dir=$(pwd); php -r 'echo PHP_VERSION, \"\\n\";'", 60)
+    assert done.returncode == 0, done.stderr
+    text = log.read_text()
+    assert f"uid={m.uid} dir=/srv/site/www\n" in text, text
+    # The PHP of the container as it runs now (an earlier test may have moved the member to another runtime).
+    runtime = world.inspect(web.site_container_name(m.slug))["Config"]["Labels"]["pic.php"]
+    assert re.search(rf"^{re.escape(runtime)}\.\d+$", text, re.MULTILINE), text
+    assert re.search(r"cron job 1: start\n", text) and "cron job 1: exit 0\n" in text, text
+    assert log.stat().st_uid == m.uid, "written by the member's uid"
+
+
+def test_a_cron_job_is_stopped_at_its_time_limit_inside_the_container(world: World) -> None:
+    m = _member(world, php=True)
+    log = Path(world.settings.members_root) / m.slug / "log" / "cron.log"
+    marker = f"pic-cron-sleeper-{secrets.token_hex(4)}"
+    # A job that starts a child and waits: the whole process group goes at the limit.
+    done, took = _run_cron_job(world, m, f"sh -c 'sleep 300; echo {marker}' & wait", 3)
+    assert done.returncode == 124, done.stderr
+    assert took < 3 + membercron.KILL_AFTER, f"took {took:.1f} s"
+    assert "cron job 1: stopped at its time limit of 3 s\n" in log.read_text()
+    assert "sleep 300" not in _processes(world, m.slug), "a process of the job outlived its time limit"
+    # A job that ignores TERM is killed KILL_AFTER seconds later.
+    done, took = _run_cron_job(world, m, "trap '' TERM; sleep 300", 2)
+    assert done.returncode == 137, done.stderr
+    assert 2 + membercron.KILL_AFTER - 1 < took < 2 + membercron.KILL_AFTER + 15, f"took {took:.1f} s"
+    assert "sleep 300" not in _processes(world, m.slug)
+    assert marker not in log.read_text()

@@ -41,10 +41,11 @@ def test_site_container_inputs_become_sdk_arguments(prod_run: Run) -> None:
         ("/srv/site/www", "/lab/srv/members/velo-cite/www", False),
         ("/srv/site/priv", "/lab/srv/members/velo-cite/priv", True),
         ("/srv/site/log", "/lab/srv/members/velo-cite/log", False),
+        ("/etc/pic-mail", "/lab/etc/pic/mail/sites/velo-cite", True),
     ]
     assert kw["labels"]["pic.member"] == "velo-cite"
     assert kw["labels"][INPUTS_LABEL] == spec.digest
-    assert spec.extra_networks == [(web.NETWORK, None)]
+    assert spec.extra_networks == [(web.NETWORK, "172.30.1.2")]  # fixed: 172.30.1.0 + uid 10002 - 10000
     assert [path for path, _ in spec.uploads] == ["/etc/apache2/sites-enabled/pic-site.conf"]
 
 

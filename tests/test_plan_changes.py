@@ -271,3 +271,28 @@ def test_markdown_of_the_examples(two_hosts: Path) -> None:
     for m in members:
         if m.slug != leaving.slug:
             assert f"| {m.slug} |" in listing, m.slug
+
+
+def test_cron_jobs_added_and_edited_show_in_the_plan_and_replace_no_container(two_hosts: Path) -> None:
+    members = registry(two_hosts)
+    member = next(m for m in members if m.status == "active" and m.runtime and not m.spec.cron and m.host == "web1")
+    path = two_hosts / "members" / f"{member.slug}.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text + 'cron:\n  - schedule: "30 2 * * 1-5"\n    command: php bin/cleanup.php\n    timeout: 120\n',
+        encoding="utf-8",
+    )
+    commit(two_hosts, f"a cron job for {member.slug}")
+    data = plan_json(two_hosts)
+    assert by_kind(data) == {"add": [("command:remote:Command", f"{member.slug}-cron")]}, by_kind(data)
+    shown = plan(two_hosts).stdout
+    assert f"{member.slug}-cron" in shown
+    edit(path, '"30 2 * * 1-5"', "daily")
+    commit(two_hosts, "the job daily")
+    data = plan_json(two_hosts)
+    assert [(c["kind"], c["name"]) for c in data["changes"]] == [("update", f"{member.slug}-cron")]
+    lines = [line for i in data["changes"][0]["inputs"] for line in i["lines"]]
+    assert any(
+        "OnCalendar=Mon,Tue,Wed,Thu,Fri *-*-* 02:30:00" in line and line.lstrip().startswith("-") for line in lines
+    )
+    assert any("OnCalendar=*-*-* 0" in line and line.lstrip().startswith("+") for line in lines), lines

@@ -240,6 +240,10 @@ def documented_web(member: Member, settings: Settings, on: dt.date) -> Counter[t
         if site_runs(member, settings, on):
             out[("docker:index/container:Container", f"{slug}-container")] += 1
             out[(CMD, f"{slug}-site-facts")] += 1
+            if not site.static:
+                out[(CMD, f"{slug}-mail-config")] += 1
+            if member.spec.cron:
+                out[(CMD, f"{slug}-cron")] += 1
         if site.https:  # archived members keep theirs, for re-activation
             out[("pic:index:MemberCertificate", slug)] += 1
             if settings.tls.ca == "internal":

@@ -596,7 +596,7 @@ def render_web_host_setup(settings: Settings, host: str) -> str:
     (:mod:`pic.render.disk`).
     """
     from pic import diskusage
-    from pic.render import disk, tls
+    from pic.render import disk, sitemail, tls
 
     spec = settings.hosts[host]
     acme = settings.tls.ca != "internal"
@@ -628,6 +628,9 @@ def render_web_host_setup(settings: Settings, host: str) -> str:
         network_subnet=NETWORK_SUBNET,
         network_gateway=NETWORK_GATEWAY,
         endpoint_port=ENDPOINT_PORT,
+        subnet=NETWORK_SUBNET,
+        relay=sitemail.RELAY_ADDRESS,
+        relay_port=sitemail.RELAY_PORT,
     )
 
 

@@ -1,0 +1,70 @@
+"""SiteMailRelay: the web host's Postfix, through which the sites' ``mail()`` leaves.
+
+Creates, for web host ``<h>`` (component ``<h>-mail-relay``):
+- ``<h>-mail-relay-setup`` (command): the rendered relay script
+  (``pic.render.sitemail.render_relay_script``): installs Postfix from Debian,
+  places the map of the sites' fixed addresses (``/etc/postfix/pic-sites.cidr``)
+  and the relay's settings (one restriction class per member, allowing only
+  its own domains as senders; a message and recipient rate per site), checks
+  them (``postfix check``) and restarts Postfix. It runs again whenever a
+  member's site starts or stops sending, or its domains change.
+
+The sites reach it at the gateway of the host's network (``172.30.0.1``, port
+25, let in by the setup's firewall from the network only). Each member's msmtp
+configuration is MemberSite's.
+
+Does not: receive mail for any domain (sites send only), sign with DKIM (the
+platform publishes no records for site domains), or hold messages of members
+beyond Postfix's own queue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pulumi
+
+from components.hostcmd import run_script
+from components.web_host import WebHost
+from pic.registry import Member
+from pic.render import sitemail, web
+from pic.settings import Settings
+
+
+@dataclass(frozen=True)
+class SiteMailRelayArgs:
+    settings: Settings
+    host_name: str
+    host: WebHost
+    members: Sequence[Member]  # the members placed on the host
+    on: dt.date
+
+
+def sending_members(args: SiteMailRelayArgs) -> list[Member]:
+    """The members whose site runs on PHP on that day: their containers may send."""
+    running = [m for m in args.members if web.site_state(m, args.settings, args.on) == "running"]
+    return sitemail.running_senders(running)
+
+
+class SiteMailRelay(pulumi.ComponentResource):
+    """The Postfix relay of a web host's sites."""
+
+    senders: pulumi.Output[list[str]]
+
+    def __init__(self, name: str, args: SiteMailRelayArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("pic:index:SiteMailRelay", name, None, opts)
+        host = args.host
+        senders = sending_members(args)
+        script = sitemail.render_relay_script(
+            args.host_name, senders, mailname=args.settings.hosts[args.host_name].address
+        )
+        self.setup = run_script(
+            f"{name}-setup",
+            host.access,
+            script,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[host.setup]),
+        )
+        self.senders = pulumi.Output.from_input([m.slug for m in senders])
+        self.register_outputs({"senders": self.senders})

@@ -1,0 +1,131 @@
+"""Members' cron jobs: the schedules a member file may give, and their systemd calendar form.
+
+A schedule is ``hourly``, ``daily`` or ``weekly`` (the platform picks the minute,
+hour and day from the member's slug and the job's place, so that the members'
+jobs do not all start at once), or a restricted cron expression of five fields
+(crontab(5): minute, hour, day of month, month, day of week) where each field is
+``*``, ``*/N`` or a list of numbers and ranges ``a-b``, with:
+
+- the minute never ``*`` and never more often than every 5 minutes;
+- the day of month and the day of week not both restricted (cron runs a job
+  when EITHER matches, systemd's calendar when both do: refused rather than
+  translated).
+
+Each schedule becomes a systemd ``OnCalendar=`` value (systemd.time(7),
+"Calendar Events"), which ``systemd-analyze calendar`` reads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+KEYWORDS = ("hourly", "daily", "weekly")
+MIN_INTERVAL_MINUTES = 5
+# Daily and weekly jobs start in the night, between 01:00 and 05:59 (the dumps run earlier).
+NIGHT_HOURS = range(1, 6)
+FIELD = r"\*|\*/[0-9]{1,2}|[0-9]{1,2}(-[0-9]{1,2})?(,[0-9]{1,2}(-[0-9]{1,2})?)*"
+PATTERN = rf"hourly|daily|weekly|({FIELD}) ({FIELD}) ({FIELD}) ({FIELD}) ({FIELD})"
+WORDS = (
+    'hourly, daily, weekly, or five cron fields "minute hour day-of-month month day-of-week", '
+    'each *, */N or numbers and ranges (e.g. "*/15 * * * *", "30 2 * * 1-5")'
+)
+NAMES = ("minute", "hour", "day of month", "month", "day of week")
+BOUNDS = ((0, 59), (0, 23), (1, 31), (1, 12), (0, 7))
+DAYS = ("Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def check_expression(text: str) -> str:
+    """``text`` unchanged, or ValueError saying which field is wrong and what is allowed."""
+    if text in KEYWORDS:
+        return text
+    fields = text.split(" ")
+    for name, (low, high), field in zip(NAMES, BOUNDS, fields, strict=True):
+        if field.startswith("*/"):
+            step = int(field[2:])
+            if not 1 <= step <= high:
+                raise ValueError(f"the {name} step {step} is not between 1 and {high}")
+            continue
+        if field == "*":
+            continue
+        for part in field.split(","):
+            a, _, b = part.partition("-")
+            first, last = int(a), int(b or a)
+            for n in (first, last):
+                if not low <= n <= high:
+                    raise ValueError(f"the {name} {n} is not between {low} and {high}")
+            if first > last:
+                raise ValueError(f"the {name} range {part} goes backwards")
+    if fields[4].startswith("*/"):
+        raise ValueError("a day of week step has no calendar form: list the days (e.g. 1,3,5)")
+    minutes = _values(fields[0], 0, 59)
+    gaps = [(b - a) % 60 or 60 for a, b in zip(minutes, [*minutes[1:], minutes[0]], strict=True)]
+    if min(gaps) < MIN_INTERVAL_MINUTES:
+        raise ValueError(
+            f"runs more often than every {MIN_INTERVAL_MINUTES} minutes: give minutes at least "
+            f"{MIN_INTERVAL_MINUTES} apart (e.g. */5, 0,30)"
+        )
+    if fields[2] != "*" and fields[4] != "*":
+        raise ValueError(
+            "restricts both the day of month and the day of week (cron runs when either matches): keep one as *"
+        )
+    return text
+
+
+def _values(field: str, low: int, high: int) -> list[int]:
+    """The sorted values a checked field stands for."""
+    if field == "*":
+        return list(range(low, high + 1))
+    if field.startswith("*/"):
+        return list(range(low, high + 1, int(field[2:])))
+    out: set[int] = set()
+    for part in field.split(","):
+        a, _, b = part.partition("-")
+        out.update(range(int(a), int(b or a) + 1))
+    return sorted(out)
+
+
+def _spread(slug: str, index: int) -> int:
+    """A number from the member's slug and the job's place: the same on every run, different across members."""
+    return int.from_bytes(hashlib.sha256(f"{slug}/{index}".encode()).digest()[:8], "big")
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """A job's schedule as systemd reads it, and as ``pic plan`` shows it."""
+
+    on_calendar: str
+    shown: str
+
+
+def _systemd_field(field: str, width: int, start: int = 0) -> str:
+    if field == "*":
+        return "*"
+    if field.startswith("*/"):  # cron's */N counts from the field's first value, as systemd's start/N
+        return f"{start:0{width}d}/{int(field[2:])}"
+    parts = []
+    for part in field.split(","):
+        a, _, b = part.partition("-")
+        parts.append(f"{int(a):0{width}d}..{int(b):0{width}d}" if b else f"{int(a):0{width}d}")
+    return ",".join(parts)
+
+
+def calendar(schedule: str, slug: str, index: int) -> Calendar:
+    """The ``OnCalendar=`` value of job ``index`` of member ``slug`` (its schedule checked already)."""
+    n = _spread(slug, index)
+    minute, hour, weekday = n % 60, NIGHT_HOURS[(n // 60) % len(NIGHT_HOURS)], (n // 3600) % 7
+    if schedule == "hourly":
+        return Calendar(f"*-*-* *:{minute:02d}:00", f"hourly at minute {minute}")
+    if schedule == "daily":
+        return Calendar(f"*-*-* {hour:02d}:{minute:02d}:00", f"daily at {hour:02d}:{minute:02d}")
+    if schedule == "weekly":
+        day = DAYS[weekday]
+        return Calendar(f"{day} *-*-* {hour:02d}:{minute:02d}:00", f"weekly on {day} at {hour:02d}:{minute:02d}")
+    m, h, dom, mon, dow = schedule.split(" ")
+    # Days as a list of names: systemd's weeks start on Monday, so cron's 0-1 (Sun..Mon) has no range form.
+    days = "" if dow == "*" else ",".join(dict.fromkeys(DAYS[d] for d in _values(dow, 0, 7))) + " "
+    value = (
+        f"{days}*-{_systemd_field(mon, 2, start=1)}-{_systemd_field(dom, 2, start=1)} "
+        f"{_systemd_field(h, 2)}:{_systemd_field(m, 2)}:00"
+    )
+    return Calendar(value, schedule)

@@ -1,0 +1,227 @@
+"""Mail from sites against real programs: Postfix (Debian) as the web host's relay, msmtp as the sites' sendmail.
+
+The rendered relay script configures a Postfix instance of its own (temporary
+configuration and queue, smtpd on loopback) and starts it; two members' sites
+are two loopback addresses standing for their containers' fixed addresses
+(msmtp's ``source_ip``). With the rendered msmtp configuration, a member's
+message reaches an SMTP sink through the relay with the member's envelope;
+another member's domain as sender is refused by the relay and the refusal is
+in the member's ``mail.log``; an unknown client is refused; the rate limit
+stops a site sending more than its share. The running containers' side is in
+tests/test_containers.py.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from pic.registry import Member
+from pic.render import sitemail
+from tests import postfix_server
+from tests.conftest import require_program, require_root
+from tests.mailfixtures import example
+from tests.smtp_sink import Sink, running_sink
+from tests.test_daemons_web import free_port
+from tests.test_render_web import shellcheck
+
+pytestmark = pytest.mark.daemon
+
+SITE_A, SITE_B, STRANGER = "127.0.0.2", "127.0.0.3", "127.0.0.4"
+
+
+def _senders() -> tuple[Member, Member]:
+    _, registry = example()
+    php = [m for m in registry if m.runtime is not None and m.status == "active"]
+    return php[0], php[1]
+
+
+def test_relay_script_passes_shellcheck(tmp_path: Path) -> None:
+    _, registry = example()
+    script = sitemail.render_relay_script("web1", list(registry), mailname="web1.example.org")
+    shellcheck(script, tmp_path, "relay.sh")
+    assert "apt-get install -y -q --no-install-recommends postfix" in script
+    assert "systemctl restart postfix" in script
+
+
+def test_msmtp_reads_the_rendered_configuration(tmp_path: Path) -> None:
+    msmtp = require_program("msmtp")
+    a, _ = _senders()
+    rc = tmp_path / "msmtprc"
+    rc.write_text(sitemail.render_msmtprc(a))
+    out = subprocess.run(
+        [msmtp, "-C", str(rc), "--pretend", "x@example.net"], capture_output=True, text=True, check=False
+    )
+    assert out.returncode == 0, out.stderr
+    assert f"from = {sitemail.envelope_sender(a)}\n" in out.stdout
+    assert f"host = {sitemail.RELAY_ADDRESS}\n" in out.stdout
+    assert f"logfile = {sitemail.LOG_FILE}\n" in out.stdout
+
+
+@dataclass
+class Relay:
+    postfix: postfix_server.Postfix
+    sink: Sink
+    root: Path
+
+
+@contextmanager
+def _removed_on_exit(path: Path) -> Iterator[None]:
+    try:
+        yield
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture
+def relay(tmp_path: Path) -> Iterator[Relay]:
+    require_root("Postfix runs as root and drops to its own user")
+    require_program("postfix")
+    a, b = _senders()
+    port = free_port()
+    # Postfix's own processes run as user postfix: its directories in a place that user can reach.
+    postfix_root = Path(tempfile.mkdtemp(prefix="pic-postfix-"))
+    postfix_root.chmod(0o755)
+    with running_sink() as sink, _removed_on_exit(postfix_root):
+        postfix = postfix_server.prepare(
+            postfix_root,
+            address="127.0.0.1",
+            port=port,
+            main={"relayhost": f"[127.0.0.1]:{sink.port}", "smtp_tls_security_level": "none"},
+        )
+        script = sitemail.render_relay_script(
+            "web1",
+            [a, b],
+            mailname="web1.example.org",
+            config_dir=str(postfix.config),
+            cidr_map=str(postfix.config / "pic-sites.cidr"),
+            install=False,
+            systemd=False,
+            addresses={a.slug: SITE_A, b.slug: SITE_B},
+            local_networks="127.0.0.1/32",
+        )
+        (tmp_path / "relay.sh").write_text(script)
+        with postfix_server.stopped_on_exit(postfix):
+            out = subprocess.run(["sh", str(tmp_path / "relay.sh")], capture_output=True, text=True, check=False)
+            assert out.returncode == 0, out.stdout + out.stderr + postfix.log_text()[-2000:]
+            postfix_server.wait_for_banner(postfix)
+            yield Relay(postfix, sink, tmp_path)
+
+
+def _send(
+    relay: Relay, member: Member, source: str, *, sender: str | None = None, from_header: str | None = None
+) -> tuple[subprocess.CompletedProcess[str], Path]:
+    """Send as the member's site would (sendmail -t -i), from ``source``; returns msmtp's result and log."""
+    log = relay.root / member.slug / "mail.log"
+    log.parent.mkdir(exist_ok=True)
+    rc = relay.root / member.slug / "msmtprc"
+    config = sitemail.render_msmtprc(member, host="127.0.0.1", port=relay.postfix.port, logfile=str(log))
+    rc.write_text(config + f"source_ip {source}\n")
+    headers = f"From: {from_header}\n" if from_header else ""
+    message = f"{headers}To: someone@example.net\nSubject: test from {member.slug}\n\nHello.\n"
+    args = ["msmtp", "-C", str(rc), "-t", "-i", *([f"-f{sender}"] if sender else [])]
+    return subprocess.run(args, input=message, capture_output=True, text=True, timeout=60, check=False), log
+
+
+def test_a_sites_mail_reaches_the_sink_with_the_members_envelope(relay: Relay) -> None:
+    a, _ = _senders()
+    out, log = _send(relay, a, SITE_A)
+    assert out.returncode == 0, out.stderr + relay.postfix.log_text()[-2000:]
+    relay.postfix.wait_for_queue_empty()
+    assert [r.mail_from for r in relay.sink.received] == [sitemail.envelope_sender(a)]
+    got = relay.sink.received[0]
+    assert got.rcpt_tos == ["someone@example.net"]
+    assert got.message["From"] == sitemail.envelope_sender(a)  # added by msmtp: the message had none
+    assert "exitcode=EX_OK" in log.read_text()
+
+
+def test_another_members_domain_is_refused_and_logged_in_the_members_log(relay: Relay) -> None:
+    a, b = _senders()
+    forged = f"{sitemail.LOCAL_PART}@{sitemail.sender_domains(b)[0]}"
+    out, log = _send(relay, a, SITE_A, sender=forged, from_header=forged)
+    assert out.returncode != 0
+    text = log.read_text()
+    assert "smtpstatus=554" in text, text
+    assert f"Sender address rejected: {sitemail.REFUSAL.removeprefix('REJECT ')}" in text, text
+    assert f"from={forged}" in text, text
+    # The same address from the other member's own site passes.
+    out, _ = _send(relay, b, SITE_B, sender=forged, from_header=forged)
+    assert out.returncode == 0, out.stderr
+    relay.postfix.wait_for_queue_empty()
+    assert [r.mail_from for r in relay.sink.received] == [forged]
+
+
+def test_an_unknown_client_and_a_null_sender_are_refused(relay: Relay) -> None:
+    a, _ = _senders()
+    out, log = _send(relay, a, STRANGER)
+    assert out.returncode != 0
+    assert "Client host rejected" in log.read_text()
+    out, log = _send(relay, a, SITE_A, sender="<>")
+    assert out.returncode != 0
+    relay.postfix.wait_for_queue_empty()
+    assert relay.sink.received == []
+
+
+def test_the_relay_settings_are_in_effect(relay: Relay) -> None:
+    _, b = _senders()
+    shown = relay.postfix.postconf("-n")
+    assert f"smtpd_client_message_rate_limit = {sitemail.MESSAGE_RATE_LIMIT}\n" in shown
+    assert f"anvil_rate_time_unit = {sitemail.RATE_TIME_UNIT}\n" in shown
+    cidr = f"cidr:{relay.postfix.config / 'pic-sites.cidr'}"
+    query = subprocess.run(
+        ["postmap", "-c", str(relay.postfix.config), "-q", SITE_B, cidr], capture_output=True, text=True, check=True
+    )
+    assert query.stdout.strip() == sitemail.restriction_class(b.slug)
+
+
+def test_a_site_beyond_its_message_rate_is_refused(relay: Relay) -> None:
+    a, _ = _senders()
+    # The rate is the relay's; lowered here so that a test sends a few messages, not a hundred.
+    subprocess.run(
+        ["postconf", "-c", str(relay.postfix.config), "-e", "smtpd_client_message_rate_limit = 2"], check=True
+    )
+    subprocess.run(["postfix", "-c", str(relay.postfix.config), "reload"], check=True, capture_output=True)
+    results = [_send(relay, a, SITE_A)[0].returncode for _ in range(3)]
+    assert results[:2] == [0, 0]
+    assert results[2] != 0
+    log = (relay.root / a.slug / "mail.log").read_text().splitlines()
+    assert f"smtpstatus=450 smtpmsg='450 4.7.1 Error: too much mail from {SITE_A}'" in log[-1]
+    relay.postfix.wait_for_queue_empty()
+    assert len(relay.sink.received) == 2
+
+
+def test_site_addresses_are_unique_inside_the_network_and_never_the_gateway() -> None:
+    import ipaddress
+
+    from pic.registry import UID_MAX, UID_MIN, MemberSpec
+    from pic.render import web
+
+    subnet = ipaddress.ip_network(web.NETWORK_SUBNET)
+    seen = set()
+    base = MemberSpec.model_validate({"name": "x", "contact": {"name": "x", "email": "x@example.org"}, "uid": UID_MIN})
+    for uid in range(UID_MIN, UID_MAX + 1):
+        m = Member("x", "members/x.yaml", base.model_copy(update={"uid": uid}), "web1")
+        address = ipaddress.ip_address(sitemail.site_address(m))
+        assert address in subnet and address not in sitemail.SKIPPED, (uid, address)
+        seen.add(address)
+    assert len(seen) == UID_MAX - UID_MIN + 1
+    reserved = {web.PROXY_ADDRESS, web.PHPMYADMIN_ADDRESS, sitemail.RELAY_ADDRESS}
+    assert not reserved & {str(a) for a in seen}
+
+
+def test_runtime_images_send_through_msmtp_with_the_members_configuration() -> None:
+    from pic.render import web
+
+    settings, _ = example()
+    for key in settings.runtime_keys():
+        dockerfile = web.php_image(settings, key).dockerfile
+        assert "apt-get install -y --no-install-recommends msmtp msmtp-mta;" in dockerfile, key
+        assert f"ln -sf {sitemail.CONTAINER_CONFIG} /etc/msmtprc;" in dockerfile, key
+        assert f"printf 'sendmail_path = \"{sitemail.SENDMAIL_PATH}\"\\n' > /etc/php/{key}/$sapi/conf.d/" in dockerfile

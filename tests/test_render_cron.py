@@ -1,0 +1,201 @@
+"""Members' cron jobs: the schedules pic check takes or refuses, and the units and scripts the web host gets.
+
+The units are checked by ``systemd-analyze verify``, every calendar by
+``systemd-analyze calendar`` (which also says when it next elapses), the
+scripts by shellcheck. Running a job in a real container, as the member and
+stopped at its time limit, is in tests/test_containers.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
+from pic import cron
+from pic.check import check
+from pic.errors import PicError
+from pic.registry import MAX_CRON_TIMEOUT, Member, MemberSpec
+from pic.render import cron as membercron
+from pic.render import web
+from tests.conftest import require_program
+from tests.helpers import member, project_copy, write_members
+from tests.test_render_web import shellcheck
+
+ON = dt.date(2026, 11, 28)
+SITE = {"domains": ["asso-cron.org"], "php": "8.4"}
+
+
+def _member(slug: str, jobs: list[dict[str, Any]], uid: int = 10700) -> Member:
+    spec = MemberSpec.model_validate(member(uid, site=SITE, cron=jobs))
+    return Member(slug, f"members/{slug}.yaml", spec, "web1")
+
+
+def _errors(tmp_path: Path, jobs: Any, **fields: Any) -> list[str]:
+    project = project_copy(tmp_path)
+    members = write_members(tmp_path / "members", {"asso-cron": member(10700, cron=jobs, **fields)})
+    with pytest.raises(PicError) as info:
+        check(project, "prod", members, ON)
+    return str(info.value).splitlines()
+
+
+@pytest.mark.parametrize(
+    ("schedule", "message"),
+    [
+        ("* * * * *", "runs more often than every 5 minutes"),
+        ("*/2 * * * *", "runs more often than every 5 minutes"),
+        ("0-59 * * * *", "runs more often than every 5 minutes"),
+        ("60 * * * *", "the minute 60 is not between 0 and 59"),
+        ("0 24 * * *", "the hour 24 is not between 0 and 23"),
+        ("0 0 1 * 1", "restricts both the day of month and the day of week"),
+        ("0 0 * * */2", "a day of week step has no calendar form"),
+        ("5 3-1 * * *", "the hour range 3-1 goes backwards"),
+        ("@daily", "is not allowed here: hourly, daily, weekly, or five cron fields"),
+        ("0 0 * *", "is not allowed here"),
+        ("every day", "is not allowed here"),
+    ],
+)
+def test_a_bad_schedule_is_refused_with_file_line_field_and_value(tmp_path: Path, schedule: str, message: str) -> None:
+    lines = _errors(tmp_path, [{"schedule": schedule, "command": "php cron.php"}], site=SITE)
+    [line] = [x for x in lines if "cron[0].schedule" in x]
+    assert re.match(r".*members/asso-cron\.yaml:\d+ cron\[0\]\.schedule: ", line), line
+    assert f'"{schedule}"' in line, line
+    assert message in line, line
+
+
+def test_timeout_command_and_site_are_checked(tmp_path: Path) -> None:
+    jobs = [{"schedule": "daily", "command": "", "timeout": MAX_CRON_TIMEOUT + 1}, {"schedule": "hourly"}]
+    text = "\n".join(_errors(tmp_path, jobs, site=SITE))
+    assert f"cron[0].timeout: {MAX_CRON_TIMEOUT + 1} is out of range (must be at most {MAX_CRON_TIMEOUT})" in text
+    assert 'cron[0].command: "" is too short' in text
+    assert "cron[1].command:" in text and "missing" in text
+    (tmp_path / "nosite").mkdir()
+    text = "\n".join(_errors(tmp_path / "nosite", [{"schedule": "daily", "command": "true"}]))
+    assert "cron: cron jobs run in the member's site container: the member has no site" in text
+
+
+def test_spread_minutes_are_deterministic_and_differ_across_members() -> None:
+    slugs = [f"asso-{i:03d}" for i in range(60)]
+    first = [cron.calendar("hourly", s, 1).on_calendar for s in slugs]
+    assert first == [cron.calendar("hourly", s, 1).on_calendar for s in slugs]
+    assert len(set(first)) > 30, "60 members' hourly jobs spread over the hour"
+    nightly = {cron.calendar("daily", s, 1).on_calendar.split(" ")[1][:2] for s in slugs}
+    assert nightly <= {f"{h:02d}" for h in cron.NIGHT_HOURS}
+    assert cron.calendar("hourly", "asso-000", 1) != cron.calendar("hourly", "asso-000", 2)
+
+
+FIELDS = st.sampled_from(["*", "*/5", "*/10", "0", "7", "1-5", "1,15", "0,30", "*/3", "12", "2-4,6"])
+
+
+@pytest.mark.daemon
+@given(st.tuples(FIELDS, FIELDS, FIELDS, FIELDS, FIELDS))
+def test_every_accepted_schedule_is_a_calendar_systemd_reads(fields: tuple[str, ...]) -> None:
+    analyze = require_program("systemd-analyze")
+    text = " ".join(fields)
+    try:
+        cron.check_expression(text)
+    except ValueError:
+        return
+    value = cron.calendar(text, "asso-cron", 1).on_calendar
+    done = subprocess.run([analyze, "calendar", value], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, f"{text} -> {value}: {done.stderr}"
+
+
+def _cron_matches(schedule: str, when: dt.datetime) -> bool:
+    """crontab(5) semantics of a checked expression whose day fields are not both restricted."""
+    fields = schedule.split(" ")
+    values = [cron._values(f, lo, hi) for f, (lo, hi) in zip(fields, cron.BOUNDS, strict=True)]
+    weekday = when.isoweekday() % 7
+    return (
+        when.minute in values[0]
+        and when.hour in values[1]
+        and when.day in values[2]
+        and when.month in values[3]
+        and (weekday in values[4] or (weekday == 0 and 7 in values[4]))
+    )
+
+
+@pytest.mark.daemon
+@pytest.mark.parametrize(
+    "schedule", ["30 2 * * 1-5", "*/15 * * * *", "0 3 1,15 * *", "5 */6 * */2 *", "0 0 * * 0,7", "0 0 * 1 0-1"]
+)
+def test_calendars_elapse_when_cron_would(schedule: str) -> None:
+    analyze = require_program("systemd-analyze")
+    value = cron.calendar(schedule, "asso-cron", 1).on_calendar
+    out = subprocess.run(
+        [analyze, "calendar", "--iterations=12", value], capture_output=True, text=True, check=True
+    ).stdout
+    times = re.findall(r"(?:Next elapse|Iter\. #\d+): \w+ (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)", out)
+    assert len(times) == 12, out
+    for text in times:
+        assert _cron_matches(schedule, dt.datetime.strptime(text, "%Y-%m-%d %H:%M:%S")), f"{value}: {text}"
+
+
+@pytest.mark.daemon
+def test_units_verify_and_scripts_pass_shellcheck(tmp_path: Path) -> None:
+    analyze = require_program("systemd-analyze")
+    m = _member(
+        "asso-cron",
+        [
+            {"schedule": "daily", "command": "php wp-cron.php"},
+            {"schedule": "*/10 * * * *", "command": "echo 'a $b' \"c\"", "timeout": 30},
+        ],
+    )
+    runner = tmp_path / "member-cron"
+    runner.write_text(membercron.render_runner())
+    runner.chmod(0o755)
+    names = []
+    for job in membercron.jobs(m):
+        (tmp_path / f"{job.unit}.service").write_text(membercron.render_service(m, job, runner=str(runner)))
+        (tmp_path / f"{job.unit}.timer").write_text(membercron.render_timer(m, job))
+        names += [f"{job.unit}.service", f"{job.unit}.timer"]
+    done = subprocess.run(
+        [analyze, "verify", *(str(tmp_path / n) for n in names)], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert not [line for line in done.stderr.splitlines() if "pic-cron" in line], done.stderr
+    service = (tmp_path / "pic-cron-asso-cron-2.service").read_text()
+    assert (
+        f"ExecStart={runner} {web.site_container_name('asso-cron')} 10700 30 2 /etc/pic/cron/asso-cron/2.command\n"
+        in service
+    )
+    assert f"TimeoutStartSec={30 + membercron.KILL_AFTER + membercron.SERVICE_MARGIN}\n" in service
+    shellcheck(membercron.render_runner(), tmp_path, "member-cron")
+    install = membercron.render_install_script(m)
+    shellcheck(install, tmp_path, "cron-install")
+    shellcheck(membercron.render_remove_script(m), tmp_path, "cron-remove")
+    assert "printf '%s\\n' 'echo '\"'\"'a $b'\"'\"' \"c\"' | put /etc/pic/cron/asso-cron/2.command 0600" in install
+
+
+NASTY = "\n\r\t\x00\x1b\x7f\u2028\u202e`'\"${}#;:\\ <>|&*%"
+any_text = st.text(alphabet=st.sampled_from(NASTY) | st.characters(), max_size=80)
+
+
+@pytest.mark.daemon
+@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+@given(command=any_text, schedule=any_text | st.sampled_from(["hourly", "*/5 1 * * *", "0 0 * 2 0-6"]))
+def test_any_accepted_job_renders_scripts_shellcheck_and_systemd_accept(command: str, schedule: str) -> None:
+    try:
+        m = _member("asso-cron", [{"schedule": schedule, "command": command}])
+    except ValidationError:
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        shellcheck(membercron.render_install_script(m), Path(tmp), "cron-install")
+    [job] = membercron.jobs(m)
+    done = subprocess.run(
+        [require_program("systemd-analyze"), "calendar", job.calendar.on_calendar],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    # The command file holds exactly the member's command: what printf writes in the script.
+    line = next(x for x in membercron.render_install_script(m).splitlines() if x.startswith("printf '%s\\n' "))
+    written = subprocess.run(["sh", "-c", line.split(" | put ")[0]], capture_output=True, text=True, check=True)
+    assert written.stdout == command + "\n"
