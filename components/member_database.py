@@ -41,6 +41,7 @@ import pulumi_random as random
 
 from components.db_host import DbHost, unique_hosts
 from components.hostcmd import HostAccess, host_access, place_file, run_script
+from pic import names
 from pic.registry import Database, Member
 from pic.render import db as rdb
 from pic.settings import Settings
@@ -156,7 +157,7 @@ class MemberDatabase(pulumi.ComponentResource):
                 f"{name}-grant-{web}",
                 user=self.user,
                 host=client,
-                database=rdb.grant_pattern(self.database_name),
+                database=names.grant_database(self.database_name),
                 privileges=list(rdb.MEMBER_PRIVILEGES),
                 opts=pulumi.ResourceOptions.merge(on_db, pulumi.ResourceOptions(depends_on=[user, database])),
             )
@@ -177,7 +178,7 @@ class MemberDatabase(pulumi.ComponentResource):
                 f"{name}-backup-grant-{web}",
                 user=rdb.BACKUP_USER,
                 host=client,
-                database=rdb.grant_pattern(self.database_name),
+                database=names.grant_database(self.database_name),
                 privileges=list(rdb.BACKUP_PRIVILEGES),
                 opts=pulumi.ResourceOptions.merge(on_db, pulumi.ResourceOptions(depends_on=[backup_user, database])),
             )

@@ -214,3 +214,24 @@ def resource_prefix_owner(slug: str, names: dict[tuple[Space, str], Owner]) -> t
         if space == "resource" and (name.startswith(f"{slug}-") or slug.startswith(f"{name}-")):
             return name, owner
     return None
+
+
+MAX_GRANT_DATABASE = 64  # MariaDB: the database part of a grant (mysql.db's Db column, char(64))
+
+
+def grant_database(database: str) -> str:
+    """The database part of a member's GRANT: the name with ``_`` and ``%`` escaped when that fits.
+
+    ``_`` and ``%`` are wildcards in a grant's database name (MariaDB's GRANT documentation,
+    "Database Privileges"): unescaped, ``wx_y_main`` also covers ``wxzy_main``. The escaped form
+    is longer; MariaDB refuses one over 64 characters ("Incorrect database name"), so a longer
+    name keeps its wildcards, and the registry check (``pic.registry``) refuses any other
+    member database such a name would cover.
+    """
+    escaped = database.replace("\\", "\\\\").replace("_", "\\_").replace("%", "\\%")
+    return escaped if len(escaped) <= MAX_GRANT_DATABASE else database
+
+
+def grant_covers(pattern: str, database: str) -> bool:
+    """Whether a grant on the unescaped ``pattern`` (``_`` matching any one character) covers ``database``."""
+    return len(pattern) == len(database) and all(p in ("_", c) for p, c in zip(pattern, database, strict=True))

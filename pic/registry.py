@@ -540,6 +540,24 @@ class _Cross:
                 "works for two members makes one key for each",
             )
 
+    def wildcard_grants(self, members: list[Member]) -> None:
+        """A database name too long for its grant to be escaped must cover no other member's database."""
+        everything = [(other, db.name) for other in members for db in other.databases]
+        for m in members:
+            for i, db in enumerate(m.databases):
+                if "_" not in db.name or names.grant_database(db.name) != db.name:
+                    continue
+                for other, name in everything:
+                    if name != db.name and names.grant_covers(db.name, name):
+                        self.at(
+                            m,
+                            ("databases", i),
+                            f"makes the database name {show_value(db.name)}, too long for its grant to name it "
+                            f"exactly (_ is a wildcard there, and escaped it would pass MariaDB's "
+                            f"{names.MAX_GRANT_DATABASE} characters): its grant would also cover {show_value(name)} "
+                            f"of {other.file}; use a shorter name",
+                        )
+
     def databases(self, m: Member) -> None:
         for i, db in enumerate(m.databases):
             if len(db.name) > MAX_DB_NAME:
@@ -556,8 +574,10 @@ class _Cross:
 def cross_checks(members: Iterable[Member], settings: Settings) -> list[Problem]:
     """The checks across files of ``members``, in order: a later member is blamed for a name taken earlier."""
     cross = _Cross(settings, f"Pulumi.{settings.stack}.yaml")
-    for m in members:
+    listed = list(members)
+    for m in listed:
         cross.member(m)
+    cross.wildcard_grants(listed)
     return cross.problems
 
 

@@ -17,6 +17,7 @@ import pytest
 import yaml
 
 from pic import cli
+from pic.errors import PicError
 from tests.conftest import ROOT, require_program, require_root
 from tests.helpers import member, write_members
 from tests.test_plan import git, pic
@@ -277,3 +278,30 @@ def test_a_file_full_of_refused_characters_gives_a_few_lines(members: Path, fill
     named = [line for line in proc.stderr.splitlines() if "noisy-member.yaml:" in line]
     assert 1 <= len(named) <= 5, proc.stderr[:2000]
     assert all("holds" in line and "(column " in line for line in named), named
+
+
+def test_a_database_name_too_long_to_escape_may_not_cover_another(tmp_path: Path) -> None:
+    """A grant names its database escaped (``_`` is a wildcard); a name whose escaped form passes
+    MariaDB's 64 characters keeps its wildcards, so no other member database may match it."""
+    from pic.names import grant_covers, grant_database
+    from pic.registry import load_registry
+    from pic.settings import load_settings
+
+    assert grant_database("wx_y_main") == "wx\\_y\\_main"
+    assert grant_covers("wx_y_main", "wxzy_main") and not grant_covers("wx_y_main", "wx_y_mainx")
+    short = "q_r_s_t_u_v_w_x"
+    long_slug, other_slug = "a-b-c-d-e-f-g-h-i-j-k-l-m-n-o-p", "azb-c-d-e-f-g-h-i-j-k-l-m-n-o-p"
+    name = f"{long_slug.replace('-', '_')}_{short}"
+    assert grant_database(name) == name, "the case needs a name too long to escape"
+    directory = write_members(
+        tmp_path / "members",
+        {long_slug: member(uid=10700, databases=[short]), other_slug: member(uid=10701, databases=[short])},
+    )
+    with pytest.raises(PicError) as caught:
+        load_registry(directory, load_settings(ROOT, "prod"))
+    message = str(caught.value)
+    assert f"{long_slug}.yaml" in message and "too long for its grant" in message, message
+    assert f"{other_slug.replace('-', '_')}_{short}" in message
+    # apart, each is accepted
+    alone = write_members(tmp_path / "alone", {long_slug: member(uid=10700, databases=[short])})
+    assert len(load_registry(alone, load_settings(ROOT, "prod"))) == 1

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pic import charsets
+from pic import charsets, names
 from pic.names import DB_ADMIN_USER, DB_BACKUP_USER
 from pic.render import render
 from pic.settings import Settings
@@ -194,7 +194,7 @@ class MemberDbSql:
         return render(
             "db/member.sql.j2",
             database=sql_ident(self.database),
-            grant_database=sql_ident(grant_pattern(self.database)),
+            grant_database=sql_ident(names.grant_database(self.database)),
             restore_databases=[sql_ident(grant_pattern(d)) for d in restore_databases(self.database)],
             charset=CHARSET,
             collation=COLLATION,
