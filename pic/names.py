@@ -228,8 +228,13 @@ def grant_database(database: str) -> str:
     name keeps its wildcards, and the registry check (``pic.registry``) refuses any other
     member database such a name would cover.
     """
-    escaped = database.replace("\\", "\\\\").replace("_", "\\_").replace("%", "\\%")
+    escaped = escape_grant(database)
     return escaped if len(escaped) <= MAX_GRANT_DATABASE else database
+
+
+def escape_grant(database: str) -> str:
+    """``database`` with the wildcards of a grant's database part (``_``, ``%``) and ``\\`` escaped."""
+    return database.replace("\\", "\\\\").replace("_", "\\_").replace("%", "\\%")
 
 
 def grant_covers(pattern: str, database: str) -> bool:
