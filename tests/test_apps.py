@@ -54,7 +54,7 @@ WORDPRESS_PACKAGES = (
     "wordpress-theme-twentytwentythree",
 )
 WP_RUNTIMES = ("7.4", "8.2")
-ADMIN_PASSWORD = "Wp-admin-" + "x" * 12
+ADMIN_PASSWORD = secrets.token_urlsafe(18)  # a throw-away WordPress admin, new at each run
 # WordPress's own rules for pretty permalinks (what it writes on "Save permalinks").
 HTACCESS = """# BEGIN WordPress
 <IfModule mod_rewrite.c>
