@@ -445,6 +445,13 @@ class _Cross:
                 )
         if spec.cron and spec.site is None:
             self.at(m, ("cron",), "cron jobs run in the member's site container: the member has no site")
+        elif spec.cron and spec.site is not None and spec.site.static:
+            self.at(
+                m,
+                ("cron",),
+                'cron jobs run in the member\'s PHP container: a static site (php: "none") has none; '
+                "choose a PHP runtime or remove the jobs",
+            )
         if spec.lists is not None:
             self.claim(m, ("lists", "domain"), "domain", spec.lists.domain, "a list domain")
 

@@ -305,3 +305,16 @@ def test_a_database_name_too_long_to_escape_may_not_cover_another(tmp_path: Path
     # apart, each is accepted
     alone = write_members(tmp_path / "alone", {long_slug: member(uid=10700, databases=[short])})
     assert len(load_registry(alone, load_settings(ROOT, "prod"))) == 1
+
+
+def test_cron_jobs_need_a_php_site(tmp_path: Path) -> None:
+    """Jobs run in the member's PHP container: a static site's container (Caddy) has no PHP to run them."""
+    from pic.registry import load_registry
+    from pic.settings import load_settings
+
+    job = {"schedule": "hourly", "command": "php x.php", "timeout": 60}
+    static = member(uid=10710, site={"domains": ["static-cron.example.org"], "php": "none"}, cron=[job])
+    directory = write_members(tmp_path / "members", {"static-cron": static})
+    with pytest.raises(PicError) as caught:
+        load_registry(directory, load_settings(ROOT, "prod"))
+    assert "static-cron.yaml" in str(caught.value) and 'a static site (php: "none")' in str(caught.value)
