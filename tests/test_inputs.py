@@ -355,3 +355,22 @@ def test_a_php_setting_of_the_wrong_type_is_one_error_echoing_the_value_as_writt
         f"{members / 'case-member.yaml'}:8 site.php_settings.memory_limit: {shown}: memory_limit must be "
         "a size from 16M to 1G, such as 64M"
     ], done.stderr
+
+
+@pytest.mark.parametrize(
+    ("written", "value"),
+    [("true", True), ("false", False), ("yes", True), ("On", True), ("OFF", False), ("no", False), ("True", True)],
+)
+def test_display_errors_takes_every_spelling_of_a_yaml_boolean(tmp_path: Path, written: str, value: bool) -> None:
+    """As every yes/no field of the file (docs/REGISTRY.md): the quoted forms are the corpus's refusals."""
+    from pic.registry import load_registry
+    from pic.settings import load_settings
+
+    directory = tmp_path / "members"
+    directory.mkdir()
+    (directory / "test-site.yaml").write_text(
+        "name: Test site\ncontact: {name: A, email: a@test-site.example.org}\nuid: 10720\n"
+        f'site:\n  domains: [test-site.example.org]\n  php: "8.4"\n  php_settings:\n    display_errors: {written}\n'
+    )
+    (m,) = load_registry(directory, load_settings(ROOT, "prod")).members
+    assert m.site is not None and m.site.php_settings == {"display_errors": value}
