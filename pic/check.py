@@ -54,11 +54,56 @@ def settings_warnings(settings: Settings, project_dir: Path) -> list[Problem]:
     return out
 
 
+# Why a member's site does not run on a day (pic.render.web.site_state), for the warnings below.
+_NOT_RUNNING = {
+    "suspended": "the member is suspended (status: suspended)",
+    "archived": "the member is archived (status: archived)",
+    "refused": "its runtime is stopped or past its end of life without a valid exception",
+}
+
+
+def member_warnings(registry: Registry, settings: Settings, on: dt.date) -> list[Problem]:
+    """What a valid member file asks for that will not happen, or that visitors will see, on day ``on``.
+
+    - ``cron:`` jobs of a member whose site does not run (suspended, archived, refused runtime):
+      no timer is installed (``MemberSite`` installs jobs only for a running site), so they do not
+      run until it runs again;
+    - ``site.php_settings.display_errors: true``: PHP's errors, with the server's paths, are shown
+      to every visitor (php.ini-production turns it off for that reason).
+    """
+    # Imported here: pic.render imports this module's neighbours, not the other way round.
+    from pic.render.web import site_state
+
+    out = []
+    for m in registry:
+        state = site_state(m, settings, on)
+        if m.spec.cron and state in _NOT_RUNNING:
+            jobs = f"{len(m.spec.cron)} cron job{'s' if len(m.spec.cron) != 1 else ''}"
+            message = f"{jobs} will not run: {_NOT_RUNNING[state]}, so its site and jobs are stopped"
+            out.append(Problem(m.file, m.line_of("cron"), "cron", message, "warning"))
+        if m.site is not None and m.site.php_settings.get("display_errors") is True:
+            out.append(
+                Problem(
+                    m.file,
+                    m.line_of("site", "php_settings", "display_errors"),
+                    "site.php_settings.display_errors",
+                    "is on: PHP's errors, with the server's paths, are shown to every visitor; "
+                    "for a test site only (errors are in log/php-error.log either way)",
+                    "warning",
+                )
+            )
+    return out
+
+
 def check(project_dir: Path, stack: str, members_dir: Path, on: dt.date) -> Checked:
     """Load and validate settings, registry and the end-of-life policy; raise PicError on any error."""
     settings = load_settings(project_dir, stack)
     registry = load_registry(members_dir, settings)
-    findings = eol.evaluate(registry, settings, on) + settings_warnings(settings, project_dir)
+    findings = (
+        eol.evaluate(registry, settings, on)
+        + settings_warnings(settings, project_dir)
+        + member_warnings(registry, settings, on)
+    )
     errors = [p for p in findings if p.severity == "error"]
     if errors:
         raise PicError(findings)

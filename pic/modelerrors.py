@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from pic.errors import Problem, show_value
+from pic.errors import Problem
 from pic.yamlsrc import Document, format_loc
 
 _TYPE_WORDS = {
@@ -80,10 +80,10 @@ def _length(kind: str, err: Any, ctx: dict[str, Any]) -> str:
     return f"is too {'short' if short else 'long'} ({'at least' if short else 'at most'} {bound} {unit})"
 
 
-def _describe(err: Any, model: type[BaseModel], loc: tuple[str | int, ...]) -> str:
+def _describe(err: Any, model: type[BaseModel], loc: tuple[str | int, ...], value: str) -> str:
+    """The message of one error; ``value`` is its input as shown (as written in the file)."""
     kind = err["type"]
     ctx = err.get("ctx", {})
-    value = show_value(err.get("input"))
     if kind == "extra_forbidden":
         return _unknown_key(model, loc)
     if kind == "missing":
@@ -115,5 +115,6 @@ def problems_from(
     for err in exc.errors():
         loc = tuple(part for part in err["loc"] if not (isinstance(part, str) and "[" in part))
         full = (*prefix, *loc)
-        out.append(Problem(doc.file, doc.line_of(full), format_loc(full), _describe(err, model, loc)))
+        message = _describe(err, model, loc, doc.shown(full, err.get("input")))
+        out.append(Problem(doc.file, doc.line_of(full), format_loc(full), message))
     return out

@@ -106,7 +106,7 @@ def check_new(text: str, slug: str, file: str, registry: Registry, settings: Set
         spec, more = validate_member(doc)
         problems += more
     if doc is not None and spec is not None and not problems:
-        new = Member(slug, file, spec, spec.host or settings.default_host, doc.lines)
+        new = Member(slug, file, spec, spec.host or settings.default_host, doc.lines, doc.written)
         problems += [p for p in cross_checks([*registry, new], settings) if p.file == file]
     if problems:
         raise PicError([_as_option(p, file) for p in problems])

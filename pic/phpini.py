@@ -3,18 +3,19 @@
 Pure data and checks, shared by the registry (``site.php_settings`` of a member file), the
 runtime images (their ``conf.d`` file) and the member's virtual host.
 
-Sizes follow PHP's shorthand (an integer of bytes, or with a suffix ``K``, ``M`` or ``G``: PHP
-manual, "Using PHP > FAQ > shorthandbytes"); times are whole seconds.
+Sizes follow PHP's shorthand (an integer of bytes, or with a suffix ``K``, ``M`` or ``G``, in
+either case: PHP manual, "Using PHP > FAQ > shorthandbytes"); times are whole seconds.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
-from typing import Literal
+from typing import Any, Literal
 
 Kind = Literal["size", "seconds", "count", "flag", "timezone"]
 
@@ -36,7 +37,7 @@ EXTENSIONS: dict[str, tuple[str, ...]] = {
 ExtensionPackage = Literal["mysql", "gd", "intl", "zip", "mbstring", "xml", "curl", "bcmath", "imagick"]
 BUILTIN_MODULES = ("exif",)
 
-_SIZE = re.compile(r"([1-9][0-9]{0,12})([KMG]?)")
+_SIZE = re.compile(r"([1-9][0-9]{0,12})([KMGkmg]?)")
 _UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3}
 MiB = 1024**2
 
@@ -112,31 +113,93 @@ def timezones() -> frozenset[str]:
 def size_bytes(value: str) -> int | None:
     """Bytes of a PHP shorthand size ("32M" -> 33554432), or None when it is not one."""
     m = _SIZE.fullmatch(value)
-    return None if m is None else int(m.group(1)) * _UNITS[m.group(2)]
+    return None if m is None else int(m.group(1)) * _UNITS[m.group(2).upper()]
 
 
-def problem(key: str, value: object) -> str | None:
-    """Why ``value`` is refused for ini key ``key``, or None when it is allowed.
+def json_schemas() -> dict[str, Any]:
+    """JSON Schema of each allowed key's value (the member file's schema, schema/member.schema.json)."""
+    out: dict[str, Any] = {}
+    for key, rule in RULES.items():
+        described = {"description": f"{rule.describe()}; default {DEFAULTS.get(key, 'false')}"}
+        if rule.kind == "flag":
+            out[key] = {"type": "boolean", **described}
+        elif rule.kind == "timezone":
+            out[key] = {"type": "string", **described}
+        elif rule.kind == "size":
+            text = {"type": "string", "pattern": f"^{_SIZE.pattern}$"}
+            number = {"type": "integer", "minimum": rule.low, "maximum": rule.high}
+            out[key] = {"anyOf": [text, number], **described}
+        else:
+            out[key] = {"type": "integer", "minimum": rule.low, "maximum": rule.high, **described}
+    return out
 
-    Sizes are strings or whole numbers of bytes; seconds and counts whole numbers; flags
-    booleans; time zones names of :func:`timezones`.
+
+# What a value of the wrong type is, in the words of the member file (bool before int: a bool is one).
+_KINDS: tuple[tuple[type | tuple[type, ...], str], ...] = (
+    (type(None), "empty (null)"),
+    (bool, "true or false"),
+    (int, "a whole number"),
+    (float, "a number with a fraction or an exponent"),
+    (str, "text"),
+    (list, "a list"),
+    (dict, "a mapping"),
+    (dt.date, "a date"),
+)
+
+
+def _kind_of(value: object) -> str:
+    return next((words for kind, words in _KINDS if isinstance(value, kind)), type(value).__name__)
+
+
+def _number(rule: Rule, value: object) -> int | str:
+    """Bytes, seconds or a count of a value of ``rule`` (a size, seconds or count), else why not."""
+    if rule.kind == "size" and isinstance(value, str):
+        n = size_bytes(value)
+        return "is not a size in PHP's shorthand" if n is None else n
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        return "is text"
+    return f"is {_kind_of(value)}"
+
+
+def _named_problem(rule: Rule, value: object, shown: str, expected: str) -> str | None:
+    """:func:`problem` for a flag or a time zone."""
+    if rule.kind == "flag":
+        if isinstance(value, bool):
+            return None
+        if isinstance(value, str):
+            return f"{shown} is text: {expected}, written without quotes (yes/no and on/off are read as such too)"
+    elif isinstance(value, str):
+        return None if value in timezones() else f"{shown} is not a time zone of the tz database: {expected}"
+    return f"{shown} is {_kind_of(value)}: {expected}"
+
+
+def problem(key: str, value: object, shown: str) -> str | None:
+    """The message refusing ``value`` for ini key ``key``, or None when it is allowed.
+
+    ``shown``: the value as the member wrote it (``pic.yamlsrc.Document.shown``). Sizes are PHP
+    shorthand text (``64M``, suffix in either case as PHP reads it) or whole numbers of bytes;
+    seconds and counts whole numbers; flags booleans (``true``/``false`` or YAML's other spellings
+    of them, ``yes``/``no``/``on``/``off``, unquoted, as every yes/no field of the file); time
+    zones names of :func:`timezones`. A value of the wrong type gets one message naming what it is.
     """
     rule = RULES.get(key)
     if rule is None:
-        return f"is not a PHP setting a member may set; allowed: {', '.join(sorted(RULES))}"
-    if rule.kind == "flag":
-        return None if isinstance(value, bool) else f"must be {rule.describe()}"
-    if rule.kind == "timezone":
-        return None if isinstance(value, str) and value in timezones() else f"must be {rule.describe()}"
-    if isinstance(value, bool) or not isinstance(value, int | str):
-        return f"must be {rule.describe()}"
-    if rule.kind == "size":
-        n = value if isinstance(value, int) else size_bytes(value)
-    else:
-        n = value if isinstance(value, int) else None
-    if n is None or not rule.low <= n <= rule.high:
-        return f"must be {rule.describe()}"
-    return None
+        return f"{shown}: {key} is not a PHP setting a member may set; allowed: {', '.join(sorted(RULES))}"
+    expected = f"{key} must be {rule.describe()}"
+    quotes = ", written without quotes" if isinstance(value, str) else ""
+    if rule.kind in ("flag", "timezone"):
+        return _named_problem(rule, value, shown, expected)
+    n = _number(rule, value)
+    if isinstance(n, str):
+        return f"{shown} {n}: {expected}{quotes if n == 'is text' else ''}"
+    if rule.low <= n <= rule.high:
+        return None
+    hint = ""
+    if rule.kind == "size" and shown.isdigit() and isinstance(value, int) and rule.low <= value * MiB <= rule.high:
+        hint = f" (a number alone is bytes: {value}M is {value} megabytes)"
+    return f"{shown} is out of range: {expected}{hint}"
 
 
 def ini_value(value: object) -> str:

@@ -14,7 +14,7 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationError, field_validator
 
@@ -23,7 +23,7 @@ from pic.errors import PicError, Problem, show_value
 from pic.modelerrors import _unwrap, problems_from
 from pic.settings import MIN_CPUS, Settings, display_path
 from pic.validators import SLUG_WORDS, Domain, Email, FreeText, SshKey, Whole, is_slug, refused_character
-from pic.yamlsrc import Document, format_loc, read_yaml
+from pic.yamlsrc import Document, format_loc, read_yaml, show_written
 
 DbShort = Annotated[
     str,
@@ -85,11 +85,17 @@ class Site(_Strict):
         'or "none" for no charset parameter; utf-8 when unset.',
         json_schema_extra={"enum": _CHARSET_ENUM},
     )
-    php_settings: dict[str, int | str | bool] = Field(
+    # Any value reaches the registry's check (Registry.php_settings), which says in one message
+    # what is wrong with it; the schema gives each key its type and bounds.
+    php_settings: dict[str, Any] = Field(
         default_factory=dict,
         max_length=len(phpini.RULES),
         description="PHP sites: PHP ini settings of the site, from an allow-list with bounds (docs/REGISTRY.md).",
-        json_schema_extra={"propertyNames": {"enum": _PHP_KEYS}},
+        json_schema_extra={
+            "propertyNames": {"enum": _PHP_KEYS},
+            "properties": phpini.json_schemas(),
+            "additionalProperties": False,
+        },
     )
 
     _unique_domains = field_validator("domains")(classmethod(lambda cls, v: _unique(v)))
@@ -241,10 +247,16 @@ class Member:
     spec: MemberSpec
     host: str
     lines: dict[tuple[str | int, ...], int] = field(default_factory=dict, compare=False, repr=False)
+    # plain values the loader converted, as written (pic.yamlsrc.Document.written)
+    written: dict[tuple[str | int, ...], str] = field(default_factory=dict, compare=False, repr=False)
 
     def line_of(self, *loc: str | int) -> int | None:
         """The line of a field in the member's file, when known."""
         return self.lines.get(loc)
+
+    def shown(self, loc: tuple[str | int, ...], value: object) -> str:
+        """``value``, found at ``loc`` of the member's file, for a message: as the file has it."""
+        return show_written(self.written, loc, value)
 
     @property
     def uid(self) -> int:
@@ -369,7 +381,7 @@ def load_registry(members_dir: Path, settings: Settings) -> Registry:
         if doc is None or spec is None or more:
             continue
         slug = path.name[: -len(".yaml")]
-        members.append(Member(slug, doc.file, spec, spec.host or default_host, doc.lines))
+        members.append(Member(slug, doc.file, spec, spec.host or default_host, doc.lines, doc.written))
     problems += cross_checks(members, settings)
     if problems:
         raise PicError(problems)
@@ -419,7 +431,7 @@ class _Cross:
         spec, settings = m.spec, self.settings
         self.slug(m)
         if spec.uid in self.uids:
-            self.at(m, ("uid",), f"{spec.uid} is already used by {self.uids[spec.uid].file}")
+            self.at(m, ("uid",), f"{m.shown(('uid',), spec.uid)} is already used by {self.uids[spec.uid].file}")
         else:
             self.uids[spec.uid] = m
         if spec.host is not None:
@@ -500,10 +512,11 @@ class _Cross:
             return
         bad = False
         for key, value in chosen.items():
-            why = phpini.problem(key, value)
+            loc = ("site", "php_settings", key)
+            why = phpini.problem(key, value, m.shown(loc, value))
             if why is not None:
                 bad = True
-                self.at(m, ("site", "php_settings", key), f"{show_value(value)} {why}")
+                self.at(m, loc, why)
         if bad:
             return
         upload = phpini.effective_bytes(chosen, "upload_max_filesize")
@@ -513,8 +526,8 @@ class _Cross:
             self.at(
                 m,
                 ("site", "php_settings", key),
-                f"post_max_size ({chosen.get('post_max_size', phpini.DEFAULTS['post_max_size'])}) is smaller than "
-                f"upload_max_filesize ({chosen.get('upload_max_filesize', phpini.DEFAULTS['upload_max_filesize'])}): "
+                f"post_max_size ({self.php_value(m, chosen, 'post_max_size')}) is smaller than "
+                f"upload_max_filesize ({self.php_value(m, chosen, 'upload_max_filesize')}): "
                 "an upload comes in a POST body, which also carries the form's other fields; make post_max_size "
                 "at least as large",
             )
@@ -524,9 +537,17 @@ class _Cross:
             self.at(
                 m,
                 ("site", "php_settings", "memory_limit"),
-                f"{show_value(chosen['memory_limit'])} is more than the site's container may use ({memory_mb} MB, "
+                f"{m.shown(('site', 'php_settings', 'memory_limit'), chosen['memory_limit'])} is more than the site's "
+                f"container may use ({memory_mb} MB, "
                 "limits.memory_mb or pic:limits.memory_mb): raise the container's limit first",
             )
+
+    @staticmethod
+    def php_value(m: Member, chosen: dict[str, Any], key: str) -> str:
+        """A PHP setting of the site as written, or the platform's default (unquoted) when unset."""
+        if key not in chosen:
+            return phpini.DEFAULTS[key]
+        return m.shown(("site", "php_settings", key), chosen[key]).strip('"')
 
     def sftp_keys(self, m: Member) -> None:
         """A key opens one account: the same key data twice (whatever the comments) names both places."""

@@ -131,11 +131,18 @@ _Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 
 @dataclass
 class Document:
-    """A parsed YAML file: its data and the line of each key or item."""
+    """A parsed YAML file: its data, the line of each key or item, and how each plain scalar that
+    YAML reads as other than text (a number, a boolean, null, a date) was written (``0x10``,
+    ``1e3``, ``On``): errors show a value as the file has it, not as the loader converted it."""
 
     file: str
     data: Any
     lines: dict[Loc, int] = field(default_factory=dict)
+    written: dict[Loc, str] = field(default_factory=dict)
+
+    def shown(self, loc: Sequence[str | int], value: object) -> str:
+        """``value``, found at ``loc``, for a message: as written in the file when it was converted."""
+        return show_written(self.written, loc, value)
 
     def line_of(self, loc: Sequence[str | int]) -> int | None:
         """The line of the deepest known prefix of ``loc``."""
@@ -148,6 +155,22 @@ class Document:
 
 
 _KEY_SHOWN = 60  # characters of one key in a field path
+
+
+def show_written(written: dict[Loc, str], loc: Sequence[str | int], value: object) -> str:
+    """``value`` for a message: the text the file has at ``loc`` when the loader converted it
+    (:attr:`Document.written`, shown unquoted, as written), else :func:`show_value`."""
+    text = written.get(tuple(loc))
+    if not text or isinstance(value, list | dict):  # unknown, or nothing written (null)
+        return show_value(value)
+    text = terminal_safe(text, keep="")
+    text = text if len(text) <= _SHOWN_CHARS else text[: _SHOWN_CHARS - 3] + "..."
+    if isinstance(value, bool) and text not in ("true", "false"):
+        return f"{text} (YAML reads {show_value(value)})"  # YAML 1.1's yes/no/on/off
+    return text
+
+
+_SHOWN_CHARS = 80  # as show_value's limit
 
 
 def format_loc(loc: Sequence[str | int]) -> str:
@@ -269,6 +292,8 @@ class _Walk:
             self.node(value_node, (*loc, key))
 
     def scalar(self, node: yaml.ScalarNode, loc: Loc) -> None:
+        if not node.style and node.tag != _STR:  # plain, converted: a number, a boolean, null, a date
+            self.doc.written[loc] = node.value
         if node.tag in _NUMBER_TAGS and len(node.value) > MAX_NUMBER_CHARS:
             self.problem(
                 node,

@@ -2,11 +2,13 @@
 
 Recipients listed in ``reject`` are refused at RCPT with 550, as a real server
 refuses an unknown mailbox. Runs in a thread of the test process, on a free
-port; stopped by the fixture.
+port (of a network namespace when one is given: the thread is started inside
+it); stopped by the fixture.
 """
 
 from __future__ import annotations
 
+import contextlib
 import email
 import email.policy
 from collections.abc import Iterator
@@ -18,6 +20,7 @@ from typing import Any
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
+from lab.apt_proxy import in_netns
 from tests.test_daemons_web import free_port
 
 
@@ -74,15 +77,20 @@ def _authenticator(sink: Sink) -> Any:
 
 
 @contextmanager
-def running_sink(login: tuple[str, str] | None = None, *, smtputf8: bool = True) -> Iterator[Sink]:
+def running_sink(
+    login: tuple[str, str] | None = None, *, smtputf8: bool = True, netns: str | None = None
+) -> Iterator[Sink]:
     """A started sink, stopped on exit; with ``login``, only that user may send (AUTH PLAIN/LOGIN,
-    offered without TLS: loopback only); ``smtputf8``: whether it offers SMTPUTF8 (RFC 6531)."""
+    offered without TLS: loopback only); ``smtputf8``: whether it offers SMTPUTF8 (RFC 6531);
+    ``netns``: the path of a network namespace whose loopback it listens on (setns(2) before the
+    server's thread starts: a thread keeps the namespace it was created in)."""
     sink = Sink(free_port(), login=login)
     auth: dict[str, Any] = (
         {"authenticator": _authenticator(sink), "auth_required": True, "auth_require_tls": False} if login else {}
     )
     controller: Any = Controller(_Handler(sink), hostname="127.0.0.1", port=sink.port, enable_SMTPUTF8=smtputf8, **auth)
-    controller.start()
+    with in_netns(netns) if netns else contextlib.nullcontext():
+        controller.start()
     try:
         yield sink
     finally:

@@ -13,6 +13,14 @@ permalinks work through ``.htaccess`` and mod_rewrite; a 20 MB file goes through
 uploader (the runtime images' upload limits); after the nightly dump (pic-db-dump)
 and the restore script (pic-db-restore), both run as on the web host, WordPress still works and
 shows the restored content.
+
+Mail: the sites' containers are those of a web host (their fixed addresses, the msmtp
+configuration the program renders for their member mounted read only); the web host's relay is
+the rendered Postfix relay at the network's gateway in the engine's namespace, relaying to an
+SMTP sink (tests/site_relay.py). WordPress's "lost password" form, submitted over https
+through the proxy, delivers its message with the member's envelope sender, to the admin's
+address, carrying a reset link on the member's own https domain that WordPress then accepts;
+msmtp's line is in the member's ``log/mail.log``.
 """
 
 from __future__ import annotations
@@ -29,16 +37,18 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
 from pic.registry import Member
 from pic.render import db as rdb
-from pic.render import web
+from pic.render import sitemail, web
 from tests.conftest import require_program
 from tests.dockerd import docker_engine
 from tests.mariadb_server import BACKUP_PASSWORD, Platform, make_tls
 from tests.mariadb_server import Member as DbMember
+from tests.site_relay import Relay, running_relay
 from tests.test_containers import DB_ADDRESS, World, site_endpoint, world
 
 __all__ = ["docker_engine", "world"]  # the fixtures, used through `wordpress`
@@ -407,3 +417,55 @@ def test_a_20_mb_upload_succeeds(installed: WordPress) -> None:
         stored = Path(installed.world.settings.members_root) / site.member.slug / "www" / "wp-content" / "uploads"
         found = list(stored.rglob("photos-2026*.zip"))
         assert found and found[0].stat().st_size == upload.stat().st_size, found
+
+
+@pytest.fixture
+def relay(installed: WordPress) -> Iterator[Relay]:
+    """The web host's relay for its running PHP sites, at the network's gateway, to a sink."""
+    world = installed.world
+    with running_relay(world.running(php=True), netns=world.engine.netns_path) as relay:
+        yield relay
+
+
+def test_lost_password_mail_reaches_the_sink_with_the_members_envelope(installed: WordPress, relay: Relay) -> None:
+    world = installed.world
+    for site in installed.sites:
+        m = site.member
+        # the site's container as on a web host: its fixed address, its member's msmtp configuration
+        container = world.inspect(web.site_container_name(m.slug))
+        assert container["NetworkSettings"]["Networks"][web.NETWORK]["IPAddress"] == sitemail.site_address(m)
+        mount = next(mt for mt in container["Mounts"] if mt["Destination"] == sitemail.CONTAINER_CONFIG_DIR)
+        assert mount["RW"] is False, "the member's mail configuration is read only in its container"
+        assert world.exec(m.slug, "cat", sitemail.CONTAINER_CONFIG).stdout == sitemail.render_msmtprc(m)
+        log = Path(world.settings.members_root) / m.slug / "log" / "mail.log"
+        logged = log.read_text().splitlines() if log.exists() else []
+        before = len(relay.sink.received)
+        status, body = installed.request(
+            site,
+            "/wp-login.php?action=lostpassword",
+            data={"user_login": "admin", "redirect_to": "", "wp-submit": "Get New Password"},
+        )
+        # WordPress redirects to "check your email" once wp_mail() succeeded, shows an error otherwise
+        assert status == 302, f"{m.slug}: {status} {body[-2000:]}\nmail.log: {log.read_text() if log.exists() else ''}"
+        got = relay.delivered(before + 1)[before]
+        assert got.mail_from == sitemail.envelope_sender(m), m.slug
+        assert got.rcpt_tos == [f"admin@{site.domain}"], m.slug
+        assert "Password Reset" in got.message["Subject"], got.message["Subject"]
+        sender = got.message["From"].addresses[0]
+        assert sender.domain in sitemail.sender_domains(m), got.message["From"]  # WordPress's own From
+        text = got.message.get_body(("plain",))
+        assert text is not None
+        links = re.findall(r"https?://\S+action=rp\S+", str(text.get_content()))
+        assert len(links) == 1, text.get_content()
+        link = urlsplit(links[0])
+        assert (link.scheme, link.hostname) == ("https", site.domain), links[0]
+        # msmtp's line in the member's log, written by the member's site
+        new = log.read_text().splitlines()[len(logged) :]
+        line = [x for x in new if f"recipients=admin@{site.domain}" in x]
+        assert len(line) == 1, new
+        assert f"from={sitemail.envelope_sender(m)}" in line[0] and "exitcode=EX_OK" in line[0], line[0]
+        assert log.stat().st_uid == m.uid
+        # the link works: WordPress asks for the new password
+        jar = installed.tmp / f"{m.slug}.reset-cookies"
+        status, page = world.get(links[0], extra=("-L", "-b", str(jar), "-c", str(jar)))
+        assert status == 200 and 'name="pass1"' in page, f"{status} {page[-2000:]}"

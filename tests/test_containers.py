@@ -27,7 +27,6 @@ import shutil
 import socket
 import ssl
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -53,6 +52,7 @@ from tests import tlsutil
 from tests.conftest import MEMBERS, ROOT
 from tests.dockerd import base_image_ids, docker_engine
 from tests.mariadb_server import ENDPOINT_PROGRAM, MariaDB, cleanup, start_mariadb
+from tests.site_relay import Relay, running_relay
 
 __all__ = ["docker_engine"]  # the session fixture, used through `world`
 
@@ -967,70 +967,15 @@ def test_moving_a_member_to_another_runtime_replaces_only_its_container(world: W
 # --- mail from sites ---------------------------------------------------------------------------------
 
 
-@dataclass
-class SiteRelay:
-    maildir: Path
-    log: Path
-
-
 @pytest.fixture
-def site_relay(world: World) -> Iterator[SiteRelay]:
+def site_relay(world: World) -> Iterator[Relay]:
     """The rendered relay (Postfix, in the engine's namespace, at the network's gateway) for the running
-    PHP sites, delivering to a sink (aiosmtpd's Maildir handler) on the namespace's loopback."""
-    from tests import postfix_server
-    from tests.test_daemons_web import free_port
-
-    senders = world.running(php=True)
-    root = Path(tempfile.mkdtemp(prefix="pic-relay-"))
-    root.chmod(0o755)
-    sink_port = free_port()
-    maildir = root / "sink"
-    sink = subprocess.Popen(
-        ["nsenter", f"--net={world.engine.netns_path}", sys.executable, "-m", "aiosmtpd", "-n",
-         "-l", f"127.0.0.1:{sink_port}", "-c", "aiosmtpd.handlers.Mailbox", str(maildir)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    postfix = postfix_server.prepare(
-        root / "postfix",
-        address=sitemail.RELAY_ADDRESS,
-        port=sitemail.RELAY_PORT,
-        main={"relayhost": f"[127.0.0.1]:{sink_port}", "smtp_tls_security_level": "none"},
-    )
-    script = sitemail.render_relay_script(
-        "web1",
-        senders,
-        mailname="web1.example.org",
-        config_dir=str(postfix.config),
-        cidr_map=str(postfix.config / "pic-sites.cidr"),
-        install=False,
-        systemd=False,
-    )
-    (root / "relay.sh").write_text(script)
-    try:
-        with postfix_server.stopped_on_exit(postfix):
-            done = world.engine.in_netns("sh", str(root / "relay.sh"))
-            assert done.returncode == 0, done.stdout + done.stderr + postfix.log_text()[-2000:]
-            yield SiteRelay(maildir, postfix.log)
-    finally:
-        sink.terminate()
-        sink.wait(timeout=10)
-        shutil.rmtree(root, ignore_errors=True)
+    PHP sites, delivering to a sink on the namespace's loopback."""
+    with running_relay(world.running(php=True), netns=world.engine.netns_path) as relay:
+        yield relay
 
 
-def _sunk(relay: SiteRelay, count: int) -> list[Any]:
-    import mailbox
-
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if relay.maildir.exists():
-            got = list(mailbox.Maildir(relay.maildir, create=False))
-            if len(got) >= count:
-                return got
-        time.sleep(0.5)
-    raise AssertionError(f"{count} message(s) expected in the sink:\n{relay.log.read_text()[-2000:]}")
-
-
-def test_php_mail_leaves_through_the_relay_with_the_members_envelope(world: World, site_relay: SiteRelay) -> None:
+def test_php_mail_leaves_through_the_relay_with_the_members_envelope(world: World, site_relay: Relay) -> None:
     """On every runtime (msmtp of bullseye, bookworm and trixie), from every running PHP site."""
     bridge = world.engine.in_netns("ip", "-4", "-o", "addr", "show").stdout
     assert f"inet {sitemail.RELAY_ADDRESS}/16 " in bridge, (
@@ -1047,14 +992,15 @@ def test_php_mail_leaves_through_the_relay_with_the_members_envelope(world: Worl
         log = Path(world.settings.members_root) / a.slug / "log" / "mail.log"
         assert "exitcode=EX_OK" in log.read_text(), a.slug
         assert log.stat().st_uid == a.uid, "written by the member's site"
-    messages = {m["Subject"]: m for m in _sunk(site_relay, len(senders))}
+    received = {r.message["Subject"]: r for r in site_relay.delivered(len(senders))}
     for a in senders:
-        message = messages[f"Hello from {a.slug}"]
-        assert message["X-MailFrom"] == sitemail.envelope_sender(a), a.slug
-        assert message["From"] == sitemail.envelope_sender(a), a.slug
+        got = received[f"Hello from {a.slug}"]
+        assert got.mail_from == sitemail.envelope_sender(a), a.slug
+        assert got.rcpt_tos == ["someone@example.net"], a.slug
+        assert got.message["From"] == sitemail.envelope_sender(a), a.slug
 
 
-def test_php_mail_as_another_members_domain_is_refused_and_logged(world: World, site_relay: SiteRelay) -> None:
+def test_php_mail_as_another_members_domain_is_refused_and_logged(world: World, site_relay: Relay) -> None:
     a = _member(world, php=True)
     b = _member(world, php=True, other_than=a.slug)
     forged = f"contact@{sitemail.sender_domains(b)[0]}"
@@ -1067,8 +1013,7 @@ def test_php_mail_as_another_members_domain_is_refused_and_logged(world: World, 
     # The other member sends as itself.
     sent = world.exec(b.slug, "php", "-r", "var_export(mail('someone@example.net', 'Own', 'x'));")
     assert sent.stdout == "true", sent.stdout + sent.stderr
-    messages = _sunk(site_relay, 1)
-    assert [m["X-MailFrom"] for m in messages] == [sitemail.envelope_sender(b)]
+    assert [r.mail_from for r in site_relay.delivered(1)] == [sitemail.envelope_sender(b)]
 
 
 # --- cron jobs of members --------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Mail from sites against real programs: Postfix (Debian) as the web host's relay, msmtp as the sites' sendmail.
 
 The rendered relay script configures a Postfix instance of its own (temporary
-configuration and queue, smtpd on loopback) and starts it; two members' sites
+configuration and queue, smtpd on loopback; tests/site_relay.py) and starts it; two members' sites
 are two loopback addresses standing for their containers' fixed addresses
 (msmtp's ``source_ip``). With the rendered msmtp configuration, a member's
 message reaches an SMTP sink through the relay with the member's envelope;
@@ -13,22 +13,17 @@ tests/test_containers.py.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
-import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from pic.registry import Member
 from pic.render import sitemail
-from tests import postfix_server
-from tests.conftest import require_program, require_root
+from tests.conftest import require_program
 from tests.mailfixtures import example
-from tests.smtp_sink import Sink, running_sink
+from tests.site_relay import Relay, running_relay
 from tests.test_daemons_web import free_port
 from tests.test_render_web import shellcheck
 
@@ -65,54 +60,14 @@ def test_msmtp_reads_the_rendered_configuration(tmp_path: Path) -> None:
     assert f"logfile = {sitemail.LOG_FILE}\n" in out.stdout
 
 
-@dataclass
-class Relay:
-    postfix: postfix_server.Postfix
-    sink: Sink
-    root: Path
-
-
-@contextmanager
-def _removed_on_exit(path: Path) -> Iterator[None]:
-    try:
-        yield
-    finally:
-        shutil.rmtree(path, ignore_errors=True)
-
-
 @pytest.fixture
-def relay(tmp_path: Path) -> Iterator[Relay]:
-    require_root("Postfix runs as root and drops to its own user")
-    require_program("postfix")
+def relay() -> Iterator[Relay]:
     a, b = _senders()
-    port = free_port()
-    # Postfix's own processes run as user postfix: its directories in a place that user can reach.
-    postfix_root = Path(tempfile.mkdtemp(prefix="pic-postfix-"))
-    postfix_root.chmod(0o755)
-    with running_sink() as sink, _removed_on_exit(postfix_root):
-        postfix = postfix_server.prepare(
-            postfix_root,
-            address="127.0.0.1",
-            port=port,
-            main={"relayhost": f"[127.0.0.1]:{sink.port}", "smtp_tls_security_level": "none"},
-        )
-        script = sitemail.render_relay_script(
-            "web1",
-            [a, b],
-            mailname="web1.example.org",
-            config_dir=str(postfix.config),
-            cidr_map=str(postfix.config / "pic-sites.cidr"),
-            install=False,
-            systemd=False,
-            addresses={a.slug: SITE_A, b.slug: SITE_B},
-            local_networks="127.0.0.1/32",
-        )
-        (tmp_path / "relay.sh").write_text(script)
-        with postfix_server.stopped_on_exit(postfix):
-            out = subprocess.run(["sh", str(tmp_path / "relay.sh")], capture_output=True, text=True, check=False)
-            assert out.returncode == 0, out.stdout + out.stderr + postfix.log_text()[-2000:]
-            postfix_server.wait_for_banner(postfix)
-            yield Relay(postfix, sink, tmp_path)
+    with running_relay(
+        [a, b], address="127.0.0.1", port=free_port(), addresses={a.slug: SITE_A, b.slug: SITE_B},
+        local_networks="127.0.0.1/32",
+    ) as relay:  # fmt: skip
+        yield relay
 
 
 def _send(

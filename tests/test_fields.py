@@ -34,6 +34,24 @@ VALID: list[tuple[str, dict[str, Any]]] = [
     ("site-punycode", {"site": {"domains": ["xn--amis-du-rhne-nib.org"], "php": "8.3"}}),
     ("site-long-labels", {"site": {"domains": ["a" * 63 + ".example.org"], "php": "8.3"}}),
     ("site-digits-hyphens", {"site": {"domains": ["1-2-3.example.org"], "php": "8.3"}}),
+    (
+        "site-php-settings",
+        {
+            "site": {
+                "domains": ["case.example.org"],
+                "php": "8.4",
+                "php_settings": {
+                    "memory_limit": "64m",  # PHP reads the suffix in either case
+                    "upload_max_filesize": 33554432,
+                    "post_max_size": "512M",
+                    "max_execution_time": 600,
+                    "max_input_vars": 100,
+                    "display_errors": True,
+                    "date.timezone": "Europe/Paris",
+                },
+            }
+        },
+    ),
     ("access-empty", {"access": {}}),
     ("access-ssh", {"access": {"sftp_keys": [ED25519], "ssh": True}}),
     ("databases-five", {"databases": ["main", "wp", "forum", "stats_2024", "a"]}),

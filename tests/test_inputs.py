@@ -318,3 +318,59 @@ def test_cron_jobs_need_a_php_site(tmp_path: Path) -> None:
     with pytest.raises(PicError) as caught:
         load_registry(directory, load_settings(ROOT, "prod"))
     assert "static-cron.yaml" in str(caught.value) and 'a static site (php: "none")' in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [
+        ("[1, 2]", "[1, 2] is a list"),
+        ("{size: 64M}", '{"size": "64M"} is a mapping'),
+        ("2026-01-01", "2026-01-01 is a date"),
+        ("yes", "yes (YAML reads true) is true or false"),
+        ("1.5", "1.5 is a number with a fraction or an exponent"),
+        ("0x10", "0x10 is out of range"),
+        ("0o20", "0o20 is out of range"),
+        ("1e3", "1e3 is a number with a fraction or an exponent"),
+    ],
+)
+def test_a_php_setting_of_the_wrong_type_is_one_error_echoing_the_value_as_written(
+    members: Path, written: str, shown: str
+) -> None:
+    """One message per setting, naming file, line, field and the value as the member wrote it."""
+    lines = [
+        "name: Case Member",
+        "contact: {name: Case Contact, email: case@case.example.org}",
+        "uid: 10600",
+        "site:",
+        "  domains: [case.example.org]",
+        '  php: "8.4"',
+        "  php_settings:",
+        f"    memory_limit: {written}",
+    ]
+    (members / "case-member.yaml").write_text("\n".join(lines) + "\n")
+    done = check(members)
+    assert done.returncode == 1, done.stdout + done.stderr
+    errors = [line for line in done.stderr.splitlines() if "case-member.yaml" in line]
+    assert errors == [
+        f"{members / 'case-member.yaml'}:8 site.php_settings.memory_limit: {shown}: memory_limit must be "
+        "a size from 16M to 1G, such as 64M"
+    ], done.stderr
+
+
+@pytest.mark.parametrize(
+    ("written", "value"),
+    [("true", True), ("false", False), ("yes", True), ("On", True), ("OFF", False), ("no", False), ("True", True)],
+)
+def test_display_errors_takes_every_spelling_of_a_yaml_boolean(tmp_path: Path, written: str, value: bool) -> None:
+    """As every yes/no field of the file (docs/REGISTRY.md): the quoted forms are the corpus's refusals."""
+    from pic.registry import load_registry
+    from pic.settings import load_settings
+
+    directory = tmp_path / "members"
+    directory.mkdir()
+    (directory / "test-site.yaml").write_text(
+        "name: Test site\ncontact: {name: A, email: a@test-site.example.org}\nuid: 10720\n"
+        f'site:\n  domains: [test-site.example.org]\n  php: "8.4"\n  php_settings:\n    display_errors: {written}\n'
+    )
+    (m,) = load_registry(directory, load_settings(ROOT, "prod")).members
+    assert m.site is not None and m.site.php_settings == {"display_errors": value}

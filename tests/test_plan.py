@@ -600,3 +600,36 @@ def test_only_the_plan_loads_the_pulumi_sdk() -> None:
     )
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert proc.stdout.strip().splitlines()[-1] == "0 []"
+
+
+def test_plan_and_check_warn_of_cron_jobs_that_will_not_run_and_of_errors_shown(repo: Path) -> None:
+    """A suspended or archived member's jobs get no timer: said by both commands, not dropped silently."""
+    job = "cron:\n  - schedule: daily\n    command: php cron.php\n"
+    for slug, uid, status in (("pause-member", 10901, "suspended"), ("old-member", 10902, "archived")):
+        (repo / "members" / f"{slug}.yaml").write_text(
+            f"name: {slug}\ncontact: {{name: A, email: a@{slug}.example.org}}\nuid: {uid}\nstatus: {status}\n"
+            f'site:\n  domains: [{slug}.example.org]\n  php: "8.4"\n  php_settings:\n    display_errors: false\n' + job
+        )
+    (repo / "members" / "test-site.yaml").write_text(
+        "name: Test site\ncontact: {name: A, email: a@test-site.example.org}\nuid: 10903\n"
+        'site:\n  domains: [test-site.example.org]\n  php: "8.4"\n  php_settings:\n    display_errors: On\n' + job
+    )
+    expected = [
+        f"warning: {Path('members') / 'old-member.yaml'}:10 cron: 1 cron job will not run: the member is archived "
+        "(status: archived), so its site and jobs are stopped",
+        f"warning: {Path('members') / 'pause-member.yaml'}:10 cron: 1 cron job will not run: the member is "
+        "suspended (status: suspended), so its site and jobs are stopped",
+        f"warning: {Path('members') / 'test-site.yaml'}:8 site.php_settings.display_errors: is on: PHP's errors, "
+        "with the server's paths, are shown to every visitor; for a test site only (errors are in "
+        "log/php-error.log either way)",
+    ]
+    for command in ("check", "plan"):
+        proc = pic(repo, command)
+        assert proc.returncode == 0, proc.stderr
+        ours = ("old-member", "pause-member", "test-site")
+        shown = [line for line in proc.stderr.splitlines() if any(f"members/{slug}.yaml" in line for slug in ours)]
+        assert shown == expected, (command, proc.stderr)
+    # the same member active: its jobs run, nothing to say about them
+    active = (repo / "members" / "pause-member.yaml").read_text().replace("status: suspended", "status: active")
+    (repo / "members" / "pause-member.yaml").write_text(active)
+    assert "pause-member" not in pic(repo, "check").stderr

@@ -230,7 +230,7 @@ def test_member_php_settings_are_admin_values_apache_accepts(
         "date.timezone": "Europe/Paris",
     }
     assert set(chosen) == set(phpini.RULES)
-    assert all(phpini.problem(k, v) is None for k, v in chosen.items())
+    assert all(phpini.problem(k, v, repr(v)) is None for k, v in chosen.items())
     site = member.site.model_copy(update={"php_settings": chosen})
     member = replace(member, spec=member.spec.model_copy(update={"site": site}))
     root = tmp_path / "site"
@@ -265,7 +265,7 @@ def test_php_ini_is_read_by_php_as_written(tmp_path: Path) -> None:
     # The defaults obey the rules a member's own settings obey, and a 20 MB upload fits.
     for key, default in phpini.DEFAULTS.items():
         value: int | str = int(default) if default.isdigit() else default
-        assert phpini.problem(key, value) is None, (key, default)
+        assert phpini.problem(key, value, repr(value)) is None, (key, default)
     assert phpini.effective_bytes({}, "upload_max_filesize") >= 20 * 1000 * 1000
     assert phpini.effective_bytes({}, "post_max_size") > phpini.effective_bytes({}, "upload_max_filesize")
 

@@ -189,6 +189,8 @@ def run(
         # The revision's program runs in a subprocess meanwhile, from the start: two processes, two cores.
         pending = _start_at(project, stack, members, against, salt=salt, stack_=stack_) if against is not None else None
         checked = check(project, stack, members, on)  # a bad registry stops here, with its own messages
+        for warning in checked.warnings:  # as pic check prints them, apart from the plan itself
+            print(warning, file=sys.stderr)
         rendering = render_here(project, stack, members, salt)
         at = _finish_at(pending, stack) if pending is not None else None
     attr = Attribution(rendering, checked.registry, checked.settings)
