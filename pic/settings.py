@@ -500,6 +500,13 @@ class Settings(_Strict):
         """Runtime keys sorted by version, oldest first."""
         return sorted(self.runtimes, key=version_key)
 
+    def debian_releases(self) -> list[str]:
+        """The Debian releases the stack's images are built on, sorted."""
+        releases = {spec.debian for spec in self.runtimes.values()} | {self.proxy.debian}
+        if self.phpmyadmin is not None:
+            releases.add(self.phpmyadmin.debian)
+        return sorted(releases)
+
 
 def _check_host_addresses(hosts: dict[str, HostSpec]) -> None:
     """Two ssh hosts never share an address; a private address is one a host can hold; ssh keeps its own port."""
