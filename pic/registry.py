@@ -10,6 +10,7 @@ checks across files and against the stack settings, and raises one
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -355,7 +356,22 @@ def validate_member(doc: Document) -> tuple[MemberSpec | None, list[Problem]]:
 
 
 def load_registry(members_dir: Path, settings: Settings) -> Registry:
-    """Validate every member file and the checks across files; raise PicError listing all problems."""
+    """Validate every member file and the checks across files; raise PicError listing all problems.
+
+    Python's cyclic garbage collector is paused meanwhile (and restored after, whatever
+    happens): loading creates many objects and frees almost none, so each of its passes
+    would scan every file read so far for nothing (bench/bench_check.py).
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _load_registry(members_dir, settings)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _load_registry(members_dir: Path, settings: Settings) -> Registry:
     if not members_dir.is_dir():
         raise PicError([Problem(display_path(members_dir), None, "", "no such directory of member files")])
     problems: list[Problem] = []
@@ -390,6 +406,7 @@ class _Cross:
         self.keys: dict[str, tuple[Member, int]] = {}  # key data (base64) -> its first holder and index
         self.platform = names.platform_names(settings, stack_file)
         self.names: dict[tuple[names.Space, str], names.Owner] = dict(self.platform)
+        self.resources = {key: owner for key, owner in self.platform.items() if key[0] == "resource"}
 
     def at(self, m: Member, loc: tuple[str | int, ...], message: str) -> None:
         self.problems.append(Problem(m.file, Document(m.file, None, m.lines).line_of(loc), format_loc(loc), message))
@@ -462,7 +479,7 @@ class _Cross:
             if owner is not None:
                 self.reserved_slug(m, f"{show_value(m.slug)} is {owner}")
                 return
-        clash = names.resource_prefix_owner(m.slug, self.platform)
+        clash = names.resource_prefix_owner(m.slug, self.resources)
         if clash is not None:
             name, owner = clash
             self.reserved_slug(m, f"resources named after it would be confused with {show_value(name)}, {owner}")
