@@ -388,6 +388,7 @@ _KEY_KINDS = {
 # Characters refused anywhere in a file (module docstring): YAML 1.1 refuses the controls and
 # noncharacters with a bare position, and reads NEL, U+2028 and U+2029 as line breaks.
 _REFUSED_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]|(?!\A)\ufeff")
+_MAYBE_REFUSED = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff\ufeff]")
 _SECOND_KEY = re.compile(r"\s([A-Za-z_][A-Za-z0-9_]*):(?:\s|$|[^/])")
 
 
@@ -421,7 +422,9 @@ def parse_yaml(
     ``undecodable``: (offset in ``text``, bytes) of each sequence that was not
     UTF-8 and stands as U+FFFD in ``text`` (:func:`read_yaml`).
     """
-    bad = [(m.start(), m.group()) for m in _REFUSED_CHARACTER.finditer(text)]
+    bad = []
+    if _MAYBE_REFUSED.search(text) is not None:  # one scan for a character class: the usual file has none
+        bad = [(m.start(), m.group()) for m in _REFUSED_CHARACTER.finditer(text)]
     parsed = _REFUSED_CHARACTER.sub("\ufffd", text) if bad else text  # one character for one: offsets stay
     doc, walk, problems = _parse(parsed, file, keys, spans=bool(bad or undecodable))
     if not bad and not undecodable:
@@ -539,7 +542,9 @@ def _read_regular(path: Path, limit: int, follow_links: bool) -> bytes:
         chunks: list[bytes] = []
         size = 0
         while size <= limit:
-            chunk = os.read(fd, limit + 1 - size)
+            # First the size fstat gave, and one byte more to see the end: a read of the whole limit
+            # would allocate (and fault in) 256 KiB for each file of a few hundred bytes.
+            chunk = os.read(fd, min(st.st_size + 1, limit + 1) if not chunks else limit + 1 - size)
             if not chunk:
                 break
             chunks.append(chunk)
