@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import io
 import json
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TextIO
+from typing import NoReturn, TextIO
 
 from pic import eol
 from pic.check import check
@@ -259,6 +260,19 @@ def _escaped_output() -> Iterator[None]:
         sys.stdout.flush()
         sys.stderr.flush()
         sys.stdout, sys.stderr = saved
+
+
+def run_command() -> NoReturn:
+    """The ``pic`` command of the shell (and ``python -m pic``): :func:`main`, then exit with its status.
+
+    Python's cyclic garbage collector stays off in this process: a command reads, checks,
+    prints and exits, and what it makes lives until the end, so the collector's passes would
+    only scan it (0.1 s of ``pic check`` on 5,000 members, bench/bench_check.py); at exit
+    nothing is collected either. ``pic plan`` pauses the collector while the program runs
+    in any case (pic.plan.engine).
+    """
+    gc.disable()
+    raise SystemExit(main())
 
 
 def main(argv: Sequence[str] | None = None) -> int:
