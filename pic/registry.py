@@ -47,7 +47,9 @@ Status = Literal["active", "suspended", "archived"]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    # defer_build: a model nested in another is validated by its parent's validator; its own is
+    # built when first used alone, not at import (pic check starts sooner).
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 
 
 def _unique(values: list[str]) -> list[str]:
