@@ -221,6 +221,7 @@ class _Walk:
         self.loader = loader
         self.text = text
         self.problems: list[Problem] = []
+        self.anchors = "&" in text  # else no node can be met twice: aliases need an anchor
         self.seen: set[int] = set()
         self.aliases = 0
         self.spans: list[tuple[int, int, Loc]] | None = [] if spans else None
@@ -258,21 +259,26 @@ class _Walk:
         self.problems.append(Problem(self.doc.file, node.start_mark.line + 1, format_loc(loc), message))
 
     def node(self, node: yaml.Node, loc: Loc) -> Any:
-        if id(node) in self.seen:
-            self.alias(loc)
-            return None
-        self.seen.add(id(node))
+        if self.anchors:
+            if id(node) in self.seen:
+                self.alias(loc)
+                return None
+            self.seen.add(id(node))
         if self.spans is not None:
             self.spans.append((node.start_mark.index, node.end_mark.index, loc))
         if isinstance(node, yaml.ScalarNode):
+            if node.tag is _PLAIN and not node.style:  # the usual value: no tag written (explicit_tag)
+                return self.scalar(node, _plain_tag(node.value), loc)
             tag = _scalar_tag(node)
             if self.explicit_tag(node, tag, loc):
                 return None
             return self.scalar(node, tag, loc)
-        if self.explicit_tag(node, node.tag, loc):
-            return None
         if isinstance(node, yaml.MappingNode):
+            if node.tag != _MAP and self.explicit_tag(node, node.tag, loc):
+                return None
             return self.mapping(node, loc)
+        if node.tag != _SEQ and self.explicit_tag(node, node.tag, loc):
+            return None
         out = []
         lines = self.lines
         for i, item in enumerate(node.value):
@@ -314,9 +320,12 @@ class _Walk:
             key_loc = (*loc, key)
             if self.spans is not None:
                 self.spans.append((key_node.start_mark.index, key_node.end_mark.index, key_loc))
-            tag = _scalar_tag(key_node)
-            if self.explicit_tag(key_node, tag, key_loc):
-                continue
+            if key_node.tag is _PLAIN and not key_node.style:  # the usual key: no tag written (explicit_tag)
+                tag = _plain_tag(key)
+            else:
+                tag = _scalar_tag(key_node)
+                if self.explicit_tag(key_node, tag, key_loc):
+                    continue
             if tag != _STR:
                 what = _KEY_KINDS.get(tag, "not text")
                 self.problem(
