@@ -267,18 +267,24 @@ class _Walk:
         if self.spans is not None:
             self.spans.append((node.start_mark.index, node.end_mark.index, loc))
         if isinstance(node, yaml.ScalarNode):
-            if node.tag is _PLAIN and not node.style:  # the usual value: no tag written (explicit_tag)
-                return self.scalar(node, _plain_tag(node.value), loc)
-            tag = _scalar_tag(node)
-            if self.explicit_tag(node, tag, loc):
-                return None
-            return self.scalar(node, tag, loc)
+            return self.scalar_node(node, loc)
         if isinstance(node, yaml.MappingNode):
             if node.tag != _MAP and self.explicit_tag(node, node.tag, loc):
                 return None
             return self.mapping(node, loc)
         if node.tag != _SEQ and self.explicit_tag(node, node.tag, loc):
             return None
+        return self.sequence(node, loc)
+
+    def scalar_node(self, node: yaml.ScalarNode, loc: Loc) -> Any:
+        if node.tag is _PLAIN and not node.style:  # the usual value: no tag written (explicit_tag)
+            return self.scalar(node, _plain_tag(node.value), loc)
+        tag = _scalar_tag(node)
+        if self.explicit_tag(node, tag, loc):
+            return None
+        return self.scalar(node, tag, loc)
+
+    def sequence(self, node: yaml.Node, loc: Loc) -> list[Any]:
         out = []
         lines = self.lines
         for i, item in enumerate(node.value):
