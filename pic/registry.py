@@ -410,6 +410,7 @@ class _Cross:
         self.platform = names.platform_names(settings, stack_file)
         self.names: dict[tuple[names.Space, str], names.Owner] = dict(self.platform)
         self.resources = {key: owner for key, owner in self.platform.items() if key[0] == "resource"}
+        self.shown: dict[tuple[str | int, ...], str] = {}  # field paths as printed
 
     def at(self, m: Member, loc: tuple[str | int, ...], message: str) -> None:
         self.problems.append(Problem(m.file, Document(m.file, None, m.lines).line_of(loc), format_loc(loc), message))
@@ -419,7 +420,10 @@ class _Cross:
         key = (space, name)
         owner = self.names.get(key)
         if owner is None:
-            self.names[key] = names.Owner(m.file, f"{format_loc(loc)}, {what}")
+            shown = self.shown.get(loc)
+            if shown is None:  # the same few fields for every member: formatted once each
+                shown = self.shown[loc] = format_loc(loc)
+            self.names[key] = names.Owner(m.file, f"{shown}, {what}")
         elif key in self.platform:
             self.at(m, loc, f"{show_value(name)} is reserved for {owner}")
         elif owner.file == m.file:
