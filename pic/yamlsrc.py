@@ -101,6 +101,14 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
             return _PLAIN if implicit[0] else _STR
         return _SEQ if kind is _SequenceNode else _MAP
 
+    # The composer calls these around every node for path resolvers, which this loader has none of
+    # (PyYAML's own return at once after looking for them: a fifth of composing a member file).
+    def descend_resolver(self, current_node: yaml.Node | None, current_index: object) -> None:
+        """No path resolvers: nothing to follow."""
+
+    def ascend_resolver(self) -> None:
+        """No path resolvers: nothing to follow."""
+
 
 # YAML 1.2 core schema, yaml.org/spec/1.2.2 §10.3.2, plus 1.1's dates (YYYY-MM-DD) and integers
 # with a leading zero, resolved to their own tag so that the walk can refuse them.

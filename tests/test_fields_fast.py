@@ -327,3 +327,14 @@ def test_a_refused_character_still_names_its_field() -> None:
     assert doc is None
     assert [(p.line, p.path) for p in problems] == [(3, "contact.email")], problems
     assert re.search(r"control character \(U\+0007", problems[0].message), problems
+
+
+def test_the_loader_has_no_path_resolvers() -> None:
+    """Its descend_resolver and ascend_resolver do nothing, which is exact only without path resolvers."""
+    assert not yamlsrc._Loader.yaml_path_resolvers
+    loader = yamlsrc._Loader("a: [1, {b: c}]\n")
+    try:
+        node = loader.get_single_node()
+        assert node is not None and not loader.resolver_exact_paths and not loader.resolver_prefix_paths
+    finally:
+        loader.dispose()
