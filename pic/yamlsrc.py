@@ -44,6 +44,7 @@ import stat
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -226,6 +227,7 @@ class _Walk:
         self.doc = doc
         self.lines = doc.lines
         self.keys = keys
+        self.text_keys = _text_keys(keys)
         self.loader = loader
         self.text = text
         self.problems: list[Problem] = []
@@ -335,7 +337,7 @@ class _Walk:
             if self.spans is not None:
                 self.spans.append((key_node.start_mark.index, key_node.end_mark.index, key_loc))
             if key_node.tag is _PLAIN and not key_node.style:  # the usual key: no tag written (explicit_tag)
-                tag = _plain_tag(key)
+                tag = _STR if key in self.text_keys else _plain_tag(key)
             else:
                 tag = _scalar_tag(key_node)
                 if self.explicit_tag(key_node, tag, key_loc):
@@ -378,7 +380,7 @@ class _Walk:
                 "write the number without leading zeros (or quote it if it is text)",
             )
             return None
-        if not node.style and self.keys and loc:  # plain: None (PyYAML) or "" (libyaml)
+        if not node.style and self.keys and loc and ":" in node.value:  # plain: None (PyYAML) or "" (libyaml)
             match = _SECOND_KEY.search(node.value)
             if match is not None and match.group(1) in self.keys:
                 self.problem(
@@ -390,6 +392,12 @@ class _Walk:
         if tag == _STR:
             return node.value
         return _BUILD[tag](self.loader, node)
+
+
+@cache
+def _text_keys(keys: frozenset[str]) -> frozenset[str]:
+    """The names of ``keys`` that YAML reads as text when written plain (all of a model's, in practice)."""
+    return frozenset(key for key in keys if _plain_tag(key) == _STR)
 
 
 def _scalar_tag(node: yaml.ScalarNode) -> str:
