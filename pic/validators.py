@@ -372,8 +372,8 @@ def is_common_email(value: str) -> bool:
     local, _, domain = value.partition("@")
     if len(local) > 64 or len(domain) > 253 or "--" in domain:
         return False
-    domain = domain.lower()
-    return not any(domain == d or domain.endswith(f".{d}") for d in SPECIAL_USE_DOMAINS)
+    # the library refuses each name and its subdomains; all of them are top-level labels
+    return domain.rpartition(".")[2].lower() not in SPECIAL_USE_DOMAINS
 
 
 def check_email(value: str) -> str:
