@@ -1,3 +1,3 @@
-from pic.cli import main
+from pic.cli import run_command
 
-raise SystemExit(main())
+run_command()

@@ -22,10 +22,7 @@ class Checked:
 def settings_warnings(settings: Settings, project_dir: Path) -> list[Problem]:
     file = display_path(project_dir / f"Pulumi.{settings.stack}.yaml")
     out = []
-    # Imported here: pic.render imports this module's neighbours, not the other way round.
-    from pic.render.web import debian_releases
-
-    for release in debian_releases(settings):
+    for release in settings.debian_releases():
         if release not in settings.base_images:
             out.append(
                 Problem(

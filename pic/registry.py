@@ -10,6 +10,7 @@ checks across files and against the stack settings, and raises one
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -46,7 +47,9 @@ Status = Literal["active", "suspended", "archived"]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    # defer_build: a model nested in another is validated by its parent's validator; its own is
+    # built when first used alone, not at import (pic check starts sooner).
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 
 
 def _unique(values: list[str]) -> list[str]:
@@ -311,7 +314,8 @@ class Registry:
 
 def member_files(members_dir: Path) -> list[Path]:
     """The member files of a directory: ``*.yaml`` not starting with ``_`` or ``.`` (links too: refused on read)."""
-    return [p for p in sorted(members_dir.glob("*.yaml")) if not p.name.startswith(("_", "."))]
+    # By name: the paths share their directory, and comparing names is cheaper than comparing paths.
+    return [p for p in sorted(members_dir.glob("*.yaml"), key=lambda p: p.name) if not p.name.startswith(("_", "."))]
 
 
 def shown_name(name: str) -> str:
@@ -367,7 +371,22 @@ def validate_member(doc: Document) -> tuple[MemberSpec | None, list[Problem]]:
 
 
 def load_registry(members_dir: Path, settings: Settings) -> Registry:
-    """Validate every member file and the checks across files; raise PicError listing all problems."""
+    """Validate every member file and the checks across files; raise PicError listing all problems.
+
+    Python's cyclic garbage collector is paused meanwhile (and restored after, whatever
+    happens): loading creates many objects and frees almost none, so each of its passes
+    would scan every file read so far for nothing (bench/bench_check.py).
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _load_registry(members_dir, settings)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _load_registry(members_dir: Path, settings: Settings) -> Registry:
     if not members_dir.is_dir():
         raise PicError([Problem(display_path(members_dir), None, "", "no such directory of member files")])
     problems: list[Problem] = []
@@ -402,6 +421,8 @@ class _Cross:
         self.keys: dict[str, tuple[Member, int]] = {}  # key data (base64) -> its first holder and index
         self.platform = names.platform_names(settings, stack_file)
         self.names: dict[tuple[names.Space, str], names.Owner] = dict(self.platform)
+        self.resources = {key: owner for key, owner in self.platform.items() if key[0] == "resource"}
+        self.shown: dict[tuple[str | int, ...], str] = {}  # field paths as printed
 
     def at(self, m: Member, loc: tuple[str | int, ...], message: str) -> None:
         self.problems.append(Problem(m.file, Document(m.file, None, m.lines).line_of(loc), format_loc(loc), message))
@@ -411,7 +432,10 @@ class _Cross:
         key = (space, name)
         owner = self.names.get(key)
         if owner is None:
-            self.names[key] = names.Owner(m.file, f"{format_loc(loc)}, {what}")
+            shown = self.shown.get(loc)
+            if shown is None:  # the same few fields for every member: formatted once each
+                shown = self.shown[loc] = format_loc(loc)
+            self.names[key] = names.Owner(m.file, f"{shown}, {what}")
         elif key in self.platform:
             self.at(m, loc, f"{show_value(name)} is reserved for {owner}")
         elif owner.file == m.file:
@@ -474,7 +498,7 @@ class _Cross:
             if owner is not None:
                 self.reserved_slug(m, f"{show_value(m.slug)} is {owner}")
                 return
-        clash = names.resource_prefix_owner(m.slug, self.platform)
+        clash = names.resource_prefix_owner(m.slug, self.resources)
         if clash is not None:
             name, owner = clash
             self.reserved_slug(m, f"resources named after it would be confused with {show_value(name)}, {owner}")

@@ -82,7 +82,9 @@ OPTIONAL_SECRET_KEYS = ("smtpPassword",)
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    # defer_build: a model nested in another is validated by its parent's validator; its own is
+    # built when first used alone, not at import (pic check starts sooner).
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 
 
 class HostSpec(_Strict):
@@ -499,6 +501,13 @@ class Settings(_Strict):
     def runtime_keys(self) -> list[str]:
         """Runtime keys sorted by version, oldest first."""
         return sorted(self.runtimes, key=version_key)
+
+    def debian_releases(self) -> list[str]:
+        """The Debian releases the stack's images are built on, sorted."""
+        releases = {spec.debian for spec in self.runtimes.values()} | {self.proxy.debian}
+        if self.phpmyadmin is not None:
+            releases.add(self.phpmyadmin.debian)
+        return sorted(releases)
 
 
 def _check_host_addresses(hosts: dict[str, HostSpec]) -> None:

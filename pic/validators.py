@@ -16,6 +16,13 @@ One way to check text, everywhere:
   would have no character to sit on (a defective combining sequence, The
   Unicode Standard, §3.6 D57);
 - an OpenSSH key is read by the ``cryptography`` package.
+
+The libraries (``email_validator``, ``idna``, ``cryptography``) are imported on
+first use: the usual forms of domains, addresses and ed25519 keys are accepted
+by short checks that give the libraries' verdict (:func:`check_domain`,
+:func:`check_email`, :func:`check_ssh_key`; tests/test_fields_fast.py compares
+both on generated and tricky values), so ``pic check`` on a registry of them
+never loads the first two.
 """
 
 from __future__ import annotations
@@ -30,12 +37,7 @@ from functools import cache
 from importlib import resources
 from typing import Annotated, Any
 
-import idna
 import regex
-from cryptography.exceptions import UnsupportedAlgorithm
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
-from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, GetCoreSchemaHandler, GetJsonSchemaHandler, WithJsonSchema
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
@@ -63,6 +65,11 @@ def is_slug(value: str) -> bool:
     return re.fullmatch(SLUG_PATTERN, value) is not None
 
 
+@cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
 @dataclass(frozen=True)
 class Whole:
     """Annotation: the string matches ``pattern`` as a whole (``re.fullmatch``).
@@ -76,7 +83,7 @@ class Whole:
     words: str
 
     def check(self, value: str) -> str:
-        if re.fullmatch(self.pattern, value) is None:
+        if _compiled(self.pattern).fullmatch(value) is None:
             raise ValueError(f"is not allowed here: {self.words}")
         return value
 
@@ -97,8 +104,15 @@ def refused_character(value: str, *, newlines: bool = False) -> str | None:
     ``newlines``: a line feed is allowed (multi-line text); every other
     character of the categories above is refused.
     """
-    if value.isascii() and value.isprintable():  # the usual case, answered without a loop
+    if value.isprintable() and (value.isascii() or BLANK_LOOKING.search(value) is None):
+        # The usual case, answered without a loop: str.isprintable is False for every character of
+        # the refused categories (and for spaces other than U+0020, which the loop then judges).
         return None
+    return _first_refused(value, newlines=newlines)
+
+
+def _first_refused(value: str, *, newlines: bool) -> str | None:
+    """:func:`refused_character` character by character: why the first refused one is."""
     for i, ch in enumerate(value):
         if newlines and ch == "\n":
             continue
@@ -113,6 +127,7 @@ def refused_character(value: str, *, newlines: bool = False) -> str | None:
 
 
 MAX_MARKS = 30  # combining marks on one character: the Stream-Safe Text Format's limit (UAX #15 §13)
+_FIRST_MARK = "\u0300"  # COMBINING GRAVE ACCENT: no character before it is a mark (category M)
 
 
 def check_free_text(value: str, *, newlines: bool = False) -> str:
@@ -126,7 +141,7 @@ def check_free_text(value: str, *, newlines: bool = False) -> str:
     if not any(unicodedata.category(ch)[0] in "LNPS" for ch in value):
         raise ValueError("shows nothing: it needs a visible character (a letter, digit, punctuation or symbol)")
     marks = 0
-    for i, ch in enumerate(value):
+    for i, ch in enumerate(value if max(value) >= _FIRST_MARK else ""):
         marks = marks + 1 if unicodedata.category(ch)[0] == "M" else 0
         if marks > MAX_MARKS:
             raise ValueError(
@@ -166,8 +181,40 @@ class FreeText:
         return out
 
 
+# The usual form of a valid domain name: lowercase ASCII labels of letters, digits and inner hyphens,
+# no "--" (so no punycode or other R-LDH label), a top-level label starting with a letter (so neither
+# all-numeric nor an address). Every check of _check_domain_syntax passes on it (tests/test_fields_fast.py).
+_COMMON_DOMAIN = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?")
+
+
 def check_domain(value: str) -> str:
-    """A lowercase DNS host name, IDN as punycode, no trailing dot, not an IP address."""
+    """A lowercase DNS host name, IDN as punycode, no trailing dot, not an IP address, not a public suffix.
+
+    Raises ValueError saying what is wrong. The usual form is recognised by one
+    regular expression (``_COMMON_DOMAIN``) instead of the checks one by one.
+    """
+    if len(value) > 253 or "--" in value or _COMMON_DOMAIN.fullmatch(value) is None:
+        _check_domain_syntax(value)
+    if _public_suffixes().is_public(value):
+        raise ValueError(
+            "is a public suffix (Public Suffix List, publicsuffix.org): names are registered under it, "
+            "it names no one's site; give the name registered under it"
+        )
+    return value
+
+
+def check_domain_fully(value: str) -> str:
+    """:func:`check_domain` without its shortcut: every check in turn, the first failing one raised."""
+    _check_domain_syntax(value)
+    if _public_suffixes().is_public(value):
+        raise ValueError(
+            "is a public suffix (Public Suffix List, publicsuffix.org): names are registered under it, "
+            "it names no one's site; give the name registered under it"
+        )
+    return value
+
+
+def _check_domain_syntax(value: str) -> None:
     why = refused_character(value)
     if why is not None:
         raise ValueError(f"{why}: a domain is letters a-z, digits, hyphens and dots")
@@ -196,12 +243,6 @@ def check_domain(value: str) -> str:
             )
     if labels[-1].isdigit():
         raise ValueError("ends with an all-numeric label")
-    if _public_suffixes().is_public(value):
-        raise ValueError(
-            "is a public suffix (Public Suffix List, publicsuffix.org): names are registered under it, "
-            "it names no one's site; give the name registered under it"
-        )
-    return value
 
 
 @cache
@@ -217,6 +258,8 @@ def _check_a_label(label: str) -> None:
 
     Raises ValueError otherwise: certificate authorities refuse such names (the idna package's rules).
     """
+    import idna
+
     try:
         ok = idna.encode(idna.decode(label)).decode("ascii") == label
     except (idna.IDNAError, UnicodeError):
@@ -308,11 +351,50 @@ def _check_domain_form(value: str) -> None:
     raise ValueError("is an IP address, not a domain name")
 
 
+# email_validator's special-use and reserved domains (its SPECIAL_USE_DOMAIN_NAMES, from IANA's
+# registry, RFC 6761, 6762 and 7686): refused by the library, so never taken by the shortcut below;
+# tests/test_fields_fast.py checks that this is the library's list.
+SPECIAL_USE_DOMAINS = ("arpa", "invalid", "local", "localhost", "onion", "test")
+# The usual form of a valid address: a dot-atom of letters, digits, _ + - before the @, and a domain
+# of ASCII labels whose last one starts and ends with a letter. email_validator (strict) accepts every
+# such address of at most 254 characters (64 before the @, 253 after) whose domain has no "--" and is
+# not special-use, and its labels are of one script (Latin and common characters).
+_COMMON_EMAIL = re.compile(
+    r"[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*@"
+    r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z])?"
+)
+
+
+def is_common_email(value: str) -> bool:
+    """True when ``value`` has the usual form of an address that :func:`check_email_fully` accepts."""
+    if len(value) > 254 or _COMMON_EMAIL.fullmatch(value) is None:
+        return False
+    local, _, domain = value.partition("@")
+    if len(local) > 64 or len(domain) > 253 or "--" in domain:
+        return False
+    # the library refuses each name and its subdomains; all of them are top-level labels
+    return domain.rpartition(".")[2].lower() not in SPECIAL_USE_DOMAINS
+
+
 def check_email(value: str) -> str:
-    """An e-mail address of valid syntax (no DNS lookup), ASCII or internationalised, printable."""
+    """An e-mail address of valid syntax (no DNS lookup), ASCII or internationalised, printable.
+
+    The verdict is email_validator's (``validate_email``, strict, no DNS) and one script per
+    domain label; the usual form (:func:`is_common_email`) is accepted without calling it.
+    Raises ValueError with the reason.
+    """
+    if is_common_email(value):
+        return value
+    return check_email_fully(value)
+
+
+def check_email_fully(value: str) -> str:
+    """:func:`check_email` without its shortcut: the library's verdict on every address."""
     why = refused_character(value)
     if why is not None:
         raise ValueError(f"is not a valid e-mail address: it {why}")
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         # strict: the local part's limit of 64 octets too (RFC 5321 §4.5.3.1.1)
         valid = validate_email(value, check_deliverability=False, strict=True)
@@ -329,6 +411,8 @@ def check_email(value: str) -> str:
 
 
 def _u_label(label: str) -> str:
+    import idna
+
     try:
         return str(idna.decode(label))
     except (idna.IDNAError, UnicodeError):
@@ -345,15 +429,11 @@ SSH_KEY_TYPES = {
     "sk-ecdsa-sha2-nistp256@openssh.com",
 }
 _MIN_RSA_BITS = 2048
-_KEY_CLASSES: dict[str, tuple[type, ...]] = {
-    "ssh-ed25519": (ed25519.Ed25519PublicKey,),
-    "sk-ssh-ed25519@openssh.com": (ed25519.Ed25519PublicKey,),
-    "ssh-rsa": (rsa.RSAPublicKey,),
-    "ecdsa-sha2-nistp256": (ec.EllipticCurvePublicKey,),
-    "ecdsa-sha2-nistp384": (ec.EllipticCurvePublicKey,),
-    "ecdsa-sha2-nistp521": (ec.EllipticCurvePublicKey,),
-    "sk-ecdsa-sha2-nistp256@openssh.com": (ec.EllipticCurvePublicKey,),
-}
+# An ssh-ed25519 key's data (RFC 8709 §4): the type as an SSH string, then the 32 bytes of the key as
+# one, nothing more. cryptography loads any 32 bytes as an Ed25519 public key, so data of exactly this
+# form is valid without calling it (tests/test_fields_fast.py compares both).
+_ED25519_PREFIX = b"\x00\x00\x00\x0bssh-ed25519\x00\x00\x00\x20"
+_WHITESPACE = re.compile(r"\s")  # str.isspace's characters (both are Py_UNICODE_ISSPACE)
 
 
 def check_ssh_key(value: str) -> str:
@@ -369,7 +449,7 @@ def check_ssh_key(value: str) -> str:
     if why is not None:
         raise ValueError(f"{why}: a key is one line of printable characters (TYPE BASE64 [comment])")
     parts = value.split(" ", 2)
-    if len(parts) < 2 or not parts[0] or not parts[1] or any(c.isspace() for c in parts[0] + parts[1]):
+    if len(parts) < 2 or not parts[0] or not parts[1] or _WHITESPACE.search(parts[0] + parts[1]) is not None:
         raise ValueError("is not an OpenSSH public key (expected exactly: TYPE BASE64 [comment], one space between)")
     kind, data = parts[0], parts[1]
     if kind == "ssh-dss":
@@ -389,6 +469,8 @@ def check_ssh_key(value: str) -> str:
         raise ValueError("has a key body that is not valid base64 key data") from None
     if not blob or base64.b64encode(blob).decode() != data:
         raise ValueError("has a key body that is not valid base64 key data")
+    if kind == "ssh-ed25519" and len(blob) == len(_ED25519_PREFIX) + 32 and blob.startswith(_ED25519_PREFIX):
+        return value  # the usual key: read as cryptography reads it
     _check_key_blob(kind, data)
     return value
 
@@ -427,6 +509,16 @@ def _looks_like_key_data(word: str) -> bool:
 
 
 def _check_key_blob(kind: str, data: str) -> None:
+    """The key data read by cryptography: of the type written, and RSA of at least 2048 bits."""
+    from cryptography.exceptions import UnsupportedAlgorithm
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+
+    expected: type = ec.EllipticCurvePublicKey  # ecdsa-sha2-* and sk-ecdsa-sha2-*
+    if kind in ("ssh-ed25519", "sk-ssh-ed25519@openssh.com"):
+        expected = ed25519.Ed25519PublicKey
+    elif kind == "ssh-rsa":
+        expected = rsa.RSAPublicKey
     try:
         key = serialization.load_ssh_public_key(f"{kind} {data}".encode())
     except (ValueError, UnsupportedAlgorithm) as exc:
@@ -434,7 +526,7 @@ def _check_key_blob(kind: str, data: str) -> None:
         if inner is not None and inner != kind:
             raise ValueError(f"says {kind!r} but its key data is of type {short_repr(inner)}") from None
         raise ValueError(f"has key data that OpenSSH cannot read ({exc})") from None
-    if not isinstance(key, _KEY_CLASSES[kind]):
+    if not isinstance(key, expected):
         raise ValueError(f"says {kind!r} but its key data is of another type")
     if isinstance(key, rsa.RSAPublicKey) and key.key_size < _MIN_RSA_BITS:
         raise ValueError(f"is a {key.key_size}-bit RSA key (at least {_MIN_RSA_BITS}): use ssh-ed25519")

@@ -1,7 +1,7 @@
 """YAML loading that remembers where each value came from, and refuses what surprises.
 
 PyYAML (with libyaml when available) builds the node tree; we walk it once to
-record the line of every key and list item, and to refuse:
+build the data, record the line of every key and list item, and refuse:
 - duplicate keys, which plain YAML loaders silently overwrite;
 - aliases (``*name``): a few nested ones expand to billions of values (the
   "billion laughs"), and hand-written registry files never need them;
@@ -42,8 +42,9 @@ import os
 import re
 import stat
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -66,15 +67,48 @@ MAX_NUMBER_CHARS = 50  # the longest number of the files is a uid or a port (5 d
 _LEADING_ZERO = "an integer with a leading zero"
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
-    """Safe loader with the YAML 1.2 core schema's scalars (and dates).
+class _Implicit(str):
+    """The tag the loader gives a plain scalar without a tag: resolved from its text by the walk.
 
-    An impossible date (2027-13-01) stays a string: PyYAML raises a bare
-    ValueError for those; as a string it reaches the model, which reports it
-    with its file, field and line.
+    An instance of its own type, so that no tag written in a file can be taken for it.
+    """
+
+
+_PLAIN = _Implicit("tag:pic,2026:implicit")
+_YAML_TAG = "tag:yaml.org,2002:"
+_STR, _MAP, _SEQ = f"{_YAML_TAG}str", f"{_YAML_TAG}map", f"{_YAML_TAG}seq"
+_ScalarNode, _MappingNode, _SequenceNode = yaml.ScalarNode, yaml.MappingNode, yaml.SequenceNode
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """Safe loader with the YAML 1.2 core schema's scalars (and dates), composing nodes only.
+
+    The data is built by the walk (:class:`_Walk`), never by PyYAML's
+    constructors. An impossible date (2027-13-01) stays a string: PyYAML
+    raises a bare ValueError for those; as a string it reaches the model,
+    which reports it with its file, field and line.
     """
 
     yaml_implicit_resolvers: ClassVar[dict[Any, Any]] = {}
+
+    def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:
+        """The tag of a node written without one (or with ``!``), called by the composer for each.
+
+        PyYAML's ``BaseResolver.resolve`` without path resolvers (this loader has none), and with
+        the text of a plain scalar resolved later, once, by the walk (:func:`_plain_tag`): this
+        call is made for every node of every file.
+        """
+        if kind is _ScalarNode:
+            return _PLAIN if implicit[0] else _STR
+        return _SEQ if kind is _SequenceNode else _MAP
+
+    # The composer calls these around every node for path resolvers, which this loader has none of
+    # (PyYAML's own return at once after looking for them: a fifth of composing a member file).
+    def descend_resolver(self, current_node: yaml.Node | None, current_index: object) -> None:
+        """No path resolvers: nothing to follow."""
+
+    def ascend_resolver(self) -> None:
+        """No path resolvers: nothing to follow."""
 
 
 # YAML 1.2 core schema, yaml.org/spec/1.2.2 §10.3.2, plus 1.1's dates (YYYY-MM-DD) and integers
@@ -97,6 +131,21 @@ for _tag, _pattern, _first in [
 ]:
     _Loader.add_implicit_resolver(_tag, re.compile(rf"\A(?:{_pattern})\Z"), list(_first) or None)
 _Loader.add_implicit_resolver("tag:yaml.org,2002:null", re.compile(r"\A\Z"), [""])
+# The resolvers to try for a plain scalar, by its first character ("" when empty), in order.
+_WILDCARD_RESOLVERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(_Loader.yaml_implicit_resolvers.get(None, ()))
+_RESOLVERS: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
+    first: (*resolvers, *_WILDCARD_RESOLVERS)
+    for first, resolvers in _Loader.yaml_implicit_resolvers.items()
+    if first is not None
+}
+
+
+def _plain_tag(value: str) -> str:
+    """The tag of a plain scalar's text, as PyYAML's ``BaseResolver.resolve`` gives it for this loader."""
+    for tag, regexp in _RESOLVERS.get(value[:1], _WILDCARD_RESOLVERS):
+        if regexp.match(value):
+            return tag
+    return _STR
 
 
 def _int12(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
@@ -113,11 +162,6 @@ def _float12(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> float:
     return float(text)
 
 
-_Loader.add_constructor("tag:yaml.org,2002:int", _int12)
-_Loader.add_constructor("tag:yaml.org,2002:float", _float12)
-_Loader.add_constructor("tag:pic,2026:leading-zero", lambda loader, node: loader.construct_scalar(node))
-
-
 def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> object:
     try:
         value: object = yaml.SafeLoader.construct_yaml_timestamp(loader, node)
@@ -126,7 +170,16 @@ def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> object:
     return value
 
 
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+_BOOLS: dict[str, bool] = yaml.SafeLoader.bool_values
+# The value of a scalar by its tag (the tags _plain_tag gives; strings are the node's text):
+# the functions PyYAML's SafeConstructor applies, with the YAML 1.2 numbers above.
+_BUILD: dict[str, Callable[[yaml.SafeLoader, yaml.ScalarNode], object]] = {
+    f"{_YAML_TAG}null": lambda loader, node: None,
+    f"{_YAML_TAG}bool": lambda loader, node: _BOOLS[node.value.lower()],
+    f"{_YAML_TAG}int": _int12,
+    f"{_YAML_TAG}float": _float12,
+    f"{_YAML_TAG}timestamp": _timestamp,
+}
 
 
 @dataclass
@@ -186,37 +239,51 @@ def format_loc(loc: Sequence[str | int]) -> str:
 
 
 class _Walk:
-    """One pass over the node tree: lines of keys and items, and the refusals of the module docstring."""
+    """One pass over the node tree: the data, the lines of keys and items, and the refusals of the module docstring.
 
-    def __init__(self, doc: Document, keys: frozenset[str], loader: yaml.SafeLoader, text: str) -> None:
+    The data is only returned when nothing was refused (an alias is never followed, so never
+    expanded). ``spans``: also note the character offsets of each key and value, to name the
+    field a refused character sits in.
+    """
+
+    def __init__(self, doc: Document, keys: frozenset[str], loader: yaml.SafeLoader, text: str, spans: bool) -> None:
         self.doc = doc
+        self.lines = doc.lines
         self.keys = keys
+        self.text_keys = _text_keys(keys)
         self.loader = loader
         self.text = text
         self.problems: list[Problem] = []
+        self.anchors = "&" in text  # else no node can be met twice: aliases need an anchor
         self.seen: set[int] = set()
         self.aliases = 0
-        self.spans: list[tuple[int, int, Loc]] = []  # character offsets of each key and value, and its field
+        self.spans: list[tuple[int, int, Loc]] | None = [] if spans else None
 
     def source(self, node: yaml.Node) -> str:
         """The node as written in the file (a short excerpt, shown escaped)."""
         return show_value(self.text[node.start_mark.index : node.end_mark.index].strip() or node.value)
 
-    def explicit_tag(self, node: yaml.Node, loc: Loc) -> bool:
-        """Report a tag written in the file (``!!binary``, ``!foo``); True when there is one."""
-        if isinstance(node, yaml.ScalarNode):
-            expected = _STR
-            if not node.style:  # plain: the tag the loader gives the text itself
-                expected = self.loader.resolve(yaml.ScalarNode, node.value, (True, False))  # type: ignore[no-untyped-call]
+    def explicit_tag(self, node: yaml.Node, tag: str, loc: Loc) -> bool:
+        """Report a tag written in the file (``!!binary``, ``!foo``); True when there is one.
+
+        ``tag``: the node's tag, a plain scalar's resolved (:func:`_scalar_tag`).
+        """
+        if type(node) is _ScalarNode:
+            if node.style:
+                expected = _STR
+            elif node.tag is _PLAIN:
+                return False  # no tag written: resolved from the text, as expected
+            else:  # plain: the tag the loader gives the text itself
+                expected = _plain_tag(node.value)
         else:
-            expected = _MAP if isinstance(node, yaml.MappingNode) else _SEQ
-        if node.tag == expected:
+            expected = _MAP if type(node) is _MappingNode else _SEQ
+        if tag == expected:
             return False
-        tag = "!!" + node.tag.removeprefix(_YAML_TAG) if node.tag.startswith(_YAML_TAG) else node.tag
+        shown = "!!" + tag.removeprefix(_YAML_TAG) if tag.startswith(_YAML_TAG) else tag
         self.problem(
             node,
             loc,
-            f"{self.source(node)} has the tag {show_value(tag)}: tags are not allowed here; write the value "
+            f"{self.source(node)} has the tag {show_value(shown)}: tags are not allowed here; write the value "
             "without it (quote it if it is text)",
         )
         return True
@@ -224,22 +291,40 @@ class _Walk:
     def problem(self, node: yaml.Node, loc: Loc, message: str) -> None:
         self.problems.append(Problem(self.doc.file, node.start_mark.line + 1, format_loc(loc), message))
 
-    def node(self, node: yaml.Node, loc: Loc) -> None:
-        if id(node) in self.seen:
-            self.alias(loc)
-            return
-        self.seen.add(id(node))
-        self.spans.append((node.start_mark.index, node.end_mark.index, loc))
-        if self.explicit_tag(node, loc):
-            return
+    def node(self, node: yaml.Node, loc: Loc) -> Any:
+        if self.anchors:
+            if id(node) in self.seen:
+                self.alias(loc)
+                return None
+            self.seen.add(id(node))
+        if self.spans is not None:
+            self.spans.append((node.start_mark.index, node.end_mark.index, loc))
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar_node(node, loc)
         if isinstance(node, yaml.MappingNode):
-            self.mapping(node, loc)
-        elif isinstance(node, yaml.SequenceNode):
-            for i, item in enumerate(node.value):
-                self.doc.lines[(*loc, i)] = item.start_mark.line + 1
-                self.node(item, (*loc, i))
-        elif isinstance(node, yaml.ScalarNode):
-            self.scalar(node, loc)
+            if node.tag != _MAP and self.explicit_tag(node, node.tag, loc):
+                return None
+            return self.mapping(node, loc)
+        if node.tag != _SEQ and self.explicit_tag(node, node.tag, loc):
+            return None
+        return self.sequence(node, loc)
+
+    def scalar_node(self, node: yaml.ScalarNode, loc: Loc) -> Any:
+        if node.tag is _PLAIN and not node.style:  # the usual value: no tag written (explicit_tag)
+            return self.scalar(node, _plain_tag(node.value), loc)
+        tag = _scalar_tag(node)
+        if self.explicit_tag(node, tag, loc):
+            return None
+        return self.scalar(node, tag, loc)
+
+    def sequence(self, node: yaml.Node, loc: Loc) -> list[Any]:
+        out = []
+        lines = self.lines
+        for i, item in enumerate(node.value):
+            item_loc = (*loc, i)
+            lines[item_loc] = item.start_mark.line + 1
+            out.append(self.node(item, item_loc))
+        return out
 
     def alias(self, loc: Loc) -> None:
         """An alias is the anchored node itself: its mark is the anchor's, so the line is its key's."""
@@ -250,33 +335,41 @@ class _Walk:
         while key_loc and not isinstance(key_loc[-1], str):
             key_loc = key_loc[:-1]
         message = "uses an alias (*name): write the value out instead (aliases are not allowed)"
-        self.problems.append(Problem(self.doc.file, self.doc.lines.get(key_loc), format_loc(loc), message))
+        self.problems.append(Problem(self.doc.file, self.lines.get(key_loc), format_loc(loc), message))
 
-    def mapping(self, node: yaml.MappingNode, loc: Loc) -> None:
+    def mapping(self, node: yaml.MappingNode, loc: Loc) -> dict[str, Any]:
         seen: dict[object, int] = {}
+        out: dict[str, Any] = {}
+        lines = self.lines
         for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
+            key = key_node.value if type(key_node) is _ScalarNode else str(key_node)
             line = key_node.start_mark.line + 1
             if key_node.tag == "tag:yaml.org,2002:merge" or (key == "<<" and not key_node.style):
                 self.problem(
                     key_node, loc, "uses a merge key (<<): write the keys out instead (merges are not allowed)"
                 )
                 continue
-            if not isinstance(key_node, yaml.ScalarNode):
+            if type(key_node) is not _ScalarNode:
                 self.problem(
                     key_node,
                     (*loc, "?"),
                     f"has the key {self.source(key_node)}, which is not a name (a key is a name such as uid)",
                 )
                 continue
-            self.spans.append((key_node.start_mark.index, key_node.end_mark.index, (*loc, key)))
-            if self.explicit_tag(key_node, (*loc, key)):
-                continue
-            if key_node.tag != _STR:
-                what = _KEY_KINDS.get(key_node.tag, "not text")
+            key_loc = (*loc, key)
+            if self.spans is not None:
+                self.spans.append((key_node.start_mark.index, key_node.end_mark.index, key_loc))
+            if key_node.tag is _PLAIN and not key_node.style:  # the usual key: no tag written (explicit_tag)
+                tag = _STR if key in self.text_keys else _plain_tag(key)
+            else:
+                tag = _scalar_tag(key_node)
+                if self.explicit_tag(key_node, tag, key_loc):
+                    continue
+            if tag != _STR:
+                what = _KEY_KINDS.get(tag, "not text")
                 self.problem(
                     key_node,
-                    (*loc, key),
+                    key_loc,
                     f"key {self.source(key_node)} is {what} to YAML, not a name: a key is a name such as uid "
                     '(quote it, "like this", if it is meant as text)',
                 )
@@ -285,30 +378,34 @@ class _Walk:
                 message = (
                     f"duplicate key (first given on line {seen[key]}); YAML keeps only one of them, so give it once"
                 )
-                self.problems.append(Problem(self.doc.file, line, format_loc((*loc, key)), message))
+                self.problems.append(Problem(self.doc.file, line, format_loc(key_loc), message))
                 continue
             seen[key] = line
-            self.doc.lines[(*loc, key)] = line
-            self.node(value_node, (*loc, key))
+            lines[key_loc] = line
+            out[key] = self.node(value_node, key_loc)
+        return out
 
-    def scalar(self, node: yaml.ScalarNode, loc: Loc) -> None:
-        if not node.style and node.tag != _STR:  # plain, converted: a number, a boolean, null, a date
+    def scalar(self, node: yaml.ScalarNode, tag: str, loc: Loc) -> Any:
+        """The value of a scalar of ``tag`` (:func:`_scalar_tag`), or None when it is refused."""
+        if not node.style and tag != _STR:  # plain, converted: a number, a boolean, null, a date
             self.doc.written[loc] = node.value
-        if node.tag in _NUMBER_TAGS and len(node.value) > MAX_NUMBER_CHARS:
+        if tag in _NUMBER_TAGS and len(node.value) > MAX_NUMBER_CHARS:
             self.problem(
                 node,
                 loc,
                 f"{show_value(node.value, 40)} is a number of {len(node.value)} characters (no field takes one "
                 f"longer than {MAX_NUMBER_CHARS})",
             )
-        elif node.tag == "tag:pic,2026:leading-zero":
+            return None
+        if tag == "tag:pic,2026:leading-zero":
             self.problem(
                 node,
                 loc,
                 f"{node.value} is {_LEADING_ZERO}, which YAML 1.1 reads as octal and YAML 1.2 as decimal: "
                 "write the number without leading zeros (or quote it if it is text)",
             )
-        elif not node.style and self.keys and loc:  # plain: None (PyYAML) or "" (libyaml)
+            return None
+        if not node.style and self.keys and loc and ":" in node.value:  # plain: None (PyYAML) or "" (libyaml)
             match = _SECOND_KEY.search(node.value)
             if match is not None and match.group(1) in self.keys:
                 self.problem(
@@ -317,11 +414,24 @@ class _Walk:
                     f"holds {match.group(1)!r} followed by ':' after the value: a second key on the same line "
                     "is part of the value in YAML; put each key on its own line (or quote the value)",
                 )
+        if tag == _STR:
+            return node.value
+        return _BUILD[tag](self.loader, node)
+
+
+@cache
+def _text_keys(keys: frozenset[str]) -> frozenset[str]:
+    """The names of ``keys`` that YAML reads as text when written plain (all of a model's, in practice)."""
+    return frozenset(key for key in keys if _plain_tag(key) == _STR)
+
+
+def _scalar_tag(node: yaml.ScalarNode) -> str:
+    """The tag of a scalar: the one written, else the one its text resolves to (plain) or str (quoted)."""
+    tag: str = node.tag
+    return _plain_tag(node.value) if tag is _PLAIN else tag
 
 
 _ALIASES_SHOWN = 3
-_YAML_TAG = "tag:yaml.org,2002:"
-_STR, _MAP, _SEQ = f"{_YAML_TAG}str", f"{_YAML_TAG}map", f"{_YAML_TAG}seq"
 _NUMBER_TAGS = frozenset([f"{_YAML_TAG}int", f"{_YAML_TAG}float", "tag:pic,2026:leading-zero"])
 _KEY_KINDS = {
     f"{_YAML_TAG}int": "a number",
@@ -334,6 +444,7 @@ _KEY_KINDS = {
 # Characters refused anywhere in a file (module docstring): YAML 1.1 refuses the controls and
 # noncharacters with a bare position, and reads NEL, U+2028 and U+2029 as line breaks.
 _REFUSED_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]|(?!\A)\ufeff")
+_MAYBE_REFUSED = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff\ufeff]")
 _SECOND_KEY = re.compile(r"\s([A-Za-z_][A-Za-z0-9_]*):(?:\s|$|[^/])")
 
 
@@ -367,16 +478,20 @@ def parse_yaml(
     ``undecodable``: (offset in ``text``, bytes) of each sequence that was not
     UTF-8 and stands as U+FFFD in ``text`` (:func:`read_yaml`).
     """
-    bad = [(m.start(), m.group()) for m in _REFUSED_CHARACTER.finditer(text)]
+    bad = []
+    if _MAYBE_REFUSED.search(text) is not None:  # one scan for a character class: the usual file has none
+        bad = [(m.start(), m.group()) for m in _REFUSED_CHARACTER.finditer(text)]
     parsed = _REFUSED_CHARACTER.sub("\ufffd", text) if bad else text  # one character for one: offsets stay
-    doc, walk, problems = _parse(parsed, file, keys)
+    doc, walk, problems = _parse(parsed, file, keys, spans=bool(bad or undecodable))
     if not bad and not undecodable:
         return doc, problems
     refused = [*((o, _character_words(ch)) for o, ch in bad), *((o, _bytes_words(b)) for o, b in undecodable)]
     return None, [_refused_problem(text, file, offset, words, walk) for offset, words in sorted(refused)[:5]]
 
 
-def _parse(text: str, file: str, keys: frozenset[str]) -> tuple[Document | None, _Walk | None, list[Problem]]:
+def _parse(
+    text: str, file: str, keys: frozenset[str], *, spans: bool
+) -> tuple[Document | None, _Walk | None, list[Problem]]:
     loader = _Loader(text)
     walk = None
     try:
@@ -385,14 +500,14 @@ def _parse(text: str, file: str, keys: frozenset[str]) -> tuple[Document | None,
         if node is None:
             return doc, None, []
         doc.lines[()] = node.start_mark.line + 1
-        walk = _Walk(doc, keys, loader, text)
-        walk.node(node, ())
+        walk = _Walk(doc, keys, loader, text, spans)
+        data = walk.node(node, ())
         if walk.aliases > _ALIASES_SHOWN:
             more = walk.aliases - _ALIASES_SHOWN
             walk.problems.append(Problem(file, None, "", f"uses {more} more alias(es), not shown"))
-        if walk.problems:  # never construct a tree holding aliases, merges or tags
+        if walk.problems:  # never return a tree holding aliases, merges or tags
             return None, walk, walk.problems
-        doc.data = loader.construct_document(node)
+        doc.data = data
     except yaml.MarkedYAMLError as exc:
         return None, walk, [_syntax_problem(exc, text, file)]
     except yaml.YAMLError as exc:
@@ -432,7 +547,7 @@ def _refused_problem(text: str, file: str, offset: int, words: str, walk: _Walk 
     line = text.count("\n", 0, offset) + 1
     column = offset - start + 1
     loc: Loc = ()
-    if walk is not None:
+    if walk is not None and walk.spans is not None:
         # the key or value that starts last before the character: the one it sits in, or whose line it ends
         chosen = max((span for span in walk.spans if span[0] <= offset), key=lambda span: span[0], default=None)
         loc = chosen[2] if chosen is not None else ()
@@ -483,7 +598,9 @@ def _read_regular(path: Path, limit: int, follow_links: bool) -> bytes:
         chunks: list[bytes] = []
         size = 0
         while size <= limit:
-            chunk = os.read(fd, limit + 1 - size)
+            # First the size fstat gave, and one byte more to see the end: a read of the whole limit
+            # would allocate (and fault in) 256 KiB for each file of a few hundred bytes.
+            chunk = os.read(fd, min(st.st_size + 1, limit + 1) if not chunks else limit + 1 - size)
             if not chunk:
                 break
             chunks.append(chunk)

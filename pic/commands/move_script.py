@@ -15,7 +15,6 @@ import sys
 
 from pic.check import check
 from pic.errors import PicError, Problem
-from pic.render import web
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
@@ -38,6 +37,8 @@ def run(args: argparse.Namespace, on: dt.date) -> int:
     member = next((m for m in checked.registry if m.slug == args.slug), None)
     if member is None:
         raise PicError([Problem("<command line>", None, "slug", f"{args.slug!r} is not a member of {args.members}")])
+    from pic.render import web  # Jinja and the renderers: only for this command
+
     try:
         script = web.render_move_script(checked.settings, member, args.to)
     except ValueError as exc:

@@ -28,9 +28,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import idna
-
-from pic import eol, notices, report
+from pic import eol, notices
 from pic.commands import date_argument
 from pic.errors import PicError, Problem
 from pic.registry import Registry, load_registry
@@ -132,6 +130,8 @@ def compose(
     from email.headerregistry import Address
     from email.message import EmailMessage
     from email.utils import format_datetime, make_msgid
+
+    from pic import report  # Jinja and the renderers: not for the other commands
 
     data = report.build(registry, settings, on)
     by_slug = {m.slug: m for m in registry}
@@ -239,6 +239,8 @@ def _ascii_address(address: str) -> str:
     local, _, domain = address.rpartition("@")
     if domain.isascii():
         return address
+    import idna
+
     try:
         return f"{local}@{idna.encode(domain, uts46=True).decode('ascii')}"
     except idna.IDNAError:

@@ -481,11 +481,8 @@ def render_image_build_script(image: ImageBuild) -> str:
 
 
 def debian_releases(settings: Settings) -> list[str]:
-    """The Debian releases the stack's images are built on, sorted."""
-    releases = {spec.debian for spec in settings.runtimes.values()} | {settings.proxy.debian}
-    if settings.phpmyadmin is not None:
-        releases.add(settings.phpmyadmin.debian)
-    return sorted(releases)
+    """The Debian releases the stack's images are built on, sorted (:meth:`Settings.debian_releases`)."""
+    return settings.debian_releases()
 
 
 def render_member_logrotate(member: Member, settings: Settings, *, log_dir: str | None = None) -> str:

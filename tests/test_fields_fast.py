@@ -1,0 +1,341 @@
+"""The shortcuts of the loader and the validators give the verdicts of the full checks and libraries.
+
+- ``check_domain`` (one regular expression for the usual form) against ``check_domain_fully``
+  (every check in turn), public suffixes included;
+- ``check_email`` (usual form first) against ``check_email_fully`` (email_validator, strict, and
+  one script per label), special-use domains included;
+- ``check_ssh_key``'s ed25519 shortcut against cryptography;
+- ``refused_character``'s test of a whole string against the test of each character;
+- the YAML loader's single walk (data, lines and refusals at once, a plain scalar's tag resolved
+  by the walk) against PyYAML's resolver and constructors.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import re
+import sys
+import unicodedata
+from collections.abc import Callable
+
+import email_validator
+import pytest
+import yaml
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from pic import validators, yamlsrc
+from pic.errors import BLANK_LOOKING
+from pic.validators import (
+    SPECIAL_USE_DOMAINS,
+    check_domain,
+    check_domain_fully,
+    check_email,
+    check_email_fully,
+    check_ssh_key,
+    is_common_email,
+    refused_character,
+)
+
+LABEL_CHARS = "abcdefghijklmnopqrstuvwxyzABZ0129-_"
+labels = st.one_of(
+    st.text(LABEL_CHARS, min_size=0, max_size=8),
+    st.sampled_from(
+        [
+            "xn--",
+            "xn--bcher-kva",
+            "xn--pars-63d",  # "pаris" with a Cyrillic а: two scripts
+            "XN--BCHER-KVA",
+            "ab--c",
+            "a--b",
+            "-a",
+            "a-",
+            "a" * 63,
+            "b" * 64,
+            "0",
+            "123",
+            "é",
+            "a b",
+            "a\u200bb",
+        ]
+    ),
+)
+tlds = st.one_of(
+    st.sampled_from(
+        [*SPECIAL_USE_DOMAINS, "org", "fr", "COM", "Test", "LOCAL", "x1", "1x", "a-b", "uk", "co.uk", "github.io"]
+    ),
+    labels,
+)
+domains = st.builds(lambda parts, tld: ".".join([*parts, tld]), st.lists(labels, min_size=0, max_size=4), tlds)
+local_parts = st.one_of(
+    st.text("abcXYZ019_+-.!#'~\"@ é", min_size=0, max_size=10),
+    st.sampled_from(["a" * 64, "a" * 65, "first.last", ".a", "a.", "a..b", "x+tag", "info", "Postmaster"]),
+)
+emails = st.builds(lambda local, domain: f"{local}@{domain}", local_parts, domains)
+
+
+def verdict(check: Callable[[str], object], value: str) -> str:
+    try:
+        check(value)
+    except ValueError as exc:
+        return f"refused: {exc}"
+    return "accepted"
+
+
+def test_special_use_domains_are_the_librarys() -> None:
+    assert tuple(email_validator.SPECIAL_USE_DOMAIN_NAMES) == SPECIAL_USE_DOMAINS
+    assert all("." not in name for name in SPECIAL_USE_DOMAINS)  # is_common_email looks at the last label
+
+
+@pytest.mark.parametrize("domain", [*SPECIAL_USE_DOMAINS, *(f"mail.{d}" for d in SPECIAL_USE_DOMAINS), "X.Onion"])
+def test_special_use_domains_stay_refused(domain: str) -> None:
+    address = f"contact@{domain}"
+    assert not is_common_email(address)
+    assert verdict(check_email, address).startswith("refused: is not a valid e-mail address")
+
+
+@settings(max_examples=3000, deadline=None)
+@given(domains)
+@example("a" * 63 + "." + "b" * 63 + "." + "c" * 63 + "." + "d" * 61)  # 253 characters
+@example("a" * 63 + "." + "b" * 63 + "." + "c" * 63 + "." + "d" * 62)  # 254
+@example("example.org")
+@example("co.uk")
+@example("github.io")
+@example("asso.github.io")
+@example("1.2.3.4")
+@example("xn--bcher-kva.example")
+@example("ab--cd.org")
+def test_domain_shortcut_keeps_the_full_verdict(domain: str) -> None:
+    assert verdict(check_domain, domain) == verdict(check_domain_fully, domain), domain
+
+
+def test_usual_domains_take_the_shortcut() -> None:
+    """The generator reaches the shortcut (the test above would prove nothing otherwise)."""
+    for domain in ("asso.org", "www.asso-1.fr", "listes.asso.example.org"):
+        assert validators._COMMON_DOMAIN.fullmatch(domain) is not None, domain
+
+
+@settings(max_examples=3000, deadline=None)
+@given(emails)
+@example("contact@asso.org")
+@example("Contact.Name+list@Asso-1.Example.ORG")
+@example("a@b.test")
+@example("a@b.invalid")
+@example("a@xn--bcher-kva.org")
+@example("a@xn--pars-63d.fr")
+@example("a@ab--cd.org")
+@example("a@co.uk")
+@example("a" * 64 + "@" + "b" * 63 + "." + "c" * 63 + "." + "d" * 63 + "." + "e" * 57)
+@example("a" * 65 + "@asso.org")
+def test_email_shortcut_keeps_the_full_verdict(address: str) -> None:
+    full = verdict(check_email_fully, address)
+    if is_common_email(address):
+        assert full == "accepted", f"{address!r}: taken by the shortcut, refused by email_validator: {full}"
+    assert verdict(check_email, address) == full, address
+
+
+def test_email_library_is_not_imported_for_usual_addresses() -> None:
+    """The usual address is answered without email_validator (whose verdict the test above compares)."""
+    for address in ("a@asso.org", "first.last@mail.asso.fr", "x+y@ASSO.COM", "A_b-c@asso-1.org"):
+        assert is_common_email(address), address
+
+
+ED25519_PREFIX = b"\x00\x00\x00\x0bssh-ed25519\x00\x00\x00\x20"
+blobs = st.one_of(
+    st.builds(lambda key: ED25519_PREFIX + key, st.binary(min_size=32, max_size=32)),
+    st.builds(
+        lambda key, extra: ED25519_PREFIX + key + extra, st.binary(min_size=0, max_size=33), st.binary(max_size=2)
+    ),
+    st.builds(
+        lambda prefix, key: prefix + key,
+        st.sampled_from(
+            [
+                b"\x00\x00\x00\x0bssh-ed25519\x00\x00\x00\x1f",
+                b"\x00\x00\x00\x0bssh-ed25519\x00\x00\x00\x21",
+                b"\x00\x00\x00\x0bssh-ed25518\x00\x00\x00\x20",
+                b"\x00\x00\x00\x0assh-ed2551\x00\x00\x00\x20",
+                b"\x00\x00\x00\x07ssh-rsa\x00\x00\x00\x20",
+                b"\x00\x00\x00\x0cssh-ed25519\x00\x00\x00\x00\x20",
+            ]
+        ),
+        st.binary(min_size=30, max_size=34),
+    ),
+)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(blobs, st.sampled_from(["", " user@pc"]))
+@example(ED25519_PREFIX + bytes(32), "")
+@example(ED25519_PREFIX + b"\xff" * 32, " user@pc")
+def test_ed25519_shortcut_keeps_cryptographys_verdict(blob: bytes, comment: str) -> None:
+    data = base64.b64encode(blob).decode()
+    library = verdict(lambda _: validators._check_key_blob("ssh-ed25519", data), data)
+    assert verdict(check_ssh_key, f"ssh-ed25519 {data}{comment}") == library, blob.hex()
+
+
+def test_whitespace_pattern_is_str_isspace() -> None:
+    every = (chr(c) for c in range(sys.maxunicode + 1))
+    assert [ch for ch in every if ch.isspace()] == validators._WHITESPACE.findall(
+        "".join(chr(c) for c in range(sys.maxunicode + 1))
+    )
+
+
+def test_no_character_before_the_first_mark_is_a_mark() -> None:
+    """check_free_text skips its count of combining marks for text below U+0300."""
+    first = validators._FIRST_MARK
+    assert unicodedata.category(first) == "Mn"
+    assert not [c for c in range(ord(first)) if unicodedata.category(chr(c)).startswith("M")]
+
+
+texts = st.one_of(
+    st.text(max_size=12),
+    st.text(st.characters(codec="utf-8"), max_size=12),
+    st.builds(
+        lambda a, ch, b: a + ch + b,
+        st.text("aé ", max_size=4),
+        st.sampled_from(["\u3164", "\u115f", "\u2800", "\u00ad", "\u200b", "\u00a0", "\u2028", "\n", "\x85", "\ue000"]),
+        st.text("aé ", max_size=4),
+    ),
+)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(texts, st.booleans())
+@example("Association numéro 12", False)
+@example("ligne\nautre", True)
+@example("\u3164", False)
+def test_refused_character_of_the_whole_string_is_the_first_refused_one(text: str, newlines: bool) -> None:
+    assert refused_character(text, newlines=newlines) == validators._first_refused(text, newlines=newlines)
+
+
+def test_blank_looking_characters_are_printable_for_python() -> None:
+    """Why refused_character searches them besides str.isprintable: Python prints them."""
+    blank = [chr(c) for c in range(sys.maxunicode + 1) if BLANK_LOOKING.match(chr(c))]
+    assert blank, "no blank-looking character found"
+    assert any(ch.isprintable() for ch in blank)
+
+
+# -- YAML: the single walk against PyYAML's resolver and constructors ---------------------------------
+
+
+class _Reference(yaml.SafeLoader):
+    """PyYAML's own resolver and constructors with the loader's YAML 1.2 scalars: what main built before."""
+
+    yaml_implicit_resolvers = yamlsrc._Loader.yaml_implicit_resolvers
+
+
+_Reference.add_constructor("tag:yaml.org,2002:int", yamlsrc._int12)
+_Reference.add_constructor("tag:yaml.org,2002:float", yamlsrc._float12)
+_Reference.add_constructor("tag:yaml.org,2002:timestamp", yamlsrc._timestamp)
+
+
+scalars = st.one_of(
+    st.text(max_size=12),
+    st.integers(),
+    st.floats(allow_nan=False),
+    st.booleans(),
+    st.none(),
+    st.dates(),
+    st.sampled_from(
+        ["0o17", "0x1F", "yes", "off", "~", "1_000", "2:46:40", "2026-13-01", ".inf", "-.INF", "1e3", "", "Null"]
+    ),
+)
+documents = st.recursive(
+    scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(st.text(min_size=1, max_size=6), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(documents, st.booleans(), st.sampled_from([None, '"', "'"]))
+def test_single_walk_builds_what_the_constructors_build(data: object, flow: bool, style: str | None) -> None:
+    text = yaml.safe_dump(data, default_flow_style=flow, default_style=style, allow_unicode=True)
+    doc, problems = yamlsrc.parse_yaml(text, "f.yaml")
+    if problems:  # refused (a key that is not text, a leading zero): no data is returned
+        return
+    assert doc is not None
+    expected = yaml.load(text, Loader=_Reference)
+    assert repr(doc.data) == repr(expected), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: 1\nb: [x, 2, 2.5, true, ~, 2026-01-01, 2026-13-01, '012', 0o17]\nc: {d: NO}\n",
+        "a: !!str x\nb: !!int 12\nc: ! [1]\n",
+        "- !!map {a: 1}\n- !!seq [b]\n",
+        "x: '<<'\n",
+        "",
+        "just text",
+    ],
+)
+def test_single_walk_accepts_and_builds_what_it_did(text: str) -> None:
+    doc, problems = yamlsrc.parse_yaml(text, "f.yaml")
+    assert not problems and doc is not None
+    assert repr(doc.data) == repr(yaml.load(text, Loader=_Reference))
+
+
+@pytest.mark.parametrize(
+    ("text", "tag"),
+    [
+        ('a: ! "12"\n', "!!int"),  # "!" makes a quoted scalar resolve as plain text
+        ("a: !!str 12\n", "!!str"),
+        ("a: !<tag:pic,2026:implicit> 12\n", "tag:pic,2026:implicit"),  # the walk's own mark, written
+        ("a: !<tag:yaml.org,2002:str> [1]\n", "!!str"),
+        ("? !!int x\n: 1\n", "!!int"),
+    ],
+)
+def test_a_written_tag_is_refused_as_before(text: str, tag: str) -> None:
+    doc, problems = yamlsrc.parse_yaml(text, "f.yaml")
+    assert doc is None
+    assert len(problems) == 1 and f'has the tag "{tag}"' in problems[0].message, problems
+
+
+values = st.one_of(
+    st.text(max_size=10),
+    st.sampled_from(["", "~", "null", "0o17", "012", "-1", ".5", "2026-01-01", "ON", "+.inf", "0x", "1e", "-"]),
+)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(values, st.booleans())
+def test_the_tags_the_walk_resolves_are_pyyamls(value: str, plain: bool) -> None:
+    loader = yamlsrc._Loader("")
+    try:
+        for kind in (yaml.ScalarNode, yaml.SequenceNode, yaml.MappingNode):
+            ours = loader.resolve(kind, value, (plain, not plain))
+            if ours is yamlsrc._PLAIN:
+                ours = yamlsrc._plain_tag(value)
+            pyyaml = yaml.resolver.BaseResolver.resolve(loader, kind, value, (plain, not plain))  # type: ignore[no-untyped-call]
+            assert ours == pyyaml, (kind, value)
+    finally:
+        loader.dispose()
+
+
+def test_dates_and_numbers_keep_their_types() -> None:
+    doc, problems = yamlsrc.parse_yaml("a: 2026-01-31\nb: 0x1F\nc: -.INF\nd: 2026-02-30\ne: Yes\n", "f.yaml")
+    assert not problems and doc is not None
+    assert doc.data == {"a": dt.date(2026, 1, 31), "b": 31, "c": float("-inf"), "d": "2026-02-30", "e": True}
+
+
+def test_a_refused_character_still_names_its_field() -> None:
+    """The walk notes where each value starts only for such files: the field is still named."""
+    doc, problems = yamlsrc.parse_yaml("name: ok\ncontact:\n  email: a\x07b@c.org\n", "f.yaml")
+    assert doc is None
+    assert [(p.line, p.path) for p in problems] == [(3, "contact.email")], problems
+    assert re.search(r"control character \(U\+0007", problems[0].message), problems
+
+
+def test_the_loader_has_no_path_resolvers() -> None:
+    """Its descend_resolver and ascend_resolver do nothing, which is exact only without path resolvers."""
+    assert not yamlsrc._Loader.yaml_path_resolvers
+    loader = yamlsrc._Loader("a: [1, {b: c}]\n")
+    try:
+        node = loader.get_single_node()
+        assert node is not None and not loader.resolver_exact_paths and not loader.resolver_prefix_paths
+    finally:
+        loader.dispose()
