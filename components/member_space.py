@@ -12,6 +12,8 @@ Creates, for member ``<slug>`` (whatever its status, with or without a site):
   ``/etc/pic/ssh/authorized_keys/<slug>``, root-owned so the member cannot add
   keys; empty unless the member is active.
 
+Its resources are children of the member's one component (components.member).
+
 The space is member data: ``<slug>-space`` has ``retain_on_delete=True`` and
 no delete command, so neither editing nor removing a member file ever removes
 the account or a file. Deleting them is a separate, explicit step.
@@ -26,7 +28,8 @@ from dataclasses import dataclass
 
 import pulumi
 
-from components.hostcmd import place_file, run_script
+from components.hostcmd import command_type, place_file, run_script
+from components.member import FORMER_SPACE, child_options
 from components.web_host import WebHost
 from pic.registry import Member
 from pic.render import web
@@ -40,30 +43,31 @@ class MemberSpaceArgs:
     host: WebHost
 
 
-class MemberSpace(pulumi.ComponentResource):
+class MemberSpace:
     """A member's account and ``www/ priv/ db/ log/`` on its web host."""
 
     home: pulumi.Output[str]
     uid: pulumi.Output[int]
 
-    def __init__(self, name: str, args: MemberSpaceArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("pic:index:MemberSpace", name, None, opts)
+    def __init__(self, name: str, args: MemberSpaceArgs) -> None:
         member, settings, host = args.member, args.settings, args.host
+        typ = command_type(host.access)
         self.ready = run_script(
             f"{name}-space",
             host.access,
             web.render_member_space_script(member, settings),
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[host.setup], retain_on_delete=True),
+            opts=child_options(
+                member.slug, FORMER_SPACE, typ, f"{name}-space", depends_on=[host.setup], retain_on_delete=True
+            ),
         )
         self.keys = place_file(
             f"{name}-keys",
             host.access,
             f"{web.KEYS_DIR}/{member.slug}",
             web.render_authorized_keys(member),
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[host.setup]),
+            opts=child_options(member.slug, FORMER_SPACE, typ, f"{name}-keys", depends_on=[host.setup]),
             mode="0644",
             remove_on_delete=True,
         )
         self.home = pulumi.Output.from_input(web.member_path(settings, member.slug))
         self.uid = pulumi.Output.from_input(member.uid)
-        self.register_outputs({"home": self.home, "uid": self.uid})

@@ -17,8 +17,11 @@ from typing import Any
 import pulumi
 import pytest
 
+from components import member
 from components.front_proxy import FrontProxy, FrontProxyArgs
+from components.hostcmd import script_files
 from components.internal_ca import InternalCa, InternalCaArgs
+from components.member_credentials import MemberCredentials, MemberCredentialsArgs
 from components.member_site import MemberSite, MemberSiteArgs
 from components.member_space import MemberSpace, MemberSpaceArgs
 from components.php_runtime import PhpRuntime, PhpRuntimeArgs
@@ -54,7 +57,13 @@ def build_web(settings: Settings, registry: Registry, on: dt.date) -> None:
     for m in registry:
         if m.site is not None:
             runtime = runtimes.get((m.host, m.runtime or ""))
-            MemberSite(m.slug, MemberSiteArgs(settings, m, hosts[m.host], spaces[m.slug], runtime, on))
+            runs = web.site_state(m, settings, on) == "running"
+            credentials = None
+            if m.runtime is not None and runs:  # the web part: the site's msmtprc (the databases add theirs)
+                args = MemberCredentialsArgs(m, hosts[m.host].access, settings.members_root, runs)
+                credentials = MemberCredentials(args).command
+            site = MemberSiteArgs(settings, m, hosts[m.host], spaces[m.slug], runtime, on, credentials=credentials)
+            MemberSite(m.slug, site)
     for h in settings.web_hosts:
         SiteMailRelay(f"{h}-mail-relay", SiteMailRelayArgs(settings, h, hosts[h], web.members_on(registry, h), on))
     pma_host = web.phpmyadmin_host(settings)
@@ -72,6 +81,8 @@ def run(monitor: RecordingMonitor, program: Callable[[], object]) -> dict[str, R
         {"pic:dbAdminPassword": "mock-admin-password", "pic:sshPrivateKey": "mock-ssh-key"},
         ["pic:dbAdminPassword", "pic:sshPrivateKey"],
     )
+
+    member.forget()
 
     @pulumi.runtime.test
     def go() -> None:
@@ -104,7 +115,7 @@ EXPECTED_SITE_CHILDREN = {
         "amis-du-rhone-logrotate",
         "amis-du-rhone-container",
         "amis-du-rhone-site-facts",
-        "amis-du-rhone-mail-config",
+        "amis-du-rhone-credentials",
         "amis-du-rhone-cron",
     },
     # static: Caddy rolls its own log
@@ -115,24 +126,23 @@ EXPECTED_SITE_CHILDREN = {
         "jardins-partages-logrotate",
         "jardins-partages-container",
         "jardins-partages-site-facts",
-        "jardins-partages-mail-config",
+        "jardins-partages-credentials",
     },
-    "velo-cite": {"velo-cite-logrotate", "velo-cite-container", "velo-cite-site-facts", "velo-cite-mail-config"},
+    "velo-cite": {"velo-cite-logrotate", "velo-cite-container", "velo-cite-site-facts", "velo-cite-credentials"},
 }
 
 
 def test_each_member_gets_exactly_the_documented_resources(pulumi_env: RecordingMonitor) -> None:
     settings, registry = example()
     regs = run(pulumi_env, lambda: build_web(settings, registry, ON))
+    assert not {r.type for r in regs.values()} & {"pic:index:MemberSpace", "pic:index:MemberSite"}
     for m in registry:
-        space = children(regs, m.slug, "pic:index:MemberSpace")
-        assert space == {f"{m.slug}-space", f"{m.slug}-keys"}, f"MemberSpace of {m.slug}: {space}"
-        sites = [r for r in regs.values() if r.type == "pic:index:MemberSite" and r.name == m.slug]
+        # One component per member holds its space, its site and its certificate (components.member).
+        got = {n for n in children(regs, m.slug, "pic:index:Member") if "-tls-" not in n}
+        expected = {f"{m.slug}-space", f"{m.slug}-keys"} | EXPECTED_SITE_CHILDREN.get(m.slug, set())
+        assert got == expected, f"Member {m.slug}: {got}"
         if m.site is None:
-            assert not sites, f"{m.slug} has no site but got a MemberSite"
-            continue
-        got = children(regs, m.slug, "pic:index:MemberSite")
-        assert got == EXPECTED_SITE_CHILDREN[m.slug], f"MemberSite of {m.slug}: {got}"
+            assert m.slug not in EXPECTED_SITE_CHILDREN
     per_host = children(regs, "web1", "pic:index:WebHost")
     assert per_host == {"web1-setup", "web1-sshd", "web1-docker", "web1-network", "web1-caddy-build"}
     runtimes = {r.name for r in regs.values() if r.type == "pic:index:PhpRuntime"}
@@ -144,11 +154,11 @@ def test_each_member_gets_exactly_the_documented_resources(pulumi_env: Recording
         "web1-proxy-container",
         "web1-proxy-reload",
     }
-    certified = {r.name for r in regs.values() if r.type == "pic:index:MemberCertificate"}
+    certified = {r.name.removesuffix("-tls-cert") for r in regs.values() if r.name.endswith("-tls-cert")}
     # amicale-laique-ainay is archived: its certificate is kept for re-activation
     assert certified == {"amicale-laique-ainay", "amis-du-rhone", "cine-club-lumiere", "jardins-partages", "velo-cite"}
     for slug in certified:
-        assert children(regs, slug, "pic:index:MemberCertificate") == {f"{slug}-tls-cert"}, slug
+        assert {n for n in children(regs, slug, "pic:index:Member") if "-tls-" in n} == {f"{slug}-tls-cert"}, slug
     assert children(regs, "phpmyadmin", "pic:index:PhpMyAdmin") == {"phpmyadmin-build", "phpmyadmin-container"}
     names = [(r.type, r.name, r.parent) for r in pulumi_env.registrations.values()]
     assert len(names) == len(set(names))
@@ -174,7 +184,9 @@ def test_containers_mount_only_their_own_member_and_run_as_its_uid(pulumi_env: R
         assert set(by_target) == member_dirs | ({"/etc/pic-mail"} if php else set()), reg.urn
         if php:
             assert by_target["/etc/pic-mail"]["readOnly"] is True, reg.urn
-            msmtprc = unwrap(regs[f"{slug}-mail-config"].inputs["stdin"])
+            msmtprc = script_files(unwrap(regs[f"{slug}-credentials"].inputs["stdin"]))[
+                f"{sitemail.host_config_dir(slug)}/msmtprc"
+            ][0]
             assert f"from {sitemail.envelope_sender(registry.get(slug))}\n" in msmtprc, reg.urn
         assert reg.inputs["networksAdvanced"][0]["ipv4Address"] == sitemail.site_address(registry.get(slug)), reg.urn
         assert by_target["/srv/site/priv"]["readOnly"] is True, reg.urn
@@ -386,13 +398,15 @@ def test_program_builds_the_same(pulumi_env: RecordingMonitor, monkeypatch: pyte
     monkeypatch.setattr(dt, "date", Day)
     monkeypatch.chdir(ROOT)
     program = run(pulumi_env, lambda: runpy.run_path(str(ROOT / "__main__.py"), run_name="__main__"))
-    web_types = {"pic:index:WebHost", "pic:index:PhpRuntime", "pic:index:MemberSpace", "pic:index:MemberSite"}
-    web_types |= {"pic:index:FrontProxy", "pic:index:PhpMyAdmin", "pic:index:MemberCertificate", "pic:index:InternalCa"}
+    web_types = {"pic:index:WebHost", "pic:index:PhpRuntime", "pic:index:FrontProxy", "pic:index:PhpMyAdmin"}
+    web_types |= {"pic:index:InternalCa"}
     ours = {(r.type, r.name) for r in expected.values()}
     theirs = {(r.type, r.name) for r in program.values()}
     assert ours <= theirs, ours - theirs
     web_top = {(t, n) for t, n in theirs if t in web_types}
     assert web_top == {(t, n) for t, n in ours if t in web_types}
+    # The program's Member components hold the databases' resources too: the web part's are a subset.
+    assert {n for t, n in ours if t == "pic:index:Member"} == {n for t, n in theirs if t == "pic:index:Member"}
 
 
 def test_second_web_host_gets_its_own_set(pulumi_env: RecordingMonitor) -> None:
@@ -457,11 +471,11 @@ def test_generated_registry_counts(pulumi_env: RecordingMonitor) -> None:
     runtimes = {(m.host, m.runtime) for m in running if m.runtime is not None}
     per_host = 2 * (1 + 5 + 1 + 4 + 2)  # WebHost and its 5 children, FrontProxy and its 4, SiteMailRelay and its 1
     expected = per_host + 2 * len(runtimes) + 3  # PhpRuntime + build; phpMyAdmin + 2
-    expected += 3 * len(members)  # MemberSpace, -space, -keys
-    expected += len(sites) + len(on_php) + 2 * len(running)  # MemberSite, -logrotate, -container, -site-facts
-    expected += len([m for m in running if m.runtime is not None])  # -mail-config
+    expected += 3 * len(members)  # the Member component, -space, -keys
+    expected += len(on_php) + 2 * len(running)  # -logrotate, -container, -site-facts
+    expected += len([m for m in running if m.runtime is not None])  # -credentials (its msmtprc)
     certified = [m for m in sites if m.site is not None and m.site.https]  # archived ones keep theirs
-    expected += 2 * len(certified)  # MemberCertificate and its certbot command (prod: ACME)
+    expected += len(certified)  # its certbot command (prod: ACME)
     assert len(pulumi_env.registrations) == expected
     for reg in regs.values():
         if reg.type == CONTAINER and reg.name.startswith("gen-"):

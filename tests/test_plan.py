@@ -110,7 +110,9 @@ def test_lifting_protection_is_stateful() -> None:
 def test_alias_makes_a_rename_not_a_removal() -> None:
     old = res(DB, "old-name", {"name": "m"}, protect=True)
     new = res(DB, "new-name", {"name": "m"}, protect=True, aliases=(old.urn,))
-    assert diff(rendering(old), rendering(new)) == []
+    assert [(c.kind, c.renamed_from, c.stateful) for c in diff(rendering(old), rendering(new))] == [
+        ("rename", old.urn, "")
+    ]
 
 
 def test_removed_retained_directory_is_stateful_and_plain_removal_is_not() -> None:

@@ -177,7 +177,7 @@ def test_component_outputs_made_of_a_secret_are_secret(program: Program) -> None
                     plain.append(f"{r.urn} output {path}")
     assert plain == []
     # the outputs that must be found, so that the check above is not vacuous
-    assert {("pic:index:MemberDatabase", ".password"), ("pic:index:DbHost", ".backup_password")} <= set(made_of_secrets)
+    assert {("pic:index:DbHost", ".backup_password")} <= set(made_of_secrets)
 
 
 LEAKY = """
@@ -231,21 +231,19 @@ def documented_web(member: Member, settings: Settings, on: dt.date) -> Counter[t
     """README, "Web host", Resources per member (certificates: the member's one certificate)."""
     slug = member.slug
     out: Counter[tuple[str, str]] = Counter()
-    out.update([("pic:index:MemberSpace", slug), (CMD, f"{slug}-space"), (CMD, f"{slug}-keys")])
+    out.update([("pic:index:Member", slug), (CMD, f"{slug}-space"), (CMD, f"{slug}-keys")])
     site = member.site
     if site is not None:
-        out[("pic:index:MemberSite", slug)] += 1
         if not site.static:
             out[(CMD, f"{slug}-logrotate")] += 1
         if site_runs(member, settings, on):
             out[("docker:index/container:Container", f"{slug}-container")] += 1
             out[(CMD, f"{slug}-site-facts")] += 1
             if not site.static:
-                out[(CMD, f"{slug}-mail-config")] += 1
+                out[(CMD, f"{slug}-credentials")] += 1  # its msmtprc (and its databases' files)
             if member.spec.cron:
                 out[(CMD, f"{slug}-cron")] += 1
         if site.https:  # archived members keep theirs, for re-activation
-            out[("pic:index:MemberCertificate", slug)] += 1
             if settings.tls.ca == "internal":
                 out.update(
                     [
@@ -262,18 +260,16 @@ def documented_web(member: Member, settings: Settings, on: dt.date) -> Counter[t
 
 
 def documented_db(member: Member, settings: Settings, on: dt.date) -> Counter[tuple[str, str]]:
-    """README, "Database host": per database, its component and what it creates."""
+    """README, "Database host": per database, what it creates (in the member's component)."""
     out: Counter[tuple[str, str]] = Counter()
+    if member.databases and not (site_runs(member, settings, on) and member.site and not member.site.static):
+        out[(CMD, f"{member.slug}-credentials")] += 1  # its databases' files (with a PHP site's msmtprc: web part)
     for db in member.databases:
         name = f"{member.slug}-db-{db.short}"
         out.update(
             [
-                ("pic:index:MemberDatabase", name),
                 ("mysql:index/database:Database", f"{name}-database"),
                 ("random:index/randomPassword:RandomPassword", f"{name}-password"),
-                (CMD, f"{name}-ca"),
-                (CMD, f"{name}-php"),
-                (CMD, f"{name}-mycnf"),
             ]
         )
         for web in settings.web_hosts:
