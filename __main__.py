@@ -50,7 +50,7 @@ php_runtimes = {
     for h in settings.web_hosts
     for key in web.runtimes_in_use(registry, settings, h, TODAY)
 }
-member_spaces = {m.slug: MemberSpace(m.slug, MemberSpaceArgs(settings, m, web_hosts[m.host])) for m in registry}
+member_spaces = {m.slug: MemberSpace(m.slug, MemberSpaceArgs(settings, m, web_hosts[m.host], TODAY)) for m in registry}
 mail_relays = {
     h: SiteMailRelay(
         f"{h}-mail-relay", SiteMailRelayArgs(settings, h, web_hosts[h], web.members_on(registry, h), TODAY)

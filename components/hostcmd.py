@@ -15,6 +15,7 @@ Creates nothing by itself: the components call these helpers, which declare
 from __future__ import annotations
 
 import shlex
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pulumi
@@ -188,7 +189,7 @@ class HostFile:
     group: str | None = None
 
 
-def render_files_script(files: list[tuple[str, str, str, str, str | None]], removed: list[str]) -> str:
+def render_files_script(files: Sequence[tuple[str, str, str, str, str | None]], removed: Sequence[str]) -> str:
     """A shell script writing each ``(path, content, mode, owner, group)`` as :func:`install_file_command`
     does, then removing each path of ``removed`` (``rm -f``).
 
@@ -224,6 +225,7 @@ def place_files(
     opts: pulumi.ResourceOptions,
     delete: str | None = None,
     secret: bool = False,
+    prelude: str = "",
 ) -> pulumi.CustomResource:
     """Write several files on ``host`` with one command (and remove the paths of ``removed``, files this
     state of the member has no use for); the whole script runs again when any content changes.
@@ -231,13 +233,17 @@ def place_files(
     The paths are the arguments of the script (``sh -eu -s -- PATH...``, unused by it), so that they
     show in the command's ``create`` even when its script is secret: ``pic plan`` reads them there.
     ``delete``: a script run when the resource goes away (nothing is removed otherwise).
+    ``prelude``: a script run first (as root, ``sh -eu``), e.g. what makes the files' directories.
     """
     paths = [f.path for f in files] + list(removed)
     create = _as_root(host, "sh -eu -s -- " + " ".join(shlex.quote(p) for p in paths))
     script = pulumi.Output.all(*(f.content for f in files)).apply(
-        lambda contents: render_files_script(
-            [(f.path, str(c), f.mode, f.owner, f.group) for f, c in zip(files, contents, strict=True)],
-            list(removed),
+        lambda contents: (
+            prelude
+            + render_files_script(
+                [(f.path, str(c), f.mode, f.owner, f.group) for f, c in zip(files, contents, strict=True)],
+                list(removed),
+            )
         )
     )
     return _command(

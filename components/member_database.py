@@ -9,15 +9,24 @@ Creates, for database ``<slug with _>_<short>`` (component name ``<slug>-db-<sho
   the user as a secret, credential files placed with logging off).
 - ``<name>-user-<web>``: the user, of the same name, bound to a web host's address (one per
   web host address: the sites and phpMyAdmin connect from there; never ``%``), REQUIRE SSL.
-- ``<name>-grant-<web>``: privileges on this database only (``MEMBER_PRIVILEGES``; no global
-  privilege, no GRANT OPTION), its name escaped (``_`` is a wildcard in a grant: unescaped,
-  ``wx_y_main`` would also match member ``wxzy``'s ``wxzy_main``).
-- ``<name>-backup-grant-<web>``: read-only privileges of the backup account on this database.
-- ``<name>-restore-grant-<web>`` and ``<name>-old-grant-<web>``: the same privileges on the two
-  databases ``pic-db-restore`` works in (``<database>-restore``, where a dump is loaded and
-  checked, and ``<database>-old``, where the replaced tables go for the swap; names from
-  ``pic.render.db.restore_databases``, ``_`` escaped: it is a wildcard in a grant). The restore
-  runs as the member, so it can touch nothing else.
+- ``<name>-grant-<web>``: the member's privileges (``MEMBER_PRIVILEGES``; no global privilege,
+  no GRANT OPTION) on ``<database>%`` (``pic.names.member_grant_pattern``), its name escaped
+  (``_`` is a wildcard in a grant: unescaped, ``wx_y_main`` would also match member ``wxzy``'s
+  ``wxzy_main``): the database and the two ``pic-db-restore`` works in (``<database>-restore``,
+  where a dump is loaded and checked, and ``<database>-old``, where the replaced tables go for
+  the swap; ``pic.render.db.restore_databases``), which the restore creates as the member, so
+  it can touch nothing else. One grant where there were three (the database, ``-restore``,
+  ``-old``): ``%`` matches any characters, so the registry check refuses any other database
+  name that starts with this one (``pic.names.member_grant_covers``; MariaDB database names of
+  members are ``[a-z0-9_]``, the restore's hold a ``-``). What it adds: the member may create
+  other databases named ``<database>...`` (a quota matter, as the tables it may already create).
+  A stack from the former layout replaces the grant (a new database part): the engine creates
+  the new grant first, then revokes the former one's exact row (``REVOKE ... ON `db`.*``, the
+  mysql provider's DeleteGrant), and the former ``-restore-grant-`` and ``-old-grant-`` rows:
+  no privilege is missing at any moment.
+- ``<name>-backup-grant-<web>``: read-only privileges of the backup account on this database
+  (exact: the backup account reaches every member's databases, and ``%`` would let it read a
+  restore's half-loaded data for nothing).
 - the credential files (``db-ca.pem``, ``<database>.php``, ``<database>.my.cnf`` in the
   member's ``priv/``) are placed by the member's one secret command, MemberCredentials, from
   :attr:`password`, :attr:`php_path` and :attr:`cnf_path`.
@@ -159,22 +168,11 @@ class MemberDatabase:
                 f"{name}-grant-{web}",
                 user=self.user,
                 host=client,
-                database=names.grant_database(self.database_name),
+                database=names.member_grant_pattern(self.database_name),
                 privileges=list(rdb.MEMBER_PRIVILEGES),
                 opts=self._child(GRANT, f"{name}-grant-{web}", on_db, depends_on=[user, database]),
             )
         )
-        for role, scratch in zip(("restore", "old"), rdb.restore_databases(self.database_name), strict=True):
-            self.grants.append(
-                mysql.Grant(
-                    f"{name}-{role}-grant-{web}",
-                    user=self.user,
-                    host=client,
-                    database=rdb.grant_pattern(scratch),
-                    privileges=list(rdb.MEMBER_PRIVILEGES),
-                    opts=self._child(GRANT, f"{name}-{role}-grant-{web}", on_db, depends_on=[user]),
-                )
-            )
         self.grants.append(
             mysql.Grant(
                 f"{name}-backup-grant-{web}",

@@ -15,10 +15,9 @@ Creates, for member ``<slug>`` with a site:
   and has the memory, cpu and process limits of the stack, overridden by the
   member's ``limits:``. Its labels say what it is (member, role, runtime):
   nothing a routine edit changes, since a label change replaces a container.
-- ``<slug>-site-facts`` (command, with the container): the site's facts
-  (``/etc/pic/sites/<slug>.json``: labels plus domains, https, end of life
-  and exception) that the plan and the policy pack read. Renewing an
-  exception or changing a domain rewrites this file, not the container.
+- (with the container) the site's facts that the plan and the policy pack
+  read, and for PHP sites the rotation of its logs: written by ``<slug>-space``
+  (MemberSpace).
 - (PHP sites that run) the member's msmtp configuration
   (``/etc/pic/mail/sites/<slug>/msmtprc``, placed by MemberCredentials, passed
   as ``credentials``), mounted read only into the container, where PHP's
@@ -30,8 +29,6 @@ Creates, for member ``<slug>`` with a site:
   member inside the container, time-limited there, output in ``log/cron.log``
   (``pic.render.cron``); deleting it (site stopped, jobs removed) stops and
   removes the member's timers.
-- ``<slug>-logrotate`` (command, PHP sites): weekly rotation of ``log/*.log``
-  as the member.
 
 The container holds no data: it is replaced (deleted first: pulumi-docker
 always deletes a container before creating its replacement) only when its
@@ -54,7 +51,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_docker as docker
 
-from components.hostcmd import command_type, place_file, run_script
+from components.hostcmd import command_type, run_script
 from components.member import FORMER_SITE, child_options
 from components.member_space import MemberSpace
 from components.php_runtime import PhpRuntime
@@ -76,9 +73,6 @@ class MemberSiteArgs:
     on: dt.date
     # The member's MemberCredentials command (its msmtprc, mounted into a PHP site's container).
     credentials: pulumi.Resource | None = None
-    # False only where the host's file commands cannot run (the lab program, which has no command
-    # plugin: lab/README.md); the site's facts file is then not placed.
-    place_facts: bool = True
 
 
 class MemberSite:
@@ -93,19 +87,8 @@ class MemberSite:
         if member.site is None:
             raise ValueError(f"{member.file}: member {member.slug} has no site")
         state = web.site_state(member, settings, args.on)
-        self.logrotate: pulumi.CustomResource | None = None
-        if member.runtime is not None:
-            self.logrotate = place_file(
-                f"{name}-logrotate",
-                args.host.access,
-                f"/etc/logrotate.d/pic-member-{member.slug}",
-                web.render_member_logrotate(member, settings),
-                opts=child_options(member.slug, FORMER_SITE, typ, f"{name}-logrotate", depends_on=[args.space.ready]),
-                remove_on_delete=True,
-            )
         self.container: docker.Container | None = None
         self.cron: pulumi.CustomResource | None = None
-        self.facts: pulumi.CustomResource | None = None
         if state == "running":
             self.container = self._create_container(name, args)
         if state == "running" and member.spec.cron and self.container is not None:
@@ -115,15 +98,6 @@ class MemberSite:
                 membercron.render_install_script(member),
                 delete=membercron.render_remove_script(member),
                 opts=child_options(member.slug, FORMER_SITE, typ, f"{name}-cron", depends_on=[self.container]),
-            )
-        if state == "running" and args.place_facts:
-            self.facts = place_file(
-                f"{name}-site-facts",
-                args.host.access,
-                web.site_facts_path(member.slug),
-                web.render_site_facts(member, settings),
-                opts=child_options(member.slug, FORMER_SITE, typ, f"{name}-site-facts", depends_on=[args.host.setup]),
-                remove_on_delete=True,
             )
         self.state = pulumi.Output.from_input(state)
         self.container_name = pulumi.Output.from_input(

@@ -209,7 +209,7 @@ def test_acme_new_domain_reruns_issuance_only(pulumi_env: RecordingMonitor) -> N
     assert new.inputs["update"] == new.inputs["create"], "a changed script must run again"
     changed = sorted(n for n in before if n in after and unwrap(before[n].inputs) != unwrap(after[n].inputs))
     assert changed == [
-        "jardins-partages-site-facts",  # the container keeps running: its facts list the domains
+        "jardins-partages-space",  # the container keeps running: its facts (in -space) list the domains
         "jardins-partages-tls-cert",
         "web1-mail-relay-setup",  # the sites' relay accepts the new domain as a sender
         "web1-proxy-caddyfile",

@@ -17,7 +17,7 @@ from components.db_host import DbHost, db_host_args
 from components.hostcmd import host_access, script_files
 from components.member_credentials import MemberCredentials, MemberCredentialsArgs, needs_credentials
 from components.member_database import MemberDatabase, component_name, member_database_args
-from pic.names import grant_database
+from pic.names import grant_database, member_grant_covers, member_grant_pattern
 from pic.registry import Registry, load_registry
 from pic.render import db as rdb
 from pic.render import web
@@ -132,8 +132,6 @@ def test_resources_per_database(env: RecordingMonitor) -> pulumi.Output[None]:
                     f"{n}-user-web1": USER,
                     f"{n}-grant-web1": GRANT,
                     f"{n}-backup-grant-web1": GRANT,
-                    f"{n}-restore-grant-web1": GRANT,
-                    f"{n}-old-grant-web1": GRANT,
                 }
                 if m.status == "archived":
                     expected[f"{n}-lock"] = REMOTE
@@ -173,26 +171,24 @@ def test_users_and_grants_are_scoped_exactly(env: RecordingMonitor) -> pulumi.Ou
                 grant = regs[f"{n}-grant-web1"].inputs
                 escaped = grant_database(d.name)
                 assert escaped == d.name.replace("_", "\\_") or len(d.name.replace("_", "\\_")) > 64, n
-                assert (grant["user"], grant["host"], grant["database"]) == (d.user, web_ip, escaped), n
+                # one grant: the database and the restore's two, "<escaped name>%"
+                assert (grant["user"], grant["host"], grant["database"]) == (d.user, web_ip, escaped + "%"), n
                 assert grant.get("table", "*") == "*", n
                 assert sorted(grant["privileges"]) == sorted(rdb.MEMBER_PRIVILEGES), n
                 assert not grant.get("grant", False), f"{n}: GRANT OPTION given"
                 backup = regs[f"{n}-backup-grant-web1"].inputs
                 assert (backup["user"], backup["database"]) == (rdb.BACKUP_USER, escaped), n
                 assert set(backup["privileges"]) <= {"SELECT", "SHOW VIEW", "TRIGGER", "EVENT"}, n
-                # the restore's two databases: the member's own, "_" escaped (a wildcard in a grant)
-                for role, scratch in zip(("restore", "old"), rdb.restore_databases(d.name), strict=True):
-                    scoped = regs[f"{n}-{role}-grant-web1"].inputs
-                    assert (scoped["user"], scoped["host"]) == (d.user, web_ip), n
-                    assert scoped["database"] == scratch.replace("_", "\\_"), n
-                    assert sorted(scoped["privileges"]) == sorted(rdb.MEMBER_PRIVILEGES), n
-        patterns = {grant_database(name) for name in names}
-        scratches = {rdb.grant_pattern(x) for name in names for x in rdb.restore_databases(name)}
-        # every grant names a member database, one of its restore databases or the backup
+                # the restore's two databases: the member's own, covered by its grant and by no other
+                for scratch in rdb.restore_databases(d.name):
+                    assert member_grant_covers(d.name, scratch), n
+                    assert [o for o in names if o != d.name and member_grant_covers(o, scratch)] == [], n
+        patterns = {grant_database(name) for name in names} | {member_grant_pattern(name) for name in names}
+        # every grant names a member database (with its restore databases) or the backup
         # account's routine table, nothing global
         for g in grants:
             target = (g.inputs["database"], g.inputs.get("table", "*"))
-            assert target[0] in patterns or target[0] in scratches or target == ("mysql", "proc"), g.urn
+            assert target[0] in patterns or target == ("mysql", "proc"), g.urn
             assert not {"ALL", "ALL PRIVILEGES"} & set(g.inputs["privileges"]), g.urn
         assert all(p not in rdb.MEMBER_PRIVILEGES for p in ("GRANT OPTION", "FILE", "SUPER", "PROCESS"))
 

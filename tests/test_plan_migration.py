@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -48,7 +49,6 @@ STATE_TYPES = (
     "docker:index/container:Container",
     "mysql:index/database:Database",
     "mysql:index/user:User",
-    "mysql:index/grant:Grant",
     "random:index/randomPassword:RandomPassword",
     "tls:index/privateKey:PrivateKey",
     "tls:index/locallySignedCert:LocallySignedCert",
@@ -188,18 +188,59 @@ def _placed(inputs: dict[str, Any], salt: bytes | None) -> dict[str, Any]:
     return {shlex.split(script.rsplit('mv -f "$tmp" ', 1)[1])[0]: raw}
 
 
+GRANT = "mysql:index/grant:Grant"
+
+
+def _like(pattern: str) -> re.Pattern[str]:
+    """A grant's database part (MariaDB: ``_`` any one character, ``%`` any characters, ``\\`` escapes)."""
+    out, i = [], 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\" and i + 1 < len(pattern):
+            out.append(re.escape(pattern[i + 1]))
+            i += 2
+            continue
+        out.append("." if ch == "_" else ".*" if ch == "%" else re.escape(ch))
+        i += 1
+    return re.compile("".join(out), re.S)
+
+
+def _grant_covered(former: Resource, grants: list[Resource]) -> bool:
+    """Whether a grant of the new rendering gives the former grant's account at least its privileges on
+    every database it named (a former grant names one database, its ``_`` escaped)."""
+    database = re.sub(r"\\(.)", r"\1", former.inputs["database"])
+    return any(
+        (g.inputs["user"], g.inputs["host"]) == (former.inputs["user"], former.inputs["host"])
+        and _like(g.inputs["database"]).fullmatch(database)
+        and set(former.inputs["privileges"]) <= set(g.inputs["privileges"])
+        for g in grants
+    )
+
+
 def _assert_migrates(old: Rendering, new: Rendering, old_files: dict[str, Any], new_files: dict[str, Any]) -> None:
-    changes = diff(old, new)
+    changes = diff(old, new, data_roots=("/srv/members",))
     assert not stateful_changes(changes), [(c.kind, c.urn, c.stateful) for c in stateful_changes(changes)]
+    # Grants: three per database become one (pic.names.member_grant_pattern); each former grant's
+    # privileges stay covered, and a replaced grant is created before the former one is revoked.
+    grants = [r for r in new if r.type == GRANT]
+    for c in changes:
+        if c.old is not None and c.old.type == GRANT and c.kind in ("replace", "remove"):
+            assert _grant_covered(c.old, grants), c.urn
+            assert not c.delete_first, c.urn
+    changes = [c for c in changes if c.resource.type != GRANT]
     kinds = Counter(c.kind for c in changes)
     assert not kinds["replace"], [c.urn for c in changes if c.kind == "replace"]
     removed = [c.old for c in changes if c.kind == "remove" and c.old is not None]
     # What leaves the state: the former components (no state of their own), and the commands merged
-    # into others that have no delete script (leaving the state runs nothing on the host).
+    # into others: without a delete script (leaving the state runs nothing on the host), or whose delete
+    # script removes former paths only, whose files the new program writes where they moved.
     for res in removed:
-        assert res.type in FORMER_COMPONENTS or (res.type.startswith("command:") and "delete" not in res.inputs), (
-            res.urn
-        )
+        if res.type in FORMER_COMPONENTS:
+            continue
+        assert res.type.startswith("command:"), res.urn
+        for path in removed_paths(res):
+            assert _moved(path) != path and _moved(path) in new_files, f"{res.urn} removes {path}"
+            assert path not in new_files, f"{res.urn} removes {path}, which the new program writes"
     for res in old:
         if res.custom and res.type.startswith(STATE_TYPES):
             assert any(c.kind in ("rename", "update") and c.renamed_from == res.urn for c in changes) or (
@@ -207,10 +248,33 @@ def _assert_migrates(old: Rendering, new: Rendering, old_files: dict[str, Any], 
             ), res.urn
     # Same content: every other resource keeps its inputs; every file is written with the same content.
     merged = {r.name for r in removed} | {c.old.name for c in changes if c.renamed_from and c.old is not None}
-    old_inputs = {r.name: (r.type, r.inputs) for r in old if r.custom and r.name not in merged}
+    old_inputs = {r.name: (r.type, r.inputs) for r in old if r.custom and r.name not in merged and r.type != GRANT}
     new_inputs = {r.name: (r.type, r.inputs) for r in new if r.custom and r.name in old_inputs}
+    # Each web host's sshd reads the keys' new directory and the former one (web.FORMER_KEYS_DIR), its
+    # setup makes the new one: intended changes.
+    for name in [n for n in old_inputs if n.endswith(("-sshd", "-setup")) and old_inputs[n] != new_inputs.get(n)]:
+        script = new_inputs[name][1]["stdin"]
+        assert "/etc/pic/ssh/keys" in script, name
+        if name.endswith("-sshd"):
+            assert "AuthorizedKeysFile /etc/pic/ssh/keys/%u /etc/pic/ssh/authorized_keys/%u" in script, name
+        del old_inputs[name], new_inputs[name]
     assert old_inputs == new_inputs
-    assert old_files == new_files
+    assert {_moved(path): content for path, content in old_files.items()} == new_files
+
+
+# The files that moved so that the former commands' deletions remove only the former ones (MemberSpace).
+MOVED = (
+    ("/etc/pic/ssh/authorized_keys/", "/etc/pic/ssh/keys/"),
+    ("/etc/logrotate.d/pic-member-", "/etc/logrotate.d/pic-site-"),
+    ("/etc/pic/sites/", "/etc/pic/site-facts/"),
+)
+
+
+def _moved(path: str) -> str:
+    for before, after in MOVED:
+        if path.startswith(before):
+            return after + path.removeprefix(before)
+    return path
 
 
 pytestmark = pytest.mark.skipif(not _former_available() and not os.environ.get("CI"), reason="no git history")

@@ -268,8 +268,12 @@ def provider_urn(res: Resource) -> str:
     return res.provider.rsplit("::", 1)[0] if res.provider else ""
 
 
-def diff(old: Rendering, new: Rendering) -> list[Change]:
+def diff(old: Rendering, new: Rendering, data_roots: tuple[str, ...] = ()) -> list[Change]:
     """The changes that take ``old`` to ``new``, in the new rendering's order, removals last.
+
+    ``data_roots``: where members' data lives on the hosts (``pic:members_root``). A command that
+    loses ``retain_on_delete`` is not stateful when its new delete script removes nothing there:
+    on a command, the option only keeps its delete script from running.
 
     As the engine does (pkg/resource/deploy/step_generator.go, ``providerChanged``): a resource whose
     provider is another provider resource than before is replaced, whatever its inputs.
@@ -285,7 +289,7 @@ def diff(old: Rendering, new: Rendering) -> list[Change]:
             continue
         if not res.custom:
             continue  # a component has no state of its own: its children say what changes
-        change = _compare(before, res, renamed)
+        change = _compare(before, res, renamed, data_roots)
         if change is None and before.urn != res.urn:
             change = Change("rename", res.urn, before, res)
         if change is not None:
@@ -392,7 +396,9 @@ def delete_traps(removed: Resource, writers: list[tuple[Resource, list[str]]]) -
     return out
 
 
-def _compare(before: Resource, res: Resource, renamed: dict[str, str]) -> Change | None:
+def _compare(
+    before: Resource, res: Resource, renamed: dict[str, str], data_roots: tuple[str, ...] = ()
+) -> Change | None:
     """The change of a resource present on both sides, or None when nothing changes."""
     inputs = _diff_inputs(before, res)
     options = _options(before, res)
@@ -413,8 +419,31 @@ def _compare(before: Resource, res: Resource, renamed: dict[str, str]) -> Change
     if kind == "replace":
         change.stateful = stateful_reason(before)
     elif any(o.startswith(("protect: true", "retain_on_delete: true")) for o in options):
-        change.stateful = "protection lifted from " + (stateful_reason(before) or "a resource")
+        spared = _delete_spares(res, data_roots)
+        if spared and not any(o.startswith("protect: true") for o in options) and before.type not in STATEFUL_TYPES:
+            change.note = spared
+        else:
+            change.stateful = "protection lifted from " + (stateful_reason(before) or "a resource")
     return change
+
+
+def _delete_spares(res: Resource, data_roots: tuple[str, ...]) -> str:
+    """Why a command's delete script, now allowed to run, removes no member data; ``""`` if it may."""
+    if not data_roots or not res.type.startswith("command:"):
+        return ""
+    script = _text(res.inputs.get("delete"))
+    paths = removed_paths(res)
+    if not script:
+        return "retain_on_delete lifted from a command with no delete script: its deletion runs nothing"
+    if not paths or re.search(r"\b(find|rmdir|mv|shred|truncate|unlink|dd)\b", _unquoted(script)):
+        return ""  # removes something by other means than rm: not proven
+    if any(_overlaps(path, root) or _overlaps(root, path) for path in paths for root in data_roots):
+        return ""
+    return (
+        "retain_on_delete lifted: its delete script removes only "
+        + ", ".join(paths)
+        + f", nothing under {', '.join(data_roots)} (member data)"
+    )
 
 
 def stateful_changes(changes: list[Change]) -> list[Change]:
