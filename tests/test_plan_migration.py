@@ -222,10 +222,13 @@ def _assert_migrates(old: Rendering, new: Rendering, old_files: dict[str, Any], 
     assert not stateful_changes(changes), [(c.kind, c.urn, c.stateful) for c in stateful_changes(changes)]
     # Grants: three per database become one (pic.names.member_grant_pattern); each former grant's
     # privileges stay covered, and a replaced grant is created before the former one is revoked.
-    grants = [r for r in new if r.type == GRANT]
+    grants: dict[tuple[str, str], list[Resource]] = {}
+    for r in new:
+        if r.type == GRANT:
+            grants.setdefault((r.inputs["user"], r.inputs["host"]), []).append(r)
     for c in changes:
         if c.old is not None and c.old.type == GRANT and c.kind in ("replace", "remove"):
-            assert _grant_covered(c.old, grants), c.urn
+            assert _grant_covered(c.old, grants.get((c.old.inputs["user"], c.old.inputs["host"]), [])), c.urn
             assert not c.delete_first, c.urn
     changes = [c for c in changes if c.resource.type != GRANT]
     kinds = Counter(c.kind for c in changes)
@@ -241,11 +244,10 @@ def _assert_migrates(old: Rendering, new: Rendering, old_files: dict[str, Any], 
         for path in removed_paths(res):
             assert _moved(path) != path and _moved(path) in new_files, f"{res.urn} removes {path}"
             assert path not in new_files, f"{res.urn} removes {path}, which the new program writes"
+    kept = {c.renamed_from for c in changes if c.kind in ("rename", "update")} | set(new.resources)
     for res in old:
         if res.custom and res.type.startswith(STATE_TYPES):
-            assert any(c.kind in ("rename", "update") and c.renamed_from == res.urn for c in changes) or (
-                res.urn in new.resources
-            ), res.urn
+            assert res.urn in kept, res.urn
     # Same content: every other resource keeps its inputs; every file is written with the same content.
     merged = {r.name for r in removed} | {c.old.name for c in changes if c.renamed_from and c.old is not None}
     old_inputs = {r.name: (r.type, r.inputs) for r in old if r.custom and r.name not in merged and r.type != GRANT}

@@ -25,6 +25,7 @@ command has just written, and the next ``pulumi up`` would see nothing to do.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import fnmatch
 import json
@@ -295,7 +296,7 @@ def diff(old: Rendering, new: Rendering, data_roots: tuple[str, ...] = ()) -> li
         if change is not None:
             change.renamed_from = before.urn if before.urn != res.urn else ""
             changes.append(change)
-    writers = [(res, written_paths(res)) for res in new if res.type.startswith("command:")]
+    writers = WrittenPaths(new)
     for res in old:
         if res.urn not in new.resources and res.urn not in renamed:
             change = Change("remove", res.urn, res, None, stateful=stateful_reason(res))
@@ -329,7 +330,10 @@ def written_paths(res: Resource) -> list[str]:
     a deletion touches none of them. A secret ``stdin`` is not read: the paths of a secret command
     must show in its ``create``, as they do for ``components.hostcmd.place_file``.
     """
-    text = _unquoted("\n".join(_text(res.inputs.get(k)) for k in ("create", "update", "stdin")))
+    # The command lines opened up (nested sh -c); a script on stdin as it is: its paths stand after a
+    # blank or a quote there too, and opening a long script up would cost for nothing.
+    text = _unquoted("\n".join(_text(res.inputs.get(k)) for k in ("create", "update")))
+    text += "\n" + _text(res.inputs.get("stdin"))
     found = set()
     for match in _PATH.finditer(text):
         start = match.start()
@@ -385,12 +389,41 @@ def _overlaps(removed: str, written: str) -> bool:
     )
 
 
-def delete_traps(removed: Resource, writers: list[tuple[Resource, list[str]]]) -> list[str]:
+class WrittenPaths:
+    """Every path the commands of a rendering write (:func:`written_paths`), indexed to find those a
+    removal may touch without comparing each removal with each command."""
+
+    def __init__(self, rendering: Rendering) -> None:
+        self.literal: dict[str, set[str]] = {}
+        self.globs: list[tuple[str, str]] = []
+        for res in rendering:
+            if res.type.startswith("command:"):
+                for path in written_paths(res):
+                    if "*" in path or "?" in path or "[" in path:
+                        self.globs.append((path, res.name))
+                    else:
+                        self.literal.setdefault(path, set()).add(res.name)
+        self.sorted = sorted(self.literal)
+
+    def writers_of(self, removed: str) -> set[str]:
+        """The commands that write a path removing ``removed`` (a file, a tree, a glob) may remove."""
+        prefix = re.split(r"[*?\[]", removed, maxsplit=1)[0]
+        hits: set[str] = set()
+        i = bisect.bisect_left(self.sorted, prefix)
+        while i < len(self.sorted) and self.sorted[i].startswith(prefix):
+            if _overlaps(removed, self.sorted[i]):
+                hits |= self.literal[self.sorted[i]]
+            i += 1
+        hits |= {name for pattern, name in self.globs if _overlaps(removed, pattern)}
+        return hits
+
+
+def delete_traps(removed: Resource, writers: WrittenPaths) -> list[str]:
     """Why deleting ``removed`` (a command leaving the program) would undo what a command of the new
     rendering writes: one line per path its ``delete`` script removes that such a command names."""
     out = []
     for path in removed_paths(removed):
-        hits = sorted({res.name for res, written in writers if any(_overlaps(path, w) for w in written)})
+        hits = sorted(writers.writers_of(path))
         if hits:
             out.append(f"its delete script removes {path}, which {', '.join(hits)} writes")
     return out
