@@ -550,7 +550,7 @@ class _Cross:
 
     def wildcard_grants(self, members: list[Member]) -> None:
         """A member's one grant (``<database>%``, pic.names.member_grant_pattern) must cover no other database."""
-        everything = sorted((db.name, other) for other in members for db in other.databases)
+        everything = sorted(((db.name, other) for other in members for db in other.databases), key=lambda e: e[0])
         names_only = [name for name, _ in everything]
         for m in members:
             for i, db in enumerate(m.databases):
