@@ -2,8 +2,8 @@
 
 No logic lives here: a bad registry stops the run before any resource is
 declared, with the same messages as `pic check`. The order below is the
-order of dependencies: hosts, members' spaces, sites, databases, lists, then
-the front proxies that route to all of them.
+order of dependencies: hosts, members' spaces, databases, credential files,
+sites, lists, then the front proxies that route to all of them.
 """
 
 import datetime as dt
@@ -18,6 +18,7 @@ from components.dns_zones import DnsZones, DnsZonesArgs
 from components.front_proxy import FrontProxy, FrontProxyArgs
 from components.hostcmd import host_access
 from components.internal_ca import InternalCa, InternalCaArgs
+from components.member_credentials import MemberCredentials, MemberCredentialsArgs, needs_credentials
 from components.member_database import MemberDatabase, component_name, member_database_args
 from components.member_site import MemberSite, MemberSiteArgs
 from components.member_space import MemberSpace, MemberSpaceArgs
@@ -49,17 +50,7 @@ php_runtimes = {
     for h in settings.web_hosts
     for key in web.runtimes_in_use(registry, settings, h, TODAY)
 }
-member_spaces = {m.slug: MemberSpace(m.slug, MemberSpaceArgs(settings, m, web_hosts[m.host])) for m in registry}
-member_sites = {
-    m.slug: MemberSite(
-        m.slug,
-        MemberSiteArgs(
-            settings, m, web_hosts[m.host], member_spaces[m.slug], php_runtimes.get((m.host, m.runtime or "")), TODAY
-        ),
-    )
-    for m in registry
-    if m.site is not None
-}
+member_spaces = {m.slug: MemberSpace(m.slug, MemberSpaceArgs(settings, m, web_hosts[m.host], TODAY)) for m in registry}
 mail_relays = {
     h: SiteMailRelay(
         f"{h}-mail-relay", SiteMailRelayArgs(settings, h, web_hosts[h], web.members_on(registry, h), TODAY)
@@ -69,14 +60,53 @@ mail_relays = {
 
 # --- Database host: MariaDB and its CA, one MemberDatabase per database, nightly dumps (README "Database host") ---
 db_host = DbHost(settings.db_host, db_host_args(settings))
-member_databases = [
-    MemberDatabase(
-        component_name(database),
-        member_database_args(settings, member, database, db_host, after=[member_spaces[member.slug].ready]),
-    )
+member_databases = {
+    member.slug: [
+        MemberDatabase(
+            component_name(database),
+            member_database_args(settings, member, database, db_host, after=[member_spaces[member.slug].ready]),
+        )
+        for database in member.databases
+    ]
     for member in registry
-    for database in member.databases
-]
+}
+# One secret command per member: its credential files and its site's mail configuration.
+site_runs = {m.slug: m.site is not None and web.site_state(m, settings, TODAY) == "running" for m in registry}
+member_credentials = {
+    m.slug: MemberCredentials(
+        MemberCredentialsArgs(
+            member=m,
+            web_host=web_hosts[m.host].access,
+            members_root=settings.members_root,
+            site_runs=site_runs[m.slug],
+            db_host=db_host,
+            databases=member_databases[m.slug],
+            after=[
+                member_spaces[m.slug].ready,
+                web_hosts[m.host].setup,
+                *(user for d in member_databases[m.slug] for user in d.users),
+            ],
+        )
+    )
+    for m in registry
+    if needs_credentials(m, site_runs[m.slug])
+}
+member_sites = {
+    m.slug: MemberSite(
+        m.slug,
+        MemberSiteArgs(
+            settings,
+            m,
+            web_hosts[m.host],
+            member_spaces[m.slug],
+            php_runtimes.get((m.host, m.runtime or "")),
+            TODAY,
+            credentials=member_credentials[m.slug].command if m.slug in member_credentials else None,
+        ),
+    )
+    for m in registry
+    if m.site is not None
+}
 dump_jobs = [
     DumpJob(
         f"{host}-dumps",
@@ -167,5 +197,5 @@ front_proxies = {
 
 pulumi.export("members", len(registry))
 pulumi.export("web_sites_running", sorted(slug for slug, site in member_sites.items() if site.container is not None))
-pulumi.export("databases", len(member_databases))
+pulumi.export("databases", sum(len(dbs) for dbs in member_databases.values()))
 pulumi.export("mail_dns_records", {domain: p.records for domain, p in dmarc_policies.items()})

@@ -15,6 +15,7 @@ Creates nothing by itself: the components call these helpers, which declare
 from __future__ import annotations
 
 import shlex
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pulumi
@@ -50,6 +51,11 @@ def host_access(name: str, spec: HostSpec) -> HostAccess:
     if spec.connection == "local":
         return HostAccess(name, spec)
     return HostAccess(name, spec, pulumi.Config("pic").require_secret("sshPrivateKey"))
+
+
+def command_type(host: HostAccess) -> str:
+    """The resource type of the commands run on ``host`` (local or over ssh)."""
+    return "command:local:Command" if host.local else "command:remote:Command"
 
 
 def _as_root(host: HostAccess, cmd: str) -> str:
@@ -168,5 +174,84 @@ def place_file(
         content,
         opts=opts,
         delete=_as_root(host, f"rm -f {shlex.quote(path)}") if remove_on_delete else None,
+        logging="none" if secret else "stderr",
+    )
+
+
+@dataclass(frozen=True)
+class HostFile:
+    """One file of :func:`place_files`: its path, content, mode and owner (as :func:`install_file_command`)."""
+
+    path: str
+    content: pulumi.Input[str]
+    mode: str = "0644"
+    owner: str = "root"
+    group: str | None = None
+
+
+def render_files_script(files: Sequence[tuple[str, str, str, str, str | None]], removed: Sequence[str]) -> str:
+    """A shell script writing each ``(path, content, mode, owner, group)`` as :func:`install_file_command`
+    does, then removing each path of ``removed`` (``rm -f``).
+
+    Each content travels as a shell-quoted argument of ``printf``, a builtin of the shell: never on
+    a command line of its own process, the bytes exactly as given (no final newline added).
+    """
+    lines = []
+    for path, content, mode, owner, group in files:
+        install = install_file_command(path, mode=mode, owner=owner, group=group)
+        lines.append(f"printf '%s' {shlex.quote(content)} | sh -eu -c {shlex.quote(install)}")
+    lines += [f"rm -f {shlex.quote(path)}" for path in removed]
+    return "\n".join(lines) + "\n"
+
+
+def script_files(script: str) -> dict[str, tuple[str, str]]:
+    """The files a :func:`render_files_script` script writes: path -> (content, the command installing it)."""
+    words = shlex.split(script)
+    out: dict[str, tuple[str, str]] = {}
+    for i in range(len(words) - 7):
+        if words[i : i + 2] == ["printf", "%s"] and words[i + 3 : i + 7] == ["|", "sh", "-eu", "-c"]:
+            install = words[i + 7]
+            inner = shlex.split(install)[-1] if install.startswith("setpriv ") else install
+            out[shlex.split(inner.rsplit('mv -f "$tmp" ', 1)[1])[0]] = (words[i + 2], install)
+    return out
+
+
+def place_files(
+    name: str,
+    host: HostAccess,
+    files: list[HostFile],
+    *,
+    removed: tuple[str, ...] = (),
+    opts: pulumi.ResourceOptions,
+    delete: str | None = None,
+    secret: bool = False,
+    prelude: str = "",
+) -> pulumi.CustomResource:
+    """Write several files on ``host`` with one command (and remove the paths of ``removed``, files this
+    state of the member has no use for); the whole script runs again when any content changes.
+
+    The paths are the arguments of the script (``sh -eu -s -- PATH...``, unused by it), so that they
+    show in the command's ``create`` even when its script is secret: ``pic plan`` reads them there.
+    ``delete``: a script run when the resource goes away (nothing is removed otherwise).
+    ``prelude``: a script run first (as root, ``sh -eu``), e.g. what makes the files' directories.
+    """
+    paths = [f.path for f in files] + list(removed)
+    create = _as_root(host, "sh -eu -s -- " + " ".join(shlex.quote(p) for p in paths))
+    script = pulumi.Output.all(*(f.content for f in files)).apply(
+        lambda contents: (
+            prelude
+            + render_files_script(
+                [(f.path, str(c), f.mode, f.owner, f.group) for f, c in zip(files, contents, strict=True)],
+                list(removed),
+            )
+        )
+    )
+    return _command(
+        name,
+        host,
+        create,
+        pulumi.Output.secret(script) if secret else script,
+        opts=opts,
+        delete=_as_root(host, f"sh -eu -c {shlex.quote(delete)}") if delete else None,
         logging="none" if secret else "stderr",
     )

@@ -41,8 +41,9 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_tls as tls
 
-from components.hostcmd import place_file, run_script
+from components.hostcmd import command_type, place_file, run_script
 from components.internal_ca import KEY_SECRETS, InternalCa
+from components.member import FORMER_CERTIFICATE, child_options
 from components.web_host import WebHost
 from pic.registry import Member
 from pic.render import tls as render_tls
@@ -62,14 +63,13 @@ class MemberCertificateArgs:
     after: Sequence[pulumi.Resource] = field(default_factory=tuple)  # ACME: the proxy serving the challenges
 
 
-class MemberCertificate(pulumi.ComponentResource):
+class MemberCertificate:
     """A member's one certificate, with all its domains, where the front proxy loads it."""
 
     domains: pulumi.Output[list[str]]
     cert_pem: pulumi.Output[str]
 
-    def __init__(self, name: str, args: MemberCertificateArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("pic:index:MemberCertificate", name, None, opts)
+    def __init__(self, name: str, args: MemberCertificateArgs) -> None:
         member, settings = args.member, args.settings
         if not web.keeps_certificate(member):
             raise ValueError(f"{member.file}: member {member.slug} has no https site to certify")
@@ -83,30 +83,38 @@ class MemberCertificate(pulumi.ComponentResource):
                 f"{name}-tls-cert",
                 args.host.access,
                 render_tls.render_cert_issue_script(member, settings),
-                opts=pulumi.ResourceOptions(parent=self, depends_on=[args.host.setup, *args.after]),
+                opts=child_options(
+                    member.slug,
+                    FORMER_CERTIFICATE,
+                    command_type(args.host.access),
+                    f"{name}-tls-cert",
+                    depends_on=[args.host.setup, *args.after],
+                ),
             )
             self.files.append(issue)
             self.cert_pem = pulumi.Output.from_input("")
         self.domains = pulumi.Output.from_input(domains)
-        self.register_outputs({"domains": self.domains, "cert_pem": self.cert_pem})
 
     def _create_internal(self, name: str, args: MemberCertificateArgs, domains: list[str]) -> pulumi.Output[str]:
         ca, host, slug = args.ca, args.host, args.member.slug
         if ca is None:
             raise ValueError(f"Pulumi.{args.settings.stack}.yaml: pic:tls.ca is internal but no InternalCa was given")
-        child = pulumi.ResourceOptions(parent=self)
+
+        def child(typ: str, child_name: str, **options: object) -> pulumi.ResourceOptions:
+            return child_options(slug, FORMER_CERTIFICATE, typ, child_name, **options)
+
         self.key = tls.PrivateKey(
             f"{name}-tls-key",
             algorithm="ECDSA",
             ecdsa_curve="P256",
-            opts=pulumi.ResourceOptions(parent=self, additional_secret_outputs=KEY_SECRETS),
+            opts=child("tls:index/privateKey:PrivateKey", f"{name}-tls-key", additional_secret_outputs=KEY_SECRETS),
         )
         self.csr = tls.CertRequest(
             f"{name}-tls-csr",
             private_key_pem=self.key.private_key_pem,
             dns_names=domains,
             subject=tls.CertRequestSubjectArgs(common_name=domains[0], organization=slug),
-            opts=child,
+            opts=child("tls:index/certRequest:CertRequest", f"{name}-tls-csr"),
         )
         self.cert = tls.LocallySignedCert(
             f"{name}-tls-cert",
@@ -116,20 +124,28 @@ class MemberCertificate(pulumi.ComponentResource):
             validity_period_hours=VALIDITY_HOURS,
             early_renewal_hours=EARLY_RENEWAL_HOURS,
             allowed_uses=["digital_signature", "key_encipherment", "server_auth"],
-            opts=child,
+            opts=child("tls:index/locallySignedCert:LocallySignedCert", f"{name}-tls-cert"),
         )
         cert_path, key_path = web.cert_paths(slug)
-        on_host = pulumi.ResourceOptions(parent=self, depends_on=[host.setup])
+        typ = command_type(host.access)
         self.files.append(
             place_file(
                 f"{name}-tls-key-file",
                 host.access,
                 key_path,
                 pulumi.Output.secret(self.key.private_key_pem),
-                opts=on_host,
+                opts=child(typ, f"{name}-tls-key-file", depends_on=[host.setup]),
                 mode="0600",
                 secret=True,
             )
         )
-        self.files.append(place_file(f"{name}-tls-cert-file", host.access, cert_path, self.cert.cert_pem, opts=on_host))
+        self.files.append(
+            place_file(
+                f"{name}-tls-cert-file",
+                host.access,
+                cert_path,
+                self.cert.cert_pem,
+                opts=child(typ, f"{name}-tls-cert-file", depends_on=[host.setup]),
+            )
+        )
         return self.cert.cert_pem

@@ -9,19 +9,27 @@ Creates, for database ``<slug with _>_<short>`` (component name ``<slug>-db-<sho
   the user as a secret, credential files placed with logging off).
 - ``<name>-user-<web>``: the user, of the same name, bound to a web host's address (one per
   web host address: the sites and phpMyAdmin connect from there; never ``%``), REQUIRE SSL.
-- ``<name>-grant-<web>``: privileges on this database only (``MEMBER_PRIVILEGES``; no global
-  privilege, no GRANT OPTION), its name escaped (``_`` is a wildcard in a grant: unescaped,
-  ``wx_y_main`` would also match member ``wxzy``'s ``wxzy_main``).
-- ``<name>-backup-grant-<web>``: read-only privileges of the backup account on this database.
-- ``<name>-restore-grant-<web>`` and ``<name>-old-grant-<web>``: the same privileges on the two
-  databases ``pic-db-restore`` works in (``<database>-restore``, where a dump is loaded and
-  checked, and ``<database>-old``, where the replaced tables go for the swap; names from
-  ``pic.render.db.restore_databases``, ``_`` escaped: it is a wildcard in a grant). The restore
-  runs as the member, so it can touch nothing else.
-- ``<name>-ca``, ``<name>-php``, ``<name>-mycnf``: on the member's web host, in
-  ``/srv/members/<slug>/priv/``: the CA certificate (``db-ca.pem``), ``<database>.php`` (an
-  include file for applications) and ``<database>.my.cnf`` (for the mariadb clients), the two
-  credential files mode 0600, owned by the member's numeric uid.
+- ``<name>-grant-<web>``: the member's privileges (``MEMBER_PRIVILEGES``; no global privilege,
+  no GRANT OPTION) on ``<database>%`` (``pic.names.member_grant_pattern``), its name escaped
+  (``_`` is a wildcard in a grant: unescaped, ``wx_y_main`` would also match member ``wxzy``'s
+  ``wxzy_main``): the database and the two ``pic-db-restore`` works in (``<database>-restore``,
+  where a dump is loaded and checked, and ``<database>-old``, where the replaced tables go for
+  the swap; ``pic.render.db.restore_databases``), which the restore creates as the member, so
+  it can touch nothing else. One grant where there were three (the database, ``-restore``,
+  ``-old``): ``%`` matches any characters, so the registry check refuses any other database
+  name that starts with this one (``pic.names.member_grant_covers``; MariaDB database names of
+  members are ``[a-z0-9_]``, the restore's hold a ``-``). What it adds: the member may create
+  other databases named ``<database>...`` (a quota matter, as the tables it may already create).
+  A stack from the former layout replaces the grant (a new database part): the engine creates
+  the new grant first, then revokes the former one's exact row (``REVOKE ... ON `db`.*``, the
+  mysql provider's DeleteGrant), and the former ``-restore-grant-`` and ``-old-grant-`` rows:
+  no privilege is missing at any moment.
+- ``<name>-backup-grant-<web>``: read-only privileges of the backup account on this database
+  (exact: the backup account reaches every member's databases, and ``%`` would let it read a
+  restore's half-loaded data for nothing).
+- the credential files (``db-ca.pem``, ``<database>.php``, ``<database>.my.cnf`` in the
+  member's ``priv/``) are placed by the member's one secret command, MemberCredentials, from
+  :attr:`password`, :attr:`php_path` and :attr:`cnf_path`.
 - ``<name>-lock`` (archived members only): ``ALTER USER ... ACCOUNT LOCK`` on the db host; its
   deletion (the member comes back) unlocks. The database, the grants and the files are kept.
 
@@ -40,13 +48,15 @@ import pulumi_mysql as mysql
 import pulumi_random as random
 
 from components.db_host import DbHost, unique_hosts
-from components.hostcmd import HostAccess, host_access, place_file, run_script
+from components.hostcmd import HostAccess, command_type, host_access, run_script
+from components.member import FORMER_DATABASE, child_options
 from pic import names
 from pic.registry import Database, Member
 from pic.render import db as rdb
 from pic.settings import Settings
 
 PASSWORD_LENGTH = 32
+GRANT = "mysql:index/grant:Grant"
 
 
 @dataclass(frozen=True)
@@ -83,7 +93,7 @@ def component_name(database: Database) -> str:
     return f"{database.member}-db-{database.short}"
 
 
-class MemberDatabase(pulumi.ComponentResource):
+class MemberDatabase:
     """A member database, its user bound to the web hosts over TLS, and its credential files."""
 
     database_name: str
@@ -94,24 +104,29 @@ class MemberDatabase(pulumi.ComponentResource):
     users: list[mysql.User]
     grants: list[mysql.Grant]
 
-    def __init__(self, name: str, args: MemberDatabaseArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("pic:index:MemberDatabase", name, None, opts)
+    def __init__(self, name: str, args: MemberDatabaseArgs) -> None:
         db, dbh = args.database, args.db_host
+        self._slug = db.member
         self.database_name, self.user = db.name, db.user
         priv = f"{args.members_root}/{db.member}/priv"
         self.php_path, self.cnf_path = f"{priv}/{db.name}.php", f"{priv}/{db.name}.my.cnf"
-        on_db = pulumi.ResourceOptions(parent=self, provider=dbh.provider)
+        on_db = pulumi.ResourceOptions(provider=dbh.provider)
 
         database = mysql.Database(
             f"{name}-database",
             name=db.name,
             default_character_set=rdb.CHARSET,
             default_collation=rdb.COLLATION,
-            opts=pulumi.ResourceOptions.merge(on_db, pulumi.ResourceOptions(protect=True, retain_on_delete=True)),
+            opts=self._child(
+                "mysql:index/database:Database", f"{name}-database", on_db, protect=True, retain_on_delete=True
+            ),
         )
         self.password = pulumi.Output.secret(
             random.RandomPassword(
-                f"{name}-password", length=PASSWORD_LENGTH, special=False, opts=pulumi.ResourceOptions(parent=self)
+                f"{name}-password",
+                length=PASSWORD_LENGTH,
+                special=False,
+                opts=self._child("random:index/randomPassword:RandomPassword", f"{name}-password"),
             ).result
         )
         self.users, self.grants = [], []
@@ -121,17 +136,13 @@ class MemberDatabase(pulumi.ComponentResource):
             )
         if args.archived:
             self._create_lock(name, dbh)
-        self._create_files(name, args, priv)
 
-        self.register_outputs(
-            {
-                "database_name": self.database_name,
-                "user": self.user,
-                "password": self.password,
-                "php_path": self.php_path,
-                "cnf_path": self.cnf_path,
-            }
-        )
+    def _child(
+        self, typ: str, name: str, base: pulumi.ResourceOptions | None = None, **options: object
+    ) -> pulumi.ResourceOptions:
+        """Options of a resource of this database: the member's component, aliased to its former URN."""
+        opts = child_options(self._slug, FORMER_DATABASE, typ, name, **options)
+        return pulumi.ResourceOptions.merge(base, opts) if base is not None else opts
 
     def _create_account(
         self,
@@ -149,7 +160,7 @@ class MemberDatabase(pulumi.ComponentResource):
             host=client,
             plaintext_password=self.password,
             tls_option="SSL",
-            opts=on_db,
+            opts=self._child("mysql:index/user:User", f"{name}-user-{web}", on_db),
         )
         self.users.append(user)
         self.grants.append(
@@ -157,22 +168,11 @@ class MemberDatabase(pulumi.ComponentResource):
                 f"{name}-grant-{web}",
                 user=self.user,
                 host=client,
-                database=names.grant_database(self.database_name),
+                database=names.member_grant_pattern(self.database_name),
                 privileges=list(rdb.MEMBER_PRIVILEGES),
-                opts=pulumi.ResourceOptions.merge(on_db, pulumi.ResourceOptions(depends_on=[user, database])),
+                opts=self._child(GRANT, f"{name}-grant-{web}", on_db, depends_on=[user, database]),
             )
         )
-        for role, scratch in zip(("restore", "old"), rdb.restore_databases(self.database_name), strict=True):
-            self.grants.append(
-                mysql.Grant(
-                    f"{name}-{role}-grant-{web}",
-                    user=self.user,
-                    host=client,
-                    database=rdb.grant_pattern(scratch),
-                    privileges=list(rdb.MEMBER_PRIVILEGES),
-                    opts=pulumi.ResourceOptions.merge(on_db, pulumi.ResourceOptions(depends_on=[user])),
-                )
-            )
         self.grants.append(
             mysql.Grant(
                 f"{name}-backup-grant-{web}",
@@ -180,7 +180,7 @@ class MemberDatabase(pulumi.ComponentResource):
                 host=client,
                 database=names.grant_database(self.database_name),
                 privileges=list(rdb.BACKUP_PRIVILEGES),
-                opts=pulumi.ResourceOptions.merge(on_db, pulumi.ResourceOptions(depends_on=[backup_user, database])),
+                opts=self._child(GRANT, f"{name}-backup-grant-{web}", on_db, depends_on=[backup_user, database]),
             )
         )
 
@@ -193,36 +193,7 @@ class MemberDatabase(pulumi.ComponentResource):
             dbh.sql_access,
             lock,
             delete=unlock,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[*self.users, *self.grants, *dbh.ready]),
+            opts=self._child(
+                command_type(dbh.sql_access), f"{name}-lock", depends_on=[*self.users, *self.grants, *dbh.ready]
+            ),
         )
-
-    def _create_files(self, name: str, args: MemberDatabaseArgs, priv: str) -> None:
-        dbh, uid = args.db_host, str(args.uid)
-        ca_path = f"{priv}/{rdb.MEMBER_CA_NAME}"
-
-        def credentials(password: str) -> rdb.Credentials:
-            return rdb.Credentials(
-                self.database_name,
-                self.user,
-                password,
-                dbh.endpoint_host,
-                dbh.endpoint_port,
-                ca_file=ca_path,
-                charset=args.database.charset,
-            )
-
-        after = pulumi.ResourceOptions(parent=self, depends_on=[*args.after, *self.users])
-        place_file(f"{name}-ca", args.web_host, ca_path, dbh.ca_cert_pem, mode="0644", owner=uid, opts=after)
-        php = self.password.apply(lambda pw: rdb.member_php(credentials(pw)))
-        cnf = self.password.apply(lambda pw: rdb.member_my_cnf(credentials(pw)))
-        for role, path, content in (("php", self.php_path, php), ("mycnf", self.cnf_path, cnf)):
-            place_file(
-                f"{name}-{role}",
-                args.web_host,
-                path,
-                pulumi.Output.secret(content),
-                mode="0600",
-                owner=uid,
-                secret=True,
-                opts=pulumi.ResourceOptions.merge(after, pulumi.ResourceOptions(additional_secret_outputs=["stdin"])),
-            )

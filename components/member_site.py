@@ -15,23 +15,20 @@ Creates, for member ``<slug>`` with a site:
   and has the memory, cpu and process limits of the stack, overridden by the
   member's ``limits:``. Its labels say what it is (member, role, runtime):
   nothing a routine edit changes, since a label change replaces a container.
-- ``<slug>-site-facts`` (command, with the container): the site's facts
-  (``/etc/pic/sites/<slug>.json``: labels plus domains, https, end of life
-  and exception) that the plan and the policy pack read. Renewing an
-  exception or changing a domain rewrites this file, not the container.
-- ``<slug>-mail-config`` (command, PHP sites that run): the member's msmtp
-  configuration (``/etc/pic/mail/sites/<slug>/msmtprc``), mounted read only
-  into the container, where PHP's ``mail()`` reads it: relay to the web host's
-  Postfix, the member's envelope sender (``pic.render.sitemail``). The
-  container has a fixed address derived from the uid, by which the relay
-  knows the member.
+- (with the container) the site's facts that the plan and the policy pack
+  read, and for PHP sites the rotation of its logs: written by ``<slug>-space``
+  (MemberSpace).
+- (PHP sites that run) the member's msmtp configuration
+  (``/etc/pic/mail/sites/<slug>/msmtprc``, placed by MemberCredentials, passed
+  as ``credentials``), mounted read only into the container, where PHP's
+  ``mail()`` reads it: relay to the web host's Postfix, the member's envelope
+  sender (``pic.render.sitemail``). The container has a fixed address derived
+  from the uid, by which the relay knows the member.
 - ``<slug>-cron`` (command, sites that run and have ``cron:`` jobs): one
   systemd timer and service per job on the web host, running the job as the
   member inside the container, time-limited there, output in ``log/cron.log``
   (``pic.render.cron``); deleting it (site stopped, jobs removed) stops and
   removes the member's timers.
-- ``<slug>-logrotate`` (command, PHP sites): weekly rotation of ``log/*.log``
-  as the member.
 
 The container holds no data: it is replaced (deleted first: pulumi-docker
 always deletes a container before creating its replacement) only when its
@@ -54,7 +51,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_docker as docker
 
-from components.hostcmd import place_file, run_script
+from components.hostcmd import command_type, run_script
+from components.member import FORMER_SITE, child_options
 from components.member_space import MemberSpace
 from components.php_runtime import PhpRuntime
 from components.web_host import WebHost
@@ -73,46 +71,24 @@ class MemberSiteArgs:
     space: MemberSpace
     runtime: PhpRuntime | None  # None for a static site, or when the site does not run
     on: dt.date
-    # False only where the host's file commands cannot run (the lab program, which has no command
-    # plugin: lab/README.md); the site's facts file is then not placed.
-    place_facts: bool = True
+    # The member's MemberCredentials command (its msmtprc, mounted into a PHP site's container).
+    credentials: pulumi.Resource | None = None
 
 
-class MemberSite(pulumi.ComponentResource):
-    """A member's site container on its web host."""
+class MemberSite:
+    """A member's site container on its web host (resources of the member's component, components.member)."""
 
     state: pulumi.Output[str]
     container_name: pulumi.Output[str]
 
-    def __init__(self, name: str, args: MemberSiteArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("pic:index:MemberSite", name, None, opts)
+    def __init__(self, name: str, args: MemberSiteArgs) -> None:
         member, settings = args.member, args.settings
+        typ = command_type(args.host.access)
         if member.site is None:
             raise ValueError(f"{member.file}: member {member.slug} has no site")
         state = web.site_state(member, settings, args.on)
-        self.logrotate: pulumi.CustomResource | None = None
-        if member.runtime is not None:
-            self.logrotate = place_file(
-                f"{name}-logrotate",
-                args.host.access,
-                f"/etc/logrotate.d/pic-member-{member.slug}",
-                web.render_member_logrotate(member, settings),
-                opts=pulumi.ResourceOptions(parent=self, depends_on=[args.space.ready]),
-                remove_on_delete=True,
-            )
-        self.mail_config: pulumi.CustomResource | None = None
-        if member.runtime is not None and state == "running":
-            self.mail_config = place_file(
-                f"{name}-mail-config",
-                args.host.access,
-                f"{sitemail.host_config_dir(member.slug)}/msmtprc",
-                sitemail.render_msmtprc(member),
-                opts=pulumi.ResourceOptions(parent=self, depends_on=[args.host.setup]),
-                remove_on_delete=True,
-            )
         self.container: docker.Container | None = None
         self.cron: pulumi.CustomResource | None = None
-        self.facts: pulumi.CustomResource | None = None
         if state == "running":
             self.container = self._create_container(name, args)
         if state == "running" and member.spec.cron and self.container is not None:
@@ -121,22 +97,12 @@ class MemberSite(pulumi.ComponentResource):
                 args.host.access,
                 membercron.render_install_script(member),
                 delete=membercron.render_remove_script(member),
-                opts=pulumi.ResourceOptions(parent=self, depends_on=[self.container]),
-            )
-        if state == "running" and args.place_facts:
-            self.facts = place_file(
-                f"{name}-site-facts",
-                args.host.access,
-                web.site_facts_path(member.slug),
-                web.render_site_facts(member, settings),
-                opts=pulumi.ResourceOptions(parent=self, depends_on=[args.host.setup]),
-                remove_on_delete=True,
+                opts=child_options(member.slug, FORMER_SITE, typ, f"{name}-cron", depends_on=[self.container]),
             )
         self.state = pulumi.Output.from_input(state)
         self.container_name = pulumi.Output.from_input(
             web.site_container_name(member.slug) if self.container is not None else ""
         )
-        self.register_outputs({"state": self.state, "container_name": self.container_name})
 
     def _create_container(self, name: str, args: MemberSiteArgs) -> docker.Container:
         member, settings, host = args.member, args.settings, args.host
@@ -162,8 +128,8 @@ class MemberSite(pulumi.ComponentResource):
                     read_only=True,
                 )
             )
-            if self.mail_config is not None:
-                depends.append(self.mail_config)
+            if args.credentials is not None:
+                depends.append(args.credentials)
 
         return docker.Container(
             f"{name}-container",
@@ -190,8 +156,11 @@ class MemberSite(pulumi.ComponentResource):
             security_opts=["no-new-privileges:true"],
             restart="unless-stopped",
             labels=[docker.ContainerLabelArgs(label=k, value=v) for k, v in web.site_labels(member, settings).items()],
-            opts=pulumi.ResourceOptions(
-                parent=self,
+            opts=child_options(
+                member.slug,
+                FORMER_SITE,
+                "docker:index/container:Container",
+                f"{name}-container",
                 provider=host.provider,
                 depends_on=depends,
                 delete_before_replace=True,

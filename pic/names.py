@@ -232,6 +232,43 @@ def grant_database(database: str) -> str:
     return escaped if len(escaped) <= MAX_GRANT_DATABASE else database
 
 
+# pic-db-restore's two databases of member database D are ``<base>-restore`` and ``<base>-old``, where
+# ``base`` is D when D has at most SCRATCH_BASE_MAX characters, else D's first SCRATCH_PREFIX characters
+# and a hash (pic.render.db.restore_databases): both start with member_grant_prefix(D).
+SCRATCH_BASE_MAX = 56
+SCRATCH_PREFIX = 39
+
+
+def member_grant_prefix(database: str) -> str:
+    """What every database a member's grant covers starts with: the database itself and pic-db-restore's
+    two databases of it (:data:`SCRATCH_BASE_MAX`)."""
+    return database if len(database) <= SCRATCH_BASE_MAX else database[:SCRATCH_PREFIX]
+
+
+def member_grant_pattern(database: str) -> str:
+    """The database part of a member's one GRANT: its database and the two ``pic-db-restore`` works in.
+
+    ``<prefix>%`` (:func:`member_grant_prefix`), the prefix escaped when that fits MariaDB's 64
+    characters (as :func:`grant_database`), else with its ``_`` wildcards. ``%`` matches any
+    characters (MariaDB's GRANT documentation, "Database Privileges"): the grant also lets the
+    member create databases starting with the prefix, and would cover another member's database
+    starting with it, which the registry check refuses (:func:`member_grant_covers`).
+    """
+    prefix = member_grant_prefix(database)
+    escaped = escape_grant(prefix) + "%"
+    return escaped if len(escaped) <= MAX_GRANT_DATABASE else prefix + "%"
+
+
+def member_grant_covers(database: str, other: str) -> bool:
+    """Whether the grant of member database ``database`` (:func:`member_grant_pattern`) covers ``other``."""
+    prefix = member_grant_prefix(database)
+    if len(other) < len(prefix):
+        return False
+    if member_grant_pattern(database) != prefix + "%":
+        return other.startswith(prefix)
+    return all(p in ("_", c) for p, c in zip(prefix, other, strict=False))
+
+
 def escape_grant(database: str) -> str:
     """``database`` with the wildcards of a grant's database part (``_``, ``%``) and ``\\`` escaped."""
     return database.replace("\\", "\\\\").replace("_", "\\_").replace("%", "\\%")

@@ -9,6 +9,7 @@ checks across files and against the stack settings, and raises one
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import gc
 import os
@@ -593,21 +594,28 @@ class _Cross:
             )
 
     def wildcard_grants(self, members: list[Member]) -> None:
-        """A database name too long for its grant to be escaped must cover no other member's database."""
-        everything = [(other, db.name) for other in members for db in other.databases]
+        """A member's one grant (``<database>%``, pic.names.member_grant_pattern) must cover no other database."""
+        everything = sorted(((db.name, other) for other in members for db in other.databases), key=lambda e: e[0])
+        names_only = [name for name, _ in everything]
         for m in members:
             for i, db in enumerate(m.databases):
-                if "_" not in db.name or names.grant_database(db.name) != db.name:
-                    continue
-                for other, name in everything:
-                    if name != db.name and names.grant_covers(db.name, name):
+                prefix = names.member_grant_prefix(db.name)
+                candidates: list[tuple[str, Member]] = everything
+                if names.member_grant_pattern(db.name) == names.escape_grant(prefix) + "%":
+                    # the names that start with the prefix follow it in sorted order
+                    start = bisect.bisect_left(names_only, prefix)
+                    end = bisect.bisect_left(names_only, prefix + "\U0010ffff")
+                    candidates = everything[start:end]
+                for name, other in candidates:
+                    if name != db.name and names.member_grant_covers(db.name, name):
                         self.at(
                             m,
                             ("databases", i),
-                            f"makes the database name {show_value(db.name)}, too long for its grant to name it "
-                            f"exactly (_ is a wildcard there, and escaped it would pass MariaDB's "
-                            f"{names.MAX_GRANT_DATABASE} characters): its grant would also cover {show_value(name)} "
-                            f"of {other.file}; use a shorter name",
+                            f"makes the database name {show_value(db.name)}, whose grant "
+                            f"({show_value(names.member_grant_pattern(db.name))}: the database and the two a "
+                            f"restore works in; _ is a wildcard where the escaped name would pass MariaDB's "
+                            f"{names.MAX_GRANT_DATABASE} characters) would also cover {show_value(name)} of "
+                            f"{other.file}; use a name that does not start another",
                         )
 
     def databases(self, m: Member) -> None:

@@ -8,8 +8,10 @@ Contracts relied upon (README, sections of the web, database and mail parts):
 - a member's site container is ``docker:index/container:Container`` with the
   labels ``pic.role=site``, ``pic.member`` and ``pic.php``; its facts
   (those three plus ``pic.php.eol``, ``pic.php.exception_until``,
-  ``pic.https`` and ``pic.domains``) are a JSON object, the ``stdin`` of the
-  command that places ``/etc/pic/sites/<slug>.json`` (``<slug>-site-facts``),
+  ``pic.https`` and ``pic.domains``) are a JSON object that a command places
+  in ``/etc/pic/site-facts/<slug>.json``: its whole ``stdin``, or in the
+  script of ``<slug>-space`` the quoted argument of the ``printf '%s' ... |``
+  that installs that file (components.hostcmd.render_files_script),
   so that a routine edit never replaces the container; labels that carry
   the facts themselves are read as well;
 - databases are ``mysql:index/database:Database``, users ``mysql:index/user:User``;
@@ -135,11 +137,29 @@ def _labels(props: Mapping[str, Any]) -> dict[str, str]:
     return out
 
 
+FACTS_DIR = "/etc/pic/site-facts/"
+
+
+def _placed_facts(script: str) -> str | None:
+    """The content a files script (``printf '%s' CONTENT | sh -eu -c INSTALL``) installs in FACTS_DIR."""
+    try:
+        words = shlex.split(script)
+    except ValueError:
+        return None
+    for i in range(len(words) - 7):
+        installs = words[i : i + 2] == ["printf", "%s"] and words[i + 3 : i + 7] == ["|", "sh", "-eu", "-c"]
+        if installs and FACTS_DIR in words[i + 7]:
+            return words[i + 2]
+    return None
+
+
 def site_facts(resource_type: str, props: Mapping[str, Any]) -> dict[str, str]:
     """The facts of a site: a container's labels, or the JSON object a command places (its stdin)."""
     if resource_type == CONTAINER:
         return _labels(props)
     stdin = props.get("stdin") if resource_type.startswith("command:") else None
+    if isinstance(stdin, str) and FACTS_DIR in stdin and not stdin.lstrip().startswith("{"):
+        stdin = _placed_facts(stdin)
     if not isinstance(stdin, str) or not stdin.lstrip().startswith("{"):
         return {}
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import runpy
 from collections.abc import Iterator
@@ -13,10 +14,13 @@ import pytest
 
 from components.backup import DumpJob, OffsiteBackup, dump_job_args, offsite_backup_args
 from components.db_host import DbHost, db_host_args
+from components.hostcmd import host_access, script_files
+from components.member_credentials import MemberCredentials, MemberCredentialsArgs, needs_credentials
 from components.member_database import MemberDatabase, component_name, member_database_args
-from pic.names import grant_database
+from pic.names import grant_database, member_grant_covers, member_grant_pattern
 from pic.registry import Registry, load_registry
 from pic.render import db as rdb
+from pic.render import web
 from pic.settings import OffsiteSpec as BackupOffsite
 from pic.settings import Settings, load_settings
 from tests.conftest import MEMBERS, ROOT
@@ -59,11 +63,16 @@ def _load(stack: str) -> tuple[Settings, Registry]:
 def _build(stack: str = "prod") -> tuple[Settings, Registry, DbHost, list[MemberDatabase], list[DumpJob]]:
     settings, registry = _load(stack)
     dbh = DbHost(settings.db_host, db_host_args(settings))
-    dbs = [
-        MemberDatabase(component_name(d), member_database_args(settings, m, d, dbh))
-        for m in registry
-        for d in m.databases
-    ]
+    dbs = []
+    for m in registry:
+        own = [MemberDatabase(component_name(d), member_database_args(settings, m, d, dbh)) for d in m.databases]
+        dbs += own
+        site_runs = m.site is not None and web.site_state(m, settings, dt.date.today()) == "running"
+        if needs_credentials(m, site_runs):
+            access = host_access(m.host, settings.hosts[m.host])
+            MemberCredentials(
+                MemberCredentialsArgs(m, access, settings.members_root, site_runs, db_host=dbh, databases=own)
+            )
     jobs = [DumpJob(f"{w}-dumps", dump_job_args(settings, registry, w, dbh)) for w in settings.web_hosts]
     return settings, registry, dbh, dbs, jobs
 
@@ -72,7 +81,7 @@ def _by_name(monitor: RecordingMonitor) -> dict[str, Registration]:
     regs: dict[str, Registration] = {}
     for r in monitor.registrations.values():
         if not r.custom and r.type not in (
-            "pic:index:MemberDatabase",
+            "pic:index:Member",
             "pic:index:DbHost",
             "pic:index:DumpJob",
             "pic:index:OffsiteBackup",
@@ -115,23 +124,18 @@ def test_resources_per_database(env: RecordingMonitor) -> pulumi.Output[None]:
         for m in registry:
             for d in m.databases:
                 n = component_name(d)
-                comp = regs[n]
-                assert comp.type == "pic:index:MemberDatabase", comp.urn
+                comp = regs[m.slug]  # the member's one component (components.member)
+                assert comp.type == "pic:index:Member", comp.urn
                 expected = {
                     f"{n}-database": DB,
                     f"{n}-password": PASSWORD_TYPE,
                     f"{n}-user-web1": USER,
                     f"{n}-grant-web1": GRANT,
                     f"{n}-backup-grant-web1": GRANT,
-                    f"{n}-restore-grant-web1": GRANT,
-                    f"{n}-old-grant-web1": GRANT,
-                    f"{n}-ca": REMOTE,
-                    f"{n}-php": REMOTE,
-                    f"{n}-mycnf": REMOTE,
                 }
                 if m.status == "archived":
                     expected[f"{n}-lock"] = REMOTE
-                got = {k: r.type for k, r in _children(regs, comp).items()}
+                got = {k: r.type for k, r in _children(regs, comp).items() if k.startswith(f"{n}-")}
                 assert got == expected, f"{m.slug}/{d.short} ({comp.urn})"
                 database = regs[f"{n}-database"]
                 assert database.inputs["name"] == d.name, database.urn
@@ -167,26 +171,24 @@ def test_users_and_grants_are_scoped_exactly(env: RecordingMonitor) -> pulumi.Ou
                 grant = regs[f"{n}-grant-web1"].inputs
                 escaped = grant_database(d.name)
                 assert escaped == d.name.replace("_", "\\_") or len(d.name.replace("_", "\\_")) > 64, n
-                assert (grant["user"], grant["host"], grant["database"]) == (d.user, web_ip, escaped), n
+                # one grant: the database and the restore's two, "<escaped name>%"
+                assert (grant["user"], grant["host"], grant["database"]) == (d.user, web_ip, escaped + "%"), n
                 assert grant.get("table", "*") == "*", n
                 assert sorted(grant["privileges"]) == sorted(rdb.MEMBER_PRIVILEGES), n
                 assert not grant.get("grant", False), f"{n}: GRANT OPTION given"
                 backup = regs[f"{n}-backup-grant-web1"].inputs
                 assert (backup["user"], backup["database"]) == (rdb.BACKUP_USER, escaped), n
                 assert set(backup["privileges"]) <= {"SELECT", "SHOW VIEW", "TRIGGER", "EVENT"}, n
-                # the restore's two databases: the member's own, "_" escaped (a wildcard in a grant)
-                for role, scratch in zip(("restore", "old"), rdb.restore_databases(d.name), strict=True):
-                    scoped = regs[f"{n}-{role}-grant-web1"].inputs
-                    assert (scoped["user"], scoped["host"]) == (d.user, web_ip), n
-                    assert scoped["database"] == scratch.replace("_", "\\_"), n
-                    assert sorted(scoped["privileges"]) == sorted(rdb.MEMBER_PRIVILEGES), n
-        patterns = {grant_database(name) for name in names}
-        scratches = {rdb.grant_pattern(x) for name in names for x in rdb.restore_databases(name)}
-        # every grant names a member database, one of its restore databases or the backup
+                # the restore's two databases: the member's own, covered by its grant and by no other
+                for scratch in rdb.restore_databases(d.name):
+                    assert member_grant_covers(d.name, scratch), n
+                    assert [o for o in names if o != d.name and member_grant_covers(o, scratch)] == [], n
+        patterns = {grant_database(name) for name in names} | {member_grant_pattern(name) for name in names}
+        # every grant names a member database (with its restore databases) or the backup
         # account's routine table, nothing global
         for g in grants:
             target = (g.inputs["database"], g.inputs.get("table", "*"))
-            assert target[0] in patterns or target[0] in scratches or target == ("mysql", "proc"), g.urn
+            assert target[0] in patterns or target == ("mysql", "proc"), g.urn
             assert not {"ALL", "ALL PRIVILEGES"} & set(g.inputs["privileges"]), g.urn
         assert all(p not in rdb.MEMBER_PRIVILEGES for p in ("GRANT OPTION", "FILE", "SUPER", "PROCESS"))
 
@@ -210,13 +212,11 @@ def test_passwords_and_credentials_stay_secret(env: RecordingMonitor) -> pulumi.
         provider = regs["db-provider"]
         assert is_secret(provider.inputs["password"]), provider.urn
         for m in registry:
-            for d in m.databases:
-                n = component_name(d)
-                for role in ("php", "mycnf"):
-                    f = regs[f"{n}-{role}"]
-                    assert is_secret(f.inputs["stdin"]), f.urn
-                    assert f.inputs["logging"] == "none", f.urn
-                    assert "stdin" in f.additional_secret_outputs, f.urn
+            if m.databases:
+                f = regs[f"{m.slug}-credentials"]
+                assert is_secret(f.inputs["stdin"]), f.urn
+                assert f.inputs["logging"] == "none", f.urn
+                assert "stdin" in f.additional_secret_outputs, f.urn
         configure = regs["db-configure"]
         assert is_secret(configure.inputs["stdin"])
         assert configure.inputs["logging"] == "none"
@@ -239,24 +239,25 @@ def test_credential_files_in_priv_mode_0600_owned_by_member(env: RecordingMonito
         by_db = {d.database_name: pw for d, pw in zip(dbs, passwords, strict=True)}
         for m in registry:
             for d in m.databases:
-                n = component_name(d)
                 priv = f"{settings.members_root}/{m.slug}/priv"
-                for role, path in (("php", f"{priv}/{d.name}.php"), ("mycnf", f"{priv}/{d.name}.my.cnf")):
-                    f = regs[f"{n}-{role}"]
-                    create = f.inputs["create"]
-                    assert "chmod 0600" in create, f"{f.urn}: {create}"
-                    assert f"setpriv --reuid={m.uid} --regid={m.uid}" in create, f"{f.urn}: written as the member"
-                    assert path in create, f"{f.urn}: {create}"
-                    content = unwrap(f.inputs["stdin"])
-                    assert by_db[d.name] in content, f.urn
-                    assert d.name in content, f.urn
-                    assert unwrap(f.inputs["connection"])["host"] == "web1.example.org", f.urn
-                php = unwrap(regs[f"{n}-php"].inputs["stdin"])
+                command = regs[f"{m.slug}-credentials"]  # the member's one secret command
+                assert command.inputs["logging"] == "none", command.urn
+                assert unwrap(command.inputs["connection"])["host"] == "web1.example.org", command.urn
+                files = script_files(unwrap(command.inputs["stdin"]))
+                assert f"{priv}/db-ca.pem" in files and f"{priv}/db-ca.pem" in command.inputs["create"]
+                for path in (f"{priv}/{d.name}.php", f"{priv}/{d.name}.my.cnf"):
+                    content, install = files[path]
+                    assert "chmod 0600" in install, f"{path}: {install}"
+                    assert f"setpriv --reuid={m.uid} --regid={m.uid}" in install, f"{path}: written as the member"
+                    assert path in command.inputs["create"], command.urn
+                    assert by_db[d.name] in content, path
+                    assert d.name in content, path
+                php = files[f"{priv}/{d.name}.php"][0]
                 assert "<?php" in php
                 # the sites go through the web host's endpoint; the mariadb clients straight to the db host
                 assert f"'host' => '{rdb.SITE_DB_HOST}'" in php and "10.0.0.10" not in php, php
-                assert "10.0.0.10" in unwrap(regs[f"{n}-mycnf"].inputs["stdin"])
-                assert "ssl-verify-server-cert" in unwrap(regs[f"{n}-mycnf"].inputs["stdin"])
+                assert "10.0.0.10" in files[f"{priv}/{d.name}.my.cnf"][0]
+                assert "ssl-verify-server-cert" in files[f"{priv}/{d.name}.my.cnf"][0]
 
     return pulumi.Output.all(_all_registered(), *(d.password for d in dbs)).apply(lambda v: check(v[1:]))
 
@@ -422,7 +423,7 @@ def test_dev_stack_uses_a_local_container(env: RecordingMonitor) -> pulumi.Outpu
         for m in registry:
             for d in m.databases:
                 n = component_name(d)
-                assert regs[f"{n}-php"].type == LOCAL, n
+                assert regs[f"{m.slug}-credentials"].type == LOCAL, n
                 if m.status == "archived":
                     lock = regs[f"{n}-lock"]
                     assert lock.type == LOCAL, lock.urn
@@ -437,7 +438,7 @@ def test_dev_stack_uses_a_local_container(env: RecordingMonitor) -> pulumi.Outpu
 def test_program_declares_the_database_part(env: RecordingMonitor, monkeypatch: pytest.MonkeyPatch) -> Any:
     monkeypatch.chdir(ROOT)
     namespace = runpy.run_path(str(Path(ROOT) / "__main__.py"), run_name="__pulumi_main__")
-    dbs = namespace["member_databases"]
+    dbs = [d for own in namespace["member_databases"].values() for d in own]
     _, registry = _load("prod")
 
     def check() -> None:

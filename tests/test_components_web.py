@@ -17,8 +17,11 @@ from typing import Any
 import pulumi
 import pytest
 
+from components import member
 from components.front_proxy import FrontProxy, FrontProxyArgs
+from components.hostcmd import script_files
 from components.internal_ca import InternalCa, InternalCaArgs
+from components.member_credentials import MemberCredentials, MemberCredentialsArgs
 from components.member_site import MemberSite, MemberSiteArgs
 from components.member_space import MemberSpace, MemberSpaceArgs
 from components.php_runtime import PhpRuntime, PhpRuntimeArgs
@@ -50,11 +53,17 @@ def build_web(settings: Settings, registry: Registry, on: dt.date) -> None:
         for h in settings.web_hosts
         for key in web.runtimes_in_use(registry, settings, h, on)
     }
-    spaces = {m.slug: MemberSpace(m.slug, MemberSpaceArgs(settings, m, hosts[m.host])) for m in registry}
+    spaces = {m.slug: MemberSpace(m.slug, MemberSpaceArgs(settings, m, hosts[m.host], on)) for m in registry}
     for m in registry:
         if m.site is not None:
             runtime = runtimes.get((m.host, m.runtime or ""))
-            MemberSite(m.slug, MemberSiteArgs(settings, m, hosts[m.host], spaces[m.slug], runtime, on))
+            runs = web.site_state(m, settings, on) == "running"
+            credentials = None
+            if m.runtime is not None and runs:  # the web part: the site's msmtprc (the databases add theirs)
+                args = MemberCredentialsArgs(m, hosts[m.host].access, settings.members_root, runs)
+                credentials = MemberCredentials(args).command
+            site = MemberSiteArgs(settings, m, hosts[m.host], spaces[m.slug], runtime, on, credentials=credentials)
+            MemberSite(m.slug, site)
     for h in settings.web_hosts:
         SiteMailRelay(f"{h}-mail-relay", SiteMailRelayArgs(settings, h, hosts[h], web.members_on(registry, h), on))
     pma_host = web.phpmyadmin_host(settings)
@@ -72,6 +81,8 @@ def run(monitor: RecordingMonitor, program: Callable[[], object]) -> dict[str, R
         {"pic:dbAdminPassword": "mock-admin-password", "pic:sshPrivateKey": "mock-ssh-key"},
         ["pic:dbAdminPassword", "pic:sshPrivateKey"],
     )
+
+    member.forget()
 
     @pulumi.runtime.test
     def go() -> None:
@@ -92,47 +103,54 @@ def with_member(registry: Registry, slug: str, **spec_changes: Any) -> Registry:
     return Registry(tuple(change(m) for m in registry))
 
 
+def placed(regs: dict[str, Registration], slug: str) -> dict[str, str]:
+    """The files ``<slug>-space`` writes besides the space itself: path -> content."""
+    return {path: content for path, (content, _) in script_files(unwrap(regs[f"{slug}-space"].inputs["stdin"])).items()}
+
+
 def children(regs: dict[str, Registration], parent_name: str, parent_type: str) -> set[str]:
     parent = next(r for r in regs.values() if r.name == parent_name and r.type == parent_type)
     return {r.name for r in regs.values() if r.parent == parent.urn}
 
 
-# What each example member gets on 2026-11-28 (README "Web host", resources per member).
+# What each example member gets on 2026-11-28 besides <slug>-space (README "Web host", resources per
+# member): keys, log rotation and site facts are files of <slug>-space.
 EXPECTED_SITE_CHILDREN = {
-    "amicale-laique-ainay": {"amicale-laique-ainay-logrotate"},  # archived: data only
-    "amis-du-rhone": {
-        "amis-du-rhone-logrotate",
-        "amis-du-rhone-container",
-        "amis-du-rhone-site-facts",
-        "amis-du-rhone-mail-config",
-        "amis-du-rhone-cron",
-    },
-    # static: Caddy rolls its own log
-    "bibliotheque-libre": {"bibliotheque-libre-container", "bibliotheque-libre-site-facts"},
-    "cine-club-lumiere": {"cine-club-lumiere-logrotate"},  # suspended: the proxy answers 503
-    # 7.4, valid exception
-    "jardins-partages": {
-        "jardins-partages-logrotate",
-        "jardins-partages-container",
-        "jardins-partages-site-facts",
-        "jardins-partages-mail-config",
-    },
-    "velo-cite": {"velo-cite-logrotate", "velo-cite-container", "velo-cite-site-facts", "velo-cite-mail-config"},
+    "amicale-laique-ainay": set(),  # archived: data only
+    "amis-du-rhone": {"amis-du-rhone-container", "amis-du-rhone-credentials", "amis-du-rhone-cron"},
+    "bibliotheque-libre": {"bibliotheque-libre-container"},  # static: Caddy rolls its own log
+    "cine-club-lumiere": set(),  # suspended: the proxy answers 503
+    "jardins-partages": {"jardins-partages-container", "jardins-partages-credentials"},  # 7.4, valid exception
+    "velo-cite": {"velo-cite-container", "velo-cite-credentials"},
+}
+# The files <slug>-space writes besides the keys (PHP sites: log rotation; sites that run: facts).
+EXPECTED_SPACE_FILES = {
+    "amicale-laique-ainay": {"logrotate"},
+    "amis-du-rhone": {"logrotate", "facts"},
+    "bibliotheque-libre": {"facts"},
+    "chorale-saint-jean": set(),
+    "cine-club-lumiere": {"logrotate"},
+    "jardins-partages": {"logrotate", "facts"},
+    "velo-cite": {"logrotate", "facts"},
 }
 
 
 def test_each_member_gets_exactly_the_documented_resources(pulumi_env: RecordingMonitor) -> None:
     settings, registry = example()
     regs = run(pulumi_env, lambda: build_web(settings, registry, ON))
+    assert not {r.type for r in regs.values()} & {"pic:index:MemberSpace", "pic:index:MemberSite"}
     for m in registry:
-        space = children(regs, m.slug, "pic:index:MemberSpace")
-        assert space == {f"{m.slug}-space", f"{m.slug}-keys"}, f"MemberSpace of {m.slug}: {space}"
-        sites = [r for r in regs.values() if r.type == "pic:index:MemberSite" and r.name == m.slug]
+        # One component per member holds its space, its site and its certificate (components.member).
+        got = {n for n in children(regs, m.slug, "pic:index:Member") if "-tls-" not in n}
+        expected = {f"{m.slug}-space"} | EXPECTED_SITE_CHILDREN.get(m.slug, set())
+        assert got == expected, f"Member {m.slug}: {got}"
+        files = script_files(unwrap(regs[f"{m.slug}-space"].inputs["stdin"]))
+        kinds = {"/etc/logrotate.d/": "logrotate", web.SITES_DIR: "facts"}
+        written = {kind for path in files for prefix, kind in kinds.items() if path.startswith(prefix)}
+        assert f"{web.KEYS_DIR}/{m.slug}" in files, m.slug
+        assert written == EXPECTED_SPACE_FILES[m.slug], f"{m.slug}: {sorted(files)}"
         if m.site is None:
-            assert not sites, f"{m.slug} has no site but got a MemberSite"
-            continue
-        got = children(regs, m.slug, "pic:index:MemberSite")
-        assert got == EXPECTED_SITE_CHILDREN[m.slug], f"MemberSite of {m.slug}: {got}"
+            assert m.slug not in EXPECTED_SITE_CHILDREN
     per_host = children(regs, "web1", "pic:index:WebHost")
     assert per_host == {"web1-setup", "web1-sshd", "web1-docker", "web1-network", "web1-caddy-build"}
     runtimes = {r.name for r in regs.values() if r.type == "pic:index:PhpRuntime"}
@@ -144,11 +162,11 @@ def test_each_member_gets_exactly_the_documented_resources(pulumi_env: Recording
         "web1-proxy-container",
         "web1-proxy-reload",
     }
-    certified = {r.name for r in regs.values() if r.type == "pic:index:MemberCertificate"}
+    certified = {r.name.removesuffix("-tls-cert") for r in regs.values() if r.name.endswith("-tls-cert")}
     # amicale-laique-ainay is archived: its certificate is kept for re-activation
     assert certified == {"amicale-laique-ainay", "amis-du-rhone", "cine-club-lumiere", "jardins-partages", "velo-cite"}
     for slug in certified:
-        assert children(regs, slug, "pic:index:MemberCertificate") == {f"{slug}-tls-cert"}, slug
+        assert {n for n in children(regs, slug, "pic:index:Member") if "-tls-" in n} == {f"{slug}-tls-cert"}, slug
     assert children(regs, "phpmyadmin", "pic:index:PhpMyAdmin") == {"phpmyadmin-build", "phpmyadmin-container"}
     names = [(r.type, r.name, r.parent) for r in pulumi_env.registrations.values()]
     assert len(names) == len(set(names))
@@ -174,7 +192,9 @@ def test_containers_mount_only_their_own_member_and_run_as_its_uid(pulumi_env: R
         assert set(by_target) == member_dirs | ({"/etc/pic-mail"} if php else set()), reg.urn
         if php:
             assert by_target["/etc/pic-mail"]["readOnly"] is True, reg.urn
-            msmtprc = unwrap(regs[f"{slug}-mail-config"].inputs["stdin"])
+            msmtprc = script_files(unwrap(regs[f"{slug}-credentials"].inputs["stdin"]))[
+                f"{sitemail.host_config_dir(slug)}/msmtprc"
+            ][0]
             assert f"from {sitemail.envelope_sender(registry.get(slug))}\n" in msmtprc, reg.urn
         assert reg.inputs["networksAdvanced"][0]["ipv4Address"] == sitemail.site_address(registry.get(slug)), reg.urn
         assert by_target["/srv/site/priv"]["readOnly"] is True, reg.urn
@@ -182,9 +202,10 @@ def test_containers_mount_only_their_own_member_and_run_as_its_uid(pulumi_env: R
         assert "ports" not in reg.inputs, f"{reg.urn} publishes a port"
         labels = {lab["label"]: lab["value"] for lab in reg.inputs["labels"]}
         assert (labels["pic.member"], labels["pic.role"]) == (slug, "site"), reg.urn
-        facts = json.loads(unwrap(regs[f"{slug}-site-facts"].inputs["stdin"]))
+        space = regs[f"{slug}-space"]
+        facts = json.loads(script_files(unwrap(space.inputs["stdin"]))[f"/etc/pic/site-facts/{slug}.json"][0])
         assert facts["pic.domains"] == ",".join(registry.get(slug).site.domains), reg.urn  # type: ignore[union-attr]
-        assert f"/etc/pic/sites/{slug}.json" in regs[f"{slug}-site-facts"].inputs["create"]
+        assert f"/etc/pic/site-facts/{slug}.json" in space.inputs["create"]
         assert reg.inputs["capabilities"] == {"drops": ["ALL"]}, reg.urn
 
 
@@ -204,12 +225,12 @@ def test_site_facts_carry_runtime_eol_and_exception_and_labels_only_what_the_con
     regs = run(pulumi_env, lambda: build_web(settings, registry, ON))
     labels = {lab["label"]: lab["value"] for lab in regs["jardins-partages-container"].inputs["labels"]}
     assert labels == {"pic.member": "jardins-partages", "pic.role": "site", "pic.php": "7.4"}
-    jardins = json.loads(unwrap(regs["jardins-partages-site-facts"].inputs["stdin"]))
+    jardins = json.loads(placed(regs, "jardins-partages")[f"{web.SITES_DIR}/jardins-partages.json"])
     assert {**jardins, **labels} == jardins
     assert jardins["pic.php.eol"] == "2022-11-28"
     assert jardins["pic.php.exception_until"] == "2027-03-31"
     assert jardins["pic.https"] == "true"
-    biblio = json.loads(unwrap(regs["bibliotheque-libre-site-facts"].inputs["stdin"]))
+    biblio = json.loads(placed(regs, "bibliotheque-libre")[f"{web.SITES_DIR}/bibliotheque-libre.json"])
     assert (biblio["pic.php"], biblio["pic.php.eol"], biblio["pic.https"]) == ("none", "", "false")
 
 
@@ -285,10 +306,14 @@ def test_member_directories_are_retained_and_never_deleted(pulumi_env: Recording
     for m in registry:
         space = regs[f"{m.slug}-space"]
         assert space.type == REMOTE
-        assert space.retain_on_delete, f"{space.urn} is not retained"
-        assert "delete" not in space.inputs, f"{space.urn} has a delete command"
+        # Its delete script, and its script, remove the platform's files of the member only (keys, log
+        # rotation, site facts), never the account nor anything under the members' root.
+        platform = [f"{web.KEYS_DIR}/{m.slug}", web.logrotate_path(m.slug), web.site_facts_path(m.slug)]
+        assert space.inputs["delete"] == f"sudo -n sh -eu -c 'rm -f {' '.join(platform)}'", space.urn
         script = unwrap(space.inputs["stdin"])
-        assert "rm " not in script, space.urn
+        removals = [line for line in script.splitlines() if "rm " in line]
+        assert all(line.startswith("rm -f /etc/") for line in removals), removals
+        assert settings.members_root not in "".join(removals), space.urn
         assert "userdel" not in script, space.urn
         for sub in ("www", "priv", "db", "log"):
             assert f'"$home/{sub}"' in script, f"{space.urn} does not create {sub}/"
@@ -310,15 +335,15 @@ def test_changing_php_version_replaces_the_container_only(pulumi_env: RecordingM
     # The image is an input that replaces the container; its fixed name needs the old one gone first.
     assert "image" in new.replace_on_changes
     assert new.delete_before_replace
-    assert before["amis-du-rhone-site-facts"].inputs["stdin"] != after["amis-du-rhone-site-facts"].inputs["stdin"]
+    facts = f"{web.SITES_DIR}/amis-du-rhone.json"
+    assert placed(before, "amis-du-rhone")[facts] != placed(after, "amis-du-rhone")[facts]
     assert old.urn == new.urn
-    # Data side: the same resources with the same inputs, so nothing about them changes.
-    for name in ("amis-du-rhone-space", "amis-du-rhone-keys"):
-        assert unwrap(before[name].inputs) == unwrap(after[name].inputs), name
-        assert after[name].retain_on_delete == before[name].retain_on_delete
+    # Data side: the space's script changes only by the site's facts (it runs again, idempotent).
+    unchanged = {p: c for p, c in placed(before, "amis-du-rhone").items() if p != facts}
+    assert unchanged == {p: c for p, c in placed(after, "amis-du-rhone").items() if p != facts}
     assert new.inputs["mounts"] == old.inputs["mounts"]
     changed = [n for n in before if n in after and unwrap(before[n].inputs) != unwrap(after[n].inputs)]
-    assert sorted(changed) == ["amis-du-rhone-container", "amis-du-rhone-site-facts"]
+    assert sorted(changed) == ["amis-du-rhone-container", "amis-du-rhone-space"]
 
 
 def test_suspended_and_archived_members_cannot_log_in(pulumi_env: RecordingMonitor) -> None:
@@ -328,7 +353,7 @@ def test_suspended_and_archived_members_cannot_log_in(pulumi_env: RecordingMonit
         script = unwrap(regs[f"{slug}-space"].inputs["stdin"])
         assert "--groups pic-locked" in script, slug
         assert "--expiredate 1" in script, slug
-        keys = unwrap(regs[f"{slug}-keys"].inputs["stdin"])
+        keys = placed(regs, slug)[f"{web.KEYS_DIR}/{slug}"]
         assert "ssh-" not in keys, slug
     velo = unwrap(regs["velo-cite-space"].inputs["stdin"])
     assert "--groups pic-ssh" in velo
@@ -336,7 +361,7 @@ def test_suspended_and_archived_members_cannot_log_in(pulumi_env: RecordingMonit
     amis = unwrap(regs["amis-du-rhone-space"].inputs["stdin"])
     assert "--groups pic-sftp" in amis
     assert "--shell /usr/sbin/nologin" in amis
-    assert unwrap(regs["amis-du-rhone-keys"].inputs["stdin"]).startswith("ssh-ed25519 ")
+    assert placed(regs, "amis-du-rhone")[f"{web.KEYS_DIR}/amis-du-rhone"].startswith("ssh-ed25519 ")
 
 
 def test_ssh_key_of_the_hosts_stays_secret(pulumi_env: RecordingMonitor) -> None:
@@ -386,13 +411,15 @@ def test_program_builds_the_same(pulumi_env: RecordingMonitor, monkeypatch: pyte
     monkeypatch.setattr(dt, "date", Day)
     monkeypatch.chdir(ROOT)
     program = run(pulumi_env, lambda: runpy.run_path(str(ROOT / "__main__.py"), run_name="__main__"))
-    web_types = {"pic:index:WebHost", "pic:index:PhpRuntime", "pic:index:MemberSpace", "pic:index:MemberSite"}
-    web_types |= {"pic:index:FrontProxy", "pic:index:PhpMyAdmin", "pic:index:MemberCertificate", "pic:index:InternalCa"}
+    web_types = {"pic:index:WebHost", "pic:index:PhpRuntime", "pic:index:FrontProxy", "pic:index:PhpMyAdmin"}
+    web_types |= {"pic:index:InternalCa"}
     ours = {(r.type, r.name) for r in expected.values()}
     theirs = {(r.type, r.name) for r in program.values()}
     assert ours <= theirs, ours - theirs
     web_top = {(t, n) for t, n in theirs if t in web_types}
     assert web_top == {(t, n) for t, n in ours if t in web_types}
+    # The program's Member components hold the databases' resources too: the web part's are a subset.
+    assert {n for t, n in ours if t == "pic:index:Member"} == {n for t, n in theirs if t == "pic:index:Member"}
 
 
 def test_second_web_host_gets_its_own_set(pulumi_env: RecordingMonitor) -> None:
@@ -453,15 +480,14 @@ def test_generated_registry_counts(pulumi_env: RecordingMonitor) -> None:
     states = [web.site_state(m, two, ON) for m in members]
     sites = [m for m in members if m.site is not None]
     running = [m for m, st in zip(members, states, strict=True) if st == "running"]
-    on_php = [m for m in sites if m.runtime is not None]
     runtimes = {(m.host, m.runtime) for m in running if m.runtime is not None}
     per_host = 2 * (1 + 5 + 1 + 4 + 2)  # WebHost and its 5 children, FrontProxy and its 4, SiteMailRelay and its 1
     expected = per_host + 2 * len(runtimes) + 3  # PhpRuntime + build; phpMyAdmin + 2
-    expected += 3 * len(members)  # MemberSpace, -space, -keys
-    expected += len(sites) + len(on_php) + 2 * len(running)  # MemberSite, -logrotate, -container, -site-facts
-    expected += len([m for m in running if m.runtime is not None])  # -mail-config
+    expected += 2 * len(members)  # the Member component, -space
+    expected += len(running)  # -container
+    expected += len([m for m in running if m.runtime is not None])  # -credentials (its msmtprc)
     certified = [m for m in sites if m.site is not None and m.site.https]  # archived ones keep theirs
-    expected += 2 * len(certified)  # MemberCertificate and its certbot command (prod: ACME)
+    expected += len(certified)  # its certbot command (prod: ACME)
     assert len(pulumi_env.registrations) == expected
     for reg in regs.values():
         if reg.type == CONTAINER and reg.name.startswith("gen-"):

@@ -68,6 +68,7 @@ def host() -> Iterator[Host]:
         assert made.returncode == 0, made.stderr
         keys_dir = root / "authorized_keys"
         keys_dir.mkdir(mode=0o755)
+        (root / "former_keys").mkdir(mode=0o755)
         (keys_dir / slug).write_text(web.render_authorized_keys(m))
         (keys_dir / slug).chmod(0o644)
         host_key = root / "ssh_host_ed25519_key"
@@ -81,6 +82,7 @@ def host() -> Iterator[Host]:
                 host_keys=[str(host_key)],
                 pid_file=str(root / "sshd.pid"),
                 keys_dir=str(keys_dir),
+                former_keys_dir=str(root / "former_keys"),
             )
         )
         subprocess.run([exe, "-t", "-f", str(conf)], check=True)
@@ -161,3 +163,25 @@ def test_sticky_shared_directory_is_refused(host: Host) -> None:
     assert f"refused: {shared} (on the path of members_root {shared}/members) is a shared directory" in proc.stderr
     assert shared.stat().st_mode & 0o7777 == 0o1777, "left alone"
     assert not (shared / "members").exists()
+
+
+def test_keys_in_the_former_directory_still_let_the_member_in(host: Host) -> None:
+    """While a stack moves to this layout, a member's keys are in the former directory until its
+    <slug>-space writes them in the new one (then the former <slug>-keys deletion removes the old
+    file): sshd reads both, so the member is never locked out; with no key in either, it is."""
+    slug = host.member.slug
+    new, former = host.root / "authorized_keys" / slug, host.root / "former_keys" / slug
+    kept = new.read_text()
+    try:
+        shutil.copy2(new, former)
+        new.unlink()
+        assert sftp(host, "pwd\n").returncode == 0, "the key in the former directory is not read"
+        shutil.copy2(former, new)
+        former.unlink()
+        assert sftp(host, "pwd\n").returncode == 0, "the key in the new directory is not read"
+        new.unlink()
+        assert sftp(host, "pwd\n").returncode != 0, "a member without keys got in"
+    finally:  # the host as the other tests expect it
+        former.unlink(missing_ok=True)
+        new.write_text(kept)
+        new.chmod(0o644)

@@ -157,3 +157,36 @@ def test_member_file_cannot_reach_outside_what_the_member_may_write(open_dir: Pa
     proc = subprocess.run(["sh", "-eu", "-c", cmd], input="x\n", text=True, capture_output=True, check=False)
     assert proc.returncode != 0
     assert not (root_dir / "passwd").exists()
+
+
+def test_a_files_script_writes_each_file_exactly_and_removes_the_others(open_dir: Path) -> None:
+    """place_files' script, run by sh: each content byte for byte (quotes, newlines, no final newline),
+    each mode and owner, a removed path gone; and script_files reads back what it writes."""
+    require_root("writes a file as a member's uid")
+    from components.hostcmd import render_files_script, script_files
+
+    member_dir = open_dir / "priv"
+    member_dir.mkdir()
+    os.chown(member_dir, 10902, 10902)
+    gone = open_dir / "etc" / "old.conf"
+    gone.parent.mkdir()
+    gone.write_text("old\n")
+    files = [
+        (str(open_dir / "etc" / "it's.conf"), "a 'quoted' \"text\"\n$HOME `x` \\n\n", "0644", "root", None),
+        (str(member_dir / "db.my.cnf"), "[client]\npassword=p'w\nno final newline", "0600", "10902", None),
+    ]
+    script = render_files_script(files, [str(gone)])
+    subprocess.run(["sh", "-eu", "-s"], input=script, text=True, check=True)
+    for path, content, mode, owner, _ in files:
+        target = Path(path)
+        assert target.read_text() == content, path
+        assert stat.S_IMODE(target.stat().st_mode) == int(mode, 8), path
+        assert target.stat().st_uid == (0 if owner == "root" else int(owner)), path
+    assert not gone.exists()
+    assert script_files(script) == {p: (c, install_file_command(p, mode=m, owner=o)) for p, c, m, o, _ in files}
+    shellcheck = require_program("shellcheck")
+    (open_dir / "files.sh").write_text("#!/bin/sh\n" + script)
+    # SC2016: contents and the member's script are single-quoted on purpose (nothing expands)
+    check = [shellcheck, "-s", "sh", "-e", "SC2016", str(open_dir / "files.sh")]
+    proc = subprocess.run(check, capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stdout

@@ -283,16 +283,19 @@ def test_a_file_full_of_refused_characters_gives_a_few_lines(members: Path, fill
 def test_a_database_name_too_long_to_escape_may_not_cover_another(tmp_path: Path) -> None:
     """A grant names its database escaped (``_`` is a wildcard); a name whose escaped form passes
     MariaDB's 64 characters keeps its wildcards, so no other member database may match it."""
-    from pic.names import grant_covers, grant_database
+    from pic.names import grant_covers, grant_database, member_grant_covers, member_grant_pattern
     from pic.registry import load_registry
     from pic.settings import load_settings
 
     assert grant_database("wx_y_main") == "wx\\_y\\_main"
+    assert member_grant_pattern("wx_y_main") == "wx\\_y\\_main%"
     assert grant_covers("wx_y_main", "wxzy_main") and not grant_covers("wx_y_main", "wx_y_mainx")
+    assert member_grant_covers("wx_y_main", "wx_y_main-restore") and not member_grant_covers("wx_y_main", "wxzy_main")
     short = "q_r_s_t_u_v_w_x"
     long_slug, other_slug = "a-b-c-d-e-f-g-h-i-j-k-l-m-n-o-p", "azb-c-d-e-f-g-h-i-j-k-l-m-n-o-p"
     name = f"{long_slug.replace('-', '_')}_{short}"
     assert grant_database(name) == name, "the case needs a name too long to escape"
+    assert member_grant_covers(name, f"{other_slug.replace('-', '_')}_{short}")
     directory = write_members(
         tmp_path / "members",
         {long_slug: member(uid=10700, databases=[short]), other_slug: member(uid=10701, databases=[short])},
@@ -300,11 +303,32 @@ def test_a_database_name_too_long_to_escape_may_not_cover_another(tmp_path: Path
     with pytest.raises(PicError) as caught:
         load_registry(directory, load_settings(ROOT, "prod"))
     message = str(caught.value)
-    assert f"{long_slug}.yaml" in message and "too long for its grant" in message, message
+    assert f"{long_slug}.yaml" in message and "would also cover" in message, message
     assert f"{other_slug.replace('-', '_')}_{short}" in message
     # apart, each is accepted
     alone = write_members(tmp_path / "alone", {long_slug: member(uid=10700, databases=[short])})
     assert len(load_registry(alone, load_settings(ROOT, "prod"))) == 1
+
+
+def test_a_database_name_may_not_start_another(tmp_path: Path) -> None:
+    """A member's one grant is ``<database>%`` (its database and the two a restore works in): a database
+    whose name starts with another's would be covered by it, the same member's or another's."""
+    from pic.registry import load_registry
+    from pic.settings import load_settings
+
+    directory = write_members(
+        tmp_path / "members",
+        {"abc": member(uid=10720, databases=["main"]), "abc-main": member(uid=10721, databases=["x"])},
+    )
+    with pytest.raises(PicError) as caught:
+        load_registry(directory, load_settings(ROOT, "prod"))
+    message = str(caught.value)
+    assert "abc.yaml" in message and '"abc_main_x" of' in message and "abc-main.yaml" in message, message
+    same = write_members(tmp_path / "same", {"cde": member(uid=10722, databases=["main", "main2"])})
+    with pytest.raises(PicError, match=r'"cde_main2"'):
+        load_registry(same, load_settings(ROOT, "prod"))
+    apart = write_members(tmp_path / "apart", {"cde": member(uid=10722, databases=["main", "wiki"])})
+    assert len(load_registry(apart, load_settings(ROOT, "prod"))) == 1
 
 
 def test_cron_jobs_need_a_php_site(tmp_path: Path) -> None:

@@ -110,7 +110,9 @@ def test_lifting_protection_is_stateful() -> None:
 def test_alias_makes_a_rename_not_a_removal() -> None:
     old = res(DB, "old-name", {"name": "m"}, protect=True)
     new = res(DB, "new-name", {"name": "m"}, protect=True, aliases=(old.urn,))
-    assert diff(rendering(old), rendering(new)) == []
+    assert [(c.kind, c.renamed_from, c.stateful) for c in diff(rendering(old), rendering(new))] == [
+        ("rename", old.urn, "")
+    ]
 
 
 def test_removed_retained_directory_is_stateful_and_plain_removal_is_not() -> None:
@@ -526,7 +528,7 @@ def test_real_program_php_change_replaces_that_container_only(real_repo: Path) -
     changes = sorted((c["kind"], c["type"], c["name"], c["member"]) for c in data["changes"])
     # A runtime no running site uses any more is no longer built (README, web host).
     expected = [("replace", "docker:index/container:Container", f"{member.slug}-container", member.slug)]
-    expected.append(("update", "command:remote:Command", f"{member.slug}-site-facts", member.slug))
+    expected.append(("update", "command:remote:Command", f"{member.slug}-space", member.slug))  # its site facts
     expected += [("remove", "command:remote:Command", f"{member.host}-php-{key}-build", "platform") for key in unused]
     assert changes == sorted(expected)
     assert data["stateful_changes"] == []
@@ -551,7 +553,7 @@ def test_real_program_php_change_with_a_neighbour_replaces_exactly_that_containe
     data = json.loads(proc.stdout)
     assert [(c["kind"], c["type"], c["name"]) for c in data["changes"]] == [
         ("replace", "docker:index/container:Container", f"{member.slug}-container"),
-        ("update", "command:remote:Command", f"{member.slug}-site-facts"),  # its runtime and end of life
+        ("update", "command:remote:Command", f"{member.slug}-space"),  # its site facts: runtime and end of life
     ]
     assert {i["key"] for i in data["changes"][0]["inputs"]} >= {"image", "labels"}
     assert data["stateful_changes"] == []
@@ -568,8 +570,8 @@ def test_real_program_member_removal_flags_what_is_at_stake(real_repo: Path) -> 
     assert proc.returncode == 3, proc.stderr[-3000:]
     data = json.loads(proc.stdout)
     at_stake = {(c["type"], c["name"]) for c in data["changes"] if c["stateful"]}
-    expected = {("command:remote:Command", f"{member.slug}-space")}
-    expected |= {("mysql:index/database:Database", f"{member.slug}-db-{db.short}-database") for db in member.databases}
+    # <slug>-space is removed too, but its delete script removes platform files only: not at stake
+    expected = {("mysql:index/database:Database", f"{member.slug}-db-{db.short}-database") for db in member.databases}
     if member.lists is not None and member.status != "archived":
         expected.add(("tls:index/privateKey:PrivateKey", f"sympa-dkim-{member.lists.domain}"))
     assert at_stake == expected
@@ -578,7 +580,8 @@ def test_real_program_member_removal_flags_what_is_at_stake(real_repo: Path) -> 
     assert member.databases and member.lists is not None
     text = pic(real_repo, "plan", "--against", "HEAD~1")
     assert text.returncode == 3
-    assert f"!!!   remove command:remote:Command {member.slug}-space" in text.stdout
+    database = f"{member.slug}-db-{member.databases[0].short}-database"
+    assert f"!!!   remove mysql:index/database:Database {database}" in text.stdout
 
 
 def test_real_program_bad_registry_gives_its_own_error(real_repo: Path) -> None:

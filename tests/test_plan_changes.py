@@ -212,8 +212,8 @@ def test_exception_renewed_and_domain_added_replace_no_container(two_hosts: Path
     assert replaced == [], replaced
     assert not [c for c in data["changes"] if c["type"] == CONTAINER], "a container changes"
     names = {c["name"] for c in data["changes"]}
-    assert {f"{excepted.slug}-site-facts", f"{other.slug}-site-facts", "web1-proxy-caddyfile"} <= names
-    facts = next(c for c in data["changes"] if c["name"] == f"{excepted.slug}-site-facts")
+    assert {f"{excepted.slug}-space", f"{other.slug}-space", "web1-proxy-caddyfile"} <= names  # site facts
+    facts = next(c for c in data["changes"] if c["name"] == f"{excepted.slug}-space")
     lines = [line for i in facts["inputs"] for line in i["lines"]]
     assert any(later in line and line.lstrip().startswith("+") for line in lines), lines
 
@@ -251,7 +251,8 @@ def test_markdown_of_the_examples(two_hosts: Path) -> None:
     table = md.index("| member | host | add | update | replace | remove |")
     details = md.index("<details>")
     assert stateful < table < details
-    assert f"| remove | `{leaving.slug}-space` (command:Command) | {leaving.slug} | {leaving.host} |" in md
+    database = f"{leaving.slug}-db-{leaving.databases[0].short}-database"
+    assert f"| remove | `{database}` (mysql:Database) | {leaving.slug} | db |" in md
     assert re.search(rf"(?m)^\| {re.escape(leaving.slug)} \| {leaving.host} \| +\| +\| +\| \d+ \|$", md), md
     assert f"<details><summary><b>{leaving.slug}</b>: " in md
     assert md.count("<details>") == md.count("</details>") == md.count("```diff")

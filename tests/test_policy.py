@@ -363,9 +363,26 @@ CMD = "command:remote:Command"
 
 
 def facts(props: dict[str, Any]) -> dict[str, Any]:
-    """The command placing /etc/pic/sites/<slug>.json with a site's facts (what MemberSite declares)."""
+    """The command placing /etc/pic/site-facts/<slug>.json with a site's facts, among its other files
+    (what MemberSpace declares: components.hostcmd.place_files after the space script)."""
+    from components.hostcmd import render_files_script
+
     labels = {item["label"]: item["value"] for item in props["labels"]}
-    return {"create": "install /etc/pic/sites/x.json", "stdin": json.dumps(labels, sort_keys=True)}
+    text = json.dumps(labels, indent=2, sort_keys=True) + "\n"
+    files = [
+        ("/etc/pic/ssh/keys/x", "ssh-ed25519 AAAA x\n", "0644", "root", None),
+        ("/etc/pic/site-facts/x.json", text, "0644", "root", None),
+    ]
+    script = "#!/bin/sh\nprintf '%s\\n' 'the space'\n" + render_files_script(files, ["/etc/logrotate.d/pic-site-x"])
+    return {"create": "sh -eu -s -- /etc/pic/ssh/keys/x /etc/pic/site-facts/x.json", "stdin": script}
+
+
+def test_facts_are_read_from_a_command_placing_them_alone_too() -> None:
+    """A command whose whole stdin is the facts (the former <slug>-site-facts) is read as well."""
+    labels = {"pic.role": "site", "pic.member": "x", "pic.php": "8.4", "pic.php.eol": "2028-12-31"}
+    assert rules.site_facts(CMD, {"stdin": json.dumps(labels)}) == labels
+    placed = facts({"labels": [{"label": k, "value": v} for k, v in labels.items()]})
+    assert rules.site_facts(CMD, placed) == labels
 
 
 def identity_only(props: dict[str, Any]) -> dict[str, Any]:

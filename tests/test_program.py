@@ -22,9 +22,11 @@ from typing import Any
 
 import pytest
 
+from components.hostcmd import script_files
 from pic.check import check
 from pic.eol import exception_valid
 from pic.plan import engine
+from pic.plan.diff import removed_paths
 from pic.plan.engine import Record, is_secret
 from pic.plan.model import PLATFORM, Attribution, Rendering
 from pic.registry import Member, Registry
@@ -177,7 +179,7 @@ def test_component_outputs_made_of_a_secret_are_secret(program: Program) -> None
                     plain.append(f"{r.urn} output {path}")
     assert plain == []
     # the outputs that must be found, so that the check above is not vacuous
-    assert {("pic:index:MemberDatabase", ".password"), ("pic:index:DbHost", ".backup_password")} <= set(made_of_secrets)
+    assert {("pic:index:DbHost", ".backup_password")} <= set(made_of_secrets)
 
 
 LEAKY = """
@@ -231,21 +233,17 @@ def documented_web(member: Member, settings: Settings, on: dt.date) -> Counter[t
     """README, "Web host", Resources per member (certificates: the member's one certificate)."""
     slug = member.slug
     out: Counter[tuple[str, str]] = Counter()
-    out.update([("pic:index:MemberSpace", slug), (CMD, f"{slug}-space"), (CMD, f"{slug}-keys")])
+    # <slug>-space also writes the keys, the log rotation (PHP sites) and the site's facts (sites that run)
+    out.update([("pic:index:Member", slug), (CMD, f"{slug}-space")])
     site = member.site
     if site is not None:
-        out[("pic:index:MemberSite", slug)] += 1
-        if not site.static:
-            out[(CMD, f"{slug}-logrotate")] += 1
         if site_runs(member, settings, on):
             out[("docker:index/container:Container", f"{slug}-container")] += 1
-            out[(CMD, f"{slug}-site-facts")] += 1
             if not site.static:
-                out[(CMD, f"{slug}-mail-config")] += 1
+                out[(CMD, f"{slug}-credentials")] += 1  # its msmtprc (and its databases' files)
             if member.spec.cron:
                 out[(CMD, f"{slug}-cron")] += 1
         if site.https:  # archived members keep theirs, for re-activation
-            out[("pic:index:MemberCertificate", slug)] += 1
             if settings.tls.ca == "internal":
                 out.update(
                     [
@@ -262,18 +260,16 @@ def documented_web(member: Member, settings: Settings, on: dt.date) -> Counter[t
 
 
 def documented_db(member: Member, settings: Settings, on: dt.date) -> Counter[tuple[str, str]]:
-    """README, "Database host": per database, its component and what it creates."""
+    """README, "Database host": per database, what it creates (in the member's component)."""
     out: Counter[tuple[str, str]] = Counter()
+    if member.databases and not (site_runs(member, settings, on) and member.site and not member.site.static):
+        out[(CMD, f"{member.slug}-credentials")] += 1  # its databases' files (with a PHP site's msmtprc: web part)
     for db in member.databases:
         name = f"{member.slug}-db-{db.short}"
         out.update(
             [
-                ("pic:index:MemberDatabase", name),
                 ("mysql:index/database:Database", f"{name}-database"),
                 ("random:index/randomPassword:RandomPassword", f"{name}-password"),
-                (CMD, f"{name}-ca"),
-                (CMD, f"{name}-php"),
-                (CMD, f"{name}-mycnf"),
             ]
         )
         for web in settings.web_hosts:
@@ -282,8 +278,6 @@ def documented_db(member: Member, settings: Settings, on: dt.date) -> Counter[tu
                     ("mysql:index/user:User", f"{name}-user-{web}"),
                     ("mysql:index/grant:Grant", f"{name}-grant-{web}"),
                     ("mysql:index/grant:Grant", f"{name}-backup-grant-{web}"),
-                    ("mysql:index/grant:Grant", f"{name}-restore-grant-{web}"),
-                    ("mysql:index/grant:Grant", f"{name}-old-grant-{web}"),
                 ]
             )
         if member.status == "archived":
@@ -351,18 +345,18 @@ def test_stateful_resources_are_kept(program: Program) -> None:
     for r in program.records:
         if r.type == "mysql:index/database:Database":
             assert r.protect and r.retain_on_delete, r.urn
-        if (
-            r.type == CMD
-            and r.name.endswith("-space")
-            and r.parent.endswith("MemberSpace::" + r.name[: -len("-space")])
-        ):
-            assert r.retain_on_delete, r.urn
+        if r.type == CMD and r.name.endswith("-space") and r.parent.endswith("Member::" + r.name[: -len("-space")]):
+            # its delete script removes platform files only, never the member's (README, web host)
+            assert removed_paths(program.rendering.resources[r.urn]), r.urn
+            assert not any(
+                p.startswith(program.settings.members_root) for p in removed_paths(program.rendering.resources[r.urn])
+            ), r.urn
 
 
 def test_site_containers_carry_the_contract_labels(program: Program) -> None:
     on = dt.date.today()
     containers = {r.name: r for r in program.records if r.type == "docker:index/container:Container"}
-    facts = {r.name: r for r in program.records if r.name.endswith("-site-facts")}
+    facts = {r.name: r for r in program.records if r.name.endswith("-space")}
     running = [m for m in program.registry if site_runs(m, program.settings, on)]
     assert running, "the registry runs no site: the test would check nothing"
     for m in running:
@@ -371,10 +365,11 @@ def test_site_containers_carry_the_contract_labels(program: Program) -> None:
         labels = {item["label"]: item["value"] for item in r.inputs["labels"]}
         # What the container is; what routine edits change is in its facts, so that they never replace it.
         assert labels == {"pic.member": m.slug, "pic.role": "site", "pic.php": m.runtime or "none"}, m.slug
-        placed = facts[f"{m.slug}-site-facts"]
-        assert f"/etc/pic/sites/{m.slug}.json" in placed.inputs["create"], placed.urn
+        placed = facts[f"{m.slug}-space"]
+        assert f"/etc/pic/site-facts/{m.slug}.json" in placed.inputs["create"], placed.urn
         exc = m.spec.exceptions.php_eol
-        assert json.loads(placed.inputs["stdin"]) == {
+        written = script_files(placed.inputs["stdin"])[f"/etc/pic/site-facts/{m.slug}.json"][0]
+        assert json.loads(written) == {
             **labels,
             "pic.php.eol": program.settings.runtimes[m.runtime].eol.isoformat() if m.runtime else "",
             "pic.php.exception_until": exc.until.isoformat() if exc else "",

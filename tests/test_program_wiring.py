@@ -11,6 +11,7 @@ from typing import Any
 import pulumi
 import pytest
 
+from pic.registry import load_registry
 from pic.render.mail import proxy_host_paths
 from pic.settings import load_settings
 from tests.conftest import ROOT
@@ -68,11 +69,12 @@ def _check(pulumi_env: RecordingMonitor) -> None:
     files = [
         r
         for r in pulumi_env.registrations.values()
-        if r.type == "command:remote:Command" and "-db-" in r.name and r.name.endswith(("-php", "-mycnf", "-ca"))
+        if r.type == "command:remote:Command" and r.name.endswith("-credentials") and ".my.cnf" in r.inputs["create"]
     ]
-    assert len(files) == 3 * 8, [f.name for f in files]  # three files for each of the 8 example databases
+    with_databases = {m.slug for m in load_registry(ROOT / "members", load_settings(ROOT, "prod")) if m.databases}
+    assert {f.name.removesuffix("-credentials") for f in files} == with_databases
     for f in files:
-        space = next(s for s in space_urns if f.name.startswith(s.removesuffix("-space") + "-db-"))
+        space = f.name.removesuffix("-credentials") + "-space"
         assert space_urns[space] in f.dependencies, f"{f.urn} does not wait for {space}"
 
 
@@ -135,4 +137,4 @@ def test_component_outputs_made_of_a_secret_are_secret(
     assert [f"{urn} output {path}" for (urn, _, path), secret in made_of_secrets.items() if not secret] == []
     # the outputs that must be found, so that the check above is not vacuous
     kinds = {(typ, path) for _, typ, path in made_of_secrets}
-    assert {("pic:index:MemberDatabase", ".password"), ("pic:index:DbHost", ".backup_password")} <= kinds, kinds
+    assert {("pic:index:DbHost", ".backup_password")} <= kinds, kinds

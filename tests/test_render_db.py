@@ -248,8 +248,10 @@ def test_member_sql_scopes_and_tls() -> None:
     sql = rdb.MemberDbSql("amis_du_rhone_main", "amis_du_rhone_main", ["10.0.0.11"]).render(NASTY)
     assert "CREATE DATABASE IF NOT EXISTS `amis_du_rhone_main` CHARACTER SET utf8mb4" in sql
     assert "IDENTIFIED BY 'pa\\'ss\"w#rd\\\\ $x `y` ;z' REQUIRE SSL;" in sql
-    # the grant names the database with "_" escaped (a wildcard there); the user keeps its name
-    assert "ON `amis\\_du\\_rhone\\_main`.* TO 'amis_du_rhone_main'@'10.0.0.11';" in sql
+    # the grant names the database with "_" escaped (a wildcard there), then "%": the database and the
+    # two a restore works in; the user keeps its name; the backup account's grant is exact
+    assert "ON `amis\\_du\\_rhone\\_main%`.* TO 'amis_du_rhone_main'@'10.0.0.11';" in sql
+    assert "ON `amis\\_du\\_rhone\\_main`.* TO 'pic_backup'@'10.0.0.11';" in sql
     assert "ON `amis_du_rhone_main`.*" not in sql
     assert "*.*" not in sql
     assert "GRANT OPTION" not in sql

@@ -73,7 +73,6 @@ sites = {
             cast(MemberSpace, PreparedSpace(hosts[m.host].network)),
             None,
             TODAY,
-            place_facts=False,
         ),
     )
     for m in registry

@@ -200,7 +200,7 @@ def run(
     attr_old: Attribution | None = None
     label = ""
     if at is not None:
-        changes = diff(at.rendering, rendering)
+        changes = diff(at.rendering, rendering, data_roots=(checked.settings.members_root,))
         attr_old = Attribution(at.rendering, at.registry or checked.registry, at.settings or checked.settings, at.slugs)
         label = f"{against} ({at.commit[:10]})"
         meta["against"] = {"rev": against, "commit": at.commit}

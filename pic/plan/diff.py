@@ -2,8 +2,9 @@
 
 A resource present only in the new rendering is *added*, only in the old one
 *removed* (unless the new one lists the old URN in its ``aliases``: then it is
-the same resource, renamed). A resource in both whose inputs differ is
-*replaced* when one of the changed inputs forces a new resource, else
+the same resource, *renamed* when nothing else changes: the engine moves it in the
+state and calls no provider, as ``pulumi up`` shows a ``same`` step with its new URN).
+A resource in both whose inputs differ is *replaced* when one of the changed inputs forces a new resource, else
 *updated*. What forces a replacement is, per resource type, the provider's
 own rule (:data:`REPLACE_RULES`, from the provider schemas' replace-on-change
 properties, ForceNew in the bridged Terraform providers), plus the resource's
@@ -14,19 +15,28 @@ or identity (:data:`STATEFUL_TYPES`: a database, a certificate or a key), or
 anything the program protects (``protect``) or keeps on deletion
 (``retain_on_delete``, a member's directories), or when it lifts such a
 protection. ``pic plan`` exits non-zero when one is present.
+
+A removed command is stateful too when its ``delete`` script removes a path that a command of the
+new rendering writes (:func:`delete_traps`): the engine runs the deletions of removed resources
+after every creation and update (pkg/resource/deploy/step_generator.go, ``GenerateDeletes``), with
+the ``delete`` script kept in the old state, so such a deletion would remove the file the new
+command has just written, and the next ``pulumi up`` would see nothing to do.
 """
 
 from __future__ import annotations
 
+import bisect
 import difflib
+import fnmatch
 import json
 import re
+import shlex
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from pic.plan.model import Rendering, Resource
 
-Kind = Literal["add", "remove", "update", "replace"]
+Kind = Literal["add", "remove", "update", "replace", "rename"]
 
 
 @dataclass(frozen=True)
@@ -169,6 +179,7 @@ class Change:
     stateful: str = ""  # non-empty: why this change puts state at stake
     note: str = ""  # e.g. no replace rule is known for the type
     provider_change: tuple[str, str] | None = None  # (old, new) provider URNs when the provider changes
+    renamed_from: str = ""  # the old URN, when the resource is found through one of its aliases
 
     @property
     def delete_first(self) -> str:
@@ -258,8 +269,12 @@ def provider_urn(res: Resource) -> str:
     return res.provider.rsplit("::", 1)[0] if res.provider else ""
 
 
-def diff(old: Rendering, new: Rendering) -> list[Change]:
+def diff(old: Rendering, new: Rendering, data_roots: tuple[str, ...] = ()) -> list[Change]:
     """The changes that take ``old`` to ``new``, in the new rendering's order, removals last.
+
+    ``data_roots``: where members' data lives on the hosts (``pic:members_root``). A command that
+    loses ``retain_on_delete`` is not stateful when its new delete script removes nothing there:
+    on a command, the option only keeps its delete script from running.
 
     As the engine does (pkg/resource/deploy/step_generator.go, ``providerChanged``): a resource whose
     provider is another provider resource than before is replaced, whatever its inputs.
@@ -275,19 +290,148 @@ def diff(old: Rendering, new: Rendering) -> list[Change]:
             continue
         if not res.custom:
             continue  # a component has no state of its own: its children say what changes
-        change = _compare(before, res, renamed)
+        change = _compare(before, res, renamed, data_roots)
+        if change is None and before.urn != res.urn:
+            change = Change("rename", res.urn, before, res)
         if change is not None:
+            change.renamed_from = before.urn if before.urn != res.urn else ""
             changes.append(change)
+    writers = WrittenPaths(new)
     for res in old:
         if res.urn not in new.resources and res.urn not in renamed:
             change = Change("remove", res.urn, res, None, stateful=stateful_reason(res))
             if res.type.startswith("command:") and "delete" not in res.inputs:
                 change.note = "it has no delete command: it leaves the state, nothing is removed from the host"
+            traps = delete_traps(res, writers)
+            if traps:
+                change.stateful = ", ".join(filter(None, [change.stateful, *traps]))
             changes.append(change)
     return changes
 
 
-def _compare(before: Resource, res: Resource, renamed: dict[str, str]) -> Change | None:
+_PATH = re.compile(r"/[A-Za-z0-9_.@+:%{}$*-]+(?:/[A-Za-z0-9_.@+:%{}$*-]*)*")
+_VARIABLE = re.compile(r"\$\{?[A-Za-z_][A-Za-z0-9_]*\}?")
+
+
+def _text(value: Any) -> str:
+    """The text of an input, or "" for a secret or unknown (never read)."""
+    return value if isinstance(value, str) else ""
+
+
+def _pattern(path: str) -> str:
+    """A path of a script as a glob: shell variables (``$n``, ``${n}``) match anything."""
+    return _VARIABLE.sub("*", path).rstrip("/") or "/"
+
+
+def written_paths(res: Resource) -> list[str]:
+    """Every absolute path a command's ``create`` and ``update`` scripts and its ``stdin`` name, as globs.
+
+    A superset of what it writes (a script also names what it reads): good enough to prove that
+    a deletion touches none of them. A secret ``stdin`` is not read: the paths of a secret command
+    must show in its ``create``, as they do for ``components.hostcmd.place_file``.
+    """
+    # The command lines opened up (nested sh -c); a script on stdin as it is: its paths stand after a
+    # blank or a quote there too, and opening a long script up would cost for nothing.
+    text = _unquoted("\n".join(_text(res.inputs.get(k)) for k in ("create", "update")))
+    text += "\n" + _text(res.inputs.get("stdin"))
+    found = set()
+    for match in _PATH.finditer(text):
+        start = match.start()
+        before = text[start - 1] if start else " "
+        if before == '"':  # an opening quote, not the end of "$dir"/...
+            before = text[start - 2] if start > 1 else " "
+        if not (before.isspace() or before in "='(<>|;:"):
+            continue  # the tail of a relative path or of a variable's value: "$dir"/x, ${tmp}/x
+        pattern = _pattern(match.group())
+        if len([part for part in pattern.split("*", 1)[0].split("/") if part]) >= 2:
+            found.add(pattern)  # /*, /db or /dev/null alone say nothing of what is written where
+    return sorted(found)
+
+
+def _unquoted(script: str) -> str:
+    """A script with the nested ``sh -c '...'`` levels of ``components.hostcmd`` opened up."""
+    out = [script]
+    for _ in range(3):
+        try:
+            words = shlex.split(out[-1], comments=False, posix=True)
+        except ValueError:
+            break
+        inner = [words[i + 1] for i, w in enumerate(words[:-1]) if w == "-c"]
+        if not inner:
+            break
+        out.append("\n".join(inner))
+    return "\n".join(out)
+
+
+def removed_paths(res: Resource) -> list[str]:
+    """The paths a command's ``delete`` script removes (``rm`` operands), as globs (``$n`` matches anything)."""
+    script = _text(res.inputs.get("delete"))
+    found: set[str] = set()
+    for statement in re.split(r"[;&|\n]+", _unquoted(script)):
+        try:
+            words = shlex.split(statement, comments=True, posix=True)
+        except ValueError:
+            continue
+        while words and words[0] in ("sudo", "-n", "exec"):
+            words = words[1:]
+        if not words or words[0] != "rm":
+            continue
+        found |= {_pattern(w) for w in words[1:] if w.startswith("/")}
+    return sorted(found)
+
+
+def _overlaps(removed: str, written: str) -> bool:
+    """Whether removing ``removed`` (a file, or a tree with ``rm -r``) can remove ``written``."""
+    return (
+        fnmatch.fnmatchcase(written, removed)
+        or fnmatch.fnmatchcase(removed, written)
+        or fnmatch.fnmatchcase(written, removed + "/*")
+    )
+
+
+class WrittenPaths:
+    """Every path the commands of a rendering write (:func:`written_paths`), indexed to find those a
+    removal may touch without comparing each removal with each command."""
+
+    def __init__(self, rendering: Rendering) -> None:
+        self.literal: dict[str, set[str]] = {}
+        self.globs: list[tuple[str, str]] = []
+        for res in rendering:
+            if res.type.startswith("command:"):
+                for path in written_paths(res):
+                    if "*" in path or "?" in path or "[" in path:
+                        self.globs.append((path, res.name))
+                    else:
+                        self.literal.setdefault(path, set()).add(res.name)
+        self.sorted = sorted(self.literal)
+
+    def writers_of(self, removed: str) -> set[str]:
+        """The commands that write a path removing ``removed`` (a file, a tree, a glob) may remove."""
+        prefix = re.split(r"[*?\[]", removed, maxsplit=1)[0]
+        hits: set[str] = set()
+        i = bisect.bisect_left(self.sorted, prefix)
+        while i < len(self.sorted) and self.sorted[i].startswith(prefix):
+            if _overlaps(removed, self.sorted[i]):
+                hits |= self.literal[self.sorted[i]]
+            i += 1
+        hits |= {name for pattern, name in self.globs if _overlaps(removed, pattern)}
+        return hits
+
+
+def delete_traps(removed: Resource, writers: WrittenPaths) -> list[str]:
+    """Why deleting ``removed`` (a command leaving the program) would undo what a command of the new
+    rendering writes: one line per path its ``delete`` script removes that such a command names."""
+    out = []
+    for path in removed_paths(removed):
+        hits = sorted(writers.writers_of(path))
+        if hits:
+            out.append(f"its delete script removes {path}, which {', '.join(hits)} writes")
+    return out
+
+
+def _compare(
+    before: Resource, res: Resource, renamed: dict[str, str], data_roots: tuple[str, ...] = ()
+) -> Change | None:
     """The change of a resource present on both sides, or None when nothing changes."""
     inputs = _diff_inputs(before, res)
     options = _options(before, res)
@@ -308,12 +452,35 @@ def _compare(before: Resource, res: Resource, renamed: dict[str, str]) -> Change
     if kind == "replace":
         change.stateful = stateful_reason(before)
     elif any(o.startswith(("protect: true", "retain_on_delete: true")) for o in options):
-        change.stateful = "protection lifted from " + (stateful_reason(before) or "a resource")
+        spared = _delete_spares(res, data_roots)
+        if spared and not any(o.startswith("protect: true") for o in options) and before.type not in STATEFUL_TYPES:
+            change.note = spared
+        else:
+            change.stateful = "protection lifted from " + (stateful_reason(before) or "a resource")
     return change
 
 
+def _delete_spares(res: Resource, data_roots: tuple[str, ...]) -> str:
+    """Why a command's delete script, now allowed to run, removes no member data; ``""`` if it may."""
+    if not data_roots or not res.type.startswith("command:"):
+        return ""
+    script = _text(res.inputs.get("delete"))
+    paths = removed_paths(res)
+    if not script:
+        return "retain_on_delete lifted from a command with no delete script: its deletion runs nothing"
+    if not paths or re.search(r"\b(find|rmdir|mv|shred|truncate|unlink|dd)\b", _unquoted(script)):
+        return ""  # removes something by other means than rm: not proven
+    if any(_overlaps(path, root) or _overlaps(root, path) for path in paths for root in data_roots):
+        return ""
+    return (
+        "retain_on_delete lifted: its delete script removes only "
+        + ", ".join(paths)
+        + f", nothing under {', '.join(data_roots)} (member data)"
+    )
+
+
 def stateful_changes(changes: list[Change]) -> list[Change]:
-    return [c for c in changes if c.stateful and c.kind in ("remove", "replace", "update")]
+    return [c for c in changes if c.stateful and c.kind in ("remove", "replace", "update", "rename")]
 
 
 def show_value(value: Any, limit: int = 70) -> str:

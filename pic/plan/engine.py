@@ -172,6 +172,33 @@ def _value(value: Any) -> Any:
     return None  # null_value, or not set (MessageToDict's null)
 
 
+def _qualified_type(urn: str) -> str:
+    """The type part of a URN, with its parents' types (``a:b:C$d:e:F``)."""
+    return urn.split("::")[2] if urn.count("::") >= 3 else ""
+
+
+def alias_urns(request: Any, stack_urn: str) -> list[str]:
+    """The URNs a registration's aliases stand for, as the engine computes them
+    (pkg/resource/deploy/step_generator.go, ``collapseAliasToUrn``): an alias given as a URN as is,
+    an alias spec from its name, type, parent, stack and project, each defaulting to the resource's own.
+    """
+    out: list[str] = []
+    for alias in getattr(request, "aliases", ()):
+        if alias.urn:
+            out.append(alias.urn)
+            continue
+        spec = alias.spec
+        name, typ = spec.name or request.name, spec.type or request.type
+        parent = "" if spec.noParent else (spec.parentUrn or request.parent)
+        root = stack_urn.split("::")
+        stack = spec.stack or (root[0].removeprefix("urn:pulumi:") if root else "")
+        project = spec.project or (root[1] if len(root) > 1 else "")
+        parent_type = _qualified_type(parent)
+        qualified = f"{parent_type}${typ}" if parent and parent != stack_urn and parent_type else typ
+        out.append(f"urn:pulumi:{stack}::{project}::{qualified}::{name}")
+    return out
+
+
 def _make_mocks() -> Any:
     import pulumi
 
@@ -234,7 +261,7 @@ def _make_monitor(mocks: Any) -> Any:
                 additional_secret_outputs=secret_outputs,
                 dependencies=list(request.dependencies),
                 provider=request.provider,
-                aliases=[a.urn for a in request.aliases if a.urn] if hasattr(request, "aliases") else [],
+                aliases=alias_urns(request, self.stack_urn),
             )
             if response.urn in self.records:
                 self.duplicates.append(response.urn)

@@ -9,7 +9,8 @@ from typing import Any
 from pic.plan.diff import Change, describe, show_value
 from pic.plan.model import NO_HOST, PLATFORM, Attribution, Rendering, Resource
 
-_MARK = {"add": "+", "remove": "-", "update": "~", "replace": "+-"}
+_MARK = {"add": "+", "remove": "-", "update": "~", "replace": "+-", "rename": "="}
+KINDS = ("add", "update", "replace", "rename", "remove")
 
 
 def _flags(res: Resource) -> str:
@@ -75,7 +76,7 @@ def counts(rendering: Rendering, attr: Attribution) -> dict[str, Any]:
     }
 
 
-_KIND_ORDER = {"remove": 0, "replace": 1, "update": 2, "add": 3}
+_KIND_ORDER = {"remove": 0, "replace": 1, "update": 2, "add": 3, "rename": 4}
 # About how long a container is down between the deletion of the old one and the start of the new one
 # when its image is already on the host (the runtime is built before, a dependency): docker create and
 # start, then Apache or Caddy starting. An estimate for reviewers, not a measurement.
@@ -114,7 +115,9 @@ class Review:
 
     @property
     def stateful(self) -> list[Shown]:
-        return [s for s in self.shown if s.change.stateful and s.change.kind in ("remove", "replace", "update")]
+        return [
+            s for s in self.shown if s.change.stateful and s.change.kind in ("remove", "replace", "update", "rename")
+        ]
 
     def by_member(self) -> dict[str, list[Shown]]:
         out: dict[str, list[Shown]] = defaultdict(list)
@@ -178,6 +181,8 @@ def _detail_lines(s: Shown) -> list[str]:
         lines.append(f"forces a new resource, {order}: {'; '.join(c.reasons)}")
     if c.provider_change is not None:
         lines.append(f"provider: {_short_urn(c.provider_change[0])} -> {_short_urn(c.provider_change[1])}")
+    if c.renamed_from:
+        lines.append(f"renamed from {c.renamed_from} (an alias: the same resource, kept in the state)")
     for ic in c.inputs:
         lines.extend(describe(ic))
     lines.extend(f"option {o}" for o in c.options)
@@ -212,14 +217,15 @@ def change_lines(r: Review) -> list[str]:
 
 
 def _kind_counts(kinds: Counter[str]) -> str:
-    return ", ".join(f"{kinds[k]} to {k}" for k in ("add", "update", "replace", "remove") if kinds[k]) or "no change"
+    return ", ".join(f"{kinds[k]} to {k}" for k in KINDS if kinds[k]) or "no change"
 
 
 def summary_line(r: Review) -> str:
     kinds = r.counts()
     text = (
         f"{kinds['add']} to add, {kinds['update']} to update, {kinds['replace']} to replace, "
-        f"{kinds['remove']} to remove (resources, as listed)"
+        + (f"{kinds['rename']} to rename (aliases), " if kinds["rename"] else "")
+        + f"{kinds['remove']} to remove (resources, as listed)"
     )
     comp = r.components
     if comp:
@@ -338,24 +344,26 @@ def _markdown_at_stake(r: Review) -> list[str]:
 
 
 def _markdown_table(r: Review) -> list[str]:
+    # The rename column (resources kept through an alias) only when a change renames something.
+    kinds = [k for k in KINDS if k != "rename" or r.counts()["rename"]]
     out = [
         "#### By member and host",
         "",
-        "| member | host | add | update | replace | remove |",
-        "|---|---|---:|---:|---:|---:|",
+        "| member | host | " + " | ".join(kinds) + " |",
+        "|---|---|" + "---:|" * len(kinds),
     ]
     table: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     for s in r.shown:
         table[(s.member, s.host)][s.change.kind] += 1
-    for (member, host), kinds in sorted(table.items(), key=lambda kv: (kv[0][0] != PLATFORM, kv[0])):
-        cells = " | ".join(str(kinds[k] or "") for k in ("add", "update", "replace", "remove"))
+    for (member, host), counted in sorted(table.items(), key=lambda kv: (kv[0][0] != PLATFORM, kv[0])):
+        cells = " | ".join(str(counted[k] or "") for k in kinds)
         out.append(f"| {member} | {host} | {cells} |")
     return [*out, ""]
 
 
 def _diff_mark(kind: str) -> str:
     """A first column GitHub-style diff highlighting colours: + green, - red, ! orange."""
-    return {"add": "+ ", "remove": "- ", "replace": "! ", "update": "! "}[kind]
+    return {"add": "+ ", "remove": "- ", "replace": "! ", "update": "! ", "rename": "  "}[kind]
 
 
 def _resource_json(res: Resource, attr: Attribution) -> dict[str, Any]:
@@ -431,10 +439,11 @@ def as_json(
                         "downtime": s.downtime or None,
                         "stateful": ch.stateful or None,
                         "note": ch.note or None,
+                        "renamed_from": ch.renamed_from or None,
                     }
                 )
         data["changes"] = out
-        data["summary"] = {**{k: r.counts()[k] for k in ("add", "update", "replace", "remove")}}
+        data["summary"] = {**{k: r.counts()[k] for k in KINDS}}
         data["components_changed"] = dict(r.components)
         data["moves"] = {slug: {"from": a, "to": b} for slug, (a, b) in r.moves.items()}
         data["stateful_changes"] = [c["urn"] for c in out if c["stateful"]]

@@ -149,8 +149,8 @@ def restore_databases(database: str) -> tuple[str, str]:
     meet one; a name too long for ``<db>-restore`` within MariaDB's 64 characters is shortened
     and made unique with a hash (the same rule as ``pic-db-restore``).
     """
-    short = f"{database[:39]}-{hashlib.sha256(database.encode()).hexdigest()[:8]}"
-    base = database if len(database) <= 56 else short
+    short = f"{database[: names.SCRATCH_PREFIX]}-{hashlib.sha256(database.encode()).hexdigest()[:8]}"
+    base = database if len(database) <= names.SCRATCH_BASE_MAX else short
     return f"{base}-restore", f"{base}-old"
 
 
@@ -195,7 +195,7 @@ class MemberDbSql:
             "db/member.sql.j2",
             database=sql_ident(self.database),
             grant_database=sql_ident(names.grant_database(self.database)),
-            restore_databases=[sql_ident(grant_pattern(d)) for d in restore_databases(self.database)],
+            member_grant=sql_ident(names.member_grant_pattern(self.database)),
             charset=CHARSET,
             collation=COLLATION,
             accounts=[sql_account(self.user, h) for h in self.hosts],

@@ -55,7 +55,12 @@ CERTS_DIR = "/etc/pic/certs"
 ACME_WEBROOT = "/srv/pic/acme"
 CERT_FILE = "fullchain.pem"
 KEY_FILE = "privkey.pem"
-KEYS_DIR = "/etc/pic/ssh/authorized_keys"
+# Members' public keys, root's (the member cannot add one): <dir>/<slug>, written by <slug>-space.
+KEYS_DIR = "/etc/pic/ssh/keys"
+# Where <slug>-keys wrote them before: sshd reads it too, so that a stack from that layout keeps its
+# members' access while its one `pulumi up` rewrites the keys here and then deletes the former files
+# (components.member_space). Empty once every stack has run that `pulumi up`.
+FORMER_KEYS_DIR = "/etc/pic/ssh/authorized_keys"
 SSHD_CONFIG = "/etc/ssh/sshd_config"
 MEMBER_DIRS = ("www", "priv", "db", "log")
 STAGING_CA = "https://acme-staging-v02.api.letsencrypt.org/directory"
@@ -159,7 +164,7 @@ def member_limits(member: Member, settings: Settings) -> Limits:
     )
 
 
-SITES_DIR = "/etc/pic/sites"
+SITES_DIR = "/etc/pic/site-facts"  # formerly /etc/pic/sites, where <slug>-site-facts wrote them
 
 
 def site_labels(member: Member, settings: Settings) -> dict[str, str]:
@@ -192,7 +197,7 @@ def site_facts(member: Member, settings: Settings) -> dict[str, str]:
 
 
 def render_site_facts(member: Member, settings: Settings) -> str:
-    """The site's facts as the JSON file ``/etc/pic/sites/<slug>.json`` on its web host."""
+    """The site's facts as the JSON file ``/etc/pic/site-facts/<slug>.json`` on its web host."""
     return json.dumps(site_facts(member, settings), indent=2, sort_keys=True) + "\n"
 
 
@@ -485,6 +490,11 @@ def debian_releases(settings: Settings) -> list[str]:
     return settings.debian_releases()
 
 
+def logrotate_path(slug: str) -> str:
+    """Where a member's logrotate rules go (formerly ``pic-member-<slug>``, written by ``<slug>-logrotate``)."""
+    return f"/etc/logrotate.d/pic-site-{slug}"
+
+
 def render_member_logrotate(member: Member, settings: Settings, *, log_dir: str | None = None) -> str:
     """logrotate rules for a member's log/, run as the member (never as root in its directory)."""
     return render("logrotate-member.j2", slug=member.slug, log_dir=log_dir or member_path(settings, member.slug, "log"))
@@ -532,6 +542,7 @@ def render_sshd_config(
     host_keys: Sequence[str] = ("/etc/ssh/ssh_host_ed25519_key", "/etc/ssh/ssh_host_rsa_key"),
     pid_file: str = "/run/sshd.pid",
     keys_dir: str = KEYS_DIR,
+    former_keys_dir: str | None = FORMER_KEYS_DIR,
     members_root: str | None = None,
 ) -> str:
     """The web host's whole sshd_config: keys only; members chrooted to sftp unless in the shell group.
@@ -546,6 +557,7 @@ def render_sshd_config(
         host_keys=host_keys,
         pid_file=pid_file,
         keys_dir=keys_dir,
+        former_keys_dir=former_keys_dir,
         members_root=members_root or settings.members_root,
         group_sftp=GROUP_SFTP,
         group_ssh=GROUP_SSH,
