@@ -607,7 +607,9 @@ class _Cross:
                     end = bisect.bisect_left(names_only, prefix + "\U0010ffff")
                     candidates = everything[start:end]
                 for name, other in candidates:
-                    if name != db.name and names.member_grant_covers(db.name, name):
+                    # A member's own databases share its uid, which reads all their credential files:
+                    # one grant covering another of them gives nothing the member lacks.
+                    if other is not m and names.member_grant_covers(db.name, name):
                         self.at(
                             m,
                             ("databases", i),
@@ -615,7 +617,7 @@ class _Cross:
                             f"({show_value(names.member_grant_pattern(db.name))}: the database and the two a "
                             f"restore works in; _ is a wildcard where the escaped name would pass MariaDB's "
                             f"{names.MAX_GRANT_DATABASE} characters) would also cover {show_value(name)} of "
-                            f"{other.file}; use a name that does not start another",
+                            f"{other.file}; use a name that does not start another member's",
                         )
 
     def databases(self, m: Member) -> None:
