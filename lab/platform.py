@@ -33,6 +33,7 @@ from typing import Any
 
 import docker
 
+from components.hostcmd import script_files
 from lab.docker_inputs import INPUTS_LABEL, container_spec, create_container, create_network
 from pic.plan.engine import Record, Run, run_program
 
@@ -141,16 +142,21 @@ class Lab:
         for record in run.records:
             if not record.type.startswith("command:"):
                 continue
+            stdin = str(_plain(record.inputs.get("stdin", "")))
             match = re.search(r"tmp=\$\(mktemp (\S+)\.XXXXXX\)", str(_plain(record.inputs.get("create", ""))))
-            if match is None:
+            if match is not None:  # place_file: the content is the command's input
+                files = {shlex.split(match.group(1).replace("\\'", "'"))[0]: stdin}
+            elif " sh -eu -s -- " in str(_plain(record.inputs.get("create", ""))):  # place_files: a script
+                files = {path: content for path, (content, _) in script_files(stdin).items()}
+            else:
                 continue
-            path = shlex.split(match.group(1).replace("\\'", "'"))[0]
-            if not path.startswith(PLACED_PREFIXES):
-                continue
-            target = Path(self.host_path(path))
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(str(_plain(record.inputs["stdin"])))
-            placed.append(target)
+            for path, content in files.items():
+                if not path.startswith(PLACED_PREFIXES):
+                    continue
+                target = Path(self.host_path(path))
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(content)
+                placed.append(target)
         return placed
 
     def make_member_space(self, slug: str, uid: int, dirs: Iterable[str]) -> Path:

@@ -541,7 +541,7 @@ def test_logs_are_written_into_the_members_log_and_rotated_as_the_member(world: 
     assert "/missing-page" in access.read_text()
     for log in (access, error):
         assert log.stat().st_uid == a.uid, f"{log} belongs to {log.stat().st_uid}"
-    conf = Path(world.lab.host_path(f"/etc/logrotate.d/pic-member-{a.slug}"))
+    conf = Path(world.lab.host_path(web.logrotate_path(a.slug)))
     assert conf.read_text() == web.render_member_logrotate(a, world.settings)
     before = access.read_text()
     # logrotate switches to the member named in the rules: give this run (only) an account of that name.
