@@ -609,7 +609,7 @@ class _Cross:
                 for name, other in candidates:
                     # A member's own databases share its uid, which reads all their credential files:
                     # one grant covering another of them gives nothing the member lacks.
-                    if other is not m and names.member_grant_covers(db.name, name):
+                    if name != db.name and other is not m and names.member_grant_covers(db.name, name):
                         self.at(
                             m,
                             ("databases", i),
