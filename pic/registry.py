@@ -601,22 +601,29 @@ class _Cross:
             for i, db in enumerate(m.databases):
                 prefix = names.member_grant_prefix(db.name)
                 candidates: list[tuple[str, Member]] = everything
-                if names.member_grant_pattern(db.name) == names.escape_grant(prefix) + "%":
+                escaped = names.member_grant_pattern(db.name) == names.escape_grant(prefix) + "%"
+                if escaped:
                     # the names that start with the prefix follow it in sorted order
                     start = bisect.bisect_left(names_only, prefix)
                     end = bisect.bisect_left(names_only, prefix + "\U0010ffff")
                     candidates = everything[start:end]
                 for name, other in candidates:
                     # A member's own databases share its uid, which reads all their credential files:
-                    # one grant covering another of them gives nothing the member lacks.
-                    if name != db.name and other is not m and names.member_grant_covers(db.name, name):
+                    # one grant covering another of them gives nothing the member lacks. The same name
+                    # twice is the duplicate that databases() reports, once, on the later file.
+                    if other is not m and name != db.name and names.member_grant_covers(db.name, name):
+                        wildcard = (
+                            ""
+                            if escaped
+                            else f"; _ is a wildcard where the escaped name would pass MariaDB's "
+                            f"{names.MAX_GRANT_DATABASE} characters"
+                        )
                         self.at(
                             m,
                             ("databases", i),
                             f"makes the database name {show_value(db.name)}, whose grant "
                             f"({show_value(names.member_grant_pattern(db.name))}: the database and the two a "
-                            f"restore works in; _ is a wildcard where the escaped name would pass MariaDB's "
-                            f"{names.MAX_GRANT_DATABASE} characters) would also cover {show_value(name)} of "
+                            f"restore works in{wildcard}) would also cover {show_value(name)} of "
                             f"{other.file}; use a name that does not start another member's",
                         )
 

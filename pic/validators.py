@@ -459,7 +459,7 @@ def check_ssh_key(value: str) -> str:
             f"has key type {short_repr(kind)}: expected one of {', '.join(sorted(SSH_KEY_TYPES))} "
             "(key options such as command=... are not allowed)"
         )
-    if len(parts) == 3 and parts[2] != parts[2].strip():
+    if len(parts) == 3 and (not parts[2] or parts[2] != parts[2].strip()):
         raise ValueError("has spaces at the end or around its comment")
     if len(parts) == 3:
         _check_comment(parts[2])
