@@ -571,7 +571,7 @@ class _Cross:
     def php_value(m: Member, chosen: dict[str, Any], key: str) -> str:
         """A PHP setting of the site as written, or the platform's default (unquoted) when unset."""
         if key not in chosen:
-            return phpini.DEFAULTS[key]
+            return f"{phpini.DEFAULTS[key]}, the platform's default when unset"
         return m.shown(("site", "php_settings", key), chosen[key]).strip('"')
 
     def sftp_keys(self, m: Member) -> None:
