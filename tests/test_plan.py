@@ -122,9 +122,15 @@ def test_removed_retained_directory_is_stateful_and_plain_removal_is_not() -> No
 
 
 def test_a_removed_command_without_delete_says_the_host_keeps_its_file() -> None:
-    old = rendering(res(CMD, "kept", {"create": "install"}), res(CMD, "gone", {"create": "install", "delete": "rm"}))
+    old = rendering(
+        res(CMD, "kept", {"create": "install"}),
+        res(CMD, "gone", {"create": "install", "delete": "rm"}),
+        res(CMD, "keys", {"create": "install", "delete": "sudo -n rm -f /etc/pic/ssh/authorized_keys/m"}),
+    )
     notes = {c.resource.name: c.note for c in diff(old, rendering())}
     assert "nothing is removed from the host" in notes["kept"] and notes["gone"] == ""
+    # what a delete command removes is said, for the reviewer
+    assert notes["keys"] == "its delete command removes /etc/pic/ssh/authorized_keys/m"
 
 
 def test_secret_changes_are_compared_but_never_shown() -> None:

@@ -302,6 +302,8 @@ def diff(old: Rendering, new: Rendering, data_roots: tuple[str, ...] = ()) -> li
             change = Change("remove", res.urn, res, None, stateful=stateful_reason(res))
             if res.type.startswith("command:") and "delete" not in res.inputs:
                 change.note = "it has no delete command: it leaves the state, nothing is removed from the host"
+            elif res.type.startswith("command:") and (removed := removed_paths(res)):
+                change.note = "its delete command removes " + ", ".join(removed)
             traps = delete_traps(res, writers)
             if traps:
                 change.stateful = ", ".join(filter(None, [change.stateful, *traps]))
