@@ -142,6 +142,14 @@ def _former_available() -> bool:
     return proc.returncode == 0
 
 
+def _shallow() -> bool:
+    """A checkout without the history (``git clone --depth``): FORMER cannot be there."""
+    proc = subprocess.run(
+        ["git", "rev-parse", "--is-shallow-repository"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    return proc.stdout.strip() == "true"
+
+
 def _plan(members: Path) -> tuple[Rendering, Rendering, Attribution, dict[str, Any], dict[str, Any]]:
     """The renderings of FORMER's program and of this one on the same member files, and the files
     the commands of each write (path -> content, a secret one by the plan's keyed digest)."""
@@ -279,7 +287,11 @@ def _moved(path: str) -> str:
     return path
 
 
-pytestmark = pytest.mark.skipif(not _former_available() and not os.environ.get("CI"), reason="no git history")
+# Without the history the former program cannot be rendered; a full clone that lacks FORMER fails.
+pytestmark = pytest.mark.skipif(
+    not _former_available() and (_shallow() or not os.environ.get("CI")),
+    reason=f"no git history: {FORMER[:7]} is not in this checkout (git fetch --unshallow)",
+)
 
 
 def test_the_examples_migrate_with_renames_only() -> None:
@@ -290,7 +302,7 @@ def test_the_examples_migrate_with_renames_only() -> None:
     components = Counter(r.name for r in new if not r.custom and r.type == "pic:index:Member")
     assert set(components.values()) == {1}
     # jardins-partages: a PHP site, https, one database (README "Resources per member").
-    assert per_member["jardins-partages"] + components["jardins-partages"] <= 18
+    assert per_member["jardins-partages"] + components["jardins-partages"] <= 10
 
 
 def test_a_generated_registry_of_2000_members_migrates_with_renames_only(tmp_path: Path) -> None:
