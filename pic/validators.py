@@ -195,23 +195,24 @@ def check_domain(value: str) -> str:
     """
     if len(value) > 253 or "--" in value or _COMMON_DOMAIN.fullmatch(value) is None:
         _check_domain_syntax(value)
-    if _public_suffixes().is_public(value):
-        raise ValueError(
-            "is a public suffix (Public Suffix List, publicsuffix.org): names are registered under it, "
-            "it names no one's site; give the name registered under it"
-        )
+    _refuse_public_suffix(value)
     return value
 
 
 def check_domain_fully(value: str) -> str:
     """:func:`check_domain` without its shortcut: every check in turn, the first failing one raised."""
     _check_domain_syntax(value)
+    _refuse_public_suffix(value)
+    return value
+
+
+def _refuse_public_suffix(value: str) -> None:
+    """Raise ValueError when ``value`` is a public suffix (names are registered under it)."""
     if _public_suffixes().is_public(value):
         raise ValueError(
             "is a public suffix (Public Suffix List, publicsuffix.org): names are registered under it, "
             "it names no one's site; give the name registered under it"
         )
-    return value
 
 
 def _check_domain_syntax(value: str) -> None:
