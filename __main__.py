@@ -71,7 +71,7 @@ member_databases = {
     for member in registry
 }
 # One secret command per member: its credential files and its site's mail configuration.
-site_runs = {m.slug: m.site is not None and web.site_state(m, settings, TODAY) == "running" for m in registry}
+site_runs = {m.slug: web.site_state(m, settings, TODAY) == "running" for m in registry}
 member_credentials = {
     m.slug: MemberCredentials(
         MemberCredentialsArgs(

@@ -64,7 +64,7 @@ def space_files(args: MemberSpaceArgs) -> tuple[list[HostFile], tuple[str, ...]]
     """The platform files of a member's space command, and the paths it removes (no use in this state)."""
     member, settings = args.member, args.settings
     slug = member.slug
-    runs = member.site is not None and web.site_state(member, settings, args.on) == "running"
+    runs = web.site_state(member, settings, args.on) == "running"
     files = [HostFile(f"{web.KEYS_DIR}/{slug}", web.render_authorized_keys(member))]
     removed: list[str] = []
     if member.site is not None and member.runtime is not None:
