@@ -106,8 +106,12 @@ RULES: dict[str, Rule] = {
 
 @cache
 def timezones() -> frozenset[str]:
-    """The tz database's zone names (the system's, through :mod:`zoneinfo`)."""
-    return frozenset(zoneinfo.available_timezones())
+    """The tz database's zone names (the system's, through :mod:`zoneinfo`).
+
+    Debian's ``/usr/share/zoneinfo/localtime`` is a link to the machine's ``/etc/localtime``, not a
+    zone of the tz database: PHP's own zone list lacks it and falls back to UTC with a warning.
+    """
+    return frozenset(zoneinfo.available_timezones()) - {"localtime"}
 
 
 def size_bytes(value: str) -> int | None:
