@@ -32,6 +32,7 @@ WORDS = (
 )
 NAMES = ("minute", "hour", "day of month", "month", "day of week")
 BOUNDS = ((0, 59), (0, 23), (1, 31), (1, 12), (0, 7))
+DAYS_IN_MONTH = {1: 31, 2: 29, 3: 31, 4: 30, 5: 31, 6: 30, 7: 31, 8: 31, 9: 30, 10: 31, 11: 30, 12: 31}
 DAYS = ("Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
@@ -65,11 +66,20 @@ def check_expression(text: str) -> str:
             f"runs more often than every {MIN_INTERVAL_MINUTES} minutes: give minutes at least "
             f"{MIN_INTERVAL_MINUTES} apart (e.g. */5, 0,30)"
         )
+    _check_days(fields)
+    return text
+
+
+def _check_days(fields: list[str]) -> None:
+    """ValueError when the day fields of checked ``fields`` never match, or match cron's "either" way."""
+    # Days each month can have (February's 29th in leap years); crontab(5) and systemd.time(7) accept
+    # "31 2" and never run it.
+    if not any(d <= DAYS_IN_MONTH[m] for m in _values(fields[3], 1, 12) for d in _values(fields[2], 1, 31)):
+        raise ValueError(f"the day of month {fields[2]} never falls in month {fields[3]}: the job would never run")
     if fields[2] != "*" and fields[4] != "*":
         raise ValueError(
             "restricts both the day of month and the day of week (cron runs when either matches): keep one as *"
         )
-    return text
 
 
 def _values(field: str, low: int, high: int) -> list[int]:

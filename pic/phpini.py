@@ -38,6 +38,8 @@ ExtensionPackage = Literal["mysql", "gd", "intl", "zip", "mbstring", "xml", "cur
 BUILTIN_MODULES = ("exif",)
 
 _SIZE = re.compile(r"([1-9][0-9]{0,12})([KMGkmg]?)")
+# Numbers of YAML 1.1 (1_000, 0b1010, 1:30) that the member file's YAML 1.2 reads as text even unquoted.
+_YAML11_NUMBER = re.compile(r"[-+]?(?:0b[01_]+|[0-9][0-9_]*(?::[0-5]?[0-9])*)", re.ASCII)
 _UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3}
 MiB = 1024**2
 
@@ -106,8 +108,12 @@ RULES: dict[str, Rule] = {
 
 @cache
 def timezones() -> frozenset[str]:
-    """The tz database's zone names (the system's, through :mod:`zoneinfo`)."""
-    return frozenset(zoneinfo.available_timezones())
+    """The tz database's zone names (the system's, through :mod:`zoneinfo`).
+
+    Debian's ``/usr/share/zoneinfo/localtime`` is a link to the machine's ``/etc/localtime``, not a
+    zone of the tz database: PHP's own zone list lacks it and falls back to UTC with a warning.
+    """
+    return frozenset(zoneinfo.available_timezones()) - {"localtime"}
 
 
 def size_bytes(value: str) -> int | None:
@@ -159,6 +165,8 @@ def _number(rule: Rule, value: object) -> int | str:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
     if isinstance(value, str):
+        if _YAML11_NUMBER.fullmatch(value) and not value.lstrip("+-").isdigit():  # "60": quoted digits
+            return "is text to YAML 1.2, not a number: write the number with digits only (1000, not 1_000)"
         return "is text"
     return f"is {_kind_of(value)}"
 
