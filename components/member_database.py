@@ -40,15 +40,14 @@ does; pass its resources in ``after``), deleting anything of the member, dumps (
 from __future__ import annotations
 
 import shlex
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pulumi
 import pulumi_mysql as mysql
 import pulumi_random as random
 
 from components.db_host import DbHost, unique_hosts
-from components.hostcmd import HostAccess, command_type, host_access, run_script
+from components.hostcmd import command_type, run_script
 from components.member import FORMER_DATABASE, child_options
 from pic import names
 from pic.registry import Database, Member
@@ -62,13 +61,9 @@ GRANT = "mysql:index/grant:Grant"
 @dataclass(frozen=True)
 class MemberDatabaseArgs:
     database: Database
-    uid: int
     archived: bool
-    web_host: HostAccess
     members_root: str
     db_host: DbHost
-    # resources that must exist first (the member's directories and unix account)
-    after: Sequence[pulumi.Resource] = field(default_factory=tuple)
 
 
 def member_database_args(
@@ -76,16 +71,12 @@ def member_database_args(
     member: Member,
     database: Database,
     db_host: DbHost,
-    after: Sequence[pulumi.Resource] = (),
 ) -> MemberDatabaseArgs:
     return MemberDatabaseArgs(
         database=database,
-        uid=member.uid,
         archived=member.status == "archived",
-        web_host=host_access(member.host, settings.hosts[member.host]),
         members_root=settings.members_root,
         db_host=db_host,
-        after=tuple(after),
     )
 
 
