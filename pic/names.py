@@ -21,6 +21,7 @@ Spaces:
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
@@ -208,12 +209,26 @@ def _domains(settings: Settings, file: str, add: _Add) -> None:
     add("domain", settings.dns.nameservers, file, "pic:dns.nameservers")
 
 
-def resource_prefix_owner(slug: str, names: dict[tuple[Space, str], Owner]) -> tuple[str, Owner] | None:
-    """A platform resource name that starts with ``slug-`` (or that ``slug`` starts with ``name-``), if any."""
-    for (space, name), owner in names.items():
-        if space == "resource" and (name.startswith(f"{slug}-") or slug.startswith(f"{name}-")):
-            return name, owner
-    return None
+class ResourcePrefixes:
+    """The platform's resource names, to find one that a member's resource names would be confused with."""
+
+    def __init__(self, names: dict[tuple[Space, str], Owner]) -> None:
+        self.owners = {name: owner for (space, name), owner in names.items() if space == "resource"}
+        self.ordered = sorted(self.owners)
+
+    def owner_of_prefix(self, slug: str) -> tuple[str, Owner] | None:
+        """A platform resource name that starts with ``slug-`` (or that ``slug`` starts with ``name-``), if any.
+
+        O(log n) per slug (a binary search in the sorted names, and one look-up per hyphen of the slug).
+        """
+        prefix = f"{slug}-"
+        at = bisect.bisect_left(self.ordered, prefix)
+        if at < len(self.ordered) and self.ordered[at].startswith(prefix):
+            return self.ordered[at], self.owners[self.ordered[at]]
+        for i, char in enumerate(slug):
+            if char == "-" and slug[:i] in self.owners:
+                return slug[:i], self.owners[slug[:i]]
+        return None
 
 
 MAX_GRANT_DATABASE = 64  # MariaDB: the database part of a grant (mysql.db's Db column, char(64))

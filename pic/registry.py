@@ -422,7 +422,7 @@ class _Cross:
         self.keys: dict[str, tuple[Member, int]] = {}  # key data (base64) -> its first holder and index
         self.platform = names.platform_names(settings, stack_file)
         self.names: dict[tuple[names.Space, str], names.Owner] = dict(self.platform)
-        self.resources = {key: owner for key, owner in self.platform.items() if key[0] == "resource"}
+        self.resources = names.ResourcePrefixes(self.platform)
         self.shown: dict[tuple[str | int, ...], str] = {}  # field paths as printed
 
     def at(self, m: Member, loc: tuple[str | int, ...], message: str) -> None:
@@ -499,7 +499,7 @@ class _Cross:
             if owner is not None:
                 self.reserved_slug(m, f"{show_value(m.slug)} is {owner}")
                 return
-        clash = names.resource_prefix_owner(m.slug, self.resources)
+        clash = self.resources.owner_of_prefix(m.slug)
         if clash is not None:
             name, owner = clash
             self.reserved_slug(m, f"resources named after it would be confused with {show_value(name)}, {owner}")
