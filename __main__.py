@@ -27,6 +27,7 @@ from components.phpmyadmin import PhpMyAdmin, PhpMyAdminArgs
 from components.site_mail import SiteMailRelay, SiteMailRelayArgs
 from components.sympa_server import SympaServer, SympaServerArgs
 from components.web_host import WebHost, WebHostArgs
+from pic import eol
 from pic.check import check
 from pic.errors import PicError
 from pic.render import web
@@ -64,14 +65,14 @@ member_databases = {
     member.slug: [
         MemberDatabase(
             component_name(database),
-            member_database_args(settings, member, database, db_host, after=[member_spaces[member.slug].ready]),
+            member_database_args(settings, member, database, db_host),
         )
         for database in member.databases
     ]
     for member in registry
 }
 # One secret command per member: its credential files and its site's mail configuration.
-site_runs = {m.slug: web.site_state(m, settings, TODAY) == "running" for m in registry}
+site_runs = {m.slug: eol.site_state(m, settings, TODAY) == "running" for m in registry}
 member_credentials = {
     m.slug: MemberCredentials(
         MemberCredentialsArgs(

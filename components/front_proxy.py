@@ -34,7 +34,7 @@ https; suspended and refused sites answer 503 (over https, with their
 certificate); archived members get no block and keep their files.
 
 Does not: hold any member file, or decide which sites run (the renderer
-reads ``pic.render.web.site_state``), or renew certificates (certbot on the
+reads ``pic.eol.site_state``), or renew certificates (certbot on the
 host does, see MemberCertificate).
 """
 

@@ -43,7 +43,7 @@ class MemberCredentialsArgs:
     member: Member
     web_host: HostAccess
     members_root: str
-    site_runs: bool  # pic.render.web.site_state(...) == "running"
+    site_runs: bool  # pic.eol.site_state(...) == "running"
     db_host: DbHost | None = None
     databases: Sequence[MemberDatabase] = ()
     # resources that must exist first (the member's directories and unix account, its database users)

@@ -2,7 +2,7 @@
 
 Creates, for member ``<slug>`` with a site:
 - ``<slug>-container`` (docker container ``pic-site-<slug>``), only when the
-  site runs (``pic.render.web.site_state``: active, and its runtime neither
+  site runs (``pic.eol.site_state``: active, and its runtime neither
   stopped nor past end of life without a valid exception). Built from the
   member's PhpRuntime image (Apache + mod_php on port 8080, the rendered
   vhost uploaded, with the member's ``php_settings``) or, for ``php: none``,
@@ -56,6 +56,7 @@ from components.member import FORMER_SITE, child_options
 from components.member_space import MemberSpace
 from components.php_runtime import PhpRuntime
 from components.web_host import WebHost
+from pic import eol
 from pic.registry import Member
 from pic.render import cron as membercron
 from pic.render import db as rdb
@@ -86,7 +87,7 @@ class MemberSite:
         typ = command_type(args.host.access)
         if member.site is None:
             raise ValueError(f"{member.file}: member {member.slug} has no site")
-        state = web.site_state(member, settings, args.on)
+        state = eol.site_state(member, settings, args.on)
         self.container: docker.Container | None = None
         self.cron: pulumi.CustomResource | None = None
         if state == "running":

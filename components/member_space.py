@@ -47,6 +47,7 @@ import pulumi
 from components.hostcmd import HostFile, command_type, place_files
 from components.member import FORMER_SPACE, child_options
 from components.web_host import WebHost
+from pic import eol
 from pic.registry import Member
 from pic.render import web
 from pic.settings import Settings
@@ -57,14 +58,14 @@ class MemberSpaceArgs:
     settings: Settings
     member: Member
     host: WebHost
-    on: dt.date  # the day the site's state is decided (pic.render.web.site_state)
+    on: dt.date  # the day the site's state is decided (pic.eol.site_state)
 
 
 def space_files(args: MemberSpaceArgs) -> tuple[list[HostFile], tuple[str, ...]]:
     """The platform files of a member's space command, and the paths it removes (no use in this state)."""
     member, settings = args.member, args.settings
     slug = member.slug
-    runs = web.site_state(member, settings, args.on) == "running"
+    runs = eol.site_state(member, settings, args.on) == "running"
     files = [HostFile(f"{web.KEYS_DIR}/{slug}", web.render_authorized_keys(member))]
     removed: list[str] = []
     if member.site is not None and member.runtime is not None:

@@ -17,7 +17,7 @@ no build context, and nothing has to be written on the admin's machine. The
 base image is built on the host by ``scripts/build-base-image`` (debootstrap
 and docker import); the build stops, naming that script, when it is missing.
 
-Does not: decide whether a runtime may run (``pic.render.web.site_state``
+Does not: decide whether a runtime may run (``pic.eol.site_state``
 does: the program only builds runtimes that run at least one site, so a
 stopped or expired runtime builds nothing); remove old images (``docker
 image prune`` is the admins' call).

@@ -28,8 +28,9 @@ import pulumi
 
 from components.hostcmd import run_script
 from components.web_host import WebHost
+from pic import eol
 from pic.registry import Member
-from pic.render import sitemail, web
+from pic.render import sitemail
 from pic.settings import Settings
 
 
@@ -44,7 +45,7 @@ class SiteMailRelayArgs:
 
 def sending_members(args: SiteMailRelayArgs) -> list[Member]:
     """The members whose site runs on PHP on that day: their containers may send."""
-    running = [m for m in args.members if web.site_state(m, args.settings, args.on) == "running"]
+    running = [m for m in args.members if eol.site_state(m, args.settings, args.on) == "running"]
     return sitemail.running_senders(running)
 
 

@@ -51,7 +51,7 @@ def settings_warnings(settings: Settings, project_dir: Path) -> list[Problem]:
     return out
 
 
-# Why a member's site does not run on a day (pic.render.web.site_state), for the warnings below.
+# Why a member's site does not run on a day (pic.eol.site_state), for the warnings below.
 _NOT_RUNNING = {
     "suspended": "the member is suspended (status: suspended)",
     "archived": "the member is archived (status: archived)",
@@ -69,7 +69,7 @@ def member_warnings(registry: Registry, settings: Settings, on: dt.date) -> list
       to every visitor (php.ini-production turns it off for that reason).
     """
     # Imported here: pic.render imports this module's neighbours, not the other way round.
-    from pic.render.web import site_state
+    from pic.eol import site_state
 
     out = []
     for m in registry:

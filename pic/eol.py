@@ -148,3 +148,32 @@ def newest_supported(settings: Settings, on: dt.date) -> str | None:
         if not spec.stopped and runtime_status(key, spec, on, settings.eol_warning_days).state != "eol":
             return key
     return None
+
+
+SiteState = Literal["running", "suspended", "refused", "archived", "none"]
+
+
+def site_state(member: Member, settings: Settings, on: dt.date) -> SiteState:
+    """What becomes of a member's site on day ``on``.
+
+    - ``none``: no site; ``archived``: nothing runs, data kept;
+    - ``suspended``: the proxy answers 503, no container;
+    - ``refused``: its runtime is stopped, or past end of life without a
+      valid exception: no container, the proxy answers 503;
+    - ``running``: a container serves it.
+    """
+    if member.site is None:
+        return "none"
+    if member.status == "archived":
+        return "archived"
+    if member.status == "suspended":
+        return "suspended"
+    key = member.runtime
+    if key is not None:
+        spec = settings.runtimes[key]
+        if spec.stopped:
+            return "refused"
+        state = runtime_status(key, spec, on, settings.eol_warning_days).state
+        if state == "eol" and not exception_valid(member, on):
+            return "refused"
+    return "running"

@@ -17,10 +17,10 @@ from components.db_host import DbHost, db_host_args
 from components.hostcmd import host_access, script_files
 from components.member_credentials import MemberCredentials, MemberCredentialsArgs, needs_credentials
 from components.member_database import MemberDatabase, component_name, member_database_args
+from pic import eol
 from pic.names import grant_database, member_grant_covers, member_grant_pattern
 from pic.registry import Registry, load_registry
 from pic.render import db as rdb
-from pic.render import web
 from pic.settings import OffsiteSpec as BackupOffsite
 from pic.settings import Settings, load_settings
 from tests.conftest import MEMBERS, ROOT
@@ -67,7 +67,7 @@ def _build(stack: str = "prod") -> tuple[Settings, Registry, DbHost, list[Member
     for m in registry:
         own = [MemberDatabase(component_name(d), member_database_args(settings, m, d, dbh)) for d in m.databases]
         dbs += own
-        site_runs = m.site is not None and web.site_state(m, settings, dt.date.today()) == "running"
+        site_runs = m.site is not None and eol.site_state(m, settings, dt.date.today()) == "running"
         if needs_credentials(m, site_runs):
             access = host_access(m.host, settings.hosts[m.host])
             MemberCredentials(

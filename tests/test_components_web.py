@@ -28,6 +28,7 @@ from components.php_runtime import PhpRuntime, PhpRuntimeArgs
 from components.phpmyadmin import PhpMyAdmin, PhpMyAdminArgs
 from components.site_mail import SiteMailRelay, SiteMailRelayArgs
 from components.web_host import WebHost, WebHostArgs
+from pic import eol
 from pic.check import check
 from pic.registry import Member, MemberSpec, Registry
 from pic.render import sitemail, web
@@ -57,7 +58,7 @@ def build_web(settings: Settings, registry: Registry, on: dt.date) -> None:
     for m in registry:
         if m.site is not None:
             runtime = runtimes.get((m.host, m.runtime or ""))
-            runs = web.site_state(m, settings, on) == "running"
+            runs = eol.site_state(m, settings, on) == "running"
             credentials = None
             if m.runtime is not None and runs:  # the web part: the site's msmtprc (the databases add theirs)
                 args = MemberCredentialsArgs(m, hosts[m.host].access, settings.members_root, runs)
@@ -477,7 +478,7 @@ def test_generated_registry_counts(pulumi_env: RecordingMonitor) -> None:
     regs = run(pulumi_env, lambda: build_web(two, Registry(tuple(members)), ON))
     names = [(r.type, r.name) for r in pulumi_env.registrations.values()]
     assert len(names) == len(set(names)), "two resources share a type and a name"
-    states = [web.site_state(m, two, ON) for m in members]
+    states = [eol.site_state(m, two, ON) for m in members]
     sites = [m for m in members if m.site is not None]
     running = [m for m, st in zip(members, states, strict=True) if st == "running"]
     runtimes = {(m.host, m.runtime) for m in running if m.runtime is not None}

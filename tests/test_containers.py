@@ -41,6 +41,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from lab.apt_proxy import in_netns
 from lab.docker_inputs import UnknownInput, container_spec
 from lab.platform import CONTAINER, Engine, Lab, by_type
+from pic import eol
 from pic.check import check
 from pic.plan.engine import Run
 from pic.registry import Member
@@ -83,7 +84,7 @@ class World:
     tmp: Path
 
     def states(self) -> dict[str, str]:
-        return {s: web.site_state(m, self.settings, dt.date.today()) for s, m in self.members.items()}
+        return {s: eol.site_state(m, self.settings, dt.date.today()) for s, m in self.members.items()}
 
     def running(self, php: bool | None = None) -> list[Member]:
         states = self.states()

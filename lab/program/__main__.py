@@ -28,6 +28,7 @@ from components.hostcmd import host_access  # noqa: E402
 from components.member_site import MemberSite, MemberSiteArgs  # noqa: E402
 from components.member_space import MemberSpace  # noqa: E402
 from components.web_host import WebHost, host_engine  # noqa: E402
+from pic import eol  # noqa: E402
 from pic.check import check  # noqa: E402
 from pic.render import web  # noqa: E402
 
@@ -76,7 +77,7 @@ sites = {
         ),
     )
     for m in registry
-    if m.site is not None and m.runtime is None and web.site_state(m, settings, TODAY) == "running"
+    if m.site is not None and m.runtime is None and eol.site_state(m, settings, TODAY) == "running"
 }
 pulumi.export("sites", {slug: site.container_name for slug, site in sites.items()})
 pulumi.export("network", {h: host.network.name for h, host in hosts.items()})

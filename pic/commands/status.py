@@ -264,7 +264,8 @@ def _judge_answer(site: Site) -> None:
 
 def sites_of(settings: Settings, members: Iterable[Member], on: dt.date) -> list[Site]:
     """Every domain to check, with what is expected of it (the host's addresses are filled by :func:`run`)."""
-    from pic.render.web import phpmyadmin_host, site_state
+    from pic.eol import site_state
+    from pic.render.web import phpmyadmin_host
 
     out: list[Site] = []
     for m in members:

@@ -5,7 +5,7 @@ are defaults; tests pass their own (free ports, temporary directories) and
 otherwise read the very same text the hosts receive.
 
 Also here, because the renderers and the components must agree on it: which
-members run a site (:func:`site_state`), the names of containers and paths,
+members run a site (:func:`pic.eol.site_state`), the names of containers and paths,
 and the container limits of a member.
 """
 
@@ -16,7 +16,6 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
 
 from pic import charsets, eol, names, phpini
 from pic.registry import Member, Registry
@@ -65,34 +64,6 @@ SSHD_CONFIG = "/etc/ssh/sshd_config"
 MEMBER_DIRS = ("www", "priv", "db", "log")
 STAGING_CA = "https://acme-staging-v02.api.letsencrypt.org/directory"
 
-SiteState = Literal["running", "suspended", "refused", "archived", "none"]
-
-
-def site_state(member: Member, settings: Settings, on: dt.date) -> SiteState:
-    """What becomes of a member's site on day ``on``.
-
-    - ``none``: no site; ``archived``: nothing runs, data kept;
-    - ``suspended``: the proxy answers 503, no container;
-    - ``refused``: its runtime is stopped, or past end of life without a
-      valid exception: no container, the proxy answers 503;
-    - ``running``: a container serves it.
-    """
-    if member.site is None:
-        return "none"
-    if member.status == "archived":
-        return "archived"
-    if member.status == "suspended":
-        return "suspended"
-    key = member.runtime
-    if key is not None:
-        spec = settings.runtimes[key]
-        if spec.stopped:
-            return "refused"
-        state = eol.runtime_status(key, spec, on, settings.eol_warning_days).state
-        if state == "eol" and not eol.exception_valid(member, on):
-            return "refused"
-    return "running"
-
 
 def members_on(registry: Registry | Iterable[Member], host: str) -> list[Member]:
     """The members placed on web host ``host``, in slug order."""
@@ -104,7 +75,7 @@ def runtimes_in_use(registry: Registry | Iterable[Member], settings: Settings, h
     keys = {
         m.runtime
         for m in members_on(registry, host)
-        if m.runtime is not None and site_state(m, settings, on) == "running"
+        if m.runtime is not None and eol.site_state(m, settings, on) == "running"
     }
     return sorted((k for k in keys if k is not None), key=version_key)
 
@@ -257,7 +228,7 @@ class _Block:
     slug: str
     addresses: list[str]
     https: bool
-    state: SiteState
+    state: eol.SiteState
     upstream: str
     tls: tuple[str, str] | None  # the member's certificate and key files (https sites)
     http_addresses: list[str]  # https sites: http, for ACME challenges and the redirect
@@ -292,7 +263,7 @@ def render_caddyfile(
     """
     blocks = []
     for m in members:
-        state = site_state(m, settings, on)
+        state = eol.site_state(m, settings, on)
         if m.site is None or state in ("none", "archived"):
             continue
         https = m.site.https
