@@ -15,6 +15,7 @@ import gc
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -233,7 +234,7 @@ class Database:
     short: str
     charset: str = charsets.DB_DEFAULT
 
-    @property
+    @cached_property
     def name(self) -> str:
         return f"{self.member.replace('-', '_')}_{self.short}"
 
@@ -282,10 +283,12 @@ class Member:
     def lists(self) -> Lists | None:
         return self.spec.lists
 
-    @property
-    def databases(self) -> list[Database]:
+    @cached_property
+    def databases(self) -> tuple[Database, ...]:
         chosen = self.spec.database_charsets
-        return [Database(self.slug, short, chosen.get(short, charsets.DB_DEFAULT)) for short in self.spec.databases]
+        return tuple(
+            Database(self.slug, short, chosen.get(short, charsets.DB_DEFAULT)) for short in self.spec.databases
+        )
 
     @property
     def runtime(self) -> str | None:
