@@ -1,6 +1,7 @@
 """WordPress end to end, as a member installs it: Debian's ``wordpress`` package copied into the
 member's ``www/``, a ``wp-config.php`` that only requires the member's ``priv/`` credentials
-include (its DB_* constants) and sets the salts, served by the member's real container behind
+include (its DB_* constants), sets the salts and blocks WordPress's calls to the Internet, which
+the lab does not reach (``WP_HTTP_BLOCK_EXTERNAL``), served by the member's real container behind
 the real front proxy (the world of tests/test_containers.py, on the lab's runtimes), with the
 real MariaDB (member account REQUIRE SSL) reached through the web host's database endpoint
 (pic/dbendpoint.py, run in the engine's namespace on the containers' bridge address, as
@@ -137,6 +138,10 @@ def wp_config(database: str) -> str:
         "<?php\n// The member's credentials: DB_HOST, DB_NAME, DB_USER, DB_PASSWORD. Nothing about TLS.\n"
         f"require __DIR__ . '/../priv/{database}.php';\n{salts}"
         "$table_prefix = 'wp_';\n"
+        # The lab has no Internet: WordPress's own calls out (version and plugin checks on admin pages,
+        # the installer's) would each wait for a DNS timeout, a minute per admin page. Blocked, they
+        # fail at once, as WordPress documents for sites without access (wp-includes/class-wp-http.php).
+        "define('WP_HTTP_BLOCK_EXTERNAL', true);\n"
         "if (!defined('ABSPATH')) { define('ABSPATH', __DIR__ . '/'); }\n"
         "require_once ABSPATH . 'wp-settings.php';\n"
     )
