@@ -34,7 +34,8 @@ Creates, for database ``<slug with _>_<short>`` (component name ``<slug>-db-<sho
   deletion (the member comes back) unlocks. The database, the grants and the files are kept.
 
 Deliberately not done: creating the member's directories and unix account (the web part
-does; pass its resources in ``after``), deleting anything of the member, dumps (DumpJob).
+does; MemberCredentials waits for them and for the users), deleting anything of the member,
+dumps (DumpJob).
 """
 
 from __future__ import annotations

@@ -219,15 +219,18 @@ class ResourcePrefixes:
     def owner_of_prefix(self, slug: str) -> tuple[str, Owner] | None:
         """A platform resource name that starts with ``slug-`` (or that ``slug`` starts with ``name-``), if any.
 
-        O(log n) per slug (a binary search in the sorted names, and one look-up per hyphen of the slug).
+        O(log n) per slug (a binary search in the sorted names, and one look-up per hyphen of the slug, the
+        longest prefix first).
         """
         prefix = f"{slug}-"
         at = bisect.bisect_left(self.ordered, prefix)
         if at < len(self.ordered) and self.ordered[at].startswith(prefix):
             return self.ordered[at], self.owners[self.ordered[at]]
-        for i, char in enumerate(slug):
-            if char == "-" and slug[:i] in self.owners:
-                return slug[:i], self.owners[slug[:i]]
+        end = slug.rfind("-")
+        while end > 0:  # the longest name first: the most specific one
+            if slug[:end] in self.owners:
+                return slug[:end], self.owners[slug[:end]]
+            end = slug.rfind("-", 0, end)
         return None
 
 
