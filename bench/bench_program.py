@@ -1,23 +1,27 @@
 """Benchmark: the whole program under mocks for 50, 500 and 2,000 generated members, against plain SDK calls.
 
-For each size, in fresh processes (so that peak memory is the run's own):
-- program: ``__main__.py`` evaluated by the plan engine under mocks (registry
-  load and checks, components, rendering of every file), as ``pic plan`` does;
+For each size, in fresh processes:
+- program: ``__main__.py`` evaluated by the plan engine under mocks (its imports,
+  registry load and checks, components, rendering of every file), as ``pic plan`` does;
 - three baselines, each replaying the program's own record of registrations
   (type, name, inputs with their secret marks, options) through the same mocks,
-  without registry, builders or rendering, each checked to register the same
-  inputs as the program:
+  without registry, builders or rendering:
   - bare: the custom resources alone, as plain ``CustomResource`` objects, children
     of the stack, no dependency (the bare SDK registering the same resources);
   - layout: the same, plus the program's components (``ComponentResource``, with
     their registered outputs), and every resource with the program's parent,
     aliases, provider and dependencies (a dependency the program has through an
     input, here an input that is an Output of those resources; the others
-    explicit): the SDK's cost of the program's layout, checked to give the same
-    parents, aliases, providers and dependencies;
-  - typed: the layout, with each resource made by its provider SDK's class
-    (``pulumi_command.remote.Command``, ``pulumi_docker.Container``, ...) as the
-    program makes them, instead of a plain ``CustomResource``;
+    explicit): the SDK's cost of the program's layout;
+  - typed: the layout, each resource made by its provider SDK's class
+    (``pulumi_command.remote.Command``, ``pulumi_docker.Container``, ...) instead
+    of a plain ``CustomResource``, with the same inputs (nested ones as plain dicts
+    where the program gives the classes' ``*Args`` objects);
+  each replay is checked, after its timing, to have registered what the program did
+  (inputs, protect, retain, delete-before-replace, replace-on-changes, ignore-changes
+  and secret outputs as sets, since a typed class names its own secret outputs again;
+  in layout and typed also parents, aliases, providers, dependencies and the
+  components' outputs), and the script stops otherwise;
 - the ratios: program / bare (the whole overhead over the bare SDK), layout /
   bare (what the SDK costs for components, parents, aliases, providers and
   dependencies), typed / layout (what the provider SDKs' classes cost), program /
@@ -27,14 +31,18 @@ For each size, in fresh processes (so that peak memory is the run's own):
 All run in the process set-up of the plan engine (pic.plan.engine.run_program:
 the cyclic garbage collector paused, no stack trace per registration);
 ``--baseline sdk`` runs the baselines with the SDK as it is (the collector paused only).
+Whatever a replay needs that is not registration work (reading the record, turning
+wire values into plain data, the typed classes' imports) is done before its timer;
+making secret Outputs of the secret values is timed, as the program makes its own.
 
 Printed per size: CPU time (user + system of the process, all threads) of the
-evaluation (interpreter start and the imports before it excluded: the program's own
-imports are part of its evaluation, the baselines import the provider SDKs
-beforehand), peak resident memory of the process, resources (custom ones, and
-components besides), the ratios (CPU time, peak memory), the growth of the
-program's CPU time from one size to the next against the growth of the size, and
-the load average. Each figure is the median of ``--runs`` runs.
+evaluation (the interpreter start and the imports before it excluded: the program's
+own imports are part of its evaluation); memory: what the evaluation adds at its
+peak (the process's peak resident size, reset just before the evaluation, less its
+resident size then: /proc/self/clear_refs and VmHWM, Linux); resources (custom ones,
+and components besides); the ratios (CPU time, memory); the growth of the program's
+CPU time from one size to the next against the growth of the size; and the load
+average. Each figure is the median of ``--runs`` runs.
 
     .venv/bin/python bench/bench_program.py [--sizes 50 500 2000] [--runs 3] [--project DIR]
 """
@@ -42,6 +50,7 @@ the load average. Each figure is the median of ``--runs`` runs.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import functools
 import gc
@@ -49,12 +58,12 @@ import json
 import os
 import platform
 import re
-import resource
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -65,8 +74,19 @@ SECRET_KEYS = ("pic:dbAdminPassword", "pic:sshPrivateKey")
 BASELINES = ("bare", "layout", "typed")
 
 
-def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kilobytes
+def _status_mb(field: str) -> float:
+    """A size of /proc/self/status (``VmRSS``, ``VmHWM``: resident now, resident at its peak), in MB."""
+    for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1]) / 1024  # kB
+    raise SystemExit(f"no {field} in /proc/self/status: this benchmark measures memory on Linux only")
+
+
+def _start_peak() -> float:
+    """Reset the process's peak resident size (``5`` to /proc/self/clear_refs, Linux 4.0 and later) and
+    return its resident size now, in MB: the evaluation's peak is then measured from here on."""
+    Path("/proc/self/clear_refs").write_text("5", encoding="ascii")
+    return _status_mb("VmRSS")
 
 
 def child_program(project: Path, members: Path, record: Path) -> dict[str, Any]:
@@ -84,28 +104,49 @@ def child_program(project: Path, members: Path, record: Path) -> dict[str, Any]:
         return response
 
     monitor.RegisterResource = recording
+    resident = _start_peak()
     start, cpu = time.perf_counter(), time.process_time()
     run = engine.run_program(project, "prod", members, secret_keys=SECRET_KEYS, mocks=mocks, monitor=monitor)
     wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+    added_mb = _status_mb("VmHWM") - resident
     records = [{**r.to_json(), "property_dependencies": property_dependencies.get(r.urn, {})} for r in run.records]
     record.write_text(json.dumps(records), encoding="utf-8")
     custom = sum(1 for r in run.records if r.custom)
-    return {"wall": wall, "cpu": cpu, "peak_mb": _peak_mb(), "custom": custom, "components": len(run.records) - custom}
+    return {"wall": wall, "cpu": cpu, "peak_mb": added_mb, "custom": custom, "components": len(run.records) - custom}
 
 
-def _plain_inputs(value: Any) -> Any:
-    """Wire values back to SDK inputs: secrets as secret Outputs, unknowns as None."""
-    import pulumi
+Path_ = tuple[str | int, ...]
 
+
+def _plain_inputs(value: Any, at: Path_ = (), secrets: list[Path_] | None = None) -> Any:
+    """Wire values back to plain data (secrets unwrapped, unknowns as None); the paths of the secrets
+    are added to ``secrets``, for :func:`_with_secrets` to make them secret Outputs again."""
     from pic.plan.engine import UNKNOWN, is_secret
 
     if is_secret(value):
-        return pulumi.Output.secret(_plain_inputs(value.get("value")))
+        if secrets is not None:
+            secrets.append(at)
+        return _plain_inputs(value.get("value"), at, None)  # inside a secret, all of it is the secret
     if isinstance(value, dict):
-        return {k: _plain_inputs(v) for k, v in value.items()}
+        return {k: _plain_inputs(v, (*at, k), secrets) for k, v in value.items()}
     if isinstance(value, list):
-        return [_plain_inputs(v) for v in value]
+        return [_plain_inputs(v, (*at, i), secrets) for i, v in enumerate(value)]
     return None if value == UNKNOWN else value
+
+
+def _with_secrets(value: Any, secrets: list[Path_]) -> Any:
+    """``value`` with the values at ``secrets`` (paths) made secret Outputs, in place (the replay's part
+    of the work: the program makes secret Outputs too)."""
+    import pulumi
+
+    if () in secrets:
+        return pulumi.Output.secret(value)
+    for path in secrets:
+        container = value
+        for key in path[:-1]:
+            container = container[key]
+        container[path[-1]] = pulumi.Output.secret(container[path[-1]])
+    return value
 
 
 def _constant(value: Any, _: object) -> Any:
@@ -122,8 +163,13 @@ def _snake(value: Any) -> Any:
 
 
 def _json_value(value: Any) -> Any:
+    """A provider input as its class takes it: a list or a map that travels as JSON text, decoded."""
     if isinstance(value, str) and value[:1] in ("[", "{"):
-        return json.loads(value)
+        try:
+            decoded = json.loads(value)
+        except ValueError:
+            return value  # a string that only starts like JSON ("[fd00::1]:3306")
+        return decoded if isinstance(decoded, (list, dict)) else value
     return value
 
 
@@ -154,25 +200,40 @@ def _typed_classes() -> dict[str, Any]:
     }
 
 
-def _prepared(r: dict[str, Any], typed: dict[str, Any]) -> tuple[Any, dict[str, Any], dict[str, list[str]]]:
-    """A record's class (typed replay), inputs and dependencies by input, named as its class takes them."""
+@dataclasses.dataclass
+class _Prepared:
+    """What the replay of one record needs, made before the timer: its class (typed replay), its inputs and
+    dependencies by input as that class names them, its component outputs, and where their secrets are."""
+
+    cls: Any
+    inputs: dict[str, Any]
+    input_secrets: list[Path_]
+    by_input: dict[str, list[str]]
+    outputs: dict[str, Any]
+    output_secrets: list[Path_]
+
+
+def _prepared(r: dict[str, Any], typed: dict[str, Any]) -> _Prepared:
     cls = typed.get(r["type"])
-    inputs, by_input = r["inputs"], r["property_dependencies"]
+    wire, by_input = r["inputs"], r["property_dependencies"]
     if cls is not None:
-        inputs, by_input = _snake(inputs), _snake(by_input)
+        wire, by_input = _snake(wire), _snake(by_input)
         if r["type"].startswith("pulumi:providers:"):  # a provider's lists and maps travel as JSON text
-            inputs = {k: _json_value(v) for k, v in inputs.items()}
-    return cls, inputs, by_input
+            wire = {k: _json_value(v) for k, v in wire.items()}
+    input_secrets: list[Path_] = []
+    output_secrets: list[Path_] = []
+    inputs = _plain_inputs(wire, (), input_secrets)
+    outputs = _plain_inputs(r["outputs"], (), output_secrets) if not r["custom"] else {}
+    return _Prepared(cls, inputs, input_secrets, by_input, outputs, output_secrets)
 
 
-def _replay(
-    records: list[dict[str, Any]], prepared: list[tuple[Any, dict[str, Any], dict[str, list[str]]]], layout: bool
-) -> None:
+def _replay(records: list[dict[str, Any]], prepared: list[_Prepared], layout: bool) -> None:
     import pulumi
 
     made: dict[str, pulumi.Resource] = {}  # by the program's URN: parents, dependencies, providers
-    for r, (cls, wire_inputs, by_input) in zip(records, prepared, strict=True):
-        inputs = _plain_inputs(wire_inputs)
+    for r, ready in zip(records, prepared, strict=True):
+        cls, by_input = ready.cls, ready.by_input
+        inputs = _with_secrets(ready.inputs, ready.input_secrets)
         layout_opts: dict[str, Any] = {}
         if layout:
             # a dependency through an input stays one (its value an Output of those resources' URNs);
@@ -194,6 +255,9 @@ def _replay(
             protect=r["protect"],
             retain_on_delete=r["retain_on_delete"],
             delete_before_replace=r["delete_before_replace"],
+            replace_on_changes=r["replace_on_changes"] or None,
+            ignore_changes=r["ignore_changes"] or None,
+            # a typed class adds its own names again: the same set, a name twice (see the check)
             additional_secret_outputs=r["additional_secret_outputs"] or None,
             **layout_opts,
         )
@@ -202,13 +266,45 @@ def _replay(
             resource = cls(r["name"], opts=opts, **inputs)
         elif not r["custom"]:
             resource = pulumi.ComponentResource(r["type"], r["name"], None, opts)
-            resource.register_outputs(_plain_inputs(r["outputs"]))
+            resource.register_outputs(_with_secrets(ready.outputs, ready.output_secrets))
         elif layout and r["type"].startswith("pulumi:providers:"):
             package = r["type"].removeprefix("pulumi:providers:")
             resource = pulumi.ProviderResource(package, r["name"], inputs, opts)
         else:
             resource = pulumi.CustomResource(r["type"], r["name"], inputs, opts)
         made[r["urn"]] = resource
+
+
+def _options(r: Any, layout: bool) -> tuple[Any, ...]:
+    """What a registration declares besides its inputs (lists as sets), as both sides record it."""
+    get: Callable[[str], Any] = r.get if isinstance(r, dict) else functools.partial(getattr, r)
+    common = (
+        bool(get("protect")),
+        bool(get("retain_on_delete")),
+        bool(get("delete_before_replace")),
+        frozenset(get("replace_on_changes")),
+        frozenset(get("ignore_changes")),
+        frozenset(get("additional_secret_outputs")),
+    )
+    if not layout:
+        return common
+    provider = get("provider").rsplit("::", 1)[0]
+    return (*common, get("parent"), frozenset(get("dependencies")), tuple(get("aliases")), provider)
+
+
+def _check_replay(kind: str, records: list[dict[str, Any]], got_records: Any) -> None:
+    """Exit unless the replay registered what the program did: the same inputs and options, in layout and
+    typed the same parents, aliases, providers, dependencies and component outputs."""
+    layout = kind in ("layout", "typed")
+    by_name = {(got.type, got.name): got for got in got_records}
+    for r in records:
+        got = by_name.get((r["type"], r["name"]))
+        if got is None or json.loads(json.dumps(got.inputs)) != r["inputs"]:
+            sys.exit(f"the {kind} baseline registered {r['urn']} with other inputs than the program")
+        if _options(got, layout) != _options(r, layout):
+            sys.exit(f"the {kind} baseline registered {r['urn']} with other options than the program")
+        if not r["custom"] and json.loads(json.dumps(got.outputs)) != r["outputs"]:
+            sys.exit(f"the {kind} baseline registered {r['urn']} with other outputs than the program")
 
 
 def child_baseline(project: Path, record: Path, setup: str, kind: str) -> dict[str, Any]:
@@ -227,6 +323,7 @@ def child_baseline(project: Path, record: Path, setup: str, kind: str) -> dict[s
     mocks = engine._make_mocks()
     monitor = engine._make_monitor(mocks)
     config, secrets = engine.stack_config(project, "prod", SECRET_KEYS)
+    resident = _start_peak()
     start, cpu = time.perf_counter(), time.process_time()
     pulumi_settings.set_root_resource(None)  # type: ignore[arg-type]
     pulumi.runtime.set_mocks(mocks, project="pic", stack="prod", preview=True, monitor=monitor)
@@ -243,19 +340,13 @@ def child_baseline(project: Path, record: Path, setup: str, kind: str) -> dict[s
         with plan_process():
             _sync_await(run_pulumi_func(replay))
     wall, cpu = time.perf_counter() - start, time.process_time() - cpu
-    by_name = {(got.type, got.name): got for got in monitor.records.values()}
-    for r in records:  # the same registrations as the program's: inputs, and in layout parents and the rest
-        got = by_name.get((r["type"], r["name"]))
-        if got is None or json.loads(json.dumps(got.inputs)) != r["inputs"]:
-            sys.exit(f"the {kind} baseline registered {r['urn']} with other inputs than the program")
-        mine = (r["parent"], sorted(r["dependencies"]), r["aliases"], r["provider"].rsplit("::", 1)[0])
-        if layout and (got.parent, sorted(got.dependencies), got.aliases, got.provider.rsplit("::", 1)[0]) != mine:
-            sys.exit(f"the {kind} baseline registered {r['urn']} otherwise than the program")
+    added_mb = _status_mb("VmHWM") - resident
+    _check_replay(kind, records, monitor.records.values())
     custom = sum(1 for r in monitor.records.values() if r.custom)
     return {
         "wall": wall,
         "cpu": cpu,
-        "peak_mb": _peak_mb(),
+        "peak_mb": added_mb,
         "custom": custom,
         "components": len(monitor.records) - custom,
     }
@@ -307,8 +398,9 @@ def main() -> None:
     )
     header = (
         f"{'members':>7} {'resources':>9} {'comps':>5} | {'program':>7} {'MB':>5} | {'bare':>6} {'MB':>5} | "
-        f"{'layout':>6} {'typed':>6} {'MB':>5} | {'prog/bare':>9} {'MB':>5} | {'layout/bare':>11} "
-        f"{'typed/layout':>12} {'prog/typed':>10} {'MB':>5} | {'growth':>6} | load"
+        f"{'layout':>6} {'MB':>5} | {'typed':>6} {'MB':>5} | {'prog/bare':>9} {'MB':>5} | "
+        f"{'layout/bare':>11} {'MB':>5} | "
+        f"{'typed/layout':>12} {'MB':>5} | {'prog/typed':>10} {'MB':>5} | {'growth':>6} | load"
     )
     print(header)
     print("-" * len(header))
@@ -337,10 +429,12 @@ def main() -> None:
         previous = (size, p_cpu)
         print(
             f"{size:>7} {custom:>9} {components:>5} | {p_cpu:>7.2f} {mb['program']:>5.0f} | "
-            f"{cpu['bare']:>6.2f} {mb['bare']:>5.0f} | {cpu['layout']:>6.2f} {cpu['typed']:>6.2f} "
-            f"{mb['typed']:>5.0f} | {p_cpu / cpu['bare']:>9.2f} {mb['program'] / mb['bare']:>5.2f} | "
-            f"{cpu['layout'] / cpu['bare']:>11.2f} {cpu['typed'] / cpu['layout']:>12.2f} {p_cpu / cpu['typed']:>10.2f} "
-            f"{mb['program'] / mb['typed']:>5.2f} | "
+            f"{cpu['bare']:>6.2f} {mb['bare']:>5.0f} | {cpu['layout']:>6.2f} {mb['layout']:>5.0f} | "
+            f"{cpu['typed']:>6.2f} {mb['typed']:>5.0f} | "
+            f"{p_cpu / cpu['bare']:>9.2f} {mb['program'] / mb['bare']:>5.2f} | "
+            f"{cpu['layout'] / cpu['bare']:>11.2f} {mb['layout'] / mb['bare']:>5.2f} | "
+            f"{cpu['typed'] / cpu['layout']:>12.2f} {mb['typed'] / mb['layout']:>5.2f} | "
+            f"{p_cpu / cpu['typed']:>10.2f} {mb['program'] / mb['typed']:>5.2f} | "
             f"{growth:>6} | {load:.1f}-{os.getloadavg()[0]:.1f}"
         )
 
