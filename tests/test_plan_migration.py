@@ -19,6 +19,7 @@ import re
 import shlex
 import subprocess
 import sys
+import tempfile
 from collections import Counter
 from pathlib import Path
 from types import SimpleNamespace
@@ -149,15 +150,24 @@ def _plan(members: Path) -> tuple[Rendering, Rendering, Attribution, dict[str, A
         pytest.fail(f"{FORMER[:7]}, the former layout, is not in this checkout: git fetch --unshallow")
     salt = os.urandom(16)
     settings = load_settings(ROOT, "prod")
-    with checkout(ROOT, FORMER) as (where, _):
+    with checkout(ROOT, FORMER) as (where, _), tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         cmd = [sys.executable, engine.__file__, "--project", str(where), "--stack", "prod", "--members", str(members)]
         for key in SECRET_CONFIG_KEYS:
             cmd += ["--secret-key", key]
         env = {**os.environ, "PIC_PLAN_SALT": salt.hex()}
-        proc = subprocess.run(cmd, cwd=where, env=env, capture_output=True, text=True, check=False, timeout=1200)
-        assert proc.returncode == 0, proc.stderr[-4000:]
-    old = Rendering.from_json(json.loads(proc.stdout))
-    run = engine.run_program(ROOT, "prod", members, secret_keys=SECRET_CONFIG_KEYS)
+        # FORMER's program in its own process while this one runs here, as `pic plan --against` does
+        former = subprocess.Popen(cmd, cwd=where, env=env, stdout=out, stderr=err, text=True)
+        try:
+            run = engine.run_program(ROOT, "prod", members, secret_keys=SECRET_CONFIG_KEYS)
+            former.wait(timeout=1200)
+        finally:
+            if former.poll() is None:
+                former.kill()
+                former.wait()
+        err.seek(0)
+        assert former.returncode == 0, err.read()[-4000:]
+        out.seek(0)
+        old = Rendering.from_json(json.load(out))
     new = Rendering.from_json(engine.redacted_json(run, salt))
     registry = check(ROOT, "prod", members, dt.date.today()).registry
     old_files = {p: c for r in old if r.type.startswith("command:") for p, c in _placed(r.inputs, salt).items()}
