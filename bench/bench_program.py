@@ -95,7 +95,8 @@ def child_program(project: Path, members: Path, record: Path) -> dict[str, Any]:
     mocks = engine._make_mocks()
     monitor = engine._make_monitor(mocks)
     register = monitor.RegisterResource
-    property_dependencies: dict[str, dict[str, list[str]]] = {}  # for the layout baseline
+    # for the layout baseline; recorded during the timed evaluation (a cost counted against the program)
+    property_dependencies: dict[str, dict[str, list[str]]] = {}
 
     def recording(request: Any) -> Any:
         response = register(request)
@@ -115,10 +116,10 @@ def child_program(project: Path, members: Path, record: Path) -> dict[str, Any]:
     return {"wall": wall, "cpu": cpu, "peak_mb": added_mb, "custom": custom, "components": len(run.records) - custom}
 
 
-Path_ = tuple[str | int, ...]
+ValuePath = tuple[str | int, ...]  # keys and indexes from a record's inputs down to one value
 
 
-def _plain_inputs(value: Any, at: Path_ = (), secrets: list[Path_] | None = None) -> Any:
+def _plain_inputs(value: Any, at: ValuePath = (), secrets: list[ValuePath] | None = None) -> Any:
     """Wire values back to plain data (secrets unwrapped, unknowns as None); the paths of the secrets
     are added to ``secrets``, for :func:`_with_secrets` to make them secret Outputs again."""
     from pic.plan.engine import UNKNOWN, is_secret
@@ -134,7 +135,7 @@ def _plain_inputs(value: Any, at: Path_ = (), secrets: list[Path_] | None = None
     return None if value == UNKNOWN else value
 
 
-def _with_secrets(value: Any, secrets: list[Path_]) -> Any:
+def _with_secrets(value: Any, secrets: list[ValuePath]) -> Any:
     """``value`` with the values at ``secrets`` (paths) made secret Outputs, in place (the replay's part
     of the work: the program makes secret Outputs too)."""
     import pulumi
@@ -207,10 +208,10 @@ class _Prepared:
 
     cls: Any
     inputs: dict[str, Any]
-    input_secrets: list[Path_]
+    input_secrets: list[ValuePath]
     by_input: dict[str, list[str]]
     outputs: dict[str, Any]
-    output_secrets: list[Path_]
+    output_secrets: list[ValuePath]
 
 
 def _prepared(r: dict[str, Any], typed: dict[str, Any]) -> _Prepared:
@@ -220,8 +221,8 @@ def _prepared(r: dict[str, Any], typed: dict[str, Any]) -> _Prepared:
         wire, by_input = _snake(wire), _snake(by_input)
         if r["type"].startswith("pulumi:providers:"):  # a provider's lists and maps travel as JSON text
             wire = {k: _json_value(v) for k, v in wire.items()}
-    input_secrets: list[Path_] = []
-    output_secrets: list[Path_] = []
+    input_secrets: list[ValuePath] = []
+    output_secrets: list[ValuePath] = []
     inputs = _plain_inputs(wire, (), input_secrets)
     outputs = _plain_inputs(r["outputs"], (), output_secrets) if not r["custom"] else {}
     return _Prepared(cls, inputs, input_secrets, by_input, outputs, output_secrets)
