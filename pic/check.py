@@ -68,12 +68,9 @@ def member_warnings(registry: Registry, settings: Settings, on: dt.date) -> list
     - ``site.php_settings.display_errors: true``: PHP's errors, with the server's paths, are shown
       to every visitor (php.ini-production turns it off for that reason).
     """
-    # Imported here: pic.render imports this module's neighbours, not the other way round.
-    from pic.eol import site_state
-
     out = []
     for m in registry:
-        state = site_state(m, settings, on)
+        state = eol.site_state(m, settings, on)
         if m.spec.cron and state in _NOT_RUNNING:
             jobs = f"{len(m.spec.cron)} cron job{'s' if len(m.spec.cron) != 1 else ''}"
             message = f"{jobs} will not run: {_NOT_RUNNING[state]}, so its site and jobs are stopped"

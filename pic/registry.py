@@ -285,6 +285,7 @@ class Member:
 
     @cached_property
     def databases(self) -> tuple[Database, ...]:
+        """The member's databases, in the file's order; made once (the checks and builders ask often)."""
         chosen = self.spec.database_charsets
         return tuple(
             Database(self.slug, short, chosen.get(short, charsets.DB_DEFAULT)) for short in self.spec.databases
