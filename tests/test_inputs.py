@@ -11,12 +11,13 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import yaml
 
-from pic import cli
+from pic import cli, newmember
 from pic.errors import PicError
 from tests.conftest import ROOT, require_program, require_root
 from tests.helpers import member, write_members
@@ -216,6 +217,204 @@ def test_new_never_hands_out_a_uid_of_the_history(tmp_path: Path) -> None:
     proc = _new(members, "nouvelle", "--name", "Nouvelle", "--email", "n@example.org")
     assert proc.returncode == 0, proc.stderr
     assert yaml.safe_load((members / "nouvelle.yaml").read_text())["uid"] == 10901
+
+
+def _history(repo: Path, members: Path, removed: bytes) -> None:
+    """A repository where a member file of ``removed`` content was committed, then removed."""
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "restante")
+    (members / "ancienne.yaml").write_bytes(removed)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "ancienne")
+    (members / "ancienne.yaml").unlink()
+    git(repo, "commit", "-qam", "ancienne leaves")
+
+
+_ANCIENNE = yaml.safe_dump(member(uid=10800)).encode()  # contact, name, then "uid: 10800\n"
+
+
+@pytest.mark.parametrize(
+    ("uid", "passes_check"),
+    [
+        (b"uid: 0x2a30\n", True),
+        (b"uid:\n  10800\n", True),
+        (b"uid: # the account's\n  10800\n", True),
+        (b"uid: +10800\n", True),
+        (b"uid: 0o25060\n", True),
+        (b"uid: !!int 10800\n", True),
+        (b"uid: &u 10800\n", True),
+        (b'"uid": 10800\n', True),
+        (b"? uid\n: 10800\n", True),
+        (b"uid: 10_800\n", False),
+        (b"uid: 1.08e4\n", False),
+        (b"uid: 0x2a30\nnotes: caf\xe9\n", False),
+    ],
+    ids=[
+        "hex",
+        "next-line",
+        "after-a-comment",
+        "plus-sign",
+        "octal",
+        "int-tag",
+        "anchor",
+        "quoted-key",
+        "explicit-key",
+        "underscores-refused",
+        "exponent-refused",
+        "not-utf8-refused",
+    ],
+)
+def test_new_never_hands_out_a_uid_of_the_history_however_written(
+    tmp_path: Path, uid: bytes, passes_check: bool
+) -> None:
+    """A uid is read from each past version as pic check reads it; a version it refuses gives every uid it spells."""
+    require_program("git")
+    repo = tmp_path / "repo"
+    members = write_members(repo / "members", {"restante": member(uid=10100)})
+    removed = _ANCIENNE.replace(b"uid: 10800\n", uid)
+    (members / "ancienne.yaml").write_bytes(removed)
+    assert (check(members).returncode == 0) == passes_check
+    (members / "ancienne.yaml").unlink()
+    _history(repo, members, removed)
+    proc = _new(members, "nouvelle", "--name", "Nouvelle", "--email", "n@example.org")
+    assert proc.returncode == 0, proc.stderr
+    assert yaml.safe_load((members / "nouvelle.yaml").read_text())["uid"] == 10801
+
+
+def test_new_reads_a_flow_mapping_of_the_history(tmp_path: Path) -> None:
+    require_program("git")
+    repo = tmp_path / "repo"
+    members = write_members(repo / "members", {"restante": member(uid=10100)})
+    removed = b"{uid: 10800, name: Ancienne,\n contact: {name: Anne, email: anne@example.org}}\n"
+    (members / "ancienne.yaml").write_bytes(removed)
+    assert check(members).returncode == 0
+    (members / "ancienne.yaml").unlink()
+    _history(repo, members, removed)
+    proc = _new(members, "nouvelle", "--name", "Nouvelle", "--email", "n@example.org")
+    assert proc.returncode == 0, proc.stderr
+    assert yaml.safe_load((members / "nouvelle.yaml").read_text())["uid"] == 10801
+
+
+def _merge(repo: Path, branch: str, on_branch: Callable[[], None], in_merge: Callable[[], None]) -> None:
+    """A branch from main with ``on_branch`` done, merged into main (which moved on) with ``in_merge``
+    done in the merge commit itself; the branch is then deleted and the reflogs emptied: the commits
+    are known from the merge only."""
+    git(repo, "checkout", "-qb", branch)
+    (repo / f"{branch}.txt").write_text("branch\n")
+    on_branch()
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", branch)
+    git(repo, "checkout", "-q", "main")
+    (repo / f"main-{branch}.txt").write_text("main\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", f"main, before {branch}")
+    git(repo, "merge", "-q", "--no-ff", "--no-commit", branch)
+    in_merge()
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", f"merge {branch}")
+    git(repo, "branch", "-qD", branch)
+    git(repo, "reflog", "expire", "--expire=now", "--all")
+
+
+@pytest.mark.parametrize("where", ["in-merge-commits", "on-a-merged-branch"])
+def test_new_reads_the_merges_of_the_history(tmp_path: Path, where: str) -> None:
+    """A member added and removed in merge commits themselves, or on a branch merged then deleted, counts too."""
+    require_program("git")
+    repo = tmp_path / "repo"
+    members = write_members(repo / "members", {"restante": member(uid=10100)})
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "restante")
+
+    def arrives() -> None:
+        write_members(members, {"ancienne": member(uid=10800)})
+
+    def leaves() -> None:
+        (members / "ancienne.yaml").unlink()
+
+    def nothing() -> None:
+        pass
+
+    if where == "in-merge-commits":
+        _merge(repo, "one", nothing, arrives)
+        _merge(repo, "two", nothing, leaves)
+    else:
+
+        def comes_and_goes() -> None:
+            arrives()
+            git(repo, "add", "-A")
+            git(repo, "commit", "-qm", "ancienne")
+            leaves()
+
+        _merge(repo, "one", comes_and_goes, nothing)
+    proc = _new(members, "nouvelle", "--name", "Nouvelle", "--email", "n@example.org")
+    assert proc.returncode == 0, proc.stderr
+    assert yaml.safe_load((members / "nouvelle.yaml").read_text())["uid"] == 10801
+
+
+def test_new_follows_a_member_file_moved_into_the_directory(tmp_path: Path) -> None:
+    require_program("git")
+    repo = tmp_path / "repo"
+    members = write_members(repo / "members", {"restante": member(uid=10100)})
+    write_members(repo / "registre", {"ancienne": member(uid=10800, notes="Association de quartier. " * 8)})
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "two directories")
+    (repo / "registre" / "ancienne.yaml").unlink()
+    write_members(members, {"ancienne": member(uid=10200, notes="Association de quartier. " * 8)})
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "ancienne moves, with a new uid")
+    (members / "ancienne.yaml").unlink()
+    git(repo, "commit", "-qam", "ancienne leaves")
+    proc = _new(members, "nouvelle", "--name", "Nouvelle", "--email", "n@example.org")
+    assert proc.returncode == 0, proc.stderr
+    assert yaml.safe_load((members / "nouvelle.yaml").read_text())["uid"] == 10801
+
+
+def test_new_refuses_a_shallow_clone(tmp_path: Path) -> None:
+    """Members removed before a shallow clone's oldest commit are unknown: pic new says so, writes nothing."""
+    require_program("git")
+    repo = tmp_path / "repo"
+    members = write_members(repo / "members", {"restante": member(uid=10100)})
+    _history(repo, members, _ANCIENNE)
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", repo.as_uri(), str(clone)], check=True, capture_output=True)
+    proc = _new(clone / "members", "nouvelle", "--name", "Nouvelle", "--email", "n@example.org")
+    assert proc.returncode == 1, proc
+    assert "shallow clone" in proc.stderr and "git fetch --unshallow" in proc.stderr, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not (clone / "members" / "nouvelle.yaml").exists()
+
+
+def test_new_refuses_a_history_git_cannot_read(tmp_path: Path) -> None:
+    """A past version that is missing could have held any uid: pic new refuses rather than guess."""
+    require_program("git")
+    repo = tmp_path / "repo"
+    members = write_members(repo / "members", {"restante": member(uid=10100)})
+    _history(repo, members, _ANCIENNE)
+    blob = git(repo, "rev-parse", "HEAD~1:members/ancienne.yaml").strip()
+    (repo / ".git" / "objects" / blob[:2] / blob[2:]).unlink()
+    proc = _new(members, "nouvelle", "--name", "Nouvelle", "--email", "n@example.org")
+    assert proc.returncode == 1, proc
+    assert "has a history that cannot be read" in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
+    assert not (members / "nouvelle.yaml").exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "uids"),
+    [
+        (b"uid: 0x2718", {10008}),
+        (b"uid: 0o23430 and 0b10011100011000", {10008}),
+        (b"uid: 10_008, x10009y", {10008, 10009}),
+        (b"uid: 2:46:48", {10008}),
+        (b"uid: 023430", {10008, 23430}),  # octal in YAML 1.1, decimal in 1.2
+        (b"uid: 9999 60000 " + b"9" * 5000, set()),
+    ],
+    ids=["hex", "octal-binary", "underscores-within-words", "base-60", "leading-zero", "out-of-range"],
+)
+def test_the_uids_a_refused_version_could_spell(text: bytes, uids: set[int]) -> None:
+    assert newmember.spelled_uids(text) == uids
 
 
 # --- pic plan --against: a revision's links --------------------------------------------------------
