@@ -54,7 +54,7 @@ def docker_host_url(access: HostAccess) -> str:
     if access.local:
         return "unix:///var/run/docker.sock"
     spec = access.spec
-    return f"ssh://{spec.ssh_user}@{spec.address}:{spec.ssh_port}"
+    return f"ssh://{spec.ssh_user}@{spec.url_host}:{spec.ssh_port}"
 
 
 @dataclass(frozen=True)

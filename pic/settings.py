@@ -23,8 +23,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationIn
 from pic.errors import PicError, Problem, show_value
 from pic.modelerrors import problems_from
 from pic.phpini import ExtensionPackage
-from pic.validators import Domain, Email, HostAddress, IpAddress, Whole
-from pic.yamlsrc import Document, read_yaml
+from pic.validators import Domain, Email, HostAddress, IpAddress, Whole, special_use_tld, special_use_words
+from pic.yamlsrc import Document, format_loc, read_yaml
 
 NAMESPACE = "pic"
 # A PHP branch, written as php.net does: no leading zeros ("8.4", never "08.04").
@@ -67,6 +67,24 @@ SYSTEM_TREES = (
     "/var/lock",
 )
 SYSTEM_DIRS = ("/", "/home", "/srv", "/var", "/opt", "/mnt", "/media", "/var/www", "/var/opt", "/var/local")
+# The platform's own tree on a web host (Caddy's data and the ACME webroot, pic.render.web): a member
+# space there would be the proxy's storage (/srv/pic/caddy/data) or its webroot (/srv/pic/acme).
+PLATFORM_DIR = "/srv/pic"
+# The platform's docker network on every web host (pic.render.web builds on it): the containers' routes
+# go into it, so no host of the stack may have an address there.
+PLATFORM_SUBNET = "172.30.0.0/16"
+# The port of the sites' database endpoint, on the network's gateway (pic.render.db).
+SITE_DB_ENDPOINT_PORT = 3306
+# What listens on every web host besides sshd, which listens on all of its addresses: sshd on one of these
+# ports and the other daemon would fight for it, and the one that loses does not start.
+WEB_HOST_PORTS = {
+    25: "Postfix's (the relay of the sites' mail, on every address)",
+    80: "the front proxy's (80 and 443 serve the sites)",
+    443: "the front proxy's (80 and 443 serve the sites)",
+    SITE_DB_ENDPOINT_PORT: "the sites' database endpoint's (pic-db-endpoint, on the containers' network)",
+}
+# The local resolver of the mail host (unbound, 127.0.0.1) and NSD of the DNS server (backend zonefile).
+DNS_PORT = 53
 # Settings that must be secrets; they may be absent from the file (set later).
 SECRET_KEYS = (
     "dbAdminPassword",
@@ -96,6 +114,14 @@ class HostSpec(_Strict):
     connection: Literal["ssh", "local"] = Field(
         default="ssh", description="ssh: a remote host; local: the admin's own machine (dev stack)."
     )
+
+    @property
+    def url_host(self) -> str:
+        """``address`` as the host part of a URL or of rsync's ``user@host:path``: an IPv6 address in brackets.
+
+        RFC 3986 §3.2.2; rsync and ssh:// URLs split at the first ':' otherwise.
+        """
+        return f"[{self.address}]" if ":" in self.address else self.address
 
 
 # Debian releases the images are built on (debootstrap names); the runtime image source.
@@ -137,6 +163,9 @@ class RuntimeSpec(_Strict):
         description="Extensions of the platform's list (pic.phpini.EXTENSIONS) this runtime is built without, "
         "when its package source lacks the package; the sites on it are told in the README.",
     )
+
+
+TLS_CA_NAMES = {"letsencrypt": "Let's Encrypt", "staging": "Let's Encrypt (staging)", "internal": "the internal CA"}
 
 
 class TlsSpec(_Strict):
@@ -287,14 +316,26 @@ class DbSpec(_Strict):
     dev_image: Image = Field(default="mariadb:11.4", description="MariaDB image of the dev stack's db container.")
     dev_port: int = Field(default=13306, ge=1, le=65535, description="Loopback port of the dev db container.")
     dev_subnet: IPv4Network = Field(
-        default=IPv4Network("172.30.57.0/24"),
-        description="Docker network of the dev db container; clients come from it (never from anywhere).",
+        default=IPv4Network("172.29.57.0/24"),
+        description="Docker network of the dev db container; clients come from it (never from anywhere). "
+        "Outside 172.30.0.0/16, the sites' network on the same engine: Docker refuses two networks that overlap.",
     )
 
     @field_validator("dev_subnet", mode="before")
     @classmethod
     def _subnet(cls, value: object) -> object:
         return IPv4Network(value) if isinstance(value, str) else value
+
+    @field_validator("dev_subnet")
+    @classmethod
+    def _outside_the_sites_network(cls, subnet: IPv4Network) -> IPv4Network:
+        if subnet.overlaps(IPv4Network(PLATFORM_SUBNET)):
+            raise ValueError(
+                f"{subnet} overlaps {PLATFORM_SUBNET}, the network of the sites' containers, on the same docker "
+                'engine in the dev stack: Docker refuses the second network ("Pool overlaps"); choose another, '
+                "e.g. 172.29.57.0/24"
+            )
+        return subnet
 
 
 class SmtpSpec(_Strict):
@@ -436,6 +477,20 @@ class Settings(_Strict):
             raise ValueError(f"host {pma.host!r} is not a web host of the stack (known: {', '.join(web)})")
         return pma
 
+    @field_validator("mail", "phpmyadmin")
+    @classmethod
+    def _public_names(cls, spec: BaseModel | None, info: ValidationInfo) -> BaseModel | None:
+        """A stack whose certificates come from a public authority has public names only."""
+        tls: TlsSpec | None = info.data.get("tls")
+        if spec is None or tls is None or tls.ca == "internal":
+            return spec
+        for key in ("sympa_domain", "mx", "domain"):
+            domain: str | None = getattr(spec, key, None)
+            tld = special_use_tld(domain) if domain is not None else None
+            if domain is not None and tld is not None:
+                raise ValueError(f"{key}: {special_use_words(domain, tld, TLS_CA_NAMES[tls.ca])}")
+        return spec
+
     @field_validator("mail")
     @classmethod
     def _mail_host(cls, mail: MailSpec, info: ValidationInfo) -> MailSpec:
@@ -445,6 +500,11 @@ class Settings(_Strict):
             raise ValueError(f"host {mail.host!r} is not a web host (known: {', '.join(web)})")
         default = info.data.get("default_web_host") or (min(web) if web else "")
         host = hosts.get(mail.host or default)
+        if host is not None and host.ssh_port == DNS_PORT:
+            raise ValueError(
+                f"the mail host {mail.host or default} has ssh_port {DNS_PORT}, the port of its local resolver "
+                "(unbound, for Sympa's DNS checks): give pic:hosts.<host>.ssh_port another port"
+            )
         if mail.mx is None and host is not None and _is_ip(host.address):
             raise ValueError(
                 f"mx is required: the mail host's address {host.address!r} is an IP address, "
@@ -458,6 +518,12 @@ class Settings(_Strict):
         hosts: dict[str, HostSpec] = info.data.get("hosts") or {}
         if dns.server is not None and hosts and dns.server not in hosts:
             raise ValueError(f"server {dns.server!r} is not a host of the stack (known: {', '.join(hosts)})")
+        server = hosts.get(dns.server or "")  # unset: the mail host, whose port 53 is refused already (mail)
+        if dns.backend == "zonefile" and dns.zones and server is not None and server.ssh_port == DNS_PORT:
+            raise ValueError(
+                f"the DNS server {dns.server} has ssh_port {DNS_PORT}, the port NSD answers on (backend zonefile): "
+                "give pic:hosts.<host>.ssh_port another port"
+            )
         if dns.backend == "zonefile" and dns.zones and not dns.listen:
             raise ValueError(
                 "listen is required with backend zonefile: the public addresses NSD answers on "
@@ -521,8 +587,14 @@ def _check_host_addresses(hosts: dict[str, HostSpec]) -> None:
             raise ValueError(
                 f"{name}: private_address {host.private_address} is a loopback address (only with connection: local)"
             )
-        if host.role == "web" and host.ssh_port in (80, 443):
-            raise ValueError(f"{name}: ssh_port {host.ssh_port} is the front proxy's (80 and 443 serve the sites)")
+        if host.role == "web" and host.ssh_port in WEB_HOST_PORTS:
+            raise ValueError(f"{name}: ssh_port {host.ssh_port} is {WEB_HOST_PORTS[host.ssh_port]}: choose another")
+        for what, value in (("address", host.address), ("private_address", str(private))):
+            if _is_ip(value) and ipaddress.ip_address(value) in ipaddress.ip_network(PLATFORM_SUBNET):
+                raise ValueError(
+                    f"{name}: {what} {value} is in {PLATFORM_SUBNET}, the network of the sites' containers on "
+                    "every web host, where it would be routed: give the host an address outside it"
+                )
         if host.connection == "local":
             continue  # every local host is the admin's own machine
         for what, value in (("address", host.address), ("private_address", str(private))):
@@ -532,7 +604,7 @@ def _check_host_addresses(hosts: dict[str, HostSpec]) -> None:
 
 
 def check_members_root(root: str) -> str:
-    """An absolute, normalised path that is not, nor lies under, a system directory."""
+    """An absolute, normalised path that is not, nor lies under, a system directory or the platform's own."""
     if root != "/" and (root.endswith("/") or "//" in root or any(p in (".", "..") for p in root.split("/")[1:])):
         raise ValueError(f"{root!r} is not a normalised path: no '.', '..', '//' or final '/' (e.g. /srv/members)")
     for tree in SYSTEM_TREES:
@@ -540,6 +612,11 @@ def check_members_root(root: str) -> str:
             raise ValueError(
                 f"{root!r} is under the system directory {tree}: use a directory of its own, e.g. /srv/members"
             )
+    if root == PLATFORM_DIR or root.startswith(f"{PLATFORM_DIR}/"):
+        raise ValueError(
+            f"{root!r} is under {PLATFORM_DIR}, the platform's own directory (the front proxy's data, the ACME "
+            "webroot), where a member's space could be one of them: use a directory of its own, e.g. /srv/members"
+        )
     if root in SYSTEM_DIRS:
         raise ValueError(f"{root!r} is a system directory that the set-up script would re-mode: use e.g. /srv/members")
     return root
@@ -659,9 +736,30 @@ def load_settings(project_dir: Path, stack: str) -> Settings:
     except ValidationError as exc:
         for p in problems_from(exc, _config_view(doc), Settings):
             problems.append(Problem(p.file, p.line, f"{NAMESPACE}:{p.path}" if p.path else f"{NAMESPACE}:", p.message))
+    else:
+        problems += _db_port_clash(settings, _config_view(doc))
     if problems:
         raise PicError(problems)
     return settings
+
+
+def _db_port_clash(settings: Settings, view: Document) -> list[Problem]:
+    """MariaDB's port (``pic:db.port``, 3306 unless set) and the db host's sshd's are two ports.
+
+    Checked on the whole settings: either may be left to its default. Reported at the host's
+    ``ssh_port``, the one written.
+    """
+    name = settings.db_host
+    host = settings.hosts[name]
+    if host.connection == "local" or host.ssh_port != settings.db.port:
+        return []
+    loc = ("hosts", name, "ssh_port")
+    port = "pic:db.port" if ("db", "port") in view.lines else f"pic:db.port is not set: {settings.db.port}"
+    message = (
+        f"{host.ssh_port} is also MariaDB's port on the db host ({port}): "
+        "sshd and MariaDB cannot both listen on it; give one of them another port"
+    )
+    return [Problem(view.file, view.line_of(loc), f"{NAMESPACE}:{format_loc(loc)}", message)]
 
 
 def display_path(path: Path) -> str:

@@ -206,9 +206,15 @@ def check_domain_fully(value: str) -> str:
     return value
 
 
+def is_public_suffix(domain: str) -> bool:
+    """True when ``domain`` is a public suffix (Public Suffix List, ICANN and private sections): names are
+    registered under it, it is no one's name."""
+    return bool(_public_suffixes().is_public(domain))
+
+
 def _refuse_public_suffix(value: str) -> None:
     """Raise ValueError when ``value`` is a public suffix (names are registered under it)."""
-    if _public_suffixes().is_public(value):
+    if is_public_suffix(value):
         raise ValueError(
             "is a public suffix (Public Suffix List, publicsuffix.org): names are registered under it, "
             "it names no one's site; give the name registered under it"
@@ -356,6 +362,28 @@ def _check_domain_form(value: str) -> None:
 # registry, RFC 6761, 6762 and 7686): refused by the library, so never taken by the shortcut below;
 # tests/test_fields_fast.py checks that this is the library's list.
 SPECIAL_USE_DOMAINS = ("arpa", "invalid", "local", "localhost", "onion", "test")
+# Top-level domains that name nothing on the public Internet, so that no public certificate authority
+# issues for them: IANA's Special-Use Domain Names (RFC 6761: example, invalid, localhost, test; RFC 6762:
+# local; RFC 7686: onion; RFC 9476: alt), arpa (RFC 3172: the infrastructure's, home.arpa of RFC 8375
+# included) and internal (reserved for private use by ICANN in 2024).
+SPECIAL_USE_TLDS = frozenset({*SPECIAL_USE_DOMAINS, "alt", "example", "internal"})
+
+
+def special_use_tld(domain: str) -> str | None:
+    """The special-use top-level domain ``domain`` is under (``SPECIAL_USE_TLDS``), or None."""
+    tld = domain.rsplit(".", 1)[-1]
+    return tld if tld in SPECIAL_USE_TLDS else None
+
+
+def special_use_words(domain: str, tld: str, ca: str) -> str:
+    """Why a public stack (certificates from ``ca``) refuses ``domain``, under the special-use ``tld``."""
+    return (
+        f"{short_repr(domain, 80)} is under .{tld}, a special-use top-level domain (IANA's registry, RFC 6761): "
+        f"it names nothing on the public Internet and certificate authorities such as {ca} issue no certificate "
+        "for it; only a stack with pic:tls.ca: internal (a lab) accepts it"
+    )
+
+
 # The usual form of a valid address: a dot-atom of letters, digits, _ + - before the @, and a domain
 # of ASCII labels whose last one starts and ends with a letter. email_validator (strict) accepts every
 # such address of at most 254 characters (64 before the @, 253 after) whose domain has no "--" and is
@@ -430,6 +458,8 @@ SSH_KEY_TYPES = {
     "sk-ecdsa-sha2-nistp256@openssh.com",
 }
 _MIN_RSA_BITS = 2048
+# OpenSSH reads no RSA key of more bits (SSH_RSA_MAXIMUM_MODULUS_SIZE, sshkey.h): sshd would ignore it.
+_MAX_RSA_BITS = 16384
 # An ssh-ed25519 key's data (RFC 8709 §4): the type as an SSH string, then the 32 bytes of the key as
 # one, nothing more. cryptography loads any 32 bytes as an Ed25519 public key, so data of exactly this
 # form is valid without calling it (tests/test_fields_fast.py compares both).
@@ -444,7 +474,8 @@ def check_ssh_key(value: str) -> str:
     must decode, be of the type written before them, and hold nothing more;
     the comment is printable text on the same line (sshd reads one key per
     line: a line break in a comment would add lines to authorized_keys).
-    RSA keys need 2048 bits (OpenSSH 8.8 and NIST SP 800-131A refuse less).
+    RSA keys need 2048 bits (OpenSSH 8.8 and NIST SP 800-131A refuse less) and at most 16384
+    (OpenSSH's SSH_RSA_MAXIMUM_MODULUS_SIZE).
     """
     why = refused_character(value)
     if why is not None:
@@ -531,6 +562,11 @@ def _check_key_blob(kind: str, data: str) -> None:
         raise ValueError(f"says {kind!r} but its key data is of another type")
     if isinstance(key, rsa.RSAPublicKey) and key.key_size < _MIN_RSA_BITS:
         raise ValueError(f"is a {key.key_size}-bit RSA key (at least {_MIN_RSA_BITS}): use ssh-ed25519")
+    if isinstance(key, rsa.RSAPublicKey) and key.key_size > _MAX_RSA_BITS:
+        raise ValueError(
+            f"is a {key.key_size}-bit RSA key, which OpenSSH does not read (at most {_MAX_RSA_BITS} bits): "
+            "use ssh-ed25519"
+        )
 
 
 def _blob_type(data: str) -> str | None:

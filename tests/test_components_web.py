@@ -423,10 +423,14 @@ def test_program_builds_the_same(pulumi_env: RecordingMonitor, monkeypatch: pyte
     assert {n for t, n in ours if t == "pic:index:Member"} == {n for t, n in theirs if t == "pic:index:Member"}
 
 
-def test_second_web_host_gets_its_own_set(pulumi_env: RecordingMonitor) -> None:
+@pytest.mark.parametrize(
+    ("address", "url"),
+    [("web2.example.org", "ssh://deploy@web2.example.org:22"), ("2001:db8::2", "ssh://deploy@[2001:db8::2]:22")],
+)
+def test_second_web_host_gets_its_own_set(pulumi_env: RecordingMonitor, address: str, url: str) -> None:
     settings, registry = example()
     hosts = dict(settings.hosts)
-    hosts["web2"] = hosts["web1"].model_copy(update={"address": "web2.example.org", "private_address": "10.0.0.12"})
+    hosts["web2"] = hosts["web1"].model_copy(update={"address": address, "private_address": "10.0.0.12"})
     two = settings.model_copy(update={"hosts": hosts})
     moved = Registry(tuple(replace(m, host="web2") if m.slug == "velo-cite" else m for m in registry))
     regs = run(pulumi_env, lambda: build_web(two, moved, ON))
@@ -437,7 +441,7 @@ def test_second_web_host_gets_its_own_set(pulumi_env: RecordingMonitor) -> None:
         "web2-network",
         "web2-caddy-build",
     }
-    assert regs["web2-docker"].inputs["host"] == "ssh://deploy@web2.example.org:22"
+    assert regs["web2-docker"].inputs["host"] == url  # an IPv6 address in brackets (RFC 3986)
     runtimes = {r.name for r in regs.values() if r.type == "pic:index:PhpRuntime"}
     assert runtimes == {"web1-php-7.4", "web1-php-8.3", "web2-php-8.4"}
     container = regs["velo-cite-container"]

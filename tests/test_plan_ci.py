@@ -71,13 +71,19 @@ def _stand_in(path: Path, text: str) -> None:
     path.chmod(path.stat().st_mode | stat.S_IXUSR)
 
 
-def test_move_script_copies_a_space_for_real(tmp_path: Path) -> None:
-    """ssh and sudo replaced by stand-ins that run the command here, each host being a directory."""
+@pytest.mark.parametrize("address", ["web2.example.org", "2001:db8::2"])
+def test_move_script_copies_a_space_for_real(tmp_path: Path, address: str) -> None:
+    """ssh and sudo replaced by stand-ins that run the command here, each host being a directory.
+
+    The target is named or an IPv6 address, which rsync's user@host:path reads in brackets only.
+    """
     require_program("rsync")
     require_program("shellcheck")
     settings, registry = two_hosts("internal")
     root = tmp_path / "srv-members"
-    settings = settings.model_copy(update={"members_root": str(root)})
+    hosts = dict(settings.hosts)
+    hosts["web2"] = hosts["web2"].model_copy(update={"address": address})
+    settings = settings.model_copy(update={"members_root": str(root), "hosts": hosts})
     member = registry.get("velo-cite")
     space = root / member.slug
     for sub in web.MEMBER_DIRS:
@@ -94,7 +100,7 @@ def test_move_script_copies_a_space_for_real(tmp_path: Path) -> None:
     _stand_in(
         bin_dir / "ssh",
         "#!/bin/sh\nwhile [ $# -gt 0 ]; do case $1 in -p|-o|-l) shift 2;; -*) shift;; *) break;; esac; done\n"
-        f'login=$1; shift\ncase $login in *web2*) cmd=$(printf %s "$*" | sed "s#{root}#{web2}{root}#g");; '
+        f'login=$1; shift\ncase $login in *{address}) cmd=$(printf %s "$*" | sed "s#{root}#{web2}{root}#g");; '
         '*) cmd=$*;; esac\nexec sh -c "$cmd"\n',
     )
     _stand_in(bin_dir / "sudo", '#!/bin/sh\ncase $1 in --preserve-env=*) shift;; esac\nexec "$@"\n')
@@ -112,7 +118,7 @@ def test_move_script_copies_a_space_for_real(tmp_path: Path) -> None:
     assert os.readlink(copied / "www" / "current") == "index.php"
     assert {p.name for p in copied.iterdir()} == set(web.MEMBER_DIRS)
     assert (space / "www" / "index.php").exists(), "the source is kept"
-    assert "point DNS to web2.example.org" in proc.stdout
+    assert f"point the DNS of these domains to {address}\n  velo-cite-lyon.fr\n" in proc.stdout, proc.stdout
 
 
 class _Forge(http.server.BaseHTTPRequestHandler):

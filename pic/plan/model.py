@@ -189,7 +189,13 @@ class Attribution:
         names: set[str] = set()
         for text in values:
             for address, hosts in self.addresses.items():
-                if text == address or f"@{address}" in text or text.startswith((f"{address}:", f"ssh://{address}")):
+                bracketed = f"[{address}]"  # an IPv6 address in a URL (HostSpec.url_host)
+                if (
+                    text == address
+                    or f"@{address}" in text
+                    or f"@{bracketed}" in text
+                    or text.startswith((f"{address}:", f"ssh://{address}", f"ssh://{bracketed}"))
+                ):
                     names |= hosts
         return next(iter(names)) if len(names) == 1 else None
 

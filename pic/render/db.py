@@ -18,7 +18,7 @@ from pathlib import Path
 from pic import charsets, names
 from pic.names import DB_ADMIN_USER, DB_BACKUP_USER
 from pic.render import render
-from pic.settings import Settings
+from pic.settings import SITE_DB_ENDPOINT_PORT, Settings
 
 CHARSET = "utf8mb4"
 COLLATION = "utf8mb4_unicode_ci"
@@ -76,7 +76,7 @@ DUMP_UNIT = "pic-db-dump"
 # on ENDPOINT_PORT, in plain; it carries the connection to MariaDB over verified TLS.
 ENDPOINT_PROGRAM = "/usr/local/sbin/pic-db-endpoint"
 ENDPOINT_UNIT = "pic-db-endpoint"
-ENDPOINT_PORT = 3306
+ENDPOINT_PORT = SITE_DB_ENDPOINT_PORT
 ENDPOINT_MAX_CONNECTIONS = 500
 SITE_DB_HOST = "pic-db"
 SYSTEMD_DIR = "/etc/systemd/system"

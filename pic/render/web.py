@@ -21,7 +21,7 @@ from pic import charsets, eol, names, phpini
 from pic.registry import Member, Registry
 from pic.render import render
 from pic.render.db import ENDPOINT_PORT
-from pic.settings import Settings, version_key
+from pic.settings import PLATFORM_DIR, PLATFORM_SUBNET, Settings, version_key
 
 # Inside a site container: the member's directories are mounted under this root.
 SITE_ROOT = "/srv/site"
@@ -34,7 +34,7 @@ GROUP_SFTP = names.GROUP_SFTP
 GROUP_SSH = names.GROUP_SSH
 GROUP_LOCKED = names.GROUP_LOCKED
 # The subnet of the platform's network: the sites trust X-Forwarded-For from it only.
-NETWORK_SUBNET = "172.30.0.0/16"
+NETWORK_SUBNET = PLATFORM_SUBNET
 # Docker hands out addresses from the upper half; the lower half holds the fixed ones (the proxy's, phpMyAdmin's).
 NETWORK_DYNAMIC = "172.30.128.0/17"
 # The host's own address on that network, set as the network's gateway (without it Docker takes
@@ -46,12 +46,12 @@ PHPMYADMIN_ADDRESS = "172.30.0.3"
 BASE_IMAGE = "pic/debian"
 # On the web host.
 CADDY_DIR = "/etc/pic/caddy"
-CADDY_DATA = "/srv/pic/caddy/data"
-CADDY_CONFIG = "/srv/pic/caddy/config"
+CADDY_DATA = f"{PLATFORM_DIR}/caddy/data"
+CADDY_CONFIG = f"{PLATFORM_DIR}/caddy/config"
 # Members' certificates (<dir>/<slug>/fullchain.pem, privkey.pem) and the ACME HTTP-01
 # webroot: both on the host, mounted read only into the proxy at the same paths.
 CERTS_DIR = "/etc/pic/certs"
-ACME_WEBROOT = "/srv/pic/acme"
+ACME_WEBROOT = f"{PLATFORM_DIR}/acme"
 CERT_FILE = "fullchain.pem"
 KEY_FILE = "privkey.pem"
 # Members' public keys, root's (the member cannot add one): <dir>/<slug>, written by <slug>-space.
@@ -211,7 +211,7 @@ def render_move_script(settings: Settings, member: Member, target: str) -> str:
         source=source,
         target=target,
         src_login=f"{src.ssh_user}@{src.address}",
-        dst_login=f"{dst.ssh_user}@{dst.address}",
+        dst_login=f"{dst.ssh_user}@{dst.url_host}",  # rsync's target: user@host:path
         src_port=src.ssh_port,
         dst_port=dst.ssh_port,
         target_address=dst.address,
