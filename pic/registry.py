@@ -24,8 +24,20 @@ from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationError, f
 from pic import charsets, cron, names, phpini
 from pic.errors import PicError, Problem, show_value
 from pic.modelerrors import _unwrap, problems_from
-from pic.settings import MIN_CPUS, Settings, display_path
-from pic.validators import SLUG_WORDS, Domain, Email, FreeText, SshKey, Whole, is_slug, refused_character
+from pic.settings import MIN_CPUS, TLS_CA_NAMES, Settings, display_path
+from pic.validators import (
+    SLUG_WORDS,
+    Domain,
+    Email,
+    FreeText,
+    SshKey,
+    Whole,
+    is_public_suffix,
+    is_slug,
+    refused_character,
+    special_use_tld,
+    special_use_words,
+)
 from pic.yamlsrc import Document, format_loc, read_yaml, show_written
 
 DbShort = Annotated[
@@ -291,6 +303,25 @@ class Member:
             Database(self.slug, short, chosen.get(short, charsets.DB_DEFAULT)) for short in self.spec.databases
         )
 
+    @cached_property
+    def sender_domains(self) -> tuple[str, ...]:
+        """The domains the member's site may send mail from (pic.render.sitemail), in order, each once.
+
+        Its site domains, a leading ``www.`` dropped unless what remains is a public suffix
+        (``www.co.uk`` is a name registered under ``co.uk``, not a web name of it). Empty without a site.
+        The checks across files refuse a dropped ``www.`` that leaves another's name (:class:`_Cross`).
+        """
+        if self.spec.site is None:
+            return ()
+        out: list[str] = []
+        for domain in self.spec.site.domains:
+            bare = domain.removeprefix("www.")
+            if bare != domain and (bare.count(".") == 0 or is_public_suffix(bare)):
+                bare = domain
+            if bare not in out:
+                out.append(bare)
+        return tuple(out)
+
     @property
     def runtime(self) -> str | None:
         """The PHP runtime key the site runs on, or None (no site, or a static one)."""
@@ -329,14 +360,20 @@ def shown_name(name: str) -> str:
 
 
 def stray_files(members_dir: Path, shown_dir: str) -> list[Problem]:
-    """Entries of ``members/`` that look like member files but are not read (``x.yml``, ``X.YAML``, ``x.yaml ``)."""
+    """Entries of ``members/`` that look like member files but are not read.
+
+    ``x.yml``, ``X.YAML``, ``x.yaml `` and the copies editors, merges and admins leave
+    (``x.yaml~``, ``x.yaml.orig``, ``x.yaml.disabled``): a member whose file was renamed so is
+    no longer in the registry, which a reviewer should not learn from ``pulumi up``.
+    """
     out = []
     with os.scandir(members_dir) as entries:
         for entry in entries:
             name = entry.name
             if name.startswith(("_", ".")) or (name.endswith(".yaml") and name.strip() == name):
                 continue
-            if name.strip().lower().endswith((".yaml", ".yml")):
+            lower = name.lower()
+            if ".yaml" in lower or ".yml" in lower:  # x.yml, X.YAML, x.yaml.orig, x.yaml~, x.yaml.disabled
                 out.append(
                     Problem(
                         f"{shown_dir}/{shown_name(name)}",
@@ -495,6 +532,33 @@ class _Cross:
             )
         if spec.lists is not None:
             self.claim(m, ("lists", "domain"), "domain", spec.lists.domain, "a list domain")
+            self.public_name(m, ("lists", "domain"), spec.lists.domain)
+
+    def public_name(self, m: Member, loc: tuple[str | int, ...], domain: str) -> None:
+        """A stack whose certificates come from a public authority serves public names only."""
+        tld = special_use_tld(domain)
+        if tld is not None and self.settings.tls.ca != "internal":
+            self.at(m, loc, special_use_words(domain, tld, TLS_CA_NAMES[self.settings.tls.ca]))
+
+    def senders(self, m: Member) -> None:
+        """A site domain ``www.X`` lets the site send mail as X: X may be no one else's name.
+
+        Run once every member's names are in the table, so that the owner of X is known whatever
+        the order of the files.
+        """
+        if m.site is None:
+            return
+        for i, domain in enumerate(m.site.domains):
+            bare = domain.removeprefix("www.")
+            owner = self.names.get(("domain", bare)) if bare != domain else None
+            if owner is not None and owner.file != m.file and bare in m.sender_domains:
+                self.at(
+                    m,
+                    ("site", "domains", i),
+                    f"{show_value(domain)} lets the site send mail as {show_value(bare)} (mail drops the www.), "
+                    f"which is {owner}: a site sends mail as its member's names only; "
+                    + ("use another name" if ("domain", bare) in self.platform else "give both names to one member"),
+                )
 
     def slug(self, m: Member) -> None:
         space: names.Space
@@ -518,6 +582,7 @@ class _Cross:
     def site(self, m: Member, site: Site) -> None:
         for i, domain in enumerate(site.domains):
             self.claim(m, ("site", "domains", i), "domain", domain, "a site domain")
+            self.public_name(m, ("site", "domains", i), domain)
         if site.php != "none" and site.php not in self.settings.runtimes:
             self.at(
                 m,
@@ -650,6 +715,8 @@ def cross_checks(members: Iterable[Member], settings: Settings) -> list[Problem]
     listed = list(members)
     for m in listed:
         cross.member(m)
+    for m in listed:
+        cross.senders(m)
     cross.wildcard_grants(listed)
     return cross.problems
 

@@ -126,6 +126,40 @@ def test_real_rsa_key_from_ssh_keygen(tmp_path: Path) -> None:
         check_ssh_key((tmp_path / "w.pub").read_text().strip())
 
 
+def _ssh_rsa_key(bits: int) -> str:
+    """An ssh-rsa public key line (RFC 4253 §6.6) whose modulus has ``bits`` bits (2**bits - 1)."""
+    import base64
+
+    def string(data: bytes) -> bytes:
+        return len(data).to_bytes(4, "big") + data
+
+    def mpint(n: int) -> bytes:
+        return string(n.to_bytes(n.bit_length() // 8 + 1, "big"))  # a leading zero byte: positive
+
+    blob = string(b"ssh-rsa") + mpint(65537) + mpint(2**bits - 1)
+    return f"ssh-rsa {base64.b64encode(blob).decode()} big@pc"
+
+
+@pytest.mark.parametrize("bits", [16384, 16392, 20000])
+def test_rsa_key_sizes_as_ssh_keygen_reads_them(bits: int, tmp_path: Path) -> None:
+    """The largest RSA key OpenSSH reads is accepted; a larger one is refused, as ssh-keygen -l refuses it."""
+    import subprocess
+
+    from tests.conftest import require_program
+
+    key = _ssh_rsa_key(bits)
+    (tmp_path / "k.pub").write_text(key + "\n")
+    proc = subprocess.run(
+        [require_program("ssh-keygen"), "-l", "-f", str(tmp_path / "k.pub")], check=False, capture_output=True
+    )
+    assert (proc.returncode == 0) is (bits <= 16384), proc.stderr
+    if bits <= 16384:
+        assert check_ssh_key(key) == key
+    else:
+        with pytest.raises(ValueError, match=f"{bits}-bit RSA key, which OpenSSH does not read"):
+            check_ssh_key(key)
+
+
 @pytest.mark.parametrize(
     "domain", ["example.org", "a.b.c.example.org", "xn--bcher-kva.example", "x1.fr", "a-b--c.example.org", "ab-c.org"]
 )

@@ -94,7 +94,22 @@ def test_a_device_node_is_not_opened(members: Path) -> None:
     assert "zero-member.yaml is a character device, not a regular file" in proc.stderr
 
 
-@pytest.mark.parametrize("name", ["velo.yml", "Velo.YAML", "velo.Yaml", "velo.yaml ", " velo.yaml", "velo.yml\t"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "velo.yml",
+        "Velo.YAML",
+        "velo.Yaml",
+        "velo.yaml ",
+        " velo.yaml",
+        "velo.yml\t",
+        "velo.yaml~",
+        "velo.yaml.orig",
+        "velo.yaml.bak",
+        "velo.yaml.disabled",
+        "velo.YML.old",
+    ],
+)
 def test_a_file_that_looks_like_a_member_file_is_named(members: Path, name: str) -> None:
     (members / name).write_text((ROOT / "members" / "velo-cite.yaml").read_text())
     proc = check(members)

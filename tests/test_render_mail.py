@@ -421,3 +421,16 @@ def test_hostmaster_with_dots_is_escaped_in_the_soa(tmp_path: Path) -> None:
     )
     out = subprocess.run([named_checkzone, "example.org", str(path)], check=False, capture_output=True, text=True)
     assert out.returncode == 0, out.stdout
+
+
+def test_a_site_sends_as_its_domains_without_www_but_never_as_a_public_suffix() -> None:
+    """The relay's senders of a site: www. dropped, unless what remains is a public suffix (www.co.uk is a name)."""
+    import dataclasses
+
+    _, registry = example()
+    m = next(m for m in registry if m.site is not None)
+    assert m.site is not None
+    domains = ["www.asso-exemple.fr", "asso-exemple.fr", "www.co.uk", "www.gouv.fr", "blog.asso-exemple.fr"]
+    site = m.site.model_copy(update={"domains": domains})
+    member = dataclasses.replace(m, spec=m.spec.model_copy(update={"site": site}))
+    assert member.sender_domains == ("asso-exemple.fr", "www.co.uk", "www.gouv.fr", "blog.asso-exemple.fr")

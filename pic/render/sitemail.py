@@ -13,7 +13,7 @@ The web host's Postfix (:func:`postfix_settings`, :func:`render_sites_cidr`)
 knows each site container by its fixed address (:func:`site_address`, from the
 member's uid; a container has no capability to forge its source address) and
 accepts from it only senders in the member's own domains
-(:func:`sender_domains`), with a rate limit per container. The design follows
+(``Member.sender_domains``), with a rate limit per container. The design follows
 Postfix's documented per-client restriction classes (RESTRICTION_CLASS_README:
 ``check_client_access`` returning a class name, the class a
 ``check_sender_access`` map of its domains, then a ``REJECT`` with the reason; ``cidr_table(5)`` for the
@@ -78,24 +78,9 @@ def site_address(member: Member) -> str:
     return str(address)
 
 
-def sender_domains(member: Member) -> list[str]:
-    """The domains a member's site may send from: its site domains, ``www.`` dropped, in order.
-
-    Empty for a member without a site.
-    """
-    if member.site is None:
-        return []
-    out: list[str] = []
-    for domain in member.site.domains:
-        bare = domain.removeprefix("www.") if domain.count(".") >= 2 else domain
-        if bare not in out:
-            out.append(bare)
-    return out
-
-
 def envelope_sender(member: Member) -> str:
     """The default envelope sender of a member's site: ``no-reply@<first sender domain>``."""
-    domains = sender_domains(member)
+    domains = member.sender_domains
     if not domains:
         raise ValueError(f"{member.file}: member {member.slug} has no site")
     return f"{LOCAL_PART}@{domains[0]}"
@@ -125,7 +110,7 @@ def restriction_class(slug: str) -> str:
 
 def running_senders(members: list[Member]) -> list[Member]:
     """Members whose site may send: a PHP site with at least one domain, in the given order."""
-    return [m for m in members if m.runtime is not None and sender_domains(m)]
+    return [m for m in members if m.runtime is not None and m.sender_domains]
 
 
 def render_sites_cidr(members: list[Member], *, addresses: dict[str, str] | None = None) -> str:
@@ -148,7 +133,7 @@ def postfix_settings(
     cidr = f"cidr:{cidr_map}"
     classes = {
         restriction_class(m.slug): "check_sender_access inline:{ "
-        + ", ".join(f"{{ {d} = OK }}" for d in sender_domains(m))
+        + ", ".join(f"{{ {d} = OK }}" for d in m.sender_domains)
         + f" }}, check_sender_access static:{{{REFUSAL}}}"
         for m in members
     }
