@@ -18,13 +18,25 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from pic.errors import PicError, Problem
+from pic.errors import PicError, Problem, show_value
 from pic.registry import Member
 from pic.settings import Settings, display_path
+from pic.yamlsrc import read_regular_file
 
 DEFAULT_DIR = "disk-usage"
 HOST_FILE = "/var/lib/pic/disk-usage.tsv"
 _HEADER_RE = re.compile(r"^# pic disk usage of (?P<host>\S+) at (?P<at>\S+)")
+# One line per member of a few dozen bytes: 1 MiB is tens of thousands of members on one host.
+MAX_FILE_BYTES = 1024 * 1024
+# 2**40 KiB is 1 PiB, more than any web host's disk holds: a larger count is a damaged line, not a
+# measurement. Below it three columns add up to a total that a float holds exactly (under 2**53).
+MAX_KIB = 2**40
+COLUMNS = ("slug", "www", "db", "log")
+# What the host's job writes (the slugs it keeps: pic/render/templates/disk-usage.sh.j2); a unix
+# user name is at most 32 characters.
+_SLUG = re.compile(r"[a-z0-9-]{1,32}")
+_KIB = re.compile(r"[0-9]{1,20}")  # ASCII digits only: str.isdigit() is also true for "²" or "٣"
+_PROBLEMS_SHOWN = 20
 
 
 @dataclass(frozen=True)
@@ -44,7 +56,10 @@ class Usage:
 def read(paths: list[Path]) -> dict[str, Usage]:
     """slug -> usage, from host files or directories of them (``*.tsv``); a later file wins.
 
-    Raises PicError naming file and line for a malformed line.
+    Each file is read by :func:`pic.yamlsrc.read_regular_file` (a regular file, a symbolic link
+    to one, at most :data:`MAX_FILE_BYTES`). Raises PicError naming the file, and the line, the
+    column and the value for a line that is not UTF-8 or not ``slug<TAB>www<TAB>db<TAB>log``
+    with counts of KiB in ASCII digits, at most :data:`MAX_KIB` each.
     """
     files: list[Path] = []
     for p in paths:
@@ -53,28 +68,67 @@ def read(paths: list[Path]) -> dict[str, Usage]:
     problems: list[Problem] = []
     for f in files:
         file = display_path(f)
-        try:
-            lines = f.read_text(encoding="utf-8").splitlines()
-        except OSError as exc:
-            raise PicError([Problem(file, None, "", f"cannot be read: {exc.strerror}")]) from None
+        data, unreadable = read_regular_file(f, file, MAX_FILE_BYTES, follow_links=True)
+        if data is None:
+            problems += unreadable
+            continue
         host, at = f.stem, ""
-        for n, line in enumerate(lines, 1):
+        for n, raw in enumerate(data.split(b"\n"), 1):
+            try:
+                line = raw.decode("utf-8").removesuffix("\r")
+            except UnicodeDecodeError as exc:
+                shown = "".join(f"\\x{b:02x}" for b in raw[exc.start : exc.end][:8])
+                column = len(raw[: exc.start].decode("utf-8", errors="replace")) + 1
+                problems.append(
+                    Problem(
+                        file,
+                        n,
+                        "",
+                        f"holds bytes that are not UTF-8 ({shown}, column {column}): the hosts write UTF-8; "
+                        "copy the host's file again",
+                    )
+                )
+                continue
             header = _HEADER_RE.match(line)
             if header:
                 host, at = header["host"], header["at"]
                 continue
             if not line.strip() or line.startswith("#"):
                 continue
-            cells = line.split("\t")
-            if len(cells) != 4 or not all(c.isdigit() for c in cells[1:]):
-                problems.append(
-                    Problem(file, n, "", f"{line!r} is not: slug, then KiB of www/, db/, log/ (tab-separated)")
-                )
+            usage, why = _usage(line, host, at)
+            if usage is None:
+                problems.append(Problem(file, n, *why))
                 continue
-            out[cells[0]] = Usage(cells[0], host, at, int(cells[1]), int(cells[2]), int(cells[3]))
+            out[usage.slug] = usage
+    if len(problems) > _PROBLEMS_SHOWN:
+        first, hidden = sorted(problems)[:_PROBLEMS_SHOWN], sorted(problems)[_PROBLEMS_SHOWN:]
+        problems = [*first, Problem(hidden[0].file, None, "", f"and {len(hidden)} more problem(s), not shown")]
     if problems:
         raise PicError(problems)
     return out
+
+
+def _usage(line: str, host: str, at: str) -> tuple[Usage | None, tuple[str, str]]:
+    """The measurement of one line, else (None, (field, what is wrong with it))."""
+    cells = line.split("\t")
+    if len(cells) != len(COLUMNS):
+        return None, (
+            "",
+            f"{show_value(line)} has {len(cells)} tab-separated column(s), not {len(COLUMNS)}: "
+            "slug, then KiB of www/, db/, log/",
+        )
+    if _SLUG.fullmatch(cells[0]) is None:
+        return None, ("slug", f"{show_value(cells[0])} is not a member slug (a-z, 0-9 and -, at most 32 characters)")
+    kib: list[int] = []
+    for name, cell in zip(COLUMNS[1:], cells[1:], strict=True):
+        value = int(cell) if _KIB.fullmatch(cell) else None
+        if value is None or value > MAX_KIB:
+            return None, (
+                f"{cells[0]}.{name}",
+                f"{show_value(cell)} is not a count of KiB (digits 0-9, at most {MAX_KIB}, which is 1 PiB)",
+            )
+        kib.append(value)
+    return Usage(cells[0], host, at, *kib), ("", "")
 
 
 def soft_limit_mb(member: Member, settings: Settings) -> int:

@@ -1,8 +1,9 @@
 """``pic lists audit FILE...``: dead, misspelled and malformed addresses in subscriber exports.
 
 Reads Sympa's exports (the ``subscribers`` dump: ``email ADDRESS`` paragraphs;
-the web interface's dump: ``ADDRESS [name]`` per line; CSV with an ``email``
-column) and plain one-address-per-line files. Flags, each with a suggested fix:
+the web interface's dump: ``ADDRESS [name]`` per line; CSV with an ``email``,
+``E-mail`` or ``courriel`` column) and plain one-address-per-line files, in
+UTF-8. Flags, each with a suggested fix:
 - addresses at domains that never existed, closed, or are misspelled
   (``pic/data/mail_domains.yaml``, which admins extend, and ``--domains FILE``);
 - misspellings of the large mailbox providers (``pic/data/mail_providers.yaml``):
@@ -18,19 +19,19 @@ from __future__ import annotations
 
 import csv
 import functools
-import io
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import Literal, cast
 
 import yaml
 from email_validator import EmailNotValidError, validate_email
 
 from pic.errors import PicError, Problem
 from pic.settings import display_path
+from pic.yamlsrc import Document, format_loc, parse_yaml, read_regular_file, read_yaml
 
 DATA = "mail_domains.yaml"
 PROVIDERS = "mail_providers.yaml"
@@ -38,6 +39,17 @@ PROVIDERS = "mail_providers.yaml"
 COMMON_TLDS = ("com", "fr", "org", "net", "eu", "be", "ch", "ca", "de", "uk", "info", "io", "me")
 Status = Literal["typo", "closed", "never"]
 _STATUSES = ("typo", "closed", "never")
+_DOMAIN_KEYS = frozenset(["status", "suggest", "note"])
+# A domain as the data files write it: dot-separated labels, no space, no "@", at most 253 characters.
+_DOMAIN = re.compile(r"(?=.{1,253}\Z)[^\s@.]+(?:\.[^\s@.]+)+", re.DOTALL)
+# Subscriber exports: a list of 50,000 addresses is about 2.5 MB; 32 MiB bounds what a run reads
+# and holds in memory (a few hundred MB at most), and the time a run takes (about a minute).
+MAX_EXPORT_BYTES = 32 * 1024 * 1024
+# An address has at most 254 characters (RFC 5321 §4.5.3.1); checking one costs time in its length
+# (0.4 s a megabyte), so a much longer one is flagged without being checked or repaired.
+_LONGEST_CHECKED = 1000
+_SHOWN_CHARS = 100  # of an address in a flag
+_PROBLEMS_SHOWN = 5  # lines of one export that cannot be read
 
 
 @dataclass(frozen=True)
@@ -61,66 +73,125 @@ class Flag:
     suggestion: str | None
 
     def __str__(self) -> str:
-        fix = f"; suggested: {self.suggestion}" if self.suggestion else ""
-        return f"{self.entry.file}:{self.entry.line} {self.entry.address}: {self.problem}{fix}"
+        fix = f"; suggested: {_shortened(self.suggestion)}" if self.suggestion else ""
+        return f"{self.entry.file}:{self.entry.line} {_shortened(self.entry.address)}: {self.problem}{fix}"
 
 
-def _parse_domains(text: str, file: str) -> dict[str, DeadDomain]:
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise PicError([Problem(file, None, "", f"is not valid YAML: {exc}")]) from None
-    if not isinstance(data, dict):
-        raise PicError([Problem(file, None, "", "is not a mapping of domain to {status, suggest, note}")])
-    problems: list[Problem] = []
+def _shortened(text: str) -> str:
+    return text if len(text) <= _SHOWN_CHARS else text[: _SHOWN_CHARS - 3] + "..."
+
+
+def _domains_of(doc: Document | None, problems: list[Problem], file: str) -> dict[str, DeadDomain]:
+    """domain -> what is wrong with it, from a parsed data file (:func:`pic.yamlsrc.parse_yaml`).
+
+    ``doc``: None when the file could not be parsed, ``problems`` then says why. Raises PicError
+    naming the file, the line, the field and the value of each entry that is not
+    ``DOMAIN: {status: typo|closed|never, suggest: DOMAIN, note: TEXT}``.
+    """
+    if doc is None:
+        raise PicError(problems)
+    if not isinstance(doc.data, dict):
+        raise PicError([Problem(file, doc.line_of(()), "", "is not a mapping of domain to {status, suggest, note}")])
     out: dict[str, DeadDomain] = {}
-    for domain, spec in data.items():
-        key = str(domain).lower()
-        if not isinstance(spec, dict) or spec.get("status") not in _STATUSES:
-            problems.append(Problem(file, None, f"{domain}.status", f"must be one of {', '.join(_STATUSES)}"))
+    for domain, spec in doc.data.items():
+        where = doc.line_of((domain,))
+        before = len(problems)
+        if _DOMAIN.fullmatch(domain) is None:
+            problems.append(Problem(file, where, format_loc((domain,)), "is not a domain name (such as gmail.fr)"))
             continue
-        unknown = set(spec) - {"status", "suggest", "note"}
-        if unknown:
+        if not isinstance(spec, dict):
             problems.append(
-                Problem(file, None, str(domain), f"unknown keys {sorted(unknown)} (allowed: status, suggest, note)")
+                Problem(
+                    file,
+                    where,
+                    format_loc((domain,)),
+                    f"{doc.shown((domain,), spec)} is not a mapping {{status, suggest, note}}",
+                )
             )
             continue
-        suggest = spec.get("suggest")
-        out[key] = DeadDomain(spec["status"], str(suggest).lower() if suggest else None, str(spec.get("note") or ""))
+        unknown = sorted(set(spec) - _DOMAIN_KEYS)
+        for key in unknown:
+            loc = (domain, key)
+            problems.append(
+                Problem(
+                    file, doc.line_of(loc), format_loc(loc), "is not a key of a domain (allowed: status, suggest, note)"
+                )
+            )
+        status = spec.get("status")
+        if status not in _STATUSES:
+            loc = (domain, "status")
+            problems.append(
+                Problem(
+                    file,
+                    doc.line_of(loc),
+                    format_loc(loc),
+                    f"{doc.shown(loc, status)} is not a status (known: {', '.join(_STATUSES)})",
+                )
+            )
+        suggest, note = spec.get("suggest"), spec.get("note")
+        if suggest is not None and not (isinstance(suggest, str) and _DOMAIN.fullmatch(suggest)):
+            loc = (domain, "suggest")
+            problems.append(
+                Problem(
+                    file,
+                    doc.line_of(loc),
+                    format_loc(loc),
+                    f"{doc.shown(loc, suggest)} is not a domain name (such as gmail.com)",
+                )
+            )
+        if note is not None and not isinstance(note, str):
+            loc = (domain, "note")
+            problems.append(
+                Problem(file, doc.line_of(loc), format_loc(loc), f"{doc.shown(loc, note)} is not text (quote it)")
+            )
+        if len(problems) == before:
+            out[domain.lower()] = DeadDomain(
+                cast(Status, status), str(suggest).lower() if suggest else None, note or ""
+            )
     if problems:
         raise PicError(problems)
     return out
 
 
 def load_domains(extra: Sequence[Path] = ()) -> dict[str, DeadDomain]:
-    """The shipped data file, then each admin file (later entries override earlier ones)."""
+    """The shipped data file, then each admin file (later entries override earlier ones).
+
+    An admin file is read as a member file is (:func:`pic.yamlsrc.read_yaml`: a regular file,
+    or a symbolic link to one, of at most 256 KiB, UTF-8; no aliases, merge keys, tags or
+    duplicate keys). Raises PicError naming the file, the line, the field and the value.
+    """
+    file = f"pic/data/{DATA}"
     text = resources.files("pic.data").joinpath(DATA).read_text(encoding="utf-8")
-    domains = _parse_domains(text, f"pic/data/{DATA}")
+    domains = _domains_of(*parse_yaml(text, file, _DOMAIN_KEYS), file)
     for path in extra:
-        try:
-            more = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise PicError([Problem(display_path(path), None, "", f"cannot be read: {exc.strerror}")]) from None
-        domains.update(_parse_domains(more, display_path(path)))
+        file = display_path(path)
+        domains.update(_domains_of(*read_yaml(path, file, _DOMAIN_KEYS, follow_links=True), file))
     return domains
 
 
 _DUMP_EMAIL = re.compile(r"^email\s+(\S+)\s*$")
+_LINE_BREAK = re.compile(r"\r\n|[\r\n]")  # as editors and the csv module count lines
+_ESCAPED_BYTES = re.compile("[\udc80-\udcff]+")
 
 
 def read_export(path: Path) -> list[Entry]:
-    """The addresses of one export file, with their line numbers."""
+    """The addresses of one export file, with their line numbers.
+
+    The file is a regular file (or a symbolic link to one) of at most :data:`MAX_EXPORT_BYTES`,
+    in UTF-8 (a byte-order mark at the start is skipped). Raises PicError naming the file, and
+    the line and column, when it cannot be read, is longer, is not UTF-8 or holds NUL bytes.
+    """
     file = display_path(path)
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError as exc:
-        raise PicError([Problem(file, None, "", f"cannot be read: {exc.strerror}")]) from None
-    lines = text.splitlines()
+    data, problems = read_regular_file(path, file, MAX_EXPORT_BYTES, follow_links=True)
+    if data is None:
+        raise PicError(problems)
+    lines = _text_lines(data, file)
     if any(_DUMP_EMAIL.match(line) for line in lines):
         return [Entry(file, n, m.group(1)) for n, line in enumerate(lines, 1) if (m := _DUMP_EMAIL.match(line))]
-    first = next((line for line in lines if line.strip() and not line.startswith("#")), "")
-    if ("," in first or ";" in first) and "email" in first.lower():
-        return list(_read_csv(file, text))
+    header = next((i for i, line in enumerate(lines) if line.strip() and not line.startswith("#")), None)
+    delimiter = _csv_delimiter(lines[header]) if header is not None else None
+    if header is not None and delimiter is not None:
+        return _read_csv(file, lines, header, delimiter)
     out = []
     for n, line in enumerate(lines, 1):
         stripped = line.strip()
@@ -131,14 +202,101 @@ def read_export(path: Path) -> list[Entry]:
     return out
 
 
-def _read_csv(file: str, text: str) -> Iterator[Entry]:
-    dialect = csv.Sniffer().sniff(text.splitlines()[0], delimiters=",;")
-    reader = csv.reader(io.StringIO(text), dialect)
-    header = [h.strip().lower() for h in next(reader)]
-    column = next(i for i, h in enumerate(header) if "email" in h)
-    for row in reader:
-        if len(row) > column and row[column].strip():
-            yield Entry(file, reader.line_num, row[column].strip())
+def _text_lines(data: bytes, file: str) -> list[str]:
+    """The lines of an export (line breaks ``\\r\\n``, ``\\r`` or ``\\n``), decoded from UTF-8.
+
+    Raises PicError naming the lines (the first :data:`_PROBLEMS_SHOWN`) that are not UTF-8 or
+    hold a NUL byte, with the column.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise PicError([Problem(file, 1, "", "is UTF-16 (it starts with a UTF-16 byte-order mark): save it as UTF-8")])
+    try:
+        lines = _LINE_BREAK.split(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        problems = []
+        for n, raw in enumerate(_LINE_BREAK.split(data.decode("utf-8-sig", errors="surrogateescape")), 1):
+            bad = _ESCAPED_BYTES.search(raw)  # each byte that is not UTF-8: one lone surrogate
+            if bad is None:
+                continue
+            shown = "".join(f"\\x{ord(c) - 0xDC00:02x}" for c in bad.group()[:8])
+            problems.append(
+                Problem(
+                    file,
+                    n,
+                    "",
+                    f"holds bytes that are not UTF-8 ({shown}, column {bad.start() + 1}): save the file as UTF-8",
+                )
+            )
+        raise PicError(_at_most(problems, file, "line(s) not UTF-8")) from None
+    if b"\x00" in data:
+        nul = [
+            Problem(
+                file,
+                n,
+                "",
+                f"holds a NUL byte (column {line.index(chr(0)) + 1}): this is not a text file, or it is UTF-16 "
+                "without a byte-order mark; save it as UTF-8",
+            )
+            for n, line in enumerate(lines, 1)
+            if "\x00" in line
+        ]
+        raise PicError(_at_most(nul, file, "line(s) with NUL bytes"))
+    if lines and not lines[-1]:
+        lines.pop()  # the file ends with a line break
+    return lines
+
+
+def _at_most(problems: list[Problem], file: str, what: str) -> list[Problem]:
+    """The first :data:`_PROBLEMS_SHOWN` problems, and how many more there are."""
+    if len(problems) <= _PROBLEMS_SHOWN:
+        return problems
+    return [*problems[:_PROBLEMS_SHOWN], Problem(file, None, "", f"{len(problems) - _PROBLEMS_SHOWN} more {what}")]
+
+
+def _csv_delimiter(header: str) -> str | None:
+    """The delimiter (the one giving most columns) of a CSV header line naming a column of addresses, or None.
+
+    None as well when a cell holds an ``@``: an address, not a header (a web dump ``ADDRESS,name``).
+    """
+    if "@" not in header and _is_email_header(header) and not any(d in header for d in ",;\t"):
+        return ","  # the column of addresses alone
+    best: tuple[int, str] | None = None
+    for delimiter in (",", ";", "\t"):
+        if delimiter not in header:
+            continue
+        cells = next(csv.reader([header], delimiter=delimiter))
+        if any("@" in cell for cell in cells) or not any(_is_email_header(cell) for cell in cells):
+            continue
+        if best is None or len(cells) > best[0]:
+            best = (len(cells), delimiter)
+    return best[1] if best is not None else None
+
+
+def _is_email_header(cell: str) -> bool:
+    """True for the name of a column of addresses: ``email``, ``E-mail``, ``Adresse email``, ``courriel``."""
+    name = re.sub(r"[\s_-]", "", cell.lower())
+    return "email" in name or "courriel" in name
+
+
+def _read_csv(file: str, lines: list[str], header: int, delimiter: str) -> list[Entry]:
+    """The addresses of the first column of addresses of the CSV whose header is ``lines[header]`` (0-based).
+
+    Raises PicError naming the line the csv module cannot read.
+    """
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, MAX_EXPORT_BYTES))  # a field as long as the file; 131,072 characters otherwise
+    reader = csv.reader(lines[header:], delimiter=delimiter)
+    out = []
+    try:
+        column = next(i for i, cell in enumerate(next(reader)) if _is_email_header(cell))
+        for row in reader:
+            if len(row) > column and row[column].strip():
+                out.append(Entry(file, header + reader.line_num, row[column].strip()))
+    except csv.Error as exc:
+        raise PicError([Problem(file, header + reader.line_num, "", f"is not CSV: {exc}")]) from None
+    finally:
+        csv.field_size_limit(limit)
+    return out
 
 
 def _repaired(address: str) -> str:
@@ -244,6 +402,8 @@ def load_providers() -> Providers:
 
 def audit_entry(entry: Entry, domains: Mapping[str, DeadDomain], providers: Providers | None = None) -> Flag | None:
     address = entry.address
+    if len(address) > _LONGEST_CHECKED:
+        return Flag(entry, f"malformed address ({len(address)} characters; an address has at most 254)", None)
     why = _valid(address)
     if why is not None:
         repaired = _repaired(address)

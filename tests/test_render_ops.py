@@ -6,16 +6,19 @@ from __future__ import annotations
 import datetime as dt
 import os
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
 
 from pic import diskusage
 from pic.check import check
+from pic.cli import main
 from pic.errors import PicError
 from pic.render import disk, tls, web
 from pic.settings import Settings
 from tests.conftest import MEMBERS, ROOT, require_program
+from tests.test_lists_audit import unblocking_writer
 from tests.test_render_web import shellcheck
 
 ON = dt.date(2026, 11, 28)
@@ -101,4 +104,129 @@ def test_disk_usage_file_errors_name_file_and_line(tmp_path: Path) -> None:
     bad.write_text("# pic disk usage of web1 at 2026-11-30T02:30:00+00:00 (KiB, du -sk)\namis\t12\tx\t3\n")
     with pytest.raises(PicError) as info:
         diskusage.read([tmp_path])
-    assert "web1.tsv:2" in str(info.value) and "'amis\\t12\\tx\\t3'" in str(info.value)
+    assert str(info.value).endswith(
+        'web1.tsv:2 amis.db: "x" is not a count of KiB (digits 0-9, at most 1099511627776, which is 1 PiB)'
+    )
+
+
+HEADER = b"# pic disk usage of web1 at 2026-11-30T02:30:00+00:00 (KiB, du -sk)\n"
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("amis-du-rhone\t1²\t0\t0".encode(), ':2 amis-du-rhone.www: "1²" is not a count of KiB (digits 0-9, at most'),
+        ("amis\t0\t٣\t0".encode(), ':2 amis.db: "٣" is not a count of KiB'),
+        (
+            b"amis\t0\t0\t99999999999999999999999999999999999999",
+            ':2 amis.log: "99999999999999999999999999999999999999" is',
+        ),
+        (f"amis\t{2**40 + 1}\t0\t0".encode(), f':2 amis.www: "{2**40 + 1}" is not a count of KiB'),
+        (b"amis\t-1\t0\t0", ':2 amis.www: "-1" is not a count of KiB'),
+        (b"amis\t 1\t0\t0", ':2 amis.www: " 1" is not a count of KiB'),
+        (b"amis\t\t0\t0", ':2 amis.www: "" is not a count of KiB'),
+        (b"amis\t1\xff\t0\t0", ":2 holds bytes that are not UTF-8 (\\xff, column 7): the hosts write UTF-8"),
+        (b"amis\t1\t0", ':2 "amis\\t1\\t0" has 3 tab-separated column(s), not 4: slug, then KiB of www/, db/, log/'),
+        (b"amis 1 0 0", ':2 "amis 1 0 0" has 1 tab-separated column(s), not 4'),
+        (b"Amis\t1\t0\t0", ':2 slug: "Amis" is not a member slug (a-z, 0-9 and -, at most 32 characters)'),
+        (b"\t1\t0\t0", ':2 slug: "" is not a member slug'),
+    ],
+    ids=[
+        "superscript",
+        "arabic-digit",
+        "huge",
+        "over-1-PiB",
+        "negative",
+        "space",
+        "empty",
+        "not-utf8",
+        "3-columns",
+        "spaces",
+        "slug",
+        "no-slug",
+    ],
+)
+def test_disk_usage_malformed_line_names_file_line_field_and_value(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], line: bytes, expected: str
+) -> None:
+    """Through `pic report`, as the admins run it: exit 1, the message, never a traceback."""
+    usage = tmp_path / "web1.tsv"
+    usage.write_bytes(HEADER + line + b"\n")
+    rc = main(
+        ["report", "--project", str(ROOT), "--members", str(MEMBERS), "--on", "2026-11-28", "--disk-usage", str(usage)]
+    )
+    err = capsys.readouterr().err
+    assert rc == 1
+    assert f"{usage}{expected}" in err, err
+    assert err.endswith("invalid: 1 error\n")
+
+
+def test_disk_usage_bad_file_stops_pic_status_before_any_probe(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    usage = tmp_path / "web1.tsv"
+    usage.write_bytes(HEADER + b"amis-du-rhone\t1\xc2\xb2\t0\t0\n")
+    started = time.monotonic()
+    rc = main(
+        [
+            "status",
+            "--project",
+            str(ROOT),
+            "--members",
+            str(MEMBERS),
+            "--resolver",
+            "127.0.0.1",
+            "--port",
+            "9",
+            "--timeout",
+            "2",
+            "--disk-usage",
+            str(usage),
+        ]
+    )
+    err = capsys.readouterr().err
+    assert rc == 1
+    assert f'{usage}:2 amis-du-rhone.www: "1²" is not a count of KiB' in err, err
+    assert time.monotonic() - started < 2, "said before the sites are probed"
+
+
+def test_disk_usage_largest_counts_and_crlf_lines_are_read(tmp_path: Path) -> None:
+    usage = tmp_path / "web1.tsv"
+    usage.write_bytes(HEADER.replace(b"\n", b"\r\n") + f"amis\t{2**40}\t{2**40}\t{2**40}\r\n".encode())
+    read = diskusage.read([usage])["amis"]
+    assert (read.host, read.measured_at, read.www_kib) == ("web1", "2026-11-30T02:30:00+00:00", 2**40)
+    assert read.total_mb == 3 * 2**30
+
+
+def test_disk_usage_every_bad_line_and_file_is_named(tmp_path: Path) -> None:
+    (tmp_path / "web1.tsv").write_bytes(HEADER + b"a\t1\t2\t3\nb\tx\t2\t3\nc\t1\t2\n")
+    (tmp_path / "web2.tsv").write_bytes(b"d\t1\xff\t2\t3\n")
+    with pytest.raises(PicError) as info:
+        diskusage.read([tmp_path])
+    assert [(os.path.basename(p.file), p.line) for p in info.value.problems] == [
+        ("web1.tsv", 3),
+        ("web1.tsv", 4),
+        ("web2.tsv", 1),
+    ]
+
+
+def test_disk_usage_many_bad_lines_are_counted_not_all_shown(tmp_path: Path) -> None:
+    (tmp_path / "web1.tsv").write_bytes(HEADER + b"a\t1\xc2\xb2\t2\t3\n" * 25)
+    with pytest.raises(PicError) as info:
+        diskusage.read([tmp_path])
+    assert [p.line for p in info.value.problems] == [None, *range(2, 22)]
+    assert str(info.value.problems[0]).endswith("web1.tsv and 5 more problem(s), not shown")
+
+
+def test_disk_usage_file_that_is_not_a_regular_file_is_never_opened(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "web1.tsv")  # opened, it would block until a writer comes
+    (tmp_path / "web2.tsv").mkdir()
+    with (tmp_path / "web3.tsv").open("wb") as f:
+        f.truncate(diskusage.MAX_FILE_BYTES + 1)
+    with pytest.raises(PicError) as info, unblocking_writer(tmp_path / "web1.tsv"):
+        diskusage.read([tmp_path])
+    assert [p.message for p in info.value.problems] == [
+        "is a FIFO, not a regular file: it is not read",
+        "is a directory, not a regular file: it is not read",
+        f"is {diskusage.MAX_FILE_BYTES + 1} bytes long (at most 1048576): it is not read",
+    ]

@@ -359,6 +359,8 @@ def run(args: argparse.Namespace, on: dt.date) -> int:
 
     settings = load_settings(args.project, args.stack)
     registry = load_registry(args.members, settings)
+    # Read before any site is probed: a bad file is said at once, not after the network's timeouts.
+    usage = diskusage.read(args.disk_usage or diskusage.default_paths(args.project))
     probe = Probe(
         make_resolver(args.resolver or settings.dns.resolver, args.port or settings.dns.resolver_port, args.timeout),
         args.https_port,
@@ -374,7 +376,6 @@ def run(args: argparse.Namespace, on: dt.date) -> int:
     for s in sites:
         s.expected = host_addresses.get(s.host, [])
         check_site(s, probe)
-    usage = diskusage.read(args.disk_usage or diskusage.default_paths(args.project))
     disk = disk_rows(settings, registry, usage)
     data: dict[str, Any] = {
         "stack": settings.stack,
