@@ -108,11 +108,15 @@ class Calendar:
     shown: str
 
 
-def _systemd_field(field: str, width: int, start: int = 0) -> str:
+def _systemd_field(field: str, width: int, low: int, high: int) -> str:
+    """One field of a checked cron expression as systemd.time(7) writes it; ``low``..``high`` its bounds."""
     if field == "*":
         return "*"
     if field.startswith("*/"):  # cron's */N counts from the field's first value, as systemd's start/N
-        return f"{start:0{width}d}/{int(field[2:])}"
+        step = int(field[2:])
+        if low + step > high:  # one value only (day */31, month */12): systemd refuses such a repetition
+            return f"{low:0{width}d}"
+        return f"{low:0{width}d}/{step}"
     parts = []
     for part in field.split(","):
         a, _, b = part.partition("-")
@@ -134,8 +138,9 @@ def calendar(schedule: str, slug: str, index: int) -> Calendar:
     m, h, dom, mon, dow = schedule.split(" ")
     # Days as a list of names: systemd's weeks start on Monday, so cron's 0-1 (Sun..Mon) has no range form.
     days = "" if dow == "*" else ",".join(dict.fromkeys(DAYS[d] for d in _values(dow, 0, 7))) + " "
+    (m_low, m_high), (h_low, h_high), (d_low, d_high), (mon_low, mon_high), _ = BOUNDS
     value = (
-        f"{days}*-{_systemd_field(mon, 2, start=1)}-{_systemd_field(dom, 2, start=1)} "
-        f"{_systemd_field(h, 2)}:{_systemd_field(m, 2)}:00"
+        f"{days}*-{_systemd_field(mon, 2, mon_low, mon_high)}-{_systemd_field(dom, 2, d_low, d_high)} "
+        f"{_systemd_field(h, 2, h_low, h_high)}:{_systemd_field(m, 2, m_low, m_high)}:00"
     )
     return Calendar(value, schedule)

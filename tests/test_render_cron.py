@@ -92,7 +92,11 @@ def test_spread_minutes_are_deterministic_and_differ_across_members() -> None:
     assert cron.calendar("hourly", "asso-000", 1) != cron.calendar("hourly", "asso-000", 2)
 
 
-FIELDS = st.sampled_from(["*", "*/5", "*/10", "0", "7", "1-5", "1,15", "0,30", "*/3", "12", "2-4,6"])
+# Steps up to each field's largest (*/59, */23, */31, */12): one that leaves a single value has no
+# repetition form in systemd (01/31 is refused).
+FIELDS = st.sampled_from(
+    ["*", "*/5", "*/10", "0", "7", "1-5", "1,15", "0,30", "*/3", "12", "2-4,6", "*/11", "*/12", "*/23", "*/30", "*/31"]
+)
 
 
 @pytest.mark.daemon
@@ -125,7 +129,19 @@ def _cron_matches(schedule: str, when: dt.datetime) -> bool:
 
 @pytest.mark.daemon
 @pytest.mark.parametrize(
-    "schedule", ["30 2 * * 1-5", "*/15 * * * *", "0 3 1,15 * *", "5 */6 * */2 *", "0 0 * * 0,7", "0 0 * 1 0-1"]
+    "schedule",
+    [
+        "30 2 * * 1-5",
+        "*/15 * * * *",
+        "0 3 1,15 * *",
+        "5 */6 * */2 *",
+        "0 0 * * 0,7",
+        "0 0 * 1 0-1",
+        "0 0 */31 * *",
+        "0 3 1 */12 *",
+        "0 0 */30 * *",
+        "*/59 */23 * */11 *",
+    ],
 )
 def test_calendars_elapse_when_cron_would(schedule: str) -> None:
     analyze = require_program("systemd-analyze")
