@@ -625,16 +625,36 @@ class _Cross:
                 "an upload comes in a POST body, which also carries the form's other fields; make post_max_size "
                 "at least as large",
             )
+        if not site.static:
+            self.php_memory(m, chosen)
+
+    def php_memory(self, m: Member, chosen: dict[str, Any]) -> None:
+        """PHP's memory_limit, the platform's default when unset, fits in the site's container.
+
+        Above it, a request that needs the memory is killed by the container's limit (the kernel's
+        OOM killer) instead of ending with PHP's "Allowed memory size exhausted" in log/php-error.log.
+        """
         limits = m.spec.limits
-        memory_mb = (limits.memory_mb if limits else None) or self.settings.limits.memory_mb
-        if "memory_limit" in chosen and phpini.effective_bytes(chosen, "memory_limit") > memory_mb * phpini.MiB:
+        own_mb = limits.memory_mb if limits else None
+        memory_mb = own_mb or self.settings.limits.memory_mb
+        if phpini.effective_bytes(chosen, "memory_limit") <= memory_mb * phpini.MiB:
+            return
+        container = f"{memory_mb} MB, {'limits.memory_mb' if own_mb else 'pic:limits.memory_mb, the stack default'}"
+        if "memory_limit" in chosen:
             self.at(
                 m,
                 ("site", "php_settings", "memory_limit"),
                 f"{m.shown(('site', 'php_settings', 'memory_limit'), chosen['memory_limit'])} is more than the site's "
-                f"container may use ({memory_mb} MB, "
-                "limits.memory_mb or pic:limits.memory_mb): raise the container's limit first",
+                f"container may use ({container}): raise the container's limit first",
             )
+            return
+        self.at(
+            m,
+            ("limits", "memory_mb") if own_mb else ("site", "php"),
+            f"the site's container may use {container}, less than PHP's memory_limit "
+            f"({self.php_value(m, chosen, 'memory_limit')}): a request that needs it would be killed "
+            "instead of ending with PHP's error; set site.php_settings.memory_limit at most that, or raise the limit",
+        )
 
     @staticmethod
     def php_value(m: Member, chosen: dict[str, Any], key: str) -> str:
