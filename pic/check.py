@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pic import eol
 from pic.errors import PicError, Problem
-from pic.registry import Registry, load_registry
+from pic.registry import Member, Registry, load_registry
 from pic.settings import SECRET_KEYS, Settings, display_path, load_settings
 
 
@@ -66,10 +66,15 @@ def member_warnings(registry: Registry, settings: Settings, on: dt.date) -> list
       no timer is installed (``MemberSite`` installs jobs only for a running site), so they do not
       run until it runs again;
     - ``site.php_settings.display_errors: true``: PHP's errors, with the server's paths, are shown
-      to every visitor (php.ini-production turns it off for that reason).
+      to every visitor (php.ini-production turns it off for that reason);
+    - ``lists.domain`` that is also one of the site's domains: its MX goes to the platform's Sympa,
+      which takes every address of the domain and refuses those that are not lists
+      (``contact@``, the site's own mail, the contact's address when it is there).
     """
     out = []
     for m in registry:
+        if m.lists is not None and m.site is not None and m.lists.domain in m.site.domains:
+            out.append(_list_domain_warning(m, m.lists.domain))
         state = eol.site_state(m, settings, on)
         if m.spec.cron and state in _NOT_RUNNING:
             jobs = f"{len(m.spec.cron)} cron job{'s' if len(m.spec.cron) != 1 else ''}"
@@ -87,6 +92,20 @@ def member_warnings(registry: Registry, settings: Settings, on: dt.date) -> list
                 )
             )
     return out
+
+
+def _list_domain_warning(m: Member, domain: str) -> Problem:
+    contact = m.spec.contact.email
+    also = f", {contact} (the contact's address) among them" if contact.rsplit("@", 1)[1].lower() == domain else ""
+    return Problem(
+        m.file,
+        m.line_of("lists", "domain"),
+        "lists.domain",
+        f"{domain} is also the site's domain: its MX then points to the platform's Sympa, which refuses every "
+        f"address of {domain} that is not a list{also}; a list domain of its own (e.g. listes.{domain}) "
+        "keeps the association's mail where it is",
+        "warning",
+    )
 
 
 def check(project_dir: Path, stack: str, members_dir: Path, on: dt.date) -> Checked:

@@ -612,3 +612,19 @@ def test_display_errors_takes_every_spelling_of_a_yaml_boolean(tmp_path: Path, w
     )
     (m,) = load_registry(directory, load_settings(ROOT, "prod")).members
     assert m.site is not None and m.site.php_settings == {"display_errors": value}
+
+
+@pytest.mark.parametrize("contact", ["case@case.example.org", "contact@asso-case.org"])
+def test_a_list_domain_that_is_the_sites_own_is_warned(tmp_path: Path, contact: str) -> None:
+    """Sympa would take every address of the domain: accepted, with a warning naming what is lost."""
+    data = member(
+        contact={"name": "Case Contact", "email": contact},
+        site={"domains": ["asso-case.org", "www.asso-case.org"], "php": "8.4"},
+        lists={"domain": "asso-case.org"},
+    )
+    proc = check(write_members(tmp_path / "members", {"case-member": data}))
+    assert proc.returncode == 0, proc.stderr
+    warning = next(line for line in proc.stderr.splitlines() if "lists.domain" in line)
+    assert warning.startswith(f"warning: {tmp_path}/members/case-member.yaml:"), warning
+    assert "asso-case.org is also the site's domain: its MX then points to the platform's Sympa" in warning
+    assert ("contact@asso-case.org (the contact's address) among them" in warning) is contact.endswith("asso-case.org")
