@@ -151,7 +151,8 @@ class MemberSite:
             memory=limits.memory_mb,
             memory_swap=limits.memory_mb,
             cpus=str(limits.cpus),
-            # The uid is the member's alone: its process limit is the site's.
+            # RLIMIT_NPROC counts the member's uid on the whole host: its shell, sftp and cron processes
+            # take from the site's share (docs/REGISTRY.md; the provider has no --pids-limit).
             ulimits=[docker.ContainerUlimitArgs(name="nproc", soft=limits.pids, hard=limits.pids)],
             capabilities=docker.ContainerCapabilitiesArgs(drops=["ALL"]),
             security_opts=["no-new-privileges:true"],
