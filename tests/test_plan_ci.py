@@ -121,6 +121,72 @@ def test_move_script_copies_a_space_for_real(tmp_path: Path, address: str) -> No
     assert f"point the DNS of these domains to {address}\n  velo-cite-lyon.fr\n" in proc.stdout, proc.stdout
 
 
+def test_retire_script_ends_access_and_jobs_on_the_former_host_and_keeps_the_files(tmp_path: Path) -> None:
+    """After a move, the former host loses the member's keys, jobs and platform files; its space stays.
+
+    ssh, sudo, id, usermod and systemctl are stand-ins: the remote commands run here, with the
+    host's /etc and /srv under tmp_path, and the account and unit commands recorded.
+    """
+    require_program("shellcheck")
+    from dataclasses import replace
+
+    from pic.render import cron, retire, sitemail
+
+    settings, registry = two_hosts("letsencrypt")
+    member = replace(registry.get("velo-cite"), host="web2")  # its file names web2 now; it left web1
+    with pytest.raises(ValueError, match="is on web2: retire it from the host it left"):
+        retire.render_retire_script(settings, member, "web2")
+    with pytest.raises(ValueError, match="'web9' is not a web host"):
+        retire.render_retire_script(settings, member, "web9")
+    script = retire.render_retire_script(settings, member, "web1")
+    shellcheck(script, tmp_path, "retire.sh")
+    root = tmp_path / "web1"
+    slug = member.slug
+    gone = [
+        f"{web.KEYS_DIR}/{slug}",
+        f"{web.FORMER_KEYS_DIR}/{slug}",
+        web.logrotate_path(slug),
+        web.site_facts_path(slug),
+        f"{sitemail.host_config_dir(slug)}/msmtprc",
+        f"/etc/letsencrypt/renewal/{slug}.conf",
+        f"{cron.COMMANDS_DIR}/{slug}/1.command",
+        f"{cron.UNITS_DIR}/pic-cron-{slug}-1.timer",
+        f"{cron.UNITS_DIR}/pic-cron-{slug}-1.service",
+    ]
+    kept = [
+        f"{web.member_path(settings, slug)}/www/index.php",
+        f"/etc/letsencrypt/live/{slug}/fullchain.pem",
+        f"{web.cert_dir(slug)}/{web.CERT_FILE}",
+        f"{web.KEYS_DIR}/amis-du-rhone",
+        f"{cron.UNITS_DIR}/pic-cron-amis-du-rhone-1.timer",
+    ]
+    for path in gone + kept:
+        (root / path.lstrip("/")).parent.mkdir(parents=True, exist_ok=True)
+        (root / path.lstrip("/")).write_text("x\n")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    record = tmp_path / "record"
+    _stand_in(
+        bin_dir / "ssh",
+        "#!/bin/sh\nwhile [ $# -gt 0 ]; do case $1 in -p|-o|-l) shift 2;; -*) shift;; *) break;; esac; done\n"
+        f'login=$1; shift\ncmd=$(printf %s "$*" | sed "s#/etc/#{root}/etc/#g; s#/srv/#{root}/srv/#g")\n'
+        'exec sh -c "$cmd"\n',
+    )
+    _stand_in(bin_dir / "sudo", '#!/bin/sh\nexec "$@"\n')
+    _stand_in(bin_dir / "id", "#!/bin/sh\nexit 0\n")
+    for program in ("usermod", "systemctl"):
+        _stand_in(bin_dir / program, f'#!/bin/sh\necho "{program} $*" >> {record}\n')
+    env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}"}
+    proc = subprocess.run(["sh", "-c", script], env=env, capture_output=True, text=True, check=False, timeout=60)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert [p for p in gone if (root / p.lstrip("/")).exists()] == []
+    assert [p for p in kept if not (root / p.lstrip("/")).exists()] == []
+    calls = record.read_text().splitlines()
+    assert f"usermod --lock --expiredate 1 {slug}" in calls
+    assert f"systemctl disable --now pic-cron-{slug}-1.timer" in calls
+    assert f"done: {slug} can no longer log in to web1" in proc.stdout
+
+
 class _Forge(http.server.BaseHTTPRequestHandler):
     received: list[dict[str, Any]]
     status = 201

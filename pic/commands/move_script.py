@@ -1,10 +1,12 @@
-"""``pic move-script SLUG --to HOST``: print the script that copies a member's space to another web host.
+"""``pic move-script SLUG --to HOST``: print the script that copies a member's space to another web host;
+``pic move-script SLUG --retire-from HOST``: the one that retires the member from the host it left.
 
 A move is two steps around one reviewed change (README "Moving a member to
 another web host"): this script copies the member's files, certificate and
 certbot lineage with rsync over ssh before the change is merged and once more
 right after ``pulumi up``; then DNS is pointed at the new host. The script
-deletes nothing, on either host.
+deletes nothing, on either host. Last, ``--retire-from`` gives the script that
+ends the member's access and jobs on the former host (pic.render.retire).
 """
 
 from __future__ import annotations
@@ -24,11 +26,19 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], common:
         help="print the rsync-over-ssh script that copies a member's space to another web host",
     )
     p.add_argument("slug", help="the member to move")
-    p.add_argument("--to", required=True, metavar="HOST", help="the web host it moves to")
+    where = p.add_mutually_exclusive_group(required=True)
+    where.add_argument("--to", metavar="HOST", help="the web host it moves to (before the change: copy its space)")
+    where.add_argument(
+        "--retire-from",
+        metavar="HOST",
+        help="the web host it left (after the change and pulumi up: remove its keys, lock its account, stop its "
+        "jobs there; its files stay)",
+    )
 
 
 def run(args: argparse.Namespace, on: dt.date) -> int:
-    """Print the script; raise PicError (exit 1) for an unknown member or host, or a member already there.
+    """Print the script; raise PicError (exit 1) for an unknown member or host, a member already there
+    (``--to``) or still there (``--retire-from``).
 
     The member's current host is the one its file names at the working tree: run this before editing
     ``host:`` (or with ``--members`` pointing at the files before the change).
@@ -37,11 +47,15 @@ def run(args: argparse.Namespace, on: dt.date) -> int:
     member = next((m for m in checked.registry if m.slug == args.slug), None)
     if member is None:
         raise PicError([Problem("<command line>", None, "slug", f"{args.slug!r} is not a member of {args.members}")])
-    from pic.render import web  # Jinja and the renderers: only for this command
+    from pic.render import retire, web  # Jinja and the renderers: only for this command
 
     try:
-        script = web.render_move_script(checked.settings, member, args.to)
+        if args.to is not None:
+            script = web.render_move_script(checked.settings, member, args.to)
+        else:
+            script = retire.render_retire_script(checked.settings, member, args.retire_from)
     except ValueError as exc:
-        raise PicError([Problem("<command line>", None, "--to", str(exc))]) from None
+        option = "--to" if args.to is not None else "--retire-from"
+        raise PicError([Problem("<command line>", None, option, str(exc))]) from None
     sys.stdout.write(script)
     return 0
