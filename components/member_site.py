@@ -108,7 +108,7 @@ class MemberSite:
     def _create_container(self, name: str, args: MemberSiteArgs) -> docker.Container:
         member, settings, host = args.member, args.settings, args.host
         limits = web.member_limits(member, settings)
-        image, command, upload = self._image_and_config(args)
+        image, command, uploads = self._image_and_config(args)
 
         def bind(sub: str, read_only: bool) -> docker.ContainerMountArgs:
             return docker.ContainerMountArgs(
@@ -139,7 +139,7 @@ class MemberSite:
             command=command,
             user=f"{member.uid}:{member.uid}",
             mounts=mounts,
-            uploads=[upload],
+            uploads=uploads,
             tmpfs={"/tmp": "rw,noexec,nosuid,size=64m"},  # noqa: S108 - the container's own, in memory
             envs=["HOME=/tmp", "XDG_DATA_HOME=/tmp", "XDG_CONFIG_HOME=/tmp"],
             # A fixed address: the web host's mail relay knows the member by it (pic.render.sitemail).
@@ -173,15 +173,18 @@ class MemberSite:
     @staticmethod
     def _image_and_config(
         args: MemberSiteArgs,
-    ) -> tuple[pulumi.Input[str], list[str] | None, docker.ContainerUploadArgs]:
+    ) -> tuple[pulumi.Input[str], list[str] | None, list[docker.ContainerUploadArgs]]:
         member = args.member
         if member.runtime is None:
             caddyfile = web.render_static_caddyfile(charset=member.site.charset if member.site else None)
             upload = docker.ContainerUploadArgs(file="/etc/caddy/Caddyfile", content=caddyfile)
             command = ["caddy", "run", "--config", "/etc/caddy/Caddyfile", "--adapter", "caddyfile"]
-            return args.host.caddy_image, command, upload
+            return args.host.caddy_image, command, [upload]
         if args.runtime is None:
             raise ValueError(f"{member.file}: the site of {member.slug} runs on PHP {member.runtime}, not built")
         vhost = web.render_member_vhost(member)
-        upload = docker.ContainerUploadArgs(file="/etc/apache2/sites-enabled/pic-site.conf", content=vhost)
-        return args.runtime.image, None, upload
+        uploads = [docker.ContainerUploadArgs(file="/etc/apache2/sites-enabled/pic-site.conf", content=vhost)]
+        cli_ini = web.render_member_cli_ini(member)
+        if cli_ini is not None:  # the same settings for its cron jobs (PHP's command line)
+            uploads.append(docker.ContainerUploadArgs(file=web.member_cli_ini_path(member.runtime), content=cli_ini))
+        return args.runtime.image, None, uploads

@@ -1060,6 +1060,20 @@ def test_a_cron_job_runs_as_the_member_in_its_container_and_logs_to_log(world: W
     assert log.stat().st_uid == m.uid, "written by the member's uid"
 
 
+def test_a_cron_job_runs_php_with_the_members_settings(world: World) -> None:
+    """PHP's command line in the container reads the member's php_settings, as its pages do."""
+    m = next(m for m in world.running(php=True) if m.site is not None and m.site.php_settings)
+    assert m.site is not None
+    keys = sorted(set(m.site.php_settings) - web.CLI_OVERRIDDEN)
+    log = Path(world.settings.members_root) / m.slug / "log" / "cron.log"
+    code = "foreach (array_slice($argv, 1) as $k) { echo $k, '=', ini_get($k), PHP_EOL; }"
+    done, _ = _run_cron_job(world, m, f"php -r {shlex.quote(code)} -- {' '.join(keys)}", 60)
+    assert done.returncode == 0, done.stderr
+    text = log.read_text()
+    for key in keys:
+        assert f"\n{key}={_ini(m.site.php_settings[key])}\n" in text, (key, text[-2000:])
+
+
 def test_a_cron_job_is_stopped_at_its_time_limit_inside_the_container(world: World) -> None:
     m = _member(world, php=True)
     log = Path(world.settings.members_root) / m.slug / "log" / "cron.log"

@@ -46,7 +46,11 @@ def test_site_container_inputs_become_sdk_arguments(prod_run: Run) -> None:
     assert kw["labels"]["pic.member"] == "velo-cite"
     assert kw["labels"][INPUTS_LABEL] == spec.digest
     assert spec.extra_networks == [(web.NETWORK, "172.30.1.2")]  # fixed: 172.30.1.0 + uid 10002 - 10000
-    assert [path for path, _ in spec.uploads] == ["/etc/apache2/sites-enabled/pic-site.conf"]
+    # the vhost, and the member's php_settings for PHP's command line (its cron jobs)
+    assert [path for path, _ in spec.uploads] == [
+        "/etc/apache2/sites-enabled/pic-site.conf",
+        web.member_cli_ini_path("8.4"),
+    ]
 
 
 def test_proxy_inputs_keep_the_fixed_address_and_ports(prod_run: Run) -> None:

@@ -270,6 +270,44 @@ def test_php_ini_is_read_by_php_as_written(tmp_path: Path) -> None:
     assert phpini.effective_bytes({}, "post_max_size") > phpini.effective_bytes({}, "upload_max_filesize")
 
 
+def test_member_cli_ini_is_read_by_php_as_the_vhost_sets_it(example: tuple[Settings, Registry], tmp_path: Path) -> None:
+    """The member's php_settings for cron jobs: the real PHP (-n -c) reads each value the vhost gives Apache."""
+    import dataclasses
+
+    php = require_program("php")
+    velo = example[1].get("velo-cite")
+    assert velo.site is not None
+    every = {
+        **velo.site.php_settings,
+        "display_errors": True,
+        "date.timezone": "Etc/GMT+5",
+        "max_input_vars": 5000,
+        "upload_max_filesize": "1G",
+        "post_max_size": "1G",
+    }
+    members = [
+        velo,
+        dataclasses.replace(
+            velo, spec=velo.spec.model_copy(update={"site": velo.site.model_copy(update={"php_settings": every})})
+        ),
+    ]
+    for m in members:
+        assert m.site is not None and m.runtime is not None
+        assert web.member_cli_ini_path(m.runtime) == f"/etc/php/{m.runtime}/cli/conf.d/95-pic-member.ini"
+        ini = tmp_path / "member.ini"
+        ini.write_text(web.render_member_cli_ini(m) or "")
+        keys = sorted(set(m.site.php_settings) - web.CLI_OVERRIDDEN)
+        assert keys, m.slug
+        code = "$k = array_slice($argv, 1); echo json_encode(array_combine($k, array_map('ini_get', $k)));"
+        done = run_ok([php, "-n", "-c", str(ini), "-r", code, "--", *keys], "php -c")
+        seen = json.loads(done.stdout)
+        for key in keys:
+            value = m.site.php_settings[key]
+            want = ("1" if value else "") if isinstance(value, bool) else str(value)
+            assert seen[key] == want, (key, seen[key], want)
+    assert web.render_member_cli_ini(example[1].get("bibliotheque-libre")) is None  # a static site
+
+
 def test_vhost_names_the_mod_php_of_old_versions(example: tuple[Settings, Registry]) -> None:
     jardins = example[1].get("jardins-partages")  # PHP 7.4
     assert "<IfModule php7_module>" in web.render_member_vhost(jardins)

@@ -63,6 +63,9 @@ FORMER_KEYS_DIR = "/etc/pic/ssh/authorized_keys"
 SSHD_CONFIG = "/etc/ssh/sshd_config"
 MEMBER_DIRS = ("www", "priv", "db", "log")
 STAGING_CA = "https://acme-staging-v02.api.letsencrypt.org/directory"
+# Strict-Transport-Security max-age (seconds) the proxy sends for https sites: a browser that saw it
+# keeps to https for the site's names that long after its last visit (RFC 6797).
+HSTS_MAX_AGE = 31_536_000
 
 
 def members_on(registry: Registry | Iterable[Member], host: str) -> list[Member]:
@@ -283,6 +286,7 @@ def render_caddyfile(
         "Caddyfile.j2",
         tls=settings.tls,
         staging_ca=STAGING_CA,
+        hsts_max_age=HSTS_MAX_AGE,
         http_port=http_port,
         https_port=https_port,
         admin=admin,
@@ -350,6 +354,37 @@ def render_member_vhost(
             for k, v in sorted(site.php_settings.items())
         ],
     )
+
+
+# PHP's command line runs without time limits whatever an ini file says (PHP manual, "Command line
+# usage": overridden settings); a cron job's limit is its timeout (pic.render.cron).
+CLI_OVERRIDDEN = frozenset({"max_execution_time", "max_input_time"})
+
+
+def member_cli_ini_path(key: str) -> str:
+    """Where, in a site container of runtime ``key``, PHP's command line reads the member's settings."""
+    return f"/etc/php/{key}/cli/conf.d/95-pic-member.ini"
+
+
+def render_member_cli_ini(member: Member) -> str | None:
+    """The member's ``php_settings`` for PHP's command line in its container (cron jobs, ``docker exec``).
+
+    The vhost's ``php_admin_*`` lines reach Apache's PHP only; without this file a member's jobs
+    would run with the image's defaults (``memory_limit`` 128M, ``date.timezone`` UTC). php.ini syntax:
+    flags On/Off, every other value double-quoted (PHP manual, "The configuration file"). None
+    for a member without settings (the image's defaults hold); the time limits are left out
+    (:data:`CLI_OVERRIDDEN`).
+    """
+    site = member.site
+    if site is None or member.runtime is None or not site.php_settings:
+        return None
+    lines = [f"; The php_settings of {member.slug}'s member file, for PHP's command line: rendered by pic."]
+    for key, value in sorted(site.php_settings.items()):
+        if key in CLI_OVERRIDDEN:
+            continue
+        text = ("On" if value else "Off") if isinstance(value, bool) else f'"{value}"'
+        lines.append(f"{key} = {text}")
+    return "\n".join(lines) + "\n"
 
 
 def php_extensions(settings: Settings, key: str) -> tuple[list[str], list[str]]:
