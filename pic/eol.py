@@ -75,7 +75,8 @@ def evaluate(registry: Registry, settings: Settings, on: dt.date) -> list[Proble
                     "with a new date or remove it",
                 )
             )
-        if exc is not None and (exc.until - on).days > MAX_EXCEPTION_DAYS:
+        too_long = exc is not None and (exc.until - on).days > MAX_EXCEPTION_DAYS
+        if too_long and exc is not None:
             latest = on + dt.timedelta(days=MAX_EXCEPTION_DAYS)
             out.append(
                 Problem(
@@ -107,15 +108,16 @@ def evaluate(registry: Registry, settings: Settings, on: dt.date) -> list[Proble
         elif st.state == "eol":
             ended = f"runtime {key} reached its end of life on {st.spec.eol.isoformat()}"
             if exception_valid(m, on) and exc is not None:
-                out.append(
-                    Problem(
-                        m.file,
-                        line,
-                        "site.php",
-                        f'"{key}": {ended}; allowed by exception until {exc.until.isoformat()} ({who})',
-                        "warning",
+                if not too_long:  # else the exception's own error above says it all
+                    out.append(
+                        Problem(
+                            m.file,
+                            line,
+                            "site.php",
+                            f'"{key}": {ended}; allowed by exception until {exc.until.isoformat()} ({who})',
+                            "warning",
+                        )
                     )
-                )
             else:
                 out.append(
                     Problem(
@@ -139,6 +141,24 @@ def evaluate(registry: Registry, settings: Settings, on: dt.date) -> list[Proble
                 )
             )
     return out
+
+
+def runs_until(member: Member, spec: RuntimeSpec, on: dt.date) -> dt.date | None:
+    """The last day the site of ``member`` may run on its runtime ``spec``, as the rules stand on ``on``.
+
+    None when it may not run now: the runtime is stopped, or past its end of life
+    without a valid exception. Otherwise the end-of-life day, or the ``until`` of
+    a valid exception when that is later: the site is stopped the day after. This
+    holds whatever the member's status (a suspended site would run until then if
+    it were reactivated).
+    """
+    if spec.stopped:
+        return None
+    exc = member.spec.exceptions.php_eol
+    covered = exc.until if exc is not None and exception_valid(member, on) else None
+    if spec.eol < on:
+        return covered
+    return max(spec.eol, covered) if covered is not None else spec.eol
 
 
 def newest_supported(settings: Settings, on: dt.date) -> str | None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import difflib
+import re
 import types
 import typing
 from typing import Any
@@ -80,6 +83,47 @@ def _length(kind: str, err: Any, ctx: dict[str, Any]) -> str:
     return f"is too {'short' if short else 'long'} ({'at least' if short else 'at most'} {bound} {unit})"
 
 
+_DATE_FORM = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)  # not calendar.month_name, which follows the locale
+
+
+def _not_a_date(value: object) -> str | None:
+    """What is wrong with text written as a date YYYY-MM-DD (a day the calendar lacks, or quotes), else None.
+
+    The loader reads ``2027-03-31`` as a date; a day that does not exist (``2027-02-29``) stays
+    text, and so does any date in quotes.
+    """
+    match = _DATE_FORM.fullmatch(value) if isinstance(value, str) else None
+    if match is None:
+        return None
+    year, month, day = (int(part) for part in match.groups())
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        if year < 1:
+            why = "years start at 0001"
+        elif not 1 <= month <= 12:
+            why = "months go from 01 to 12"
+        else:
+            last = calendar.monthrange(year, month)[1]
+            why = f"{_MONTH_NAMES[month - 1]} {year} has {last} days"
+        return f"is not a date: there is no such day in the calendar ({why})"
+    return f"is text, not a date: write the date without quotes ({match[0]})"
+
+
 def _describe(err: Any, model: type[BaseModel], loc: tuple[str | int, ...], value: str) -> str:
     """The message of one error; ``value`` is its input as shown (as written in the file)."""
     kind = err["type"]
@@ -88,7 +132,9 @@ def _describe(err: Any, model: type[BaseModel], loc: tuple[str | int, ...], valu
         return _unknown_key(model, loc)
     if kind == "missing":
         return "is required but missing"
-    if kind in _TYPE_WORDS:
+    if kind == "date_type" and (wrong := _not_a_date(err.get("input"))) is not None:
+        detail = wrong
+    elif kind in _TYPE_WORDS:
         detail = f"is not {_TYPE_WORDS[kind]}"
     elif kind == "value_error":
         detail = str(err["msg"]).removeprefix("Value error, ")

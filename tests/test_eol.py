@@ -141,3 +141,81 @@ def test_check_fails_on_the_day_after_an_exception_ends() -> None:
     with pytest.raises(PicError) as info:
         check(ROOT, "prod", ROOT / "members", dt.date(2027, 4, 1))
     assert "jardins-partages.yaml" in str(info.value)
+
+
+def test_an_exception_too_long_is_only_the_error(tmp_path: Path, settings: Settings) -> None:
+    """7.4 is past end of life; an exception 458 days ahead allows nothing: its error alone, no "allowed by
+    exception until" beside it."""
+    on = dt.date(2026, 11, 28)
+    data = _site("7.4", exceptions=_exception(dt.date(2028, 2, 29)))
+    (problem,) = _evaluate(tmp_path, settings, data, on)
+    assert (problem.path, problem.severity) == ("exceptions.php_eol.until", "error")
+    assert "2028-02-29 is 458 days after 2026-11-28" in problem.message
+    assert "give 2027-11-29 at the latest" in problem.message
+    # 366 days is allowed: the warning says until when.
+    until = on + dt.timedelta(days=366)
+    (warning,) = _evaluate(tmp_path / "ok", settings, _site("7.4", exceptions=_exception(until)), on)
+    assert warning.severity == "warning" and f"allowed by exception until {until.isoformat()}" in warning.message
+
+
+@pytest.mark.parametrize(
+    "case",  # (day, exception until, runtime stopped, last day expected)
+    [
+        (EOL_82 - dt.timedelta(days=30), None, False, EOL_82),
+        (EOL_82 - dt.timedelta(days=30), dt.date(2027, 6, 30), False, dt.date(2027, 6, 30)),  # runs past eol
+        (EOL_82 - dt.timedelta(days=30), EOL_82 - dt.timedelta(days=10), False, EOL_82),  # ends first: no help
+        (EOL_82 - dt.timedelta(days=30), EOL_82 - dt.timedelta(days=31), False, EOL_82),  # expired
+        (EOL_82, None, False, EOL_82),
+        (EOL_82 + dt.timedelta(days=1), None, False, None),
+        (EOL_82 + dt.timedelta(days=1), dt.date(2027, 6, 30), False, dt.date(2027, 6, 30)),
+        (dt.date(2027, 6, 30), dt.date(2027, 6, 30), False, dt.date(2027, 6, 30)),  # until is inclusive
+        (dt.date(2027, 7, 1), dt.date(2027, 6, 30), False, None),
+        (EOL_82 - dt.timedelta(days=30), dt.date(2027, 6, 30), True, None),  # stopped: no exception helps
+    ],
+)
+def test_runs_until_agrees_with_site_state(
+    tmp_path: Path, settings: Settings, case: tuple[dt.date, dt.date | None, bool, dt.date | None]
+) -> None:
+    """The last day a site may run on its runtime: the end of life, or a valid exception's until when later."""
+    on, exception_until, stopped, expected = case
+    extra = {"exceptions": _exception(exception_until)} if exception_until else {}
+    (m,) = load_registry(write_members(tmp_path / "m", {"case-member": _site("8.2", **extra)}), settings)
+    runtimes = dict(settings.runtimes)
+    runtimes["8.2"] = runtimes["8.2"].model_copy(update={"stopped": stopped})
+    current = settings.model_copy(update={"runtimes": runtimes})
+    assert eol.runs_until(m, current.runtimes["8.2"], on) == expected
+    assert eol.site_state(m, current, on) == ("refused" if expected is None else "running")
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("2027-02-29", "2027-02-29 is not a date: there is no such day in the calendar (February 2027 has 28 days)"),
+        ("2027-04-31", "2027-04-31 is not a date: there is no such day in the calendar (April 2027 has 30 days)"),
+        ("2027-13-01", "2027-13-01 is not a date: there is no such day in the calendar (months go from 01 to 12)"),
+        ('"2027-03-31"', '"2027-03-31" is text, not a date: write the date without quotes (2027-03-31)'),
+        ("'2027-03-31'", '"2027-03-31" is text, not a date: write the date without quotes (2027-03-31)'),
+        ('"2027-02-30"', '"2027-02-30" is not a date: there is no such day in the calendar (February 2027 has 28'),
+        ("31/03/2027", '"31/03/2027" is not a date written YYYY-MM-DD'),
+    ],
+    ids=["february-29", "april-31", "month-13", "quoted", "single-quoted", "quoted-february-30", "another-form"],
+)
+def test_exception_date_error_says_what_is_wrong(
+    tmp_path: Path, settings: Settings, written: str, expected: str
+) -> None:
+    members = tmp_path / "members"
+    members.mkdir()
+    (members / "case-member.yaml").write_text(
+        "name: Case Member\n"
+        "contact: {name: Case Contact, email: case@case.example.org}\n"
+        "uid: 10600\n"
+        'site: {domains: [case.example.org], php: "7.4"}\n'
+        "exceptions:\n"
+        f"  php_eol: {{until: {written}, reason: new site in progress}}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(PicError) as info:
+        load_registry(members, settings)
+    (problem,) = info.value.problems
+    assert (problem.path, problem.line) == ("exceptions.php_eol.until", 6)
+    assert problem.message.startswith(expected), problem.message

@@ -103,7 +103,7 @@ def test_sends_exactly_the_expected_messages_in_french_by_default(tmp_path: Path
     assert "Ce que vous devez faire :" in body
     assert "fonctionne avec PHP 8.5" in body, "the newest supported runtime is proposed"
     assert "nous écrire à admin@example.org" in body
-    assert "avant le 31 décembre 2026" in body
+    assert "au plus tard le 31 décembre 2026" in body
 
     en = got["sam@old-club.example.org"]
     assert en["Content-Language"] == "en"
@@ -111,6 +111,7 @@ def test_sends_exactly_the_expected_messages_in_french_by_default(tmp_path: Path
     body = en.get_content()
     assert "has not been maintained since 28 November 2022" in body
     assert "exception granted until 15 January 2027" in body
+    assert "as soon as possible, by 15 January 2027 at the latest" in body
     assert "write to us at admin@example.org" in body
 
     record = notices.load(proj / notices.DEFAULT_FILE)
@@ -260,3 +261,179 @@ def test_internationalised_addresses_never_stop_the_others(
     else:
         assert status == 3 and len(got) == 4, (status, sorted(got), err)
         assert "utf8-asso: refused by the server, not recorded" in err and "SMTPUTF8" in err, err
+
+
+def dry_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], data: dict[str, Any], on: dt.date, stopped: str = ""
+) -> str:
+    """The one message ``pic notify --dry-run`` prints for a member ``data``, headers included."""
+    members = write_members(tmp_path / "members", {"case-member": data})
+    proj = project_copy(tmp_path)
+    if stopped:
+        stack = proj / "Pulumi.prod.yaml"
+        text = stack.read_text(encoding="utf-8")
+        written = f'"{stopped}": {{debian: '
+        assert written in text
+        stack.write_text(text.replace(written, f'"{stopped}": {{stopped: true, debian: '), encoding="utf-8")
+    capsys.readouterr()
+    assert notify(proj, members, on, "--dry-run") == 0
+    out = capsys.readouterr().out
+    assert out.count("Subject: ") == 1, out
+    return out
+
+
+def _exception(until: dt.date) -> dict[str, Any]:
+    return {"php_eol": {"until": until, "reason": "new site on its way"}}
+
+
+def test_warning_with_an_exception_says_the_site_runs_until_the_exception_ends(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """8.2 ends on 2026-12-31, the exception on 2027-06-30: the site stops after the exception, not after the
+    end of life, and the move is due by the exception's end."""
+    data = member(site=_site("8.2", "case.example.org"), exceptions=_exception(dt.date(2027, 6, 30)))
+    out = dry_run(tmp_path, capsys, data, ON)
+    assert "Le site de Case Member (case.example.org) fonctionne avec PHP 8.2." in out
+    assert "Cette version arrive en fin de vie le 31 décembre 2026, dans 33 jours" in out
+    assert "Une exception vous est accordée jusqu'au 30 juin 2027 : votre site continuera de\nfonctionner" in out
+    assert "jusqu'à cette date, puis il sera arrêté." in out
+    assert "(au plus tard le 30 juin 2027)" in out
+    assert "et votre site sera arrêté" not in out and "31 décembre 2026)" not in out, out
+
+    en = dict(data, contact={"name": "Sam", "email": "sam@case.example.org", "language": "en"})
+    out = dry_run(tmp_path / "en", capsys, en, ON)
+    assert "You hold an exception until 30 June 2027: your site keeps running on PHP 8.2" in out
+    assert "(by 30 June 2027 at the latest)" in out
+    assert "and your site will be stopped" not in out and "31 December 2026 at the latest" not in out, out
+
+
+def test_suspended_member_is_not_told_its_site_runs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A suspended site answers 503 and PHP does not run: the message says so, and what happens if it returns."""
+    data = member(status="suspended", site=_site("8.2", "case.example.org"))
+    out = dry_run(tmp_path, capsys, data, ON)
+    assert "fonctionne avec PHP 8.2" not in out and "fonctionne encore" not in out, out
+    assert "Le site de Case Member (case.example.org) est suspendu : il affiche une page\nd'indisponibilité" in out
+    assert "PHP n'y tourne pas. Il est configuré pour PHP 8.2." in out
+    assert "S'il est remis en service, votre site pourra fonctionner avec PHP 8.2 jusqu'au\n31 décembre 2026" in out
+    assert "(au plus tard le 31 décembre 2026)" in out
+
+    en = dict(data, contact={"name": "Sam", "email": "sam@case.example.org", "language": "en"})
+    out = dry_run(tmp_path / "en", capsys, en, ON + dt.timedelta(days=60))  # past end of life, no exception
+    assert "runs on PHP" not in out and "still runs" not in out, out
+    assert "Subject: PHP 8.2 is no longer maintained: your site must move" in out
+    assert "is suspended: it shows an" in out
+    assert "Your site cannot be brought back until it moves to a maintained version." in out
+    assert "(before it is brought back)" in out
+
+
+# (case, day, member fields, stopped runtime, texts the message holds, texts it must not hold), member on 8.2
+STATES: list[tuple[str, dt.date, dict[str, Any], str, list[str], list[str]]] = [
+    (
+        "past-eol-exception-running",
+        dt.date(2027, 1, 15),
+        {"exceptions": _exception(dt.date(2027, 3, 1))},
+        "",
+        [
+            "Subject: Votre site fonctionne avec PHP 8.2, qui n'est plus maintenu",
+            "fonctionne avec PHP 8.2.",
+            "Votre site fonctionne encore grâce à une exception accordée jusqu'au 1er mars 2027.",
+            "Après cette date, il sera arrêté.",
+            "(dès que possible, au plus tard le 1er mars 2027)",
+        ],
+        ["Sans exception"],
+    ),
+    (
+        "past-eol-exception-ended",
+        dt.date(2027, 1, 15),
+        {"exceptions": _exception(dt.date(2027, 1, 10))},
+        "",
+        [
+            "Subject: PHP 8.2 n'est plus maintenu : votre site doit changer de version",
+            "Le site de Case Member (case.example.org) est arrêté.",
+            "L'exception qui vous était accordée a pris fin le 10 janvier 2027.",
+            "votre site ne fonctionnera de nouveau qu'une fois passé à une\nversion maintenue.",
+            "(dès que possible)",
+        ],
+        ["fonctionne avec PHP 8.2", "fonctionne encore", "sera arrêté"],
+    ),
+    (
+        "past-eol-no-exception",
+        dt.date(2027, 1, 15),
+        {},
+        "",
+        ["est arrêté.", "Sans exception en cours, votre site ne fonctionnera de nouveau"],
+        ["fonctionne avec PHP 8.2", "sera arrêté", "a pris fin"],
+    ),
+    (
+        "stopped-with-exception",
+        ON,
+        {"exceptions": _exception(dt.date(2027, 6, 30))},
+        "8.2",
+        [
+            "Subject: PHP 8.2 est arrêté sur l'hébergement : votre site doit changer de version",
+            "est arrêté. Il est configuré pour\nPHP 8.2.",
+            "Les administrateurs de l'hébergement ont arrêté PHP 8.2 : votre site ne\nfonctionnera de nouveau",
+            "(dès que possible)",
+        ],
+        ["fonctionne avec PHP 8.2", "exception", "30 juin 2027", "sera arrêté"],
+    ),
+    (
+        "suspended-stopped",
+        ON,
+        {"status": "suspended"},
+        "8.2",
+        ["est suspendu", "votre site ne pourra être\nremis en service qu'une fois passé", "(avant sa remise en"],
+        ["fonctionne avec PHP 8.2", "sera arrêté", "31 décembre 2026"],
+    ),
+    (
+        "suspended-past-eol-exception",
+        dt.date(2027, 1, 15),
+        {"status": "suspended", "exceptions": _exception(dt.date(2027, 6, 30))},
+        "",
+        [
+            "Subject: PHP 8.2 n'est plus maintenu : votre site doit changer de version",
+            "est suspendu",
+            "Une exception vous est accordée jusqu'au 30 juin 2027 : si votre site est remis en\nservice d'ici là",
+            "(dès que possible, au plus tard le 30 juin 2027)",
+        ],
+        ["fonctionne avec PHP 8.2", "fonctionne encore"],
+    ),
+    (
+        "suspended-warning-exception",
+        ON,
+        {"status": "suspended", "exceptions": _exception(dt.date(2027, 6, 30))},
+        "",
+        ["Une exception vous est accordée jusqu'au 30 juin 2027 : s'il est remis en service,"],
+        ["fonctionne avec PHP 8.2", "31 décembre 2026)"],
+    ),
+    (
+        "warning-exception-ending-before-eol",  # it changes nothing: the site stops after the end of life
+        ON,
+        {"exceptions": _exception(dt.date(2026, 12, 15))},
+        "",
+        ["et votre site sera arrêté.", "(au plus tard le 31 décembre 2026)"],
+        ["exception", "15 décembre"],
+    ),
+    (
+        "end-of-life-today",
+        dt.date(2026, 12, 31),
+        {},
+        "",
+        ["le 31 décembre 2026, c'est-à-dire aujourd'hui : après\ncette date"],
+        ["dans 0 jours"],
+    ),
+]
+
+
+@pytest.mark.parametrize("state", STATES, ids=[c[0] for c in STATES])
+def test_each_state_says_what_happens_and_when(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    state: tuple[str, dt.date, dict[str, Any], str, list[str], list[str]],
+) -> None:
+    case, on, fields, stopped, present, absent = state
+    out = dry_run(tmp_path, capsys, member(site=_site("8.2", "case.example.org"), **fields), on, stopped)
+    for text in present:
+        assert text in out, f"{case}: {text!r} missing from:\n{out}"
+    for text in absent:
+        assert text not in out, f"{case}: {text!r} in:\n{out}"

@@ -1,11 +1,13 @@
 """``pic notify``: tell each member on a runtime near or past its end of life, one message per member.
 
 Whom: the members ``pic report`` lists to contact on the day (``--on``): a
-runtime in ``warning`` or past ``eol`` (with or without an exception, whose
-end date the message gives), or stopped. What: the runtime, its end-of-life
-date, what the member must do and the admins' address, in the contact's
-language (``contact.language``, French by default) from
-``pic/commands/templates/notify-<language>.j2``.
+runtime in ``warning`` or past ``eol`` (with or without an exception), or
+stopped. What: the runtime, its end-of-life date, what becomes of the site
+by :mod:`pic.eol`'s rules (running, suspended or stopped now; the last day it
+may run, :func:`pic.eol.runs_until`: the end of life, or a valid exception's
+``until`` when later), what the member must do and by when, and the admins'
+address, in the contact's language (``contact.language``, French by default)
+from ``pic/commands/templates/notify-<language>.j2``.
 
 Sending goes through ``pic:smtp`` (the password from ``PIC_SMTP_PASSWORD`` or
 the stack secret ``pic:smtpPassword``, read with ``pulumi config get``; never
@@ -105,8 +107,16 @@ class Skipped:
 
 
 def long_date(day: dt.date, language: str) -> str:
-    """``31 décembre 2026`` / ``31 December 2026``."""
-    return f"{day.day} {_MONTHS[language][day.month - 1]} {day.year}"
+    """``31 décembre 2026``, ``1er mars 2027`` / ``31 December 2026``."""
+    number = "1er" if day.day == 1 and language == "fr" else str(day.day)
+    return f"{number} {_MONTHS[language][day.month - 1]} {day.year}"
+
+
+def in_days(days: int, language: str) -> str:
+    """When an end of life comes, after its date: ``dans 33 jours``, ``c'est-à-dire demain``..."""
+    if language == "fr":
+        return {0: "c'est-à-dire aujourd'hui", 1: "c'est-à-dire demain"}.get(days, f"dans {days} jours")
+    return {0: "that is today", 1: "that is tomorrow"}.get(days, f"in {days} days")
 
 
 @cache
@@ -147,8 +157,9 @@ def compose(
             continue
         lang = member.spec.contact.language
         exc = member.spec.exceptions.php_eol
-        eol_day = dt.date.fromisoformat(c["eol"])
-        stopped = settings.runtimes[c["runtime"]].stopped
+        spec = settings.runtimes[c["runtime"]]
+        stopped = spec.stopped
+        last_day = eol.runs_until(member, spec, on)  # None: the site may not run now
         text = (
             _templates()
             .get_template(f"notify-{lang}.j2")
@@ -159,10 +170,14 @@ def compose(
                 runtime=c["runtime"],
                 state=c["state"],
                 stopped=stopped,
-                eol_text=long_date(eol_day, lang),
-                days_left=c["days_left"],
-                exception_until=exc.until if exc is not None and exc.until >= on else None,
-                exception_until_text=long_date(exc.until, lang) if exc is not None else "",
+                site=eol.site_state(member, settings, on),
+                eol_text=long_date(spec.eol, lang),
+                in_days=in_days(c["days_left"], lang),
+                last_day_text=long_date(last_day, lang) if last_day is not None else "",
+                by_exception=last_day is not None and last_day > spec.eol,
+                exception_ended_text=(
+                    long_date(exc.until, lang) if exc is not None and exc.until < on and not stopped else ""
+                ),
                 newest=newest if newest != c["runtime"] else None,
                 admin_email=settings.admin_email,
             )
