@@ -84,20 +84,6 @@ def _length(kind: str, err: Any, ctx: dict[str, Any]) -> str:
 
 
 _DATE_FORM = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
-_MONTH_NAMES = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)  # not calendar.month_name, which follows the locale
 
 
 def _not_a_date(value: object) -> str | None:
@@ -119,7 +105,7 @@ def _not_a_date(value: object) -> str | None:
             why = "months go from 01 to 12"
         else:
             last = calendar.monthrange(year, month)[1]
-            why = f"{_MONTH_NAMES[month - 1]} {year} has {last} days"
+            why = f"{calendar.month_name[month]} {year} has {last} days"  # LC_TIME: Python leaves it "C"
         return f"is not a date: there is no such day in the calendar ({why})"
     return f"is text, not a date: write the date without quotes ({match[0]})"
 
