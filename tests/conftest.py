@@ -56,3 +56,25 @@ def require_root(reason: str) -> None:
         if IN_CI:
             pytest.fail(message)
         pytest.skip(message)
+
+
+@pytest.fixture
+def real_repo(tmp_path: Path) -> Path:
+    """A git repository holding this project's program, components, pic package, stack files and members.
+
+    One commit ("start"); the tests commit their changes and run ``pic plan --against HEAD~1`` in it.
+    """
+    from tests.test_plan import git
+
+    require_program("git")
+    work = tmp_path / "real"
+    work.mkdir()
+    for name in ("__main__.py", "Pulumi.yaml", "Pulumi.prod.yaml", "Pulumi.dev.yaml", "pyproject.toml"):
+        if (ROOT / name).exists():
+            shutil.copy(ROOT / name, work / name)
+    for name in ("members", "components", "pic", "schema"):
+        shutil.copytree(ROOT / name, work / name, ignore=shutil.ignore_patterns("__pycache__"))
+    git(work, "init", "-q")
+    git(work, "add", "-A")
+    git(work, "commit", "-qm", "start")
+    return work

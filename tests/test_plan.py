@@ -471,23 +471,6 @@ def test_members_option_runs_the_program_on_another_directory(repo: Path, tmp_pa
 # --- the command on the real program ------------------------------------------------------------
 
 
-@pytest.fixture
-def real_repo(tmp_path: Path) -> Path:
-    """A git repository holding this project's program, components, pic package, stack files and members."""
-    require_program("git")
-    work = tmp_path / "real"
-    work.mkdir()
-    for name in ("__main__.py", "Pulumi.yaml", "Pulumi.prod.yaml", "Pulumi.dev.yaml", "pyproject.toml"):
-        if (ROOT / name).exists():
-            shutil.copy(ROOT / name, work / name)
-    for name in ("members", "components", "pic", "schema"):
-        shutil.copytree(ROOT / name, work / name, ignore=shutil.ignore_patterns("__pycache__"))
-    git(work, "init", "-q")
-    git(work, "add", "-A")
-    git(work, "commit", "-qm", "start")
-    return work
-
-
 TODAY = dt.date.today()
 
 

@@ -125,6 +125,7 @@ def test_move_to_web2_is_a_replacement_with_both_hosts_and_exit_4(two_hosts: Pat
     assert out.returncode == 4
     assert f"{member.slug} moves web1 -> web2" in out.stdout
     assert f"pic move-script {member.slug} --to web2" in out.stdout
+    assert f"pic move-script {member.slug} --retire-from web1" in out.stdout  # its keys and jobs stay on web1
     assert "[secret]" not in out.stdout.split("changes against", 1)[1]
 
 

@@ -16,6 +16,12 @@ anything the program protects (``protect``) or keeps on deletion
 (``retain_on_delete``, a member's directories), or when it lifts such a
 protection. ``pic plan`` exits non-zero when one is present.
 
+A protected resource is never deleted by ``pulumi up``: the engine refuses to delete one
+(pkg/resource/deploy/step.go, ``deleteProtectedError``: "cannot be deleted because it is
+protected") or to replace one that stays protected (step_generator.go: "unable to replace resource
+... as it is currently marked for protection"), and the update stops there. Such a change is
+*refused* (:func:`refusal`): stateful, and it cannot be applied as it is.
+
 A removed command is stateful too when its ``delete`` script removes a path that a command of the
 new rendering writes (:func:`delete_traps`): the engine runs the deletions of removed resources
 after every creation and update (pkg/resource/deploy/step_generator.go, ``GenerateDeletes``), with
@@ -180,6 +186,7 @@ class Change:
     note: str = ""  # e.g. no replace rule is known for the type
     provider_change: tuple[str, str] | None = None  # (old, new) provider URNs when the provider changes
     renamed_from: str = ""  # the old URN, when the resource is found through one of its aliases
+    refused: str = ""  # non-empty: why pulumi up refuses this change (a protected resource deleted or replaced)
 
     @property
     def delete_first(self) -> str:
@@ -210,6 +217,27 @@ def stateful_reason(res: Resource) -> str:
     if res.retain_on_delete:
         why.append("retained on delete (member data)")
     return ", ".join(why)
+
+
+PROTECTED_DELETE = 'pulumi up refuses to delete it ("cannot be deleted because it is protected") and stops'
+PROTECTED_REPLACE = (
+    'pulumi up refuses to replace it ("unable to replace resource ... as it is currently marked for protection") '
+    "and stops"
+)
+
+
+def refusal(change: Change) -> str:
+    """Why ``pulumi up`` refuses a change, or ``""``: the deletion of a resource protected in the state
+    (step.go, ``DeleteStep.Apply``: ``old.Protect``), or the replacement of one protected before and after
+    (step_generator.go: ``new.Protect && old.Protect``; lifting ``protect`` in the same change allows it)."""
+    old = change.old
+    if old is None or not old.protect:
+        return ""
+    if change.kind == "remove":
+        return PROTECTED_DELETE
+    if change.kind == "replace" and change.new is not None and change.new.protect:
+        return PROTECTED_REPLACE
+    return ""
 
 
 def _top(path: str) -> str:
@@ -307,6 +335,7 @@ def diff(old: Rendering, new: Rendering, data_roots: tuple[str, ...] = ()) -> li
             traps = delete_traps(res, writers)
             if traps:
                 change.stateful = ", ".join(filter(None, [change.stateful, *traps]))
+            change.refused = refusal(change)
             changes.append(change)
     return changes
 
@@ -453,6 +482,7 @@ def _compare(
         change.note = f"no replace rule is known for {res.type}: shown as an update, check the provider's docs"
     if kind == "replace":
         change.stateful = stateful_reason(before)
+        change.refused = refusal(change)
     elif any(o.startswith(("protect: true", "retain_on_delete: true")) for o in options):
         spared = _delete_spares(res, data_roots)
         if spared and not any(o.startswith("protect: true") for o in options) and before.type not in STATEFUL_TYPES:

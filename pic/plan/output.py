@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pic.plan.diff import Change, describe, show_value
+from pic.plan.hsts import HttpsLoss, https_losses
 from pic.plan.model import NO_HOST, PLATFORM, Attribution, Rendering, Resource
 
 _MARK = {"add": "+", "remove": "-", "update": "~", "replace": "+-", "rename": "="}
@@ -112,12 +113,29 @@ class Review:
     shown: list[Shown]
     components: Counter[str]  # component adds and removes (no state of their own), by kind
     moves: dict[str, tuple[str, str]]  # member -> (host before, host after)
+    https_lost: list[HttpsLoss] = field(default_factory=list)  # names pinned by HSTS served over http only
+    members_after: frozenset[str] = frozenset()  # the members of the new registry
 
     @property
     def stateful(self) -> list[Shown]:
         return [
             s for s in self.shown if s.change.stateful and s.change.kind in ("remove", "replace", "update", "rename")
         ]
+
+    @property
+    def refused(self) -> list[Shown]:
+        """The changes pulumi up refuses: protected resources deleted or replaced."""
+        return [s for s in self.shown if s.change.refused]
+
+    def refusals(self) -> list[Refusal]:
+        """The refused changes grouped by member and by what to do about them, in the order listed."""
+        out: dict[tuple[str, str, str], Refusal] = {}
+        for items in self.by_member().values():
+            for s in items:
+                if s.change.refused:
+                    keep, retained = _keep(s, self.members_after), _retained(s.change)
+                    out.setdefault((s.member, keep, retained), Refusal(s.member, keep, retained)).shown.append(s)
+        return list(out.values())
 
     def by_member(self) -> dict[str, list[Shown]]:
         out: dict[str, list[Shown]] = defaultdict(list)
@@ -127,6 +145,97 @@ class Review:
 
     def counts(self) -> Counter[str]:
         return Counter(s.change.kind for s in self.shown)
+
+
+DATABASE = "mysql:index/database:Database"
+
+
+@dataclass
+class Refusal:
+    """Changes of one member that pulumi up refuses, and what to do about them."""
+
+    member: str
+    keep: str  # how to keep the resources instead
+    retained: str  # what retain_on_delete means once they are unprotected and deleted, or ""
+    shown: list[Shown] = field(default_factory=list)
+
+    @property
+    def what(self) -> str:
+        return "deletion" if all(s.change.kind == "remove" for s in self.shown) else "replacement"
+
+    def unprotect(self) -> list[str]:
+        """The commands that lift the protection in the stack's state, one per resource."""
+        return [f"pulumi state unprotect {_quoted(s.change.urn)}" for s in self.shown]
+
+    @property
+    def unprotect_first(self) -> str:
+        them = "it" if len(self.shown) == 1 else "them"
+        return f"or, if the {self.what} is meant, unprotect {them} first, then run `pulumi up`"
+
+    def advice(self) -> list[str]:
+        """What to do, as sentences: keep the resources, or unprotect them first (and what is left then)."""
+        lines = [f"what to do: {self.keep}", f"{self.unprotect_first}: " + "; ".join(self.unprotect())]
+        return [*lines, self.retained] if self.retained else lines
+
+
+def _quoted(urn: str) -> str:
+    """A URN for a shell, in single quotes as Pulumi prints it (a URN holds ``$`` and ``::``)."""
+    return "'" + urn.replace("'", "'\\''") + "'"
+
+
+def _keep(s: Shown, members_after: frozenset[str]) -> str:
+    """How to keep a protected resource that a change deletes or replaces."""
+    c = s.change
+    if c.kind == "replace":
+        keys = [ic.key for ic in c.inputs if ic.forces_replace] + (["its host"] if c.provider_change else [])
+        return f"keep {', '.join(keys) or 'what forces the replacement'} as before: a replacement deletes the old one"
+    if s.member == PLATFORM:
+        return "keep it declared in the program"
+    archive = "its files, dumps and databases are kept (docs/REGISTRY.md)"
+    if s.member not in members_after:
+        return (
+            f"keep the member file of {s.member} with `status: archived` instead of removing it: nothing of the "
+            f"member runs, {archive}"
+        )
+    if c.resource.type == DATABASE:
+        return (
+            f"keep the database in `databases:` of {s.member} while its data is wanted (or archive the member, "
+            f"`status: archived`: {archive})"
+        )
+    return (
+        f"keep what declares it in the member file of {s.member} (or archive the member, `status: archived`: {archive})"
+    )
+
+
+def _retained(c: Change) -> str:
+    """What retain_on_delete leaves once a refused change goes through, or ``""``."""
+    old = c.old
+    if old is None or not old.retain_on_delete:
+        return "" if c.kind == "replace" else "without retain_on_delete: then it is deleted for real"
+    what = "replacing" if c.kind == "replace" else "deleting"
+    if old.type == DATABASE:
+        return (
+            f"retained on delete: {what} a database only drops it from the Pulumi state, the database stays on "
+            "the db server with its tables (`DROP DATABASE` by hand, after a dump, if it must go)"
+        )
+    return (
+        f"retained on delete: {what} only drops the resource from the Pulumi state, it stays where it is "
+        "(remove it by hand if it must go)"
+    )
+
+
+def https_note(loss: HttpsLoss) -> str:
+    """What a member's names losing https means for the browsers that received their HSTS header, and what to do."""
+    names = ", ".join(loss.domains)
+    days = f"{loss.days} day{'s' if loss.days != 1 else ''}"
+    return (
+        f"{names} lose https, but the proxy sent them "
+        f"`Strict-Transport-Security: max-age={loss.max_age}` ({days}): browsers that visited them in the "
+        f"last {days} keep to https for them and cannot reach them any more (no https block, no certificate) "
+        f"until {days} after their last visit (RFC 6797). To switch https off without locking those visitors "
+        f"out, keep `https: true` while the proxy sends them `max-age=0` (a visit then clears the browser's "
+        f"pin), for {days}, then switch it off; or accept it"
+    )
 
 
 def _role(res: Resource) -> str:
@@ -170,7 +279,10 @@ def review(changes: list[Change], attr_new: Attribution, attr_old: Attribution) 
         for slug, host in sorted(attr_new.member_host.items())
         if slug in attr_old.member_host and attr_old.member_host[slug] != host
     }
-    return Review(shown, components, moves)
+    lost = []
+    if attr_old is not attr_new:
+        lost = https_losses(attr_old.rendering, attr_new.rendering, attr_new.site_domains)
+    return Review(shown, components, moves, lost, frozenset(attr_new.member_host))
 
 
 def _detail_lines(s: Shown) -> list[str]:
@@ -192,6 +304,8 @@ def _detail_lines(s: Shown) -> list[str]:
         lines.append(f"note: {c.note}")
     if c.stateful:
         lines.append(f"!!! STATEFUL: {c.stateful}")
+    if c.refused:
+        lines.append(f"!!! REFUSED: {c.refused}")
     return lines
 
 
@@ -259,12 +373,16 @@ def as_text(
         lines += ["", summary_line(r)]
         for slug, (before, after) in r.moves.items():
             lines.append(
-                f">>> {slug} moves from {before} to {after}: copy its space first, then switch DNS "
-                '(README "Moving a member to another web host"; `pic move-script ' + slug + f" --to {after}`)"
+                f">>> {slug} moves from {before} to {after}: copy its space first, then switch DNS, then retire it "
+                f"from {before}, where its keys and jobs stay live until then "
+                f'(README "Moving a member to another web host"; `pic move-script {slug} --to {after}`, '
+                f"`pic move-script {slug} --retire-from {before}`)"
             )
         for s in r.shown:
             if s.downtime:
                 lines.append(f">>> downtime: {s.change.resource.name}: {s.downtime}")
+        for loss in r.https_lost:
+            lines.append(f">>> https: {loss.member}: {https_note(loss)}")
         at_stake = r.stateful
         if at_stake:
             lines += [
@@ -277,7 +395,34 @@ def as_text(
                 lines.append(f"!!!   {s.change.kind} {res.type} {res.name} ({s.change.stateful})")
         else:
             lines.append("nothing stateful is deleted or replaced")
+        lines += _text_refusals(r)
     return "\n".join(lines) + "\n"
+
+
+REFUSED_RULE = "it never deletes or replaces a protected resource"
+REFUSED_EFFECT = (
+    "its preview fails, so nothing of the change is applied (with --skip-preview, the steps before the refused one are)"
+)
+
+
+def _refused_count(r: Review) -> str:
+    n = len(r.refused)
+    return f"{n} change{'s' if n != 1 else ''}"
+
+
+def _text_refusals(r: Review) -> list[str]:
+    if not r.refused:
+        return []
+    head = f"pulumi up will refuse {_refused_count(r)} of this plan and stop there"
+    lines = ["", f"!!! {head}: {REFUSED_RULE}; {REFUSED_EFFECT}:"]
+    for group in r.refusals():
+        listed = ", ".join(f"{s.change.kind} {s.change.resource.name}" for s in group.shown)
+        lines.append(f"!!! refused: {group.member}: {listed}")
+        lines += [f"      what to do: {group.keep}", f"      {group.unprotect_first}:"]
+        lines += [f"        {command}" for command in group.unprotect()]
+        if group.retained:
+            lines.append(f"      {group.retained}")
+    return lines
 
 
 def as_markdown(
@@ -301,7 +446,7 @@ def as_markdown(
                 out.append(f"| {host} | {member} | {len(groups[host][member])} |")
         return "\n".join(out) + "\n"
     r = review(changes, attr, attr_old or attr)
-    out += [f"**{summary_line(r)}**", "", *_markdown_at_stake(r)]
+    out += [f"**{summary_line(r)}**", "", *_markdown_refused(r), *_markdown_at_stake(r)]
     if not r.shown:
         return "\n".join([*out, "No change."]) + "\n"
     out += _markdown_table(r)
@@ -316,6 +461,20 @@ def as_markdown(
             out.extend(f"        {line}" for line in _detail_lines(s))
         out += ["```", "", "</details>", ""]
     return "\n".join(out)
+
+
+def _markdown_refused(r: Review) -> list[str]:
+    if not r.refused:
+        return []
+    out = [f"#### :no_entry: `pulumi up` will refuse {_refused_count(r)} and stop there", ""]
+    out += [f"{REFUSED_RULE[0].upper()}{REFUSED_RULE[1:]}: {REFUSED_EFFECT}.", ""]
+    for group in r.refusals():
+        listed = ", ".join(f"{s.change.kind} `{s.change.resource.name}`" for s in group.shown)
+        out += [f"- **{group.member}**: {listed}", f"  - what to do: {group.keep}", f"  - {group.unprotect_first}:"]
+        out += [f"    - `{command}`" for command in group.unprotect()]
+        if group.retained:
+            out.append(f"  - {group.retained}")
+    return [*out, ""]
 
 
 def _markdown_at_stake(r: Review) -> list[str]:
@@ -336,9 +495,14 @@ def _markdown_at_stake(r: Review) -> list[str]:
         for slug, (before, after) in r.moves.items():
             out.append(
                 f"- **{slug}** moves from {before} to {after}: copy its space first (`pic move-script {slug} "
-                f"--to {after}`), then switch DNS after `pulumi up`."
+                f"--to {after}`), then switch DNS after `pulumi up`, then retire it from {before}, where its keys "
+                f"and jobs stay live until then (`pic move-script {slug} --retire-from {before}`)."
             )
         out += [f"- `{s.change.resource.name}`: {s.downtime}" for s in r.shown if s.downtime]
+        out.append("")
+    if r.https_lost:
+        out += ["#### :warning: https withdrawn from names browsers keep to https (HSTS)", ""]
+        out += [f"- **{loss.member}**: {https_note(loss)}." for loss in r.https_lost]
         out.append("")
     return out
 
@@ -440,6 +604,7 @@ def as_json(
                         "stateful": ch.stateful or None,
                         "note": ch.note or None,
                         "renamed_from": ch.renamed_from or None,
+                        "refused": ch.refused or None,
                     }
                 )
         data["changes"] = out
@@ -447,4 +612,19 @@ def as_json(
         data["components_changed"] = dict(r.components)
         data["moves"] = {slug: {"from": a, "to": b} for slug, (a, b) in r.moves.items()}
         data["stateful_changes"] = [c["urn"] for c in out if c["stateful"]]
+        data["refused"] = [
+            {
+                "member": group.member,
+                "changes": [s.change.urn for s in group.shown],
+                "keep": group.keep,
+                "unprotect": group.unprotect(),
+                "retained": group.retained or None,
+                "advice": group.advice(),
+            }
+            for group in r.refusals()
+        ]
+        data["https_withdrawn"] = {
+            loss.member: {"domains": list(loss.domains), "max_age": loss.max_age, "note": https_note(loss)}
+            for loss in r.https_lost
+        }
     return data

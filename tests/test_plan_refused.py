@@ -1,0 +1,298 @@
+"""pic plan: what ``pulumi up`` refuses (protected resources deleted or replaced) and names that lose
+https after the proxy sent them Strict-Transport-Security.
+
+The diff rules on hand-made renderings, the Caddyfile reading on the renderer's own output, and the
+command (all three formats) on a throw-away git repository holding this project.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from pic.plan.diff import diff, stateful_changes
+from pic.plan.hsts import https_losses, sites
+from pic.plan.model import Attribution, Rendering
+from pic.plan.output import as_json, as_markdown, as_text
+from pic.render.web import HSTS_MAX_AGE
+from tests.conftest import ROOT
+from tests.test_plan import CMD, DB, git, rendering, res
+
+# --- refusals on hand-made renderings ----------------------------------------------------------
+
+
+def test_a_protected_resource_removed_is_refused_and_an_unprotected_one_is_not() -> None:
+    old = rendering(
+        res(DB, "m-db-main-database", {"name": "m_main"}, protect=True, retain_on_delete=True),
+        res(CMD, "m-space", {"create": "mkdir"}, retain_on_delete=True),
+        res(CMD, "m-conf", {"create": "install"}),
+    )
+    changes = {c.resource.name: c for c in diff(old, rendering())}
+    assert "cannot be deleted because it is protected" in changes["m-db-main-database"].refused
+    assert changes["m-db-main-database"].stateful  # still stateful: exit status 3
+    assert changes["m-space"].stateful and not changes["m-space"].refused  # retained, not protected
+    assert not changes["m-conf"].refused
+
+
+def test_a_protected_resource_replaced_is_refused_unless_the_change_lifts_its_protection() -> None:
+    old = rendering(res(DB, "d", {"name": "m_main"}, protect=True))
+    (kept,) = diff(old, rendering(res(DB, "d", {"name": "m_other"}, protect=True)))
+    assert kept.kind == "replace" and "marked for protection" in kept.refused
+    # The engine checks the protection before and after (step_generator.go): lifted in the same change, it replaces.
+    (lifted,) = diff(old, rendering(res(DB, "d", {"name": "m_other"}, protect=False)))
+    assert lifted.kind == "replace" and lifted.stateful and not lifted.refused
+    # An update of a protected resource deletes nothing.
+    (updated,) = diff(old, rendering(res(DB, "d", {"name": "m_main", "defaultCollation": "x"}, protect=True)))
+    assert updated.kind == "update" and not updated.refused
+
+
+def _attr(r: Rendering) -> Attribution:
+    return Attribution(r, None, None, extra_slugs=["m"])
+
+
+def test_every_format_says_pulumi_up_refuses_and_what_to_do() -> None:
+    db = res(DB, "m-db-main-database", {"name": "m_main"}, protect=True, retain_on_delete=True)
+    old, new = rendering(db), rendering()
+    changes = diff(old, new)
+    assert stateful_changes(changes)
+    text = as_text(new, _attr(new), header="h", changes=changes, attr_old=_attr(old), against="HEAD~1")
+    assert "!!! REFUSED: pulumi up refuses to delete it" in text
+    section = text.split("!!! pulumi up will refuse 1 change of this plan and stop there", 1)[1]
+    assert "!!! refused: m: remove m-db-main-database" in section
+    assert "`status: archived` instead of removing it" in section
+    assert f"pulumi state unprotect '{db.urn}'" in section
+    assert "the database stays on the db server" in section and "DROP DATABASE" in section
+    md = as_markdown(new, _attr(new), title="t", changes=changes, attr_old=_attr(old))
+    assert md.index(":no_entry: `pulumi up` will refuse 1 change") < md.index(":warning: 1 stateful change")
+    assert f"`pulumi state unprotect '{db.urn}'`" in md and "`status: archived`" in md
+    data = as_json(new, _attr(new), meta={}, changes=changes, attr_old=_attr(old))
+    assert "cannot be deleted because it is protected" in data["changes"][0]["refused"]
+    (group,) = data["refused"]
+    assert group["member"] == "m" and group["changes"] == [db.urn]
+    assert group["unprotect"] == [f"pulumi state unprotect '{db.urn}'"]
+    assert "status: archived" in group["keep"] and "stays on the db server" in group["retained"]
+
+
+def test_a_protected_resource_without_retain_on_delete_is_deleted_for_real_once_unprotected() -> None:
+    key = res("tls:index/privateKey:PrivateKey", "k", {"algorithm": "ED25519"}, protect=True)
+    old, new = rendering(key), rendering()
+    data = as_json(new, _attr(new), meta={}, changes=diff(old, new), attr_old=_attr(old))
+    (group,) = data["refused"]
+    assert group["member"] == "platform" and group["keep"] == "keep it declared in the program"
+    assert "deleted for real" in group["retained"]
+
+
+# --- HSTS: the Caddyfile as the renderer writes it ----------------------------------------------
+
+CADDY_CREATE = "sudo -n sh -eu -c 'cat > /etc/pic/caddy/Caddyfile'"
+
+
+def _proxy(text: str, host: str = "web1") -> Rendering:
+    return rendering(res(CMD, f"{host}-proxy-caddyfile", {"create": CADDY_CREATE, "stdin": text}))
+
+
+def _caddyfile(members: list[tuple[str, list[str], bool]], max_age: int = HSTS_MAX_AGE) -> str:
+    """A Caddyfile shaped as the renderer's: snippets, then one block per member (and its http block)."""
+    out = [
+        "{",
+        "\temail admin@example.org",
+        "}",
+        "",
+        "(hsts) {",
+        f'\theader Strict-Transport-Security "max-age={max_age}"',
+    ]
+    out += ["}", "", "(acme_then_https) {", "\thandle {", "\t\tredir https://{host}{uri} 308", "\t}", "}"]
+    for slug, domains, https in members:
+        names = ", ".join(domains if https else [f"http://{d}" for d in domains])
+        out += ["", f"# member {slug}: running", f"{names} {{", "\timport security_headers"]
+        out += ["\timport hsts"] if https else []
+        out += [f"\treverse_proxy pic-site-{slug}:8080", "}"]
+        if https:
+            out += ["", f"# member {slug}: http", ", ".join(f"http://{d}" for d in domains) + " {"]
+            out += ["\timport acme_then_https", "}"]
+    return "\n".join(out) + "\n"
+
+
+def test_the_renderers_caddyfile_is_read_with_its_max_age() -> None:
+    from pic.check import check
+    from pic.render.web import render_caddyfile
+
+    checked = check(ROOT, "prod", ROOT / "members", dt.date.today())
+    text = render_caddyfile(checked.settings, checked.registry, on=dt.date.today())
+    assert f'"max-age={HSTS_MAX_AGE}"' in text  # the renderer sends the constant the plan reads
+    read = {s.member: s for s in sites(text) if s.https}
+    for m in checked.registry:
+        if m.site is not None and m.status == "active" and m.site.https:
+            assert read[m.slug].https == frozenset(m.site.domains) and read[m.slug].max_age == HSTS_MAX_AGE
+
+
+def test_names_that_lose_https_are_those_still_served_over_http_only() -> None:
+    old = _proxy(
+        _caddyfile(
+            [
+                ("a", ["a.org", "www.a.org", "old.a.org"], True),
+                ("b", ["b.org"], True),
+                ("c", ["c.org"], False),
+                ("d", ["d.org"], True),
+            ]
+        )
+    )
+    new = _proxy(
+        _caddyfile(
+            [
+                ("a", ["a.org", "www.a.org"], False),  # https off; old.a.org dropped: no longer served at all
+                ("c", ["c.org", "b.org"], False),  # b.org moves to an http member
+                ("e", ["d.org"], True),  # d.org moves to another https member: still https
+            ]
+        )
+    )
+    losses = https_losses(old, new)
+    assert [(x.member, x.domains, x.max_age, x.days) for x in losses] == [
+        ("a", ("a.org", "www.a.org"), HSTS_MAX_AGE, 365),
+        ("c", ("b.org",), HSTS_MAX_AGE, 365),
+    ]
+    # The new registry's member of a domain wins over the comment above the block.
+    assert [x.member for x in https_losses(old, new, {"b.org": "owner"})] == ["a", "owner"]
+    # Moved to another web host: the names are followed there.
+    assert [x.member for x in https_losses(old, rendering(*new, *_proxy(_caddyfile([]), "web2")))] == ["a", "c"]
+
+
+def test_no_loss_without_hsts_sent_or_with_max_age_0() -> None:
+    http_now = _proxy(_caddyfile([("a", ["a.org"], False)]))
+    assert https_losses(_proxy(_caddyfile([("a", ["a.org"], False)])), http_now) == []
+    assert https_losses(_proxy(_caddyfile([("a", ["a.org"], True)], max_age=0)), http_now) == []
+    assert https_losses(_proxy(_caddyfile([("a", ["a.org"], True)])), _proxy(_caddyfile([]))) == []  # archived
+
+
+# --- the command on this project --------------------------------------------------------------------
+
+
+def plan(repo: Path, fmt: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pic", "plan", "--against", "HEAD~1", "--format", fmt],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+
+
+def plans(repo: Path, status: int) -> tuple[str, str, dict[str, Any]]:
+    """The plan against HEAD~1 as text, markdown and JSON, each with exit status ``status``."""
+    out = []
+    for fmt in ("text", "markdown", "json"):
+        proc = plan(repo, fmt)
+        assert proc.returncode == status, (fmt, proc.stdout[-4000:], proc.stderr[-4000:])
+        out.append(proc.stdout)
+    return out[0], out[1], json.loads(out[2])
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{path}: {old!r} not found"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def commit(repo: Path, message: str) -> None:
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", message)
+
+
+DATABASES = ("wordpress", "forum", "ateliers")
+
+
+def _urn(short: str) -> str:
+    return f"urn:pulumi:prod::pic::pic:index:Member$mysql:index/database:Database::velo-cite-db-{short}-database"
+
+
+def test_removing_a_member_file_says_pulumi_up_refuses_and_to_archive_it_instead(real_repo: Path) -> None:
+    git(real_repo, "rm", "-q", "members/velo-cite.yaml")
+    git(real_repo, "commit", "-qm", "velo-cite leaves")
+    text, md, data = plans(real_repo, 3)
+    for short in DATABASES:
+        assert re.search(rf"remove +mysql:Database +velo-cite-db-{short}-database .*\n.*\n +!!! REFUSED: ", text)
+    section = text.split("!!! pulumi up will refuse 3 changes of this plan and stop there", 1)[1]
+    assert (
+        "!!! refused: velo-cite: remove velo-cite-db-ateliers-database, remove velo-cite-db-forum-database" in section
+    )
+    assert "keep the member file of velo-cite with `status: archived` instead of removing it" in section
+    assert "files, dumps and databases are kept" in section
+    for short in DATABASES:
+        assert f"pulumi state unprotect '{_urn(short)}'" in section
+    assert "the database stays on the db server with its tables" in section
+    assert md.index(":no_entry: `pulumi up` will refuse 3 changes") < md.index(":warning: 3 stateful changes")
+    assert all(f"`pulumi state unprotect '{_urn(short)}'`" in md for short in DATABASES)
+    assert "keep the member file of velo-cite with `status: archived`" in md
+    refused = {c["urn"] for c in data["changes"] if c["refused"]}
+    assert refused == {_urn(short) for short in DATABASES}
+    assert refused <= set(data["stateful_changes"])
+    (group,) = data["refused"]
+    assert group["member"] == "velo-cite" and set(group["changes"]) == refused
+    # What the plan advises is what a reviewer can do instead: archived, nothing is refused or at stake.
+    git(real_repo, "checkout", "-q", "HEAD~1", "--", "members/velo-cite.yaml")
+    edit(real_repo / "members" / "velo-cite.yaml", "uid: 10002\n", "uid: 10002\nstatus: archived\n")
+    commit(real_repo, "velo-cite archived instead")
+    proc = subprocess.run(
+        [sys.executable, "-m", "pic", "plan", "--against", "HEAD~2", "--format", "json"],
+        cwd=real_repo,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    archived = json.loads(proc.stdout)
+    assert archived["refused"] == [] and archived["stateful_changes"] == []
+
+
+def test_removing_one_database_of_a_member_is_refused_and_says_to_keep_it_listed(real_repo: Path) -> None:
+    edit(real_repo / "members" / "velo-cite.yaml", "databases: [wordpress, forum, ateliers]", "databases: [wordpress]")
+    commit(real_repo, "velo-cite drops two databases")
+    text, md, data = plans(real_repo, 3)
+    assert "!!! refused: velo-cite: remove velo-cite-db-ateliers-database, remove velo-cite-db-forum-database" in text
+    assert "keep the database in `databases:` of velo-cite" in text
+    assert "keep the database in `databases:` of velo-cite" in md
+    assert {u for g in data["refused"] for u in g["changes"]} == {_urn("forum"), _urn("ateliers")}
+
+
+def test_https_switched_off_warns_of_the_hsts_the_proxy_sent(real_repo: Path) -> None:
+    edit(real_repo / "members" / "amis-du-rhone.yaml", "  https: true", "  https: false")
+    commit(real_repo, "amis-du-rhone over http")
+    text, md, data = plans(real_repo, 0)  # a warning: the exit status is unchanged
+    domains = "amis-du-rhone.org, www.amis-du-rhone.org, xn--amis-du-rhne-nib.org"
+    line = next(x for x in text.splitlines() if x.startswith(">>> https: amis-du-rhone: "))
+    assert domains in line and f"max-age={HSTS_MAX_AGE}" in line and "365 days" in line
+    assert "keep `https: true`" in line and "max-age=0" in line and "or accept it" in line
+    assert f"- **amis-du-rhone**: {domains} lose https" in md and f"max-age={HSTS_MAX_AGE}" in md
+    lost = data["https_withdrawn"]
+    assert list(lost) == ["amis-du-rhone"]
+    assert lost["amis-du-rhone"]["domains"] == domains.split(", ")
+    assert lost["amis-du-rhone"]["max_age"] == HSTS_MAX_AGE and "max-age=0" in lost["amis-du-rhone"]["note"]
+
+
+def test_a_domain_moved_to_an_http_site_warns_and_one_dropped_or_moved_to_https_does_not(real_repo: Path) -> None:
+    members = real_repo / "members"
+    edit(members / "velo-cite.yaml", "    - atelier.velo-cite-lyon.fr\n", "")  # to an http site
+    edit(
+        members / "bibliotheque-libre.yaml",
+        "    - biblio-libre.fr\n",
+        "    - biblio-libre.fr\n    - atelier.velo-cite-lyon.fr\n",
+    )
+    edit(members / "velo-cite.yaml", "    - www.velo-cite-lyon.fr\n", "")  # dropped
+    edit(members / "amis-du-rhone.yaml", "    - xn--amis-du-rhne-nib.org   # amis-du-rhône.org\n", "")  # to https
+    edit(
+        members / "jardins-partages.yaml",
+        "    - www.jardins-partages.org\n",
+        "    - www.jardins-partages.org\n    - xn--amis-du-rhne-nib.org\n",
+    )
+    commit(real_repo, "domains moved and dropped")
+    proc = plan(real_repo, "json")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    lost = json.loads(proc.stdout)["https_withdrawn"]
+    assert {m: x["domains"] for m, x in lost.items()} == {"bibliotheque-libre": ["atelier.velo-cite-lyon.fr"]}
