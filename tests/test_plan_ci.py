@@ -149,6 +149,7 @@ def test_retire_script_ends_access_and_jobs_on_the_former_host_and_keeps_the_fil
         web.site_facts_path(slug),
         f"{sitemail.host_config_dir(slug)}/msmtprc",
         f"/etc/letsencrypt/renewal/{slug}.conf",
+        f"{web.cert_dir(slug)}/domains",  # what the renewal job renews
         f"{cron.COMMANDS_DIR}/{slug}/1.command",
         f"{cron.UNITS_DIR}/pic-cron-{slug}-1.timer",
         f"{cron.UNITS_DIR}/pic-cron-{slug}-1.service",
@@ -174,7 +175,7 @@ def test_retire_script_ends_access_and_jobs_on_the_former_host_and_keeps_the_fil
     )
     _stand_in(bin_dir / "sudo", '#!/bin/sh\nexec "$@"\n')
     _stand_in(bin_dir / "id", "#!/bin/sh\nexit 0\n")
-    for program in ("usermod", "systemctl"):
+    for program in ("usermod", "systemctl", "pkill"):
         _stand_in(bin_dir / program, f'#!/bin/sh\necho "{program} $*" >> {record}\n')
     env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}"}
     proc = subprocess.run(["sh", "-c", script], env=env, capture_output=True, text=True, check=False, timeout=60)
@@ -182,7 +183,8 @@ def test_retire_script_ends_access_and_jobs_on_the_former_host_and_keeps_the_fil
     assert [p for p in gone if (root / p.lstrip("/")).exists()] == []
     assert [p for p in kept if not (root / p.lstrip("/")).exists()] == []
     calls = record.read_text().splitlines()
-    assert f"usermod --lock --expiredate 1 {slug}" in calls
+    assert f"usermod --lock --expiredate 1 --groups {web.GROUP_LOCKED} {slug}" in calls
+    assert f"pkill -KILL -u {slug}" in calls
     assert f"systemctl disable --now pic-cron-{slug}-1.timer" in calls
     assert f"done: {slug} can no longer log in to web1" in proc.stdout
 

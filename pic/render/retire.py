@@ -48,7 +48,9 @@ def render_retire_script(
         f"{sitemail.host_config_dir(slug)}/msmtprc",
     ]
     if settings.tls.ca != "internal":
-        platform.append(f"{letsencrypt_dir}/renewal/{slug}.conf")  # the lineage's files stay
+        # The renewal job renews every <certs>/<slug>/domains it finds, certbot its renewal settings;
+        # the certificate and the lineage's files stay.
+        platform += [f"{web.cert_dir(slug)}/domains", f"{letsencrypt_dir}/renewal/{slug}.conf"]
     return render(
         "retire-member.sh.j2",
         slug=slug,
@@ -58,7 +60,10 @@ def render_retire_script(
         port=host.ssh_port,
         account=(
             f"rm -f {' '.join(shlex.quote(p) for p in platform)}\n"
-            f"if id -u {slug} >/dev/null 2>&1; then usermod --lock --expiredate 1 {slug}; fi\n"
+            f"if id -u {slug} >/dev/null 2>&1; then\n"
+            f"\tusermod --lock --expiredate 1 --groups {web.GROUP_LOCKED} {slug}\n"
+            f"\tpkill -KILL -u {slug} || true\n"  # its open sftp and ssh sessions
+            "fi\n"
         ),
         space=web.member_path(settings, slug),
         remove_cron=cron.render_remove_script(member),
