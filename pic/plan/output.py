@@ -227,14 +227,15 @@ def _retained(c: Change) -> str:
 def https_note(loss: HttpsLoss) -> str:
     """What a member's names losing https means for the browsers that received their HSTS header, and what to do."""
     names = ", ".join(loss.domains)
+    one = len(loss.domains) == 1
     days = f"{loss.days} day{'s' if loss.days != 1 else ''}"
     return (
-        f"{names} lose https, but the proxy sent them "
-        f"`Strict-Transport-Security: max-age={loss.max_age}` ({days}): browsers that visited them in the "
-        f"last {days} keep to https for them and cannot reach them any more (no https block, no certificate) "
-        f"until {days} after their last visit (RFC 6797). To switch https off without locking those visitors "
-        f"out, keep `https: true` while the proxy sends them `max-age=0` (a visit then clears the browser's "
-        f"pin), for {days}, then switch it off; or accept it"
+        f"{names} {'loses' if one else 'lose'} https, but the proxy sent {'it' if one else 'them'} "
+        f"`Strict-Transport-Security: max-age={loss.max_age}` ({days}, the platform's, for every https site): "
+        f"browsers that visited in the last {days} keep to https and cannot reach "
+        f"{'it' if one else 'them'} any more (no https block, no certificate) until {days} after their last "
+        "visit (RFC 6797). Keep `https: true` if those visitors matter; switching off means accepting that "
+        "they cannot reach the site until then"
     )
 
 
