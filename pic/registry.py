@@ -32,11 +32,13 @@ from pic.validators import (
     FreeText,
     SshKey,
     Whole,
+    is_internet_tld,
     is_public_suffix,
     is_slug,
     refused_character,
     special_use_tld,
     special_use_words,
+    unknown_tld_words,
 )
 from pic.yamlsrc import Document, format_loc, read_yaml, show_written
 
@@ -536,9 +538,14 @@ class _Cross:
 
     def public_name(self, m: Member, loc: tuple[str | int, ...], domain: str) -> None:
         """A stack whose certificates come from a public authority serves public names only."""
+        if self.settings.tls.ca == "internal":
+            return
+        ca = TLS_CA_NAMES[self.settings.tls.ca]
         tld = special_use_tld(domain)
-        if tld is not None and self.settings.tls.ca != "internal":
-            self.at(m, loc, special_use_words(domain, tld, TLS_CA_NAMES[self.settings.tls.ca]))
+        if tld is not None:
+            self.at(m, loc, special_use_words(domain, tld, ca))
+        elif not is_internet_tld(domain.rsplit(".", 1)[-1]):
+            self.at(m, loc, unknown_tld_words(domain, ca))
 
     def senders(self, m: Member) -> None:
         """A site domain ``www.X`` lets the site send mail as X: X may be no one else's name.
@@ -625,7 +632,7 @@ class _Cross:
                 "an upload comes in a POST body, which also carries the form's other fields; make post_max_size "
                 "at least as large",
             )
-        if not site.static:
+        if not site.static and m.status == "active":  # a suspended or archived member runs no container
             self.php_memory(m, chosen)
 
     def php_memory(self, m: Member, chosen: dict[str, Any]) -> None:

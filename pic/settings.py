@@ -23,7 +23,17 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationIn
 from pic.errors import PicError, Problem, show_value
 from pic.modelerrors import problems_from
 from pic.phpini import ExtensionPackage
-from pic.validators import Domain, Email, HostAddress, IpAddress, Whole, special_use_tld, special_use_words
+from pic.validators import (
+    Domain,
+    Email,
+    HostAddress,
+    IpAddress,
+    Whole,
+    is_internet_tld,
+    special_use_tld,
+    special_use_words,
+    unknown_tld_words,
+)
 from pic.yamlsrc import Document, format_loc, read_yaml
 
 NAMESPACE = "pic"
@@ -114,6 +124,23 @@ class HostSpec(_Strict):
     connection: Literal["ssh", "local"] = Field(
         default="ssh", description="ssh: a remote host; local: the admin's own machine (dev stack)."
     )
+
+    @field_validator("address", "private_address")
+    @classmethod
+    def _outside_the_sites_network(cls, value: str) -> str:
+        if _is_ip(value) and ipaddress.ip_address(value) in ipaddress.ip_network(PLATFORM_SUBNET):
+            raise ValueError(
+                f"is in {PLATFORM_SUBNET}, the network of the sites' containers on every web host, "
+                "where it would be routed: give the host an address outside it"
+            )
+        return value
+
+    @field_validator("ssh_port")
+    @classmethod
+    def _port_of_its_own(cls, port: int, info: ValidationInfo) -> int:
+        if info.data.get("role") == "web" and port in WEB_HOST_PORTS:
+            raise ValueError(f"is {WEB_HOST_PORTS[port]} on a web host: choose another")
+        return port
 
     @property
     def url_host(self) -> str:
@@ -489,6 +516,8 @@ class Settings(_Strict):
             tld = special_use_tld(domain) if domain is not None else None
             if domain is not None and tld is not None:
                 raise ValueError(f"{key}: {special_use_words(domain, tld, TLS_CA_NAMES[tls.ca])}")
+            if domain is not None and not is_internet_tld(domain.rsplit(".", 1)[-1]):
+                raise ValueError(f"{key}: {unknown_tld_words(domain, TLS_CA_NAMES[tls.ca])}")
         return spec
 
     @field_validator("mail")
@@ -587,14 +616,6 @@ def _check_host_addresses(hosts: dict[str, HostSpec]) -> None:
             raise ValueError(
                 f"{name}: private_address {host.private_address} is a loopback address (only with connection: local)"
             )
-        if host.role == "web" and host.ssh_port in WEB_HOST_PORTS:
-            raise ValueError(f"{name}: ssh_port {host.ssh_port} is {WEB_HOST_PORTS[host.ssh_port]}: choose another")
-        for what, value in (("address", host.address), ("private_address", str(private))):
-            if _is_ip(value) and ipaddress.ip_address(value) in ipaddress.ip_network(PLATFORM_SUBNET):
-                raise ValueError(
-                    f"{name}: {what} {value} is in {PLATFORM_SUBNET}, the network of the sites' containers on "
-                    "every web host, where it would be routed: give the host an address outside it"
-                )
         if host.connection == "local":
             continue  # every local host is the admin's own machine
         for what, value in (("address", host.address), ("private_address", str(private))):

@@ -375,6 +375,26 @@ def special_use_tld(domain: str) -> str | None:
     return tld if tld in SPECIAL_USE_TLDS else None
 
 
+@cache
+def is_internet_tld(label: str) -> bool:
+    """True when ``label`` is a top-level domain of the Internet: an entry of the Public Suffix List.
+
+    ``lan``, ``home``, ``corp`` or a typo such as ``frr`` are not: no name under them resolves on the
+    Internet, and no public certificate authority issues one.
+    """
+    return bool(_public_suffixes().is_public(label, accept_unknown=False))
+
+
+def unknown_tld_words(domain: str, ca: str) -> str:
+    """Why a public stack (certificates from ``ca``) refuses ``domain``, under no top-level domain of the Internet."""
+    tld = domain.rsplit(".", 1)[-1]
+    return (
+        f"{short_repr(domain, 80)} is under .{tld}, which is no top-level domain of the Internet (the Public "
+        f"Suffix List has no such entry): a typo, or a local name; {ca} issues no certificate for it, and one "
+        "name refused fails the member's whole certificate; only a stack with pic:tls.ca: internal accepts it"
+    )
+
+
 def special_use_words(domain: str, tld: str, ca: str) -> str:
     """Why a public stack (certificates from ``ca``) refuses ``domain``, under the special-use ``tld``."""
     return (
