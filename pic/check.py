@@ -67,14 +67,17 @@ def member_warnings(registry: Registry, settings: Settings, on: dt.date) -> list
       run until it runs again;
     - ``site.php_settings.display_errors: true``: PHP's errors, with the server's paths, are shown
       to every visitor (php.ini-production turns it off for that reason);
-    - ``lists.domain`` that is also one of the site's domains: its MX goes to the platform's Sympa,
-      which takes every address of the domain and refuses those that are not lists
-      (``contact@``, the site's own mail, the contact's address when it is there).
+    - ``lists.domain`` that is also one of the site's domains (or X of its ``www.X``), or the domain
+      of the contact's address: its MX goes to the platform's Sympa, which takes every address of
+      the domain and refuses those that are not lists (``contact@``, the site's own mail, the
+      contact's address when it is there).
     """
     out = []
     for m in registry:
-        if m.lists is not None and m.site is not None and m.lists.domain in m.site.domains:
-            out.append(_list_domain_warning(m, m.lists.domain))
+        if m.lists is not None:
+            warning = _list_domain_warning(m, m.lists.domain)
+            if warning is not None:
+                out.append(warning)
         state = eol.site_state(m, settings, on)
         if m.spec.cron and state in _NOT_RUNNING:
             jobs = f"{len(m.spec.cron)} cron job{'s' if len(m.spec.cron) != 1 else ''}"
@@ -94,16 +97,26 @@ def member_warnings(registry: Registry, settings: Settings, on: dt.date) -> list
     return out
 
 
-def _list_domain_warning(m: Member, domain: str) -> Problem:
-    contact = m.spec.contact.email
-    also = f", {contact} (the contact's address) among them" if contact.rsplit("@", 1)[1].lower() == domain else ""
+def _list_domain_warning(m: Member, domain: str) -> Problem | None:
+    """A list domain that is a name the association already uses for its site or its mail, or None."""
+    contact_domain = m.spec.contact.email.rsplit("@", 1)[1].lower()
+    site = m.site.domains if m.site is not None else []
+    if domain in site:
+        what = "the site's domain"
+    elif f"www.{domain}" in site:
+        what = f"the domain of the site's www.{domain}"
+    elif domain == contact_domain:
+        what = "the domain of the contact's address"
+    else:
+        return None
+    also = f", {m.spec.contact.email} (the contact's address) among them" if domain == contact_domain else ""
     return Problem(
         m.file,
         m.line_of("lists", "domain"),
         "lists.domain",
-        f"{domain} is also the site's domain: its MX then points to the platform's Sympa, which refuses every "
-        f"address of {domain} that is not a list{also}; a list domain of its own (e.g. listes.{domain}) "
-        "keeps the association's mail where it is",
+        f"{domain} is also {what}: its MX then points to the platform's Sympa, which refuses every "
+        f"address of {domain} that is not a list{also}; a list domain of its own (e.g. "
+        f"listes.{domain.removeprefix('www.')}) keeps the association's mail where it is",
         "warning",
     )
 

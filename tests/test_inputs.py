@@ -614,17 +614,48 @@ def test_display_errors_takes_every_spelling_of_a_yaml_boolean(tmp_path: Path, w
     assert m.site is not None and m.site.php_settings == {"display_errors": value}
 
 
-@pytest.mark.parametrize("contact", ["case@case.example.org", "contact@asso-case.org"])
-def test_a_list_domain_that_is_the_sites_own_is_warned(tmp_path: Path, contact: str) -> None:
+@pytest.mark.parametrize(
+    ("contact", "domains", "what"),
+    [
+        ("case@case.example.org", ["asso-case.org", "www.asso-case.org"], "the site's domain"),
+        ("contact@asso-case.org", ["asso-case.org", "www.asso-case.org"], "the site's domain"),
+        ("case@case.example.org", ["www.asso-case.org"], "the domain of the site's www.asso-case.org"),
+        ("contact@asso-case.org", ["other-case.org"], "the domain of the contact's address"),
+    ],
+)
+def test_a_list_domain_that_is_a_name_the_association_uses_is_warned(
+    tmp_path: Path, contact: str, domains: list[str], what: str
+) -> None:
     """Sympa would take every address of the domain: accepted, with a warning naming what is lost."""
     data = member(
         contact={"name": "Case Contact", "email": contact},
-        site={"domains": ["asso-case.org", "www.asso-case.org"], "php": "8.4"},
+        site={"domains": domains, "php": "8.4"},
         lists={"domain": "asso-case.org"},
     )
     proc = check(write_members(tmp_path / "members", {"case-member": data}))
     assert proc.returncode == 0, proc.stderr
     warning = next(line for line in proc.stderr.splitlines() if "lists.domain" in line)
     assert warning.startswith(f"warning: {tmp_path}/members/case-member.yaml:"), warning
-    assert "asso-case.org is also the site's domain: its MX then points to the platform's Sympa" in warning
+    assert f"asso-case.org is also {what}: its MX then points to the platform's Sympa" in warning
     assert ("contact@asso-case.org (the contact's address) among them" in warning) is contact.endswith("asso-case.org")
+    assert "(e.g. listes.asso-case.org)" in warning
+
+
+def test_a_list_domain_of_its_own_is_not_warned(tmp_path: Path) -> None:
+    data = member(site={"domains": ["asso-case.org"], "php": "8.4"}, lists={"domain": "listes.asso-case.org"})
+    proc = check(write_members(tmp_path / "members", {"case-member": data}))
+    assert proc.returncode == 0 and "lists.domain" not in proc.stderr, proc.stderr
+
+
+@pytest.mark.parametrize("status", ["suspended", "archived"])
+def test_php_memory_is_checked_for_a_member_whose_site_runs_only(tmp_path: Path, status: str) -> None:
+    """A suspended or archived member has no container: its memory settings are not held against it."""
+    site = {"domains": ["asso-case.org"], "php": "8.4"}
+    members = {
+        "case-member": member(site=site, limits={"memory_mb": 64}, status=status),
+        "run-member": member(10601, site={"domains": ["run-case.org"], "php": "8.4"}, limits={"memory_mb": 64}),
+    }
+    proc = check(write_members(tmp_path / "members", members))
+    assert proc.returncode == 1, proc.stderr
+    errors = [line for line in proc.stderr.splitlines() if "less than PHP's memory_limit" in line]
+    assert len(errors) == 1 and "run-member.yaml" in errors[0], proc.stderr
