@@ -373,9 +373,10 @@ STATES: list[tuple[str, dt.date, dict[str, Any], str, list[str], list[str]]] = [
             "Subject: PHP 8.2 est arrêté sur l'hébergement : votre site doit changer de version",
             "est arrêté. Il est configuré pour\nPHP 8.2.",
             "Les administrateurs de l'hébergement ont arrêté PHP 8.2 : votre site ne\nfonctionnera de nouveau",
+            "qu'une fois passé à une autre version.",  # the runtime stopped may still be maintained
             "(dès que possible)",
         ],
-        ["fonctionne avec PHP 8.2", "exception", "30 juin 2027", "sera arrêté"],
+        ["fonctionne avec PHP 8.2", "exception", "30 juin 2027", "sera arrêté", "version maintenue"],
     ),
     (
         "suspended-stopped",
