@@ -211,10 +211,23 @@ def _urn(short: str) -> str:
     return f"urn:pulumi:prod::pic::pic:index:Member$mysql:index/database:Database::velo-cite-db-{short}-database"
 
 
+def test_a_member_file_renamed_is_said_to_be_no_rename(real_repo: Path) -> None:
+    """The same uid under another slug: the plan says a slug cannot change, in every format."""
+    git(real_repo, "mv", "members/velo-cite.yaml", "members/velo-lyon.yaml")
+    git(real_repo, "commit", "-qm", "velo-cite renamed")
+    text, md, data = plans(real_repo, 3)
+    line = next(x for x in text.splitlines() if x.startswith(">>> renamed: "))
+    assert line.startswith(">>> renamed: velo-cite -> velo-lyon (uid 10002): a slug cannot be renamed."), line
+    assert "empty databases and space" in line and "Keep the file's name" in line
+    assert "#### :warning: A member file renamed" in md and "- velo-cite -> velo-lyon (uid 10002)" in md
+    assert data["renamed"]["velo-cite"]["to"] == "velo-lyon" and data["renamed"]["velo-cite"]["uid"] == 10002
+
+
 def test_removing_a_member_file_says_pulumi_up_refuses_and_to_archive_it_instead(real_repo: Path) -> None:
     git(real_repo, "rm", "-q", "members/velo-cite.yaml")
     git(real_repo, "commit", "-qm", "velo-cite leaves")
     text, md, data = plans(real_repo, 3)
+    assert ">>> renamed" not in text and data["renamed"] == {}  # removed, not renamed
     for short in DATABASES:
         assert re.search(rf"remove +mysql:Database +velo-cite-db-{short}-database .*\n.*\n +!!! REFUSED: ", text)
     section = text.split("!!! pulumi up will refuse 3 changes of this plan and stop there", 1)[1]

@@ -151,6 +151,7 @@ class Attribution:
         # Resources of a member's mailing lists are named after its list domain (sympa-dkim-<domain>).
         self.domains = {m.lists.domain: m.slug for m in registry or () if m.lists is not None}
         self.member_host = {m.slug: m.host for m in registry or ()}
+        self.member_uid = {m.slug: m.uid for m in registry or ()}
         self.site_domains = {d: m.slug for m in registry or () if m.site is not None for d in m.site.domains}
         # Web hosts by name, then the db host: never the file's order.
         self.hosts = [*settings.web_hosts, settings.db_host] if settings else []

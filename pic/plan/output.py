@@ -115,6 +115,7 @@ class Review:
     moves: dict[str, tuple[str, str]]  # member -> (host before, host after)
     https_lost: list[HttpsLoss] = field(default_factory=list)  # names pinned by HSTS served over http only
     members_after: frozenset[str] = frozenset()  # the members of the new registry
+    renamed: dict[str, tuple[str, int]] = field(default_factory=dict)  # slug removed -> (slug added, their uid)
 
     @property
     def stateful(self) -> list[Shown]:
@@ -283,7 +284,28 @@ def review(changes: list[Change], attr_new: Attribution, attr_old: Attribution) 
     lost = []
     if attr_old is not attr_new:
         lost = https_losses(attr_old.rendering, attr_new.rendering, attr_new.site_domains)
-    return Review(shown, components, moves, lost, frozenset(attr_new.member_host))
+    return Review(shown, components, moves, lost, frozenset(attr_new.member_host), _renamed(attr_old, attr_new))
+
+
+def _renamed(attr_old: Attribution, attr_new: Attribution) -> dict[str, tuple[str, int]]:
+    """Members whose file left while another came with the same uid: a slug renamed, which cannot be."""
+    added = {uid: slug for slug, uid in attr_new.member_uid.items() if slug not in attr_old.member_uid}
+    return {
+        slug: (added[uid], uid)
+        for slug, uid in sorted(attr_old.member_uid.items())
+        if slug not in attr_new.member_uid and uid in added
+    }
+
+
+def rename_note(old: str, new: str, uid: int) -> str:
+    """Why a member's slug cannot change, and what this plan would do instead."""
+    return (
+        f"{old} -> {new} (uid {uid}): a slug cannot be renamed. It is the member's unix account and group, "
+        "the prefix of its databases and the name of its resources: this plan removes the first member (its "
+        "databases refused, its account and files left on the host) and makes the second from nothing, with "
+        f"empty databases and space, on a host where the uid {uid} still owns the former account. Keep the file's "
+        "name (the association's name is `name:`)"
+    )
 
 
 def _detail_lines(s: Shown) -> list[str]:
@@ -382,6 +404,8 @@ def as_text(
         for s in r.shown:
             if s.downtime:
                 lines.append(f">>> downtime: {s.change.resource.name}: {s.downtime}")
+        for old, (new, uid) in r.renamed.items():
+            lines.append(f">>> renamed: {rename_note(old, new, uid)}")
         for loss in r.https_lost:
             lines.append(f">>> https: {loss.member}: {https_note(loss)}")
         at_stake = r.stateful
@@ -501,6 +525,10 @@ def _markdown_at_stake(r: Review) -> list[str]:
             )
         out += [f"- `{s.change.resource.name}`: {s.downtime}" for s in r.shown if s.downtime]
         out.append("")
+    if r.renamed:
+        out += ["#### :warning: A member file renamed", ""]
+        out += [f"- {rename_note(old, new, uid)}." for old, (new, uid) in r.renamed.items()]
+        out.append("")
     if r.https_lost:
         out += ["#### :warning: https withdrawn from names browsers keep to https (HSTS)", ""]
         out += [f"- **{loss.member}**: {https_note(loss)}." for loss in r.https_lost]
@@ -612,6 +640,9 @@ def as_json(
         data["summary"] = {**{k: r.counts()[k] for k in KINDS}}
         data["components_changed"] = dict(r.components)
         data["moves"] = {slug: {"from": a, "to": b} for slug, (a, b) in r.moves.items()}
+        data["renamed"] = {
+            old: {"to": new, "uid": uid, "note": rename_note(old, new, uid)} for old, (new, uid) in r.renamed.items()
+        }
         data["stateful_changes"] = [c["urn"] for c in out if c["stateful"]]
         data["refused"] = [
             {
