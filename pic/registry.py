@@ -32,13 +32,10 @@ from pic.validators import (
     FreeText,
     SshKey,
     Whole,
-    is_internet_tld,
     is_public_suffix,
     is_slug,
+    public_name_problem,
     refused_character,
-    special_use_tld,
-    special_use_words,
-    unknown_tld_words,
 )
 from pic.yamlsrc import Document, format_loc, read_yaml, show_written
 
@@ -540,12 +537,9 @@ class _Cross:
         """A stack whose certificates come from a public authority serves public names only."""
         if self.settings.tls.ca == "internal":
             return
-        ca = TLS_CA_NAMES[self.settings.tls.ca]
-        tld = special_use_tld(domain)
-        if tld is not None:
-            self.at(m, loc, special_use_words(domain, tld, ca))
-        elif not is_internet_tld(domain.rsplit(".", 1)[-1]):
-            self.at(m, loc, unknown_tld_words(domain, ca))
+        why = public_name_problem(domain, TLS_CA_NAMES[self.settings.tls.ca])
+        if why is not None:
+            self.at(m, loc, why)
 
     def senders(self, m: Member) -> None:
         """A site domain ``www.X`` lets the site send mail as X: X may be no one else's name.

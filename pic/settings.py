@@ -29,10 +29,7 @@ from pic.validators import (
     HostAddress,
     IpAddress,
     Whole,
-    is_internet_tld,
-    special_use_tld,
-    special_use_words,
-    unknown_tld_words,
+    public_name_problem,
 )
 from pic.yamlsrc import Document, format_loc, read_yaml
 
@@ -513,11 +510,9 @@ class Settings(_Strict):
             return spec
         for key in ("sympa_domain", "mx", "domain"):
             domain: str | None = getattr(spec, key, None)
-            tld = special_use_tld(domain) if domain is not None else None
-            if domain is not None and tld is not None:
-                raise ValueError(f"{key}: {special_use_words(domain, tld, TLS_CA_NAMES[tls.ca])}")
-            if domain is not None and not is_internet_tld(domain.rsplit(".", 1)[-1]):
-                raise ValueError(f"{key}: {unknown_tld_words(domain, TLS_CA_NAMES[tls.ca])}")
+            why = public_name_problem(domain, TLS_CA_NAMES[tls.ca]) if domain is not None else None
+            if why is not None:
+                raise ValueError(f"{key}: {why}")
         return spec
 
     @field_validator("mail")

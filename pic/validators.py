@@ -395,6 +395,20 @@ def unknown_tld_words(domain: str, ca: str) -> str:
     )
 
 
+def public_name_problem(domain: str, ca: str) -> str | None:
+    """Why a stack whose certificates come from the public authority ``ca`` refuses ``domain``, or None.
+
+    A special-use top-level domain (:func:`special_use_tld`), or a label that is no top-level
+    domain of the Internet (:func:`is_internet_tld`).
+    """
+    tld = special_use_tld(domain)
+    if tld is not None:
+        return special_use_words(domain, tld, ca)
+    if not is_internet_tld(domain.rsplit(".", 1)[-1]):
+        return unknown_tld_words(domain, ca)
+    return None
+
+
 def special_use_words(domain: str, tld: str, ca: str) -> str:
     """Why a public stack (certificates from ``ca``) refuses ``domain``, under the special-use ``tld``."""
     return (
