@@ -501,18 +501,21 @@ class Settings(_Strict):
             raise ValueError(f"host {pma.host!r} is not a web host of the stack (known: {', '.join(web)})")
         return pma
 
-    @field_validator("mail", "phpmyadmin")
+    @field_validator("mail", "phpmyadmin", "dns")
     @classmethod
     def _public_names(cls, spec: BaseModel | None, info: ValidationInfo) -> BaseModel | None:
-        """A stack whose certificates come from a public authority has public names only."""
+        """A stack whose certificates come from a public authority has public names only: the
+        names of its sites and lists, and the zones it serves and their name servers, which the
+        Internet's resolvers must reach through a delegation from a real top-level domain."""
         tls: TlsSpec | None = info.data.get("tls")
         if spec is None or tls is None or tls.ca == "internal":
             return spec
-        for key in ("sympa_domain", "mx", "domain"):
-            domain: str | None = getattr(spec, key, None)
-            why = public_name_problem(domain, TLS_CA_NAMES[tls.ca]) if domain is not None else None
-            if why is not None:
-                raise ValueError(f"{key}: {why}")
+        for key in ("sympa_domain", "mx", "domain", "zones", "nameservers"):
+            value: str | list[str] | None = getattr(spec, key, None)
+            for i, domain in enumerate([value] if isinstance(value, str) else value or []):
+                why = public_name_problem(domain, TLS_CA_NAMES[tls.ca])
+                if why is not None:
+                    raise ValueError(f"{key}{'' if isinstance(value, str) else f'[{i}]'}: {why}")
         return spec
 
     @field_validator("mail")

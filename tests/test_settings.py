@@ -183,6 +183,20 @@ HARMFUL = [
     ("domain: pma.example.org", "domain: pma.home.arpa", "pic:phpmyadmin", "special-use"),
     (
         "pic:members_root: /srv/members",
+        "pic:dns: {backend: zonefile, zones: [example.org, corp.lan], listen: [192.0.2.53]}\n"
+        "  pic:members_root: /srv/members",
+        "pic:dns",
+        "zones[1]: 'corp.lan' is under .lan, which is no top-level domain",
+    ),
+    (
+        "pic:members_root: /srv/members",
+        "pic:dns: {backend: zonefile, zones: [example.org], nameservers: [ns1.example.org, ns2.pic.test],"
+        " listen: [192.0.2.53]}\n  pic:members_root: /srv/members",
+        "pic:dns",
+        "nameservers[1]: 'ns2.pic.test' is under .test, a special-use",
+    ),
+    (
+        "pic:members_root: /srv/members",
         'pic:db: {dev_subnet: "172.30.57.0/24"}\n  pic:members_root: /srv/members',
         "pic:db.dev_subnet",
         "Pool overlaps",
