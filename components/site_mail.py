@@ -59,7 +59,10 @@ class SiteMailRelay(pulumi.ComponentResource):
         host = args.host
         senders = sending_members(args)
         script = sitemail.render_relay_script(
-            args.host_name, senders, mailname=args.settings.hosts[args.host_name].address
+            args.host_name,
+            senders,
+            mailname=args.settings.hosts[args.host_name].address,
+            mail_host=args.host_name == args.settings.mail_host,
         )
         self.setup = run_script(
             f"{name}-setup",

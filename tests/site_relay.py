@@ -56,11 +56,14 @@ def running_relay(
     netns: str | None = None,
     addresses: dict[str, str] | None = None,
     local_networks: str = "127.0.0.0/8",
+    mail_host: dict[str, str] | None = None,
 ) -> Iterator[Relay]:
     """The relay of ``senders`` listening on ``address:port`` (in ``netns``, the path of a network
     namespace, when given), started by its rendered script; stopped and removed on exit, failed
     or not. ``addresses``: the sites' addresses by slug when they are not the containers' fixed
-    ones (``sitemail.site_address``)."""
+    ones (``sitemail.site_address``). ``mail_host``: main.cf settings already there, those of the
+    mail host's Postfix for Sympa (``pic.render.mail.postfix_settings``): the relay script is
+    then rendered for the mail host and applied over them, as on that host."""
     require_root("Postfix runs as root and drops to its own user")
     require_program("postfix")
     # Postfix's own processes run as user postfix: its directories in a place that user can reach.
@@ -73,7 +76,7 @@ def running_relay(
                 root / "postfix",
                 address=address,
                 port=port,
-                main={"relayhost": f"[127.0.0.1]:{sink.port}", "smtp_tls_security_level": "none"},
+                main={**(mail_host or {}), "relayhost": f"[127.0.0.1]:{sink.port}", "smtp_tls_security_level": "none"},
             )
             script = sitemail.render_relay_script(
                 "web1",
@@ -85,6 +88,7 @@ def running_relay(
                 systemd=False,
                 addresses=addresses,
                 local_networks=local_networks,
+                mail_host=mail_host is not None,
             )
             (root / "relay.sh").write_text(script)
             enter = ["nsenter", f"--net={netns}"] if netns else []

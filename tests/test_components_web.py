@@ -452,6 +452,12 @@ def test_second_web_host_gets_its_own_set(pulumi_env: RecordingMonitor, address:
     assert "velo-cite-lyon.fr" not in web1
     assert "pma.example.org" in web1  # phpMyAdmin stays on the first web host
     assert "pma.example.org" not in web2
+    # The mail host's relay lets the Internet deliver to the lists (tests/test_daemons_sitemail.py); web2's
+    # refuses any client but its sites.
+    assert two.mail_host == "web1"
+    relay1 = unwrap(regs["web1-mail-relay-setup"].inputs["stdin"])
+    relay2 = unwrap(regs["web2-mail-relay-setup"].inputs["stdin"])
+    assert "reject_unauth_destination" in relay1 and "reject_unauth_destination" not in relay2
 
 
 def generated(count: int) -> list[Member]:

@@ -13,16 +13,19 @@ tests/test_containers.py.
 
 from __future__ import annotations
 
+import shutil
+import smtplib
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from pic.registry import Member
-from pic.render import sitemail
+from pic.render import mail, sitemail
 from tests.conftest import require_program
-from tests.mailfixtures import example
+from tests.mailfixtures import example, example_domains
 from tests.site_relay import Relay, running_relay
 from tests.test_daemons_web import free_port
 from tests.test_render_web import shellcheck
@@ -122,6 +125,66 @@ def test_an_unknown_client_and_a_null_sender_are_refused(relay: Relay) -> None:
     assert out.returncode != 0
     relay.postfix.wait_for_queue_empty()
     assert relay.sink.received == []
+
+
+@pytest.fixture
+def mail_host_relay() -> Iterator[Relay]:
+    """The relay on the mail host: one Postfix with Sympa's settings and maps, then the relay's."""
+    a, b = _senders()
+    maps = Path(tempfile.mkdtemp(prefix="pic-sympa-maps-"))
+    maps.chmod(0o755)  # read by Postfix's own user
+    try:
+        layout = mail.SympaLayout(maps_dir=str(maps))
+        domains = [d.domain for d in example_domains()]
+        Path(layout.transport_map).write_text(mail.transport_map(domains))
+        Path(layout.virtual_map).write_text(mail.virtual_map(domains, postmaster="admin@example.org"))
+        Path(layout.lists_transport).write_text("")  # Sympa writes it when a list is created
+        for path in (layout.transport_map, layout.virtual_map, layout.lists_transport):
+            subprocess.run(["postmap", f"hash:{path}"], check=True, capture_output=True)
+        with running_relay(
+            [a, b], address="127.0.0.1", port=free_port(), addresses={a.slug: SITE_A, b.slug: SITE_B},
+            local_networks="127.0.0.1/32",
+            mail_host=mail.postfix_settings(mail_exchanger="web1.example.org", layout=layout),
+        ) as relay:  # fmt: skip
+            yield relay
+    finally:
+        shutil.rmtree(maps, ignore_errors=True)
+
+
+def _verdict(relay: Relay, source: str, sender: str, recipient: str) -> tuple[int, str]:
+    """Postfix's answer to RCPT TO from ``source``: code and text (the message is not sent)."""
+    with smtplib.SMTP("127.0.0.1", relay.postfix.port, source_address=(source, 0), timeout=30) as smtp:
+        smtp.ehlo("client.example.net")
+        code, text = smtp.mail(sender)
+        if code == 250:
+            code, text = smtp.rcpt(recipient)
+        smtp.rset()
+    return code, text.decode()
+
+
+def test_on_the_mail_host_the_lists_receive_mail_from_anyone_and_nothing_else_is_relayed(
+    mail_host_relay: Relay,
+) -> None:
+    a, b = _senders()
+    robot = f"sympa@{example_domains()[0].domain}"
+    # A server of the Internet delivers to a list domain: accepted, as Sympa's Postfix alone accepts it.
+    code, text = _verdict(mail_host_relay, STRANGER, "someone@example.net", robot)
+    assert code == 250, text + mail_host_relay.postfix.log_text()[-2000:]
+    # ... but may not relay elsewhere.
+    code, text = _verdict(mail_host_relay, STRANGER, "someone@example.net", "other@example.net")
+    assert code == 554 and "Relay access denied" in text, text
+    # The sites keep their rules: their own domains only, anywhere.
+    own = f"{sitemail.LOCAL_PART}@{a.sender_domains[0]}"
+    assert _verdict(mail_host_relay, SITE_A, own, "other@example.net")[0] == 250
+    forged = f"{sitemail.LOCAL_PART}@{b.sender_domains[0]}"
+    code, text = _verdict(mail_host_relay, SITE_A, forged, "other@example.net")
+    assert code == 554 and sitemail.REFUSAL.removeprefix("REJECT ") in text, text
+
+
+def test_on_a_web_host_an_unknown_client_may_not_even_write_to_the_lists(relay: Relay) -> None:
+    robot = f"sympa@{example_domains()[0].domain}"
+    code, text = _verdict(relay, STRANGER, "someone@example.net", robot)
+    assert code == 554 and "Client host rejected" in text, text
 
 
 def test_the_relay_settings_are_in_effect(relay: Relay) -> None:

@@ -123,14 +123,18 @@ def render_sites_cidr(members: list[Member], *, addresses: dict[str, str] | None
 
 
 def postfix_settings(
-    members: list[Member], *, cidr_map: str = CIDR_MAP, local_networks: str = "127.0.0.0/8"
+    members: list[Member], *, cidr_map: str = CIDR_MAP, local_networks: str = "127.0.0.0/8", mail_host: bool = False
 ) -> dict[str, str]:
     """main.cf parameters of the web host's relay (applied with ``postconf -e``).
 
-    Loopback and the sites' containers only; a site may relay only with a sender of its own
-    domains (restriction class per member); rate limits per client (anvil).
+    A site may relay only with a sender of its own domains (restriction class per member);
+    rate limits per client (anvil). Any other client: on a web host, refused; on the mail host
+    (``mail_host``: the same Postfix receives the lists' mail, :func:`pic.render.mail.postfix_settings`),
+    accepted for the host's own domains only, the lists', as Postfix's default relay
+    restrictions do (``reject_unauth_destination``, postconf(5) smtpd_relay_restrictions).
     """
     cidr = f"cidr:{cidr_map}"
+    others = "" if mail_host else ", reject"  # what follows the sites' classes for any other client
     classes = {
         restriction_class(m.slug): "check_sender_access inline:{ "
         + ", ".join(f"{{ {d} = OK }}" for d in m.sender_domains)
@@ -138,17 +142,18 @@ def postfix_settings(
         for m in members
     }
     return {
-        # All interfaces: the network's bridge may come up after Postfix; the host's firewall lets
-        # in port 25 from the network's subnet only, and the restrictions below refuse the rest.
+        # All interfaces: the network's bridge may come up after Postfix; on a web host the
+        # restrictions below refuse any client but loopback and the sites.
         "inet_interfaces": "all",
         "inet_protocols": "ipv4",
         "mydestination": "$myhostname, localhost",
         "mynetworks": local_networks,
         "smtpd_restriction_classes": ", ".join(classes) if classes else "",
         **classes,
-        "smtpd_client_restrictions": f"permit_mynetworks, check_client_access {cidr}, reject",
-        "smtpd_relay_restrictions": f"permit_mynetworks, check_client_access {cidr}, reject",
-        "smtpd_sender_restrictions": f"permit_mynetworks, check_client_access {cidr}, reject",
+        "smtpd_client_restrictions": f"permit_mynetworks, check_client_access {cidr}{others}",
+        "smtpd_relay_restrictions": f"permit_mynetworks, check_client_access {cidr}, "
+        + ("reject_unauth_destination" if mail_host else "reject"),
+        "smtpd_sender_restrictions": f"permit_mynetworks, check_client_access {cidr}{others}",
         "smtpd_null_access_lookup_key": "<>",
         "smtpd_client_message_rate_limit": str(MESSAGE_RATE_LIMIT),
         "smtpd_client_recipient_rate_limit": str(RECIPIENT_RATE_LIMIT),
@@ -169,10 +174,13 @@ def render_relay_script(
     systemd: bool = True,
     addresses: dict[str, str] | None = None,
     local_networks: str = "127.0.0.0/8",
+    mail_host: bool = False,
 ) -> str:
     """Install Postfix on a web host (``install``) and make it the sites' relay; restart it.
 
-    ``members``: the web host's members whose sites send (:func:`running_senders`). Tests pass
+    ``members``: the web host's members whose sites send (:func:`running_senders`).
+    ``mail_host``: the host is also the mail host, whose Postfix receives the lists' mail
+    (:func:`postfix_settings`). Tests pass
     their own ``config_dir``, ``cidr_map`` and ``addresses`` and start Postfix themselves
     (``systemd=False``).
     """
@@ -184,7 +192,7 @@ def render_relay_script(
         config_dir=config_dir,
         cidr_map=cidr_map,
         cidr=render_sites_cidr(senders, addresses=addresses),
-        settings=postfix_settings(senders, cidr_map=cidr_map, local_networks=local_networks),
+        settings=postfix_settings(senders, cidr_map=cidr_map, local_networks=local_networks, mail_host=mail_host),
         install=install,
         systemd=systemd,
     )
