@@ -207,6 +207,14 @@ def _domains(settings: Settings, file: str, add: _Add) -> None:
         add("domain", [host.address], file, f"pic:hosts.{name}.address")
     add("domain", settings.dns.zones, file, "pic:dns.zones, a zone of the platform")
     add("domain", settings.dns.nameservers, file, "pic:dns.nameservers")
+    # The platform's mail to members (pic notify, reports) comes from these addresses: a site on their
+    # domain could send as the admins (its relay lets a site send as its own domains).
+    senders = [("pic:admin_email", settings.admin_email)]
+    if settings.smtp is not None and settings.smtp.sender is not None:
+        senders.append(("pic:smtp.sender", settings.smtp.sender))
+    for key, address in senders:
+        domain = address.rpartition("@")[2].lower()
+        add("domain", [domain], file, f"the domain of {key}, {address}, the platform's address to members")
 
 
 class ResourcePrefixes:

@@ -561,6 +561,37 @@ class _Cross:
                     + ("use another name" if ("domain", bare) in self.platform else "give both names to one member"),
                 )
 
+    def under_another(self, m: Member) -> None:
+        """A member's site and list domains are not under another member's name.
+
+        Under another member's domain a site could send mail that passes that domain's DMARC
+        (relaxed alignment on the organizational domain, RFC 7489 §3.1), set cookies its pages
+        read, and take names its owner points at the platform (a wildcard record). Run once every
+        member's names are in the table, whatever the order of the files. The platform's zones
+        (``pic:dns.zones``) may hold members' names; its other names are compared exactly
+        (:meth:`claim`).
+        """
+        domains: list[tuple[tuple[str | int, ...], str]] = []
+        if m.site is not None:
+            domains += [(("site", "domains", i), d) for i, d in enumerate(m.site.domains)]
+        if m.spec.lists is not None:
+            domains.append((("lists", "domain"), m.spec.lists.domain))
+        for loc, domain in domains:
+            parent = domain
+            while parent.count(".") > 1:
+                parent = parent.partition(".")[2]
+                key: tuple[names.Space, str] = ("domain", parent)
+                owner = self.names.get(key)
+                if owner is not None and owner.file != m.file and key not in self.platform:
+                    self.at(
+                        m,
+                        loc,
+                        f"{show_value(domain)} is under {show_value(parent)}, which is {owner}: a member's names "
+                        "are its own, not under another member's (its mail would pass that domain's DMARC, its "
+                        "cookies reach that site); give both names to one member",
+                    )
+                    break
+
     def slug(self, m: Member) -> None:
         space: names.Space
         for space in ("unix", "resource"):
@@ -738,6 +769,7 @@ def cross_checks(members: Iterable[Member], settings: Settings) -> list[Problem]
         cross.member(m)
     for m in listed:
         cross.senders(m)
+        cross.under_another(m)
     cross.wildcard_grants(listed)
     return cross.problems
 

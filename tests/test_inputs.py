@@ -20,7 +20,7 @@ import yaml
 from pic import cli, newmember
 from pic.errors import PicError
 from tests.conftest import ROOT, require_program, require_root
-from tests.helpers import member, write_members
+from tests.helpers import member, project_copy, write_members
 from tests.test_plan import git, pic
 
 BASE = ROOT / "tests" / "corpus" / "_base.yaml"
@@ -170,7 +170,11 @@ def _new(members: Path, slug: str, *extra: str) -> subprocess.CompletedProcess[s
 
 @pytest.mark.parametrize(
     ("domain", "holder"),
-    [("base.example.org", "base-member.yaml"), ("listes.base.example.org", "base-member.yaml")],
+    [
+        ("base.example.org", "base-member.yaml"),
+        ("listes.base.example.org", "base-member.yaml"),
+        ("blog.base.example.org", "base-member.yaml"),
+    ],
 )
 def test_new_refuses_a_domain_already_used(members: Path, domain: str, holder: str) -> None:
     proc = _new(members, "nouvelle-asso", "--name", "Nouvelle", "--email", "n@example.org", "--domain", domain)
@@ -193,6 +197,44 @@ def test_new_refuses_a_name_of_the_platform(members: Path, slug: str, domain: st
     assert proc.returncode == 1, proc
     assert words in proc.stderr
     assert not (members / f"{slug}.yaml").exists()
+
+
+def test_a_name_under_another_members_is_refused_whatever_the_order_of_the_files(tmp_path: Path) -> None:
+    site = {"domains": ["shop.zz-asso.org"], "php": "8.4"}
+    directory = write_members(
+        tmp_path / "members",
+        {
+            "aa-first": member(10600, site=site),  # read first: the owner of the parent name comes later
+            "zz-last": member(10601, site={"domains": ["zz-asso.org"], "php": "8.4"}),
+        },
+    )
+    proc = check(directory)
+    assert proc.returncode == 1, proc
+    assert "aa-first.yaml:" in proc.stderr and '"shop.zz-asso.org" is under "zz-asso.org"' in proc.stderr
+    assert "zz-last.yaml" in proc.stderr  # the owner named
+
+
+def test_a_name_under_the_platforms_zone_is_a_members_own(tmp_path: Path) -> None:
+    project = project_copy(tmp_path)
+    stack = project / "Pulumi.prod.yaml"
+    stack.write_text(
+        stack.read_text().replace(
+            "pic:members_root:",
+            "pic:dns: {backend: zonefile, zones: [asso-host.org], listen: [192.0.2.53]}\n  pic:members_root:",
+        )
+    )
+    assert "zones: [asso-host.org]" in stack.read_text()
+    directory = write_members(
+        tmp_path / "members", {"asso": member(site={"domains": ["asso.asso-host.org"], "php": "8.4"})}
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "pic", "check", "--project", str(project), "--members", str(directory), "--on", ON],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
 
 
 def test_new_refuses_control_characters_in_the_name(members: Path) -> None:
