@@ -9,7 +9,7 @@ from pathlib import Path
 from pic import eol
 from pic.errors import PicError, Problem
 from pic.registry import Member, Registry, load_registry
-from pic.settings import SECRET_KEYS, Settings, display_path, load_settings
+from pic.settings import Settings, display_path, load_settings
 
 
 @dataclass(frozen=True)
@@ -34,10 +34,7 @@ def settings_warnings(settings: Settings, project_dir: Path) -> list[Problem]:
                     "warning",
                 )
             )
-    needed = [
-        k for k in SECRET_KEYS if k != "sshPrivateKey" or any(h.connection == "ssh" for h in settings.hosts.values())
-    ]
-    for key in needed:
+    for key in settings.needed_secrets():
         if key not in settings.secrets:
             out.append(
                 Problem(

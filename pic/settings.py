@@ -8,8 +8,12 @@ decrypted here; the Pulumi program reads them with ``Config.require_secret``.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
 import difflib
+import hashlib
+import hmac
 import ipaddress
 import re
 import unicodedata
@@ -18,7 +22,15 @@ from ipaddress import IPv4Network
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
 from pic.errors import PicError, Problem, show_value
 from pic.modelerrors import problems_from
@@ -29,9 +41,103 @@ from pic.validators import (
     HostAddress,
     IpAddress,
     Whole,
+    check_host_address,
+    check_ip,
     public_name_problem,
 )
 from pic.yamlsrc import Document, format_loc, read_yaml
+
+# ---- host:port, as URLs write it (RFC 3986 §3.2.2 and §3.2.3) ----
+# Every setting that names a host and a port in one value goes through split_host_port: the port a
+# number from 1 to 65535, the host a name, an IPv4 address or an IPv6 address in brackets.
+_PORT_RE = r"[1-9][0-9]{0,4}"
+MAX_PORT = 65535
+SSH_DEFAULT_PORT = 22
+
+
+def check_port(text: str) -> int:
+    """A TCP port written in decimal, 1 to 65535, without leading zeros."""
+    if re.fullmatch(_PORT_RE, text) is None or int(text) > MAX_PORT:
+        raise ValueError(f"port {show_value(text)} is not a port: a number from 1 to {MAX_PORT}")
+    return int(text)
+
+
+def split_host_port(value: str, *, port_required: bool = True) -> tuple[str, int | None]:
+    """``host:port`` (or ``host`` alone when the port is optional): the host, without brackets, and the port.
+
+    The host is a DNS name, ``localhost``, an IPv4 address, or an IPv6 address in brackets
+    (``[2001:db8::1]:25``); raises ValueError saying what is wrong.
+    """
+    if value.startswith("["):
+        end = value.find("]")
+        if end < 0:
+            raise ValueError("opens a bracket it does not close: an IPv6 address is written [2001:db8::1]:port")
+        host, rest = value[1:end], value[end + 1 :]
+        try:
+            ipaddress.IPv6Address(host)
+        except ValueError:
+            raise ValueError(f"has [{host}] where an IPv6 address in brackets belongs") from None
+        check_ip(host)
+    else:
+        if value.count(":") > 1:
+            raise ValueError("holds an IPv6 address without brackets: write [2001:db8::1]:port")
+        host, colon, port = value.partition(":")
+        rest = colon + port
+        if not host:
+            raise ValueError("has no host: write host:port, e.g. localhost:25 or [2001:db8::1]:25")
+        try:
+            check_host_address(host)
+        except ValueError as exc:
+            raise ValueError(f"host {show_value(host)} {exc}") from None
+    if not rest:
+        if port_required:
+            raise ValueError("has no port: write host:port (an IPv6 address in brackets: [2001:db8::1]:port)")
+        return host, None
+    if not rest.startswith(":"):
+        raise ValueError(f"has {show_value(rest)} after the host: write host:port")
+    return host, check_port(rest[1:])
+
+
+def _host_port(value: str) -> str:
+    split_host_port(value)
+    return value
+
+
+def _socks_url(value: str) -> str:
+    """What the mysql provider's ``proxy`` takes and dials: ``socks5://host:port`` or ``socks5h://host:port``.
+
+    The provider (terraform-provider-mysql) checks ``^socks5h?://.*:\\d+$`` and dials through
+    golang.org/x/net/proxy; user and password would sit in the stack file in clear, so none here.
+    """
+    scheme, sep, authority = value.partition("://")
+    if not sep or scheme not in ("socks5", "socks5h"):
+        raise ValueError("is not a SOCKS URL: socks5://host:port or socks5h://host:port, e.g. socks5://127.0.0.1:1080")
+    if "@" in authority or "/" in authority:
+        raise ValueError(
+            "holds more than host:port after the scheme (no user, password or path), e.g. socks5://127.0.0.1:1080"
+        )
+    split_host_port(authority)
+    return value
+
+
+def _url_authority(value: str) -> str:
+    """An http(s) URL's ``host[:port]`` (the text between ``://`` and the next ``/``)."""
+    _scheme, _, rest = value.partition("://")
+    split_host_port(rest.split("/", 1)[0], port_required=False)
+    return value
+
+
+def _image_registry(value: str) -> str:
+    """The registry ``host[:port]`` that leads an image reference, when it has one (Docker's rule:
+    a first path component with a dot or a colon, or ``localhost``)."""
+    first, slash, _ = value.partition("/")
+    if slash and ("." in first or ":" in first or first == "localhost"):
+        split_host_port(first, port_required=False)
+    return value
+
+
+HostPort = Annotated[str, AfterValidator(_host_port)]
+
 
 NAMESPACE = "pic"
 # A PHP branch, written as php.net does: no leading zeros ("8.4", never "08.04").
@@ -42,7 +148,10 @@ IMAGE_RE = r"[a-z0-9][a-z0-9._/:-]*(:[A-Za-z0-9._-]+)?(@sha256:[0-9a-f]{64})?"
 RuntimeKey = Annotated[str, Whole(RUNTIME_KEY_RE, 'a PHP branch such as "8.4" (quoted, no leading zeros)')]
 HostName = Annotated[str, Whole(HOST_NAME_RE, "a host name: a lowercase letter, then lowercase letters, digits or -")]
 Image = Annotated[
-    str, Whole(IMAGE_RE, "an image reference such as php:8.4-apache@sha256:<64 hex digits>"), Field(max_length=255)
+    str,
+    Whole(IMAGE_RE, "an image reference such as php:8.4-apache@sha256:<64 hex digits>"),
+    Field(max_length=255),
+    AfterValidator(_image_registry),
 ]
 # Docker refuses a CPU limit under 0.01 ("Range of CPUs is from 0.01 to ..."): NanoCPUs of 10^7.
 MIN_CPUS = 0.01
@@ -165,8 +274,12 @@ class AptSourceSpec(_Strict):
     https://packages.sury.org/php/apt.gpg, fingerprint 15058500A0235D97F5D10063B188E2B695BD4743).
     """
 
-    url: Annotated[str, Field(pattern=r"^https?://[A-Za-z0-9.:/_~+-]+/$", max_length=255)]
-    key_url: Annotated[str, Field(pattern=r"^https?://[A-Za-z0-9.:/_~+-]+$", max_length=255)]
+    url: Annotated[
+        str, Field(pattern=r"^https?://[A-Za-z0-9.:/_~+-]+/$", max_length=255), AfterValidator(_url_authority)
+    ]
+    key_url: Annotated[
+        str, Field(pattern=r"^https?://[A-Za-z0-9.:/_~+-]+$", max_length=255), AfterValidator(_url_authority)
+    ]
     fingerprint: Annotated[str, Field(pattern=r"^[0-9A-F]{40}$")] = Field(
         description="The signing key's full fingerprint (40 hex digits, upper case); the build checks it."
     )
@@ -197,8 +310,106 @@ class TlsSpec(_Strict):
     ca: Literal["letsencrypt", "staging", "internal"] = "letsencrypt"
 
 
-# restic repositories: sftp:user@host:/path, sftp://user@host:port//path, s3:https://host/bucket/path
-OFFSITE_REPOSITORY_RE = r"^(sftp:(//)?[A-Za-z0-9._-]+@\S+|s3:https?://\S+)$"
+# restic repositories (https://restic.readthedocs.io/en/stable/030_preparing_a_new_repo.html); what
+# restic reads after the host: printable ASCII, no space; in a URL no '?' or '#' (a query, a fragment).
+REPOSITORY_FORMS = "sftp:user@host:/path, sftp://user@host[:port]//path or s3:https://host[:port]/bucket/path"
+_SFTP_USER = r"[A-Za-z0-9._-]+"
+_SFTP_SHORT_RE = re.compile(rf"sftp:(?P<user>{_SFTP_USER})@(?P<host>[^:/@\[\]]*):(?P<path>/[!-~]*)")
+_SFTP_URL_RE = re.compile(rf"sftp://(?P<user>{_SFTP_USER})@(?P<authority>[^/@]*)/(?P<path>[!-~]*)")
+_S3_RE = re.compile(r"s3:https?://(?P<authority>[^/@]*)/(?P<bucket>[A-Za-z0-9._-]+)(/[!-~]*)?")
+
+
+@dataclass(frozen=True)
+class SftpTarget:
+    """Where an sftp repository is: what ssh connects to, and the path restic reads there."""
+
+    user: str
+    host: str
+    port: int
+    path: str
+
+    @property
+    def known_hosts_name(self) -> str:
+        """The name ssh looks the server's key up by: the host, or ``[host]:port`` on a port other than 22
+        (OpenSSH, sshd(8) "SSH_KNOWN_HOSTS FILE FORMAT"); lowercase, as ssh lowers the host it is given."""
+        host = self.host.lower()
+        return host if self.port == SSH_DEFAULT_PORT else f"[{host}]:{self.port}"
+
+
+def sftp_target(repository: str) -> SftpTarget | None:
+    """The user, host, port and path of an sftp repository; None for another kind.
+
+    The one parser of sftp repositories: the settings validate with it, the renderer builds
+    ssh's command from it. Raises ValueError for an sftp repository restic would not read or
+    ssh could not reach (the forms are restic's: ``sftp:user@host:/path``, host a name or an
+    IPv4 address, and ``sftp://user@host[:port]//path``, IPv6 addresses in brackets).
+    """
+    if not repository.startswith("sftp:"):
+        return None
+    url = _SFTP_URL_RE.fullmatch(repository)
+    if url is not None:
+        host, port = split_host_port(url["authority"], port_required=False)
+        path = url["path"]
+        if not path:
+            raise ValueError("has no path after the host: sftp://user@host[:port]//absolute/path")
+        if "?" in path or "#" in path:
+            raise ValueError("holds '?' or '#', which a URL reads as a query or a fragment, not as the path")
+        if path.startswith("~"):
+            raise ValueError("has a path starting with '~', which restic refuses: write it from / (or relative)")
+        return SftpTarget(url["user"], host, port or SSH_DEFAULT_PORT, path)
+    if repository.startswith("sftp://"):
+        raise ValueError("is not sftp://user@host[:port]//path (a user, a host, then the path after a '/')")
+    short = _SFTP_SHORT_RE.fullmatch(repository)
+    if short is None:
+        raise ValueError(
+            "is not sftp:user@host:/path (a user, '@', a host, ':' and an absolute path); "
+            "for a port or an IPv6 address write sftp://user@host:port//path"
+        )
+    host, _ = split_host_port(short["host"], port_required=False)
+    return SftpTarget(short["user"], host, SSH_DEFAULT_PORT, short["path"])
+
+
+def check_offsite_repository(repository: str) -> str:
+    """A restic repository the platform can reach: sftp (:func:`sftp_target`) or an S3-compatible store."""
+    if repository.startswith("sftp:"):
+        sftp_target(repository)
+        return repository
+    s3 = _S3_RE.fullmatch(repository)
+    if s3 is not None:
+        split_host_port(s3["authority"], port_required=False)
+        if "?" in repository or "#" in repository:
+            raise ValueError("holds '?' or '#', which a URL reads as a query or a fragment")
+        return repository
+    raise ValueError(f"is not a repository the platform can use: {REPOSITORY_FORMS}")
+
+
+# A known_hosts line (sshd(8) "SSH_KNOWN_HOSTS FILE FORMAT"): host patterns, key type, key.
+KNOWN_HOSTS_RE = r"^\S+ (ssh-ed25519|ecdsa-sha2-nistp256|ssh-rsa) [A-Za-z0-9+/=]+$"
+
+
+def known_hosts_matches(patterns: str, name: str) -> bool:
+    """Whether ssh finds ``name`` in a known_hosts line's host field, as OpenSSH matches it.
+
+    A hashed field ``|1|salt|hash`` (``ssh-keygen -H``) is HMAC-SHA1 of the name keyed by the salt;
+    otherwise a comma-separated list of patterns, ``*`` and ``?`` wildcards, compared without case,
+    where a matching ``!pattern`` rules the line out.
+    """
+    if patterns.startswith("|1|"):
+        salt, _, digest = patterns[3:].partition("|")
+        try:
+            key, expected = base64.b64decode(salt, validate=True), base64.b64decode(digest, validate=True)
+        except (binascii.Error, ValueError):
+            return False
+        return hmac.compare_digest(hmac.new(key, name.encode(), hashlib.sha1).digest(), expected)
+    found = False
+    for pattern in patterns.lower().split(","):
+        negated = pattern.startswith("!")
+        glob = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern.lstrip("!"))
+        if re.fullmatch(glob, name.lower(), re.DOTALL):
+            if negated:
+                return False
+            found = True
+    return found
 
 
 class OffsiteSpec(_Strict):
@@ -209,15 +420,14 @@ class OffsiteSpec(_Strict):
     S3-compatible one with ``pic:backupS3AccessKeyId`` and ``pic:backupS3SecretAccessKey``.
     """
 
-    repository: Annotated[str, Field(pattern=OFFSITE_REPOSITORY_RE, max_length=500)] = Field(
-        description="restic repository: sftp:user@host:/path, sftp://user@host:port//path or s3:https://host/bucket/path."
+    repository: Annotated[str, Field(max_length=500), AfterValidator(check_offsite_repository)] = Field(
+        description=f"restic repository: {REPOSITORY_FORMS}."
     )
-    known_hosts: (
-        Annotated[str, Field(pattern=r"^\S+ (ssh-ed25519|ecdsa-sha2-nistp256|ssh-rsa) [A-Za-z0-9+/=]+$")] | None
-    ) = Field(
+    known_hosts: Annotated[str, Field(pattern=KNOWN_HOSTS_RE)] | None = Field(
         default=None,
         validate_default=True,
-        description="The sftp server's host key, a known_hosts line (required for sftp).",
+        description="The sftp server's host key, a known_hosts line for the repository's host "
+        "([host]:port on a port other than 22); required for sftp.",
     )
     time: Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")] = "04:30"
     keep_daily: int = Field(default=7, ge=1, le=366)
@@ -233,8 +443,22 @@ class OffsiteSpec(_Strict):
     @field_validator("known_hosts")
     @classmethod
     def _sftp_host_key(cls, value: str | None, info: ValidationInfo) -> str | None:
-        if str(info.data.get("repository", "")).startswith("sftp:") and value is None:
-            raise ValueError("an sftp repository needs known_hosts (the server's host key line)")
+        """An sftp repository's host key is pinned, for the name ssh will look up (StrictHostKeyChecking)."""
+        repository = info.data.get("repository")  # absent: refused already
+        target = sftp_target(repository) if repository is not None else None
+        if target is None:
+            return value
+        if value is None:
+            raise ValueError(
+                f"an sftp repository needs known_hosts: the server's host key line, for {target.known_hosts_name}"
+            )
+        patterns = value.split(" ", 1)[0]
+        if not known_hosts_matches(patterns, target.known_hosts_name):
+            raise ValueError(
+                f"is for {show_value(patterns)}, but ssh looks the repository's server up as "
+                f"{show_value(target.known_hosts_name)} (its host, and its port when not 22): the backup would "
+                f"refuse the server every night; write {target.known_hosts_name} {value.split(' ', 1)[1]}"
+            )
         return value
 
 
@@ -298,12 +522,41 @@ class DnsSpec(_Strict):
     resolver: IpAddress = Field(default="127.0.0.1", description="Resolver `pic dns check` asks.")
     resolver_port: int = Field(default=53, ge=1, le=65535)
 
-    @field_validator("zones")
+    @field_validator("zones", "nameservers")
     @classmethod
-    def _unique_zones(cls, zones: list[str]) -> list[str]:
-        if len(set(zones)) != len(zones):
-            raise ValueError("lists a zone twice")
-        return zones
+    def _each_name_once(cls, names: list[str], info: ValidationInfo) -> list[str]:
+        """A zone given twice is served twice; a name server twice is two identical NS records."""
+        what = "a zone" if info.field_name == "zones" else "a name server"
+        for i, name in enumerate(names):
+            if name in names[:i]:
+                raise ValueError(
+                    f"lists {what} twice: [{i}] {show_value(name)} is also [{names.index(name)}]; give each once"
+                )
+        return names
+
+    @field_validator("listen")
+    @classmethod
+    def _answerable_addresses(cls, listen: list[str]) -> list[str]:
+        """Addresses the Internet's resolvers can reach on the DNS server, each once.
+
+        NSD binds each (a second bind of one address fails, and NSD does not start), and they are
+        the glue A/AAAA records of the name servers inside the zones. A loopback address answers
+        no one else, and 127.0.0.1:53 of the mail host is its local resolver's (unbound); the
+        unspecified address (0.0.0.0, ::) holds every address, loopback included; multicast,
+        link-local and broadcast addresses are no server's.
+        """
+        seen: dict[ipaddress.IPv4Address | ipaddress.IPv6Address, int] = {}
+        for i, text in enumerate(listen):
+            address = ipaddress.ip_address(text)
+            mapped = address.ipv4_mapped if isinstance(address, ipaddress.IPv6Address) else None
+            address = mapped or address
+            if address in seen:
+                raise ValueError(f"[{i}] {show_value(text)} is also [{seen[address]}]: NSD binds each address once")
+            seen[address] = i
+            why = _not_a_dns_server_address(address)
+            if why is not None:
+                raise ValueError(f"[{i}] {show_value(text)} {why}")
+        return listen
 
 
 class PhpMyAdminSpec(_Strict):
@@ -328,12 +581,11 @@ class DbSpec(_Strict):
     """The db host and its nightly dumps (``pic:db``); every key is optional."""
 
     port: int = Field(default=3306, ge=1, le=65535, description="Port MariaDB listens on (private address).")
-    proxy: Annotated[str, Whole(r"socks5h?://[A-Za-z0-9.\[\]:_-]+", "a SOCKS URL such as socks5://127.0.0.1:1080")] = (
-        Field(
-            default="socks5://127.0.0.1:1080",
-            description="SOCKS proxy the mysql provider goes through to reach a db host over ssh "
-            "(`ssh -N -D 127.0.0.1:1080 deploy@<db host>`); unused when the db host is local.",
-        )
+    proxy: Annotated[str, Field(max_length=300), AfterValidator(_socks_url)] = Field(
+        default="socks5://127.0.0.1:1080",
+        description="SOCKS proxy the mysql provider goes through to reach a db host over ssh "
+        "(`ssh -N -D 127.0.0.1:1080 deploy@<db host>`): socks5://host:port or socks5h://host:port, "
+        "an IPv6 address in brackets; unused when the db host is local.",
     )
     dump_jobs: int = Field(default=2, ge=1, le=16, description="Databases dumped at the same time by a web host.")
     report_to: Email | None = Field(default=None, description="Who gets dump failures (default: pic:admin_email).")
@@ -378,9 +630,10 @@ class SmtpSpec(_Strict):
         default=None, description="Login; none: the server takes mail without authentication."
     )
     sender: Email | None = Field(default=None, description="From: address (default: pic:admin_email).")
-    host_relay: Annotated[str, Field(pattern=r"^[A-Za-z0-9.\[\]:-]+:[0-9]{1,5}$")] = Field(
+    host_relay: Annotated[HostPort, Field(max_length=300)] = Field(
         default="localhost:25",
-        description="host:port the web hosts send the admins' reports to (certificate renewals): their own MTA.",
+        description="host:port the web hosts send the admins' reports to (certificate renewals): their own MTA; "
+        "an IPv6 address in brackets ([2001:db8::25]:25).",
     )
 
 
@@ -556,6 +809,11 @@ class Settings(_Strict):
                 "listen is required with backend zonefile: the public addresses NSD answers on "
                 "(the local resolver of the mail host holds 127.0.0.1:53)"
             )
+        if dns.backend == "zonefile" and dns.zones:
+            mail: MailSpec | None = info.data.get("mail")
+            web = sorted(name for name, h in hosts.items() if h.role == "web")
+            name = dns.server or (mail.host if mail is not None else None) or info.data.get("default_web_host")
+            _listen_on_the_server(dns.listen, name or (web[0] if web else ""), hosts)
         return dns
 
     @property
@@ -595,12 +853,70 @@ class Settings(_Strict):
         """Runtime keys sorted by version, oldest first."""
         return sorted(self.runtimes, key=version_key)
 
+    def needed_secrets(self) -> list[str]:
+        """The secrets of :data:`SECRET_KEYS` the program reads with these settings, in that order.
+
+        The db admin's password always; the ssh key when a host is reached over ssh; with
+        ``backup.offsite`` the repository's password and, for an sftp repository, the ssh key
+        the server authorizes, else the S3-compatible store's two keys (components/backup.py).
+        """
+        needed = {"dbAdminPassword"}
+        if any(h.connection == "ssh" for h in self.hosts.values()):
+            needed.add("sshPrivateKey")
+        offsite = self.backup.offsite
+        if offsite is not None:
+            needed.add("backupRepositoryPassword")
+            if sftp_target(offsite.repository) is not None:
+                needed.add("backupSshKey")
+            else:
+                needed |= {"backupS3AccessKeyId", "backupS3SecretAccessKey"}
+        return [key for key in SECRET_KEYS if key in needed]
+
     def debian_releases(self) -> list[str]:
         """The Debian releases the stack's images are built on, sorted."""
         releases = {spec.debian for spec in self.runtimes.values()} | {self.proxy.debian}
         if self.phpmyadmin is not None:
             releases.add(self.phpmyadmin.debian)
         return sorted(releases)
+
+
+def _not_a_dns_server_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
+    """Why NSD may not answer the Internet on ``address``, or None."""
+    if address.is_loopback:
+        return (
+            "is a loopback address: NSD would answer no one but the host itself (and 127.0.0.1:53 of the mail "
+            "host is its local resolver's, unbound); give the public addresses the zones are served on"
+        )
+    if address.is_unspecified:
+        return (
+            "is the unspecified address: NSD would take port 53 on every address of the host, loopback included "
+            "(the mail host's local resolver holds 127.0.0.1:53), and it is no name server's address; "
+            "give each public address"
+        )
+    if address.is_multicast or address.is_link_local or str(address) == "255.255.255.255":
+        return "is a multicast, link-local or broadcast address, which no resolver reaches a server on"
+    return None
+
+
+def _listen_on_the_server(listen: list[str], server: str, hosts: dict[str, HostSpec]) -> None:
+    """NSD's addresses are not another host's: each address of the settings belongs to one host.
+
+    Only addresses of other hosts are refused: the DNS server may hold addresses the settings
+    do not name (a second public address, an IPv6 address when ``address`` is a name).
+    """
+    own = hosts.get(server)
+    for i, text in enumerate(listen):
+        address = ipaddress.ip_address(text)
+        for name, host in hosts.items():
+            if name == server or (own is not None and own.connection == "local" and host.connection == "local"):
+                continue  # local hosts are all the admin's own machine
+            for what in ("address", "private_address"):
+                value = getattr(host, what)
+                if _is_ip(value) and ipaddress.ip_address(value) == address:
+                    raise ValueError(
+                        f"listen[{i}] {show_value(text)} is pic:hosts.{name}.{what}, an address of {name}: "
+                        f"NSD runs on {server} (pic:dns.server, default the mail host) and cannot answer there"
+                    )
 
 
 def _check_host_addresses(hosts: dict[str, HostSpec]) -> None:

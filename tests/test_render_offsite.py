@@ -1,17 +1,23 @@
 """The off-site backup's rendered files, checked by the programs that read them: shellcheck (every
-script), bash (the settings fragment), systemd-analyze (units and calendars); and the settings'
-errors for repositories restic would not read."""
+script), bash (the settings fragment), ssh -G (the sftp command), systemd-analyze (units and
+calendars); and the settings' errors for repositories restic would not read or ssh not reach, and
+for host keys ssh would never find (ssh-keygen -F looks them up as ssh does)."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import shlex
 import subprocess
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from pic.render import db as rdb
 from pic.render import offsite as ro
-from pic.settings import BackupSpec
+from pic.settings import BackupSpec, OffsiteSpec, known_hosts_matches, sftp_target
 from tests.conftest import require_program
 
 NASTY = 'it\'s a "pass" with $dollar `tick` and \\ backslash'
@@ -81,13 +87,157 @@ def test_s3_credentials_file_reads_back(tmp_path: Path) -> None:
 
 def test_a_repository_restic_would_not_read_is_refused() -> None:
     with pytest.raises(ValueError, match="sftp:user@host:/path"):
-        ro.sftp_target("sftp:no-user-or-path")
+        sftp_target("sftp:no-user-or-path")
     with pytest.raises(ValueError, match="known_hosts"):
         BackupSpec.model_validate({"offsite": {"repository": "sftp:b@vault.example.net:/srv/r"}})
     with pytest.raises(ValueError, match="repository"):
         BackupSpec.model_validate({"offsite": {"repository": "/a/local/path"}})
     with pytest.raises(ValueError, match="compression"):
         rdb.dump_conf(rdb.DumpConfig("/srv/members", 7, 2, "a@b.org", "web1", compression="xz"))
+
+
+KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl"
+
+
+def _hashed(name: str, salt: bytes = b"pic-salt-of-20-bytes") -> str:
+    """``name`` as ``ssh-keygen -H`` writes it: |1|base64(salt)|base64(HMAC-SHA1(salt, name))."""
+    digest = hmac.new(salt, name.encode(), hashlib.sha1).digest()
+    return f"|1|{base64.b64encode(salt).decode()}|{base64.b64encode(digest).decode()}"
+
+
+# Every form the README and restic document, with the host and port ssh is given, and the name
+# ssh then looks the host key up by.
+SFTP_FORMS = [
+    ("sftp:restic@vault.example.net:/srv/restic/pic", "vault.example.net", 22, "vault.example.net"),
+    ("sftp:restic@192.0.2.7:/srv/restic", "192.0.2.7", 22, "192.0.2.7"),
+    ("sftp://restic@vault.example.net:2222//srv/restic/pic", "vault.example.net", 2222, "[vault.example.net]:2222"),
+    ("sftp://restic@vault.example.net//srv/restic", "vault.example.net", 22, "vault.example.net"),
+    ("sftp://restic@vault.example.net:22//srv/restic", "vault.example.net", 22, "vault.example.net"),
+    ("sftp://restic@vault.example.net:2222/restic", "vault.example.net", 2222, "[vault.example.net]:2222"),
+    ("sftp://restic@[2001:db8::7]:2222//srv/restic", "2001:db8::7", 2222, "[2001:db8::7]:2222"),
+    ("sftp://restic@[2001:db8::7]//srv/restic", "2001:db8::7", 22, "2001:db8::7"),
+    ("sftp://restic@localhost:65535//srv/restic", "localhost", 65535, "[localhost]:65535"),
+]
+
+
+@pytest.mark.parametrize(("repository", "host", "port", "name"), SFTP_FORMS, ids=[f[0] for f in SFTP_FORMS])
+def test_every_documented_sftp_form_is_accepted_and_reaches_its_server(
+    repository: str, host: str, port: int, name: str, tmp_path: Path
+) -> None:
+    ssh = require_program("ssh")
+    keygen = require_program("ssh-keygen")
+    spec = OffsiteSpec.model_validate({"repository": repository, "known_hosts": f"{name} {KEY}"})
+    for line in (f"{_hashed(name)} {KEY}", f"*.example.net,{name},!evil.example.net {KEY}"):
+        assert OffsiteSpec.model_validate({"repository": repository, "known_hosts": line})
+    conf = tmp_path / "offsite.conf"
+    conf.write_text(ro.offsite_conf(_config(spec.repository)))
+    done = subprocess.run(
+        ["bash", "-c", f'. {conf}; printf "%s" "$SFTP_COMMAND"'], capture_output=True, text=True, check=True
+    )
+    command = shlex.split(done.stdout)
+    assert command[0] == "ssh"
+    seen = subprocess.run([ssh, "-G", *command[1:]], capture_output=True, text=True, check=True).stdout.splitlines()
+    assert f"hostname {host}" in seen and f"port {port}" in seen and "user restic" in seen, seen
+    # ssh-keygen -F finds the pinned line under the name ssh looks up, and no other
+    known_hosts = tmp_path / "known_hosts"
+    known_hosts.write_text(f"{name} {KEY}\n")
+    assert (
+        subprocess.run([keygen, "-F", name, "-f", str(known_hosts)], capture_output=True, check=False).returncode == 0
+    )
+    other = name.replace(f":{port}", ":2200") if port != 22 else f"[{host}]:2200"
+    assert (
+        subprocess.run([keygen, "-F", other, "-f", str(known_hosts)], capture_output=True, check=False).returncode != 0
+    )
+
+
+# A host key line, and whether ssh finds it for "[vault.example.net]:2222".
+KNOWN_HOSTS_LINES = [
+    ("[vault.example.net]:2222", True),
+    ("vault.example.net", False),
+    ("[vault.example.net]:22", False),
+    ("[VAULT.example.net]:2222", True),
+    ("[vault.example.net]:*", True),
+    ("*.example.net", False),
+    ("[*.example.net]:2222,!*evil*", True),
+    ("[*.example.net]:2222,![vault.example.net]:2222", False),
+    ("[vault.example.net]:222?", True),
+    ("[vault.example.net]:22?", False),
+    ("other.example.net,[vault.example.net]:2222", True),
+    (_hashed("[vault.example.net]:2222"), True),
+    (_hashed("vault.example.net"), False),
+    ("|1|bm90IGJhc2U2NA|AAAA", False),
+]
+
+
+@pytest.mark.parametrize(("patterns", "found"), KNOWN_HOSTS_LINES, ids=[k[0] for k in KNOWN_HOSTS_LINES])
+def test_host_key_lines_are_matched_as_openssh_does(patterns: str, found: bool, tmp_path: Path) -> None:
+    keygen = require_program("ssh-keygen")
+    name = "[vault.example.net]:2222"
+    known_hosts = tmp_path / "known_hosts"
+    known_hosts.write_text(f"{patterns} {KEY}\n")
+    done = subprocess.run([keygen, "-F", name, "-f", str(known_hosts)], capture_output=True, text=True, check=False)
+    assert (done.returncode == 0) == found, done.stdout + done.stderr
+    assert known_hosts_matches(patterns, name) == found
+    repository = "sftp://restic@vault.example.net:2222//srv/restic"
+    if found:
+        OffsiteSpec.model_validate({"repository": repository, "known_hosts": f"{patterns} {KEY}"})
+    else:
+        with pytest.raises(ValidationError, match=r"ssh looks the repository's server up as \"\[vault"):
+            OffsiteSpec.model_validate({"repository": repository, "known_hosts": f"{patterns} {KEY}"})
+
+
+# Repositories restic would not read, or ssh not reach, and the words that say why.
+BAD_REPOSITORIES = [
+    ("sftp:restic@vault.example.net", "is not sftp:user@host:/path"),
+    ("sftp:restic@vault.example.net:srv/restic", "absolute path"),
+    ("sftp:restic@vault.example.net:2222/srv/restic", "for a port or an IPv6 address write sftp://"),
+    ("sftp:restic@[2001:db8::7]:/srv/restic", "for a port or an IPv6 address write sftp://"),
+    ("sftp:vault.example.net:/srv/restic", "is not sftp:user@host:/path"),
+    ("sftp://restic@vault.example.net", "is not sftp://user@host[:port]//path"),
+    ("sftp://restic@vault.example.net:2222/", "has no path"),
+    ("sftp://restic@vault.example.net:99999//srv", 'port "99999" is not a port'),
+    ("sftp://restic@vault.example.net:0//srv", 'port "0" is not a port'),
+    ("sftp://restic@vault.example.net:22x//srv", "is not a port"),
+    ("sftp://restic@vault.example.net://srv", 'port "" is not a port'),
+    ("sftp://restic@2001:db8::7:2222//srv", "IPv6 address without brackets"),
+    ("sftp://restic@[2001:db8::7//srv", "does not close"),
+    ("sftp://restic@[vault.example.net]:2222//srv", "IPv6 address in brackets"),
+    ("sftp://restic@[fe80::1%eth0]:2222//srv", "zone"),
+    ("sftp://restic@:2222//srv", "has no host"),
+    ("sftp://restic@Vault.example.net//srv", "lowercase"),
+    ("sftp://restic@vault.example.net//srv?x=1", "query"),
+    ("sftp://restic@vault.example.net/~/restic", "'~'"),
+    ("sftp://restic@vault.example.net//srv/a b", "is not sftp://"),
+    ("s3:https://s3.example.net:99999/pic-backups/web", 'port "99999" is not a port'),
+    ("s3:https://s3.example.net/", "is not a repository the platform can use"),
+    ("s3:https://[2001:db8::9/pic-backups", "does not close"),
+    ("/a/local/path", "is not a repository the platform can use"),
+]
+
+
+@pytest.mark.parametrize(("repository", "words"), BAD_REPOSITORIES, ids=[b[0] for b in BAD_REPOSITORIES])
+def test_a_repository_that_would_fail_is_refused_by_the_settings_and_the_renderer(repository: str, words: str) -> None:
+    """One parser: what the settings refuse, the renderer refuses (a traceback in `pic plan` otherwise)."""
+    with pytest.raises(ValidationError, match="repository") as info:
+        OffsiteSpec.model_validate({"repository": repository, "known_hosts": f"vault.example.net {KEY}"})
+    assert words in str(info.value)
+    if repository.startswith("sftp:"):
+        with pytest.raises(ValueError) as rendered:
+            ro.offsite_conf(_config(repository))
+        assert words in str(rendered.value)
+
+
+@pytest.mark.parametrize(
+    "repository",
+    [
+        "s3:https://s3.example.net/pic-backups/web",
+        "s3:http://127.0.0.1:9000/pic-backups",
+        "s3:https://[2001:db8::9]:9000/b",
+    ],
+)
+def test_s3_repositories_are_accepted(repository: str) -> None:
+    spec = OffsiteSpec.model_validate({"repository": repository})
+    assert "SFTP_COMMAND=''" in ro.offsite_conf(_config(spec.repository))
 
 
 @pytest.mark.daemon

@@ -135,6 +135,20 @@ def test_a_default_web_host_that_is_no_web_host_is_named(tmp_path: Path) -> None
     assert "Pulumi.prod.yaml:" in errors
 
 
+BACKUP = '  pic:backup: {time: "03:15", keep_days: 7}'
+MEMBERS_ROOT = "pic:members_root: /srv/members"
+MR = f"  {MEMBERS_ROOT}"
+KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl"
+
+
+def _offsite(repository: str, known: str = "vault.example.net") -> str:
+    return BACKUP[:-1] + f", offsite: {{repository: '{repository}', known_hosts: '{known} {KEY}'}}}}"
+
+
+def _dns(keys: str) -> str:
+    return f"pic:dns: {{backend: zonefile, zones: [example.org], {keys}}}\n{MR}"
+
+
 # What the hosts would do with a setting: each of these is accepted by its type, and breaks a host.
 HARMFUL = [
     ("pic:members_root: /srv/members", "pic:members_root: /srv/../etc", "pic:members_root", "normalised"),
@@ -217,6 +231,84 @@ HARMFUL = [
     ("private_address: 10.0.0.11", "private_address: fe80::1%eth0", "pic:hosts.web1.private_address", "zone"),
     ("address: web1.example.org", "address: 'fe80::b%2'", "pic:hosts.web1.address", "IPv6 zone"),
     ("pic:admin_email: admin@example.org", f"pic:admin_email: {'a' * 65}@example.org", "pic:admin_email", "too long"),
+    # the off-site repository: parsed as the renderer parses it, its host key the one ssh looks up
+    (BACKUP, _offsite("sftp:restic@vault.example.net"), "pic:backup.offsite.repository", "sftp:user@host:/path"),
+    (BACKUP, _offsite("sftp://restic@vault.example.net:99999//srv"), "pic:backup.offsite.repository", '"99999"'),
+    (BACKUP, _offsite("s3:https://s3.example.net:0/bucket"), "pic:backup.offsite.repository", 'port "0"'),
+    (
+        BACKUP,
+        _offsite("sftp://restic@vault.example.net:2222//srv/restic"),
+        "pic:backup.offsite.known_hosts",
+        'looks the repository\'s server up as "[vault.example.net]:2222"',
+    ),
+    (
+        BACKUP,
+        _offsite("sftp:restic@vault.example.net:/srv/restic", "[vault.example.net]:22"),
+        "pic:backup.offsite.known_hosts",
+        'server up as "vault.example.net"',
+    ),
+    (
+        BACKUP,
+        _offsite("sftp:restic@backup.example.org:/srv/restic"),
+        "pic:backup.offsite.known_hosts",
+        'is for "vault.example.net"',
+    ),
+    (BACKUP, BACKUP[:-1] + ", offsite: {repository: 'sftp:r@vault.example.net:/srv'}}", "pic:backup.offsite", "needs"),
+    # every host:port of the settings: a port from 1 to 65535, an IPv6 address in brackets
+    (
+        MEMBERS_ROOT,
+        "pic:smtp: {host: smtp.example.org, host_relay: 'localhost:99999'}\n" + MR,
+        "pic:smtp.host_relay",
+        '"99999"',
+    ),
+    (
+        MEMBERS_ROOT,
+        "pic:smtp: {host: smtp.example.org, host_relay: 'localhost:0'}\n" + MR,
+        "pic:smtp.host_relay",
+        '"0"',
+    ),
+    (
+        MEMBERS_ROOT,
+        "pic:smtp: {host: smtp.example.org, host_relay: '::1:25'}\n" + MR,
+        "pic:smtp.host_relay",
+        "brackets",
+    ),
+    (
+        MEMBERS_ROOT,
+        "pic:smtp: {host: smtp.example.org, host_relay: localhost}\n" + MR,
+        "pic:smtp.host_relay",
+        "no port",
+    ),
+    (MEMBERS_ROOT, "pic:smtp: {host: smtp.example.org, host_relay: ':25'}\n" + MR, "pic:smtp.host_relay", "no host"),
+    (MEMBERS_ROOT, "pic:db: {proxy: 'socks5://:'}\n" + MR, "pic:db.proxy", "no host"),
+    (MEMBERS_ROOT, "pic:db: {proxy: 'socks5://127.0.0.1:70000'}\n" + MR, "pic:db.proxy", '"70000"'),
+    (MEMBERS_ROOT, "pic:db: {proxy: 'socks5://127.0.0.1'}\n" + MR, "pic:db.proxy", "no port"),
+    (MEMBERS_ROOT, "pic:db: {proxy: 'socks5://u:pw@127.0.0.1:1080'}\n" + MR, "pic:db.proxy", "no user, password"),
+    (MEMBERS_ROOT, "pic:db: {proxy: 'http://127.0.0.1:3128'}\n" + MR, "pic:db.proxy", "not a SOCKS URL"),
+    (MEMBERS_ROOT, "pic:db: {dev_image: 'registry.example.org:99999/mariadb:11.4'}\n" + MR, "pic:db.dev_image", "port"),
+    ('packages.sury.org/php/"', 'packages.sury.org:99999/php/"', "pic:runtimes.8.3.apt_source.url", '"99999"'),
+    # NSD: addresses the Internet reaches on the DNS server, each once; each name server once
+    (MEMBERS_ROOT, _dns("listen: [127.0.0.1]"), "pic:dns.listen", "loopback"),
+    (MEMBERS_ROOT, _dns("listen: ['::1']"), "pic:dns.listen", "loopback"),
+    (MEMBERS_ROOT, _dns("listen: ['::ffff:127.0.0.1']"), "pic:dns.listen", "loopback"),
+    (MEMBERS_ROOT, _dns("listen: [0.0.0.0]"), "pic:dns.listen", "unspecified"),
+    (MEMBERS_ROOT, _dns("listen: ['::']"), "pic:dns.listen", "unspecified"),
+    (MEMBERS_ROOT, _dns("listen: [169.254.0.53]"), "pic:dns.listen", "link-local"),
+    (MEMBERS_ROOT, _dns("listen: [192.0.2.53, 192.0.2.53]"), "pic:dns.listen", '[1] "192.0.2.53" is also [0]'),
+    (MEMBERS_ROOT, _dns("listen: ['2001:db8::53', '2001:db8:0::53']"), "pic:dns.listen", "is also [0]"),
+    (MEMBERS_ROOT, _dns("listen: [10.0.0.10]"), "pic:dns", "pic:hosts.db.private_address"),
+    (
+        MEMBERS_ROOT,
+        _dns("listen: [192.0.2.53], nameservers: [ns1.example.org, ns1.example.org]"),
+        "pic:dns.nameservers",
+        '[1] "ns1.example.org" is also [0]',
+    ),
+    (
+        MEMBERS_ROOT,
+        f"pic:dns: {{backend: zonefile, zones: [example.org, example.org], listen: [192.0.2.53]}}\n{MR}",
+        "pic:dns.zones",
+        '[1] "example.org" is also [0]',
+    ),
 ]
 
 

@@ -4,6 +4,8 @@ they go with (contact.language, limits.disk_soft_limit_mb): valid forms, and err
 from __future__ import annotations
 
 import datetime as dt
+import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,7 @@ from pic.check import check
 from pic.errors import PicError
 from pic.registry import load_registry
 from pic.settings import load_settings
+from tests.conftest import ROOT, require_program
 from tests.helpers import member, project_copy, write_members
 
 
@@ -88,3 +91,68 @@ def test_member_language_and_disk_limit(tmp_path: Path) -> None:
         load_registry(bad, settings)
     message = str(info.value)
     assert "velo-cite.yaml" in message and "contact.language" in message and "de" in message, message
+
+
+# host:port settings: what is accepted is what curl and the mysql provider read.
+@pytest.mark.parametrize("relay", ["localhost:1", "127.0.0.1:1", "[::1]:1", "localhost:65535"])
+def test_relay_forms_accepted_are_read_by_curl(tmp_path: Path, relay: str) -> None:
+    curl = require_program("curl")
+    project = project_copy(tmp_path)
+    _append(project, f"  pic:smtp: {{host: smtp.example.org, host_relay: '{relay}'}}\n")
+    settings = load_settings(project, "prod")
+    assert settings.smtp is not None
+    done = subprocess.run(
+        [curl, "--silent", "--connect-timeout", "2", "--url", f"smtp://{settings.smtp.host_relay}"], check=False
+    )
+    assert done.returncode != CURL_URL_MALFORMAT, f"curl cannot read smtp://{relay}"
+
+
+CURL_URL_MALFORMAT = 3
+
+
+@pytest.mark.parametrize(
+    "proxy",
+    ["socks5://127.0.0.1:1080", "socks5h://localhost:1080", "socks5://[::1]:1080", "socks5://proxy.example.org:9"],
+)
+def test_socks_proxies_the_provider_reads_are_accepted(tmp_path: Path, proxy: str) -> None:
+    project = project_copy(tmp_path)
+    _append(project, f"  pic:db: {{proxy: '{proxy}'}}\n")
+    assert load_settings(project, "prod").db.proxy == proxy
+    assert re.fullmatch(r"socks5h?://.*:\d+", proxy), "terraform-provider-mysql's own check of `proxy`"
+
+
+# The secrets pic check asks for: those the settings make the program read, no other.
+SFTP = "{repository: 'sftp://r@vault.example.net:2222//srv', known_hosts: '[vault.example.net]:2222 ssh-ed25519 AAAA'}"
+S3 = "{repository: 's3:https://s3.example.net/pic-backups/web'}"
+S3_KEYS = ["backupS3AccessKeyId", "backupS3SecretAccessKey"]
+
+
+@pytest.mark.parametrize(
+    ("offsite", "expected"),
+    [
+        (None, ["dbAdminPassword", "sshPrivateKey"]),
+        (SFTP, ["dbAdminPassword", "sshPrivateKey", "backupRepositoryPassword", "backupSshKey"]),
+        (S3, ["dbAdminPassword", "sshPrivateKey", "backupRepositoryPassword", *S3_KEYS]),
+    ],
+)
+def test_only_the_secrets_the_settings_need_are_asked_for(
+    tmp_path: Path, offsite: str | None, expected: list[str]
+) -> None:
+    project = project_copy(tmp_path)
+    if offsite is not None:
+        path = project / "Pulumi.prod.yaml"
+        old = '  pic:backup: {time: "03:15", keep_days: 7}'
+        path.write_text(path.read_text().replace(old, f"{old[:-1]}, offsite: {offsite}}}"))
+    settings = load_settings(project, "prod")
+    assert settings.needed_secrets() == expected
+    empty = write_members(tmp_path / "m", {})
+    warnings = check(project, "prod", empty, dt.date(2026, 1, 1)).warnings
+    unset = [w.path.removeprefix("pic:") for w in warnings if "is not set yet" in w.message]
+    assert sorted(unset) == sorted(expected)
+    _append(project, "".join(f"  pic:{key}: {{secure: AAABAKo=}}\n" for key in expected))
+    warnings = check(project, "prod", empty, dt.date(2026, 1, 1)).warnings
+    assert not [w for w in warnings if "is not set yet" in w.message]
+
+
+def test_a_stack_of_local_hosts_needs_no_ssh_key() -> None:
+    assert load_settings(ROOT, "dev").needed_secrets() == ["dbAdminPassword"]

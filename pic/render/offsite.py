@@ -11,13 +11,13 @@ password, deduplicated, one snapshot per host and night tagged ``pic``.
 
 from __future__ import annotations
 
-import re
 import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from pic.render import render
 from pic.render.db import digest
+from pic.settings import SftpTarget, sftp_target
 
 CONF = "/etc/pic/offsite.conf"
 PASSWORD_FILE = "/etc/pic/offsite-password"  # noqa: S105 - the file's path, not its content
@@ -36,36 +36,6 @@ MAILER = "/usr/sbin/sendmail"
 # host runs Sympa (Debian's paths). Paths missing on a host are skipped.
 HOST_STATE_PATHS: tuple[str, ...] = ("/etc/pic", "/etc/mysql/mariadb.conf.d", "/etc/caddy", "/etc/ssh/sshd_config.d")
 SYMPA_PATHS: tuple[str, ...] = ("/etc/sympa", "/var/lib/sympa", "/var/spool/sympa", "/etc/postfix")
-
-# sftp:user@host:/path (restic's short form) or sftp://user@host:port//path
-_SFTP_SHORT = re.compile(r"^sftp:(?P<user>[A-Za-z0-9._-]+)@(?P<host>[A-Za-z0-9.\-\[\]:]+?):(?P<path>/[^\s]*)$")
-_SFTP_URL = re.compile(
-    r"^sftp://(?P<user>[A-Za-z0-9._-]+)@(?P<host>[A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\])(:(?P<port>[0-9]+))?/(?P<path>[^\s]*)$"
-)
-
-
-@dataclass(frozen=True)
-class SftpTarget:
-    user: str
-    host: str
-    port: int
-    path: str
-
-
-def sftp_target(repository: str) -> SftpTarget | None:
-    """The user, host, port and path of an sftp repository; None for another kind.
-
-    Raises ValueError for an sftp repository restic would not read (the forms are restic's:
-    ``sftp:user@host:/path`` and ``sftp://user@host[:port]//path``).
-    """
-    if not repository.startswith("sftp:"):
-        return None
-    for pattern in (_SFTP_URL, _SFTP_SHORT):
-        m = pattern.match(repository)
-        if m:
-            port = m.groupdict().get("port")
-            return SftpTarget(m["user"], m["host"].strip("[]"), int(port) if port else 22, m["path"])
-    raise ValueError(f"repository {repository!r}: use sftp:user@host:/path or sftp://user@host:port//path")
 
 
 def sftp_command(target: SftpTarget, key_file: str = SSH_KEY, known_hosts: str = KNOWN_HOSTS) -> str:
@@ -120,7 +90,8 @@ class OffsiteConfig:
 def offsite_conf(c: OffsiteConfig) -> str:
     """The scripts' settings, a shell fragment; no secret (the password and keys are files of their own).
 
-    Raises ValueError for an sftp repository restic would not read.
+    Raises ValueError for an sftp repository restic would not read (the settings refuse it first:
+    :func:`pic.settings.sftp_target` is the one parser of both).
     """
     target = sftp_target(c.repository)
     values = {
