@@ -72,7 +72,7 @@ def db_host_args(settings: Settings) -> DbHostArgs:
         host=host_access(name, settings.hosts[name]),
         db=settings.db,
         client_hosts=rdb.client_hosts(settings),
-        web_addresses=[str(settings.hosts[w].private_address) for w in settings.web_hosts],
+        web_addresses=[rdb.canonical_ip(settings.hosts[w].private_address) for w in settings.web_hosts],
         endpoint=rdb.db_endpoint(settings),
         admin_password=pulumi.Config("pic").require_secret("dbAdminPassword"),
     )
@@ -105,7 +105,7 @@ class DbHost(pulumi.ComponentResource):
             self.ready = self._create_dev_server(name, args, admin_password, server_key, server_cert)
             self.provider = mysql.Provider(
                 f"{name}-provider",
-                endpoint=f"127.0.0.1:{args.db.dev_port}",
+                endpoint=rdb.host_port("127.0.0.1", args.db.dev_port),
                 username="root",
                 password=admin_password,
                 tls="skip-verify",
@@ -117,7 +117,8 @@ class DbHost(pulumi.ComponentResource):
             self.ready = self._create_server(name, args, admin_password, server_key, server_cert)
             self.provider = mysql.Provider(
                 f"{name}-provider",
-                endpoint=f"{args.host.spec.private_address}:{args.db.port}",
+                # host:port for Go's MySQL driver: an IPv6 address in brackets
+                endpoint=rdb.host_port(rdb.canonical_ip(args.host.spec.private_address), args.db.port),
                 username=rdb.ADMIN_USER,
                 password=admin_password,
                 proxy=args.db.proxy,
@@ -132,7 +133,7 @@ class DbHost(pulumi.ComponentResource):
         self.register_outputs(
             {
                 "ca_cert_pem": self.ca_cert_pem,
-                "endpoint": f"{self.endpoint_host}:{self.endpoint_port}",
+                "endpoint": rdb.host_port(self.endpoint_host, self.endpoint_port),
                 "client_hosts": self.client_hosts,
                 "backup_password": self.backup_password,
             }
@@ -159,8 +160,11 @@ class DbHost(pulumi.ComponentResource):
     ) -> tuple[pulumi.Output[str], pulumi.Output[str]]:
         child = pulumi.ResourceOptions(parent=self)
         spec = args.host.spec
-        ips = sorted({self.endpoint_host, str(spec.private_address)} | ({"127.0.0.1"} if args.host.local else set()))
-        dns = sorted({spec.address} | ({DEV_CONTAINER, "localhost"} if args.host.local else set()))
+        # The public address may be an IP too: it then goes with the IP addresses (rdb.cert_names).
+        dns, ips = rdb.cert_names(
+            [spec.address, self.endpoint_host, spec.private_address]
+            + ([DEV_CONTAINER, "localhost", "127.0.0.1"] if args.host.local else [])
+        )
         key = tls.PrivateKey(f"{name}-server-key", algorithm="ECDSA", ecdsa_curve="P256", opts=child)
         csr = tls.CertRequest(
             f"{name}-server-csr",
@@ -196,7 +200,7 @@ class DbHost(pulumi.ComponentResource):
         install = run_script(f"{name}-install", host, rdb.db_install_script(), opts=pulumi.ResourceOptions(parent=self))
         after_install = pulumi.ResourceOptions(parent=self, depends_on=[install])
         tls_dir = rdb.SERVER_TLS_DIR
-        config_text = rdb.server_cnf(str(host.spec.private_address), args.db.port)
+        config_text = rdb.server_cnf(rdb.canonical_ip(host.spec.private_address), args.db.port)
         firewall_text = rdb.firewall_nft(args.db.port, args.web_addresses)
         firewall_unit_text = rdb.firewall_unit()
         dropin_text = rdb.mariadb_dropin()
@@ -219,7 +223,7 @@ class DbHost(pulumi.ComponentResource):
             place_file(f"{name}-firewall-unit", host, rdb.FIREWALL_UNIT, firewall_unit_text, opts=after_install),
             place_file(f"{name}-mariadb-dropin", host, rdb.MARIADB_DROPIN, dropin_text, opts=after_install),
         ]
-        admin_hosts = [str(host.spec.private_address)]
+        admin_hosts = [rdb.canonical_ip(host.spec.private_address)]
         script = pulumi.Output.all(admin_password, server_key, server_cert, self.ca_cert_pem).apply(
             lambda v: rdb.db_configure_script(
                 admin_sql=rdb.admin_account_sql(admin_hosts, v[0]),

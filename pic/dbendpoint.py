@@ -165,7 +165,7 @@ class Connection:
         self.config, self.tls = config, tls
         self.client_reader, self.client_writer = reader, writer
         peer = writer.get_extra_info("peername")
-        self.peer = f"{peer[0]}:{peer[1]}" if isinstance(peer, tuple) else str(peer)
+        self.peer = join_host_port(peer[0], peer[1]) if isinstance(peer, tuple) else str(peer)
         self.server_writer: asyncio.StreamWriter | None = None
         # The client's next sequence id when the endpoint answers it with an ERR packet.
         self.client_sequence = 0
@@ -205,7 +205,8 @@ class Connection:
                 asyncio.open_connection(c.server_host, c.server_port), c.connect_timeout
             )
         except (TimeoutError, OSError) as e:
-            raise EndpointError(f"cannot reach the database server {c.server_host}:{c.server_port}: {e}") from e
+            where = join_host_port(c.server_host, c.server_port)
+            raise EndpointError(f"cannot reach the database server {where}: {e}") from e
         self.server_writer = server_writer
         # 1. the server's greeting
         _, greeting = await read_packet(server_reader)
@@ -338,11 +339,9 @@ class Endpoint:
         server = await asyncio.start_server(self.handle, sock=sock, backlog=128)
         stop = stop or asyncio.Event()
         log.info(
-            "listening on %s:%d, carrying to %s:%d over TLS (name %s)",
-            self.config.listen_host,
-            self.config.listen_port,
-            self.config.server_host,
-            self.config.server_port,
+            "listening on %s, carrying to %s over TLS (name %s)",
+            join_host_port(self.config.listen_host, self.config.listen_port),
+            join_host_port(self.config.server_host, self.config.server_port),
             self.config.server_name,
         )
         if ready is not None:
@@ -352,11 +351,25 @@ class Endpoint:
 
 
 def host_port(value: str) -> tuple[str, int]:
-    """``ADDRESS:PORT`` (``[v6]:PORT`` for IPv6) as (address, port); raises argparse.ArgumentTypeError."""
+    """``ADDRESS:PORT`` (``[v6]:PORT`` for IPv6) as (address, port); raises argparse.ArgumentTypeError.
+
+    An IPv6 address without brackets is refused: its last group and the port would read alike.
+    """
     host, sep, port = value.rpartition(":")
     if not sep or not port.isdigit() or not host:
         raise argparse.ArgumentTypeError(f"{value!r}: expected ADDRESS:PORT")
-    return host.strip("[]"), int(port)
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    elif ":" in host or "[" in host or "]" in host:
+        raise argparse.ArgumentTypeError(f"{value!r}: expected ADDRESS:PORT, an IPv6 address in brackets ([v6]:PORT)")
+    if not host:
+        raise argparse.ArgumentTypeError(f"{value!r}: expected ADDRESS:PORT")
+    return host, int(port)
+
+
+def join_host_port(host: str, port: int) -> str:
+    """``host:port`` for the log, an IPv6 address in brackets."""
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
 def parse_args(argv: Sequence[str]) -> Config:

@@ -10,17 +10,21 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
+from pic.plan.command import EXIT_OK, EXIT_STATEFUL, exit_status
 from pic.plan.diff import diff, stateful_changes
 from pic.plan.hsts import https_losses, sites
 from pic.plan.model import Attribution, Rendering
-from pic.plan.output import as_json, as_markdown, as_text
+from pic.plan.output import as_json, as_markdown, as_text, review
+from pic.registry import Registry, load_registry
 from pic.render.web import HSTS_MAX_AGE
-from tests.conftest import ROOT
+from pic.settings import load_settings
+from tests.conftest import MEMBERS, ROOT
 from tests.test_plan import CMD, DB, git, rendering, res
 
 # --- refusals on hand-made renderings ----------------------------------------------------------
@@ -85,6 +89,58 @@ def test_a_protected_resource_without_retain_on_delete_is_deleted_for_real_once_
     (group,) = data["refused"]
     assert group["member"] == "platform" and group["keep"] == "keep it declared in the program"
     assert "deleted for real" in group["retained"]
+
+
+# --- a member's uid changed: the hosts refuse it ----------------------------------------------------
+
+
+def _set_uid(path: Path, uid: int) -> None:
+    text = path.read_text(encoding="utf-8")
+    new, n = re.subn(r"(?m)^uid: *\d+", f"uid: {uid}", text)
+    assert n == 1, path
+    path.write_text(new, encoding="utf-8")
+
+
+def _uid_changed(tmp_path: Path) -> tuple[Registry, Registry, dict[str, tuple[int, int]], dict[str, str]]:
+    """The example members, and the same with two uids swapped and a third moved to an unused uid;
+    slug -> (uid before, after), and slug -> the member whose uid it takes."""
+    settings = load_settings(ROOT, "prod")
+    old = load_registry(MEMBERS, settings)
+    a, b, c = sorted(old, key=lambda m: m.slug)[-3:]  # any three: the kind, not these members
+    changed = tmp_path / "members"
+    shutil.copytree(MEMBERS, changed)
+    unused = max(m.uid for m in old) + 1000
+    wanted = {a.slug: (a.uid, b.uid), b.slug: (b.uid, a.uid), c.slug: (c.uid, unused)}
+    for slug, (_, uid) in wanted.items():
+        _set_uid(changed / f"{slug}.yaml", uid)
+    return old, load_registry(changed, settings), wanted, {a.slug: b.slug, b.slug: a.slug}
+
+
+def test_a_uid_changed_or_swapped_is_refused_by_the_host_in_every_format(tmp_path: Path) -> None:
+    settings = load_settings(ROOT, "prod")
+    old, new, wanted, held = _uid_changed(tmp_path)
+    empty = rendering()
+    attr_old, attr_new = Attribution(empty, old, settings), Attribution(empty, new, settings)
+    r = review([], attr_new, attr_old)
+    assert {u.slug: (u.old, u.new) for u in r.uid_changes} == wanted
+    assert {u.slug: u.held_by for u in r.uid_changes if u.held_by} == held
+    # Nothing stateful in the resources, yet the plan exits as for a stateful change.
+    assert exit_status([], attr_new, attr_old) == EXIT_STATEFUL
+    assert exit_status([], attr_old, attr_old) == EXIT_OK
+    text = as_text(empty, attr_new, header="h", changes=[], attr_old=attr_old, against="HEAD~1")
+    assert "nothing stateful is deleted or replaced" not in text
+    section = text.split(f"!!! the hosts will refuse {len(wanted)} uid changes of this plan", 1)[1]
+    for slug, (before, after) in wanted.items():
+        assert f">>> uid changed: {slug}: uid {before} -> {after}" in text
+        assert f"!!! refused: {slug}: uid {before} -> {after}" in section
+        assert f"what to do: put back `uid: {before}` in members/{slug}.yaml" in section
+    assert "exists on this host with another id" in text and "pic new" in section
+    md = as_markdown(empty, attr_new, title="t", changes=[], attr_old=attr_old)
+    assert f":no_entry: The hosts will refuse {len(wanted)} uid changes" in md
+    assert "Nothing stateful is deleted or replaced." not in md
+    data = as_json(empty, attr_new, meta={}, changes=[], attr_old=attr_old)
+    assert {s: (v["from"], v["to"]) for s, v in data["uid_changed"].items()} == wanted
+    assert all(f"`uid: {wanted[s][0]}`" in v["advice"] for s, v in data["uid_changed"].items())
 
 
 # --- HSTS: the Caddyfile as the renderer writes it ----------------------------------------------
@@ -264,6 +320,27 @@ def test_removing_a_member_file_says_pulumi_up_refuses_and_to_archive_it_instead
     assert archived["refused"] == [] and archived["stateful_changes"] == []
 
 
+def test_two_members_swapping_their_uids_is_refused_by_the_host(real_repo: Path) -> None:
+    """The same files, the same slugs, the uids swapped: the space scripts would stop on the host
+    and the relay would take one site's mail for the other's; the plan says so and exits 3."""
+    members = sorted(p for p in (real_repo / "members").glob("*.yaml"))
+    uids = {p.stem: int(re.search(r"(?m)^uid: *(\d+)", p.read_text()).group(1)) for p in members}  # type: ignore[union-attr]
+    first, second = sorted(uids)[:2]
+    _set_uid(real_repo / "members" / f"{first}.yaml", uids[second])
+    _set_uid(real_repo / "members" / f"{second}.yaml", uids[first])
+    commit(real_repo, "two members swap their uids")
+    text, md, data = plans(real_repo, 3)
+    assert "nothing stateful is deleted or replaced" not in text
+    for slug, other in ((first, second), (second, first)):
+        before, after = uids[slug], uids[other]
+        assert re.search(rf"(?m)^{slug}: .*!!! REFUSED by the host: uid {before} -> {after}", text), text[-3000:]
+        assert f"!!! refused: {slug}: uid {before} -> {after} (the uid of {other} before)" in text
+        assert f"put back `uid: {before}` in members/{slug}.yaml" in text
+        assert data["uid_changed"][slug]["held_by"] == other
+    assert ":no_entry: The hosts will refuse 2 uid changes" in md
+    assert "Nothing stateful is deleted or replaced." not in md
+
+
 def test_removing_one_database_of_a_member_is_refused_and_says_to_keep_it_listed(real_repo: Path) -> None:
     edit(real_repo / "members" / "velo-cite.yaml", "databases: [wordpress, forum, ateliers]", "databases: [wordpress]")
     commit(real_repo, "velo-cite drops two databases")
@@ -290,22 +367,29 @@ def test_https_switched_off_warns_of_the_hsts_the_proxy_sent(real_repo: Path) ->
 
 
 def test_a_domain_moved_to_an_http_site_warns_and_one_dropped_or_moved_to_https_does_not(real_repo: Path) -> None:
+    # Names that move go whole: a name under another member's domain is refused (pic check).
     members = real_repo / "members"
-    edit(members / "velo-cite.yaml", "    - atelier.velo-cite-lyon.fr\n", "")  # to an http site
+    edit(
+        members / "velo-cite.yaml",
+        "    - atelier.velo-cite-lyon.fr\n",
+        "    - atelier.velo-cite-lyon.fr\n    - cyclistes-lyon.fr\n",
+    )
+    commit(real_repo, "velo-cite gets a second domain")
+    edit(members / "amis-du-rhone.yaml", "    - xn--amis-du-rhne-nib.org   # amis-du-rhône.org\n", "")  # to http
     edit(
         members / "bibliotheque-libre.yaml",
         "    - biblio-libre.fr\n",
-        "    - biblio-libre.fr\n    - atelier.velo-cite-lyon.fr\n",
+        "    - biblio-libre.fr\n    - xn--amis-du-rhne-nib.org\n",
     )
     edit(members / "velo-cite.yaml", "    - www.velo-cite-lyon.fr\n", "")  # dropped
-    edit(members / "amis-du-rhone.yaml", "    - xn--amis-du-rhne-nib.org   # amis-du-rhône.org\n", "")  # to https
+    edit(members / "velo-cite.yaml", "    - cyclistes-lyon.fr\n", "")  # to https
     edit(
         members / "jardins-partages.yaml",
         "    - www.jardins-partages.org\n",
-        "    - www.jardins-partages.org\n    - xn--amis-du-rhne-nib.org\n",
+        "    - www.jardins-partages.org\n    - cyclistes-lyon.fr\n",
     )
     commit(real_repo, "domains moved and dropped")
     proc = plan(real_repo, "json")
     assert proc.returncode == 0, proc.stderr[-3000:]
     lost = json.loads(proc.stdout)["https_withdrawn"]
-    assert {m: x["domains"] for m, x in lost.items()} == {"bibliotheque-libre": ["atelier.velo-cite-lyon.fr"]}
+    assert {m: x["domains"] for m, x in lost.items()} == {"bibliotheque-libre": ["xn--amis-du-rhne-nib.org"]}

@@ -152,6 +152,7 @@ class Attribution:
         self.domains = {m.lists.domain: m.slug for m in registry or () if m.lists is not None}
         self.member_host = {m.slug: m.host for m in registry or ()}
         self.member_uid = {m.slug: m.uid for m in registry or ()}
+        self.members = {m.slug: m for m in registry or ()}
         self.site_domains = {d: m.slug for m in registry or () if m.site is not None for d in m.site.domains}
         # Web hosts by name, then the db host: never the file's order.
         self.hosts = [*settings.web_hosts, settings.db_host] if settings else []
@@ -196,7 +197,7 @@ class Attribution:
                     text == address
                     or f"@{address}" in text
                     or f"@{bracketed}" in text
-                    or text.startswith((f"{address}:", f"ssh://{address}", f"ssh://{bracketed}"))
+                    or text.startswith((f"{address}:", f"{bracketed}:", f"ssh://{address}", f"ssh://{bracketed}"))
                 ):
                     names |= hosts
         return next(iter(names)) if len(names) == 1 else None

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from pathlib import PurePath
 from typing import Any
 
 from pic.plan.diff import Change, describe, show_value
 from pic.plan.hsts import HttpsLoss, https_losses
 from pic.plan.model import NO_HOST, PLATFORM, Attribution, Rendering, Resource
+from pic.render.sitemail import site_address
 
 _MARK = {"add": "+", "remove": "-", "update": "~", "replace": "+-", "rename": "="}
 KINDS = ("add", "update", "replace", "rename", "remove")
@@ -116,6 +118,7 @@ class Review:
     https_lost: list[HttpsLoss] = field(default_factory=list)  # names pinned by HSTS served over http only
     members_after: frozenset[str] = frozenset()  # the members of the new registry
     renamed: dict[str, tuple[str, int]] = field(default_factory=dict)  # slug removed -> (slug added, their uid)
+    uid_changes: list[UidChange] = field(default_factory=list)  # members kept whose uid changes: the hosts refuse
 
     @property
     def stateful(self) -> list[Shown]:
@@ -149,6 +152,44 @@ class Review:
 
 
 DATABASE = "mysql:index/database:Database"
+
+
+@dataclass(frozen=True)
+class UidChange:
+    """A member kept (the same file, the same slug) whose uid changes: its unix identity on the hosts."""
+
+    slug: str
+    old: int
+    new: int
+    file: str  # the member file
+    host: str  # its web host, after the change
+    held_by: str = ""  # the member that held the new uid before (a swap), if any
+    site_before: str = ""  # its site container's address before and after, when it has a site
+    site_after: str = ""
+
+    @property
+    def advice(self) -> str:
+        return (
+            f"put back `uid: {self.old}` in {self.file}: a uid is never changed, nor given to another member "
+            '(a new member gets one never used from `pic new`, README "Adding a member")'
+        )
+
+    def note(self) -> str:
+        held = f", the uid of {self.held_by} before" if self.held_by else ""
+        site = (
+            f", and it gives its site container's address ({self.site_before} -> {self.site_after}), by which the "
+            "sites' mail relay tells the sites apart"
+            if self.site_after and self.site_before != self.site_after
+            else ""
+        )
+        return (
+            f"{self.slug}: uid {self.old} -> {self.new}{held}: a member's uid never changes. It is the id of the "
+            f"unix account and group {self.slug} that own its space on {self.host}, the one its site, cron jobs "
+            f'and dumps run as{site}. The host refuses the change: the space script stops there ("user or group '
+            f'{self.slug} exists on this host with another id than {self.new}"), while the containers, the dumps '
+            "and the mail relay, updated on their own, take the new uid: files written under an id that is not "
+            "the account's, and sites' mail relayed for another member, until the hosts are fixed by hand"
+        )
 
 
 @dataclass
@@ -284,7 +325,15 @@ def review(changes: list[Change], attr_new: Attribution, attr_old: Attribution) 
     lost = []
     if attr_old is not attr_new:
         lost = https_losses(attr_old.rendering, attr_new.rendering, attr_new.site_domains)
-    return Review(shown, components, moves, lost, frozenset(attr_new.member_host), _renamed(attr_old, attr_new))
+    return Review(
+        shown,
+        components,
+        moves,
+        lost,
+        frozenset(attr_new.member_host),
+        _renamed(attr_old, attr_new),
+        _uid_changes(attr_old, attr_new),
+    )
 
 
 def _renamed(attr_old: Attribution, attr_new: Attribution) -> dict[str, tuple[str, int]]:
@@ -295,6 +344,38 @@ def _renamed(attr_old: Attribution, attr_new: Attribution) -> dict[str, tuple[st
         for slug, uid in sorted(attr_old.member_uid.items())
         if slug not in attr_new.member_uid and uid in added
     }
+
+
+def _uid_changes(attr_old: Attribution, attr_new: Attribution) -> list[UidChange]:
+    """Members in both revisions (the same slug) whose uid differs: changed, or swapped with another's."""
+    before = attr_old.member_uid
+    holder = {uid: slug for slug, uid in before.items()}
+    out = []
+    for slug, uid in sorted(attr_new.member_uid.items()):
+        old = before.get(slug)
+        if old is None or old == uid:
+            continue
+        member, was = attr_new.members.get(slug), attr_old.members.get(slug)
+        has_site = member is not None and member.site is not None and was is not None
+        out.append(
+            UidChange(
+                slug,
+                old,
+                uid,
+                file=_member_file(member.file) if member is not None else f"{slug}.yaml",
+                host=attr_new.member_host.get(slug, NO_HOST),
+                held_by=holder.get(uid, ""),
+                site_before=site_address(was) if has_site and was is not None else "",
+                site_after=site_address(member) if has_site and member is not None else "",
+            )
+        )
+    return out
+
+
+def _member_file(file: str) -> str:
+    """A member file as ``members/<slug>.yaml``: its directory's name and its own."""
+    path = PurePath(file)
+    return f"{path.parent.name}/{path.name}" if path.parent.name else path.name
 
 
 def rename_note(old: str, new: str, uid: int) -> str:
@@ -346,7 +427,9 @@ def change_lines(r: Review) -> list[str]:
     for member, items in r.by_member().items():
         kinds: Counter[str] = Counter(s.change.kind for s in items)
         move = f" moves {r.moves[member][0]} -> {r.moves[member][1]}" if member in r.moves else ""
-        lines.append(f"{member}{move}: {_kind_counts(kinds)}")
+        uid = next((u for u in r.uid_changes if u.slug == member), None)
+        refused = f"  !!! REFUSED by the host: uid {uid.old} -> {uid.new} (below)" if uid else ""
+        lines.append(f"{member}{move}: {_kind_counts(kinds)}{refused}")
         for s in items:
             lines.append("  " + _change_line(s))
             lines.extend(f"         {line}" for line in _detail_lines(s))
@@ -406,6 +489,7 @@ def as_text(
                 lines.append(f">>> downtime: {s.change.resource.name}: {s.downtime}")
         for old, (new, uid) in r.renamed.items():
             lines.append(f">>> renamed: {rename_note(old, new, uid)}")
+        lines += [f">>> uid changed: {u.note()}" for u in r.uid_changes]
         for loss in r.https_lost:
             lines.append(f">>> https: {loss.member}: {https_note(loss)}")
         at_stake = r.stateful
@@ -418,9 +502,18 @@ def as_text(
             for s in at_stake:
                 res = s.change.resource
                 lines.append(f"!!!   {s.change.kind} {res.type} {res.name} ({s.change.stateful})")
-        else:
+        if r.uid_changes:
+            n = len(r.uid_changes)
+            lines += [
+                "",
+                f"!!! {n} member{'s' if n != 1 else ''} would change uid, the unix identity that owns "
+                f"{'their' if n != 1 else 'its'} files on the host:",
+            ]
+            lines += [f"!!!   uid {u.slug} {u.old} -> {u.new} ({u.host})" for u in r.uid_changes]
+        if not at_stake and not r.uid_changes:
             lines.append("nothing stateful is deleted or replaced")
         lines += _text_refusals(r)
+        lines += _text_uid_refusals(r)
     return "\n".join(lines) + "\n"
 
 
@@ -450,6 +543,20 @@ def _text_refusals(r: Review) -> list[str]:
     return lines
 
 
+UID_RULE = "a member's uid never changes: the space script stops on the host (user or group exists with another id)"
+
+
+def _text_uid_refusals(r: Review) -> list[str]:
+    if not r.uid_changes:
+        return []
+    n = len(r.uid_changes)
+    lines = ["", f"!!! the hosts will refuse {n} uid change{'s' if n != 1 else ''} of this plan: {UID_RULE}:"]
+    for u in r.uid_changes:
+        held = f" (the uid of {u.held_by} before)" if u.held_by else ""
+        lines += [f"!!! refused: {u.slug}: uid {u.old} -> {u.new}{held}", f"      what to do: {u.advice}"]
+    return lines
+
+
 def as_markdown(
     rendering: Rendering,
     attr: Attribution,
@@ -471,13 +578,14 @@ def as_markdown(
                 out.append(f"| {host} | {member} | {len(groups[host][member])} |")
         return "\n".join(out) + "\n"
     r = review(changes, attr, attr_old or attr)
-    out += [f"**{summary_line(r)}**", "", *_markdown_refused(r), *_markdown_at_stake(r)]
+    out += [f"**{summary_line(r)}**", "", *_markdown_refused(r), *_markdown_uid_refused(r), *_markdown_at_stake(r)]
     if not r.shown:
         return "\n".join([*out, "No change."]) + "\n"
     out += _markdown_table(r)
     for member, items in r.by_member().items():
         move = f" ({r.moves[member][0]} → {r.moves[member][1]})" if member in r.moves else ""
-        flag = " :warning:" if any(s.change.stateful for s in items) else ""
+        uid_changed = any(u.slug == member for u in r.uid_changes)
+        flag = " :warning:" if uid_changed or any(s.change.stateful for s in items) else ""
         kinds: Counter[str] = Counter(s.change.kind for s in items)
         out += [f"<details><summary><b>{member}</b>{move}: {_kind_counts(kinds)}{flag}</summary>", "", "```diff"]
         for s in items:
@@ -502,6 +610,17 @@ def _markdown_refused(r: Review) -> list[str]:
     return [*out, ""]
 
 
+def _markdown_uid_refused(r: Review) -> list[str]:
+    if not r.uid_changes:
+        return []
+    n = len(r.uid_changes)
+    out = [f"#### :no_entry: The hosts will refuse {n} uid change{'s' if n != 1 else ''}", ""]
+    out += [f"{UID_RULE[0].upper()}{UID_RULE[1:]}.", ""]
+    for u in r.uid_changes:
+        out += [f"- {u.note()}.", f"  - what to do: {u.advice}"]
+    return [*out, ""]
+
+
 def _markdown_at_stake(r: Review) -> list[str]:
     out: list[str] = []
     if r.stateful:
@@ -513,7 +632,7 @@ def _markdown_at_stake(r: Review) -> list[str]:
                 f"| {s.change.kind} | `{res.name}` ({res.short_type}) | {s.member} | {s.host} | {s.change.stateful} |"
             )
         out.append("")
-    else:
+    elif not r.uid_changes:
         out += ["Nothing stateful is deleted or replaced.", ""]
     if r.moves or any(s.downtime for s in r.shown):
         out += ["#### Moves and downtime", ""]
@@ -642,6 +761,18 @@ def as_json(
         data["moves"] = {slug: {"from": a, "to": b} for slug, (a, b) in r.moves.items()}
         data["renamed"] = {
             old: {"to": new, "uid": uid, "note": rename_note(old, new, uid)} for old, (new, uid) in r.renamed.items()
+        }
+        data["uid_changed"] = {
+            u.slug: {
+                "from": u.old,
+                "to": u.new,
+                "held_by": u.held_by or None,
+                "host": u.host,
+                "site_address": {"from": u.site_before, "to": u.site_after} if u.site_after else None,
+                "note": u.note(),
+                "advice": u.advice,
+            }
+            for u in r.uid_changes
         }
         data["stateful_changes"] = [c["urn"] for c in out if c["stateful"]]
         data["refused"] = [

@@ -102,7 +102,7 @@ def client_hosts(settings: Settings) -> dict[str, str]:
             net = settings.db.dev_subnet
             out[name] = f"{net.network_address}/{net.netmask}"
         else:
-            out[name] = str(spec.private_address)
+            out[name] = canonical_ip(spec.private_address)
     return out
 
 
@@ -111,7 +111,47 @@ def db_endpoint(settings: Settings) -> tuple[str, int]:
     spec = settings.hosts[settings.db_host]
     if spec.connection == "local":
         return dev_container_address(settings), 3306
-    return str(spec.private_address), settings.db.port
+    return canonical_ip(spec.private_address), settings.db.port
+
+
+def canonical_ip(address: str) -> str:
+    """An IP address as MariaDB and the kernel print it (IPv6 compressed, lower case): an account's
+    host part is compared with the client's address as text, so ``fd00:0::11`` would match no client."""
+    return str(ipaddress.ip_address(address))
+
+
+def host_port(address: str, port: int) -> str:
+    """``address:port`` as a host:port string (Go's ``net.JoinHostPort``, RFC 3986 §3.2.2): an IPv6
+    address in brackets, or the port would read as one more group of the address.
+
+    Not for a MariaDB option file (``host =``), whose client resolves the value as it is: there an
+    IPv6 address goes without brackets (``Unknown server host '[::1]'`` otherwise).
+    """
+    return f"{bracketed(address)}:{port}"
+
+
+def bracketed(address: str) -> str:
+    """An IPv6 address in brackets, anything else as it is: PHP's mysqlnd (mysqli, PDO) reads its
+    host as part of ``tcp://host:port`` and finds no host in a bare ``::1``; WordPress's ``DB_HOST``
+    is ``host:port`` too."""
+    return f"[{address}]" if ":" in address else address
+
+
+def cert_names(names: Iterable[str]) -> tuple[list[str], list[str]]:
+    """A certificate's subject alternative names as (DNS names, IP addresses), each sorted, no duplicate.
+
+    An IP address belongs in the IP addresses (RFC 5280 §4.2.1.6, iPAddress): no client matches an
+    address against a dNSName (RFC 6125 §6.2.1), so a host known by its address alone would fail
+    verification.
+    """
+    dns: set[str] = set()
+    ips: set[str] = set()
+    for name in names:
+        try:
+            ips.add(str(ipaddress.ip_address(name)))
+        except ValueError:
+            dns.add(name)
+    return sorted(dns), sorted(ips)
 
 
 def dev_container_address(settings: Settings) -> str:
@@ -329,7 +369,7 @@ def member_php(c: Credentials) -> str:
         database=php_string(c.database),
         user=php_string(c.user),
         password=php_string(c.password),
-        host=php_string(c.site_host),
+        host=php_string(bracketed(c.site_host)),
         port=c.site_port,
         charset=php_string(c.charset),
     )
@@ -470,15 +510,11 @@ def endpoint_service(
     """``pic-db-endpoint.service``: listens on ``listen_address:port`` (the containers' bridge
     address, bound before the bridge exists), carries to MariaDB at ``server_address:server_port``,
     checking its certificate against ``ca_file`` for ``server_name``. Runs as a dynamic user."""
-
-    def hostport(host: str, p: int) -> str:
-        return f"[{host}]:{p}" if ":" in host else f"{host}:{p}"
-
     return render(
         "db/pic-db-endpoint.service.j2",
         site_host=SITE_DB_HOST,
-        listen=hostport(listen_address, port),
-        server=hostport(server_address, server_port),
+        listen=host_port(listen_address, port),
+        server=host_port(server_address, server_port),
         server_name=server_name,
         ca=ca_file,
         program=program,

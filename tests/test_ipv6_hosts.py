@@ -1,0 +1,291 @@
+"""Hosts on IPv6: every address the program joins with a port, or writes for a client, in the form
+that client reads.
+
+The plan of the project's prod stack with its hosts moved to IPv6 addresses (the real program
+under mocks, as ``pic plan`` runs it): ``host:port`` strings bracket the address, the db server's
+certificate lists addresses as addresses. Then the files the web hosts receive, read by the real
+programs on ``::1``: the MariaDB client (option files), PHP (the credentials include) and the
+database endpoint (its rendered unit), against a real MariaDB over TLS.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pic import dbendpoint as de
+from pic.render import db as rdb
+from tests.conftest import ROOT, require_program, require_root
+from tests.mariadb_server import MariaDB, cleanup, free_port, start_mariadb
+
+# The addresses the hosts get: public and private, each web host and the db host. The private
+# ones are written as an admin might (zeros, capitals): the program writes them compressed.
+PUBLIC = {"db": "2001:db8::10", "web": "2001:db8::{n}"}
+PRIVATE = {"db": "FD00:0:0::10", "web": "fd00:0::{n}"}
+
+
+def split_host_port(value: str) -> tuple[str, int]:
+    """Go's ``net.SplitHostPort`` (what the mysql provider's driver does with its endpoint): an
+    address holding ':' must be in brackets, else "too many colons in address"."""
+    if value.startswith("["):
+        end = value.find("]")
+        if end < 0 or value[end + 1 : end + 2] != ":":
+            raise ValueError(f"{value!r}: missing ']' or port")
+        host, port = value[1:end], value[end + 2 :]
+    else:
+        host, sep, port = value.rpartition(":")
+        if not sep:
+            raise ValueError(f"{value!r}: missing port in address")
+        if ":" in host:
+            raise ValueError(f"{value!r}: too many colons in address")
+    return host, int(port)
+
+
+def _ipv6_stack(stack_file: Path) -> dict[str, tuple[str, str]]:
+    """Rewrite the hosts of a stack file to IPv6 addresses; host name -> (address, private_address)."""
+    text = stack_file.read_text()
+    hosts: dict[str, tuple[str, str]] = {}
+    pattern = re.compile(r"^(\s+)([a-z0-9-]+): \{role: (web|db), address: [^,]+, private_address: [^,}]+", re.MULTILINE)
+
+    def ipv6(match: re.Match[str]) -> str:
+        indent, name, role = match.groups()
+        n = 11 + sum(1 for h in hosts if h != "db") if role == "web" else 10
+        public, private = PUBLIC[role].format(n=n), PRIVATE[role].format(n=n)
+        hosts[name] = (public, private)
+        return f'{indent}{name}: {{role: {role}, address: "{public}", private_address: "{private}"'
+
+    text = pattern.sub(ipv6, text)
+    # An MX record needs a name: a mail host known by its address alone names one.
+    text = re.sub(r"(pic:mail: \{)(?![^\n]*\bmx:)", r"\1mx: mail.example.org, ", text)
+    stack_file.write_text(text)
+    assert "db" in hosts and len(hosts) >= 2, text
+    return hosts
+
+
+@pytest.fixture(scope="module")
+def ipv6_plan(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], dict[str, tuple[str, str]]]:
+    """``pic plan --format json`` of the prod stack with every host on IPv6; and the hosts' addresses."""
+    work = tmp_path_factory.mktemp("ipv6")
+    for name in ("__main__.py", "Pulumi.yaml", "Pulumi.prod.yaml", "pyproject.toml"):
+        shutil.copy(ROOT / name, work / name)
+    for name in ("members", "components", "pic", "schema"):
+        shutil.copytree(ROOT / name, work / name, ignore=shutil.ignore_patterns("__pycache__"))
+    hosts = _ipv6_stack(work / "Pulumi.prod.yaml")
+    proc = subprocess.run(
+        [sys.executable, "-m", "pic", "plan", "--stack", "prod", "--format", "json"],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    return json.loads(proc.stdout), hosts
+
+
+def _strings(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _strings(v, f"{path}.{k}")
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _strings(v, f"{path}[{i}]")
+
+
+def _resources(data: dict[str, Any], typ: str) -> list[dict[str, Any]]:
+    return [r for r in data["resources"] if r["type"] == typ]
+
+
+def test_no_ipv6_address_is_joined_with_a_port_without_brackets(
+    ipv6_plan: tuple[dict[str, Any], dict[str, tuple[str, str]]],
+) -> None:
+    data, hosts = ipv6_plan
+    forms = {form for pair in hosts.values() for a in pair for form in (a, str(ipaddress.ip_address(a)))}
+    alternatives = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+    bare = re.compile(r"(?<![\[\w:.])(" + alternatives + r"):\d")
+    found = []
+    for r in data["resources"]:
+        for path, text in _strings(r["inputs"]):
+            for m in bare.finditer(text):
+                found.append(f"{r['urn']} {path}: {m.group(0)!r} in {text[max(0, m.start() - 60) : m.end() + 20]!r}")
+    assert not found, "\n".join(found)
+
+
+def test_the_mysql_provider_endpoint_is_a_host_port_go_can_split(
+    ipv6_plan: tuple[dict[str, Any], dict[str, tuple[str, str]]],
+) -> None:
+    data, hosts = ipv6_plan
+    db_private = str(ipaddress.ip_address(hosts["db"][1]))
+    (provider,) = _resources(data, "pulumi:providers:mysql")
+    assert split_host_port(provider["inputs"]["endpoint"]) == (db_private, 3306), provider
+    assert provider["host"] == "db"
+    # Accounts are bound to the web hosts' addresses as the server prints a client's: compressed.
+    webs = {str(ipaddress.ip_address(private)) for name, (_, private) in hosts.items() if name != "db"}
+    bound = {r["inputs"]["host"] for r in _resources(data, "mysql:index/user:User")}
+    assert bound and bound <= webs, (bound, webs)
+
+
+def test_certificates_list_ip_addresses_as_addresses(
+    ipv6_plan: tuple[dict[str, Any], dict[str, tuple[str, str]]],
+) -> None:
+    data, hosts = ipv6_plan
+    requests = _resources(data, "tls:index/certRequest:CertRequest")
+    assert requests
+    for r in requests:
+        for name in r["inputs"].get("dnsNames") or []:
+            with pytest.raises(ValueError):
+                ipaddress.ip_address(name)  # an IP among the DNS names: matched by no client
+    (server,) = [r for r in requests if r["name"] == "db-server-csr"]
+    wanted = {str(ipaddress.ip_address(a)) for a in hosts["db"]}
+    assert wanted <= set(server["inputs"]["ipAddresses"]), server["inputs"]
+
+
+# --- pure helpers ------------------------------------------------------------------------------
+
+
+def test_host_port_brackets_ipv6_only_and_the_endpoint_refuses_a_bare_one() -> None:
+    assert rdb.host_port("fd00::10", 3306) == "[fd00::10]:3306"
+    assert rdb.host_port("10.0.0.10", 3306) == "10.0.0.10:3306"
+    assert rdb.host_port("db.example.org", 3306) == "db.example.org:3306"
+    assert split_host_port(rdb.host_port("fd00::10", 3306)) == ("fd00::10", 3306)
+    assert de.host_port("[fd00::10]:3306") == ("fd00::10", 3306)
+    assert de.host_port("172.30.0.1:3306") == ("172.30.0.1", 3306)
+    for ambiguous in ("fd00::10:3306", "fd00::3306", "[fd00::10:3306", "fd00::10]:3306", "[]:3306"):
+        with pytest.raises(Exception, match="ADDRESS:PORT"):
+            de.host_port(ambiguous)
+    assert de.join_host_port("::1", 5) == "[::1]:5"
+    assert rdb.cert_names(["db.example.org", "2001:DB8:0::10", "10.0.0.10", "localhost"]) == (
+        ["db.example.org", "localhost"],
+        ["10.0.0.10", "2001:db8::10"],
+    )
+    assert rdb.canonical_ip("FD00:0:0::11") == "fd00::11"
+
+
+# --- the real clients on ::1 ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def server6() -> Iterator[MariaDB]:
+    """MariaDB on ::1, its certificate naming ::1; plain TCP allowed server-wide (for the PHP
+    include, which the endpoint normally carries over TLS), member accounts REQUIRE SSL."""
+    for program in ("mariadbd", "mariadb-install-db", "mariadb", "openssl", "php", "/usr/bin/python3"):
+        require_program(program)
+    require_root("mariadbd runs as root with --user=root, as the db daemon tests do")
+    s = start_mariadb(address="::1", secure_transport=False)
+    s.root_sql(rdb.backup_account_sql(["::1"], "pw-backup"))
+    s.root_sql(rdb.MemberDbSql("v6_main", "v6_main", ["::1"]).render("pw-v6-main"))
+    s.root_sql("CREATE USER 'v6_plain'@'::1' IDENTIFIED BY 'pw-plain'; GRANT ALL ON `v6_main`.* TO 'v6_plain'@'::1';")
+    yield s
+    cleanup(s)
+
+
+def test_the_mariadb_client_reads_an_ipv6_host_from_the_option_files(server6: MariaDB, tmp_path: Path) -> None:
+    """``host = ::1`` in the member's and the backup account's option files: the client connects
+    over TLS with the server's certificate checked for that address."""
+    member = rdb.Credentials("v6_main", "v6_main", "pw-v6-main", "::1", server6.port, ca_file=server6.ca)
+    files = {
+        "v6_main": rdb.member_my_cnf(member),
+        rdb.BACKUP_USER: rdb.backup_cnf(
+            user=rdb.BACKUP_USER, password="pw-backup", host="::1", port=server6.port, ca_file=server6.ca
+        ),
+    }
+    for user, text in files.items():
+        cnf = tmp_path / f"{user}.cnf"
+        cnf.write_text(text)
+        done = subprocess.run(
+            ["mariadb", f"--defaults-file={cnf}", "-N", "-B", "-e",
+             "SELECT CURRENT_USER(); SHOW SESSION STATUS LIKE 'Ssl_cipher'"],
+            capture_output=True, text=True, check=False, timeout=60,
+        )  # fmt: skip
+        assert done.returncode == 0, (user, text, done.stderr)
+        lines = done.stdout.splitlines()
+        assert lines[0] == f"{user}@::1" and lines[1].startswith("Ssl_cipher\tTLS"), lines
+
+
+PHP_INCLUDE_CLIENT = r"""<?php
+mysqli_report(MYSQLI_REPORT_ERROR | MYSQLI_REPORT_STRICT);
+$db = require $argv[1];
+$out = ['DB_HOST' => DB_HOST];
+try {
+    $m = new mysqli($db['host'], $db['user'], $db['password'], $db['database'], $db['port']);
+    $out['mysqli'] = $m->query('SELECT CURRENT_USER()')->fetch_row()[0];
+} catch (mysqli_sql_exception $x) {
+    $out['mysqli_error'] = $x->getMessage();
+}
+try {
+    $p = new PDO($db['dsn'], $db['user'], $db['password'], [PDO::ATTR_ERRMODE => PDO::ERRMODE_EXCEPTION]);
+    $out['pdo'] = $p->query('SELECT CURRENT_USER()')->fetchColumn();
+} catch (PDOException $x) {
+    $out['pdo_error'] = $x->getMessage();
+}
+echo json_encode($out);
+"""
+
+
+def test_php_reads_an_ipv6_host_from_the_credentials_include(server6: MariaDB, tmp_path: Path) -> None:
+    """The include as a site requires it, its host an IPv6 address: mysqli with host and port, PDO
+    with the DSN, and DB_HOST as WordPress splits it (``[v6]:port``)."""
+    cred = rdb.Credentials(
+        "v6_main", "v6_plain", "pw-plain", "::1", server6.port, site_host="::1", site_port=server6.port
+    )
+    include, script = tmp_path / "v6_main.php", tmp_path / "client.php"
+    include.write_text(rdb.member_php(cred))
+    script.write_text(PHP_INCLUDE_CLIENT)
+    done = subprocess.run(["php", str(script), str(include)], capture_output=True, text=True, check=False, timeout=60)
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert out.get("mysqli") == "v6_plain@::1" and out.get("pdo") == "v6_plain@::1", out
+    assert out["DB_HOST"] == f"[::1]:{server6.port}"
+
+
+def test_the_endpoint_unit_carries_to_an_ipv6_server_checked_by_its_address(server6: MariaDB, tmp_path: Path) -> None:
+    """pic-db-endpoint.service rendered for a db host on ::1, run as is: a plain client of the
+    endpoint reaches the member's REQUIRE SSL account, the certificate checked for ::1."""
+    program = tmp_path / "pic-db-endpoint"
+    program.write_text(rdb.endpoint_program())
+    program.chmod(0o755)
+    port = free_port()
+    unit = rdb.endpoint_service(
+        listen_address="127.0.0.1",
+        server_address="::1",
+        server_port=server6.port,
+        server_name="::1",
+        ca_file=server6.ca,
+        program=str(program),
+        port=port,
+    )
+    exec_start = next(line for line in unit.splitlines() if line.startswith("ExecStart="))
+    assert f"--server=[::1]:{server6.port}" in exec_start
+    log = tmp_path / "endpoint.log"
+    with log.open("wb") as err:
+        process = subprocess.Popen(shlex.split(exec_start.removeprefix("ExecStart=")), stderr=err)
+    try:
+        deadline = time.monotonic() + 30
+        while "listening on" not in log.read_text() and time.monotonic() < deadline:
+            assert process.poll() is None, log.read_text()
+            time.sleep(0.05)
+        done = subprocess.run(
+            ["mariadb", "--no-defaults", "--skip-ssl", "-N", "-B", "-h127.0.0.1", f"-P{port}", "-uv6_main",
+             "-ppw-v6-main", "-e", "SELECT CURRENT_USER(); SHOW SESSION STATUS LIKE 'Ssl_cipher'"],
+            capture_output=True, text=True, check=False, timeout=60,
+        )  # fmt: skip
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    assert done.returncode == 0, (done.stderr, log.read_text())
+    lines = done.stdout.splitlines()
+    assert lines[0] == "v6_main@::1" and lines[1].startswith("Ssl_cipher\tTLS"), lines
+    assert f"[::1]:{server6.port}" in log.read_text()
