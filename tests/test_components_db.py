@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import runpy
-from collections.abc import Iterator
+from collections.abc import Awaitable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -195,6 +195,10 @@ def test_users_and_grants_are_scoped_exactly(env: RecordingMonitor) -> pulumi.Ou
     return _done(pulumi.Output.all(*(d.password for d in dbs), dbh.backup_password), check)
 
 
+def _awaited(flag: Awaitable[bool]) -> pulumi.Input[bool]:
+    return flag
+
+
 @pulumi.runtime.test
 def test_passwords_and_credentials_stay_secret(env: RecordingMonitor) -> pulumi.Output[None]:
     _, registry, dbh, dbs, _ = _build()
@@ -230,7 +234,7 @@ def test_passwords_and_credentials_stay_secret(env: RecordingMonitor) -> pulumi.
         assert creds.inputs["logging"] == "none", creds.urn
 
     passwords = [*(d.password for d in dbs), dbh.backup_password]
-    secrecy = [pulumi.Output.from_input(pw.is_secret()) for pw in passwords]
+    secrecy: list[pulumi.Output[bool]] = [pulumi.Output.from_input(_awaited(pw.is_secret())) for pw in passwords]
     return pulumi.Output.all(_all_registered(), *secrecy, *passwords).apply(lambda v: check(v[1:]))
 
 
