@@ -23,7 +23,7 @@ from typing import NoReturn, TextIO
 
 from pic import eol
 from pic.check import check
-from pic.commands import move_script, notify, status
+from pic.commands import arguments, move_script, notify, status
 from pic.errors import PicError, Problem, terminal_safe
 from pic.registry import load_registry
 from pic.settings import display_path, load_settings
@@ -61,7 +61,12 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("report", parents=[common], help="runtimes, members to contact, counts")
     p.add_argument("--on", type=_date, default=None, help="as of this day (default: today)")
     p.add_argument("--format", choices=("table", "json"), default="table")
-    p.add_argument("--record", type=Path, default=None, help="pic notify's record (default: notices.yaml in --project)")
+    p.add_argument(
+        "--record",
+        type=arguments.file_if_present("pic notify's record (a YAML file; absent: nothing recorded yet)"),
+        default=None,
+        help="pic notify's record (default: notices.yaml in --project)",
+    )
     p.add_argument(
         "--disk-usage",
         type=Path,
@@ -107,14 +112,16 @@ def _add_mail_parsers(
     p = sub.add_parser("dns", help="the DNS records of the list domains")
     dns_sub = p.add_subparsers(dest="dns_command", required=True, metavar="SUBCOMMAND")
     p = dns_sub.add_parser("check", parents=[common], help="say which mail records are present, missing or different")
-    p.add_argument("--resolver", help="resolver address (default: pic:dns.resolver of the stack)")
-    p.add_argument("--port", type=int, help="resolver port (default: pic:dns.resolver_port)")
+    p.add_argument(
+        "--resolver", type=arguments.ip_address, help="resolver IP address (default: pic:dns.resolver of the stack)"
+    )
+    p.add_argument("--port", type=arguments.port, help="resolver port (default: pic:dns.resolver_port)")
     p.add_argument(
         "--expected",
-        type=Path,
+        type=arguments.readable_file("the JSON of `pulumi stack output mail_dns_records --json`"),
         help="JSON of `pulumi stack output mail_dns_records --json`: also compares the DKIM keys",
     )
-    p.add_argument("--timeout", type=float, default=5.0, help="seconds per lookup (default: 5)")
+    p.add_argument("--timeout", type=arguments.timeout, default=5.0, help="seconds per lookup (default: 5)")
 
     p = sub.add_parser("lists", help="the subscribers of the mailing lists")
     lists_sub = p.add_subparsers(dest="lists_command", required=True, metavar="SUBCOMMAND")
@@ -128,9 +135,9 @@ def _add_mail_parsers(
         help="more dead or misspelled domains (same format as pic/data/mail_domains.yaml; repeatable)",
     )
     p.add_argument("--mx", action="store_true", help="also flag domains without a mail exchanger (needs DNS)")
-    p.add_argument("--resolver", help="resolver address for --mx (default: the system's)")
-    p.add_argument("--port", type=int, default=53, help="resolver port for --mx (default: 53)")
-    p.add_argument("--timeout", type=float, default=5.0, help="seconds per lookup for --mx (default: 5)")
+    p.add_argument("--resolver", type=arguments.ip_address, help="resolver IP address for --mx (default: the system's)")
+    p.add_argument("--port", type=arguments.port, default=53, help="resolver port for --mx (default: 53)")
+    p.add_argument("--timeout", type=arguments.timeout, default=5.0, help="seconds per lookup for --mx (default: 5)")
 
 
 def _print_problems(problems: Sequence[Problem]) -> None:
@@ -155,8 +162,10 @@ def _cmd_report(args: argparse.Namespace, on: dt.date) -> int:
     settings = load_settings(args.project, args.stack)
     registry = load_registry(args.members, settings)
     told = notices.last_told(notices.load(args.record or args.project / notices.DEFAULT_FILE))
-    disk = diskusage.read(args.disk_usage or diskusage.default_paths(args.project))
-    data = report.build(registry, settings, on, told=told, disk=disk)
+    disk, disk_warnings = diskusage.for_members(
+        args.disk_usage or diskusage.default_paths(args.project), registry, settings
+    )
+    data = report.build(registry, settings, on, told=told, disk=disk, disk_warnings=disk_warnings)
     if args.format == "json":
         print(json.dumps(data, indent=2, ensure_ascii=False))
     else:

@@ -10,22 +10,32 @@ files (``disk-usage/<host>.tsv``) for ``pic report`` and ``pic status``::
 Columns: slug, then the KiB of ``www/``, ``db/`` and ``log/``. A member's soft
 limit is its ``limits.disk_soft_limit_mb``, else ``pic:disk.soft_limit_mb``;
 above it the admins are warned (nothing is blocked).
+
+A member's figure is the line of the web host it is placed on; the file's host
+is its header's (else the file's name). :func:`for_members` refuses a file of a
+host the stack does not have and a slug measured twice on one host, and warns
+about (and does not count) a slug that is no member or a member measured on
+another host than its own: a report never shows a figure it cannot vouch for.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from pic.errors import PicError, Problem, show_value
+from pic.errors import PicError, Problem, Severity, show_value
 from pic.registry import Member
 from pic.settings import Settings, display_path
 from pic.yamlsrc import read_regular_file
 
 DEFAULT_DIR = "disk-usage"
 HOST_FILE = "/var/lib/pic/disk-usage.tsv"
-_HEADER_RE = re.compile(r"^# pic disk usage of (?P<host>\S+) at (?P<at>\S+)")
+_HEADER_START = "# pic disk usage of "
+# What the host's job writes first: its name and `date --iso-8601=seconds`, then a free remark.
+_HEADER_RE = re.compile(r"# pic disk usage of (?P<host>\S+) at (?P<at>\S+)(?: .*)?")
 # One line per member of a few dozen bytes: 1 MiB is tens of thousands of members on one host.
 MAX_FILE_BYTES = 1024 * 1024
 # 2**40 KiB is 1 PiB, more than any web host's disk holds: a larger count is a damaged line, not a
@@ -43,28 +53,109 @@ _PROBLEMS_SHOWN = 20
 class Usage:
     slug: str
     host: str
-    measured_at: str  # ISO 8601, as the host wrote it
+    measured_at: str | None  # ISO 8601, as the host wrote it; None when the file has no header line
     www_kib: int
     db_kib: int
     log_kib: int
+    file: str = ""  # where the line was read (the file as shown, the line number)
+    line: int = 0
 
     @property
     def total_mb(self) -> float:
         return (self.www_kib + self.db_kib + self.log_kib) / 1024
 
 
+@dataclass
+class _Part:
+    """The lines of one file that one host measured: after its header, else all of a file without one."""
+
+    file: str
+    host: str
+    header_line: int | None  # None: the host is the file's name (a file without the host's header)
+    usages: list[Usage] = field(default_factory=list)
+
+
 def read(paths: list[Path]) -> dict[str, Usage]:
-    """slug -> usage, from host files or directories of them (``*.tsv``); a later file wins.
+    """slug -> usage, from host files or directories of them (``*.tsv``), without a registry.
+
+    Raises PicError for what :func:`for_members` refuses in the files alone, and for a slug
+    measured twice (on one host or two: without the registry, which line counts is unknown).
+    """
+    parts = _read_parts(paths)
+    problems = _duplicates(parts, by_host=False)
+    if problems:
+        raise PicError(_capped(problems))
+    return {u.slug: u for part in parts for u in part.usages}
+
+
+def for_members(
+    paths: list[Path], members: Iterable[Member], settings: Settings
+) -> tuple[dict[str, Usage], list[Problem]]:
+    """slug -> the usage its own web host measured, and the warnings about the lines not counted.
+
+    Errors (PicError, with the warnings): what :func:`_read_parts` refuses; a file of a host that
+    is no web host of the stack (another stack's, a host removed, a misnamed copy); a slug measured
+    twice on one host (which figure is right is unknown). Warnings, the line not counted: a slug
+    that is no member (a removed member whose space is still on the host) and a member measured on
+    a host it is not placed on (its space left on the host after a move).
+    """
+    parts = _read_parts(paths)
+    by_slug = {m.slug: m for m in members}
+    web_hosts = settings.web_hosts
+    problems = _duplicates(parts, by_host=True)
+    out: dict[str, Usage] = {}
+    for part in parts:
+        known_host = part.host in web_hosts
+        if not known_host:
+            if part.header_line is not None:
+                named, hint = "its header names", "a file of another stack or of a host removed from it: remove it"
+            else:
+                named, hint = "it has no header line and is named after", "name it after its web host, or remove it"
+            problems.append(
+                Problem(
+                    part.file,
+                    part.header_line,
+                    "host",
+                    f"{named} {show_value(part.host)}, which is not a web host of stack {settings.stack} "
+                    f"(its web hosts: {', '.join(web_hosts)}): none of its lines is counted; {hint}",
+                )
+            )
+        for u in part.usages:
+            m = by_slug.get(u.slug)
+            if m is None:
+                why = f"{show_value(u.slug)} is no member of the registry (a removed member's space still on {u.host}?)"
+            elif not known_host:
+                continue  # the file's error says it: no line of it counts
+            elif m.host != u.host:
+                why = (
+                    f"{show_value(u.slug)} is placed on {m.host}, not {u.host} "
+                    f"(its space left on {u.host} after a move?)"
+                )
+            else:
+                out.setdefault(u.slug, u)
+                continue
+            problems.append(Problem(u.file, u.line, "slug", f"{why}: this line is not counted", "warning"))
+    if any(p.severity == "error" for p in problems):
+        raise PicError(_capped(problems))
+    return out, _capped(problems)
+
+
+def _read_parts(paths: list[Path]) -> list[_Part]:
+    """The measurements of each file, by host; raises PicError for a file or a line that is not the host's format.
 
     Each file is read by :func:`pic.yamlsrc.read_regular_file` (a regular file, a symbolic link
-    to one, at most :data:`MAX_FILE_BYTES`). Raises PicError naming the file, and the line, the
-    column and the value for a line that is not UTF-8 or not ``slug<TAB>www<TAB>db<TAB>log``
-    with counts of KiB in ASCII digits, at most :data:`MAX_KIB` each.
+    to one, at most :data:`MAX_FILE_BYTES`), once even when named twice. Refused: a line that is
+    not UTF-8 or not ``slug<TAB>www<TAB>db<TAB>log`` with counts of KiB in ASCII digits, at most
+    :data:`MAX_KIB` each; a header line that does not name a host and a time with its UTC offset.
     """
     files: list[Path] = []
+    seen: set[Path] = set()
     for p in paths:
-        files += sorted(p.glob("*.tsv")) if p.is_dir() else [p]
-    out: dict[str, Usage] = {}
+        for f in sorted(p.glob("*.tsv")) if p.is_dir() else [p]:
+            if f.resolve() not in seen:  # a file named twice (a directory and a file in it) is one measurement
+                seen.add(f.resolve())
+                files.append(f)
+    parts: list[_Part] = []
     problems: list[Problem] = []
     for f in files:
         file = display_path(f)
@@ -72,7 +163,9 @@ def read(paths: list[Path]) -> dict[str, Usage]:
         if data is None:
             problems += unreadable
             continue
-        host, at = f.stem, ""
+        part = _Part(file, f.stem, None)
+        parts.append(part)
+        at: str | None = None
         for n, raw in enumerate(data.split(b"\n"), 1):
             try:
                 line = raw.decode("utf-8").removesuffix("\r")
@@ -89,26 +182,81 @@ def read(paths: list[Path]) -> dict[str, Usage]:
                     )
                 )
                 continue
-            header = _HEADER_RE.match(line)
-            if header:
-                host, at = header["host"], header["at"]
+            if line.startswith(_HEADER_START):
+                header, why = _header(line)
+                if header is None:
+                    problems.append(Problem(file, n, "header", why))
+                    at = None
+                    continue
+                host, at = header
+                part = _Part(file, host, n)
+                parts.append(part)
                 continue
             if not line.strip() or line.startswith("#"):
                 continue
-            usage, why = _usage(line, host, at)
+            usage, (path, message) = _usage(line, part.host, at, file, n)
             if usage is None:
-                problems.append(Problem(file, n, *why))
+                problems.append(Problem(file, n, path, message))
                 continue
-            out[usage.slug] = usage
-    if len(problems) > _PROBLEMS_SHOWN:
-        first, hidden = sorted(problems)[:_PROBLEMS_SHOWN], sorted(problems)[_PROBLEMS_SHOWN:]
-        problems = [*first, Problem(hidden[0].file, None, "", f"and {len(hidden)} more problem(s), not shown")]
+            part.usages.append(usage)
     if problems:
-        raise PicError(problems)
-    return out
+        raise PicError(_capped(problems))
+    # The lines before a header (none in what the host writes) are the file name's host.
+    return [p for p in parts if p.usages or p.header_line is not None]
 
 
-def _usage(line: str, host: str, at: str) -> tuple[Usage | None, tuple[str, str]]:
+def _header(line: str) -> tuple[tuple[str, str] | None, str]:
+    """(host, time) of the host's header line, else (None, what is wrong with it)."""
+    example = "# pic disk usage of web1 at 2026-11-30T02:30:04+00:00 (KiB, du -sk)"
+    header = _HEADER_RE.fullmatch(line)
+    if header is None:
+        return None, f"{show_value(line)} is not the host's header line ({example})"
+    try:
+        at = dt.datetime.fromisoformat(header["at"])
+    except ValueError:
+        at = None
+    if at is None or at.tzinfo is None or "T" not in header["at"]:
+        return None, (
+            f"{show_value(header['at'])} is not a time as `date --iso-8601=seconds` writes it on the host, "
+            "with its UTC offset (2026-11-30T02:30:04+00:00)"
+        )
+    return (header["host"], header["at"]), ""
+
+
+def _duplicates(parts: list[_Part], *, by_host: bool) -> list[Problem]:
+    """A slug measured a second time (on the same host when ``by_host``): the host's job writes each member once."""
+    first: dict[tuple[str, str], Usage] = {}
+    problems = []
+    for part in parts:
+        for u in part.usages:
+            key = (u.host if by_host else "", u.slug)
+            before = first.setdefault(key, u)
+            if before is u:
+                continue
+            where = f"line {before.line}" if before.file == u.file else f"{before.file}:{before.line}"
+            on = f"on {u.host}" if before.host == u.host else f"on {before.host} and {u.host}"
+            problems.append(
+                Problem(
+                    u.file,
+                    u.line,
+                    "slug",
+                    f"{show_value(u.slug)} is measured a second time {on} (first at {where}): which figure is "
+                    "right is unknown; the host's job writes each member once: copy the host's file again",
+                )
+            )
+    return problems
+
+
+def _capped(problems: list[Problem]) -> list[Problem]:
+    """The first :data:`_PROBLEMS_SHOWN` problems, and one that counts the others."""
+    if len(problems) <= _PROBLEMS_SHOWN:
+        return sorted(problems)
+    first, hidden = sorted(problems)[:_PROBLEMS_SHOWN], sorted(problems)[_PROBLEMS_SHOWN:]
+    severity: Severity = "error" if any(p.severity == "error" for p in hidden) else "warning"
+    return [*first, Problem(hidden[0].file, None, "", f"and {len(hidden)} more problem(s), not shown", severity)]
+
+
+def _usage(line: str, host: str, at: str | None, file: str, n: int) -> tuple[Usage | None, tuple[str, str]]:
     """The measurement of one line, else (None, (field, what is wrong with it))."""
     cells = line.split("\t")
     if len(cells) != len(COLUMNS):
@@ -128,7 +276,8 @@ def _usage(line: str, host: str, at: str) -> tuple[Usage | None, tuple[str, str]
                 f"{show_value(cell)} is not a count of KiB (digits 0-9, at most {MAX_KIB}, which is 1 PiB)",
             )
         kib.append(value)
-    return Usage(cells[0], host, at, *kib), ("", "")
+    www, db, log = kib
+    return Usage(cells[0], host, at, www, db, log, file, n), ("", "")
 
 
 def soft_limit_mb(member: Member, settings: Settings) -> int:

@@ -11,6 +11,7 @@ from collections import Counter
 from typing import Any
 
 from pic import diskusage, eol
+from pic.errors import Problem
 from pic.registry import Registry
 from pic.render import web
 from pic.settings import Settings
@@ -23,9 +24,11 @@ def build(
     *,
     told: dict[tuple[str, str], dt.date] | None = None,
     disk: dict[str, diskusage.Usage] | None = None,
+    disk_warnings: list[Problem] | None = None,
 ) -> dict[str, Any]:
     """The report as of ``on``; ``told`` is (member, runtime) -> last day ``pic notify`` told it
-    (:func:`pic.notices.last_told`), ``disk`` the measured disk usage (:func:`pic.diskusage.read`).
+    (:func:`pic.notices.last_told`), ``disk`` the disk usage each member's web host measured and
+    ``disk_warnings`` the lines of the files not counted (:func:`pic.diskusage.for_members`).
     """
     statuses = [
         eol.runtime_status(k, settings.runtimes[k], on, settings.eol_warning_days) for k in settings.runtime_keys()
@@ -107,6 +110,7 @@ def build(
             "ssh_shells": sum(1 for m in registry if m.access.ssh and m.status == "active"),
         },
         "disk_usage": usage,
+        "disk_usage_warnings": [str(w) for w in disk_warnings or []],
     }
 
 
@@ -176,4 +180,7 @@ def as_text(data: dict[str, Any]) -> str:
                 ]
             )
         out += ["  " + line for line in _table(rows)]
+    if data.get("disk_usage_warnings"):
+        out += ["", "Disk usage files, lines not counted:"]
+        out += ["  " + w for w in data["disk_usage_warnings"]]
     return "\n".join(out) + "\n"

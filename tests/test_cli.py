@@ -69,7 +69,16 @@ def test_report_json_keys(capsys: pytest.CaptureFixture[str]) -> None:
     )
     assert rc == 0
     data: dict[str, Any] = json.loads(out)
-    assert set(data) == {"stack", "on", "eol_warning_days", "runtimes", "members_to_contact", "counts", "disk_usage"}
+    assert set(data) == {
+        "stack",
+        "on",
+        "eol_warning_days",
+        "runtimes",
+        "members_to_contact",
+        "counts",
+        "disk_usage",
+        "disk_usage_warnings",
+    }
     assert (data["stack"], data["on"], data["eol_warning_days"]) == ("prod", ON, 365)
     runtimes = {r["runtime"]: r for r in data["runtimes"]}
     assert list(runtimes) == ["7.4", "8.2", "8.3", "8.4", "8.5"]

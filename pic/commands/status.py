@@ -18,10 +18,12 @@ elsewhere, so that the state of the host shows beside the wrong answer. Per
 member, the disk usage measured nightly by the hosts (:mod:`pic.diskusage`)
 against its soft limit.
 
-Exit status: 0 nothing to do; 1 invalid registry or settings; 3 something
+Exit status: 0 nothing to do; 1 invalid registry, settings or disk usage
+file; 2 an option that cannot work (:mod:`pic.commands.arguments`); 3 something
 needs action (wrong DNS, certificate expired or not valid, no redirect, site
 down, wrong PHP); 4 only warnings (a certificate with fewer than
-:data:`CERT_WARNING_DAYS` days left, a member over its disk soft limit).
+:data:`CERT_WARNING_DAYS` days left, a member over its disk soft limit, a line
+of a disk usage file not counted).
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pic import diskusage
-from pic.commands import date_argument
+from pic.commands import arguments, date_argument
 from pic.registry import Member, load_registry
 from pic.settings import Settings, load_settings
 
@@ -56,12 +58,24 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], common:
     p = sub.add_parser("status", parents=[common], help="DNS, certificate, redirect, PHP and disk of every site")
     p.add_argument("--on", type=date_argument, default=None, help=argparse.SUPPRESS)
     p.add_argument("--format", choices=("table", "json"), default="table")
-    p.add_argument("--resolver", help="resolver address (default: pic:dns.resolver of the stack)")
-    p.add_argument("--port", type=int, help="resolver port (default: pic:dns.resolver_port)")
-    p.add_argument("--https-port", type=int, default=443, help="port of the web hosts' https (default: 443)")
-    p.add_argument("--http-port", type=int, default=80, help="port of the web hosts' http (default: 80)")
-    p.add_argument("--ca-file", type=Path, default=None, help="CA certificates to verify with (default: the system's)")
-    p.add_argument("--timeout", type=float, default=10.0, help="seconds per lookup or connection (default: 10)")
+    p.add_argument(
+        "--resolver", type=arguments.ip_address, help="resolver IP address (default: pic:dns.resolver of the stack)"
+    )
+    p.add_argument("--port", type=arguments.port, help="resolver port (default: pic:dns.resolver_port)")
+    p.add_argument("--https-port", type=arguments.port, default=443, help="port of the web hosts' https (default: 443)")
+    p.add_argument("--http-port", type=arguments.port, default=80, help="port of the web hosts' http (default: 80)")
+    p.add_argument(
+        "--ca-file",
+        type=arguments.ca_file,
+        default=None,
+        help="PEM file of the CA certificates to verify with (default: the system's)",
+    )
+    p.add_argument(
+        "--timeout",
+        type=arguments.timeout,
+        default=10.0,
+        help=f"seconds per lookup or connection, at most {arguments.MAX_TIMEOUT:g} (default: 10)",
+    )
     p.add_argument(
         "--disk-usage",
         type=Path,
@@ -303,7 +317,7 @@ def disk_rows(settings: Settings, members: Iterable[Member], usage: dict[str, di
             {
                 "member": m.slug,
                 "host": u.host,
-                "measured_at": u.measured_at,
+                "measured_at": u.measured_at,  # None: the file has no header line
                 "total_mb": round(u.total_mb, 1),
                 "soft_limit_mb": limit,
                 "warnings": [f"uses {u.total_mb:.0f} MB, over its soft limit of {limit} MB"]
@@ -343,13 +357,19 @@ def as_text(data: dict[str, Any]) -> str:
         out += ["", "Disk usage (MB):"]
         rows = [["MEMBER", "HOST", "TOTAL", "SOFT LIMIT", "MEASURED AT"]]
         rows += [
-            [d["member"], d["host"], f"{d['total_mb']:.1f}", str(d["soft_limit_mb"]), d["measured_at"]]
+            [d["member"], d["host"], f"{d['total_mb']:.1f}", str(d["soft_limit_mb"]), d["measured_at"] or "-"]
             for d in data["disk"]
         ]
         out += ["  " + line for line in _table(rows)]
         out += [f"{d['member']}: warning: {w}" for d in data["disk"] for w in d["warnings"]]
+    if data.get("disk_warnings"):
+        out += ["", "Disk usage files, lines not counted:"] + [f"  {w}" for w in data["disk_warnings"]]
     actions = sum(len(s["actions"]) for s in data["sites"])
-    warnings = sum(len(s["warnings"]) for s in data["sites"]) + sum(len(d["warnings"]) for d in data["disk"])
+    warnings = (
+        sum(len(s["warnings"]) for s in data["sites"])
+        + sum(len(d["warnings"]) for d in data["disk"])
+        + len(data.get("disk_warnings", []))
+    )
     out += ["", f"{len(data['sites'])} domain(s): {actions} to act on, {warnings} warning(s)"]
     return "\n".join(out) + "\n"
 
@@ -360,7 +380,9 @@ def run(args: argparse.Namespace, on: dt.date) -> int:
     settings = load_settings(args.project, args.stack)
     registry = load_registry(args.members, settings)
     # Read before any site is probed: a bad file is said at once, not after the network's timeouts.
-    usage = diskusage.read(args.disk_usage or diskusage.default_paths(args.project))
+    usage, disk_warnings = diskusage.for_members(
+        args.disk_usage or diskusage.default_paths(args.project), registry, settings
+    )
     probe = Probe(
         make_resolver(args.resolver or settings.dns.resolver, args.port or settings.dns.resolver_port, args.timeout),
         args.https_port,
@@ -382,6 +404,7 @@ def run(args: argparse.Namespace, on: dt.date) -> int:
         "checked_at": probe.now.isoformat(timespec="seconds"),
         "sites": [asdict(s) for s in sites],
         "disk": disk,
+        "disk_warnings": [str(w) for w in disk_warnings],
     }
     if args.format == "json":
         print(json.dumps(data, indent=2, ensure_ascii=False))
@@ -389,6 +412,6 @@ def run(args: argparse.Namespace, on: dt.date) -> int:
         print(as_text(data), end="")
     if any(s.actions for s in sites):
         return EXIT_ACTION
-    if any(s.warnings for s in sites) or any(d["warnings"] for d in disk):
+    if any(s.warnings for s in sites) or any(d["warnings"] for d in disk) or disk_warnings:
         return EXIT_WARNING
     return EXIT_OK

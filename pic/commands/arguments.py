@@ -1,0 +1,111 @@
+"""Argparse types for the commands' numbers, addresses and files: a bad value is a usage error (exit 2).
+
+Each type checks the value as the command later uses it, so that nothing is
+probed, read or sent with a port, a timeout, a resolver or a CA file that
+cannot work: ``--port 99999`` or ``--timeout nan`` never reach a socket.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import math
+import os
+import re
+import stat
+from collections.abc import Callable
+from pathlib import Path
+
+# Seconds per lookup or connection: beyond five minutes a host is down, and `pic status` asks
+# several times per domain.
+MAX_TIMEOUT = 300.0
+# A system's bundle of CA certificates is a few hundred KiB.
+MAX_CA_FILE_BYTES = 16 * 1024 * 1024
+# The files the commands read whole (a record, the expected records): far more than any of them holds.
+_MAX_FILE_BYTES = 64 * 1024 * 1024
+_DIGITS = re.compile(r"[0-9]{1,5}")  # ASCII digits only: int() also reads " 53", "+53", "5_3" and "٥٣"
+_DECIMAL = re.compile(r"[0-9]{1,6}(?:\.[0-9]*)?|\.[0-9]+")
+
+
+def port(text: str) -> int:
+    """A TCP or UDP port, 1 to 65535."""
+    value = int(text) if _DIGITS.fullmatch(text) else 0
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port (a number from 1 to 65535)")
+    return value
+
+
+def timeout(text: str) -> float:
+    """Seconds, a decimal number above 0 and at most :data:`MAX_TIMEOUT`."""
+    value = float(text) if _DECIMAL.fullmatch(text) else math.nan
+    if not (math.isfinite(value) and 0 < value <= MAX_TIMEOUT):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a number of seconds above 0 and at most {MAX_TIMEOUT:g} (e.g. 5 or 2.5)"
+        )
+    return value
+
+
+def ip_address(text: str) -> str:
+    """An IPv4 or IPv6 address (a resolver is asked at its address, never at a name)."""
+    try:
+        return str(ipaddress.ip_address(text))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an IP address: give the resolver's address (e.g. 127.0.0.1 or ::1), not its name"
+        ) from None
+
+
+def _regular_file(text: str, what: str, limit: int) -> Path:
+    """``text`` names a readable regular file (or a link to one) of at most ``limit`` bytes; never opened."""
+    path = Path(text)
+    try:
+        st = path.stat()
+    except OSError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r} cannot be read ({exc.strerror}): give {what}") from None
+    if not stat.S_ISREG(st.st_mode):
+        kind = "a directory" if stat.S_ISDIR(st.st_mode) else "not a regular file"
+        raise argparse.ArgumentTypeError(f"{text!r} is {kind}: give {what}")
+    if st.st_size > limit:
+        raise argparse.ArgumentTypeError(f"{text!r} is {st.st_size} bytes long (at most {limit}): give {what}")
+    if not os.access(path, os.R_OK):
+        raise argparse.ArgumentTypeError(f"{text!r} cannot be read (permission denied): give {what}")
+    return path
+
+
+def ca_file(text: str) -> Path:
+    """A readable regular file of PEM certificates, loaded as ``pic status`` verifies with it."""
+    import ssl
+
+    what = "a file of CA certificates in PEM (-----BEGIN CERTIFICATE-----)"
+    path = _regular_file(text, what, MAX_CA_FILE_BYTES)
+    try:
+        context = ssl.create_default_context(cafile=str(path))
+    except (ssl.SSLError, OSError, ValueError) as exc:
+        reason = getattr(exc, "reason", None) or getattr(exc, "strerror", None) or str(exc)
+        raise argparse.ArgumentTypeError(
+            f"{text!r} holds no certificate OpenSSL can load ({reason}): give {what}"
+        ) from None
+    if context.cert_store_stats()["x509"] == 0:
+        raise argparse.ArgumentTypeError(f"{text!r} holds no certificate: give {what}")
+    return path
+
+
+def readable_file(what: str, limit: int = _MAX_FILE_BYTES) -> Callable[[str], Path]:
+    """An argparse type: a readable regular file (a FIFO or a device would block or never end)."""
+
+    def check(text: str) -> Path:
+        return _regular_file(text, what, limit)
+
+    return check
+
+
+def file_if_present(what: str, limit: int = _MAX_FILE_BYTES) -> Callable[[str], Path]:
+    """An argparse type: a path that is a regular file when it exists (a record not written yet is allowed)."""
+
+    def check(text: str) -> Path:
+        path = Path(text)
+        if not path.exists() and not path.is_symlink():
+            return path
+        return _regular_file(text, what, limit)
+
+    return check

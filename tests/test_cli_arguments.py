@@ -1,0 +1,193 @@
+"""Ports, timeouts, resolvers and files on the command line: a value that cannot work is a usage
+error (exit 2, argparse's message naming the option and the value) before anything is read,
+probed or sent; never a table of ACTION rows, a hang or a traceback."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+from pic.cli import _parser
+from tests.conftest import ROOT
+
+
+def _pem_files(directory: Path) -> dict[str, Path]:
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "pic test CA")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(1)
+        .not_valid_before(now)
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    files = {
+        "ca.pem": cert.public_bytes(serialization.Encoding.PEM),
+        "ca.der": cert.public_bytes(serialization.Encoding.DER),
+        "key.pem": key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        ),
+        "empty.pem": b"",
+        "text.pem": b"not a certificate\n",
+    }
+    for file, data in files.items():
+        (directory / file).write_bytes(data)
+    return {file: directory / file for file in files}
+
+
+@pytest.fixture(scope="module")
+def pems(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    return _pem_files(tmp_path_factory.mktemp("pems"))
+
+
+BAD_PORTS = ["0", "-1", "65536", "99999", " 53", "+53", "5_3", "٥٣", "0x35", "53.0", ""]
+BAD_TIMEOUTS = ["0", "-5", "nan", "NaN", "inf", "-inf", "1e400", "1e3", "301", "9999999", "", "five", "٥"]
+BAD_RESOLVERS = ["dns.google", "localhost", "127.0.0.256", "1.1.1.1:53", "", "::g"]
+
+# Each command and option that takes a port, a timeout or a resolver address.
+PORT_OPTIONS = [
+    ("status", "--port"),
+    ("status", "--https-port"),
+    ("status", "--http-port"),
+    ("dns check", "--port"),
+    ("lists audit x", "--port"),
+]
+TIMEOUT_OPTIONS = [("status", "--timeout"), ("dns check", "--timeout"), ("lists audit x", "--timeout")]
+RESOLVER_OPTIONS = [("status", "--resolver"), ("dns check", "--resolver"), ("lists audit x", "--resolver")]
+
+
+def usage_error(capsys: pytest.CaptureFixture[str], argv: list[str]) -> str:
+    """Exit 2 with argparse's usage and message, from the parsing alone (nothing run, nothing probed)."""
+    with pytest.raises(SystemExit) as info:
+        _parser().parse_args(argv)
+    out = capsys.readouterr()
+    assert info.value.code == 2, out
+    assert out.out == "" and "usage: pic" in out.err and "Traceback" not in out.err, out
+    return out.err
+
+
+@pytest.mark.parametrize(("command", "option"), PORT_OPTIONS)
+@pytest.mark.parametrize("value", BAD_PORTS)
+def test_a_port_is_1_to_65535(capsys: pytest.CaptureFixture[str], command: str, option: str, value: str) -> None:
+    err = usage_error(capsys, [*command.split(), f"{option}={value}"])
+    assert f"argument {option}: {value!r} is not a port (a number from 1 to 65535)" in err
+
+
+@pytest.mark.parametrize(("command", "option"), TIMEOUT_OPTIONS)
+@pytest.mark.parametrize("value", BAD_TIMEOUTS)
+def test_a_timeout_is_a_finite_number_of_seconds_above_0_and_at_most_300(
+    capsys: pytest.CaptureFixture[str], command: str, option: str, value: str
+) -> None:
+    err = usage_error(capsys, [*command.split(), f"{option}={value}"])
+    assert f"argument {option}: {value!r} is not a number of seconds above 0 and at most 300" in err
+
+
+@pytest.mark.parametrize(("command", "option"), RESOLVER_OPTIONS)
+@pytest.mark.parametrize("value", BAD_RESOLVERS)
+def test_a_resolver_is_an_ip_address(capsys: pytest.CaptureFixture[str], command: str, option: str, value: str) -> None:
+    err = usage_error(capsys, [*command.split(), f"{option}={value}"])
+    assert f"argument {option}: {value!r} is not an IP address" in err
+
+
+@pytest.mark.parametrize(
+    ("file", "expected"),
+    [
+        ("/dev/zero", "is not a regular file"),
+        ("/dev/null", "is not a regular file"),
+        ("/etc/hostname", "holds no certificate OpenSSL can load"),
+        ("/", "is a directory"),
+        ("/nonexistent/ca.pem", "cannot be read (No such file or directory)"),
+        ("empty.pem", "holds no certificate"),
+        ("text.pem", "holds no certificate"),
+        ("key.pem", "holds no certificate"),
+        ("ca.der", "holds no certificate"),
+    ],
+)
+def test_a_ca_file_holds_a_pem_certificate(
+    capsys: pytest.CaptureFixture[str], pems: dict[str, Path], file: str, expected: str
+) -> None:
+    path = str(pems[file]) if file in pems else file
+    err = usage_error(capsys, ["status", "--ca-file", path])
+    assert f"argument --ca-file: {path!r} {expected}" in err, err
+
+
+def test_a_ca_file_that_cannot_be_read_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], pems: dict[str, Path], tmp_path: Path
+) -> None:
+    if os.geteuid() == 0:
+        pytest.skip("root reads any file")
+    locked = tmp_path / "locked.pem"
+    locked.write_bytes(pems["ca.pem"].read_bytes())
+    locked.chmod(0)
+    assert "cannot be read" in usage_error(capsys, ["status", "--ca-file", str(locked)])
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["report", "--record", "/dev/zero"], "argument --record: '/dev/zero' is not a regular file"),
+        (["report", "--record", "/"], "argument --record: '/' is a directory"),
+        (["dns", "check", "--expected", "/dev/zero"], "argument --expected: '/dev/zero' is not a regular file"),
+        (["dns", "check", "--expected", "/nonexistent.json"], "argument --expected: '/nonexistent.json' cannot be"),
+    ],
+)
+def test_files_that_would_block_or_cannot_be_read_are_usage_errors(
+    capsys: pytest.CaptureFixture[str], argv: list[str], expected: str
+) -> None:
+    assert expected in usage_error(capsys, argv)
+
+
+def test_good_values_are_taken(pems: dict[str, Path], tmp_path: Path) -> None:
+    args = _parser().parse_args(
+        [
+            *("status", "--port", "53", "--https-port", "65535", "--http-port", "1"),
+            *("--timeout", "0.5", "--resolver", "::1", "--ca-file", str(pems["ca.pem"])),
+        ]
+    )
+    assert (args.port, args.https_port, args.http_port, args.timeout) == (53, 65535, 1, 0.5)
+    assert (args.resolver, args.ca_file) == ("::1", pems["ca.pem"])
+    args = _parser().parse_args(["status"])
+    assert (args.port, args.https_port, args.http_port, args.timeout, args.ca_file) == (None, 443, 80, 10.0, None)
+    assert _parser().parse_args(["status", "--timeout", "300"]).timeout == 300.0
+    link = tmp_path / "link.pem"
+    link.symlink_to(pems["ca.pem"])
+    assert _parser().parse_args(["status", "--ca-file", str(link)]).ca_file == link
+    # A record not written yet is no error: pic notify has told nobody.
+    assert _parser().parse_args(["report", "--record", str(tmp_path / "none.yaml")]).record == tmp_path / "none.yaml"
+    args = _parser().parse_args(["dns", "check", "--resolver", "192.0.2.1", "--port", "5353", "--timeout", "2"])
+    assert (args.resolver, args.port, args.timeout) == ("192.0.2.1", 5353, 2.0)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["status", "--timeout", "nan", "--resolver", "127.0.0.1", "--port", "9"],
+        ["status", "--resolver", "dns.google"],
+        ["status", "--port", "99999"],
+        ["status", "--ca-file", "/dev/zero"],
+        ["dns", "check", "--timeout", "nan", "--resolver", "127.0.0.1", "--port", "9"],
+        ["dns", "check", "--resolver", "dns.google"],
+        ["report", "--record", "/dev/zero"],
+    ],
+)
+def test_the_shell_command_exits_2_at_once(argv: list[str]) -> None:
+    """As the admins run it: exit 2 with the usage, never a hang (a NaN timeout) or a traceback."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "pic", *argv], cwd=ROOT, capture_output=True, text=True, check=False, timeout=60
+    )
+    assert proc.returncode == 2, proc
+    assert proc.stdout == "" and "usage: pic" in proc.stderr and "Traceback" not in proc.stderr, proc

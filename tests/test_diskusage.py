@@ -1,0 +1,284 @@
+"""Disk usage files against the stack and the registry: `pic report` and `pic status` never show a
+figure they cannot vouch for (a host the stack lacks, a slug that is no member or not placed on that
+host, a member measured twice), and `measured_at` is a time or null, never an empty string."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pic import diskusage
+from pic.cli import main
+from pic.errors import PicError
+from pic.registry import load_registry
+from pic.settings import load_settings
+from tests.helpers import member, project_copy, write_members
+
+AT = "2026-11-30T02:30:04+00:00"
+
+
+def header(host: str, at: str = AT) -> str:
+    """What the host's job writes first (pic/render/templates/disk-usage.sh.j2)."""
+    return f"# pic disk usage of {host} at {at} (KiB, du -sk)\n"
+
+
+@pytest.fixture
+def stack(tmp_path: Path) -> tuple[Path, Path]:
+    """A stack with web hosts web1 and web2; velo-cite and amis-du-rhone on web1, jardins on web2."""
+    project = project_copy(tmp_path)
+    stack_file = project / "Pulumi.prod.yaml"
+    text = stack_file.read_text()
+    web1 = "    web1: {role: web, address: web1.example.org, private_address: 10.0.0.11, ssh_user: deploy}\n"
+    assert web1 in text
+    stack_file.write_text(
+        text.replace(
+            web1,
+            web1 + "    web2: {role: web, address: web2.example.org, private_address: 10.0.0.12, ssh_user: deploy}\n",
+        )
+    )
+    members = write_members(
+        tmp_path / "members",
+        {
+            "velo-cite": member(10601),
+            "amis-du-rhone": member(10602),
+            "jardins": member(10603, host="web2"),
+        },
+    )
+    return project, members
+
+
+def usage_dir(tmp_path: Path, files: dict[str, str]) -> Path:
+    d = tmp_path / "disk-usage"
+    d.mkdir(exist_ok=True)
+    for name, text in files.items():
+        (d / name).write_text(text)
+    return d
+
+
+def report(
+    capsys: pytest.CaptureFixture[str], stack: tuple[Path, Path], disk: Path, fmt: str = "json"
+) -> tuple[int, Any, str]:
+    project, members = stack
+    rc = main(
+        [
+            *("report", "--project", str(project), "--members", str(members), "--on", "2026-11-28"),
+            *("--disk-usage", str(disk), "--format", fmt),
+        ]
+    )
+    out = capsys.readouterr()
+    if rc == 0 and fmt == "json":
+        return rc, json.loads(out.out), out.err
+    return rc, out.out, out.err
+
+
+def test_the_issue_s_example_is_refused_and_every_fault_named(
+    tmp_path: Path, stack: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """web9 (no host of the stack) beside web1: nothing from web9 is shown as velo-cite's figure."""
+    disk = usage_dir(
+        tmp_path,
+        {
+            "web1.tsv": header("web1") + "velo-cite\t10\t2\t3\n",
+            "web9.tsv": "nobody\t1\t2\t3\nvelo-cite\t1\t2\t3\nvelo-cite\t7000000\t2\t3\n",
+        },
+    )
+    rc, out, err = report(capsys, stack, disk, fmt="table")
+    assert rc == 1 and out == "" and "Traceback" not in err
+    web9 = disk / "web9.tsv"
+    assert f'{web9} host: it has no header line and is named after "web9", which is not a web host of stack prod' in err
+    assert f'{web9}:1 slug: "nobody" is no member of the registry' in err
+    assert f'{web9}:3 slug: "velo-cite" is measured a second time on web9 (first at line 2)' in err
+    assert err.endswith("invalid: 2 errors\n")
+
+
+def test_a_header_naming_a_host_the_stack_lacks_is_an_error(
+    tmp_path: Path, stack: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    disk = usage_dir(tmp_path, {"web1.tsv": header("web7") + "velo-cite\t1\t2\t3\n"})
+    rc, _, err = report(capsys, stack, disk)
+    assert rc == 1
+    assert f'{disk / "web1.tsv"}:1 host: its header names "web7", which is not a web host of stack prod' in err
+
+
+def test_a_host_that_is_not_a_web_host_is_an_error(
+    tmp_path: Path, stack: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    disk = usage_dir(tmp_path, {"db.tsv": header("db") + "velo-cite\t1\t2\t3\n"})
+    rc, _, err = report(capsys, stack, disk)
+    assert rc == 1 and '"db", which is not a web host of stack prod (its web hosts: web1, web2)' in err
+
+
+@pytest.mark.parametrize(
+    ("files", "where"),
+    [
+        ({"web1.tsv": header("web1") + "velo-cite\t1\t2\t3\nvelo-cite\t7000000\t2\t3\n"}, "web1.tsv:3"),
+        (  # two copies of one host's file: which is the right one is unknown
+            {
+                "web1.tsv": header("web1") + "velo-cite\t1\t2\t3\n",
+                "web1-old.tsv": header("web1", "2026-11-29T02:30:04+00:00") + "velo-cite\t7000000\t2\t3\n",
+            },
+            "web1.tsv:2",
+        ),
+    ],
+    ids=["one-file", "two-files"],
+)
+def test_a_slug_measured_twice_on_one_host_is_an_error(
+    tmp_path: Path,
+    stack: tuple[Path, Path],
+    capsys: pytest.CaptureFixture[str],
+    files: dict[str, str],
+    where: str,
+) -> None:
+    disk = usage_dir(tmp_path, files)
+    rc, out, err = report(capsys, stack, disk)
+    assert rc == 1 and out == ""
+    assert f"{disk / where} slug: " in err or f"{disk}/{where} slug: " in err, err
+    assert '"velo-cite" is measured a second time on web1' in err
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("nobody\t1\t2\t3", '"nobody" is no member of the registry'),
+        ("jardins\t1\t2\t3", '"jardins" is placed on web2, not web1'),
+    ],
+    ids=["no-member", "member-of-another-host"],
+)
+def test_a_line_not_counted_is_a_warning_in_the_report(
+    tmp_path: Path, stack: tuple[Path, Path], capsys: pytest.CaptureFixture[str], line: str, expected: str
+) -> None:
+    """The line is said, with its file and number, and its figure is nowhere in the report."""
+    disk = usage_dir(
+        tmp_path,
+        {"web1.tsv": header("web1") + f"velo-cite\t10\t2\t3\n{line}\n", "web2.tsv": header("web2")},
+    )
+    rc, data, _ = report(capsys, stack, disk)
+    assert rc == 0
+    assert [(u["slug"], u["host"]) for u in data["disk_usage"]] == [("velo-cite", "web1")]
+    [warning] = data["disk_usage_warnings"]
+    assert warning.startswith(f"warning: {disk / 'web1.tsv'}:3 slug: {expected}")
+    assert warning.endswith("this line is not counted")
+    rc, text, _ = report(capsys, stack, disk, fmt="table")
+    assert rc == 0 and f"{disk / 'web1.tsv'}:3 slug: {expected}" in text
+
+
+def test_a_member_counts_on_its_own_host_whatever_the_order_of_the_files(
+    tmp_path: Path, stack: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """jardins' space left on web1 after its move to web2: web2's line counts, web1's is a warning."""
+    for web1 in ("a-web1.tsv", "z-web1.tsv"):
+        disk = tmp_path / web1
+        disk.mkdir()
+        usage_dir(
+            disk,
+            {web1: header("web1") + "jardins\t7000000\t0\t0\n", "web2.tsv": header("web2") + "jardins\t1024\t0\t0\n"},
+        )
+        rc, data, _ = report(capsys, stack, disk / "disk-usage")
+        assert rc == 0
+        assert [(u["slug"], u["host"], u["total_mb"]) for u in data["disk_usage"]] == [("jardins", "web2", 1.0)]
+        assert len(data["disk_usage_warnings"]) == 1
+
+
+def test_measured_at_is_the_header_s_time_or_null_never_empty(
+    tmp_path: Path, stack: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    disk = usage_dir(tmp_path, {"web1.tsv": header("web1") + "velo-cite\t1\t2\t3\n", "web2.tsv": "jardins\t1\t2\t3\n"})
+    rc, data, _ = report(capsys, stack, disk)
+    assert rc == 0
+    assert {u["slug"]: u["measured_at"] for u in data["disk_usage"]} == {"velo-cite": AT, "jardins": None}
+
+
+@pytest.mark.parametrize(
+    ("first", "expected"),
+    [
+        ("# pic disk usage of web1 at yesterday (KiB, du -sk)", '"yesterday" is not a time as `date --iso-8601'),
+        ("# pic disk usage of web1 at 2026-11-30T02:30:04", '"2026-11-30T02:30:04" is not a time'),
+        ("# pic disk usage of web1 at  (KiB, du -sk)", "is not the host's header line"),
+        ("# pic disk usage of web1", "is not the host's header line"),
+    ],
+    ids=["word", "no-offset", "no-time", "cut"],
+)
+def test_a_damaged_header_is_an_error_not_a_comment(
+    tmp_path: Path, stack: tuple[Path, Path], capsys: pytest.CaptureFixture[str], first: str, expected: str
+) -> None:
+    disk = usage_dir(tmp_path, {"web1.tsv": first + "\nvelo-cite\t1\t2\t3\n"})
+    rc, _, err = report(capsys, stack, disk)
+    assert rc == 1 and f"{disk / 'web1.tsv'}:1 header: " in err and expected in err, err
+
+
+def test_the_times_the_host_writes_are_read(tmp_path: Path) -> None:
+    for at in ("2026-11-30T02:30:04+00:00", "2026-11-30T03:30:04+01:00", "2026-11-30T02:30:04Z"):
+        f = tmp_path / "web1.tsv"
+        f.write_text(header("web1", at) + "velo-cite\t1\t2\t3\n")
+        assert diskusage.read([f])["velo-cite"].measured_at == at
+
+
+def test_a_file_named_twice_is_read_once(
+    tmp_path: Path, stack: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    disk = usage_dir(tmp_path, {"web1.tsv": header("web1") + "velo-cite\t1\t2\t3\n"})
+    project, members = stack
+    rc = main(
+        [
+            *("report", "--project", str(project), "--members", str(members), "--format", "json"),
+            *("--disk-usage", str(disk), "--disk-usage", str(disk / "web1.tsv")),
+        ]
+    )
+    assert rc == 0 and [u["slug"] for u in json.loads(capsys.readouterr().out)["disk_usage"]] == ["velo-cite"]
+
+
+def test_read_without_a_registry_refuses_a_slug_on_two_hosts(tmp_path: Path) -> None:
+    (tmp_path / "web1.tsv").write_text(header("web1") + "velo-cite\t1\t2\t3\n")
+    (tmp_path / "web2.tsv").write_text(header("web2") + "velo-cite\t7\t2\t3\n")
+    with pytest.raises(PicError) as info:
+        diskusage.read([tmp_path])
+    assert "is measured a second time on web1 and web2" in str(info.value)
+
+
+def test_for_members_errors_carry_the_warnings_too(tmp_path: Path, stack: tuple[Path, Path]) -> None:
+    project, members = stack
+    settings = load_settings(project, "prod")
+    registry = load_registry(members, settings)
+    (tmp_path / "web1.tsv").write_text(header("web1") + "nobody\t1\t2\t3\nvelo-cite\t1\t2\t3\nvelo-cite\t1\t2\t3\n")
+    with pytest.raises(PicError) as info:
+        diskusage.for_members([tmp_path], registry, settings)
+    assert [(p.line, p.severity) for p in info.value.problems] == [(2, "warning"), (4, "error")]
+
+
+def test_pic_status_says_the_lines_not_counted_as_warnings_before_any_probe(
+    tmp_path: Path, stack: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An unknown host stops `pic status` at once (exit 1), before the network's timeouts."""
+    project, members = stack
+    disk = usage_dir(tmp_path, {"web9.tsv": header("web9") + "velo-cite\t1\t2\t3\n"})
+    started = time.monotonic()
+    rc = main(
+        [
+            *("status", "--project", str(project), "--members", str(members), "--resolver", "127.0.0.1"),
+            *("--port", "9", "--timeout", "2", "--disk-usage", str(disk)),
+        ]
+    )
+    err = capsys.readouterr().err
+    assert rc == 1 and '"web9", which is not a web host of stack prod' in err
+    assert time.monotonic() - started < 2
+
+
+def test_status_disk_rows_and_warnings_in_its_output() -> None:
+    from pic.commands import status
+
+    data = {
+        "sites": [],
+        "disk": [
+            {"member": "velo-cite", "host": "web1", "total_mb": 1.0, "soft_limit_mb": 5000, "measured_at": None}
+            | {"warnings": []}
+        ],
+        "disk_warnings": ['warning: web1.tsv:3 slug: "nobody" is no member of the registry: this line is not counted'],
+    }
+    text = status.as_text(data)
+    assert "velo-cite  web1  1.0    5000        -" in text
+    assert 'web1.tsv:3 slug: "nobody" is no member' in text
+    assert text.endswith("0 domain(s): 0 to act on, 1 warning(s)\n")
