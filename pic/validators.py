@@ -456,6 +456,15 @@ def check_email_fully(value: str) -> str:
     why = refused_character(value)
     if why is not None:
         raise ValueError(f"is not a valid e-mail address: it {why}")
+    if '"' in value:
+        # email_validator reads a quote as the start of a quoted local part, which it refuses here; an
+        # unbalanced one hides the @ from it, and it would say that the address has no @-sign.
+        raise ValueError(
+            'is not a valid e-mail address: it holds a quote character ("): quoted local parts such as '
+            '"jean dupont"@example.org are refused'
+            + (", and so are a name and angle brackets around the address" if "<" in value or ">" in value else "")
+            + "; give the address alone, without quotes"
+        )
     from email_validator import EmailNotValidError, validate_email
 
     try:
