@@ -23,6 +23,7 @@ import yaml
 
 from pic.errors import PicError, Problem
 from pic.settings import display_path
+from pic.yamlsrc import read_regular_file
 
 DEFAULT_FILE = "notices.yaml"
 HEADER = (
@@ -45,11 +46,17 @@ def load(path: Path) -> list[Notice]:
 
     Raises PicError naming the file and entry when the file is not a record.
     """
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         return []
     file = display_path(path)
+    # A regular file only (a FIFO or a device would block or never end), the admins' own: a link is followed.
+    raw, unreadable = read_regular_file(path, file, follow_links=True)
+    if raw is None:
+        raise PicError(unreadable)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.safe_load(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise PicError([Problem(file, None, "", "is not UTF-8 text: it is no record of pic notify")]) from None
     except yaml.YAMLError as exc:
         raise PicError([Problem(file, None, "", f"is not valid YAML: {exc}")]) from None
     if data is None:
@@ -71,7 +78,7 @@ def load(path: Path) -> list[Notice]:
                 Problem(file, None, f"sent[{i}]", f"{exc}: each entry has date, member, runtime, to and state")
             )
     if problems:
-        raise PicError(problems)
+        raise PicError(unreadable)
     return sorted(out, key=lambda n: n.date)
 
 

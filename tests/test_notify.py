@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -198,6 +199,29 @@ def test_record_file_errors_name_the_entry(tmp_path: Path, smtp_sink: Sink, caps
     err = capsys.readouterr().err
     assert "notices.yaml" in err and "sent[0]" in err and "yesterday" in err
     assert smtp_sink.received == []
+
+
+@pytest.mark.parametrize("kind", ["fifo", "directory", "latin1"])
+def test_a_record_that_is_no_file_is_named_never_waited_on(
+    tmp_path: Path, smtp_sink: Sink, capsys: pytest.CaptureFixture[str], kind: str
+) -> None:
+    members, proj = registry(tmp_path), project(tmp_path, smtp_sink)
+    record = proj / notices.DEFAULT_FILE
+    if kind == "fifo":
+        os.mkfifo(record)  # read whole, it would block until a writer comes
+    elif kind == "directory":
+        record.mkdir()
+    else:
+        record.write_bytes("sent: [] # envoyé\n".encode("latin-1"))
+    assert notify(proj, members, ON) == 1  # the default record, in the project
+    err = capsys.readouterr().err
+    assert "notices.yaml" in err and "Traceback" not in err, err
+    assert smtp_sink.received == []
+    if kind != "latin1":  # named on the command line: a usage error before anything is read
+        with pytest.raises(SystemExit) as usage:
+            notify(proj, members, ON, "--record", str(record))
+        assert usage.value.code == 2
+        assert "--record" in capsys.readouterr().err
 
 
 def test_no_smtp_settings_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

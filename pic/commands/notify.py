@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 
 from pic import eol, notices
 from pic.commands import date_argument
+from pic.commands.arguments import file_if_present
 from pic.errors import PicError, Problem
 from pic.registry import Registry, load_registry
 from pic.settings import Settings, SmtpSpec, display_path, load_settings
@@ -84,7 +85,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], common:
     p.add_argument("--dry-run", action="store_true", help="print the messages, send and record nothing")
     p.add_argument(
         "--record",
-        type=Path,
+        type=file_if_present("the notices file pic notify writes (a YAML file)"),
         default=None,
         help=f"the notices file (default: {notices.DEFAULT_FILE} in the --project directory)",
     )
