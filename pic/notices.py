@@ -78,7 +78,7 @@ def load(path: Path) -> list[Notice]:
                 Problem(file, None, f"sent[{i}]", f"{exc}: each entry has date, member, runtime, to and state")
             )
     if problems:
-        raise PicError(unreadable)
+        raise PicError(problems)
     return sorted(out, key=lambda n: n.date)
 
 
