@@ -464,6 +464,19 @@ class _Cross:
         self.names: dict[tuple[names.Space, str], names.Owner] = dict(self.platform)
         self.resources = names.ResourcePrefixes(self.platform)
         self.shown: dict[tuple[str | int, ...], str] = {}  # field paths as printed
+        self.members: dict[str, Member] = {}  # by file, once all are read
+        self.order: dict[str, int] = {}  # file -> its place in the order of the checks
+        self.sent_as: dict[str, str] = {}  # X of a site domain www.X -> the file of the member sending as X
+        # The platform's names that serve its web interfaces and its mail: none under them is a member's.
+        self.platform_sites = {
+            name
+            for name in (
+                settings.mail.sympa_domain,
+                settings.mail.mx,
+                settings.phpmyadmin and settings.phpmyadmin.domain,
+            )
+            if name is not None
+        }
 
     def at(self, m: Member, loc: tuple[str | int, ...], message: str) -> None:
         self.problems.append(Problem(m.file, Document(m.file, None, m.lines).line_of(loc), format_loc(loc), message))
@@ -567,30 +580,55 @@ class _Cross:
         Under another member's domain a site could send mail that passes that domain's DMARC
         (relaxed alignment on the organizational domain, RFC 7489 §3.1), set cookies its pages
         read, and take names its owner points at the platform (a wildcard record). Run once every
-        member's names are in the table, whatever the order of the files. The platform's zones
-        (``pic:dns.zones``) may hold members' names; its other names are compared exactly
-        (:meth:`claim`).
+        member's names are in the table, whatever the order of the files; X of another's ``www.X``
+        counts (that site sends mail as X). The names under Sympa's domain, phpMyAdmin's and the
+        MX are the platform's too (their cookies reach its web interfaces); its zones
+        (``pic:dns.zones``) and host names may hold members' names. The later file of the two is
+        blamed, as for a name met twice: ``pic new``'s member comes last.
         """
-        domains: list[tuple[tuple[str | int, ...], str]] = []
-        if m.site is not None:
-            domains += [(("site", "domains", i), d) for i, d in enumerate(m.site.domains)]
-        if m.spec.lists is not None:
-            domains.append((("lists", "domain"), m.spec.lists.domain))
-        for loc, domain in domains:
+        for loc, domain in self.domains_of(m):
             parent = domain
             while parent.count(".") > 1:
                 parent = parent.partition(".")[2]
                 key: tuple[names.Space, str] = ("domain", parent)
                 owner = self.names.get(key)
-                if owner is not None and owner.file != m.file and key not in self.platform:
+                if key in self.platform:
+                    if parent not in self.platform_sites:
+                        continue
+                elif owner is None and parent in self.sent_as:
+                    owner = names.Owner(self.sent_as[parent], f"the name its site www.{parent} sends mail as")
+                if owner is None or owner.file == m.file:
+                    continue
+                other = self.members.get(owner.file)
+                if other is not None and self.order[other.file] > self.order[m.file]:
+                    # The later file is blamed (as for any name met twice): here the parent's owner.
+                    other_loc = next((loc for loc, d in self.domains_of(other) if d in (parent, f"www.{parent}")), ())
+                    self.at(
+                        other,
+                        other_loc,
+                        f"{show_value(parent)} has {show_value(domain)} of {m.file} under it: a member's names are "
+                        "its own, not over another's (that site's mail would pass this domain's DMARC, its cookies "
+                        "reach this site); give both names to one member",
+                    )
+                else:
                     self.at(
                         m,
                         loc,
                         f"{show_value(domain)} is under {show_value(parent)}, which is {owner}: a member's names "
-                        "are its own, not under another member's (its mail would pass that domain's DMARC, its "
+                        "are its own, not under another's (its mail would pass that domain's DMARC, its "
                         "cookies reach that site); give both names to one member",
                     )
-                    break
+                break
+
+    @staticmethod
+    def domains_of(m: Member) -> list[tuple[tuple[str | int, ...], str]]:
+        """The member's site domains and list domain, with their field paths."""
+        out: list[tuple[tuple[str | int, ...], str]] = []
+        if m.site is not None:
+            out += [(("site", "domains", i), d) for i, d in enumerate(m.site.domains)]
+        if m.spec.lists is not None:
+            out.append((("lists", "domain"), m.spec.lists.domain))
+        return out
 
     def slug(self, m: Member) -> None:
         space: names.Space
@@ -767,6 +805,11 @@ def cross_checks(members: Iterable[Member], settings: Settings) -> list[Problem]
     listed = list(members)
     for m in listed:
         cross.member(m)
+    cross.members = {m.file: m for m in listed}
+    cross.order = {m.file: i for i, m in enumerate(listed)}
+    cross.sent_as = {
+        d: m.file for m in listed if m.site is not None for d in m.sender_domains if d not in m.site.domains
+    }
     for m in listed:
         cross.senders(m)
         cross.under_another(m)

@@ -210,8 +210,57 @@ def test_a_name_under_another_members_is_refused_whatever_the_order_of_the_files
     )
     proc = check(directory)
     assert proc.returncode == 1, proc
-    assert "aa-first.yaml:" in proc.stderr and '"shop.zz-asso.org" is under "zz-asso.org"' in proc.stderr
-    assert "zz-last.yaml" in proc.stderr  # the owner named
+    # The later file is blamed, as for any name met twice; both are named.
+    assert 'zz-last.yaml:7 site.domains[0]: "zz-asso.org" has "shop.zz-asso.org" of ' in proc.stderr, proc.stderr
+    assert "aa-first.yaml under it" in proc.stderr
+
+
+def test_a_name_under_what_another_site_sends_mail_as_is_refused(tmp_path: Path) -> None:
+    directory = write_members(
+        tmp_path / "members",
+        {
+            "aa-www": member(10600, site={"domains": ["www.foo-asso.org"], "php": "8.4"}),  # sends as foo-asso.org
+            "zz-other": member(10601, site={"domains": ["bar.foo-asso.org"], "php": "8.4"}),
+        },
+    )
+    proc = check(directory)
+    assert proc.returncode == 1, proc
+    assert '"bar.foo-asso.org" is under "foo-asso.org"' in proc.stderr and "www.foo-asso.org sends" in proc.stderr
+
+
+def test_new_refuses_the_parent_of_another_members_name(tmp_path: Path) -> None:
+    members = write_members(
+        tmp_path / "members", {"aa-shop": member(10600, site={"domains": ["shop.zz-asso.org"], "php": "8.4"})}
+    )
+    proc = _new(members, "zz-asso", "--name", "ZZ", "--email", "zz@example.org", "--domain", "zz-asso.org")
+    assert proc.returncode == 1, proc
+    assert "--domain" in proc.stderr and "aa-shop.yaml under it" in proc.stderr
+    assert not (members / "zz-asso.yaml").exists()
+
+
+@pytest.mark.parametrize(
+    ("setting", "domain"),
+    [
+        ("pic:admin_email: admin@exämple.org", "xn--exmple-cua.org"),
+        ("pic:admin_email: admin@EXAMPLE.net", "www.example.net"),
+    ],
+)
+def test_the_domain_of_the_admins_address_is_reserved_however_written(
+    tmp_path: Path, setting: str, domain: str
+) -> None:
+    project = project_copy(tmp_path)
+    stack = project / "Pulumi.prod.yaml"
+    stack.write_text(stack.read_text().replace("pic:admin_email: admin@example.org", setting))
+    assert setting in stack.read_text()
+    directory = write_members(tmp_path / "members", {"asso": member(site={"domains": [domain], "php": "8.4"})})
+    proc = subprocess.run(
+        [sys.executable, "-m", "pic", "check", "--project", str(project), "--members", str(directory), "--on", ON],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert proc.returncode == 1 and "the domain of pic:admin_email" in proc.stderr, proc.stderr
 
 
 def test_a_name_under_the_platforms_zone_is_a_members_own(tmp_path: Path) -> None:
