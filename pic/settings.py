@@ -275,10 +275,10 @@ class AptSourceSpec(_Strict):
     """
 
     url: Annotated[
-        str, Field(pattern=r"^https?://[A-Za-z0-9.:/_~+-]+/$", max_length=255), AfterValidator(_url_authority)
+        str, Field(pattern=r"^https?://[A-Za-z0-9.:/_~+\[\]-]+/$", max_length=255), AfterValidator(_url_authority)
     ]
     key_url: Annotated[
-        str, Field(pattern=r"^https?://[A-Za-z0-9.:/_~+-]+$", max_length=255), AfterValidator(_url_authority)
+        str, Field(pattern=r"^https?://[A-Za-z0-9.:/_~+\[\]-]+$", max_length=255), AfterValidator(_url_authority)
     ]
     fingerprint: Annotated[str, Field(pattern=r"^[0-9A-F]{40}$")] = Field(
         description="The signing key's full fingerprint (40 hex digits, upper case); the build checks it."
@@ -333,6 +333,8 @@ class SftpTarget:
         """The name ssh looks the server's key up by: the host, or ``[host]:port`` on a port other than 22
         (OpenSSH, sshd(8) "SSH_KNOWN_HOSTS FILE FORMAT"); lowercase, as ssh lowers the host it is given."""
         host = self.host.lower()
+        if ":" in host:  # an IPv6 address: ssh looks it up compressed ("canonicalised address" in ssh -vvv)
+            host = ipaddress.IPv6Address(host).compressed
         return host if self.port == SSH_DEFAULT_PORT else f"[{host}]:{self.port}"
 
 
@@ -789,6 +791,16 @@ class Settings(_Strict):
             raise ValueError(
                 f"mx is required: the mail host's address {host.address!r} is an IP address, "
                 "and an MX record needs a name"
+            )
+        exchanger = mail.mx or (host.address if host is not None else None)
+        if exchanger == mail.sympa_domain:
+            # Postfix's myhostname is the mail exchanger, and mydestination holds it: a domain both there
+            # and in virtual_mailbox_domains is a local one, whose list addresses are "User unknown"
+            # (Postfix's VIRTUAL_README: "never list a virtual mailbox domain name as a mydestination domain").
+            raise ValueError(
+                f"{'mx' if mail.mx else 'the mail host address'} {exchanger!r} is also sympa_domain: the mail "
+                "exchanger's name is the host's own, the lists' domain is Sympa's; give the mail exchanger "
+                "another name (e.g. mail.example.org, set as mx)"
             )
         return mail
 

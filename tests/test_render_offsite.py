@@ -116,6 +116,8 @@ SFTP_FORMS = [
     ("sftp://restic@vault.example.net:2222/restic", "vault.example.net", 2222, "[vault.example.net]:2222"),
     ("sftp://restic@[2001:db8::7]:2222//srv/restic", "2001:db8::7", 2222, "[2001:db8::7]:2222"),
     ("sftp://restic@[2001:db8::7]//srv/restic", "2001:db8::7", 22, "2001:db8::7"),
+    # ssh looks an address up compressed, however written ("canonicalised address" in ssh -vvv)
+    ("sftp://restic@[2001:0db8:0:0::7]:2222//srv/restic", "2001:db8::7", 2222, "[2001:db8::7]:2222"),
     ("sftp://restic@localhost:65535//srv/restic", "localhost", 65535, "[localhost]:65535"),
 ]
 

@@ -193,6 +193,8 @@ HARMFUL = [
     ("pic:members_root: /srv/members", "pic:members_root: /srv/pic", "pic:members_root", "platform's own directory"),
     ("pic:members_root: /srv/members", "pic:members_root: /srv/pic/caddy", "pic:members_root", "platform's own"),
     ("sympa_domain: listes.example.org", "sympa_domain: listes.pic.test", "pic:mail", "special-use"),
+    ("dkim_selector: pic,", "dkim_selector: pic, mx: listes.example.org,", "pic:mail", "also sympa_domain"),
+    ("sympa_domain: listes.example.org", "sympa_domain: web1.example.org", "pic:mail", "also sympa_domain"),
     ("dkim_selector: pic,", "dkim_selector: pic, mx: mx.corp.internal,", "pic:mail", "special-use"),
     ("domain: pma.example.org", "domain: pma.home.arpa", "pic:phpmyadmin", "special-use"),
     (
@@ -321,6 +323,14 @@ def test_setting_harmful_to_a_host_is_refused(tmp_path: Path, old: str, new: str
     assert line is not None, text
     assert line.startswith(str(project / "Pulumi.prod.yaml") + ":"), f"no file:line in {line!r}"
     assert "Traceback" not in text
+
+
+def test_an_apt_source_at_an_ipv6_address_in_brackets_is_accepted(tmp_path: Path) -> None:
+    project = project_copy(tmp_path)
+    _edit(project, 'url: "https://packages.sury.org/php/"', 'url: "https://[2001:db8::80]:8443/php/"')
+    _edit(project, 'key_url: "https://packages.sury.org/php/apt.gpg"', 'key_url: "https://[2001:db8::80]/php/apt.gpg"')
+    source = load_settings(project, "prod").runtimes["8.3"].apt_source
+    assert source is not None and source.url == "https://[2001:db8::80]:8443/php/"
 
 
 def test_local_hosts_may_share_the_admins_machine() -> None:
