@@ -21,6 +21,7 @@ beyond Postfix's own queue.
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -49,6 +50,18 @@ def sending_members(args: SiteMailRelayArgs) -> list[Member]:
     return sitemail.running_senders(running)
 
 
+def mailname(settings: Settings, host_name: str) -> str:
+    """The host's mail name (Debian's /etc/mailname, the domain of its own users' mail): its address when
+    that is a name, else the mail exchanger's name (an address is no mail domain: root@192.0.2.10 is no
+    address; pic:mail.mx is required when the mail host's address is one)."""
+    address = settings.hosts[host_name].address
+    try:
+        ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    return settings.mail_exchanger
+
+
 class SiteMailRelay(pulumi.ComponentResource):
     """The Postfix relay of a web host's sites."""
 
@@ -61,7 +74,7 @@ class SiteMailRelay(pulumi.ComponentResource):
         script = sitemail.render_relay_script(
             args.host_name,
             senders,
-            mailname=args.settings.hosts[args.host_name].address,
+            mailname=mailname(args.settings, args.host_name),
             mail_host=args.host_name == args.settings.mail_host,
         )
         self.setup = run_script(

@@ -458,6 +458,11 @@ def test_second_web_host_gets_its_own_set(pulumi_env: RecordingMonitor, address:
     relay1 = unwrap(regs["web1-mail-relay-setup"].inputs["stdin"])
     relay2 = unwrap(regs["web2-mail-relay-setup"].inputs["stdin"])
     assert "reject_unauth_destination" in relay1 and "reject_unauth_destination" not in relay2
+    assert "inet_protocols = all" in relay1 and "inet_protocols = ipv4" in relay2
+    # The mail name is a name: web2's own, or the mail exchanger's when web2's address is an IP.
+    assert "postfix/mailname string 'web1.example.org" in relay1
+    mailname = "web1.example.org" if address == "2001:db8::2" else address
+    assert f"postfix/mailname string '{mailname}" in relay2, relay2
 
 
 def generated(count: int) -> list[Member]:

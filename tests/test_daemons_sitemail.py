@@ -179,6 +179,7 @@ def test_on_the_mail_host_the_lists_receive_mail_from_anyone_and_nothing_else_is
     forged = f"{sitemail.LOCAL_PART}@{b.sender_domains[0]}"
     code, text = _verdict(mail_host_relay, SITE_A, forged, "other@example.net")
     assert code == 554 and sitemail.REFUSAL.removeprefix("REJECT ") in text, text
+    assert "inet_protocols = all\n" in mail_host_relay.postfix.postconf("-n")  # the lists' mail over IPv6 too
 
 
 def test_on_a_web_host_an_unknown_client_may_not_even_write_to_the_lists(relay: Relay) -> None:

@@ -145,7 +145,8 @@ def postfix_settings(
         # All interfaces: the network's bridge may come up after Postfix; on a web host the
         # restrictions below refuse any client but loopback and the sites.
         "inet_interfaces": "all",
-        "inet_protocols": "ipv4",
+        # The sites' network is IPv4; the mail host also receives the lists' mail, over IPv6 too.
+        "inet_protocols": "all" if mail_host else "ipv4",
         "mydestination": "$myhostname, localhost",
         "mynetworks": local_networks,
         "smtpd_restriction_classes": ", ".join(classes) if classes else "",
