@@ -386,7 +386,8 @@ def check_offsite_repository(repository: str) -> str:
 
 
 # A known_hosts line (sshd(8) "SSH_KNOWN_HOSTS FILE FORMAT"): host patterns, key type, key.
-KNOWN_HOSTS_RE = r"^\S+ (ssh-ed25519|ecdsa-sha2-nistp256|ssh-rsa) [A-Za-z0-9+/=]+$"
+# The host key types of OpenSSH's servers (ssh-keyscan prints them), then an optional comment.
+KNOWN_HOSTS_RE = r"^\S+ (ssh-ed25519|ecdsa-sha2-nistp(256|384|521)|ssh-rsa) [A-Za-z0-9+/=]+( [ -~]*)?$"
 
 
 def known_hosts_matches(patterns: str, name: str) -> bool:

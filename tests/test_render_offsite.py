@@ -152,6 +152,23 @@ def test_every_documented_sftp_form_is_accepted_and_reaches_its_server(
     )
 
 
+@pytest.mark.parametrize(("kind", "bits"), [("ecdsa", "384"), ("ecdsa", "521"), ("rsa", "3072"), ("ed25519", "")])
+def test_every_host_key_type_of_openssh_is_pinned_comment_and_all(tmp_path: Path, kind: str, bits: str) -> None:
+    keygen = require_program("ssh-keygen")
+    key = tmp_path / "host_key"
+    subprocess.run(
+        [keygen, "-q", "-t", kind, *(["-b", bits] if bits else []), "-N", "", "-C", "", "-f", str(key)], check=True
+    )
+    line = f"vault.example.net {key.with_suffix('.pub').read_text().strip()} host key of 2026"
+    OffsiteSpec.model_validate({"repository": "sftp:restic@vault.example.net:/srv/restic", "known_hosts": line})
+    known_hosts = tmp_path / "known_hosts"
+    known_hosts.write_text(line + "\n")  # and ssh finds the line as written
+    found = subprocess.run(
+        [keygen, "-F", "vault.example.net", "-f", str(known_hosts)], capture_output=True, text=True, check=False
+    )
+    assert found.returncode == 0, found.stderr
+
+
 # A host key line, and whether ssh finds it for "[vault.example.net]:2222".
 KNOWN_HOSTS_LINES = [
     ("[vault.example.net]:2222", True),
