@@ -143,6 +143,77 @@ def test_a_uid_changed_or_swapped_is_refused_by_the_host_in_every_format(tmp_pat
     assert all(f"`uid: {wanted[s][0]}`" in v["advice"] for s, v in data["uid_changed"].items())
 
 
+NEW_ASSO = """name: Nouvelle Association du Quartier
+contact:
+  name: Jeanne Martin
+  email: jeanne.martin@example.org
+uid: {uid}
+"""
+
+
+def _uid_reused(tmp_path: Path) -> tuple[Registry, Registry]:
+    """The example members, and the same with bibliotheque-libre's file renamed (biblio-libre), velo-cite's
+    removed and its uid given to another association (new-asso), and amis-du-rhone's uid changed and given
+    to another association (other-asso)."""
+    settings = load_settings(ROOT, "prod")
+    changed = tmp_path / "members"
+    shutil.copytree(MEMBERS, changed)
+    (changed / "bibliotheque-libre.yaml").rename(changed / "biblio-libre.yaml")
+    (changed / "velo-cite.yaml").unlink()
+    (changed / "new-asso.yaml").write_text(NEW_ASSO.format(uid=10002), encoding="utf-8")
+    _set_uid(changed / "amis-du-rhone.yaml", 10900)
+    other = NEW_ASSO.format(uid=10001).replace("Nouvelle", "Autre").replace("jeanne", "paul")
+    (changed / "other-asso.yaml").write_text(other, encoding="utf-8")
+    return load_registry(MEMBERS, settings), load_registry(changed, settings)
+
+
+def test_a_uid_given_to_another_slug_is_refused_by_the_host_in_every_format(tmp_path: Path) -> None:
+    """A file renamed (the same association) and a uid reused (another one): the new slug's space script
+    stops at groupadd, the former group holding the uid on the host; the plan says so and exits 3."""
+    settings = load_settings(ROOT, "prod")
+    old, new = _uid_reused(tmp_path)
+    empty = rendering()
+    attr_old, attr_new = Attribution(empty, old, settings), Attribution(empty, new, settings)
+    r = review([], attr_new, attr_old)
+    reused = {u.slug: (u.uid, u.held_by, u.renamed, u.held_by_kept) for u in r.uid_reused}
+    assert reused == {
+        "biblio-libre": (10007, "bibliotheque-libre", True, False),
+        "new-asso": (10002, "velo-cite", False, False),
+        "other-asso": (10001, "amis-du-rhone", False, True),
+    }
+    assert [u.slug for u in r.uid_changes] == ["amis-du-rhone"]
+    assert exit_status([], attr_new, attr_old) == EXIT_STATEFUL
+    text = as_text(empty, attr_new, header="h", changes=[], attr_old=attr_old, against="HEAD")
+    assert "nothing stateful is deleted or replaced" not in text
+    section = text.split("!!! the hosts will refuse 3 uids given to another slug in this plan", 1)[1]
+    assert "!!! refused: biblio-libre: uid 10007, the uid of bibliotheque-libre before (its file renamed)" in section
+    assert (
+        "what to do: keep the file's name members/bibliotheque-libre.yaml "
+        "(`git mv members/biblio-libre.yaml members/bibliotheque-libre.yaml`): the slug cannot change; "
+        "`name:` holds the association's name" in section
+    )
+    assert "!!! refused: new-asso: uid 10002, the uid of velo-cite before (removed)" in section
+    assert "what to do: give new-asso a uid never used in members/new-asso.yaml (`pic new` picks one" in section
+    assert "if new-asso is velo-cite renamed, keep the file's name members/velo-cite.yaml" in section
+    assert "!!! refused: other-asso: uid 10001, the uid of amis-du-rhone before (kept with another uid)" in section
+    assert "`groupadd --gid 10002 new-asso` (GID 10002 already exists)" in text
+    # The renamed note says what the member has: bibliotheque-libre has no database.
+    line = next(x for x in text.splitlines() if x.startswith(">>> renamed: "))
+    assert line.startswith(">>> renamed: bibliotheque-libre -> biblio-libre (uid 10007): a slug cannot be renamed.")
+    assert "database" not in line and "with an empty space" in line and "GID 10007 already exists" in line
+    assert ">>> renamed: velo-cite" not in text and ">>> uid reused: new-asso: uid 10002" in text
+    md = as_markdown(empty, attr_new, title="t", changes=[], attr_old=attr_old)
+    assert ":no_entry: The hosts will refuse 3 uids given to another slug" in md
+    assert "- **new-asso**: uid 10002, the uid of velo-cite before (removed)" in md
+    assert "Nothing stateful is deleted or replaced." not in md
+    data = as_json(empty, attr_new, meta={}, changes=[], attr_old=attr_old)
+    assert {s: (v["uid"], v["held_by"], v["renamed"]) for s, v in data["uid_reused"].items()} == {
+        s: (u, h, renamed) for s, (u, h, renamed, _) in reused.items()
+    }
+    assert list(data["renamed"]) == ["bibliotheque-libre"] and data["renamed"]["bibliotheque-libre"]["uid"] == 10007
+    assert "`pic new` picks one" in data["uid_reused"]["new-asso"]["advice"]
+
+
 # --- HSTS: the Caddyfile as the renderer writes it ----------------------------------------------
 
 CADDY_CREATE = "sudo -n sh -eu -c 'cat > /etc/pic/caddy/Caddyfile'"
@@ -228,9 +299,9 @@ def test_no_loss_without_hsts_sent_or_with_max_age_0() -> None:
 # --- the command on this project --------------------------------------------------------------------
 
 
-def plan(repo: Path, fmt: str) -> subprocess.CompletedProcess[str]:
+def plan(repo: Path, fmt: str, rev: str = "HEAD~1") -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "pic", "plan", "--against", "HEAD~1", "--format", fmt],
+        [sys.executable, "-m", "pic", "plan", "--against", rev, "--format", fmt],
         cwd=repo,
         capture_output=True,
         text=True,
@@ -239,11 +310,11 @@ def plan(repo: Path, fmt: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def plans(repo: Path, status: int) -> tuple[str, str, dict[str, Any]]:
-    """The plan against HEAD~1 as text, markdown and JSON, each with exit status ``status``."""
+def plans(repo: Path, status: int, rev: str = "HEAD~1") -> tuple[str, str, dict[str, Any]]:
+    """The plan against ``rev`` as text, markdown and JSON, each with exit status ``status``."""
     out = []
     for fmt in ("text", "markdown", "json"):
-        proc = plan(repo, fmt)
+        proc = plan(repo, fmt, rev)
         assert proc.returncode == status, (fmt, proc.stdout[-4000:], proc.stderr[-4000:])
         out.append(proc.stdout)
     return out[0], out[1], json.loads(out[2])
@@ -277,6 +348,39 @@ def test_a_member_file_renamed_is_said_to_be_no_rename(real_repo: Path) -> None:
     assert "empty databases and space" in line and "Keep the file's name" in line
     assert "#### :warning: A member file renamed" in md and "- velo-cite -> velo-lyon (uid 10002)" in md
     assert data["renamed"]["velo-cite"]["to"] == "velo-lyon" and data["renamed"]["velo-cite"]["uid"] == 10002
+
+
+def test_a_member_file_without_databases_renamed_is_refused_by_the_host(real_repo: Path) -> None:
+    """Nothing stateful at stake, yet the former account holds the uid on the host: exit 3, keep the name."""
+    git(real_repo, "mv", "members/bibliotheque-libre.yaml", "members/biblio-libre.yaml")  # not committed
+    text, md, data = plans(real_repo, 3, "HEAD")
+    assert "nothing stateful is deleted or replaced" not in text
+    assert re.search(
+        r"(?m)^biblio-libre: .*!!! REFUSED by the host: uid 10007, the uid of bibliotheque-libre before", text
+    )
+    assert "!!! refused: biblio-libre: uid 10007, the uid of bibliotheque-libre before (its file renamed)" in text
+    assert "keep the file's name members/bibliotheque-libre.yaml" in text
+    line = next(x for x in text.splitlines() if x.startswith(">>> renamed: "))
+    assert "databases refused" not in line and "with an empty space" in line
+    assert ":no_entry: The hosts will refuse 1 uid given to another slug" in md
+    assert "Nothing stateful is deleted or replaced." not in md
+    assert data["uid_reused"]["biblio-libre"]["renamed"] is True
+    assert data["renamed"]["bibliotheque-libre"]["to"] == "biblio-libre"
+
+
+def test_a_removed_members_uid_given_to_a_new_member_is_refused_by_the_host(real_repo: Path) -> None:
+    git(real_repo, "rm", "-q", "members/bibliotheque-libre.yaml")  # not committed
+    (real_repo / "members" / "new-asso.yaml").write_text(NEW_ASSO.format(uid=10007), encoding="utf-8")
+    text, md, data = plans(real_repo, 3, "HEAD")
+    assert ">>> renamed" not in text and data["renamed"] == {}  # another association: a uid reused
+    assert re.search(r"(?m)^new-asso: .*!!! REFUSED by the host: uid 10007, the uid of bibliotheque-libre before", text)
+    assert ">>> uid reused: new-asso: uid 10007, the uid of bibliotheque-libre before" in text
+    assert "!!! refused: new-asso: uid 10007, the uid of bibliotheque-libre before (removed)" in text
+    assert "give new-asso a uid never used in members/new-asso.yaml (`pic new` picks one" in text
+    assert "`groupadd --gid 10007 new-asso` (GID 10007 already exists)" in text
+    assert "- **new-asso**: uid 10007, the uid of bibliotheque-libre before (removed)" in md
+    reused = data["uid_reused"]["new-asso"]
+    assert (reused["uid"], reused["held_by"], reused["renamed"]) == (10007, "bibliotheque-libre", False)
 
 
 def test_removing_a_member_file_says_pulumi_up_refuses_and_to_archive_it_instead(real_repo: Path) -> None:

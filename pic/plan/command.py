@@ -216,12 +216,12 @@ def run(
 
 def exit_status(changes: list[Change] | None, attr: Attribution, attr_old: Attribution | None) -> int:
     """3 when a change deletes, replaces or unprotects something stateful, or changes the uid of a member
-    (which the hosts refuse), else 4 when a member moves to another web host (its files and DNS follow by
-    hand), else 0."""
+    or gives a uid to another slug (a file renamed, a uid reused: the hosts refuse both), else 4 when a
+    member moves to another web host (its files and DNS follow by hand), else 0."""
     if changes is None:
         return EXIT_OK
     r = review(changes, attr, attr_old or attr)
-    if stateful_changes(changes) or r.uid_changes:
+    if stateful_changes(changes) or r.refused_by_host:
         return EXIT_STATEFUL
     if r.moves:
         return EXIT_MOVE

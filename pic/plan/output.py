@@ -10,6 +10,7 @@ from typing import Any
 from pic.plan.diff import Change, describe, show_value
 from pic.plan.hsts import HttpsLoss, https_losses
 from pic.plan.model import NO_HOST, PLATFORM, Attribution, Rendering, Resource
+from pic.registry import Member
 from pic.render.sitemail import site_address
 
 _MARK = {"add": "+", "remove": "-", "update": "~", "replace": "+-", "rename": "="}
@@ -117,8 +118,18 @@ class Review:
     moves: dict[str, tuple[str, str]]  # member -> (host before, host after)
     https_lost: list[HttpsLoss] = field(default_factory=list)  # names pinned by HSTS served over http only
     members_after: frozenset[str] = frozenset()  # the members of the new registry
-    renamed: dict[str, tuple[str, int]] = field(default_factory=dict)  # slug removed -> (slug added, their uid)
     uid_changes: list[UidChange] = field(default_factory=list)  # members kept whose uid changes: the hosts refuse
+    uid_reused: list[UidReused] = field(default_factory=list)  # new slugs with a uid another slug held: refused too
+
+    @property
+    def renames(self) -> list[UidReused]:
+        """The uids reused by a member file renamed (the former slug gone, the same association)."""
+        return [u for u in self.uid_reused if u.renamed]
+
+    @property
+    def refused_by_host(self) -> bool:
+        """Whether a uid changes or goes to another slug: the space scripts stop on the host (exit status 3)."""
+        return bool(self.uid_changes or self.uid_reused)
 
     @property
     def stateful(self) -> list[Shown]:
@@ -189,6 +200,70 @@ class UidChange:
             f'{self.slug} exists on this host with another id than {self.new}"), while the containers, the dumps '
             "and the mail relay, updated on their own, take the new uid: files written under an id that is not "
             "the account's, and sites' mail relayed for another member, until the hosts are fixed by hand"
+        )
+
+
+@dataclass(frozen=True)
+class UidReused:
+    """A slug new in this plan with the uid another slug held before: a member file renamed, or a uid
+    given to another member. The former account and group keep that uid on the host."""
+
+    slug: str
+    uid: int
+    held_by: str  # the slug that held the uid before
+    file: str  # the new member's file, members/<slug>.yaml
+    held_by_file: str  # the former member's file
+    host: str  # the new member's web host
+    host_before: str  # the former member's web host, where its account holds the uid
+    renamed: bool  # the former slug is gone and the file is the same association's: the file renamed
+    held_by_kept: bool = False  # the former slug is still a member, with another uid
+    databases_before: tuple[str, ...] = ()  # the former member's databases (short names)
+    databases: tuple[str, ...] = ()  # the new member's
+
+    def refusal(self) -> str:
+        """What the host does with the new slug's space script."""
+        if self.host == self.host_before:
+            return (
+                f"on {self.host}, the account and group {self.held_by} still hold uid {self.uid}: the space script "
+                f"of {self.slug} stops at `groupadd --gid {self.uid} {self.slug}` (GID {self.uid} already exists), "
+                "so its space and what depends on it are not made until the host is fixed by hand"
+            )
+        return (
+            f"on {self.host_before}, the account and group {self.held_by} still hold uid {self.uid}, with their "
+            f"files: {self.slug} takes it on {self.host}, and its space script stops at `groupadd --gid {self.uid}` "
+            f"the day it moves to {self.host_before}; files, dumps and backups under that id are no longer one "
+            "member's"
+        )
+
+    @property
+    def advice(self) -> str:
+        keep_name = (
+            f"keep the file's name {self.held_by_file} (`git mv {self.file} {self.held_by_file}`): the slug "
+            "cannot change; `name:` holds the association's name"
+        )
+        if self.renamed:
+            return keep_name
+        fresh = (
+            f'give {self.slug} a uid never used in {self.file} (`pic new` picks one, README "Adding a member"): '
+            "a uid is never given to another member"
+        )
+        return fresh if self.held_by_kept else f"{fresh}; if {self.slug} is {self.held_by} renamed, {keep_name}"
+
+    def note(self) -> str:
+        if self.renamed:
+            return rename_note(
+                self.held_by,
+                self.slug,
+                self.uid,
+                databases_before=self.databases_before,
+                databases_after=self.databases,
+                refusal=self.refusal(),
+            )
+        now = "which keeps another uid" if self.held_by_kept else "which this plan removes"
+        return (
+            f"{self.slug}: uid {self.uid}, the uid of {self.held_by} before ({now}): a uid is never given to "
+            f"another member. It is the id of the unix account and group that own a member's space, the one its "
+            f"site, cron jobs and dumps run as. The host refuses it: {self.refusal()}"
         )
 
 
@@ -331,19 +406,50 @@ def review(changes: list[Change], attr_new: Attribution, attr_old: Attribution) 
         moves,
         lost,
         frozenset(attr_new.member_host),
-        _renamed(attr_old, attr_new),
         _uid_changes(attr_old, attr_new),
+        _uid_reused(attr_old, attr_new),
     )
 
 
-def _renamed(attr_old: Attribution, attr_new: Attribution) -> dict[str, tuple[str, int]]:
-    """Members whose file left while another came with the same uid: a slug renamed, which cannot be."""
-    added = {uid: slug for slug, uid in attr_new.member_uid.items() if slug not in attr_old.member_uid}
-    return {
-        slug: (added[uid], uid)
-        for slug, uid in sorted(attr_old.member_uid.items())
-        if slug not in attr_new.member_uid and uid in added
-    }
+def _uid_reused(attr_old: Attribution, attr_new: Attribution) -> list[UidReused]:
+    """New slugs with a uid another slug held before: a member file renamed (the former slug gone, the
+    same association: its name, its contact's address or a domain of its site), else a uid reused."""
+    holder = {uid: slug for slug, uid in attr_old.member_uid.items()}
+    out = []
+    for slug, uid in sorted(attr_new.member_uid.items()):
+        was = holder.get(uid)
+        if slug in attr_old.member_uid or was is None or was == slug:
+            continue
+        member, former = attr_new.members.get(slug), attr_old.members.get(was)
+        kept = was in attr_new.member_uid
+        out.append(
+            UidReused(
+                slug,
+                uid,
+                was,
+                file=_member_file(member.file) if member is not None else f"{slug}.yaml",
+                held_by_file=_member_file(former.file) if former is not None else f"{was}.yaml",
+                host=attr_new.member_host.get(slug, NO_HOST),
+                host_before=attr_old.member_host.get(was, NO_HOST),
+                renamed=not kept and _same_association(former, member),
+                held_by_kept=kept,
+                databases_before=tuple(former.spec.databases) if former is not None else (),
+                databases=tuple(member.spec.databases) if member is not None else (),
+            )
+        )
+    return out
+
+
+def _same_association(a: Member | None, b: Member | None) -> bool:
+    """Whether two member files are one association's: the same name, contact address or a site domain."""
+    if a is None or b is None:
+        return False
+
+    def name(m: Member) -> str:
+        return " ".join(m.spec.name.casefold().split())
+
+    domains = set(a.site.domains if a.site else ()) & set(b.site.domains if b.site else ())
+    return name(a) == name(b) or a.spec.contact.email.casefold() == b.spec.contact.email.casefold() or bool(domains)
 
 
 def _uid_changes(attr_old: Attribution, attr_new: Attribution) -> list[UidChange]:
@@ -378,14 +484,30 @@ def _member_file(file: str) -> str:
     return f"{path.parent.name}/{path.name}" if path.parent.name else path.name
 
 
-def rename_note(old: str, new: str, uid: int) -> str:
-    """Why a member's slug cannot change, and what this plan would do instead."""
+def rename_note(
+    old: str,
+    new: str,
+    uid: int,
+    *,
+    databases_before: tuple[str, ...] = (),
+    databases_after: tuple[str, ...] = (),
+    refusal: str = "",
+) -> str:
+    """Why a member's slug cannot change, and what this plan would do instead, by what the members have."""
+    n = len(databases_before)
+    gone = (
+        f"its database{'s' if n != 1 else ''} refused, as protected, its account and files left on the host"
+        if n
+        else "its account and files left on the host"
+    )
+    empty = "empty databases and space" if databases_after else "an empty space"
+    refused = f" The host refuses it: {refusal}." if refusal else ""
     return (
-        f"{old} -> {new} (uid {uid}): a slug cannot be renamed. It is the member's unix account and group, "
-        "the prefix of its databases and the name of its resources: this plan removes the first member (its "
-        "databases refused, its account and files left on the host) and makes the second from nothing, with "
-        f"empty databases and space, on a host where the uid {uid} still owns the former account. Keep the file's "
-        "name (the association's name is `name:`)"
+        f"{old} -> {new} (uid {uid}): a slug cannot be renamed. It is the member's unix account and group"
+        + (", the prefix of its databases" if n or databases_after else "")
+        + f" and the name of its resources: this plan removes the first member ({gone}) and makes the second "
+        f"from nothing, with {empty}, on a host where the uid {uid} still owns the former account.{refused} "
+        "Keep the file's name (the association's name is `name:`)"
     )
 
 
@@ -428,7 +550,14 @@ def change_lines(r: Review) -> list[str]:
         kinds: Counter[str] = Counter(s.change.kind for s in items)
         move = f" moves {r.moves[member][0]} -> {r.moves[member][1]}" if member in r.moves else ""
         uid = next((u for u in r.uid_changes if u.slug == member), None)
-        refused = f"  !!! REFUSED by the host: uid {uid.old} -> {uid.new} (below)" if uid else ""
+        reused = next((u for u in r.uid_reused if u.slug == member), None)
+        refused = (
+            f"  !!! REFUSED by the host: uid {uid.old} -> {uid.new} (below)"
+            if uid
+            else f"  !!! REFUSED by the host: uid {reused.uid}, the uid of {reused.held_by} before (below)"
+            if reused
+            else ""
+        )
         lines.append(f"{member}{move}: {_kind_counts(kinds)}{refused}")
         for s in items:
             lines.append("  " + _change_line(s))
@@ -487,9 +616,9 @@ def as_text(
         for s in r.shown:
             if s.downtime:
                 lines.append(f">>> downtime: {s.change.resource.name}: {s.downtime}")
-        for old, (new, uid) in r.renamed.items():
-            lines.append(f">>> renamed: {rename_note(old, new, uid)}")
+        lines += [f">>> renamed: {u.note()}" for u in r.renames]
         lines += [f">>> uid changed: {u.note()}" for u in r.uid_changes]
+        lines += [f">>> uid reused: {u.note()}" for u in r.uid_reused if not u.renamed]
         for loss in r.https_lost:
             lines.append(f">>> https: {loss.member}: {https_note(loss)}")
         at_stake = r.stateful
@@ -510,7 +639,15 @@ def as_text(
                 f"{'their' if n != 1 else 'its'} files on the host:",
             ]
             lines += [f"!!!   uid {u.slug} {u.old} -> {u.new} ({u.host})" for u in r.uid_changes]
-        if not at_stake and not r.uid_changes:
+        if r.uid_reused:
+            n = len(r.uid_reused)
+            lines += [
+                "",
+                f"!!! {n} member{'s' if n != 1 else ''} would take the uid another member held before, the unix "
+                "identity that owns its files on the host:",
+            ]
+            lines += [f"!!!   uid {u.slug} {u.uid} ({u.host}): {_held(u)}" for u in r.uid_reused]
+        if not at_stake and not r.refused_by_host:
             lines.append("nothing stateful is deleted or replaced")
         lines += _text_refusals(r)
         lines += _text_uid_refusals(r)
@@ -544,16 +681,36 @@ def _text_refusals(r: Review) -> list[str]:
 
 
 UID_RULE = "a member's uid never changes: the space script stops on the host (user or group exists with another id)"
+UID_REUSED_RULE = (
+    "a uid stays with its slug: the former account and group keep it on the host, and the new slug's space "
+    "script stops there (groupadd: GID already exists)"
+)
+
+
+def _held(u: UidReused) -> str:
+    how = "its file renamed" if u.renamed else "kept with another uid" if u.held_by_kept else "removed"
+    return f"the uid of {u.held_by} before ({how})"
+
+
+def _uids_given(n: int) -> str:
+    return f"{n} uid{'s' if n != 1 else ''} given to another slug"
 
 
 def _text_uid_refusals(r: Review) -> list[str]:
-    if not r.uid_changes:
-        return []
-    n = len(r.uid_changes)
-    lines = ["", f"!!! the hosts will refuse {n} uid change{'s' if n != 1 else ''} of this plan: {UID_RULE}:"]
-    for u in r.uid_changes:
-        held = f" (the uid of {u.held_by} before)" if u.held_by else ""
-        lines += [f"!!! refused: {u.slug}: uid {u.old} -> {u.new}{held}", f"      what to do: {u.advice}"]
+    lines: list[str] = []
+    if r.uid_changes:
+        n = len(r.uid_changes)
+        lines += ["", f"!!! the hosts will refuse {n} uid change{'s' if n != 1 else ''} of this plan: {UID_RULE}:"]
+        for u in r.uid_changes:
+            held = f" (the uid of {u.held_by} before)" if u.held_by else ""
+            lines += [f"!!! refused: {u.slug}: uid {u.old} -> {u.new}{held}", f"      what to do: {u.advice}"]
+    if r.uid_reused:
+        lines += ["", f"!!! the hosts will refuse {_uids_given(len(r.uid_reused))} in this plan: {UID_REUSED_RULE}:"]
+        for reused in r.uid_reused:
+            lines += [
+                f"!!! refused: {reused.slug}: uid {reused.uid}, {_held(reused)}",
+                f"      what to do: {reused.advice}",
+            ]
     return lines
 
 
@@ -584,7 +741,7 @@ def as_markdown(
     out += _markdown_table(r)
     for member, items in r.by_member().items():
         move = f" ({r.moves[member][0]} → {r.moves[member][1]})" if member in r.moves else ""
-        uid_changed = any(u.slug == member for u in r.uid_changes)
+        uid_changed = member in {u.slug for u in r.uid_changes} | {u.slug for u in r.uid_reused}
         flag = " :warning:" if uid_changed or any(s.change.stateful for s in items) else ""
         kinds: Counter[str] = Counter(s.change.kind for s in items)
         out += [f"<details><summary><b>{member}</b>{move}: {_kind_counts(kinds)}{flag}</summary>", "", "```diff"]
@@ -611,14 +768,24 @@ def _markdown_refused(r: Review) -> list[str]:
 
 
 def _markdown_uid_refused(r: Review) -> list[str]:
-    if not r.uid_changes:
-        return []
-    n = len(r.uid_changes)
-    out = [f"#### :no_entry: The hosts will refuse {n} uid change{'s' if n != 1 else ''}", ""]
-    out += [f"{UID_RULE[0].upper()}{UID_RULE[1:]}.", ""]
-    for u in r.uid_changes:
-        out += [f"- {u.note()}.", f"  - what to do: {u.advice}"]
-    return [*out, ""]
+    out: list[str] = []
+    if r.uid_changes:
+        n = len(r.uid_changes)
+        out += [f"#### :no_entry: The hosts will refuse {n} uid change{'s' if n != 1 else ''}", ""]
+        out += [f"{UID_RULE[0].upper()}{UID_RULE[1:]}.", ""]
+        for u in r.uid_changes:
+            out += [f"- {u.note()}.", f"  - what to do: {u.advice}"]
+        out.append("")
+    if r.uid_reused:
+        out += [f"#### :no_entry: The hosts will refuse {_uids_given(len(r.uid_reused))}", ""]
+        out += [f"{UID_REUSED_RULE[0].upper()}{UID_REUSED_RULE[1:]}.", ""]
+        for reused in r.uid_reused:
+            out += [
+                f"- **{reused.slug}**: uid {reused.uid}, {_held(reused)}: {reused.refusal()}.",
+                f"  - what to do: {reused.advice}",
+            ]
+        out.append("")
+    return out
 
 
 def _markdown_at_stake(r: Review) -> list[str]:
@@ -632,7 +799,7 @@ def _markdown_at_stake(r: Review) -> list[str]:
                 f"| {s.change.kind} | `{res.name}` ({res.short_type}) | {s.member} | {s.host} | {s.change.stateful} |"
             )
         out.append("")
-    elif not r.uid_changes:
+    elif not r.refused_by_host:
         out += ["Nothing stateful is deleted or replaced.", ""]
     if r.moves or any(s.downtime for s in r.shown):
         out += ["#### Moves and downtime", ""]
@@ -644,9 +811,9 @@ def _markdown_at_stake(r: Review) -> list[str]:
             )
         out += [f"- `{s.change.resource.name}`: {s.downtime}" for s in r.shown if s.downtime]
         out.append("")
-    if r.renamed:
+    if r.renames:
         out += ["#### :warning: A member file renamed", ""]
-        out += [f"- {rename_note(old, new, uid)}." for old, (new, uid) in r.renamed.items()]
+        out += [f"- {u.note()}." for u in r.renames]
         out.append("")
     if r.https_lost:
         out += ["#### :warning: https withdrawn from names browsers keep to https (HSTS)", ""]
@@ -759,9 +926,7 @@ def as_json(
         data["summary"] = {**{k: r.counts()[k] for k in KINDS}}
         data["components_changed"] = dict(r.components)
         data["moves"] = {slug: {"from": a, "to": b} for slug, (a, b) in r.moves.items()}
-        data["renamed"] = {
-            old: {"to": new, "uid": uid, "note": rename_note(old, new, uid)} for old, (new, uid) in r.renamed.items()
-        }
+        data["renamed"] = {u.held_by: {"to": u.slug, "uid": u.uid, "note": u.note()} for u in r.renames}
         data["uid_changed"] = {
             u.slug: {
                 "from": u.old,
@@ -773,6 +938,19 @@ def as_json(
                 "advice": u.advice,
             }
             for u in r.uid_changes
+        }
+        data["uid_reused"] = {
+            u.slug: {
+                "uid": u.uid,
+                "held_by": u.held_by,
+                "held_by_kept": u.held_by_kept,
+                "renamed": u.renamed,
+                "host": u.host,
+                "host_before": u.host_before,
+                "note": u.note(),
+                "advice": u.advice,
+            }
+            for u in r.uid_reused
         }
         data["stateful_changes"] = [c["urn"] for c in out if c["stateful"]]
         data["refused"] = [
