@@ -7,6 +7,7 @@ and too many connections are refused with an ERR packet the client shows.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import shlex
@@ -287,19 +288,23 @@ def test_greeting_rewrite_keeps_everything_but_client_ssl() -> None:
         de.greeting_capabilities(greeting[:20])
 
 
-def test_the_rendered_unit_runs_the_endpoint(server: MariaDB, account: tuple[str, str], tmp_path: Path) -> None:
-    """ExecStart of pic-db-endpoint.service, as rendered for a web host, run as is (the program
-    placed where the unit says: here a copy of the rendered text, as the host receives it)."""
+@contextlib.contextmanager
+def rendered_unit_running(
+    tmp_path: Path, *, server_address: str, server_port: int, ca_file: str
+) -> Iterator[tuple[Endpoint, str]]:
+    """ExecStart of pic-db-endpoint.service, as rendered for a web host, run as is (the program placed
+    where the unit says: a copy of the rendered text, as the host receives it), until it listens on
+    127.0.0.1; yields it and the ExecStart line; stopped on exit."""
     program = tmp_path / "pic-db-endpoint"
     program.write_text(rdb.endpoint_program())
     program.chmod(0o755)
     port = free_port()
     unit = rdb.endpoint_service(
         listen_address="127.0.0.1",
-        server_address="127.0.0.1",
-        server_port=server.port,
-        server_name="127.0.0.1",
-        ca_file=server.ca,
+        server_address=server_address,
+        server_port=server_port,
+        server_name=server_address,
+        ca_file=ca_file,
         program=str(program),
         port=port,
     )
@@ -312,11 +317,19 @@ def test_the_rendered_unit_runs_the_endpoint(server: MariaDB, account: tuple[str
         while "listening on" not in log.read_text() and time.monotonic() < deadline:
             assert process.poll() is None, log.read_text()
             time.sleep(0.05)
-        database, password = account
-        out = php(Endpoint(process, "127.0.0.1", port, log), database, password, database, tmp_path)
+        yield Endpoint(process, "127.0.0.1", port, log), exec_start
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def test_the_rendered_unit_runs_the_endpoint(server: MariaDB, account: tuple[str, str], tmp_path: Path) -> None:
+    with rendered_unit_running(tmp_path, server_address="127.0.0.1", server_port=server.port, ca_file=server.ca) as (
+        endpoint,
+        _,
+    ):
+        database, password = account
+        out = php(endpoint, database, password, database, tmp_path)
     assert out.get("mysqli", "").startswith("TLS_"), out
 
 

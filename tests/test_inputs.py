@@ -28,9 +28,9 @@ ON = "2026-11-28"
 SECRET = "correct-horse-battery-staple-7f3a"
 
 
-def check(members: Path) -> subprocess.CompletedProcess[str]:
+def check(members: Path, project: Path = ROOT) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "pic", "check", "--project", str(ROOT), "--members", str(members), "--on", ON],
+        [sys.executable, "-m", "pic", "check", "--project", str(project), "--members", str(members), "--on", ON],
         capture_output=True,
         text=True,
         check=False,
@@ -253,13 +253,7 @@ def test_the_domain_of_the_admins_address_is_reserved_however_written(
     stack.write_text(stack.read_text().replace("pic:admin_email: admin@example.org", setting))
     assert setting in stack.read_text()
     directory = write_members(tmp_path / "members", {"asso": member(site={"domains": [domain], "php": "8.4"})})
-    proc = subprocess.run(
-        [sys.executable, "-m", "pic", "check", "--project", str(project), "--members", str(directory), "--on", ON],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
+    proc = check(directory, project)
     assert proc.returncode == 1 and "the domain of pic:admin_email" in proc.stderr, proc.stderr
 
 
@@ -276,13 +270,7 @@ def test_a_name_under_the_platforms_zone_is_a_members_own(tmp_path: Path) -> Non
     directory = write_members(
         tmp_path / "members", {"asso": member(site={"domains": ["asso.asso-host.org"], "php": "8.4"})}
     )
-    proc = subprocess.run(
-        [sys.executable, "-m", "pic", "check", "--project", str(project), "--members", str(directory), "--on", ON],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
+    proc = check(directory, project)
     assert proc.returncode == 0, proc.stderr
 
 

@@ -13,11 +13,9 @@ from __future__ import annotations
 import ipaddress
 import json
 import re
-import shlex
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,7 +25,8 @@ import pytest
 from pic import dbendpoint as de
 from pic.render import db as rdb
 from tests.conftest import ROOT, require_program, require_root
-from tests.mariadb_server import MariaDB, cleanup, free_port, start_mariadb
+from tests.mariadb_server import MariaDB, cleanup, start_mariadb
+from tests.test_dbendpoint import rendered_unit_running
 
 # The addresses the hosts get: public and private, each web host and the db host. The private
 # ones are written as an admin might (zeros, capitals): the program writes them compressed.
@@ -254,37 +253,17 @@ def test_php_reads_an_ipv6_host_from_the_credentials_include(server6: MariaDB, t
 def test_the_endpoint_unit_carries_to_an_ipv6_server_checked_by_its_address(server6: MariaDB, tmp_path: Path) -> None:
     """pic-db-endpoint.service rendered for a db host on ::1, run as is: a plain client of the
     endpoint reaches the member's REQUIRE SSL account, the certificate checked for ::1."""
-    program = tmp_path / "pic-db-endpoint"
-    program.write_text(rdb.endpoint_program())
-    program.chmod(0o755)
-    port = free_port()
-    unit = rdb.endpoint_service(
-        listen_address="127.0.0.1",
-        server_address="::1",
-        server_port=server6.port,
-        server_name="::1",
-        ca_file=server6.ca,
-        program=str(program),
-        port=port,
-    )
-    exec_start = next(line for line in unit.splitlines() if line.startswith("ExecStart="))
-    assert f"--server=[::1]:{server6.port}" in exec_start
-    log = tmp_path / "endpoint.log"
-    with log.open("wb") as err:
-        process = subprocess.Popen(shlex.split(exec_start.removeprefix("ExecStart=")), stderr=err)
-    try:
-        deadline = time.monotonic() + 30
-        while "listening on" not in log.read_text() and time.monotonic() < deadline:
-            assert process.poll() is None, log.read_text()
-            time.sleep(0.05)
+    with rendered_unit_running(tmp_path, server_address="::1", server_port=server6.port, ca_file=server6.ca) as (
+        endpoint,
+        exec_start,
+    ):
+        assert f"--server=[::1]:{server6.port}" in exec_start
         done = subprocess.run(
-            ["mariadb", "--no-defaults", "--skip-ssl", "-N", "-B", "-h127.0.0.1", f"-P{port}", "-uv6_main",
+            ["mariadb", "--no-defaults", "--skip-ssl", "-N", "-B", "-h127.0.0.1", f"-P{endpoint.port}", "-uv6_main",
              "-ppw-v6-main", "-e", "SELECT CURRENT_USER(); SHOW SESSION STATUS LIKE 'Ssl_cipher'"],
             capture_output=True, text=True, check=False, timeout=60,
         )  # fmt: skip
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    log = endpoint.log
     assert done.returncode == 0, (done.stderr, log.read_text())
     lines = done.stdout.splitlines()
     assert lines[0] == "v6_main@::1" and lines[1].startswith("Ssl_cipher\tTLS"), lines
