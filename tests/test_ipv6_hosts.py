@@ -13,6 +13,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import re
+import secrets
 import shutil
 import subprocess
 import sys
@@ -27,6 +28,9 @@ from pic.render import db as rdb
 from tests.conftest import ROOT, require_program, require_root
 from tests.mariadb_server import MariaDB, cleanup, start_mariadb
 from tests.test_dbendpoint import rendered_unit_running
+
+# The throw-away server's accounts: new passwords at each run.
+MAIN_PASSWORD, PLAIN_PASSWORD, BACKUP_PASSWORD = (secrets.token_hex(16) for _ in range(3))
 
 # The addresses the hosts get: public and private, each web host and the db host. The private
 # ones are written as an admin might (zeros, capitals): the program writes them compressed.
@@ -184,9 +188,11 @@ def server6() -> Iterator[MariaDB]:
         require_program(program)
     require_root("mariadbd runs as root with --user=root, as the db daemon tests do")
     s = start_mariadb(address="::1", secure_transport=False)
-    s.root_sql(rdb.backup_account_sql(["::1"], "pw-backup"))
-    s.root_sql(rdb.MemberDbSql("v6_main", "v6_main", ["::1"]).render("pw-v6-main"))
-    s.root_sql("CREATE USER 'v6_plain'@'::1' IDENTIFIED BY 'pw-plain'; GRANT ALL ON `v6_main`.* TO 'v6_plain'@'::1';")
+    s.root_sql(rdb.backup_account_sql(["::1"], BACKUP_PASSWORD))
+    s.root_sql(rdb.MemberDbSql("v6_main", "v6_main", ["::1"]).render(MAIN_PASSWORD))
+    s.root_sql(
+        f"CREATE USER 'v6_plain'@'::1' IDENTIFIED BY '{PLAIN_PASSWORD}'; GRANT ALL ON `v6_main`.* TO 'v6_plain'@'::1';"
+    )
     yield s
     cleanup(s)
 
@@ -194,11 +200,11 @@ def server6() -> Iterator[MariaDB]:
 def test_the_mariadb_client_reads_an_ipv6_host_from_the_option_files(server6: MariaDB, tmp_path: Path) -> None:
     """``host = ::1`` in the member's and the backup account's option files: the client connects
     over TLS with the server's certificate checked for that address."""
-    member = rdb.Credentials("v6_main", "v6_main", "pw-v6-main", "::1", server6.port, ca_file=server6.ca)
+    member = rdb.Credentials("v6_main", "v6_main", MAIN_PASSWORD, "::1", server6.port, ca_file=server6.ca)
     files = {
         "v6_main": rdb.member_my_cnf(member),
         rdb.BACKUP_USER: rdb.backup_cnf(
-            user=rdb.BACKUP_USER, password="pw-backup", host="::1", port=server6.port, ca_file=server6.ca
+            user=rdb.BACKUP_USER, password=BACKUP_PASSWORD, host="::1", port=server6.port, ca_file=server6.ca
         ),
     }
     for user, text in files.items():
@@ -238,7 +244,7 @@ def test_php_reads_an_ipv6_host_from_the_credentials_include(server6: MariaDB, t
     """The include as a site requires it, its host an IPv6 address: mysqli with host and port, PDO
     with the DSN, and DB_HOST as WordPress splits it (``[v6]:port``)."""
     cred = rdb.Credentials(
-        "v6_main", "v6_plain", "pw-plain", "::1", server6.port, site_host="::1", site_port=server6.port
+        "v6_main", "v6_plain", PLAIN_PASSWORD, "::1", server6.port, site_host="::1", site_port=server6.port
     )
     include, script = tmp_path / "v6_main.php", tmp_path / "client.php"
     include.write_text(rdb.member_php(cred))
@@ -260,7 +266,7 @@ def test_the_endpoint_unit_carries_to_an_ipv6_server_checked_by_its_address(serv
         assert f"--server=[::1]:{server6.port}" in exec_start
         done = subprocess.run(
             ["mariadb", "--no-defaults", "--skip-ssl", "-N", "-B", "-h127.0.0.1", f"-P{endpoint.port}", "-uv6_main",
-             "-ppw-v6-main", "-e", "SELECT CURRENT_USER(); SHOW SESSION STATUS LIKE 'Ssl_cipher'"],
+             f"-p{MAIN_PASSWORD}", "-e", "SELECT CURRENT_USER(); SHOW SESSION STATUS LIKE 'Ssl_cipher'"],
             capture_output=True, text=True, check=False, timeout=60,
         )  # fmt: skip
     log = endpoint.log
