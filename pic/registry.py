@@ -472,7 +472,7 @@ class _Cross:
             name
             for name in (
                 settings.mail.sympa_domain,
-                settings.mail.mx,
+                settings.mail_exchanger,  # pic:mail.mx, else the mail host's address
                 settings.phpmyadmin and settings.phpmyadmin.domain,
             )
             if name is not None
