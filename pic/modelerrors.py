@@ -27,6 +27,34 @@ _TYPE_WORDS = {
 }
 
 
+class SubfieldError(ValueError):
+    """A validator's error about one part of the value it checks, not the whole value.
+
+    ``loc`` is that part's path below the field (mapping keys and list indexes, e.g. ``("mx",)`` for
+    a check of ``pic:mail`` about its ``mx``); :func:`problems_from` reports the problem at that
+    path, with its line and its value, instead of the whole mapping or list. ``message`` says what
+    is wrong with the value, which the problem shows before it, unless ``names_value`` says that
+    the message starts with the value already.
+    """
+
+    def __init__(self, loc: tuple[str | int, ...], message: str, *, names_value: bool = False) -> None:
+        super().__init__(message)
+        self.loc = loc
+        self.names_value = names_value
+
+
+def _below(value: object, loc: tuple[str | int, ...]) -> object:
+    """The part of ``value`` at ``loc`` (keys and indexes), None when it has no such part."""
+    for part in loc:
+        found = (isinstance(value, dict) and part in value) or (
+            isinstance(value, list) and isinstance(part, int) and 0 <= part < len(value)
+        )
+        if not found:
+            return None
+        value = value[part]  # type: ignore[index]
+    return value
+
+
 # Plain words for the patterns of the models, keyed by the pattern itself.
 PATTERN_WORDS: dict[str, str] = {}
 
@@ -146,7 +174,15 @@ def problems_from(
     out = []
     for err in exc.errors():
         loc = tuple(part for part in err["loc"] if not (isinstance(part, str) and "[" in part))
+        value = err.get("input")
+        error = (err.get("ctx") or {}).get("error")
+        if isinstance(error, SubfieldError):
+            loc = (*loc, *error.loc)
+            value = _below(value, error.loc)
         full = (*prefix, *loc)
-        message = _describe(err, model, loc, doc.shown(full, err.get("input")))
+        if isinstance(error, SubfieldError) and error.names_value:
+            message = str(error)
+        else:
+            message = _describe(err, model, loc, doc.shown(full, value))
         out.append(Problem(doc.file, doc.line_of(full), format_loc(full), message))
     return out

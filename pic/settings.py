@@ -33,7 +33,7 @@ from pydantic import (
 )
 
 from pic.errors import PicError, Problem, show_value
-from pic.modelerrors import problems_from
+from pic.modelerrors import SubfieldError, problems_from
 from pic.phpini import ExtensionPackage
 from pic.validators import (
     Domain,
@@ -532,9 +532,7 @@ class DnsSpec(_Strict):
         what = "a zone" if info.field_name == "zones" else "a name server"
         for i, name in enumerate(names):
             if name in names[:i]:
-                raise ValueError(
-                    f"lists {what} twice: [{i}] {show_value(name)} is also [{names.index(name)}]; give each once"
-                )
+                raise SubfieldError((i,), f"is also [{names.index(name)}]: {what} is listed once")
         return names
 
     @field_validator("listen")
@@ -550,15 +548,13 @@ class DnsSpec(_Strict):
         """
         seen: dict[ipaddress.IPv4Address | ipaddress.IPv6Address, int] = {}
         for i, text in enumerate(listen):
-            address = ipaddress.ip_address(text)
-            mapped = address.ipv4_mapped if isinstance(address, ipaddress.IPv6Address) else None
-            address = mapped or address
+            address = _unmapped(ipaddress.ip_address(text))
             if address in seen:
-                raise ValueError(f"[{i}] {show_value(text)} is also [{seen[address]}]: NSD binds each address once")
+                raise SubfieldError((i,), f"is also [{seen[address]}]: NSD binds each address once")
             seen[address] = i
             why = _not_a_dns_server_address(address)
             if why is not None:
-                raise ValueError(f"[{i}] {show_value(text)} {why}")
+                raise SubfieldError((i,), why)
         return listen
 
 
@@ -731,10 +727,11 @@ class Settings(_Strict):
             seen[version_key(key)] = key
             carried = DEBIAN_PHP.get(spec.debian)
             if spec.apt_source is None and carried != key:
-                raise ValueError(
-                    f"{key!r} is built from Debian {spec.debian}'s own packages, which carry "
-                    f"{f'PHP {carried}' if carried else 'no PHP the platform knows'}: "
-                    f"use debian: {DEBIAN_RELEASE_OF.get(key, '<the release that carries it>')} or give an apt_source"
+                raise SubfieldError(
+                    (key, "debian"),
+                    f"has {f'PHP {carried}' if carried else 'no PHP the platform knows'} in its own packages, "
+                    f"not PHP {key}: use debian: {DEBIAN_RELEASE_OF.get(key, '<the release that carries it>')} "
+                    "or give an apt_source",
                 )
         return runtimes
 
@@ -748,13 +745,11 @@ class Settings(_Strict):
     def _phpmyadmin_host(cls, pma: PhpMyAdminSpec | None, info: ValidationInfo) -> PhpMyAdminSpec | None:
         mail = info.data.get("mail")
         if pma is not None and mail is not None and pma.domain == mail.sympa_domain:
-            raise ValueError(
-                f"domain {pma.domain!r} is also pic:mail.sympa_domain: give phpMyAdmin a domain of its own"
-            )
+            raise SubfieldError(("domain",), "is also pic:mail.sympa_domain: give phpMyAdmin a domain of its own")
         hosts = info.data.get("hosts") or {}
         web = [name for name, h in hosts.items() if h.role == "web"]
         if pma is not None and pma.host is not None and web and pma.host not in web:
-            raise ValueError(f"host {pma.host!r} is not a web host of the stack (known: {', '.join(web)})")
+            raise SubfieldError(("host",), f"is not a web host of the stack (known: {', '.join(web)})")
         return pma
 
     @field_validator("mail", "phpmyadmin", "dns")
@@ -771,7 +766,7 @@ class Settings(_Strict):
             for i, domain in enumerate([value] if isinstance(value, str) else value or []):
                 why = public_name_problem(domain, TLS_CA_NAMES[tls.ca])
                 if why is not None:
-                    raise ValueError(f"{key}{'' if isinstance(value, str) else f'[{i}]'}: {why}")
+                    raise SubfieldError((key,) if isinstance(value, str) else (key, i), why, names_value=True)
         return spec
 
     @field_validator("mail")
@@ -780,7 +775,7 @@ class Settings(_Strict):
         hosts: dict[str, HostSpec] = info.data.get("hosts") or {}
         web = [name for name, h in hosts.items() if h.role == "web"]
         if mail.host is not None and hosts and mail.host not in web:
-            raise ValueError(f"host {mail.host!r} is not a web host (known: {', '.join(web)})")
+            raise SubfieldError(("host",), f"is not a web host (known: {', '.join(web)})")
         default = info.data.get("default_web_host") or (min(web) if web else "")
         host = hosts.get(mail.host or default)
         if host is not None and host.ssh_port == DNS_PORT:
@@ -798,10 +793,11 @@ class Settings(_Strict):
             # Postfix's myhostname is the mail exchanger, and mydestination holds it: a domain both there
             # and in virtual_mailbox_domains is a local one, whose list addresses are "User unknown"
             # (Postfix's VIRTUAL_README: "never list a virtual mailbox domain name as a mydestination domain").
-            raise ValueError(
-                f"{'mx' if mail.mx else 'the mail host address'} {exchanger!r} is also sympa_domain: the mail "
+            raise SubfieldError(
+                ("mx",) if mail.mx else ("sympa_domain",),
+                f"is also {'sympa_domain' if mail.mx else 'the mail host address (the mail exchanger)'}: the mail "
                 "exchanger's name is the host's own, the lists' domain is Sympa's; give the mail exchanger "
-                "another name (e.g. mail.example.org, set as mx)"
+                "another name (e.g. mail.example.org, set as mx)",
             )
         return mail
 
@@ -810,7 +806,7 @@ class Settings(_Strict):
     def _dns_server(cls, dns: DnsSpec, info: ValidationInfo) -> DnsSpec:
         hosts: dict[str, HostSpec] = info.data.get("hosts") or {}
         if dns.server is not None and hosts and dns.server not in hosts:
-            raise ValueError(f"server {dns.server!r} is not a host of the stack (known: {', '.join(hosts)})")
+            raise SubfieldError(("server",), f"is not a host of the stack (known: {', '.join(hosts)})")
         server = hosts.get(dns.server or "")  # unset: the mail host, whose port 53 is refused already (mail)
         if dns.backend == "zonefile" and dns.zones and server is not None and server.ssh_port == DNS_PORT:
             raise ValueError(
@@ -911,6 +907,12 @@ def _not_a_dns_server_address(address: ipaddress.IPv4Address | ipaddress.IPv6Add
     return None
 
 
+def _unmapped(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
+    """The IPv4 address an IPv4-mapped IPv6 address (``::ffff:192.0.2.1``, RFC 4291 §2.5.5.2) stands for, else it."""
+    mapped = address.ipv4_mapped if isinstance(address, ipaddress.IPv6Address) else None
+    return mapped or address
+
+
 def _listen_on_the_server(listen: list[str], server: str, hosts: dict[str, HostSpec]) -> None:
     """NSD's addresses are not another host's: each address of the settings belongs to one host.
 
@@ -919,16 +921,17 @@ def _listen_on_the_server(listen: list[str], server: str, hosts: dict[str, HostS
     """
     own = hosts.get(server)
     for i, text in enumerate(listen):
-        address = ipaddress.ip_address(text)
+        address = _unmapped(ipaddress.ip_address(text))
         for name, host in hosts.items():
             if name == server or (own is not None and own.connection == "local" and host.connection == "local"):
                 continue  # local hosts are all the admin's own machine
             for what in ("address", "private_address"):
                 value = getattr(host, what)
-                if _is_ip(value) and ipaddress.ip_address(value) == address:
-                    raise ValueError(
-                        f"listen[{i}] {show_value(text)} is pic:hosts.{name}.{what}, an address of {name}: "
-                        f"NSD runs on {server} (pic:dns.server, default the mail host) and cannot answer there"
+                if _is_ip(value) and _unmapped(ipaddress.ip_address(value)) == address:
+                    raise SubfieldError(
+                        ("listen", i),
+                        f"is pic:hosts.{name}.{what}, an address of {name}: "
+                        f"NSD runs on {server} (pic:dns.server, default the mail host) and cannot answer there",
                     )
 
 
@@ -938,16 +941,14 @@ def _check_host_addresses(hosts: dict[str, HostSpec]) -> None:
     for name, host in hosts.items():
         private = ipaddress.ip_address(host.private_address)
         if private.is_unspecified or private.is_multicast or str(private) == "255.255.255.255":
-            raise ValueError(f"{name}: private_address {host.private_address} is not the address of one host")
+            raise SubfieldError((name, "private_address"), "is not the address of one host")
         if private.is_loopback and host.connection != "local":
-            raise ValueError(
-                f"{name}: private_address {host.private_address} is a loopback address (only with connection: local)"
-            )
+            raise SubfieldError((name, "private_address"), "is a loopback address (only with connection: local)")
         if host.connection == "local":
             continue  # every local host is the admin's own machine
         for what, value in (("address", host.address), ("private_address", str(private))):
             if seen.get(value, name) != name:  # a host may use one address for both
-                raise ValueError(f"{name}: {what} {value} is also the address of {seen[value]}: each host has its own")
+                raise SubfieldError((name, what), f"is also the address of {seen[value]}: each host has its own")
             seen[value] = name
 
 

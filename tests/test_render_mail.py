@@ -377,9 +377,12 @@ def test_zonefile_backend_publishes_the_host_zones(tmp_path: Path) -> None:
     ("extra", "message"),
     [
         ("  pic:dns: {backend: zonefile, zones: [example.org]}", "listen is required with backend zonefile"),
-        ("  pic:dns: {server: nope}", "server 'nope' is not a host of the stack"),
+        ("  pic:dns: {server: nope}", 'pic:dns.server: "nope" is not a host of the stack'),
         ("  pic:dns: {resolver: 1.2.3}", "pic:dns.resolver"),
-        ("  pic:dns: {zones: [example.org, example.org]}", "lists a zone twice"),
+        (
+            "  pic:dns: {zones: [example.org, example.org]}",
+            'pic:dns.zones[1]: "example.org" is also [0]: a zone is listed once',
+        ),
     ],
 )
 def test_bad_dns_settings_are_named(tmp_path: Path, extra: str, message: str) -> None:
@@ -394,8 +397,7 @@ def test_mail_host_must_be_a_web_host(tmp_path: Path) -> None:
     stack.write_text(stack.read_text().replace("pic:mail: {host: web1, ", "pic:mail: {host: db, "))
     with pytest.raises(PicError) as exc:
         load_settings(path, "t")
-    assert "Pulumi.t.yaml:19 pic:mail: " in str(exc.value)
-    assert "host 'db' is not a web host (known: web1)" in str(exc.value)
+    assert 'Pulumi.t.yaml:19 pic:mail.host: "db" is not a web host (known: web1)' in str(exc.value)
 
 
 def test_mx_is_required_when_the_mail_host_is_an_ip(tmp_path: Path) -> None:
