@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationError, f
 
 from pic import charsets, cron, names, phpini
 from pic.errors import PicError, Problem, show_value
-from pic.modelerrors import _unwrap, problems_from
+from pic.modelerrors import SubfieldError, _unwrap, problems_from
 from pic.settings import MIN_CPUS, TLS_CA_NAMES, Settings, display_path
 from pic.validators import (
     SLUG_WORDS,
@@ -66,11 +66,12 @@ class _Strict(BaseModel):
 
 
 def _unique(values: list[str]) -> list[str]:
-    seen: set[str] = set()
-    for v in values:
+    """``values`` when none is listed twice; else SubfieldError at the second one."""
+    seen: dict[str, int] = {}
+    for i, v in enumerate(values):
         if v in seen:
-            raise ValueError(f"lists {v!r} twice")
-        seen.add(v)
+            raise SubfieldError((i,), f"is also [{seen[v]}]: give each once")
+        seen[v] = i
     return values
 
 
