@@ -34,7 +34,8 @@ class SubfieldError(ValueError):
     a check of ``pic:mail`` about its ``mx``); :func:`problems_from` reports the problem at that
     path, with its line and its value, instead of the whole mapping or list. ``message`` says what
     is wrong with the value, which the problem shows before it, unless ``names_value`` says that
-    the message starts with the value already.
+    the message starts with the value already. (A validator's error about a whole mapping is shown
+    without the mapping: its message names the keys concerned.)
     """
 
     def __init__(self, loc: tuple[str | int, ...], message: str, *, names_value: bool = False) -> None:
@@ -180,8 +181,8 @@ def problems_from(
             loc = (*loc, *error.loc)
             value = _below(value, error.loc)
         full = (*prefix, *loc)
-        if isinstance(error, SubfieldError) and error.names_value:
-            message = str(error)
+        if (isinstance(error, SubfieldError) and error.names_value) or (error is not None and isinstance(value, dict)):
+            message = str(error)  # names its value, or speaks of a mapping's keys: the mapping is not shown
         else:
             message = _describe(err, model, loc, doc.shown(full, value))
         out.append(Problem(doc.file, doc.line_of(full), format_loc(full), message))

@@ -746,10 +746,21 @@ class Settings(_Strict):
         mail = info.data.get("mail")
         if pma is not None and mail is not None and pma.domain == mail.sympa_domain:
             raise SubfieldError(("domain",), "is also pic:mail.sympa_domain: give phpMyAdmin a domain of its own")
-        hosts = info.data.get("hosts") or {}
+        hosts: dict[str, HostSpec] = info.data.get("hosts") or {}
         web = [name for name, h in hosts.items() if h.role == "web"]
         if pma is not None and pma.host is not None and web and pma.host not in web:
             raise SubfieldError(("host",), f"is not a web host of the stack (known: {', '.join(web)})")
+        db_name, db = next(((n, h) for n, h in hosts.items() if h.role == "db"), ("", None))
+        if pma is not None and db is not None and ":" in db.private_address:
+            # PHP's mysqlnd (Debian's phpmyadmin package) takes an IPv6 host only in brackets, then
+            # checks the certificate for the name "[addr]", which no certificate holds: every login
+            # fails, unless verification is off (tests/test_ipv6_hosts.py shows both with real PHP).
+            raise ValueError(
+                f"phpMyAdmin cannot reach the db host at its IPv6 address {db.private_address} "
+                f"(pic:hosts.{db_name}.private_address): PHP's "
+                "MariaDB driver cannot check the server's certificate for an IPv6 address, so every login fails; "
+                "give the db host an IPv4 private_address, or remove pic:phpmyadmin"
+            )
         return pma
 
     @field_validator("mail", "phpmyadmin", "dns")
