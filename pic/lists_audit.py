@@ -310,10 +310,17 @@ def _repaired(address: str) -> str:
 
 
 def _valid(address: str) -> str | None:
-    """None if valid, else why not."""
+    """None if valid, else why not (email_validator's words).
+
+    A quoted local part (``"jean dupont"@example.org``, RFC 5322 §3.4.1) is valid: Sympa accepts it
+    (its ``Sympa::Tools::Text::valid_email``). A quote without its pair hides the @ from the
+    library, which would say that the address has no @-sign: the quote is named instead.
+    """
     try:
-        validate_email(address, check_deliverability=False)
+        validate_email(address, check_deliverability=False, allow_quoted_local=True)
     except EmailNotValidError as exc:
+        if '"' in address and "@" in address and "@-sign." in str(exc) and "must have" in str(exc):
+            return 'it holds a quote character (") without its pair'
         return str(exc)
     return None
 

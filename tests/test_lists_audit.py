@@ -471,3 +471,26 @@ def test_osa_distance() -> None:
     assert lists_audit.osa_distance("wanadoo", "wnadoo") == 1
     assert lists_audit.osa_distance("abc", "xyz") == 3
     assert lists_audit.osa_distance("", "ab") == 2
+
+
+@pytest.mark.parametrize(
+    ("address", "why", "suggestion"),
+    [
+        (
+            '"jean@example.org',
+            'malformed address (it holds a quote character (") without its pair)',
+            "jean@example.org",
+        ),
+        ('jean"dupont@example.org', 'malformed address (it holds a quote character (") without its pair)', None),
+    ],
+)
+def test_a_stray_quote_is_named_not_a_missing_at_sign(address: str, why: str, suggestion: str | None) -> None:
+    flag = lists_audit.audit_entry(lists_audit.Entry("f", 1, address), lists_audit.load_domains())
+    assert flag is not None and flag.problem == why, flag
+    assert flag.suggestion == suggestion, flag
+
+
+def test_a_quoted_local_part_is_an_address_as_sympa_reads_it() -> None:
+    """RFC 5322's quoted local part: Sympa's own check accepts it, so the audit does not call it malformed."""
+    entry = lists_audit.Entry("f", 1, '"jean dupont"@example.org')
+    assert lists_audit.audit_entry(entry, lists_audit.load_domains()) is None
