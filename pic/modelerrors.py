@@ -93,7 +93,8 @@ def allowed_keys(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str
             continue  # list index or dict key: stay on the item's model
         current = _unwrap(current.model_fields[part].annotation)
     if isinstance(current, type) and issubclass(current, BaseModel):
-        return list(current.model_fields)
+        # a field excluded from the model's output is the program's own (the stack's name), never a key to write
+        return [name for name, field in current.model_fields.items() if not field.exclude]
     return []
 
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
 import datetime as dt
 import difflib
 import hashlib
 import hmac
 import ipaddress
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -313,7 +315,7 @@ class TlsSpec(_Strict):
 # restic repositories (https://restic.readthedocs.io/en/stable/030_preparing_a_new_repo.html); what
 # restic reads after the host: printable ASCII, no space; in a URL no '?' or '#' (a query, a fragment).
 REPOSITORY_FORMS = "sftp:user@host:/path, sftp://user@host[:port]//path or s3:https://host[:port]/bucket/path"
-_SFTP_USER = r"[A-Za-z0-9._-]+"
+_SFTP_USER = r"[A-Za-z0-9._][A-Za-z0-9._-]*"  # never a leading '-': ssh would read user@host as an option
 _SFTP_SHORT_RE = re.compile(rf"sftp:(?P<user>{_SFTP_USER})@(?P<host>[^:/@\[\]]*):(?P<path>/[!-~]*)")
 _SFTP_URL_RE = re.compile(rf"sftp://(?P<user>{_SFTP_USER})@(?P<authority>[^/@]*)/(?P<path>[!-~]*)")
 _S3_RE = re.compile(r"s3:https?://(?P<authority>[^/@]*)/(?P<bucket>[A-Za-z0-9._-]+)(/[!-~]*)?")
@@ -548,7 +550,7 @@ class DnsSpec(_Strict):
         """
         seen: dict[ipaddress.IPv4Address | ipaddress.IPv6Address, int] = {}
         for i, text in enumerate(listen):
-            address = _unmapped(ipaddress.ip_address(text))
+            address = ipaddress.ip_address(text)
             if address in seen:
                 raise SubfieldError((i,), f"is also [{seen[address]}]: NSD binds each address once")
             seen[address] = i
@@ -606,7 +608,7 @@ class DbSpec(_Strict):
     def _outside_the_sites_network(cls, subnet: IPv4Network) -> IPv4Network:
         if subnet.overlaps(IPv4Network(PLATFORM_SUBNET)):
             raise ValueError(
-                f"{subnet} overlaps {PLATFORM_SUBNET}, the network of the sites' containers, on the same docker "
+                f"overlaps {PLATFORM_SUBNET}, the network of the sites' containers, on the same docker "
                 'engine in the dev stack: Docker refuses the second network ("Pool overlaps"); choose another, '
                 "e.g. 172.29.57.0/24"
             )
@@ -714,7 +716,7 @@ class Settings(_Strict):
         hosts: dict[str, HostSpec] = info.data.get("hosts") or {}
         web = sorted(n for n, h in hosts.items() if h.role == "web")
         if name is not None and hosts and name not in web:
-            raise ValueError(f"{name!r} is not a web host of the stack (known: {', '.join(web)})")
+            raise ValueError(f"is not a web host of the stack (known: {', '.join(web)})")
         return name
 
     @field_validator("runtimes")
@@ -723,7 +725,9 @@ class Settings(_Strict):
         seen: dict[tuple[int, ...], str] = {}
         for key, spec in runtimes.items():
             if version_key(key) in seen:
-                raise ValueError(f"{key!r} and {seen[version_key(key)]!r} are one runtime: give it once")
+                raise SubfieldError(
+                    (key,), f"{key!r} and {seen[version_key(key)]!r} are one runtime: give it once", names_value=True
+                )
             seen[version_key(key)] = key
             carried = DEBIAN_PHP.get(spec.debian)
             if spec.apt_source is None and carried != key:
@@ -789,11 +793,6 @@ class Settings(_Strict):
             raise SubfieldError(("host",), f"is not a web host (known: {', '.join(web)})")
         default = info.data.get("default_web_host") or (min(web) if web else "")
         host = hosts.get(mail.host or default)
-        if host is not None and host.ssh_port == DNS_PORT:
-            raise ValueError(
-                f"the mail host {mail.host or default} has ssh_port {DNS_PORT}, the port of its local resolver "
-                "(unbound, for Sympa's DNS checks): give pic:hosts.<host>.ssh_port another port"
-            )
         if mail.mx is None and host is not None and _is_ip(host.address):
             raise ValueError(
                 f"mx is required: the mail host's address {host.address!r} is an IP address, "
@@ -818,12 +817,6 @@ class Settings(_Strict):
         hosts: dict[str, HostSpec] = info.data.get("hosts") or {}
         if dns.server is not None and hosts and dns.server not in hosts:
             raise SubfieldError(("server",), f"is not a host of the stack (known: {', '.join(hosts)})")
-        server = hosts.get(dns.server or "")  # unset: the mail host, whose port 53 is refused already (mail)
-        if dns.backend == "zonefile" and dns.zones and server is not None and server.ssh_port == DNS_PORT:
-            raise ValueError(
-                f"the DNS server {dns.server} has ssh_port {DNS_PORT}, the port NSD answers on (backend zonefile): "
-                "give pic:hosts.<host>.ssh_port another port"
-            )
         if dns.backend == "zonefile" and dns.zones and not dns.listen:
             raise ValueError(
                 "listen is required with backend zonefile: the public addresses NSD answers on "
@@ -918,12 +911,6 @@ def _not_a_dns_server_address(address: ipaddress.IPv4Address | ipaddress.IPv6Add
     return None
 
 
-def _unmapped(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
-    """The IPv4 address an IPv4-mapped IPv6 address (``::ffff:192.0.2.1``, RFC 4291 §2.5.5.2) stands for, else it."""
-    mapped = address.ipv4_mapped if isinstance(address, ipaddress.IPv6Address) else None
-    return mapped or address
-
-
 def _listen_on_the_server(listen: list[str], server: str, hosts: dict[str, HostSpec]) -> None:
     """NSD's addresses are not another host's: each address of the settings belongs to one host.
 
@@ -932,13 +919,13 @@ def _listen_on_the_server(listen: list[str], server: str, hosts: dict[str, HostS
     """
     own = hosts.get(server)
     for i, text in enumerate(listen):
-        address = _unmapped(ipaddress.ip_address(text))
+        address = ipaddress.ip_address(text)
         for name, host in hosts.items():
             if name == server or (own is not None and own.connection == "local" and host.connection == "local"):
                 continue  # local hosts are all the admin's own machine
             for what in ("address", "private_address"):
                 value = getattr(host, what)
-                if _is_ip(value) and _unmapped(ipaddress.ip_address(value)) == address:
+                if _is_ip(value) and ipaddress.ip_address(value) == address:
                     raise SubfieldError(
                         ("listen", i),
                         f"is pic:hosts.{name}.{what}, an address of {name}: "
@@ -946,39 +933,61 @@ def _listen_on_the_server(listen: list[str], server: str, hosts: dict[str, HostS
                     )
 
 
+def _same_host_key(value: str) -> str:
+    """``value`` as two hosts' addresses are compared: an IP address in its one written form
+    (``2001:DB8:0::11`` is ``2001:db8::11``), a name without case."""
+    return str(ipaddress.ip_address(value)) if _is_ip(value) else value.lower()
+
+
 def _check_host_addresses(hosts: dict[str, HostSpec]) -> None:
-    """Two ssh hosts never share an address; a private address is one a host can hold; ssh keeps its own port."""
+    """Two ssh hosts never share an address; an address is one a host can hold; ssh keeps its own port."""
     seen: dict[str, str] = {}
     for name, host in hosts.items():
+        for what in ("address", "private_address"):
+            value = getattr(host, what)
+            ip = ipaddress.ip_address(value) if _is_ip(value) else None
+            if ip is not None and (ip.is_unspecified or ip.is_multicast or str(ip) == "255.255.255.255"):
+                raise SubfieldError((name, what), "is not the address of one host")
         private = ipaddress.ip_address(host.private_address)
-        if private.is_unspecified or private.is_multicast or str(private) == "255.255.255.255":
-            raise SubfieldError((name, "private_address"), "is not the address of one host")
         if private.is_loopback and host.connection != "local":
             raise SubfieldError((name, "private_address"), "is a loopback address (only with connection: local)")
         if host.connection == "local":
             continue  # every local host is the admin's own machine
-        for what, value in (("address", host.address), ("private_address", str(private))):
-            if seen.get(value, name) != name:  # a host may use one address for both
-                raise SubfieldError((name, what), f"is also the address of {seen[value]}: each host has its own")
-            seen[value] = name
+        for what, value in (("address", host.address), ("private_address", host.private_address)):
+            key = _same_host_key(value)
+            if seen.get(key, name) != name:  # a host may use one address for both
+                raise SubfieldError((name, what), f"is also the address of {seen[key]}: each host has its own")
+            seen[key] = name
+
+
+NAME_MAX = 255  # bytes of one file name on Linux (limits.h); members_root is ASCII, so characters
+MEMBERS_ROOT_MAX = 1024  # leaves PATH_MAX (4,096) room for <root>/<slug>/www/... below it
 
 
 def check_members_root(root: str) -> str:
     """An absolute, normalised path that is not, nor lies under, a system directory or the platform's own."""
     if root != "/" and (root.endswith("/") or "//" in root or any(p in (".", "..") for p in root.split("/")[1:])):
-        raise ValueError(f"{root!r} is not a normalised path: no '.', '..', '//' or final '/' (e.g. /srv/members)")
+        raise ValueError("is not a normalised path: no '.', '..', '//' or final '/' (e.g. /srv/members)")
+    longest = max(root.split("/"), key=len)
+    if len(longest) > NAME_MAX:
+        raise ValueError(
+            f"has a directory name of {len(longest)} characters: Linux allows at most {NAME_MAX} (NAME_MAX)"
+        )
+    if len(root) > MEMBERS_ROOT_MAX:
+        raise ValueError(
+            f"is {len(root)} characters long (at most {MEMBERS_ROOT_MAX}): the members' files lie below it, "
+            "and Linux refuses paths of more than 4,095 (PATH_MAX)"
+        )
     for tree in SYSTEM_TREES:
         if root == tree or root.startswith(f"{tree}/"):
-            raise ValueError(
-                f"{root!r} is under the system directory {tree}: use a directory of its own, e.g. /srv/members"
-            )
+            raise ValueError(f"is under the system directory {tree}: use a directory of its own, e.g. /srv/members")
     if root == PLATFORM_DIR or root.startswith(f"{PLATFORM_DIR}/"):
         raise ValueError(
-            f"{root!r} is under {PLATFORM_DIR}, the platform's own directory (the front proxy's data, the ACME "
+            f"is under {PLATFORM_DIR}, the platform's own directory (the front proxy's data, the ACME "
             "webroot), where a member's space could be one of them: use a directory of its own, e.g. /srv/members"
         )
     if root in SYSTEM_DIRS:
-        raise ValueError(f"{root!r} is a system directory that the set-up script would re-mode: use e.g. /srv/members")
+        raise ValueError("is a system directory that the set-up script would re-mode: use e.g. /srv/members")
     return root
 
 
@@ -995,6 +1004,13 @@ def version_key(key: str) -> tuple[int, ...]:
 
 
 _TOP_LEVEL_KEYS = {"config", "secretsprovider", "encryptedkey", "encryptionsalt", "environment"}
+
+
+# Fields of Settings that pic fills itself, never read from the file.
+_PROGRAM_FIELDS = {
+    "stack": "the stack's name is the file's (Pulumi.<stack>.yaml), never written in it",
+    "secrets": "each secret is a key of its own, set with `pulumi config set --secret pic:<name>` (never in clear)",
+}
 
 
 def _strip_namespace(doc: Document) -> tuple[dict[str, Any], list[Problem]]:
@@ -1019,7 +1035,28 @@ def _strip_namespace(doc: Document) -> tuple[dict[str, Any], list[Problem]]:
                 where = doc.line_of(("config", full_key))
                 problems.append(Problem(doc.file, where, f"config.{full_key}", why))
             continue  # provider settings (docker:host, mysql:endpoint, ...) belong to them
+        if key in _PROGRAM_FIELDS:
+            problems.append(
+                Problem(
+                    doc.file,
+                    doc.line_of(("config", full_key)),
+                    f"config.{full_key}",
+                    f"is not a setting: {_PROGRAM_FIELDS[key]}",
+                )
+            )
+            continue
         if isinstance(value, dict) and set(value) == {"secure"}:
+            if not isinstance(value["secure"], str) or not value["secure"].strip():
+                problems.append(
+                    Problem(
+                        doc.file,
+                        doc.line_of(("config", full_key, "secure")),
+                        f"config.{full_key}.secure",
+                        f"{show_value(value['secure'])} is not a ciphertext: set the secret with "
+                        f"`pulumi config set --secret {full_key}`, which writes it",
+                    )
+                )
+                continue
             secrets[key] = SecretRef(key)
             if key not in (*SECRET_KEYS, *OPTIONAL_SECRET_KEYS):
                 problems.append(
@@ -1083,21 +1120,23 @@ def load_settings(project_dir: Path, stack: str) -> Settings:
         raise PicError([Problem("<command line>", None, "--stack", f"{show_value(stack)} is not a stack name")])
     path = project_dir / f"Pulumi.{stack}.yaml"
     file = display_path(path)
-    if not path.is_file():
+    if not os.path.lexists(path):  # anything else there (a directory, a FIFO, a broken link) is named by read_yaml
         known = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in project_dir.glob("Pulumi.*.yaml"))
         raise PicError([Problem(file, None, "", f"no such stack file (stacks here: {', '.join(known) or 'none'})")])
     doc, problems = read_yaml(path, file, follow_links=True)  # the admins' file; `pic plan` links it
+    # One way to name a key of the file: pic:limits.cpus, as the model's own errors do (not config.pic:...).
+    problems = [dataclasses.replace(p, path=p.path.removeprefix("config.")) for p in problems]
     if doc is None:
         raise PicError(problems)
     data, more = _strip_namespace(doc)
-    problems += more
+    problems += [dataclasses.replace(p, path=p.path.removeprefix("config.")) for p in more]
     try:
         settings = Settings.model_validate({**data, "stack": stack})
     except ValidationError as exc:
         for p in problems_from(exc, _config_view(doc), Settings):
             problems.append(Problem(p.file, p.line, f"{NAMESPACE}:{p.path}" if p.path else f"{NAMESPACE}:", p.message))
     else:
-        problems += _db_port_clash(settings, _config_view(doc))
+        problems += _db_port_clash(settings, _config_view(doc)) + _dns_port_clash(settings, _config_view(doc))
     if problems:
         raise PicError(problems)
     return settings
@@ -1122,9 +1161,33 @@ def _db_port_clash(settings: Settings, view: Document) -> list[Problem]:
     return [Problem(view.file, view.line_of(loc), f"{NAMESPACE}:{format_loc(loc)}", message)]
 
 
+def _dns_port_clash(settings: Settings, view: Document) -> list[Problem]:
+    """sshd keeps off port 53 where a DNS server listens: the mail host's local resolver (unbound,
+    for Sympa's DNS checks) and the DNS server's NSD (backend zonefile with zones).
+
+    Checked on the whole settings (the mail host and the DNS server may be defaults); reported at
+    the host's ``ssh_port``, the one written.
+    """
+    servers = {settings.mail_host: "its local resolver's (unbound, for Sympa's DNS checks)"}
+    if settings.dns.backend == "zonefile" and settings.dns.zones:
+        servers.setdefault(settings.dns_server, "NSD's, which serves pic:dns.zones (backend zonefile)")
+    problems = []
+    for name, whose in servers.items():
+        if settings.hosts[name].ssh_port != DNS_PORT:
+            continue
+        loc = ("hosts", name, "ssh_port")
+        message = f"{DNS_PORT} is {whose} port on {name}: give sshd another port"
+        problems.append(Problem(view.file, view.line_of(loc), f"{NAMESPACE}:{format_loc(loc)}", message))
+    return problems
+
+
 def display_path(path: Path) -> str:
     """The path as the user would type it: relative to the working directory when inside it."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        real = path.resolve(strict=True)
+    except (OSError, RuntimeError):  # a broken link or a loop of links: the name the user gave
+        real = path.absolute()
+    try:
+        return str(real.relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)

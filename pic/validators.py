@@ -622,13 +622,24 @@ def _blob_type(data: str) -> str | None:
 
 
 def check_ip(value: str) -> str:
-    """An IPv4 or IPv6 address, without an IPv6 zone (``fe80::1%eth0``), which firewall rules cannot hold."""
+    """An IPv4 or IPv6 address, without an IPv6 zone (``fe80::1%eth0``), which firewall rules cannot hold,
+    and not an IPv4-mapped IPv6 address (``::ffff:192.0.2.1``, RFC 4291 §2.5.5.2).
+
+    A mapped address is an IPv4 host written as IPv6: its packets arrive as IPv4 (an ``ip6 saddr``
+    rule never matches them), OpenSSH and Python spell it differently (``::ffff:192.0.2.1`` and
+    ``::ffff:c000:201``), and it hides a loopback or another host's address from the comparisons.
+    """
     try:
         address = ipaddress.ip_address(value)
     except ValueError:
         raise ValueError("is not an IPv4 or IPv6 address") from None
     if isinstance(address, ipaddress.IPv6Address) and address.scope_id is not None:
         raise ValueError("has an IPv6 zone (%...): give an address without one, reachable from the other hosts")
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        raise ValueError(
+            f"is an IPv4-mapped IPv6 address, an IPv4 host written as IPv6: write the IPv4 address "
+            f"{address.ipv4_mapped} itself"
+        )
     return value
 
 

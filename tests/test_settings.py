@@ -131,7 +131,7 @@ def test_a_default_web_host_that_is_no_web_host_is_named(tmp_path: Path) -> None
     project = project_copy(tmp_path)
     _edit(project, "pic:default_web_host: web1", "pic:default_web_host: db")
     errors = _errors(project)
-    assert "pic:default_web_host" in errors and "'db' is not a web host of the stack (known: web1)" in errors
+    assert 'pic:default_web_host: "db" is not a web host of the stack (known: web1)' in errors
     assert "Pulumi.prod.yaml:" in errors
 
 
@@ -197,10 +197,56 @@ HARMFUL = [
         "pic:hosts.web1.private_address",
         '"127.0.0.1" is a loopback',
     ),
+    ("address: web1.example.org,", "address: 0.0.0.0,", "pic:hosts.web1.address", "is not the address of one host"),
+    ("address: web1.example.org,", "address: '::',", "pic:hosts.web1.address", "is not the address of one host"),
+    ("address: web1.example.org,", "address: 224.0.0.1,", "pic:hosts.web1.address", "is not the address of one host"),
+    (
+        "private_address: 10.0.0.10",
+        "private_address: '::ffff:10.0.0.11'",
+        "pic:hosts.db.private_address",
+        "IPv4-mapped",
+    ),
+    (
+        "private_address: 10.0.0.11",
+        "private_address: '::ffff:127.0.0.1'",
+        "pic:hosts.web1.private_address",
+        "IPv4-mapped",
+    ),
+    ("address: db.example.org,", "address: '::ffff:192.0.2.1',", "pic:hosts.db.address", "IPv4-mapped"),
+    (
+        "pic:members_root: /srv/members",
+        f"pic:members_root: /srv/{'m' * 256}",
+        "pic:members_root",
+        "at most 255 (NAME_MAX)",
+    ),
+    (
+        "pic:members_root: /srv/members",
+        "pic:members_root: /srv" + "/m" * 600,
+        "pic:members_root",
+        "is 1204 characters long (at most 1024)",
+    ),
+    (
+        MEMBERS_ROOT,
+        f"{MEMBERS_ROOT}\n  pic:stack: lab",
+        "pic:stack",
+        "is not a setting: the stack's name is the file's",
+    ),
+    (
+        MEMBERS_ROOT,
+        f"{MEMBERS_ROOT}\n  pic:secrets: {{dbAdminPassword: hunter2}}",
+        "pic:secrets",
+        "is not a setting: each secret is a key of its own",
+    ),
+    (
+        MEMBERS_ROOT,
+        f"{MEMBERS_ROOT}\n  pic:dbAdminPassword: {{secure: null}}",
+        "pic:dbAdminPassword.secure",
+        "null is not a ciphertext",
+    ),
     ("ssh_user: deploy}", "ssh_user: deploy, ssh_port: 443}", "pic:hosts.web1.ssh_port", "front proxy"),
     ("ssh_user: deploy}", "ssh_user: deploy, ssh_port: 25}", "pic:hosts.web1.ssh_port", "Postfix"),
     ("ssh_user: deploy}", "ssh_user: deploy, ssh_port: 3306}", "pic:hosts.web1.ssh_port", "database endpoint"),
-    ("ssh_user: deploy}", "ssh_user: deploy, ssh_port: 53}", "pic:mail", "local resolver"),
+    ("ssh_user: deploy}", "ssh_user: deploy, ssh_port: 53}", "pic:hosts.web1.ssh_port", "53 is its local resolver's"),
     (
         "10.0.0.10, ssh_user: deploy}",
         "10.0.0.10, ssh_user: deploy, ssh_port: 3306}",
@@ -285,6 +331,20 @@ HARMFUL = [
     ("pic:admin_email: admin@example.org", f"pic:admin_email: {'a' * 65}@example.org", "pic:admin_email", "too long"),
     # the off-site repository: parsed as the renderer parses it, its host key the one ssh looks up
     (BACKUP, _offsite("sftp:restic@vault.example.net"), "pic:backup.offsite.repository", "sftp:user@host:/path"),
+    # A user starting with '-' is an option to ssh (-J...): every backup would go elsewhere or fail.
+    (
+        BACKUP,
+        _offsite("sftp://-Jevil.example.net@vault.example.net:2222//srv/restic", "[vault.example.net]:2222"),
+        "pic:backup.offsite.repository",
+        "is not sftp://user@host[:port]//path",
+    ),
+    (BACKUP, _offsite("sftp:-oProxyCommand=x@vault.example.net:/srv"), "pic:backup.offsite.repository", "sftp:user@"),
+    (
+        BACKUP,
+        _offsite("sftp://restic@[::ffff:192.0.2.7]:2222//srv/restic", "[::ffff:192.0.2.7]:2222"),
+        "pic:backup.offsite.repository",
+        "write the IPv4 address 192.0.2.7 itself",
+    ),
     (BACKUP, _offsite("sftp://restic@vault.example.net:99999//srv"), "pic:backup.offsite.repository", '"99999"'),
     (BACKUP, _offsite("s3:https://s3.example.net:0/bucket"), "pic:backup.offsite.repository", 'port "0"'),
     (
@@ -342,14 +402,24 @@ HARMFUL = [
     # NSD: addresses the Internet reaches on the DNS server, each once; each name server once
     (MEMBERS_ROOT, _dns("listen: [127.0.0.1]"), "pic:dns.listen", "loopback"),
     (MEMBERS_ROOT, _dns("listen: ['::1']"), "pic:dns.listen", "loopback"),
-    (MEMBERS_ROOT, _dns("listen: ['::ffff:127.0.0.1']"), "pic:dns.listen", "loopback"),
+    (
+        MEMBERS_ROOT,
+        _dns("listen: ['::ffff:127.0.0.1']"),
+        "pic:dns.listen[0]",
+        "IPv4-mapped IPv6 address, an IPv4 host written as IPv6: write the IPv4 address 127.0.0.1",
+    ),
     (MEMBERS_ROOT, _dns("listen: [0.0.0.0]"), "pic:dns.listen", "unspecified"),
     (MEMBERS_ROOT, _dns("listen: ['::']"), "pic:dns.listen", "unspecified"),
     (MEMBERS_ROOT, _dns("listen: [169.254.0.53]"), "pic:dns.listen", "link-local"),
     (MEMBERS_ROOT, _dns("listen: [192.0.2.53, 192.0.2.53]"), "pic:dns.listen[1]", '"192.0.2.53" is also [0]'),
     (MEMBERS_ROOT, _dns("listen: ['2001:db8::53', '2001:db8:0::53']"), "pic:dns.listen[1]", "is also [0]"),
     (MEMBERS_ROOT, _dns("listen: [10.0.0.10]"), "pic:dns.listen[0]", "is pic:hosts.db.private_address"),
-    (MEMBERS_ROOT, _dns("listen: ['::ffff:10.0.0.10']"), "pic:dns.listen[0]", "is pic:hosts.db.private_address"),
+    (
+        MEMBERS_ROOT,
+        _dns("listen: ['::ffff:10.0.0.10']"),
+        "pic:dns.listen[0]",
+        "write the IPv4 address 10.0.0.10 itself",
+    ),
     (
         MEMBERS_ROOT,
         _dns("listen: [192.0.2.53], nameservers: [ns1.example.org, ns1.example.org]"),
@@ -391,23 +461,23 @@ def test_local_hosts_may_share_the_admins_machine() -> None:
 
 # What the YAML of a stack file may not hold: each named with its file, line, field and value.
 STACK_YAML = [
-    ('"8.4": {debian: trixie', "8.4: {debian: trixie", "config.pic:runtimes.8.4", "is a number to YAML"),
-    ("keep_days: 7}", "keep_days: 7, 2: x}", "config.pic:backup.2", "is a number to YAML"),
-    ("ssh_user: deploy}", "ssh_user: deploy, true: x}", "config.pic:hosts.web1.true", "true or false to YAML"),
-    ("pic:members_root: /srv/members", "? [pic:members_root]\n  : /srv/members", "config.?", "not a name"),
-    ("pic:members_root: /srv/members", "pic:members_root: !!binary L3Nydg==", "config.pic:members_root", "!!binary"),
-    ("keep_days: 7}", 'keep_days: !!int "7d"}', "config.pic:backup.keep_days", "tags are not allowed"),
-    ("keep_days: 7}", f"keep_days: {'7' * 400}}}", "config.pic:backup.keep_days", "a number of 400 characters"),
-    ("pic:members_root: /srv/members", "pic:members_root: /srv/\x85members", "config.pic:members_root", "NEXT LINE"),
-    ("pic:members_root: /srv/members", "pic:members_root: /srv/\x9bmembers", "config.pic:members_root", "U+009B"),
-    ("pic:members_root: /srv/members", "pic:members_root: /srv/\u2029m", "config.pic:members_root", "U+2029"),
-    ("pic:members_root: /srv/members", "pic:members_root: \ufeff/srv/m", "config.pic:members_root", "byte-order mark"),
-    ("keep_days: 7}", "keep_days: 7}  # \x1b]0;x\x07", "config.pic:backup.keep_days", "U+001B"),
-    ("pic:limits:", "PIC:limits:", "config.PIC:limits", "namespace \"PIC\", not 'pic'"),
-    ("pic:limits:", "Pic:limits:", "config.Pic:limits", "compared exactly"),
-    ("pic:limits:", "p\u0456c:limits:", "config.p\u0456c:limits", "not 'pic'"),
-    ("pic:limits:", "pci:limits:", "config.pci:limits", "not 'pic'"),
-    ("pic:limits:", "limits:", "config.limits", "has no namespace"),
+    ('"8.4": {debian: trixie', "8.4: {debian: trixie", "pic:runtimes.8.4", "is a number to YAML"),
+    ("keep_days: 7}", "keep_days: 7, 2: x}", "pic:backup.2", "is a number to YAML"),
+    ("ssh_user: deploy}", "ssh_user: deploy, true: x}", "pic:hosts.web1.true", "true or false to YAML"),
+    ("pic:members_root: /srv/members", "? [pic:members_root]\n  : /srv/members", "?", "not a name"),
+    ("pic:members_root: /srv/members", "pic:members_root: !!binary L3Nydg==", "pic:members_root", "!!binary"),
+    ("keep_days: 7}", 'keep_days: !!int "7d"}', "pic:backup.keep_days", "tags are not allowed"),
+    ("keep_days: 7}", f"keep_days: {'7' * 400}}}", "pic:backup.keep_days", "a number of 400 characters"),
+    ("pic:members_root: /srv/members", "pic:members_root: /srv/\x85members", "pic:members_root", "NEXT LINE"),
+    ("pic:members_root: /srv/members", "pic:members_root: /srv/\x9bmembers", "pic:members_root", "U+009B"),
+    ("pic:members_root: /srv/members", "pic:members_root: /srv/\u2029m", "pic:members_root", "U+2029"),
+    ("pic:members_root: /srv/members", "pic:members_root: \ufeff/srv/m", "pic:members_root", "byte-order mark"),
+    ("keep_days: 7}", "keep_days: 7}  # \x1b]0;x\x07", "pic:backup.keep_days", "U+001B"),
+    ("pic:limits:", "PIC:limits:", "PIC:limits", "namespace \"PIC\", not 'pic'"),
+    ("pic:limits:", "Pic:limits:", "Pic:limits", "compared exactly"),
+    ("pic:limits:", "p\u0456c:limits:", "p\u0456c:limits", "not 'pic'"),
+    ("pic:limits:", "pci:limits:", "pci:limits", "not 'pic'"),
+    ("pic:limits:", "limits:", "limits", "has no namespace"),
 ]
 
 
@@ -431,5 +501,35 @@ def test_stack_file_that_is_not_utf8_names_line_and_field(tmp_path: Path) -> Non
     path.write_bytes(data.replace(b"keep_days: 7", b"keep_days: 7\xe9", 1))  # Latin-1 'é'
     line_no = data[: data.index(b"keep_days: 7")].count(b"\n") + 1
     text = _errors(project)
-    assert f"Pulumi.prod.yaml:{line_no} config.pic:backup.keep_days: " in text, text
+    assert f"Pulumi.prod.yaml:{line_no} pic:backup.keep_days: " in text, text
     assert "bytes that are not UTF-8 (\\xe9)" in text
+
+
+def test_ssh_on_the_dns_servers_port_is_named_at_the_hosts_ssh_port(tmp_path: Path) -> None:
+    """NSD on the db host (pic:dns.server) and that host's sshd on port 53: the error is at the
+    port written, pic:hosts.db.ssh_port, on its own line, not at pic:dns."""
+    project = project_copy(tmp_path)
+    _edit(project, "10.0.0.10, ssh_user: deploy}", "10.0.0.10, ssh_user: deploy,\n             ssh_port: 53}")
+    _edit(project, MEMBERS_ROOT, _dns("listen: [192.0.2.53], server: db"))
+    text = _errors(project)
+    line = next(
+        n for n, ln in enumerate((project / "Pulumi.prod.yaml").read_text().splitlines(), 1) if "ssh_port: 53" in ln
+    )
+    assert f"Pulumi.prod.yaml:{line} pic:hosts.db.ssh_port: 53 is NSD's, which serves pic:dns.zones" in text, text
+    assert text.count("\n") == 0, text  # one error, the mail host's resolver is elsewhere
+
+
+def test_one_ipv6_address_written_two_ways_is_one_hosts(tmp_path: Path) -> None:
+    """``2001:db8::11`` and ``2001:DB8:0::11`` are one address: two hosts may not both have it."""
+    project = project_copy(tmp_path)
+    _edit(project, "address: web1.example.org,", "address: '2001:db8::11',")
+    _edit(project, "address: db.example.org,", "address: '2001:DB8:0::11',")
+    assert 'pic:hosts.db.address: "2001:DB8:0::11" is also the address of web1' in _errors(project)
+
+
+def test_an_unknown_key_never_offers_the_programs_own_fields(tmp_path: Path) -> None:
+    project = project_copy(tmp_path)
+    _edit(project, MEMBERS_ROOT, f"{MEMBERS_ROOT}\n  pic:stak: x")
+    text = _errors(project)
+    allowed = text.split("allowed here: ", 1)[1].split(")", 1)[0].split(", ")
+    assert "hosts" in allowed and "stack" not in allowed and "secrets" not in allowed, text

@@ -54,7 +54,7 @@ def test_defaults_and_a_full_form(tmp_path: Path) -> None:
         ("  pic:notify: {period_days: 0}\n", "pic:notify.period_days"),
         ("  pic:disk: {soft_limit_mb: -5}\n", "pic:disk.soft_limit_mb"),
         ("  pic:disk: {time: '25:00'}\n", "pic:disk.time"),
-        ("  pic:smtpPassword: hunter2\n", "config.pic:smtpPassword"),
+        ("  pic:smtpPassword: hunter2\n", "pic:smtpPassword"),
     ],
 )
 def test_errors_name_the_key_and_line(tmp_path: Path, text: str, expected: str) -> None:

@@ -95,6 +95,20 @@ def _refuse_links(tar: tarfile.TarFile, rev: str, commit: str) -> None:
 def render_here(project: Path, stack: str, members: Path, salt: bytes) -> Rendering:
     from pic.plan import engine
 
+    program = project / "__main__.py"
+    if not program.is_file():
+        raise PicError(
+            [
+                Problem(
+                    str(program),
+                    None,
+                    "",
+                    "no Pulumi program here: pic plan evaluates the project's program (__main__.py, components/) "
+                    "with the stack file and the member files; run it in the project's folder, or give that "
+                    "folder as --project",
+                )
+            ]
+        )
     try:
         run = engine.run_program(project, stack, members, secret_keys=SECRET_CONFIG_KEYS)
     except engine.ProgramError as exc:
