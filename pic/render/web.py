@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import ipaddress
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from pic import charsets, eol, names, phpini
 from pic.registry import Member, Registry
 from pic.render import render
 from pic.render.db import ENDPOINT_PORT
-from pic.settings import PLATFORM_DIR, PLATFORM_SUBNET, Settings, version_key
+from pic.settings import DNS_PORT, PLATFORM_DIR, PLATFORM_SUBNET, Settings, version_key
 
 # Inside a site container: the member's directories are mounted under this root.
 SITE_ROOT = "/srv/site"
@@ -44,6 +45,8 @@ NETWORK_GATEWAY = "172.30.0.1"
 PROXY_ADDRESS = "172.30.0.2"
 PHPMYADMIN_ADDRESS = "172.30.0.3"
 BASE_IMAGE = "pic/debian"
+# Where the mail host's Postfix receives the lists' mail from the Internet (RFC 5321).
+SMTP_PORT = 25
 # On the web host.
 CADDY_DIR = "/etc/pic/caddy"
 CADDY_DATA = f"{PLATFORM_DIR}/caddy/data"
@@ -598,8 +601,24 @@ def render_site_isolation() -> str:
     return render("site-isolation.nft.j2", network=NETWORK, subnet=NETWORK_SUBNET, proxy=PROXY_ADDRESS)
 
 
+def nsd_addresses(settings: Settings, host: str) -> tuple[list[str], list[str]]:
+    """The addresses NSD answers on at ``host`` (``pic:dns.listen``, each once, as the settings
+    check), IPv4 then IPv6, compressed; none unless it serves zones there."""
+    dns = settings.dns
+    if dns.backend != "zonefile" or not dns.zones or host != settings.dns_server:
+        return [], []
+    addresses = {ipaddress.ip_address(text) for text in dns.listen}
+    v4 = sorted(a for a in addresses if isinstance(a, ipaddress.IPv4Address))
+    v6 = sorted(a for a in addresses if isinstance(a, ipaddress.IPv6Address))
+    return [str(a) for a in v4], [str(a) for a in v6]
+
+
 def render_web_host_setup(settings: Settings, host: str) -> str:
     """The base setup of a web host: Docker engine, firewall, directories, groups. Idempotent.
+
+    The firewall lets in from outside ssh, http and https; SMTP on the mail host alone (the
+    lists' mail); DNS over UDP and TCP to NSD's addresses on the DNS server alone
+    (:func:`nsd_addresses`); nothing else.
 
     It first makes the path of ``members_root`` safe for sshd's chroot or stops
     (:func:`render_members_root_check`), before ``<h>-sshd`` installs and reloads sshd.
@@ -615,10 +634,16 @@ def render_web_host_setup(settings: Settings, host: str) -> str:
 
     spec = settings.hosts[host]
     acme = settings.tls.ca != "internal"
+    dns_v4, dns_v6 = nsd_addresses(settings, host)
     return render(
         "web-host-setup.sh.j2",
         host=host,
         ssh_port=spec.ssh_port,
+        smtp=host == settings.mail_host,
+        smtp_port=SMTP_PORT,
+        dns_v4=dns_v4,
+        dns_v6=dns_v6,
+        dns_port=DNS_PORT,
         members_root=settings.members_root,
         caddy_dir=CADDY_DIR,
         caddy_data=CADDY_DATA,
