@@ -40,6 +40,7 @@ from pic.phpini import ExtensionPackage
 from pic.validators import (
     Domain,
     Email,
+    FreeText,
     HostAddress,
     IpAddress,
     Whole,
@@ -627,7 +628,7 @@ class SmtpSpec(_Strict):
     security: Literal["starttls", "tls", "none"] = Field(
         default="starttls", description="starttls (port 587), tls (implicit, port 465), none (a local relay only)."
     )
-    username: Annotated[str, Field(min_length=1, max_length=255)] | None = Field(
+    username: Annotated[str, Field(min_length=1, max_length=255), FreeText()] | None = Field(
         default=None, description="Login; none: the server takes mail without authentication."
     )
     sender: Email | None = Field(default=None, description="From: address (default: pic:admin_email).")

@@ -227,6 +227,18 @@ HARMFUL = [
     ),
     (
         MEMBERS_ROOT,
+        f'{MEMBERS_ROOT}\n  pic:smtp: {{host: smtp.example.org, username: "a\\r\\nMAIL FROM:<x>"}}',
+        "pic:smtp.username",
+        "U+000D",
+    ),
+    (
+        MEMBERS_ROOT,
+        f'{MEMBERS_ROOT}\n  pic:smtp: {{host: smtp.example.org, username: "a\\0b"}}',
+        "pic:smtp.username",
+        "U+0000",
+    ),
+    (
+        MEMBERS_ROOT,
         f"{MEMBERS_ROOT}\n  pic:stack: lab",
         "pic:stack",
         "is not a setting: the stack's name is the file's",
