@@ -478,6 +478,17 @@ class _Cross:
             )
             if name is not None
         }
+        # Each name above those (a member's domain could be one): the platform's name under it, and its setting.
+        self.over_platform: dict[str, tuple[str, str]] = {}
+        for name, what in (
+            (settings.mail.sympa_domain, "pic:mail.sympa_domain, Sympa's lists and web interface"),
+            (settings.mail_exchanger, "the mail exchanger (pic:mail.mx, else the mail host's address)"),
+            (settings.phpmyadmin and settings.phpmyadmin.domain, "pic:phpmyadmin.domain"),
+        ):
+            parent = name or ""
+            while parent.count(".") > 1:
+                parent = parent.partition(".")[2]
+                self.over_platform.setdefault(parent, (name or "", what))
 
     def at(self, m: Member, loc: tuple[str | int, ...], message: str) -> None:
         self.problems.append(Problem(m.file, Document(m.file, None, m.lines).line_of(loc), format_loc(loc), message))
@@ -620,6 +631,37 @@ class _Cross:
                         "cookies reach that site); give both names to one member",
                     )
                 break
+
+    def over_the_platform(self, m: Member) -> None:
+        """No name of the platform's web interfaces and mail (Sympa's, the MX, phpMyAdmin's) is under a
+        member's site or list domain, nor under X of its ``www.X``.
+
+        The member holds that domain's DNS: it could point the platform's name elsewhere (phpMyAdmin's
+        logins, the lists' mail), and its site's cookies for the domain reach the platform's pages.
+        The member file is blamed, with the setting named.
+        """
+        if not self.over_platform:
+            return
+        mine = self.domains_of(m)
+        if m.site is not None:
+            mine += [
+                (loc, d.removeprefix("www."))
+                for loc, d in mine
+                if d.startswith("www.") and d.removeprefix("www.") in m.sender_domains
+            ]
+        told: set[str] = set()
+        for loc, domain in mine:
+            under = self.over_platform.get(domain)
+            if under is not None and under[0] not in told:  # once for each name of the platform
+                name, what = under
+                told.add(name)
+                self.at(
+                    m,
+                    loc,
+                    f"{show_value(domain)} has {show_value(name)} under it, which is the platform's: {what}; "
+                    "the member holds this domain's DNS (it could send that name elsewhere) and its site's cookies "
+                    "reach it: give the platform a name outside the members' domains",
+                )
 
     @staticmethod
     def domains_of(m: Member) -> list[tuple[tuple[str | int, ...], str]]:
@@ -814,6 +856,7 @@ def cross_checks(members: Iterable[Member], settings: Settings) -> list[Problem]
     for m in listed:
         cross.senders(m)
         cross.under_another(m)
+        cross.over_the_platform(m)
     cross.wildcard_grants(listed)
     return cross.problems
 

@@ -274,6 +274,39 @@ def test_a_name_under_the_platforms_zone_is_a_members_own(tmp_path: Path) -> Non
     assert proc.returncode == 0, proc.stderr
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "member_domain", "platform_name"),
+    [
+        ("domain: pma.example.org", "domain: pma.asso-x.org", "asso-x.org", "pma.asso-x.org"),
+        (
+            "domain: pma.example.org",
+            "domain: pma.asso-x.org",
+            "www.asso-x.org",
+            "pma.asso-x.org",
+        ),  # sends as asso-x.org
+        ("sympa_domain: listes.example.org", "sympa_domain: listes.asso-x.org", "asso-x.org", "listes.asso-x.org"),
+        ("pic:mail: {host: web1,", "pic:mail: {host: web1, mx: mx.lists.asso-x.org,", "lists.asso-x.org", None),
+    ],
+)
+def test_no_name_of_the_platform_is_under_a_members_domain(
+    tmp_path: Path, old: str, new: str, member_domain: str, platform_name: str | None
+) -> None:
+    """The member holds its domain's DNS and its site's cookies reach every name under it: phpMyAdmin's,
+    Sympa's or the MX's name under it is refused, at the member's domain, naming the setting."""
+    project = project_copy(tmp_path)
+    stack = project / "Pulumi.prod.yaml"
+    assert old in stack.read_text()
+    stack.write_text(stack.read_text().replace(old, new, 1))
+    site = {"domains": [member_domain], "php": "8.4"}
+    spec = member(10600, site=site) if platform_name else member(10600, lists={"domain": member_domain})
+    directory = write_members(tmp_path / "members", {"asso": spec})
+    proc = check(directory, project)
+    assert proc.returncode == 1, proc.stderr
+    name = platform_name or "mx.lists.asso-x.org"
+    line = next((ln for ln in proc.stderr.splitlines() if "asso.yaml" in ln and f'has "{name}" under it' in ln), None)
+    assert line is not None and "which is the platform's" in line, proc.stderr
+
+
 def test_new_refuses_control_characters_in_the_name(members: Path) -> None:
     proc = _new(members, "nouvelle", "--name", "Nou\nvelle", "--email", "n@example.org")
     assert proc.returncode == 1 and "--name" in proc.stderr and "control character" in proc.stderr
