@@ -1137,7 +1137,10 @@ def load_settings(project_dir: Path, stack: str) -> Settings:
         for p in problems_from(exc, _config_view(doc), Settings):
             problems.append(Problem(p.file, p.line, f"{NAMESPACE}:{p.path}" if p.path else f"{NAMESPACE}:", p.message))
     else:
-        problems += _db_port_clash(settings, _config_view(doc)) + _dns_port_clash(settings, _config_view(doc))
+        view = _config_view(doc)
+        problems += (
+            _db_port_clash(settings, view) + _dns_port_clash(settings, view) + _one_name_one_role(settings, view)
+        )
     if problems:
         raise PicError(problems)
     return settings
@@ -1160,6 +1163,44 @@ def _db_port_clash(settings: Settings, view: Document) -> list[Problem]:
         "sshd and MariaDB cannot both listen on it; give one of them another port"
     )
     return [Problem(view.file, view.line_of(loc), f"{NAMESPACE}:{format_loc(loc)}", message)]
+
+
+def _one_name_one_role(settings: Settings, view: Document) -> list[Problem]:
+    """Each name the settings give the platform serves one role: a host's name, Sympa's lists, the
+    mail exchanger, phpMyAdmin, the admins' mail domain (pic:admin_email and pic:smtp.sender may
+    share theirs).
+
+    Two roles on one name break one of them: the MX on the db host, which runs no Postfix; the
+    lists' domain on the admins' own, whose mail Sympa would then receive; phpMyAdmin on a host's
+    name. The mail exchanger may be the mail host's name (its default). Reported at the later
+    setting of the two, naming the first.
+    """
+    roles: list[tuple[tuple[str | int, ...], str, str]] = []  # (field path, name, role)
+    for name, host in settings.hosts.items():
+        if not _is_ip(host.address) and host.address != "localhost":
+            roles.append((("hosts", name, "address"), host.address, f"host {name}"))
+    roles.append((("mail", "sympa_domain"), settings.mail.sympa_domain, "lists"))
+    if settings.mail.mx is not None and settings.mail.mx != settings.hosts[settings.mail_host].address:
+        roles.append((("mail", "mx"), settings.mail.mx, "mx"))
+    if settings.phpmyadmin is not None:
+        roles.append((("phpmyadmin", "domain"), settings.phpmyadmin.domain, "phpmyadmin"))
+    roles.append((("admin_email",), settings.admin_email.rpartition("@")[2].lower(), "admins"))
+    if settings.smtp is not None and settings.smtp.sender is not None:
+        roles.append((("smtp", "sender"), settings.smtp.sender.rpartition("@")[2].lower(), "admins"))
+    problems: list[Problem] = []
+    seen: dict[str, tuple[tuple[str | int, ...], str]] = {}
+    for loc, name, role in roles:
+        first = seen.setdefault(name, (loc, role))
+        if first[1] == role:
+            continue
+        subject = f"its domain {show_value(name)}" if role == "admins" else show_value(name)
+        message = (
+            f"{subject} is also {NAMESPACE}:{format_loc(first[0])}: one name, one role of the platform "
+            "(the MX on a host without Postfix, the lists on the admins' mail domain, phpMyAdmin on a host's name "
+            "break one of them); give each its own name"
+        )
+        problems.append(Problem(view.file, view.line_of(loc), f"{NAMESPACE}:{format_loc(loc)}", message))
+    return problems
 
 
 def _dns_port_clash(settings: Settings, view: Document) -> list[Problem]:

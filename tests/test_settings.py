@@ -255,6 +255,26 @@ HARMFUL = [
         "pic:dbAdminPassword.secure",
         "null is not a ciphertext",
     ),
+    # One name, one role of the platform.
+    (
+        "dkim_selector: pic,",
+        "dkim_selector: pic, mx: db.example.org,",
+        "pic:mail.mx",
+        '"db.example.org" is also pic:hosts.db.address',
+    ),
+    (
+        "sympa_domain: listes.example.org",
+        "sympa_domain: db.example.org",
+        "pic:mail.sympa_domain",
+        "is also pic:hosts.db",
+    ),
+    ("domain: pma.example.org", "domain: web1.example.org", "pic:phpmyadmin.domain", "is also pic:hosts.web1.address"),
+    (
+        "sympa_domain: listes.example.org",
+        "sympa_domain: example.org",
+        "pic:admin_email",
+        'its domain "example.org" is also pic:mail.sympa_domain',
+    ),
     ("ssh_user: deploy}", "ssh_user: deploy, ssh_port: 443}", "pic:hosts.web1.ssh_port", "front proxy"),
     ("ssh_user: deploy}", "ssh_user: deploy, ssh_port: 25}", "pic:hosts.web1.ssh_port", "Postfix"),
     ("ssh_user: deploy}", "ssh_user: deploy, ssh_port: 3306}", "pic:hosts.web1.ssh_port", "database endpoint"),
@@ -545,3 +565,9 @@ def test_an_unknown_key_never_offers_the_programs_own_fields(tmp_path: Path) -> 
     text = _errors(project)
     allowed = text.split("allowed here: ", 1)[1].split(")", 1)[0].split(", ")
     assert "hosts" in allowed and "stack" not in allowed and "secrets" not in allowed, text
+
+
+def test_the_mail_exchanger_may_be_the_mail_hosts_name(tmp_path: Path) -> None:
+    project = project_copy(tmp_path)
+    _edit(project, "dkim_selector: pic,", "dkim_selector: pic, mx: web1.example.org,")
+    assert load_settings(project, "prod").mail_exchanger == "web1.example.org"
