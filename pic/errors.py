@@ -52,6 +52,16 @@ def terminal_safe(text: str, keep: str = "\n\t") -> str:
     return "".join(out)
 
 
+# The user information of a URL holding a password (RFC 3986 §3.2.1: "user:password@", deprecated): in a
+# value a setting refuses for holding it (pic:db.proxy, an off-site repository), never shown again.
+_URL_CREDENTIALS = regex.compile(r"(?<=[A-Za-z][A-Za-z0-9+.-]*://)[^\s/@:\"']*:[^\s/@\"']*@")
+
+
+def without_credentials(text: str) -> str:
+    """``text`` with the ``user:password@`` of every URL in it written ``***@``."""
+    return _URL_CREDENTIALS.sub("***@", text) if "@" in text else text
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong (or worth a warning) in one file."""
@@ -73,7 +83,7 @@ class Problem:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
         field = f" {self.path}:" if self.path else ""
         prefix = "warning: " if self.severity == "warning" else ""
-        return f"{prefix}{where}{field} {self.message}"
+        return f"{prefix}{where}{field} {without_credentials(self.message)}"
 
 
 class PicError(Exception):

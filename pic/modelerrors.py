@@ -100,7 +100,7 @@ def allowed_keys(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str
 
 def _unknown_key(model: type[BaseModel], loc: tuple[str | int, ...]) -> str:
     allowed = allowed_keys(model, loc[:-1])
-    close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+    close = difflib.get_close_matches(str(loc[-1]), allowed, n=1) if loc else []
     hint = f"; did you mean {close[0]!r}?" if close else ""
     return f"unknown key (allowed here: {', '.join(allowed)}){hint}"
 
@@ -169,13 +169,42 @@ def _describe(err: Any, model: type[BaseModel], loc: tuple[str | int, ...], valu
     return f"{value} {detail}"
 
 
+# pydantic's labels in an error's location for a validator or a union member (function-after[...],
+# nullable[...], list[...]): not keys of the data.
+_LABEL = re.compile(r"[a-z][a-z0-9-]*\[.*\]", re.DOTALL)
+
+
+def _keys_of(loc: tuple[str | int, ...], data: object) -> tuple[str | int, ...]:
+    """``loc`` without pydantic's labels: each part that is a key (or an index) of ``data`` on the way
+    stays, whatever it holds (a key may be written ``x[0]``); a label that is no key is dropped."""
+    out: list[str | int] = []
+    current: object = data
+    for part in loc:
+        if (isinstance(current, dict) and part in current) or (
+            isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current)
+        ):
+            current = current[part]  # type: ignore[index]
+        elif isinstance(part, str) and _LABEL.fullmatch(part):
+            continue
+        else:
+            current = None
+        out.append(part)
+    return tuple(out)
+
+
 def problems_from(
-    exc: ValidationError, doc: Document, model: type[BaseModel], prefix: tuple[str | int, ...] = ()
+    exc: ValidationError,
+    doc: Document,
+    model: type[BaseModel],
+    prefix: tuple[str | int, ...] = (),
+    data: object = None,
 ) -> list[Problem]:
-    """One problem per pydantic error, located in ``doc``; ``prefix`` is where the model's data sits."""
+    """One problem per pydantic error, located in ``doc``; ``prefix`` is where the model's data sits,
+    ``data`` what was validated (default: the document's data)."""
+    data = doc.data if data is None else data
     out = []
     for err in exc.errors():
-        loc = tuple(part for part in err["loc"] if not (isinstance(part, str) and "[" in part))
+        loc = _keys_of(tuple(err["loc"]), data)
         value = err.get("input")
         error = (err.get("ctx") or {}).get("error")
         if isinstance(error, SubfieldError):

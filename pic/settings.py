@@ -1131,10 +1131,11 @@ def load_settings(project_dir: Path, stack: str) -> Settings:
         raise PicError(problems)
     data, more = _strip_namespace(doc)
     problems += [dataclasses.replace(p, path=p.path.removeprefix("config.")) for p in more]
+    validated = {**data, "stack": stack}
     try:
-        settings = Settings.model_validate({**data, "stack": stack})
+        settings = Settings.model_validate(validated)
     except ValidationError as exc:
-        for p in problems_from(exc, _config_view(doc), Settings):
+        for p in problems_from(exc, _config_view(doc), Settings, data=validated):
             problems.append(Problem(p.file, p.line, f"{NAMESPACE}:{p.path}" if p.path else f"{NAMESPACE}:", p.message))
     else:
         view = _config_view(doc)

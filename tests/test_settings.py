@@ -571,3 +571,41 @@ def test_the_mail_exchanger_may_be_the_mail_hosts_name(tmp_path: Path) -> None:
     project = project_copy(tmp_path)
     _edit(project, "dkim_selector: pic,", "dkim_selector: pic, mx: web1.example.org,")
     assert load_settings(project, "prod").mail_exchanger == "web1.example.org"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field"),
+    [
+        (
+            MEMBERS_ROOT,
+            f'{MEMBERS_ROOT}\n  pic:db: {{proxy: "socks5://admin:Hunter2x@127.0.0.1:1080"}}',
+            "pic:db.proxy",
+        ),
+        (
+            BACKUP,
+            _offsite("sftp://restic:Hunter2x@vault.example.net:2222//srv/restic"),
+            "pic:backup.offsite.repository",
+        ),
+        (
+            BACKUP,
+            _offsite("s3:https://AKIAEXAMPLE:Hunter2x@s3.example.net/bucket/pic"),
+            "pic:backup.offsite.repository",
+        ),
+    ],
+)
+def test_a_password_in_a_url_is_refused_and_never_shown(tmp_path: Path, old: str, new: str, field: str) -> None:
+    """The setting is refused for holding a password, and the error does not print it back."""
+    project = project_copy(tmp_path)
+    _edit(project, old, new)
+    text = _errors(project)
+    assert f" {field}: " in text and "://***@" in text, text
+    assert "Hunter2x" not in text and "AKIAEXAMPLE" not in text, text
+
+
+def test_a_key_written_with_brackets_is_named_where_it_stands(tmp_path: Path) -> None:
+    project = project_copy(tmp_path)
+    _edit(project, "pic:limits: {", 'pic:limits: {"x[0]": 1, ')
+    _edit(project, MEMBERS_ROOT, f'{MEMBERS_ROOT}\n  "pic:y[1]": 1')
+    text = _errors(project)
+    assert " pic:limits.x[0]: unknown key (allowed here: memory_mb, cpus, pids)" in text, text
+    assert " pic:y[1]: unknown key (allowed here: hosts," in text, text
