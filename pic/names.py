@@ -158,6 +158,7 @@ MARIADB_SCHEMAS = ("mysql", "information_schema", "performance_schema", "sys")
 MARIADB_USERS = ("root", "mysql", "mariadb.sys", "PUBLIC")
 # Components of the program whose names do not depend on the settings (__main__.py).
 FIXED_COMPONENTS = ("sympa", "dns", "phpmyadmin", "tls-ca", "dmarc")
+CONTAINERS = (NETWORK, PROXY_CONTAINER, PHPMYADMIN_CONTAINER, DB_DEV_CONTAINER, "pic")
 
 
 @dataclass(frozen=True)
@@ -192,7 +193,7 @@ def platform_names(settings: Settings, stack_file: str) -> dict[tuple[Space, str
     for name in settings.hosts:
         add("resource", [name], stack_file, f"pic:hosts.{name}")
     add("resource", FIXED_COMPONENTS, "", "a component of the platform")
-    add("resource", [NETWORK, PROXY_CONTAINER, PHPMYADMIN_CONTAINER, DB_DEV_CONTAINER, "pic"], "", "a container")
+    add("resource", CONTAINERS, "", "a container")
     _domains(settings, stack_file, add)
     return out
 

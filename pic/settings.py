@@ -261,10 +261,30 @@ class HostSpec(_Strict):
 
 
 # Debian releases the images are built on (debootstrap names); the runtime image source.
-DebianRelease = Annotated[str, Field(pattern=r"^[a-z]{3,20}$")]
+# The Debian releases the platform builds its images on (scripts/build-base-image: debootstrap, then
+# docker import), with the PHP each packages itself.
+DEBIAN_PHP = {"bullseye": "7.4", "bookworm": "8.2", "trixie": "8.4"}
+# Debian packages Caddy (the front proxy's image) from bookworm on.
+DEBIAN_WITH_CADDY = ("bookworm", "trixie")
+
+
+def _debian_release(value: str) -> str:
+    if value not in DEBIAN_PHP:
+        raise ValueError(f"is not a Debian release the platform builds its images on ({', '.join(DEBIAN_PHP)})")
+    return value
+
+
+def _caddy_release(value: str) -> str:
+    if value not in DEBIAN_WITH_CADDY:
+        raise ValueError(
+            f"has no caddy package: Debian packages Caddy from bookworm on ({', '.join(DEBIAN_WITH_CADDY)})"
+        )
+    return value
+
+
+DebianRelease = Annotated[str, AfterValidator(_debian_release)]
 # The PHP branch each Debian release carries in its own archive (packages php7.4, php8.2, php8.4:
 # packages.debian.org); a runtime on another branch needs an apt_source.
-DEBIAN_PHP = {"bullseye": "7.4", "bookworm": "8.2", "trixie": "8.4"}
 DEBIAN_RELEASE_OF = {php: release for release, php in DEBIAN_PHP.items()}
 # The ID of a locally built image ("sha256:<64 hex>", what `docker image inspect` prints).
 IMAGE_ID_RE = r"^sha256:[0-9a-f]{64}$"
@@ -574,8 +594,10 @@ class PhpMyAdminSpec(_Strict):
 class ProxySpec(_Strict):
     """The front proxy of every web host (Caddy), also the server of static sites."""
 
-    debian: DebianRelease = Field(
-        default="bookworm", description="The Debian release whose caddy package the image is built from."
+    debian: Annotated[DebianRelease, AfterValidator(_caddy_release)] = Field(
+        default="bookworm",
+        description="The Debian release whose caddy package the image is built from (Debian packages Caddy "
+        "from bookworm on: bullseye has none).",
     )
 
 
@@ -709,6 +731,7 @@ class Settings(_Strict):
         if roles.count("db") != 1:
             raise ValueError(f"needs exactly one host with role: db (found {roles.count('db')})")
         _check_host_addresses(hosts)
+        _host_names_of_their_own(hosts)
         return hosts
 
     @field_validator("default_web_host")
@@ -938,6 +961,38 @@ def _same_host_key(value: str) -> str:
     """``value`` as two hosts' addresses are compared: an IP address in its one written form
     (``2001:DB8:0::11`` is ``2001:db8::11``), a name without case."""
     return str(ipaddress.ip_address(value)) if _is_ip(value) else value.lower()
+
+
+def _host_names_of_their_own(hosts: dict[str, HostSpec]) -> None:
+    """A host's name is no name of the platform's own resources, nor the start of one before a '-'.
+
+    The host's resources are named ``<host>-setup``, ``<host>-sshd``, ...: a host ``sympa`` would
+    make a second ``sympa-setup`` beside Sympa's, a host ``tls`` one under the internal CA's
+    ``tls-ca`` (the rule of :class:`pic.names.ResourcePrefixes` for members' slugs).
+    """
+    from pic import names  # it reads the settings' types: imported once both are loaded
+
+    own = names.ResourcePrefixes(
+        {("resource", name): names.Owner("", "a component of the platform") for name in names.FIXED_COMPONENTS}
+        | {("resource", name): names.Owner("", "a container or network of the platform") for name in names.CONTAINERS}
+    )
+    for host in hosts:
+        clash = (host, own.owners[host]) if host in own.owners else own.owner_of_prefix(host)
+        if clash is not None:
+            name, owner = clash
+            how = (
+                "is"
+                if name == host
+                else f"is the start of {name!r},"
+                if name.startswith(host)
+                else f"starts with {name + '-'!r}, and {name!r} is"
+            )
+            raise SubfieldError(
+                (host,),
+                f"host name {host!r} {how} {owner}: the host's "
+                f"resources ({host}-setup, {host}-sshd, ...) would be taken for its own; name the host otherwise",
+                names_value=True,
+            )
 
 
 def _check_host_addresses(hosts: dict[str, HostSpec]) -> None:

@@ -347,7 +347,7 @@ HARMFUL = [
         "pic:runtimes.8.2.debian",
         "has PHP 7.4 in its own packages, not PHP 8.2",
     ),
-    ('"7.4": {debian: bullseye', '"7.4": {debian: buster', "pic:runtimes.7.4.debian", "use debian: bullseye"),
+    ('"7.4": {debian: bullseye', '"7.4": {debian: buster', "pic:runtimes.7.4.debian", "is not a Debian release the platform builds its images on"),
     ('"8.5": {debian', '"08.04": {debian', "pic:runtimes", "no leading zeros"),
     ("cpus: 1.0", "cpus: 0.001", "pic:limits.cpus", "at least 0.01"),
     ("domain: pma.example.org", "domain: listes.example.org", "pic:phpmyadmin.domain", "is also pic:mail.sympa_domain"),
@@ -609,3 +609,39 @@ def test_a_key_written_with_brackets_is_named_where_it_stands(tmp_path: Path) ->
     text = _errors(project)
     assert " pic:limits.x[0]: unknown key (allowed here: memory_mb, cpus, pids)" in text, text
     assert " pic:y[1]: unknown key (allowed here: hosts," in text, text
+
+
+@pytest.mark.parametrize(
+    ("host", "words"),
+    [
+        ("sympa", "host name 'sympa' is a component of the platform"),
+        ("tls", "host name 'tls' is the start of 'tls-ca', a component of the platform"),
+        ("pic-web", "host name 'pic-web' is a container or network of the platform"),
+        ("dns-1", "host name 'dns-1' starts with 'dns-', and 'dns' is a component of the platform"),
+    ],
+)
+def test_a_host_is_not_named_like_the_platforms_own_resources(tmp_path: Path, host: str, words: str) -> None:
+    project = project_copy(tmp_path)
+    stack = project / "Pulumi.prod.yaml"
+    stack.write_text(stack.read_text().replace("web1", host))
+    (project / "members").mkdir(exist_ok=True)
+    text = _errors(project)
+    assert f" pic:hosts.{host}: {words}" in text, text
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "words"),
+    [
+        ("pic:proxy: {debian: bookworm}", "pic:proxy: {debian: bullseye}", "pic:proxy.debian", "has no caddy package"),
+        ("pic:proxy: {debian: bookworm}", "pic:proxy: {debian: zzz}", "pic:proxy.debian", "is not a Debian release"),
+        ("    debian: bookworm", "    debian: buster", "pic:phpmyadmin.debian", "(bullseye, bookworm, trixie)"),
+        ('"8.4": {debian: trixie', '"8.4": {debian: forky', "pic:runtimes.8.4.debian", "is not a Debian release"),
+    ],
+)
+def test_images_are_built_on_the_releases_the_platform_knows(
+    tmp_path: Path, old: str, new: str, field: str, words: str
+) -> None:
+    project = project_copy(tmp_path)
+    _edit(project, old, new)
+    text = _errors(project)
+    assert f" {field}: " in text and words in text, text
