@@ -211,8 +211,10 @@ def problems_from(
             loc = (*loc, *error.loc)
             value = _below(value, error.loc)
         full = (*prefix, *loc)
-        if (isinstance(error, SubfieldError) and error.names_value) or (error is not None and isinstance(value, dict)):
-            message = str(error)  # names its value, or speaks of a mapping's keys: the mapping is not shown
+        if (isinstance(error, SubfieldError) and error.names_value) or (
+            error is not None and (value is None or isinstance(value, dict))
+        ):
+            message = str(error)  # names its value, speaks of a mapping's keys, or of a value left out
         else:
             message = _describe(err, model, loc, doc.shown(full, value))
         out.append(Problem(doc.file, doc.line_of(full), format_loc(full), message))

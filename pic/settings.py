@@ -149,7 +149,9 @@ HOST_NAME_RE = r"[a-z][a-z0-9-]{0,30}"
 # "php:8.3-apache" or "php:8.3-apache@sha256:<64 hex>", optionally with a registry and path.
 IMAGE_RE = r"[a-z0-9][a-z0-9._/:-]*(:[A-Za-z0-9._-]+)?(@sha256:[0-9a-f]{64})?"
 RuntimeKey = Annotated[str, Whole(RUNTIME_KEY_RE, 'a PHP branch such as "8.4" (quoted, no leading zeros)')]
-HostName = Annotated[str, Whole(HOST_NAME_RE, "a host name: a lowercase letter, then lowercase letters, digits or -")]
+HostName = Annotated[
+    str, Whole(HOST_NAME_RE, "a host name: a lowercase letter, then lowercase letters, digits or -, 31 at most")
+]
 Image = Annotated[
     str,
     Whole(IMAGE_RE, "an image reference such as php:8.4-apache@sha256:<64 hex digits>"),
@@ -228,7 +230,9 @@ class HostSpec(_Strict):
     role: Literal["web", "db"]
     address: HostAddress = Field(description="Public name or address, reached over ssh by the providers.")
     private_address: IpAddress = Field(description="Address on the private network between hosts.")
-    ssh_user: Annotated[str, Whole(r"[a-z_][a-z0-9_-]{0,31}", "a unix user name")] = "deploy"
+    ssh_user: Annotated[
+        str, Whole(r"[a-z_][a-z0-9_-]{0,31}", "a unix user name (lowercase letters, digits, _ and -, 32 at most)")
+    ] = "deploy"
     ssh_port: int = Field(default=22, ge=1, le=65535)
     connection: Literal["ssh", "local"] = Field(
         default="ssh", description="ssh: a remote host; local: the admin's own machine (dev stack)."
@@ -283,11 +287,13 @@ def _caddy_release(value: str) -> str:
 
 
 DebianRelease = Annotated[str, AfterValidator(_debian_release)]
+Time = Annotated[str, Whole(r"([01][0-9]|2[0-3]):[0-5][0-9]", "a time HH:MM, 00:00 to 23:59")]
 # The PHP branch each Debian release carries in its own archive (packages php7.4, php8.2, php8.4:
 # packages.debian.org); a runtime on another branch needs an apt_source.
 DEBIAN_RELEASE_OF = {php: release for release, php in DEBIAN_PHP.items()}
 # The ID of a locally built image ("sha256:<64 hex>", what `docker image inspect` prints).
-IMAGE_ID_RE = r"^sha256:[0-9a-f]{64}$"
+IMAGE_ID_RE = r"sha256:[0-9a-f]{64}"
+IMAGE_ID_WORDS = "an image ID, sha256: and 64 hexadecimal digits in lower case, as scripts/build-base-image prints it"
 
 
 class AptSourceSpec(_Strict):
@@ -298,14 +304,20 @@ class AptSourceSpec(_Strict):
     """
 
     url: Annotated[
-        str, Field(pattern=r"^https?://[A-Za-z0-9.:/_~+\[\]-]+/$", max_length=255), AfterValidator(_url_authority)
+        str,
+        Field(max_length=255),
+        Whole(r"https?://[A-Za-z0-9.:/_~+\[\]-]+/", "an http:// or https:// URL ending with /"),
+        AfterValidator(_url_authority),
     ]
     key_url: Annotated[
-        str, Field(pattern=r"^https?://[A-Za-z0-9.:/_~+\[\]-]+$", max_length=255), AfterValidator(_url_authority)
+        str,
+        Field(max_length=255),
+        Whole(r"https?://[A-Za-z0-9.:/_~+\[\]-]+", "an http:// or https:// URL"),
+        AfterValidator(_url_authority),
     ]
-    fingerprint: Annotated[str, Field(pattern=r"^[0-9A-F]{40}$")] = Field(
-        description="The signing key's full fingerprint (40 hex digits, upper case); the build checks it."
-    )
+    fingerprint: Annotated[
+        str, Whole(r"[0-9A-F]{40}", "the key's full fingerprint: 40 hexadecimal digits in upper case, no spaces")
+    ] = Field(description="The signing key's full fingerprint (40 hex digits, upper case); the build checks it.")
 
 
 class RuntimeSpec(_Strict):
@@ -410,7 +422,11 @@ def check_offsite_repository(repository: str) -> str:
 
 # A known_hosts line (sshd(8) "SSH_KNOWN_HOSTS FILE FORMAT"): host patterns, key type, key.
 # The host key types of OpenSSH's servers (ssh-keyscan prints them), then an optional comment.
-KNOWN_HOSTS_RE = r"^\S+ (ssh-ed25519|ecdsa-sha2-nistp(256|384|521)|ssh-rsa) [A-Za-z0-9+/=]+( [ -~]*)?$"
+KNOWN_HOSTS_RE = r"\S+ (ssh-ed25519|ecdsa-sha2-nistp(256|384|521)|ssh-rsa) [A-Za-z0-9+/=]+( [ -~]*)?"
+KNOWN_HOSTS_WORDS = (
+    "one known_hosts line: the host, a key type (ssh-ed25519, ecdsa-sha2-nistp256/384/521, ssh-rsa) and the key, "
+    "as ssh-keyscan prints it"
+)
 
 
 def known_hosts_matches(patterns: str, name: str) -> bool:
@@ -449,20 +465,20 @@ class OffsiteSpec(_Strict):
     repository: Annotated[str, Field(max_length=500), AfterValidator(check_offsite_repository)] = Field(
         description=f"restic repository: {REPOSITORY_FORMS}."
     )
-    known_hosts: Annotated[str, Field(pattern=KNOWN_HOSTS_RE)] | None = Field(
+    known_hosts: Annotated[str, Whole(KNOWN_HOSTS_RE, KNOWN_HOSTS_WORDS)] | None = Field(
         default=None,
         validate_default=True,
         description="The sftp server's host key, a known_hosts line for the repository's host "
         "([host]:port on a port other than 22); required for sftp.",
     )
-    time: Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")] = "04:30"
+    time: Time = "04:30"
     keep_daily: int = Field(default=7, ge=1, le=366)
     keep_weekly: int = Field(default=5, ge=0, le=520)
     keep_monthly: int = Field(default=12, ge=0, le=240)
     keep_last: int = Field(default=3, ge=1, le=100, description="The last runs kept whatever their day.")
     drill_day: Literal["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"] = "Sun"
-    drill_time: Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")] = "06:00"
-    check_subset: Annotated[str, Field(pattern=r"^([1-9][0-9]?%|100%)$")] = Field(
+    drill_time: Time = "06:00"
+    check_subset: Annotated[str, Whole(r"[1-9][0-9]?%|100%", "a share from 1% to 100%")] = Field(
         default="5%", description="Share of the repository's data read back by each weekly drill."
     )
 
@@ -499,7 +515,9 @@ class BackupSpec(_Strict):
 
 class MailSpec(_Strict):
     sympa_domain: Domain
-    dkim_selector: Annotated[str, Whole(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?", "one DNS label, lowercase")] = "pic"
+    dkim_selector: Annotated[
+        str, Whole(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?", "one DNS label, lowercase, 63 characters at most")
+    ] = "pic"
     dmarc_reports: Email | None = Field(
         default=None, description="Mailbox for DMARC aggregate reports (default: dmarc-reports@<sympa_domain>)."
     )
@@ -673,9 +691,7 @@ class DiskSpec(_Strict):
     soft_limit_mb: int = Field(
         default=5000, ge=1, le=10_000_000, description="Warn the admins above this (www/ + db/ + log/), in MB."
     )
-    time: Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")] = Field(
-        default="02:30", description="When the hosts measure it, every night."
-    )
+    time: Time = Field(default="02:30", description="When the hosts measure it, every night.")
 
 
 @dataclass(frozen=True)
@@ -699,7 +715,7 @@ class Settings(_Strict):
         "theirs (default: the web host whose name sorts first; never the order of pic:hosts).",
     )
     runtimes: dict[RuntimeKey, RuntimeSpec] = Field(min_length=1)
-    base_images: dict[DebianRelease, Annotated[str, Field(pattern=IMAGE_ID_RE)]] = Field(
+    base_images: dict[DebianRelease, Annotated[str, Whole(IMAGE_ID_RE, IMAGE_ID_WORDS)]] = Field(
         default_factory=dict,
         description="The base image of each Debian release, pinned by the ID of pic/debian:<release> "
         "as scripts/build-base-image printed it; a release not listed builds FROM pic/debian:<release>.",
@@ -1091,54 +1107,43 @@ def _strip_namespace(doc: Document) -> tuple[dict[str, Any], list[Problem]]:
                 where = doc.line_of(("config", full_key))
                 problems.append(Problem(doc.file, where, f"config.{full_key}", why))
             continue  # provider settings (docker:host, mysql:endpoint, ...) belong to them
-        if key in _PROGRAM_FIELDS:
-            problems.append(
-                Problem(
-                    doc.file,
-                    doc.line_of(("config", full_key)),
-                    f"config.{full_key}",
-                    f"is not a setting: {_PROGRAM_FIELDS[key]}",
-                )
-            )
-            continue
+        refusal = _refused_value(str(full_key), key, value)
+        if refusal is not None:
+            loc, why = refusal
+            problems.append(Problem(doc.file, doc.line_of(("config", *loc)), f"config.{format_loc(loc)}", why))
         if isinstance(value, dict) and set(value) == {"secure"}:
-            if not isinstance(value["secure"], str) or not value["secure"].strip():
-                problems.append(
-                    Problem(
-                        doc.file,
-                        doc.line_of(("config", full_key, "secure")),
-                        f"config.{full_key}.secure",
-                        f"{show_value(value['secure'])} is not a ciphertext: set the secret with "
-                        f"`pulumi config set --secret {full_key}`, which writes it",
-                    )
-                )
-                continue
-            secrets[key] = SecretRef(key)
-            if key not in (*SECRET_KEYS, *OPTIONAL_SECRET_KEYS):
-                problems.append(
-                    Problem(
-                        doc.file,
-                        doc.line_of(("config", full_key)),
-                        f"config.{full_key}",
-                        "is a secret, but pic knows no secret of that name "
-                        f"(known: {', '.join((*SECRET_KEYS, *OPTIONAL_SECRET_KEYS))})",
-                    )
-                )
-            continue
-        if key in (*SECRET_KEYS, *OPTIONAL_SECRET_KEYS):
-            problems.append(
-                Problem(
-                    doc.file,
-                    doc.line_of(("config", full_key)),
-                    f"config.{full_key}",
-                    "holds a plain value: secrets are set with "
-                    f"`pulumi config set --secret {full_key}` and never written in clear",
-                )
-            )
-            continue
-        ours[key] = value
+            if refusal is None or key not in (*SECRET_KEYS, *OPTIONAL_SECRET_KEYS):
+                secrets[key] = SecretRef(key)
+        elif refusal is None:
+            ours[key] = value
     ours["secrets"] = secrets
     return ours, problems
+
+
+def _refused_value(full_key: str, key: str, value: object) -> tuple[tuple[str, ...], str] | None:
+    """Why the value of ``pic:<key>`` is refused before the model reads it, and where; or None."""
+    known = (*SECRET_KEYS, *OPTIONAL_SECRET_KEYS)
+    loc: tuple[str, ...] = (full_key,)
+    why = None
+    if key in _PROGRAM_FIELDS:
+        why = f"is not a setting: {_PROGRAM_FIELDS[key]}"
+    elif isinstance(value, dict) and set(value) == {"secure"}:
+        if not isinstance(value["secure"], str) or not value["secure"].strip():
+            loc = (full_key, "secure")
+            why = (
+                f"{show_value(value['secure'])} is not a ciphertext: set the secret with "
+                f"`pulumi config set --secret {full_key}`, which writes it"
+            )
+        elif key not in known:
+            why = f"is a secret, but pic knows no secret of that name (known: {', '.join(known)})"
+    elif value is None:
+        why = "is empty (null): give its value, or remove the key to leave it to its default"
+    elif key in known:
+        why = (
+            f"holds a plain value: secrets are set with `pulumi config set --secret {full_key}` "
+            "and never written in clear"
+        )
+    return None if why is None else (loc, why)
 
 
 def _near_namespace(full_key: str) -> str | None:
@@ -1150,7 +1155,9 @@ def _near_namespace(full_key: str) -> str | None:
     """
     namespace, colon, _ = full_key.partition(":")
     if not colon:
-        return f"has no namespace: Pulumi reads keys as <namespace>:<name>; write {NAMESPACE}:{full_key} for pic"
+        rest = full_key[len(NAMESPACE) + 1 :] if full_key[: len(NAMESPACE)].lower() == NAMESPACE else ""
+        meant = rest if rest and full_key[len(NAMESPACE)] in "_.-" else full_key
+        return f"has no namespace: Pulumi reads keys as <namespace>:<name>; write {NAMESPACE}:{meant} for pic"
     folded = unicodedata.normalize("NFKC", namespace).casefold().strip()
     if folded == NAMESPACE or not namespace.isascii() or difflib.get_close_matches(folded, [NAMESPACE], cutoff=0.6):
         return (

@@ -644,9 +644,13 @@ def check_ip(value: str) -> str:
 
 
 def check_host_address(value: str) -> str:
-    """A DNS name or an IP address (or localhost, for the dev stack)."""
+    """A DNS name or an IP address (or localhost, for the dev stack), alone: no brackets, no port."""
     if value == "localhost":
         return value
+    if value.startswith("[") and value.endswith("]"):
+        raise ValueError("is in brackets: here an IPv6 address is written bare, e.g. 2001:db8::25")
+    if value.count(":") == 1:
+        raise ValueError("holds a port: give the host alone here (the port has a key of its own)")
     try:
         ipaddress.ip_address(value)
     except ValueError:

@@ -347,7 +347,12 @@ HARMFUL = [
         "pic:runtimes.8.2.debian",
         "has PHP 7.4 in its own packages, not PHP 8.2",
     ),
-    ('"7.4": {debian: bullseye', '"7.4": {debian: buster', "pic:runtimes.7.4.debian", "is not a Debian release the platform builds its images on"),
+    (
+        '"7.4": {debian: bullseye',
+        '"7.4": {debian: buster',
+        "pic:runtimes.7.4.debian",
+        "is not a Debian release the platform builds its images on",
+    ),
     ('"8.5": {debian', '"08.04": {debian', "pic:runtimes", "no leading zeros"),
     ("cpus: 1.0", "cpus: 0.001", "pic:limits.cpus", "at least 0.01"),
     ("domain: pma.example.org", "domain: listes.example.org", "pic:phpmyadmin.domain", "is also pic:mail.sympa_domain"),
@@ -510,6 +515,8 @@ STACK_YAML = [
     ("pic:limits:", "p\u0456c:limits:", "p\u0456c:limits", "not 'pic'"),
     ("pic:limits:", "pci:limits:", "pci:limits", "not 'pic'"),
     ("pic:limits:", "limits:", "limits", "has no namespace"),
+    ("pic:limits:", "pic_limits:", "pic_limits", "write pic:limits for pic"),
+    ("pic:limits:", "pic.limits:", "pic.limits", "write pic:limits for pic"),
 ]
 
 
@@ -645,3 +652,60 @@ def test_images_are_built_on_the_releases_the_platform_knows(
     _edit(project, old, new)
     text = _errors(project)
     assert f" {field}: " in text and words in text, text
+
+
+@pytest.mark.parametrize("key", ["pic:smtp", "pic:dns", "pic:notify"])
+def test_an_empty_setting_is_refused_not_taken_as_absent(tmp_path: Path, key: str) -> None:
+    """``pic:smtp:`` with nothing under it: the admin meant something; it is neither off nor the default."""
+    project = project_copy(tmp_path)
+    _edit(project, MEMBERS_ROOT, f"{MEMBERS_ROOT}\n  {key}:")
+    assert f" {key}: is empty (null): give its value, or remove the key" in _errors(project)
+
+
+def test_an_empty_phpmyadmin_is_refused_not_turned_off(tmp_path: Path) -> None:
+    project = project_copy(tmp_path)
+    _edit(
+        project,
+        "  pic:phpmyadmin:\n    host: web1\n    domain: pma.example.org\n    debian: bookworm\n",
+        "  pic:phpmyadmin:\n",
+    )
+    assert " pic:phpmyadmin: is empty (null)" in _errors(project)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "words"),
+    [
+        (
+            MEMBERS_ROOT,
+            f'{MEMBERS_ROOT}\n  pic:disk: {{time: "25:00"}}',
+            "pic:disk.time",
+            '"25:00" is not allowed here: a time HH:MM',
+        ),
+        (
+            "fingerprint: 15058500A0235D97F5D10063B188E2B695BD4743",
+            "fingerprint: 15058500a0235d97f5d10063b188e2b695bd4743",
+            "pic:runtimes.8.3.apt_source.fingerprint",
+            "40 hexadecimal digits in upper case",
+        ),
+        (
+            MEMBERS_ROOT,
+            f'{MEMBERS_ROOT}\n  pic:smtp: {{host: "smtp.example.org:587"}}',
+            "pic:smtp.host",
+            "holds a port",
+        ),
+        (MEMBERS_ROOT, f'{MEMBERS_ROOT}\n  pic:smtp: {{host: "[2001:db8::25]"}}', "pic:smtp.host", "is in brackets"),
+        (
+            BACKUP,
+            BACKUP[:-1] + ", offsite: {repository: 'sftp://restic@vault.example.net:2222//srv/restic'}}",
+            "pic:backup.offsite.known_hosts",
+            "an sftp repository needs known_hosts",
+        ),
+    ],
+)
+def test_messages_say_what_is_allowed_in_words(tmp_path: Path, old: str, new: str, field: str, words: str) -> None:
+    """No regular expression, no "null" before a sentence about a missing value."""
+    project = project_copy(tmp_path)
+    _edit(project, old, new)
+    text = _errors(project)
+    line = next((ln for ln in text.splitlines() if f" {field}: " in ln), "")
+    assert words in line and "^" not in line and ": null " not in line, text
