@@ -9,13 +9,14 @@
 - A suspended member (its site answers 503, PHP does not run) is only warned.
   Archived members run nothing and are not concerned.
 - A ``php_eol`` exception whose ``until`` is past is an error on its own: it
-  must be renewed with a new date or removed, never left to rot.
+  must be renewed with a new date or removed, never left to rot (a warning for an
+  archived member, which runs nothing: its file may wait for its next decision).
 - A ``php_eol`` exception whose ``until`` is more than :data:`MAX_EXCEPTION_DAYS`
   (12 months) after the day of the check is an error too: an exception is a
   decision to keep unsupported software running, and it is taken again at
   least once a year, the period PCI DSS v4.0 (requirement 12.3.4) sets for
   reviewing the technologies in use, those at end of life included. A date
-  years ahead (2099) would be an exception for good.
+  years ahead (2099) would be an exception for good (a warning too for an archived member).
 - A member on a runtime the admins have ``stopped`` is an error (active) or a
   warning (suspended): it must move to another runtime first.
 """
@@ -65,6 +66,8 @@ def evaluate(registry: Registry, settings: Settings, on: dt.date) -> list[Proble
     out: list[Problem] = []
     for m in registry:
         exc = m.spec.exceptions.php_eol
+        # An archived member runs nothing: its exception's dates are told, and block nothing.
+        dated: Literal["error", "warning"] = "warning" if m.status == "archived" else "error"
         if exc is not None and exc.until < on:
             out.append(
                 Problem(
@@ -72,7 +75,13 @@ def evaluate(registry: Registry, settings: Settings, on: dt.date) -> list[Proble
                     m.line_of("exceptions", "php_eol", "until"),
                     "exceptions.php_eol.until",
                     f"{exc.until.isoformat()} is past (as of {on.isoformat()}): renew the exception "
-                    "with a new date or remove it",
+                    "with a new date or remove it"
+                    + (
+                        " (the member is archived: nothing runs; it is decided again before it is active)"
+                        if dated == "warning"
+                        else ""
+                    ),
+                    dated,
                 )
             )
         too_long = exc is not None and (exc.until - on).days > MAX_EXCEPTION_DAYS
@@ -86,6 +95,7 @@ def evaluate(registry: Registry, settings: Settings, on: dt.date) -> list[Proble
                     f"{exc.until.isoformat()} is {(exc.until - on).days} days after {on.isoformat()}: an exception "
                     f"to end of life lasts at most 12 months ({MAX_EXCEPTION_DAYS} days), then is decided again; "
                     f"give {latest.isoformat()} at the latest",
+                    dated,
                 )
             )
         key = m.runtime

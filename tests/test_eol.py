@@ -219,3 +219,18 @@ def test_exception_date_error_says_what_is_wrong(
     (problem,) = info.value.problems
     assert (problem.path, problem.line) == ("exceptions.php_eol.until", 6)
     assert problem.message.startswith(expected), problem.message
+
+
+@pytest.mark.parametrize("days", [-1, eol.MAX_EXCEPTION_DAYS + 1])
+def test_an_archived_members_exception_dates_warn_and_block_nothing(
+    tmp_path: Path, settings: Settings, days: int
+) -> None:
+    """Past or too far ahead, an active member's exception date is an error; an archived member's,
+    which runs nothing, a warning: an unrelated change's `pic check` does not fail on it."""
+    on = EOL_82 + dt.timedelta(days=30)
+    until = on + dt.timedelta(days=days)
+    for status, severity in (("active", "error"), ("archived", "warning")):
+        data = _site("8.2", status=status, exceptions=_exception(until))
+        problems = _evaluate(tmp_path / status, settings, data, on)
+        dated = [p for p in problems if p.path == "exceptions.php_eol.until"]
+        assert [p.severity for p in dated] == [severity], problems
