@@ -272,6 +272,20 @@ def _check_a_label(label: str) -> None:
     except (idna.IDNAError, UnicodeError):
         ok = False
     if not ok:
+        try:
+            decoded = label[4:].encode("ascii").decode("punycode")
+        except UnicodeError:
+            decoded = ""
+        composed = unicodedata.normalize("NFC", decoded)
+        if decoded and composed != decoded:
+            try:
+                meant = f": write the label {idna.encode(composed).decode('ascii')}"
+            except (idna.IDNAError, UnicodeError):
+                meant = ""
+            raise ValueError(
+                f"has an internationalised label {short_repr(label)} encoded from decomposed letters (Unicode NFD), "
+                f"which IDNA refuses (RFC 5891 §5.2: the composed form, NFC){meant}"
+            )
         raise ValueError(f"has an invalid internationalised label {short_repr(label)}: it is not valid punycode (IDNA)")
     u_label = idna.decode(label)
     if not single_script(u_label):
@@ -345,10 +359,19 @@ def short_repr(value: str, limit: int = 40) -> str:
 def _check_domain_form(value: str) -> None:
     if value.endswith("."):
         raise ValueError("ends with a dot: write the name without the trailing dot")
+    if not value.isascii():
+        folded = unicodedata.normalize("NFKC", value).lower()
+        if folded.isascii():  # full-width or other compatibility forms of ASCII letters
+            raise ValueError(f"has letters that only look like ASCII (full-width forms): write {short_repr(folded)}")
+        import idna
+
+        try:
+            hint = f": {idna.encode(value, uts46=True).decode('ascii')}"
+        except (idna.IDNAError, UnicodeError):
+            hint = ""
+        raise ValueError(f"has non-ASCII letters: write an internationalised name in punycode (xn--...){hint}")
     if any(c.isupper() for c in value):
         raise ValueError(f"has uppercase letters: write it in lowercase ({short_repr(value.lower(), 80)})")
-    if not value.isascii():
-        raise ValueError("has non-ASCII letters: write an internationalised name in punycode (xn--...)")
     if ":" not in value and not value.replace(".", "").isdigit():
         return  # neither IPv6 nor dotted digits: no address to parse
     try:

@@ -218,3 +218,23 @@ def test_all_problems_of_all_files_at_once(tmp_path: Path, settings: Settings) -
         ("first-member.yaml", "uid"),
         ("second-member.yaml", "site.domains[0]"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("domain", "words"),
+    [
+        ("ＴＥＳＴ.org", "has letters that only look like ASCII (full-width forms): write 'test.org'"),
+        ("Tést.org", "write an internationalised name in punycode (xn--...): xn--tst-bma.org"),
+        ("Test.org", "has uppercase letters: write it in lowercase ('test.org')"),
+        # "rhône" encoded from o + U+0302 (NFD): valid punycode, refused by IDNA, which wants the composed ô
+        ("xn--amis-du-rhone-emh.org", "encoded from decomposed letters (Unicode NFD)"),
+        ("xn--zz.org", "it is not valid punycode (IDNA)"),
+    ],
+)
+def test_a_refused_domain_says_what_to_write(domain: str, words: str) -> None:
+    with pytest.raises(ValueError) as refused:
+        check_domain(domain)
+    assert words in str(refused.value)
+    if ": xn--" in words:
+        written = str(refused.value).rsplit(" ", 1)[-1]
+        check_domain(written)  # what it says to write is accepted
