@@ -13,6 +13,7 @@ import datetime as dt
 import io
 import json
 import os
+import posixpath
 import shutil
 import subprocess
 import sys
@@ -23,6 +24,8 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import yaml
 
 from pic.check import check
 from pic.errors import PicError, Problem, terminal_safe
@@ -123,6 +126,7 @@ class AtRevision:
     settings: Settings | None
     registry: Registry | None
     slugs: list[str]
+    members_root: str  # pic:members_root at the revision, "" when its stack file does not say
 
 
 @dataclass
@@ -179,7 +183,21 @@ def _finish_at(pending: _Pending, stack: str) -> AtRevision:
         registry: Registry | None = load_registry(members_at, settings) if settings else None
     except PicError:  # REV's files may follow an older contract; the slugs are enough to attribute
         settings, registry = None, None
-    return AtRevision(rendering, commit, settings, registry, slugs)
+    root = settings.members_root if settings is not None else _members_root(where, stack)
+    return AtRevision(rendering, commit, settings, registry, slugs, root)
+
+
+def _members_root(where: Path, stack: str) -> str:
+    """``pic:members_root`` as the stack file of a revision writes it, when its settings do not load as a whole
+    (an older contract): where its members' data is, to compare with the working tree's."""
+    try:
+        doc = yaml.safe_load((where / f"Pulumi.{stack}.yaml").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return ""
+    config = doc.get("config") if isinstance(doc, dict) else None
+    default = Settings.model_fields["members_root"].default
+    root = config.get(f"{NAMESPACE}:members_root", default) if isinstance(config, dict) else None
+    return posixpath.normpath(root) if isinstance(root, str) and root.startswith("/") else ""
 
 
 def render_at(project: Path, stack: str, members: Path, rev: str, salt: bytes) -> AtRevision:
@@ -214,8 +232,16 @@ def run(
     attr_old: Attribution | None = None
     label = ""
     if at is not None:
-        changes = diff(at.rendering, rendering, data_roots=(checked.settings.members_root,))
-        attr_old = Attribution(at.rendering, at.registry or checked.registry, at.settings or checked.settings, at.slugs)
+        # A delete script that removes something under either root removes members' data.
+        roots = tuple(dict.fromkeys(r for r in (checked.settings.members_root, at.members_root) if r))
+        changes = diff(at.rendering, rendering, data_roots=roots)
+        attr_old = Attribution(
+            at.rendering,
+            at.registry or checked.registry,
+            at.settings or checked.settings,
+            at.slugs,
+            members_root=at.members_root,
+        )
         label = f"{against} ({at.commit[:10]})"
         meta["against"] = {"rev": against, "commit": at.commit}
     if fmt == "json":
@@ -230,12 +256,13 @@ def run(
 
 def exit_status(changes: list[Change] | None, attr: Attribution, attr_old: Attribution | None) -> int:
     """3 when a change deletes, replaces or unprotects something stateful, or changes the uid of a member
-    or gives a uid to another slug (a file renamed, a uid reused: the hosts refuse both), else 4 when a
-    member moves to another web host (its files and DNS follow by hand), else 0."""
+    or gives a uid to another slug (a file renamed, a uid reused: the hosts refuse both), or leaves members'
+    data behind (``pic:members_root`` changed, a domain handed over to a new member), else 4 when a member
+    moves to another web host (its files and DNS follow by hand), else 0."""
     if changes is None:
         return EXIT_OK
     r = review(changes, attr, attr_old or attr)
-    if stateful_changes(changes) or r.refused_by_host:
+    if stateful_changes(changes) or r.refused_by_host or r.data_left_behind:
         return EXIT_STATEFUL
     if r.moves:
         return EXIT_MOVE

@@ -145,8 +145,11 @@ class Attribution:
         registry: Registry | None,
         settings: Settings | None,
         extra_slugs: Iterable[str] = (),
+        members_root: str | None = None,
     ) -> None:
         self.rendering = rendering
+        # Where the members' spaces are on the web hosts (pic:members_root); "" when unknown.
+        self.members_root = members_root if members_root is not None else settings.members_root if settings else ""
         self.slugs = sorted({m.slug for m in registry or ()} | set(extra_slugs), key=len, reverse=True)
         # Resources of a member's mailing lists are named after its list domain (sympa-dkim-<domain>).
         self.domains = {m.lists.domain: m.slug for m in registry or () if m.lists is not None}

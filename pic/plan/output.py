@@ -120,6 +120,8 @@ class Review:
     members_after: frozenset[str] = frozenset()  # the members of the new registry
     uid_changes: list[UidChange] = field(default_factory=list)  # members kept whose uid changes: the hosts refuse
     uid_reused: list[UidReused] = field(default_factory=list)  # new slugs with a uid another slug held: refused too
+    root_move: RootMove | None = None  # pic:members_root changed: the members' data stays under the old root
+    handovers: list[DomainHandover] = field(default_factory=list)  # a removed member's domains to a new member
 
     @property
     def renames(self) -> list[UidReused]:
@@ -130,6 +132,11 @@ class Review:
     def refused_by_host(self) -> bool:
         """Whether a uid changes or goes to another slug: the space scripts stop on the host (exit status 3)."""
         return bool(self.uid_changes or self.uid_reused)
+
+    @property
+    def data_left_behind(self) -> bool:
+        """Whether members' data stays where the new program no longer serves it from (exit status 3)."""
+        return self.root_move is not None or bool(self.handovers)
 
     @property
     def stateful(self) -> list[Shown]:
@@ -267,6 +274,104 @@ class UidReused:
         )
 
 
+SPACE = "www/: the site's files, priv/: keys and credentials, db/: database dumps, log/"
+
+
+@dataclass(frozen=True)
+class RootMove:
+    """``pic:members_root`` changed: the program makes every space anew under the new root, empty, and mounts
+    the sites from there; nothing moves the members' files."""
+
+    old: str
+    new: str
+    by_host: tuple[tuple[str, tuple[str, ...]], ...]  # web host (before) -> members whose space is there
+
+    @property
+    def members(self) -> int:
+        return sum(len(slugs) for _, slugs in self.by_host)
+
+    def note(self) -> str:
+        where = "; ".join(f"{host}: {', '.join(slugs)}" for host, slugs in self.by_host)
+        return (
+            f"pic:members_root {self.old} -> {self.new}: each member's space ({SPACE}) stays in "
+            f"{self.old}/<slug>/ on its web host, and nothing moves it: the space scripts make new, empty spaces "
+            f"under {self.new}, and every site container is replaced with its mounts there: the sites are "
+            f"served from empty directories, the dumps and logs start anew, the old ones left behind ({where})"
+        )
+
+    @property
+    def advice(self) -> str:
+        return (
+            f"move the data on each web host first: stop the sites (`docker stop pic-site-<slug>`), copy the "
+            f"spaces as root keeping owners, hard links, ACLs and attributes (`rsync -aHAX {self.old}/ "
+            f"{self.new}/`), then run `pulumi up`, and check the sites before removing {self.old}; "
+            f"or keep `pic:members_root: {self.old}`"
+        )
+
+
+@dataclass(frozen=True)
+class DomainHandover:
+    """Domains of a member this plan removes, given to a member this plan adds: served from its new space."""
+
+    old: str  # the removed member
+    new: str  # the new member
+    domains: tuple[str, ...]  # the removed member's site domains the new one serves
+    list_domain: str  # the removed member's list domain, when the new one takes it
+    file: str  # the new member's file
+    old_file: str  # the removed member's file
+    host_before: str  # the removed member's web host, where its space stays
+    host: str  # the new member's web host
+    uid_before: int
+    uid: int
+    databases_before: tuple[str, ...]  # the removed member's databases (short names)
+    same_association: bool  # the same name or contact address: the file renamed, with another uid
+
+    @property
+    def all_domains(self) -> tuple[str, ...]:
+        return (*self.domains, self.list_domain) if self.list_domain else self.domains
+
+    def note(self) -> str:
+        parts = []
+        if self.domains:
+            parts.append(
+                f"{', '.join(self.domains)} (its site) would be served from {self.new}'s new, empty space on "
+                f"{self.host}"
+            )
+        if self.list_domain:
+            parts.append(
+                f"{self.list_domain} (its lists) would go to {self.new}, with the lists, subscribers and archives "
+                "Sympa keeps for it"
+            )
+        rename = (
+            f" {self.new} looks like {self.old}'s file renamed (the same association) with another uid "
+            f"({self.uid_before} -> {self.uid}): a slug cannot be renamed."
+            if self.same_association
+            else ""
+        )
+        n = len(self.databases_before)
+        dbs = f", and its database{'s' if n != 1 else ''} on the db host," if n else ""
+        return (
+            f"{self.old} -> {self.new}: {'; '.join(parts)}. The files, databases and keys of {self.old} are not "
+            f"carried over: its space on {self.host_before} ({SPACE}){dbs} {'stay' if n else 'stays'} under "
+            f"{self.old}'s name, "
+            f"unserved.{rename}"
+        )
+
+    @property
+    def advice(self) -> str:
+        rename = (
+            f"if {self.new} is {self.old} renamed, keep the file's name and the uid (`git mv {self.file} "
+            f"{self.old_file}`, `uid: {self.uid_before}`): a rename keeps the uid and the slug (README "
+            '"Reviewing a change", Renamed)'
+        )
+        return (
+            f"{rename}; if the domain really goes to another association, the data moves by hand: add "
+            f"{self.new} without it first, copy what it takes over of {self.old}'s space and databases (db/ holds "
+            f"the dumps) into {self.new}'s, then move the domain, and archive {self.old} (`status: archived`) "
+            "rather than remove it while its data matters"
+        )
+
+
 @dataclass
 class Refusal:
     """Changes of one member that pulumi up refuses, and what to do about them."""
@@ -400,6 +505,7 @@ def review(changes: list[Change], attr_new: Attribution, attr_old: Attribution) 
     lost = []
     if attr_old is not attr_new:
         lost = https_losses(attr_old.rendering, attr_new.rendering, attr_new.site_domains)
+    reused = _uid_reused(attr_old, attr_new)
     return Review(
         shown,
         components,
@@ -407,8 +513,59 @@ def review(changes: list[Change], attr_new: Attribution, attr_old: Attribution) 
         lost,
         frozenset(attr_new.member_host),
         _uid_changes(attr_old, attr_new),
-        _uid_reused(attr_old, attr_new),
+        reused,
+        _root_move(attr_old, attr_new),
+        _handovers(attr_old, attr_new, {(u.held_by, u.slug) for u in reused if u.renamed}),
     )
+
+
+def _root_move(attr_old: Attribution, attr_new: Attribution) -> RootMove | None:
+    """``pic:members_root`` changed while members that had a space under the old root stay."""
+    old, new = attr_old.members_root, attr_new.members_root
+    if not old or not new or old == new:
+        return None
+    by_host: dict[str, list[str]] = defaultdict(list)
+    for slug in sorted(set(attr_old.member_host) & set(attr_new.member_host)):
+        by_host[attr_old.member_host[slug]].append(slug)
+    if not by_host:
+        return None
+    hosts = _host_order(list(by_host), attr_old.hosts)
+    return RootMove(old, new, tuple((host, tuple(by_host[host])) for host in hosts))
+
+
+def _handovers(attr_old: Attribution, attr_new: Attribution, renamed: set[tuple[str, str]]) -> list[DomainHandover]:
+    """Site and list domains of members this plan removes that members it adds take over. A file renamed
+    with its uid is left to the rename (UidReused), which says the same and more."""
+    gone = {slug: m for slug, m in attr_old.members.items() if slug not in attr_new.members}
+    new = {slug: m for slug, m in attr_new.members.items() if slug not in attr_old.members}
+    out = []
+    for old_slug, former in sorted(gone.items()):
+        old_sites = set(former.site.domains) if former.site else set()
+        old_list = former.lists.domain if former.lists else ""
+        for slug, member in sorted(new.items()):
+            if (old_slug, slug) in renamed:
+                continue
+            domains = tuple(d for d in (member.site.domains if member.site else ()) if d in old_sites)
+            list_domain = old_list if member.lists and member.lists.domain == old_list else ""
+            if not domains and not list_domain:
+                continue
+            out.append(
+                DomainHandover(
+                    old_slug,
+                    slug,
+                    domains,
+                    list_domain,
+                    file=_member_file(member.file),
+                    old_file=_member_file(former.file),
+                    host_before=attr_old.member_host.get(old_slug, NO_HOST),
+                    host=attr_new.member_host.get(slug, NO_HOST),
+                    uid_before=former.uid,
+                    uid=member.uid,
+                    databases_before=tuple(former.spec.databases),
+                    same_association=_same_name_or_contact(former, member),
+                )
+            )
+    return out
 
 
 def _uid_reused(attr_old: Attribution, attr_new: Attribution) -> list[UidReused]:
@@ -444,12 +601,15 @@ def _same_association(a: Member | None, b: Member | None) -> bool:
     """Whether two member files are one association's: the same name, contact address or a site domain."""
     if a is None or b is None:
         return False
+    domains = set(a.site.domains if a.site else ()) & set(b.site.domains if b.site else ())
+    return _same_name_or_contact(a, b) or bool(domains)
 
+
+def _same_name_or_contact(a: Member, b: Member) -> bool:
     def name(m: Member) -> str:
         return " ".join(m.spec.name.casefold().split())
 
-    domains = set(a.site.domains if a.site else ()) & set(b.site.domains if b.site else ())
-    return name(a) == name(b) or a.spec.contact.email.casefold() == b.spec.contact.email.casefold() or bool(domains)
+    return name(a) == name(b) or a.spec.contact.email.casefold() == b.spec.contact.email.casefold()
 
 
 def _uid_changes(attr_old: Attribution, attr_new: Attribution) -> list[UidChange]:
@@ -558,6 +718,10 @@ def change_lines(r: Review) -> list[str]:
             if reused
             else ""
         )
+        taken = [h for h in r.handovers if h.new == member]
+        if taken:
+            held = ", ".join(f"{', '.join(h.all_domains)} from {h.old}" for h in taken)
+            refused += f"  !!! STATEFUL: takes {held}, whose data is not carried over (below)"
         lines.append(f"{member}{move}: {_kind_counts(kinds)}{refused}")
         for s in items:
             lines.append("  " + _change_line(s))
@@ -619,6 +783,9 @@ def as_text(
         lines += [f">>> renamed: {u.note()}" for u in r.renames]
         lines += [f">>> uid changed: {u.note()}" for u in r.uid_changes]
         lines += [f">>> uid reused: {u.note()}" for u in r.uid_reused if not u.renamed]
+        if r.root_move is not None:
+            lines.append(f">>> members_root: {r.root_move.note()}")
+        lines += [f">>> handed over: {h.note()}" for h in r.handovers]
         for loss in r.https_lost:
             lines.append(f">>> https: {loss.member}: {https_note(loss)}")
         at_stake = r.stateful
@@ -647,11 +814,40 @@ def as_text(
                 "identity that owns its files on the host:",
             ]
             lines += [f"!!!   uid {u.slug} {u.uid} ({u.host}): {_held(u)}" for u in r.uid_reused]
-        if not at_stake and not r.refused_by_host:
+        lines += _text_left_behind(r)
+        if not at_stake and not r.refused_by_host and not r.data_left_behind:
             lines.append("nothing stateful is deleted or replaced")
         lines += _text_refusals(r)
         lines += _text_uid_refusals(r)
     return "\n".join(lines) + "\n"
+
+
+def _text_left_behind(r: Review) -> list[str]:
+    """The members' data the new program no longer serves from where it is: stateful, with what to do."""
+    lines: list[str] = []
+    move = r.root_move
+    if move is not None:
+        n = move.members
+        lines += [
+            "",
+            f"!!! STATEFUL: pic:members_root changes ({move.old} -> {move.new}): the data of {n} "
+            f"member{'s' if n != 1 else ''} stays under {move.old}, the new spaces are empty and the sites "
+            "are served from them:",
+        ]
+        lines += [f"!!!   {host}: {', '.join(slugs)}" for host, slugs in move.by_host]
+        lines.append(f"      what to do: {move.advice}")
+    if r.handovers:
+        lines += [
+            "",
+            "!!! STATEFUL: domains of a member this plan removes go to a member it adds, whose space is new: the "
+            "former member's files, databases and keys are not carried over:",
+        ]
+        for h in r.handovers:
+            lines += [
+                f"!!!   {', '.join(h.all_domains)}: {h.old} (removed) -> {h.new} (new)",
+                f"      what to do: {h.advice}",
+            ]
+    return lines
 
 
 REFUSED_RULE = "it never deletes or replaces a protected resource"
@@ -741,8 +937,8 @@ def as_markdown(
     out += _markdown_table(r)
     for member, items in r.by_member().items():
         move = f" ({r.moves[member][0]} → {r.moves[member][1]})" if member in r.moves else ""
-        uid_changed = member in {u.slug for u in r.uid_changes} | {u.slug for u in r.uid_reused}
-        flag = " :warning:" if uid_changed or any(s.change.stateful for s in items) else ""
+        at_stake = {u.slug for u in r.uid_changes} | {u.slug for u in r.uid_reused} | {h.new for h in r.handovers}
+        flag = " :warning:" if member in at_stake or any(s.change.stateful for s in items) else ""
         kinds: Counter[str] = Counter(s.change.kind for s in items)
         out += [f"<details><summary><b>{member}</b>{move}: {_kind_counts(kinds)}{flag}</summary>", "", "```diff"]
         for s in items:
@@ -799,8 +995,9 @@ def _markdown_at_stake(r: Review) -> list[str]:
                 f"| {s.change.kind} | `{res.name}` ({res.short_type}) | {s.member} | {s.host} | {s.change.stateful} |"
             )
         out.append("")
-    elif not r.refused_by_host:
+    elif not r.refused_by_host and not r.data_left_behind:
         out += ["Nothing stateful is deleted or replaced.", ""]
+    out += _markdown_left_behind(r)
     if r.moves or any(s.downtime for s in r.shown):
         out += ["#### Moves and downtime", ""]
         for slug, (before, after) in r.moves.items():
@@ -818,6 +1015,20 @@ def _markdown_at_stake(r: Review) -> list[str]:
     if r.https_lost:
         out += ["#### :warning: https withdrawn from names browsers keep to https (HSTS)", ""]
         out += [f"- **{loss.member}**: {https_note(loss)}." for loss in r.https_lost]
+        out.append("")
+    return out
+
+
+def _markdown_left_behind(r: Review) -> list[str]:
+    out: list[str] = []
+    move = r.root_move
+    if move is not None:
+        out += [f"#### :warning: Stateful: `pic:members_root` changes ({move.old} → {move.new})", ""]
+        out += [f"{move.note()}.", "", f"What to do: {move.advice}.", ""]
+    if r.handovers:
+        out += ["#### :warning: Stateful: domains of a removed member go to a new member", ""]
+        for h in r.handovers:
+            out += [f"- {h.note()}", f"  - what to do: {h.advice}"]
         out.append("")
     return out
 
@@ -952,6 +1163,32 @@ def as_json(
             }
             for u in r.uid_reused
         }
+        move = r.root_move
+        data["members_root_changed"] = (
+            {
+                "from": move.old,
+                "to": move.new,
+                "members": {host: list(slugs) for host, slugs in move.by_host},
+                "note": move.note(),
+                "advice": move.advice,
+            }
+            if move is not None
+            else None
+        )
+        data["handed_over"] = [
+            {
+                "from": h.old,
+                "to": h.new,
+                "domains": list(h.domains),
+                "list_domain": h.list_domain or None,
+                "same_association": h.same_association,
+                "host_before": h.host_before,
+                "host": h.host,
+                "note": h.note(),
+                "advice": h.advice,
+            }
+            for h in r.handovers
+        ]
         data["stateful_changes"] = [c["urn"] for c in out if c["stateful"]]
         data["refused"] = [
             {

@@ -1,0 +1,186 @@
+"""pic plan: changes after which members' data is no longer where the program serves it from.
+
+``pic:members_root`` changed (every space made anew, empty, under the new root), and a removed
+member's domains taken by a new member (a file renamed with another uid, or a real handover): both
+stateful, exit status 3, with what to do. On the registry directly, then by the command on a
+throw-away git repository holding this project.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+from pic.plan.command import EXIT_OK, EXIT_STATEFUL, _members_root, exit_status
+from pic.plan.model import Attribution
+from pic.plan.output import as_text, review
+from pic.registry import Member, Registry, load_registry
+from pic.settings import Settings, load_settings
+from tests.conftest import MEMBERS, ROOT
+from tests.test_plan import git, rendering
+from tests.test_plan_refused import NEW_ASSO, commit, plans
+
+
+def _plain_sites(registry: Registry) -> list[Member]:
+    """Members with a site and nothing protected to remove (no database, no lists): removing one is not
+    stateful by itself, so what the plan says of its domains decides."""
+    return sorted(
+        (m for m in registry if m.site is not None and not m.spec.databases and m.lists is None),
+        key=lambda m: m.slug,
+    )
+
+
+def _another_association(text: str, uid: int, name: str) -> str:
+    """A member file's text as another association's: its name, contact and uid replaced, its site kept."""
+    for pattern, value in (
+        (r"(?m)^name: .*$", f"name: {name}"),
+        (r"(?m)^  name: .*$", "  name: Jeanne Martin"),
+        (r"(?m)^  email: .*$", "  email: jeanne.martin@example.org"),
+        (r"(?m)^uid: *\d+", f"uid: {uid}"),
+    ):
+        text, n = re.subn(pattern, value, text, count=1)
+        assert n == 1, pattern
+    return text
+
+
+def _unused_uid(registry: Registry) -> int:
+    return max(m.uid for m in registry) + 1000
+
+
+# --- on the registry ----------------------------------------------------------------------------
+
+
+def test_domains_of_a_removed_member_taken_by_a_new_one_are_a_handover(tmp_path: Path) -> None:
+    """Site and list domains of removed members in new members' files: handed over, exit 3; a file renamed
+    with its uid and its domains is left to the rename, which says so."""
+    settings = load_settings(ROOT, "prod")
+    old = load_registry(MEMBERS, settings)
+    listed = next(m for m in sorted(old, key=lambda m: m.slug) if m.lists is not None)
+    site = _plain_sites(old)[0]
+    kept_uid = next(m for m in sorted(old, key=lambda m: m.slug) if m.site and m.slug not in (site.slug, listed.slug))
+    uid = _unused_uid(old)
+    changed = tmp_path / "members"
+    shutil.copytree(MEMBERS, changed)
+    # listed's list domain to another association's new file (its site, if any, dropped with it)
+    (changed / f"{listed.slug}.yaml").unlink()
+    lists = NEW_ASSO.format(uid=uid) + f"lists:\n  domain: {listed.lists.domain}\n"  # type: ignore[union-attr]
+    (changed / "nouvelle-asso.yaml").write_text(lists, encoding="utf-8")
+    # site's file renamed with another uid: the same association, a new slug and a new uid
+    (changed / f"{site.slug}.yaml").rename(changed / f"{site.slug}-renamed.yaml")
+    renamed = (changed / f"{site.slug}-renamed.yaml").read_text(encoding="utf-8")
+    (changed / f"{site.slug}-renamed.yaml").write_text(
+        re.sub(r"(?m)^uid: *\d+", f"uid: {uid + 1}", renamed), encoding="utf-8"
+    )
+    # kept_uid's file renamed with its uid: a rename the uid check already names, not repeated here
+    (changed / f"{kept_uid.slug}.yaml").rename(changed / f"{kept_uid.slug}-bis.yaml")
+    new = load_registry(changed, settings)
+    empty = rendering()
+    attr_old, attr_new = Attribution(empty, old, settings), Attribution(empty, new, settings)
+    r = review([], attr_new, attr_old)
+    got = {(h.old, h.new): (h.domains, h.list_domain, h.same_association) for h in r.handovers}
+    assert got == {
+        (listed.slug, "nouvelle-asso"): ((), listed.lists.domain, False),  # type: ignore[union-attr]
+        (site.slug, f"{site.slug}-renamed"): (tuple(site.site.domains), "", True),  # type: ignore[union-attr]
+    }
+    assert [u.slug for u in r.renames] == [f"{kept_uid.slug}-bis"]
+    assert exit_status([], attr_new, attr_old) == EXIT_STATEFUL
+    text = as_text(empty, attr_new, header="h", changes=[], attr_old=attr_old, against="HEAD")
+    assert "nothing stateful is deleted or replaced" not in text
+    assert f"!!!   {listed.lists.domain}: {listed.slug} (removed) -> nouvelle-asso (new)" in text  # type: ignore[union-attr]
+    assert f"keep the file's name and the uid (`git mv members/{site.slug}-renamed.yaml" in text
+    assert f"`uid: {site.uid}`" in text
+
+
+def test_the_members_root_at_the_revision_is_read_from_its_stack_file_when_its_settings_do_not_load(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "Pulumi.prod.yaml").write_text("config:\n  pic:members_root: /data/members\n  pic:old: 1\n")
+    assert _members_root(tmp_path, "prod") == "/data/members"
+    (tmp_path / "Pulumi.prod.yaml").write_text("config:\n  pic:old: 1\n")
+    assert _members_root(tmp_path, "prod") == Settings.model_fields["members_root"].default
+    assert _members_root(tmp_path, "dev") == ""  # no stack file: unknown, nothing compared
+
+
+# --- the command on this project --------------------------------------------------------------------
+
+
+def test_a_changed_members_root_is_stateful_and_says_to_move_the_data_first(real_repo: Path) -> None:
+    stack = real_repo / "Pulumi.prod.yaml"
+    old_root = load_settings(real_repo, "prod").members_root
+    new_root = f"{old_root}-moved"
+    text, n = re.subn(r"(?m)^(  pic:members_root:) .*$", rf"\1 {new_root}", stack.read_text(encoding="utf-8"))
+    assert n == 1
+    stack.write_text(text, encoding="utf-8")  # not committed: the working tree against HEAD
+    registry = load_registry(real_repo / "members", load_settings(real_repo, "prod"))
+    text, md, data = plans(real_repo, EXIT_STATEFUL, "HEAD")
+    assert "nothing stateful is deleted or replaced" not in text
+    assert f"!!! STATEFUL: pic:members_root changes ({old_root} -> {new_root}): the data of {len(registry)}" in text
+    for host in {m.host for m in registry}:
+        line = next(x for x in text.splitlines() if x.startswith(f"!!!   {host}: "))
+        assert set(line.split(": ", 1)[1].split(", ")) == {m.slug for m in registry if m.host == host}
+    assert f"rsync -aHAX {old_root}/ {new_root}/" in text and f"keep `pic:members_root: {old_root}`" in text
+    assert f">>> members_root: pic:members_root {old_root} -> {new_root}: each member's space" in text
+    assert f"#### :warning: Stateful: `pic:members_root` changes ({old_root} → {new_root})" in md
+    assert "Nothing stateful is deleted or replaced." not in md
+    moved = data["members_root_changed"]
+    assert (moved["from"], moved["to"]) == (old_root, new_root) and "rsync -aHAX" in moved["advice"]
+    assert sorted(s for slugs in moved["members"].values() for s in slugs) == sorted(m.slug for m in registry)
+
+
+def test_a_member_file_renamed_with_another_uid_hands_its_domain_to_an_empty_space(real_repo: Path) -> None:
+    """No uid is given to another slug, so no uid rule applies: the domain going to a new, empty space does."""
+    registry = load_registry(real_repo / "members", load_settings(real_repo, "prod"))
+    member = _plain_sites(registry)[0]
+    new_slug, uid = f"{member.slug}-asso", _unused_uid(registry)
+    git(real_repo, "mv", f"members/{member.slug}.yaml", f"members/{new_slug}.yaml")
+    path = real_repo / "members" / f"{new_slug}.yaml"
+    path.write_text(re.sub(r"(?m)^uid: *\d+", f"uid: {uid}", path.read_text(encoding="utf-8")), encoding="utf-8")
+    text, md, data = plans(real_repo, EXIT_STATEFUL, "HEAD")
+    domains = ", ".join(member.site.domains)  # type: ignore[union-attr]
+    assert "nothing stateful is deleted or replaced" not in text
+    assert re.search(rf"(?m)^{new_slug}: .*!!! STATEFUL: takes {re.escape(domains)} from {member.slug}", text)
+    assert f"!!!   {domains}: {member.slug} (removed) -> {new_slug} (new)" in text
+    line = next(x for x in text.splitlines() if x.startswith(">>> handed over: "))
+    assert f"{member.slug} -> {new_slug}: " in line and "not carried over" in line
+    assert f"looks like {member.slug}'s file renamed (the same association) with another uid ({member.uid} -> " in line
+    assert f"`git mv members/{new_slug}.yaml members/{member.slug}.yaml`, `uid: {member.uid}`" in text
+    assert "#### :warning: Stateful: domains of a removed member go to a new member" in md
+    assert "Nothing stateful is deleted or replaced." not in md
+    (handover,) = data["handed_over"]
+    assert (handover["from"], handover["to"], handover["same_association"]) == (member.slug, new_slug, True)
+    assert handover["domains"] == list(member.site.domains)  # type: ignore[union-attr]
+
+
+def test_a_removed_members_domain_given_to_another_new_association_is_stateful(real_repo: Path) -> None:
+    registry = load_registry(real_repo / "members", load_settings(real_repo, "prod"))
+    member = _plain_sites(registry)[0]
+    text = (real_repo / "members" / f"{member.slug}.yaml").read_text(encoding="utf-8")
+    git(real_repo, "rm", "-q", f"members/{member.slug}.yaml")
+    other = _another_association(text, _unused_uid(registry), "Nouvelle Association du Quartier")
+    (real_repo / "members" / "nouvelle-asso.yaml").write_text(other, encoding="utf-8")
+    commit(real_repo, f"{member.slug}'s domain to nouvelle-asso")
+    text, md, data = plans(real_repo, EXIT_STATEFUL)
+    domains = ", ".join(member.site.domains)  # type: ignore[union-attr]
+    assert "nothing stateful is deleted or replaced" not in text
+    assert f"!!!   {domains}: {member.slug} (removed) -> nouvelle-asso (new)" in text
+    assert "#### :warning: Stateful: domains of a removed member go to a new member" in md
+    line = next(x for x in text.splitlines() if x.startswith(">>> handed over: "))
+    assert "new, empty space" in line and "renamed" not in line
+    assert "if the domain really goes to another association, the data moves by hand" in text
+    assert f"archive {member.slug} (`status: archived`)" in text
+    (handover,) = data["handed_over"]
+    assert (handover["from"], handover["to"], handover["same_association"]) == (member.slug, "nouvelle-asso", False)
+
+
+def test_a_member_removed_and_an_unrelated_one_added_is_no_handover(real_repo: Path) -> None:
+    registry = load_registry(real_repo / "members", load_settings(real_repo, "prod"))
+    member = _plain_sites(registry)[0]
+    git(real_repo, "rm", "-q", f"members/{member.slug}.yaml")
+    other = NEW_ASSO.format(uid=_unused_uid(registry))  # no site, no lists: nothing of the removed member
+    (real_repo / "members" / "nouvelle-asso.yaml").write_text(other, encoding="utf-8")
+    text, md, data = plans(real_repo, EXIT_OK, "HEAD")  # removing a member without databases: nothing stateful
+    assert data["handed_over"] == [] and data["members_root_changed"] is None
+    assert ">>> handed over" not in text and "!!! STATEFUL" not in text
+    assert "nothing stateful is deleted or replaced" in text
+    assert "Stateful: domains" not in md
