@@ -52,14 +52,44 @@ def terminal_safe(text: str, keep: str = "\n\t") -> str:
     return "".join(out)
 
 
-# The user information of a URL holding a password (RFC 3986 §3.2.1: "user:password@", deprecated): in a
-# value a setting refuses for holding it (pic:db.proxy, an off-site repository), never shown again.
-_URL_CREDENTIALS = regex.compile(r"(?<=[A-Za-z][A-Za-z0-9+.-]*://)[^\s/@:\"']*:[^\s/@\"']*@")
+# The user information of a URL holding a password (RFC 3986 §3.2.1: "user:password@", deprecated), in a
+# value a setting refuses for holding it (pic:db.proxy, an off-site repository): never shown again.
+_URL_START = regex.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+_TOKEN_END = frozenset(" \t\n\"'")
+
+
+def url_credentials(value: str) -> tuple[int, int] | None:
+    """Where the ``user:password`` of the first URL in ``value`` is (start, end of the part before its last
+    ``@``), or None when no URL there holds a password. The last ``@`` counts: a password may hold one."""
+    for match in _URL_START.finditer(value):
+        rest = value[match.end() :]
+        at = rest.rfind("@")
+        if at > 0 and ":" in rest[:at]:
+            return match.end(), match.end() + at
+    return None
 
 
 def without_credentials(text: str) -> str:
-    """``text`` with the ``user:password@`` of every URL in it written ``***@``."""
-    return _URL_CREDENTIALS.sub("***@", text) if "@" in text else text
+    """``text`` with the ``user:password`` of every URL in it written ``***``.
+
+    In a whole value (:func:`url_credentials`) the password ends at the value's last ``@``; in a
+    message, where the value stands among words, at the last ``@`` of the word it is in.
+    """
+    if "@" not in text or "://" not in text:
+        return text
+    out, done = [], 0
+    for match in _URL_START.finditer(text):
+        start = match.end()
+        if start < done:
+            continue
+        end = start
+        while end < len(text) and text[end] not in _TOKEN_END:
+            end += 1
+        at = text.rfind("@", start, end)
+        if at > start and ":" in text[start:at]:
+            out += [text[done:start], "***"]
+            done = at
+    return "".join([*out, text[done:]])
 
 
 @dataclass(frozen=True)

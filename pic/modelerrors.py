@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from pic.errors import Problem
+from pic.errors import Problem, show_value, url_credentials
 from pic.yamlsrc import Document, format_loc
 
 _TYPE_WORDS = {
@@ -211,11 +211,17 @@ def problems_from(
             loc = (*loc, *error.loc)
             value = _below(value, error.loc)
         full = (*prefix, *loc)
+        credentials = url_credentials(value) if isinstance(value, str) else None
+        if credentials is not None and isinstance(value, str):  # shown without them, whatever the file says
+            value = f"{value[: credentials[0]]}***{value[credentials[1] :]}"
+            shown = show_value(value)
+        else:
+            shown = doc.shown(full, value)
         if (isinstance(error, SubfieldError) and error.names_value) or (
             error is not None and (value is None or isinstance(value, dict))
         ):
             message = str(error)  # names its value, speaks of a mapping's keys, or of a value left out
         else:
-            message = _describe(err, model, loc, doc.shown(full, value))
+            message = _describe(err, model, loc, shown)
         out.append(Problem(doc.file, doc.line_of(full), format_loc(full), message))
     return out

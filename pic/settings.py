@@ -34,7 +34,7 @@ from pydantic import (
     field_validator,
 )
 
-from pic.errors import PicError, Problem, show_value
+from pic.errors import PicError, Problem, show_value, url_credentials
 from pic.modelerrors import SubfieldError, problems_from
 from pic.phpini import ExtensionPackage
 from pic.validators import (
@@ -71,6 +71,8 @@ def split_host_port(value: str, *, port_required: bool = True) -> tuple[str, int
     The host is a DNS name, ``localhost``, an IPv4 address, or an IPv6 address in brackets
     (``[2001:db8::1]:25``); raises ValueError saying what is wrong.
     """
+    if "://" in value:
+        raise ValueError("is a URL: here a host and a port are written alone, host:port (e.g. relay.example.org:25)")
     if value.startswith("["):
         end = value.find("]")
         if end < 0:
@@ -349,6 +351,7 @@ class TlsSpec(_Strict):
 # restic reads after the host: printable ASCII, no space; in a URL no '?' or '#' (a query, a fragment).
 REPOSITORY_FORMS = "sftp:user@host:/path, sftp://user@host[:port]//path or s3:https://host[:port]/bucket/path"
 _SFTP_USER = r"[A-Za-z0-9._][A-Za-z0-9._-]*"  # never a leading '-': ssh would read user@host as an option
+_SFTP_USER_WORDS = "a user is ASCII letters, digits, '.', '_' and '-', never first a '-'"
 _SFTP_SHORT_RE = re.compile(rf"sftp:(?P<user>{_SFTP_USER})@(?P<host>[^:/@\[\]]*):(?P<path>/[!-~]*)")
 _SFTP_URL_RE = re.compile(rf"sftp://(?P<user>{_SFTP_USER})@(?P<authority>[^/@]*)/(?P<path>[!-~]*)")
 _S3_RE = re.compile(r"s3:https?://(?P<authority>[^/@]*)/(?P<bucket>[A-Za-z0-9._-]+)(/[!-~]*)?")
@@ -383,6 +386,9 @@ def sftp_target(repository: str) -> SftpTarget | None:
     """
     if not repository.startswith("sftp:"):
         return None
+    user = repository.removeprefix("sftp://").removeprefix("sftp:").partition("@")[0]
+    if user.startswith("-"):
+        raise ValueError(f"has a user starting with '-', which ssh would read as an option: {_SFTP_USER_WORDS}")
     url = _SFTP_URL_RE.fullmatch(repository)
     if url is not None:
         host, port = split_host_port(url["authority"], port_required=False)
@@ -408,6 +414,12 @@ def sftp_target(repository: str) -> SftpTarget | None:
 
 def check_offsite_repository(repository: str) -> str:
     """A restic repository the platform can reach: sftp (:func:`sftp_target`) or an S3-compatible store."""
+    if url_credentials(repository) is not None:
+        raise ValueError(
+            "holds a password before the host (user:password@): it would sit in the stack file in clear; an S3 "
+            "store's keys are the secrets pic:backupS3AccessKeyId and pic:backupS3SecretAccessKey, an sftp "
+            "server takes the ssh key pic:backupSshKey"
+        )
     if repository.startswith("sftp:"):
         sftp_target(repository)
         return repository

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pic.errors import PicError
+from pic.errors import PicError, Problem
 from pic.settings import SecretRef, load_settings
 from tests.conftest import ROOT
 from tests.helpers import project_copy
@@ -373,9 +373,14 @@ HARMFUL = [
         BACKUP,
         _offsite("sftp://-Jevil.example.net@vault.example.net:2222//srv/restic", "[vault.example.net]:2222"),
         "pic:backup.offsite.repository",
-        "is not sftp://user@host[:port]//path",
+        "has a user starting with '-', which ssh would read as an option",
     ),
-    (BACKUP, _offsite("sftp:-oProxyCommand=x@vault.example.net:/srv"), "pic:backup.offsite.repository", "sftp:user@"),
+    (
+        BACKUP,
+        _offsite("sftp:-oProxyCommand=x@vault.example.net:/srv"),
+        "pic:backup.offsite.repository",
+        "has a user starting with '-'",
+    ),
     (
         BACKUP,
         _offsite("sftp://restic@[::ffff:192.0.2.7]:2222//srv/restic", "[::ffff:192.0.2.7]:2222"),
@@ -598,6 +603,32 @@ def test_the_mail_exchanger_may_be_the_mail_hosts_name(tmp_path: Path) -> None:
             _offsite("s3:https://AKIAEXAMPLE:Hunter2x@s3.example.net/bucket/pic"),
             "pic:backup.offsite.repository",
         ),
+        # A password with '/', '@', a space or a quote, or long enough to be cut where a value is shortened
+        (
+            BACKUP,
+            _offsite("s3:https://AKIAEXAMPLE:wJalrXUtn/K7MDENG/Hunter2x@s3.example.net/bucket/pic"),
+            "pic:backup.offsite.repository",
+        ),
+        (
+            MEMBERS_ROOT,
+            f"{MEMBERS_ROOT}\n  pic:db: {{proxy: 'socks5://alice:a+b/Hunter2x=@127.0.0.1:1080'}}",
+            "pic:db.proxy",
+        ),
+        (
+            MEMBERS_ROOT,
+            f"{MEMBERS_ROOT}\n  pic:db: {{proxy: 'socks5://alice:hun@Hunter2x y\"z@127.0.0.1:1080'}}",
+            "pic:db.proxy",
+        ),
+        (
+            MEMBERS_ROOT,
+            f"{MEMBERS_ROOT}\n  pic:db: {{proxy: 'socks5://alice:{'S' * 90}Hunter2x@127.0.0.1:1080'}}",
+            "pic:db.proxy",
+        ),
+        (
+            MEMBERS_ROOT,
+            f"{MEMBERS_ROOT}\n  pic:smtp: {{host: smtp.example.org, host_relay: 'smtp://a:Hunter2x@relay.example.org:25'}}",
+            "pic:smtp.host_relay",
+        ),
     ],
 )
 def test_a_password_in_a_url_is_refused_and_never_shown(tmp_path: Path, old: str, new: str, field: str) -> None:
@@ -606,7 +637,7 @@ def test_a_password_in_a_url_is_refused_and_never_shown(tmp_path: Path, old: str
     _edit(project, old, new)
     text = _errors(project)
     assert f" {field}: " in text and "://***@" in text, text
-    assert "Hunter2x" not in text and "AKIAEXAMPLE" not in text, text
+    assert "Hunter2x" not in text and "AKIAEXAMPLE" not in text and "SSSS" not in text, text
 
 
 def test_a_key_written_with_brackets_is_named_where_it_stands(tmp_path: Path) -> None:
@@ -709,3 +740,16 @@ def test_messages_say_what_is_allowed_in_words(tmp_path: Path, old: str, new: st
     text = _errors(project)
     line = next((ln for ln in text.splitlines() if f" {field}: " in ln), "")
     assert words in line and "^" not in line and ": null " not in line, text
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ('x "socks5://a:pw@h:1" y', 'x "socks5://***@h:1" y'),
+        ("s3:https://KEY:se/cr@et@host/b and sftp://u@h//p", "s3:https://***@host/b and sftp://u@h//p"),
+        ("sftp://restic@vault//srv (no password)", "sftp://restic@vault//srv (no password)"),
+    ],
+)
+def test_a_message_never_shows_a_urls_password(text: str, shown: str) -> None:
+    """The last line of defence: whatever a message quotes (a line of the file, a value), Problem hides it."""
+    assert str(Problem("f", 1, "k", text)).endswith(f"k: {shown}")
