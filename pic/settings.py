@@ -38,8 +38,8 @@ from pic.errors import PicError, Problem, show_value, url_credentials
 from pic.modelerrors import SubfieldError, problems_from
 from pic.phpini import ExtensionPackage
 from pic.validators import (
+    AsciiEmail,
     Domain,
-    Email,
     FreeText,
     HostAddress,
     IpAddress,
@@ -343,7 +343,7 @@ TLS_CA_NAMES = {"letsencrypt": "Let's Encrypt", "staging": "Let's Encrypt (stagi
 
 
 class TlsSpec(_Strict):
-    acme_email: Email
+    acme_email: AsciiEmail
     ca: Literal["letsencrypt", "staging", "internal"] = "letsencrypt"
 
 
@@ -530,7 +530,7 @@ class MailSpec(_Strict):
     dkim_selector: Annotated[
         str, Whole(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?", "one DNS label, lowercase, 63 characters at most")
     ] = "pic"
-    dmarc_reports: Email | None = Field(
+    dmarc_reports: AsciiEmail | None = Field(
         default=None, description="Mailbox for DMARC aggregate reports (default: dmarc-reports@<sympa_domain>)."
     )
     host: HostName | None = Field(
@@ -642,7 +642,7 @@ class DbSpec(_Strict):
         "an IPv6 address in brackets; unused when the db host is local.",
     )
     dump_jobs: int = Field(default=2, ge=1, le=16, description="Databases dumped at the same time by a web host.")
-    report_to: Email | None = Field(default=None, description="Who gets dump failures (default: pic:admin_email).")
+    report_to: AsciiEmail | None = Field(default=None, description="Who gets dump failures (default: pic:admin_email).")
     dev_image: Image = Field(default="mariadb:11.4", description="MariaDB image of the dev stack's db container.")
     dev_port: int = Field(default=13306, ge=1, le=65535, description="Loopback port of the dev db container.")
     dev_subnet: IPv4Network = Field(
@@ -683,7 +683,7 @@ class SmtpSpec(_Strict):
     username: Annotated[str, Field(min_length=1, max_length=255), FreeText()] | None = Field(
         default=None, description="Login; none: the server takes mail without authentication."
     )
-    sender: Email | None = Field(default=None, description="From: address (default: pic:admin_email).")
+    sender: AsciiEmail | None = Field(default=None, description="From: address (default: pic:admin_email).")
     host_relay: Annotated[HostPort, Field(max_length=300)] = Field(
         default="localhost:25",
         description="host:port the web hosts send the admins' reports to (certificate renewals): their own MTA; "
@@ -740,7 +740,7 @@ class Settings(_Strict):
     members_root: Annotated[str, Whole(r"/[A-Za-z0-9._/-]+", "an absolute path of letters, digits, . _ - and /")] = (
         "/srv/members"
     )
-    admin_email: Email
+    admin_email: AsciiEmail
     phpmyadmin: PhpMyAdminSpec | None = None
     proxy: ProxySpec = ProxySpec()
     db: DbSpec = DbSpec()

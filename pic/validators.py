@@ -495,6 +495,13 @@ def check_email_fully(value: str) -> str:
         valid = validate_email(value, check_deliverability=False, strict=True)
     except EmailNotValidError as exc:
         raise ValueError(f"is not a valid e-mail address: {exc}") from None
+    domain = value.rpartition("@")[2]
+    if not domain.isascii() and unicodedata.normalize("NFKC", domain) != domain:
+        # full-width or other compatibility forms: the library maps them to other letters (UTS #46)
+        raise ValueError(
+            f"has a domain of letters that only stand for others (full-width or compatibility forms): write "
+            f"{short_repr(value.rpartition('@')[0] + '@' + valid.domain, 80)}"
+        )
     for label in valid.ascii_domain.split("."):
         u_label = _u_label(label) if label.startswith("xn--") else label
         if not single_script(u_label):
@@ -694,6 +701,26 @@ Domain = Annotated[
     WithJsonSchema({"type": "string", "pattern": DOMAIN_PATTERN, "description": "lowercase, punycode for IDN"}),
 ]
 Email = Annotated[str, AfterValidator(check_email), WithJsonSchema({"type": "string", "format": "email"})]
+
+
+def check_ascii_email(value: str) -> str:
+    """:func:`check_email`, with the domain in ASCII (an internationalised one in punycode): the platform's own
+    addresses go into programs' files (certbot's --email, Caddy's, Postfix's and Sympa's tables, shell
+    scripts), which take ASCII. Raises ValueError saying what to write."""
+    check_email(value)
+    local, _, domain = value.rpartition("@")
+    if not domain.isascii():
+        import idna
+
+        try:
+            meant = f": write {short_repr(local + '@' + idna.encode(domain, uts46=True).decode('ascii'), 80)}"
+        except (idna.IDNAError, UnicodeError):
+            meant = ""
+        raise ValueError(f"has a domain in Unicode: the platform's addresses write it in punycode (xn--...){meant}")
+    return value
+
+
+AsciiEmail = Annotated[str, AfterValidator(check_ascii_email), WithJsonSchema({"type": "string", "format": "email"})]
 SshKey = Annotated[
     str,
     AfterValidator(check_ssh_key),

@@ -238,3 +238,10 @@ def test_a_refused_domain_says_what_to_write(domain: str, words: str) -> None:
     if ": xn--" in words:
         written = str(refused.value).rsplit(" ", 1)[-1]
         check_domain(written)  # what it says to write is accepted
+
+
+def test_an_address_of_full_width_letters_is_refused_with_the_one_to_write() -> None:
+    """The library maps ｅｘａｍｐｌｅ.org to example.org; the file would keep the look-alike."""
+    with pytest.raises(ValueError) as refused:
+        check_email("admin@ｅｘａｍｐｌｅ.org")
+    assert "write 'admin@example.org'" in str(refused.value)

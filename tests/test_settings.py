@@ -753,3 +753,29 @@ def test_messages_say_what_is_allowed_in_words(tmp_path: Path, old: str, new: st
 def test_a_message_never_shows_a_urls_password(text: str, shown: str) -> None:
     """The last line of defence: whatever a message quotes (a line of the file, a value), Problem hides it."""
     assert str(Problem("f", 1, "k", text)).endswith(f"k: {shown}")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "words"),
+    [
+        (
+            "pic:admin_email: admin@example.org",
+            "pic:admin_email: admin@café.fr",
+            "pic:admin_email",
+            "write 'admin@xn--caf-dma.fr'",
+        ),
+        (
+            "acme_email: admin@example.org",
+            "acme_email: admin@ｅｘａｍｐｌｅ.org",
+            "pic:tls.acme_email",
+            "write 'admin@example.org'",
+        ),
+        ("dmarc_reports: dmarc@example.org", "dmarc_reports: dmarc@exämple.org", "pic:mail.dmarc_reports", "punycode"),
+    ],
+)
+def test_the_platforms_addresses_are_ascii(tmp_path: Path, old: str, new: str, field: str, words: str) -> None:
+    """They reach certbot, Caddy, Postfix, Sympa and shell scripts as written: the domain in punycode."""
+    project = project_copy(tmp_path)
+    _edit(project, old, new)
+    text = _errors(project)
+    assert f" {field}: " in text and words in text, text
