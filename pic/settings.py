@@ -850,6 +850,14 @@ class Settings(_Strict):
                 f"mx is required: the mail host's address {host.address!r} is an IP address, "
                 "and an MX record needs a name"
             )
+        tls: TlsSpec | None = info.data.get("tls")
+        if mail.mx is None and host is not None and tls is not None and tls.ca != "internal":
+            why = public_name_problem(host.address, TLS_CA_NAMES[tls.ca])
+            if why is not None:
+                raise ValueError(
+                    f"mx is required: the mail host's address would be the lists' mail exchanger, and {why}; "
+                    "set mx to a public name of the mail host"
+                )
         exchanger = mail.mx or (host.address if host is not None else None)
         if exchanger == mail.sympa_domain:
             # Postfix's myhostname is the mail exchanger, and mydestination holds it: a domain both there
@@ -1023,6 +1031,29 @@ def _host_names_of_their_own(hosts: dict[str, HostSpec]) -> None:
             )
 
 
+def _unusable(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
+    """Why no host is reached at ``ip`` over a network, or None: "this network" (0.0.0.0/8, RFC 1122
+    §3.2.1.3), the reserved 240.0.0.0/4 (RFC 1112), an IPv4-compatible IPv6 address (::a.b.c.d,
+    deprecated by RFC 4291 §2.5.5.1), a link-local one (one link only, RFC 3927 and RFC 4291 §2.5.6)."""
+    if isinstance(ip, ipaddress.IPv4Address):
+        if ip in ipaddress.ip_network("0.0.0.0/8"):
+            return "in 0.0.0.0/8, this network's addresses (RFC 1122)"
+        if ip.is_reserved:
+            return "in 240.0.0.0/4, reserved (RFC 1112)"
+    elif ip.packed[:12] == bytes(12) and int(ip) > 1:
+        return "an IPv4-compatible IPv6 address (::a.b.c.d, deprecated by RFC 4291)"
+    if ip.is_link_local:
+        return "a link-local address, which reaches no further than one link"
+    return None
+
+
+def _this_machine(address: str) -> bool:
+    """Whether ``address`` names the machine pic runs on: a loopback address or localhost."""
+    if _is_ip(address):
+        return ipaddress.ip_address(address).is_loopback
+    return address == "localhost" or address.startswith("localhost.") or address.endswith(".localhost")
+
+
 def _check_host_addresses(hosts: dict[str, HostSpec]) -> None:
     """Two ssh hosts never share an address; an address is one a host can hold; ssh keeps its own port."""
     seen: dict[str, str] = {}
@@ -1032,6 +1063,14 @@ def _check_host_addresses(hosts: dict[str, HostSpec]) -> None:
             ip = ipaddress.ip_address(value) if _is_ip(value) else None
             if ip is not None and (ip.is_unspecified or ip.is_multicast or str(ip) == "255.255.255.255"):
                 raise SubfieldError((name, what), "is not the address of one host")
+            if ip is not None and _unusable(ip):
+                raise SubfieldError((name, what), f"is {_unusable(ip)}: no host is reached there")
+        if host.connection == "ssh" and _this_machine(host.address):
+            raise SubfieldError(
+                (name, "address"),
+                "is this machine, not a host reached over ssh: write the host's own address (connection: local "
+                "is for the admin's own machine, as the dev stack does)",
+            )
         private = ipaddress.ip_address(host.private_address)
         if private.is_loopback and host.connection != "local":
             raise SubfieldError((name, "private_address"), "is a loopback address (only with connection: local)")

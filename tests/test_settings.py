@@ -779,3 +779,32 @@ def test_the_platforms_addresses_are_ascii(tmp_path: Path, old: str, new: str, f
     _edit(project, old, new)
     text = _errors(project)
     assert f" {field}: " in text and words in text, text
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "words"),
+    [
+        ("address: web1.example.org", "address: 127.0.0.1", "pic:hosts.web1.address", "is this machine"),
+        ("address: db.example.org", "address: localhost.localdomain", "pic:hosts.db.address", "is this machine"),
+        ("address: web1.example.org", "address: 0.1.2.3", "pic:hosts.web1.address", "in 0.0.0.0/8"),
+        ("address: web1.example.org", "address: 240.0.0.1", "pic:hosts.web1.address", "reserved (RFC 1112)"),
+        ("address: web1.example.org", "address: '::192.0.2.1'", "pic:hosts.web1.address", "IPv4-compatible"),
+        ("private_address: 10.0.0.11", "private_address: 169.254.1.1", "pic:hosts.web1.private_address", "link-local"),
+        ("private_address: 10.0.0.11", "private_address: 'fe80::1'", "pic:hosts.web1.private_address", "link-local"),
+        # No mx: the mail host's address is the MX, which a public stack's lists need public.
+        ("address: web1.example.org", "address: web1.local", "pic:mail", "mx is required: the mail host's address"),
+    ],
+)
+def test_a_host_is_reached_at_an_address_of_its_own(tmp_path: Path, old: str, new: str, field: str, words: str) -> None:
+    project = project_copy(tmp_path)
+    _edit(project, old, new)
+    text = _errors(project)
+    assert f" {field}: " in text and words in text, text
+
+
+def test_a_host_known_by_a_local_name_is_fine_when_the_mx_is_given(tmp_path: Path) -> None:
+    """Admins may reach their hosts by names of their own network; only the MX must be public."""
+    project = project_copy(tmp_path)
+    _edit(project, "address: web1.example.org", "address: web1.lan")
+    _edit(project, "dkim_selector: pic,", "dkim_selector: pic, mx: mail.example.org,")
+    assert load_settings(project, "prod").mail_exchanger == "mail.example.org"
