@@ -480,10 +480,12 @@ class _Cross:
         }
         # Each name above those (a member's domain could be one): the platform's name under it, and its setting.
         self.over_platform: dict[str, tuple[str, str]] = {}
+        served = settings.dns.nameservers if settings.dns.backend == "zonefile" else []
         for name, what in (
             (settings.mail.sympa_domain, "pic:mail.sympa_domain, Sympa's lists and web interface"),
             (settings.mail_exchanger, "the mail exchanger (pic:mail.mx, else the mail host's address)"),
             (settings.phpmyadmin and settings.phpmyadmin.domain, "pic:phpmyadmin.domain"),
+            *((ns, "a name server of the platform's zones (pic:dns.nameservers)") for ns in served),
         ):
             parent = name or ""
             while parent.count(".") > 1:

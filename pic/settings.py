@@ -1302,6 +1302,25 @@ def _one_name_one_role(settings: Settings, view: Document) -> list[Problem]:
     if settings.smtp is not None and settings.smtp.sender is not None:
         roles.append((("smtp", "sender"), settings.smtp.sender.rpartition("@")[2].lower(), "admins"))
     problems: list[Problem] = []
+    if settings.dns.backend == "zonefile" and settings.dns.zones:
+        # A name server named like a host gets NSD's addresses as its glue (A/AAAA in the zone): the DNS
+        # server's own name only.
+        for i, ns in enumerate(settings.dns.nameservers):
+            other = next(
+                (h for h, spec in settings.hosts.items() if spec.address == ns and h != settings.dns_server), None
+            )
+            if other is not None:
+                loc: tuple[str | int, ...] = ("dns", "nameservers", i)
+                problems.append(
+                    Problem(
+                        view.file,
+                        view.line_of(loc),
+                        f"{NAMESPACE}:{format_loc(loc)}",
+                        f"{show_value(ns)} is pic:hosts.{other}.address, but NSD runs on {settings.dns_server}: the "
+                        f"zone would point {ns} at NSD's addresses (its glue records); name the name servers after "
+                        "the DNS server",
+                    )
+                )
     seen: dict[str, tuple[tuple[str | int, ...], str]] = {}
     for loc, name, role in roles:
         first = seen.setdefault(name, (loc, role))

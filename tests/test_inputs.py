@@ -286,6 +286,13 @@ def test_a_name_under_the_platforms_zone_is_a_members_own(tmp_path: Path) -> Non
         ),  # sends as asso-x.org
         ("sympa_domain: listes.example.org", "sympa_domain: listes.asso-x.org", "asso-x.org", "listes.asso-x.org"),
         ("pic:mail: {host: web1,", "pic:mail: {host: web1, mx: mx.lists.asso-x.org,", "lists.asso-x.org", None),
+        (
+            "pic:members_root:",
+            "pic:dns: {backend: zonefile, zones: [example.org], listen: [192.0.2.53], nameservers: [ns1.asso-x.org]}\n"
+            "  pic:members_root:",
+            "asso-x.org",
+            "ns1.asso-x.org",
+        ),
     ],
 )
 def test_no_name_of_the_platform_is_under_a_members_domain(

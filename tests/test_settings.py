@@ -808,3 +808,12 @@ def test_a_host_known_by_a_local_name_is_fine_when_the_mx_is_given(tmp_path: Pat
     _edit(project, "address: web1.example.org", "address: web1.lan")
     _edit(project, "dkim_selector: pic,", "dkim_selector: pic, mx: mail.example.org,")
     assert load_settings(project, "prod").mail_exchanger == "mail.example.org"
+
+
+def test_a_name_server_is_named_after_the_dns_server(tmp_path: Path) -> None:
+    """The zone gives each name server NSD's addresses as glue: db's name would point at web1's NSD."""
+    project = project_copy(tmp_path)
+    _edit(project, MEMBERS_ROOT, _dns("listen: [192.0.2.53], nameservers: [web1.example.org, db.example.org]"))
+    text = _errors(project)
+    assert ' pic:dns.nameservers[1]: "db.example.org" is pic:hosts.db.address, but NSD runs on web1' in text, text
+    assert "nameservers[0]" not in text, text
