@@ -1167,8 +1167,29 @@ def _strip_namespace(doc: Document) -> tuple[dict[str, Any], list[Problem]]:
                 secrets[key] = SecretRef(key)
         elif refusal is None:
             ours[key] = value
+            for empty in _nulls(value, (str(full_key),)):
+                problems.append(
+                    Problem(doc.file, doc.line_of(("config", *empty)), f"config.{format_loc(empty)}", _EMPTY)
+                )
     ours["secrets"] = secrets
     return ours, problems
+
+
+_EMPTY = "is empty (null): give its value, or remove the key to leave it to its default"
+
+
+def _nulls(value: object, loc: tuple[str | int, ...]) -> list[tuple[str | int, ...]]:
+    """Where a mapping below ``value`` has a key with no value (``mx: ~``, ``offsite:``), which the
+    models would take as absent: the admin wrote the key for something."""
+    if isinstance(value, dict):
+        return [
+            found
+            for key, item in value.items()
+            for found in ([(*loc, key)] if item is None else _nulls(item, (*loc, key)))
+        ]
+    if isinstance(value, list):
+        return [found for i, item in enumerate(value) for found in _nulls(item, (*loc, i))]
+    return []
 
 
 def _refused_value(full_key: str, key: str, value: object) -> tuple[tuple[str, ...], str] | None:
@@ -1188,7 +1209,7 @@ def _refused_value(full_key: str, key: str, value: object) -> tuple[tuple[str, .
         elif key not in known:
             why = f"is a secret, but pic knows no secret of that name (known: {', '.join(known)})"
     elif value is None:
-        why = "is empty (null): give its value, or remove the key to leave it to its default"
+        why = _EMPTY
     elif key in known:
         why = (
             f"holds a plain value: secrets are set with `pulumi config set --secret {full_key}` "
@@ -1248,8 +1269,11 @@ def load_settings(project_dir: Path, stack: str) -> Settings:
     try:
         settings = Settings.model_validate(validated)
     except ValidationError as exc:
+        said = {p.path for p in problems}  # a null already named is not named again by the model
         for p in problems_from(exc, _config_view(doc), Settings, data=validated):
-            problems.append(Problem(p.file, p.line, f"{NAMESPACE}:{p.path}" if p.path else f"{NAMESPACE}:", p.message))
+            field = f"{NAMESPACE}:{p.path}" if p.path else f"{NAMESPACE}:"
+            if field not in said:
+                problems.append(Problem(p.file, p.line, field, p.message))
     else:
         view = _config_view(doc)
         problems += (

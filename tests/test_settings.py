@@ -817,3 +817,21 @@ def test_a_name_server_is_named_after_the_dns_server(tmp_path: Path) -> None:
     text = _errors(project)
     assert ' pic:dns.nameservers[1]: "db.example.org" is pic:hosts.db.address, but NSD runs on web1' in text, text
     assert "nameservers[0]" not in text, text
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field"),
+    [
+        ("dkim_selector: pic,", "dkim_selector: pic, mx: ~,", "pic:mail.mx"),
+        ("sympa_domain: listes.example.org", "sympa_domain: ~", "pic:mail.sympa_domain"),
+        ("keep_days: 7}", "keep_days: 7, offsite: ~}", "pic:backup.offsite"),
+        ("    debian: bookworm", "    debian:", "pic:phpmyadmin.debian"),
+    ],
+)
+def test_an_empty_value_inside_a_setting_is_refused_once(tmp_path: Path, old: str, new: str, field: str) -> None:
+    """``offsite: ~`` would turn the off-site backup off without a word: refused, and said once."""
+    project = project_copy(tmp_path)
+    _edit(project, old, new)
+    text = _errors(project)
+    assert f" {field}: is empty (null): give its value, or remove the key" in text, text
+    assert text.count(f" {field}:") == 1, text
