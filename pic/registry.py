@@ -625,12 +625,13 @@ class _Cross:
                         "reach this site); give both names to one member",
                     )
                 else:
+                    advice = "use a name of its own" if key in self.platform else "give both names to one member"
                     self.at(
                         m,
                         loc,
                         f"{show_value(domain)} is under {show_value(parent)}, which is {owner}: a member's names "
                         "are its own, not under another's (its mail would pass that domain's DMARC, its "
-                        "cookies reach that site); give both names to one member",
+                        f"cookies reach that site); {advice}",
                     )
                 break
 
@@ -644,25 +645,31 @@ class _Cross:
         """
         if not self.over_platform:
             return
-        mine = self.domains_of(m)
+        mine = [(loc, d, d) for loc, d in self.domains_of(m)]
         if m.site is not None:
             mine += [
-                (loc, d.removeprefix("www."))
-                for loc, d in mine
+                (loc, d.removeprefix("www."), d)
+                for loc, d, _ in mine
                 if d.startswith("www.") and d.removeprefix("www.") in m.sender_domains
             ]
         told: set[str] = set()
-        for loc, domain in mine:
+        for loc, domain, written in mine:
             under = self.over_platform.get(domain)
             if under is not None and under[0] not in told:  # once for each name of the platform
                 name, what = under
                 told.add(name)
+                whose = (
+                    show_value(domain)
+                    if domain == written
+                    else f"{show_value(domain)}, which its site {written} sends mail as,"
+                )
+                cookies = " and its site's cookies reach it" if m.site is not None else ""
                 self.at(
                     m,
                     loc,
-                    f"{show_value(domain)} has {show_value(name)} under it, which is the platform's: {what}; "
-                    "the member holds this domain's DNS (it could send that name elsewhere) and its site's cookies "
-                    "reach it: give the platform a name outside the members' domains",
+                    f"{whose} has {show_value(name)} under it, which is the platform's: {what}; "
+                    f"the member holds this domain's DNS (it could send that name elsewhere){cookies}: give the "
+                    "platform a name outside the members' domains",
                 )
 
     @staticmethod

@@ -737,9 +737,9 @@ class Settings(_Strict):
     backup: BackupSpec = BackupSpec()
     mail: MailSpec
     limits: LimitsSpec = LimitsSpec()
-    members_root: Annotated[str, Whole(r"/[A-Za-z0-9._/-]+", "an absolute path of letters, digits, . _ - and /")] = (
-        "/srv/members"
-    )
+    members_root: Annotated[
+        str, Whole(r"/[A-Za-z0-9._/-]+", "an absolute path of ASCII letters, digits, . _ - and /")
+    ] = "/srv/members"
     admin_email: AsciiEmail
     phpmyadmin: PhpMyAdminSpec | None = None
     proxy: ProxySpec = ProxySpec()
@@ -1151,8 +1151,8 @@ def _strip_namespace(doc: Document) -> tuple[dict[str, Any], list[Problem]]:
     ours: dict[str, Any] = {}
     secrets: dict[str, SecretRef] = {}
     for full_key, value in config.items():
-        namespace, _, key = str(full_key).partition(":")
-        if namespace != NAMESPACE:
+        namespace, colon, key = str(full_key).partition(":")
+        if namespace != NAMESPACE or not colon:
             why = _near_namespace(str(full_key))
             if why is not None:
                 where = doc.line_of(("config", full_key))
@@ -1226,6 +1226,8 @@ def _near_namespace(full_key: str) -> str | None:
     exactly, so ``PIC:limits`` or ``pіc:limits`` (Cyrillic і) is another one.
     """
     namespace, colon, _ = full_key.partition(":")
+    if full_key == NAMESPACE:
+        return f"is the namespace alone: each setting is a key of its own, {NAMESPACE}:<name> (e.g. {NAMESPACE}:mail)"
     if not colon:
         rest = full_key[len(NAMESPACE) + 1 :] if full_key[: len(NAMESPACE)].lower() == NAMESPACE else ""
         meant = rest if rest and full_key[len(NAMESPACE)] in "_.-" else full_key
@@ -1353,8 +1355,8 @@ def _one_name_one_role(settings: Settings, view: Document) -> list[Problem]:
         subject = f"its domain {show_value(name)}" if role == "admins" else show_value(name)
         message = (
             f"{subject} is also {NAMESPACE}:{format_loc(first[0])}: one name, one role of the platform "
-            "(the MX on a host without Postfix, the lists on the admins' mail domain, phpMyAdmin on a host's name "
-            "break one of them); give each its own name"
+            "(the MX on another host than the mail host, the lists on the admins' mail domain, phpMyAdmin on a "
+            "host's name break one of them); give each its own name"
         )
         problems.append(Problem(view.file, view.line_of(loc), f"{NAMESPACE}:{format_loc(loc)}", message))
     return problems

@@ -362,7 +362,9 @@ def _check_domain_form(value: str) -> None:
     if not value.isascii():
         folded = unicodedata.normalize("NFKC", value).lower()
         if folded.isascii():  # full-width or other compatibility forms of ASCII letters
-            raise ValueError(f"has letters that only look like ASCII (full-width forms): write {short_repr(folded)}")
+            raise ValueError(
+                f"has letters that only look like ASCII (full-width forms): write {short_repr(folded.rstrip('.'))}"
+            )
         import idna
 
         try:

@@ -241,7 +241,10 @@ def test_new_refuses_the_parent_of_another_members_name(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("setting", "domain"),
     [
-        ("pic:admin_email: admin@exämple.org", "xn--exmple-cua.org"),
+        (
+            "pic:admin_email: admin@xn--exmple-cua.org",
+            "www.xn--exmple-cua.org",
+        ),  # an IDN: punycode (the settings refuse Unicode)
         ("pic:admin_email: admin@EXAMPLE.net", "www.example.net"),
     ],
 )
