@@ -103,6 +103,14 @@ def test_a_resolver_is_an_ip_address(capsys: pytest.CaptureFixture[str], command
     assert f"argument {option}: {value!r} is not an IP address" in err
 
 
+@pytest.mark.parametrize(("command", "option"), RESOLVER_OPTIONS)
+def test_a_resolver_is_not_an_ipv4_mapped_address(
+    capsys: pytest.CaptureFixture[str], command: str, option: str
+) -> None:
+    err = usage_error(capsys, [*command.split(), f"{option}=::ffff:127.0.0.1"])
+    assert "is an IPv4-mapped IPv6 address: give the IPv4 address itself (127.0.0.1)" in err
+
+
 @pytest.mark.parametrize(
     ("file", "expected"),
     [

@@ -48,11 +48,16 @@ def timeout(text: str) -> float:
 def ip_address(text: str) -> str:
     """An IPv4 or IPv6 address (a resolver is asked at its address, never at a name)."""
     try:
-        return str(ipaddress.ip_address(text))
+        address = ipaddress.ip_address(text)
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"{text!r} is not an IP address: give the resolver's address (e.g. 127.0.0.1 or ::1), not its name"
         ) from None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is an IPv4-mapped IPv6 address: give the IPv4 address itself ({address.ipv4_mapped})"
+        )
+    return str(address)
 
 
 def _regular_file(text: str, what: str, limit: int) -> Path:
