@@ -12,9 +12,11 @@ import re
 import shutil
 from pathlib import Path
 
+import pytest
+
 from pic.plan.command import EXIT_OK, EXIT_STATEFUL, _members_root, exit_status
 from pic.plan.model import Attribution
-from pic.plan.output import as_text, review
+from pic.plan.output import RootMove, as_text, review
 from pic.registry import Member, Registry, load_registry
 from pic.settings import Settings, load_settings
 from tests.conftest import MEMBERS, ROOT
@@ -119,7 +121,10 @@ def test_a_changed_members_root_is_stateful_and_says_to_move_the_data_first(real
     for host in {m.host for m in registry}:
         line = next(x for x in text.splitlines() if x.startswith(f"!!!   {host}: "))
         assert set(line.split(": ", 1)[1].split(", ")) == {m.slug for m in registry if m.host == host}
-    assert f"rsync -aHAX {old_root}/ {new_root}/" in text and f"keep `pic:members_root: {old_root}`" in text
+    assert (
+        f"rsync -aHAX {old_root}/<slug>/ {new_root}/<slug>/" in text and f"keep `pic:members_root: {old_root}`" in text
+    )
+    assert "never remove" not in text  # the two roots are apart: removing the old one removes no new space
     assert f">>> members_root: pic:members_root {old_root} -> {new_root}: each member's space" in text
     assert f"#### :warning: Stateful: `pic:members_root` changes ({old_root} → {new_root})" in md
     assert "Nothing stateful is deleted or replaced." not in md
@@ -184,3 +189,12 @@ def test_a_member_removed_and_an_unrelated_one_added_is_no_handover(real_repo: P
     assert ">>> handed over" not in text and "!!! STATEFUL" not in text
     assert "nothing stateful is deleted or replaced" in text
     assert "Stateful: domains" not in md
+
+
+@pytest.mark.parametrize(("old", "new"), [("/srv/members", "/srv/members/v2"), ("/srv/members/v2", "/srv/members")])
+def test_a_root_inside_the_other_is_never_to_be_removed_whole(old: str, new: str) -> None:
+    """Removing the outer root would remove the inner one, and every member's copied space with it."""
+    move = RootMove(old, new, (("web1", ("asso",)),))
+    assert move.nested
+    assert f"never remove {old} or {new} as a whole" in move.advice
+    assert f"rsync -aHAX {old}/<slug>/ {new}/<slug>/" in move.advice

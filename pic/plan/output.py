@@ -300,11 +300,23 @@ class RootMove:
         )
 
     @property
+    def nested(self) -> bool:
+        """Whether one root lies inside the other: removing the outer one would remove both."""
+        return self.new.startswith(f"{self.old}/") or self.old.startswith(f"{self.new}/") or self.old == "/"
+
+    @property
     def advice(self) -> str:
+        inside = (
+            f"; never remove {self.old} or {self.new} as a whole: one lies inside the other, so removing the "
+            "outer one would remove both"
+            if self.nested
+            else ""
+        )
         return (
-            f"move the data on each web host first: stop the sites (`docker stop pic-site-<slug>`), copy the "
-            f"spaces as root keeping owners, hard links, ACLs and attributes (`rsync -aHAX {self.old}/ "
-            f"{self.new}/`), then run `pulumi up`, and check the sites before removing {self.old}; "
+            f"move the data on each web host first: stop the sites (`docker stop pic-site-<slug>`), copy each "
+            f"member's space as root keeping owners, hard links, ACLs and attributes (`rsync -aHAX "
+            f"{self.old}/<slug>/ {self.new}/<slug>/`, one member at a time), then run `pulumi up`, and check "
+            f"each site before removing its old space {self.old}/<slug>{inside}; "
             f"or keep `pic:members_root: {self.old}`"
         )
 
@@ -366,8 +378,9 @@ class DomainHandover:
         )
         return (
             f"{rename}; if the domain really goes to another association, the data moves by hand: add "
-            f"{self.new} without it first, copy what it takes over of {self.old}'s space and databases (db/ holds "
-            f"the dumps) into {self.new}'s, then move the domain, and archive {self.old} (`status: archived`) "
+            f"{self.new} without it first, copy what it takes over of {self.old}'s space"
+            f"{' and databases (db/ holds the dumps)' if self.databases_before else ''} into {self.new}'s, then "
+            f"move the domain, and archive {self.old} (`status: archived`) "
             "rather than remove it while its data matters"
         )
 
