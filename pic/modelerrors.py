@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from pic.errors import Problem, show_value, url_credentials
+from pic.errors import Problem, show_value, value_without_credentials
 from pic.yamlsrc import Document, format_loc
 
 _TYPE_WORDS = {
@@ -211,12 +211,10 @@ def problems_from(
             loc = (*loc, *error.loc)
             value = _below(value, error.loc)
         full = (*prefix, *loc)
-        credentials = url_credentials(value) if isinstance(value, str) else None
-        if credentials is not None and isinstance(value, str):  # shown without them, whatever the file says
-            value = f"{value[: credentials[0]]}***{value[credentials[1] :]}"
-            shown = show_value(value)
-        else:
-            shown = doc.shown(full, value)
+        hidden = value_without_credentials(value) if isinstance(value, str) else value
+        # shown without a user and password, whatever the file says; else as written
+        shown = show_value(hidden) if hidden != value else doc.shown(full, value)
+        value = hidden
         if (isinstance(error, SubfieldError) and error.names_value) or (
             error is not None and (value is None or isinstance(value, dict))
         ):

@@ -35,7 +35,7 @@ from pydantic import (
 )
 
 from pic.errors import PicError, Problem, show_value, url_credentials
-from pic.modelerrors import SubfieldError, problems_from
+from pic.modelerrors import SubfieldError, _unwrap, problems_from
 from pic.phpini import ExtensionPackage
 from pic.validators import (
     AsciiEmail,
@@ -73,6 +73,8 @@ def split_host_port(value: str, *, port_required: bool = True) -> tuple[str, int
     """
     if "://" in value:
         raise ValueError("is a URL: here a host and a port are written alone, host:port (e.g. relay.example.org:25)")
+    if "@" in value:
+        raise ValueError("holds '@': a host and a port are written alone here (a user or a password does not go here)")
     if value.startswith("["):
         end = value.find("]")
         if end < 0:
@@ -129,6 +131,13 @@ def _url_authority(value: str) -> str:
     """An http(s) URL's ``host[:port]`` (the text between ``://`` and the next ``/``)."""
     _scheme, _, rest = value.partition("://")
     split_host_port(rest.split("/", 1)[0], port_required=False)
+    return value
+
+
+def _no_credentials(value: str) -> str:
+    """A URL without a user and a password (they would sit in the stack file in clear)."""
+    if url_credentials(value) is not None:
+        raise ValueError("holds a user and a password before the host: they would sit in the stack file in clear")
     return value
 
 
@@ -308,12 +317,14 @@ class AptSourceSpec(_Strict):
     url: Annotated[
         str,
         Field(max_length=255),
+        AfterValidator(_no_credentials),
         Whole(r"https?://[A-Za-z0-9.:/_~+\[\]-]+/", "an http:// or https:// URL ending with /"),
         AfterValidator(_url_authority),
     ]
     key_url: Annotated[
         str,
         Field(max_length=255),
+        AfterValidator(_no_credentials),
         Whole(r"https?://[A-Za-z0-9.:/_~+\[\]-]+", "an http:// or https:// URL"),
         AfterValidator(_url_authority),
     ]
@@ -1168,14 +1179,29 @@ def _strip_namespace(doc: Document) -> tuple[dict[str, Any], list[Problem]]:
         elif refusal is None:
             ours[key] = value
             for empty in _nulls(value, (str(full_key),)):
-                problems.append(
-                    Problem(doc.file, doc.line_of(("config", *empty)), f"config.{format_loc(empty)}", _EMPTY)
-                )
+                where = doc.line_of(("config", *empty))
+                problems.append(Problem(doc.file, where, f"config.{format_loc(empty)}", _empty((key, *empty[1:]))))
     ours["secrets"] = secrets
     return ours, problems
 
 
 _EMPTY = "is empty (null): give its value, or remove the key to leave it to its default"
+
+
+def _empty(loc: tuple[str | int, ...]) -> str:
+    """What to do with a key written without a value at ``loc`` (field names of :class:`Settings`, keys
+    of its mappings): give a value, or remove a key that has a default."""
+    current: Any = Settings
+    for i, part in enumerate(loc):
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            break
+        if part not in current.model_fields:
+            continue  # a key of a mapping (a host's name, a runtime): its items' model
+        field = current.model_fields[part]
+        if i == len(loc) - 1 and field.is_required():
+            return "is empty (null): give its value (it is required, with no default)"
+        current = _unwrap(field.annotation)
+    return _EMPTY
 
 
 def _nulls(value: object, loc: tuple[str | int, ...]) -> list[tuple[str | int, ...]]:
@@ -1209,7 +1235,7 @@ def _refused_value(full_key: str, key: str, value: object) -> tuple[tuple[str, .
         elif key not in known:
             why = f"is a secret, but pic knows no secret of that name (known: {', '.join(known)})"
     elif value is None:
-        why = _EMPTY
+        why = _empty((key,))
     elif key in known:
         why = (
             f"holds a plain value: secrets are set with `pulumi config set --secret {full_key}` "

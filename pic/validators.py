@@ -357,6 +357,8 @@ def short_repr(value: str, limit: int = 40) -> str:
 
 
 def _check_domain_form(value: str) -> None:
+    if "@" in value:  # user@host, user:password@host: not repeated in the message
+        raise ValueError("holds '@': a name has none (a user or a password does not go here)")
     if value.endswith("."):
         raise ValueError("ends with a dot: write the name without the trailing dot")
     if not value.isascii():
@@ -497,7 +499,13 @@ def check_email_fully(value: str) -> str:
         valid = validate_email(value, check_deliverability=False, strict=True)
     except EmailNotValidError as exc:
         raise ValueError(f"is not a valid e-mail address: {exc}") from None
-    domain = value.rpartition("@")[2]
+    local, _, domain = value.rpartition("@")
+    if not local.isascii() and unicodedata.normalize("NFKC", local) != local:
+        # ａｄｍｉｎ looks like admin and is another mailbox
+        raise ValueError(
+            "has letters before the @ that only stand for others (full-width or compatibility forms): write "
+            f"{short_repr(unicodedata.normalize('NFKC', local) + '@' + domain, 80)}"
+        )
     if not domain.isascii() and unicodedata.normalize("NFKC", domain) != domain:
         # full-width or other compatibility forms: the library maps them to other letters (UTS #46)
         raise ValueError(
@@ -679,6 +687,8 @@ def check_host_address(value: str) -> str:
     """A DNS name or an IP address (or localhost, for the dev stack), alone: no brackets, no port."""
     if value == "localhost":
         return value
+    if "@" in value:
+        raise ValueError("holds '@': give the host alone (a user or a password does not go here)")
     if value.startswith("[") and value.endswith("]"):
         raise ValueError("is in brackets: here an IPv6 address is written bare, e.g. 2001:db8::25")
     if value.count(":") == 1:
@@ -711,6 +721,11 @@ def check_ascii_email(value: str) -> str:
     scripts), which take ASCII. Raises ValueError saying what to write."""
     check_email(value)
     local, _, domain = value.rpartition("@")
+    if not local.isascii():
+        raise ValueError(
+            "has letters before the @ outside ASCII: the platform's addresses are ASCII (mail to them would "
+            "need SMTPUTF8, RFC 6531, which the programs writing to them do not all speak)"
+        )
     if not domain.isascii():
         import idna
 

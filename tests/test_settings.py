@@ -833,5 +833,64 @@ def test_an_empty_value_inside_a_setting_is_refused_once(tmp_path: Path, old: st
     project = project_copy(tmp_path)
     _edit(project, old, new)
     text = _errors(project)
-    assert f" {field}: is empty (null): give its value, or remove the key" in text, text
+    assert f" {field}: is empty (null): give its value" in text, text
     assert text.count(f" {field}:") == 1, text
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field"),
+    [
+        ("pic:admin_email: admin@example.org", "pic:admin_email: ~", "pic:admin_email"),
+        ("address: web1.example.org", "address: ~", "pic:hosts.web1.address"),
+    ],
+)
+def test_a_required_key_without_a_value_is_not_told_to_go(tmp_path: Path, old: str, new: str, field: str) -> None:
+    """Removing a required key would only trade this error for "is required but missing"."""
+    project = project_copy(tmp_path)
+    _edit(project, old, new)
+    text = _errors(project)
+    assert f" {field}: is empty (null): give its value (it is required, with no default)" in text, text
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field"),
+    [
+        (MEMBERS_ROOT, f'{MEMBERS_ROOT}\n  pic:smtp: {{host: "user:Hunter2x@smtp.example.net:587"}}', "pic:smtp.host"),
+        (
+            MEMBERS_ROOT,
+            f'{MEMBERS_ROOT}\n  pic:smtp: {{host: smtp.example.net, host_relay: "[u:Hunter2x@relay.example.net]:25"}}',
+            "pic:smtp.host_relay",
+        ),
+        ("address: web1.example.org", 'address: "deploy:Hunter2x@web1.example.org"', "pic:hosts.web1.address"),
+        (
+            MEMBERS_ROOT,
+            f'{MEMBERS_ROOT}\n  pic:db: {{dev_image: "u:Hunter2x@registry.example.net:5000/m:1"}}',
+            "pic:db.dev_image",
+        ),
+        (
+            'url: "https://packages.sury.org/php/"',
+            'url: "https://u:Hunter2x@packages.sury.org/php/"',
+            "pic:runtimes.8.3.apt_source.url",
+        ),
+    ],
+)
+def test_a_password_without_a_scheme_is_never_shown(tmp_path: Path, old: str, new: str, field: str) -> None:
+    project = project_copy(tmp_path)
+    _edit(project, old, new)
+    text = _errors(project)
+    assert f" {field}: " in text and "***@" in text, text
+    assert "hunter2x" not in text.lower(), text  # nor lowercased in a suggestion
+
+
+@pytest.mark.parametrize(
+    ("address", "words"),
+    [
+        ("ａｄｍｉｎ@example.org", "write 'admin@example.org'"),
+        ("admïn@example.org", "before the @ outside ASCII"),
+    ],
+)
+def test_the_platforms_address_has_an_ascii_local_part(tmp_path: Path, address: str, words: str) -> None:
+    project = project_copy(tmp_path)
+    _edit(project, "pic:admin_email: admin@example.org", f"pic:admin_email: {address}")
+    text = _errors(project)
+    assert " pic:admin_email: " in text and words in text, text
