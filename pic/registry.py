@@ -636,8 +636,8 @@ class _Cross:
                 break
 
     def over_the_platform(self, m: Member) -> None:
-        """No name of the platform's web interfaces and mail (Sympa's, the MX, phpMyAdmin's) is under a
-        member's site or list domain, nor under X of its ``www.X``.
+        """No name of the platform's web interfaces, mail and zones (Sympa's, the MX, phpMyAdmin's, the name
+        servers of ``pic:dns.zones``) is under a member's site or list domain, nor under X of its ``www.X``.
 
         The member holds that domain's DNS: it could point the platform's name elsewhere (phpMyAdmin's
         logins, the lists' mail), and its site's cookies for the domain reach the platform's pages.
