@@ -15,6 +15,7 @@ import datetime as dt
 import gc
 import io
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -281,7 +282,20 @@ def run_command() -> NoReturn:
     in any case (pic.plan.engine).
     """
     gc.disable()
-    raise SystemExit(main())
+    try:
+        status = main()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader of the output stopped early (`pic report | head`): what it read is what it wanted.
+        # Python's own advice: point stdout at /dev/null so that the flush at exit fails no more.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        status = EXIT_BROKEN_PIPE
+    raise SystemExit(status)
+
+
+# The status of a command killed by SIGPIPE in a shell (128 + 13), which a pipeline reports as such.
+EXIT_BROKEN_PIPE = 141
 
 
 def main(argv: Sequence[str] | None = None) -> int:

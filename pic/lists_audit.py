@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import functools
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -169,7 +170,10 @@ def load_domains(extra: Sequence[Path] = ()) -> dict[str, DeadDomain]:
     return domains
 
 
-_DUMP_EMAIL = re.compile(r"^email\s+(\S+)\s*$")
+# Sympa's dump: "email ADDRESS" (a quoted local part may hold spaces: "jean dupont"@example.org).
+_DUMP_EMAIL = re.compile(r"^email\s+(\S.*?)\s*$")
+# The address that starts a line of the web dump ("ADDRESS gecos..."): a quoted local part may hold spaces.
+_LEADING_ADDRESS = re.compile(r'(?:"[^"]*"|[^\s"])+')
 _LINE_BREAK = re.compile(r"\r\n|[\r\n]")  # as editors and the csv module count lines
 _ESCAPED_BYTES = re.compile("[\udc80-\udcff]+")
 
@@ -198,7 +202,9 @@ def read_export(path: Path) -> list[Entry]:
         if not stripped or stripped.startswith("#"):
             continue
         # Sympa's web dump: "address gecos..."; a plain list: the address alone.
-        out.append(Entry(file, n, stripped.split()[0] if "@" in stripped.split()[0] else stripped))
+        match = _LEADING_ADDRESS.match(stripped)
+        first = match.group(0) if match is not None else stripped
+        out.append(Entry(file, n, first if "@" in first else stripped))
     return out
 
 
@@ -301,7 +307,7 @@ def _read_csv(file: str, lines: list[str], header: int, delimiter: str) -> list[
 
 def _repaired(address: str) -> str:
     """The usual slips fixed: spaces, commas for dots, doubled or trailing dots, case of the domain."""
-    fixed = re.sub(r"\s+", "", address).strip("<>\"'").rstrip(".;,")
+    fixed = re.sub(r"\s+", "", unicodedata.normalize("NFKC", address)).strip("<>\"'").rstrip(".;,")
     if fixed.count("@") != 1:
         return fixed
     local, domain = fixed.split("@")
@@ -316,6 +322,9 @@ def _valid(address: str) -> str | None:
     (its ``Sympa::Tools::Text::valid_email``). A quote without its pair hides the @ from the
     library, which would say that the address has no @-sign: the quote is named instead.
     """
+    folded = unicodedata.normalize("NFKC", address)
+    if folded != address and folded.isascii():
+        return f"it holds full-width letters, which stand for {folded}"
     try:
         validate_email(address, check_deliverability=False, allow_quoted_local=True)
     except EmailNotValidError as exc:

@@ -65,16 +65,21 @@ def check_port(text: str) -> int:
     return int(text)
 
 
+def _alone(value: str) -> None:
+    """A host and a port written alone: not a URL, no user or password."""
+    if "://" in value:
+        raise ValueError("is a URL: here a host and a port are written alone, host:port (e.g. relay.example.org:25)")
+    if "@" in value:
+        raise ValueError("holds '@': a host and a port are written alone here (a user or a password does not go here)")
+
+
 def split_host_port(value: str, *, port_required: bool = True) -> tuple[str, int | None]:
     """``host:port`` (or ``host`` alone when the port is optional): the host, without brackets, and the port.
 
     The host is a DNS name, ``localhost``, an IPv4 address, or an IPv6 address in brackets
     (``[2001:db8::1]:25``); raises ValueError saying what is wrong.
     """
-    if "://" in value:
-        raise ValueError("is a URL: here a host and a port are written alone, host:port (e.g. relay.example.org:25)")
-    if "@" in value:
-        raise ValueError("holds '@': a host and a port are written alone here (a user or a password does not go here)")
+    _alone(value)
     if value.startswith("["):
         end = value.find("]")
         if end < 0:
@@ -87,6 +92,10 @@ def split_host_port(value: str, *, port_required: bool = True) -> tuple[str, int
         check_ip(host)
     else:
         if value.count(":") > 1:
+            try:
+                ipaddress.IPv6Address(value.rpartition(":")[0])
+            except ValueError:
+                raise ValueError("has more than one ':': write host:port (an IPv6 address in brackets)") from None
             raise ValueError("holds an IPv6 address without brackets: write [2001:db8::1]:port")
         host, colon, port = value.partition(":")
         rest = colon + port

@@ -712,7 +712,8 @@ Domain = Annotated[
     AfterValidator(check_domain),
     WithJsonSchema({"type": "string", "pattern": DOMAIN_PATTERN, "description": "lowercase, punycode for IDN"}),
 ]
-Email = Annotated[str, AfterValidator(check_email), WithJsonSchema({"type": "string", "format": "email"})]
+# "idn-email" (JSON Schema, RFC 6531): an internationalised domain is accepted, as check_email does.
+Email = Annotated[str, AfterValidator(check_email), WithJsonSchema({"type": "string", "format": "idn-email"})]
 
 
 def check_ascii_email(value: str) -> str:

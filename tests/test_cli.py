@@ -291,3 +291,22 @@ def test_schema_accepts_every_example_and_rejects_typos() -> None:
             }
         )
     )
+
+
+def test_a_reader_that_stops_early_gets_no_traceback() -> None:
+    """`pic notify --dry-run | head -1`: the output's reader closes the pipe after one line; pic stops
+    quietly with the status of a command killed by SIGPIPE (141), as a shell pipeline expects."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pic", "notify", "--dry-run", "--on", "2027-01-01"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    first = proc.stdout.readline()
+    proc.stdout.close()  # as head does after its line
+    err = proc.stderr.read().decode()
+    status = proc.wait(timeout=60)
+    assert first.strip(), first
+    assert "Traceback" not in err and "BrokenPipeError" not in err, err
+    assert status in (0, 141), (status, err)  # 0 when everything fitted in the pipe before it closed

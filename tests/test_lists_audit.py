@@ -494,3 +494,19 @@ def test_a_quoted_local_part_is_an_address_as_sympa_reads_it() -> None:
     """RFC 5322's quoted local part: Sympa's own check accepts it, so the audit does not call it malformed."""
     entry = lists_audit.Entry("f", 1, '"jean dupont"@example.org')
     assert lists_audit.audit_entry(entry, lists_audit.load_domains()) is None
+
+
+def test_quoted_local_parts_with_spaces_are_read_from_every_export(tmp_path: Path) -> None:
+    """Sympa's dump (``email ADDRESS``) and its web dump (``ADDRESS gecos``) keep a quoted local part whole."""
+    dump, web = tmp_path / "member.dump", tmp_path / "web.txt"
+    dump.write_text('email "a b"@hotmal.com\ngecos A B\n\nemail ok@example.org\n', encoding="utf-8")
+    web.write_text('"jean dupont"@gmail.fr Jean Dupont\n', encoding="utf-8")
+    entries = lists_audit.read_export(dump) + lists_audit.read_export(web)
+    assert [e.address for e in entries] == ['"a b"@hotmal.com', "ok@example.org", '"jean dupont"@gmail.fr']
+    flags = lists_audit.audit(entries, lists_audit.load_domains(), lists_audit.load_providers())
+    assert [f.suggestion for f in flags] == ['"a b"@hotmail.com', '"jean dupont"@gmail.com'], flags
+
+
+def test_full_width_letters_are_flagged_with_the_address_they_stand_for() -> None:
+    flag = lists_audit.audit_entry(lists_audit.Entry("f", 1, "x@ｅｘａｍｐｌｅ.org"), lists_audit.load_domains())
+    assert flag is not None and "full-width" in flag.problem and flag.suggestion == "x@example.org", flag

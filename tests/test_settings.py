@@ -894,3 +894,16 @@ def test_the_platforms_address_has_an_ascii_local_part(tmp_path: Path, address: 
     _edit(project, "pic:admin_email: admin@example.org", f"pic:admin_email: {address}")
     text = _errors(project)
     assert " pic:admin_email: " in text and words in text, text
+
+
+@pytest.mark.parametrize(
+    ("relay", "words"),
+    [
+        ("relay.example.org:25:x", "has more than one ':': write host:port"),
+        ("2001:db8::25:25", "holds an IPv6 address without brackets"),
+    ],
+)
+def test_a_relay_with_colons_is_told_what_it_is(tmp_path: Path, relay: str, words: str) -> None:
+    project = project_copy(tmp_path)
+    _edit(project, MEMBERS_ROOT, f'{MEMBERS_ROOT}\n  pic:smtp: {{host: smtp.example.org, host_relay: "{relay}"}}')
+    assert words in _errors(project)
