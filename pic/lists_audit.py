@@ -202,8 +202,8 @@ def read_export(path: Path) -> list[Entry]:
         if not stripped or stripped.startswith("#"):
             continue
         # Sympa's web dump: "address gecos..."; a plain list: the address alone.
-        match = _LEADING_ADDRESS.match(stripped)
-        first = match.group(0) if match is not None else stripped
+        match = _LEADING_ADDRESS.match(stripped)  # none when the line starts with a quote without its pair
+        first = match.group(0) if match is not None else stripped.split()[0]
         out.append(Entry(file, n, first if "@" in first else stripped))
     return out
 

@@ -500,11 +500,16 @@ def test_quoted_local_parts_with_spaces_are_read_from_every_export(tmp_path: Pat
     """Sympa's dump (``email ADDRESS``) and its web dump (``ADDRESS gecos``) keep a quoted local part whole."""
     dump, web = tmp_path / "member.dump", tmp_path / "web.txt"
     dump.write_text('email "a b"@hotmal.com\ngecos A B\n\nemail ok@example.org\n', encoding="utf-8")
-    web.write_text('"jean dupont"@gmail.fr Jean Dupont\n', encoding="utf-8")
+    web.write_text('"jean dupont"@gmail.fr Jean Dupont\n"anne@example.org Anne\n', encoding="utf-8")
     entries = lists_audit.read_export(dump) + lists_audit.read_export(web)
-    assert [e.address for e in entries] == ['"a b"@hotmal.com', "ok@example.org", '"jean dupont"@gmail.fr']
+    assert [e.address for e in entries] == [
+        '"a b"@hotmal.com',
+        "ok@example.org",
+        '"jean dupont"@gmail.fr',
+        '"anne@example.org',  # a quote without its pair: the first word, as before
+    ]
     flags = lists_audit.audit(entries, lists_audit.load_domains(), lists_audit.load_providers())
-    assert [f.suggestion for f in flags] == ['"a b"@hotmail.com', '"jean dupont"@gmail.com'], flags
+    assert [f.suggestion for f in flags] == ['"a b"@hotmail.com', '"jean dupont"@gmail.com', "anne@example.org"], flags
 
 
 def test_full_width_letters_are_flagged_with_the_address_they_stand_for() -> None:
