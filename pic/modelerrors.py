@@ -44,15 +44,24 @@ class SubfieldError(ValueError):
         self.names_value = names_value
 
 
+_MISSING = object()
+
+
+def _item(value: object, part: str | int) -> object:
+    """``value[part]`` for a mapping's key or a list's index, else :data:`_MISSING`."""
+    if isinstance(value, dict) and part in value:
+        return value[part]
+    if isinstance(value, list) and isinstance(part, int) and 0 <= part < len(value):
+        return value[part]
+    return _MISSING
+
+
 def _below(value: object, loc: tuple[str | int, ...]) -> object:
     """The part of ``value`` at ``loc`` (keys and indexes), None when it has no such part."""
     for part in loc:
-        found = (isinstance(value, dict) and part in value) or (
-            isinstance(value, list) and isinstance(part, int) and 0 <= part < len(value)
-        )
-        if not found:
+        value = _item(value, part)
+        if value is _MISSING:
             return None
-        value = value[part]  # type: ignore[index]
     return value
 
 
@@ -180,14 +189,10 @@ def _keys_of(loc: tuple[str | int, ...], data: object) -> tuple[str | int, ...]:
     out: list[str | int] = []
     current: object = data
     for part in loc:
-        if (isinstance(current, dict) and part in current) or (
-            isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current)
-        ):
-            current = current[part]  # type: ignore[index]
-        elif isinstance(part, str) and _LABEL.fullmatch(part):
+        inner = _item(current, part)
+        if inner is _MISSING and isinstance(part, str) and _LABEL.fullmatch(part):
             continue
-        else:
-            current = None
+        current = None if inner is _MISSING else inner
         out.append(part)
     return tuple(out)
 

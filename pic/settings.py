@@ -150,6 +150,17 @@ def _no_credentials(value: str) -> str:
     return value
 
 
+def _http_url(end: str, words: str) -> tuple[object, ...]:
+    """The checks of an apt source's URL, ending with ``end``: at most 255 characters, no user or
+    password, the characters of ``words``, a host:port that :func:`split_host_port` reads."""
+    return (
+        Field(max_length=255),
+        AfterValidator(_no_credentials),
+        Whole(rf"https?://[A-Za-z0-9.:/_~+\[\]-]+{end}", words),
+        AfterValidator(_url_authority),
+    )
+
+
 def _image_registry(value: str) -> str:
     """The registry ``host[:port]`` that leads an image reference, when it has one (Docker's rule:
     a first path component with a dot or a colon, or ``localhost``)."""
@@ -323,20 +334,8 @@ class AptSourceSpec(_Strict):
     https://packages.sury.org/php/apt.gpg, fingerprint 15058500A0235D97F5D10063B188E2B695BD4743).
     """
 
-    url: Annotated[
-        str,
-        Field(max_length=255),
-        AfterValidator(_no_credentials),
-        Whole(r"https?://[A-Za-z0-9.:/_~+\[\]-]+/", "an http:// or https:// URL ending with /"),
-        AfterValidator(_url_authority),
-    ]
-    key_url: Annotated[
-        str,
-        Field(max_length=255),
-        AfterValidator(_no_credentials),
-        Whole(r"https?://[A-Za-z0-9.:/_~+\[\]-]+", "an http:// or https:// URL"),
-        AfterValidator(_url_authority),
-    ]
+    url: Annotated[str, *_http_url("/", "an http:// or https:// URL ending with /")]
+    key_url: Annotated[str, *_http_url("", "an http:// or https:// URL")]
     fingerprint: Annotated[
         str, Whole(r"[0-9A-F]{40}", "the key's full fingerprint: 40 hexadecimal digits in upper case, no spaces")
     ] = Field(description="The signing key's full fingerprint (40 hex digits, upper case); the build checks it.")
