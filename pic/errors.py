@@ -71,10 +71,10 @@ def url_credentials(value: str) -> tuple[int, int] | None:
 
 def value_without_credentials(value: str) -> str:
     """A setting's value with its user and password written ``***``: those of a URL
-    (:func:`url_credentials`), or a ``user:password@host`` written without a scheme (one word,
-    a ``:`` before its last ``@``)."""
+    (:func:`url_credentials`), or a ``user:password@host`` written without a scheme (a ``:``
+    before its last ``@``; a password may hold spaces)."""
     span = url_credentials(value)
-    if span is None and "@" in value and not any(c.isspace() for c in value):
+    if span is None and "@" in value and "://" not in value:  # a URL's user alone is no secret
         at = value.rfind("@")
         span = (0, at) if at > 0 and ":" in value[:at] else None
     return value if span is None else f"{value[: span[0]]}***{value[span[1] :]}"

@@ -147,6 +147,8 @@ def _no_credentials(value: str) -> str:
     """A URL without a user and a password (they would sit in the stack file in clear)."""
     if url_credentials(value) is not None:
         raise ValueError("holds a user and a password before the host: they would sit in the stack file in clear")
+    if "@" in value.partition("://")[2].partition("/")[0]:
+        raise ValueError("holds a user before the host (user@): the apt sources are read without one")
     return value
 
 

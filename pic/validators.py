@@ -689,6 +689,8 @@ def check_host_address(value: str) -> str:
         return value
     if "@" in value:
         raise ValueError("holds '@': give the host alone (a user or a password does not go here)")
+    if "://" in value:
+        raise ValueError("is a URL: give the host alone here, e.g. smtp.example.org")
     if value.startswith("[") and value.endswith("]"):
         raise ValueError("is in brackets: here an IPv6 address is written bare, e.g. 2001:db8::25")
     if value.count(":") == 1:

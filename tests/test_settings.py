@@ -907,3 +907,47 @@ def test_a_relay_with_colons_is_told_what_it_is(tmp_path: Path, relay: str, word
     project = project_copy(tmp_path)
     _edit(project, MEMBERS_ROOT, f'{MEMBERS_ROOT}\n  pic:smtp: {{host: smtp.example.org, host_relay: "{relay}"}}')
     assert words in _errors(project)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "words", "shown"),
+    [
+        (
+            MEMBERS_ROOT,
+            f'{MEMBERS_ROOT}\n  pic:smtp: {{host: "bob:pa Hunter2x@smtp.example.org"}}',
+            "pic:smtp.host",
+            "holds '@'",
+            '"***@smtp.example.org"',
+        ),
+        (
+            MEMBERS_ROOT,
+            f'{MEMBERS_ROOT}\n  pic:smtp: {{host: smtp.example.org, host_relay: "b:pa Hunter2x@relay.example.org:25"}}',
+            "pic:smtp.host_relay",
+            "holds '@'",
+            '"***@relay.example.org:25"',
+        ),
+        (
+            'key_url: "https://packages.sury.org/php/apt.gpg"',
+            'key_url: "https://bob@packages.sury.org/php/apt.gpg"',
+            "pic:runtimes.8.3.apt_source.key_url",
+            "holds a user before the host",
+            '"https://bob@packages.sury.org/php/apt.gpg"',  # a user alone is no secret: shown whole
+        ),
+        (
+            MEMBERS_ROOT,
+            f'{MEMBERS_ROOT}\n  pic:smtp: {{host: "smtp://smtp.example.org"}}',
+            "pic:smtp.host",
+            "is a URL: give the host alone",
+            '"smtp://smtp.example.org"',
+        ),
+    ],
+)
+def test_a_user_a_spaced_password_or_a_scheme_where_a_host_stands(
+    tmp_path: Path, old: str, new: str, field: str, *, words: str, shown: str
+) -> None:
+    project = project_copy(tmp_path)
+    _edit(project, old, new)
+    text = _errors(project)
+    line = next((ln for ln in text.splitlines() if f" {field}: " in ln), "")
+    assert f" {field}: {shown} " in line and words in line, text
+    assert "hunter2x" not in text.lower(), text
