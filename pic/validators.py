@@ -547,6 +547,20 @@ _MAX_RSA_BITS = 16384
 # one, nothing more. cryptography loads any 32 bytes as an Ed25519 public key, so data of exactly this
 # form is valid without calling it (tests/test_fields_fast.py compares both).
 _ED25519_PREFIX = b"\x00\x00\x00\x0bssh-ed25519\x00\x00\x00\x20"
+# Edwards25519's field prime (RFC 8032 §5.1) and the y coordinates of its eight points of small order
+# (order 1, 2, 4 and 8): 1, p - 1, 0, and the two below, as libsodium's blocklist writes them
+# (crypto_core/ed25519/ref10/ed25519_ref10.c, ge25519_has_small_order). Such a key verifies signatures
+# anyone can make without its private key (OpenSSH's verifier does not refuse them).
+_ED25519_P = 2**255 - 19
+_ED25519_SMALL_ORDER_Y = frozenset(
+    {
+        0,
+        1,
+        _ED25519_P - 1,
+        int.from_bytes(bytes.fromhex("26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05"), "little"),
+        int.from_bytes(bytes.fromhex("c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a"), "little"),
+    }
+)
 _WHITESPACE = re.compile(r"\s")  # str.isspace's characters (both are Py_UNICODE_ISSPACE)
 
 
@@ -585,6 +599,7 @@ def check_ssh_key(value: str) -> str:
     if not blob or base64.b64encode(blob).decode() != data:
         raise ValueError("has a key body that is not valid base64 key data")
     if kind == "ssh-ed25519" and len(blob) == len(_ED25519_PREFIX) + 32 and blob.startswith(_ED25519_PREFIX):
+        _check_ed25519_point(blob[len(_ED25519_PREFIX) :])
         return value  # the usual key: read as cryptography reads it
     _check_key_blob(kind, data)
     return value
@@ -623,6 +638,20 @@ def _looks_like_key_data(word: str) -> bool:
     return 0 < length <= 64 and _KEY_TYPE_WORD.fullmatch(name) is not None
 
 
+def _check_ed25519_point(key: bytes) -> None:
+    """Refuse the 32 bytes of an Ed25519 public key that are no real key: a y coordinate written at or above
+    the field prime (RFC 8032 §5.1.3: "if the y-coordinate is >= p, decoding fails"), or one of the
+    points of small order (:data:`_ED25519_SMALL_ORDER_Y`), whatever the sign bit."""
+    y = int.from_bytes(key, "little") & ((1 << 255) - 1)
+    if y >= _ED25519_P:
+        raise ValueError("has Ed25519 key data that is not a valid point (RFC 8032 §5.1.3): copy the whole .pub file")
+    if y in _ED25519_SMALL_ORDER_Y:
+        raise ValueError(
+            "has Ed25519 key data that is a point of small order, which accepts signatures made without any "
+            "private key: make a real key (ssh-keygen -t ed25519) and give its .pub file"
+        )
+
+
 def _check_key_blob(kind: str, data: str) -> None:
     """The key data read by cryptography: of the type written, and RSA of at least 2048 bits."""
     from cryptography.exceptions import UnsupportedAlgorithm
@@ -640,9 +669,16 @@ def _check_key_blob(kind: str, data: str) -> None:
         inner = _blob_type(data)
         if inner is not None and inner != kind:
             raise ValueError(f"says {kind!r} but its key data is of type {short_repr(inner)}") from None
-        raise ValueError(f"has key data that OpenSSH cannot read ({exc})") from None
+        if kind.startswith("sk-") and "application" in str(exc):
+            raise ValueError(
+                "is a security key whose application does not start with ssh: (what ssh-keygen -t ed25519-sk "
+                "and ecdsa-sk make): give the .pub file ssh-keygen wrote"
+            ) from None
+        raise ValueError(f"has key data that OpenSSH cannot read ({_OBJECT_REPR.sub('', str(exc)).strip()})") from None
     if not isinstance(key, expected):
         raise ValueError(f"says {kind!r} but its key data is of another type")
+    if isinstance(key, ed25519.Ed25519PublicKey):
+        _check_ed25519_point(key.public_bytes_raw())
     if isinstance(key, rsa.RSAPublicKey) and key.key_size < _MIN_RSA_BITS:
         raise ValueError(f"is a {key.key_size}-bit RSA key (at least {_MIN_RSA_BITS}): use ssh-ed25519")
     if isinstance(key, rsa.RSAPublicKey) and key.key_size > _MAX_RSA_BITS:
@@ -650,6 +686,10 @@ def _check_key_blob(kind: str, data: str) -> None:
             f"is a {key.key_size}-bit RSA key, which OpenSSH does not read (at most {_MAX_RSA_BITS} bits): "
             "use ssh-ed25519"
         )
+
+
+# What a library's message may hold that means nothing to an admin: `` (<memory at 0x7f...>)``.
+_OBJECT_REPR = re.compile(r"\s*\(?<[A-Za-z_ ]+ at 0x[0-9a-f]+>\)?")
 
 
 def _blob_type(data: str) -> str | None:
