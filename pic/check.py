@@ -126,6 +126,7 @@ def check(project_dir: Path, stack: str, members_dir: Path, on: dt.date) -> Chec
         eol.evaluate(registry, settings, on)
         + settings_warnings(settings, project_dir)
         + member_warnings(registry, settings, on)
+        + list(registry.warnings)
     )
     errors = [p for p in findings if p.severity == "error"]
     if errors:

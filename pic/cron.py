@@ -70,6 +70,20 @@ def check_expression(text: str) -> str:
     return text
 
 
+def check_command(text: str) -> str:
+    """``text`` unchanged, or ValueError when ``sh -c`` would take it for options (``-x``, ``+e``).
+
+    The runner passes ``--`` first (``sh -c -- COMMAND``), so such a command would still not run:
+    it is read as a program named ``-x``, which no image has.
+    """
+    if text.startswith(("-", "+")):
+        raise ValueError(
+            f"starts with {text[0]!r}, which sh reads as its own options, not as a command: the job would never "
+            "run; start it with the program to run (e.g. php wp-cron.php)"
+        )
+    return text
+
+
 def _check_days(fields: list[str]) -> None:
     """ValueError when the day fields of checked ``fields`` never match, or match cron's "either" way."""
     # Days each month can have (February's 29th in leap years); crontab(5) and systemd.time(7) accept

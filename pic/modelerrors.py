@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import difflib
+import math
 import re
 import types
 import typing
@@ -16,7 +17,7 @@ from pic.errors import Problem, show_value, value_without_credentials
 from pic.yamlsrc import Document, format_loc
 
 _TYPE_WORDS = {
-    "string_type": "a string (put it in quotes)",
+    "string_type": "a string",
     "int_type": "a whole number",
     "float_type": "a number",
     "bool_type": "true or false",
@@ -161,10 +162,14 @@ def _describe(err: Any, model: type[BaseModel], loc: tuple[str | int, ...], valu
         detail = wrong
     elif kind in _TYPE_WORDS:
         detail = f"is not {_TYPE_WORDS[kind]}"
+        if kind == "string_type" and isinstance(err.get("input"), int | float | dt.date):
+            detail += " (put it in quotes)"  # YAML read a number, a boolean or a date: quoted, it is text
     elif kind == "value_error":
         detail = str(err["msg"]).removeprefix("Value error, ")
     elif kind in ("too_short", "too_long", "string_too_short", "string_too_long"):
         detail = _length(kind, err, ctx)
+    elif kind in _BOUNDS and isinstance(err.get("input"), float) and math.isnan(err["input"]):
+        detail = "is not a number (YAML's not-a-number value): give a number"  # NaN is in no range
     elif kind in _BOUNDS:
         word, key = _BOUNDS[kind]
         detail = f"is out of range (must be {word} {ctx.get(key)})"
@@ -203,9 +208,16 @@ def problems_from(
     model: type[BaseModel],
     prefix: tuple[str | int, ...] = (),
     data: object = None,
+    *,
+    credentials: bool = True,
 ) -> list[Problem]:
     """One problem per pydantic error, located in ``doc``; ``prefix`` is where the model's data sits,
-    ``data`` what was validated (default: the document's data)."""
+    ``data`` what was validated (default: the document's data).
+
+    ``credentials``: the model's text may hold a user and password (the stack settings: URLs and
+    hosts such as ``pic:db.proxy``), never shown again (:func:`~pic.errors.value_without_credentials`).
+    A member file holds none: its values are shown whole, as written (escaped), ``False``.
+    """
     data = doc.data if data is None else data
     out = []
     for err in exc.errors():
@@ -215,10 +227,16 @@ def problems_from(
         if isinstance(error, SubfieldError):
             loc = (*loc, *error.loc)
             value = _below(value, error.loc)
+        if loc and loc[-1] == _KEY_LABEL:  # a key of a mapping of free keys is refused, not its value
+            loc = loc[:-1]
+            message = _describe(err, model, loc, f"key {show_value(value)}")
+            full = (*prefix, *loc)
+            out.append(Problem(doc.file, doc.line_of(full), format_loc(full), message))
+            continue
         full = (*prefix, *loc)
-        hidden = value_without_credentials(value) if isinstance(value, str) else value
+        hidden = value_without_credentials(value) if credentials and isinstance(value, str) else value
         # shown without a user and password, whatever the file says; else as written
-        shown = show_value(hidden) if hidden != value else doc.shown(full, value)
+        shown = show_value(hidden) if hidden is not value else doc.shown(full, value)
         value = hidden
         if (isinstance(error, SubfieldError) and error.names_value) or (
             error is not None and (value is None or isinstance(value, dict))
@@ -228,3 +246,7 @@ def problems_from(
             message = _describe(err, model, loc, shown)
         out.append(Problem(doc.file, doc.line_of(full), format_loc(full), message))
     return out
+
+
+# pydantic's last label in the location of an error about a key of a mapping (dict[Key, ...]).
+_KEY_LABEL = "[key]"

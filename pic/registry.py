@@ -10,16 +10,20 @@ checks across files and against the stack settings, and raises one
 from __future__ import annotations
 
 import bisect
+import copy
 import datetime as dt
 import gc
 import os
+import types
+import typing
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationError, field_validator
+from pydantic.fields import FieldInfo
 
 from pic import charsets, cron, names, phpini
 from pic.errors import PicError, Problem, show_value
@@ -86,7 +90,7 @@ class Contact(_Strict):
     )
 
 
-_CHARSET_ENUM: list[JsonValue] = [*sorted(charsets.CHARSETS), "none", None]
+_CHARSET_ENUM: list[JsonValue] = [*sorted(charsets.CHARSETS), "none"]
 _PHP_KEYS: list[JsonValue] = [*sorted(phpini.RULES)]
 
 
@@ -171,6 +175,11 @@ class CronJob(_Strict):
     @classmethod
     def _schedule(cls, value: str) -> str:
         return cron.check_expression(value)
+
+    @field_validator("command")
+    @classmethod
+    def _command(cls, value: str) -> str:
+        return cron.check_command(value)
 
 
 class PhpEolException(_Strict):
@@ -331,9 +340,10 @@ class Member:
 
 @dataclass(frozen=True)
 class Registry:
-    """Every member, in slug order."""
+    """Every member, in slug order, and the warnings about the directory (:func:`stray_files`)."""
 
     members: tuple[Member, ...]
+    warnings: tuple[Problem, ...] = ()
 
     def __iter__(self) -> Iterator[Member]:
         return iter(self.members)
@@ -360,30 +370,82 @@ def shown_name(name: str) -> str:
 
 
 def stray_files(members_dir: Path, shown_dir: str) -> list[Problem]:
-    """Entries of ``members/`` that look like member files but are not read.
+    """Entries of ``members/`` that are not member files, which are never read as members.
 
-    ``x.yml``, ``X.YAML``, ``x.yaml `` and the copies editors, merges and admins leave
-    (``x.yaml~``, ``x.yaml.orig``, ``x.yaml.disabled``): a member whose file was renamed so is
-    no longer in the registry, which a reviewer should not learn from ``pulumi up``.
+    Errors, for what holds or looks like a member: a member whose file was renamed or moved so
+    is no longer in the registry, which a reviewer should not learn from ``pulumi up``:
+
+    - a name that looks like a member file's: ``x.yml``, ``X.YAML``, ``x.yaml `` and the copies
+      editors, merges and admins leave (``x.yaml~``, ``x.yaml.orig``, ``x.yaml.disabled``);
+    - a subdirectory holding ``*.yaml`` or ``*.yml`` files, at any depth (``sub/x.yaml``): member
+      files are read directly in ``members/`` only;
+    - a regular file of another name whose content is a member file's (``x``, ``x.json``: a
+      mapping with ``name``, ``contact`` or ``uid``).
+
+    A warning for anything else (``README.md``, an empty directory, a link named ``x``), never
+    opened but for a regular file. Names starting with ``_`` or ``.`` are kept aside without a word.
     """
     out = []
+    keep_aside = "start its name with _ to keep it aside"
     with os.scandir(members_dir) as entries:
         for entry in entries:
             name = entry.name
             if name.startswith(("_", ".")) or (name.endswith(".yaml") and name.strip() == name):
                 continue
+            file = f"{shown_dir}/{shown_name(name)}"
             lower = name.lower()
             if ".yaml" in lower or ".yml" in lower:  # x.yml, X.YAML, x.yaml.orig, x.yaml~, x.yaml.disabled
-                out.append(
-                    Problem(
-                        f"{shown_dir}/{shown_name(name)}",
-                        None,
-                        "",
-                        "looks like a member file but is not read: a member file is named <slug>.yaml "
-                        "(lowercase .yaml, no spaces); rename it, or start its name with _ to keep it aside",
-                    )
+                why = (
+                    "looks like a member file but is not read: a member file is named <slug>.yaml "
+                    f"(lowercase .yaml, no spaces); rename it, or {keep_aside}"
                 )
+            elif entry.is_dir(follow_symlinks=False) and (inside := _yaml_below(Path(entry.path))) is not None:
+                why = (
+                    f"is a directory holding {shown_name(inside)}, which is not read: member files are read "
+                    f"directly in {shown_dir}/ only; move them there, or {keep_aside}"
+                )
+            elif entry.is_file(follow_symlinks=False) and _holds_a_member(Path(entry.path), file):
+                why = (
+                    "holds a member file (name, contact, uid) but is not read: a member file is named "
+                    f"<slug>.yaml; rename it, or {keep_aside}"
+                )
+            else:
+                out.append(
+                    Problem(file, None, "", f"is not a member file (<slug>.yaml): not read; {keep_aside}", "warning")
+                )
+                continue
+            out.append(Problem(file, None, "", why))
     return sorted(out)
+
+
+_MAX_WALKED = 10_000  # entries of a subdirectory looked at for member files: the first ones tell
+
+
+def _yaml_below(directory: Path) -> str | None:
+    """The path (below ``members/``) of a ``*.yaml`` or ``*.yml`` file under ``directory``, or None.
+
+    Links are not followed; names starting with ``_`` or ``.`` are kept aside, as in ``members/``.
+    """
+    seen = 0
+    for top, dirs, files in os.walk(directory, followlinks=False, onerror=lambda exc: None):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(("_", ".")))
+        for name in sorted(files):
+            if not name.startswith(("_", ".")) and name.lower().rstrip().endswith((".yaml", ".yml")):
+                return str(Path(top, name).relative_to(directory.parent))
+        seen += len(dirs) + len(files)
+        if seen > _MAX_WALKED:
+            break
+    return None
+
+
+_MEMBER_MARKS = frozenset(["name", "contact", "uid"])  # the keys every member file has
+
+
+def _holds_a_member(path: Path, file: str) -> bool:
+    """Whether the regular file ``path`` (read as :func:`~pic.yamlsrc.read_yaml` reads, quietly) is a
+    mapping with a key of every member file."""
+    doc, _ = read_yaml(path, file)
+    return doc is not None and isinstance(doc.data, dict) and not _MEMBER_MARKS.isdisjoint(doc.data)
 
 
 def _parse_member(path: Path, shown_dir: str) -> tuple[Document | None, MemberSpec | None, list[Problem]]:
@@ -401,15 +463,126 @@ def _parse_member(path: Path, shown_dir: str) -> tuple[Document | None, MemberSp
 
 
 def validate_member(doc: Document) -> tuple[MemberSpec | None, list[Problem]]:
-    """The member of a parsed file, or the problems of its content (not the checks across files)."""
-    if not isinstance(doc.data, dict):
-        what = "a member file is a set of key: value lines (name, contact, uid, ...)"
-        message = f"{show_value(doc.data)} is not a mapping: {what}"
+    """The member of a parsed file, or the problems of its content (not the checks across files).
+
+    A key written without a value (``site:``, ``limits: ~``, ``notes: null``), at any depth, is
+    refused (:func:`empty_keys`): taken as absent, it would turn a part off without a word (a site
+    left empty leaves the plan). The model validates the rest, so that every problem is told at once.
+    """
+    data = doc.data
+    what = "a member file is a set of key: value lines (name, contact, uid, ...)"
+    if data is None:
+        return None, [Problem(doc.file, None, "", f"is empty (or holds only comments): {what}")]
+    if not isinstance(data, dict):
+        message = f"is not a mapping but {_kind(data)} ({show_value(data)}): {what}"
         return None, [Problem(doc.file, doc.line_of(()), "", message)]
+    empty = empty_keys(MemberSpec, data)
+    problems = [Problem(doc.file, doc.line_of(loc), format_loc(loc), _empty_words(info)) for loc, info in empty]
+    if empty:
+        data = _without(data, [loc for loc, _ in empty])
     try:
-        return MemberSpec.model_validate(doc.data), []
+        spec = MemberSpec.model_validate(data)
     except ValidationError as exc:
-        return None, problems_from(exc, doc, MemberSpec)
+        told = {p.path for p in problems}  # a required key left empty: not "missing" besides
+        more = problems_from(exc, doc, MemberSpec, data=data, credentials=False)
+        return None, problems + [p for p in more if p.path not in told]
+    return (None, problems) if problems else (spec, [])
+
+
+def _kind(value: object) -> str:
+    """What a value that is not a mapping is, in words."""
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, bool):
+        return "true or false"
+    return "a number" if isinstance(value, int | float) else "a single value"
+
+
+Loc = tuple[str | int, ...]
+
+
+def empty_keys(model: type[BaseModel], data: dict[str, Any], loc: Loc = ()) -> list[tuple[Loc, FieldInfo]]:
+    """The keys below ``data`` (validated by ``model``) written without a value, with their fields.
+
+    Every field of the model and of its sub-models, in lists too (``cron[0].timeout``). A key the
+    model does not know is left to it ("unknown key"), and so is a key of a mapping of free keys,
+    whose check says what it takes (``site.php_settings.memory_limit: null is empty (null):
+    memory_limit must be ...``).
+    """
+    out: list[tuple[Loc, FieldInfo]] = []
+    fields = _field_kinds(model)
+    for key, value in data.items():
+        known = fields.get(key)
+        if known is None:
+            continue
+        info, kind, inner = known
+        if value is None:
+            out.append(((*loc, key), info))
+        elif inner is None:
+            continue
+        elif kind == "model" and isinstance(value, dict):
+            out += empty_keys(inner, value, (*loc, key))
+        elif kind == "list" and isinstance(value, list):
+            out += [
+                f
+                for i, item in enumerate(value)
+                if isinstance(item, dict)
+                for f in empty_keys(inner, item, (*loc, key, i))
+            ]
+        elif kind == "dict" and isinstance(value, dict):
+            out += [
+                f
+                for k, item in value.items()
+                if isinstance(item, dict)
+                for f in empty_keys(inner, item, (*loc, key, k))
+            ]
+    return out
+
+
+_Kind = Literal["model", "list", "dict", "value"]
+
+
+@cache
+def _field_kinds(model: type[BaseModel]) -> dict[str, tuple[FieldInfo, _Kind, type[BaseModel] | None]]:
+    """Each field of ``model``: its info, how its value holds a sub-model (itself, as items of a list or
+    as values of a mapping), and that sub-model (None when it holds none)."""
+    out: dict[str, tuple[FieldInfo, _Kind, type[BaseModel] | None]] = {}
+    for name, info in model.model_fields.items():
+        annotation = info.annotation
+        while typing.get_origin(annotation) in (typing.Union, types.UnionType, typing.Annotated):
+            kinds = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
+            annotation = kinds[0]
+        origin = typing.get_origin(annotation)
+        kind: _Kind = "list" if origin is list else "dict" if origin is dict else "model"
+        inner = typing.get_args(annotation)[-1] if origin in (list, dict) else annotation
+        if isinstance(inner, type) and issubclass(inner, BaseModel):
+            out[name] = (info, kind, inner)
+        else:
+            out[name] = (info, "value", None)
+    return out
+
+
+def _empty_words(info: FieldInfo) -> str:
+    """What to do with a field written without a value."""
+    if info.is_required():
+        return "is empty (null): give its value (the key is required)"
+    default = info.get_default(call_default_factory=True)
+    if default is None or default in ([], {}) or isinstance(default, BaseModel):
+        return "is empty (null), which is never taken as absent: remove the key to mean none, or give its value"
+    return f"is empty (null): remove the key to mean its default ({show_value(default)}), or give its value"
+
+
+def _without(data: Any, locs: list[Loc]) -> Any:
+    """A copy of ``data`` without the keys at ``locs``."""
+    out = copy.deepcopy(data)
+    for loc in locs:
+        parent = out
+        for part in loc[:-1]:
+            parent = parent[part]
+        del parent[loc[-1]]
+    return out
 
 
 def load_registry(members_dir: Path, settings: Settings) -> Registry:
@@ -444,9 +617,9 @@ def _load_registry(members_dir: Path, settings: Settings) -> Registry:
         slug = path.name[: -len(".yaml")]
         members.append(Member(slug, doc.file, spec, spec.host or default_host, doc.lines, doc.written))
     problems += cross_checks(members, settings)
-    if problems:
+    if any(p.severity == "error" for p in problems):
         raise PicError(problems)
-    return Registry(tuple(members))
+    return Registry(tuple(members), tuple(sorted(problems)))
 
 
 class _Cross:
@@ -460,6 +633,7 @@ class _Cross:
         self.settings = settings
         self.problems: list[Problem] = []
         self.uids: dict[int, Member] = {}
+        self.claims: dict[tuple[names.Space, str], tuple[Member, tuple[str | int, ...]]] = {}  # members' names
         self.keys: dict[str, tuple[Member, int]] = {}  # key data (base64) -> its first holder and index
         self.platform = names.platform_names(settings, stack_file)
         self.names: dict[tuple[names.Space, str], names.Owner] = dict(self.platform)
@@ -493,7 +667,23 @@ class _Cross:
                 self.over_platform.setdefault(parent, (name or "", what))
 
     def at(self, m: Member, loc: tuple[str | int, ...], message: str) -> None:
-        self.problems.append(Problem(m.file, Document(m.file, None, m.lines).line_of(loc), format_loc(loc), message))
+        self.problems.append(Problem(m.file, self.line(m, loc), format_loc(loc), message))
+
+    @staticmethod
+    def line(m: Member, loc: tuple[str | int, ...]) -> int | None:
+        return Document(m.file, None, m.lines).line_of(loc)
+
+    def place(self, m: Member, loc: tuple[str | int, ...]) -> str:
+        """Where a field of another member's file is, as a problem names its own: ``file:line``."""
+        line = self.line(m, loc)
+        return m.file if line is None else f"{m.file}:{line}"
+
+    def holder(self, key: tuple[names.Space, str], owner: names.Owner) -> str:
+        """The owner of a name in words, with the line of the member's field that holds it."""
+        claim = self.claims.get(key)
+        if claim is None or claim[0].file != owner.file:
+            return str(owner)
+        return f"{self.place(*claim)} ({owner.what})"
 
     def claim(self, m: Member, loc: tuple[str | int, ...], space: names.Space, name: str, what: str) -> None:
         """Enter ``name`` for ``m``, or report the holder when it is taken."""
@@ -504,6 +694,7 @@ class _Cross:
             if shown is None:  # the same few fields for every member: formatted once each
                 shown = self.shown[loc] = format_loc(loc)
             self.names[key] = names.Owner(m.file, f"{shown}, {what}")
+            self.claims[key] = (m, loc)
         elif key in self.platform:
             self.at(m, loc, f"{show_value(name)} is reserved for {owner}")
         elif owner.file == m.file:
@@ -512,18 +703,20 @@ class _Cross:
             self.at(
                 m,
                 loc,
-                f"makes the database name {show_value(name)}, already made by {owner.file}: use another short name",
+                f"makes the database name {show_value(name)}, already made by {self.holder(key, owner)}: use "
+                "another short name",
             )
         elif loc == ("lists", "domain") and owner.what.startswith("lists.domain"):
-            self.at(m, loc, f"{show_value(name)} is already the list domain of {owner.file}")
+            self.at(m, loc, f"{show_value(name)} is already the list domain of {self.place(*self.claims[key])}")
         else:
-            self.at(m, loc, f"{show_value(name)} is already used by {owner}")
+            self.at(m, loc, f"{show_value(name)} is already used by {self.holder(key, owner)}")
 
     def member(self, m: Member) -> None:
         spec, settings = m.spec, self.settings
         self.slug(m)
         if spec.uid in self.uids:
-            self.at(m, ("uid",), f"{m.shown(('uid',), spec.uid)} is already used by {self.uids[spec.uid].file}")
+            first = self.place(self.uids[spec.uid], ("uid",))
+            self.at(m, ("uid",), f"{m.shown(('uid',), spec.uid)} is already used by {first}")
         else:
             self.uids[spec.uid] = m
         if spec.host is not None:
@@ -584,7 +777,7 @@ class _Cross:
                     m,
                     ("site", "domains", i),
                     f"{show_value(domain)} lets the site send mail as {show_value(bare)} (mail drops the www.), "
-                    f"which is {owner}: a site sends mail as its member's names only; "
+                    f"which is {self.holder(('domain', bare), owner)}: a site sends mail as its member's names only; "
                     + ("use another name" if ("domain", bare) in self.platform else "give both names to one member"),
                 )
 
@@ -614,22 +807,26 @@ class _Cross:
                 if owner is None or owner.file == m.file:
                     continue
                 other = self.members.get(owner.file)
+                other_loc: tuple[str | int, ...] = ()
+                if other is not None:
+                    where = (place for place, d in self.domains_of(other) if d in (parent, f"www.{parent}"))
+                    other_loc = next(where, ())
                 if other is not None and self.order[other.file] > self.order[m.file]:
                     # The later file is blamed (as for any name met twice): here the parent's owner.
-                    other_loc = next((loc for loc, d in self.domains_of(other) if d in (parent, f"www.{parent}")), ())
                     self.at(
                         other,
                         other_loc,
-                        f"{show_value(parent)} has {show_value(domain)} of {m.file} under it: a member's names are "
-                        "its own, not over another's (that site's mail would pass this domain's DMARC, its cookies "
-                        "reach this site); give both names to one member",
+                        f"{show_value(parent)} has {show_value(domain)} of {self.place(m, loc)} under it: a member's "
+                        "names are its own, not over another's (that site's mail would pass this domain's DMARC, its "
+                        "cookies reach this site); give both names to one member",
                     )
                 else:
                     advice = "use a name of its own" if key in self.platform else "give both names to one member"
+                    whose = f"{self.place(other, other_loc)} ({owner.what})" if other is not None else str(owner)
                     self.at(
                         m,
                         loc,
-                        f"{show_value(domain)} is under {show_value(parent)}, which is {owner}: a member's names "
+                        f"{show_value(domain)} is under {show_value(parent)}, which is {whose}: a member's names "
                         "are its own, not under another's (its mail would pass that domain's DMARC, its "
                         f"cookies reach that site); {advice}",
                     )
@@ -794,9 +991,11 @@ class _Cross:
                 self.keys[data] = (m, i)
                 continue
             holder, j = first
-            line = holder.line_of("access", "sftp_keys", j)
-            where = f"access.sftp_keys[{j}]{f', line {line}' if line else ''}"
-            place = f"this file ({where})" if holder.file == m.file else f"{holder.file} ({where})"
+            if holder.file == m.file:
+                line = holder.line_of("access", "sftp_keys", j)
+                place = f"this file (access.sftp_keys[{j}]{f', line {line}' if line else ''})"
+            else:  # as a problem names its file: file:line
+                place = f"{self.place(holder, ('access', 'sftp_keys', j))} (access.sftp_keys[{j}])"
             self.at(
                 m,
                 ("access", "sftp_keys", i),
@@ -829,13 +1028,14 @@ class _Cross:
                             else f"; _ is a wildcard where the escaped name would pass MariaDB's "
                             f"{names.MAX_GRANT_DATABASE} characters"
                         )
+                        j = next(j for j, theirs in enumerate(other.databases) if theirs.name == name)
                         self.at(
                             m,
                             ("databases", i),
                             f"makes the database name {show_value(db.name)}, whose grant "
                             f"({show_value(names.member_grant_pattern(db.name))}: the database and the two a "
                             f"restore works in{wildcard}) would also cover {show_value(name)} of "
-                            f"{other.file}; use a name that does not start another member's",
+                            f"{self.place(other, ('databases', j))}; use a name that does not start another member's",
                         )
 
     def databases(self, m: Member) -> None:

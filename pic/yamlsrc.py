@@ -11,7 +11,8 @@ build the data, record the line of every key and list item, and refuse:
 - a key that is not text (``1:``, ``true:``, ``2026-01-01:``, ``? [a, b]``):
   every key of the files is a name;
 - an explicit tag (``!!binary``, ``!!set``, ``!!int "x"``, ``!foo``): it builds
-  values no field takes, or fails inside the loader;
+  values no field takes, or fails inside the loader (one that only repeats the
+  value's own tag, ``!!int 10042``, changes nothing and is accepted);
 - a number written with more than :data:`MAX_NUMBER_CHARS` characters: no
   field takes one, and Python refuses to convert the longest;
 - characters YAML refuses or reads otherwise than editors do, found before

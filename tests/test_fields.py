@@ -10,9 +10,10 @@ import idna
 import pytest
 
 from pic.errors import PicError
-from pic.registry import Database, load_registry
+from pic.registry import MEMBER_KEYS, Database, load_registry, validate_member
 from pic.settings import Settings, load_settings
 from pic.validators import check_domain, check_email, check_ssh_key
+from pic.yamlsrc import parse_yaml
 from tests.conftest import ROOT
 from tests.helpers import ED25519, member, write_members
 
@@ -245,3 +246,70 @@ def test_an_address_of_full_width_letters_is_refused_with_the_one_to_write() -> 
     with pytest.raises(ValueError) as refused:
         check_email("admin@ｅｘａｍｐｌｅ.org")
     assert "write 'admin@example.org'" in str(refused.value)
+
+
+def _messages(text: str) -> list[str]:
+    """The problems of a member file's text by itself (no checks across files), as printed."""
+    doc, problems = parse_yaml(text, "members/probe-asso.yaml", MEMBER_KEYS)
+    if doc is not None:
+        problems = validate_member(doc)[1]
+    return [str(p) for p in problems]
+
+
+MINIMAL = "name: Probe\ncontact: {name: P, email: a@probe-asso.org}\nuid: 10600\n"
+
+
+@pytest.mark.parametrize(
+    ("field", "written", "shown"),
+    [
+        ("contact.email", '"a@probe-asso.org\\nBcc: x@y.org"', '"a@probe-asso.org\\nBcc: x@y.org"'),
+        ("contact.email", '"user:pw@probe-asso.org\\n"', '"user:pw@probe-asso.org\\n"'),
+        ("name", '"a:b@c\\u0007"', '"a:b@c\\u0007"'),
+    ],
+)
+def test_a_refused_member_value_is_shown_whole(field: str, written: str, shown: str) -> None:
+    """Only the stack settings hold URLs and hosts with a password (shown ``***@``); a member file holds none."""
+    text = MINIMAL.replace("email: a@probe-asso.org", f"email: {written}") if field == "contact.email" else ""
+    text = text or MINIMAL.replace("name: Probe", f"name: {written}")
+    [line] = _messages(text)
+    assert f" {field}: {shown} " in line, line
+    assert "***" not in line, line
+
+
+def test_an_empty_member_file_says_so() -> None:
+    for text in ("", "# only a comment\n"):
+        assert _messages(text) == [
+            "members/probe-asso.yaml is empty (or holds only comments): a member file is a set of key: value "
+            "lines (name, contact, uid, ...)"
+        ]
+    [line] = _messages("- name: x\n")
+    assert line.startswith("members/probe-asso.yaml:1 is not a mapping but a list ("), line
+
+
+def test_a_refused_key_of_free_keys_is_named_by_its_path() -> None:
+    [line] = _messages(MINIMAL + "databases: [main]\ndatabase_charsets: {Main: utf8mb4}\n")
+    assert line.startswith('members/probe-asso.yaml:5 database_charsets.Main: key "Main" is not allowed here: '), line
+    assert "[key]" not in line, line
+
+
+@pytest.mark.parametrize("nan", [".nan", ".NaN", ".NAN"])
+def test_nan_is_not_a_number(nan: str) -> None:
+    [line] = _messages(MINIMAL + f"limits: {{cpus: {nan}}}\n")
+    assert f"limits.cpus: {nan} is not a number" in line and "out of range" not in line, line
+
+
+@pytest.mark.parametrize(
+    ("value", "shown", "hint"),
+    [
+        ("[a]", '["a"]', False),
+        ("{a: b}", '{"a": "b"}', False),
+        ("12", "12", True),
+        ("1.5", "1.5", True),
+        ("yes", "yes (YAML reads true)", True),
+        ("2026-01-01", "2026-01-01", True),
+    ],
+)
+def test_the_quoting_hint_is_for_what_quotes_make_text(value: str, shown: str, hint: bool) -> None:
+    [line] = _messages(MINIMAL.replace("contact: {name: P,", f"contact: {{name: {value},"))
+    assert f"contact.name: {shown} is not a string" in line, line
+    assert ("(put it in quotes)" in line) is hint, line

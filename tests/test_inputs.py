@@ -7,6 +7,7 @@ guards against a hang): exit 1, the file named, no traceback, nothing read throu
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -121,8 +122,54 @@ def test_a_file_that_looks_like_a_member_file_is_named(members: Path, name: str)
 def test_files_kept_aside_are_not_reported(members: Path) -> None:
     (members / "_template.yaml").write_text("name: x\n")
     (members / ".hidden.yml").write_text("name: x\n")
-    (members / "README.md").write_text("members\n")
-    assert check(members).returncode == 0
+    (members / "_old").mkdir()
+    shutil.copy(BASE, members / "_old" / "gone-member.yaml")
+    proc = check(members)
+    assert proc.returncode == 0, proc
+    assert "_template" not in proc.stderr + proc.stdout and "_old" not in proc.stderr + proc.stdout
+
+
+@pytest.mark.parametrize(
+    ("entry", "words"),
+    [
+        (
+            "sub/velo-cite.yaml",
+            "sub is a directory holding sub/velo-cite.yaml, which is not read: member files are read",
+        ),
+        ("a/b/velo-cite.yml", "a is a directory holding a/b/velo-cite.yml, which is not read"),
+        ("velo-cite", "velo-cite holds a member file (name, contact, uid) but is not read"),
+        ("velo-cite.json", "velo-cite.json holds a member file (name, contact, uid) but is not read"),
+        ("velo-cite.txt", "velo-cite.txt holds a member file (name, contact, uid) but is not read"),
+    ],
+)
+def test_a_member_file_out_of_place_is_an_error(members: Path, entry: str, words: str) -> None:
+    path = members / entry
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = (ROOT / "members" / "velo-cite.yaml").read_text()
+    if entry.endswith(".json"):
+        text = json.dumps(yaml.safe_load(text))
+    path.write_text(text)
+    proc = check(members)
+    assert proc.returncode == 1, proc
+    [line] = [x for x in proc.stderr.splitlines() if x.startswith(f"{members}/")]
+    assert line.startswith(f"{members}/{words}"), line
+    assert "start its name with _ to keep it aside" in line, line
+
+
+@pytest.mark.parametrize("entry", ["README.md", "notes", "empty-directory/", "link-to-base", "fifo"])
+def test_an_entry_that_is_no_member_file_is_a_warning(members: Path, entry: str) -> None:
+    path = members / entry.rstrip("/")
+    if entry.endswith("/"):
+        path.mkdir()
+    elif entry == "link-to-base":
+        path.symlink_to("base-member.yaml")  # never followed
+    elif entry == "fifo":
+        os.mkfifo(path)  # never opened: nothing blocks
+    else:
+        path.write_text("# Members\n\nOne file per association: <slug>.yaml.\n")
+    proc = check(members)
+    assert proc.returncode == 0, proc
+    assert f"warning: {path} is not a member file (<slug>.yaml): not read; start its name with _" in proc.stderr
 
 
 def test_a_file_name_with_a_line_break_is_shown_escaped(members: Path) -> None:
@@ -183,6 +230,61 @@ def test_new_refuses_a_domain_already_used(members: Path, domain: str, holder: s
     assert not (members / "nouvelle-asso.yaml").exists()
 
 
+def _probe(
+    uid: int = 10600, domain: str = "probe.example.org", db: str = "main", lists: str = "l.probe.example.org"
+) -> str:
+    return (
+        f"name: Probe\ncontact: {{name: P, email: a@probe.example.org}}\nuid: {uid}\nsite:\n"
+        f'  domains: [{domain}]\n  php: "8.4"\ndatabases: [{db}]\nlists: {{domain: {lists}}}\n'
+    )
+
+
+@pytest.mark.parametrize("first", [True, False], ids=["new-file-first", "new-file-last"])
+@pytest.mark.parametrize(
+    "case",
+    [
+        ("probe", _probe(uid=10500), "uid", 3, ("uid", 4), "10500 is already used by"),
+        (
+            "probe",
+            _probe(domain="base.example.org"),
+            "site.domains[0]",
+            5,
+            ("site.domains[0]", 6),
+            '"base.example.org" is already used by',
+        ),
+        (
+            "probe",
+            _probe(lists="listes.base.example.org"),
+            "lists.domain",
+            8,
+            ("lists.domain", 12),
+            '"listes.base.example.org" is already the list domain of',
+        ),
+        ("base", _probe(db="member_main"), "databases[0]", 7, ("databases[0]", 11), "already made by"),
+    ],
+    ids=["uid", "domain", "list-domain", "database"],
+)
+def test_a_name_met_twice_names_both_places_with_their_lines(
+    members: Path, first: bool, case: tuple[str, str, str, int, tuple[str, int], str]
+) -> None:
+    """The file read later (by name) carries the error and names the other's field with its line, whichever
+    of the two is new: a reviewer finds both places. ``case``: the new file's slug, text, field and its
+    line, the base member's field and line, the words between them."""
+    slug, text, field, line, other, words = case
+    # base.yaml (its database base_member_main is base-member's main) sorts after base-member.yaml
+    name = f"{'aa' if first else 'zz'}-{slug}.yaml" if slug == "probe" else f"{slug}.yaml"
+    (members / name).write_text(text)
+    proc = check(members)
+    assert proc.returncode == 1, proc
+    base = f"{members}/base-member.yaml"
+    if name < "base-member.yaml":  # the new file is read first: the other one carries the error
+        expected = f"{base}:{other[1]} {other[0]}: "
+        assert expected in proc.stderr and f"{words} {members}/{name}:{line}" in proc.stderr, proc.stderr
+    else:
+        expected = f"{members}/{name}:{line} {field}: "
+        assert expected in proc.stderr and f"{words} {base}:{other[1]}" in proc.stderr, proc.stderr
+
+
 @pytest.mark.parametrize(
     ("slug", "domain", "words"),
     [
@@ -212,7 +314,7 @@ def test_a_name_under_another_members_is_refused_whatever_the_order_of_the_files
     assert proc.returncode == 1, proc
     # The later file is blamed, as for any name met twice; both are named.
     assert 'zz-last.yaml:7 site.domains[0]: "zz-asso.org" has "shop.zz-asso.org" of ' in proc.stderr, proc.stderr
-    assert "aa-first.yaml under it" in proc.stderr
+    assert "aa-first.yaml:7 under it" in proc.stderr, proc.stderr  # the other place, with its line
 
 
 def test_a_name_under_what_another_site_sends_mail_as_is_refused(tmp_path: Path) -> None:
@@ -226,6 +328,7 @@ def test_a_name_under_what_another_site_sends_mail_as_is_refused(tmp_path: Path)
     proc = check(directory)
     assert proc.returncode == 1, proc
     assert '"bar.foo-asso.org" is under "foo-asso.org"' in proc.stderr and "www.foo-asso.org sends" in proc.stderr
+    assert "aa-www.yaml:7 (the name its site www.foo-asso.org sends mail as)" in proc.stderr, proc.stderr
 
 
 def test_new_refuses_the_parent_of_another_members_name(tmp_path: Path) -> None:
@@ -234,7 +337,7 @@ def test_new_refuses_the_parent_of_another_members_name(tmp_path: Path) -> None:
     )
     proc = _new(members, "zz-asso", "--name", "ZZ", "--email", "zz@example.org", "--domain", "zz-asso.org")
     assert proc.returncode == 1, proc
-    assert "--domain" in proc.stderr and "aa-shop.yaml under it" in proc.stderr
+    assert "--domain" in proc.stderr and "aa-shop.yaml:7 under it" in proc.stderr, proc.stderr
     assert not (members / "zz-asso.yaml").exists()
 
 

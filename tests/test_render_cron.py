@@ -82,6 +82,56 @@ def test_timeout_command_and_site_are_checked(tmp_path: Path) -> None:
     assert "cron: cron jobs run in the member's site container: the member has no site" in text
 
 
+@pytest.mark.parametrize("command", ["-x", "--help", "+e php cron.php", "-"])
+def test_a_command_sh_would_take_for_options_is_refused(tmp_path: Path, command: str) -> None:
+    lines = _errors(tmp_path, [{"schedule": "daily", "command": command}], site=SITE)
+    [line] = [x for x in lines if "cron[0].command" in x]
+    assert re.match(r".*members/asso-cron\.yaml:\d+ cron\[0\]\.command: ", line), line
+    assert f'"{command}" starts with {command[0]!r}, which sh reads as its own options' in line, line
+
+
+def _fake_docker(tmp_path: Path) -> Path:
+    """A directory holding a ``docker`` that runs ``docker exec -u U -w DIR CONTAINER sh -c SCRIPT ARGS...``
+    here, with dash as the container's sh, in DIR: the runner's shell part as the container runs it."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    docker = bin_dir / "docker"
+    docker.write_text(
+        "#!/bin/sh\n"
+        'set -eu\n[ "$1" = exec ] && [ "$2" = -u ] && [ "$4" = -w ] && [ "$7" = sh ] && [ "$8" = -c ]\n'
+        'cd "$5"\nshift 8\nexec dash -c "$@"\n'
+    )
+    docker.chmod(0o755)
+    return bin_dir
+
+
+@pytest.mark.daemon
+@pytest.mark.parametrize("command", ["echo ran", "-echo ran", "+x", "printf '%s\\n' \"$0\" -- ran"])
+def test_the_runner_never_reads_a_command_as_sh_options(tmp_path: Path, command: str) -> None:
+    """Run by dash (Debian's sh, the containers'), a command starting with - or + is the command, never
+    options of sh (``sh -c "-x"``: "Illegal option -"): pic check refuses those, the runner is safe anyway."""
+    dash = require_program("dash")
+    require_program("timeout")
+    www, log = tmp_path / "www", tmp_path / "cron.log"
+    www.mkdir()
+    runner = tmp_path / "member-cron"
+    runner.write_text(membercron.render_runner(log_file=str(log), workdir=str(www)))
+    command_file = tmp_path / "1.command"
+    command_file.write_text(command + "\n")
+    env = {"PATH": f"{_fake_docker(tmp_path)}:/usr/bin:/bin"}
+    done = subprocess.run(
+        [dash, str(runner), "pic-site-asso-cron", "10700", "30", "1", str(command_file)],
+        capture_output=True, text=True, check=False, env=env, timeout=60,
+    )  # fmt: skip
+    text = log.read_text()
+    assert "Illegal option" not in text + done.stderr, text
+    assert "cron job 1: start" in text, text
+    if command.startswith(("-", "+")):  # a program of that name: not found, and said so in the log
+        assert done.returncode == 127 and "not found" in text and "cron job 1: exit 127" in text, text
+    else:
+        assert done.returncode == 0 and "ran" in text and "cron job 1: exit 0" in text, text
+
+
 def test_spread_minutes_are_deterministic_and_differ_across_members() -> None:
     slugs = [f"asso-{i:03d}" for i in range(60)]
     first = [cron.calendar("hourly", s, 1).on_calendar for s in slugs]

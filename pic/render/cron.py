@@ -4,7 +4,7 @@ Job ``n`` (1-based) of member ``<slug>`` is ``pic-cron-<slug>-<n>.timer`` (its
 schedule as ``OnCalendar=``, :func:`pic.cron.calendar`) starting
 ``pic-cron-<slug>-<n>.service``, which runs the runner (:func:`render_runner`):
 ``docker exec -u <uid>:<uid> -w /srv/site/www pic-site-<slug>`` and, inside the
-container, ``timeout -k 10 <timeout> sh -c <command>`` with its output appended
+container, ``timeout -k 10 <timeout> sh -c -- <command>`` with its output appended
 to the member's ``log/cron.log`` (rotated with the other logs), a line before and
 after each run. The time limit is enforced inside the container: stopping the
 ``docker exec`` client would leave the job running (Docker does not forward the
