@@ -8,7 +8,9 @@ files), reviewed like the registry::
 
 Only messages the mail server accepted are recorded. ``pic notify`` reads it
 to send nothing twice within ``pic:notify.period_days``; ``pic report`` reads
-it to say "told on ...".
+it to say "told on ...". An entry is dated the day its message was sent: one
+dated after today (written by hand, or by a ``pic`` older than the refusal of
+``pic notify --on`` another day) is named by ``pic notify`` and ignored.
 """
 
 from __future__ import annotations
@@ -16,14 +18,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
 from pic.errors import PicError, Problem
 from pic.settings import display_path
-from pic.yamlsrc import read_regular_file
+from pic.yamlsrc import is_date, read_regular_file
 
 DEFAULT_FILE = "notices.yaml"
 HEADER = (
@@ -39,6 +41,15 @@ class Notice:
     runtime: str  # runtime key
     to: str  # the contact's address
     state: str  # warning, eol or stopped, as of that day
+    index: int | None = field(default=None, compare=False)  # its place in the file's `sent:` list, when read
+    line: int | None = field(default=None, compare=False)  # its line in the file, when read
+
+    def entry(self) -> dict[str, object]:
+        return {"date": self.date, "member": self.member, "runtime": self.runtime, "to": self.to, "state": self.state}
+
+    def as_yaml(self) -> str:
+        """The notice as one item of the file's ``sent:`` list: ``- {date: ..., member: ..., ...}``."""
+        return yaml.safe_dump([self.entry()], allow_unicode=True, sort_keys=False, default_flow_style=None, width=200)
 
 
 def load(path: Path) -> list[Notice]:
@@ -65,21 +76,62 @@ def load(path: Path) -> list[Notice]:
         raise PicError([Problem(file, None, "sent", "must be a mapping with a list `sent:`")])
     out: list[Notice] = []
     problems: list[Problem] = []
+    lines = _entry_lines(raw.decode("utf-8"))
     for i, entry in enumerate(data.get("sent") or []):
+        line = lines[i] if i < len(lines) else None
         try:
             if not isinstance(entry, dict):
                 raise TypeError("is not a mapping")
             date = entry["date"]
-            if not isinstance(date, dt.date):
+            if not is_date(date):  # a time of day too would not compare with a day
                 raise TypeError(f"date {date!r} is not a date written YYYY-MM-DD")
-            out.append(Notice(date, str(entry["member"]), str(entry["runtime"]), str(entry["to"]), str(entry["state"])))
+            out.append(
+                Notice(
+                    date,
+                    str(entry["member"]),
+                    str(entry["runtime"]),
+                    str(entry["to"]),
+                    str(entry["state"]),
+                    index=i,
+                    line=line,
+                )
+            )
         except (KeyError, TypeError) as exc:
             problems.append(
-                Problem(file, None, f"sent[{i}]", f"{exc}: each entry has date, member, runtime, to and state")
+                Problem(file, line, f"sent[{i}]", f"{exc}: each entry has date, member, runtime, to and state")
             )
     if problems:
         raise PicError(problems)
     return sorted(out, key=lambda n: n.date)
+
+
+def _entry_lines(text: str) -> list[int]:
+    """The line of each item of the ``sent:`` list (empty when the file has no such list)."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return []
+    if isinstance(root, yaml.MappingNode):
+        for key, value in root.value:
+            if isinstance(key, yaml.ScalarNode) and key.value == "sent" and isinstance(value, yaml.SequenceNode):
+                return [item.start_mark.line + 1 for item in value.value]
+    return []
+
+
+def dated_after(notices: list[Notice], day: dt.date, file: str) -> list[Problem]:
+    """A warning for each notice dated after ``day`` (today): no message was sent on a day still to come."""
+    return [
+        Problem(
+            file,
+            n.line,
+            f"sent[{n.index}].date" if n.index is not None else "sent",
+            f"{n.date.isoformat()} is after today ({day.isoformat()}): a notice is dated the day it was sent; "
+            "ignored (the member may be told again), correct or remove it",
+            severity="warning",
+        )
+        for n in notices
+        if n.date > day
+    ]
 
 
 def last_told(notices: list[Notice]) -> dict[tuple[str, str], dt.date]:
@@ -92,26 +144,45 @@ def last_told(notices: list[Notice]) -> dict[tuple[str, str], dt.date]:
     return out
 
 
+def _not_written(path: Path, exc: OSError, hint: str = "") -> PicError:
+    """The record named as the user gave it (never the temporary file beside it), with the system's reason."""
+    reason = exc.strerror or str(exc)
+    return PicError([Problem(display_path(path), None, "", f"cannot be written ({reason}){hint}")])
+
+
+def check_writable(path: Path) -> None:
+    """Raise PicError unless :func:`append` can write the record: a file can be created in its directory."""
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    except OSError as exc:
+        raise _not_written(path, exc, ": its directory must exist and be writable; nothing was sent") from None
+    os.close(fd)
+    Path(tmp).unlink(missing_ok=True)
+
+
 def append(path: Path, notice: Notice) -> None:
-    """Add one notice to the record, replacing the file by a rename (a crash never leaves half a file)."""
+    """Add one notice to the record, replacing the file by a rename (a crash never leaves half a file).
+
+    Raises PicError naming the record when it cannot be read or written.
+    """
     notices = [*load(path), notice]
     body = yaml.safe_dump(
-        {
-            "sent": [
-                {"date": n.date, "member": n.member, "runtime": n.runtime, "to": n.to, "state": n.state}
-                for n in notices
-            ]
-        },
+        {"sent": [n.entry() for n in notices]},
         allow_unicode=True,
         sort_keys=False,
         default_flow_style=None,
         width=200,
     )
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    except OSError as exc:
+        raise _not_written(path, exc) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             out.write(HEADER + body)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise _not_written(path, exc) from None
         raise

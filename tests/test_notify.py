@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 import yaml
 
 from pic import notices
 from pic.cli import main
+from pic.commands import notify as notify_command
 from tests.helpers import member, project_copy, write_members
 from tests.smtp_sink import Sink, running_sink
 
@@ -76,8 +79,10 @@ def project(tmp_path: Path, sink: Sink, period: int = 30) -> Path:
     return proj
 
 
-def notify(proj: Path, members: Path, on: dt.date, *extra: str) -> int:
-    return main(["notify", "--project", str(proj), "--members", str(members), "--on", on.isoformat(), *extra])
+def notify(proj: Path, members: Path, on: dt.date, *extra: str, today: dt.date | None = None) -> int:
+    """``pic notify --on ON`` run on the day ``today`` (by default ``on`` itself: a real send is for today)."""
+    with mock.patch.object(notify_command, "today", return_value=today or on):
+        return main(["notify", "--project", str(proj), "--members", str(members), "--on", on.isoformat(), *extra])
 
 
 def by_recipient(sink: Sink) -> dict[str, Any]:
@@ -190,6 +195,31 @@ def test_report_says_told_on(tmp_path: Path, smtp_sink: Sink, capsys: pytest.Cap
     assert "told on 2026-11-28" in table
 
 
+def test_report_counts_no_notice_dated_after_its_day_or_today(
+    tmp_path: Path, smtp_sink: Sink, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """pic report's "told on" counts notices as pic notify does: one dated after today is a warning, ignored."""
+    members, proj = registry(tmp_path), project(tmp_path, smtp_sink)
+    today = dt.date.today()
+    later = today + dt.timedelta(days=900)
+    (proj / notices.DEFAULT_FILE).write_text(
+        "sent:\n"
+        "  - {date: 2026-11-20, member: velo-cite, runtime: '8.2', to: elodie@velo-cite.example.org, state: warning}\n"
+        f"  - {{date: {later}, member: velo-cite, runtime: '8.2', to: elodie@velo-cite.example.org, state: warning}}\n"
+        f"  - {{date: {later}, member: pause-asso, runtime: '8.2', to: paul@pause.example.org, state: warning}}\n"
+    )
+    args = ["report", "--project", str(proj), "--members", str(members), "--format", "json"]
+    assert main([*args, "--on", today.isoformat()]) == 0
+    out, err = capsys.readouterr()
+    told = {c["slug"]: c["told_on"] for c in yaml.safe_load(out)["members_to_contact"]}
+    assert told["velo-cite"] == "2026-11-20" and told["pause-asso"] is None, told
+    assert f"notices.yaml:3 sent[1].date: {later} is after today ({today})" in err, err
+    # As of a day before a notice, that notice told nobody yet.
+    assert main([*args, "--on", "2026-11-19"]) == 0
+    told = {c["slug"]: c["told_on"] for c in yaml.safe_load(capsys.readouterr().out)["members_to_contact"]}
+    assert told.get("velo-cite") is None, told
+
+
 def test_record_file_errors_name_the_entry(tmp_path: Path, smtp_sink: Sink, capsys: pytest.CaptureFixture[str]) -> None:
     members, proj = registry(tmp_path), project(tmp_path, smtp_sink)
     (proj / notices.DEFAULT_FILE).write_text(
@@ -285,6 +315,101 @@ def test_internationalised_addresses_never_stop_the_others(
     else:
         assert status == 3 and len(got) == 4, (status, sorted(got), err)
         assert "utf8-asso: refused by the server, not recorded" in err and "SMTPUTF8" in err, err
+
+
+def test_a_real_send_is_for_today_only(tmp_path: Path, smtp_sink: Sink, capsys: pytest.CaptureFixture[str]) -> None:
+    """A message describes the member's state on the day it is read: --on another day is for --dry-run."""
+    members, proj = registry(tmp_path), project(tmp_path, smtp_sink)
+    for day in (dt.date(2030, 1, 1), ON - dt.timedelta(days=1)):
+        assert notify(proj, members, day, today=ON) == 2, day
+        err = capsys.readouterr().err
+        assert f"--on {day.isoformat()}" in err and "today (2026-11-28)" in err and "--dry-run" in err, err
+        assert smtp_sink.received == [] and not (proj / notices.DEFAULT_FILE).exists()
+    assert notify(proj, members, dt.date(2030, 1, 1), "--dry-run", today=ON) == 0, "another day's messages, shown"
+    assert "Subject: " in capsys.readouterr().out and smtp_sink.received == []
+    assert notify(proj, members, ON, today=ON) == 0, "--on today is today"
+    assert len(smtp_sink.received) == 3
+
+
+def test_a_record_dated_after_today_is_named_and_blocks_nobody(
+    tmp_path: Path, smtp_sink: Sink, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A date after today (an older pic's `--on`, a hand edit) is a warning naming its line, and the entry is
+    ignored: the member is told, as if the entry were not there, and its earlier entries still count."""
+    members, proj = registry(tmp_path), project(tmp_path, smtp_sink)
+    (proj / notices.DEFAULT_FILE).write_text(
+        "sent:\n"
+        "  - {date: 2026-11-20, member: velo-cite, runtime: '8.2', to: elodie@velo-cite.example.org, state: warning}\n"
+        "  - {date: 2031-05-05, member: velo-cite, runtime: '8.2', to: elodie@velo-cite.example.org, state: warning}\n"
+        "  - {date: 2030-01-01, member: pause-asso, runtime: '8.2', to: paul@pause.example.org, state: warning}\n"
+    )
+    assert notify(proj, members, ON) == 0
+    err = capsys.readouterr().err
+    assert "notices.yaml:3 sent[1].date: 2031-05-05 is after today (2026-11-28)" in err, err
+    assert "notices.yaml:4 sent[2].date: 2030-01-01 is after today (2026-11-28)" in err, err
+    assert "velo-cite: already told about PHP 8.2 on 2026-11-20" in err
+    assert sorted(by_recipient(smtp_sink)) == ["paul@pause.example.org", "sam@old-club.example.org"]
+    # The next day, the message just sent counts: nobody is told twice.
+    smtp_sink.clear()
+    assert notify(proj, members, ON + dt.timedelta(days=1)) == 0
+    assert smtp_sink.received == []
+    assert "pause-asso: already told about PHP 8.2 on 2026-11-28" in capsys.readouterr().err
+
+
+def test_a_record_that_cannot_be_written_stops_everything_before_sending(
+    tmp_path: Path, smtp_sink: Sink, capsys: pytest.CaptureFixture[str]
+) -> None:
+    members, proj = registry(tmp_path), project(tmp_path, smtp_sink)
+    record = tmp_path / "nonexistent" / "dir" / "notices.yaml"
+    assert notify(proj, members, ON, "--record", str(record)) == 1
+    err = capsys.readouterr().err
+    assert f"{record} cannot be written (No such file or directory)" in err, err
+    assert "cannot send" not in err and ".notices.yaml." not in err, err
+    assert smtp_sink.received == []
+    assert notify(proj, members, ON, "--record", str(record), "--dry-run") == 0, "a dry run writes nothing"
+
+
+def test_a_sent_message_the_record_fails_to_keep_is_said_and_stops_the_others(
+    tmp_path: Path, smtp_sink: Sink, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The record's directory vanishes once the first message is accepted: that message is said sent and not
+    recorded, with the entry to add by hand, and nothing more is sent (it could not be recorded either)."""
+    members, proj = registry(tmp_path), project(tmp_path, smtp_sink)
+    record = tmp_path / "records" / "notices.yaml"
+    record.parent.mkdir()
+    append = notices.append
+
+    def vanishing(path: Path, notice: notices.Notice) -> None:
+        shutil.rmtree(path.parent, ignore_errors=True)
+        append(path, notice)
+
+    monkeypatch.setattr(notices, "append", vanishing)
+    assert notify(proj, members, ON, "--record", str(record)) == 1
+    out, err = capsys.readouterr()
+    assert len(smtp_sink.received) == 1
+    assert "sent 1 message(s), 0 recorded in" in out and "(1 NOT recorded)" in out, out
+    to = smtp_sink.received[0].rcpt_tos[0]
+    assert f"sent to {to}, not recorded: {record} cannot be written (No such file or directory)" in err, err
+    assert "date: 2026-11-28" in err and f"to: {to}" in err, "the entry to add by hand"
+    assert "2 message(s) not sent" in err and "cannot send" not in err and ".notices.yaml." not in err, err
+
+
+def test_a_stack_secret_pulumi_cannot_read_is_a_settings_error_before_connecting(
+    tmp_path: Path, smtp_sink: Sink, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    members, proj = registry(tmp_path), project(tmp_path, smtp_sink)
+    stack = proj / "Pulumi.prod.yaml"
+    stack.write_text(stack.read_text().replace("security: none,", "security: none, username: pic@example.org,"))
+    with stack.open("a", encoding="utf-8") as out:
+        out.write("  pic:smtpPassword: {secure: AAABAKo=}\n")
+    monkeypatch.delenv("PIC_SMTP_PASSWORD", raising=False)
+    (tmp_path / "bin").mkdir()
+    monkeypatch.setenv("PATH", str(tmp_path / "bin"))  # no pulumi
+    assert notify(proj, members, ON) == 1
+    err = capsys.readouterr().err
+    assert "pic:smtpPassword" in err and "set PIC_SMTP_PASSWORD instead" in err, err
+    assert "cannot send" not in err and "Errno" not in err, err
+    assert smtp_sink.received == [] and not (proj / notices.DEFAULT_FILE).exists()
 
 
 def dry_run(

@@ -13,10 +13,15 @@ Sending goes through ``pic:smtp`` (the password from ``PIC_SMTP_PASSWORD`` or
 the stack secret ``pic:smtpPassword``, read with ``pulumi config get``; never
 from a file, never printed). Every message the server accepts is recorded at
 once in the notices file (:mod:`pic.notices`); a member already told about the
-same runtime within ``pic:notify.period_days`` is not told again.
+same runtime within ``pic:notify.period_days`` is not told again. Nothing is
+sent before the record is known writable and the password read; a message sent
+that the record then fails to keep is said with its entry, and nothing more is
+sent. A real send is for today: ``--on`` another day is for ``--dry-run``.
 
-Exit status: 0 every message accepted (or none due), 1 invalid input,
-3 the server refused at least one message (the others are sent and recorded).
+Exit status: 0 every message accepted (or none due), 1 invalid input (the
+settings, the registry, the record, the password) or a record that failed to
+keep a message sent, 2 usage error, 3 the server refused at least one message
+(the others are sent and recorded) or could not be reached.
 """
 
 from __future__ import annotations
@@ -43,7 +48,7 @@ if TYPE_CHECKING:  # loaded when the command runs, not by every `pic` command
 
     import jinja2
 
-EXIT_OK, EXIT_INVALID, EXIT_REFUSED = 0, 1, 3
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_REFUSED = 0, 1, 2, 3
 SMTP_ENV_VARIABLE = "PIC_SMTP_PASSWORD"
 _MONTHS = {
     "fr": (
@@ -101,10 +106,25 @@ class Message:
 
 
 @dataclass(frozen=True)
+class Sent:
+    """What :func:`send` did: messages accepted (and recorded), refused (with the reason), and the one
+    accepted that the record failed to keep (with the reason), after which nothing more was sent."""
+
+    accepted: list[Message]
+    refused: list[tuple[Message, str]]
+    unrecorded: tuple[Message, str] | None = None
+
+
+@dataclass(frozen=True)
 class Skipped:
     member: str
     runtime: str
     told_on: dt.date
+
+
+def today() -> dt.date:
+    """The day of a real send: a message tells the member's state on the day it is read."""
+    return dt.date.today()
 
 
 def long_date(day: dt.date, language: str) -> str:
@@ -208,25 +228,39 @@ def smtp_password(settings: Settings, project: Path) -> str | None:
         return None
     import subprocess
 
-    proc = subprocess.run(
-        ["pulumi", "config", "get", "pic:smtpPassword", "--stack", settings.stack, "--cwd", str(project)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if proc.returncode != 0:
-        raise PicError(
+    def unread(why: str) -> PicError:
+        return PicError(
             [
                 Problem(
                     f"Pulumi.{settings.stack}.yaml",
                     None,
                     "pic:smtpPassword",
-                    f"could not be read with `pulumi config get` (exit {proc.returncode}); "
-                    f"set {SMTP_ENV_VARIABLE} instead",
+                    f"could not be read with `pulumi config get` ({why}); set {SMTP_ENV_VARIABLE} instead",
                 )
             ]
         )
+
+    try:
+        proc = subprocess.run(
+            ["pulumi", "config", "get", "pic:smtpPassword", "--stack", settings.stack, "--cwd", str(project)],
+            capture_output=True,
+            text=True,
+            check=False,
+            stdin=subprocess.DEVNULL,  # a passphrase prompt fails instead of waiting
+            timeout=_PULUMI_TIMEOUT,
+        )
+    except FileNotFoundError:
+        raise unread("no `pulumi` command on PATH") from None
+    except subprocess.TimeoutExpired:
+        raise unread(f"no answer in {_PULUMI_TIMEOUT} seconds") from None
+    except OSError as exc:
+        raise unread(f"`pulumi` cannot run: {exc.strerror or exc}") from None
+    if proc.returncode != 0:
+        raise unread(f"exit {proc.returncode}")
     return proc.stdout.rstrip("\n")
+
+
+_PULUMI_TIMEOUT = 120  # seconds: `pulumi config get` may have to reach its backend
 
 
 def _connect(spec: SmtpSpec, password: str | None) -> smtplib.SMTP:
@@ -263,12 +297,12 @@ def _ascii_address(address: str) -> str:
         return address
 
 
-def send(
-    messages: list[Message], spec: SmtpSpec, password: str | None, record: Path, on: dt.date
-) -> list[tuple[Message, str]]:
-    """Send each message; record each one the server accepted. Returns the refused ones with the reason."""
+def send(messages: list[Message], spec: SmtpSpec, password: str | None, record: Path, on: dt.date) -> Sent:
+    """Send each message; record each one the server accepted, at once. A record that fails to keep one
+    stops the sending: every later message would be sent again by the next run."""
     import smtplib
 
+    accepted: list[Message] = []
     refused: list[tuple[Message, str]] = []
     server = _connect(spec, password)
     try:
@@ -287,13 +321,17 @@ def send(
             if rejected:
                 refused.append((m, "; ".join(f"{k}: {v[0]} {v[1]!r}" for k, v in rejected.items())))
                 continue
-            notices.append(record, notices.Notice(on, m.member, m.runtime, m.to, m.state))
+            try:
+                notices.append(record, notices.Notice(on, m.member, m.runtime, m.to, m.state))
+            except PicError as exc:
+                return Sent(accepted, refused, (m, "; ".join(str(p) for p in exc.problems)))
+            accepted.append(m)
     finally:
         try:
             server.quit()
         except smtplib.SMTPException:
             server.close()
-    return refused
+    return Sent(accepted, refused)
 
 
 def _reason(exc: smtplib.SMTPException) -> str:
@@ -318,10 +356,24 @@ def as_text(m: Message) -> str:
 
 
 def run(args: argparse.Namespace, on: dt.date) -> int:
+    now = today()
+    if not args.dry_run and args.on is not None and args.on != now:
+        # A message says what becomes of the site as of `on`, and the record dates it `on`.
+        print(
+            f"pic notify: error: --on {args.on.isoformat()}: a message tells the member's state today "
+            f"({now.isoformat()}), and is recorded as sent today; add --dry-run to see the messages of another day",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     settings = load_settings(args.project, args.stack)
     registry = load_registry(args.members, settings)
     record: Path = args.record or args.project / notices.DEFAULT_FILE
-    messages, skipped = compose(registry, settings, on, notices.last_told(notices.load(record)))
+    recorded = notices.load(record)
+    for problem in notices.dated_after(recorded, now, display_path(record)):
+        print(problem, file=sys.stderr)
+    # As of `on`: what was sent after it does not count (nor, above, anything dated after today).
+    told = notices.last_told([n for n in recorded if n.date <= min(on, now)])
+    messages, skipped = compose(registry, settings, on, told)
     for s in skipped:
         print(
             f"{s.member}: already told about PHP {s.runtime} on {s.told_on.isoformat()} "
@@ -348,15 +400,31 @@ def run(args: argparse.Namespace, on: dt.date) -> int:
                 )
             ]
         )
+    # Before any connection: a record that cannot be written, a password that cannot be read (PicError).
+    notices.check_writable(record)
+    password = smtp_password(settings, args.project)
     import smtplib
 
     try:
-        refused = send(messages, settings.smtp, smtp_password(settings, args.project), record, on)
+        result = send(messages, settings.smtp, password, record, on)
     except (OSError, smtplib.SMTPException) as exc:
         print(f"{settings.smtp.host}:{settings.smtp.port}: cannot send: {exc}", file=sys.stderr)
         return EXIT_REFUSED
-    for m, reason in refused:
+    for m, reason in result.refused:
         print(f"{m.member}: refused by the server, not recorded: {reason}", file=sys.stderr)
-    sent = len(messages) - len(refused)
-    print(f"sent {sent} message(s), recorded in {display_path(record)}; {len(refused)} refused")
-    return EXIT_REFUSED if refused else EXIT_OK
+    sent, kept = len(result.accepted) + (result.unrecorded is not None), len(result.accepted)
+    unkept = f" ({sent - kept} NOT recorded)" if sent != kept else ""
+    print(f"sent {sent} message(s), {kept} recorded in {display_path(record)}{unkept}; {len(result.refused)} refused")
+    if result.unrecorded is not None:
+        m, reason = result.unrecorded
+        entry = notices.Notice(on, m.member, m.runtime, m.to, m.state).as_yaml()
+        left = len(messages) - len(result.accepted) - len(result.refused) - 1
+        print(
+            f"{m.member}: sent to {m.to}, not recorded: {reason}\n"
+            f"add this entry under `sent:` in {display_path(record)} by hand, or the next run sends it again:\n"
+            f"  {entry}"
+            f"stopped: {left} message(s) not sent (they could not be recorded either)",
+            file=sys.stderr,
+        )
+        return EXIT_INVALID
+    return EXIT_REFUSED if result.refused else EXIT_OK
