@@ -3,7 +3,9 @@
 Each command imports what only it needs when it runs: ``pic check`` never loads
 the renderers, Jinja, the report or the libraries of fields it does not meet.
 
-Exit status: 0 valid (warnings allowed), 1 invalid input, 2 usage error.
+Exit status: 0 valid (warnings allowed), 1 invalid input, 2 usage error;
+for every command, 74 when the output cannot be written (a full disk, a closed
+standard output) and 141 when its reader stopped early (:func:`run_command`).
 Bad input never shows a traceback: every problem is printed with its file,
 field, line and value.
 """
@@ -11,45 +13,47 @@ field, line and value.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import gc
 import io
 import json
 import os
+import shlex
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import NoReturn, TextIO
 
-from pic import eol
 from pic.check import check
-from pic.commands import arguments, move_script, notify, status
+from pic.commands import arguments, date_argument, move_script, notify, status
 from pic.errors import PicError, Problem, terminal_safe
 from pic.registry import load_registry
 from pic.settings import display_path, load_settings
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date written YYYY-MM-DD") from None
+# sysexits.h's EX_IOERR: the output cannot be written (a full disk, `>/dev/full`, a closed standard output).
+EXIT_OUTPUT = 74
+# The status of a command killed by SIGPIPE in a shell (128 + 13), which a pipeline reports as such.
+EXIT_BROKEN_PIPE = 141
 
 
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--stack", default="prod", help="stack whose Pulumi.<stack>.yaml to read (default: prod)")
     common.add_argument(
-        "--members", type=Path, default=Path("members"), help="directory of member files (default: members/)"
+        "--members",
+        type=arguments.non_empty_path("the directory of member files"),
+        default=None,
+        help="directory of member files (default: members/ in --project)",
     )
     common.add_argument(
         "--project",
-        type=Path,
+        type=arguments.non_empty_path("the directory holding Pulumi.<stack>.yaml"),
         default=Path("."),
-        help="directory holding Pulumi.<stack>.yaml (default: the current one)",
+        help="directory holding Pulumi.<stack>.yaml, and by default members/, notices.yaml and disk-usage/ "
+        "(default: the current one)",
     )
     parser = argparse.ArgumentParser(
         prog="pic", description="Check and report on the hosting platform's member registry and stack settings."
@@ -57,10 +61,12 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("check", parents=[common], help="validate the registry and the settings")
-    p.add_argument("--on", type=_date, default=None, help="evaluate end of life as of this day (default: today)")
+    p.add_argument(
+        "--on", type=date_argument, default=None, help="evaluate end of life as of this day (default: today)"
+    )
 
     p = sub.add_parser("report", parents=[common], help="runtimes, members to contact, counts")
-    p.add_argument("--on", type=_date, default=None, help="as of this day (default: today)")
+    p.add_argument("--on", type=date_argument, default=None, help="as of this day (default: today)")
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.add_argument(
         "--record",
@@ -70,18 +76,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--disk-usage",
-        type=Path,
+        type=arguments.non_empty_path("a disk usage file of a host, or a directory of them"),
         action="append",
         default=None,
         help="disk usage file of a host, or a directory of them (default: disk-usage/ in --project)",
     )
 
-    p = sub.add_parser("new", parents=[common], help="write a new member file")
+    p = sub.add_parser("new", parents=[common], help="write a new member file (in members/ of --project)")
     p.add_argument("slug")
     p.add_argument("--name", required=True, help="the association's name")
     p.add_argument("--email", required=True, help="the technical contact's e-mail address")
     p.add_argument("--domain", action="append", default=[], help="a domain of the site (repeatable)")
-    p.add_argument("--on", type=_date, default=None, help=argparse.SUPPRESS)
+    p.add_argument("--on", type=date_argument, default=None, help=argparse.SUPPRESS)
 
     sub.add_parser("schema", parents=[common], help="print the JSON Schema of a member file")
 
@@ -99,7 +105,9 @@ def _parser() -> argparse.ArgumentParser:
         "moves to another web host)",
     )
     p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
-    p.add_argument("--on", type=_date, default=None, help="evaluate end of life as of this day (default: today)")
+    p.add_argument(
+        "--on", type=date_argument, default=None, help="evaluate end of life as of this day (default: today)"
+    )
     _add_mail_parsers(sub, common)
     for command in _COMMANDS.values():
         command.add_parser(sub, common)
@@ -127,10 +135,16 @@ def _add_mail_parsers(
     p = sub.add_parser("lists", help="the subscribers of the mailing lists")
     lists_sub = p.add_subparsers(dest="lists_command", required=True, metavar="SUBCOMMAND")
     p = lists_sub.add_parser("audit", help="flag dead, misspelled and malformed addresses in subscriber exports")
-    p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="Sympa export or one address per line")
+    p.add_argument(
+        "files",
+        nargs="+",
+        type=arguments.non_empty_path("a subscriber export"),
+        metavar="FILE",
+        help="Sympa export or one address per line",
+    )
     p.add_argument(
         "--domains",
-        type=Path,
+        type=arguments.non_empty_path("a file of domains (as pic/data/mail_domains.yaml)"),
         action="append",
         default=[],
         help="more dead or misspelled domains (same format as pic/data/mail_domains.yaml; repeatable)",
@@ -141,9 +155,15 @@ def _add_mail_parsers(
     p.add_argument("--timeout", type=arguments.timeout, default=5.0, help="seconds per lookup for --mx (default: 5)")
 
 
+def _shown(name: object) -> str:
+    """A file name as messages show it: a newline or another control character in it escaped, never raw
+    (as :func:`pic.lists_audit.shown_name`)."""
+    return terminal_safe(str(name), keep="")
+
+
 def _print_problems(problems: Sequence[Problem]) -> None:
     for p in problems:
-        print(p, file=sys.stderr)
+        print(dataclasses.replace(p, file=_shown(p.file)), file=sys.stderr)
 
 
 def _cmd_check(args: argparse.Namespace, on: dt.date) -> int:
@@ -162,7 +182,12 @@ def _cmd_report(args: argparse.Namespace, on: dt.date) -> int:
 
     settings = load_settings(args.project, args.stack)
     registry = load_registry(args.members, settings)
-    told = notices.last_told(notices.load(args.record or args.project / notices.DEFAULT_FILE))
+    record = args.record or args.project / notices.DEFAULT_FILE
+    recorded, today = notices.load(record), dt.date.today()
+    for problem in notices.dated_after(recorded, today, display_path(record)):
+        print(problem, file=sys.stderr)
+    # As pic notify counts them: a notice dated after the report's day, or after today, told nobody yet.
+    told = notices.last_told([n for n in recorded if n.date <= min(on, today)])
     disk, disk_warnings = diskusage.for_members(
         args.disk_usage or diskusage.default_paths(args.project), registry, settings
     )
@@ -177,23 +202,16 @@ def _cmd_report(args: argparse.Namespace, on: dt.date) -> int:
 def _cmd_new(args: argparse.Namespace, on: dt.date) -> int:
     from pic import newmember
 
-    path = args.members / f"{args.slug}.yaml"
-    if path.exists() or path.is_symlink():
-        raise PicError(
-            [Problem(display_path(path), None, "", f"member {args.slug!r} exists already; edit its file instead")]
-        )
-    settings = load_settings(args.project, args.stack)
-    registry = load_registry(args.members, settings)
-    php = eol.newest_supported(settings, on)
-    if php is None:
-        raise PicError([Problem(f"Pulumi.{args.stack}.yaml", None, "pic:runtimes", "has no supported runtime")])
-    uid = newmember.next_uid(registry, newmember.uids_in_history(args.members))
-    text = newmember.render(args.name, args.email, uid, php, args.domain)
-    newmember.check_new(text, args.slug, display_path(path), registry, settings)  # raises PicError
-    with path.open("x", encoding="utf-8") as out:  # "x": never overwrite a member written meanwhile
-        out.write(text)
-    print(f"wrote {display_path(path)} (uid {uid}, php {php}); review it, then run `pic check`")
-    return EXIT_OK
+    return newmember.run(
+        project=args.project,
+        stack=args.stack,
+        members=args.members,
+        slug=args.slug,
+        name=args.name,
+        email=args.email,
+        domains=args.domain,
+        on=on,
+    )
 
 
 def _cmd_plan(args: argparse.Namespace, on: dt.date) -> int:
@@ -243,37 +261,105 @@ _MAIL_COMMANDS = {"dns": _cmd_dns, "lists": _cmd_lists}
 _COMMANDS = {"move-script": move_script, "notify": notify, "status": status}
 
 
+class OutputError(Exception):
+    """The standard output or error cannot be written (a full disk, ``>/dev/full``); not a reader that stopped.
+
+    Not an OSError, so that no command's handling of its own files or sockets takes it for theirs.
+    """
+
+    def __init__(self, stream: str, fd: int | None, cause: OSError) -> None:
+        super().__init__(f"cannot write the {stream} ({cause.strerror or cause})")
+        self.fd = fd
+
+
 class _Escaping(io.TextIOBase):
     """A text stream that writes what it is given through :func:`terminal_safe` (member files reach the terminal)."""
 
-    def __init__(self, inner: TextIO) -> None:
+    def __init__(self, inner: TextIO, name: str) -> None:
         self.inner = inner
+        self.name = name
 
     def write(self, text: str) -> int:
-        self.inner.write(terminal_safe(text))
+        try:
+            self.inner.write(terminal_safe(text))
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise OutputError(self.name, _fileno(self.inner), exc) from None
         return len(text)
 
     def flush(self) -> None:
-        self.inner.flush()
+        try:
+            self.inner.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise OutputError(self.name, _fileno(self.inner), exc) from None
 
     def isatty(self) -> bool:
         return self.inner.isatty()
 
 
+def _fileno(stream: TextIO) -> int | None:
+    try:
+        return stream.fileno()
+    except (OSError, ValueError):  # a stream of the tests (io.StringIO, pytest's capture): no descriptor
+        return None
+
+
 @contextmanager
 def _escaped_output() -> Iterator[None]:
     saved = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = _Escaping(saved[0]), _Escaping(saved[1])
+    sys.stdout, sys.stderr = _Escaping(saved[0], "standard output"), _Escaping(saved[1], "standard error")
     try:
         yield
     finally:
-        sys.stdout.flush()
-        sys.stderr.flush()
-        sys.stdout, sys.stderr = saved
+        try:
+            sys.stdout.flush()
+        finally:
+            try:
+                sys.stderr.flush()
+            finally:
+                sys.stdout, sys.stderr = saved
+
+
+def _silence(fd: int | None) -> None:
+    """Point ``fd`` at /dev/null, so that the flush at exit fails no more (Python's own advice)."""
+    if fd is not None:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, fd)
+        os.close(devnull)
+
+
+def _standard_streams() -> bool:
+    """Standard streams fit for any command: False (nothing to do) when the standard output is closed.
+
+    A closed descriptor 0, 1 or 2 (``>&-``) gets /dev/null in its place, so that no file a command
+    opens takes its number. Characters the streams' encoding lacks (``PYTHONIOENCODING=ascii``, the C
+    locale) are written as escapes (``\\xe9``) rather than stopping the command.
+    """
+    closed = []
+    for fd in (0, 1, 2):  # in order: the lowest free descriptor is the one just found closed
+        try:
+            os.fstat(fd)
+        except OSError:
+            closed.append(fd)
+            os.open(os.devnull, os.O_RDONLY if fd == 0 else os.O_WRONLY)
+    if 2 in closed or sys.stderr is None:
+        sys.stderr = open(2, "w", encoding="utf-8", errors="backslashreplace", closefd=False)  # noqa: SIM115
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
+    return 1 not in closed and sys.stdout is not None
 
 
 def run_command() -> NoReturn:
     """The ``pic`` command of the shell (and ``python -m pic``): :func:`main`, then exit with its status.
+
+    Whatever the command: a reader of the output that stops early (``pic report | head``) ends
+    it quietly with :data:`EXIT_BROKEN_PIPE`; an output that cannot be written (``>/dev/full``,
+    or a closed standard output, refused before anything is done) with one line on the
+    standard error and :data:`EXIT_OUTPUT`.
 
     Python's cyclic garbage collector stays off in this process: a command reads, checks,
     prints and exits, and what it makes lives until the end, so the collector's passes would
@@ -282,27 +368,39 @@ def run_command() -> NoReturn:
     in any case (pic.plan.engine).
     """
     gc.disable()
+    if not _standard_streams():
+        print("pic: the standard output is closed: nothing done (redirect it to a file or /dev/null)", file=sys.stderr)
+        raise SystemExit(EXIT_OUTPUT)
     try:
         status = main()
-        sys.stdout.flush()
+        _Escaping(sys.stdout, "standard output").flush()
     except BrokenPipeError:
         # The reader of the output stopped early (`pic report | head`): what it read is what it wanted.
-        # Python's own advice: point stdout at /dev/null so that the flush at exit fails no more.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        _silence(_fileno(sys.stdout))
         status = EXIT_BROKEN_PIPE
+    except OutputError as exc:
+        _silence(exc.fd)
+        try:
+            print(f"pic: {exc}", file=sys.stderr, flush=True)
+        except OSError:  # the standard error is the stream that fails
+            _silence(_fileno(sys.stderr))
+        status = EXIT_OUTPUT
     raise SystemExit(status)
 
 
-# The status of a command killed by SIGPIPE in a shell (128 + 13), which a pipeline reports as such.
-EXIT_BROKEN_PIPE = 141
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    on = getattr(args, "on", None) or dt.date.today()
     with _escaped_output():
+        args = _parse(argv)
+        on = getattr(args, "on", None) or dt.date.today()
         return _run(args, on)
+
+
+def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    """The arguments; the paths that default to a place in the project (``--members``) made so."""
+    args = _parser().parse_args(argv)
+    if getattr(args, "project", None) is not None and args.members is None:
+        args.members = args.project / "members"
+    return args
 
 
 def _run(args: argparse.Namespace, on: dt.date) -> int:
@@ -324,12 +422,39 @@ def _run(args: argparse.Namespace, on: dt.date) -> int:
         return handler(args, on)
     except PicError as exc:
         _print_problems(exc.problems)
+        hint = _project_hint(args)
+        if hint is not None:
+            print(hint, file=sys.stderr)
         errors = sum(1 for p in exc.problems if p.severity == "error")
         print(f"invalid: {errors} error{'s' if errors != 1 else ''}", file=sys.stderr)
         return EXIT_INVALID
     except FileExistsError as exc:
-        print(f"{exc.filename}: exists already", file=sys.stderr)
+        print(f"{_shown(exc.filename)}: exists already", file=sys.stderr)
         return EXIT_INVALID
+
+
+def _project_hint(args: argparse.Namespace) -> str | None:
+    """Where the project is, when ``--project`` (the current directory by default) is not it but is inside it.
+
+    From ``members/`` or any folder of the checkout, the stack file is not found: the folder above
+    that holds ``Pulumi.yaml`` is named, with the two ways to run from there.
+    """
+    project: Path | None = getattr(args, "project", None)
+    if project is None or (project / "Pulumi.yaml").exists() or (project / f"Pulumi.{args.stack}.yaml").exists():
+        return None
+    try:
+        here = project.resolve()
+    except (OSError, RuntimeError):
+        return None
+    found = next((d for d in here.parents if (d / "Pulumi.yaml").is_file()), None)
+    if found is None:
+        return None
+    where = "the current directory" if project == Path(".") else _shown(display_path(project))
+    top = _shown(shlex.quote(str(found)))
+    return (
+        f"hint: {where} is not the project's directory (it has no Pulumi.yaml); {top} is: "
+        f"run pic from {top} or pass --project {top}"
+    )
 
 
 if __name__ == "__main__":

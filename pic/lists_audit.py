@@ -30,7 +30,7 @@ from typing import Literal, cast
 import yaml
 from email_validator import EmailNotValidError, validate_email
 
-from pic.errors import PicError, Problem
+from pic.errors import PicError, Problem, terminal_safe
 from pic.settings import display_path
 from pic.yamlsrc import Document, format_loc, parse_yaml, read_regular_file, read_yaml
 
@@ -75,7 +75,8 @@ class Flag:
 
     def __str__(self) -> str:
         fix = f"; suggested: {_shortened(self.suggestion)}" if self.suggestion else ""
-        return f"{self.entry.file}:{self.entry.line} {_shortened(self.entry.address)}: {self.problem}{fix}"
+        address = _shortened(self.entry.address) if self.entry.address else "(no address)"
+        return f"{self.entry.file}:{self.entry.line} {address}: {self.problem}{fix}"
 
 
 def _shortened(text: str) -> str:
@@ -165,13 +166,15 @@ def load_domains(extra: Sequence[Path] = ()) -> dict[str, DeadDomain]:
     text = resources.files("pic.data").joinpath(DATA).read_text(encoding="utf-8")
     domains = _domains_of(*parse_yaml(text, file, _DOMAIN_KEYS), file)
     for path in extra:
-        file = display_path(path)
+        file = shown_name(display_path(path))
         domains.update(_domains_of(*read_yaml(path, file, _DOMAIN_KEYS, follow_links=True), file))
     return domains
 
 
-# Sympa's dump: "email ADDRESS" (a quoted local part may hold spaces: "jean dupont"@example.org).
-_DUMP_EMAIL = re.compile(r"^email\s+(\S.*?)\s*$")
+# A line of Sympa's dump (`sympa dump`, Sympa::List::dump_users; read back by restore_users): "KEY VALUE",
+# a field of the subscriber table in lower case; "email ADDRESS" among them (a quoted local part may hold
+# spaces: "jean dupont"@example.org). One paragraph per subscriber, paragraphs apart by a blank line.
+_DUMP_LINE = re.compile(r"\s*([a-z][a-z0-9_]*)\s+(\S.*?)\s*")
 # The address that starts a line of the web dump ("ADDRESS gecos..."): a quoted local part may hold spaces.
 _LEADING_ADDRESS = re.compile(r'(?:"[^"]*"|[^\s"])+')
 _LINE_BREAK = re.compile(r"\r\n|[\r\n]")  # as editors and the csv module count lines
@@ -185,13 +188,14 @@ def read_export(path: Path) -> list[Entry]:
     in UTF-8 (a byte-order mark at the start is skipped). Raises PicError naming the file, and
     the line and column, when it cannot be read, is longer, is not UTF-8 or holds NUL bytes.
     """
-    file = display_path(path)
+    file = shown_name(display_path(path))
     data, problems = read_regular_file(path, file, MAX_EXPORT_BYTES, follow_links=True)
     if data is None:
         raise PicError(problems)
     lines = _text_lines(data, file)
-    if any(_DUMP_EMAIL.match(line) for line in lines):
-        return [Entry(file, n, m.group(1)) for n, line in enumerate(lines, 1) if (m := _DUMP_EMAIL.match(line))]
+    dump = _sympa_dump(file, lines)
+    if dump is not None:
+        return dump
     header = next((i for i, line in enumerate(lines) if line.strip() and not line.startswith("#")), None)
     delimiter = _csv_delimiter(lines[header]) if header is not None else None
     if header is not None and delimiter is not None:
@@ -206,6 +210,42 @@ def read_export(path: Path) -> list[Entry]:
         first = match.group(0) if match is not None else stripped.split()[0]
         out.append(Entry(file, n, first if "@" in first else stripped))
     return out
+
+
+def shown_name(name: str) -> str:
+    """A file name as findings show it: a newline or another control character in it escaped (``\\x0a``).
+
+    A finding is one line: a name printed raw would split it in two.
+    """
+    return terminal_safe(name, keep="")
+
+
+def _sympa_dump(file: str, lines: Sequence[str]) -> list[Entry] | None:
+    """The addresses of Sympa's dump, or None when ``lines`` do not have its structure.
+
+    The structure, not one line, decides: every line that is not blank is ``KEY VALUE`` (a CSV's
+    header ``email address,name`` is, its rows are not), and each paragraph (lines between blank
+    lines) is one subscriber with exactly one ``email`` line, whose value holds an ``@`` in at
+    least one paragraph. Every subscriber is read: nothing in a dump is skipped.
+    """
+    out: list[Entry] = []
+    emails = 0  # email lines in the paragraph being read
+    in_paragraph = at_sign = False
+    for n, line in enumerate([*lines, ""], 1):  # a blank line after the last: the last paragraph ends too
+        if not line.strip():
+            if in_paragraph and emails != 1:
+                return None  # a paragraph without an email line, or with two
+            in_paragraph, emails = False, 0
+            continue
+        match = _DUMP_LINE.fullmatch(line)
+        if match is None:
+            return None
+        in_paragraph = True
+        if match.group(1) == "email":
+            emails += 1
+            out.append(Entry(file, n, match.group(2)))
+            at_sign = at_sign or "@" in match.group(2)
+    return out if at_sign else None
 
 
 def _text_lines(data: bytes, file: str) -> list[str]:
@@ -296,8 +336,10 @@ def _read_csv(file: str, lines: list[str], header: int, delimiter: str) -> list[
     try:
         column = next(i for i, cell in enumerate(next(reader)) if _is_email_header(cell))
         for row in reader:
-            if len(row) > column and row[column].strip():
-                out.append(Entry(file, header + reader.line_num, row[column].strip()))
+            if not any(cell.strip() for cell in row):
+                continue  # a blank line
+            # A row without an address is a subscriber to fix, never skipped.
+            out.append(Entry(file, header + reader.line_num, row[column].strip() if len(row) > column else ""))
     except csv.Error as exc:
         raise PicError([Problem(file, header + reader.line_num, "", f"is not CSV: {exc}")]) from None
     finally:
@@ -418,8 +460,14 @@ def load_providers() -> Providers:
 
 def audit_entry(entry: Entry, domains: Mapping[str, DeadDomain], providers: Providers | None = None) -> Flag | None:
     address = entry.address
-    if len(address) > _LONGEST_CHECKED:
-        return Flag(entry, f"malformed address ({len(address)} characters; an address has at most 254)", None)
+    if not address or len(address) > _LONGEST_CHECKED:  # a CSV row without one; one too long to check
+        return Flag(
+            entry,
+            f"malformed address ({len(address)} characters; an address has at most 254)"
+            if address
+            else "the row's cell in the column of addresses is empty or missing",
+            None,
+        )
     why = _valid(address)
     if why is not None:
         repaired = _repaired(address)

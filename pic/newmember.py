@@ -1,41 +1,86 @@
 """``pic new``: the text of a new member file, with a uid never used before and the newest supported runtime.
 
 The uid rule: one more than the highest uid that any member file has ever
-held in the repository's history (:func:`uids_in_history`), so that a removed
+held in the repository's history (:func:`read_history`), so that a removed
 member's uid, whose account and files may still be on the hosts, is never
-handed out again. Outside a git repository only the current files are known.
+handed out again. The slug rule: never the slug of a member file of the
+history (:func:`past_member_problem`): the removed member's account keeps
+it on the hosts, with its uid. Outside a git repository only the current
+files are known. Git's configuration changes nothing (:data:`GIT_SETTINGS`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import os
 import re
+import shlex
 import shutil
 import subprocess
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from pic.errors import PicError, Problem
-from pic.registry import MEMBER_KEYS, UID_MAX, UID_MIN, Member, Registry, cross_checks, validate_member
-from pic.settings import Settings, display_path
+from pic import eol
+from pic.errors import PicError, Problem, terminal_safe
+from pic.registry import (
+    MEMBER_KEYS,
+    UID_MAX,
+    UID_MIN,
+    Member,
+    Registry,
+    cross_checks,
+    load_registry,
+    validate_member,
+)
+from pic.settings import Settings, display_path, load_settings
 from pic.validators import SLUG_WORDS, is_slug
 from pic.yamlsrc import MAX_FILE_BYTES, parse_yaml
 
 SCHEMA_MODELINE = "# yaml-language-server: $schema=../schema/member.schema.json"
 
-# Every commit of every ref and reflog, each diffed against each of its parents (a merge too: its
-# own resolution of a conflict is a version of its own) and the root against nothing; one record a
-# changed file, NUL-separated, full blob ids; renames found so that a file moved into the
-# directory is followed back. The -c and --no-* options keep the output the same whatever the
-# user's configuration (a signature shown, colours, the merges' format, the root hidden).
-_LOG = [
-    "-c",
+# Settings of git's configuration (the system's, the user's, the repository's) that change the output
+# parsed here, each set to git's default: paths relative to the current directory (diff.relative:
+# "x.yaml" for members/x.yaml), quoted, or prefixed; a signature or colours in the output; renames
+# not looked for, or among too few files (0: no limit); one file followed; the merges' diffs and the
+# root commit hidden; another encoding of the messages. -z alone keeps the paths unquoted, and the
+# options of each command say much of this again: each setting is given anyway, for every command.
+GIT_SETTINGS = (
+    "core.quotePath=false",
+    "diff.relative=false",
+    "diff.noprefix=false",
+    "diff.mnemonicPrefix=false",
+    "diff.renames=true",
+    "diff.renameLimit=0",
+    "log.follow=false",
+    "log.showSignature=false",
     "log.diffMerges=separate",
-    "-c",
     "log.showRoot=true",
+    "color.ui=never",
+    "i18n.logOutputEncoding=UTF-8",
+)
+
+
+def git_command(git: str, *args: str) -> list[str]:
+    """``git args`` with :data:`GIT_SETTINGS` whatever the configuration says, and no pager."""
+    return [git, "--no-pager", *(a for setting in GIT_SETTINGS for a in ("-c", setting)), *args]
+
+
+def git_env() -> dict[str, str]:
+    """The environment of git: this one, with git's messages in English (:func:`git_words` looks for its
+    ``fatal:``, which other languages translate)."""
+    return {**os.environ, "LC_ALL": "C"}
+
+
+# Every commit of the revisions given (by default every ref and reflog), each diffed against each of
+# its parents (a merge too: its own resolution of a conflict is a version of its own) and the root
+# against nothing; a commit's line (its id and its parents'), then one record a changed file,
+# NUL-separated, full blob ids; renames found so that a file moved into the directory is followed
+# back. The options and GIT_SETTINGS keep the output the same whatever the configuration.
+_ALL_REVISIONS = ("--all", "--reflog")
+_LOG = (
     "log",
-    "--all",
-    "--reflog",
     "--root",
     "-m",
     "-M",
@@ -45,21 +90,55 @@ _LOG = [
     "--no-color",
     "--no-show-signature",
     "--no-ext-diff",
-    "--format=%x01",
-]
+    "--format=%x01%H %P",
+)
 _REGULAR_FILE = (b"100644", b"100755")  # a link (120000) is never read as a member file; 160000 is a commit
 
 
+@dataclass(frozen=True)
+class PastMember:
+    """The newest version of a member file in the history: the commit that removed it (``removed``: deleted,
+    moved away or made a link), else the newest commit that wrote it."""
+
+    slug: str
+    path: str  # in the repository, from its top: members/x.yaml
+    commit: str
+    parents: tuple[str, ...]
+    removed: bool
+    blob: bytes
+    uids: frozenset[int]  # the uid of that version, as uids_of_version reads it
+
+
+@dataclass
+class History:
+    """What the history of a directory of member files holds: every uid (:func:`read_history`), the newest
+    version of every slug, and where git can be asked more (``cwd`` is None outside a repository)."""
+
+    uids: set[int] = field(default_factory=set)
+    members: dict[str, PastMember] = field(default_factory=dict)
+    git: str = "git"
+    cwd: Path | None = None
+
+
 def uids_in_history(members_dir: Path) -> set[int]:
-    """Every uid that a version of a member file held in any commit of the repository holding ``members_dir``.
+    """Every uid that a version of a member file held in any commit of the repository holding ``members_dir``
+    (:func:`read_history`)."""
+    return read_history(members_dir).uids
+
+
+def read_history(members_dir: Path, revisions: Iterable[str] = _ALL_REVISIONS, *, shallow_ok: bool = False) -> History:
+    """Every uid that a version of a member file held in the history of the repository holding ``members_dir``,
+    and the newest version of each slug.
 
     The files: every ``*.yaml`` directly in the directory at its path in the
     repository (as :func:`pic.registry.member_files` names member files, at
     any commit), and the paths a file had before git saw it moved into the
     directory (followed back, as ``git log --follow`` does, for every file).
-    The commits: those of every ref (every branch, tag and remote branch) and
-    of the reflogs, merges included. Each version is read as ``pic check``
-    reads it (:func:`uids_of_version`).
+    The commits: those of ``revisions`` and their history, by default every
+    ref (every branch, tag and remote branch) and the reflogs, merges
+    included. Each version is read as ``pic check`` reads it
+    (:func:`uids_of_version`). Git's configuration changes nothing
+    (:data:`GIT_SETTINGS`).
 
     A directory that held the member files under another path before is
     followed only through the files git sees moved from it. What was applied
@@ -70,21 +149,21 @@ def uids_in_history(members_dir: Path) -> set[int]:
     Raises PicError when the history cannot be read whole: git is missing or
     fails in a repository, a blob is missing, or the repository is a shallow
     clone (the members removed before its oldest commit would be unknown, and
-    their uids handed out again).
+    their uids handed out again) unless ``shallow_ok``.
     """
     if not members_dir.is_dir():
-        return set()
+        return History()
     where = display_path(members_dir)
     git = shutil.which("git")
     if git is None:
-        if _in_repository(members_dir):
+        if in_repository(members_dir):
             raise _history_error(where, "git is not installed")
-        return set()
+        return History()
     head = _git(git, members_dir, ["rev-parse", "--is-shallow-repository", "--show-prefix"], where, outside=True)
     if head is None:
-        return set()
+        return History()
     shallow, prefix, *_ = [*head.split(b"\n"), b"", b""]
-    if shallow == b"true":
+    if shallow == b"true" and not shallow_ok:
         raise PicError(
             [
                 Problem(
@@ -97,12 +176,16 @@ def uids_in_history(members_dir: Path) -> set[int]:
                 )
             ]
         )
-    log = _git(git, members_dir, _LOG, where, outside=False)
-    paths = _member_blobs(log or b"", prefix.decode("utf-8", "surrogateescape"), where)
-    uids: set[int] = set()
-    for path, data in _blobs(git, members_dir, paths, where):
-        uids |= uids_of_version(data, path)
-    return uids
+    log = _git(git, members_dir, [*_LOG, *revisions], where, outside=False)
+    records = _log_records(log or b"", where)
+    members_prefix = os.fsdecode(prefix)
+    versions = _blobs(git, members_dir, _member_blobs(records, members_prefix), where)
+    uids_of = {blob: uids_of_version(data, path) for blob, (path, data) in versions.items()}
+    history = History(git=git, cwd=members_dir)
+    for uids in uids_of.values():
+        history.uids |= uids
+    history.members = _past_members(records, members_prefix, uids_of)
+    return history
 
 
 def uids_of_version(data: bytes, file: str) -> set[int]:
@@ -174,33 +257,55 @@ def _number(digits: bytes, base: int) -> int | None:
     return int(significant or b"0", base)
 
 
-def _member_blobs(log: bytes, prefix: str, where: str) -> dict[bytes, str]:
-    """The blobs of member files in ``log`` (the output of :data:`_LOG`), each with a path it had.
+@dataclass(frozen=True)
+class _Record:
+    """One changed file of :data:`_LOG`: [src mode, dst mode, src blob, dst blob, status], its path (two for a
+    rename or a copy: from, to), and the commit and its parents."""
 
-    ``prefix``: the directory of the member files in the repository, as
-    ``git rev-parse --show-prefix`` gives it (``members/``, empty at the top).
-    Raises PicError when the output is not the expected one.
-    """
-    records: list[tuple[list[bytes], list[str]]] = []  # ([src mode, dst mode, src blob, dst blob, status], paths)
+    fields: list[bytes]
+    paths: list[str]
+    commit: str
+    parents: tuple[str, ...]
+
+
+def _log_records(log: bytes, where: str) -> list[_Record]:
+    """The records of ``log`` (the output of :data:`_LOG`), newest commit first; PicError when the output is
+    not the expected one."""
+    records: list[_Record] = []
+    commit = ""
+    parents: tuple[str, ...] = ()
     tokens = log.split(b"\0")
     i = 0
     while i < len(tokens):
         token = tokens[i].lstrip(b"\n")
         i += 1
+        if token.startswith(b"\x01"):  # a commit's line: its id, then its parents'
+            commit, *rest = token[1:].decode("ascii", "replace").split() or [""]
+            parents = tuple(rest)
+            continue
         if not token.startswith(b":"):
-            continue  # a commit's line (%x01), or the end
+            continue  # the end
         fields = token[1:].split(b" ")
         count = 2 if fields[-1][:1] in (b"R", b"C") else 1
         if len(fields) != 5 or i + count > len(tokens):
             raise _history_error(where, f"git log gave a record that is not understood: {token[:80]!r}")
-        records.append((fields, [t.decode("utf-8", "surrogateescape") for t in tokens[i : i + count]]))
+        records.append(_Record(fields, [os.fsdecode(t) for t in tokens[i : i + count]], commit, parents))
         i += count
+    return records
+
+
+def _member_blobs(records: list[_Record], prefix: str) -> dict[bytes, str]:
+    """The blobs of member files in ``records``, each with a path it had.
+
+    ``prefix``: the directory of the member files in the repository, as
+    ``git rev-parse --show-prefix`` gives it (``members/``, empty at the top).
+    """
     followed: set[str] = set()  # the paths of files before git saw them moved into the directory
 
     def counted(path: str) -> bool:
         return path in followed or _is_member_path(path, prefix)
 
-    moves = [paths for fields, paths in records if len(paths) == 2]
+    moves = [r.paths for r in records if len(r.paths) == 2]
     more = True
     while more:  # a file moved twice, or into a path itself followed: until nothing is added
         more = False
@@ -209,12 +314,33 @@ def _member_blobs(log: bytes, prefix: str, where: str) -> dict[bytes, str]:
                 followed.add(src)
                 more = True
     blobs: dict[bytes, str] = {}
-    for fields, paths in records:
-        src_mode, dst_mode, src_blob, dst_blob, _ = fields
-        for mode, blob, path in ((src_mode, src_blob, paths[0]), (dst_mode, dst_blob, paths[-1])):
+    for r in records:
+        src_mode, dst_mode, src_blob, dst_blob, _ = r.fields
+        for mode, blob, path in ((src_mode, src_blob, r.paths[0]), (dst_mode, dst_blob, r.paths[-1])):
             if mode in _REGULAR_FILE and blob.strip(b"0") and counted(path):
                 blobs.setdefault(blob, path)
     return blobs
+
+
+def _past_members(records: list[_Record], prefix: str, uids_of: dict[bytes, set[int]]) -> dict[str, PastMember]:
+    """The newest removal of each member file's slug in ``records`` (newest first), or when it was never
+    removed (a file of another branch, or of a commit the working tree is not at), its newest version."""
+    written: dict[str, PastMember] = {}
+    removed: dict[str, PastMember] = {}
+    for r in records:
+        src_mode, dst_mode, src_blob, dst_blob, status = r.fields
+        versions = []
+        if dst_mode in _REGULAR_FILE:
+            versions.append((r.paths[-1], dst_blob, written))
+        if src_mode in _REGULAR_FILE and (status[:1] in (b"D", b"R") or dst_mode not in _REGULAR_FILE):
+            versions.append((r.paths[0], src_blob, removed))  # deleted, moved away, or made a link
+        for path, blob, found in versions:
+            if _is_member_path(path, prefix):
+                slug = path[len(prefix) : -len(".yaml")]
+                uids = frozenset(uids_of.get(blob, ()))
+                past = PastMember(slug, path, r.commit, r.parents, found is removed, blob, uids)
+                found.setdefault(slug, past)
+    return {**written, **removed}
 
 
 def _is_member_path(path: str, prefix: str) -> bool:
@@ -223,18 +349,24 @@ def _is_member_path(path: str, prefix: str) -> bool:
     return path.startswith(prefix) and "/" not in name and name.endswith(".yaml") and not name.startswith(("_", "."))
 
 
-def _blobs(git: str, cwd: Path, blobs: dict[bytes, str], where: str) -> Iterable[tuple[str, bytes]]:
-    """(path, contents) of ``blobs`` (id -> path), by one ``git cat-file --batch``; PicError when one is missing."""
+def _blobs(git: str, cwd: Path, blobs: dict[bytes, str], where: str) -> dict[bytes, tuple[str, bytes]]:
+    """Blob id -> (path, contents) of ``blobs`` (id -> path), by one ``git cat-file --batch``; PicError when
+    one is missing."""
     if not blobs:
-        return []
+        return {}
     ids = list(blobs)
     proc = subprocess.run(
-        [git, "cat-file", "--batch"], cwd=cwd, input=b"\n".join(ids) + b"\n", capture_output=True, check=False
+        git_command(git, "cat-file", "--batch"),
+        cwd=cwd,
+        env=git_env(),
+        input=b"\n".join(ids) + b"\n",
+        capture_output=True,
+        check=False,
     )
     if proc.returncode != 0:
-        raise _history_error(where, _git_words(proc.stderr))
+        raise _history_error(where, git_words(proc.stderr))
     out = proc.stdout
-    found: list[tuple[str, bytes]] = []
+    found: dict[bytes, tuple[str, bytes]] = {}
     at = 0
     for blob in ids:
         end = out.find(b"\n", at)
@@ -243,29 +375,29 @@ def _blobs(git: str, cwd: Path, blobs: dict[bytes, str], where: str) -> Iterable
             shown = blob.decode("ascii", "replace")
             raise _history_error(where, f"the blob {shown} of {blobs[blob]} is missing")
         size = int(header[2])
-        found.append((blobs[blob], out[end + 1 : end + 1 + size]))
+        found[blob] = (blobs[blob], out[end + 1 : end + 1 + size])
         at = end + 1 + size + 1
     return found
 
 
 def _git(git: str, cwd: Path, args: list[str], where: str, *, outside: bool) -> bytes | None:
-    """The output of ``git args`` run in ``cwd``; on a failure PicError, or None when ``outside`` and
-    ``cwd`` is not in a repository (:func:`_in_repository`)."""
-    proc = subprocess.run([git, *args], cwd=cwd, capture_output=True, check=False)
+    """The output of ``git args`` run in ``cwd`` (:func:`git_command`); on a failure PicError, or None when
+    ``outside`` and ``cwd`` is not in a repository (:func:`in_repository`)."""
+    proc = subprocess.run(git_command(git, *args), cwd=cwd, env=git_env(), capture_output=True, check=False)
     if proc.returncode == 0:
         return proc.stdout
-    if outside and not _in_repository(cwd):
+    if outside and not in_repository(cwd):
         return None
-    raise _history_error(where, _git_words(proc.stderr))
+    raise _history_error(where, git_words(proc.stderr))
 
 
-def _in_repository(directory: Path) -> bool:
+def in_repository(directory: Path) -> bool:
     """True when ``directory`` or a directory above it holds ``.git`` (a repository, or a worktree's link to one)."""
     here = directory.resolve()
     return any((d / ".git").exists() for d in (here, *here.parents))
 
 
-def _git_words(stderr: bytes) -> str:
+def git_words(stderr: bytes) -> str:
     """Git's own words on a failure: its first ``fatal:`` or ``error:`` line, else its last line, shortened."""
     lines = [line.strip() for line in stderr.decode("utf-8", "replace").splitlines() if line.strip()]
     chosen = next(
@@ -286,6 +418,63 @@ def _history_error(where: str, why: str) -> PicError:
                 "of them could be handed out again; fix this and run pic new again",
             )
         ]
+    )
+
+
+def commit_label(history: History, commit: str) -> str:
+    """A commit as messages name it: its id's first 10 digits, its day and its subject (when git gives them)."""
+    proc = None
+    if history.cwd is not None:
+        args = ["log", "-1", "--no-walk", "--format=%cs%x00%s", commit]
+        proc = subprocess.run(
+            git_command(history.git, *args), cwd=history.cwd, env=git_env(), capture_output=True, check=False
+        )
+    if proc is None or proc.returncode != 0 or b"\0" not in proc.stdout:
+        return commit[:10]
+    day, subject = proc.stdout.decode("utf-8", "replace").strip().split("\0", 1)
+    subject = subject if len(subject) <= 60 else subject[:57] + "..."
+    return f"{commit[:10]} ({day}, {json.dumps(terminal_safe(subject, keep=''), ensure_ascii=False)})"
+
+
+def restore_command(history: History, past: PastMember, dest: str) -> str:
+    """The command that writes ``past``'s version of its file to ``dest``: ``git show REV:PATH > DEST``, REV
+    being the commit that wrote it, or the parent of the commit that removed it that holds it."""
+    rev = past.commit
+    if past.removed:
+        rev = f"{past.commit}^"
+        cwd = history.cwd if len(past.parents) > 1 else None  # a merge: the parent that held that version
+        for number, parent in enumerate(past.parents if cwd is not None else (), 1):
+            args = ["rev-parse", "--verify", "--quiet", f"{parent}:{past.path}"]
+            proc = subprocess.run(
+                git_command(history.git, *args), cwd=cwd, env=git_env(), capture_output=True, check=False
+            )
+            if proc.stdout.strip() == past.blob:
+                rev = f"{past.commit}^{number}"
+                break
+    return f"git show {shlex.quote(f'{rev}:{past.path}')} > {shlex.quote(dest)}"
+
+
+def uid_words(past: PastMember) -> str:
+    """`` with uid N`` when the version's uid is known, else nothing."""
+    return f" with uid {next(iter(past.uids))}" if len(past.uids) == 1 else ""
+
+
+def past_member_problem(history: History, past: PastMember, members_dir: Path) -> Problem:
+    """The refusal of a new member given the slug of a member of the history, what to do instead."""
+    dest = display_path(members_dir / f"{past.slug}.yaml")
+    label = commit_label(history, past.commit)
+    if past.removed:
+        was = f"{past.slug!r} is the slug of a member removed by commit {label}{uid_words(past)}"
+    else:
+        was = f"{past.slug!r} is the slug of a member file of commit {label}{uid_words(past)}, not in the working tree"
+    return Problem(
+        "<command line>",
+        None,
+        "SLUG",
+        f"{was}: its account and space may still be on the hosts, which keep its uid (the new member's space "
+        f"script would stop: user or group {past.slug} exists with another id), and a new association given "
+        "the slug would get its files; choose another slug, or, if it is the same association coming back, "
+        f"restore its file, which keeps its uid: {restore_command(history, past, dest)}",
     )
 
 
@@ -337,22 +526,86 @@ def render(name: str, email: str, uid: int, php: str, domains: list[str]) -> str
     return "\n".join(lines) + "\n"
 
 
+def run(
+    *, project: Path, stack: str, members: Path, slug: str, name: str, email: str, domains: list[str], on: dt.date
+) -> int:
+    """``pic new``: write the member file of ``slug``; PicError when it is refused.
+
+    The arguments are checked first, before any file is looked at (a slug of
+    300 letters is refused as a slug, not by the file system); then the
+    registry and the settings; then the history (:func:`read_history`): a
+    slug a member had in it is refused (:func:`past_member_problem`), and
+    the uid is one no member file ever held (:func:`next_uid`).
+    """
+    check_arguments(slug, name, email, domains, members)
+    path = members / f"{slug}.yaml"
+    try:
+        taken = path.exists() or path.is_symlink()
+    except OSError as exc:  # the directory given cannot be read (--members too long, not searchable)
+        raise PicError([Problem(str(members), None, "", f"cannot be read: {exc.strerror}")]) from None
+    if taken:
+        raise PicError(
+            [Problem(display_path(path), None, "", f"member {slug!r} exists already; edit its file instead")]
+        )
+    settings = load_settings(project, stack)
+    registry = load_registry(members, settings)
+    php = eol.newest_supported(settings, on)
+    if php is None:
+        raise PicError([Problem(f"Pulumi.{stack}.yaml", None, "pic:runtimes", "has no supported runtime")])
+    history = read_history(members)
+    past = history.members.get(slug)
+    if past is not None:
+        raise PicError([past_member_problem(history, past, members)])
+    uid = next_uid(registry, history.uids)
+    text = render(name, email, uid, php, domains)
+    check_new(text, slug, display_path(path), registry, settings)
+    with path.open("x", encoding="utf-8") as out:  # "x": never overwrite a member written meanwhile
+        out.write(text)
+    shown = terminal_safe(display_path(path), keep="")
+    print(f"wrote {shown} (uid {uid}, php {php}); review it, then run `pic check`")
+    return 0
+
+
+_UNKNOWN_RUNTIME = "8.4"  # a runtime key for the checks of the arguments alone: the settings are not read yet
+
+
+def check_arguments(slug: str, name: str, email: str, domains: list[str], members: Path) -> None:
+    """Validate the arguments of ``pic new`` alone, before any file is read: the slug, and the new file's text
+    as ``pic check`` validates a file by itself; raise PicError. A slug becomes part of a path only once it is
+    valid (a short name). The checks against the registry and the settings come after (:func:`check_new`)."""
+    file = display_path(members / f"{slug}.yaml") if is_slug(slug) else "the new member file"
+    text = render(name, email, UID_MIN, _UNKNOWN_RUNTIME, domains)
+    problems = _text_problems(text, slug, file)[0]
+    if problems:
+        raise PicError([_as_option(p, file) for p in problems])
+
+
 def check_new(text: str, slug: str, file: str, registry: Registry, settings: Settings) -> None:
     """Validate a new member file's text next to the registry, as ``pic check`` would; raise PicError."""
+    problems, new = _text_problems(text, slug, file)
+    if new is not None:
+        new = Member(slug, file, new.spec, new.spec.host or settings.default_host, new.lines, new.written)
+        problems += [p for p in cross_checks([*registry, new], settings) if p.file == file]
+    if problems:
+        raise PicError([_as_option(p, file) for p in problems])
+
+
+def _text_problems(text: str, slug: str, file: str) -> tuple[list[Problem], Member | None]:
+    """The problems of a new member file's text by itself, and its member when it has none (its host
+    unknown yet)."""
     problems = []
     if not is_slug(slug):
-        problems.append(Problem("<command line>", None, "SLUG", f"{slug!r} is not a valid slug: {SLUG_WORDS}"))
+        shown = repr(slug) if len(slug) <= 40 else f"{slug[:37]!r}... ({len(slug)} characters)"
+        problems.append(Problem("<command line>", None, "SLUG", f"{shown} is not a valid slug: {SLUG_WORDS}"))
     doc, more = parse_yaml(text, file, MEMBER_KEYS)
     problems += more
     spec = None
     if doc is not None:
         spec, more = validate_member(doc)
         problems += more
-    if doc is not None and spec is not None and not problems:
-        new = Member(slug, file, spec, spec.host or settings.default_host, doc.lines, doc.written)
-        problems += [p for p in cross_checks([*registry, new], settings) if p.file == file]
-    if problems:
-        raise PicError([_as_option(p, file) for p in problems])
+    if doc is None or spec is None or problems:
+        return problems, None
+    return problems, Member(slug, file, spec, spec.host or "", doc.lines, doc.written)
 
 
 _OPTIONS = {"name": "--name", "contact.name": "--name", "contact.email": "--email", "site.domains": "--domain"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -310,3 +311,141 @@ def test_a_reader_that_stops_early_gets_no_traceback() -> None:
     assert first.strip(), first
     assert "Traceback" not in err and "BrokenPipeError" not in err, err
     assert status in (0, 141), (status, err)  # 0 when everything fitted in the pipe before it closed
+
+
+# --- every --on is YYYY-MM-DD, exactly -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["check", "report", "new x-y-z --name X --email x@y.org", "plan", "notify"])
+@pytest.mark.parametrize("day", ["2026-W48-1", "20261201", "2026-12-01T00:00", "2026-12-1", "２０２６-12-01", ""])
+def test_on_is_a_day_written_yyyy_mm_dd_and_nothing_else(
+    capsys: pytest.CaptureFixture[str], command: str, day: str
+) -> None:
+    """date.fromisoformat also reads week dates (2026-W48-1 is 2026-11-23), the basic format and more."""
+    with pytest.raises(SystemExit) as info:
+        main([*command.split(), "--on", day])
+    assert info.value.code == 2
+    assert f"argument --on: {day!r} is not a date written YYYY-MM-DD" in capsys.readouterr().err
+
+
+def test_on_takes_a_day_written_yyyy_mm_dd(capsys: pytest.CaptureFixture[str]) -> None:
+    rc, out, _ = _run(capsys, "check", "--project", str(ROOT), "--on", "2026-12-01")
+    assert rc == 0 and "as of 2026-12-01" in out
+
+
+# --- --project is where everything is read, members/ included ---------------------------------------------
+
+
+def test_members_are_read_from_the_project_not_the_current_directory(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From another checkout (with its own members/), `--project` names the members checked, too."""
+    elsewhere = write_members(tmp_path / "other" / "members", {"aaa-one": member(uid=10000)}).parent
+    monkeypatch.chdir(elsewhere)
+    rc, out, err = _run(capsys, "check", "--project", str(ROOT), "--on", ON)
+    assert rc == 0, err
+    assert "ok: 7 members" in out
+    rc, out, err = _run(capsys, "report", "--project", str(ROOT), "--on", ON, "--format", "json")
+    assert rc == 0 and len(json.loads(out)["members_to_contact"]) > 0, err
+
+
+def test_new_writes_into_the_members_of_the_project(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    shutil.copy(ROOT / "Pulumi.prod.yaml", project)
+    _members_copy(project)
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "members").mkdir(parents=True)
+    monkeypatch.chdir(elsewhere)
+    rc, _, err = _run(
+        capsys, "new", "velo-lyon", "--name", "V", "--email", "v@velo-lyon.org", "--project", str(project), "--on", ON
+    )
+    assert rc == 0, err
+    assert (project / "members" / "velo-lyon.yaml").is_file()
+    assert list((elsewhere / "members").iterdir()) == []
+
+
+def test_from_inside_the_project_the_error_names_the_project(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(MEMBERS)
+    rc, _, err = _run(capsys, "check")
+    assert rc == 1
+    assert "Pulumi.prod.yaml no such stack file" in err
+    assert (
+        f"hint: the current directory is not the project's directory (it has no Pulumi.yaml); {ROOT} is: "
+        f"run pic from {ROOT} or pass --project {ROOT}"
+    ) in err
+    rc, _, err = _run(capsys, "report", "--project", str(MEMBERS))
+    assert rc == 1 and f"pass --project {ROOT}" in err
+
+
+def test_no_hint_outside_any_project(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rc, _, err = _run(capsys, "check", "--project", str(tmp_path))
+    assert rc == 1 and "no such stack file" in err and "hint:" not in err
+
+
+def test_a_file_name_with_a_newline_is_shown_escaped(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    members = tmp_path / "my\nmembers"
+    rc, _, err = _run(capsys, "check", "--project", str(ROOT), "--members", str(members))
+    assert rc == 1
+    assert err.splitlines()[0] == f"{tmp_path}/my\\x0amembers no such directory of member files", err
+
+
+# --- the output: unwritable, closed, or unable to encode a character -------------------------------------
+
+
+def _shell(command: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["sh", "-c", command, "sh", sys.executable],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+        env={**os.environ, **(env or {})},
+    )
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full")
+@pytest.mark.parametrize(
+    "argv",
+    [
+        "check --on 2027-01-01",
+        "report --on 2027-01-01",
+        "schema",
+        "--help",
+        "lists audit tests/data/lists/bureau.dump",
+        "notify --dry-run --on 2027-01-01",
+    ],
+)
+def test_an_output_that_cannot_be_written_is_one_line_and_exit_74(argv: str) -> None:
+    proc = _shell(f'"$1" -m pic {argv} >/dev/full')
+    assert proc.returncode == 74, proc
+    assert proc.stderr.splitlines()[-1] == "pic: cannot write the standard output (No space left on device)", proc
+    assert "Traceback" not in proc.stderr and "Exception ignored" not in proc.stderr
+
+
+@pytest.mark.parametrize("argv", ["check", "schema", "notify --dry-run"])
+def test_a_closed_output_is_refused_before_anything_is_done(argv: str) -> None:
+    proc = _shell(f'exec "$1" -m pic {argv} >&-')
+    assert proc.returncode == 74, proc
+    assert proc.stderr == "pic: the standard output is closed: nothing done (redirect it to a file or /dev/null)\n"
+
+
+def test_a_closed_standard_error_is_no_crash() -> None:
+    proc = _shell('exec "$1" -m pic check --project /nonexistent 2>&-')
+    assert proc.returncode == 1 and proc.stdout == "", proc
+
+
+def test_characters_the_output_cannot_encode_are_escaped(tmp_path: Path) -> None:
+    """PYTHONIOENCODING=ascii (or the C locale): accented names are written as \\xe9, not a traceback."""
+    proc = _shell('"$1" -m pic notify --dry-run --on 2027-01-01', env={"PYTHONIOENCODING": "ascii"})
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert "Jardins Partag\\xe9s" in proc.stdout
+    members = write_members(tmp_path / "m", {"aaa-one": member(uid=10000, name="Café")})
+    proc = _shell(f'"$1" -m pic report --members {members}', env={"PYTHONIOENCODING": "ascii"})
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr

@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from pic.cli import _parser
+from pic.cli import _parse, _parser
 from tests.conftest import ROOT, require_program
 
 
@@ -209,3 +209,34 @@ def test_the_shell_command_exits_2_at_once(argv: list[str]) -> None:
     )
     assert proc.returncode == 2, proc
     assert proc.stdout == "" and "usage: pic" in proc.stderr and "Traceback" not in proc.stderr, proc
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["check", "--members", ""],
+        ["check", "--project", ""],
+        ["report", "--disk-usage", ""],
+        ["report", "--record", ""],
+        ["status", "--disk-usage", ""],
+        ["status", "--ca-file", ""],
+        ["notify", "--record", ""],
+        ["new", "x-y-z", "--name", "X", "--email", "x@y.org", "--members", ""],
+        ["plan", "--project", ""],
+        ["dns", "check", "--expected", ""],
+        ["lists", "audit", ""],
+        ["lists", "audit", "x", "--domains", ""],
+    ],
+)
+def test_an_empty_path_is_a_usage_error(capsys: pytest.CaptureFixture[str], argv: list[str]) -> None:
+    """Path("") is the current directory: `--disk-usage ''` would read it, silently."""
+    option = next((a for a in argv if a.startswith("--") and argv[argv.index(a) + 1] == ""), "FILE")
+    err = usage_error(capsys, argv)
+    assert f"argument {option}: '' is an empty path, which names nothing: give " in err, err
+
+
+def test_members_default_to_members_of_the_project() -> None:
+    assert _parse(["check"]).members == Path("members")
+    assert _parse(["check", "--project", "/srv/pic"]).members == Path("/srv/pic/members")
+    assert _parse(["new", "x-y-z", "--name", "X", "--email", "x@y.org", "--project", "p"]).members == Path("p/members")
+    assert _parse(["check", "--project", "/srv/pic", "--members", "m"]).members == Path("m")

@@ -515,3 +515,84 @@ def test_quoted_local_parts_with_spaces_are_read_from_every_export(tmp_path: Pat
 def test_full_width_letters_are_flagged_with_the_address_they_stand_for() -> None:
     flag = lists_audit.audit_entry(lists_audit.Entry("f", 1, "x@ｅｘａｍｐｌｅ.org"), lists_audit.load_domains())
     assert flag is not None and "full-width" in flag.problem and flag.suggestion == "x@example.org", flag
+
+
+# --- Sympa's dump is told by its structure, not by one line; no row is skipped -----------------------------
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["email address,name", "email\tname", "email adresse;nom", "  email address,name", "email address"],
+    ids=["space-comma", "tab", "space-semicolon", "leading-space", "one-column"],
+)
+def test_csv_whose_header_starts_with_email_and_a_blank_is_not_a_sympa_dump(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], header: str
+) -> None:
+    """A header ``email address,name`` looks like the line ``email ADDRESS`` of a dump: its rows are read."""
+    delimiter = next((d for d in (",", ";", "\t") if d in header), ",")
+    rows = [["jean@gmail.fr", "Jean"], ["marie@voila.fr", "Marie"]]
+    body = "".join(f"{r[0]}{delimiter}{r[1]}\n" if delimiter in header else f"{r[0]}\n" for r in rows)
+    export = tmp_path / "ea.csv"
+    export.write_text(f"{header}\n{body}", encoding="utf-8")
+    code, lines, err = _audit(capsys, str(export))
+    assert "2 address(es) in 1 file(s), 2 to fix" in err, (lines, err)
+    assert [line.split(" ", 1)[0] for line in lines] == [f"{export}:2", f"{export}:3"]
+    assert "jean@gmail.fr: domain never had mailboxes" in lines[0] and "marie@voila.fr: domain closed" in lines[1]
+    assert code == 1
+
+
+def test_sympa_dump_as_sympa_writes_it_today(tmp_path: Path) -> None:
+    """Sympa::List::dump_users writes each subscriber's fields in the order of their names (``date`` before
+    ``email``), a blank line after each; a subscriber without a name has no ``gecos``."""
+    dump = tmp_path / "member.dump"
+    dump.write_text(
+        "date 1389564000\nemail jean.dupont@gmail.fr\ngecos Jean Dupont\nreception mail\nsubscribed 1\n"
+        "update_date 1389564000\nvisibility noconceal\n\n"
+        "date 1293836400\nemail marie@voila.fr\nreception digest\nsubscribed 1\nupdate_date 1293836400\n\n",
+        encoding="utf-8",
+    )
+    entries = lists_audit.read_export(dump)
+    assert [(e.line, e.address) for e in entries] == [(2, "jean.dupont@gmail.fr"), (10, "marie@voila.fr")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "email jean@gmail.fr\ngecos Jean\nemail marie@voila.fr\n",  # two addresses in one paragraph
+        "email jean@gmail.fr\n\ngecos Jean\n",  # a paragraph without its address
+        "email jean@gmail.fr\nmarie@voila.fr Marie\n",  # a line that is not KEY VALUE
+    ],
+    ids=["two-emails", "no-email", "not-key-value"],
+)
+def test_a_file_without_the_dump_structure_is_read_line_by_line(tmp_path: Path, text: str) -> None:
+    """Not a dump: each line is an entry (flagged when it is no address), never dropped."""
+    export = tmp_path / "export.txt"
+    export.write_text(text, encoding="utf-8")
+    entries = lists_audit.read_export(export)
+    assert [e.line for e in entries] == [n for n, line in enumerate(text.splitlines(), 1) if line.strip()]
+
+
+def test_a_csv_row_without_an_address_is_flagged_not_skipped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    export = tmp_path / "export.csv"
+    export.write_text("email,name\njean@orange.fr,Jean\n,Paul\nzoe@free.fr\n,\n\n", encoding="utf-8")
+    code, lines, err = _audit(capsys, str(export))
+    assert code == 1
+    assert lines == [f"{export}:3 (no address): the row's cell in the column of addresses is empty or missing"]
+    assert "3 address(es) in 1 file(s), 1 to fix" in err
+
+
+def test_a_file_name_with_a_newline_is_shown_escaped(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """One finding, one line: the newline (and a tab, an escape) of a name are shown as \\x0a, \\x09, \\x1b."""
+    export = tmp_path / "list\nof\tbureau\x1b.txt"
+    export.write_text("jean@gmail.fr\n", encoding="utf-8")
+    code, lines, err = _audit(capsys, str(export))
+    assert code == 1
+    shown = f"{tmp_path}/list\\x0aof\\x09bureau\\x1b.txt"
+    assert len(lines) == 1 and lines[0].startswith(f"{shown}:1 jean@gmail.fr: domain never had mailboxes"), lines
+    code, lines, err = _audit(capsys, str(tmp_path / "missing\nfile.txt"))
+    assert (
+        code == 1
+        and err.splitlines()[0] == f"{tmp_path}/missing\\x0afile.txt cannot be read: No such file or directory"
+    )

@@ -1,16 +1,24 @@
-"""An address refused for a quote character says so, not that it lacks an @-sign: `pic new --email`, member
-files, stack settings."""
+"""pic new: an address refused for a quote character says so, not that it lacks an @-sign (`pic new --email`,
+member files, stack settings); the slug of a member of the history is refused, with the commit that removed
+it and how to bring the same association back; the arguments are checked before any file is looked at."""
 
 from __future__ import annotations
 
 import datetime as dt
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 
+from pic import newmember
 from pic.cli import main
-from tests.conftest import MEMBERS, ROOT
+from pic.errors import PicError
+from pic.validators import SLUG_WORDS
+from tests.conftest import MEMBERS, ROOT, require_program
+from tests.helpers import member, write_members
+from tests.test_plan import git
 
 
 @pytest.mark.parametrize(
@@ -71,3 +79,124 @@ def test_an_address_without_quotes_still_gets_the_library_s_reason(
     rc = main(["new", "t-two", "--name", "X", "--email", "x@@b.org", "--project", str(ROOT), "--members", str(members)])
     err = capsys.readouterr().err
     assert rc == 1 and "The part after the @-sign contains invalid characters: '@'" in err
+
+
+# --- the slug of a member of the history ---------------------------------------------------------------
+
+
+def new(members: Path, slug: str, email: str = "n@example.org") -> int:
+    """``pic new SLUG --name Nouvelle --email EMAIL`` on ``members`` with the example stack (newmember.run)."""
+    return newmember.run(
+        project=ROOT,
+        stack="prod",
+        members=members,
+        slug=slug,
+        name="Nouvelle",
+        email=email,
+        domains=[],
+        on=dt.date(2026, 11, 28),
+    )
+
+
+def refusal(members: Path, slug: str) -> str:
+    with pytest.raises(PicError) as refused:
+        new(members, slug)
+    assert not (members / f"{slug}.yaml").exists()
+    (problem,) = refused.value.problems
+    assert (problem.file, problem.path) == ("<command line>", "SLUG"), problem
+    return problem.message
+
+
+def restore(repo: Path, message: str) -> None:
+    """Run the command the message ends with (git show REV:PATH > FILE), as the admin would."""
+    command = message.rsplit("keeps its uid: ", 1)[1]
+    assert command.startswith("git show "), message
+    subprocess.run(["sh", "-c", command], cwd=repo, check=True)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A repository whose member restante (10100) stays and ancienne (10800) was removed."""
+    require_program("git")
+    repo = tmp_path / "repo"
+    write_members(repo / "members", {"restante": member(uid=10100), "ancienne": member(uid=10800, name="Ancienne")})
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "two members")
+    (repo / "members" / "ancienne.yaml").unlink()
+    git(repo, "commit", "-qam", "ancienne leaves")
+    return repo
+
+
+def test_new_refuses_the_slug_of_a_removed_member(repo: Path) -> None:
+    """Its account and space stay on the hosts with its uid: the slug with a new uid stops there, and a new
+    association given it would get the removed member's files."""
+    members = repo / "members"
+    before = git(repo, "show", "HEAD~1:members/ancienne.yaml")
+    message = refusal(members, "ancienne")
+    commit = git(repo, "rev-parse", "HEAD").strip()
+    assert message.startswith(f"'ancienne' is the slug of a member removed by commit {commit[:10]} ("), message
+    assert '"ancienne leaves") with uid 10800: ' in message and "choose another slug" in message, message
+    assert f"git show '{commit}^:members/ancienne.yaml' > " in message, message
+    restore(repo, message)  # the same association coming back: its file, with its uid
+    assert (members / "ancienne.yaml").read_text() == before
+    assert new(members, "nouvelle") == 0
+    assert yaml.safe_load((members / "nouvelle.yaml").read_text())["uid"] == 10801
+
+
+def test_new_refuses_the_slug_of_a_member_removed_in_a_merge(repo: Path) -> None:
+    """Removed by the resolution of a merge: the version restored is the one of the parent that held it."""
+    members = repo / "members"
+    git(repo, "checkout", "-qb", "branch", "HEAD~1")
+    write_members(members, {"ancienne": member(uid=10800, name="Ancienne", notes="the newest version")})
+    git(repo, "commit", "-qam", "ancienne, newer")
+    git(repo, "checkout", "-q", "main")
+    subprocess.run(["git", "merge", "-q", "branch"], cwd=repo, capture_output=True, check=False)  # a conflict
+    git(repo, "rm", "-q", "members/ancienne.yaml")
+    git(repo, "commit", "-qm", "merge: ancienne leaves for good")
+    message = refusal(members, "ancienne")
+    commit = git(repo, "rev-parse", "HEAD").strip()
+    assert f"removed by commit {commit[:10]} (" in message, message
+    assert f"git show '{commit}^2:members/ancienne.yaml' > " in message, message
+    restore(repo, message)
+    assert yaml.safe_load((members / "ancienne.yaml").read_text())["notes"] == "the newest version"
+
+
+def test_new_refuses_a_slug_of_another_branch(repo: Path) -> None:
+    """A member added on another branch (or in a commit the working tree is not at) has its slug already."""
+    members = repo / "members"
+    git(repo, "checkout", "-qb", "autre-branche")
+    write_members(members, {"autre": member(uid=10700)})
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "autre arrives")
+    commit = git(repo, "rev-parse", "HEAD").strip()
+    git(repo, "checkout", "-q", "main")
+    message = refusal(members, "autre")
+    assert message.startswith(f"'autre' is the slug of a member file of commit {commit[:10]} ("), message
+    assert "with uid 10700, not in the working tree" in message, message
+    assert f"git show {commit}:members/autre.yaml > " in message, message
+
+
+# --- the arguments first ---------------------------------------------------------------------------------
+
+
+def test_new_checks_the_slug_before_the_file_system(tmp_path: Path) -> None:
+    """A slug too long for a file name is refused as a slug, with the other arguments, before any file is
+    looked at (a members directory that does not exist is not even noticed)."""
+    members = tmp_path / "nowhere" / ("b" * 300)
+    with pytest.raises(PicError) as refused:
+        new(members, "a" * 300, email='x"y@b.org')
+    shown = [str(p) for p in refused.value.problems]
+    assert (
+        shown[0].startswith("<command line> --email: ")
+        and "(would be contact.email in the new member file)" in shown[0]
+    )
+    assert shown[1] == f"<command line> SLUG: {'a' * 37!r}... (300 characters) is not a valid slug: {SLUG_WORDS}"
+    assert len(shown) == 2, shown
+
+
+def test_new_names_a_members_directory_it_cannot_read(tmp_path: Path) -> None:
+    members = tmp_path / ("b" * 300)
+    with pytest.raises(PicError) as refused:
+        new(members, "nouvelle")
+    assert str(refused.value) == f"{members} cannot be read: File name too long"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -23,6 +24,8 @@ import pytest
 from pic.check import check
 from pic.registry import Member
 from tests.conftest import ROOT, require_program
+from tests.helpers import member, write_members
+from tests.test_git_history import hostile_git_config
 from tests.test_plan import git
 
 WEB2 = "    web2: {role: web, address: web2.example.org, private_address: 10.0.0.12, ssh_user: deploy}\n"
@@ -30,10 +33,10 @@ CONTAINER = "docker:index/container:Container"
 KEY = "tls:index/privateKey:PrivateKey"
 
 
-def plan(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def plan(repo: Path, *args: str, rev: str = "HEAD~1") -> subprocess.CompletedProcess[str]:
     # The repository's own pic package (copied in) runs, with this interpreter's SDK.
     return subprocess.run(
-        [sys.executable, "-m", "pic", "plan", "--against", "HEAD~1", *args],
+        [sys.executable, "-m", "pic", "plan", "--against", rev, *args],
         cwd=repo,
         capture_output=True,
         text=True,
@@ -42,8 +45,8 @@ def plan(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def plan_json(repo: Path, *args: str, status: int = 0) -> dict[str, Any]:
-    proc = plan(repo, "--format", "json", *args)
+def plan_json(repo: Path, *args: str, status: int = 0, rev: str = "HEAD~1") -> dict[str, Any]:
+    proc = plan(repo, "--format", "json", *args, rev=rev)
     assert proc.returncode == status, proc.stdout[-4000:] + proc.stderr[-4000:]
     data: dict[str, Any] = json.loads(proc.stdout)
     return data
@@ -298,3 +301,77 @@ def test_cron_jobs_added_and_edited_show_in_the_plan_and_replace_no_container(tw
         "OnCalendar=Mon,Tue,Wed,Thu,Fri *-*-* 02:30:00" in line and line.lstrip().startswith("-") for line in lines
     )
     assert any("OnCalendar=*-*-* 0" in line and line.lstrip().startswith("+") for line in lines), lines
+
+
+# --- pic plan --against: where the repository is, and what its history holds ------------------------------
+
+
+def test_against_in_a_clone_whose_path_is_not_utf8(two_hosts: Path, tmp_path: Path) -> None:
+    """Git prints the paths' bytes (a name written in Latin-1: caf\xe9): they are read as file names are."""
+    clone = tmp_path / os.fsdecode(b"caf\xe9 repo")
+    git(tmp_path, "clone", "-q", str(two_hosts), str(clone))
+    data = plan_json(clone, rev="HEAD")
+    assert data["against"]["commit"] == git(clone, "rev-parse", "HEAD").strip()
+    assert data["changes"] == []
+
+
+def test_against_outside_a_repository_says_so(two_hosts: Path, tmp_path: Path) -> None:
+    plain = tmp_path / "plain"
+    shutil.copytree(two_hosts, plain, ignore=shutil.ignore_patterns(".git"))
+    proc = plan(plain, rev="HEAD")
+    assert proc.returncode == 1, proc.stderr
+    assert "<command line> --against: the project (.) is not in a git repository: " in proc.stderr, proc.stderr
+    assert "is not a revision" not in proc.stderr
+
+
+def test_against_a_revision_before_a_shallow_clone_says_to_fetch_it(two_hosts: Path, tmp_path: Path) -> None:
+    (two_hosts / "NOTES").write_text("a second commit\n", encoding="utf-8")
+    commit(two_hosts, "notes")
+    clone = tmp_path / "shallow"
+    git(tmp_path, "clone", "-q", "--depth", "1", two_hosts.as_uri(), str(clone))
+    proc = plan(clone)
+    assert proc.returncode == 1, proc.stderr
+    assert "'HEAD~1' is not a revision of this clone, which is shallow" in proc.stderr, proc.stderr
+    assert "(git fetch --unshallow)" in proc.stderr, proc.stderr
+
+
+def test_against_a_revision_before_the_member_files_moved_names_it(two_hosts: Path) -> None:
+    """members/ moved to data/members in the working tree: the revision has no data/members, said so in the
+    repository's terms, not by a path of a temporary directory."""
+    (two_hosts / "data").mkdir()
+    git(two_hosts, "mv", "members", "data/members")
+    proc = plan(two_hosts, "--members", "data/members", rev="HEAD")
+    assert proc.returncode == 1, proc.stderr
+    head = git(two_hosts, "rev-parse", "HEAD").strip()[:10]
+    assert f"HEAD ({head}) has no directory data/members/ of member files (--members data/members in the " in (
+        proc.stderr
+    ), proc.stderr
+    assert "pic-plan" not in proc.stderr and "/tmp" not in proc.stderr, proc.stderr
+
+
+def test_against_a_revision_before_members_became_a_link(two_hosts: Path) -> None:
+    """members/ is now a link to data/members: the revision's members/ is the directory itself."""
+    (two_hosts / "data").mkdir()
+    git(two_hosts, "mv", "members", "data/members")
+    (two_hosts / "members").symlink_to("data/members", target_is_directory=True)
+    data = plan_json(two_hosts, rev="HEAD")
+    assert data["changes"] == []
+
+
+def test_against_says_the_hosts_refuse_a_removed_members_slug_given_back(
+    two_hosts: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A member removed before REV keeps its account (slug and uid) on the host: a new member with its slug
+    and another uid stops there, whatever git's configuration says (tests/test_git_history.py)."""
+    members = two_hosts / "members"
+    write_members(members, {"ancienne": member(uid=10800, name="Ancienne")})
+    commit(two_hosts, "ancienne arrives")
+    (members / "ancienne.yaml").unlink()
+    commit(two_hosts, "ancienne leaves")
+    removed_by = git(two_hosts, "rev-parse", "HEAD").strip()
+    write_members(members, {"ancienne": member(uid=10801, name="Nouvelle")})
+    hostile_git_config(tmp_path / "home", monkeypatch)
+    data = plan_json(two_hosts, status=3, rev="HEAD")
+    given = data["slug_reused"]["ancienne"]
+    assert (given["uid"], given["uid_before"], given["removed_by"]) == (10801, [10800], removed_by), given
+    assert f"git show '{removed_by}^:members/ancienne.yaml' > members/ancienne.yaml" in given["advice"], given

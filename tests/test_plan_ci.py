@@ -195,13 +195,13 @@ class _Forge(http.server.BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         length = int(self.headers["Content-Length"])
-        self.received.append(
-            {"path": self.path, "headers": dict(self.headers), "body": json.loads(self.rfile.read(length))}
-        )
-        self.send_response(self.status)
+        body = json.loads(self.rfile.read(length))
+        self.received.append({"path": self.path, "headers": dict(self.headers), "body": body})
+        # As Forgejo, GitHub and GitLab: an empty comment is refused (422 Unprocessable Entity).
+        self.send_response(422 if not str(body.get("body", "")).strip() else self.status)
         self.send_header("Content-Type", "application/json")
         self.end_headers()
-        self.wfile.write(b'{"message": "no"}' if self.status >= 400 else b"{}")
+        self.wfile.write(b'{"message": "no"}' if self.status >= 400 or not str(body.get("body", "")).strip() else b"{}")
 
     def log_message(self, *args: Any) -> None:
         pass
@@ -220,12 +220,14 @@ def forge() -> Iterator[tuple[str, type[_Forge]]]:
         server.server_close()
 
 
-def _post(tmp_path: Path, env: dict[str, str], body: str = "### pic plan\n") -> subprocess.CompletedProcess[str]:
+def _post(
+    tmp_path: Path, env: dict[str, str], body: str = "### pic plan\n", *args: str
+) -> subprocess.CompletedProcess[str]:
     plan = tmp_path / "plan.md"
     plan.write_text(body, encoding="utf-8")
     clean = {k: v for k, v in os.environ.items() if k not in ("FORGE", "API_URL", "REPOSITORY", "REQUEST", "TOKEN")}
     return subprocess.run(
-        [sys.executable, str(POSTER), str(plan)],
+        [sys.executable, str(POSTER), str(plan), *args],
         check=False,
         env={**clean, **env},
         capture_output=True,
@@ -283,8 +285,64 @@ def test_workflow_files_run_commands_that_exist(path: str) -> None:
     plan = next(c for c in commands if "pic plan --against" in c)
     assert "--format markdown" in plan and "> plan.md" in plan
     assert any("scripts/post-plan-comment plan.md" in c for c in commands)
+    # When the plan fails, its errors (plan.err) and status reach the comment.
+    assert "2> plan.err" in plan
+    poster = next(c for c in commands if "scripts/post-plan-comment plan.md" in c)
+    assert "--errors plan.err --status " in poster
     assert POSTER.is_file() and os.access(POSTER, os.X_OK)
     helptext = subprocess.run(
         [sys.executable, "-m", "pic", "plan", "--help"], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout
     assert "markdown" in helptext and "--against" in helptext
+
+
+def test_a_failed_plan_is_posted_with_its_errors(forge: tuple[str, type[_Forge]], tmp_path: Path) -> None:
+    """`pic plan` exits 1 on an invalid input and writes no plan: the comment says so, with its errors.
+
+    Run as the workflows run it: the plan to plan.md, its errors to plan.err, then the poster.
+    """
+    url, handler = forge
+    plan, errors = tmp_path / "plan.md", tmp_path / "plan.err"
+    with plan.open("w") as out, errors.open("w") as err:
+        status = subprocess.run(
+            [sys.executable, "-m", "pic", "plan", "--stack", "staging", "--format", "markdown"],
+            cwd=ROOT,
+            stdout=out,
+            stderr=err,
+            check=False,
+            timeout=120,
+        ).returncode
+    assert status == 1 and plan.read_text() == ""
+    env = {"FORGE": "github-like", "API_URL": url, "REPOSITORY": "pic/infra", "REQUEST": "42", "TOKEN": "t"}
+    proc = _post(tmp_path, env, "", "--errors", str(errors), "--status", str(status))
+    assert proc.returncode == 0, proc.stderr
+    (got,) = handler.received
+    body = got["body"]["body"]
+    assert body.startswith("### pic plan failed (exit status 1)\n"), body
+    assert "Pulumi.staging.yaml no such stack file" in body and "invalid: 1 error" in body
+
+
+def test_a_comment_is_never_empty(forge: tuple[str, type[_Forge]], tmp_path: Path) -> None:
+    """An empty plan without errors (the step killed, an older workflow) still says something: never a 422."""
+    url, handler = forge
+    env = {"FORGE": "github-like", "API_URL": url, "REPOSITORY": "pic/infra", "REQUEST": "42", "TOKEN": "t"}
+    proc = _post(tmp_path, env, "")
+    assert proc.returncode == 0, proc.stderr
+    proc = _post(tmp_path, env, "\n", "--errors", str(tmp_path / "absent.err"), "--status", "2")
+    assert proc.returncode == 0, proc.stderr
+    first, second = (r["body"]["body"] for r in handler.received)
+    assert first == "### pic plan\n\nIt wrote no plan and no error: see the job's log.\n"
+    assert second.startswith("### pic plan failed (exit status 2)\n\nIt wrote no plan and no error")
+
+
+def test_errors_are_quoted_whole_in_a_fence_longer_than_their_backticks(
+    forge: tuple[str, type[_Forge]], tmp_path: Path
+) -> None:
+    url, handler = forge
+    errors = tmp_path / "plan.err"
+    errors.write_text("members/x.yaml:3 name: ```not closed\n", encoding="utf-8")
+    env = {"FORGE": "gitlab", "API_URL": url, "REPOSITORY": "17", "REQUEST": "5", "TOKEN": "t"}
+    proc = _post(tmp_path, env, "", "--errors", str(errors), "--status", "1")
+    assert proc.returncode == 0, proc.stderr
+    body = handler.received[0]["body"]["body"]
+    assert "\n````text\nmembers/x.yaml:3 name: ```not closed\n````\n" in body, body

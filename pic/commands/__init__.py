@@ -9,11 +9,18 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
+
+# Exactly YYYY-MM-DD in ASCII digits: date.fromisoformat also reads week dates (2026-W48-1),
+# the basic format (20261201) and other digits, none of which the help promises.
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def date_argument(text: str) -> dt.date:
-    """An argparse type: a day written YYYY-MM-DD."""
+    """An argparse type: a day written YYYY-MM-DD (the one parser of every ``--on``)."""
     try:
+        if _DAY.fullmatch(text) is None:
+            raise ValueError(text)
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date written YYYY-MM-DD") from None

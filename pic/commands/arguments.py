@@ -60,9 +60,24 @@ def ip_address(text: str) -> str:
     return str(address)
 
 
+def non_empty_path(what: str) -> Callable[[str], Path]:
+    """An argparse type: a path that is not empty (``Path("")`` is the current directory, silently)."""
+
+    def check(text: str) -> Path:
+        return _not_empty(text, what)
+
+    return check
+
+
+def _not_empty(text: str, what: str) -> Path:
+    if not text:
+        raise argparse.ArgumentTypeError(f"'' is an empty path, which names nothing: give {what}")
+    return Path(text)
+
+
 def _regular_file(text: str, what: str, limit: int) -> Path:
     """``text`` names a readable regular file (or a link to one) of at most ``limit`` bytes; never opened."""
-    path = Path(text)
+    path = _not_empty(text, what)
     try:
         st = path.stat()
     except OSError as exc:
@@ -108,7 +123,7 @@ def file_if_present(what: str, limit: int = _MAX_FILE_BYTES) -> Callable[[str], 
     """An argparse type: a path that is a regular file when it exists (a record not written yet is allowed)."""
 
     def check(text: str) -> Path:
-        path = Path(text)
+        path = _not_empty(text, what)
         if not path.exists() and not path.is_symlink():
             return path
         return _regular_file(text, what, limit)

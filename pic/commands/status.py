@@ -78,7 +78,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], common:
     )
     p.add_argument(
         "--disk-usage",
-        type=Path,
+        type=arguments.non_empty_path("a disk usage file of a host, or a directory of them"),
         action="append",
         default=None,
         help="disk usage file of a host, or a directory of them (default: disk-usage/ in --project)",

@@ -27,24 +27,30 @@ from typing import Any
 
 import yaml
 
+from pic import newmember
 from pic.check import check
 from pic.errors import PicError, Problem, terminal_safe
 from pic.plan.diff import Change, diff, stateful_changes
 from pic.plan.model import Attribution, Rendering
 from pic.plan.output import as_json, as_markdown, as_text, review
 from pic.registry import Registry, load_registry, member_files
-from pic.settings import NAMESPACE, SECRET_KEYS, Settings, load_settings
+from pic.settings import NAMESPACE, SECRET_KEYS, Settings, display_path, load_settings
 
 EXIT_OK, EXIT_INVALID, EXIT_STATEFUL, EXIT_MOVE = 0, 1, 3, 4
 SECRET_CONFIG_KEYS = tuple(f"{NAMESPACE}:{k}" for k in SECRET_KEYS)
 
 
 def _git(cwd: Path, *args: str, binary: bool = False) -> Any:
-    proc = subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False)
+    """The output of ``git args`` in ``cwd``, whatever git's configuration (:func:`pic.newmember.git_command`):
+    bytes, or text decoded as file names are (a byte that is not UTF-8 kept, as in a path); PicError on a
+    failure."""
+    proc = subprocess.run(
+        newmember.git_command("git", *args), cwd=cwd, env=newmember.git_env(), capture_output=True, check=False
+    )
     if proc.returncode != 0:
         message = proc.stderr.decode(errors="replace").strip().splitlines()
         raise PicError([Problem("<git>", None, "", f"git {' '.join(args)}: {message[-1] if message else 'failed'}")])
-    return proc.stdout if binary else proc.stdout.decode().strip()
+    return proc.stdout if binary else os.fsdecode(proc.stdout).strip()
 
 
 @contextmanager
@@ -53,12 +59,17 @@ def checkout(project: Path, rev: str) -> Iterator[tuple[Path, str]]:
     if shutil.which("git") is None:
         raise PicError([Problem("<command line>", None, "--against", "needs git, which is not installed")])
     project = project.resolve()
+    shallow = _repository_state(project)
     try:
         commit = _git(project, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
     except PicError:
-        raise PicError(
-            [Problem("<command line>", None, "--against", f"{rev!r} is not a revision of this repository")]
-        ) from None
+        why = f"{rev!r} is not a revision of this repository"
+        if shallow:
+            why = (
+                f"{rev!r} is not a revision of this clone, which is shallow: its history stops at the commits it "
+                "was cloned with; fetch the whole history (git fetch --unshallow) and run pic plan again"
+            )
+        raise PicError([Problem("<command line>", None, "--against", why)]) from None
     top = Path(_git(project, "rev-parse", "--show-toplevel"))
     prefix = project.relative_to(top.resolve()) if project != top.resolve() else Path()
     tmp = Path(tempfile.mkdtemp(prefix="pic-plan-rev-"))
@@ -73,6 +84,29 @@ def checkout(project: Path, rev: str) -> Iterator[tuple[Path, str]]:
         yield tmp / prefix, commit
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _repository_state(project: Path) -> bool:
+    """Whether the repository of ``project`` is a shallow clone; PicError when ``project`` is in none, or git
+    cannot read it."""
+    proc = subprocess.run(
+        newmember.git_command("git", "rev-parse", "--is-shallow-repository"),
+        cwd=project,
+        env=newmember.git_env(),
+        capture_output=True,
+        check=False,
+    )
+    if proc.returncode == 0:
+        return proc.stdout.strip() == b"true"
+    if not newmember.in_repository(project):
+        why = (
+            f"the project ({display_path(project)}) is not in a git repository: --against compares the working "
+            "tree with a commit of its repository; run pic plan in a clone, or without --against"
+        )
+    else:
+        words = newmember.git_words(proc.stderr)
+        why = f"git cannot read the repository of the project ({display_path(project)}): {words}"
+    raise PicError([Problem("<command line>", None, "--against", why)])
 
 
 def _refuse_links(tar: tarfile.TarFile, rev: str, commit: str) -> None:
@@ -143,24 +177,62 @@ class _Pending:
 def _start_at(project: Path, stack: str, members: Path, rev: str, *, salt: bytes, stack_: ExitStack) -> _Pending:
     from pic.plan import engine
 
-    project = project.resolve()
-    try:
-        members_rel = members.resolve().relative_to(project)
-    except ValueError:
+    candidates = _members_in_project(project, members)
+    if not candidates:
         raise PicError(
             [Problem("<command line>", None, "--members", f"{members} is outside the project: not in git at {rev}")]
-        ) from None
+        )
+    project = project.resolve()
     where, commit = stack_.enter_context(checkout(project, rev))
+    members_rel = next((c for c in candidates if (where / c).is_dir()), None)
+    if members_rel is None:
+        raise _no_members_at(project, members, rev, commit, candidates)
     cmd = [sys.executable, engine.__file__, "--project", str(where), "--stack", stack]
     cmd += ["--members", str(where / members_rel)]
     for key in SECRET_CONFIG_KEYS:
         cmd += ["--secret-key", key]
     env = {**os.environ, "PIC_PLAN_SALT": salt.hex()}
     proc = subprocess.Popen(  # this interpreter, the engine script, paths of our own checkout
-        cmd, cwd=where, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        cmd, cwd=where, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace"
     )
     stack_.callback(_stop, proc)
     return _Pending(rev, commit, where, members_rel, proc)
+
+
+def _members_in_project(project: Path, members: Path) -> list[Path]:
+    """Where the directory of member files may be in the project at a revision: its path as given (a link
+    now, ``members -> data/members``, may have been the directory itself then), then its real path."""
+    found: list[Path] = []
+    pairs = ((Path(os.path.abspath(project)), Path(os.path.abspath(members))), (project.resolve(), members.resolve()))
+    for base, path in pairs:
+        try:
+            relative = path.relative_to(base)
+        except ValueError:
+            continue
+        if relative not in found:
+            found.append(relative)
+    return found
+
+
+def _no_members_at(project: Path, members: Path, rev: str, commit: str, candidates: list[Path]) -> PicError:
+    """The error of a revision without the directory of member files: named by its path in the repository."""
+    try:
+        prefix = _git(project, "rev-parse", "--show-prefix")
+    except PicError:
+        prefix = ""
+    paths = " nor ".join(f"{posixpath.join(prefix, c.as_posix())}/" for c in candidates)
+    return PicError(
+        [
+            Problem(
+                f"{rev} ({commit[:10]})",
+                None,
+                "",
+                f"has no directory {terminal_safe(paths)} of member files (--members {terminal_safe(str(members))} "
+                "in the working tree): the member files moved since; pic plan --against reads them at the same "
+                "path at both ends, so compare with a revision after the move",
+            )
+        ]
+    )
 
 
 def _stop(proc: subprocess.Popen[str]) -> None:
@@ -244,14 +316,103 @@ def run(
         )
         label = f"{against} ({at.commit[:10]})"
         meta["against"] = {"rev": against, "commit": at.commit}
+    given = slugs_of_removed_members(members, checked.registry, at) if at is not None else []
+    if given:
+        meta["slug_reused"] = {g.slug: g.as_json() for g in given}
     if fmt == "json":
         print(json.dumps(as_json(rendering, attr, meta=meta, changes=changes, attr_old=attr_old), indent=2))
     elif fmt == "markdown":
         title = f"pic plan: stack {stack}" + (f", against {label}" if label else "")
-        sys.stdout.write(as_markdown(rendering, attr, title=title, changes=changes, attr_old=attr_old))
+        text = as_markdown(rendering, attr, title=title, changes=changes, attr_old=attr_old)
+        head, _, rest = text.partition("\n\n")  # the title, then the refusals first
+        sys.stdout.write(f"{head}\n\n{_markdown_slugs_given(given)}{rest}" if given else text)
     else:
         sys.stdout.write(as_text(rendering, attr, header=header, changes=changes, attr_old=attr_old, against=label))
-    return exit_status(changes, attr, attr_old)
+        sys.stdout.write(_text_slugs_given(given))
+    return EXIT_STATEFUL if given else exit_status(changes, attr, attr_old)
+
+
+SLUG_GIVEN_RULE = (
+    "a slug stays with its uid: a removed member's account and group keep the slug on the host with the "
+    "old uid, so the new member's space script stops there (user or group exists with another id), and a "
+    "new association given the slug would get the removed member's files"
+)
+
+
+@dataclass(frozen=True)
+class SlugGiven:
+    """A new member (not at REV) whose slug a member removed before REV had, with another uid."""
+
+    slug: str
+    uid: int
+    past: newmember.PastMember
+    removed_by: str  # the commit that removed it, as messages name it
+    advice: str
+
+    def note(self) -> str:
+        return f"uid {self.uid}, the slug of a member removed by commit {self.removed_by}" + (
+            newmember.uid_words(self.past)
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "uid": self.uid,
+            "uid_before": sorted(self.past.uids),
+            "removed_by": self.past.commit,
+            "path": self.past.path,
+            "note": self.note(),
+            "advice": self.advice,
+        }
+
+
+def slugs_of_removed_members(members: Path, registry: Registry, at: AtRevision) -> list[SlugGiven]:
+    """The members added since ``at`` whose slug a member removed in ``at``'s history had, with another uid
+    (:func:`pic.newmember.read_history`, as far as a shallow clone's history goes). A history git cannot
+    read is said on stderr, and not looked at."""
+    before = set(at.slugs)
+    added = [m for m in registry if m.slug not in before]
+    if not added:
+        return []
+    try:
+        history = newmember.read_history(members, [at.commit], shallow_ok=True)
+    except PicError as exc:
+        for p in exc.problems:
+            print(f"warning: the slugs of removed members are not checked: {p}", file=sys.stderr)
+        return []
+    given = []
+    for member in sorted(added, key=lambda m: m.slug):
+        past = history.members.get(member.slug)
+        if past is None or member.uid in past.uids:
+            continue
+        dest = display_path(members / f"{member.slug}.yaml")
+        advice = (
+            "give the new member a slug never used (rename its file; pic new refuses such a slug), or, if it is "
+            "the same association coming back, put back its file, which keeps its uid: "
+            f"{newmember.restore_command(history, past, dest)}"
+        )
+        given.append(SlugGiven(member.slug, member.uid, past, newmember.commit_label(history, past.commit), advice))
+    return given
+
+
+def _slugs_given_count(n: int) -> str:
+    return f"{n} slug{'s' if n != 1 else ''} of removed members given to new ones"
+
+
+def _text_slugs_given(given: list[SlugGiven]) -> str:
+    if not given:
+        return ""
+    lines = ["", f"!!! the hosts will refuse {_slugs_given_count(len(given))} in this plan: {SLUG_GIVEN_RULE}:"]
+    for g in given:
+        lines += [f"!!! refused: {g.slug}: {g.note()}", f"      what to do: {g.advice}"]
+    return "\n".join(lines) + "\n"
+
+
+def _markdown_slugs_given(given: list[SlugGiven]) -> str:
+    out = [f"#### :no_entry: The hosts will refuse {_slugs_given_count(len(given))}", ""]
+    out += [f"{SLUG_GIVEN_RULE[0].upper()}{SLUG_GIVEN_RULE[1:]}.", ""]
+    for g in given:
+        out += [f"- **{g.slug}**: {g.note()}.", f"  - what to do: {g.advice}"]
+    return "\n".join([*out, "", ""])
 
 
 def exit_status(changes: list[Change] | None, attr: Attribution, attr_old: Attribution | None) -> int:
