@@ -12,6 +12,7 @@ files are known. Git's configuration changes nothing (:data:`GIT_SETTINGS`).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import os
 import re
@@ -67,10 +68,47 @@ def git_command(git: str, *args: str) -> list[str]:
     return [git, "--no-pager", *(a for setting in GIT_SETTINGS for a in ("-c", setting)), *args]
 
 
-def git_env() -> dict[str, str]:
-    """The environment of git: this one, with git's messages in English (:func:`git_words` looks for its
-    ``fatal:``, which other languages translate)."""
-    return {**os.environ, "LC_ALL": "C"}
+def git_env(git: str = "git") -> dict[str, str]:
+    """The environment of git: this one without the variables that name a repository, its work tree, index,
+    objects or refs (:func:`_local_env_vars`: ``GIT_DIR=... pic new`` read another repository's history),
+    with git's messages in English (:func:`git_words` looks for its ``fatal:``, which other languages
+    translate)."""
+    local = _local_env_vars(git)
+    return {**{k: v for k, v in os.environ.items() if k not in local}, "LC_ALL": "C"}
+
+
+# What git 2.39 says, should it not answer; GIT_NAMESPACE too, which git leaves to submodules but which
+# hides every ref outside the namespace from --all.
+_LOCAL_ENV_VARS = [
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+    "GIT_CONFIG",
+    "GIT_CONFIG_PARAMETERS",
+    "GIT_CONFIG_COUNT",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_IMPLICIT_WORK_TREE",
+    "GIT_GRAFT_FILE",
+    "GIT_INDEX_FILE",
+    "GIT_NO_REPLACE_OBJECTS",
+    "GIT_REPLACE_REF_BASE",
+    "GIT_PREFIX",
+    "GIT_INTERNAL_SUPER_PREFIX",
+    "GIT_SHALLOW_FILE",
+    "GIT_COMMON_DIR",
+]
+
+
+@functools.cache
+def _local_env_vars(git: str) -> frozenset[str]:
+    """The variables of the environment that are local to a repository, as git lists them
+    (``git rev-parse --local-env-vars``, what git removes for a submodule's commands), and GIT_NAMESPACE."""
+    try:
+        proc = subprocess.run([git, "rev-parse", "--local-env-vars"], capture_output=True, check=False)
+        named = proc.stdout.decode("ascii", "replace").split() if proc.returncode == 0 else []
+    except OSError:
+        named = []
+    return frozenset([*(named or _LOCAL_ENV_VARS), "GIT_NAMESPACE"])
 
 
 # Every commit of the revisions given (by default every ref and reflog), each diffed against each of
@@ -107,6 +145,7 @@ class PastMember:
     removed: bool
     blob: bytes
     uids: frozenset[int]  # the uid of that version, as uids_of_version reads it
+    renamed_to: str = ""  # the slug of the member file it was moved to, when the removal was that move
 
 
 @dataclass
@@ -118,6 +157,7 @@ class History:
     members: dict[str, PastMember] = field(default_factory=dict)
     git: str = "git"
     cwd: Path | None = None
+    top: Path | None = None  # the top of the repository's work tree
 
 
 def uids_in_history(members_dir: Path) -> set[int]:
@@ -181,7 +221,8 @@ def read_history(members_dir: Path, revisions: Iterable[str] = _ALL_REVISIONS, *
     members_prefix = os.fsdecode(prefix)
     versions = _blobs(git, members_dir, _member_blobs(records, members_prefix), where)
     uids_of = {blob: uids_of_version(data, path) for blob, (path, data) in versions.items()}
-    history = History(git=git, cwd=members_dir)
+    top = _git(git, members_dir, ["rev-parse", "--show-toplevel"], where, outside=False) or b""
+    history = History(git=git, cwd=members_dir, top=Path(os.fsdecode(top.removesuffix(b"\n"))))
     for uids in uids_of.values():
         history.uids |= uids
     history.members = _past_members(records, members_prefix, uids_of)
@@ -334,11 +375,14 @@ def _past_members(records: list[_Record], prefix: str, uids_of: dict[bytes, set[
             versions.append((r.paths[-1], dst_blob, written))
         if src_mode in _REGULAR_FILE and (status[:1] in (b"D", b"R") or dst_mode not in _REGULAR_FILE):
             versions.append((r.paths[0], src_blob, removed))  # deleted, moved away, or made a link
+        to = r.paths[-1]
+        renamed_to = to[len(prefix) : -len(".yaml")] if status[:1] == b"R" and _is_member_path(to, prefix) else ""
         for path, blob, found in versions:
             if _is_member_path(path, prefix):
                 slug = path[len(prefix) : -len(".yaml")]
                 uids = frozenset(uids_of.get(blob, ()))
-                past = PastMember(slug, path, r.commit, r.parents, found is removed, blob, uids)
+                moved = renamed_to if found is removed else ""
+                past = PastMember(slug, path, r.commit, r.parents, found is removed, blob, uids, moved)
                 found.setdefault(slug, past)
     return {**written, **removed}
 
@@ -358,7 +402,7 @@ def _blobs(git: str, cwd: Path, blobs: dict[bytes, str], where: str) -> dict[byt
     proc = subprocess.run(
         git_command(git, "cat-file", "--batch"),
         cwd=cwd,
-        env=git_env(),
+        env=git_env(git),
         input=b"\n".join(ids) + b"\n",
         capture_output=True,
         check=False,
@@ -383,7 +427,7 @@ def _blobs(git: str, cwd: Path, blobs: dict[bytes, str], where: str) -> dict[byt
 def _git(git: str, cwd: Path, args: list[str], where: str, *, outside: bool) -> bytes | None:
     """The output of ``git args`` run in ``cwd`` (:func:`git_command`); on a failure PicError, or None when
     ``outside`` and ``cwd`` is not in a repository (:func:`in_repository`)."""
-    proc = subprocess.run(git_command(git, *args), cwd=cwd, env=git_env(), capture_output=True, check=False)
+    proc = subprocess.run(git_command(git, *args), cwd=cwd, env=git_env(git), capture_output=True, check=False)
     if proc.returncode == 0:
         return proc.stdout
     if outside and not in_repository(cwd):
@@ -427,7 +471,7 @@ def commit_label(history: History, commit: str) -> str:
     if history.cwd is not None:
         args = ["log", "-1", "--no-walk", "--format=%cs%x00%s", commit]
         proc = subprocess.run(
-            git_command(history.git, *args), cwd=history.cwd, env=git_env(), capture_output=True, check=False
+            git_command(history.git, *args), cwd=history.cwd, env=git_env(history.git), capture_output=True, check=False
         )
     if proc is None or proc.returncode != 0 or b"\0" not in proc.stdout:
         return commit[:10]
@@ -436,9 +480,12 @@ def commit_label(history: History, commit: str) -> str:
     return f"{commit[:10]} ({day}, {json.dumps(terminal_safe(subject, keep=''), ensure_ascii=False)})"
 
 
-def restore_command(history: History, past: PastMember, dest: str) -> str:
-    """The command that writes ``past``'s version of its file to ``dest``: ``git show REV:PATH > DEST``, REV
-    being the commit that wrote it, or the parent of the commit that removed it that holds it."""
+def restore_command(history: History, past: PastMember) -> str:
+    """The command that puts ``past``'s version of its file back in the work tree, from any directory, writing
+    nothing when it fails: ``git -C TOP --git-dir=.git --work-tree=. restore --source=REV --worktree -- PATH``
+    (git 2.23+), REV being the commit that wrote it, or the parent of the commit that removed it that holds
+    it. ``--git-dir`` and ``--work-tree`` (a ``.git`` file of a linked work tree is read too) keep a
+    ``GIT_DIR`` or ``GIT_WORK_TREE`` of the admin's environment from sending it to another repository."""
     rev = past.commit
     if past.removed:
         rev = f"{past.commit}^"
@@ -446,12 +493,22 @@ def restore_command(history: History, past: PastMember, dest: str) -> str:
         for number, parent in enumerate(past.parents if cwd is not None else (), 1):
             args = ["rev-parse", "--verify", "--quiet", f"{parent}:{past.path}"]
             proc = subprocess.run(
-                git_command(history.git, *args), cwd=cwd, env=git_env(), capture_output=True, check=False
+                git_command(history.git, *args),
+                cwd=cwd,
+                env=git_env(history.git),
+                capture_output=True,
+                check=False,
             )
             if proc.stdout.strip() == past.blob:
                 rev = f"{past.commit}^{number}"
                 break
-    return f"git show {shlex.quote(f'{rev}:{past.path}')} > {shlex.quote(dest)}"
+    top = history.top or history.cwd or Path()
+    literal = " --literal-pathspecs" if any(c in past.path for c in "*?[\\") or past.path.startswith(":") else ""
+    return (
+        f"git{literal} -C {shlex.quote(str(top))} --git-dir=.git --work-tree=. restore --source={shlex.quote(rev)} "
+        "--worktree -- "
+        f"{shlex.quote(past.path)}"
+    )
 
 
 def uid_words(past: PastMember) -> str:
@@ -459,22 +516,48 @@ def uid_words(past: PastMember) -> str:
     return f" with uid {next(iter(past.uids))}" if len(past.uids) == 1 else ""
 
 
-def past_member_problem(history: History, past: PastMember, members_dir: Path) -> Problem:
-    """The refusal of a new member given the slug of a member of the history, what to do instead."""
-    dest = display_path(members_dir / f"{past.slug}.yaml")
+def holder(past: PastMember, registry: Iterable[Member]) -> Member | None:
+    """The member of the working tree, under another slug, that holds ``past``'s uid (its file renamed, or
+    the uid given again): restoring ``past`` would make a second member of it."""
+    if len(past.uids) != 1:
+        return None
+    return next((m for m in registry if m.uid in past.uids and m.slug != past.slug), None)
+
+
+def past_words(history: History, past: PastMember, held_by: Member | None) -> str:
+    """What the slug of ``past`` was: ``a member removed by commit C with uid N``, ``a member file renamed to X
+    by commit C; that member holds uid N``, ..."""
     label = commit_label(history, past.commit)
-    if past.removed:
-        was = f"{past.slug!r} is the slug of a member removed by commit {label}{uid_words(past)}"
+    held = f", which member {held_by.slug} holds now" if held_by is not None else ""
+    if not past.removed:
+        return f"a member file of commit {label}{uid_words(past)}{held}, not in the working tree"
+    if past.renamed_to and held_by is not None:
+        who = "that member" if held_by.slug == past.renamed_to else f"member {held_by.slug}"
+        return f"a member file renamed to {past.renamed_to} by commit {label}; {who} holds uid {held_by.uid}"
+    return f"a member removed by commit {label}{uid_words(past)}{held}"
+
+
+def past_member_problem(history: History, past: PastMember, registry: Iterable[Member]) -> Problem:
+    """The refusal of a new member given the slug of a member of the history, what to do instead."""
+    held_by = holder(past, registry)
+    was = f"{past.slug!r} is the slug of {past_words(history, past, held_by)}"
+    if held_by is not None:
+        instead = (
+            f"choose another slug (the association is still a member, as {held_by.slug}: its old file is not "
+            "to be restored)"
+        )
     else:
-        was = f"{past.slug!r} is the slug of a member file of commit {label}{uid_words(past)}, not in the working tree"
+        instead = (
+            "choose another slug, or, if it is the same association coming back, restore its file, which keeps "
+            f"its uid: {restore_command(history, past)}"
+        )
     return Problem(
         "<command line>",
         None,
         "SLUG",
         f"{was}: its account and space may still be on the hosts, which keep its uid (the new member's space "
         f"script would stop: user or group {past.slug} exists with another id), and a new association given "
-        "the slug would get its files; choose another slug, or, if it is the same association coming back, "
-        f"restore its file, which keeps its uid: {restore_command(history, past, dest)}",
+        f"the slug would get its files; {instead}",
     )
 
 
@@ -555,7 +638,7 @@ def run(
     history = read_history(members)
     past = history.members.get(slug)
     if past is not None:
-        raise PicError([past_member_problem(history, past, members)])
+        raise PicError([past_member_problem(history, past, registry)])
     uid = next_uid(registry, history.uids)
     text = render(name, email, uid, php, domains)
     check_new(text, slug, display_path(path), registry, settings)

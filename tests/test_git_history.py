@@ -114,3 +114,63 @@ def test_the_history_read_is_the_same_whatever_the_git_configuration(
     assert removed.commit == git(members, "rev-parse", "HEAD").strip()
     label = newmember.commit_label(history, removed.commit)
     assert label == f'{removed.commit[:10]} ({label[12:22]}, "ancienne and voisine leave")', label
+
+
+@pytest.mark.parametrize(
+    "variables",
+    [
+        {"GIT_WORK_TREE": "{tmp}"},  # members/ outside the work tree: the history was not read
+        {"GIT_DIR": "{repo}/.git"},  # members/ became the top: Pulumi*.yaml were read as member files
+        {"GIT_DIR": "{other}/.git"},  # another repository's history
+        {"GIT_DIR": "{other}/.git", "GIT_WORK_TREE": "{other}"},
+        {"GIT_COMMON_DIR": "{other}/.git"},
+        {"GIT_OBJECT_DIRECTORY": "{other}/.git/objects"},
+        {"GIT_INDEX_FILE": "{tmp}/index"},
+        {"GIT_NAMESPACE": "ailleurs"},  # --all then lists only refs/namespaces/ailleurs/
+    ],
+    ids="+".join,
+)
+def test_new_reads_its_own_repository_whatever_the_environment_names(tmp_path: Path, variables: dict[str, str]) -> None:
+    """Variables that name a repository, its work tree, index, objects or refs are not passed to pic's git
+    commands (git rev-parse --local-env-vars, as git does for a submodule's): pic new reads the history of the
+    repository holding --members, run from the project's top."""
+    require_program("git")
+    repo = tmp_path / "repo"
+    members = _repository(repo)
+    other = tmp_path / "other"
+    write_members(other / "members", {"autre": member(uid=10200)})
+    git(other, "init", "-q")
+    git(other, "add", "-A")
+    git(other, "commit", "-qm", "another repository")
+    values = {k: v.format(tmp=tmp_path, repo=repo, other=other) for k, v in variables.items()}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), **values}
+
+    def new(slug: str) -> subprocess.CompletedProcess[str]:
+        args = ["new", slug, "--name", "Nouvelle", "--email", "n@example.org", "--project", str(ROOT)]
+        return subprocess.run(
+            [sys.executable, "-m", "pic", *args, "--members", str(members)],
+            cwd=repo,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=60,
+        )
+
+    refused = new("ancienne")
+    assert refused.returncode == 1 and "'ancienne' is the slug of a member removed by commit" in refused.stderr, (
+        refused.stderr
+    )
+    if set(values) <= {"GIT_DIR", "GIT_WORK_TREE"}:
+        # The restore command given, run in the same environment from elsewhere, writes into this repository.
+        command = refused.stderr.split("which keeps its uid: ", 1)[1].splitlines()[0]
+        (tmp_path / "elsewhere").mkdir()
+        ran = subprocess.run(
+            ["sh", "-c", command], cwd=tmp_path / "elsewhere", env=env, capture_output=True, text=True, check=False
+        )
+        assert ran.returncode == 0, (command, ran.stderr)
+        assert (members / "ancienne.yaml").is_file() and not (other / "members" / "ancienne.yaml").exists()
+        (members / "ancienne.yaml").unlink()
+    proc = new("nouvelle")
+    assert proc.returncode == 0, proc.stderr
+    assert yaml.safe_load((members / "nouvelle.yaml").read_text())["uid"] == 10901

@@ -107,11 +107,12 @@ def refusal(members: Path, slug: str) -> str:
     return problem.message
 
 
-def restore(repo: Path, message: str) -> None:
-    """Run the command the message ends with (git show REV:PATH > FILE), as the admin would."""
+def restore(message: str, where: Path) -> None:
+    """Run the command the message ends with, as the admin would, with a shell in ``where`` (anywhere)."""
     command = message.rsplit("keeps its uid: ", 1)[1]
-    assert command.startswith("git show "), message
-    subprocess.run(["sh", "-c", command], cwd=repo, check=True)
+    assert command.startswith("git -C "), message
+    where.mkdir(exist_ok=True)
+    subprocess.run(["sh", "-c", command], cwd=where, check=True)
 
 
 @pytest.fixture
@@ -137,8 +138,11 @@ def test_new_refuses_the_slug_of_a_removed_member(repo: Path) -> None:
     commit = git(repo, "rev-parse", "HEAD").strip()
     assert message.startswith(f"'ancienne' is the slug of a member removed by commit {commit[:10]} ("), message
     assert '"ancienne leaves") with uid 10800: ' in message and "choose another slug" in message, message
-    assert f"git show '{commit}^:members/ancienne.yaml' > " in message, message
-    restore(repo, message)  # the same association coming back: its file, with its uid
+    command = (
+        f"git -C {repo} --git-dir=.git --work-tree=. restore --source='{commit}^' --worktree -- members/ancienne.yaml"
+    )
+    assert message.endswith(f"keeps its uid: {command}"), message
+    restore(message, repo.parent / "elsewhere")  # the same association coming back: its file, with its uid
     assert (members / "ancienne.yaml").read_text() == before
     assert new(members, "nouvelle") == 0
     assert yaml.safe_load((members / "nouvelle.yaml").read_text())["uid"] == 10801
@@ -157,8 +161,8 @@ def test_new_refuses_the_slug_of_a_member_removed_in_a_merge(repo: Path) -> None
     message = refusal(members, "ancienne")
     commit = git(repo, "rev-parse", "HEAD").strip()
     assert f"removed by commit {commit[:10]} (" in message, message
-    assert f"git show '{commit}^2:members/ancienne.yaml' > " in message, message
-    restore(repo, message)
+    assert f"restore --source='{commit}^2' --worktree -- members/ancienne.yaml" in message, message
+    restore(message, repo)
     assert yaml.safe_load((members / "ancienne.yaml").read_text())["notes"] == "the newest version"
 
 
@@ -174,7 +178,53 @@ def test_new_refuses_a_slug_of_another_branch(repo: Path) -> None:
     message = refusal(members, "autre")
     assert message.startswith(f"'autre' is the slug of a member file of commit {commit[:10]} ("), message
     assert "with uid 10700, not in the working tree" in message, message
-    assert f"git show {commit}:members/autre.yaml > " in message, message
+    command = f"git -C {repo} --git-dir=.git --work-tree=. restore --source={commit} --worktree -- members/autre.yaml"
+    assert message.endswith(command), message
+
+
+def test_the_restore_command_works_from_any_directory(repo: Path, tmp_path: Path) -> None:
+    """--project and --members elsewhere than the current directory: the command printed, run as given from
+    another directory, puts the file back (it said "not a git repository", and the shell had written an
+    empty members/ancienne.yaml there), and pic check passes."""
+    from pic.check import check
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "members").mkdir()
+    message = refusal(repo / "members", "ancienne")
+    restore(message, elsewhere)
+    assert list((elsewhere / "members").iterdir()) == []
+    assert yaml.safe_load((repo / "members" / "ancienne.yaml").read_text())["uid"] == 10800
+    assert {m.slug for m in check(ROOT, "prod", repo / "members", dt.date(2026, 11, 28)).registry} == {
+        "ancienne",
+        "restante",
+    }
+
+
+def test_a_restore_command_that_fails_writes_nothing(repo: Path, tmp_path: Path) -> None:
+    message = refusal(repo / "members", "ancienne")
+    shutil.rmtree(repo / ".git")  # git cannot read the revision any more
+    command = message.rsplit("keeps its uid: ", 1)[1]
+    proc = subprocess.run(["sh", "-c", command], cwd=tmp_path, capture_output=True, check=False)
+    assert proc.returncode != 0
+    assert not (repo / "members" / "ancienne.yaml").exists() and not (tmp_path / "members").exists()
+
+
+def test_new_names_a_slug_whose_file_was_renamed(repo: Path) -> None:
+    """git mv amis-du-rhone.yaml amis-rhone.yaml: the slug is refused as the old name of a member that still
+    holds its uid, with no command that would make a second member of it."""
+    git(repo, "mv", "members/restante.yaml", "members/toujours.yaml")
+    git(repo, "commit", "-qm", "restante is called toujours")
+    commit = git(repo, "rev-parse", "HEAD").strip()
+    message = refusal(repo / "members", "restante")
+    assert message.startswith(
+        f"'restante' is the slug of a member file renamed to toujours by commit {commit[:10]} ("
+    ), message
+    assert '"restante is called toujours"); that member holds uid 10100: ' in message, message
+    assert "git " not in message and "removed by" not in message, message
+    assert message.endswith(
+        "choose another slug (the association is still a member, as toujours: its old file is not to be restored)"
+    )
 
 
 # --- the arguments first ---------------------------------------------------------------------------------

@@ -362,7 +362,9 @@ def test_against_says_the_hosts_refuse_a_removed_members_slug_given_back(
     two_hosts: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A member removed before REV keeps its account (slug and uid) on the host: a new member with its slug
-    and another uid stops there, whatever git's configuration says (tests/test_git_history.py)."""
+    and another uid stops there, whatever git's configuration says (tests/test_git_history.py) and whatever
+    GIT_DIR says (from the project's top, it made members/ the work tree's top: the slug went unseen, exit 0).
+    The command given puts the file back from any directory."""
     members = two_hosts / "members"
     write_members(members, {"ancienne": member(uid=10800, name="Ancienne")})
     commit(two_hosts, "ancienne arrives")
@@ -371,7 +373,56 @@ def test_against_says_the_hosts_refuse_a_removed_members_slug_given_back(
     removed_by = git(two_hosts, "rev-parse", "HEAD").strip()
     write_members(members, {"ancienne": member(uid=10801, name="Nouvelle")})
     hostile_git_config(tmp_path / "home", monkeypatch)
+    monkeypatch.setenv("GIT_DIR", str(two_hosts / ".git"))
     data = plan_json(two_hosts, status=3, rev="HEAD")
     given = data["slug_reused"]["ancienne"]
     assert (given["uid"], given["uid_before"], given["removed_by"]) == (10801, [10800], removed_by), given
-    assert f"git show '{removed_by}^:members/ancienne.yaml' > members/ancienne.yaml" in given["advice"], given
+    restore = f"restore --source='{removed_by}^' --worktree -- members/ancienne.yaml"
+    command = f"git -C {two_hosts} --git-dir=.git --work-tree=. {restore}"
+    assert given["command"] == command and given["advice"].endswith(f"keeps its uid: {command}"), given
+    text = plan(two_hosts, rev="HEAD")
+    assert text.returncode == 3 and f"      what to do: {given['advice']}\n" in text.stdout, text.stdout[-3000:]
+    markdown = plan(two_hosts, "--format", "markdown", rev="HEAD")
+    assert markdown.returncode == 3 and f"keeps its uid: `{command}`\n" in markdown.stdout, markdown.stdout[:3000]
+    monkeypatch.delenv("GIT_DIR")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    subprocess.run(["sh", "-c", command], cwd=elsewhere, check=True)
+    assert list(elsewhere.iterdir()) == []
+    assert next(m for m in registry(two_hosts) if m.slug == "ancienne").uid == 10800
+
+
+def test_against_names_a_slug_whose_file_was_renamed(two_hosts: Path) -> None:
+    """amis renamed to amis-rhone (git mv), then a new amis: the slug is the old name of a member that holds
+    its uid still, and no command puts its old file back (a second member, same uid and domains)."""
+    members = two_hosts / "members"
+    write_members(members, {"amis": member(uid=10800, name="Amis")})
+    commit(two_hosts, "amis arrives")
+    git(two_hosts, "mv", "members/amis.yaml", "members/amis-rhone.yaml")
+    commit(two_hosts, "amis is amis-rhone")
+    renamed_by = git(two_hosts, "rev-parse", "HEAD").strip()
+    write_members(members, {"amis": member(uid=10801, name="Nouvelle")})
+    data = plan_json(two_hosts, status=3, rev="HEAD")
+    given = data["slug_reused"]["amis"]
+    assert (given["renamed_to"], given["command"], given["removed_by"]) == ("amis-rhone", None, renamed_by), given
+    assert given["note"].startswith(
+        f"uid 10801, the slug of a member file renamed to amis-rhone by commit {renamed_by[:10]} ("
+    ), given
+    assert given["note"].endswith('"amis is amis-rhone"); that member holds uid 10800'), given
+    assert "git " not in given["advice"], given
+
+
+def test_against_a_members_directory_that_does_not_exist_says_so(two_hosts: Path) -> None:
+    """data/ is nowhere: the message of pic plan without --against, not a revision without data/members."""
+    proc = plan(two_hosts, "--members", "data/members", rev="HEAD")
+    without = subprocess.run(
+        [sys.executable, "-m", "pic", "plan", "--members", "data/members"],
+        cwd=two_hosts,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert proc.returncode == without.returncode == 1, proc.stderr
+    assert without.stderr.startswith("data/members no such directory of member files\n"), without.stderr
+    assert proc.stderr == without.stderr, proc.stderr

@@ -14,6 +14,7 @@ import io
 import json
 import os
 import posixpath
+import re
 import shutil
 import subprocess
 import sys
@@ -177,6 +178,8 @@ class _Pending:
 def _start_at(project: Path, stack: str, members: Path, rev: str, *, salt: bytes, stack_: ExitStack) -> _Pending:
     from pic.plan import engine
 
+    if not members.is_dir():  # said as without --against, not as a directory the revision lacks
+        raise PicError([Problem(display_path(members), None, "", "no such directory of member files")])
     candidates = _members_in_project(project, members)
     if not candidates:
         raise PicError(
@@ -346,12 +349,22 @@ class SlugGiven:
     slug: str
     uid: int
     past: newmember.PastMember
-    removed_by: str  # the commit that removed it, as messages name it
-    advice: str
+    was: str  # what the slug was: a member removed by commit ..., a file renamed to ... (newmember.past_words)
+    command: str  # the command that puts the removed member's file back, "" when a member holds its uid
 
     def note(self) -> str:
-        return f"uid {self.uid}, the slug of a member removed by commit {self.removed_by}" + (
-            newmember.uid_words(self.past)
+        return f"uid {self.uid}, the slug of {self.was}"
+
+    @property
+    def advice(self) -> str:
+        return f"{self.advice_words()}: {self.command}" if self.command else self.advice_words()
+
+    def advice_words(self) -> str:
+        if not self.command:
+            return "give the new member a slug never used (rename its file; pic new refuses such a slug)"
+        return (
+            "give the new member a slug never used (rename its file; pic new refuses such a slug), or, if it is "
+            "the same association coming back, put back its file, which keeps its uid"
         )
 
     def as_json(self) -> dict[str, Any]:
@@ -360,8 +373,10 @@ class SlugGiven:
             "uid_before": sorted(self.past.uids),
             "removed_by": self.past.commit,
             "path": self.past.path,
+            "renamed_to": self.past.renamed_to or None,
             "note": self.note(),
             "advice": self.advice,
+            "command": self.command or None,
         }
 
 
@@ -384,13 +399,9 @@ def slugs_of_removed_members(members: Path, registry: Registry, at: AtRevision) 
         past = history.members.get(member.slug)
         if past is None or member.uid in past.uids:
             continue
-        dest = display_path(members / f"{member.slug}.yaml")
-        advice = (
-            "give the new member a slug never used (rename its file; pic new refuses such a slug), or, if it is "
-            "the same association coming back, put back its file, which keeps its uid: "
-            f"{newmember.restore_command(history, past, dest)}"
-        )
-        given.append(SlugGiven(member.slug, member.uid, past, newmember.commit_label(history, past.commit), advice))
+        held_by = newmember.holder(past, registry)
+        command = newmember.restore_command(history, past) if held_by is None else ""
+        given.append(SlugGiven(member.slug, member.uid, past, newmember.past_words(history, past, held_by), command))
     return given
 
 
@@ -407,11 +418,19 @@ def _text_slugs_given(given: list[SlugGiven]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _code(text: str) -> str:
+    """``text`` as a Markdown code span, whatever backticks it holds."""
+    fence = "`" * (max((len(m) for m in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
 def _markdown_slugs_given(given: list[SlugGiven]) -> str:
     out = [f"#### :no_entry: The hosts will refuse {_slugs_given_count(len(given))}", ""]
     out += [f"{SLUG_GIVEN_RULE[0].upper()}{SLUG_GIVEN_RULE[1:]}.", ""]
     for g in given:
-        out += [f"- **{g.slug}**: {g.note()}.", f"  - what to do: {g.advice}"]
+        advice = f"{g.advice_words()}: {_code(g.command)}" if g.command else g.advice_words()
+        out += [f"- **{g.slug}**: {g.note()}.", f"  - what to do: {advice}"]
     return "\n".join([*out, "", ""])
 
 
