@@ -65,6 +65,7 @@ class Entry:
     file: str
     line: int
     address: str
+    problem: str | None = None  # what is wrong with the line besides its address (a dump's paragraph)
 
 
 @dataclass(frozen=True)
@@ -172,9 +173,11 @@ def load_domains(extra: Sequence[Path] = ()) -> dict[str, DeadDomain]:
 
 
 # A line of Sympa's dump (`sympa dump`, Sympa::List::dump_users; read back by restore_users): "KEY VALUE",
-# a field of the subscriber table in lower case; "email ADDRESS" among them (a quoted local part may hold
-# spaces: "jean dupont"@example.org). One paragraph per subscriber, paragraphs apart by a blank line.
-_DUMP_LINE = re.compile(r"\s*([a-z][a-z0-9_]*)\s+(\S.*?)\s*")
+# a field of the subscriber table in lower case (email, gecos, date, update_date, reception, visibility,
+# bounce, bounce_address, topics, custom_attribute, subscribed, included, ...), or "KEY" alone when the
+# value is empty; "email ADDRESS" among them (a quoted local part may hold spaces: "jean dupont"@example.org).
+# One paragraph per subscriber, paragraphs apart by a blank line.
+_DUMP_LINE = re.compile(r"\s*([a-z][a-z0-9_]*)(?:\s+(\S.*?))?\s*")
 # The address that starts a line of the web dump ("ADDRESS gecos..."): a quoted local part may hold spaces.
 _LEADING_ADDRESS = re.compile(r'(?:"[^"]*"|[^\s"])+')
 _LINE_BREAK = re.compile(r"\r\n|[\r\n]")  # as editors and the csv module count lines
@@ -221,31 +224,58 @@ def shown_name(name: str) -> str:
 
 
 def _sympa_dump(file: str, lines: Sequence[str]) -> list[Entry] | None:
-    """The addresses of Sympa's dump, or None when ``lines`` do not have its structure.
+    """The addresses of Sympa's dump, or None when ``lines`` are not one.
 
-    The structure, not one line, decides: every line that is not blank is ``KEY VALUE`` (a CSV's
-    header ``email address,name`` is, its rows are not), and each paragraph (lines between blank
-    lines) is one subscriber with exactly one ``email`` line, whose value holds an ``@`` in at
-    least one paragraph. Every subscriber is read: nothing in a dump is skipped.
+    A dump: every line that is not blank is ``KEY VALUE`` or a bare ``KEY`` (a lower-case field name;
+    a CSV's header ``email address,name`` is such a line, its rows are not), and at least one ``email``
+    line holds an ``@``. Each ``email`` line is an address, wherever it stands (``grep ^email`` of a
+    dump is a dump too). Lines to fix, never skipped: an ``email`` line without an address, a
+    subscriber's paragraph (lines between blank lines, with fields besides ``email``) with a second
+    ``email`` line, or with none.
     """
-    out: list[Entry] = []
-    emails = 0  # email lines in the paragraph being read
-    in_paragraph = at_sign = False
-    for n, line in enumerate([*lines, ""], 1):  # a blank line after the last: the last paragraph ends too
+    parsed: list[tuple[int, str, str] | None] = []  # (line, key, value); None for a blank line
+    at_sign = False
+    for n, line in enumerate(lines, 1):
         if not line.strip():
-            if in_paragraph and emails != 1:
-                return None  # a paragraph without an email line, or with two
-            in_paragraph, emails = False, 0
+            parsed.append(None)
             continue
         match = _DUMP_LINE.fullmatch(line)
         if match is None:
             return None
-        in_paragraph = True
-        if match.group(1) == "email":
-            emails += 1
-            out.append(Entry(file, n, match.group(2)))
-            at_sign = at_sign or "@" in match.group(2)
-    return out if at_sign else None
+        key, value = match.group(1), match.group(2) or ""
+        at_sign = at_sign or (key == "email" and "@" in value)
+        parsed.append((n, key, value))
+    if not at_sign:
+        return None
+    out: list[Entry] = []
+    paragraph: list[tuple[int, str, str]] = []
+    for item in [*parsed, None]:  # a blank line after the last: the last paragraph ends too
+        if item is not None:
+            paragraph.append(item)
+            continue
+        if paragraph:
+            out += _dump_paragraph(file, paragraph)
+        paragraph = []
+    return out
+
+
+def _dump_paragraph(file: str, fields: Sequence[tuple[int, str, str]]) -> list[Entry]:
+    """The entries of one paragraph of a dump: each ``email`` line, and what is wrong with the paragraph."""
+    emails = [(n, value) for n, key, value in fields if key == "email"]
+    subscriber = len(emails) < len(fields)  # fields besides email: one subscriber (not `grep ^email` lines)
+    first = fields[0][0]
+    if not emails:
+        return [Entry(file, first, "", f"a subscriber (lines {first}-{fields[-1][0]}) without an email line")]
+    out = []
+    for i, (n, value) in enumerate(emails):
+        if not value:
+            problem: str | None = "an email line without an address"
+        elif subscriber and i > 0:
+            problem = f"a second email line in the subscriber of line {first}: one subscriber per paragraph"
+        else:
+            problem = None
+        out.append(Entry(file, n, value, problem))
+    return out
 
 
 def _text_lines(data: bytes, file: str) -> list[str]:
@@ -459,6 +489,13 @@ def load_providers() -> Providers:
 
 
 def audit_entry(entry: Entry, domains: Mapping[str, DeadDomain], providers: Providers | None = None) -> Flag | None:
+    """What is wrong with one entry, None when nothing is."""
+    if entry.problem is not None:  # the line itself is to fix; its address's faults are said too
+        return _line_to_fix(entry, domains, providers)
+    return _address_flag(entry, domains, providers)
+
+
+def _address_flag(entry: Entry, domains: Mapping[str, DeadDomain], providers: Providers | None) -> Flag | None:
     address = entry.address
     if not address or len(address) > _LONGEST_CHECKED:  # a CSV row without one; one too long to check
         return Flag(
@@ -491,6 +528,14 @@ def audit_entry(entry: Entry, domains: Mapping[str, DeadDomain], providers: Prov
     detail = f"{problem}: {dead.note}" if dead.note else problem
     suggestion = f"{local}@{dead.suggest}" if dead.suggest else "remove it, or ask the subscriber for a new address"
     return Flag(entry, detail, suggestion)
+
+
+def _line_to_fix(entry: Entry, domains: Mapping[str, DeadDomain], providers: Providers | None) -> Flag:
+    """The flag of an entry whose line is to fix (:attr:`Entry.problem`), with what is wrong with its address."""
+    found = _address_flag(entry, domains, providers) if entry.address else None
+    if found is None:
+        return Flag(entry, entry.problem or "", None)
+    return Flag(entry, f"{entry.problem}; {found.problem}", found.suggestion)
 
 
 def audit(

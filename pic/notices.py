@@ -6,6 +6,11 @@ files), reviewed like the registry::
     sent:
       - {date: 2026-11-28, member: amis-du-rhone, runtime: "7.4", to: marie@example.org, state: eol}
 
+An entry may also hold a ``note`` (text, written by hand: ``note: "phoned her too"``), kept
+as it is; any other key is refused, naming its line. ``pic notify`` adds each entry as one
+line at the end of the ``sent:`` list and changes nothing else: comments, order, notes and
+layout written by hand stay byte for byte.
+
 Only messages the mail server accepted are recorded. ``pic notify`` reads it
 to send nothing twice within ``pic:notify.period_days``; ``pic report`` reads
 it to say "told on ...". An entry is dated the day its message was sent: one
@@ -17,6 +22,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
+import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,13 +50,29 @@ class Notice:
     state: str  # warning, eol or stopped, as of that day
     index: int | None = field(default=None, compare=False)  # its place in the file's `sent:` list, when read
     line: int | None = field(default=None, compare=False)  # its line in the file, when read
+    note: str | None = field(default=None, compare=False)  # written by hand, kept
 
     def entry(self) -> dict[str, object]:
-        return {"date": self.date, "member": self.member, "runtime": self.runtime, "to": self.to, "state": self.state}
+        out: dict[str, object] = {
+            "date": self.date,
+            "member": self.member,
+            "runtime": self.runtime,
+            "to": self.to,
+            "state": self.state,
+        }
+        if self.note is not None:
+            out["note"] = self.note
+        return out
 
     def as_yaml(self) -> str:
-        """The notice as one item of the file's ``sent:`` list: ``- {date: ..., member: ..., ...}``."""
-        return yaml.safe_dump([self.entry()], allow_unicode=True, sort_keys=False, default_flow_style=None, width=200)
+        """The notice as one item of the file's ``sent:`` list, on one line: ``- {date: ..., member: ..., ...}``."""
+        return yaml.safe_dump(
+            [self.entry()], allow_unicode=True, sort_keys=False, default_flow_style=None, width=_ONE_LINE
+        )
+
+
+_ONE_LINE = 1_000_000  # a width no entry reaches: an entry is never folded onto a second line
+_KEYS = ("date", "member", "runtime", "to", "state", "note")
 
 
 def load(path: Path) -> list[Notice]:
@@ -60,31 +83,50 @@ def load(path: Path) -> list[Notice]:
     if not path.exists() and not path.is_symlink():
         return []
     file = display_path(path)
+    return sorted(_parse(_read(path, file), file), key=lambda n: n.date)
+
+
+def _read(path: Path, file: str) -> str:
+    """The record's text, exactly (line breaks untouched); PicError when it cannot be read or is not UTF-8."""
     # A regular file only (a FIFO or a device would block or never end), the admins' own: a link is followed.
     raw, unreadable = read_regular_file(path, file, follow_links=True)
     if raw is None:
         raise PicError(unreadable)
     try:
-        data = yaml.safe_load(raw.decode("utf-8"))
+        return raw.decode("utf-8")
     except UnicodeDecodeError:
         raise PicError([Problem(file, None, "", "is not UTF-8 text: it is no record of pic notify")]) from None
+
+
+def _parse(text: str, file: str) -> list[Notice]:
+    """The notices of a record's text, in the file's order; PicError naming each entry that is not one."""
+    try:
+        data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise PicError([Problem(file, None, "", f"is not valid YAML: {exc}")]) from None
     if data is None:
         return []
-    if not isinstance(data, dict) or not isinstance(data.get("sent", []), list):
+    if not isinstance(data, dict) or not isinstance(data.get("sent") or [], list):
         raise PicError([Problem(file, None, "sent", "must be a mapping with a list `sent:`")])
     out: list[Notice] = []
     problems: list[Problem] = []
-    lines = _entry_lines(raw.decode("utf-8"))
+    lines = _entry_lines(text)
     for i, entry in enumerate(data.get("sent") or []):
         line = lines[i] if i < len(lines) else None
         try:
             if not isinstance(entry, dict):
                 raise TypeError("is not a mapping")
+            unknown = [str(k) for k in entry if k not in _KEYS]
+            if unknown:
+                raise TypeError(
+                    f"{', '.join(repr(k) for k in unknown)} is not a key of an entry (note: TEXT may be added)"
+                )
             date = entry["date"]
             if not is_date(date):  # a time of day too would not compare with a day
                 raise TypeError(f"date {date!r} is not a date written YYYY-MM-DD")
+            note = entry.get("note")
+            if note is not None and not isinstance(note, str):
+                raise TypeError(f"note {note!r} is not text (quote it)")
             out.append(
                 Notice(
                     date,
@@ -94,6 +136,7 @@ def load(path: Path) -> list[Notice]:
                     str(entry["state"]),
                     index=i,
                     line=line,
+                    note=note,
                 )
             )
         except (KeyError, TypeError) as exc:
@@ -102,7 +145,7 @@ def load(path: Path) -> list[Notice]:
             )
     if problems:
         raise PicError(problems)
-    return sorted(out, key=lambda n: n.date)
+    return out
 
 
 def _entry_lines(text: str) -> list[int]:
@@ -151,35 +194,106 @@ def _not_written(path: Path, exc: OSError, hint: str = "") -> PicError:
 
 
 def check_writable(path: Path) -> None:
-    """Raise PicError unless :func:`append` can write the record: a file can be created in its directory."""
+    """Raise PicError unless :func:`append` can write the record: a file can be created in its directory,
+    and the record, if there, is one a line can be added to."""
     try:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     except OSError as exc:
         raise _not_written(path, exc, ": its directory must exist and be writable; nothing was sent") from None
     os.close(fd)
     Path(tmp).unlink(missing_ok=True)
+    if path.exists() or path.is_symlink():
+        file = display_path(path)
+        _appended(_read(path, file), Notice(dt.date(2000, 1, 1), "m", "r", "t@example.org", "eol"), file)
+
+
+_ITEM_PREFIX = re.compile(r"[ \t]*-[ \t]+")  # "  - " before an entry of a block list
+
+
+def _appended(text: str, notice: Notice, file: str) -> str:
+    """``text`` with ``notice`` added as one line at the end of its ``sent:`` list, every other byte kept.
+
+    Raises PicError naming the file when its ``sent:`` list is not one a line can be added to (a flow
+    list ``[...]`` that is not empty, a list nested otherwise): checked by reading the result back.
+    """
+    newline = "\r\n" if "\r\n" in text else "\n"
+    item = notice.as_yaml().removeprefix("- ").rstrip("\n")
+    old = _parse(text, file)
+    at, prefix, before = len(text), "  - ", ""  # by default: at the end
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        root = None
+    sent = None
+    if isinstance(root, yaml.MappingNode):
+        sent = next(
+            (v for k, v in root.value if isinstance(k, yaml.ScalarNode) and k.value == "sent"),
+            None,
+        )
+    if root is None or (isinstance(root, yaml.ScalarNode) and root.tag.endswith(":null")):
+        before = "" if not text or text.endswith(("\n", "\r")) else newline
+        before += ("" if text.strip() else HEADER.replace("\n", newline)) + "sent:" + newline
+    elif isinstance(sent, yaml.SequenceNode) and sent.value and not sent.flow_style:
+        last = sent.value[-1]
+        start = text.rfind("\n", 0, last.start_mark.index) + 1
+        if _ITEM_PREFIX.fullmatch(text[start : last.start_mark.index]):
+            prefix = text[start : last.start_mark.index]
+        end = last.end_mark.index
+        if last.end_mark.column != 0:
+            eol = text.find("\n", end)
+            end = len(text) if eol < 0 else eol + 1
+        at = end
+        before = "" if at == 0 or text[at - 1] in "\r\n" else newline
+    elif isinstance(sent, yaml.SequenceNode) and not sent.value:  # sent: []
+        at, before = sent.start_mark.index, newline
+        text = text[:at] + text[sent.end_mark.index :]
+    elif isinstance(sent, yaml.ScalarNode) and sent.value == "":  # sent: (nothing)
+        eol = text.find("\n", sent.start_mark.index)
+        at = len(text) if eol < 0 else eol + 1
+        before = "" if at == 0 or text[at - 1] in "\r\n" else newline
+    elif sent is None and isinstance(root, yaml.MappingNode):
+        before = ("" if text.endswith(("\n", "\r")) else newline) + "sent:" + newline
+    new = text[:at] + before + prefix + item + newline + text[at:]
+    try:
+        again = _parse(new, file)
+    except PicError:
+        again = []
+    if again != [*old, notice] or again[-1].note != notice.note:
+        raise PicError(
+            [
+                Problem(
+                    file,
+                    sent.start_mark.line + 1 if sent is not None else None,
+                    "sent",
+                    "is not a list pic can add a line to: write it as `sent:` followed by one `  - {...}` "
+                    "line per entry",
+                )
+            ]
+        )
+    return new
 
 
 def append(path: Path, notice: Notice) -> None:
-    """Add one notice to the record, replacing the file by a rename (a crash never leaves half a file).
+    """Add one notice as one line at the end of the record's ``sent:`` list, every other byte kept
+    (comments, notes, order): the record is copied with the line added, then the copy renamed over it
+    (a crash never leaves half a file).
 
     Raises PicError naming the record when it cannot be read or written.
     """
-    notices = [*load(path), notice]
-    body = yaml.safe_dump(
-        {"sent": [n.entry() for n in notices]},
-        allow_unicode=True,
-        sort_keys=False,
-        default_flow_style=None,
-        width=200,
-    )
+    file = display_path(path)
+    exists = path.exists() or path.is_symlink()
+    text = _appended(_read(path, file) if exists else "", notice, file)
     try:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     except OSError as exc:
         raise _not_written(path, exc) from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(HEADER + body)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            if exists:
+                os.fchmod(out.fileno(), stat.S_IMODE(os.stat(path).st_mode))
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
         os.replace(tmp, path)
     except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)

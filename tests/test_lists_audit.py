@@ -558,11 +558,10 @@ def test_sympa_dump_as_sympa_writes_it_today(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "email jean@gmail.fr\ngecos Jean\nemail marie@voila.fr\n",  # two addresses in one paragraph
-        "email jean@gmail.fr\n\ngecos Jean\n",  # a paragraph without its address
         "email jean@gmail.fr\nmarie@voila.fr Marie\n",  # a line that is not KEY VALUE
+        "Email jean@gmail.fr\nemail marie@voila.fr\n",  # a key not in lower case
     ],
-    ids=["two-emails", "no-email", "not-key-value"],
+    ids=["not-key-value", "capital-key"],
 )
 def test_a_file_without_the_dump_structure_is_read_line_by_line(tmp_path: Path, text: str) -> None:
     """Not a dump: each line is an entry (flagged when it is no address), never dropped."""
@@ -596,3 +595,56 @@ def test_a_file_name_with_a_newline_is_shown_escaped(tmp_path: Path, capsys: pyt
         code == 1
         and err.splitlines()[0] == f"{tmp_path}/missing\\x0afile.txt cannot be read: No such file or directory"
     )
+
+
+def test_email_lines_alone_as_grep_gives_them_are_a_dump(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``grep ^email member.dump``: no blank line, one ``email`` line per subscriber, each read as an address."""
+    export = tmp_path / "emails.txt"
+    export.write_text("email jean@example.org\nemail marie@gmial.com\n", encoding="utf-8")
+    assert [(e.line, e.address, e.problem) for e in lists_audit.read_export(export)] == [
+        (1, "jean@example.org", None),
+        (2, "marie@gmial.com", None),
+    ]
+    code, lines, err = _audit(capsys, str(export))
+    assert len(lines) == 1 and lines[0].startswith(f"{export}:2 marie@gmial.com: misspelled domain"), lines
+    assert lines[0].endswith("suggested: marie@gmail.com"), lines
+    assert "2 address(es) in 1 file(s), 1 to fix" in err and code == 1, err
+
+
+def test_a_dump_with_an_email_line_without_address_is_still_a_dump(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A bare ``email`` line is one line to fix: the other subscribers, their names and dates are read as a dump."""
+    export = tmp_path / "member.dump"
+    export.write_text(
+        "date 1\nemail jean@example.org\ngecos Jean\n\ndate 1\nemail\ngecos\nreception mail\n\n"
+        "email marie@example.org\nupdate_date 2\n",
+        encoding="utf-8",
+    )
+    code, lines, err = _audit(capsys, str(export))
+    assert lines == [f"{export}:6 (no address): an email line without an address"], lines
+    assert "3 address(es) in 1 file(s), 1 to fix" in err and code == 1, err
+
+
+def test_a_dump_paragraph_with_two_email_lines_or_none_is_a_line_to_fix(tmp_path: Path) -> None:
+    """Both addresses of a paragraph with two are read (the second flagged, its address checked too); a
+    paragraph without one is flagged at its first line."""
+    export = tmp_path / "member.dump"
+    export.write_text(
+        "email jean@example.org\ngecos Jean\nemail marie@gmial.com\n\ngecos Paul\ndate 3\n\nemail zoe@example.org\n",
+        encoding="utf-8",
+    )
+    entries = lists_audit.read_export(export)
+    assert [(e.line, e.address) for e in entries] == [
+        (1, "jean@example.org"),
+        (3, "marie@gmial.com"),
+        (5, ""),
+        (8, "zoe@example.org"),
+    ]
+    flags = [str(f) for f in lists_audit.audit(entries, lists_audit.load_domains(), lists_audit.load_providers())]
+    assert len(flags) == 2, flags
+    assert flags[0].startswith(
+        f"{export}:3 marie@gmial.com: a second email line in the subscriber of line 1: one subscriber per "
+        "paragraph; misspelled domain"
+    ) and flags[0].endswith("suggested: marie@gmail.com"), flags
+    assert flags[1] == f"{export}:5 (no address): a subscriber (lines 5-6) without an email line"

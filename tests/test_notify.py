@@ -16,6 +16,7 @@ import yaml
 from pic import notices
 from pic.cli import main
 from pic.commands import notify as notify_command
+from pic.errors import PicError
 from tests.helpers import member, project_copy, write_members
 from tests.smtp_sink import Sink, running_sink
 
@@ -587,3 +588,124 @@ def test_each_state_says_what_happens_and_when(
         assert text in out, f"{case}: {text!r} missing from:\n{out}"
     for text in absent:
         assert text not in out, f"{case}: {text!r} in:\n{out}"
+
+
+def test_pulumi_failing_to_read_the_secret_is_said_with_its_first_line_of_stderr_never_stdout(
+    tmp_path: Path, smtp_sink: Sink, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``pulumi config get`` exits 255: its first line of stderr that says something is shown, escaped;
+    stdout (the secret, were it printed) never is."""
+    members, proj = registry(tmp_path), project(tmp_path, smtp_sink)
+    stack = proj / "Pulumi.prod.yaml"
+    stack.write_text(stack.read_text().replace("security: none,", "security: none, username: pic@example.org,"))
+    with stack.open("a", encoding="utf-8") as out:
+        out.write("  pic:smtpPassword: {secure: AAABAKo=}\n")
+    monkeypatch.delenv("PIC_SMTP_PASSWORD", raising=False)
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    pulumi = bin_dir / "pulumi"
+    pulumi.write_text(
+        "#!/bin/sh\necho hunter2-secret\nprintf '\\n\\nerror:\\n  error: passphrase must be set\\033[31m\\n'"
+        " >&2\necho second line >&2\nexit 255\n"
+    )
+    pulumi.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}:/usr/bin:/bin")
+    assert notify(proj, members, ON) == 1
+    err = capsys.readouterr().err
+    assert "(exit 255: error: passphrase must be set\\x1b[31m); set PIC_SMTP_PASSWORD instead" in err, err
+    assert "hunter2" not in err and "second line" not in err and "\x1b" not in err, err
+    assert smtp_sink.received == []
+
+
+# --- The record keeps every hand edit: a send adds one line, nothing else changes ---------------------------
+
+HAND_EDITED = (
+    "# Notices of the association: Marie keeps this file tidy.\n"
+    "sent:\n"
+    "  # Older ones first\n"
+    "  - {date: 2026-11-20, member: velo-cite, runtime: '8.2', to: elodie@velo-cite.example.org, state: warning,"
+    ' note: "phoned her too"}\n'
+    "  - date: 2026-10-01\n"
+    "    member: pause-asso\n"
+    "    runtime: '8.2'\n"
+    "    to: paul@pause.example.org\n"
+    "    state: warning  # by hand\n"
+)
+
+
+def test_a_send_keeps_comments_notes_and_order_byte_for_byte(
+    tmp_path: Path, smtp_sink: Sink, capsys: pytest.CaptureFixture[str]
+) -> None:
+    members, proj = registry(tmp_path), project(tmp_path, smtp_sink, period=30)
+    record = proj / notices.DEFAULT_FILE
+    record.write_text(HAND_EDITED, encoding="utf-8")
+    assert notify(proj, members, ON) == 0
+    text = record.read_text(encoding="utf-8")
+    assert text.startswith(HAND_EDITED), text
+    added = text[len(HAND_EDITED) :].splitlines()
+    assert len(added) == len(smtp_sink.received) == 2, (added, capsys.readouterr())
+    assert all(a.startswith("  - {date: 2026-11-28, member: ") and a.endswith("}") for a in added), added
+    recorded = notices.load(record)
+    assert [n.note for n in recorded if n.member == "velo-cite"] == ["phoned her too"]
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("", f"{notices.HEADER}sent:\n  - LINE\n"),
+        ("# mine\n", "# mine\nsent:\n  - LINE\n"),
+        ("sent: []  # none yet\n", "sent: \n  - LINE\n  # none yet\n"),
+        ("sent:\n# c\n", "sent:\n  - LINE\n# c\n"),
+        (
+            "sent:\n- {date: 2026-01-01, member: a, runtime: '7.4', to: a@b.org, state: eol}\n# end\nother: 1\n",
+            "sent:\n- {date: 2026-01-01, member: a, runtime: '7.4', to: a@b.org, state: eol}\n"
+            "- LINE\n# end\nother: 1\n",
+        ),
+        (
+            "sent:\r\n  - {date: 2026-01-01, member: a, runtime: '7.4', to: a@b.org, state: eol}",
+            "sent:\r\n  - {date: 2026-01-01, member: a, runtime: '7.4', to: a@b.org, state: eol}\r\n  - LINE\r\n",
+        ),
+        (
+            "sent:\n  - date: 2026-01-01\n    member: a\n    runtime: '7.4'\n    to: a@b.org\n    state: eol\n"
+            "    note: by hand\nextra: {}\n",
+            "sent:\n  - date: 2026-01-01\n    member: a\n    runtime: '7.4'\n    to: a@b.org\n    state: eol\n"
+            "    note: by hand\n  - LINE\nextra: {}\n",
+        ),
+    ],
+    ids=["new", "comments-only", "empty-flow", "empty", "key-after", "crlf-no-final-break", "block-entry"],
+)
+def test_an_entry_is_added_as_one_line_at_the_end_of_sent(tmp_path: Path, before: str, after: str) -> None:
+    record = tmp_path / "notices.yaml"
+    if before:
+        record.write_bytes(before.encode())
+    notice = notices.Notice(ON, "velo-cite", "8.2", "elodie@velo-cite.example.org", "warning")
+    notices.append(record, notice)
+    line = "{date: 2026-11-28, member: velo-cite, runtime: '8.2', to: elodie@velo-cite.example.org, state: warning}"
+    assert record.read_bytes() == after.replace("LINE", line).encode()
+    assert notices.load(record)[-1] == notice
+
+
+def test_a_flow_list_of_entries_is_refused_before_anything_is_sent(
+    tmp_path: Path, smtp_sink: Sink, capsys: pytest.CaptureFixture[str]
+) -> None:
+    members, proj = registry(tmp_path), project(tmp_path, smtp_sink)
+    record = proj / notices.DEFAULT_FILE
+    text = "sent: [{date: 2026-01-01, member: a, runtime: '7.4', to: a@b.org, state: eol}]\n"
+    record.write_text(text, encoding="utf-8")
+    assert notify(proj, members, ON) == 1
+    err = capsys.readouterr().err
+    assert "notices.yaml:1 sent: is not a list pic can add a line to" in err, err
+    assert smtp_sink.received == [] and record.read_text(encoding="utf-8") == text
+
+
+def test_an_entry_with_a_key_other_than_note_is_refused_with_its_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    record = tmp_path / "notices.yaml"
+    record.write_text(
+        "sent:\n  - {date: 2026-01-01, member: a, runtime: '7.4', to: a@b.org, state: eol, note: ok}\n"
+        "  - {date: 2026-01-01, member: a, runtime: '7.4', to: a@b.org, state: eol, notes: typo}\n"
+    )
+    with pytest.raises(PicError) as caught:
+        notices.load(record)
+    assert "notices.yaml:3 sent[1]: 'notes' is not a key of an entry" in str(caught.value), caught.value

@@ -346,3 +346,21 @@ def test_errors_are_quoted_whole_in_a_fence_longer_than_their_backticks(
     assert proc.returncode == 0, proc.stderr
     body = handler.received[0]["body"]["body"]
     assert "\n````text\nmembers/x.yaml:3 name: ```not closed\n````\n" in body, body
+
+
+@pytest.mark.parametrize(
+    ("api_url", "shown"),
+    [
+        ("http://127.0.0.1:1/api/v4", "http://127.0.0.1:1/api/v4/projects/17/merge_requests/5/notes"),
+        ("http://user:url-secret@127.0.0.1:1/api/v4", "http://127.0.0.1:1/api/v4/projects/17/merge_requests/5/notes"),
+    ],
+    ids=["refused", "user-information"],
+)
+def test_a_forge_that_cannot_be_reached_is_one_line_and_exit_3(tmp_path: Path, api_url: str, shown: str) -> None:
+    """No traceback: one line naming the URL (no token, no user information) and the reason; exit status 3."""
+    env = {"FORGE": "gitlab", "API_URL": api_url, "REPOSITORY": "17", "REQUEST": "5", "TOKEN": "glpat-secret"}
+    proc = _post(tmp_path, env, "### pic plan\n", "--status", "1")
+    assert proc.returncode == 3, proc.stderr
+    lines = proc.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"post-plan-comment: {shown}: not reached: "), proc.stderr
+    assert "Traceback" not in proc.stderr and "secret" not in proc.stderr

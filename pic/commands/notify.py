@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING
 from pic import eol, notices
 from pic.commands import date_argument
 from pic.commands.arguments import file_if_present
-from pic.errors import PicError, Problem
+from pic.errors import PicError, Problem, terminal_safe
 from pic.registry import Registry, load_registry
 from pic.settings import Settings, SmtpSpec, display_path, load_settings
 
@@ -256,8 +256,22 @@ def smtp_password(settings: Settings, project: Path) -> str | None:
     except OSError as exc:
         raise unread(f"`pulumi` cannot run: {exc.strerror or exc}") from None
     if proc.returncode != 0:
-        raise unread(f"exit {proc.returncode}")
+        said = _first_said(proc.stderr)  # stderr only: stdout would be the secret
+        raise unread(f"exit {proc.returncode}: {said}" if said else f"exit {proc.returncode}")
     return proc.stdout.rstrip("\n")
+
+
+_SAID_CHARS = 300  # of pulumi's stderr in an error
+
+
+def _first_said(stderr: str) -> str:
+    """The first line of ``stderr`` that says something (not blank, not a bare ``error:``), escaped, shortened."""
+    for line in stderr.splitlines():
+        text = line.strip()
+        if text and text.rstrip(":").lower() not in ("error", "warning"):
+            text = terminal_safe(text, keep="")
+            return text if len(text) <= _SAID_CHARS else text[: _SAID_CHARS - 3] + "..."
+    return ""
 
 
 _PULUMI_TIMEOUT = 120  # seconds: `pulumi config get` may have to reach its backend
