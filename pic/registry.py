@@ -10,10 +10,12 @@ checks across files and against the stack settings, and raises one
 from __future__ import annotations
 
 import bisect
+import codecs
 import copy
 import datetime as dt
 import gc
 import os
+import re
 import types
 import typing
 from collections.abc import Iterable, Iterator
@@ -26,7 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationError, f
 from pydantic.fields import FieldInfo
 
 from pic import charsets, cron, names, phpini
-from pic.errors import PicError, Problem, show_value
+from pic.errors import PicError, Problem, show_value, terminal_safe
 from pic.modelerrors import SubfieldError, _unwrap, problems_from
 from pic.settings import MIN_CPUS, TLS_CA_NAMES, Settings, display_path
 from pic.validators import (
@@ -39,9 +41,8 @@ from pic.validators import (
     is_public_suffix,
     is_slug,
     public_name_problem,
-    refused_character,
 )
-from pic.yamlsrc import Document, format_loc, read_yaml, show_written
+from pic.yamlsrc import MAX_FILE_BYTES, Document, format_loc, read_yaml, show_written
 
 DbShort = Annotated[
     str,
@@ -365,8 +366,9 @@ def member_files(members_dir: Path) -> list[Path]:
 
 
 def shown_name(name: str) -> str:
-    """A file name as printed: characters that are not printable escaped."""
-    return name if refused_character(name) is None else ascii(name)[1:-1]
+    """A file name as printed: characters that are not printable escaped as every command escapes them
+    (:func:`~pic.errors.terminal_safe`: a newline ``\\x0a``, a byte that is not UTF-8 ``\\udce9``)."""
+    return terminal_safe(name, keep="")
 
 
 def stray_files(members_dir: Path, shown_dir: str) -> list[Problem]:
@@ -441,11 +443,27 @@ def _yaml_below(directory: Path) -> str | None:
 _MEMBER_MARKS = frozenset(["name", "contact", "uid"])  # the keys every member file has
 
 
+# The lines of a member file that YAML could not read (Latin-1, a tab, a duplicate key): keys of every
+# member file at the start of a line.
+_MEMBER_LINE = re.compile(r"^(name|contact|uid)[ \t]*:", re.MULTILINE)
+
+
 def _holds_a_member(path: Path, file: str) -> bool:
-    """Whether the regular file ``path`` (read as :func:`~pic.yamlsrc.read_yaml` reads, quietly) is a
-    mapping with a key of every member file."""
+    """Whether the regular file ``path`` holds a member: read as :func:`~pic.yamlsrc.read_yaml` reads
+    (quietly), a mapping with a key of every member file; or, when YAML cannot read it (a copy saved in
+    Latin-1 or UTF-16, with a tab or a duplicate key), lines starting with two of those keys (in its first
+    :data:`~pic.yamlsrc.MAX_FILE_BYTES` bytes: a README that explains one key is no member)."""
     doc, _ = read_yaml(path, file)
-    return doc is not None and isinstance(doc.data, dict) and not _MEMBER_MARKS.isdisjoint(doc.data)
+    if doc is not None:
+        return isinstance(doc.data, dict) and not _MEMBER_MARKS.isdisjoint(doc.data)
+    try:
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_FILE_BYTES)
+    except OSError:
+        return False
+    utf16 = raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    text = raw.decode("utf-16" if utf16 else "latin-1", errors="replace")
+    return len({m.group(1) for m in _MEMBER_LINE.finditer(text)}) >= 2
 
 
 def _parse_member(path: Path, shown_dir: str) -> tuple[Document | None, MemberSpec | None, list[Problem]]:

@@ -644,7 +644,10 @@ def _check_ed25519_point(key: bytes) -> None:
     points of small order (:data:`_ED25519_SMALL_ORDER_Y`), whatever the sign bit."""
     y = int.from_bytes(key, "little") & ((1 << 255) - 1)
     if y >= _ED25519_P:
-        raise ValueError("has Ed25519 key data that is not a valid point (RFC 8032 §5.1.3): copy the whole .pub file")
+        raise ValueError(
+            "has Ed25519 key data whose y coordinate is at or above the field prime, not a valid encoding "
+            "(RFC 8032 §5.1.3): copy the whole .pub file"
+        )
     if y in _ED25519_SMALL_ORDER_Y:
         raise ValueError(
             "has Ed25519 key data that is a point of small order, which accepts signatures made without any "

@@ -328,6 +328,14 @@ def test_on_is_a_day_written_yyyy_mm_dd_and_nothing_else(
     assert f"argument --on: {day!r} is not a date written YYYY-MM-DD" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(("day", "why"), [("2026-02-30", "day is out of range"), ("2026-13-01", "month must be")])
+def test_on_written_so_but_no_such_day_says_so(capsys: pytest.CaptureFixture[str], day: str, why: str) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["check", "--on", day])
+    assert info.value.code == 2
+    assert f"argument --on: {day!r} is no day of the calendar ({why}" in capsys.readouterr().err
+
+
 def test_on_takes_a_day_written_yyyy_mm_dd(capsys: pytest.CaptureFixture[str]) -> None:
     rc, out, _ = _run(capsys, "check", "--project", str(ROOT), "--on", "2026-12-01")
     assert rc == 0 and "as of 2026-12-01" in out

@@ -115,7 +115,7 @@ def test_a_file_that_looks_like_a_member_file_is_named(members: Path, name: str)
     (members / name).write_text((ROOT / "members" / "velo-cite.yaml").read_text())
     proc = check(members)
     assert proc.returncode == 1, proc
-    shown = name.replace("\t", "\\t")
+    shown = name.replace("\t", "\\x09")  # as every command shows a control character of a file name
     assert f"{members}/{shown} looks like a member file but is not read" in proc.stderr, proc.stderr
 
 
@@ -156,6 +156,36 @@ def test_a_member_file_out_of_place_is_an_error(members: Path, entry: str, words
     assert "start its name with _ to keep it aside" in line, line
 
 
+@pytest.mark.parametrize(
+    ("name", "spoil"),
+    [
+        ("velo-cite.bak", lambda text: text.encode("latin-1")),  # saved in Latin-1: not UTF-8
+        ("velo-cite.old", lambda text: text.replace("  ", "\t", 1).encode()),  # a tab indents
+        ("velo-cite.prev", lambda text: (text + "uid: 10099\n").encode()),  # a duplicate key
+        ("velo-cite.u16", lambda text: text.encode("utf-16")),  # Notepad's "Unicode"
+    ],
+)
+def test_a_member_copy_yaml_cannot_read_is_an_error_too(
+    members: Path, name: str, spoil: Callable[[str], bytes]
+) -> None:
+    """A copy of a member file saved under another name that YAML cannot read still holds a member."""
+    text = (ROOT / "members" / "velo-cite.yaml").read_text()  # "Vélo-Cité": not ASCII
+    (members / name).write_bytes(spoil(text))
+    proc = check(members)
+    assert proc.returncode == 1, proc
+    assert f"{members}/{name} holds a member file (name, contact, uid) but is not read" in proc.stderr, proc.stderr
+
+
+def test_a_text_explaining_one_key_of_a_member_file_is_a_warning(members: Path) -> None:
+    """A README or notes that YAML cannot read, with a line starting with one key, are no member."""
+    (members / "README.md").write_text("# Members\n\nOne file each. Keys:\n\nname: as on the statutes\n\n- a\n")
+    (members / "notes.txt").write_text("uid: 10050 for the choir? [check]\n\tmore\n")
+    proc = check(members)
+    assert proc.returncode == 0, proc.stderr
+    assert f"warning: {members}/README.md is not a member file" in proc.stderr, proc.stderr
+    assert f"warning: {members}/notes.txt is not a member file" in proc.stderr, proc.stderr
+
+
 @pytest.mark.parametrize("entry", ["README.md", "notes", "empty-directory/", "link-to-base", "fifo"])
 def test_an_entry_that_is_no_member_file_is_a_warning(members: Path, entry: str) -> None:
     path = members / entry.rstrip("/")
@@ -176,7 +206,7 @@ def test_a_file_name_with_a_line_break_is_shown_escaped(members: Path) -> None:
     (members / "bad\nname.yaml").write_text(BASE.read_text().replace("10500", "10501"))
     proc = check(members)
     assert proc.returncode == 1
-    assert "bad\\nname.yaml" in proc.stderr
+    assert "bad\\x0aname.yaml" in proc.stderr  # as lists audit and the other commands show it
     assert not any(line.startswith("name.yaml") for line in proc.stderr.splitlines())
 
 

@@ -71,7 +71,7 @@ def test_a_point_of_small_order_is_refused(y: int, sign: int) -> None:
     if _decode(key) is not None:
         assert _small_order(key), key.hex()
     for kind, extra in (("ssh-ed25519", ()), ("sk-ssh-ed25519@openssh.com", (b"ssh:",))):
-        with pytest.raises(ValueError, match=r"small order|not a valid point"):
+        with pytest.raises(ValueError, match=r"small order|not a valid encoding"):
             check_ssh_key(_line(kind, key, *extra))
 
 
@@ -90,7 +90,7 @@ def test_the_set_holds_every_point_of_small_order() -> None:
 
 @pytest.mark.parametrize("y", [P, P + 1, 2**255 - 1])
 def test_a_y_coordinate_at_or_above_the_prime_is_refused(y: int) -> None:
-    with pytest.raises(ValueError, match="not a valid point"):
+    with pytest.raises(ValueError, match="not a valid encoding"):
         check_ssh_key(_line("ssh-ed25519", y.to_bytes(32, "little")))
 
 

@@ -18,9 +18,9 @@ _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 def date_argument(text: str) -> dt.date:
     """An argparse type: a day written YYYY-MM-DD (the one parser of every ``--on``)."""
+    if _DAY.fullmatch(text) is None:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date written YYYY-MM-DD")
     try:
-        if _DAY.fullmatch(text) is None:
-            raise ValueError(text)
         return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date written YYYY-MM-DD") from None
+    except ValueError as exc:  # written so, but no such day: "day is out of range for month"
+        raise argparse.ArgumentTypeError(f"{text!r} is no day of the calendar ({exc})") from None
