@@ -395,15 +395,20 @@ def test_a_sent_message_the_record_fails_to_keep_is_said_and_stops_the_others(
     assert "2 message(s) not sent" in err and "cannot send" not in err and ".notices.yaml." not in err, err
 
 
-def test_a_stack_secret_pulumi_cannot_read_is_a_settings_error_before_connecting(
-    tmp_path: Path, smtp_sink: Sink, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    members, proj = registry(tmp_path), project(tmp_path, smtp_sink)
+def _password_in_a_stack_secret(proj: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The SMTP password as the stack secret pic:smtpPassword, none in the environment."""
     stack = proj / "Pulumi.prod.yaml"
     stack.write_text(stack.read_text().replace("security: none,", "security: none, username: pic@example.org,"))
     with stack.open("a", encoding="utf-8") as out:
         out.write("  pic:smtpPassword: {secure: AAABAKo=}\n")
     monkeypatch.delenv("PIC_SMTP_PASSWORD", raising=False)
+
+
+def test_a_stack_secret_pulumi_cannot_read_is_a_settings_error_before_connecting(
+    tmp_path: Path, smtp_sink: Sink, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    members, proj = registry(tmp_path), project(tmp_path, smtp_sink)
+    _password_in_a_stack_secret(proj, monkeypatch)
     (tmp_path / "bin").mkdir()
     monkeypatch.setenv("PATH", str(tmp_path / "bin"))  # no pulumi
     assert notify(proj, members, ON) == 1
@@ -596,11 +601,7 @@ def test_pulumi_failing_to_read_the_secret_is_said_with_its_first_line_of_stderr
     """``pulumi config get`` exits 255: its first line of stderr that says something is shown, escaped;
     stdout (the secret, were it printed) never is."""
     members, proj = registry(tmp_path), project(tmp_path, smtp_sink)
-    stack = proj / "Pulumi.prod.yaml"
-    stack.write_text(stack.read_text().replace("security: none,", "security: none, username: pic@example.org,"))
-    with stack.open("a", encoding="utf-8") as out:
-        out.write("  pic:smtpPassword: {secure: AAABAKo=}\n")
-    monkeypatch.delenv("PIC_SMTP_PASSWORD", raising=False)
+    _password_in_a_stack_secret(proj, monkeypatch)
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     pulumi = bin_dir / "pulumi"
