@@ -106,6 +106,11 @@ def _parse(text: str, file: str) -> list[Notice]:
         raise PicError([Problem(file, None, "", f"is not valid YAML: {exc}")]) from None
     if data is None:
         return []
+    twice = _keys_twice(text)
+    if twice:
+        raise PicError(
+            [Problem(file, line, key, f"is written twice (line {first} too): {why}") for key, first, line, why in twice]
+        )
     if not isinstance(data, dict) or not isinstance(data.get("sent") or [], list):
         raise PicError([Problem(file, None, "sent", "must be a mapping with a list `sent:`")])
     out: list[Notice] = []
@@ -146,6 +151,31 @@ def _parse(text: str, file: str) -> list[Notice]:
     if problems:
         raise PicError(problems)
     return out
+
+
+def _keys_twice(text: str) -> list[tuple[str, int, int, str]]:
+    """Each key written twice in one mapping of the record (YAML keeps the last, silently): the key, the
+    lines of its first and second places, and what is at stake."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return []
+    out, nodes = [], [root]
+    while nodes:
+        node = nodes.pop()
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[str, int] = {}
+            for key, value in node.value:
+                line = key.start_mark.line + 1
+                if isinstance(key, yaml.ScalarNode) and key.value in seen:
+                    why = "the messages listed first would be forgotten" if key.value == "sent" else "keep one"
+                    out.append((key.value, seen[key.value], line, why))
+                elif isinstance(key, yaml.ScalarNode):
+                    seen[key.value] = line
+                nodes.append(value)
+        elif isinstance(node, yaml.SequenceNode):
+            nodes.extend(node.value)
+    return sorted(out, key=lambda t: t[2])
 
 
 def _entry_lines(text: str) -> list[int]:

@@ -710,3 +710,26 @@ def test_an_entry_with_a_key_other_than_note_is_refused_with_its_line(
     with pytest.raises(PicError) as caught:
         notices.load(record)
     assert "notices.yaml:3 sent[1]: 'notes' is not a key of an entry" in str(caught.value), caught.value
+
+
+def test_a_key_written_twice_in_the_record_is_refused_with_both_lines(
+    tmp_path: Path, smtp_sink: Sink, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """YAML keeps the last of two `sent:` lists: report would forget the first one's messages, notify send
+    them again. Refused by every reader, with both lines, before anything is sent."""
+    members, proj = registry(tmp_path), project(tmp_path, smtp_sink)
+    record = proj / notices.DEFAULT_FILE
+    entry = (
+        "  - {date: 2026-11-20, member: velo-cite, runtime: '8.2', to: elodie@velo-cite.example.org, state: warning}\n"
+    )
+    record.write_text(f"sent:\n{entry}sent:\n{entry.replace('2026-11-20, ', '2026-11-21, date: 2026-11-22, ')}")
+    with pytest.raises(PicError) as caught:
+        notices.load(record)
+    shown = str(caught.value)
+    assert "notices.yaml:3 sent: is written twice (line 1 too): the messages listed first would be forgotten" in shown
+    assert "notices.yaml:4 date: is written twice (line 4 too): keep one" in shown, shown
+    assert notify(proj, members, ON) == 1
+    assert smtp_sink.received == []
+    args = ["report", "--project", str(proj), "--members", str(members)]
+    assert main(args) == 1
+    assert "is written twice" in capsys.readouterr().err
