@@ -104,13 +104,13 @@ def _parse(text: str, file: str) -> list[Notice]:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise PicError([Problem(file, None, "", f"is not valid YAML: {exc}")]) from None
+    except ValueError:  # PyYAML's constructor of a date that is no day of the calendar (2026-02-30)
+        raise PicError(_no_days(text, file)) from None
     if data is None:
         return []
-    twice = _keys_twice(text)
-    if twice:
-        raise PicError(
-            [Problem(file, line, key, f"is written twice (line {first} too): {why}") for key, first, line, why in twice]
-        )
+    laid_out = _layout_problems(text, file)
+    if laid_out:
+        raise PicError(laid_out)
     if not isinstance(data, dict) or not isinstance(data.get("sent") or [], list):
         raise PicError([Problem(file, None, "sent", "must be a mapping with a list `sent:`")])
     out: list[Notice] = []
@@ -151,6 +151,68 @@ def _parse(text: str, file: str) -> list[Notice]:
     if problems:
         raise PicError(problems)
     return out
+
+
+def _nodes(text: str) -> list[yaml.Node]:
+    """Every node of the record's text (composed, not built), or none when YAML cannot read it."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return []
+    out: list[yaml.Node] = []
+    todo = [root] if root is not None else []
+    while todo:
+        node = todo.pop()
+        out.append(node)
+        if isinstance(node, yaml.MappingNode):
+            todo += [n for pair in node.value for n in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            todo += node.value
+    return out
+
+
+def _no_days(text: str, file: str) -> list[Problem]:
+    """The dates of the record that are no day of the calendar, each with its line."""
+    out = []
+    for node in _nodes(text):
+        if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:timestamp":
+            try:
+                dt.date.fromisoformat(node.value[:10])
+            except ValueError as exc:
+                out.append(
+                    Problem(file, node.start_mark.line + 1, "date", f"{node.value} is no day of the calendar ({exc})")
+                )
+    return out or [Problem(file, None, "", "holds a date that is no day of the calendar")]
+
+
+def _layout_problems(text: str, file: str) -> list[Problem]:
+    """Keys of the record that would be read silently wrong: one written twice (YAML keeps the last), or a list
+    under a top key other than ``sent`` (``Sent:``, ``send:``: its entries would be forgotten). Other top keys
+    written by hand are kept and not read."""
+    out = [
+        Problem(file, line, key, "holds a list, which is not read: entries go under `sent:` only")
+        for key, line in _stray_lists(text)
+    ]
+    out += [
+        Problem(file, line, key, f"is written twice (line {first} too): {why}")
+        for key, first, line, why in _keys_twice(text)
+    ]
+    return out
+
+
+def _stray_lists(text: str) -> list[tuple[str, int]]:
+    """The keys of the record's top mapping other than ``sent`` that hold a list, each with its line."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return []
+    if not isinstance(root, yaml.MappingNode):
+        return []
+    return [
+        (str(k.value), k.start_mark.line + 1)
+        for k, v in root.value
+        if k.value != "sent" and isinstance(v, yaml.SequenceNode)
+    ]
 
 
 def _keys_twice(text: str) -> list[tuple[str, int, int, str]]:

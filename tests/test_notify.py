@@ -733,3 +733,26 @@ def test_a_key_written_twice_in_the_record_is_refused_with_both_lines(
     args = ["report", "--project", str(proj), "--members", str(members)]
     assert main(args) == 1
     assert "is written twice" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        (
+            "sent:\n  - {date: 2026-02-30, member: a, runtime: '7.4', to: a@b.org, state: eol}\n",
+            "notices.yaml:2 date: 2026-02-30 is no day of the calendar (day is out of range for month)",
+        ),
+        (
+            "sent: []\nSent:\n  - {date: 2026-11-20, member: a, runtime: '7.4', to: a@b.org, state: eol}\n",
+            "notices.yaml:2 Sent: holds a list, which is not read: entries go under `sent:` only",
+        ),
+    ],
+)
+def test_a_record_yaml_would_misread_is_refused_with_its_line(tmp_path: Path, text: str, shown: str) -> None:
+    """A date that is no day (PyYAML's constructor raised ValueError) and a list under a top key other than
+    `sent:` (its entries were forgotten: the member counted as not told) are named, not a traceback or silence."""
+    record = tmp_path / "notices.yaml"
+    record.write_text(text)
+    with pytest.raises(PicError) as caught:
+        notices.load(record)
+    assert shown in str(caught.value), caught.value
