@@ -32,6 +32,7 @@ from email_validator import EmailNotValidError, validate_email
 
 from pic.errors import PicError, Problem, terminal_safe
 from pic.settings import display_path
+from pic.validators import public_suffix_list
 from pic.yamlsrc import Document, format_loc, parse_yaml, read_regular_file, read_yaml
 
 DATA = "mail_domains.yaml"
@@ -427,17 +428,9 @@ class Providers:
 
     domains: tuple[str, ...]  # in the data file's order: the first of two equally close wins (French first)
 
-    @staticmethod
-    @functools.cache
-    def _suffixes() -> object:
-        from publicsuffixlist import PublicSuffixList
-
-        return PublicSuffixList(accept_unknown=False)
-
     def suffix(self, domain: str) -> str | None:
         """The public suffix of ``domain`` (``co.uk``, ``fr``), None when its top-level domain does not exist."""
-        psl = self._suffixes()
-        found = psl.publicsuffix(domain)  # type: ignore[attr-defined]
+        found = public_suffix_list().publicsuffix(domain, accept_unknown=False)
         return str(found) if found else None
 
     @functools.lru_cache(maxsize=4096)  # noqa: B019 (one instance per run)

@@ -5,6 +5,8 @@
 - ``check_email`` (usual form first) against ``check_email_fully`` (email_validator, strict, and
   one script per label), special-use domains included;
 - ``check_ssh_key``'s ed25519 shortcut against cryptography;
+- the Public Suffix List read with its rules outside ASCII encoded beforehand against the
+  ``publicsuffixlist`` package's own reading of it;
 - ``refused_character``'s test of a whole string against the test of each character;
 - the YAML loader's single walk (data, lines and refusals at once, a plain scalar's tag resolved
   by the walk) against PyYAML's resolver and constructors.
@@ -172,6 +174,29 @@ def test_ed25519_shortcut_keeps_cryptographys_verdict(blob: bytes, comment: str)
     data = base64.b64encode(blob).decode()
     library = verdict(lambda _: validators._check_key_blob("ssh-ed25519", data), data)
     assert verdict(check_ssh_key, f"ssh-ed25519 {data}{comment}") == library, blob.hex()
+
+
+def test_the_public_suffix_list_read_faster_gives_the_packages_verdicts() -> None:
+    import publicsuffixlist
+
+    ours, theirs = validators.public_suffix_list(), publicsuffixlist.PublicSuffixList()
+    with open(publicsuffixlist.PSLFILE, encoding="utf-8") as source:
+        rules = [r for r in (line.split(" ")[0].strip().lower() for line in source) if r and not r.startswith("//")]
+    names = set()
+    for rule in rules:
+        bare = rule.lstrip("!")
+        for written in {bare, bare.encode("idna").decode("ascii")}:
+            name = written.replace("*", "w")
+            names |= {name, f"example.{name}", name.split(".", 1)[-1], f"a.b.{name}"}
+    names |= {"example.org", "org", "unknown-tld", "example.unknown-tld", "xn--p1ai", "xn--80a.xn--p1ai"}
+    outside_ascii = [n for n in names if n.startswith("xn--") or ".xn--" in n]
+    assert len(rules) > 9000 and len(outside_ascii) > 400
+    for name in sorted(names):
+        for unknown in (True, False):
+            assert ours.is_public(name, accept_unknown=unknown) == theirs.is_public(name, accept_unknown=unknown), name
+            assert ours.publicsuffix(name, accept_unknown=unknown) == theirs.publicsuffix(
+                name, accept_unknown=unknown
+            ), name
 
 
 def test_whitespace_pattern_is_str_isspace() -> None:
