@@ -27,12 +27,15 @@ import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from pic.errors import PicError, Problem
-from pic.settings import display_path
-from pic.yamlsrc import is_date, read_regular_file
+from pic.modelerrors import problems_from
+from pic.settings import RuntimeKey, display_path
+from pic.yamlsrc import parse_yaml, read_regular_file
 
 DEFAULT_FILE = "notices.yaml"
 HEADER = (
@@ -72,7 +75,7 @@ class Notice:
 
 
 _ONE_LINE = 1_000_000  # a width no entry reaches: an entry is never folded onto a second line
-_KEYS = ("date", "member", "runtime", "to", "state", "note")
+_KEYS = frozenset({"date", "member", "runtime", "to", "state", "note"})  # a second one on a line is refused
 
 
 def load(path: Path) -> list[Notice]:
@@ -98,159 +101,58 @@ def _read(path: Path, file: str) -> str:
         raise PicError([Problem(file, None, "", "is not UTF-8 text: it is no record of pic notify")]) from None
 
 
+NoticeState = Literal["warning", "eol", "stopped"]  # pic notify's states of a runtime (pic.eol, "stopped": refused)
+
+
+class _Entry(BaseModel):
+    """One item of the record's ``sent:`` list, as ``pic notify`` writes it; a ``note`` may be added by hand."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    date: dt.date  # a day: YYYY-MM-DD, unquoted (a time of day would not compare with one)
+    member: str = Field(min_length=1)
+    runtime: RuntimeKey
+    to: str = Field(min_length=1)
+    state: NoticeState
+    note: str | None = None
+
+
+class _Record(BaseModel):
+    """The record: entries under ``sent:``; other top keys written by hand are kept and not read."""
+
+    model_config = ConfigDict(extra="allow", strict=True, frozen=True)
+
+    sent: list[_Entry] | None = None
+
+
 def _parse(text: str, file: str) -> list[Notice]:
-    """The notices of a record's text, in the file's order; PicError naming each entry that is not one."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise PicError([Problem(file, None, "", f"is not valid YAML: {exc}")]) from None
-    except ValueError:  # PyYAML's constructor of a date that is no day of the calendar (2026-02-30)
-        raise PicError(_no_days(text, file)) from None
-    if data is None:
-        return []
-    laid_out = _layout_problems(text, file)
-    if laid_out:
-        raise PicError(laid_out)
-    if not isinstance(data, dict) or not isinstance(data.get("sent") or [], list):
-        raise PicError([Problem(file, None, "sent", "must be a mapping with a list `sent:`")])
-    out: list[Notice] = []
-    problems: list[Problem] = []
-    lines = _entry_lines(text)
-    for i, entry in enumerate(data.get("sent") or []):
-        line = lines[i] if i < len(lines) else None
-        try:
-            if not isinstance(entry, dict):
-                raise TypeError("is not a mapping")
-            unknown = [str(k) for k in entry if k not in _KEYS]
-            if unknown:
-                raise TypeError(
-                    f"{', '.join(repr(k) for k in unknown)} is not a key of an entry (note: TEXT may be added)"
-                )
-            date = entry["date"]
-            if not is_date(date):  # a time of day too would not compare with a day
-                raise TypeError(f"date {date!r} is not a date written YYYY-MM-DD")
-            note = entry.get("note")
-            if note is not None and not isinstance(note, str):
-                raise TypeError(f"note {note!r} is not text (quote it)")
-            out.append(
-                Notice(
-                    date,
-                    str(entry["member"]),
-                    str(entry["runtime"]),
-                    str(entry["to"]),
-                    str(entry["state"]),
-                    index=i,
-                    line=line,
-                    note=note,
-                )
-            )
-        except (KeyError, TypeError) as exc:
-            problems.append(
-                Problem(file, line, f"sent[{i}]", f"{exc}: each entry has date, member, runtime, to and state")
-            )
-    if problems:
+    """The notices of a record's text, in the file's order; PicError naming each entry that is not one.
+
+    Read by the member files' loader (:func:`pic.yamlsrc.parse_yaml`: a key written twice, aliases,
+    tags and control characters are refused with their lines), then checked by :class:`_Record`.
+    """
+    doc, problems = parse_yaml(text, file, _KEYS)
+    if doc is None:
         raise PicError(problems)
-    return out
-
-
-def _nodes(text: str) -> list[yaml.Node]:
-    """Every node of the record's text (composed, not built), or none when YAML cannot read it."""
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
+    if doc.data is None:
         return []
-    out: list[yaml.Node] = []
-    todo = [root] if root is not None else []
-    while todo:
-        node = todo.pop()
-        out.append(node)
-        if isinstance(node, yaml.MappingNode):
-            todo += [n for pair in node.value for n in pair]
-        elif isinstance(node, yaml.SequenceNode):
-            todo += node.value
-    return out
-
-
-def _no_days(text: str, file: str) -> list[Problem]:
-    """The dates of the record that are no day of the calendar, each with its line."""
-    out = []
-    for node in _nodes(text):
-        if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:timestamp":
-            try:
-                dt.date.fromisoformat(node.value[:10])
-            except ValueError as exc:
-                out.append(
-                    Problem(file, node.start_mark.line + 1, "date", f"{node.value} is no day of the calendar ({exc})")
-                )
-    return out or [Problem(file, None, "", "holds a date that is no day of the calendar")]
-
-
-def _layout_problems(text: str, file: str) -> list[Problem]:
-    """Keys of the record that would be read silently wrong: one written twice (YAML keeps the last), or a list
-    under a top key other than ``sent`` (``Sent:``, ``send:``: its entries would be forgotten). Other top keys
-    written by hand are kept and not read."""
-    out = [
-        Problem(file, line, key, "holds a list, which is not read: entries go under `sent:` only")
-        for key, line in _stray_lists(text)
+    if not isinstance(doc.data, dict):
+        raise PicError([Problem(file, doc.line_of(()), "", "must be a mapping with a list `sent:`")])
+    stray = [
+        Problem(file, doc.line_of((key,)), key, "holds a list, which is not read: entries go under `sent:` only")
+        for key, value in doc.data.items()
+        if key != "sent" and isinstance(value, list)
     ]
-    out += [
-        Problem(file, line, key, f"is written twice (line {first} too): {why}")
-        for key, first, line, why in _keys_twice(text)
-    ]
-    return out
-
-
-def _stray_lists(text: str) -> list[tuple[str, int]]:
-    """The keys of the record's top mapping other than ``sent`` that hold a list, each with its line."""
+    if stray:
+        raise PicError(stray)
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        return []
-    if not isinstance(root, yaml.MappingNode):
-        return []
+        record = _Record.model_validate(doc.data)
+    except ValidationError as exc:
+        raise PicError(problems_from(exc, doc, _Record, credentials=False)) from None
     return [
-        (str(k.value), k.start_mark.line + 1)
-        for k, v in root.value
-        if k.value != "sent" and isinstance(v, yaml.SequenceNode)
+        Notice(e.date, e.member, e.runtime, e.to, e.state, index=i, line=doc.line_of(("sent", i)), note=e.note)
+        for i, e in enumerate(record.sent or [])
     ]
-
-
-def _keys_twice(text: str) -> list[tuple[str, int, int, str]]:
-    """Each key written twice in one mapping of the record (YAML keeps the last, silently): the key, the
-    lines of its first and second places, and what is at stake."""
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        return []
-    out, nodes = [], [root]
-    while nodes:
-        node = nodes.pop()
-        if isinstance(node, yaml.MappingNode):
-            seen: dict[str, int] = {}
-            for key, value in node.value:
-                line = key.start_mark.line + 1
-                if isinstance(key, yaml.ScalarNode) and key.value in seen:
-                    why = "the messages listed first would be forgotten" if key.value == "sent" else "keep one"
-                    out.append((key.value, seen[key.value], line, why))
-                elif isinstance(key, yaml.ScalarNode):
-                    seen[key.value] = line
-                nodes.append(value)
-        elif isinstance(node, yaml.SequenceNode):
-            nodes.extend(node.value)
-    return sorted(out, key=lambda t: t[2])
-
-
-def _entry_lines(text: str) -> list[int]:
-    """The line of each item of the ``sent:`` list (empty when the file has no such list)."""
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        return []
-    if isinstance(root, yaml.MappingNode):
-        for key, value in root.value:
-            if isinstance(key, yaml.ScalarNode) and key.value == "sent" and isinstance(value, yaml.SequenceNode):
-                return [item.start_mark.line + 1 for item in value.value]
-    return []
 
 
 def dated_after(notices: list[Notice], day: dt.date, file: str) -> list[Problem]:
@@ -296,7 +198,7 @@ def check_writable(path: Path) -> None:
     Path(tmp).unlink(missing_ok=True)
     if path.exists() or path.is_symlink():
         file = display_path(path)
-        _appended(_read(path, file), Notice(dt.date(2000, 1, 1), "m", "r", "t@example.org", "eol"), file)
+        _appended(_read(path, file), Notice(dt.date(2000, 1, 1), "m", "8.4", "t@example.org", "eol"), file)
 
 
 _ITEM_PREFIX = re.compile(r"[ \t]*-[ \t]+")  # "  - " before an entry of a block list

@@ -709,7 +709,8 @@ def test_an_entry_with_a_key_other_than_note_is_refused_with_its_line(
     )
     with pytest.raises(PicError) as caught:
         notices.load(record)
-    assert "notices.yaml:3 sent[1]: 'notes' is not a key of an entry" in str(caught.value), caught.value
+    shown = str(caught.value)
+    assert "notices.yaml:3 sent[1].notes: unknown key (allowed here: date, member, runtime, to, state, note)" in shown
 
 
 def test_a_key_written_twice_in_the_record_is_refused_with_both_lines(
@@ -726,13 +727,17 @@ def test_a_key_written_twice_in_the_record_is_refused_with_both_lines(
     with pytest.raises(PicError) as caught:
         notices.load(record)
     shown = str(caught.value)
-    assert "notices.yaml:3 sent: is written twice (line 1 too): the messages listed first would be forgotten" in shown
-    assert "notices.yaml:4 date: is written twice (line 4 too): keep one" in shown, shown
+    assert "notices.yaml:3 sent: duplicate key (first given on line 1); YAML keeps only one of them" in shown, shown
+    record.write_text(f"sent:\n{entry.replace('2026-11-20, ', '2026-11-21, date: 2026-11-22, ')}")
+    with pytest.raises(PicError) as caught:
+        notices.load(record)
+    assert "notices.yaml:2 sent[0].date: duplicate key (first given on line 2)" in str(caught.value), caught.value
+    record.write_text(f"sent:\n{entry}sent:\n{entry}")
     assert notify(proj, members, ON) == 1
     assert smtp_sink.received == []
     args = ["report", "--project", str(proj), "--members", str(members)]
     assert main(args) == 1
-    assert "is written twice" in capsys.readouterr().err
+    assert "sent: duplicate key (first given on line 1)" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(
@@ -740,7 +745,32 @@ def test_a_key_written_twice_in_the_record_is_refused_with_both_lines(
     [
         (
             "sent:\n  - {date: 2026-02-30, member: a, runtime: '7.4', to: a@b.org, state: eol}\n",
-            "notices.yaml:2 date: 2026-02-30 is no day of the calendar (day is out of range for month)",
+            "notices.yaml:2 sent[0].date: 2026-02-30 is not a date: there is no such day in the calendar "
+            "(February 2026 has 28 days)",
+        ),
+        (  # YAML reads 7.40 as the number 7.4: the branch written is not the one read
+            "sent:\n  - {date: 2026-11-20, member: a, runtime: 7.40, to: a@b.org, state: eol}\n",
+            "notices.yaml:2 sent[0].runtime: 7.40 is not a string (put it in quotes)",
+        ),
+        (  # a state pic notify never writes: the entry is no notice it sent
+            "sent:\n  - {date: 2026-11-20, member: a, runtime: '7.4', to: a@b.org, state: EOL}\n",
+            "notices.yaml:2 sent[0].state: \"EOL\" is not allowed (expected 'warning', 'eol' or 'stopped')",
+        ),
+        (  # a time of day does not compare with the day of a run
+            "sent:\n  - {date: 2026-11-20 10:00:00, member: a, runtime: '7.4', to: a@b.org, state: eol}\n",
+            "notices.yaml:2 sent[0].date:",
+        ),
+        (  # an alias would make one entry count twice
+            "sent:\n  - &e {date: 2026-11-20, member: a, runtime: '7.4', to: a@b.org, state: eol}\n  - *e\n",
+            "sent[1]: uses an alias (*name): write the value out instead",
+        ),
+        (
+            "sent:\n  - {date: 2026-11-20, member: a, runtime: '7.4', state: eol}\n",
+            "notices.yaml:2 sent[0].to:",
+        ),
+        (
+            "- {date: 2026-11-20, member: a, runtime: '7.4', to: a@b.org, state: eol}\n",
+            "notices.yaml:1 must be a mapping with a list `sent:`",
         ),
         (
             "sent: []\nSent:\n  - {date: 2026-11-20, member: a, runtime: '7.4', to: a@b.org, state: eol}\n",
@@ -749,8 +779,10 @@ def test_a_key_written_twice_in_the_record_is_refused_with_both_lines(
     ],
 )
 def test_a_record_yaml_would_misread_is_refused_with_its_line(tmp_path: Path, text: str, shown: str) -> None:
-    """A date that is no day (PyYAML's constructor raised ValueError) and a list under a top key other than
-    `sent:` (its entries were forgotten: the member counted as not told) are named, not a traceback or silence."""
+    """What YAML would read otherwise than written, or pic notify never writes, is named with its line, not a
+    traceback or silence: a date that is no day, a list under a top key other than `sent:` (its entries were
+    forgotten: the member counted as not told), a branch written as a number, an unknown state, a time of day,
+    an alias, a missing key, a record that is a bare list."""
     record = tmp_path / "notices.yaml"
     record.write_text(text)
     with pytest.raises(PicError) as caught:
