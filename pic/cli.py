@@ -28,7 +28,7 @@ from typing import NoReturn, TextIO
 
 from pic.check import check
 from pic.commands import arguments, date_argument, move_script, notify, status
-from pic.errors import PicError, Problem, terminal_safe
+from pic.errors import PicError, Problem, shown_name, terminal_safe
 from pic.registry import load_registry
 from pic.settings import display_path, load_settings
 
@@ -155,15 +155,9 @@ def _add_mail_parsers(
     p.add_argument("--timeout", type=arguments.timeout, default=5.0, help="seconds per lookup for --mx (default: 5)")
 
 
-def _shown(name: object) -> str:
-    """A file name as messages show it: a newline or another control character in it escaped, never raw
-    (as :func:`pic.lists_audit.shown_name`)."""
-    return terminal_safe(str(name), keep="")
-
-
 def _print_problems(problems: Sequence[Problem]) -> None:
     for p in problems:
-        print(dataclasses.replace(p, file=_shown(p.file)), file=sys.stderr)
+        print(dataclasses.replace(p, file=shown_name(p.file)), file=sys.stderr)
 
 
 def _cmd_check(args: argparse.Namespace, on: dt.date) -> int:
@@ -429,7 +423,7 @@ def _run(args: argparse.Namespace, on: dt.date) -> int:
         print(f"invalid: {errors} error{'s' if errors != 1 else ''}", file=sys.stderr)
         return EXIT_INVALID
     except FileExistsError as exc:
-        print(f"{_shown(exc.filename)}: exists already", file=sys.stderr)
+        print(f"{shown_name(exc.filename)}: exists already", file=sys.stderr)
         return EXIT_INVALID
 
 
@@ -449,8 +443,8 @@ def _project_hint(args: argparse.Namespace) -> str | None:
     found = next((d for d in here.parents if (d / "Pulumi.yaml").is_file()), None)
     if found is None:
         return None
-    where = "the current directory" if project == Path(".") else _shown(display_path(project))
-    top = _shown(shlex.quote(str(found)))
+    where = "the current directory" if project == Path(".") else shown_name(display_path(project))
+    top = shown_name(shlex.quote(str(found)))
     return (
         f"hint: {where} is not the project's directory (it has no Pulumi.yaml); {top} is: "
         f"run pic from {top} or pass --project {top}"

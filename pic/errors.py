@@ -52,6 +52,13 @@ def terminal_safe(text: str, keep: str = "\n\t") -> str:
     return "".join(out)
 
 
+def shown_name(name: object) -> str:
+    """A file name as every message shows it: each character that is not printable escaped
+    (:func:`terminal_safe`: a newline ``\\x0a``, a byte that is not UTF-8 ``\\udce9``), so that a
+    message stays one line and shows what the name holds."""
+    return terminal_safe(str(name), keep="")
+
+
 # The user information of a URL holding a password (RFC 3986 §3.2.1: "user:password@", deprecated), in a
 # value a setting refuses for holding it (pic:db.proxy, an off-site repository): never shown again.
 _URL_START = regex.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")

@@ -30,7 +30,7 @@ from typing import Literal, cast
 import yaml
 from email_validator import EmailNotValidError, validate_email
 
-from pic.errors import PicError, Problem, terminal_safe
+from pic.errors import PicError, Problem, shown_name
 from pic.settings import display_path
 from pic.validators import public_suffix_list
 from pic.yamlsrc import Document, format_loc, parse_yaml, read_regular_file, read_yaml
@@ -214,14 +214,6 @@ def read_export(path: Path) -> list[Entry]:
         first = match.group(0) if match is not None else stripped.split()[0]
         out.append(Entry(file, n, first if "@" in first else stripped))
     return out
-
-
-def shown_name(name: str) -> str:
-    """A file name as findings show it: a newline or another control character in it escaped (``\\x0a``).
-
-    A finding is one line: a name printed raw would split it in two.
-    """
-    return terminal_safe(name, keep="")
 
 
 def _sympa_dump(file: str, lines: Sequence[str]) -> list[Entry] | None:

@@ -28,7 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationError, f
 from pydantic.fields import FieldInfo
 
 from pic import charsets, cron, names, phpini
-from pic.errors import PicError, Problem, show_value, terminal_safe
+from pic.errors import PicError, Problem, show_value, shown_name
 from pic.modelerrors import SubfieldError, _unwrap, problems_from
 from pic.settings import MIN_CPUS, TLS_CA_NAMES, Settings, display_path
 from pic.validators import (
@@ -363,12 +363,6 @@ def member_files(members_dir: Path) -> list[Path]:
     """The member files of a directory: ``*.yaml`` not starting with ``_`` or ``.`` (links too: refused on read)."""
     # By name: the paths share their directory, and comparing names is cheaper than comparing paths.
     return [p for p in sorted(members_dir.glob("*.yaml"), key=lambda p: p.name) if not p.name.startswith(("_", "."))]
-
-
-def shown_name(name: str) -> str:
-    """A file name as printed: characters that are not printable escaped as every command escapes them
-    (:func:`~pic.errors.terminal_safe`: a newline ``\\x0a``, a byte that is not UTF-8 ``\\udce9``)."""
-    return terminal_safe(name, keep="")
 
 
 def stray_files(members_dir: Path, shown_dir: str) -> list[Problem]:
