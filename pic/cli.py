@@ -29,6 +29,7 @@ from typing import NoReturn, TextIO
 from pic.check import check
 from pic.commands import arguments, date_argument, move_script, notify, status
 from pic.errors import PicError, Problem, shown_name, terminal_safe
+from pic.notices import MAX_RECORD_BYTES
 from pic.registry import load_registry
 from pic.settings import display_path, load_settings
 
@@ -70,7 +71,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.add_argument(
         "--record",
-        type=arguments.file_if_present("pic notify's record (a YAML file; absent: nothing recorded yet)"),
+        type=arguments.file_if_present(
+            "pic notify's record (a YAML file; absent: nothing recorded yet)", MAX_RECORD_BYTES
+        ),
         default=None,
         help="pic notify's record (default: notices.yaml in --project)",
     )

@@ -27,7 +27,7 @@ import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -35,6 +35,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pic.errors import PicError, Problem
 from pic.modelerrors import problems_from
 from pic.settings import RuntimeKey, display_path
+from pic.validators import SLUG_PATTERN, Whole
 from pic.yamlsrc import parse_yaml, read_regular_file
 
 DEFAULT_FILE = "notices.yaml"
@@ -75,6 +76,9 @@ class Notice:
 
 
 _ONE_LINE = 1_000_000  # a width no entry reaches: an entry is never folded onto a second line
+# The largest record read or written: about 40,000 entries of some 100 bytes (fifty members told once a
+# month for over sixty years; read in about 4 s); pic notify never writes a record it would then refuse.
+MAX_RECORD_BYTES = 4 * 1024 * 1024
 _KEYS = frozenset({"date", "member", "runtime", "to", "state", "note"})  # a second one on a line is refused
 
 
@@ -83,16 +87,28 @@ def load(path: Path) -> list[Notice]:
 
     Raises PicError naming the file and entry when the file is not a record.
     """
-    if not path.exists() and not path.is_symlink():
-        return []
     file = display_path(path)
+    if not _present(path, file):
+        return []
     return sorted(_parse(_read(path, file), file), key=lambda n: n.date)
+
+
+def _present(path: Path, file: str) -> bool:
+    """True when ``path`` exists (a link counts, even dangling: reading it says what is wrong); False when it does
+    not; PicError when that cannot be known (a directory on the way that cannot be searched)."""
+    try:
+        os.lstat(path)
+    except FileNotFoundError:
+        return False
+    except OSError as exc:
+        raise PicError([Problem(file, None, "", f"cannot be read: {exc.strerror}")]) from None
+    return True
 
 
 def _read(path: Path, file: str) -> str:
     """The record's text, exactly (line breaks untouched); PicError when it cannot be read or is not UTF-8."""
     # A regular file only (a FIFO or a device would block or never end), the admins' own: a link is followed.
-    raw, unreadable = read_regular_file(path, file, follow_links=True)
+    raw, unreadable = read_regular_file(path, file, MAX_RECORD_BYTES, follow_links=True)
     if raw is None:
         raise PicError(unreadable)
     try:
@@ -110,7 +126,7 @@ class _Entry(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
     date: dt.date  # a day: YYYY-MM-DD, unquoted (a time of day would not compare with one)
-    member: str = Field(min_length=1)
+    member: Annotated[str, Whole(SLUG_PATTERN, "a member's slug (its file name without .yaml)")]
     runtime: RuntimeKey
     to: str = Field(min_length=1)
     state: NoticeState
@@ -187,77 +203,134 @@ def _not_written(path: Path, exc: OSError, hint: str = "") -> PicError:
     return PicError([Problem(display_path(path), None, "", f"cannot be written ({reason}){hint}")])
 
 
+def _target(path: Path) -> Path:
+    """The file a write of the record replaces: the record itself, or the file its symbolic links lead to
+    (replacing the link would leave the file it points to without the new entries)."""
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
+
+
 def check_writable(path: Path) -> None:
-    """Raise PicError unless :func:`append` can write the record: a file can be created in its directory,
-    and the record, if there, is one a line can be added to."""
+    """Raise PicError unless :func:`append` can write the record: a file can be created in its directory
+    (the directory of the file its links lead to), and the record, if there, is one a line can be added to."""
+    file = display_path(path)
+    exists = _present(path, file)
+    target = _target(path)
     try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
     except OSError as exc:
         raise _not_written(path, exc, ": its directory must exist and be writable; nothing was sent") from None
     os.close(fd)
     Path(tmp).unlink(missing_ok=True)
-    if path.exists() or path.is_symlink():
-        file = display_path(path)
-        _appended(_read(path, file), Notice(dt.date(2000, 1, 1), "m", "8.4", "t@example.org", "eol"), file)
+    if exists:
+        _appended(_read(path, file), Notice(dt.date(2000, 1, 1), "member", "8.4", "t@example.org", "eol"), file)
 
 
 _ITEM_PREFIX = re.compile(r"[ \t]*-[ \t]+")  # "  - " before an entry of a block list
+_COMPOSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the reader's (libyaml): the same text is YAML to both
+
+
+def _newline(text: str) -> str:
+    """The line break the record uses (CR LF, CR or LF), LF for a record of one line or none."""
+    if "\r\n" in text:
+        return "\r\n"
+    return "\r" if "\r" in text and "\n" not in text else "\n"
+
+
+def _end_of_line(text: str, at: int) -> int:
+    """The offset just after the line break that ends the line holding offset ``at`` (the end of ``text``)."""
+    ends = [i for i in (text.find("\n", at), text.find("\r", at)) if i >= 0]
+    if not ends:
+        return len(text)
+    end = min(ends)
+    return end + 2 if text.startswith("\r\n", end) else end + 1
 
 
 def _appended(text: str, notice: Notice, file: str) -> str:
     """``text`` with ``notice`` added as one line at the end of its ``sent:`` list, every other byte kept.
 
     Raises PicError naming the file when its ``sent:`` list is not one a line can be added to (a flow
-    list ``[...]`` that is not empty, a list nested otherwise): checked by reading the result back.
+    list ``[...]`` that is not empty, a list nested otherwise, a record written as a flow mapping), or
+    when adding it would change an entry already there or make the record too long to read: checked by
+    reading the result back.
     """
-    newline = "\r\n" if "\r\n" in text else "\n"
+    newline = _newline(text)
     item = notice.as_yaml().removeprefix("- ").rstrip("\n")
     old = _parse(text, file)
-    at, prefix, before = len(text), "  - ", ""  # by default: at the end
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        root = None
-    sent = None
+    root = yaml.compose(text, Loader=_COMPOSER)  # _parse read it: it is one YAML document
+    sent = key = None
     if isinstance(root, yaml.MappingNode):
-        sent = next(
-            (v for k, v in root.value if isinstance(k, yaml.ScalarNode) and k.value == "sent"),
-            None,
+        key, sent = next(
+            ((k, v) for k, v in root.value if isinstance(k, yaml.ScalarNode) and k.value == "sent"), (None, None)
         )
-    if root is None or (isinstance(root, yaml.ScalarNode) and root.tag.endswith(":null")):
-        before = "" if not text or text.endswith(("\n", "\r")) else newline
-        before += ("" if text.strip() else HEADER.replace("\n", newline)) + "sent:" + newline
+    at, prefix, before = len(text), "  - ", ""  # by default: at the end
+    where = root.start_mark.line + 1 if root is not None else None
+    if root is None or (isinstance(root, yaml.ScalarNode) and root.tag.endswith(":null") and not root.value):
+        bare = text.lstrip("\ufeff")  # a byte-order mark alone is an empty file
+        before = "" if not bare or text.endswith(("\n", "\r")) else newline
+        before += ("" if bare.strip() else HEADER.replace("\n", newline)) + "sent:" + newline
     elif isinstance(sent, yaml.SequenceNode) and sent.value and not sent.flow_style:
+        where = sent.start_mark.line + 1
         last = sent.value[-1]
-        start = text.rfind("\n", 0, last.start_mark.index) + 1
+        start = max(text.rfind("\n", 0, last.start_mark.index), text.rfind("\r", 0, last.start_mark.index)) + 1
         if _ITEM_PREFIX.fullmatch(text[start : last.start_mark.index]):
-            prefix = text[start : last.start_mark.index]
-        end = last.end_mark.index
-        if last.end_mark.column != 0:
-            eol = text.find("\n", end)
-            end = len(text) if eol < 0 else eol + 1
-        at = end
+            prefix = text[start : last.start_mark.index]  # the last entry's "  - ", as written
+        else:  # "-" alone on its line, the entry below it: the list's own column
+            prefix = " " * sent.start_mark.column + "- "
+        at = last.end_mark.index if last.end_mark.column == 0 else _end_of_line(text, last.end_mark.index)
         before = "" if at == 0 or text[at - 1] in "\r\n" else newline
-    elif isinstance(sent, yaml.SequenceNode) and not sent.value:  # sent: []
-        at, before = sent.start_mark.index, newline
-        text = text[:at] + text[sent.end_mark.index :]
-    elif isinstance(sent, yaml.ScalarNode) and sent.value == "":  # sent: (nothing)
-        eol = text.find("\n", sent.start_mark.index)
-        at = len(text) if eol < 0 else eol + 1
-        before = "" if at == 0 or text[at - 1] in "\r\n" else newline
-    elif sent is None and isinstance(root, yaml.MappingNode):
+    elif (
+        isinstance(root, yaml.MappingNode)
+        and not root.flow_style
+        and key is not None
+        and sent is not None
+        and _empty(sent)
+    ):
+        # sent:, sent: ~, sent: [] (a comment after it kept on its line)
+        where = key.start_mark.line + 1
+        cut, end = sent.start_mark.index, sent.end_mark.index
+        while cut > key.end_mark.index and text[cut - 1] in " \t":
+            cut -= 1
+        text = text[:cut] + text[end:] if end > sent.start_mark.index else text
+        at = _end_of_line(text, key.end_mark.index)
+        before = "" if text[at - 1] in "\r\n" else newline
+    elif sent is None and isinstance(root, yaml.MappingNode) and not root.flow_style:
         before = ("" if text.endswith(("\n", "\r")) else newline) + "sent:" + newline
     new = text[:at] + before + prefix + item + newline + text[at:]
     try:
         again = _parse(new, file)
     except PicError:
         again = []
+    if len(new.encode("utf-8")) > MAX_RECORD_BYTES:
+        raise PicError(
+            [
+                Problem(
+                    file,
+                    None,
+                    "",
+                    f"would be more than {MAX_RECORD_BYTES} bytes long with one more entry: move the older "
+                    "entries to another file (kept for the history, not read)",
+                )
+            ]
+        )
+    if again[: len(old)] == old and [n.note for n in again[: len(old)]] != [n.note for n in old]:
+        changed = next(i for i, (a, b) in enumerate(zip(again, old, strict=False)) if a.note != b.note)
+        raise PicError(
+            [
+                Problem(
+                    file,
+                    old[changed].line,
+                    f"sent[{changed}].note",
+                    "would change if a line were added after it (a note written with | or > at the end of the "
+                    "file, without a line break after it): end the file with a line break",
+                )
+            ]
+        )
     if again != [*old, notice] or again[-1].note != notice.note:
         raise PicError(
             [
                 Problem(
                     file,
-                    sent.start_mark.line + 1 if sent is not None else None,
+                    where,
                     "sent",
                     "is not a list pic can add a line to: write it as `sent:` followed by one `  - {...}` "
                     "line per entry",
@@ -267,28 +340,38 @@ def _appended(text: str, notice: Notice, file: str) -> str:
     return new
 
 
+def _empty(node: yaml.Node) -> bool:
+    """True for the value of a key left without one (``sent:``, ``sent: ~``, ``sent: null``) or an empty flow
+    list (``sent: []``)."""
+    if isinstance(node, yaml.ScalarNode):
+        return node.tag.endswith(":null")
+    return isinstance(node, yaml.SequenceNode) and not node.value
+
+
 def append(path: Path, notice: Notice) -> None:
     """Add one notice as one line at the end of the record's ``sent:`` list, every other byte kept
     (comments, notes, order): the record is copied with the line added, then the copy renamed over it
-    (a crash never leaves half a file).
+    (a crash never leaves half a file). A record that is a symbolic link is written where the link
+    leads; a hard link to it keeps the former content (the renamed copy is a new file).
 
     Raises PicError naming the record when it cannot be read or written.
     """
     file = display_path(path)
-    exists = path.exists() or path.is_symlink()
+    exists = _present(path, file)
     text = _appended(_read(path, file) if exists else "", notice, file)
+    target = _target(path)
     try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
     except OSError as exc:
         raise _not_written(path, exc) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
             if exists:
-                os.fchmod(out.fileno(), stat.S_IMODE(os.stat(path).st_mode))
+                os.fchmod(out.fileno(), stat.S_IMODE(os.stat(target).st_mode))
             out.write(text)
             out.flush()
             os.fsync(out.fileno())
-        os.replace(tmp, path)
+        os.replace(tmp, target)
     except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
         if isinstance(exc, OSError):

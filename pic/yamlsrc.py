@@ -586,6 +586,8 @@ def _read_regular(path: Path, limit: int, follow_links: bool) -> bytes:
             flags |= getattr(os, "O_NOFOLLOW", 0)
         fd = os.open(path, flags)
     except OSError as exc:
+        if exc.errno == errno.ELOOP and follow_links:
+            raise _Unreadable("is a loop of symbolic links (or a chain of over 40): it is not read") from None
         if exc.errno == errno.ELOOP:
             raise _Unreadable("is a symbolic link, not a regular file: it is not read") from None
         raise _Unreadable(f"cannot be read: {exc.strerror}") from None

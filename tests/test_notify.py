@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,7 @@ from pic import notices
 from pic.cli import main
 from pic.commands import notify as notify_command
 from pic.errors import PicError
+from tests.conftest import ROOT
 from tests.helpers import member, project_copy, write_members
 from tests.smtp_sink import Sink, running_sink
 
@@ -650,39 +653,70 @@ def test_a_send_keeps_comments_notes_and_order_byte_for_byte(
     assert [n.note for n in recorded if n.member == "velo-cite"] == ["phoned her too"]
 
 
+ENTRY = "{date: 2026-01-01, member: amis, runtime: '7.4', to: a@b.org, state: eol}"
+
+
 @pytest.mark.parametrize(
     ("before", "after"),
     [
         ("", f"{notices.HEADER}sent:\n  - LINE\n"),
         ("# mine\n", "# mine\nsent:\n  - LINE\n"),
-        ("sent: []  # none yet\n", "sent: \n  - LINE\n  # none yet\n"),
+        ("sent: []  # none yet\n", "sent:  # none yet\n  - LINE\n"),
+        ("sent: [\n]\nother: 1\n", "sent:\n  - LINE\nother: 1\n"),
+        ("sent: ~\n", "sent:\n  - LINE\n"),
+        ("sent: null  # none\nother: x\n", "sent:  # none\n  - LINE\nother: x\n"),
         ("sent:\n# c\n", "sent:\n  - LINE\n# c\n"),
         (
-            "sent:\n- {date: 2026-01-01, member: a, runtime: '7.4', to: a@b.org, state: eol}\n# end\nother: 1\n",
-            "sent:\n- {date: 2026-01-01, member: a, runtime: '7.4', to: a@b.org, state: eol}\n"
+            "sent:\n- {date: 2026-01-01, member: amis, runtime: '7.4', to: a@b.org, state: eol}\n# end\nother: 1\n",
+            "sent:\n- {date: 2026-01-01, member: amis, runtime: '7.4', to: a@b.org, state: eol}\n"
             "- LINE\n# end\nother: 1\n",
         ),
         (
-            "sent:\r\n  - {date: 2026-01-01, member: a, runtime: '7.4', to: a@b.org, state: eol}",
-            "sent:\r\n  - {date: 2026-01-01, member: a, runtime: '7.4', to: a@b.org, state: eol}\r\n  - LINE\r\n",
+            "sent:\r\n  - {date: 2026-01-01, member: amis, runtime: '7.4', to: a@b.org, state: eol}",
+            "sent:\r\n  - {date: 2026-01-01, member: amis, runtime: '7.4', to: a@b.org, state: eol}\r\n  - LINE\r\n",
         ),
         (
-            "sent:\n  - date: 2026-01-01\n    member: a\n    runtime: '7.4'\n    to: a@b.org\n    state: eol\n"
+            "sent:\n  - date: 2026-01-01\n    member: amis\n    runtime: '7.4'\n    to: a@b.org\n    state: eol\n"
             "    note: by hand\nextra: {}\n",
-            "sent:\n  - date: 2026-01-01\n    member: a\n    runtime: '7.4'\n    to: a@b.org\n    state: eol\n"
+            "sent:\n  - date: 2026-01-01\n    member: amis\n    runtime: '7.4'\n    to: a@b.org\n    state: eol\n"
             "    note: by hand\n  - LINE\nextra: {}\n",
         ),
+        (  # a tab libyaml reads (the pure-Python composer refused it: nothing could be sent)
+            "sent:\t\n  - ENTRY\t# c\n",
+            "sent:\t\n  - ENTRY\t# c\n  - LINE\n",
+        ),
+        (  # "-" alone at the list's column, the entry below it
+            "sent:\n-\n  date: 2026-01-01\n  member: amis\n  runtime: '7.4'\n  to: a@b.org\n  state: eol\n",
+            "sent:\n-\n  date: 2026-01-01\n  member: amis\n  runtime: '7.4'\n  to: a@b.org\n  state: eol\n- LINE\n",
+        ),
+        ("sent:\r  - ENTRY\r", "sent:\r  - ENTRY\r  - LINE\r"),  # old Mac line ends: CR only
+        ("\ufeff", "\ufeff" + notices.HEADER + "sent:\n  - LINE\n"),  # a byte-order mark alone
     ],
-    ids=["new", "comments-only", "empty-flow", "empty", "key-after", "crlf-no-final-break", "block-entry"],
+    ids=[
+        "new",
+        "comments-only",
+        "empty-flow",
+        "empty-flow-two-lines",
+        "null",
+        "null-commented",
+        "empty",
+        "key-after",
+        "crlf-no-final-break",
+        "block-entry",
+        "tabs",
+        "dash-alone",
+        "cr-only",
+        "bom-only",
+    ],
 )
 def test_an_entry_is_added_as_one_line_at_the_end_of_sent(tmp_path: Path, before: str, after: str) -> None:
     record = tmp_path / "notices.yaml"
     if before:
-        record.write_bytes(before.encode())
+        record.write_bytes(before.replace("ENTRY", ENTRY).encode())
     notice = notices.Notice(ON, "velo-cite", "8.2", "elodie@velo-cite.example.org", "warning")
     notices.append(record, notice)
     line = "{date: 2026-11-28, member: velo-cite, runtime: '8.2', to: elodie@velo-cite.example.org, state: warning}"
-    assert record.read_bytes() == after.replace("LINE", line).encode()
+    assert record.read_bytes() == after.replace("LINE", line).replace("ENTRY", ENTRY).encode()
     assert notices.load(record)[-1] == notice
 
 
@@ -691,7 +725,7 @@ def test_a_flow_list_of_entries_is_refused_before_anything_is_sent(
 ) -> None:
     members, proj = registry(tmp_path), project(tmp_path, smtp_sink)
     record = proj / notices.DEFAULT_FILE
-    text = "sent: [{date: 2026-01-01, member: a, runtime: '7.4', to: a@b.org, state: eol}]\n"
+    text = "sent: [{date: 2026-01-01, member: amis, runtime: '7.4', to: a@b.org, state: eol}]\n"
     record.write_text(text, encoding="utf-8")
     assert notify(proj, members, ON) == 1
     err = capsys.readouterr().err
@@ -704,8 +738,8 @@ def test_an_entry_with_a_key_other_than_note_is_refused_with_its_line(
 ) -> None:
     record = tmp_path / "notices.yaml"
     record.write_text(
-        "sent:\n  - {date: 2026-01-01, member: a, runtime: '7.4', to: a@b.org, state: eol, note: ok}\n"
-        "  - {date: 2026-01-01, member: a, runtime: '7.4', to: a@b.org, state: eol, notes: typo}\n"
+        "sent:\n  - {date: 2026-01-01, member: amis, runtime: '7.4', to: a@b.org, state: eol, note: ok}\n"
+        "  - {date: 2026-01-01, member: amis, runtime: '7.4', to: a@b.org, state: eol, notes: typo}\n"
     )
     with pytest.raises(PicError) as caught:
         notices.load(record)
@@ -744,36 +778,36 @@ def test_a_key_written_twice_in_the_record_is_refused_with_both_lines(
     ("text", "shown"),
     [
         (
-            "sent:\n  - {date: 2026-02-30, member: a, runtime: '7.4', to: a@b.org, state: eol}\n",
+            "sent:\n  - {date: 2026-02-30, member: amis, runtime: '7.4', to: a@b.org, state: eol}\n",
             "notices.yaml:2 sent[0].date: 2026-02-30 is not a date: there is no such day in the calendar "
             "(February 2026 has 28 days)",
         ),
         (  # YAML reads 7.40 as the number 7.4: the branch written is not the one read
-            "sent:\n  - {date: 2026-11-20, member: a, runtime: 7.40, to: a@b.org, state: eol}\n",
+            "sent:\n  - {date: 2026-11-20, member: amis, runtime: 7.40, to: a@b.org, state: eol}\n",
             "notices.yaml:2 sent[0].runtime: 7.40 is not a string (put it in quotes)",
         ),
         (  # a state pic notify never writes: the entry is no notice it sent
-            "sent:\n  - {date: 2026-11-20, member: a, runtime: '7.4', to: a@b.org, state: EOL}\n",
+            "sent:\n  - {date: 2026-11-20, member: amis, runtime: '7.4', to: a@b.org, state: EOL}\n",
             "notices.yaml:2 sent[0].state: \"EOL\" is not allowed (expected 'warning', 'eol' or 'stopped')",
         ),
         (  # a time of day does not compare with the day of a run
-            "sent:\n  - {date: 2026-11-20 10:00:00, member: a, runtime: '7.4', to: a@b.org, state: eol}\n",
+            "sent:\n  - {date: 2026-11-20 10:00:00, member: amis, runtime: '7.4', to: a@b.org, state: eol}\n",
             "notices.yaml:2 sent[0].date:",
         ),
         (  # an alias would make one entry count twice
-            "sent:\n  - &e {date: 2026-11-20, member: a, runtime: '7.4', to: a@b.org, state: eol}\n  - *e\n",
+            "sent:\n  - &e {date: 2026-11-20, member: amis, runtime: '7.4', to: a@b.org, state: eol}\n  - *e\n",
             "sent[1]: uses an alias (*name): write the value out instead",
         ),
         (
-            "sent:\n  - {date: 2026-11-20, member: a, runtime: '7.4', state: eol}\n",
+            "sent:\n  - {date: 2026-11-20, member: amis, runtime: '7.4', state: eol}\n",
             "notices.yaml:2 sent[0].to:",
         ),
         (
-            "- {date: 2026-11-20, member: a, runtime: '7.4', to: a@b.org, state: eol}\n",
+            "- {date: 2026-11-20, member: amis, runtime: '7.4', to: a@b.org, state: eol}\n",
             "notices.yaml:1 must be a mapping with a list `sent:`",
         ),
         (
-            "sent: []\nSent:\n  - {date: 2026-11-20, member: a, runtime: '7.4', to: a@b.org, state: eol}\n",
+            "sent: []\nSent:\n  - {date: 2026-11-20, member: amis, runtime: '7.4', to: a@b.org, state: eol}\n",
             "notices.yaml:2 Sent: holds a list, which is not read: entries go under `sent:` only",
         ),
     ],
@@ -788,3 +822,104 @@ def test_a_record_yaml_would_misread_is_refused_with_its_line(tmp_path: Path, te
     with pytest.raises(PicError) as caught:
         notices.load(record)
     assert shown in str(caught.value), caught.value
+
+
+def test_a_record_that_is_a_symbolic_link_is_written_where_it_leads(tmp_path: Path) -> None:
+    """Renaming the new copy over the link itself would turn it into a file of its own: the record the link
+    points to (kept elsewhere, e.g. with the registry) would never see the entry."""
+    (tmp_path / "real").mkdir()
+    real = tmp_path / "real" / "notices.yaml"
+    real.write_text(f"sent:\n  - {ENTRY}\n", encoding="utf-8")
+    link = tmp_path / "notices.yaml"
+    link.symlink_to(real)
+    notice = notices.Notice(ON, "velo-cite", "8.2", "elodie@velo-cite.example.org", "warning")
+    notices.check_writable(link)
+    notices.append(link, notice)
+    assert link.is_symlink() and link.resolve() == real
+    assert notices.load(real)[-1] == notice and len(notices.load(real)) == 2
+    assert sorted(p.name for p in (tmp_path / "real").iterdir()) == ["notices.yaml"]  # no copy left behind
+
+
+def test_a_record_pic_would_then_refuse_to_read_is_never_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A record one line short of the size limit: adding the line would make a file every reader refuses.
+    (With a limit of 64 KiB: a record of the real limit takes seconds to read, twice per message.)"""
+    monkeypatch.setattr(notices, "MAX_RECORD_BYTES", 64 * 1024)
+    record = tmp_path / "notices.yaml"
+    line = f"  - {ENTRY}\n"
+    head = "sent:\n"
+    count = (notices.MAX_RECORD_BYTES - len(head)) // len(line)
+    record.write_text(head + line * count + "#" * (notices.MAX_RECORD_BYTES - len(head) - count * len(line) - 1) + "\n")
+    assert record.stat().st_size == notices.MAX_RECORD_BYTES
+    assert len(notices.load(record)) == count
+    before = record.read_bytes()
+    notice = notices.Notice(ON, "velo-cite", "8.2", "elodie@velo-cite.example.org", "warning")
+    with pytest.raises(PicError) as caught:
+        notices.check_writable(record)
+    assert f"would be more than {notices.MAX_RECORD_BYTES} bytes long with one more entry" in str(caught.value)
+    with pytest.raises(PicError):
+        notices.append(record, notice)
+    assert record.read_bytes() == before
+
+
+def test_an_entry_already_there_is_never_changed_by_the_line_added(tmp_path: Path) -> None:
+    """A block note ending the file without a line break reads "kept"; a line added after it would make it
+    "kept\\n" (YAML keeps one line break of a block scalar followed by more lines)."""
+    record = tmp_path / "notices.yaml"
+    block = ENTRY[1:-1].replace(", ", "\n    ")  # the entry's keys one per line
+    text = f"sent:\n  - {block}\n    note: |\n      kept"
+    record.write_text(text, encoding="utf-8")
+    assert notices.load(record)[0].note == "kept"
+    notice = notices.Notice(ON, "velo-cite", "8.2", "elodie@velo-cite.example.org", "warning")
+    with pytest.raises(PicError) as caught:
+        notices.append(record, notice)
+    assert "sent[0].note: would change if a line were added after it" in str(caught.value), caught.value
+    assert record.read_text(encoding="utf-8") == text
+    record.write_text(text + "\n", encoding="utf-8")  # as the message says
+    notices.append(record, notice)
+    assert [n.note for n in notices.load(record)] == ["kept\n", None]
+
+
+def test_a_byte_order_mark_keeps_the_entries_and_the_line_added_in_place(tmp_path: Path) -> None:
+    record = tmp_path / "notices.yaml"
+    record.write_bytes(f"\ufeff# record\nsent:\n  - {ENTRY}\nother: 1\n".encode())
+    notice = notices.Notice(ON, "velo-cite", "8.2", "elodie@velo-cite.example.org", "warning")
+    notices.append(record, notice)
+    line = "{date: 2026-11-28, member: velo-cite, runtime: '8.2', to: elodie@velo-cite.example.org, state: warning}"
+    assert record.read_bytes() == f"\ufeff# record\nsent:\n  - {ENTRY}\n  - {line}\nother: 1\n".encode()
+
+
+def test_a_record_in_a_directory_that_cannot_be_searched_is_named_not_a_traceback(tmp_path: Path) -> None:
+    """``Path.exists`` raises for EACCES: the record is said to be unreadable, by pic report and pic notify."""
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (locked / "notices.yaml").write_text(f"sent:\n  - {ENTRY}\n", encoding="utf-8")
+    locked.chmod(0o600)
+    proj = project_copy(tmp_path)
+    (proj / notices.DEFAULT_FILE).symlink_to(locked / "notices.yaml")
+    members = registry(tmp_path)
+    setpriv = shutil.which("setpriv")
+    assert setpriv is not None, "setpriv (util-linux) is needed: root searches any directory otherwise"
+    drop = [setpriv, "--bounding-set=-dac_override,-dac_read_search"] if os.geteuid() == 0 else []
+    for argv in (
+        ["report", "--project", str(proj), "--members", str(members)],
+        ["report", "--project", str(proj), "--members", str(members), "--record", str(locked / "notices.yaml")],
+        ["notify", "--dry-run", "--project", str(proj), "--members", str(members)],
+    ):
+        done = subprocess.run(
+            [*drop, sys.executable, "-m", "pic", *argv], cwd=ROOT, capture_output=True, text=True, check=False
+        )
+        assert "Traceback" not in done.stderr, done.stderr
+        assert "notices.yaml" in done.stderr and "cannot be read" in done.stderr, (argv, done.stderr)
+        assert done.returncode in (1, 2), done
+
+
+def test_a_record_that_is_a_loop_of_links_is_named_so(tmp_path: Path) -> None:
+    record, other = tmp_path / "notices.yaml", tmp_path / "other.yaml"
+    record.symlink_to(other)
+    other.symlink_to(record)
+    for call in (notices.load, notices.check_writable):
+        with pytest.raises(PicError) as caught:
+            call(record)
+        assert "notices.yaml is a loop of symbolic links" in str(caught.value), caught.value

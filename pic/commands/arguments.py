@@ -124,8 +124,12 @@ def file_if_present(what: str, limit: int = _MAX_FILE_BYTES) -> Callable[[str], 
 
     def check(text: str) -> Path:
         path = _not_empty(text, what)
-        if not path.exists() and not path.is_symlink():
+        try:
+            os.lstat(path)
+        except FileNotFoundError:
             return path
+        except OSError:
+            pass  # a directory on the way cannot be searched...: said by the check below
         return _regular_file(text, what, limit)
 
     return check

@@ -90,7 +90,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], common:
     p.add_argument("--dry-run", action="store_true", help="print the messages, send and record nothing")
     p.add_argument(
         "--record",
-        type=file_if_present("the notices file pic notify writes (a YAML file)"),
+        type=file_if_present("the notices file pic notify writes (a YAML file)", notices.MAX_RECORD_BYTES),
         default=None,
         help=f"the notices file (default: {notices.DEFAULT_FILE} in the --project directory)",
     )
