@@ -25,7 +25,10 @@ import os
 import re
 import stat
 import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -141,6 +144,13 @@ class _Record(BaseModel):
     sent: list[_Entry] | None = None
 
 
+@lru_cache(maxsize=4)
+def _parsed(text: str, file: str) -> tuple[Notice, ...]:
+    """:func:`_parse`, remembered: each line added reads the record it extends, which the check of the line
+    before read back already (one parse per message instead of two)."""
+    return tuple(_parse(text, file))
+
+
 def _parse(text: str, file: str) -> list[Notice]:
     """The notices of a record's text, in the file's order; PicError naming each entry that is not one.
 
@@ -209,24 +219,83 @@ def _target(path: Path) -> Path:
     return Path(os.path.realpath(path)) if path.is_symlink() else path
 
 
-def check_writable(path: Path) -> None:
-    """Raise PicError unless :func:`append` can write the record: a file can be created in its directory
-    (the directory of the file its links lead to), and the record, if there, is one a line can be added to."""
+def check_writable(path: Path, entries: Sequence[Notice]) -> None:
+    """Raise PicError unless :func:`append` can write the record with ``entries`` added one by one: a file can
+    be created in its directory (the directory of the file its links lead to), the record is not read-only,
+    and it is one these lines can be added to (:func:`check_appendable`)."""
     file = display_path(path)
-    exists = _present(path, file)
     target = _target(path)
+    if _present(path, file) and target.exists() and not os.access(target, os.W_OK):
+        raise PicError(
+            [Problem(file, None, "", "is read-only: make it writable (chmod u+w) to record; nothing was sent")]
+        )
     try:
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
     except OSError as exc:
         raise _not_written(path, exc, ": its directory must exist and be writable; nothing was sent") from None
     os.close(fd)
     Path(tmp).unlink(missing_ok=True)
-    if exists:
-        _appended(_read(path, file), Notice(dt.date(2000, 1, 1), "member", "8.4", "t@example.org", "eol"), file)
+    check_appendable(path, entries)
+
+
+def check_appendable(path: Path, entries: Sequence[Notice]) -> None:
+    """Raise PicError unless the record (absent: empty) can take ``entries`` as lines added at the end of its
+    ``sent:`` list: its layout takes a line, and with all of them it stays within :data:`MAX_RECORD_BYTES`."""
+    if not entries:
+        return
+    file = display_path(path)
+    text = _read(path, file) if _present(path, file) else ""
+    first = _appended(text, entries[0], file)
+    one_line = len(first.encode("utf-8")) - len(text.encode("utf-8")) - len(_item(entries[0]).encode("utf-8"))
+    size = len(first.encode("utf-8")) + sum(len(_item(n).encode("utf-8")) + one_line for n in entries[1:])
+    if size > MAX_RECORD_BYTES:
+        raise _too_long(file, len(entries))
+
+
+def _too_long(file: str, count: int = 1) -> PicError:
+    more = "one more entry" if count == 1 else f"{count} more entries"
+    return PicError(
+        [
+            Problem(
+                file,
+                None,
+                "",
+                f"would be more than {MAX_RECORD_BYTES} bytes long with {more}: move the older entries to another "
+                "file (kept for the history, not read); nothing was sent",
+            )
+        ]
+    )
+
+
+@contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Hold the record for one run of ``pic notify``: another run on the same record (a second admin, a timer)
+    would tell the same members and lose entries (each rewrites the file). An exclusive ``flock`` on the
+    directory of the file its links lead to, released at the end; PicError at once when another run holds it.
+    A directory that cannot be opened is not held (:func:`check_writable` refuses it)."""
+    import fcntl
+
+    file = display_path(path)
+    try:
+        fd = os.open(_target(path).parent, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError:  # no directory to hold: check_writable says why nothing can be recorded there
+        yield
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise PicError(
+                [Problem(file, None, "", "is in use by another pic notify: nothing sent; run again once it is done")]
+            ) from None
+        yield
+    finally:
+        os.close(fd)
 
 
 _ITEM_PREFIX = re.compile(r"[ \t]*-[ \t]+")  # "  - " before an entry of a block list
 _COMPOSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the reader's (libyaml): the same text is YAML to both
+_BOM = "\ufeff"  # kept where it is; libyaml's offsets do not count it
 
 
 def _newline(text: str) -> str:
@@ -245,40 +314,69 @@ def _end_of_line(text: str, at: int) -> int:
     return end + 2 if text.startswith("\r\n", end) else end + 1
 
 
+def _item(notice: Notice) -> str:
+    """The notice as the text of one list item, without its ``- ``."""
+    return notice.as_yaml().removeprefix("- ").rstrip("\n")
+
+
+def _checked(notice: Notice, file: str) -> None:
+    """Raise PicError naming the field when ``notice`` is no entry a reader takes (the Python API's callers)."""
+    try:
+        _Entry.model_validate(notice.entry())
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        where = ".".join(str(part) for part in error["loc"])
+        raise PicError(
+            [Problem(file, None, f"sent[new].{where}", f"is no entry of a record: {error['msg']}")]
+        ) from None
+    if notice.note is not None and any(ch in notice.note for ch in "\n\r\x85\u2028\u2029"):
+        raise PicError([Problem(file, None, "sent[new].note", "is no entry of a record: a note added is one line")])
+
+
 def _appended(text: str, notice: Notice, file: str) -> str:
     """``text`` with ``notice`` added as one line at the end of its ``sent:`` list, every other byte kept.
 
     Raises PicError naming the file when its ``sent:`` list is not one a line can be added to (a flow
-    list ``[...]`` that is not empty, a list nested otherwise, a record written as a flow mapping), or
-    when adding it would change an entry already there or make the record too long to read: checked by
-    reading the result back.
+    list ``[...]`` that is not empty or holds a comment, a list nested otherwise, a record written as a
+    flow mapping), or when adding it would change an entry already there or make the record too long
+    to read: checked by reading the result back.
     """
-    newline = _newline(text)
-    item = notice.as_yaml().removeprefix("- ").rstrip("\n")
-    old = _parse(text, file)
-    root = yaml.compose(text, Loader=_COMPOSER)  # _parse read it: it is one YAML document
+    _checked(notice, file)
+    old = _parsed(text, file)
+    bom = _BOM if text.startswith(_BOM) else ""
+    body, at, before, prefix, where = _place(text[len(bom) :], file)
+    new = bom + body[:at] + before + prefix + _item(notice) + _newline(body) + body[at:]
+    if len(new.encode("utf-8")) > MAX_RECORD_BYTES:
+        raise _too_long(file)
+    _verify(new, old, notice, file, where)
+    return new
+
+
+def _place(body: str, file: str) -> tuple[str, int, str, str, int | None]:
+    """Where a line goes in ``body`` (the record without its byte-order mark): the body (an empty value of
+    ``sent:`` taken out), the offset, the text before the line (line break, header, ``sent:``), its
+    ``- `` prefix, and the line a refusal names."""
+    newline = _newline(body)
+    root = yaml.compose(body, Loader=_COMPOSER)  # _parsed read it: it is one YAML document
     sent = key = None
     if isinstance(root, yaml.MappingNode):
         key, sent = next(
             ((k, v) for k, v in root.value if isinstance(k, yaml.ScalarNode) and k.value == "sent"), (None, None)
         )
-    at, prefix, before = len(text), "  - ", ""  # by default: at the end
-    where = root.start_mark.line + 1 if root is not None else None
-    if root is None or (isinstance(root, yaml.ScalarNode) and root.tag.endswith(":null") and not root.value):
-        bare = text.lstrip("\ufeff")  # a byte-order mark alone is an empty file
-        before = "" if not bare or text.endswith(("\n", "\r")) else newline
-        before += ("" if bare.strip() else HEADER.replace("\n", newline)) + "sent:" + newline
-    elif isinstance(sent, yaml.SequenceNode) and sent.value and not sent.flow_style:
-        where = sent.start_mark.line + 1
+    if root is None:  # empty, comments only, document markers only
+        before = "" if not body or body.endswith(("\n", "\r")) else newline
+        before += ("" if body.strip() else HEADER.replace("\n", newline)) + "sent:" + newline
+        return body, len(body), before, "  - ", None
+    if isinstance(sent, yaml.SequenceNode) and sent.value and not sent.flow_style:
         last = sent.value[-1]
-        start = max(text.rfind("\n", 0, last.start_mark.index), text.rfind("\r", 0, last.start_mark.index)) + 1
-        if _ITEM_PREFIX.fullmatch(text[start : last.start_mark.index]):
-            prefix = text[start : last.start_mark.index]  # the last entry's "  - ", as written
+        start = max(body.rfind("\n", 0, last.start_mark.index), body.rfind("\r", 0, last.start_mark.index)) + 1
+        if _ITEM_PREFIX.fullmatch(body[start : last.start_mark.index]):
+            prefix = body[start : last.start_mark.index]  # the last entry's "  - ", as written
         else:  # "-" alone on its line, the entry below it: the list's own column
             prefix = " " * sent.start_mark.column + "- "
-        at = last.end_mark.index if last.end_mark.column == 0 else _end_of_line(text, last.end_mark.index)
-        before = "" if at == 0 or text[at - 1] in "\r\n" else newline
-    elif (
+        at = last.end_mark.index if last.end_mark.column == 0 else _end_of_line(body, last.end_mark.index)
+        return body, at, "" if at == 0 or body[at - 1] in "\r\n" else newline, prefix, sent.start_mark.line + 1
+    if (
         isinstance(root, yaml.MappingNode)
         and not root.flow_style
         and key is not None
@@ -286,32 +384,32 @@ def _appended(text: str, notice: Notice, file: str) -> str:
         and _empty(sent)
     ):
         # sent:, sent: ~, sent: [] (a comment after it kept on its line)
-        where = key.start_mark.line + 1
         cut, end = sent.start_mark.index, sent.end_mark.index
-        while cut > key.end_mark.index and text[cut - 1] in " \t":
+        if "#" in body[cut:end]:
+            where = key.start_mark.line + 1
+            raise PicError(
+                [Problem(file, where, "sent", "holds a comment inside its value: write `sent:` alone on its line")]
+            )
+        while cut > key.end_mark.index and body[cut - 1] in " \t":
             cut -= 1
-        text = text[:cut] + text[end:] if end > sent.start_mark.index else text
-        at = _end_of_line(text, key.end_mark.index)
-        before = "" if text[at - 1] in "\r\n" else newline
-    elif sent is None and isinstance(root, yaml.MappingNode) and not root.flow_style:
-        before = ("" if text.endswith(("\n", "\r")) else newline) + "sent:" + newline
-    new = text[:at] + before + prefix + item + newline + text[at:]
+        body = body[:cut] + body[end:] if end > sent.start_mark.index else body
+        at = _end_of_line(body, key.end_mark.index)
+        before = "" if body[at - 1] in "\r\n" else newline
+        return body, at, before, " " * (key.start_mark.column + 2) + "- ", key.start_mark.line + 1
+    if sent is None and isinstance(root, yaml.MappingNode) and not root.flow_style:
+        indent = " " * root.start_mark.column
+        before = ("" if body.endswith(("\n", "\r")) else newline) + indent + "sent:" + newline
+        return body, len(body), before, indent + "  - ", root.start_mark.line + 1
+    where = (sent or root).start_mark.line + 1
+    return body, len(body), "", "  - ", where  # refused by the reading back
+
+
+def _verify(new: str, old: tuple[Notice, ...], notice: Notice, file: str, where: int | None) -> None:
+    """Raise PicError unless ``new`` reads as the ``old`` entries, notes included, then ``notice``."""
     try:
-        again = _parse(new, file)
+        again = _parsed(new, file)
     except PicError:
-        again = []
-    if len(new.encode("utf-8")) > MAX_RECORD_BYTES:
-        raise PicError(
-            [
-                Problem(
-                    file,
-                    None,
-                    "",
-                    f"would be more than {MAX_RECORD_BYTES} bytes long with one more entry: move the older "
-                    "entries to another file (kept for the history, not read)",
-                )
-            ]
-        )
+        again = ()
     if again[: len(old)] == old and [n.note for n in again[: len(old)]] != [n.note for n in old]:
         changed = next(i for i, (a, b) in enumerate(zip(again, old, strict=False)) if a.note != b.note)
         raise PicError(
@@ -325,7 +423,7 @@ def _appended(text: str, notice: Notice, file: str) -> str:
                 )
             ]
         )
-    if again != [*old, notice] or again[-1].note != notice.note:
+    if again != (*old, notice) or again[-1].note != notice.note:
         raise PicError(
             [
                 Problem(
@@ -337,7 +435,6 @@ def _appended(text: str, notice: Notice, file: str) -> str:
                 )
             ]
         )
-    return new
 
 
 def _empty(node: yaml.Node) -> bool:
@@ -348,11 +445,20 @@ def _empty(node: yaml.Node) -> bool:
     return isinstance(node, yaml.SequenceNode) and not node.value
 
 
+def _new_file_mode() -> int:
+    """The mode a file created by ``open`` would get: 0o666 less the process's umask."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def append(path: Path, notice: Notice) -> None:
     """Add one notice as one line at the end of the record's ``sent:`` list, every other byte kept
     (comments, notes, order): the record is copied with the line added, then the copy renamed over it
-    (a crash never leaves half a file). A record that is a symbolic link is written where the link
-    leads; a hard link to it keeps the former content (the renamed copy is a new file).
+    (a crash never leaves half a file); its mode, and its owner where the process may give it, are
+    kept; a new record gets the mode the umask gives. A record that is a symbolic link is written
+    where the link leads; a hard link to it keeps the former content (the renamed copy is a new file).
+    Runs of ``pic notify`` on one record are kept apart by :func:`locked`.
 
     Raises PicError naming the record when it cannot be read or written.
     """
@@ -366,13 +472,22 @@ def append(path: Path, notice: Notice) -> None:
         raise _not_written(path, exc) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            fd = -1  # closed with `out` from here on
             if exists:
-                os.fchmod(out.fileno(), stat.S_IMODE(os.stat(target).st_mode))
+                st = os.stat(target)
+                os.fchmod(out.fileno(), stat.S_IMODE(st.st_mode))
+                if (st.st_uid, st.st_gid) != (os.geteuid(), os.getegid()):
+                    with suppress(PermissionError):  # only root gives a file away: else the copy is the admin's own
+                        os.fchown(out.fileno(), st.st_uid, st.st_gid)
+            else:
+                os.fchmod(out.fileno(), _new_file_mode())
             out.write(text)
             out.flush()
             os.fsync(out.fileno())
         os.replace(tmp, target)
     except BaseException as exc:
+        if fd >= 0:
+            os.close(fd)
         Path(tmp).unlink(missing_ok=True)
         if isinstance(exc, OSError):
             raise _not_written(path, exc) from None

@@ -691,6 +691,15 @@ ENTRY = "{date: 2026-01-01, member: amis, runtime: '7.4', to: a@b.org, state: eo
         ),
         ("sent:\r  - ENTRY\r", "sent:\r  - ENTRY\r  - LINE\r"),  # old Mac line ends: CR only
         ("\ufeff", "\ufeff" + notices.HEADER + "sent:\n  - LINE\n"),  # a byte-order mark alone
+        ("\ufeffsent: []\n", "\ufeffsent:\n  - LINE\n"),  # libyaml's offsets do not count the mark
+        ("\ufeffsent: ~\n", "\ufeffsent:\n  - LINE\n"),
+        (
+            "\ufeffsent:\n  - date: 2026-01-01\n    member: amis\n    runtime: '7.4'\n    to: a@b.org\n    state: eol",
+            "\ufeffsent:\n  - date: 2026-01-01\n    member: amis\n    runtime: '7.4'\n    to: a@b.org\n    state: eol\n"
+            "  - LINE\n",
+        ),
+        ("    sent: ~\n    other: 1\n", "    sent:\n      - LINE\n    other: 1\n"),  # an indented record
+        ("    other: 1\n", "    other: 1\n    sent:\n      - LINE\n"),
     ],
     ids=[
         "new",
@@ -707,6 +716,11 @@ ENTRY = "{date: 2026-01-01, member: amis, runtime: '7.4', to: a@b.org, state: eo
         "dash-alone",
         "cr-only",
         "bom-only",
+        "bom-empty-flow",
+        "bom-null",
+        "bom-block-no-final-break",
+        "indented-null",
+        "indented-no-sent",
     ],
 )
 def test_an_entry_is_added_as_one_line_at_the_end_of_sent(tmp_path: Path, before: str, after: str) -> None:
@@ -833,7 +847,7 @@ def test_a_record_that_is_a_symbolic_link_is_written_where_it_leads(tmp_path: Pa
     link = tmp_path / "notices.yaml"
     link.symlink_to(real)
     notice = notices.Notice(ON, "velo-cite", "8.2", "elodie@velo-cite.example.org", "warning")
-    notices.check_writable(link)
+    notices.check_writable(link, [notice])
     notices.append(link, notice)
     assert link.is_symlink() and link.resolve() == real
     assert notices.load(real)[-1] == notice and len(notices.load(real)) == 2
@@ -856,7 +870,7 @@ def test_a_record_pic_would_then_refuse_to_read_is_never_written(
     before = record.read_bytes()
     notice = notices.Notice(ON, "velo-cite", "8.2", "elodie@velo-cite.example.org", "warning")
     with pytest.raises(PicError) as caught:
-        notices.check_writable(record)
+        notices.check_writable(record, [notice])
     assert f"would be more than {notices.MAX_RECORD_BYTES} bytes long with one more entry" in str(caught.value)
     with pytest.raises(PicError):
         notices.append(record, notice)
@@ -919,7 +933,115 @@ def test_a_record_that_is_a_loop_of_links_is_named_so(tmp_path: Path) -> None:
     record, other = tmp_path / "notices.yaml", tmp_path / "other.yaml"
     record.symlink_to(other)
     other.symlink_to(record)
-    for call in (notices.load, notices.check_writable):
+    notice = notices.Notice(ON, "velo-cite", "8.2", "elodie@velo-cite.example.org", "warning")
+    for call in (notices.load, lambda path: notices.check_writable(path, [notice])):
         with pytest.raises(PicError) as caught:
             call(record)
         assert "notices.yaml is a loop of symbolic links" in str(caught.value), caught.value
+
+
+def test_a_comment_inside_an_empty_flow_list_is_not_dropped(tmp_path: Path) -> None:
+    record = tmp_path / "notices.yaml"
+    text = "sent: [ # none yet, see ticket 12\n]\nother: 1\n"
+    record.write_text(text, encoding="utf-8")
+    notice = notices.Notice(ON, "velo-cite", "8.2", "elodie@velo-cite.example.org", "warning")
+    with pytest.raises(PicError) as caught:
+        notices.append(record, notice)
+    assert "notices.yaml:1 sent: holds a comment inside its value: write `sent:` alone" in str(caught.value)
+    assert record.read_text(encoding="utf-8") == text
+
+
+def test_a_new_record_gets_the_mode_the_umask_gives_and_an_old_one_keeps_mode_and_owner(tmp_path: Path) -> None:
+    record = tmp_path / "notices.yaml"
+    notice = notices.Notice(ON, "velo-cite", "8.2", "elodie@velo-cite.example.org", "warning")
+    old = os.umask(0o027)
+    try:
+        notices.append(record, notice)
+    finally:
+        os.umask(old)
+    assert record.stat().st_mode & 0o777 == 0o640  # not mkstemp's 0600: the other admins read it too
+    record.chmod(0o664)
+    owner = (65534, 65534) if os.geteuid() == 0 else (os.geteuid(), os.getegid())
+    if os.geteuid() == 0:  # root replaces the file: the copy is given back to its owner
+        os.chown(record, *owner)
+    notices.append(record, notice)
+    st = record.stat()
+    assert (st.st_mode & 0o777, st.st_uid, st.st_gid) == (0o664, *owner)
+
+
+def test_the_record_is_checked_for_every_entry_the_run_will_add(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Checked with a short stand-in entry, a record with room for it but not for the real, longer ones let
+    the run send a message it then could not record."""
+    monkeypatch.setattr(notices, "MAX_RECORD_BYTES", 4096)
+    record = tmp_path / "notices.yaml"
+    line = f"  - {ENTRY}\n"
+    record.write_text("sent:\n" + line * ((4096 - 6 - 180) // len(line)), encoding="utf-8")  # 180 to 259 bytes left
+    room = notices.MAX_RECORD_BYTES - record.stat().st_size
+    long = notices.Notice(ON, "a" + "b" * 30, "8.2", "elodie.martin@velo-cite.example.org", "warning")
+    assert len(notices.Notice(ON, "member", "8.4", "t@example.org", "eol").as_yaml()) + 2 < room
+    assert room < 2 * (len(long.as_yaml()) + 2)
+    notices.check_writable(record, [long])
+    with pytest.raises(PicError) as caught:
+        notices.check_writable(record, [long, long])
+    assert "would be more than 4096 bytes long with 2 more entries" in str(caught.value), caught.value
+
+
+def test_an_entry_given_through_the_api_is_checked_field_by_field(tmp_path: Path) -> None:
+    record = tmp_path / "notices.yaml"
+    for notice, field in [
+        (notices.Notice(ON, "Bad Member", "8.2", "e@x.org", "warning"), "sent[new].member"),
+        (notices.Notice(ON, "velo-cite", "8.2", "", "warning"), "sent[new].to"),
+        (notices.Notice(ON, "velo-cite", "8.2", "e@x.org", "told"), "sent[new].state"),
+        (notices.Notice(ON, "velo-cite", "8.2", "e@x.org", "eol", note="a\u2028b"), "sent[new].note"),
+    ]:
+        with pytest.raises(PicError) as caught:
+            notices.append(record, notice)
+        assert f"notices.yaml {field}: is no entry of a record" in str(caught.value), caught.value
+    assert not record.exists()
+
+
+def test_a_second_run_on_the_same_record_sends_nothing(
+    tmp_path: Path, smtp_sink: Sink, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two runs at once would tell the same members, and each rewrite of the record would drop the other's."""
+    members, proj = registry(tmp_path), project(tmp_path, smtp_sink)
+    with notices.locked(proj / notices.DEFAULT_FILE):
+        assert notify(proj, members, ON) == 1
+        assert "notices.yaml is in use by another pic notify: nothing sent" in capsys.readouterr().err
+        assert notify(proj, members, ON, "--dry-run") == 0  # reads only
+    assert smtp_sink.received == []
+    assert notify(proj, members, ON) == 0 and len(smtp_sink.received) == 3
+
+
+def test_the_dry_run_says_what_the_real_run_would_refuse_in_the_record(
+    tmp_path: Path, smtp_sink: Sink, capsys: pytest.CaptureFixture[str]
+) -> None:
+    members, proj = registry(tmp_path), project(tmp_path, smtp_sink)
+    (proj / notices.DEFAULT_FILE).write_text(f"sent: [{ENTRY}]\n", encoding="utf-8")
+    assert notify(proj, members, ON, "--dry-run") == 0
+    err = capsys.readouterr().err
+    assert "warning: " in err and "notices.yaml:1 sent: is not a list pic can add a line to" in err, err
+    assert "(the real run would send nothing)" in err
+
+
+def test_a_read_only_record_is_refused_before_anything_is_sent(tmp_path: Path) -> None:
+    record = tmp_path / "notices.yaml"
+    record.write_text(f"sent:\n  - {ENTRY}\n", encoding="utf-8")
+    record.chmod(0o444)
+    code = (
+        "import datetime as dt, sys; from pathlib import Path\n"
+        "from pic import notices; from pic.errors import PicError\n"
+        "n = notices.Notice(dt.date(2026, 11, 28), 'velo-cite', '8.2', 'e@x.org', 'warning')\n"
+        "try:\n    notices.check_writable(Path(sys.argv[1]), [n])\n"
+        "except PicError as exc:\n    print(exc.problems[0]); sys.exit(1)\n"
+    )
+    setpriv = shutil.which("setpriv")
+    assert setpriv is not None, "setpriv (util-linux) is needed: root writes any file otherwise"
+    drop = [setpriv, "--bounding-set=-dac_override,-dac_read_search"] if os.geteuid() == 0 else []
+    done = subprocess.run(
+        [*drop, sys.executable, "-c", code, str(record)], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 1, done
+    assert "notices.yaml is read-only: make it writable" in done.stdout, done

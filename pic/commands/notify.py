@@ -27,6 +27,7 @@ keep a message sent, 2 usage error, 3 the server refused at least one message
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import os
 import sys
@@ -379,9 +380,16 @@ def run(args: argparse.Namespace, on: dt.date) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
+    record: Path = args.record or args.project / notices.DEFAULT_FILE
+    if args.dry_run:
+        return _run(args, on, now, record)
+    with notices.locked(record):  # from reading the record to the last line added
+        return _run(args, on, now, record)
+
+
+def _run(args: argparse.Namespace, on: dt.date, now: dt.date, record: Path) -> int:
     settings = load_settings(args.project, args.stack)
     registry = load_registry(args.members, settings)
-    record: Path = args.record or args.project / notices.DEFAULT_FILE
     recorded = notices.load(record)
     for problem in notices.dated_after(recorded, now, display_path(record)):
         print(problem, file=sys.stderr)
@@ -394,10 +402,18 @@ def run(args: argparse.Namespace, on: dt.date) -> int:
             f"(again after {settings.notify.period_days} days)",
             file=sys.stderr,
         )
+    entries = [notices.Notice(on, m.member, m.runtime, m.to, m.state) for m in messages]
     if args.dry_run:
         for m in messages:
             print(f"--- {m.member} (PHP {m.runtime}, {m.state}) ---")
             print(as_text(m))
+        try:
+            notices.check_appendable(record, entries)
+        except PicError as exc:  # said now, before the real run refuses it
+            for p in exc.problems:
+                print(
+                    f"{dataclasses.replace(p, severity='warning')} (the real run would send nothing)", file=sys.stderr
+                )
         print(f"dry run: {len(messages)} message(s), nothing sent", file=sys.stderr)
         return EXIT_OK
     if not messages:
@@ -415,7 +431,7 @@ def run(args: argparse.Namespace, on: dt.date) -> int:
             ]
         )
     # Before any connection: a record that cannot be written, a password that cannot be read (PicError).
-    notices.check_writable(record)
+    notices.check_writable(record, entries)
     password = smtp_password(settings, args.project)
     import smtplib
 
