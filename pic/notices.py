@@ -220,22 +220,45 @@ def _target(path: Path) -> Path:
 
 
 def check_writable(path: Path, entries: Sequence[Notice]) -> None:
-    """Raise PicError unless :func:`append` can write the record with ``entries`` added one by one: a file can
-    be created in its directory (the directory of the file its links lead to), the record is not read-only,
-    and it is one these lines can be added to (:func:`check_appendable`)."""
+    """Raise PicError unless :func:`append` can write the record with ``entries`` added one by one.
+
+    The record is written as :func:`append` writes it, unchanged: a copy made beside the file its links
+    lead to, then renamed over it (a file created and removed when there is no record yet). So whatever
+    would stop a line being added after a message is sent stops the run before: a directory that is
+    missing or not writable, a sticky directory and a record of another user, an append-only or
+    immutable record, a record mounted on its own, a full or read-only file system. Then the lines
+    themselves (:func:`check_appendable`).
+    """
     file = display_path(path)
-    target = _target(path)
-    if _present(path, file) and target.exists() and not os.access(target, os.W_OK):
-        raise PicError(
-            [Problem(file, None, "", "is read-only: make it writable (chmod u+w) to record; nothing was sent")]
-        )
-    try:
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-    except OSError as exc:
-        raise _not_written(path, exc, ": its directory must exist and be writable; nothing was sent") from None
-    os.close(fd)
-    Path(tmp).unlink(missing_ok=True)
+    if _present(path, file):
+        _write(path, _read(path, file), exists=True, hint="; nothing was sent")
+    else:
+        target = _target(path)
+        try:
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+        except OSError as exc:
+            raise _not_written(path, exc, ": its directory must exist and be writable; nothing was sent") from None
+        os.close(fd)
+        _remove(Path(tmp))
     check_appendable(path, entries)
+
+
+def writable_problems(path: Path) -> list[Problem]:
+    """What would stop :func:`check_writable`, as far as it can be told without writing (for a dry run): the
+    directory missing or not writable, the record read-only."""
+    file = display_path(path)
+    try:
+        present = _present(path, file)
+    except PicError as exc:
+        return exc.problems
+    target = _target(path)
+    if not target.parent.is_dir():
+        return [Problem(file, None, "", "cannot be written: its directory does not exist")]
+    if not os.access(target.parent, os.W_OK | os.X_OK):
+        return [Problem(file, None, "", "cannot be written: its directory is not writable")]
+    if present and not os.access(target, os.W_OK):
+        return [Problem(file, None, "", "cannot be written: it is read-only (its mode or its file system)")]
+    return []
 
 
 def check_appendable(path: Path, entries: Sequence[Notice]) -> None:
@@ -276,17 +299,34 @@ def locked(path: Path) -> Iterator[None]:
     import fcntl
 
     file = display_path(path)
+    directory = _target(path).parent
     try:
-        fd = os.open(_target(path).parent, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
-    except OSError:  # no directory to hold: check_writable says why nothing can be recorded there
+        fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except (FileNotFoundError, NotADirectoryError):  # nothing to hold: check_writable says nothing can be recorded
         yield
         return
+    except OSError as exc:
+        raise PicError(
+            [Problem(file, None, "", f"cannot be held for this run: its directory cannot be opened ({exc.strerror})")]
+        ) from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise PicError(
-                [Problem(file, None, "", "is in use by another pic notify: nothing sent; run again once it is done")]
+                [
+                    Problem(
+                        file,
+                        None,
+                        "",
+                        "is held by another pic notify (one run at a time per directory of records, here "
+                        f"{display_path(directory)}): nothing sent; run again once it is done",
+                    )
+                ]
+            ) from None
+        except OSError as exc:  # a file system without locks (some NFS and FUSE mounts)
+            raise PicError(
+                [Problem(file, None, "", f"cannot be held for this run ({exc.strerror}): nothing sent")]
             ) from None
         yield
     finally:
@@ -363,7 +403,8 @@ def _place(body: str, file: str) -> tuple[str, int, str, str, int | None]:
         key, sent = next(
             ((k, v) for k, v in root.value if isinstance(k, yaml.ScalarNode) and k.value == "sent"), (None, None)
         )
-    if root is None:  # empty, comments only, document markers only
+    if root is None or (isinstance(root, yaml.ScalarNode) and root.tag.endswith(":null") and not root.value):
+        # empty, comments only, a document marker only
         before = "" if not body or body.endswith(("\n", "\r")) else newline
         before += ("" if body.strip() else HEADER.replace("\n", newline)) + "sent:" + newline
         return body, len(body), before, "  - ", None
@@ -374,7 +415,11 @@ def _place(body: str, file: str) -> tuple[str, int, str, str, int | None]:
             prefix = body[start : last.start_mark.index]  # the last entry's "  - ", as written
         else:  # "-" alone on its line, the entry below it: the list's own column
             prefix = " " * sent.start_mark.column + "- "
-        at = last.end_mark.index if last.end_mark.column == 0 else _end_of_line(body, last.end_mark.index)
+        at = last.end_mark.index
+        line_start = max(body.rfind("\n", 0, at), body.rfind("\r", 0, at)) + 1
+        # An entry ending inside its last line: after that line; a block entry ends at the start of the next
+        # line (indented, in an indented record): there.
+        at = _end_of_line(body, at) if body[line_start:at].strip(" \t") else line_start
         return body, at, "" if at == 0 or body[at - 1] in "\r\n" else newline, prefix, sent.start_mark.line + 1
     if (
         isinstance(root, yaml.MappingNode)
@@ -446,10 +491,11 @@ def _empty(node: yaml.Node) -> bool:
 
 
 def _new_file_mode() -> int:
-    """The mode a file created by ``open`` would get: 0o666 less the process's umask."""
+    """The mode a file created by ``open`` would get: 0o666 less the process's umask, read and write for
+    its owner whatever the umask."""
     mask = os.umask(0o022)
     os.umask(mask)
-    return 0o666 & ~mask
+    return (0o666 & ~mask) | 0o600  # never unreadable to its owner: the next run reads it
 
 
 def append(path: Path, notice: Notice) -> None:
@@ -464,31 +510,58 @@ def append(path: Path, notice: Notice) -> None:
     """
     file = display_path(path)
     exists = _present(path, file)
-    text = _appended(_read(path, file) if exists else "", notice, file)
+    _write(path, _appended(_read(path, file) if exists else "", notice, file), exists=exists)
+
+
+def _write(path: Path, text: str, *, exists: bool, hint: str = "") -> None:
+    """Write ``text`` as the record: a copy beside the file the links of ``path`` lead to, its mode (set
+    bits included) and owner those of the record (where the process may give it), renamed over it."""
     target = _target(path)
+    if exists and not os.access(target, os.W_OK):  # replacing it would work, but its mode says no
+        raise PicError(
+            [
+                Problem(
+                    display_path(path),
+                    None,
+                    "",
+                    f"cannot be written: it is read-only (its mode or its file system){hint}",
+                )
+            ]
+        )
     try:
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
     except OSError as exc:
-        raise _not_written(path, exc) from None
+        raise _not_written(path, exc, hint) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
             fd = -1  # closed with `out` from here on
-            if exists:
-                st = os.stat(target)
-                os.fchmod(out.fileno(), stat.S_IMODE(st.st_mode))
-                if (st.st_uid, st.st_gid) != (os.geteuid(), os.getegid()):
-                    with suppress(PermissionError):  # only root gives a file away: else the copy is the admin's own
-                        os.fchown(out.fileno(), st.st_uid, st.st_gid)
-            else:
-                os.fchmod(out.fileno(), _new_file_mode())
             out.write(text)
             out.flush()
             os.fsync(out.fileno())
-        os.replace(tmp, target)
+            st = os.stat(target) if exists else None
+            os.replace(tmp, target)
+            tmp = ""  # renamed: nothing left to remove
+            # Given away only once in place (a copy of another user's could not be removed after a failed
+            # rename, in a sticky directory); the mode last: fchown clears the set-user and set-group bits.
+            if st is not None and (st.st_uid, st.st_gid) != (os.geteuid(), os.getegid()):
+                with suppress(PermissionError):  # only root gives a file away: else the copy is the admin's own
+                    os.fchown(out.fileno(), st.st_uid, st.st_gid)
+            os.fchmod(out.fileno(), stat.S_IMODE(st.st_mode) if st is not None else _new_file_mode())
     except BaseException as exc:
         if fd >= 0:
             os.close(fd)
-        Path(tmp).unlink(missing_ok=True)
+        if tmp:
+            _remove(Path(tmp))
         if isinstance(exc, OSError):
-            raise _not_written(path, exc) from None
+            raise _not_written(path, exc, hint) from None
         raise
+
+
+def _remove(path: Path) -> None:
+    """Remove a temporary copy; a directory that forbids it (append-only) leaves it, said on stderr."""
+    try:
+        path.unlink(missing_ok=True)
+    except OSError as exc:
+        import sys
+
+        print(f"{display_path(path)}: temporary copy of the record not removed ({exc.strerror})", file=sys.stderr)

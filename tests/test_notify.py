@@ -19,7 +19,7 @@ from pic import notices
 from pic.cli import main
 from pic.commands import notify as notify_command
 from pic.errors import PicError
-from tests.conftest import ROOT
+from tests.conftest import ROOT, require_program, require_root
 from tests.helpers import member, project_copy, write_members
 from tests.smtp_sink import Sink, running_sink
 
@@ -1009,7 +1009,10 @@ def test_a_second_run_on_the_same_record_sends_nothing(
     members, proj = registry(tmp_path), project(tmp_path, smtp_sink)
     with notices.locked(proj / notices.DEFAULT_FILE):
         assert notify(proj, members, ON) == 1
-        assert "notices.yaml is in use by another pic notify: nothing sent" in capsys.readouterr().err
+        assert (
+            "notices.yaml is held by another pic notify (one run at a time per directory of records"
+            in capsys.readouterr().err
+        )
         assert notify(proj, members, ON, "--dry-run") == 0  # reads only
     assert smtp_sink.received == []
     assert notify(proj, members, ON) == 0 and len(smtp_sink.received) == 3
@@ -1044,4 +1047,157 @@ def test_a_read_only_record_is_refused_before_anything_is_sent(tmp_path: Path) -
         [*drop, sys.executable, "-c", code, str(record)], cwd=ROOT, capture_output=True, text=True, check=False
     )
     assert done.returncode == 1, done
-    assert "notices.yaml is read-only: make it writable" in done.stdout, done
+    assert "notices.yaml cannot be written: it is read-only (its mode or its file system); nothing was sent" in (
+        done.stdout
+    ), done
+
+
+def _as_root_without(caps: str, code: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """``python -c code args`` as root without the capabilities ``caps`` (setpriv's bounding set), as an admin's
+    own account would run it."""
+    require_root("runs a command with some of root's capabilities dropped")
+    setpriv = require_program("setpriv")
+    return subprocess.run(
+        [setpriv, f"--bounding-set={caps}", sys.executable, "-c", code, *args],
+        cwd=ROOT, capture_output=True, text=True, check=False, timeout=60,
+    )  # fmt: skip
+
+
+CHECK_WRITABLE = (
+    "import datetime as dt, sys; from pathlib import Path\n"
+    "from pic import notices; from pic.errors import PicError\n"
+    "n = notices.Notice(dt.date(2026, 11, 28), 'velo-cite', '8.2', 'e@x.org', 'warning')\n"
+    "try:\n    notices.check_writable(Path(sys.argv[1]), [n])\n"
+    "except PicError as exc:\n    print(exc.problems[0]); sys.exit(1)\n"
+    "print('writable')\n"
+)
+
+
+def test_a_record_that_cannot_be_replaced_is_refused_before_anything_is_sent(tmp_path: Path) -> None:
+    """Creating a file beside it is not enough: in a sticky directory (/tmp-like, mode 1777) another user's
+    record cannot be renamed over, so the line of a message already sent could not be added."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    record = shared / "notices.yaml"
+    record.write_text(f"sent:\n  - {ENTRY}\n", encoding="utf-8")
+    record.chmod(0o666)
+    require_root("gives the record to another user")
+    os.chown(record, 65534, 65534)
+    os.chown(shared, 65534, 65534)
+    shared.chmod(0o1777)
+    done = _as_root_without("-fowner,-dac_override,-dac_read_search", CHECK_WRITABLE, str(record))
+    assert done.returncode == 1, done
+    assert "notices.yaml cannot be written (Operation not permitted); nothing was sent" in done.stdout, done
+    assert record.read_text(encoding="utf-8") == f"sent:\n  - {ENTRY}\n"
+    assert sorted(p.name for p in shared.iterdir()) == ["notices.yaml"]  # no copy left behind
+
+
+def test_the_set_user_and_set_group_bits_of_the_record_are_kept(tmp_path: Path) -> None:
+    record = tmp_path / "notices.yaml"
+    record.write_text(f"sent:\n  - {ENTRY}\n", encoding="utf-8")
+    record.chmod(0o6754)
+    notice = notices.Notice(ON, "velo-cite", "8.2", "elodie@velo-cite.example.org", "warning")
+    notices.append(record, notice)
+    assert record.stat().st_mode & 0o7777 == 0o6754
+
+
+def test_a_directory_that_cannot_be_read_is_not_run_in_without_the_lock(tmp_path: Path) -> None:
+    """The lock is taken on the record's directory, opened for reading: a directory of mode 0300 (write and
+    search only) would let two runs send the same messages; the run is refused instead."""
+    locked_out = tmp_path / "records"
+    locked_out.mkdir()
+    record = locked_out / "notices.yaml"
+    code = (
+        "import sys; from pathlib import Path; from pic import notices; from pic.errors import PicError\n"
+        "try:\n    notices.locked(Path(sys.argv[1])).__enter__()\n"
+        "except PicError as exc:\n    print(exc.problems[0]); sys.exit(1)\n"
+    )
+    locked_out.chmod(0o300)
+    done = _as_root_without("-dac_override,-dac_read_search", code, str(record))
+    assert done.returncode == 1, done
+    assert "cannot be held for this run: its directory cannot be opened (Permission denied)" in done.stdout, done
+
+
+def test_a_file_system_without_locks_is_named_not_a_traceback(
+    tmp_path: Path, smtp_sink: Sink, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Some NFS and FUSE mounts answer flock with ENOLCK (simulated: no such mount here)."""
+    import errno
+    import fcntl
+
+    members, proj = registry(tmp_path), project(tmp_path, smtp_sink)
+
+    def no_locks(fd: int, operation: int) -> None:
+        raise OSError(errno.ENOLCK, os.strerror(errno.ENOLCK))
+
+    monkeypatch.setattr(fcntl, "flock", no_locks)
+    assert notify(proj, members, ON) == 1
+    err = capsys.readouterr().err
+    assert "notices.yaml cannot be held for this run (No locks available): nothing sent" in err, err
+    assert smtp_sink.received == []
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("---\n", "---\nsent:\n  - LINE\n"),
+        ("--- # c\n", "--- # c\nsent:\n  - LINE\n"),
+        (
+            "  sent:\n    - date: 2026-01-01\n      member: amis\n      runtime: '7.4'\n      to: a@b.org\n"
+            "      state: eol\n  other: 1\n",
+            "  sent:\n    - date: 2026-01-01\n      member: amis\n      runtime: '7.4'\n      to: a@b.org\n"
+            "      state: eol\n    - LINE\n  other: 1\n",
+        ),
+    ],
+    ids=["document-marker", "document-marker-comment", "indented-block-entry-then-key"],
+)
+def test_more_layouts_take_a_line(tmp_path: Path, before: str, after: str) -> None:
+    record = tmp_path / "notices.yaml"
+    record.write_text(before, encoding="utf-8")
+    notice = notices.Notice(ON, "velo-cite", "8.2", "elodie@velo-cite.example.org", "warning")
+    notices.append(record, notice)
+    line = "{date: 2026-11-28, member: velo-cite, runtime: '8.2', to: elodie@velo-cite.example.org, state: warning}"
+    assert record.read_text(encoding="utf-8") == after.replace("LINE", line)
+
+
+def test_the_dry_run_warns_of_a_record_that_cannot_be_written(
+    tmp_path: Path, smtp_sink: Sink, capsys: pytest.CaptureFixture[str]
+) -> None:
+    members, proj = registry(tmp_path), project(tmp_path, smtp_sink)
+    missing = tmp_path / "no-such-directory" / "notices.yaml"
+    assert notify(proj, members, ON, "--dry-run", "--record", str(missing)) == 0
+    err = capsys.readouterr().err
+    assert "warning: " in err and "notices.yaml cannot be written: its directory does not exist" in err, err
+    assert notify(proj, members, ON, "--record", str(missing)) == 1
+    assert "its directory must exist and be writable; nothing was sent" in capsys.readouterr().err
+    assert smtp_sink.received == []
+
+
+def test_a_run_stopped_while_sending_names_the_message_in_flight(
+    tmp_path: Path, smtp_sink: Sink, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SIGTERM (a timer stopping the service, a shutdown) during the second message: the first stays recorded,
+    the second is named with its entry to add if it arrived, nothing more is sent (was: a bare traceback, or
+    silence, and the message in flight sent again by the next run)."""
+    import signal
+    import smtplib
+
+    members, proj = registry(tmp_path), project(tmp_path, smtp_sink)
+    real = smtplib.SMTP.send_message
+    calls = []
+
+    def stopped_on_the_second(self: smtplib.SMTP, msg: Any, *args: Any, **kwargs: Any) -> Any:
+        calls.append(msg["To"])
+        if len(calls) == 2:
+            os.kill(os.getpid(), signal.SIGTERM)  # the real signal, delivered to this process
+        return real(self, msg, *args, **kwargs)
+
+    monkeypatch.setattr(smtplib.SMTP, "send_message", stopped_on_the_second)
+    before = signal.getsignal(signal.SIGTERM)
+    assert notify(proj, members, ON) == 130
+    assert signal.getsignal(signal.SIGTERM) == before  # given back after the run
+    err = capsys.readouterr().err
+    assert len(calls) == 2 and "pause.example.org" in calls[1]
+    assert len(notices.load(proj / notices.DEFAULT_FILE)) == 1
+    assert "pause-asso: interrupted while sending to paul@pause.example.org: the server may have accepted it" in err
+    assert "  - {date: 2026-11-28, member: " in err and "stopped: 1 message(s) not sent" in err, err

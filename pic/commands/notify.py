@@ -50,6 +50,7 @@ if TYPE_CHECKING:  # loaded when the command runs, not by every `pic` command
     import jinja2
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_REFUSED = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130  # the shell's status for a command ended by SIGINT (128 + 2)
 SMTP_ENV_VARIABLE = "PIC_SMTP_PASSWORD"
 _MONTHS = {
     "fr": (
@@ -114,6 +115,7 @@ class Sent:
     accepted: list[Message]
     refused: list[tuple[Message, str]]
     unrecorded: tuple[Message, str] | None = None
+    interrupted: Message | None = None  # Ctrl-C or SIGTERM while the server took it: it may have been sent
 
 
 @dataclass(frozen=True)
@@ -315,15 +317,20 @@ def _ascii_address(address: str) -> str:
 def send(messages: list[Message], spec: SmtpSpec, password: str | None, record: Path, on: dt.date) -> Sent:
     """Send each message; record each one the server accepted, at once. A record that fails to keep one
     stops the sending: every later message would be sent again by the next run."""
+    import signal
     import smtplib
 
     accepted: list[Message] = []
     refused: list[tuple[Message, str]] = []
     server = _connect(spec, password)
+    # SIGTERM (a timer's stop, a shutdown) as Ctrl-C: the message in flight is named, not lost in silence.
+    terminate = signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         for m in messages:
             try:
                 rejected = server.send_message(m.email)
+            except KeyboardInterrupt:
+                return Sent(accepted, refused, interrupted=m)
             except (
                 smtplib.SMTPRecipientsRefused,
                 smtplib.SMTPSenderRefused,
@@ -340,8 +347,11 @@ def send(messages: list[Message], spec: SmtpSpec, password: str | None, record: 
                 notices.append(record, notices.Notice(on, m.member, m.runtime, m.to, m.state))
             except PicError as exc:
                 return Sent(accepted, refused, (m, "; ".join(str(p) for p in exc.problems)))
+            except KeyboardInterrupt:
+                return Sent(accepted, refused, (m, "interrupted while recording it (look for it in the record first)"))
             accepted.append(m)
     finally:
+        signal.signal(signal.SIGTERM, terminate)
         try:
             server.quit()
         except smtplib.SMTPException:
@@ -404,18 +414,7 @@ def _run(args: argparse.Namespace, on: dt.date, now: dt.date, record: Path) -> i
         )
     entries = [notices.Notice(on, m.member, m.runtime, m.to, m.state) for m in messages]
     if args.dry_run:
-        for m in messages:
-            print(f"--- {m.member} (PHP {m.runtime}, {m.state}) ---")
-            print(as_text(m))
-        try:
-            notices.check_appendable(record, entries)
-        except PicError as exc:  # said now, before the real run refuses it
-            for p in exc.problems:
-                print(
-                    f"{dataclasses.replace(p, severity='warning')} (the real run would send nothing)", file=sys.stderr
-                )
-        print(f"dry run: {len(messages)} message(s), nothing sent", file=sys.stderr)
-        return EXIT_OK
+        return _dry_run(messages, entries, record)
     if not messages:
         print("nothing to send", file=sys.stderr)
         return EXIT_OK
@@ -440,6 +439,28 @@ def _run(args: argparse.Namespace, on: dt.date, now: dt.date, record: Path) -> i
     except (OSError, smtplib.SMTPException) as exc:
         print(f"{settings.smtp.host}:{settings.smtp.port}: cannot send: {exc}", file=sys.stderr)
         return EXIT_REFUSED
+    return _said(result, messages, record, on)
+
+
+def _dry_run(messages: list[Message], entries: list[notices.Notice], record: Path) -> int:
+    """Print the messages, and what the real run would refuse in the record (as warnings)."""
+    for m in messages:
+        print(f"--- {m.member} (PHP {m.runtime}, {m.state}) ---")
+        print(as_text(m))
+    try:
+        refused = notices.writable_problems(record)
+        if not refused:
+            notices.check_appendable(record, entries)
+    except PicError as exc:
+        refused = exc.problems
+    for p in refused:  # said now, before the real run refuses it
+        print(f"{dataclasses.replace(p, severity='warning')} (the real run would send nothing)", file=sys.stderr)
+    print(f"dry run: {len(messages)} message(s), nothing sent", file=sys.stderr)
+    return EXIT_OK
+
+
+def _said(result: Sent, messages: list[Message], record: Path, on: dt.date) -> int:
+    """Say what :func:`send` did; the exit status."""
     for m, reason in result.refused:
         print(f"{m.member}: refused by the server, not recorded: {reason}", file=sys.stderr)
     sent, kept = len(result.accepted) + (result.unrecorded is not None), len(result.accepted)
@@ -457,4 +478,15 @@ def _run(args: argparse.Namespace, on: dt.date, now: dt.date, record: Path) -> i
             file=sys.stderr,
         )
         return EXIT_INVALID
+    if result.interrupted is not None:
+        m = result.interrupted
+        entry = notices.Notice(on, m.member, m.runtime, m.to, m.state).as_yaml()
+        left = len(messages) - len(result.accepted) - len(result.refused) - 1
+        print(
+            f"{m.member}: interrupted while sending to {m.to}: the server may have accepted it, and it is not "
+            f"recorded; if it arrived, add this entry under `sent:` in {display_path(record)} by hand, or the next "
+            f"run sends it again:\n  {entry}stopped: {left} message(s) not sent",
+            file=sys.stderr,
+        )
+        return EXIT_INTERRUPTED
     return EXIT_REFUSED if result.refused else EXIT_OK
