@@ -38,6 +38,7 @@ EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 EXIT_OUTPUT = 74
 # The status of a command killed by SIGPIPE in a shell (128 + 13), which a pipeline reports as such.
 EXIT_BROKEN_PIPE = 141
+EXIT_INTERRUPTED = 130  # Ctrl-C: the shell's status for a command ended by SIGINT (128 + 2)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -375,6 +376,9 @@ def run_command() -> NoReturn:
         # The reader of the output stopped early (`pic report | head`): what it read is what it wanted.
         _silence(_fileno(sys.stdout))
         status = EXIT_BROKEN_PIPE
+    except KeyboardInterrupt:  # Ctrl-C before anything was sent or written: no traceback
+        print("pic: interrupted", file=sys.stderr)
+        status = EXIT_INTERRUPTED
     except OutputError as exc:
         _silence(exc.fd)
         try:
@@ -437,13 +441,13 @@ def _project_hint(args: argparse.Namespace) -> str | None:
     that holds ``Pulumi.yaml`` is named, with the two ways to run from there.
     """
     project: Path | None = getattr(args, "project", None)
-    if project is None or (project / "Pulumi.yaml").exists() or (project / f"Pulumi.{args.stack}.yaml").exists():
-        return None
-    try:
+    try:  # a folder that cannot be searched (mode 0600) raises: no hint then
+        if project is None or (project / "Pulumi.yaml").exists() or (project / f"Pulumi.{args.stack}.yaml").exists():
+            return None
         here = project.resolve()
+        found = next((d for d in here.parents if (d / "Pulumi.yaml").is_file()), None)
     except (OSError, RuntimeError):
         return None
-    found = next((d for d in here.parents if (d / "Pulumi.yaml").is_file()), None)
     if found is None:
         return None
     where = "the current directory" if project == Path(".") else shown_name(display_path(project))

@@ -20,6 +20,7 @@ dated after today (written by hand, or by a ``pic`` older than the refusal of
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import re
@@ -220,59 +221,148 @@ def _target(path: Path) -> Path:
 
 
 def check_writable(path: Path, entries: Sequence[Notice]) -> None:
-    """Raise PicError unless :func:`append` can write the record with ``entries`` added one by one.
-
-    The record is written as :func:`append` writes it, unchanged: a copy made beside the file its links
-    lead to, then renamed over it (a file created and removed when there is no record yet). So whatever
-    would stop a line being added after a message is sent stops the run before: a directory that is
-    missing or not writable, a sticky directory and a record of another user, an append-only or
-    immutable record, a record mounted on its own, a full or read-only file system. Then the lines
-    themselves (:func:`check_appendable`).
+    """Raise PicError unless :func:`append` can write the record with ``entries`` added one by one, so that
+    no message is sent that then cannot be recorded: nothing of :func:`writable_problems`, a file can be
+    created (and removed) in the directory of the file its links lead to, the lines fit
+    (:func:`check_appendable`), and its file system has room for the new copy. Writes nothing that stays.
     """
     file = display_path(path)
-    if _present(path, file):
-        _write(path, _read(path, file), exists=True, hint="; nothing was sent")
-    else:
-        target = _target(path)
-        try:
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-        except OSError as exc:
-            raise _not_written(path, exc, ": its directory must exist and be writable; nothing was sent") from None
+    problems = writable_problems(path)
+    if problems:
+        raise PicError([dataclasses.replace(p, message=f"{p.message}; nothing was sent") for p in problems])
+    target = _target(path)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    except OSError as exc:
+        raise _not_written(path, exc, ": its directory must exist and be writable; nothing was sent") from None
+    os.close(fd)
+    _remove(Path(tmp))
+    size = check_appendable(path, entries)
+    room = os.statvfs(target.parent)
+    if room.f_bavail * room.f_frsize < size + _SLACK:
+        raise PicError(
+            [
+                Problem(
+                    file,
+                    None,
+                    "",
+                    f"cannot be written: its file system has {room.f_bavail * room.f_frsize} bytes free, the record "
+                    f"with the new entries takes {size}; nothing was sent",
+                )
+            ]
+        )
+
+
+_SLACK = 64 * 1024  # room beyond the new copy itself: its blocks, the directory's entry
+_FS_IOC_GETFLAGS = 0x80086601  # Linux ioctl (linux/fs.h, _IOR('f', 1, long)): a file's chattr attributes
+_FS_IMMUTABLE_FL, _FS_APPEND_FL = 0x10, 0x20
+
+
+def _chattr(path: Path, directory: bool = False) -> str | None:
+    """``"immutable"`` or ``"append-only"`` when ``chattr`` made ``path`` so (lsattr's i and a), else None
+    (also where the file system has no such attributes)."""
+    import fcntl
+    import struct
+
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | (os.O_DIRECTORY if directory else 0))
+    except OSError:
+        return None
+    try:
+        flags = struct.unpack("l", fcntl.ioctl(fd, _FS_IOC_GETFLAGS, struct.pack("l", 0)))[0]
+    except OSError:
+        return None
+    finally:
         os.close(fd)
-        _remove(Path(tmp))
-    check_appendable(path, entries)
+    if flags & _FS_IMMUTABLE_FL:
+        return "immutable"
+    return "append-only" if flags & _FS_APPEND_FL else None
 
 
-def writable_problems(path: Path) -> list[Problem]:
-    """What would stop :func:`check_writable`, as far as it can be told without writing (for a dry run): the
-    directory missing or not writable, the record read-only."""
+def _mount_point(path: Path) -> bool:
+    """True when ``path`` (a file the links lead to) is a mount point of this process (/proc/self/mountinfo):
+    a file bound over another of the same file system has the same device, which ``os.path.ismount`` reads."""
+    try:
+        with open("/proc/self/mountinfo", encoding="utf-8", errors="surrogateescape") as mounts:
+            points = {line.split(" ")[4] for line in mounts if line.count(" ") >= 4}
+    except OSError:
+        return False
+    # mountinfo writes a backslash, space, tab and newline in octal (\134, \040, \011, \012), as fstab does
+    written = str(path.absolute())
+    for ch, code in (("\\", "\\134"), (" ", "\\040"), ("\t", "\\011"), ("\n", "\\012")):
+        written = written.replace(ch, code)
+    return written in points
+
+
+def writable_problems(path: Path) -> list[Problem]:  # noqa: PLR0911 (one return per reason, in order)
+    """What would stop a line being added to the record, told without writing anything (a dry run says it too):
+    its directory missing, not writable, not readable (the run's lock), append-only or immutable; the record
+    read-only (by its mode, for root too, or its file system), append-only or immutable, mounted on its own
+    (a single-file bind mount cannot be renamed over), or another user's in a sticky directory such as /tmp.
+    ACLs and extended attributes of the record are not kept by a line added (it is a new copy)."""
     file = display_path(path)
     try:
         present = _present(path, file)
+        target = _target(path)
+        parent = os.stat(target.parent)
     except PicError as exc:
         return exc.problems
-    target = _target(path)
-    if not target.parent.is_dir():
+    except FileNotFoundError:
         return [Problem(file, None, "", "cannot be written: its directory does not exist")]
-    if not os.access(target.parent, os.W_OK | os.X_OK):
-        return [Problem(file, None, "", "cannot be written: its directory is not writable")]
-    if present and not os.access(target, os.W_OK):
+    except OSError as exc:
+        return [Problem(file, None, "", f"cannot be written: its directory cannot be reached ({exc.strerror})")]
+    if not stat.S_ISDIR(parent.st_mode):
+        return [Problem(file, None, "", "cannot be written: its directory is not a directory")]
+    if not os.access(target.parent, os.W_OK | os.X_OK) or not os.access(target.parent, os.R_OK):
+        return [Problem(file, None, "", "cannot be written: its directory is not readable and writable")]
+    kind = _chattr(target.parent, directory=True)
+    if kind is not None:
+        return [Problem(file, None, "", f"cannot be written: its directory is {kind} (chattr)")]
+    if not present or not target.exists():
+        return []
+    st = os.stat(target)
+    if not st.st_mode & 0o222 or not os.access(target, os.W_OK):
         return [Problem(file, None, "", "cannot be written: it is read-only (its mode or its file system)")]
+    kind = _chattr(target)
+    if kind is not None:
+        return [Problem(file, None, "", f"cannot be written: it is {kind} (chattr)")]
+    if st.st_dev != parent.st_dev or _mount_point(target):
+        return [
+            Problem(
+                file,
+                None,
+                "",
+                "cannot be written: it is mounted on its own (a bind mount), so no new copy can replace it",
+            )
+        ]
+    euid = os.geteuid()
+    if parent.st_mode & stat.S_ISVTX and euid not in (st.st_uid, parent.st_uid):  # root too: CAP_FOWNER may be gone
+        return [
+            Problem(
+                file,
+                None,
+                "",
+                "cannot be written: it belongs to another user in a sticky directory (like /tmp), where only its "
+                "owner may replace it",
+            )
+        ]
     return []
 
 
-def check_appendable(path: Path, entries: Sequence[Notice]) -> None:
-    """Raise PicError unless the record (absent: empty) can take ``entries`` as lines added at the end of its
-    ``sent:`` list: its layout takes a line, and with all of them it stays within :data:`MAX_RECORD_BYTES`."""
-    if not entries:
-        return
+def check_appendable(path: Path, entries: Sequence[Notice]) -> int:
+    """The size in bytes of the record (absent: empty) with ``entries`` added as lines at the end of its
+    ``sent:`` list; PicError unless its layout takes a line and with all of them it stays within
+    :data:`MAX_RECORD_BYTES`."""
     file = display_path(path)
     text = _read(path, file) if _present(path, file) else ""
+    if not entries:
+        return len(text.encode("utf-8"))
     first = _appended(text, entries[0], file)
     one_line = len(first.encode("utf-8")) - len(text.encode("utf-8")) - len(_item(entries[0]).encode("utf-8"))
     size = len(first.encode("utf-8")) + sum(len(_item(n).encode("utf-8")) + one_line for n in entries[1:])
     if size > MAX_RECORD_BYTES:
         raise _too_long(file, len(entries))
+    return size
 
 
 def _too_long(file: str, count: int = 1) -> PicError:
@@ -299,8 +389,8 @@ def locked(path: Path) -> Iterator[None]:
     import fcntl
 
     file = display_path(path)
-    directory = _target(path).parent
     try:
+        directory = _target(path).parent
         fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     except (FileNotFoundError, NotADirectoryError):  # nothing to hold: check_writable says nothing can be recorded
         yield
@@ -539,14 +629,14 @@ def _write(path: Path, text: str, *, exists: bool, hint: str = "") -> None:
             out.flush()
             os.fsync(out.fileno())
             st = os.stat(target) if exists else None
-            os.replace(tmp, target)
-            tmp = ""  # renamed: nothing left to remove
-            # Given away only once in place (a copy of another user's could not be removed after a failed
-            # rename, in a sticky directory); the mode last: fchown clears the set-user and set-group bits.
             if st is not None and (st.st_uid, st.st_gid) != (os.geteuid(), os.getegid()):
                 with suppress(PermissionError):  # only root gives a file away: else the copy is the admin's own
                     os.fchown(out.fileno(), st.st_uid, st.st_gid)
+            # After the writing and fchown, which clear the set-user and set-group bits; before the rename,
+            # so that the record is always the old one or the new one, each with its mode and owner.
             os.fchmod(out.fileno(), stat.S_IMODE(st.st_mode) if st is not None else _new_file_mode())
+            os.replace(tmp, target)
+            tmp = ""  # renamed: nothing left to remove
     except BaseException as exc:
         if fd >= 0:
             os.close(fd)

@@ -367,7 +367,7 @@ def test_a_record_that_cannot_be_written_stops_everything_before_sending(
     record = tmp_path / "nonexistent" / "dir" / "notices.yaml"
     assert notify(proj, members, ON, "--record", str(record)) == 1
     err = capsys.readouterr().err
-    assert f"{record} cannot be written (No such file or directory)" in err, err
+    assert f"{record} cannot be written: its directory does not exist; nothing was sent" in err, err
     assert "cannot send" not in err and ".notices.yaml." not in err, err
     assert smtp_sink.received == []
     assert notify(proj, members, ON, "--record", str(record), "--dry-run") == 0, "a dry run writes nothing"
@@ -1087,7 +1087,10 @@ def test_a_record_that_cannot_be_replaced_is_refused_before_anything_is_sent(tmp
     shared.chmod(0o1777)
     done = _as_root_without("-fowner,-dac_override,-dac_read_search", CHECK_WRITABLE, str(record))
     assert done.returncode == 1, done
-    assert "notices.yaml cannot be written (Operation not permitted); nothing was sent" in done.stdout, done
+    assert (
+        "notices.yaml cannot be written: it belongs to another user in a sticky directory (like /tmp), where only "
+        "its owner may replace it; nothing was sent"
+    ) in done.stdout, done
     assert record.read_text(encoding="utf-8") == f"sent:\n  - {ENTRY}\n"
     assert sorted(p.name for p in shared.iterdir()) == ["notices.yaml"]  # no copy left behind
 
@@ -1169,7 +1172,7 @@ def test_the_dry_run_warns_of_a_record_that_cannot_be_written(
     err = capsys.readouterr().err
     assert "warning: " in err and "notices.yaml cannot be written: its directory does not exist" in err, err
     assert notify(proj, members, ON, "--record", str(missing)) == 1
-    assert "its directory must exist and be writable; nothing was sent" in capsys.readouterr().err
+    assert "notices.yaml cannot be written: its directory does not exist; nothing was sent" in capsys.readouterr().err
     assert smtp_sink.received == []
 
 
@@ -1199,5 +1202,100 @@ def test_a_run_stopped_while_sending_names_the_message_in_flight(
     err = capsys.readouterr().err
     assert len(calls) == 2 and "pause.example.org" in calls[1]
     assert len(notices.load(proj / notices.DEFAULT_FILE)) == 1
-    assert "pause-asso: interrupted while sending to paul@pause.example.org: the server may have accepted it" in err
+    assert "pause-asso: stopped while the server took it (to paul@pause.example.org): it may have been sent" in err
     assert "  - {date: 2026-11-28, member: " in err and "stopped: 1 message(s) not sent" in err, err
+
+
+def _refusal(record: Path) -> str:
+    notice = notices.Notice(ON, "velo-cite", "8.2", "elodie@velo-cite.example.org", "warning")
+    with pytest.raises(PicError) as caught:
+        notices.check_writable(record, [notice])
+    return str(caught.value)
+
+
+def test_what_would_stop_a_line_after_the_mail_stops_the_run_before_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each would let a message be sent and then not recorded: a read-only record (root writes it otherwise),
+    chattr's append-only record or directory, a record bound over on its own, a file system without room."""
+    record = tmp_path / "notices.yaml"
+    text = f"sent:\n  - {ENTRY}\n"
+    record.write_text(text, encoding="utf-8")
+    record.chmod(0o444)
+    assert "notices.yaml cannot be written: it is read-only (its mode or its file system); nothing was sent" in (
+        _refusal(record)
+    )
+    record.chmod(0o644)
+    chattr = require_program("chattr")
+    for target, words in ((record, "it is append-only (chattr)"), (tmp_path, "its directory is append-only (chattr)")):
+        subprocess.run([chattr, "+a", str(target)], check=True)
+        try:
+            assert f"notices.yaml cannot be written: {words}; nothing was sent" in _refusal(record)
+        finally:
+            subprocess.run([chattr, "-a", str(target)], check=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notices.yaml"]  # no copy left behind
+    statvfs = os.statvfs
+
+    def full(where: Any) -> Any:
+        real = statvfs(where)
+        return os.statvfs_result((*real[:4], 1, *real[5:]))  # one block free
+
+    monkeypatch.setattr(os, "statvfs", full)
+    assert "notices.yaml cannot be written: its file system has " in _refusal(record)
+    monkeypatch.undo()
+    assert record.read_text(encoding="utf-8") == text
+
+
+def test_a_record_bound_over_on_its_own_is_refused(tmp_path: Path) -> None:
+    """A single-file bind mount (a container's volume) cannot be renamed over (EBUSY), though it has the device of
+    its directory when both come from one file system."""
+    require_root("mounts a file in a mount namespace of its own")
+    unshare = require_program("unshare")
+    record, source = tmp_path / "notices.yaml", tmp_path / "source.yaml"
+    source.write_text(f"sent:\n  - {ENTRY}\n", encoding="utf-8")
+    record.write_text("", encoding="utf-8")
+    done = subprocess.run(
+        [unshare, "-m", "sh", "-c", 'mount --bind "$1" "$2" && "$3" -c "$4" "$2"', "sh", str(source), str(record),
+         sys.executable, CHECK_WRITABLE],
+        cwd=ROOT, capture_output=True, text=True, check=False, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 1, done
+    assert "cannot be written: it is mounted on its own (a bind mount)" in done.stdout, done
+
+
+def test_a_connection_lost_while_the_server_took_a_message_names_it(
+    tmp_path: Path, smtp_sink: Sink, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import smtplib
+
+    members, proj = registry(tmp_path), project(tmp_path, smtp_sink)
+    real = smtplib.SMTP.send_message
+    calls = []
+
+    def lost_on_the_second(self: smtplib.SMTP, msg: Any, *args: Any, **kwargs: Any) -> Any:
+        calls.append(msg["To"])
+        if len(calls) == 2:
+            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+        return real(self, msg, *args, **kwargs)
+
+    monkeypatch.setattr(smtplib.SMTP, "send_message", lost_on_the_second)
+    assert notify(proj, members, ON) == 3
+    out, err = capsys.readouterr()
+    assert "sent 1 message(s), 1 recorded in" in out, out
+    assert "the connection failed while the server took it: Connection unexpectedly closed" in err, err
+    assert "it may have been sent, and it is not recorded" in err and "stopped: 1 message(s) not sent" in err
+
+
+def test_ctrl_c_anywhere_else_ends_pic_without_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pic import cli
+
+    def interrupted(*args: Any) -> int:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "main", interrupted)
+    with pytest.raises(SystemExit) as ended:
+        cli.run_command()
+    assert ended.value.code == 130
+    assert capsys.readouterr().err == "pic: interrupted\n"

@@ -115,7 +115,10 @@ class Sent:
     accepted: list[Message]
     refused: list[tuple[Message, str]]
     unrecorded: tuple[Message, str] | None = None
-    interrupted: Message | None = None  # Ctrl-C or SIGTERM while the server took it: it may have been sent
+    # The message the server was taking when the run was stopped (Ctrl-C, SIGTERM) or the connection failed,
+    # with the reason: it may have been sent, and is not recorded.
+    in_flight: tuple[Message, str] | None = None
+    signalled: bool = False  # stopped by Ctrl-C or SIGTERM (exit 130)
 
 
 @dataclass(frozen=True)
@@ -318,45 +321,80 @@ def send(messages: list[Message], spec: SmtpSpec, password: str | None, record: 
     """Send each message; record each one the server accepted, at once. A record that fails to keep one
     stops the sending: every later message would be sent again by the next run."""
     import signal
-    import smtplib
+    import threading
 
     accepted: list[Message] = []
     refused: list[tuple[Message, str]] = []
-    server = _connect(spec, password)
-    # SIGTERM (a timer's stop, a shutdown) as Ctrl-C: the message in flight is named, not lost in silence.
-    terminate = signal.signal(signal.SIGTERM, signal.default_int_handler)
+    # SIGTERM (a timer's stop, a shutdown) as Ctrl-C: the message in flight is named, not lost in silence
+    # (a handler can only be set in the main thread: elsewhere, SIGTERM keeps its own).
+    main = threading.current_thread() is threading.main_thread()
+    terminate = signal.signal(signal.SIGTERM, signal.default_int_handler) if main else None
+    server = None
+    result = None
     try:
+        server = _connect(spec, password)
         for m in messages:
-            try:
-                rejected = server.send_message(m.email)
-            except KeyboardInterrupt:
-                return Sent(accepted, refused, interrupted=m)
-            except (
-                smtplib.SMTPRecipientsRefused,
-                smtplib.SMTPSenderRefused,
-                smtplib.SMTPDataError,
-                smtplib.SMTPNotSupportedError,  # an address with a non-ASCII local part, a server without SMTPUTF8
-            ) as exc:
-                refused.append((m, _reason(exc)))
-                server.rset()
-                continue
-            if rejected:
-                refused.append((m, "; ".join(f"{k}: {v[0]} {v[1]!r}" for k, v in rejected.items())))
-                continue
-            try:
-                notices.append(record, notices.Notice(on, m.member, m.runtime, m.to, m.state))
-            except PicError as exc:
-                return Sent(accepted, refused, (m, "; ".join(str(p) for p in exc.problems)))
-            except KeyboardInterrupt:
-                return Sent(accepted, refused, (m, "interrupted while recording it (look for it in the record first)"))
-            accepted.append(m)
+            what, reason = _send_one(server, m, record, on)
+            if what == "accepted":
+                accepted.append(m)
+            elif what == "refused":
+                refused.append((m, reason))
+            elif what == "in flight":
+                result = Sent(accepted, refused, in_flight=(m, reason), signalled=reason.startswith("stopped"))
+            else:
+                result = Sent(accepted, refused, (m, reason), signalled=reason.startswith("stopped"))
+            if result is not None:
+                break
     finally:
-        signal.signal(signal.SIGTERM, terminate)
+        if main:
+            signal.signal(signal.SIGTERM, terminate)
+        if server is not None:
+            _hang_up(server, polite=result is None or result.in_flight is None)
+    return result or Sent(accepted, refused)
+
+
+def _send_one(server: smtplib.SMTP, m: Message, record: Path, on: dt.date) -> tuple[str, str]:  # noqa: PLR0911
+    """Send ``m`` and record it once accepted: ("accepted", ""), ("refused", why), ("in flight", why: it may
+    have been sent, the run stops) or ("unrecorded", why: sent, not recorded, the run stops). A reason that
+    starts with "stopped" is Ctrl-C or SIGTERM."""
+    import smtplib
+
+    try:
+        rejected = server.send_message(m.email)
+    except KeyboardInterrupt:
+        return "in flight", "stopped while the server took it"
+    except (
+        smtplib.SMTPRecipientsRefused,
+        smtplib.SMTPSenderRefused,
+        smtplib.SMTPDataError,
+        smtplib.SMTPNotSupportedError,  # an address with a non-ASCII local part, a server without SMTPUTF8
+    ) as exc:
+        server.rset()
+        return "refused", _reason(exc)
+    except (OSError, smtplib.SMTPServerDisconnected) as exc:  # the connection lost while it took it
+        return "in flight", f"the connection failed while the server took it: {exc}"
+    if rejected:
+        return "refused", "; ".join(f"{k}: {v[0]} {v[1]!r}" for k, v in rejected.items())
+    try:
+        notices.append(record, notices.Notice(on, m.member, m.runtime, m.to, m.state))
+    except PicError as exc:
+        return "unrecorded", "; ".join(str(p) for p in exc.problems)
+    except KeyboardInterrupt:
+        return "unrecorded", "stopped while recording it (look for it in the record first)"
+    return "accepted", ""
+
+
+def _hang_up(server: smtplib.SMTP, *, polite: bool) -> None:
+    """QUIT, or only close the connection when it is lost or the admin wants out (no reply to wait for)."""
+    import smtplib
+
+    if polite:
         try:
             server.quit()
-        except smtplib.SMTPException:
-            server.close()
-    return Sent(accepted, refused)
+            return
+        except (smtplib.SMTPException, OSError):
+            pass
+    server.close()
 
 
 def _reason(exc: smtplib.SMTPException) -> str:
@@ -474,19 +512,19 @@ def _said(result: Sent, messages: list[Message], record: Path, on: dt.date) -> i
             f"{m.member}: sent to {m.to}, not recorded: {reason}\n"
             f"add this entry under `sent:` in {display_path(record)} by hand, or the next run sends it again:\n"
             f"  {entry}"
-            f"stopped: {left} message(s) not sent (they could not be recorded either)",
+            f"stopped: {left} message(s) not sent{'' if result.signalled else ' (they could not be recorded either)'}",
             file=sys.stderr,
         )
-        return EXIT_INVALID
-    if result.interrupted is not None:
-        m = result.interrupted
+        return EXIT_INTERRUPTED if result.signalled else EXIT_INVALID
+    if result.in_flight is not None:
+        m, reason = result.in_flight
         entry = notices.Notice(on, m.member, m.runtime, m.to, m.state).as_yaml()
         left = len(messages) - len(result.accepted) - len(result.refused) - 1
         print(
-            f"{m.member}: interrupted while sending to {m.to}: the server may have accepted it, and it is not "
-            f"recorded; if it arrived, add this entry under `sent:` in {display_path(record)} by hand, or the next "
-            f"run sends it again:\n  {entry}stopped: {left} message(s) not sent",
+            f"{m.member}: {reason} (to {m.to}): it may have been sent, and it is not recorded; if it arrived, add "
+            f"this entry under `sent:` in {display_path(record)} by hand, or the next run sends it again:\n"
+            f"  {entry}stopped: {left} message(s) not sent",
             file=sys.stderr,
         )
-        return EXIT_INTERRUPTED
+        return EXIT_INTERRUPTED if result.signalled else EXIT_REFUSED
     return EXIT_REFUSED if result.refused else EXIT_OK
