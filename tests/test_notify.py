@@ -7,7 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -1176,6 +1176,23 @@ def test_the_dry_run_warns_of_a_record_that_cannot_be_written(
     assert smtp_sink.received == []
 
 
+def _on_the_second_message(monkeypatch: pytest.MonkeyPatch, then: Callable[[], None]) -> list[str]:
+    """Make ``then`` happen when the second message is handed to the server; the recipients handed so far."""
+    import smtplib
+
+    real = smtplib.SMTP.send_message
+    calls: list[str] = []
+
+    def second(self: smtplib.SMTP, msg: Any, *args: Any, **kwargs: Any) -> Any:
+        calls.append(msg["To"])
+        if len(calls) == 2:
+            then()
+        return real(self, msg, *args, **kwargs)
+
+    monkeypatch.setattr(smtplib.SMTP, "send_message", second)
+    return calls
+
+
 def test_a_run_stopped_while_sending_names_the_message_in_flight(
     tmp_path: Path, smtp_sink: Sink, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -1183,19 +1200,10 @@ def test_a_run_stopped_while_sending_names_the_message_in_flight(
     the second is named with its entry to add if it arrived, nothing more is sent (was: a bare traceback, or
     silence, and the message in flight sent again by the next run)."""
     import signal
-    import smtplib
 
     members, proj = registry(tmp_path), project(tmp_path, smtp_sink)
-    real = smtplib.SMTP.send_message
-    calls = []
-
-    def stopped_on_the_second(self: smtplib.SMTP, msg: Any, *args: Any, **kwargs: Any) -> Any:
-        calls.append(msg["To"])
-        if len(calls) == 2:
-            os.kill(os.getpid(), signal.SIGTERM)  # the real signal, delivered to this process
-        return real(self, msg, *args, **kwargs)
-
-    monkeypatch.setattr(smtplib.SMTP, "send_message", stopped_on_the_second)
+    # the real signal, delivered to this process
+    calls = _on_the_second_message(monkeypatch, lambda: os.kill(os.getpid(), signal.SIGTERM))
     before = signal.getsignal(signal.SIGTERM)
     assert notify(proj, members, ON) == 130
     assert signal.getsignal(signal.SIGTERM) == before  # given back after the run
@@ -1269,16 +1277,11 @@ def test_a_connection_lost_while_the_server_took_a_message_names_it(
     import smtplib
 
     members, proj = registry(tmp_path), project(tmp_path, smtp_sink)
-    real = smtplib.SMTP.send_message
-    calls = []
 
-    def lost_on_the_second(self: smtplib.SMTP, msg: Any, *args: Any, **kwargs: Any) -> Any:
-        calls.append(msg["To"])
-        if len(calls) == 2:
-            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
-        return real(self, msg, *args, **kwargs)
+    def lost() -> None:
+        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
 
-    monkeypatch.setattr(smtplib.SMTP, "send_message", lost_on_the_second)
+    _on_the_second_message(monkeypatch, lost)
     assert notify(proj, members, ON) == 3
     out, err = capsys.readouterr()
     assert "sent 1 message(s), 1 recorded in" in out, out

@@ -506,27 +506,23 @@ def _said(result: Sent, messages: list[Message], record: Path, on: dt.date) -> i
     sent, kept = len(result.accepted) + (result.unrecorded is not None), len(result.accepted)
     unkept = f" ({sent - kept} NOT recorded)" if sent != kept else ""
     print(f"sent {sent} message(s), {kept} recorded in {display_path(record)}{unkept}; {len(result.refused)} refused")
-    if result.unrecorded is not None:
-        m, reason = result.unrecorded
-        entry = notices.Notice(on, m.member, m.runtime, m.to, m.state).as_yaml()
-        left = len(messages) - len(result.accepted) - len(result.refused) - 1
-        print(
-            f"{m.member}: sent to {m.to}, not recorded: {reason}\n"
-            f"add this entry under `sent:` in {display_path(record)} by hand, or the next run sends it again:\n"
-            f"  {entry}"
-            f"stopped: {left} message(s) not sent{'' if result.signalled else ' (they could not be recorded either)'}",
-            file=sys.stderr,
-        )
-        return EXIT_INTERRUPTED if result.signalled else EXIT_INVALID
-    if result.in_flight is not None:
-        m, reason = result.in_flight
-        entry = notices.Notice(on, m.member, m.runtime, m.to, m.state).as_yaml()
-        left = len(messages) - len(result.accepted) - len(result.refused) - 1
-        print(
-            f"{m.member}: {reason} (to {m.to}): it may have been sent, and it is not recorded; if it arrived, add "
-            f"this entry under `sent:` in {display_path(record)} by hand, or the next run sends it again:\n"
-            f"  {entry}stopped: {left} message(s) not sent",
-            file=sys.stderr,
-        )
-        return EXIT_INTERRUPTED if result.signalled else EXIT_REFUSED
-    return EXIT_REFUSED if result.refused else EXIT_OK
+    stopped = result.unrecorded or result.in_flight
+    if stopped is None:
+        return EXIT_REFUSED if result.refused else EXIT_OK
+    m, reason = stopped
+    entry = notices.Notice(on, m.member, m.runtime, m.to, m.state).as_yaml()
+    left = len(messages) - len(result.accepted) - len(result.refused) - 1
+    if result.unrecorded is not None:  # sent, and the record failed to keep it
+        what = f"sent to {m.to}, not recorded: {reason}\nadd this entry"
+        why = "" if result.signalled else " (they could not be recorded either)"
+    else:  # the server was taking it
+        what = f"{reason} (to {m.to}): it may have been sent, and it is not recorded; if it arrived, add this entry"
+        why = ""
+    print(
+        f"{m.member}: {what} under `sent:` in {display_path(record)} by hand, or the next run sends it again:\n"
+        f"  {entry}stopped: {left} message(s) not sent{why}",
+        file=sys.stderr,
+    )
+    if result.signalled:
+        return EXIT_INTERRUPTED
+    return EXIT_INVALID if result.unrecorded is not None else EXIT_REFUSED
