@@ -376,7 +376,7 @@ def run_command() -> NoReturn:
         # The reader of the output stopped early (`pic report | head`): what it read is what it wanted.
         _silence(_fileno(sys.stdout))
         status = EXIT_BROKEN_PIPE
-    except KeyboardInterrupt:  # Ctrl-C before anything was sent or written: no traceback
+    except KeyboardInterrupt:  # Ctrl-C: one line, no traceback (pic notify names a message it was sending)
         print("pic: interrupted", file=sys.stderr)
         status = EXIT_INTERRUPTED
     except OutputError as exc:

@@ -385,7 +385,8 @@ def locked(path: Path) -> Iterator[None]:
     """Hold the record for one run of ``pic notify``: another run on the same record (a second admin, a timer)
     would tell the same members and lose entries (each rewrites the file). An exclusive ``flock`` on the
     directory of the file its links lead to, released at the end; PicError at once when another run holds it.
-    A directory that cannot be opened is not held (:func:`check_writable` refuses it)."""
+    A missing directory is not held (:func:`check_writable` refuses it); PicError when the directory cannot
+    be opened or the file system has no locks (two runs could not be kept apart)."""
     import fcntl
 
     file = display_path(path)
