@@ -226,7 +226,6 @@ def check_writable(path: Path, entries: Sequence[Notice]) -> None:
     created (and removed) in the directory of the file its links lead to, the lines fit
     (:func:`check_appendable`), and its file system has room for the new copy. Writes nothing that stays.
     """
-    file = display_path(path)
     problems = writable_problems(path)
     if problems:
         raise PicError([dataclasses.replace(p, message=f"{p.message}; nothing was sent") for p in problems])
@@ -234,26 +233,36 @@ def check_writable(path: Path, entries: Sequence[Notice]) -> None:
     try:
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
     except OSError as exc:
-        raise _not_written(path, exc, ": its directory must exist and be writable; nothing was sent") from None
+        raise _not_written(path, exc, "; nothing was sent") from None
     os.close(fd)
     _remove(Path(tmp))
-    size = check_appendable(path, entries)
-    room = os.statvfs(target.parent)
-    if room.f_bavail * room.f_frsize < size + _SLACK:
-        raise PicError(
-            [
-                Problem(
-                    file,
-                    None,
-                    "",
-                    f"cannot be written: its file system has {room.f_bavail * room.f_frsize} bytes free, the record "
-                    f"with the new entries takes {size}; nothing was sent",
-                )
-            ]
+    problems = room_problems(path, check_appendable(path, entries))
+    if problems:
+        raise PicError([dataclasses.replace(p, message=f"{p.message}; nothing was sent") for p in problems])
+
+
+def room_problems(path: Path, size: int) -> list[Problem]:
+    """A problem when the file system of the record has no room for a new copy of ``size`` bytes (told
+    without writing: a dry run says it too)."""
+    try:
+        room = os.statvfs(_target(path).parent)
+    except OSError:
+        return []  # no directory: said by writable_problems
+    free = room.f_bavail * room.f_frsize
+    if free >= size + _SLACK:
+        return []
+    return [
+        Problem(
+            display_path(path),
+            None,
+            "",
+            f"cannot be written: its file system has {free} bytes free, the record with the new entries takes {size}",
         )
+    ]
 
 
 _SLACK = 64 * 1024  # room beyond the new copy itself: its blocks, the directory's entry
+_NAME_MAX = 255  # bytes of a file name (Linux's NAME_MAX)
 _FS_IOC_GETFLAGS = 0x80086601  # Linux ioctl (linux/fs.h, _IOR('f', 1, long)): a file's chattr attributes
 _FS_IMMUTABLE_FL, _FS_APPEND_FL = 0x10, 0x20
 
@@ -288,18 +297,19 @@ def _mount_point(path: Path) -> bool:
     except OSError:
         return False
     # mountinfo writes a backslash, space, tab and newline in octal (\134, \040, \011, \012), as fstab does
-    written = str(path.absolute())
+    written = os.path.realpath(path)  # as the kernel lists it: no "..", no symbolic link on the way
     for ch, code in (("\\", "\\134"), (" ", "\\040"), ("\t", "\\011"), ("\n", "\\012")):
         written = written.replace(ch, code)
     return written in points
 
 
-def writable_problems(path: Path) -> list[Problem]:  # noqa: PLR0911 (one return per reason, in order)
+def writable_problems(path: Path) -> list[Problem]:
     """What would stop a line being added to the record, told without writing anything (a dry run says it too):
-    its directory missing, not writable, not readable (the run's lock), append-only or immutable; the record
-    read-only (by its mode, for root too, or its file system), append-only or immutable, mounted on its own
-    (a single-file bind mount cannot be renamed over), or another user's in a sticky directory such as /tmp.
-    ACLs and extended attributes of the record are not kept by a line added (it is a new copy)."""
+    its directory missing, not writable, not readable (the run's lock), append-only or immutable, or the name
+    too long for a copy beside it; the record not a regular file, read-only (by its mode, for root too, or
+    its file system), append-only or immutable, mounted on its own (a single-file bind mount cannot be
+    renamed over), or another user's in a sticky directory such as /tmp. ACLs and extended attributes of
+    the record are not kept by a line added (it is a new copy)."""
     file = display_path(path)
     try:
         present = _present(path, file)
@@ -311,42 +321,39 @@ def writable_problems(path: Path) -> list[Problem]:  # noqa: PLR0911 (one return
         return [Problem(file, None, "", "cannot be written: its directory does not exist")]
     except OSError as exc:
         return [Problem(file, None, "", f"cannot be written: its directory cannot be reached ({exc.strerror})")]
+    why = _directory_refusal(target, parent)
+    if why is None and present and target.exists():
+        why = _file_refusal(target, parent)
+    return [] if why is None else [Problem(file, None, "", f"cannot be written: {why}")]
+
+
+def _directory_refusal(target: Path, parent: os.stat_result) -> str | None:
     if not stat.S_ISDIR(parent.st_mode):
-        return [Problem(file, None, "", "cannot be written: its directory is not a directory")]
+        return "its directory is not a directory"
     if not os.access(target.parent, os.W_OK | os.X_OK) or not os.access(target.parent, os.R_OK):
-        return [Problem(file, None, "", "cannot be written: its directory is not readable and writable")]
+        return "its directory is not readable and writable"
     kind = _chattr(target.parent, directory=True)
     if kind is not None:
-        return [Problem(file, None, "", f"cannot be written: its directory is {kind} (chattr)")]
-    if not present or not target.exists():
-        return []
+        return f"its directory is {kind} (chattr)"
+    if len(os.fsencode(target.name)) + 10 > _NAME_MAX:  # the copy beside it: "." + name + 9 random characters
+        return f"its name is too long for a copy beside it (at most {_NAME_MAX - 10} bytes)"
+    return None
+
+
+def _file_refusal(target: Path, parent: os.stat_result) -> str | None:
     st = os.stat(target)
+    if not stat.S_ISREG(st.st_mode):
+        return "it is not a regular file"
     if not st.st_mode & 0o222 or not os.access(target, os.W_OK):
-        return [Problem(file, None, "", "cannot be written: it is read-only (its mode or its file system)")]
+        return "it is read-only (its mode or its file system)"
     kind = _chattr(target)
     if kind is not None:
-        return [Problem(file, None, "", f"cannot be written: it is {kind} (chattr)")]
+        return f"it is {kind} (chattr)"
     if st.st_dev != parent.st_dev or _mount_point(target):
-        return [
-            Problem(
-                file,
-                None,
-                "",
-                "cannot be written: it is mounted on its own (a bind mount), so no new copy can replace it",
-            )
-        ]
-    euid = os.geteuid()
-    if parent.st_mode & stat.S_ISVTX and euid not in (st.st_uid, parent.st_uid):  # root too: CAP_FOWNER may be gone
-        return [
-            Problem(
-                file,
-                None,
-                "",
-                "cannot be written: it belongs to another user in a sticky directory (like /tmp), where only its "
-                "owner may replace it",
-            )
-        ]
-    return []
+        return "it is mounted on its own (a bind mount), so no new copy can replace it"
+    if parent.st_mode & stat.S_ISVTX and os.geteuid() not in (st.st_uid, parent.st_uid):  # root too: CAP_FOWNER
+        return "it belongs to another user in a sticky directory (like /tmp), where only its owner may replace it"
+    return None
 
 
 def check_appendable(path: Path, entries: Sequence[Notice]) -> int:
@@ -358,7 +365,10 @@ def check_appendable(path: Path, entries: Sequence[Notice]) -> int:
     if not entries:
         return len(text.encode("utf-8"))
     first = _appended(text, entries[0], file)
-    one_line = len(first.encode("utf-8")) - len(text.encode("utf-8")) - len(_item(entries[0]).encode("utf-8"))
+    # Each later line goes where the second would: its prefix and line break (the first may also have
+    # written a header or `sent:`, or taken out a `~` or `[]`).
+    _, _, before, prefix, _ = _place(first.removeprefix(_BOM), file)
+    one_line = len((before + prefix + _newline(first)).encode("utf-8"))
     size = len(first.encode("utf-8")) + sum(len(_item(n).encode("utf-8")) + one_line for n in entries[1:])
     if size > MAX_RECORD_BYTES:
         raise _too_long(file, len(entries))
@@ -630,12 +640,17 @@ def _write(path: Path, text: str, *, exists: bool, hint: str = "") -> None:
             out.flush()
             os.fsync(out.fileno())
             st = os.stat(target) if exists else None
+            mode = stat.S_IMODE(st.st_mode) if st is not None else _new_file_mode()
+            # Before the rename, so that the record is always the old one or the new one, each with its mode
+            # and owner: the mode while the copy is still ours, then the owner, then the mode again where the
+            # owner's change cleared the set-user and set-group bits (and the process may still set them).
+            os.fchmod(out.fileno(), mode)
             if st is not None and (st.st_uid, st.st_gid) != (os.geteuid(), os.getegid()):
                 with suppress(PermissionError):  # only root gives a file away: else the copy is the admin's own
                     os.fchown(out.fileno(), st.st_uid, st.st_gid)
-            # After the writing and fchown, which clear the set-user and set-group bits; before the rename,
-            # so that the record is always the old one or the new one, each with its mode and owner.
-            os.fchmod(out.fileno(), stat.S_IMODE(st.st_mode) if st is not None else _new_file_mode())
+                if stat.S_IMODE(os.fstat(out.fileno()).st_mode) != mode:
+                    with suppress(PermissionError):
+                        os.fchmod(out.fileno(), mode)
             os.replace(tmp, target)
             tmp = ""  # renamed: nothing left to remove
     except BaseException as exc:

@@ -1269,6 +1269,13 @@ def test_a_record_bound_over_on_its_own_is_refused(tmp_path: Path) -> None:
     )  # fmt: skip
     assert done.returncode == 1, done
     assert "cannot be written: it is mounted on its own (a bind mount)" in done.stdout, done
+    roundabout = tmp_path / ".." / tmp_path.name / "notices.yaml"  # as --project ../x or a linked folder gives it
+    done = subprocess.run(
+        [unshare, "-m", "sh", "-c", 'mount --bind "$1" "$2" && "$3" -c "$4" "$5"', "sh", str(source), str(record),
+         sys.executable, CHECK_WRITABLE, str(roundabout)],
+        cwd=ROOT, capture_output=True, text=True, check=False, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 1 and "it is mounted on its own (a bind mount)" in done.stdout, done
 
 
 def test_a_connection_lost_while_the_server_took_a_message_names_it(
@@ -1302,3 +1309,95 @@ def test_ctrl_c_anywhere_else_ends_pic_without_a_traceback(
         cli.run_command()
     assert ended.value.code == 130
     assert capsys.readouterr().err == "pic: interrupted\n"
+
+
+@pytest.mark.parametrize("empty", ["sent: null\n", "sent: ~\n", "sent: []\n", "sent:\n", "", "# mine\n"])
+def test_the_size_told_before_sending_is_the_size_written(tmp_path: Path, empty: str) -> None:
+    """The first line may also take out a `~` or `[]` or write `sent:`: each later line costs its own prefix."""
+    record = tmp_path / "notices.yaml"
+    record.write_text(empty, encoding="utf-8")
+    entries = [
+        notices.Notice(ON, slug, "8.2", f"{slug}@example.org", "warning") for slug in ("velo-cite", "old-club", "amis")
+    ]
+    told = notices.check_appendable(record, entries)
+    for n in entries:
+        notices.append(record, n)
+    assert told == record.stat().st_size
+
+
+def test_root_without_cap_fowner_keeps_another_users_record_as_it_was(tmp_path: Path) -> None:
+    """The copy is given to the record's owner: a mode set after that is refused without CAP_FOWNER, so the mode
+    is set first (the line was then sent and not recorded)."""
+    require_root("gives the record to another user")
+    record = tmp_path / "notices.yaml"
+    record.write_text(f"sent:\n  - {ENTRY}\n", encoding="utf-8")
+    os.chown(record, 1000, 1000)
+    record.chmod(0o666)
+    code = (
+        "import datetime as dt, sys; from pathlib import Path; from pic import notices\n"
+        "n = notices.Notice(dt.date(2026, 11, 28), 'velo-cite', '8.2', 'e@x.org', 'eol')\n"
+        "notices.append(Path(sys.argv[1]), n)\n"
+    )
+    done = _as_root_without("-fowner,-dac_override,-dac_read_search", code, str(record))
+    assert done.returncode == 0, done
+    st = record.stat()
+    assert (st.st_uid, st.st_gid, st.st_mode & 0o7777) == (1000, 1000, 0o666)
+    assert len(notices.load(record)) == 2
+
+
+def test_the_dry_run_warns_of_a_file_system_without_room(
+    tmp_path: Path, smtp_sink: Sink, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    members, proj = registry(tmp_path), project(tmp_path, smtp_sink)
+    statvfs = os.statvfs
+
+    def full(where: Any) -> Any:
+        real = statvfs(where)
+        return os.statvfs_result((*real[:4], 1, *real[5:]))  # one block free
+
+    monkeypatch.setattr(os, "statvfs", full)
+    assert notify(proj, members, ON, "--dry-run") == 0
+    assert "notices.yaml cannot be written: its file system has " in capsys.readouterr().err
+    assert notify(proj, members, ON) == 1
+    assert "notices.yaml cannot be written: its file system has " in capsys.readouterr().err
+    assert smtp_sink.received == []
+
+
+def test_a_server_closing_the_connection_with_its_refusal_ends_the_run_with_its_report(
+    tmp_path: Path, smtp_sink: Sink, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 421 (too many messages) closes the connection: smtplib's RSET then fails; was "cannot send" alone,
+    without the messages already sent and recorded."""
+    import smtplib
+
+    members, proj = registry(tmp_path), project(tmp_path, smtp_sink)
+
+    def refused() -> None:
+        raise smtplib.SMTPSenderRefused(421, b"4.7.0 Too many messages, closing", "pic@example.org")
+
+    def closed(self: smtplib.SMTP) -> None:
+        raise smtplib.SMTPServerDisconnected("please run connect() first")
+
+    _on_the_second_message(monkeypatch, refused)
+    monkeypatch.setattr(smtplib.SMTP, "rset", closed)
+    assert notify(proj, members, ON) == 3
+    out, err = capsys.readouterr()
+    assert "sent 1 message(s), 1 recorded in" in out and "1 refused" in out, out
+    assert "refused by the server, not recorded: 421 4.7.0 Too many messages" in err, err
+    assert "the server closed the connection after refusing" in err and "1 message(s) not sent" in err, err
+    assert len(notices.load(proj / notices.DEFAULT_FILE)) == 1
+
+
+def test_ctrl_c_while_quit_waits_keeps_the_report(
+    tmp_path: Path, smtp_sink: Sink, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import smtplib
+
+    members, proj = registry(tmp_path), project(tmp_path, smtp_sink)
+
+    def waiting(self: smtplib.SMTP) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(smtplib.SMTP, "quit", waiting)
+    assert notify(proj, members, ON) == 0
+    assert "sent 3 message(s), 3 recorded in" in capsys.readouterr().out

@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING
 from pic import eol, notices
 from pic.commands import date_argument
 from pic.commands.arguments import file_if_present
-from pic.errors import PicError, Problem, terminal_safe
+from pic.errors import PicError, Problem, shown_name, terminal_safe
 from pic.registry import Registry, load_registry
 from pic.settings import Settings, SmtpSpec, display_path, load_settings
 
@@ -119,6 +119,7 @@ class Sent:
     # with the reason: it may have been sent, and is not recorded.
     in_flight: tuple[Message, str] | None = None
     signalled: bool = False  # stopped by Ctrl-C or SIGTERM (exit 130)
+    lost: bool = False  # the server closed the connection after refusing the last message (a 421...)
 
 
 @dataclass(frozen=True)
@@ -337,8 +338,10 @@ def send(messages: list[Message], spec: SmtpSpec, password: str | None, record: 
             what, reason = _send_one(server, m, record, on)
             if what == "accepted":
                 accepted.append(m)
-            elif what == "refused":
+            elif what in ("refused", "refused, connection lost"):
                 refused.append((m, reason))
+                if what != "refused":
+                    result = Sent(accepted, refused, lost=True)
             elif what == "in flight":
                 result = Sent(accepted, refused, in_flight=(m, reason), signalled=reason.startswith("stopped"))
             else:
@@ -346,10 +349,12 @@ def send(messages: list[Message], spec: SmtpSpec, password: str | None, record: 
             if result is not None:
                 break
     finally:
-        if main:
-            signal.signal(signal.SIGTERM, terminate)
-        if server is not None:
-            _hang_up(server, polite=result is None or result.in_flight is None)
+        try:
+            if server is not None:
+                _hang_up(server, polite=result is None)
+        finally:
+            if main:  # after the hang-up: a SIGTERM while it waits is a stop too
+                signal.signal(signal.SIGTERM, terminate)
     return result or Sent(accepted, refused)
 
 
@@ -369,7 +374,10 @@ def _send_one(server: smtplib.SMTP, m: Message, record: Path, on: dt.date) -> tu
         smtplib.SMTPDataError,
         smtplib.SMTPNotSupportedError,  # an address with a non-ASCII local part, a server without SMTPUTF8
     ) as exc:
-        server.rset()
+        try:
+            server.rset()
+        except (OSError, smtplib.SMTPServerDisconnected):  # it closed the connection with its refusal (a 421)
+            return "refused, connection lost", _reason(exc)
         return "refused", _reason(exc)
     except (OSError, smtplib.SMTPServerDisconnected) as exc:  # the connection lost while it took it
         return "in flight", f"the connection failed while the server took it: {exc}"
@@ -385,14 +393,15 @@ def _send_one(server: smtplib.SMTP, m: Message, record: Path, on: dt.date) -> tu
 
 
 def _hang_up(server: smtplib.SMTP, *, polite: bool) -> None:
-    """QUIT, or only close the connection when it is lost or the admin wants out (no reply to wait for)."""
+    """QUIT after a run that went to its end; else (a stop, a lost connection, a record that failed) only close
+    the connection: no reply to wait for. A stop while QUIT waits closes it too."""
     import smtplib
 
     if polite:
         try:
             server.quit()
             return
-        except (smtplib.SMTPException, OSError):
+        except (smtplib.SMTPException, OSError, KeyboardInterrupt):
             pass
     server.close()
 
@@ -440,7 +449,7 @@ def _run(args: argparse.Namespace, on: dt.date, now: dt.date, record: Path) -> i
     registry = load_registry(args.members, settings)
     recorded = notices.load(record)
     for problem in notices.dated_after(recorded, now, display_path(record)):
-        print(problem, file=sys.stderr)
+        print(dataclasses.replace(problem, file=shown_name(problem.file)), file=sys.stderr)
     # As of `on`: what was sent after it does not count (nor, above, anything dated after today).
     told = notices.last_told([n for n in recorded if n.date <= min(on, now)])
     messages, skipped = compose(registry, settings, on, told)
@@ -490,11 +499,14 @@ def _dry_run(messages: list[Message], entries: list[notices.Notice], record: Pat
         if messages:  # with nothing to send, the real run writes nothing either
             refused = notices.writable_problems(record)
             if not refused:
-                notices.check_appendable(record, entries)
+                refused = notices.room_problems(record, notices.check_appendable(record, entries))
     except PicError as exc:
         refused = exc.problems
     for p in refused:  # said now, before the real run refuses it
-        print(f"{dataclasses.replace(p, severity='warning')} (the real run would send nothing)", file=sys.stderr)
+        print(
+            f"{dataclasses.replace(p, severity='warning', file=shown_name(p.file))} (the real run would send nothing)",
+            file=sys.stderr,
+        )
     print(f"dry run: {len(messages)} message(s), nothing sent", file=sys.stderr)
     return EXIT_OK
 
@@ -505,9 +517,17 @@ def _said(result: Sent, messages: list[Message], record: Path, on: dt.date) -> i
         print(f"{m.member}: refused by the server, not recorded: {reason}", file=sys.stderr)
     sent, kept = len(result.accepted) + (result.unrecorded is not None), len(result.accepted)
     unkept = f" ({sent - kept} NOT recorded)" if sent != kept else ""
-    print(f"sent {sent} message(s), {kept} recorded in {display_path(record)}{unkept}; {len(result.refused)} refused")
+    where = shown_name(display_path(record))
+    print(f"sent {sent} message(s), {kept} recorded in {where}{unkept}; {len(result.refused)} refused")
     stopped = result.unrecorded or result.in_flight
     if stopped is None:
+        if result.lost:
+            left = len(messages) - len(result.accepted) - len(result.refused)
+            print(
+                f"the server closed the connection after refusing {result.refused[-1][0].member}'s message: "
+                f"stopped: {left} message(s) not sent (run again later)",
+                file=sys.stderr,
+            )
         return EXIT_REFUSED if result.refused else EXIT_OK
     m, reason = stopped
     entry = notices.Notice(on, m.member, m.runtime, m.to, m.state).as_yaml()
@@ -519,7 +539,7 @@ def _said(result: Sent, messages: list[Message], record: Path, on: dt.date) -> i
         what = f"{reason} (to {m.to}): it may have been sent, and it is not recorded; if it arrived, add this entry"
         why = ""
     print(
-        f"{m.member}: {what} under `sent:` in {display_path(record)} by hand, or the next run sends it again:\n"
+        f"{m.member}: {what} under `sent:` in {where} by hand, or the next run sends it again:\n"
         f"  {entry}stopped: {left} message(s) not sent{why}",
         file=sys.stderr,
     )
