@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import shutil
 import subprocess
@@ -1305,8 +1306,13 @@ def test_ctrl_c_anywhere_else_ends_pic_without_a_traceback(
         raise KeyboardInterrupt
 
     monkeypatch.setattr(cli, "main", interrupted)
-    with pytest.raises(SystemExit) as ended:
-        cli.run_command()
+    collecting = gc.isenabled()
+    try:
+        with pytest.raises(SystemExit) as ended:
+            cli.run_command()
+    finally:  # run_command turns the collector off for the rest of its process, this one's too
+        if collecting:
+            gc.enable()
     assert ended.value.code == 130
     assert capsys.readouterr().err == "pic: interrupted\n"
 
