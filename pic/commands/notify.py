@@ -359,8 +359,9 @@ def send(messages: list[Message], spec: SmtpSpec, password: str | None, record: 
 
 
 def _send_one(server: smtplib.SMTP, m: Message, record: Path, on: dt.date) -> tuple[str, str]:  # noqa: PLR0911
-    """Send ``m`` and record it once accepted: ("accepted", ""), ("refused", why), ("in flight", why: it may
-    have been sent, the run stops) or ("unrecorded", why: sent, not recorded, the run stops). A reason that
+    """Send ``m`` and record it once accepted: ("accepted", ""), ("refused", why), ("refused, connection lost",
+    why: the server closed the connection with its refusal, the run stops), ("in flight", why: it may have
+    been sent, the run stops) or ("unrecorded", why: sent, not recorded, the run stops). A reason that
     starts with "stopped" is Ctrl-C or SIGTERM."""
     import smtplib
 
