@@ -340,11 +340,16 @@ def _directory_refusal(target: Path, parent: os.stat_result) -> str | None:
     return None
 
 
+def _read_only(target: Path, st: os.stat_result) -> bool:
+    """True when no one may write the record by its mode (root included), or this process may not."""
+    return not st.st_mode & 0o222 or not os.access(target, os.W_OK)
+
+
 def _file_refusal(target: Path, parent: os.stat_result) -> str | None:
     st = os.stat(target)
     if not stat.S_ISREG(st.st_mode):
         return "it is not a regular file"
-    if not st.st_mode & 0o222 or not os.access(target, os.W_OK):
+    if _read_only(target, st):
         return "it is read-only (its mode or its file system)"
     kind = _chattr(target)
     if kind is not None:
@@ -618,7 +623,7 @@ def _write(path: Path, text: str, *, exists: bool, hint: str = "") -> None:
     """Write ``text`` as the record: a copy beside the file the links of ``path`` lead to, its mode (set
     bits included) and owner those of the record (where the process may give it), renamed over it."""
     target = _target(path)
-    if exists and not os.access(target, os.W_OK):  # replacing it would work, but its mode says no
+    if exists and _read_only(target, os.stat(target)):  # replacing it would work, but its mode says no
         raise PicError(
             [
                 Problem(

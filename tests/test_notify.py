@@ -1407,3 +1407,15 @@ def test_ctrl_c_while_quit_waits_keeps_the_report(
     monkeypatch.setattr(smtplib.SMTP, "quit", waiting)
     assert notify(proj, members, ON) == 0
     assert "sent 3 message(s), 3 recorded in" in capsys.readouterr().out
+
+
+def test_a_record_no_one_may_write_is_not_appended_to_through_the_api(tmp_path: Path) -> None:
+    """The same rule as the check before sending: a mode without any write bit stops root too."""
+    record = tmp_path / "notices.yaml"
+    record.write_text(f"sent:\n  - {ENTRY}\n", encoding="utf-8")
+    record.chmod(0o444)
+    notice = notices.Notice(ON, "velo-cite", "8.2", "elodie@velo-cite.example.org", "warning")
+    with pytest.raises(PicError) as caught:
+        notices.append(record, notice)
+    assert "notices.yaml cannot be written: it is read-only (its mode or its file system)" in str(caught.value)
+    assert len(notices.load(record)) == 1

@@ -119,17 +119,23 @@ def readable_file(what: str, limit: int = _MAX_FILE_BYTES) -> Callable[[str], Pa
     return check
 
 
+def _absent(path: Path) -> bool:
+    """True when nothing is at ``path`` (not even a dangling link); False when something is, or when that
+    cannot be known (a directory on the way that cannot be searched: the file's check then says why)."""
+    try:
+        os.lstat(path)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    return False
+
+
 def file_if_present(what: str, limit: int = _MAX_FILE_BYTES) -> Callable[[str], Path]:
     """An argparse type: a path that is a regular file when it exists (a record not written yet is allowed)."""
 
     def check(text: str) -> Path:
         path = _not_empty(text, what)
-        try:
-            os.lstat(path)
-        except FileNotFoundError:
-            return path
-        except OSError:
-            pass  # a directory on the way cannot be searched...: said by the check below
-        return _regular_file(text, what, limit)
+        return path if _absent(path) else _regular_file(text, what, limit)
 
     return check
