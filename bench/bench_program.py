@@ -395,7 +395,8 @@ def main() -> None:
     print(f"program: {project / '__main__.py'}; python {platform.python_version()}; {platform.machine()}")
     print(
         f"date {dt.date.today().isoformat()}; median of {args.runs} runs; CPU s of the evaluation (interpreter "
-        f"start and imports before it excluded); MB: peak resident; baseline set-up: {args.baseline}"
+        f"start and imports before it excluded); MB: what the evaluation adds at its peak (the program's imports "
+        f"in it); baseline set-up: {args.baseline}"
     )
     header = (
         f"{'members':>7} {'resources':>9} {'comps':>5} | {'program':>7} {'MB':>5} | {'bare':>6} {'MB':>5} | "
