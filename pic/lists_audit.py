@@ -10,7 +10,8 @@ UTF-8. Flags, each with a suggested fix:
   a domain one or two slips (Damerau-Levenshtein distance, optimal string
   alignment) from a provider's, or a provider's name under a top-level domain
   that does not exist (``gmail.con``), with the provider suggested;
-- top-level domains that do not exist (Public Suffix List, ``publicsuffixlist``);
+- top-level domains that do not exist, and domains that are a public suffix (``co.uk``, ``github.io``:
+  a part of the domain is missing) (Public Suffix List, ``publicsuffixlist``);
 - malformed addresses;
 - optionally (``--mx``) domains that have no mail exchanger, when the network allows.
 """
@@ -18,6 +19,7 @@ UTF-8. Flags, each with a suggested fix:
 from __future__ import annotations
 
 import csv
+import dataclasses
 import functools
 import re
 import unicodedata
@@ -67,6 +69,7 @@ class Entry:
     line: int
     address: str
     problem: str | None = None  # what is wrong with the line besides its address (a dump's paragraph)
+    suggestion: str | None = None  # the line's address as meant, when its problem tells it (a CSV row split)
 
 
 @dataclass(frozen=True)
@@ -357,17 +360,41 @@ def _read_csv(file: str, lines: list[str], header: int, delimiter: str) -> list[
     reader = csv.reader(lines[header:], delimiter=delimiter)
     out = []
     try:
-        column = next(i for i, cell in enumerate(next(reader)) if _is_email_header(cell))
+        names = next(reader)
+        column = next(i for i, cell in enumerate(names) if _is_email_header(cell))
         for row in reader:
             if not any(cell.strip() for cell in row):
                 continue  # a blank line
             # A row without an address is a subscriber to fix, never skipped.
-            out.append(Entry(file, header + reader.line_num, row[column].strip() if len(row) > column else ""))
+            entry = Entry(file, header + reader.line_num, row[column].strip() if len(row) > column else "")
+            if len(row) > len(names) and _valid(entry.address) is not None:
+                entry = _split_row(entry, row, len(names), column, delimiter)
+            out.append(entry)
     except csv.Error as exc:
         raise PicError([Problem(file, header + reader.line_num, "", f"is not CSV: {exc}")]) from None
     finally:
         csv.field_size_limit(limit)
     return out
+
+
+def _split_row(entry: Entry, row: Sequence[str], columns: int, column: int, delimiter: str) -> Entry:
+    """A CSV row with more cells than its header and no address in its column: a cell holding the
+    delimiter without quotes was split (``Dupont, Jean`` or ``jean@gmail,com``), so the column of
+    addresses may hold a piece of one. The address meant is suggested when exactly one run of the
+    row's cells from that column on, joined again (and repaired, :func:`_repaired`), is valid.
+    """
+    extra = len(row) - columns
+    found = {
+        fixed
+        for start in range(column, column + extra + 1)
+        for end in range(start + 1, column + extra + 2)
+        if "@" in (joined := delimiter.join(row[start:end])) and _valid(fixed := _repaired(joined)) is None
+    }
+    problem = (
+        f"the row has {len(row)} cells where the header has {columns}: a cell holding {delimiter!r} "
+        "without quotes was split"
+    )
+    return dataclasses.replace(entry, problem=problem, suggestion=found.pop() if len(found) == 1 else None)
 
 
 def _repaired(address: str) -> str:
@@ -427,12 +454,18 @@ class Providers:
 
     @functools.lru_cache(maxsize=4096)  # noqa: B019 (one instance per run)
     def misspelling(self, domain: str) -> tuple[str, str | None] | None:
-        """(what is wrong, the likely domain) for a domain that looks mistyped, or None."""
+        """(what is wrong, the likely domain) for a domain that looks mistyped or is a public suffix, or None."""
         if domain in self.domains:
             return None
         suffix = self.suffix(domain)
         if suffix is None:
             return self._unknown_tld(domain)
+        if suffix == domain:  # co.uk, fr, github.io: the address lost the name registered under it
+            return (
+                "the domain is a public suffix (Public Suffix List): names are registered under it, no one "
+                "receives mail at it; a part of the domain is missing",
+                None,
+            )
         name = domain[: -len(suffix) - 1] if domain != suffix else ""
         best = None
         for provider in self.domains:
@@ -519,8 +552,8 @@ def _line_to_fix(entry: Entry, domains: Mapping[str, DeadDomain], providers: Pro
     """The flag of an entry whose line is to fix (:attr:`Entry.problem`), with what is wrong with its address."""
     found = _address_flag(entry, domains, providers) if entry.address else None
     if found is None:
-        return Flag(entry, entry.problem or "", None)
-    return Flag(entry, f"{entry.problem}; {found.problem}", found.suggestion)
+        return Flag(entry, entry.problem or "", entry.suggestion)
+    return Flag(entry, f"{entry.problem}; {found.problem}", entry.suggestion or found.suggestion)
 
 
 def audit(

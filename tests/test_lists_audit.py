@@ -434,7 +434,7 @@ CORRECT = [
     "example.bzh",
     "asso.paris",
     "ac-lyon.fr",
-    "gouv.fr",
+    "interieur.gouv.fr",  # gouv.fr itself is a public suffix: flagged
     "free-software.org",
 ]
 
@@ -648,3 +648,41 @@ def test_a_dump_paragraph_with_two_email_lines_or_none_is_a_line_to_fix(tmp_path
         "paragraph; misspelled domain"
     ) and flags[0].endswith("suggested: marie@gmail.com"), flags
     assert flags[1] == f"{export}:5 (no address): a subscriber (lines 5-6) without an email line"
+
+
+@pytest.mark.parametrize(
+    ("row", "shown", "suggestion"),
+    [
+        ("I,bad@gmail,com,Lyon", "bad@gmail", "bad@gmail.com"),  # the address split at its comma
+        ("Dupont, Jean,jean@orange.fr,Lyon", "Jean", "jean@orange.fr"),  # a name split: the address moved right
+        ("Dupont, Jean,jean@orange,fr,Lyon", "Jean", "jean@orange.fr"),  # both
+        ("a,b@x,c@y,Lyon", "b@x", None),  # two addresses could be meant: none is suggested
+    ],
+)
+def test_a_csv_row_split_by_a_delimiter_without_quotes_is_named_with_the_address_meant(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], row: str, shown: str, suggestion: str | None
+) -> None:
+    """A row with more cells than the header and no address in its column says why (was: the piece in the
+    column flagged as a malformed address, or a name taken for one)."""
+    export = tmp_path / "export.csv"
+    export.write_text(f"name,email,city\n{row}\nZoe,zoe@free.fr,Paris,75\n", encoding="utf-8")
+    code, lines, err = _audit(capsys, str(export))
+    assert code == 1
+    assert len(lines) == 1, lines  # the row with one cell more and its address in place is not to fix
+    assert lines[0].startswith(
+        f"{export}:2 {shown}: the row has {row.count(',') + 1} cells where the header has 3: a cell holding ',' "
+        "without quotes was split; malformed address"
+    ), lines
+    assert lines[0].endswith(f"; suggested: {suggestion}") if suggestion else "suggested" not in lines[0], lines
+    assert "2 address(es) in 1 file(s), 1 to fix" in err
+
+
+@pytest.mark.parametrize("domain", ["co.uk", "gouv.fr", "github.io", "nom.fr"])
+def test_an_address_at_a_public_suffix_is_flagged(domain: str) -> None:
+    """``x@co.uk`` reads as an address but no one receives mail at a public suffix: a part of its domain
+    is missing (ICANN and private sections of the list alike)."""
+    domains, providers = lists_audit.load_domains(), lists_audit.load_providers()
+    flag = lists_audit.audit_entry(lists_audit.Entry("f", 1, f"x@{domain}"), domains, providers)
+    assert flag is not None and flag.problem.startswith("the domain is a public suffix"), flag
+    assert flag.suggestion is None
+    assert lists_audit.audit_entry(lists_audit.Entry("f", 1, f"x@mairie.{domain}"), domains, providers) is None
