@@ -43,7 +43,12 @@ EXIT_INTERRUPTED = 130  # Ctrl-C: the shell's status for a command ended by SIGI
 
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--stack", default="prod", help="stack whose Pulumi.<stack>.yaml to read (default: prod)")
+    common.add_argument(
+        "--stack",
+        type=arguments.stack_name,
+        default="prod",
+        help="stack whose Pulumi.<stack>.yaml to read (default: prod)",
+    )
     common.add_argument(
         "--members",
         type=arguments.non_empty_path("the directory of member files"),

@@ -1287,9 +1287,13 @@ def _config_view(doc: Document) -> Document:
     return view
 
 
+# A stack name as this project's files are named after it (Pulumi.<stack>.yaml): no path, no space.
+STACK_NAME = re.compile(r"[A-Za-z0-9_.-]+")
+
+
 def load_settings(project_dir: Path, stack: str) -> Settings:
     """Load and validate ``Pulumi.<stack>.yaml`` from ``project_dir``; raise PicError listing every problem."""
-    if not re.fullmatch(r"[A-Za-z0-9_.-]+", stack):
+    if STACK_NAME.fullmatch(stack) is None:
         raise PicError([Problem("<command line>", None, "--stack", f"{show_value(stack)} is not a stack name")])
     path = project_dir / f"Pulumi.{stack}.yaml"
     file = display_path(path)

@@ -240,3 +240,16 @@ def test_members_default_to_members_of_the_project() -> None:
     assert _parse(["check", "--project", "/srv/pic"]).members == Path("/srv/pic/members")
     assert _parse(["new", "x-y-z", "--name", "X", "--email", "x@y.org", "--project", "p"]).members == Path("p/members")
     assert _parse(["check", "--project", "/srv/pic", "--members", "m"]).members == Path("m")
+
+
+@pytest.mark.parametrize(
+    "command", ["check", "report", "new x-y-z --name X --email x@y.org", "plan", "notify", "status"]
+)
+@pytest.mark.parametrize("value", ["", "a/b", "../prod", "prod ", "pröd", "prod\n"])
+def test_a_stack_name_that_names_no_stack_file_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], command: str, value: str
+) -> None:
+    """Like every other argument that cannot work (was: exit 1 with an input problem, only once the command ran)."""
+    err = usage_error(capsys, [*command.split(), f"--stack={value}"])
+    assert f"argument --stack: {value!r} is not a stack name (letters, digits, '_', '.' and '-'" in err, err
+    assert _parse([*command.split(), "--stack=dev.eu-1_b"]).stack == "dev.eu-1_b"

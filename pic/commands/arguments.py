@@ -16,6 +16,8 @@ import stat
 from collections.abc import Callable
 from pathlib import Path
 
+from pic.settings import STACK_NAME
+
 # Seconds per lookup or connection: beyond five minutes a host is down, and `pic status` asks
 # several times per domain.
 MAX_TIMEOUT = 300.0
@@ -25,6 +27,15 @@ MAX_CA_FILE_BYTES = 16 * 1024 * 1024
 _MAX_FILE_BYTES = 64 * 1024 * 1024
 _DIGITS = re.compile(r"[0-9]{1,5}")  # ASCII digits only: int() also reads " 53", "+53", "5_3" and "٥٣"
 _DECIMAL = re.compile(r"[0-9]{1,6}(?:\.[0-9]*)?|\.[0-9]+")
+
+
+def stack_name(text: str) -> str:
+    """A stack's name, whose file is ``Pulumi.<name>.yaml``: letters, digits, ``_``, ``.`` and ``-``."""
+    if STACK_NAME.fullmatch(text) is None:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a stack name (letters, digits, '_', '.' and '-': its file is Pulumi.<stack>.yaml)"
+        )
+    return text
 
 
 def port(text: str) -> int:
