@@ -140,6 +140,7 @@ sympa = SympaServer(
         mail_exchanger=settings.mail_exchanger,
         robots=[d for d in mail_domains if d.member is not None],
         kept_keys=kept_list_domains(registry),
+        dmarc_reports=settings.dmarc_reports,
     ),
 )
 dmarc_policies = {

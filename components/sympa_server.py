@@ -52,6 +52,7 @@ class SympaServerArgs:
     mail_exchanger: str
     robots: Sequence[mail.ListDomain]  # member list domains (the main domain is not one of them)
     kept_keys: Sequence[str] = ()  # list domains of archived members: DKIM keys kept, nothing runs
+    dmarc_reports: str | None = None  # the DMARC reports' mailbox: to the listmaster when at a list domain
 
 
 class SympaServer(pulumi.ComponentResource):
@@ -154,7 +155,12 @@ class SympaServer(pulumi.ComponentResource):
                 "0640",
             ),
             "transport": (layout.transport_map, mail.transport_map(all_domains), "root", "0644"),
-            "virtual": (layout.virtual_map, mail.virtual_map(all_domains, postmaster=args.listmaster), "root", "0644"),
+            "virtual": (
+                layout.virtual_map,
+                mail.virtual_map(all_domains, postmaster=args.listmaster, dmarc_reports=args.dmarc_reports),
+                "root",
+                "0644",
+            ),
         }
         for robot in args.robots:
             texts[f"robot-{robot.domain}"] = (

@@ -234,7 +234,12 @@ def test_postfix_accepts_settings_services_and_maps(tmp_path: Path) -> None:
     assert "argv=/usr/lib/sympa/bin/bouncequeue ${nexthop}" in out.stdout
     domains = [d.domain for d in example_domains()]
     Path(layout.transport_map).write_text(mail.transport_map(domains))
-    Path(layout.virtual_map).write_text(mail.virtual_map(domains, postmaster="admin@example.org"))
+    # The DMARC reports' default mailbox (dmarc-reports@<sympa_domain>) is at a list domain, whose transport
+    # map refuses every address that is not a robot's: an alias takes it to the admins.
+    reports = "dmarc-reports@listes.example.org"
+    Path(layout.virtual_map).write_text(
+        mail.virtual_map(domains, postmaster="admin@example.org", dmarc_reports=reports)
+    )
     for path in (layout.transport_map, layout.virtual_map):
         out = subprocess.run(
             [postmap, "-c", str(tmp_path), f"hash:{path}"], check=False, capture_output=True, text=True
@@ -253,6 +258,10 @@ def test_postfix_accepts_settings_services_and_maps(tmp_path: Path) -> None:
     )
     assert query("listes.example.org", layout.transport_map).startswith("error:")
     assert query("sympa-owner@listes.example.org", layout.virtual_map) == "admin@example.org"
+    assert query(reports, layout.virtual_map) == "admin@example.org"
+    assert query("dmarc-reports@listes.amis-du-rhone.org", layout.virtual_map) == ""  # the main domain's only
+    outside = mail.virtual_map(domains, postmaster="admin@example.org", dmarc_reports="dmarc@example.org")
+    assert "dmarc@example.org" not in outside  # a mailbox elsewhere is left to its own domain's mail
 
 
 @pytest.mark.daemon

@@ -145,9 +145,13 @@ def transport_map(domains: Sequence[str]) -> str:
     return render("mail/transport.sympa.j2", domains=list(domains))
 
 
-def virtual_map(domains: Sequence[str], *, postmaster: str) -> str:
-    """Postfix virtual alias map: the robots' request/owner addresses go to the admins."""
-    return render("mail/virtual.sympa.j2", domains=list(domains), postmaster=postmaster)
+def virtual_map(domains: Sequence[str], *, postmaster: str, dmarc_reports: str | None = None) -> str:
+    """Postfix virtual alias map: the robots' request/owner addresses go to the admins, and so does
+    ``dmarc_reports`` (the DMARC aggregate reports' mailbox, ``dmarc-reports@<sympa_domain>`` unless set)
+    when it is at one of ``domains``, where the transport map refuses every other address."""
+    local, _, domain = (dmarc_reports or "").rpartition("@")
+    at_a_list_domain = dmarc_reports if domain.lower() in {d.lower() for d in domains} and local else None
+    return render("mail/virtual.sympa.j2", domains=list(domains), postmaster=postmaster, dmarc_reports=at_a_list_domain)
 
 
 def list_aliases_tt2() -> str:
