@@ -62,6 +62,7 @@ from pic.render import cron as membercron
 from pic.render import db as rdb
 from pic.render import sitemail, web
 from pic.settings import Settings
+from pic.validators import docker_cpus
 
 
 @dataclass(frozen=True)
@@ -150,7 +151,7 @@ class MemberSite:
             hosts=[docker.ContainerHostArgs(host=rdb.SITE_DB_HOST, ip=web.NETWORK_GATEWAY)],
             memory=limits.memory_mb,
             memory_swap=limits.memory_mb,
-            cpus=str(limits.cpus),
+            cpus=docker_cpus(limits.cpus),
             # RLIMIT_NPROC counts the member's uid on the whole host: its shell, sftp and cron processes
             # take from the site's share (docs/REGISTRY.md; the provider has no --pids-limit).
             ulimits=[docker.ContainerUlimitArgs(name="nproc", soft=limits.pids, hard=limits.pids)],

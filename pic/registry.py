@@ -38,6 +38,7 @@ from pic.validators import (
     FreeText,
     SshKey,
     Whole,
+    docker_cpus,
     is_public_suffix,
     is_slug,
     public_name_problem,
@@ -209,6 +210,13 @@ class Limits(_Strict):
     @classmethod
     def _int_cpus(cls, value: object) -> object:
         return float(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+    @field_validator("cpus")
+    @classmethod
+    def _docker_cpus(cls, value: float | None) -> float | None:
+        if value is not None:
+            docker_cpus(value)  # a value Docker keeps as written
+        return value
 
 
 class MemberSpec(_Strict):

@@ -46,6 +46,8 @@ from pic.validators import (
     Whole,
     check_host_address,
     check_ip,
+    check_ssh_key,
+    docker_cpus,
     public_name_problem,
 )
 from pic.yamlsrc import Document, format_loc, read_yaml
@@ -519,6 +521,9 @@ class OffsiteSpec(_Strict):
     @classmethod
     def _sftp_host_key(cls, value: str | None, info: ValidationInfo) -> str | None:
         """An sftp repository's host key is pinned, for the name ssh will look up (StrictHostKeyChecking)."""
+        if value is not None:
+            kind, data = value.split(" ")[1:3]
+            check_ssh_key(f"{kind} {data}")  # the key itself, as ssh reads it: not only its alphabet
         repository = info.data.get("repository")  # absent: refused already
         target = sftp_target(repository) if repository is not None else None
         if target is None:
@@ -574,6 +579,13 @@ class LimitsSpec(_Strict):
     @classmethod
     def _int_cpus(cls, value: object) -> object:
         return float(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+    @field_validator("cpus")
+    @classmethod
+    def _docker_cpus(cls, value: float | None) -> float | None:
+        if value is not None:
+            docker_cpus(value)  # a value Docker keeps as written
+        return value
 
 
 class DnsSpec(_Strict):
@@ -652,6 +664,9 @@ class ProxySpec(_Strict):
     )
 
 
+FIRST_UNPRIVILEGED_PORT = 1024  # below it, only a process with CAP_NET_BIND_SERVICE listens (capabilities(7))
+
+
 class DbSpec(_Strict):
     """The db host and its nightly dumps (``pic:db``); every key is optional."""
 
@@ -671,6 +686,16 @@ class DbSpec(_Strict):
         description="Docker network of the dev db container; clients come from it (never from anywhere). "
         "Outside 172.30.0.0/16, the sites' network on the same engine: Docker refuses two networks that overlap.",
     )
+
+    @field_validator("port")
+    @classmethod
+    def _unprivileged(cls, port: int) -> int:
+        if port < FIRST_UNPRIVILEGED_PORT:
+            raise ValueError(
+                f"is below {FIRST_UNPRIVILEGED_PORT}: MariaDB runs as the mysql user (Debian's mariadb.service), "
+                "which cannot listen on a privileged port; choose one from 1024 (3306 unless set)"
+            )
+        return port
 
     @field_validator("dev_subnet", mode="before")
     @classmethod
@@ -779,7 +804,9 @@ class Settings(_Strict):
             raise ValueError("needs at least one host with role: web")
         if roles.count("db") != 1:
             raise ValueError(f"needs exactly one host with role: db (found {roles.count('db')})")
+        _one_connection(hosts)
         _check_host_addresses(hosts)
+        _one_private_family(hosts)
         _host_names_of_their_own(hosts)
         return hosts
 
@@ -908,6 +935,14 @@ class Settings(_Strict):
             web = sorted(name for name, h in hosts.items() if h.role == "web")
             name = dns.server or (mail.host if mail is not None else None) or info.data.get("default_web_host")
             _listen_on_the_server(dns.listen, name or (web[0] if web else ""), hosts)
+            server = hosts.get(name or (web[0] if web else ""))
+            if not dns.nameservers and server is not None and _is_ip(server.address):
+                raise SubfieldError(
+                    ("nameservers",),
+                    f"is needed: the zones' NS records name the DNS server, whose address ({server.address}, "
+                    f"pic:hosts.{name or web[0]}.address) is an IP address, and an NS record names a host "
+                    "(RFC 1035 §3.3.11); give the name servers' names",
+                )
         return dns
 
     @property
@@ -1104,6 +1139,39 @@ def _check_host_addresses(hosts: dict[str, HostSpec]) -> None:
             seen[key] = name
 
 
+def _one_connection(hosts: dict[str, HostSpec]) -> None:
+    """Every host ``connection: local`` (the admin's own machine: the dev stack) or none: a local db
+    host is a container on the admin's engine, which no host reached over ssh can reach (and a local web
+    host would be given a remote db host's private address to forward to)."""
+    local = sorted(name for name, host in hosts.items() if host.connection == "local")
+    remote = sorted(name for name, host in hosts.items() if host.connection == "ssh")
+    if local and remote:
+        raise SubfieldError(
+            (local[0], "connection"),
+            f"is local while {', '.join(remote)} {'is' if len(remote) == 1 else 'are'} reached over ssh: the hosts "
+            "of a stack are all on the admin's own machine (connection: local, the dev stack) or all reached "
+            "over ssh",
+        )
+
+
+def _one_private_family(hosts: dict[str, HostSpec]) -> None:
+    """The web hosts' private addresses are of the db host's family (IPv4 or IPv6): a web host reaches
+    MariaDB at the db host's private address, from its own of that family, and the db host lets in and
+    grants only the web hosts' private addresses (a web host with an IPv6 one and a db host with an IPv4
+    one could never connect)."""
+    db_name, db = next((name, host) for name, host in hosts.items() if host.role == "db")
+    family = ipaddress.ip_address(db.private_address).version
+    for name, host in hosts.items():
+        if host.role == "web" and ipaddress.ip_address(host.private_address).version != family:
+            raise SubfieldError(
+                (name, "private_address"),
+                f"is an IPv{6 if family == 4 else 4} address and the db host's ({db_name}: {db.private_address}) "
+                f"an IPv{family} one: the web host reaches MariaDB on the private network from its private "
+                "address, the only one the db host lets in; give the web and db hosts private addresses of "
+                "one family",
+            )
+
+
 NAME_MAX = 255  # bytes of one file name on Linux (limits.h); members_root is ASCII, so characters
 MEMBERS_ROOT_MAX = 1024  # leaves PATH_MAX (4,096) room for <root>/<slug>/www/... below it
 
@@ -1228,6 +1296,28 @@ def _nulls(value: object, loc: tuple[str | int, ...]) -> list[tuple[str | int, .
     return []
 
 
+# The ciphertexts of Pulumi's secrets providers (pkg/secrets): the passphrase provider writes
+# "v1:" + base64(nonce) + ":" + base64(AES-256-GCM ciphertext and tag); the service and the cloud KMS
+# providers base64 of their ciphertext. An AES-GCM tag alone is 16 bytes: no ciphertext is shorter.
+_MIN_CIPHERTEXT_BYTES = 16
+_BASE64 = re.compile(r"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?")
+
+
+def _is_ciphertext(text: str) -> bool:
+    """Whether ``text`` has the form of a ciphertext Pulumi writes (its content cannot be checked without the key)."""
+    parts = text.split(":")
+    if len(parts) == 3 and parts[0] == "v1":
+        parts = parts[1:]
+        body = parts[1]
+    elif len(parts) == 1:
+        body = parts[0]
+    else:
+        return False
+    if not all(part and _BASE64.fullmatch(part) for part in parts):
+        return False
+    return len(base64.b64decode(body)) >= _MIN_CIPHERTEXT_BYTES
+
+
 def _refused_value(full_key: str, key: str, value: object) -> tuple[tuple[str, ...], str] | None:
     """Why the value of ``pic:<key>`` is refused before the model reads it, and where; or None."""
     known = (*SECRET_KEYS, *OPTIONAL_SECRET_KEYS)
@@ -1241,6 +1331,13 @@ def _refused_value(full_key: str, key: str, value: object) -> tuple[tuple[str, .
             why = (
                 f"{show_value(value['secure'])} is not a ciphertext: set the secret with "
                 f"`pulumi config set --secret {full_key}`, which writes it"
+            )
+        elif not _is_ciphertext(value["secure"]):
+            loc = (full_key, "secure")
+            why = (  # never the value: it may be the secret itself, written by hand
+                "is not a ciphertext Pulumi writes (v1:NONCE:CIPHERTEXT with a passphrase, base64 with the other "
+                f"secrets providers, at least {_MIN_CIPHERTEXT_BYTES} bytes): `pulumi up` could not decrypt it; set "
+                f"the secret with `pulumi config set --secret {full_key}` (the value is not shown)"
             )
         elif key not in known:
             why = f"is a secret, but pic knows no secret of that name (known: {', '.join(known)})"
@@ -1319,11 +1416,41 @@ def load_settings(project_dir: Path, stack: str) -> Settings:
     else:
         view = _config_view(doc)
         problems += (
-            _db_port_clash(settings, view) + _dns_port_clash(settings, view) + _one_name_one_role(settings, view)
+            _db_port_clash(settings, view)
+            + _dns_port_clash(settings, view)
+            + _one_name_one_role(settings, view)
+            + _ssh_users_of_their_own(settings, view)
         )
     if problems:
         raise PicError(problems)
     return settings
+
+
+def _ssh_users_of_their_own(settings: Settings, view: Document) -> list[Problem]:
+    """A host's ``ssh_user`` is no account or group the hosts already have for another purpose: the
+    platform's groups (``pic-locked`` members are denied ssh, ``pic-sftp`` ones chrooted to sftp), Debian's
+    system users and groups (``nobody`` has no shell) and the packages' accounts (``sympa``, ``mysql``:
+    their packages create them). ``root`` is allowed (the lab's hosts)."""
+    from pic import names  # pic.names reads this module's Settings
+
+    taken = {
+        **dict.fromkeys(names.PACKAGE_ACCOUNTS, "a system account of a package on the hosts"),
+        **dict.fromkeys(names.DEBIAN_BASE_GROUPS, "a system group of Debian (base-passwd)"),
+        **dict.fromkeys(names.DEBIAN_BASE_USERS, "a system user of Debian (base-passwd)"),
+        **dict.fromkeys((names.GROUP_SFTP, names.GROUP_SSH, names.GROUP_LOCKED), "a unix group of the platform"),
+    }
+    taken.pop("root")
+    problems = []
+    for name, host in settings.hosts.items():
+        what = taken.get(host.ssh_user)
+        if host.connection == "ssh" and what is not None:
+            loc = ("hosts", name, "ssh_user")
+            message = (
+                f"{show_value(host.ssh_user)} is {what}: the admins' account on the host needs a name of its own "
+                "(e.g. deploy)"
+            )
+            problems.append(Problem(view.file, view.line_of(loc), f"{NAMESPACE}:{format_loc(loc)}", message))
+    return problems
 
 
 def _db_port_clash(settings: Settings, view: Document) -> list[Problem]:

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import decimal
 import ipaddress
 import re
 import unicodedata
@@ -780,6 +781,45 @@ Domain = Annotated[
 Email = Annotated[str, AfterValidator(check_email), WithJsonSchema({"type": "string", "format": "idn-email"})]
 
 
+def docker_cpus(value: float) -> str:
+    """The ``cpus`` text of a container for a CPU limit of ``value`` CPUs: the form the Docker provider
+    reads back, so that the next ``pulumi up`` finds no difference.
+
+    Docker takes the text as an exact decimal of NanoCPUs (10^-9 CPU; ``opts.ParseCPUs``: "value is too
+    precise" past nine decimals). The provider (terraform-provider-docker, internal/provider/helpers.go
+    ``nanoInt64ToDecimalString``) reads NanoCPUs back as nine decimals without trailing zeros (``10.``,
+    ``2.25``), except when that text holds nine zeros in all, which it rounds to one decimal (``1.0``,
+    but also ``0.05`` -> ``0.1``); ``cpus`` forces a new container, so a value read back otherwise
+    would replace the site's container at every ``pulumi up``. Raises ValueError for such a value,
+    and for one with more than nine decimals, naming a value that works.
+    """
+    exact = decimal.Decimal(repr(float(value)))  # the shortest decimal of the float: what the file wrote
+    nano = exact * 10**9
+    if nano != nano.to_integral_value():
+        raise ValueError(
+            f"has more than 9 decimals: Docker counts CPUs in billionths (write e.g. {max(round(value, 1), 0.1)})"
+        )
+    whole, rest = divmod(int(nano), 10**9)
+    text = f"{whole}.{rest:09d}"
+    if text.count("0") == 9:
+        tenths = (int(nano) + 5 * 10**7) // 10**8  # Go's big.Rat.FloatString(1): halves away from zero
+        text = f"{tenths // 10}.{tenths % 10}"
+    else:
+        text = text.rstrip("0")
+    if decimal.Decimal(text) * 10**9 != nano:
+        meant = max(round(value, 1), 0.1)
+        raise ValueError(
+            f"is read back by the Docker provider as {text}: the site's container would be replaced at every "
+            f"pulumi up (terraform-provider-docker rounds such values to one decimal); write e.g. {meant}"
+        )
+    return text
+
+
+# The part before the @ of the platform's own addresses: letters, digits and . _ + - (dot-atom text of
+# RFC 5322 §3.2.3 without its symbols), starting with a letter or digit.
+_PLATFORM_LOCAL_PART = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]*")
+
+
 def check_ascii_email(value: str) -> str:
     """:func:`check_email`, with the domain in ASCII (an internationalised one in punycode): the platform's own
     addresses go into programs' files (certbot's --email, Caddy's, Postfix's and Sympa's tables, shell
@@ -790,6 +830,14 @@ def check_ascii_email(value: str) -> str:
         raise ValueError(
             "has letters before the @ outside ASCII: the platform's addresses are ASCII (mail to them would "
             "need SMTPUTF8, RFC 6531, which the programs writing to them do not all speak)"
+        )
+    if _PLATFORM_LOCAL_PART.fullmatch(local) is None:
+        bad = next((ch for ch in local if not (ch.isalnum() or ch in "._+-")), local[0])
+        raise ValueError(
+            f"has {bad!r} before the @ ({'at its start' if bad == local[0] else 'in it'}): the platform's addresses "
+            "are written in programs' files and command lines (Caddy reads # as a comment and {...} as a "
+            "placeholder, certbot takes a value starting with - for an option); before the @ write letters, digits, "
+            "'.', '_', '+' and '-', starting with a letter or digit"
         )
     if not domain.isascii():
         import idna

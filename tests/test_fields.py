@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ import pytest
 from pic.errors import PicError
 from pic.registry import MEMBER_KEYS, Database, load_registry, validate_member
 from pic.settings import Settings, load_settings
-from pic.validators import check_domain, check_email, check_ssh_key
+from pic.validators import check_domain, check_email, check_ssh_key, docker_cpus
 from pic.yamlsrc import parse_yaml
 from tests.conftest import ROOT
 from tests.helpers import ED25519, member, write_members
@@ -313,3 +314,32 @@ def test_the_quoting_hint_is_for_what_quotes_make_text(value: str, shown: str, h
     [line] = _messages(MINIMAL.replace("contact: {name: P,", f"contact: {{name: {value},"))
     assert f"contact.name: {shown} is not a string" in line, line
     assert ("(put it in quotes)" in line) is hint, line
+
+
+# terraform-provider-docker's own cases of nanoInt64ToDecimalString (internal/provider/helpers_test.go),
+# then values whose text it reads back otherwise than Python writes them.
+CPUS_READ_BACK = [(1.0, "1.0"), (1.5, "1.5"), (2.0, "2.0"), (2.25, "2.25"), (10, "10."), (64, "64.0"), (0.011, "0.011")]
+
+
+@pytest.mark.parametrize(("value", "text"), CPUS_READ_BACK)
+def test_a_cpu_limit_is_sent_as_the_docker_provider_reads_it_back(value: float, text: str) -> None:
+    """The container's ``cpus`` is the provider's own text of its NanoCPUs: ``10.``, not ``10.0``, which it would
+    read back as ``10.`` and replace the container (``cpus`` forces a new one) at every ``pulumi up``."""
+    assert docker_cpus(value) == text
+    assert decimal.Decimal(text) * 10**9 == round(value * 10**9)  # the same NanoCPUs for Docker
+    assert _messages(MINIMAL + f"limits: {{cpus: {value}}}\n") == []
+
+
+@pytest.mark.parametrize(
+    ("written", "words"),
+    [
+        ("0.05", "is read back by the Docker provider as 0.1: the site's container would be replaced at every"),
+        ("0.01", "is read back by the Docker provider as 0.0"),
+        ("20.05", "is read back by the Docker provider as 20.1"),
+        ("0.0100000001", "has more than 9 decimals: Docker counts CPUs in billionths (write e.g. 0.1)"),
+        ("0.3333333333", "has more than 9 decimals"),
+    ],
+)
+def test_a_cpu_limit_docker_cannot_keep_as_written_is_refused(written: str, words: str) -> None:
+    [line] = _messages(MINIMAL + f"limits: {{cpus: {written}}}\n")
+    assert line.startswith(f"members/probe-asso.yaml:4 limits.cpus: {written} ") and words in line, line

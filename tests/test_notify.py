@@ -404,7 +404,7 @@ def _password_in_a_stack_secret(proj: Path, monkeypatch: pytest.MonkeyPatch) -> 
     stack = proj / "Pulumi.prod.yaml"
     stack.write_text(stack.read_text().replace("security: none,", "security: none, username: pic@example.org,"))
     with stack.open("a", encoding="utf-8") as out:
-        out.write("  pic:smtpPassword: {secure: AAABAKo=}\n")
+        out.write("  pic:smtpPassword: {secure: AAABAKoAAAAAAAAAAAAAAAAAAAAAAAAA}\n")
     monkeypatch.delenv("PIC_SMTP_PASSWORD", raising=False)
 
 

@@ -88,7 +88,8 @@ PROD_BACKUP = '  pic:backup: {time: "03:15", keep_days: 7}\n'
 # and the off-site backup, which the examples leave out
 OFFSITE_BACKUP = (
     '  pic:backup: {time: "03:15", keep_days: 7, offsite: {repository: "sftp://restic@vault.example.net:2222//srv/pic",'
-    ' known_hosts: "[vault.example.net]:2222 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIexample"}}\n'
+    ' known_hosts: "[vault.example.net]:2222 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOo'
+    'qKLsabgH5C9okWi0dh2l9GKJl"}}\n'
 )
 
 

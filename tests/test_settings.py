@@ -42,10 +42,10 @@ def test_prod_and_dev_load() -> None:
 def test_secure_values_stay_opaque(tmp_path: Path) -> None:
     project = project_copy(tmp_path)
     with (project / "Pulumi.prod.yaml").open("a", encoding="utf-8") as out:
-        out.write("  pic:dbAdminPassword:\n    secure: v1:AAAAciphertext==\n")
+        out.write("  pic:dbAdminPassword:\n    secure: v1:3ZK1fj8NGl7hmh3H:n4TlzGmF5tJ1u9sn1sHz3E0HQ24nEkTj\n")
     settings = load_settings(project, "prod")
     assert settings.secrets == {"dbAdminPassword": SecretRef("dbAdminPassword")}
-    assert "ciphertext" not in repr(settings) and "ciphertext" not in settings.model_dump_json()
+    assert "n4Tlz" not in repr(settings) and "n4Tlz" not in settings.model_dump_json()
 
 
 def test_plain_secret_is_refused(tmp_path: Path) -> None:
@@ -286,8 +286,8 @@ HARMFUL = [
         "MariaDB",
     ),
     (
-        "pic:members_root: /srv/members",
-        "pic:db: {port: 22}\n  pic:members_root: /srv/members",
+        "10.0.0.10, ssh_user: deploy}",
+        "10.0.0.10, ssh_user: deploy, ssh_port: 2222}\n  pic:db: {port: 2222}",
         "pic:hosts.db",
         "MariaDB",
     ),
@@ -473,6 +473,79 @@ HARMFUL = [
         f"pic:dns: {{backend: zonefile, zones: [example.org, example.org], listen: [192.0.2.53]}}\n{MR}",
         "pic:dns.zones[1]",
         '"example.org" is also [0]: a zone is listed once',
+    ),
+    # A web host reaches MariaDB from its private address, the only one the db host lets in: one family.
+    (
+        "private_address: 10.0.0.11",
+        "private_address: 'fd00::11'",
+        "pic:hosts.web1.private_address",
+        "is an IPv6 address and the db host's (db: 10.0.0.10) an IPv4 one",
+    ),
+    (
+        "private_address: 10.0.0.10",
+        "private_address: 'fd00::10'",
+        "pic:hosts.web1.private_address",
+        "is an IPv4 address and the db host's (db: fd00::10) an IPv6 one",
+    ),
+    # A local db host is a container on the admin's engine: no host reached over ssh reaches it.
+    (
+        "10.0.0.10, ssh_user: deploy}",
+        "127.0.0.1, connection: local}",
+        "pic:hosts.db.connection",
+        "is local while web1 is reached over ssh",
+    ),
+    # MariaDB runs as the mysql user: no privileged port.
+    (MEMBERS_ROOT, f"pic:db: {{port: 443}}\n{MR}", "pic:db.port", "is below 1024: MariaDB runs as the mysql user"),
+    # The platform's addresses reach certbot's command line and the Caddyfile as written.
+    ("acme_email: admin@example.org", "acme_email: -admin@example.org", "pic:tls.acme_email", "has '-' before"),
+    ("acme_email: admin@example.org", "acme_email: '#admin@example.org'", "pic:tls.acme_email", "has '#' before"),
+    ("acme_email: admin@example.org", "acme_email: '{$HOME}@example.org'", "pic:tls.acme_email", "has '{' before"),
+    ("pic:admin_email: admin@example.org", "pic:admin_email: a!b@example.org", "pic:admin_email", "has '!' before"),
+    ("dmarc_reports: dmarc@example.org", "dmarc_reports: d%x@example.org", "pic:mail.dmarc_reports", "has '%'"),
+    # The admins' account on a host is none of the accounts and groups the hosts have for other purposes.
+    ("ssh_user: deploy}", "ssh_user: pic-locked}", "pic:hosts.web1.ssh_user", "is a unix group of the platform"),
+    ("ssh_user: deploy}", "ssh_user: pic-sftp}", "pic:hosts.web1.ssh_user", "is a unix group of the platform"),
+    ("ssh_user: deploy}", "ssh_user: nobody}", "pic:hosts.web1.ssh_user", "is a system user of Debian"),
+    ("ssh_user: deploy}", "ssh_user: sympa}", "pic:hosts.web1.ssh_user", "is a system account of a package"),
+    (
+        "10.0.0.10, ssh_user: deploy}",
+        "10.0.0.10, ssh_user: mysql}",
+        "pic:hosts.db.ssh_user",
+        "is a system account of a package",
+    ),
+    # The off-site server's host key is a key ssh can read, not only its alphabet.
+    (
+        BACKUP,
+        BACKUP[:-1]
+        + ", offsite: {repository: 'sftp:r@vault.example.net:/r', known_hosts: 'vault.example.net ssh-ed25519 AAAA'}}",
+        "pic:backup.offsite.known_hosts",
+        "has key data that OpenSSH cannot read",
+    ),
+    (
+        BACKUP,
+        BACKUP[:-1] + f", offsite: {{repository: 'sftp:r@vault.example.net:/r', known_hosts: 'vault.example.net "
+        f"ssh-rsa {KEY.split()[1]}'}}}}",
+        "pic:backup.offsite.known_hosts",
+        "ssh-rsa",
+    ),
+    # A secret written by hand under secure: is no ciphertext: `pulumi up` could not decrypt it.
+    (
+        MEMBERS_ROOT,
+        f"{MEMBERS_ROOT}\n  pic:dbAdminPassword: {{secure: hunter2}}",
+        "pic:dbAdminPassword.secure",
+        "is not a ciphertext Pulumi writes",
+    ),
+    (
+        MEMBERS_ROOT,
+        f"{MEMBERS_ROOT}\n  pic:dbAdminPassword: {{secure: 'v1:abc:hunter2!'}}",
+        "pic:dbAdminPassword.secure",
+        "the value is not shown",
+    ),
+    (
+        MEMBERS_ROOT,
+        f"{MEMBERS_ROOT}\n  pic:dbAdminPassword: {{secure: password}}",
+        "pic:dbAdminPassword.secure",
+        "at least 16 bytes",
     ),
 ]
 
@@ -951,3 +1024,35 @@ def test_a_user_a_spaced_password_or_a_scheme_where_a_host_stands(
     line = next((ln for ln in text.splitlines() if f" {field}: " in ln), "")
     assert f" {field}: {shown} " in line and words in line, text
     assert "hunter2x" not in text.lower(), text
+
+
+def test_zones_of_a_dns_server_addressed_by_ip_need_the_name_servers_names(tmp_path: Path) -> None:
+    """An NS record names a host: the server's address as its default (``@ IN NS 192.0.2.11.``) is no name."""
+    project = project_copy(tmp_path)
+    _edit(project, "address: web1.example.org", "address: 192.0.2.11")
+    _edit(project, "dkim_selector: pic,", "dkim_selector: pic, mx: mx.example.org,")
+    _edit(project, MEMBERS_ROOT, "pic:dns: {backend: zonefile, zones: [example.org], listen: [192.0.2.11]}\n" + MR)
+    text = _errors(project)
+    assert (
+        " pic:dns.nameservers: is needed: the zones' NS records name the DNS server, whose address (192.0.2.11, "
+        "pic:hosts.web1.address) is an IP address" in text
+    ), text
+    _edit(project, "listen: [192.0.2.11]", "listen: [192.0.2.11], nameservers: [ns1.example.org]")
+    assert load_settings(project, "prod").dns.nameservers == ["ns1.example.org"]
+
+
+def test_the_stacks_cpu_limit_is_one_docker_keeps_as_written(tmp_path: Path) -> None:
+    project = project_copy(tmp_path)
+    _edit(project, "cpus: 1.0", "cpus: 0.05")
+    assert " pic:limits.cpus: 0.05 is read back by the Docker provider as 0.1" in _errors(project)
+
+
+def test_an_address_followed_by_a_header_is_shown_whole_not_masked_as_a_password(tmp_path: Path) -> None:
+    """``a@x.org\\nBcc: b@y.org`` has a ':' before its last '@' but is no ``user:password@host``: it was shown
+    ``"***@evil.org"``, with a position that matched nothing shown. A real one stays masked."""
+    project = project_copy(tmp_path)
+    _edit(project, "pic:admin_email: admin@example.org", 'pic:admin_email: "admin@example.org\\nBcc: x@evil.org"')
+    assert ' pic:admin_email: "admin@example.org\\nBcc: x@evil.org" is not a valid e-mail address' in _errors(project)
+    _edit(project, '"admin@example.org\\nBcc: x@evil.org"', '"admin:hunter2@example.org"')
+    text = _errors(project)
+    assert " pic:admin_email: " in text and "hunter2" not in text, text

@@ -33,7 +33,7 @@ def test_defaults_and_a_full_form(tmp_path: Path) -> None:
         " sender: admins@example.org, host_relay: 'mail.example.org:25'}\n"
         "  pic:notify: {period_days: 14}\n"
         "  pic:disk: {soft_limit_mb: 800, time: '01:10'}\n"
-        "  pic:smtpPassword: {secure: AAABAKo=}\n",
+        "  pic:smtpPassword: {secure: AAABAKoAAAAAAAAAAAAAAAAAAAAAAAAA}\n",
     )
     settings = load_settings(project, "prod")
     assert settings.smtp is not None and (settings.smtp.port, settings.smtp.security) == (465, "tls")
@@ -122,7 +122,8 @@ def test_socks_proxies_the_provider_reads_are_accepted(tmp_path: Path, proxy: st
 
 
 # The secrets pic check asks for: those the settings make the program read, no other.
-SFTP = "{repository: 'sftp://r@vault.example.net:2222//srv', known_hosts: '[vault.example.net]:2222 ssh-ed25519 AAAA'}"
+KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl"
+SFTP = f"{{repository: 'sftp://r@vault.example.net:2222//srv', known_hosts: '[vault.example.net]:2222 {KEY}'}}"
 S3 = "{repository: 's3:https://s3.example.net/pic-backups/web'}"
 S3_KEYS = ["backupS3AccessKeyId", "backupS3SecretAccessKey"]
 
@@ -149,7 +150,7 @@ def test_only_the_secrets_the_settings_need_are_asked_for(
     warnings = check(project, "prod", empty, dt.date(2026, 1, 1)).warnings
     unset = [w.path.removeprefix("pic:") for w in warnings if "is not set yet" in w.message]
     assert sorted(unset) == sorted(expected)
-    _append(project, "".join(f"  pic:{key}: {{secure: AAABAKo=}}\n" for key in expected))
+    _append(project, "".join(f"  pic:{key}: {{secure: AAABAKoAAAAAAAAAAAAAAAAAAAAAAAAA}}\n" for key in expected))
     warnings = check(project, "prod", empty, dt.date(2026, 1, 1)).warnings
     assert not [w for w in warnings if "is not set yet" in w.message]
 
