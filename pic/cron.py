@@ -7,9 +7,10 @@ jobs do not all start at once), or a restricted cron expression of five fields
 ``*``, ``*/N`` or a list of numbers and ranges ``a-b``, with:
 
 - the minute never ``*`` and never more often than every 5 minutes;
-- the day of month and the day of week not both restricted (cron runs a job
-  when EITHER matches, systemd's calendar when both do: refused rather than
-  translated).
+- the day of month and the day of week not both restricted by values (cron runs
+  a job when EITHER matches, systemd's calendar when both do: refused rather than
+  translated); a day of month ``*/N`` with days of week is allowed, since cron too
+  then wants both (a field starting with ``*``: Vixie cron's DOM_STAR).
 
 Each schedule becomes a systemd ``OnCalendar=`` value (systemd.time(7),
 "Calendar Events"), which ``systemd-analyze calendar`` reads.
@@ -90,7 +91,9 @@ def _check_days(fields: list[str]) -> None:
     # "31 2" and never run it.
     if not any(d <= DAYS_IN_MONTH[m] for m in _values(fields[3], 1, 12) for d in _values(fields[2], 1, 31)):
         raise ValueError(f"the day of month {fields[2]} never falls in month {fields[3]}: the job would never run")
-    if fields[2] != "*" and fields[4] != "*":
+    # crontab(5): when either day field starts with "*" (*/2 too: Vixie cron's DOM_STAR), a day must match both,
+    # as in systemd's calendar; otherwise cron runs the job on the days that match either.
+    if not fields[2].startswith("*") and fields[4] != "*":
         raise ValueError(
             "restricts both the day of month and the day of week (cron runs when either matches): keep one as *"
         )

@@ -406,7 +406,8 @@ class _Walk:
                 "write the number without leading zeros (or quote it if it is text)",
             )
             return None
-        if not node.style and self.keys and loc and ":" in node.value:  # plain: None (PyYAML) or "" (libyaml)
+        # plain (style None in PyYAML, "" in libyaml), and not a command
+        if not node.style and self.keys and loc and loc[-1] not in _COMMAND_KEYS and ":" in node.value:
             match = _SECOND_KEY.search(node.value)
             if match is not None and match.group(1) in self.keys:
                 self.problem(
@@ -447,6 +448,9 @@ _KEY_KINDS = {
 _REFUSED_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]|(?!\A)\ufeff")
 _MAYBE_REFUSED = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff\ufeff]")
 _SECOND_KEY = re.compile(r"\s([A-Za-z_][A-Za-z0-9_]*):(?:\s|$|[^/])")
+# Keys whose values are shell commands, where ``word:word`` is the command's own (``php artisan
+# schedule:run``, ``drush php:script``), never a second key; ``key: value`` there is a YAML error anyway.
+_COMMAND_KEYS = frozenset({"command"})
 
 
 def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, file: str) -> Problem:

@@ -343,3 +343,14 @@ def test_a_cpu_limit_is_sent_as_the_docker_provider_reads_it_back(value: float, 
 def test_a_cpu_limit_docker_cannot_keep_as_written_is_refused(written: str, words: str) -> None:
     [line] = _messages(MINIMAL + f"limits: {{cpus: {written}}}\n")
     assert line.startswith(f"members/probe-asso.yaml:4 limits.cpus: {written} ") and words in line, line
+
+
+def test_word_colon_word_in_a_cron_command_is_the_commands_own_not_a_second_key() -> None:
+    """Laravel's ``php artisan schedule:run`` and drush's ``php:script`` were refused as "'schedule' followed by
+    ':'"; a second key written without a space after a name is still told elsewhere."""
+    site = 'site: {domains: [probe-asso.org], php: "8.4"}\n'
+    jobs = "cron:\n  - schedule: hourly\n    command: php artisan schedule:run\n"
+    jobs += "  - schedule: daily\n    command: drush php:script cleanup.php timeout:30\n"
+    assert _messages(MINIMAL + site + jobs) == []
+    [line] = _messages(MINIMAL.replace("name: Probe", "name: Probe uid:10600"))
+    assert "name: holds 'uid' followed by ':' after the value: a second key on the same line" in line, line

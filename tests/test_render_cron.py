@@ -164,7 +164,8 @@ def test_every_accepted_schedule_is_a_calendar_systemd_reads(fields: tuple[str, 
 
 
 def _cron_matches(schedule: str, when: dt.datetime) -> bool:
-    """crontab(5) semantics of a checked expression whose day fields are not both restricted."""
+    """crontab(5) semantics of a checked expression whose day fields are not both restricted, or whose day of
+    month starts with ``*`` (``*/2``: cron's DOM_STAR, where a day must match both fields)."""
     fields = schedule.split(" ")
     values = [cron._values(f, lo, hi) for f, (lo, hi) in zip(fields, cron.BOUNDS, strict=True)]
     weekday = when.isoweekday() % 7
@@ -191,6 +192,8 @@ def _cron_matches(schedule: str, when: dt.datetime) -> bool:
         "0 3 1 */12 *",
         "0 0 */30 * *",
         "*/59 */23 * */11 *",
+        "0 3 */2 * 1",  # odd days that are Mondays: cron wants both when the day of month starts with *
+        "30 4 */7 * 1,3",
     ],
 )
 def test_calendars_elapse_when_cron_would(schedule: str) -> None:
@@ -265,3 +268,9 @@ def test_any_accepted_job_renders_scripts_shellcheck_and_systemd_accept(command:
     line = next(x for x in membercron.render_install_script(m).splitlines() if x.startswith("printf '%s\\n' "))
     written = subprocess.run(["sh", "-c", line.split(" | put ")[0]], capture_output=True, text=True, check=True)
     assert written.stdout == command + "\n"
+
+
+@pytest.mark.parametrize("schedule", ["0 3 */2 * 1", "30 4 */7 * 1,3", "0 0 */1 * 0"])
+def test_a_day_of_month_step_with_days_of_week_is_accepted(schedule: str) -> None:
+    """Was refused as "cron runs when either matches": for a day of month starting with ``*`` cron wants both."""
+    assert cron.check_expression(schedule) == schedule
