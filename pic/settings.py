@@ -181,8 +181,15 @@ NAMESPACE = "pic"
 # A PHP branch, written as php.net does: no leading zeros ("8.4", never "08.04").
 RUNTIME_KEY_RE = r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)"
 HOST_NAME_RE = r"[a-z][a-z0-9-]{0,30}"
-# "php:8.3-apache" or "php:8.3-apache@sha256:<64 hex>", optionally with a registry and path.
-IMAGE_RE = r"[a-z0-9][a-z0-9._/:-]*(:[A-Za-z0-9._-]+)?(@sha256:[0-9a-f]{64})?"
+# "php:8.3-apache" or "php:8.3-apache@sha256:<64 hex>", optionally with a registry and path: Docker's
+# reference grammar (github.com/distribution/reference, regexp.go), the digest sha256 only.
+_PATH_COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
+_DOMAIN_COMPONENT = r"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
+_REGISTRY = rf"(?:{_DOMAIN_COMPONENT}(?:\.{_DOMAIN_COMPONENT})*|\[[0-9A-Fa-f:.]+\])(?::[0-9]+)?"
+IMAGE_RE = (
+    rf"(?:{_REGISTRY}/)?{_PATH_COMPONENT}(?:/{_PATH_COMPONENT})*"
+    r"(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[0-9a-f]{64})?"
+)
 RuntimeKey = Annotated[str, Whole(RUNTIME_KEY_RE, 'a PHP branch such as "8.4" (quoted, no leading zeros)')]
 HostName = Annotated[
     str, Whole(HOST_NAME_RE, "a host name: a lowercase letter, then lowercase letters, digits or -, 31 at most")
@@ -701,6 +708,31 @@ class DbSpec(_Strict):
     @classmethod
     def _subnet(cls, value: object) -> object:
         return IPv4Network(value) if isinstance(value, str) else value
+
+    @field_validator("dev_port")
+    @classmethod
+    def _free_on_the_admins_machine(cls, port: int) -> int:
+        if port in WEB_HOST_PORTS and port != SITE_DB_ENDPOINT_PORT:  # that one is on the containers' network
+            raise ValueError(
+                f"is {WEB_HOST_PORTS[port]} on the admin's machine, which is the web host in the dev stack: "
+                "choose another (13306 unless set)"
+            )
+        return port
+
+    @field_validator("dev_subnet")
+    @classmethod
+    def _room_for_the_gateway_and_the_db(cls, subnet: IPv4Network) -> IPv4Network:
+        """Docker gives the network's first address to its gateway; the db container takes the tenth
+        (pic.render.db), so the subnet holds 16 addresses at least; and it is a private network."""
+        if subnet.prefixlen > 28:
+            raise ValueError(
+                f"holds {subnet.num_addresses} address(es): the gateway takes {subnet.network_address + 1} and "
+                f"the db container {subnet.network_address + 10}, so it needs at least 16 (a /28); e.g. "
+                "172.29.57.0/24"
+            )
+        if not subnet.is_private or subnet.is_loopback or subnet.is_link_local:
+            raise ValueError("is not a private network (RFC 1918, such as 172.29.57.0/24)")
+        return subnet
 
     @field_validator("dev_subnet")
     @classmethod

@@ -1056,3 +1056,36 @@ def test_an_address_followed_by_a_header_is_shown_whole_not_masked_as_a_password
     _edit(project, '"admin@example.org\\nBcc: x@evil.org"', '"admin:hunter2@example.org"')
     text = _errors(project)
     assert " pic:admin_email: " in text and "hunter2" not in text, text
+
+
+@pytest.mark.parametrize(
+    ("setting", "words"),
+    [
+        ("dev_subnet: 172.29.57.0/32", "holds 1 address(es): the gateway takes 172.29.57.1 and the db container"),
+        ("dev_subnet: 172.29.57.0/29", "holds 8 address(es)"),
+        ("dev_subnet: 127.0.0.0/24", "is not a private network"),
+        ("dev_subnet: 224.0.0.0/24", "is not a private network"),
+        ("dev_port: 443", "is the front proxy's (80 and 443 serve the sites) on the admin's machine"),
+        ("dev_image: 'mariadb:'", "is not allowed here: an image reference"),
+        ("dev_image: 'mariadb::11'", "is not allowed here"),
+        ("dev_image: 'mariadb/:1'", "is not allowed here"),
+        ("dev_image: 'x.-y'", "is not allowed here"),
+        ("dev_image: 'x___y'", "is not allowed here"),
+        (f"dev_image: 'mariadb:{'1' * 129}'", "is not allowed here"),
+    ],
+)
+def test_dev_db_values_the_docker_engine_refuses_are_refused(tmp_path: Path, setting: str, words: str) -> None:
+    """The dev stack's db container: a network without room for its gateway and the container, a port the
+    front proxy publishes, an image reference outside Docker's grammar."""
+    project = project_copy(tmp_path)
+    _edit(project, MEMBERS_ROOT, f"pic:db: {{{setting}}}\n{MR}")
+    key = setting.partition(":")[0]
+    text = _errors(project)
+    assert f" pic:db.{key}: " in text and words in text, text
+
+
+@pytest.mark.parametrize("image", ["mariadb:11.4", "registry.example.org:5000/lib/mariadb:11", "a__b/c-d.e:1_2"])
+def test_dev_images_of_dockers_grammar_are_taken(tmp_path: Path, image: str) -> None:
+    project = project_copy(tmp_path)
+    _edit(project, MEMBERS_ROOT, f"pic:db: {{dev_image: '{image}'}}\n{MR}")
+    assert load_settings(project, "prod").db.dev_image == image
