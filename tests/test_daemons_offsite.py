@@ -19,6 +19,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -96,12 +97,16 @@ class Site:
             (self.base / name).write_text(text)
             (self.base / name).chmod(0o755)
 
-    def run(self, script: str, *args: str) -> subprocess.CompletedProcess[str]:
-        env = run_as_root_env() | {
-            "PIC_OFFSITE_CONF": str(self.conf),
-            "RESTORE_DIR": str(self.base),
-            "DRILL_DIR": str(self.base),
-        }
+    def run(self, script: str, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+        env = (
+            run_as_root_env()
+            | (env or {})
+            | {
+                "PIC_OFFSITE_CONF": str(self.conf),
+                "RESTORE_DIR": str(self.base),
+                "DRILL_DIR": str(self.base),
+            }
+        )
         return subprocess.run(
             [str(self.base / script), *args], env=env, capture_output=True, text=True, check=False, timeout=600
         )
@@ -215,6 +220,67 @@ def test_local_repository_backup_and_restore_of_every_member(site: Site) -> None
     _check_restores(site)
     status = site.run("pic-offsite-backup", "--status")
     assert "result=ok" in status.stdout
+
+
+@contextmanager
+def _another_host_backing_up(site: Site) -> Iterator[subprocess.Popen[bytes]]:
+    """A backup of another host in progress on the same repository (restic reading its stdin, which stays
+    open): it holds the repository's lock, as web2 does while web1's nightly run starts."""
+    holder = subprocess.Popen(
+        ["restic", "--repo", site.repository, "--password-file", str(site.base / "password"), "--no-cache",
+         "backup", "--stdin", "--stdin-filename", "dump.sql", "--host", "web2"],
+        stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        for _ in range(300):  # its lock, once it has taken it
+            listed = subprocess.run(
+                ["restic", "--repo", site.repository, "--password-file", str(site.base / "password"), "--no-cache",
+                 "--no-lock", "list", "locks"],
+                capture_output=True, text=True, check=False,
+            )  # fmt: skip
+            if listed.stdout.strip():
+                break
+            time.sleep(0.1)
+        else:
+            raise AssertionError("the other host's backup never locked the repository")
+        yield holder
+    finally:
+        if holder.stdin is not None and not holder.stdin.closed:
+            holder.stdin.close()
+        holder.wait(timeout=120)
+
+
+def test_a_nightly_run_waits_for_another_hosts_lock_on_the_shared_repository(site: Site) -> None:
+    """Every host backs up to one repository at about the same time: forget --prune and check need it for
+    themselves alone, so a run that meets another host's lock tries again (LOCK_WAIT seconds apart) instead
+    of failing and mailing a failure every night."""
+    _backup_ok(site)
+    with _another_host_backing_up(site):  # one try only: the lock is the failure
+        done = site.run("pic-offsite-backup", env={"LOCK_TRIES": "1"})
+    assert done.returncode == 1 and "the retention (forget --prune) failed" in done.stderr, done.stderr
+    assert "repository is already locked" in (site.base / "state" / "last-run.log").read_text()
+    site.mail.unlink()
+    with _another_host_backing_up(site) as holder:
+        waiting = subprocess.Popen(
+            [str(site.base / "pic-offsite-backup")],
+            env=run_as_root_env() | {"PIC_OFFSITE_CONF": str(site.conf), "LOCK_WAIT": "1", "LOCK_TRIES": "120"},
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        time.sleep(5)
+        assert waiting.poll() is None, waiting.communicate()  # still waiting for the lock
+        assert holder.stdin is not None
+        holder.stdin.write(b"-- web2's dump\n")
+        holder.stdin.close()  # the other host's backup ends, and its lock with it
+        out, err = waiting.communicate(timeout=300)
+    assert waiting.returncode == 0, out + err
+    assert not site.mail.exists(), site.mail.read_text()
+    assert "repository is already locked" in (site.base / "state" / "last-run.log").read_text()
+    hosts = subprocess.run(
+        ["restic", "--repo", site.repository, "--password-file", str(site.base / "password"), "--no-cache",
+         "snapshots", "--json"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    assert '"hostname":"web2"' in hosts.replace(" ", "") and '"hostname":"web1"' in hosts.replace(" ", "")
 
 
 def test_restore_as_of_a_date_and_of_a_database(site: Site) -> None:
