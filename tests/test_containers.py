@@ -41,7 +41,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from lab.apt_proxy import in_netns
 from lab.docker_inputs import UnknownInput, container_spec
 from lab.platform import CONTAINER, Engine, Lab, by_type
-from pic import eol
+from pic import eol, phpini
 from pic.check import check
 from pic.plan.engine import Run
 from pic.registry import Member
@@ -339,6 +339,16 @@ def test_three_runtimes_built_from_debian_with_the_recorded_tags(world: World) -
             capture_output=True, text=True, check=False, timeout=300,
         )  # fmt: skip
         assert done.stdout.startswith(f"{key}."), f"image {image.tag} runs PHP {done.stdout!r} {done.stderr}"
+        # zone names pic accepts for date.timezone, old ones too (tzdata-legacy from trixie on)
+        zones = ["Europe/Paris", "US/Eastern", "Europe/Kiev", "EST5EDT", "America/Argentina/Buenos_Aires"]
+        assert set(zones) <= phpini.timezones()
+        code = 'foreach (array_slice($argv, 1) as $z) { if (!@date_default_timezone_set($z)) echo $z, "\\n"; }'
+        done = subprocess.run(
+            ["docker", "-H", world.engine.docker_host, "run", "--rm", "--network", "none", image.tag,
+             "php", "-r", code, "--", *zones],
+            capture_output=True, text=True, check=False, timeout=300,
+        )  # fmt: skip
+        assert done.returncode == 0 and done.stdout == "", f"PHP {key} lacks the zones {done.stdout.split()}"
     for image in (web.caddy_image(world.settings), web.phpmyadmin_image(world.settings)):
         assert image.tag in tags
 
