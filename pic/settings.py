@@ -1232,6 +1232,11 @@ def check_members_root(root: str) -> str:
         )
     if root in SYSTEM_DIRS:
         raise ValueError("is a system directory that the set-up script would re-mode: use e.g. /srv/members")
+    if root.startswith("/home/"):
+        raise ValueError(
+            "is in a user's home directory, which that user owns: sshd chroots the members into their spaces only "
+            "when every directory above them is root's (the set-up script refuses it); use e.g. /srv/members"
+        )
     return root
 
 

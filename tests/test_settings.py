@@ -159,6 +159,8 @@ HARMFUL = [
     ("pic:members_root: /srv/members", "pic:members_root: /usr/local/members", "pic:members_root", "system"),
     ("pic:members_root: /srv/members", "pic:members_root: /var/lib/docker", "pic:members_root", "system"),
     ("pic:members_root: /srv/members", "pic:members_root: /home", "pic:members_root", "system directory"),
+    ("pic:members_root: /srv/members", "pic:members_root: /home/deploy", "pic:members_root", "a user's home"),
+    ("pic:members_root: /srv/members", "pic:members_root: /home/deploy/sites", "pic:members_root", "a user's home"),
     ("pic:members_root: /srv/members", "pic:members_root: /", "pic:members_root", "not allowed"),
     ("pic:members_root: /srv/members", 'pic:members_root: "/srv/members\\n"', "pic:members_root", "not allowed"),
     (
