@@ -24,7 +24,7 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationError, ValidationInfo, field_validator
 from pydantic.fields import FieldInfo
 
 from pic import charsets, cron, names, phpini
@@ -96,6 +96,14 @@ _CHARSET_ENUM: list[JsonValue] = [*sorted(charsets.CHARSETS), "none"]
 _PHP_KEYS: list[JsonValue] = [*sorted(phpini.RULES)]
 
 
+# Top-level domains on the browsers' HSTS preload list as a whole (Chromium's
+# transport_security_state_static.json; Google Registry's since .foo): no http site there.
+HSTS_PRELOADED_TLDS = frozenset(
+    ["app", "boo", "dad", "day", "dev", "esq", "foo", "ing", "meme", "mov", "new", "nexus", "page", "phd", "prof",
+     "rsvp", "zip"]
+)  # fmt: skip
+
+
 class Site(_Strict):
     domains: list[Domain] = Field(min_length=1, max_length=20)
     php: PhpKey = Field(
@@ -122,6 +130,20 @@ class Site(_Strict):
     )
 
     _unique_domains = field_validator("domains")(classmethod(lambda cls, v: _unique(v)))
+
+    @field_validator("https")
+    @classmethod
+    def _reachable_over_http(cls, https: bool, info: ValidationInfo) -> bool:
+        """A site without https is unreachable in browsers under a top-level domain they reach over https
+        only (the HSTS preload list holds it whole)."""
+        preloaded = [d for d in info.data.get("domains") or [] if d.rpartition(".")[2] in HSTS_PRELOADED_TLDS]
+        if not https and preloaded:
+            tld = preloaded[0].rpartition(".")[2]
+            raise ValueError(
+                f"leaves the site unreachable: browsers reach {preloaded[0]} over https only (.{tld} is on their "
+                "HSTS preload list, hstspreload.org); keep https"
+            )
+        return https
 
     @field_validator("charset")
     @classmethod

@@ -354,3 +354,12 @@ def test_word_colon_word_in_a_cron_command_is_the_commands_own_not_a_second_key(
     assert _messages(MINIMAL + site + jobs) == []
     [line] = _messages(MINIMAL.replace("name: Probe", "name: Probe uid:10600"))
     assert "name: holds 'uid' followed by ':' after the value: a second key on the same line" in line, line
+
+
+@pytest.mark.parametrize("domain", ["probe-asso.dev", "probe-asso.app", "www.probe-asso.page"])
+def test_a_site_without_https_under_a_top_level_domain_browsers_reach_over_https_only_is_refused(domain: str) -> None:
+    site = f'site: {{domains: [probe-asso.org, {domain}], php: "8.4", https: false}}\n'
+    [line] = _messages(MINIMAL + site)
+    assert f"site.https: false leaves the site unreachable: browsers reach {domain} over https only" in line, line
+    assert _messages(MINIMAL + site.replace("https: false", "https: true")) == []
+    assert _messages(MINIMAL + 'site: {domains: [probe-asso.org], php: "8.4", https: false}\n') == []
