@@ -1192,6 +1192,8 @@ def _one_private_family(hosts: dict[str, HostSpec]) -> None:
     grants only the web hosts' private addresses (a web host with an IPv6 one and a db host with an IPv4
     one could never connect)."""
     db_name, db = next((name, host) for name, host in hosts.items() if host.role == "db")
+    if db.connection == "local":  # the dev stack: the db container is reached on the loopback (pic:db.dev_port)
+        return
     family = ipaddress.ip_address(db.private_address).version
     for name, host in hosts.items():
         if host.role == "web" and ipaddress.ip_address(host.private_address).version != family:
