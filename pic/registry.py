@@ -30,7 +30,7 @@ from pydantic.fields import FieldInfo
 from pic import charsets, cron, names, phpini
 from pic.errors import PicError, Problem, show_value, shown_name
 from pic.modelerrors import SubfieldError, _unwrap, problems_from
-from pic.settings import MIN_CPUS, TLS_CA_NAMES, Settings, display_path
+from pic.settings import TLS_CA_NAMES, Cpus, Settings, display_path
 from pic.validators import (
     SLUG_WORDS,
     Domain,
@@ -38,7 +38,6 @@ from pic.validators import (
     FreeText,
     SshKey,
     Whole,
-    docker_cpus,
     is_public_suffix,
     is_slug,
     public_name_problem,
@@ -219,7 +218,7 @@ class Limits(_Strict):
     """Per-member override of the stack's container limits."""
 
     memory_mb: int | None = Field(default=None, ge=32, le=65536)
-    cpus: float | None = Field(default=None, ge=MIN_CPUS, le=64)
+    cpus: Cpus | None = None
     pids: int | None = Field(default=None, ge=16, le=32768)
     disk_soft_limit_mb: int | None = Field(
         default=None,
@@ -227,18 +226,6 @@ class Limits(_Strict):
         le=10_000_000,
         description="Disk use (www/ + db/ + log/, MB) above which the admins are warned.",
     )
-
-    @field_validator("cpus", mode="before")
-    @classmethod
-    def _int_cpus(cls, value: object) -> object:
-        return float(value) if isinstance(value, int) and not isinstance(value, bool) else value
-
-    @field_validator("cpus")
-    @classmethod
-    def _docker_cpus(cls, value: float | None) -> float | None:
-        if value is not None:
-            docker_cpus(value)  # a value Docker keeps as written
-        return value
 
 
 class MemberSpec(_Strict):

@@ -27,6 +27,7 @@ from typing import Annotated, Any, Literal
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
@@ -202,6 +203,20 @@ Image = Annotated[
 ]
 # Docker refuses a CPU limit under 0.01 ("Range of CPUs is from 0.01 to ..."): NanoCPUs of 10^7.
 MIN_CPUS = 0.01
+
+
+def _cpus_as_float(value: object) -> object:
+    """``cpus: 2`` is 2.0 (the models are strict: a float field takes no int otherwise)."""
+    return float(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+def _kept_by_docker(value: float) -> float:
+    docker_cpus(value)  # raises ValueError unless Docker and its provider keep the value as written
+    return value
+
+
+# A container's CPU limit (pic:limits.cpus, a member's limits.cpus): from 0.01 to 64 CPUs.
+Cpus = Annotated[float, Field(ge=MIN_CPUS, le=64), BeforeValidator(_cpus_as_float), AfterValidator(_kept_by_docker)]
 # Directories a member space may never be (or be under): the set-up script creates and re-modes members_root.
 SYSTEM_TREES = (
     "/bin",
@@ -579,20 +594,8 @@ class MailSpec(_Strict):
 
 class LimitsSpec(_Strict):
     memory_mb: int = Field(default=256, ge=32, le=65536)
-    cpus: float = Field(default=1.0, ge=MIN_CPUS, le=64)
+    cpus: Cpus = 1.0
     pids: int = Field(default=128, ge=16, le=32768)
-
-    @field_validator("cpus", mode="before")
-    @classmethod
-    def _int_cpus(cls, value: object) -> object:
-        return float(value) if isinstance(value, int) and not isinstance(value, bool) else value
-
-    @field_validator("cpus")
-    @classmethod
-    def _docker_cpus(cls, value: float | None) -> float | None:
-        if value is not None:
-            docker_cpus(value)  # a value Docker keeps as written
-        return value
 
 
 class DnsSpec(_Strict):
