@@ -94,6 +94,47 @@ def test_domains_of_a_removed_member_taken_by_a_new_one_are_a_handover(tmp_path:
     assert f"`uid: {site.uid}`" in text
 
 
+def _edited(path: Path, pattern: str, replacement: str) -> None:
+    text, n = re.subn(pattern, replacement, path.read_text(encoding="utf-8"))
+    assert n == 1, (pattern, text)
+    path.write_text(text, encoding="utf-8")
+
+
+def test_domains_moved_between_members_that_stay_are_a_handover(tmp_path: Path) -> None:
+    """A list domain (its lists, subscribers and archives with it) and a site domain moved from a member to
+    another in one change: handed over, exit 3 (was: an update of the robot's title, exit 0)."""
+    settings = load_settings(ROOT, "prod")
+    old = load_registry(MEMBERS, settings)
+    # lists without a site (their domain under none of the giver's), and a site domain of its own besides
+    lister = next(m for m in sorted(old, key=lambda m: m.slug) if m.lists is not None and m.site is None)
+    siter = next(m for m in sorted(old, key=lambda m: m.slug) if m.site and any("xn--" in d for d in m.site.domains))
+    moved = next(d for d in siter.site.domains if d.startswith("xn--"))  # type: ignore[union-attr]
+    taker = next(m for m in sorted(old, key=lambda m: m.slug) if m.lists is None and m.site is not None)
+    changed = tmp_path / "members"
+    shutil.copytree(MEMBERS, changed)
+    _edited(changed / f"{lister.slug}.yaml", r"(?m)^lists:\n(?:  .*\n)+", "")
+    _edited(changed / f"{siter.slug}.yaml", rf"(?m)^ *- {re.escape(moved)}.*\n", "")
+    _edited(changed / f"{taker.slug}.yaml", r"(?m)^(  domains:\n)", rf"\1    - {moved}\n")
+    with (changed / f"{taker.slug}.yaml").open("a", encoding="utf-8") as out:
+        out.write(f"lists:\n  domain: {lister.lists.domain}\n")  # type: ignore[union-attr]
+    new = load_registry(changed, settings)
+    empty = rendering()
+    attr_old, attr_new = Attribution(empty, old, settings), Attribution(empty, new, settings)
+    r = review([], attr_new, attr_old)
+    got = {(h.old, h.new): (h.domains, h.list_domain, h.old_stays, h.new_is_new) for h in r.handovers}
+    assert got == {
+        (lister.slug, taker.slug): ((), lister.lists.domain, True, False),  # type: ignore[union-attr]
+        (siter.slug, taker.slug): ((moved,), "", True, False),
+    }
+    assert exit_status([], attr_new, attr_old) == EXIT_STATEFUL
+    text = as_text(empty, attr_new, header="h", changes=[], attr_old=attr_old, against="HEAD")
+    assert "nothing stateful is deleted or replaced" not in text
+    assert f"!!!   {lister.lists.domain}: {lister.slug} (kept) -> {taker.slug} (existing)" in text, text  # type: ignore[union-attr]
+    assert f"!!!   {moved}: {siter.slug} (kept) -> {taker.slug} (existing)" in text, text
+    assert f"with the lists, subscribers and archives Sympa keeps for it. {lister.slug} keeps its space" in text
+    assert "the lists, their subscribers and archives (Sympa's export and import)" in text
+
+
 def test_the_members_root_at_the_revision_is_read_from_its_stack_file_when_its_settings_do_not_load(
     tmp_path: Path,
 ) -> None:
@@ -150,7 +191,7 @@ def test_a_member_file_renamed_with_another_uid_hands_its_domain_to_an_empty_spa
     assert f"{member.slug} -> {new_slug}: " in line and "not carried over" in line
     assert f"looks like {member.slug}'s file renamed (the same association) with another uid ({member.uid} -> " in line
     assert f"`git mv members/{new_slug}.yaml members/{member.slug}.yaml`, `uid: {member.uid}`" in text
-    assert "#### :warning: Stateful: domains of a removed member go to a new member" in md
+    assert "#### :warning: Stateful: domains go from one member to another" in md
     assert "Nothing stateful is deleted or replaced." not in md
     (handover,) = data["handed_over"]
     assert (handover["from"], handover["to"], handover["same_association"]) == (member.slug, new_slug, True)
@@ -169,7 +210,7 @@ def test_a_removed_members_domain_given_to_another_new_association_is_stateful(r
     domains = ", ".join(member.site.domains)  # type: ignore[union-attr]
     assert "nothing stateful is deleted or replaced" not in text
     assert f"!!!   {domains}: {member.slug} (removed) -> nouvelle-asso (new)" in text
-    assert "#### :warning: Stateful: domains of a removed member go to a new member" in md
+    assert "#### :warning: Stateful: domains go from one member to another" in md
     line = next(x for x in text.splitlines() if x.startswith(">>> handed over: "))
     assert "new, empty space" in line and "renamed" not in line
     assert "if the domain really goes to another association, the data moves by hand" in text

@@ -121,7 +121,7 @@ class Review:
     uid_changes: list[UidChange] = field(default_factory=list)  # members kept whose uid changes: the hosts refuse
     uid_reused: list[UidReused] = field(default_factory=list)  # new slugs with a uid another slug held: refused too
     root_move: RootMove | None = None  # pic:members_root changed: the members' data stays under the old root
-    handovers: list[DomainHandover] = field(default_factory=list)  # a removed member's domains to a new member
+    handovers: list[DomainHandover] = field(default_factory=list)  # domains one member gives another
 
     @property
     def renames(self) -> list[UidReused]:
@@ -323,20 +323,23 @@ class RootMove:
 
 @dataclass(frozen=True)
 class DomainHandover:
-    """Domains of a member this plan removes, given to a member this plan adds: served from its new space."""
+    """Domains of one member given to another by this plan (a removed member's to a new one, or between
+    members that stay): served from the other's space, without the first one's data."""
 
-    old: str  # the removed member
-    new: str  # the new member
-    domains: tuple[str, ...]  # the removed member's site domains the new one serves
-    list_domain: str  # the removed member's list domain, when the new one takes it
-    file: str  # the new member's file
-    old_file: str  # the removed member's file
-    host_before: str  # the removed member's web host, where its space stays
-    host: str  # the new member's web host
+    old: str  # the member that held the domains
+    new: str  # the member that takes them
+    domains: tuple[str, ...]  # the former holder's site domains the other one serves
+    list_domain: str  # the former holder's list domain, when the other one takes it
+    file: str  # the taker's file
+    old_file: str  # the former holder's file
+    host_before: str  # the former holder's web host, where its space stays
+    host: str  # the taker's web host
     uid_before: int
     uid: int
-    databases_before: tuple[str, ...]  # the removed member's databases (short names)
+    databases_before: tuple[str, ...]  # the former holder's databases (short names)
     same_association: bool  # the same name or contact address: the file renamed, with another uid
+    old_stays: bool = False  # the former holder is still a member after this plan
+    new_is_new: bool = True  # the taker is added by this plan
 
     @property
     def all_domains(self) -> tuple[str, ...]:
@@ -345,9 +348,9 @@ class DomainHandover:
     def note(self) -> str:
         parts = []
         if self.domains:
+            space = "new, empty space" if self.new_is_new else "space"
             parts.append(
-                f"{', '.join(self.domains)} (its site) would be served from {self.new}'s new, empty space on "
-                f"{self.host}"
+                f"{', '.join(self.domains)} (its site) would be served from {self.new}'s {space} on {self.host}"
             )
         if self.list_domain:
             parts.append(
@@ -360,6 +363,11 @@ class DomainHandover:
             if self.same_association
             else ""
         )
+        if self.old_stays:
+            return (
+                f"{self.old} -> {self.new}: {'; '.join(parts)}. {self.old} keeps its space on {self.host_before}, its "
+                "files, databases and keys: none of them goes with the domain"
+            )
         n = len(self.databases_before)
         dbs = f", and its database{'s' if n != 1 else ''} on the db host," if n else ""
         return (
@@ -371,6 +379,15 @@ class DomainHandover:
 
     @property
     def advice(self) -> str:
+        if self.old_stays:
+            lists = (
+                "the lists, their subscribers and archives (Sympa's export and import), " if self.list_domain else ""
+            )
+            return (
+                f"if the domain really goes to {self.new} (both associations agree), move by hand first what goes "
+                f"with it: {lists}the site's files from {self.old}'s space into {self.new}'s; otherwise leave it "
+                f"with {self.old}"
+            )
         rename = (
             f"if {self.new} is {self.old} renamed, keep the file's name and the uid (`git mv {self.file} "
             f"{self.old_file}`, `uid: {self.uid_before}`): a rename keeps the uid and the slug (README "
@@ -547,21 +564,21 @@ def _root_move(attr_old: Attribution, attr_new: Attribution) -> RootMove | None:
 
 
 def _handovers(attr_old: Attribution, attr_new: Attribution, renamed: set[tuple[str, str]]) -> list[DomainHandover]:
-    """Site and list domains of members this plan removes that members it adds take over. A file renamed
-    with its uid is left to the rename (UidReused), which says the same and more."""
-    gone = {slug: m for slug, m in attr_old.members.items() if slug not in attr_new.members}
-    new = {slug: m for slug, m in attr_new.members.items() if slug not in attr_old.members}
+    """Site and list domains of a member that another takes over in this plan: a removed member's given to a
+    new one, or a domain moved between members (a list domain takes Sympa's lists, subscribers and archives
+    with it). A file renamed with its uid is left to the rename (UidReused), which says the same and more."""
     out = []
-    for old_slug, former in sorted(gone.items()):
+    for old_slug, former in sorted(attr_old.members.items()):
         old_sites = set(former.site.domains) if former.site else set()
         old_list = former.lists.domain if former.lists else ""
-        for slug, member in sorted(new.items()):
-            if (old_slug, slug) in renamed:
+        for slug, member in sorted(attr_new.members.items()):
+            if slug == old_slug or (old_slug, slug) in renamed:
                 continue
             domains = tuple(d for d in (member.site.domains if member.site else ()) if d in old_sites)
             list_domain = old_list if member.lists and member.lists.domain == old_list else ""
             if not domains and not list_domain:
                 continue
+            stays, new_member = old_slug in attr_new.members, slug not in attr_old.members
             out.append(
                 DomainHandover(
                     old_slug,
@@ -575,7 +592,9 @@ def _handovers(attr_old: Attribution, attr_new: Attribution, renamed: set[tuple[
                     uid_before=former.uid,
                     uid=member.uid,
                     databases_before=tuple(former.spec.databases),
-                    same_association=_same_name_or_contact(former, member),
+                    same_association=new_member and not stays and _same_name_or_contact(former, member),
+                    old_stays=stays,
+                    new_is_new=new_member,
                 )
             )
     return out
@@ -852,12 +871,13 @@ def _text_left_behind(r: Review) -> list[str]:
     if r.handovers:
         lines += [
             "",
-            "!!! STATEFUL: domains of a member this plan removes go to a member it adds, whose space is new: the "
-            "former member's files, databases and keys are not carried over:",
+            "!!! STATEFUL: domains go from one member to another, whose space does not hold the former one's "
+            "data: its files, databases and keys are not carried over (a list domain takes its lists along):",
         ]
         for h in r.handovers:
+            was, now = ("kept" if h.old_stays else "removed"), ("new" if h.new_is_new else "existing")
             lines += [
-                f"!!!   {', '.join(h.all_domains)}: {h.old} (removed) -> {h.new} (new)",
+                f"!!!   {', '.join(h.all_domains)}: {h.old} ({was}) -> {h.new} ({now})",
                 f"      what to do: {h.advice}",
             ]
     return lines
@@ -1039,7 +1059,7 @@ def _markdown_left_behind(r: Review) -> list[str]:
         out += [f"#### :warning: Stateful: `pic:members_root` changes ({move.old} → {move.new})", ""]
         out += [f"{move.note()}.", "", f"What to do: {move.advice}.", ""]
     if r.handovers:
-        out += ["#### :warning: Stateful: domains of a removed member go to a new member", ""]
+        out += ["#### :warning: Stateful: domains go from one member to another", ""]
         for h in r.handovers:
             out += [f"- {h.note()}", f"  - what to do: {h.advice}"]
         out.append("")
@@ -1195,6 +1215,8 @@ def as_json(
                 "domains": list(h.domains),
                 "list_domain": h.list_domain or None,
                 "same_association": h.same_association,
+                "old_stays": h.old_stays,
+                "new_is_new": h.new_is_new,
                 "host_before": h.host_before,
                 "host": h.host,
                 "note": h.note(),
