@@ -79,13 +79,13 @@ def url_credentials(value: str) -> tuple[int, int] | None:
 def value_without_credentials(value: str) -> str:
     """A setting's value with its user and password written ``***``: those of a URL
     (:func:`url_credentials`), or a ``user:password@host`` written without a scheme (a ``:``
-    before its last ``@``; a password may hold spaces, the user no space nor line break: an address
-    followed by a header, ``a@x.org\nBcc: b@y.org``, is no user and password, and is shown)."""
+    before its last ``@``; a password may hold spaces, and so may a user, but not a line break: an
+    address followed by a header, ``a@x.org\nBcc: b@y.org``, is no user and password, and is shown)."""
     span = url_credentials(value)
     if span is None and "@" in value and "://" not in value:  # a URL's user alone is no secret
         at = value.rfind("@")
         user = value[:at].partition(":")[0]
-        span = (0, at) if at > 0 and ":" in value[:at] and not any(c in user for c in " \t\r\n") else None
+        span = (0, at) if at > 0 and ":" in value[:at] and not any(c in user for c in "\r\n") else None
     return value if span is None else f"{value[: span[0]]}***{value[span[1] :]}"
 
 

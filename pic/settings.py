@@ -1289,7 +1289,7 @@ def _strip_namespace(doc: Document) -> tuple[dict[str, Any], list[Problem]]:
                 where = doc.line_of(("config", full_key))
                 problems.append(Problem(doc.file, where, f"config.{full_key}", why))
             continue  # provider settings (docker:host, mysql:endpoint, ...) belong to them
-        refusal = _refused_value(str(full_key), key, value)
+        refusal = _refused_value(str(full_key), key, value, passphrase="encryptionsalt" in data)
         if refusal is not None:
             loc, why = refusal
             problems.append(Problem(doc.file, doc.line_of(("config", *loc)), f"config.{format_loc(loc)}", why))
@@ -1345,13 +1345,14 @@ _MIN_CIPHERTEXT_BYTES = 16
 _BASE64 = re.compile(r"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?")
 
 
-def _is_ciphertext(text: str) -> bool:
-    """Whether ``text`` has the form of a ciphertext Pulumi writes (its content cannot be checked without the key)."""
+def _is_ciphertext(text: str, *, passphrase: bool = False) -> bool:
+    """Whether ``text`` has the form of a ciphertext Pulumi writes (its content cannot be checked without the key);
+    ``passphrase``: the passphrase provider's form only."""
     parts = text.split(":")
     if len(parts) == 3 and parts[0] == "v1":
         parts = parts[1:]
         body = parts[1]
-    elif len(parts) == 1:
+    elif len(parts) == 1 and not passphrase:
         body = parts[0]
     else:
         return False
@@ -1360,26 +1361,37 @@ def _is_ciphertext(text: str) -> bool:
     return len(base64.b64decode(body)) >= _MIN_CIPHERTEXT_BYTES
 
 
-def _refused_value(full_key: str, key: str, value: object) -> tuple[tuple[str, ...], str] | None:
-    """Why the value of ``pic:<key>`` is refused before the model reads it, and where; or None."""
+def _refused_value(
+    full_key: str, key: str, value: object, *, passphrase: bool = False
+) -> tuple[tuple[str, ...], str] | None:
+    """Why the value of ``pic:<key>`` is refused before the model reads it, and where; or None.
+
+    ``passphrase``: the stack file has an ``encryptionsalt`` (Pulumi's passphrase secrets provider),
+    whose ciphertexts all start with ``v1:``."""
     known = (*SECRET_KEYS, *OPTIONAL_SECRET_KEYS)
     loc: tuple[str, ...] = (full_key,)
     why = None
     if key in _PROGRAM_FIELDS:
         why = f"is not a setting: {_PROGRAM_FIELDS[key]}"
     elif isinstance(value, dict) and set(value) == {"secure"}:
-        if not isinstance(value["secure"], str) or not value["secure"].strip():
+        secure = value["secure"]
+        if secure is None or (isinstance(secure, str) and not secure.strip()):
             loc = (full_key, "secure")
             why = (
-                f"{show_value(value['secure'])} is not a ciphertext: set the secret with "
+                f"{show_value(secure)} is not a ciphertext: set the secret with "
                 f"`pulumi config set --secret {full_key}`, which writes it"
             )
-        elif not _is_ciphertext(value["secure"]):
+        elif not isinstance(secure, str) or not _is_ciphertext(secure, passphrase=passphrase):
             loc = (full_key, "secure")
+            form = (
+                "v1:NONCE:CIPHERTEXT, as the stack's passphrase provider (encryptionsalt) writes it"
+                if passphrase
+                else "v1:NONCE:CIPHERTEXT with a passphrase, base64 with the other secrets providers"
+            )
             why = (  # never the value: it may be the secret itself, written by hand
-                "is not a ciphertext Pulumi writes (v1:NONCE:CIPHERTEXT with a passphrase, base64 with the other "
-                f"secrets providers, at least {_MIN_CIPHERTEXT_BYTES} bytes): `pulumi up` could not decrypt it; set "
-                f"the secret with `pulumi config set --secret {full_key}` (the value is not shown)"
+                f"is not a ciphertext Pulumi writes ({form}, at least {_MIN_CIPHERTEXT_BYTES} bytes): `pulumi up` "
+                f"could not decrypt it; set the secret with `pulumi config set --secret {full_key}` (the value is "
+                "not shown)"
             )
         elif key not in known:
             why = f"is a secret, but pic knows no secret of that name (known: {', '.join(known)})"

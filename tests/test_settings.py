@@ -1055,9 +1055,12 @@ def test_an_address_followed_by_a_header_is_shown_whole_not_masked_as_a_password
     project = project_copy(tmp_path)
     _edit(project, "pic:admin_email: admin@example.org", 'pic:admin_email: "admin@example.org\\nBcc: x@evil.org"')
     assert ' pic:admin_email: "admin@example.org\\nBcc: x@evil.org" is not a valid e-mail address' in _errors(project)
-    _edit(project, '"admin@example.org\\nBcc: x@evil.org"', '"admin:hunter2@example.org"')
-    text = _errors(project)
-    assert " pic:admin_email: " in text and "hunter2" not in text, text
+    for i, secret in enumerate(['"admin:hunter2@example.org"', '" deploy:hunter2@example.org"', '"a x:hunter2@x.org"']):
+        (tmp_path / str(i)).mkdir()
+        project = project_copy(tmp_path / str(i))
+        _edit(project, "pic:admin_email: admin@example.org", f"pic:admin_email: {secret}")
+        text = _errors(project)
+        assert " pic:admin_email: " in text and "hunter2" not in text, text
 
 
 @pytest.mark.parametrize(
@@ -1091,3 +1094,28 @@ def test_dev_images_of_dockers_grammar_are_taken(tmp_path: Path, image: str) -> 
     project = project_copy(tmp_path)
     _edit(project, MEMBERS_ROOT, f"pic:db: {{dev_image: '{image}'}}\n{MR}")
     assert load_settings(project, "prod").db.dev_image == image
+
+
+@pytest.mark.parametrize("secure", ["84736251907", "[Hunter2Secret]", "2026-01-01", "{a: Hunter2Secret}", "true"])
+def test_a_secure_value_that_is_no_text_is_refused_without_being_shown(tmp_path: Path, secure: str) -> None:
+    project = project_copy(tmp_path)
+    _edit(project, MEMBERS_ROOT, f"{MEMBERS_ROOT}\n  pic:dbAdminPassword: {{secure: {secure}}}")
+    text = _errors(project)
+    assert " pic:dbAdminPassword.secure: is not a ciphertext Pulumi writes" in text, text
+    assert all(word not in text for word in ("84736251907", "Hunter2", "2026-01-01", "True", "true")), text
+
+
+def test_in_a_passphrase_stack_a_secure_value_is_the_passphrase_providers_form(tmp_path: Path) -> None:
+    """A stack file with an encryptionsalt holds v1:NONCE:CIPHERTEXT only: a hand-written password of 28
+    characters is base64 by its letters, and `pulumi up` could not decrypt it."""
+    project = project_copy(tmp_path)
+    _edit(
+        project,
+        "config:\n",
+        "encryptionsalt: v1:Ou4nYg3WJYM=:v1:aUhX7bw+XjmrrNj5:UmXE2vKfXpBEoWe8X8VBQnPUGmYOtQ==\nconfig:\n",
+    )
+    _edit(project, MEMBERS_ROOT, f"{MEMBERS_ROOT}\n  pic:dbAdminPassword: {{secure: CorrectHorseBatteryStaple123}}")
+    text = _errors(project)
+    assert "as the stack's passphrase provider (encryptionsalt) writes it" in text and "CorrectHorse" not in text
+    _edit(project, "CorrectHorseBatteryStaple123", "v1:3ZK1fj8NGl7hmh3H:n4TlzGmF5tJ1u9sn1sHz3E0HQ24nEkTj")
+    assert load_settings(project, "prod").secrets["dbAdminPassword"] == SecretRef("dbAdminPassword")
