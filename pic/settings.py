@@ -573,6 +573,18 @@ class BackupSpec(_Strict):
     offsite: OffsiteSpec | None = None
 
 
+# The addresses Sympa answers at each of its domains (the transport map, pic.render.mail), and the
+# endings of each list's own (list_aliases.tt2: LIST-request, LIST-owner, ...).
+SYMPA_ROBOT_LOCAL_PARTS = ("sympa", "listmaster", "bounce", "abuse-feedback-report", "sympa-request", "sympa-owner")
+SYMPA_LIST_SUFFIXES = ("-request", "-editor", "-subscribe", "-unsubscribe", "-owner")
+
+
+def sympa_address(local_part: str) -> bool:
+    """Whether ``local_part`` at a list domain is one of Sympa's own addresses, or has a list address's form."""
+    local = local_part.lower()
+    return local in SYMPA_ROBOT_LOCAL_PARTS or local.endswith(SYMPA_LIST_SUFFIXES)
+
+
 class MailSpec(_Strict):
     sympa_domain: Domain
     dkim_selector: Annotated[
@@ -590,6 +602,19 @@ class MailSpec(_Strict):
     dmarc: Literal["none", "quarantine", "reject"] = Field(
         default="none", description="DMARC policy published for the main list domain (sympa_domain)."
     )
+
+    @field_validator("dmarc_reports")
+    @classmethod
+    def _not_sympas(cls, reports: str | None, info: ValidationInfo) -> str | None:
+        """A reports mailbox at Sympa's domain is an alias to the admins (pic.render.mail.virtual_map): never
+        an address Sympa answers there, whose mail the alias would take from it."""
+        local, _, domain = (reports or "").rpartition("@")
+        if reports and domain.lower() == str(info.data.get("sympa_domain", "")).lower() and sympa_address(local):
+            raise ValueError(
+                f"is an address of Sympa at {domain} ({', '.join(SYMPA_ROBOT_LOCAL_PARTS)}, or a list's LIST-request, "
+                "-owner, ...): the reports would take its mail; use another name (default dmarc-reports@)"
+            )
+        return reports
 
 
 class LimitsSpec(_Strict):
@@ -1528,8 +1553,8 @@ def _db_port_clash(settings: Settings, view: Document) -> list[Problem]:
 
 def _one_name_one_role(settings: Settings, view: Document) -> list[Problem]:
     """Each name the settings give the platform serves one role: a host's name, Sympa's lists, the
-    mail exchanger, phpMyAdmin, the admins' mail domain (pic:admin_email and pic:smtp.sender may
-    share theirs).
+    mail exchanger, phpMyAdmin, the admins' mail domain (pic:admin_email, pic:smtp.sender,
+    pic:tls.acme_email and pic:db.report_to may share theirs).
 
     Two roles on one name break one of them: the MX on the db host, which runs no Postfix; the
     lists' domain on the admins' own, whose mail Sympa would then receive; phpMyAdmin on a host's
@@ -1548,6 +1573,11 @@ def _one_name_one_role(settings: Settings, view: Document) -> list[Problem]:
     roles.append((("admin_email",), settings.admin_email.rpartition("@")[2].lower(), "admins"))
     if settings.smtp is not None and settings.smtp.sender is not None:
         roles.append((("smtp", "sender"), settings.smtp.sender.rpartition("@")[2].lower(), "admins"))
+    # The admins' other mailboxes (dump failures, the ACME account): at the lists' domain, Postfix takes
+    # only Sympa's addresses, and their mail would bounce.
+    roles.append((("tls", "acme_email"), settings.tls.acme_email.rpartition("@")[2].lower(), "admins"))
+    if settings.db.report_to is not None:
+        roles.append((("db", "report_to"), settings.db.report_to.rpartition("@")[2].lower(), "admins"))
     problems: list[Problem] = []
     if settings.dns.backend == "zonefile" and settings.dns.zones:
         # A name server named like a host gets NSD's addresses as its glue (A/AAAA in the zone): the DNS

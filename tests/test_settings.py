@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from pic.errors import PicError, Problem
+from pic.render import mail
 from pic.settings import SecretRef, load_settings
 from tests.conftest import ROOT
 from tests.helpers import project_copy
@@ -1119,3 +1120,30 @@ def test_in_a_passphrase_stack_a_secure_value_is_the_passphrase_providers_form(t
     assert "as the stack's passphrase provider (encryptionsalt) writes it" in text and "CorrectHorse" not in text
     _edit(project, "CorrectHorseBatteryStaple123", "v1:3ZK1fj8NGl7hmh3H:n4TlzGmF5tJ1u9sn1sHz3E0HQ24nEkTj")
     assert load_settings(project, "prod").secrets["dbAdminPassword"] == SecretRef("dbAdminPassword")
+
+
+@pytest.mark.parametrize(
+    "local", ["sympa", "listmaster", "bounce", "abuse-feedback-report", "Sympa-Owner", "bureau-request"]
+)
+def test_dmarc_reports_at_sympas_domain_is_none_of_sympas_own_addresses(tmp_path: Path, local: str) -> None:
+    """The reports mailbox at Sympa's domain is an alias to the admins in Postfix's virtual map, applied before
+    the transport map: at sympa@ it would take Sympa's commands, at bounce@ its bounces."""
+    project = project_copy(tmp_path)
+    _edit(project, "dmarc_reports: dmarc@example.org", f"dmarc_reports: {local}@listes.example.org")
+    assert " pic:mail.dmarc_reports: " in (text := _errors(project)) and "is an address of Sympa at" in text, text
+    aliases = mail.virtual_map(
+        ["listes.example.org"], postmaster="a@example.org", dmarc_reports=f"{local}@listes.example.org"
+    )
+    assert f"{local}@listes.example.org\t" not in aliases  # nor does the map take it, whatever the settings say
+
+
+def test_the_admins_mailboxes_are_not_at_the_lists_domain(tmp_path: Path) -> None:
+    """Postfix takes only Sympa's addresses at the lists' domain: the ACME account's mail and the dump
+    failures' reports would bounce there."""
+    project = project_copy(tmp_path)
+    _edit(project, "acme_email: admin@example.org", "acme_email: tls@listes.example.org")
+    assert ' pic:tls.acme_email: its domain "listes.example.org" is also pic:mail.sympa_domain' in _errors(project)
+    (tmp_path / "db").mkdir()
+    project = project_copy(tmp_path / "db")
+    _edit(project, MEMBERS_ROOT, f"pic:db: {{report_to: dumps@listes.example.org}}\n{MR}")
+    assert ' pic:db.report_to: its domain "listes.example.org" is also pic:mail.sympa_domain' in _errors(project)

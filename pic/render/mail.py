@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pic.errors import terminal_safe
 from pic.registry import Registry
 from pic.render import render
-from pic.settings import Settings
+from pic.settings import Settings, sympa_address
 
 # The list domains of members are Sympa "robots"; the main domain is the default robot.
 # dbconfig-sqlite3 satisfies Sympa's dbconfig dependency without a database server (and,
@@ -148,9 +148,12 @@ def transport_map(domains: Sequence[str]) -> str:
 def virtual_map(domains: Sequence[str], *, postmaster: str, dmarc_reports: str | None = None) -> str:
     """Postfix virtual alias map: the robots' request/owner addresses go to the admins, and so does
     ``dmarc_reports`` (the DMARC aggregate reports' mailbox, ``dmarc-reports@<sympa_domain>`` unless set)
-    when it is at one of ``domains``, where the transport map refuses every other address."""
+    when it is at one of ``domains``, where the transport map refuses every other address, and is none of
+    Sympa's own addresses there (:func:`pic.settings.sympa_address`), whose mail the alias would take."""
     local, _, domain = (dmarc_reports or "").rpartition("@")
-    at_a_list_domain = dmarc_reports if domain.lower() in {d.lower() for d in domains} and local else None
+    at_a_list_domain = (
+        dmarc_reports if local and domain.lower() in {d.lower() for d in domains} and not sympa_address(local) else None
+    )
     return render("mail/virtual.sympa.j2", domains=list(domains), postmaster=postmaster, dmarc_reports=at_a_list_domain)
 
 
