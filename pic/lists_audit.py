@@ -10,8 +10,9 @@ UTF-8. Flags, each with a suggested fix:
   a domain one or two slips (Damerau-Levenshtein distance, optimal string
   alignment) from a provider's, or a provider's name under a top-level domain
   that does not exist (``gmail.con``), with the provider suggested;
-- top-level domains that do not exist, and domains that are a public suffix (``co.uk``, ``github.io``:
-  a part of the domain is missing) (Public Suffix List, ``publicsuffixlist``);
+- top-level domains that do not exist, and domains that are a public suffix under which anyone registers
+  names (``co.uk``, ``com.au``, ``asso.fr``: a part of the domain is missing) (Public Suffix List,
+  ``publicsuffixlist``);
 - malformed addresses;
 - optionally (``--mx``) domains that have no mail exchanger, when the network allows.
 """
@@ -53,6 +54,10 @@ MAX_EXPORT_BYTES = 32 * 1024 * 1024
 # (0.4 s a megabyte), so a much longer one is flagged without being checked or repaired.
 _LONGEST_CHECKED = 1000
 _SHOWN_CHARS = 100  # of an address in a flag
+# First labels of the public suffixes where anyone registers a name (co.uk, com.au, asso.fr, ac.uk): no one
+# receives mail at the suffix itself. Not every public suffix is such (nic.in and gov.in are India's
+# government mail domains), so only these are flagged.
+_OPEN_REGISTRIES = frozenset(["co", "com", "org", "net", "ac", "edu", "or", "ne", "asso"])
 _PROBLEMS_SHOWN = 5  # lines of one export that cannot be read
 
 
@@ -460,7 +465,7 @@ class Providers:
         suffix = self.suffix(domain)
         if suffix is None:
             return self._unknown_tld(domain)
-        if suffix == domain:  # co.uk, fr, github.io: the address lost the name registered under it
+        if suffix == domain and domain.partition(".")[0] in _OPEN_REGISTRIES:  # the name under it was lost
             return (
                 "the domain is a public suffix (Public Suffix List): names are registered under it, no one "
                 "receives mail at it; a part of the domain is missing",
