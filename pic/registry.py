@@ -98,8 +98,8 @@ _PHP_KEYS: list[JsonValue] = [*sorted(phpini.RULES)]
 # Top-level domains on the browsers' HSTS preload list as a whole (Chromium's
 # transport_security_state_static.json; Google Registry's since .foo): no http site there.
 HSTS_PRELOADED_TLDS = frozenset(
-    ["app", "boo", "dad", "day", "dev", "esq", "foo", "ing", "meme", "mov", "new", "nexus", "page", "phd", "prof",
-     "rsvp", "zip"]
+    ["android", "app", "bank", "boo", "chrome", "dad", "day", "dev", "esq", "foo", "gle", "google", "ing",
+     "insurance", "meme", "mov", "new", "nexus", "page", "phd", "play", "prof", "rsvp", "youtube", "zip"]
 )  # fmt: skip
 
 

@@ -740,10 +740,10 @@ class DbSpec(_Strict):
     @field_validator("dev_port")
     @classmethod
     def _free_on_the_admins_machine(cls, port: int) -> int:
-        if port in WEB_HOST_PORTS and port != SITE_DB_ENDPOINT_PORT:  # that one is on the containers' network
+        if port < FIRST_UNPRIVILEGED_PORT:
             raise ValueError(
-                f"is {WEB_HOST_PORTS[port]} on the admin's machine, which is the web host in the dev stack: "
-                "choose another (13306 unless set)"
+                f"is below {FIRST_UNPRIVILEGED_PORT}, where the admin's machine runs its own services (sshd on 22, "
+                "a resolver on 53, ...): choose one from 1024 (13306 unless set)"
             )
         return port
 
@@ -758,8 +758,10 @@ class DbSpec(_Strict):
                 f"the db container {subnet.network_address + 10}, so it needs at least 16 (a /28); e.g. "
                 "172.29.57.0/24"
             )
-        if not subnet.is_private or subnet.is_loopback or subnet.is_link_local:
-            raise ValueError("is not a private network (RFC 1918, such as 172.29.57.0/24)")
+        if not any(subnet.subnet_of(IPv4Network(block)) for block in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")):
+            raise ValueError(
+                "is not in a private network of RFC 1918 (10/8, 172.16/12, 192.168/16; e.g. 172.29.57.0/24)"
+            )
         return subnet
 
     @field_validator("dev_subnet")

@@ -406,9 +406,9 @@ class _Walk:
                 "write the number without leading zeros (or quote it if it is text)",
             )
             return None
-        # plain (style None in PyYAML, "" in libyaml), and not a command
-        if not node.style and self.keys and loc and loc[-1] not in _COMMAND_KEYS and ":" in node.value:
-            match = _SECOND_KEY.search(node.value)
+        # plain (style None in PyYAML, "" in libyaml); in a command, only a key written with a value it takes
+        if not node.style and self.keys and loc and ":" in node.value:
+            match = (_COMMAND_SECOND_KEY if loc[-1] in _COMMAND_KEYS else _SECOND_KEY).search(node.value)
             if match is not None and match.group(1) in self.keys:
                 self.problem(
                     node,
@@ -449,8 +449,12 @@ _REFUSED_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u20
 _MAYBE_REFUSED = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff\ufeff]")
 _SECOND_KEY = re.compile(r"\s([A-Za-z_][A-Za-z0-9_]*):(?:\s|$|[^/])")
 # Keys whose values are shell commands, where ``word:word`` is the command's own (``php artisan
-# schedule:run``, ``drush php:script``), never a second key; ``key: value`` there is a YAML error anyway.
+# schedule:run``, ``drush php:script``): there only a cron job's key with a value it takes is a second key
+# written without its space (``timeout:600``, ``schedule:daily``); ``key: value`` is a YAML error anyway.
 _COMMAND_KEYS = frozenset({"command"})
+_COMMAND_SECOND_KEY = re.compile(
+    r"\s(timeout|schedule):(?:(?<=timeout:)[0-9]+|(?<=schedule:)(?:hourly|daily|weekly))(?:\s|$)"
+)
 
 
 def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, file: str) -> Problem:

@@ -350,10 +350,14 @@ def test_word_colon_word_in_a_cron_command_is_the_commands_own_not_a_second_key(
     ':'"; a second key written without a space after a name is still told elsewhere."""
     site = 'site: {domains: [probe-asso.org], php: "8.4"}\n'
     jobs = "cron:\n  - schedule: hourly\n    command: php artisan schedule:run\n"
-    jobs += "  - schedule: daily\n    command: drush php:script cleanup.php timeout:30\n"
+    jobs += "  - schedule: daily\n    command: drush php:script cleanup.php --uri=https://probe-asso.org\n"
     assert _messages(MINIMAL + site + jobs) == []
     [line] = _messages(MINIMAL.replace("name: Probe", "name: Probe uid:10600"))
     assert "name: holds 'uid' followed by ':' after the value: a second key on the same line" in line, line
+    # in a command, a job's own key with a value it takes is still a slip: the job would keep the default
+    for slip, key in (("php wp-cron.php timeout:600", "timeout"), ("php wp-cron.php schedule:daily", "schedule")):
+        [line] = _messages(MINIMAL + site + f"cron:\n  - schedule: hourly\n    command: {slip}\n")
+        assert f"cron[0].command: holds '{key}' followed by ':' after the value" in line, line
 
 
 @pytest.mark.parametrize("domain", ["probe-asso.dev", "probe-asso.app", "www.probe-asso.page"])
@@ -363,3 +367,10 @@ def test_a_site_without_https_under_a_top_level_domain_browsers_reach_over_https
     assert f"site.https: false leaves the site unreachable: browsers reach {domain} over https only" in line, line
     assert _messages(MINIMAL + site.replace("https: false", "https: true")) == []
     assert _messages(MINIMAL + 'site: {domains: [probe-asso.org], php: "8.4", https: false}\n') == []
+
+
+@pytest.mark.parametrize("domain", ["asso-credit.bank", "mutuelle.insurance", "asso.google"])
+def test_more_top_level_domains_of_the_hsts_preload_list(domain: str) -> None:
+    site = f'site: {{domains: [{domain}], php: "8.4", https: false}}\n'
+    [line] = _messages(MINIMAL + site)
+    assert "browsers reach" in line and "HSTS preload list" in line, line
