@@ -494,6 +494,13 @@ def test_a_domain_moved_to_an_http_site_warns_and_one_dropped_or_moved_to_https_
     )
     commit(real_repo, "domains moved and dropped")
     proc = plan(real_repo, "json")
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    lost = json.loads(proc.stdout)["https_withdrawn"]
+    # each domain that goes to another member is a handover (stateful, exit 3), whatever its scheme
+    assert proc.returncode == 3, proc.stderr[-3000:]
+    data = json.loads(proc.stdout)
+    handed = {(h["from"], h["to"]): h["domains"] for h in data["handed_over"]}
+    assert handed == {
+        ("amis-du-rhone", "bibliotheque-libre"): ["xn--amis-du-rhne-nib.org"],
+        ("velo-cite", "jardins-partages"): ["cyclistes-lyon.fr"],
+    }
+    lost = data["https_withdrawn"]
     assert {m: x["domains"] for m, x in lost.items()} == {"bibliotheque-libre": ["xn--amis-du-rhne-nib.org"]}
