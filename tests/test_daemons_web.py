@@ -498,8 +498,13 @@ def front(space: Space) -> Iterator[Web]:
         home_a / "log" / "old.log": "secret log of a\n",
         home_b / "www" / "index.html": "<h1>static site of b</h1>\n",
         home_b / "priv" / "notes.txt": "secret of b\n",
+        # PHP files left from before the site went static (php: none): never served as text
+        home_b / "www" / "wp-config.php": "<?php define('AUTH_KEY', 'secret of b');\n",
+        home_b / "www" / "lib" / "Config.PHP": "<?php $password = 'secret of b';\n",
+        home_b / "www" / "config.inc": "<?php $db = 'secret of b';\n",
     }
     for path, text in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
         uid = a.uid if home_a in path.parents else b.uid
         os.chown(path, uid, uid)
@@ -676,6 +681,14 @@ def test_priv_db_log_never_served(space: Space, front: Web, who: str) -> None:
         status, _, body = fetch(front, f"{m.slug}.test", path)
         assert status in (400, 403, 404), f"{m.slug}{path}: {status}"
         assert "secret" not in body, f"{m.slug}{path} leaked: {body[:200]}"
+
+
+def test_a_static_site_never_serves_php_source(space: Space, front: Web) -> None:
+    """A site switched to php: none keeps its .php files: the static server answers 404, never their source."""
+    for path in ("/wp-config.php", "/lib/Config.PHP", "/config.inc", "/wp-config.php/", "/WP-CONFIG.php"):
+        status, _, body = fetch(front, f"{space.b.slug}.test", path)
+        assert status == 404, f"{path}: {status}"
+        assert "secret" not in body, f"{path} leaked: {body[:200]}"
 
 
 @pytest.mark.parametrize("who", ["a", "b", "c"])
