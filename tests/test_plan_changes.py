@@ -392,6 +392,30 @@ def test_against_says_the_hosts_refuse_a_removed_members_slug_given_back(
     assert next(m for m in registry(two_hosts) if m.slug == "ancienne").uid == 10800
 
 
+def test_against_says_the_hosts_refuse_a_removed_members_uid_given_to_another_slug(two_hosts: Path) -> None:
+    """A member removed by an earlier pull request keeps its account, uid and files on the host: a new member
+    given that uid under another slug stops there, or would own them (was: exit 0, "nothing stateful")."""
+    members = two_hosts / "members"
+    write_members(members, {"ancienne": member(uid=10800, name="Ancienne")})
+    commit(two_hosts, "ancienne arrives")
+    (members / "ancienne.yaml").unlink()
+    commit(two_hosts, "ancienne leaves")
+    removed_by = git(two_hosts, "rev-parse", "HEAD").strip()
+    write_members(members, {"jeunes-pousses": member(uid=10800, name="Jeunes pousses")})
+    data = plan_json(two_hosts, status=3, rev="HEAD")
+    given = data["uid_of_removed_member"]["jeunes-pousses"]
+    assert (given["uid"], given["removed_slug"], given["removed_by"]) == (10800, "ancienne", removed_by), given
+    assert given["note"].startswith(f"uid 10800, the uid of a member removed by commit {removed_by[:10]}"), given
+    text = plan(two_hosts, rev="HEAD")
+    assert text.returncode == 3 and "!!! refused: jeunes-pousses: uid 10800, the uid of a member removed" in text.stdout
+    markdown = plan(two_hosts, "--format", "markdown", rev="HEAD")
+    assert markdown.returncode == 3 and "#### :no_entry: The hosts will refuse 1 uid of removed members" in (
+        markdown.stdout
+    )
+    write_members(members, {"jeunes-pousses": member(uid=10801, name="Jeunes pousses")})
+    assert "uid_of_removed_member" not in plan_json(two_hosts, rev="HEAD")
+
+
 def test_against_names_a_slug_whose_file_was_renamed(two_hosts: Path) -> None:
     """amis renamed to amis-rhone (git mv), then a new amis: the slug is the old name of a member that holds
     its uid still, and no command puts its old file back (a second member, same uid and domains)."""

@@ -34,7 +34,7 @@ from pic.errors import PicError, Problem, terminal_safe
 from pic.plan.diff import Change, diff, stateful_changes
 from pic.plan.model import Attribution, Rendering
 from pic.plan.output import as_json, as_markdown, as_text, review
-from pic.registry import Registry, load_registry, member_files
+from pic.registry import Member, Registry, load_registry, member_files
 from pic.settings import NAMESPACE, SECRET_KEYS, Settings, display_path, load_settings
 
 EXIT_OK, EXIT_INVALID, EXIT_STATEFUL, EXIT_MOVE = 0, 1, 3, 4
@@ -319,20 +319,23 @@ def run(
         )
         label = f"{against} ({at.commit[:10]})"
         meta["against"] = {"rev": against, "commit": at.commit}
-    given = slugs_of_removed_members(members, checked.registry, at) if at is not None else []
+    given, uids_given = removed_members_names(members, checked.registry, at) if at is not None else ([], [])
     if given:
         meta["slug_reused"] = {g.slug: g.as_json() for g in given}
+    if uids_given:
+        meta["uid_of_removed_member"] = {u.slug: u.as_json() for u in uids_given}
     if fmt == "json":
         print(json.dumps(as_json(rendering, attr, meta=meta, changes=changes, attr_old=attr_old), indent=2))
     elif fmt == "markdown":
         title = f"pic plan: stack {stack}" + (f", against {label}" if label else "")
         text = as_markdown(rendering, attr, title=title, changes=changes, attr_old=attr_old)
         head, _, rest = text.partition("\n\n")  # the title, then the refusals first
-        sys.stdout.write(f"{head}\n\n{_markdown_slugs_given(given)}{rest}" if given else text)
+        refused = _markdown_slugs_given(given) + _markdown_uids_given(uids_given)
+        sys.stdout.write(f"{head}\n\n{refused}{rest}" if refused else text)
     else:
         sys.stdout.write(as_text(rendering, attr, header=header, changes=changes, attr_old=attr_old, against=label))
-        sys.stdout.write(_text_slugs_given(given))
-    return EXIT_STATEFUL if given else exit_status(changes, attr, attr_old)
+        sys.stdout.write(_text_slugs_given(given) + _text_uids_given(uids_given))
+    return EXIT_STATEFUL if given or uids_given else exit_status(changes, attr, attr_old)
 
 
 SLUG_GIVEN_RULE = (
@@ -380,20 +383,67 @@ class SlugGiven:
         }
 
 
-def slugs_of_removed_members(members: Path, registry: Registry, at: AtRevision) -> list[SlugGiven]:
-    """The members added since ``at`` whose slug a member removed in ``at``'s history had, with another uid
+UID_GIVEN_RULE = (
+    "a uid stays with its member: a removed member's account keeps its uid on the host, and its files, dumps "
+    "and keys are owned by it, so the new member's space script stops there (user or group exists) or the new "
+    "association would own the removed member's files"
+)
+
+
+@dataclass(frozen=True)
+class UidGiven:
+    """A new member (not at REV) given the uid of a member removed before REV, under another slug."""
+
+    slug: str
+    uid: int
+    past: newmember.PastMember
+    was: str  # what that uid was: the uid of a member removed by commit ...
+
+    def note(self) -> str:
+        return f"uid {self.uid}, the uid of {self.was}"
+
+    advice = "give the new member a uid no member file ever held (pic new picks one), or put back the removed member"
+
+    def as_json(self) -> dict[str, Any]:
+        return {"uid": self.uid, "removed_slug": self.past.slug, "removed_by": self.past.commit, "note": self.note()}
+
+
+def removed_members_names(members: Path, registry: Registry, at: AtRevision) -> tuple[list[SlugGiven], list[UidGiven]]:
+    """The members added since ``at`` given the slug of a member removed in ``at``'s history (with another
+    uid), or its uid (under another slug): the hosts keep both with the removed member's account
     (:func:`pic.newmember.read_history`, as far as a shallow clone's history goes). A history git cannot
     read is said on stderr, and not looked at."""
     before = set(at.slugs)
     added = [m for m in registry if m.slug not in before]
     if not added:
-        return []
+        return [], []
     try:
         history = newmember.read_history(members, [at.commit], shallow_ok=True)
     except PicError as exc:
         for p in exc.problems:
-            print(f"warning: the slugs of removed members are not checked: {p}", file=sys.stderr)
-        return []
+            print(f"warning: the slugs and uids of removed members are not checked: {p}", file=sys.stderr)
+        return [], []
+    return _slugs_given(history, added, registry), _uids_given(history, added, registry)
+
+
+def _uids_given(history: newmember.History, added: list[Member], registry: Registry) -> list[UidGiven]:
+    current = {m.slug for m in registry}
+    out = []
+    for member in sorted(added, key=lambda m: m.slug):
+        past = next(
+            (
+                p
+                for p in sorted(history.members.values(), key=lambda p: p.slug)
+                if p.removed and p.slug != member.slug and p.slug not in current and member.uid in p.uids
+            ),
+            None,
+        )
+        if past is not None:
+            out.append(UidGiven(member.slug, member.uid, past, newmember.past_words(history, past, None)))
+    return out
+
+
+def _slugs_given(history: newmember.History, added: list[Member], registry: Registry) -> list[SlugGiven]:
     given = []
     for member in sorted(added, key=lambda m: m.slug):
         past = history.members.get(member.slug)
@@ -403,6 +453,34 @@ def slugs_of_removed_members(members: Path, registry: Registry, at: AtRevision) 
         command = newmember.restore_command(history, past) if held_by is None else ""
         given.append(SlugGiven(member.slug, member.uid, past, newmember.past_words(history, past, held_by), command))
     return given
+
+
+def _uids_given_count(n: int) -> str:
+    return f"{n} uid{'s' if n != 1 else ''} of removed members given to new ones"
+
+
+def _text_uids_given(given: list[UidGiven]) -> str:
+    if not given:
+        return ""
+    n = len(given)
+    lines = [
+        "",
+        f"!!! the hosts will refuse {_uids_given_count(n)}: {UID_GIVEN_RULE}:",
+    ]
+    for g in given:
+        lines += [f"!!! refused: {g.slug}: {g.note()}", f"      what to do: {g.advice}"]
+    return "\n".join(lines) + "\n"
+
+
+def _markdown_uids_given(given: list[UidGiven]) -> str:
+    if not given:
+        return ""
+    n = len(given)
+    out = [f"#### :no_entry: The hosts will refuse {_uids_given_count(n)}", ""]
+    out += [f"{UID_GIVEN_RULE[0].upper()}{UID_GIVEN_RULE[1:]}.", ""]
+    for g in given:
+        out += [f"- **{g.slug}**: {g.note()}.", f"  - what to do: {g.advice}"]
+    return "\n".join([*out, "", ""])
 
 
 def _slugs_given_count(n: int) -> str:
