@@ -135,6 +135,54 @@ def test_domains_moved_between_members_that_stay_are_a_handover(tmp_path: Path) 
     assert "the lists, their subscribers and archives (Sympa's export and import)" in text
 
 
+def _stack(tmp_path: Path, name: str, *edits: tuple[str, str]) -> Settings:
+    project = tmp_path / name
+    project.mkdir()
+    text = (ROOT / "Pulumi.prod.yaml").read_text(encoding="utf-8")
+    for old, new in edits:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    (project / "Pulumi.prod.yaml").write_text(text, encoding="utf-8")
+    return load_settings(project, "prod")
+
+
+WEB2 = (
+    "    db: {role: db,",
+    "    web2: {role: web, address: web2.example.org, private_address: 10.0.0.12, ssh_user: deploy}\n"
+    "    db: {role: db,",
+)
+
+
+def test_a_host_at_another_address_or_sympa_on_another_host_leaves_the_data_behind(tmp_path: Path) -> None:
+    """web1 reached at another address (another machine, as far as the plan can tell) or Sympa moved to
+    another web host: the spaces, databases and lists stay on the machine the program leaves, exit 3 with
+    what to do (was: exit 0, "nothing stateful")."""
+    before = _stack(tmp_path, "before", WEB2)
+    registry = load_registry(MEMBERS, before)
+    moved = _stack(tmp_path, "moved", WEB2, ("address: web1.example.org, private_address: 10.0.0.11",
+                                              "address: web3.example.org, private_address: 10.0.0.13"))  # fmt: skip
+    empty = rendering()
+    attr_old = Attribution(empty, registry, before)
+    attr_new = Attribution(empty, load_registry(MEMBERS, moved), moved)
+    [hm] = review([], attr_new, attr_old).host_moves
+    assert (hm.what, hm.old, hm.new) == ("pic:hosts.web1.address", "web1.example.org", "web3.example.org")
+    on_web1 = sorted(m.slug for m in registry if m.host == "web1")
+    assert hm.held == f"the spaces, sites, dumps and certificates of {', '.join(on_web1)}; Sympa's lists, " + (
+        "subscribers and archives"
+    )
+    assert exit_status([], attr_new, attr_old) == EXIT_STATEFUL
+    text = as_text(empty, attr_new, header="h", changes=[], attr_old=attr_old, against="HEAD")
+    assert "!!! STATEFUL: pic:hosts.web1.address web1.example.org -> web3.example.org: the spaces" in text, text
+    assert "if web3.example.org is the same machine under another name, nothing moves" in text
+    sympa = _stack(tmp_path, "sympa", WEB2, ("pic:mail: {host: web1,", "pic:mail: {host: web2,"))
+    attr_new = Attribution(empty, load_registry(MEMBERS, sympa), sympa)
+    [hm] = review([], attr_new, attr_old).host_moves
+    assert (hm.what, hm.old, hm.new) == ("pic:mail.host", "web1", "web2")
+    assert exit_status([], attr_new, attr_old) == EXIT_STATEFUL
+    same = _stack(tmp_path, "same", WEB2)
+    assert review([], Attribution(empty, load_registry(MEMBERS, same), same), attr_old).host_moves == []
+
+
 def test_the_members_root_at_the_revision_is_read_from_its_stack_file_when_its_settings_do_not_load(
     tmp_path: Path,
 ) -> None:

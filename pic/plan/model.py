@@ -148,6 +148,7 @@ class Attribution:
         members_root: str | None = None,
     ) -> None:
         self.rendering = rendering
+        self.settings = settings
         # Where the members' spaces are on the web hosts (pic:members_root); "" when unknown.
         self.members_root = members_root if members_root is not None else settings.members_root if settings else ""
         self.slugs = sorted({m.slug for m in registry or ()} | set(extra_slugs), key=len, reverse=True)

@@ -122,6 +122,7 @@ class Review:
     uid_reused: list[UidReused] = field(default_factory=list)  # new slugs with a uid another slug held: refused too
     root_move: RootMove | None = None  # pic:members_root changed: the members' data stays under the old root
     handovers: list[DomainHandover] = field(default_factory=list)  # domains one member gives another
+    host_moves: list[HostMove] = field(default_factory=list)  # a host's machine, or Sympa's host, changed
 
     @property
     def renames(self) -> list[UidReused]:
@@ -136,7 +137,7 @@ class Review:
     @property
     def data_left_behind(self) -> bool:
         """Whether members' data stays where the new program no longer serves it from (exit status 3)."""
-        return self.root_move is not None or bool(self.handovers)
+        return self.root_move is not None or bool(self.handovers) or bool(self.host_moves)
 
     @property
     def stateful(self) -> list[Shown]:
@@ -318,6 +319,37 @@ class RootMove:
             f"{self.old}/<slug>/ {self.new}/<slug>/`, one member at a time), then run `pulumi up`, and check "
             f"each site before removing its old space {self.old}/<slug>{inside}; "
             f"or keep `pic:members_root: {self.old}`"
+        )
+
+
+@dataclass(frozen=True)
+class HostMove:
+    """What stays on a machine the new program no longer uses: a host whose address changed (another
+    machine, or the same one under another name: the plan cannot tell), or Sympa moved to another host."""
+
+    what: str  # the setting: pic:hosts.web1.address, pic:mail.host
+    old: str
+    new: str
+    held: str  # what the machine holds, in words
+
+    def note(self) -> str:
+        return (
+            f"{self.what} {self.old} -> {self.new}: {self.held} stay on {self.old}, and the program makes them "
+            f"anew, empty, on {self.new}"
+        )
+
+    @property
+    def advice(self) -> str:
+        if self.what == "pic:mail.host":
+            return (
+                f"move Sympa's data first: its lists' directories, archives and spool (/var/lib/sympa, "
+                f"/var/spool/sympa) and its database from {self.old} to {self.new}, then run `pulumi up`; or keep "
+                f"`pic:mail.host: {self.old}`"
+            )
+        return (
+            f"if {self.new} is the same machine under another name, nothing moves; if it is another machine, copy "
+            f"the data of {self.old} to it first (the members' spaces with `rsync -aHAX`, the databases with their "
+            "dumps, Sympa's lists), then run `pulumi up`"
         )
 
 
@@ -546,7 +578,35 @@ def review(changes: list[Change], attr_new: Attribution, attr_old: Attribution) 
         reused,
         _root_move(attr_old, attr_new),
         _handovers(attr_old, attr_new, {(u.held_by, u.slug) for u in reused if u.renamed}),
+        _host_moves(attr_old, attr_new),
     )
+
+
+def _host_moves(attr_old: Attribution, attr_new: Attribution) -> list[HostMove]:
+    """Hosts reached at another address that hold members' data, and Sympa moved to another web host."""
+    old, new = attr_old.settings, attr_new.settings
+    if old is None or new is None or old is new:
+        return []
+    out = []
+    for name in sorted(set(old.hosts) & set(new.hosts)):
+        before, after = old.hosts[name], new.hosts[name]
+        if before.address == after.address or "local" in (before.connection, after.connection):
+            continue
+        held = []
+        slugs = sorted(s for s, host in attr_old.member_host.items() if host == name and s in attr_new.member_host)
+        if slugs:
+            held.append(f"the spaces, sites, dumps and certificates of {', '.join(slugs)}")
+        if name == old.db_host:
+            held.append("every member's databases")
+        if name == old.mail_host:
+            held.append("Sympa's lists, subscribers and archives")
+        if held:
+            what = f"pic:hosts.{name}.address"
+            out.append(HostMove(what, before.address, after.address, "; ".join(held)))
+    if old.mail_host != new.mail_host and old.mail_host in new.hosts:
+        lists = "Sympa's lists, subscribers, archives and spool"
+        out.append(HostMove("pic:mail.host", old.mail_host, new.mail_host, lists))
+    return out
 
 
 def _root_move(attr_old: Attribution, attr_new: Attribution) -> RootMove | None:
@@ -817,6 +877,7 @@ def as_text(
         lines += [f">>> uid reused: {u.note()}" for u in r.uid_reused if not u.renamed]
         if r.root_move is not None:
             lines.append(f">>> members_root: {r.root_move.note()}")
+        lines += [f">>> moved: {hm.note()}" for hm in r.host_moves]
         lines += [f">>> handed over: {h.note()}" for h in r.handovers]
         for loss in r.https_lost:
             lines.append(f">>> https: {loss.member}: {https_note(loss)}")
@@ -868,6 +929,8 @@ def _text_left_behind(r: Review) -> list[str]:
         ]
         lines += [f"!!!   {host}: {', '.join(slugs)}" for host, slugs in move.by_host]
         lines.append(f"      what to do: {move.advice}")
+    for hm in r.host_moves:
+        lines += ["", f"!!! STATEFUL: {hm.note()}", f"      what to do: {hm.advice}"]
     if r.handovers:
         lines += [
             "",
@@ -1058,6 +1121,9 @@ def _markdown_left_behind(r: Review) -> list[str]:
     if move is not None:
         out += [f"#### :warning: Stateful: `pic:members_root` changes ({move.old} → {move.new})", ""]
         out += [f"{move.note()}.", "", f"What to do: {move.advice}.", ""]
+    for hm in r.host_moves:
+        out += [f"#### :warning: Stateful: `{hm.what}` changes ({hm.old} → {hm.new})", ""]
+        out += [f"{hm.note()}.", "", f"What to do: {hm.advice}.", ""]
     if r.handovers:
         out += ["#### :warning: Stateful: domains go from one member to another", ""]
         for h in r.handovers:
@@ -1208,6 +1274,10 @@ def as_json(
             if move is not None
             else None
         )
+        data["hosts_moved"] = [
+            {"setting": hm.what, "from": hm.old, "to": hm.new, "note": hm.note(), "advice": hm.advice}
+            for hm in r.host_moves
+        ]
         data["handed_over"] = [
             {
                 "from": h.old,
