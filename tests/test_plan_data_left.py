@@ -287,3 +287,26 @@ def test_a_root_inside_the_other_is_never_to_be_removed_whole(old: str, new: str
     assert move.nested
     assert f"never remove {old} or {new} as a whole" in move.advice
     assert f"rsync -aHAX {old}/<slug>/ {new}/<slug>/" in move.advice
+
+
+def test_a_databases_connection_charset_changed_is_stateful(tmp_path: Path) -> None:
+    """database_charsets removed from a legacy latin1 base: the site reads and writes it in utf8mb4 (was: only
+    the credentials' [secret] changed, exit 0)."""
+    settings = load_settings(ROOT, "prod")
+    old = load_registry(MEMBERS, settings)
+    legacy = next(m for m in sorted(old, key=lambda m: m.slug) if m.spec.database_charsets)
+    short, charset = next(iter(legacy.spec.database_charsets.items()))
+    changed = tmp_path / "members"
+    shutil.copytree(MEMBERS, changed)
+    _edited(changed / f"{legacy.slug}.yaml", r"(?m)^database_charsets:\n(?:  .*\n)+", "")
+    new = load_registry(changed, settings)
+    empty = rendering()
+    attr_old, attr_new = Attribution(empty, old, settings), Attribution(empty, new, settings)
+    [cc] = review([], attr_new, attr_old).charset_changes
+    name = f"{legacy.slug.replace('-', '_')}_{short}"
+    assert (cc.member, cc.database, cc.old, cc.new) == (legacy.slug, name, charset, "utf8mb4")
+    assert exit_status([], attr_new, attr_old) == EXIT_STATEFUL
+    text = as_text(empty, attr_new, header="h", changes=[], attr_old=attr_old, against="HEAD")
+    assert f"!!! STATEFUL: {legacy.slug}: the connection charset of {name} changes {charset} -> utf8mb4" in text
+    assert f"keep `database_charsets: {{{short}: {charset}}}`" in text
+    assert review([], attr_old, Attribution(empty, load_registry(MEMBERS, settings), settings)).charset_changes == []

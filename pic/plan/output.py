@@ -123,6 +123,7 @@ class Review:
     root_move: RootMove | None = None  # pic:members_root changed: the members' data stays under the old root
     handovers: list[DomainHandover] = field(default_factory=list)  # domains one member gives another
     host_moves: list[HostMove] = field(default_factory=list)  # a host's machine, or Sympa's host, changed
+    charset_changes: list[CharsetChange] = field(default_factory=list)  # a database's connection charset changed
 
     @property
     def renames(self) -> list[UidReused]:
@@ -137,7 +138,7 @@ class Review:
     @property
     def data_left_behind(self) -> bool:
         """Whether members' data stays where the new program no longer serves it from (exit status 3)."""
-        return self.root_move is not None or bool(self.handovers) or bool(self.host_moves)
+        return self.root_move is not None or bool(self.handovers) or bool(self.host_moves or self.charset_changes)
 
     @property
     def stateful(self) -> list[Shown]:
@@ -319,6 +320,32 @@ class RootMove:
             f"{self.old}/<slug>/ {self.new}/<slug>/`, one member at a time), then run `pulumi up`, and check "
             f"each site before removing its old space {self.old}/<slug>{inside}; "
             f"or keep `pic:members_root: {self.old}`"
+        )
+
+
+@dataclass(frozen=True)
+class CharsetChange:
+    """A database kept whose connection charset changes (``database_charsets``): its data was written in the
+    former one, and the site now reads and writes it in the other (README "A legacy latin1 base")."""
+
+    member: str
+    database: str
+    short: str  # its short name in the member file
+    old: str
+    new: str
+
+    def note(self) -> str:
+        return (
+            f"{self.member}: the connection charset of {self.database} changes {self.old} -> {self.new}: the text "
+            f"stored through {self.old} is read as {self.new} (accents garbled), and what the site writes now "
+            "mixes both in the same tables"
+        )
+
+    @property
+    def advice(self) -> str:
+        return (
+            f"convert the database's text to {self.new} first (a dump, converted, restored), then change the "
+            f"charset; or keep `database_charsets: {{{self.short}: {self.old}}}`"
         )
 
 
@@ -579,7 +606,23 @@ def review(changes: list[Change], attr_new: Attribution, attr_old: Attribution) 
         _root_move(attr_old, attr_new),
         _handovers(attr_old, attr_new, {(u.held_by, u.slug) for u in reused if u.renamed}),
         _host_moves(attr_old, attr_new),
+        _charset_changes(attr_old, attr_new),
     )
+
+
+def _charset_changes(attr_old: Attribution, attr_new: Attribution) -> list[CharsetChange]:
+    """Databases of members that stay whose connection charset changes."""
+    out = []
+    for slug, member in sorted(attr_new.members.items()):
+        former = attr_old.members.get(slug)
+        if former is None or former is member:
+            continue
+        before = {db.short: db for db in former.databases}
+        for db in member.databases:
+            old = before.get(db.short)
+            if old is not None and old.charset != db.charset:
+                out.append(CharsetChange(slug, db.name, db.short, old.charset, db.charset))
+    return out
 
 
 def _host_moves(attr_old: Attribution, attr_new: Attribution) -> list[HostMove]:
@@ -878,6 +921,7 @@ def as_text(
         if r.root_move is not None:
             lines.append(f">>> members_root: {r.root_move.note()}")
         lines += [f">>> moved: {hm.note()}" for hm in r.host_moves]
+        lines += [f">>> charset: {cc.note()}" for cc in r.charset_changes]
         lines += [f">>> handed over: {h.note()}" for h in r.handovers]
         for loss in r.https_lost:
             lines.append(f">>> https: {loss.member}: {https_note(loss)}")
@@ -931,6 +975,8 @@ def _text_left_behind(r: Review) -> list[str]:
         lines.append(f"      what to do: {move.advice}")
     for hm in r.host_moves:
         lines += ["", f"!!! STATEFUL: {hm.note()}", f"      what to do: {hm.advice}"]
+    for cc in r.charset_changes:
+        lines += ["", f"!!! STATEFUL: {cc.note()}", f"      what to do: {cc.advice}"]
     if r.handovers:
         lines += [
             "",
@@ -1124,6 +1170,9 @@ def _markdown_left_behind(r: Review) -> list[str]:
     for hm in r.host_moves:
         out += [f"#### :warning: Stateful: `{hm.what}` changes ({hm.old} → {hm.new})", ""]
         out += [f"{hm.note()}.", "", f"What to do: {hm.advice}.", ""]
+    for cc in r.charset_changes:
+        out += [f"#### :warning: Stateful: the charset of {cc.database} changes ({cc.old} → {cc.new})", ""]
+        out += [f"{cc.note()}.", "", f"What to do: {cc.advice}.", ""]
     if r.handovers:
         out += ["#### :warning: Stateful: domains go from one member to another", ""]
         for h in r.handovers:
@@ -1274,6 +1323,10 @@ def as_json(
             if move is not None
             else None
         )
+        data["charsets_changed"] = [
+            {"member": cc.member, "database": cc.database, "from": cc.old, "to": cc.new, "note": cc.note()}
+            for cc in r.charset_changes
+        ]
         data["hosts_moved"] = [
             {"setting": hm.what, "from": hm.old, "to": hm.new, "note": hm.note(), "advice": hm.advice}
             for hm in r.host_moves
