@@ -310,3 +310,19 @@ def test_a_databases_connection_charset_changed_is_stateful(tmp_path: Path) -> N
     assert f"!!! STATEFUL: {legacy.slug}: the connection charset of {name} changes {charset} -> utf8mb4" in text
     assert f"keep `database_charsets: {{{short}: {charset}}}`" in text
     assert review([], attr_old, Attribution(empty, load_registry(MEMBERS, settings), settings)).charset_changes == []
+
+
+def test_a_retention_lowered_deletes_the_members_dumps_and_is_stateful(tmp_path: Path) -> None:
+    """keep_days 7 -> 1: the next nightly run deletes six days of every member's dumps (was: exit 0)."""
+    before = _stack(tmp_path, "before")
+    after = _stack(tmp_path, "after", ("keep_days: 7", "keep_days: 1"))
+    registry = load_registry(MEMBERS, before)
+    empty = rendering()
+    attr_old, attr_new = Attribution(empty, registry, before), Attribution(empty, registry, after)
+    [rc] = review([], attr_new, attr_old).retention_cuts
+    assert (rc.setting, rc.old, rc.new) == ("pic:backup.keep_days", 7, 1)
+    assert exit_status([], attr_new, attr_old) == EXIT_STATEFUL
+    text = as_text(empty, attr_new, header="h", changes=[], attr_old=attr_old, against="HEAD")
+    assert "!!! STATEFUL: pic:backup.keep_days 7 -> 1: the next run deletes every member's nightly dumps" in text
+    longer = _stack(tmp_path, "longer", ("keep_days: 7", "keep_days: 14"))
+    assert review([], Attribution(empty, registry, longer), attr_old).retention_cuts == []

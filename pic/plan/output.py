@@ -124,6 +124,7 @@ class Review:
     handovers: list[DomainHandover] = field(default_factory=list)  # domains one member gives another
     host_moves: list[HostMove] = field(default_factory=list)  # a host's machine, or Sympa's host, changed
     charset_changes: list[CharsetChange] = field(default_factory=list)  # a database's connection charset changed
+    retention_cuts: list[RetentionCut] = field(default_factory=list)  # fewer dumps or snapshots kept
 
     @property
     def renames(self) -> list[UidReused]:
@@ -138,7 +139,9 @@ class Review:
     @property
     def data_left_behind(self) -> bool:
         """Whether members' data stays where the new program no longer serves it from (exit status 3)."""
-        return self.root_move is not None or bool(self.handovers) or bool(self.host_moves or self.charset_changes)
+        return self.root_move is not None or bool(
+            self.handovers or self.host_moves or self.charset_changes or self.retention_cuts
+        )
 
     @property
     def stateful(self) -> list[Shown]:
@@ -321,6 +324,23 @@ class RootMove:
             f"each site before removing its old space {self.old}/<slug>{inside}; "
             f"or keep `pic:members_root: {self.old}`"
         )
+
+
+@dataclass(frozen=True)
+class RetentionCut:
+    """A retention setting lowered: the next run deletes the members' dumps or snapshots beyond it."""
+
+    setting: str  # pic:backup.keep_days, pic:backup.offsite.keep_daily, ...
+    old: int
+    new: int
+
+    def note(self) -> str:
+        what = "nightly dumps" if self.setting == "pic:backup.keep_days" else "off-site snapshots"
+        return f"{self.setting} {self.old} -> {self.new}: the next run deletes every member's {what} beyond {self.new}"
+
+    @property
+    def advice(self) -> str:
+        return f"if those are wanted, copy them elsewhere first; or keep `{self.setting}: {self.old}`"
 
 
 @dataclass(frozen=True)
@@ -607,7 +627,24 @@ def review(changes: list[Change], attr_new: Attribution, attr_old: Attribution) 
         _handovers(attr_old, attr_new, {(u.held_by, u.slug) for u in reused if u.renamed}),
         _host_moves(attr_old, attr_new),
         _charset_changes(attr_old, attr_new),
+        _retention_cuts(attr_old, attr_new),
     )
+
+
+def _retention_cuts(attr_old: Attribution, attr_new: Attribution) -> list[RetentionCut]:
+    """Retention settings of the dumps and the off-site snapshots lowered."""
+    old, new = attr_old.settings, attr_new.settings
+    if old is None or new is None or old is new:
+        return []
+    out = []
+    if new.backup.keep_days < old.backup.keep_days:
+        out.append(RetentionCut("pic:backup.keep_days", old.backup.keep_days, new.backup.keep_days))
+    before, after = old.backup.offsite, new.backup.offsite
+    if before is not None and after is not None and before.repository == after.repository:
+        for key in ("keep_daily", "keep_weekly", "keep_monthly", "keep_last"):
+            if getattr(after, key) < getattr(before, key):
+                out.append(RetentionCut(f"pic:backup.offsite.{key}", getattr(before, key), getattr(after, key)))
+    return out
 
 
 def _charset_changes(attr_old: Attribution, attr_new: Attribution) -> list[CharsetChange]:
@@ -922,6 +959,7 @@ def as_text(
             lines.append(f">>> members_root: {r.root_move.note()}")
         lines += [f">>> moved: {hm.note()}" for hm in r.host_moves]
         lines += [f">>> charset: {cc.note()}" for cc in r.charset_changes]
+        lines += [f">>> retention: {rc.note()}" for rc in r.retention_cuts]
         lines += [f">>> handed over: {h.note()}" for h in r.handovers]
         for loss in r.https_lost:
             lines.append(f">>> https: {loss.member}: {https_note(loss)}")
@@ -977,6 +1015,8 @@ def _text_left_behind(r: Review) -> list[str]:
         lines += ["", f"!!! STATEFUL: {hm.note()}", f"      what to do: {hm.advice}"]
     for cc in r.charset_changes:
         lines += ["", f"!!! STATEFUL: {cc.note()}", f"      what to do: {cc.advice}"]
+    for rc in r.retention_cuts:
+        lines += ["", f"!!! STATEFUL: {rc.note()}", f"      what to do: {rc.advice}"]
     if r.handovers:
         lines += [
             "",
@@ -1173,6 +1213,9 @@ def _markdown_left_behind(r: Review) -> list[str]:
     for cc in r.charset_changes:
         out += [f"#### :warning: Stateful: the charset of {cc.database} changes ({cc.old} → {cc.new})", ""]
         out += [f"{cc.note()}.", "", f"What to do: {cc.advice}.", ""]
+    for rc in r.retention_cuts:
+        out += [f"#### :warning: Stateful: `{rc.setting}` lowered ({rc.old} → {rc.new})", ""]
+        out += [f"{rc.note()}.", "", f"What to do: {rc.advice}.", ""]
     if r.handovers:
         out += ["#### :warning: Stateful: domains go from one member to another", ""]
         for h in r.handovers:
@@ -1323,6 +1366,9 @@ def as_json(
             if move is not None
             else None
         )
+        data["retention_cut"] = [
+            {"setting": rc.setting, "from": rc.old, "to": rc.new, "note": rc.note()} for rc in r.retention_cuts
+        ]
         data["charsets_changed"] = [
             {"member": cc.member, "database": cc.database, "from": cc.old, "to": cc.new, "note": cc.note()}
             for cc in r.charset_changes
