@@ -35,7 +35,7 @@ from email_validator import EmailNotValidError, validate_email
 
 from pic.errors import PicError, Problem, shown_name
 from pic.settings import display_path
-from pic.validators import public_suffix_list
+from pic.validators import is_open_suffix, public_suffix_list
 from pic.yamlsrc import Document, format_loc, parse_yaml, read_regular_file, read_yaml
 
 DATA = "mail_domains.yaml"
@@ -54,10 +54,7 @@ MAX_EXPORT_BYTES = 32 * 1024 * 1024
 # (0.4 s a megabyte), so a much longer one is flagged without being checked or repaired.
 _LONGEST_CHECKED = 1000
 _SHOWN_CHARS = 100  # of an address in a flag
-# First labels of the public suffixes where anyone registers a name (co.uk, com.au, asso.fr, ac.uk): no one
-# receives mail at the suffix itself. Not every public suffix is such (nic.in and gov.in are India's
-# government mail domains), so only these are flagged.
-_OPEN_REGISTRIES = frozenset(["co", "com", "org", "net", "ac", "edu", "or", "ne", "asso"])
+
 _PROBLEMS_SHOWN = 5  # lines of one export that cannot be read
 
 
@@ -465,7 +462,7 @@ class Providers:
         suffix = self.suffix(domain)
         if suffix is None:
             return self._unknown_tld(domain)
-        if suffix == domain and domain.partition(".")[0] in _OPEN_REGISTRIES:  # the name under it was lost
+        if suffix == domain and is_open_suffix(domain):  # the name registered under it was lost
             return (
                 "the domain is a public suffix (Public Suffix List): names are registered under it, no one "
                 "receives mail at it; a part of the domain is missing",

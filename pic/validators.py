@@ -493,9 +493,31 @@ def check_email(value: str) -> str:
     domain label; the usual form (:func:`is_common_email`) is accepted without calling it.
     Raises ValueError with the reason.
     """
-    if is_common_email(value):
-        return value
-    return check_email_fully(value)
+    if not is_common_email(value):
+        return check_email_fully(value)
+    _refuse_open_suffix(value)
+    return value
+
+
+# First labels of the public suffixes where anyone registers a name (co.uk, com.au, asso.fr, ac.uk): no one
+# receives mail at such a suffix itself. Not every public suffix is one (nic.in and gov.in are India's
+# government mail domains).
+OPEN_REGISTRY_LABELS = frozenset(["co", "com", "org", "net", "ac", "edu", "or", "ne", "asso"])
+
+
+def is_open_suffix(domain: str) -> bool:
+    """Whether ``domain`` is a public suffix under which anyone registers names (``co.uk``), so no mailbox's."""
+    first, _, rest = domain.lower().partition(".")
+    return first in OPEN_REGISTRY_LABELS and bool(rest) and is_public_suffix(domain.lower())
+
+
+def _refuse_open_suffix(value: str) -> None:
+    domain = value.rpartition("@")[2]
+    if domain.count(".") == 1 and is_open_suffix(domain):  # two labels: the only such suffixes in practice
+        raise ValueError(
+            f"is not a valid e-mail address: its domain {domain} is a public suffix (Public Suffix List), under "
+            "which names are registered; no one receives mail at it: a part of the domain is missing"
+        )
 
 
 def check_email_fully(value: str) -> str:
@@ -539,6 +561,7 @@ def check_email_fully(value: str) -> str:
                 f"is not allowed: its domain has a label {short_repr(label)} ({u_label}) that mixes "
                 "scripts, as a look-alike of another domain does (UTS #39 §5.2)"
             )
+    _refuse_open_suffix(value)
     return value
 
 

@@ -374,3 +374,18 @@ def test_more_top_level_domains_of_the_hsts_preload_list(domain: str) -> None:
     site = f'site: {{domains: [{domain}], php: "8.4", https: false}}\n'
     [line] = _messages(MINIMAL + site)
     assert "browsers reach" in line and "HSTS preload list" in line, line
+
+
+@pytest.mark.parametrize(
+    ("domain", "refused"), [("co.uk", True), ("asso.fr", True), ("mairie.co.uk", False), ("nic.in", False)]
+)
+def test_a_contact_at_a_public_suffix_where_anyone_registers_names_is_refused(domain: str, refused: bool) -> None:
+    """``contact@co.uk`` reads as an address, but no one receives mail there: the member's warnings would
+    never arrive. nic.in, India's government mail, is a public suffix too, and is no such registry."""
+    text = MINIMAL.replace("a@probe-asso.org", f"a@{domain}")
+    problems = _messages(text)
+    if refused:
+        [line] = problems
+        assert f'contact.email: "a@{domain}" is not a valid e-mail address: its domain {domain} is a public' in line
+    else:
+        assert problems == []
