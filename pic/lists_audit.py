@@ -206,7 +206,7 @@ def read_export(path: Path) -> list[Entry]:
     if dump is not None:
         return dump
     header = next((i for i, line in enumerate(lines) if line.strip() and not line.startswith("#")), None)
-    delimiter = _csv_delimiter(lines[header]) if header is not None else None
+    delimiter = _csv_delimiter(lines[header], lines[header + 1 :]) if header is not None else None
     if header is not None and delimiter is not None:
         return _read_csv(file, lines, header, delimiter)
     out = []
@@ -327,23 +327,34 @@ def _at_most(problems: list[Problem], file: str, what: str) -> list[Problem]:
     return [*problems[:_PROBLEMS_SHOWN], Problem(file, None, "", f"{len(problems) - _PROBLEMS_SHOWN} more {what}")]
 
 
-def _csv_delimiter(header: str) -> str | None:
-    """The delimiter (the one giving most columns) of a CSV header line naming a column of addresses, or None.
+def _csv_delimiter(header: str, rows: Sequence[str] = ()) -> str | None:
+    """The delimiter of a CSV header line naming a column of addresses, or None: the one under which most of
+    the first ``rows`` have a valid address in that column (``Email;Nom, Prénom``: ``;``, though ``,`` splits
+    the header as well), then the one giving most columns.
 
     None as well when a cell holds an ``@``: an address, not a header (a web dump ``ADDRESS,name``).
     """
     if "@" not in header and _is_email_header(header) and not any(d in header for d in ",;\t"):
         return ","  # the column of addresses alone
-    best: tuple[int, str] | None = None
+    best: tuple[int, int, str] | None = None
     for delimiter in (",", ";", "\t"):
         if delimiter not in header:
             continue
         cells = next(csv.reader([header], delimiter=delimiter))
         if any("@" in cell for cell in cells) or not any(_is_email_header(cell) for cell in cells):
             continue
-        if best is None or len(cells) > best[0]:
-            best = (len(cells), delimiter)
-    return best[1] if best is not None else None
+        column = next(i for i, cell in enumerate(cells) if _is_email_header(cell))
+        try:
+            sample = list(csv.reader(rows[:_DELIMITER_SAMPLE], delimiter=delimiter))
+        except csv.Error:
+            sample = []
+        addresses = sum(1 for row in sample if len(row) > column and _valid(row[column].strip()) is None)
+        if best is None or (addresses, len(cells)) > best[:2]:
+            best = (addresses, len(cells), delimiter)
+    return best[2] if best is not None else None
+
+
+_DELIMITER_SAMPLE = 20  # rows after the header that tell a delimiter from a character of a column's name
 
 
 def _is_email_header(cell: str) -> bool:
@@ -369,7 +380,9 @@ def _read_csv(file: str, lines: list[str], header: int, delimiter: str) -> list[
                 continue  # a blank line
             # A row without an address is a subscriber to fix, never skipped.
             entry = Entry(file, header + reader.line_num, row[column].strip() if len(row) > column else "")
-            if len(row) > len(names) and _valid(entry.address) is not None:
+            if len(row) > len(names) and (
+                _valid(entry.address) is not None or _end_split_off(entry.address, row[column + 1])
+            ):
                 entry = _split_row(entry, row, len(names), column, delimiter)
             out.append(entry)
     except csv.Error as exc:
@@ -379,6 +392,15 @@ def _read_csv(file: str, lines: list[str], header: int, delimiter: str) -> list[
     return out
 
 
+def _end_split_off(address: str, cell: str) -> bool:
+    """Whether ``cell`` is the end of ``address``'s domain, split off at a comma written for a dot: the two
+    make a public suffix where anyone registers names (``luc@orange.co`` and ``uk``: ``co.uk``), not a
+    country or a city column (``zoe@free.fr`` and ``FR``, or ``Paris``)."""
+    label = cell.strip().lower()
+    last = address.rpartition(".")[2].lower()
+    return "@" in address and label.isascii() and label.isalpha() and is_open_suffix(f"{last}.{label}")
+
+
 def _split_row(entry: Entry, row: Sequence[str], columns: int, column: int, delimiter: str) -> Entry:
     """A CSV row with more cells than its header and no address in its column: a cell holding the
     delimiter without quotes was split (``Dupont, Jean`` or ``jean@gmail,com``), so the column of
@@ -386,6 +408,14 @@ def _split_row(entry: Entry, row: Sequence[str], columns: int, column: int, deli
     row's cells from that column on, joined again (and repaired, :func:`_repaired`), is valid.
     """
     extra = len(row) - columns
+    if _end_split_off(row[column].strip(), row[column + 1]):  # luc@orange.co, uk: the address's own end
+        joined = _repaired(delimiter.join(row[column : column + 2]))
+        if _valid(joined) is None:
+            problem = (
+                f"the row has {len(row)} cells where the header has {columns}: a cell holding {delimiter!r} "
+                "without quotes was split"
+            )
+            return dataclasses.replace(entry, problem=problem, suggestion=joined)
     found = {
         fixed
         for start in range(column, column + extra + 1)

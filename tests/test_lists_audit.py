@@ -696,3 +696,31 @@ def test_an_address_at_a_public_suffix_that_may_hold_mailboxes_is_not_flagged(do
         lists_audit.Entry("f", 1, f"x@{domain}"), lists_audit.load_domains(), lists_audit.load_providers()
     )
     assert flag is None, flag
+
+
+def test_an_address_whose_domain_end_was_split_off_is_named_with_the_address_meant(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``luc@orange.co,uk`` reads as ``luc@orange.co`` and a cell ``uk``: a valid address, so it was not flagged;
+    a country or a city column after a good address is no such end (``FR``, ``Paris``)."""
+    export = tmp_path / "export.csv"
+    export.write_text(
+        "name,email\nLuc,luc@orange.co,uk\nZoe,zoe@free.fr,FR\nAnne,anne@velo.org,Paris\n", encoding="utf-8"
+    )
+    code, lines, _ = _audit(capsys, str(export))
+    assert code == 1
+    assert lines == [
+        f"{export}:2 luc@orange.co: the row has 3 cells where the header has 2: a cell holding ',' without quotes "
+        "was split; suggested: luc@orange.co.uk"
+    ], lines
+
+
+def test_the_delimiter_is_the_one_under_which_the_column_holds_addresses(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``Email;Nom, Prénom`` splits on ',' as well as on ';': the rows tell (every row was flagged malformed)."""
+    export = tmp_path / "export.csv"
+    export.write_text("Email;Nom, Prénom\njean@example.org;Dupont, Jean\nzoe@free.fr;Zoe\n", encoding="utf-8")
+    code, lines, err = _audit(capsys, str(export))
+    assert (code, lines) == (0, []), lines
+    assert "2 address(es) in 1 file(s), 0 to fix" in err
