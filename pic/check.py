@@ -64,6 +64,8 @@ def member_warnings(registry: Registry, settings: Settings, on: dt.date) -> list
       run until it runs again;
     - ``site.php_settings.display_errors: true``: PHP's errors, with the server's paths, are shown
       to every visitor (php.ini-production turns it off for that reason);
+    - ``site.php: none`` (a static site) with ``databases:``: no PHP reads them, and a PHP site switched
+      to static stops running (its ``.php`` files are answered 404, never shown);
     - ``lists.domain`` that is also one of the site's domains (or X of its ``www.X``), or the domain
       of the contact's address: its MX goes to the platform's Sympa, which takes every address of
       the domain and refuses those that are not lists (``contact@``, the site's own mail, the
@@ -91,6 +93,13 @@ def member_warnings(registry: Registry, settings: Settings, on: dt.date) -> list
                     "warning",
                 )
             )
+        if m.site is not None and m.site.static and m.spec.databases:
+            dbs = ", ".join(m.spec.databases)
+            message = (
+                f"is none (a static site) while the member has databases ({dbs}): no PHP reads them, and the "
+                "site's .php files are not run (answered 404); if the site is PHP, give its runtime"
+            )
+            out.append(Problem(m.file, m.line_of("site", "php"), "site.php", message, "warning"))
     return out
 
 

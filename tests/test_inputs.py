@@ -914,3 +914,17 @@ def test_php_memory_is_checked_for_a_member_whose_site_runs_only(tmp_path: Path,
     assert proc.returncode == 1, proc.stderr
     errors = [line for line in proc.stderr.splitlines() if "less than PHP's memory_limit" in line]
     assert len(errors) == 1 and "run-member.yaml" in errors[0], proc.stderr
+
+
+def test_a_static_site_with_databases_is_warned_of(members: Path) -> None:
+    """php: none with databases: no PHP reads them, and a PHP site switched to static stops running."""
+    (members / "case-member.yaml").write_text(
+        "name: Case Member\ncontact: {name: Case Contact, email: case@case.example.org}\nuid: 10600\n"
+        "site:\n  domains: [case.example.org]\n  php: none\ndatabases: [main]\n"
+    )
+    done = check(members)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (
+        f"warning: {members / 'case-member.yaml'}:6 site.php: is none (a static site) while the member has "
+        "databases (main): no PHP reads them" in done.stderr
+    ), done.stderr
