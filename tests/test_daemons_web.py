@@ -502,6 +502,12 @@ def front(space: Space) -> Iterator[Web]:
         home_b / "www" / "wp-config.php": "<?php define('AUTH_KEY', 'secret of b');\n",
         home_b / "www" / "lib" / "Config.PHP": "<?php $password = 'secret of b';\n",
         home_b / "www" / "config.inc": "<?php $db = 'secret of b';\n",
+        home_b / "www" / "wp-config.php.bak": "<?php define('AUTH_KEY', 'secret of b');\n",
+        home_b / "www" / "wp-config.php~": "<?php define('AUTH_KEY', 'secret of b');\n",
+        home_b / "www" / ".htpasswd": "admin:secret of b\n",
+        home_b / "www" / ".env": "DB_PASSWORD=secret of b\n",
+        home_b / "www" / ".git" / "config": "[remote] url = https://u:secret of b@example.org\n",
+        home_b / "www" / ".well-known" / "security.txt": "Contact: mailto:b@example.org\n",
     }
     for path, text in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -684,11 +690,25 @@ def test_priv_db_log_never_served(space: Space, front: Web, who: str) -> None:
 
 
 def test_a_static_site_never_serves_php_source(space: Space, front: Web) -> None:
-    """A site switched to php: none keeps its .php files: the static server answers 404, never their source."""
-    for path in ("/wp-config.php", "/lib/Config.PHP", "/config.inc", "/wp-config.php/", "/WP-CONFIG.php"):
+    """A site switched to php: none keeps its .php files, their copies and its hidden files: the static server
+    answers 404, never their text."""
+    for path in (
+        "/wp-config.php",
+        "/lib/Config.PHP",
+        "/config.inc",
+        "/wp-config.php/",
+        "/WP-CONFIG.php",
+        "/wp-config.php.bak",
+        "/wp-config.php~",
+        "/.htpasswd",
+        "/.env",
+        "/.git/config",
+    ):
         status, _, body = fetch(front, f"{space.b.slug}.test", path)
         assert status == 404, f"{path}: {status}"
         assert "secret" not in body, f"{path} leaked: {body[:200]}"
+    status, _, body = fetch(front, f"{space.b.slug}.test", "/.well-known/security.txt")
+    assert (status, body) == (200, "Contact: mailto:b@example.org\n")
 
 
 @pytest.mark.parametrize("who", ["a", "b", "c"])

@@ -414,6 +414,21 @@ def test_against_says_the_hosts_refuse_a_removed_members_uid_given_to_another_sl
     )
     write_members(members, {"jeunes-pousses": member(uid=10801, name="Jeunes pousses")})
     assert "uid_of_removed_member" not in plan_json(two_hosts, rev="HEAD")
+    markdown = plan(two_hosts, "--format", "markdown", rev="HEAD")
+    assert markdown.returncode == 0 and ":no_entry:" not in markdown.stdout, markdown.stdout[:2000]
+
+
+def test_against_a_file_renamed_twice_is_no_uid_of_a_removed_member(two_hosts: Path) -> None:
+    """amis -> amis-rhone in REV's history, then amis-rhone -> amis-rhone-lyon: the uid went along with each rename;
+    the rename is refused as such, not as a removed member's uid (whose advice would make two members of it)."""
+    members = two_hosts / "members"
+    write_members(members, {"amis": member(uid=10800, name="Amis")})
+    commit(two_hosts, "amis arrives")
+    git(two_hosts, "mv", "members/amis.yaml", "members/amis-rhone.yaml")
+    commit(two_hosts, "amis is amis-rhone")
+    git(two_hosts, "mv", "members/amis-rhone.yaml", "members/amis-rhone-lyon.yaml")
+    data = plan_json(two_hosts, status=3, rev="HEAD")
+    assert "uid_of_removed_member" not in data, data.get("uid_of_removed_member")
 
 
 def test_against_names_a_slug_whose_file_was_renamed(two_hosts: Path) -> None:

@@ -181,6 +181,28 @@ def test_a_host_at_another_address_or_sympa_on_another_host_leaves_the_data_behi
     assert exit_status([], attr_new, attr_old) == EXIT_STATEFUL
     same = _stack(tmp_path, "same", WEB2)
     assert review([], Attribution(empty, load_registry(MEMBERS, same), same), attr_old).host_moves == []
+    # Sympa's host renamed and moved at once: its lists stay on the machine it leaves
+    renamed = _stack(
+        tmp_path,
+        "renamed",
+        WEB2,
+        ("web1: {role: web, address: web1.example.org", "web3: {role: web, address: web3.example.org"),
+        ("pic:mail: {host: web1,", "pic:mail: {host: web3,"),
+        ("host: web1\n", "host: web3\n"),
+        ("pic:default_web_host: web1", "pic:default_web_host: web3"),
+    )
+    hosts = [(hm.what, hm.old, hm.new) for hm in review([], Attribution(empty, None, renamed), attr_old).host_moves]
+    assert hosts == [("pic:mail.host", "web1", "web3")]
+
+
+def test_one_address_written_otherwise_is_no_move(tmp_path: Path) -> None:
+    """2001:db8::11 and 2001:db8:0:0:0:0:0:11 are one address: nothing stays behind."""
+    mx = ("dkim_selector: pic,", "dkim_selector: pic, mx: mx.example.org,")
+    v6 = _stack(tmp_path, "v6", mx, ("address: web1.example.org", "address: '2001:db8::11'"))
+    longer = _stack(tmp_path, "longer", mx, ("address: web1.example.org", "address: '2001:db8:0:0:0:0:0:11'"))
+    empty, registry = rendering(), load_registry(MEMBERS, v6)
+    attr_old, attr_new = Attribution(empty, registry, v6), Attribution(empty, registry, longer)
+    assert review([], attr_new, attr_old).host_moves == []
 
 
 def test_the_members_root_at_the_revision_is_read_from_its_stack_file_when_its_settings_do_not_load(
@@ -310,6 +332,12 @@ def test_a_databases_connection_charset_changed_is_stateful(tmp_path: Path) -> N
     assert f"!!! STATEFUL: {legacy.slug}: the connection charset of {name} changes {charset} -> utf8mb4" in text
     assert f"keep `database_charsets: {{{short}: {charset}}}`" in text
     assert review([], attr_old, Attribution(empty, load_registry(MEMBERS, settings), settings)).charset_changes == []
+    # utf8 to utf8mb4 reads what utf8 stored unchanged: no change to warn of
+    utf8 = tmp_path / "utf8"
+    shutil.copytree(MEMBERS, utf8)
+    _edited(utf8 / f"{legacy.slug}.yaml", rf"(?m)^  {short}: {charset}\b", f"  {short}: utf8")
+    attr_utf8 = Attribution(empty, load_registry(utf8, settings), settings)
+    assert review([], attr_new, attr_utf8).charset_changes == []
 
 
 def test_a_retention_lowered_deletes_the_members_dumps_and_is_stateful(tmp_path: Path) -> None:
@@ -323,6 +351,7 @@ def test_a_retention_lowered_deletes_the_members_dumps_and_is_stateful(tmp_path:
     assert (rc.setting, rc.old, rc.new) == ("pic:backup.keep_days", 7, 1)
     assert exit_status([], attr_new, attr_old) == EXIT_STATEFUL
     text = as_text(empty, attr_new, header="h", changes=[], attr_old=attr_old, against="HEAD")
-    assert "!!! STATEFUL: pic:backup.keep_days 7 -> 1: the next run deletes every member's nightly dumps" in text
+    assert "!!! STATEFUL: pic:backup.keep_days 7 -> 1: the next run deletes every member's nightly dumps older " in text
+    assert "than 1 day\n" in text
     longer = _stack(tmp_path, "longer", ("keep_days: 7", "keep_days: 14"))
     assert review([], Attribution(empty, registry, longer), attr_old).retention_cuts == []

@@ -330,7 +330,7 @@ def run(
         title = f"pic plan: stack {stack}" + (f", against {label}" if label else "")
         text = as_markdown(rendering, attr, title=title, changes=changes, attr_old=attr_old)
         head, _, rest = text.partition("\n\n")  # the title, then the refusals first
-        refused = _markdown_slugs_given(given) + _markdown_uids_given(uids_given)
+        refused = (_markdown_slugs_given(given) if given else "") + _markdown_uids_given(uids_given)
         sys.stdout.write(f"{head}\n\n{refused}{rest}" if refused else text)
     else:
         sys.stdout.write(as_text(rendering, attr, header=header, changes=changes, attr_old=attr_old, against=label))
@@ -434,7 +434,11 @@ def _uids_given(history: newmember.History, added: list[Member], registry: Regis
             (
                 p
                 for p in sorted(history.members.values(), key=lambda p: p.slug)
-                if p.removed and p.slug != member.slug and p.slug not in current and member.uid in p.uids
+                if p.removed
+                and not p.renamed_to  # a file renamed took its uid along: the rename says so
+                and p.slug != member.slug
+                and p.slug not in current
+                and member.uid in p.uids
             ),
             None,
         )

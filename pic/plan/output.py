@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -335,8 +336,11 @@ class RetentionCut:
     new: int
 
     def note(self) -> str:
-        what = "nightly dumps" if self.setting == "pic:backup.keep_days" else "off-site snapshots"
-        return f"{self.setting} {self.old} -> {self.new}: the next run deletes every member's {what} beyond {self.new}"
+        if self.setting == "pic:backup.keep_days":
+            what = f"nightly dumps older than {self.new} day{'s' if self.new != 1 else ''}"
+        else:
+            what = "off-site snapshots that only this rule kept (the other keep_* rules still keep theirs)"
+        return f"{self.setting} {self.old} -> {self.new}: the next run deletes every member's {what}"
 
     @property
     def advice(self) -> str:
@@ -647,6 +651,14 @@ def _retention_cuts(attr_old: Attribution, attr_new: Attribution) -> list[Retent
     return out
 
 
+# Connection charsets that read what the former one stored unchanged: utf8mb4 holds utf8 (utf8mb3), and
+# utf8 and utf8mb3 are one charset (MariaDB); ASCII is a part of every charset MariaDB's members use.
+_CHARSETS_READ_ALIKE = frozenset(
+    [("utf8", "utf8mb4"), ("utf8mb3", "utf8mb4"), ("utf8", "utf8mb3"), ("utf8mb3", "utf8"), ("ascii", "utf8mb4"),
+     ("ascii", "utf8"), ("ascii", "utf8mb3"), ("ascii", "latin1")]
+)  # fmt: skip
+
+
 def _charset_changes(attr_old: Attribution, attr_new: Attribution) -> list[CharsetChange]:
     """Databases of members that stay whose connection charset changes."""
     out = []
@@ -657,9 +669,17 @@ def _charset_changes(attr_old: Attribution, attr_new: Attribution) -> list[Chars
         before = {db.short: db for db in former.databases}
         for db in member.databases:
             old = before.get(db.short)
-            if old is not None and old.charset != db.charset:
+            if old is not None and old.charset != db.charset and (old.charset, db.charset) not in _CHARSETS_READ_ALIKE:
                 out.append(CharsetChange(slug, db.name, db.short, old.charset, db.charset))
     return out
+
+
+def _same_address(a: str, b: str) -> bool:
+    """Two spellings of one host's address: names without case, IP addresses as addresses (``2001:db8::11``)."""
+    try:
+        return ipaddress.ip_address(a) == ipaddress.ip_address(b)
+    except ValueError:
+        return a.lower().rstrip(".") == b.lower().rstrip(".")
 
 
 def _host_moves(attr_old: Attribution, attr_new: Attribution) -> list[HostMove]:
@@ -670,7 +690,7 @@ def _host_moves(attr_old: Attribution, attr_new: Attribution) -> list[HostMove]:
     out = []
     for name in sorted(set(old.hosts) & set(new.hosts)):
         before, after = old.hosts[name], new.hosts[name]
-        if before.address == after.address or "local" in (before.connection, after.connection):
+        if _same_address(before.address, after.address) or "local" in (before.connection, after.connection):
             continue
         held = []
         slugs = sorted(s for s, host in attr_old.member_host.items() if host == name and s in attr_new.member_host)
@@ -683,7 +703,9 @@ def _host_moves(attr_old: Attribution, attr_new: Attribution) -> list[HostMove]:
         if held:
             what = f"pic:hosts.{name}.address"
             out.append(HostMove(what, before.address, after.address, "; ".join(held)))
-    if old.mail_host != new.mail_host and old.mail_host in new.hosts:
+    if old.mail_host != new.mail_host and not _same_address(
+        old.hosts[old.mail_host].address, new.hosts[new.mail_host].address
+    ):
         lists = "Sympa's lists, subscribers, archives and spool"
         out.append(HostMove("pic:mail.host", old.mail_host, new.mail_host, lists))
     return out
@@ -1367,10 +1389,18 @@ def as_json(
             else None
         )
         data["retention_cut"] = [
-            {"setting": rc.setting, "from": rc.old, "to": rc.new, "note": rc.note()} for rc in r.retention_cuts
+            {"setting": rc.setting, "from": rc.old, "to": rc.new, "note": rc.note(), "advice": rc.advice}
+            for rc in r.retention_cuts
         ]
         data["charsets_changed"] = [
-            {"member": cc.member, "database": cc.database, "from": cc.old, "to": cc.new, "note": cc.note()}
+            {
+                "member": cc.member,
+                "database": cc.database,
+                "from": cc.old,
+                "to": cc.new,
+                "note": cc.note(),
+                "advice": cc.advice,
+            }
             for cc in r.charset_changes
         ]
         data["hosts_moved"] = [
