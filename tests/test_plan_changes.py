@@ -358,6 +358,15 @@ def test_against_a_revision_before_members_became_a_link(two_hosts: Path) -> Non
     assert data["changes"] == []
 
 
+def _ancienne_arrives_and_leaves(project: Path) -> str:
+    """A member, uid 10800, added and then removed in two commits: the commit that removed it."""
+    write_members(project / "members", {"ancienne": member(uid=10800, name="Ancienne")})
+    commit(project, "ancienne arrives")
+    (project / "members" / "ancienne.yaml").unlink()
+    commit(project, "ancienne leaves")
+    return git(project, "rev-parse", "HEAD").strip()
+
+
 def test_against_says_the_hosts_refuse_a_removed_members_slug_given_back(
     two_hosts: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -366,11 +375,7 @@ def test_against_says_the_hosts_refuse_a_removed_members_slug_given_back(
     GIT_DIR says (from the project's top, it made members/ the work tree's top: the slug went unseen, exit 0).
     The command given puts the file back from any directory."""
     members = two_hosts / "members"
-    write_members(members, {"ancienne": member(uid=10800, name="Ancienne")})
-    commit(two_hosts, "ancienne arrives")
-    (members / "ancienne.yaml").unlink()
-    commit(two_hosts, "ancienne leaves")
-    removed_by = git(two_hosts, "rev-parse", "HEAD").strip()
+    removed_by = _ancienne_arrives_and_leaves(two_hosts)
     write_members(members, {"ancienne": member(uid=10801, name="Nouvelle")})
     hostile_git_config(tmp_path / "home", monkeypatch)
     monkeypatch.setenv("GIT_DIR", str(two_hosts / ".git"))
@@ -396,11 +401,7 @@ def test_against_says_the_hosts_refuse_a_removed_members_uid_given_to_another_sl
     """A member removed by an earlier pull request keeps its account, uid and files on the host: a new member
     given that uid under another slug stops there, or would own them (was: exit 0, "nothing stateful")."""
     members = two_hosts / "members"
-    write_members(members, {"ancienne": member(uid=10800, name="Ancienne")})
-    commit(two_hosts, "ancienne arrives")
-    (members / "ancienne.yaml").unlink()
-    commit(two_hosts, "ancienne leaves")
-    removed_by = git(two_hosts, "rev-parse", "HEAD").strip()
+    removed_by = _ancienne_arrives_and_leaves(two_hosts)
     write_members(members, {"jeunes-pousses": member(uid=10800, name="Jeunes pousses")})
     data = plan_json(two_hosts, status=3, rev="HEAD")
     given = data["uid_of_removed_member"]["jeunes-pousses"]
