@@ -1316,7 +1316,8 @@ def _strip_namespace(doc: Document) -> tuple[dict[str, Any], list[Problem]]:
                 where = doc.line_of(("config", full_key))
                 problems.append(Problem(doc.file, where, f"config.{full_key}", why))
             continue  # provider settings (docker:host, mysql:endpoint, ...) belong to them
-        refusal = _refused_value(str(full_key), key, value, passphrase="encryptionsalt" in data)
+        symmetric = "encryptionsalt" in data or "encryptedkey" in data  # a passphrase or a cloud KMS key
+        refusal = _refused_value(str(full_key), key, value, passphrase=symmetric)
         if refusal is not None:
             loc, why = refusal
             problems.append(Problem(doc.file, doc.line_of(("config", *loc)), f"config.{format_loc(loc)}", why))
@@ -1365,9 +1366,10 @@ def _nulls(value: object, loc: tuple[str | int, ...]) -> list[tuple[str | int, .
     return []
 
 
-# The ciphertexts of Pulumi's secrets providers (pkg/secrets): the passphrase provider writes
-# "v1:" + base64(nonce) + ":" + base64(AES-256-GCM ciphertext and tag); the service and the cloud KMS
-# providers base64 of their ciphertext. An AES-GCM tag alone is 16 bytes: no ciphertext is shorter.
+# The ciphertexts of Pulumi's secrets providers (pkg/secrets): the passphrase provider and the cloud KMS
+# ones (with the data key of the stack file's encryptedkey) write "v1:" + base64(nonce) + ":" +
+# base64(AES-256-GCM ciphertext and tag) (config.NewSymmetricCrypter); the service (Pulumi Cloud) writes
+# base64 of its ciphertext. An AES-GCM tag alone is 16 bytes: no ciphertext is shorter.
 _MIN_CIPHERTEXT_BYTES = 16
 _BASE64 = re.compile(r"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?")
 
@@ -1393,8 +1395,8 @@ def _refused_value(
 ) -> tuple[tuple[str, ...], str] | None:
     """Why the value of ``pic:<key>`` is refused before the model reads it, and where; or None.
 
-    ``passphrase``: the stack file has an ``encryptionsalt`` (Pulumi's passphrase secrets provider),
-    whose ciphertexts all start with ``v1:``."""
+    ``passphrase``: the stack file has an ``encryptionsalt`` or an ``encryptedkey`` (Pulumi's passphrase
+    or cloud KMS secrets provider), whose ciphertexts all start with ``v1:``."""
     known = (*SECRET_KEYS, *OPTIONAL_SECRET_KEYS)
     loc: tuple[str, ...] = (full_key,)
     why = None
@@ -1411,9 +1413,9 @@ def _refused_value(
         elif not isinstance(secure, str) or not _is_ciphertext(secure, passphrase=passphrase):
             loc = (full_key, "secure")
             form = (
-                "v1:NONCE:CIPHERTEXT, as the stack's passphrase provider (encryptionsalt) writes it"
+                "v1:NONCE:CIPHERTEXT, as the stack's secrets provider (encryptionsalt, encryptedkey) writes it"
                 if passphrase
-                else "v1:NONCE:CIPHERTEXT with a passphrase, base64 with the other secrets providers"
+                else "v1:NONCE:CIPHERTEXT with a passphrase or a cloud KMS key, base64 with Pulumi Cloud"
             )
             why = (  # never the value: it may be the secret itself, written by hand
                 f"is not a ciphertext Pulumi writes ({form}, at least {_MIN_CIPHERTEXT_BYTES} bytes): `pulumi up` "

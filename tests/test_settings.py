@@ -1121,7 +1121,8 @@ def test_in_a_passphrase_stack_a_secure_value_is_the_passphrase_providers_form(t
     )
     _edit(project, MEMBERS_ROOT, f"{MEMBERS_ROOT}\n  pic:dbAdminPassword: {{secure: CorrectHorseBatteryStaple123}}")
     text = _errors(project)
-    assert "as the stack's passphrase provider (encryptionsalt) writes it" in text and "CorrectHorse" not in text
+    assert "as the stack's secrets provider (encryptionsalt, encryptedkey) writes it" in text, text
+    assert "CorrectHorse" not in text
     _edit(project, "CorrectHorseBatteryStaple123", "v1:3ZK1fj8NGl7hmh3H:n4TlzGmF5tJ1u9sn1sHz3E0HQ24nEkTj")
     assert load_settings(project, "prod").secrets["dbAdminPassword"] == SecretRef("dbAdminPassword")
 
