@@ -399,8 +399,8 @@ class HostMove:
             )
         return (
             f"if {self.new} is the same machine under another name, nothing moves; if it is another machine, copy "
-            f"the data of {self.old} to it first (the members' spaces with `rsync -aHAX`, the databases with their "
-            "dumps, Sympa's lists), then run `pulumi up`"
+            f"what it holds ({self.held}) to it first (a space with `rsync -aHAX`, a database with its dump), "
+            "then run `pulumi up`"
         )
 
 
@@ -463,13 +463,17 @@ class DomainHandover:
     @property
     def advice(self) -> str:
         if self.old_stays:
-            lists = (
-                "the lists, their subscribers and archives (Sympa's export and import), " if self.list_domain else ""
-            )
+            goes = [
+                *(
+                    ["the lists, their subscribers and archives (Sympa's export and import)"]
+                    if self.list_domain
+                    else []
+                ),
+                *([f"the site's files from {self.old}'s space into {self.new}'s"] if self.domains else []),
+            ]
             return (
                 f"if the domain really goes to {self.new} (both associations agree), move by hand first what goes "
-                f"with it: {lists}the site's files from {self.old}'s space into {self.new}'s; otherwise leave it "
-                f"with {self.old}"
+                f"with it: {' and '.join(goes)}; otherwise leave it with {self.old}"
             )
         rename = (
             f"if {self.new} is {self.old} renamed, keep the file's name and the uid (`git mv {self.file} "
