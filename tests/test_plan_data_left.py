@@ -355,3 +355,21 @@ def test_a_retention_lowered_deletes_the_members_dumps_and_is_stateful(tmp_path:
     assert "than 1 day\n" in text
     longer = _stack(tmp_path, "longer", ("keep_days: 7", "keep_days: 14"))
     assert review([], Attribution(empty, registry, longer), attr_old).retention_cuts == []
+
+
+def test_a_retention_lowered_with_the_repository_written_in_restics_other_form_is_still_told(tmp_path: Path) -> None:
+    """sftp:u@h:/p and sftp://u@h//p are one repository: its retention lowered is no new repository's."""
+    key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl"
+    backup = 'pic:backup: {time: "03:15", keep_days: 7}'
+
+    def offsite(repository: str, daily: int) -> tuple[str, str]:
+        known = f"known_hosts: '{repository.split('@')[1].split(':')[0].split('/')[0]} {key}'"
+        return backup, f"{backup[:-1]}, offsite: {{repository: '{repository}', {known}, keep_daily: {daily}}}}}"
+
+    before = _stack(tmp_path, "before", offsite("sftp:restic@backup.example.net:/srv/restic/pic", 14))
+    after = _stack(tmp_path, "after", offsite("sftp://restic@backup.example.net//srv/restic/pic", 3))
+    registry, empty = load_registry(MEMBERS, before), rendering()
+    cuts = review([], Attribution(empty, registry, after), Attribution(empty, registry, before)).retention_cuts
+    assert [(rc.setting, rc.old, rc.new) for rc in cuts] == [("pic:backup.offsite.keep_daily", 14, 3)]
+    other = _stack(tmp_path, "other", offsite("sftp://restic@vault.example.net//srv/restic/pic", 3))
+    assert review([], Attribution(empty, registry, other), Attribution(empty, registry, before)).retention_cuts == []

@@ -13,6 +13,7 @@ from pic.plan.hsts import HttpsLoss, https_losses
 from pic.plan.model import NO_HOST, PLATFORM, Attribution, Rendering, Resource
 from pic.registry import Member
 from pic.render.sitemail import site_address
+from pic.settings import sftp_target
 
 _MARK = {"add": "+", "remove": "-", "update": "~", "replace": "+-", "rename": "="}
 KINDS = ("add", "update", "replace", "rename", "remove")
@@ -639,6 +640,17 @@ def review(changes: list[Change], attr_new: Attribution, attr_old: Attribution) 
     )
 
 
+def _same_repository(a: str, b: str) -> bool:
+    """One off-site repository, written alike or in restic's two sftp forms (``sftp:u@h:/p``, ``sftp://u@h//p``)."""
+    if a == b:
+        return True
+    try:
+        target_a, target_b = sftp_target(a), sftp_target(b)
+    except ValueError:
+        return False
+    return target_a is not None and target_a == target_b
+
+
 def _retention_cuts(attr_old: Attribution, attr_new: Attribution) -> list[RetentionCut]:
     """Retention settings of the dumps and the off-site snapshots lowered."""
     old, new = attr_old.settings, attr_new.settings
@@ -648,7 +660,7 @@ def _retention_cuts(attr_old: Attribution, attr_new: Attribution) -> list[Retent
     if new.backup.keep_days < old.backup.keep_days:
         out.append(RetentionCut("pic:backup.keep_days", old.backup.keep_days, new.backup.keep_days))
     before, after = old.backup.offsite, new.backup.offsite
-    if before is not None and after is not None and before.repository == after.repository:
+    if before is not None and after is not None and _same_repository(before.repository, after.repository):
         for key in ("keep_daily", "keep_weekly", "keep_monthly", "keep_last"):
             if getattr(after, key) < getattr(before, key):
                 out.append(RetentionCut(f"pic:backup.offsite.{key}", getattr(before, key), getattr(after, key)))
