@@ -18,7 +18,7 @@ from pic.plan.command import EXIT_OK, EXIT_STATEFUL, _members_root, exit_status
 from pic.plan.model import Attribution
 from pic.plan.output import RootMove, as_text, review
 from pic.registry import Member, Registry, load_registry
-from pic.settings import Settings, load_settings
+from pic.settings import Settings, load_settings, sftp_target
 from tests.conftest import MEMBERS, ROOT
 from tests.test_plan import git, rendering
 from tests.test_plan_refused import NEW_ASSO, commit, plans
@@ -363,7 +363,7 @@ def test_a_retention_lowered_with_the_repository_written_in_restics_other_form_i
     backup = 'pic:backup: {time: "03:15", keep_days: 7}'
 
     def offsite(repository: str, daily: int) -> tuple[str, str]:
-        known = f"known_hosts: '{repository.split('@')[1].split(':')[0].split('/')[0]} {key}'"
+        known = f"known_hosts: '{sftp_target(repository).host} {key}'"  # type: ignore[union-attr]
         return backup, f"{backup[:-1]}, offsite: {{repository: '{repository}', {known}, keep_daily: {daily}}}}}"
 
     before = _stack(tmp_path, "before", offsite("sftp:restic@backup.example.net:/srv/restic/pic", 14))
