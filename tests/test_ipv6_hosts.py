@@ -319,7 +319,9 @@ def test_phpmyadmin_is_refused_a_db_host_on_ipv6(server6: MariaDB, tmp_path: Pat
     for name in ("Pulumi.yaml", "Pulumi.prod.yaml"):
         shutil.copy(ROOT / name, project / name)
     stack = project / "Pulumi.prod.yaml"
-    stack.write_text(re.sub(r"private_address: 10\.0\.0\.10\b", 'private_address: "fd00::10"', stack.read_text()))
+    # the web host on IPv6 too: a web host reaches the db host from its private address of that family
+    text = re.sub(r"private_address: 10\.0\.0\.10\b", 'private_address: "fd00::10"', stack.read_text())
+    stack.write_text(re.sub(r"private_address: 10\.0\.0\.11\b", 'private_address: "fd00::11"', text))
     with pytest.raises(PicError) as refused:
         load_settings(project, "prod")
     assert (

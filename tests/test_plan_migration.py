@@ -230,20 +230,37 @@ def _grant_covered(former: Resource, grants: list[Resource]) -> bool:
     )
 
 
-def _gains_cli_ini(change: Any) -> bool:
-    """A site container replaced for one reason: its member's php_settings now also reach PHP's command line.
-
-    An intended change of this program, not of the layout (pic.render.web.render_member_cli_ini): the
-    containers of members with php_settings get one more upload (ForceNew), once.
-    """
+def _platform_update(change: Any) -> bool:
+    """A site container replaced for what this program changed since the former layout, not for the layout:
+    its runtime's image rebuilt (the same runtime, another build: tzdata-legacy in the PHP images), the
+    member's php_settings given to PHP's command line too (one more upload, pic.render.web.render_member_cli_ini),
+    or the static site's Caddyfile given its refusals of PHP files and hidden files
+    (pic.render.web.render_static_caddyfile)."""
     if change.kind != "replace" or change.resource.type != "docker:index/container:Container":
         return False
-    if [i.key for i in change.inputs] != ["uploads"]:
+    keys = {i.key for i in change.inputs}
+    if not keys or not keys <= {"image", "uploads"}:
         return False
-    (uploads,) = change.inputs
+    for i in change.inputs:
+        if i.key == "image" and str(i.old).rpartition("-")[0] != str(i.new).rpartition("-")[0]:
+            return False  # another runtime, not the same one rebuilt
+        if i.key == "uploads" and not (_cli_ini_added(i) or _static_refusals_added(i)):
+            return False
+    return True
+
+
+def _cli_ini_added(uploads: Any) -> bool:
     old_files = [u["file"] for u in uploads.old]
     new_files = [u["file"] for u in uploads.new]
     return new_files[:-1] == old_files and new_files[-1].endswith("/cli/conf.d/95-pic-member.ini")
+
+
+def _static_refusals_added(uploads: Any) -> bool:
+    if [u["file"] for u in uploads.old] != ["/etc/caddy/Caddyfile"] or len(uploads.new) != 1:
+        return False
+    before, after = uploads.old[0]["content"].splitlines(), uploads.new[0]["content"].splitlines()
+    added = [line for line in after if line not in before]
+    return set(before) <= set(after) and "\trespond @php 404" in added and "\trespond @hidden 404" in added
 
 
 def _assert_migrates(old: Rendering, new: Rendering, old_files: dict[str, Any], new_files: dict[str, Any]) -> None:
@@ -259,8 +276,8 @@ def _assert_migrates(old: Rendering, new: Rendering, old_files: dict[str, Any], 
         if c.old is not None and c.old.type == GRANT and c.kind in ("replace", "remove"):
             assert _grant_covered(c.old, grants.get((c.old.inputs["user"], c.old.inputs["host"]), [])), c.urn
             assert not c.delete_first, c.urn
-    cli_ini = {c.resource.name: c for c in changes if _gains_cli_ini(c)}
-    changes = [c for c in changes if c.resource.type != GRANT and c.resource.name not in cli_ini]
+    updates = {c.resource.name: c for c in changes if _platform_update(c)}
+    changes = [c for c in changes if c.resource.type != GRANT and c.resource.name not in updates]
     kinds = Counter(c.kind for c in changes)
     assert not kinds["replace"], [c.urn for c in changes if c.kind == "replace"]
     removed = [c.old for c in changes if c.kind == "remove" and c.old is not None]
@@ -275,7 +292,7 @@ def _assert_migrates(old: Rendering, new: Rendering, old_files: dict[str, Any], 
             assert _moved(path) != path and _moved(path) in new_files, f"{res.urn} removes {path}"
             assert path not in new_files, f"{res.urn} removes {path}, which the new program writes"
     kept = {c.renamed_from for c in changes if c.kind in ("rename", "update")} | set(new.resources)
-    kept |= {c.renamed_from for c in cli_ini.values()}
+    kept |= {c.renamed_from for c in updates.values()}
     for res in old:
         if res.custom and res.type.startswith(STATE_TYPES):
             assert res.urn in kept, res.urn
@@ -310,7 +327,15 @@ def _assert_migrates(old: Rendering, new: Rendering, old_files: dict[str, Any], 
         if name.endswith("-sshd"):
             assert "AuthorizedKeysFile /etc/pic/ssh/keys/%u /etc/pic/ssh/authorized_keys/%u" in script, name
         del old_inputs[name], new_inputs[name]
-    for name in cli_ini:  # the member's command-line ini added to the container's uploads (_gains_cli_ini)
+    # The PHP images' build: tzdata and tzdata-legacy installed (every zone name pic accepts), so a new tag.
+    for name in [n for n in old_inputs if n.endswith("-build") and old_inputs[n] != new_inputs.get(n)]:
+        before, after = old_inputs[name][1]["stdin"].splitlines(), new_inputs[name][1]["stdin"].splitlines()
+        added, gone = [x for x in after if x not in before], [x for x in before if x not in after]
+        assert any("tzdata-legacy" in x for x in added), name
+        assert all("tzdata" in x or "pic/php:" in x or x.startswith("\t#") for x in added), added
+        assert all("pic/php:" in x for x in gone), gone
+        del old_inputs[name], new_inputs[name]
+    for name in updates:  # intended changes of this program to site containers (_platform_update)
         old_inputs.pop(name, None)
         new_inputs.pop(name, None)
     assert old_inputs == new_inputs

@@ -32,6 +32,7 @@ import pytest
 import yaml
 
 from components.hostcmd import script_files
+from pic.errors import PicError
 from pic.plan import engine
 from pic.registry import load_registry
 from pic.render import db, offsite, tls
@@ -70,16 +71,27 @@ SECRET_KEYS = (
 KNOWN_HOSTS_KEY = "AAAAC3NzaC1lZDI1NTE5AAAAIEkKKvAqbyVZ8e/bkxxIyZTS0bDUe+4wzaNMw+HxnWcK"
 
 
+def platform_address(field: str) -> str:
+    """The platform's own addresses take letters, digits and . _ + - before the @ (validators.check_ascii_email:
+    a shell's characters are refused there): the marker of the field, as far as they allow."""
+    return f"o.b+{MARKER.strip('/').replace('/', '.')}{field}@example.org"
+
+
 def hostile_settings(text: str, stack: str) -> str:
-    """The stack file with every address and the off-site backup's text hostile; prod also gets a
-    second web host (for ``pic move-script``) and the DNS zones served by the platform."""
+    """The stack file with the off-site backup's text and the SMTP user hostile, the platform's addresses as
+    odd as they may be; prod also gets a second web host (for ``pic move-script``) and the DNS zones served
+    by the platform."""
     data = yaml.safe_load(text)
     config = data["config"]
-    config["pic:admin_email"] = address("admin")
-    config["pic:tls"]["acme_email"] = address("acme")
-    config["pic:mail"]["dmarc_reports"] = address("dmarc")
-    config["pic:db"] = {**config.get("pic:db", {}), "report_to": address("dbreport")}
-    config["pic:smtp"] = {"host": "smtp.example.org", "username": free_text("smtpuser"), "sender": address("sender")}
+    config["pic:admin_email"] = platform_address("admin")
+    config["pic:tls"]["acme_email"] = platform_address("acme")
+    config["pic:mail"]["dmarc_reports"] = platform_address("dmarc")
+    config["pic:db"] = {**config.get("pic:db", {}), "report_to": platform_address("dbreport")}
+    config["pic:smtp"] = {
+        "host": "smtp.example.org",
+        "username": free_text("smtpuser"),
+        "sender": platform_address("sender"),
+    }
     config["pic:backup"]["offsite"] = {
         "repository": f"sftp://restic@vault.example.net:2222//srv/a'b\"c;$(touch${{IFS}}{MARKER}repo)`id`",
         "known_hosts": f"[vault.example.net]:2222 ssh-ed25519 {KNOWN_HOSTS_KEY} {free_text('knownhosts')}",
@@ -352,8 +364,8 @@ def command_scripts(project: Path) -> Iterator[tuple[str, str]]:
 # The hostile values each stack puts in its scripts (the dev stack's certificates come from its own CA:
 # no ACME account, no renewal job).
 REACHING = {
-    "prod": ("admin", "acme", "sender", "dbreport", "repo", "cron"),
-    "dev": ("admin", "dbreport", "repo", "cron"),
+    "prod": ("repo", "cron"),
+    "dev": ("repo", "cron"),
 }
 
 
@@ -413,9 +425,9 @@ def test_no_script_reads_admin_or_member_text_as_code(scripts: Scripts) -> None:
 
 def test_the_renewal_report_that_cannot_be_mailed_names_the_address_and_runs_nothing(tmp_path: Path) -> None:
     """The renewal fails (stand-in certbot), the report cannot be sent (stand-in curl): the message names
-    pic:admin_email as written, and the command in its local part never runs."""
+    pic:admin_email as written. A shell's characters there are refused by the settings (a test below)."""
     sh = require_program("sh")
-    admin = "o'b`touch${IFS}pwned`{x}|y&z@example.org"
+    admin = "o.b+renew-report_z@example.org"
     project = tmp_path / "project"
     project.mkdir()
     data = yaml.safe_load((ROOT / "Pulumi.prod.yaml").read_text(encoding="utf-8"))
@@ -446,7 +458,19 @@ def test_the_renewal_report_that_cannot_be_mailed_names_the_address_and_runs_not
     )
     assert result.returncode == 1, result.stderr
     assert "FAILED: velo-cite: renewal failed" in result.stdout
-    assert not (work / "pwned").exists(), "the address was run as a command"
     assert f"could not mail the report to {admin} through localhost:25" in result.stderr, result.stderr
     args = (tmp_path / "curl-args").read_text().splitlines()
     assert args[args.index("--mail-rcpt") + 1] == admin
+
+
+def test_a_platform_address_a_shell_would_read_as_code_is_refused(tmp_path: Path) -> None:
+    """The platform's addresses reach certbot's command line, curl's and Caddy's file: a local part holding a
+    quote, a backquote or a $ is refused before any script is rendered."""
+    project = tmp_path / "project"
+    project.mkdir()
+    data = yaml.safe_load((ROOT / "Pulumi.prod.yaml").read_text(encoding="utf-8"))
+    data["config"]["pic:admin_email"] = address("admin")
+    (project / "Pulumi.prod.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    with pytest.raises(PicError) as info:
+        load_settings(project, "prod")
+    assert " pic:admin_email: " in str(info.value) and "before the @" in str(info.value), str(info.value)
