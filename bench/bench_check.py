@@ -71,8 +71,9 @@ def generate(directory: Path, count: int) -> None:
             "  sftp_keys:",
             f"    - {key(i)}",
             f"  ssh: {'true' if i % 7 == 0 else 'false'}",
-            "databases: [main, wiki]" if i % 3 == 0 else "databases: [main]",
         ]
+        if RUNTIMES[i % len(RUNTIMES)] != "none":  # a static site has no database (pic check warns otherwise)
+            lines.append("databases: [main, wiki]" if i % 3 == 0 else "databases: [main]")
         if i % 5 == 0:
             lines += ["lists:", f"  domain: listes.asso-{i}.org", "  dmarc: quarantine"]
         (directory / f"{slug}.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
