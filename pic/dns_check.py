@@ -17,10 +17,11 @@ from pathlib import Path
 from typing import Literal
 
 import dns.exception
+import dns.name
 import dns.rdatatype
 import dns.resolver
 
-from pic.errors import PicError, Problem
+from pic.errors import PicError, Problem, show_value
 from pic.registry import Registry
 from pic.render import dns as records
 from pic.render.mail import list_domains
@@ -111,6 +112,12 @@ def load_expected(path: Path) -> dict[str, list[Expected]]:
         for i, r in enumerate(recs):
             if not (isinstance(r, dict) and {"name", "type", "value"} <= set(r) and r["type"] in ("TXT", "MX")):
                 problems.append(Problem(file, None, f"{domain}[{i}]", f"{r!r} is not a record {{name, type, value}}"))
+                continue
+            try:  # looked up as written: a name DNS cannot hold (a label over 63, over 253 in all) is no record
+                dns.name.from_text(str(r["name"]))
+            except dns.exception.DNSException as exc:
+                why = f"is not a DNS name ({exc}): give what `pulumi stack output mail_dns_records --json` prints"
+                problems.append(Problem(file, None, f"{domain}[{i}].name", f"{show_value(r['name'])} {why}"))
                 continue
             rec = records.Record(str(r["name"]), r["type"], str(r["value"]))
             out.setdefault(str(domain), []).append(Expected(rec.name, rec.type, records.kind(rec), rec.value))

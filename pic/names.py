@@ -255,6 +255,36 @@ class ResourcePrefixes:
         return None
 
 
+# A domain name in text form, without its final dot: 255 octets on the wire (RFC 1035 §2.3.4, §3.1).
+MAX_DNS_NAME = 253
+
+
+def dkim_name(domain: str, selector: str) -> str:
+    """The owner of a domain's DKIM key record (RFC 6376 §3.6.2.1)."""
+    return f"{selector}._domainkey.{domain}"
+
+
+def dmarc_name(domain: str) -> str:
+    """The owner of a domain's DMARC policy record (RFC 7489 §6.1)."""
+    return f"_dmarc.{domain}"
+
+
+def report_authorization_name(domain: str, reports: str) -> str | None:
+    """The owner of the record that lets the domain of mailbox ``reports`` receive ``domain``'s DMARC reports
+    (RFC 7489 §7.1), or None when the mailbox is in ``domain`` (no record needed)."""
+    report_domain = reports.rsplit("@", 1)[1].lower()
+    if domain == report_domain or domain.endswith("." + report_domain):
+        return None
+    return f"{domain}._report._dmarc.{report_domain}"
+
+
+def mail_record_names(domain: str, *, selector: str, reports: str) -> list[str]:
+    """The owner names of every record a list domain needs (pic.render.dns.mail_records): the domain (MX,
+    SPF), its DKIM key, its DMARC policy and, when the reports go elsewhere, their authorization."""
+    authorization = report_authorization_name(domain, reports)
+    return [domain, dkim_name(domain, selector), dmarc_name(domain), *([authorization] if authorization else [])]
+
+
 MAX_GRANT_DATABASE = 64  # MariaDB: the database part of a grant (mysql.db's Db column, char(64))
 
 

@@ -948,6 +948,29 @@ class Settings(_Strict):
 
     @field_validator("mail")
     @classmethod
+    def _mail_record_names(cls, mail: MailSpec) -> MailSpec:
+        """Every record of Sympa's domain (MX, SPF, DKIM, DMARC and the reports' authorization) has a name DNS
+        can hold (a member's list domain: pic.registry)."""
+        from pic import names  # pic.names reads the settings: imported once they are defined
+
+        domain, selector = mail.sympa_domain, mail.dkim_selector
+        found = names.mail_record_names(
+            domain, selector=selector, reports=mail.dmarc_reports or f"dmarc-reports@{domain}"
+        )
+        longest = max(found, key=len)
+        if len(longest) > names.MAX_DNS_NAME:
+            at_most = names.MAX_DNS_NAME - max(len(n) - len(domain) for n in found)
+            key = "dkim_selector" if longest == names.dkim_name(domain, selector) else "sympa_domain"
+            raise SubfieldError(
+                (key,),
+                f"makes the record name {show_value(longest)} of {len(longest)} characters, and a DNS name holds at "
+                f"most {names.MAX_DNS_NAME}: no zone can publish that record; use a sympa_domain of at most "
+                f"{at_most} characters (or a shorter dkim_selector)",
+            )
+        return mail
+
+    @field_validator("mail")
+    @classmethod
     def _mail_host(cls, mail: MailSpec, info: ValidationInfo) -> MailSpec:
         hosts: dict[str, HostSpec] = info.data.get("hosts") or {}
         web = [name for name, h in hosts.items() if h.role == "web"]

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from pic import names
 from pic.render import render
 from pic.settings import Settings
 
@@ -75,7 +76,7 @@ def dkim_value(public_key_pem: str) -> str:
 
 
 def dkim_name(domain: str, selector: str) -> str:
-    return f"{selector}._domainkey.{domain}"
+    return names.dkim_name(domain, selector)
 
 
 def report_authorization(domain: str, reports: str) -> Record | None:
@@ -84,10 +85,8 @@ def report_authorization(domain: str, reports: str) -> Record | None:
     Needed when the reports mailbox is outside the policy's domain; it is
     published in the zone of the mailbox's domain.
     """
-    report_domain = reports.rsplit("@", 1)[1].lower()
-    if domain == report_domain or domain.endswith("." + report_domain):
-        return None
-    return Record(f"{domain}._report._dmarc.{report_domain}", "TXT", "v=DMARC1")
+    name = names.report_authorization_name(domain, reports)
+    return None if name is None else Record(name, "TXT", "v=DMARC1")
 
 
 def mail_records(
@@ -98,7 +97,7 @@ def mail_records(
         Record(domain, "MX", f"10 {mail_exchanger}."),
         Record(domain, "TXT", spf_value(mail_exchanger)),
         Record(dkim_name(domain, selector), "TXT", dkim_value(public_key_pem)),
-        Record(f"_dmarc.{domain}", "TXT", dmarc_value(policy, reports)),
+        Record(names.dmarc_name(domain), "TXT", dmarc_value(policy, reports)),
     ]
     authorization = report_authorization(domain, reports)
     if authorization is not None:
