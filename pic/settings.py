@@ -616,6 +616,11 @@ class MailSpec(_Strict):
             )
         return reports
 
+    @property
+    def reports_mailbox(self) -> str:
+        """The DMARC aggregate reports' mailbox: ``dmarc_reports``, else ``dmarc-reports@<sympa_domain>``."""
+        return self.dmarc_reports or f"dmarc-reports@{self.sympa_domain}"
+
 
 class LimitsSpec(_Strict):
     memory_mb: int = Field(default=256, ge=32, le=65536)
@@ -954,9 +959,7 @@ class Settings(_Strict):
         from pic import names  # pic.names reads the settings: imported once they are defined
 
         domain, selector = mail.sympa_domain, mail.dkim_selector
-        found = names.mail_record_names(
-            domain, selector=selector, reports=mail.dmarc_reports or f"dmarc-reports@{domain}"
-        )
+        found = names.mail_record_names(domain, selector=selector, reports=mail.reports_mailbox)
         longest = max(found, key=len)
         if len(longest) > names.MAX_DNS_NAME:
             at_most = names.MAX_DNS_NAME - max(len(n) - len(domain) for n in found)
@@ -1061,7 +1064,7 @@ class Settings(_Strict):
 
     @property
     def dmarc_reports(self) -> str:
-        return self.mail.dmarc_reports or f"dmarc-reports@{self.mail.sympa_domain}"
+        return self.mail.reports_mailbox
 
     def runtime_keys(self) -> list[str]:
         """Runtime keys sorted by version, oldest first."""
