@@ -7,9 +7,9 @@ One way to check text, everywhere:
 - a value of a fixed form is matched on the whole string (:class:`Whole`,
   ``re.fullmatch``): a final newline never slips through as it does with ``$``;
 - a free-text value (:class:`FreeText`) refuses control, format (bidi, zero
-  width), line and paragraph separator characters, surrogates, private-use and
-  unassigned code points (Unicode general categories Cc, Cf, Cs, Co, Cn, Zl,
-  Zp), since they reach config files, scripts and terminals, and the letters
+  width, except a joiner where a script's spelling needs it), line and
+  paragraph separator characters, surrogates, private-use and unassigned
+  code points (Unicode general categories Cc, Cf, Cs, Co, Cn, Zl, Zp), since they reach config files, scripts and terminals, and the letters
   that print as nothing (:data:`pic.errors.BLANK_LOOKING`); it must hold a
   visible character (a letter, digit, punctuation or symbol: categories L, N,
   P, S) and may not start a line with a combining mark (category M), which
@@ -117,6 +117,14 @@ def _first_refused(value: str, *, newlines: bool) -> str | None:
     for i, ch in enumerate(value):
         if newlines and ch == "\n":
             continue
+        if ch in _JOINERS:
+            if _joiner_in_context(value, i):
+                continue
+            return (
+                f"holds a {unicodedata.name(ch).lower()} (U+{ord(ch):04X}) at character {i + 1} where no script's "
+                "spelling needs one (it is allowed between letters that join, as in Persian, or after a virama: "
+                "RFC 5892, Appendix A)"
+            )
         if BLANK_LOOKING.match(ch):  # a name made of them looks empty in reports and in Sympa's titles
             return f"holds an invisible character (U+{ord(ch):04X} {unicodedata.name(ch, '')}) at character {i + 1}"
         category = unicodedata.category(ch)
@@ -125,6 +133,24 @@ def _first_refused(value: str, *, newlines: bool) -> str | None:
             named = f"U+{ord(ch):04X}{f' {name}' if name else ''}"
             return f"holds {_REFUSED_CATEGORIES[category]} ({named}) at character {i + 1}"
     return None
+
+
+# ZERO WIDTH NON-JOINER and ZERO WIDTH JOINER: format characters that spelling needs in some scripts
+# (Persian "ایران‌زمین", the half forms of Indic scripts), allowed where IDNA allows them.
+_JOINERS = "\u200c\u200d"
+
+
+def _joiner_in_context(value: str, i: int) -> bool:
+    """True when the joiner at ``value[i]`` sits where RFC 5892's CONTEXTJ rules allow it (Appendix A.1,
+    A.2: after a virama, or a non-joiner between letters that join on that side, marks between them
+    skipped), as the ``idna`` package judges; a lone, leading or doubled joiner is not."""
+    from idna.core import IDNAError, valid_contextj
+
+    start = max(0, i - MAX_MARKS - 1)  # a joining letter, then at most MAX_MARKS marks before the joiner
+    try:
+        return bool(valid_contextj(value[start : i + MAX_MARKS + 2], i - start))
+    except (IDNAError, ValueError):  # a neighbour without a Unicode name (unassigned): refused as written
+        return False
 
 
 MAX_MARKS = 30  # combining marks on one character: the Stream-Safe Text Format's limit (UAX #15 §13)
@@ -177,7 +203,9 @@ class FreeText:
     ) -> JsonSchemaValue:
         out = handler(schema)
         # The usual offenders, as ECMA-262 ranges; the loader's check (Unicode categories) is the authority.
-        bad = r"\u0000-\u0009\u000b-\u001f\u007f-\u009f\u00ad\u061c" r"\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff"
+        # The joiners U+200C and U+200D are left to the loader (allowed where a script's spelling needs them).
+        bad = r"\u0000-\u0009\u000b-\u001f\u007f-\u009f\u00ad\u061c" r"\u200b\u200e\u200f\u2028-\u202e"
+        bad += r"\u2060-\u206f\ufeff"
         out["pattern"] = f"^[^{bad}]*$" if self.newlines else f"^[^{bad}\\u000a]*$"
         return out
 

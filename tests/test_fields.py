@@ -389,3 +389,43 @@ def test_a_contact_at_a_public_suffix_where_anyone_registers_names_is_refused(do
         assert f'contact.email: "a@{domain}" is not a valid e-mail address: its domain {domain} is a public' in line
     else:
         assert problems == []
+
+
+# Names whose spelling needs a joiner: Persian (a non-joiner between two joining letters), Hindi's half
+# form and Malayalam (a joiner after a virama), Kannada (a non-joiner after a virama).
+JOINED_NAMES = [
+    "انجمن فرهنگی ایران\u200cزمین",
+    "می\u200cخواهم",
+    "क्\u200dष संस्था",
+    "കാര്\u200dത്തിക",
+    "ಕ್\u200cಷ",
+]
+
+
+@pytest.mark.parametrize("name", JOINED_NAMES)
+def test_a_name_whose_script_needs_a_joiner_is_accepted(name: str) -> None:
+    text = MINIMAL.replace("name: Probe", f'name: "{name}"')
+    text = text.replace("contact: {name: P,", f'contact: {{name: "{name}",')
+    doc, problems = parse_yaml(text, "members/probe-asso.yaml", MEMBER_KEYS)
+    assert doc is not None and not problems, problems
+    spec, problems = validate_member(doc)
+    assert spec is not None, problems
+    assert spec.name == name and spec.contact.name == name
+
+
+@pytest.mark.parametrize(
+    ("name", "at"),
+    [
+        ("a\u200cb", 2),  # between Latin letters, which do not join
+        ("\u200cانجمن", 1),  # leading
+        ("انجمن\u200c", 6),  # trailing
+        ("ن\u200c\u200cز", 2),  # doubled
+        ("ز\u200cن", 2),  # after a letter that does not join on its left side (ZAIN joins right only)
+        ("\U0001f468\u200d\U0001f469", 2),  # an emoji sequence: no script's spelling
+        ("ab\u200dc", 3),
+    ],
+)
+def test_a_joiner_where_no_spelling_needs_it_is_refused(name: str, at: int) -> None:
+    [line] = _messages(MINIMAL.replace("name: Probe", f'name: "{name}"'))
+    assert f"at character {at} where no script's spelling needs one" in line, line
+    assert "RFC 5892" in line and "\u200c" not in line and "\u200d" not in line, line
