@@ -9,8 +9,9 @@ One way to check text, everywhere:
 - a free-text value (:class:`FreeText`) refuses control, format (bidi, zero
   width, except a joiner where a script's spelling needs it), line and
   paragraph separator characters, surrogates, private-use and unassigned
-  code points (Unicode general categories Cc, Cf, Cs, Co, Cn, Zl, Zp), since they reach config files, scripts and terminals, and the letters
-  that print as nothing (:data:`pic.errors.BLANK_LOOKING`); it must hold a
+  code points (Unicode general categories Cc, Cf, Cs, Co, Cn, Zl, Zp), since
+  they reach config files, scripts and terminals, and the letters that print
+  as nothing (:data:`pic.errors.BLANK_LOOKING`); it must hold a
   visible character (a letter, digit, punctuation or symbol: categories L, N,
   P, S) and may not start a line with a combining mark (category M), which
   would have no character to sit on (a defective combining sequence, The
