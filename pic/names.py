@@ -257,6 +257,10 @@ class ResourcePrefixes:
 
 # A domain name in text form, without its final dot: 255 octets on the wire (RFC 1035 §2.3.4, §3.1).
 MAX_DNS_NAME = 253
+# A mail address: a path is at most 256 octets, its angle brackets included (RFC 5321 §4.5.3.1.3).
+MAX_ADDRESS = 254
+# The local part of a site's default envelope sender, no-reply@<its first sender domain> (pic.render.sitemail).
+SITE_SENDER_LOCAL_PART = "no-reply"
 
 
 def dkim_name(domain: str, selector: str) -> str:

@@ -957,6 +957,15 @@ class _Cross:
         for i, domain in enumerate(site.domains):
             self.claim(m, ("site", "domains", i), "domain", domain, "a site domain")
             self.public_name(m, ("site", "domains", i), domain)
+        sender = f"{names.SITE_SENDER_LOCAL_PART}@{m.sender_domains[0]}"
+        if len(sender) > names.MAX_ADDRESS and not site.static:  # a static site sends no mail
+            self.at(
+                m,
+                ("site", "domains", 0),
+                f"{show_value(site.domains[0])} makes the site's mail go from {show_value(sender)}, {len(sender)} "
+                f"characters, and an address holds at most {names.MAX_ADDRESS} (RFC 5321 §4.5.3.1.3): servers would "
+                "refuse its mail; put a shorter domain first",
+            )
         if site.php != "none" and site.php not in self.settings.runtimes:
             self.at(
                 m,

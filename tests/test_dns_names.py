@@ -1,4 +1,4 @@
-"""Names of the DNS records of a list domain: each one fits in DNS (253 characters), or the domain is refused.
+"""Names derived from a member's domains fit their limits: DNS names (253 characters), a sender (254).
 
 A list domain's DKIM key is published at ``<selector>._domainkey.<domain>``, its DMARC policy at
 ``_dmarc.<domain>`` and, when the reports go to another domain, their authorization at
@@ -146,3 +146,26 @@ def test_dns_check_names_an_expected_record_dns_cannot_name(tmp_path: Path) -> N
     assert proc.returncode == 1, proc.stderr
     assert "Traceback" not in proc.stderr
     assert f'listes.example.org[0].name: "{too_long}" is not a DNS name' in proc.stderr
+
+
+@pytest.mark.parametrize(("php", "first"), [("8.2", ""), ("8.2", "www."), ("none", "")])
+def test_a_site_whose_sender_address_would_pass_254_characters_is_refused(
+    tmp_path: Path, settings: Settings, php: str, first: str
+) -> None:
+    """A PHP site sends as no-reply@<its first domain, www. dropped>: a path is 256 octets with its
+    brackets (RFC 5321 §4.5.3.1.3). The longest first domain fits; one more character does not; a static
+    site sends nothing and keeps its name."""
+    longest = 254 - len("no-reply@")
+    for length, refused in ((longest, False), (longest + 1, True)):
+        domain = first + _domain(length)  # a www. is dropped from the sender: the name after it counts
+        data = member(site={"domains": [domain], "php": php})
+        members = write_members(tmp_path / f"m{length}", {"case-member": data})
+        try:
+            load_registry(members, settings)
+            messages = ""
+        except PicError as exc:
+            messages = "\n".join(str(p) for p in exc.problems)
+        told = "an address holds at most 254 (RFC 5321 §4.5.3.1.3)" in messages
+        assert told == (refused and php != "none"), messages
+        if told:
+            assert "/case-member.yaml:" in messages and " site.domains[0]: " in messages, messages

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import ipaddress
 
+from pic import names
 from pic.registry import UID_MIN, Member
 from pic.render import render
 from pic.render.web import NETWORK_GATEWAY, SITE_ROOT
@@ -61,7 +62,7 @@ CIDR_MAP = "/etc/postfix/pic-sites.cidr"
 MESSAGE_RATE_LIMIT = 100
 RECIPIENT_RATE_LIMIT = 300
 RATE_TIME_UNIT = "3600s"
-LOCAL_PART = "no-reply"
+LOCAL_PART = names.SITE_SENDER_LOCAL_PART
 # What the relay answers a site sending as another domain (after "Sender address rejected:").
 REFUSAL = "REJECT not a domain of this site: send from one of the domains of its member"
 
