@@ -135,6 +135,43 @@ def test_domains_moved_between_members_that_stay_are_a_handover(tmp_path: Path) 
     assert "the lists, their subscribers and archives (Sympa's export and import)" in text
 
 
+def test_a_removed_members_domain_taken_by_an_existing_member_is_no_rename_to_undo(tmp_path: Path) -> None:
+    """A removed member's site domain and list domain added to members that were there before: the advice
+    never tells to `git mv` a member that exists onto the removed one's file (which would change its uid and
+    drop its databases), nor to add a member that is already there; it says what goes with each domain."""
+    settings = load_settings(ROOT, "prod")
+    old = load_registry(MEMBERS, settings)
+    site = _plain_sites(old)[0]
+    lister = next(m for m in sorted(old, key=lambda m: m.slug) if m.lists is not None and m.site is None)
+    taker = next(m for m in sorted(old, key=lambda m: m.slug) if m.site and m.spec.databases and m.lists is None)
+    changed = tmp_path / "members"
+    shutil.copytree(MEMBERS, changed)
+    (changed / f"{site.slug}.yaml").unlink()
+    (changed / f"{lister.slug}.yaml").unlink()
+    moved = site.site.domains[0]  # type: ignore[union-attr]
+    _edited(changed / f"{taker.slug}.yaml", r"(?m)^(  domains:\n)", rf"\1    - {moved}\n")
+    with (changed / f"{taker.slug}.yaml").open("a", encoding="utf-8") as out:
+        out.write(f"lists:\n  domain: {lister.lists.domain}\n")  # type: ignore[union-attr]
+    new = load_registry(changed, settings)
+    empty = rendering()
+    attr_old, attr_new = Attribution(empty, old, settings), Attribution(empty, new, settings)
+    r = review([], attr_new, attr_old)
+    got = {(h.old, h.new): (h.old_stays, h.new_is_new) for h in r.handovers}
+    assert got == {(site.slug, taker.slug): (False, False), (lister.slug, taker.slug): (False, False)}
+    assert exit_status([], attr_new, attr_old) == EXIT_STATEFUL
+    text = as_text(empty, attr_new, header="h", changes=[], attr_old=attr_old, against="HEAD")
+    assert f"!!!   {moved}: {site.slug} (removed) -> {taker.slug} (existing)" in text, text
+    for h in r.handovers:
+        assert "git mv" not in h.advice and f"add {taker.slug}" not in h.advice, h.advice
+        assert h.advice.startswith(f"{taker.slug} was a member before this change, so it is not {h.old} renamed")
+        assert f"archive {h.old} (`status: archived`)" in h.advice
+        assert f"otherwise put back members/{h.old}.yaml and leave the domain with {h.old}" in h.advice
+    by_old = {h.old: h.advice for h in r.handovers}
+    assert f"copy first what it takes over of {site.slug}'s space into {taker.slug}'s" in by_old[site.slug]
+    assert f"the lists of {lister.lists.domain}, their subscribers and archives go with it" in by_old[lister.slug]  # type: ignore[union-attr]
+    assert "copy first" not in by_old[lister.slug]
+
+
 def _stack(tmp_path: Path, name: str, *edits: tuple[str, str]) -> Settings:
     project = tmp_path / name
     project.mkdir()

@@ -476,6 +476,20 @@ class DomainHandover:
                 f"if the domain really goes to {self.new} (both associations agree), move by hand first what goes "
                 f"with it: {' and '.join(goes)}; otherwise leave it with {self.old}"
             )
+        dbs = " and databases (db/ holds the dumps)" if self.databases_before else ""
+        if not self.new_is_new:
+            # The taker was a member before this plan: it cannot be the removed member's file renamed.
+            first = []
+            if self.domains:
+                first.append(f"copy first what it takes over of {self.old}'s space{dbs} into {self.new}'s")
+            if self.list_domain:
+                first.append(f"know that the lists of {self.list_domain}, their subscribers and archives go with it")
+            return (
+                f"{self.new} was a member before this change, so it is not {self.old} renamed: if the domain "
+                f"really goes to {self.new} (both associations agree), {' and '.join(first)}, and archive "
+                f"{self.old} (`status: archived`) rather than remove it while its data matters; otherwise put back "
+                f"{self.old_file} and leave the domain with {self.old}"
+            )
         rename = (
             f"if {self.new} is {self.old} renamed, keep the file's name and the uid (`git mv {self.file} "
             f"{self.old_file}`, `uid: {self.uid_before}`): a rename keeps the uid and the slug (README "
@@ -483,8 +497,7 @@ class DomainHandover:
         )
         return (
             f"{rename}; if the domain really goes to another association, the data moves by hand: add "
-            f"{self.new} without it first, copy what it takes over of {self.old}'s space"
-            f"{' and databases (db/ holds the dumps)' if self.databases_before else ''} into {self.new}'s, then "
+            f"{self.new} without it first, copy what it takes over of {self.old}'s space{dbs} into {self.new}'s, then "
             f"move the domain, and archive {self.old} (`status: archived`) "
             "rather than remove it while its data matters"
         )
