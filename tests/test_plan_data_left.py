@@ -109,7 +109,10 @@ def test_domains_moved_between_members_that_stay_are_a_handover(tmp_path: Path) 
     lister = next(m for m in sorted(old, key=lambda m: m.slug) if m.lists is not None and m.site is None)
     siter = next(m for m in sorted(old, key=lambda m: m.slug) if m.site and any("xn--" in d for d in m.site.domains))
     moved = next(d for d in siter.site.domains if d.startswith("xn--"))  # type: ignore[union-attr]
-    taker = next(m for m in sorted(old, key=lambda m: m.slug) if m.lists is None and m.site is not None)
+    # an active member: an archived one serves neither the site nor the lists (said otherwise, tested below)
+    taker = next(
+        m for m in sorted(old, key=lambda m: m.slug) if m.lists is None and m.site is not None and m.status == "active"
+    )
     changed = tmp_path / "members"
     shutil.copytree(MEMBERS, changed)
     _edited(changed / f"{lister.slug}.yaml", r"(?m)^lists:\n(?:  .*\n)+", "")
@@ -170,6 +173,46 @@ def test_a_removed_members_domain_taken_by_an_existing_member_is_no_rename_to_un
     assert f"copy first what it takes over of {site.slug}'s space into {taker.slug}'s" in by_old[site.slug]
     assert f"the lists of {lister.lists.domain}, their subscribers and archives go with it" in by_old[lister.slug]  # type: ignore[union-attr]
     assert "copy first" not in by_old[lister.slug]
+
+
+@pytest.mark.parametrize("status", ["archived", "suspended"])
+def test_a_domain_given_to_an_archived_or_suspended_member_is_not_said_to_be_served(
+    tmp_path: Path, status: str
+) -> None:
+    """An archived member serves no site and runs no lists, a suspended one's site answers 503: a site domain
+    (and a list domain) moved to one is not "served from its space" (was said so whatever its status)."""
+    settings = load_settings(ROOT, "prod")
+    old = load_registry(MEMBERS, settings)
+    giver = _plain_sites(old)[0]
+    lister = next(m for m in sorted(old, key=lambda m: m.slug) if m.lists is not None and m.site is None)
+    taker = next(
+        m
+        for m in sorted(old, key=lambda m: m.slug)
+        if m.status == "active" and m.site and m.lists is None and m.slug != giver.slug
+    )
+    moved = giver.site.domains[0]  # type: ignore[union-attr]
+    changed = tmp_path / "members"
+    shutil.copytree(MEMBERS, changed)
+    _edited(changed / f"{giver.slug}.yaml", rf"(?m)^ *- {re.escape(moved)}.*\n", "    - autre-domaine.fr\n")
+    _edited(changed / f"{lister.slug}.yaml", r"(?m)^lists:\n(?:  .*\n)+", "")
+    _edited(changed / f"{taker.slug}.yaml", r"(?m)^(  domains:\n)", rf"\1    - {moved}\n")
+    text = (changed / f"{taker.slug}.yaml").read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^status: .*\n", "", text) + f"status: {status}\nlists:\n  domain: {lister.lists.domain}\n"  # type: ignore[union-attr]
+    (changed / f"{taker.slug}.yaml").write_text(text, encoding="utf-8")
+    new = load_registry(changed, settings)
+    empty = rendering()
+    attr_old, attr_new = Attribution(empty, old, settings), Attribution(empty, new, settings)
+    r = review([], attr_new, attr_old)
+    notes = {h.old: h.note() for h in r.handovers}
+    assert set(notes) == {giver.slug, lister.slug}
+    assert exit_status([], attr_new, attr_old) == EXIT_STATEFUL
+    assert "would be served from" not in notes[giver.slug], notes
+    if status == "archived":
+        assert f"{moved} (its site) would no longer be served: {taker.slug} is archived" in notes[giver.slug]
+        assert f"would go to {taker.slug}, which is archived: Sympa no longer serves that domain" in notes[lister.slug]
+    else:
+        assert f"{moved} (its site) would answer 503: {taker.slug} is suspended" in notes[giver.slug]
+        assert "with the lists, subscribers and archives Sympa keeps for it" in notes[lister.slug]  # they run
 
 
 def _stack(tmp_path: Path, name: str, *edits: tuple[str, str]) -> Settings:

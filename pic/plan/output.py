@@ -424,6 +424,7 @@ class DomainHandover:
     same_association: bool  # the same name or contact address: the file renamed, with another uid
     old_stays: bool = False  # the former holder is still a member after this plan
     new_is_new: bool = True  # the taker is added by this plan
+    new_status: str = "active"  # the taker's status: an archived one serves nothing, a suspended one answers 503
 
     @property
     def all_domains(self) -> tuple[str, ...]:
@@ -433,14 +434,20 @@ class DomainHandover:
         parts = []
         if self.domains:
             space = "new, empty space" if self.new_is_new else "space"
-            parts.append(
-                f"{', '.join(self.domains)} (its site) would be served from {self.new}'s {space} on {self.host}"
-            )
+            served = {
+                "archived": f"would no longer be served: {self.new} is archived (no site, no block in the proxy)",
+                "suspended": f"would answer 503: {self.new} is suspended (the proxy serves no site for it)",
+            }.get(self.new_status, f"would be served from {self.new}'s {space} on {self.host}")
+            parts.append(f"{', '.join(self.domains)} (its site) {served}")
         if self.list_domain:
-            parts.append(
-                f"{self.list_domain} (its lists) would go to {self.new}, with the lists, subscribers and archives "
-                "Sympa keeps for it"
+            lists = (
+                f"{self.list_domain} (its lists) would go to {self.new}, which is archived: Sympa no longer serves "
+                "that domain, its lists, subscribers and archives stay on the mail host, unserved"
+                if self.new_status == "archived"
+                else f"{self.list_domain} (its lists) would go to {self.new}, with the lists, subscribers and "
+                "archives Sympa keeps for it"
             )
+            parts.append(lists)
         rename = (
             f" {self.new} looks like {self.old}'s file renamed (the same association) with another uid "
             f"({self.uid_before} -> {self.uid}): a slug cannot be renamed."
@@ -794,6 +801,7 @@ def _handovers(attr_old: Attribution, attr_new: Attribution, renamed: set[tuple[
                     same_association=new_member and not stays and _same_name_or_contact(former, member),
                     old_stays=stays,
                     new_is_new=new_member,
+                    new_status=member.status,
                 )
             )
     return out
