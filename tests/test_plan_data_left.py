@@ -16,7 +16,7 @@ import pytest
 
 from pic.plan.command import EXIT_OK, EXIT_STATEFUL, _members_root, exit_status
 from pic.plan.model import Attribution
-from pic.plan.output import RootMove, as_text, review
+from pic.plan.output import RootMove, as_json, as_markdown, as_text, review
 from pic.registry import Member, Registry, load_registry
 from pic.settings import Settings, load_settings, sftp_target
 from tests.conftest import MEMBERS, ROOT
@@ -213,6 +213,54 @@ def test_a_domain_given_to_an_archived_or_suspended_member_is_not_said_to_be_ser
     else:
         assert f"{moved} (its site) would answer 503: {taker.slug} is suspended" in notes[giver.slug]
         assert "with the lists, subscribers and archives Sympa keeps for it" in notes[lister.slug]  # they run
+
+
+def test_a_list_domain_no_member_declares_any_more_leaves_its_lists_behind(tmp_path: Path) -> None:
+    """A member's list domain changed, and a member with lists removed: Sympa's robot of the old domain
+    leaves the program with no delete step, its lists, subscribers and archives stay on the mail host,
+    unserved (was: only the DKIM key named); an archived member keeps its list domain: nothing is left."""
+    settings = load_settings(ROOT, "prod")
+    old = load_registry(MEMBERS, settings)
+    listers = sorted((m for m in old if m.lists is not None and m.status == "active"), key=lambda m: m.slug)
+    renamed, removed = listers[0], listers[1]
+    old_domain = renamed.lists.domain  # type: ignore[union-attr]
+    new_domain = "nouvelles-" + old_domain
+    changed = tmp_path / "members"
+    shutil.copytree(MEMBERS, changed)
+    _edited(changed / f"{renamed.slug}.yaml", rf"(?m)^  domain: {re.escape(old_domain)}$", f"  domain: {new_domain}")
+    (changed / f"{removed.slug}.yaml").unlink()
+    new = load_registry(changed, settings)
+    empty = rendering()
+    attr_old, attr_new = Attribution(empty, old, settings), Attribution(empty, new, settings)
+    r = review([], attr_new, attr_old)
+    got = {(ll.member, ll.domain, ll.new_domain, ll.removed) for ll in r.lists_left}
+    assert got == {
+        (renamed.slug, old_domain, new_domain, False),
+        (removed.slug, removed.lists.domain, "", True),  # type: ignore[union-attr]
+    }
+    assert exit_status([], attr_new, attr_old) == EXIT_STATEFUL
+    text = as_text(empty, attr_new, header="h", changes=[], attr_old=attr_old, against="HEAD")
+    assert "nothing stateful is deleted or replaced" not in text
+    assert (
+        f"!!! STATEFUL: {renamed.slug}: the lists of {old_domain}, their subscribers and archives stay in Sympa on "
+        f"{settings.mail_host}, no longer served"
+    ) in text, text
+    assert f"{new_domain} starts with no list" in text
+    assert f"keep `lists: {{domain: {old_domain}}}` in {renamed.slug}'s file" in text
+    assert f"archive {removed.slug} (`status: archived`) rather than remove its file" in text
+    md = as_markdown(empty, attr_new, title="t", changes=[], attr_old=attr_old)
+    assert f"#### :warning: Stateful: the lists of {old_domain} are left behind" in md
+    data = as_json(empty, attr_new, meta={}, changes=[], attr_old=attr_old)
+    assert {(x["member"], x["domain"], x["member_removed"]) for x in data["lists_left"]} == {
+        (renamed.slug, old_domain, False),
+        (removed.slug, removed.lists.domain, True),  # type: ignore[union-attr]
+    }
+    # archiving keeps the list domain (and the lists, unserved, with their key): nothing left behind
+    archived = tmp_path / "archived"
+    shutil.copytree(MEMBERS, archived)
+    _edited(archived / f"{renamed.slug}.yaml", r"(?m)^status: active$", "status: archived")
+    attr_archived = Attribution(empty, load_registry(archived, settings), settings)
+    assert review([], attr_archived, attr_old).lists_left == []
 
 
 def _stack(tmp_path: Path, name: str, *edits: tuple[str, str]) -> Settings:

@@ -127,6 +127,7 @@ class Review:
     host_moves: list[HostMove] = field(default_factory=list)  # a host's machine, or Sympa's host, changed
     charset_changes: list[CharsetChange] = field(default_factory=list)  # a database's connection charset changed
     retention_cuts: list[RetentionCut] = field(default_factory=list)  # fewer dumps or snapshots kept
+    lists_left: list[ListsLeft] = field(default_factory=list)  # list domains no member declares any more
 
     @property
     def renames(self) -> list[UidReused]:
@@ -142,7 +143,7 @@ class Review:
     def data_left_behind(self) -> bool:
         """Whether members' data stays where the new program no longer serves it from (exit status 3)."""
         return self.root_move is not None or bool(
-            self.handovers or self.host_moves or self.charset_changes or self.retention_cuts
+            self.handovers or self.host_moves or self.charset_changes or self.retention_cuts or self.lists_left
         )
 
     @property
@@ -406,6 +407,40 @@ class HostMove:
 
 
 @dataclass(frozen=True)
+class ListsLeft:
+    """A member's list domain that no member declares after this plan (the domain changed or dropped, or the
+    member removed): Sympa's robot of that domain leaves the program with no delete step, so its lists,
+    subscribers and archives stay on the mail host, unserved; a new list domain starts with none."""
+
+    member: str
+    domain: str
+    mail_host: str
+    new_domain: str = ""  # the member's list domain after this plan, if it has one
+    removed: bool = False  # the member itself is removed
+
+    def note(self) -> str:
+        fresh = f"; {self.new_domain} starts with no list" if self.new_domain else ""
+        return (
+            f"{self.member}: the lists of {self.domain}, their subscribers and archives stay in Sympa on "
+            f"{self.mail_host}, no longer served (its robot leaves the program, nothing removes or moves them)"
+            f"{fresh}"
+        )
+
+    @property
+    def advice(self) -> str:
+        if self.removed:
+            return (
+                f"archive {self.member} (`status: archived`) rather than remove its file while its lists matter "
+                "(Sympa keeps them, unserved, and its DKIM key); remove them by hand once they are not wanted"
+            )
+        to = f" to {self.new_domain}" if self.new_domain else ""
+        return (
+            f"move the lists{to} by hand first (Sympa's export and import) if they are wanted, or keep "
+            f"`lists: {{domain: {self.domain}}}` in {self.member}'s file"
+        )
+
+
+@dataclass(frozen=True)
 class DomainHandover:
     """Domains of one member given to another by this plan (a removed member's to a new one, or between
     members that stay): served from the other's space, without the first one's data."""
@@ -657,6 +692,7 @@ def review(changes: list[Change], attr_new: Attribution, attr_old: Attribution) 
         _host_moves(attr_old, attr_new),
         _charset_changes(attr_old, attr_new),
         _retention_cuts(attr_old, attr_new),
+        _lists_left(attr_old, attr_new),
     )
 
 
@@ -759,6 +795,29 @@ def _root_move(attr_old: Attribution, attr_new: Attribution) -> RootMove | None:
         return None
     hosts = _host_order(list(by_host), attr_old.hosts)
     return RootMove(old, new, tuple((host, tuple(by_host[host])) for host in hosts))
+
+
+def _lists_left(attr_old: Attribution, attr_new: Attribution) -> list[ListsLeft]:
+    """List domains that ran before this plan and that no member declares after it (one that another member
+    takes is a handover; one an archived member keeps is kept, with its lists and key)."""
+    if attr_old is attr_new or attr_old.settings is None:
+        return []
+    declared = {m.lists.domain for m in attr_new.members.values() if m.lists}
+    out = []
+    for slug, former in sorted(attr_old.members.items()):
+        if former.lists is None or former.status == "archived" or former.lists.domain in declared:
+            continue
+        member = attr_new.members.get(slug)
+        out.append(
+            ListsLeft(
+                slug,
+                former.lists.domain,
+                attr_old.settings.mail_host,
+                new_domain=member.lists.domain if member is not None and member.lists else "",
+                removed=member is None,
+            )
+        )
+    return out
 
 
 def _handovers(attr_old: Attribution, attr_new: Attribution, renamed: set[tuple[str, str]]) -> list[DomainHandover]:
@@ -1028,6 +1087,7 @@ def as_text(
         lines += [f">>> charset: {cc.note()}" for cc in r.charset_changes]
         lines += [f">>> retention: {rc.note()}" for rc in r.retention_cuts]
         lines += [f">>> handed over: {h.note()}" for h in r.handovers]
+        lines += [f">>> lists left: {ll.note()}" for ll in r.lists_left]
         for loss in r.https_lost:
             lines.append(f">>> https: {loss.member}: {https_note(loss)}")
         at_stake = r.stateful
@@ -1084,6 +1144,8 @@ def _text_left_behind(r: Review) -> list[str]:
         lines += ["", f"!!! STATEFUL: {cc.note()}", f"      what to do: {cc.advice}"]
     for rc in r.retention_cuts:
         lines += ["", f"!!! STATEFUL: {rc.note()}", f"      what to do: {rc.advice}"]
+    for ll in r.lists_left:
+        lines += ["", f"!!! STATEFUL: {ll.note()}", f"      what to do: {ll.advice}"]
     if r.handovers:
         lines += [
             "",
@@ -1283,6 +1345,9 @@ def _markdown_left_behind(r: Review) -> list[str]:
     for rc in r.retention_cuts:
         out += [f"#### :warning: Stateful: `{rc.setting}` lowered ({rc.old} → {rc.new})", ""]
         out += [f"{rc.note()}.", "", f"What to do: {rc.advice}.", ""]
+    for ll in r.lists_left:
+        out += [f"#### :warning: Stateful: the lists of {ll.domain} are left behind", ""]
+        out += [f"{ll.note()}.", "", f"What to do: {ll.advice}.", ""]
     if r.handovers:
         out += ["#### :warning: Stateful: domains go from one member to another", ""]
         for h in r.handovers:
@@ -1467,6 +1532,18 @@ def as_json(
                 "advice": h.advice,
             }
             for h in r.handovers
+        ]
+        data["lists_left"] = [
+            {
+                "member": ll.member,
+                "domain": ll.domain,
+                "mail_host": ll.mail_host,
+                "new_domain": ll.new_domain or None,
+                "member_removed": ll.removed,
+                "note": ll.note(),
+                "advice": ll.advice,
+            }
+            for ll in r.lists_left
         ]
         data["stateful_changes"] = [c["urn"] for c in out if c["stateful"]]
         data["refused"] = [
