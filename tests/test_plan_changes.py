@@ -387,8 +387,10 @@ def test_against_says_the_hosts_refuse_a_removed_members_slug_given_back(
     assert given["command"] == command and given["advice"].endswith(f"keeps its uid: {command}"), given
     text = plan(two_hosts, rev="HEAD")
     assert text.returncode == 3 and f"      what to do: {given['advice']}\n" in text.stdout, text.stdout[-3000:]
+    assert "nothing stateful" not in text.stdout, text.stdout[-3000:]
     markdown = plan(two_hosts, "--format", "markdown", rev="HEAD")
     assert markdown.returncode == 3 and f"keeps its uid: `{command}`\n" in markdown.stdout, markdown.stdout[:3000]
+    assert "Nothing stateful" not in markdown.stdout, markdown.stdout[:3000]
     monkeypatch.delenv("GIT_DIR")
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
@@ -409,10 +411,12 @@ def test_against_says_the_hosts_refuse_a_removed_members_uid_given_to_another_sl
     assert given["note"].startswith(f"uid 10800, the uid of a member removed by commit {removed_by[:10]}"), given
     text = plan(two_hosts, rev="HEAD")
     assert text.returncode == 3 and "!!! refused: jeunes-pousses: uid 10800, the uid of a member removed" in text.stdout
+    assert "nothing stateful" not in text.stdout, text.stdout[-3000:]  # exit 3: the plan never reads as harmless
     markdown = plan(two_hosts, "--format", "markdown", rev="HEAD")
     assert markdown.returncode == 3 and "#### :no_entry: The hosts will refuse 1 uid of removed members" in (
         markdown.stdout
     )
+    assert "Nothing stateful" not in markdown.stdout, markdown.stdout[:3000]
     write_members(members, {"jeunes-pousses": member(uid=10801, name="Jeunes pousses")})
     assert "uid_of_removed_member" not in plan_json(two_hosts, rev="HEAD")
     markdown = plan(two_hosts, "--format", "markdown", rev="HEAD")

@@ -136,6 +136,11 @@ def test_domains_moved_between_members_that_stay_are_a_handover(tmp_path: Path) 
     assert f"!!!   {moved}: {siter.slug} (kept) -> {taker.slug} (existing)" in text, text
     assert f"with the lists, subscribers and archives Sympa keeps for it. {lister.slug} keeps its space" in text
     assert "the lists, their subscribers and archives (Sympa's export and import)" in text
+    kept = {giver.slug: bool(giver.databases) for giver in (lister, siter)}
+    assert set(kept.values()) == {True, False}, kept  # one giver with databases, one without: each told its own
+    for slug, has_databases in kept.items():
+        owned = "files, databases and keys" if has_databases else "files and keys"
+        assert re.search(rf"{slug} keeps its space on \S+, its {owned}: none of them goes", text), text
 
 
 def test_a_removed_members_domain_taken_by_an_existing_member_is_no_rename_to_undo(tmp_path: Path) -> None:

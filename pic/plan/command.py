@@ -328,12 +328,23 @@ def run(
         print(json.dumps(as_json(rendering, attr, meta=meta, changes=changes, attr_old=attr_old), indent=2))
     elif fmt == "markdown":
         title = f"pic plan: stack {stack}" + (f", against {label}" if label else "")
-        text = as_markdown(rendering, attr, title=title, changes=changes, attr_old=attr_old)
+        text = as_markdown(
+            rendering, attr, title=title, changes=changes, attr_old=attr_old, names_refused=bool(given or uids_given)
+        )
         head, _, rest = text.partition("\n\n")  # the title, then the refusals first
         refused = (_markdown_slugs_given(given) if given else "") + _markdown_uids_given(uids_given)
         sys.stdout.write(f"{head}\n\n{refused}{rest}" if refused else text)
     else:
-        sys.stdout.write(as_text(rendering, attr, header=header, changes=changes, attr_old=attr_old, against=label))
+        text = as_text(
+            rendering,
+            attr,
+            header=header,
+            changes=changes,
+            attr_old=attr_old,
+            against=label,
+            names_refused=bool(given or uids_given),
+        )
+        sys.stdout.write(text)
         sys.stdout.write(_text_slugs_given(given) + _text_uids_given(uids_given))
     return EXIT_STATEFUL if given or uids_given else exit_status(changes, attr, attr_old)
 

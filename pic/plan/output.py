@@ -492,7 +492,7 @@ class DomainHandover:
         if self.old_stays:
             return (
                 f"{self.old} -> {self.new}: {'; '.join(parts)}. {self.old} keeps its space on {self.host_before}, its "
-                "files, databases and keys: none of them goes with the domain"
+                f"files{', databases' if self.databases_before else ''} and keys: none of them goes with the domain"
             )
         n = len(self.databases_before)
         dbs = f", and its database{'s' if n != 1 else ''} on the db host," if n else ""
@@ -1052,7 +1052,10 @@ def as_text(
     changes: list[Change] | None = None,
     attr_old: Attribution | None = None,
     against: str = "",
+    names_refused: bool = False,
 ) -> str:
+    """The plan as text. ``names_refused``: the caller refuses a removed member's slug or uid given in this plan
+    (pic.plan.command), so the plan never reads as one that puts nothing stateful at stake."""
     c = counts(rendering, attr)
     lines = [
         header,
@@ -1117,7 +1120,7 @@ def as_text(
             ]
             lines += [f"!!!   uid {u.slug} {u.uid} ({u.host}): {_held(u)}" for u in r.uid_reused]
         lines += _text_left_behind(r)
-        if not at_stake and not r.refused_by_host and not r.data_left_behind:
+        if not at_stake and not r.refused_by_host and not r.data_left_behind and not names_refused:
             lines.append("nothing stateful is deleted or replaced")
         lines += _text_refusals(r)
         lines += _text_uid_refusals(r)
@@ -1228,9 +1231,10 @@ def as_markdown(
     title: str,
     changes: list[Change] | None,
     attr_old: Attribution | None = None,
+    names_refused: bool = False,
 ) -> str:
     """The plan as a pull-request comment: stateful changes first, a summary table by member and host,
-    then the details of each member in a collapsible block."""
+    then the details of each member in a collapsible block. ``names_refused`` as for :func:`as_text`."""
     out = [f"### {title}", ""]
     if changes is None:
         c = counts(rendering, attr)
@@ -1242,7 +1246,8 @@ def as_markdown(
                 out.append(f"| {host} | {member} | {len(groups[host][member])} |")
         return "\n".join(out) + "\n"
     r = review(changes, attr, attr_old or attr)
-    out += [f"**{summary_line(r)}**", "", *_markdown_refused(r), *_markdown_uid_refused(r), *_markdown_at_stake(r)]
+    out += [f"**{summary_line(r)}**", "", *_markdown_refused(r), *_markdown_uid_refused(r)]
+    out += _markdown_at_stake(r, names_refused=names_refused)
     if not r.shown:
         return "\n".join([*out, "No change."]) + "\n"
     out += _markdown_table(r)
@@ -1295,7 +1300,7 @@ def _markdown_uid_refused(r: Review) -> list[str]:
     return out
 
 
-def _markdown_at_stake(r: Review) -> list[str]:
+def _markdown_at_stake(r: Review, *, names_refused: bool = False) -> list[str]:
     out: list[str] = []
     if r.stateful:
         out += [f"#### :warning: {len(r.stateful)} stateful change{'s' if len(r.stateful) != 1 else ''}", ""]
@@ -1306,7 +1311,7 @@ def _markdown_at_stake(r: Review) -> list[str]:
                 f"| {s.change.kind} | `{res.name}` ({res.short_type}) | {s.member} | {s.host} | {s.change.stateful} |"
             )
         out.append("")
-    elif not r.refused_by_host and not r.data_left_behind:
+    elif not r.refused_by_host and not r.data_left_behind and not names_refused:
         out += ["Nothing stateful is deleted or replaced.", ""]
     out += _markdown_left_behind(r)
     if r.moves or any(s.downtime for s in r.shown):
