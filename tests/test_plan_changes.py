@@ -158,6 +158,15 @@ def _lists_member(repo: Path) -> Member:
     return next(m for m in registry(repo) if m.lists is not None and m.status == "active" and m.site is not None)
 
 
+def _site_downtime(plan: dict[str, Any], slug: str) -> list[str | None]:
+    """The downtime told of each of ``slug``'s site containers removed by a plan (json)."""
+    return [
+        c["downtime"]
+        for c in plan["changes"]
+        if c["kind"] == "remove" and c["type"] == "docker:index/container:Container" and c["name"].startswith(slug)
+    ]
+
+
 @pytest.mark.parametrize("stack", ["prod", "dev"])
 def test_archive_and_reactivate_keep_every_key(two_hosts: Path, stack: str) -> None:
     member = _lists_member(two_hosts)
@@ -168,6 +177,9 @@ def test_archive_and_reactivate_keep_every_key(two_hosts: Path, stack: str) -> N
     archived = plan_json(two_hosts, "--stack", stack)
     kinds = by_kind(archived)
     assert kinds.get("remove"), "archiving stops something (the site, the lists)"
+    assert _site_downtime(archived, member.slug) == [
+        f"the site of {member.slug} is no longer served from this `pulumi up`: {member.slug} is archived"
+    ]
     keys_and_certs = [
         (c["kind"], c["name"])
         for c in archived["changes"]
@@ -470,3 +482,28 @@ def test_against_a_members_directory_that_does_not_exist_says_so(two_hosts: Path
     assert proc.returncode == without.returncode == 1, proc.stderr
     assert without.stderr.startswith("data/members no such directory of member files\n"), without.stderr
     assert proc.stderr == without.stderr, proc.stderr
+
+
+def test_a_suspended_or_removed_members_site_is_told_down(two_hosts: Path) -> None:
+    """A member suspended: its container goes, and the plan says its site answers 503 from this `pulumi up`; a
+    member file removed: its site is no longer served (was: a container removed, without a word of the site)."""
+    member = _lists_member(two_hosts)
+    path = two_hosts / "members" / f"{member.slug}.yaml"
+    edit(path, "status: active", "status: suspended")
+    commit(two_hosts, f"{member.slug} suspended")
+    suspended = plan_json(two_hosts)
+    assert _site_downtime(suspended, member.slug) == [
+        f"the site of {member.slug} answers 503 from this `pulumi up`: {member.slug} is suspended"
+    ]
+    text = plan(two_hosts)
+    assert f"answers 503 from this `pulumi up`: {member.slug} is suspended" in text.stdout, text.stdout[-3000:]
+    markdown = plan(two_hosts, "--format", "markdown")
+    assert "#### Moves and downtime" in markdown.stdout and "answers 503" in markdown.stdout, markdown.stdout[:3000]
+    path.unlink()
+    commit(two_hosts, f"{member.slug} removed")
+    removed = plan_json(two_hosts, status=3)
+    assert _site_downtime(removed, member.slug) == []  # a suspended member runs no container: none goes
+    removed_active = plan_json(two_hosts, status=3, rev="HEAD~2")
+    assert _site_downtime(removed_active, member.slug) == [
+        f"the site of {member.slug} is no longer served from this `pulumi up`: its member file is removed"
+    ]

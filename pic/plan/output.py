@@ -657,6 +657,28 @@ def _downtime(change: Change, member: str, before: str | None, after: str | None
     return f"{what} stays up: the new container is created before the old one is deleted"
 
 
+def _site_gone(change: Change, member: str, attr_new: Attribution) -> str:
+    """What a member's visitors get once its site container is deleted with no other to take over (the member
+    suspended, archived or removed, its site dropped); ``""`` when the site is still served (a static site, by
+    the proxy)."""
+    res = change.resource
+    if change.kind != "remove" or res.type != "docker:index/container:Container" or _role(res) != "site":
+        return ""
+    now = attr_new.members.get(member)
+    if now is not None and now.status == "suspended":
+        return f"the site of {member} answers 503 from this `pulumi up`: {member} is suspended"
+    why = (
+        "its member file is removed"
+        if now is None
+        else f"{member} is archived"
+        if now.status == "archived"
+        else f"{member} has no site any more"
+        if now.site is None
+        else ""
+    )
+    return f"the site of {member} is no longer served from this `pulumi up`: {why}" if why else ""
+
+
 def review(changes: list[Change], attr_new: Attribution, attr_old: Attribution) -> Review:
     shown: list[Shown] = []
     components: Counter[str] = Counter()
@@ -668,7 +690,7 @@ def review(changes: list[Change], attr_new: Attribution, attr_old: Attribution) 
         before = attr_old.host(c.old) if c.old is not None else None
         after = attr_new.host(c.new) if c.new is not None else None
         item = Shown(c, member, before, after)
-        item.downtime = _downtime(c, member, before, after)
+        item.downtime = _downtime(c, member, before, after) or _site_gone(c, member, attr_new)
         shown.append(item)
     moves = {
         slug: (attr_old.member_host[slug], host)
