@@ -227,6 +227,19 @@ def show_written(written: dict[Loc, str], loc: Sequence[str | int], value: objec
 _SHOWN_CHARS = 80  # as show_value's limit
 
 
+# Secrets in a stack file: Pulumi writes them as ``KEY: {secure: CIPHERTEXT}``; a value written there by hand, or
+# under a key named for a secret (``pic:dbAdminPassword: ...``, ``mysql:password``), may be the secret itself.
+# A message names such a field and says what is wrong, never quoting the value or its line.
+_SECRET_NAME = re.compile(r"pass(?:word|wd|phrase)|secret|private_?key|ssh_?key|access_?key|token", re.IGNORECASE)
+_SECRET_LINE = re.compile(rf"(?:^|[\s{{,])secure\s*:|{_SECRET_NAME.pattern}", re.IGNORECASE)
+HIDDEN_VALUE = "the value (not shown: it may be a secret)"
+
+
+def is_secret_field(loc: Sequence[str | int]) -> bool:
+    """Whether ``loc`` is a secret's field, or under one: a ``secure`` key, a key named for a secret."""
+    return any(isinstance(part, str) and (part == "secure" or _SECRET_NAME.search(part)) for part in loc)
+
+
 def format_loc(loc: Sequence[str | int]) -> str:
     out = ""
     for part in loc:
@@ -260,8 +273,10 @@ class _Walk:
         self.aliases = 0
         self.spans: list[tuple[int, int, Loc]] | None = [] if spans else None
 
-    def source(self, node: yaml.Node) -> str:
-        """The node as written in the file (a short excerpt, shown escaped)."""
+    def source(self, node: yaml.Node, loc: Loc = ()) -> str:
+        """The node as written in the file (a short excerpt, escaped); a secret's never (:func:`is_secret_field`)."""
+        if is_secret_field(loc):
+            return HIDDEN_VALUE
         return show_value(self.text[node.start_mark.index : node.end_mark.index].strip() or node.value)
 
     def explicit_tag(self, node: yaml.Node, tag: str, loc: Loc) -> bool:
@@ -284,7 +299,7 @@ class _Walk:
         self.problem(
             node,
             loc,
-            f"{self.source(node)} has the tag {show_value(shown)}: tags are not allowed here; write the value "
+            f"{self.source(node, loc)} has the tag {show_value(shown)}: tags are not allowed here; write the value "
             "without it (quote it if it is text)",
         )
         return True
@@ -354,7 +369,7 @@ class _Walk:
                 self.problem(
                     key_node,
                     (*loc, "?"),
-                    f"has the key {self.source(key_node)}, which is not a name (a key is a name such as uid)",
+                    f"has the key {self.source(key_node, loc)}, which is not a name (a key is a name such as uid)",
                 )
                 continue
             key_loc = (*loc, key)
@@ -371,7 +386,7 @@ class _Walk:
                 self.problem(
                     key_node,
                     key_loc,
-                    f"key {self.source(key_node)} is {what} to YAML, not a name: a key is a name such as uid "
+                    f"key {self.source(key_node, key_loc)} is {what} to YAML, not a name: a key is a name such as uid "
                     '(quote it, "like this", if it is meant as text)',
                 )
                 continue
@@ -394,7 +409,8 @@ class _Walk:
             self.problem(
                 node,
                 loc,
-                f"{show_value(node.value, 40)} is a number of {len(node.value)} characters (no field takes one "
+                f"{HIDDEN_VALUE if is_secret_field(loc) else show_value(node.value, 40)} is a number of "
+                f"{len(node.value)} characters (no field takes one "
                 f"longer than {MAX_NUMBER_CHARS})",
             )
             return None
@@ -402,7 +418,8 @@ class _Walk:
             self.problem(
                 node,
                 loc,
-                f"{node.value} is {_LEADING_ZERO}, which YAML 1.1 reads as octal and YAML 1.2 as decimal: "
+                f"{HIDDEN_VALUE if is_secret_field(loc) else node.value} is {_LEADING_ZERO}, which YAML 1.1 "
+                "reads as octal and YAML 1.2 as decimal: "
                 "write the number without leading zeros (or quote it if it is text)",
             )
             return None
@@ -552,15 +569,20 @@ def _refused_problem(text: str, file: str, offset: int, words: str, walk: _Walk 
     """The refused character at ``offset``: its line and column, the field it sits in, the line's text."""
     start = text.rfind("\n", 0, offset) + 1
     end = text.find("\n", offset)
-    line_text = text[start : end if end >= 0 else len(text)].strip()
+    end = end if end >= 0 else len(text)
+    line_text = text[start:end].strip()
     line = text.count("\n", 0, offset) + 1
     column = offset - start + 1
     loc: Loc = ()
+    secret = _SECRET_LINE.search(line_text) is not None
     if walk is not None and walk.spans is not None:
         # the key or value that starts last before the character: the one it sits in, or whose line it ends
         chosen = max((span for span in walk.spans if span[0] <= offset), key=lambda span: span[0], default=None)
         loc = chosen[2] if chosen is not None else ()
-    return Problem(file, line, format_loc(loc), f"{show_value(line_text)} holds {words} (column {column})")
+        # a secret anywhere on the line (the character may stand before it or after it)
+        secret = secret or any(is_secret_field(span[2]) for span in walk.spans if span[0] <= end and span[1] > start)
+    shown = "the line (not shown: it holds a secret)" if secret or is_secret_field(loc) else show_value(line_text)
+    return Problem(file, line, format_loc(loc), f"{shown} holds {words} (column {column})")
 
 
 class _Unreadable(Exception):

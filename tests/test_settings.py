@@ -1110,6 +1110,33 @@ def test_a_secure_value_that_is_no_text_is_refused_without_being_shown(tmp_path:
     assert all(word not in text for word in ("84736251907", "Hunter2", "2026-01-01", "True", "true")), text
 
 
+@pytest.mark.parametrize(
+    ("written", "words"),
+    [
+        ('pic:dbAdminPassword: {secure: "v1:abc:Hunter2\x01Secret"}', "a control character (U+0001)"),
+        (b'pic:dbAdminPassword: {secure: "v1:abc:Hunter2Secr\xe9t"}', "bytes that are not UTF-8 (\\xe9)"),
+        ('pic:dbAdminPassword: "Hunter2\x01Secret"', "a control character (U+0001)"),
+        ('mysql:password: "Hunter2\x01Secret"', "a control character (U+0001)"),
+        ("\x01pic:dbAdminPassword: {secure: v1:abc:Hunter2Secret}", "a control character (U+0001)"),
+        ("pic:dbAdminPassword: {secure: !!binary SHVudGVyMlNlY3JldA==}", 'has the tag "!!binary"'),
+        ("pic:dbAdminPassword: {secure: 084736251907}", "an integer with a leading zero"),
+        (f"pic:dbAdminPassword: {{secure: 8473625190{'7' * 60}}}", "is a number of 70 characters"),
+    ],
+)
+def test_a_refused_character_or_form_in_a_secret_is_named_without_showing_it(
+    tmp_path: Path, written: str | bytes, words: str
+) -> None:
+    """The YAML layer's refusals quote a line or a value; under `secure:` or a secret's key, that is the secret."""
+    project = project_copy(tmp_path)
+    path = project / "Pulumi.prod.yaml"
+    raw = written if isinstance(written, bytes) else written.encode("utf-8")
+    path.write_bytes(path.read_bytes().replace(MEMBERS_ROOT.encode(), MEMBERS_ROOT.encode() + b"\n  " + raw, 1))
+    text = _errors(project)
+    assert words in text, text
+    assert "Hunter2" not in text and "SHVudGVy" not in text and "84736251907" not in text, text
+    assert "7777777" not in text and "not shown" in text, text
+
+
 def test_in_a_passphrase_stack_a_secure_value_is_the_passphrase_providers_form(tmp_path: Path) -> None:
     """A stack file with an encryptionsalt holds v1:NONCE:CIPHERTEXT only: a hand-written password of 28
     characters is base64 by its letters, and `pulumi up` could not decrypt it."""
