@@ -366,30 +366,65 @@ def _is_email_header(cell: str) -> bool:
 def _read_csv(file: str, lines: list[str], header: int, delimiter: str) -> list[Entry]:
     """The addresses of the first column of addresses of the CSV whose header is ``lines[header]`` (0-based).
 
-    Raises PicError naming the line the csv module cannot read.
+    Each row is named by its first line. A row whose quoted cell runs over line breaks to lines that hold
+    rows of their own (an address in the column of addresses), or to the end of the file, has a quote
+    without its pair: that row is a line to fix, read on its own line, and the lines after it are read
+    as rows again (:func:`_quote_runs_on`), never swallowed. Raises PicError naming the line the csv
+    module cannot read.
     """
     limit = csv.field_size_limit()
     csv.field_size_limit(max(limit, MAX_EXPORT_BYTES))  # a field as long as the file; 131,072 characters otherwise
+    base = header  # the reader's first line is line base + 1 of the file
     reader = csv.reader(lines[header:], delimiter=delimiter)
     out = []
     try:
         names = next(reader)
         column = next(i for i, cell in enumerate(names) if _is_email_header(cell))
-        for row in reader:
+        done = reader.line_num  # the reader's lines read so far
+        while (row := next(reader, None)) is not None:
+            first, last = base + done + 1, base + reader.line_num  # the row's lines in the file
+            done = reader.line_num
+            if last > first and _quote_runs_on(lines, first, last, delimiter, column):
+                own = next(csv.reader([lines[first - 1]], delimiter=delimiter))  # the row's own line
+                address = own[column].strip() if len(own) > column else ""
+                problem = (
+                    f'a quote (") of the row is not closed on its line: the row would run on to line {last}, '
+                    "taking the lines after it for a part of it; close the quote or remove it"
+                )
+                out.append(Entry(file, first, address, problem))
+                base, reader, done = first, csv.reader(lines[first:], delimiter=delimiter), 0
+                continue
             if not any(cell.strip() for cell in row):
                 continue  # a blank line
             # A row without an address is a subscriber to fix, never skipped.
-            entry = Entry(file, header + reader.line_num, row[column].strip() if len(row) > column else "")
+            entry = Entry(file, first, row[column].strip() if len(row) > column else "")
             if len(row) > len(names) and (
                 _valid(entry.address) is not None or _end_split_off(entry.address, row[column + 1])
             ):
                 entry = _split_row(entry, row, len(names), column, delimiter)
             out.append(entry)
     except csv.Error as exc:
-        raise PicError([Problem(file, header + reader.line_num, "", f"is not CSV: {exc}")]) from None
+        raise PicError([Problem(file, base + reader.line_num, "", f"is not CSV: {exc}")]) from None
     finally:
         csv.field_size_limit(limit)
     return out
+
+
+def _quote_runs_on(lines: Sequence[str], first: int, last: int, delimiter: str, column: int) -> bool:
+    """Whether the row of lines ``first`` to ``last`` (of the file, from 1) is one quote without its pair: a
+    line after its first reads alone as a row with an ``@`` in the column of addresses, or the row ends
+    the file inside its quotes. A cell of several lines (a postal address, a note) is neither."""
+    for line in lines[first:last]:
+        cells = next(csv.reader([line], delimiter=delimiter), [])
+        if len(cells) > column and "@" in cells[column]:
+            return True
+    if last < len(lines):
+        return False
+    try:
+        list(csv.reader(lines[first - 1 : last], delimiter=delimiter, strict=True))
+    except csv.Error as exc:
+        return "unexpected end of data" in str(exc)
+    return False
 
 
 def _end_split_off(address: str, cell: str) -> bool:

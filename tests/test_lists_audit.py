@@ -724,3 +724,47 @@ def test_the_delimiter_is_the_one_under_which_the_column_holds_addresses(
     code, lines, err = _audit(capsys, str(export))
     assert (code, lines) == (0, []), lines
     assert "2 address(es) in 1 file(s), 0 to fix" in err
+
+
+def test_a_csv_row_over_several_lines_is_named_by_its_first_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A quoted cell with line breaks (a postal address) is one row: it is named by the line it starts on, as
+    an editor shows it (was: by its last line)."""
+    export = tmp_path / "export.csv"
+    export.write_text(
+        'email,address\nok@example.org,"1 rue X\n69000 Lyon"\nb@gmial.com,"2 rue Y\n75001\nParis"\n', encoding="utf-8"
+    )
+    code, lines, err = _audit(capsys, str(export))
+    assert code == 1
+    assert lines == [f"{export}:4 b@gmial.com: misspelled domain: misspelling of gmail.com; suggested: b@gmail.com"]
+    assert "2 address(es) in 1 file(s), 1 to fix" in err
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        # a name cell's quote without its pair: the csv module reads every line after it into that cell
+        ('email,name\nok@example.org,"Dupont, Jean\nb@gmial.com,B\nc@gmial.com,C\n', ("ok@example.org", 4, 2)),
+        # in the column of addresses: both addresses were read as one, at the last line
+        ('email\n"ok@example.org\nb@gmial.com\n', ("ok@example.org", 3, 1)),
+        # to the end of the file, with no address after it: the line after it is a line to fix all the same
+        ('email,name\nok@example.org,"Dupont\nJean\n', ("ok@example.org", 3, 1)),
+    ],
+)
+def test_a_quote_without_its_pair_in_a_csv_swallows_no_subscriber(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, where: tuple[str, int, int]
+) -> None:
+    """``where``: the address of the row with the quote, the row's last line as read whole, the lines after it."""
+    first, last, rest = where
+    export = tmp_path / "export.csv"
+    export.write_text(text, encoding="utf-8")
+    code, lines, err = _audit(capsys, str(export))
+    assert code == 1
+    assert lines[0] == (
+        f'{export}:2 {first}: a quote (") of the row is not closed on its line: the row would run on to line {last}, '
+        "taking the lines after it for a part of it; close the quote or remove it"
+    ), lines
+    assert len(lines) == 1 + rest, lines
+    assert [line.split(" ", 1)[0] for line in lines[1:]] == [f"{export}:{n}" for n in range(3, 3 + rest)], lines
+    assert f"{1 + rest} address(es) in 1 file(s), {1 + rest} to fix" in err
