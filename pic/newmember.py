@@ -642,11 +642,36 @@ def run(
     uid = next_uid(registry, history.uids)
     text = render(name, email, uid, php, domains)
     check_new(text, slug, display_path(path), registry, settings)
-    with path.open("x", encoding="utf-8") as out:  # "x": never overwrite a member written meanwhile
-        out.write(text)
+    _write_new(path, text)
     shown = terminal_safe(display_path(path), keep="")
     print(f"wrote {shown} (uid {uid}, php {php}); review it, then run `pic check`")
     return 0
+
+
+def _write_new(path: Path, text: str) -> None:
+    """Write the new member file ``path``, never over a file written meanwhile (FileExistsError).
+
+    A file that cannot be created (a directory not writable, a read-only file system) is an error naming
+    it; one that cannot be written whole (a full disk) is removed, so that no part of a member file is
+    left to be read as one.
+    """
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+    except FileExistsError:
+        raise
+    except OSError as exc:
+        raise PicError([Problem(display_path(path), None, "", f"cannot be written: {exc.strerror or exc}")]) from None
+    try:
+        try:
+            data = memoryview(text.encode("utf-8"))
+            while data:
+                data = data[os.write(fd, data) :]
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        path.unlink(missing_ok=True)
+        why = f"cannot be written: {exc.strerror or exc}; nothing is left of it"
+        raise PicError([Problem(display_path(path), None, "", why)]) from None
 
 
 _UNKNOWN_RUNTIME = "8.4"  # a runtime key for the checks of the arguments alone: the settings are not read yet

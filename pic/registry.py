@@ -631,8 +631,13 @@ def load_registry(members_dir: Path, settings: Settings) -> Registry:
 
 
 def _load_registry(members_dir: Path, settings: Settings) -> Registry:
-    if not members_dir.is_dir():
-        raise PicError([Problem(display_path(members_dir), None, "", "no such directory of member files")])
+    try:  # is_dir raises for a directory above that cannot be searched; scandir for one that cannot be listed
+        if not members_dir.is_dir():
+            raise PicError([Problem(display_path(members_dir), None, "", "no such directory of member files")])
+        os.scandir(members_dir).close()
+    except OSError as exc:
+        why = f"cannot be read: {exc.strerror or exc}"
+        raise PicError([Problem(display_path(members_dir), None, "", why)]) from None
     problems: list[Problem] = []
     members: list[Member] = []
     default_host = settings.default_host

@@ -1503,9 +1503,15 @@ def load_settings(project_dir: Path, stack: str) -> Settings:
         raise PicError([Problem("<command line>", None, "--stack", f"{show_value(stack)} is not a stack name")])
     path = project_dir / f"Pulumi.{stack}.yaml"
     file = display_path(path)
-    if not os.path.lexists(path):  # anything else there (a directory, a FIFO, a broken link) is named by read_yaml
+    try:  # anything else there (a directory, a FIFO, a broken link) is named by read_yaml
+        os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
         known = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in project_dir.glob("Pulumi.*.yaml"))
-        raise PicError([Problem(file, None, "", f"no such stack file (stacks here: {', '.join(known) or 'none'})")])
+        raise PicError(
+            [Problem(file, None, "", f"no such stack file (stacks here: {', '.join(known) or 'none'})")]
+        ) from None
+    except OSError as exc:  # a project directory that cannot be searched, a name too long
+        raise PicError([Problem(file, None, "", f"cannot be read: {exc.strerror or exc}")]) from None
     doc, problems = read_yaml(path, file, follow_links=True)  # the admins' file; `pic plan` links it
     # One way to name a key of the file: pic:limits.cpus, as the model's own errors do (not config.pic:...).
     problems = [dataclasses.replace(p, path=p.path.removeprefix("config.")) for p in problems]

@@ -456,3 +456,80 @@ def test_characters_the_output_cannot_encode_are_escaped(tmp_path: Path) -> None
     members = write_members(tmp_path / "m", {"aaa-one": member(uid=10000, name="Café")})
     proc = _shell(f'"$1" -m pic report --members {members}', env={"PYTHONIOENCODING": "ascii"})
     assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+
+
+def _unprivileged(argv: list[str]) -> subprocess.CompletedProcess[str]:
+    """``python -m pic argv`` without root's right to read and search any directory (as an admin's account)."""
+    setpriv = shutil.which("setpriv")
+    assert setpriv is not None, "setpriv (util-linux) is needed: root reads any directory otherwise"
+    drop = [setpriv, "--bounding-set=-dac_override,-dac_read_search"] if os.geteuid() == 0 else []
+    return subprocess.run(
+        [*drop, sys.executable, "-m", "pic", *argv], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+
+
+@pytest.mark.parametrize(
+    ("mode", "locked", "command", "said"),
+    [
+        (0o300, "members", "check", "members cannot be read: Permission denied"),
+        (0o300, "members", "report", "members cannot be read: Permission denied"),
+        (0o300, "members", "new", "members cannot be read: Permission denied"),
+        (0o600, "", "check", "members cannot be read: Permission denied"),  # the directory above cannot be searched
+        (0o600, "", "new", "members cannot be read: Permission denied"),
+        (0o555, "members", "new", "members/velo-lyon.yaml cannot be written: Permission denied"),
+    ],
+)
+def test_a_directory_of_member_files_that_cannot_be_read_or_written_is_named_not_a_traceback(
+    tmp_path: Path, mode: int, locked: str, command: str, said: str
+) -> None:
+    top = tmp_path / "top"
+    top.mkdir()
+    members = _members_copy(top)
+    argv = [command, "--project", str(ROOT), "--members", str(members), "--on", ON]
+    if command == "new":
+        argv += ["velo-lyon", "--name", "Vélo Lyon", "--email", "contact@velo-lyon.org"]
+    (top / locked).chmod(mode)
+    try:
+        done = _unprivileged(argv)
+    finally:
+        (top / locked).chmod(0o755)
+    assert "Traceback" not in done.stderr, done.stderr
+    assert done.returncode == 1, done
+    assert f"{top}/{said}" in done.stderr, done.stderr
+    assert not (members / "velo-lyon.yaml").exists()
+
+
+def test_a_project_directory_that_cannot_be_searched_is_not_said_to_have_no_stack_file(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    shutil.copy(ROOT / "Pulumi.prod.yaml", project / "Pulumi.prod.yaml")
+    project.chmod(0o600)
+    try:
+        done = _unprivileged(["check", "--project", str(project), "--members", str(MEMBERS), "--on", ON])
+    finally:
+        project.chmod(0o755)
+    assert done.returncode == 1, done
+    assert f"{project}/Pulumi.prod.yaml cannot be read: Permission denied" in done.stderr, done.stderr
+
+
+def test_new_leaves_no_part_of_a_member_file_it_could_not_write(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full disk: the file is removed rather than left cut off, to be read as a member by the next command."""
+    members = _members_copy(tmp_path)
+    written: list[bytes] = []
+
+    def write(fd: int, data: bytes) -> int:
+        if written:
+            raise OSError(28, "No space left on device")
+        written.append(bytes(data[:40]))
+        return os.write(fd, data[:40])
+
+    monkeypatch.setattr("pic.newmember.os.write", write)
+    rc, out, err = _run(
+        capsys, "new", "velo-lyon", "--name", "Vélo Lyon", "--email", "contact@velo-lyon.org",
+        "--project", str(ROOT), "--members", str(members), "--on", ON,
+    )  # fmt: skip
+    assert rc == 1 and written, (out, err)
+    assert f"{members}/velo-lyon.yaml cannot be written: No space left on device; nothing is left of it" in err
+    assert not (members / "velo-lyon.yaml").exists()
