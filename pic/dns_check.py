@@ -26,6 +26,7 @@ from pic.registry import Registry
 from pic.render import dns as records
 from pic.render.mail import list_domains
 from pic.settings import Settings, display_path
+from pic.yamlsrc import format_loc
 
 Status = Literal["present", "missing", "different", "duplicated"]
 # Kinds of which a name may publish only one record: two SPF records are a permanent error
@@ -94,33 +95,78 @@ def expected_from_settings(settings: Settings, registry: Registry) -> dict[str, 
 _PLACEHOLDER_PEM = "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"
 
 
+class _DuplicateKey(ValueError):
+    """A key given twice in one object of the expected records' JSON (the decoder would keep the last)."""
+
+
+def _unique(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKey(key)
+        out[key] = value
+    return out
+
+
 def load_expected(path: Path) -> dict[str, list[Expected]]:
-    """The JSON of ``pulumi stack output mail_dns_records --json``: {domain: [{name, type, value}]}."""
+    """The JSON of ``pulumi stack output mail_dns_records --json``: {domain: [{name, type, value}]}.
+
+    Raises PicError naming the file, and the line and column or the domain and record, for a file that is not
+    UTF-8 JSON, a key given twice (the decoder would keep the last one, and the records of the first would be
+    checked by no one), a domain without records, and a record whose name, type or value is not text.
+    """
     file = display_path(path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise PicError([Problem(file, None, "", f"cannot be read as JSON: {exc}")]) from None
+        raw = path.read_bytes()
+        data = json.loads(raw.decode("utf-8-sig"), object_pairs_hook=_unique)
+    except OSError as exc:
+        raise PicError([Problem(file, None, "", f"cannot be read: {exc.strerror or exc}")]) from None
+    except UnicodeDecodeError as exc:
+        start = exc.start + (3 if raw.startswith(b"\xef\xbb\xbf") else 0)
+        line, column = raw.count(b"\n", 0, start) + 1, start - raw.rfind(b"\n", 0, start)
+        why = f"holds bytes that are not UTF-8 (\\x{raw[start]:02x}, column {column}): save it as UTF-8"
+        raise PicError([Problem(file, line, "", why)]) from None
+    except json.JSONDecodeError as exc:
+        why = f"cannot be read as JSON: {exc.msg.removesuffix(' at')} at column {exc.colno}"
+        raise PicError([Problem(file, exc.lineno, "", why)]) from None
+    except _DuplicateKey as exc:
+        why = f"cannot be read as JSON: the key {show_value(str(exc))} is given twice in one object; give it once"
+        raise PicError([Problem(file, None, "", why)]) from None
+    except RecursionError:
+        raise PicError([Problem(file, None, "", "cannot be read as JSON: nested too deeply")]) from None
     problems: list[Problem] = []
     out: dict[str, list[Expected]] = {}
     if not isinstance(data, dict):
         raise PicError([Problem(file, None, "", "is not a mapping of domain to records")])
     for domain, recs in data.items():
-        if not isinstance(recs, list):
-            problems.append(Problem(file, None, str(domain), "is not a list of records"))
+        if not isinstance(recs, list) or not recs:
+            why = "is not a list of records" if not isinstance(recs, list) else "has no records: nothing to check"
+            problems.append(Problem(file, None, format_loc([domain]), why))
             continue
         for i, r in enumerate(recs):
-            if not (isinstance(r, dict) and {"name", "type", "value"} <= set(r) and r["type"] in ("TXT", "MX")):
-                problems.append(Problem(file, None, f"{domain}[{i}]", f"{r!r} is not a record {{name, type, value}}"))
+            if not (
+                isinstance(r, dict)
+                and {"name", "type", "value"} <= set(r)
+                and all(isinstance(r[key], str) for key in ("name", "type", "value"))
+                and r["type"] in ("TXT", "MX")
+            ):
+                problems.append(
+                    Problem(
+                        file,
+                        None,
+                        format_loc([domain, i]),
+                        f"{show_value(r)} is not a record {{name, type, value}} (text each; type TXT or MX)",
+                    )
+                )
                 continue
             try:  # looked up as written: a name DNS cannot hold (a label over 63, over 253 in all) is no record
-                dns.name.from_text(str(r["name"]))
+                dns.name.from_text(r["name"])
             except dns.exception.DNSException as exc:
                 why = f"is not a DNS name ({exc}): give what `pulumi stack output mail_dns_records --json` prints"
-                problems.append(Problem(file, None, f"{domain}[{i}].name", f"{show_value(r['name'])} {why}"))
+                problems.append(Problem(file, None, format_loc([domain, i, "name"]), f"{show_value(r['name'])} {why}"))
                 continue
-            rec = records.Record(str(r["name"]), r["type"], str(r["value"]))
-            out.setdefault(str(domain), []).append(Expected(rec.name, rec.type, records.kind(rec), rec.value))
+            rec = records.Record(r["name"], r["type"], r["value"])
+            out.setdefault(domain, []).append(Expected(rec.name, rec.type, records.kind(rec), rec.value))
     if problems:
         raise PicError(problems)
     return out
