@@ -183,7 +183,7 @@ def load_domains(extra: Sequence[Path] = ()) -> dict[str, DeadDomain]:
 # bounce, bounce_address, topics, custom_attribute, subscribed, included, ...), or "KEY" alone when the
 # value is empty; "email ADDRESS" among them (a quoted local part may hold spaces: "jean dupont"@example.org).
 # One paragraph per subscriber, paragraphs apart by a blank line.
-_DUMP_LINE = re.compile(r"\s*([a-z][a-z0-9_]*)(?:\s+(\S.*?))?\s*")
+_DUMP_LINE = re.compile(r"\s*([a-z][a-z0-9_]*)(?:\s+(\S(?:.*\S)?))?\s*")  # greedy: linear in the line
 # The address that starts a line of the web dump ("ADDRESS gecos..."): a quoted local part may hold spaces.
 _LEADING_ADDRESS = re.compile(r'(?:"[^"]*"|[^\s"])+')
 _LINE_BREAK = re.compile(r"\r\n|[\r\n]")  # as editors and the csv module count lines

@@ -792,3 +792,17 @@ def test_a_csv_row_of_thousands_of_cells_is_checked_in_a_time_of_its_length(
         "malformed address (An email address must have an @-sign.); suggested: b@gmail.com"
     ], lines
     assert len(checked) < 20, len(checked)
+
+
+def test_a_line_with_a_long_run_of_spaces_is_read_in_a_time_linear_in_its_length(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Sympa's dump line was matched by a lazy value before trailing spaces: a line of 200,000 spaces (200 KB)
+    took a minute and a half, a file of 32 MiB could take days."""
+    export = tmp_path / "member.dump"
+    export.write_text("email anne@gmial.com" + " " * 200_000 + "Anne\nemail zoe@example.org\n", encoding="utf-8")
+    start = time.monotonic()
+    code, lines, err = _audit(capsys, str(export))
+    assert time.monotonic() - start < 10
+    assert code == 1 and len(lines) == 1 and lines[0].startswith(f"{export}:1 anne@gmial.com   "), lines
+    assert "2 address(es) in 1 file(s), 1 to fix" in err
