@@ -55,6 +55,13 @@ def test_move_script_passes_shellcheck_and_copies_what_the_member_owns(ca: str, 
         certified = member.site is not None and member.site.https
         assert (f"/etc/pic/certs/{member.slug}/" in script) == certified, member.slug
         assert (f"/etc/letsencrypt/renewal/{member.slug}.conf" in script) == (certified and ca != "internal")
+        # The domains to point at the new host, each named; a member without a site has none to name.
+        told = "point the DNS of these domains to web2.example.org" in script
+        assert told == (member.site is not None), member.slug
+        for domain in member.site.domains if member.site is not None else ():
+            assert f'echo "  {domain}"' in script, (member.slug, domain)
+        if member.site is None:
+            assert "(the member has no site: no DNS to change)" in script, member.slug
 
 
 def test_move_script_refuses_an_unknown_host_or_the_same_host() -> None:
