@@ -20,6 +20,7 @@ another host than its own: a report never shows a figure it cannot vouch for.
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import re
 from collections.abc import Iterable
@@ -166,6 +167,7 @@ def _read_parts(paths: list[Path]) -> list[_Part]:
         part = _Part(file, f.stem, None)
         parts.append(part)
         at: str | None = None
+        data = data.removeprefix(codecs.BOM_UTF8)  # an editor's byte-order mark, after a copy of the file
         for n, raw in enumerate(data.split(b"\n"), 1):
             try:
                 line = raw.decode("utf-8").removesuffix("\r")

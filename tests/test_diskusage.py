@@ -217,6 +217,18 @@ def test_the_times_the_host_writes_are_read(tmp_path: Path) -> None:
         assert diskusage.read([f])["velo-cite"].measured_at == at
 
 
+@pytest.mark.parametrize("first", ["", "velo-cite\t1\t2\t3\n"])
+def test_a_byte_order_mark_before_the_first_line_is_skipped(tmp_path: Path, first: str) -> None:
+    """A file saved again by an editor that writes a UTF-8 byte-order mark: read as the host wrote it, its first
+    line a header or a member's line (was: slug "\\ufeffvelo-cite" is not a member slug)."""
+    f = tmp_path / "web1.tsv"
+    text = (first or header("web1")) + "amis-du-rhone\t4\t5\t6\n"
+    f.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    usages = diskusage.read([f])
+    assert sorted(usages) == sorted(["amis-du-rhone", *(["velo-cite"] if first else [])])
+    assert usages["amis-du-rhone"].measured_at == (None if first else AT)
+
+
 def test_a_file_named_twice_is_read_once(
     tmp_path: Path, stack: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
