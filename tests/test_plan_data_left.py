@@ -328,6 +328,53 @@ def test_a_host_at_another_address_or_sympa_on_another_host_leaves_the_data_behi
     assert hosts == [("pic:mail.host", "web1", "web3")]
 
 
+def test_a_host_renamed_at_the_same_addresses_is_no_move_but_told(tmp_path: Path) -> None:
+    """web1 renamed web9 with the same address and private address: the same machine, so its members do not
+    move (was: every member told to move and copy its space, exit 4); the resources named after it are made
+    anew, its database users among them, so the plan says to keep the name (exit 3)."""
+    before = _stack(tmp_path, "before", WEB2)
+    registry = load_registry(MEMBERS, before)
+    renamed = _stack(
+        tmp_path,
+        "renamed",
+        WEB2,
+        ("web1: {role: web, address: web1.example.org", "web9: {role: web, address: web1.example.org"),
+        ("pic:mail: {host: web1,", "pic:mail: {host: web9,"),
+        ("host: web1\n", "host: web9\n"),
+        ("pic:default_web_host: web1", "pic:default_web_host: web9"),
+    )
+    members = tmp_path / "members"
+    shutil.copytree(MEMBERS, members)
+    _edited(members / "velo-cite.yaml", r"(?m)^host: web1$", "host: web9")
+    empty = rendering()
+    attr_old = Attribution(empty, registry, before)
+    attr_new = Attribution(empty, load_registry(members, renamed), renamed)
+    r = review([], attr_new, attr_old)
+    assert r.moves == {}, r.moves
+    [hm] = r.host_moves
+    assert (hm.what, hm.old, hm.new, hm.renamed) == ("pic:hosts", "web1", "web9", True)
+    on_web1 = sorted(m.slug for m in registry if m.host == "web1")
+    assert hm.held == f"the sites of {', '.join(on_web1)}; Sympa's"
+    assert exit_status([], attr_new, attr_old) == EXIT_STATEFUL
+    text = as_text(empty, attr_new, header="h", changes=[], attr_old=attr_old, against="HEAD")
+    assert "!!! STATEFUL: host web1 is renamed web9 at the same addresses" in text, text
+    assert "what to do: keep the name web1 in pic:hosts" in text, text
+    assert "rsync" not in text and "move-script" not in text, text
+    # Another address: another machine as far as the plan can tell, so its members move (told as before).
+    elsewhere = _stack(
+        tmp_path,
+        "elsewhere",
+        WEB2,
+        ("web1: {role: web, address: web1.example.org, private_address: 10.0.0.11",
+         "web9: {role: web, address: web9.example.org, private_address: 10.0.0.19"),
+        ("pic:mail: {host: web1,", "pic:mail: {host: web9,"),
+        ("host: web1\n", "host: web9\n"),
+        ("pic:default_web_host: web1", "pic:default_web_host: web9"),
+    )  # fmt: skip
+    r = review([], Attribution(empty, load_registry(members, elsewhere), elsewhere), attr_old)
+    assert set(r.moves) == set(on_web1) and not [hm for hm in r.host_moves if hm.renamed]
+
+
 def test_one_address_written_otherwise_is_no_move(tmp_path: Path) -> None:
     """2001:db8::11 and 2001:db8:0:0:0:0:0:11 are one address: nothing stays behind."""
     mx = ("dkim_selector: pic,", "dkim_selector: pic, mx: mx.example.org,")

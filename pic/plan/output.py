@@ -380,12 +380,20 @@ class HostMove:
     """What stays on a machine the new program no longer uses: a host whose address changed (another
     machine, or the same one under another name: the plan cannot tell), or Sympa moved to another host."""
 
-    what: str  # the setting: pic:hosts.web1.address, pic:mail.host
+    what: str  # the setting: pic:hosts.web1.address, pic:mail.host, pic:hosts (a host renamed)
     old: str
     new: str
     held: str  # what the machine holds, in words
+    renamed: bool = False  # the same machine (same addresses) under another name in pic:hosts
 
     def note(self) -> str:
+        if self.renamed:
+            return (
+                f"host {self.old} is renamed {self.new} at the same addresses: every resource named after it is "
+                f"made anew under the new name ({self.held}): its containers are replaced, and its database users "
+                "are created again for the same user and address before the old ones are deleted, which MariaDB "
+                "refuses (a user that exists), stopping `pulumi up` there"
+            )
         return (
             f"{self.what} {self.old} -> {self.new}: {self.held} stay on {self.old}, and the program makes them "
             f"anew, empty, on {self.new}"
@@ -393,6 +401,11 @@ class HostMove:
 
     @property
     def advice(self) -> str:
+        if self.renamed:
+            return (
+                f"keep the name {self.old} in pic:hosts (and in the members' `host:`): a host's name is in the names "
+                "of its resources, its address says where it is; nothing needs copying, the machine is the same"
+            )
         if self.what == "pic:mail.host":
             return (
                 f"move Sympa's data first: its lists' directories, archives and spool (/var/lib/sympa, "
@@ -692,10 +705,13 @@ def review(changes: list[Change], attr_new: Attribution, attr_old: Attribution) 
         item = Shown(c, member, before, after)
         item.downtime = _downtime(c, member, before, after) or _site_gone(c, member, attr_new)
         shown.append(item)
+    renamed = _renamed_hosts(attr_old, attr_new)  # the same machine: its members do not move (told apart)
     moves = {
         slug: (attr_old.member_host[slug], host)
         for slug, host in sorted(attr_new.member_host.items())
-        if slug in attr_old.member_host and attr_old.member_host[slug] != host
+        if slug in attr_old.member_host
+        and attr_old.member_host[slug] != host
+        and renamed.get(attr_old.member_host[slug]) != host
     }
     lost = []
     if attr_old is not attr_new:
@@ -776,12 +792,46 @@ def _same_address(a: str, b: str) -> bool:
         return a.lower().rstrip(".") == b.lower().rstrip(".")
 
 
+def _renamed_hosts(attr_old: Attribution, attr_new: Attribution) -> dict[str, str]:
+    """Hosts of the old settings found under another name in the new ones, at the same address and private
+    address with the same role: old name -> new name (the same machine, renamed)."""
+    old, new = attr_old.settings, attr_new.settings
+    if old is None or new is None or old is new:
+        return {}
+    out = {}
+    for name in sorted(set(old.hosts) - set(new.hosts)):
+        before = old.hosts[name]
+        if before.connection == "local":
+            continue
+        same = [
+            other
+            for other in sorted(set(new.hosts) - set(old.hosts))
+            if new.hosts[other].role == before.role
+            and _same_address(new.hosts[other].address, before.address)
+            and _same_address(str(new.hosts[other].private_address), str(before.private_address))
+        ]
+        if len(same) == 1:
+            out[name] = same[0]
+    return out
+
+
 def _host_moves(attr_old: Attribution, attr_new: Attribution) -> list[HostMove]:
-    """Hosts reached at another address that hold members' data, and Sympa moved to another web host."""
+    """Hosts reached at another address that hold members' data, hosts renamed (the same machine: their
+    resources are made anew under the new name), and Sympa moved to another web host."""
     old, new = attr_old.settings, attr_new.settings
     if old is None or new is None or old is new:
         return []
     out = []
+    for name, other in _renamed_hosts(attr_old, attr_new).items():
+        held = []
+        slugs = sorted(s for s, host in attr_old.member_host.items() if host == name and s in attr_new.member_host)
+        if slugs:
+            held.append(f"the sites of {', '.join(slugs)}")
+        if name == old.db_host:
+            held.append("the database host's resources")
+        if name == old.mail_host:
+            held.append("Sympa's")
+        out.append(HostMove("pic:hosts", name, other, "; ".join(held) or "the host's own", renamed=True))
     for name in sorted(set(old.hosts) & set(new.hosts)):
         before, after = old.hosts[name], new.hosts[name]
         if _same_address(before.address, after.address) or "local" in (before.connection, after.connection):
@@ -1541,7 +1591,14 @@ def as_json(
             for cc in r.charset_changes
         ]
         data["hosts_moved"] = [
-            {"setting": hm.what, "from": hm.old, "to": hm.new, "note": hm.note(), "advice": hm.advice}
+            {
+                "setting": hm.what,
+                "from": hm.old,
+                "to": hm.new,
+                "renamed": hm.renamed,
+                "note": hm.note(),
+                "advice": hm.advice,
+            }
             for hm in r.host_moves
         ]
         data["handed_over"] = [
