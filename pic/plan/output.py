@@ -815,6 +815,19 @@ def _renamed_hosts(attr_old: Attribution, attr_new: Attribution) -> dict[str, st
     return out
 
 
+def _held_by_host(attr_old: Attribution, attr_new: Attribution, name: str, words: tuple[str, str, str]) -> str:
+    """What host ``name`` holds for this plan, in ``words`` (the members that stay, followed by their slugs;
+    the databases; Sympa's), joined by "; "; ``""`` when nothing."""
+    settings = attr_old.settings
+    slugs = sorted(s for s, host in attr_old.member_host.items() if host == name and s in attr_new.member_host)
+    held = [f"{words[0]} {', '.join(slugs)}"] if slugs else []
+    if settings is not None and name == settings.db_host:
+        held.append(words[1])
+    if settings is not None and name == settings.mail_host:
+        held.append(words[2])
+    return "; ".join(held)
+
+
 def _host_moves(attr_old: Attribution, attr_new: Attribution) -> list[HostMove]:
     """Hosts reached at another address that hold members' data, hosts renamed (the same machine: their
     resources are made anew under the new name), and Sympa moved to another web host."""
@@ -823,30 +836,20 @@ def _host_moves(attr_old: Attribution, attr_new: Attribution) -> list[HostMove]:
         return []
     out = []
     for name, other in _renamed_hosts(attr_old, attr_new).items():
-        held = []
-        slugs = sorted(s for s, host in attr_old.member_host.items() if host == name and s in attr_new.member_host)
-        if slugs:
-            held.append(f"the sites of {', '.join(slugs)}")
-        if name == old.db_host:
-            held.append("the database host's resources")
-        if name == old.mail_host:
-            held.append("Sympa's")
-        out.append(HostMove("pic:hosts", name, other, "; ".join(held) or "the host's own", renamed=True))
+        held = _held_by_host(attr_old, attr_new, name, ("the sites of", "the database host's resources", "Sympa's"))
+        out.append(HostMove("pic:hosts", name, other, held or "the host's own", renamed=True))
     for name in sorted(set(old.hosts) & set(new.hosts)):
         before, after = old.hosts[name], new.hosts[name]
         if _same_address(before.address, after.address) or "local" in (before.connection, after.connection):
             continue
-        held = []
-        slugs = sorted(s for s, host in attr_old.member_host.items() if host == name and s in attr_new.member_host)
-        if slugs:
-            held.append(f"the spaces, sites, dumps and certificates of {', '.join(slugs)}")
-        if name == old.db_host:
-            held.append("every member's databases")
-        if name == old.mail_host:
-            held.append("Sympa's lists, subscribers and archives")
+        words = (
+            "the spaces, sites, dumps and certificates of",
+            "every member's databases",
+            "Sympa's lists, subscribers and archives",
+        )
+        held = _held_by_host(attr_old, attr_new, name, words)
         if held:
-            what = f"pic:hosts.{name}.address"
-            out.append(HostMove(what, before.address, after.address, "; ".join(held)))
+            out.append(HostMove(f"pic:hosts.{name}.address", before.address, after.address, held))
     if old.mail_host != new.mail_host and not _same_address(
         old.hosts[old.mail_host].address, new.hosts[new.mail_host].address
     ):
