@@ -17,6 +17,7 @@ import hashlib
 import hmac
 import ipaddress
 import os
+import posixpath
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -421,6 +422,17 @@ class SftpTarget:
         return host if self.port == SSH_DEFAULT_PORT else f"[{host}]:{self.port}"
 
 
+def _no_url_escape(path: str) -> None:
+    """A URL's path holds no '%': restic reads the URL forms with Go's url.Parse, which decodes ``%XX``
+    (``%41`` is the path ``A``, ``%2F`` a '/') and refuses the repository outright on any other '%'
+    (``100%``: "invalid URL escape"), every night."""
+    if "%" in path:
+        raise ValueError(
+            "holds '%', which restic reads in a URL as an escape (%41 is 'A', and a '%' not followed by two "
+            "hexadecimal digits makes restic refuse the repository): write the path without '%'"
+        )
+
+
 def sftp_target(repository: str) -> SftpTarget | None:
     """The user, host, port and path of an sftp repository; None for another kind.
 
@@ -442,7 +454,9 @@ def sftp_target(repository: str) -> SftpTarget | None:
             raise ValueError("has no path after the host: sftp://user@host[:port]//absolute/path")
         if "?" in path or "#" in path:
             raise ValueError("holds '?' or '#', which a URL reads as a query or a fragment, not as the path")
-        if path.startswith("~"):
+        _no_url_escape(path)
+        if posixpath.normpath(path).startswith("~"):
+            # restic cleans the path (Go's path.Clean: "./~x" is "~x") before it refuses a leading '~'
             raise ValueError("has a path starting with '~', which restic refuses: write it from / (or relative)")
         return SftpTarget(url["user"], host, port or SSH_DEFAULT_PORT, path)
     if repository.startswith("sftp://"):
@@ -473,6 +487,7 @@ def check_offsite_repository(repository: str) -> str:
         split_host_port(s3["authority"], port_required=False)
         if "?" in repository or "#" in repository:
             raise ValueError("holds '?' or '#', which a URL reads as a query or a fragment")
+        _no_url_escape(repository)
         return repository
     raise ValueError(f"is not a repository the platform can use: {REPOSITORY_FORMS}")
 

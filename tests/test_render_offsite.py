@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from pic.render import db as rdb
 from pic.render import offsite as ro
-from pic.settings import BackupSpec, OffsiteSpec, known_hosts_matches, sftp_target
+from pic.settings import BackupSpec, OffsiteSpec, check_offsite_repository, known_hosts_matches, sftp_target
 from tests.conftest import require_program
 
 NASTY = 'it\'s a "pass" with $dollar `tick` and \\ backslash'
@@ -285,3 +285,50 @@ def test_systemd_units_verify(tmp_path: Path) -> None:
         cal = subprocess.run([analyze, "calendar", spec], capture_output=True, text=True, check=False)
         assert cal.returncode == 0, cal.stderr
     assert "OnCalendar=Sun *-*-* 06:00:00" in units["pic-offsite-drill.timer"]
+
+
+# Repositories whose URL path restic reads otherwise than written: Go's url.Parse decodes %XX and refuses
+# any other '%', and restic cleans the path before it refuses a leading '~'.
+RESTIC_READS_OTHERWISE = [
+    "sftp://restic@vault.example.net//srv/backup-100%",
+    "sftp://restic@vault.example.net:2222//srv/100%zz/pic",
+    "sftp://restic@vault.example.net//srv/restic%2Fpic",
+    "sftp://restic@vault.example.net/./~restic",
+    "s3:https://s3.example.net/bucket/pic-100%",
+    "s3:https://s3.example.net/bucket/a%41b",
+]
+
+
+@pytest.mark.parametrize("repository", RESTIC_READS_OTHERWISE)
+def test_a_url_path_restic_would_read_otherwise_is_refused(repository: str) -> None:
+    with pytest.raises(ValueError, match=r"'%'|'~'"):
+        check_offsite_repository(repository)
+    key = f"[vault.example.net]:2222 {KEY}" if ":2222" in repository else f"vault.example.net {KEY}"
+    known = {"known_hosts": key} if repository.startswith("sftp:") else {}
+    with pytest.raises(ValueError, match=r"'%'|'~'"):
+        OffsiteSpec.model_validate({"repository": repository, **known})
+
+
+# restic decodes %41 and %2F without a word; a '%' of no escape it refuses.
+REFUSED_BY_RESTIC = [r for r in RESTIC_READS_OTHERWISE if "%" in r and "%41" not in r and "%2F" not in r]
+
+
+@pytest.mark.parametrize("repository", REFUSED_BY_RESTIC)
+def test_restic_itself_refuses_those_repositories(repository: str, tmp_path: Path) -> None:
+    restic = require_program("restic")
+    password = tmp_path / "password"
+    password.write_text("x\n")
+    done = subprocess.run(
+        [restic, "--repo", repository, "--password-file", str(password), "-o", "sftp.command=false", "cat", "config"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert done.returncode != 0
+    assert "invalid URL escape" in done.stderr, done.stderr
+
+
+def test_the_short_sftp_form_keeps_a_percent_sign_as_written() -> None:
+    target = sftp_target("sftp:restic@vault.example.net:/srv/backup-100%")
+    assert target is not None and target.path == "/srv/backup-100%"
