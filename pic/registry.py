@@ -30,7 +30,7 @@ from pydantic.fields import FieldInfo
 from pic import charsets, cron, names, phpini
 from pic.errors import PicError, Problem, show_value, shown_name
 from pic.modelerrors import SubfieldError, _unwrap, problems_from
-from pic.settings import TLS_CA_NAMES, Cpus, Settings, display_path
+from pic.settings import SYMPA_ROBOT_LOCAL_PARTS, TLS_CA_NAMES, Cpus, Settings, display_path, sympa_address
 from pic.validators import (
     SLUG_WORDS,
     Domain,
@@ -787,6 +787,25 @@ class _Cross:
             self.claim(m, ("lists", "domain"), "domain", spec.lists.domain, "a list domain")
             self.public_name(m, ("lists", "domain"), spec.lists.domain)
             self.list_record_names(m, spec.lists.domain)
+            self.reports_not_sympas(m, spec.lists.domain)
+
+    def reports_not_sympas(self, m: Member, domain: str) -> None:
+        """The DMARC reports' mailbox (``pic:mail.dmarc_reports``) at a member's list domain is an alias to the
+        admins (pic.render.mail.virtual_map), never one of Sympa's addresses there: the map leaves those to
+        Sympa, so the reports of every list domain would reach the member's robot, its lists' owners
+        (``LIST-request``, ``LIST-owner``) or its commands (``sympa@``). The settings refuse the same at
+        Sympa's own domain."""
+        reports = self.settings.dmarc_reports
+        local, _, at = reports.rpartition("@")
+        if at.lower() == domain.lower() and sympa_address(local):
+            self.at(
+                m,
+                ("lists", "domain"),
+                f"{show_value(domain)} is the domain of pic:mail.dmarc_reports ({reports}), an address of Sympa "
+                f"at this list domain ({', '.join(SYMPA_ROBOT_LOCAL_PARTS)}, or a list's LIST-request, -owner, "
+                "...): the DMARC reports of every list domain would go to this member's robot and lists; give "
+                "pic:mail.dmarc_reports another name (default dmarc-reports@ at pic:mail.sympa_domain)",
+            )
 
     def list_record_names(self, m: Member, domain: str) -> None:
         """Every record a list domain needs (MX, SPF, DKIM, DMARC and the reports' authorization) has a name

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from pic.errors import PicError, Problem
+from pic.registry import load_registry
 from pic.render import mail
 from pic.settings import SecretRef, load_settings
 from tests.conftest import ROOT
@@ -1167,6 +1168,34 @@ def test_dmarc_reports_at_sympas_domain_is_none_of_sympas_own_addresses(tmp_path
         ["listes.example.org"], postmaster="a@example.org", dmarc_reports=f"{local}@listes.example.org"
     )
     assert f"{local}@listes.example.org\t" not in aliases  # nor does the map take it, whatever the settings say
+
+
+@pytest.mark.parametrize("local", ["sympa", "listmaster", "bounce", "Sympa-Owner", "bureau-request", "news-owner"])
+def test_dmarc_reports_at_a_members_list_domain_is_none_of_sympas_own_addresses(tmp_path: Path, local: str) -> None:
+    """At a member's list domain too, Postfix's virtual map leaves Sympa's addresses to Sympa: the reports of
+    every list domain would reach that member's robot, or the owners of one of its lists."""
+    project = project_copy(tmp_path)
+    reports = f"{local}@LISTES.amis-du-rhone.org"
+    _edit(project, "dmarc_reports: dmarc@example.org", f"dmarc_reports: {reports}")
+    settings = load_settings(project, "prod")  # the settings alone cannot know the members' list domains
+    with pytest.raises(PicError) as info:
+        load_registry(ROOT / "members", settings)
+    text = str(info.value)
+    assert "amis-du-rhone.yaml:21 lists.domain: " in text and "pic:mail.dmarc_reports" in text, text
+    assert f"{reports}\t" not in mail.virtual_map(
+        ["listes.amis-du-rhone.org"], postmaster="a@example.org", dmarc_reports=reports
+    )
+
+
+def test_dmarc_reports_at_a_members_list_domain_is_the_admins_alias(tmp_path: Path) -> None:
+    project = project_copy(tmp_path)
+    _edit(project, "dmarc_reports: dmarc@example.org", "dmarc_reports: dmarc@listes.amis-du-rhone.org")
+    settings = load_settings(project, "prod")
+    assert len(load_registry(ROOT / "members", settings)) > 0
+    aliases = mail.virtual_map(
+        ["listes.amis-du-rhone.org"], postmaster="a@example.org", dmarc_reports=settings.dmarc_reports
+    )
+    assert "dmarc@listes.amis-du-rhone.org\ta@example.org" in aliases
 
 
 def test_the_admins_mailboxes_are_not_at_the_lists_domain(tmp_path: Path) -> None:
