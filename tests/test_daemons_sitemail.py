@@ -179,7 +179,10 @@ def test_on_the_mail_host_the_lists_receive_mail_from_anyone_and_nothing_else_is
     forged = f"{sitemail.LOCAL_PART}@{b.sender_domains[0]}"
     code, text = _verdict(mail_host_relay, SITE_A, forged, "other@example.net")
     assert code == 554 and sitemail.REFUSAL.removeprefix("REJECT ") in text, text
-    assert "inet_protocols = all\n" in mail_host_relay.postfix.postconf("-n")  # the lists' mail over IPv6 too
+    settings = mail_host_relay.postfix.postconf("-n")
+    assert "inet_protocols = all\n" in settings  # the lists' mail over IPv6 too
+    # ... and the host's own clients over IPv6 loopback ("localhost" may be ::1 first) relay as over IPv4's.
+    assert "mynetworks = 127.0.0.1/32 [::1]/128\n" in settings, settings
 
 
 def test_on_a_web_host_an_unknown_client_may_not_even_write_to_the_lists(relay: Relay) -> None:

@@ -149,7 +149,10 @@ def postfix_settings(
         # The sites' network is IPv4; the mail host also receives the lists' mail, over IPv6 too.
         "inet_protocols": "all" if mail_host else "ipv4",
         "mydestination": "$myhostname, localhost",
-        "mynetworks": local_networks,
+        # The host's own clients (cron's reports, the renewal script's curl to localhost): on the mail host,
+        # which listens on IPv6 too, "localhost" may be ::1 first (Debian's /etc/hosts), as in Postfix's own
+        # default (mynetworks_style = host).
+        "mynetworks": f"{local_networks} [::1]/128" if mail_host else local_networks,
         "smtpd_restriction_classes": ", ".join(classes) if classes else "",
         **classes,
         "smtpd_client_restrictions": f"permit_mynetworks, check_client_access {cidr}{others}",
