@@ -34,6 +34,7 @@ def settings_warnings(settings: Settings, project_dir: Path) -> list[Problem]:
                     "warning",
                 )
             )
+    out += _zone_warnings(settings, file)
     for key in settings.needed_secrets():
         if key not in settings.secrets:
             out.append(
@@ -42,6 +43,46 @@ def settings_warnings(settings: Settings, project_dir: Path) -> list[Problem]:
                     None,
                     f"pic:{key}",
                     f"is not set yet: set it with `pulumi config set --secret pic:{key}` before `pulumi up`",
+                    "warning",
+                )
+            )
+    return out
+
+
+def _zone_warnings(settings: Settings, file: str) -> list[Problem]:
+    """Names the platform needs an address for (its hosts', Sympa's web interface, phpMyAdmin's, the mail
+    exchanger) inside a zone NSD serves (backend zonefile): the zone holds the mail records and the name servers'
+    glue only (pic.render.dns.zone_file), so once the zone is delegated to NSD those names resolve to nothing."""
+    if settings.dns.backend != "zonefile":
+        return []
+    needed = [(host.address, f"pic:hosts.{name}.address") for name, host in sorted(settings.hosts.items())]
+    needed += [
+        (settings.mail.sympa_domain, "pic:mail.sympa_domain, Sympa's web interface"),
+        (settings.mail_exchanger, "the mail exchanger of the list domains"),
+    ]
+    if settings.phpmyadmin is not None:
+        needed.append((settings.phpmyadmin.domain, "pic:phpmyadmin.domain"))
+    # The name servers have their glue in the zone (pic.render.dns.nameservers: the server's address by default).
+    glue = set(settings.dns.nameservers or [settings.hosts[settings.dns_server].address])
+    zones = settings.dns.zones
+    by_zone: dict[str, dict[str, str]] = {}
+    for name, what in reversed(needed):  # the first setting that names it is the one told
+        within = [zone for zone in zones if name == zone or name.endswith(f".{zone}")]
+        if within and name not in glue:  # in the deepest zone served that holds it
+            by_zone.setdefault(max(within, key=len), {})[name] = what
+    out = []
+    for i, zone in enumerate(zones):
+        inside = by_zone.get(zone)
+        if inside:
+            shown = "; ".join(f"{name} ({what})" for name, what in sorted(inside.items()))
+            out.append(
+                Problem(
+                    file,
+                    None,
+                    f"pic:dns.zones[{i}]",
+                    f"{zone} is served by NSD with the mail records and its name servers' addresses only: {shown} "
+                    "would have no address once the zone is delegated here; serve a zone that holds the list "
+                    "domains only, or publish those names' A/AAAA records where the zone is served",
                     "warning",
                 )
             )

@@ -16,6 +16,7 @@ import checkdmarc.dmarc
 import dkim.util
 import pytest
 
+from pic.check import settings_warnings
 from pic.errors import PicError
 from pic.render import dns, mail
 from pic.settings import load_settings
@@ -445,3 +446,28 @@ def test_a_site_sends_as_its_domains_without_www_but_never_as_a_public_suffix() 
     site = m.site.model_copy(update={"domains": domains})
     member = dataclasses.replace(m, spec=m.spec.model_copy(update={"site": site}))
     assert member.sender_domains == ("asso-exemple.fr", "www.co.uk", "www.gouv.fr", "blog.asso-exemple.fr")
+
+
+def test_a_served_zone_holding_names_the_platform_needs_addresses_for_is_warned_of(tmp_path: Path) -> None:
+    """A zone NSD serves holds the mail records and its name servers' glue only: the hosts', Sympa's web
+    interface's and phpMyAdmin's names inside it would resolve to nothing once it is delegated there. Each is
+    told in the deepest zone served that holds it; the name server's own name has its glue; a zone of list
+    domains only, or the export backend, is no warning."""
+    extra = "  pic:dns: {backend: zonefile, zones: [example.org, listes.example.org], listen: [192.0.2.53]}"
+    project = _stack(tmp_path, extra)
+    warnings = [str(p) for p in settings_warnings(load_settings(project, "t"), project) if "pic:dns" in p.path]
+    assert len(warnings) == 2, warnings
+    parent, child = warnings
+    assert "pic:dns.zones[0]: example.org is served by NSD" in parent, parent
+    assert "db.example.org (pic:hosts.db.address)" in parent and "pma.example.org (pic:phpmyadmin.domain)" in parent
+    assert "web1.example.org" not in parent, "the name server's own name has its glue"
+    assert "listes.example.org" not in parent, "told in its own zone"
+    assert "pic:dns.zones[1]: listes.example.org" in child and "Sympa's web interface" in child, child
+    for other in (
+        "  pic:dns: {backend: zonefile, zones: [listes.amis-du-rhone.org], listen: [192.0.2.53]}",
+        "  pic:dns: {backend: export}",
+    ):
+        where = tmp_path / other.split()[2].strip(",")
+        where.mkdir()
+        project = _stack(where, other)
+        assert not [p for p in settings_warnings(load_settings(project, "t"), project) if "pic:dns" in p.path]
