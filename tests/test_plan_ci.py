@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import http.server
 import json
@@ -71,6 +72,20 @@ def test_move_script_refuses_an_unknown_host_or_the_same_host() -> None:
         web.render_move_script(settings, member, "web9")
     with pytest.raises(ValueError, match="is on web1 already"):
         web.render_move_script(settings, member, "web1")
+
+
+def test_move_script_on_the_branch_that_moves_the_member_says_where_to_run_it() -> None:
+    """The plan of the change tells the reviewer to run ``pic move-script SLUG --to web2``; on that branch
+    the file names web2 already, so the refusal says to run it where the file names the host it leaves."""
+    settings, registry = two_hosts()
+    member = registry.get("velo-cite")
+    moved = dataclasses.replace(member, host="web2")
+    with pytest.raises(ValueError) as refused:
+        web.render_move_script(settings, moved, "web2")
+    message = str(refused.value)
+    assert "is on web2 already" in message
+    assert "where its file still names the host it leaves" in message
+    assert "target branch" in message and "--members" in message
 
 
 def _stand_in(path: Path, text: str) -> None:

@@ -199,9 +199,10 @@ def move_copies(settings: Settings, member: Member, letsencrypt_dir: str = "/etc
 def render_move_script(settings: Settings, member: Member, target: str) -> str:
     """The shell script that copies a member's space from its host to web host ``target`` (rsync over ssh).
 
-    Raises ValueError when ``target`` is not a web host of the stack or is the member's host already.
-    The certbot renewal file of the lineage is not copied: the certificate script writes its own on the
-    new host (README "Moving a member to another web host").
+    Raises ValueError when ``target`` is not a web host of the stack or is the member's host already
+    (the script is rendered from the files before the change that moves the member: on the branch
+    that sets ``host: <target>``, the source host is no longer known). With ACME, the certbot
+    lineage and its renewal settings are copied (README "Moving a member to another web host").
     """
     if target not in settings.web_hosts:
         raise ValueError(
@@ -209,7 +210,11 @@ def render_move_script(settings: Settings, member: Member, target: str) -> str:
         )
     source = member.host
     if source == target:
-        raise ValueError(f"{member.file}: member {member.slug} is on {target} already")
+        raise ValueError(
+            f"{member.file}: member {member.slug} is on {target} already; the copy is made before the change "
+            f"that moves it: run pic move-script where its file still names the host it leaves (a checkout of "
+            f"the target branch, or --members with those files)"
+        )
     src, dst = settings.hosts[source], settings.hosts[target]
     return render(
         "move-member.sh.j2",
