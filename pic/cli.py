@@ -231,11 +231,12 @@ def _cmd_dns(args: argparse.Namespace, on: dt.date) -> int:
 
     settings = load_settings(args.project, args.stack)
     registry = load_registry(args.members, settings)
-    expected = (
-        dns_check.load_expected(args.expected)
-        if args.expected
-        else dns_check.expected_from_settings(settings, registry)
-    )
+    expected = dns_check.expected_from_settings(settings, registry)
+    if args.expected:
+        given = dns_check.load_expected(args.expected)
+        expected, warnings = dns_check.with_expected(expected, given, display_path(args.expected))
+        for problem in warnings:
+            print(problem, file=sys.stderr)
     resolver = dns_check.make_resolver(
         args.resolver or settings.dns.resolver, args.port or settings.dns.resolver_port, args.timeout
     )

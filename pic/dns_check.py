@@ -172,6 +172,32 @@ def load_expected(path: Path) -> dict[str, list[Expected]]:
     return out
 
 
+def with_expected(
+    declared: Mapping[str, Sequence[Expected]], given: Mapping[str, Sequence[Expected]], file: str
+) -> tuple[dict[str, list[Expected]], list[Problem]]:
+    """Every list domain of the registry, with the records of ``--expected`` where it has them.
+
+    The file adds the DKIM keys to compare; it never narrows what is checked: a list domain the file lacks
+    (a stack output taken before the member's ``pulumi up``, or another stack's) is still looked up, its
+    DKIM key checked for form only, with a warning naming the file and the domain.
+    """
+    merged = {domain: list(recs) for domain, recs in declared.items()}
+    warnings = [
+        Problem(
+            file,
+            None,
+            format_loc([domain]),
+            "is not in it: its records are checked as the settings declare them, its DKIM key for form only "
+            "(take the output again after pulumi up)",
+            severity="warning",
+        )
+        for domain in sorted(declared)
+        if domain not in given
+    ]
+    merged.update({domain: list(recs) for domain, recs in given.items()})
+    return merged, warnings
+
+
 def make_resolver(address: str, port: int, timeout: float) -> dns.resolver.Resolver:
     resolver = dns.resolver.Resolver(configure=False)
     resolver.nameservers = [address]

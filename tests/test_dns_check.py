@@ -60,3 +60,34 @@ def test_expected_records_with_a_byte_order_mark_are_read(tmp_path: Path, capsys
     assert [(e.name, e.type, e.value) for e in loaded["listes.example.org"]] == [
         ("listes.example.org", "TXT", "v=spf1 mx -all")
     ]
+
+
+def test_expected_records_add_the_dkim_keys_and_never_narrow_the_domains_checked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--expected compares the DKIM keys too; a list domain the file lacks (an output taken before the
+    member's pulumi up, or another stack's) is still looked up, with a warning, never passed unseen."""
+    from pic import dns_check
+
+    asked: list[str] = []
+
+    def nothing_published(resolver: object, name: str, rtype: str) -> tuple[str, ...]:
+        asked.append(name)
+        return ()
+
+    monkeypatch.setattr(dns_check, "lookup", nothing_published)
+    expected = tmp_path / "expected.json"
+    argv = ["dns", "check", "--project", str(ROOT), "--members", str(MEMBERS), "--expected", str(expected)]
+    argv += ["--resolver", "127.0.0.1", "--port", "9", "--timeout", "0.1"]
+    for content in ("{}", f'{{"listes.example.org": [{TXT}]}}'):
+        expected.write_text(content, encoding="utf-8")
+        asked.clear()
+        code = cli.main(argv)
+        captured = capsys.readouterr()
+        assert code == 1, captured
+        assert "listes.amis-du-rhone.org" in captured.out and "0 present" in captured.out, captured.out
+        assert "_dmarc.listes.amis-du-rhone.org" in asked, asked
+        assert f"warning: {expected} listes.amis-du-rhone.org: is not in it" in captured.err, captured.err
+        # a domain the file gives is checked with the file's records, without a warning
+        assert ("listes.example.org: is not in it" in captured.err) == (content == "{}"), captured.err
+        assert "listes.example.org" in captured.out and "listes.example.org" in asked, captured.out
