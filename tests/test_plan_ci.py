@@ -88,6 +88,22 @@ def test_move_script_on_the_branch_that_moves_the_member_says_where_to_run_it() 
     assert "target branch" in message and "--members" in message
 
 
+@pytest.mark.parametrize("slug", ["nobody", "a\x1bb"])
+def test_move_script_of_no_member_names_the_file_it_looked_for(slug: str) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "pic", "move-script", slug, "--to", "web1"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert proc.returncode == 1 and proc.stdout == "", proc.stdout + proc.stderr
+    shown = slug.replace("\x1b", "\\u001b")
+    assert f'<command line> slug: "{shown}" is no member: there is no members/' in proc.stderr, proc.stderr
+    assert "\x1b" not in proc.stderr, "escaped for the terminal"
+
+
 def _stand_in(path: Path, text: str) -> None:
     path.write_text(text)
     path.chmod(path.stat().st_mode | stat.S_IXUSR)

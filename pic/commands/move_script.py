@@ -16,7 +16,8 @@ import datetime as dt
 import sys
 
 from pic.check import check
-from pic.errors import PicError, Problem
+from pic.errors import PicError, Problem, show_value
+from pic.settings import display_path
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
@@ -46,7 +47,9 @@ def run(args: argparse.Namespace, on: dt.date) -> int:
     checked = check(args.project, args.stack, args.members, on)
     member = next((m for m in checked.registry if m.slug == args.slug), None)
     if member is None:
-        raise PicError([Problem("<command line>", None, "slug", f"{args.slug!r} is not a member of {args.members}")])
+        where = display_path(args.members / f"{args.slug}.yaml")
+        why = f"{show_value(args.slug)} is no member: there is no {where}"
+        raise PicError([Problem("<command line>", None, "slug", why)])
     from pic.render import retire, web  # Jinja and the renderers: only for this command
 
     try:
