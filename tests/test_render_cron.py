@@ -9,7 +9,9 @@ stopped at its time limit, is in tests/test_containers.py.
 from __future__ import annotations
 
 import datetime as dt
+import fnmatch
 import re
+import shlex
 import subprocess
 import tempfile
 from pathlib import Path
@@ -23,6 +25,8 @@ from pydantic import ValidationError
 from pic import cron
 from pic.check import check
 from pic.errors import PicError
+from pic.plan.diff import diff, removed_paths, stateful_changes, written_paths
+from pic.plan.model import Rendering, Resource
 from pic.registry import MAX_CRON_TIMEOUT, Member, MemberSpec
 from pic.render import cron as membercron
 from pic.render import web
@@ -274,3 +278,86 @@ def test_any_accepted_job_renders_scripts_shellcheck_and_systemd_accept(command:
 def test_a_day_of_month_step_with_days_of_week_is_accepted(schedule: str) -> None:
     """Was refused as "cron runs when either matches": for a day of month starting with ``*`` cron wants both."""
     assert cron.check_expression(schedule) == schedule
+
+
+def _cron_command(m: Member) -> Resource:
+    """The member's ``<slug>-cron`` command as the plan reads it: install script on stdin, removal as delete."""
+    return Resource(
+        urn=f"urn:pulumi:prod::pic::pic:index:Member$command:remote:Command::{m.slug}-cron",
+        type="command:remote:Command",
+        name=f"{m.slug}-cron",
+        parent="",
+        custom=True,
+        inputs={
+            "create": "sudo -n sh -eu -s",
+            "stdin": membercron.render_install_script(m),
+            "delete": f"sudo -n sh -eu -c {shlex.quote(membercron.render_remove_script(m))}",
+        },
+        outputs={},
+    )
+
+
+def test_job_globs_match_exactly_the_job_numbers() -> None:
+    for first in range(1, 12):
+        globs = membercron.job_globs(first, 10)
+        for n in range(0, 101):
+            matched = any(fnmatch.fnmatchcase(str(n), g) for g in globs)
+            assert matched == (first <= n <= 10), (first, n, globs)
+
+
+def test_a_member_s_jobs_are_removed_without_those_of_a_member_whose_slug_extends_its_slug(tmp_path: Path) -> None:
+    """``asso`` and ``asso-b`` both have jobs: removing one's (a job dropped, the cron key removed, the member
+    suspended) never names, nor removes on the host, the other's units (``pic-cron-asso-b-1`` is not job
+    ``b-1`` of ``asso``); ``pic plan`` does not take it for a stateful change."""
+    jobs = [{"schedule": "hourly", "command": f"php job{i}.php"} for i in range(3)]
+    asso, asso_b = _member("asso", jobs, uid=10701), _member("asso-b", jobs[:1], uid=10702)
+    asso_one = _member("asso", jobs[:1], uid=10701)
+    mine, theirs, fewer = _cron_command(asso), _cron_command(asso_b), _cron_command(asso_one)
+    other_units = [f"{membercron.UNITS_DIR}/pic-cron-asso-b-1.{kind}" for kind in ("timer", "service")]
+    for path in removed_paths(mine) + [p for p in written_paths(fewer) if "pic-cron-" in p]:
+        assert not any(fnmatch.fnmatchcase(unit, path) for unit in other_units), path
+    for old, new in (([mine, theirs], [theirs]), ([mine, theirs], [mine]), ([mine, theirs], [fewer, theirs])):
+        changes = diff(Rendering({r.urn: r for r in old}), Rendering({r.urn: r for r in new}))
+        assert not stateful_changes(changes), [c.stateful for c in changes]
+
+    # On a host: asso's jobs 1, 2, 3 and 10 (left by an older file) go, asso-b's job stays.
+    root = tmp_path / "host"
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    record = tmp_path / "record"
+    (bin_dir / "systemctl").write_text(f'#!/bin/sh\necho "systemctl $*" >> {record}\n')
+    (bin_dir / "systemctl").chmod(0o755)
+    units = root / membercron.UNITS_DIR.lstrip("/")
+    units.mkdir(parents=True)
+    commands = root / membercron.COMMANDS_DIR.lstrip("/")
+    for slug, numbers in (("asso", (1, 2, 3, 10)), ("asso-b", (1,))):
+        (commands / slug).mkdir(parents=True)
+        for n in numbers:
+            (commands / slug / f"{n}.command").write_text("x\n")
+            for kind in ("timer", "service"):
+                (units / f"pic-cron-{slug}-{n}.{kind}").write_text("[Unit]\n")
+
+    def run(script: str) -> None:
+        script = script.replace("/etc/", f"{root}/etc/")
+        env = {"PATH": f"{bin_dir}:/usr/bin:/bin"}
+        done = subprocess.run(["sh", "-eu", "-c", script], env=env, capture_output=True, text=True, check=False)
+        assert done.returncode == 0, done.stderr
+
+    # The install script's removal of the jobs beyond the current ones (asso keeps job 1).
+    install = membercron.render_install_script(asso_one)
+    run(install[install.index("# Jobs beyond the current ones") : install.index("systemctl daemon-reload")])
+    assert sorted(p.name for p in units.iterdir()) == [
+        "pic-cron-asso-1.service",
+        "pic-cron-asso-1.timer",
+        "pic-cron-asso-b-1.service",
+        "pic-cron-asso-b-1.timer",
+    ]
+    assert sorted(p.name for p in (commands / "asso").iterdir()) == ["1.command"]
+    # The removal of every job of asso.
+    run(membercron.render_remove_script(asso))
+    assert sorted(p.name for p in units.iterdir()) == ["pic-cron-asso-b-1.service", "pic-cron-asso-b-1.timer"]
+    assert not (commands / "asso").exists() and (commands / "asso-b" / "1.command").exists()
+    calls = record.read_text().splitlines()
+    assert "systemctl disable --now pic-cron-asso-10.timer" in calls
+    assert "systemctl disable --now pic-cron-asso-1.timer" in calls
+    assert not [c for c in calls if "asso-b" in c], calls

@@ -340,7 +340,10 @@ def diff(old: Rendering, new: Rendering, data_roots: tuple[str, ...] = ()) -> li
     return changes
 
 
-_PATH = re.compile(r"/[A-Za-z0-9_.@+:%{}$*-]+(?:/[A-Za-z0-9_.@+:%{}$*-]*)*")
+# A path's characters, and the bracket expressions of a glob ([1-9]): pic.render.cron names a member's
+# units by their job numbers so, pic-cron-<slug>-* would also match a member whose slug extends <slug>.
+_PATH_CHARS = r"(?:[A-Za-z0-9_.@+:%{}$*-]|\[!?[A-Za-z0-9-]+\])"
+_PATH = re.compile(rf"/{_PATH_CHARS}+(?:/{_PATH_CHARS}*)*")
 _VARIABLE = re.compile(r"\$\{?[A-Za-z_][A-Za-z0-9_]*\}?")
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pic import cron
-from pic.registry import Member
+from pic.registry import MAX_CRON_JOBS, Member
 from pic.render import render
 from pic.render.web import SITE_ROOT, site_container_name
 
@@ -51,6 +51,22 @@ class Job:
     @property
     def command_file(self) -> str:
         return f"{COMMANDS_DIR}/{self.slug}/{self.index}.command"
+
+
+def job_globs(first: int, last: int) -> list[str]:
+    """Shell globs that match exactly the job numbers ``first`` to ``last`` (written without leading zeros).
+
+    One bracket expression for the one-digit numbers (``[3-9]``), each larger number as itself (jobs
+    are at most :data:`pic.registry.MAX_CRON_JOBS`): unlike ``pic-cron-<slug>-*``, which also matches
+    ``pic-cron-<slug>-b-1`` of member ``<slug>-b``, ``pic-cron-<slug>-[1-9]`` names this member's units
+    only, on the host and for ``pic plan``, which reads a removal's globs (pic.plan.diff.removed_paths).
+    """
+    out = []
+    low, high = max(first, 1), min(last, 9)
+    if low <= high:
+        out.append(str(low) if low == high else f"[{low}-{high}]")
+    out += [str(n) for n in range(max(first, 10), last + 1)]
+    return out
 
 
 def jobs(member: Member) -> list[Job]:
@@ -91,7 +107,7 @@ def render_install_script(member: Member) -> str:
         "cron/install.sh.j2",
         slug=member.slug,
         jobs=[(j, render_service(member, j), render_timer(member, j)) for j in current],
-        count=len(current),
+        leftover=job_globs(len(current) + 1, MAX_CRON_JOBS),
         runner=RUNNER,
         runner_text=render_runner(),
         commands_dir=f"{COMMANDS_DIR}/{member.slug}",
@@ -102,5 +118,9 @@ def render_install_script(member: Member) -> str:
 def render_remove_script(member: Member) -> str:
     """Stop and remove every cron job of the member (its site stopped, or it has no job any more)."""
     return render(
-        "cron/remove.sh.j2", slug=member.slug, commands_dir=f"{COMMANDS_DIR}/{member.slug}", units_dir=UNITS_DIR
+        "cron/remove.sh.j2",
+        slug=member.slug,
+        commands_dir=f"{COMMANDS_DIR}/{member.slug}",
+        units_dir=UNITS_DIR,
+        globs=job_globs(1, MAX_CRON_JOBS),
     )
