@@ -129,11 +129,11 @@ def _systemd_field(field: str, width: int, low: int, high: int) -> str:
     """One field of a checked cron expression as systemd.time(7) writes it; ``low``..``high`` its bounds."""
     if field == "*":
         return "*"
-    if field.startswith("*/"):  # cron's */N counts from the field's first value, as systemd's start/N
-        step = int(field[2:])
-        if low + step > high:  # one value only (day */31, month */12): systemd refuses such a repetition
-            return f"{low:0{width}d}"
-        return f"{low:0{width}d}/{step}"
+    if field.startswith("*/"):
+        # cron's */N: the field's first value and every Nth after it, written out. systemd's own start/N
+        # skips a run when the repetition wraps to the next hour, day or year (*:00/13 has no 00:00 after
+        # 23:52 on systemd 252: systemd issue #40260); a one-value repetition (day */31) it refuses.
+        return ",".join(f"{v:0{width}d}" for v in range(low, high + 1, int(field[2:])))
     parts = []
     for part in field.split(","):
         a, _, b = part.partition("-")

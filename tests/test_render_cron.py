@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
+import os
 import re
 import shlex
 import subprocess
@@ -210,6 +211,45 @@ def test_calendars_elapse_when_cron_would(schedule: str) -> None:
     assert len(times) == 12, out
     for text in times:
         assert _cron_matches(schedule, dt.datetime.strptime(text, "%Y-%m-%d %H:%M:%S")), f"{value}: {text}"
+
+
+def _cron_times(schedule: str, after: dt.datetime, count: int) -> list[dt.datetime]:
+    """The next ``count`` minutes after ``after`` at which cron runs ``schedule`` (:func:`_cron_matches`)."""
+    out: list[dt.datetime] = []
+    when = after.replace(second=0) + dt.timedelta(minutes=1)
+    while len(out) < count:
+        if _cron_matches(schedule, when):
+            out.append(when)
+        when += dt.timedelta(minutes=1)
+    return out
+
+
+@pytest.mark.daemon
+@pytest.mark.parametrize(
+    ("schedule", "base"),
+    [
+        ("*/13 * * * *", "2026-12-02 23:30:00"),  # over midnight: systemd's *:00/13 skipped 00:00
+        ("*/7 */5 * * *", "2026-12-02 19:50:00"),
+        ("0 */5 * * *", "2026-12-02 12:00:00"),
+        ("0 0 */2 * *", "2026-12-27 12:00:00"),  # odd days, over the month's and the year's end
+        ("30 1 1 */5 *", "2026-09-15 00:00:00"),  # months 1, 6, 11, over the year's end
+    ],
+)
+def test_calendars_elapse_every_time_cron_would(schedule: str, base: str) -> None:
+    """Not only never when cron would not: each time cron would, in order, across the hour's, day's and year's
+    end, from a fixed base time (``systemd-analyze calendar --base-time``)."""
+    analyze = require_program("systemd-analyze")
+    value = cron.calendar(schedule, "asso-cron", 1).on_calendar
+    out = subprocess.run(
+        [analyze, "calendar", "--iterations=12", f"--base-time={base} UTC", value],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "TZ": "UTC"},
+    ).stdout
+    times = re.findall(r"(?:Next elapse|Iter\. #\d+): \w+ (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)", out)
+    got = [dt.datetime.strptime(text, "%Y-%m-%d %H:%M:%S") for text in times]
+    assert got == _cron_times(schedule, dt.datetime.strptime(base, "%Y-%m-%d %H:%M:%S"), 12), f"{value}:\n{out}"
 
 
 @pytest.mark.daemon
