@@ -81,8 +81,8 @@ def _zone_warnings(settings: Settings, file: str) -> list[Problem]:
                     None,
                     f"pic:dns.zones[{i}]",
                     f"{zone} is served by NSD with the mail records and its name servers' addresses only: {shown} "
-                    "would have no address once the zone is delegated here; serve a zone that holds the list "
-                    "domains only, or publish those names' A/AAAA records where the zone is served",
+                    "would have no address once the zone is delegated here (the program writes the whole zone); "
+                    "serve only zones of list domains, and publish the platform's names in another zone",
                     "warning",
                 )
             )
@@ -141,6 +141,29 @@ def member_warnings(registry: Registry, settings: Settings, on: dt.date) -> list
                 "site's .php files are not run (answered 404); if the site is PHP, give its runtime"
             )
             out.append(Problem(m.file, m.line_of("site", "php"), "site.php", message, "warning"))
+        out += _site_domains_in_served_zones(m, settings)
+    return out
+
+
+def _site_domains_in_served_zones(m: Member, settings: Settings) -> list[Problem]:
+    """A site domain inside a zone NSD serves (backend zonefile) has no address record there: the zone holds
+    the mail records only (as for the platform's names, :func:`_zone_warnings`)."""
+    zones = settings.dns.zones if settings.dns.backend == "zonefile" and m.site is not None else []
+    out = []
+    for i, domain in enumerate(m.site.domains if zones and m.site is not None else ()):
+        zone = next((z for z in zones if domain == z or domain.endswith(f".{z}")), None)
+        if zone is not None:
+            out.append(
+                Problem(
+                    m.file,
+                    m.line_of("site", "domains", i),
+                    f"site.domains[{i}]",
+                    f"{domain} is inside {zone}, a zone NSD serves for the platform (pic:dns.zones) with the mail "
+                    "records only (the program writes the whole zone): the site would have no address, nor a "
+                    "certificate; give the site a name outside the zone, or serve only zones of list domains",
+                    "warning",
+                )
+            )
     return out
 
 

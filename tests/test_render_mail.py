@@ -9,6 +9,7 @@ Sympa's own check of sympa.conf and robot.conf runs in test_daemons_mail.py.
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import subprocess
 from pathlib import Path
 
@@ -16,11 +17,13 @@ import checkdmarc.dmarc
 import dkim.util
 import pytest
 
-from pic.check import settings_warnings
+from pic.check import member_warnings, settings_warnings
 from pic.errors import PicError
+from pic.registry import load_registry
 from pic.render import dns, mail
 from pic.settings import load_settings
 from tests.conftest import require_program
+from tests.helpers import member, write_members
 from tests.mailfixtures import ROOT, example, example_domains, key_pair, records_of
 
 # --- DMARC, SPF, DKIM values ---------------------------------------------------------------
@@ -471,3 +474,20 @@ def test_a_served_zone_holding_names_the_platform_needs_addresses_for_is_warned_
         where.mkdir()
         project = _stack(where, other)
         assert not [p for p in settings_warnings(load_settings(project, "t"), project) if "pic:dns" in p.path]
+
+
+def test_a_site_domain_inside_a_served_zone_is_warned_of(tmp_path: Path) -> None:
+    """The zone NSD serves is the program's whole zone: a member's site under it would have no address."""
+    extra = "  pic:dns: {backend: zonefile, zones: [example.org], listen: [192.0.2.53]}"
+    settings = load_settings(_stack(tmp_path, extra), "t")
+    members = write_members(
+        tmp_path / "members",
+        {
+            "inside": member(10601, site={"domains": ["asso.example.org", "asso-inside.org"], "php": "8.2"}),
+            "outside": member(10602, site={"domains": ["asso-outside.org"], "php": "8.2"}),
+        },
+    )
+    registry = load_registry(members, settings)
+    warnings = [str(p) for p in member_warnings(registry, settings, dt.date(2026, 11, 28)) if "zone" in p.message]
+    assert len(warnings) == 1, warnings
+    assert "/inside.yaml:" in warnings[0] and " site.domains[0]: asso.example.org is inside example.org" in warnings[0]
