@@ -32,6 +32,7 @@ import argparse
 import datetime as dt
 import ipaddress
 import json
+import re
 import socket
 import time
 from collections.abc import Iterable
@@ -143,20 +144,30 @@ def _addresses(resolver: dns.resolver.Resolver, name: str) -> tuple[list[str], s
 
 
 def _request(conn: socket.socket, domain: str, timeout: float) -> tuple[int, dict[str, str]]:
-    """GET / on an open connection; the status and the headers (lowercase names)."""
+    """GET / on an open connection; the status and the headers (lowercase names).
+
+    The head of the answer must come within ``timeout`` seconds of the request, whatever its pace: a
+    server sending a byte now and then would otherwise hold the run for as long as it likes.
+    """
+    deadline = time.monotonic() + timeout
     conn.settimeout(timeout)
     conn.sendall(
         f"GET / HTTP/1.1\r\nHost: {domain}\r\nUser-Agent: pic-status\r\nConnection: close\r\n\r\n".encode("ascii")
     )
     data = b""
     while b"\r\n\r\n" not in data and len(data) < 65536:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError(f"no complete answer within {timeout:g} seconds")
+        conn.settimeout(left)
         chunk = conn.recv(4096)
         if not chunk:
             break
         data += chunk
     head = data.split(b"\r\n\r\n", 1)[0].decode("iso-8859-1").split("\r\n")
     parts = head[0].split(" ", 2)
-    if len(parts) < 2 or not parts[1].isdigit():
+    # ASCII digits only: str.isdigit() also takes "²" (Latin-1 0xB2), which int() refuses.
+    if len(parts) < 2 or not re.fullmatch(r"[0-9]{3}", parts[1]):
         raise OSError(f"not an HTTP answer: {head[0][:60]!r}")
     headers = {}
     for line in head[1:]:
@@ -225,8 +236,20 @@ def _check_http(site: Site, address: str, probe: Probe) -> None:
         return
     location = headers.get("location", "")
     site.redirect = location or None
-    if status not in (301, 302, 307, 308) or not location.startswith(f"https://{site.domain}"):
+    if status not in (301, 302, 307, 308) or not _to_https_of(location, site.domain):
         site.actions.append(f"http does not redirect to https (answers {status}{', ' + location if location else ''})")
+
+
+def _to_https_of(location: str, domain: str) -> bool:
+    """True when ``location`` is an https URL of ``domain`` itself (any port): not merely one that starts with
+    it, as ``https://example.org.elsewhere.net/`` or ``https://example.org@elsewhere.net/`` do."""
+    from urllib.parse import urlsplit
+
+    try:
+        url = urlsplit(location)
+    except ValueError:  # an unbalanced "[" in the name
+        return False
+    return url.scheme.lower() == "https" and url.username is None and url.hostname == domain.lower()
 
 
 def check_site(site: Site, probe: Probe) -> Site:

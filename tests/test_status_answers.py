@@ -1,0 +1,118 @@
+"""pic status against web servers on loopback that answer badly: each is a finding, never a hang or a traceback."""
+
+from __future__ import annotations
+
+import datetime as dt
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import pytest
+
+from pic.commands import status
+
+
+@contextmanager
+def serving(answer: Callable[[socket.socket], None]) -> Iterator[int]:
+    """A server on 127.0.0.1 that reads each request's head, then calls ``answer`` with the connection."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def handle(conn: socket.socket) -> None:
+        with conn:
+            conn.settimeout(10)
+            data = b""
+            try:
+                while b"\r\n\r\n" not in data:
+                    chunk = conn.recv(4096)
+                    if not chunk:
+                        return
+                    data += chunk
+                answer(conn)
+            except OSError:
+                pass
+
+    def accept() -> None:
+        listener.settimeout(0.1)
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except TimeoutError:
+                continue
+            threading.Thread(target=handle, args=(conn,), daemon=True).start()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield listener.getsockname()[1]
+    finally:
+        stop.set()
+        thread.join()
+        listener.close()
+
+
+def http_site(port: int, timeout: float = 1.0) -> status.Site:
+    """``example.org`` (https) checked over http on ``port``: the redirect only."""
+    site = status.Site("example.org", "member", "web1", "running", ["127.0.0.1"])
+    probe = status.Probe(None, 0, port, None, timeout, dt.datetime.now(dt.UTC))  # type: ignore[arg-type]
+    try:
+        status._check_http(site, "127.0.0.1", probe)
+    except OSError as exc:
+        site.actions.append(f"http: {exc}")
+    return site
+
+
+def test_a_server_sending_its_answer_a_byte_at_a_time_is_given_up_after_the_timeout() -> None:
+    def drip(conn: socket.socket) -> None:
+        conn.sendall(b"HTTP/1.1 200 OK\r\n")
+        for _ in range(100):  # 0.2 s apart: each read is well within the timeout, the whole is not
+            conn.sendall(b"X")
+            time.sleep(0.2)
+
+    with serving(drip) as port:
+        start = time.monotonic()
+        site = http_site(port, timeout=1.0)
+        elapsed = time.monotonic() - start
+    assert elapsed < 3, f"waited {elapsed:.1f} s with a timeout of 1 s"
+    assert len(site.actions) == 1 and site.actions[0].startswith("http: "), site.actions
+
+
+@pytest.mark.parametrize(
+    "code",
+    [b"\xb200", b"\xb301", "٣٠١".encode(), b"30", b"3011"],  # Latin-1 superscripts: digits to str.isdigit()
+    ids=["superscript-2", "superscript-3", "arabic-indic", "two-digits", "four-digits"],
+)
+def test_a_status_code_that_is_not_three_ascii_digits_is_no_http_answer(code: bytes) -> None:
+    def answer(conn: socket.socket) -> None:
+        conn.sendall(b"HTTP/1.1 " + code + b" Moved\r\nLocation: https://example.org/\r\n\r\n")
+
+    with serving(answer) as port:
+        site = http_site(port)
+    assert len(site.actions) == 1 and site.actions[0].startswith("http: not an HTTP answer"), site.actions
+
+
+@pytest.mark.parametrize(
+    ("location", "good"),
+    [
+        ("https://example.org/", True),
+        ("https://example.org", True),
+        ("https://EXAMPLE.org:8443/path?x=1", True),
+        ("https://example.org.elsewhere.net/", False),
+        ("https://example.orgy.net/", False),
+        ("https://example.org@elsewhere.net/", False),
+        ("https://example.org:x@elsewhere.net/", False),
+        ("http://example.org/", False),
+        ("https://[example.org/", False),
+    ],
+)
+def test_the_redirect_must_lead_to_the_same_name_over_https(location: str, good: bool) -> None:
+    def answer(conn: socket.socket) -> None:
+        conn.sendall(f"HTTP/1.1 301 Moved Permanently\r\nLocation: {location}\r\n\r\n".encode())
+
+    with serving(answer) as port:
+        site = http_site(port)
+    assert site.redirect == location
+    expected = [] if good else [f"http does not redirect to https (answers 301, {location})"]
+    assert site.actions == expected
