@@ -1419,3 +1419,23 @@ def test_a_record_no_one_may_write_is_not_appended_to_through_the_api(tmp_path: 
         notices.append(record, notice)
     assert "notices.yaml cannot be written: it is read-only (its mode or its file system)" in str(caught.value)
     assert len(notices.load(record)) == 1
+
+
+def test_a_password_with_letters_beyond_ascii_logs_in_in_utf8(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """smtplib sends credentials in ASCII only: a password "pässwörd" ended pic notify with a traceback."""
+    password = "pässwörd-de-l'asso"
+    with running_sink(login=("pic@example.org", password)) as sink:
+        members, proj = registry(tmp_path), project(tmp_path, sink)
+        stack = proj / "Pulumi.prod.yaml"
+        stack.write_text(stack.read_text().replace("security: none,", "security: none, username: pic@example.org,"))
+        monkeypatch.setenv("PIC_SMTP_PASSWORD", password.replace("ö", "o"))
+        assert notify(proj, members, ON) == 3, "a wrong password is refused, as before"
+        out, err = capsys.readouterr()
+        assert "cannot send" in err and "Traceback" not in err and "pässw" not in out + err
+        monkeypatch.setenv("PIC_SMTP_PASSWORD", password)
+        assert notify(proj, members, ON) == 0
+        out, err = capsys.readouterr()
+        assert sink.logins == ["pic@example.org"] and len(sink.received) == 3, err
+        assert "pässw" not in out + err

@@ -31,6 +31,7 @@ import dataclasses
 import datetime as dt
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -297,8 +298,52 @@ def _connect(spec: SmtpSpec, password: str | None) -> smtplib.SMTP:
         if spec.security == "starttls":
             server.starttls(context=context)
     if spec.username is not None:
+        # smtplib encodes the credentials in ASCII (a UnicodeEncodeError for "pässwörd"); PLAIN and LOGIN
+        # carry UTF-8 (RFC 4616), as CRAM-MD5's key: the methods below send them so.
+        server.auth = _utf8_auth.__get__(server)  # type: ignore[method-assign]
+        server.auth_cram_md5 = _utf8_cram_md5.__get__(server)  # type: ignore[method-assign]
         server.login(spec.username, password or "")
     return server
+
+
+def _utf8_auth(
+    self: smtplib.SMTP, mechanism: str, authobject: Callable[..., str | None], *, initial_response_ok: bool = True
+) -> tuple[int, bytes]:
+    """:meth:`smtplib.SMTP.auth` with the responses encoded in UTF-8 instead of ASCII."""
+    import base64
+    import smtplib
+
+    def encoded(text: str | None) -> str:
+        return base64.b64encode((text or "").encode("utf-8")).decode("ascii")
+
+    mechanism = mechanism.upper()
+    initial = authobject() if initial_response_ok else None
+    if initial is not None:
+        code, resp = self.docmd("AUTH", f"{mechanism} {encoded(initial)}")
+        rounds = 1
+    else:
+        code, resp = self.docmd("AUTH", mechanism)
+        rounds = 0
+    while code == 334:  # a challenge
+        rounds += 1
+        if rounds > _MAX_CHALLENGES:
+            raise smtplib.SMTPException(f"the server's AUTH {mechanism} does not end: last answer {code}")
+        code, resp = self.docmd(encoded(authobject(base64.decodebytes(resp))))
+    if code in (235, 503):  # accepted, or already authenticated
+        return code, resp
+    raise smtplib.SMTPAuthenticationError(code, resp)
+
+
+_MAX_CHALLENGES = 5  # as smtplib
+
+
+def _utf8_cram_md5(self: smtplib.SMTP, challenge: bytes | None = None) -> str | None:
+    """:meth:`smtplib.SMTP.auth_cram_md5` with the password as the UTF-8 key."""
+    import hmac
+
+    if challenge is None:
+        return None
+    return f"{self.user} {hmac.HMAC(self.password.encode('utf-8'), challenge, 'md5').hexdigest()}"
 
 
 def _ascii_address(address: str) -> str:
