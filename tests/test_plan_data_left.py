@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from pic.plan.command import EXIT_OK, EXIT_STATEFUL, _members_root, exit_status
-from pic.plan.model import Attribution
-from pic.plan.output import RootMove, as_json, as_markdown, as_text, review
+from pic.plan.model import Attribution, Rendering
+from pic.plan.output import Review, RootMove, as_json, as_markdown, as_text, review
 from pic.registry import Member, Registry, load_registry
 from pic.settings import Settings, load_settings, sftp_target
 from tests.conftest import MEMBERS, ROOT
@@ -100,6 +100,20 @@ def _edited(path: Path, pattern: str, replacement: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
+def _taken_over(
+    changed: Path, taker: Member, domain: str, lister: Member, *, old: Registry, settings: Settings
+) -> tuple[Rendering, Attribution, Attribution, Review]:
+    """``taker``'s file in ``changed`` given the site domain ``domain`` and ``lister``'s list domain: the review of
+    that change against ``old``, with the empty rendering and the attributions it was made from."""
+    _edited(changed / f"{taker.slug}.yaml", r"(?m)^(  domains:\n)", rf"\1    - {domain}\n")
+    with (changed / f"{taker.slug}.yaml").open("a", encoding="utf-8") as out:
+        out.write(f"lists:\n  domain: {lister.lists.domain}\n")  # type: ignore[union-attr]
+    empty = rendering()
+    attr_old = Attribution(empty, old, settings)
+    attr_new = Attribution(empty, load_registry(changed, settings), settings)
+    return empty, attr_old, attr_new, review([], attr_new, attr_old)
+
+
 def test_domains_moved_between_members_that_stay_are_a_handover(tmp_path: Path) -> None:
     """A list domain (its lists, subscribers and archives with it) and a site domain moved from a member to
     another in one change: handed over, exit 3 (was: an update of the robot's title, exit 0)."""
@@ -117,13 +131,7 @@ def test_domains_moved_between_members_that_stay_are_a_handover(tmp_path: Path) 
     shutil.copytree(MEMBERS, changed)
     _edited(changed / f"{lister.slug}.yaml", r"(?m)^lists:\n(?:  .*\n)+", "")
     _edited(changed / f"{siter.slug}.yaml", rf"(?m)^ *- {re.escape(moved)}.*\n", "")
-    _edited(changed / f"{taker.slug}.yaml", r"(?m)^(  domains:\n)", rf"\1    - {moved}\n")
-    with (changed / f"{taker.slug}.yaml").open("a", encoding="utf-8") as out:
-        out.write(f"lists:\n  domain: {lister.lists.domain}\n")  # type: ignore[union-attr]
-    new = load_registry(changed, settings)
-    empty = rendering()
-    attr_old, attr_new = Attribution(empty, old, settings), Attribution(empty, new, settings)
-    r = review([], attr_new, attr_old)
+    empty, attr_old, attr_new, r = _taken_over(changed, taker, moved, lister, old=old, settings=settings)
     got = {(h.old, h.new): (h.domains, h.list_domain, h.old_stays, h.new_is_new) for h in r.handovers}
     assert got == {
         (lister.slug, taker.slug): ((), lister.lists.domain, True, False),  # type: ignore[union-attr]
@@ -157,13 +165,7 @@ def test_a_removed_members_domain_taken_by_an_existing_member_is_no_rename_to_un
     (changed / f"{site.slug}.yaml").unlink()
     (changed / f"{lister.slug}.yaml").unlink()
     moved = site.site.domains[0]  # type: ignore[union-attr]
-    _edited(changed / f"{taker.slug}.yaml", r"(?m)^(  domains:\n)", rf"\1    - {moved}\n")
-    with (changed / f"{taker.slug}.yaml").open("a", encoding="utf-8") as out:
-        out.write(f"lists:\n  domain: {lister.lists.domain}\n")  # type: ignore[union-attr]
-    new = load_registry(changed, settings)
-    empty = rendering()
-    attr_old, attr_new = Attribution(empty, old, settings), Attribution(empty, new, settings)
-    r = review([], attr_new, attr_old)
+    empty, attr_old, attr_new, r = _taken_over(changed, taker, moved, lister, old=old, settings=settings)
     got = {(h.old, h.new): (h.old_stays, h.new_is_new) for h in r.handovers}
     assert got == {(site.slug, taker.slug): (False, False), (lister.slug, taker.slug): (False, False)}
     assert exit_status([], attr_new, attr_old) == EXIT_STATEFUL
