@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import socket
 import threading
@@ -116,3 +117,6 @@ def test_the_redirect_must_lead_to_the_same_name_over_https(location: str, good:
     assert site.redirect == location
     expected = [] if good else [f"http does not redirect to https (answers 301, {location})"]
     assert site.actions == expected
+    assert site.redirect_ok is good  # the table's REDIRECT column: yes only for a redirect that is right
+    [row] = status.as_text({"sites": [dataclasses.asdict(site)], "disk": []}).splitlines()[1:2]
+    assert row.split()[5] == ("yes" if good else "NO"), row

@@ -102,6 +102,7 @@ class Site:
     days_left: int | None = None
     tls_error: str | None = None
     redirect: str | None = None  # the Location http answers with
+    redirect_ok: bool | None = None  # that answer redirects to https of the same name (None: not asked)
     status: int | None = None
     php_expected: str | None = None
     php: str | None = None
@@ -236,7 +237,8 @@ def _check_http(site: Site, address: str, probe: Probe) -> None:
         return
     location = headers.get("location", "")
     site.redirect = location or None
-    if status not in (301, 302, 307, 308) or not _to_https_of(location, site.domain):
+    site.redirect_ok = status in (301, 302, 307, 308) and _to_https_of(location, site.domain)
+    if not site.redirect_ok:
         site.actions.append(f"http does not redirect to https (answers {status}{', ' + location if location else ''})")
 
 
@@ -366,7 +368,7 @@ def as_text(data: dict[str, Any]) -> str:
                 ",".join(s["dns"]) or "-",
                 s["issuer"] or "-",
                 "-" if s["days_left"] is None else str(s["days_left"]),
-                "-" if not s["https"] else ("yes" if s["redirect"] else "NO"),
+                "-" if not s["https"] else ("yes" if s["redirect_ok"] else "NO"),
                 s["php"] or "-",
                 "-" if s["response_ms"] is None else f"{s['response_ms']:.0f}",
                 "ACTION" if s["actions"] else ("warning" if s["warnings"] else "ok"),
