@@ -300,15 +300,18 @@ def _assert_migrates(old: Rendering, new: Rendering, old_files: dict[str, Any], 
     merged = {r.name for r in removed} | {c.old.name for c in changes if c.renamed_from and c.old is not None}
     old_inputs = {r.name: (r.type, r.inputs) for r in old if r.custom and r.name not in merged and r.type != GRANT}
     new_inputs = {r.name: (r.type, r.inputs) for r in new if r.custom and r.name in old_inputs}
-    # The mail host's relay lets the Internet deliver to the lists, over IPv6 too
-    # (pic.render.sitemail.postfix_settings): its restrictions and protocols change, nothing else of it.
+    # The mail host's relay lets the Internet deliver to the lists, over IPv6 too, and counts the host's IPv6
+    # loopback among its own clients (pic.render.sitemail.postfix_settings): its restrictions, protocols and
+    # networks change, nothing else of it.
     for name in [n for n in old_inputs if n.endswith("-mail-relay-setup") and old_inputs[n] != new_inputs.get(n)]:
         old_script, new_script = old_inputs[name][1]["stdin"], new_inputs[name][1]["stdin"]
         changed = set(old_script.splitlines()) ^ set(new_script.splitlines())
         assert changed and all(
-            ("smtpd_" in line and "_restrictions = " in line) or "inet_protocols = " in line for line in changed
+            ("smtpd_" in line and "_restrictions = " in line) or "inet_protocols = " in line or "mynetworks = " in line
+            for line in changed
         ), changed
         assert "reject_unauth_destination" in new_script, name
+        assert "[::1]/128" in new_script, name
         del old_inputs[name], new_inputs[name]
     # The database endpoint's program is pic/dbendpoint.py as it is: a change of it is uploaded, and
     # the enabling script (which names the program's digest, so that a change restarts the service)
