@@ -391,8 +391,9 @@ class HostMove:
             return (
                 f"host {self.old} is renamed {self.new} at the same addresses: every resource named after it is "
                 f"made anew under the new name ({self.held}): its containers are replaced, and its database users "
-                "are created again for the same user and address before the old ones are deleted, which MariaDB "
-                "refuses (a user that exists), stopping `pulumi up` there"
+                "are created again for the same user and address before the old ones are deleted: MariaDB's "
+                "CREATE USER refuses a user that exists, and where the creation passes, the old resource's "
+                "deletion then drops the very user the new one names"
             )
         return (
             f"{self.what} {self.old} -> {self.new}: {self.held} stay on {self.old}, and the program makes them "
