@@ -507,3 +507,19 @@ def test_a_suspended_or_removed_members_site_is_told_down(two_hosts: Path) -> No
     assert _site_downtime(removed_active, member.slug) == [
         f"the site of {member.slug} is no longer served from this `pulumi up`: its member file is removed"
     ]
+
+
+def test_a_host_renamed_at_the_same_addresses_tells_no_move_of_its_sites(two_hosts: Path) -> None:
+    """web1 renamed web9, its address and private address kept: the same machine, so no member moves (exit 3 for
+    the rename, not 4) and no container's downtime speaks of a move or of DNS (was: "moves from web1 to web9 ...
+    unreachable until DNS points to web9")."""
+    for path in [two_hosts / "Pulumi.prod.yaml", *(two_hosts / "members").glob("*.yaml")]:
+        text = path.read_text(encoding="utf-8")
+        path.write_text(re.sub(r"\bweb1\b(?!\.)", "web9", text), encoding="utf-8")
+    commit(two_hosts, "web1 is called web9")
+    data = plan_json(two_hosts, status=3)
+    assert data["moves"] == {}, data["moves"]
+    assert [(h["from"], h["to"], h["renamed"]) for h in data["hosts_moved"]] == [("web1", "web9", True)]
+    downtimes = [c["downtime"] for c in data["changes"] if c["downtime"]]
+    assert downtimes, "its containers are replaced (their provider is another resource)"
+    assert not [d for d in downtimes if "moves from" in d or "DNS" in d], downtimes

@@ -652,15 +652,18 @@ def _role(res: Resource) -> str:
     return res.labels().get("pic.role", "")
 
 
-def _downtime(change: Change, member: str, before: str | None, after: str | None) -> str:
-    """Whether a replaced container's service is down, and for about how long; ``""`` when nothing is."""
+def _downtime(
+    change: Change, member: str, before: str | None, after: str | None, renamed: dict[str, str] | None = None
+) -> str:
+    """Whether a replaced container's service is down, and for about how long; ``""`` when nothing is.
+    ``renamed``: hosts renamed at the same addresses (old name -> new), the same machine: no move."""
     res = change.resource
     if change.kind != "replace" or res.type != "docker:index/container:Container":
         return ""
     what = {"site": f"the site of {member}", "proxy": f"every site of {after or before}"}.get(
         _role(res), f"the service of {res.name}"
     )
-    if change.provider_change is not None and before != after:
+    if change.provider_change is not None and before != after and (renamed or {}).get(before or "") != after:
         return (
             f"{what} moves from {before} to {after}: down on {before} from this `pulumi up` "
             f"(its container is deleted there first, {CONTAINER_RESTART} until it runs on {after}), "
@@ -696,6 +699,7 @@ def _site_gone(change: Change, member: str, attr_new: Attribution) -> str:
 def review(changes: list[Change], attr_new: Attribution, attr_old: Attribution) -> Review:
     shown: list[Shown] = []
     components: Counter[str] = Counter()
+    renamed = _renamed_hosts(attr_old, attr_new)  # the same machine: its members do not move (told apart)
     for c in changes:
         if not c.resource.custom:
             components[c.kind] += 1
@@ -704,9 +708,8 @@ def review(changes: list[Change], attr_new: Attribution, attr_old: Attribution) 
         before = attr_old.host(c.old) if c.old is not None else None
         after = attr_new.host(c.new) if c.new is not None else None
         item = Shown(c, member, before, after)
-        item.downtime = _downtime(c, member, before, after) or _site_gone(c, member, attr_new)
+        item.downtime = _downtime(c, member, before, after, renamed) or _site_gone(c, member, attr_new)
         shown.append(item)
-    renamed = _renamed_hosts(attr_old, attr_new)  # the same machine: its members do not move (told apart)
     moves = {
         slug: (attr_old.member_host[slug], host)
         for slug, host in sorted(attr_new.member_host.items())
