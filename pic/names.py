@@ -282,6 +282,37 @@ def report_authorization_name(domain: str, reports: str) -> str | None:
     return f"{domain}._report._dmarc.{report_domain}"
 
 
+def record_name_problem(domain: str, *, selector: str, reports: str, what: str) -> tuple[str, str] | None:
+    """Why a record of list domain ``domain`` (:func:`mail_record_names`) has a name DNS cannot hold, or None:
+    (the setting to change: "dkim_selector", "dmarc_reports", or "" for the domain itself; the words).
+    ``what``: the domain's setting in words ("a list domain", "a sympa_domain")."""
+    from pic.errors import show_value
+
+    found = mail_record_names(domain, selector=selector, reports=reports)
+    too_long = [name for name in found if len(name) > MAX_DNS_NAME]
+    if not too_long:
+        return None
+    name = max(too_long, key=len)
+    fit = MAX_DNS_NAME - max(len(n) - len(domain) for n in found)
+    use = f"use {what} of at most {fit} characters"
+    setting = ""
+    if name == report_authorization_name(domain, reports):
+        record = f"DMARC reports' authorization (pic:mail.dmarc_reports, {reports})"
+        reports_elsewhere = "give pic:mail.dmarc_reports an address at a shorter domain (or at this one)"
+        if fit < len("a.bc"):  # no domain fits beside that reports domain: the reports' address is what to change
+            setting, advice = "dmarc_reports", f"{reports_elsewhere}: no {what.removeprefix('a ')} fits with it"
+        else:
+            advice = f"{use}, or {reports_elsewhere}"
+    elif name == dkim_name(domain, selector):
+        record, setting, advice = "DKIM key", "dkim_selector", f"{use} (or a shorter pic:mail.dkim_selector)"
+    else:
+        record, advice = "DMARC policy", use
+    return setting, (
+        f"the record of its {record} would be named {show_value(name)}, {len(name)} characters, and a DNS name "
+        f"holds at most {MAX_DNS_NAME}: no zone can publish that record; {advice}"
+    )
+
+
 def mail_record_names(domain: str, *, selector: str, reports: str) -> list[str]:
     """The owner names of every record a list domain needs (pic.render.dns.mail_records): the domain (MX,
     SPF), its DKIM key, its DMARC policy and, when the reports go elsewhere, their authorization."""

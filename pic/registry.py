@@ -811,26 +811,11 @@ class _Cross:
         """Every record a list domain needs (MX, SPF, DKIM, DMARC and the reports' authorization) has a name
         DNS can hold: 253 characters at most, the domain's own characters counted with the labels around it."""
         settings = self.settings
-        found = names.mail_record_names(domain, selector=settings.mail.dkim_selector, reports=settings.dmarc_reports)
-        too_long = [name for name in found if len(name) > names.MAX_DNS_NAME]
-        if not too_long:
-            return
-        name = max(too_long, key=len)
-        what = (
-            "DKIM key"
-            if name == names.dkim_name(domain, settings.mail.dkim_selector)
-            else "DMARC policy"
-            if name == names.dmarc_name(domain)
-            else f"DMARC reports' authorization (pic:mail.dmarc_reports, {settings.dmarc_reports})"
+        problem = names.record_name_problem(
+            domain, selector=settings.mail.dkim_selector, reports=settings.dmarc_reports, what="a list domain"
         )
-        longest = names.MAX_DNS_NAME - max(len(n) - len(domain) for n in found)
-        self.at(
-            m,
-            ("lists", "domain"),
-            f"{show_value(domain)} is {len(domain)} characters long: the record of its {what} would be named "
-            f"{show_value(name)}, {len(name)} characters, and a DNS name holds at most {names.MAX_DNS_NAME}: no zone "
-            f"can publish that record; use a list domain of at most {longest} characters",
-        )
+        if problem is not None:
+            self.at(m, ("lists", "domain"), f"{show_value(domain)} is {len(domain)} characters long: {problem[1]}")
 
     def public_name(self, m: Member, loc: tuple[str | int, ...], domain: str) -> None:
         """A stack whose certificates come from a public authority serves public names only."""

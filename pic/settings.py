@@ -973,18 +973,12 @@ class Settings(_Strict):
         can hold (a member's list domain: pic.registry)."""
         from pic import names  # pic.names reads the settings: imported once they are defined
 
-        domain, selector = mail.sympa_domain, mail.dkim_selector
-        found = names.mail_record_names(domain, selector=selector, reports=mail.reports_mailbox)
-        longest = max(found, key=len)
-        if len(longest) > names.MAX_DNS_NAME:
-            at_most = names.MAX_DNS_NAME - max(len(n) - len(domain) for n in found)
-            key = "dkim_selector" if longest == names.dkim_name(domain, selector) else "sympa_domain"
-            raise SubfieldError(
-                (key,),
-                f"makes the record name {show_value(longest)} of {len(longest)} characters, and a DNS name holds at "
-                f"most {names.MAX_DNS_NAME}: no zone can publish that record; use a sympa_domain of at most "
-                f"{at_most} characters (or a shorter dkim_selector)",
-            )
+        problem = names.record_name_problem(
+            mail.sympa_domain, selector=mail.dkim_selector, reports=mail.reports_mailbox, what="a sympa_domain"
+        )
+        if problem is not None:
+            setting, why = problem
+            raise SubfieldError((setting or "sympa_domain",), f"makes {why}")
         return mail
 
     @field_validator("mail")

@@ -169,3 +169,19 @@ def test_a_site_whose_sender_address_would_pass_254_characters_is_refused(
         assert told == (refused and php != "none"), messages
         if told:
             assert "/case-member.yaml:" in messages and " site.domains[0]: " in messages, messages
+
+
+def test_a_reports_mailbox_at_a_long_domain_is_what_is_blamed(tmp_path: Path) -> None:
+    """pic:mail.dmarc_reports at a domain of 240 characters: the authorization record of Sympa's domain cannot be
+    named whatever Sympa's domain is, so the reports' address is blamed, never "at most -3 characters"."""
+    project = project_copy(tmp_path)
+    stack = project / "Pulumi.prod.yaml"
+    stack.write_text(
+        stack.read_text().replace("dmarc_reports: dmarc@example.org", f"dmarc_reports: dmarc@{_domain(240)}")
+    )
+    with pytest.raises(PicError) as caught:
+        load_settings(project, "prod")
+    (problem,) = caught.value.problems
+    assert problem.path == "pic:mail.dmarc_reports", problem
+    assert "give pic:mail.dmarc_reports an address at a shorter domain" in problem.message, problem.message
+    assert "at most -" not in problem.message and "dkim_selector" not in problem.message, problem.message
