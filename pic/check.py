@@ -82,7 +82,7 @@ def _zone_warnings(settings: Settings, file: str) -> list[Problem]:
                     f"pic:dns.zones[{i}]",
                     f"{zone} is served by NSD with the mail records and its name servers' addresses only: {shown} "
                     "would have no address once the zone is delegated here (the program writes the whole zone); "
-                    "serve only zones of list domains, and publish the platform's names in another zone",
+                    "keep a zone that holds them with a DNS service that publishes their addresses",
                     "warning",
                 )
             )
@@ -160,7 +160,8 @@ def _site_domains_in_served_zones(m: Member, settings: Settings) -> list[Problem
                     f"site.domains[{i}]",
                     f"{domain} is inside {zone}, a zone NSD serves for the platform (pic:dns.zones) with the mail "
                     "records only (the program writes the whole zone): the site would have no address, nor a "
-                    "certificate; give the site a name outside the zone, or serve only zones of list domains",
+                    "certificate; give the site a name outside the zone, or keep the zone with a DNS service that "
+                    "publishes the site's address",
                     "warning",
                 )
             )
