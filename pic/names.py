@@ -373,6 +373,30 @@ def member_grant_covers(database: str, other: str) -> bool:
     return all(p in ("_", c) for p, c in zip(prefix, other, strict=False))
 
 
+def shared_grant_name(database: str, other: str) -> str | None:
+    """A database name that the grants of both ``database`` and ``other`` cover (:func:`member_grant_pattern`),
+    or None when they share none.
+
+    They share one when their prefixes agree on every character of the shorter one, ``_`` of a
+    prefix kept unescaped matching any character. More than :func:`member_grant_covers` in either
+    direction when a pattern keeps its wildcards: ``a_c..._g________%`` covers no database of member
+    ``abc...`` (its ``abc..._g`` is shorter) but does cover ``abc..._g-restore``, where pic-db-restore
+    loads that member's dump, and the names that member's own grant lets it create. The name
+    returned takes each character from a prefix that holds it as such (``_`` where both match any).
+    """
+    mine, theirs = member_grant_prefix(database), member_grant_prefix(other)
+    any_mine = member_grant_pattern(database) == mine + "%"
+    any_theirs = member_grant_pattern(other) == theirs + "%"
+    out = []
+    for i in range(max(len(mine), len(theirs))):
+        a = mine[i] if i < len(mine) and not (any_mine and mine[i] == "_") else None
+        b = theirs[i] if i < len(theirs) and not (any_theirs and theirs[i] == "_") else None
+        if a is not None and b is not None and a != b:
+            return None
+        out.append(a or b or "_")
+    return "".join(out)
+
+
 def escape_grant(database: str) -> str:
     """``database`` with the wildcards of a grant's database part (``_``, ``%``) and ``\\`` escaped."""
     return database.replace("\\", "\\\\").replace("_", "\\_").replace("%", "\\%")

@@ -1110,6 +1110,34 @@ class _Cross:
                             f"restore works in{wildcard}) would also cover {show_value(name)} of "
                             f"{self.place(other, ('databases', j))}; use a name that does not start another member's",
                         )
+                    elif other is not m and name != db.name and not escaped:
+                        self.shared_grant(m, i, db.name, other, name)
+
+    def shared_grant(self, m: Member, i: int, database: str, other: Member, name: str) -> None:
+        """A grant that keeps its wildcards covers no name that another member's grant covers either
+        (its restore's databases, those it may create), even where it covers none of its databases."""
+        shared = names.shared_grant_name(database, name)
+        if shared is None:
+            return
+        from pic.render.db import restore_databases  # the restore's names: only for this message
+
+        restored = [r for r in restore_databases(name) if names.shared_grant_name(database, r) == r]
+        j = next(j for j, theirs in enumerate(other.databases) if theirs.name == name)
+        example = (
+            f"{show_value(restored[0])}, where pic-db-restore loads a dump of it"
+            if restored
+            else f"{show_value(shared)}, a database that member may create"
+        )
+        self.at(
+            m,
+            ("databases", i),
+            f"makes the database name {show_value(database)}, whose grant "
+            f"({show_value(names.member_grant_pattern(database))}: _ is a wildcard where the escaped name would pass "
+            f"MariaDB's {names.MAX_GRANT_DATABASE} characters) would also cover names that the grant of "
+            f"{show_value(name)} of {self.place(other, ('databases', j))} covers "
+            f"({show_value(names.member_grant_pattern(name))}), "
+            f"such as {example}; use a shorter name, or one with fewer _ and -",
+        )
 
     def databases(self, m: Member) -> None:
         for i, db in enumerate(m.databases):

@@ -779,6 +779,52 @@ def test_a_database_name_too_long_to_escape_may_not_cover_another(tmp_path: Path
     assert len(load_registry(alone, load_settings(ROOT, "prod"))) == 1
 
 
+def test_a_grant_that_keeps_its_wildcards_shares_no_name_with_another_members(tmp_path: Path) -> None:
+    """A grant whose escaped name would pass 64 characters keeps ``_`` as a wildcard: it may cover no
+    name that another member's grant covers, though it covers none of that member's databases: here
+    the restore's ``<database>-restore`` of the shorter name, which that member loads its dump into."""
+    import re
+
+    from pic.names import member_grant_covers, member_grant_pattern, shared_grant_name
+    from pic.registry import load_registry
+    from pic.render.db import restore_databases
+    from pic.settings import load_settings
+
+    def like(pattern: str, name: str) -> bool:  # MariaDB's LIKE matching of a grant's database part
+        parts = re.findall(r"\\.|.", pattern)
+        wild = {"_": ".", "%": ".*"}
+        regex = "".join(re.escape(p[1]) if p.startswith("\\") else wild.get(p, re.escape(p)) for p in parts)
+        return re.fullmatch(regex, name, re.DOTALL) is not None
+
+    one, other = "abcdefghijklmnopqrstuvwxyzabcdef", "a-c-e-g-i-k-m-o-qrstuvwxyzabcdef"
+    mine, theirs = f"{one}_abcdefg", f"{other.replace('-', '_')}_abcdefg________"
+    restore = restore_databases(mine)[0]
+    assert member_grant_pattern(theirs) == theirs + "%", "the case needs a name too long to escape"
+    assert not member_grant_covers(theirs, mine) and not member_grant_covers(mine, theirs)
+    assert like(member_grant_pattern(theirs), restore) and like(member_grant_pattern(mine), restore)
+    shared = shared_grant_name(theirs, mine)
+    assert shared is not None
+    assert like(member_grant_pattern(theirs), shared) and like(member_grant_pattern(mine), shared)
+    assert shared_grant_name("wx_y_main", "wxzy_main") is None and shared_grant_name("abc_main", "abc_wiki") is None
+    directory = write_members(
+        tmp_path / "members",
+        {one: member(uid=10730, databases=["abcdefg"]), other: member(uid=10731, databases=["abcdefg________"])},
+    )
+    with pytest.raises(PicError) as caught:
+        load_registry(directory, load_settings(ROOT, "prod"))
+    problems = caught.value.problems
+    assert len(problems) == 1 and problems[0].file.endswith(f"{other}.yaml"), problems
+    assert problems[0].path == "databases[0]" and problems[0].line == 5, problems
+    message = str(problems[0])
+    assert f'"{theirs}"' in message and f'"{restore}"' in message and f"{one}.yaml:" in message, message
+    # one short name less: the grant is escaped, the two apart
+    fewer = write_members(
+        tmp_path / "fewer",
+        {one: member(uid=10730, databases=["abcdefg"]), other: member(uid=10731, databases=["abcdefgh"])},
+    )
+    assert len(load_registry(fewer, load_settings(ROOT, "prod"))) == 2
+
+
 def test_a_database_name_may_not_start_another(tmp_path: Path) -> None:
     """A member's one grant is ``<database>%`` (its database and the two a restore works in): a database
     whose name starts with another member's would be covered by it (the same member's are not refused)."""
