@@ -214,11 +214,11 @@ def _domains(settings: Settings, file: str, add: _Add) -> None:
     if settings.smtp is not None and settings.smtp.sender is not None:
         senders.append(("pic:smtp.sender", settings.smtp.sender))
     for key, address in senders:
-        domain = _a_labels(address.rpartition("@")[2])
+        domain = a_labels(address.rpartition("@")[2])
         add("domain", [domain], file, f"the domain of {key}, {address}, the platform's address to members")
 
 
-def _a_labels(domain: str) -> str:
+def a_labels(domain: str) -> str:
     """``domain`` as member files write it: lowercase, an internationalised one in punycode (IDNA, UTS #46)."""
     if domain.isascii():
         return domain.lower()

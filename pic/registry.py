@@ -30,7 +30,7 @@ from pydantic.fields import FieldInfo
 from pic import charsets, cron, names, phpini
 from pic.errors import PicError, Problem, show_value, shown_name
 from pic.modelerrors import SubfieldError, _unwrap, problems_from
-from pic.settings import SYMPA_ROBOT_LOCAL_PARTS, TLS_CA_NAMES, Cpus, Settings, display_path, sympa_address
+from pic.settings import SYMPA_ROBOT_LOCAL_PARTS, TLS_CA_NAMES, Cpus, Settings, display_path, is_ip, sympa_address
 from pic.validators import (
     SLUG_WORDS,
     Domain,
@@ -689,12 +689,28 @@ class _Cross:
         # Each name above those (a member's domain could be one): the platform's name under it, and its setting.
         self.over_platform: dict[str, tuple[str, str]] = {}
         served = settings.dns.nameservers if settings.dns.backend == "zonefile" else []
+        # The admins' addresses: the relay lets a site send as any name under its domains (Postfix's
+        # parent_domain_matches_subdomains holds smtpd_access_maps), so under a member's domain its site
+        # could write to the other members as the admins.
+        senders = [("pic:admin_email", settings.admin_email)]
+        if settings.smtp is not None and settings.smtp.sender is not None:
+            senders.append(("pic:smtp.sender", settings.smtp.sender))
         for name, what in (
             (settings.mail.sympa_domain, "pic:mail.sympa_domain, Sympa's lists and web interface"),
             (settings.mail_exchanger, "the mail exchanger (pic:mail.mx, else the mail host's address)"),
             (settings.phpmyadmin and settings.phpmyadmin.domain, "pic:phpmyadmin.domain"),
             *((ns, "a name server of the platform's zones (pic:dns.nameservers)") for ns in served),
-        ):
+            *(
+                (names.a_labels(address.rpartition("@")[2]), f"the domain of {key} ({address}), the platform's "
+                 "address to members (a site may send mail as any name under its own domains)")
+                for key, address in senders
+            ),
+            *(
+                (host.address, f"pic:hosts.{h}.address, where the admins' tools reach the host")
+                for h, host in settings.hosts.items()
+                if not is_ip(host.address) and "." in host.address
+            ),
+        ):  # fmt: skip
             parent = name or ""
             while parent.count(".") > 1:
                 parent = parent.partition(".")[2]
@@ -898,10 +914,12 @@ class _Cross:
 
     def over_the_platform(self, m: Member) -> None:
         """No name of the platform's web interfaces, mail and zones (Sympa's, the MX, phpMyAdmin's, the name
-        servers of ``pic:dns.zones``) is under a member's site or list domain, nor under X of its ``www.X``.
+        servers of ``pic:dns.zones``), no host's name and no domain of the admins' address (``pic:admin_email``,
+        ``pic:smtp.sender``) is under a member's site or list domain, nor under X of its ``www.X``.
 
         The member holds that domain's DNS: it could point the platform's name elsewhere (phpMyAdmin's
-        logins, the lists' mail), and its site's cookies for the domain reach the platform's pages.
+        logins, the lists' mail, the admins' ssh), and its site's cookies for the domain reach the platform's
+        pages; the relay lets its site send mail as any name under its domains (the admins' address).
         The member file is blamed, with the setting named.
         """
         if not self.over_platform:

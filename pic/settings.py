@@ -299,7 +299,7 @@ class HostSpec(_Strict):
     @field_validator("address", "private_address")
     @classmethod
     def _outside_the_sites_network(cls, value: str) -> str:
-        if _is_ip(value) and ipaddress.ip_address(value) in ipaddress.ip_network(PLATFORM_SUBNET):
+        if is_ip(value) and ipaddress.ip_address(value) in ipaddress.ip_network(PLATFORM_SUBNET):
             raise ValueError(
                 f"is in {PLATFORM_SUBNET}, the network of the sites' containers on every web host, "
                 "where it would be routed: give the host an address outside it"
@@ -990,7 +990,7 @@ class Settings(_Strict):
             raise SubfieldError(("host",), f"is not a web host (known: {', '.join(web)})")
         default = info.data.get("default_web_host") or (min(web) if web else "")
         host = hosts.get(mail.host or default)
-        if mail.mx is None and host is not None and _is_ip(host.address):
+        if mail.mx is None and host is not None and is_ip(host.address):
             raise ValueError(
                 f"mx is required: the mail host's address {host.address!r} is an IP address, "
                 "and an MX record needs a name"
@@ -1033,7 +1033,7 @@ class Settings(_Strict):
             name = dns.server or (mail.host if mail is not None else None) or info.data.get("default_web_host")
             _listen_on_the_server(dns.listen, name or (web[0] if web else ""), hosts)
             server = hosts.get(name or (web[0] if web else ""))
-            if not dns.nameservers and server is not None and _is_ip(server.address):
+            if not dns.nameservers and server is not None and is_ip(server.address):
                 raise SubfieldError(
                     ("nameservers",),
                     f"is needed: the zones' NS records name the DNS server, whose address ({server.address}, "
@@ -1138,7 +1138,7 @@ def _listen_on_the_server(listen: list[str], server: str, hosts: dict[str, HostS
                 continue  # local hosts are all the admin's own machine
             for what in ("address", "private_address"):
                 value = getattr(host, what)
-                if _is_ip(value) and ipaddress.ip_address(value) == address:
+                if is_ip(value) and ipaddress.ip_address(value) == address:
                     raise SubfieldError(
                         ("listen", i),
                         f"is pic:hosts.{name}.{what}, an address of {name}: "
@@ -1149,7 +1149,7 @@ def _listen_on_the_server(listen: list[str], server: str, hosts: dict[str, HostS
 def _same_host_key(value: str) -> str:
     """``value`` as two hosts' addresses are compared: an IP address in its one written form
     (``2001:DB8:0::11`` is ``2001:db8::11``), a name without case."""
-    return str(ipaddress.ip_address(value)) if _is_ip(value) else value.lower()
+    return str(ipaddress.ip_address(value)) if is_ip(value) else value.lower()
 
 
 def _host_names_of_their_own(hosts: dict[str, HostSpec]) -> None:
@@ -1202,7 +1202,7 @@ def _unusable(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
 
 def _this_machine(address: str) -> bool:
     """Whether ``address`` names the machine pic runs on: a loopback address or localhost."""
-    if _is_ip(address):
+    if is_ip(address):
         return ipaddress.ip_address(address).is_loopback
     return address == "localhost" or address.startswith("localhost.") or address.endswith(".localhost")
 
@@ -1213,7 +1213,7 @@ def _check_host_addresses(hosts: dict[str, HostSpec]) -> None:
     for name, host in hosts.items():
         for what in ("address", "private_address"):
             value = getattr(host, what)
-            ip = ipaddress.ip_address(value) if _is_ip(value) else None
+            ip = ipaddress.ip_address(value) if is_ip(value) else None
             if ip is not None and (ip.is_unspecified or ip.is_multicast or str(ip) == "255.255.255.255"):
                 raise SubfieldError((name, what), "is not the address of one host")
             if ip is not None and _unusable(ip):
@@ -1307,7 +1307,7 @@ def check_members_root(root: str) -> str:
     return root
 
 
-def _is_ip(value: str) -> bool:
+def is_ip(value: str) -> bool:
     try:
         ipaddress.ip_address(value)
     except ValueError:
@@ -1608,7 +1608,7 @@ def _one_name_one_role(settings: Settings, view: Document) -> list[Problem]:
     """
     roles: list[tuple[tuple[str | int, ...], str, str]] = []  # (field path, name, role)
     for name, host in settings.hosts.items():
-        if not _is_ip(host.address) and host.address != "localhost":
+        if not is_ip(host.address) and host.address != "localhost":
             roles.append((("hosts", name, "address"), host.address, f"host {name}"))
     roles.append((("mail", "sympa_domain"), settings.mail.sympa_domain, "lists"))
     if settings.mail.mx is not None and settings.mail.mx != settings.hosts[settings.mail_host].address:

@@ -116,6 +116,18 @@ def test_another_members_domain_is_refused_and_logged_in_the_members_log(relay: 
     assert [r.mail_from for r in relay.sink.received] == [forged]
 
 
+def test_a_site_may_send_as_the_names_under_its_domains(relay: Relay) -> None:
+    """check_sender_access matches a domain's subdomains too (Postfix's parent_domain_matches_subdomains
+    holds smtpd_access_maps): why no name of the platform's mail may lie under a member's domain
+    (pic.registry, "the domain of pic:admin_email")."""
+    a, _ = _senders()
+    sender = f"admin@ops.{a.sender_domains[0]}"
+    out, _ = _send(relay, a, SITE_A, sender=sender, from_header=sender)
+    assert out.returncode == 0, out.stderr
+    relay.postfix.wait_for_queue_empty()
+    assert [r.mail_from for r in relay.sink.received] == [sender]
+
+
 def test_an_unknown_client_and_a_null_sender_are_refused(relay: Relay) -> None:
     a, _ = _senders()
     out, log = _send(relay, a, STRANGER)

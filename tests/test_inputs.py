@@ -429,13 +429,24 @@ def test_a_name_under_the_platforms_zone_is_a_members_own(tmp_path: Path) -> Non
             "asso-x.org",
             "ns1.asso-x.org",
         ),
+        # the admins' addresses: the relay lets a site send as any name under its domains
+        ("pic:admin_email: admin@example.org", "pic:admin_email: admin@ops.asso-x.org", "asso-x.org", "ops.asso-x.org"),
+        (
+            "pic:members_root:",
+            "pic:smtp: {host: smtp.example.org, sender: noreply@mail.asso-x.org}\n  pic:members_root:",
+            "www.asso-x.org",
+            "mail.asso-x.org",
+        ),  # sends as asso-x.org
+        # a host's name, which the admins' tools (ssh, the providers) reach
+        ("address: db.example.org", "address: db.asso-x.org", "asso-x.org", "db.asso-x.org"),
     ],
 )
 def test_no_name_of_the_platform_is_under_a_members_domain(
     tmp_path: Path, old: str, new: str, member_domain: str, platform_name: str | None
 ) -> None:
     """The member holds its domain's DNS and its site's cookies reach every name under it: phpMyAdmin's,
-    Sympa's or the MX's name under it is refused, at the member's domain, naming the setting."""
+    Sympa's, the MX's, a host's or the domain of the admins' address under it is refused, at the member's
+    domain, naming the setting."""
     project = project_copy(tmp_path)
     stack = project / "Pulumi.prod.yaml"
     assert old in stack.read_text()
