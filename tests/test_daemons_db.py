@@ -19,8 +19,12 @@ from pathlib import Path
 
 import pytest
 
+from pic.errors import PicError
+from pic.registry import load_registry
 from pic.render import db as rdb
-from tests.conftest import require_program, require_root
+from pic.settings import load_settings
+from tests.conftest import ROOT, require_program, require_root
+from tests.helpers import member, write_members
 from tests.mariadb_server import (
     BACKUP_PASSWORD,
     DUMP_PROGRAMS,
@@ -153,6 +157,29 @@ def test_underscore_of_a_database_name_matches_no_other_members_database(server:
     assert _as(one, "SHOW DATABASES;").stdout.split() == ["information_schema", one.database]
     own = _as(one, "CREATE TABLE t (x INT); INSERT INTO t VALUES (7); SELECT x FROM t;")
     assert own.stdout.strip() == "7", own.stderr
+
+
+def test_a_grant_that_keeps_its_wildcards_reaches_no_other_members_restore(server: MariaDB, tmp_path: Path) -> None:
+    """A name too long to escape keeps ``_`` as a wildcard in its grant: ``a_c_e...g________%`` covers no
+    database of member ``abcdef...`` but its ``-restore``, where that member loads a dump. Rendered as the
+    program does, the grant does read it: the registry refuses the pair."""
+    one, other = "abcdefghijklmnopqrstuvwxyzabcdef", "a-c-e-g-i-k-m-o-qrstuvwxyzabcdef"
+    files = write_members(
+        tmp_path / "members",
+        {one: member(uid=10740, databases=["abcdefg"]), other: member(uid=10741, databases=["abcdefg________"])},
+    )
+    with pytest.raises(PicError, match="where pic-db-restore loads a dump of it"):
+        load_registry(files, load_settings(ROOT, "prod"))
+    base = platform_base(server, next(_PLATFORMS))
+    a = make_member(server, base, one, next(_UIDS), "abcdefg")
+    b = make_member(server, base, other, next(_UIDS), "abcdefg________")
+    restore = rdb.restore_databases(a.database)[0]
+    server.root_sql(
+        f"CREATE DATABASE `{restore}`; CREATE TABLE `{restore}`.dump (x TEXT); "
+        f"INSERT INTO `{restore}`.dump VALUES ('theirs');"
+    )
+    read = _as(b, f"SELECT * FROM `{restore}`.dump;")
+    assert read.returncode == 0 and read.stdout.split() == ["theirs"], read.stderr
 
 
 @pytest.fixture(scope="module")
