@@ -8,6 +8,7 @@ from pathlib import Path
 
 from pic import eol
 from pic.errors import PicError, Problem
+from pic.names import a_labels
 from pic.registry import Member, Registry, load_registry
 from pic.settings import Settings, display_path, load_settings
 
@@ -110,14 +111,20 @@ def member_warnings(registry: Registry, settings: Settings, on: dt.date) -> list
     - ``lists.domain`` that is also one of the site's domains (or X of its ``www.X``), or the domain
       of the contact's address: its MX goes to the platform's Sympa, which takes every address of
       the domain and refuses those that are not lists (``contact@``, the site's own mail, the
-      contact's address when it is there).
+      contact's address when it is there);
+    - ``contact.email`` at another member's list domain or at ``pic:mail.sympa_domain``: Sympa receives
+      its mail, so what the admins and ``pic notify`` write to the contact goes to a list of others or bounces.
     """
     out = []
+    list_domains = {m.lists.domain: m for m in registry if m.lists is not None}
     for m in registry:
         if m.lists is not None:
             warning = _list_domain_warning(m, m.lists.domain)
             if warning is not None:
                 out.append(warning)
+        warning = _contact_at_sympa(m, settings, list_domains)
+        if warning is not None:
+            out.append(warning)
         state = eol.site_state(m, settings, on)
         if m.spec.cron and state in _NOT_RUNNING:
             jobs = f"{len(m.spec.cron)} cron job{'s' if len(m.spec.cron) != 1 else ''}"
@@ -166,6 +173,29 @@ def _site_domains_in_served_zones(m: Member, settings: Settings) -> list[Problem
                 )
             )
     return out
+
+
+def _contact_at_sympa(m: Member, settings: Settings, list_domains: dict[str, Member]) -> Problem | None:
+    """A contact's address at a domain whose mail Sympa receives, not the member's own list domain (which
+    :func:`_list_domain_warning` tells), or None."""
+    email = m.spec.contact.email
+    domain = a_labels(email.rpartition("@")[2])
+    holder = list_domains.get(domain)
+    if domain == settings.mail.sympa_domain:
+        whose = "pic:mail.sympa_domain, the platform's own list domain"
+    elif holder is not None and holder is not m:
+        whose = f"the list domain of {holder.file}"
+    else:
+        return None
+    return Problem(
+        m.file,
+        m.line_of("contact", "email"),
+        "contact.email",
+        f"{email} is at {domain}, {whose}: Sympa receives its mail and takes only its lists' addresses, so the "
+        "admins' messages and pic notify's to this contact would go to a list of others or bounce; give the "
+        "contact's own address",
+        "warning",
+    )
 
 
 def _list_domain_warning(m: Member, domain: str) -> Problem | None:

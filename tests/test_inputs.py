@@ -959,6 +959,33 @@ def test_a_list_domain_of_its_own_is_not_warned(tmp_path: Path) -> None:
     assert proc.returncode == 0 and "lists.domain" not in proc.stderr, proc.stderr
 
 
+@pytest.mark.parametrize(
+    ("contact", "whose"),
+    [
+        ("bureau@listes.asso-other.org", "the list domain of"),  # another member's
+        ("Bureau@LISTES.ASSO-OTHER.ORG", "the list domain of"),  # mail domains have no case
+        ("bureau@listes.example.org", "pic:mail.sympa_domain"),
+    ],
+)
+def test_a_contact_at_a_domain_sympa_receives_is_warned(tmp_path: Path, contact: str, whose: str) -> None:
+    """What the admins and pic notify write to the contact would reach Sympa: another member's lists, or a bounce."""
+    other = member(
+        uid=10601, site={"domains": ["asso-other.org"], "php": "8.4"}, lists={"domain": "listes.asso-other.org"}
+    )
+    data = member(contact={"name": "Case Contact", "email": contact}, site={"domains": ["asso-case.org"], "php": "8.4"})
+    proc = check(write_members(tmp_path / "members", {"asso-other": other, "case-member": data}))
+    assert proc.returncode == 0, proc.stderr
+    warning = next(line for line in proc.stderr.splitlines() if "contact.email" in line)
+    assert warning.startswith(f"warning: {tmp_path}/members/case-member.yaml:2 contact.email: {contact} is at "), (
+        warning
+    )
+    assert whose in warning and "Sympa receives its mail" in warning, warning
+    # the member's own list domain is told as such (test above); another member's site domain is no one's lists
+    own = member(contact={"name": "C", "email": "c@asso-other.org"}, site={"domains": ["asso-case.org"], "php": "8.4"})
+    proc = check(write_members(tmp_path / "apart", {"asso-other": other, "case-member": own}))
+    assert proc.returncode == 0 and "contact.email" not in proc.stderr, proc.stderr
+
+
 @pytest.mark.parametrize("status", ["suspended", "archived"])
 def test_php_memory_is_checked_for_a_member_whose_site_runs_only(tmp_path: Path, status: str) -> None:
     """A suspended or archived member has no container: its memory settings are not held against it."""
