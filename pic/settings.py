@@ -295,6 +295,13 @@ class HostSpec(_Strict):
     connection: Literal["ssh", "local"] = Field(
         default="ssh", description="ssh: a remote host; local: the admin's own machine (dev stack)."
     )
+    cpus: int | None = Field(
+        default=None,
+        ge=1,
+        le=4096,
+        description="A web host's number of CPUs (nproc): no site's container may be given more (limits.cpus), "
+        "since Docker refuses to create it; the host's setup stops if the host has fewer.",
+    )
 
     @field_validator("address", "private_address")
     @classmethod
@@ -1544,10 +1551,31 @@ def load_settings(project_dir: Path, stack: str) -> Settings:
             + _dns_port_clash(settings, view)
             + _one_name_one_role(settings, view)
             + _ssh_users_of_their_own(settings, view)
+            + _limits_within_the_hosts(settings, view)
         )
     if problems:
         raise PicError(problems)
     return settings
+
+
+def _limits_within_the_hosts(settings: Settings, view: Document) -> list[Problem]:
+    """``pic:limits.cpus``, every site's limit unless its member sets its own, is at most the CPUs of each web
+    host that declares them (``pic:hosts.<name>.cpus``): Docker refuses to create a container given more
+    ("Range of CPUs is from 0.01 to N.00, as there are only N CPUs available"), and a container whose
+    limit changes is replaced, the old one removed first, so the site would stay down."""
+    loc: tuple[str | int, ...] = ("limits", "cpus")
+    return [
+        Problem(
+            view.file,
+            view.line_of(loc) or view.line_of(("limits",)),
+            f"{NAMESPACE}:{format_loc(loc)}",
+            f"{settings.limits.cpus:g} is more than the {host.cpus} CPUs of web host {name} "
+            f"({NAMESPACE}:hosts.{name}.cpus): Docker refuses to create a site's container given more; give at "
+            f"most {host.cpus}",
+        )
+        for name, host in settings.hosts.items()
+        if host.role == "web" and host.cpus is not None and settings.limits.cpus > host.cpus
+    ]
 
 
 def _ssh_users_of_their_own(settings: Settings, view: Document) -> list[Problem]:

@@ -1208,3 +1208,55 @@ def test_the_admins_mailboxes_are_not_at_the_lists_domain(tmp_path: Path) -> Non
     project = project_copy(tmp_path / "db")
     _edit(project, MEMBERS_ROOT, f"pic:db: {{report_to: dumps@listes.example.org}}\n{MR}")
     assert ' pic:db.report_to: its domain "listes.example.org" is also pic:mail.sympa_domain' in _errors(project)
+
+
+# --- a web host's CPUs (pic:hosts.<name>.cpus) -------------------------------------------------
+
+
+def test_a_container_limit_above_a_hosts_cpus_is_refused(tmp_path: Path) -> None:
+    """Docker refuses to create a container given more CPUs than its host has ("Range of CPUs is from 0.01
+    to N.00"), and a new limit replaces the site's container, the old one removed first: a host that says
+    its CPUs gets no limit above them, the stack's default (pic:limits.cpus) nor a member's own."""
+    from tests.helpers import member, write_members
+
+    project = project_copy(tmp_path)
+    _edit(project, "ssh_user: deploy}", "ssh_user: deploy, cpus: 2}")
+    settings = load_settings(project, "prod")
+    assert settings.hosts["web1"].cpus == 2 and settings.hosts["db"].cpus is None
+    site = {"domains": ["asso-cpus.org"], "php": "8.4"}
+    directory = write_members(
+        tmp_path / "members",
+        {"asso-cpus": member(10600, site=site, limits={"cpus": 2.5}), "asso-two": member(10601, limits={"cpus": 2})},
+    )
+    with pytest.raises(PicError) as info:
+        load_registry(directory, settings)
+    [problem] = info.value.problems
+    assert problem.file.endswith("asso-cpus.yaml") and problem.path == "limits.cpus" and problem.line == 5, problem
+    assert "2.5 is more than the 2 CPUs of web host web1 (pic:hosts.web1.cpus)" in problem.message, problem
+    # the stack's default, for every member without its own
+    _edit(project, "pic:limits: {memory_mb: 256, cpus: 1.0", "pic:limits: {memory_mb: 256, cpus: 3")
+    text = _errors(project)
+    assert "pic:limits.cpus: 3 is more than the 2 CPUs of web host web1 (pic:hosts.web1.cpus)" in text, text
+
+
+def test_the_setup_of_a_host_stops_when_it_has_fewer_cpus_than_said(tmp_path: Path) -> None:
+    """The setup checks the declaration with nproc (the CPUs Docker counts): the real script fragment, run."""
+    import os
+    import subprocess
+
+    from pic.render import web
+    from tests.test_render_web import shellcheck
+
+    here = len(os.sched_getaffinity(0))
+    for cpus, ok in ((here, True), (here + 1, False)):
+        script = web.render_host_cpus_check("web1", cpus)
+        shellcheck(script, tmp_path, "cpus-check")
+        done = subprocess.run(["sh", "-c", script], capture_output=True, text=True, check=False)
+        assert (done.returncode == 0) is ok, done.stderr
+        if not ok:
+            assert f"web host web1 has {here} CPUs, and pic:hosts.web1.cpus says {here + 1}" in done.stderr
+    project = project_copy(tmp_path)
+    _edit(project, "ssh_user: deploy}", "ssh_user: deploy, cpus: 2}")
+    setup = web.render_web_host_setup(load_settings(project, "prod"), "web1")
+    assert web.render_host_cpus_check("web1", 2).split("set -eu\n", 1)[1] in setup
+    assert "nproc" not in web.render_web_host_setup(load_settings(ROOT, "prod"), "web1")

@@ -596,6 +596,12 @@ def render_members_root_check(members_root: str) -> str:
     return "#!/bin/sh\nset -eu\n" + render("_members-root-check.j2", members_root=members_root)
 
 
+def render_host_cpus_check(host: str, cpus: int | None) -> str:
+    """The part of the host setup that stops unless the host has the CPUs ``pic:hosts.<host>.cpus`` declares
+    (``nproc``, the count Docker checks a container's limit against); nothing when it declares none."""
+    return "#!/bin/sh\nset -eu\n" + render("_host-cpus-check.j2", host=host, cpus=cpus)
+
+
 def render_site_isolation() -> str:
     """The nftables ruleset (bridge family) that keeps the containers of the platform's network apart.
 
@@ -626,7 +632,8 @@ def render_web_host_setup(settings: Settings, host: str) -> str:
     (:func:`nsd_addresses`); nothing else.
 
     It first makes the path of ``members_root`` safe for sshd's chroot or stops
-    (:func:`render_members_root_check`), before ``<h>-sshd`` installs and reloads sshd.
+    (:func:`render_members_root_check`), before ``<h>-sshd`` installs and reloads sshd; and it stops
+    when the host has fewer CPUs than ``pic:hosts.<host>.cpus`` says (:func:`render_host_cpus_check`).
 
     With an ACME CA (``pic:tls.ca`` letsencrypt or staging) it also installs
     certbot from Debian, its deploy hook, and the renewal (``pic-cert-renew.timer``
@@ -643,6 +650,7 @@ def render_web_host_setup(settings: Settings, host: str) -> str:
     return render(
         "web-host-setup.sh.j2",
         host=host,
+        cpus=spec.cpus,
         ssh_port=spec.ssh_port,
         smtp=host == settings.mail_host,
         smtp_port=SMTP_PORT,
