@@ -27,6 +27,7 @@ Contracts relied upon (README, sections of the web, database and mail parts):
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import itertools
 import json
 import re
@@ -206,19 +207,140 @@ def database_protected(resource_type: str, props: Mapping[str, Any], protect: bo
     return [f"database {props.get('name', '?')} is not protected: declare it with protect=True"]
 
 
-def _wildcard_only(host: str) -> bool:
-    return host.strip() != "" and host.replace("%", "").replace(".", "").replace("_", "").strip() == ""
+# The networks a web host's private address may be in: a host pattern that matches only
+# addresses of these cannot let in a client from the internet.
+PRIVATE_NETWORKS = tuple(
+    ipaddress.ip_network(n)
+    for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "127.0.0.0/8", "fc00::/7", "::1/128")
+)
+_OCTETS_THEN_ANY = re.compile(r"^((?:\d{1,3}\.){1,3})%$")  # 10.0.0.% : every address of 10.0.0.0/24
+
+
+def _wildcards(host: str) -> bool:
+    """Whether a MariaDB host part holds a wildcard: '%' (any characters) or '_' (one), unless escaped by '\\'."""
+    escaped = False
+    for c in host:
+        if escaped:
+            escaped = False
+        elif c == "\\":
+            escaped = True
+        elif c in "%_":
+            return True
+    return False
+
+
+def _private(network: ipaddress.IPv4Network | ipaddress.IPv6Network) -> bool:
+    return any(network.version == p.version and network.subnet_of(p) for p in PRIVATE_NETWORKS)  # type: ignore[arg-type]
+
+
+def host_from_anywhere(host: str) -> str | None:
+    """Why a MariaDB account's host part lets in clients beyond the hosts it names, or None.
+
+    MariaDB reads an empty host part as '%'; '%' and '_' are wildcards (``\\%`` a plain '%')
+    matched against the client's address (and its name, without skip-name-resolve), so
+    ``1%`` lets in every address that begins with 1 and ``%:%`` every IPv6 client; an
+    ``address/netmask`` lets in every address of that network. Accepted: a plain address or
+    name, an IPv4 prefix ``10.0.0.%`` and an ``address/netmask`` of a private network
+    (:data:`PRIVATE_NETWORKS`), what the dev stack's ``pic:db.dev_subnet`` gives.
+    """
+    if host.strip() == "":
+        return "an empty host, which MariaDB reads as '%' (any host)"
+    if _wildcards(host):
+        m = _OCTETS_THEN_ANY.match(host)
+        if m is not None:
+            octets = m.group(1).rstrip(".").split(".")
+            try:
+                network = ipaddress.ip_network(".".join(octets + ["0"] * (4 - len(octets))) + f"/{8 * len(octets)}")
+            except ValueError:
+                network = None
+            if network is not None and _private(network):
+                return None
+        return (
+            "a pattern whose wildcards ('%': any characters, '_': any one) let in hosts it does not name; "
+            "only a private network's prefix such as 10.0.0.% may hold one (a plain '_' or '%' is written \\_ or \\%)"
+        )
+    if "/" in host:
+        network = _netmask_network(host.strip())
+        if network is None:
+            return "not an address/netmask that MariaDB reads as one network"
+        if not _private(network):
+            return f"every address of {network}, outside the private networks"
+    return None
+
+
+def _netmask_network(host: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
+    """The addresses an ``address/netmask`` host part lets in (MariaDB: those whose bits under the
+    mask are the address's), also as ``address/length`` (MySQL's form); None when they are no one
+    network (a mask with a gap)."""
+    address, _, mask = host.partition("/")
+    try:
+        if mask.isdigit():
+            return ipaddress.ip_network(f"{address}/{mask}", strict=False)
+        bits = int(ipaddress.IPv4Address(mask))
+        inverse = ~bits & 0xFFFFFFFF
+        if inverse & (inverse + 1):  # not ones then zeros
+            return None
+        return ipaddress.IPv4Network((int(ipaddress.IPv4Address(address)) & bits, bin(bits).count("1")))
+    except ValueError:
+        return None
+
+
+# Statements that create an account or give one privileges, up to their first account.
+_SQL_TO_ACCOUNTS = re.compile(
+    r"(?is)\b(?:CREATE\s+(?:OR\s+REPLACE\s+)?USER(?:\s+IF\s+NOT\s+EXISTS)?|GRANT\s[^;]*?\sTO|RENAME\s+USER\s[^;]*?\sTO)\s+"
+)
+# After an account named without quotes nor host: what makes it SQL rather than prose ("grant access to members").
+_SQL_ACCOUNT_END = re.compile(r"(?i)\s*(?:$|[;,]|\s(?:IDENTIFIED|WITH|REQUIRE|PASSWORD|ACCOUNT)\b)")
+_SQL_NAME = r"(?:'(?:[^'\\]|\\.|'')*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`|[\w$.-]+)"
+_SQL_ACCOUNT = re.compile(rf"({_SQL_NAME})(?:\s*@\s*({_SQL_NAME}))?(\s*,\s*)?")
+_SQL_NOT_ACCOUNTS = {"CURRENT_USER", "CURRENT_ROLE", "PUBLIC"}
+
+
+def _sql_unquote(name: str) -> str:
+    if name[:1] in ("'", '"', "`"):
+        inner = name[1:-1]
+        return re.sub(r"\\(.)", r"\1", inner.replace(name[0] * 2, name[0])) if name[0] != "`" else inner
+    return name
+
+
+def sql_accounts(text: str) -> Iterator[tuple[str, str]]:
+    """(user, host) of each account an SQL text creates or grants to; a host left out is MariaDB's '%'."""
+    for statement in _SQL_TO_ACCOUNTS.finditer(text):
+        pos = statement.end()
+        while (m := _SQL_ACCOUNT.match(text, pos)) is not None:
+            user, host = m.group(1), m.group(2)
+            if "$" in user or "{" in user or (host is None and user.upper() in _SQL_NOT_ACCOUNTS):
+                break  # a shell or template variable, or no account
+            if host is None and user[:1].isalnum() and not _SQL_ACCOUNT_END.match(text, m.end(1)):
+                break  # prose
+            yield _sql_unquote(user), "%" if host is None else _sql_unquote(host)
+            if not m.group(3):
+                break
+            pos = m.end()
 
 
 def mysql_host(resource_type: str, props: Mapping[str, Any]) -> list[str]:
-    """No MySQL user (or grant) from any host ('%'): access is granted to the web hosts by address."""
-    if resource_type not in (MYSQL_USER, MYSQL_GRANT):
-        return []
-    host = props.get("host")
-    if isinstance(host, str) and _wildcard_only(host):
+    """No MySQL account (user or grant) from any host ('%'): access is granted to the web hosts by address.
+
+    The accounts are the ``host`` of a mysql provider's user or grant, and those an SQL text in any
+    other input creates or grants to (a command's script, a file placed in a container).
+    """
+    if resource_type in (MYSQL_USER, MYSQL_GRANT):
+        host = props.get("host")
+        why = host_from_anywhere(host) if isinstance(host, str) else None
+        if why is None:
+            return []
         what = "user" if resource_type == MYSQL_USER else "grant for"
-        return [f"MySQL {what} {props.get('user', '?')!s} is allowed from {host!r}: name the web hosts instead"]
-    return []
+        return [f"MySQL {what} {props.get('user', '?')!s}: input host {host!r} is {why}: name the web hosts by address"]
+    out = []
+    for key in sorted(props):
+        for path, _name, text in _walk(props[key], key):
+            for user, host in sql_accounts(text):
+                why = host_from_anywhere(host)
+                if why is not None:
+                    account = f"{user!r}@{host!r}"
+                    out.append(f"input {path}: SQL account {account}: its host is {why}: name the web hosts by address")
+    return out
 
 
 # --- https coverage (a stack policy) --------------------------------------------------------

@@ -96,22 +96,124 @@ def test_protected_database_passes() -> None:
 # --- mysql-user-not-from-anywhere ------------------------------------------------------------
 
 
-@pytest.mark.parametrize("host", ["%", "%.%", " % "])
+FROM_ANYWHERE = [
+    "%",
+    "%.%",
+    " % ",
+    "",  # MariaDB stores an empty host part as '%'
+    " ",
+    "%%",
+    "_%",
+    "%_",
+    "1%",  # every address that begins with 1
+    "%1",
+    "1__.0.0.1",
+    "%:%",  # every IPv6 client
+    "::%",
+    "172.%",  # 172.0.0.0/8 is mostly public
+    "10.0.0.1%",
+    "%.example.org",
+    "web_1.example.org",  # '_' is a wildcard
+    "0.0.0.0/0.0.0.0",
+    "0.0.0.0/0",
+    "0.0.0.0/128.0.0.0",
+    "203.0.113.0/255.255.255.0",
+    "10.0.0.0/255.0.255.0",  # a mask with a gap
+    "::/0",
+]
+
+
+@pytest.mark.parametrize("host", FROM_ANYWHERE)
 def test_mysql_user_from_anywhere_is_refused(host: str) -> None:
     args = resource_args("mysql:index/user:User", {"user": "amis_main", "host": host})
     found = validate(pack.mysql_user_host, args)
-    assert len(found) == 1 and "amis_main" in found[0][0], found
+    assert len(found) == 1 and "amis_main" in found[0][0] and repr(host) in found[0][0], found
 
 
 def test_mysql_grant_from_anywhere_is_refused() -> None:
     args = resource_args("mysql:index/grant:Grant", {"user": "amis_main", "host": "%", "database": "amis_main"})
     assert validate(pack.mysql_user_host, args)
+    args = resource_args("mysql:index/grant:Grant", {"user": "amis_main", "host": "1%", "database": "amis_main"})
+    assert validate(pack.mysql_user_host, args)
 
 
-@pytest.mark.parametrize("host", ["10.0.0.11", "web1.example.org", "localhost", "10.0.0.%"])
+@pytest.mark.parametrize(
+    "host",
+    [
+        "10.0.0.11",
+        "web1.example.org",
+        "localhost",
+        "10.0.0.%",
+        "192.168.%",
+        "172.29.57.0/255.255.255.0",  # the dev stack's clients
+        "10.0.0.0/8",
+        "fd00::11",
+        "web\\_1.example.org",
+    ],
+)
 def test_mysql_user_from_named_host_passes(host: str) -> None:
     args = resource_args("mysql:index/user:User", {"user": "amis_main", "host": host})
     assert validate(pack.mysql_user_host, args) == []
+
+
+@pytest.mark.parametrize(
+    ("resource_type", "props", "account"),
+    [
+        ("command:remote:Command", {"stdin": "CREATE USER 'bob' IDENTIFIED BY 'x';\n"}, "'bob'@'%'"),
+        ("command:remote:Command", {"stdin": "CREATE USER IF NOT EXISTS 'bob'@'' REQUIRE SSL;"}, "'bob'@''"),
+        ("command:remote:Command", {"create": "mariadb -e \"GRANT SELECT ON amis.* TO bob@'1%'\""}, "'bob'@'1%'"),
+        ("command:local:Command", {"stdin": "grant all on *.* to `root`@`%` with grant option;"}, "'root'@'%'"),
+        (
+            CONTAINER,
+            {"uploads": [{"file": "/docker-entrypoint-initdb.d/u.sql", "content": "CREATE USER bob;"}]},
+            "bob'@'%",
+        ),
+    ],
+)
+def test_sql_account_from_anywhere_is_refused(resource_type: str, props: dict[str, Any], account: str) -> None:
+    found = validate(pack.mysql_user_host, resource_args(resource_type, props))
+    assert len(found) == 1 and account in found[0][0], found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "CREATE USER IF NOT EXISTS 'pic_admin'@'10.0.0.10' IDENTIFIED BY 'x' REQUIRE SSL;\n"
+        "GRANT ALL PRIVILEGES ON *.* TO 'pic_admin'@'10.0.0.10' WITH GRANT OPTION;\n",
+        "GRANT r TO CURRENT_USER;",
+        "CREATE USER $account IDENTIFIED BY '$pw';",
+        "Members may create user accounts in the panel; we grant access to members who ask.",
+    ],
+    ids=["addresses", "current-user", "shell-variable", "prose"],
+)
+def test_sql_accounts_bound_to_hosts_pass(text: str) -> None:
+    assert validate(pack.mysql_user_host, resource_args("command:remote:Command", {"stdin": text})) == []
+
+
+def test_the_server_matches_the_hosts_refused_as_mariadb_reads_them(tmp_path: Path) -> None:
+    """The rule's premises, on the real server: an empty host is '%', '%' and '_' are wildcards
+    matched against the client's address, an address/netmask a network; '\\%' is a plain '%'."""
+    from tests.mariadb_server import cleanup, start_mariadb
+
+    server = start_mariadb(tmp_path, secure_transport=False, tls=False)
+    try:
+        lets_in = ["", "1%", "%1", "_%", "1__.0.0.1", "%.%.%.%", "127.0.0.0/255.0.0.0"]
+        for i, host in enumerate([*lets_in, "\\%"]):
+            server.root_sql(f"CREATE USER 'u{i}'@'{host.replace(chr(92), chr(92) * 2)}' IDENTIFIED BY 'pw{i}';")
+        assert server.root_sql("SELECT host FROM mysql.user WHERE user = 'u0'").strip() == "%"
+        for i, host in enumerate([*lets_in, "\\%"]):
+            done = subprocess.run(
+                ["mariadb", "--no-defaults", "-h127.0.0.1", f"-P{server.port}", f"-uu{i}", f"-ppw{i}", "-e", "DO 1"],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            assert (done.returncode == 0) == (host in lets_in), (host, done.stderr)
+    finally:
+        cleanup(server)
+    for host in lets_in[:-1]:
+        assert rules.host_from_anywhere(host) is not None, host
+    assert rules.host_from_anywhere("\\%") is None
 
 
 # --- https-domains-certified -----------------------------------------------------------------
@@ -420,3 +522,18 @@ def test_https_coverage_reads_the_sites_facts() -> None:
         (CMD, f"urn:pulumi:prod::pic::{CMD}::amis-site-facts", facts(covered)),
     ]
     assert validate(pack.https_domains_certified, stack_args(resources)) == []
+
+
+# --- the pack on the program of each stack -----------------------------------------------------
+
+
+@pytest.mark.parametrize("stack", ["prod", "dev", "lab"])
+def test_the_pack_passes_on_each_stacks_program(project_root: Path, stack: str) -> None:
+    """No false alarm on what the program declares (the dev stack binds its accounts to a netmask)."""
+    from pic.plan import engine
+    from tests.policy_support import violations_of_program
+
+    run = engine.run_program(project_root, stack, project_root / "members")
+    users = [r for r in run.records if r.type == rules.MYSQL_USER]
+    assert users, "no MySQL user to check"
+    assert violations_of_program(run.records) == []
