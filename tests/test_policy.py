@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
 import subprocess
@@ -350,6 +351,7 @@ def test_internal_ca_certificate_is_read_from_its_request() -> None:
 # --- no-plaintext-secret ---------------------------------------------------------------------
 
 PEM = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----\n"
+B64_KEY = base64.b64encode(b"-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmU=\n").decode()
 
 
 @pytest.mark.parametrize(
@@ -363,8 +365,60 @@ PEM = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END P
         ("docker:index/container:Container", {"envs": ["DB_PASSWORD=Zt8kq2LmW9"]}),
         ("command:local:Command", {"stdin": "export SECRET_KEY='Zt8kq2LmW9xx'\n"}),
         ("docker:index/container:Container", {"uploads": [{"content": "define('DB_PASSWORD', 'Zt8kq2LmW9');"}]}),
+        ("command:remote:Command", {"stdin": "-----BEGIN PGP PRIVATE KEY BLOCK-----\n\nlQOYBF\n"}),
+        (
+            "command:remote:Command",
+            {"stdin": "PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nPrivate-Lines: 1\n"},
+        ),
+        ("command:remote:Command", {"stdin": f"echo {B64_KEY} | base64 -d > /root/.ssh/id_ed25519\n"}),
+        ("command:local:Command", {"stdin": '{"user": "amis", "password": "Zt8kq2LmW9"}'}),
+        ("command:local:Command", {"stdin": "$db_password = 'Zt8kq2LmW9';\n"}),
+        ("command:local:Command", {"stdin": "return ['user' => 'amis', 'password' => 'Zt8kq2LmW9'];\n"}),
+        ("command:remote:Command", {"create": "mariadb --password=Zt8kq2LmW9 -e 'DO 1'"}),
+        ("command:remote:Command", {"update": "mariadb-dump --user amis --password Zt8kq2LmW9 amis"}),
+        ("command:remote:Command", {"create": "mysql -uroot -pZt8kq2LmW9 -e 'DO 1'"}),
+        ("command:remote:Command", {"delete": "env DB_PASSWORD=Zt8kq2LmW9 /usr/local/sbin/drop"}),
+        ("command:remote:Command", {"create": "sshpass -p Zt8kq2LmW9 ssh web1"}),
+        ("command:remote:Command", {"create": "curl -fsS -u amis:Zt8kq2LmW9 https://dav.example.org/"}),
+        ("command:remote:Command", {"create": "echo 'amis:Zt8kq2LmW9' | chpasswd"}),
+        ("command:remote:Command", {"stdin": "curl -H 'Authorization: Basic YW1pczpadDhrcTJMbVc5' https://x/"}),
+        ("command:remote:Command", {"stdin": "SET PASSWORD FOR 'a'@'10.0.0.11' = PASSWORD('Zt8kq2LmW9');"}),
+        ("command:remote:Command", {"stdin": "CREATE USER a@'10.0.0.11' IDENTIFIED BY \"Zt8kq2LmW9\";"}),
+        ("docker:index/container:Container", {"envs": ["DB_PASS=Zt8kq2LmW9"]}),
+        ("command:local:Command", {"environment": {"AWS_SECRET_ACCESS_KEY": "Zt8kq2LmW9"}}),
+        ("command:local:Command", {"environment": {"SMTP_PWD": "Zt8kq2LmW9"}}),
+        ("docker:index/container:Container", {"labels": [{"label": "db.password", "value": "Zt8kq2LmW9"}]}),
     ],
-    ids=["pem", "mycnf", "sql", "env-name", "url", "env-list", "shell-export", "php"],
+    ids=[
+        "pem",
+        "mycnf",
+        "sql",
+        "env-name",
+        "url",
+        "env-list",
+        "shell-export",
+        "php",
+        "pgp",
+        "putty",
+        "base64-key",
+        "json",
+        "php-variable",
+        "php-array",
+        "option=",
+        "option-space",
+        "mysql-p",
+        "env-word",
+        "sshpass",
+        "curl-user",
+        "chpasswd",
+        "basic-auth",
+        "sql-password()",
+        "sql-double-quotes",
+        "env-pass",
+        "aws-secret-name",
+        "pwd-name",
+        "label-value-named",
+    ],
 )
 def test_plaintext_secret_is_refused(resource_type: str, props: dict[str, Any]) -> None:
     found = validate(pack.no_plaintext_secret, resource_args(resource_type, props))
@@ -380,8 +434,42 @@ def test_plaintext_secret_is_refused(resource_type: str, props: dict[str, Any]) 
         ("mysql:index/user:User", {"user": "amis", "host": "10.0.0.11", "plaintextPassword": "Zt8kq2LmW9"}, ()),
         ("command:remote:Command", {"create": "sh", "stdin": "PasswordAuthentication no\nPermitRootLogin no\n"}, ()),
         ("command:local:Command", {"create": "sh", "stdin": "password_file=/srv/members/amis/priv/db.cnf\n"}, ()),
+        ("command:local:Command", {"stdin": "Password: required for the admin area\nToken: xxxxxxxx\n"}, ()),
+        (
+            "command:local:Command",
+            {"stdin": "usage: mysql --password=YOUR_PASSWORD\n-- CREATE USER x IDENTIFIED BY 'your-password';"},
+            (),
+        ),
+        ("command:remote:Command", {"create": 'mysqldump -p"$pw" db; mkdir -p /srv/x; docker run -p 8080:80 img'}, ()),
+        (
+            "command:remote:Command",
+            {"create": 'restic --password-file /etc/pic/restic.pw backup; curl -u "$u:$p" x'},
+            (),
+        ),
+        (
+            "command:remote:Command",
+            {"stdin": "Authorization: Bearer $TOKEN\nbypass: something123\ncompass=northward1\n"},
+            (),
+        ),
+        ("command:local:Command", {"stdin": '{"password": "${DB_PASSWORD}"}'}, ()),
+        ("docker:index/container:Container", {"envs": ["DB_PASSWORD=Zt8kq2LmW9"]}, ("envs",)),
+        ("docker:index/container:Container", {"labels": [{"label": "pic.role", "value": "site-secret-free"}]}, ()),
     ],
-    ids=["logging-off", "declared-secret", "schema-secret", "sshd-config", "path-not-secret"],
+    ids=[
+        "logging-off",
+        "declared-secret",
+        "schema-secret",
+        "sshd-config",
+        "path-not-secret",
+        "documentation",
+        "usage-placeholders",
+        "variables",
+        "files-and-variables",
+        "not-secret-names",
+        "json-variable",
+        "declared-envs",
+        "harmless-label",
+    ],
 )
 def test_declared_or_harmless_values_pass(resource_type: str, props: dict[str, Any], declared: tuple[str, ...]) -> None:
     args = resource_args(resource_type, props, additional_secret_outputs=declared)
@@ -537,3 +625,17 @@ def test_the_pack_passes_on_each_stacks_program(project_root: Path, stack: str) 
     users = [r for r in run.records if r.type == rules.MYSQL_USER]
     assert users, "no MySQL user to check"
     assert violations_of_program(run.records) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["--pass" * 35_000, "mysql " * 35_000, "curl " * 40_000, "a" * 200_000, "a:" * 100_000],
+    ids=["url-scheme-like", "mysql-words", "curl-words", "one-word", "colons"],
+)
+def test_a_long_input_is_read_in_linear_time(text: str) -> None:
+    """A long script or file must not stall the preview: no pattern scans the rest of the text from every word."""
+    import time
+
+    start = time.monotonic()
+    rules.secret_kind(text, "x")
+    assert time.monotonic() - start < 3
