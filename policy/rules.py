@@ -374,7 +374,7 @@ def _netmask_network(host: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network
 
 # Statements that create an account or give one privileges, up to their first account.
 _SQL_TO_ACCOUNTS = re.compile(
-    r"(?is)\b(?:CREATE\s+(?:OR\s+REPLACE\s+)?USER(?:\s+IF\s+NOT\s+EXISTS)?|GRANT\s[^;]*?\sTO|RENAME\s+USER\s[^;]*?\sTO)\s+"
+    r"(?is)\b(?:CREATE\s+(?:OR\s+REPLACE\s+)?USER(?:\s+IF\s+NOT\s+EXISTS)?|GRANT\s[^;]{0,500}?\sTO|RENAME\s+USER\s[^;]{0,500}?\sTO)\s+"
 )
 # After an account named without quotes nor host: what makes it SQL rather than prose ("grant access to members").
 _SQL_ACCOUNT_END = re.compile(r"(?i)\s*(?:$|[;,]|\s(?:IDENTIFIED|WITH|REQUIRE|PASSWORD|ACCOUNT)\b)")

@@ -639,3 +639,12 @@ def test_a_long_input_is_read_in_linear_time(text: str) -> None:
     start = time.monotonic()
     rules.secret_kind(text, "x")
     assert time.monotonic() - start < 3
+
+
+@pytest.mark.parametrize("text", ["GRANT x " * 15_000, "RENAME USER " * 10_000])
+def test_sql_accounts_of_a_long_input_are_read_in_linear_time(text: str) -> None:
+    import time
+
+    start = time.monotonic()
+    assert validate(pack.mysql_user_host, resource_args("command:remote:Command", {"stdin": text})) == []
+    assert time.monotonic() - start < 3
