@@ -457,32 +457,56 @@ def caddy_certified_names(text: str) -> list[set[str]]:
     """
     if "auto_https off" in text or "auto_https disable_certs" in text:
         return []
+    port = re.search(r"(?m)^\s*http_port\s+(\d+)\s*$", text)
+    http_port = port.group(1) if port else "80"
+    dns_everywhere = re.search(r"(?m)^\s*acme_dns\b", text) is not None
     blocks: list[set[str]] = []
     names: set[str] | None = None
+    wildcards_served = dns_everywhere
     for line in text.splitlines():
         if names is not None:
             if line.rstrip() == "}":
+                # a wildcard name: only by the DNS challenge, or one certificate per name asked on demand
+                names = {n for n in names if wildcards_served or not n.startswith("*.")}
                 if names:
                     blocks.append(names)
                 names = None
             elif _TLS_FILES.match(line):
                 names = set()  # certificate from files: not Caddy's
+            elif re.match(r"\s*(?:dns|on_demand)\b", line):
+                wildcards_served = True
             continue
         m = _SITE_LINE.match(line)
         if m is not None:
-            names = _https_hosts(m.group("addresses"))
+            names = _https_hosts(m.group("addresses"), http_port)
+            wildcards_served = dns_everywhere
     return blocks
 
 
-def _https_hosts(addresses: str) -> set[str]:
+def _https_hosts(addresses: str, http_port: str = "80") -> set[str]:
+    """The host names a site block serves over https: not those of an ``http://`` address, nor of an
+    address on Caddy's HTTP port (``amis.org:80``), which Caddy serves over plain HTTP."""
     names = set()
     for address in re.split(r"[,\s]+", addresses.strip()):
         if not address or address.startswith("http://") or address.startswith(":"):
             continue
-        host = address.removeprefix("https://").split("/", 1)[0].rsplit(":", 1)[0].lower()
+        host, _, port = address.removeprefix("https://").split("/", 1)[0].partition(":")
+        if port == http_port and not address.startswith("https://"):
+            continue
         if host and "." in host:
-            names.add(host)
+            names.add(dns_name(host))
     return names
+
+
+def dns_name(name: str) -> str:
+    """A host name as a certificate holds it: lower case, no trailing dot, an IDN in punycode."""
+    name = name.strip().rstrip(".").lower()
+    if name.isascii():
+        return name
+    try:
+        return name.encode("idna").decode("ascii")
+    except UnicodeError:  # not a valid IDN: compared as written
+        return name
 
 
 def certbot_names(text: str) -> list[set[str]]:
@@ -491,6 +515,8 @@ def certbot_names(text: str) -> list[set[str]]:
     for line in text.replace("\\\n", " ").splitlines():
         if not re.search(r"\bcertbot\s+(certonly|run)\b", line):
             continue
+        if re.search(r"\s--(?:staging|test-cert|dry-run)\b|acme-staging", line):
+            continue  # no certificate, or one from Let's Encrypt's staging CA, which browsers do not trust
         try:
             words = shlex.split(line, comments=True)
         except ValueError:
@@ -498,10 +524,10 @@ def certbot_names(text: str) -> list[set[str]]:
         names: set[str] = set()
         for flag, value in itertools.pairwise(words):
             if flag in ("-d", "--domain", "--domains"):
-                names |= {d.strip().lower() for d in value.split(",") if d.strip()}
+                names |= {dns_name(d) for d in value.split(",") if d.strip()}
         for word in words:
             if word.startswith(("--domain=", "--domains=")):
-                names |= {d.strip().lower() for d in word.split("=", 1)[1].split(",") if d.strip()}
+                names |= {dns_name(d) for d in word.split("=", 1)[1].split(",") if d.strip()}
         if names:
             out.append(names)
     return out
@@ -518,10 +544,8 @@ def _names_of(r: StackResource, by_name: Mapping[str, StackResource]) -> list[se
     """The name sets of the certificates one resource declares."""
     out: list[set[str]] = []
     if r.type in CERT_TYPES:
-        names = {str(n).lower() for n in r.props.get("dnsNames") or ()}
-        subject = r.props.get("subject")
-        if isinstance(subject, Mapping) and subject.get("commonName"):
-            names.add(str(subject["commonName"]).lower())
+        # its subject's commonName covers nothing: browsers read the subject alternative names only
+        names = {dns_name(str(n)) for n in r.props.get("dnsNames") or ()}
         if not names and r.type == "tls:index/locallySignedCert:LocallySignedCert" and r.name.endswith("-cert"):
             request = by_name.get(r.name[: -len("-cert")] + "-csr")  # its request holds the names
             if request is not None:
@@ -565,7 +589,7 @@ def https_coverage(resources: list[StackResource]) -> list[tuple[str, str]]:
         if labels.get("pic.role") != "site" or labels.get("pic.https") != "true":
             continue
         member = labels.get("pic.member", "?")
-        domains = [d.strip().lower() for d in labels.get("pic.domains", "").split(",") if d.strip()]
+        domains = [dns_name(d) for d in labels.get("pic.domains", "").split(",") if d.strip()]
         if not domains:
             out.append((r.urn, f"https site of {member} has no pic.domains label"))
             continue

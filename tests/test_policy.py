@@ -348,6 +348,54 @@ def test_internal_ca_certificate_is_read_from_its_request() -> None:
     assert validate(pack.https_domains_certified, stack_args([csr, cert, container])) == []
 
 
+def test_a_common_name_covers_nothing() -> None:
+    """Browsers check the subject alternative names (dnsNames) only, never the subject's commonName."""
+    cert = {"dnsNames": ["www.amis.org"], "subject": {"commonName": "amis.org"}}
+    resources = [("tls:index/selfSignedCert:SelfSignedCert", "urn:c", cert), (CONTAINER, "urn:s", site("amis"))]
+    found = validate(pack.https_domains_certified, stack_args(resources))
+    assert len(found) == 1 and "amis.org" in found[0][0], found
+
+
+@pytest.mark.parametrize(
+    "caddy",
+    [
+        CADDY_GOOD.replace("amis.org, www.amis.org {", "amis.org:80, www.amis.org:80 {"),
+        "{\n\thttp_port 8080\n}\n"
+        + CADDY_GOOD.replace("amis.org, www.amis.org {", "amis.org:8080, www.amis.org:8080 {"),
+        CADDY_GOOD.replace("amis.org, www.amis.org {", "amis.org, *.amis.org {"),
+    ],
+    ids=["http-port", "own-http-port", "wildcard-without-dns-challenge"],
+)
+def test_a_caddy_block_caddy_obtains_no_certificate_for_is_refused(caddy: str) -> None:
+    found = validate(pack.https_domains_certified, stack_args(_stack(caddy, site("amis"))))
+    assert len(found) == 1 and "www.amis.org" in found[0][0], found
+
+
+def test_a_caddy_wildcard_with_the_dns_challenge_passes() -> None:
+    caddy = CADDY_GOOD.replace(
+        "amis.org, www.amis.org {", "amis.org, *.amis.org {\n\ttls {\n\t\tdns ovh {env.OVH_KEY}\n\t}"
+    )
+    assert validate(pack.https_domains_certified, stack_args(_stack(caddy, site("amis")))) == []
+
+
+@pytest.mark.parametrize(
+    "flag",
+    ["--staging", "--test-cert", "--dry-run", "--server https://acme-staging-v02.api.letsencrypt.org/directory"],
+)
+def test_a_certbot_test_certificate_is_no_certificate(flag: str) -> None:
+    staging = CERTBOT.replace("--keep-until-expiring", f"{flag} --keep-until-expiring")
+    resources = [*_stack(CADDY_FILES, site("amis")), _member_cert(staging)]
+    found = validate(pack.https_domains_certified, stack_args(resources))
+    assert len(found) == 1 and "amis-tls-cert does not cover amis.org" in found[0][0], found
+
+
+def test_domains_compare_as_certificates_hold_them() -> None:
+    """An IDN in Unicode or punycode, upper case, a trailing dot: the same name."""
+    idn = CERTBOT.replace("--domain amis.org", "--domain xn--caf-dma.org").replace("www.amis.org", "WWW.Amis.org.")
+    resources = [*_stack(CADDY_FILES, site("amis", domains="café.org,www.amis.org")), _member_cert(idn)]
+    assert validate(pack.https_domains_certified, stack_args(resources)) == []
+
+
 # --- no-plaintext-secret ---------------------------------------------------------------------
 
 PEM = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----\n"
