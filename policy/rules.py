@@ -261,7 +261,7 @@ def site_facts(resource_type: str, props: Mapping[str, Any]) -> dict[str, str]:
 
 def _date(text: str) -> dt.date | None:
     try:
-        return dt.date.fromisoformat(text)
+        return dt.date.fromisoformat(text.strip())
     except ValueError:
         return None
 
@@ -269,19 +269,28 @@ def _date(text: str) -> dt.date | None:
 def runtime_end_of_life(resource_type: str, props: Mapping[str, Any], on: dt.date) -> list[str]:
     """A site container on a PHP runtime past its end of life needs an exception valid on ``on``."""
     labels = site_facts(resource_type, props)
-    php = labels.get("pic.php", "")
-    if labels.get("pic.role") != "site" or php in ("", "none"):
+    if labels.get("pic.role") != "site":
         return []
-    if resource_type == CONTAINER and "pic.php.eol" not in labels:
-        return []  # a container labelled with what it is only: its facts are checked where they are placed
     member = labels.get("pic.member", "?")
-    eol = _date(labels.get("pic.php.eol", ""))
+    if "pic.php" not in labels:
+        return [f"site of {member}: its facts have no pic.php (its PHP runtime, or none for a static site)"]
+    php = labels["pic.php"]
+    if php in ("", "none") or (resource_type == CONTAINER and "pic.php.eol" not in labels):
+        return []  # static, or a container labelled with what it is only: its facts are checked where placed
+    eol_text = labels.get("pic.php.eol", "")
+    eol = _date(eol_text)
     if eol is None:
-        return [f"site of {member} on PHP {php}: label pic.php.eol is missing or not a date"]
-    until = _date(labels.get("pic.php.exception_until", ""))
+        return [f"site of {member} on PHP {php}: its pic.php.eol {eol_text!r} is missing or not a date (YYYY-MM-DD)"]
+    until_text = labels.get("pic.php.exception_until", "")
+    until = _date(until_text)
     if eol >= on or (until is not None and until >= on):
         return []
-    why = f"its exception ended on {until.isoformat()}" if until else "it holds no exception"
+    if until is not None:
+        why = f"its exception ended on {until.isoformat()}"
+    elif until_text.strip():
+        why = f"its pic.php.exception_until {until_text!r} is not a date (YYYY-MM-DD)"
+    else:
+        why = "it holds no exception"
     return [
         f"site of {member} runs PHP {php}, past its end of life ({eol.isoformat()}) as of {on.isoformat()}, "
         f"and {why}: move it to a supported runtime or add a dated exceptions.php_eol"

@@ -80,6 +80,29 @@ def test_eol_uses_today_without_config() -> None:
     )
 
 
+def test_eol_names_an_exception_date_it_cannot_read() -> None:
+    props = site(php="7.4", eol="2022-11-28", until="31/12/2027")
+    found = validate(pack.runtime_end_of_life, resource_args(CONTAINER, props, config=ON))
+    assert len(found) == 1 and "pic.php.exception_until '31/12/2027' is not a date" in found[0][0], found
+    props = site(php="7.4", eol="28.11.2022")
+    found = validate(pack.runtime_end_of_life, resource_args(CONTAINER, props, config=ON))
+    assert len(found) == 1 and "pic.php.eol '28.11.2022'" in found[0][0], found
+
+
+def test_eol_reads_a_date_among_spaces() -> None:
+    props = site(php="7.4", eol=" 2022-11-28", until="2026-12-31 ")
+    assert validate(pack.runtime_end_of_life, resource_args(CONTAINER, props, config=ON)) == []
+
+
+def test_eol_refuses_site_facts_without_a_runtime() -> None:
+    """Facts that do not say what the site runs: nothing would tell a PHP 7.4 site from a static one."""
+    facts_json = json.dumps({"pic.role": "site", "pic.member": "amis", "pic.php.eol": "2022-11-28"})
+    found = validate(
+        pack.runtime_end_of_life, resource_args("command:remote:Command", {"stdin": facts_json}, config=ON)
+    )
+    assert len(found) == 1 and "no pic.php" in found[0][0], found
+
+
 # --- database-protected ----------------------------------------------------------------------
 
 
