@@ -9,6 +9,7 @@ in a file passed with ``--policy-pack-config``).
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from pulumi_policy import (
     EnforcementLevel,
@@ -20,8 +21,41 @@ from pulumi_policy import (
     StackValidationArgs,
     StackValidationPolicy,
 )
+from pulumi_policy import deserialize as _wire
+from pulumi_policy import policy as _servicer
 
 from policy import rules
+
+# --- the engine's secret marks -----------------------------------------------------------------
+# The engine sends a policy pack every secret value marked as one; pulumi-policy's validation
+# arguments drop the mark (pulumi/pulumi-policy#241), so a secret Output would read as plain text
+# and be refused. Its servicer deserializes the engine's properties with the function below
+# instead, which keeps the mark on each string as a rules.SecretText. Should a later pulumi-policy
+# no longer call `deserialize_properties` there, the marks are lost and the secret policy refuses
+# more, never less (tests/test_policy.py queries the pack over the analyzer protocol).
+
+
+def _marked(prop: Any, secret: bool) -> Any:
+    if isinstance(prop, list):
+        return [_marked(e, secret) for e in prop]
+    if isinstance(prop, dict):
+        sig = prop.get(_wire.SPECIAL_SIG_KEY)
+        if sig == _wire.SPECIAL_SECRET_SIG:
+            return _marked(prop["value"], True)
+        if sig is not None:  # an asset or archive
+            return _wire._deserialize_property(prop)
+        return {k: _marked(v, secret) for k, v in prop.items()}
+    return rules.SecretText(prop) if secret and isinstance(prop, str) else prop
+
+
+def deserialize_keeping_secret_marks(props: dict[str, Any], proxy_secrets: bool = False) -> dict[str, Any]:
+    """pulumi-policy's deserialization of a resource's properties, each secret string a rules.SecretText."""
+    if proxy_secrets:  # remediations, which this pack has none of: pulumi-policy's own
+        return _wire.deserialize_properties(props, proxy_secrets)
+    return {k: _marked(v, False) for k, v in props.items()}
+
+
+_servicer.deserialize_properties = deserialize_keeping_secret_marks  # type: ignore[attr-defined]
 
 
 def _on(args: ResourceValidationArgs) -> dt.date:

@@ -169,6 +169,12 @@ def secret_kind(value: str, name: str = "") -> str | None:
     return None
 
 
+class SecretText(str):
+    """A string the engine sent as a secret (policy.pack keeps the engine's mark): encrypted in the state."""
+
+    __slots__ = ()
+
+
 def _walk(value: Any, path: str) -> Iterator[tuple[str, str, str]]:
     """(path, key name, string) of every string in a value."""
     if isinstance(value, str):
@@ -192,13 +198,12 @@ def plaintext_secrets(
 ) -> list[str]:
     """Secret-looking values in inputs not declared secret.
 
-    An input is declared secret when the provider schema says so
-    (:data:`SCHEMA_SECRET_INPUTS`), when the resource lists it in
-    ``additional_secret_outputs``, or, for a command, when it runs with
-    logging off (the platform's mark of a command that carries a secret on
-    stdin). Pulumi policies see secrets decrypted and cannot tell a secret
-    Output from a plain string (pulumi/pulumi-policy#241); the whole-program
-    tests check the secret marks themselves.
+    A value is declared secret when the engine sent it as one (a secret Output:
+    a :class:`SecretText`, as policy.pack keeps the engine's mark, which
+    pulumi-policy drops: pulumi/pulumi-policy#241), when the provider schema says
+    so (:data:`SCHEMA_SECRET_INPUTS`), when the resource lists its input in
+    ``additional_secret_outputs``, or, for a command, when it runs with logging
+    off (the platform's mark of a command that carries a secret on stdin).
     """
     declared = set(SCHEMA_SECRET_INPUTS.get(resource_type, ())) | set(additional_secret_outputs)
     if resource_type.startswith("command:") and str(props.get("logging", "")).lower() == "none":
@@ -208,7 +213,7 @@ def plaintext_secrets(
         if key in declared or key.startswith("__"):
             continue
         for path, name, text in _walk(props[key], key):
-            kind = secret_kind(text, name)
+            kind = None if isinstance(text, SecretText) else secret_kind(text, name)
             if kind:
                 out.append(f"input {path} holds {kind} in plain text: pass it as a secret (pulumi.Output.secret)")
     return out

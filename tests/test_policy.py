@@ -618,6 +618,54 @@ def test_pack_answers_the_analyzer_protocol(project_root: Path) -> None:
         proc.wait(timeout=10)
 
 
+SECRET_SIG = {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270"}
+
+
+def secret(value: Any) -> dict[str, Any]:
+    """A value as the engine sends a secret to a policy pack (plugin.MarshalProperties, KeepSecrets)."""
+    return {**SECRET_SIG, "value": value}
+
+
+def test_pack_reads_the_engines_secret_marks(project_root: Path) -> None:
+    """A secret Output is no plaintext: the pack keeps the mark that pulumi-policy's arguments drop."""
+    import grpc
+    from google.protobuf import struct_pb2
+    from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
+
+    proc = subprocess.Popen(
+        [sys.executable, "-u", "."],
+        cwd=project_root / "policy",
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        port = int(proc.stdout.readline())
+        with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+            stub = analyzer_pb2_grpc.AnalyzerStub(channel)
+
+            def analyze(typ: str, props: dict[str, Any]) -> list[str]:
+                struct = struct_pb2.Struct()
+                struct.update(props)
+                request = analyzer_pb2.AnalyzeRequest(
+                    type=typ, properties=struct, urn=f"urn:pulumi:prod::pic::{typ}::x", name="x"
+                )
+                return [d.message for d in stub.Analyze(request).diagnostics if d.policyName == "no-plaintext-secret"]
+
+            cnf = "[client]\npassword=Zt8kq2LmW9\n"
+            assert analyze("command:local:Command", {"create": "sh", "stdin": secret(cnf)}) == []
+            assert len(analyze("command:local:Command", {"create": "sh", "stdin": cnf})) == 1
+            assert analyze("command:local:Command", {"environment": secret({"DB_PASSWORD": "Zt8kq2LmW9"})}) == []
+            # one element of a list secret, the other not: the other is reported, alone
+            envs = {"envs": [secret("DB_PASSWORD=Zt8kq2LmW9"), "SMTP_PASSWORD=Zt8kq2LmW9"]}
+            found = analyze(CONTAINER, envs)
+            assert len(found) == 1 and "envs[1]" in found[0] and "Zt8kq2LmW9" not in found[0], found
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
 # --- the site's facts, placed next to its container (labels say only what the container is) -------------
 
 CMD = "command:remote:Command"
