@@ -203,17 +203,28 @@ def plaintext_secrets(
     pulumi-policy drops: pulumi/pulumi-policy#241), when the provider schema says
     so (:data:`SCHEMA_SECRET_INPUTS`), when the resource lists its input in
     ``additional_secret_outputs``, or, for a command, when it runs with logging
-    off (the platform's mark of a command that carries a secret on stdin).
+    off (the platform's mark of a command that carries a secret on stdin). A
+    command given a secret on its stdin or in its environment runs with logging
+    off, or the output of its script (which may print it) is logged.
     """
     declared = set(SCHEMA_SECRET_INPUTS.get(resource_type, ())) | set(additional_secret_outputs)
-    if resource_type.startswith("command:") and str(props.get("logging", "")).lower() == "none":
+    logged = resource_type.startswith("command:") and str(props.get("logging", "")).lower() != "none"
+    if resource_type.startswith("command:") and not logged:
         declared |= {"stdin", "environment"}
     out = []
     for key in sorted(props):
-        if key in declared or key.startswith("__"):
+        if key.startswith("__"):
             continue
         for path, name, text in _walk(props[key], key):
-            kind = None if isinstance(text, SecretText) else secret_kind(text, name)
+            if isinstance(text, SecretText):
+                if logged and key in ("stdin", "environment"):
+                    out.append(
+                        f"input {path} carries a secret to a command that logs its output: "
+                        "run it with logging none (components.hostcmd, secret=True)"
+                    )
+                    break
+                continue
+            kind = None if key in declared else secret_kind(text, name)
             if kind:
                 out.append(f"input {path} holds {kind} in plain text: pass it as a secret (pulumi.Output.secret)")
     return out

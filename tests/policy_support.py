@@ -18,6 +18,7 @@ from pulumi_policy import (
 
 from pic.plan.engine import Record, is_secret
 from policy.pack import POLICIES
+from policy.rules import SecretText
 
 
 def options(protect: bool = False, additional_secret_outputs: Iterable[str] = ()) -> PolicyResourceOptions:
@@ -69,6 +70,28 @@ def plain(value: Any) -> Any:
     return value
 
 
+def marked(value: Any) -> Any:
+    """Inputs as the pack sees them: each secret string marked (policy.pack keeps the engine's marks)."""
+    if is_secret(value):
+        inner = marked(value["value"])
+        return _secret_strings(inner)
+    if isinstance(value, dict):
+        return {k: marked(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [marked(v) for v in value]
+    return value
+
+
+def _secret_strings(value: Any) -> Any:
+    if isinstance(value, str):
+        return SecretText(value)
+    if isinstance(value, dict):
+        return {k: _secret_strings(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_secret_strings(v) for v in value]
+    return value
+
+
 def violations_of_program(records: list[Record], config: Mapping[str, Any] | None = None) -> list[str]:
     """Every violation of every policy of the pack on a program's recorded resources."""
     out: list[str] = []
@@ -78,7 +101,7 @@ def violations_of_program(records: list[Record], config: Mapping[str, Any] | Non
             for r in custom:
                 args = ResourceValidationArgs(
                     r.type,
-                    plain(r.inputs),
+                    marked(r.inputs),
                     r.urn,
                     r.name,
                     options(r.protect, r.additional_secret_outputs),
@@ -87,6 +110,6 @@ def violations_of_program(records: list[Record], config: Mapping[str, Any] | Non
                 )
                 out += [f"{policy.name}: {r.urn}: {m}" for m, _ in validate(policy, args)]
         elif isinstance(policy, StackValidationPolicy):
-            args2 = stack_args((r.type, r.urn, plain(r.inputs)) for r in custom)
+            args2 = stack_args((r.type, r.urn, marked(r.inputs)) for r in custom)
             out += [f"{policy.name}: {u}: {m}" for m, u in validate(policy, args2)]
     return out

@@ -654,9 +654,15 @@ def test_pack_reads_the_engines_secret_marks(project_root: Path) -> None:
                 return [d.message for d in stub.Analyze(request).diagnostics if d.policyName == "no-plaintext-secret"]
 
             cnf = "[client]\npassword=Zt8kq2LmW9\n"
-            assert analyze("command:local:Command", {"create": "sh", "stdin": secret(cnf)}) == []
-            assert len(analyze("command:local:Command", {"create": "sh", "stdin": cnf})) == 1
-            assert analyze("command:local:Command", {"environment": secret({"DB_PASSWORD": "Zt8kq2LmW9"})}) == []
+            assert analyze(CONTAINER, {"uploads": [{"file": "/x.cnf", "content": secret(cnf)}]}) == []
+            assert len(analyze(CONTAINER, {"uploads": [{"file": "/x.cnf", "content": cnf}]})) == 1
+            assert analyze(CONTAINER, {"envs": secret(["DB_PASSWORD=Zt8kq2LmW9"])}) == []
+            # a command given a secret runs with logging off, whatever the secret looks like
+            quiet = {"create": "sh", "logging": "none"}
+            assert analyze("command:local:Command", {**quiet, "stdin": secret(cnf)}) == []
+            assert analyze("command:local:Command", {**quiet, "environment": {"K": secret("x")}}) == []
+            found = analyze("command:local:Command", {"create": "sh", "environment": {"K": secret("x")}})
+            assert len(found) == 1 and "logging none" in found[0], found
             # one element of a list secret, the other not: the other is reported, alone
             envs = {"envs": [secret("DB_PASSWORD=Zt8kq2LmW9"), "SMTP_PASSWORD=Zt8kq2LmW9"]}
             found = analyze(CONTAINER, envs)
