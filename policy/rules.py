@@ -70,7 +70,8 @@ _KEY = rf"[\w.-]*?(?:{_CONFIDENTIAL_WORDS}|{_CONFIDENTIAL_SHORT})"
 _VALUE = r"[\"']?(?P<v>(?![\s$%{<*/\\(\[])[^\s\"'`,;]{6,})"
 # What documentation writes where a secret would go: no secret.
 _PLACEHOLDER = re.compile(
-    rf"(?i)^(?:x+|\.+|-+|_+|\?+|(?:your|my|the|some|new|old|db|database|mysql|user|admin)?[_-]?{_KEY}s?"
+    r"(?i)^(?:x+|\.+|-+|_+|\?+|(?:(?:your|my|the|some|new|old|db|database|mysql|user|admin|root)[_-]?)*"
+    rf"(?:{_CONFIDENTIAL_WORDS}|pass|pwd)s?(?:[_-]?here)?"
     r"|required|optional|redacted|hidden|unset|example|placeholder|secret-value|none|null|false|true)$"
 )
 

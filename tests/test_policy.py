@@ -547,6 +547,14 @@ def test_declared_or_harmless_values_pass(resource_type: str, props: dict[str, A
     assert validate(pack.no_plaintext_secret, args) == []
 
 
+@pytest.mark.parametrize("value", ["mysecretpassword", "hunter2password", "supersecret", "changeme1"])
+def test_a_password_made_of_secret_words_is_no_placeholder(value: str) -> None:
+    """Only a secret's name itself (YOUR_PASSWORD, db_password) reads as a placeholder."""
+    assert rules.secret_kind(f"password={value}") == "a password assignment"
+    assert rules.secret_kind(f"mariadb --password {value}") == "a password option"
+    assert rules.secret_kind("password=YOUR_PASSWORD") is None
+
+
 def test_secret_kind_names_what_it_found() -> None:
     assert rules.secret_kind(PEM) == "a private key"
     assert rules.secret_kind("hello world") is None
