@@ -90,6 +90,12 @@ def _validate_https(args: StackValidationArgs, report: ReportViolation) -> None:
         report(message, urn)
 
 
+def _validate_facts(args: StackValidationArgs, report: ReportViolation) -> None:
+    resources = [rules.StackResource(r.urn, r.resource_type, r.props) for r in args.resources]
+    for urn, message in rules.sites_without_facts(resources):
+        report(message, urn)
+
+
 runtime_end_of_life = ResourceValidationPolicy(
     name="runtime-end-of-life",
     description="No site on a PHP runtime past its end of life without a valid exception.",
@@ -122,8 +128,16 @@ https_domains_certified = StackValidationPolicy(
     enforcement_level=EnforcementLevel.MANDATORY,
 )
 
+site_facts_placed = StackValidationPolicy(
+    name="site-facts-placed",
+    description="Every PHP site container has its facts placed, where its end of life is checked.",
+    validate=_validate_facts,
+    enforcement_level=EnforcementLevel.MANDATORY,
+)
+
 POLICIES: list[Policy] = [
     runtime_end_of_life,
+    site_facts_placed,
     database_protected,
     mysql_user_host,
     https_domains_certified,

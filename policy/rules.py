@@ -631,3 +631,35 @@ def https_coverage(resources: list[StackResource]) -> list[tuple[str, str]]:
             message = f"https site of {member}: no certificate covers all its domains (not covered: {missing})"
         out.append((r.urn, message))
     return out
+
+
+def sites_without_facts(resources: list[StackResource]) -> list[tuple[str, str]]:
+    """Every PHP site container has its facts placed: (urn, message) of each that has none.
+
+    A site container is labelled with what it is only (``pic.member``, ``pic.role``,
+    ``pic.php``); :func:`runtime_end_of_life` reads its end of life in its facts, placed
+    by a command (README, web host). A container whose facts no resource places would
+    run whatever its runtime, unchecked.
+    """
+    placed = set()
+    for r in resources:
+        facts = site_facts(r.type, r.props)
+        if facts.get("pic.role") == "site" and (r.type != CONTAINER or "pic.php.eol" in facts):
+            placed.add(facts.get("pic.member"))
+    out = []
+    for r in resources:
+        if r.type != CONTAINER:
+            continue
+        labels = _labels(r.props)
+        if labels.get("pic.role") != "site" or labels.get("pic.php", "") in ("", "none"):
+            continue
+        member = labels.get("pic.member", "?")
+        if member not in placed:
+            out.append(
+                (
+                    r.urn,
+                    f"site of {member} runs PHP {labels['pic.php']} but no resource places its facts "
+                    f"({FACTS_DIR}{member}.json): its end of life cannot be checked",
+                )
+            )
+    return out

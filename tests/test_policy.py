@@ -564,7 +564,7 @@ def test_secret_kind_names_what_it_found() -> None:
 
 def test_every_policy_is_mandatory_and_named() -> None:
     names = [p.name for p in pack.POLICIES]
-    assert len(set(names)) == len(names) == 5
+    assert len(set(names)) == len(names) == 6
     assert all(p.enforcement_level is EnforcementLevel.MANDATORY for p in pack.POLICIES)
 
 
@@ -781,3 +781,44 @@ def test_sql_accounts_of_a_long_input_are_read_in_linear_time(text: str) -> None
     start = time.monotonic()
     assert validate(pack.mysql_user_host, resource_args("command:remote:Command", {"stdin": text})) == []
     assert time.monotonic() - start < 3
+
+
+# --- site-facts-placed ---------------------------------------------------------------------------
+
+
+def test_a_php_site_whose_facts_nobody_places_is_refused() -> None:
+    """Its end of life would go unchecked: the container says what it runs, not until when."""
+    amis, static = site("amis", php="7.4", eol="2022-11-28"), site("plain", php="none", eol="")
+    resources = [(CONTAINER, "urn:x::amis-container", identity_only(amis)), (CONTAINER, "urn:x::plain", static)]
+    found = validate(pack.site_facts_placed, stack_args(resources))
+    assert found == [
+        (
+            "site of amis runs PHP 7.4 but no resource places its facts (/etc/pic/site-facts/amis.json): "
+            "its end of life cannot be checked",
+            "urn:x::amis-container",
+        )
+    ], found
+    resources.append((CMD, "urn:x::amis-space", facts(amis)))
+    assert validate(pack.site_facts_placed, stack_args(resources)) == []
+
+
+def test_the_program_places_the_facts_of_each_php_site(project_root: Path) -> None:
+    """Drop the facts from the program's commands: each PHP site is refused, so the check is not vacuous."""
+    from pic.plan import engine
+
+    run = engine.run_program(project_root, "prod", project_root / "members")
+    resources = [rules.StackResource(r.urn, r.type, r.inputs) for r in run.records if r.custom]
+    assert rules.sites_without_facts(resources) == []
+    php_sites = {
+        labels["pic.member"]
+        for r in resources
+        if r.type == CONTAINER
+        and (labels := {i["label"]: i["value"] for i in r.props.get("labels", [])}).get("pic.role") == "site"
+        and labels.get("pic.php") not in (None, "none")
+    }
+    assert php_sites
+    cut = [
+        rules.StackResource(r.urn, r.type, {**r.props, "stdin": ""}) if r.type.startswith("command:") else r
+        for r in resources
+    ]
+    assert {m.split()[2] for _, m in rules.sites_without_facts(cut)} == php_sites
