@@ -60,7 +60,15 @@ _servicer.deserialize_properties = deserialize_keeping_secret_marks  # type: ign
 
 def _on(args: ResourceValidationArgs) -> dt.date:
     text = args.get_config().get("on")
-    return dt.date.fromisoformat(str(text)) if text else dt.date.today()
+    if not text:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(str(text))
+    except ValueError:
+        # the config schema checks the form only (2027-02-30 passes it): stop the preview, saying why
+        raise ValueError(
+            f"policy pack config: runtime-end-of-life.on {text!r} is not a day of the calendar (YYYY-MM-DD)"
+        ) from None
 
 
 def _validate_eol(args: ResourceValidationArgs, report: ReportViolation) -> None:

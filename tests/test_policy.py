@@ -103,6 +103,11 @@ def test_eol_refuses_site_facts_without_a_runtime() -> None:
     assert len(found) == 1 and "no pic.php" in found[0][0], found
 
 
+def test_eol_config_day_that_does_not_exist_is_named() -> None:
+    with pytest.raises(ValueError, match=r"runtime-end-of-life.on '2027-02-30' is not a day"):
+        validate(pack.runtime_end_of_life, resource_args(CONTAINER, site(), config={"on": "2027-02-30"}))
+
+
 # --- database-protected ----------------------------------------------------------------------
 
 
