@@ -554,6 +554,9 @@ def certbot_names(text: str) -> list[set[str]]:
         for word in words:
             if word.startswith(("--domain=", "--domains=")):
                 names |= {dns_name(d) for d in word.split("=", 1)[1].split(",") if d.strip()}
+        dns_challenge = re.search(r"\s--dns-|--preferred-challenges[=\s]+[\w,-]*\bdns", line) is not None
+        if any(n.startswith("*.") for n in names) and not dns_challenge:
+            continue  # ACME gives a wildcard by the DNS challenge only: certbot obtains no certificate at all
         if names:
             out.append(names)
     return out

@@ -417,6 +417,17 @@ def test_a_certbot_test_certificate_is_no_certificate(flag: str) -> None:
     assert len(found) == 1 and "amis-tls-cert does not cover amis.org" in found[0][0], found
 
 
+def test_a_certbot_wildcard_needs_the_dns_challenge() -> None:
+    """certbot asks for all its names at once: a wildcard by webroot fails, and so the whole lineage."""
+    wildcard = CERTBOT.replace("--domain www.amis.org", "--domain '*.amis.org'")
+    resources = [*_stack(CADDY_FILES, site("amis")), _member_cert(wildcard)]
+    found = validate(pack.https_domains_certified, stack_args(resources))
+    assert len(found) == 1 and "does not cover amis.org, www.amis.org" in found[0][0], found
+    by_dns = wildcard.replace("--webroot --webroot-path /srv/pic/acme", "--dns-ovh --dns-ovh-credentials /etc/ovh.ini")
+    resources = [*_stack(CADDY_FILES, site("amis")), _member_cert(by_dns)]
+    assert validate(pack.https_domains_certified, stack_args(resources)) == []
+
+
 def test_domains_compare_as_certificates_hold_them() -> None:
     """An IDN in Unicode or punycode, upper case, a trailing dot: the same name."""
     idn = CERTBOT.replace("--domain amis.org", "--domain xn--caf-dma.org").replace("www.amis.org", "WWW.Amis.org.")
