@@ -31,8 +31,9 @@ from policy import rules
 # arguments drop the mark (pulumi/pulumi-policy#241), so a secret Output would read as plain text
 # and be refused. Its servicer deserializes the engine's properties with the function below
 # instead, which keeps the mark on each string as a rules.SecretText. Should a later pulumi-policy
-# no longer call `deserialize_properties` there, the marks are lost and the secret policy refuses
-# more, never less (tests/test_policy.py queries the pack over the analyzer protocol).
+# no longer call `deserialize_properties` there, the marks are lost: secret-looking secret Outputs
+# are refused as plain text, and a logging command given a secret that does not look like one goes
+# unnoticed (tests/test_policy.py queries the pack over the analyzer protocol and fails then).
 
 
 def _marked(prop: Any, secret: bool) -> Any:
