@@ -314,10 +314,22 @@ def runtime_end_of_life(resource_type: str, props: Mapping[str, Any], on: dt.dat
     ]
 
 
+_DROPS_DATABASE = re.compile(
+    r"(?i)\bDROP\s+(?:DATABASE|SCHEMA)\b|\b(?:mysqladmin|mariadb-admin)\b[^\n|;&]{0,200}?\sdrop\s"
+)
+
+
 def database_protected(resource_type: str, props: Mapping[str, Any], protect: bool) -> list[str]:
-    if resource_type != DATABASE or protect:
-        return []
-    return [f"database {props.get('name', '?')} is not protected: declare it with protect=True"]
+    """A database is protected against deletion; no command drops one when it goes away (its ``delete``)."""
+    if resource_type == DATABASE and not protect:
+        return [f"database {props.get('name', '?')} is not protected: declare it with protect=True"]
+    delete = props.get("delete") if resource_type.startswith("command:") else None
+    if isinstance(delete, str) and _DROPS_DATABASE.search(delete):
+        return [
+            "input delete drops a database when the command goes away: a member's database is never "
+            "deleted by the program (archive the member; drop it by hand once its dumps are kept)"
+        ]
+    return []
 
 
 # The networks a web host's private address may be in: a host pattern that matches only

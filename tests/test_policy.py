@@ -117,6 +117,26 @@ def test_unprotected_database_is_refused() -> None:
     assert len(found) == 1 and "amis_main" in found[0][0], found
 
 
+@pytest.mark.parametrize(
+    "delete",
+    [
+        "mariadb -e 'DROP DATABASE amis_main'",
+        "sudo -n sh -eu -c 'mariadb -e '\"'\"'drop schema if exists `amis_main`'\"'\"''",
+        "mariadb-admin --force drop amis_main",
+    ],
+)
+def test_a_command_dropping_a_database_when_it_goes_away_is_refused(delete: str) -> None:
+    args = resource_args("command:remote:Command", {"create": "true", "delete": delete})
+    found = validate(pack.database_protected, args)
+    assert len(found) == 1 and "input delete drops a database" in found[0][0], found
+
+
+def test_a_command_dropping_a_database_as_it_runs_passes() -> None:
+    """The restore script drops its scratch databases as it runs: not on the command's deletion."""
+    props = {"create": "sh", "stdin": "mariadb -e 'DROP DATABASE IF EXISTS scratch'", "delete": "rm -f /x"}
+    assert validate(pack.database_protected, resource_args("command:remote:Command", props)) == []
+
+
 def test_protected_database_passes() -> None:
     args = resource_args("mysql:index/database:Database", {"name": "amis_main"}, protect=True)
     assert validate(pack.database_protected, args) == []
