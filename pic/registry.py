@@ -705,6 +705,11 @@ class _Cross:
                  "address to members (a site may send mail as any name under its own domains)")
                 for key, address in senders
             ),
+            (
+                settings.dmarc_reports.rpartition("@")[2].lower(),
+                f"the domain of pic:mail.dmarc_reports ({settings.dmarc_reports}), where every list domain's "
+                "DMARC reports go",
+            ),
             *(
                 (host.address, f"pic:hosts.{h}.address, where the admins' tools reach the host")
                 for h, host in settings.hosts.items()
@@ -925,8 +930,9 @@ class _Cross:
 
     def over_the_platform(self, m: Member) -> None:
         """No name of the platform's web interfaces, mail and zones (Sympa's, the MX, phpMyAdmin's, the name
-        servers of ``pic:dns.zones``), no host's name and no domain of the admins' address (``pic:admin_email``,
-        ``pic:smtp.sender``) is under a member's site or list domain, nor under X of its ``www.X``.
+        servers of ``pic:dns.zones``), no host's name, no domain of the admins' address (``pic:admin_email``,
+        ``pic:smtp.sender``) and no domain of the DMARC reports' mailbox (``pic:mail.dmarc_reports``) is under a
+        member's site or list domain, nor under X of its ``www.X``.
 
         The member holds that domain's DNS: it could point the platform's name elsewhere (phpMyAdmin's
         logins, the lists' mail, the admins' ssh), and its site's cookies for the domain reach the platform's
@@ -992,9 +998,20 @@ class _Cross:
         self.problems.append(Problem(m.file, None, "", message))
 
     def site(self, m: Member, site: Site) -> None:
+        reports = self.settings.dmarc_reports
         for i, domain in enumerate(site.domains):
             self.claim(m, ("site", "domains", i), "domain", domain, "a site domain")
             self.public_name(m, ("site", "domains", i), domain)
+            if domain == reports.rpartition("@")[2].lower():
+                # at a list domain the mailbox is the platform's alias to the admins (reports_not_sympas);
+                # at a site domain it is the member's own mail (its MX)
+                self.at(
+                    m,
+                    ("site", "domains", i),
+                    f"{show_value(domain)} is the domain of pic:mail.dmarc_reports ({reports}): the DMARC reports "
+                    "of every list domain would go to this member's mail; give pic:mail.dmarc_reports an address "
+                    "outside the members' site domains (default dmarc-reports@ at pic:mail.sympa_domain)",
+                )
         sender = f"{names.SITE_SENDER_LOCAL_PART}@{m.sender_domains[0]}"
         if len(sender) > names.MAX_ADDRESS and not site.static:  # a static site sends no mail
             self.at(

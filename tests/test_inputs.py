@@ -439,6 +439,14 @@ def test_a_name_under_the_platforms_zone_is_a_members_own(tmp_path: Path) -> Non
         ),  # sends as asso-x.org
         # a host's name, which the admins' tools (ssh, the providers) reach
         ("address: db.example.org", "address: db.asso-x.org", "asso-x.org", "db.asso-x.org"),
+        # the DMARC reports of every list domain
+        (
+            "dmarc_reports: dmarc@example.org",
+            "dmarc_reports: dmarc@rua.asso-x.org",
+            "asso-x.org",
+            "rua.asso-x.org",
+        ),
+        ("dmarc_reports: dmarc@example.org", "dmarc_reports: dmarc@rua.lists.asso-x.org", "lists.asso-x.org", None),
     ],
 )
 def test_no_name_of_the_platform_is_under_a_members_domain(
@@ -456,9 +464,28 @@ def test_no_name_of_the_platform_is_under_a_members_domain(
     directory = write_members(tmp_path / "members", {"asso": spec})
     proc = check(directory, project)
     assert proc.returncode == 1, proc.stderr
-    name = platform_name or "mx.lists.asso-x.org"
+    # a list member's: the MX's, or the reports' domain
+    name = platform_name or ("rua.lists.asso-x.org" if "dmarc_reports" in new else "mx.lists.asso-x.org")
     line = next((ln for ln in proc.stderr.splitlines() if "asso.yaml" in ln and f'has "{name}" under it' in ln), None)
     assert line is not None and "which is the platform's" in line, proc.stderr
+
+
+def test_the_dmarc_reports_domain_is_no_members_site_domain(tmp_path: Path) -> None:
+    """pic:mail.dmarc_reports at a member's site domain sends every list domain's DMARC reports to that member's
+    mail: refused at the member's domain; at a member's list domain it is the platform's alias to the admins."""
+    project = project_copy(tmp_path)
+    stack = project / "Pulumi.prod.yaml"
+    stack.write_text(stack.read_text().replace("dmarc_reports: dmarc@example.org", "dmarc_reports: dmarc@asso-x.org"))
+    at_site = write_members(
+        tmp_path / "site", {"asso": member(10600, site={"domains": ["www.asso-x.org", "asso-x.org"], "php": "8.4"})}
+    )
+    proc = check(at_site, project)
+    assert proc.returncode == 1, proc.stderr
+    line = next(ln for ln in proc.stderr.splitlines() if "asso.yaml" in ln and "pic:mail.dmarc_reports" in ln)
+    assert "site.domains[1]" in line and "this member's mail" in line, proc.stderr
+    at_lists = write_members(tmp_path / "lists", {"asso": member(10600, lists={"domain": "asso-x.org"})})
+    proc = check(at_lists, project)
+    assert proc.returncode == 0, proc.stderr
 
 
 def test_new_refuses_control_characters_in_the_name(members: Path) -> None:
