@@ -705,11 +705,6 @@ class _Cross:
                  "address to members (a site may send mail as any name under its own domains)")
                 for key, address in senders
             ),
-            (
-                settings.dmarc_reports.rpartition("@")[2].lower(),
-                f"the domain of pic:mail.dmarc_reports ({settings.dmarc_reports}), where every list domain's "
-                "DMARC reports go",
-            ),
             *(
                 (host.address, f"pic:hosts.{h}.address, where the admins' tools reach the host")
                 for h, host in settings.hosts.items()
@@ -720,6 +715,18 @@ class _Cross:
             while parent.count(".") > 1:
                 parent = parent.partition(".")[2]
                 self.over_platform.setdefault(parent, (name or "", what))
+        # The DMARC reports' domain, unless it is a member's list domain (the platform's alias to the admins,
+        # see reports_not_sympas; cross_checks clears this then): the reports would reach the member's mail.
+        self.reports_domain = settings.dmarc_reports.rpartition("@")[2].lower()
+        self.over_reports: dict[str, tuple[str, str]] = {}
+        parent = self.reports_domain
+        while parent.count(".") > 1:
+            parent = parent.partition(".")[2]
+            self.over_reports[parent] = (
+                self.reports_domain,
+                f"the domain of pic:mail.dmarc_reports ({settings.dmarc_reports}), where every list domain's DMARC "
+                "reports go",
+            )
 
     def at(self, m: Member, loc: tuple[str | int, ...], message: str) -> None:
         self.problems.append(Problem(m.file, self.line(m, loc), format_loc(loc), message))
@@ -939,7 +946,7 @@ class _Cross:
         pages; the relay lets its site send mail as any name under its domains (the admins' address).
         The member file is blamed, with the setting named.
         """
-        if not self.over_platform:
+        if not self.over_platform and not self.over_reports:
             return
         mine = [(loc, d, d) for loc, d in self.domains_of(m)]
         if m.site is not None:
@@ -950,7 +957,7 @@ class _Cross:
             ]
         told: set[str] = set()
         for loc, domain, written in mine:
-            under = self.over_platform.get(domain)
+            under = self.over_platform.get(domain) or self.over_reports.get(domain)
             if under is not None and under[0] not in told:  # once for each name of the platform
                 name, what = under
                 told.add(name)
@@ -1002,7 +1009,7 @@ class _Cross:
         for i, domain in enumerate(site.domains):
             self.claim(m, ("site", "domains", i), "domain", domain, "a site domain")
             self.public_name(m, ("site", "domains", i), domain)
-            if domain == reports.rpartition("@")[2].lower():
+            if domain == self.reports_domain and not (m.spec.lists is not None and m.spec.lists.domain == domain):
                 # at a list domain the mailbox is the platform's alias to the admins (reports_not_sympas);
                 # at a site domain it is the member's own mail (its MX)
                 self.at(
@@ -1209,6 +1216,8 @@ def cross_checks(members: Iterable[Member], settings: Settings) -> list[Problem]
     cross.sent_as = {
         d: m.file for m in listed if m.site is not None for d in m.sender_domains if d not in m.site.domains
     }
+    if any(m.spec.lists is not None and m.spec.lists.domain == cross.reports_domain for m in listed):
+        cross.over_reports.clear()  # at a member's list domain: the platform's alias to the admins
     for m in listed:
         cross.senders(m)
         cross.under_another(m)

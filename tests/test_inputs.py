@@ -486,6 +486,21 @@ def test_the_dmarc_reports_domain_is_no_members_site_domain(tmp_path: Path) -> N
     at_lists = write_members(tmp_path / "lists", {"asso": member(10600, lists={"domain": "asso-x.org"})})
     proc = check(at_lists, project)
     assert proc.returncode == 0, proc.stderr
+    # its list domain and one of its site domains at once: Sympa's host takes the domain's mail (a warning)
+    both = write_members(
+        tmp_path / "both",
+        {"asso": member(10600, site={"domains": ["asso-x.org"], "php": "8.4"}, lists={"domain": "asso-x.org"})},
+    )
+    proc = check(both, project)
+    assert proc.returncode == 0, proc.stderr
+    # under a member's site domain, at its list domain: the alias, as under the list domain of the examples
+    stack.write_text(stack.read_text().replace("dmarc@asso-x.org", "dmarc@listes.asso-x.org"))
+    under = write_members(
+        tmp_path / "under",
+        {"asso": member(10600, site={"domains": ["asso-x.org"], "php": "8.4"}, lists={"domain": "listes.asso-x.org"})},
+    )
+    proc = check(under, project)
+    assert proc.returncode == 0, proc.stderr
 
 
 def test_new_refuses_control_characters_in_the_name(members: Path) -> None:
