@@ -471,3 +471,27 @@ def test_s3_repository_backup_and_restore(site: Site, s3_server: str) -> None:
     done = site.run("pic-offsite-backup")
     assert done.returncode == 1
     assert "Subject: [pic] off-site backup failed on web1" in site.mail.read_text()
+
+
+def test_restore_of_a_database_never_reads_through_a_link_the_member_planted(site: Site) -> None:
+    """A member can replace its DATABASE-latest dump by a link (between the night's dump and the
+    off-site backup) to a file it cannot read: another member's dump, a root-only secret. The
+    snapshot holds the link; restoring the database from it must not copy, with root's rights,
+    what the link names into the member's db/, nor load another member's dump into its database."""
+    (victim, _), (slug, uid) = sorted(site.members.items())[:2]
+    secret = site.root / victim / "db" / f"{victim.replace('-', '_')}_main-latest.sql.zst"
+    db = f"{slug.replace('-', '_')}_main"
+    latest = site.root / slug / "db" / f"{db}-latest.sql.zst"
+    latest.unlink()
+    latest.symlink_to(secret)
+    os.lchown(latest, uid, uid)
+    _backup_ok(site)
+    recorder = site.base / "db-restore"
+    recorder.write_text(f'#!/bin/sh\necho "$@" > {site.base / "db-restore.args"}\n')
+    recorder.chmod(0o755)
+    done = site.run("pic-offsite-restore", "db", slug, db)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "no dump of" in done.stderr and "link" in done.stderr, done.stderr
+    assert not (site.base / "db-restore.args").exists(), "pic-db-restore was run"
+    copied = [p.name for p in (site.root / slug / "db").iterdir() if "-offsite-" in p.name]
+    assert copied == [], f"root copied what the member's link names into its db/: {copied}"
