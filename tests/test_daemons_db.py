@@ -429,6 +429,14 @@ def test_old_dumps_are_pruned_after_a_good_dump(platform: Platform) -> None:
     a_old = old(a, f"{a.database}-20260101-031500.sql.gz", 3.1)
     a_recent = old(a, f"{a.database}-20260102-031500.sql.gz", 2.9)
     a_mine = old(a, "my-own-export.sql.gz", 30)  # not the job's: never touched
+    # the member's own files named after the database, and the copies the restores keep: not nightly dumps
+    a_own = [
+        old(a, f"{a.database}-before-migration.sql.gz", 30),
+        old(a, f"{a.database}-20260101-031500-kept.sql.zst", 30),
+        old(a, f"{a.database}-before-restore-20260101-031500.sql.zst", 30),
+        old(a, f"{a.database}-offsite-20260101T031500.sql.zst", 30),
+        old(a, f".{a.database}-notes.part", 30),
+    ]
     a_stale_part = old(a, f".{a.database}-20260101-031500.Ab12Cd.part", 2)  # left by a run that died
     # b's dump fails: its old dumps are all it has, they stay
     s.root_sql("CREATE TABLE gone (x INT); CREATE VIEW v AS SELECT x FROM gone; DROP TABLE gone;", database=b.database)
@@ -438,6 +446,7 @@ def test_old_dumps_are_pruned_after_a_good_dump(platform: Platform) -> None:
     assert not a_old.exists(), "a dump older than keep_days was kept"
     assert a_recent.exists()
     assert a_mine.exists()
+    assert [p.name for p in a_own if not p.exists()] == [], "the member's own files were pruned"
     assert not a_stale_part.exists(), "a temporary file of a dead run was left"
     assert b_old.exists(), "the last dump of a database that failed tonight was pruned"
     assert "pruned 1 older than 3 days" in done.stdout
