@@ -495,3 +495,26 @@ def test_restore_of_a_database_never_reads_through_a_link_the_member_planted(sit
     assert not (site.base / "db-restore.args").exists(), "pic-db-restore was run"
     copied = [p.name for p in (site.root / slug / "db").iterdir() if "-offsite-" in p.name]
     assert copied == [], f"root copied what the member's link names into its db/: {copied}"
+
+
+def test_the_backup_leaves_out_the_dump_jobs_temporary_files_only(site: Site) -> None:
+    """A dump being written (or left by a run that died) is no member file: left out. A member's own
+    file whose name ends in .part (a download, a chapter of a book) is the member's: backed up."""
+    slug, uid = sorted(site.members.items())[0]
+    db = f"{slug.replace('-', '_')}_main"
+    space = site.root / slug
+    mine = [space / "www" / "livre" / "chapter.part", space / "priv" / "upload.part", space / "db" / "notes.part"]
+    for p in mine:
+        _write_as(uid, p, b"the member's\n")
+    temporary = [space / "db" / f".{db}-20261201-031500.4242.part",
+                 space / "db" / f"{db}-before-restore-20261201-031500.sql.zst.Ab12Cd.part"]  # fmt: skip
+    for p in temporary:
+        _write_as(uid, p, b"half a dump", 0o600)
+    _backup_ok(site)
+    listed = subprocess.run(
+        ["restic", "--repo", site.repository, "--password-file", str(site.base / "password"), "--no-cache",
+         "ls", "latest"],
+        capture_output=True, text=True, check=True,
+    ).stdout.splitlines()  # fmt: skip
+    assert [str(p) for p in mine if str(p) not in listed] == [], "a member's file was left out of the backup"
+    assert [str(p) for p in temporary if str(p) in listed] == [], "a temporary file of a dump was backed up"
