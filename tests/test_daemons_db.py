@@ -605,3 +605,69 @@ def test_admin_account_sql_is_idempotent_and_tls_only(server: MariaDB, tmp_path:
     assert admin("--password=first-Admin-pw").returncode != 0, "the old password still works"
     assert server.root_sql("SELECT COUNT(*) FROM mysql.global_priv WHERE User = '';").strip() == "0"
     assert server.root_sql("SELECT COUNT(*) FROM mysql.global_priv WHERE User = 'pic_admin';").strip() == "1"
+
+
+def test_a_full_disk_fails_the_dump_and_leaves_no_partial_file(platform: Platform) -> None:
+    """The member's db/ on a file system that fills up during the dump: that database's dump fails
+    (said once, with the reason), the last good dump stays, and no partial file is left to take
+    the space the next night's dump needs."""
+    s, (a, b) = platform.server, platform.members
+    require_program("mount")
+    _fill(s, b.database)
+    assert platform.dump().returncode == 0
+    good = {f: (b.dumps / f).read_bytes() for f in b.dump_files()}
+    size = sum(len(v) for v in good.values())
+    # incompressible rows: tonight's dump is far larger than what is left
+    s.root_sql(
+        "CREATE TABLE noise (x LONGBLOB) ENGINE=InnoDB;INSERT INTO noise SELECT RANDOM_BYTES(1024) FROM seq_1_to_2000;",
+        database=b.database,
+    )
+    saved = platform.base / "saved-dumps"
+    b.dumps.rename(saved)
+    b.dumps.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size + 256 * 1024},mode=0700,uid={b.uid},gid={b.uid}",
+                    "tmpfs", str(b.dumps)], check=True)  # fmt: skip
+    try:
+        for f in good:
+            subprocess.run(["cp", "-a", str(saved / f), str(b.dumps / f)], check=True)
+        time.sleep(1.1)  # the next dump gets another name
+        done = platform.dump()
+        assert done.returncode == 1, done.stdout + done.stderr
+        left = sorted(p.name for p in b.dumps.iterdir())
+        assert left == sorted(good), f"a partial dump was left on the full disk: {left}"
+        assert {f: (b.dumps / f).read_bytes() for f in good} == good, "the last good dump was touched"
+    finally:
+        subprocess.run(["umount", str(b.dumps)], check=True)
+    mail = platform.mail.read_text()
+    assert "1 of 2 database dumps failed" in mail, mail
+    assert f"{b.database} ({b.slug}):" in mail and "No space left on device" in mail, mail
+    status = platform.run("pic-db-dump", "--status").stdout
+    assert "failed=1" in status, status
+    assert len(a.dump_files()) == 3, "the other database was not dumped"
+
+
+def test_a_stopped_run_leaves_no_partial_file(platform: Platform) -> None:
+    """systemctl stop (SIGTERM to every process of the unit) while a dump is being written: the
+    member's db/ keeps its files as they were, without a temporary file of the stopped dump."""
+    a, b = platform.members
+    assert platform.dump().returncode == 0
+    before = {m.slug: sorted(m.dump_files()) for m in (a, b)}
+    slow = platform.base / "slow"
+    slow.mkdir(mode=0o755)
+    (slow / "mariadb-dump").write_text("#!/bin/sh\necho '-- MariaDB dump'\nexec sleep 60\n")
+    (slow / "mariadb-dump").chmod(0o755)
+    time.sleep(1.1)  # the next dump gets another name
+    env = run_as_root_env() | {"PIC_DB_DUMP_CONF": str(platform.conf)}
+    env["PATH"] = f"{slow}:{env['PATH']}"
+    job = subprocess.Popen([str(platform.base / "pic-db-dump")], env=env, start_new_session=True,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    deadline = time.monotonic() + 20
+    while not all(any(f.endswith(".part") for f in m.dump_files()) for m in (a, b)):
+        assert time.monotonic() < deadline, "the dumps never started"
+        time.sleep(0.05)
+    os.killpg(job.pid, signal.SIGTERM)
+    out, err = job.communicate(timeout=30)
+    deadline = time.monotonic() + 10  # the members' processes end after the job's shell
+    while {m.slug: sorted(m.dump_files()) for m in (a, b)} != before and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert {m.slug: sorted(m.dump_files()) for m in (a, b)} == before, out + err
