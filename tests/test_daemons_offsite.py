@@ -518,3 +518,39 @@ def test_the_backup_leaves_out_the_dump_jobs_temporary_files_only(site: Site) ->
     ).stdout.splitlines()  # fmt: skip
     assert [str(p) for p in mine if str(p) not in listed] == [], "a member's file was left out of the backup"
     assert [str(p) for p in temporary if str(p) in listed] == [], "a temporary file of a dump was backed up"
+
+
+def test_a_repository_gone_or_replaced_is_a_failure_never_a_new_empty_one(site: Site) -> None:
+    """The repository vanishes (the vault's disk not mounted, a bucket emptied) or another one is at
+    its place: the nightly run must not create a new, empty repository (or back up into the other
+    one) and say ok, while every earlier snapshot is lost. It fails and says so, until the admin
+    removes the host's note of its repository."""
+    _backup_ok(site)
+    repo = Path(site.repository)
+    moved = site.base / "repo-unmounted"
+    repo.rename(moved)
+    done = site.run("pic-offsite-backup")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "there is no repository" in done.stderr and "not created again" in done.stderr, done.stderr
+    assert not repo.exists(), "a new, empty repository was made in place of the lost one"
+    mail = site.mail.read_text()
+    assert "Subject: [pic] off-site backup failed on web1" in mail and "not created again" in mail
+    site.mail.unlink()
+    # another repository at the same place, with the same password: not the one of this host's snapshots
+    subprocess.run(["restic", "--repo", str(repo), "--password-file", str(site.base / "password"), "--no-cache",
+                    "init"], check=True, capture_output=True)  # fmt: skip
+    done = site.run("pic-offsite-backup")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "its snapshots are not there" in done.stderr, done.stderr
+    assert "off-site backup failed" in site.mail.read_text()
+    assert "result=failed" in site.run("pic-offsite-backup", "--status").stdout
+    site.mail.unlink()
+    # the one it knows back in place: ok again
+    shutil.rmtree(repo)
+    moved.rename(repo)
+    _backup_ok(site)
+    # the admin takes a new repository on purpose: the note removed, the next run uses it
+    shutil.rmtree(repo)
+    (site.base / "state" / "repository-id").unlink()
+    _backup_ok(site)
+    assert (repo / "config").exists()
