@@ -332,6 +332,31 @@ def test_restore_refuses_other_members_and_paths(platform: Platform) -> None:
     assert "half" not in _checksums(platform.server, a.database)
 
 
+def test_restore_refuses_a_dump_of_another_database(platform: Platform) -> None:
+    """A dump named after another database of the host (another member's, copied into this member's
+    db/ by mistake or put there by the member) is not loaded into this database."""
+    s, (a, b) = platform.server, platform.members
+    _fill(s, b.database)
+    s.root_sql("CREATE TABLE mine (x INT); INSERT INTO mine VALUES (42);", database=a.database)
+    assert platform.dump().returncode == 0
+    before = _checksums(s, a.database)
+    other = a.dumps / f"{b.database}-latest.sql.zst"
+    other.write_bytes((b.dumps / f"{b.database}-latest.sql.zst").read_bytes())
+    os.chown(other, a.uid, a.uid)
+    done = platform.run("pic-db-restore", a.slug, a.database, other.name)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert f"a dump of {b.database}, not of {a.database}" in done.stderr, done.stderr
+    assert _checksums(s, a.database) == before
+    assert not [f for f in a.dump_files() if "-before-restore-" in f]
+    # a dump of its own under another name is still read (the admin renames a copy to load it)
+    mine = a.dumps / "export-for-the-admin.sql.zst"
+    mine.write_bytes((a.dumps / f"{a.database}-latest.sql.zst").read_bytes())
+    os.chown(mine, a.uid, a.uid)
+    done = platform.run("pic-db-restore", a.slug, a.database, mine.name)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert _checksums(s, a.database) == before
+
+
 def test_a_dump_failing_midway_keeps_the_last_good_one(platform: Platform) -> None:
     s, (a, b) = platform.server, platform.members
     _fill(s, b.database)
