@@ -696,3 +696,18 @@ def test_a_stopped_run_leaves_no_partial_file(platform: Platform) -> None:
     while {m.slug: sorted(m.dump_files()) for m in (a, b)} != before and time.monotonic() < deadline:
         time.sleep(0.1)
     assert {m.slug: sorted(m.dump_files()) for m in (a, b)} == before, out + err
+
+
+def test_a_run_that_cannot_start_is_a_mailed_failure(platform: Platform) -> None:
+    """The job's own files missing or unreadable (the list of databases gone, /tmp full): the run
+    stops, and that is mailed and shown by --status like any failed dump, never only a line in the
+    journal."""
+    assert platform.dump().returncode == 0
+    (platform.base / "db-dump.list").unlink()
+    done = platform.dump()
+    assert done.returncode == 1, done.stdout + done.stderr
+    mail = platform.mail.read_text()
+    assert "Subject: [pic] database dumps failed on web1" in mail, mail
+    assert "db-dump.list" in mail, mail
+    status = platform.run("pic-db-dump", "--status").stdout
+    assert "result=failed" in status, status
