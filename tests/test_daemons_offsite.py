@@ -554,3 +554,23 @@ def test_a_repository_gone_or_replaced_is_a_failure_never_a_new_empty_one(site: 
     (site.base / "state" / "repository-id").unlink()
     _backup_ok(site)
     assert (repo / "config").exists()
+
+
+def test_a_failure_is_mailed_even_when_the_state_cannot_be_written(site: Site) -> None:
+    """A full /var (the state and restic's cache live there) is when backups fail: the failure must
+    still be mailed, even though the run cannot note it in its state file."""
+    _backup_ok(site)
+    (site.base / "state" / "last-run").unlink()
+    (site.base / "state" / "last-run").mkdir()  # any write to it fails, as on a full disk
+    site.write(password="not-the-password")
+    done = site.run("pic-offsite-backup")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert site.mail.exists(), "the failure was not mailed: " + done.stderr
+    mail = site.mail.read_text()
+    assert "Subject: [pic] off-site backup failed on web1" in mail and "wrong password" in mail, mail
+    site.mail.unlink()
+    # the drill too
+    (site.base / "state" / "last-drill").mkdir()
+    done = site.run("pic-offsite-drill")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "Subject: [pic] restore drill on web1: FAILED" in site.mail.read_text()
