@@ -310,3 +310,41 @@ def test_long_names_and_a_swap_left_halfway(server: MariaDB) -> None:
     assert "interrupted restore" in done.stderr and "nothing changed" in done.stderr, done.stderr
     assert _state(server, m.database) == live
     assert server.root_sql(f"SELECT * FROM `{old}`.t;").strip() == "7", "the tables left in -old were touched"
+
+
+def test_a_latin1_base_restores_identical_and_its_saved_copy_is_whole(platform: Platform) -> None:
+    """A legacy base (database_charsets: {main: latin1}: the member's option file connects in latin1)
+    that holds utf8mb4 tables too (added by a newer plugin), and a trigger with text beyond latin1:
+    the restore brings every byte and definition back, and the copy of the content before the
+    restore keeps the characters latin1 lacks (never a '?' in their place)."""
+    s, (m,) = platform.server, platform.members
+    password = f"pw-{m.database}"
+    cred = rdb.Credentials(m.database, m.database, password, "127.0.0.1", s.port, ca_file=s.ca, charset="latin1")
+    m.cnf.write_text(rdb.member_my_cnf(cred))
+    s.root_sql(
+        """
+        CREATE TABLE legacy (id INT PRIMARY KEY, name VARCHAR(80)) ENGINE=InnoDB DEFAULT CHARSET=latin1;
+        INSERT INTO legacy VALUES (1, 'Fête à Noël'), (2, CONVERT(UNHEX('46C3AA7465') USING latin1));
+        CREATE TABLE posts (id INT PRIMARY KEY, title VARCHAR(200)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+        INSERT INTO posts VALUES (1, 'Fête du vélo 🚲'), (2, '日本語のタイトル');
+        CREATE TABLE audit (id INT, what VARCHAR(40)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+        CREATE TRIGGER posts_audit AFTER INSERT ON posts FOR EACH ROW INSERT INTO audit VALUES (NEW.id, 'nouveau 🚲');
+        """,
+        database=m.database,
+    )
+    before = _state(s, m.database)
+    assert platform.dump().returncode == 0
+    s.root_sql("UPDATE posts SET title = CONCAT(title, ' ✔ vandalised'); DELETE FROM legacy;", database=m.database)
+    changed = _state(s, m.database)
+    done = platform.run("pic-db-restore", m.slug, m.database)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert _state(s, m.database) == before
+    saved = next(f for f in m.dump_files() if "-before-restore-" in f)
+    raw = subprocess.run(["zstd", "-dcq", "--", str(m.dumps / saved)], capture_output=True, check=True).stdout
+    text = raw.decode("utf-8", errors="replace")
+    posts = [line for line in text.splitlines() if "vandalised" in line]
+    assert "✔ vandalised" in text and "🚲" in text and "日本語" in text, f"the saved copy lost characters: {posts}"
+    # restoring the saved copy brings the content before the restore back, byte for byte
+    done = platform.run("pic-db-restore", m.slug, m.database, saved)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert _state(s, m.database) == changed
