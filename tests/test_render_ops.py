@@ -73,6 +73,13 @@ def test_disk_usage_script_measures_every_member(settings: Settings, tmp_path: P
             if kib:
                 (root / slug / sub / "data").write_bytes(os.urandom(kib * 1024))
     (root / "lost+found").mkdir()  # not a member: skipped
+    # a file of 2000 KiB in www/ hard-linked in db/: one file on the disk, counted once
+    (root / "velo-cite" / "www" / "big").write_bytes(os.urandom(2000 * 1024))
+    os.link(root / "velo-cite" / "www" / "big", root / "velo-cite" / "db" / "big")
+    # a name with a newline, and a sparse file of 1 GiB holding 4 KiB: the blocks, not the size
+    (root / "velo-cite" / "log" / "odd\nname").write_bytes(os.urandom(4096))
+    with (root / "velo-cite" / "log" / "sparse").open("wb") as f:
+        f.truncate(1 << 30)
     output = tmp_path / "out" / "disk-usage.tsv"
     script = disk.render_disk_usage_script(settings, "web1", members_root=str(root), output=str(output))
     proc = subprocess.run(["sh", "-eu", "-s"], input=script, text=True, capture_output=True, check=False)
@@ -85,7 +92,9 @@ def test_disk_usage_script_measures_every_member(settings: Settings, tmp_path: P
     # du counts blocks: at least the bytes written, a little more for the directory itself.
     assert 300 <= a.www_kib <= 320 and 50 <= a.db_kib <= 70 and 7 <= a.log_kib <= 24, a
     assert a.host == "web1" and (a.measured_at or "").startswith(str(dt.date.today().year)), a
-    assert usage["velo-cite"].www_kib <= 8, "an empty directory"
+    v = usage["velo-cite"]
+    assert 2000 <= v.www_kib + v.db_kib <= 2020, f"a file hard-linked in two directories counted twice: {v}"
+    assert 4 <= v.log_kib <= 24, v
     assert not list(output.parent.glob("disk-usage.tsv.*")), "no temporary file left"
 
 
