@@ -348,3 +348,33 @@ def test_a_latin1_base_restores_identical_and_its_saved_copy_is_whole(platform: 
     done = platform.run("pic-db-restore", m.slug, m.database, saved)
     assert done.returncode == 0, done.stdout + done.stderr
     assert _state(s, m.database) == changed
+
+
+def test_a_restore_stopped_while_saving_leaves_no_partial_copy(platform: Platform) -> None:
+    """A restore stopped (Ctrl-C, SIGTERM) while it saves the current content: the live database is
+    unchanged, and no partial copy is left in the member's db/ (nothing else would ever remove it)."""
+    s, (m,) = platform.server, platform.members
+    _member_sql(m, "CREATE TABLE t (id INT PRIMARY KEY); INSERT INTO t VALUES (1), (2);")
+    assert platform.dump().returncode == 0
+    _member_sql(m, "DELETE FROM t WHERE id = 1;")
+    live = _state(s, m.database)
+    files = m.dump_files()
+    slow = platform.base / "slow"
+    slow.mkdir(mode=0o755)
+    (slow / "mariadb-dump").write_text("#!/bin/sh\necho '-- MariaDB dump'\nexec sleep 60\n")
+    (slow / "mariadb-dump").chmod(0o755)
+    env = run_as_root_env() | {"PIC_DB_DUMP_CONF": str(platform.conf)}
+    env["PATH"] = f"{slow}:{env['PATH']}"
+    restore = subprocess.Popen([str(platform.base / "pic-db-restore"), m.slug, m.database], env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while not any(f.endswith(".part") for f in m.dump_files()):
+            assert restore.poll() is None, restore.communicate()
+            assert time.monotonic() < deadline, "the save never started"
+            time.sleep(0.05)
+    finally:
+        os.killpg(restore.pid, signal.SIGTERM)
+        restore.communicate(timeout=30)
+    assert _state(s, m.database) == live
+    assert m.dump_files() == files, "a partial copy of the database was left in the member's db/"
