@@ -378,3 +378,45 @@ def test_a_restore_stopped_while_saving_leaves_no_partial_copy(platform: Platfor
         restore.communicate(timeout=30)
     assert _state(s, m.database) == live
     assert m.dump_files() == files, "a partial copy of the database was left in the member's db/"
+
+
+def test_a_sequence_and_the_table_that_draws_from_it_restore(platform: Platform) -> None:
+    """A table whose default draws from a sequence (CREATE SEQUENCE, MariaDB 10.3+): the nightly dump
+    said ok, yet no restore could load it ("Table 'seq' was not locked with LOCK TABLES"), neither
+    pic-db-restore nor the member loading the dump with the mariadb client. Both load it now, and
+    the sequence goes on from where it was."""
+    s, (m,) = platform.server, platform.members
+    _member_sql(
+        m,
+        """
+        CREATE SEQUENCE seq_orders START WITH 100;
+        CREATE TABLE orders (id INT PRIMARY KEY DEFAULT NEXTVAL(seq_orders), v INT) ENGINE=InnoDB;
+        INSERT INTO orders (v) VALUES (1), (2), (3);
+        """,
+    )
+    before = _state(s, m.database)
+    assert platform.dump().returncode == 0
+    latest = m.dumps / f"{m.database}-latest.sql.zst"
+    # the member loads its dump into its database with the client, as the README says it may
+    _member_sql(m, "DROP TABLE orders; DROP SEQUENCE seq_orders;")
+    load = subprocess.run(f"zstd -dcq -- {latest} | mariadb --defaults-file={m.cnf} {m.database}", shell=True,
+                          capture_output=True, text=True, check=False)  # fmt: skip
+    assert load.returncode == 0, load.stderr
+    assert _state(s, m.database) == before
+    # and pic-db-restore, from this dump and from one of the earlier layout (LOCK TABLES around rows)
+    old_layout = m.dumps / f"{m.database}-20200101-000000.sql.zst"
+    text = read_dump(latest).replace("INSERT INTO `orders`", "LOCK TABLES `orders` WRITE;\nINSERT INTO `orders`", 1)
+    text = text.replace("\n-- Dump completed", "\nUNLOCK TABLES;\n-- Dump completed", 1)
+    old_layout.write_bytes(subprocess.run(["zstd", "-q", "-1"], input=text.encode(), capture_output=True,
+                                          check=True).stdout)  # fmt: skip
+    os.chown(old_layout, m.uid, m.uid)
+    for dump in (latest.name, old_layout.name):
+        s.root_sql("DELETE FROM orders WHERE id = 101; SELECT NEXTVAL(seq_orders);", database=m.database)
+        done = platform.run("pic-db-restore", m.slug, m.database, dump)
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert _state(s, m.database) == before, dump
+    s.root_sql("INSERT INTO orders (v) VALUES (4);", database=m.database)
+    ids = s.root_sql("SELECT id FROM orders ORDER BY id;", database=m.database).split()
+    assert ids[:3] == ["100", "101", "102"] and int(ids[3]) > 102, ids
+    names = s.root_sql("SHOW DATABASES;").split()
+    assert not [n for n in names if n.startswith(m.database) and n != m.database], names
