@@ -574,3 +574,24 @@ def test_a_failure_is_mailed_even_when_the_state_cannot_be_written(site: Site) -
     done = site.run("pic-offsite-drill")
     assert done.returncode == 1, done.stdout + done.stderr
     assert "Subject: [pic] restore drill on web1: FAILED" in site.mail.read_text()
+
+
+def test_a_path_with_pattern_characters_restores_that_file_alone(site: Site) -> None:
+    """restic reads --include as a pattern: www/a[1].png matched www/a1.png (not the file asked for,
+    which the restore then said the snapshot did not hold), and www/* everything. The path given
+    is the one restored, and nothing else."""
+    _backup_ok(site)
+    slug, uid = sorted(site.members.items())[3]
+    www = site.root / slug / "www"
+    names = ["a[1].png", "a1.png", "st*r.txt", "star.txt", "q?.txt", "qx.txt", "back\\slash.txt"]
+    for name in names:
+        _write_as(uid, www / name, f"first {name}\n".encode())
+    _backup_ok(site)
+    for name in names:
+        _write_as(uid, www / name, b"changed\n")
+    for name in ("a[1].png", "st*r.txt", "q?.txt", "back\\slash.txt"):
+        done = site.run("pic-offsite-restore", "files", slug, f"www/{name}")
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert (www / name).read_bytes() == f"first {name}\n".encode(), name
+    for name in ("a1.png", "star.txt", "qx.txt"):
+        assert (www / name).read_bytes() == b"changed\n", f"{name} was restored, not asked for"
