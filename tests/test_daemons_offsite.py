@@ -595,3 +595,37 @@ def test_a_path_with_pattern_characters_restores_that_file_alone(site: Site) -> 
         assert (www / name).read_bytes() == f"first {name}\n".encode(), name
     for name in ("a1.png", "star.txt", "qx.txt"):
         assert (www / name).read_bytes() == b"changed\n", f"{name} was restored, not asked for"
+
+
+def test_a_database_restore_that_cannot_copy_its_dump_leaves_no_partial_file(site: Site) -> None:
+    """The member's db/ full when the snapshot's dump is copied there: the restore fails, says so,
+    loads nothing, and leaves no partial copy (which pic-db-restore would later be given, and which
+    made the next try fail as 'exists already')."""
+    require_program("mount")
+    slug, uid = sorted(site.members.items())[4]
+    db = f"{slug.replace('-', '_')}_main"
+    dumps = site.root / slug / "db"
+    _write_as(uid, dumps / f"{db}-latest.sql.zst", os.urandom(600_000), 0o600)
+    _backup_ok(site)
+    (dumps / f"{db}-latest.sql.zst").unlink()
+    recorder = site.base / "db-restore"
+    recorder.write_text(f'#!/bin/sh\necho "$@" > {site.base / "db-restore.args"}\n')
+    recorder.chmod(0o755)
+    subprocess.run(["mount", "-t", "tmpfs", "-o", f"size=256k,mode=0750,uid={uid},gid={uid}", "tmpfs", str(dumps)],
+                   check=True)  # fmt: skip
+    try:
+        done = site.run("pic-offsite-restore", "db", slug, db)
+        assert done.returncode == 1, done.stdout + done.stderr
+        assert "could not write" in done.stderr, done.stderr
+        assert list(dumps.iterdir()) == [], "a partial copy of the dump was left in the member's db/"
+        assert not (site.base / "db-restore.args").exists(), "pic-db-restore was run"
+    finally:
+        subprocess.run(["umount", str(dumps)], check=True)
+    done = site.run("pic-offsite-restore", "db", slug, db)
+    assert done.returncode == 0, done.stdout + done.stderr
+    # the same snapshot again: its copy is there already, and is not overwritten
+    copied = next(dumps.glob(f"{db}-offsite-*.sql.zst"))
+    first = copied.read_bytes()
+    done = site.run("pic-offsite-restore", "db", slug, db)
+    assert done.returncode == 1 and "exists already" in done.stderr, done.stdout + done.stderr
+    assert copied.read_bytes() == first
