@@ -481,3 +481,34 @@ def test_system_versioned_tables_keep_their_history(platform: Platform) -> None:
     done = platform.run("pic-db-restore", m.slug, m.database)
     assert done.returncode == 0, done.stdout + done.stderr
     assert _state(s, m.database) == before
+
+
+def test_the_row_check_holds_for_a_database_of_many_tables(platform: Platform) -> None:
+    """A database of many tables (a WordPress multisite: a dozen per site): the row check of the
+    restore is one query naming them all, longer than a program argument may be (128 KiB). It ran
+    no query then, and so found no fault: a dump missing rows was loaded as checked."""
+    s, (m,) = platform.server, platform.members
+    prefix = "wp_site_with_a_rather_long_table_prefix_for_a_long_query__"  # 62 of 64 characters with the number
+    s.root_sql(
+        "".join(f"CREATE TABLE {prefix}{i:04d} (id INT PRIMARY KEY) ENGINE=InnoDB;" for i in range(700))
+        + f"INSERT INTO {prefix}0000 VALUES (1), (2), (3); INSERT INTO {prefix}0699 VALUES (1), (2);",
+        database=m.database,
+    )
+    assert platform.dump().returncode == 0
+    live = _state(s, m.database)
+    latest = m.dumps / f"{m.database}-latest.sql.zst"
+    text = read_dump(latest)
+    # a row of the last table deleted by a line added to the dump (complete, and loaded without error)
+    edited = text.replace("\n-- Dump completed", f"\nDELETE FROM `{prefix}0699` WHERE id = 2;\n-- Dump completed", 1)
+    assert edited != text
+    bad = m.dumps / f"{m.database}-20200101-000000.sql.zst"
+    bad.write_bytes(subprocess.run(["zstd", "-q", "-1"], input=edited.encode(), capture_output=True,
+                                   check=True).stdout)  # fmt: skip
+    os.chown(bad, m.uid, m.uid)
+    done = platform.run("pic-db-restore", m.slug, m.database, bad.name)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert f"table {prefix}0699 holds 1 rows, the dump 2" in done.stderr, done.stderr
+    assert _state(s, m.database) == live
+    done = platform.run("pic-db-restore", m.slug, m.database)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert _state(s, m.database) == live
