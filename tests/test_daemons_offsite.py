@@ -554,6 +554,14 @@ def test_a_repository_gone_or_replaced_is_a_failure_never_a_new_empty_one(site: 
     (site.base / "state" / "repository-id").unlink()
     _backup_ok(site)
     assert (repo / "config").exists()
+    # or the setting names another location: a new repository there, then that one is watched
+    elsewhere = site.base / "new-vault"
+    site.write(repository=str(elsewhere))
+    _backup_ok(site)
+    assert (elsewhere / "config").exists()
+    shutil.rmtree(elsewhere)
+    done = site.run("pic-offsite-backup")
+    assert done.returncode == 1 and "not created again" in done.stderr, done.stdout + done.stderr
 
 
 def test_a_failure_is_mailed_even_when_the_state_cannot_be_written(site: Site) -> None:
