@@ -656,6 +656,26 @@ def _load_registry(members_dir: Path, settings: Settings) -> Registry:
     return Registry(tuple(members), tuple(sorted(problems)))
 
 
+def read_members(members_dir: Path, default_host: str) -> tuple[Registry, list[Problem]]:
+    """The members whose files pass this revision's checks of one file, and the problems of the others.
+
+    The checks across files are not made: ``pic plan --against`` reads a revision's member files under the
+    rules of the working tree, which may refuse what the revision accepted (a later check, an older contract);
+    what can be read is compared rather than nothing, and the files that cannot be are named.
+    """
+    members: list[Member] = []
+    problems: list[Problem] = []
+    shown_dir = display_path(members_dir)
+    for path in member_files(members_dir):
+        doc, spec, more = _parse_member(path, shown_dir)
+        if doc is None or spec is None or more:
+            problems += more or [Problem(f"{shown_dir}/{shown_name(path.name)}", None, "", "cannot be read")]
+            continue
+        slug = path.name[: -len(".yaml")]
+        members.append(Member(slug, doc.file, spec, spec.host or default_host, doc.lines, doc.written))
+    return Registry(tuple(members)), sorted(problems)
+
+
 class _Cross:
     """The checks across member files and against the stack settings.
 

@@ -439,6 +439,84 @@ def test_bad_registry_at_the_revision_is_named(repo: Path) -> None:
     assert "Traceback" not in proc.stderr
 
 
+def _revision_under_older_rules(repo: Path, edit: Any) -> None:
+    """Commit, as HEAD, files that this revision's rules refuse but whose own program ran (one declaring nothing:
+    an older program whose rules accepted them), then put back the good files in the working tree."""
+    good = {p: p.read_bytes() for p in [*(repo / "members").glob("*.yaml"), repo / "Pulumi.prod.yaml"]}
+    main = (repo / "__main__.py").read_bytes()
+    (repo / "__main__.py").write_text("import pulumi\n", encoding="utf-8")
+    edit(repo)
+    git(repo, "commit", "-qam", "older rules")
+    for path, data in good.items():
+        path.write_bytes(data)
+    (repo / "__main__.py").write_bytes(main)
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_a_revision_refused_across_files_is_still_compared_member_by_member(repo: Path) -> None:
+    # At REV two members share a key (a check across files added since): REV's members and settings are read all
+    # the same, and what changes here is told (was: today's registry taken for REV's, so nothing compared).
+    key = "AAAAC3NzaC1lZDI1NTE5AAAAIH5AgLacT2XREiUJekNVvBdjME81DM1yE4bq/ehdhOXC"
+    other = "AAAAC3NzaC1lZDI1NTE5AAAAIEkKKvAqbyVZ8e/bkxxIyZTS0bDUe+4wzaNMw+HxnWcK"
+    _revision_under_older_rules(repo, lambda r: _replace(r / "members" / "jardins-partages.yaml", key, other))
+    _replace(repo / "members" / "bibliotheque-libre.yaml", "uid: 10007", "uid: 10017")
+    _replace(repo / "members" / "jardins-partages.yaml", "  main: latin1", "  main: utf8mb4")
+    _replace(repo / "Pulumi.prod.yaml", "keep_days: 7", "keep_days: 3")
+    proc = pic(repo, "plan", "--against", "HEAD", "--format", "json")
+    assert proc.returncode == 3, proc.stdout + proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["uid_changed"]["bibliotheque-libre"]["from"] == 10007
+    assert [(c["member"], c["from"], c["to"]) for c in data["charsets_changed"]] == [
+        ("jardins-partages", "latin1", "utf8mb4")
+    ]
+    assert [(c["setting"], c["from"], c["to"]) for c in data["retention_cut"]] == [("pic:backup.keep_days", 7, 3)]
+    assert data["unread"] == []
+
+
+def test_member_files_of_a_revision_that_this_one_cannot_read_are_named_and_exit_3(repo: Path) -> None:
+    def older(r: Path) -> None:
+        with (r / "members" / "jardins-partages.yaml").open("a", encoding="utf-8") as f:
+            f.write("legacy_theme: green\n")
+
+    _revision_under_older_rules(repo, older)
+    _replace(repo / "members" / "jardins-partages.yaml", "  main: latin1", "  main: utf8mb4")
+    proc = pic(repo, "plan", "--against", "HEAD")
+    assert proc.returncode == 3, proc.stdout + proc.stderr
+    assert "nothing stateful" not in proc.stdout
+    assert "!!! UNREAD: files of the revision that the working tree's rules cannot read" in proc.stdout
+    assert "!!!   members/jardins-partages.yaml:" in proc.stdout and " legacy_theme: unknown key" in proc.stdout
+    assert "/tmp" not in proc.stdout and "Traceback" not in proc.stderr
+    data = json.loads(pic(repo, "plan", "--against", "HEAD", "--format", "json").stdout)
+    assert [u.split(":")[0] for u in data["unread"]] == ["members/jardins-partages.yaml"]
+    md = pic(repo, "plan", "--against", "HEAD", "--format", "markdown")
+    assert md.returncode == 3 and "#### :warning: Files of the revision not read" in md.stdout
+    assert "Nothing stateful is deleted or replaced." not in md.stdout
+    # the other members were read: a uid changed beside is still told
+    _replace(repo / "members" / "bibliotheque-libre.yaml", "uid: 10007", "uid: 10017")
+    data = json.loads(pic(repo, "plan", "--against", "HEAD", "--format", "json").stdout)
+    assert list(data["uid_changed"]) == ["bibliotheque-libre"]
+
+
+def test_stack_settings_of_a_revision_that_this_one_cannot_read_are_named(repo: Path) -> None:
+    def older(r: Path) -> None:
+        _replace(r / "Pulumi.prod.yaml", "  pic:admin_email:", "  pic:legacy_setting: 1\n  pic:admin_email:")
+
+    _revision_under_older_rules(repo, older)
+    _replace(repo / "members" / "bibliotheque-libre.yaml", "uid: 10007", "uid: 10017")
+    proc = pic(repo, "plan", "--against", "HEAD", "--format", "json")
+    assert proc.returncode == 3, proc.stdout + proc.stderr
+    data = json.loads(proc.stdout)
+    assert len(data["unread"]) == 1 and data["unread"][0].startswith("its stack settings: Pulumi.prod.yaml:")
+    assert "pic:legacy_setting" in data["unread"][0]
+    assert list(data["uid_changed"]) == ["bibliotheque-libre"]  # the members are read all the same
+    assert data["moves"] == {}  # their host is the stack file's default_web_host, as written
+
+
 def test_unknown_revision_is_a_clear_error(repo: Path) -> None:
     proc = pic(repo, "plan", "--against", "no-such-branch")
     assert proc.returncode == 1

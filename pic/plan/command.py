@@ -9,6 +9,7 @@ that REV's own code is what gets imported.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -34,7 +35,7 @@ from pic.errors import PicError, Problem, terminal_safe
 from pic.plan.diff import Change, diff, stateful_changes
 from pic.plan.model import Attribution, Rendering
 from pic.plan.output import as_json, as_markdown, as_text, review
-from pic.registry import Member, Registry, load_registry, member_files
+from pic.registry import Member, Registry, load_registry, member_files, read_members
 from pic.settings import NAMESPACE, SECRET_KEYS, Settings, display_path, load_settings
 
 EXIT_OK, EXIT_INVALID, EXIT_STATEFUL, EXIT_MOVE = 0, 1, 3, 4
@@ -162,6 +163,9 @@ class AtRevision:
     registry: Registry | None
     slugs: list[str]
     members_root: str  # pic:members_root at the revision, "" when its stack file does not say
+    # What of the revision's files this revision's rules cannot read (its settings, member files), with why:
+    # what they held is not compared (pic.plan.output.Review.unread)
+    unread: tuple[str, ...] = ()
 
 
 @dataclass
@@ -253,25 +257,68 @@ def _finish_at(pending: _Pending, stack: str) -> AtRevision:
     rendering = Rendering.from_json(json.loads(out))
     members_at = where / pending.members_rel
     slugs = [p.name[: -len(".yaml")] for p in member_files(members_at)] if members_at.is_dir() else []
+    unread: list[str] = []
+    registry: Registry | None = None
     try:
         settings: Settings | None = load_settings(where, stack)
-        registry: Registry | None = load_registry(members_at, settings) if settings else None
-    except PicError:  # REV's files may follow an older contract; the slugs are enough to attribute
-        settings, registry = None, None
+    except PicError as exc:  # REV's files may follow an older contract than the working tree's
+        settings = None
+        unread.append(f"its stack settings: {_at_rev(exc.problems[0], where, Path())}")
+    if settings is not None:
+        try:
+            registry = load_registry(members_at, settings)
+        except PicError:  # a check across files REV did not make: its members are read one by one below
+            registry = None
+    if registry is None and members_at.is_dir():
+        default = settings.default_host if settings is not None else _default_host(where, stack)
+        registry, problems = read_members(members_at, default)
+        first = {p.file: p for p in reversed(problems) if p.severity == "error"}  # one line per file: its first
+        unread += [_at_rev(p, members_at, pending.members_rel) for p in sorted(first.values())]
     root = settings.members_root if settings is not None else _members_root(where, stack)
-    return AtRevision(rendering, commit, settings, registry, slugs, root)
+    return AtRevision(rendering, commit, settings, registry, slugs, root, tuple(dict.fromkeys(unread)))
+
+
+def _at_rev(problem: Problem, base: Path, shown: Path) -> str:
+    """A problem of a file of the revision's checkout, named by its path in the project (``members/x.yaml:3``)."""
+    prefix = display_path(base)
+    file = problem.file
+    if file == prefix or file.startswith(f"{prefix}/"):
+        file = posixpath.normpath(posixpath.join(shown.as_posix(), file[len(prefix) :].lstrip("/")))
+    return str(dataclasses.replace(problem, file=file))
+
+
+def _stack_config(where: Path, stack: str) -> dict[str, Any] | None:
+    """The ``config:`` of a revision's stack file as written, None when it cannot be read as a mapping."""
+    try:
+        doc = yaml.safe_load((where / f"Pulumi.{stack}.yaml").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+    config = doc.get("config") if isinstance(doc, dict) else None
+    return config if isinstance(config, dict) else None
+
+
+def _default_host(where: Path, stack: str) -> str:
+    """``pic:default_web_host`` as the stack file of a revision writes it, when its settings do not load as a
+    whole: the host of its members without ``host:`` ("" when it does not say)."""
+    config = _stack_config(where, stack) or {}
+    host = config.get(f"{NAMESPACE}:default_web_host")
+    if isinstance(host, str):
+        return host
+    hosts = config.get(f"{NAMESPACE}:hosts")
+    web = sorted(
+        str(n)
+        for n, h in (hosts.items() if isinstance(hosts, dict) else ())
+        if isinstance(h, dict) and h.get("role") == "web"
+    )
+    return web[0] if web else ""  # the first web host by name, as Settings.default_host says
 
 
 def _members_root(where: Path, stack: str) -> str:
     """``pic:members_root`` as the stack file of a revision writes it, when its settings do not load as a whole
     (an older contract): where its members' data is, to compare with the working tree's."""
-    try:
-        doc = yaml.safe_load((where / f"Pulumi.{stack}.yaml").read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return ""
-    config = doc.get("config") if isinstance(doc, dict) else None
+    config = _stack_config(where, stack)
     default = Settings.model_fields["members_root"].default
-    root = config.get(f"{NAMESPACE}:members_root", default) if isinstance(config, dict) else None
+    root = config.get(f"{NAMESPACE}:members_root", default) if config is not None else None
     return posixpath.normpath(root) if isinstance(root, str) and root.startswith("/") else ""
 
 
@@ -312,10 +359,11 @@ def run(
         changes = diff(at.rendering, rendering, data_roots=roots)
         attr_old = Attribution(
             at.rendering,
-            at.registry or checked.registry,
-            at.settings or checked.settings,
+            at.registry if at.registry is not None else checked.registry,
+            at.settings if at.settings is not None else checked.settings,
             at.slugs,
             members_root=at.members_root,
+            unread=at.unread,
         )
         label = f"{against} ({at.commit[:10]})"
         meta["against"] = {"rev": against, "commit": at.commit}
@@ -535,7 +583,7 @@ def exit_status(changes: list[Change] | None, attr: Attribution, attr_old: Attri
     if changes is None:
         return EXIT_OK
     r = review(changes, attr, attr_old or attr)
-    if stateful_changes(changes) or r.refused_by_host or r.data_left_behind:
+    if stateful_changes(changes) or r.refused_by_host or r.data_left_behind or r.unread:
         return EXIT_STATEFUL
     if r.moves:
         return EXIT_MOVE

@@ -145,10 +145,14 @@ class Attribution:
         registry: Registry | None,
         settings: Settings | None,
         extra_slugs: Iterable[str] = (),
+        *,
         members_root: str | None = None,
+        unread: tuple[str, ...] = (),
     ) -> None:
         self.rendering = rendering
         self.settings = settings
+        # What of a revision's files could not be read (pic.plan.command.AtRevision.unread): not compared.
+        self.unread = unread
         # Where the members' spaces are on the web hosts (pic:members_root); "" when unknown.
         self.members_root = members_root if members_root is not None else settings.members_root if settings else ""
         self.slugs = sorted({m.slug for m in registry or ()} | set(extra_slugs), key=len, reverse=True)

@@ -128,6 +128,8 @@ class Review:
     charset_changes: list[CharsetChange] = field(default_factory=list)  # a database's connection charset changed
     retention_cuts: list[RetentionCut] = field(default_factory=list)  # fewer dumps or snapshots kept
     lists_left: list[ListsLeft] = field(default_factory=list)  # list domains no member declares any more
+    # the revision's files this revision's rules cannot read: what they held is not compared (exit status 3)
+    unread: tuple[str, ...] = ()
 
     @property
     def renames(self) -> list[UidReused]:
@@ -713,7 +715,7 @@ def review(changes: list[Change], attr_new: Attribution, attr_old: Attribution) 
     moves = {
         slug: (attr_old.member_host[slug], host)
         for slug, host in sorted(attr_new.member_host.items())
-        if slug in attr_old.member_host
+        if attr_old.member_host.get(slug)  # "" when a revision's stack file does not say where
         and attr_old.member_host[slug] != host
         and renamed.get(attr_old.member_host[slug]) != host
     }
@@ -735,6 +737,7 @@ def review(changes: list[Change], attr_new: Attribution, attr_old: Attribution) 
         _charset_changes(attr_old, attr_new),
         _retention_cuts(attr_old, attr_new),
         _lists_left(attr_old, attr_new),
+        attr_old.unread if attr_old is not attr_new else (),
     )
 
 
@@ -1199,11 +1202,29 @@ def as_text(
             ]
             lines += [f"!!!   uid {u.slug} {u.uid} ({u.host}): {_held(u)}" for u in r.uid_reused]
         lines += _text_left_behind(r)
-        if not at_stake and not r.refused_by_host and not r.data_left_behind and not names_refused:
+        lines += _text_unread(r)
+        if not at_stake and not r.refused_by_host and not r.data_left_behind and not r.unread and not names_refused:
             lines.append("nothing stateful is deleted or replaced")
         lines += _text_refusals(r)
         lines += _text_uid_refusals(r)
     return "\n".join(lines) + "\n"
+
+
+UNREAD_NOTE = (
+    "files of the revision that the working tree's rules cannot read (a later check, an older contract): what "
+    "they held is not compared, so a uid changed, a database's charset, lists left behind, a domain handed "
+    "over, a member moved, a host or Sympa moved or a retention lowered there is not told"
+)
+UNREAD_ADVICE = (
+    "compare those files with the working tree's by hand (git diff REV -- FILE), or compare with a revision "
+    "whose files the working tree's rules read"
+)
+
+
+def _text_unread(r: Review) -> list[str]:
+    if not r.unread:
+        return []
+    return ["", f"!!! UNREAD: {UNREAD_NOTE}:", *(f"!!!   {u}" for u in r.unread), f"      what to do: {UNREAD_ADVICE}"]
 
 
 def _text_left_behind(r: Review) -> list[str]:
@@ -1390,8 +1411,12 @@ def _markdown_at_stake(r: Review, *, names_refused: bool = False) -> list[str]:
                 f"| {s.change.kind} | `{res.name}` ({res.short_type}) | {s.member} | {s.host} | {s.change.stateful} |"
             )
         out.append("")
-    elif not r.refused_by_host and not r.data_left_behind and not names_refused:
+    elif not r.refused_by_host and not r.data_left_behind and not r.unread and not names_refused:
         out += ["Nothing stateful is deleted or replaced.", ""]
+    if r.unread:
+        out += ["#### :warning: Files of the revision not read", "", f"{UNREAD_NOTE[0].upper()}{UNREAD_NOTE[1:]}:", ""]
+        out += [f"- {u}" for u in r.unread]
+        out += ["", f"What to do: {UNREAD_ADVICE}.", ""]
     out += _markdown_left_behind(r)
     if r.moves or any(s.downtime for s in r.shown):
         out += ["#### Moves and downtime", ""]
@@ -1636,6 +1661,7 @@ def as_json(
             }
             for ll in r.lists_left
         ]
+        data["unread"] = list(r.unread)
         data["stateful_changes"] = [c["urn"] for c in out if c["stateful"]]
         data["refused"] = [
             {
