@@ -229,6 +229,32 @@ def test_long_values_are_word_diffed_with_the_change_visible() -> None:
     assert "    -b" in lines and "    +B" in lines
 
 
+def test_a_value_added_or_removed_whole_is_shown_whole_not_word_diffed_against_none() -> None:
+    # A site switched to php: none: its Apache vhost upload goes, a Caddyfile comes. Was: each a word diff of
+    # its JSON against "(none)", marking "(nor the container)" in the old file as changed to "(none)".
+    from pic.plan.diff import InputChange, describe
+
+    vhost = "# Site of member m (nor the container).\n<VirtualHost *:8080>\n</VirtualHost>\n" * 3
+    caddy = "# Static site container (php: none)\n:8080 {\n}\n" * 3
+    old = [{"file": "/etc/apache2/site.conf", "content": vhost}]
+    new = [{"file": "/etc/caddy/Caddyfile", "content": caddy}]
+    lines = describe(InputChange("uploads", old, new, True))
+    assert "[-" not in "".join(lines) and "{+" not in "".join(lines), lines
+    assert "uploads[/etc/apache2/site.conf].content: text changed (unified diff)" in lines
+    assert "    -# Site of member m (nor the container)." in lines
+    assert "    +# Static site container (php: none)" in lines
+    assert 'uploads[/etc/caddy/Caddyfile].file: (none) -> "/etc/caddy/Caddyfile"' in lines
+    mount = {"readOnly": True, "source": "/etc/pic/mail/sites/m", "target": "/etc/pic-mail", "type": "bind"}
+    (line,) = describe(InputChange("mounts", {"a": mount}, {}, True))
+    assert line == (
+        'mounts.a: {"readOnly": true, "source": "/etc/pic/mail/sites/m", "target": "/etc/pic-mail", "type": "bind"} '
+        "-> (none)"
+    )
+    long = "x" * 200
+    (line,) = describe(InputChange("image", None, long, True))
+    assert line.startswith('image: (none) -> "xxx') and line.endswith("...") and "{+" not in line
+
+
 def test_a_connection_change_shows_user_host_and_port_never_the_key() -> None:
     from pic.plan.diff import describe
 

@@ -594,13 +594,30 @@ def _value_lines(path: str, a: Any, b: Any, limit: int, max_lines: int) -> list[
         return [f"{path}: [secret] changed"]
     if isinstance(a, str) and isinstance(b, str) and ("\n" in a or "\n" in b):
         return _text_lines(path, a, b, max_lines)
+    if (a is None) != (b is None):  # added or removed whole: no words in common with "(none)" to mark
+        return _whole_lines(path, a, b, limit, max_lines)
     nested = _nested_lines(path, a, b, limit, max_lines)
     if nested is not None:
         return nested
     old, new = show_value(a, 10_000), show_value(b, 10_000)
-    if len(old) + len(new) > limit:
-        return [f"{path}: {word_diff(old, new)}"]
-    return [f"{path}: {old} -> {new}"]
+    return [f"{path}: {word_diff(old, new)}" if len(old) + len(new) > limit else f"{path}: {old} -> {new}"]
+
+
+def _whole_lines(path: str, a: Any, b: Any, limit: int, max_lines: int) -> list[str]:
+    """A value added (``a`` None) or removed (``b`` None) whole: on one line when it fits, else an object key by
+    key and a text as its added or removed lines."""
+    there = a if b is None else b
+    one_line = [f"{path}: {show_value(a, limit)} -> {show_value(b, limit)}"]
+    if len(show_value(there, 10_000)) <= limit:
+        return one_line
+    if isinstance(there, dict) and not {"[unknown]", "[asset]", "[resource]", "[secret]"} & set(there):
+        return (
+            _nested_lines(path, there if a is not None else {}, there if b is not None else {}, limit, max_lines)
+            or one_line
+        )
+    if isinstance(there, str) and "\n" in there:
+        return _text_lines(path, a or "", b or "", max_lines)
+    return one_line
 
 
 def _nested_lines(path: str, a: Any, b: Any, limit: int, max_lines: int) -> list[str] | None:
