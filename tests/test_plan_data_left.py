@@ -270,6 +270,52 @@ def test_a_list_domain_no_member_declares_any_more_leaves_its_lists_behind(tmp_p
     assert review([], attr_archived, attr_old).lists_left == []
 
 
+def test_an_archived_members_lists_are_left_behind_when_its_file_or_its_list_domain_goes(tmp_path: Path) -> None:
+    """Archiving keeps a member's lists, unserved, for when it is active again; removing the archived member's
+    file, or its `lists:`, leaves them with no member to serve them (was: not said, as for lists that did not
+    run before the plan; only the DKIM key's removal was named)."""
+    settings = load_settings(ROOT, "prod")
+    lister = sorted(
+        (m for m in load_registry(MEMBERS, settings) if m.lists and m.status == "active"), key=lambda m: m.slug
+    )[0]
+    domain = lister.lists.domain  # type: ignore[union-attr]
+    archived = tmp_path / "archived"
+    shutil.copytree(MEMBERS, archived)
+    _edited(archived / f"{lister.slug}.yaml", r"(?m)^status: active$", "status: archived")
+    empty = rendering()
+    attr_old = Attribution(empty, load_registry(archived, settings), settings)
+    removed = tmp_path / "removed"
+    shutil.copytree(archived, removed)
+    (removed / f"{lister.slug}.yaml").unlink()
+    dropped = tmp_path / "dropped"
+    shutil.copytree(archived, dropped)
+    _edited(dropped / f"{lister.slug}.yaml", r"(?m)^lists:\n  domain: .*\n(  dmarc: .*\n)?", "")
+    for members, gone in ((removed, True), (dropped, False)):
+        attr_new = Attribution(empty, load_registry(members, settings), settings)
+        r = review([], attr_new, attr_old)
+        assert [(ll.member, ll.domain, ll.removed, ll.archived) for ll in r.lists_left] == [
+            (lister.slug, domain, gone, True)
+        ]
+        assert exit_status([], attr_new, attr_old) == EXIT_STATEFUL
+        text = as_text(empty, attr_new, header="h", changes=[], attr_old=attr_old, against="HEAD")
+        assert (
+            f"!!! STATEFUL: {lister.slug}: the lists of {domain}, their subscribers and archives, kept unserved in "
+            f"Sympa on {settings.mail_host} while {lister.slug} is archived, stay there with no member"
+        ) in text, text
+        advice = f"keep the file of {lister.slug}, archived," if gone else f"keep `lists: {{domain: {domain}}}`"
+        assert advice in text
+        data = as_json(empty, attr_new, meta={}, changes=[], attr_old=attr_old)
+        assert [(x["member"], x["member_removed"], x["member_archived"]) for x in data["lists_left"]] == [
+            (lister.slug, gone, True)
+        ]
+    # kept archived, or active again: nothing left behind
+    for status in ("archived", "active"):
+        again = tmp_path / f"again-{status}"
+        shutil.copytree(MEMBERS, again)
+        _edited(again / f"{lister.slug}.yaml", r"(?m)^status: active$", f"status: {status}")
+        assert review([], Attribution(empty, load_registry(again, settings), settings), attr_old).lists_left == []
+
+
 def _stack(tmp_path: Path, name: str, *edits: tuple[str, str]) -> Settings:
     project = tmp_path / name
     project.mkdir()

@@ -433,9 +433,17 @@ class ListsLeft:
     mail_host: str
     new_domain: str = ""  # the member's list domain after this plan, if it has one
     removed: bool = False  # the member itself is removed
+    archived: bool = False  # the member was archived: its lists were kept, unserved, to run again
 
     def note(self) -> str:
         fresh = f"; {self.new_domain} starts with no list" if self.new_domain else ""
+        if self.archived:
+            return (
+                f"{self.member}: the lists of {self.domain}, their subscribers and archives, kept unserved in "
+                f"Sympa on {self.mail_host} while {self.member} is archived, stay there with no member to serve "
+                "them again (its robot's DKIM key leaves the program, nothing removes or moves the lists)"
+                f"{fresh}"
+            )
         return (
             f"{self.member}: the lists of {self.domain}, their subscribers and archives stay in Sympa on "
             f"{self.mail_host}, no longer served (its robot leaves the program, nothing removes or moves them)"
@@ -444,6 +452,11 @@ class ListsLeft:
 
     @property
     def advice(self) -> str:
+        if self.removed and self.archived:
+            return (
+                f"keep the file of {self.member}, archived, while its lists matter (Sympa keeps them, with its DKIM "
+                "key, for when it is active again); remove them by hand once they are not wanted"
+            )
         if self.removed:
             return (
                 f"archive {self.member} (`status: archived`) rather than remove its file while its lists matter "
@@ -880,14 +893,15 @@ def _root_move(attr_old: Attribution, attr_new: Attribution) -> RootMove | None:
 
 
 def _lists_left(attr_old: Attribution, attr_new: Attribution) -> list[ListsLeft]:
-    """List domains that ran before this plan and that no member declares after it (one that another member
-    takes is a handover; one an archived member keeps is kept, with its lists and key)."""
+    """List domains of members before this plan that no member declares after it (one that another member
+    takes is a handover; one an archived member keeps is kept, with its lists and key; one an archived member
+    drops, or an archived member removed, leaves the lists it kept for when it is active again)."""
     if attr_old is attr_new or attr_old.settings is None:
         return []
     declared = {m.lists.domain for m in attr_new.members.values() if m.lists}
     out = []
     for slug, former in sorted(attr_old.members.items()):
-        if former.lists is None or former.status == "archived" or former.lists.domain in declared:
+        if former.lists is None or former.lists.domain in declared:
             continue
         member = attr_new.members.get(slug)
         out.append(
@@ -897,6 +911,7 @@ def _lists_left(attr_old: Attribution, attr_new: Attribution) -> list[ListsLeft]
                 attr_old.settings.mail_host,
                 new_domain=member.lists.domain if member is not None and member.lists else "",
                 removed=member is None,
+                archived=former.status == "archived",
             )
         )
     return out
@@ -1656,6 +1671,7 @@ def as_json(
                 "mail_host": ll.mail_host,
                 "new_domain": ll.new_domain or None,
                 "member_removed": ll.removed,
+                "member_archived": ll.archived,
                 "note": ll.note(),
                 "advice": ll.advice,
             }
