@@ -543,6 +543,26 @@ def test_stack_settings_of_a_revision_that_this_one_cannot_read_are_named(repo: 
     assert data["moves"] == {}  # their host is the stack file's default_web_host, as written
 
 
+def test_a_revision_without_members_is_not_taken_for_the_working_trees_registry(repo: Path) -> None:
+    # REV's registry is empty (the first members come in this change, with another members_root): nothing of
+    # the members was under the old root (was: an empty registry, being false, was replaced by the working
+    # tree's, and every member's data was said to stay under the old root).
+    files = {p: p.read_bytes() for p in (repo / "members").glob("*.yaml")}
+    for path in files:
+        path.unlink()
+    (repo / "members" / ".keep").write_text("", encoding="utf-8")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "no members yet")
+    for path, data in files.items():
+        path.write_bytes(data)
+    _replace(repo / "Pulumi.prod.yaml", "pic:members_root: /srv/members", "pic:members_root: /srv/assos")
+    proc = pic(repo, "plan", "--against", "HEAD", "--format", "json")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["members_root_changed"] is None and data["moves"] == {}
+    assert {c["kind"] for c in data["changes"]} <= {"add", "update"}
+
+
 def test_unknown_revision_is_a_clear_error(repo: Path) -> None:
     proc = pic(repo, "plan", "--against", "no-such-branch")
     assert proc.returncode == 1
