@@ -82,6 +82,40 @@ def test_every_format_says_pulumi_up_refuses_and_what_to_do() -> None:
     assert "status: archived" in group["keep"] and "stays on the db server" in group["retained"]
 
 
+def test_a_protected_database_replaced_by_a_host_renamed_says_which_host_and_that_it_is_retained() -> None:
+    # The db host renamed (db -> dbhost): its provider is another resource, the database is replaced. The advice
+    # named "its host" only, and said that the replacement deletes the old one, while a retained database stays.
+    settings = load_settings(ROOT, "prod")
+    renamed = settings.model_copy(
+        update={"hosts": {("dbhost" if k == "db" else k): v for k, v in settings.hosts.items()}}
+    )
+    old_provider = res("pulumi:providers:mysql", "db-provider", {"endpoint": "10.0.0.10:3306"})
+    new_provider = res("pulumi:providers:mysql", "dbhost-provider", {"endpoint": "10.0.0.10:3306"})
+    spec = {"name": "m_main"}
+    old = rendering(
+        old_provider,
+        res(DB, "m-db-main-database", spec, protect=True, retain_on_delete=True, provider=old_provider.urn + "::1"),
+    )
+    new = rendering(
+        new_provider,
+        res(DB, "m-db-main-database", spec, protect=True, retain_on_delete=True, provider=new_provider.urn + "::2"),
+    )
+    changes = [c for c in diff(old, new) if c.resource.type == DB]
+    attr_old = Attribution(old, None, settings, extra_slugs=["m"])
+    attr_new = Attribution(new, None, renamed, extra_slugs=["m"])
+    (group,) = review(changes, attr_new, attr_old).refusals()
+    assert group.keep == (
+        "keep its host (db, dbhost in this plan) as before: a replacement makes a new one, the old one leaves the "
+        "state (below)"
+    ), group.keep
+    assert "the database stays on the db server" in group.retained
+    # not retained: the replacement deletes it
+    bare = rendering(res(DB, "m-db-x-database", {"name": "m_x"}, protect=True))
+    (change,) = diff(bare, rendering(res(DB, "m-db-x-database", {"name": "m_y"}, protect=True)))
+    (plain,) = review([change], _attr(bare), _attr(bare)).refusals()
+    assert plain.keep == "keep name as before: a replacement deletes the old one"
+
+
 def test_a_protected_resource_without_retain_on_delete_is_deleted_for_real_once_unprotected() -> None:
     key = res("tls:index/privateKey:PrivateKey", "k", {"algorithm": "ED25519"}, protect=True)
     old, new = rendering(key), rendering()

@@ -611,8 +611,19 @@ def _keep(s: Shown, members_after: frozenset[str]) -> str:
     """How to keep a protected resource that a change deletes or replaces."""
     c = s.change
     if c.kind == "replace":
-        keys = [ic.key for ic in c.inputs if ic.forces_replace] + (["its host"] if c.provider_change else [])
-        return f"keep {', '.join(keys) or 'what forces the replacement'} as before: a replacement deletes the old one"
+        keys = [ic.key for ic in c.inputs if ic.forces_replace]
+        if c.provider_change:
+            before, after = s.host_before, s.host_after
+            keys.append(
+                f"its host ({before}, {after} in this plan)" if before and after and before != after else "its host"
+            )
+        kept = c.old is not None and c.old.retain_on_delete
+        why = (
+            "a replacement makes a new one, the old one leaves the state (below)"
+            if kept
+            else "a replacement deletes the old one"
+        )
+        return f"keep {', '.join(keys) or 'what forces the replacement'} as before: {why}"
     if s.member == PLATFORM:
         return "keep it declared in the program"
     archive = "its files, dumps and databases are kept (docs/REGISTRY.md)"
