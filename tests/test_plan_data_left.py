@@ -270,6 +270,32 @@ def test_a_list_domain_no_member_declares_any_more_leaves_its_lists_behind(tmp_p
     assert review([], attr_archived, attr_old).lists_left == []
 
 
+def test_a_list_domain_taken_from_another_member_is_not_said_to_start_with_no_list(tmp_path: Path) -> None:
+    """A member whose list domain becomes another member's former one: its own lists are left behind, and the
+    domain it takes comes with the other member's lists (a handover), not with none (was: "starts with no list"
+    beside the handover saying the opposite)."""
+    settings = load_settings(ROOT, "prod")
+    old = load_registry(MEMBERS, settings)
+    taker, giver = sorted((m for m in old if m.lists and m.status == "active"), key=lambda m: m.slug)[:2]
+    mine, theirs = taker.lists.domain, giver.lists.domain  # type: ignore[union-attr]
+    changed = tmp_path / "members"
+    shutil.copytree(MEMBERS, changed)
+    _edited(changed / f"{taker.slug}.yaml", rf"(?m)^  domain: {re.escape(mine)}$", f"  domain: {theirs}")
+    _edited(changed / f"{giver.slug}.yaml", r"(?m)^lists:\n  domain: .*\n(  dmarc: .*\n)?", "")
+    empty = rendering()
+    attr_old = Attribution(empty, old, settings)
+    attr_new = Attribution(empty, load_registry(changed, settings), settings)
+    r = review([], attr_new, attr_old)
+    (left,) = r.lists_left
+    assert (left.member, left.domain, left.new_domain, left.new_domain_of) == (taker.slug, mine, theirs, giver.slug)
+    assert [(h.old, h.new, h.list_domain) for h in r.handovers] == [(giver.slug, taker.slug, theirs)]
+    text = as_text(empty, attr_new, header="h", changes=[], attr_old=attr_old, against="HEAD")
+    assert f"{theirs} comes with the lists of {giver.slug}, not these" in text
+    assert "starts with no list" not in text
+    (data,) = as_json(empty, attr_new, meta={}, changes=[], attr_old=attr_old)["lists_left"]
+    assert (data["new_domain"], data["new_domain_of"]) == (theirs, giver.slug)
+
+
 def test_an_archived_members_lists_are_left_behind_when_its_file_or_its_list_domain_goes(tmp_path: Path) -> None:
     """Archiving keeps a member's lists, unserved, for when it is active again; removing the archived member's
     file, or its `lists:`, leaves them with no member to serve them (was: not said, as for lists that did not

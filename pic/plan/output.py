@@ -434,9 +434,12 @@ class ListsLeft:
     new_domain: str = ""  # the member's list domain after this plan, if it has one
     removed: bool = False  # the member itself is removed
     archived: bool = False  # the member was archived: its lists were kept, unserved, to run again
+    new_domain_of: str = ""  # the member whose list domain the new one was before this plan, if any
 
     def note(self) -> str:
         fresh = f"; {self.new_domain} starts with no list" if self.new_domain else ""
+        if self.new_domain and self.new_domain_of:
+            fresh = f"; {self.new_domain} comes with the lists of {self.new_domain_of}, not these"
         if self.archived:
             return (
                 f"{self.member}: the lists of {self.domain}, their subscribers and archives, kept unserved in "
@@ -910,19 +913,22 @@ def _lists_left(attr_old: Attribution, attr_new: Attribution) -> list[ListsLeft]
     if attr_old is attr_new or attr_old.settings is None:
         return []
     declared = {m.lists.domain for m in attr_new.members.values() if m.lists}
+    held_before = {m.lists.domain: m.slug for m in attr_old.members.values() if m.lists}
     out = []
     for slug, former in sorted(attr_old.members.items()):
         if former.lists is None or former.lists.domain in declared:
             continue
         member = attr_new.members.get(slug)
+        new_domain = member.lists.domain if member is not None and member.lists else ""
         out.append(
             ListsLeft(
                 slug,
                 former.lists.domain,
                 attr_old.settings.mail_host,
-                new_domain=member.lists.domain if member is not None and member.lists else "",
+                new_domain=new_domain,
                 removed=member is None,
                 archived=former.status == "archived",
+                new_domain_of=held_before.get(new_domain, "") if new_domain else "",
             )
         )
     return out
@@ -1681,6 +1687,7 @@ def as_json(
                 "domain": ll.domain,
                 "mail_host": ll.mail_host,
                 "new_domain": ll.new_domain or None,
+                "new_domain_of": ll.new_domain_of or None,
                 "member_removed": ll.removed,
                 "member_archived": ll.archived,
                 "note": ll.note(),
