@@ -435,6 +435,24 @@ def test_against_says_the_hosts_refuse_a_removed_members_uid_given_to_another_sl
     assert markdown.returncode == 0 and ":no_entry:" not in markdown.stdout, markdown.stdout[:2000]
 
 
+def test_against_a_removed_members_slug_and_uid_given_to_two_new_members_are_both_refused(two_hosts: Path) -> None:
+    """ancienne (uid 10800) removed; now ancienne comes back with 10801 and jeunes-pousses takes 10800: the host's
+    account ancienne keeps 10800, so both are refused (was: only the slug, jeunes-pousses' uid went unsaid)."""
+    members = two_hosts / "members"
+    removed_by = _ancienne_arrives_and_leaves(two_hosts)
+    write_members(
+        members,
+        {
+            "ancienne": member(uid=10801, name="Nouvelle"),
+            "jeunes-pousses": member(uid=10800, name="Jeunes pousses"),
+        },
+    )
+    data = plan_json(two_hosts, status=3, rev="HEAD")
+    assert data["slug_reused"]["ancienne"]["uid_before"] == [10800]
+    given = data["uid_of_removed_member"]["jeunes-pousses"]
+    assert (given["uid"], given["removed_slug"], given["removed_by"]) == (10800, "ancienne", removed_by), given
+
+
 def test_against_a_file_renamed_twice_is_no_uid_of_a_removed_member(two_hosts: Path) -> None:
     """amis -> amis-rhone in REV's history, then amis-rhone -> amis-rhone-lyon: the uid went along with each rename;
     the rename is refused as such, not as a removed member's uid (whose advice would make two members of it)."""

@@ -486,7 +486,9 @@ def removed_members_names(members: Path, registry: Registry, at: AtRevision) -> 
 
 
 def _uids_given(history: newmember.History, added: list[Member], registry: Registry) -> list[UidGiven]:
-    current = {m.slug for m in registry}
+    # The slugs held now, with their uid: a removed member's slug given back with another uid (refused as such,
+    # _slugs_given) leaves the host's account of that slug with the old uid, which another new member cannot take.
+    current = {m.slug: m.uid for m in registry}
     out = []
     for member in sorted(added, key=lambda m: m.slug):
         past = next(
@@ -496,7 +498,7 @@ def _uids_given(history: newmember.History, added: list[Member], registry: Regis
                 if p.removed
                 and not p.renamed_to  # a file renamed took its uid along: the rename says so
                 and p.slug != member.slug
-                and p.slug not in current
+                and (p.slug not in current or current[p.slug] not in p.uids)
                 and member.uid in p.uids
             ),
             None,
