@@ -592,6 +592,16 @@ def test_a_databases_connection_charset_changed_is_stateful(tmp_path: Path) -> N
     _edited(utf8 / f"{legacy.slug}.yaml", rf"(?m)^  {short}: {charset}\b", f"  {short}: utf8")
     attr_utf8 = Attribution(empty, load_registry(utf8, settings), settings)
     assert review([], attr_new, attr_utf8).charset_changes == []
+    # ascii is a part of every charset a member may choose: from ascii, none warns (was: only to utf8 and latin1);
+    # between two others, it does
+    for before, after, warned in (("ascii", "latin2", False), ("ascii", "koi8r", False), ("latin1", "latin2", True)):
+        files = {}
+        for name_, chosen in ((f"{before}-{after}-old", before), (f"{before}-{after}-new", after)):
+            files[name_] = tmp_path / name_
+            shutil.copytree(MEMBERS, files[name_])
+            _edited(files[name_] / f"{legacy.slug}.yaml", rf"(?m)^  {short}: {charset}\b", f"  {short}: {chosen}")
+        a_old, a_new = (Attribution(empty, load_registry(f, settings), settings) for f in files.values())
+        assert bool(review([], a_new, a_old).charset_changes) is warned, (before, after)
 
 
 def test_a_retention_lowered_deletes_the_members_dumps_and_is_stateful(tmp_path: Path) -> None:

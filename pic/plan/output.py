@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import ipaddress
+import typing
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
+from pic import charsets
 from pic.plan.diff import Change, describe, show_value
 from pic.plan.hsts import HttpsLoss, https_losses
 from pic.plan.model import NO_HOST, PLATFORM, Attribution, Rendering, Resource
@@ -796,10 +798,11 @@ def _retention_cuts(attr_old: Attribution, attr_new: Attribution) -> list[Retent
 
 
 # Connection charsets that read what the former one stored unchanged: utf8mb4 holds utf8 (utf8mb3), and
-# utf8 and utf8mb3 are one charset (MariaDB); ASCII is a part of every charset MariaDB's members use.
+# utf8 and utf8mb3 are one charset (MariaDB); ASCII is a part of every charset a member may choose
+# (pic.charsets.DbCharset, all ASCII-compatible): from ascii, any of them reads the text alike.
 _CHARSETS_READ_ALIKE = frozenset(
-    [("utf8", "utf8mb4"), ("utf8mb3", "utf8mb4"), ("utf8", "utf8mb3"), ("utf8mb3", "utf8"), ("ascii", "utf8mb4"),
-     ("ascii", "utf8"), ("ascii", "utf8mb3"), ("ascii", "latin1")]
+    [("utf8", "utf8mb4"), ("utf8mb3", "utf8mb4"), ("utf8", "utf8mb3"), ("utf8mb3", "utf8")]
+    + [("ascii", c) for c in typing.get_args(charsets.DbCharset)]
 )  # fmt: skip
 
 
