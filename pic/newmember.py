@@ -424,6 +424,17 @@ def _blobs(git: str, cwd: Path, blobs: dict[bytes, str], where: str) -> dict[byt
     return found
 
 
+def past_contents(history: History, pasts: Iterable[PastMember]) -> dict[str, bytes]:
+    """Slug -> the contents of the newest version of each of ``pasts`` (its ``blob``), by one ``git cat-file``;
+    PicError when git cannot give one."""
+    pasts = list(pasts)
+    wanted = {p.blob: p.path for p in pasts}
+    if not wanted or history.cwd is None:
+        return {}
+    found = _blobs(history.git, history.cwd, wanted, display_path(history.cwd))
+    return {p.slug: found[p.blob][1] for p in pasts if p.blob in found}
+
+
 def _git(git: str, cwd: Path, args: list[str], where: str, *, outside: bool) -> bytes | None:
     """The output of ``git args`` run in ``cwd`` (:func:`git_command`); on a failure PicError, or None when
     ``outside`` and ``cwd`` is not in a repository (:func:`in_repository`)."""

@@ -453,6 +453,48 @@ def test_against_a_removed_members_slug_and_uid_given_to_two_new_members_are_bot
     assert (given["uid"], given["removed_slug"], given["removed_by"]) == (10800, "ancienne", removed_by), given
 
 
+def test_against_a_new_database_reaching_one_a_removed_member_left_on_the_db_server_is_stateful(
+    two_hosts: Path,
+) -> None:
+    """anc-ienne (database anc_ienne_gestion) removed before REV: its database stays on the db server (retained on
+    delete). A new member anc with the database ienne_gestion (the same name), or ienne (whose grant
+    `anc\\_ienne%` covers it), would read its tables (was: exit 0, "nothing stateful")."""
+    members = two_hosts / "members"
+    write_members(members, {"anc-ienne": member(uid=10800, name="Ancienne", databases=["gestion"])})
+    commit(two_hosts, "anc-ienne arrives")
+    (members / "anc-ienne.yaml").unlink()
+    commit(two_hosts, "ancienne leaves")
+    removed_by = git(two_hosts, "rev-parse", "HEAD").strip()
+    for short, same in (("ienne_gestion", True), ("ienne", False)):
+        write_members(members, {"anc": member(uid=10801, name="Anc", databases=[short])})
+        data = plan_json(two_hosts, status=3, rev="HEAD")
+        (reached,) = data["databases_reached"]
+        assert (reached["member"], reached["database"], reached["reaches"], reached["of"]) == (
+            "anc",
+            f"anc_{short}",
+            "anc_ienne_gestion",
+            "anc-ienne",
+        ), reached
+        assert reached["how"] == f"removed by commit {removed_by[:10]}"
+        assert ("is the name of" if same else "has a grant that covers") in reached["note"]
+        text = plan(two_hosts, rev="HEAD")
+        assert text.returncode == 3 and "!!! STATEFUL: 1 database new in this plan reaches one left" in text.stdout
+        assert "nothing stateful" not in text.stdout and "DROP DATABASE anc_ienne_gestion" in text.stdout
+        markdown = plan(two_hosts, "--format", "markdown", rev="HEAD")
+        assert markdown.returncode == 3 and "#### :warning: Stateful: 1 database new in this plan" in markdown.stdout
+    # a name that neither is nor starts the removed member's database: nothing reached
+    write_members(members, {"anc": member(uid=10801, name="Anc", databases=["compta"])})
+    assert plan_json(two_hosts, rev="HEAD")["databases_reached"] == []
+    # removed in this change: the same
+    write_members(members, {"anc-ienne": member(uid=10800, name="Ancienne", databases=["gestion"])})
+    (members / "anc.yaml").unlink()
+    commit(two_hosts, "ancienne is back")
+    (members / "anc-ienne.yaml").unlink()
+    write_members(members, {"anc": member(uid=10801, name="Anc", databases=["ienne"])})
+    (reached,) = plan_json(two_hosts, status=3, rev="HEAD")["databases_reached"]
+    assert (reached["reaches"], reached["how"]) == ("anc_ienne_gestion", "removed in this change")
+
+
 def test_against_a_file_renamed_twice_is_no_uid_of_a_removed_member(two_hosts: Path) -> None:
     """amis -> amis-rhone in REV's history, then amis-rhone -> amis-rhone-lyon: the uid went along with each rename;
     the rename is refused as such, not as a removed member's uid (whose advice would make two members of it)."""

@@ -29,13 +29,13 @@ from typing import Any
 
 import yaml
 
-from pic import newmember
+from pic import names, newmember
 from pic.check import check
 from pic.errors import PicError, Problem, terminal_safe
 from pic.plan.diff import Change, diff, stateful_changes
 from pic.plan.model import Attribution, Rendering
 from pic.plan.output import as_json, as_markdown, as_text, review
-from pic.registry import Member, Registry, load_registry, member_files, read_members
+from pic.registry import Database, Member, Registry, load_registry, member_files, read_members
 from pic.settings import NAMESPACE, SECRET_KEYS, Settings, display_path, load_settings
 
 EXIT_OK, EXIT_INVALID, EXIT_STATEFUL, EXIT_MOVE = 0, 1, 3, 4
@@ -367,20 +367,24 @@ def run(
         )
         label = f"{against} ({at.commit[:10]})"
         meta["against"] = {"rev": against, "commit": at.commit}
-    given, uids_given = removed_members_names(members, checked.registry, at) if at is not None else ([], [])
+    history = _History(members, at)
+    given, uids_given = removed_members_names(checked.registry, at, history) if at is not None else ([], [])
+    reached = databases_reached(checked.registry, at, history) if at is not None else []
     if given:
         meta["slug_reused"] = {g.slug: g.as_json() for g in given}
     if uids_given:
         meta["uid_of_removed_member"] = {u.slug: u.as_json() for u in uids_given}
+    if at is not None:
+        meta["databases_reached"] = [r.as_json() for r in reached]
+    at_stake = bool(given or uids_given or reached)
     if fmt == "json":
         print(json.dumps(as_json(rendering, attr, meta=meta, changes=changes, attr_old=attr_old), indent=2))
     elif fmt == "markdown":
         title = f"pic plan: stack {stack}" + (f", against {label}" if label else "")
-        text = as_markdown(
-            rendering, attr, title=title, changes=changes, attr_old=attr_old, names_refused=bool(given or uids_given)
-        )
+        text = as_markdown(rendering, attr, title=title, changes=changes, attr_old=attr_old, names_refused=at_stake)
         head, _, rest = text.partition("\n\n")  # the title, then the refusals first
         refused = (_markdown_slugs_given(given) if given else "") + _markdown_uids_given(uids_given)
+        refused += _markdown_databases_reached(reached)
         sys.stdout.write(f"{head}\n\n{refused}{rest}" if refused else text)
     else:
         text = as_text(
@@ -390,11 +394,11 @@ def run(
             changes=changes,
             attr_old=attr_old,
             against=label,
-            names_refused=bool(given or uids_given),
+            names_refused=at_stake,
         )
         sys.stdout.write(text)
-        sys.stdout.write(_text_slugs_given(given) + _text_uids_given(uids_given))
-    return EXIT_STATEFUL if given or uids_given else exit_status(changes, attr, attr_old)
+        sys.stdout.write(_text_slugs_given(given) + _text_uids_given(uids_given) + _text_databases_reached(reached))
+    return EXIT_STATEFUL if at_stake else exit_status(changes, attr, attr_old)
 
 
 SLUG_GIVEN_RULE = (
@@ -467,22 +471,161 @@ class UidGiven:
         return {"uid": self.uid, "removed_slug": self.past.slug, "removed_by": self.past.commit, "note": self.note()}
 
 
-def removed_members_names(members: Path, registry: Registry, at: AtRevision) -> tuple[list[SlugGiven], list[UidGiven]]:
+class _History:
+    """The history of the member files up to REV (:func:`pic.newmember.read_history`, as far as a shallow clone's
+    history goes), read once, when asked. A history git cannot read is said on stderr, and not looked at."""
+
+    def __init__(self, members: Path, at: AtRevision | None) -> None:
+        self.members, self.at = members, at
+        self._read: list[newmember.History | None] = []
+
+    def get(self) -> newmember.History | None:
+        if not self._read and self.at is not None:
+            try:
+                self._read.append(newmember.read_history(self.members, [self.at.commit], shallow_ok=True))
+            except PicError as exc:
+                for p in exc.problems:
+                    print(f"warning: the names of removed members are not checked: {p}", file=sys.stderr)
+                self._read.append(None)
+        return self._read[0] if self._read else None
+
+
+def removed_members_names(
+    registry: Registry, at: AtRevision, history_: _History
+) -> tuple[list[SlugGiven], list[UidGiven]]:
     """The members added since ``at`` given the slug of a member removed in ``at``'s history (with another
-    uid), or its uid (under another slug): the hosts keep both with the removed member's account
-    (:func:`pic.newmember.read_history`, as far as a shallow clone's history goes). A history git cannot
-    read is said on stderr, and not looked at."""
+    uid), or its uid (under another slug): the hosts keep both with the removed member's account."""
     before = set(at.slugs)
     added = [m for m in registry if m.slug not in before]
     if not added:
         return [], []
-    try:
-        history = newmember.read_history(members, [at.commit], shallow_ok=True)
-    except PicError as exc:
-        for p in exc.problems:
-            print(f"warning: the slugs and uids of removed members are not checked: {p}", file=sys.stderr)
+    history = history_.get()
+    if history is None:
         return [], []
     return _slugs_given(history, added, registry), _uids_given(history, added, registry)
+
+
+DATABASES_REACHED_RULE = (
+    "a database a member had stays on the db server when its member or its `databases:` entry goes (protected, "
+    "then retained on delete: only `DROP DATABASE` by hand removes it), with its tables; a new database of "
+    "another member with its name, or whose grant (`<name>%`) covers it, gives that member's account its data"
+)
+
+
+@dataclass(frozen=True)
+class DatabaseReached:
+    """A database new in this plan whose name or grant reaches a database another member left on the db server."""
+
+    member: str
+    database: str
+    left: str  # the database left on the db server
+    left_by: str  # the member that had it
+    how: str  # how it was left: removed in this change, removed by commit ..., dropped from its databases: ...
+
+    def note(self) -> str:
+        what = "is the name of" if self.database == self.left else "has a grant that covers"
+        return (
+            f"{self.member}: the database {self.database} {what} {self.left}, a database of {self.left_by} "
+            f"({self.how}), which stays on the db server with its tables: {self.member}'s account would reach them"
+        )
+
+    @property
+    def advice(self) -> str:
+        return (
+            f"give {self.member}'s database another short name, so that its name is neither {self.left} nor the "
+            f"start of it; or, if that data is not wanted any more, dump it and `DROP DATABASE {self.left}` by hand "
+            "first"
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "member": self.member,
+            "database": self.database,
+            "reaches": self.left,
+            "of": self.left_by,
+            "how": self.how,
+            "note": self.note(),
+            "advice": self.advice,
+        }
+
+
+def databases_reached(registry: Registry, at: AtRevision, history_: _History) -> list[DatabaseReached]:
+    """The databases new since ``at`` whose name or grant (:func:`pic.names.member_grant_covers`) reaches a
+    database another member left on the db server: one of a member removed, or dropped from its ``databases:``,
+    in this change (REV's registry) or before REV (the newest version of a removed member's file in REV's
+    history)."""
+    old = {m.slug: m for m in at.registry or ()}
+    had = {slug: {db.name for db in m.databases} for slug, m in old.items()}
+    fresh = [(m, db) for m in registry for db in m.databases if db.name not in had.get(m.slug, ())]
+    if not fresh:
+        return []
+    now = {m.slug: {db.name for db in m.databases} for m in registry}
+    left: dict[str, tuple[str, str]] = {}
+    for m in old.values():
+        for db in m.databases:
+            if db.name not in now.get(m.slug, ()):
+                how = "removed in this change" if m.slug not in now else "dropped from its `databases:` in this change"
+                left.setdefault(db.name, (m.slug, how))
+    history = history_.get()
+    removed = [
+        p
+        for p in (history.members.values() if history is not None else ())
+        if p.removed and not p.renamed_to and p.slug not in now and p.slug not in old
+    ]
+    try:
+        contents = newmember.past_contents(history, removed) if history is not None else {}
+    except PicError as exc:
+        for p in exc.problems:
+            print(f"warning: the databases of removed members are not checked: {p}", file=sys.stderr)
+        contents = {}
+    for past in sorted(removed, key=lambda p: p.slug):
+        for short in _databases_of_version(contents.get(past.slug, b"")):
+            left.setdefault(Database(past.slug, short).name, (past.slug, f"removed by commit {past.commit[:10]}"))
+    return [
+        DatabaseReached(m.slug, db.name, name, owner, how)
+        for m, db in fresh
+        for name, (owner, how) in sorted(left.items())
+        if owner != m.slug and names.member_grant_covers(db.name, name)
+    ]
+
+
+_DB_SHORT = re.compile(r"[a-z][a-z0-9_]{0,15}")  # pic.registry.DbShort
+
+
+def _databases_of_version(blob: bytes) -> list[str]:
+    """The short names of ``databases:`` in one version of a member file, as far as it reads as YAML."""
+    try:
+        data = yaml.safe_load(blob.decode("utf-8"))
+    except (UnicodeDecodeError, yaml.YAMLError):
+        return []
+    shorts = data.get("databases") if isinstance(data, dict) else None
+    return [s for s in shorts if isinstance(s, str) and _DB_SHORT.fullmatch(s)] if isinstance(shorts, list) else []
+
+
+def _databases_reached_count(n: int) -> str:
+    return (
+        f"{n} database{'s' if n != 1 else ''} new in this plan reach{'' if n != 1 else 'es'} one left on the db server"
+    )
+
+
+def _text_databases_reached(reached: list[DatabaseReached]) -> str:
+    if not reached:
+        return ""
+    lines = ["", f"!!! STATEFUL: {_databases_reached_count(len(reached))}: {DATABASES_REACHED_RULE}:"]
+    for r in reached:
+        lines += [f"!!!   {r.note()}", f"      what to do: {r.advice}"]
+    return "\n".join(lines) + "\n"
+
+
+def _markdown_databases_reached(reached: list[DatabaseReached]) -> str:
+    if not reached:
+        return ""
+    n = len(reached)
+    out = [f"#### :warning: Stateful: {_databases_reached_count(n)}", ""]
+    out += [f"{DATABASES_REACHED_RULE[0].upper()}{DATABASES_REACHED_RULE[1:]}.", ""]
+    for r in reached:
+        out += [f"- {r.note()}.", f"  - what to do: {r.advice}."]
+    return "\n".join([*out, "", ""])
 
 
 def _uids_given(history: newmember.History, added: list[Member], registry: Registry) -> list[UidGiven]:
