@@ -361,6 +361,17 @@ def test_against_a_revision_before_the_member_files_moved_names_it(two_hosts: Pa
     assert "pic-plan" not in proc.stderr and "/tmp" not in proc.stderr, proc.stderr
 
 
+def test_against_a_revision_before_the_first_member_files_says_so_too(two_hosts: Path) -> None:
+    """A revision before members/ was made (the first members come in this change): not said to have moved only."""
+    git(two_hosts, "rm", "-rq", "members")
+    commit(two_hosts, "before the first members")
+    git(two_hosts, "checkout", "-q", "HEAD~1", "--", "members")
+    proc = plan(two_hosts, rev="HEAD")
+    assert proc.returncode == 1, proc.stderr
+    assert "has no directory members/ of member files" in proc.stderr, proc.stderr
+    assert "moved since, or were not there yet" in proc.stderr and "run pic plan without --against" in proc.stderr
+
+
 def test_against_a_revision_before_members_became_a_link(two_hosts: Path) -> None:
     """members/ is now a link to data/members: the revision's members/ is the directory itself."""
     (two_hosts / "data").mkdir()

@@ -235,8 +235,9 @@ def _no_members_at(project: Path, members: Path, rev: str, commit: str, candidat
                 None,
                 "",
                 f"has no directory {terminal_safe(paths)} of member files (--members {terminal_safe(str(members))} "
-                "in the working tree): the member files moved since; pic plan --against reads them at the same "
-                "path at both ends, so compare with a revision after the move",
+                "in the working tree): the member files moved since, or were not there yet; pic plan --against "
+                "reads them at the same path at both ends, so compare with a revision that has them there (after a "
+                "move), or run pic plan without --against (every resource of the working tree)",
             )
         ]
     )
