@@ -372,6 +372,30 @@ def test_against_a_revision_before_the_first_member_files_says_so_too(two_hosts:
     assert "moved since, or were not there yet" in proc.stderr and "run pic plan without --against" in proc.stderr
 
 
+def test_against_a_revision_whose_members_is_a_link_reads_where_it_points(two_hosts: Path) -> None:
+    """members -> data/members committed: every later plan against it was refused ("holds links or special
+    files"); the link of the member files' directory, to a directory of the revision, is read, not extracted."""
+    (two_hosts / "data").mkdir()
+    git(two_hosts, "mv", "members", "data/members")
+    (two_hosts / "members").symlink_to("data/members", target_is_directory=True)
+    commit(two_hosts, "the member files in data/")
+    edit(two_hosts / "data" / "members" / "velo-cite.yaml", "memory_mb: 512", "memory_mb: 768")
+    data = plan_json(two_hosts, rev="HEAD")
+    assert [(c["kind"], c["name"]) for c in data["changes"]] == [("update", "velo-cite-container")], data["changes"]
+    # any other link is refused still, and so is a link of the member files' directory out of the revision
+    for target in ("/etc", "../outside"):
+        (two_hosts / "members").unlink()
+        (two_hosts / "members").symlink_to(target)
+        commit(two_hosts, f"members -> {target}")
+        (two_hosts / "members").unlink()
+        (two_hosts / "members").symlink_to("data/members", target_is_directory=True)
+        proc = plan(two_hosts, rev="HEAD")
+        assert (
+            proc.returncode == 1
+            and f"holds links or special files, which are not extracted: members -> {target}" in (proc.stderr)
+        ), proc.stderr
+
+
 def test_against_a_revision_before_members_became_a_link(two_hosts: Path) -> None:
     """members/ is now a link to data/members: the revision's members/ is the directory itself."""
     (two_hosts / "data").mkdir()

@@ -56,8 +56,12 @@ def _git(cwd: Path, *args: str, binary: bool = False) -> Any:
 
 
 @contextmanager
-def checkout(project: Path, rev: str) -> Iterator[tuple[Path, str]]:
-    """The project directory as it is at ``rev``, extracted into a temporary directory."""
+def checkout(project: Path, rev: str, members_links: dict[str, str] | None = None) -> Iterator[tuple[Path, str]]:
+    """The project directory as it is at ``rev``, extracted into a temporary directory.
+
+    ``members_links``: the paths of the directory of member files (from the project's folder) that may be a link
+    at ``rev`` (``members -> data/members``); such a link, to a directory of the revision, is not extracted but
+    its target written in the mapping (path -> target, from the project's folder). Any other link is refused."""
     if shutil.which("git") is None:
         raise PicError([Problem("<command line>", None, "--against", "needs git, which is not installed")])
     project = project.resolve()
@@ -78,11 +82,16 @@ def checkout(project: Path, rev: str) -> Iterator[tuple[Path, str]]:
     try:
         data = _git(top, "archive", "--format=tar", commit, binary=True)
         with tarfile.open(fileobj=io.BytesIO(data)) as tar:
-            _refuse_links(tar, rev, commit)
+            wanted = {posixpath.normpath(posixpath.join(prefix.as_posix(), p)): p for p in members_links or {}}
+            found = _members_links(tar, wanted, prefix.as_posix())
+            if members_links is not None:
+                members_links.update({wanted[name]: target for name, target in found.items()})
+            _refuse_links(tar, rev, commit, skip=set(found))
+            kept = [m for m in tar.getmembers() if m.name not in found]  # the members link is not extracted
             if hasattr(tarfile, "data_filter"):  # Python 3.11.4+
-                tar.extractall(tmp, filter="data")
+                tar.extractall(tmp, members=kept, filter="data")
             else:  # only regular files and directories are left (_refuse_links)
-                tar.extractall(tmp)  # noqa: S202
+                tar.extractall(tmp, members=kept)  # noqa: S202
         yield tmp / prefix, commit
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -111,9 +120,27 @@ def _repository_state(project: Path) -> bool:
     raise PicError([Problem("<command line>", None, "--against", why)])
 
 
-def _refuse_links(tar: tarfile.TarFile, rev: str, commit: str) -> None:
-    """Refuse a revision holding links or special files: extracting them could reach outside the temporary tree."""
-    odd = [m for m in tar.getmembers() if not (m.isfile() or m.isdir())]
+def _members_links(tar: tarfile.TarFile, wanted: dict[str, str], prefix: str) -> dict[str, str]:
+    """The links among ``wanted`` (paths in the archive) to a directory of the archive inside the project's folder:
+    archive path -> target, from the project's folder (``prefix`` in the repository)."""
+    entries = {m.name.rstrip("/"): m for m in tar.getmembers()}
+    out = {}
+    for name in wanted:
+        link = entries.get(name)
+        if link is None or not link.issym() or posixpath.isabs(link.linkname):
+            continue
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(name), link.linkname))
+        inside = posixpath.relpath(target, prefix or ".") if target != ".." and not target.startswith("../") else ".."
+        found = entries.get(target)
+        if found is not None and found.isdir() and inside != ".." and not inside.startswith("../"):
+            out[name] = inside
+    return out
+
+
+def _refuse_links(tar: tarfile.TarFile, rev: str, commit: str, skip: set[str] | None = None) -> None:
+    """Refuse a revision holding links or special files: extracting them could reach outside the temporary tree
+    (but the links of ``skip``, which are not extracted)."""
+    odd = [m for m in tar.getmembers() if not (m.isfile() or m.isdir()) and m.name.rstrip("/") not in (skip or ())]
     if not odd:
         return
     shown = ", ".join(terminal_safe(f"{m.name} -> {m.linkname}" if m.linkname else m.name)[:120] for m in odd[:5])
@@ -190,8 +217,11 @@ def _start_at(project: Path, stack: str, members: Path, rev: str, *, salt: bytes
             [Problem("<command line>", None, "--members", f"{members} is outside the project: not in git at {rev}")]
         )
     project = project.resolve()
-    where, commit = stack_.enter_context(checkout(project, rev))
-    members_rel = next((c for c in candidates if (where / c).is_dir()), None)
+    links: dict[str, str] = {c.as_posix(): "" for c in candidates}
+    where, commit = stack_.enter_context(checkout(project, rev, links))
+    # a directory of member files that was a link at REV (members -> data/members): read where it points
+    resolved = [Path(links[c.as_posix()]) if links.get(c.as_posix()) else c for c in candidates]
+    members_rel = next((c for c in resolved if (where / c).is_dir()), None)
     if members_rel is None:
         raise _no_members_at(project, members, rev, commit, candidates)
     cmd = [sys.executable, engine.__file__, "--project", str(where), "--stack", stack]
