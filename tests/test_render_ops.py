@@ -17,7 +17,7 @@ from pic.cli import main
 from pic.errors import PicError
 from pic.render import disk, tls, web
 from pic.settings import Settings
-from tests.conftest import MEMBERS, ROOT, require_program
+from tests.conftest import MEMBERS, ROOT, require_program, require_root
 from tests.test_lists_audit import unblocking_writer
 from tests.test_render_web import shellcheck
 
@@ -96,6 +96,30 @@ def test_disk_usage_script_measures_every_member(settings: Settings, tmp_path: P
     assert 2000 <= v.www_kib + v.db_kib <= 2020, f"a file hard-linked in two directories counted twice: {v}"
     assert 4 <= v.log_kib <= 24, v
     assert not list(output.parent.glob("disk-usage.tsv.*")), "no temporary file left"
+
+
+def test_disk_usage_counts_a_directory_mounted_twice_once(settings: Settings, tmp_path: Path) -> None:
+    """A member's log/ that is a bind mount of its www/ (one directory reached twice): du names it once, so
+    the member's line had an empty log/ column and was not counted at all. It counts once, in the first."""
+    require_root("a bind mount")
+    root = tmp_path / "members"
+    for sub in ("www", "db", "log"):
+        (root / "velo-cite" / sub).mkdir(parents=True)
+    (root / "velo-cite" / "www" / "data").write_bytes(os.urandom(300 * 1024))
+    (root / "velo-cite" / "db" / "dump").write_bytes(os.urandom(50 * 1024))
+    log = root / "velo-cite" / "log"
+    subprocess.run(["mount", "--bind", str(root / "velo-cite" / "www"), str(log)], check=True)
+    try:
+        output = tmp_path / "disk-usage.tsv"
+        script = disk.render_disk_usage_script(settings, "web1", members_root=str(root), output=str(output))
+        proc = subprocess.run(["sh", "-eu", "-s"], input=script, text=True, capture_output=True, check=False)
+    finally:
+        subprocess.run(["umount", str(log)], check=True)
+    assert proc.returncode == 0, proc.stderr
+    usage = diskusage.read([output])
+    assert "velo-cite" in usage, output.read_text()
+    v = usage["velo-cite"]
+    assert 300 <= v.www_kib <= 320 and 50 <= v.db_kib <= 70 and v.log_kib == 0, v
 
 
 def test_web_host_setup_installs_the_timers(settings: Settings, tmp_path: Path) -> None:
