@@ -512,3 +512,48 @@ def test_the_row_check_holds_for_a_database_of_many_tables(platform: Platform) -
     done = platform.run("pic-db-restore", m.slug, m.database)
     assert done.returncode == 0, done.stdout + done.stderr
     assert _state(s, m.database) == live
+
+
+def test_names_holding_a_backslash_or_a_tab_restore(platform: Platform) -> None:
+    """A table, view, trigger or routine whose name holds a backslash or a tab (a\\b): the client lists it
+    escaped (a\\\\b), so the restore found no such table ("table a\\b was not created") and no dump of such
+    a database could ever be restored, while every nightly dump said ok. Names are read as they are now."""
+    s, (m,) = platform.server, platform.members
+    _member_sql(
+        m,
+        """
+        CREATE TABLE `a\\b` (id INT PRIMARY KEY, v VARCHAR(10)) ENGINE=InnoDB;
+        CREATE TABLE `tab\tname` (id INT PRIMARY KEY) ENGINE=InnoDB;
+        INSERT INTO `a\\b` VALUES (1, 'x'), (2, 'y'); INSERT INTO `tab\tname` VALUES (7);
+        CREATE VIEW `v\\w` AS SELECT id FROM `a\\b`;
+        CREATE TRIGGER `tr\\g` BEFORE INSERT ON `a\\b` FOR EACH ROW SET NEW.v = UPPER(NEW.v);
+        CREATE PROCEDURE `p\\q`() SELECT 1;
+        """,
+    )
+
+    def state() -> str:
+        return s.root_sql(
+            "SELECT GROUP_CONCAT(id, v ORDER BY id) FROM `a\\b`; SELECT GROUP_CONCAT(id) FROM `tab\tname`;"
+            "SELECT GROUP_CONCAT(id ORDER BY id) FROM `v\\w`;"
+            "SELECT GROUP_CONCAT(trigger_name, action_statement) FROM information_schema.triggers "
+            "WHERE trigger_schema = DATABASE();"
+            "SELECT GROUP_CONCAT(routine_name) FROM information_schema.routines WHERE routine_schema = DATABASE();",
+            database=m.database,
+        )
+
+    before = state()
+    assert "tr\\\\g" in before and "p\\\\q" in before, before  # as the client escapes them
+    done = platform.dump()
+    assert done.returncode == 0, done.stdout + done.stderr
+    s.root_sql("DELETE FROM `a\\b` WHERE id = 2; DELETE FROM `tab\tname`; DROP PROCEDURE `p\\q`;", database=m.database)
+    changed = state()
+    done = platform.run("pic-db-restore", m.slug, m.database)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert state() == before
+    # the content saved first restores too, replacing the trigger, the view and the routine of the names
+    saved = next(f for f in m.dump_files() if "-before-restore-" in f)
+    done = platform.run("pic-db-restore", m.slug, m.database, saved)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert state() == changed
+    names = s.root_sql("SHOW DATABASES;").split()
+    assert not [n for n in names if n.startswith(m.database) and n != m.database], names
