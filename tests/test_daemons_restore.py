@@ -557,3 +557,44 @@ def test_names_holding_a_backslash_or_a_tab_restore(platform: Platform) -> None:
     assert state() == changed
     names = s.root_sql("SHOW DATABASES;").split()
     assert not [n for n in names if n.startswith(m.database) and n != m.database], names
+
+
+def test_a_swap_whose_objects_cannot_be_read_changes_nothing(platform: Platform) -> None:
+    """The swap drops the database's triggers, views, routines and events, then makes them again from a dump of
+    the checked copy. When that dump failed (a lost connection, a server restarting), the restore went on all
+    the same: the tables were swapped, the triggers and routines gone, and it said "restored". It stops now,
+    before the swap, with nothing changed."""
+    s, (m,) = platform.server, platform.members
+    _member_sql(
+        m,
+        """
+        CREATE TABLE posts (id INT PRIMARY KEY, title VARCHAR(20)) ENGINE=InnoDB;
+        INSERT INTO posts VALUES (1, 'a'), (2, 'b');
+        CREATE TRIGGER posts_upper BEFORE INSERT ON posts FOR EACH ROW SET NEW.title = UPPER(NEW.title);
+        CREATE PROCEDURE add_post(i INT) INSERT INTO posts VALUES (i, 'p');
+        CREATE VIEW titles AS SELECT title FROM posts;
+        """,
+    )
+    assert platform.dump().returncode == 0
+    s.root_sql("DELETE FROM posts WHERE id = 2;", database=m.database)
+    live = _state(s, m.database)
+    bin_dir = platform.base / "bin"  # where the member's uid reaches it
+    bin_dir.mkdir(mode=0o755)
+    fake = bin_dir / "mariadb-dump"
+    fake.write_text(
+        "#!/bin/bash\n"
+        'for a in "$@"; do [[ $a != --no-create-info && $a != --skip-triggers ]] || '
+        '{ echo "mariadb-dump: Got error: 2013: Lost connection to server" >&2; exit 2; }; done\n'
+        'exec /usr/bin/mariadb-dump "$@"\n'
+    )
+    fake.chmod(0o755)
+    done = platform.run("pic-db-restore", m.slug, m.database, path_first=bin_dir)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "could not prepare the swap" in done.stderr and "Lost connection" in done.stderr, done.stderr
+    assert "nothing changed" in done.stderr, done.stderr
+    assert _state(s, m.database) == live
+    names = s.root_sql("SHOW DATABASES;").split()
+    assert not [n for n in names if n.startswith(m.database) and n != m.database], names
+    done = platform.run("pic-db-restore", m.slug, m.database)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert s.root_sql("SELECT COUNT(*) FROM posts", database=m.database).strip() == "2"
