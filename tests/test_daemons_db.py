@@ -711,3 +711,18 @@ def test_a_run_that_cannot_start_is_a_mailed_failure(platform: Platform) -> None
     assert "db-dump.list" in mail, mail
     status = platform.run("pic-db-dump", "--status").stdout
     assert "result=failed" in status, status
+
+
+def test_a_system_versioned_table_not_in_innodb_is_named(platform: Platform) -> None:
+    """A table WITH SYSTEM VERSIONING in MyISAM or Aria is read unlocked, without a snapshot, as any table of
+    those engines: it is named as a warning too (only plain tables were: its type is 'SYSTEM VERSIONED')."""
+    s, (a, _) = platform.server, platform.members
+    s.root_sql(
+        "CREATE TABLE prices (id INT PRIMARY KEY, p INT) ENGINE=MyISAM WITH SYSTEM VERSIONING;"
+        "INSERT INTO prices VALUES (1, 10); UPDATE prices SET p = 11;"
+        "CREATE TABLE plain (id INT) ENGINE=Aria;",
+        database=a.database,
+    )
+    done = platform.dump()
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "not InnoDB, dumped without a snapshot: plain (Aria), prices (MyISAM)" in done.stdout, done.stdout
