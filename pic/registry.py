@@ -1029,13 +1029,26 @@ class _Cross:
         for i, domain in enumerate(site.domains):
             self.claim(m, ("site", "domains", i), "domain", domain, "a site domain")
             self.public_name(m, ("site", "domains", i), domain)
-            if domain == self.reports_domain and not (m.spec.lists is not None and m.spec.lists.domain == domain):
+            # X of a site domain www.X is the member's too (its site sends mail as X: the member holds its DNS)
+            bare = domain.removeprefix("www.")
+            mail_domain = (
+                domain
+                if domain == self.reports_domain
+                else bare
+                if bare in m.sender_domains and bare not in site.domains  # else told at X itself
+                else None
+            )
+            at_list = m.spec.lists is not None and m.spec.lists.domain == self.reports_domain
+            if mail_domain == self.reports_domain and not at_list:
                 # at a list domain the mailbox is the platform's alias to the admins (reports_not_sympas);
                 # at a site domain it is the member's own mail (its MX)
+                whose = (
+                    show_value(domain) if domain == mail_domain else f"{show_value(domain)} sends mail as {bare}, which"
+                )
                 self.at(
                     m,
                     ("site", "domains", i),
-                    f"{show_value(domain)} is the domain of pic:mail.dmarc_reports ({reports}): the DMARC reports "
+                    f"{whose} is the domain of pic:mail.dmarc_reports ({reports}): the DMARC reports "
                     "of every list domain would go to this member's mail; give pic:mail.dmarc_reports an address "
                     "outside the members' site domains (default dmarc-reports@ at pic:mail.sympa_domain)",
                 )

@@ -483,6 +483,21 @@ def test_the_dmarc_reports_domain_is_no_members_site_domain(tmp_path: Path) -> N
     assert proc.returncode == 1, proc.stderr
     line = next(ln for ln in proc.stderr.splitlines() if "asso.yaml" in ln and "pic:mail.dmarc_reports" in ln)
     assert "site.domains[1]" in line and "this member's mail" in line, proc.stderr
+    assert sum("pic:mail.dmarc_reports" in ln for ln in proc.stderr.splitlines()) == 1, proc.stderr
+    # www.X alone: the site sends mail as X, whose DNS (and MX) the member holds
+    at_www = write_members(
+        tmp_path / "www", {"asso": member(10600, site={"domains": ["www.asso-x.org"], "php": "8.4"})}
+    )
+    proc = check(at_www, project)
+    assert proc.returncode == 1, proc.stderr
+    line = next(ln for ln in proc.stderr.splitlines() if "asso.yaml" in ln and "pic:mail.dmarc_reports" in ln)
+    assert "site.domains[0]" in line and "sends mail as asso-x.org" in line, proc.stderr
+    www_and_lists = write_members(
+        tmp_path / "www-lists",
+        {"asso": member(10600, site={"domains": ["www.asso-x.org"], "php": "8.4"}, lists={"domain": "asso-x.org"})},
+    )
+    proc = check(www_and_lists, project)
+    assert proc.returncode == 0, proc.stderr
     at_lists = write_members(tmp_path / "lists", {"asso": member(10600, lists={"domain": "asso-x.org"})})
     proc = check(at_lists, project)
     assert proc.returncode == 0, proc.stderr
