@@ -9,6 +9,8 @@ in a file passed with ``--policy-pack-config``).
 from __future__ import annotations
 
 import datetime as dt
+import importlib.metadata
+from types import ModuleType
 from typing import Any
 
 from pulumi_policy import (
@@ -31,9 +33,10 @@ from policy import rules
 # arguments drop the mark (pulumi/pulumi-policy#241), so a secret Output would read as plain text
 # and be refused. Its servicer deserializes the engine's properties with the function below
 # instead, which keeps the mark on each string as a rules.SecretText. Should a later pulumi-policy
-# no longer call `deserialize_properties` there, the marks are lost: secret-looking secret Outputs
-# are refused as plain text, and a logging command given a secret that does not look like one goes
-# unnoticed (tests/test_policy.py queries the pack over the analyzer protocol and fails then).
+# no longer call `deserialize_properties` there, the marks would be lost: secret-looking secret
+# Outputs refused as plain text, and a logging command given a secret that does not look like one
+# unnoticed. The pack then refuses to start (install_secret_marks), naming what it misses, rather
+# than run without them; tests/test_policy.py also queries the pack over the analyzer protocol.
 
 
 def _marked(prop: Any, secret: bool) -> Any:
@@ -56,7 +59,40 @@ def deserialize_keeping_secret_marks(props: dict[str, Any], proxy_secrets: bool 
     return {k: _marked(v, False) for k, v in props.items()}
 
 
-_servicer.deserialize_properties = deserialize_keeping_secret_marks  # type: ignore[attr-defined]
+# What the servicer's analyses must call for the engine's properties, and what _marked reads.
+_WIRE_NAMES = ("deserialize_properties", "_deserialize_property", "SPECIAL_SIG_KEY", "SPECIAL_SECRET_SIG")
+_ANALYSES = ("Analyze", "AnalyzeStack")
+
+
+def install_secret_marks(servicer: ModuleType = _servicer, wire: ModuleType = _wire) -> None:
+    """Make pulumi-policy's servicer deserialize with :func:`deserialize_keeping_secret_marks`.
+
+    RuntimeError, naming the pulumi-policy version and what it lacks, when its servicer's analyses no
+    longer deserialize the engine's properties through the module's ``deserialize_properties`` (the
+    replacement would silently do nothing) or its wire format's names moved.
+    """
+    missing = [f"{wire.__name__}.{name}" for name in _WIRE_NAMES if not hasattr(wire, name)]
+    analyzer = getattr(servicer, "_PolicyAnalyzerServicer", None)
+    for method in _ANALYSES:
+        code = getattr(getattr(analyzer, method, None), "__code__", None)
+        if code is None or "deserialize_properties" not in code.co_names:
+            missing.append(f"{servicer.__name__}._PolicyAnalyzerServicer.{method} calling deserialize_properties")
+    if missing:
+        try:
+            version = importlib.metadata.version("pulumi-policy")
+        except importlib.metadata.PackageNotFoundError:
+            version = "(version unknown)"
+        raise RuntimeError(
+            f"policy pack: pulumi-policy {version} does not read the engine's properties as policy/pack.py "
+            f"expects (not found: {', '.join(missing)}), so the pack cannot keep the engine's secret marks: it "
+            "would refuse secret Outputs as plain text and miss a command that logs a secret. Install a "
+            "pulumi-policy the pack was tested with (policy/requirements.txt; rm -r policy/venv to recreate it) "
+            "or update policy/pack.py"
+        )
+    servicer.deserialize_properties = deserialize_keeping_secret_marks  # type: ignore[attr-defined]
+
+
+install_secret_marks()
 
 
 def _on(args: ResourceValidationArgs) -> dt.date:

@@ -716,6 +716,44 @@ def test_pack_reads_the_engines_secret_marks(project_root: Path) -> None:
         proc.wait(timeout=10)
 
 
+def test_the_pack_refuses_to_start_without_the_engines_secret_marks() -> None:
+    """A pulumi-policy whose servicer no longer deserializes through ``deserialize_properties`` would leave the
+    pack's replacement unused: the pack stops, naming what it misses, instead of running without the marks."""
+    import types
+
+    from pulumi_policy import deserialize as wire
+    from pulumi_policy import policy as servicer
+
+    # the installed pulumi-policy: its servicer now deserializes with the pack's function
+    assert servicer.deserialize_properties is pack.deserialize_keeping_secret_marks  # type: ignore[attr-defined]
+
+    def reading_with(call: str) -> types.ModuleType:
+        module = types.ModuleType("pulumi_policy.policy")
+        code = f"def Analyze(self, request):\n    return {call}(request)\nAnalyzeStack = Analyze\n"
+        namespace: dict[str, Any] = {}
+        exec(code, namespace)  # a servicer whose analyses call `call`
+        module._PolicyAnalyzerServicer = type(  # type: ignore[attr-defined]
+            "_PolicyAnalyzerServicer", (), {"Analyze": namespace["Analyze"], "AnalyzeStack": namespace["AnalyzeStack"]}
+        )
+        module.deserialize_properties = wire.deserialize_properties  # type: ignore[attr-defined]
+        return module
+
+    moved = reading_with("deserialize_properties_v2")
+    with pytest.raises(RuntimeError) as caught:
+        pack.install_secret_marks(moved, wire)
+    message = str(caught.value)
+    assert "_PolicyAnalyzerServicer.Analyze calling deserialize_properties" in message, message
+    assert "pulumi-policy 1." in message and "policy/requirements.txt" in message, message
+    assert moved.deserialize_properties is wire.deserialize_properties
+    renamed_wire = types.ModuleType("pulumi_policy.deserialize")
+    renamed_wire.deserialize_properties = wire.deserialize_properties  # type: ignore[attr-defined]
+    with pytest.raises(RuntimeError, match=r"pulumi_policy\.deserialize\.SPECIAL_SECRET_SIG"):
+        pack.install_secret_marks(reading_with("deserialize_properties"), renamed_wire)
+    same = reading_with("deserialize_properties")
+    pack.install_secret_marks(same, wire)
+    assert same.deserialize_properties is pack.deserialize_keeping_secret_marks
+
+
 # --- the site's facts, placed next to its container (labels say only what the container is) -------------
 
 CMD = "command:remote:Command"
