@@ -27,7 +27,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationError, ValidationInfo, field_validator
 from pydantic.fields import FieldInfo
 
-from pic import charsets, cron, names, phpini
+from pic import charsets, cron, names, phpini, secrettext
 from pic.errors import PicError, Problem, show_value, shown_name
 from pic.modelerrors import SubfieldError, _unwrap, problems_from
 from pic.settings import SYMPA_ROBOT_LOCAL_PARTS, TLS_CA_NAMES, Cpus, Settings, display_path, is_ip, sympa_address
@@ -202,6 +202,17 @@ class CronJob(_Strict):
     @field_validator("command")
     @classmethod
     def _command(cls, value: str) -> str:
+        kind = secrettext.secret_kind(value)
+        if kind is not None:
+            # the policy pack's no-plaintext-secret would refuse it in the job's script, stopping every preview
+            raise SubfieldError(
+                (),
+                f"the command (not shown) holds {kind} in plain text, which would sit in this file, in the "
+                "deployment's state and previews; the policy pack refuses it (no-plaintext-secret): have the job "
+                "read the secret from a file of the member's priv/ (e.g. mysql --defaults-extra-file, "
+                "curl --netrc-file)",
+                names_value=True,
+            )
         return cron.check_command(value)
 
 

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from pulumi_policy import EnforcementLevel
 
+from pic import secrettext
 from policy import pack, rules
 from tests.policy_support import resource_args, stack_args, validate
 
@@ -586,16 +587,16 @@ def test_declared_or_harmless_values_pass(resource_type: str, props: dict[str, A
 @pytest.mark.parametrize("value", ["mysecretpassword", "hunter2password", "supersecret", "changeme1"])
 def test_a_password_made_of_secret_words_is_no_placeholder(value: str) -> None:
     """Only a secret's name itself (YOUR_PASSWORD, db_password) reads as a placeholder."""
-    assert rules.secret_kind(f"password={value}") == "a password assignment"
-    assert rules.secret_kind(f"mariadb --password {value}") == "a password option"
-    assert rules.secret_kind("password=YOUR_PASSWORD") is None
+    assert secrettext.secret_kind(f"password={value}") == "a password assignment"
+    assert secrettext.secret_kind(f"mariadb --password {value}") == "a password option"
+    assert secrettext.secret_kind("password=YOUR_PASSWORD") is None
 
 
 def test_secret_kind_names_what_it_found() -> None:
-    assert rules.secret_kind(PEM) == "a private key"
-    assert rules.secret_kind("hello world") is None
-    assert rules.secret_kind("Zt8kq2LmW9", "dbPassword") == "a value named dbPassword"
-    assert rules.secret_kind("${DB_PASSWORD}", "password") is None
+    assert secrettext.secret_kind(PEM) == "a private key"
+    assert secrettext.secret_kind("hello world") is None
+    assert secrettext.secret_kind("Zt8kq2LmW9", "dbPassword") == "a value named dbPassword"
+    assert secrettext.secret_kind("${DB_PASSWORD}", "password") is None
 
 
 def test_every_policy_is_mandatory_and_named() -> None:
@@ -844,7 +845,7 @@ def test_a_long_input_is_read_in_linear_time(text: str) -> None:
     import time
 
     start = time.monotonic()
-    rules.secret_kind(text, "x")
+    secrettext.secret_kind(text, "x")
     assert time.monotonic() - start < 3
 
 

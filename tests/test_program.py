@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 
 from components.hostcmd import script_files
+from pic import secrettext
 from pic.check import check
 from pic.eol import exception_valid
 from pic.plan import engine
@@ -128,7 +129,7 @@ def secret_looking(program: Program) -> list[str]:
     found = []
     for path, text in _plain_strings(program):
         name = path.rsplit(".", 1)[-1].split("[", 1)[0]
-        kind = rules.secret_kind(text, name)
+        kind = secrettext.secret_kind(text, name)
         if kind:
             found.append(f"{path}: {kind}")
     return found

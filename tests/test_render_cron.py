@@ -95,6 +95,51 @@ def test_a_command_sh_would_take_for_options_is_refused(tmp_path: Path, command:
     assert f'"{command}" starts with {command[0]!r}, which sh reads as its own options' in line, line
 
 
+SECRET = "Zt8kq2LmW9"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        f"curl -fsS -u cron:{SECRET} https://asso-cron.org/wp-cron.php",
+        f"mysqldump -u asso_cron_main -p{SECRET} asso_cron_main > ../db/x.sql",
+        f"DB_PASSWORD={SECRET} php bin/sync.php",
+        f"php bin/console app:import --api-key {SECRET}",
+    ],
+)
+def test_a_command_holding_a_secret_is_refused_as_the_policy_pack_would(tmp_path: Path, command: str) -> None:
+    """The job's script carries its command: the policy pack (no-plaintext-secret) would refuse it and stop every
+    preview; pic check refuses it first, at its line, without showing it."""
+    from policy import pack
+    from tests.policy_support import resource_args, validate
+
+    # what the pack reads: the member's install script, with the command as it carries it
+    script = membercron.render_install_script(_member("asso-cron", [{"schedule": "daily", "command": "true"}]))
+    assert "printf '%s\\n' true |" in script
+    script = script.replace("printf '%s\\n' true |", f"printf '%s\\n' {shlex.quote(command)} |")
+    props = {"create": "sh", "stdin": script}
+    assert validate(pack.no_plaintext_secret, resource_args("command:remote:Command", props)) != []
+    lines = _errors(tmp_path, [{"schedule": "daily", "command": command}], site=SITE)
+    [line] = [x for x in lines if "cron[0].command" in x]
+    assert re.match(r".*members/asso-cron\.yaml:\d+ cron\[0\]\.command: the command \(not shown\) holds ", line), line
+    assert "in plain text" in line and "priv/" in line and SECRET not in line, line
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "php wp-cron.php",
+        "curl -fsS --netrc-file ../priv/netrc https://asso-cron.org/cron",
+        "mysqldump --defaults-extra-file=../priv/backup.cnf asso_cron_main > ../db/x.sql",
+        'php bin/console app:import --api-key "$(cat ../priv/api-key)"',
+        "php bin/console app:purge-tokens --password-reset-days=30",
+    ],
+)
+def test_a_command_reading_its_secret_from_a_file_is_taken(command: str) -> None:
+    spec = _member("asso-cron", [{"schedule": "daily", "command": command}]).spec
+    assert spec.cron[0].command == command
+
+
 def _fake_docker(tmp_path: Path) -> Path:
     """A directory holding a ``docker`` that runs ``docker exec -u U -w DIR CONTAINER sh -c SCRIPT ARGS...``
     here, with dash as the container's sh, in DIR: the runner's shell part as the container runs it."""

@@ -1,0 +1,122 @@
+"""Text that holds a secret in plain text: what the policy pack's ``no-plaintext-secret`` refuses in an input,
+and what ``pic check`` refuses in a member's cron command (the same rules, so that a member file
+``pic check`` accepts is never refused by the pack).
+
+Standard library only: the policy pack (``policy/rules.py``) imports it from the project's directory.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from collections.abc import Iterator
+
+# Words that name a secret, at the end of a key or option name (``DB_PASSWORD``, ``api-key``).
+_CONFIDENTIAL_WORDS = (
+    r"(?:password|passwd|passphrase|secret(?:_?access)?(?:_?key)?|token|api_?key|private_?key|credentials?)"
+)
+# Short words that name one only after a separator or alone (``DB_PASS``, ``pwd``; not ``bypass``).
+_CONFIDENTIAL_SHORT = r"(?:(?<![a-z0-9])|(?<=[_.-]))(?:pass|pwd)"
+_KEY = rf"[\w.-]*?(?:{_CONFIDENTIAL_WORDS}|{_CONFIDENTIAL_SHORT})"
+# A literal value (group v): not a variable, a path, a template or a placeholder's brackets.
+_VALUE = r"[\"']?(?P<v>(?![\s$%{<*/\\(\[])[^\s\"'`,;]{6,})"
+# What documentation writes where a secret would go: no secret.
+_PLACEHOLDER = re.compile(
+    r"(?i)^(?:x+|\.+|-+|_+|\?+|(?:(?:your|my|the|some|new|old|db|database|mysql|user|admin|root)[_-]?)*"
+    rf"(?:{_CONFIDENTIAL_WORDS}|pass|pwd)s?(?:[_-]?here)?"
+    r"|required|optional|redacted|hidden|unset|example|placeholder|secret-value|none|null|false|true)$"
+)
+
+# Text that is a secret wherever it appears: (kind, pattern); a pattern's group v, when it has
+# one, is the value, which is no secret when it reads as a placeholder.
+_SECRET_TEXT = [
+    (
+        "a private key",
+        re.compile(
+            r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"
+            r"|(?s:PuTTY-User-Key-File-\d+:.*?Private-Lines:)"  # PuTTY's .ppk
+        ),
+    ),
+    # a line, a shell command after ';', an entry of a JSON object or PHP array, a PHP variable
+    (
+        "a password assignment",
+        re.compile(rf"(?im)(?:^|[;{{,(])\s*(?:export\s+|\$)?[\"']?{_KEY}[\"']?\s*(?:=>?|:)\s*{_VALUE}"),
+    ),
+    # a shell word (env DB_PASSWORD=..., docker run -e ...), quoted too ('DB_PASSWORD=...')
+    ("a password assignment", re.compile(rf"(?i)(?:(?<=\s)|(?<=\s[\"'])){_KEY}={_VALUE}")),
+    (
+        "a password option",
+        re.compile(
+            rf"(?i)(?<![\w-])--[\w-]*?(?:{_CONFIDENTIAL_WORDS.replace('_', '[_-]')}|(?<=-)pass)(?:=|\s+){_VALUE}"
+        ),
+    ),
+    ("a password option", re.compile(r"\b(?:mysql|mariadb)[\w-]*\s[^\n|;&]{0,200}?(?<=\s)-p(?P<v>(?![\s\"'$])\S{6,})")),
+    ("a password option", re.compile(rf"\bsshpass\s+-p\s*{_VALUE}")),
+    (
+        "a password option",
+        re.compile(
+            r"\b(?:curl|wget)\b[^\n|;&]{0,200}?\s(?:-u|--user)[\s=]+[\"']?[^\s:\"'$]*:(?P<v>(?![\s$])[^\s\"']{6,})"
+        ),
+    ),
+    (
+        "a password for chpasswd",
+        re.compile(r"(?<![\w.-])[\w.-]+:(?P<v>(?![\s$])[^\s\"':]{6,})[\"']?\s*\|\s*(?:sudo\s+)?chpasswd"),
+    ),
+    ("a PHP password constant", re.compile(r"(?i)['\"]\w*PASSWORD['\"]\s*,\s*['\"](?P<v>[^'\"$]{6,})['\"]")),
+    (
+        "an SQL password",
+        re.compile(r"(?i)\bIDENTIFIED\s+(?:(?:WITH|VIA)\s+\S+\s+)?BY\s+(['\"])(?P<v>(?:(?!\1).){6,})\1"),
+    ),
+    ("an SQL password", re.compile(r"(?i)\bPASSWORD\s*\(\s*(['\"])(?P<v>(?![$%{<])(?:(?!\1).){6,})\1\s*\)")),
+    ("credentials in a URL", re.compile(r"(?<![a-z0-9+.-])[a-z][a-z0-9+.-]*://[^/\s:@]+:(?P<v>[^@\s/$]{6,})@")),
+    (
+        "an authorization header",
+        re.compile(r"(?i)\bAuthorization:\s*(?:(?:Basic|Bearer|Token|Digest)\s+)?(?P<v>(?![\s$%{<\"'])[\w.~+/=-]{8,})"),
+    ),
+    ("an access key", re.compile(r"\b(?:AKIA[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{30,}|xox[abpr]-[A-Za-z0-9-]{10,})\b")),
+]
+# Input names whose value is a secret when it is a non-empty literal.
+_SECRET_NAME = re.compile(rf"(?i)(?:(?:^|[_.-]|(?<=[a-z])){_CONFIDENTIAL_WORDS}|{_CONFIDENTIAL_SHORT})$")
+# Base64 long enough to hold a key's first line, or an assignment.
+_BASE64 = re.compile(r"(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{40,}={0,2}")
+
+
+def _decoded(value: str) -> Iterator[str]:
+    """The text of each base64 run in ``value`` (``base64 -d`` of a key, say)."""
+    for m in _BASE64.finditer(value):
+        run = m.group(0).rstrip("=")
+        try:
+            data = base64.b64decode(run[: len(run) // 4 * 4], validate=True)
+        except ValueError:
+            continue
+        yield data.decode("latin-1")
+
+
+def _text_kind(value: str) -> str | None:
+    for kind, pattern in _SECRET_TEXT:
+        for m in pattern.finditer(value):
+            found = m.groupdict().get("v")
+            if found is None or not _PLACEHOLDER.match(found):
+                return kind
+    return None
+
+
+def secret_kind(value: str, name: str = "") -> str | None:
+    """What secret ``value`` looks like (``name``: the input or key it is held in), or None."""
+    kind = _text_kind(value)
+    if kind is not None:
+        return kind
+    for text in _decoded(value):
+        kind = _text_kind(text)
+        if kind is not None:
+            return f"{kind} in base64"
+    literal = value.strip()
+    if (
+        name
+        and _SECRET_NAME.search(name)
+        and len(literal) >= 6
+        and not literal.startswith(("$", "/", "%"))
+        and not _PLACEHOLDER.match(literal)
+    ):
+        return f"a value named {name}"
+    return None
