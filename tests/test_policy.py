@@ -496,6 +496,7 @@ B64_KEY = base64.b64encode(b"-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZX
         ("command:local:Command", {"environment": {"AWS_SECRET_ACCESS_KEY": "Zt8kq2LmW9"}}),
         ("command:local:Command", {"environment": {"SMTP_PWD": "Zt8kq2LmW9"}}),
         ("docker:index/container:Container", {"labels": [{"label": "db.password", "value": "Zt8kq2LmW9"}]}),
+        ("command:local:Command", {"stdin": "[client]\npassword=Zt8kq2(LmW9\n"}),
     ],
     ids=[
         "pem",
@@ -526,6 +527,7 @@ B64_KEY = base64.b64encode(b"-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZX
         "aws-secret-name",
         "pwd-name",
         "label-value-named",
+        "parenthesis-in-a-password",
     ],
 )
 def test_plaintext_secret_is_refused(resource_type: str, props: dict[str, Any]) -> None:
@@ -562,6 +564,16 @@ def test_plaintext_secret_is_refused(resource_type: str, props: dict[str, Any]) 
         ("command:local:Command", {"stdin": '{"password": "${DB_PASSWORD}"}'}, ()),
         ("docker:index/container:Container", {"envs": ["DB_PASSWORD=Zt8kq2LmW9"]}, ("envs",)),
         ("docker:index/container:Container", {"labels": [{"label": "pic.role", "value": "site-secret-free"}]}, ()),
+        (
+            "docker:index/container:Container",
+            {
+                "uploads": [
+                    {"content": "<?php\nreturn [\n    'password' => getenv('DB_PASSWORD'),\n    'port' => 3306,\n];\n"}
+                ]
+            },
+            (),
+        ),
+        ("command:local:Command", {"stdin": "$token = bin2hex(random_bytes(16));\n$pass = Str::random(40);\n"}, ()),
     ],
     ids=[
         "logging-off",
@@ -577,6 +589,8 @@ def test_plaintext_secret_is_refused(resource_type: str, props: dict[str, Any]) 
         "json-variable",
         "declared-envs",
         "harmless-label",
+        "read-from-the-environment",
+        "computed",
     ],
 )
 def test_declared_or_harmless_values_pass(resource_type: str, props: dict[str, Any], declared: tuple[str, ...]) -> None:
