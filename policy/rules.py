@@ -447,8 +447,8 @@ def certbot_names(text: str) -> list[set[str]]:
     for line in text.replace("\\\n", " ").splitlines():
         if not re.search(r"\bcertbot\s+(certonly|run)\b", line):
             continue
-        if re.search(r"\s--(?:staging|test-cert|dry-run)\b|acme-staging", line):
-            continue  # no certificate, or one from Let's Encrypt's staging CA, which browsers do not trust
+        if re.search(r"\s--dry-run\b", line):
+            continue  # no certificate at all (one from a staging CA, pic:tls.ca staging, is the stack's choice)
         try:
             words = shlex.split(line, comments=True)
         except ValueError:

@@ -427,15 +427,38 @@ def test_a_caddy_wildcard_with_the_dns_challenge_passes() -> None:
     assert validate(pack.https_domains_certified, stack_args(_stack(caddy, site("amis")))) == []
 
 
-@pytest.mark.parametrize(
-    "flag",
-    ["--staging", "--test-cert", "--dry-run", "--server https://acme-staging-v02.api.letsencrypt.org/directory"],
-)
-def test_a_certbot_test_certificate_is_no_certificate(flag: str) -> None:
-    staging = CERTBOT.replace("--keep-until-expiring", f"{flag} --keep-until-expiring")
-    resources = [*_stack(CADDY_FILES, site("amis")), _member_cert(staging)]
+def test_a_certbot_dry_run_is_no_certificate() -> None:
+    dry = CERTBOT.replace("--keep-until-expiring", "--dry-run --keep-until-expiring")
+    resources = [*_stack(CADDY_FILES, site("amis")), _member_cert(dry)]
     found = validate(pack.https_domains_certified, stack_args(resources))
     assert len(found) == 1 and "amis-tls-cert does not cover amis.org" in found[0][0], found
+
+
+@pytest.mark.parametrize(
+    "flag", ["--staging", "--test-cert", "--server https://acme-staging-v02.api.letsencrypt.org/directory"]
+)
+def test_a_certificate_of_the_staging_ca_covers_its_names(flag: str) -> None:
+    """pic:tls.ca staging asks Let's Encrypt's staging CA, which browsers trust no more than the internal CA's:
+    the stack's choice (a rehearsal stack), whose certificates cover their names."""
+    staging = CERTBOT.replace("--keep-until-expiring", f"{flag} --keep-until-expiring")
+    resources = [*_stack(CADDY_FILES, site("amis")), _member_cert(staging)]
+    assert validate(pack.https_domains_certified, stack_args(resources)) == []
+
+
+def test_the_pack_passes_on_a_staging_stacks_program(tmp_path: Path) -> None:
+    """The program of a stack whose certificates come from the staging CA (pic:tls.ca staging) can be deployed."""
+    from pic.plan import engine
+    from tests.conftest import ROOT
+    from tests.policy_support import violations_of_program
+    from tests.test_program_wiring import PROD_TLS, _project
+
+    text = (ROOT / "Pulumi.prod.yaml").read_text()
+    assert PROD_TLS in text
+    project = _project(tmp_path, ROOT / "members", text.replace(PROD_TLS, PROD_TLS.replace("letsencrypt", "staging")))
+    run = engine.run_program(project, "prod", project / "members")
+    certs = [r for r in run.records if r.name.endswith("-tls-cert") and "--staging" in str(r.inputs.get("stdin"))]
+    assert certs, "no certbot lineage of the staging CA"
+    assert violations_of_program(run.records) == []
 
 
 def test_a_certbot_wildcard_needs_the_dns_challenge() -> None:
