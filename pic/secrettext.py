@@ -40,9 +40,19 @@ _SECRET_TEXT = [
         ),
     ),
     # a line, a shell command after ';', an entry of a JSON object or PHP array, a PHP variable
+    # KEY=VALUE, KEY: VALUE (a shell assignment, YAML, JSON)
     (
         "a password assignment",
-        re.compile(rf"(?im)(?:^|[;{{,(])\s*(?:export\s+|\$)?[\"']?{_KEY}[\"']?\s*(?:=>?|:)\s*{_VALUE}"),
+        re.compile(rf"(?im)(?:^|[;{{,(])\s*(?:export\s+|\$)?[\"']?{_KEY}[\"']?(?:=>?|:)\s*{_VALUE}"),
+    ),
+    # KEY = VALUE, KEY => VALUE (ini, PHP, main.cf): VALUE is the rest of the line; one followed by more
+    # words is a setting's list (pic_site_club_pass = check_sender_access inline:{...}), no password
+    (
+        "a password assignment",
+        re.compile(
+            rf"(?im)(?:^|[;{{,(])\s*(?:export\s+|\$)?[\"']?{_KEY}[\"']?[ \t]+(?:=>?|:)[ \t]*"
+            rf"{_VALUE}(?![^\s\"'`,;])(?![ \t]+[^\s#;])"
+        ),
     ),
     # a shell word (env DB_PASSWORD=..., docker run -e ...), quoted too ('DB_PASSWORD=...')
     ("a password assignment", re.compile(rf"(?i)(?:(?<=\s)|(?<=\s[\"'])){_KEY}={_VALUE}")),

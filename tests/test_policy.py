@@ -597,6 +597,7 @@ def test_plaintext_secret_is_refused(resource_type: str, props: dict[str, Any]) 
             (),
         ),
         ("command:local:Command", {"stdin": "$token = bin2hex(random_bytes(16));\n$pass = Str::random(40);\n"}, ()),
+        ("command:remote:Command", {"stdin": "postconf \\\n\t'pic_site_x_pass = check_sender_access inline:{}'\n"}, ()),
     ],
     ids=[
         "logging-off",
@@ -614,6 +615,7 @@ def test_plaintext_secret_is_refused(resource_type: str, props: dict[str, Any]) 
         "harmless-label",
         "read-from-the-environment",
         "computed",
+        "a-settings-list",
     ],
 )
 def test_declared_or_harmless_values_pass(resource_type: str, props: dict[str, Any], declared: tuple[str, ...]) -> None:
@@ -869,6 +871,32 @@ def test_the_pack_passes_on_each_stacks_program(project_root: Path, stack: str) 
     run = engine.run_program(project_root, stack, project_root / "members")
     users = [r for r in run.records if r.type == rules.MYSQL_USER]
     assert users, "no MySQL user to check"
+    assert violations_of_program(run.records) == []
+
+
+# Slugs and names that end in, or are, a word naming a secret: the platform's keys and values built from
+# them (a Postfix class pic_site_<slug>..., a database <slug>_<short>, a list domain) are no password.
+SECRET_WORD_SLUGS = ["club-pass", "asso-token", "amis-password", "les-pwd", "api-key", "credentials", "the-secret-key"]
+
+
+@pytest.mark.parametrize("stack", ["prod", "dev", "lab"])
+def test_the_pack_passes_on_members_named_like_secrets(project_root: Path, tmp_path: Path, stack: str) -> None:
+    from pic.plan import engine
+    from tests.helpers import member, write_members
+    from tests.policy_support import violations_of_program
+
+    members = {
+        slug: member(
+            11000 + i,
+            name=f"Club {slug}",
+            site={"domains": [f"{slug}.org", f"www.{slug}.org"], "php": "8.4"},
+            databases=["main", "pass", "token", "secret"],
+            lists={"domain": f"listes.{slug}.org"},
+            cron=[{"schedule": "daily", "command": "php token.php"}],
+        )
+        for i, slug in enumerate(SECRET_WORD_SLUGS)
+    }
+    run = engine.run_program(project_root, stack, write_members(tmp_path / "members", members))
     assert violations_of_program(run.records) == []
 
 
