@@ -216,6 +216,21 @@ def _domains(settings: Settings, file: str, add: _Add) -> None:
     for key, address in senders:
         domain = a_labels(address.rpartition("@")[2])
         add("domain", [domain], file, f"the domain of {key}, {address}, the platform's address to members")
+    # The admins' other mailboxes: on a member's domain, that member's mail would receive them.
+    for key, address in admin_mailboxes(settings):
+        add("domain", [a_labels(address.rpartition("@")[2])], file, f"the domain of {key}, {address}, {ADMIN_MAILBOX}")
+
+
+ADMIN_MAILBOX = "a mailbox of the admins (certificate notices, dump failures)"
+
+
+def admin_mailboxes(settings: Settings) -> list[tuple[str, str]]:
+    """The admins' mailboxes besides their address to members: (setting, address) of ``pic:tls.acme_email``
+    (the ACME account's notices) and ``pic:db.report_to`` (the nightly dumps' failures), when set."""
+    out = [("pic:tls.acme_email", settings.tls.acme_email)]
+    if settings.db.report_to is not None:
+        out.append(("pic:db.report_to", settings.db.report_to))
+    return out
 
 
 def a_labels(domain: str) -> str:

@@ -737,6 +737,10 @@ class _Cross:
                 for key, address in senders
             ),
             *(
+                (names.a_labels(address.rpartition("@")[2]), f"the domain of {key} ({address}), {names.ADMIN_MAILBOX}")
+                for key, address in names.admin_mailboxes(settings)
+            ),
+            *(
                 (host.address, f"pic:hosts.{h}.address, where the admins' tools reach the host")
                 for h, host in settings.hosts.items()
                 if not is_ip(host.address) and "." in host.address
@@ -969,8 +973,9 @@ class _Cross:
     def over_the_platform(self, m: Member) -> None:
         """No name of the platform's web interfaces, mail and zones (Sympa's, the MX, phpMyAdmin's, the name
         servers of ``pic:dns.zones``), no host's name, no domain of the admins' address (``pic:admin_email``,
-        ``pic:smtp.sender``) and no domain of the DMARC reports' mailbox (``pic:mail.dmarc_reports``) is under a
-        member's site or list domain, nor under X of its ``www.X``.
+        ``pic:smtp.sender``) or mailboxes (``pic:tls.acme_email``, ``pic:db.report_to``) and no domain of the
+        DMARC reports' mailbox (``pic:mail.dmarc_reports``) is under a member's site or list domain, nor under X
+        of its ``www.X``.
 
         The member holds that domain's DNS: it could point the platform's name elsewhere (phpMyAdmin's
         logins, the lists' mail, the admins' ssh), and its site's cookies for the domain reach the platform's

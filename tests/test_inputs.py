@@ -439,6 +439,14 @@ def test_a_name_under_the_platforms_zone_is_a_members_own(tmp_path: Path) -> Non
         ),  # sends as asso-x.org
         # a host's name, which the admins' tools (ssh, the providers) reach
         ("address: db.example.org", "address: db.asso-x.org", "asso-x.org", "db.asso-x.org"),
+        # the admins' other mailboxes: the ACME account's notices, the dumps' failures
+        ("acme_email: admin@example.org", "acme_email: tls@ops.asso-x.org", "asso-x.org", "ops.asso-x.org"),
+        (
+            "pic:members_root:",
+            "pic:db: {report_to: dumps@ops.asso-x.org}\n  pic:members_root:",
+            "www.asso-x.org",
+            "ops.asso-x.org",
+        ),
         # the DMARC reports of every list domain
         (
             "dmarc_reports: dmarc@example.org",
@@ -468,6 +476,29 @@ def test_no_name_of_the_platform_is_under_a_members_domain(
     name = platform_name or ("rua.lists.asso-x.org" if "dmarc_reports" in new else "mx.lists.asso-x.org")
     line = next((ln for ln in proc.stderr.splitlines() if "asso.yaml" in ln and f'has "{name}" under it' in ln), None)
     assert line is not None and "which is the platform's" in line, proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("acme_email: admin@example.org", "acme_email: tls@asso-x.org"),
+        ("pic:members_root:", "pic:db: {report_to: dumps@asso-x.org}\n  pic:members_root:"),
+    ],
+)
+def test_the_admins_mailboxes_are_at_no_members_domain(tmp_path: Path, old: str, new: str) -> None:
+    """The ACME account's notices and the dumps' failures at a member's site or list domain would reach that
+    member's mail (or bounce at Sympa's): the domain is the platform's, the member's file is refused."""
+    project = project_copy(tmp_path)
+    stack = project / "Pulumi.prod.yaml"
+    assert old in stack.read_text()
+    stack.write_text(stack.read_text().replace(old, new, 1))
+    for kind, spec in (
+        ("site", member(10600, site={"domains": ["asso-x.org"], "php": "8.4"})),
+        ("lists", member(10600, lists={"domain": "asso-x.org"})),
+    ):
+        proc = check(write_members(tmp_path / kind, {"asso": spec}), project)
+        assert proc.returncode == 1, proc.stderr
+        assert "a mailbox of the admins" in proc.stderr and "asso.yaml" in proc.stderr, proc.stderr
 
 
 def test_the_dmarc_reports_domain_is_no_members_site_domain(tmp_path: Path) -> None:
