@@ -25,7 +25,7 @@ _VALUE = r"[\"']?(?P<v>(?![\s$%{<*/\\(\[])(?![A-Za-z_\\][\w.:\\]*\((?:[\"'$)\d]|
 # What documentation writes where a secret would go: no secret.
 _PLACEHOLDER = re.compile(
     r"(?i)^(?:x+|\.+|-+|_+|\?+|(?:(?:your|my|the|some|new|old|db|database|mysql|user|admin|root)[_-]?)*"
-    rf"(?:{_CONFIDENTIAL_WORDS}|pass|pwd)s?(?:[_-]?here)?"
+    rf"(?:{_CONFIDENTIAL_WORDS}|pass|pwd|key)s?(?:[_-]?here)?"
     r"|required|optional|redacted|hidden|unset|example|placeholder|secret-value|none|null|false|true)$"
 )
 
@@ -62,12 +62,16 @@ _SECRET_TEXT = [
             rf"(?i)(?<![\w-])--[\w-]*?(?:{_CONFIDENTIAL_WORDS.replace('_', '[_-]')}|(?<=-)pass)(?:=|\s+){_VALUE}"
         ),
     ),
-    ("a password option", re.compile(r"\b(?:mysql|mariadb)[\w-]*\s[^\n|;&]{0,200}?(?<=\s)-p(?P<v>(?![\s\"'$])\S{6,})")),
+    # -p'...', -p"...": the quotes are the shell's (and a quoted script's '"'"')
+    (
+        "a password option",
+        re.compile(r"\b(?:mysql|mariadb)[\w-]*\s[^\n|;&]{0,200}?(?<=\s)-p[\"']*(?P<v>(?![\s\"'$])\S{6,})"),
+    ),
     ("a password option", re.compile(rf"\bsshpass\s+-p\s*{_VALUE}")),
     (
         "a password option",
         re.compile(
-            r"\b(?:curl|wget)\b[^\n|;&]{0,200}?\s(?:-u|--user)[\s=]+[\"']?[^\s:\"'$]*:(?P<v>(?![\s$])[^\s\"']{6,})"
+            r"\b(?:curl|wget)\b[^\n|;&]{0,200}?\s(?:-u|--user(?=[\s=\"']))[\s=\"']*[^\s:\"'$]*:(?P<v>(?![\s$])[^\s\"']{6,})"
         ),
     ),
     (
@@ -80,6 +84,23 @@ _SECRET_TEXT = [
         re.compile(r"(?i)\bIDENTIFIED\s+(?:(?:WITH|VIA)\s+\S+\s+)?BY\s+(['\"])(?P<v>(?:(?!\1).){6,})\1"),
     ),
     ("an SQL password", re.compile(r"(?i)\bPASSWORD\s*\(\s*(['\"])(?P<v>(?![$%{<])(?:(?!\1).){6,})\1\s*\)")),
+    # a URL's query (cron.php?token=..., ?cron_key=..., ?securitykey=..., Matomo's ?token_auth=...)
+    (
+        "a secret in a URL's query",
+        re.compile(
+            rf"(?i)[?&](?:[\w.-]*?(?:{_CONFIDENTIAL_WORDS}|{_CONFIDENTIAL_SHORT}|(?:cron|security|auth|access|app)[_-]?key)"
+            r"|key|token_auth)="
+            r"(?P<v>(?![$%{<*\\(\[])[^\s\"'`&#;|<>]{6,})"
+        ),
+    ),
+    # a header naming a key or token (curl -H 'X-Api-Key: ...', --header 'PRIVATE-TOKEN: ...')
+    (
+        "an authorization header",
+        re.compile(
+            rf"(?i)(?<![\w-])(?:-H|--header)[\s=\"']*[\w-]*?(?:{_CONFIDENTIAL_WORDS.replace('_', '[_-]?')}|key):[ \t]*"
+            r"(?P<v>(?![\s$%{<\"'])[\w.~+/=-]{8,})"
+        ),
+    ),
     ("credentials in a URL", re.compile(r"(?<![a-z0-9+.-])[a-z][a-z0-9+.-]*://[^/\s:@]+:(?P<v>[^@\s/$]{6,})@")),
     (
         "an authorization header",

@@ -105,6 +105,17 @@ SECRET = "Zt8kq2LmW9"
         f"mysqldump -u asso_cron_main -p{SECRET} asso_cron_main > ../db/x.sql",
         f"DB_PASSWORD={SECRET} php bin/sync.php",
         f"php bin/console app:import --api-key {SECRET}",
+        # quoted by the shell, attached to the option, in a URL's query, in a header naming a key
+        f"mysqldump -u asso_cron_main -p'{SECRET}' asso_cron_main > ../db/x.sql",
+        f'mariadb -u asso_cron_main -p"{SECRET}" asso_cron_main',
+        f"curl -fsS -ucron:{SECRET} https://asso-cron.org/wp-cron.php",
+        f"curl -fsS 'https://asso-cron.org/cron.php?token={SECRET}'",
+        f"wget -qO- https://asso-cron.org/cron.php?cron_key={SECRET}",
+        f"curl -fsS 'https://asso-cron.org/cron.php?task=run&key={SECRET}'",
+        f"curl 'https://asso-cron.org/public/cron/cron_run_jobs_by_url.php?securitykey={SECRET}&userlogin=cron'",
+        f"curl -s 'https://stats.asso-cron.org/index.php?module=API&method=X&token_auth={SECRET}'",
+        f"curl -H 'X-Api-Key: {SECRET}' https://api.asso-cron.org/sync",
+        f'curl --header "PRIVATE-TOKEN: {SECRET}" https://api.asso-cron.org/sync',
     ],
 )
 def test_a_command_holding_a_secret_is_refused_as_the_policy_pack_would(tmp_path: Path, command: str) -> None:
@@ -133,6 +144,18 @@ def test_a_command_holding_a_secret_is_refused_as_the_policy_pack_would(tmp_path
         "mysqldump --defaults-extra-file=../priv/backup.cnf asso_cron_main > ../db/x.sql",
         'php bin/console app:import --api-key "$(cat ../priv/api-key)"',
         "php bin/console app:purge-tokens --password-reset-days=30",
+        'mysql -u asso_cron_main -p"$(cat ../priv/db-password)" asso_cron_main -e "OPTIMIZE TABLE t"',
+        'curl -fsS "https://asso-cron.org/cron.php?token=$(cat ../priv/cron-token)"',
+        "curl -fsS 'https://asso-cron.org/cron.php?key=YOUR_KEY'",
+        "curl -fsS https://asso-cron.org/wp-cron.php?doing_wp_cron",
+        "curl -fsS 'https://asso-cron.org/cron.php?sort_key=created_at&monkey=banana1'",
+        "wget -qO- 'https://asso-cron.org/index.php?page=password-reset&lang=fr'",
+        'curl -H "X-Api-Key: $(cat ../priv/api-key)" -H "Accept: application/json" https://api.asso-cron.org',
+        'curl -u "cron:$(cat ../priv/cron-pass)" https://asso-cron.org/cron',
+        "php occ background:cron",
+        "php artisan schedule:run >> /dev/null 2>&1",
+        "vendor/bin/drush --root=. core:cron",
+        'php scripts/cron/cron_run_jobs.php "$(cat ../priv/dolibarr-cron-key)" cron',
     ],
 )
 def test_a_command_reading_its_secret_from_a_file_is_taken(command: str) -> None:
