@@ -200,7 +200,7 @@ def _contact_at_sympa(m: Member, settings: Settings, list_domains: dict[str, Mem
 
 def _list_domain_warning(m: Member, domain: str) -> Problem | None:
     """A list domain that is a name the association already uses for its site or its mail, or None."""
-    contact_domain = m.spec.contact.email.rsplit("@", 1)[1].lower()
+    contact_domain = a_labels(m.spec.contact.email.rsplit("@", 1)[1])
     site = m.site.domains if m.site is not None else []
     if domain in site:
         what = "the site's domain"

@@ -1041,6 +1041,21 @@ def test_a_list_domain_that_is_a_name_the_association_uses_is_warned(
     assert "(e.g. listes.asso-case.org)" in warning
 
 
+@pytest.mark.parametrize("contact", ["Bureau@ASSO-ÉTÉ.org", "bureau@asso-été.org", "Bureau@XN--ASSO-T-FVAB.ORG"])
+def test_a_list_domain_at_the_contacts_domain_is_warned_however_written(tmp_path: Path, contact: str) -> None:
+    """The contact's address may write its domain in Unicode or in capitals; the list domain is punycode."""
+    data = member(
+        contact={"name": "Case Contact", "email": contact},
+        site={"domains": ["other-case.org"], "php": "8.4"},
+        lists={"domain": "xn--asso-t-fvab.org"},
+    )
+    proc = check(write_members(tmp_path / "members", {"case-member": data}))
+    assert proc.returncode == 0, proc.stderr
+    warning = next((line for line in proc.stderr.splitlines() if "lists.domain" in line), "")
+    assert "xn--asso-t-fvab.org is also the domain of the contact's address" in warning, proc.stderr
+    assert f"{contact} (the contact's address) among them" in warning, warning
+
+
 def test_a_list_domain_of_its_own_is_not_warned(tmp_path: Path) -> None:
     data = member(site={"domains": ["asso-case.org"], "php": "8.4"}, lists={"domain": "listes.asso-case.org"})
     proc = check(write_members(tmp_path / "members", {"case-member": data}))
