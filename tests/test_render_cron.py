@@ -116,6 +116,11 @@ SECRET = "Zt8kq2LmW9"
         f"curl -s 'https://stats.asso-cron.org/index.php?module=API&method=X&token_auth={SECRET}'",
         f"curl -H 'X-Api-Key: {SECRET}' https://api.asso-cron.org/sync",
         f'curl --header "PRIVATE-TOKEN: {SECRET}" https://api.asso-cron.org/sync',
+        # an encrypted copy's or an upload's password
+        f"tar czf - . | openssl enc -aes-256-cbc -pbkdf2 -pass pass:{SECRET} -out ../db/www.tgz.enc",
+        f"zip -qr -P {SECRET} ../db/www.zip .",
+        f"7z a -p{SECRET} ../db/www.7z .",
+        f"lftp -u asso,{SECRET} ftp.asso-cron.org -e 'mirror -R ../db /backup; quit'",
     ],
 )
 def test_a_command_holding_a_secret_is_refused_as_the_policy_pack_would(tmp_path: Path, command: str) -> None:
@@ -156,6 +161,10 @@ def test_a_command_holding_a_secret_is_refused_as_the_policy_pack_would(tmp_path
         "php artisan schedule:run >> /dev/null 2>&1",
         "vendor/bin/drush --root=. core:cron",
         'php scripts/cron/cron_run_jobs.php "$(cat ../priv/dolibarr-cron-key)" cron',
+        "tar czf - . | openssl enc -aes-256-cbc -pbkdf2 -pass file:../priv/backup-key -out ../db/www.tgz.enc",
+        'zip -qr -P "$(cat ../priv/zip-password)" ../db/www.zip . && gzip -9 ../log/old.log',
+        "lftp -u asso,$(cat ../priv/ftp-password) ftp.asso-cron.org -e 'mirror -R ../db /backup; quit'",
+        "mysqldump -P 33060 asso_cron_main | gzip > ../db/x.sql.gz",
     ],
 )
 def test_a_command_reading_its_secret_from_a_file_is_taken(command: str) -> None:
