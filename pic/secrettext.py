@@ -18,10 +18,14 @@ _CONFIDENTIAL_WORDS = (
 # Short words that name one only after a separator or alone (``DB_PASS``, ``pwd``; not ``bypass``).
 _CONFIDENTIAL_SHORT = r"(?:(?<![a-z0-9])|(?<=[_.-]))(?:pass|pwd)"
 _KEY = rf"[\w.-]*?(?:{_CONFIDENTIAL_WORDS}|{_CONFIDENTIAL_SHORT})"
-# A literal value (group v): not a variable, a path, a template or a placeholder's brackets, nor a call that
+# A literal value (group v): not a variable, a path (../priv/x, ~/priv/x, curl's @file), a template or a
+# placeholder's brackets, nor a call that
 # computes it (getenv('DB_PASSWORD'), bin2hex(random_bytes(16)), Str::random(40): a name, then an argument
 # that starts with a quote, a variable, a digit or another call; Zt8kq2(LmW9 stays a literal).
-_VALUE = r"[\"']?(?P<v>(?![\s$%{<*/\\(\[])(?![A-Za-z_\\][\w.:\\]*\((?:[\"'$)\d]|[A-Za-z_][\w.:]*\())[^\s\"'`,;]{6,})"
+_VALUE = (
+    r"[\"']?(?P<v>(?![\s$%{<*/\\(\[])(?!@?(?:\.\.?|~)?/)"
+    r"(?![A-Za-z_\\][\w.:\\]*\((?:[\"'$)\d]|[A-Za-z_][\w.:]*\())[^\s\"'`,;]{6,})"
+)
 # What documentation writes where a secret would go: no secret.
 _PLACEHOLDER = re.compile(
     r"(?i)^(?:x+|\.+|-+|_+|\?+|(?:(?:your|my|the|some|new|old|db|database|mysql|user|admin|root)[_-]?)*"

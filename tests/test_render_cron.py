@@ -106,6 +106,7 @@ SECRET = "Zt8kq2LmW9"
         f"DB_PASSWORD={SECRET} php bin/sync.php",
         f"php bin/console app:import --api-key {SECRET}",
         f"php bin/console app:user alice --new-password {SECRET} --no-password-mail",
+        f"php bin/sync.php token=.{SECRET}",
         # quoted by the shell, attached to the option, in a URL's query, in a header naming a key
         f"mysqldump -u asso_cron_main -p'{SECRET}' asso_cron_main > ../db/x.sql",
         f'mariadb -u asso_cron_main -p"{SECRET}" asso_cron_main',
@@ -166,6 +167,10 @@ def test_a_command_holding_a_secret_is_refused_as_the_policy_pack_would(tmp_path
         'zip -qr -P "$(cat ../priv/zip-password)" ../db/www.zip . && gzip -9 ../log/old.log',
         "lftp -u asso,$(cat ../priv/ftp-password) ftp.asso-cron.org -e 'mirror -R ../db /backup; quit'",
         "mysqldump -P 33060 asso_cron_main | gzip > ../db/x.sql.gz",
+        # a relative path or curl's @file names where the secret is, it is none
+        "php bin/sync.php token=../priv/sync-token secret=./config/secret-name",
+        "curl -fsS -F token=@../priv/upload-token -F 'file=@../db/x.sql' https://backup.asso-cron.org",
+        "php bin/mount-check.php credentials=~/priv/smb-credentials",
         # options saying there is no password, or asking for it: the next word is no value of theirs
         "pg_dump --no-password asso_cron_main > ../db/pg.sql",
         "mariadb --skip-password asso_cron_main -e 'SELECT 1'",
