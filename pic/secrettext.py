@@ -75,6 +75,8 @@ _SECRET_TEXT = [
         re.compile(r"\b(?:mysql|mariadb)[\w-]*\s[^\n|;&]{0,200}?(?<=\s)-p[\"']*(?P<v>(?![\s\"'$])\S{6,})"),
     ),
     ("a password option", re.compile(rf"\bsshpass\s+-p\s*{_VALUE}")),
+    # Dolibarr's scheduled jobs: scripts/cron/cron_run_jobs.php SECURITYKEY USERLOGIN
+    ("a password option", re.compile(rf"\bcron_run_jobs\.php\s+(?![\"']?-){_VALUE}")),
     # openssl enc -pass pass:..., -passin/-passout pass:...; zip -P ...; 7z -p...; lftp -u user,...
     ("a password option", re.compile(rf"(?<![\w-])-pass(?:in|out)?\s+[\"']*pass:{_VALUE}")),
     ("a password option", re.compile(rf"\bzip\b[^\n|;&]{{0,200}}?(?<=\s)-P\s*{_VALUE}")),

@@ -107,6 +107,7 @@ SECRET = "Zt8kq2LmW9"
         f"php bin/console app:import --api-key {SECRET}",
         f"php bin/console app:user alice --new-password {SECRET} --no-password-mail",
         f"php bin/sync.php token=.{SECRET}",
+        f"php ../htdocs/scripts/cron/cron_run_jobs.php {SECRET} cron",  # Dolibarr's security key
         # quoted by the shell, attached to the option, in a URL's query, in a header naming a key
         f"mysqldump -u asso_cron_main -p'{SECRET}' asso_cron_main > ../db/x.sql",
         f'mariadb -u asso_cron_main -p"{SECRET}" asso_cron_main',
@@ -163,6 +164,8 @@ def test_a_command_holding_a_secret_is_refused_as_the_policy_pack_would(tmp_path
         "php artisan schedule:run >> /dev/null 2>&1",
         "vendor/bin/drush --root=. core:cron",
         'php scripts/cron/cron_run_jobs.php "$(cat ../priv/dolibarr-cron-key)" cron',
+        "php scripts/cron/cron_run_jobs.php $DOLIBARR_CRON_KEY cron",
+        "php scripts/cron/cron_run_jobs.php --help",
         "tar czf - . | openssl enc -aes-256-cbc -pbkdf2 -pass file:../priv/backup-key -out ../db/www.tgz.enc",
         'zip -qr -P "$(cat ../priv/zip-password)" ../db/www.zip . && gzip -9 ../log/old.log',
         "lftp -u asso,$(cat ../priv/ftp-password) ftp.asso-cron.org -e 'mirror -R ../db /backup; quit'",
