@@ -275,6 +275,23 @@ class MemberSpec(_Strict):
 
     _unique_dbs = field_validator("databases")(classmethod(lambda cls, v: _unique(v)))
 
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        kind = secrettext.secret_kind(value)
+        if kind is not None:
+            # the name is the title of the member's Sympa robot (robot.conf): the policy pack's
+            # no-plaintext-secret would read it as a secret there and stop every preview
+            raise SubfieldError(
+                (),
+                f"the name (not shown) reads as {kind} (a word such as pass, token or password followed by ':' or "
+                "'=' and a value), which the policy pack (no-plaintext-secret) refuses in the files the name goes "
+                "into (Sympa's robot.conf), stopping every preview: write it another way (e.g. 'Pass Sport' "
+                "rather than ', Pass: Sport')",
+                names_value=True,
+            )
+        return value
+
 
 @dataclass(frozen=True)
 class Database:

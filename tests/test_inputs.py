@@ -1056,6 +1056,42 @@ def test_a_list_domain_at_the_contacts_domain_is_warned_however_written(tmp_path
     assert f"{contact} (the contact's address) among them" in warning, warning
 
 
+@pytest.mark.parametrize("name", ["Sport, Pass: Loisirs", "Ciné-club (pass: étudiants)", "Club (token: Lyon-Est)"])
+def test_a_name_the_policy_pack_would_read_as_a_secret_is_refused(tmp_path: Path, name: str) -> None:
+    """The name is the title of the member's Sympa robot: the pack would refuse robot.conf and stop every preview."""
+    from pic.render.mail import robot_conf
+    from policy import pack
+    from tests.policy_support import resource_args, validate
+
+    conf = robot_conf(
+        "listes.asso-case.org",
+        sympa_domain="listes.example.org",
+        listmaster="a@example.org",
+        selector="pic",
+        title=name,
+    )
+    assert validate(pack.no_plaintext_secret, resource_args("command:remote:Command", {"stdin": conf})) != []
+    data = member(
+        name=name, site={"domains": ["asso-case.org"], "php": "8.4"}, lists={"domain": "listes.asso-case.org"}
+    )
+    proc = check(write_members(tmp_path / "members", {"case-member": data}))
+    assert proc.returncode == 1, proc.stderr
+    line = next((ln for ln in proc.stderr.splitlines() if " name: " in ln), "")
+    written = yaml.safe_dump(data, allow_unicode=True).splitlines()
+    shown = next(i for i, text in enumerate(written, 1) if text.startswith("name: "))
+    assert line.startswith(f"{tmp_path}/members/case-member.yaml:{shown} name: the name (not shown) reads as "), line
+    assert "no-plaintext-secret" in line and name not in line, line
+
+
+@pytest.mark.parametrize("name", ["Les Amis du Pass Culture", "Club Pass'Sport", "Token & Co: jeux de société"])
+def test_a_name_with_secret_words_is_taken(tmp_path: Path, name: str) -> None:
+    data = member(
+        name=name, site={"domains": ["asso-case.org"], "php": "8.4"}, lists={"domain": "listes.asso-case.org"}
+    )
+    proc = check(write_members(tmp_path / "members", {"case-member": data}))
+    assert proc.returncode == 0, proc.stderr
+
+
 def test_a_list_domain_of_its_own_is_not_warned(tmp_path: Path) -> None:
     data = member(site={"domains": ["asso-case.org"], "php": "8.4"}, lists={"domain": "listes.asso-case.org"})
     proc = check(write_members(tmp_path / "members", {"case-member": data}))
