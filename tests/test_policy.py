@@ -7,6 +7,8 @@ import datetime as dt
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -647,11 +649,11 @@ def test_every_policy_is_mandatory_and_named() -> None:
 # --- the pack as the Pulumi CLI runs it ------------------------------------------------------
 
 
-def test_pack_answers_the_analyzer_protocol(project_root: Path) -> None:
-    """Start the pack like `pulumi preview --policy-pack policy` does, and ask it over gRPC."""
+@contextmanager
+def running_pack(project_root: Path) -> Iterator[Any]:
+    """The pack started as `pulumi preview --policy-pack policy` starts it, and a stub of its analyzer."""
     import grpc
-    from google.protobuf import empty_pb2, struct_pb2
-    from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
+    from pulumi.runtime.proto import analyzer_pb2_grpc
 
     proc = subprocess.Popen(
         [sys.executable, "-u", "."],
@@ -664,42 +666,50 @@ def test_pack_answers_the_analyzer_protocol(project_root: Path) -> None:
         assert proc.stdout is not None
         port = int(proc.stdout.readline())
         with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
-            stub = analyzer_pb2_grpc.AnalyzerStub(channel)
-            info = stub.GetAnalyzerInfo(empty_pb2.Empty())
-            assert {p.name for p in info.policies} == {p.name for p in pack.POLICIES}
-
-            def analyze(typ: str, props: dict[str, Any], protect: bool) -> list[str]:
-                struct = struct_pb2.Struct()
-                struct.update(props)
-                request = analyzer_pb2.AnalyzeRequest(
-                    type=typ,
-                    properties=struct,
-                    urn=f"urn:pulumi:prod::pic::{typ}::x",
-                    name="x",
-                    options=analyzer_pb2.AnalyzerResourceOptions(protect=protect),
-                )
-                return [d.policyName for d in stub.Analyze(request).diagnostics]
-
-            assert analyze("mysql:index/database:Database", {"name": "amis_main"}, False) == ["database-protected"]
-            assert analyze("mysql:index/database:Database", {"name": "amis_main"}, True) == []
-            assert analyze("mysql:index/user:User", {"user": "amis_main", "host": "%"}, False) == [
-                "mysql-user-not-from-anywhere"
-            ]
-            assert analyze("command:local:Command", {"stdin": PEM}, False) == ["no-plaintext-secret"]
-            # nested values arrive as pulumi-policy's own Mapping and Sequence proxies
-            envs = {"envs": ["APP_ENV=prod", "DB_PASSWORD=Zt8kq2LmW9"], "labels": [{"label": "a", "value": "b"}]}
-            assert analyze(CONTAINER, envs, False) == ["no-plaintext-secret"]
-            assert analyze(CONTAINER, {"envs": ["APP_ENV=prod"]}, False) == []
-
-            struct = struct_pb2.Struct()
-            struct.update(site("amis", domains="amis.org"))
-            stack = analyzer_pb2.AnalyzeStackRequest(
-                resources=[analyzer_pb2.AnalyzerResource(type=CONTAINER, properties=struct, urn="urn:s", name="s")]
-            )
-            assert [d.policyName for d in stub.AnalyzeStack(stack).diagnostics] == ["https-domains-certified"]
+            yield analyzer_pb2_grpc.AnalyzerStub(channel)
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_pack_answers_the_analyzer_protocol(project_root: Path) -> None:
+    """Start the pack like `pulumi preview --policy-pack policy` does, and ask it over gRPC."""
+    from google.protobuf import empty_pb2, struct_pb2
+    from pulumi.runtime.proto import analyzer_pb2
+
+    with running_pack(project_root) as stub:
+        info = stub.GetAnalyzerInfo(empty_pb2.Empty())
+        assert {p.name for p in info.policies} == {p.name for p in pack.POLICIES}
+
+        def analyze(typ: str, props: dict[str, Any], protect: bool) -> list[str]:
+            struct = struct_pb2.Struct()
+            struct.update(props)
+            request = analyzer_pb2.AnalyzeRequest(
+                type=typ,
+                properties=struct,
+                urn=f"urn:pulumi:prod::pic::{typ}::x",
+                name="x",
+                options=analyzer_pb2.AnalyzerResourceOptions(protect=protect),
+            )
+            return [d.policyName for d in stub.Analyze(request).diagnostics]
+
+        assert analyze("mysql:index/database:Database", {"name": "amis_main"}, False) == ["database-protected"]
+        assert analyze("mysql:index/database:Database", {"name": "amis_main"}, True) == []
+        assert analyze("mysql:index/user:User", {"user": "amis_main", "host": "%"}, False) == [
+            "mysql-user-not-from-anywhere"
+        ]
+        assert analyze("command:local:Command", {"stdin": PEM}, False) == ["no-plaintext-secret"]
+        # nested values arrive as pulumi-policy's own Mapping and Sequence proxies
+        envs = {"envs": ["APP_ENV=prod", "DB_PASSWORD=Zt8kq2LmW9"], "labels": [{"label": "a", "value": "b"}]}
+        assert analyze(CONTAINER, envs, False) == ["no-plaintext-secret"]
+        assert analyze(CONTAINER, {"envs": ["APP_ENV=prod"]}, False) == []
+
+        struct = struct_pb2.Struct()
+        struct.update(site("amis", domains="amis.org"))
+        stack = analyzer_pb2.AnalyzeStackRequest(
+            resources=[analyzer_pb2.AnalyzerResource(type=CONTAINER, properties=struct, urn="urn:s", name="s")]
+        )
+        assert [d.policyName for d in stub.AnalyzeStack(stack).diagnostics] == ["https-domains-certified"]
 
 
 SECRET_SIG = {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270"}
@@ -712,48 +722,33 @@ def secret(value: Any) -> dict[str, Any]:
 
 def test_pack_reads_the_engines_secret_marks(project_root: Path) -> None:
     """A secret Output is no plaintext: the pack keeps the mark that pulumi-policy's arguments drop."""
-    import grpc
     from google.protobuf import struct_pb2
-    from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
+    from pulumi.runtime.proto import analyzer_pb2
 
-    proc = subprocess.Popen(
-        [sys.executable, "-u", "."],
-        cwd=project_root / "policy",
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert proc.stdout is not None
-        port = int(proc.stdout.readline())
-        with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
-            stub = analyzer_pb2_grpc.AnalyzerStub(channel)
+    with running_pack(project_root) as stub:
 
-            def analyze(typ: str, props: dict[str, Any]) -> list[str]:
-                struct = struct_pb2.Struct()
-                struct.update(props)
-                request = analyzer_pb2.AnalyzeRequest(
-                    type=typ, properties=struct, urn=f"urn:pulumi:prod::pic::{typ}::x", name="x"
-                )
-                return [d.message for d in stub.Analyze(request).diagnostics if d.policyName == "no-plaintext-secret"]
+        def analyze(typ: str, props: dict[str, Any]) -> list[str]:
+            struct = struct_pb2.Struct()
+            struct.update(props)
+            request = analyzer_pb2.AnalyzeRequest(
+                type=typ, properties=struct, urn=f"urn:pulumi:prod::pic::{typ}::x", name="x"
+            )
+            return [d.message for d in stub.Analyze(request).diagnostics if d.policyName == "no-plaintext-secret"]
 
-            cnf = "[client]\npassword=Zt8kq2LmW9\n"
-            assert analyze(CONTAINER, {"uploads": [{"file": "/x.cnf", "content": secret(cnf)}]}) == []
-            assert len(analyze(CONTAINER, {"uploads": [{"file": "/x.cnf", "content": cnf}]})) == 1
-            assert analyze(CONTAINER, {"envs": secret(["DB_PASSWORD=Zt8kq2LmW9"])}) == []
-            # a command given a secret runs with logging off, whatever the secret looks like
-            quiet = {"create": "sh", "logging": "none"}
-            assert analyze("command:local:Command", {**quiet, "stdin": secret(cnf)}) == []
-            assert analyze("command:local:Command", {**quiet, "environment": {"K": secret("x")}}) == []
-            found = analyze("command:local:Command", {"create": "sh", "environment": {"K": secret("x")}})
-            assert len(found) == 1 and "logging none" in found[0], found
-            # one element of a list secret, the other not: the other is reported, alone
-            envs = {"envs": [secret("DB_PASSWORD=Zt8kq2LmW9"), "SMTP_PASSWORD=Zt8kq2LmW9"]}
-            found = analyze(CONTAINER, envs)
-            assert len(found) == 1 and "envs[1]" in found[0] and "Zt8kq2LmW9" not in found[0], found
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        cnf = "[client]\npassword=Zt8kq2LmW9\n"
+        assert analyze(CONTAINER, {"uploads": [{"file": "/x.cnf", "content": secret(cnf)}]}) == []
+        assert len(analyze(CONTAINER, {"uploads": [{"file": "/x.cnf", "content": cnf}]})) == 1
+        assert analyze(CONTAINER, {"envs": secret(["DB_PASSWORD=Zt8kq2LmW9"])}) == []
+        # a command given a secret runs with logging off, whatever the secret looks like
+        quiet = {"create": "sh", "logging": "none"}
+        assert analyze("command:local:Command", {**quiet, "stdin": secret(cnf)}) == []
+        assert analyze("command:local:Command", {**quiet, "environment": {"K": secret("x")}}) == []
+        found = analyze("command:local:Command", {"create": "sh", "environment": {"K": secret("x")}})
+        assert len(found) == 1 and "logging none" in found[0], found
+        # one element of a list secret, the other not: the other is reported, alone
+        envs = {"envs": [secret("DB_PASSWORD=Zt8kq2LmW9"), "SMTP_PASSWORD=Zt8kq2LmW9"]}
+        found = analyze(CONTAINER, envs)
+        assert len(found) == 1 and "envs[1]" in found[0] and "Zt8kq2LmW9" not in found[0], found
 
 
 def test_the_pack_refuses_to_start_without_the_engines_secret_marks() -> None:
