@@ -151,8 +151,15 @@ def _text_kind(value: str) -> str | None:
     return None
 
 
+# Words of letters and digits, none of 20 characters or more, between spaces: no pattern above can match
+# (each needs punctuation, an access key 20 characters in a row, base64 40), so no secret text.
+_PLAIN_WORDS = re.compile(r"[^\W_]{1,19}(?:[ ]+[^\W_]{1,19})*")
+
+
 def secret_kind(value: str, name: str = "") -> str | None:
     """What secret ``value`` looks like (``name``: the input or key it is held in), or None."""
+    if not name and _PLAIN_WORDS.fullmatch(value):  # the usual name of an association: no pattern to try
+        return None
     kind = _text_kind(value)
     if kind is not None:
         return kind

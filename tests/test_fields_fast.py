@@ -9,7 +9,9 @@
   ``publicsuffixlist`` package's own reading of it;
 - ``refused_character``'s test of a whole string against the test of each character;
 - the YAML loader's single walk (data, lines and refusals at once, a plain scalar's tag resolved
-  by the walk) against PyYAML's resolver and constructors.
+  by the walk) against PyYAML's resolver and constructors;
+- ``secret_kind``'s shortcut for plain words (an association's usual name) against every pattern of
+  secret text.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ import yaml
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from pic import validators, yamlsrc
+from pic import secrettext, validators, yamlsrc
 from pic.errors import BLANK_LOOKING
 from pic.validators import (
     SPECIAL_USE_DOMAINS,
@@ -365,3 +367,20 @@ def test_the_loader_has_no_path_resolvers() -> None:
         assert node is not None and not loader.resolver_exact_paths and not loader.resolver_prefix_paths
     finally:
         loader.dispose()
+
+
+_WORD_CHARS = st.sampled_from(list("abcXYZ019éçßΩжあ中AKIAghpxoøÜ٣"))
+_PLAIN_TEXT = st.lists(st.text(_WORD_CHARS, min_size=1, max_size=19), min_size=1, max_size=6).map(" ".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_PLAIN_TEXT)
+@example("AKIA" + "B" * 15)
+@example("Association numéro 12")
+def test_secret_texts_shortcut_for_plain_words_gives_the_patterns_verdict(value: str) -> None:
+    """Words of letters and digits under 20 characters match no pattern of secret text, so the shortcut that
+    skips them (``secret_kind`` without an input name) gives the full verdict: none."""
+    assert secrettext._PLAIN_WORDS.fullmatch(value)
+    assert secrettext._text_kind(value) is None
+    assert all(secrettext._text_kind(text) is None for text in secrettext._decoded(value))
+    assert secrettext.secret_kind(value) is None
