@@ -26,6 +26,8 @@ _VALUE = (
     r"[\"']?(?P<v>(?![\s$%{<*/\\(\[])(?!@?(?:\.\.?|~)?/)"
     r"(?![A-Za-z_\\][\w.:\\]*\((?:[\"'$)\d]|[A-Za-z_][\w.:]*\())[^\s\"'`,;]{6,})"
 )
+# A program run by name: at the start, after a space, a path's /, a quote or a shell separator.
+_COMMAND = r"(?<![^\s/;&|(`\"'])"
 # What documentation writes where a secret would go: no secret.
 _PLACEHOLDER = re.compile(
     r"(?i)^(?:x+|\.+|-+|_+|\?+|(?:(?:your|my|the|some|new|old|db|database|mysql|user|admin|root)[_-]?)*"
@@ -79,8 +81,9 @@ _SECRET_TEXT = [
     ("a password option", re.compile(rf"\bcron_run_jobs\.php\s+(?![\"']?-){_VALUE}")),
     # openssl enc -pass pass:..., -passin/-passout pass:...; zip -P ...; 7z -p...; lftp -u user,...
     ("a password option", re.compile(rf"(?<![\w-])-pass(?:in|out)?\s+[\"']*pass:{_VALUE}")),
-    ("a password option", re.compile(rf"\bzip\b[^\n|;&]{{0,200}}?(?<=\s)-P\s*{_VALUE}")),
-    ("a password option", re.compile(rf"\b7za?\s[^\n|;&]{{0,200}}?(?<=\s)-p[\"']*{_VALUE}")),
+    # the program, not a word ending a file name or URL (a.zip -P imports/: wget's directory) nor a number (+7)
+    ("a password option", re.compile(rf"{_COMMAND}zip\s[^\n|;&]{{0,200}}?(?<=\s)-P\s*{_VALUE}")),
+    ("a password option", re.compile(rf"{_COMMAND}7za?\s[^\n|;&]{{0,200}}?(?<=\s)-p[\"']*{_VALUE}")),
     (
         "a password option",
         re.compile(r"\blftp\b[^\n|;&]{0,200}?\s-u\s+[\"']*[^\s,\"'$]*,(?P<v>(?![\s$])[^\s\"']{6,})"),

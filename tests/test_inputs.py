@@ -1151,3 +1151,41 @@ def test_a_static_site_with_databases_is_warned_of(members: Path) -> None:
         f"warning: {members / 'case-member.yaml'}:6 site.php: is none (a static site) while the member has "
         "databases (main): no PHP reads them" in done.stderr
     ), done.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        # wget's -P is the directory to save in, after a .zip URL: no zip -P password
+        "wget -q https://www.data.gouv.fr/fr/datasets/r/horaires.zip -P imports/",
+        "curl -fsSO https://asso.example.org/export.zip && wget -q https://asso.example.org/b.zip -P archives/",
+        # 7 days, not 7z: find's -printf is no 7z -p password
+        "find ../log -mtime +7 -printf deleted%p -delete",
+    ],
+)
+def test_a_cron_command_naming_zip_or_7_but_not_running_them_is_taken(tmp_path: Path, command: str) -> None:
+    site = {"domains": ["asso-cron.org"], "php": "8.4"}
+    directory = write_members(
+        tmp_path / "members", {"asso": member(site=site, cron=[{"schedule": "daily", "command": command}])}
+    )
+    proc = check(directory)
+    assert proc.returncode == 0, proc.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "zip -qr -P Zt8kq2LmW9 ../db/www.zip .",
+        "/usr/bin/zip -qr -P Zt8kq2LmW9 ../db/www.zip .",
+        "7z a -pZt8kq2LmW9 ../db/www.7z .",
+        "cd .. && 7za a -pZt8kq2LmW9 db/www.7z www",
+    ],
+)
+def test_a_cron_command_running_zip_or_7z_with_a_password_is_refused(tmp_path: Path, command: str) -> None:
+    site = {"domains": ["asso-cron.org"], "php": "8.4"}
+    directory = write_members(
+        tmp_path / "members", {"asso": member(site=site, cron=[{"schedule": "daily", "command": command}])}
+    )
+    proc = check(directory)
+    assert proc.returncode == 1 and "asso.yaml:" in proc.stderr and "cron[0].command" in proc.stderr, proc.stderr
+    assert "Zt8kq2LmW9" not in proc.stderr
