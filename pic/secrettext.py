@@ -68,7 +68,8 @@ _SECRET_TEXT = [
             # not an option that says there is none or asks for it (pg_dump --no-password DB, --skip-password,
             # restic --insecure-no-password, --ask-pass): the next word is no value of it
             r"(?i)(?<![\w-])--(?!(?:[\w-]*?-)?(?:no|skip|ask|prompt|disable|without)[_-])"
-            rf"[\w-]*?(?:{_CONFIDENTIAL_WORDS.replace('_', '[_-]')}|(?<=-)pass)(?:=|\s+){_VALUE}"
+            # an option after it (--show-password --porcelain) is the next option, not its value
+            rf"[\w-]*?(?:{_CONFIDENTIAL_WORDS.replace('_', '[_-]')}|(?<=-)pass)(?:=|\s+(?![\"']?-)){_VALUE}"
         ),
     ),
     # -p'...', -p"...": the quotes are the shell's (and a quoted script's '"'"')

@@ -1189,3 +1189,25 @@ def test_a_cron_command_running_zip_or_7z_with_a_password_is_refused(tmp_path: P
     proc = check(directory)
     assert proc.returncode == 1 and "asso.yaml:" in proc.stderr and "cron[0].command" in proc.stderr, proc.stderr
     assert "Zt8kq2LmW9" not in proc.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "wp user reset-password alice --show-password --porcelain",
+        "php bin/console app:report --hide-password --format=csv",
+    ],
+)
+def test_a_cron_option_naming_a_password_followed_by_another_option_is_taken(tmp_path: Path, command: str) -> None:
+    site = {"domains": ["asso-cron.org"], "php": "8.4"}
+    directory = write_members(
+        tmp_path / "members", {"asso": member(site=site, cron=[{"schedule": "daily", "command": command}])}
+    )
+    proc = check(directory)
+    assert proc.returncode == 0, proc.stderr
+    # the value written after the option is still read as one
+    data = member(
+        site=site, cron=[{"schedule": "daily", "command": command.replace("-password", "-password Zt8kq2LmW9")}]
+    )
+    proc = check(write_members(tmp_path / "refused", {"asso": data}))
+    assert proc.returncode == 1 and "cron[0].command" in proc.stderr and "Zt8kq2LmW9" not in proc.stderr, proc.stderr
