@@ -1011,7 +1011,8 @@ class _Cross:
         told: set[str] = set()
         for loc, domain, written in mine:
             under = self.over_platform.get(domain) or self.over_reports.get(domain)
-            if under is not None and under[0] not in told:  # once for each name of the platform
+            # www.X that is itself the platform's name under X: claim() tells it once, as the name met twice
+            if under is not None and under[0] not in told and under[0] != written:  # once for each platform name
                 name, what = under
                 told.add(name)
                 whose = (

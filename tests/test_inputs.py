@@ -481,6 +481,31 @@ def test_no_name_of_the_platform_is_under_a_members_domain(
 @pytest.mark.parametrize(
     ("old", "new"),
     [
+        ("address: db.example.org", "address: www.asso-x.org"),
+        ("domain: pma.example.org", "domain: www.asso-x.org"),
+        ("sympa_domain: listes.example.org", "sympa_domain: www.asso-x.org"),
+    ],
+)
+def test_a_platform_name_written_as_a_members_www_domain_is_one_error(tmp_path: Path, old: str, new: str) -> None:
+    """A site domain www.X that is the platform's name is told once, as the name met twice; not a second time as
+    the platform's name under X, which the site sends mail as."""
+    project = project_copy(tmp_path)
+    stack = project / "Pulumi.prod.yaml"
+    assert old in stack.read_text()
+    stack.write_text(stack.read_text().replace(old, new, 1))
+    directory = write_members(
+        tmp_path / "members", {"asso": member(site={"domains": ["www.asso-x.org"], "php": "8.4"})}
+    )
+    proc = check(directory, project)
+    assert proc.returncode == 1, proc.stderr
+    errors = [ln for ln in proc.stderr.splitlines() if not ln.startswith(("warning:", "invalid:"))]
+    assert len(errors) == 1, proc.stderr
+    assert "asso.yaml:7 site.domains[0]" in errors[0] and '"www.asso-x.org" is reserved for' in errors[0], errors
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
         ("acme_email: admin@example.org", "acme_email: tls@asso-x.org"),
         ("pic:members_root:", "pic:db: {report_to: dumps@asso-x.org}\n  pic:members_root:"),
     ],
