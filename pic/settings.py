@@ -31,6 +31,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PrivateAttr,
     ValidationError,
     ValidationInfo,
     field_validator,
@@ -884,6 +885,19 @@ class Settings(_Strict):
     notify: NotifySpec = NotifySpec()
     disk: DiskSpec = DiskSpec()
     secrets: dict[str, SecretRef] = Field(default_factory=dict, exclude=True)
+    # The stack file as read (its name as shown, the lines of its keys), for the checks that need the members.
+    _source: Document | None = PrivateAttr(default=None)
+
+    def where(self, *loc: str | int) -> tuple[str, int | None]:
+        """The stack file and the line of setting ``loc`` (``("limits", "cpus")``), or of the nearest key above
+        it written; the file's bare name and no line for settings not read from a file."""
+        if self._source is None:
+            return f"Pulumi.{self.stack}.yaml", None
+        for end in range(len(loc), 0, -1):
+            line = self._source.line_of(loc[:end])
+            if line is not None:
+                return self._source.file, line
+        return self._source.file, None
 
     @field_validator("hosts")
     @classmethod
@@ -1551,31 +1565,11 @@ def load_settings(project_dir: Path, stack: str) -> Settings:
             + _dns_port_clash(settings, view)
             + _one_name_one_role(settings, view)
             + _ssh_users_of_their_own(settings, view)
-            + _limits_within_the_hosts(settings, view)
         )
+        settings._source = view  # the model's own attribute, set once where the file is read
     if problems:
         raise PicError(problems)
     return settings
-
-
-def _limits_within_the_hosts(settings: Settings, view: Document) -> list[Problem]:
-    """``pic:limits.cpus``, every site's limit unless its member sets its own, is at most the CPUs of each web
-    host that declares them (``pic:hosts.<name>.cpus``): Docker refuses to create a container given more
-    ("Range of CPUs is from 0.01 to N.00, as there are only N CPUs available"), and a container whose
-    limit changes is replaced, the old one removed first, so the site would stay down."""
-    loc: tuple[str | int, ...] = ("limits", "cpus")
-    return [
-        Problem(
-            view.file,
-            view.line_of(loc) or view.line_of(("limits",)),
-            f"{NAMESPACE}:{format_loc(loc)}",
-            f"{settings.limits.cpus:g} is more than the {host.cpus} CPUs of web host {name} "
-            f"({NAMESPACE}:hosts.{name}.cpus): Docker refuses to create a site's container given more; give at "
-            f"most {host.cpus}",
-        )
-        for name, host in settings.hosts.items()
-        if host.role == "web" and host.cpus is not None and settings.limits.cpus > host.cpus
-    ]
 
 
 def _ssh_users_of_their_own(settings: Settings, view: Document) -> list[Problem]:

@@ -1233,10 +1233,32 @@ def test_a_container_limit_above_a_hosts_cpus_is_refused(tmp_path: Path) -> None
     [problem] = info.value.problems
     assert problem.file.endswith("asso-cpus.yaml") and problem.path == "limits.cpus" and problem.line == 5, problem
     assert "2.5 is more than the 2 CPUs of web host web1 (pic:hosts.web1.cpus)" in problem.message, problem
-    # the stack's default, for every member without its own
+    # the stack's default, for every member with a site and no limit of its own
     _edit(project, "pic:limits: {memory_mb: 256, cpus: 1.0", "pic:limits: {memory_mb: 256, cpus: 3")
-    text = _errors(project)
-    assert "pic:limits.cpus: 3 is more than the 2 CPUs of web host web1 (pic:hosts.web1.cpus)" in text, text
+    web2 = "    web2: {role: web, address: web2.example.org, private_address: 10.0.0.12, cpus: 1}"
+    _edit(project, "  pic:runtimes:", f"{web2}\n  pic:runtimes:")
+    settings = load_settings(project, "prod")  # the stack alone is valid: the members decide who gets the default
+    own = {"domains": ["asso-own.org"], "php": "8.4"}
+    uses = {"domains": ["asso-default.org"], "php": "8.4"}
+    directory = write_members(
+        tmp_path / "default",
+        {
+            # web2 has one CPU, and its only site sets its own: the default of 3 reaches no container there
+            "asso-own": member(10600, site=own, host="web2", limits={"cpus": 1}),
+            "asso-nosite": member(10601, host="web2"),  # no site, no container
+            "asso-default": member(10602, site=uses, limits={"memory_mb": 128}),  # on web1, without its own cpus
+        },
+    )
+    with pytest.raises(PicError) as info:
+        load_registry(directory, settings)
+    [problem] = info.value.problems
+    assert problem.file.endswith("Pulumi.prod.yaml") and problem.path == "pic:limits.cpus", problem
+    assert problem.line == 20, problem
+    assert problem.message.startswith("3 is more than the 2 CPUs of web host web1 (pic:hosts.web1.cpus)"), problem
+    assert "asso-default.yaml" in problem.message and "asso-own" not in problem.message, problem
+    # the same members with a site of web1 giving its own: nothing refused
+    (directory / "asso-default.yaml").unlink()
+    assert len(load_registry(directory, settings).members) == 2
 
 
 def test_the_setup_of_a_host_stops_when_it_has_fewer_cpus_than_said(tmp_path: Path) -> None:
