@@ -86,7 +86,7 @@ def stop(proc: subprocess.Popen[Any]) -> None:
 def free_uids(count: int) -> list[int]:
     used = {p.pw_uid for p in pwd.getpwall()} | {g.gr_gid for g in grp.getgrall()}
     start = 40000 + secrets.randbelow(15000)
-    return [u for u in range(start, 59999) if u not in used][:count]
+    return [u for u in range(start, 42512) if u not in used][:count]
 
 
 @dataclass
