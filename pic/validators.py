@@ -615,6 +615,11 @@ SSH_KEY_TYPES = {
 _MIN_RSA_BITS = 2048
 # OpenSSH reads no RSA key of more bits (SSH_RSA_MAXIMUM_MODULUS_SIZE, sshkey.h): sshd would ignore it.
 _MAX_RSA_BITS = 16384
+# OpenSSH reads an RSA key's numbers as written and leaves the public exponent to OpenSSL, which checks
+# sshd's signatures: it refuses an exponent of more than 64 bits (OPENSSL_RSA_MAX_PUBEXP_BITS) with a modulus
+# above 3072 bits, and one not below the modulus; ssh-keygen makes 65537. Past this bound the key could never
+# log in (or, at 3072 bits or fewer, is no key a tool makes).
+_MAX_RSA_EXPONENT_BITS = 64
 # An ssh-ed25519 key's data (RFC 8709 §4): the type as an SSH string, then the 32 bytes of the key as
 # one, nothing more. cryptography loads any 32 bytes as an Ed25519 public key, so data of exactly this
 # form is valid without calling it (tests/test_fields_fast.py compares both).
@@ -644,7 +649,8 @@ def check_ssh_key(value: str) -> str:
     the comment is printable text on the same line (sshd reads one key per
     line: a line break in a comment would add lines to authorized_keys).
     RSA keys need 2048 bits (OpenSSH 8.8 and NIST SP 800-131A refuse less) and at most 16384
-    (OpenSSH's SSH_RSA_MAXIMUM_MODULUS_SIZE).
+    (OpenSSH's SSH_RSA_MAXIMUM_MODULUS_SIZE), an odd modulus and an odd public exponent of 3 to 64 bits
+    below it (:func:`_check_rsa_numbers`).
     """
     why = refused_character(value)
     if why is not None:
@@ -728,7 +734,7 @@ def _check_ed25519_point(key: bytes) -> None:
 
 
 def _check_key_blob(kind: str, data: str) -> None:
-    """The key data read by cryptography: of the type written, and RSA of at least 2048 bits."""
+    """The key data read by cryptography: of the type written, and RSA of 2048 to 16384 bits with sound numbers."""
     from cryptography.exceptions import UnsupportedAlgorithm
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
@@ -738,6 +744,11 @@ def _check_key_blob(kind: str, data: str) -> None:
         expected = ed25519.Ed25519PublicKey
     elif kind == "ssh-rsa":
         expected = rsa.RSAPublicKey
+    if kind == "ssh-rsa":
+        # cryptography refuses some degenerate exponents itself, in its own words: said here first, exactly
+        written = _rsa_blob_numbers(base64.b64decode(data))
+        if written is not None:
+            _check_rsa_numbers(*written)
     try:
         key = serialization.load_ssh_public_key(f"{kind} {data}".encode())
     except (ValueError, UnsupportedAlgorithm) as exc:
@@ -754,6 +765,9 @@ def _check_key_blob(kind: str, data: str) -> None:
         raise ValueError(f"says {kind!r} but its key data is of another type")
     if isinstance(key, ed25519.Ed25519PublicKey):
         _check_ed25519_point(key.public_bytes_raw())
+    if isinstance(key, rsa.RSAPublicKey):
+        numbers = key.public_numbers()
+        _check_rsa_numbers(numbers.e, numbers.n)
     if isinstance(key, rsa.RSAPublicKey) and key.key_size < _MIN_RSA_BITS:
         raise ValueError(f"is a {key.key_size}-bit RSA key (at least {_MIN_RSA_BITS}): use ssh-ed25519")
     if isinstance(key, rsa.RSAPublicKey) and key.key_size > _MAX_RSA_BITS:
@@ -761,6 +775,60 @@ def _check_key_blob(kind: str, data: str) -> None:
             f"is a {key.key_size}-bit RSA key, which OpenSSH does not read (at most {_MAX_RSA_BITS} bits): "
             "use ssh-ed25519"
         )
+
+
+def _check_rsa_numbers(e: int, n: int) -> None:
+    """An RSA key's public exponent ``e`` and modulus ``n`` as OpenSSH and the OpenSSL library behind sshd use
+    them: ssh-keygen -l reads every one of these keys, so each is named for what it does, not as unreadable."""
+    if e == 1:
+        raise ValueError(
+            "is an RSA key whose public exponent is 1: with it any data is its own signature, so anyone could log "
+            "in without the private key: give the .pub file ssh-keygen wrote, or use ssh-ed25519"
+        )
+    if e % 2 == 0:
+        raise ValueError(
+            f"is an RSA key whose public exponent is even ({e if e < 10**6 else f'{e.bit_length()} bits'}): no RSA "
+            "private key goes with it (ssh-keygen makes 65537): give the .pub file ssh-keygen wrote"
+        )
+    if n % 2 == 0:
+        raise ValueError(
+            "is an RSA key whose modulus is even: no RSA private key goes with it, and OpenSSL, which checks "
+            "sshd's signatures, computes with none: give the .pub file ssh-keygen wrote"
+        )
+    if e >= n:
+        raise ValueError(
+            "is an RSA key whose public exponent is not below its modulus: OpenSSL, which checks sshd's "
+            "signatures, refuses it (bad e value) and the key would never log in: give the .pub file ssh-keygen wrote"
+        )
+    if e.bit_length() > _MAX_RSA_EXPONENT_BITS:
+        raise ValueError(
+            f"is an RSA key whose public exponent has {e.bit_length()} bits (at most {_MAX_RSA_EXPONENT_BITS}: "
+            "OpenSSL, which checks sshd's signatures, refuses more with a modulus above 3072 bits, and no tool "
+            "makes one; ssh-keygen makes 65537): give the .pub file ssh-keygen wrote"
+        )
+
+
+def _rsa_blob_numbers(blob: bytes) -> tuple[int, int] | None:
+    """(e, n) of ssh-rsa key data (RFC 4253 §6.6: the type, then e and n as mpints, RFC 4251 §5), or None when
+    the data is not of that form (cryptography then says what is wrong) or a number is negative."""
+    out: list[int] = []
+    at = 0
+    for i in range(3):
+        if len(blob) < at + 4:
+            return None
+        size = int.from_bytes(blob[at : at + 4], "big")
+        part = blob[at + 4 : at + 4 + size]
+        if len(part) != size:
+            return None
+        at += 4 + size
+        if i == 0:
+            if part != b"ssh-rsa":
+                return None
+        elif part[:1] >= b"\x80":  # a negative mpint: cryptography refuses it
+            return None
+        else:
+            out.append(int.from_bytes(part, "big"))
+    return (out[0], out[1]) if at == len(blob) else None
 
 
 # What a library's message may hold that means nothing to an admin: `` (<memory at 0x7f...>)``.

@@ -111,3 +111,131 @@ def test_a_security_key_of_another_application_is_named_plainly() -> None:
     assert "<memory" not in str(refused.value)
     line = _line("sk-ssh-ed25519@openssh.com", key, b"ssh:")
     assert check_ssh_key(line) == line
+
+
+# --- RSA keys whose numbers OpenSSH reads but no real key has --------------------------------------------
+
+
+def _mpint(x: int) -> bytes:
+    """RFC 4251 §5: a non-negative integer, big-endian, with a leading zero byte when its top bit is set."""
+    data = x.to_bytes(x.bit_length() // 8 + 1, "big") if x else b""
+    return len(data).to_bytes(4, "big") + data
+
+
+def _rsa_line(e: int, n: int) -> str:
+    blob = len(b"ssh-rsa").to_bytes(4, "big") + b"ssh-rsa" + _mpint(e) + _mpint(n)
+    return f"ssh-rsa {base64.b64encode(blob).decode()} probe@pc"
+
+
+@pytest.fixture(scope="module")
+def moduli(tmp_path_factory: pytest.TempPathFactory) -> dict[int, int]:
+    """Moduli of real RSA keys ssh-keygen makes, by size."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    keygen = require_program("ssh-keygen")
+    out = {}
+    for bits in (2048, 4096):
+        path = tmp_path_factory.mktemp("rsa") / "k"
+        subprocess.run([keygen, "-q", "-t", "rsa", "-b", str(bits), "-N", "", "-f", str(path)], check=True)
+        key = serialization.load_ssh_public_key(path.with_suffix(".pub").read_bytes())
+        assert isinstance(key, rsa.RSAPublicKey) and key.public_numbers().e == 65537
+        out[bits] = key.public_numbers().n
+    return out
+
+
+def _keygen_reads(line: str, tmp_path: Path) -> bool:
+    (tmp_path / "probe.pub").write_text(line + "\n")
+    done = subprocess.run(
+        [require_program("ssh-keygen"), "-l", "-f", str(tmp_path / "probe.pub")], capture_output=True, check=False
+    )
+    return done.returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("bits", "e", "words"),
+    [
+        (2048, 1, "public exponent is 1: with it any data is its own signature"),
+        (2048, 0, "public exponent is even (0)"),
+        (2048, 2, "public exponent is even (2)"),
+        (2048, 65538, "public exponent is even (65538)"),
+        (2048, 2**100 + 1, "public exponent has 101 bits (at most 64"),
+        (4096, 2**64 + 1, "public exponent has 65 bits (at most 64"),
+        (4096, 2**2000 + 1, "public exponent has 2001 bits (at most 64"),
+        (2048, -1, "public exponent is not below its modulus"),  # -1: n + 2
+        (2048, -2, "public exponent has 2048 bits"),  # -2: n - 2, below n but far above 64 bits
+    ],
+)
+def test_a_degenerate_rsa_key_is_refused_for_what_it_is(
+    moduli: dict[int, int], tmp_path: Path, bits: int, e: int, words: str
+) -> None:
+    """ssh-keygen -l reads each of these keys (OpenSSH checks only the modulus' size): the message says what is
+    wrong with its numbers, never that OpenSSH cannot read it."""
+    n = moduli[bits]
+    e = {-1: n + 2, -2: n - 2}.get(e, e)
+    line = _rsa_line(e, n)
+    assert _keygen_reads(line, tmp_path)
+    with pytest.raises(ValueError) as refused:
+        check_ssh_key(line)
+    assert words in str(refused.value) and "cannot read" not in str(refused.value), refused.value
+
+
+def test_an_even_rsa_modulus_is_refused(moduli: dict[int, int], tmp_path: Path) -> None:
+    line = _rsa_line(65537, moduli[2048] + 1)
+    assert _keygen_reads(line, tmp_path)
+    with pytest.raises(ValueError, match="modulus is even"):
+        check_ssh_key(line)
+
+
+@pytest.mark.parametrize(("bits", "e"), [(2048, 3), (2048, 65537), (4096, 2**64 - 1), (4096, 2**63 + 1)])
+def test_rsa_exponents_openssh_and_openssl_accept_are_accepted(
+    moduli: dict[int, int], tmp_path: Path, bits: int, e: int
+) -> None:
+    line = _rsa_line(e, moduli[bits])
+    assert _keygen_reads(line, tmp_path)
+    assert check_ssh_key(line) == line
+
+
+def test_the_exponent_bound_is_the_one_openssl_applies_to_sshds_signatures(
+    moduli: dict[int, int], tmp_path: Path
+) -> None:
+    """OpenSSL, which checks sshd's RSA signatures, computes with a 64-bit exponent and refuses a 65-bit one with a
+    modulus above 3072 bits (OPENSSL_RSA_MAX_PUBEXP_BITS): the real openssl program, a raw public-key operation."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    openssl = require_program("openssl")
+    n = moduli[4096]
+    (tmp_path / "sig").write_bytes(b"\x01" * 512)
+    for e, works in ((2**64 - 1, True), (2**64 + 1, False)):
+        public = rsa.RSAPublicNumbers(e, n).public_key()
+        pem = public.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        (tmp_path / "pub.pem").write_bytes(pem)
+        raw = ["-in", str(tmp_path / "sig"), "-pkeyopt", "rsa_padding_mode:none"]
+        done = subprocess.run(
+            [openssl, "pkeyutl", "-verifyrecover", "-pubin", "-inkey", str(tmp_path / "pub.pem"), *raw],
+            capture_output=True,
+            check=False,
+        )
+        assert (done.returncode == 0) is works, done.stderr
+        assert validators._rsa_blob_numbers(base64.b64decode(_rsa_line(e, n).split()[1])) == (e, n)
+        if works:
+            assert check_ssh_key(_rsa_line(e, n))
+        else:
+            with pytest.raises(ValueError, match="65 bits"):
+                check_ssh_key(_rsa_line(e, n))
+
+
+def test_pic_check_names_the_file_line_and_field_of_a_degenerate_rsa_key(
+    moduli: dict[int, int], tmp_path: Path
+) -> None:
+    from tests.helpers import member, write_members
+    from tests.test_inputs import check
+
+    key = _rsa_line(2**100 + 1, moduli[2048])
+    directory = write_members(tmp_path / "members", {"asso": member(access={"sftp_keys": [key]})})
+    proc = check(directory)
+    assert proc.returncode == 1, proc.stderr
+    line = next(ln for ln in proc.stderr.splitlines() if "asso.yaml" in ln)
+    assert "asso.yaml:3 access.sftp_keys[0]: " in line, line
+    assert "public exponent has 101 bits (at most 64" in line, line
