@@ -161,6 +161,15 @@ FIXED_COMPONENTS = ("sympa", "dns", "phpmyadmin", "tls-ca", "dmarc")
 CONTAINERS = (NETWORK, PROXY_CONTAINER, PHPMYADMIN_CONTAINER, DB_DEV_CONTAINER, "pic")
 
 
+# Sympa keeps each list domain's configuration in a directory of its etc (Debian: /etc/sympa/<domain>/robot.conf,
+# pic.render.mail.SympaLayout) and takes every directory there holding a robot.conf for a robot (Conf.pm,
+# get_robots_list); its own files sit beside them: Debian's auth.conf and topics.conf, those it reads there when
+# present (charset.conf, mime.types, sympa.wsdl, ca-bundle.crt, ...: its default/ directory), the platform's
+# Postfix maps (transport.sympa, virtual.sympa and postmap's .db). A list domain whose last label is one of these
+# file extensions could name one of them (none is a top-level domain: tests/test_inputs.py checks the list).
+SYMPA_ETC_SUFFIXES = ("conf", "tt2", "types", "wsdl", "crt", "pem", "version", "sympa", "db", "bin")
+
+
 @dataclass(frozen=True)
 class Owner:
     """Who holds a name: a file (and the field in it) or a part of the platform, in words."""

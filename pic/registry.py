@@ -892,8 +892,25 @@ class _Cross:
         if spec.lists is not None:
             self.claim(m, ("lists", "domain"), "domain", spec.lists.domain, "a list domain")
             self.public_name(m, ("lists", "domain"), spec.lists.domain)
+            self.sympa_directory(m, spec.lists.domain)
             self.list_record_names(m, spec.lists.domain)
             self.reports_not_sympas(m, spec.lists.domain)
+
+    def sympa_directory(self, m: Member, domain: str) -> None:
+        """A list domain is the name of its robot's directory in Sympa's etc (/etc/sympa/<domain>), beside
+        Sympa's and the platform's files there (topics.conf, auth.conf, transport.sympa, ...): a name ending like
+        one of them could be one, whose place the robot would take (or fail to). A public stack refuses these
+        names already (no top-level domain: :meth:`public_name`); a lab stack (``ca: internal``) here."""
+        suffix = domain.rpartition(".")[2]
+        if self.settings.tls.ca == "internal" and suffix in names.SYMPA_ETC_SUFFIXES:
+            self.at(
+                m,
+                ("lists", "domain"),
+                f"{show_value(domain)} ends in .{suffix}, as Sympa's and the platform's files in /etc/sympa do "
+                "(topics.conf, auth.conf, mime.types, transport.sympa, ...), where each list domain is a directory "
+                f"of its own: it could be one of those files; give a list domain that does not end in "
+                f"{', '.join('.' + s for s in names.SYMPA_ETC_SUFFIXES)}",
+            )
 
     def reports_not_sympas(self, m: Member, domain: str) -> None:
         """The DMARC reports' mailbox (``pic:mail.dmarc_reports``) at a member's list domain is an alias to the

@@ -526,6 +526,78 @@ def test_the_admins_mailboxes_are_at_no_members_domain(tmp_path: Path, old: str,
         assert "a mailbox of the admins" in proc.stderr and "asso.yaml" in proc.stderr, proc.stderr
 
 
+def _sympa_etc_names() -> list[str]:
+    """The names of the files beside the robots' directories in Sympa's etc that a domain could be: Debian's
+    /etc/sympa and the files Sympa reads there when present (its default/ directory), as installed on this
+    machine, and the platform's own (pic.render.mail.SympaLayout)."""
+    from pic.render.mail import DEBIAN
+    from pic.validators import check_domain
+
+    found = {Path(DEBIAN.transport_map).name, Path(DEBIAN.virtual_map).name, Path(DEBIAN.lists_transport).name}
+    found |= {f"{name}.db" for name in set(found)}  # postmap's hash: files
+    found |= {"data_structure.version", "sympa.conf", "wwsympa.conf", "robot.conf"}  # Sympa's own
+    for directory in (Path("/etc/sympa"), Path("/usr/share/sympa/default")):
+        if directory.is_dir():
+            found |= {entry.name for entry in directory.iterdir()}
+    out = []
+    for name in sorted(found):
+        try:
+            check_domain(name)
+        except ValueError:
+            continue  # no domain (no dot, an underscore): no list domain can be it
+        out.append(name)
+    return out
+
+
+def test_a_list_domain_is_no_file_of_sympas_etc(tmp_path: Path) -> None:
+    """Each list domain is a directory of Sympa's etc (/etc/sympa/<domain>/robot.conf), beside Sympa's and the
+    platform's files: a lab stack (ca: internal, which takes names of any top-level label) refuses a list domain
+    that could be one of them, once, naming the field; a public stack refuses it once too, as no public name."""
+    from pic.validators import public_name_problem
+
+    clashing = _sympa_etc_names()
+    assert {"topics.conf", "auth.conf", "transport.sympa", "virtual.sympa.db"} <= set(clashing), clashing
+    if Path("/usr/share/sympa/default").is_dir():
+        assert {"mime.types", "sympa.wsdl", "ca-bundle.crt", "charset.conf"} <= set(clashing), clashing
+    for name in clashing:  # no top-level domain: the rule never refuses a name of the Internet
+        assert public_name_problem(name, "Let's Encrypt") is not None, name
+    project = project_copy(tmp_path, "lab")
+    spec = {f"asso-{i}": member(10600 + i, lists={"domain": name}) for i, name in enumerate(clashing)}
+    spec["asso-ok"] = member(10599, lists={"domain": "listes.asso-ok.lab"})
+    directory = write_members(tmp_path / "members", spec)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pic",
+            "check",
+            "--stack",
+            "lab",
+            "--project",
+            str(project),
+            "--members",
+            str(directory),
+            "--on",
+            ON,
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert proc.returncode == 1, proc.stderr
+    errors = [ln for ln in proc.stderr.splitlines() if not ln.startswith(("warning:", "invalid:"))]
+    assert len(errors) == len(clashing), proc.stderr
+    for i, name in enumerate(clashing):
+        line = next(ln for ln in errors if f"asso-{i}.yaml:" in ln)
+        assert f'lists.domain: "{name}" ends in .{name.rpartition(".")[2]}, ' in line, line
+        assert "/etc/sympa" in line, line
+    # a public stack: one error each, the public name's
+    proc = check(write_members(tmp_path / "public", {"asso-0": member(10600, lists={"domain": clashing[0]})}))
+    errors = [ln for ln in proc.stderr.splitlines() if not ln.startswith(("warning:", "invalid:"))]
+    assert len(errors) == 1 and "no top-level domain" in errors[0], proc.stderr
+
+
 def test_the_dmarc_reports_domain_is_no_members_site_domain(tmp_path: Path) -> None:
     """pic:mail.dmarc_reports at a member's site domain sends every list domain's DMARC reports to that member's
     mail: refused at the member's domain; at a member's list domain it is the platform's alias to the admins."""
