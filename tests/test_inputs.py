@@ -598,6 +598,32 @@ def test_a_list_domain_is_no_file_of_sympas_etc(tmp_path: Path) -> None:
     assert len(errors) == 1 and "no top-level domain" in errors[0], proc.stderr
 
 
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("acme_email: admin@example.org", "acme_email: tls@ops.asso-x.org"),
+        ("pic:members_root:", "pic:db: {report_to: dumps@ops.asso-x.org}\n  pic:members_root:"),
+    ],
+)
+def test_a_members_name_under_an_admins_mailbox_is_its_own(tmp_path: Path, old: str, new: str) -> None:
+    """The ACME account's contact and the dumps' failures are mailboxes the platform sends nothing from: a
+    member's site or list domain under their domain receives none of their mail (the domain's MX is its own),
+    as under a host's name; at their domain or over it, the member's mail would, and it is refused."""
+    project = project_copy(tmp_path)
+    stack = project / "Pulumi.prod.yaml"
+    assert old in stack.read_text()
+    stack.write_text(stack.read_text().replace(old, new, 1))
+    under = {
+        "asso": member(10600, site={"domains": ["asso.ops.asso-x.org"], "php": "8.4"}),
+        "asso-lists": member(10601, lists={"domain": "listes.ops.asso-x.org"}),
+    }
+    proc = check(write_members(tmp_path / "under", under), project)
+    assert proc.returncode == 0, proc.stderr
+    at = {"asso": member(10600, site={"domains": ["ops.asso-x.org"], "php": "8.4"})}
+    proc = check(write_members(tmp_path / "at", at), project)
+    assert proc.returncode == 1 and "a mailbox of the admins" in proc.stderr, proc.stderr
+
+
 def test_the_dmarc_reports_domain_is_no_members_site_domain(tmp_path: Path) -> None:
     """pic:mail.dmarc_reports at a member's site domain sends every list domain's DMARC reports to that member's
     mail: refused at the member's domain; at a member's list domain it is the platform's alias to the admins."""
