@@ -726,3 +726,43 @@ def test_a_system_versioned_table_not_in_innodb_is_named(platform: Platform) -> 
     done = platform.dump()
     assert done.returncode == 0, done.stdout + done.stderr
     assert "not InnoDB, dumped without a snapshot: plain (Aria), prices (MyISAM)" in done.stdout, done.stdout
+
+
+def test_a_state_file_that_cannot_be_written_is_a_failure(platform: Platform) -> None:
+    """The state of one database cannot be written (here a directory in its place; a full /var as
+    well): its dump is made, but the run is failed and mailed, naming that database (the run said
+    ok, and --status went on showing that database's last run as if it were tonight's)."""
+    a, b = platform.members
+    assert platform.dump().returncode == 0
+    state = platform.base / "state" / "db" / b.database
+    state.unlink()
+    state.mkdir()
+    time.sleep(1.1)  # the next dump gets another name
+    done = platform.dump()
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert len(b.dump_files()) == 3, "the dump itself was not made"
+    mail = platform.mail.read_text()
+    assert "1 of 2 database dumps failed" in mail, mail
+    assert f"{b.database} ({b.slug}):" in mail and "state" in mail, mail
+    assert a.database not in mail
+    status = platform.run("pic-db-dump", "--status").stdout
+    assert "result=failed" in status and "failed=1" in status, status
+
+
+def test_a_dump_job_that_dies_without_an_outcome_is_a_failure(platform: Platform) -> None:
+    """The job of one database ends before it writes its outcome (here a program it runs after a failed
+    dump fails; a killed process too): that database is counted as failed and mailed (it was left
+    out of the count, and the run said ok)."""
+    s, (_, b) = platform.server, platform.members
+    s.root_sql("CREATE TABLE gone (x INT); CREATE VIEW v AS SELECT x FROM gone; DROP TABLE gone;", database=b.database)
+    bin_dir = platform.base / "bin"
+    bin_dir.mkdir(mode=0o755)
+    (bin_dir / "sed").write_text("#!/bin/sh\n# stands in for sed: fails\nexit 1\n")
+    (bin_dir / "sed").chmod(0o755)
+    done = platform.dump(path_first=bin_dir)
+    assert done.returncode == 1, done.stdout + done.stderr
+    mail = platform.mail.read_text()
+    assert "1 of 2 database dumps failed" in mail, mail
+    assert f"{b.database} ({b.slug}): no outcome" in mail, mail
+    status = platform.run("pic-db-dump", "--status").stdout
+    assert "result=failed" in status and "failed=1" in status, status
