@@ -766,3 +766,71 @@ def test_a_dump_job_that_dies_without_an_outcome_is_a_failure(platform: Platform
     assert f"{b.database} ({b.slug}): no outcome" in mail, mail
     status = platform.run("pic-db-dump", "--status").stdout
     assert "result=failed" in status and "failed=1" in status, status
+
+
+def _quick_dump_of(directory: Path, prefix: str) -> None:
+    """A ``mariadb-dump`` in ``directory``: the real one, except for the databases named ``prefix...``,
+    which do not exist on the server and fail at once (so that thousands of them cost little)."""
+    real = require_program("mariadb-dump")
+    directory.mkdir(mode=0o755, exist_ok=True)
+    script = directory / "mariadb-dump"
+    script.write_text(
+        f'#!/bin/sh\ncase " $* " in\n    *" {prefix}"*) echo "no such database" >&2; exit 2 ;;\nesac\n'
+        f'exec {real} "$@"\n'
+    )
+    script.chmod(0o755)
+
+
+def test_tables_without_a_snapshot_are_named_on_a_host_of_thousands_of_databases(platform: Platform) -> None:
+    """The names of the host's databases together longer than one argument of a program may be (128
+    KiB: about 2,000 databases of 64-character names). The check for tables of other engines than
+    InnoDB still runs and names them (it was given every name in one argument: it could not start,
+    and said nothing). The databases but two do not exist: their dumps fail at once."""
+    s, (a, b) = platform.server, platform.members
+    s.root_sql("CREATE TABLE plain (id INT) ENGINE=Aria;", database=a.database)
+    fillers = [rdb.DumpEntry(f"filler{i}", 30000 + i, f"filler{i:05d}".ljust(64, "x")) for i in range(2000)]
+    entries = [rdb.DumpEntry(m.slug, m.uid, m.database) for m in (a, b)]
+    (platform.base / "db-dump.list").write_text(rdb.dump_list([*entries, *fillers]))
+    _quick_dump_of(platform.base / "bin", "filler")
+    done = platform.dump(path_first=platform.base / "bin")
+    assert done.returncode == 1, done.stdout + done.stderr  # the fillers' dumps fail
+    assert f"{a.database}: ok:" in done.stdout, done.stdout[-2000:] + done.stderr[-2000:]
+    assert "not InnoDB, dumped without a snapshot: plain (Aria)" in done.stdout, done.stdout[-2000:]
+    assert f"{b.database}: ok:" in done.stdout
+    assert "2000 of 2002 database dumps failed" in platform.mail.read_text()
+
+
+def _failing_engine_check(directory: Path) -> None:
+    """A ``mariadb`` in ``directory``: the real one, except that the query for tables of other engines
+    than InnoDB fails (a server that went away, a lost connection)."""
+    real = require_program("mariadb")
+    directory.mkdir(mode=0o755, exist_ok=True)
+    script = directory / "mariadb"
+    script.write_text(
+        f"""#!/bin/bash
+# stands in for mariadb: the query naming the engines fails, whether given by -e or on stdin
+for arg; do
+    if [[ $arg == *"engine <> 'InnoDB'"* ]]; then echo "ERROR 2013 (HY000): Lost connection" >&2; exit 1; fi
+    [[ $arg != -e ]] || exec {real} "$@"
+done
+sql=$(cat)
+if [[ $sql == *"engine <> 'InnoDB'"* ]]; then echo "ERROR 2013 (HY000): Lost connection" >&2; exit 1; fi
+printf '%s' "$sql" | {real} "$@"
+"""
+    )
+    script.chmod(0o755)
+
+
+def test_a_check_for_tables_without_a_snapshot_that_fails_is_a_mailed_failure(platform: Platform) -> None:
+    """The query for tables of other engines than InnoDB fails: the dumps are made, but the run is
+    failed, mailed and shown by --status (it said ok, and no warning could ever be given)."""
+    a, b = platform.members
+    _failing_engine_check(platform.base / "bin")
+    done = platform.dump(path_first=platform.base / "bin")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert len(a.dump_files()) == 2 and len(b.dump_files()) == 2, "the dumps were not made"
+    mail = platform.mail.read_text()
+    assert "Subject: [pic] database dumps failed on web1" in mail, mail
+    assert "not InnoDB" in mail and "Lost connection" in mail, mail
+    status = platform.run("pic-db-dump", "--status").stdout
+    assert "result=failed" in status, status
