@@ -28,6 +28,7 @@ import pytest
 from moto.server import ThreadedMotoServer
 
 from pic.registry import load_registry
+from pic.render import db as rdb
 from pic.render import offsite as ro
 from pic.settings import load_settings
 from tests.conftest import require_program, require_root
@@ -637,3 +638,106 @@ def test_a_database_restore_that_cannot_copy_its_dump_leaves_no_partial_file(sit
     done = site.run("pic-offsite-restore", "db", slug, db)
     assert done.returncode == 1 and "exists already" in done.stderr, done.stdout + done.stderr
     assert copied.read_bytes() == first
+
+
+# --- restored dumps and the nightly dump job's pruning ------------------------------------------
+
+
+def _nightly_dump(site: Site, root: Path, slug: str, uid: int, db: str) -> subprocess.CompletedProcess[str]:
+    """The nightly pic-db-dump of one database of ``root`` (keep_days 7), with stand-ins for the
+    MariaDB clients (a tiny complete dump): what it keeps and prunes in the member's db/ is the
+    real job's."""
+    job = site.base / "dump-job"
+    (job / "bin").mkdir(parents=True, exist_ok=True)
+    (job / "backup.cnf").write_text("[client]\n")
+    (job / "db-dump.list").write_text(rdb.dump_list([rdb.DumpEntry(slug, uid, db)]))
+    (job / "bin" / "mariadb").write_text(
+        "#!/bin/sh\n# stands in for mariadb: the server's packet limit, no table of another engine\n"
+        'case "$*" in *max_allowed_packet*) echo 1073741824; exit 0 ;; esac\ncat > /dev/null\n'
+    )
+    (job / "bin" / "mariadb-dump").write_text(
+        "#!/bin/sh\n# stands in for mariadb-dump: a complete dump\n"
+        "printf -- '-- MariaDB dump\\nSELECT 1;\\n-- Dump completed\\n'\n"
+    )
+    (job / "sendmail").write_text(f'#!/bin/sh\ncat >> "{job / "mail.txt"}"\n')
+    for name in ("bin/mariadb", "bin/mariadb-dump", "sendmail"):
+        (job / name).chmod(0o755)
+    conf = job / "db-dump.conf"
+    conf.write_text(
+        rdb.dump_conf(
+            rdb.DumpConfig(
+                members_root=str(root), keep_days=7, jobs=1, report_to="admins@example.org", host_label="web1",
+                backup_cnf=str(job / "backup.cnf"), db_list=str(job / "db-dump.list"),
+                state_dir=str(job / "state"), mailer=str(job / "sendmail"),
+            )
+        )
+    )  # fmt: skip
+    (job / "pic-db-dump").write_text(rdb.dump_script())
+    (job / "pic-db-dump").chmod(0o755)
+    env = run_as_root_env() | {"PIC_DB_DUMP_CONF": str(conf)}
+    env["PATH"] = f"{job / 'bin'}:{env['PATH']}"
+    return subprocess.run([str(job / "pic-db-dump")], env=env, capture_output=True, text=True, check=False, timeout=120)
+
+
+def _old_dump(site: Site, root: Path, slug: str, uid: int, days: float) -> Path:
+    """A nightly dump of the member's database, ``days`` old (its name and its time)."""
+    db = f"{slug.replace('-', '_')}_main"
+    when = time.time() - days * 86400
+    path = root / slug / "db" / f"{db}-{time.strftime('%Y%m%d-%H%M%S', time.gmtime(when))}.sql.zst"
+    _write_as(uid, path, os.urandom(3000), 0o600)
+    os.utime(path, (when, when))
+    return path
+
+
+def test_a_dump_restored_from_the_backup_is_kept_keep_days_after_its_restore(site: Site) -> None:
+    """A member asks for a dump of ten days ago (keep_days 7), pruned since: restored with its
+    files, it is dated the time of the restore, and the next night's dump job keeps it (it kept its
+    old time, and the job removed it again that night). The site's files keep their times."""
+    slug, uid = sorted(site.members.items())[0]
+    db = f"{slug.replace('-', '_')}_main"
+    old = _old_dump(site, site.root, slug, uid, 10)
+    single = _old_dump(site, site.root, slug, uid, 9)
+    page = site.root / slug / "www" / "index.php"
+    os.utime(page, (int(time.time()) - 30 * 86400, int(time.time()) - 30 * 86400))  # tar keeps whole seconds
+    page_time = page.stat().st_mtime
+    _backup_ok(site)
+    old.unlink()
+    single.unlink()
+    started = time.time() - 1
+    done = site.run("pic-offsite-restore", "files", slug)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert old.stat().st_mtime >= started, "the restored dump kept its old time: the next night prunes it"
+    assert page.stat().st_mtime == page_time, "a file of www/ was not given its time of the snapshot"
+    done = site.run("pic-offsite-restore", "files", slug, f"db/{single.name}")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert single.stat().st_mtime >= started
+    nightly = _nightly_dump(site, site.root, slug, uid, db)
+    assert nightly.returncode == 0, nightly.stdout + nightly.stderr
+    assert old.exists() and single.exists(), f"the next night pruned the restored dumps: {nightly.stdout}"
+    # the job still prunes its own old dumps
+    stale = _old_dump(site, site.root, slug, uid, 8)
+    time.sleep(1.1)  # the next dump gets another name
+    nightly = _nightly_dump(site, site.root, slug, uid, db)
+    assert nightly.returncode == 0, nightly.stdout + nightly.stderr
+    assert not stale.exists() and old.exists(), nightly.stdout
+
+
+def test_dumps_of_a_whole_host_restored_are_kept_keep_days_after_the_restore(site: Site) -> None:
+    """A whole host restored onto a new machine from a snapshot of ten days ago: its dumps are
+    dated the time of the restore, and the new machine's first nightly run keeps them."""
+    slug, uid = sorted(site.members.items())[0]
+    db = f"{slug.replace('-', '_')}_main"
+    old = _old_dump(site, site.root, slug, uid, 10)
+    _backup_ok(site)
+    new_machine = site.base / "new-machine"
+    new_machine.mkdir(mode=0o755)
+    started = time.time() - 1
+    done = site.run("pic-offsite-restore", "host", "--target", str(new_machine))
+    assert done.returncode == 0, done.stdout + done.stderr
+    restored_root = new_machine / site.root.relative_to("/")
+    restored = restored_root / slug / "db" / old.name
+    assert restored.stat().st_mtime >= started, "the restored dump kept its old time: the next night prunes it"
+    assert restored.stat().st_uid == uid
+    nightly = _nightly_dump(site, restored_root, slug, uid, db)
+    assert nightly.returncode == 0, nightly.stdout + nightly.stderr
+    assert restored.exists(), f"the first night pruned the restored dump: {nightly.stdout}"
