@@ -741,3 +741,41 @@ def test_dumps_of_a_whole_host_restored_are_kept_keep_days_after_the_restore(sit
     nightly = _nightly_dump(site, restored_root, slug, uid, db)
     assert nightly.returncode == 0, nightly.stdout + nightly.stderr
     assert restored.exists(), f"the first night pruned the restored dump: {nightly.stdout}"
+
+
+def test_a_member_space_that_is_a_link_is_a_failure_never_left_out_unsaid(site: Site) -> None:
+    """An admin moves a member's www/ (or whole space) to another disk and leaves a link in its
+    place: restic would save the link, not the files, so it is not followed; the run backs up the
+    others, then fails and says which (that member was left out of every snapshot, and the run
+    said ok)."""
+    (slug, _), (other, _) = sorted(site.members.items())[:2]
+    moved = site.base / "other-disk"
+    moved.mkdir(mode=0o755)
+    (site.root / slug / "www").rename(moved / "www")
+    (site.root / slug / "www").symlink_to(moved / "www")
+    (site.root / other).rename(moved / other)
+    (site.root / other).symlink_to(moved / other)
+    done = site.run("pic-offsite-backup")
+    assert done.returncode == 1, done.stdout + done.stderr
+    mail = site.mail.read_text()
+    assert "Subject: [pic] off-site backup failed on web1" in mail, mail
+    assert str(site.root / slug / "www") in mail and str(site.root / other) in mail, mail
+    listed = subprocess.run(
+        ["restic", "--repo", site.repository, "--password-file", str(site.base / "password"), "--no-cache",
+         "ls", "latest"],
+        capture_output=True, text=True, check=True,
+    ).stdout.splitlines()  # fmt: skip
+    assert str(site.root / slug / "priv" / "db.php") in listed, "the rest was not backed up"
+    assert "result=failed" in site.run("pic-offsite-backup", "--status").stdout
+
+
+def test_a_repository_id_that_cannot_be_noted_is_a_failure(site: Site) -> None:
+    """The first run cannot note the repository's id (a full /var; here a directory in the way):
+    without it a repository gone or replaced would be taken for a new one without a word. The run
+    fails and says so (it said ok, and noted nothing)."""
+    (site.base / "state").mkdir(mode=0o700)
+    (site.base / "state" / "repository-id.tmp").mkdir()
+    done = site.run("pic-offsite-backup")
+    assert done.returncode == 1, done.stdout + done.stderr
+    mail = site.mail.read_text()
+    assert "Subject: [pic] off-site backup failed on web1" in mail and "repository-id" in mail, mail
