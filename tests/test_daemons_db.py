@@ -800,21 +800,24 @@ def test_tables_without_a_snapshot_are_named_on_a_host_of_thousands_of_databases
     assert "2000 of 2002 database dumps failed" in platform.mail.read_text()
 
 
-def _failing_engine_check(directory: Path) -> None:
-    """A ``mariadb`` in ``directory``: the real one, except that the query for tables of other engines
-    than InnoDB fails (a server that went away, a lost connection)."""
+def _failing_query(directory: Path, marker: str) -> None:
+    """A ``mariadb`` in ``directory``: the real one, except that a query holding ``marker`` fails (a
+    server that went away, a lost connection), whether given by -e or on stdin."""
     real = require_program("mariadb")
     directory.mkdir(mode=0o755, exist_ok=True)
     script = directory / "mariadb"
     script.write_text(
         f"""#!/bin/bash
-# stands in for mariadb: the query naming the engines fails, whether given by -e or on stdin
+# stands in for mariadb: a query holding the marker fails
+marker={marker!r}
 for arg; do
-    if [[ $arg == *"engine <> 'InnoDB'"* ]]; then echo "ERROR 2013 (HY000): Lost connection" >&2; exit 1; fi
+    if [[ $arg == *"$marker"* ]]; then echo "ERROR 2013 (HY000): Lost connection" >&2; exit 1; fi
+done
+for arg; do
     [[ $arg != -e ]] || exec {real} "$@"
 done
 sql=$(cat)
-if [[ $sql == *"engine <> 'InnoDB'"* ]]; then echo "ERROR 2013 (HY000): Lost connection" >&2; exit 1; fi
+if [[ $sql == *"$marker"* ]]; then echo "ERROR 2013 (HY000): Lost connection" >&2; exit 1; fi
 printf '%s' "$sql" | {real} "$@"
 """
     )
@@ -825,7 +828,7 @@ def test_a_check_for_tables_without_a_snapshot_that_fails_is_a_mailed_failure(pl
     """The query for tables of other engines than InnoDB fails: the dumps are made, but the run is
     failed, mailed and shown by --status (it said ok, and no warning could ever be given)."""
     a, b = platform.members
-    _failing_engine_check(platform.base / "bin")
+    _failing_query(platform.base / "bin", "engine <> 'InnoDB'")
     done = platform.dump(path_first=platform.base / "bin")
     assert done.returncode == 1, done.stdout + done.stderr
     assert len(a.dump_files()) == 2 and len(b.dump_files()) == 2, "the dumps were not made"
@@ -834,3 +837,22 @@ def test_a_check_for_tables_without_a_snapshot_that_fails_is_a_mailed_failure(pl
     assert "not InnoDB" in mail and "Lost connection" in mail, mail
     status = platform.run("pic-db-dump", "--status").stdout
     assert "result=failed" in status, status
+
+
+def test_a_packet_limit_that_cannot_be_read_is_said_as_such(platform: Platform) -> None:
+    """The server's max_allowed_packet cannot be read: no dump can be checked against it, so none is
+    kept (the last good ones stay), and the report says why (each dump was refused as possibly
+    longer than a limit of 0, which named no cause)."""
+    a, b = platform.members
+    assert platform.dump().returncode == 0
+    good = {m.slug: sorted(m.dump_files()) for m in (a, b)}
+    time.sleep(1.1)  # the next dump gets another name
+    _failing_query(platform.base / "bin", "max_allowed_packet")
+    done = platform.dump(path_first=platform.base / "bin")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert {m.slug: sorted(m.dump_files()) for m in (a, b)} == good
+    mail = platform.mail.read_text()
+    assert "2 of 2 database dumps failed" in mail, mail
+    assert "the server's max_allowed_packet could not be read" in mail and "Lost connection" in mail, mail
+    assert "(0)" not in mail, mail
+    assert "result=failed" in platform.run("pic-db-dump", "--status").stdout
