@@ -779,3 +779,25 @@ def test_a_repository_id_that_cannot_be_noted_is_a_failure(site: Site) -> None:
     assert done.returncode == 1, done.stdout + done.stderr
     mail = site.mail.read_text()
     assert "Subject: [pic] off-site backup failed on web1" in mail and "repository-id" in mail, mail
+
+
+def test_a_latest_dump_restored_alone_is_kept_under_a_name_no_night_replaces(site: Site) -> None:
+    """A member asks back its last dump of a past day: db/<database>-latest.sql.zst alone. Written
+    over the current one, the next night's dump job would replace it (and pic-db-restore would take
+    that old dump for the last good one meanwhile). It is copied as <database>-offsite-<snapshot
+    time>.sql.zst, which no job prunes or replaces; the current latest dump stays."""
+    slug, uid = sorted(site.members.items())[0]
+    db = f"{slug.replace('-', '_')}_main"
+    latest = site.root / slug / "db" / f"{db}-latest.sql.zst"
+    then = latest.read_bytes()
+    _backup_ok(site)
+    _write_as(uid, latest, b"tonight's dump\n", 0o600)
+    done = site.run("pic-offsite-restore", "files", slug, f"db/{latest.name}")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert latest.read_bytes() == b"tonight's dump\n", "the latest dump was replaced by an old one"
+    copies = [p for p in latest.parent.iterdir() if p.name.startswith(f"{db}-offsite-")]
+    assert [p.read_bytes() for p in copies] == [then], done.stdout
+    assert copies[0].stat().st_uid == uid and str(copies[0].name) in done.stdout
+    nightly = _nightly_dump(site, site.root, slug, uid, db)
+    assert nightly.returncode == 0, nightly.stdout + nightly.stderr
+    assert copies[0].read_bytes() == then, "the next night removed the dump brought back"
