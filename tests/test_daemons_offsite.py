@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import resource
 import shutil
 import socket
 import subprocess
@@ -801,3 +802,27 @@ def test_a_latest_dump_restored_alone_is_kept_under_a_name_no_night_replaces(sit
     nightly = _nightly_dump(site, site.root, slug, uid, db)
     assert nightly.returncode == 0, nightly.stdout + nightly.stderr
     assert copies[0].read_bytes() == then, "the next night removed the dump brought back"
+
+
+def test_a_host_of_many_members_is_backed_up_whatever_the_length_of_their_paths(site: Site) -> None:
+    """The members' www/, priv/ and db/ together longer than the arguments of a program may be (2 MiB
+    in all on a usual system, some ten thousand members; here 256 KiB, the stack limited to 1 MiB, and
+    800 members of long names): every one is backed up (restic could not be started, every night)."""
+    for i in range(800):
+        space = site.root / f"{i:04d}-{'m' * 70}"
+        for sub in ("www", "priv", "db"):
+            (space / sub).mkdir(parents=True)
+    env = run_as_root_env() | {"PIC_OFFSITE_CONF": str(site.conf)}
+
+    def small_stack() -> None:
+        resource.setrlimit(resource.RLIMIT_STACK, (1 << 20, 1 << 20))
+
+    done = subprocess.run([str(site.base / "pic-offsite-backup")], env=env, capture_output=True, text=True,
+                          check=False, timeout=600, preexec_fn=small_stack)  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr + (site.mail.read_text() if site.mail.exists() else "")
+    listed = subprocess.run(
+        ["restic", "--repo", site.repository, "--password-file", str(site.base / "password"), "--no-cache",
+         "ls", "latest"],
+        capture_output=True, text=True, check=True,
+    ).stdout.splitlines()  # fmt: skip
+    assert str(site.root / f"0799-{'m' * 70}" / "db") in listed
