@@ -618,3 +618,25 @@ def test_a_host_renamed_at_the_same_addresses_tells_no_move_of_its_sites(two_hos
     downtimes = [c["downtime"] for c in data["changes"] if c["downtime"]]
     assert downtimes, "its containers are replaced (their provider is another resource)"
     assert not [d for d in downtimes if "moves from" in d or "DNS" in d], downtimes
+
+
+def test_against_a_revision_without_the_stacks_file_plans_a_new_stack(two_hosts: Path) -> None:
+    """A stack added in the change (its Pulumi.<stack>.yaml not at REV): planned as new, every resource created,
+    said so in every format, exit 0 (was: exit 1, "the program stopped: no such stack file")."""
+    shutil.copy(two_hosts / "Pulumi.prod.yaml", two_hosts / "Pulumi.staging.yaml")  # not committed: the working tree
+    data = plan_json(two_hosts, "--stack", "staging", rev="HEAD")
+    assert data["against"]["new_stack"] is True
+    assert {c["kind"] for c in data["changes"]} == {"add"}
+    assert len(data["changes"]) == data["counts"]["custom"] == data["summary"]["add"], data["summary"]
+    assert data["moves"] == {} and data["stateful_changes"] == [] and data["hosts_moved"] == []
+    text = plan(two_hosts, "--stack", "staging", rev="HEAD")
+    assert text.returncode == 0, text.stderr[-3000:]
+    assert "which has no Pulumi.staging.yaml: stack staging is new in this change" in text.stdout, text.stdout
+    markdown = plan(two_hosts, "--stack", "staging", "--format", "markdown", rev="HEAD")
+    assert markdown.returncode == 0, markdown.stderr[-3000:]
+    title, note = markdown.stdout.split("\n\n")[:2]
+    assert title.endswith(", a new stack"), title
+    assert note.startswith("`HEAD` has no Pulumi.staging.yaml"), note
+    # a stack that exists at REV is planned against it as before
+    prod = plan_json(two_hosts, rev="HEAD")
+    assert prod["against"]["new_stack"] is False and prod["changes"] == []

@@ -193,6 +193,9 @@ class AtRevision:
     # What of the revision's files this revision's rules cannot read (its settings, member files), with why:
     # what they held is not compared (pic.plan.output.Review.unread)
     unread: tuple[str, ...] = ()
+    # The revision has no stack file of this stack (a stack added since): nothing of it was declared there, so
+    # the plan is the stack's creation, every resource added
+    new_stack: bool = False
 
 
 @dataclass
@@ -203,7 +206,7 @@ class _Pending:
     commit: str
     where: Path
     members_rel: Path
-    proc: subprocess.Popen[str]
+    proc: subprocess.Popen[str] | None  # None: the revision has no stack file of this stack (a new stack)
 
 
 def _start_at(project: Path, stack: str, members: Path, rev: str, *, salt: bytes, stack_: ExitStack) -> _Pending:
@@ -224,6 +227,8 @@ def _start_at(project: Path, stack: str, members: Path, rev: str, *, salt: bytes
     members_rel = next((c for c in resolved if (where / c).is_dir()), None)
     if members_rel is None:
         raise _no_members_at(project, members, rev, commit, candidates)
+    if not (where / f"Pulumi.{stack}.yaml").is_file():  # a stack added since REV: nothing to run there
+        return _Pending(rev, commit, where, members_rel, None)
     cmd = [sys.executable, engine.__file__, "--project", str(where), "--stack", stack]
     cmd += ["--members", str(where / members_rel)]
     for key in SECRET_CONFIG_KEYS:
@@ -280,14 +285,18 @@ def _stop(proc: subprocess.Popen[str]) -> None:
 
 
 def _finish_at(pending: _Pending, stack: str) -> AtRevision:
-    out, err = pending.proc.communicate()
     rev, commit, where = pending.rev, pending.commit, pending.where
+    members_at = where / pending.members_rel
+    slugs = [p.name[: -len(".yaml")] for p in member_files(members_at)] if members_at.is_dir() else []
+    if pending.proc is None:
+        # No Pulumi.<stack>.yaml at REV: the stack is new in this change. Its settings and registry are the
+        # working tree's (run() falls back to them), so that nothing but the resources differs: all are added.
+        return AtRevision(Rendering({}), commit, None, None, slugs, "", new_stack=True)
+    out, err = pending.proc.communicate()
     if pending.proc.returncode != 0:
         text = err.strip() or f"exit status {pending.proc.returncode}"
         raise PicError([Problem(f"{rev} ({commit[:10]})", None, "", f"the program stopped:\n{text}")])
     rendering = Rendering.from_json(json.loads(out))
-    members_at = where / pending.members_rel
-    slugs = [p.name[: -len(".yaml")] for p in member_files(members_at)] if members_at.is_dir() else []
     unread: list[str] = []
     registry: Registry | None = None
     try:
@@ -383,7 +392,7 @@ def run(
     meta: dict[str, Any] = {"stack": stack, "on": on.isoformat(), "members": len(checked.registry)}
     changes: list[Change] | None = None
     attr_old: Attribution | None = None
-    label = ""
+    label = title_label = ""
     if at is not None:
         # A delete script that removes something under either root removes members' data.
         roots = tuple(dict.fromkeys(r for r in (checked.settings.members_root, at.members_root) if r))
@@ -396,8 +405,11 @@ def run(
             members_root=at.members_root,
             unread=at.unread,
         )
-        label = f"{against} ({at.commit[:10]})"
-        meta["against"] = {"rev": against, "commit": at.commit}
+        label = title_label = f"{against} ({at.commit[:10]})"
+        meta["against"] = {"rev": against, "commit": at.commit, "new_stack": at.new_stack}
+        if at.new_stack:
+            label += f", which {new_stack_note(stack)}"
+            title_label += ", a new stack"
     history = _History(members, at)
     given, uids_given = removed_members_names(checked.registry, at, history) if at is not None else ([], [])
     reached = databases_reached(checked.registry, at, history) if at is not None else []
@@ -411,11 +423,13 @@ def run(
     if fmt == "json":
         print(json.dumps(as_json(rendering, attr, meta=meta, changes=changes, attr_old=attr_old), indent=2))
     elif fmt == "markdown":
-        title = f"pic plan: stack {stack}" + (f", against {label}" if label else "")
+        title = f"pic plan: stack {stack}" + (f", against {title_label}" if title_label else "")
         text = as_markdown(rendering, attr, title=title, changes=changes, attr_old=attr_old, names_refused=at_stake)
         head, _, rest = text.partition("\n\n")  # the title, then the refusals first
         refused = (_markdown_slugs_given(given) if given else "") + _markdown_uids_given(uids_given)
         refused += _markdown_databases_reached(reached)
+        if at is not None and at.new_stack:
+            refused = f"{_code(against or '')} {new_stack_note(stack)}.\n\n{refused}"
         sys.stdout.write(f"{head}\n\n{refused}{rest}" if refused else text)
     else:
         text = as_text(
@@ -430,6 +444,15 @@ def run(
         sys.stdout.write(text)
         sys.stdout.write(_text_slugs_given(given) + _text_uids_given(uids_given) + _text_databases_reached(reached))
     return EXIT_STATEFUL if at_stake else exit_status(changes, attr, attr_old)
+
+
+def new_stack_note(stack: str) -> str:
+    """What the plan of a stack whose file the revision lacks compares: nothing, the stack is created."""
+    return (
+        f"has no Pulumi.{stack}.yaml: stack {stack} is new in this change, so the plan creates every "
+        f"resource (if the stack exists already, its file renamed or never committed, compare with `pulumi "
+        f"preview --diff --stack {stack}`)"
+    )
 
 
 SLUG_GIVEN_RULE = (
