@@ -106,7 +106,10 @@ def test_move_to_web2_is_a_replacement_with_both_hosts_and_exit_4(two_hosts: Pat
     )
     commit(two_hosts, f"{member.slug} moves to web2")
     data = plan_json(two_hosts, status=4)
-    assert data["moves"] == {member.slug: {"from": "web1", "to": "web2"}}
+    assert data["moves"] == {
+        member.slug: {"from": "web1", "to": "web2", "advice": data["moves"][member.slug]["advice"]}
+    }
+    assert f"pic move-script {member.slug} --to web2" in data["moves"][member.slug]["advice"]
     container = [c for c in data["changes"] if c["type"] == CONTAINER and c["member"] == member.slug]
     assert len(container) == 1, data["changes"]
     (c,) = container
@@ -640,3 +643,68 @@ def test_against_a_revision_without_the_stacks_file_plans_a_new_stack(two_hosts:
     # a stack that exists at REV is planned against it as before
     prod = plan_json(two_hosts, rev="HEAD")
     assert prod["against"]["new_stack"] is False and prod["changes"] == []
+
+
+def _pic(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pic", *args], cwd=repo, capture_output=True, text=True, check=False, timeout=300
+    )
+
+
+def _set_host(repo: Path, slug: str, host: str) -> None:
+    path = repo / "members" / f"{slug}.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = (
+        re.sub(r"(?m)^host: .*$", f"host: {host}", text) if re.search(r"(?m)^host:", text) else f"{text}host: {host}\n"
+    )
+    path.write_text(text, encoding="utf-8")
+
+
+def test_a_move_off_a_host_removed_in_the_same_change_says_to_keep_it_until_retired(two_hosts: Path) -> None:
+    """A member moved off web2 in the change that removes web2: `pic move-script --retire-from web2` refuses a
+    host the stack no longer has, so the plan says to keep web2 until the member is retired from it (was: the
+    retire command alone, which fails once the change is merged)."""
+    member = next(m for m in registry(two_hosts) if m.host == "web1" and m.status == "active" and m.runtime)
+    _set_host(two_hosts, member.slug, "web2")
+    commit(two_hosts, f"{member.slug} on web2")
+    _set_host(two_hosts, member.slug, "web1")
+    edit(two_hosts / "Pulumi.prod.yaml", WEB2, "")
+    data = plan_json(two_hosts, status=4, rev="HEAD")
+    advice = data["moves"][member.slug]["advice"]
+    assert "web2 leaves pic:hosts in this change" in advice, advice
+    assert "keep web2 in pic:hosts in this change, retire" in advice and "remove web2 in a later change" in advice
+    text = plan(two_hosts, rev="HEAD")
+    assert text.returncode == 4 and "keep web2 in pic:hosts in this change" in text.stdout, text.stdout[-3000:]
+    markdown = plan(two_hosts, "--format", "markdown", rev="HEAD")
+    assert "keep web2 in pic:hosts in this change" in markdown.stdout, markdown.stdout[-3000:]
+    # why: once merged, the retire script refuses web2; with web2 kept, as advised, it is written
+    retire = _pic(two_hosts, "move-script", member.slug, "--retire-from", "web2")
+    assert retire.returncode == 1 and "'web2' is not a web host of stack prod" in retire.stderr, retire.stderr
+    git(two_hosts, "checkout", "-q", "--", "Pulumi.prod.yaml")  # web2 kept, the member on web1
+    retire = _pic(two_hosts, "move-script", member.slug, "--retire-from", "web2")
+    assert retire.returncode == 0 and "web2" in retire.stdout, retire.stderr
+    advice = plan_json(two_hosts, status=4, rev="HEAD")["moves"][member.slug]["advice"]
+    assert "leaves pic:hosts" not in advice and f"pic move-script {member.slug} --retire-from web2" in advice
+
+
+def test_a_move_to_a_host_added_in_the_same_change_says_to_add_it_first(two_hosts: Path) -> None:
+    """A member moved to web3 in the change that adds web3: its copy (`pic move-script --to web3`) runs where the
+    member's file still names its host, the target branch, which has no web3: the plan says to add web3 first
+    (was: the copy command alone, refused there)."""
+    member = next(m for m in registry(two_hosts) if m.host == "web1" and m.status == "active" and m.runtime)
+    web3 = WEB2.replace("web2", "web3").replace("10.0.0.12", "10.0.0.13")
+    edit(two_hosts / "Pulumi.prod.yaml", WEB2, WEB2 + web3)
+    _set_host(two_hosts, member.slug, "web3")
+    data = plan_json(two_hosts, status=4, rev="HEAD")
+    advice = data["moves"][member.slug]["advice"]
+    assert "web3 is new in pic:hosts in this change" in advice, advice
+    assert "add web3 in a change of its own first" in advice, advice
+    # why: at the target branch (HEAD here), the copy is refused
+    git(two_hosts, "stash", "-q")
+    copy = _pic(two_hosts, "move-script", member.slug, "--to", "web3")
+    assert copy.returncode == 1 and "'web3' is not a web host of stack prod" in copy.stderr, copy.stderr
+    git(two_hosts, "stash", "pop", "-q")
+    # a host known on both sides: the copy as before
+    _set_host(two_hosts, member.slug, "web2")
+    advice = plan_json(two_hosts, status=4, rev="HEAD")["moves"][member.slug]["advice"]
+    assert "new in pic:hosts" not in advice and f"pic move-script {member.slug} --to web2" in advice, advice

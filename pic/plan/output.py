@@ -132,6 +132,32 @@ class Review:
     lists_left: list[ListsLeft] = field(default_factory=list)  # list domains no member declares any more
     # the revision's files this revision's rules cannot read: what they held is not compared (exit status 3)
     unread: tuple[str, ...] = ()
+    hosts_removed: frozenset[str] = frozenset()  # web hosts of the revision that leave pic:hosts in this plan
+    hosts_added: frozenset[str] = frozenset()  # web hosts new in pic:hosts in this plan
+
+    def move_advice(self, slug: str) -> str:
+        """What to do for a member that moves, in order, with commands that work where they are to be run:
+        ``pic move-script --to`` runs where the member's file names the host it leaves (the target branch),
+        ``--retire-from`` after ``pulumi up``; both know only the hosts of the stack file they read."""
+        before, after = self.moves[slug]
+        copy, retire = f"`pic move-script {slug} --to {after}`", f"`pic move-script {slug} --retire-from {before}`"
+        steps = (
+            f"copy its space first ({copy}, where its file still names {before}), then switch DNS after "
+            f"`pulumi up`, then retire it from {before}, where its keys and jobs stay live until then ({retire})"
+        )
+        if after in self.hosts_added:
+            steps = (
+                f"{after} is new in pic:hosts in this change, but its copy ({copy}) runs before the change, where "
+                f"the stack has no {after} yet: add {after} in a change of its own first and `pulumi up` it "
+                f'(README "Adding a web host"), then move {slug} in the next: {steps}'
+            )
+        if before in self.hosts_removed:
+            steps += (
+                f"; {before} leaves pic:hosts in this change, after which {retire} has no {before} to reach: keep "
+                f"{before} in pic:hosts in this change, retire {slug} from it after `pulumi up`, and remove {before} "
+                "in a later change"
+            )
+        return f'{steps} (README "Moving a member to another web host")'
 
     @property
     def renames(self) -> list[UidReused]:
@@ -752,6 +778,8 @@ def review(changes: list[Change], attr_new: Attribution, attr_old: Attribution) 
     if attr_old is not attr_new:
         lost = https_losses(attr_old.rendering, attr_new.rendering, attr_new.site_domains)
     reused = _uid_reused(attr_old, attr_new)
+    old_web = set(attr_old.settings.web_hosts) if attr_old.settings is not None else set()
+    new_web = set(attr_new.settings.web_hosts) if attr_new.settings is not None else set()
     return Review(
         shown,
         components,
@@ -767,6 +795,8 @@ def review(changes: list[Change], attr_new: Attribution, attr_old: Attribution) 
         _retention_cuts(attr_old, attr_new),
         _lists_left(attr_old, attr_new),
         attr_old.unread if attr_old is not attr_new else (),
+        frozenset(old_web - new_web - set(renamed)),
+        frozenset(new_web - old_web - set(renamed.values())),
     )
 
 
@@ -1189,12 +1219,7 @@ def as_text(
         lines += change_lines(r) or ["  none"]
         lines += ["", summary_line(r)]
         for slug, (before, after) in r.moves.items():
-            lines.append(
-                f">>> {slug} moves from {before} to {after}: copy its space first, then switch DNS, then retire it "
-                f"from {before}, where its keys and jobs stay live until then "
-                f'(README "Moving a member to another web host"; `pic move-script {slug} --to {after}`, '
-                f"`pic move-script {slug} --retire-from {before}`)"
-            )
+            lines.append(f">>> {slug} moves from {before} to {after}: {r.move_advice(slug)}")
         for s in r.shown:
             if s.downtime:
                 lines.append(f">>> downtime: {s.change.resource.name}: {s.downtime}")
@@ -1456,11 +1481,7 @@ def _markdown_at_stake(r: Review, *, names_refused: bool = False) -> list[str]:
     if r.moves or any(s.downtime for s in r.shown):
         out += ["#### Moves and downtime", ""]
         for slug, (before, after) in r.moves.items():
-            out.append(
-                f"- **{slug}** moves from {before} to {after}: copy its space first (`pic move-script {slug} "
-                f"--to {after}`), then switch DNS after `pulumi up`, then retire it from {before}, where its keys "
-                f"and jobs stay live until then (`pic move-script {slug} --retire-from {before}`)."
-            )
+            out.append(f"- **{slug}** moves from {before} to {after}: {r.move_advice(slug)}.")
         out += [f"- `{s.change.resource.name}`: {s.downtime}" for s in r.shown if s.downtime]
         out.append("")
     if r.renames:
@@ -1603,7 +1624,7 @@ def as_json(
         data["changes"] = out
         data["summary"] = {**{k: r.counts()[k] for k in KINDS}}
         data["components_changed"] = dict(r.components)
-        data["moves"] = {slug: {"from": a, "to": b} for slug, (a, b) in r.moves.items()}
+        data["moves"] = {slug: {"from": a, "to": b, "advice": r.move_advice(slug)} for slug, (a, b) in r.moves.items()}
         data["renamed"] = {u.held_by: {"to": u.slug, "uid": u.uid, "note": u.note()} for u in r.renames}
         data["uid_changed"] = {
             u.slug: {
