@@ -637,3 +637,47 @@ def test_a_retention_lowered_with_the_repository_written_in_restics_other_form_i
     assert [(rc.setting, rc.old, rc.new) for rc in cuts] == [("pic:backup.offsite.keep_daily", 14, 3)]
     other = _stack(tmp_path, "other", offsite("sftp://restic@vault.example.net//srv/restic/pic", 3))
     assert review([], Attribution(empty, registry, other), Attribution(empty, registry, before)).retention_cuts == []
+
+
+def test_a_host_at_another_address_with_its_private_address_kept_is_told_as_likely_the_same_machine(
+    tmp_path: Path,
+) -> None:
+    """web1 reached under another public address, its private address kept: most likely the same machine, said so
+    with how to check, still for the reviewer to confirm (exit 3); was: "the program makes them anew, empty" as a
+    fact. A member that leaves web1 in the same plan is a move, not listed among what web1 holds."""
+    before = _stack(tmp_path, "before", WEB2)
+    registry = load_registry(MEMBERS, before)
+    renumbered = _stack(tmp_path, "renumbered", WEB2, ("address: web1.example.org,", "address: web1.example.net,"))
+    members = tmp_path / "members"
+    shutil.copytree(MEMBERS, members)
+    on_web1 = sorted(m.slug for m in registry if m.host == "web1")
+    leaving = on_web1[-1]
+    path = members / f"{leaving}.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"(?m)^host: web1$", "host: web2", text) if "host: web1" in text else f"{text}host: web2\n")
+    empty = rendering()
+    attr_old = Attribution(empty, registry, before)
+    attr_new = Attribution(empty, load_registry(members, renumbered), renumbered)
+    [hm] = review([], attr_new, attr_old).host_moves
+    assert (hm.what, hm.old, hm.new, hm.private_kept) == (
+        "pic:hosts.web1.address", "web1.example.org", "web1.example.net", "10.0.0.11"
+    )  # fmt: skip
+    assert leaving not in hm.held and ", ".join(on_web1[:-1]) in hm.held, hm.held
+    assert exit_status([], attr_new, attr_old) == EXIT_STATEFUL
+    text = as_text(empty, attr_new, header="h", changes=[], attr_old=attr_old, against="HEAD")
+    assert (
+        "pic:hosts.web1.address web1.example.org -> web1.example.net, its private address 10.0.0.11 kept: most "
+        "likely the same machine reached under another name or public address, where nothing moves; but if "
+        "web1.example.net is another machine that took over 10.0.0.11," in text
+    ), text
+    assert "check that web1.example.net is the machine web1.example.org was" in text, text
+    data = as_json(empty, attr_new, meta={}, changes=[], attr_old=attr_old)
+    assert [h["private_address_kept"] for h in data["hosts_moved"]] == ["10.0.0.11"]
+    # another private address too: told as another machine, as before
+    elsewhere = _stack(
+        tmp_path, "elsewhere", WEB2, ("address: web1.example.org, private_address: 10.0.0.11",
+                                      "address: web1.example.net, private_address: 10.0.0.21"),
+    )  # fmt: skip
+    [hm] = review([], Attribution(empty, registry, elsewhere), attr_old).host_moves
+    assert hm.private_kept == "" and "most likely the same machine" not in hm.note()
+    assert hm.note().endswith("the program makes them anew, empty, on web1.example.net"), hm.note()

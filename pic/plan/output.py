@@ -415,6 +415,7 @@ class HostMove:
     new: str
     held: str  # what the machine holds, in words
     renamed: bool = False  # the same machine (same addresses) under another name in pic:hosts
+    private_kept: str = ""  # an address change: the private address, when it stays the same
 
     def note(self) -> str:
         if self.renamed:
@@ -424,6 +425,13 @@ class HostMove:
                 "are created again for the same user and address before the old ones are deleted: MariaDB's "
                 "CREATE USER refuses a user that exists, and where the creation passes, the old resource's "
                 "deletion then drops the very user the new one names"
+            )
+        if self.private_kept:
+            return (
+                f"{self.what} {self.old} -> {self.new}, its private address {self.private_kept} kept: most likely the "
+                f"same machine reached under another name or public address, where nothing moves; but if "
+                f"{self.new} is another machine that took over {self.private_kept}, {self.held} stay on {self.old}, "
+                f"and the program makes them anew, empty, on {self.new}"
             )
         return (
             f"{self.what} {self.old} -> {self.new}: {self.held} stay on {self.old}, and the program makes them "
@@ -442,6 +450,13 @@ class HostMove:
                 f"move Sympa's data first: its lists' directories, archives and spool (/var/lib/sympa, "
                 f"/var/spool/sympa) and its database from {self.old} to {self.new}, then run `pulumi up`; or keep "
                 f"`pic:mail.host: {self.old}`"
+            )
+        if self.private_kept:
+            return (
+                f"check that {self.new} is the machine {self.old} was (the same `/etc/machine-id` over ssh at both "
+                f"addresses): then nothing moves; if it is another machine, copy what {self.old} holds "
+                f"({self.held}) to it first (a space with `rsync -aHAX`, a database with its dump), then run "
+                "`pulumi up`"
             )
         return (
             f"if {self.new} is the same machine under another name, nothing moves; if it is another machine, copy "
@@ -882,11 +897,15 @@ def _renamed_hosts(attr_old: Attribution, attr_new: Attribution) -> dict[str, st
     return out
 
 
-def _held_by_host(attr_old: Attribution, attr_new: Attribution, name: str, words: tuple[str, str, str]) -> str:
-    """What host ``name`` holds for this plan, in ``words`` (the members that stay, followed by their slugs;
-    the databases; Sympa's), joined by "; "; ``""`` when nothing."""
+def _held_by_host(
+    attr_old: Attribution, attr_new: Attribution, name: str, words: tuple[str, str, str], now: str = ""
+) -> str:
+    """What host ``name`` holds for this plan, in ``words`` (the members that stay on it, under its name ``now``
+    in the new settings, followed by their slugs; the databases; Sympa's), joined by "; "; ``""`` when nothing.
+    A member that leaves the host in this plan is a move, told apart."""
     settings = attr_old.settings
-    slugs = sorted(s for s, host in attr_old.member_host.items() if host == name and s in attr_new.member_host)
+    now = now or name
+    slugs = sorted(s for s, host in attr_old.member_host.items() if host == name and attr_new.member_host.get(s) == now)
     held = [f"{words[0]} {', '.join(slugs)}"] if slugs else []
     if settings is not None and name == settings.db_host:
         held.append(words[1])
@@ -903,7 +922,9 @@ def _host_moves(attr_old: Attribution, attr_new: Attribution) -> list[HostMove]:
         return []
     out = []
     for name, other in _renamed_hosts(attr_old, attr_new).items():
-        held = _held_by_host(attr_old, attr_new, name, ("the sites of", "the database host's resources", "Sympa's"))
+        held = _held_by_host(
+            attr_old, attr_new, name, ("the sites of", "the database host's resources", "Sympa's"), now=other
+        )
         out.append(HostMove("pic:hosts", name, other, held or "the host's own", renamed=True))
     for name in sorted(set(old.hosts) & set(new.hosts)):
         before, after = old.hosts[name], new.hosts[name]
@@ -916,7 +937,9 @@ def _host_moves(attr_old: Attribution, attr_new: Attribution) -> list[HostMove]:
         )
         held = _held_by_host(attr_old, attr_new, name, words)
         if held:
-            out.append(HostMove(f"pic:hosts.{name}.address", before.address, after.address, held))
+            private = str(after.private_address)
+            kept = private if _same_address(str(before.private_address), private) else ""
+            out.append(HostMove(f"pic:hosts.{name}.address", before.address, after.address, held, private_kept=kept))
     if old.mail_host != new.mail_host and not _same_address(
         old.hosts[old.mail_host].address, new.hosts[new.mail_host].address
     ):
@@ -1684,6 +1707,7 @@ def as_json(
                 "from": hm.old,
                 "to": hm.new,
                 "renamed": hm.renamed,
+                "private_address_kept": hm.private_kept or None,
                 "note": hm.note(),
                 "advice": hm.advice,
             }
