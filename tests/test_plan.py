@@ -749,3 +749,45 @@ def test_plan_and_check_warn_of_cron_jobs_that_will_not_run_and_of_errors_shown(
     active = (repo / "members" / "pause-member.yaml").read_text().replace("status: suspended", "status: active")
     (repo / "members" / "pause-member.yaml").write_text(active)
     assert "pause-member" not in pic(repo, "check").stderr
+
+
+def test_a_resource_on_no_one_host_is_placed_or_said_in_words_a_reviewer_reads() -> None:
+    """Hosts sharing an address (one machine), a key used on several hosts, a service's commands reaching no
+    address: each placed where it is, or said so in words, never "(no host)" (was: "((no host))" after a change)."""
+    from pic.check import check
+    from pic.plan.model import NO_HOST, Attribution
+    from pic.plan.output import as_text
+
+    checked = check(ROOT, "dev", ROOT / "members", dt.date(2026, 11, 28))  # web1 and db both at localhost
+    ca_key = res("tls:index/privateKey:PrivateKey", "tls-ca-key", {})
+    signed = [
+        res("tls:index/locallySignedCert:LocallySignedCert", f"{slug}-tls-signed", {}, dependencies=(ca_key.urn,))
+        for slug in ("velo-cite", "db-server")
+    ]
+    files = [
+        res(CMD, "velo-cite-tls-file", {}, address="localhost", dependencies=(signed[0].urn,)),
+        res(CMD, "db-tls-file", {}, address="localhost", dependencies=(signed[1].urn,)),
+    ]
+    resources = [
+        res(CMD, "nightly-check", {}, address="localhost"),  # named after nothing: either host of that machine
+        res("command:local:Command", "sympa-apply", {}),  # the mail host, by the settings
+        res("command:local:Command", "phpmyadmin-build", {}),  # phpMyAdmin's host
+        ca_key,  # its certificates' files are on web1 and db
+        res("random:index/randomPassword:RandomPassword", "lonely-password", {}),  # used by nothing
+    ]
+    old = rendering(*signed, *files)
+    new = rendering(*resources, *signed, *files)
+    attr = Attribution(new, checked.registry, checked.settings)
+    assert [attr.host(r) for r in resources] == [
+        "web1 or db, one address: localhost",
+        checked.settings.mail_host,
+        "web1",
+        "shared by web1 and db",
+        NO_HOST,
+    ]
+    text = as_text(new, attr, header="h", changes=diff(old, new), attr_old=Attribution(old, None, None), against="x")
+    assert "((" not in text and "(no host)" not in text, text
+    assert "nightly-check  (web1 or db, one address: localhost)" in text, text
+    assert "tls-ca-key  (shared by web1 and db)" in text, text
+    assert "lonely-password  (no host known)" in text, text
+    assert "\nshared by web1 and db: 1 resource" in text, text

@@ -21,7 +21,10 @@ from pic.registry import Registry
 from pic.settings import Settings
 
 PLATFORM = "platform"  # resources that belong to no member
-NO_HOST = "(no host)"
+NO_HOST = "no host known"  # written as is, and in parentheses after a change: never parenthesized itself
+# Resources named after a service live on the host the settings give it (its commands may reach no address:
+# connection: local)
+SERVICES = ("sympa", "phpmyadmin")
 
 
 @dataclass(frozen=True)
@@ -197,6 +200,11 @@ class Attribution:
         return self._member[res.urn]
 
     def _by_address(self, values: Iterable[str]) -> str | None:
+        names = self._hosts_at(values)
+        return next(iter(names)) if len(names) == 1 else None
+
+    def _hosts_at(self, values: Iterable[str]) -> set[str]:
+        """The hosts reached at the addresses in ``values``: several when hosts share an address (one machine)."""
         names: set[str] = set()
         for text in values:
             for address, hosts in self.addresses.items():
@@ -208,25 +216,72 @@ class Attribution:
                     or text.startswith((f"{address}:", f"{bracketed}:", f"ssh://{address}", f"ssh://{bracketed}"))
                 ):
                     names |= hosts
-        return next(iter(names)) if len(names) == 1 else None
+        return names
 
     def _by_name(self, res: Resource) -> str | None:
-        for node in (res, *self.rendering.ancestors(res)):
+        provider = self.rendering.provider_of(res)  # a provider is named after the host it reaches (web1-docker)
+        for node in (res, *self.rendering.ancestors(res), *((provider,) if provider is not None else ())):
             for host in self.hosts:
                 if node.name == host or node.name.startswith(f"{host}-") or node.name.endswith(f"-{host}"):
                     return host
         return None
 
-    def _by_dependents(self, res: Resource) -> str | None:
-        """The host of what uses a resource that lives nowhere itself (a key, the file that holds it)."""
+    def _by_service(self, res: Resource) -> str | None:
+        """The host the settings give the service a resource is named after (``sympa-...``: the mail host)."""
+        if self.settings is None:
+            return None
+        hosts = {
+            "sympa": self.settings.mail_host,
+            "phpmyadmin": self.settings.phpmyadmin.host if self.settings.phpmyadmin is not None else None,
+        }
+        for node in (res, *self.rendering.ancestors(res)):
+            for service in SERVICES:
+                if node.name == service or node.name.startswith(f"{service}-"):
+                    return hosts[service]
+        return None
+
+    def _reached(self, res: Resource) -> set[str]:
+        """Every host at the address a resource reaches (its own, its provider's)."""
+        found = self._hosts_at([res.address]) if res.address else set()
+        provider = self.rendering.provider_of(res)
+        target = provider if provider is not None else (res if res.is_provider else None)
+        if not found and target is not None:
+            found = self._hosts_at(
+                s for key in ("host", "endpoint", "address") for s in _strings(target.inputs.get(key))
+            )
+        return found
+
+    def _unplaced(self, res: Resource) -> str:
+        """The words for a resource on no one host: the hosts that share its address (one machine), the hosts of
+        what uses it (a key in the state, its certificates on several hosts), else that no host is known."""
+        ordered = [h for h in self.hosts if h in self._reached(res)]
+        if len(ordered) > 1:
+            spec = self.settings.hosts[ordered[0]] if self.settings is not None else None
+            written = [str(spec.address), str(spec.private_address)] if spec is not None else []
+            shared = next((a for a in written if set(ordered) <= self.addresses.get(a, set())), None)
+            return " or ".join(ordered) + (f", one address: {shared}" if shared else "")
+        users = {self.host(d) for d in self._users(res) if d.custom}
+        ordered = [h for h in self.hosts if h in users]
+        if len(ordered) == 1:  # what uses it is on one host: it is held there, as a key by its file
+            return ordered[0]
+        if ordered:
+            return f"shared by {' and '.join(ordered)}"
+        return NO_HOST
+
+    def _users(self, res: Resource) -> list[Resource]:
+        """The resources that depend on ``res``."""
         if self._dependents is None:
             self._dependents = {}
             for other in self.rendering:
                 for dep in other.dependencies:
                     self._dependents.setdefault(dep, []).append(other)
+        return self._dependents.get(res.urn, [])
+
+    def _by_dependents(self, res: Resource) -> str | None:
+        """The host of what uses a resource that lives nowhere itself (a key, the file that holds it)."""
         hosts: set[str | None] = {
             self._host.get(d.urn) or self._located(d)
-            for d in self._dependents.get(res.urn, [])
+            for d in self._users(res)
             if d.custom and (d.address or d.provider)
         }
         hosts.discard(None)
@@ -255,11 +310,14 @@ class Attribution:
                 )
         if found is None and (res.type.startswith("mysql:") or res.type == "pulumi:providers:mysql"):
             found = self.db_host  # MariaDB runs on the db host only (names may end with the web host granted)
-        found = found or self._by_name(res)
+        found = found or self._by_name(res) or self._by_service(res)
         if found is None and res.custom and not res.address and not res.provider:
             found = self._by_dependents(res)
         if found is None:
             member = self.member(res)
             found = self.member_host.get(member)
-        self._host[res.urn] = found or NO_HOST
+        if found is None:
+            self._host[res.urn] = NO_HOST  # what uses it is looked at with this resource's place unknown
+            found = self._unplaced(res)
+        self._host[res.urn] = found
         return self._host[res.urn]
