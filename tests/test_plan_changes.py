@@ -708,3 +708,24 @@ def test_a_move_to_a_host_added_in_the_same_change_says_to_add_it_first(two_host
     _set_host(two_hosts, member.slug, "web2")
     advice = plan_json(two_hosts, status=4, rev="HEAD")["moves"][member.slug]["advice"]
     assert "new in pic:hosts" not in advice and f"pic move-script {member.slug} --to web2" in advice, advice
+
+
+def test_members_moved_by_the_default_web_host_are_told_why_and_how_to_stay(two_hosts: Path) -> None:
+    """pic:default_web_host changed: the members whose file names no host move with it, said so with how to keep
+    them where they are (was: "where its file still names web1", of files that name no host)."""
+    named = {m.slug for m in registry(two_hosts) if re.search(r"(?m)^host:", Path(m.file).read_text("utf-8"))}
+    edit(two_hosts / "Pulumi.prod.yaml", "pic:default_web_host: web1", "pic:default_web_host: web2")
+    data = plan_json(two_hosts, status=4, rev="HEAD")
+    unnamed = {m.slug for m in registry(two_hosts) if m.slug not in named}
+    assert set(data["moves"]) == unnamed and unnamed, data["moves"]
+    for move in data["moves"].values():
+        assert (move["from"], move["to"]) == ("web1", "web2")
+        assert "its file names no host: it lives on the stack's default web host" in move["advice"], move
+        assert "to keep it on web1, write `host: web1` in its file" in move["advice"], move
+        assert "where its file still names" not in move["advice"], move
+    # a member whose file names its host, moved: no word of the default
+    slug = sorted(unnamed)[0]
+    git(two_hosts, "checkout", "-q", "--", "Pulumi.prod.yaml")
+    _set_host(two_hosts, slug, "web2")
+    advice = plan_json(two_hosts, status=4, rev="HEAD")["moves"][slug]["advice"]
+    assert "default web host" not in advice and "where it is still on web1" in advice, advice

@@ -134,6 +134,7 @@ class Review:
     unread: tuple[str, ...] = ()
     hosts_removed: frozenset[str] = frozenset()  # web hosts of the revision that leave pic:hosts in this plan
     hosts_added: frozenset[str] = frozenset()  # web hosts new in pic:hosts in this plan
+    by_default: frozenset[str] = frozenset()  # members moving whose file names no host: pic:default_web_host changed
 
     def move_advice(self, slug: str) -> str:
         """What to do for a member that moves, in order, with commands that work where they are to be run:
@@ -142,9 +143,15 @@ class Review:
         before, after = self.moves[slug]
         copy, retire = f"`pic move-script {slug} --to {after}`", f"`pic move-script {slug} --retire-from {before}`"
         steps = (
-            f"copy its space first ({copy}, where its file still names {before}), then switch DNS after "
+            f"copy its space first ({copy}, where it is still on {before}), then switch DNS after "
             f"`pulumi up`, then retire it from {before}, where its keys and jobs stay live until then ({retire})"
         )
+        if slug in self.by_default:
+            steps = (
+                f"its file names no host: it lives on the stack's default web host (pic:default_web_host, else the "
+                f"first web host by name), which changes {before} -> {after}; to "
+                f"keep it on {before}, write `host: {before}` in its file; to move it, {steps}"
+            )
         if after in self.hosts_added:
             steps = (
                 f"{after} is new in pic:hosts in this change, but its copy ({copy}) runs before the change, where "
@@ -793,6 +800,13 @@ def review(changes: list[Change], attr_new: Attribution, attr_old: Attribution) 
     if attr_old is not attr_new:
         lost = https_losses(attr_old.rendering, attr_new.rendering, attr_new.site_domains)
     reused = _uid_reused(attr_old, attr_new)
+    by_default = frozenset(
+        slug
+        for slug in moves
+        if slug in attr_new.members
+        and attr_new.members[slug].spec.host is None
+        and (slug not in attr_old.members or attr_old.members[slug].spec.host is None)
+    )
     old_web = set(attr_old.settings.web_hosts) if attr_old.settings is not None else set()
     new_web = set(attr_new.settings.web_hosts) if attr_new.settings is not None else set()
     return Review(
@@ -812,6 +826,7 @@ def review(changes: list[Change], attr_new: Attribution, attr_old: Attribution) 
         attr_old.unread if attr_old is not attr_new else (),
         frozenset(old_web - new_web - set(renamed)),
         frozenset(new_web - old_web - set(renamed.values())),
+        by_default,
     )
 
 
