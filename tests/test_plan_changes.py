@@ -729,3 +729,24 @@ def test_members_moved_by_the_default_web_host_are_told_why_and_how_to_stay(two_
     _set_host(two_hosts, slug, "web2")
     advice = plan_json(two_hosts, status=4, rev="HEAD")["moves"][slug]["advice"]
     assert "default web host" not in advice and "where it is still on web1" in advice, advice
+
+
+def test_against_any_revision_git_names_a_commit_by(two_hosts: Path) -> None:
+    """A tag, an annotated tag, a short hash, a search of the messages (":/text"): each the commit git resolves it
+    to (was: ":/text" refused as no revision, the text searched with "^{commit}" appended); a tree, or an option
+    given as REV, is refused as no revision."""
+    git(two_hosts, "tag", "light")
+    git(two_hosts, "tag", "-a", "annotated", "-m", "a tag")
+    edit(two_hosts / "Pulumi.prod.yaml", "keep_days: 7", "keep_days: 9")
+    commit(two_hosts, "dumps kept nine days")
+    first = git(two_hosts, "rev-parse", "HEAD~1").strip()
+    for rev in ("light", "annotated", first[:7], ":/two web hosts"):
+        data = plan_json(two_hosts, rev=rev)
+        assert data["against"]["commit"] == first, (rev, data["against"])
+        assert [c["name"] for c in data["changes"]] == ["web1-dumps-config", "web2-dumps-config"], rev
+    for rev in ("HEAD^{tree}", "--all"):
+        proc = plan(two_hosts, f"--against={rev}", rev="HEAD")
+        assert proc.returncode == 1 and f"--against: {rev!r} is not a revision of this repository" in proc.stderr, (
+            rev,
+            proc.stderr[-2000:],
+        )

@@ -67,7 +67,10 @@ def checkout(project: Path, rev: str, members_links: dict[str, str] | None = Non
     project = project.resolve()
     shallow = _repository_state(project)
     try:
-        commit = _git(project, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
+        # Resolved first, then peeled to its commit: a suffix on REV itself would change what some revisions say
+        # (":/<text>" searches the messages for the whole text, suffix included).
+        found = _git(project, "rev-parse", "--verify", "--quiet", "--end-of-options", rev)
+        commit = _git(project, "rev-parse", "--verify", "--quiet", f"{found}^{{commit}}")
     except PicError:
         why = f"{rev!r} is not a revision of this repository"
         if shallow:
