@@ -66,8 +66,10 @@ _SECRET_TEXT = [
         "a password option",
         re.compile(
             # not an option that says there is none or asks for it (pg_dump --no-password DB, --skip-password,
-            # restic --insecure-no-password, --ask-pass): the next word is no value of it
-            r"(?i)(?<![\w-])--(?!(?:[\w-]*?-)?(?:no|skip|ask|prompt|disable|without)[_-])"
+            # restic --insecure-no-password, --ask-pass), nor one that acts on the password of the account
+            # it names (wp-cli's --reset-password alice@example.org, --send-reset-password, --expire-password):
+            # the next word is no value of it
+            r"(?i)(?<![\w-])--(?!(?:[\w-]*?-)?(?:no|skip|ask|prompt|disable|without|reset|forgot|lost|expire)[_-])"
             # an option after it (--show-password --porcelain) is the next option, not its value
             rf"[\w-]*?(?:{_CONFIDENTIAL_WORDS.replace('_', '[_-]')}|(?<=-)pass)(?:=|\s+(?![\"']?-)){_VALUE}"
         ),
@@ -114,15 +116,18 @@ _SECRET_TEXT = [
             r"(?P<v>(?![$%{<*\\(\[])[^\s\"'`&#;|<>]{6,})"
         ),
     ),
-    # a header naming a key or token (curl -H 'X-Api-Key: ...', --header 'PRIVATE-TOKEN: ...')
+    # a header that carries a credential (curl -H 'X-Api-Key: ...', --header 'PRIVATE-TOKEN: ...', X-Auth-Key),
+    # not any header naming a key (X-Cache-Key, Idempotency-Key)
     (
         "an authorization header",
         re.compile(
-            rf"(?i)(?<![\w-])(?:-H|--header)[\s=\"']*[\w-]*?(?:{_CONFIDENTIAL_WORDS.replace('_', '[_-]?')}|key):[ \t]*"
+            r"(?i)(?<![\w-])(?:-H|--header)[\s=\"']*[\w-]*?"
+            rf"(?:{_CONFIDENTIAL_WORDS.replace('_', '[_-]?')}|(?<![a-z0-9])(?:auth|access|app)-?key):[ \t]*"
             r"(?P<v>(?![\s$%{<\"'])[\w.~+/=-]{8,})"
         ),
     ),
-    ("credentials in a URL", re.compile(r"(?<![a-z0-9+.-])[a-z][a-z0-9+.-]*://[^/\s:@]+:(?P<v>[^@\s/$]{6,})@")),
+    # user:password@ before the host: none of / ? # in them (https://x.org:8443?to=a@b.org is a port, a query)
+    ("credentials in a URL", re.compile(r"(?<![a-z0-9+.-])[a-z][a-z0-9+.-]*://[^/?#\s:@]+:(?P<v>[^@\s/?#$]{6,})@")),
     (
         "an authorization header",
         re.compile(r"(?i)\bAuthorization:\s*(?:(?:Basic|Bearer|Token|Digest)\s+)?(?P<v>(?![\s$%{<\"'])[\w.~+/=-]{8,})"),

@@ -600,6 +600,15 @@ def test_plaintext_secret_is_refused(resource_type: str, props: dict[str, Any]) 
         ),
         ("command:local:Command", {"stdin": "$token = bin2hex(random_bytes(16));\n$pass = Str::random(40);\n"}, ()),
         ("command:remote:Command", {"stdin": "postconf \\\n\t'pic_site_x_pass = check_sender_access inline:{}'\n"}, ()),
+        (
+            "command:remote:Command",
+            {
+                "stdin": "wp user update alice --reset-password alice@example.org\n"
+                "curl -H 'X-Cache-Key: nightly-2026-12' -H 'Idempotency-Key: 5f1b2c3d4e5f6a7b' "
+                "'https://x.org:8443?to=bureau@example.org'\n"
+            },
+            (),
+        ),
     ],
     ids=[
         "logging-off",
@@ -618,6 +627,7 @@ def test_plaintext_secret_is_refused(resource_type: str, props: dict[str, Any]) 
         "read-from-the-environment",
         "computed",
         "a-settings-list",
+        "look-alikes",
     ],
 )
 def test_declared_or_harmless_values_pass(resource_type: str, props: dict[str, Any], declared: tuple[str, ...]) -> None:

@@ -119,6 +119,11 @@ SECRET = "Zt8kq2LmW9"
         f"curl -s 'https://stats.asso-cron.org/index.php?module=API&method=X&token_auth={SECRET}'",
         f"curl -H 'X-Api-Key: {SECRET}' https://api.asso-cron.org/sync",
         f'curl --header "PRIVATE-TOKEN: {SECRET}" https://api.asso-cron.org/sync',
+        f"curl -H 'X-Auth-Key: {SECRET}' -H 'X-Auth-Email: a@asso-cron.org' https://api.asso-cron.org/zones",
+        f"curl -H 'DOLAPIKEY: {SECRET}' https://asso-cron.org/api/index.php/status",
+        f"curl -H 'X-Vault-Token: {SECRET}' https://vault.asso-cron.org/v1/kv/x",
+        f"php bin/console app:user alice@example.org --reset-password --new-password {SECRET}",
+        f"curl -fsS 'https://cron:{SECRET}@asso-cron.org:8443?notify=bureau@asso-cron.org'",
         # an encrypted copy's or an upload's password
         f"tar czf - . | openssl enc -aes-256-cbc -pbkdf2 -pass pass:{SECRET} -out ../db/www.tgz.enc",
         f"zip -qr -P {SECRET} ../db/www.zip .",
@@ -178,6 +183,17 @@ def test_a_command_holding_a_secret_is_refused_as_the_policy_pack_would(tmp_path
         "pg_dump --no-password asso_cron_main > ../db/pg.sql",
         "mariadb --skip-password asso_cron_main -e 'SELECT 1'",
         "restic --insecure-no-password -r ../db/restic backup .",
+        # an option acting on the password of the account it names: the next word is that account
+        "wp user update alice --reset-password alice@example.org",
+        "php bin/console app:users --send-reset-password alice@example.org",
+        "php bin/console app:users --expire-password alice@example.org --lost-password bob@example.org",
+        # headers that name a key but carry no credential
+        "curl -fsS -H 'X-Cache-Key: nightly-rebuild-2026' https://asso-cron.org/cache/warm",
+        "curl -fsS -X POST -H 'Idempotency-Key: 5f1b2c3d4e5f6a7b' https://api.asso-cron.org/sync",
+        'curl -fsS --header "Sort-Key: created_at_desc" https://api.asso-cron.org/events',
+        # a port, no path, and an address in the query: no user:password@
+        "curl -fsS 'https://asso-cron.org:8443?notify=bureau@asso-cron.org'",
+        "curl -fsS https://asso-cron.org:8443#top@asso",
     ],
 )
 def test_a_command_reading_its_secret_from_a_file_is_taken(command: str) -> None:
