@@ -17,7 +17,10 @@ _CONFIDENTIAL_WORDS = (
 )
 # Short words that name one only after a separator or alone (``DB_PASS``, ``pwd``; not ``bypass``).
 _CONFIDENTIAL_SHORT = r"(?:(?<![a-z0-9])|(?<=[_.-]))(?:pass|pwd)"
-_KEY = rf"[\w.-]*?(?:{_CONFIDENTIAL_WORDS}|{_CONFIDENTIAL_SHORT})"
+# Names of a secret that hold none of those words: Laravel's APP_KEY, Rails' RAILS_MASTER_KEY and
+# SECRET_KEY_BASE, redis-cli's REDISCLI_AUTH, sshpass -e's SSHPASS.
+_CONFIDENTIAL_NAMES = r"(?<![a-z0-9])(?:app_key|master_key|secret_key_base|rediscli_auth|sshpass)"
+_KEY = rf"[\w.-]*?(?:{_CONFIDENTIAL_WORDS}|{_CONFIDENTIAL_SHORT}|{_CONFIDENTIAL_NAMES})"
 # A literal value (group v): not a variable, a path (../priv/x, ~/priv/x, curl's @file), a template or a
 # placeholder's brackets, nor a call that
 # computes it (getenv('DB_PASSWORD'), bin2hex(random_bytes(16)), Str::random(40): a name, then an argument
@@ -79,13 +82,48 @@ _SECRET_TEXT = [
         "a password option",
         re.compile(r"\b(?:mysql|mariadb)[\w-]*\s[^\n|;&]{0,200}?(?<=\s)-p[\"']*(?P<v>(?![\s\"'$])\S{6,})"),
     ),
-    ("a password option", re.compile(rf"\bsshpass\s+-p\s*{_VALUE}")),
+    # sshpass's own options come before the command it runs (getopt "+f:d:p:P:heVv": sshpass -v -p ...,
+    # -vp ...); a -p after the command (ssh -p 2222) is the command's
+    (
+        "a password option",
+        re.compile(rf"{_COMMAND}sshpass(?:\s+-[vhVe]*[fdP]\s*[^\s-]\S*|\s+-[vhVe]+)*\s+-[vhVe]*p\s*{_VALUE}"),
+    ),
+    # redis-cli -a PASSWORD (a word of its own; --pass is read above), smbtar -p PASSWORD
+    ("a password option", re.compile(rf"{_COMMAND}(?:redis|valkey|keydb)-cli\s[^\n|;&]{{0,200}}?(?<=\s)-a\s+{_VALUE}")),
+    ("a password option", re.compile(rf"{_COMMAND}smbtar\s[^\n|;&]{{0,200}}?(?<=\s)-p\s*{_VALUE}")),
+    # Samba's clients: -U|--user=[DOMAIN\]USER[%PASSWORD] (smbclient, smbget, rpcclient, net...)
+    (
+        "a password option",
+        re.compile(
+            rf"{_COMMAND}(?:smbclient|smbget|smbcacls|smbcquotas|smbtree|rpcclient|mdsearch|net)\s[^\n|;&]{{0,200}}?"
+            r"(?<=\s)(?:-U|--user(?=[\s=\"']))[\s=\"']*[^\s%\"'$]*%(?P<v>(?![\s$])[^\s\"']{6,})"
+        ),
+    ),
+    # HTTPie (http, https) and xh: --auth, -a USER:PASS; -A bearer -a TOKEN
+    (
+        "a password option",
+        re.compile(
+            rf"{_COMMAND}(?:https?|xhs?)\s[^\n|;&]{{0,200}}?(?<=\s)(?:-a|--auth(?=[\s=\"']))"
+            r"[\s=\"']*[^\s:\"'$]*:(?P<v>(?![\s$])[^\s\"']{6,})"
+        ),
+    ),
+    (
+        "a password option",
+        re.compile(
+            rf"(?i){_COMMAND}(?:https?|xhs?)\s[^\n|;&]{{0,200}}?(?<=\s)(?:-A|--auth-type)[\s=\"']*bearer\b"
+            rf"[^\n|;&]{{0,200}}?(?<=\s)(?:-a|--auth(?=[\s=\"']))[\s=\"']*{_VALUE}"
+        ),
+    ),
     # Dolibarr's scheduled jobs: scripts/cron/cron_run_jobs.php SECURITYKEY USERLOGIN
     ("a password option", re.compile(rf"\bcron_run_jobs\.php\s+(?![\"']?-){_VALUE}")),
     # openssl enc -pass pass:..., -passin/-passout pass:...; zip -P ...; 7z -p...; lftp -u user,...
     ("a password option", re.compile(rf"(?<![\w-])-pass(?:in|out)?\s+[\"']*pass:{_VALUE}")),
-    # the program, not a word ending a file name or URL (a.zip -P imports/: wget's directory) nor a number (+7)
-    ("a password option", re.compile(rf"{_COMMAND}zip\s[^\n|;&]{{0,200}}?(?<=\s)-P\s*{_VALUE}")),
+    # the program, not a word ending a file name or URL (a.zip -P imports/: wget's directory) nor a number (+7);
+    # -P alone or last of a cluster of short options (zip -rP ..., unzip -qoP...)
+    (
+        "a password option",
+        re.compile(rf"{_COMMAND}(?:un)?zip\s[^\n|;&]{{0,200}}?(?<=\s)-[A-Za-z0-9]{{0,20}}?P\s*{_VALUE}"),
+    ),
     ("a password option", re.compile(rf"{_COMMAND}7za?\s[^\n|;&]{{0,200}}?(?<=\s)-p[\"']*{_VALUE}")),
     (
         "a password option",
@@ -100,6 +138,21 @@ _SECRET_TEXT = [
     (
         "a password for chpasswd",
         re.compile(r"(?<![\w.-])[\w.-]+:(?P<v>(?![\s$])[^\s\"':]{6,})[\"']?\s*\|\s*(?:sudo\s+)?chpasswd"),
+    ),
+    # a password written to the standard input of a program that reads it there (echo PW | mysql -p,
+    # printf '%s' PW | docker login --password-stdin): one word, which SQL piped to mysql is not
+    (
+        "a password piped to a program",
+        re.compile(
+            r"(?:\becho(?:\s+-[neE]+)*|\bprintf(?:\s+--)?(?:\s+[\"']*%s(?:\\n)?[\"']*)?)\s+[\"']*"
+            r"(?P<v>(?![$%{<*\\(\[-])(?!(?:\.\.?|~)?/)[^\s\"'`,;|&<>()]{6,})[\"']*\s*\|[^\n|;&]{0,200}?"
+            r"(?:\b(?:mysql|mariadb)[\w-]*\s(?:[^\n|;&]{0,200}?\s)?(?:-p|--password)(?=[\"']*(?:\s|$|[;&|)]))"
+            r"|(?<![\w-])--password-stdin\b|(?<![\w-])--passphrase-fd[\s=]+0\b|(?<![\w-])-pass(?:in)?\s+stdin\b"
+            r"|\bpasswd\s(?:[^\n|;&]{0,200}?\s)?--stdin\b|\bsmbpasswd\s(?:[^\n|;&]{0,200}?\s)?-[a-z]*s\b"
+            r"|\bhtpasswd\s(?:[^\n|;&]{0,200}?\s)?-[a-zA-Z]*i"
+            # sshpass with none of -f, -d, -p, -e reads the password on its standard input
+            r"|(?<![^\s/;&|(`\"'])sshpass(?:\s+-[vhV]+|\s+-[vhV]*P\s*\S+)*\s+(?=[^\s-]))"
+        ),
     ),
     ("a PHP password constant", re.compile(r"(?i)['\"]\w*PASSWORD['\"]\s*,\s*['\"](?P<v>[^'\"$]{6,})['\"]")),
     (
@@ -126,8 +179,19 @@ _SECRET_TEXT = [
             r"(?P<v>(?![\s$%{<\"'])[\w.~+/=-]{8,})"
         ),
     ),
-    # user:password@ before the host: none of / ? # in them (https://x.org:8443?to=a@b.org is a port, a query)
-    ("credentials in a URL", re.compile(r"(?<![a-z0-9+.-])[a-z][a-z0-9+.-]*://[^/?#\s:@]+:(?P<v>[^@\s/?#$]{6,})@")),
+    # user:password@ before the host: none of / ? # in them (https://x.org:8443?to=a@b.org is a port, a query);
+    # the user may be empty (redis://:password@host), then the password holds no colon (cvs's
+    # :pserver:user@host is a method and a user)
+    (
+        "credentials in a URL",
+        re.compile(r"(?<![a-z0-9+.-])[a-z][a-z0-9+.-]*://(?:[^/?#\s:@]+:|:(?=[^@\s/?#$:]{6,}@))(?P<v>[^@\s/?#$]{6,})@"),
+    ),
+    # Drupal's cron URL, https://SITE/cron/KEY: a random key of 43 or more letters, digits, - and _ (a digit
+    # among them), which no word of a path or a script's name is
+    (
+        "a cron key in a URL",
+        re.compile(r"(?i)/cron/(?P<v>(?=[a-z_-]*[0-9])[a-z0-9_-]{43,})(?![a-z0-9_.~%-])"),
+    ),
     (
         "an authorization header",
         re.compile(r"(?i)\bAuthorization:\s*(?:(?:Basic|Bearer|Token|Digest)\s+)?(?P<v>(?![\s$%{<\"'])[\w.~+/=-]{8,})"),
@@ -135,7 +199,9 @@ _SECRET_TEXT = [
     ("an access key", re.compile(r"\b(?:AKIA[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{30,}|xox[abpr]-[A-Za-z0-9-]{10,})\b")),
 ]
 # Input names whose value is a secret when it is a non-empty literal.
-_SECRET_NAME = re.compile(rf"(?i)(?:(?:^|[_.-]|(?<=[a-z])){_CONFIDENTIAL_WORDS}|{_CONFIDENTIAL_SHORT})$")
+_SECRET_NAME = re.compile(
+    rf"(?i)(?:(?:^|[_.-]|(?<=[a-z])){_CONFIDENTIAL_WORDS}|{_CONFIDENTIAL_SHORT}|{_CONFIDENTIAL_NAMES})$"
+)
 # Base64 long enough to hold a key's first line, or an assignment.
 _BASE64 = re.compile(r"(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{40,}={0,2}")
 

@@ -129,6 +129,51 @@ SECRET = "Zt8kq2LmW9"
         f"zip -qr -P {SECRET} ../db/www.zip .",
         f"7z a -p{SECRET} ../db/www.7z .",
         f"lftp -u asso,{SECRET} ftp.asso-cron.org -e 'mirror -R ../db /backup; quit'",
+        # a password written to a program that reads it on its standard input
+        f"echo {SECRET} | mysql -u asso_cron_main -p asso_cron_main -e 'OPTIMIZE TABLE t'",
+        f"printf '%s' {SECRET} | mariadb -u asso_cron_main -p asso_cron_main",
+        f"printf '%s\\n' '{SECRET}' | docker login -u asso --password-stdin registry.asso-cron.org",
+        f"echo -n {SECRET} | sshpass rsync -a ../db/ backup@nas.asso-cron.org:asso/",
+        f"echo {SECRET} | gpg --batch --passphrase-fd 0 -c ../db/x.sql",
+        f"echo {SECRET} | mysql -u asso_cron_main -p",  # the last word of the command
+        # HTTPie's and xh's --auth, -a USER:PASS, and a bearer token
+        f"http --auth cron:{SECRET} https://asso-cron.org/cron",
+        f"http -a cron:{SECRET} POST https://asso-cron.org/cron",
+        f"xh --auth=cron:{SECRET} https://asso-cron.org/cron",
+        f"http -A bearer -a {SECRET} https://api.asso-cron.org/sync",
+        # Samba's clients: -U USER%PASSWORD; smbtar -p
+        f"smbclient //nas/backup -U asso%{SECRET} -c 'put ../db/x.sql x.sql'",
+        f"smbget -U 'asso%{SECRET}' smb://nas/backup/x.sql",
+        f"smbclient //nas/backup --user=WORKGROUP\\asso%{SECRET} -c ls",
+        f"smbtar -s nas -x backup -u asso -p {SECRET} -t ../db/www.tar",
+        # zip's -P last of a cluster of short options, unzip's -P
+        f"zip -qrP {SECRET} ../db/www.zip .",
+        f"zip -r9P{SECRET} ../db/www.zip .",
+        f"unzip -qoP {SECRET} ../db/www.zip -d ../restore",
+        # Drupal's cron URL, with its key
+        f"curl -fsS https://asso-cron.org/cron/{SECRET * 5}",
+        f"wget -qO- 'https://asso-cron.org/cron/{SECRET * 5}?t=1'",
+        # names of a secret that hold no word such as password, key alone or token
+        f"APP_KEY=base64:{SECRET * 4}= php artisan schedule:run",
+        f"RAILS_MASTER_KEY={SECRET * 3} bin/rails runner 'Job.run'",
+        f"SECRET_KEY_BASE={SECRET * 3} bin/rails runner 'Job.run'",
+        f"SSHPASS={SECRET} sshpass -e ssh backup@nas.asso-cron.org true",
+        f"REDISCLI_AUTH={SECRET} redis-cli -h redis ping",
+        # redis-cli -a, --pass, a URL with no user; sshpass's options before the command, clustered too
+        f"redis-cli -h redis --no-auth-warning -a {SECRET} FLUSHDB",
+        f"redis-cli -h redis --pass {SECRET} ping",
+        f"redis-cli -u redis://:{SECRET}@redis:6379 ping",
+        f"sshpass -v -p {SECRET} ssh backup@nas.asso-cron.org true",
+        f"sshpass -vp{SECRET} ssh backup@nas.asso-cron.org true",
+        f"sshpass -P assword: -p {SECRET} ssh backup@nas.asso-cron.org true",
+        # the password options and variables of mysqladmin, pg_dump, wget, rsync
+        f"mysqladmin -u asso_cron_main -p{SECRET} status",
+        f"PGPASSWORD={SECRET} pg_dump -h db asso_cron_main > ../db/pg.sql",
+        f"cd ../db && PGPASSWORD={SECRET} pg_dump -h db asso_cron_main > pg.sql",
+        f"wget -q --http-user=cron --http-password={SECRET} https://asso-cron.org/cron",
+        f"wget -q --user=cron --password={SECRET} https://asso-cron.org/cron",
+        f"wget -q --ftp-user=asso --ftp-password {SECRET} ftp://ftp.asso-cron.org/x",
+        f"RSYNC_PASSWORD={SECRET} rsync -a ../db/ rsync://backup@nas.asso-cron.org/asso",
     ],
 )
 def test_a_command_holding_a_secret_is_refused_as_the_policy_pack_would(tmp_path: Path, command: str) -> None:
@@ -194,6 +239,33 @@ def test_a_command_holding_a_secret_is_refused_as_the_policy_pack_would(tmp_path
         # a port, no path, and an address in the query: no user:password@
         "curl -fsS 'https://asso-cron.org:8443?notify=bureau@asso-cron.org'",
         "curl -fsS https://asso-cron.org:8443#top@asso",
+        # SQL, a message or a file's text piped, not a password; one read from a file
+        "echo 'OPTIMIZE TABLE wp_options' | mysql -u asso_cron_main -p asso_cron_main",
+        "echo finished | mail -s done bureau@asso-cron.org",
+        "printf '%s' \"$DB_PASS\" | mysql -u asso_cron_main -p asso_cron_main",
+        "docker login -u asso --password-stdin registry.asso-cron.org < ../priv/registry-password",
+        # a user alone (HTTPie, smbclient then prompt, or read the password from a file)
+        "http -a cron --auth-type digest https://asso-cron.org:8443/cron",
+        'http -a "cron:$(cat ../priv/cron-pass)" https://asso-cron.org/cron',
+        'smbclient //nas/backup -U asso -A ../priv/smb-auth -c "put ../db/x.sql db-$(date +%F).sql"',
+        'smbclient //nas/backup -U "asso%$(cat ../priv/smb-pass)" -c ls',
+        # options of zip with no password, rsync -a, a path or a script's name under cron/
+        "zip -qr9 ../db/www.zip . -x 'Private/*'",
+        "unzip -qo ../db/www.zip -d ../restore",
+        'zip -qrP "$(cat ../priv/zip-password)" ../db/www.zip .',
+        "rsync -a backup@nas.asso-cron.org:/srv/asso/db/ ../db/",
+        "curl -fsS https://asso-cron.org/cron/run-the-weekly-newsletter-queue-now-please-ok",
+        'curl -fsS "https://asso-cron.org/cron/$(cat ../priv/drupal-cron-key)"',
+        "php ../scripts/cron/cron_run_jobs_by_url_for_all_the_entities_of_2026.php",
+        'APP_KEY="$(cat ../priv/app-key)" php artisan schedule:run',
+        "MY_APP_KEYBOARD=azerty123 php bin/keyboard.php",
+        # redis-cli's -p (a port), a password read from a file; ssh's -p after sshpass's options
+        'redis-cli -h redis -p 6379 --no-auth-warning -a "$(cat ../priv/redis-pass)" ping',
+        "redis-cli -h redis -n 2 --scan --pattern 'sess:*'",
+        "sshpass -f ../priv/nas-pass ssh -p 22022 backup@nas.asso-cron.org 'ls -p archives-2026'",
+        "sshpass -e ssh backup@nas.asso-cron.org true",
+        # a URL with an empty user whose password would hold a colon: cvs's :pserver:USER@HOST
+        "git cvsimport -d cvs://:pserver:anoncvs@cvs.asso-cron.org:/cvs/src src",
     ],
 )
 def test_a_command_reading_its_secret_from_a_file_is_taken(command: str) -> None:
