@@ -64,7 +64,8 @@ _SECRET_TEXT = [
         ),
     ),
     # a shell word (env DB_PASSWORD=..., docker run -e ...), quoted too ('DB_PASSWORD=...')
-    ("a password assignment", re.compile(rf"(?i)(?:(?<=\s)|(?<=\s[\"'])){_KEY}={_VALUE}")),
+    # HTTPie's query item, token==VALUE, too
+    ("a password assignment", re.compile(rf"(?i)(?:(?<=\s)|(?<=\s[\"'])){_KEY}(?:==|=(?!=)){_VALUE}")),
     (
         "a password option",
         re.compile(
@@ -73,8 +74,10 @@ _SECRET_TEXT = [
             # it names (wp-cli's --reset-password alice@example.org, --send-reset-password, --expire-password):
             # the next word is no value of it
             r"(?i)(?<![\w-])--(?!(?:[\w-]*?-)?(?:no|skip|ask|prompt|disable|without|reset|forgot|lost|expire)[_-])"
-            # an option after it (--show-password --porcelain) is the next option, not its value
-            rf"[\w-]*?(?:{_CONFIDENTIAL_WORDS.replace('_', '[_-]')}|(?<=-)pass)(?:=|\s+(?![\"']?-)){_VALUE}"
+            # a bearer token (curl --oauth2-bearer); an option after it (--show-password --porcelain) is the next
+            # option, not its value
+            rf"[\w-]*?(?:{_CONFIDENTIAL_WORDS.replace('_', '[_-]')}|(?<=-)pass|(?<=-)bearer)"
+            rf"(?:=|\s+(?![\"']?-)){_VALUE}"
         ),
     ),
     # -p'...', -p"...": the quotes are the shell's (and a quoted script's '"'"')
@@ -132,8 +135,22 @@ _SECRET_TEXT = [
     (
         "a password option",
         re.compile(
-            r"\b(?:curl|wget)\b[^\n|;&]{0,200}?\s(?:-u|--user(?=[\s=\"']))[\s=\"']*[^\s:\"'$]*:(?P<v>(?![\s$])[^\s\"']{6,})"
+            r"\b(?:curl|wget)\b[^\n|;&]{0,200}?\s(?:-u|--(?:proxy-)?user(?=[\s=\"']))[\s=\"']*[^\s:\"'$]*:"
+            r"(?P<v>(?![\s$])[^\s\"']{6,})"
         ),
+    ),
+    # curl's -U USER:PASS, the proxy's (wget's -U is its user agent)
+    (
+        "a password option",
+        re.compile(r"\bcurl\b[^\n|;&]{0,200}?\s-U[\s\"']*[^\s:\"'$]*:(?P<v>(?![\s$])[^\s\"']{6,})"),
+    ),
+    # OpenLDAP's clients: -w PASSWORD (-W asks for it, -y reads a file); ldappasswd's -a OLD, -s NEW;
+    # MongoDB's tools and ncftp's: -p PASSWORD
+    ("a password option", re.compile(rf"{_COMMAND}ldap[a-z]*\s[^\n|;&]{{0,200}}?(?<=\s)-x?w\s*{_VALUE}")),
+    ("a password option", re.compile(rf"{_COMMAND}ldappasswd\s[^\n|;&]{{0,200}}?(?<=\s)-[as]\s*{_VALUE}")),
+    (
+        "a password option",
+        re.compile(rf"{_COMMAND}(?:mongo[a-z]*|ncftp[a-z]*)\s[^\n|;&]{{0,200}}?(?<=\s)-p\s*{_VALUE}"),
     ),
     (
         "a password for chpasswd",
@@ -179,6 +196,15 @@ _SECRET_TEXT = [
             r"(?P<v>(?![\s$%{<\"'])[\w.~+/=-]{8,})"
         ),
     ),
+    # HTTPie's and xh's header items, NAME:VALUE: the same headers
+    (
+        "an authorization header",
+        re.compile(
+            rf"(?i){_COMMAND}(?:https?|xhs?)\s[^\n|;&]{{0,200}}?(?<=[\s\"'])[\w-]*?"
+            rf"(?:{_CONFIDENTIAL_WORDS.replace('_', '[_-]?')}|(?<![a-z0-9])(?:auth|access|app)-?key):[\"']*"
+            r"(?P<v>(?![\s$%{<\"'])[\w.~+/=-]{8,})"
+        ),
+    ),
     # user:password@ before the host: none of / ? # in them (https://x.org:8443?to=a@b.org is a port, a query);
     # the user may be empty (redis://:password@host), then the password holds no colon (cvs's
     # :pserver:user@host is a method and a user)
@@ -194,7 +220,9 @@ _SECRET_TEXT = [
     ),
     (
         "an authorization header",
-        re.compile(r"(?i)\bAuthorization:\s*(?:(?:Basic|Bearer|Token|Digest)\s+)?(?P<v>(?![\s$%{<\"'])[\w.~+/=-]{8,})"),
+        re.compile(
+            r"(?i)\bAuthorization:\s*[\"']*(?:(?:Basic|Bearer|Token|Digest)\s+)?(?P<v>(?![\s$%{<\"'])[\w.~+/=-]{8,})"
+        ),
     ),
     ("an access key", re.compile(r"\b(?:AKIA[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{30,}|xox[abpr]-[A-Za-z0-9-]{10,})\b")),
 ]

@@ -948,6 +948,9 @@ def test_the_pack_passes_on_members_named_like_secrets(project_root: Path, tmp_p
         "/cron/" * 40_000,
         "/cron/" + "a1" * 100_000 + ".",
         "http://" * 30_000,
+        "ldapsearch " * 30_000,
+        "curl -U" * 30_000,
+        "http X-Api-Key:" * 20_000,
         "-H " + "a-" * 100_000,
     ],
     ids=[
@@ -970,6 +973,9 @@ def test_the_pack_passes_on_members_named_like_secrets(project_root: Path, tmp_p
         "cron-paths",
         "a-cron-key-then-a-dot",
         "url-schemes",
+        "ldapsearch-words",
+        "curl-proxy-users",
+        "header-items",
         "header-name-dashes",
     ],
 )

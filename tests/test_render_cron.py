@@ -174,6 +174,18 @@ SECRET = "Zt8kq2LmW9"
         f"wget -q --user=cron --password={SECRET} https://asso-cron.org/cron",
         f"wget -q --ftp-user=asso --ftp-password {SECRET} ftp://ftp.asso-cron.org/x",
         f"RSYNC_PASSWORD={SECRET} rsync -a ../db/ rsync://backup@nas.asso-cron.org/asso",
+        # curl's bearer token and proxy's password; HTTPie's header items; OpenLDAP's, MongoDB's, ncftp's passwords
+        f"curl -fsS --oauth2-bearer {SECRET} https://api.asso-cron.org/sync",
+        f"curl -fsS --proxy-user asso:{SECRET} -x proxy:3128 https://asso-cron.org/cron",
+        f"curl -fsS -U asso:{SECRET} -x proxy:3128 https://asso-cron.org/cron",
+        f"http https://api.asso-cron.org/sync X-Api-Key:{SECRET}",
+        f"http https://api.asso-cron.org/sync Authorization:'Bearer {SECRET}'",
+        f"http https://api.asso-cron.org/sync token=={SECRET}",
+        f"ldapsearch -x -H ldap://ldap -D cn=cron,dc=asso -w {SECRET} -b dc=asso '(uid=*)'",
+        f"ldapsearch -x -D cn=cron,dc=asso -w{SECRET} -b dc=asso",
+        f"ldappasswd -x -D cn=cron,dc=asso -y ../priv/ldap-pass -s {SECRET} uid=alice,dc=asso",
+        f"mongodump -u asso -p {SECRET} --db asso -o ../db/mongo",
+        f"ncftpput -u asso -p {SECRET} ftp.asso-cron.org /backup ../db/x.sql",
     ],
 )
 def test_a_command_holding_a_secret_is_refused_as_the_policy_pack_would(tmp_path: Path, command: str) -> None:
@@ -264,6 +276,16 @@ def test_a_command_holding_a_secret_is_refused_as_the_policy_pack_would(tmp_path
         "redis-cli -h redis -n 2 --scan --pattern 'sess:*'",
         "sshpass -f ../priv/nas-pass ssh -p 22022 backup@nas.asso-cron.org 'ls -p archives-2026'",
         "sshpass -e ssh backup@nas.asso-cron.org true",
+        # wget's -U (its user agent), --proxy-user (a user); a search scope; a port
+        'wget -q -U "asso-cron:v1.2.3456" https://asso-cron.org/cron',
+        'wget -q --proxy-user=asso --proxy-password="$(cat ../priv/proxy-pass)" https://asso-cron.org/cron',
+        "ldapsearch -x -W -D cn=cron,dc=asso -b dc=asso -s sub '(uid=alice)'",
+        "ldapsearch -x -y ../priv/ldap-pass -D cn=cron,dc=asso -b dc=asso",
+        "mongodump --port 27017 --db asso -o ../db/mongo",
+        "ncftpput -P 2121 -f ../priv/ncftp.cfg ftp.asso-cron.org /backup ../db/x.sql",
+        'curl -fsS --oauth2-bearer "$(cat ../priv/api-token)" https://api.asso-cron.org/sync',
+        "http https://api.asso-cron.org/sync X-Cache-Key:nightly-2026-12 User-Agent:asso-cron/1.2345",
+        "http https://api.asso-cron.org/sync token==$(cat ../priv/api-token) name=alice",
         # a URL with an empty user whose password would hold a colon: cvs's :pserver:USER@HOST
         "git cvsimport -d cvs://:pserver:anoncvs@cvs.asso-cron.org:/cvs/src src",
     ],
