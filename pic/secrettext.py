@@ -38,21 +38,25 @@ _PLACEHOLDER = re.compile(
     r"|required|optional|redacted|hidden|unset|example|placeholder|secret-value|none|null|false|true)$"
 )
 
-# Text that is a secret wherever it appears: (kind, pattern); a pattern's group v, when it has
-# one, is the value, which is no secret when it reads as a placeholder.
-_SECRET_TEXT = [
+# Text that is a secret wherever it appears: (kind, pattern, needs); a pattern's group v, when it has
+# one, is the value, which is no secret when it reads as a placeholder. ``needs``: words in lower case one
+# of which any text the pattern matches holds (a program's name, a sign), so that a text holding none of
+# them is not searched (tests/test_fields_fast.py checks that this changes no verdict).
+_SECRET_TEXT: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = [
     (
         "a private key",
         re.compile(
             r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"
             r"|(?s:PuTTY-User-Key-File-\d+:.*?Private-Lines:)"  # PuTTY's .ppk
         ),
+        ("private key", "putty-user-key-file"),
     ),
     # a line, a shell command after ';', an entry of a JSON object or PHP array, a PHP variable
     # KEY=VALUE, KEY: VALUE (a shell assignment, YAML, JSON)
     (
         "a password assignment",
         re.compile(rf"(?im)(?:^|[;{{,(])\s*(?:export\s+|\$)?[\"']?{_KEY}[\"']?(?:=>?|:)\s*{_VALUE}"),
+        ("=", ":"),
     ),
     # KEY = VALUE, KEY => VALUE (ini, PHP, main.cf): VALUE is the rest of the line; one followed by more
     # words is a setting's list (pic_site_club_pass = check_sender_access inline:{...}), no password
@@ -62,10 +66,11 @@ _SECRET_TEXT = [
             rf"(?im)(?:^|[;{{,(])\s*(?:export\s+|\$)?[\"']?{_KEY}[\"']?[ \t]+(?:=>?|:)[ \t]*"
             rf"{_VALUE}(?![^\s\"'`,;])(?![ \t]+[^\s#;])"
         ),
+        ("=", ":"),
     ),
     # a shell word (env DB_PASSWORD=..., docker run -e ...), quoted too ('DB_PASSWORD=...')
     # HTTPie's query item, token==VALUE, too
-    ("a password assignment", re.compile(rf"(?i)(?:(?<=\s)|(?<=\s[\"'])){_KEY}(?:==|=(?!=)){_VALUE}")),
+    ("a password assignment", re.compile(rf"(?i)(?:(?<=\s)|(?<=\s[\"'])){_KEY}(?:==|=(?!=)){_VALUE}"), ("=",)),
     (
         "a password option",
         re.compile(
@@ -79,21 +84,28 @@ _SECRET_TEXT = [
             rf"[\w-]*?(?:{_CONFIDENTIAL_WORDS.replace('_', '[_-]')}|(?<=-)pass|(?<=-)bearer)"
             rf"(?:=|\s+(?![\"']?-)){_VALUE}"
         ),
+        ("--",),
     ),
     # -p'...', -p"...": the quotes are the shell's (and a quoted script's '"'"')
     (
         "a password option",
         re.compile(r"\b(?:mysql|mariadb)[\w-]*\s[^\n|;&]{0,200}?(?<=\s)-p[\"']*(?P<v>(?![\s\"'$])\S{6,})"),
+        ("mysql", "mariadb"),
     ),
     # sshpass's own options come before the command it runs (getopt "+f:d:p:P:heVv": sshpass -v -p ...,
     # -vp ...); a -p after the command (ssh -p 2222) is the command's
     (
         "a password option",
         re.compile(rf"{_COMMAND}sshpass(?:\s+-[vhVe]*[fdP]\s*[^\s-]\S*|\s+-[vhVe]+)*\s+-[vhVe]*p\s*{_VALUE}"),
+        ("sshpass",),
     ),
     # redis-cli -a PASSWORD (a word of its own; --pass is read above), smbtar -p PASSWORD
-    ("a password option", re.compile(rf"{_COMMAND}(?:redis|valkey|keydb)-cli\s[^\n|;&]{{0,200}}?(?<=\s)-a\s+{_VALUE}")),
-    ("a password option", re.compile(rf"{_COMMAND}smbtar\s[^\n|;&]{{0,200}}?(?<=\s)-p\s*{_VALUE}")),
+    (
+        "a password option",
+        re.compile(rf"{_COMMAND}(?:redis|valkey|keydb)-cli\s[^\n|;&]{{0,200}}?(?<=\s)-a\s+{_VALUE}"),
+        ("-cli",),
+    ),
+    ("a password option", re.compile(rf"{_COMMAND}smbtar\s[^\n|;&]{{0,200}}?(?<=\s)-p\s*{_VALUE}"), ("smbtar",)),
     # Samba's clients: -U|--user=[DOMAIN\]USER[%PASSWORD] (smbclient, smbget, rpcclient, net...)
     (
         "a password option",
@@ -101,6 +113,7 @@ _SECRET_TEXT = [
             rf"{_COMMAND}(?:smbclient|smbget|smbcacls|smbcquotas|smbtree|rpcclient|mdsearch|net)\s[^\n|;&]{{0,200}}?"
             r"(?<=\s)(?:-U|--user(?=[\s=\"']))[\s=\"']*[^\s%\"'$]*%(?P<v>(?![\s$])[^\s\"']{6,})"
         ),
+        ("%",),
     ),
     # HTTPie (http, https) and xh: --auth, -a USER:PASS; -A bearer -a TOKEN
     (
@@ -109,6 +122,7 @@ _SECRET_TEXT = [
             rf"{_COMMAND}(?:https?|xhs?)\s[^\n|;&]{{0,200}}?(?<=\s)(?:-a|--auth(?=[\s=\"']))"
             r"[\s=\"']*[^\s:\"'$]*:(?P<v>(?![\s$])[^\s\"']{6,})"
         ),
+        ("-a",),
     ),
     (
         "a password option",
@@ -116,21 +130,24 @@ _SECRET_TEXT = [
             rf"(?i){_COMMAND}(?:https?|xhs?)\s[^\n|;&]{{0,200}}?(?<=\s)(?:-A|--auth-type)[\s=\"']*bearer\b"
             rf"[^\n|;&]{{0,200}}?(?<=\s)(?:-a|--auth(?=[\s=\"']))[\s=\"']*{_VALUE}"
         ),
+        ("bearer",),
     ),
     # Dolibarr's scheduled jobs: scripts/cron/cron_run_jobs.php SECURITYKEY USERLOGIN
-    ("a password option", re.compile(rf"\bcron_run_jobs\.php\s+(?![\"']?-){_VALUE}")),
+    ("a password option", re.compile(rf"\bcron_run_jobs\.php\s+(?![\"']?-){_VALUE}"), ("cron_run_jobs.php",)),
     # openssl enc -pass pass:..., -passin/-passout pass:...; zip -P ...; 7z -p...; lftp -u user,...
-    ("a password option", re.compile(rf"(?<![\w-])-pass(?:in|out)?\s+[\"']*pass:{_VALUE}")),
+    ("a password option", re.compile(rf"(?<![\w-])-pass(?:in|out)?\s+[\"']*pass:{_VALUE}"), ("pass:",)),
     # the program, not a word ending a file name or URL (a.zip -P imports/: wget's directory) nor a number (+7);
     # -P alone or last of a cluster of short options (zip -rP ..., unzip -qoP...)
     (
         "a password option",
         re.compile(rf"{_COMMAND}(?:un)?zip\s[^\n|;&]{{0,200}}?(?<=\s)-[A-Za-z0-9]{{0,20}}?P\s*{_VALUE}"),
+        ("zip",),
     ),
-    ("a password option", re.compile(rf"{_COMMAND}7za?\s[^\n|;&]{{0,200}}?(?<=\s)-p[\"']*{_VALUE}")),
+    ("a password option", re.compile(rf"{_COMMAND}7za?\s[^\n|;&]{{0,200}}?(?<=\s)-p[\"']*{_VALUE}"), ("7z",)),
     (
         "a password option",
         re.compile(r"\blftp\b[^\n|;&]{0,200}?\s-u\s+[\"']*[^\s,\"'$]*,(?P<v>(?![\s$])[^\s\"']{6,})"),
+        ("lftp",),
     ),
     (
         "a password option",
@@ -138,23 +155,31 @@ _SECRET_TEXT = [
             r"\b(?:curl|wget)\b[^\n|;&]{0,200}?\s(?:-u|--(?:proxy-)?user(?=[\s=\"']))[\s=\"']*[^\s:\"'$]*:"
             r"(?P<v>(?![\s$])[^\s\"']{6,})"
         ),
+        ("curl", "wget"),
     ),
     # curl's -U USER:PASS, the proxy's (wget's -U is its user agent)
     (
         "a password option",
         re.compile(r"\bcurl\b[^\n|;&]{0,200}?\s-U[\s\"']*[^\s:\"'$]*:(?P<v>(?![\s$])[^\s\"']{6,})"),
+        ("curl",),
     ),
     # OpenLDAP's clients: -w PASSWORD (-W asks for it, -y reads a file); ldappasswd's -a OLD, -s NEW;
     # MongoDB's tools and ncftp's: -p PASSWORD
-    ("a password option", re.compile(rf"{_COMMAND}ldap[a-z]*\s[^\n|;&]{{0,200}}?(?<=\s)-x?w\s*{_VALUE}")),
-    ("a password option", re.compile(rf"{_COMMAND}ldappasswd\s[^\n|;&]{{0,200}}?(?<=\s)-[as]\s*{_VALUE}")),
+    ("a password option", re.compile(rf"{_COMMAND}ldap[a-z]*\s[^\n|;&]{{0,200}}?(?<=\s)-x?w\s*{_VALUE}"), ("ldap",)),
+    (
+        "a password option",
+        re.compile(rf"{_COMMAND}ldappasswd\s[^\n|;&]{{0,200}}?(?<=\s)-[as]\s*{_VALUE}"),
+        ("ldappasswd",),
+    ),
     (
         "a password option",
         re.compile(rf"{_COMMAND}(?:mongo[a-z]*|ncftp[a-z]*)\s[^\n|;&]{{0,200}}?(?<=\s)-p\s*{_VALUE}"),
+        ("mongo", "ncftp"),
     ),
     (
         "a password for chpasswd",
         re.compile(r"(?<![\w.-])[\w.-]+:(?P<v>(?![\s$])[^\s\"':]{6,})[\"']?\s*\|\s*(?:sudo\s+)?chpasswd"),
+        ("chpasswd",),
     ),
     # a password written to the standard input of a program that reads it there (echo PW | mysql -p,
     # printf '%s' PW | docker login --password-stdin): one word, which SQL piped to mysql is not
@@ -170,13 +195,23 @@ _SECRET_TEXT = [
             # sshpass with none of -f, -d, -p, -e reads the password on its standard input
             r"|(?<![^\s/;&|(`\"'])sshpass(?:\s+-[vhV]+|\s+-[vhV]*P\s*\S+)*\s+(?=[^\s-]))"
         ),
+        ("|",),
     ),
-    ("a PHP password constant", re.compile(r"(?i)['\"]\w*PASSWORD['\"]\s*,\s*['\"](?P<v>[^'\"$]{6,})['\"]")),
+    (
+        "a PHP password constant",
+        re.compile(r"(?i)['\"]\w*PASSWORD['\"]\s*,\s*['\"](?P<v>[^'\"$]{6,})['\"]"),
+        ("password",),
+    ),
     (
         "an SQL password",
         re.compile(r"(?i)\bIDENTIFIED\s+(?:(?:WITH|VIA)\s+\S+\s+)?BY\s+(['\"])(?P<v>(?:(?!\1).){6,})\1"),
+        ("identified",),
     ),
-    ("an SQL password", re.compile(r"(?i)\bPASSWORD\s*\(\s*(['\"])(?P<v>(?![$%{<])(?:(?!\1).){6,})\1\s*\)")),
+    (
+        "an SQL password",
+        re.compile(r"(?i)\bPASSWORD\s*\(\s*(['\"])(?P<v>(?![$%{<])(?:(?!\1).){6,})\1\s*\)"),
+        ("password",),
+    ),
     # a URL's query (cron.php?token=..., ?cron_key=..., ?securitykey=..., Matomo's ?token_auth=...)
     (
         "a secret in a URL's query",
@@ -185,6 +220,7 @@ _SECRET_TEXT = [
             r"|key|token_auth)="
             r"(?P<v>(?![$%{<*\\(\[])[^\s\"'`&#;|<>]{6,})"
         ),
+        ("=",),
     ),
     # a header that carries a credential (curl -H 'X-Api-Key: ...', --header 'PRIVATE-TOKEN: ...', X-Auth-Key),
     # not any header naming a key (X-Cache-Key, Idempotency-Key)
@@ -195,6 +231,7 @@ _SECRET_TEXT = [
             rf"(?:{_CONFIDENTIAL_WORDS.replace('_', '[_-]?')}|(?<![a-z0-9])(?:auth|access|app)-?key):[ \t]*"
             r"(?P<v>(?![\s$%{<\"'])[\w.~+/=-]{8,})"
         ),
+        ("-h",),
     ),
     # HTTPie's and xh's header items, NAME:VALUE: the same headers
     (
@@ -204,6 +241,7 @@ _SECRET_TEXT = [
             rf"(?:{_CONFIDENTIAL_WORDS.replace('_', '[_-]?')}|(?<![a-z0-9])(?:auth|access|app)-?key):[\"']*"
             r"(?P<v>(?![\s$%{<\"'])[\w.~+/=-]{8,})"
         ),
+        ("http", "xh"),
     ),
     # user:password@ before the host: none of / ? # in them (https://x.org:8443?to=a@b.org is a port, a query);
     # the user may be empty (redis://:password@host), then the password holds no colon (cvs's
@@ -211,20 +249,27 @@ _SECRET_TEXT = [
     (
         "credentials in a URL",
         re.compile(r"(?<![a-z0-9+.-])[a-z][a-z0-9+.-]*://(?:[^/?#\s:@]+:|:(?=[^@\s/?#$:]{6,}@))(?P<v>[^@\s/?#$]{6,})@"),
+        ("://",),
     ),
     # Drupal's cron URL, https://SITE/cron/KEY: a random key of 43 or more letters, digits, - and _ (a digit
     # among them), which no word of a path or a script's name is
     (
         "a cron key in a URL",
         re.compile(r"(?i)/cron/(?P<v>(?=[a-z_-]*[0-9])[a-z0-9_-]{43,})(?![a-z0-9_.~%-])"),
+        ("/cron/",),
     ),
     (
         "an authorization header",
         re.compile(
             r"(?i)\bAuthorization:\s*[\"']*(?:(?:Basic|Bearer|Token|Digest)\s+)?(?P<v>(?![\s$%{<\"'])[\w.~+/=-]{8,})"
         ),
+        ("authorization",),
     ),
-    ("an access key", re.compile(r"\b(?:AKIA[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{30,}|xox[abpr]-[A-Za-z0-9-]{10,})\b")),
+    (
+        "an access key",
+        re.compile(r"\b(?:AKIA[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{30,}|xox[abpr]-[A-Za-z0-9-]{10,})\b"),
+        ("akia", "gh", "xox"),
+    ),
 ]
 # Input names whose value is a secret when it is a non-empty literal.
 _SECRET_NAME = re.compile(
@@ -245,8 +290,18 @@ def _decoded(value: str) -> Iterator[str]:
         yield data.decode("latin-1")
 
 
+# The characters outside ASCII that re, ignoring case, matches with an ASCII letter: İ and the dotless ı
+# (i), the long s (s), the Kelvin sign (k).
+_ASCII_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+
+
 def _text_kind(value: str) -> str | None:
-    for kind, pattern in _SECRET_TEXT:
+    # the text in which the words each pattern needs are looked for: whatever a pattern reads as an ASCII
+    # letter, in either case, is that letter in lower case here
+    folded = (value if value.isascii() else value.translate(_ASCII_FOLD)).lower()
+    for kind, pattern, needs in _SECRET_TEXT:
+        if needs and not any(word in folded for word in needs):
+            continue
         for m in pattern.finditer(value):
             found = m.groupdict().get("v")
             if found is None or not _PLACEHOLDER.match(found):

@@ -11,7 +11,8 @@
 - the YAML loader's single walk (data, lines and refusals at once, a plain scalar's tag resolved
   by the walk) against PyYAML's resolver and constructors;
 - ``secret_kind``'s shortcut for plain words (an association's usual name) against every pattern of
-  secret text.
+  secret text, and its patterns tried only on a text holding one of the words each needs against
+  every pattern tried on every text.
 """
 
 from __future__ import annotations
@@ -384,3 +385,151 @@ def test_secret_texts_shortcut_for_plain_words_gives_the_patterns_verdict(value:
     assert secrettext._text_kind(value) is None
     assert all(secrettext._text_kind(text) is None for text in secrettext._decoded(value))
     assert secrettext.secret_kind(value) is None
+
+
+_PROGRAMS = (
+    "mysql mariadb MySQL sshpass redis-cli smbclient net smbtar http HTTP https xh zip unzip 7z lftp curl wget "
+    "ldapsearch ldappasswd mongodump mongosh ncftpput chpasswd echo printf cron_run_jobs.php openssl"
+)
+_OPTIONS = (
+    "-p|-P|-a|-A bearer|--auth|-U|-u|-w|-s|-qrP|--password|--password-stdin|-H|--header|-pass|pass:|'%s'|"
+    "--oauth2-bearer|--reset-password|--no-password|docker login|-p Zt8kq2LmW9|-pZt8kq2LmW9|-a amis:Zt8kq2LmW9|"
+    "--auth amis:Zt8kq2LmW9|-U amis%Zt8kq2LmW9|-w Zt8kq2LmW9|-s Zt8kq2LmW9|-a Zt8kq2LmW9|-P Zt8kq2LmW9|"
+    "-qrP Zt8kq2LmW9|-u amis:Zt8kq2LmW9|-u amis,Zt8kq2LmW9|-U amis:Zt8kq2LmW9|-vp Zt8kq2LmW9|"
+    "-A bearer -a Zt8kq2LmW9|X-Api-Key:Zt8kq2LmW9|Zt8kq2LmW9 | |amis:Zt8kq2LmW9 | |-H 'X-Auth-Token: Zt8kq2LmW9'|"
+    "https://amis:Zt8kq2LmW9@x.org"
+)
+_WORDS = (
+    "Zt8kq2LmW9 amis x.org X-Api-Key X-Cache-Key Authorization Bearer PASSWORD password token APP_KEY DB_PASS "
+    "IDENTIFIED BY -----BEGIN PRIVATE KEY----- AKIAABCDEFGHIJKLMNOP $(cat ../priv/x) "
+    "PAſſWORD pasſ ıdentıfıed AuthorızatIon \u212aey ſshpass Ü é"
+)
+_SIGNS = [
+    " ",
+    " ",
+    "|",
+    " | ",
+    ":",
+    ": ",
+    "=",
+    "==",
+    "%",
+    "@",
+    "://",
+    "/cron/",
+    "?",
+    "&",
+    "'",
+    '"',
+    ";",
+    "\n",
+    "(",
+    ",",
+]
+# Pieces of commands and files that the patterns of secret text read: programs alone and followed by a
+# space, options with and without a value, signs, values, in several cases, and letters that re matches
+# with ASCII ones when it ignores case (long s, dotless i, Kelvin sign); two or three pieces in a row make
+# most of the forms.
+_SECRET_PIECES = st.sampled_from(
+    [
+        *_PROGRAMS.split(),
+        *[f"{program} " for program in _PROGRAMS.split()],
+        *[f" {option}" for option in _OPTIONS.split("|")],
+        *_OPTIONS.split("|"),
+        *_WORDS.split(),
+        *_SIGNS,
+        "ghp_" + "a" * 30,
+        "a1" * 25,
+    ]
+)
+# One text of each form the patterns read, each program of a pattern naming several.
+_SECRET_FORMS = [
+    *[f"{p} -u amis -pZt8kq2LmW9" for p in ("mysql", "mariadb-dump", "mysqladmin")],
+    "sshpass -v -p Zt8kq2LmW9 ssh x",
+    "sshpass\t-p Zt8kq2LmW9 ssh x",
+    "echo Zt8kq2LmW9|mysql -p",
+    *[f"{p} -h h -a Zt8kq2LmW9 ping" for p in ("redis-cli", "valkey-cli", "keydb-cli")],
+    "smbtar -s nas -p Zt8kq2LmW9",
+    *[
+        f"{p} //nas/b -U amis%Zt8kq2LmW9"
+        for p in ["smbclient", "smbget", "smbcacls", "smbcquotas", "smbtree", "rpcclient", "mdsearch", "net"]
+    ],
+    *[f"{p} -a amis:Zt8kq2LmW9 x.org" for p in ("http", "https", "xh", "xhs")],
+    *[f"{p} --auth amis:Zt8kq2LmW9 x.org" for p in ("http", "xh")],
+    *[f"{p} -A bearer -a Zt8kq2LmW9 x.org" for p in ("http", "HTTPS", "xh")],
+    "php cron_run_jobs.php Zt8kq2LmW9 cron",
+    "openssl enc -pass pass:Zt8kq2LmW9",
+    *[f"{p} -qrP Zt8kq2LmW9 x.zip" for p in ("zip", "unzip")],
+    *[f"{p} a -pZt8kq2LmW9 x.7z" for p in ("7z", "7za")],
+    "lftp -u amis,Zt8kq2LmW9 ftp.x.org",
+    *[f"{p} -u amis:Zt8kq2LmW9 x.org" for p in ("curl", "wget")],
+    "curl -U amis:Zt8kq2LmW9 x.org",
+    *[f"{p} -x -w Zt8kq2LmW9 -b dc=x" for p in ("ldapsearch", "ldapmodify", "ldapwhoami")],
+    "ldappasswd -x -s Zt8kq2LmW9 uid=a",
+    *[f"{p} -u amis -p Zt8kq2LmW9" for p in ("mongodump", "mongosh", "ncftpput", "ncftpget")],
+    "echo amis:Zt8kq2LmW9 | chpasswd",
+    *[f"echo Zt8kq2LmW9 | {p}" for p in ("mysql -p", "docker login --password-stdin", "gpg --passphrase-fd 0")],
+    *[f"printf '%s' Zt8kq2LmW9 | {p}" for p in ("openssl enc -pass stdin", "passwd --stdin a", "sshpass ssh x")],
+    *[f"echo Zt8kq2LmW9 | {p}" for p in ("smbpasswd -s a", "htpasswd -i f a")],
+    "define('DB_PASSWORD', 'Zt8kq2LmW9');",
+    "CREATE USER a IDENTIFIED BY 'Zt8kq2LmW9';",
+    "SET PASSWORD = PASSWORD('Zt8kq2LmW9');",
+    "https://x.org/cron.php?cron_key=Zt8kq2LmW9",
+    "curl -H 'X-Api-Key: Zt8kq2LmW9' x.org",
+    "curl --header 'X-Auth-Token: Zt8kq2LmW9' x.org",
+    *[f"{p} x.org X-Api-Key:Zt8kq2LmW9" for p in ("http", "xh", "HTTP")],
+    "https://amis:Zt8kq2LmW9@x.org/",
+    "https://x.org/cron/" + "Zt8kq2LmW9" * 5,
+    "Authorization: Bearer Zt8kq2LmW9",
+    *["AKIAABCDEFGHIJKLMNOP", "ghp_" + "a" * 30, "xoxb-0123456789abc"],
+    "-----BEGIN RSA PRIVATE KEY-----",
+    "PuTTY-User-Key-File-3: ssh-ed25519\nPrivate-Lines: 1",
+    "password=Zt8kq2LmW9",
+    "DB_PASSWORD = Zt8kq2LmW9",
+    "env DB_PASSWORD=Zt8kq2LmW9 x",
+    "mariadb --password Zt8kq2LmW9",
+]
+
+
+@pytest.mark.parametrize("value", _SECRET_FORMS)
+def test_each_form_of_secret_text_is_found_with_the_words_its_pattern_needs(value: str) -> None:
+    """Each form is secret text, found by a pattern whose words the text holds, in capitals too."""
+    assert secrettext._text_kind(value) is not None
+    for text in (value, value.upper()):
+        assert secrettext._text_kind(text) == _every_patterns_kind(text)
+        for kind, pattern, needs in secrettext._SECRET_TEXT:
+            if pattern.search(text):
+                assert any(word in text.lower() for word in needs), (kind, pattern.pattern)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(_SECRET_PIECES, min_size=1, max_size=14).map("".join))
+@example("mysql -u amis -pZt8kq2LmW9")
+@example("curl -H 'Authorızation: Bearer Zt8kq2LmW9' x")
+@example("PAſſWORD=Zt8kq2LmW9")
+def test_secret_patterns_skipped_for_the_words_they_need_give_every_patterns_verdict(value: str) -> None:
+    """A pattern is tried only on a text holding one of the words it needs (in lower case, with the letters
+    re reads as ASCII ones folded): the verdict is that of every pattern tried on every text."""
+    assert secrettext._text_kind(value) == _every_patterns_kind(value)
+    folded = value.translate(secrettext._ASCII_FOLD).lower()
+    for kind, pattern, needs in secrettext._SECRET_TEXT:
+        if pattern.search(value):
+            assert any(word in folded for word in needs), (kind, pattern.pattern)
+
+
+def test_every_letter_re_matches_with_an_ascii_letter_is_folded() -> None:
+    """The characters outside ASCII that re, ignoring case, matches with one of a-z are folded to it."""
+    letter = re.compile("(?i)[a-z]")
+    found = [c for c in map(chr, range(128, sys.maxunicode + 1)) if letter.fullmatch(c)]
+    folded = {c: c.translate(secrettext._ASCII_FOLD) for c in found}
+    assert folded == {"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"}
+    assert all(re.fullmatch(f"(?i){ascii_letter}", c) for c, ascii_letter in folded.items())
+
+
+def _every_patterns_kind(value: str) -> str | None:
+    for kind, pattern, _needs in secrettext._SECRET_TEXT:
+        for m in pattern.finditer(value):
+            found = m.groupdict().get("v")
+            if found is None or not secrettext._PLACEHOLDER.match(found):
+                return kind
+    return None
