@@ -38,6 +38,19 @@ _PLACEHOLDER = re.compile(
     r"|required|optional|redacted|hidden|unset|example|placeholder|secret-value|none|null|false|true)$"
 )
 
+# A program reading a password on its standard input: mysql -p (or --password, no value), docker login
+# --password-stdin, gpg --passphrase-fd 0, openssl -pass stdin, passwd --stdin, smbpasswd -s, htpasswd -i,
+# sshpass with none of -f, -d, -p, -e.
+_STDIN_READER = (
+    r"(?:\b(?:mysql|mariadb)[\w-]*\s(?:[^\n|;&]{0,200}?\s)?(?:-p|--password)(?=[\"']*(?:\s|$|[;&|)]))"
+    r"|(?<![\w-])--password-stdin\b|(?<![\w-])--passphrase-fd[\s=]+0\b|(?<![\w-])-pass(?:in)?\s+stdin\b"
+    r"|\bpasswd\s(?:[^\n|;&]{0,200}?\s)?--stdin\b|\bsmbpasswd\s(?:[^\n|;&]{0,200}?\s)?-[a-z]*s\b"
+    r"|\bhtpasswd\s(?:[^\n|;&]{0,200}?\s)?-[a-zA-Z]*i"
+    r"|(?<![^\s/;&|(`\"'])sshpass(?:\s+-[vhV]+|\s+-[vhV]*P\s*\S+)*\s+(?=[^\s-]))"
+)
+# The one word it is given (group v): not a variable, an option, a path
+_STDIN_WORD = r"(?P<v>(?![$%{<*\\(\[-])(?!(?:\.\.?|~)?/)[^\s\"'`,;|&<>()]{6,})"
+
 # Text that is a secret wherever it appears: (kind, pattern, needs); a pattern's group v, when it has
 # one, is the value, which is no secret when it reads as a placeholder. ``needs``: words in lower case one
 # of which any text the pattern matches holds (a program's name, a sign), so that a text holding none of
@@ -182,20 +195,25 @@ _SECRET_TEXT: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = [
         ("chpasswd",),
     ),
     # a password written to the standard input of a program that reads it there (echo PW | mysql -p,
-    # printf '%s' PW | docker login --password-stdin): one word, which SQL piped to mysql is not
+    # printf '%s' PW | docker login --password-stdin, mysql -p <<< PW): one word, which SQL given to
+    # mysql is not
     (
         "a password piped to a program",
         re.compile(
             r"(?:\becho(?:\s+-[neE]+)*|\bprintf(?:\s+--)?(?:\s+[\"']*%s(?:\\n)?[\"']*)?)\s+[\"']*"
-            r"(?P<v>(?![$%{<*\\(\[-])(?!(?:\.\.?|~)?/)[^\s\"'`,;|&<>()]{6,})[\"']*\s*\|[^\n|;&]{0,200}?"
-            r"(?:\b(?:mysql|mariadb)[\w-]*\s(?:[^\n|;&]{0,200}?\s)?(?:-p|--password)(?=[\"']*(?:\s|$|[;&|)]))"
-            r"|(?<![\w-])--password-stdin\b|(?<![\w-])--passphrase-fd[\s=]+0\b|(?<![\w-])-pass(?:in)?\s+stdin\b"
-            r"|\bpasswd\s(?:[^\n|;&]{0,200}?\s)?--stdin\b|\bsmbpasswd\s(?:[^\n|;&]{0,200}?\s)?-[a-z]*s\b"
-            r"|\bhtpasswd\s(?:[^\n|;&]{0,200}?\s)?-[a-zA-Z]*i"
-            # sshpass with none of -f, -d, -p, -e reads the password on its standard input
-            r"|(?<![^\s/;&|(`\"'])sshpass(?:\s+-[vhV]+|\s+-[vhV]*P\s*\S+)*\s+(?=[^\s-]))"
+            rf"{_STDIN_WORD}[\"']*\s*\|[^\n|;&]{{0,200}}?{_STDIN_READER}"
         ),
         ("|",),
+    ),
+    (
+        "a password piped to a program",
+        re.compile(
+            # the reader as first found (an atomic group: not each -p of a long line tried in turn)
+            rf"(?>{_STDIN_READER})[^\n|;&]{{0,200}}?<<<\s*(?P<q>[\"']+)?{_STDIN_WORD}"
+            # quoted, the quotes end the word (as in a quoted script's '"'"'...'"'"'): 'SELECT 1' is no word
+            r"(?(q)[\"']+(?=[\s;&|)]|$)|(?=[\s;&|)\"']|$))"
+        ),
+        ("<<<",),
     ),
     (
         "a PHP password constant",

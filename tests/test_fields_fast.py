@@ -396,7 +396,8 @@ _OPTIONS = (
     "--oauth2-bearer|--reset-password|--no-password|docker login|-p Zt8kq2LmW9|-pZt8kq2LmW9|-a amis:Zt8kq2LmW9|"
     "--auth amis:Zt8kq2LmW9|-U amis%Zt8kq2LmW9|-w Zt8kq2LmW9|-s Zt8kq2LmW9|-a Zt8kq2LmW9|-P Zt8kq2LmW9|"
     "-qrP Zt8kq2LmW9|-u amis:Zt8kq2LmW9|-u amis,Zt8kq2LmW9|-U amis:Zt8kq2LmW9|-vp Zt8kq2LmW9|"
-    "-A bearer -a Zt8kq2LmW9|X-Api-Key:Zt8kq2LmW9|Zt8kq2LmW9 | |amis:Zt8kq2LmW9 | |-H 'X-Auth-Token: Zt8kq2LmW9'|"
+    "-A bearer -a Zt8kq2LmW9|X-Api-Key:Zt8kq2LmW9|<<< Zt8kq2LmW9|<<<|Zt8kq2LmW9 | |amis:Zt8kq2LmW9 | |"
+    "-H 'X-Auth-Token: Zt8kq2LmW9'|"
     "https://amis:Zt8kq2LmW9@x.org"
 )
 _WORDS = (
@@ -448,6 +449,8 @@ _SECRET_FORMS = [
     "sshpass -v -p Zt8kq2LmW9 ssh x",
     "sshpass\t-p Zt8kq2LmW9 ssh x",
     "echo Zt8kq2LmW9|mysql -p",
+    "mysql -p db <<< Zt8kq2LmW9",
+    "sshpass ssh x <<<'Zt8kq2LmW9'",
     *[f"{p} -h h -a Zt8kq2LmW9 ping" for p in ("redis-cli", "valkey-cli", "keydb-cli")],
     "smbtar -s nas -p Zt8kq2LmW9",
     *[

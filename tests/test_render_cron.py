@@ -136,6 +136,8 @@ SECRET = "Zt8kq2LmW9"
         f"echo -n {SECRET} | sshpass rsync -a ../db/ backup@nas.asso-cron.org:asso/",
         f"echo {SECRET} | gpg --batch --passphrase-fd 0 -c ../db/x.sql",
         f"echo {SECRET} | mysql -u asso_cron_main -p",  # the last word of the command
+        f"mysql -u asso_cron_main -p asso_cron_main <<< {SECRET}",  # a here-string
+        f"sshpass ssh backup@nas.asso-cron.org true <<< '{SECRET}'",
         # HTTPie's and xh's --auth, -a USER:PASS, and a bearer token
         f"http --auth cron:{SECRET} https://asso-cron.org/cron",
         f"http -a cron:{SECRET} POST https://asso-cron.org/cron",
@@ -254,6 +256,9 @@ def test_a_command_holding_a_secret_is_refused_as_the_policy_pack_would(tmp_path
         # SQL, a message or a file's text piped, not a password; one read from a file
         "echo 'OPTIMIZE TABLE wp_options' | mysql -u asso_cron_main -p asso_cron_main",
         "echo finished | mail -s done bureau@asso-cron.org",
+        "mysql -u asso_cron_main -p asso_cron_main <<< 'OPTIMIZE TABLE wp_options'",
+        'mysql -u asso_cron_main -p asso_cron_main <<< "$(cat ../priv/db-password)"',
+        "tee -a ../log/x.log <<< started-backup",
         "printf '%s' \"$DB_PASS\" | mysql -u asso_cron_main -p asso_cron_main",
         "docker login -u asso --password-stdin registry.asso-cron.org < ../priv/registry-password",
         # a user alone (HTTPie, smbclient then prompt, or read the password from a file)
