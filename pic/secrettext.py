@@ -128,7 +128,7 @@ _SECRET_TEXT: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = [
         ),
         ("%",),
     ),
-    # HTTPie (http, https) and xh: --auth, -a USER:PASS; -A bearer -a TOKEN
+    # HTTPie (http, https) and xh: --auth, -a USER:PASS; -A bearer -a TOKEN, -a TOKEN -A bearer
     (
         "a password option",
         re.compile(
@@ -142,6 +142,16 @@ _SECRET_TEXT: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = [
         re.compile(
             rf"(?i){_COMMAND}(?:https?|xhs?)\s[^\n|;&]{{0,200}}?(?<=\s)(?:-A|--auth-type)[\s=\"']*bearer\b"
             rf"[^\n|;&]{{0,200}}?(?<=\s)(?:-a|--auth(?=[\s=\"']))[\s=\"']*{_VALUE}"
+        ),
+        ("bearer",),
+    ),
+    # -a TOKEN -A bearer (the first -a and its token as first read: atomic groups, not each -a of a long line
+    # nor each shorter start of the token tried in turn)
+    (
+        "a password option",
+        re.compile(
+            rf"(?i)(?>{_COMMAND}(?:https?|xhs?)\s[^\n|;&]{{0,200}}?(?<=\s)(?:-a|--auth(?=[\s=\"'])))[\s=\"']*(?>{_VALUE})"
+            r"[^\n|;&]{0,200}?(?<=\s)(?:-A|--auth-type)[\s=\"']*bearer\b"
         ),
         ("bearer",),
     ),
@@ -255,7 +265,7 @@ _SECRET_TEXT: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = [
     (
         "an authorization header",
         re.compile(
-            rf"(?i){_COMMAND}(?:https?|xhs?)\s[^\n|;&]{{0,200}}?(?<=[\s\"'])[\w-]*?"
+            rf"(?i){_COMMAND}(?:https?|xhs?)\s[^\n|;&]{{0,200}}?(?<=[\s\"'])(?=[\w-]+:)[\w-]*?"
             rf"(?:{_CONFIDENTIAL_WORDS.replace('_', '[_-]?')}|(?<![a-z0-9])(?:auth|access|app)-?key):[\"']*"
             r"(?P<v>(?![\s$%{<\"'])[\w.~+/=-]{8,})"
         ),

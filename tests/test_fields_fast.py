@@ -460,6 +460,7 @@ _SECRET_FORMS = [
     *[f"{p} -a amis:Zt8kq2LmW9 x.org" for p in ("http", "https", "xh", "xhs")],
     *[f"{p} --auth amis:Zt8kq2LmW9 x.org" for p in ("http", "xh")],
     *[f"{p} -A bearer -a Zt8kq2LmW9 x.org" for p in ("http", "HTTPS", "xh")],
+    *[f"{p} -a Zt8kq2LmW9 --auth-type=Bearer x.org" for p in ("http", "xh")],
     "php cron_run_jobs.php Zt8kq2LmW9 cron",
     "openssl enc -pass pass:Zt8kq2LmW9",
     *[f"{p} -qrP Zt8kq2LmW9 x.zip" for p in ("zip", "unzip")],

@@ -143,6 +143,7 @@ SECRET = "Zt8kq2LmW9"
         f"http -a cron:{SECRET} POST https://asso-cron.org/cron",
         f"xh --auth=cron:{SECRET} https://asso-cron.org/cron",
         f"http -A bearer -a {SECRET} https://api.asso-cron.org/sync",
+        f"http -a {SECRET} -A bearer https://api.asso-cron.org/sync",
         # Samba's clients: -U USER%PASSWORD; smbtar -p
         f"smbclient //nas/backup -U asso%{SECRET} -c 'put ../db/x.sql x.sql'",
         f"smbget -U 'asso%{SECRET}' smb://nas/backup/x.sql",
@@ -263,6 +264,7 @@ def test_a_command_holding_a_secret_is_refused_as_the_policy_pack_would(tmp_path
         "docker login -u asso --password-stdin registry.asso-cron.org < ../priv/registry-password",
         # a user alone (HTTPie, smbclient then prompt, or read the password from a file)
         "http -a cron --auth-type digest https://asso-cron.org:8443/cron",
+        'http -a "$(cat ../priv/api-token)" -A bearer https://api.asso-cron.org/sync',
         'http -a "cron:$(cat ../priv/cron-pass)" https://asso-cron.org/cron',
         'smbclient //nas/backup -U asso -A ../priv/smb-auth -c "put ../db/x.sql db-$(date +%F).sql"',
         'smbclient //nas/backup -U "asso%$(cat ../priv/smb-pass)" -c ls',
