@@ -41,6 +41,26 @@ EXIT_BROKEN_PIPE = 141
 EXIT_INTERRUPTED = 130  # Ctrl-C: the shell's status for a command ended by SIGINT (128 + 2)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, but an option written ``--option=--`` has the value ``--``, checked as any other.
+
+    Python 3.11's argparse removes a ``--`` it finds among an option's values, even one written after
+    ``=``: ``--members=--`` gave the option an empty list, past its type, which then broke the command
+    (a traceback) or was taken as absent (``--on=--`` as today, ``--format=--`` as the default). Here
+    the value is ``--``, as later Pythons read it, and goes through the option's type and choices: a
+    usage error for a day, a format or a port, a path that does not exist for ``--members``. A ``--``
+    written as an argument of its own still ends the options. The subcommands' parsers are of this class
+    (``add_subparsers`` makes them of their parent's).
+    """
+
+    def _get_values(self, action: argparse.Action, arg_strings: list[str]) -> object:
+        if action.option_strings and action.nargs in (None, argparse.OPTIONAL) and arg_strings == ["--"]:
+            value = self._get_value(action, "--")
+            self._check_value(action, value)
+            return value
+        return super()._get_values(action, arg_strings)
+
+
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -62,7 +82,7 @@ def _parser() -> argparse.ArgumentParser:
         help="directory holding Pulumi.<stack>.yaml, and by default members/, notices.yaml and disk-usage/ "
         "(default: the current one)",
     )
-    parser = argparse.ArgumentParser(
+    parser: argparse.ArgumentParser = _Parser(
         prog="pic", description="Check and report on the hosting platform's member registry and stack settings."
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")

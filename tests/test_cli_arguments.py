@@ -4,6 +4,7 @@ probed or sent; never a table of ACTION rows, a hang or a traceback."""
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import os
 import subprocess
@@ -253,3 +254,52 @@ def test_a_stack_name_that_names_no_stack_file_is_a_usage_error(
     err = usage_error(capsys, [*command.split(), f"--stack={value}"])
     assert f"argument --stack: {value!r} is not a stack name (letters, digits, '_', '.' and '-'" in err, err
     assert _parse([*command.split(), "--stack=dev.eu-1_b"]).stack == "dev.eu-1_b"
+
+
+# The arguments each command needs besides the option tried (none of them reads anything at parse time).
+_REQUIRED = {
+    "new": ["x-y-z", "--name", "X", "--email", "x@y.org"],
+    "lists audit": ["x"],
+    "move-script": ["x-y-z", "--to", "web1"],
+}
+
+
+def _single_value_options() -> list[tuple[str, str]]:
+    """Every (command, option) of the ``pic`` parser that takes one value, found by walking it."""
+    found: list[tuple[str, str]] = []
+
+    def walk(parser: argparse.ArgumentParser, command: str) -> None:
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, child in action.choices.items():
+                    walk(child, f"{command} {name}".strip())
+            elif action.option_strings and action.nargs is None:
+                found.append((command, action.option_strings[-1]))
+
+    walk(_parser(), "")
+    return found
+
+
+@pytest.mark.parametrize(("command", "option"), _single_value_options())
+def test_an_option_written_with_equals_dashes_has_the_value_dashes(
+    capsys: pytest.CaptureFixture[str], command: str, option: str
+) -> None:
+    """``--members=--`` gave the option an empty list, past its type, in Python 3.11: a traceback for
+    --members, --project, --stack, --timeout, --disk-usage, --domains, notify's --on; check's --on and the
+    --format options taken as absent. The value is "--", checked by the option's type and choices."""
+    argv = [*command.split(), *next((v for k, v in _REQUIRED.items() if command.startswith(k)), [])]
+    if option in ("--to", "--retire-from"):  # move-script takes one of the two
+        argv = [command, "x-y-z"]
+    try:
+        args = _parser().parse_args([*argv, f"{option}=--"])
+    except SystemExit as exc:
+        code, err = exc.code, capsys.readouterr().err
+        assert (code, f"argument {option}: " in err and "'--'" in err) == (2, True), err
+        return
+    value = getattr(args, option.lstrip("-").replace("-", "_"))
+    assert value in ("--", Path("--"), ["--"], [Path("--")]), (option, value)
+
+
+def test_dashes_after_an_option_still_end_the_options(capsys: pytest.CaptureFixture[str]) -> None:
+    usage_error(capsys, ["check", "--members", "--", "m"])
+    assert _parser().parse_args(["new", "--name", "X", "--email", "x@y.org", "--", "x-y-z"]).slug == "x-y-z"
