@@ -53,7 +53,7 @@ from pic.validators import (
     docker_cpus,
     public_name_problem,
 )
-from pic.yamlsrc import Document, format_loc, read_yaml
+from pic.yamlsrc import Document, format_loc, is_secret_field, read_yaml
 
 # ---- host:port, as URLs write it (RFC 3986 §3.2.2 and §3.2.3) ----
 # Every setting that names a host and a port in one value goes through split_host_port: the port a
@@ -1367,7 +1367,7 @@ def _strip_namespace(doc: Document) -> tuple[dict[str, Any], list[Problem]]:
     for full_key, value in config.items():
         namespace, colon, key = str(full_key).partition(":")
         if namespace != NAMESPACE or not colon:
-            why = _near_namespace(str(full_key))
+            why = _near_namespace(str(full_key)) or _plain_provider_secret(str(full_key), value)
             if why is not None:
                 where = doc.line_of(("config", full_key))
                 problems.append(Problem(doc.file, where, f"config.{full_key}", why))
@@ -1488,6 +1488,22 @@ def _refused_value(
             "and never written in clear"
         )
     return None if why is None else (loc, why)
+
+
+def _plain_provider_secret(full_key: str, value: object) -> str | None:
+    """Why a provider's setting named for a secret (``mysql:password``, ``aws:secretKey``) is refused, or None.
+
+    Another namespace's settings belong to its provider, but the stack file is in the repository: a text
+    written in clear under such a key is the secret itself, as it would be under ``pic:dbAdminPassword``.
+    Pulumi writes a secret as ``{secure: ...}``; a flag (``aws:skipTokenValidation: true``) is no secret.
+    The value is never shown."""
+    _, _, key = full_key.partition(":")
+    if isinstance(value, str) and value.strip() and is_secret_field((key,)):
+        return (
+            f"holds a plain value (not shown) under a secret's name: secrets are set with `pulumi config set "
+            f"--secret {full_key}` and never written in clear"
+        )
+    return None
 
 
 def _near_namespace(full_key: str) -> str | None:

@@ -1282,3 +1282,40 @@ def test_the_setup_of_a_host_stops_when_it_has_fewer_cpus_than_said(tmp_path: Pa
     setup = web.render_web_host_setup(load_settings(project, "prod"), "web1")
     assert web.render_host_cpus_check("web1", 2).split("set -eu\n", 1)[1] in setup
     assert "nproc" not in web.render_web_host_setup(load_settings(ROOT, "prod"), "web1")
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "mysql:password: Hunter2Secret",
+        "mysql:password: 'Hunter2 Secret'",
+        "aws:secretKey: Hunter2Secret",
+        "aws:accessKey: AKIAHunter2Secret",
+        "docker:registryPassword: Hunter2Secret",
+        "cloudflare:apiToken: Hunter2Secret",
+    ],
+)
+def test_a_providers_secret_written_in_clear_is_refused_without_being_shown(tmp_path: Path, written: str) -> None:
+    """Another namespace's settings are its provider's, but the stack file is in the repository: a text under a
+    secret's name there is the secret in clear (was: accepted without a word)."""
+    project = project_copy(tmp_path)
+    _edit(project, MEMBERS_ROOT, f"{MEMBERS_ROOT}\n  {written}")
+    text = _errors(project)
+    key = written.partition(":")[0] + ":" + written.split(":")[1]
+    assert f"Pulumi.prod.yaml:21 {key}: holds a plain value (not shown) under a secret's name" in text, text
+    assert f"pulumi config set --secret {key}" in text and "Hunter2" not in text, text
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "mysql:password: {secure: v1:AAAAAAAAAAAAAAAA:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA}",
+        "aws:skipTokenValidation: true",
+        "mysql:endpoint: 127.0.0.1:3306",
+        "aws:region: eu-west-3",
+    ],
+)
+def test_a_providers_other_settings_and_its_secrets_written_by_pulumi_are_its_own(tmp_path: Path, written: str) -> None:
+    project = project_copy(tmp_path)
+    _edit(project, MEMBERS_ROOT, f"{MEMBERS_ROOT}\n  {written}")
+    load_settings(project, "prod")
