@@ -108,6 +108,8 @@ def member_warnings(registry: Registry, settings: Settings, on: dt.date) -> list
       to every visitor (php.ini-production turns it off for that reason);
     - ``site.php: none`` (a static site) with ``databases:``: no PHP reads them, and a PHP site switched
       to static stops running (its ``.php`` files are answered 404, never shown);
+    - ``databases:`` of a site whose runtime is built ``without_extensions: [mysql]``: its PHP has no
+      mysqli nor pdo_mysql, so the site cannot reach them;
     - ``lists.domain`` that is also one of the site's domains (or X of its ``www.X``), or the domain
       of the contact's address: its MX goes to the platform's Sympa, which takes every address of
       the domain and refuses those that are not lists (``contact@``, the site's own mail, the
@@ -146,6 +148,15 @@ def member_warnings(registry: Registry, settings: Settings, on: dt.date) -> list
             message = (
                 f"is none (a static site) while the member has databases ({dbs}): no PHP reads them, and the "
                 "site's .php files are not run (answered 404); if the site is PHP, give its runtime"
+            )
+            out.append(Problem(m.file, m.line_of("site", "php"), "site.php", message, "warning"))
+        runtime = settings.runtimes.get(m.runtime) if m.runtime is not None else None
+        if runtime is not None and "mysql" in runtime.without_extensions and m.spec.databases:
+            dbs = ", ".join(m.spec.databases)
+            message = (
+                f'"{m.runtime}": runtime {m.runtime} is built without mysql '
+                f"(pic:runtimes.{m.runtime}.without_extensions): its PHP has neither mysqli nor pdo_mysql, so the "
+                f"site cannot reach the member's databases ({dbs}); move the site to a runtime built with them"
             )
             out.append(Problem(m.file, m.line_of("site", "php"), "site.php", message, "warning"))
         out += _site_domains_in_served_zones(m, settings)

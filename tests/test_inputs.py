@@ -1276,6 +1276,34 @@ def test_a_static_site_with_databases_is_warned_of(members: Path) -> None:
     ), done.stderr
 
 
+def test_a_site_on_a_runtime_without_mysql_is_warned_of_its_databases(tmp_path: Path, members: Path) -> None:
+    """A runtime built without_extensions: [mysql] has no mysqli nor pdo_mysql: the sites on it with databases
+    cannot reach them (was: accepted without a word)."""
+    project = project_copy(tmp_path)
+    stack = project / "Pulumi.prod.yaml"
+    text = stack.read_text(encoding="utf-8")
+    assert '"8.4": {debian: trixie, eol: 2028-12-31}' in text
+    stack.write_text(
+        text.replace(
+            '"8.4": {debian: trixie, eol: 2028-12-31}',
+            '"8.4": {debian: trixie, eol: 2028-12-31, without_extensions: [gd, mysql]}',
+        ),
+        encoding="utf-8",
+    )
+    site = 'site:\n  domains: [case.example.org]\n  php: "8.4"\n'
+    head = "name: Case Member\ncontact: {name: Case Contact, email: case@case.example.org}\nuid: 10600\n"
+    (members / "case-member.yaml").write_text(head + site + "databases: [main, forum]\n")
+    (members / "case-other.yaml").write_text(head.replace("10600", "10601") + site.replace("case.", "other.") + "\n")
+    done = check(members, project)
+    assert done.returncode == 0, done.stdout + done.stderr
+    warned = [line for line in done.stderr.splitlines() if "built without mysql" in line and "case-" in line]
+    assert warned == [
+        f'warning: {members / "case-member.yaml"}:6 site.php: "8.4": runtime 8.4 is built without mysql '
+        "(pic:runtimes.8.4.without_extensions): its PHP has neither mysqli nor pdo_mysql, so the site cannot reach "
+        "the member's databases (main, forum); move the site to a runtime built with them"
+    ], done.stderr
+
+
 @pytest.mark.parametrize(
     "command",
     [
