@@ -163,9 +163,37 @@ class Site(_Strict):
         return self.php == "none"
 
 
+# A key's comment of one word of these characters, shorter than a base64 run the rules decode and holding no
+# access key's prefix: none of pic.secrettext's forms can match it (each needs a space, '=', ':', a quote, '?'
+# or such), so the usual comment (marie@laptop) is not run through them all.
+_PLAIN_COMMENT = re.compile(r"(?!.*(?:AKIA|gh[pousr]_|xox[abpr]-))[A-Za-z0-9_.@+-]{1,39}")
+
+
 class Access(_Strict):
     sftp_keys: list[SshKey] = Field(default_factory=list, max_length=20)
     ssh: bool = False
+
+    @field_validator("sftp_keys")
+    @classmethod
+    def _no_secret_in_a_comment(cls, keys: list[str]) -> list[str]:
+        """A key's line goes whole into the member's authorized_keys, an input of its space's resource: a
+        comment that reads as a secret (``password=...``) is refused by the policy pack's no-plaintext-secret
+        there, which would stop every preview (the same rules: pic.secrettext). The key is not shown."""
+        for i, key in enumerate(keys):
+            # the key's type and comment as the line has them; its base64 data decodes to no secret text
+            words = key.split(" ", 2)
+            plain = len(words) < 3 or _PLAIN_COMMENT.fullmatch(words[2]) is not None
+            kind = None if plain else secrettext.secret_kind(f"{words[0]} {words[2]}")
+            if kind is not None:
+                raise SubfieldError(
+                    (i,),
+                    f"the key (not shown) has a comment that reads as {kind}, which would sit in this file, in the "
+                    "hosts' authorized_keys and the deployment's previews; the policy pack refuses it "
+                    "(no-plaintext-secret), stopping every preview: give a comment of plain words such as "
+                    "marie@laptop",
+                    names_value=True,
+                )
+        return keys
 
 
 class Lists(_Strict):

@@ -14,8 +14,13 @@ from pathlib import Path
 import pytest
 
 from pic import validators
+from pic.errors import PicError
+from pic.registry import load_registry
+from pic.settings import load_settings
 from pic.validators import check_ssh_key
-from tests.conftest import require_program
+from policy.rules import plaintext_secrets
+from tests.conftest import ROOT, require_program
+from tests.helpers import member, write_members
 
 P = 2**255 - 19
 D = (-121665 * pow(121666, P - 2, P)) % P
@@ -239,3 +244,42 @@ def test_pic_check_names_the_file_line_and_field_of_a_degenerate_rsa_key(
     line = next(ln for ln in proc.stderr.splitlines() if "asso.yaml" in ln)
     assert "asso.yaml:3 access.sftp_keys[0]: " in line, line
     assert "public exponent has 101 bits (at most 64" in line, line
+
+
+def _key_problems(tmp_path: Path, key: str) -> list[str]:
+    """The problems pic check finds in a member file holding ``key``, as text."""
+    directory = write_members(tmp_path / "members", {"case-member": member(access={"sftp_keys": [key]})})
+    try:
+        load_registry(directory, load_settings(ROOT, "prod"))
+    except PicError as exc:
+        return [str(p) for p in exc.problems if p.severity == "error"]
+    return []
+
+
+_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEkKKvAqbyVZ8e/bkxxIyZTS0bDUe+4wzaNMw+HxnWcK"
+
+
+@pytest.mark.parametrize(
+    "comment",
+    [
+        "password=Hunter2Secret99",
+        "marie@laptop db_password=Hunter2Secret99",
+        "AKIAIOSFODNN7EXAMPLE",
+        "https://marie:Hunter2Secret99@example.org",
+        "-----BEGIN OPENSSH PRIVATE KEY-----",
+    ],
+)
+def test_a_comment_that_reads_as_a_secret_is_refused_as_the_policy_pack_would(tmp_path: Path, comment: str) -> None:
+    """The key's line goes whole into the member's authorized_keys, an input of its space's resource: the policy
+    pack's no-plaintext-secret refused it there, stopping every preview, while pic check accepted it."""
+    line = f"{_KEY} {comment}"
+    # the member's keys file, one line per key (pic.render.web.render_authorized_keys), in its space's script
+    assert plaintext_secrets("command:remote:Command", {"stdin": f"{line}\n"}), "the pack refuses the file"
+    problems = _key_problems(tmp_path, line)
+    assert len(problems) == 1 and "access.sftp_keys[0]: the key (not shown) has a comment that reads as" in problems[0]
+    assert "no-plaintext-secret" in problems[0] and "Hunter2" not in problems[0] and "AKIAIOSF" not in problems[0]
+
+
+@pytest.mark.parametrize("comment", ["marie@laptop", "paul@bureau-2", "pass", "token de Marie", "clé de Léa"])
+def test_a_comment_of_plain_words_is_taken(tmp_path: Path, comment: str) -> None:
+    assert _key_problems(tmp_path, f"{_KEY} {comment}") == []
