@@ -671,12 +671,37 @@ def read_yaml(
     data, problems = read_regular_file(path, file, follow_links=follow_links)
     if data is None:
         return None, problems
+    encoding = _other_encoding(data)
+    if encoding is not None:  # not read as UTF-8: every other byte a NUL, each one reported
+        return None, [Problem(file, 1, "", f"is encoded in {encoding}: save the file as UTF-8")]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         text, undecodable = _decode_replacing(data)
         return parse_yaml(text, file, keys, undecodable=undecodable)
     return parse_yaml(text, file, keys)
+
+
+# How YAML 1.2 tells a stream's encoding from its first bytes (§5.2, "Character Encodings"), UTF-8 apart:
+# a byte-order mark, or the NULs around the first character (ASCII in any YAML file).
+_OTHER_ENCODINGS = (
+    (re.compile(rb"\x00\x00\xfe\xff|\x00\x00\x00[^\x00]", re.DOTALL), "UTF-32 (big-endian)"),
+    (re.compile(rb"\xff\xfe\x00\x00|[^\x00]\x00\x00\x00", re.DOTALL), "UTF-32 (little-endian)"),
+    (re.compile(rb"\xfe\xff|\x00[^\x00]", re.DOTALL), "UTF-16 (big-endian)"),
+    (re.compile(rb"\xff\xfe|[^\x00]\x00", re.DOTALL), "UTF-16 (little-endian)"),
+)
+
+
+def _other_encoding(data: bytes) -> str | None:
+    """The UTF-16 or UTF-32 encoding ``data`` is written in (as an editor saves "Unicode" text), or None."""
+    for pattern, name in _OTHER_ENCODINGS:
+        if pattern.match(data) is not None:
+            return f"{name}, as YAML tells from its first bytes" + (
+                " (a byte-order mark)"
+                if data[:2] in (b"\xff\xfe", b"\xfe\xff") or data[:4] == b"\x00\x00\xfe\xff"
+                else ""
+            )
+    return None
 
 
 def _decode_replacing(data: bytes) -> tuple[str, list[tuple[int, bytes]]]:

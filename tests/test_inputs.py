@@ -957,6 +957,33 @@ def test_bytes_that_are_not_utf8_are_named_with_line_and_field(members: Path, ra
     assert "Traceback" not in proc.stderr
 
 
+@pytest.mark.parametrize(
+    ("encoding", "said"),
+    [
+        ("utf-16", "UTF-16 (little-endian), as YAML tells from its first bytes (a byte-order mark)"),
+        ("utf-16-be", "UTF-16 (big-endian), as YAML tells from its first bytes"),
+        ("utf-16-le", "UTF-16 (little-endian), as YAML tells from its first bytes"),
+        ("utf-32", "UTF-32 (little-endian), as YAML tells from its first bytes (a byte-order mark)"),
+        ("utf-32-be", "UTF-32 (big-endian), as YAML tells from its first bytes"),
+    ],
+)
+def test_a_file_in_utf16_or_utf32_is_named_so_once(tmp_path: Path, members: Path, encoding: str, said: str) -> None:
+    """Notepad's "Unicode": one message saying so, for a member file and the stack file (was: five messages about
+    NUL characters, "remove it", quoting the line's bytes)."""
+    text = BASE.read_text(encoding="utf-8").replace("10500", "10501").replace("base.example.org", "other.example.org")
+    (members / "other-member.yaml").write_bytes(text.encode(encoding))
+    proc = check(members)
+    assert proc.returncode == 1, proc
+    named = [line for line in proc.stderr.splitlines() if "other-member.yaml" in line]
+    assert named == [f"{members / 'other-member.yaml'}:1 is encoded in {said}: save the file as UTF-8"], proc.stderr
+    project = project_copy(tmp_path)
+    stack = project / "Pulumi.prod.yaml"
+    stack.write_bytes(stack.read_text(encoding="utf-8").encode(encoding))
+    proc = check(members, project)
+    assert f"{stack}:1 is encoded in {said}: save the file as UTF-8" in proc.stderr, proc.stderr
+    assert "U+0000" not in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
+
+
 FILLERS = [b"\x01", b"\xc2\x85", b"\xff", b"\xff a\n"]
 
 
