@@ -19,6 +19,7 @@ Each schedule becomes a systemd ``OnCalendar=`` value (systemd.time(7),
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from dataclasses import dataclass
 
 KEYWORDS = ("hourly", "daily", "weekly")
@@ -82,7 +83,41 @@ def check_command(text: str) -> str:
             f"starts with {text[0]!r}, which sh reads as its own options, not as a command: the job would never "
             "run; start it with the program to run (e.g. php wp-cron.php)"
         )
+    space = _unquoted_other_space(text)
+    if space is not None:
+        raise ValueError(
+            f"holds U+{ord(space):04X} {unicodedata.name(space, 'a space')} outside quotes, which sh does not "
+            "read as a space (only the plain space and tab part words): the words on either side would be read as "
+            "one word; write a plain space there (or quote the text it belongs to)"
+        )
     return text
+
+
+def _unquoted_other_space(text: str) -> str | None:
+    """The first space other than U+0020 (Unicode category Zs: no-break, thin, ideographic...) that sh reads
+    outside quotes in ``text``, where a plain space was meant; None when there is none.
+
+    POSIX sh quoting (XCU 2.2): a backslash quotes the next character, single quotes everything up to the
+    next single quote, double quotes up to the next unescaped double quote. Linear in ``text``.
+    """
+    if text.isascii():
+        return None
+    quote = ""
+    escaped = False
+    for ch in text:
+        if escaped:
+            escaped = False
+        elif quote == "'":
+            quote = "" if ch == "'" else quote
+        elif ch == "\\":
+            escaped = True
+        elif quote == '"':
+            quote = "" if ch == '"' else quote
+        elif ch in "'\"":
+            quote = ch
+        elif ch != " " and unicodedata.category(ch) == "Zs":
+            return ch
+    return None
 
 
 def _check_days(fields: list[str]) -> None:

@@ -304,6 +304,16 @@ class HostSpec(_Strict):
         "since Docker refuses to create it; the host's setup stops if the host has fewer.",
     )
 
+    @field_validator("cpus")
+    @classmethod
+    def _web_hosts_only(cls, cpus: int | None, info: ValidationInfo) -> int | None:
+        if cpus is not None and info.data.get("role") == "db":
+            raise ValueError(
+                "is read for web hosts only (no site's container may be given more CPUs than that); "
+                "a db host runs no container: remove it"
+            )
+        return cpus
+
     @field_validator("address", "private_address")
     @classmethod
     def _outside_the_sites_network(cls, value: str) -> str:
@@ -391,6 +401,16 @@ class RuntimeSpec(_Strict):
         description="Extensions of the platform's list (pic.phpini.EXTENSIONS) this runtime is built without, "
         "when its package source lacks the package; the sites on it are told in the README.",
     )
+
+    @field_validator("without_extensions")
+    @classmethod
+    def _each_once(cls, packages: list[str]) -> list[str]:
+        first: dict[str, int] = {}
+        for i, package in enumerate(packages):
+            if package in first:
+                raise SubfieldError((i,), f"is also [{first[package]}]: give each once")
+            first[package] = i
+        return packages
 
 
 TLS_CA_NAMES = {"letsencrypt": "Let's Encrypt", "staging": "Let's Encrypt (staging)", "internal": "the internal CA"}
@@ -1565,6 +1585,8 @@ def load_settings(project_dir: Path, stack: str) -> Settings:
         raise PicError(problems)
     data, more = _strip_namespace(doc)
     problems += [dataclasses.replace(p, path=p.path.removeprefix("config.")) for p in more]
+    if not isinstance(doc.data, dict) or not isinstance(doc.data.get("config"), dict):
+        raise PicError(problems)  # no settings were read: the file's shape is the one fault, not each key missing
     validated = {**data, "stack": stack}
     try:
         settings = Settings.model_validate(validated)

@@ -95,6 +95,51 @@ def test_a_command_sh_would_take_for_options_is_refused(tmp_path: Path, command:
     assert f'"{command}" starts with {command[0]!r}, which sh reads as its own options' in line, line
 
 
+# Spaces sh does not split words on, written where a plain space was meant (a word processor's no-break
+# space before "?" or ":", a thin space, an ideographic space from an input method).
+OTHER_SPACES = ["\u00a0", "\u202f", "\u2009", "\u3000"]
+
+
+def _words(command: str) -> int:
+    """How many words the real sh reads in ``command`` (its arguments, program included)."""
+    done = subprocess.run(
+        [require_program("sh"), "-c", f"set -- {command}; echo $#"], capture_output=True, text=True, check=True
+    )
+    return int(done.stdout)
+
+
+@pytest.mark.parametrize("space", OTHER_SPACES)
+@pytest.mark.parametrize("template", ["php{s}cron.php", "php cron.php{s}--quiet", "wp cron event run{s}--due-now"])
+def test_a_space_sh_does_not_split_on_outside_quotes_is_refused(tmp_path: Path, space: str, template: str) -> None:
+    """The real sh reads the two words around such a space as one: the job would run another program or
+    take two options for one. pic check names the character, at the command's line."""
+    command = template.format(s=space)
+    assert _words(command) == len(command.split(" ")) == len(template.split(" "))
+    lines = _errors(tmp_path, [{"schedule": "daily", "command": command}], site=SITE)
+    [line] = [x for x in lines if "cron[0].command" in x]
+    assert re.match(r".*members/asso-cron\.yaml:\d+ cron\[0\]\.command: ", line), line
+    assert f"holds U+{ord(space):04X} " in line and "outside quotes" in line, line
+
+
+@pytest.mark.parametrize(
+    ("command", "words"),
+    [
+        ("echo 'Réunion\u00a0: mardi'", 2),
+        ('php notify.php --subject "Assemblée générale\u00a0?"', 4),
+        ('php notify.php --subject "dit \\"oui\\"\u00a0!"', 4),
+        ("php notify.php --subject Rendez-vous\\\u00a0!", 4),
+    ],
+)
+def test_a_space_sh_does_not_split_on_inside_quotes_is_taken(tmp_path: Path, command: str, words: int) -> None:
+    """Quoted (or escaped), the character is data the command passes on: taken as written."""
+    assert _words(command) == words
+    assert cron.check_command(command) == command
+    project = project_copy(tmp_path)
+    jobs = [{"schedule": "daily", "command": command}]
+    members = write_members(tmp_path / "members", {"asso-cron": member(10700, cron=jobs, site=SITE)})
+    check(project, "prod", members, ON)
+
+
 SECRET = "Zt8kq2LmW9"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -1319,3 +1320,43 @@ def test_a_providers_other_settings_and_its_secrets_written_by_pulumi_are_its_ow
     project = project_copy(tmp_path)
     _edit(project, MEMBERS_ROOT, f"{MEMBERS_ROOT}\n  {written}")
     load_settings(project, "prod")
+
+
+def test_cpus_of_a_db_host_is_refused(tmp_path: Path) -> None:
+    """``cpus`` bounds the sites' containers of a web host; the db host runs none, so the key would say
+    something the platform never does with it."""
+    project = project_copy(tmp_path)
+    _edit(
+        project,
+        "private_address: 10.0.0.10, ssh_user: deploy}",
+        "private_address: 10.0.0.10, ssh_user: deploy, cpus: 4}",
+    )
+    text = _errors(project)
+    assert re.search(r"Pulumi\.prod\.yaml:6 pic:hosts\.db\.cpus: 4 is read for web hosts only", text), text
+
+
+def test_an_extension_left_out_twice_is_refused_at_its_second_place(tmp_path: Path) -> None:
+    project = project_copy(tmp_path)
+    _edit(
+        project,
+        '"8.4": {debian: trixie, eol: 2028-12-31}',
+        '"8.4": {debian: trixie, eol: 2028-12-31, without_extensions: [gd, imagick, gd]}',
+    )
+    text = _errors(project)
+    assert re.search(
+        r'Pulumi\.prod\.yaml:13 pic:runtimes\.8\.4\.without_extensions\[2\]: "gd" is also \[0\]: give each once', text
+    ), text
+
+
+@pytest.mark.parametrize(
+    "content", ["- a\n- b\n", "config:\n  - pic:admin_email\n", "config: admins\n", "encryptionsalt: x\n"]
+)
+def test_a_stack_file_of_another_shape_is_one_error(tmp_path: Path, content: str) -> None:
+    """A stack file that is no mapping, or whose config: is none, holds no settings to check: that one fault is
+    said, not each required setting as missing besides."""
+    project = project_copy(tmp_path)
+    (project / "Pulumi.prod.yaml").write_text(content, encoding="utf-8")
+    with pytest.raises(PicError) as info:
+        load_settings(project, "prod")
+    [problem] = info.value.problems
+    assert "mapping" in problem.message and "missing" not in problem.message, problem
