@@ -84,7 +84,7 @@ def test_move_script_on_the_branch_that_moves_the_member_says_where_to_run_it() 
         web.render_move_script(settings, moved, "web2")
     message = str(refused.value)
     assert "is on web2 already" in message
-    assert "where its file still names the host it leaves" in message
+    assert "where the member is still on the host it leaves" in message and "pic:default_web_host" in message
     assert "target branch" in message and "--members" in message
 
 

@@ -212,8 +212,9 @@ def render_move_script(settings: Settings, member: Member, target: str) -> str:
     if source == target:
         raise ValueError(
             f"{member.file}: member {member.slug} is on {target} already; the copy is made before the change "
-            f"that moves it: run pic move-script where its file still names the host it leaves (a checkout of "
-            f"the target branch, or --members with those files)"
+            f"that moves it: run pic move-script where the member is still on the host it leaves (its file's host:, "
+            f"or pic:default_web_host for a file that names none), in a checkout of the target branch, or with "
+            f"--members and --project of those files"
         )
     src, dst = settings.hosts[source], settings.hosts[target]
     return render(
