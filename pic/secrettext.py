@@ -26,7 +26,7 @@ _KEY = rf"[\w.-]*?(?:{_CONFIDENTIAL_WORDS}|{_CONFIDENTIAL_SHORT}|{_CONFIDENTIAL_
 # computes it (getenv('DB_PASSWORD'), bin2hex(random_bytes(16)), Str::random(40): a name, then an argument
 # that starts with a quote, a variable, a digit or another call; Zt8kq2(LmW9 stays a literal).
 _VALUE = (
-    r"[\"']?(?P<v>(?![\s$%{<*/\\(\[])(?!@?(?:\.\.?|~)?/)"
+    r"[\"']*(?P<v>(?![\s$%{<*/\\(\[])(?!@?(?:\.\.?|~)?/)"
     r"(?![A-Za-z_\\][\w.:\\]*\((?:[\"'$)\d]|[A-Za-z_][\w.:]*\())[^\s\"'`,;]{6,})"
 )
 # A program run by name: at the start, after a space, a path's /, a quote or a shell separator.
@@ -83,7 +83,7 @@ _SECRET_TEXT: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = [
     ),
     # a shell word (env DB_PASSWORD=..., docker run -e ...), quoted too ('DB_PASSWORD=...')
     # HTTPie's query item, token==VALUE, too
-    ("a password assignment", re.compile(rf"(?i)(?:(?<=\s)|(?<=\s[\"'])){_KEY}(?:==|=(?!=)){_VALUE}"), ("=",)),
+    ("a password assignment", re.compile(rf"(?i)(?<=[\s\"']){_KEY}(?:==|=(?!=)){_VALUE}"), ("=",)),
     (
         "a password option",
         re.compile(
@@ -95,7 +95,7 @@ _SECRET_TEXT: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = [
             # a bearer token (curl --oauth2-bearer); an option after it (--show-password --porcelain) is the next
             # option, not its value
             rf"[\w-]*?(?:{_CONFIDENTIAL_WORDS.replace('_', '[_-]')}|(?<=-)pass|(?<=-)bearer)"
-            rf"(?:=|\s+(?![\"']?-)){_VALUE}"
+            rf"(?:=|\s+(?![\"']*-)){_VALUE}"
         ),
         ("--",),
     ),

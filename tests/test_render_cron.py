@@ -234,6 +234,15 @@ SECRET = "Zt8kq2LmW9"
         f"ldappasswd -x -D cn=cron,dc=asso -y ../priv/ldap-pass -s {SECRET} uid=alice,dc=asso",
         f"mongodump -u asso -p {SECRET} --db asso -o ../db/mongo",
         f"ncftpput -u asso -p {SECRET} ftp.asso-cron.org /backup ../db/x.sql",
+        # a value in single quotes: the job's script carries the command quoted ('"'"'...'"'"')
+        f"export MYSQL_PWD='{SECRET}'; mysqldump -u asso_cron_main asso_cron_main > ../db/x.sql",
+        f"PGPASSWORD='{SECRET}' psql -h db -U asso -c 'VACUUM ANALYZE'",
+        f"BORG_PASSPHRASE='{SECRET}' borg create ::'{{now}}' ../db",
+        f"gpg --batch --pinentry-mode loopback --passphrase '{SECRET}' -c ../db/x.sql",
+        f"sshpass -p '{SECRET}' rsync -a ../db/ backup@nas.asso-cron.org:asso/",
+        f"php cli/create-user.php --user bob --password '{SECRET}' --language fr",
+        f"curl -fsS -d 'login=cron' -d 'password={SECRET}' https://asso-cron.org/login",
+        f"wp user create bob bob@asso-cron.org --role=author --user_pass='{SECRET}'",
     ],
 )
 def test_a_command_holding_a_secret_is_refused_as_the_policy_pack_would(tmp_path: Path, command: str) -> None:
