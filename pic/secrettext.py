@@ -157,6 +157,39 @@ _SECRET_TEXT: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = [
     ),
     # Dolibarr's scheduled jobs: scripts/cron/cron_run_jobs.php SECURITYKEY USERLOGIN
     ("a password option", re.compile(rf"\bcron_run_jobs\.php\s+(?![\"']?-){_VALUE}"), ("cron_run_jobs.php",)),
+    # a password given as an argument, by the documented syntax of: htpasswd -b (FILE USER PASSWORD, -n: USER
+    # PASSWORD; options come first, a cost or rounds after -C, -r), drush user:password USER PASSWORD,
+    # Symfony's FOSUserBundle fos:user:change-password USER PASSWORD and fos:user:create USER EMAIL PASSWORD,
+    # security:hash-password PASSWORD; not an option (drush upwd alice --password="$(cat ...)")
+    (
+        "a password argument",
+        re.compile(
+            rf"{_COMMAND}htpasswd(?>(?:\s+-[A-Za-z0-9]+|\s+\d+)*?\s+-[A-Za-z0-9]*?b[A-Za-z0-9]*(?:\s+-[A-Za-z0-9]+|\s+\d+)*)"
+            rf"(?:\s+[\"']*[^\s\"'-][^\s\"']*){{1,2}}\s+(?![\"']*-){_VALUE}[\"']*(?=[ \t]*(?:[\n;&|)<>]|$))"
+        ),
+        ("htpasswd",),
+    ),
+    (
+        "a password argument",
+        re.compile(
+            rf"(?i){_COMMAND}drush\s[^\n|;&]{{0,200}}?(?<=\s)(?:user:password|user-password|upwd)"
+            rf"\s+[\"']*[^\s\"'-]\S*\s+(?![\"']*-){_VALUE}"
+        ),
+        ("drush",),
+    ),
+    (
+        "a password argument",
+        re.compile(
+            rf"(?i)(?<=[\s\"'])(?:fos:user:change-password|fos:user:create(?:\s+-\S+)*\s+[^\s-]\S*)"
+            rf"(?:\s+-\S+)*\s+[\"']*[^\s\"'-]\S*\s+(?![\"']*-){_VALUE}"
+        ),
+        ("fos:user:",),
+    ),
+    (
+        "a password argument",
+        re.compile(rf"(?i)(?<=[\s\"'])security:(?:hash|encode)-password\s+(?![\"']*-){_VALUE}"),
+        ("security:",),
+    ),
     # openssl enc -pass pass:..., -passin/-passout pass:...; zip -P ...; 7z -p...; lftp -u user,...
     ("a password option", re.compile(rf"(?<![\w-])-pass(?:in|out)?\s+[\"']*pass:{_VALUE}"), ("pass:",)),
     # the program, not a word ending a file name or URL (a.zip -P imports/: wget's directory) nor a number (+7);

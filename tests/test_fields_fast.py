@@ -389,12 +389,14 @@ def test_secret_texts_shortcut_for_plain_words_gives_the_patterns_verdict(value:
 
 _PROGRAMS = (
     "mysql mariadb MySQL sshpass redis-cli smbclient net smbtar http HTTP https xh zip unzip 7z lftp curl wget "
-    "ldapsearch ldappasswd mongodump mongosh ncftpput chpasswd echo printf cron_run_jobs.php openssl"
+    "ldapsearch ldappasswd mongodump mongosh ncftpput chpasswd echo printf cron_run_jobs.php openssl htpasswd drush "
+    "fos:user:change-password security:hash-password"
 )
 _OPTIONS = (
     "-p|-P|-a|-A bearer|--auth|-U|-u|-w|-s|-qrP|--password|--password-stdin|-H|--header|-pass|pass:|'%s'|"
     "--oauth2-bearer|--reset-password|--no-password|docker login|-p Zt8kq2LmW9|-pZt8kq2LmW9|-a amis:Zt8kq2LmW9|"
     "--auth amis:Zt8kq2LmW9|-U amis%Zt8kq2LmW9|-w Zt8kq2LmW9|-s Zt8kq2LmW9|-a Zt8kq2LmW9|-P Zt8kq2LmW9|"
+    "-b f amis Zt8kq2LmW9|-nbB amis Zt8kq2LmW9|upwd amis Zt8kq2LmW9|"
     "-qrP Zt8kq2LmW9|-u amis:Zt8kq2LmW9|-u amis,Zt8kq2LmW9|-U amis:Zt8kq2LmW9|-vp Zt8kq2LmW9|"
     "-A bearer -a Zt8kq2LmW9|X-Api-Key:Zt8kq2LmW9|<<< Zt8kq2LmW9|<<<|Zt8kq2LmW9 | |amis:Zt8kq2LmW9 | |"
     "-H 'X-Auth-Token: Zt8kq2LmW9'|"
@@ -492,6 +494,10 @@ _SECRET_FORMS = [
     "DB_PASSWORD = Zt8kq2LmW9",
     "env DB_PASSWORD=Zt8kq2LmW9 x",
     "mariadb --password Zt8kq2LmW9",
+    "htpasswd -B -b -C 10 f amis Zt8kq2LmW9",
+    "drush upwd amis Zt8kq2LmW9",
+    "bin/console fos:user:change-password amis Zt8kq2LmW9",
+    "bin/console security:hash-password Zt8kq2LmW9",
 ]
 
 

@@ -956,6 +956,12 @@ def test_the_pack_passes_on_members_named_like_secrets(project_root: Path, tmp_p
         "curl -U" * 30_000,
         "http X-Api-Key:" * 20_000,
         "-H " + "a-" * 100_000,
+        "htpasswd" + " -a" * 60_000,
+        "htpasswd -" + "a" * 200_000 + " x",
+        "htpasswd -b " * 30_000,
+        "drush upwd " * 30_000,
+        "fos:user:create " + "-x " * 60_000,
+        " fos:user:create -x" * 30_000,
     ],
     ids=[
         "url-scheme-like",
@@ -985,6 +991,12 @@ def test_the_pack_passes_on_members_named_like_secrets(project_root: Path, tmp_p
         "curl-proxy-users",
         "header-items",
         "header-name-dashes",
+        "htpasswd-options",
+        "htpasswd-a-long-cluster",
+        "htpasswd-words",
+        "drush-words",
+        "fos-user-options",
+        "fos-user-words",
     ],
 )
 def test_a_long_input_is_read_in_linear_time(text: str) -> None:

@@ -243,6 +243,16 @@ SECRET = "Zt8kq2LmW9"
         f"php cli/create-user.php --user bob --password '{SECRET}' --language fr",
         f"curl -fsS -d 'login=cron' -d 'password={SECRET}' https://asso-cron.org/login",
         f"wp user create bob bob@asso-cron.org --role=author --user_pass='{SECRET}'",
+        # a password as an argument: htpasswd -b, drush user:password, FOSUserBundle's commands
+        f"htpasswd -b ../priv/.htpasswd alice {SECRET}",
+        f"htpasswd -B -b -C 10 ../priv/.htpasswd alice '{SECRET}'",
+        f"htpasswd -nbB alice {SECRET} >> ../priv/.htpasswd",
+        f"htpasswd -cb ../priv/.htpasswd alice {SECRET} && chmod 640 ../priv/.htpasswd",
+        f"drush upwd alice '{SECRET}'",
+        f"vendor/bin/drush --uri=https://asso-cron.org -y user:password alice {SECRET}",
+        f"php bin/console fos:user:change-password alice {SECRET}",
+        f"php bin/console fos:user:create --super-admin bob bob@asso-cron.org {SECRET}",
+        f"php bin/console security:hash-password {SECRET}",
     ],
 )
 def test_a_command_holding_a_secret_is_refused_as_the_policy_pack_would(tmp_path: Path, command: str) -> None:
@@ -349,6 +359,17 @@ def test_a_command_holding_a_secret_is_refused_as_the_policy_pack_would(tmp_path
         "http https://api.asso-cron.org/sync token==$(cat ../priv/api-token) name=alice",
         # a URL with an empty user whose password would hold a colon: cvs's :pserver:USER@HOST
         "git cvsimport -d cvs://:pserver:anoncvs@cvs.asso-cron.org:/cvs/src src",
+        # htpasswd, drush, FOSUserBundle given the password from a file, a variable, or not at all
+        'htpasswd -B -b -C 10 ../priv/.htpasswd alice "$(cat ../priv/alice-pass)"',
+        'htpasswd -nbB alice "$ALICE_PASS" >> ../priv/.htpasswd',
+        "htpasswd -i ../priv/.htpasswd alice < ../priv/alice-pass",
+        "htpasswd -D ../priv/.htpasswd former-member",
+        'drush upwd alice --password="$(cat ../priv/alice-pass)"',
+        'drush user:password alice "$(cat ../priv/alice-pass)" -y',
+        "drush user:information alice --fields=name,mail",
+        'php bin/console fos:user:change-password alice "$(cat ../priv/alice-pass)"',
+        "php bin/console fos:user:promote alice ROLE_ADMIN",
+        "php bin/console security:hash-password --empty-salt < ../priv/new-pass",
     ],
 )
 def test_a_command_reading_its_secret_from_a_file_is_taken(command: str) -> None:
