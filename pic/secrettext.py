@@ -92,9 +92,10 @@ _SECRET_TEXT: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = [
             # it names (wp-cli's --reset-password alice@example.org, --send-reset-password, --expire-password):
             # the next word is no value of it
             r"(?i)(?<![\w-])--(?!(?:[\w-]*?-)?(?:no|skip|ask|prompt|disable|without|reset|forgot|lost|expire)[_-])"
+            # wp-cli's --user_pass, --dbpass (wp config create), --adminpass
             # a bearer token (curl --oauth2-bearer); an option after it (--show-password --porcelain) is the next
             # option, not its value
-            rf"[\w-]*?(?:{_CONFIDENTIAL_WORDS.replace('_', '[_-]')}|(?<=-)pass|(?<=-)bearer)"
+            rf"[\w-]*?(?:{_CONFIDENTIAL_WORDS.replace('_', '[_-]')}|(?<=[_-])pass|(?<=--)(?:db|admin)pass|(?<=-)bearer)"
             rf"(?:=|\s+(?![\"']*-)){_VALUE}"
         ),
         ("--",),
@@ -189,6 +190,13 @@ _SECRET_TEXT: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = [
         "a password argument",
         re.compile(rf"(?i)(?<=[\s\"'])security:(?:hash|encode)-password\s+(?![\"']*-){_VALUE}"),
         ("security:",),
+    ),
+    # openssl enc's -k PASSWORD, -K KEY (hex); Grav's bin/plugin login new-user|change-password -p PASSWORD
+    ("a password option", re.compile(rf"{_COMMAND}openssl\s[^\n|;&]{{0,200}}?(?<=\s)-[kK]\s+{_VALUE}"), ("openssl",)),
+    (
+        "a password option",
+        re.compile(rf"{_COMMAND}plugin\s+login\s[^\n|;&]{{0,200}}?(?<=\s)-p\s*(?![\"']*-){_VALUE}"),
+        ("plugin",),
     ),
     # openssl enc -pass pass:..., -passin/-passout pass:...; zip -P ...; 7z -p...; lftp -u user,...
     ("a password option", re.compile(rf"(?<![\w-])-pass(?:in|out)?\s+[\"']*pass:{_VALUE}"), ("pass:",)),

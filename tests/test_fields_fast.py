@@ -498,6 +498,9 @@ _SECRET_FORMS = [
     "drush upwd amis Zt8kq2LmW9",
     "bin/console fos:user:change-password amis Zt8kq2LmW9",
     "bin/console security:hash-password Zt8kq2LmW9",
+    "openssl enc -k Zt8kq2LmW9",
+    "bin/plugin login new-user -p Zt8kq2LmW9",
+    "wp config create --dbpass=Zt8kq2LmW9",
 ]
 
 

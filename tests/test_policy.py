@@ -962,6 +962,8 @@ def test_the_pack_passes_on_members_named_like_secrets(project_root: Path, tmp_p
         "drush upwd " * 30_000,
         "fos:user:create " + "-x " * 60_000,
         " fos:user:create -x" * 30_000,
+        "openssl -k" * 30_000,
+        "plugin login -p" * 20_000,
     ],
     ids=[
         "url-scheme-like",
@@ -997,6 +999,8 @@ def test_the_pack_passes_on_members_named_like_secrets(project_root: Path, tmp_p
         "drush-words",
         "fos-user-options",
         "fos-user-words",
+        "openssl-words",
+        "grav-plugin-words",
     ],
 )
 def test_a_long_input_is_read_in_linear_time(text: str) -> None:

@@ -253,6 +253,12 @@ SECRET = "Zt8kq2LmW9"
         f"php bin/console fos:user:change-password alice {SECRET}",
         f"php bin/console fos:user:create --super-admin bob bob@asso-cron.org {SECRET}",
         f"php bin/console security:hash-password {SECRET}",
+        # wp-cli's --dbpass, --user_pass; openssl enc's -k and -K; Grav's bin/plugin login -p
+        f"wp config create --dbname=asso --dbuser=asso --dbpass={SECRET} --skip-check",
+        f"php bin/sync.php --db_pass {SECRET}",
+        f"openssl enc -aes-256-cbc -pbkdf2 -k {SECRET} -in ../db/x.sql -out ../db/x.enc",
+        f"openssl enc -aes-256-cbc -K {SECRET * 6} -iv 0011223344556677 -in ../db/x.sql -out ../db/x.enc",
+        f"bin/plugin login change-password -u alice -p {SECRET}",
     ],
 )
 def test_a_command_holding_a_secret_is_refused_as_the_policy_pack_would(tmp_path: Path, command: str) -> None:
@@ -370,6 +376,12 @@ def test_a_command_holding_a_secret_is_refused_as_the_policy_pack_would(tmp_path
         'php bin/console fos:user:change-password alice "$(cat ../priv/alice-pass)"',
         "php bin/console fos:user:promote alice ROLE_ADMIN",
         "php bin/console security:hash-password --empty-salt < ../priv/new-pass",
+        'wp config create --dbname=asso --dbuser=asso --dbpass="$(cat ../priv/db-pass)" --skip-check',
+        "wp config create --dbname=asso --dbuser=asso --prompt=dbpass < ../priv/db-pass",
+        "php bin/sync.php --bypass-cache --no-db-pass-check",
+        "openssl enc -aes-256-cbc -pbkdf2 -kfile ../priv/backup-key -in ../db/x.sql -out ../db/x.enc",
+        "openssl s_client -connect asso-cron.org:443 < /dev/null | openssl x509 -noout -enddate",
+        'bin/plugin login new-user -u alice -p "$(cat ../priv/alice-pass)" -e alice@asso-cron.org -P b',
     ],
 )
 def test_a_command_reading_its_secret_from_a_file_is_taken(command: str) -> None:
