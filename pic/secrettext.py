@@ -191,6 +191,20 @@ _SECRET_TEXT: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = [
         re.compile(rf"(?i)(?<=[\s\"'])security:(?:hash|encode)-password\s+(?![\"']*-){_VALUE}"),
         ("security:",),
     ),
+    # a setting named like a password given its value: wp config set DB_PASSWORD ..., wp option update|add
+    # mailserver_pass ..., occ config:system:set|config:app:set APP mail_smtppassword --value=..., drush
+    # config:set|cset CONFIG smtp_password ..., state:set|sset KEY ...
+    (
+        "a password setting",
+        re.compile(
+            r"(?i)(?<![\w:-])(?:(?:config|option)\s+(?:set|update|add)|config:(?:system:|app:)?set|cset|state:set|sset)"
+            # the name: the first or second word (drush cset CONFIG NAME, occ config:app:set APP NAME), options
+            # around; then its value, or occ's --type=... --value=...
+            r"(?>(?:\s+-\S+)*)(?:\s+[\"']*[^\s\"'-][^\s\"']*)?(?>(?:\s+-\S+)*)"
+            rf"\s+[\"']*{_KEY}[\"']*(?:\s+--type[=\s]+\S+)?\s+(?:--value(?:=|\s+))?(?![\"']*-){_VALUE}"
+        ),
+        ("set", "option"),
+    ),
     # openssl enc's -k PASSWORD, -K KEY (hex); Grav's bin/plugin login new-user|change-password -p PASSWORD
     ("a password option", re.compile(rf"{_COMMAND}openssl\s[^\n|;&]{{0,200}}?(?<=\s)-[kK]\s+{_VALUE}"), ("openssl",)),
     (

@@ -390,7 +390,7 @@ def test_secret_texts_shortcut_for_plain_words_gives_the_patterns_verdict(value:
 _PROGRAMS = (
     "mysql mariadb MySQL sshpass redis-cli smbclient net smbtar http HTTP https xh zip unzip 7z lftp curl wget "
     "ldapsearch ldappasswd mongodump mongosh ncftpput chpasswd echo printf cron_run_jobs.php openssl htpasswd drush "
-    "fos:user:change-password security:hash-password"
+    "fos:user:change-password security:hash-password cset config:set option"
 )
 _OPTIONS = (
     "-p|-P|-a|-A bearer|--auth|-U|-u|-w|-s|-qrP|--password|--password-stdin|-H|--header|-pass|pass:|'%s'|"
@@ -501,6 +501,11 @@ _SECRET_FORMS = [
     "openssl enc -k Zt8kq2LmW9",
     "bin/plugin login new-user -p Zt8kq2LmW9",
     "wp config create --dbpass=Zt8kq2LmW9",
+    "wp config set DB_PASSWORD Zt8kq2LmW9",
+    "wp option add x_pass Zt8kq2LmW9",
+    "occ config:app:set x smtppassword --value=Zt8kq2LmW9",
+    "drush cset smtp.settings smtp_password Zt8kq2LmW9",
+    "drush sset x.token Zt8kq2LmW9",
 ]
 
 

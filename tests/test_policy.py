@@ -964,6 +964,11 @@ def test_the_pack_passes_on_members_named_like_secrets(project_root: Path, tmp_p
         " fos:user:create -x" * 30_000,
         "openssl -k" * 30_000,
         "plugin login -p" * 20_000,
+        "config set " * 30_000,
+        "config set " + "a_" * 100_000,
+        "option update x_pass " * 20_000,
+        "cset" + " -a" * 60_000,
+        "cset a" + " -a" * 60_000,
     ],
     ids=[
         "url-scheme-like",
@@ -1001,6 +1006,11 @@ def test_the_pack_passes_on_members_named_like_secrets(project_root: Path, tmp_p
         "fos-user-words",
         "openssl-words",
         "grav-plugin-words",
+        "config-set-words",
+        "config-set-a-long-name",
+        "option-update-names",
+        "cset-options",
+        "cset-a-word-then-options",
     ],
 )
 def test_a_long_input_is_read_in_linear_time(text: str) -> None:

@@ -259,6 +259,13 @@ SECRET = "Zt8kq2LmW9"
         f"openssl enc -aes-256-cbc -pbkdf2 -k {SECRET} -in ../db/x.sql -out ../db/x.enc",
         f"openssl enc -aes-256-cbc -K {SECRET * 6} -iv 0011223344556677 -in ../db/x.sql -out ../db/x.enc",
         f"bin/plugin login change-password -u alice -p {SECRET}",
+        # a setting named like a password given its value
+        f"wp config set DB_PASSWORD {SECRET}",
+        f"wp option update mailserver_pass '{SECRET}'",
+        f"php occ config:system:set mail_smtppassword --value={SECRET}",
+        f"php occ config:app:set user_ldap s01ldap_agent_password --value {SECRET}",
+        f"php occ config:system:set mail_smtppassword --type=string --value={SECRET}",
+        f"drush -y config:set smtp.settings smtp_password {SECRET}",
     ],
 )
 def test_a_command_holding_a_secret_is_refused_as_the_policy_pack_would(tmp_path: Path, command: str) -> None:
@@ -379,6 +386,13 @@ def test_a_command_holding_a_secret_is_refused_as_the_policy_pack_would(tmp_path
         'wp config create --dbname=asso --dbuser=asso --dbpass="$(cat ../priv/db-pass)" --skip-check',
         "wp config create --dbname=asso --dbuser=asso --prompt=dbpass < ../priv/db-pass",
         "php bin/sync.php --bypass-cache --no-db-pass-check",
+        'wp config set DB_PASSWORD "$(cat ../priv/db-pass)" && wp config get DB_PASSWORD',
+        "wp option update default_password_nag 0",
+        "php occ config:app:set core shareapi_enforce_links_password --value=yes",
+        "php occ config:app:set password_policy enforceNonCommonPassword --value=1",
+        'php occ config:system:set mail_smtppassword --value="$(cat ../priv/smtp-pass)"',
+        "drush cset user.settings password_reset_timeout 86400 -y",
+        "drush cset user.settings password_strength true -y",
         "openssl enc -aes-256-cbc -pbkdf2 -kfile ../priv/backup-key -in ../db/x.sql -out ../db/x.enc",
         "openssl s_client -connect asso-cron.org:443 < /dev/null | openssl x509 -noout -enddate",
         'bin/plugin login new-user -u alice -p "$(cat ../priv/alice-pass)" -e alice@asso-cron.org -P b',
