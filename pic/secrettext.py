@@ -299,11 +299,29 @@ _SECRET_TEXT: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = [
     (
         "a secret in a URL's query",
         re.compile(
-            rf"(?i)[?&](?:[\w.-]*?(?:{_CONFIDENTIAL_WORDS}|{_CONFIDENTIAL_SHORT}|(?:cron|security|auth|access|app)[_-]?key)"
+            rf"(?i)[?&](?:[\w.-]*?(?:{_CONFIDENTIAL_WORDS}|{_CONFIDENTIAL_SHORT}|(?:cron|security|secure|auth|access|app)[_-]?key)"
             r"|key|token_auth)="
             r"(?P<v>(?![$%{<*\\(\[])[^\s\"'`&#;|<>]{6,})"
         ),
         ("=",),
+    ),
+    # Joomla's web cron, ?plugin=RunSchedulerWebcron&...&hash=KEY, the two in either order
+    (
+        "a secret in a URL's query",
+        re.compile(
+            r"(?i)[?&]plugin=RunSchedulerWebcron\b[^\s\"'`#;|<>]{0,300}?&hash="
+            r"(?P<v>(?![$%{<*\\(\[])[^\s\"'`&#;|<>]{6,})"
+        ),
+        ("runschedulerwebcron",),
+    ),
+    (
+        "a secret in a URL's query",
+        re.compile(
+            # the key as read (possessive: not each shorter start tried against the rest)
+            r"(?i)[?&]hash=(?P<v>(?![$%{<*\\(\[])[^\s\"'`&#;|<>]{6,}+)"
+            r"(?=[^\s\"'`#;|<>]{0,300}?&plugin=RunSchedulerWebcron\b)"
+        ),
+        ("runschedulerwebcron",),
     ),
     # a header that carries a credential (curl -H 'X-Api-Key: ...', --header 'PRIVATE-TOKEN: ...', X-Auth-Key),
     # not any header naming a key (X-Cache-Key, Idempotency-Key)

@@ -506,6 +506,8 @@ _SECRET_FORMS = [
     "occ config:app:set x smtppassword --value=Zt8kq2LmW9",
     "drush cset smtp.settings smtp_password Zt8kq2LmW9",
     "drush sset x.token Zt8kq2LmW9",
+    "https://x.org/?plugin=RunSchedulerWebcron&hash=Zt8kq2LmW9",
+    "https://x.org/?hash=Zt8kq2LmW9&plugin=RunSchedulerWebcron",
 ]
 
 

@@ -969,6 +969,9 @@ def test_the_pack_passes_on_members_named_like_secrets(project_root: Path, tmp_p
         "option update x_pass " * 20_000,
         "cset" + " -a" * 60_000,
         "cset a" + " -a" * 60_000,
+        "?hash=" + "a" * 200_000 + " RunSchedulerWebcron",
+        "&hash=aaaaaa" * 30_000 + "RunSchedulerWebcron",
+        "?plugin=RunSchedulerWebcron" * 20_000,
     ],
     ids=[
         "url-scheme-like",
@@ -1011,6 +1014,9 @@ def test_the_pack_passes_on_members_named_like_secrets(project_root: Path, tmp_p
         "option-update-names",
         "cset-options",
         "cset-a-word-then-options",
+        "joomla-a-long-hash",
+        "joomla-hashes",
+        "joomla-plugins",
     ],
 )
 def test_a_long_input_is_read_in_linear_time(text: str) -> None:

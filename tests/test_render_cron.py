@@ -266,6 +266,10 @@ SECRET = "Zt8kq2LmW9"
         f"php occ config:app:set user_ldap s01ldap_agent_password --value {SECRET}",
         f"php occ config:system:set mail_smtppassword --type=string --value={SECRET}",
         f"drush -y config:set smtp.settings smtp_password {SECRET}",
+        # Joomla's web cron key, a PrestaShop module's secure_key
+        f"curl -fsS 'https://asso-cron.org/component/ajax/?plugin=RunSchedulerWebcron&group=system&hash={SECRET}'",
+        f"wget -qO- 'https://asso-cron.org/index.php?option=com_ajax&hash={SECRET}&plugin=RunSchedulerWebcron'",
+        f"curl -fsS 'https://boutique.asso-cron.org/modules/x/cron.php?secure_key={SECRET}'",
     ],
 )
 def test_a_command_holding_a_secret_is_refused_as_the_policy_pack_would(tmp_path: Path, command: str) -> None:
@@ -393,6 +397,8 @@ def test_a_command_holding_a_secret_is_refused_as_the_policy_pack_would(tmp_path
         'php occ config:system:set mail_smtppassword --value="$(cat ../priv/smtp-pass)"',
         "drush cset user.settings password_reset_timeout 86400 -y",
         "drush cset user.settings password_strength true -y",
+        'curl -fsS "https://asso-cron.org/?plugin=RunSchedulerWebcron&hash=$(cat ../priv/joomla-webcron-key)"',
+        "curl -fsS 'https://asso-cron.org/photos/index.php?/category/12&hash=thumbnail-cache'",
         "openssl enc -aes-256-cbc -pbkdf2 -kfile ../priv/backup-key -in ../db/x.sql -out ../db/x.enc",
         "openssl s_client -connect asso-cron.org:443 < /dev/null | openssl x509 -noout -enddate",
         'bin/plugin login new-user -u alice -p "$(cat ../priv/alice-pass)" -e alice@asso-cron.org -P b',
