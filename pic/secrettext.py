@@ -334,6 +334,20 @@ _SECRET_TEXT: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = [
         ),
         ("-h",),
     ),
+    # a session cookie (a browser's "copy as cURL"): -H 'Cookie: ...', curl's -b|--cookie NAME=VALUE (without =, a
+    # file), the cookie among others; a name holding sess, logged_in, token, auth (not author), remember,
+    # passphrase (PHPSESSID, wordpress_logged_in_..., laravel_session, Drupal's SESS..., nc_session_id)
+    (
+        "a session cookie",
+        re.compile(
+            r"(?i)(?:(?<![\w-])(?:-H|--header)[\s=\"']*Cookie:[ \t]*"
+            r"|\bcurl\b[^\n|;&]{0,200}?\s(?:-b|--cookie)(?:=|\s+)[\"']*)"
+            r"(?:[^\s=;\"']+=[^\s;\"']*;[ \t]*)*?"
+            r"(?=[^\s=;\"']{0,200}?(?:sess|logged_in|token|auth(?!or)|remember|passphrase))(?>[^\s=;\"']+)="
+            r"(?P<v>(?![$%{<])[^\s;\"'$]{8,})"
+        ),
+        ("cookie", "curl"),
+    ),
     # HTTPie's and xh's header items, NAME:VALUE: the same headers
     (
         "an authorization header",

@@ -508,6 +508,8 @@ _SECRET_FORMS = [
     "drush sset x.token Zt8kq2LmW9",
     "https://x.org/?plugin=RunSchedulerWebcron&hash=Zt8kq2LmW9",
     "https://x.org/?hash=Zt8kq2LmW9&plugin=RunSchedulerWebcron",
+    "curl -b 'a=b; PHPSESSID=Zt8kq2LmW9' x.org",
+    "wget --header='Cookie: laravel_session=Zt8kq2LmW9' x.org",
 ]
 
 

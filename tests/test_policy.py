@@ -972,6 +972,10 @@ def test_the_pack_passes_on_members_named_like_secrets(project_root: Path, tmp_p
         "?hash=" + "a" * 200_000 + " RunSchedulerWebcron",
         "&hash=aaaaaa" * 30_000 + "RunSchedulerWebcron",
         "?plugin=RunSchedulerWebcron" * 20_000,
+        "-H Cookie:" + "a=b;" * 50_000,
+        "curl -b " + "sess" * 50_000 + "=",
+        "curl -b " * 30_000,
+        "-H Cookie: " + "token;" * 30_000,
     ],
     ids=[
         "url-scheme-like",
@@ -1017,6 +1021,10 @@ def test_the_pack_passes_on_members_named_like_secrets(project_root: Path, tmp_p
         "joomla-a-long-hash",
         "joomla-hashes",
         "joomla-plugins",
+        "cookie-pairs",
+        "a-long-cookie-name",
+        "curl-cookie-words",
+        "cookie-names",
     ],
 )
 def test_a_long_input_is_read_in_linear_time(text: str) -> None:

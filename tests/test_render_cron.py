@@ -270,6 +270,10 @@ SECRET = "Zt8kq2LmW9"
         f"curl -fsS 'https://asso-cron.org/component/ajax/?plugin=RunSchedulerWebcron&group=system&hash={SECRET}'",
         f"wget -qO- 'https://asso-cron.org/index.php?option=com_ajax&hash={SECRET}&plugin=RunSchedulerWebcron'",
         f"curl -fsS 'https://boutique.asso-cron.org/modules/x/cron.php?secure_key={SECRET}'",
+        # a session cookie, as a browser's "copy as cURL" writes it
+        f"curl -fsS -b 'lang=fr; PHPSESSID={SECRET * 2}' https://asso-cron.org/admin/cron",
+        f"curl -fsS --cookie 'laravel_session={SECRET * 2}' https://asso-cron.org/admin/cron",
+        f"wget -q --header='Cookie: SESS0123456789abcdef={SECRET * 2}' -O - https://asso-cron.org/admin/cron",
     ],
 )
 def test_a_command_holding_a_secret_is_refused_as_the_policy_pack_would(tmp_path: Path, command: str) -> None:
@@ -399,6 +403,10 @@ def test_a_command_holding_a_secret_is_refused_as_the_policy_pack_would(tmp_path
         "drush cset user.settings password_strength true -y",
         'curl -fsS "https://asso-cron.org/?plugin=RunSchedulerWebcron&hash=$(cat ../priv/joomla-webcron-key)"',
         "curl -fsS 'https://asso-cron.org/photos/index.php?/category/12&hash=thumbnail-cache'",
+        "curl -fsS -b ../priv/cookies.txt -c ../priv/cookies.txt https://asso-cron.org/admin/cron",
+        "curl -fsS -b 'lang=fr; sidebar_state=collapsed; author_filter=everyone' https://asso-cron.org/",
+        'curl -fsS -H "Cookie: PHPSESSID=$(cat ../priv/session-id)" https://asso-cron.org/admin/cron',
+        "tar -b 20 -czf ../db/www.tgz . && curl -fsS https://asso-cron.org/cron",
         "openssl enc -aes-256-cbc -pbkdf2 -kfile ../priv/backup-key -in ../db/x.sql -out ../db/x.enc",
         "openssl s_client -connect asso-cron.org:443 < /dev/null | openssl x509 -noout -enddate",
         'bin/plugin login new-user -u alice -p "$(cat ../priv/alice-pass)" -e alice@asso-cron.org -P b',
