@@ -193,11 +193,11 @@ _SECRET_TEXT: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = [
     ),
     # a setting named like a password given its value: wp config set DB_PASSWORD ..., wp option update|add
     # mailserver_pass ..., occ config:system:set|config:app:set APP mail_smtppassword --value=..., drush
-    # config:set|cset CONFIG smtp_password ..., state:set|sset KEY ...
+    # config:set|cset CONFIG smtp_password ..., state:set|sset KEY ..., aws configure set aws_secret_access_key ...
     (
         "a password setting",
         re.compile(
-            r"(?i)(?<![\w:-])(?:(?:config|option)\s+(?:set|update|add)|config:(?:system:|app:)?set|cset|state:set|sset)"
+            r"(?i)(?<![\w:-])(?:(?:config(?:ure)?|option)\s+(?:set|update|add)|config:(?:system:|app:)?set|cset|state:set|sset)"
             # the name: the first or second word (drush cset CONFIG NAME, occ config:app:set APP NAME), options
             # around; then its value, or occ's --type=... --value=...
             r"(?>(?:\s+-\S+)*)(?:\s+[\"']*[^\s\"'-][^\s\"']*)?(?>(?:\s+-\S+)*)"

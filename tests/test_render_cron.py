@@ -266,6 +266,7 @@ SECRET = "Zt8kq2LmW9"
         f"php occ config:app:set user_ldap s01ldap_agent_password --value {SECRET}",
         f"php occ config:system:set mail_smtppassword --type=string --value={SECRET}",
         f"drush -y config:set smtp.settings smtp_password {SECRET}",
+        f"aws configure set aws_secret_access_key {SECRET} --profile backup && aws s3 sync ../db s3://asso-backup/",
         # Joomla's web cron key, a PrestaShop module's secure_key
         f"curl -fsS 'https://asso-cron.org/component/ajax/?plugin=RunSchedulerWebcron&group=system&hash={SECRET}'",
         f"wget -qO- 'https://asso-cron.org/index.php?option=com_ajax&hash={SECRET}&plugin=RunSchedulerWebcron'",
@@ -401,6 +402,7 @@ def test_a_command_holding_a_secret_is_refused_as_the_policy_pack_would(tmp_path
         'php occ config:system:set mail_smtppassword --value="$(cat ../priv/smtp-pass)"',
         "drush cset user.settings password_reset_timeout 86400 -y",
         "drush cset user.settings password_strength true -y",
+        "aws configure set region eu-west-3 --profile backup && aws s3 sync ../db s3://asso-backup/",
         'curl -fsS "https://asso-cron.org/?plugin=RunSchedulerWebcron&hash=$(cat ../priv/joomla-webcron-key)"',
         "curl -fsS 'https://asso-cron.org/photos/index.php?/category/12&hash=thumbnail-cache'",
         "curl -fsS -b ../priv/cookies.txt -c ../priv/cookies.txt https://asso-cron.org/admin/cron",
