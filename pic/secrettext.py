@@ -51,6 +51,11 @@ _STDIN_READER = (
 # The one word it is given (group v): not a variable, an option, a path
 _STDIN_WORD = r"(?P<v>(?![$%{<*\\(\[-])(?!(?:\.\.?|~)?/)[^\s\"'`,;|&<>()]{6,})"
 
+# A program's arguments up to an option, through quoted ones holding a shell separator (lftp -e 'mirror; quit'
+# -u ..., smbclient -c 'cd x; put y' -U ...): a quote starts a quoted argument, read whole; the job's script
+# quoting the command ('"'"'...'"'"') reads as quoted arguments too
+_QUOTED_ARGS = r"(?:[^\n|;&'\"]|'[^'\n]{0,200}'|\"[^\"\n]{0,200}\"){0,200}?"
+
 # Text that is a secret wherever it appears: (kind, pattern, needs); a pattern's group v, when it has
 # one, is the value, which is no secret when it reads as a placeholder. ``needs``: words in lower case one
 # of which any text the pattern matches holds (a program's name, a sign), so that a text holding none of
@@ -125,6 +130,14 @@ _SECRET_TEXT: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = [
         "a password option",
         re.compile(
             rf"{_COMMAND}(?:smbclient|smbget|smbcacls|smbcquotas|smbtree|rpcclient|mdsearch|net)\s[^\n|;&]{{0,200}}?"
+            r"(?<=\s)(?:-U|--user(?=[\s=\"']))[\s=\"']*[^\s%\"'$]*%(?P<v>(?![\s$])[^\s\"']{6,})"
+        ),
+        ("%",),
+    ),
+    (
+        "a password option",
+        re.compile(
+            rf"{_COMMAND}(?:smbclient|smbget|smbcacls|smbcquotas|smbtree|rpcclient|mdsearch|net)\s{_QUOTED_ARGS}"
             r"(?<=\s)(?:-U|--user(?=[\s=\"']))[\s=\"']*[^\s%\"'$]*%(?P<v>(?![\s$])[^\s\"']{6,})"
         ),
         ("%",),
@@ -225,6 +238,11 @@ _SECRET_TEXT: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = [
     (
         "a password option",
         re.compile(r"\blftp\b[^\n|;&]{0,200}?\s-u\s+[\"']*[^\s,\"'$]*,(?P<v>(?![\s$])[^\s\"']{6,})"),
+        ("lftp",),
+    ),
+    (
+        "a password option",
+        re.compile(rf"\blftp\b{_QUOTED_ARGS}\s-u\s+[\"']*[^\s,\"'$]*,(?P<v>(?![\s$])[^\s\"']{{6,}})"),
         ("lftp",),
     ),
     (

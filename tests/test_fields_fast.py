@@ -510,6 +510,8 @@ _SECRET_FORMS = [
     "https://x.org/?hash=Zt8kq2LmW9&plugin=RunSchedulerWebcron",
     "curl -b 'a=b; PHPSESSID=Zt8kq2LmW9' x.org",
     "wget --header='Cookie: laravel_session=Zt8kq2LmW9' x.org",
+    "lftp -e 'mirror; quit' -u amis,Zt8kq2LmW9 ftp.x.org",
+    "smbclient //nas/b -c 'ls; ls' -U amis%Zt8kq2LmW9",
 ]
 
 

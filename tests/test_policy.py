@@ -976,6 +976,10 @@ def test_the_pack_passes_on_members_named_like_secrets(project_root: Path, tmp_p
         "curl -b " + "sess" * 50_000 + "=",
         "curl -b " * 30_000,
         "-H Cookie: " + "token;" * 30_000,
+        "lftp '" * 40_000,
+        'net "' * 40_000 + "%",
+        ("net '" + "a" * 190 + "' ") * 1_000 + "%",
+        "net 'a;a' " * 25_000 + "%",
     ],
     ids=[
         "url-scheme-like",
@@ -1025,6 +1029,10 @@ def test_the_pack_passes_on_members_named_like_secrets(project_root: Path, tmp_p
         "a-long-cookie-name",
         "curl-cookie-words",
         "cookie-names",
+        "lftp-quotes",
+        "samba-quotes",
+        "samba-long-quoted-words",
+        "samba-quoted-separators",
     ],
 )
 def test_a_long_input_is_read_in_linear_time(text: str) -> None:

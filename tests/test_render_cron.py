@@ -275,6 +275,9 @@ SECRET = "Zt8kq2LmW9"
         f"curl -fsS -b 'lang=fr; PHPSESSID={SECRET * 2}' https://asso-cron.org/admin/cron",
         f"curl -fsS --cookie 'laravel_session={SECRET * 2}' https://asso-cron.org/admin/cron",
         f"wget -q --header='Cookie: SESS0123456789abcdef={SECRET * 2}' -O - https://asso-cron.org/admin/cron",
+        # after a quoted argument holding a shell separator (lftp's -e script, smbclient's -c commands)
+        f"lftp -e 'mirror -R ../db /backup; quit' -u asso,{SECRET} ftp.asso-cron.org",
+        f"smbclient //nas/backup -c 'cd asso; put ../db/x.sql x.sql' -U asso%{SECRET}",
     ],
 )
 def test_a_command_holding_a_secret_is_refused_as_the_policy_pack_would(tmp_path: Path, command: str) -> None:
@@ -409,6 +412,9 @@ def test_a_command_holding_a_secret_is_refused_as_the_policy_pack_would(tmp_path
         "curl -fsS -b 'lang=fr; sidebar_state=collapsed; author_filter=everyone' https://asso-cron.org/",
         'curl -fsS -H "Cookie: PHPSESSID=$(cat ../priv/session-id)" https://asso-cron.org/admin/cron',
         "tar -b 20 -czf ../db/www.tgz . && curl -fsS https://asso-cron.org/cron",
+        "lftp -e 'set ssl:verify-certificate yes; mirror -R ../db /backup; quit' -u asso ftp.asso-cron.org",
+        'lftp -e "mirror -R ../db /backup; quit" -u "asso,$(cat ../priv/ftp-pass)" ftp.asso-cron.org',
+        "smbclient //nas/backup -c 'cd asso; put ../db/x.sql x.sql' -U asso -A ../priv/smb-auth",
         "openssl enc -aes-256-cbc -pbkdf2 -kfile ../priv/backup-key -in ../db/x.sql -out ../db/x.enc",
         "openssl s_client -connect asso-cron.org:443 < /dev/null | openssl x509 -noout -enddate",
         'bin/plugin login new-user -u alice -p "$(cat ../priv/alice-pass)" -e alice@asso-cron.org -P b',
