@@ -204,6 +204,22 @@ _SECRET_TEXT: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = [
         re.compile(rf"(?i)(?<=[\s\"'])security:(?:hash|encode)-password\s+(?![\"']*-){_VALUE}"),
         ("security:",),
     ),
+    # MediaWiki's createAndPromote USER PASSWORD (maintenance/createAndPromote.php, run.php createAndPromote)
+    (
+        "a password argument",
+        re.compile(
+            rf"(?i)(?<=[\s\"'/])createAndPromote(?:\.php)?(?>(?:\s+-\S+)*)\s+[\"']*[^\s\"'-]\S*\s+(?![\"']*-){_VALUE}"
+        ),
+        ("createandpromote",),
+    ),
+    # CiviCRM's bin/cli.php -u USER -p PASSWORD -e Job -a execute (its scheduled jobs)
+    (
+        "a password option",
+        re.compile(
+            rf"{_COMMAND}cli\.php\s(?=[^\n|;&]{{0,300}}?\s-e\s*[\"']*Job\b)[^\n|;&]{{0,200}}?(?<=\s)-p\s*(?![\"']*-){_VALUE}"
+        ),
+        ("cli.php",),
+    ),
     # a setting named like a password given its value: wp config set DB_PASSWORD ..., wp option update|add
     # mailserver_pass ..., occ config:system:set|config:app:set APP mail_smtppassword --value=..., drush
     # config:set|cset CONFIG smtp_password ..., state:set|sset KEY ..., aws configure set aws_secret_access_key ...

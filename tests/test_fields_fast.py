@@ -512,6 +512,8 @@ _SECRET_FORMS = [
     "wget --header='Cookie: laravel_session=Zt8kq2LmW9' x.org",
     "lftp -e 'mirror; quit' -u amis,Zt8kq2LmW9 ftp.x.org",
     "smbclient //nas/b -c 'ls; ls' -U amis%Zt8kq2LmW9",
+    "php bin/cli.php -u a -p Zt8kq2LmW9 -e Job -a execute",
+    "maintenance/createAndPromote.php amis Zt8kq2LmW9",
 ]
 
 

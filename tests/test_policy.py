@@ -980,6 +980,9 @@ def test_the_pack_passes_on_members_named_like_secrets(project_root: Path, tmp_p
         'net "' * 40_000 + "%",
         ("net '" + "a" * 190 + "' ") * 1_000 + "%",
         "net 'a;a' " * 25_000 + "%",
+        "cli.php " * 30_000,
+        "cli.php -p -e Job " * 12_000,
+        "createAndPromote" + " -x" * 60_000,
     ],
     ids=[
         "url-scheme-like",
@@ -1033,6 +1036,9 @@ def test_the_pack_passes_on_members_named_like_secrets(project_root: Path, tmp_p
         "samba-quotes",
         "samba-long-quoted-words",
         "samba-quoted-separators",
+        "cli-php-words",
+        "civicrm-options",
+        "create-and-promote-options",
     ],
 )
 def test_a_long_input_is_read_in_linear_time(text: str) -> None:

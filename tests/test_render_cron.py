@@ -278,6 +278,9 @@ SECRET = "Zt8kq2LmW9"
         # after a quoted argument holding a shell separator (lftp's -e script, smbclient's -c commands)
         f"lftp -e 'mirror -R ../db /backup; quit' -u asso,{SECRET} ftp.asso-cron.org",
         f"smbclient //nas/backup -c 'cd asso; put ../db/x.sql x.sql' -U asso%{SECRET}",
+        # CiviCRM's scheduled jobs, MediaWiki's createAndPromote
+        f"php ../civicrm/bin/cli.php -s default -u admin -p {SECRET} -e Job -a execute",
+        f"php maintenance/run.php createAndPromote alice {SECRET} --sysop",
     ],
 )
 def test_a_command_holding_a_secret_is_refused_as_the_policy_pack_would(tmp_path: Path, command: str) -> None:
@@ -415,6 +418,9 @@ def test_a_command_holding_a_secret_is_refused_as_the_policy_pack_would(tmp_path
         "lftp -e 'set ssl:verify-certificate yes; mirror -R ../db /backup; quit' -u asso ftp.asso-cron.org",
         'lftp -e "mirror -R ../db /backup; quit" -u "asso,$(cat ../priv/ftp-pass)" ftp.asso-cron.org',
         "smbclient //nas/backup -c 'cd asso; put ../db/x.sql x.sql' -U asso -A ../priv/smb-auth",
+        'php bin/cli.php -s default -u admin -p "$(cat ../priv/civi-pass)" -e Job -a execute',
+        "php ../tools/cli.php -p 8080 --serve-once",
+        "php maintenance/run.php createAndPromote --sysop alice --force < /dev/null",
         "openssl enc -aes-256-cbc -pbkdf2 -kfile ../priv/backup-key -in ../db/x.sql -out ../db/x.enc",
         "openssl s_client -connect asso-cron.org:443 < /dev/null | openssl x509 -noout -enddate",
         'bin/plugin login new-user -u alice -p "$(cat ../priv/alice-pass)" -e alice@asso-cron.org -P b',
