@@ -400,6 +400,20 @@ _SECRET_TEXT: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = [
         re.compile(r"(?<![a-z0-9+.-])[a-z][a-z0-9+.-]*://(?:[^/?#\s:@]+:|:(?=[^@\s/?#$:]{6,}@))(?P<v>[^@\s/?#$]{6,})@"),
         ("://",),
     ),
+    # a chat's incoming webhook, whose URL is its secret (a job's "tell us it failed"): Slack's
+    # hooks.slack.com/services/T.../B.../TOKEN, Discord's /api/webhooks/ID/TOKEN, Mattermost's /hooks/ID (26
+    # letters and digits, a digit among them), Rocket.Chat's /hooks/ID/TOKEN
+    (
+        "a webhook URL",
+        re.compile(r"(?i)\bhooks\.slack\.com/services/[A-Z0-9]+/[A-Z0-9]+/(?P<v>[A-Za-z0-9]{16,})"),
+        ("hooks",),
+    ),
+    ("a webhook URL", re.compile(r"/api/webhooks/\d+/(?P<v>[\w-]{30,})"), ("hooks",)),
+    (
+        "a webhook URL",
+        re.compile(r"/hooks/(?P<v>(?=[a-z]{0,25}[0-9])[a-z0-9]{26}(?:/[A-Za-z0-9]{20,})?)(?![\w.~%-])"),
+        ("hooks",),
+    ),
     # Drupal's cron URL, https://SITE/cron/KEY: a random key of 43 or more letters, digits, - and _ (a digit
     # among them), which no word of a path or a script's name is
     (

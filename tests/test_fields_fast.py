@@ -514,6 +514,9 @@ _SECRET_FORMS = [
     "smbclient //nas/b -c 'ls; ls' -U amis%Zt8kq2LmW9",
     "php bin/cli.php -u a -p Zt8kq2LmW9 -e Job -a execute",
     "maintenance/createAndPromote.php amis Zt8kq2LmW9",
+    "https://hooks.slack.com/services/T0/B0/Zt8kq2LmW9Zt8kq2LmW9",
+    "https://discord.com/api/webhooks/1/" + "Zt8kq2LmW9" * 3,
+    "https://chat.x.org/hooks/zt8kq2lmw9zt8kq2lmw9abcdef",
 ]
 
 

@@ -983,6 +983,10 @@ def test_the_pack_passes_on_members_named_like_secrets(project_root: Path, tmp_p
         "cli.php " * 30_000,
         "cli.php -p -e Job " * 12_000,
         "createAndPromote" + " -x" * 60_000,
+        "hooks.slack.com/services/" + "A/" * 100_000,
+        "/api/webhooks/" + "1" * 200_000,
+        "/hooks/" + "a" * 200_000,
+        "/hooks/" * 30_000,
     ],
     ids=[
         "url-scheme-like",
@@ -1039,6 +1043,10 @@ def test_the_pack_passes_on_members_named_like_secrets(project_root: Path, tmp_p
         "cli-php-words",
         "civicrm-options",
         "create-and-promote-options",
+        "slack-hook-parts",
+        "discord-hook-a-long-id",
+        "mattermost-hook-letters",
+        "hooks-paths",
     ],
 )
 def test_a_long_input_is_read_in_linear_time(text: str) -> None:

@@ -281,6 +281,10 @@ SECRET = "Zt8kq2LmW9"
         # CiviCRM's scheduled jobs, MediaWiki's createAndPromote
         f"php ../civicrm/bin/cli.php -s default -u admin -p {SECRET} -e Job -a execute",
         f"php maintenance/run.php createAndPromote alice {SECRET} --sysop",
+        # a chat's incoming webhook URL, its own secret
+        f"php bin/backup.php || curl -fsS -d '{{}}' https://hooks.slack.com/services/T0A1B2C3D/B4E5F6G7H/{SECRET * 2}",
+        f"curl -fsS -d '{{}}' https://discord.com/api/webhooks/123456789012345678/{SECRET * 5}",
+        "curl -fsS -d 'payload={}' https://chat.asso-cron.org/hooks/zt8kq2lmw9zt8kq2lmw9abcdef",
     ],
 )
 def test_a_command_holding_a_secret_is_refused_as_the_policy_pack_would(tmp_path: Path, command: str) -> None:
@@ -421,6 +425,8 @@ def test_a_command_holding_a_secret_is_refused_as_the_policy_pack_would(tmp_path
         'php bin/cli.php -s default -u admin -p "$(cat ../priv/civi-pass)" -e Job -a execute',
         "php ../tools/cli.php -p 8080 --serve-once",
         "php maintenance/run.php createAndPromote --sysop alice --force < /dev/null",
+        'php bin/backup.php || curl -fsS -d \'{"text":"failed"}\' "$(cat ../priv/slack-webhook)"',
+        "curl -fsS https://asso-cron.org/wp-json/hooks/run-the-weekly-newsletter",
         "openssl enc -aes-256-cbc -pbkdf2 -kfile ../priv/backup-key -in ../db/x.sql -out ../db/x.enc",
         "openssl s_client -connect asso-cron.org:443 < /dev/null | openssl x509 -noout -enddate",
         'bin/plugin login new-user -u alice -p "$(cat ../priv/alice-pass)" -e alice@asso-cron.org -P b',
