@@ -250,7 +250,18 @@ _SECRET_TEXT: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = [
         re.compile(rf"{_COMMAND}(?:un)?zip\s[^\n|;&]{{0,200}}?(?<=\s)-[A-Za-z0-9]{{0,20}}?P\s*{_VALUE}"),
         ("zip",),
     ),
-    ("a password option", re.compile(rf"{_COMMAND}7za?\s[^\n|;&]{{0,200}}?(?<=\s)-p[\"']*{_VALUE}"), ("7z",)),
+    # 7-Zip's and RAR's -pPASSWORD (rar's -p- says none)
+    (
+        "a password option",
+        re.compile(rf"{_COMMAND}(?:7z[ar]?|(?:un)?rar)\s[^\n|;&]{{0,200}}?(?<=\s)-p[\"']*{_VALUE}"),
+        ("7z", "rar"),
+    ),
+    # ssh-keygen's new and old passphrases: -N ..., -P ... (-N '' is none)
+    (
+        "a password option",
+        re.compile(rf"{_COMMAND}ssh-keygen\s[^\n|;&]{{0,200}}?(?<=\s)-[NP]\s*(?![\"']*-){_VALUE}"),
+        ("ssh-keygen",),
+    ),
     (
         "a password option",
         re.compile(r"\blftp\b[^\n|;&]{0,200}?\s-u\s+[\"']*[^\s,\"'$]*,(?P<v>(?![\s$])[^\s\"']{6,})"),

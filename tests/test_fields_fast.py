@@ -517,6 +517,8 @@ _SECRET_FORMS = [
     "https://hooks.slack.com/services/T0/B0/Zt8kq2LmW9Zt8kq2LmW9",
     "https://discord.com/api/webhooks/1/" + "Zt8kq2LmW9" * 3,
     "https://chat.x.org/hooks/zt8kq2lmw9zt8kq2lmw9abcdef",
+    *[f"{p} a -pZt8kq2LmW9 x" for p in ("7zr", "rar", "unrar")],
+    "ssh-keygen -N Zt8kq2LmW9 -f k",
 ]
 
 

@@ -987,6 +987,8 @@ def test_the_pack_passes_on_members_named_like_secrets(project_root: Path, tmp_p
         "/api/webhooks/" + "1" * 200_000,
         "/hooks/" + "a" * 200_000,
         "/hooks/" * 30_000,
+        "ssh-keygen -N " * 20_000,
+        "rar -p" * 30_000,
     ],
     ids=[
         "url-scheme-like",
@@ -1047,6 +1049,8 @@ def test_the_pack_passes_on_members_named_like_secrets(project_root: Path, tmp_p
         "discord-hook-a-long-id",
         "mattermost-hook-letters",
         "hooks-paths",
+        "ssh-keygen-words",
+        "rar-words",
     ],
 )
 def test_a_long_input_is_read_in_linear_time(text: str) -> None:

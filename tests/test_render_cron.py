@@ -285,6 +285,11 @@ SECRET = "Zt8kq2LmW9"
         f"php bin/backup.php || curl -fsS -d '{{}}' https://hooks.slack.com/services/T0A1B2C3D/B4E5F6G7H/{SECRET * 2}",
         f"curl -fsS -d '{{}}' https://discord.com/api/webhooks/123456789012345678/{SECRET * 5}",
         "curl -fsS -d 'payload={}' https://chat.asso-cron.org/hooks/zt8kq2lmw9zt8kq2lmw9abcdef",
+        # RAR's -p, ssh-keygen's passphrases
+        f"rar a -p{SECRET} ../db/www.rar .",
+        f"unrar x -p'{SECRET}' ../db/www.rar ../restore/",
+        f"ssh-keygen -q -t ed25519 -N '{SECRET}' -f ../priv/id_backup",
+        f"ssh-keygen -p -P {SECRET} -N '' -f ../priv/id_backup",
     ],
 )
 def test_a_command_holding_a_secret_is_refused_as_the_policy_pack_would(tmp_path: Path, command: str) -> None:
@@ -427,6 +432,10 @@ def test_a_command_holding_a_secret_is_refused_as_the_policy_pack_would(tmp_path
         "php maintenance/run.php createAndPromote --sysop alice --force < /dev/null",
         'php bin/backup.php || curl -fsS -d \'{"text":"failed"}\' "$(cat ../priv/slack-webhook)"',
         "curl -fsS https://asso-cron.org/wp-json/hooks/run-the-weekly-newsletter",
+        "ssh-keygen -q -t ed25519 -N '' -C backup@asso-cron.org -f ../priv/id_backup",
+        'ssh-keygen -q -t rsa -b 4096 -N "" -f ../priv/id_rsa_backup',
+        'ssh-keygen -p -P "$(cat ../priv/old-pass)" -N "$(cat ../priv/new-pass)" -f ../priv/id_backup',
+        "rar a -p- -r ../db/www.rar . && unrar t ../db/www.rar",
         "openssl enc -aes-256-cbc -pbkdf2 -kfile ../priv/backup-key -in ../db/x.sql -out ../db/x.enc",
         "openssl s_client -connect asso-cron.org:443 < /dev/null | openssl x509 -noout -enddate",
         'bin/plugin login new-user -u alice -p "$(cat ../priv/alice-pass)" -e alice@asso-cron.org -P b',
