@@ -731,6 +731,29 @@ def test_members_moved_by_the_default_web_host_are_told_why_and_how_to_stay(two_
     assert "default web host" not in advice and "where it is still on web1" in advice, advice
 
 
+def test_members_moved_by_the_default_off_a_host_removed_are_told_to_keep_the_host_to_stay(two_hosts: Path) -> None:
+    """pic:default_web_host changes web2 -> web1 in the change that removes web2: the members whose file names no
+    host are told to keep web2 in pic:hosts to stay there (was: "write `host: web2` in its file" alone, which
+    pic check refuses once web2 has left pic:hosts)."""
+    edit(two_hosts / "Pulumi.prod.yaml", "pic:default_web_host: web1", "pic:default_web_host: web2")
+    commit(two_hosts, "members without host: on web2")
+    edit(two_hosts / "Pulumi.prod.yaml", "pic:default_web_host: web2", "pic:default_web_host: web1")
+    edit(two_hosts / "Pulumi.prod.yaml", WEB2, "")
+    moves = plan_json(two_hosts, status=4, rev="HEAD")["moves"]
+    assert moves, "the members on the default web host move"
+    for move in moves.values():
+        assert (move["from"], move["to"]) == ("web2", "web1")
+        assert "to keep it on web2, keep web2 in pic:hosts and write `host: web2` in its file" in move["advice"], move
+    # why: written alone, host: web2 is refused; with web2 kept too, the stack is valid
+    slug = sorted(moves)[0]
+    _set_host(two_hosts, slug, "web2")
+    check = _pic(two_hosts, "check")
+    assert check.returncode == 1 and 'host: "web2" is not a web host of stack prod' in check.stderr, check.stderr
+    edit(two_hosts / "Pulumi.prod.yaml", "\n    db: {", "\n" + WEB2 + "    db: {")
+    check = _pic(two_hosts, "check")
+    assert check.returncode == 0, check.stderr
+
+
 def test_against_any_revision_git_names_a_commit_by(two_hosts: Path) -> None:
     """A tag, an annotated tag, a short hash, a search of the messages (":/text"): each the commit git resolves it
     to (was: ":/text" refused as no revision, the text searched with "^{commit}" appended); a tree, or an option

@@ -147,10 +147,12 @@ class Review:
             f"`pulumi up`, then retire it from {before}, where its keys and jobs stay live until then ({retire})"
         )
         if slug in self.by_default:
+            # a host that leaves pic:hosts is refused as a member's host: it stays there only with the host kept
+            keep = f"keep {before} in pic:hosts and " if before in self.hosts_removed else ""
             steps = (
                 f"its file names no host: it lives on the stack's default web host (pic:default_web_host, else the "
                 f"first web host by name), which changes {before} -> {after}; to "
-                f"keep it on {before}, write `host: {before}` in its file; to move it, {steps}"
+                f"keep it on {before}, {keep}write `host: {before}` in its file; to move it, {steps}"
             )
         if after in self.hosts_added:
             steps = (
