@@ -1091,10 +1091,11 @@ class _Cross:
 
     def default_cpus(self, listed: list[Member]) -> None:
         """``pic:limits.cpus`` is at most the CPUs of each web host that declares them (``pic:hosts.<name>.cpus``)
-        where a site's container gets it: a member with a site and no ``limits.cpus`` of its own. Docker refuses to
+        where a site's container gets it: an active member with a site and no ``limits.cpus`` of its own (a
+        suspended or archived member runs no container; made active again, it is checked then). Docker refuses to
         create a container given more ("Range of CPUs is from 0.01 to N.00, as there are only N CPUs available"),
         and a container whose limit changes is replaced, the old one removed first: the site would stay down. A
-        host where every site sets its own (or that has none) is not concerned."""
+        host where every running site sets its own (or that has none) is not concerned."""
         default = self.settings.limits.cpus
         for name, host in sorted(self.settings.hosts.items()):
             if host.role != "web" or host.cpus is None or default <= host.cpus:
@@ -1102,7 +1103,10 @@ class _Cross:
             given = [
                 m.file
                 for m in listed
-                if m.host == name and m.site is not None and (m.spec.limits is None or m.spec.limits.cpus is None)
+                if m.host == name
+                and m.site is not None
+                and m.status == "active"
+                and (m.spec.limits is None or m.spec.limits.cpus is None)
             ]
             if not given:
                 continue
@@ -1114,7 +1118,8 @@ class _Cross:
                     line,
                     "pic:limits.cpus",
                     f"{default:g} is more than the {host.cpus} CPUs of web host {name} (pic:hosts.{name}.cpus), and "
-                    f"the site of {shown} gets it (no limits.cpus of its own): Docker refuses to create a site's "
+                    f"the {'site of ' + shown + ' gets' if len(given) == 1 else 'sites of ' + shown + ' get'} it "
+                    "(no limits.cpus of their own): Docker refuses to create a site's "
                     f"container given more, and the site would stay down; give at most {host.cpus}, or those "
                     "members a limits.cpus of their own",
                 )

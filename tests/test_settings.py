@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from pic import eol
 from pic.errors import PicError, Problem
 from pic.registry import load_registry
 from pic.render import mail
@@ -1260,6 +1263,48 @@ def test_a_container_limit_above_a_hosts_cpus_is_refused(tmp_path: Path) -> None
     # the same members with a site of web1 giving its own: nothing refused
     (directory / "asso-default.yaml").unlink()
     assert len(load_registry(directory, settings).members) == 2
+
+
+def test_the_stacks_cpus_above_a_host_are_refused_only_for_running_sites(tmp_path: Path) -> None:
+    """pic:limits.cpus above a web host's CPUs: a suspended or archived member with a site and no limits.cpus of
+    its own runs no container there (nothing for Docker to refuse), so it refuses nothing (was: named as a site
+    that "gets it", the stack refused); the active ones are named, the sentence agreeing with their number."""
+    from tests.helpers import member, write_members
+
+    project = project_copy(tmp_path)
+    _edit(project, "ssh_user: deploy}", "ssh_user: deploy, cpus: 2}")
+    _edit(project, "pic:limits: {memory_mb: 256, cpus: 1.0", "pic:limits: {memory_mb: 256, cpus: 3")
+    settings = load_settings(project, "prod")
+
+    def site(slug: str) -> dict[str, Any]:
+        return {"domains": [f"{slug}.org"], "php": "8.4"}
+
+    directory = write_members(
+        tmp_path / "members",
+        {
+            "asso-own": member(10600, site=site("asso-own"), limits={"cpus": 1}),
+            "asso-paused": member(10601, site=site("asso-paused"), status="suspended"),
+            "asso-closed": member(10602, site=site("asso-closed"), status="archived"),
+        },
+    )
+    members = load_registry(directory, settings).members  # valid: no running site gets the default
+    assert {m.slug: eol.site_state(m, settings, dt.date.today()) for m in members} == {
+        "asso-own": "running",
+        "asso-paused": "suspended",
+        "asso-closed": "archived",
+    }
+    for slug, uid in (("asso-one", 10603), ("asso-two", 10604)):
+        write_members(directory, {slug: member(uid, site=site(slug))})
+        with pytest.raises(PicError) as info:
+            load_registry(directory, settings)
+        [problem] = info.value.problems
+        assert problem.path == "pic:limits.cpus" and "asso-paused" not in problem.message, problem
+        assert "asso-closed" not in problem.message and "asso-one.yaml" in problem.message, problem
+    assert "asso-two.yaml gets it" not in problem.message and "asso-two.yaml get it" in problem.message, problem
+    (directory / "asso-two.yaml").unlink()
+    with pytest.raises(PicError) as info:
+        load_registry(directory, settings)
+    assert "asso-one.yaml gets it" in info.value.problems[0].message, info.value.problems
 
 
 def test_the_setup_of_a_host_stops_when_it_has_fewer_cpus_than_said(tmp_path: Path) -> None:
