@@ -699,6 +699,7 @@ def test_a_move_to_a_host_added_in_the_same_change_says_to_add_it_first(two_host
     advice = data["moves"][member.slug]["advice"]
     assert "web3 is new in pic:hosts in this change" in advice, advice
     assert "add web3 in a change of its own first" in advice, advice
+    assert "pic:default_web_host" not in advice, advice  # its file names its host: the default moves no one
     # why: at the target branch (HEAD here), the copy is refused
     git(two_hosts, "stash", "-q")
     copy = _pic(two_hosts, "move-script", member.slug, "--to", "web3")
@@ -752,6 +753,29 @@ def test_members_moved_by_the_default_off_a_host_removed_are_told_to_keep_the_ho
     edit(two_hosts / "Pulumi.prod.yaml", "\n    db: {", "\n" + WEB2 + "    db: {")
     check = _pic(two_hosts, "check")
     assert check.returncode == 0, check.stderr
+
+
+def test_a_new_host_that_becomes_the_default_says_to_add_it_keeping_the_default(two_hosts: Path) -> None:
+    """No pic:default_web_host: the members whose file names no host live on the web host whose name sorts first,
+    and a host added that sorts before it takes them all. The change of its own that adds the host, as advised,
+    must keep the default where it was, or it moves them just the same (was: "add aaa in a change of its own
+    first", which moved them again, with the same advice)."""
+    edit(two_hosts / "Pulumi.prod.yaml", "  pic:default_web_host: web1\n", "")
+    commit(two_hosts, "the default web host is the first by name")
+    aaa = WEB2.replace("web2", "aaa").replace("10.0.0.12", "10.0.0.13")
+    edit(two_hosts / "Pulumi.prod.yaml", WEB2, WEB2 + aaa)
+    moves = plan_json(two_hosts, status=4, rev="HEAD")["moves"]
+    assert moves and {(m["from"], m["to"]) for m in moves.values()} == {("web1", "aaa")}, moves
+    for move in moves.values():
+        assert "add aaa in a change of its own first with `pic:default_web_host: web1` there" in move["advice"], move
+    # followed: the host added with the default kept moves no one; the default changed next is the move alone
+    path = two_hosts / "Pulumi.prod.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "  pic:default_web_host: web1\n", encoding="utf-8")
+    assert plan_json(two_hosts, rev="HEAD")["moves"] == {}
+    commit(two_hosts, "aaa added")
+    edit(path, "pic:default_web_host: web1", "pic:default_web_host: aaa")
+    advice = plan_json(two_hosts, status=4, rev="HEAD")["moves"][sorted(moves)[0]]["advice"]
+    assert "new in pic:hosts" not in advice and "which changes web1 -> aaa" in advice, advice
 
 
 def test_against_any_revision_git_names_a_commit_by(two_hosts: Path) -> None:

@@ -155,9 +155,16 @@ class Review:
                 f"keep it on {before}, {keep}write `host: {before}` in its file; to move it, {steps}"
             )
         if after in self.hosts_added:
+            # a member on the default web host moves with the new host when the default is the first by name: the
+            # change of its own that adds the host keeps the default where it was, or it moves the member itself
+            keep = (
+                f" with `pic:default_web_host: {before}` there, so that no member moves yet,"
+                if slug in self.by_default
+                else ""
+            )
             steps = (
                 f"{after} is new in pic:hosts in this change, but its copy ({copy}) runs before the change, where "
-                f"the stack has no {after} yet: add {after} in a change of its own first and `pulumi up` it "
+                f"the stack has no {after} yet: add {after} in a change of its own first{keep} and `pulumi up` it "
                 f'(README "Adding a web host"), then move {slug} in the next: {steps}'
             )
         if before in self.hosts_removed:
