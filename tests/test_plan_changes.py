@@ -687,6 +687,41 @@ def test_a_move_off_a_host_removed_in_the_same_change_says_to_keep_it_until_reti
     assert "leaves pic:hosts" not in advice and f"pic move-script {member.slug} --retire-from web2" in advice
 
 
+def test_a_move_with_an_end_readdressed_in_the_same_change_says_to_change_the_address_apart(
+    two_hosts: Path,
+) -> None:
+    """A member moved off web2, or onto it, in the change that gives web2 another address: the retire script,
+    written after `pulumi up`, reaches the new address, and the copy, run before the change, the old one; if
+    the address names another machine, the member's keys stay live on the machine left, or its space is copied
+    there. The plan says so, with the address changed in a change of its own (was: the move's commands alone,
+    and nothing of web2's address when web2 held nothing else)."""
+    member = next(m for m in registry(two_hosts) if m.host == "web1" and m.status == "active" and m.runtime)
+    stack = two_hosts / "Pulumi.prod.yaml"
+    _set_host(two_hosts, member.slug, "web2")
+    commit(two_hosts, f"{member.slug} on web2")
+    _set_host(two_hosts, member.slug, "web1")
+    edit(stack, "address: web2.example.org", "address: web2b.example.org")
+    advice = plan_json(two_hosts, status=4, rev="HEAD")["moves"][member.slug]["advice"]
+    assert "web2's address changes in this change too (web2.example.org -> web2b.example.org)" in advice, advice
+    assert f"{member.slug}'s keys and jobs stay live on web2.example.org" in advice, advice
+    # why: once merged, the retire script reaches the new address
+    retire = _pic(two_hosts, "move-script", member.slug, "--retire-from", "web2")
+    assert retire.returncode == 0 and "web2b.example.org" in retire.stdout, retire.stderr
+    assert "web2.example.org" not in retire.stdout
+    # onto web2: the copy, run at the target branch, reaches the old address
+    git(two_hosts, "checkout", "-q", "--", ".")
+    git(two_hosts, "reset", "-q", "--hard", "HEAD~1")
+    _set_host(two_hosts, member.slug, "web2")
+    edit(stack, "address: web2.example.org", "address: web2b.example.org")
+    advice = plan_json(two_hosts, status=4, rev="HEAD")["moves"][member.slug]["advice"]
+    assert f"`pic move-script {member.slug} --to web2`, run before it, reaches web2.example.org" in advice, advice
+    assert f"before moving {member.slug}" in advice and "keys and jobs stay live on" not in advice, advice
+    # an address kept: neither
+    edit(stack, "address: web2b.example.org", "address: web2.example.org")
+    advice = plan_json(two_hosts, status=4, rev="HEAD")["moves"][member.slug]["advice"]
+    assert "address changes" not in advice, advice
+
+
 def test_a_move_to_a_host_added_in_the_same_change_says_to_add_it_first(two_hosts: Path) -> None:
     """A member moved to web3 in the change that adds web3: its copy (`pic move-script --to web3`) runs where the
     member's file still names its host, the target branch, which has no web3: the plan says to add web3 first

@@ -135,6 +135,8 @@ class Review:
     hosts_removed: frozenset[str] = frozenset()  # web hosts of the revision that leave pic:hosts in this plan
     hosts_added: frozenset[str] = frozenset()  # web hosts new in pic:hosts in this plan
     by_default: frozenset[str] = frozenset()  # members moving whose file names no host: pic:default_web_host changed
+    # web hosts kept whose address changes in this plan: name -> (address before, address after)
+    readdressed: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def move_advice(self, slug: str) -> str:
         """What to do for a member that moves, in order, with commands that work where they are to be run:
@@ -166,6 +168,20 @@ class Review:
                 f"{after} is new in pic:hosts in this change, but its copy ({copy}) runs before the change, where "
                 f"the stack has no {after} yet: add {after} in a change of its own first{keep} and `pulumi up` it "
                 f'(README "Adding a web host"), then move {slug} in the next: {steps}'
+            )
+        if before in self.readdressed:
+            was, now = self.readdressed[before]
+            steps += (
+                f"; {before}'s address changes in this change too ({was} -> {now}), after which {retire} reaches "
+                f"{now}: if that is another machine, {slug}'s keys and jobs stay live on {was}; change the address "
+                f"in a change of its own, once {slug} is retired from {before}"
+            )
+        if after in self.readdressed:
+            was, now = self.readdressed[after]
+            steps += (
+                f"; {after}'s address changes in this change too ({was} -> {now}), and {copy}, run before it, "
+                f"reaches {was}: if {now} is another machine, {slug}'s space is copied to the one the stack leaves; "
+                f"change the address in a change of its own, before moving {slug}"
             )
         if before in self.hosts_removed:
             steps += (
@@ -836,7 +852,22 @@ def review(changes: list[Change], attr_new: Attribution, attr_old: Attribution) 
         frozenset(old_web - new_web - set(renamed)),
         frozenset(new_web - old_web - set(renamed.values())),
         by_default,
+        _readdressed(attr_old, attr_new),
     )
+
+
+def _readdressed(attr_old: Attribution, attr_new: Attribution) -> dict[str, tuple[str, str]]:
+    """The web hosts in both settings reached at another address (``pic:hosts.<name>.address`` changed): what is
+    run on them after ``pulumi up`` reaches the new address, which may be another machine."""
+    old, new = attr_old.settings, attr_new.settings
+    if old is None or new is None or old is new:
+        return {}
+    return {
+        name: (str(old.hosts[name].address), str(new.hosts[name].address))
+        for name in sorted(set(old.web_hosts) & set(new.web_hosts))
+        if not _same_address(str(old.hosts[name].address), str(new.hosts[name].address))
+        and "local" not in (old.hosts[name].connection, new.hosts[name].connection)
+    }
 
 
 def _same_repository(a: str, b: str) -> bool:
