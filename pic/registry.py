@@ -1112,16 +1112,20 @@ class _Cross:
                 continue
             file, line = self.settings.where("limits", "cpus")
             shown = ", ".join(given[:3]) + (f" and {len(given) - 3} more" if len(given) > 3 else "")
+            whose = (
+                f"site of {shown} gets it (no limits.cpus of its own)"
+                if len(given) == 1
+                else f"sites of {shown} get it (no limits.cpus of their own)"
+            )
             self.problems.append(
                 Problem(
                     file,
                     line,
                     "pic:limits.cpus",
                     f"{default:g} is more than the {host.cpus} CPUs of web host {name} (pic:hosts.{name}.cpus), and "
-                    f"the {'site of ' + shown + ' gets' if len(given) == 1 else 'sites of ' + shown + ' get'} it "
-                    "(no limits.cpus of their own): Docker refuses to create a site's "
-                    f"container given more, and the site would stay down; give at most {host.cpus}, or those "
-                    "members a limits.cpus of their own",
+                    f"the {whose}: Docker refuses to create a site's container given more, and the site would stay "
+                    f"down; give at most {host.cpus}, or "
+                    + ("that member a limits.cpus of its own" if len(given) == 1 else "those members one of their own"),
                 )
             )
 

@@ -1304,7 +1304,9 @@ def test_the_stacks_cpus_above_a_host_are_refused_only_for_running_sites(tmp_pat
     (directory / "asso-two.yaml").unlink()
     with pytest.raises(PicError) as info:
         load_registry(directory, settings)
-    assert "asso-one.yaml gets it" in info.value.problems[0].message, info.value.problems
+    [problem] = info.value.problems
+    assert "asso-one.yaml gets it (no limits.cpus of its own)" in problem.message, problem
+    assert problem.message.endswith("or that member a limits.cpus of its own"), problem
 
 
 def test_the_setup_of_a_host_stops_when_it_has_fewer_cpus_than_said(tmp_path: Path) -> None:
