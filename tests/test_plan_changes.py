@@ -645,6 +645,21 @@ def test_against_a_revision_without_the_stacks_file_plans_a_new_stack(two_hosts:
     assert prod["against"]["new_stack"] is False and prod["changes"] == []
 
 
+def test_a_new_stack_has_no_removed_members_accounts_to_refuse(two_hosts: Path) -> None:
+    """A stack new in the change: its hosts hold no removed member's account or database, so a removed member's
+    slug or uid given to a new member is no refusal there, and its plan exits 0 (was: "the hosts will refuse",
+    exit 3); the stack that exists at REV still says so."""
+    members = two_hosts / "members"
+    _ancienne_arrives_and_leaves(two_hosts)
+    write_members(members, {"ancienne": member(uid=10801, name="Nouvelle")})
+    shutil.copy(two_hosts / "Pulumi.prod.yaml", two_hosts / "Pulumi.staging.yaml")
+    data = plan_json(two_hosts, "--stack", "staging", rev="HEAD")
+    assert data["against"]["new_stack"] is True and "slug_reused" not in data, data.get("slug_reused")
+    text = plan(two_hosts, "--stack", "staging", rev="HEAD")
+    assert text.returncode == 0 and "will refuse" not in text.stdout, text.stdout[-3000:]
+    assert "slug_reused" in plan_json(two_hosts, status=3, rev="HEAD")  # prod: the account is on its hosts
+
+
 def _pic(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "pic", *args], cwd=repo, capture_output=True, text=True, check=False, timeout=300

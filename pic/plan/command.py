@@ -414,8 +414,11 @@ def run(
             label += f", which {new_stack_note(stack)}"
             title_label += ", a new stack"
     history = _History(members, at)
-    given, uids_given = removed_members_names(checked.registry, at, history) if at is not None else ([], [])
-    reached = databases_reached(checked.registry, at, history) if at is not None else []
+    # What removed members left on the hosts (accounts, databases) is on an existing stack's hosts: a stack new in
+    # this change has none yet, so a slug, uid or database name given again takes nothing there.
+    compared = at if at is not None and not at.new_stack else None
+    given, uids_given = removed_members_names(checked.registry, compared, history) if compared is not None else ([], [])
+    reached = databases_reached(checked.registry, compared, history) if compared is not None else []
     if given:
         meta["slug_reused"] = {g.slug: g.as_json() for g in given}
     if uids_given:
