@@ -9,7 +9,7 @@ from pathlib import Path
 from pic import eol
 from pic.errors import PicError, Problem
 from pic.names import a_labels
-from pic.registry import Member, Registry, load_registry
+from pic.registry import UID_BELOW_DYNAMIC, Member, Registry, load_registry
 from pic.settings import Settings, display_path, load_settings
 
 
@@ -114,6 +114,8 @@ def member_warnings(registry: Registry, settings: Settings, on: dt.date) -> list
       of the contact's address: its MX goes to the platform's Sympa, which takes every address of
       the domain and refuses those that are not lists (``contact@``, the site's own mail, the
       contact's address when it is there);
+    - ``uid`` above ``UID_BELOW_DYNAMIC``: the site's fixed address is in Docker's dynamic range, where a
+      container started without an address could take it first;
     - ``contact.email`` at another member's list domain or at ``pic:mail.sympa_domain``: Sympa receives
       its mail, so what the admins and ``pic notify`` write to the contact goes to a list of others or bounces.
     """
@@ -159,6 +161,17 @@ def member_warnings(registry: Registry, settings: Settings, on: dt.date) -> list
                 f"site cannot reach the member's databases ({dbs}); move the site to a runtime built with them"
             )
             out.append(Problem(m.file, m.line_of("site", "php"), "site.php", message, "warning"))
+        if m.uid > UID_BELOW_DYNAMIC:
+            from pic.render import sitemail, web  # the renderers (and jinja2) only for such a rare member
+
+            address = sitemail.site_address(m)
+            message = (
+                f"{m.uid} gives the site the fixed address {address}, inside {web.NETWORK_DYNAMIC}, where Docker hands "
+                "out addresses to containers started on the network pic-web without one (the platform starts none): "
+                "a container an admin starts there could take it first, and the site's container would not start; "
+                f"pic new gives uids up to {UID_BELOW_DYNAMIC}, below that range"
+            )
+            out.append(Problem(m.file, m.line_of("uid"), "uid", message, "warning"))
         out += _site_domains_in_served_zones(m, settings)
     return out
 

@@ -27,6 +27,7 @@ from pic import eol
 from pic.errors import PicError, Problem, terminal_safe
 from pic.registry import (
     MEMBER_KEYS,
+    UID_BELOW_DYNAMIC,
     UID_MAX,
     UID_MIN,
     Member,
@@ -573,14 +574,19 @@ def past_member_problem(history: History, past: PastMember, registry: Iterable[M
 
 
 def next_uid(registry: Registry, history: Iterable[int] = ()) -> int:
-    """One more than the highest uid in use or ever used; the first never-used one when the top is reached."""
+    """One more than the highest uid in use or ever used up to ``UID_BELOW_DYNAMIC`` (a site's address below
+    Docker's dynamic range, pic.registry); the first never-used one when that top is reached.
+
+    Raises PicError when every uid up to it has been used."""
     used = {m.uid for m in registry} | set(history)
-    uid = max((u for u in used if u <= UID_MAX), default=UID_MIN - 1) + 1
+    uid = max((u for u in used if u <= UID_BELOW_DYNAMIC), default=UID_MIN - 1) + 1
     uid = max(uid, UID_MIN)
-    if uid > UID_MAX:  # the top is taken: fall back to the first hole
-        uid = next((u for u in range(UID_MIN, UID_MAX + 1) if u not in used), UID_MAX + 1)
-    if uid > UID_MAX:
-        raise PicError([Problem("members", None, "uid", f"no uid left in {UID_MIN}..{UID_MAX} that was never used")])
+    if uid > UID_BELOW_DYNAMIC:  # the top is taken: fall back to the first hole
+        uid = next((u for u in range(UID_MIN, UID_BELOW_DYNAMIC + 1) if u not in used), UID_BELOW_DYNAMIC + 1)
+    if uid > UID_BELOW_DYNAMIC:
+        raise PicError(
+            [Problem("members", None, "uid", f"no uid left in {UID_MIN}..{UID_BELOW_DYNAMIC} that was never used")]
+        )
     return uid
 
 

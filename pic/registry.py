@@ -61,10 +61,12 @@ MAX_NOTES = 4000  # characters of `notes`: room for a page of text, not for a du
 MAX_DB_NAME = 64  # MariaDB: database names
 MAX_DB_USER = 80  # MariaDB: user names
 # A member's site container has the fixed address 172.30.1.0 + uid - UID_MIN on the sites' network
-# (pic.render.sitemail.site_address); Docker hands out its own addresses from 172.30.128.0/17
-# (pic.render.web.NETWORK_DYNAMIC) and may give one of them to another container first: the
-# highest uid is the one whose address is 172.30.127.255, the last below that range.
-UID_MIN, UID_MAX = 10000, 42511
+# (pic.render.sitemail.site_address). Docker hands out its own addresses from 172.30.128.0/17
+# (pic.render.web.NETWORK_DYNAMIC) to a container started there without one (the platform starts none):
+# UID_BELOW_DYNAMIC is the highest uid whose address is below that range (172.30.127.255), the highest
+# `pic new` gives; a higher uid, valid since the first release, is accepted with a warning (pic.check).
+UID_MIN, UID_MAX = 10000, 59999
+UID_BELOW_DYNAMIC = 42511
 Status = Literal["active", "suspended", "archived"]
 
 
@@ -284,7 +286,7 @@ class MemberSpec(_Strict):
 
     name: OneLine = Field(min_length=1, max_length=120)
     contact: Contact
-    uid: int = Field(ge=UID_MIN, json_schema_extra={"maximum": UID_MAX})  # the bound's words: _uid below
+    uid: int = Field(ge=UID_MIN, le=UID_MAX)
     status: Status = "active"
     host: HostName | None = None
     site: Site | None = None
@@ -306,17 +308,6 @@ class MemberSpec(_Strict):
     notes: MultiLine | None = Field(default=None, max_length=MAX_NOTES)
 
     _unique_dbs = field_validator("databases")(classmethod(lambda cls, v: _unique(v)))
-
-    @field_validator("uid")
-    @classmethod
-    def _uid(cls, uid: int) -> int:
-        if uid > UID_MAX:
-            raise ValueError(
-                f"is out of range (must be at most {UID_MAX}): the member's site container has the fixed address "
-                f"172.30.1.0 + uid - {UID_MIN}, and above {UID_MAX} that address is in 172.30.128.0/17, where Docker "
-                "hands out addresses to other containers (one could take it first, and the site would not start)"
-            )
-        return uid
 
     @field_validator("name")
     @classmethod

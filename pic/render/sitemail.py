@@ -44,9 +44,11 @@ from pic.render.web import NETWORK_GATEWAY, SITE_ROOT
 RELAY_ADDRESS = NETWORK_GATEWAY
 RELAY_PORT = 25
 # Sites' fixed addresses: the member's uid offset from 172.30.1.0 (the proxy and phpMyAdmin hold
-# 172.30.0.2 and .3): uid 42511 (pic.registry.UID_MAX) gets 172.30.127.255, the last address below
-# 172.30.128.0/17, where Docker hands out its own (pic.render.web.NETWORK_DYNAMIC).
+# 172.30.0.2 and .3): uid 42511 (pic.registry.UID_BELOW_DYNAMIC) gets 172.30.127.255, the last address
+# below 172.30.128.0/17, where Docker hands out its own (pic.render.web.NETWORK_DYNAMIC); a higher uid
+# skips 172.30.128.0/24 (Docker's first dynamic addresses): uid 59999 gets 172.30.197.79.
 SITES_BASE = ipaddress.IPv4Address("172.30.1.0")
+SKIPPED = ipaddress.IPv4Network("172.30.128.0/24")
 # Where the member's msmtp configuration is, inside the container (a directory mount:
 # a file mount would keep the old file after a rewrite by rename).
 CONTAINER_CONFIG_DIR = "/etc/pic-mail"
@@ -69,12 +71,16 @@ REFUSAL = "REJECT not a domain of this site: send from one of the domains of its
 def site_address(member: Member) -> str:
     """The fixed IPv4 address of a member's site container on the platform's network.
 
-    ``172.30.1.0 + (uid - 10000)``: unique per member since uids are (pic.registry), below Docker's
-    dynamic range since uids are at most ``UID_MAX``.
+    ``172.30.1.0 + (uid - 10000)``, 256 further from 172.30.128.0 on: unique per member since uids are
+    (pic.registry); below Docker's dynamic range for a uid up to ``UID_BELOW_DYNAMIC``. Raises ValueError
+    for a uid outside ``UID_MIN``..``UID_MAX``.
     """
     if not UID_MIN <= member.uid <= UID_MAX:
         raise ValueError(f"{member.file}: uid {member.uid} is outside {UID_MIN}..{UID_MAX}, it has no site address")
-    return str(SITES_BASE + (member.uid - UID_MIN))
+    address = SITES_BASE + (member.uid - UID_MIN)
+    if address >= SKIPPED.network_address:
+        address += SKIPPED.num_addresses
+    return str(address)
 
 
 def envelope_sender(member: Member) -> str:
