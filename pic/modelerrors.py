@@ -45,6 +45,16 @@ class SubfieldError(ValueError):
         self.names_value = names_value
 
 
+def unique_items(values: list[str]) -> list[str]:
+    """``values`` when none is listed twice; else SubfieldError at the second one, naming the first."""
+    seen: dict[str, int] = {}
+    for i, v in enumerate(values):
+        if v in seen:
+            raise SubfieldError((i,), f"is also [{seen[v]}]: give each once")
+        seen[v] = i
+    return values
+
+
 _MISSING = object()
 
 

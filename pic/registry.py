@@ -29,7 +29,7 @@ from pydantic.fields import FieldInfo
 
 from pic import charsets, cron, names, phpini, secrettext
 from pic.errors import PicError, Problem, show_value, shown_name
-from pic.modelerrors import SubfieldError, _unwrap, problems_from
+from pic.modelerrors import SubfieldError, _unwrap, problems_from, unique_items
 from pic.settings import SYMPA_ROBOT_LOCAL_PARTS, TLS_CA_NAMES, Cpus, Settings, display_path, is_ip, sympa_address
 from pic.validators import (
     SLUG_WORDS,
@@ -74,16 +74,6 @@ class _Strict(BaseModel):
     # defer_build: a model nested in another is validated by its parent's validator; its own is
     # built when first used alone, not at import (pic check starts sooner).
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
-
-
-def _unique(values: list[str]) -> list[str]:
-    """``values`` when none is listed twice; else SubfieldError at the second one."""
-    seen: dict[str, int] = {}
-    for i, v in enumerate(values):
-        if v in seen:
-            raise SubfieldError((i,), f"is also [{seen[v]}]: give each once")
-        seen[v] = i
-    return values
 
 
 LANGUAGES = ("fr", "en")  # the languages of pic notify's messages (pic/commands/templates/notify-<lang>.j2)
@@ -134,7 +124,7 @@ class Site(_Strict):
         },
     )
 
-    _unique_domains = field_validator("domains")(classmethod(lambda cls, v: _unique(v)))
+    _unique_domains = field_validator("domains")(classmethod(lambda cls, v: unique_items(v)))
 
     @field_validator("https")
     @classmethod
@@ -307,7 +297,7 @@ class MemberSpec(_Strict):
     )
     notes: MultiLine | None = Field(default=None, max_length=MAX_NOTES)
 
-    _unique_dbs = field_validator("databases")(classmethod(lambda cls, v: _unique(v)))
+    _unique_dbs = field_validator("databases")(classmethod(lambda cls, v: unique_items(v)))
 
     @field_validator("name")
     @classmethod

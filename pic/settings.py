@@ -38,7 +38,7 @@ from pydantic import (
 )
 
 from pic.errors import PicError, Problem, show_value, url_credentials
-from pic.modelerrors import SubfieldError, _unwrap, problems_from
+from pic.modelerrors import SubfieldError, _unwrap, problems_from, unique_items
 from pic.phpini import ExtensionPackage
 from pic.validators import (
     AsciiEmail,
@@ -402,15 +402,7 @@ class RuntimeSpec(_Strict):
         "when its package source lacks the package; the sites on it are told in the README.",
     )
 
-    @field_validator("without_extensions")
-    @classmethod
-    def _each_once(cls, packages: list[str]) -> list[str]:
-        first: dict[str, int] = {}
-        for i, package in enumerate(packages):
-            if package in first:
-                raise SubfieldError((i,), f"is also [{first[package]}]: give each once")
-            first[package] = i
-        return packages
+    _each_once = field_validator("without_extensions")(classmethod(lambda cls, v: unique_items(v)))
 
 
 TLS_CA_NAMES = {"letsencrypt": "Let's Encrypt", "staging": "Let's Encrypt (staging)", "internal": "the internal CA"}
