@@ -826,3 +826,49 @@ def test_a_host_of_many_members_is_backed_up_whatever_the_length_of_their_paths(
         capture_output=True, text=True, check=True,
     ).stdout.splitlines()  # fmt: skip
     assert str(site.root / f"0799-{'m' * 70}" / "db") in listed
+
+
+def test_a_latest_dump_is_never_written_over_by_a_restore_of_all_of_db(site: Site) -> None:
+    """A member's whole db/ (or all its files) restored: the snapshot's <database>-latest is not
+    written over the current one (it was, dated now: pic-db-restore took that old dump for the last
+    good one until the next night replaced it). The snapshot's dump comes back under its dated
+    name, of which -latest is a hard link, or, without one, as <database>-offsite-<snapshot time>."""
+    (slug, uid), (other, other_uid) = sorted(site.members.items())[:2]
+    db = f"{slug.replace('-', '_')}_main"
+    latest = site.root / slug / "db" / f"{db}-latest.sql.zst"
+    old_alone = latest.read_bytes()
+    # the other member's -latest is a hard link to its dated dump, as the nightly job makes it
+    other_db = f"{other.replace('-', '_')}_main"
+    other_latest = site.root / other / "db" / f"{other_db}-latest.sql.zst"
+    dated = site.root / other / "db" / f"{other_db}-20261120-040000.sql.zst"
+    other_latest.unlink()
+    _write_as(other_uid, dated, b"the dump of that night\n", 0o600)
+    os.link(dated, other_latest)
+    # and a name of the member's own for it, of control characters
+    os.link(dated, dated.parent / "\x1b[2J\rsame dump")
+    _backup_ok(site)
+    for owner, path in ((uid, latest), (other_uid, other_latest)):
+        path.unlink()
+        _write_as(owner, path, b"tonight's dump\n", 0o600)
+    dated.unlink()
+    done = site.run("pic-offsite-restore", "files", slug)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert latest.read_bytes() == b"tonight's dump\n", "the latest dump was replaced by the snapshot's"
+    copies = [p for p in latest.parent.iterdir() if p.name.startswith(f"{db}-offsite-")]
+    assert [p.read_bytes() for p in copies] == [old_alone], done.stdout
+    assert copies[0].stat().st_uid == uid and copies[0].name in done.stdout
+    done = site.run("pic-offsite-restore", "files", slug)  # again: the copy is there
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert [p.read_bytes() for p in latest.parent.iterdir() if p.name.startswith(f"{db}-offsite-")] == [old_alone]
+    done = site.run("pic-offsite-restore", "files", other, "db")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert other_latest.read_bytes() == b"tonight's dump\n", "the latest dump was replaced by the snapshot's"
+    assert dated.read_bytes() == b"the dump of that night\n" and dated.stat().st_uid == other_uid
+    assert f"the snapshot's is db/{dated.name})" in done.stdout, done.stdout
+    assert "\x1b" not in done.stdout + done.stderr, repr(done.stdout + done.stderr)
+    assert not [p for p in dated.parent.iterdir() if "-offsite-" in p.name], "a second copy of the dump"
+    # a member's db/ without its latest dump (lost) gets the snapshot's back
+    latest.unlink()
+    done = site.run("pic-offsite-restore", "files", slug, "db")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert latest.read_bytes() == old_alone
