@@ -872,3 +872,17 @@ def test_a_latest_dump_is_never_written_over_by_a_restore_of_all_of_db(site: Sit
     done = site.run("pic-offsite-restore", "files", slug, "db")
     assert done.returncode == 0, done.stdout + done.stderr
     assert latest.read_bytes() == old_alone
+
+
+def test_a_member_space_linked_to_a_disk_not_mounted_is_a_failure(site: Site) -> None:
+    """A member's space moved to another disk, a link left in its place, that disk not mounted
+    tonight (the link names nothing): the run fails and names it (it was left out without a
+    word, the run said ok)."""
+    slug = sorted(site.members)[0]
+    moved = site.base / "not-mounted"
+    shutil.rmtree(site.root / slug)
+    (site.root / slug).symlink_to(moved / slug)
+    done = site.run("pic-offsite-backup")
+    assert done.returncode == 1, done.stdout + done.stderr
+    mail = site.mail.read_text()
+    assert "Subject: [pic] off-site backup failed on web1" in mail and str(site.root / slug) in mail, mail
