@@ -856,3 +856,35 @@ def test_a_packet_limit_that_cannot_be_read_is_said_as_such(platform: Platform) 
     assert "the server's max_allowed_packet could not be read" in mail and "Lost connection" in mail, mail
     assert "(0)" not in mail, mail
     assert "result=failed" in platform.run("pic-db-dump", "--status").stdout
+
+
+def test_a_table_name_of_control_characters_reaches_no_terminal_raw(platform: Platform) -> None:
+    """A member names a table (not InnoDB) with control characters, an escape sequence and a
+    carriage return: the warning names it with each such character shown as '?', in the run's
+    output and --status (they reached the admin's terminal as they were: a member could clear
+    the screen or write over a line)."""
+    s, (a, _) = platform.server, platform.members
+    s.root_sql("CREATE TABLE `x\x1b[2J\ry\x07` (id INT) ENGINE=Aria;", database=a.database)
+    done = platform.dump()
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "not InnoDB, dumped without a snapshot: x?[2J?y? (Aria)" in done.stdout, repr(done.stdout)
+    status = platform.run("pic-db-dump", "--status").stdout
+    assert "x?[2J?y? (Aria)" in status, repr(status)
+    for text in (done.stdout, done.stderr, status):
+        assert not any(c in text for c in "\x1b\r\x07"), repr(text)
+
+
+def test_a_failed_dump_naming_a_view_of_control_characters_is_mailed_shown(platform: Platform) -> None:
+    """A member's view of a table since dropped, named with an escape sequence: its dump fails, and
+    the client's error naming it reaches the report, the mail and --status with each control
+    character as '?' (it was mailed as the member wrote it)."""
+    s, (a, _) = platform.server, platform.members
+    s.root_sql("CREATE TABLE t (id INT); CREATE VIEW `v\x1b[2J\x07` AS SELECT id FROM t; DROP TABLE t;",
+               database=a.database)  # fmt: skip
+    done = platform.dump()
+    assert done.returncode == 1, done.stdout + done.stderr
+    mail = platform.mail.read_text()
+    assert "v?[2J?" in mail, repr(mail)
+    status = platform.run("pic-db-dump", "--status").stdout
+    for text in (done.stdout, done.stderr, mail, status):
+        assert not any(c in text for c in "\x1b\x07"), repr(text)
