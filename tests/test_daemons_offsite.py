@@ -886,3 +886,24 @@ def test_a_member_space_linked_to_a_disk_not_mounted_is_a_failure(site: Site) ->
     assert done.returncode == 1, done.stdout + done.stderr
     mail = site.mail.read_text()
     assert "Subject: [pic] off-site backup failed on web1" in mail and str(site.root / slug) in mail, mail
+
+
+def test_a_file_name_of_control_characters_reaches_the_mail_shown(site: Site) -> None:
+    """A member's file root cannot read (as over NFS with root squashed: here root without its
+    capabilities to read any file), named with an escape sequence and a carriage return: the
+    failure is mailed, restic's lines naming the file with those characters as '?' (they went
+    into the mail as written)."""
+    slug, uid = sorted(site.members.items())[0]
+    hidden = site.root / slug / "www" / "\x1b[2J\rx\x07"
+    for path in site.root.rglob("*"):  # the rest readable by all
+        if not path.is_symlink():
+            path.chmod(0o755 if path.is_dir() else 0o644)
+    _write_as(uid, hidden, b"mine\n", 0o000)
+    env = run_as_root_env() | {"PIC_OFFSITE_CONF": str(site.conf)}
+    squashed = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--"]
+    done = subprocess.run([*squashed, str(site.base / "pic-offsite-backup")], env=env, capture_output=True,
+                          text=True, check=False, timeout=600)  # fmt: skip
+    assert done.returncode == 1, done.stdout + done.stderr
+    mail = site.mail.read_bytes()
+    assert b"some files could not be read" in mail and b"?[2J?x?" in mail, mail
+    assert not any(c in mail for c in b"\x1b\r\x07"), mail
