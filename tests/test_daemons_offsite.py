@@ -11,6 +11,7 @@ Needs root (members' uids, sshd), restic, jq, sshd, ssh-keygen and setpriv.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import resource
@@ -88,6 +89,7 @@ class Site:
                     state_dir=str(self.base / "state"),
                     mailer=str(mailer),
                     db_restore=str(self.base / "db-restore"),
+                    dump_lock=str(self.base / "dump-state" / "lock"),
                 )
             )
         )
@@ -907,3 +909,40 @@ def test_a_file_name_of_control_characters_reaches_the_mail_shown(site: Site) ->
     mail = site.mail.read_bytes()
     assert b"some files could not be read" in mail and b"?[2J?x?" in mail, mail
     assert not any(c in mail for c in b"\x1b\r\x07"), mail
+
+
+def test_a_whole_host_restore_onto_this_machine_holds_the_nightly_dump_jobs_lock(site: Site) -> None:
+    """A whole host restored onto this machine (DIR=/) takes hours: a nightly dump run meanwhile
+    would prune the dumps restored so far, still of their old time, before the restore dates them
+    now. The restore holds the dump job's lock to its end, and refuses to start while the job
+    runs (it ran alongside)."""
+    slug, uid = sorted(site.members.items())[0]
+    old = _old_dump(site, site.root, slug, uid, 10)
+    _backup_ok(site)
+    for member in site.members:  # the new machine's spaces hold no link yet (restic writes none over one)
+        (site.root / member / "www" / "current").unlink()
+    (site.base / "dump-state").mkdir(mode=0o755)
+    with (site.base / "dump-state" / "lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # the nightly job, running
+        done = site.run("pic-offsite-restore", "host", "--target", "/")
+        assert done.returncode == 1, done.stdout + done.stderr
+        assert "pic-db-dump is running" in done.stderr, done.stderr
+        fcntl.flock(lock, fcntl.LOCK_UN)
+    # the restore holds it: the nightly job, started while restic restores, cannot run
+    real = require_program("restic")
+    bin_dir = site.base / "bin"
+    bin_dir.mkdir(mode=0o755)
+    probe = site.base / "probe.txt"
+    (bin_dir / "restic").write_text(
+        "#!/bin/bash\n# the real restic; while it restores, the nightly dump job starts\n"
+        f'if [[ " $* " == *" restore "* ]]; then\n'
+        f'    (exec 9> "{site.base / "dump-state" / "lock"}"; flock -n 9 && echo free || echo held) >> "{probe}"\n'
+        f'fi\nexec {real} "$@"\n'
+    )
+    (bin_dir / "restic").chmod(0o755)
+    old.unlink()
+    env = {"PATH": f"{bin_dir}:{run_as_root_env()['PATH']}"}
+    done = site.run("pic-offsite-restore", "host", "--target", "/", env=env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert probe.read_text() == "held\n", "the nightly dump job could run during the restore"
+    assert old.exists() and old.stat().st_mtime >= time.time() - 120

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from pic.render import render
-from pic.render.db import digest
+from pic.render.db import DUMP_STATE_DIR, digest
 from pic.settings import SftpTarget, sftp_target
 
 CONF = "/etc/pic/offsite.conf"
@@ -85,6 +85,8 @@ class OffsiteConfig:
     state_dir: str = STATE_DIR
     mailer: str = MAILER
     db_restore: str = "/usr/local/sbin/pic-db-restore"
+    # the nightly dump job's lock, held by a whole host's restore onto this machine
+    dump_lock: str = f"{DUMP_STATE_DIR}/lock"
 
 
 def offsite_conf(c: OffsiteConfig) -> str:
@@ -110,6 +112,7 @@ def offsite_conf(c: OffsiteConfig) -> str:
         "STATE_DIR": c.state_dir,
         "MAILER": c.mailer,
         "DB_RESTORE": c.db_restore,
+        "DUMP_LOCK": c.dump_lock,
     }
     body = "".join(f"{k}={shlex.quote(v)}\n" for k, v in values.items())
     paths = " ".join(shlex.quote(p) for p in c.paths)
