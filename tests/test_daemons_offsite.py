@@ -946,3 +946,21 @@ def test_a_whole_host_restore_onto_this_machine_holds_the_nightly_dump_jobs_lock
     assert done.returncode == 0, done.stdout + done.stderr
     assert probe.read_text() == "held\n", "the nightly dump job could run during the restore"
     assert old.exists() and old.stat().st_mtime >= time.time() - 120
+
+
+def test_restics_errors_naming_a_members_file_reach_the_terminal_shown(site: Site) -> None:
+    """A whole host restored where a member's link, named with an escape sequence and a carriage
+    return, is already there (restic writes no link over one, and says so, naming it): its name
+    reaches the admin's terminal with those characters as '?' (as the member wrote it)."""
+    slug, uid = sorted(site.members.items())[0]
+    link = site.root / slug / "www" / "\x1b[2J\rlink"
+    link.symlink_to("index.php")
+    os.lchown(link, uid, uid)
+    _backup_ok(site)
+    new_machine = site.base / "new-machine"
+    new_machine.mkdir(mode=0o755)
+    done = site.run("pic-offsite-restore", "host", "--target", str(new_machine))
+    assert done.returncode == 0, done.stdout + done.stderr
+    done = site.run("pic-offsite-restore", "host", "--target", str(new_machine))  # the links are there now
+    assert "?[2J?link" in done.stderr, repr(done.stderr)
+    assert not any(c in done.stdout + done.stderr for c in "\x1b\r"), repr(done.stdout + done.stderr)
