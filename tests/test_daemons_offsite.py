@@ -964,3 +964,16 @@ def test_restics_errors_naming_a_members_file_reach_the_terminal_shown(site: Sit
     done = site.run("pic-offsite-restore", "host", "--target", str(new_machine))  # the links are there now
     assert "?[2J?link" in done.stderr, repr(done.stderr)
     assert not any(c in done.stdout + done.stderr for c in "\x1b\r"), repr(done.stdout + done.stderr)
+
+
+def test_a_path_of_the_hosts_own_state_that_is_a_link_is_a_failure(site: Site) -> None:
+    """A path of the host's own state (here etc-pic, as /etc/sympa moved to another disk) that is
+    a link: restic would save the link, not the files. The run fails and names it (it said ok)."""
+    moved = site.base / "other-disk"
+    moved.mkdir(mode=0o755)
+    (site.base / "etc-pic").rename(moved / "etc-pic")
+    (site.base / "etc-pic").symlink_to(moved / "etc-pic")
+    done = site.run("pic-offsite-backup")
+    assert done.returncode == 1, done.stdout + done.stderr
+    mail = site.mail.read_text()
+    assert "Subject: [pic] off-site backup failed on web1" in mail and str(site.base / "etc-pic") in mail, mail
