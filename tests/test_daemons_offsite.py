@@ -977,3 +977,24 @@ def test_a_path_of_the_hosts_own_state_that_is_a_link_is_a_failure(site: Site) -
     assert done.returncode == 1, done.stdout + done.stderr
     mail = site.mail.read_text()
     assert "Subject: [pic] off-site backup failed on web1" in mail and str(site.base / "etc-pic") in mail, mail
+
+
+def test_a_latest_dump_the_member_made_a_pipe_never_holds_up_a_restore(site: Site) -> None:
+    """The member puts a named pipe in place of its <database>-latest: a restore of all its files
+    compares the snapshot's dump with a file only (it waited on the pipe forever), and leaves the
+    pipe as it is."""
+    slug, uid = sorted(site.members.items())[0]
+    db = f"{slug.replace('-', '_')}_main"
+    latest = site.root / slug / "db" / f"{db}-latest.sql.zst"
+    then = latest.read_bytes()
+    _backup_ok(site)
+    latest.unlink()
+    os.mkfifo(latest, 0o600)
+    os.chown(latest, uid, uid)
+    env = run_as_root_env() | {"PIC_OFFSITE_CONF": str(site.conf), "RESTORE_DIR": str(site.base)}
+    done = subprocess.run([str(site.base / "pic-offsite-restore"), "files", slug], env=env, capture_output=True,
+                          text=True, check=False, timeout=60)  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert latest.is_fifo(), "the member's file was replaced"
+    copies = [p for p in latest.parent.iterdir() if p.name.startswith(f"{db}-offsite-")]
+    assert [p.read_bytes() for p in copies] == [then], done.stdout
