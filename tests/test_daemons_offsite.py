@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import json
 import os
 import resource
 import shutil
@@ -998,3 +999,27 @@ def test_a_latest_dump_the_member_made_a_pipe_never_holds_up_a_restore(site: Sit
     assert latest.is_fifo(), "the member's file was replaced"
     copies = [p for p in latest.parent.iterdir() if p.name.startswith(f"{db}-offsite-")]
     assert [p.read_bytes() for p in copies] == [then], done.stdout
+
+
+def test_a_pipe_at_the_name_of_the_copy_of_a_dump_never_holds_up_a_restore(site: Site) -> None:
+    """The member makes a named pipe at the name the copy of its dump brought back will take
+    (<database>-offsite-<snapshot time>): the restore says the name is taken, at once (it waited on
+    the pipe forever), and leaves the pipe as it is."""
+    slug, uid = sorted(site.members.items())[0]
+    db = f"{slug.replace('-', '_')}_main"
+    latest = site.root / slug / "db" / f"{db}-latest.sql.zst"
+    _backup_ok(site)
+    listed = subprocess.run(
+        ["restic", "--repo", site.repository, "--password-file", str(site.base / "password"), "--no-cache",
+         "snapshots", "--json", "latest"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    when = json.loads(listed)[0]["time"][:19].replace("-", "").replace(":", "")
+    pipe = latest.parent / f"{db}-offsite-{when}.sql.zst"
+    os.mkfifo(pipe, 0o600)
+    os.chown(pipe, uid, uid)
+    env = run_as_root_env() | {"PIC_OFFSITE_CONF": str(site.conf), "RESTORE_DIR": str(site.base)}
+    done = subprocess.run([str(site.base / "pic-offsite-restore"), "files", slug, f"db/{latest.name}"], env=env,
+                          capture_output=True, text=True, check=False, timeout=60)  # fmt: skip
+    assert done.returncode == 1 and "exists already" in done.stderr, done.stdout + done.stderr
+    assert pipe.is_fifo()
