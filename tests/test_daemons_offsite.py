@@ -734,7 +734,7 @@ def test_dumps_of_a_whole_host_restored_are_kept_keep_days_after_the_restore(sit
     old = _old_dump(site, site.root, slug, uid, 10)
     _backup_ok(site)
     new_machine = site.base / "new-machine"
-    new_machine.mkdir(mode=0o755)
+    new_machine.mkdir(mode=0o700)  # root's alone, as mktemp -d makes it: the members' uids cannot pass
     started = time.time() - 1
     done = site.run("pic-offsite-restore", "host", "--target", str(new_machine))
     assert done.returncode == 0, done.stdout + done.stderr
@@ -742,6 +742,7 @@ def test_dumps_of_a_whole_host_restored_are_kept_keep_days_after_the_restore(sit
     restored = restored_root / slug / "db" / old.name
     assert restored.stat().st_mtime >= started, "the restored dump kept its old time: the next night prunes it"
     assert restored.stat().st_uid == uid
+    new_machine.chmod(0o755)  # as / is
     nightly = _nightly_dump(site, restored_root, slug, uid, db)
     assert nightly.returncode == 0, nightly.stdout + nightly.stderr
     assert restored.exists(), f"the first night pruned the restored dump: {nightly.stdout}"
