@@ -24,7 +24,16 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationError, ValidationInfo, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    JsonValue,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic.fields import FieldInfo
 
 from pic import charsets, cron, names, phpini, secrettext
@@ -38,6 +47,7 @@ from pic.validators import (
     FreeText,
     SshKey,
     Whole,
+    check_display_name,
     is_public_suffix,
     is_slug,
     public_name_problem,
@@ -57,6 +67,8 @@ PhpKey = Annotated[
 HostName = Annotated[str, Whole(r"[a-z][a-z0-9-]{0,30}", "a host name of the stack settings, such as web1")]
 OneLine = Annotated[str, FreeText()]
 MultiLine = Annotated[str, FreeText(newlines=True)]
+# The contact's name is written in the To header of pic notify's messages.
+DisplayName = Annotated[str, FreeText(), AfterValidator(check_display_name)]
 MAX_NOTES = 4000  # characters of `notes`: room for a page of text, not for a dump
 MAX_DB_NAME = 64  # MariaDB: database names
 MAX_DB_USER = 80  # MariaDB: user names
@@ -80,7 +92,7 @@ LANGUAGES = ("fr", "en")  # the languages of pic notify's messages (pic/commands
 
 
 class Contact(_Strict):
-    name: OneLine = Field(min_length=1, max_length=120)
+    name: DisplayName = Field(min_length=1, max_length=120)
     email: Email
     language: Literal["fr", "en"] = Field(
         default="fr", description="Language of the messages the admins send to this contact (fr: French, en: English)."

@@ -187,6 +187,23 @@ def check_free_text(value: str, *, newlines: bool = False) -> str:
     return value
 
 
+def check_display_name(value: str) -> str:
+    """A name written before an address in a mail header (``contact.name``): free text without ``=?``.
+
+    ``=?`` opens an RFC 2047 encoded word (``=?utf-8?q?...?=``): mail programs, and Python's own
+    ``email`` package when it writes the header, decode it into other text, line breaks and
+    other headers included (``=?utf-8?q?x=0D=0ABcc:_...?=``); the name would no longer be the
+    one written, and could add headers to the message.
+    """
+    at = value.find("=?")
+    if at >= 0:
+        raise ValueError(
+            f'holds "=?" at character {at + 1}, the start of an encoded word of mail headers (RFC 2047), '
+            "which mail programs would decode into other text: write the name as it reads"
+        )
+    return value
+
+
 @dataclass(frozen=True)
 class FreeText:
     """Annotation: free text (:func:`check_free_text`), one line unless ``newlines``."""

@@ -133,6 +133,56 @@ def test_sends_exactly_the_expected_messages_in_french_by_default(tmp_path: Path
     ]
 
 
+_ODD_NAMES = [
+    "Moreau, Lucie",
+    'Lucie "la" Moreau',
+    "Lucie \\ Moreau",
+    "Lucie <lucie@other.example.org>",
+    "Zoë (北京) ;:@",
+]
+
+
+def test_the_contact_name_reaches_the_to_header_as_written(tmp_path: Path, smtp_sink: Sink) -> None:
+    slugs = [f"odd-{i}" for i in range(len(_ODD_NAMES))]
+    members = write_members(
+        tmp_path / "members",
+        {
+            slug: member(
+                10700 + i,
+                contact={"name": name, "email": f"{slug}@example.org"},
+                site=_site("8.2", f"{slug}.example.org"),
+            )
+            for i, (slug, name) in enumerate(zip(slugs, _ODD_NAMES, strict=True))
+        },
+    )
+    assert notify(project(tmp_path, smtp_sink), members, ON) == 0
+    got = by_recipient(smtp_sink)
+    for slug, name in zip(slugs, _ODD_NAMES, strict=True):
+        to = got[f"{slug}@example.org"]["To"]
+        assert [(a.display_name, a.addr_spec) for a in to.addresses] == [(name, f"{slug}@example.org")]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "=?utf-8?q?x=0D=0ABcc:_evil@example.net?=",  # decoded on writing: a line break and a Bcc header
+        "Lucie =?utf-8?b?QWRtaW4=?= Moreau",  # decoded by the recipient's mail program: another name shown
+    ],
+)
+def test_a_contact_name_with_an_encoded_word_is_refused_and_nothing_sent(
+    tmp_path: Path, smtp_sink: Sink, name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    members = registry(tmp_path)
+    data = yaml.safe_load((members / "velo-cite.yaml").read_text(encoding="utf-8"))
+    data["contact"]["name"] = name
+    write_members(members, {"velo-cite": data})
+    assert notify(project(tmp_path, smtp_sink), members, ON) == 1
+    assert smtp_sink.received == []
+    err = capsys.readouterr().err
+    assert "velo-cite.yaml:" in err and ' contact.name: "' in err and 'holds "=?"' in err
+    assert not (tmp_path / "project" / notices.DEFAULT_FILE).exists()
+
+
 def test_refuses_to_send_twice_within_the_period(
     tmp_path: Path, smtp_sink: Sink, capsys: pytest.CaptureFixture[str]
 ) -> None:
