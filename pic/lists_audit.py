@@ -33,7 +33,7 @@ from typing import Literal, cast
 import yaml
 from email_validator import EmailNotValidError, validate_email
 
-from pic.errors import PicError, Problem, shown_name
+from pic.errors import PicError, Problem, show_value, shown_name
 from pic.settings import display_path
 from pic.validators import is_open_suffix, public_suffix_list
 from pic.yamlsrc import Document, format_loc, parse_yaml, read_regular_file, read_yaml
@@ -95,71 +95,73 @@ def _domains_of(doc: Document | None, problems: list[Problem], file: str) -> dic
 
     ``doc``: None when the file could not be parsed, ``problems`` then says why. Raises PicError
     naming the file, the line, the field and the value of each entry that is not
-    ``DOMAIN: {status: typo|closed|never, suggest: DOMAIN, note: TEXT}``.
+    ``DOMAIN: {status: typo|closed|never, suggest: DOMAIN, note: TEXT}``, of a domain given twice
+    (in any case) and of a ``suggest`` that is the domain itself.
     """
     if doc is None:
         raise PicError(problems)
     if not isinstance(doc.data, dict):
         raise PicError([Problem(file, doc.line_of(()), "", "is not a mapping of domain to {status, suggest, note}")])
     out: dict[str, DeadDomain] = {}
+    first_line: dict[str, tuple[str, int | None]] = {}  # lowercased domain -> as written first, its line
     for domain, spec in doc.data.items():
         where = doc.line_of((domain,))
-        before = len(problems)
         if _DOMAIN.fullmatch(domain) is None:
             problems.append(Problem(file, where, format_loc((domain,)), "is not a domain name (such as gmail.fr)"))
             continue
-        if not isinstance(spec, dict):
+        # Domains are compared in lowercase: "FOO.fr" after "foo.fr" would replace its entry unseen.
+        if domain.lower() in first_line:
+            written, line = first_line[domain.lower()]
             problems.append(
                 Problem(
                     file,
                     where,
                     format_loc((domain,)),
-                    f"{doc.shown((domain,), spec)} is not a mapping {{status, suggest, note}}",
+                    f"is the domain {show_value(written)} of line {line} again (domains are compared in "
+                    "lowercase; only one entry would be kept): give it once",
                 )
             )
             continue
-        unknown = sorted(set(spec) - _DOMAIN_KEYS)
-        for key in unknown:
-            loc = (domain, key)
-            problems.append(
-                Problem(
-                    file, doc.line_of(loc), format_loc(loc), "is not a key of a domain (allowed: status, suggest, note)"
-                )
-            )
-        status = spec.get("status")
-        if status not in _STATUSES:
-            loc = (domain, "status")
-            problems.append(
-                Problem(
-                    file,
-                    doc.line_of(loc),
-                    format_loc(loc),
-                    f"{doc.shown(loc, status)} is not a status (known: {', '.join(_STATUSES)})",
-                )
-            )
-        suggest, note = spec.get("suggest"), spec.get("note")
-        if suggest is not None and not (isinstance(suggest, str) and _DOMAIN.fullmatch(suggest)):
-            loc = (domain, "suggest")
-            problems.append(
-                Problem(
-                    file,
-                    doc.line_of(loc),
-                    format_loc(loc),
-                    f"{doc.shown(loc, suggest)} is not a domain name (such as gmail.com)",
-                )
-            )
-        if note is not None and not isinstance(note, str):
-            loc = (domain, "note")
-            problems.append(
-                Problem(file, doc.line_of(loc), format_loc(loc), f"{doc.shown(loc, note)} is not text (quote it)")
-            )
-        if len(problems) == before:
+        first_line[domain.lower()] = (domain, where)
+        found = _entry_problems(doc, file, domain, spec)
+        problems += found
+        if not found and isinstance(spec, dict):
+            suggest = spec.get("suggest")
             out[domain.lower()] = DeadDomain(
-                cast(Status, status), str(suggest).lower() if suggest else None, note or ""
+                cast(Status, spec.get("status")), str(suggest).lower() if suggest else None, spec.get("note") or ""
             )
     if problems:
         raise PicError(problems)
     return out
+
+
+def _entry_problems(doc: Document, file: str, domain: str, spec: object) -> list[Problem]:
+    """What is wrong with one entry ``DOMAIN: {status, suggest, note}`` of a data file."""
+
+    def problem(loc: tuple[str, ...], why: str) -> Problem:
+        return Problem(file, doc.line_of(loc), format_loc(loc), why)
+
+    if not isinstance(spec, dict):
+        return [problem((domain,), f"{doc.shown((domain,), spec)} is not a mapping {{status, suggest, note}}")]
+    problems = [
+        problem((domain, key), "is not a key of a domain (allowed: status, suggest, note)")
+        for key in sorted(set(spec) - _DOMAIN_KEYS)
+    ]
+    status, suggest, note = spec.get("status"), spec.get("suggest"), spec.get("note")
+    if status not in _STATUSES:
+        loc = (domain, "status")
+        problems.append(problem(loc, f"{doc.shown(loc, status)} is not a status (known: {', '.join(_STATUSES)})"))
+    if suggest is not None and not (isinstance(suggest, str) and _DOMAIN.fullmatch(suggest)):
+        loc = (domain, "suggest")
+        problems.append(problem(loc, f"{doc.shown(loc, suggest)} is not a domain name (such as gmail.com)"))
+    elif isinstance(suggest, str) and suggest.lower() == domain.lower():
+        loc = (domain, "suggest")
+        why = "is the domain itself: suggest the domain meant instead, or none"
+        problems.append(problem(loc, f"{doc.shown(loc, suggest)} {why}"))
+    if note is not None and not isinstance(note, str):
+        loc = (domain, "note")
+        problems.append(problem(loc, f"{doc.shown(loc, note)} is not text (quote it)"))
+    return problems
 
 
 def load_domains(extra: Sequence[Path] = ()) -> dict[str, DeadDomain]:

@@ -347,13 +347,34 @@ def test_domains_file_aliases_are_refused_never_expanded(tmp_path: Path, capsys:
             "orange.fr:\n  status: typo\n  suggest: orange fr\n",
             ':3 orange.fr.suggest: "orange fr" is not a domain name',
         ),
+        (
+            "orange.fr: {status: closed}\nOrange.FR: {status: typo, suggest: orange.com}\n",
+            ':2 Orange.FR: is the domain "orange.fr" of line 1 again (domains are compared in lowercase',
+        ),
+        (
+            "orange.fr:\n  status: typo\n  suggest: Orange.fr\n",
+            ':3 orange.fr.suggest: "Orange.fr" is the domain itself',
+        ),
         ("orange.fr:\n  status: closed\n  notes: x\n", ":3 orange.fr.notes: is not a key of a domain"),
         ("orange fr: {status: closed}\n", ":1 orange fr: is not a domain name (such as gmail.fr)"),
         ("orange.fr: closed\n", ':1 orange.fr: "closed" is not a mapping {status, suggest, note}'),
         ("- orange.fr\n", ":1 is not a mapping of domain to {status, suggest, note}"),
         ("orange.fr: {status: closed\n", ":2 invalid YAML"),
     ],
-    ids=["duplicate", "merge", "tag", "note", "suggest", "unknown-key", "domain", "not-mapping", "list", "syntax"],
+    ids=[
+        "duplicate",
+        "merge",
+        "tag",
+        "note",
+        "suggest",
+        "duplicate-case",
+        "suggest-itself",
+        "unknown-key",
+        "domain",
+        "not-mapping",
+        "list",
+        "syntax",
+    ],
 )
 def test_domains_file_errors_name_line_field_and_value(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, expected: str
