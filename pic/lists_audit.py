@@ -56,6 +56,9 @@ _LONGEST_CHECKED = 1000
 _SHOWN_CHARS = 100  # of an address in a flag
 
 _PROBLEMS_SHOWN = 5  # lines of one export that cannot be read
+# pic lists audit --mx stops when the first domains it looks up all go unanswered (the resolver or the
+# network is down): else it would wait out one timeout per domain of the exports (hours for a large list).
+_MX_UNANSWERED_FIRST = 3
 
 
 @dataclass(frozen=True)
@@ -660,10 +663,14 @@ def mx_flags(
         domain = entry.address.rsplit("@", 1)[1].lower()
         if domain not in verdicts:
             verdicts[domain] = _receives_mail(resolver, domain)
+            if len(verdicts) == _MX_UNANSWERED_FIRST and all(v is None for v in verdicts.values()):
+                break  # the resolver is not answering: one timeout per domain of the exports would follow
         if verdicts[domain] is False:
             out.append(Flag(entry, f"{domain} has no mail exchanger (no MX, no address record)", None))
     if verdicts and all(v is None for v in verdicts.values()):
-        raise PicError([Problem("--mx", None, "", "no DNS answer at all: is the network reachable?")])
+        asked = ", ".join(sorted(verdicts))
+        why = f"no DNS answer at all ({asked}): is the network reachable?"
+        raise PicError([Problem("--mx", None, "", why)])
     return out
 
 

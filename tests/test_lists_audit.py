@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -827,3 +828,21 @@ def test_a_line_with_a_long_run_of_spaces_is_read_in_a_time_linear_in_its_length
     assert time.monotonic() - start < 10
     assert code == 1 and len(lines) == 1 and lines[0].startswith(f"{export}:1 anne@gmial.com   "), lines
     assert "2 address(es) in 1 file(s), 1 to fix" in err
+
+
+def test_mx_with_a_resolver_that_never_answers_stops_after_the_first_domains(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    export = tmp_path / "subscribers.txt"
+    export.write_text("".join(f"x@domain{i}.example.org\n" for i in range(20)), encoding="utf-8")
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as silent:  # bound, never read: every query times out
+        silent.bind(("127.0.0.1", 0))
+        port = silent.getsockname()[1]
+        start = time.monotonic()
+        code, lines, err = _audit(
+            capsys, "--mx", "--resolver", "127.0.0.1", "--port", str(port), "--timeout", "0.3", str(export)
+        )
+        elapsed = time.monotonic() - start
+    assert code == 1 and lines == []
+    assert "--mx no DNS answer at all (domain0.example.org, domain1.example.org, domain2.example.org)" in err, err
+    assert elapsed < 3, f"{elapsed:.1f} s: one timeout per domain of the export (20 x 0.3 s)"
