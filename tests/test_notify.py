@@ -472,6 +472,51 @@ def test_a_stack_secret_pulumi_cannot_read_is_a_settings_error_before_connecting
     assert smtp_sink.received == [] and not (proj / notices.DEFAULT_FILE).exists()
 
 
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")  # loopback test server
+@pytest.mark.parametrize(
+    ("env", "printed", "said"),
+    [
+        ("p\udcffw-hunter2", None, "<environment> PIC_SMTP_PASSWORD: holds bytes that are not UTF-8 (at character 2)"),
+        (None, b"p\xffw-hunter2", "Pulumi.prod.yaml pic:smtpPassword: holds bytes that are not UTF-8 (at character 2)"),
+        (None, b"p\x00w-hunter2", "Pulumi.prod.yaml pic:smtpPassword: holds a NUL character (at character 2)"),
+        (None, b"", "Pulumi.prod.yaml pic:smtp.username: is set, but no password is given"),
+        (None, None, "Pulumi.prod.yaml pic:smtp.username: is set, but no password is given"),
+    ],
+    ids=["env-not-utf8", "secret-not-utf8", "secret-with-nul", "secret-empty", "none-at-all"],
+)
+def test_a_password_the_login_cannot_send_is_refused_before_connecting(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    *,
+    env: str | None,
+    printed: bytes | None,
+    said: str,
+) -> None:
+    with running_sink(login=("pic@example.org", "pw")) as sink:
+        members, proj = registry(tmp_path), project(tmp_path, sink)
+        stack = proj / "Pulumi.prod.yaml"
+        if printed is not None:
+            _password_in_a_stack_secret(proj, monkeypatch)
+            bin_dir = tmp_path / "bin"
+            bin_dir.mkdir()
+            (bin_dir / "password").write_bytes(printed)
+            (bin_dir / "pulumi").write_text(f"#!/bin/sh\ncat '{bin_dir}/password'\n")
+            (bin_dir / "pulumi").chmod(0o755)
+            monkeypatch.setenv("PATH", f"{bin_dir}:/usr/bin:/bin")
+        else:
+            stack.write_text(stack.read_text().replace("security: none,", "security: none, username: pic@example.org,"))
+            if env is None:
+                monkeypatch.delenv("PIC_SMTP_PASSWORD", raising=False)
+            else:
+                monkeypatch.setenv("PIC_SMTP_PASSWORD", env)
+        assert notify(proj, members, ON) == 1
+        out, err = capsys.readouterr()
+        assert said in err and "; nothing sent" in err, err
+        assert "hunter2" not in out + err and "cannot send" not in err, err
+        assert sink.logins == [] and sink.received == [] and not (proj / notices.DEFAULT_FILE).exists()
+
+
 def dry_run(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], data: dict[str, Any], on: dt.date, stopped: str = ""
 ) -> str:

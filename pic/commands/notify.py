@@ -253,6 +253,8 @@ def smtp_password(settings: Settings, project: Path) -> str | None:
             ["pulumi", "config", "get", "pic:smtpPassword", "--stack", settings.stack, "--cwd", str(project)],
             capture_output=True,
             text=True,
+            encoding="utf-8",
+            errors="surrogateescape",  # bytes that are not UTF-8: said by _check_password, not a traceback
             check=False,
             stdin=subprocess.DEVNULL,  # a passphrase prompt fails instead of waiting
             timeout=_PULUMI_TIMEOUT,
@@ -267,6 +269,36 @@ def smtp_password(settings: Settings, project: Path) -> str | None:
         said = _first_said(proc.stderr)  # stderr only: stdout would be the secret
         raise unread(f"exit {proc.returncode}: {said}" if said else f"exit {proc.returncode}")
     return proc.stdout.rstrip("\n")
+
+
+def _check_password(settings: Settings, password: str | None) -> None:
+    """Raise PicError, before any connection, for a password the login cannot send; its value is never shown.
+
+    With ``pic:smtp.username``: none at all or an empty one (the login would be refused once connected), one
+    holding bytes that are not UTF-8 (an environment variable set from a Latin-1 file: not encodable), or a
+    NUL character (it ends the password in SASL PLAIN, RFC 4616).
+    """
+    if settings.smtp is None or settings.smtp.username is None:
+        return
+    from_env = bool(os.environ.get(SMTP_ENV_VARIABLE))
+    file, field = (
+        ("<environment>", SMTP_ENV_VARIABLE) if from_env else (f"Pulumi.{settings.stack}.yaml", "pic:smtpPassword")
+    )
+    why = None
+    if not password:
+        file, field = f"Pulumi.{settings.stack}.yaml", "pic:smtp.username"
+        why = (
+            f"is set, but no password is given: set {SMTP_ENV_VARIABLE}, or the stack secret with "
+            "`pulumi config set --secret pic:smtpPassword`"
+        )
+    elif "\0" in password:
+        why = f"holds a NUL character (at character {password.index(chr(0)) + 1}), which no SMTP login can carry"
+    else:
+        bad = next((i for i, ch in enumerate(password) if "\ud800" <= ch <= "\udfff"), None)
+        if bad is not None:
+            why = f"holds bytes that are not UTF-8 (at character {bad + 1}): write it in UTF-8"
+    if why is not None:
+        raise PicError([Problem(file, None, field, f"{why}; nothing sent")])
 
 
 _SAID_CHARS = 300  # of pulumi's stderr in an error
@@ -525,6 +557,7 @@ def _run(args: argparse.Namespace, on: dt.date, now: dt.date, record: Path) -> i
     # Before any connection: a record that cannot be written, a password that cannot be read (PicError).
     notices.check_writable(record, entries)
     password = smtp_password(settings, args.project)
+    _check_password(settings, password)
     import smtplib
 
     try:
