@@ -396,7 +396,8 @@ def _read_csv(file: str, lines: list[str], header: int, delimiter: str) -> list[
                     f'a quote (") of the row is not closed on its line: the row would run on to line {last}, '
                     "taking the lines after it for a part of it; close the quote or remove it"
                 )
-                out.append(Entry(file, first, address, problem))
+                meant = _unquoted_address(lines[first - 1], delimiter, column)
+                out.append(Entry(file, first, address, problem, meant if meant != address else None))
                 base, reader, done = first, csv.reader(_lines_from(lines, first), delimiter=delimiter), 0
                 continue
             if not any(cell.strip() for cell in row):
@@ -413,6 +414,18 @@ def _read_csv(file: str, lines: list[str], header: int, delimiter: str) -> list[
     finally:
         csv.field_size_limit(limit)
     return out
+
+
+def _unquoted_address(line: str, delimiter: str, column: int) -> str | None:
+    """The address of a row whose quote is not closed, read with its quotes removed, when it is one.
+
+    Read with its quote, the cell of addresses runs on to the end of the line (``"jean@gmail.com,Jean``
+    is one cell, ``jean@gmail.com,Jean``), which the usual repairs would make another address
+    (``jean@gmail.com.jean``): the one meant is suggested instead, or none.
+    """
+    cells = next(csv.reader([line.replace('"', "")], delimiter=delimiter), [])
+    address = cells[column].strip() if len(cells) > column else ""
+    return address if address and _valid(address) is None else None
 
 
 def _lines_from(lines: Sequence[str], start: int) -> Iterator[str]:

@@ -792,6 +792,19 @@ def test_a_quote_without_its_pair_in_a_csv_swallows_no_subscriber(
     assert f"{1 + rest} address(es) in 1 file(s), {1 + rest} to fix" in err
 
 
+def test_the_address_of_a_row_whose_quote_runs_on_is_suggested_as_it_was_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Read with its quote, the cell runs on to the end of the line (``jean@gmail.com,Jean``): the repairs of
+    the usual slips would suggest another address (``jean@gmail.com.jean``), where the one written is meant."""
+    export = tmp_path / "export.csv"
+    export.write_text('email,name\n"jean@gmail.com,Jean\nok@example.org,Ok\n', encoding="utf-8")
+    code, lines, _ = _audit(capsys, str(export))
+    assert code == 1
+    assert len(lines) == 1 and lines[0].startswith(f"{export}:2 jean@gmail.com,Jean: a quote"), lines
+    assert lines[0].endswith("; suggested: jean@gmail.com"), lines
+
+
 def test_a_csv_row_of_thousands_of_cells_is_checked_in_a_time_of_its_length(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
