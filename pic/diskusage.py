@@ -152,7 +152,10 @@ def _read_parts(paths: list[Path]) -> list[_Part]:
     files: list[Path] = []
     seen: set[Path] = set()
     for p in paths:
-        for f in sorted(p.glob("*.tsv")) if p.is_dir() else [p]:
+        # In a directory, its *.tsv as the shell's glob lists them: not a hidden file (an editor's lock,
+        # .#web1.tsv, a link to nowhere while web1.tsv is open; a hidden copy, .web1.tsv).
+        in_dir = sorted(f for f in p.glob("*.tsv") if not f.name.startswith(".")) if p.is_dir() else [p]
+        for f in in_dir:
             if f.resolve() not in seen:  # a file named twice (a directory and a file in it) is one measurement
                 seen.add(f.resolve())
                 files.append(f)

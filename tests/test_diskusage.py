@@ -243,6 +243,21 @@ def test_a_file_named_twice_is_read_once(
     assert rc == 0 and [u["slug"] for u in json.loads(capsys.readouterr().out)["disk_usage"]] == ["velo-cite"]
 
 
+def test_a_directory_s_hidden_files_are_not_read(
+    tmp_path: Path, stack: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``disk-usage/*.tsv`` as the shell lists it: an editor's lock (Emacs links .#web1.tsv to nowhere while
+    web1.tsv is open) and a hidden copy are not files of a host."""
+    disk = usage_dir(
+        tmp_path, {"web1.tsv": header("web1") + "velo-cite\t1\t2\t3\n", ".web1.tsv": "velo-cite\t9\t9\t9\n"}
+    )
+    (disk / ".#web1.tsv").symlink_to("admin@laptop.4242:1764500000")
+    rc, data, err = report(capsys, stack, disk)
+    assert rc == 0, err
+    assert [(u["slug"], u["www_mb"]) for u in data["disk_usage"]] == [("velo-cite", 0.0)]
+    assert data["disk_usage_warnings"] == [] and ".web1" not in err and ".#web1" not in err
+
+
 def test_read_without_a_registry_refuses_a_slug_on_two_hosts(tmp_path: Path) -> None:
     (tmp_path / "web1.tsv").write_text(header("web1") + "velo-cite\t1\t2\t3\n")
     (tmp_path / "web2.tsv").write_text(header("web2") + "velo-cite\t7\t2\t3\n")
