@@ -48,6 +48,8 @@ COLUMNS = ("slug", "www", "db", "log")
 _SLUG = re.compile(r"[a-z0-9-]{1,32}")
 _KIB = re.compile(r"[0-9]{1,20}")  # ASCII digits only: str.isdigit() is also true for "²" or "٣"
 _PROBLEMS_SHOWN = 20
+# A header's time may be this much after the admin's clock (the two machines' clocks differ a little).
+CLOCK_SLACK = dt.timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,7 @@ class _Part:
     host: str
     header_line: int | None  # None: the host is the file's name (a file without the host's header)
     usages: list[Usage] = field(default_factory=list)
+    at: str | None = None  # the header's time, as written
 
 
 def read(paths: list[Path]) -> dict[str, Usage]:
@@ -90,7 +93,7 @@ def read(paths: list[Path]) -> dict[str, Usage]:
 
 
 def for_members(
-    paths: list[Path], members: Iterable[Member], settings: Settings
+    paths: list[Path], members: Iterable[Member], settings: Settings, now: dt.datetime | None = None
 ) -> tuple[dict[str, Usage], list[Problem]]:
     """slug -> the usage its own web host measured, and the warnings about the lines not counted.
 
@@ -98,9 +101,12 @@ def for_members(
     is no web host of the stack (another stack's, a host removed, a misnamed copy); a slug measured
     twice on one host (which figure is right is unknown). Warnings, the line not counted: a slug
     that is no member (a removed member whose space is still on the host) and a member measured on
-    a host it is not placed on (its space left on the host after a move).
+    a host it is not placed on (its space left on the host after a move), and every line of a
+    header whose time is after ``now`` (default: the current time), with :data:`CLOCK_SLACK`: the
+    host's clock was wrong, or the header was edited; the measurement is of no known day.
     """
     parts = _read_parts(paths)
+    latest = (now or dt.datetime.now(dt.UTC)) + CLOCK_SLACK
     by_slug = {m.slug: m for m in members}
     web_hosts = settings.web_hosts
     problems = _duplicates(parts, by_host=True)
@@ -121,6 +127,20 @@ def for_members(
                     f"(its web hosts: {', '.join(web_hosts)}): none of its lines is counted; {hint}",
                 )
             )
+        if known_host and part.at is not None and dt.datetime.fromisoformat(part.at) > latest:
+            problems.append(
+                Problem(
+                    part.file,
+                    part.header_line,
+                    "header",
+                    f"its time {show_value(part.at)} is after now "
+                    f"({(latest - CLOCK_SLACK).isoformat(timespec='seconds')}): "
+                    "the host's clock was wrong or the header was edited; none of its lines is counted "
+                    "(copy the host's file again once its clock is right)",
+                    "warning",
+                )
+            )
+            continue
         for u in part.usages:
             m = by_slug.get(u.slug)
             if m is None:
@@ -194,7 +214,7 @@ def _read_parts(paths: list[Path]) -> list[_Part]:
                     at = None
                     continue
                 host, at = header
-                part = _Part(file, host, n)
+                part = _Part(file, host, n, at=at)
                 parts.append(part)
                 continue
             if not line.strip() or line.startswith("#"):

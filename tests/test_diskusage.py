@@ -258,6 +258,29 @@ def test_a_directory_s_hidden_files_are_not_read(
     assert data["disk_usage_warnings"] == [] and ".web1" not in err and ".#web1" not in err
 
 
+@pytest.mark.parametrize("at", ["2999-01-01T00:00:00+00:00", "9999-12-31T23:59:59-23:59"])
+def test_a_header_time_after_now_is_a_warning_and_its_lines_are_not_counted(
+    tmp_path: Path, stack: tuple[Path, Path], capsys: pytest.CaptureFixture[str], at: str
+) -> None:
+    """A measurement of no known day (the host's clock wrong, a header edited) is no figure to vouch for; a
+    file of the hour before, from a host whose clock is a little ahead, is."""
+    soon = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(time.time() + 600))
+    disk = usage_dir(
+        tmp_path,
+        {
+            "web1.tsv": header("web1", at) + "velo-cite\t1\t2\t3\n",
+            "web2.tsv": header("web2", soon) + "jardins\t1\t2\t3\n",
+        },
+    )
+    rc, data, err = report(capsys, stack, disk)
+    assert rc == 0, err
+    assert [u["slug"] for u in data["disk_usage"]] == ["jardins"]
+    assert len(data["disk_usage_warnings"]) == 1, data["disk_usage_warnings"]
+    warning = data["disk_usage_warnings"][0]
+    assert f'web1.tsv:1 header: its time "{at}" is after now (' in warning, warning
+    assert "none of its lines is counted" in warning
+
+
 def test_read_without_a_registry_refuses_a_slug_on_two_hosts(tmp_path: Path) -> None:
     (tmp_path / "web1.tsv").write_text(header("web1") + "velo-cite\t1\t2\t3\n")
     (tmp_path / "web2.tsv").write_text(header("web2") + "velo-cite\t7\t2\t3\n")
