@@ -39,7 +39,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
 from pic.check import check
-from pic.registry import Member, MemberSpec
+from pic.registry import UID_BELOW_DYNAMIC, Member, MemberSpec
 from pic.render import web
 from pic.settings import Settings
 from tests.conftest import IN_CI, MEMBERS, ROOT, require_program, require_root
@@ -84,9 +84,13 @@ def stop(proc: subprocess.Popen[Any]) -> None:
 
 
 def free_uids(count: int) -> list[int]:
+    """``count`` uids no account or group of this machine has, from a random start in the upper part of
+    the uids pic new gives (up to UID_BELOW_DYNAMIC), at least 500 below its top."""
     used = {p.pw_uid for p in pwd.getpwall()} | {g.gr_gid for g in grp.getgrall()}
-    start = 40000 + secrets.randbelow(15000)
-    return [u for u in range(start, 42512) if u not in used][:count]
+    start = 30000 + secrets.randbelow(UID_BELOW_DYNAMIC - 30000 - 500)
+    free = [u for u in range(start, UID_BELOW_DYNAMIC + 1) if u not in used][:count]
+    assert len(free) == count, f"no {count} free uids from {start} to {UID_BELOW_DYNAMIC}"
+    return free
 
 
 @dataclass
