@@ -255,8 +255,37 @@ def check_domain_fully(value: str) -> str:
 
 def is_public_suffix(domain: str) -> bool:
     """True when ``domain`` is a public suffix (Public Suffix List, ICANN and private sections): names are
-    registered under it, it is no one's name."""
+    registered under it, it is no one's name.
+
+    The package's answer, but for a plain name (:func:`_plain_name`) of two labels or more that neither the
+    list nor a wildcard of it names: that one is no suffix, told by three lookups in the list's ASCII rules
+    without building the package's list (``publicsuffixlist`` answers True for such a name only when it is
+    a rule, ``*.`` and it is one, or ``*.`` and its parent is one; tests/test_fields_fast.py compares).
+    """
+    if "." in domain and _plain_name(domain):
+        rules = _ascii_suffix_rules()
+        parent = domain.partition(".")[2]
+        if domain not in rules and f"*.{domain}" not in rules and f"*.{parent}" not in rules:
+            return False
     return bool(public_suffix_list().is_public(domain))
+
+
+def _plain_name(name: str) -> bool:
+    """Lowercase ASCII without an ``xn--`` label or a trailing dot: a name the package takes as written, and
+    which no rule written outside ASCII (nor its punycode form) can match."""
+    return name.isascii() and name == name.lower() and "xn--" not in name and not name.endswith(".")
+
+
+@cache
+def _ascii_suffix_rules() -> frozenset[str]:
+    """The rules of the Public Suffix List's lines written in ASCII, each taken as ``publicsuffixlist`` takes
+    a line (lowercase, up to the first space; comments and empty lines skipped): about 10,000 strings
+    (``example.org``, ``*.ck``, ``!www.ck``), read in a few milliseconds where the package's list takes tens."""
+    import publicsuffixlist  # its file, not its parser
+
+    with open(publicsuffixlist.PSLFILE, encoding="utf-8") as source:
+        taken = (line.lower().split(" ")[0].rstrip() for line in source if line.isascii())
+        return frozenset(rule for rule in taken if rule and not rule.startswith("//"))
 
 
 def _refuse_public_suffix(value: str) -> None:
@@ -475,6 +504,9 @@ def is_internet_tld(label: str) -> bool:
     ``lan``, ``home``, ``corp`` or a typo such as ``frr`` are not: no name under them resolves on the
     Internet, and no public certificate authority issues one.
     """
+    if label and "." not in label and _plain_name(label):  # the package's rule for one label, on the ASCII rules
+        rules = _ascii_suffix_rules()
+        return f"!{label}" not in rules and (label in rules or f"*.{label}" in rules)
     return bool(public_suffix_list().is_public(label, accept_unknown=False))
 
 

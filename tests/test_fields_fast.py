@@ -203,6 +203,29 @@ def test_the_public_suffix_list_read_faster_gives_the_packages_verdicts() -> Non
             ), name
 
 
+def test_public_suffix_shortcuts_give_the_packages_verdicts() -> None:
+    """is_public_suffix and is_internet_tld answer plain names from the list's ASCII rules: the package's
+    verdict on every rule, its labels, its parents, names under it, wildcards made names, other cases
+    and trailing dots, and on names no rule holds."""
+    import publicsuffixlist
+
+    theirs = publicsuffixlist.PublicSuffixList()
+    with open(publicsuffixlist.PSLFILE, encoding="utf-8") as source:
+        rules = [r for r in (line.split(" ")[0].strip().lower() for line in source) if r and not r.startswith("//")]
+    names = {"org", "example.org", "zz", "a.zz", "co.uk", "a.co.uk", "ck", "www.ck", "a.www.ck", "b.a.ck", ".org"}
+    names |= {"a..org", "org.", "example.org.", "x" * 70 + ".org", "a.b.c.d.e.f.g.h.example.org", "*.ck", "!www.ck"}
+    for rule in rules:
+        for written in {rule, rule.lstrip("!"), rule.lstrip("!").replace("*", "w")}:
+            labels = written.split(".")
+            names |= {written, f"a.{written}", f"a.b.{written}", written.upper(), f"{written}.", labels[0], labels[-1]}
+            names |= {".".join(labels[i:]) for i in range(len(labels))}
+    assert len(names) > 40_000
+    for name in sorted(names):
+        assert validators.is_public_suffix(name) == theirs.is_public(name), name
+        if name and "." not in name:
+            assert validators.is_internet_tld.__wrapped__(name) == theirs.is_public(name, accept_unknown=False), name
+
+
 def test_whitespace_pattern_is_str_isspace() -> None:
     every = (chr(c) for c in range(sys.maxunicode + 1))
     assert [ch for ch in every if ch.isspace()] == validators._WHITESPACE.findall(
