@@ -60,10 +60,33 @@ _QUOTED_ARGS = r"(?:[^\n|;&'\"]|'[^'\n]{0,200}'|\"[^\"\n]{0,200}\"){0,200}?"
 # one, is the value, which is no secret when it reads as a placeholder. ``needs``: words in lower case one
 # of which any text the pattern matches holds (a program's name, a sign), so that a text holding none of
 # them is not searched (tests/test_fields_fast.py checks that this changes no verdict).
-_SECRET_TEXT: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = [
+class _Pattern:
+    """A regular expression compiled when first used: most texts hold none of the words a pattern needs, and
+    most runs (``pic check`` of members without cron jobs) try none, so compiling them all at import
+    (about 10 ms for these) is mostly wasted. ``search`` and ``finditer`` are ``re.Pattern``'s."""
+
+    __slots__ = ("_compiled", "pattern")
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = pattern
+        self._compiled: re.Pattern[str] | None = None
+
+    def _regex(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = re.compile(self.pattern)
+        return self._compiled
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return self._regex().search(text)
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        return self._regex().finditer(text)
+
+
+_SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
     (
         "a private key",
-        re.compile(
+        _Pattern(
             r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"
             r"|(?s:PuTTY-User-Key-File-\d+:.*?Private-Lines:)"  # PuTTY's .ppk
         ),
@@ -73,14 +96,14 @@ _SECRET_TEXT: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = [
     # KEY=VALUE, KEY: VALUE (a shell assignment, YAML, JSON)
     (
         "a password assignment",
-        re.compile(rf"(?im)(?:^|[;{{,(])\s*(?:export\s+|\$)?[\"']?{_KEY}[\"']?(?:=>?|:)\s*{_VALUE}"),
+        _Pattern(rf"(?im)(?:^|[;{{,(])\s*(?:export\s+|\$)?[\"']?{_KEY}[\"']?(?:=>?|:)\s*{_VALUE}"),
         ("=", ":"),
     ),
     # KEY = VALUE, KEY => VALUE (ini, PHP, main.cf): VALUE is the rest of the line; one followed by more
     # words is a setting's list (pic_site_club_pass = check_sender_access inline:{...}), no password
     (
         "a password assignment",
-        re.compile(
+        _Pattern(
             rf"(?im)(?:^|[;{{,(])\s*(?:export\s+|\$)?[\"']?{_KEY}[\"']?[ \t]+(?:=>?|:)[ \t]*"
             rf"{_VALUE}(?![^\s\"'`,;])(?![ \t]+[^\s#;])"
         ),
@@ -88,10 +111,10 @@ _SECRET_TEXT: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = [
     ),
     # a shell word (env DB_PASSWORD=..., docker run -e ...), quoted too ('DB_PASSWORD=...')
     # HTTPie's query item, token==VALUE, too
-    ("a password assignment", re.compile(rf"(?i)(?<=[\s\"']){_KEY}(?:==|=(?!=)){_VALUE}"), ("=",)),
+    ("a password assignment", _Pattern(rf"(?i)(?<=[\s\"']){_KEY}(?:==|=(?!=)){_VALUE}"), ("=",)),
     (
         "a password option",
-        re.compile(
+        _Pattern(
             # not an option that says there is none or asks for it (pg_dump --no-password DB, --skip-password,
             # restic --insecure-no-password, --ask-pass), nor one that acts on the password of the account
             # it names (wp-cli's --reset-password alice@example.org, --send-reset-password, --expire-password):
@@ -108,27 +131,27 @@ _SECRET_TEXT: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = [
     # -p'...', -p"...": the quotes are the shell's (and a quoted script's '"'"')
     (
         "a password option",
-        re.compile(r"\b(?:mysql|mariadb)[\w-]*\s[^\n|;&]{0,200}?(?<=\s)-p[\"']*(?P<v>(?![\s\"'$])\S{6,})"),
+        _Pattern(r"\b(?:mysql|mariadb)[\w-]*\s[^\n|;&]{0,200}?(?<=\s)-p[\"']*(?P<v>(?![\s\"'$])\S{6,})"),
         ("mysql", "mariadb"),
     ),
     # sshpass's own options come before the command it runs (getopt "+f:d:p:P:heVv": sshpass -v -p ...,
     # -vp ...); a -p after the command (ssh -p 2222) is the command's
     (
         "a password option",
-        re.compile(rf"{_COMMAND}sshpass(?:\s+-[vhVe]*[fdP]\s*[^\s-]\S*|\s+-[vhVe]+)*\s+-[vhVe]*p\s*{_VALUE}"),
+        _Pattern(rf"{_COMMAND}sshpass(?:\s+-[vhVe]*[fdP]\s*[^\s-]\S*|\s+-[vhVe]+)*\s+-[vhVe]*p\s*{_VALUE}"),
         ("sshpass",),
     ),
     # redis-cli -a PASSWORD (a word of its own; --pass is read above), smbtar -p PASSWORD
     (
         "a password option",
-        re.compile(rf"{_COMMAND}(?:redis|valkey|keydb)-cli\s[^\n|;&]{{0,200}}?(?<=\s)-a\s+{_VALUE}"),
+        _Pattern(rf"{_COMMAND}(?:redis|valkey|keydb)-cli\s[^\n|;&]{{0,200}}?(?<=\s)-a\s+{_VALUE}"),
         ("-cli",),
     ),
-    ("a password option", re.compile(rf"{_COMMAND}smbtar\s[^\n|;&]{{0,200}}?(?<=\s)-p\s*{_VALUE}"), ("smbtar",)),
+    ("a password option", _Pattern(rf"{_COMMAND}smbtar\s[^\n|;&]{{0,200}}?(?<=\s)-p\s*{_VALUE}"), ("smbtar",)),
     # Samba's clients: -U|--user=[DOMAIN\]USER[%PASSWORD] (smbclient, smbget, rpcclient, net...)
     (
         "a password option",
-        re.compile(
+        _Pattern(
             rf"{_COMMAND}(?:smbclient|smbget|smbcacls|smbcquotas|smbtree|rpcclient|mdsearch|net)\s[^\n|;&]{{0,200}}?"
             r"(?<=\s)(?:-U|--user(?=[\s=\"']))[\s=\"']*[^\s%\"'$]*%(?P<v>(?![\s$])[^\s\"']{6,})"
         ),
@@ -136,7 +159,7 @@ _SECRET_TEXT: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = [
     ),
     (
         "a password option",
-        re.compile(
+        _Pattern(
             rf"{_COMMAND}(?:smbclient|smbget|smbcacls|smbcquotas|smbtree|rpcclient|mdsearch|net)\s{_QUOTED_ARGS}"
             r"(?<=\s)(?:-U|--user(?=[\s=\"']))[\s=\"']*[^\s%\"'$]*%(?P<v>(?![\s$])[^\s\"']{6,})"
         ),
@@ -145,7 +168,7 @@ _SECRET_TEXT: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = [
     # HTTPie (http, https) and xh: --auth, -a USER:PASS; -A bearer -a TOKEN, -a TOKEN -A bearer
     (
         "a password option",
-        re.compile(
+        _Pattern(
             rf"{_COMMAND}(?:https?|xhs?)\s[^\n|;&]{{0,200}}?(?<=\s)(?:-a|--auth(?=[\s=\"']))"
             r"[\s=\"']*[^\s:\"'$]*:(?P<v>(?![\s$])[^\s\"']{6,})"
         ),
@@ -153,7 +176,7 @@ _SECRET_TEXT: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = [
     ),
     (
         "a password option",
-        re.compile(
+        _Pattern(
             rf"(?i){_COMMAND}(?:https?|xhs?)\s[^\n|;&]{{0,200}}?(?<=\s)(?:-A|--auth-type)[\s=\"']*bearer\b"
             rf"[^\n|;&]{{0,200}}?(?<=\s)(?:-a|--auth(?=[\s=\"']))[\s=\"']*{_VALUE}"
         ),
@@ -163,21 +186,21 @@ _SECRET_TEXT: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = [
     # nor each shorter start of the token tried in turn)
     (
         "a password option",
-        re.compile(
+        _Pattern(
             rf"(?i)(?>{_COMMAND}(?:https?|xhs?)\s[^\n|;&]{{0,200}}?(?<=\s)(?:-a|--auth(?=[\s=\"'])))[\s=\"']*(?>{_VALUE})"
             r"[^\n|;&]{0,200}?(?<=\s)(?:-A|--auth-type)[\s=\"']*bearer\b"
         ),
         ("bearer",),
     ),
     # Dolibarr's scheduled jobs: scripts/cron/cron_run_jobs.php SECURITYKEY USERLOGIN
-    ("a password option", re.compile(rf"\bcron_run_jobs\.php\s+(?![\"']?-){_VALUE}"), ("cron_run_jobs.php",)),
+    ("a password option", _Pattern(rf"\bcron_run_jobs\.php\s+(?![\"']?-){_VALUE}"), ("cron_run_jobs.php",)),
     # a password given as an argument, by the documented syntax of: htpasswd -b (FILE USER PASSWORD, -n: USER
     # PASSWORD; options come first, a cost or rounds after -C, -r), drush user:password USER PASSWORD,
     # Symfony's FOSUserBundle fos:user:change-password USER PASSWORD and fos:user:create USER EMAIL PASSWORD,
     # security:hash-password PASSWORD; not an option (drush upwd alice --password="$(cat ...)")
     (
         "a password argument",
-        re.compile(
+        _Pattern(
             rf"{_COMMAND}htpasswd(?>(?:\s+-[A-Za-z0-9]+|\s+\d+)*?\s+-[A-Za-z0-9]*?b[A-Za-z0-9]*(?:\s+-[A-Za-z0-9]+|\s+\d+)*)"
             rf"(?:\s+[\"']*[^\s\"'-][^\s\"']*){{1,2}}\s+(?![\"']*-){_VALUE}[\"']*(?=[ \t]*(?:[\n;&|)<>]|$))"
         ),
@@ -185,7 +208,7 @@ _SECRET_TEXT: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = [
     ),
     (
         "a password argument",
-        re.compile(
+        _Pattern(
             rf"(?i){_COMMAND}drush\s[^\n|;&]{{0,200}}?(?<=\s)(?:user:password|user-password|upwd)"
             rf"\s+[\"']*[^\s\"'-]\S*\s+(?![\"']*-){_VALUE}"
         ),
@@ -193,7 +216,7 @@ _SECRET_TEXT: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = [
     ),
     (
         "a password argument",
-        re.compile(
+        _Pattern(
             rf"(?i)(?<=[\s\"'])(?:fos:user:change-password|fos:user:create(?:\s+-\S+)*\s+[^\s-]\S*)"
             rf"(?:\s+-\S+)*\s+[\"']*[^\s\"'-]\S*\s+(?![\"']*-){_VALUE}"
         ),
@@ -201,13 +224,13 @@ _SECRET_TEXT: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = [
     ),
     (
         "a password argument",
-        re.compile(rf"(?i)(?<=[\s\"'])security:(?:hash|encode)-password\s+(?![\"']*-){_VALUE}"),
+        _Pattern(rf"(?i)(?<=[\s\"'])security:(?:hash|encode)-password\s+(?![\"']*-){_VALUE}"),
         ("security:",),
     ),
     # MediaWiki's createAndPromote USER PASSWORD (maintenance/createAndPromote.php, run.php createAndPromote)
     (
         "a password argument",
-        re.compile(
+        _Pattern(
             rf"(?i)(?<=[\s\"'/])createAndPromote(?:\.php)?(?>(?:\s+-\S+)*)\s+[\"']*[^\s\"'-]\S*\s+(?![\"']*-){_VALUE}"
         ),
         ("createandpromote",),
@@ -215,7 +238,7 @@ _SECRET_TEXT: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = [
     # CiviCRM's bin/cli.php -u USER -p PASSWORD -e Job -a execute (its scheduled jobs)
     (
         "a password option",
-        re.compile(
+        _Pattern(
             rf"{_COMMAND}cli\.php\s(?=[^\n|;&]{{0,300}}?\s-e\s*[\"']*Job\b)[^\n|;&]{{0,200}}?(?<=\s)-p\s*(?![\"']*-){_VALUE}"
         ),
         ("cli.php",),
@@ -225,7 +248,7 @@ _SECRET_TEXT: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = [
     # config:set|cset CONFIG smtp_password ..., state:set|sset KEY ..., aws configure set aws_secret_access_key ...
     (
         "a password setting",
-        re.compile(
+        _Pattern(
             r"(?i)(?<![\w:-])(?:(?:config(?:ure)?|option)\s+(?:set|update|add)|config:(?:system:|app:)?set|cset|state:set|sset)"
             # the name: the first or second word (drush cset CONFIG NAME, occ config:app:set APP NAME), options
             # around; then its value, or occ's --type=... --value=...
@@ -235,46 +258,46 @@ _SECRET_TEXT: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = [
         ("set", "option"),
     ),
     # openssl enc's -k PASSWORD, -K KEY (hex); Grav's bin/plugin login new-user|change-password -p PASSWORD
-    ("a password option", re.compile(rf"{_COMMAND}openssl\s[^\n|;&]{{0,200}}?(?<=\s)-[kK]\s+{_VALUE}"), ("openssl",)),
+    ("a password option", _Pattern(rf"{_COMMAND}openssl\s[^\n|;&]{{0,200}}?(?<=\s)-[kK]\s+{_VALUE}"), ("openssl",)),
     (
         "a password option",
-        re.compile(rf"{_COMMAND}plugin\s+login\s[^\n|;&]{{0,200}}?(?<=\s)-p\s*(?![\"']*-){_VALUE}"),
+        _Pattern(rf"{_COMMAND}plugin\s+login\s[^\n|;&]{{0,200}}?(?<=\s)-p\s*(?![\"']*-){_VALUE}"),
         ("plugin",),
     ),
     # openssl enc -pass pass:..., -passin/-passout pass:...; zip -P ...; 7z -p...; lftp -u user,...
-    ("a password option", re.compile(rf"(?<![\w-])-pass(?:in|out)?\s+[\"']*pass:{_VALUE}"), ("pass:",)),
+    ("a password option", _Pattern(rf"(?<![\w-])-pass(?:in|out)?\s+[\"']*pass:{_VALUE}"), ("pass:",)),
     # the program, not a word ending a file name or URL (a.zip -P imports/: wget's directory) nor a number (+7);
     # -P alone or last of a cluster of short options (zip -rP ..., unzip -qoP...)
     (
         "a password option",
-        re.compile(rf"{_COMMAND}(?:un)?zip\s[^\n|;&]{{0,200}}?(?<=\s)-[A-Za-z0-9]{{0,20}}?P\s*{_VALUE}"),
+        _Pattern(rf"{_COMMAND}(?:un)?zip\s[^\n|;&]{{0,200}}?(?<=\s)-[A-Za-z0-9]{{0,20}}?P\s*{_VALUE}"),
         ("zip",),
     ),
     # 7-Zip's and RAR's -pPASSWORD (rar's -p- says none)
     (
         "a password option",
-        re.compile(rf"{_COMMAND}(?:7z[ar]?|(?:un)?rar)\s[^\n|;&]{{0,200}}?(?<=\s)-p[\"']*{_VALUE}"),
+        _Pattern(rf"{_COMMAND}(?:7z[ar]?|(?:un)?rar)\s[^\n|;&]{{0,200}}?(?<=\s)-p[\"']*{_VALUE}"),
         ("7z", "rar"),
     ),
     # ssh-keygen's new and old passphrases: -N ..., -P ... (-N '' is none)
     (
         "a password option",
-        re.compile(rf"{_COMMAND}ssh-keygen\s[^\n|;&]{{0,200}}?(?<=\s)-[NP]\s*(?![\"']*-){_VALUE}"),
+        _Pattern(rf"{_COMMAND}ssh-keygen\s[^\n|;&]{{0,200}}?(?<=\s)-[NP]\s*(?![\"']*-){_VALUE}"),
         ("ssh-keygen",),
     ),
     (
         "a password option",
-        re.compile(r"\blftp\b[^\n|;&]{0,200}?\s-u\s+[\"']*[^\s,\"'$]*,(?P<v>(?![\s$])[^\s\"']{6,})"),
+        _Pattern(r"\blftp\b[^\n|;&]{0,200}?\s-u\s+[\"']*[^\s,\"'$]*,(?P<v>(?![\s$])[^\s\"']{6,})"),
         ("lftp",),
     ),
     (
         "a password option",
-        re.compile(rf"\blftp\b{_QUOTED_ARGS}\s-u\s+[\"']*[^\s,\"'$]*,(?P<v>(?![\s$])[^\s\"']{{6,}})"),
+        _Pattern(rf"\blftp\b{_QUOTED_ARGS}\s-u\s+[\"']*[^\s,\"'$]*,(?P<v>(?![\s$])[^\s\"']{{6,}})"),
         ("lftp",),
     ),
     (
         "a password option",
-        re.compile(
+        _Pattern(
             r"\b(?:curl|wget)\b[^\n|;&]{0,200}?\s(?:-u|--(?:proxy-)?user(?=[\s=\"']))[\s=\"']*[^\s:\"'$]*:"
             r"(?P<v>(?![\s$])[^\s\"']{6,})"
         ),
@@ -283,25 +306,25 @@ _SECRET_TEXT: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = [
     # curl's -U USER:PASS, the proxy's (wget's -U is its user agent)
     (
         "a password option",
-        re.compile(r"\bcurl\b[^\n|;&]{0,200}?\s-U[\s\"']*[^\s:\"'$]*:(?P<v>(?![\s$])[^\s\"']{6,})"),
+        _Pattern(r"\bcurl\b[^\n|;&]{0,200}?\s-U[\s\"']*[^\s:\"'$]*:(?P<v>(?![\s$])[^\s\"']{6,})"),
         ("curl",),
     ),
     # OpenLDAP's clients: -w PASSWORD (-W asks for it, -y reads a file); ldappasswd's -a OLD, -s NEW;
     # MongoDB's tools and ncftp's: -p PASSWORD
-    ("a password option", re.compile(rf"{_COMMAND}ldap[a-z]*\s[^\n|;&]{{0,200}}?(?<=\s)-x?w\s*{_VALUE}"), ("ldap",)),
+    ("a password option", _Pattern(rf"{_COMMAND}ldap[a-z]*\s[^\n|;&]{{0,200}}?(?<=\s)-x?w\s*{_VALUE}"), ("ldap",)),
     (
         "a password option",
-        re.compile(rf"{_COMMAND}ldappasswd\s[^\n|;&]{{0,200}}?(?<=\s)-[as]\s*{_VALUE}"),
+        _Pattern(rf"{_COMMAND}ldappasswd\s[^\n|;&]{{0,200}}?(?<=\s)-[as]\s*{_VALUE}"),
         ("ldappasswd",),
     ),
     (
         "a password option",
-        re.compile(rf"{_COMMAND}(?:mongo[a-z]*|ncftp[a-z]*)\s[^\n|;&]{{0,200}}?(?<=\s)-p\s*{_VALUE}"),
+        _Pattern(rf"{_COMMAND}(?:mongo[a-z]*|ncftp[a-z]*)\s[^\n|;&]{{0,200}}?(?<=\s)-p\s*{_VALUE}"),
         ("mongo", "ncftp"),
     ),
     (
         "a password for chpasswd",
-        re.compile(r"(?<![\w.-])[\w.-]+:(?P<v>(?![\s$])[^\s\"':]{6,})[\"']?\s*\|\s*(?:sudo\s+)?chpasswd"),
+        _Pattern(r"(?<![\w.-])[\w.-]+:(?P<v>(?![\s$])[^\s\"':]{6,})[\"']?\s*\|\s*(?:sudo\s+)?chpasswd"),
         ("chpasswd",),
     ),
     # a password written to the standard input of a program that reads it there (echo PW | mysql -p,
@@ -309,7 +332,7 @@ _SECRET_TEXT: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = [
     # mysql is not
     (
         "a password piped to a program",
-        re.compile(
+        _Pattern(
             r"(?:\becho(?:\s+-[neE]+)*|\bprintf(?:\s+--)?(?:\s+[\"']*%s(?:\\n)?[\"']*)?)\s+[\"']*"
             rf"{_STDIN_WORD}[\"']*\s*\|[^\n|;&]{{0,200}}?{_STDIN_READER}"
         ),
@@ -317,7 +340,7 @@ _SECRET_TEXT: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = [
     ),
     (
         "a password piped to a program",
-        re.compile(
+        _Pattern(
             # the reader as first found (an atomic group: not each -p of a long line tried in turn)
             rf"(?>{_STDIN_READER})[^\n|;&]{{0,200}}?<<<\s*(?P<q>[\"']+)?{_STDIN_WORD}"
             # quoted, the quotes end the word (as in a quoted script's '"'"'...'"'"'): 'SELECT 1' is no word
@@ -327,23 +350,23 @@ _SECRET_TEXT: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = [
     ),
     (
         "a PHP password constant",
-        re.compile(r"(?i)['\"]\w*PASSWORD['\"]\s*,\s*['\"](?P<v>[^'\"$]{6,})['\"]"),
+        _Pattern(r"(?i)['\"]\w*PASSWORD['\"]\s*,\s*['\"](?P<v>[^'\"$]{6,})['\"]"),
         ("password",),
     ),
     (
         "an SQL password",
-        re.compile(r"(?i)\bIDENTIFIED\s+(?:(?:WITH|VIA)\s+\S+\s+)?BY\s+(['\"])(?P<v>(?:(?!\1).){6,})\1"),
+        _Pattern(r"(?i)\bIDENTIFIED\s+(?:(?:WITH|VIA)\s+\S+\s+)?BY\s+(['\"])(?P<v>(?:(?!\1).){6,})\1"),
         ("identified",),
     ),
     (
         "an SQL password",
-        re.compile(r"(?i)\bPASSWORD\s*\(\s*(['\"])(?P<v>(?![$%{<])(?:(?!\1).){6,})\1\s*\)"),
+        _Pattern(r"(?i)\bPASSWORD\s*\(\s*(['\"])(?P<v>(?![$%{<])(?:(?!\1).){6,})\1\s*\)"),
         ("password",),
     ),
     # a URL's query (cron.php?token=..., ?cron_key=..., ?securitykey=..., Matomo's ?token_auth=...)
     (
         "a secret in a URL's query",
-        re.compile(
+        _Pattern(
             rf"(?i)[?&](?:[\w.-]*?(?:{_CONFIDENTIAL_WORDS}|{_CONFIDENTIAL_SHORT}|(?:cron|security|secure|auth|access|app)[_-]?key)"
             r"|key|token_auth)="
             r"(?P<v>(?![$%{<*\\(\[])[^\s\"'`&#;|<>]{6,})"
@@ -353,7 +376,7 @@ _SECRET_TEXT: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = [
     # Joomla's web cron, ?plugin=RunSchedulerWebcron&...&hash=KEY, the two in either order
     (
         "a secret in a URL's query",
-        re.compile(
+        _Pattern(
             r"(?i)[?&]plugin=RunSchedulerWebcron\b[^\s\"'`#;|<>]{0,300}?&hash="
             r"(?P<v>(?![$%{<*\\(\[])[^\s\"'`&#;|<>]{6,})"
         ),
@@ -361,7 +384,7 @@ _SECRET_TEXT: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = [
     ),
     (
         "a secret in a URL's query",
-        re.compile(
+        _Pattern(
             # the key as read (possessive: not each shorter start tried against the rest)
             r"(?i)[?&]hash=(?P<v>(?![$%{<*\\(\[])[^\s\"'`&#;|<>]{6,}+)"
             r"(?=[^\s\"'`#;|<>]{0,300}?&plugin=RunSchedulerWebcron\b)"
@@ -372,7 +395,7 @@ _SECRET_TEXT: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = [
     # not any header naming a key (X-Cache-Key, Idempotency-Key)
     (
         "an authorization header",
-        re.compile(
+        _Pattern(
             r"(?i)(?<![\w-])(?:-H|--header)[\s=\"']*[\w-]*?"
             rf"(?:{_CONFIDENTIAL_WORDS.replace('_', '[_-]?')}|(?<![a-z0-9])(?:auth|access|app)-?key):[ \t]*"
             r"(?P<v>(?![\s$%{<\"'])[\w.~+/=-]{8,})"
@@ -384,7 +407,7 @@ _SECRET_TEXT: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = [
     # passphrase (PHPSESSID, wordpress_logged_in_..., laravel_session, Drupal's SESS..., nc_session_id)
     (
         "a session cookie",
-        re.compile(
+        _Pattern(
             r"(?i)(?:(?<![\w-])(?:-H|--header)[\s=\"']*Cookie:[ \t]*"
             r"|\bcurl\b[^\n|;&]{0,200}?\s(?:-b|--cookie)(?:=|\s+)[\"']*)"
             r"(?:[^\s=;\"']+=[^\s;\"']*;[ \t]*)*?"
@@ -396,7 +419,7 @@ _SECRET_TEXT: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = [
     # HTTPie's and xh's header items, NAME:VALUE: the same headers
     (
         "an authorization header",
-        re.compile(
+        _Pattern(
             rf"(?i){_COMMAND}(?:https?|xhs?)\s[^\n|;&]{{0,200}}?(?<=[\s\"'])(?=[\w-]+:)[\w-]*?"
             rf"(?:{_CONFIDENTIAL_WORDS.replace('_', '[_-]?')}|(?<![a-z0-9])(?:auth|access|app)-?key):[\"']*"
             r"(?P<v>(?![\s$%{<\"'])[\w.~+/=-]{8,})"
@@ -408,7 +431,7 @@ _SECRET_TEXT: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = [
     # :pserver:user@host is a method and a user)
     (
         "credentials in a URL",
-        re.compile(r"(?<![a-z0-9+.-])[a-z][a-z0-9+.-]*://(?:[^/?#\s:@]+:|:(?=[^@\s/?#$:]{6,}@))(?P<v>[^@\s/?#$]{6,})@"),
+        _Pattern(r"(?<![a-z0-9+.-])[a-z][a-z0-9+.-]*://(?:[^/?#\s:@]+:|:(?=[^@\s/?#$:]{6,}@))(?P<v>[^@\s/?#$]{6,})@"),
         ("://",),
     ),
     # a chat's incoming webhook, whose URL is its secret (a job's "tell us it failed"): Slack's
@@ -416,32 +439,32 @@ _SECRET_TEXT: list[tuple[str, re.Pattern[str], tuple[str, ...]]] = [
     # letters and digits, a digit among them), Rocket.Chat's /hooks/ID/TOKEN
     (
         "a webhook URL",
-        re.compile(r"(?i)\bhooks\.slack\.com/services/[A-Z0-9]+/[A-Z0-9]+/(?P<v>[A-Za-z0-9]{16,})"),
+        _Pattern(r"(?i)\bhooks\.slack\.com/services/[A-Z0-9]+/[A-Z0-9]+/(?P<v>[A-Za-z0-9]{16,})"),
         ("hooks",),
     ),
-    ("a webhook URL", re.compile(r"/api/webhooks/\d+/(?P<v>[\w-]{30,})"), ("hooks",)),
+    ("a webhook URL", _Pattern(r"/api/webhooks/\d+/(?P<v>[\w-]{30,})"), ("hooks",)),
     (
         "a webhook URL",
-        re.compile(r"/hooks/(?P<v>(?=[a-z]{0,25}[0-9])[a-z0-9]{26}(?:/[A-Za-z0-9]{20,})?)(?![\w.~%-])"),
+        _Pattern(r"/hooks/(?P<v>(?=[a-z]{0,25}[0-9])[a-z0-9]{26}(?:/[A-Za-z0-9]{20,})?)(?![\w.~%-])"),
         ("hooks",),
     ),
     # Drupal's cron URL, https://SITE/cron/KEY: a random key of 43 or more letters, digits, - and _ (a digit
     # among them), which no word of a path or a script's name is
     (
         "a cron key in a URL",
-        re.compile(r"(?i)/cron/(?P<v>(?=[a-z_-]*[0-9])[a-z0-9_-]{43,})(?![a-z0-9_.~%-])"),
+        _Pattern(r"(?i)/cron/(?P<v>(?=[a-z_-]*[0-9])[a-z0-9_-]{43,})(?![a-z0-9_.~%-])"),
         ("/cron/",),
     ),
     (
         "an authorization header",
-        re.compile(
+        _Pattern(
             r"(?i)\bAuthorization:\s*[\"']*(?:(?:Basic|Bearer|Token|Digest)\s+)?(?P<v>(?![\s$%{<\"'])[\w.~+/=-]{8,})"
         ),
         ("authorization",),
     ),
     (
         "an access key",
-        re.compile(r"\b(?:AKIA[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{30,}|xox[abpr]-[A-Za-z0-9-]{10,})\b"),
+        _Pattern(r"\b(?:AKIA[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{30,}|xox[abpr]-[A-Za-z0-9-]{10,})\b"),
         ("akia", "gh", "xox"),
     ),
 ]
