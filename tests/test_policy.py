@@ -1054,21 +1054,24 @@ def test_the_pack_passes_on_members_named_like_secrets(project_root: Path, tmp_p
     ],
 )
 def test_a_long_input_is_read_in_linear_time(text: str) -> None:
-    """A long script or file must not stall the preview: no pattern scans the rest of the text from every word."""
+    """A long script or file must not stall the preview: no pattern scans the rest of the text from every word.
+
+    CPU time of this process, not wall time: other jobs on the machine do not count, a quadratic scan
+    of these texts (minutes) still does."""
     import time
 
-    start = time.monotonic()
+    start = time.process_time()
     secrettext.secret_kind(text, "x")
-    assert time.monotonic() - start < 3
+    assert time.process_time() - start < 3
 
 
 @pytest.mark.parametrize("text", ["GRANT x " * 15_000, "RENAME USER " * 10_000])
 def test_sql_accounts_of_a_long_input_are_read_in_linear_time(text: str) -> None:
     import time
 
-    start = time.monotonic()
+    start = time.process_time()  # CPU time, as above
     assert validate(pack.mysql_user_host, resource_args("command:remote:Command", {"stdin": text})) == []
-    assert time.monotonic() - start < 3
+    assert time.process_time() - start < 3
 
 
 # --- site-facts-placed ---------------------------------------------------------------------------
