@@ -56,10 +56,7 @@ _STDIN_WORD = r"(?P<v>(?![$%{<*\\(\[-])(?!(?:\.\.?|~)?/)[^\s\"'`,;|&<>()]{6,})"
 # quoting the command ('"'"'...'"'"') reads as quoted arguments too
 _QUOTED_ARGS = r"(?:[^\n|;&'\"]|'[^'\n]{0,200}'|\"[^\"\n]{0,200}\"){0,200}?"
 
-# Text that is a secret wherever it appears: (kind, pattern, needs); a pattern's group v, when it has
-# one, is the value, which is no secret when it reads as a placeholder. ``needs``: words in lower case one
-# of which any text the pattern matches holds (a program's name, a sign), so that a text holding none of
-# them is not searched (tests/test_fields_fast.py checks that this changes no verdict).
+
 class _Pattern:
     """A regular expression compiled when first used: most texts hold none of the words a pattern needs, and
     most runs (``pic check`` of members without cron jobs) try none, so compiling them all at import
@@ -83,6 +80,10 @@ class _Pattern:
         return self._regex().finditer(text)
 
 
+# Text that is a secret wherever it appears: (kind, pattern, needs); a pattern's group v, when it has
+# one, is the value, which is no secret when it reads as a placeholder. ``needs``: words in lower case one
+# of which any text the pattern matches holds (a program's name, a sign), so that a text holding none of
+# them is not searched (tests/test_fields_fast.py checks that this changes no verdict).
 _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
     (
         "a private key",
