@@ -122,6 +122,15 @@ def size_bytes(value: str) -> int | None:
     return None if m is None else int(m.group(1)) * _UNITS[m.group(2).upper()]
 
 
+@cache
+def _default_bytes(key: str) -> int:
+    """Bytes of the platform's default of size ``key`` (``DEFAULTS``)."""
+    n = size_bytes(DEFAULTS[key])
+    if n is None:
+        raise ValueError(f"{key}: the default {DEFAULTS[key]!r} is not a size")
+    return n
+
+
 def json_schemas() -> dict[str, Any]:
     """JSON Schema of each allowed key's value (the member file's schema, schema/member.schema.json)."""
     out: dict[str, Any] = {}
@@ -219,7 +228,9 @@ def ini_value(value: object) -> str:
 
 def effective_bytes(settings: Mapping[str, object], key: str) -> int:
     """Bytes of size ``key`` for a site: the member's value, else the platform's default."""
-    value = settings.get(key, DEFAULTS[key])
+    if key not in settings:  # most sites: the default, read once
+        return _default_bytes(key)
+    value = settings[key]
     n = value if isinstance(value, int) else size_bytes(str(value))
     if n is None:
         raise ValueError(f"{key}: {value!r} is not a size")
