@@ -839,23 +839,45 @@ def test_a_check_for_tables_without_a_snapshot_that_fails_is_a_mailed_failure(pl
     assert "result=failed" in status, status
 
 
-def test_a_packet_limit_that_cannot_be_read_is_said_as_such(platform: Platform) -> None:
-    """The server's max_allowed_packet cannot be read: no dump can be checked against it, so none is
-    kept (the last good ones stay), and the report says why (each dump was refused as possibly
-    longer than a limit of 0, which named no cause)."""
+def _logged_dump(directory: Path) -> Path:
+    """A ``mariadb-dump`` in ``directory``: the real one, each call logged in the file returned."""
+    real = require_program("mariadb-dump")
+    directory.mkdir(mode=0o755, exist_ok=True)
+    calls = directory / "dump-calls.log"
+    calls.write_text("")
+    script = directory / "mariadb-dump"
+    script.write_text(
+        f'#!/bin/sh\n# stands in for mariadb-dump: logs each call\necho "$*" >> {calls}\nexec {real} "$@"\n'
+    )
+    script.chmod(0o755)
+    return calls
+
+
+def test_a_packet_limit_that_cannot_be_read_stops_the_run_before_any_dump(platform: Platform) -> None:
+    """The server's max_allowed_packet cannot be read (a lost connection): no dump could be checked
+    against it, so the run stops before dumping anything, said once with the client's error and
+    mailed; the members' db/ and each database's state stay as they were (every database was
+    dumped, each dump then refused: a night's work thrown away, and one failure per database)."""
     a, b = platform.members
     assert platform.dump().returncode == 0
-    good = {m.slug: sorted(m.dump_files()) for m in (a, b)}
-    time.sleep(1.1)  # the next dump gets another name
+    good = {m.slug: {f: (m.dumps / f).read_bytes() for f in m.dump_files()} for m in (a, b)}
+    states = {m.database: (platform.base / "state" / "db" / m.database).read_text() for m in (a, b)}
+    time.sleep(1.1)  # a dump made now would get another name
     _failing_query(platform.base / "bin", "max_allowed_packet")
+    calls = _logged_dump(platform.base / "bin")
     done = platform.dump(path_first=platform.base / "bin")
     assert done.returncode == 1, done.stdout + done.stderr
-    assert {m.slug: sorted(m.dump_files()) for m in (a, b)} == good
+    assert calls.read_text() == "", "databases were dumped though none could be kept"
+    assert {m.slug: {f: (m.dumps / f).read_bytes() for f in m.dump_files()} for m in (a, b)} == good
+    assert {m.database: (platform.base / "state" / "db" / m.database).read_text() for m in (a, b)} == states
+    assert done.stderr.count("Lost connection") == 1, done.stderr
+    assert "no database was dumped" in done.stderr, done.stderr
     mail = platform.mail.read_text()
-    assert "2 of 2 database dumps failed" in mail, mail
-    assert "the server's max_allowed_packet could not be read" in mail and "Lost connection" in mail, mail
-    assert "(0)" not in mail, mail
-    assert "result=failed" in platform.run("pic-db-dump", "--status").stdout
+    assert mail.count("Subject: [pic] database dumps failed on web1") == 1, mail
+    assert mail.count("the server's max_allowed_packet could not be read (ERROR 2013 (HY000): Lost connection)") == 1
+    assert a.database not in mail and b.database not in mail, mail
+    status = platform.run("pic-db-dump", "--status").stdout
+    assert "result=failed" in status and "Lost connection" in status, status
 
 
 def test_a_table_name_of_control_characters_reaches_no_terminal_raw(platform: Platform) -> None:
