@@ -592,6 +592,94 @@ def test_member_directories_are_used_as_the_member_only(platform: Platform) -> N
     assert latest.stat().st_uid == a.uid
 
 
+@pytest.mark.parametrize("compression", ["zstd", "gzip"])
+def test_a_directory_at_latest_keeps_the_dump_and_is_said(platform: Platform, compression: str) -> None:
+    """A member makes its <database>-latest a directory (over sftp, where it owns db/): the night's
+    dump is made and kept under its dated name, taken as the last good one, and the old dumps are
+    pruned; the directory, which cannot name the dump, is left as it is with what it holds, and
+    the mail names the member, the path and why (the dump was failed every night, never pruned).
+    Once the member moves it away, the next night names the dump again."""
+    a, b = platform.members
+    platform.keep_days = 3
+    platform.write_job(compression=compression)
+    ext = "zst" if compression == "zstd" else "gz"
+    assert platform.dump().returncode == 0
+    latest = a.dumps / f"{a.database}-latest.sql.{ext}"
+    latest.unlink()
+    latest.mkdir()
+    (latest / "notes.txt").write_text("the member's\n")
+    for p in (latest, latest / "notes.txt"):
+        os.chown(p, a.uid, a.uid)
+    old = a.dumps / f"{a.database}-20260101-031500.sql.{ext}"
+    old.write_bytes(b"")
+    os.chown(old, a.uid, a.uid)
+    os.utime(old, (time.time() - 4 * 86400, time.time() - 4 * 86400))
+    before = a.dump_files()
+    time.sleep(1.1)  # the next dump gets another name
+    done = platform.dump()
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert latest.is_dir() and (latest / "notes.txt").read_text() == "the member's\n", "the directory was touched"
+    new = sorted(set(a.dump_files()) - set(before))
+    assert len(new) == 1 and re.fullmatch(rf"{a.database}-\d{{8}}-\d{{6}}\.sql\.{ext}", new[0]), a.dump_files()
+    dump = a.dumps / new[0]
+    assert read_dump(dump).rstrip().splitlines()[-1].startswith("-- Dump completed")
+    assert dump.stat().st_uid == a.uid
+    assert not old.exists(), "the dumps older than keep_days were not pruned"
+    assert not [f for f in a.dump_files() if f.endswith(".part")], a.dump_files()
+    assert f"{a.database}: ok: {dump} (pruned 1 older than 3 days)" in done.stdout, done.stdout
+    mail = platform.mail.read_text()
+    assert "0 of 2 database dumps failed on web1" in mail and "1 dump was made and kept with a problem" in mail, mail
+    assert f"{a.database} ({a.slug}): dumped into {dump}, but {latest} is a directory, left as it is" in mail, mail
+    assert b.database not in mail, mail
+    status = platform.run("pic-db-dump", "--status").stdout
+    line = next(x for x in status.splitlines() if x.startswith(a.database))
+    assert line.split()[1] == "ok" and line.split()[-1] == str(dump), line
+    assert f"warning: {latest} is a directory" in status, status
+    assert "result=failed" in status, status
+    # the member moves it away: the next night's dump is named <database>-latest again
+    (latest / "notes.txt").unlink()
+    latest.rmdir()
+    time.sleep(1.1)
+    done = platform.dump()
+    assert done.returncode == 0, done.stdout + done.stderr
+    newest = max(f for f in a.dump_files() if f != latest.name)
+    assert latest.is_file() and latest.stat().st_ino == (a.dumps / newest).stat().st_ino
+
+
+@pytest.mark.parametrize("kind", ["file", "fifo"])
+def test_a_file_or_pipe_at_latest_is_replaced_as_a_link_is(platform: Platform, kind: str) -> None:
+    """<database>-latest is the job's name: a file or a named pipe the member puts there is
+    replaced by the night's dump, as a link is (only a directory cannot be)."""
+    a, _ = platform.members
+    latest = a.dumps / f"{a.database}-latest.sql.zst"
+    if kind == "file":
+        latest.write_text("the member's\n")
+    else:
+        os.mkfifo(latest)
+    os.chown(latest, a.uid, a.uid)
+    done = platform.dump()
+    assert done.returncode == 0, done.stdout + done.stderr
+    dump = next(f for f in a.dump_files() if f != latest.name)
+    assert latest.is_file() and latest.stat().st_ino == (a.dumps / dump).stat().st_ino
+
+
+def test_a_directory_at_the_name_of_an_earlier_link_is_no_failure(platform: Platform) -> None:
+    """A member's directory named .<database>-latest.tmp, where the job made its link to the new
+    dump before renaming it over <database>-latest: the dump is named -latest all the same, and the
+    directory left as it is (the link could not be made there: every night failed, unpruned)."""
+    a, _ = platform.members
+    tmp = a.dumps / f".{a.database}-latest.tmp"
+    tmp.mkdir()
+    os.chown(tmp, a.uid, a.uid)
+    done = platform.dump()
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert tmp.is_dir() and not list(tmp.iterdir())
+    latest = a.dumps / f"{a.database}-latest.sql.zst"
+    dump = next(f for f in a.dump_files() if re.fullmatch(rf"{a.database}-\d{{8}}-\d{{6}}\.sql\.zst", f))
+    assert latest.stat().st_ino == (a.dumps / dump).stat().st_ino
+    assert sorted(a.dump_files()) == sorted([tmp.name, latest.name, dump]), a.dump_files()
+
+
 def test_a_missing_member_directory_fails_that_database_only(platform: Platform) -> None:
     a, b = platform.members
     b.dumps.rmdir()
