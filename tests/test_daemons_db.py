@@ -680,6 +680,36 @@ def test_a_directory_at_the_name_of_an_earlier_link_is_no_failure(platform: Plat
     assert sorted(a.dump_files()) == sorted([tmp.name, latest.name, dump]), a.dump_files()
 
 
+def test_a_db_directory_its_member_cannot_list_keeps_the_dump_and_is_said(platform: Platform) -> None:
+    """A member takes the read right off its db/ (mode 0300: written to, not listed): the night's
+    dump is made, named <database>-latest and taken as the last good one; nothing can be pruned,
+    and the mail says so, naming the member and the directory (the dump was failed every night)."""
+    a, b = platform.members
+    platform.keep_days = 3
+    platform.write_job()
+    old = a.dumps / f"{a.database}-20260101-031500.sql.zst"
+    old.write_bytes(b"")
+    os.chown(old, a.uid, a.uid)
+    os.utime(old, (time.time() - 4 * 86400, time.time() - 4 * 86400))
+    a.dumps.chmod(0o300)
+    done = platform.dump()
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert a.dumps.stat().st_mode & 0o777 == 0o300, "the member's directory was changed"
+    dump = next(
+        f for f in a.dump_files() if re.fullmatch(rf"{a.database}-\d{{8}}-\d{{6}}\.sql\.zst", f) and f != old.name
+    )
+    latest = a.dumps / f"{a.database}-latest.sql.zst"
+    assert latest.stat().st_ino == (a.dumps / dump).stat().st_ino
+    assert old.exists()
+    mail = platform.mail.read_text()
+    assert "0 of 2 database dumps failed on web1" in mail, mail
+    assert f"{a.database} ({a.slug}): dumped into {a.dumps / dump}, but {a.dumps} could not be listed" in mail, mail
+    assert "no dump was pruned" in mail and b.database not in mail, mail
+    status = platform.run("pic-db-dump", "--status").stdout
+    line = next(x for x in status.splitlines() if x.startswith(a.database))
+    assert line.split()[1] == "ok" and line.split()[-1] == str(a.dumps / dump), line
+
+
 def test_a_missing_member_directory_fails_that_database_only(platform: Platform) -> None:
     a, b = platform.members
     b.dumps.rmdir()
