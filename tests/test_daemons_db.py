@@ -846,6 +846,58 @@ def test_a_system_versioned_table_not_in_innodb_is_named(platform: Platform) -> 
     assert "not InnoDB, dumped without a snapshot: plain (Aria), prices (MyISAM)" in done.stdout, done.stdout
 
 
+_TRX_PRECISE = """
+    CREATE TABLE aa_first (id INT PRIMARY KEY, pad VARCHAR(100)) ENGINE=InnoDB;
+    INSERT INTO aa_first SELECT seq, REPEAT('x', 100) FROM seq_1_to_2000;
+    CREATE TABLE trx (id INT PRIMARY KEY, p INT,
+        rs BIGINT UNSIGNED AS ROW START INVISIBLE, re BIGINT UNSIGNED AS ROW END INVISIBLE,
+        PERIOD FOR SYSTEM_TIME(rs, re)) ENGINE=InnoDB WITH SYSTEM VERSIONING;
+    INSERT INTO trx (id, p) VALUES (1, 1);
+    UPDATE trx SET p = 2;
+    CREATE TABLE zz_after (id INT PRIMARY KEY) ENGINE=InnoDB;
+    INSERT INTO zz_after VALUES (42);
+"""
+
+
+def test_a_database_with_a_transaction_precise_table_is_dumped_once(platform: Platform) -> None:
+    """A database holding transaction-precise tables (AS ROW START on BIGINT UNSIGNED), whose
+    history mariadb-dump cannot write: the run finds them first and dumps that database once,
+    without history, naming them as a warning (mariadb-dump was asked for the history, failed on
+    reaching the first of them after dumping the tables before it, and the database was dumped
+    again: each night, the first dump thrown away). The other databases keep their history."""
+    s, (a, b) = platform.server, platform.members
+    s.root_sql(_TRX_PRECISE + "CREATE TABLE trx2 LIKE trx;", database=a.database)
+    calls = _logged_dump(platform.base / "bin")
+    done = platform.dump(path_first=platform.base / "bin")
+    assert done.returncode == 0, done.stdout + done.stderr
+    by_db = {m.database: [c for c in calls.read_text().splitlines() if c.endswith(f" {m.database}")] for m in (a, b)}
+    assert len(by_db[a.database]) == 1, by_db
+    assert "--dump-history" not in by_db[a.database][0], by_db
+    assert len(by_db[b.database]) == 1 and "--dump-history" in by_db[b.database][0], by_db
+    warning = "history of the system-versioned tables not dumped: `trx`, `trx2` are transaction-precise"
+    assert f"{a.database}: ok:" in done.stdout and warning in done.stdout, done.stdout
+    text = read_dump(a.dumps / f"{a.database}-latest.sql.zst")
+    assert "INSERT INTO `zz_after` VALUES\n(42);" in text and "INSERT INTO `trx` (`id`, `p`, `rs`, `re`) VALUES" in text
+    assert text.rstrip().splitlines()[-1].startswith("-- Dump completed")
+    assert warning in platform.run("pic-db-dump", "--status").stdout
+
+
+def test_a_transaction_precise_table_not_found_first_is_dumped_again_without_history(platform: Platform) -> None:
+    """The query that finds the transaction-precise tables fails (a lost connection): the database
+    holding one is dumped again without history when mariadb-dump fails on it, as before, the
+    table named as a warning, and the run is not failed for it."""
+    s, (a, _) = platform.server, platform.members
+    s.root_sql(_TRX_PRECISE, database=a.database)
+    _failing_query(platform.base / "bin", "ROW START")
+    calls = _logged_dump(platform.base / "bin")
+    done = platform.dump(path_first=platform.base / "bin")
+    assert done.returncode == 0, done.stdout + done.stderr
+    mine = [c for c in calls.read_text().splitlines() if c.endswith(f" {a.database}")]
+    assert len(mine) == 2 and "--dump-history" in mine[0] and "--dump-history" not in mine[1], mine
+    assert "history of the system-versioned tables not dumped: `trx` is transaction-precise" in done.stdout
+    assert "INSERT INTO `zz_after` VALUES" in read_dump(a.dumps / f"{a.database}-latest.sql.zst")
+
+
 def test_a_state_file_that_cannot_be_written_is_a_failure(platform: Platform) -> None:
     """The state of one database cannot be written (here a directory in its place; a full /var as
     well): its dump is made, but the run is failed and mailed, naming that database (the run said
