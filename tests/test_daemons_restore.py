@@ -186,6 +186,31 @@ def test_old_gzip_dumps_are_restored(platform: Platform) -> None:
     assert _state(s, m.database) == before
 
 
+def test_a_directory_at_the_newer_latest_name_neither_hides_the_older_dump_nor_is_loaded(platform: Platform) -> None:
+    """A member's directory named DB-latest.sql.zst (members own db/): the gzip dump of the stack's format is
+    the one loaded by default; with no such dump, the restore says the name is a directory (it said "no dump"
+    of the gzip name, or took the directory for the dump)."""
+    s, (m,) = platform.server, platform.members
+    s.root_sql("CREATE TABLE t (id INT PRIMARY KEY); INSERT INTO t VALUES (1), (2);", database=m.database)
+    platform.write_job(compression="gzip")
+    assert platform.dump().returncode == 0
+    before = _state(s, m.database)
+    zst = m.dumps / f"{m.database}-latest.sql.zst"
+    zst.mkdir()
+    os.chown(zst, m.uid, m.uid)
+    try:
+        s.root_sql("DELETE FROM t;", database=m.database)
+        done = platform.run("pic-db-restore", m.slug, m.database)
+        assert done.returncode == 0, done.stderr
+        assert _state(s, m.database) == before
+        (m.dumps / f"{m.database}-latest.sql.gz").unlink()
+        done = platform.run("pic-db-restore", m.slug, m.database)
+        assert done.returncode != 0
+        assert f"{zst} is a directory, not a dump" in done.stderr, done.stderr
+    finally:
+        zst.rmdir()
+
+
 def _corrupt(path: Path) -> None:
     data = bytearray(path.read_bytes())
     for i in range(len(data) // 2, len(data) // 2 + 64):
