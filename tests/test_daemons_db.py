@@ -463,6 +463,7 @@ def test_old_dumps_are_pruned_after_a_good_dump(platform: Platform) -> None:
         old(a, f".{a.database}-notes.part", 30),
     ]
     a_stale_part = old(a, f".{a.database}-20260101-031500.Ab12Cd.part", 2)  # left by a run that died
+    a_stale_link = old(a, f".{a.database}-latest.tmp", 2)  # the link of a former version's run that died
     # b's dump fails: its old dumps are all it has, they stay
     s.root_sql("CREATE TABLE gone (x INT); CREATE VIEW v AS SELECT x FROM gone; DROP TABLE gone;", database=b.database)
     b_old = old(b, f"{b.database}-20260101-031500.sql.gz", 10)
@@ -473,6 +474,7 @@ def test_old_dumps_are_pruned_after_a_good_dump(platform: Platform) -> None:
     assert a_mine.exists()
     assert [p.name for p in a_own if not p.exists()] == [], "the member's own files were pruned"
     assert not a_stale_part.exists(), "a temporary file of a dead run was left"
+    assert not a_stale_link.exists(), "the temporary link of a former version's dead run was left"
     assert b_old.exists(), "the last dump of a database that failed tonight was pruned"
     assert "pruned 1 older than 3 days" in done.stdout
 
