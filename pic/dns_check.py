@@ -2,10 +2,11 @@
 
 Looks each expected record up through a resolver (the settings' ``pic:dns``
 resolver, or the one given) and says, per domain, which records are present,
-missing or different. The expected records come from the settings and the
-registry; the DKIM key itself lives in the Pulumi state, so without
-``--expected`` (the JSON of ``pulumi stack output mail_dns_records``) a DKIM
-record counts as present when it holds a well-formed RSA key.
+missing, different, duplicated or unanswered (:func:`check`). The expected
+records come from the settings and the registry; the DKIM key itself lives in
+the Pulumi state, so without ``--expected`` (the JSON of ``pulumi stack output
+mail_dns_records``) a DKIM record counts as present when it holds a well-formed
+RSA key.
 """
 
 from __future__ import annotations
@@ -26,9 +27,10 @@ from pic.registry import Registry
 from pic.render import dns as records
 from pic.render.mail import list_domains
 from pic.settings import Settings, display_path
+from pic.unanswered import Unanswered
 from pic.yamlsrc import format_loc
 
-Status = Literal["present", "missing", "different", "duplicated"]
+Status = Literal["present", "missing", "different", "duplicated", "unanswered"]
 # Kinds of which a name may publish only one record: two SPF records are a permanent error
 # (RFC 7208 §4.5), two DMARC records make receivers apply no policy at all (RFC 7489 §6.6.3).
 _ONE_ONLY = {"SPF": "RFC 7208 §4.5: receivers answer permerror", "DMARC": "RFC 7489 §6.6.3: receivers apply none"}
@@ -51,10 +53,13 @@ class Finding:
     expected: Expected
     status: Status
     found: tuple[str, ...]
+    unanswered: str = ""  # why the record was not checked (status "unanswered")
 
     def line(self) -> str:
         e = self.expected
-        text = f"  {self.status:<9} {e.kind:<27} {e.name} {e.type}"
+        text = f"  {self.status:<10} {e.kind:<27} {e.name} {e.type}"
+        if self.status == "unanswered":
+            return f"{text}: not checked, {self.unanswered}"
         if self.status == "missing":
             return f"{text}: publish {_show(e)}"
         if self.status == "duplicated":
@@ -207,14 +212,26 @@ def make_resolver(address: str, port: int, timeout: float) -> dns.resolver.Resol
     return resolver
 
 
+class NoAnswer(Exception):
+    """The resolver gave no answer for a name (a timeout, no server answering); the message says which."""
+
+
+def resolver_name(resolver: dns.resolver.Resolver) -> str:
+    """``resolver 192.0.2.53 port 53``: where the lookups went, as the messages name it."""
+    return f"resolver {resolver.nameservers[0]} port {resolver.port}"
+
+
 def lookup(resolver: dns.resolver.Resolver, name: str, rtype: str) -> tuple[str, ...]:
-    """The values published at ``name``: TXT strings joined, MX as ``pref host.``; () when none."""
+    """The values published at ``name``: TXT strings joined, MX as ``pref host.``; () when none.
+
+    Raises :class:`NoAnswer` when the resolver does not answer.
+    """
     try:
         answer = resolver.resolve(name, rtype, raise_on_no_answer=False)
     except dns.resolver.NXDOMAIN:
         return ()
     except (dns.resolver.NoNameservers, dns.exception.Timeout) as exc:
-        raise PicError([Problem(f"resolver {resolver.nameservers[0]}", None, name, f"no answer: {exc}")]) from None
+        raise NoAnswer(f"no answer for {name} {rtype}: {exc}") from None
     values = []
     for rdata in answer:
         if rdata.rdtype == dns.rdatatype.TXT:
@@ -261,12 +278,34 @@ def judge(expected: Expected, found: Sequence[str]) -> Status:
 
 
 def check(expected: Mapping[str, Sequence[Expected]], resolver: dns.resolver.Resolver) -> list[Finding]:
+    """Each expected record judged against what the resolver answers.
+
+    A domain whose lookup goes unanswered has that record and those after it ``unanswered`` (not asked:
+    each would wait out the timeout again); the other domains are checked. When the first domains looked
+    up all go unanswered (:mod:`pic.unanswered`: the resolver or the network is down), no other is asked:
+    raises PicError naming the resolver and those domains.
+    """
     findings = []
+    unanswered = Unanswered()
     for domain in sorted(expected):
+        answered, silence = False, ""
         for e in expected[domain]:
-            found = lookup(resolver, e.name, e.type)
-            shown = tuple(v for v in found if _of_kind(e.kind, v))
-            findings.append(Finding(domain, e, judge(e, found), shown))
+            if not silence:
+                try:
+                    found = lookup(resolver, e.name, e.type)
+                except NoAnswer as exc:
+                    silence = str(exc)
+                else:
+                    answered = True
+                    shown = tuple(v for v in found if _of_kind(e.kind, v))
+                    findings.append(Finding(domain, e, judge(e, found), shown))
+                    continue
+            findings.append(Finding(domain, e, "unanswered", (), silence))
+        unanswered.note(domain, answered)
+        if unanswered.down:
+            break
+    if unanswered.none_answered:
+        raise PicError([Problem(resolver_name(resolver), None, "", unanswered.why())])
     return findings
 
 
@@ -278,7 +317,9 @@ def as_text(findings: Sequence[Finding]) -> str:
             domain = f.domain
             lines.append(domain)
         lines.append(f.line())
-    counts = {s: sum(1 for f in findings if f.status == s) for s in ("present", "missing", "different", "duplicated")}
+    statuses = ("present", "missing", "different", "duplicated", "unanswered")
+    counts = {s: sum(1 for f in findings if f.status == s) for s in statuses}
     summary = f"{counts['present']} present, {counts['missing']} missing, {counts['different']} different"
-    lines.append(f"{summary}, {counts['duplicated']} duplicated" if counts["duplicated"] else summary)
+    summary += "".join(f", {counts[s]} {s}" for s in ("duplicated", "unanswered") if counts[s])
+    lines.append(summary)
     return "\n".join(lines) + "\n"

@@ -35,6 +35,7 @@ from email_validator import EmailNotValidError, validate_email
 
 from pic.errors import PicError, Problem, show_value, shown_name
 from pic.settings import display_path
+from pic.unanswered import Unanswered
 from pic.validators import is_open_suffix, public_suffix_list
 from pic.yamlsrc import Document, format_loc, parse_yaml, read_regular_file, read_yaml
 
@@ -56,9 +57,6 @@ _LONGEST_CHECKED = 1000
 _SHOWN_CHARS = 100  # of an address in a flag
 
 _PROBLEMS_SHOWN = 5  # lines of one export that cannot be read
-# pic lists audit --mx stops when the first domains it looks up all go unanswered (the resolver or the
-# network is down): else it would wait out one timeout per domain of the exports (hours for a large list).
-_MX_UNANSWERED_FIRST = 3
 
 
 @dataclass(frozen=True)
@@ -675,6 +673,7 @@ def mx_flags(
     resolver.lifetime = timeout
     flagged = {f.entry for f in already}
     verdicts: dict[str, bool | None] = {}
+    unanswered = Unanswered()  # the resolver or the network down: stop, not one timeout per domain of the exports
     out = []
     for entry in entries:
         if entry in flagged or "@" not in entry.address:
@@ -682,14 +681,13 @@ def mx_flags(
         domain = entry.address.rsplit("@", 1)[1].lower()
         if domain not in verdicts:
             verdicts[domain] = _receives_mail(resolver, domain)
-            if len(verdicts) == _MX_UNANSWERED_FIRST and all(v is None for v in verdicts.values()):
-                break  # the resolver is not answering: one timeout per domain of the exports would follow
+            unanswered.note(domain, verdicts[domain] is not None)
+            if unanswered.down:
+                break
         if verdicts[domain] is False:
             out.append(Flag(entry, f"{domain} has no mail exchanger (no MX, no address record)", None))
-    if verdicts and all(v is None for v in verdicts.values()):
-        asked = ", ".join(sorted(verdicts))
-        why = f"no DNS answer at all ({asked}): is the network reachable?"
-        raise PicError([Problem("--mx", None, "", why)])
+    if unanswered.none_answered:
+        raise PicError([Problem("--mx", None, "", unanswered.why())])
     return out
 
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import socket
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -49,3 +52,29 @@ def project_copy(tmp_path: Path, stack: str = "prod") -> Path:
     project.mkdir()
     shutil.copy(ROOT / f"Pulumi.{stack}.yaml", project / f"Pulumi.{stack}.yaml")
     return project
+
+
+@contextmanager
+def silent_resolver() -> Iterator[tuple[int, Callable[[], list[str]]]]:
+    """A resolver on 127.0.0.1 that never answers: a UDP socket bound, never read while the command runs.
+
+    Yields its port, and ``asked()``, which reads the queries it received and gives the names asked, in order.
+    """
+    import dns.message
+
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as silent:
+        silent.bind(("127.0.0.1", 0))
+
+        def asked() -> list[str]:
+            names: list[str] = []
+            silent.setblocking(False)
+            while True:
+                try:
+                    data = silent.recv(65535)
+                except BlockingIOError:
+                    return names
+                name = dns.message.from_wire(data).question[0].name.to_text(omit_final_dot=True)
+                if name not in names:
+                    names.append(name)
+
+        yield silent.getsockname()[1], asked

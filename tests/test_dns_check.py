@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from pic import cli
+from pic import cli, dns_check
+from pic.registry import Registry, load_registry
+from pic.settings import load_settings
 from tests.conftest import MEMBERS, ROOT
+from tests.generated_registry import generate
+from tests.helpers import silent_resolver
 
 TXT = '{"name": "listes.example.org", "type": "TXT", "value": "v=spf1 mx -all"}'
 
@@ -91,3 +99,76 @@ def test_expected_records_add_the_dkim_keys_and_never_narrow_the_domains_checked
         # a domain the file gives is checked with the file's records, without a warning
         assert ("listes.example.org: is not in it" in captured.err) == (content == "{}"), captured.err
         assert "listes.example.org" in captured.out and "listes.example.org" in asked, captured.out
+
+
+def test_a_resolver_that_never_answers_stops_the_check_after_the_first_domains(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each list domain's first lookup goes unanswered: three of them, then the check stops, naming the resolver
+    and the three domains (the resolver or the network is down: one timeout per domain would follow)."""
+    members = tmp_path / "members"
+    generate(members, 30, load_settings(ROOT, "prod"))
+    argv = ["dns", "check", "--project", str(ROOT), "--members", str(members)]
+    with silent_resolver() as (port, asked):
+        code = cli.main([*argv, "--resolver", "127.0.0.1", "--port", str(port), "--timeout", "0.2"])
+        names = asked()
+    out, err = capsys.readouterr()
+    assert code == 1, (out, err)
+    assert len(names) == 3, f"{len(names)} names looked up, one timeout each: {names}"
+    domains = sorted(dns_check.expected_from_settings(load_settings(ROOT, "prod"), _registry(members)))[:3]
+    said = f"resolver 127.0.0.1 port {port} no DNS answer at all ({', '.join(domains)}): is the network reachable?"
+    assert said in err, err
+    assert out == "", out
+
+
+def test_a_list_domain_left_unanswered_is_said_and_the_others_are_checked(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """One member's zone the resolver cannot answer for (its name servers down) leaves the other domains checked."""
+    silent = "listes.chorale-saint-jean.fr"
+    with _resolver_publishing_nothing(silent) as port:
+        argv = ["dns", "check", "--project", str(ROOT), "--members", str(MEMBERS)]
+        code = cli.main([*argv, "--resolver", "127.0.0.1", "--port", str(port), "--timeout", "0.2"])
+    out, err = capsys.readouterr()
+    assert code == 1, (out, err)
+    lines = out.splitlines()
+    unanswered = [line for line in lines if line.lstrip().startswith("unanswered")]
+    assert unanswered and all(silent in line and "not checked, no answer for" in line for line in unanswered), out
+    assert any(line.lstrip().startswith("missing") and "listes.amis-du-rhone.org" in line for line in lines), out
+    assert any(line.lstrip().startswith("missing") and "listes.example.org" in line for line in lines), out
+    assert f"{len(unanswered)} unanswered" in lines[-1], out
+
+
+def _registry(members: Path) -> Registry:
+    return load_registry(members, load_settings(ROOT, "prod"))
+
+
+@contextmanager
+def _resolver_publishing_nothing(silent: str) -> Iterator[int]:
+    """A resolver on 127.0.0.1 that answers every query with no records, but never those under ``silent``."""
+    import dns.message
+    import dns.name
+
+    server = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    server.bind(("127.0.0.1", 0))
+    server.settimeout(0.1)
+    stop = threading.Event()
+
+    def answer() -> None:
+        while not stop.is_set():
+            try:
+                data, client = server.recvfrom(65535)
+            except TimeoutError:
+                continue
+            query = dns.message.from_wire(data)
+            if not query.question[0].name.is_subdomain(dns.name.from_text(silent)):
+                server.sendto(dns.message.make_response(query).to_wire(), client)
+
+    thread = threading.Thread(target=answer, daemon=True)
+    thread.start()
+    try:
+        yield server.getsockname()[1]
+    finally:
+        stop.set()
+        thread.join()
+        server.close()

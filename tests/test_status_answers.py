@@ -9,10 +9,16 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
+from pic.cli import main
 from pic.commands import status
+from pic.settings import load_settings
+from tests.conftest import ROOT
+from tests.generated_registry import generate
+from tests.helpers import silent_resolver
 
 
 @contextmanager
@@ -120,3 +126,23 @@ def test_the_redirect_must_lead_to_the_same_name_over_https(location: str, good:
     assert site.redirect_ok is good  # the table's REDIRECT column: yes only for a redirect that is right
     [row] = status.as_text({"sites": [dataclasses.asdict(site)], "disk": []}).splitlines()[1:2]
     assert row.split()[5] == ("yes" if good else "NO"), row
+
+
+def test_a_resolver_that_never_answers_stops_the_run_after_the_first_names(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With the resolver down, each domain would wait out the timeout in turn: the first three go unanswered,
+    the run stops there, says why, and exits 3 (something needs action)."""
+    members = tmp_path / "members"
+    generate(members, 30, load_settings(ROOT, "prod"))
+    (tmp_path / "disk-usage").mkdir()
+    argv = ["status", "--project", str(ROOT), "--members", str(members), "--disk-usage", str(tmp_path / "disk-usage")]
+    with silent_resolver() as (port, asked):
+        code = main([*argv, "--resolver", "127.0.0.1", "--port", str(port), "--timeout", "0.2"])
+        names = asked()
+    out, err = capsys.readouterr()
+    assert code == 3, (out, err)
+    assert len(names) == 3, f"{len(names)} names looked up, one timeout each: {names}"
+    said = f"resolver 127.0.0.1 port {port} no DNS answer at all ({', '.join(sorted(names))}): is the network"
+    assert said in err, err
+    assert out == "", out

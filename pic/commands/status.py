@@ -21,7 +21,8 @@ against its soft limit.
 Exit status: 0 nothing to do; 1 invalid registry, settings or disk usage
 file; 2 an option that cannot work (:mod:`pic.commands.arguments`); 3 something
 needs action (wrong DNS, certificate expired or not valid, no redirect, site
-down, wrong PHP); 4 only warnings (a certificate with fewer than
+down, wrong PHP), or the resolver answered none of the first names looked up
+(:mod:`pic.unanswered`: the run stops there); 4 only warnings (a certificate with fewer than
 :data:`CERT_WARNING_DAYS` days left, a member over its disk soft limit, a line
 of a disk usage file not counted).
 """
@@ -34,6 +35,7 @@ import ipaddress
 import json
 import re
 import socket
+import sys
 import time
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
@@ -44,6 +46,7 @@ from pic import diskusage
 from pic.commands import arguments, date_argument
 from pic.registry import Member, load_registry
 from pic.settings import Settings, load_settings
+from pic.unanswered import Unanswered
 
 if TYPE_CHECKING:  # loaded when the command runs, not by every `pic` command
     import dns.resolver
@@ -119,10 +122,13 @@ class Probe:
     ca_file: Path | None
     timeout: float
     now: dt.datetime
+    # The names looked up so far: when the first ones all go unanswered, the resolver is down (stop).
+    unanswered: Unanswered = field(default_factory=Unanswered)
 
 
-def _addresses(resolver: dns.resolver.Resolver, name: str) -> tuple[list[str], str | None]:
-    """A and AAAA answers for ``name``, sorted; an error text when the lookup itself failed."""
+def _addresses(resolver: dns.resolver.Resolver, name: str, unanswered: Unanswered) -> tuple[list[str], str | None]:
+    """A and AAAA answers for ``name``, sorted; an error text when the lookup itself failed (noted in
+    ``unanswered`` when the resolver gave no answer)."""
     import dns.exception
     import dns.resolver
 
@@ -137,10 +143,13 @@ def _addresses(resolver: dns.resolver.Resolver, name: str) -> tuple[list[str], s
         try:
             answer = resolver.resolve(name, rtype, raise_on_no_answer=False)
         except dns.resolver.NXDOMAIN:
+            unanswered.note(name, True)
             return [], "no such domain (NXDOMAIN)"
         except (dns.resolver.NoNameservers, dns.exception.Timeout) as exc:
+            unanswered.note(name, False)
             return [], f"lookup failed: {exc}"
         out += [r.to_text() for r in answer]
+    unanswered.note(name, True)
     return sorted(out), None
 
 
@@ -256,7 +265,9 @@ def _to_https_of(location: str, domain: str) -> bool:
 
 def check_site(site: Site, probe: Probe) -> Site:
     """Fill ``site`` from DNS and the web host; say what needs action."""
-    site.dns, error = _addresses(probe.resolver, site.domain)
+    site.dns, error = _addresses(probe.resolver, site.domain, probe.unanswered)
+    if probe.unanswered.down:
+        return site  # the resolver is not answering: the run stops (run)
     if error:
         site.actions.append(f"DNS: {error}")
     elif not set(site.dns) & set(site.expected):
@@ -400,7 +411,7 @@ def as_text(data: dict[str, Any]) -> str:
 
 
 def run(args: argparse.Namespace, on: dt.date) -> int:
-    from pic.dns_check import make_resolver
+    from pic.dns_check import make_resolver, resolver_name
 
     settings = load_settings(args.project, args.stack)
     registry = load_registry(args.members, settings)
@@ -417,12 +428,18 @@ def run(args: argparse.Namespace, on: dt.date) -> int:
         dt.datetime.now(dt.UTC),
     )
     host_addresses: dict[str, list[str]] = {}
-    for name in settings.web_hosts:
-        host_addresses[name], _ = _addresses(probe.resolver, settings.hosts[name].address)
     sites = sites_of(settings, registry, on)
+    for name in settings.web_hosts:
+        if not probe.unanswered.down:
+            host_addresses[name], _ = _addresses(probe.resolver, settings.hosts[name].address, probe.unanswered)
     for s in sites:
+        if probe.unanswered.down:
+            break
         s.expected = host_addresses.get(s.host, [])
         check_site(s, probe)
+    if probe.unanswered.none_answered:  # one timeout per domain would follow: nothing of the sites is known
+        print(f"{resolver_name(probe.resolver)} {probe.unanswered.why()}", file=sys.stderr)
+        return EXIT_ACTION
     disk = disk_rows(settings, registry, usage)
     data: dict[str, Any] = {
         "stack": settings.stack,
