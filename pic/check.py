@@ -246,12 +246,57 @@ def _list_domain_warning(m: Member, domain: str) -> Problem | None:
     )
 
 
+def default_cpus(registry: Registry, settings: Settings, on: dt.date) -> list[Problem]:
+    """``pic:limits.cpus`` is at most the CPUs of each web host that declares them (``pic:hosts.<name>.cpus``)
+    where a site's container gets it on day ``on``: a site that runs (:func:`pic.eol.site_state`) without a
+    ``limits.cpus`` of its own. A site that does not run has no container: a suspended or archived member, a
+    runtime stopped or past its end of life without a valid exception (refused: that has its own error); made
+    to run again, it is checked then. Docker refuses to create a container given more ("Range of CPUs is from
+    0.01 to N.00, as there are only N CPUs available"), and a container whose limit changes is replaced, the old
+    one removed first: the site would stay down. A host where every running site sets its own (or that has none)
+    is not concerned."""
+    default = settings.limits.cpus
+    out = []
+    for name, host in sorted(settings.hosts.items()):
+        if host.role != "web" or host.cpus is None or default <= host.cpus:
+            continue
+        given = [
+            m.file
+            for m in registry
+            if m.host == name
+            and (m.spec.limits is None or m.spec.limits.cpus is None)
+            and eol.site_state(m, settings, on) == "running"
+        ]
+        if not given:
+            continue
+        file, line = settings.where("limits", "cpus")
+        shown = ", ".join(given[:3]) + (f" and {len(given) - 3} more" if len(given) > 3 else "")
+        whose = (
+            f"site of {shown} gets it (no limits.cpus of its own)"
+            if len(given) == 1
+            else f"sites of {shown} get it (no limits.cpus of their own)"
+        )
+        out.append(
+            Problem(
+                file,
+                line,
+                "pic:limits.cpus",
+                f"{default:g} is more than the {host.cpus} CPUs of web host {name} (pic:hosts.{name}.cpus), and "
+                f"the {whose}: Docker refuses to create a site's container given more, and the site would stay "
+                f"down; give at most {host.cpus}, or "
+                + ("that member a limits.cpus of its own" if len(given) == 1 else "those members one of their own"),
+            )
+        )
+    return out
+
+
 def check(project_dir: Path, stack: str, members_dir: Path, on: dt.date) -> Checked:
     """Load and validate settings, registry and the end-of-life policy; raise PicError on any error."""
     settings = load_settings(project_dir, stack)
     registry = load_registry(members_dir, settings)
     findings = (
         eol.evaluate(registry, settings, on)
+        + default_cpus(registry, settings, on)
         + settings_warnings(settings, project_dir)
         + member_warnings(registry, settings, on)
         + list(registry.warnings)

@@ -1082,46 +1082,6 @@ class _Cross:
                     "platform a name outside the members' domains",
                 )
 
-    def default_cpus(self, listed: list[Member]) -> None:
-        """``pic:limits.cpus`` is at most the CPUs of each web host that declares them (``pic:hosts.<name>.cpus``)
-        where a site's container gets it: an active member with a site and no ``limits.cpus`` of its own (a
-        suspended or archived member runs no container; made active again, it is checked then). Docker refuses to
-        create a container given more ("Range of CPUs is from 0.01 to N.00, as there are only N CPUs available"),
-        and a container whose limit changes is replaced, the old one removed first: the site would stay down. A
-        host where every running site sets its own (or that has none) is not concerned."""
-        default = self.settings.limits.cpus
-        for name, host in sorted(self.settings.hosts.items()):
-            if host.role != "web" or host.cpus is None or default <= host.cpus:
-                continue
-            given = [
-                m.file
-                for m in listed
-                if m.host == name
-                and m.site is not None
-                and m.status == "active"
-                and (m.spec.limits is None or m.spec.limits.cpus is None)
-            ]
-            if not given:
-                continue
-            file, line = self.settings.where("limits", "cpus")
-            shown = ", ".join(given[:3]) + (f" and {len(given) - 3} more" if len(given) > 3 else "")
-            whose = (
-                f"site of {shown} gets it (no limits.cpus of its own)"
-                if len(given) == 1
-                else f"sites of {shown} get it (no limits.cpus of their own)"
-            )
-            self.problems.append(
-                Problem(
-                    file,
-                    line,
-                    "pic:limits.cpus",
-                    f"{default:g} is more than the {host.cpus} CPUs of web host {name} (pic:hosts.{name}.cpus), and "
-                    f"the {whose}: Docker refuses to create a site's container given more, and the site would stay "
-                    f"down; give at most {host.cpus}, or "
-                    + ("that member a limits.cpus of its own" if len(given) == 1 else "those members one of their own"),
-                )
-            )
-
     @staticmethod
     def domains_of(m: Member) -> list[tuple[tuple[str | int, ...], str]]:
         """The member's site domains and list domain, with their field paths."""
@@ -1383,7 +1343,6 @@ def cross_checks(members: Iterable[Member], settings: Settings) -> list[Problem]
         cross.under_another(m)
         cross.over_the_platform(m)
     cross.wildcard_grants(listed)
-    cross.default_cpus(listed)
     return cross.problems
 
 

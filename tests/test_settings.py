@@ -1253,16 +1253,25 @@ def test_a_container_limit_above_a_hosts_cpus_is_refused(tmp_path: Path) -> None
             "asso-default": member(10602, site=uses, limits={"memory_mb": 128}),  # on web1, without its own cpus
         },
     )
-    with pytest.raises(PicError) as info:
-        load_registry(directory, settings)
-    [problem] = info.value.problems
+    [problem] = _check_errors(project, directory)
     assert problem.file.endswith("Pulumi.prod.yaml") and problem.path == "pic:limits.cpus", problem
     assert problem.line == 20, problem
     assert problem.message.startswith("3 is more than the 2 CPUs of web host web1 (pic:hosts.web1.cpus)"), problem
     assert "asso-default.yaml" in problem.message and "asso-own" not in problem.message, problem
     # the same members with a site of web1 giving its own: nothing refused
     (directory / "asso-default.yaml").unlink()
-    assert len(load_registry(directory, settings).members) == 2
+    assert _check_errors(project, directory) == []
+
+
+def _check_errors(project: Path, members: Path, on: dt.date | None = None) -> list[Problem]:
+    """The errors of pic check (none: it passes)."""
+    from pic.check import check
+
+    try:
+        check(project, "prod", members, on or dt.date.today())
+    except PicError as exc:
+        return [p for p in exc.problems if p.severity == "error"]
+    return []
 
 
 def test_the_stacks_cpus_above_a_host_are_refused_only_for_running_sites(tmp_path: Path) -> None:
@@ -1287,24 +1296,21 @@ def test_the_stacks_cpus_above_a_host_are_refused_only_for_running_sites(tmp_pat
             "asso-closed": member(10602, site=site("asso-closed"), status="archived"),
         },
     )
-    members = load_registry(directory, settings).members  # valid: no running site gets the default
+    members = load_registry(directory, settings).members
     assert {m.slug: eol.site_state(m, settings, dt.date.today()) for m in members} == {
         "asso-own": "running",
         "asso-paused": "suspended",
         "asso-closed": "archived",
     }
+    assert _check_errors(project, directory) == []  # valid: no running site gets the default
     for slug, uid in (("asso-one", 10603), ("asso-two", 10604)):
         write_members(directory, {slug: member(uid, site=site(slug))})
-        with pytest.raises(PicError) as info:
-            load_registry(directory, settings)
-        [problem] = info.value.problems
+        [problem] = _check_errors(project, directory)
         assert problem.path == "pic:limits.cpus" and "asso-paused" not in problem.message, problem
         assert "asso-closed" not in problem.message and "asso-one.yaml" in problem.message, problem
     assert "asso-two.yaml gets it" not in problem.message and "asso-two.yaml get it" in problem.message, problem
     (directory / "asso-two.yaml").unlink()
-    with pytest.raises(PicError) as info:
-        load_registry(directory, settings)
-    [problem] = info.value.problems
+    [problem] = _check_errors(project, directory)
     assert "asso-one.yaml gets it (no limits.cpus of its own)" in problem.message, problem
     assert problem.message.endswith("or that member a limits.cpus of its own"), problem
 
@@ -1407,3 +1413,34 @@ def test_a_stack_file_of_another_shape_is_one_error(tmp_path: Path, content: str
         load_settings(project, "prod")
     [problem] = info.value.problems
     assert "mapping" in problem.message and "missing" not in problem.message, problem
+
+
+def test_the_stacks_cpus_above_a_host_count_no_site_refused_for_its_runtime(tmp_path: Path) -> None:
+    """A site refused on the day of the check (its runtime past its end of life without a valid exception, or
+    stopped by the admins) runs no container: pic:limits.cpus above its host's CPUs refuses nothing for it, and
+    pic check says the refusal itself (was: the stack's cpus named it, and hid the end-of-life error: the
+    registry's checks stopped first). Given an exception, the site runs and is counted again."""
+    from tests.helpers import member, write_members
+
+    project = project_copy(tmp_path)
+    _edit(project, "ssh_user: deploy}", "ssh_user: deploy, cpus: 2}")
+    _edit(project, "pic:limits: {memory_mb: 256, cpus: 1.0", "pic:limits: {memory_mb: 256, cpus: 3")
+    settings = load_settings(project, "prod")
+    on = dt.date(2026, 6, 1)
+    ended = next(k for k, r in settings.runtimes.items() if r.eol < on)
+    old = {"domains": ["asso-old.org"], "php": ended}
+    own = {"domains": ["asso-own.org"], "php": "8.4"}
+    directory = write_members(
+        tmp_path / "members",
+        {"asso-old": member(10600, site=old), "asso-own": member(10601, site=own, limits={"cpus": 1})},
+    )
+    [m] = [m for m in load_registry(directory, settings) if m.slug == "asso-old"]
+    assert eol.site_state(m, settings, on) == "refused"
+    [problem] = _check_errors(project, directory, on)
+    assert problem.path == "site.php" and "reached its end of life" in problem.message, problem
+    # allowed by an exception, it runs: its container would get the stack's cpus
+    exception = {"php_eol": {"until": on + dt.timedelta(days=30), "reason": "moving to 8.4 this month"}}
+    write_members(directory, {"asso-old": member(10600, site=old, exceptions=exception)})
+    [problem] = _check_errors(project, directory, on)
+    assert problem.path == "pic:limits.cpus" and "asso-old.yaml gets it" in problem.message, problem
+    assert "asso-own" not in problem.message, problem
