@@ -973,7 +973,7 @@ class _Cross:
         """A site domain ``www.X`` lets the site send mail as X: X may be no one else's name.
 
         Run once every member's names are in the table, so that the owner of X is known whatever
-        the order of the files.
+        the order of the files. X the platform's name is told here alone (:meth:`sends_as_the_platforms`).
         """
         if m.site is None:
             return
@@ -981,13 +981,25 @@ class _Cross:
             bare = domain.removeprefix("www.")
             owner = self.names.get(("domain", bare)) if bare != domain else None
             if owner is not None and owner.file != m.file and bare in m.sender_domains:
+                if ("domain", bare) not in self.platform:
+                    advice = "; give both names to one member"
+                elif bare in self.platform_sites:  # under it too: under_another leaves it to this one error
+                    advice = ", and under that name its cookies would reach the platform's site; use another name"
+                else:
+                    advice = "; use another name"
                 self.at(
                     m,
                     ("site", "domains", i),
                     f"{show_value(domain)} lets the site send mail as {show_value(bare)} (mail drops the www.), "
-                    f"which is {self.holder(('domain', bare), owner)}: a site sends mail as its member's names only; "
-                    + ("use another name" if ("domain", bare) in self.platform else "give both names to one member"),
+                    f"which is {self.holder(('domain', bare), owner)}: a site sends mail as its member's names only"
+                    + advice,
                 )
+
+    def sends_as_the_platforms(self, m: Member, domain: str) -> bool:
+        """``domain`` is ``www.X`` whose X, which the site sends mail as, is the platform's name: one mistake,
+        which :meth:`senders` tells; the other checks leave that X alone (a second error for the same name)."""
+        bare = domain.removeprefix("www.")
+        return bare != domain and bare in m.sender_domains and ("domain", bare) in self.platform
 
     def under_another(self, m: Member) -> None:
         """A member's site and list domains are not under another member's name.
@@ -1007,6 +1019,8 @@ class _Cross:
                 parent = parent.partition(".")[2]
                 key: tuple[names.Space, str] = ("domain", parent)
                 owner = self.names.get(key)
+                if key in self.platform and domain == f"www.{parent}" and self.sends_as_the_platforms(m, domain):
+                    break  # told by senders, once
                 if key in self.platform:
                     if parent not in self.platform_sites:
                         continue
@@ -1059,7 +1073,9 @@ class _Cross:
             mine += [
                 (loc, d.removeprefix("www."), d)
                 for loc, d, _ in mine
-                if d.startswith("www.") and d.removeprefix("www.") in m.sender_domains
+                if d.startswith("www.")
+                and d.removeprefix("www.") in m.sender_domains
+                and not self.sends_as_the_platforms(m, d)  # X the platform's own name: told by senders
             ]
         told: set[str] = set()
         for loc, domain, written in mine:
@@ -1122,7 +1138,8 @@ class _Cross:
                 domain
                 if domain == self.reports_domain
                 else bare
-                if bare in m.sender_domains and bare not in site.domains  # else told at X itself
+                # else told at X itself, or, X the platform's name, by senders
+                if bare in m.sender_domains and bare not in site.domains and not self.sends_as_the_platforms(m, domain)
                 else None
             )
             at_list = m.spec.lists is not None and m.spec.lists.domain == self.reports_domain

@@ -1389,3 +1389,27 @@ def test_a_cron_option_naming_a_password_followed_by_another_option_is_taken(tmp
     )
     proc = check(write_members(tmp_path / "refused", {"asso": data}))
     assert proc.returncode == 1 and "cron[0].command" in proc.stderr and "Zt8kq2LmW9" not in proc.stderr, proc.stderr
+
+
+@pytest.mark.parametrize(
+    "platform",
+    [
+        "listes.example.org",  # pic:mail.sympa_domain: under it too (cookies)
+        "pma.example.org",  # pic:phpmyadmin.domain: under it too
+        "web1.example.org",  # a host's name, the mail exchanger: under it too
+        "db.example.org",  # a host's name
+        "example.org",  # the domain of pic:admin_email and pic:mail.dmarc_reports, over Sympa's domain
+    ],
+)
+def test_a_www_domain_of_a_platform_name_is_one_error(tmp_path: Path, platform: str) -> None:
+    """A site domain www.X where X is the platform's name is one mistake, told once: the site would send mail as
+    X (mail drops the www.); not again as a name under X, as X over the platform's other names, or as X the DMARC
+    reports' domain."""
+    domain = f"www.{platform}"
+    directory = write_members(tmp_path / "members", {"asso": member(site={"domains": [domain], "php": "8.4"})})
+    proc = check(directory)
+    assert proc.returncode == 1, proc.stderr
+    errors = [ln for ln in proc.stderr.splitlines() if not ln.startswith(("warning:", "invalid:"))]
+    assert len(errors) == 1, proc.stderr
+    said = f'asso.yaml:7 site.domains[0]: "{domain}" lets the site send mail as "{platform}" (mail drops the www.)'
+    assert said in errors[0] and "use another name" in errors[0], errors
