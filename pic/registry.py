@@ -52,7 +52,7 @@ from pic.validators import (
     is_slug,
     public_name_problem,
 )
-from pic.yamlsrc import MAX_FILE_BYTES, Document, format_loc, read_yaml, show_written
+from pic.yamlsrc import MAX_FILE_BYTES, Document, format_loc, not_a_directory, read_yaml, show_written
 
 DbShort = Annotated[
     str,
@@ -695,9 +695,10 @@ def load_registry(members_dir: Path, settings: Settings) -> Registry:
 
 
 def _load_registry(members_dir: Path, settings: Settings) -> Registry:
-    try:  # is_dir raises for a directory above that cannot be searched; scandir for one that cannot be listed
-        if not members_dir.is_dir():
-            raise PicError([Problem(display_path(members_dir), None, "", "no such directory of member files")])
+    try:  # stat raises for a directory above that cannot be searched; scandir for one that cannot be listed
+        refusal = not_a_directory(members_dir, "directory of member files")
+        if refusal is not None:
+            raise PicError([Problem(display_path(members_dir), None, "", refusal)])
         os.scandir(members_dir).close()
     except OSError as exc:
         why = f"cannot be read: {exc.strerror or exc}"

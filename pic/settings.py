@@ -53,7 +53,7 @@ from pic.validators import (
     docker_cpus,
     public_name_problem,
 )
-from pic.yamlsrc import Document, format_loc, is_secret_field, read_yaml
+from pic.yamlsrc import Document, format_loc, is_secret_field, not_a_directory, read_yaml
 
 # ---- host:port, as URLs write it (RFC 3986 §3.2.2 and §3.2.3) ----
 # Every setting that names a host and a port in one value goes through split_host_port: the port a
@@ -1555,6 +1555,11 @@ def _config_view(doc: Document) -> Document:
 STACK_NAME = re.compile(r"[A-Za-z0-9_.-]+")
 
 
+def project_directory(stack: str) -> str:
+    """What ``--project`` names, as the errors say it."""
+    return f"project directory (holding Pulumi.{stack}.yaml)"
+
+
 def load_settings(project_dir: Path, stack: str) -> Settings:
     """Load and validate ``Pulumi.<stack>.yaml`` from ``project_dir``; raise PicError listing every problem."""
     if STACK_NAME.fullmatch(stack) is None:
@@ -1564,6 +1569,12 @@ def load_settings(project_dir: Path, stack: str) -> Settings:
     try:  # anything else there (a directory, a FIFO, a broken link) is named by read_yaml
         os.lstat(path)
     except (FileNotFoundError, NotADirectoryError):
+        try:
+            why = not_a_directory(project_dir, project_directory(stack))
+        except OSError:  # a directory above that cannot be searched: the stack file is what cannot be found
+            why = None
+        if why is not None:  # --project missing, a file, or under one: said so, not as a stack file missing
+            raise PicError([Problem(display_path(project_dir), None, "", why)]) from None
         known = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in project_dir.glob("Pulumi.*.yaml"))
         raise PicError(
             [Problem(file, None, "", f"no such stack file (stacks here: {', '.join(known) or 'none'})")]

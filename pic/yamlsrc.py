@@ -51,7 +51,7 @@ from typing import Any, ClassVar
 
 import yaml
 
-from pic.errors import Problem, show_value, terminal_safe
+from pic.errors import Problem, show_value, shown_name, terminal_safe
 
 Loc = tuple[str | int, ...]
 
@@ -662,6 +662,31 @@ def _kind(mode: int) -> str | None:
         if test(mode):
             return word
     return "a special file"
+
+
+def not_a_directory(path: Path, what: str) -> str | None:
+    """Why ``path`` (a symbolic link followed) is not the ``what`` it should be (``"directory of member
+    files"``), or None when it is a directory: ``no such directory of member files``, ``is a regular file, not
+    a directory of member files``, or, under something that is no directory, which (``no such directory of
+    member files: /tmp/x is a regular file, not a directory``). Other errors (a directory above that cannot be
+    searched) are raised, for the caller to say."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return f"no such {what}"
+    except NotADirectoryError:
+        for above in path.parents:
+            try:
+                kind = _kind(os.stat(above).st_mode)
+            except OSError:
+                continue
+            if kind != "a directory":
+                return f"no such {what}: {shown_name(above)} is {kind or 'a regular file'}, not a directory"
+            break
+        return f"no such {what}"
+    if stat.S_ISDIR(mode):
+        return None
+    return f"is {_kind(mode) or 'a regular file'}, not a {what}"
 
 
 def read_yaml(

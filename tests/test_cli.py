@@ -395,6 +395,40 @@ def test_no_hint_outside_any_project(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert rc == 1 and "no such stack file" in err and "hint:" not in err
 
 
+PROJECT_COMMANDS = [
+    "check",
+    "report",
+    "new x-y-z --name X --email x@y.org",
+    "plan",
+    "plan --against HEAD",
+    "dns check --resolver 127.0.0.1 --port 9 --timeout 0.1",
+    "notify --dry-run",
+    "status --resolver 127.0.0.1 --port 9 --timeout 0.1",
+    "move-script amis-du-rhone --to web1",
+]
+
+
+@pytest.mark.parametrize("command", PROJECT_COMMANDS)
+@pytest.mark.parametrize("option", ["--members", "--project"])
+def test_a_members_or_project_that_is_a_file_is_said_to_be_no_directory(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, command: str, option: str
+) -> None:
+    """--members or --project naming a regular file (members.yaml given for members/): the file is named, and
+    said to be no directory (was: "no such directory of member files", "no such stack file", of a file there)."""
+    monkeypatch.chdir(ROOT)  # the project, for --members; git's, for --against
+    given = tmp_path / "members.yaml"
+    given.write_text("name: X\n", encoding="utf-8")
+    argv = [*command.split(), option, str(given)]
+    rc, out, err = _run(capsys, *argv)
+    what = "a directory of member files" if option == "--members" else "a project directory (holding Pulumi.prod.yaml)"
+    assert rc == 1, (out, err)
+    assert err.splitlines()[0] == f"{given} is a regular file, not {what}", err
+    # a path under that file names it
+    rc, out, err = _run(capsys, *command.split(), option, str(given / "members"))
+    assert rc == 1, (out, err)
+    assert f": {given} is a regular file, not a directory" in err.splitlines()[0], err
+
+
 def test_a_file_name_with_a_newline_is_shown_escaped(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     members = tmp_path / "my\nmembers"
     rc, _, err = _run(capsys, "check", "--project", str(ROOT), "--members", str(members))

@@ -36,7 +36,8 @@ from pic.plan.diff import Change, diff, stateful_changes
 from pic.plan.model import Attribution, Rendering
 from pic.plan.output import as_json, as_markdown, as_text, review
 from pic.registry import Database, Member, Registry, load_registry, member_files, read_members
-from pic.settings import NAMESPACE, SECRET_KEYS, Settings, display_path, load_settings
+from pic.settings import NAMESPACE, SECRET_KEYS, Settings, display_path, load_settings, project_directory
+from pic.yamlsrc import not_a_directory
 
 EXIT_OK, EXIT_INVALID, EXIT_STATEFUL, EXIT_MOVE = 0, 1, 3, 4
 SECRET_CONFIG_KEYS = tuple(f"{NAMESPACE}:{k}" for k in SECRET_KEYS)
@@ -215,8 +216,10 @@ class _Pending:
 def _start_at(project: Path, stack: str, members: Path, rev: str, *, salt: bytes, stack_: ExitStack) -> _Pending:
     from pic.plan import engine
 
-    if not members.is_dir():  # said as without --against, not as a directory the revision lacks
-        raise PicError([Problem(display_path(members), None, "", "no such directory of member files")])
+    for path, what in ((project, project_directory(stack)), (members, "directory of member files")):
+        refusal = not_a_directory(path, what)
+        if refusal is not None:  # said as without --against, not as a directory the revision lacks
+            raise PicError([Problem(display_path(path), None, "", refusal)])
     candidates = _members_in_project(project, members)
     if not candidates:
         raise PicError(
