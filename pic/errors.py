@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import unicodedata
 from dataclasses import dataclass
 from typing import Literal
@@ -24,6 +25,16 @@ def show_value(value: object, limit: int = 80) -> str:
         text = json.dumps(value, ensure_ascii=False, default=str)
     text = terminal_safe(text, keep="")
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def non_finite(value: object) -> str | None:
+    """YAML's ``.nan`` and ``.inf`` (``-.inf``) in words, as what they are: floats to YAML, but no number with a
+    fraction, and none a setting can take. None for any other value."""
+    if isinstance(value, float) and math.isnan(value):
+        return "not a number (YAML's not-a-number value)"
+    if isinstance(value, float) and math.isinf(value):
+        return "infinite (YAML's infinity)"
+    return None
 
 
 # Unicode general categories never printed as they are: controls (ESC starts terminal sequences),

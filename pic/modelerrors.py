@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from pic.errors import Problem, show_value, value_without_credentials
+from pic.errors import Problem, non_finite, show_value, value_without_credentials
 from pic.yamlsrc import Document, format_loc
 
 _TYPE_WORDS = {
@@ -160,6 +160,20 @@ def _not_a_date(value: object) -> str | None:
     return f"is text, not a date: write the date without quotes ({match[0]})"
 
 
+def _non_finite(kind: str, err: Any, ctx: dict[str, Any]) -> str | None:
+    """YAML's ``.nan`` or ``.inf`` where a number is wanted, named as what it is (not as a whole number missing,
+    nor as out of range: NaN is in no range); None for any other error."""
+    special = non_finite(err.get("input"))
+    if special is None:
+        return None
+    if kind in ("int_type", "float_type"):
+        return f"is {special}: give {_TYPE_WORDS[kind]}"
+    if kind in _BOUNDS:
+        word, key = _BOUNDS[kind]
+        return f"is {special}: give a number" + ("" if math.isnan(err["input"]) else f" {word} {ctx.get(key)}")
+    return None
+
+
 def _describe(err: Any, model: type[BaseModel], loc: tuple[str | int, ...], value: str) -> str:
     """The message of one error; ``value`` is its input as shown (as written in the file)."""
     kind = err["type"]
@@ -170,6 +184,8 @@ def _describe(err: Any, model: type[BaseModel], loc: tuple[str | int, ...], valu
         return "is required but missing"
     if kind == "date_type" and (wrong := _not_a_date(err.get("input"))) is not None:
         detail = wrong
+    elif (non_finite_detail := _non_finite(kind, err, ctx)) is not None:
+        detail = non_finite_detail
     elif kind in _TYPE_WORDS:
         detail = f"is not {_TYPE_WORDS[kind]}"
         if kind == "string_type" and isinstance(err.get("input"), int | float | dt.date):
@@ -178,8 +194,6 @@ def _describe(err: Any, model: type[BaseModel], loc: tuple[str | int, ...], valu
         detail = str(err["msg"]).removeprefix("Value error, ")
     elif kind in ("too_short", "too_long", "string_too_short", "string_too_long"):
         detail = _length(kind, err, ctx)
-    elif kind in _BOUNDS and isinstance(err.get("input"), float) and math.isnan(err["input"]):
-        detail = "is not a number (YAML's not-a-number value): give a number"  # NaN is in no range
     elif kind in _BOUNDS:
         word, key = _BOUNDS[kind]
         detail = f"is out of range (must be {word} {ctx.get(key)})"

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, Literal
 
+from pic.errors import non_finite
+
 Kind = Literal["size", "seconds", "count", "flag", "timezone"]
 
 # The extensions every runtime gets: Debian's package name (php<version>-<name>) -> the modules it
@@ -163,6 +165,9 @@ _KINDS: tuple[tuple[type | tuple[type, ...], str], ...] = (
 
 
 def _kind_of(value: object) -> str:
+    special = non_finite(value)  # .nan, .inf: floats to YAML, with no fraction
+    if special is not None:
+        return special
     return next((words for kind, words in _KINDS if isinstance(value, kind)), type(value).__name__)
 
 

@@ -14,6 +14,7 @@ import codecs
 import copy
 import datetime as dt
 import gc
+import math
 import os
 import re
 import types
@@ -590,6 +591,8 @@ def _kind(value: object) -> str:
         return "text"
     if isinstance(value, bool):
         return "true or false"
+    if isinstance(value, float) and not math.isfinite(value):  # .nan, .inf: floats to YAML, no numbers
+        return "YAML's not-a-number value" if math.isnan(value) else "YAML's infinity"
     return "a number" if isinstance(value, int | float) else "a single value"
 
 

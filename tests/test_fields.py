@@ -303,6 +303,42 @@ def _messages(text: str) -> list[str]:
 MINIMAL = "name: Probe\ncontact: {name: P, email: a@probe-asso.org}\nuid: 10600\n"
 
 
+SITE = MINIMAL + "site:\n  domains: [probe-asso.org]\n  php: '8.4'\n"
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        (".nan", "is not a number (YAML's not-a-number value)"),
+        (".NaN", "is not a number (YAML's not-a-number value)"),
+        (".inf", "is infinite (YAML's infinity)"),
+        ("-.Inf", "is infinite (YAML's infinity)"),
+    ],
+)
+@pytest.mark.parametrize(
+    ("field", "text"),
+    [
+        ("uid", MINIMAL.replace("uid: 10600", "uid: VALUE")),
+        ("limits.memory_mb", MINIMAL + "limits: {memory_mb: VALUE}\n"),
+        ("limits.cpus", MINIMAL + "limits: {cpus: VALUE}\n"),
+        ("site.php_settings.max_execution_time", SITE + "  php_settings: {max_execution_time: VALUE}\n"),
+        ("site.php_settings.memory_limit", SITE + "  php_settings: {memory_limit: VALUE}\n"),
+        ("site.php_settings.display_errors", SITE + "  php_settings: {display_errors: VALUE}\n"),
+    ],
+)
+def test_nan_and_infinity_are_named_as_such(tmp_path: Path, field: str, text: str, value: str, words: str) -> None:
+    """YAML reads .nan and .inf as floats: they are named as what they are, never "a number with a fraction or an
+    exponent", "not a whole number" or "out of range"."""
+    members = tmp_path / "members"
+    members.mkdir()
+    (members / "probe-asso.yaml").write_text(text.replace("VALUE", value), encoding="utf-8")
+    with pytest.raises(PicError) as info:
+        load_registry(members, load_settings(ROOT, "prod"))
+    [line] = [str(p) for p in info.value.problems]
+    assert f" {field}: {value} {words}" in line, line
+    assert not any(w in line for w in ("fraction", "not a whole number", "out of range")), line
+
+
 @pytest.mark.parametrize(
     ("field", "written", "shown"),
     [
