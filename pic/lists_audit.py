@@ -1,8 +1,8 @@
 """``pic lists audit FILE...``: dead, misspelled and malformed addresses in subscriber exports.
 
 Reads Sympa's exports (the ``subscribers`` dump: ``email ADDRESS`` paragraphs;
-the web interface's dump: ``ADDRESS [name]`` per line; CSV with an ``email``,
-``E-mail`` or ``courriel`` column) and plain one-address-per-line files, in
+the web interface's dump: ``ADDRESS [name]`` per line; CSV with a column of
+addresses, :func:`_is_email_header`) and plain one-address-per-line files, in
 UTF-8. Flags, each with a suggested fix:
 - addresses at domains that never existed, closed, or are misspelled
   (``pic/data/mail_domains.yaml``, which admins extend, and ``--domains FILE``);
@@ -361,9 +361,21 @@ _DELIMITER_SAMPLE = 20  # rows after the header that tell a delimiter from a cha
 
 
 def _is_email_header(cell: str) -> bool:
-    """True for the name of a column of addresses: ``email``, ``E-mail``, ``Adresse email``, ``courriel``."""
-    name = re.sub(r"[\s_-]", "", cell.lower())
-    return "email" in name or "courriel" in name
+    """True for the name of a column of addresses, in any case, accents, spaces, underscores and dashes aside:
+    one holding ``email`` or ``courriel`` (``EMAIL``, ``E-mail``, ``E‑mail`` with a non-breaking hyphen, ``Email
+    address``, ``Adresse e-mail``, ``Courriel``), or one of :data:`_EMAIL_HEADERS` (``Mail``, ``Mél``, ``Adresse
+    électronique``)."""
+    name = "".join(
+        ch
+        for ch in unicodedata.normalize("NFKD", cell.casefold())
+        if not (ch in "_." or ch.isspace() or unicodedata.category(ch) in ("Mn", "Pd"))
+    )
+    return "email" in name or "courriel" in name or name in _EMAIL_HEADERS
+
+
+# Names of a column of addresses that hold neither "email" nor "courriel", as _is_email_header writes them: the
+# French administration's "Mél." and "adresse électronique", and the shorter "mail" of spreadsheets.
+_EMAIL_HEADERS = frozenset(["mail", "mel", "adressemel", "mailaddress", "adresseelectronique", "courrierelectronique"])
 
 
 def _read_csv(file: str, lines: list[str], header: int, delimiter: str) -> list[Entry]:

@@ -168,6 +168,57 @@ def test_csv_email_column_found_with_each_delimiter(
     assert len(lines) == 1 and lines[0].startswith(f"{export}:2 foo@gmail.fr: domain never had mailboxes")
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        "EMAIL",
+        "email",
+        "E-mail",
+        "E-MAIL",
+        "Email address",
+        "Email Address",  # Mailchimp's export
+        "E-mail Address",  # Outlook's
+        "e_mail",
+        "Adresse e-mail",
+        "Adresse mail",
+        "Courriel",
+        "Adresse de courriel",
+        "E\u2011mail",  # a non-breaking hyphen, as a word processor writes E-mail
+        "Mail",
+        "MAIL",
+        "Mél",
+        "Mél.",
+        "Adresse électronique",
+        "ADRESSE ÉLECTRONIQUE",
+        "Courrier électronique",
+    ],
+)
+def test_csv_column_of_addresses_is_found_by_its_usual_names(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    """The column's name in any case, with or without accents, spaces, underscores or dashes (was: "Mail", "Mél",
+    "Adresse électronique" and an E‑mail of a non-breaking hyphen went unrecognised, every row flagged as malformed)."""
+    export = tmp_path / "export.csv"
+    export.write_text(f"Nom;{name}\nDupont, Jean;jean@gmail.fr\nZoé;zoe@velo-cite.org\n", encoding="utf-8")
+    code, lines, err = _audit(capsys, str(export))
+    assert code == 1, err
+    assert len(lines) == 1 and lines[0].startswith(f"{export}:2 jean@gmail.fr: domain never had mailboxes"), lines
+    assert "2 address(es) in 1 file(s), 1 to fix" in err
+
+
+def test_sympas_export_with_bounces_is_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Sympa's export of the subscribers' bounces (review page, format bounce): a "# Email<TAB>Name<TAB>..." comment
+    above the rows, each row its address, name and bounce figures."""
+    export = tmp_path / "list-bounce.txt"
+    rows = ["jean@gmail.fr\tJean Dupont\t52\t3\t1700000000\t1700100000", "zoe@velo-cite.org\tZoé\t0\t1\t1\t1"]
+    header = "# Email\tName\tBounce score\tBounce count\tFirst bounce\tLast bounce"
+    export.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    code, lines, err = _audit(capsys, str(export))
+    assert code == 1, err
+    assert len(lines) == 1 and lines[0].startswith(f"{export}:2 jean@gmail.fr: domain never had mailboxes"), lines
+    assert "2 address(es) in 1 file(s), 1 to fix" in err
+
+
 def test_csv_of_the_column_of_addresses_alone(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     export = tmp_path / "export.csv"
     export.write_text("E-mail\nfoo@gmail.fr\nzoe@velo-cite.org\n", encoding="utf-8")
