@@ -253,8 +253,9 @@ def _cmd_dns(args: argparse.Namespace, on: dt.date) -> int:
     registry = load_registry(args.members, settings)
     expected = dns_check.expected_from_settings(settings, registry)
     if args.expected:
-        given = dns_check.load_expected(args.expected)
-        expected, warnings = dns_check.with_expected(expected, given, display_path(args.expected))
+        given, lines = dns_check.load_expected_file(args.expected)
+        file = display_path(args.expected)
+        expected, warnings = dns_check.with_expected(expected, given, file, args.stack, lines)
         for problem in warnings:
             print(problem, file=sys.stderr)
     resolver = dns_check.make_resolver(

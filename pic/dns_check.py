@@ -114,7 +114,14 @@ def _unique(pairs: list[tuple[str, object]]) -> dict[str, object]:
 
 
 def load_expected(path: Path) -> dict[str, list[Expected]]:
-    """The JSON of ``pulumi stack output mail_dns_records --json``: {domain: [{name, type, value}]}.
+    """The JSON of ``pulumi stack output mail_dns_records --json``: {domain: [{name, type, value}]}
+    (:func:`load_expected_file`, without the lines)."""
+    return load_expected_file(path)[0]
+
+
+def load_expected_file(path: Path) -> tuple[dict[str, list[Expected]], dict[str, int]]:
+    """The JSON of ``pulumi stack output mail_dns_records --json``: {domain: [{name, type, value}]}, and the line
+    of each domain in it.
 
     Raises PicError naming the file, and the line and column or the domain and record, for a file that is not
     UTF-8 JSON, a key given twice (the decoder would keep the last one, and the records of the first would be
@@ -143,10 +150,12 @@ def load_expected(path: Path) -> dict[str, list[Expected]]:
     out: dict[str, list[Expected]] = {}
     if not isinstance(data, dict):
         raise PicError([Problem(file, None, "", "is not a mapping of domain to records")])
+    lines = _key_lines(raw.decode("utf-8-sig"))
     for domain, recs in data.items():
+        at = lines.get(domain)
         if not isinstance(recs, list) or not recs:
             why = "is not a list of records" if not isinstance(recs, list) else "has no records: nothing to check"
-            problems.append(Problem(file, None, format_loc([domain]), why))
+            problems.append(Problem(file, at, format_loc([domain]), why))
             continue
         for i, r in enumerate(recs):
             if not (
@@ -158,7 +167,7 @@ def load_expected(path: Path) -> dict[str, list[Expected]]:
                 problems.append(
                     Problem(
                         file,
-                        None,
+                        at,
                         format_loc([domain, i]),
                         f"{show_value(r)} is not a record {{name, type, value}} (text each; type TXT or MX)",
                     )
@@ -168,26 +177,81 @@ def load_expected(path: Path) -> dict[str, list[Expected]]:
                 dns.name.from_text(r["name"])
             except dns.exception.DNSException as exc:
                 why = f"is not a DNS name ({exc}): give what `pulumi stack output mail_dns_records --json` prints"
-                problems.append(Problem(file, None, format_loc([domain, i, "name"]), f"{show_value(r['name'])} {why}"))
+                problems.append(Problem(file, at, format_loc([domain, i, "name"]), f"{show_value(r['name'])} {why}"))
                 continue
             rec = records.Record(r["name"], r["type"], r["value"])
             out.setdefault(domain, []).append(Expected(rec.name, rec.type, records.kind(rec), rec.value))
     if problems:
         raise PicError(problems)
+    return out, lines
+
+
+def _key_lines(text: str) -> dict[str, int]:
+    """The line of each key of the JSON object ``text`` (JSON already read whole, each key once); {} for another
+    value."""
+    decoder = json.JSONDecoder()
+    i = _past_blanks(text, 0)
+    if not text.startswith("{", i):
+        return {}
+    out: dict[str, int] = {}
+    line, counted = 1, 0
+    i = _past_blanks(text, i + 1)
+    while text.startswith('"', i):
+        key, end = decoder.raw_decode(text, i)
+        line, counted = line + text.count("\n", counted, i), i
+        out[str(key)] = line
+        _, i = decoder.raw_decode(text, _past_blanks(text, _past_blanks(text, end) + 1))  # the value, past ":"
+        i = _past_blanks(text, i)
+        if text.startswith(",", i):
+            i = _past_blanks(text, i + 1)
     return out
 
 
+def _past_blanks(text: str, i: int) -> int:
+    """The index of the first character from ``i`` that is not JSON's white space."""
+    while i < len(text) and text[i] in " \t\n\r":
+        i += 1
+    return i
+
+
 def with_expected(
-    declared: Mapping[str, Sequence[Expected]], given: Mapping[str, Sequence[Expected]], file: str
+    declared: Mapping[str, Sequence[Expected]],
+    given: Mapping[str, Sequence[Expected]],
+    file: str,
+    stack: str,
+    lines: Mapping[str, int] | None = None,
 ) -> tuple[dict[str, list[Expected]], list[Problem]]:
     """Every list domain of the registry, with the records of ``--expected`` where it has them.
 
     The file adds the DKIM keys to compare; it never narrows what is checked: a list domain the file lacks
     (a stack output taken before the member's ``pulumi up``, or another stack's) is still looked up, its
-    DKIM key checked for form only, with a warning naming the file and the domain.
+    DKIM key checked for form only, with a warning naming the file and the domain. Nor does it widen it: a
+    domain of the file that is no list domain of the stack (another stack's output, or one taken before a
+    member's lists were archived or removed, whose records are then to unpublish, not to publish) is not
+    looked up, with a warning naming the file, the domain and its line (``lines``). Domains compare in lower
+    case, without a final dot.
     """
     merged = {domain: list(recs) for domain, recs in declared.items()}
-    warnings = [
+    ours = {_domain_key(domain): domain for domain in declared}
+    found: set[str] = set()
+    warnings = []
+    for domain, recs in given.items():
+        mine = ours.get(_domain_key(domain))
+        if mine is None:
+            warnings.append(
+                Problem(
+                    file,
+                    (lines or {}).get(domain),
+                    format_loc([domain]),
+                    f"is not a list domain of stack {stack} (pic:mail.sympa_domain, the members' lists.domain): "
+                    "not checked; give the output of this stack, taken again after pulumi up",
+                    severity="warning",
+                )
+            )
+            continue
+        merged[mine] = list(recs)
+        found.add(mine)
+    warnings += [
         Problem(
             file,
             None,
@@ -196,11 +260,14 @@ def with_expected(
             "(take the output again after pulumi up)",
             severity="warning",
         )
-        for domain in sorted(declared)
-        if domain not in given
+        for domain in declared
+        if domain not in found
     ]
-    merged.update({domain: list(recs) for domain, recs in given.items()})
-    return merged, warnings
+    return merged, sorted(warnings)
+
+
+def _domain_key(domain: str) -> str:
+    return domain.lower().removesuffix(".")
 
 
 def make_resolver(address: str, port: int, timeout: float) -> dns.resolver.Resolver:

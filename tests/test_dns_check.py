@@ -172,3 +172,39 @@ def _resolver_publishing_nothing(silent: str) -> Iterator[int]:
         stop.set()
         thread.join()
         server.close()
+
+
+def test_a_domain_of_the_expected_records_that_is_no_list_domain_of_the_stack_is_named_and_not_checked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--expected of another stack, or taken before a member's lists were removed: a domain the stack has no list
+    domain of is named with the file's line, and not looked up (its records are not to publish); the stack's list
+    domains the file lacks are named too, and checked. Domains compare in lower case, without a final dot."""
+    asked: list[str] = []
+
+    def nothing_published(resolver: object, name: str, rtype: str) -> tuple[str, ...]:
+        asked.append(name)
+        return ()
+
+    monkeypatch.setattr(dns_check, "lookup", nothing_published)
+    gone = '{"name": "listes.gone.example.net", "type": "TXT", "value": "v=spf1 mx -all"}'
+    expected = tmp_path / "expected.json"
+    expected.write_text(
+        f'{{\n  "listes.example.org": [{TXT}],\n\n  "listes.gone.example.net":\n    [{gone}],\n'
+        f'  "LISTES.AMIS-DU-RHONE.ORG.": [{TXT}]\n}}\n',
+        encoding="utf-8",
+    )
+    argv = ["dns", "check", "--project", str(ROOT), "--members", str(MEMBERS), "--expected", str(expected)]
+    code = cli.main([*argv, "--resolver", "127.0.0.1", "--port", "9", "--timeout", "0.1"])
+    out, err = capsys.readouterr()
+    assert code == 1, (out, err)
+    assert (
+        f"warning: {expected}:4 listes.gone.example.net: is not a list domain of stack prod "
+        "(pic:mail.sympa_domain, the members' lists.domain): not checked"
+    ) in err, err
+    assert not any("gone" in name for name in asked) and "listes.gone" not in out, (asked, out)
+    # a list domain of the stack the file lacks: named, and checked as the settings declare it
+    assert f"warning: {expected} listes.chorale-saint-jean.fr: is not in it" in err, err
+    assert "_dmarc.listes.chorale-saint-jean.fr" in asked, asked
+    # the file's own, whatever its case: checked with the file's records, no warning
+    assert "amis-du-rhone" not in err and "listes.amis-du-rhone.org" in out, (err, out)
