@@ -933,6 +933,26 @@ def test_plan_against_a_revision_holding_a_link(tmp_path: Path, target: str) -> 
     assert "Traceback" not in proc.stderr
 
 
+def test_plan_against_a_commit_of_no_file(tmp_path: Path) -> None:
+    # A repository started with `git commit --allow-empty -m init`: git archive writes a header and no entry
+    # (was: a traceback, tarfile.ReadError); the revision has no members/, said as for any such revision.
+    require_program("git")
+    work = tmp_path / "repo"
+    work.mkdir()
+    git(work, "init", "-q")
+    git(work, "commit", "-q", "--allow-empty", "-m", "init")
+    for name in ("Pulumi.yaml", "Pulumi.prod.yaml"):
+        shutil.copy(ROOT / name, work / name)
+    shutil.copytree(ROOT / "members", work / "members")
+    shutil.copy(ROOT / "tests" / "fixtures" / "contract_program.py", work / "__main__.py")
+    git(work, "add", "-A")
+    git(work, "commit", "-qm", "the registry")
+    proc = pic(work, "plan", "--against", "HEAD~1")
+    assert proc.returncode == 1, proc
+    assert "HEAD~1 (" in proc.stderr and "has no directory members/ of member files" in proc.stderr, proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
 def test_deep_nesting_is_refused_not_crashed(members: Path) -> None:
     (members / "deep-member.yaml").write_text("name: " + "[" * 100_000 + "]" * 100_000 + "\n")
     proc = check(members)

@@ -84,6 +84,11 @@ def checkout(project: Path, rev: str, members_links: dict[str, str] | None = Non
     prefix = project.relative_to(top.resolve()) if project != top.resolve() else Path()
     tmp = Path(tempfile.mkdtemp(prefix="pic-plan-rev-"))
     try:
+        if not _git(top, "ls-tree", "--name-only", commit):
+            # A commit of no file (a repository's first, `git commit --allow-empty`): git archive writes a header
+            # and no entry, which tarfile cannot read; nothing to extract, as for a revision without members/.
+            yield tmp / prefix, commit
+            return
         data = _git(top, "archive", "--format=tar", commit, binary=True)
         with tarfile.open(fileobj=io.BytesIO(data)) as tar:
             wanted = {posixpath.normpath(posixpath.join(prefix.as_posix(), p)): p for p in members_links or {}}
