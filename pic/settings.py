@@ -1379,10 +1379,7 @@ def _strip_namespace(doc: Document) -> tuple[dict[str, Any], list[Problem]]:
     for full_key, value in config.items():
         namespace, colon, key = str(full_key).partition(":")
         if namespace != NAMESPACE or not colon:
-            why = _near_namespace(str(full_key)) or _plain_provider_secret(str(full_key), value)
-            if why is not None:
-                where = doc.line_of(("config", full_key))
-                problems.append(Problem(doc.file, where, f"config.{full_key}", why))
+            problems += _foreign_setting_problems(doc, str(full_key), value)
             continue  # provider settings (docker:host, mysql:endpoint, ...) belong to them
         symmetric = "encryptionsalt" in data or "encryptedkey" in data  # a passphrase or a cloud KMS key
         refusal = _refused_value(str(full_key), key, value, passphrase=symmetric)
@@ -1502,20 +1499,53 @@ def _refused_value(
     return None if why is None else (loc, why)
 
 
-def _plain_provider_secret(full_key: str, value: object) -> str | None:
-    """Why a provider's setting named for a secret (``mysql:password``, ``aws:secretKey``) is refused, or None.
+def _plain_provider_secrets(full_key: str, value: object) -> list[tuple[str | int, ...]]:
+    """Where a provider's setting holds a secret in clear (``mysql:password``, ``aws:secretKey``): the paths,
+    from ``full_key``, of each text under a key named for a secret, at any depth
+    (``docker:registryAuth[0].password``); none when it holds none.
 
     Another namespace's settings belong to its provider, but the stack file is in the repository: a text
     written in clear under such a key is the secret itself, as it would be under ``pic:dbAdminPassword``.
-    Pulumi writes a secret as ``{secure: ...}``; a flag (``aws:skipTokenValidation: true``) is no secret.
-    The value is never shown."""
+    Pulumi writes a secret as ``{secure: ...}``, a nested one too (``pulumi config set --path --secret``); a
+    flag (``aws:skipTokenValidation: true``) is no secret. The value is never shown."""
     _, _, key = full_key.partition(":")
-    if isinstance(value, str) and value.strip() and is_secret_field((key,)):
-        return (
-            f"holds a plain value (not shown) under a secret's name: secrets are set with `pulumi config set "
-            f"--secret {full_key}` and never written in clear"
+    found: list[tuple[str | int, ...]] = []
+
+    def walk(loc: tuple[str | int, ...], item: object) -> None:
+        if isinstance(item, dict):
+            for name, inner in item.items():
+                if name != "secure":  # a ciphertext Pulumi wrote
+                    walk((*loc, name), inner)
+        elif isinstance(item, list):
+            for index, inner in enumerate(item):
+                walk((*loc, index), inner)
+        elif isinstance(item, str) and item.strip() and is_secret_field((key, *loc[1:])):
+            found.append(loc)
+
+    walk((full_key,), value)
+    return found
+
+
+def _foreign_setting_problems(doc: Document, full_key: str, value: object) -> list[Problem]:
+    """The refusals of a setting outside ``pic:``: a key that looks meant for pic, or a provider's secret in
+    clear, each at its line (the value never shown)."""
+    why = _near_namespace(full_key)
+    if why is not None:
+        return [Problem(doc.file, doc.line_of(("config", full_key)), f"config.{full_key}", why)]
+    problems = []
+    for loc in _plain_provider_secrets(full_key, value):
+        path = format_loc(loc)
+        command = f"--secret {path}" if len(loc) == 1 else f"--path --secret '{path}'"
+        problems.append(
+            Problem(
+                doc.file,
+                doc.line_of(("config", *loc)),
+                f"config.{path}",
+                f"holds a plain value (not shown) under a secret's name: secrets are set with `pulumi config set "
+                f"{command}` and never written in clear",
+            )
         )
-    return None
+    return problems
 
 
 def _near_namespace(full_key: str) -> str | None:

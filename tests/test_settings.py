@@ -1361,8 +1361,41 @@ def test_a_providers_secret_written_in_clear_is_refused_without_being_shown(tmp_
 
 
 @pytest.mark.parametrize(
+    ("written", "path", "line"),
+    [
+        (
+            "docker:registryAuth: [{address: registry.example.org, username: deploy, password: Hunter2Secret}]",
+            "docker:registryAuth[0].password",
+            21,
+        ),
+        (
+            "docker:registryAuth:\n    - address: registry.example.org\n      password: Hunter2Secret",
+            "docker:registryAuth[0].password",
+            23,
+        ),
+        ("aws:assumeRole: {roleArn: arn, sessionToken: Hunter2Secret}", "aws:assumeRole.sessionToken", 21),
+        ("mysql:passwords: [Hunter2Secret]", "mysql:passwords[0]", 21),
+    ],
+)
+def test_a_providers_secret_written_in_clear_inside_a_setting_is_refused_at_its_line(
+    tmp_path: Path, written: str, path: str, line: int
+) -> None:
+    """A provider's setting that holds a mapping or a list (the docker provider's ``registryAuth``): a text under
+    a secret's name in it is the secret in clear too (was: accepted, only a secret's name at the top was seen);
+    Pulumi writes it as ``{secure: ...}`` with ``pulumi config set --path --secret``."""
+    project = project_copy(tmp_path)
+    _edit(project, MEMBERS_ROOT, f"{MEMBERS_ROOT}\n  {written}")
+    text = _errors(project)
+    assert f"Pulumi.prod.yaml:{line} {path}: holds a plain value (not shown) under a secret's name" in text, text
+    assert f"pulumi config set --path --secret '{path}'" in text and "Hunter2" not in text, text
+
+
+@pytest.mark.parametrize(
     "written",
     [
+        "docker:registryAuth: [{address: registry.example.org, username: deploy, password: {secure: "
+        "v1:AAAAAAAAAAAAAAAA:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA}}]",
+        "aws:assumeRole: {roleArn: arn, durationSeconds: 900}",
         "mysql:password: {secure: v1:AAAAAAAAAAAAAAAA:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA}",
         "aws:skipTokenValidation: true",
         "mysql:endpoint: 127.0.0.1:3306",
