@@ -1376,12 +1376,12 @@ def _strip_namespace(doc: Document) -> tuple[dict[str, Any], list[Problem]]:
         return {}, problems
     ours: dict[str, Any] = {}
     secrets: dict[str, SecretRef] = {}
+    symmetric = "encryptionsalt" in data or "encryptedkey" in data  # a passphrase or a cloud KMS key
     for full_key, value in config.items():
         namespace, colon, key = str(full_key).partition(":")
         if namespace != NAMESPACE or not colon:
-            problems += _foreign_setting_problems(doc, str(full_key), value)
+            problems += _foreign_setting_problems(doc, str(full_key), value, passphrase=symmetric)
             continue  # provider settings (docker:host, mysql:endpoint, ...) belong to them
-        symmetric = "encryptionsalt" in data or "encryptedkey" in data  # a passphrase or a cloud KMS key
         refusal = _refused_value(str(full_key), key, value, passphrase=symmetric)
         if refusal is not None:
             loc, why = refusal
@@ -1477,16 +1477,7 @@ def _refused_value(
             )
         elif not isinstance(secure, str) or not _is_ciphertext(secure, passphrase=passphrase):
             loc = (full_key, "secure")
-            form = (
-                "v1:NONCE:CIPHERTEXT, as the stack's secrets provider (encryptionsalt, encryptedkey) writes it"
-                if passphrase
-                else "v1:NONCE:CIPHERTEXT with a passphrase or a cloud KMS key, base64 with Pulumi Cloud"
-            )
-            why = (  # never the value: it may be the secret itself, written by hand
-                f"is not a ciphertext Pulumi writes ({form}, at least {_MIN_CIPHERTEXT_BYTES} bytes): `pulumi up` "
-                f"could not decrypt it; set the secret with `pulumi config set --secret {full_key}` (the value is "
-                "not shown)"
-            )
+            why = _not_a_ciphertext(f"--secret {full_key}", passphrase=passphrase)
         elif key not in known:
             why = f"is a secret, but pic knows no secret of that name (known: {', '.join(known)})"
     elif value is None:
@@ -1499,43 +1490,68 @@ def _refused_value(
     return None if why is None else (loc, why)
 
 
-def _plain_provider_secrets(full_key: str, value: object) -> list[tuple[str | int, ...]]:
+def _not_a_ciphertext(command: str, *, passphrase: bool) -> str:
+    """Why a ``secure:`` value is refused, never showing it (it may be the secret itself, written by hand);
+    ``command``: the arguments of ``pulumi config set`` that write it."""
+    form = (
+        "v1:NONCE:CIPHERTEXT, as the stack's secrets provider (encryptionsalt, encryptedkey) writes it"
+        if passphrase
+        else "v1:NONCE:CIPHERTEXT with a passphrase or a cloud KMS key, base64 with Pulumi Cloud"
+    )
+    return (
+        f"is not a ciphertext Pulumi writes ({form}, at least {_MIN_CIPHERTEXT_BYTES} bytes): `pulumi up` "
+        f"could not decrypt it; set the secret with `pulumi config set {command}` (the value is not shown)"
+    )
+
+
+def _plain_provider_secrets(
+    full_key: str, value: object, *, passphrase: bool
+) -> list[tuple[tuple[str | int, ...], bool]]:
     """Where a provider's setting holds a secret in clear (``mysql:password``, ``aws:secretKey``): the paths,
     from ``full_key``, of each text under a key named for a secret, at any depth
-    (``docker:registryAuth[0].password``); none when it holds none.
+    (``docker:registryAuth[0].password``), with False; and of each ``secure:`` value that is no ciphertext
+    (``{secure: hunter2}``, written by hand), with True. None when it holds none.
 
     Another namespace's settings belong to its provider, but the stack file is in the repository: a text
     written in clear under such a key is the secret itself, as it would be under ``pic:dbAdminPassword``.
     Pulumi writes a secret as ``{secure: ...}``, a nested one too (``pulumi config set --path --secret``); a
     flag (``aws:skipTokenValidation: true``) is no secret. The value is never shown."""
     _, _, key = full_key.partition(":")
-    found: list[tuple[str | int, ...]] = []
+    found: list[tuple[tuple[str | int, ...], bool]] = []
 
     def walk(loc: tuple[str | int, ...], item: object) -> None:
         if isinstance(item, dict):
             for name, inner in item.items():
-                if name != "secure":  # a ciphertext Pulumi wrote
+                if name != "secure":
                     walk((*loc, name), inner)
+                elif not isinstance(inner, str) or not _is_ciphertext(inner, passphrase=passphrase):
+                    found.append((loc, True))
         elif isinstance(item, list):
             for index, inner in enumerate(item):
                 walk((*loc, index), inner)
         elif isinstance(item, str) and item.strip() and is_secret_field((key, *loc[1:])):
-            found.append(loc)
+            found.append((loc, False))
 
     walk((full_key,), value)
     return found
 
 
-def _foreign_setting_problems(doc: Document, full_key: str, value: object) -> list[Problem]:
+def _foreign_setting_problems(doc: Document, full_key: str, value: object, *, passphrase: bool) -> list[Problem]:
     """The refusals of a setting outside ``pic:``: a key that looks meant for pic, or a provider's secret in
     clear, each at its line (the value never shown)."""
     why = _near_namespace(full_key)
     if why is not None:
         return [Problem(doc.file, doc.line_of(("config", full_key)), f"config.{full_key}", why)]
     problems = []
-    for loc in _plain_provider_secrets(full_key, value):
+    for loc, secure in _plain_provider_secrets(full_key, value, passphrase=passphrase):
         path = format_loc(loc)
         command = f"--secret {path}" if len(loc) == 1 else f"--path --secret '{path}'"
+        if secure:
+            where = doc.line_of(("config", *loc, "secure"))
+            problems.append(
+                Problem(doc.file, where, f"config.{path}.secure", _not_a_ciphertext(command, passphrase=passphrase))
+            )
+            continue
         problems.append(
             Problem(
                 doc.file,

@@ -1391,6 +1391,29 @@ def test_a_providers_secret_written_in_clear_inside_a_setting_is_refused_at_its_
 
 
 @pytest.mark.parametrize(
+    ("written", "path"),
+    [
+        ("mysql:password: {secure: Hunter2Secret}", "mysql:password"),
+        ("mysql:password: {secure: 123456789}", "mysql:password"),
+        (
+            "docker:registryAuth: [{address: registry.example.org, password: {secure: Hunter2Secret}}]",
+            "docker:registryAuth[0].password",
+        ),
+    ],
+)
+def test_a_providers_secure_value_that_is_no_ciphertext_is_refused_without_being_shown(
+    tmp_path: Path, written: str, path: str
+) -> None:
+    """``{secure: ...}`` written by hand under a provider's key is the secret in clear, which ``pulumi up``
+    could not decrypt either (was: accepted; only ``pic:`` secrets were looked at)."""
+    project = project_copy(tmp_path)
+    _edit(project, MEMBERS_ROOT, f"{MEMBERS_ROOT}\n  {written}")
+    text = _errors(project)
+    assert f"Pulumi.prod.yaml:21 {path}.secure: is not a ciphertext Pulumi writes" in text, text
+    assert "Hunter2" not in text and "123456789" not in text, text
+
+
+@pytest.mark.parametrize(
     "written",
     [
         "docker:registryAuth: [{address: registry.example.org, username: deploy, password: {secure: "
