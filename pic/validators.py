@@ -784,8 +784,6 @@ def _check_ed25519_point(key: bytes) -> None:
 
 def _check_key_blob(kind: str, data: str) -> None:
     """The key data read by cryptography: of the type written, and RSA of 2048 to 16384 bits with sound numbers."""
-    from cryptography.exceptions import UnsupportedAlgorithm
-    from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
     expected: type = ec.EllipticCurvePublicKey  # ecdsa-sha2-* and sk-ecdsa-sha2-*
@@ -798,18 +796,7 @@ def _check_key_blob(kind: str, data: str) -> None:
         written = _rsa_blob_numbers(base64.b64decode(data))
         if written is not None:
             _check_rsa_numbers(*written)
-    try:
-        key = serialization.load_ssh_public_key(f"{kind} {data}".encode())
-    except (ValueError, UnsupportedAlgorithm) as exc:
-        inner = _blob_type(data)
-        if inner is not None and inner != kind:
-            raise ValueError(f"says {kind!r} but its key data is of type {short_repr(inner)}") from None
-        if kind.startswith("sk-") and "application" in str(exc):
-            raise ValueError(
-                "is a security key whose application does not start with ssh: (what ssh-keygen -t ed25519-sk "
-                "and ecdsa-sk make): give the .pub file ssh-keygen wrote"
-            ) from None
-        raise ValueError(f"has key data that OpenSSH cannot read ({_OBJECT_REPR.sub('', str(exc)).strip()})") from None
+    key = _load_key(kind, data)
     if not isinstance(key, expected):
         raise ValueError(f"says {kind!r} but its key data is of another type")
     if isinstance(key, ed25519.Ed25519PublicKey):
@@ -824,6 +811,30 @@ def _check_key_blob(kind: str, data: str) -> None:
             f"is a {key.key_size}-bit RSA key, which OpenSSH does not read (at most {_MAX_RSA_BITS} bits): "
             "use ssh-ed25519"
         )
+
+
+def _load_key(kind: str, data: str) -> object:
+    """The public key cryptography reads from ``kind data``; ValueError saying why it cannot."""
+    from cryptography.exceptions import UnsupportedAlgorithm
+    from cryptography.hazmat.primitives import serialization
+
+    try:
+        return serialization.load_ssh_public_key(f"{kind} {data}".encode())
+    except NotImplementedError:  # cryptography's word for an ECDSA point written compressed (0x02, 0x03)
+        raise ValueError(
+            "has ECDSA key data whose point is written compressed, which OpenSSH does not read (it reads "
+            "uncompressed points only, as ssh-keygen writes them): give the .pub file ssh-keygen wrote"
+        ) from None
+    except (ValueError, UnsupportedAlgorithm) as exc:
+        inner = _blob_type(data)
+        if inner is not None and inner != kind:
+            raise ValueError(f"says {kind!r} but its key data is of type {short_repr(inner)}") from None
+        if kind.startswith("sk-") and "application" in str(exc):
+            raise ValueError(
+                "is a security key whose application does not start with ssh: (what ssh-keygen -t ed25519-sk "
+                "and ecdsa-sk make): give the .pub file ssh-keygen wrote"
+            ) from None
+        raise ValueError(f"has key data that OpenSSH cannot read ({_OBJECT_REPR.sub('', str(exc)).strip()})") from None
 
 
 def _check_rsa_numbers(e: int, n: int) -> None:

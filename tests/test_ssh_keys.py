@@ -118,6 +118,40 @@ def test_a_security_key_of_another_application_is_named_plainly() -> None:
     assert check_ssh_key(line) == line
 
 
+@pytest.mark.parametrize(
+    ("kind", "curve", "extra"),
+    [
+        ("ecdsa-sha2-nistp256", "nistp256", ()),
+        ("ecdsa-sha2-nistp384", "nistp384", ()),
+        ("sk-ecdsa-sha2-nistp256@openssh.com", "nistp256", (b"ssh:",)),
+    ],
+)
+def test_an_ecdsa_key_with_a_compressed_point_is_refused_as_openssh_refuses_it(
+    tmp_path: Path, kind: str, curve: str, extra: tuple[bytes, ...]
+) -> None:
+    """cryptography raises NotImplementedError for a point written compressed (was: a traceback in pic check,
+    pic new and every command reading the registry); OpenSSH reads uncompressed points only."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    from tests.test_inputs import check
+
+    keygen = require_program("ssh-keygen")
+    curves = {"nistp256": ec.SECP256R1(), "nistp384": ec.SECP384R1()}
+    public = ec.generate_private_key(curves[curve]).public_key()
+    point = public.public_bytes(serialization.Encoding.X962, serialization.PublicFormat.CompressedPoint)
+    line = _line(kind, curve.encode(), point, *extra)
+    (tmp_path / "k.pub").write_text(line + "\n")
+    read = subprocess.run([keygen, "-l", "-f", str(tmp_path / "k.pub")], capture_output=True, text=True, check=False)
+    assert read.returncode != 0, read.stdout  # OpenSSH does not read it either
+    with pytest.raises(ValueError, match="point is written compressed, which OpenSSH does not read"):
+        check_ssh_key(line)
+    directory = write_members(tmp_path / "members", {"asso": member(access={"sftp_keys": [line]})})
+    proc = check(directory)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    assert "asso.yaml:3 access.sftp_keys[0]: " in proc.stderr and "compressed" in proc.stderr, proc.stderr
+
+
 # --- RSA keys whose numbers OpenSSH reads but no real key has --------------------------------------------
 
 
