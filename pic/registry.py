@@ -52,6 +52,7 @@ from pic.validators import (
     is_public_suffix,
     is_slug,
     public_name_problem,
+    ssh_key_identity,
 )
 from pic.yamlsrc import MAX_FILE_BYTES, Document, format_loc, not_a_directory, read_yaml, show_written
 
@@ -756,7 +757,7 @@ class _Cross:
         self.problems: list[Problem] = []
         self.uids: dict[int, Member] = {}
         self.claims: dict[tuple[names.Space, str], tuple[Member, tuple[str | int, ...]]] = {}  # members' names
-        self.keys: dict[str, tuple[Member, int]] = {}  # key data (base64) -> its first holder and index
+        self.keys: dict[str, tuple[Member, int]] = {}  # ssh_key_identity -> first holder, index
         self.platform = names.platform_names(settings, stack_file)
         self.names: dict[tuple[names.Space, str], names.Owner] = dict(self.platform)
         self.resources = names.ResourcePrefixes(self.platform)
@@ -1252,7 +1253,7 @@ class _Cross:
     def sftp_keys(self, m: Member) -> None:
         """A key opens one account: the same key data twice (whatever the comments) names both places."""
         for i, key in enumerate(m.access.sftp_keys):
-            data = key.split(" ")[1]
+            data = ssh_key_identity(key)
             first = self.keys.get(data)
             if first is None:
                 self.keys[data] = (m, i)

@@ -868,6 +868,18 @@ def _check_rsa_numbers(e: int, n: int) -> None:
         )
 
 
+def ssh_key_identity(value: str) -> str:
+    """A checked key (:func:`check_ssh_key`) as OpenSSH tells keys apart, whatever its comment: its type and
+    data, an RSA key's numbers written without the leading zero bytes an mpint may carry (OpenSSH drops them:
+    ``ssh-keygen -l`` gives both one fingerprint, and either opens the same account)."""
+    kind, data = value.split(" ")[:2]
+    if kind == "ssh-rsa":
+        numbers = _rsa_blob_numbers(base64.b64decode(data))
+        if numbers is not None:
+            return f"ssh-rsa e={numbers[0]:x} n={numbers[1]:x}"
+    return f"{kind} {data}"
+
+
 def _rsa_blob_numbers(blob: bytes) -> tuple[int, int] | None:
     """(e, n) of ssh-rsa key data (RFC 4253 §6.6: the type, then e and n as mpints, RFC 4251 §5), or None when
     the data is not of that form (cryptography then says what is wrong) or a number is negative."""

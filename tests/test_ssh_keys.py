@@ -280,6 +280,37 @@ def test_pic_check_names_the_file_line_and_field_of_a_degenerate_rsa_key(
     assert "public exponent has 101 bits (at most 64" in line, line
 
 
+def test_an_rsa_key_written_with_leading_zeros_is_the_same_key(moduli: dict[int, int], tmp_path: Path) -> None:
+    """An mpint may carry zero bytes before its number: OpenSSH drops them (one fingerprint, one key), so the key
+    written so for a second member is the same key (was: taken for another, the key opening both accounts)."""
+    from tests.test_inputs import check
+
+    keygen = require_program("ssh-keygen")
+    n = moduli[2048]
+    plain = _rsa_line(65537, n)
+    e = b"\x00\x00" + (65537).to_bytes(3, "big")
+    blob = _string(b"ssh-rsa") + _string(e) + _mpint(n)
+    padded = f"ssh-rsa {base64.b64encode(blob).decode()} other@pc"
+    prints = []
+    for name, line in (("plain", plain), ("padded", padded)):
+        (tmp_path / f"{name}.pub").write_text(line + "\n")
+        done = subprocess.run(
+            [keygen, "-l", "-f", str(tmp_path / f"{name}.pub")], capture_output=True, text=True, check=True
+        )
+        prints.append(done.stdout.split()[1])
+    assert prints[0] == prints[1]  # OpenSSH: one key
+    assert check_ssh_key(padded) == padded
+    members = {
+        "asso": member(access={"sftp_keys": [plain]}),
+        "other-asso": member(uid=10601, access={"sftp_keys": [padded]}),
+    }
+    proc = check(write_members(tmp_path / "members", members))
+    assert proc.returncode == 1, proc.stderr
+    assert "other-asso.yaml:3 access.sftp_keys[0]: is the same key as in " in proc.stderr, proc.stderr
+    assert validators.ssh_key_identity(plain) == validators.ssh_key_identity(padded)
+    assert validators.ssh_key_identity(_KEY) == _KEY
+
+
 def _key_problems(tmp_path: Path, key: str) -> list[str]:
     """The problems pic check finds in a member file holding ``key``, as text."""
     directory = write_members(tmp_path / "members", {"case-member": member(access={"sftp_keys": [key]})})
