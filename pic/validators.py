@@ -362,10 +362,14 @@ def _check_a_label(label: str) -> None:
     """
     import idna
 
+    refusal = ""  # why, in the idna package's words, which name the character and its place
     try:
-        ok = idna.encode(idna.decode(label)).decode("ascii") == label
-    except (idna.IDNAError, UnicodeError):
+        again = idna.encode(idna.decode(label)).decode("ascii")
+        ok = again == label
+        refusal = f"which IDNA 2008 writes {again}"
+    except (idna.IDNAError, UnicodeError) as exc:
         ok = False
+        refusal = f"which IDNA 2008 refuses in a name ({exc})"
     if not ok:
         try:
             decoded = label[4:].encode("ascii").decode("punycode")
@@ -380,6 +384,11 @@ def _check_a_label(label: str) -> None:
             raise ValueError(
                 f"has an internationalised label {short_repr(label)} encoded from decomposed letters (Unicode NFD), "
                 f"which IDNA refuses (RFC 5891 §5.2: the composed form, NFC){meant}"
+            )
+        if decoded:  # punycode, but of text IDNA 2008 refuses in a name (a symbol, a capital, a bidi mix...)
+            raise ValueError(
+                f"has an invalid internationalised label {short_repr(label)}: it decodes to {short_repr(decoded)}, "
+                f"{refusal}"
             )
         raise ValueError(f"has an invalid internationalised label {short_repr(label)}: it is not valid punycode (IDNA)")
     u_label = idna.decode(label)

@@ -274,6 +274,10 @@ def test_all_problems_of_all_files_at_once(tmp_path: Path, settings: Settings) -
         # "rhône" encoded from o + U+0302 (NFD): valid punycode, refused by IDNA, which wants the composed ô
         ("xn--amis-du-rhone-emh.org", "encoded from decomposed letters (Unicode NFD)"),
         ("xn--zz.org", "it is not valid punycode (IDNA)"),
+        # valid punycode of text IDNA 2008 refuses: said with the text and the character (was: "not valid punycode")
+        ("xn--exa.org", "it decodes to 'Ω', which IDNA 2008 refuses in a name (Codepoint U+03A9 at position 1"),
+        ("xn--ls8h.org", "it decodes to '\U0001f4a9', which IDNA 2008 refuses in a name (Codepoint U+1F4A9"),
+        ("xn---a-xld6a5bxbp.org", "which IDNA 2008 refuses in a name (Invalid direction for codepoint at position 7"),
     ],
 )
 def test_a_refused_domain_says_what_to_write(domain: str, words: str) -> None:
