@@ -53,7 +53,7 @@ from pic.validators import (
     docker_cpus,
     public_name_problem,
 )
-from pic.yamlsrc import Document, format_loc, is_secret_field, not_a_directory, read_yaml
+from pic.yamlsrc import Document, format_loc, is_secret_field, not_a_directory, read_regular_file, read_yaml
 
 # ---- host:port, as URLs write it (RFC 3986 §3.2.2 and §3.2.3) ----
 # Every setting that names a host and a port in one value goes through split_host_port: the port a
@@ -1654,9 +1654,54 @@ def load_settings(project_dir: Path, stack: str) -> Settings:
             + _ssh_users_of_their_own(settings, view)
         )
         settings._source = view  # the model's own attribute, set once where the file is read
+    problems += _project_file_problems(project_dir)
     if problems:
         raise PicError(problems)
     return settings
+
+
+# What a project file (Pulumi.yaml) may say that moves the settings away from Pulumi.<stack>.yaml, where pic reads
+# them: Pulumi would apply settings pic check never saw.
+_PROJECT_FILE_KEYS = {
+    "stackConfigDir": (
+        "moves the stack files to another directory, where Pulumi reads them: pic check and pic plan read "
+        "Pulumi.<stack>.yaml next to Pulumi.yaml; keep the stack files there and remove the key"
+    ),
+}
+
+
+_PROJECT_FILE_SETTINGS = re.compile(rb"^(?:config|stackConfigDir)[ \t]*:", re.MULTILINE)
+
+
+def _project_file_problems(project_dir: Path) -> list[Problem]:
+    """What the project file (``Pulumi.yaml``) holds that Pulumi would apply to every stack unseen by pic: a
+    ``config:`` block's settings of pic (Pulumi 3.44's project-level configuration, its keys unnamespaced or
+    ``pic:``), a provider's secret in clear there, or a ``stackConfigDir``; each at its line."""
+    path = project_dir / "Pulumi.yaml"
+    if not path.is_file():
+        return []
+    data, _ = read_regular_file(path, display_path(path), follow_links=True)
+    if data is None or _PROJECT_FILE_SETTINGS.search(data) is None:
+        return []  # nothing of the settings there; the rest of the file (an alias, ...) is Pulumi's to read
+    doc, problems = read_yaml(path, display_path(path), follow_links=True)
+    if doc is None or not isinstance(doc.data, dict):
+        return problems
+    for key, why in _PROJECT_FILE_KEYS.items():
+        if key in doc.data:
+            problems.append(Problem(doc.file, doc.line_of((key,)), key, why))
+    config = doc.data.get("config")
+    for full_key, value in config.items() if isinstance(config, dict) else ():
+        namespace, colon, _ = str(full_key).partition(":")
+        if namespace == NAMESPACE or not colon:
+            why = (
+                "is a setting of pic in the project file, which Pulumi applies to every stack where "
+                "Pulumi.<stack>.yaml does not set it, unchecked: pic check and pic plan read the stack files only; "
+                "write it in each Pulumi.<stack>.yaml"
+            )
+            problems.append(Problem(doc.file, doc.line_of(("config", full_key)), f"config.{full_key}", why))
+        else:
+            problems += _foreign_setting_problems(doc, str(full_key), value, passphrase=False)
+    return problems
 
 
 def _ssh_users_of_their_own(settings: Settings, view: Document) -> list[Problem]:

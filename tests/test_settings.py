@@ -1391,6 +1391,40 @@ def test_a_providers_secret_written_in_clear_inside_a_setting_is_refused_at_its_
 
 
 @pytest.mark.parametrize(
+    ("added", "shown"),
+    [
+        ("config:\n  pic:members_root: /etc/members\n", "Pulumi.yaml:9 config.pic:members_root: is a setting of pic"),
+        (
+            "config:\n  members_root:\n    value: /etc/members\n",
+            "Pulumi.yaml:9 config.members_root: is a setting of pic",
+        ),
+        (
+            "config:\n  mysql:password: Hunter2Secret\n",
+            "Pulumi.yaml:9 config.mysql:password: holds a plain value (not shown)",
+        ),
+        ("stackConfigDir: stacks\n", "Pulumi.yaml:8 stackConfigDir: moves the stack files to another directory"),
+    ],
+)
+def test_settings_of_the_project_file_that_pulumi_applies_unchecked_are_refused(
+    tmp_path: Path, added: str, shown: str
+) -> None:
+    """Pulumi.yaml's ``config:`` (Pulumi 3.44's project-level settings) applies to every stack that does not set the
+    key, and ``stackConfigDir`` has Pulumi read the stack files elsewhere: either way ``pulumi up`` used settings
+    pic check never saw (was: Pulumi.yaml not read, ``pic check`` said ok)."""
+    project = project_copy(tmp_path)
+    (project / "Pulumi.yaml").write_text((ROOT / "Pulumi.yaml").read_text(encoding="utf-8") + added, encoding="utf-8")
+    text = _errors(project)
+    assert shown in text and "Hunter2" not in text, text
+    (project / "Pulumi.yaml").write_text((ROOT / "Pulumi.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    load_settings(project, "prod")
+    # The rest of the file is Pulumi's: what pic's own files refuse (an alias) is not looked at.
+    (project / "Pulumi.yaml").write_text(
+        "name: pic\ndescription: &d Hosting\nruntime: python\ntemplate:\n  description: *d\n"
+    )
+    load_settings(project, "prod")
+
+
+@pytest.mark.parametrize(
     ("written", "path"),
     [
         ("mysql:password: {secure: Hunter2Secret}", "mysql:password"),
