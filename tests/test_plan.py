@@ -336,6 +336,21 @@ def test_engine_reports_the_programs_own_error(tmp_path: Path) -> None:
         engine.run_program(project, "prod")
 
 
+def test_engine_refuses_an_alias_of_the_stack_file_before_writing_the_config_out(tmp_path: Path) -> None:
+    """A revision's stack file is read by the engine before its program checks it: nested aliases were written
+    out whole for the program (json.dumps), a billion values for ten lines (was: ``pic plan --against REV``
+    ran out of memory, printing a traceback)."""
+    project = _project(tmp_path, SECRET_PROGRAM)
+    bomb = ["  x:bomb:", "    a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    bomb += [f"    a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 7)]
+    stack = project / "Pulumi.prod.yaml"
+    text = stack.read_text(encoding="utf-8")
+    stack.write_text(text + "\n".join(bomb) + "\n", encoding="utf-8")
+    line = len(text.splitlines()) + 3  # the first alias
+    with pytest.raises(engine.ProgramError, match=rf"^Pulumi\.prod\.yaml:{line}: an alias \(\*name\)"):
+        engine.stack_config(project, "prod", ())
+
+
 # --- the command on a git repository -----------------------------------------------------------
 
 

@@ -294,8 +294,20 @@ def stack_config(project_dir: Path, stack: str, secret_keys: tuple[str, ...]) ->
     """The stack file's config as the engine hands it to a program; every secret is a placeholder."""
     import yaml
 
+    class NoAliases(yaml.SafeLoader):
+        """A safe loader that refuses an alias (``*name``): a few nested ones are billions of values once the
+        config is written out for the program (a revision's stack file is read before its program checks it)."""
+
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            if self.check_event(yaml.AliasEvent):
+                line = self.peek_event().start_mark.line + 1  # type: ignore[no-untyped-call]
+                raise ProgramError(
+                    f"{path.name}:{line}: an alias (*name), which pic does not follow: write the value out instead"
+                )
+            return super().compose_node(parent, index)
+
     path = project_dir / f"Pulumi.{stack}.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else None
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=NoAliases) if path.is_file() else None  # noqa: S506
     raw = data.get("config") if isinstance(data, dict) else None
     config: dict[str, str] = {}
     secrets: list[str] = []
