@@ -54,7 +54,15 @@ from pic.validators import (
     public_name_problem,
     ssh_key_identity,
 )
-from pic.yamlsrc import MAX_FILE_BYTES, Document, format_loc, not_a_directory, read_yaml, show_written
+from pic.yamlsrc import (
+    MAX_FILE_BYTES,
+    Document,
+    format_loc,
+    not_a_directory,
+    read_regular_file,
+    read_yaml,
+    show_written,
+)
 
 DbShort = Annotated[
     str,
@@ -533,10 +541,9 @@ def _holds_a_member(path: Path, file: str) -> bool:
     doc, _ = read_yaml(path, file)
     if doc is not None:
         return isinstance(doc.data, dict) and not _MEMBER_MARKS.isdisjoint(doc.data)
-    try:
-        with path.open("rb") as stream:
-            raw = stream.read(MAX_FILE_BYTES)
-    except OSError:
+    # as read_yaml reads it: never a link followed, never blocked on (a FIFO, /proc/kmsg under --members /proc)
+    raw, _ = read_regular_file(path, file, MAX_FILE_BYTES, head=True)
+    if raw is None:
         return False
     utf16 = raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
     text = raw.decode("utf-16" if utf16 else "latin-1", errors="replace")

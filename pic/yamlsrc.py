@@ -590,9 +590,10 @@ class _Unreadable(Exception):
 
 
 def read_regular_file(
-    path: Path, file: str, limit: int = MAX_FILE_BYTES, *, follow_links: bool = False
+    path: Path, file: str, limit: int = MAX_FILE_BYTES, *, follow_links: bool = False, head: bool = False
 ) -> tuple[bytes | None, list[Problem]]:
-    """The bytes of ``path`` if it is a regular file of at most ``limit`` bytes, else the problem.
+    """The bytes of ``path`` if it is a regular file of at most ``limit`` bytes, else the problem;
+    with ``head``, the first ``limit`` bytes of a longer one.
 
     Never follows a symbolic link (``lstat``, then ``O_NOFOLLOW``) unless
     ``follow_links`` (the stack file, which the admins own; its target must
@@ -601,12 +602,12 @@ def read_regular_file(
     ``limit`` + 1 bytes. The problem never quotes the content.
     """
     try:
-        return _read_regular(path, limit, follow_links), []
+        return _read_regular(path, limit, follow_links, head), []
     except _Unreadable as exc:
         return None, [Problem(file, None, "", str(exc))]
 
 
-def _read_regular(path: Path, limit: int, follow_links: bool) -> bytes:
+def _read_regular(path: Path, limit: int, follow_links: bool, head: bool = False) -> bytes:
     try:
         kind = _kind((os.stat if follow_links else os.lstat)(path).st_mode)
         if kind is not None:
@@ -626,7 +627,7 @@ def _read_regular(path: Path, limit: int, follow_links: bool) -> bytes:
         kind = _kind(st.st_mode)
         if kind is not None:
             raise _Unreadable(f"is {kind}, not a regular file: it is not read")
-        if st.st_size > limit:
+        if st.st_size > limit and not head:
             raise _Unreadable(f"is {st.st_size} bytes long (at most {limit}): it is not read")
         chunks: list[bytes] = []
         size = 0
@@ -638,9 +639,9 @@ def _read_regular(path: Path, limit: int, follow_links: bool) -> bytes:
                 break
             chunks.append(chunk)
             size += len(chunk)
-        if size > limit:
+        if size > limit and not head:
             raise _Unreadable(f"is more than {limit} bytes long: it is not read")
-        return b"".join(chunks)
+        return b"".join(chunks)[:limit]
     except OSError as exc:
         raise _Unreadable(f"cannot be read: {exc.strerror}") from None
     finally:

@@ -163,6 +163,8 @@ def test_a_member_file_out_of_place_is_an_error(members: Path, entry: str, words
         ("velo-cite.old", lambda text: text.replace("  ", "\t", 1).encode()),  # a tab indents
         ("velo-cite.prev", lambda text: (text + "uid: 10099\n").encode()),  # a duplicate key
         ("velo-cite.u16", lambda text: text.encode("utf-16")),  # Notepad's "Unicode"
+        # longer than a member file may be (read_yaml refuses it): its first bytes are read
+        ("velo-cite.long", lambda text: (text + "# notes\n" * 40_000).encode("latin-1")),
     ],
 )
 def test_a_member_copy_yaml_cannot_read_is_an_error_too(
@@ -174,6 +176,18 @@ def test_a_member_copy_yaml_cannot_read_is_an_error_too(
     proc = check(members)
     assert proc.returncode == 1, proc
     assert f"{members}/{name} holds a member file (name, contact, uid) but is not read" in proc.stderr, proc.stderr
+
+
+def test_a_regular_file_whose_read_would_block_is_not_waited_on() -> None:
+    """/proc/kmsg is a regular file whose read waits for the kernel's next message (pic check --members /proc,
+    as root): the look for a member in a file YAML cannot read opened it blocking, and waited for ever."""
+    require_root("reads /proc/kmsg")
+    code = "from pathlib import Path; from pic.registry import _holds_a_member; print(_holds_a_member(Path('/proc/kmsg'), 'kmsg'))"
+    try:
+        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT)
+    except subprocess.TimeoutExpired:
+        pytest.fail("the look for a member in /proc/kmsg waited for the kernel's messages")
+    assert proc.returncode == 0 and proc.stdout == "False\n", proc
 
 
 def test_a_text_explaining_one_key_of_a_member_file_is_a_warning(members: Path) -> None:
