@@ -182,9 +182,14 @@ def test_a_regular_file_whose_read_would_block_is_not_waited_on() -> None:
     """/proc/kmsg is a regular file whose read waits for the kernel's next message (pic check --members /proc,
     as root): the look for a member in a file YAML cannot read opened it blocking, and waited for ever."""
     require_root("reads /proc/kmsg")
-    code = "from pathlib import Path; from pic.registry import _holds_a_member; print(_holds_a_member(Path('/proc/kmsg'), 'kmsg'))"
+    code = (
+        "from pathlib import Path; from pic.registry import _holds_a_member; "
+        "print(_holds_a_member(Path('/proc/kmsg'), 'kmsg'))"
+    )
     try:
-        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT)
+        proc = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT, check=False
+        )
     except subprocess.TimeoutExpired:
         pytest.fail("the look for a member in /proc/kmsg waited for the kernel's messages")
     assert proc.returncode == 0 and proc.stdout == "False\n", proc
