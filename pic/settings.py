@@ -1352,7 +1352,14 @@ def version_key(key: str) -> tuple[int, ...]:
     return tuple(int(p) for p in key.split("."))
 
 
-_TOP_LEVEL_KEYS = {"config", "secretsprovider", "encryptedkey", "encryptionsalt", "environment"}
+_TOP_LEVEL_KEYS = {"config", "secretsprovider", "encryptedkey", "encryptionsalt"}
+# Pulumi ESC environments (a stack file's environment: key) give a stack settings from Pulumi Cloud, where
+# pic check, pic plan and the reviewers never see them; the platform's state is in a self-managed backend.
+_ENVIRONMENT_WORDS = (
+    "imports Pulumi ESC environments, whose values pulumi up would take as settings that pic check, pic plan "
+    "and the reviewers never see (and that a self-managed backend cannot open): write the settings in this "
+    "file's config:, secrets with `pulumi config set --secret`"
+)
 
 
 # Fields of Settings that pic fills itself, never read from the file.
@@ -1368,7 +1375,9 @@ def _strip_namespace(doc: Document) -> tuple[dict[str, Any], list[Problem]]:
     if not isinstance(data, dict):
         return {}, [Problem(doc.file, doc.line_of(()), "", f"{show_value(data)} is not a mapping with a config: key")]
     for key in data:
-        if key not in _TOP_LEVEL_KEYS:
+        if key == "environment":
+            problems.append(Problem(doc.file, doc.line_of((key,)), str(key), _ENVIRONMENT_WORDS))
+        elif key not in _TOP_LEVEL_KEYS:
             problems.append(Problem(doc.file, doc.line_of((key,)), str(key), "unknown top-level key of a stack file"))
     config = data.get("config")
     if not isinstance(config, dict):

@@ -1534,3 +1534,14 @@ def test_the_stacks_cpus_above_a_host_count_no_site_refused_for_its_runtime(tmp_
     [problem] = _check_errors(project, directory, on)
     assert problem.path == "pic:limits.cpus" and "asso-old.yaml gets it" in problem.message, problem
     assert "asso-own" not in problem.message, problem
+
+
+@pytest.mark.parametrize("environment", ["environment:\n  - prod-secrets\n", "environment: [shared, prod]\n"])
+def test_a_stack_file_importing_esc_environments_is_refused_at_its_line(tmp_path: Path, environment: str) -> None:
+    """Pulumi ESC environments give the stack settings pic check and the reviewers never see (pic:hosts,
+    pic:tls.ca, ...): the key is refused at its line, the rest of the file still checked."""
+    project = project_copy(tmp_path)
+    _edit(project, "config:\n", f"{environment}config:\n")
+    text = _errors(project)
+    assert re.search(r"Pulumi\.prod\.yaml:3 environment: imports Pulumi ESC environments", text), text
+    assert "write the settings in this file's config:" in text, text
