@@ -972,6 +972,30 @@ def test_plan_against_a_commit_of_no_file(tmp_path: Path) -> None:
     assert "Traceback" not in proc.stderr
 
 
+def test_plan_against_a_revision_whose_stack_file_is_a_directory(tmp_path: Path) -> None:
+    """Pulumi.prod.yaml a directory at REV is no new stack (the plan said every resource added, exit 0): the
+    revision's settings cannot be read, and that is said."""
+    require_program("git")
+    work = tmp_path / "repo"
+    work.mkdir()
+    git(work, "init", "-q")
+    shutil.copy(ROOT / "Pulumi.yaml", work / "Pulumi.yaml")
+    (work / "Pulumi.prod.yaml").mkdir()
+    (work / "Pulumi.prod.yaml" / "README").write_text("not a stack file\n")
+    shutil.copytree(ROOT / "members", work / "members")
+    shutil.copy(ROOT / "tests" / "fixtures" / "contract_program.py", work / "__main__.py")
+    git(work, "add", "-A")
+    git(work, "commit", "-qm", "a directory")
+    git(work, "rm", "-rq", "Pulumi.prod.yaml")
+    shutil.copy(ROOT / "Pulumi.prod.yaml", work / "Pulumi.prod.yaml")
+    git(work, "add", "-A")
+    git(work, "commit", "-qm", "the stack file")
+    proc = pic(work, "plan", "--against", "HEAD~1")
+    assert proc.returncode == 1, proc
+    assert "Pulumi.prod.yaml is a directory, not the stack file" in proc.stderr, proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
 def test_deep_nesting_is_refused_not_crashed(members: Path) -> None:
     (members / "deep-member.yaml").write_text("name: " + "[" * 100_000 + "]" * 100_000 + "\n")
     proc = check(members)

@@ -238,8 +238,13 @@ def _start_at(project: Path, stack: str, members: Path, rev: str, *, salt: bytes
     members_rel = next((c for c in resolved if (where / c).is_dir()), None)
     if members_rel is None:
         raise _no_members_at(project, members, rev, commit, candidates)
-    if not (where / f"Pulumi.{stack}.yaml").is_file():  # a stack added since REV: nothing to run there
-        return _Pending(rev, commit, where, members_rel, None)
+    stack_file = where / f"Pulumi.{stack}.yaml"
+    if not stack_file.is_file():
+        if os.path.lexists(stack_file):  # a directory, a link to nothing: no stack file, yet no new stack either
+            what = "a directory" if stack_file.is_dir() else "not a regular file (a link to nothing, a submodule)"
+            why = f"Pulumi.{stack}.yaml is {what}, not the stack file: the stack's settings at {rev} cannot be read"
+            raise PicError([Problem(f"{rev} ({commit[:10]})", None, "", why)])
+        return _Pending(rev, commit, where, members_rel, None)  # a stack added since REV: nothing to run there
     cmd = [sys.executable, engine.__file__, "--project", str(where), "--stack", stack]
     cmd += ["--members", str(where / members_rel)]
     for key in SECRET_CONFIG_KEYS:
