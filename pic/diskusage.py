@@ -37,6 +37,9 @@ HOST_FILE = "/var/lib/pic/disk-usage.tsv"
 _HEADER_START = "# pic disk usage of "
 # What the host's job writes first: its name and `date --iso-8601=seconds`, then a free remark.
 _HEADER_RE = re.compile(r"# pic disk usage of (?P<host>\S+) at (?P<at>\S+)(?: .*)?")
+# The forms `date --iso-8601=seconds` writes (GNU: +00:00; others: Z), nothing else fromisoformat reads
+# (2026-W48-1T..., 20261130T023004+0000, an offset with seconds).
+_HOST_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:Z|[+-][0-9]{2}:[0-9]{2})", re.ASCII)
 # One line per member of a few dozen bytes: 1 MiB is tens of thousands of members on one host.
 MAX_FILE_BYTES = 1024 * 1024
 # 2**40 KiB is 1 PiB, more than any web host's disk holds: a larger count is a damaged line, not a
@@ -240,7 +243,7 @@ def _header(line: str) -> tuple[tuple[str, str] | None, str]:
         at = dt.datetime.fromisoformat(header["at"])
     except ValueError:
         at = None
-    if at is None or at.tzinfo is None or "T" not in header["at"]:
+    if at is None or at.tzinfo is None or _HOST_TIME.fullmatch(header["at"]) is None:
         return None, (
             f"{show_value(header['at'])} is not a time as `date --iso-8601=seconds` writes it on the host, "
             "with its UTC offset (2026-11-30T02:30:04+00:00)"

@@ -199,8 +199,13 @@ def test_measured_at_is_the_header_s_time_or_null_never_empty(
         ("# pic disk usage of web1 at 2026-11-30T02:30:04", '"2026-11-30T02:30:04" is not a time'),
         ("# pic disk usage of web1 at  (KiB, du -sk)", "is not the host's header line"),
         ("# pic disk usage of web1", "is not the host's header line"),
+        # other forms Python's fromisoformat reads, which no date --iso-8601=seconds writes
+        ("# pic disk usage of web1 at 2026-W48-1T02:30:04+00:00", '"2026-W48-1T02:30:04+00:00" is not a time'),
+        ("# pic disk usage of web1 at 20261130T023004+0000", '"20261130T023004+0000" is not a time'),
+        ("# pic disk usage of web1 at 2026-11-30T02:30:04+00:00:00.5", '+00:00:00.5" is not a time'),
+        ("# pic disk usage of web1 at 2026-11-30T02:30:04.123+00:00", '04.123+00:00" is not a time'),
     ],
-    ids=["word", "no-offset", "no-time", "cut"],
+    ids=["word", "no-offset", "no-time", "cut", "week-date", "basic-format", "offset-seconds", "fraction"],
 )
 def test_a_damaged_header_is_an_error_not_a_comment(
     tmp_path: Path, stack: tuple[Path, Path], capsys: pytest.CaptureFixture[str], first: str, expected: str
