@@ -449,6 +449,58 @@ def test_a_host_renamed_at_the_same_addresses_is_no_move_but_told(tmp_path: Path
     assert set(r.moves) == set(on_web1) and not [hm for hm in r.host_moves if hm.renamed]
 
 
+def test_a_move_to_or_from_a_host_renamed_in_the_same_change_names_it_as_it_was_and_as_it_is(
+    tmp_path: Path,
+) -> None:
+    """web1 renamed web9 in the change that moves a member from web2 to it, and another from it to web2: the copy
+    runs before the change, where the host is web1, the retire script after `pulumi up`, where it is web9; the
+    advice names each (was: `pic move-script --to web9`, which the target branch refuses, and `--retire-from
+    web1`, which the merged one refuses)."""
+    before = _stack(tmp_path, "before", WEB2)
+    renamed = _stack(
+        tmp_path,
+        "renamed",
+        WEB2,
+        ("web1: {role: web, address: web1.example.org", "web9: {role: web, address: web1.example.org"),
+        ("pic:mail: {host: web1,", "pic:mail: {host: web9,"),
+        ("host: web1\n", "host: web9\n"),
+        ("pic:default_web_host: web1", "pic:default_web_host: web9"),
+    )
+    old_members, new_members = tmp_path / "old-members", tmp_path / "new-members"
+    shutil.copytree(MEMBERS, old_members)
+    shutil.copytree(MEMBERS, new_members)
+    _edited(old_members / "velo-cite.yaml", r"(?m)^host: web1$", "host: web2")  # web2 -> web9 (web1 before)
+    _edited(new_members / "velo-cite.yaml", r"(?m)^host: web1$", "host: web9")
+    to_web2 = next(m for m in _plain_sites(load_registry(MEMBERS, before)) if m.host == "web1" and m.spec.host is None)
+    with (new_members / f"{to_web2.slug}.yaml").open("a", encoding="utf-8") as out:
+        out.write("host: web2\n")  # web1 (web9 after) -> web2
+    empty = rendering()
+    attr_old = Attribution(empty, load_registry(old_members, before), before)
+    attr_new = Attribution(empty, load_registry(new_members, renamed), renamed)
+    r = review([], attr_new, attr_old)
+    assert r.moves == {"velo-cite": ("web2", "web9"), to_web2.slug: ("web1", "web2")}, r.moves
+    onto = r.move_advice("velo-cite")
+    assert onto.startswith(
+        "web9 is web1 renamed in this change (the same machine), and the copy runs before the change, where the "
+        "stack file still calls it web1: copy its space first (`pic move-script velo-cite --to web1`, where it is "
+        "still on web2)"
+    ), onto
+    assert "--to web9" not in onto and "`pic move-script velo-cite --retire-from web2`" in onto, onto
+    off = r.move_advice(to_web2.slug)
+    assert f"`pic move-script {to_web2.slug} --to web2`" in off and "--retire-from web1" not in off, off
+    assert (
+        f"(`pic move-script {to_web2.slug} --retire-from web9`); web1 is renamed web9 in this change (the same "
+        "machine), and the retire script runs after `pulumi up`, where the stack file calls it web9"
+    ) in off, off
+    assert exit_status([], attr_new, attr_old) == EXIT_STATEFUL  # the rename, as before
+    text = as_text(empty, attr_new, header="h", changes=[], attr_old=attr_old, against="HEAD")
+    assert f">>> velo-cite moves from web2 to web9: {onto}" in text, text
+    md = as_markdown(empty, attr_new, title="t", changes=[], attr_old=attr_old)
+    assert f"- **{to_web2.slug}** moves from web1 to web2: {off}." in md, md
+    data = as_json(empty, attr_new, meta={}, changes=[], attr_old=attr_old)
+    assert data["moves"]["velo-cite"] == {"from": "web2", "to": "web9", "advice": onto}
+
+
 def test_one_address_written_otherwise_is_no_move(tmp_path: Path) -> None:
     """2001:db8::11 and 2001:db8:0:0:0:0:0:11 are one address: nothing stays behind."""
     mx = ("dkim_selector: pic,", "dkim_selector: pic, mx: mx.example.org,")

@@ -137,17 +137,33 @@ class Review:
     by_default: frozenset[str] = frozenset()  # members moving whose file names no host: pic:default_web_host changed
     # web hosts kept whose address changes in this plan: name -> (address before, address after)
     readdressed: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # hosts renamed at the same addresses in this plan: name before -> name after (the same machine)
+    renamed_hosts: dict[str, str] = field(default_factory=dict)
 
     def move_advice(self, slug: str) -> str:
         """What to do for a member that moves, in order, with commands that work where they are to be run:
         ``pic move-script --to`` runs where the member's file names the host it leaves (the target branch),
         ``--retire-from`` after ``pulumi up``; both know only the hosts of the stack file they read."""
         before, after = self.moves[slug]
-        copy, retire = f"`pic move-script {slug} --to {after}`", f"`pic move-script {slug} --retire-from {before}`"
+        # A host renamed in this plan has its former name where the copy runs (before the change) and its new
+        # one where the retire script runs (after pulumi up): pic move-script knows only the stack file's names.
+        was = next((old for old, new in self.renamed_hosts.items() if new == after), after)
+        now = self.renamed_hosts.get(before, before)
+        copy, retire = f"`pic move-script {slug} --to {was}`", f"`pic move-script {slug} --retire-from {now}`"
         steps = (
             f"copy its space first ({copy}, where it is still on {before}), then switch DNS after "
             f"`pulumi up`, then retire it from {before}, where its keys and jobs stay live until then ({retire})"
         )
+        if was != after:
+            steps = (
+                f"{after} is {was} renamed in this change (the same machine), and the copy runs before the change, "
+                f"where the stack file still calls it {was}: {steps}"
+            )
+        if now != before:
+            steps += (
+                f"; {before} is renamed {now} in this change (the same machine), and the retire script runs after "
+                f"`pulumi up`, where the stack file calls it {now}"
+            )
         if slug in self.by_default:
             # a host that leaves pic:hosts is refused as a member's host: it stays there only with the host kept
             keep = f"keep {before} in pic:hosts and " if before in self.hosts_removed else ""
@@ -853,6 +869,7 @@ def review(changes: list[Change], attr_new: Attribution, attr_old: Attribution) 
         frozenset(new_web - old_web - set(renamed.values())),
         by_default,
         _readdressed(attr_old, attr_new),
+        renamed,
     )
 
 
