@@ -21,7 +21,7 @@ from pic.registry import Member, Registry, load_registry
 from pic.settings import Settings, load_settings, sftp_target
 from tests.conftest import MEMBERS, ROOT
 from tests.test_plan import git, rendering
-from tests.test_plan_refused import NEW_ASSO, commit, plans
+from tests.test_plan_refused import NEW_ASSO, commit, edit, plans
 
 
 def _plain_sites(registry: Registry) -> list[Member]:
@@ -501,6 +501,128 @@ def test_a_move_to_or_from_a_host_renamed_in_the_same_change_names_it_as_it_was_
     assert data["moves"]["velo-cite"] == {"from": "web2", "to": "web9", "advice": onto}
 
 
+SYMPA = ("sympa_domain: listes.example.org", "sympa_domain: listes.example.net")
+
+
+def test_sympa_domain_changed_leaves_the_main_domains_lists_behind_and_says_how_to_move_them(
+    tmp_path: Path,
+) -> None:
+    """pic:mail.sympa_domain changed: Sympa keeps the main domain's lists in list_data/<list>/, their subscribers,
+    owners and archives under the domain's name; the new main domain reads those directories without them, the old
+    one is no longer routed nor served. The plan says so with what to do (Sympa's own move, the records of the new
+    name, the owners told), exit 3 (was: only the removal of the old domain's DKIM key, with nothing of the lists,
+    the links or the DNS)."""
+    before = _stack(tmp_path, "before", WEB2)
+    after = _stack(tmp_path, "after", WEB2, SYMPA)
+    registry = load_registry(MEMBERS, before)
+    robots = sorted(m.lists.domain for m in registry if m.lists and m.status != "archived")
+    empty = rendering()
+    attr_old = Attribution(empty, registry, before)
+    attr_new = Attribution(empty, load_registry(MEMBERS, after), after)
+    r = review([], attr_new, attr_old)
+    sd = r.sympa_domain
+    assert sd is not None
+    assert (sd.old, sd.new, sd.mail_host, sd.robots, sd.reports_moved) == (
+        "listes.example.org",
+        "listes.example.net",
+        "web1",
+        tuple(robots),
+        False,  # pic:mail.dmarc_reports is set in this stack
+    )
+    assert r.lists_left == [] and r.handovers == [] and r.host_moves == []
+    assert exit_status([], attr_new, attr_old) == EXIT_STATEFUL
+    note = sd.note()
+    for words in (
+        "pic:mail.sympa_domain listes.example.org -> listes.example.net: Sympa's main domain changes and nothing "
+        "moves its lists: the lists of listes.example.org, if it has any, stay on web1 (their directories in "
+        "/var/lib/sympa/list_data/<list>/",
+        "their subscribers and owners in Sympa's database under listes.example.org; their archives in "
+        "/var/lib/sympa/arc/<list>@listes.example.org)",
+        "mail to <list>@listes.example.org is refused, while Sympa reads list_data/<list>/ as lists of "
+        "listes.example.net, without their subscribers, owners or archives",
+        "the web interface moves from https://listes.example.org/sympa to https://listes.example.net/sympa, and "
+        "the member list domains' from https://listes.example.org/<domain> to https://listes.example.net/<domain> "
+        f"({', '.join(robots)})",
+    ):
+        assert words in note, (words, note)
+    assert "DMARC reports" not in note
+    for words in (
+        "`sympa move <list>@listes.example.org <list>@listes.example.net`",
+        "`sympa.pl --rename_list=<list>@listes.example.org --new_listname=<list> --new_listrobot=listes.example.net`",
+        "/var/lib/sympa/list_data/listes.example.net`, a robot.conf in /etc/sympa/listes.example.net/",
+        "publish listes.example.net's records first (its address, at web1's proxy; its MX, SPF and DMARC",
+        "or keep `pic:mail.sympa_domain: listes.example.org`",
+    ):
+        assert words in sd.advice, (words, sd.advice)
+    text = as_text(empty, attr_new, header="h", changes=[], attr_old=attr_old, against="HEAD")
+    assert f"\n!!! STATEFUL: {note}\n      what to do: {sd.advice}\n" in text, text
+    assert f">>> sympa_domain: {note}" in text and "nothing stateful is deleted or replaced" not in text
+    md = as_markdown(empty, attr_new, title="t", changes=[], attr_old=attr_old)
+    assert (
+        "#### :warning: Stateful: `pic:mail.sympa_domain` changes (listes.example.org → listes.example.net)\n\n"
+        f"{note}.\n\nWhat to do: {sd.advice}.\n"
+    ) in md, md
+    data = as_json(empty, attr_new, meta={}, changes=[], attr_old=attr_old)["sympa_domain_changed"]
+    assert data == {
+        "from": "listes.example.org",
+        "to": "listes.example.net",
+        "mail_host": "web1",
+        "list_domains": robots,
+        "reports_moved": False,
+        "old_taken_by": None,
+        "new_was_of": None,
+        "note": note,
+        "advice": sd.advice,
+    }
+    # unchanged: nothing said
+    same = _stack(tmp_path, "same", WEB2)
+    assert review([], Attribution(empty, registry, same), attr_old).sympa_domain is None
+    assert as_json(empty, attr_old, meta={}, changes=[], attr_old=attr_old)["sympa_domain_changed"] is None
+
+
+def test_sympa_domain_changed_without_a_reports_mailbox_or_onto_a_members_list_domain_says_so(
+    tmp_path: Path,
+) -> None:
+    """Without pic:mail.dmarc_reports, the DMARC reports' mailbox moves with the main domain: every list domain's
+    DMARC record changes. A main domain that was a member's list domain reads that member's lists as its own (its
+    list_data/<domain>/ exists): the plan says so rather than that those lists are left unserved, and says to pick
+    another name; the former main domain given to a member is told too."""
+    no_reports = ("dmarc_reports: dmarc@example.org}", "}")
+    before = _stack(tmp_path, "before", no_reports)
+    # a list domain under none of the members' sites (the main domain may not be under one)
+    lister, own = (
+        next(m for m in _plain_sites(load_registry(MEMBERS, before)) if m.status == "active"),
+        "listes.example.net",
+    )
+    old_members, changed = tmp_path / "old-members", tmp_path / "members"
+    shutil.copytree(MEMBERS, old_members)
+    with (old_members / f"{lister.slug}.yaml").open("a", encoding="utf-8") as out:
+        out.write(f"lists:\n  domain: {own}\n")
+    registry = load_registry(old_members, before)
+    after = _stack(tmp_path, "after", no_reports, ("sympa_domain: listes.example.org", f"sympa_domain: {own}"))
+    shutil.copytree(old_members, changed)
+    _edited(changed / f"{lister.slug}.yaml", rf"(?m)^  domain: {re.escape(own)}$", "  domain: listes.example.org")
+    empty = rendering()
+    attr_old = Attribution(empty, registry, before)
+    attr_new = Attribution(empty, load_registry(changed, after), after)
+    r = review([], attr_new, attr_old)
+    sd = r.sympa_domain
+    assert sd is not None and (sd.reports_moved, sd.new_was_of, sd.old_taken_by) == (True, lister.slug, lister.slug)
+    assert r.lists_left == [], "told with the main domain's change, not as lists left unserved"
+    note = sd.note()
+    assert (
+        "the DMARC reports' mailbox (pic:mail.dmarc_reports, not set) moves from dmarc-reports@listes.example.org to "
+        f"dmarc-reports@{own}, so the DMARC record of every list domain changes"
+    ) in note, note
+    assert (
+        f"while Sympa reads the main domain's lists from list_data/{own}/, which holds the lists of {lister.slug} "
+        f"({own} was its list domain): they become the platform's, with their subscribers"
+    ) in note, note
+    assert f"listes.example.org becomes {lister.slug}'s list domain" in note, note
+    assert sd.advice.startswith("give Sympa's main domain a name that was no member's list domain"), sd.advice
+    assert exit_status([], attr_new, attr_old) == EXIT_STATEFUL
+
+
 def test_one_address_written_otherwise_is_no_move(tmp_path: Path) -> None:
     """2001:db8::11 and 2001:db8:0:0:0:0:0:11 are one address: nothing stays behind."""
     mx = ("dkim_selector: pic,", "dkim_selector: pic, mx: mx.example.org,")
@@ -548,6 +670,23 @@ def test_a_changed_members_root_is_stateful_and_says_to_move_the_data_first(real
     moved = data["members_root_changed"]
     assert (moved["from"], moved["to"]) == (old_root, new_root) and "rsync -aHAX" in moved["advice"]
     assert sorted(s for slugs in moved["members"].values() for s in slugs) == sorted(m.slug for m in registry)
+
+
+def test_a_changed_sympa_domain_is_stateful_in_every_format(real_repo: Path) -> None:
+    """The real program with pic:mail.sympa_domain changed in the stack file: exit 3, the main domain's lists said
+    to stay behind in text, markdown and json, beside the old domain's DKIM key removed."""
+    edit(real_repo / "Pulumi.prod.yaml", *SYMPA)  # not committed: the working tree against HEAD
+    text, md, data = plans(real_repo, EXIT_STATEFUL, "HEAD")
+    assert "!!! STATEFUL: pic:mail.sympa_domain listes.example.org -> listes.example.net: Sympa's main" in text
+    assert "`sympa move <list>@listes.example.org <list>@listes.example.net`" in text, text[-4000:]
+    assert "#### :warning: Stateful: `pic:mail.sympa_domain` changes (listes.example.org → listes.example.net)" in md
+    changed = data["sympa_domain_changed"]
+    assert (changed["from"], changed["to"], changed["mail_host"]) == (
+        "listes.example.org",
+        "listes.example.net",
+        "web1",
+    )
+    assert any(c["name"] == "sympa-dkim-listes.example.org" and c["kind"] == "remove" for c in data["changes"])
 
 
 def test_a_member_file_renamed_with_another_uid_hands_its_domain_to_an_empty_space(real_repo: Path) -> None:

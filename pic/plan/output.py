@@ -130,6 +130,7 @@ class Review:
     charset_changes: list[CharsetChange] = field(default_factory=list)  # a database's connection charset changed
     retention_cuts: list[RetentionCut] = field(default_factory=list)  # fewer dumps or snapshots kept
     lists_left: list[ListsLeft] = field(default_factory=list)  # list domains no member declares any more
+    sympa_domain: SympaDomainChange | None = None  # pic:mail.sympa_domain changed: the main domain's lists stay
     # the revision's files this revision's rules cannot read: what they held is not compared (exit status 3)
     unread: tuple[str, ...] = ()
     hosts_removed: frozenset[str] = frozenset()  # web hosts of the revision that leave pic:hosts in this plan
@@ -220,8 +221,10 @@ class Review:
     @property
     def data_left_behind(self) -> bool:
         """Whether members' data stays where the new program no longer serves it from (exit status 3)."""
-        return self.root_move is not None or bool(
-            self.handovers or self.host_moves or self.charset_changes or self.retention_cuts or self.lists_left
+        return (
+            self.root_move is not None
+            or self.sympa_domain is not None
+            or bool(self.handovers or self.host_moves or self.charset_changes or self.retention_cuts or self.lists_left)
         )
 
     @property
@@ -564,6 +567,88 @@ class ListsLeft:
 
 
 @dataclass(frozen=True)
+class SympaDomainChange:
+    """``pic:mail.sympa_domain`` changed: Sympa's main domain (its default robot, its web interface). Sympa keeps
+    the main domain's lists in ``list_data/<list>/`` without the domain's name (``Sympa::List::load``: "directory
+    with primary domain is omitted"), their subscribers, owners and archives under the domain's name (the
+    database's ``robot_*`` columns, ``arc/<list>@<domain>``): the new main domain reads those directories as its
+    own lists, without what the database and the archives hold under the former name; nothing moves them."""
+
+    old: str
+    new: str
+    mail_host: str  # where Sympa's data is (the mail host before this plan)
+    proxy_host: str  # the mail host after this plan, whose proxy serves the web interface
+    robots: tuple[str, ...]  # the member list domains served after this plan: their web addresses change too
+    reports_moved: bool  # pic:mail.dmarc_reports unset: the DMARC reports' mailbox moves with the domain
+    old_taken_by: str = ""  # the member whose list domain the former main domain becomes, if any
+    new_was_of: str = ""  # the member whose list domain the new main domain was before this plan, if any
+
+    def note(self) -> str:
+        old, new = self.old, self.new
+        robots = (
+            f", and the member list domains' from https://{old}/<domain> to https://{new}/<domain> "
+            f"({', '.join(self.robots)})"
+            if self.robots
+            else ""
+        )
+        reports = (
+            f"; the DMARC reports' mailbox (pic:mail.dmarc_reports, not set) moves from dmarc-reports@{old} to "
+            f"dmarc-reports@{new}, so the DMARC record of every list domain changes"
+            if self.reports_moved
+            else ""
+        )
+        taken = (
+            f"; {old} becomes {self.old_taken_by}'s list domain, whose lists are read from list_data/{old}/: a list "
+            f"made there under the name of one of the main domain's lists gets its subscribers and owners from "
+            "Sympa's database"
+            if self.old_taken_by
+            else ""
+        )
+        read = (
+            f"while Sympa reads the main domain's lists from list_data/{new}/, which holds the lists of "
+            f"{self.new_was_of} ({new} was its list domain): they become the platform's, with their subscribers, "
+            f"and those of {old} are not read at all"
+            if self.new_was_of
+            else f"while Sympa reads list_data/<list>/ as lists of {new}, without their subscribers, owners or "
+            f"archives, which stay {old}'s, and with no route for their mail at {new}"
+        )
+        return (
+            f"pic:mail.sympa_domain {old} -> {new}: Sympa's main domain changes and nothing moves its lists: the "
+            f"lists of {old}, if it has any, stay on {self.mail_host} (their directories in "
+            f"/var/lib/sympa/list_data/<list>/, which Sympa keeps without the main domain's name, or in "
+            f"list_data/{old}/<list>/ if that directory exists; their subscribers and owners in Sympa's database "
+            f"under {old}; their archives in /var/lib/sympa/arc/<list>@{old}); {old} leaves Postfix's maps, so mail "
+            f"to <list>@{old} is refused, {read}; the web interface moves from "
+            f"https://{old}/sympa to https://{new}/sympa{robots}, and {old} is no longer served: the list owners' "
+            f"links and bookmarks, and those of the messages already sent (subscribe, unsubscribe, archives), lead "
+            f"nowhere; {old}'s DKIM key leaves the program, and {new} needs records of its own{reports}{taken}"
+        )
+
+    @property
+    def advice(self) -> str:
+        old, new, host = self.old, self.new, self.mail_host
+        reports = ", and the members their list domains' new DMARC record" if self.reports_moved else ""
+        if self.new_was_of:
+            return (
+                f"give Sympa's main domain a name that was no member's list domain: {new} holds the lists of "
+                f"{self.new_was_of}; or keep `pic:mail.sympa_domain: {old}`"
+            )
+        return (
+            f"before `pulumi up`, move the lists with Sympa's own tool, which takes their subscribers, owners, "
+            f"archives and spools along; it moves a list only between two domains Sympa serves at once, so first "
+            f"make {new} one of Sympa's domains on {host} by hand (`install -d -o sympa -g sympa /etc/sympa/{new} "
+            f"/var/lib/sympa/list_data/{new}`, a robot.conf in /etc/sympa/{new}/, then `systemctl restart sympa "
+            f"wwsympa`), and move each list (`sympa move <list>@{old} <list>@{new}`, or `sympa.pl "
+            f"--rename_list=<list>@{old} --new_listname=<list> --new_listrobot={new}`); then run `pulumi up` and "
+            f"remove /etc/sympa/{new}/robot.conf ({new} is then the main domain; keep list_data/{new}/, which holds "
+            f"the lists now); publish {new}'s records first (its address, at {self.proxy_host}'s proxy; its MX, SPF "
+            f"and DMARC; its DKIM record, whose key `pulumi up` makes: `pulumi stack output mail_dns_records "
+            f"--json`), and tell the list owners their lists' new addresses (<list>@{new}, https://{new}/sympa)"
+            f"{reports}; or keep `pic:mail.sympa_domain: {old}`"
+        )
+
+
+@dataclass(frozen=True)
 class DomainHandover:
     """Domains of one member given to another by this plan (a removed member's to a new one, or between
     members that stay): served from the other's space, without the first one's data."""
@@ -864,6 +949,7 @@ def review(changes: list[Change], attr_new: Attribution, attr_old: Attribution) 
         _charset_changes(attr_old, attr_new),
         _retention_cuts(attr_old, attr_new),
         _lists_left(attr_old, attr_new),
+        _sympa_domain_change(attr_old, attr_new),
         attr_old.unread if attr_old is not attr_new else (),
         frozenset(old_web - new_web - set(renamed)),
         frozenset(new_web - old_web - set(renamed.values())),
@@ -1041,6 +1127,8 @@ def _lists_left(attr_old: Attribution, attr_new: Attribution) -> list[ListsLeft]
     if attr_old is attr_new or attr_old.settings is None:
         return []
     declared = {m.lists.domain for m in attr_new.members.values() if m.lists}
+    if attr_new.settings is not None:
+        declared.add(str(attr_new.settings.mail.sympa_domain))  # Sympa's main domain now: told with its change
     held_before = {m.lists.domain: m.slug for m in attr_old.members.values() if m.lists}
     out = []
     for slug, former in sorted(attr_old.members.items()):
@@ -1060,6 +1148,29 @@ def _lists_left(attr_old: Attribution, attr_new: Attribution) -> list[ListsLeft]
             )
         )
     return out
+
+
+def _sympa_domain_change(attr_old: Attribution, attr_new: Attribution) -> SympaDomainChange | None:
+    """``pic:mail.sympa_domain`` changed between the two settings."""
+    old, new = attr_old.settings, attr_new.settings
+    if old is None or new is None or old is new:
+        return None
+    before, after = str(old.mail.sympa_domain), str(new.mail.sympa_domain)
+    if before.lower().rstrip(".") == after.lower().rstrip("."):
+        return None
+    robots = sorted(m.lists.domain for m in attr_new.members.values() if m.lists and m.status != "archived")
+    taken_by = next((m.slug for m in attr_new.members.values() if m.lists and m.lists.domain == before), "")
+    was_of = next((m.slug for m in attr_old.members.values() if m.lists and m.lists.domain == after), "")
+    return SympaDomainChange(
+        before,
+        after,
+        old.mail_host,
+        new.mail_host,
+        tuple(robots),
+        reports_moved=old.mail.dmarc_reports is None and new.mail.dmarc_reports is None,
+        old_taken_by=taken_by,
+        new_was_of=was_of,
+    )
 
 
 def _handovers(attr_old: Attribution, attr_new: Attribution, renamed: set[tuple[str, str]]) -> list[DomainHandover]:
@@ -1328,6 +1439,7 @@ def as_text(
         lines += [f">>> retention: {rc.note()}" for rc in r.retention_cuts]
         lines += [f">>> handed over: {h.note()}" for h in r.handovers]
         lines += [f">>> lists left: {ll.note()}" for ll in r.lists_left]
+        lines += [f">>> sympa_domain: {sd.note()}" for sd in (r.sympa_domain,) if sd is not None]
         for loss in r.https_lost:
             lines.append(f">>> https: {loss.member}: {https_note(loss)}")
         at_stake = r.stateful
@@ -1368,7 +1480,8 @@ def as_text(
 UNREAD_NOTE = (
     "files of the revision that the working tree's rules cannot read (a later check, an older contract): what "
     "they held is not compared, so a uid changed, a database's charset, lists left behind, a domain handed "
-    "over, a member moved, a host or Sympa moved or a retention lowered there is not told"
+    "over, a member moved, a host or Sympa moved, Sympa's main domain changed or a retention lowered there is not "
+    "told"
 )
 UNREAD_ADVICE = (
     "compare those files with the working tree's by hand (git diff REV -- FILE), or compare with a revision "
@@ -1404,6 +1517,8 @@ def _text_left_behind(r: Review) -> list[str]:
         lines += ["", f"!!! STATEFUL: {rc.note()}", f"      what to do: {rc.advice}"]
     for ll in r.lists_left:
         lines += ["", f"!!! STATEFUL: {ll.note()}", f"      what to do: {ll.advice}"]
+    if r.sympa_domain is not None:
+        lines += ["", f"!!! STATEFUL: {r.sympa_domain.note()}", f"      what to do: {r.sympa_domain.advice}"]
     if r.handovers:
         lines += [
             "",
@@ -1608,6 +1723,10 @@ def _markdown_left_behind(r: Review) -> list[str]:
     for ll in r.lists_left:
         out += [f"#### :warning: Stateful: the lists of {ll.domain} are left behind", ""]
         out += [f"{ll.note()}.", "", f"What to do: {ll.advice}.", ""]
+    sd = r.sympa_domain
+    if sd is not None:
+        out += [f"#### :warning: Stateful: `pic:mail.sympa_domain` changes ({sd.old} → {sd.new})", ""]
+        out += [f"{sd.note()}.", "", f"What to do: {sd.advice}.", ""]
     if r.handovers:
         out += ["#### :warning: Stateful: domains go from one member to another", ""]
         for h in r.handovers:
@@ -1815,6 +1934,22 @@ def as_json(
             }
             for ll in r.lists_left
         ]
+        sd = r.sympa_domain
+        data["sympa_domain_changed"] = (
+            {
+                "from": sd.old,
+                "to": sd.new,
+                "mail_host": sd.mail_host,
+                "list_domains": list(sd.robots),
+                "reports_moved": sd.reports_moved,
+                "old_taken_by": sd.old_taken_by or None,
+                "new_was_of": sd.new_was_of or None,
+                "note": sd.note(),
+                "advice": sd.advice,
+            }
+            if sd is not None
+            else None
+        )
         data["unread"] = list(r.unread)
         data["stateful_changes"] = [c["urn"] for c in out if c["stateful"]]
         data["refused"] = [
