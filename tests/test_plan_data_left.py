@@ -623,6 +623,45 @@ def test_sympa_domain_changed_without_a_reports_mailbox_or_onto_a_members_list_d
     assert exit_status([], attr_new, attr_old) == EXIT_STATEFUL
 
 
+def test_the_db_role_given_to_another_host_leaves_the_databases_behind(tmp_path: Path) -> None:
+    """The db host replaced by another host at another address (db -> db2): every member's database is made anew,
+    empty, on db2, and the data stays on db; the plan says so with what to do, exit 3 (was: only the databases'
+    replacements, refused, with advice to keep them or unprotect them, nothing of the data left on db). The db host
+    renamed at the same addresses is the same machine: told as a rename."""
+    db = "db: {role: db, address: db.example.org, private_address: 10.0.0.10"
+    before = _stack(tmp_path, "before", WEB2)
+    registry = load_registry(MEMBERS, before)
+    after = _stack(
+        tmp_path, "after", WEB2, (db, "db2: {role: db, address: db2.example.org, private_address: 10.0.0.20")
+    )
+    empty = rendering()
+    attr_old = Attribution(empty, registry, before)
+    attr_new = Attribution(empty, load_registry(MEMBERS, after), after)
+    [hm] = review([], attr_new, attr_old).host_moves
+    assert (hm.what, hm.old, hm.new, hm.held, hm.renamed) == (
+        "pic:hosts (role db)",
+        "db",
+        "db2",
+        "every member's databases",
+        False,
+    )
+    assert exit_status([], attr_new, attr_old) == EXIT_STATEFUL
+    text = as_text(empty, attr_new, header="h", changes=[], attr_old=attr_old, against="HEAD")
+    assert (
+        "!!! STATEFUL: pic:hosts (role db) db -> db2: every member's databases stay on db, and the program makes "
+        "them anew, empty, on db2"
+    ) in text, text
+    assert "dump every member's database on db first" in text and "restore each dump there" in text, text
+    md = as_markdown(empty, attr_new, title="t", changes=[], attr_old=attr_old)
+    assert "#### :warning: Stateful: `pic:hosts (role db)` changes (db → db2)" in md, md
+    [moved] = as_json(empty, attr_new, meta={}, changes=[], attr_old=attr_old)["hosts_moved"]
+    assert (moved["setting"], moved["from"], moved["to"]) == ("pic:hosts (role db)", "db", "db2")
+    # the same machine under another name: a rename, not a move of the data
+    same = _stack(tmp_path, "same", WEB2, (db, db.replace("db:", "db9:", 1)))
+    [hm] = review([], Attribution(empty, load_registry(MEMBERS, same), same), attr_old).host_moves
+    assert (hm.what, hm.old, hm.new, hm.renamed) == ("pic:hosts", "db", "db9", True)
+
+
 def test_one_address_written_otherwise_is_no_move(tmp_path: Path) -> None:
     """2001:db8::11 and 2001:db8:0:0:0:0:0:11 are one address: nothing stays behind."""
     mx = ("dkim_selector: pic,", "dkim_selector: pic, mx: mx.example.org,")
@@ -687,6 +726,21 @@ def test_a_changed_sympa_domain_is_stateful_in_every_format(real_repo: Path) -> 
         "web1",
     )
     assert any(c["name"] == "sympa-dkim-listes.example.org" and c["kind"] == "remove" for c in data["changes"])
+
+
+def test_the_db_role_given_to_another_host_is_stateful_beside_the_refused_databases(real_repo: Path) -> None:
+    """The real program with the db host replaced by db2 at another address: the databases' replacements are
+    refused (protected), and the plan says besides that their data stays on db, with the dump and restore."""
+    edit(
+        real_repo / "Pulumi.prod.yaml",
+        "db: {role: db, address: db.example.org, private_address: 10.0.0.10",
+        "db2: {role: db, address: db2.example.org, private_address: 10.0.0.20",
+    )
+    text, md, data = plans(real_repo, EXIT_STATEFUL, "HEAD")
+    assert "!!! STATEFUL: pic:hosts (role db) db -> db2: every member's databases stay on db" in text, text[-4000:]
+    assert "#### :warning: Stateful: `pic:hosts (role db)` changes (db → db2)" in md
+    assert [(h["setting"], h["from"], h["to"]) for h in data["hosts_moved"]] == [("pic:hosts (role db)", "db", "db2")]
+    assert data["refused"], "the databases' replacements, refused while protected, as before"
 
 
 def test_a_member_file_renamed_with_another_uid_hands_its_domain_to_an_empty_space(real_repo: Path) -> None:

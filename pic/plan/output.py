@@ -496,6 +496,14 @@ class HostMove:
                 f"keep the name {self.old} in pic:hosts (and in the members' `host:`): a host's name is in the names "
                 "of its resources, its address says where it is; nothing needs copying, the machine is the same"
             )
+        if self.what == "pic:hosts (role db)":
+            return (
+                f"stop the sites and dump every member's database on {self.old} first, so that nothing is written "
+                f"after the dump; lift each database's protection (`pulumi state unprotect`: pulumi up refuses to "
+                f"replace a protected database) and run `pulumi up`, which makes the databases, empty, with their "
+                f"users and grants on {self.new} (those on {self.old} are retained, not dropped); restore each dump "
+                f"there, then start the sites; or keep the role db on {self.old}"
+            )
         if self.what == "pic:mail.host":
             return (
                 f"move Sympa's data first: its lists' directories, archives and spool (/var/lib/sympa, "
@@ -1103,6 +1111,10 @@ def _host_moves(attr_old: Attribution, attr_new: Attribution) -> list[HostMove]:
     ):
         lists = "Sympa's lists, subscribers, archives and spool"
         out.append(HostMove("pic:mail.host", old.mail_host, new.mail_host, lists))
+    # The db host under another name at another address (the role db given to another host): the databases are
+    # made anew, empty, there (their replacement refused while protected), and stay on the machine left.
+    if old.db_host != new.db_host and not _same_address(old.hosts[old.db_host].address, new.hosts[new.db_host].address):
+        out.append(HostMove("pic:hosts (role db)", old.db_host, new.db_host, "every member's databases"))
     return out
 
 
