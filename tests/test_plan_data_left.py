@@ -224,8 +224,11 @@ def test_a_domain_given_to_an_archived_or_suspended_member_is_not_said_to_be_ser
 
 def test_a_list_domain_no_member_declares_any_more_leaves_its_lists_behind(tmp_path: Path) -> None:
     """A member's list domain changed, and a member with lists removed: Sympa's robot of the old domain
-    leaves the program with no delete step, its lists, subscribers and archives stay on the mail host,
-    unserved (was: only the DKIM key named); an archived member keeps its list domain: nothing is left."""
+    leaves the program with no delete step, its lists, subscribers and archives stay on the mail host, their
+    mail refused while the robot.conf left makes Sympa still serve their web interface (was: only the DKIM key
+    named; then "no longer served", with Sympa's export and import to move them); a domain changed is moved with
+    `sympa move`, which takes subscribers, owners and archives along; an archived member keeps its list domain:
+    nothing is left."""
     settings = load_settings(ROOT, "prod")
     old = load_registry(MEMBERS, settings)
     listers = sorted((m for m in old if m.lists is not None and m.status == "active"), key=lambda m: m.slug)
@@ -250,9 +253,18 @@ def test_a_list_domain_no_member_declares_any_more_leaves_its_lists_behind(tmp_p
     assert "nothing stateful is deleted or replaced" not in text
     assert (
         f"!!! STATEFUL: {renamed.slug}: the lists of {old_domain}, their subscribers and archives stay in Sympa on "
-        f"{settings.mail_host}, no longer served"
+        f"{settings.mail_host} (its robot leaves the program, nothing removes or moves them): {old_domain} leaves "
+        f"Postfix's maps, so their mail is refused, while its robot.conf stays in /etc/sympa/{old_domain}/, so Sympa "
+        f"still knows the robot and its web interface (https://listes.example.org/{old_domain}) still answers the "
+        "lists' owners"
     ) in text, text
+    assert "no longer served" not in text, text
     assert f"{new_domain} starts with no list" in text
+    assert (
+        f"move them after `pulumi up` on {settings.mail_host} with Sympa's own tool, which takes their subscribers, "
+        f"owners, archives and spool along (Sympa then knows both domains: {old_domain}'s robot.conf stays): "
+        f"`sympa move <list>@{old_domain} <list>@{new_domain}` for each"
+    ) in text, text
     assert f"keep `lists: {{domain: {old_domain}}}` in {renamed.slug}'s file" in text
     assert f"archive {removed.slug} (`status: archived`) rather than remove its file" in text
     md = as_markdown(empty, attr_new, title="t", changes=[], attr_old=attr_old)

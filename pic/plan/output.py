@@ -14,6 +14,7 @@ from pic.plan.diff import Change, describe, show_value
 from pic.plan.hsts import HttpsLoss, https_losses
 from pic.plan.model import NO_HOST, PLATFORM, Attribution, Rendering, Resource
 from pic.registry import Member
+from pic.render.mail import robot_web_url
 from pic.render.sitemail import site_address
 from pic.settings import sftp_target
 
@@ -537,6 +538,7 @@ class ListsLeft:
     removed: bool = False  # the member itself is removed
     archived: bool = False  # the member was archived: its lists were kept, unserved, to run again
     new_domain_of: str = ""  # the member whose list domain the new one was before this plan, if any
+    web: str = ""  # the robot's web interface before this plan (https://<sympa_domain>/<domain>)
 
     def note(self) -> str:
         fresh = f"; {self.new_domain} starts with no list" if self.new_domain else ""
@@ -549,10 +551,14 @@ class ListsLeft:
                 "them again (its robot's DKIM key leaves the program, nothing removes or moves the lists)"
                 f"{fresh}"
             )
+        # The robot's files are placed with no delete step: its robot.conf stays, and Sympa loads every robot
+        # whose /etc/sympa/<domain>/robot.conf it finds (Conf::get_robots_list), while Postfix's maps drop it.
+        web = f" ({self.web})" if self.web else ""
         return (
             f"{self.member}: the lists of {self.domain}, their subscribers and archives stay in Sympa on "
-            f"{self.mail_host}, no longer served (its robot leaves the program, nothing removes or moves them)"
-            f"{fresh}"
+            f"{self.mail_host} (its robot leaves the program, nothing removes or moves them): {self.domain} leaves "
+            f"Postfix's maps, so their mail is refused, while its robot.conf stays in /etc/sympa/{self.domain}/, so "
+            f"Sympa still knows the robot and its web interface{web} still answers the lists' owners{fresh}"
         )
 
     @property
@@ -566,6 +572,15 @@ class ListsLeft:
             return (
                 f"archive {self.member} (`status: archived`) rather than remove its file while its lists matter "
                 "(Sympa keeps them, unserved, and its DKIM key); remove them by hand once they are not wanted"
+            )
+        if self.new_domain and not self.new_domain_of:
+            old, new = self.domain, self.new_domain
+            return (
+                f"if the lists are wanted, move them after `pulumi up` on {self.mail_host} with Sympa's own tool, "
+                f"which takes their subscribers, owners, archives and spool along (Sympa then knows both domains: "
+                f"{old}'s robot.conf stays): `sympa move <list>@{old} <list>@{new}` for each (or `sympa.pl "
+                f"--rename_list=<list>@{old} --new_listname=<list> --new_listrobot={new}`), then remove "
+                f"/etc/sympa/{old}/ once it serves no list; or keep `lists: {{domain: {old}}}` in {self.member}'s file"
             )
         to = f" to {self.new_domain}" if self.new_domain else ""
         return (
@@ -1157,6 +1172,7 @@ def _lists_left(attr_old: Attribution, attr_new: Attribution) -> list[ListsLeft]
                 removed=member is None,
                 archived=former.status == "archived",
                 new_domain_of=held_before.get(new_domain, "") if new_domain else "",
+                web=robot_web_url(str(attr_old.settings.mail.sympa_domain), former.lists.domain),
             )
         )
     return out
