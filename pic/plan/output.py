@@ -609,7 +609,7 @@ class SympaDomainChange:
     def note(self) -> str:
         old, new = self.old, self.new
         robots = (
-            f", and the member list domains' from https://{old}/<domain> to https://{new}/<domain> "
+            f", and the member list domains' from `https://{old}/<domain>` to `https://{new}/<domain>` "
             f"({', '.join(self.robots)})"
             if self.robots
             else ""
@@ -632,16 +632,16 @@ class SympaDomainChange:
             f"{self.new_was_of} ({new} was its list domain): they become the platform's, with their subscribers, "
             f"and those of {old} are not read at all"
             if self.new_was_of
-            else f"while Sympa reads list_data/<list>/ as lists of {new}, without their subscribers, owners or "
+            else f"while Sympa reads `list_data/<list>/` as lists of {new}, without their subscribers, owners or "
             f"archives, which stay {old}'s, and with no route for their mail at {new}"
         )
         return (
             f"pic:mail.sympa_domain {old} -> {new}: Sympa's main domain changes and nothing moves its lists: the "
             f"lists of {old}, if it has any, stay on {self.mail_host} (their directories in "
-            f"/var/lib/sympa/list_data/<list>/, which Sympa keeps without the main domain's name, or in "
-            f"list_data/{old}/<list>/ if that directory exists; their subscribers and owners in Sympa's database "
-            f"under {old}; their archives in /var/lib/sympa/arc/<list>@{old}); {old} leaves Postfix's maps, so mail "
-            f"to <list>@{old} is refused, {read}; the web interface moves from "
+            f"`/var/lib/sympa/list_data/<list>/`, which Sympa keeps without the main domain's name, or in "
+            f"`list_data/{old}/<list>/` if that directory exists; their subscribers and owners in Sympa's database "
+            f"under {old}; their archives in `/var/lib/sympa/arc/<list>@{old}`); {old} leaves Postfix's maps, so mail "
+            f"to `<list>@{old}` is refused, {read}; the web interface moves from "
             f"https://{old}/sympa to https://{new}/sympa{robots}, and {old} is no longer served: the list owners' "
             f"links and bookmarks, and those of the messages already sent (subscribe, unsubscribe, archives), lead "
             f"nowhere; {old}'s DKIM key leaves the program, and {new} needs records of its own{reports}{taken}"
@@ -666,7 +666,7 @@ class SympaDomainChange:
             f"remove /etc/sympa/{new}/robot.conf ({new} is then the main domain; keep list_data/{new}/, which holds "
             f"the lists now); publish {new}'s records first (its address, at {self.proxy_host}'s proxy; its MX, SPF "
             f"and DMARC; its DKIM record, whose key `pulumi up` makes: `pulumi stack output mail_dns_records "
-            f"--json`), and tell the list owners their lists' new addresses (<list>@{new}, https://{new}/sympa)"
+            f"--json`), and tell the list owners their lists' new addresses (`<list>@{new}`, https://{new}/sympa)"
             f"{reports}; or keep `pic:mail.sympa_domain: {old}`"
         )
 
