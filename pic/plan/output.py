@@ -384,7 +384,7 @@ class RootMove:
         where = "; ".join(f"{host}: {', '.join(slugs)}" for host, slugs in self.by_host)
         return (
             f"pic:members_root {self.old} -> {self.new}: each member's space ({SPACE}) stays in "
-            f"{self.old}/<slug>/ on its web host, and nothing moves it: the space scripts make new, empty spaces "
+            f"`{self.old}/<slug>/` on its web host, and nothing moves it: the space scripts make new, empty spaces "
             f"under {self.new}, and every site container is replaced with its mounts there: the sites are "
             f"served from empty directories, the dumps and logs start anew, the old ones left behind ({where})"
         )
@@ -406,7 +406,7 @@ class RootMove:
             f"move the data on each web host first: stop the sites (`docker stop pic-site-<slug>`), copy each "
             f"member's space as root keeping owners, hard links, ACLs and attributes (`rsync -aHAX "
             f"{self.old}/<slug>/ {self.new}/<slug>/`, one member at a time), then run `pulumi up`, and check "
-            f"each site before removing its old space {self.old}/<slug>{inside}; "
+            f"each site before removing its old space `{self.old}/<slug>`{inside}; "
             f"or keep `pic:members_root: {self.old}`"
         )
 
