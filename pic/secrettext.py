@@ -38,23 +38,27 @@ _PLACEHOLDER = re.compile(
     r"|required|optional|redacted|hidden|unset|example|placeholder|secret-value|none|null|false|true)$"
 )
 
+# A program's arguments up to an option (mysql -e 'SELECT 1; SELECT 2' -p..., lftp -e 'mirror; quit' -u ...,
+# smbclient -c 'cd x; put y' -U ...): a quote starts a quoted argument, read whole, a shell separator in it
+# included; the job's script quoting the command ('"'"'...'"'"') reads as quoted arguments too. Else, the
+# arguments as plain text up to a separator, when a quote comes before it (without one, the two readings are
+# the same): a quote left open (--comment=it's) ends no argument there. Each argument is read one way only,
+# up to 200 of them: no text is read in more than two ways from a start.
+_QUOTED_ARGS = r"(?:[^\n|;&'\"]|'[^'\n]{0,200}'|\"[^\"\n]{0,200}\"){0,200}?"
+_ARGS = rf"(?:{_QUOTED_ARGS}|(?=[^\n|;&'\"]{{0,200}}['\"])[^\n|;&]{{0,200}}?)"
+
 # A program reading a password on its standard input: mysql -p (or --password, no value), docker login
 # --password-stdin, gpg --passphrase-fd 0, openssl -pass stdin, passwd --stdin, smbpasswd -s, htpasswd -i,
 # sshpass with none of -f, -d, -p, -e.
 _STDIN_READER = (
-    r"(?:\b(?:mysql|mariadb)[\w-]*\s(?:[^\n|;&]{0,200}?\s)?(?:-p|--password)(?=[\"']*(?:\s|$|[;&|)]))"
+    rf"(?:\b(?:mysql|mariadb)[\w-]*\s(?:{_ARGS}\s)?(?:-p|--password)(?=[\"']*(?:\s|$|[;&|)]))"
     r"|(?<![\w-])--password-stdin\b|(?<![\w-])--passphrase-fd[\s=]+0\b|(?<![\w-])-pass(?:in)?\s+stdin\b"
-    r"|\bpasswd\s(?:[^\n|;&]{0,200}?\s)?--stdin\b|\bsmbpasswd\s(?:[^\n|;&]{0,200}?\s)?-[a-z]*s\b"
-    r"|\bhtpasswd\s(?:[^\n|;&]{0,200}?\s)?-[a-zA-Z]*i"
+    rf"|\bpasswd\s(?:{_ARGS}\s)?--stdin\b|\bsmbpasswd\s(?:{_ARGS}\s)?-[a-z]*s\b"
+    rf"|\bhtpasswd\s(?:{_ARGS}\s)?-[a-zA-Z]*i"
     r"|(?<![^\s/;&|(`\"'])sshpass(?:\s+-[vhV]+|\s+-[vhV]*P\s*\S+)*\s+(?=[^\s-]))"
 )
 # The one word it is given (group v): not a variable, an option, a path
 _STDIN_WORD = r"(?P<v>(?![$%{<*\\(\[-])(?!(?:\.\.?|~)?/)[^\s\"'`,;|&<>()]{6,})"
-
-# A program's arguments up to an option, through quoted ones holding a shell separator (lftp -e 'mirror; quit'
-# -u ..., smbclient -c 'cd x; put y' -U ...): a quote starts a quoted argument, read whole; the job's script
-# quoting the command ('"'"'...'"'"') reads as quoted arguments too
-_QUOTED_ARGS = r"(?:[^\n|;&'\"]|'[^'\n]{0,200}'|\"[^\"\n]{0,200}\"){0,200}?"
 
 
 class _Pattern:
@@ -132,7 +136,7 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
     # -p'...', -p"...": the quotes are the shell's (and a quoted script's '"'"')
     (
         "a password option",
-        _Pattern(r"\b(?:mysql|mariadb)[\w-]*\s[^\n|;&]{0,200}?(?<=\s)-p[\"']*(?P<v>(?![\s\"'$])\S{6,})"),
+        _Pattern(rf"\b(?:mysql|mariadb)[\w-]*\s{_ARGS}(?<=\s)-p[\"']*(?P<v>(?![\s\"'$])\S{{6,}})"),
         ("mysql", "mariadb"),
     ),
     # sshpass's own options come before the command it runs (getopt "+f:d:p:P:heVv": sshpass -v -p ...,
@@ -145,23 +149,15 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
     # redis-cli -a PASSWORD (a word of its own; --pass is read above), smbtar -p PASSWORD
     (
         "a password option",
-        _Pattern(rf"{_COMMAND}(?:redis|valkey|keydb)-cli\s[^\n|;&]{{0,200}}?(?<=\s)-a\s+{_VALUE}"),
+        _Pattern(rf"{_COMMAND}(?:redis|valkey|keydb)-cli\s{_ARGS}(?<=\s)-a\s+{_VALUE}"),
         ("-cli",),
     ),
-    ("a password option", _Pattern(rf"{_COMMAND}smbtar\s[^\n|;&]{{0,200}}?(?<=\s)-p\s*{_VALUE}"), ("smbtar",)),
+    ("a password option", _Pattern(rf"{_COMMAND}smbtar\s{_ARGS}(?<=\s)-p\s*{_VALUE}"), ("smbtar",)),
     # Samba's clients: -U|--user=[DOMAIN\]USER[%PASSWORD] (smbclient, smbget, rpcclient, net...)
     (
         "a password option",
         _Pattern(
-            rf"{_COMMAND}(?:smbclient|smbget|smbcacls|smbcquotas|smbtree|rpcclient|mdsearch|net)\s[^\n|;&]{{0,200}}?"
-            r"(?<=\s)(?:-U|--user(?=[\s=\"']))[\s=\"']*[^\s%\"'$]*%(?P<v>(?![\s$])[^\s\"']{6,})"
-        ),
-        ("%",),
-    ),
-    (
-        "a password option",
-        _Pattern(
-            rf"{_COMMAND}(?:smbclient|smbget|smbcacls|smbcquotas|smbtree|rpcclient|mdsearch|net)\s{_QUOTED_ARGS}"
+            rf"{_COMMAND}(?:smbclient|smbget|smbcacls|smbcquotas|smbtree|rpcclient|mdsearch|net)\s{_ARGS}"
             r"(?<=\s)(?:-U|--user(?=[\s=\"']))[\s=\"']*[^\s%\"'$]*%(?P<v>(?![\s$])[^\s\"']{6,})"
         ),
         ("%",),
@@ -170,7 +166,7 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
     (
         "a password option",
         _Pattern(
-            rf"{_COMMAND}(?:https?|xhs?)\s[^\n|;&]{{0,200}}?(?<=\s)(?:-a|--auth(?=[\s=\"']))"
+            rf"{_COMMAND}(?:https?|xhs?)\s{_ARGS}(?<=\s)(?:-a|--auth(?=[\s=\"']))"
             r"[\s=\"']*[^\s:\"'$]*:(?P<v>(?![\s$])[^\s\"']{6,})"
         ),
         ("-a",),
@@ -178,8 +174,8 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
     (
         "a password option",
         _Pattern(
-            rf"(?i){_COMMAND}(?:https?|xhs?)\s[^\n|;&]{{0,200}}?(?<=\s)(?:-A|--auth-type)[\s=\"']*bearer\b"
-            rf"[^\n|;&]{{0,200}}?(?<=\s)(?:-a|--auth(?=[\s=\"']))[\s=\"']*{_VALUE}"
+            rf"(?i){_COMMAND}(?:https?|xhs?)\s{_ARGS}(?<=\s)(?:-A|--auth-type)[\s=\"']*bearer\b"
+            rf"{_ARGS}(?<=\s)(?:-a|--auth(?=[\s=\"']))[\s=\"']*{_VALUE}"
         ),
         ("bearer",),
     ),
@@ -188,8 +184,8 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
     (
         "a password option",
         _Pattern(
-            rf"(?i)(?>{_COMMAND}(?:https?|xhs?)\s[^\n|;&]{{0,200}}?(?<=\s)(?:-a|--auth(?=[\s=\"'])))[\s=\"']*(?>{_VALUE})"
-            r"[^\n|;&]{0,200}?(?<=\s)(?:-A|--auth-type)[\s=\"']*bearer\b"
+            rf"(?i)(?>{_COMMAND}(?:https?|xhs?)\s{_ARGS}(?<=\s)(?:-a|--auth(?=[\s=\"'])))[\s=\"']*(?>{_VALUE})"
+            rf"{_ARGS}(?<=\s)(?:-A|--auth-type)[\s=\"']*bearer\b"
         ),
         ("bearer",),
     ),
@@ -210,7 +206,7 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
     (
         "a password argument",
         _Pattern(
-            rf"(?i){_COMMAND}drush\s[^\n|;&]{{0,200}}?(?<=\s)(?:user:password|user-password|upwd)"
+            rf"(?i){_COMMAND}drush\s{_ARGS}(?<=\s)(?:user:password|user-password|upwd)"
             rf"\s+[\"']*[^\s\"'-]\S*\s+(?![\"']*-){_VALUE}"
         ),
         ("drush",),
@@ -240,7 +236,7 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
     (
         "a password option",
         _Pattern(
-            rf"{_COMMAND}cli\.php\s(?=[^\n|;&]{{0,300}}?\s-e\s*[\"']*Job\b)[^\n|;&]{{0,200}}?(?<=\s)-p\s*(?![\"']*-){_VALUE}"
+            rf"{_COMMAND}cli\.php\s(?=[^\n|;&]{{0,300}}?\s-e\s*[\"']*Job\b){_ARGS}(?<=\s)-p\s*(?![\"']*-){_VALUE}"
         ),
         ("cli.php",),
     ),
@@ -259,10 +255,10 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
         ("set", "option"),
     ),
     # openssl enc's -k PASSWORD, -K KEY (hex); Grav's bin/plugin login new-user|change-password -p PASSWORD
-    ("a password option", _Pattern(rf"{_COMMAND}openssl\s[^\n|;&]{{0,200}}?(?<=\s)-[kK]\s+{_VALUE}"), ("openssl",)),
+    ("a password option", _Pattern(rf"{_COMMAND}openssl\s{_ARGS}(?<=\s)-[kK]\s+{_VALUE}"), ("openssl",)),
     (
         "a password option",
-        _Pattern(rf"{_COMMAND}plugin\s+login\s[^\n|;&]{{0,200}}?(?<=\s)-p\s*(?![\"']*-){_VALUE}"),
+        _Pattern(rf"{_COMMAND}plugin\s+login\s{_ARGS}(?<=\s)-p\s*(?![\"']*-){_VALUE}"),
         ("plugin",),
     ),
     # openssl enc -pass pass:..., -passin/-passout pass:...; zip -P ...; 7z -p...; lftp -u user,...
@@ -271,35 +267,30 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
     # -P alone or last of a cluster of short options (zip -rP ..., unzip -qoP...)
     (
         "a password option",
-        _Pattern(rf"{_COMMAND}(?:un)?zip\s[^\n|;&]{{0,200}}?(?<=\s)-[A-Za-z0-9]{{0,20}}?P\s*{_VALUE}"),
+        _Pattern(rf"{_COMMAND}(?:un)?zip\s{_ARGS}(?<=\s)-[A-Za-z0-9]{{0,20}}?P\s*{_VALUE}"),
         ("zip",),
     ),
     # 7-Zip's and RAR's -pPASSWORD (rar's -p- says none)
     (
         "a password option",
-        _Pattern(rf"{_COMMAND}(?:7z[ar]?|(?:un)?rar)\s[^\n|;&]{{0,200}}?(?<=\s)-p[\"']*{_VALUE}"),
+        _Pattern(rf"{_COMMAND}(?:7z[ar]?|(?:un)?rar)\s{_ARGS}(?<=\s)-p[\"']*{_VALUE}"),
         ("7z", "rar"),
     ),
     # ssh-keygen's new and old passphrases: -N ..., -P ... (-N '' is none)
     (
         "a password option",
-        _Pattern(rf"{_COMMAND}ssh-keygen\s[^\n|;&]{{0,200}}?(?<=\s)-[NP]\s*(?![\"']*-){_VALUE}"),
+        _Pattern(rf"{_COMMAND}ssh-keygen\s{_ARGS}(?<=\s)-[NP]\s*(?![\"']*-){_VALUE}"),
         ("ssh-keygen",),
     ),
     (
         "a password option",
-        _Pattern(r"\blftp\b[^\n|;&]{0,200}?\s-u\s+[\"']*[^\s,\"'$]*,(?P<v>(?![\s$])[^\s\"']{6,})"),
-        ("lftp",),
-    ),
-    (
-        "a password option",
-        _Pattern(rf"\blftp\b{_QUOTED_ARGS}\s-u\s+[\"']*[^\s,\"'$]*,(?P<v>(?![\s$])[^\s\"']{{6,}})"),
+        _Pattern(rf"\blftp\b{_ARGS}\s-u\s+[\"']*[^\s,\"'$]*,(?P<v>(?![\s$])[^\s\"']{{6,}})"),
         ("lftp",),
     ),
     (
         "a password option",
         _Pattern(
-            r"\b(?:curl|wget)\b[^\n|;&]{0,200}?\s(?:-u|--(?:proxy-)?user(?=[\s=\"']))[\s=\"']*[^\s:\"'$]*:"
+            rf"\b(?:curl|wget)\b{_ARGS}\s(?:-u|--(?:proxy-)?user(?=[\s=\"']))[\s=\"']*[^\s:\"'$]*:"
             r"(?P<v>(?![\s$])[^\s\"']{6,})"
         ),
         ("curl", "wget"),
@@ -307,20 +298,20 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
     # curl's -U USER:PASS, the proxy's (wget's -U is its user agent)
     (
         "a password option",
-        _Pattern(r"\bcurl\b[^\n|;&]{0,200}?\s-U[\s\"']*[^\s:\"'$]*:(?P<v>(?![\s$])[^\s\"']{6,})"),
+        _Pattern(rf"\bcurl\b{_ARGS}\s-U[\s\"']*[^\s:\"'$]*:(?P<v>(?![\s$])[^\s\"']{{6,}})"),
         ("curl",),
     ),
     # OpenLDAP's clients: -w PASSWORD (-W asks for it, -y reads a file); ldappasswd's -a OLD, -s NEW;
     # MongoDB's tools and ncftp's: -p PASSWORD
-    ("a password option", _Pattern(rf"{_COMMAND}ldap[a-z]*\s[^\n|;&]{{0,200}}?(?<=\s)-x?w\s*{_VALUE}"), ("ldap",)),
+    ("a password option", _Pattern(rf"{_COMMAND}ldap[a-z]*\s{_ARGS}(?<=\s)-x?w\s*{_VALUE}"), ("ldap",)),
     (
         "a password option",
-        _Pattern(rf"{_COMMAND}ldappasswd\s[^\n|;&]{{0,200}}?(?<=\s)-[as]\s*{_VALUE}"),
+        _Pattern(rf"{_COMMAND}ldappasswd\s{_ARGS}(?<=\s)-[as]\s*{_VALUE}"),
         ("ldappasswd",),
     ),
     (
         "a password option",
-        _Pattern(rf"{_COMMAND}(?:mongo[a-z]*|ncftp[a-z]*)\s[^\n|;&]{{0,200}}?(?<=\s)-p\s*{_VALUE}"),
+        _Pattern(rf"{_COMMAND}(?:mongo[a-z]*|ncftp[a-z]*)\s{_ARGS}(?<=\s)-p\s*{_VALUE}"),
         ("mongo", "ncftp"),
     ),
     (
@@ -343,7 +334,7 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
         "a password piped to a program",
         _Pattern(
             # the reader as first found (an atomic group: not each -p of a long line tried in turn)
-            rf"(?>{_STDIN_READER})[^\n|;&]{{0,200}}?<<<\s*(?P<q>[\"']+)?{_STDIN_WORD}"
+            rf"(?>{_STDIN_READER}){_ARGS}<<<\s*(?P<q>[\"']+)?{_STDIN_WORD}"
             # quoted, the quotes end the word (as in a quoted script's '"'"'...'"'"'): 'SELECT 1' is no word
             r"(?(q)[\"']+(?=[\s;&|)]|$)|(?=[\s;&|)\"']|$))"
         ),
@@ -410,7 +401,7 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
         "a session cookie",
         _Pattern(
             r"(?i)(?:(?<![\w-])(?:-H|--header)[\s=\"']*Cookie:[ \t]*"
-            r"|\bcurl\b[^\n|;&]{0,200}?\s(?:-b|--cookie)(?:=|\s+)[\"']*)"
+            rf"|\bcurl\b{_ARGS}\s(?:-b|--cookie)(?:=|\s+)[\"']*)"
             r"(?:[^\s=;\"']+=[^\s;\"']*;[ \t]*)*?"
             r"(?=[^\s=;\"']{0,200}?(?:sess|logged_in|token|auth(?!or)|remember|passphrase))(?>[^\s=;\"']+)="
             r"(?P<v>(?![$%{<])[^\s;\"'$]{8,})"
@@ -421,7 +412,7 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
     (
         "an authorization header",
         _Pattern(
-            rf"(?i){_COMMAND}(?:https?|xhs?)\s[^\n|;&]{{0,200}}?(?<=[\s\"'])(?=[\w-]+:)[\w-]*?"
+            rf"(?i){_COMMAND}(?:https?|xhs?)\s{_ARGS}(?<=[\s\"'])(?=[\w-]+:)[\w-]*?"
             rf"(?:{_CONFIDENTIAL_WORDS.replace('_', '[_-]?')}|(?<![a-z0-9])(?:auth|access|app)-?key):[\"']*"
             r"(?P<v>(?![\s$%{<\"'])[\w.~+/=-]{8,})"
         ),

@@ -422,7 +422,7 @@ _OPTIONS = (
     "-b f amis Zt8kq2LmW9|-nbB amis Zt8kq2LmW9|upwd amis Zt8kq2LmW9|"
     "-qrP Zt8kq2LmW9|-u amis:Zt8kq2LmW9|-u amis,Zt8kq2LmW9|-U amis:Zt8kq2LmW9|-vp Zt8kq2LmW9|"
     "-A bearer -a Zt8kq2LmW9|X-Api-Key:Zt8kq2LmW9|<<< Zt8kq2LmW9|<<<|Zt8kq2LmW9 | |amis:Zt8kq2LmW9 | |"
-    "-H 'X-Auth-Token: Zt8kq2LmW9'|"
+    "-H 'X-Auth-Token: Zt8kq2LmW9'|-e 'a; b'|"
     "https://amis:Zt8kq2LmW9@x.org"
 )
 _WORDS = (
@@ -534,6 +534,9 @@ _SECRET_FORMS = [
     "curl -b 'a=b; PHPSESSID=Zt8kq2LmW9' x.org",
     "wget --header='Cookie: laravel_session=Zt8kq2LmW9' x.org",
     "lftp -e 'mirror; quit' -u amis,Zt8kq2LmW9 ftp.x.org",
+    "mysql -e 'SELECT 1; SELECT 2' -pZt8kq2LmW9 db",
+    'echo Zt8kq2LmW9 | mariadb -e "A; B" -p db',
+    "curl -d 'a;b' -u amis:Zt8kq2LmW9 x.org",
     "smbclient //nas/b -c 'ls; ls' -U amis%Zt8kq2LmW9",
     "php bin/cli.php -u a -p Zt8kq2LmW9 -e Job -a execute",
     "maintenance/createAndPromote.php amis Zt8kq2LmW9",

@@ -989,6 +989,13 @@ def test_the_pack_passes_on_members_named_like_secrets(project_root: Path, tmp_p
         "/hooks/" * 30_000,
         "ssh-keygen -N " * 20_000,
         "rar -p" * 30_000,
+        "mysql '" * 40_000,
+        ("mysql '" + "a" * 190 + "' ") * 1_000 + "-p",
+        "mysql 'a;a' " * 25_000 + "-p",
+        ("mysql " + ("'" + "a" * 199 + "'") * 200) * 20,
+        "echo aaaaaa | " + ("mysql '" + "a" * 190 + "' ") * 1_000,
+        ("mysql -p '" + "a" * 190 + "' ") * 1_000 + "<<<",
+        ("curl '" + "a" * 190 + "' ") * 1_000 + "-b",
     ],
     ids=[
         "url-scheme-like",
@@ -1051,6 +1058,13 @@ def test_the_pack_passes_on_members_named_like_secrets(project_root: Path, tmp_p
         "hooks-paths",
         "ssh-keygen-words",
         "rar-words",
+        "mysql-quotes",
+        "mysql-long-quoted-words",
+        "mysql-quoted-separators",
+        "mysql-adjacent-quoted-words",
+        "a-pipe-to-mysql-quoted-words",
+        "here-string-quoted-words",
+        "curl-cookie-quoted-words",
     ],
 )
 def test_a_long_input_is_read_in_linear_time(text: str) -> None:

@@ -278,6 +278,11 @@ SECRET = "Zt8kq2LmW9"
         # after a quoted argument holding a shell separator (lftp's -e script, smbclient's -c commands)
         f"lftp -e 'mirror -R ../db /backup; quit' -u asso,{SECRET} ftp.asso-cron.org",
         f"smbclient //nas/backup -c 'cd asso; put ../db/x.sql x.sql' -U asso%{SECRET}",
+        f"mysql -u asso_cron_main -e 'OPTIMIZE TABLE a; OPTIMIZE TABLE b' -p{SECRET} asso_cron_main",
+        f'echo {SECRET} | mariadb -u asso_cron_main -e "OPTIMIZE TABLE a; OPTIMIZE TABLE b" -p asso_cron_main',
+        f"mariadb -u asso_cron_main -e 'OPTIMIZE TABLE a; OPTIMIZE TABLE b' -p asso_cron_main <<< {SECRET}",
+        f"curl -fsS -d 'a=1; b=2' -u cron:{SECRET} https://asso-cron.org/cron",
+        f"ssh-keygen -q -t ed25519 -C 'backup; asso-cron' -N {SECRET} -f ../priv/id_backup",
         # CiviCRM's scheduled jobs, MediaWiki's createAndPromote
         f"php ../civicrm/bin/cli.php -s default -u admin -p {SECRET} -e Job -a execute",
         f"php maintenance/run.php createAndPromote alice {SECRET} --sysop",
@@ -427,6 +432,10 @@ def test_a_command_holding_a_secret_is_refused_as_the_policy_pack_would(tmp_path
         "lftp -e 'set ssl:verify-certificate yes; mirror -R ../db /backup; quit' -u asso ftp.asso-cron.org",
         'lftp -e "mirror -R ../db /backup; quit" -u "asso,$(cat ../priv/ftp-pass)" ftp.asso-cron.org',
         "smbclient //nas/backup -c 'cd asso; put ../db/x.sql x.sql' -U asso -A ../priv/smb-auth",
+        "mysql -u asso_cron_main -e 'OPTIMIZE TABLE a; OPTIMIZE TABLE b' -p\"$(cat ../priv/db-pass)\" asso_cron_main",
+        "mariadb -u asso_cron_main -e 'OPTIMIZE TABLE a; OPTIMIZE TABLE b' -P 3306 asso_cron_main",
+        "mariadb -u asso_cron_main -p asso_cron_main -e 'SELECT 1; SELECT 2' <<< 'OPTIMIZE TABLE a'",
+        "curl -fsS -d 'a=1; b=2' -u \"cron:$(cat ../priv/cron-pass)\" https://asso-cron.org/cron",
         'php bin/cli.php -s default -u admin -p "$(cat ../priv/civi-pass)" -e Job -a execute',
         "php ../tools/cli.php -p 8080 --serve-once",
         "php maintenance/run.php createAndPromote --sysop alice --force < /dev/null",
