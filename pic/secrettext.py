@@ -11,9 +11,14 @@ import base64
 import re
 from collections.abc import Iterator
 
+# A token that is no credential: an anti-forgery token (Laravel's and Angular's XSRF-TOKEN cookie, Django's
+# csrftoken, X-CSRF-Token, ASP.NET's __RequestVerificationToken), which a page gives any visitor to send back
+# with a form: it opens no session (read with re.IGNORECASE)
+_NOT_CSRF = r"(?<!csrf)(?<!xsrf)(?<!csrf[^a-z0-9])(?<!xsrf[^a-z0-9])(?<!requestverification)"
 # Words that name a secret, at the end of a key or option name (``DB_PASSWORD``, ``api-key``).
 _CONFIDENTIAL_WORDS = (
-    r"(?:password|passwd|passphrase|secret(?:_?access)?(?:_?key)?|token|api_?key|private_?key|credentials?)"
+    r"(?:password|passwd|passphrase|secret(?:_?access)?(?:_?key)?|"
+    rf"{_NOT_CSRF}token|api_?key|private_?key|credentials?)"
 )
 # Short words that name one only after a separator or alone (``DB_PASS``, ``pwd``; not ``bypass``).
 _CONFIDENTIAL_SHORT = r"(?:(?<![a-z0-9])|(?<=[_.-]))(?:pass|pwd)"
@@ -396,14 +401,15 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
     ),
     # a session cookie (a browser's "copy as cURL"): -H 'Cookie: ...', curl's -b|--cookie NAME=VALUE (without =, a
     # file), the cookie among others; a name holding sess, logged_in, token, auth (not author), remember,
-    # passphrase (PHPSESSID, wordpress_logged_in_..., laravel_session, Drupal's SESS..., nc_session_id)
+    # passphrase (PHPSESSID, wordpress_logged_in_..., laravel_session, Drupal's SESS..., nc_session_id); not an
+    # anti-forgery token (XSRF-TOKEN, csrftoken), sent beside the session cookie, which is found after it
     (
         "a session cookie",
         _Pattern(
             r"(?i)(?:(?<![\w-])(?:-H|--header)[\s=\"']*Cookie:[ \t]*"
             rf"|\bcurl\b{_ARGS}\s(?:-b|--cookie)(?:=|\s+)[\"']*)"
             r"(?:[^\s=;\"']+=[^\s;\"']*;[ \t]*)*?"
-            r"(?=[^\s=;\"']{0,200}?(?:sess|logged_in|token|auth(?!or)|remember|passphrase))(?>[^\s=;\"']+)="
+            rf"(?=[^\s=;\"']{{0,200}}?(?:sess|logged_in|{_NOT_CSRF}token|auth(?!or)|remember|passphrase))(?>[^\s=;\"']+)="
             r"(?P<v>(?![$%{<])[^\s;\"'$]{8,})"
         ),
         ("cookie", "curl"),

@@ -630,6 +630,14 @@ def test_plaintext_secret_is_refused(resource_type: str, props: dict[str, Any]) 
             },
             (),
         ),
+        (
+            "command:remote:Command",
+            {
+                "stdin": "curl -b 'XSRF-TOKEN=eyJpdiI6Ik5aY2xnQ2ZzQT09In0' -H 'X-CSRF-Token: Zt8kq2LmW9' x.org\n"
+                "CSRF_TOKEN=Zt8kq2LmW9\n"
+            },
+            (),
+        ),
     ],
     ids=[
         "logging-off",
@@ -649,6 +657,7 @@ def test_plaintext_secret_is_refused(resource_type: str, props: dict[str, Any]) 
         "computed",
         "a-settings-list",
         "look-alikes",
+        "anti-forgery-tokens",
     ],
 )
 def test_declared_or_harmless_values_pass(resource_type: str, props: dict[str, Any], declared: tuple[str, ...]) -> None:

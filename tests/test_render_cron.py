@@ -275,6 +275,8 @@ SECRET = "Zt8kq2LmW9"
         f"curl -fsS -b 'lang=fr; PHPSESSID={SECRET * 2}' https://asso-cron.org/admin/cron",
         f"curl -fsS --cookie 'laravel_session={SECRET * 2}' https://asso-cron.org/admin/cron",
         f"wget -q --header='Cookie: SESS0123456789abcdef={SECRET * 2}' -O - https://asso-cron.org/admin/cron",
+        f"curl -fsS -b 'XSRF-TOKEN={SECRET * 2}; laravel_session={SECRET * 2}' https://asso-cron.org/admin/cron",
+        f"curl -fsS -H 'Cookie: csrftoken={SECRET * 2}; sessionid={SECRET * 2}' https://asso-cron.org/admin/cron",
         # after a quoted argument holding a shell separator (lftp's -e script, smbclient's -c commands)
         f"lftp -e 'mirror -R ../db /backup; quit' -u asso,{SECRET} ftp.asso-cron.org",
         f"smbclient //nas/backup -c 'cd asso; put ../db/x.sql x.sql' -U asso%{SECRET}",
@@ -428,6 +430,12 @@ def test_a_command_holding_a_secret_is_refused_as_the_policy_pack_would(tmp_path
         "curl -fsS -b ../priv/cookies.txt -c ../priv/cookies.txt https://asso-cron.org/admin/cron",
         "curl -fsS -b 'lang=fr; sidebar_state=collapsed; author_filter=everyone' https://asso-cron.org/",
         'curl -fsS -H "Cookie: PHPSESSID=$(cat ../priv/session-id)" https://asso-cron.org/admin/cron',
+        # an anti-forgery token is no credential: a page gives it to any visitor
+        "curl -fsS -b 'XSRF-TOKEN=eyJpdiI6Ik5aY2xnQ2ZzQT09In0; lang=fr' https://asso-cron.org/newsletter",
+        "curl -fsS -b 'csrftoken=Zt8kq2LmW9Zt8kq2LmW9' https://asso-cron.org/agenda/export",
+        "curl -fsS -H 'X-CSRF-Token: Zt8kq2LmW9Zt8kq2LmW9' https://asso-cron.org/agenda/export",
+        'curl -fsS --header "X-XSRF-TOKEN: Zt8kq2LmW9Zt8kq2LmW9" https://asso-cron.org/agenda/export',
+        "php bin/console app:warm --csrf_token=Zt8kq2LmW9Zt8kq2LmW9",
         "tar -b 20 -czf ../db/www.tgz . && curl -fsS https://asso-cron.org/cron",
         "lftp -e 'set ssl:verify-certificate yes; mirror -R ../db /backup; quit' -u asso ftp.asso-cron.org",
         'lftp -e "mirror -R ../db /backup; quit" -u "asso,$(cat ../priv/ftp-pass)" ftp.asso-cron.org',
