@@ -44,13 +44,13 @@ _PLACEHOLDER = re.compile(
 )
 
 # A program's arguments up to an option (mysql -e 'SELECT 1; SELECT 2' -p..., lftp -e 'mirror; quit' -u ...,
-# smbclient -c 'cd x; put y' -U ...): a quote starts a quoted argument, read whole, a shell separator in it
-# included; the job's script quoting the command ('"'"'...'"'"') reads as quoted arguments too. Else, the
-# arguments as plain text up to a separator, when a quote comes before it (without one, the two readings are
-# the same): a quote left open (--comment=it's) ends no argument there. Each argument is read one way only,
-# up to 200 of them: no text is read in more than two ways from a start.
+# smbclient -c 'cd x; put y' -U ...): when a quote comes before a shell separator, it starts a quoted argument,
+# read whole, a separator in it included (the job's script quoting the command, '"'"'...'"'"', reads as quoted
+# arguments too); else, or if that finds no option, the arguments as plain text up to a separator (without a
+# quote the two readings are the same; a quote left open, --comment=it's, ends no argument there). Each
+# argument is read one way only, up to 200 of them: no text is read in more than two ways from a start.
 _QUOTED_ARGS = r"(?:[^\n|;&'\"]|'[^'\n]{0,200}'|\"[^\"\n]{0,200}\"){0,200}?"
-_ARGS = rf"(?:{_QUOTED_ARGS}|(?=[^\n|;&'\"]{{0,200}}['\"])[^\n|;&]{{0,200}}?)"
+_ARGS = rf"(?:(?=[^\n|;&'\"]{{0,200}}+['\"]){_QUOTED_ARGS}|[^\n|;&]{{0,200}}?)"
 
 # A program reading a password on its standard input: mysql -p (or --password, no value), docker login
 # --password-stdin, gpg --passphrase-fd 0, openssl -pass stdin, passwd --stdin, smbpasswd -s, htpasswd -i,
