@@ -52,15 +52,33 @@ _PLACEHOLDER = re.compile(
 _QUOTED_ARGS = r"(?:[^\n|;&'\"]|'[^'\n]{0,200}'|\"[^\"\n]{0,200}\"){0,200}?"
 _ARGS = rf"(?:(?=[^\n|;&'\"]{{0,200}}+['\"]){_QUOTED_ARGS}|[^\n|;&]{{0,200}}?)"
 
-# A program reading a password on its standard input: mysql -p (or --password, no value), docker login
-# --password-stdin, gpg --passphrase-fd 0, openssl -pass stdin, passwd --stdin, smbpasswd -s, htpasswd -i,
-# sshpass with none of -f, -d, -p, -e.
-_STDIN_READER = (
-    rf"(?:\b(?:mysql|mariadb)[\w-]*\s(?:{_ARGS}\s)?(?:-p|--password)(?=[\"']*(?:\s|$|[;&|)]))"
-    r"|(?<![\w-])--password-stdin\b|(?<![\w-])--passphrase-fd[\s=]+0\b|(?<![\w-])-pass(?:in)?\s+stdin\b"
-    rf"|\bpasswd\s(?:{_ARGS}\s)?--stdin\b|\bsmbpasswd\s(?:{_ARGS}\s)?-[a-z]*s\b"
-    rf"|\bhtpasswd\s(?:{_ARGS}\s)?-[a-zA-Z]*i"
+# A program reading a password on its standard input: mysql -p (or --password, no value); docker login
+# --password-stdin (podman's, helm registry's...); gpg --passphrase-fd 0; openssl -pass stdin (-passin, fd:0);
+# --password-file - (or /dev/stdin); passwd --stdin, passwd itself run without a terminal (a job's), sudo -S;
+# smbpasswd -s, pdbedit -t, htpasswd -i, saslpasswd2 -p, vncpasswd -f, openssl passwd -stdin, mkpasswd -s;
+# kinit, cryptsetup, pure-pw useradd|passwd, vault login -; Nextcloud's occ user:add and user:resetpassword
+# (asked twice; --password-from-env names the variable to read, but the password written is as plain);
+# wp-cli's --prompt=...pass; sshpass with none of -f, -d, -p, -e.
+_PASSWORD_READER = (
+    r"(?:(?<![\w-])--password-stdin\b|(?<![\w-])--passphrase-fd[\s=]+0\b"
+    r"|(?<![\w-])-pass(?:in|out)?\s+[\"']?(?:stdin|fd:0|file:/dev/stdin)\b"
+    r"|(?<![\w-])--pass(?:word|phrase)-file[\s=]+[\"']?(?:-|/dev/stdin|/dev/fd/0)(?=[\"']?(?:\s|$|[;&|)]))"
+    rf"|\bpasswd\s(?:{_ARGS}\s)?--stdin\b"
+    # passwd run as a command (at the start, after a separator, sudo or doas), not a word (getent passwd)
+    r"|(?:(?m:^)|(?<=[;&|(`\"']))[ \t]*(?:(?:sudo|doas)(?:[ \t]+-[\w-]+)*[ \t]+)?(?:[\w.-]*/)*passwd(?![\w.-])"
+    r"|(?<![^\s/;&|(`\"'])sudo(?:\s+-[A-Za-z]+)*?\s+(?:-[A-Za-z]*S[A-Za-z]*|--stdin)(?![\w-])"
+    rf"|\bsmbpasswd\s(?:{_ARGS}\s)?-[a-z]*s\b|{_COMMAND}pdbedit\s(?:{_ARGS}\s)?(?:-[A-Za-z]*t\b|--password-from-stdin\b)"
+    rf"|\bhtpasswd\s(?:{_ARGS}\s)?-[a-zA-Z]*i|{_COMMAND}saslpasswd2?\s(?:{_ARGS}\s)?-[a-z]*p(?![\w-])"
+    rf"|{_COMMAND}vncpasswd\s(?:{_ARGS}\s)?-f(?![\w-])|{_COMMAND}openssl\s+passwd\s(?:{_ARGS}\s)?-stdin(?![\w-])"
+    rf"|{_COMMAND}mkpasswd\s(?:{_ARGS}\s)?(?:-[A-Za-z]*s(?![\w-])|--stdin\b)"
+    rf"|{_COMMAND}(?:kinit|cryptsetup)(?![\w.-])|{_COMMAND}pure-pw\s+(?:useradd|passwd)(?![\w-])"
+    rf"|{_COMMAND}vault\s+login\s(?:{_ARGS}\s)?-(?=\s|$|[;&|)])"
+    rf"|\bocc\s(?:{_ARGS}\s)?user:(?:add|resetpassword)(?![\w:-])|(?<![\w-])--password-from-env\b"
+    r"|(?<![\w-])--prompt[=\s]+[\"']?[\w,-]*?pass(?![\w-])"
     r"|(?<![^\s/;&|(`\"'])sshpass(?:\s+-[vhV]+|\s+-[vhV]*P\s*\S+)*\s+(?=[^\s-]))"
+)
+_STDIN_READER = (
+    rf"(?:\b(?:mysql|mariadb)[\w-]*\s(?:{_ARGS}\s)?(?:-p|--password)(?=[\"']*(?:\s|$|[;&|)]))|{_PASSWORD_READER})"
 )
 # The one word it is given (group v): not a variable, an option, a path
 _STDIN_WORD = r"(?P<v>(?![$%{<*\\(\[-])(?!(?:\.\.?|~)?/)[^\s\"'`,;|&<>()]{6,})"
@@ -319,19 +337,30 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
         _Pattern(rf"{_COMMAND}(?:mongo[a-z]*|ncftp[a-z]*)\s{_ARGS}(?<=\s)-p\s*{_VALUE}"),
         ("mongo", "ncftp"),
     ),
+    # USER:PASSWORD lines of chpasswd (chgpasswd: GROUP:PASSWORD), piped, in a here-string or a here-document
     (
         "a password for chpasswd",
-        _Pattern(r"(?<![\w.-])[\w.-]+:(?P<v>(?![\s$])[^\s\"':]{6,})[\"']?\s*\|\s*(?:sudo\s+)?chpasswd"),
-        ("chpasswd",),
+        _Pattern(r"(?<![\w.-])[\w.-]+:(?P<v>(?![\s$])[^\s\"':]{6,})[\"']?\s*\|\s*(?:sudo\s+)?chg?passwd"),
+        ("chpasswd", "chgpasswd"),
+    ),
+    (
+        "a password for chpasswd",
+        _Pattern(
+            rf"{_COMMAND}chg?passwd(?![\w.-])[^\n|;&]{{0,200}}?"
+            r"<<(?:<[ \t]*|-?[ \t]*[\"']?[\w.-]++[\"']?[^\n]{0,200}+\n[ \t]*)"
+            r"[\"']*[\w.-]+:(?P<v>(?![\s$])[^\s\"':]{6,})"
+        ),
+        ("chpasswd", "chgpasswd"),
     ),
     # a password written to the standard input of a program that reads it there (echo PW | mysql -p,
-    # printf '%s' PW | docker login --password-stdin, mysql -p <<< PW): one word, which SQL given to
-    # mysql is not
+    # printf '%s' PW | docker login --password-stdin, yes PW | passwd, mysql -p <<< PW): one word, which SQL
+    # given to mysql is not; twice or three times the same word (printf '%s\n%s\n' PW PW | passwd, which
+    # asks for it again), or lines of it (printf 'PW\nPW\n')
     (
         "a password piped to a program",
         _Pattern(
-            r"(?:\becho(?:\s+-[neE]+)*|\bprintf(?:\s+--)?(?:\s+[\"']*%s(?:\\n)?[\"']*)?)\s+[\"']*"
-            rf"{_STDIN_WORD}[\"']*\s*\|[^\n|;&]{{0,200}}?{_STDIN_READER}"
+            rf"(?:\becho(?:\s+-[neE]+)*|{_COMMAND}yes|\bprintf(?:\s+--)?(?:\s+[\"']*(?:%s(?:\\n)?){{1,3}}[\"']*)?)"
+            rf"\s+[\"']*{_STDIN_WORD}[\"']*(?:\s+[\"']*(?P=v)[\"']*){{0,2}}\s*\|[^\n|;&]{{0,200}}?{_STDIN_READER}"
         ),
         ("|",),
     ),
@@ -344,6 +373,17 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
             r"(?(q)[\"']+(?=[\s;&|)]|$)|(?=[\s;&|)\"']|$))"
         ),
         ("<<<",),
+    ),
+    # a here-document whose first line is one word, given to a program that reads a password there (passwd
+    # <<EOF, then the password twice); not mysql -p, whose here-document is SQL (a first line SELECT, the columns
+    # below it, is no password)
+    (
+        "a password piped to a program",
+        _Pattern(
+            rf"(?>{_PASSWORD_READER}){_ARGS}<<(?!<)-?[ \t]*[\"']?[\w.-]++[\"']?[^\n]{{0,200}}+\n[ \t]*"
+            rf"{_STDIN_WORD}[ \t]*(?=\n|$)"
+        ),
+        ("<<",),
     ),
     (
         "a PHP password constant",

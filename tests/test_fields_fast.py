@@ -413,7 +413,7 @@ def test_secret_texts_shortcut_for_plain_words_gives_the_patterns_verdict(value:
 _PROGRAMS = (
     "mysql mariadb MySQL sshpass redis-cli smbclient net smbtar http HTTP https xh zip unzip 7z lftp curl wget "
     "ldapsearch ldappasswd mongodump mongosh ncftpput chpasswd echo printf cron_run_jobs.php openssl htpasswd drush "
-    "fos:user:change-password security:hash-password cset config:set option"
+    "fos:user:change-password security:hash-password cset config:set option yes passwd sudo chgpasswd kinit occ"
 )
 _OPTIONS = (
     "-p|-P|-a|-A bearer|--auth|-U|-u|-w|-s|-qrP|--password|--password-stdin|-H|--header|-pass|pass:|'%s'|"
@@ -422,7 +422,7 @@ _OPTIONS = (
     "-b f amis Zt8kq2LmW9|-nbB amis Zt8kq2LmW9|upwd amis Zt8kq2LmW9|"
     "-qrP Zt8kq2LmW9|-u amis:Zt8kq2LmW9|-u amis,Zt8kq2LmW9|-U amis:Zt8kq2LmW9|-vp Zt8kq2LmW9|"
     "-A bearer -a Zt8kq2LmW9|X-Api-Key:Zt8kq2LmW9|<<< Zt8kq2LmW9|<<<|Zt8kq2LmW9 | |amis:Zt8kq2LmW9 | |"
-    "-H 'X-Auth-Token: Zt8kq2LmW9'|-e 'a; b'|"
+    "-H 'X-Auth-Token: Zt8kq2LmW9'|-e 'a; b'|<<EOF\nZt8kq2LmW9\n|-S|user:add|"
     "https://amis:Zt8kq2LmW9@x.org"
 )
 _WORDS = (
@@ -545,6 +545,35 @@ _SECRET_FORMS = [
     "https://chat.x.org/hooks/zt8kq2lmw9zt8kq2lmw9abcdef",
     *[f"{p} a -pZt8kq2LmW9 x" for p in ("7zr", "rar", "unrar")],
     "ssh-keygen -N Zt8kq2LmW9 -f k",
+    "yes Zt8kq2LmW9 | passwd",
+    "printf 'Zt8kq2LmW9\\nZt8kq2LmW9\\n' | passwd",
+    "printf '%s\\n%s\\n' Zt8kq2LmW9 Zt8kq2LmW9 | sudo passwd amis",
+    *[
+        f"echo Zt8kq2LmW9 | {p}"
+        for p in (
+            "sudo -S true",
+            "pdbedit -a -u a -t",
+            "saslpasswd2 -p -c a",
+            "vncpasswd -f",
+            "openssl passwd -6 -stdin",
+            "mkpasswd -s",
+            "kinit a",
+            "cryptsetup open x y",
+            "pure-pw useradd a",
+            "vault login -",
+            "php occ user:add a",
+            "wp config create --prompt=dbpass",
+            "gpg --passphrase-file /dev/stdin -c x",
+            "restic --password-file - backup",
+            "openssl enc -pass fd:0",
+        )
+    ],
+    "occ user:add --password-from-env amis <<< Zt8kq2LmW9",
+    "passwd <<EOF\nZt8kq2LmW9\nZt8kq2LmW9\nEOF",
+    "smbpasswd -s a <<-EOF\n\tZt8kq2LmW9\nEOF",
+    "chpasswd <<EOF\namis:Zt8kq2LmW9\nEOF",
+    "chpasswd <<< amis:Zt8kq2LmW9",
+    "echo amis:Zt8kq2LmW9 | chgpasswd",
 ]
 
 

@@ -532,6 +532,10 @@ B64_KEY = base64.b64encode(b"-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZX
         ("command:remote:Command", {"create": "redis-cli -h redis -a Zt8kq2LmW9 ping"}),
         ("command:remote:Command", {"create": "sshpass -v -p Zt8kq2LmW9 ssh web1 true"}),
         ("command:remote:Command", {"create": "redis-cli -u redis://:Zt8kq2LmW9@redis:6379 ping"}),
+        ("command:remote:Command", {"stdin": "set -eu\npasswd amis <<EOF\nZt8kq2LmW9\nZt8kq2LmW9\nEOF\n"}),
+        ("command:remote:Command", {"stdin": "smbpasswd -a -s amis <<-'END'\n\tZt8kq2LmW9\n\tZt8kq2LmW9\n\tEND\n"}),
+        ("command:remote:Command", {"stdin": "chpasswd <<EOF\namis:Zt8kq2LmW9\nEOF\n"}),
+        ("command:remote:Command", {"create": "yes Zt8kq2LmW9 | passwd amis"}),
     ],
     ids=[
         "pem",
@@ -573,6 +577,10 @@ B64_KEY = base64.b64encode(b"-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZX
         "redis-cli-a",
         "sshpass-after-an-option",
         "url-without-user",
+        "passwd-here-document",
+        "smbpasswd-here-document",
+        "chpasswd-here-document",
+        "yes-piped-to-passwd",
     ],
 )
 def test_plaintext_secret_is_refused(resource_type: str, props: dict[str, Any]) -> None:
@@ -638,6 +646,15 @@ def test_plaintext_secret_is_refused(resource_type: str, props: dict[str, Any]) 
             },
             (),
         ),
+        (
+            "command:remote:Command",
+            {
+                "stdin": "mysql -u amis -p amis <<EOF\nSELECT\n  id\nFROM t;\nEOF\n"
+                "passwd amis <<EOF\n$NEWPASS\n$NEWPASS\nEOF\ncat <<EOF > /etc/motd\nWelcome\nEOF\n"
+                "getent passwd amis | cut -d: -f6\nyes | apt-get install -y zstd\n"
+            },
+            (),
+        ),
     ],
     ids=[
         "logging-off",
@@ -658,6 +675,7 @@ def test_plaintext_secret_is_refused(resource_type: str, props: dict[str, Any]) 
         "a-settings-list",
         "look-alikes",
         "anti-forgery-tokens",
+        "here-documents",
     ],
 )
 def test_declared_or_harmless_values_pass(resource_type: str, props: dict[str, Any], declared: tuple[str, ...]) -> None:
@@ -998,6 +1016,19 @@ def test_the_pack_passes_on_members_named_like_secrets(project_root: Path, tmp_p
         "/hooks/" * 30_000,
         "ssh-keygen -N " * 20_000,
         "rar -p" * 30_000,
+        "smbpasswd -s <<EOF " * 20_000,
+        "smbpasswd -s <<" + "a" * 200_000,
+        "passwd <<EOF\n" * 30_000,
+        "chpasswd <<" * 40_000,
+        "chpasswd <<" + "a" * 200_000,
+        "yes aaaaaa " * 30_000,
+        "printf '%s%s%s' aaaaaa aaaaaa aaaaaa " * 10_000,
+        "echo " + "aaaaaa " * 60_000,
+        "echo aaaaaa | sudo" + " -a" * 60_000,
+        "echo aaaaaa | " + "a/" * 100_000 + "x",
+        "echo aaaaaa | occ " * 20_000,
+        "echo aaaaaa | mkpasswd " * 20_000,
+        "docker login --password-stdin <<" * 10_000,
         "mysql '" * 40_000,
         ("mysql '" + "a" * 190 + "' ") * 1_000 + "-p",
         "mysql 'a;a' " * 25_000 + "-p",
@@ -1067,6 +1098,19 @@ def test_the_pack_passes_on_members_named_like_secrets(project_root: Path, tmp_p
         "hooks-paths",
         "ssh-keygen-words",
         "rar-words",
+        "smbpasswd-here-documents",
+        "a-here-document-a-long-delimiter",
+        "passwd-here-document-lines",
+        "chpasswd-here-documents",
+        "chpasswd-a-long-delimiter",
+        "yes-words",
+        "printf-repeated-words",
+        "echo-repeated-words",
+        "sudo-options",
+        "a-pipe-to-a-long-path",
+        "occ-words",
+        "mkpasswd-words",
+        "password-stdin-here-documents",
         "mysql-quotes",
         "mysql-long-quoted-words",
         "mysql-quoted-separators",
