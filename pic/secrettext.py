@@ -255,6 +255,43 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
         ),
         ("createandpromote",),
     ),
+    # mysqladmin password NEW (mariadb-admin); openssl passwd [options] PASSWORD; mosquitto_passwd -b FILE USER
+    # PASSWORD; rabbitmqctl add_user|change_password|authenticate_user USER PASSWORD; ejabberdctl
+    # register|change_password|check_password USER HOST PASSWORD, prosodyctl register USER HOST PASSWORD
+    (
+        "a password argument",
+        _Pattern(rf"{_COMMAND}(?:mysql|mariadb-)admin\s{_ARGS}(?<=\s)password\s+(?![\"']*-){_VALUE}"),
+        ("mysqladmin", "mariadb-admin"),
+    ),
+    (
+        "a password argument",
+        _Pattern(
+            # the options as read (an atomic group: -salt's value is no password); -stdin, -in FILE leave none
+            rf"{_COMMAND}openssl\s+passwd"
+            r"(?>(?:\s+-(?:salt|in|rand|writerand|provider|provider-path|propquery)\s+\S+|\s+-\S+)*)"
+            rf"\s+(?![\"']*-){_VALUE}"
+        ),
+        ("openssl",),
+    ),
+    (
+        "a password argument",
+        _Pattern(
+            rf"{_COMMAND}mosquitto_passwd(?>(?:\s+-[A-Za-z]*[HI]\s+\S+|\s+-[A-Za-z]+)*?\s+-[A-Za-z]*b[A-Za-z]*"
+            r"(?:\s+-[A-Za-z]*[HI]\s+\S+|\s+-[A-Za-z]+)*)"
+            rf"(?:\s+[\"']*[^\s\"'-][^\s\"']*){{2}}\s+(?![\"']*-){_VALUE}"
+        ),
+        ("mosquitto_passwd",),
+    ),
+    (
+        "a password argument",
+        _Pattern(
+            rf"{_COMMAND}(?:rabbitmqctl\s{_ARGS}(?<=\s)(?:add_user|change_password|authenticate_user)"
+            rf"|(?:ejabberdctl\s{_ARGS}(?<=\s)(?:register|change_password|check_password)"
+            rf"|prosodyctl\s{_ARGS}(?<=\s)register)\s+[\"']*[^\s\"'-]\S*)"
+            rf"\s+[\"']*[^\s\"'-]\S*\s+(?![\"']*-){_VALUE}"
+        ),
+        ("rabbitmqctl", "ejabberdctl", "prosodyctl"),
+    ),
     # CiviCRM's bin/cli.php -u USER -p PASSWORD -e Job -a execute (its scheduled jobs)
     (
         "a password option",
@@ -323,6 +360,15 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
         "a password option",
         _Pattern(rf"\bcurl\b{_ARGS}\s-U[\s\"']*[^\s:\"'$]*:(?P<v>(?![\s$])[^\s\"']{{6,}})"),
         ("curl",),
+    ),
+    # Dovecot's doveadm pw -p PASSWORD, MIT Kerberos' kadmin -w PASSWORD, SQL Server's sqlcmd, bcp, osql -P PASSWORD
+    (
+        "a password option",
+        _Pattern(
+            rf"{_COMMAND}(?:doveadm\s+pw\s{_ARGS}(?<=\s)-p|kadmin(?:\.local)?\s{_ARGS}(?<=\s)-w"
+            rf"|(?:sqlcmd|bcp|osql)\s{_ARGS}(?<=\s)-P)\s*(?![\"']*-){_VALUE}"
+        ),
+        ("doveadm", "kadmin", "sqlcmd", "bcp", "osql"),
     ),
     # OpenLDAP's clients: -w PASSWORD (-W asks for it, -y reads a file); ldappasswd's -a OLD, -s NEW;
     # MongoDB's tools and ncftp's: -p PASSWORD
@@ -399,6 +445,23 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
         "an SQL password",
         _Pattern(r"(?i)\bPASSWORD\s*\(\s*(['\"])(?P<v>(?![$%{<])(?:(?!\1).){6,})\1\s*\)"),
         ("password",),
+    ),
+    # PostgreSQL's CREATE|ALTER USER|ROLE NAME [WITH] [options] PASSWORD '...'; MySQL's SET PASSWORD [FOR
+    # ACCOUNT] = '...' (PASSWORD('...') is read above)
+    (
+        "an SQL password",
+        _Pattern(
+            r"(?i)\b(?:(?:CREATE|ALTER)\s+(?:USER|ROLE)(?:\s+\S+){1,12}?\s+PASSWORD|SET\s+PASSWORD(?:\s+FOR\s+\S+)?\s*=)"
+            # the quotes as the job's script quotes them too ('"'"'...'"'"')
+            r"\s*[\"']+(?P<v>(?![$%{<:])[^\"'\n]{6,})[\"']"
+        ),
+        ("password",),
+    ),
+    # a .netrc's entry: machine HOST (or default) login USER password PASSWORD (curl --netrc, ftp, git)
+    (
+        "a password in a .netrc entry",
+        _Pattern(rf"(?i)\b(?:machine\s+\S+|default)\s+(?:login\s+\S+\s+)?password\s+{_VALUE}"),
+        ("machine", "default"),
     ),
     # a URL's query (cron.php?token=..., ?cron_key=..., ?securitykey=..., Matomo's ?token_auth=...)
     (

@@ -413,7 +413,8 @@ def test_secret_texts_shortcut_for_plain_words_gives_the_patterns_verdict(value:
 _PROGRAMS = (
     "mysql mariadb MySQL sshpass redis-cli smbclient net smbtar http HTTP https xh zip unzip 7z lftp curl wget "
     "ldapsearch ldappasswd mongodump mongosh ncftpput chpasswd echo printf cron_run_jobs.php openssl htpasswd drush "
-    "fos:user:change-password security:hash-password cset config:set option yes passwd sudo chgpasswd kinit occ"
+    "fos:user:change-password security:hash-password cset config:set option yes passwd sudo chgpasswd kinit occ "
+    "mysqladmin rabbitmqctl ejabberdctl mosquitto_passwd doveadm kadmin sqlcmd machine default ALTER SET"
 )
 _OPTIONS = (
     "-p|-P|-a|-A bearer|--auth|-U|-u|-w|-s|-qrP|--password|--password-stdin|-H|--header|-pass|pass:|'%s'|"
@@ -423,6 +424,7 @@ _OPTIONS = (
     "-qrP Zt8kq2LmW9|-u amis:Zt8kq2LmW9|-u amis,Zt8kq2LmW9|-U amis:Zt8kq2LmW9|-vp Zt8kq2LmW9|"
     "-A bearer -a Zt8kq2LmW9|X-Api-Key:Zt8kq2LmW9|<<< Zt8kq2LmW9|<<<|Zt8kq2LmW9 | |amis:Zt8kq2LmW9 | |"
     "-H 'X-Auth-Token: Zt8kq2LmW9'|-e 'a; b'|<<EOF\nZt8kq2LmW9\n|-S|user:add|"
+    "password Zt8kq2LmW9|ROLE amis PASSWORD 'Zt8kq2LmW9'|add_user|pw -p|"
     "https://amis:Zt8kq2LmW9@x.org"
 )
 _WORDS = (
@@ -574,6 +576,20 @@ _SECRET_FORMS = [
     "chpasswd <<EOF\namis:Zt8kq2LmW9\nEOF",
     "chpasswd <<< amis:Zt8kq2LmW9",
     "echo amis:Zt8kq2LmW9 | chgpasswd",
+    *[f"{p} -u a password Zt8kq2LmW9" for p in ("mysqladmin", "mariadb-admin")],
+    "openssl passwd -6 -salt abcdefgh Zt8kq2LmW9",
+    "mosquitto_passwd -b f amis Zt8kq2LmW9",
+    *[f"rabbitmqctl {c} amis Zt8kq2LmW9" for c in ("add_user", "change_password", "authenticate_user")],
+    *[f"ejabberdctl {c} amis x.org Zt8kq2LmW9" for c in ("register", "change_password", "check_password")],
+    "prosodyctl register amis x.org Zt8kq2LmW9",
+    "doveadm pw -s SHA512-CRYPT -p Zt8kq2LmW9",
+    *[f"{p} -w Zt8kq2LmW9 -q x" for p in ("kadmin", "kadmin.local")],
+    *[f"{p} -S x -U sa -P Zt8kq2LmW9" for p in ("sqlcmd", "bcp", "osql")],
+    "ALTER ROLE amis WITH LOGIN PASSWORD 'Zt8kq2LmW9'",
+    "CREATE USER amis PASSWORD 'Zt8kq2LmW9'",
+    "SET PASSWORD FOR amis = 'Zt8kq2LmW9'",
+    "machine x.org login amis password Zt8kq2LmW9",
+    "default login amis password Zt8kq2LmW9",
 ]
 
 
