@@ -80,6 +80,8 @@ _PASSWORD_READER = (
 _STDIN_READER = (
     rf"(?:\b(?:mysql|mariadb)[\w-]*\s(?:{_ARGS}\s)?(?:-p|--password)(?=[\"']*(?:\s|$|[;&|)]))|{_PASSWORD_READER})"
 )
+# A program writing its arguments: echo, printf with a format that writes each as a line
+_ECHO = r"(?:echo(?:\s+-[neE]+)*|printf(?:\s+--)?(?:\s+[\"']*%s(?:\\n)?[\"']*)?)"
 # The one word it is given (group v): not a variable, an option, a path
 _STDIN_WORD = r"(?P<v>(?![$%{<*\\(\[-])(?!(?:\.\.?|~)?/)[^\s\"'`,;|&<>()]{6,})"
 
@@ -410,11 +412,21 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
         ),
         ("|",),
     ),
+    # lines written one by one in a group: (echo OLD; echo NEW; echo NEW) | passwd, { echo PW; echo PW; } | ...
     (
         "a password piped to a program",
         _Pattern(
-            # the reader as first found (an atomic group: not each -p of a long line tried in turn)
-            rf"(?>{_STDIN_READER}){_ARGS}<<<\s*(?P<q>[\"']+)?{_STDIN_WORD}"
+            rf"[({{][ \t]*{_ECHO}\s+[\"']*{_STDIN_WORD}[\"']*"
+            rf"(?:\s*;\s*{_ECHO}\s+[\"']*[^\s\"'`,;|&<>()]+[\"']*){{0,2}}\s*;?\s*[)}}]\s*\|[^\n|;&]{{0,200}}?{_STDIN_READER}"
+        ),
+        ("|",),
+    ),
+    (
+        "a password piped to a program",
+        _Pattern(
+            # the reader as first found (an atomic group: not each -p of a long line tried in turn); bash's
+            # $'...' quotes too
+            rf"(?>{_STDIN_READER}){_ARGS}<<<\s*(?:\$(?='))?(?P<q>[\"']+)?{_STDIN_WORD}"
             # quoted, the quotes end the word (as in a quoted script's '"'"'...'"'"'): 'SELECT 1' is no word
             r"(?(q)[\"']+(?=[\s;&|)]|$)|(?=[\s;&|)\"']|$))"
         ),

@@ -424,6 +424,7 @@ _OPTIONS = (
     "-qrP Zt8kq2LmW9|-u amis:Zt8kq2LmW9|-u amis,Zt8kq2LmW9|-U amis:Zt8kq2LmW9|-vp Zt8kq2LmW9|"
     "-A bearer -a Zt8kq2LmW9|X-Api-Key:Zt8kq2LmW9|<<< Zt8kq2LmW9|<<<|Zt8kq2LmW9 | |amis:Zt8kq2LmW9 | |"
     "-H 'X-Auth-Token: Zt8kq2LmW9'|-e 'a; b'|<<EOF\nZt8kq2LmW9\n|-S|user:add|"
+    "(echo Zt8kq2LmW9;|{ echo|; } |$'Zt8kq2LmW9'|"
     "password Zt8kq2LmW9|ROLE amis PASSWORD 'Zt8kq2LmW9'|add_user|pw -p|"
     "https://amis:Zt8kq2LmW9@x.org"
 )
@@ -576,6 +577,9 @@ _SECRET_FORMS = [
     "chpasswd <<EOF\namis:Zt8kq2LmW9\nEOF",
     "chpasswd <<< amis:Zt8kq2LmW9",
     "echo amis:Zt8kq2LmW9 | chgpasswd",
+    "(echo Zt8kq2LmW9; echo Zt8kq2LmW9) | smbpasswd -s a",
+    "{ echo old-Zt8kq2LmW9; echo Zt8kq2LmW9; echo Zt8kq2LmW9; } | passwd",
+    "smbpasswd -s a <<< $'Zt8kq2LmW9\\nZt8kq2LmW9'",
     *[f"{p} -u a password Zt8kq2LmW9" for p in ("mysqladmin", "mariadb-admin")],
     "openssl passwd -6 -salt abcdefgh Zt8kq2LmW9",
     "mosquitto_passwd -b f amis Zt8kq2LmW9",

@@ -293,6 +293,8 @@ SECRET = "Zt8kq2LmW9"
         f"echo {SECRET} | wp config create --dbname=asso --dbuser=asso --prompt=dbpass",
         f"echo {SECRET} | openssl passwd -6 -stdin >> ../priv/hashes",
         f"chpasswd <<< 'alice:{SECRET}'",
+        f"(echo {SECRET}; echo {SECRET}) | smbpasswd -s -a asso",
+        f"smbpasswd -s -a asso <<< $'{SECRET}\\n{SECRET}'",
         # a password as an argument or an option of more programs, in SQL, in a .netrc
         f"mysqladmin -u root -p password {SECRET}",
         f"openssl passwd -6 -salt 0123abcd {SECRET} >> ../priv/hashes",
@@ -469,6 +471,9 @@ def test_a_command_holding_a_secret_is_refused_as_the_policy_pack_would(tmp_path
         'OC_PASS="$(cat ../priv/alice-pass)" php occ user:add --password-from-env alice',
         'printf \'%s\\n%s\\n\' "$PW" "$PW" | passwd',
         "echo alice | php occ user:info --output=json",
+        "{ echo 'SET FOREIGN_KEY_CHECKS=0;'; cat ../db/x.sql; } | mysql -u asso_cron_main -p asso_cron_main",
+        '(echo "$PW"; echo "$PW") | smbpasswd -s -a asso',
+        "(echo started; date) | tee -a ../log/x.log",
         "mysqladmin --defaults-extra-file=../priv/backup.cnf status",
         'mysqladmin --defaults-extra-file=../priv/backup.cnf password "$(cat ../priv/new-pass)"',
         "openssl passwd -6 -salt 0123abcd -stdin < ../priv/new-pass >> ../priv/hashes",
