@@ -13,12 +13,13 @@ from collections.abc import Iterator
 
 # A token that is no credential: an anti-forgery token (Laravel's and Angular's XSRF-TOKEN cookie, Django's
 # csrftoken, X-CSRF-Token, ASP.NET's __RequestVerificationToken), which a page gives any visitor to send back
-# with a form: it opens no session (read with re.IGNORECASE)
-_NOT_CSRF = r"(?<!csrf)(?<!xsrf)(?<!csrf[^a-z0-9])(?<!xsrf[^a-z0-9])(?<!requestverification)"
+# with a form: it opens no session (read with re.IGNORECASE). The lookbehinds follow the word, so that they
+# are tried only where it is.
+_NOT_CSRF = r"(?<![cx]srftoken)(?<![cx]srf[^a-z0-9]token)(?<!requestverificationtoken)"
 # Words that name a secret, at the end of a key or option name (``DB_PASSWORD``, ``api-key``).
 _CONFIDENTIAL_WORDS = (
     r"(?:password|passwd|passphrase|secret(?:_?access)?(?:_?key)?|"
-    rf"{_NOT_CSRF}token|api_?key|private_?key|credentials?)"
+    rf"token{_NOT_CSRF}|api_?key|private_?key|credentials?)"
 )
 # Short words that name one only after a separator or alone (``DB_PASS``, ``pwd``; not ``bypass``).
 _CONFIDENTIAL_SHORT = r"(?:(?<![a-z0-9])|(?<=[_.-]))(?:pass|pwd)"
@@ -59,13 +60,18 @@ _ARGS = rf"(?:(?=[^\n|;&'\"]{{0,200}}+['\"]){_QUOTED_ARGS}|[^\n|;&]{{0,200}}?)"
 # kinit, cryptsetup, pure-pw useradd|passwd, vault login -; Nextcloud's occ user:add and user:resetpassword
 # (asked twice; --password-from-env names the variable to read, but the password written is as plain);
 # wp-cli's --prompt=...pass; sshpass with none of -f, -d, -p, -e.
+# Each starts a word, after a character that is none of a word's, with one of the characters they start with:
+# a text is tried from there only (elsewhere the first look fails, not each of the programs in turn).
+_READER_START = r"(?<!\w)(?=[-/. \tcdhkmopsv])"
 _PASSWORD_READER = (
-    r"(?:(?<![\w-])--password-stdin\b|(?<![\w-])--passphrase-fd[\s=]+0\b"
+    rf"{_READER_START}(?:(?<![\w-])--password-stdin\b|(?<![\w-])--passphrase-fd[\s=]+0\b"
     r"|(?<![\w-])-pass(?:in|out)?\s+[\"']?(?:stdin|fd:0|file:/dev/stdin)\b"
     r"|(?<![\w-])--pass(?:word|phrase)-file[\s=]+[\"']?(?:-|/dev/stdin|/dev/fd/0)(?=[\"']?(?:\s|$|[;&|)]))"
     rf"|\bpasswd\s(?:{_ARGS}\s)?--stdin\b"
-    # passwd run as a command (at the start, after a separator, sudo or doas), not a word (getent passwd)
-    r"|(?:(?m:^)|(?<=[;&|(`\"']))[ \t]*(?:(?:sudo|doas)(?:[ \t]+-[\w-]+)*[ \t]+)?(?:[\w.-]*/)*passwd(?![\w.-])"
+    # passwd run as a command (at the start, after a separator, sudo or doas; by its path too, /usr/bin/passwd,
+    # ./passwd), not a word (getent passwd)
+    r"|(?:(?m:^)|(?<=[;&|(`\"']))[ \t]*(?:(?:sudo|doas)(?:[ \t]+-[\w-]+)*[ \t]+)?"
+    r"(?:\.{0,2}(?:/[\w.-]+)*/)?passwd(?![\w.-])"
     r"|(?<![^\s/;&|(`\"'])sudo(?:\s+-[A-Za-z]+)*?\s+(?:-[A-Za-z]*S[A-Za-z]*|--stdin)(?![\w-])"
     rf"|\bsmbpasswd\s(?:{_ARGS}\s)?-[a-z]*s\b|{_COMMAND}pdbedit\s(?:{_ARGS}\s)?(?:-[A-Za-z]*t\b|--password-from-stdin\b)"
     rf"|\bhtpasswd\s(?:{_ARGS}\s)?-[a-zA-Z]*i|{_COMMAND}saslpasswd2?\s(?:{_ARGS}\s)?-[a-z]*p(?![\w-])"
@@ -78,7 +84,8 @@ _PASSWORD_READER = (
     r"|(?<![^\s/;&|(`\"'])sshpass(?:\s+-[vhV]+|\s+-[vhV]*P\s*\S+)*\s+(?=[^\s-]))"
 )
 _STDIN_READER = (
-    rf"(?:\b(?:mysql|mariadb)[\w-]*\s(?:{_ARGS}\s)?(?:-p|--password)(?=[\"']*(?:\s|$|[;&|)]))|{_PASSWORD_READER})"
+    rf"{_READER_START}(?:\b(?:mysql|mariadb)[\w-]*\s(?:{_ARGS}\s)?(?:-p|--password)(?=[\"']*(?:\s|$|[;&|)]))"
+    rf"|{_PASSWORD_READER})"
 )
 # A program writing its arguments: echo, printf with a format that writes each as a line
 _ECHO = r"(?:echo(?:\s+-[neE]+)*|printf(?:\s+--)?(?:\s+[\"']*%s(?:\\n)?[\"']*)?)"
@@ -407,10 +414,11 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
     (
         "a password piped to a program",
         _Pattern(
-            rf"(?:\becho(?:\s+-[neE]+)*|{_COMMAND}yes|\bprintf(?:\s+--)?(?:\s+[\"']*(?:%s(?:\\n)?){{1,3}}[\"']*)?)"
+            # yes run as a program (the lookbehind after the word: tried only where the word is)
+            rf"(?:\becho(?:\s+-[neE]+)*|yes(?<![^\s/;&|(`\"']yes)|\bprintf(?:\s+--)?(?:\s+[\"']*(?:%s(?:\\n)?){{1,3}}[\"']*)?)"
             rf"\s+[\"']*{_STDIN_WORD}[\"']*(?:\s+[\"']*(?P=v)[\"']*){{0,2}}\s*\|[^\n|;&]{{0,200}}?{_STDIN_READER}"
         ),
-        ("|",),
+        ("echo", "yes", "printf"),
     ),
     # lines written one by one in a group: (echo OLD; echo NEW; echo NEW) | passwd, { echo PW; echo PW; } | ...
     (
@@ -419,7 +427,7 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
             rf"[({{][ \t]*{_ECHO}\s+[\"']*{_STDIN_WORD}[\"']*"
             rf"(?:\s*;\s*{_ECHO}\s+[\"']*[^\s\"'`,;|&<>()]+[\"']*){{0,2}}\s*;?\s*[)}}]\s*\|[^\n|;&]{{0,200}}?{_STDIN_READER}"
         ),
-        ("|",),
+        ("echo", "printf"),
     ),
     (
         "a password piped to a program",
@@ -441,7 +449,8 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
             rf"(?>{_PASSWORD_READER}){_ARGS}<<(?!<)-?[ \t]*[\"']?[\w.-]++[\"']?[^\n]{{0,200}}+\n[ \t]*"
             rf"{_STDIN_WORD}[ \t]*(?=\n|$)"
         ),
-        ("<<",),
+        # a here-document's line ends: a text without one (a cron job's command) holds none
+        ("\n",),
     ),
     (
         "a PHP password constant",
@@ -467,7 +476,7 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
             # the quotes as the job's script quotes them too ('"'"'...'"'"')
             r"\s*[\"']+(?P<v>(?![$%{<:])[^\"'\n]{6,})[\"']"
         ),
-        ("password",),
+        ("create", "alter", "set"),
     ),
     # a .netrc's entry: machine HOST (or default) login USER password PASSWORD (curl --netrc, ftp, git)
     (
@@ -524,7 +533,7 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
             r"(?i)(?:(?<![\w-])(?:-H|--header)[\s=\"']*Cookie:[ \t]*"
             rf"|\bcurl\b{_ARGS}\s(?:-b|--cookie)(?:=|\s+)[\"']*)"
             r"(?:[^\s=;\"']+=[^\s;\"']*;[ \t]*)*?"
-            rf"(?=[^\s=;\"']{{0,200}}?(?:sess|logged_in|{_NOT_CSRF}token|auth(?!or)|remember|passphrase))(?>[^\s=;\"']+)="
+            rf"(?=[^\s=;\"']{{0,200}}?(?:sess|logged_in|token{_NOT_CSRF}|auth(?!or)|remember|passphrase))(?>[^\s=;\"']+)="
             r"(?P<v>(?![$%{<])[^\s;\"'$]{8,})"
         ),
         ("cookie", "curl"),
