@@ -15,6 +15,7 @@ import pytest
 
 from pic.cli import main
 from pic.commands import status
+from pic.registry import load_registry
 from pic.settings import load_settings
 from tests.conftest import ROOT
 from tests.generated_registry import generate
@@ -146,3 +147,56 @@ def test_a_resolver_that_never_answers_stops_the_run_after_the_first_names(
     said = f"resolver 127.0.0.1 port {port} no DNS answer at all ({', '.join(sorted(names))}): is the network"
     assert said in err, err
     assert out == "", out
+
+
+@contextmanager
+def _resolver_dropping_aaaa() -> Iterator[tuple[int, Callable[[], list[str]]]]:
+    """A resolver on 127.0.0.1 that answers every A query (no records) and never an AAAA one, as some broken
+    resolvers and middleboxes do. Yields its port and ``asked()``, the names asked for A so far."""
+    import dns.message
+    import dns.rdatatype
+
+    server = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    server.bind(("127.0.0.1", 0))
+    server.settimeout(0.1)
+    stop = threading.Event()
+    names: list[str] = []
+
+    def answer() -> None:
+        while not stop.is_set():
+            try:
+                data, client = server.recvfrom(65535)
+            except TimeoutError:
+                continue
+            query = dns.message.from_wire(data)
+            if query.question[0].rdtype == dns.rdatatype.A:
+                names.append(query.question[0].name.to_text(omit_final_dot=True))
+                server.sendto(dns.message.make_response(query).to_wire(), client)
+
+    thread = threading.Thread(target=answer, daemon=True)
+    thread.start()
+    try:
+        yield server.getsockname()[1], lambda: list(names)
+    finally:
+        stop.set()
+        thread.join()
+        server.close()
+
+
+def test_a_resolver_answering_a_but_not_aaaa_is_answering(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A name whose A query is answered shows the resolver up, though its AAAA query goes unanswered: the run
+    goes on over every site (each said to need action for its lookup), not stopped as if no DNS answered."""
+    members = tmp_path / "members"
+    generate(members, 6, load_settings(ROOT, "prod"))
+    (tmp_path / "disk-usage").mkdir()
+    argv = ["status", "--project", str(ROOT), "--members", str(members), "--disk-usage", str(tmp_path / "disk-usage")]
+    with _resolver_dropping_aaaa() as (port, asked):
+        code = main([*argv, "--resolver", "127.0.0.1", "--port", str(port), "--timeout", "0.2"])
+        names = asked()
+    out, err = capsys.readouterr()
+    assert "no DNS answer at all" not in err, err
+    assert code == 3, (out, err)
+    settings = load_settings(ROOT, "prod")
+    sites = [s.domain for s in status.sites_of(settings, load_registry(members, settings), dt.date.today())]
+    assert sites and all(site in names for site in sites), (sites, names)
+    assert out.count("DNS: lookup failed") == len(sites), out

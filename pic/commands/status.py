@@ -128,7 +128,8 @@ class Probe:
 
 def _addresses(resolver: dns.resolver.Resolver, name: str, unanswered: Unanswered) -> tuple[list[str], str | None]:
     """A and AAAA answers for ``name``, sorted; an error text when the lookup itself failed (noted in
-    ``unanswered`` when the resolver gave no answer)."""
+    ``unanswered`` when the resolver answered neither query: an A answered shows it up, though a resolver
+    or a middlebox dropping AAAA queries leaves the second unanswered)."""
     import dns.exception
     import dns.resolver
 
@@ -148,8 +149,8 @@ def _addresses(resolver: dns.resolver.Resolver, name: str, unanswered: Unanswere
         except (dns.resolver.NoNameservers, dns.exception.Timeout) as exc:
             unanswered.note(name, False)
             return [], f"lookup failed: {exc}"
+        unanswered.note(name, True)
         out += [r.to_text() for r in answer]
-    unanswered.note(name, True)
     return sorted(out), None
 
 
