@@ -125,7 +125,8 @@ def load_expected_file(path: Path) -> tuple[dict[str, list[Expected]], dict[str,
 
     Raises PicError naming the file, and the line and column or the domain and record, for a file that is not
     UTF-8 JSON, a key given twice (the decoder would keep the last one, and the records of the first would be
-    checked by no one), a domain without records, and a record whose name, type or value is not text.
+    checked by no one), a domain given twice in another case or with a final dot (the same), a domain without
+    records, and a record whose name, type or value is not text.
     """
     file = display_path(path)
     try:
@@ -151,6 +152,7 @@ def load_expected_file(path: Path) -> tuple[dict[str, list[Expected]], dict[str,
     if not isinstance(data, dict):
         raise PicError([Problem(file, None, "", "is not a mapping of domain to records")])
     lines = _key_lines(raw.decode("utf-8-sig"))
+    problems += _domains_twice(data, lines, file)
     for domain, recs in data.items():
         at = lines.get(domain)
         if not isinstance(recs, list) or not recs:
@@ -184,6 +186,19 @@ def load_expected_file(path: Path) -> tuple[dict[str, list[Expected]], dict[str,
     if problems:
         raise PicError(problems)
     return out, lines
+
+
+def _domains_twice(data: Mapping[str, object], lines: Mapping[str, int], file: str) -> list[Problem]:
+    """A key naming the domain of an earlier one (compared in lower case, without a final dot): the records of
+    one of the two would be checked by no one."""
+    named: dict[str, str] = {}
+    problems = []
+    for domain in data:
+        first = named.setdefault(_domain_key(domain), domain)
+        if first != domain:
+            why = f"names the domain of {show_value(first)} (line {lines.get(first)}) again: give its records once"
+            problems.append(Problem(file, lines.get(domain), format_loc([domain]), why))
+    return problems
 
 
 def _key_lines(text: str) -> dict[str, int]:

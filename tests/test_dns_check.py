@@ -29,6 +29,11 @@ CONTROL = '{"l.example.org": [\n{"name": "a", "type": "TXT", "value": "p=\x01"}]
     [
         # the decoder keeps the last of two keys: the first one's records would be checked by no one
         (f'{{"l.example.org": [{TXT}],\n "l.example.org": []}}', 'the key "l.example.org" is given twice'),
+        # so is one domain written in another case or with a final dot: the same domain, checked once
+        (
+            f'{{"l.example.org": [{TXT}],\n "L.Example.ORG.": [{TXT}]}}',
+            ':2 L.Example.ORG.: names the domain of "l.example.org" (line 1) again: give its records once',
+        ),
         ('{"l.example.org": [{"name": "a", "type": "TXT", "value": "x", "type": "MX"}]}', 'the key "type"'),
         ('{"l.example.org": []}', "l.example.org: has no records: nothing to check"),
         ("[" * 100_000 + "]" * 100_000, "cannot be read as JSON: nested too deeply"),
