@@ -351,6 +351,33 @@ def test_engine_refuses_an_alias_of_the_stack_file_before_writing_the_config_out
         engine.stack_config(project, "prod", ())
 
 
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        (b"config:\n  x:y: [unclosed\n", r"^Pulumi\.prod\.yaml:3: cannot be read as YAML: expected ',' or ']'"),
+        (b"config:\n  x:y: \xff\n", r"^Pulumi\.prod\.yaml:2: holds bytes that are not UTF-8"),
+        (b"config:\n  x:y: !!python/object:os.system x\n", r"^Pulumi\.prod\.yaml:2: cannot be read as YAML: could not"),
+        (b"config:\n  x:y: " + b"[" * 50_000 + b"]" * 50_000 + b"\n", r"^Pulumi\.prod\.yaml: .* nested too deeply"),
+    ],
+)
+def test_engine_says_a_stack_file_it_cannot_read_at_its_line(tmp_path: Path, content: bytes, said: str) -> None:
+    """A revision's stack file is read by the engine before its program checks it: one that is no YAML, no UTF-8
+    or nested too deeply is said with its line (was: a traceback from ``pic plan --against REV``)."""
+    project = _project(tmp_path, SECRET_PROGRAM)
+    (project / "Pulumi.prod.yaml").write_bytes(content)
+    with pytest.raises(engine.ProgramError, match=said):
+        engine.stack_config(project, "prod", ())
+
+
+@pytest.mark.parametrize("config", ["[a, b]", "some text", "42"])
+def test_engine_hands_on_a_stack_file_config_that_is_no_mapping_as_none(tmp_path: Path, config: str) -> None:
+    """``config:`` that is no mapping is the program's to refuse: the engine hands on no settings (was: a
+    traceback, AttributeError on the list's or text's items)."""
+    project = _project(tmp_path, SECRET_PROGRAM)
+    (project / "Pulumi.prod.yaml").write_text(f"config: {config}\n", encoding="utf-8")
+    assert engine.stack_config(project, "prod", ()) == ({}, [])
+
+
 # --- the command on a git repository -----------------------------------------------------------
 
 

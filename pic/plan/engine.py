@@ -307,11 +307,25 @@ def stack_config(project_dir: Path, stack: str, secret_keys: tuple[str, ...]) ->
             return super().compose_node(parent, index)
 
     path = project_dir / f"Pulumi.{stack}.yaml"
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=NoAliases) if path.is_file() else None  # noqa: S506
+    # Any other fault of the file is the program's to say (its settings are checked first): its text, or no config
+    # mapping, is handed on as none here.
+    try:
+        data = yaml.load(path.read_bytes().decode("utf-8"), Loader=NoAliases) if path.is_file() else None  # noqa: S506
+    except UnicodeDecodeError as exc:
+        line = exc.object[: exc.start].count(b"\n") + 1
+        raise ProgramError(f"{path.name}:{line}: holds bytes that are not UTF-8: save it as UTF-8") from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"{path.name}:{mark.line + 1}" if mark is not None else path.name
+        raise ProgramError(f"{where}: cannot be read as YAML: {exc.problem or exc.context}") from None
+    except yaml.YAMLError as exc:
+        raise ProgramError(f"{path.name}: cannot be read as YAML: {exc}") from None
+    except RecursionError:
+        raise ProgramError(f"{path.name}: cannot be read as YAML: nested too deeply") from None
     raw = data.get("config") if isinstance(data, dict) else None
     config: dict[str, str] = {}
     secrets: list[str] = []
-    for raw_key, value in (raw or {}).items():
+    for raw_key, value in (raw if isinstance(raw, dict) else {}).items():
         key = str(raw_key)
         if isinstance(value, dict) and set(value) == {"secure"}:
             config[key] = PLACEHOLDER
