@@ -62,6 +62,10 @@ _ARGS = rf"(?:(?=[^\n|;&'\"]{{0,200}}+['\"]){_QUOTED_ARGS}|[^\n|;&]{{0,200}}?)"
 # wp-cli's --prompt=...pass; sshpass with none of -f, -d, -p, -e.
 # Each starts a word, after a character that is none of a word's, with one of the characters they start with:
 # a text is tried from there only (elsewhere the first look fails, not each of the programs in turn).
+# Where a program runs as a command (the start of a line, after a separator, through sudo or doas and their
+# options): kinit, passwd or vault written as a word of another program's arguments (logger -t kinit, mail -s
+# "passwd report") reads no password.
+_AT_COMMAND = r"(?:(?m:^)|(?<=[;&|(`]))[ \t]*(?:(?:sudo|doas)(?:[ \t]+-[\w-]+(?:[ \t]+(?!-)[\w.-]+)?)*[ \t]+)?"
 _READER_START = r"(?<!\w)(?=[-/. \tcdhkmopsv])"
 _PASSWORD_READER = (
     rf"{_READER_START}(?:(?<![\w-])--password-stdin\b|(?<![\w-])--passphrase-fd[\s=]+0\b"
@@ -70,16 +74,17 @@ _PASSWORD_READER = (
     rf"|\bpasswd\s(?:{_ARGS}\s)?--stdin\b"
     # passwd run as a command (at the start, after a separator, sudo or doas; by its path too, /usr/bin/passwd,
     # ./passwd), not a word (getent passwd)
-    r"|(?:(?m:^)|(?<=[;&|(`\"']))[ \t]*(?:(?:sudo|doas)(?:[ \t]+-[\w-]+)*[ \t]+)?"
-    r"(?:\.{0,2}(?:/[\w.-]+)*/)?passwd(?![\w.-])"
-    r"|(?<![^\s/;&|(`\"'])sudo(?:\s+-[A-Za-z]+)*?\s+(?:-[A-Za-z]*S[A-Za-z]*|--stdin)(?![\w-])"
+    rf"|{_AT_COMMAND}(?:\.{{0,2}}(?:/[\w.-]+)*/)?passwd(?![\w.-])"
+    r"|(?:(?m:^)|(?<=[;&|(`]))[ \t]*sudo(?:\s+-[A-Za-z]+)*?\s+(?:-[A-Za-z]*S[A-Za-z]*|--stdin)(?![\w-])"
     rf"|\bsmbpasswd\s(?:{_ARGS}\s)?-[a-z]*s\b|{_COMMAND}pdbedit\s(?:{_ARGS}\s)?(?:-[A-Za-z]*t\b|--password-from-stdin\b)"
     rf"|\bhtpasswd\s(?:{_ARGS}\s)?-[a-zA-Z]*i|{_COMMAND}saslpasswd2?\s(?:{_ARGS}\s)?-[a-z]*p(?![\w-])"
     rf"|{_COMMAND}vncpasswd\s(?:{_ARGS}\s)?-f(?![\w-])|{_COMMAND}openssl\s+passwd\s(?:{_ARGS}\s)?-stdin(?![\w-])"
     rf"|{_COMMAND}mkpasswd\s(?:{_ARGS}\s)?(?:-[A-Za-z]*s(?![\w-])|--stdin\b)"
-    rf"|{_COMMAND}(?:kinit|cryptsetup)(?![\w.-])|{_COMMAND}pure-pw\s+(?:useradd|passwd)(?![\w-])"
-    rf"|{_COMMAND}vault\s+login\s(?:{_ARGS}\s)?-(?=\s|$|[;&|)])"
-    rf"|\bocc\s(?:{_ARGS}\s)?user:(?:add|resetpassword)(?![\w:-])|(?<![\w-])--password-from-env\b"
+    rf"|{_AT_COMMAND}(?:kinit|cryptsetup)(?![\w.-])|{_AT_COMMAND}pure-pw\s+(?:useradd|passwd)(?![\w-])"
+    rf"|{_AT_COMMAND}vault\s+login\s(?:{_ARGS}\s)?-(?=\s|$|[;&|)])"
+    rf"|{_AT_COMMAND}(?:php[\w.]*[ \t]+(?:-\S+[ \t]+)*)?(?:[\w.~/-]*/)?occ"
+    rf"\s(?:{_ARGS}\s)?user:(?:add|resetpassword)(?![\w:-])"
+    r"|(?<![\w-])--password-from-env\b"
     r"|(?<![\w-])--prompt[=\s]+[\"']?[\w,-]*?pass(?![\w-])"
     r"|(?<![^\s/;&|(`\"'])sshpass(?:\s+-[vhV]+|\s+-[vhV]*P\s*\S+)*\s+(?=[^\s-]))"
 )

@@ -318,6 +318,9 @@ SECRET = "Zt8kq2LmW9"
         f"unrar x -p'{SECRET}' ../db/www.rar ../restore/",
         f"ssh-keygen -q -t ed25519 -N '{SECRET}' -f ../priv/id_backup",
         f"ssh-keygen -p -P {SECRET} -N '' -f ../priv/id_backup",
+        # a reader run through sudo with options taking values
+        f"echo {SECRET} | sudo -u root -H passwd alice",
+        f"echo {SECRET} | sudo -u www-data php occ user:add alice",
     ],
 )
 def test_a_command_holding_a_secret_is_refused_as_the_policy_pack_would(tmp_path: Path, command: str) -> None:
@@ -467,6 +470,15 @@ def test_a_command_holding_a_secret_is_refused_as_the_policy_pack_would(tmp_path
         "yes | php bin/console doctrine:migrations:migrate",
         "yes n | cp -i ../db/x.sql ../db/old/",
         "echo alice | xargs getent passwd",
+        # a reader's name as a word of another program's arguments: a log tag, a mail's subject
+        "kinit -R && echo renewed | logger -t kinit",
+        "echo rotated | logger -t cryptsetup",
+        'echo finished | mail -s "passwd report" admin@asso-cron.org',
+        "echo finished | mail -s 'kinit renewal' admin@asso-cron.org",
+        'echo Completed | mail -s "sudo -S check" root',
+        "echo reminder | mail -s 'occ user:add done' admin@asso-cron.org",
+        'echo weekly_report | mail -s "vault login - audit" admin@asso-cron.org',
+        "echo rotated | logger -t pure-pw useradd",
         "echo started | sudo tee -a ../log/x.log",
         'OC_PASS="$(cat ../priv/alice-pass)" php occ user:add --password-from-env alice',
         'printf \'%s\\n%s\\n\' "$PW" "$PW" | passwd',
