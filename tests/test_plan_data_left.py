@@ -942,3 +942,107 @@ def test_a_host_at_another_address_with_its_private_address_kept_is_told_as_like
     [hm] = review([], Attribution(empty, registry, elsewhere), attr_old).host_moves
     assert hm.private_kept == "" and "most likely the same machine" not in hm.note()
     assert hm.note().endswith("the program makes them anew, empty, on web1.example.net"), hm.note()
+
+
+S3_BEFORE, S3_AFTER = "s3:https://s3.example.net/pic-backup/prod", "s3:https://s3.example.org/asso-vault/pic"
+BACKUP = 'pic:backup: {time: "03:15", keep_days: 7}'
+
+
+def _offsite(repository: str) -> tuple[str, str]:
+    return BACKUP, f"{BACKUP[:-1]}, offsite: {{repository: '{repository}'}}}}"
+
+
+def test_the_offsite_repository_changed_leaves_the_snapshots_behind_and_says_how_to_copy_them(
+    tmp_path: Path,
+) -> None:
+    """pic:backup.offsite.repository changed: the snapshots made so far stay in the former repository, which
+    pic-offsite-restore, the drill and the retention no longer touch, and the next night uploads everything anew.
+    Exit 3 as a retention lowered (fewer snapshots restorable) and the lists left (data where the platform no
+    longer reaches it), with restic copy, the former credentials and its deletion by hand (was: exit 0, "nothing
+    stateful is deleted or replaced")."""
+    before = _stack(tmp_path, "before", WEB2, _offsite(S3_BEFORE))
+    after = _stack(tmp_path, "after", WEB2, _offsite(S3_AFTER))
+    registry, empty = load_registry(MEMBERS, before), rendering()
+    attr_old, attr_new = Attribution(empty, registry, before), Attribution(empty, registry, after)
+    r = review([], attr_new, attr_old)
+    oc = r.offsite_repository
+    assert oc is not None and (oc.old, oc.new, oc.hosts) == (S3_BEFORE, S3_AFTER, ("db", "web1", "web2"))
+    assert r.retention_cuts == [], "a new repository's retention cuts nothing of the former one"
+    assert exit_status([], attr_new, attr_old) == EXIT_STATEFUL
+    note = oc.note()
+    for words in (
+        f"pic:backup.offsite.repository {S3_BEFORE} -> {S3_AFTER}: the snapshots made so far (db, web1, web2: the "
+        f"members' www/, priv/ and db/, and each host's own state) stay in {S3_BEFORE}, which nothing of the "
+        "platform uses any more",
+        f"`pic-offsite-restore` lists and restores only what {S3_AFTER} holds",
+        f"the nightly retention (forget --prune) and check no longer touch {S3_BEFORE}",
+        f"the next night's run makes {S3_AFTER} (unless a repository is there already, taken as found) and uploads "
+        "every host's data in full",
+    ):
+        assert words in note, (words, note)
+    for words in (
+        f"`restic init --repo {S3_AFTER} --from-repo {S3_BEFORE} --copy-chunker-params`",
+        f"`restic copy --repo {S3_AFTER} --from-repo {S3_BEFORE}`",
+        "keep the former repository's credentials (the repository password, and its ssh key or S3 keys) outside "
+        "the platform",
+        f"delete {S3_BEFORE} by hand once it is no longer needed (nothing of the platform does)",
+        f"or keep `pic:backup.offsite.repository: {S3_BEFORE}`",
+    ):
+        assert words in oc.advice, (words, oc.advice)
+    text = as_text(empty, attr_new, header="h", changes=[], attr_old=attr_old, against="HEAD")
+    assert f"\n!!! STATEFUL: {note}\n      what to do: {oc.advice}\n" in text, text
+    assert f">>> offsite: {note}" in text and "nothing stateful is deleted or replaced" not in text
+    md = as_markdown(empty, attr_new, title="t", changes=[], attr_old=attr_old)
+    assert (
+        f"#### :warning: Stateful: `pic:backup.offsite.repository` changes (`{S3_BEFORE}` → `{S3_AFTER}`)\n\n"
+        f"{note}.\n\nWhat to do: {oc.advice}.\n"
+    ) in md, md
+    assert "Nothing stateful is deleted or replaced." not in md
+    data = as_json(empty, attr_new, meta={}, changes=[], attr_old=attr_old)["offsite_repository_changed"]
+    assert data == {
+        "from": S3_BEFORE,
+        "to": S3_AFTER,
+        "hosts": ["db", "web1", "web2"],
+        "note": note,
+        "advice": oc.advice,
+    }
+    # the same repository, or the off-site backup added: nothing said
+    unchanged = Attribution(empty, registry, _stack(tmp_path, "same", WEB2, _offsite(S3_BEFORE)))
+    assert review([], unchanged, attr_old).offsite_repository is None
+    assert as_json(empty, unchanged, meta={}, changes=[], attr_old=attr_old)["offsite_repository_changed"] is None
+    added = Attribution(empty, registry, before)
+    assert review([], added, Attribution(empty, registry, _stack(tmp_path, "off", WEB2))).offsite_repository is None
+
+
+def test_an_offsite_repository_written_in_restics_other_form_is_no_new_repository(tmp_path: Path) -> None:
+    """sftp:u@h:/p and sftp://u@h//p are one repository: nothing is left behind."""
+    key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl"
+
+    def offsite(repository: str) -> tuple[str, str]:
+        known = f"known_hosts: '{sftp_target(repository).host} {key}'"  # type: ignore[union-attr]
+        return BACKUP, f"{BACKUP[:-1]}, offsite: {{repository: '{repository}', {known}}}}}"
+
+    before = _stack(tmp_path, "before", offsite("sftp:restic@backup.example.net:/srv/restic/pic"))
+    same = _stack(tmp_path, "same", offsite("sftp://restic@backup.example.net//srv/restic/pic"))
+    other = _stack(tmp_path, "other", offsite("sftp://restic@backup.example.net//srv/restic/pic2"))
+    registry, empty = load_registry(MEMBERS, before), rendering()
+    attr_old = Attribution(empty, registry, before)
+    assert review([], Attribution(empty, registry, same), attr_old).offsite_repository is None
+    oc = review([], Attribution(empty, registry, other), attr_old).offsite_repository
+    assert oc is not None and oc.new == "sftp://restic@backup.example.net//srv/restic/pic2"
+
+
+def test_a_changed_offsite_repository_is_stateful_in_every_format(real_repo: Path) -> None:
+    """The real program with pic:backup.offsite.repository changed in the stack file: exit 3, the snapshots said
+    to stay in the former repository, in text, markdown and json."""
+    edit(real_repo / "Pulumi.prod.yaml", *_offsite(S3_BEFORE))
+    commit(real_repo, "off-site backups")
+    edit(real_repo / "Pulumi.prod.yaml", S3_BEFORE, S3_AFTER)  # not committed: the working tree against HEAD
+    text, md, data = plans(real_repo, EXIT_STATEFUL, "HEAD")
+    assert f"!!! STATEFUL: pic:backup.offsite.repository {S3_BEFORE} -> {S3_AFTER}: the snapshots made so far" in text
+    assert f"`restic copy --repo {S3_AFTER} --from-repo {S3_BEFORE}`" in text, text[-4000:]
+    assert "nothing stateful is deleted or replaced" not in text
+    assert f"#### :warning: Stateful: `pic:backup.offsite.repository` changes (`{S3_BEFORE}` → `{S3_AFTER}`)" in md
+    changed = data["offsite_repository_changed"]
+    assert (changed["from"], changed["to"], changed["hosts"]) == (S3_BEFORE, S3_AFTER, ["db", "web1"])
+    assert data["stateful_changes"] == [], "no resource holding data is deleted or replaced: the repository is"

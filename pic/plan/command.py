@@ -796,8 +796,9 @@ def _markdown_slugs_given(given: list[SlugGiven]) -> str:
 def exit_status(changes: list[Change] | None, attr: Attribution, attr_old: Attribution | None) -> int:
     """3 when a change deletes, replaces or unprotects something stateful, or changes the uid of a member
     or gives a uid to another slug (a file renamed, a uid reused: the hosts refuse both), or leaves members'
-    data behind (``pic:members_root`` changed, a domain handed over to a new member, Sympa's main domain changed),
-    else 4 when a member moves to another web host (its files and DNS follow by hand), else 0."""
+    data behind (``pic:members_root`` changed, a domain handed over to a new member, Sympa's main domain changed,
+    the off-site repository changed: the snapshots so far out of the platform's reach), else 4 when a member moves
+    to another web host (its files and DNS follow by hand), else 0."""
     if changes is None:
         return EXIT_OK
     r = review(changes, attr, attr_old or attr)

@@ -141,6 +141,8 @@ class Review:
     readdressed: dict[str, tuple[str, str]] = field(default_factory=dict)
     # hosts renamed at the same addresses in this plan: name before -> name after (the same machine)
     renamed_hosts: dict[str, str] = field(default_factory=dict)
+    # pic:backup.offsite.repository changed: the snapshots so far stay in the former repository
+    offsite_repository: OffsiteRepositoryChange | None = None
 
     def move_advice(self, slug: str) -> str:
         """What to do for a member that moves, in order, with commands that work where they are to be run:
@@ -225,6 +227,7 @@ class Review:
         return (
             self.root_move is not None
             or self.sympa_domain is not None
+            or self.offsite_repository is not None
             or bool(self.handovers or self.host_moves or self.charset_changes or self.retention_cuts or self.lists_left)
         )
 
@@ -672,6 +675,44 @@ class SympaDomainChange:
 
 
 @dataclass(frozen=True)
+class OffsiteRepositoryChange:
+    """``pic:backup.offsite.repository`` changed: the hosts back up to another repository, a new one, from the
+    next night; the snapshots made so far stay in the former one, which nothing of the platform reads, thins
+    or checks any more."""
+
+    old: str
+    new: str
+    hosts: tuple[str, ...]  # the hosts that backed up to the former repository
+
+    def note(self) -> str:
+        old, new = self.old, self.new
+        return (
+            f"pic:backup.offsite.repository {old} -> {new}: the snapshots made so far ({', '.join(self.hosts)}: "
+            f"the members' www/, priv/ and db/, and each host's own state) stay in {old}, which nothing of the "
+            f"platform uses any more: from `pulumi up`, `pic-offsite-restore` lists and restores only what {new} "
+            f"holds, the weekly drill reads only {new}, and the nightly retention (forget --prune) and check no "
+            f"longer touch {old}, whose snapshots stay as they are, never thinned; the next night's run makes "
+            f"{new} (unless a repository is there already, taken as found) and uploads every host's data in full: "
+            "until then nothing can be restored through the platform, and after it only from that night on"
+        )
+
+    @property
+    def advice(self) -> str:
+        old, new = self.old, self.new
+        return (
+            f"if the history matters, copy it first, on a host with both repositories' credentials: make {new} "
+            f"with {old}'s chunker parameters, so that the nights after deduplicate against what is copied "
+            f"(`restic init --repo {new} --from-repo {old} --copy-chunker-params`), copy the snapshots (`restic "
+            f"copy --repo {new} --from-repo {old}`), run `pulumi up`, then `restic copy` again before the next "
+            "night's run (it copies only the snapshots made since); or keep the former repository's credentials "
+            "(the repository password, and its ssh key or S3 keys) outside the platform, to restore from it with "
+            f"restic by hand (`restic --repo {old} snapshots`, `restic restore`) while its snapshots matter; "
+            f"delete {old} by hand once it is no longer needed (nothing of the platform does); or keep "
+            f"`pic:backup.offsite.repository: {old}`"
+        )
+
+
+@dataclass(frozen=True)
 class DomainHandover:
     """Domains of one member given to another by this plan (a removed member's to a new one, or between
     members that stay): served from the other's space, without the first one's data."""
@@ -979,6 +1020,7 @@ def review(changes: list[Change], attr_new: Attribution, attr_old: Attribution) 
         by_default,
         _readdressed(attr_old, attr_new),
         renamed,
+        _offsite_repository_change(attr_old, attr_new),
     )
 
 
@@ -1005,6 +1047,17 @@ def _same_repository(a: str, b: str) -> bool:
     except ValueError:
         return False
     return target_a is not None and target_a == target_b
+
+
+def _offsite_repository_change(attr_old: Attribution, attr_new: Attribution) -> OffsiteRepositoryChange | None:
+    """``pic:backup.offsite.repository`` changed to another repository (not the same one written otherwise)."""
+    old, new = attr_old.settings, attr_new.settings
+    if old is None or new is None or old is new:
+        return None
+    before, after = old.backup.offsite, new.backup.offsite
+    if before is None or after is None or _same_repository(before.repository, after.repository):
+        return None
+    return OffsiteRepositoryChange(before.repository, after.repository, tuple(sorted(old.hosts)))
 
 
 def _retention_cuts(attr_old: Attribution, attr_new: Attribution) -> list[RetentionCut]:
@@ -1468,6 +1521,7 @@ def as_text(
         lines += [f">>> handed over: {h.note()}" for h in r.handovers]
         lines += [f">>> lists left: {ll.note()}" for ll in r.lists_left]
         lines += [f">>> sympa_domain: {sd.note()}" for sd in (r.sympa_domain,) if sd is not None]
+        lines += [f">>> offsite: {oc.note()}" for oc in (r.offsite_repository,) if oc is not None]
         for loss in r.https_lost:
             lines.append(f">>> https: {loss.member}: {https_note(loss)}")
         at_stake = r.stateful
@@ -1508,8 +1562,8 @@ def as_text(
 UNREAD_NOTE = (
     "files of the revision that the working tree's rules cannot read (a later check, an older contract): what "
     "they held is not compared, so a uid changed, a database's charset, lists left behind, a domain handed "
-    "over, a member moved, a host or Sympa moved, Sympa's main domain changed or a retention lowered there is not "
-    "told"
+    "over, a member moved, a host or Sympa moved, Sympa's main domain changed, a retention lowered or the "
+    "off-site repository changed there is not told"
 )
 UNREAD_ADVICE = (
     "compare those files with the working tree's by hand (git diff REV -- FILE), or compare with a revision "
@@ -1547,6 +1601,9 @@ def _text_left_behind(r: Review) -> list[str]:
         lines += ["", f"!!! STATEFUL: {ll.note()}", f"      what to do: {ll.advice}"]
     if r.sympa_domain is not None:
         lines += ["", f"!!! STATEFUL: {r.sympa_domain.note()}", f"      what to do: {r.sympa_domain.advice}"]
+    oc = r.offsite_repository
+    if oc is not None:
+        lines += ["", f"!!! STATEFUL: {oc.note()}", f"      what to do: {oc.advice}"]
     if r.handovers:
         lines += [
             "",
@@ -1755,6 +1812,10 @@ def _markdown_left_behind(r: Review) -> list[str]:
     if sd is not None:
         out += [f"#### :warning: Stateful: `pic:mail.sympa_domain` changes ({sd.old} → {sd.new})", ""]
         out += [f"{sd.note()}.", "", f"What to do: {sd.advice}.", ""]
+    oc = r.offsite_repository
+    if oc is not None:
+        out += [f"#### :warning: Stateful: `pic:backup.offsite.repository` changes (`{oc.old}` → `{oc.new}`)", ""]
+        out += [f"{oc.note()}.", "", f"What to do: {oc.advice}.", ""]
     if r.handovers:
         out += ["#### :warning: Stateful: domains go from one member to another", ""]
         for h in r.handovers:
@@ -1976,6 +2037,12 @@ def as_json(
                 "advice": sd.advice,
             }
             if sd is not None
+            else None
+        )
+        oc = r.offsite_repository
+        data["offsite_repository_changed"] = (
+            {"from": oc.old, "to": oc.new, "hosts": list(oc.hosts), "note": oc.note(), "advice": oc.advice}
+            if oc is not None
             else None
         )
         data["unread"] = list(r.unread)
