@@ -22,11 +22,15 @@ from typing import Any
 import pytest
 
 from pic.check import check
-from pic.registry import Member
+from pic.plan.command import exit_status
+from pic.plan.model import Attribution
+from pic.plan.output import as_json, as_markdown, as_text, review
+from pic.registry import Member, load_registry
 from tests.conftest import ROOT, require_program
 from tests.helpers import member, write_members
 from tests.test_git_history import hostile_git_config
-from tests.test_plan import git
+from tests.test_plan import git, rendering
+from tests.test_plan_data_left import _stack
 
 WEB2 = "    web2: {role: web, address: web2.example.org, private_address: 10.0.0.12, ssh_user: deploy}\n"
 CONTAINER = "docker:index/container:Container"
@@ -847,3 +851,120 @@ def test_against_any_revision_git_names_a_commit_by(two_hosts: Path) -> None:
             rev,
             proc.stderr[-2000:],
         )
+
+
+SELECTOR = ("dkim_selector: pic,", "dkim_selector: pic2026,")
+
+
+def test_a_changed_dkim_selector_names_the_records_to_publish_first_and_stays_a_warning(tmp_path: Path) -> None:
+    """pic:mail.dkim_selector changed: the same keys, under another name receivers look up; each list domain's
+    record to publish before pulumi up (by the admins, by its member, or by pulumi up in the platform's zone), the
+    old one kept while mail signed with it waits in Postfix's queue. Nothing held is lost: the exit status stays
+    (was: only the Sympa configuration's updates, "nothing stateful", not a word of DNS)."""
+    dns = "pic:dns: {backend: zonefile, zones: [example.org], listen: [192.0.2.53]}"
+    zone = ("pic:members_root:", f"{dns}\n  pic:members_root:")
+    before = _stack(tmp_path, "before", zone)
+    after = _stack(tmp_path, "after", zone, SELECTOR)
+    members = tmp_path / "members"
+    shutil.copytree(ROOT / "members", members)
+    with (members / "chorale-saint-jean.yaml").open("a", encoding="utf-8") as out:
+        out.write("status: archived\n")
+    empty = rendering()
+    attr_old = Attribution(empty, load_registry(members, before), before)
+    attr_new = Attribution(empty, load_registry(members, after), after)
+    r = review([], attr_new, attr_old)
+    dk = r.dkim_selector
+    assert dk is not None and (dk.old, dk.new) == ("pic", "pic2026")
+    assert [(d.domain, d.member, d.dmarc, d.zone) for d in dk.domains] == [
+        ("listes.example.org", "", "none", "example.org"),
+        ("listes.amis-du-rhone.org", "amis-du-rhone", "quarantine", ""),
+    ]
+    assert dk.archived == ("listes.chorale-saint-jean.fr",)
+    assert not r.data_left_behind and exit_status([], attr_new, attr_old) == 0
+    note = dk.note()
+    for words in (
+        "pic:mail.dkim_selector pic -> pic2026: from `pulumi up`, Sympa signs the mail of every list domain with the "
+        "same key under the new selector, and receivers look it up at `pic2026._domainkey.<domain>` instead of "
+        "`pic._domainkey.<domain>`: a record to publish, with the value of today's (the key does not change)",
+        "by each member in its own zone for listes.amis-du-rhone.org (amis-du-rhone)",
+        "by `pulumi up` itself for listes.example.org (the platform's zone example.org, which drops the "
+        "`pic._domainkey.` record in the same step)",
+        "is junked for listes.amis-du-rhone.org (`dmarc: quarantine`)",
+        "needs the `pic._domainkey.` record until it is delivered (Postfix tries for up to 5 days)",
+        "the archived members' list domains (listes.chorale-saint-jean.fr) need theirs before they are made active",
+    ):
+        assert words in note, (words, note)
+    assert "by the admins" not in note and "refused for" not in note, note
+    assert "the admins publish" not in dk.advice, "the main domain's record is the platform zone's"
+    for words in (
+        "before `pulumi up`, have each record published at its new name: `pulumi stack output mail_dns_records "
+        "--json | sed 's/\"pic\\._domainkey\\./\"pic2026._domainkey./' > records-pic2026.json`",
+        "`pic dns check --expected records-pic2026.json` says which are still missing",
+        "keep the `pic._domainkey.` records 5 days more",
+        "run `pulumi up` when Postfix's queue on the mail host is empty (`postqueue -p`)",
+        "or keep `pic:mail.dkim_selector: pic`",
+    ):
+        assert words in dk.advice, (words, dk.advice)
+    text = as_text(empty, attr_new, header="h", changes=[], attr_old=attr_old, against="HEAD")
+    assert f"\n>>> dkim_selector: {note}\n      what to do: {dk.advice}\n" in text, text
+    assert "nothing stateful is deleted or replaced" in text and "!!! STATEFUL" not in text
+    md = as_markdown(empty, attr_new, title="t", changes=[], attr_old=attr_old)
+    assert (
+        "#### :warning: `pic:mail.dkim_selector` changes (pic → pic2026): DKIM records to publish\n\n"
+        f"{note}.\n\nWhat to do: {dk.advice}.\n"
+    ) in md, md
+    # a forge drops what looks like an HTML tag outside code spans: every <domain> is in one
+    assert "<domain>" not in re.sub(r"`[^`]*`", "", f"{note} {dk.advice}")
+    data = as_json(empty, attr_new, meta={}, changes=[], attr_old=attr_old)["dkim_selector_changed"]
+    assert data == {
+        "from": "pic",
+        "to": "pic2026",
+        "list_domains": [
+            {
+                "domain": "listes.example.org",
+                "member": None,
+                "dmarc": "none",
+                "record": "pic2026._domainkey.listes.example.org",
+                "record_before": "pic._domainkey.listes.example.org",
+                "zone": "example.org",
+            },
+            {
+                "domain": "listes.amis-du-rhone.org",
+                "member": "amis-du-rhone",
+                "dmarc": "quarantine",
+                "record": "pic2026._domainkey.listes.amis-du-rhone.org",
+                "record_before": "pic._domainkey.listes.amis-du-rhone.org",
+                "zone": None,
+            },
+        ],
+        "archived_list_domains": ["listes.chorale-saint-jean.fr"],
+        "note": note,
+        "advice": dk.advice,
+    }
+    assert review([], attr_old, Attribution(empty, load_registry(members, before), before)).dkim_selector is None
+
+
+def test_a_changed_dkim_selector_in_the_stack_file_is_told_in_every_format(two_hosts: Path) -> None:
+    """The real program with pic:mail.dkim_selector changed: Sympa's configuration updated, no key replaced, and the
+    records to publish first told in text, markdown and json, exit 0."""
+    edit(two_hosts / "Pulumi.prod.yaml", *SELECTOR)
+    commit(two_hosts, "another DKIM selector")
+    out = {}
+    for fmt in ("text", "markdown", "json"):
+        proc = plan(two_hosts, "--format", fmt)
+        assert proc.returncode == 0, (fmt, proc.stdout[-4000:], proc.stderr[-4000:])
+        out[fmt] = proc.stdout
+    text, md, data = out["text"], out["markdown"], json.loads(out["json"])
+    assert ">>> dkim_selector: pic:mail.dkim_selector pic -> pic2026: from `pulumi up`, Sympa signs" in text
+    assert "by the admins for listes.example.org; by each member in its own zone for listes.amis-du-rhone.org " in text
+    assert "refused for listes.chorale-saint-jean.fr (`dmarc: reject`)" in text, text[-4000:]
+    assert "nothing stateful is deleted or replaced" in text
+    assert "#### :warning: `pic:mail.dkim_selector` changes (pic → pic2026): DKIM records to publish" in md
+    changed = data["dkim_selector_changed"]
+    assert [(d["domain"], d["record"]) for d in changed["list_domains"]] == [
+        ("listes.example.org", "pic2026._domainkey.listes.example.org"),
+        ("listes.amis-du-rhone.org", "pic2026._domainkey.listes.amis-du-rhone.org"),
+        ("listes.chorale-saint-jean.fr", "pic2026._domainkey.listes.chorale-saint-jean.fr"),
+    ]
+    assert not [c for c in data["changes"] if c["type"] == KEY], "the keys stay: only their records' names change"
+    assert data["stateful_changes"] == []

@@ -10,13 +10,15 @@ from pathlib import PurePath
 from typing import Any
 
 from pic import charsets
+from pic.names import dkim_name
 from pic.plan.diff import Change, describe, show_value
 from pic.plan.hsts import HttpsLoss, https_losses
 from pic.plan.model import NO_HOST, PLATFORM, Attribution, Rendering, Resource
 from pic.registry import Member
+from pic.render.dns import host_zone
 from pic.render.mail import robot_web_url
 from pic.render.sitemail import site_address
-from pic.settings import sftp_target
+from pic.settings import Settings, sftp_target
 
 _MARK = {"add": "+", "remove": "-", "update": "~", "replace": "+-", "rename": "="}
 KINDS = ("add", "update", "replace", "rename", "remove")
@@ -143,6 +145,8 @@ class Review:
     renamed_hosts: dict[str, str] = field(default_factory=dict)
     # pic:backup.offsite.repository changed: the snapshots so far stay in the former repository
     offsite_repository: OffsiteRepositoryChange | None = None
+    # pic:mail.dkim_selector changed: every list domain's DKIM record to publish at a new name (a warning)
+    dkim_selector: DkimSelectorChange | None = None
 
     def move_advice(self, slug: str) -> str:
         """What to do for a member that moves, in order, with commands that work where they are to be run:
@@ -674,6 +678,117 @@ class SympaDomainChange:
         )
 
 
+# Postfix's maximal_queue_lifetime (its default, which the platform keeps): how long a message signed before a
+# change may still wait in the mail host's queue for delivery.
+QUEUE_LIFETIME = "5 days"
+
+
+@dataclass(frozen=True)
+class SignedDomain:
+    """A list domain Sympa signs for, before and after a change of ``pic:mail.dkim_selector``."""
+
+    domain: str
+    member: str  # the member whose list domain it is, "" for Sympa's main domain (the admins publish its records)
+    dmarc: str  # the DMARC policy it publishes: none, quarantine or reject
+    zone: str = ""  # the platform's zone that publishes its records (pic:dns backend zonefile), or ""
+
+
+@dataclass(frozen=True)
+class DkimSelectorChange:
+    """``pic:mail.dkim_selector`` changed: Sympa signs with the same keys under another selector, so receivers look
+    each list domain's key up at another name (``<selector>._domainkey.<domain>``), which must be published first.
+    Nothing held is lost: a warning, the exit status unchanged (as for https withdrawn)."""
+
+    old: str
+    new: str
+    domains: tuple[SignedDomain, ...]  # the list domains signed before and after this plan
+    archived: tuple[str, ...] = ()  # archived members' list domains: their keys kept, their robots not run
+
+    def record(self, domain: str, selector: str = "") -> str:
+        return dkim_name(domain, selector or self.new)
+
+    def _named(self, domains: list[SignedDomain]) -> str:
+        return ", ".join(f"{d.domain} ({d.member})" if d.member else d.domain for d in domains)
+
+    def note(self) -> str:
+        old, new = self.old, self.new
+        by_hand = [d for d in self.domains if not d.zone]
+        zoned = [d for d in self.domains if d.zone]
+        who = []
+        main = [d for d in by_hand if not d.member]
+        members = [d for d in by_hand if d.member]
+        if main:
+            who.append(f"by the admins for {self._named(main)}")
+        if members:
+            who.append(f"by each member in its own zone for {self._named(members)}")
+        if zoned:
+            zones = ", ".join(sorted({d.zone for d in zoned}))
+            who.append(
+                f"by `pulumi up` itself for {self._named(zoned)} (the platform's zone {zones}, which drops the "
+                f"`{old}._domainkey.` record in the same step)"
+            )
+        quarantine = [d.domain for d in self.domains if d.dmarc == "quarantine"]
+        reject = [d.domain for d in self.domains if d.dmarc == "reject"]
+        policies = [
+            *([f"junked for {', '.join(quarantine)} (`dmarc: quarantine`)"] if quarantine else []),
+            *([f"refused for {', '.join(reject)} (`dmarc: reject`)"] if reject else []),
+        ]
+        dmarc = (
+            "DMARC then rests on SPF alone, which a forwarded message fails (a subscriber's address that forwards "
+            "to another mailbox): there the mail that bears the list domain in its From: (Sympa's own, and the "
+            "posts whose From: it rewrites for senders whose domain publishes quarantine or reject) is "
+            f"{' and '.join(policies)}, a refusal coming back to Sympa as the subscriber's bounce"
+            if policies
+            else "no list domain here publishes `dmarc: quarantine` or `reject`, so DMARC does not refuse that mail"
+        )
+        archived = (
+            f"; the archived members' list domains ({', '.join(self.archived)}) need theirs before they are made "
+            "active again"
+            if self.archived
+            else ""
+        )
+        return (
+            f"pic:mail.dkim_selector {old} -> {new}: from `pulumi up`, Sympa signs the mail of every list domain "
+            f"with the same key under the new selector, and receivers look it up at `{new}._domainkey.<domain>` "
+            f"instead of `{old}._domainkey.<domain>`: a record to publish, with the value of today's (the key does "
+            f"not change), {'; '.join(who)}. Until a domain's record is published, Sympa's signature on its mail "
+            f"fails (no key at that name); {dmarc}; mail still in Postfix's queue at `pulumi up`, signed with "
+            f"{old}, needs the `{old}._domainkey.` record until it is delivered (Postfix tries for up to "
+            f"{QUEUE_LIFETIME}){archived}"
+        )
+
+    @property
+    def advice(self) -> str:
+        old, new = self.old, self.new
+        by_hand = [d for d in self.domains if not d.zone]
+        zoned = [d for d in self.domains if d.zone]
+        steps = []
+        if by_hand:
+            file = f"records-{new}.json"
+            who = [
+                *(["the admins publish the main domain's"] if any(not d.member for d in by_hand) else []),
+                *(
+                    ['send each member its own (README "What a member with its own list domain must publish")']
+                    if any(d.member for d in by_hand)
+                    else []
+                ),
+            ]
+            steps.append(
+                f"before `pulumi up`, have each record published at its new name: `pulumi stack output "
+                f"mail_dns_records --json | sed 's/\"{old}\\._domainkey\\./\"{new}._domainkey./' > {file}` writes "
+                f"them, today's values under the new names; {' and '.join(who)}, and `pic dns "
+                f"check --expected {file}` says which are still missing; run `pulumi up` once every one is present, "
+                f"and keep the `{old}._domainkey.` records {QUEUE_LIFETIME} more (mail signed with them may wait "
+                "that long in Postfix's queue), then remove them"
+            )
+        if zoned:
+            steps.append(
+                "run `pulumi up` when Postfix's queue on the mail host is empty (`postqueue -p`): it replaces the "
+                f"records of the platform's zone at once, and mail still queued, signed with {old}, would fail there"
+            )
+        return f"{'; '.join(steps)}; or keep `pic:mail.dkim_selector: {old}`"
+
+
 @dataclass(frozen=True)
 class OffsiteRepositoryChange:
     """``pic:backup.offsite.repository`` changed: the hosts back up to another repository, a new one, from the
@@ -1021,6 +1136,7 @@ def review(changes: list[Change], attr_new: Attribution, attr_old: Attribution) 
         _readdressed(attr_old, attr_new),
         renamed,
         _offsite_repository_change(attr_old, attr_new),
+        _dkim_selector_change(attr_old, attr_new),
     )
 
 
@@ -1058,6 +1174,32 @@ def _offsite_repository_change(attr_old: Attribution, attr_new: Attribution) -> 
     if before is None or after is None or _same_repository(before.repository, after.repository):
         return None
     return OffsiteRepositoryChange(before.repository, after.repository, tuple(sorted(old.hosts)))
+
+
+def _signed_domains(settings: Settings, members: dict[str, Member]) -> dict[str, SignedDomain]:
+    """The list domains Sympa signs for (pic.render.mail.list_domains: the main one, then every member's that is
+    not archived), by name, with the zone of the platform that publishes their records, if any."""
+    main = str(settings.mail.sympa_domain)
+    out = {main: SignedDomain(main, "", settings.mail.dmarc, host_zone(settings, main) or "")}
+    for slug, m in sorted(members.items()):
+        if m.lists is not None and m.status != "archived":
+            d = m.lists.domain
+            out[d] = SignedDomain(d, slug, m.lists.dmarc, host_zone(settings, d) or "")
+    return out
+
+
+def _dkim_selector_change(attr_old: Attribution, attr_new: Attribution) -> DkimSelectorChange | None:
+    """``pic:mail.dkim_selector`` changed: the list domains signed before and after this plan (a domain new in it
+    has no record yet anyway, a domain gone is signed no more), and the archived members' kept keys."""
+    old, new = attr_old.settings, attr_new.settings
+    if old is None or new is None or old is new or old.mail.dkim_selector == new.mail.dkim_selector:
+        return None
+    before = _signed_domains(old, attr_old.members)
+    signed = tuple(d for name, d in _signed_domains(new, attr_new.members).items() if name in before)
+    if not signed:  # Sympa's main domain changed too, and no member's list domain stays: told with that change
+        return None
+    archived = sorted(m.lists.domain for m in attr_new.members.values() if m.lists and m.status == "archived")
+    return DkimSelectorChange(old.mail.dkim_selector, new.mail.dkim_selector, signed, tuple(archived))
 
 
 def _retention_cuts(attr_old: Attribution, attr_new: Attribution) -> list[RetentionCut]:
@@ -1524,6 +1666,12 @@ def as_text(
         lines += [f">>> offsite: {oc.note()}" for oc in (r.offsite_repository,) if oc is not None]
         for loss in r.https_lost:
             lines.append(f">>> https: {loss.member}: {https_note(loss)}")
+        lines += [
+            line
+            for dk in (r.dkim_selector,)
+            if dk is not None
+            for line in (f">>> dkim_selector: {dk.note()}", f"      what to do: {dk.advice}")
+        ]
         at_stake = r.stateful
         if at_stake:
             lines += [
@@ -1562,8 +1710,8 @@ def as_text(
 UNREAD_NOTE = (
     "files of the revision that the working tree's rules cannot read (a later check, an older contract): what "
     "they held is not compared, so a uid changed, a database's charset, lists left behind, a domain handed "
-    "over, a member moved, a host or Sympa moved, Sympa's main domain changed, a retention lowered or the "
-    "off-site repository changed there is not told"
+    "over, a member moved, a host or Sympa moved, Sympa's main domain changed, a retention lowered, the off-site "
+    "repository or the DKIM selector changed there is not told"
 )
 UNREAD_ADVICE = (
     "compare those files with the working tree's by hand (git diff REV -- FILE), or compare with a revision "
@@ -1787,6 +1935,10 @@ def _markdown_at_stake(r: Review, *, names_refused: bool = False) -> list[str]:
         out += ["#### :warning: https withdrawn from names browsers keep to https (HSTS)", ""]
         out += [f"- **{loss.member}**: {https_note(loss)}." for loss in r.https_lost]
         out.append("")
+    dk = r.dkim_selector
+    if dk is not None:
+        out += [f"#### :warning: `pic:mail.dkim_selector` changes ({dk.old} → {dk.new}): DKIM records to publish", ""]
+        out += [f"{dk.note()}.", "", f"What to do: {dk.advice}.", ""]
     return out
 
 
@@ -2043,6 +2195,29 @@ def as_json(
         data["offsite_repository_changed"] = (
             {"from": oc.old, "to": oc.new, "hosts": list(oc.hosts), "note": oc.note(), "advice": oc.advice}
             if oc is not None
+            else None
+        )
+        dk = r.dkim_selector
+        data["dkim_selector_changed"] = (
+            {
+                "from": dk.old,
+                "to": dk.new,
+                "list_domains": [
+                    {
+                        "domain": d.domain,
+                        "member": d.member or None,
+                        "dmarc": d.dmarc,
+                        "record": dk.record(d.domain),
+                        "record_before": dk.record(d.domain, dk.old),
+                        "zone": d.zone or None,
+                    }
+                    for d in dk.domains
+                ],
+                "archived_list_domains": list(dk.archived),
+                "note": dk.note(),
+                "advice": dk.advice,
+            }
+            if dk is not None
             else None
         )
         data["unread"] = list(r.unread)
