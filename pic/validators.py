@@ -284,8 +284,9 @@ def _ascii_suffix_rules() -> frozenset[str]:
     import publicsuffixlist  # its file, not its parser
 
     with open(publicsuffixlist.PSLFILE, encoding="utf-8") as source:
-        taken = (line.lower().split(" ")[0].rstrip() for line in source if line.isascii())
-        return frozenset(rule for rule in taken if rule and not rule.startswith("//"))
+        taken = (line.lower().split(" ")[0].rstrip() for line in source)
+        # an ASCII rule whatever follows it on its line (a comment outside ASCII)
+        return frozenset(rule for rule in taken if rule and rule.isascii() and not rule.startswith("//"))
 
 
 def _refuse_public_suffix(value: str) -> None:

@@ -23,6 +23,7 @@ import re
 import sys
 import unicodedata
 from collections.abc import Callable
+from pathlib import Path
 
 import email_validator
 import pytest
@@ -639,3 +640,20 @@ def _every_patterns_kind(value: str) -> str | None:
             if found is None or not secrettext._PLACEHOLDER.match(found):
                 return kind
     return None
+
+
+def test_an_ascii_rule_followed_by_text_outside_ascii_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shortcut's rules are the package's: an ASCII rule whose line goes on outside ASCII (a comment
+    after a space, which the package ignores) is one, so a name under its wildcard is a public suffix."""
+    import publicsuffixlist
+
+    psl = tmp_path / "public_suffix_list.dat"
+    psl.write_text("// ===BEGIN ICANN DOMAINS===\norg\n*.exemple.org r\u00e9gion\n", encoding="utf-8")
+    monkeypatch.setattr(publicsuffixlist, "PSLFILE", str(psl))
+    validators._ascii_suffix_rules.cache_clear()
+    try:
+        theirs = publicsuffixlist.PublicSuffixList(psl.read_text(encoding="utf-8"))
+        assert theirs.is_public("a.exemple.org")
+        assert validators._plain_name("a.exemple.org") and "*.exemple.org" in validators._ascii_suffix_rules()
+    finally:
+        validators._ascii_suffix_rules.cache_clear()
