@@ -62,10 +62,18 @@ _ARGS = rf"(?:(?=[^\n|;&'\"]{{0,200}}+['\"]){_QUOTED_ARGS}|[^\n|;&]{{0,200}}?)"
 # wp-cli's --prompt=...pass; sshpass with none of -f, -d, -p, -e.
 # Each starts a word, after a character that is none of a word's, with one of the characters they start with:
 # a text is tried from there only (elsewhere the first look fails, not each of the programs in turn).
-# Where a program runs as a command (the start of a line, after a separator, through sudo or doas and their
-# options): kinit, passwd or vault written as a word of another program's arguments (logger -t kinit, mail -s
-# "passwd report") reads no password.
-_AT_COMMAND = r"(?:(?m:^)|(?<=[;&|(`]))[ \t]*(?:(?:sudo|doas)(?:[ \t]+-[\w-]+(?:[ \t]+(?!-)[\w.-]+)?)*[ \t]+)?"
+# Where a program runs as a command (the start of a line, after a separator, through the programs that run
+# another: sudo or doas and their options, env and its assignments, timeout, nice, nohup, command, exec):
+# kinit, passwd or vault written as a word of another program's arguments (logger -t kinit, mail -s "passwd
+# report") reads no password.
+_RUNS_ANOTHER = (
+    r"(?:(?:sudo|doas)(?:[ \t]+-[\w-]*\w(?:=\S*|[ \t]+(?!-)[\w.-]+)?)*(?:[ \t]+--)?"
+    r"|env(?:[ \t]+-[\w-]+)*(?:[ \t]+\w+=[^\s;&|]*)*"
+    r"|timeout(?:[ \t]+-[\w=-]+)*[ \t]+[\d.]+[smhd]?|nice(?:[ \t]+-n[ \t]*-?\d+|[ \t]+-\d+)?|nohup|command|exec)"
+)
+# (not after "(" or "`", which a quoted pattern holds as often as a subshell: grep '(kinit'); by the system's
+# paths too (/usr/bin/kinit)
+_AT_COMMAND = rf"(?:(?m:^)|(?<=[;&|]))[ \t]*(?:{_RUNS_ANOTHER}[ \t]+)*(?:/(?:usr/)?(?:local/)?s?bin/)?"
 _READER_START = r"(?<!\w)(?=[-/. \tcdhkmopsv])"
 _PASSWORD_READER = (
     rf"{_READER_START}(?:(?<![\w-])--password-stdin\b|(?<![\w-])--passphrase-fd[\s=]+0\b"
@@ -74,7 +82,7 @@ _PASSWORD_READER = (
     rf"|\bpasswd\s(?:{_ARGS}\s)?--stdin\b"
     # passwd run as a command (at the start, after a separator, sudo or doas; by its path too, /usr/bin/passwd,
     # ./passwd), not a word (getent passwd)
-    rf"|{_AT_COMMAND}(?:\.{{0,2}}(?:/[\w.-]+)*/)?passwd(?![\w.-])"
+    rf"|{_AT_COMMAND}(?:\.{{1,2}}/)?passwd(?![\w.-])"
     r"|(?:(?m:^)|(?<=[;&|(`]))[ \t]*sudo(?:\s+-[A-Za-z]+)*?\s+(?:-[A-Za-z]*S[A-Za-z]*|--stdin)(?![\w-])"
     rf"|\bsmbpasswd\s(?:{_ARGS}\s)?-[a-z]*s\b|{_COMMAND}pdbedit\s(?:{_ARGS}\s)?(?:-[A-Za-z]*t\b|--password-from-stdin\b)"
     rf"|\bhtpasswd\s(?:{_ARGS}\s)?-[a-zA-Z]*i|{_COMMAND}saslpasswd2?\s(?:{_ARGS}\s)?-[a-z]*p(?![\w-])"

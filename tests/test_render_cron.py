@@ -321,6 +321,15 @@ SECRET = "Zt8kq2LmW9"
         # a reader run through sudo with options taking values
         f"echo {SECRET} | sudo -u root -H passwd alice",
         f"echo {SECRET} | sudo -u www-data php occ user:add alice",
+        # through the programs that run another
+        f"echo {SECRET} | env LANG=C passwd alice",
+        f"echo {SECRET} | timeout 5 kinit alice",
+        f"echo {SECRET} | nice -n 10 passwd alice",
+        f"echo {SECRET} | sudo env LC_ALL=C passwd alice",
+        f"echo {SECRET} | /usr/bin/kinit alice",
+        f"echo {SECRET} | sudo --user=alice kinit alice",
+        f"echo {SECRET} | sudo -u alice timeout 5 kinit alice",
+        f"echo {SECRET} | nohup kinit alice",
     ],
 )
 def test_a_command_holding_a_secret_is_refused_as_the_policy_pack_would(tmp_path: Path, command: str) -> None:
@@ -479,6 +488,14 @@ def test_a_command_holding_a_secret_is_refused_as_the_policy_pack_would(tmp_path
         "echo reminder | mail -s 'occ user:add done' admin@asso-cron.org",
         'echo weekly_report | mail -s "vault login - audit" admin@asso-cron.org',
         "echo rotated | logger -t pure-pw useradd",
+        "echo done | tee -a ../log/passwd.log",
+        "echo done | env LANG=C logger -t kinit",
+        # a reader's name in a quoted pattern, after "(" or "`", or after sudo's "--" as an argument
+        "echo started | awk '/^(passwd|kinit)/' ../log/x.log",
+        "echo finished | sed -e 's/(cryptsetup)//'",
+        "echo started | grep 'x`passwd'",
+        "echo started | grep '(vault login -)'",
+        "echo finished | sudo -u alice -- logger -t passwd",
         "echo started | sudo tee -a ../log/x.log",
         'OC_PASS="$(cat ../priv/alice-pass)" php occ user:add --password-from-env alice',
         'printf \'%s\\n%s\\n\' "$PW" "$PW" | passwd',
