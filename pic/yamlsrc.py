@@ -252,6 +252,30 @@ def format_loc(loc: Sequence[str | int]) -> str:
     return out
 
 
+# Field paths, shared by every file that has them: ``(parent path, index or key) -> path``. Each file's
+# table of lines (and of values as written) is keyed by paths; five thousand member files make the same
+# few dozen, which were otherwise a tuple and a key string per file and field, kept for the checks across
+# files (bench/bench_check.py). Bounded by the distinct keys of the files read.
+_ITEM_PATHS: dict[tuple[Loc, int], Loc] = {}
+_KEY_PATHS: dict[tuple[Loc, str], tuple[Loc, str]] = {}  # and the key's text, one object too
+
+
+def _item_path(loc: Loc, index: int) -> Loc:
+    """``(*loc, index)``, the same object for every file (:data:`_ITEM_PATHS`)."""
+    shared = _ITEM_PATHS.get((loc, index))
+    if shared is None:
+        shared = _ITEM_PATHS[(loc, index)] = (*loc, index)
+    return shared
+
+
+def _key_path(loc: Loc, key: str) -> tuple[Loc, str]:
+    """``(*loc, key)`` and ``key``, the same objects for every file (:data:`_KEY_PATHS`)."""
+    shared = _KEY_PATHS.get((loc, key))
+    if shared is None:
+        shared = _KEY_PATHS[(loc, key)] = ((*loc, key), key)
+    return shared
+
+
 class _Walk:
     """One pass over the node tree: the data, the lines of keys and items, and the refusals of the module docstring.
 
@@ -337,7 +361,7 @@ class _Walk:
         out = []
         lines = self.lines
         for i, item in enumerate(node.value):
-            item_loc = (*loc, i)
+            item_loc = _item_path(loc, i)
             lines[item_loc] = item.start_mark.line + 1
             out.append(self.node(item, item_loc))
         return out
@@ -372,7 +396,7 @@ class _Walk:
                     f"has the key {self.source(key_node, loc)}, which is not a name (a key is a name such as uid)",
                 )
                 continue
-            key_loc = (*loc, key)
+            key_loc, key = _key_path(loc, key)  # the same objects for every file
             if self.spans is not None:
                 self.spans.append((key_node.start_mark.index, key_node.end_mark.index, key_loc))
             if key_node.tag is _PLAIN and not key_node.style:  # the usual key: no tag written (explicit_tag)
