@@ -21,7 +21,7 @@ import types
 import typing
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -339,26 +339,30 @@ class MemberSpec(_Strict):
         return value
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Database:
     """One member database: ``<slug with _>_<short>``, its user of the same name, its connection charset."""
 
     member: str
     short: str
     charset: str = charsets.DB_DEFAULT
+    name: str = field(init=False, compare=False, repr=False)  # made once: the checks and builders ask often
 
-    @cached_property
-    def name(self) -> str:
-        return f"{self.member.replace('-', '_')}_{self.short}"
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "name", f"{self.member.replace('-', '_')}_{self.short}")
 
     @property
     def user(self) -> str:
         return self.name
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Member:
-    """A validated member: its slug, its file, its spec and its resolved web host."""
+    """A validated member: its slug, its file, its spec and its resolved web host.
+
+    ``databases`` and ``sender_domains`` are made with the member (:func:`_databases`,
+    :func:`_sender_domains`): the checks across files and the builders read them for every member.
+    """
 
     slug: str
     file: str
@@ -367,6 +371,12 @@ class Member:
     lines: dict[tuple[str | int, ...], int] = field(default_factory=dict, compare=False, repr=False)
     # plain values the loader converted, as written (pic.yamlsrc.Document.written)
     written: dict[tuple[str | int, ...], str] = field(default_factory=dict, compare=False, repr=False)
+    databases: tuple[Database, ...] = field(init=False, compare=False, repr=False)
+    sender_domains: tuple[str, ...] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "databases", _databases(self.slug, self.spec))
+        object.__setattr__(self, "sender_domains", _sender_domains(self.spec))
 
     def line_of(self, *loc: str | int) -> int | None:
         """The line of a field in the member's file, when known."""
@@ -396,38 +406,36 @@ class Member:
     def lists(self) -> Lists | None:
         return self.spec.lists
 
-    @cached_property
-    def databases(self) -> tuple[Database, ...]:
-        """The member's databases, in the file's order; made once (the checks and builders ask often)."""
-        chosen = self.spec.database_charsets
-        return tuple(
-            Database(self.slug, short, chosen.get(short, charsets.DB_DEFAULT)) for short in self.spec.databases
-        )
-
-    @cached_property
-    def sender_domains(self) -> tuple[str, ...]:
-        """The domains the member's site may send mail from (pic.render.sitemail), in order, each once.
-
-        Its site domains, a leading ``www.`` dropped unless what remains is a public suffix
-        (``www.co.uk`` is a name registered under ``co.uk``, not a web name of it). Empty without a site.
-        The checks across files refuse a dropped ``www.`` that leaves another's name (:class:`_Cross`).
-        """
-        if self.spec.site is None:
-            return ()
-        out: list[str] = []
-        for domain in self.spec.site.domains:
-            bare = domain.removeprefix("www.")
-            if bare != domain and (bare.count(".") == 0 or is_public_suffix(bare)):
-                bare = domain
-            if bare not in out:
-                out.append(bare)
-        return tuple(out)
-
     @property
     def runtime(self) -> str | None:
         """The PHP runtime key the site runs on, or None (no site, or a static one)."""
         site = self.spec.site
         return None if site is None or site.static else site.php
+
+
+def _databases(slug: str, spec: MemberSpec) -> tuple[Database, ...]:
+    """The member's databases, in the file's order."""
+    chosen = spec.database_charsets
+    return tuple(Database(slug, short, chosen.get(short, charsets.DB_DEFAULT)) for short in spec.databases)
+
+
+def _sender_domains(spec: MemberSpec) -> tuple[str, ...]:
+    """The domains the member's site may send mail from (pic.render.sitemail), in order, each once.
+
+    Its site domains, a leading ``www.`` dropped unless what remains is a public suffix
+    (``www.co.uk`` is a name registered under ``co.uk``, not a web name of it). Empty without a site.
+    The checks across files refuse a dropped ``www.`` that leaves another's name (:class:`_Cross`).
+    """
+    if spec.site is None:
+        return ()
+    out: list[str] = []
+    for domain in spec.site.domains:
+        bare = domain.removeprefix("www.")
+        if bare != domain and (bare.count(".") == 0 or is_public_suffix(bare)):
+            bare = domain
+        if bare not in out:
+            out.append(bare)
+    return tuple(out)
 
 
 @dataclass(frozen=True)
