@@ -586,7 +586,7 @@ def validate_member(doc: Document) -> tuple[MemberSpec | None, list[Problem]]:
     if not isinstance(data, dict):
         message = f"is not a mapping but {_kind(data)} ({show_value(data)}): {what}"
         return None, [Problem(doc.file, doc.line_of(()), "", message)]
-    empty = empty_keys(MemberSpec, data)
+    empty = empty_keys(MemberSpec, data) if doc.nulls else []  # the usual file holds no null: not walked again
     problems = [Problem(doc.file, doc.line_of(loc), format_loc(loc), _empty_words(info)) for loc, info in empty]
     if empty:
         data = _without(data, [loc for loc, _ in empty])

@@ -78,6 +78,7 @@ class _Implicit(str):
 _PLAIN = _Implicit("tag:pic,2026:implicit")
 _YAML_TAG = "tag:yaml.org,2002:"
 _STR, _MAP, _SEQ = f"{_YAML_TAG}str", f"{_YAML_TAG}map", f"{_YAML_TAG}seq"
+_NULL = f"{_YAML_TAG}null"
 _ScalarNode, _MappingNode, _SequenceNode = yaml.ScalarNode, yaml.MappingNode, yaml.SequenceNode
 
 
@@ -193,6 +194,8 @@ class Document:
     data: Any
     lines: dict[Loc, int] = field(default_factory=dict)
     written: dict[Loc, str] = field(default_factory=dict)
+    # whether the data may hold a null (``~``, ``null``, nothing after a key): the walk knows, else it may
+    nulls: bool = True
 
     def shown(self, loc: Sequence[str | int], value: object) -> str:
         """``value``, found at ``loc``, for a message: as written in the file when it was converted."""
@@ -429,6 +432,8 @@ class _Walk:
         """The value of a scalar of ``tag`` (:func:`_scalar_tag`), or None when it is refused."""
         if not node.style and tag != _STR:  # plain, converted: a number, a boolean, null, a date
             self.doc.written[loc] = node.value
+            if tag == _NULL:
+                self.doc.nulls = True
         if tag in _NUMBER_TAGS and len(node.value) > MAX_NUMBER_CHARS:
             self.problem(
                 node,
@@ -550,6 +555,7 @@ def _parse(
         if node is None:
             return doc, None, []
         doc.lines[()] = node.start_mark.line + 1
+        doc.nulls = False  # until the walk meets one (a null is always a plain scalar: _Walk.scalar)
         walk = _Walk(doc, keys, loader, text, spans)
         data = walk.node(node, ())
         if walk.aliases > _ALIASES_SHOWN:
