@@ -1046,3 +1046,76 @@ def test_a_changed_offsite_repository_is_stateful_in_every_format(real_repo: Pat
     changed = data["offsite_repository_changed"]
     assert (changed["from"], changed["to"], changed["hosts"]) == (S3_BEFORE, S3_AFTER, ["db", "web1"])
     assert data["stateful_changes"] == [], "no resource holding data is deleted or replaced: the repository is"
+
+
+def test_the_offsite_backup_removed_says_the_timers_stay_and_how_to_stop_them(tmp_path: Path) -> None:
+    """pic:backup.offsite removed (the key, or the whole pic:backup): pulumi up removes nothing from the hosts (the
+    component's commands have no delete step), so their timers go on backing up with the last settings, which
+    nothing updates; the repository is not deleted. Exit 3 as the repository changed (was: nothing said, exit 0)."""
+    before = _stack(tmp_path, "before", WEB2, _offsite(S3_BEFORE))
+    registry, empty = load_registry(MEMBERS, before), rendering()
+    attr_old = Attribution(empty, registry, before)
+    for name, edits in (("key", (WEB2,)), ("block", (WEB2, (f"  {BACKUP}\n", "")))):
+        after = _stack(tmp_path, name, *edits)
+        assert after.backup.offsite is None, name
+        attr_new = Attribution(empty, registry, after)
+        r = review([], attr_new, attr_old)
+        off = r.offsite_removed
+        assert off is not None and (off.repository, off.hosts) == (S3_BEFORE, ("db", "web1", "web2")), name
+        assert r.offsite_repository is None and r.retention_cuts == []
+        assert exit_status([], attr_new, attr_old) == EXIT_STATEFUL, name
+    assert off is not None
+    note, advice = off.note(), off.advice
+    for words in (
+        f"pic:backup.offsite removed (the repository {S3_BEFORE}): the off-site backup leaves the program, but "
+        "`pulumi up` removes nothing it placed on the hosts",
+        "on db, web1, web2, pic-offsite-backup.timer and pic-offsite-drill.timer stay enabled, so every night each "
+        f"host still backs up to {S3_BEFORE}",
+        "a host added later gets no off-site backup",
+        f"the snapshots in {S3_BEFORE} are not deleted",
+    ):
+        assert words in note, (words, note)
+    for words in (
+        "`systemctl disable --now pic-offsite-backup.timer pic-offsite-drill.timer`",
+        f"`restic --repo {S3_BEFORE} snapshots`",
+        "`rm -f /etc/pic/offsite-password /etc/pic/offsite-ssh-key /etc/pic/offsite.env`",
+        f"delete {S3_BEFORE} by hand once it is no longer needed",
+        "or keep `pic:backup.offsite`",
+    ):
+        assert words in advice, (words, advice)
+    text = as_text(empty, attr_new, header="h", changes=[], attr_old=attr_old, against="HEAD")
+    assert f"\n!!! STATEFUL: {note}\n      what to do: {advice}\n" in text, text
+    assert f">>> offsite: {note}" in text and "nothing stateful is deleted or replaced" not in text
+    md = as_markdown(empty, attr_new, title="t", changes=[], attr_old=attr_old)
+    assert (
+        f"#### :warning: Stateful: `pic:backup.offsite` removed (`{S3_BEFORE}`)\n\n{note}.\n\nWhat to do: {advice}.\n"
+    ) in md, md
+    data = as_json(empty, attr_new, meta={}, changes=[], attr_old=attr_old)
+    assert data["offsite_removed"] == {
+        "repository": S3_BEFORE,
+        "hosts": ["db", "web1", "web2"],
+        "note": note,
+        "advice": advice,
+    }
+    assert data["offsite_repository_changed"] is None
+    # kept, or added: nothing said
+    kept = Attribution(empty, registry, _stack(tmp_path, "kept", WEB2, _offsite(S3_BEFORE)))
+    assert review([], kept, attr_old).offsite_removed is None
+    assert as_json(empty, kept, meta={}, changes=[], attr_old=attr_old)["offsite_removed"] is None
+    none = Attribution(empty, registry, _stack(tmp_path, "none", WEB2))
+    assert review([], attr_old, none).offsite_removed is None
+
+
+def test_the_offsite_backup_removed_in_the_stack_file_is_stateful_in_every_format(real_repo: Path) -> None:
+    """The real program with pic:backup.offsite removed from the stack file: its commands removed (nothing run on
+    the hosts), and the plan says the timers stay, exit 3."""
+    edit(real_repo / "Pulumi.prod.yaml", *_offsite(S3_BEFORE))
+    commit(real_repo, "off-site backups")
+    edit(real_repo / "Pulumi.prod.yaml", _offsite(S3_BEFORE)[1], BACKUP)  # not committed: against HEAD
+    text, md, data = plans(real_repo, EXIT_STATEFUL, "HEAD")
+    assert f"!!! STATEFUL: pic:backup.offsite removed (the repository {S3_BEFORE}): the off-site backup" in text
+    assert "`systemctl disable --now pic-offsite-backup.timer pic-offsite-drill.timer`" in text, text[-4000:]
+    assert f"#### :warning: Stateful: `pic:backup.offsite` removed (`{S3_BEFORE}`)" in md
+    removed = data["offsite_removed"]
+    assert (removed["repository"], removed["hosts"]) == (S3_BEFORE, ["db", "web1"])
+    assert {c["kind"] for c in data["changes"] if "-offsite" in c["name"]} == {"remove"}

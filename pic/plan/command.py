@@ -797,7 +797,8 @@ def exit_status(changes: list[Change] | None, attr: Attribution, attr_old: Attri
     """3 when a change deletes, replaces or unprotects something stateful, or changes the uid of a member
     or gives a uid to another slug (a file renamed, a uid reused: the hosts refuse both), or leaves members'
     data behind (``pic:members_root`` changed, a domain handed over to a new member, Sympa's main domain changed,
-    the off-site repository changed: the snapshots so far out of the platform's reach), else 4 when a member moves
+    the off-site repository changed or the off-site backup removed: the snapshots so far out of the platform's
+    reach, or its timers left running unmanaged), else 4 when a member moves
     to another web host (its files and DNS follow by hand), else 0. Warnings leave it as it is: https withdrawn
     from names kept to https, the DKIM selector changed (records to publish: nothing held is lost)."""
     if changes is None:

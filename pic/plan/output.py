@@ -15,6 +15,7 @@ from pic.plan.diff import Change, describe, show_value
 from pic.plan.hsts import HttpsLoss, https_losses
 from pic.plan.model import NO_HOST, PLATFORM, Attribution, Rendering, Resource
 from pic.registry import Member
+from pic.render import offsite as roff
 from pic.render.dns import host_zone
 from pic.render.mail import robot_web_url
 from pic.render.sitemail import site_address
@@ -147,6 +148,8 @@ class Review:
     offsite_repository: OffsiteRepositoryChange | None = None
     # pic:mail.dkim_selector changed: every list domain's DKIM record to publish at a new name (a warning)
     dkim_selector: DkimSelectorChange | None = None
+    # pic:backup.offsite removed: the hosts' timers and credentials stay, out of the program's hands
+    offsite_removed: OffsiteRemoved | None = None
 
     def move_advice(self, slug: str) -> str:
         """What to do for a member that moves, in order, with commands that work where they are to be run:
@@ -232,6 +235,7 @@ class Review:
             self.root_move is not None
             or self.sympa_domain is not None
             or self.offsite_repository is not None
+            or self.offsite_removed is not None
             or bool(self.handovers or self.host_moves or self.charset_changes or self.retention_cuts or self.lists_left)
         )
 
@@ -828,6 +832,42 @@ class OffsiteRepositoryChange:
 
 
 @dataclass(frozen=True)
+class OffsiteRemoved:
+    """``pic:backup.offsite`` removed: the off-site backup leaves the program, but ``pulumi up`` removes nothing
+    it placed on the hosts (OffsiteBackup's commands have no delete step): the timers stay enabled and run the
+    last settings written, which nothing updates any more; the repository and its snapshots stay as they are."""
+
+    repository: str
+    hosts: tuple[str, ...]  # the hosts that back up to it, each with its timers and credentials
+
+    def note(self) -> str:
+        repo, hosts = self.repository, ", ".join(self.hosts)
+        return (
+            f"pic:backup.offsite removed (the repository {repo}): the off-site backup leaves the program, but "
+            f"`pulumi up` removes nothing it placed on the hosts (its commands have no delete step): on {hosts}, "
+            f"{roff.BACKUP_UNIT}.timer and {roff.DRILL_UNIT}.timer stay enabled, so every night each host still "
+            f"backs up to {repo} and thins and checks it, with the settings and credentials last written "
+            f"({roff.CONF}, {roff.PASSWORD_FILE}, the ssh key or S3 keys), which nothing updates any more: a host "
+            "added later gets no off-site backup, a change of pic:members_root or of who gets the reports is not "
+            "followed, a repository password or key changed in the stack is never written; the snapshots in "
+            f"{repo} are not deleted, and `pic-offsite-restore` still reads them on each host while its "
+            "credentials are there"
+        )
+
+    @property
+    def advice(self) -> str:
+        repo, hosts = self.repository, ", ".join(self.hosts)
+        return (
+            f"to stop the off-site copies, after `pulumi up` run on each host ({hosts}) `systemctl disable --now "
+            f"{roff.BACKUP_UNIT}.timer {roff.DRILL_UNIT}.timer`; keep the repository password (and its ssh key or "
+            f"S3 keys) outside the platform to restore from {repo} with restic by hand (`restic --repo {repo} "
+            "snapshots`, `restic restore`) while its snapshots matter, then remove the credentials from the hosts "
+            f"(`rm -f {roff.PASSWORD_FILE} {roff.SSH_KEY} {roff.ENV_FILE}`); delete {repo} by hand once it is no "
+            "longer needed (nothing of the platform does); or keep `pic:backup.offsite`"
+        )
+
+
+@dataclass(frozen=True)
 class DomainHandover:
     """Domains of one member given to another by this plan (a removed member's to a new one, or between
     members that stay): served from the other's space, without the first one's data."""
@@ -1137,6 +1177,7 @@ def review(changes: list[Change], attr_new: Attribution, attr_old: Attribution) 
         renamed,
         _offsite_repository_change(attr_old, attr_new),
         _dkim_selector_change(attr_old, attr_new),
+        _offsite_removed(attr_old, attr_new),
     )
 
 
@@ -1174,6 +1215,14 @@ def _offsite_repository_change(attr_old: Attribution, attr_new: Attribution) -> 
     if before is None or after is None or _same_repository(before.repository, after.repository):
         return None
     return OffsiteRepositoryChange(before.repository, after.repository, tuple(sorted(old.hosts)))
+
+
+def _offsite_removed(attr_old: Attribution, attr_new: Attribution) -> OffsiteRemoved | None:
+    """``pic:backup.offsite`` set before this plan and not after it (the whole ``pic:backup`` removed included)."""
+    old, new = attr_old.settings, attr_new.settings
+    if old is None or new is None or old is new or old.backup.offsite is None or new.backup.offsite is not None:
+        return None
+    return OffsiteRemoved(old.backup.offsite.repository, tuple(sorted(old.hosts)))
 
 
 def _signed_domains(settings: Settings, members: dict[str, Member]) -> dict[str, SignedDomain]:
@@ -1663,7 +1712,7 @@ def as_text(
         lines += [f">>> handed over: {h.note()}" for h in r.handovers]
         lines += [f">>> lists left: {ll.note()}" for ll in r.lists_left]
         lines += [f">>> sympa_domain: {sd.note()}" for sd in (r.sympa_domain,) if sd is not None]
-        lines += [f">>> offsite: {oc.note()}" for oc in (r.offsite_repository,) if oc is not None]
+        lines += [f">>> offsite: {oc.note()}" for oc in (r.offsite_repository, r.offsite_removed) if oc is not None]
         for loss in r.https_lost:
             lines.append(f">>> https: {loss.member}: {https_note(loss)}")
         lines += [
@@ -1711,7 +1760,7 @@ UNREAD_NOTE = (
     "files of the revision that the working tree's rules cannot read (a later check, an older contract): what "
     "they held is not compared, so a uid changed, a database's charset, lists left behind, a domain handed "
     "over, a member moved, a host or Sympa moved, Sympa's main domain changed, a retention lowered, the off-site "
-    "repository or the DKIM selector changed there is not told"
+    "repository changed or removed or the DKIM selector changed there is not told"
 )
 UNREAD_ADVICE = (
     "compare those files with the working tree's by hand (git diff REV -- FILE), or compare with a revision "
@@ -1749,9 +1798,9 @@ def _text_left_behind(r: Review) -> list[str]:
         lines += ["", f"!!! STATEFUL: {ll.note()}", f"      what to do: {ll.advice}"]
     if r.sympa_domain is not None:
         lines += ["", f"!!! STATEFUL: {r.sympa_domain.note()}", f"      what to do: {r.sympa_domain.advice}"]
-    oc = r.offsite_repository
-    if oc is not None:
-        lines += ["", f"!!! STATEFUL: {oc.note()}", f"      what to do: {oc.advice}"]
+    for oc in (r.offsite_repository, r.offsite_removed):
+        if oc is not None:
+            lines += ["", f"!!! STATEFUL: {oc.note()}", f"      what to do: {oc.advice}"]
     if r.handovers:
         lines += [
             "",
@@ -1968,6 +2017,10 @@ def _markdown_left_behind(r: Review) -> list[str]:
     if oc is not None:
         out += [f"#### :warning: Stateful: `pic:backup.offsite.repository` changes (`{oc.old}` → `{oc.new}`)", ""]
         out += [f"{oc.note()}.", "", f"What to do: {oc.advice}.", ""]
+    off = r.offsite_removed
+    if off is not None:
+        out += [f"#### :warning: Stateful: `pic:backup.offsite` removed (`{off.repository}`)", ""]
+        out += [f"{off.note()}.", "", f"What to do: {off.advice}.", ""]
     if r.handovers:
         out += ["#### :warning: Stateful: domains go from one member to another", ""]
         for h in r.handovers:
@@ -2195,6 +2248,17 @@ def as_json(
         data["offsite_repository_changed"] = (
             {"from": oc.old, "to": oc.new, "hosts": list(oc.hosts), "note": oc.note(), "advice": oc.advice}
             if oc is not None
+            else None
+        )
+        off = r.offsite_removed
+        data["offsite_removed"] = (
+            {
+                "repository": off.repository,
+                "hosts": list(off.hosts),
+                "note": off.note(),
+                "advice": off.advice,
+            }
+            if off is not None
             else None
         )
         dk = r.dkim_selector
