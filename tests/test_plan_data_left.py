@@ -583,6 +583,8 @@ def test_sympa_domain_changed_leaves_the_main_domains_lists_behind_and_says_how_
         "mail_host": "web1",
         "list_domains": robots,
         "reports_moved": False,
+        "reports_from": None,
+        "reports_to": None,
         "old_taken_by": None,
         "new_was_of": None,
         "note": note,
@@ -635,6 +637,47 @@ def test_sympa_domain_changed_without_a_reports_mailbox_or_onto_a_members_list_d
     assert f"listes.example.org becomes {lister.slug}'s list domain" in note, note
     assert sd.advice.startswith("give Sympa's main domain a name that was no member's list domain"), sd.advice
     assert exit_status([], attr_new, attr_old) == EXIT_STATEFUL
+
+
+@pytest.mark.parametrize(
+    ("reports_before", "reports_after", "setting"),
+    [
+        ("dmarc@example.org", None, "pic:mail.dmarc_reports, removed in this change"),
+        (None, "dmarc@example.org", "pic:mail.dmarc_reports, set in this change"),
+        ("dmarc@example.org", "rapports@example.org", "pic:mail.dmarc_reports, changed"),
+    ],
+)
+def test_sympa_domain_changed_with_the_reports_mailbox_removed_added_or_changed_says_the_dmarc_records_change(
+    tmp_path: Path, reports_before: str | None, reports_after: str | None, setting: str
+) -> None:
+    """pic:mail.dmarc_reports removed or set in the change of the main domain: the reports' mailbox moves (from the
+    address written to dmarc-reports@<new domain>, or from dmarc-reports@<old domain> to the address), so every
+    list domain's DMARC record changes, as when it is unset at both ends (was: said only then)."""
+
+    def reports(mailbox: str | None) -> tuple[str, str]:
+        return ("dmarc_reports: dmarc@example.org}", f"dmarc_reports: {mailbox}}}" if mailbox else "}")
+
+    before = _stack(tmp_path, "before", reports(reports_before))
+    after = _stack(tmp_path, "after", reports(reports_after), SYMPA)
+    empty = rendering()
+    attr_old = Attribution(empty, load_registry(MEMBERS, before), before)
+    attr_new = Attribution(empty, load_registry(MEMBERS, after), after)
+    sd = review([], attr_new, attr_old).sympa_domain
+    assert sd is not None and sd.reports_moved
+    was = reports_before or "dmarc-reports@listes.example.org"
+    now = reports_after or "dmarc-reports@listes.example.net"
+    assert (
+        f"the DMARC reports' mailbox ({setting}) moves from {was} to {now}, so the DMARC record of every list "
+        "domain changes"
+    ) in sd.note(), sd.note()
+    assert ", and the members their list domains' new DMARC record" in sd.advice
+    data = as_json(empty, attr_new, meta={}, changes=[], attr_old=attr_old)["sympa_domain_changed"]
+    assert (data["reports_moved"], data["reports_from"], data["reports_to"]) == (True, was, now)
+    # the same mailbox at both ends (written alike): nothing said of the reports
+    kept = _stack(tmp_path, "kept", SYMPA)
+    sd = review([], Attribution(empty, load_registry(MEMBERS, kept), kept), attr_old).sympa_domain
+    if reports_before is not None:
+        assert sd is not None and not sd.reports_moved and "DMARC reports" not in sd.note()
 
 
 def test_the_db_role_given_to_another_host_leaves_the_databases_behind(tmp_path: Path) -> None:

@@ -613,9 +613,25 @@ class SympaDomainChange:
     mail_host: str  # where Sympa's data is (the mail host before this plan)
     proxy_host: str  # the mail host after this plan, whose proxy serves the web interface
     robots: tuple[str, ...]  # the member list domains served after this plan: their web addresses change too
-    reports_moved: bool  # pic:mail.dmarc_reports unset: the DMARC reports' mailbox moves with the domain
+    # the DMARC reports' mailbox before and after this plan (pic:mail.dmarc_reports, else dmarc-reports@<sympa_domain>)
+    reports_before: str
+    reports_after: str
     old_taken_by: str = ""  # the member whose list domain the former main domain becomes, if any
     new_was_of: str = ""  # the member whose list domain the new main domain was before this plan, if any
+    reports_set: tuple[bool, bool] = (False, False)  # whether pic:mail.dmarc_reports is set before, after
+
+    @property
+    def reports_moved(self) -> bool:
+        """Whether the reports' mailbox changes, and with it every list domain's DMARC record (its ``rua=``)."""
+        return self.reports_before.lower() != self.reports_after.lower()
+
+    def _reports_setting(self) -> str:
+        return {
+            (False, False): "pic:mail.dmarc_reports, not set",
+            (True, False): "pic:mail.dmarc_reports, removed in this change",
+            (False, True): "pic:mail.dmarc_reports, set in this change",
+            (True, True): "pic:mail.dmarc_reports, changed",
+        }[self.reports_set]
 
     def note(self) -> str:
         old, new = self.old, self.new
@@ -626,8 +642,8 @@ class SympaDomainChange:
             else ""
         )
         reports = (
-            f"; the DMARC reports' mailbox (pic:mail.dmarc_reports, not set) moves from dmarc-reports@{old} to "
-            f"dmarc-reports@{new}, so the DMARC record of every list domain changes"
+            f"; the DMARC reports' mailbox ({self._reports_setting()}) moves from {self.reports_before} to "
+            f"{self.reports_after}, so the DMARC record of every list domain changes"
             if self.reports_moved
             else ""
         )
@@ -1439,9 +1455,11 @@ def _sympa_domain_change(attr_old: Attribution, attr_new: Attribution) -> SympaD
         old.mail_host,
         new.mail_host,
         tuple(robots),
-        reports_moved=old.mail.dmarc_reports is None and new.mail.dmarc_reports is None,
+        old.mail.reports_mailbox,
+        new.mail.reports_mailbox,
         old_taken_by=taken_by,
         new_was_of=was_of,
+        reports_set=(old.mail.dmarc_reports is not None, new.mail.dmarc_reports is not None),
     )
 
 
@@ -2236,6 +2254,8 @@ def as_json(
                 "mail_host": sd.mail_host,
                 "list_domains": list(sd.robots),
                 "reports_moved": sd.reports_moved,
+                "reports_from": sd.reports_before if sd.reports_moved else None,
+                "reports_to": sd.reports_after if sd.reports_moved else None,
                 "old_taken_by": sd.old_taken_by or None,
                 "new_was_of": sd.new_was_of or None,
                 "note": sd.note(),
