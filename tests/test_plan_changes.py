@@ -944,6 +944,73 @@ def test_a_changed_dkim_selector_names_the_records_to_publish_first_and_stays_a_
     assert review([], attr_old, Attribution(empty, load_registry(members, before), before)).dkim_selector is None
 
 
+MAIN = ("sympa_domain: listes.example.org,", "sympa_domain: listes.example.net,")
+
+
+def _lists_archived(members: Path) -> None:
+    """Every member with a list domain archived: Sympa signs for its main domain only."""
+    for path in sorted(members.glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        if "\nlists:" in text:
+            text, n = re.subn(r"(?m)^status: \w+", "status: archived", text)
+            path.write_text(text if n else f"{text}status: archived\n", encoding="utf-8")
+
+
+def test_a_changed_dkim_selector_is_told_beside_a_changed_main_domain(tmp_path: Path) -> None:
+    """pic:mail.dkim_selector and pic:mail.sympa_domain changed together, each told alone: both are told together,
+    when no member's list domain stays signed too (was: the DKIM section dropped, the selector never named, nor
+    the archived members' list domains that need their records under it)."""
+    members = tmp_path / "members"
+    shutil.copytree(ROOT / "members", members)
+    _lists_archived(members)
+    before = _stack(tmp_path, "before")
+    empty = rendering()
+    attr_old = Attribution(empty, load_registry(members, before), before)
+    for name, edits in (("selector", (SELECTOR,)), ("main", (MAIN,)), ("both", (SELECTOR, MAIN))):
+        after = _stack(tmp_path, name, *edits)
+        attr_new = Attribution(empty, load_registry(members, after), after)
+        r = review([], attr_new, attr_old)
+        assert (r.dkim_selector is not None, r.sympa_domain is not None) == (SELECTOR in edits, MAIN in edits), name
+    dk = r.dkim_selector
+    assert dk is not None and dk.domains == () and dk.main_moved == ("listes.example.org", "listes.example.net")
+    assert dk.archived == ("listes.amis-du-rhone.org", "listes.chorale-saint-jean.fr")
+    note = dk.note()
+    for words in (
+        "pic:mail.dkim_selector pic -> pic2026: from `pulumi up`, Sympa signs the mail of every list domain under "
+        "the new selector",
+        "no list domain signed before this plan is signed after it, so no record of today's moves; Sympa's main "
+        "domain changes too (pic:mail.sympa_domain listes.example.org -> listes.example.net): listes.example.net is "
+        "signed with a key of its own that `pulumi up` makes, under the new selector "
+        "(`pic2026._domainkey.listes.example.net`)",
+        "needs the `pic._domainkey.` record until it is delivered",
+        "the archived members' list domains (listes.amis-du-rhone.org, listes.chorale-saint-jean.fr) need theirs",
+    ):
+        assert words in note, (words, note)
+    assert dk.advice.startswith("keep the `pic._domainkey.` records published 5 days after `pulumi up`"), dk.advice
+    text = as_text(empty, attr_new, header="h", changes=[], attr_old=attr_old, against="HEAD")
+    assert f"\n>>> dkim_selector: {note}\n      what to do: {dk.advice}\n" in text, text
+    assert ">>> sympa_domain: pic:mail.sympa_domain listes.example.org -> listes.example.net" in text
+    md = as_markdown(empty, attr_new, title="t", changes=[], attr_old=attr_old)
+    assert "#### :warning: `pic:mail.dkim_selector` changes (pic → pic2026): DKIM records to publish" in md
+    assert "#### :warning: Stateful: `pic:mail.sympa_domain` changes" in md
+    data = as_json(empty, attr_new, meta={}, changes=[], attr_old=attr_old)
+    assert data["dkim_selector_changed"]["list_domains"] == [] and data["sympa_domain_changed"] is not None
+    # members' list domains that stay: listed as before, the main domain's change named beside them
+    both = _stack(tmp_path, "both-again", SELECTOR, MAIN)
+    registry = load_registry(ROOT / "members", both)
+    dk = review(
+        [], Attribution(empty, registry, both), Attribution(empty, load_registry(ROOT / "members", before), before)
+    ).dkim_selector
+    assert dk is not None and [d.domain for d in dk.domains] == [
+        "listes.amis-du-rhone.org",
+        "listes.chorale-saint-jean.fr",
+    ]
+    assert (
+        "; Sympa's main domain changes too (pic:mail.sympa_domain listes.example.org -> listes.example.net): "
+        in dk.note()
+    )
+
+
 def test_a_changed_dkim_selector_in_the_stack_file_is_told_in_every_format(two_hosts: Path) -> None:
     """The real program with pic:mail.dkim_selector changed: Sympa's configuration updated, no key replaced, and the
     records to publish first told in text, markdown and json, exit 0."""

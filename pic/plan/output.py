@@ -723,6 +723,25 @@ class DkimSelectorChange:
     new: str
     domains: tuple[SignedDomain, ...]  # the list domains signed before and after this plan
     archived: tuple[str, ...] = ()  # archived members' list domains: their keys kept, their robots not run
+    # Sympa's main domain before and after this plan, when it changes too (pic:mail.sympa_domain): the new one is
+    # signed with its own key, its record told with that change, unless it was a member's list domain before
+    main_moved: tuple[str, str] | None = None
+
+    def _main(self) -> str:
+        """What the selector means for Sympa's main domain when it changes in the same plan."""
+        if self.main_moved is None:
+            return ""
+        before, after = self.main_moved
+        own = (
+            ""
+            if any(d.domain == after for d in self.domains)
+            else f": {after} is signed with a key of its own that `pulumi up` makes, under the new selector "
+            f"(`{self.record(after)}`), a record to publish with its others (told with that change)"
+        )
+        return (
+            f"; Sympa's main domain changes too (pic:mail.sympa_domain {before} -> {after}){own}, and {before} is "
+            "signed no more"
+        )
 
     def record(self, domain: str, selector: str = "") -> str:
         return dkim_name(domain, selector or self.new)
@@ -767,14 +786,23 @@ class DkimSelectorChange:
             if self.archived
             else ""
         )
+        queued = (
+            f"mail still in Postfix's queue at `pulumi up`, signed with {old}, needs the `{old}._domainkey.` record "
+            f"until it is delivered (Postfix tries for up to {QUEUE_LIFETIME}){archived}"
+        )
+        if not self.domains:
+            return (
+                f"pic:mail.dkim_selector {old} -> {new}: from `pulumi up`, Sympa signs the mail of every list "
+                f"domain under the new selector, and receivers look its key up at `{new}._domainkey.<domain>` "
+                f"instead of `{old}._domainkey.<domain>`; no list domain signed before this plan is signed after it, "
+                f"so no record of today's moves{self._main()}; {queued}"
+            )
         return (
             f"pic:mail.dkim_selector {old} -> {new}: from `pulumi up`, Sympa signs the mail of every list domain "
             f"with the same key under the new selector, and receivers look it up at `{new}._domainkey.<domain>` "
             f"instead of `{old}._domainkey.<domain>`: a record to publish, with the value of today's (the key does "
-            f"not change), {'; '.join(who)}. Until a domain's record is published, Sympa's signature on its mail "
-            f"fails (no key at that name); {dmarc}; mail still in Postfix's queue at `pulumi up`, signed with "
-            f"{old}, needs the `{old}._domainkey.` record until it is delivered (Postfix tries for up to "
-            f"{QUEUE_LIFETIME}){archived}"
+            f"not change), {'; '.join(who)}{self._main()}. Until a domain's record is published, Sympa's signature "
+            f"on its mail fails (no key at that name); {dmarc}; {queued}"
         )
 
     @property
@@ -805,6 +833,11 @@ class DkimSelectorChange:
             steps.append(
                 "run `pulumi up` when Postfix's queue on the mail host is empty (`postqueue -p`): it replaces the "
                 f"records of the platform's zone at once, and mail still queued, signed with {old}, would fail there"
+            )
+        if not steps:
+            steps.append(
+                f"keep the `{old}._domainkey.` records published {QUEUE_LIFETIME} after `pulumi up` (mail signed "
+                "with them may wait that long in Postfix's queue), then remove them"
             )
         return f"{'; '.join(steps)}; or keep `pic:mail.dkim_selector: {old}`"
 
@@ -1261,10 +1294,11 @@ def _dkim_selector_change(attr_old: Attribution, attr_new: Attribution) -> DkimS
         return None
     before = _signed_domains(old, attr_old.members)
     signed = tuple(d for name, d in _signed_domains(new, attr_new.members).items() if name in before)
-    if not signed:  # Sympa's main domain changed too, and no member's list domain stays: told with that change
-        return None
     archived = sorted(m.lists.domain for m in attr_new.members.values() if m.lists and m.status == "archived")
-    return DkimSelectorChange(old.mail.dkim_selector, new.mail.dkim_selector, signed, tuple(archived))
+    # Sympa's main domain changed in the same plan: its own change says the rest, this one the new selector
+    main = (str(old.mail.sympa_domain), str(new.mail.sympa_domain))
+    moved = main if main[0].lower().rstrip(".") != main[1].lower().rstrip(".") else None
+    return DkimSelectorChange(old.mail.dkim_selector, new.mail.dkim_selector, signed, tuple(archived), moved)
 
 
 def _retention_cuts(attr_old: Attribution, attr_new: Attribution) -> list[RetentionCut]:
