@@ -927,6 +927,7 @@ def test_a_changed_dkim_selector_names_the_records_to_publish_first_and_stays_a_
                 "record": "pic2026._domainkey.listes.example.org",
                 "record_before": "pic._domainkey.listes.example.org",
                 "zone": "example.org",
+                "zone_before": "example.org",
             },
             {
                 "domain": "listes.amis-du-rhone.org",
@@ -935,6 +936,7 @@ def test_a_changed_dkim_selector_names_the_records_to_publish_first_and_stays_a_
                 "record": "pic2026._domainkey.listes.amis-du-rhone.org",
                 "record_before": "pic._domainkey.listes.amis-du-rhone.org",
                 "zone": None,
+                "zone_before": None,
             },
         ],
         "archived_list_domains": ["listes.chorale-saint-jean.fr"],
@@ -942,6 +944,67 @@ def test_a_changed_dkim_selector_names_the_records_to_publish_first_and_stays_a_
         "advice": dk.advice,
     }
     assert review([], attr_old, Attribution(empty, load_registry(members, before), before)).dkim_selector is None
+
+
+ZONE = (
+    "pic:members_root:",
+    "pic:dns: {backend: zonefile, zones: [example.org], listen: [192.0.2.53]}\n  pic:members_root:",
+)
+
+
+def test_a_list_domain_entering_or_leaving_the_platforms_zone_has_its_former_record_told_by_the_revisions_zones(
+    tmp_path: Path,
+) -> None:
+    """The DKIM selector changed while Sympa's main domain enters or leaves the platform's zone (pic:dns changed in
+    the same plan): who published the record under the former selector is decided by the revision's zones, who
+    publishes the new one by the working tree's (was: both by the new settings: a domain leaving the zone was told
+    to keep a record pulumi up no longer writes, one entering it that pulumi up drops a record it never wrote)."""
+    inside, outside = _stack(tmp_path, "inside", ZONE), _stack(tmp_path, "outside")
+    empty = rendering()
+    cases = {}
+    for name, before, edits in (("leaves", inside, (SELECTOR,)), ("enters", outside, (ZONE, SELECTOR))):
+        after = _stack(tmp_path, name, *edits)
+        attr_old = Attribution(empty, load_registry(ROOT / "members", before), before)
+        attr_new = Attribution(empty, load_registry(ROOT / "members", after), after)
+        dk = review([], attr_new, attr_old).dkim_selector
+        assert dk is not None, name
+        main = dk.domains[0]
+        assert main.domain == "listes.example.org", main
+        assert [(d.zone, d.zone_before) for d in dk.domains[1:]] == [("", "")] * (len(dk.domains) - 1)
+        data = as_json(empty, attr_new, meta={}, changes=[], attr_old=attr_old)["dkim_selector_changed"]
+        cases[name] = (main, dk, data["list_domains"][0])
+    main, dk, data = cases["leaves"]
+    assert (main.zone, main.zone_before) == ("", "example.org") and (data["zone"], data["zone_before"]) == (
+        None,
+        "example.org",
+    )
+    assert "by the admins for listes.example.org" in dk.note(), dk.note()
+    assert (
+        "listes.example.org leaves the platform's zone example.org in this plan: `pulumi up` no longer writes its "
+        "records there, its `pic._domainkey.` record included"
+    ) in dk.note(), dk.note()
+    assert (
+        "listes.example.org leaves the platform's zone example.org, which held its `pic._domainkey.` record: publish "
+        "that record too where its records are published from now on, beside the new one, and remove it 5 days after "
+        "`pulumi up`"
+    ) in dk.advice, dk.advice
+    assert "Postfix's queue on the mail host is empty" not in dk.advice, "no zone of the platform is rewritten"
+    main, dk, data = cases["enters"]
+    assert (main.zone, main.zone_before) == ("example.org", "") and (data["zone"], data["zone_before"]) == (
+        "example.org",
+        None,
+    )
+    assert (
+        "by `pulumi up` itself for listes.example.org (the platform's zone example.org, which it enters in this plan: "
+        "its `pic._domainkey.` record was published outside the platform, by the admins, and stays there until "
+        "removed by hand)"
+    ) in dk.note(), dk.note()
+    assert "which drops the `pic._domainkey.` record in the same step" not in dk.note()
+    assert (
+        "have the `pic._domainkey.` record of listes.example.org, which enters the platform's zone example.org in "
+        "this plan, removed where the admins published it, 5 days after `pulumi up`"
+    ) in dk.advice, dk.advice
+    assert "Postfix's queue on the mail host is empty" not in dk.advice, "the platform's zone held no former record"
 
 
 MAIN = ("sympa_domain: listes.example.org,", "sympa_domain: listes.example.net,")

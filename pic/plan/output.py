@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import ipaddress
 import typing
 from collections import Counter, defaultdict
@@ -711,6 +712,9 @@ class SignedDomain:
     member: str  # the member whose list domain it is, "" for Sympa's main domain (the admins publish its records)
     dmarc: str  # the DMARC policy it publishes: none, quarantine or reject
     zone: str = ""  # the platform's zone that publishes its records (pic:dns backend zonefile), or ""
+    # the platform's zone that published its records before this plan, which published its record under the former
+    # selector, or "" (its member or the admins did)
+    zone_before: str = ""
 
 
 @dataclass(frozen=True)
@@ -749,6 +753,17 @@ class DkimSelectorChange:
     def _named(self, domains: list[SignedDomain]) -> str:
         return ", ".join(f"{d.domain} ({d.member})" if d.member else d.domain for d in domains)
 
+    @staticmethod
+    def _zones(domains: list[SignedDomain], before: bool = False) -> str:
+        return ", ".join(sorted({d.zone_before if before else d.zone for d in domains}))
+
+    def _publisher(self, domains: list[SignedDomain]) -> str:
+        """Who published the former records of ``domains`` outside the platform's zones."""
+        who = (["the admins"] if any(not d.member for d in domains) else []) + (
+            ["its member"] if any(d.member for d in domains) else []
+        )
+        return " or ".join(who)
+
     def note(self) -> str:
         old, new = self.old, self.new
         by_hand = [d for d in self.domains if not d.zone]
@@ -760,11 +775,26 @@ class DkimSelectorChange:
             who.append(f"by the admins for {self._named(main)}")
         if members:
             who.append(f"by each member in its own zone for {self._named(members)}")
-        if zoned:
-            zones = ", ".join(sorted({d.zone for d in zoned}))
+        # The former record was published by whoever published the domain's records before this plan: a domain
+        # that enters or leaves the platform's zones here changes hands.
+        stayed = [d for d in zoned if d.zone_before]
+        entered = [d for d in zoned if not d.zone_before]
+        left = [d for d in by_hand if d.zone_before]
+        if stayed:
             who.append(
-                f"by `pulumi up` itself for {self._named(zoned)} (the platform's zone {zones}, which drops the "
-                f"`{old}._domainkey.` record in the same step)"
+                f"by `pulumi up` itself for {self._named(stayed)} (the platform's zone {self._zones(stayed)}, which "
+                f"drops the `{old}._domainkey.` record in the same step)"
+            )
+        if entered:
+            who.append(
+                f"by `pulumi up` itself for {self._named(entered)} (the platform's zone {self._zones(entered)}, "
+                f"which it enters in this plan: its `{old}._domainkey.` record was published outside the platform, "
+                f"by {self._publisher(entered)}, and stays there until removed by hand)"
+            )
+        if left:
+            who.append(
+                f"{self._named(left)} leaves the platform's zone {self._zones(left, before=True)} in this plan: "
+                f"`pulumi up` no longer writes its records there, its `{old}._domainkey.` record included"
             )
         quarantine = [d.domain for d in self.domains if d.dmarc == "quarantine"]
         reject = [d.domain for d in self.domains if d.dmarc == "reject"]
@@ -821,15 +851,34 @@ class DkimSelectorChange:
                     else []
                 ),
             ]
+            kept = (
+                f", and keep the `{old}._domainkey.` records {QUEUE_LIFETIME} more (mail signed with them may wait "
+                "that long in Postfix's queue), then remove them"
+                if any(not d.zone_before for d in by_hand)
+                else ""
+            )
+            left = [d for d in by_hand if d.zone_before]
+            if left:
+                kept += (
+                    f"; {self._named(left)} leaves the platform's zone {self._zones(left, before=True)}, which held "
+                    f"its `{old}._domainkey.` record: publish that record too where its records are published from "
+                    f"now on, beside the new one, and remove it {QUEUE_LIFETIME} after `pulumi up`"
+                )
             steps.append(
                 f"before `pulumi up`, have each record published at its new name: `pulumi stack output "
                 f"mail_dns_records --json | sed 's/\"{old}\\._domainkey\\./\"{new}._domainkey./' > {file}` writes "
                 f"them, today's values under the new names; {' and '.join(who)}, and `pic dns "
-                f"check --expected {file}` says which are still missing; run `pulumi up` once every one is present, "
-                f"and keep the `{old}._domainkey.` records {QUEUE_LIFETIME} more (mail signed with them may wait "
-                "that long in Postfix's queue), then remove them"
+                f"check --expected {file}` says which are still missing; run `pulumi up` once every one is present"
+                f"{kept}"
             )
-        if zoned:
+        entered = [d for d in zoned if not d.zone_before]
+        if entered:
+            steps.append(
+                f"have the `{old}._domainkey.` record of {self._named(entered)}, which enters the platform's zone "
+                f"{self._zones(entered)} in this plan, removed where {self._publisher(entered)} published it, "
+                f"{QUEUE_LIFETIME} after `pulumi up` (`pulumi up` writes the new one in the platform's zone)"
+            )
+        if any(d.zone_before for d in zoned):
             steps.append(
                 "run `pulumi up` when Postfix's queue on the mail host is empty (`postqueue -p`): it replaces the "
                 f"records of the platform's zone at once, and mail still queued, signed with {old}, would fail there"
@@ -1293,7 +1342,12 @@ def _dkim_selector_change(attr_old: Attribution, attr_new: Attribution) -> DkimS
     if old is None or new is None or old is new or old.mail.dkim_selector == new.mail.dkim_selector:
         return None
     before = _signed_domains(old, attr_old.members)
-    signed = tuple(d for name, d in _signed_domains(new, attr_new.members).items() if name in before)
+    # who published the former record is the revision's zones' matter, who publishes the new one the new zones'
+    signed = tuple(
+        dataclasses.replace(d, zone_before=before[name].zone)
+        for name, d in _signed_domains(new, attr_new.members).items()
+        if name in before
+    )
     archived = sorted(m.lists.domain for m in attr_new.members.values() if m.lists and m.status == "archived")
     # Sympa's main domain changed in the same plan: its own change says the rest, this one the new selector
     main = (str(old.mail.sympa_domain), str(new.mail.sympa_domain))
@@ -2328,6 +2382,7 @@ def as_json(
                         "record": dk.record(d.domain),
                         "record_before": dk.record(d.domain, dk.old),
                         "zone": d.zone or None,
+                        "zone_before": d.zone_before or None,
                     }
                     for d in dk.domains
                 ],
