@@ -611,6 +611,46 @@ def test_unknown_revision_is_a_clear_error(repo: Path) -> None:
     assert "--against: 'no-such-branch' is not a revision" in proc.stderr
 
 
+def _gitlink(repo: Path, path: str) -> str:
+    """A git submodule at ``path`` in the index (a gitlink to the repository's own HEAD), none in the tree."""
+    head = git(repo, "rev-parse", "HEAD").strip()
+    git(repo, "update-index", "--add", "--cacheinfo", f"160000,{head},{path}")
+    return head
+
+
+@pytest.mark.parametrize("path", ["members/extra", "members/nouvelle-asso.yaml", "members/sub/deeper"])
+def test_a_git_submodule_in_the_revisions_members_is_named_not_skipped(repo: Path, path: str) -> None:
+    """A gitlink under members/ at REV: git archive writes it as an empty directory, so what it holds was silently
+    missing from REV's registry (an empty directory, a stray entry nobody saw). Refused, as a link there is."""
+    head = _gitlink(repo, path)
+    git(repo, "commit", "-qm", "a submodule")
+    git(repo, "rm", "-q", "--cached", path)  # the working tree has none: only REV holds it
+    proc = pic(repo, "plan", "--against", "HEAD")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert (
+        "holds git submodules where the member files are, whose files are not in the revision (git archive "
+        f"writes a submodule as an empty directory): {path} (a submodule, commit {head[:10]}); member files are "
+        "regular files directly in members/, not a submodule's"
+    ) in proc.stderr, proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_the_revisions_members_as_a_git_submodule_is_named_and_one_elsewhere_is_not(repo: Path) -> None:
+    """members/ itself a submodule at REV: every member would have been taken for a new one (its directory empty);
+    a submodule outside members/ is none of pic plan's matter."""
+    head = _gitlink(repo, "vendor/lib")
+    git(repo, "commit", "-qm", "a submodule elsewhere")
+    assert pic(repo, "plan", "--against", "HEAD").returncode == 0
+    git(repo, "rm", "-q", "-r", "--cached", "members")
+    head = _gitlink(repo, "members")
+    git(repo, "commit", "-qm", "members as a submodule")
+    git(repo, "rm", "-q", "--cached", "members")
+    git(repo, "add", "members")
+    proc = pic(repo, "plan", "--against", "HEAD")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert f"members (a submodule, commit {head[:10]})" in proc.stderr, proc.stderr
+
+
 def test_no_secret_value_in_the_output(repo: Path) -> None:
     proc = pic(repo, "plan", "--format", "json")
     data = json.loads(proc.stdout)

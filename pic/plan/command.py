@@ -167,6 +167,36 @@ def _refuse_links(tar: tarfile.TarFile, rev: str, commit: str, skip: set[str] | 
     )
 
 
+def _refuse_gitlinks(project: Path, rev: str, commit: str, members_rel: Path) -> None:
+    """Refuse a revision whose directory of member files is, or holds, a git submodule: git archive writes a
+    gitlink as an empty directory, so what the submodule holds would be silently missing from the revision's
+    registry (its members taken for added ones, or its stray files unseen), as a link's target would be."""
+    where = members_rel.as_posix().rstrip("/") or "."
+    listing = _git(project, "ls-tree", "-r", "-z", "--end-of-options", commit, "--", f"{where}/")
+    found = []
+    for entry in listing.split("\0"):
+        info, _, path = entry.partition("\t")
+        fields = info.split()
+        if len(fields) == 3 and fields[0] == "160000":
+            found.append(f"{path} (a submodule, commit {fields[2][:10]})")
+    if not found:
+        return
+    shown = ", ".join(terminal_safe(f)[:160] for f in found[:5])
+    more = f" and {len(found) - 5} more" if len(found) > 5 else ""
+    raise PicError(
+        [
+            Problem(
+                f"{rev} ({commit[:10]})",
+                None,
+                "",
+                f"holds git submodules where the member files are, whose files are not in the revision (git "
+                f"archive writes a submodule as an empty directory): {shown}{more}; member files are regular files "
+                f"directly in {terminal_safe(where)}/, not a submodule's",
+            )
+        ]
+    )
+
+
 def render_here(project: Path, stack: str, members: Path, salt: bytes) -> Rendering:
     from pic.plan import engine
 
@@ -238,6 +268,7 @@ def _start_at(project: Path, stack: str, members: Path, rev: str, *, salt: bytes
     members_rel = next((c for c in resolved if (where / c).is_dir()), None)
     if members_rel is None:
         raise _no_members_at(project, members, rev, commit, candidates)
+    _refuse_gitlinks(project, rev, commit, members_rel)
     stack_file = where / f"Pulumi.{stack}.yaml"
     if not stack_file.is_file():
         if os.path.lexists(stack_file):  # a directory, a link to nothing: no stack file, yet no new stack either
