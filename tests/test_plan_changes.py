@@ -835,7 +835,7 @@ def test_a_new_host_that_becomes_the_default_says_to_add_it_keeping_the_default(
 def test_against_any_revision_git_names_a_commit_by(two_hosts: Path) -> None:
     """A tag, an annotated tag, a short hash, a search of the messages (":/text"): each the commit git resolves it
     to (was: ":/text" refused as no revision, the text searched with "^{commit}" appended); a tree, or an option
-    given as REV, is refused as no revision."""
+    given as REV, is refused as no revision (a tree is said to be one, below)."""
     git(two_hosts, "tag", "light")
     git(two_hosts, "tag", "-a", "annotated", "-m", "a tag")
     edit(two_hosts / "Pulumi.prod.yaml", "keep_days: 7", "keep_days: 9")
@@ -845,12 +845,37 @@ def test_against_any_revision_git_names_a_commit_by(two_hosts: Path) -> None:
         data = plan_json(two_hosts, rev=rev)
         assert data["against"]["commit"] == first, (rev, data["against"])
         assert [c["name"] for c in data["changes"]] == ["web1-dumps-config", "web2-dumps-config"], rev
-    for rev in ("HEAD^{tree}", "--all"):
+    for rev in ("--all", "HEAD:no-such-path"):
         proc = plan(two_hosts, f"--against={rev}", rev="HEAD")
         assert proc.returncode == 1 and f"--against: {rev!r} is not a revision of this repository" in proc.stderr, (
             rev,
             proc.stderr[-2000:],
         )
+
+
+def test_against_a_tree_a_blob_or_a_tag_of_either_says_what_it_names_and_that_a_commit_is_expected(
+    two_hosts: Path,
+) -> None:
+    """REV:PATH, REV^{tree}, a tag of a tree: what git names is no commit, and the plan says what it is and what
+    --against takes (was: "is not a revision of this repository", as for a name git does not know)."""
+    tree = git(two_hosts, "rev-parse", "HEAD^{tree}").strip()
+    members = git(two_hosts, "rev-parse", "HEAD:members").strip()
+    blob = git(two_hosts, "rev-parse", "HEAD:Pulumi.prod.yaml").strip()
+    git(two_hosts, "tag", "-a", "tree-tag", "-m", "a tag of a tree", tree)
+    expected = "not a commit: --against takes a commit to compare the working tree with (a branch, a tag of a commit"
+    path = "; REV:PATH names what a commit holds at PATH: give the commit alone (--against REV)"
+    for rev, what, told in (
+        ("HEAD:members", f"a tree ({members[:10]}, a directory as a commit holds it)", True),
+        ("HEAD^{tree}", f"a tree ({tree[:10]}, a directory as a commit holds it)", False),
+        ("HEAD:Pulumi.prod.yaml", f"a blob ({blob[:10]}, a file's content as a commit holds it)", True),
+        ("tree-tag", "a tag (", False),
+    ):
+        proc = plan(two_hosts, rev=rev)
+        assert proc.returncode == 1, (rev, proc.stdout[-2000:], proc.stderr[-2000:])
+        assert f"--against: {rev!r} names {what}" in proc.stderr and expected in proc.stderr, (rev, proc.stderr)
+        assert (path in proc.stderr) is told, (rev, proc.stderr)
+        assert "is not a revision" not in proc.stderr and "Traceback" not in proc.stderr
+    assert "of a tree (a directory as a commit holds it), not a commit" in plan(two_hosts, rev="tree-tag").stderr
 
 
 SELECTOR = ("dkim_selector: pic,", "dkim_selector: pic2026,")

@@ -71,7 +71,6 @@ def checkout(project: Path, rev: str, members_links: dict[str, str] | None = Non
         # Resolved first, then peeled to its commit: a suffix on REV itself would change what some revisions say
         # (":/<text>" searches the messages for the whole text, suffix included).
         found = _git(project, "rev-parse", "--verify", "--quiet", "--end-of-options", rev)
-        commit = _git(project, "rev-parse", "--verify", "--quiet", f"{found}^{{commit}}")
     except PicError:
         why = f"{rev!r} is not a revision of this repository"
         if shallow:
@@ -80,6 +79,9 @@ def checkout(project: Path, rev: str, members_links: dict[str, str] | None = Non
                 "was cloned with; fetch the whole history (git fetch --unshallow) and run pic plan again"
             )
         raise PicError([Problem("<command line>", None, "--against", why)]) from None
+    if not _is_commit(project, found):  # a tree (HEAD:members, HEAD^{tree}), a blob, a tag of either
+        raise PicError([Problem("<command line>", None, "--against", _not_a_commit(project, rev, found))])
+    commit = _git(project, "rev-parse", "--verify", "--quiet", f"{found}^{{commit}}")
     top = Path(_git(project, "rev-parse", "--show-toplevel"))
     prefix = project.relative_to(top.resolve()) if project != top.resolve() else Path()
     tmp = Path(tempfile.mkdtemp(prefix="pic-plan-rev-"))
@@ -104,6 +106,34 @@ def checkout(project: Path, rev: str, members_links: dict[str, str] | None = Non
         yield tmp / prefix, commit
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+# What a kind of git object is, for a revision that names one that is no commit (HEAD:members, HEAD^{tree})
+_OBJECTS = {"tree": "a directory as a commit holds it", "blob": "a file's content as a commit holds it"}
+
+
+def _is_commit(project: Path, found: str) -> bool:
+    """Whether the object ``found`` (an id) is a commit, or a tag that leads to one."""
+    return bool(_git(project, "cat-file", "-t", f"{found}^{{}}") == "commit")
+
+
+def _not_a_commit(project: Path, rev: str, found: str) -> str:
+    """Why ``rev``, which names object ``found``, is no revision to compare with: what it names instead."""
+    kind = _git(project, "cat-file", "-t", found)
+    what = f"a {kind} ({found[:10]}{', ' + _OBJECTS[kind] if kind in _OBJECTS else ''})"
+    if kind == "tag":
+        target = _git(project, "cat-file", "-t", f"{found}^{{}}")
+        what = f"a tag ({found[:10]}) of a {target}{' (' + _OBJECTS[target] + ')' if target in _OBJECTS else ''}"
+    path = (
+        "; REV:PATH names what a commit holds at PATH: give the commit alone (--against REV), and --members for "
+        "where the member files are"
+        if ":" in rev and not rev.startswith(":/")
+        else ""
+    )
+    return (
+        f"{rev!r} names {what}, not a commit: --against takes a commit to compare the working tree with (a branch, "
+        f"a tag of a commit, HEAD~1, a commit id){path}"
+    )
 
 
 def _repository_state(project: Path) -> bool:
