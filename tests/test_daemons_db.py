@@ -724,6 +724,63 @@ def test_a_missing_member_directory_fails_that_database_only(platform: Platform)
     assert "failed=1" in status
 
 
+@pytest.mark.parametrize("state", ["missing", "root's", "a file", "a link to nothing", "closed above"])
+def test_a_db_directory_the_member_cannot_write_is_said_with_why_and_left_as_it_is(
+    platform: Platform, state: str
+) -> None:
+    """A member's db/ missing, given to root, replaced by a file or a dangling link, or behind a directory closed to
+    the member: that member's dumps fail every night, each mailed with the member, the path and why, with what would
+    fix it; the other members are dumped; nothing is made or changed there (was: "is missing or not writable", and
+    mariadb-dump's "Got errno 0 on write", which only said that the member's side had stopped reading)."""
+    a, b = platform.members
+    d = b.dumps
+    for f in d.iterdir():
+        f.unlink()
+    d.rmdir()
+    space_mode = d.parent.stat().st_mode & 0o7777
+    if state == "root's":
+        d.mkdir(mode=0o755)
+        d.chmod(0o755)
+    elif state == "a file":
+        d.write_text("the member's\n")
+        os.chown(d, b.uid, b.uid)
+    elif state == "a link to nothing":
+        d.symlink_to("elsewhere")
+        os.lchown(d, b.uid, b.uid)
+    elif state == "closed above":
+        d.mkdir()
+        os.chown(d, b.uid, b.uid)
+        d.parent.chmod(0o700)  # root's, closed to the member
+    before = os.lstat(d) if os.path.lexists(d) else None
+    try:
+        done = platform.dump()
+    finally:
+        d.parent.chmod(space_mode)
+    assert done.returncode == 1, done.stdout + done.stderr
+    why = {
+        "missing": f"it does not exist: make it again as the member's (install -d -o {b.uid} -g {b.uid} -m 0700 {d})",
+        "root's": f"the member cannot write in it (owner uid 0, mode 0755): give it back to the member (chown "
+        f"{b.uid}:{b.uid} {d}; chmod u+rwx {d})",
+        "a file": "it is not a directory: the member's file is left as it is; have it moved away, then make it again",
+        "a link to nothing": "it is a link to nothing: have the member remove or mend it",
+        "closed above": "it cannot be reached (Permission denied): a directory above it is closed to the member",
+    }[state]
+    line = f"{b.database} ({b.slug}): {d} is missing or not writable by uid {b.uid}: {why}"
+    mail = platform.mail.read_text()
+    assert "1 of 2 database dumps failed on web1" in mail and line in mail, mail
+    assert f"{b.database}: FAILED: {d} is missing or not writable by uid {b.uid}: {why}" in done.stderr, done.stderr
+    assert "Got errno" not in mail and "dump failed:" not in mail, mail
+    assert f"{a.database}: ok: " in done.stdout and len(a.dump_files()) == 2, "the other member was not dumped"
+    after = os.lstat(d) if os.path.lexists(d) else None
+    assert (after is None) is (before is None), "the job made or removed the member's db/"
+    if before is not None and after is not None:
+        assert (after.st_mode, after.st_uid, after.st_ino) == (before.st_mode, before.st_uid, before.st_ino)
+    if state == "a file":
+        assert d.read_text() == "the member's\n"
+    status = platform.run("pic-db-dump", "--status").stdout
+    assert f"    error: {d} is missing or not writable by uid {b.uid}: {why}" in status, status
+
+
 def test_admin_account_sql_is_idempotent_and_tls_only(server: MariaDB, tmp_path: Path) -> None:
     for password in ("first-Admin-pw", "second-Admin-pw"):  # a run after the secret changed
         server.root_sql(rdb.admin_account_sql(LOOPBACK, password))
