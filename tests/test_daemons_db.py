@@ -648,6 +648,50 @@ def test_a_directory_at_latest_keeps_the_dump_and_is_said(platform: Platform, co
     assert latest.is_file() and latest.stat().st_ino == (a.dumps / newest).stat().st_ino
 
 
+@pytest.mark.parametrize("compression", ["zstd", "gzip"])
+def test_a_directory_at_the_other_formats_latest_keeps_the_dump_and_is_said(
+    platform: Platform, compression: str
+) -> None:
+    """A member's directory at <database>-latest of the other format (.sql.gz while the dumps are zstd, or the
+    reverse), where the job removes its link left from before a change of format: the night's dump is made, named
+    -latest and the old ones pruned; the directory is left as it is with what it holds, and said as one at -latest
+    of the format is (kept, mailed to the admins). Was: its removal failed without a word, every night."""
+    a, b = platform.members
+    platform.keep_days = 3
+    platform.write_job(compression=compression)
+    ext, other_ext = ("zst", "gz") if compression == "zstd" else ("gz", "zst")
+    other = a.dumps / f"{a.database}-latest.sql.{other_ext}"
+    other.mkdir()
+    (other / "notes.txt").write_text("the member's\n")
+    for p in (other, other / "notes.txt"):
+        os.chown(p, a.uid, a.uid)
+    old = a.dumps / f"{a.database}-20260101-031500.sql.{ext}"
+    old.write_bytes(b"")
+    os.chown(old, a.uid, a.uid)
+    os.utime(old, (time.time() - 4 * 86400, time.time() - 4 * 86400))
+    done = platform.dump()
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert other.is_dir() and (other / "notes.txt").read_text() == "the member's\n", "the directory was touched"
+    latest = a.dumps / f"{a.database}-latest.sql.{ext}"
+    dump = next(f for f in a.dump_files() if re.fullmatch(rf"{a.database}-\d{{8}}-\d{{6}}\.sql\.{ext}", f))
+    assert latest.stat().st_ino == (a.dumps / dump).stat().st_ino, "the dump is not named -latest"
+    assert not old.exists(), "the dumps older than keep_days were not pruned"
+    mail = platform.mail.read_text()
+    assert "0 of 2 database dumps failed on web1" in mail and "1 dump was made and kept with a problem" in mail, mail
+    assert (
+        f"{a.database} ({a.slug}): dumped into {a.dumps / dump}, but {other} is a directory, left as it is: the name "
+        "is the job's, that of the last dump in the other format, until the member moves it away"
+    ) in mail, mail
+    assert b.database not in mail, mail
+    status = platform.run("pic-db-dump", "--status").stdout
+    assert f"warning: {other} is a directory" in status, status
+    # the member moves it away: nothing more to say
+    (other / "notes.txt").unlink()
+    other.rmdir()
+    time.sleep(1.1)
+    assert platform.dump().returncode == 0
+
+
 @pytest.mark.parametrize("kind", ["file", "fifo"])
 def test_a_file_or_pipe_at_latest_is_replaced_as_a_link_is(platform: Platform, kind: str) -> None:
     """<database>-latest is the job's name: a file or a named pipe the member puts there is
