@@ -1842,12 +1842,14 @@ def _dns_port_clash(settings: Settings, view: Document) -> list[Problem]:
 
 
 def display_path(path: Path) -> str:
-    """The path as the user would type it: relative to the working directory when inside it."""
+    """The path as the user gave it: relative to the working directory when it is an absolute path inside it.
+
+    Nothing is resolved: a symbolic link (``--members`` naming a link to another directory) is named by its
+    own name, as the admin typed it, never by its target's.
+    """
+    if not path.is_absolute():
+        return str(path)
     try:
-        real = path.resolve(strict=True)
-    except (OSError, RuntimeError):  # a broken link or a loop of links: the name the user gave
-        real = path.absolute()
-    try:
-        return str(real.relative_to(Path.cwd().resolve()))
-    except ValueError:
+        return str(path.relative_to(Path.cwd()))
+    except (ValueError, OSError):  # outside the working directory, or no working directory any more
         return str(path)

@@ -699,12 +699,13 @@ def not_a_directory(path: Path, what: str) -> str | None:
     """Why ``path`` (a symbolic link followed) is not the ``what`` it should be (``"directory of member
     files"``), or None when it is a directory: ``no such directory of member files``, ``is a regular file, not
     a directory of member files``, or, under something that is no directory, which (``no such directory of
-    member files: /tmp/x is a regular file, not a directory``). Other errors (a directory above that cannot be
-    searched) are raised, for the caller to say."""
+    member files: /tmp/x is a regular file, not a directory``). A symbolic link is named as given, its target
+    added (``: a link to data/members``). Other errors (a directory above that cannot be searched) are raised,
+    for the caller to say."""
     try:
         mode = os.stat(path).st_mode
     except FileNotFoundError:
-        return f"no such {what}"
+        return f"no such {what}{_link_note(path, ', which does not exist')}"
     except NotADirectoryError:
         for above in path.parents:
             try:
@@ -717,7 +718,16 @@ def not_a_directory(path: Path, what: str) -> str | None:
         return f"no such {what}"
     if stat.S_ISDIR(mode):
         return None
-    return f"is {_kind(mode) or 'a regular file'}, not a {what}"
+    return f"is {_kind(mode) or 'a regular file'}, not a {what}{_link_note(path)}"
+
+
+def _link_note(path: Path, after: str = "") -> str:
+    """``: a link to TARGET`` when ``path`` is a symbolic link (its target as written in the link), else ``""``."""
+    try:
+        target = os.readlink(path)
+    except OSError:  # not a link, or nothing there
+        return ""
+    return f": a link to {shown_name(target)}{after}"
 
 
 def read_yaml(

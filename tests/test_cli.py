@@ -429,6 +429,72 @@ def test_a_members_or_project_that_is_a_file_is_said_to_be_no_directory(
     assert f": {given} is a regular file, not a directory" in err.splitlines()[0], err
 
 
+def _linked_project(work: Path) -> None:
+    """In ``work``: a project ``target-project`` (the stack file, a member file with one mistake) and a
+    directory of member files ``target-members`` (the same mistake), each with a link to it: ``project``,
+    ``members``."""
+    project = work / "target-project"
+    project.mkdir(parents=True)
+    shutil.copy(ROOT / "Pulumi.prod.yaml", project)
+    shutil.copy(ROOT / "Pulumi.yaml", project)
+    for directory in (project / "members", work / "target-members"):
+        write_members(directory, {"aaa-one": member(uid=10000), "bad-one": {"name": "X", "uid": 10001}})
+    (work / "project").symlink_to("target-project", target_is_directory=True)
+    (work / "members").symlink_to("target-members", target_is_directory=True)
+
+
+@pytest.mark.parametrize("command", PROJECT_COMMANDS)
+@pytest.mark.parametrize("given", ["--members", "--project", "--members absolute", "--project absolute"])
+def test_a_members_or_project_given_as_a_link_is_named_as_given(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, command: str, given: str
+) -> None:
+    """--members or --project naming a symbolic link (as a relative or an absolute path): the messages name the
+    link as the admin typed it (from the working directory), never its target (was: target-members/bad-one.yaml,
+    the name of the directory the link leads to, which the admin never wrote)."""
+    option, absolute = given.split(maxsplit=1)[0], given.endswith("absolute")
+    work = tmp_path / "work"
+    _linked_project(work)
+    monkeypatch.chdir(work)
+    path = str(work / option[2:]) if absolute else option[2:]
+    argv = [*command.split(), option, path]
+    if option == "--members":
+        argv += ["--project", "target-project"]
+    rc, out, err = _run(capsys, *argv)
+    assert rc == 1, (out, err)
+    assert "target-members" not in err and ("target-project" not in err or option == "--members"), err
+    if "--against" not in command:  # plan --against first refuses a project outside git: named as given too
+        assert f"{option[2:]}/{'members/' if option == '--project' else ''}bad-one.yaml:1 contact:" in err, err
+
+
+def test_a_stack_file_through_a_link_is_named_as_given(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    work = tmp_path / "work"
+    _linked_project(work)
+    stack = work / "target-project" / "Pulumi.prod.yaml"
+    stack.write_text(stack.read_text(encoding="utf-8").replace("eol_warning_days: 365", "eol_warning_days: -3"))
+    monkeypatch.chdir(work)
+    rc, _, err = _run(capsys, "check", "--project", "project")
+    assert rc == 1 and err.startswith("project/Pulumi.prod.yaml:15 pic:eol_warning_days: -3 is out of range"), err
+    rc, _, err = _run(capsys, "plan", "--against", "HEAD", "--project", str(work / "project"))
+    assert rc == 1 and "the project (project) is not in a git repository" in err, err
+
+
+@pytest.mark.parametrize("option", ["--members", "--project"])
+def test_a_link_to_nothing_or_to_a_file_is_said_to_be_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, option: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "nowhere").symlink_to("gone")
+    (tmp_path / "afile").write_text("name: X\n", encoding="utf-8")
+    (tmp_path / "tofile").symlink_to("afile")
+    what = "directory of member files" if option == "--members" else "project directory (holding Pulumi.prod.yaml)"
+    rc, _, err = _run(capsys, "check", "--project", str(ROOT), option, "nowhere")
+    assert rc == 1 and err.startswith(f"nowhere no such {what}: a link to gone, which does not exist\n"), err
+    rc, _, err = _run(capsys, "check", "--project", str(ROOT), option, "tofile")
+    assert rc == 1 and err.startswith(f"tofile is a regular file, not a {what}: a link to afile\n"), err
+
+
 def test_a_file_name_with_a_newline_is_shown_escaped(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     members = tmp_path / "my\nmembers"
     rc, _, err = _run(capsys, "check", "--project", str(ROOT), "--members", str(members))

@@ -931,3 +931,20 @@ def test_rows_with_unclosed_quotes_are_read_in_a_time_linear_in_their_number(tmp
 
     small, large = best_time(5000), best_time(40000)
     assert large < 25 * small, f"5,000 rows: {small:.3f} s, 40,000 rows: {large:.3f} s (linear: about 8 times)"
+
+
+def test_an_export_and_a_domains_file_given_as_links_are_named_as_given(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A link in the working directory to a file beside it is named by the link, as typed (was: the target's
+    name, which the admin never wrote)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "target-export.txt").write_text("jean@gmail.fr\n", encoding="utf-8")
+    (tmp_path / "export.txt").symlink_to("target-export.txt")
+    (tmp_path / "target-local.yaml").write_text("orange.fr: {status: gone}\n", encoding="utf-8")
+    (tmp_path / "local.yaml").symlink_to("target-local.yaml")
+    code, lines, err = _audit(capsys, "export.txt")
+    assert code == 1 and lines[0].startswith("export.txt:1 jean@gmail.fr: domain never had mailboxes"), lines
+    code, lines, err = _audit(capsys, "--domains", str(tmp_path / "local.yaml"), "export.txt")
+    assert code == 1 and err.startswith('local.yaml:1 orange.fr.status: "gone" is not a status'), err
+    assert "target-" not in err

@@ -57,16 +57,20 @@ def _git(cwd: Path, *args: str, binary: bool = False) -> Any:
 
 
 @contextmanager
-def checkout(project: Path, rev: str, members_links: dict[str, str] | None = None) -> Iterator[tuple[Path, str]]:
+def checkout(
+    project: Path, rev: str, members_links: dict[str, str] | None = None, shown: str | None = None
+) -> Iterator[tuple[Path, str]]:
     """The project directory as it is at ``rev``, extracted into a temporary directory.
 
     ``members_links``: the paths of the directory of member files (from the project's folder) that may be a link
     at ``rev`` (``members -> data/members``); such a link, to a directory of the revision, is not extracted but
-    its target written in the mapping (path -> target, from the project's folder). Any other link is refused."""
+    its target written in the mapping (path -> target, from the project's folder). Any other link is refused.
+    ``shown``: the project as the admin named it (a link by its own name), for the messages."""
     if shutil.which("git") is None:
         raise PicError([Problem("<command line>", None, "--against", "needs git, which is not installed")])
+    shown = display_path(project) if shown is None else shown
     project = project.resolve()
-    shallow = _repository_state(project)
+    shallow = _repository_state(project, shown)
     try:
         # Resolved first, then peeled to its commit: a suffix on REV itself would change what some revisions say
         # (":/<text>" searches the messages for the whole text, suffix included).
@@ -136,9 +140,9 @@ def _not_a_commit(project: Path, rev: str, found: str) -> str:
     )
 
 
-def _repository_state(project: Path) -> bool:
-    """Whether the repository of ``project`` is a shallow clone; PicError when ``project`` is in none, or git
-    cannot read it."""
+def _repository_state(project: Path, shown: str) -> bool:
+    """Whether the repository of ``project`` is a shallow clone; PicError when ``project`` (named ``shown``) is in
+    none, or git cannot read it."""
     proc = subprocess.run(
         newmember.git_command("git", "rev-parse", "--is-shallow-repository"),
         cwd=project,
@@ -150,12 +154,12 @@ def _repository_state(project: Path) -> bool:
         return proc.stdout.strip() == b"true"
     if not newmember.in_repository(project):
         why = (
-            f"the project ({display_path(project)}) is not in a git repository: --against compares the working "
+            f"the project ({shown}) is not in a git repository: --against compares the working "
             "tree with a commit of its repository; run pic plan in a clone, or without --against"
         )
     else:
         words = newmember.git_words(proc.stderr)
-        why = f"git cannot read the repository of the project ({display_path(project)}): {words}"
+        why = f"git cannot read the repository of the project ({shown}): {words}"
     raise PicError([Problem("<command line>", None, "--against", why)])
 
 
@@ -290,9 +294,10 @@ def _start_at(project: Path, stack: str, members: Path, rev: str, *, salt: bytes
         raise PicError(
             [Problem("<command line>", None, "--members", f"{members} is outside the project: not in git at {rev}")]
         )
+    shown = display_path(project)
     project = project.resolve()
     links: dict[str, str] = {c.as_posix(): "" for c in candidates}
-    where, commit = stack_.enter_context(checkout(project, rev, links))
+    where, commit = stack_.enter_context(checkout(project, rev, links, shown))
     # a directory of member files that was a link at REV (members -> data/members): read where it points
     resolved = [Path(links[c.as_posix()]) if links.get(c.as_posix()) else c for c in candidates]
     members_rel = next((c for c in resolved if (where / c).is_dir()), None)
