@@ -142,6 +142,10 @@ def _entry_problems(doc: Document, file: str, domain: str, spec: object) -> list
     def problem(loc: tuple[str, ...], why: str) -> Problem:
         return Problem(file, doc.line_of(loc), format_loc(loc), why)
 
+    statuses = ", ".join(_STATUSES)
+    if spec is None:  # `orange.fr:` with nothing under it
+        why = f"is empty (null): give {{status, suggest, note}} (status is required: {statuses})"
+        return [problem((domain,), why)]
     if not isinstance(spec, dict):
         return [problem((domain,), f"{doc.shown((domain,), spec)} is not a mapping {{status, suggest, note}}")]
     problems = [
@@ -149,9 +153,17 @@ def _entry_problems(doc: Document, file: str, domain: str, spec: object) -> list
         for key in sorted(set(spec) - _DOMAIN_KEYS)
     ]
     status, suggest, note = spec.get("status"), spec.get("suggest"), spec.get("note")
-    if status not in _STATUSES:
+    if "status" not in spec:
+        problems.append(problem((domain, "status"), f"is required but missing (known: {statuses})"))
+    elif status is None:
+        problems.append(problem((domain, "status"), f"is empty (null): give one of {statuses} (the key is required)"))
+    elif status not in _STATUSES:
         loc = (domain, "status")
-        problems.append(problem(loc, f"{doc.shown(loc, status)} is not a status (known: {', '.join(_STATUSES)})"))
+        problems.append(problem(loc, f"{doc.shown(loc, status)} is not a status (known: {statuses})"))
+    # A key written without a value is never taken as absent: the admin wrote it for something.
+    for key, wanted in (("suggest", "the domain meant (such as gmail.com)"), ("note", "the words for the list owner")):
+        if key in spec and spec[key] is None:
+            problems.append(problem((domain, key), f"is empty (null): give {wanted}, or remove the key"))
     if suggest is not None and not (isinstance(suggest, str) and _DOMAIN.fullmatch(suggest)):
         loc = (domain, "suggest")
         problems.append(problem(loc, f"{doc.shown(loc, suggest)} is not a domain name (such as gmail.com)"))

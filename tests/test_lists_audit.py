@@ -948,3 +948,32 @@ def test_an_export_and_a_domains_file_given_as_links_are_named_as_given(
     code, lines, err = _audit(capsys, "--domains", str(tmp_path / "local.yaml"), "export.txt")
     assert code == 1 and err.startswith('local.yaml:1 orange.fr.status: "gone" is not a status'), err
     assert "target-" not in err
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("orange.fr:\n  suggest: orange.com\n", ":1 orange.fr.status: is required but missing (known: typo, closed"),
+        ("orange.fr:\n  status:\n", ":2 orange.fr.status: is empty (null): give one of typo, closed, never"),
+        ("orange.fr: {status: ~, note: x}\n", ":1 orange.fr.status: is empty (null): give one of typo, closed, never"),
+        ("orange.fr: {status: null}\n", ":1 orange.fr.status: is empty (null)"),
+        ("orange.fr:\n", ":1 orange.fr: is empty (null): give {status, suggest, note} (status is required"),
+        (
+            "orange.fr:\n  status: typo\n  suggest:\n",
+            ":3 orange.fr.suggest: is empty (null): give the domain meant (such as gmail.com), or remove the key",
+        ),
+        ("orange.fr:\n  status: closed\n  note: ~\n", ":3 orange.fr.note: is empty (null): give the words for"),
+    ],
+    ids=["status-missing", "status-empty", "status-tilde", "status-null", "entry", "suggest", "note"],
+)
+def test_domains_file_null_or_missing_fields_are_said_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, expected: str
+) -> None:
+    """A key written without a value, or left out, is named as such (was: "null is not a status", or the
+    empty suggest and note taken as absent without a word)."""
+    extra = tmp_path / "local.yaml"
+    extra.write_text(text, encoding="utf-8")
+    code, lines, err = _audit(capsys, "--domains", str(extra), str(DATA / "clean.txt"))
+    assert code == 1 and lines == []
+    assert f"{extra}{expected}" in err, err
+    assert "null is not" not in err and "~ is not" not in err and "invalid: 1 error" in err, err
