@@ -156,36 +156,65 @@ def load_expected_file(path: Path) -> tuple[dict[str, list[Expected]], dict[str,
     for domain, recs in data.items():
         at = lines.get(domain)
         if not isinstance(recs, list) or not recs:
-            why = "is not a list of records" if not isinstance(recs, list) else "has no records: nothing to check"
-            problems.append(Problem(file, at, format_loc([domain]), why))
+            problems.append(Problem(file, at, format_loc([domain]), _no_records(recs)))
             continue
         for i, r in enumerate(recs):
-            if not (
-                isinstance(r, dict)
-                and {"name", "type", "value"} <= set(r)
-                and all(isinstance(r[key], str) for key in ("name", "type", "value"))
-                and r["type"] in ("TXT", "MX")
-            ):
-                problems.append(
-                    Problem(
-                        file,
-                        at,
-                        format_loc([domain, i]),
-                        f"{show_value(r)} is not a record {{name, type, value}} (text each; type TXT or MX)",
-                    )
-                )
-                continue
-            try:  # looked up as written: a name DNS cannot hold (a label over 63, over 253 in all) is no record
-                dns.name.from_text(r["name"])
-            except dns.exception.DNSException as exc:
-                why = f"is not a DNS name ({exc}): give what `pulumi stack output mail_dns_records --json` prints"
-                problems.append(Problem(file, at, format_loc([domain, i, "name"]), f"{show_value(r['name'])} {why}"))
-                continue
-            rec = records.Record(r["name"], r["type"], r["value"])
-            out.setdefault(domain, []).append(Expected(rec.name, rec.type, records.kind(rec), rec.value))
+            found = _record(r, file, at, (domain, i))
+            if isinstance(found, Expected):
+                out.setdefault(domain, []).append(found)
+            else:
+                problems += found
     if problems:
         raise PicError(problems)
     return out, lines
+
+
+def _record(r: object, file: str, at: int | None, loc: tuple[str, int]) -> Expected | list[Problem]:
+    """The record ``r`` at ``loc`` (domain, index) of the expected file, or its problems."""
+    empty = _empty_parts(r)
+    if empty:
+        return [Problem(file, at, format_loc([*loc, *part]), why) for part, why in empty]
+    if not (
+        isinstance(r, dict)
+        and {"name", "type", "value"} <= set(r)
+        and all(isinstance(r[key], str) for key in ("name", "type", "value"))
+        and r["type"] in ("TXT", "MX")
+    ):
+        why = f"{show_value(r)} is not a record {{name, type, value}} (text each; type TXT or MX)"
+        return [Problem(file, at, format_loc(list(loc)), why)]
+    try:  # looked up as written: a name DNS cannot hold (a label over 63, over 253 in all) is no record
+        dns.name.from_text(r["name"])
+    except dns.exception.DNSException as exc:
+        why = f"is not a DNS name ({exc}): give what `pulumi stack output mail_dns_records --json` prints"
+        return [Problem(file, at, format_loc([*loc, "name"]), f"{show_value(r['name'])} {why}")]
+    rec = records.Record(r["name"], r["type"], r["value"])
+    return Expected(rec.name, rec.type, records.kind(rec), rec.value)
+
+
+def _no_records(recs: object) -> str:
+    """Why a domain's value in the expected file (not a list with records) is refused."""
+    if recs is None:
+        return "is empty (null): give its list of records, as `pulumi stack output mail_dns_records --json` prints it"
+    return "is not a list of records" if not isinstance(recs, list) else "has no records: nothing to check"
+
+
+_RECORD_KEYS = {"name": "text", "type": "TXT or MX", "value": "text"}
+
+
+def _empty_parts(record: object) -> list[tuple[tuple[str, ...], str]]:
+    """Where a record of the expected file is null or lacks a key (its path below the record, and why), in
+    words: never "null is not a record"."""
+    if record is None:
+        return [((), "is an empty item (null): give a record {name, type, value}, or remove the item")]
+    if not isinstance(record, dict):
+        return []
+    out: list[tuple[tuple[str, ...], str]] = []
+    for key, wanted in _RECORD_KEYS.items():
+        if key not in record:
+            out.append(((key,), f"is required but missing: give {wanted}"))
+        elif record[key] is None:
+            out.append(((key,), f"is empty (null): give {wanted} (the key is required)"))
+    return out
 
 
 def _domains_twice(data: Mapping[str, object], lines: Mapping[str, int], file: str) -> list[Problem]:

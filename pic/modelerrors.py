@@ -207,6 +207,48 @@ def _describe(err: Any, model: type[BaseModel], loc: tuple[str | int, ...], valu
     return f"{value} {detail}"
 
 
+def _written(data: object, loc: tuple[str | int, ...]) -> bool:
+    """True when ``loc`` is a key or an item written in ``data`` (with no value: ``key:``, ``key: ~``, ``- ``)."""
+    for part in loc[:-1]:
+        data = _item(data, part)
+        if data is _MISSING:
+            return False
+    return bool(loc) and _item(data, loc[-1]) is not _MISSING
+
+
+def _field_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> Any:
+    """The pydantic field of the key at ``loc`` below ``model`` (None for a list's item or a mapping's free key)."""
+    current: Any = model
+    field = None
+    for part in loc:
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return None
+        if isinstance(part, int) or part not in current.model_fields:
+            field = None
+            continue  # list index or dict key: stay on the item's model
+        field = current.model_fields[part]
+        current = _unwrap(field.annotation)
+    return field
+
+
+def _empty_words(err: Any, model: type[BaseModel], loc: tuple[str | int, ...]) -> str:
+    """What to do with a key or a list's item written without a value (``key:``, ``key: ~``, ``- ``): never
+    "null is not a string", but that it is empty, what it takes, and whether it may be left out."""
+    kind = err["type"]
+    if kind in _TYPE_WORDS:
+        wanted = _TYPE_WORDS[kind]
+    elif kind == "literal_error":
+        wanted = f"one of {(err.get('ctx') or {}).get('expected')}"
+    else:
+        wanted = "its value"
+    if isinstance(loc[-1], int):
+        return f"is an empty item (null): give {wanted}, or remove the item"
+    field = _field_at(model, loc)
+    if field is not None and field.is_required():
+        return f"is empty (null): give {wanted} (the key is required)"
+    return f"is empty (null): give {wanted}, or remove the key"
+
+
 # pydantic's labels in an error's location for a validator or a union member (function-after[...],
 # nullable[...], list[...]): not keys of the data.
 _LABEL = re.compile(r"[a-z][a-z0-9-]*\[.*\]", re.DOTALL)
@@ -266,6 +308,8 @@ def problems_from(
             error is not None and (value is None or isinstance(value, dict))
         ):
             message = str(error)  # names its value, speaks of a mapping's keys, or of a value left out
+        elif value is None and err["type"] != "missing" and _written(data, loc):
+            message = _empty_words(err, model, loc)
         else:
             message = _describe(err, model, loc, shown)
         out.append(Problem(doc.file, doc.line_of(full), format_loc(full), message))

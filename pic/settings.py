@@ -1369,19 +1369,34 @@ _PROGRAM_FIELDS = {
 }
 
 
-def _strip_namespace(doc: Document) -> tuple[dict[str, Any], list[Problem]]:
-    problems: list[Problem] = []
-    data = doc.data
-    if not isinstance(data, dict):
-        return {}, [Problem(doc.file, doc.line_of(()), "", f"{show_value(data)} is not a mapping with a config: key")]
+def _top_level_problems(doc: Document, data: dict[Any, Any]) -> list[Problem]:
+    """The top-level keys of a stack file pic does not read: each at its line."""
+    problems = []
     for key in data:
         if key == "environment":
             problems.append(Problem(doc.file, doc.line_of((key,)), str(key), _ENVIRONMENT_WORDS))
         elif key not in _TOP_LEVEL_KEYS:
             problems.append(Problem(doc.file, doc.line_of((key,)), str(key), "unknown top-level key of a stack file"))
+    return problems
+
+
+def _strip_namespace(doc: Document) -> tuple[dict[str, Any], list[Problem]]:
+    problems: list[Problem] = []
+    data = doc.data
+    if data is None:  # an empty file, or one of comments only
+        why = "is empty (or holds only comments): a stack file is a mapping with a config: key holding the settings"
+        return {}, [Problem(doc.file, doc.line_of(()), "", why)]
+    if not isinstance(data, dict):
+        return {}, [Problem(doc.file, doc.line_of(()), "", f"{show_value(data)} is not a mapping with a config: key")]
+    problems += _top_level_problems(doc, data)
     config = data.get("config")
     if not isinstance(config, dict):
-        problems.append(Problem(doc.file, doc.line_of(("config",)), "config", "is required and must be a mapping"))
+        why = (
+            "is empty (null): give the stack's settings under it (pic:hosts, pic:runtimes, ...)"
+            if "config" in data and config is None
+            else "is required and must be a mapping"
+        )
+        problems.append(Problem(doc.file, doc.line_of(("config",)), "config", why))
         return {}, problems
     ours: dict[str, Any] = {}
     secrets: dict[str, SecretRef] = {}
@@ -1480,15 +1495,16 @@ def _refused_value(
         secure = value["secure"]
         if secure is None or (isinstance(secure, str) and not secure.strip()):
             loc = (full_key, "secure")
-            why = (
-                f"{show_value(secure)} is not a ciphertext: set the secret with "
-                f"`pulumi config set --secret {full_key}`, which writes it"
-            )
+            empty = "is empty (null)" if secure is None else f"{show_value(secure)} is empty"
+            command = f"pulumi config set --secret {full_key}"
+            why = f"{empty}, no ciphertext: set the secret with `{command}`, which writes it"
         elif not isinstance(secure, str) or not _is_ciphertext(secure, passphrase=passphrase):
             loc = (full_key, "secure")
             why = _not_a_ciphertext(f"--secret {full_key}", passphrase=passphrase)
         elif key not in known:
             why = f"is a secret, but pic knows no secret of that name (known: {', '.join(known)})"
+    elif value is None and key in known:  # a secret has no default to fall back to
+        why = f"is empty (null): set the secret with `pulumi config set --secret {full_key}`, which writes it"
     elif value is None:
         why = _empty((key,))
     elif key in known:

@@ -43,7 +43,14 @@ CONTROL = '{"l.example.org": [\n{"name": "a", "type": "TXT", "value": "p=\x01"}]
             '{"l.example.org": [{"name": "a", "type": "TXT", "value": NaN}]}',
             'l.example.org[0]: {"name": "a", "type": "TXT", "value": NaN} is not a record',
         ),
-        ('{"l.example.org": [{"name": null, "type": "TXT", "value": "x"}]}', "l.example.org[0]: "),
+        (
+            '{"l.example.org": [{"name": null, "type": "TXT", "value": "x"}]}',
+            ":1 l.example.org[0].name: is empty (null): give text (the key is required)",
+        ),
+        ('{"l.example.org": [{"name": "a", "value": "x"}]}', "l.example.org[0].type: is required but missing: give"),
+        ('{"l.example.org":\n [{"name": "a", "type": null}]}', ":1 l.example.org[0].type: is empty (null): give TXT"),
+        ('{"l.example.org": [null]}', "l.example.org[0]: is an empty item (null): give a record {name, type, value}"),
+        ('{"l.example.org": null}', "l.example.org: is empty (null): give its list of records"),
         ('{"\\u001b[2J.org": 1}', "\\x1b[2J.org: is not a list of records"),
     ],
 )

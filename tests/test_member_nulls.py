@@ -120,6 +120,23 @@ def test_a_required_key_without_a_value_says_so_once(loc: Loc) -> None:
     assert f" {format_loc(loc)}: is empty (null): give its value (the key is required)" in line, line
 
 
+@pytest.mark.parametrize("written", ["", "~", "null"], ids=["nothing", "tilde", "null"])
+@pytest.mark.parametrize(
+    ("loc", "words"),
+    [
+        (("site", "domains", 0), "give a string, or remove the item"),
+        (("access", "sftp_keys", 0), "give a string, or remove the item"),
+        (("databases", 0), "give a string, or remove the item"),
+        (("cron", 0), "give a mapping (key: value), or remove the item"),
+    ],
+    ids=lambda v: format_loc(v) if isinstance(v, tuple) else "",
+)
+def test_an_item_of_a_list_without_a_value_is_said_to_be_empty(loc: Loc, words: str, written: str) -> None:
+    """``- `` with nothing after it in a list (was: "null is not a string")."""
+    [line] = _problems(_with_null(loc), written)
+    assert f" {format_loc(loc)}: is an empty item (null): {words}" in line, line
+
+
 def test_every_null_of_a_file_is_told_with_the_other_problems() -> None:
     data = _with_null(("site",))
     data["limits"] = None

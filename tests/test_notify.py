@@ -934,6 +934,36 @@ def test_a_record_yaml_would_misread_is_refused_with_its_line(tmp_path: Path, te
     assert shown in str(caught.value), caught.value
 
 
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        (
+            "sent:\n  - {date: 2026-11-20, member: ~, runtime: '7.4', to: a@b.org, state: eol}\n",
+            "notices.yaml:2 sent[0].member: is empty (null): give a string (the key is required)",
+        ),
+        (
+            "sent:\n  - {date: null, member: amis, runtime: '7.4', to: a@b.org, state: eol}\n",
+            "notices.yaml:2 sent[0].date: is empty (null): give a date written YYYY-MM-DD (the key is required)",
+        ),
+        (
+            "sent:\n  - date: 2026-11-20\n    member: amis\n    runtime: '7.4'\n    to: a@b.org\n    state:\n",
+            "notices.yaml:6 sent[0].state: is empty (null): give one of 'warning', 'eol' or 'stopped' (the key is",
+        ),
+        ("sent:\n  -\n", "notices.yaml:2 sent[0]: is an empty item (null): give a mapping (key: value), or remove"),
+        ("sent:\n  - ~\n", "notices.yaml:2 sent[0]: is an empty item (null)"),
+    ],
+    ids=["member", "date", "state", "item", "item-tilde"],
+)
+def test_a_record_s_key_or_entry_without_a_value_is_said_to_be_empty(tmp_path: Path, text: str, shown: str) -> None:
+    """Was: "null is not a string", "~ is not a mapping (key: value)"."""
+    record = tmp_path / "notices.yaml"
+    record.write_text(text)
+    with pytest.raises(PicError) as caught:
+        notices.load(record)
+    assert shown in str(caught.value), caught.value
+    assert len(caught.value.problems) == 1 and " is not " not in str(caught.value), caught.value
+
+
 def test_a_record_that_is_a_symbolic_link_is_written_where_it_leads(tmp_path: Path) -> None:
     """Renaming the new copy over the link itself would turn it into a file of its own: the record the link
     points to (kept elsewhere, e.g. with the registry) would never see the entry."""

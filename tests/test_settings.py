@@ -261,7 +261,7 @@ HARMFUL = [
         MEMBERS_ROOT,
         f"{MEMBERS_ROOT}\n  pic:dbAdminPassword: {{secure: null}}",
         "pic:dbAdminPassword.secure",
-        "null is not a ciphertext",
+        "is empty (null), no ciphertext: set the secret with `pulumi config set --secret pic:dbAdminPassword`",
     ),
     # One name, one role of the platform.
     (
@@ -916,6 +916,44 @@ def test_an_empty_value_inside_a_setting_is_refused_once(tmp_path: Path, old: st
     text = _errors(project)
     assert f" {field}: is empty (null): give its value" in text, text
     assert text.count(f" {field}:") == 1, text
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "words"),
+    [
+        (MEMBERS_ROOT, f"{MEMBERS_ROOT}\n  pic:dns: {{zones: [~, a.org]}}", "pic:dns.zones[0]", "is an empty item"),
+        (
+            MEMBERS_ROOT,
+            f"{MEMBERS_ROOT}\n  pic:dbAdminPassword: ~",
+            "pic:dbAdminPassword",
+            "is empty (null): set the secret with `pulumi config set --secret pic:dbAdminPassword`",
+        ),
+    ],
+)
+def test_an_item_or_a_secret_without_a_value_is_said_to_be_empty(
+    tmp_path: Path, old: str, new: str, field: str, words: str
+) -> None:
+    """Was: "null is not a string"; a secret left empty was told to fall back to a default it does not have."""
+    project = project_copy(tmp_path)
+    _edit(project, old, new)
+    text = _errors(project)
+    assert f" {field}: {words}" in text and "null is not" not in text and "default" not in text, text
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("", "Pulumi.prod.yaml is empty (or holds only comments): a stack file is a mapping with a config: key"),
+        ("# nothing yet\n", "Pulumi.prod.yaml is empty (or holds only comments)"),
+        ("config: ~\n", "Pulumi.prod.yaml:1 config: is empty (null): give the stack's settings under it"),
+        ("encryptionsalt: v1:abc\nconfig:\n", "Pulumi.prod.yaml:2 config: is empty (null)"),
+    ],
+)
+def test_an_empty_stack_file_or_config_is_said_to_be_empty(tmp_path: Path, text: str, said: str) -> None:
+    """Was: "null is not a mapping with a config: key", and a traceback for ``config:`` without a value."""
+    (tmp_path / "Pulumi.prod.yaml").write_text(text, encoding="utf-8")
+    shown = _errors(tmp_path)
+    assert said in shown and "null" not in shown.replace("(null)", ""), shown
 
 
 @pytest.mark.parametrize(
