@@ -770,6 +770,7 @@ class _Cross:
     def __init__(self, settings: Settings, stack_file: str) -> None:
         self.settings = settings
         self.problems: list[Problem] = []
+        self.told: set[tuple[str, tuple[str | int, ...]]] = set()  # (file, field) of each error told
         self.uids: dict[int, Member] = {}
         self.claims: dict[tuple[names.Space, str], tuple[Member, tuple[str | int, ...]]] = {}  # members' names
         self.keys: dict[str, tuple[Member, int]] = {}  # ssh_key_identity -> first holder, index
@@ -837,6 +838,14 @@ class _Cross:
             )
 
     def at(self, m: Member, loc: tuple[str | int, ...], message: str) -> None:
+        """An error at field ``loc`` of ``m``'s file, unless one is there already: one value is one mistake, told
+        once (a site domain that is the admins' domain is the platform's name, and also the DMARC reports' domain
+        and over Sympa's: told as the name met twice alone). The first check to tell it is the most direct: the
+        name met twice (claimed first, in the member's order), then what follows from it."""
+        key = (m.file, loc)
+        if key in self.told:
+            return
+        self.told.add(key)
         self.problems.append(Problem(m.file, self.line(m, loc), format_loc(loc), message))
 
     @staticmethod

@@ -1476,3 +1476,63 @@ def test_a_www_domain_of_a_platform_name_is_one_error(tmp_path: Path, platform: 
     assert len(errors) == 1, proc.stderr
     said = f'asso.yaml:7 site.domains[0]: "{domain}" lets the site send mail as "{platform}" (mail drops the www.)'
     assert said in errors[0] and "use another name" in errors[0], errors
+
+
+def _errors_of(proc: subprocess.CompletedProcess[str]) -> list[str]:
+    return [ln for ln in proc.stderr.splitlines() if not ln.startswith(("warning:", "invalid:", "hint:"))]
+
+
+@pytest.mark.parametrize(
+    ("edit", "domain", "said"),
+    [
+        (None, "example.org", "the domain of pic:admin_email"),  # also the DMARC reports' domain, over Sympa's
+        (("dkim_selector: pic, dmarc_reports: dmarc@example.org}",
+          "dkim_selector: pic}"),
+         "listes.example.org", "pic:mail.sympa_domain"),  # also the default DMARC reports' domain
+        (("dmarc_reports: dmarc@example.org", "dmarc_reports: dmarc@listes.example.org"),
+         "listes.example.org", "pic:mail.sympa_domain"),
+        (("acme_email: admin@example.org", "acme_email: tls@example.org"), "example.org", "pic:admin_email"),
+    ],
+)  # fmt: skip
+@pytest.mark.parametrize("field", ["site", "lists"])
+def test_the_platforms_own_domain_as_a_members_domain_is_one_error(
+    tmp_path: Path, edit: tuple[str, str] | None, domain: str, said: str, field: str
+) -> None:
+    """One mistake, one error: the name met twice, which says whose it is (was: also that it is the DMARC reports'
+    domain, and that Sympa's domain is under it, three errors for one name)."""
+    project = project_copy(tmp_path)
+    stack = project / "Pulumi.prod.yaml"
+    if edit is not None:
+        assert edit[0] in stack.read_text()
+        stack.write_text(stack.read_text().replace(*edit))
+    spec = member(site={"domains": [domain], "php": "8.4"}) if field == "site" else member(lists={"domain": domain})
+    proc = check(write_members(tmp_path / "members", {"asso": spec}), project)
+    assert proc.returncode == 1, proc.stderr
+    [error] = _errors_of(proc)
+    where = "7 site.domains[0]" if field == "site" else "5 lists.domain"
+    assert f"asso.yaml:{where}: {show(domain)} is reserved for Pulumi.prod.yaml" in error and said in error, error
+
+
+def show(domain: str) -> str:
+    return f'"{domain}"'
+
+
+@pytest.mark.parametrize(
+    ("field", "domain", "said"),
+    [
+        ("site", "www.amis-du-rhone.org", "is already used by"),  # also under X, and sending mail as X
+        ("site", "listes.amis-du-rhone.org", "is already used by"),  # also under amis-du-rhone.org
+        ("lists", "listes.amis-du-rhone.org", "is already the list domain of"),  # also under amis-du-rhone.org
+    ],
+)
+def test_another_members_name_is_one_error(tmp_path: Path, field: str, domain: str, said: str) -> None:
+    """Another member's name taken again is told as the name met twice, once (was: two or three errors for it)."""
+    directory = tmp_path / "members"
+    shutil.copytree(ROOT / "members", directory)
+    spec = member(site={"domains": [domain], "php": "8.4"}) if field == "site" else member(lists={"domain": domain})
+    write_members(directory, {"zz-asso": spec})
+    proc = check(directory)
+    assert proc.returncode == 1, proc.stderr
+    [error] = _errors_of(proc)
+    assert f"zz-asso.yaml:{'7 site.domains[0]' if field == 'site' else '5 lists.domain'}: " in error, error
+    assert f"{show(domain)} {said} {directory}/amis-du-rhone.yaml:" in error, error
