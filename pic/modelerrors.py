@@ -118,11 +118,30 @@ def allowed_keys(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str
     return []
 
 
+def _meant(model: type[BaseModel], loc: tuple[str | int, ...]) -> str | None:
+    """The key an unknown key at ``loc`` is close to (a misspelling: ``domain`` for ``domains``), or None."""
+    close = difflib.get_close_matches(str(loc[-1]), allowed_keys(model, loc[:-1]), n=1) if loc else []
+    return close[0] if close else None
+
+
 def _unknown_key(model: type[BaseModel], loc: tuple[str | int, ...]) -> str:
     allowed = allowed_keys(model, loc[:-1])
-    close = difflib.get_close_matches(str(loc[-1]), allowed, n=1) if loc else []
-    hint = f"; did you mean {close[0]!r}?" if close else ""
+    meant = _meant(model, loc)
+    hint = f"; did you mean {meant!r}?" if meant is not None else ""
     return f"unknown key (allowed here: {', '.join(allowed)}){hint}"
+
+
+def _misspelt(errors: list[Any], data: object, model: type[BaseModel]) -> set[tuple[str | int, ...]]:
+    """The required keys written misspelt (``domain:`` for ``domains:``): the unknown key's error says which key
+    was meant; its "is required but missing" would be the same mistake told twice."""
+    out = set()
+    for err in errors:
+        if err["type"] == "extra_forbidden":
+            loc = _keys_of(tuple(err["loc"]), data)
+            meant = _meant(model, loc)
+            if meant is not None:
+                out.add((*loc[:-1], meant))
+    return out
 
 
 def _length(kind: str, err: Any, ctx: dict[str, Any]) -> str:
@@ -286,8 +305,12 @@ def problems_from(
     """
     data = doc.data if data is None else data
     out = []
-    for err in exc.errors():
+    errors = exc.errors()
+    misspelt = _misspelt(errors, data, model)
+    for err in errors:
         loc = _keys_of(tuple(err["loc"]), data)
+        if err["type"] == "missing" and loc in misspelt:
+            continue  # told at the misspelt key, with the key meant
         value = err.get("input")
         error = (err.get("ctx") or {}).get("error")
         if isinstance(error, SubfieldError):

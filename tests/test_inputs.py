@@ -14,6 +14,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -1536,3 +1537,28 @@ def test_another_members_name_is_one_error(tmp_path: Path, field: str, domain: s
     [error] = _errors_of(proc)
     assert f"zz-asso.yaml:{'7 site.domains[0]' if field == 'site' else '5 lists.domain'}: " in error, error
     assert f"{show(domain)} {said} {directory}/amis-du-rhone.yaml:" in error, error
+
+
+@pytest.mark.parametrize(
+    ("fields", "said"),
+    [
+        ({"site": {"domain": ["asso-x.org"], "php": "8.4"}}, "site.domain: unknown key"),
+        ({"lists": {"domains": "listes.asso-x.org"}}, "lists.domains: unknown key"),
+    ],
+)
+def test_a_required_key_misspelt_is_one_error(tmp_path: Path, fields: dict[str, Any], said: str) -> None:
+    """The misspelt key says which was meant; not also that the key meant is missing (was: two errors)."""
+    proc = check(write_members(tmp_path / "members", {"asso": member(**fields)}))
+    assert proc.returncode == 1, proc.stderr
+    [error] = _errors_of(proc)
+    assert said in error and "did you mean" in error, error
+
+
+def test_a_required_setting_misspelt_is_one_error(tmp_path: Path) -> None:
+    project = project_copy(tmp_path)
+    stack = project / "Pulumi.prod.yaml"
+    stack.write_text(stack.read_text().replace("sympa_domain:", "sympa_domian:"))
+    proc = check(write_members(tmp_path / "members", {}), project)
+    assert proc.returncode == 1, proc.stderr
+    [error] = _errors_of(proc)
+    assert "pic:mail.sympa_domian: unknown key" in error and "did you mean 'sympa_domain'?" in error, error
