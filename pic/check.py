@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pic import eol
-from pic.errors import PicError, Problem
+from pic.errors import PicError, Problem, Severity
 from pic.names import a_labels
 from pic.registry import UID_BELOW_DYNAMIC, Member, Registry, load_registry
 from pic.settings import Settings, display_path, load_settings
@@ -290,6 +290,40 @@ def default_cpus(registry: Registry, settings: Settings, on: dt.date) -> list[Pr
     return out
 
 
+def own_cpus(registry: Registry, settings: Settings, on: dt.date) -> list[Problem]:
+    """A member's own ``limits.cpus`` is at most the CPUs of its web host when that host declares them
+    (``pic:hosts.<name>.cpus``), as :func:`default_cpus` says for the stack's default: an error when its site
+    runs on day ``on`` (Docker refuses to create the container given more, and a new limit replaces it, the old
+    one removed first: the site would stay down), a warning when it does not (no site, a suspended or archived
+    member, a runtime stopped or past its end of life without a valid exception: no container gets the limit
+    today, but the site could not run again with it)."""
+    out = []
+    for m in registry:
+        cpus = m.spec.limits.cpus if m.spec.limits is not None else None
+        host = settings.hosts.get(m.host)
+        if cpus is None or host is None or host.cpus is None or cpus <= host.cpus:
+            continue
+        shown = m.shown(("limits", "cpus"), cpus)
+        what = f"{shown} is more than the {host.cpus} CPUs of web host {m.host} (pic:hosts.{m.host}.cpus)"
+        state = eol.site_state(m, settings, on)
+        if state == "running":
+            why = "Docker refuses to create the site's container given more, and the site would stay down"
+            severity: Severity = "error"
+        else:
+            now = _NOT_RUNNING.get(state, "the member has no site")
+            why = (
+                f"no container gets it as of {on.isoformat()} ({now}), but Docker would refuse to create the "
+                "site's container given more the day it runs"
+            )
+            severity = "warning"
+        out.append(
+            Problem(
+                m.file, m.line_of("limits", "cpus"), "limits.cpus", f"{what}: {why}; give at most {host.cpus}", severity
+            )
+        )
+    return out
+
+
 def check(project_dir: Path, stack: str, members_dir: Path, on: dt.date) -> Checked:
     """Load and validate settings, registry and the end-of-life policy; raise PicError on any error."""
     settings = load_settings(project_dir, stack)
@@ -297,6 +331,7 @@ def check(project_dir: Path, stack: str, members_dir: Path, on: dt.date) -> Chec
     findings = (
         eol.evaluate(registry, settings, on)
         + default_cpus(registry, settings, on)
+        + own_cpus(registry, settings, on)
         + settings_warnings(settings, project_dir)
         + member_warnings(registry, settings, on)
         + list(registry.warnings)

@@ -907,17 +907,7 @@ class _Cross:
                     f"{show_value(spec.host)} is not a web host of stack {settings.stack} "
                     f"(known: {', '.join(settings.web_hosts)})",
                 )
-        own_cpus = spec.limits.cpus if spec.limits is not None else None
-        host_spec = settings.hosts.get(m.host)
-        if own_cpus is not None and host_spec is not None and host_spec.cpus is not None and own_cpus > host_spec.cpus:
-            # Docker refuses to create the container, and a new limit replaces it (the old one removed first).
-            self.at(
-                m,
-                ("limits", "cpus"),
-                f"{m.shown(('limits', 'cpus'), own_cpus)} is more than the {host_spec.cpus} CPUs of web host {m.host} "
-                f"(pic:hosts.{m.host}.cpus): Docker refuses to create the site's container given more, and the "
-                f"site would stay down; give at most {host_spec.cpus}",
-            )
+        # limits.cpus against its host's CPUs: pic.check.own_cpus, which knows whether the site runs on the day
         if spec.site is not None:
             self.site(m, spec.site)
         self.databases(m)

@@ -1270,9 +1270,7 @@ def test_a_container_limit_above_a_hosts_cpus_is_refused(tmp_path: Path) -> None
         tmp_path / "members",
         {"asso-cpus": member(10600, site=site, limits={"cpus": 2.5}), "asso-two": member(10601, limits={"cpus": 2})},
     )
-    with pytest.raises(PicError) as info:
-        load_registry(directory, settings)
-    [problem] = info.value.problems
+    [problem] = _check_errors(project, directory)
     assert problem.file.endswith("asso-cpus.yaml") and problem.path == "limits.cpus" and problem.line == 5, problem
     assert "2.5 is more than the 2 CPUs of web host web1 (pic:hosts.web1.cpus)" in problem.message, problem
     # the stack's default, for every member with a site and no limit of its own
@@ -1299,6 +1297,44 @@ def test_a_container_limit_above_a_hosts_cpus_is_refused(tmp_path: Path) -> None
     # the same members with a site of web1 giving its own: nothing refused
     (directory / "asso-default.yaml").unlink()
     assert _check_errors(project, directory) == []
+
+
+@pytest.mark.parametrize(
+    ("fields", "on", "why"),
+    [
+        ({"site": {"domains": ["asso-cpus.org"], "php": "7.4"}}, None, "its runtime is stopped or past its end of"),
+        (
+            {"site": {"domains": ["asso-cpus.org"], "php": "8.2"}},
+            dt.date(2027, 1, 5),  # the days after 8.2's end of life
+            "as of 2027-01-05 (its runtime is stopped or past its end of life",
+        ),
+        ({"site": {"domains": ["asso-cpus.org"], "php": "8.4"}, "status": "suspended"}, None, "is suspended"),
+        ({"site": {"domains": ["asso-cpus.org"], "php": "8.4"}, "status": "archived"}, None, "is archived"),
+        ({}, None, "the member has no site"),
+    ],
+    ids=["refused-eol", "refused-on-the-day", "suspended", "archived", "no-site"],
+)
+def test_a_members_own_cpus_above_its_hosts_is_a_warning_while_no_container_runs(
+    tmp_path: Path, fields: dict[str, Any], on: dt.date | None, why: str
+) -> None:
+    """As for pic:limits.cpus (pic.check.default_cpus): a site that does not run on the day has no container to
+    refuse, so its own limit above the host's CPUs is a warning, still said (was: an error even while its site was
+    refused for PHP's end of life, beside the refusal itself)."""
+    from pic.check import check
+    from tests.helpers import member, write_members
+
+    project = project_copy(tmp_path)
+    _edit(project, "ssh_user: deploy}", "ssh_user: deploy, cpus: 2}")
+    directory = write_members(tmp_path / "members", {"asso-cpus": member(10600, limits={"cpus": 4}, **fields)})
+    try:
+        findings = check(project, "prod", directory, on or dt.date(2026, 11, 28)).warnings
+    except PicError as exc:  # the site refused for its runtime: that refusal is the error
+        findings = exc.problems
+        assert [p.path for p in findings if p.severity == "error"] == ["site.php"], findings
+    [cpus] = [p for p in findings if p.path == "limits.cpus"]
+    assert cpus.severity == "warning" and cpus.file.endswith("asso-cpus.yaml") and cpus.line == 5, cpus
+    assert cpus.message.startswith("4 is more than the 2 CPUs of web host web1 (pic:hosts.web1.cpus)"), cpus
+    assert why in cpus.message and "give at most 2" in cpus.message, cpus
 
 
 def _check_errors(project: Path, members: Path, on: dt.date | None = None) -> list[Problem]:
