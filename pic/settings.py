@@ -1352,7 +1352,9 @@ def version_key(key: str) -> tuple[int, ...]:
     return tuple(int(p) for p in key.split("."))
 
 
-_TOP_LEVEL_KEYS = {"config", "secretsprovider", "encryptedkey", "encryptionsalt"}
+# The keys of a stack file pic reads (Pulumi's ProjectStack): the settings, and how its secrets are encrypted.
+_TOP_LEVEL_KEYS = ("config", "secretsprovider", "encryptedkey", "encryptionsalt")
+_WRITE_HERE = "write the settings in this file's config:, secrets with `pulumi config set --secret`, and remove the key"
 # Pulumi ESC environments (a stack file's environment: key) give a stack settings from Pulumi Cloud, where
 # pic check, pic plan and the reviewers never see them; the platform's state is in a self-managed backend.
 _ENVIRONMENT_WORDS = (
@@ -1360,6 +1362,25 @@ _ENVIRONMENT_WORDS = (
     "and the reviewers never see (and that a self-managed backend cannot open): write the settings in this "
     "file's config:, secrets with `pulumi config set --secret`"
 )
+# What a top-level key other than those brings in from outside the file, and why it is refused.
+_FOREIGN_KEYS = {
+    "environment": _ENVIRONMENT_WORDS,
+    # Pulumi 3.2xx: one ESC environment that is the stack's configuration and takes `pulumi config set`'s writes.
+    "mainEnvironment": (
+        "names a Pulumi ESC environment as the stack's configuration (pulumi config set writes there, pulumi up "
+        "reads it), whose values are settings that pic check, pic plan and the reviewers never see (and that a "
+        f"self-managed backend cannot open): {_WRITE_HERE}"
+    ),
+    # An ESC environment definition's own keys, written at the top of the stack file (copied from an environment).
+    "imports": (
+        "is a key of a Pulumi ESC environment definition (imports:, values:), not of a stack file: environments "
+        f"imported would give settings that pic check, pic plan and the reviewers never see; {_WRITE_HERE}"
+    ),
+    "values": (
+        "is a key of a Pulumi ESC environment definition (imports:, values:), not of a stack file: its "
+        f"pulumiConfig would be settings that pic check, pic plan and the reviewers never see; {_WRITE_HERE}"
+    ),
+}
 
 
 # Fields of Settings that pic fills itself, never read from the file.
@@ -1370,13 +1391,30 @@ _PROGRAM_FIELDS = {
 
 
 def _top_level_problems(doc: Document, data: dict[Any, Any]) -> list[Problem]:
-    """The top-level keys of a stack file pic does not read: each at its line."""
+    """The top-level keys of a stack file pic does not read, each at its line: those that bring settings from
+    outside the file (Pulumi ESC's environment:, mainEnvironment:, an environment definition's imports: and
+    values:), and any other, which a Pulumi that reads it could take as settings no one reviewed; and a key of
+    the secrets' encryption written without text (``encryptionsalt: ~``)."""
     problems = []
-    for key in data:
-        if key == "environment":
-            problems.append(Problem(doc.file, doc.line_of((key,)), str(key), _ENVIRONMENT_WORDS))
+    for key, value in data.items():
+        where = doc.line_of((key,))
+        if key in _FOREIGN_KEYS:
+            problems.append(Problem(doc.file, where, str(key), _FOREIGN_KEYS[key]))
         elif key not in _TOP_LEVEL_KEYS:
-            problems.append(Problem(doc.file, doc.line_of((key,)), str(key), "unknown top-level key of a stack file"))
+            close = difflib.get_close_matches(str(key).lower(), _TOP_LEVEL_KEYS, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            why = (
+                f"is not a key of a stack file that pic reads (known: {', '.join(_TOP_LEVEL_KEYS)}): whatever a "
+                f"Pulumi that knows it takes from it, pic check, pic plan and the reviewers never see; remove it{hint}"
+            )
+            problems.append(Problem(doc.file, where, str(key), why))
+        elif key != "config" and not (isinstance(value, str) and value.strip()):
+            what = "is empty (null)" if value is None else f"{show_value(value)} is not the text Pulumi writes"
+            why = (
+                f"{what}: give the value Pulumi wrote there (pulumi stack init, pulumi stack change-secrets-provider), "
+                "or remove the key"
+            )
+            problems.append(Problem(doc.file, where, str(key), why))
     return problems
 
 

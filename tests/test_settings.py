@@ -1619,3 +1619,56 @@ def test_a_stack_file_importing_esc_environments_is_refused_at_its_line(tmp_path
     text = _errors(project)
     assert re.search(r"Pulumi\.prod\.yaml:3 environment: imports Pulumi ESC environments", text), text
     assert "write the settings in this file's config:" in text, text
+
+
+@pytest.mark.parametrize(
+    "environment",
+    [
+        "environment:\n  imports:\n    - shared/prod\n",  # an inline environment definition
+        "environment: {imports: [shared/prod], values: {pulumiConfig: {pic:admin_email: x@y.org}}}\n",
+        'environment: {"imports": ["shared/prod"]}\n',
+        "environment: shared/prod\n",
+        "environment:\n",
+    ],
+)
+def test_every_form_of_the_environment_key_is_refused(tmp_path: Path, environment: str) -> None:
+    project = project_copy(tmp_path)
+    _edit(project, "config:\n", f"{environment}config:\n")
+    text = _errors(project)
+    assert re.search(r"Pulumi\.prod\.yaml:3 environment: imports Pulumi ESC environments", text), text
+
+
+@pytest.mark.parametrize(
+    ("key", "said"),
+    [
+        ("mainEnvironment: payments/prod@8\n", "mainEnvironment: names a Pulumi ESC environment as the stack's"),
+        ("imports:\n  - shared/prod\n", "imports: is a key of a Pulumi ESC environment definition"),
+        ("values:\n  pulumiConfig: {pic:admin_email: x@y.org}\n", "values: is a key of a Pulumi ESC environment"),
+        ("Config:\n  pic:admin_email: x@y.org\n", "Config: is not a key of a stack file that pic reads"),
+        ("environments: [shared/prod]\n", "environments: is not a key of a stack file that pic reads"),
+        ("backend: {url: 'file:///tmp/x'}\n", "backend: is not a key of a stack file that pic reads"),
+    ],
+)
+def test_a_stack_file_key_that_brings_settings_from_elsewhere_is_refused_at_its_line(
+    tmp_path: Path, key: str, said: str
+) -> None:
+    """Pulumi ESC's mainEnvironment: (one environment as the stack's configuration), an environment definition's
+    imports: and values: written at the top of the file, and any key pic does not read: each refused at its line,
+    naming it, the rest of the file still checked (was: "unknown top-level key of a stack file", with no word of
+    what it brings, or of the key meant)."""
+    project = project_copy(tmp_path)
+    _edit(project, "config:\n", f"{key}config:\n")
+    text = _errors(project)
+    assert f"Pulumi.prod.yaml:3 {said}" in text, text
+    assert "pic check, pic plan and the reviewers never see" in text and len(text.splitlines()) == 1, text
+
+
+@pytest.mark.parametrize("key", ["secretsprovider", "encryptedkey", "encryptionsalt"])
+def test_a_stack_files_encryption_keys_stay_accepted_and_need_a_value(tmp_path: Path, key: str) -> None:
+    project = project_copy(tmp_path)
+    _edit(project, "config:\n", f"{key}: v1:abcdefgh\nconfig:\n")
+    load_settings(project, "prod")
+    (tmp_path / "empty").mkdir()
+    project = project_copy(tmp_path / "empty")
+    _edit(project, "config:\n", f"{key}:\nconfig:\n")
+    assert f"Pulumi.prod.yaml:3 {key}: is empty (null): give the value Pulumi wrote there" in _errors(project)
