@@ -1821,7 +1821,8 @@ def _one_name_one_role(settings: Settings, view: Document) -> list[Problem]:
     Two roles on one name break one of them: the MX on the db host, which runs no Postfix; the
     lists' domain on the admins' own, whose mail Sympa would then receive; phpMyAdmin on a host's
     name. The mail exchanger may be the mail host's name (its default). Reported at the later
-    setting of the two, naming the first.
+    setting of the two, naming the first; once per role (the admins' addresses sharing a domain that is also
+    Sympa's: one error, not one per address).
     """
     roles: list[tuple[tuple[str | int, ...], str, str]] = []  # (field path, name, role)
     for name, host in settings.hosts.items():
@@ -1861,10 +1862,12 @@ def _one_name_one_role(settings: Settings, view: Document) -> list[Problem]:
                     )
                 )
     seen: dict[str, tuple[tuple[str | int, ...], str]] = {}
+    told: set[tuple[str, str]] = set()  # (name, role) said: the admins' mailboxes sharing a domain clash once
     for loc, name, role in roles:
         first = seen.setdefault(name, (loc, role))
-        if first[1] == role:
+        if first[1] == role or (name, role) in told:
             continue
+        told.add((name, role))
         subject = f"its domain {show_value(name)}" if role == "admins" else show_value(name)
         message = (
             f"{subject} is also {NAMESPACE}:{format_loc(first[0])}: one name, one role of the platform "

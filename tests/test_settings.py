@@ -1252,6 +1252,18 @@ def test_the_admins_mailboxes_are_not_at_the_lists_domain(tmp_path: Path) -> Non
     assert ' pic:db.report_to: its domain "listes.example.org" is also pic:mail.sympa_domain' in _errors(project)
 
 
+def test_sympas_domain_on_the_admins_mail_domain_is_one_error(tmp_path: Path) -> None:
+    """pic:admin_email and pic:tls.acme_email share example.org: Sympa's domain moved there is one mistake, told
+    once, at the first of the admins' addresses (was: one error per address)."""
+    project = project_copy(tmp_path)
+    _edit(project, "sympa_domain: listes.example.org", "sympa_domain: example.org")
+    with pytest.raises(PicError) as info:
+        load_settings(project, "prod")
+    [problem] = info.value.problems
+    assert problem.path == "pic:admin_email", problem
+    assert 'its domain "example.org" is also pic:mail.sympa_domain' in problem.message, problem
+
+
 # --- a web host's CPUs (pic:hosts.<name>.cpus) -------------------------------------------------
 
 
