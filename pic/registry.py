@@ -725,7 +725,7 @@ def _load_registry(members_dir: Path, settings: Settings) -> Registry:
     problems: list[Problem] = []
     members: list[Member] = []
     default_host = settings.default_host
-    shown_dir = display_path(members_dir)  # once, not per file: resolving paths is costly at scale
+    shown_dir = display_path(members_dir)  # once, not per file: each file is named under it
     problems += stray_files(members_dir, shown_dir)
     for path in member_files(members_dir):
         doc, spec, more = _parse_member(path, shown_dir)
