@@ -191,6 +191,38 @@ def test_attribution_by_address_provider_name_and_list_domain() -> None:
     assert NO_HOST not in {attr.host(r) for r in resources}
 
 
+def test_a_resource_under_a_member_component_is_that_members_though_its_name_starts_another_slug(
+    tmp_path: Path,
+) -> None:
+    """velo-cite's database forum is velo-cite-db-forum-database, -user-web1, ...: a member slugged
+    velo-cite-db-forum (a valid slug, no database of its own) took them all by their names, so the plan listed
+    velo-cite's database, its removal refused, under the other member."""
+    import dataclasses
+
+    from pic.check import check
+    from pic.plan.model import Attribution
+
+    members = tmp_path / "members"
+    shutil.copytree(ROOT / "members", members)
+    (members / "velo-cite-db-forum.yaml").write_text(
+        "name: Vélo forum\ncontact: {name: Anne Roux, email: anne@example.net}\nuid: 10500\n", encoding="utf-8"
+    )
+    checked = check(ROOT, "prod", members, dt.date(2026, 11, 28))
+    velo_cite = res("pic:index:Member", "velo-cite", custom=False)
+    other = res("pic:index:Member", "velo-cite-db-forum", custom=False)
+    database = dataclasses.replace(res(DB, "velo-cite-db-forum-database"), parent=velo_cite.urn)
+    grant = dataclasses.replace(res("mysql:index/grant:Grant", "velo-cite-db-forum-grant-web1"), parent=velo_cite.urn)
+    space = dataclasses.replace(res(CMD, "velo-cite-db-forum-space"), parent=other.urn)
+    attr = Attribution(rendering(velo_cite, other, database, grant, space), checked.registry, checked.settings)
+    assert [attr.member(r) for r in (velo_cite, other, database, grant, space)] == [
+        "velo-cite",
+        "velo-cite-db-forum",
+        "velo-cite",
+        "velo-cite",
+        "velo-cite-db-forum",
+    ]
+
+
 def test_a_changed_provider_replaces_the_resource_as_the_engine_does() -> None:
     """pkg/resource/deploy/step_generator.go: another provider resource than before means a replacement."""
     web1 = res("pulumi:providers:docker", "web1-docker", {"host": "ssh://deploy@web1.example.org:22"})

@@ -4,8 +4,8 @@ Pure data, no Pulumi import. Values are the wire values with every secret
 replaced by ``{"[secret]": <keyed digest>}`` and every unknown by
 ``{"[unknown]": true}`` (see :func:`pic.plan.engine.redact`).
 
-Each resource is attributed to a member (by its name or an ancestor's name,
-``<slug>`` or ``<slug>-...``, or ``...-<list domain>``, or its ``pic.member`` label) and to a host (by
+Each resource is attributed to a member (its ``pic.member`` label, the member component it is under, else
+by its name or an ancestor's name, ``<slug>`` or ``<slug>-...``, or ``...-<list domain>``) and to a host (by
 the address it is reached at: a command's ``connection.host``, its provider's
 ``host`` or ``endpoint``; else a host name in its own or an ancestor's name;
 else the member's web host).
@@ -25,6 +25,8 @@ NO_HOST = "no host known"  # written as is, and in parentheses after a change: n
 # Resources named after a service live on the host the settings give it (its commands may reach no address:
 # connection: local)
 SERVICES = ("sympa", "phpmyadmin")
+# The component of one member (components/member.py), named after its slug: every resource under it is the member's.
+MEMBER_COMPONENT = "pic:index:Member"
 
 
 @dataclass(frozen=True)
@@ -159,6 +161,7 @@ class Attribution:
         # Where the members' spaces are on the web hosts (pic:members_root); "" when unknown.
         self.members_root = members_root if members_root is not None else settings.members_root if settings else ""
         self.slugs = sorted({m.slug for m in registry or ()} | set(extra_slugs), key=len, reverse=True)
+        self._slug_set = frozenset(self.slugs)
         # Resources of a member's mailing lists are named after its list domain (sympa-dkim-<domain>).
         self.domains = {m.lists.domain: m.slug for m in registry or () if m.lists is not None}
         self.member_host = {m.slug: m.host for m in registry or ()}
@@ -190,8 +193,12 @@ class Attribution:
         if res.urn in self._member:
             return self._member[res.urn]
         found = res.labels().get("pic.member")
-        if found not in self.slugs:
-            found = None
+        if found not in self._slug_set:
+            # The member component above it says whose it is; its name alone could start with another member's
+            # slug (velo-cite's database forum is velo-cite-db-forum-database: a member velo-cite-db-forum).
+            above = self.rendering.ancestors(res)
+            found = next((a.name for a in above if a.type == MEMBER_COMPONENT and a.name in self._slug_set), None)
+        if found is None:
             for node in (res, *self.rendering.ancestors(res)):
                 found = self._slug_in(node.name)
                 if found:
