@@ -16,7 +16,9 @@ Spaces:
 - ``resource``: the program's component names; a slug that equals one, or is
   the first word of one (``tls`` of ``tls-ca``), would file that resource under
   the member in ``pic plan``;
-- ``database``: MariaDB database and user names.
+- ``database``: MariaDB database and user names;
+- ``label``: the words ``pic plan`` and ``pic status`` write where a member's slug goes, for what is no
+  member's (``platform``: a member of that slug would be listed, and counted, with the shared resources).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from typing import Literal
 
 from pic.settings import Settings
 
-Space = Literal["domain", "unix", "resource", "database"]
+Space = Literal["domain", "unix", "resource", "database", "label"]
 _Add = Callable[[Space, Iterable[str], str, str], None]
 
 # The platform's unix groups on the web hosts (sshd_config.j2 and member-space.sh.j2 use them).
@@ -159,6 +161,8 @@ MARIADB_USERS = ("root", "mysql", "mariadb.sys", "PUBLIC")
 # Components of the program whose names do not depend on the settings (__main__.py).
 FIXED_COMPONENTS = ("sympa", "dns", "phpmyadmin", "tls-ca", "dmarc")
 CONTAINERS = (NETWORK, PROXY_CONTAINER, PHPMYADMIN_CONTAINER, DB_DEV_CONTAINER, "pic")
+# What pic plan and pic status write in a member's place for the resources and domains of no member.
+PLATFORM_LABEL = "platform"
 
 
 # Sympa keeps each list domain's configuration in a directory of its etc (Debian: /etc/sympa/<domain>/robot.conf,
@@ -203,6 +207,7 @@ def platform_names(settings: Settings, stack_file: str) -> dict[tuple[Space, str
         add("resource", [name], stack_file, f"pic:hosts.{name}")
     add("resource", FIXED_COMPONENTS, "", "a component of the platform")
     add("resource", CONTAINERS, "", "a container")
+    add("label", [PLATFORM_LABEL], "", "what pic plan and pic status call the resources and domains of no member")
     _domains(settings, stack_file, add)
     return out
 

@@ -1129,7 +1129,7 @@ class _Cross:
 
     def slug(self, m: Member) -> None:
         space: names.Space
-        for space in ("unix", "resource"):
+        for space in ("unix", "resource", "label"):
             owner = self.platform.get((space, m.slug))
             if owner is not None:
                 self.reserved_slug(m, f"{show_value(m.slug)} is {owner}")

@@ -342,6 +342,8 @@ def test_a_name_met_twice_names_both_places_with_their_lines(
         ("web1", "n.example.org", "is reserved"),
         ("nouvelle", "pma.example.org", "is reserved"),
         ("nouvelle", "web1.example.org", "is reserved"),
+        # pic plan lists and counts the shared resources as "platform", pic status the platform's own domains
+        ("platform", "n.example.org", "is what pic plan and pic status call the resources and domains of no member"),
     ],
 )
 def test_new_refuses_a_name_of_the_platform(members: Path, slug: str, domain: str, words: str) -> None:

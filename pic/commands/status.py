@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING, Any
 
 from pic import diskusage
 from pic.commands import arguments, date_argument
+from pic.names import PLATFORM_LABEL
 from pic.registry import Member, load_registry
 from pic.settings import Settings, load_settings
 from pic.unanswered import Unanswered
@@ -94,7 +95,7 @@ class Site:
     """What was found for one domain; ``actions`` and ``warnings`` say what needs doing."""
 
     domain: str
-    member: str  # slug, or "platform"
+    member: str  # slug, or "platform" (PLATFORM_LABEL, no member's slug)
     host: str
     state: str  # running, suspended, refused, platform
     expected: list[str]
@@ -337,8 +338,8 @@ def sites_of(settings: Settings, members: Iterable[Member], on: dt.date) -> list
             )
     pma = phpmyadmin_host(settings)
     if settings.phpmyadmin is not None and pma is not None:
-        out.append(Site(settings.phpmyadmin.domain, "platform", pma, "platform", []))
-    out.append(Site(settings.mail.sympa_domain, "platform", settings.mail_host, "platform", []))
+        out.append(Site(settings.phpmyadmin.domain, PLATFORM_LABEL, pma, "platform", []))
+    out.append(Site(settings.mail.sympa_domain, PLATFORM_LABEL, settings.mail_host, "platform", []))
     return out
 
 

@@ -17,10 +17,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from pic.names import PLATFORM_LABEL
 from pic.registry import Registry
 from pic.settings import Settings
 
-PLATFORM = "platform"  # resources that belong to no member
+PLATFORM = PLATFORM_LABEL  # resources that belong to no member (no member has that slug)
 NO_HOST = "no host known"  # written as is, and in parentheses after a change: never parenthesized itself
 # Resources named after a service live on the host the settings give it (its commands may reach no address:
 # connection: local)
