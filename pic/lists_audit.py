@@ -35,7 +35,7 @@ from email_validator import EmailNotValidError, validate_email
 
 from pic.errors import PicError, Problem, show_value, shown_name
 from pic.settings import display_path
-from pic.unanswered import Unanswered
+from pic.unanswered import Unanswered, refused_lookup
 from pic.validators import is_open_suffix, public_suffix_list
 from pic.yamlsrc import Document, format_loc, parse_yaml, read_regular_file, read_yaml
 
@@ -690,10 +690,16 @@ def mx_flags(
     import dns.exception
     import dns.resolver
 
+    from pic.dns_check import ConnectedNameserver
+
     resolver = dns.resolver.Resolver(configure=resolver_address is None)
     if resolver_address is not None:
         resolver.nameservers = [resolver_address]
         resolver.port = port
+    # Asked over connected sockets: a resolver address where nothing listens is said at once, not after timeouts.
+    resolver.nameservers = [
+        ConnectedNameserver(str(ns), resolver.port) if isinstance(ns, str) else ns for ns in resolver.nameservers
+    ]
     resolver.lifetime = timeout
     flagged = {f.entry for f in already}
     verdicts: dict[str, bool | None] = {}
@@ -704,8 +710,8 @@ def mx_flags(
             continue
         domain = entry.address.rsplit("@", 1)[1].lower()
         if domain not in verdicts:
-            verdicts[domain] = _receives_mail(resolver, domain)
-            unanswered.note(domain, verdicts[domain] is not None)
+            verdicts[domain], refused = _receives_mail(resolver, domain)
+            unanswered.note(domain, verdicts[domain] is not None, refused=refused)
             if unanswered.down:
                 break
         if verdicts[domain] is False:
@@ -715,7 +721,9 @@ def mx_flags(
     return out
 
 
-def _receives_mail(resolver: object, domain: str) -> bool | None:
+def _receives_mail(resolver: object, domain: str) -> tuple[bool | None, bool]:
+    """Whether ``domain`` receives mail (None: the resolver did not answer), and whether the lookup was refused
+    (nothing listens at the resolver's address and port)."""
     import dns.exception
     import dns.resolver
 
@@ -724,10 +732,10 @@ def _receives_mail(resolver: object, domain: str) -> bool | None:
         try:
             answer = resolver.resolve(domain, rtype, raise_on_no_answer=False)
         except dns.resolver.NXDOMAIN:
-            return False
-        except (dns.resolver.NoNameservers, dns.exception.Timeout):
-            return None
+            return False, False
+        except (dns.resolver.NoNameservers, dns.exception.Timeout) as exc:
+            return None, refused_lookup(exc)
         if answer.rrset is not None and len(answer.rrset) > 0:
             # A null MX (RFC 7505) says the domain accepts no mail.
-            return not (rtype == "MX" and all(str(r.exchange) == "." for r in answer.rrset))
-    return False
+            return not (rtype == "MX" and all(str(r.exchange) == "." for r in answer.rrset)), False
+    return False, False

@@ -78,3 +78,11 @@ def silent_resolver() -> Iterator[tuple[int, Callable[[], list[str]]]]:
                     names.append(name)
 
         yield silent.getsockname()[1], asked
+
+
+def closed_udp_port() -> int:
+    """A UDP port of 127.0.0.1 where nothing listens (bound, then closed): a query sent there is refused at once
+    (ICMP port unreachable), as at the default resolver 127.0.0.1 of a machine that runs none."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])

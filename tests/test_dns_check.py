@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,7 +16,7 @@ from pic.registry import Registry, load_registry
 from pic.settings import load_settings
 from tests.conftest import MEMBERS, ROOT
 from tests.generated_registry import generate
-from tests.helpers import silent_resolver
+from tests.helpers import closed_udp_port, silent_resolver
 
 TXT = '{"name": "listes.example.org", "type": "TXT", "value": "v=spf1 mx -all"}'
 
@@ -130,6 +131,25 @@ def test_a_resolver_that_never_answers_stops_the_check_after_the_first_domains(
     domains = sorted(dns_check.expected_from_settings(load_settings(ROOT, "prod"), _registry(members)))[:3]
     said = f"resolver 127.0.0.1 port {port} no DNS answer at all ({', '.join(domains)}): is the network reachable?"
     assert said in err, err
+    assert out == "", out
+
+
+def test_a_resolver_address_where_nothing_listens_is_said_at_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No resolver at the address and port (the default 127.0.0.1 of a machine running none): the system refuses
+    each query at once (ICMP port unreachable), which the check waited out as a timeout, 5 s per domain, and
+    then asked whether the network was reachable."""
+    port = closed_udp_port()
+    argv = ["dns", "check", "--project", str(ROOT), "--members", str(MEMBERS), "--resolver", "127.0.0.1"]
+    start = time.monotonic()
+    code = cli.main([*argv, "--port", str(port), "--timeout", "5"])
+    elapsed = time.monotonic() - start
+    out, err = capsys.readouterr()
+    assert code == 1, (out, err)
+    assert elapsed < 2.5, f"{elapsed:.1f} s: a refused query waited out the timeout"
+    assert f"resolver 127.0.0.1 port {port} no DNS answer at all (" in err, err
+    assert "every query was refused, no DNS server listens at that address and port" in err, err
     assert out == "", out
 
 

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from pic import cli, lists_audit
 from pic.errors import PicError
+from tests.helpers import closed_udp_port
 
 DATA = Path(__file__).resolve().parent / "data" / "lists"
 
@@ -910,6 +911,22 @@ def test_mx_with_a_resolver_that_never_answers_stops_after_the_first_domains(
     assert code == 1 and lines == []
     assert "--mx no DNS answer at all (domain0.example.org, domain1.example.org, domain2.example.org)" in err, err
     assert elapsed < 3, f"{elapsed:.1f} s: one timeout per domain of the export (20 x 0.3 s)"
+
+
+def test_mx_with_a_resolver_address_where_nothing_listens_stops_at_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each query refused at once (ICMP port unreachable: no resolver there) was waited out as a timeout."""
+    export = tmp_path / "subscribers.txt"
+    export.write_text("".join(f"x@domain{i}.example.org\n" for i in range(20)), encoding="utf-8")
+    port = closed_udp_port()
+    start = time.monotonic()
+    code, lines, err = _audit(capsys, "--mx", "--resolver", "127.0.0.1", "--port", str(port), str(export))
+    elapsed = time.monotonic() - start
+    assert code == 1 and lines == []
+    assert "--mx no DNS answer at all (domain0.example.org, domain1.example.org, domain2.example.org)" in err, err
+    assert "every query was refused, no DNS server listens at that address and port" in err, err
+    assert elapsed < 2.5, f"{elapsed:.1f} s: a refused query waited out the timeout (5 s each)"
 
 
 def test_rows_with_unclosed_quotes_are_read_in_a_time_linear_in_their_number(tmp_path: Path) -> None:

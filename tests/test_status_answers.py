@@ -19,7 +19,7 @@ from pic.registry import load_registry
 from pic.settings import load_settings
 from tests.conftest import ROOT
 from tests.generated_registry import generate
-from tests.helpers import silent_resolver
+from tests.helpers import closed_udp_port, silent_resolver
 
 
 @contextmanager
@@ -146,6 +146,26 @@ def test_a_resolver_that_never_answers_stops_the_run_after_the_first_names(
     assert len(names) == 3, f"{len(names)} names looked up, one timeout each: {names}"
     said = f"resolver 127.0.0.1 port {port} no DNS answer at all ({', '.join(sorted(names))}): is the network"
     assert said in err, err
+    assert out == "", out
+
+
+def test_a_resolver_address_where_nothing_listens_is_said_at_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No resolver at the address and port (the default 127.0.0.1 of a machine running none): each query is
+    refused at once (ICMP port unreachable), which the run waited out as a timeout, 10 s per name: 30 s before
+    saying that no DNS answered, and asking whether the network was reachable."""
+    (tmp_path / "disk-usage").mkdir()
+    argv = ["status", "--project", str(ROOT), "--disk-usage", str(tmp_path / "disk-usage")]
+    port = closed_udp_port()
+    start = time.monotonic()
+    code = main([*argv, "--resolver", "127.0.0.1", "--port", str(port), "--timeout", "10"])
+    elapsed = time.monotonic() - start
+    out, err = capsys.readouterr()
+    assert code == 3, (out, err)
+    assert elapsed < 2.5, f"{elapsed:.1f} s: a refused query waited out the timeout"
+    assert f"resolver 127.0.0.1 port {port} no DNS answer at all (" in err, err
+    assert "every query was refused, no DNS server listens at that address and port" in err, err
     assert out == "", out
 
 

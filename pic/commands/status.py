@@ -47,7 +47,7 @@ from pic.commands import arguments, date_argument
 from pic.names import PLATFORM_LABEL
 from pic.registry import Member, load_registry
 from pic.settings import Settings, load_settings
-from pic.unanswered import Unanswered
+from pic.unanswered import Unanswered, refused_lookup
 
 if TYPE_CHECKING:  # loaded when the command runs, not by every `pic` command
     import dns.resolver
@@ -148,7 +148,7 @@ def _addresses(resolver: dns.resolver.Resolver, name: str, unanswered: Unanswere
             unanswered.note(name, True)
             return [], "no such domain (NXDOMAIN)"
         except (dns.resolver.NoNameservers, dns.exception.Timeout) as exc:
-            unanswered.note(name, False)
+            unanswered.note(name, False, refused=refused_lookup(exc))
             return [], f"lookup failed: {exc}"
         unanswered.note(name, True)
         out += [r.to_text() for r in answer]
