@@ -391,7 +391,10 @@ _EMAIL_HEADERS = frozenset(["mail", "mel", "adressemel", "mailaddress", "adresse
 
 
 def _read_csv(file: str, lines: list[str], header: int, delimiter: str) -> list[Entry]:
-    """The addresses of the first column of addresses of the CSV whose header is ``lines[header]`` (0-based).
+    """The addresses of the CSV whose header is ``lines[header]`` (0-based): each row's cell in the first column of
+    addresses, and its cells holding an ``@`` in the others (``Email 2``, ``Courriel perso``: an address there is
+    one to fix as well; a column such as ``Email verified`` holds none, and an empty cell there is no missing
+    subscriber).
 
     Each row is named by its first line. A row whose quoted cell runs over line breaks to lines that hold
     rows of their own (an address in the column of addresses), or to the end of the file, has a quote
@@ -406,7 +409,7 @@ def _read_csv(file: str, lines: list[str], header: int, delimiter: str) -> list[
     out = []
     try:
         names = next(reader)
-        column = next(i for i, cell in enumerate(names) if _is_email_header(cell))
+        column, *others = [i for i, cell in enumerate(names) if _is_email_header(cell)]
         done = reader.line_num  # the reader's lines read so far
         while (row := next(reader, None)) is not None:
             first, last = base + done + 1, base + reader.line_num  # the row's lines in the file
@@ -431,6 +434,8 @@ def _read_csv(file: str, lines: list[str], header: int, delimiter: str) -> list[
             ):
                 entry = _split_row(entry, row, len(names), column, delimiter)
             out.append(entry)
+            if len(row) <= len(names):  # a row split at a delimiter has its cells moved: said by its first entry
+                out += [Entry(file, first, row[i].strip()) for i in others if i < len(row) and "@" in row[i]]
     except csv.Error as exc:
         raise PicError([Problem(file, base + reader.line_num, "", f"is not CSV: {exc}")]) from None
     finally:

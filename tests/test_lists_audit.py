@@ -220,6 +220,24 @@ def test_sympas_export_with_bounces_is_read(tmp_path: Path, capsys: pytest.Captu
     assert "2 address(es) in 1 file(s), 1 to fix" in err
 
 
+def test_csv_every_column_of_addresses_is_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A second column of addresses ("Courriel perso") was not read at all: its gmail.fr passed, "0 to fix". Its
+    cells holding an @ are addresses; an empty one, or a column of another kind named after the address ("Email
+    vérifié": oui/non), is no subscriber to fix."""
+    export = tmp_path / "export.csv"
+    rows = [
+        "Nom;Courriel;Courriel perso;Email vérifié",
+        "Dupont;jean@orange.fr;jean@gmail.fr;oui",
+        "Zoé;zoe@velo-cite.org;;non",
+        "Luc;luc@free.fr;luc@hotmial.com;",
+    ]
+    export.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    code, lines, err = _audit(capsys, str(export))
+    assert code == 1, err
+    assert [line.split(": ")[0] for line in lines] == [f"{export}:2 jean@gmail.fr", f"{export}:4 luc@hotmial.com"]
+    assert "5 address(es) in 1 file(s), 2 to fix" in err
+
+
 def test_csv_of_the_column_of_addresses_alone(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     export = tmp_path / "export.csv"
     export.write_text("E-mail\nfoo@gmail.fr\nzoe@velo-cite.org\n", encoding="utf-8")
