@@ -19,7 +19,7 @@ from pic.registry import load_registry
 from pic.settings import load_settings
 from tests.conftest import ROOT
 from tests.generated_registry import generate
-from tests.helpers import closed_udp_port, silent_resolver
+from tests.helpers import closed_tcp_port, closed_udp_port, silent_resolver
 
 
 @contextmanager
@@ -70,6 +70,17 @@ def http_site(port: int, timeout: float = 1.0) -> status.Site:
     except OSError as exc:
         site.actions.append(f"http: {exc}")
     return site
+
+
+def test_the_redirect_of_a_site_http_never_answered_is_not_said_missing() -> None:
+    """No answer over http (nothing listens there; or the web host's address does not resolve, so nothing is
+    asked): the REDIRECT column said NO, a redirect missing, where the actions name the real cause."""
+    site = http_site(closed_tcp_port())
+    assert site.redirect_ok is None and len(site.actions) == 1 and site.actions[0].startswith("http: "), site.actions
+    unresolved = status.Site("example.org", "member", "web1", "running", [])
+    for checked in (site, unresolved):
+        [row] = status.as_text({"sites": [dataclasses.asdict(checked)], "disk": []}).splitlines()[1:2]
+        assert row.split()[5] == "-", row
 
 
 def test_a_server_sending_its_answer_a_byte_at_a_time_is_given_up_after_the_timeout() -> None:

@@ -381,7 +381,8 @@ def as_text(data: dict[str, Any]) -> str:
                 ",".join(s["dns"]) or "-",
                 s["issuer"] or "-",
                 "-" if s["days_left"] is None else str(s["days_left"]),
-                "-" if not s["https"] else ("yes" if s["redirect_ok"] else "NO"),
+                # None: http was not asked (the web host's address unknown, no connection): no answer to judge
+                "-" if not s["https"] or s["redirect_ok"] is None else ("yes" if s["redirect_ok"] else "NO"),
                 s["php"] or "-",
                 "-" if s["response_ms"] is None else f"{s['response_ms']:.0f}",
                 "ACTION" if s["actions"] else ("warning" if s["warnings"] else "ok"),
