@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from pic import eol
-from pic.errors import PicError, Problem, Severity
+from pic.errors import PicError, Problem, Severity, show_value
 from pic.names import a_labels
-from pic.registry import UID_BELOW_DYNAMIC, Member, Registry, load_registry
+from pic.registry import UID_BELOW_DYNAMIC, Member, Registry, load_registry, name_key
 from pic.settings import Settings, display_path, load_settings
 
 
@@ -117,9 +118,10 @@ def member_warnings(registry: Registry, settings: Settings, on: dt.date) -> list
     - ``uid`` above ``UID_BELOW_DYNAMIC``: the site's fixed address is in Docker's dynamic range, where a
       container started without an address could take it first;
     - ``contact.email`` at another member's list domain or at ``pic:mail.sympa_domain``: Sympa receives
-      its mail, so what the admins and ``pic notify`` write to the contact goes to a list of others or bounces.
+      its mail, so what the admins and ``pic notify`` write to the contact goes to a list of others or bounces;
+    - ``name`` that another member's is, written alike (:func:`same_names`): the same association twice?
     """
-    out = []
+    out = same_names(registry)
     list_domains = {m.lists.domain: m for m in registry if m.lists is not None}
     for m in registry:
         if m.lists is not None:
@@ -173,6 +175,34 @@ def member_warnings(registry: Registry, settings: Settings, on: dt.date) -> list
             )
             out.append(Problem(m.file, m.line_of("uid"), "uid", message, "warning"))
         out += _site_domains_in_served_zones(m, settings)
+    return out
+
+
+def same_names(members: Iterable[Member]) -> list[Problem]:
+    """A member whose ``name`` is an earlier member's (by file), written alike (:func:`name_key`), is a warning
+    naming it: most likely one association given a second file (a second account, uid and space, its sites and
+    lists split between the two), an archived member come back included; two associations of one name are
+    told apart by their names."""
+    first: dict[str, Member] = {}
+    out = []
+    for m in members:
+        key = name_key(m.spec.name)
+        other = first.setdefault(key, m)
+        if other is m or not key:
+            continue
+        where = f"{other.file}:{other.line_of('name')}" if other.line_of("name") is not None else other.file
+        archived = " (archived: make it active again rather than add it anew)" if other.status == "archived" else ""
+        out.append(
+            Problem(
+                m.file,
+                m.line_of("name"),
+                "name",
+                f"{show_value(m.spec.name)} is also the name of {where} ({show_value(other.spec.name)}){archived}: "
+                "the same association twice? A member has one file, for all its sites, lists and databases; if "
+                "these are two associations, give each a name that tells them apart",
+                "warning",
+            )
+        )
     return out
 
 

@@ -19,11 +19,13 @@ import re
 import shlex
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pic import eol
+from pic.check import same_names
 from pic.errors import PicError, Problem, terminal_safe
 from pic.registry import (
     MEMBER_KEYS,
@@ -658,8 +660,11 @@ def run(
         raise PicError([past_member_problem(history, past, registry)])
     uid = next_uid(registry, history.uids)
     text = render(name, email, uid, php, domains)
-    check_new(text, slug, display_path(path), registry, settings)
+    new = check_new(text, slug, display_path(path), registry, settings)
     _write_new(path, text)
+    for warning in same_names([*registry, new]):  # the new member is the later one: blamed for the name
+        if warning.file == new.file:
+            print(_as_option(warning, new.file), file=sys.stderr)
     shown = terminal_safe(display_path(path), keep="")
     print(f"wrote {shown} (uid {uid}, php {php}); review it, then run `pic check`")
     return 0
@@ -705,14 +710,16 @@ def check_arguments(slug: str, name: str, email: str, domains: list[str], member
         raise PicError([_as_option(p, file) for p in problems])
 
 
-def check_new(text: str, slug: str, file: str, registry: Registry, settings: Settings) -> None:
-    """Validate a new member file's text next to the registry, as ``pic check`` would; raise PicError."""
+def check_new(text: str, slug: str, file: str, registry: Registry, settings: Settings) -> Member:
+    """Validate a new member file's text next to the registry, as ``pic check`` would; raise PicError. The
+    new member, when valid."""
     problems, new = _text_problems(text, slug, file)
     if new is not None:
         new = Member(slug, file, new.spec, new.spec.host or settings.default_host, new.lines, new.written)
         problems += [p for p in cross_checks([*registry, new], settings) if p.file == file]
-    if problems:
+    if problems or new is None:
         raise PicError([_as_option(p, file) for p in problems])
+    return new
 
 
 def _text_problems(text: str, slug: str, file: str) -> tuple[list[Problem], Member | None]:
@@ -743,4 +750,5 @@ def _as_option(problem: Problem, file: str) -> Problem:
     option = next((o for path, o in _OPTIONS.items() if problem.path.split("[")[0] == path), None)
     if option is None:
         return problem
-    return Problem("<command line>", None, option, f"{problem.message} (would be {problem.path} in {file})")
+    message = f"{problem.message} (would be {problem.path} in {file})"
+    return Problem("<command line>", None, option, message, problem.severity)

@@ -19,6 +19,7 @@ import os
 import re
 import types
 import typing
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -1359,6 +1360,17 @@ class _Cross:
                 )
             else:
                 self.claim(m, ("databases", i), "database", db.name, "a database and its user")
+
+
+def name_key(name: str) -> str:
+    """A member's name as two spellings of one association compare: its letters and digits alone, without
+    case nor accents (``Vélo-Cité Lyon``, ``VELO CITE LYON`` and ``Velo-Cite  Lyon`` are one)."""
+    if name.isascii():  # most names: the same key, a few times faster (pic check on 5,000 members)
+        return _NOT_LETTER_NOR_DIGIT.sub("", name.lower())
+    return "".join(ch for ch in unicodedata.normalize("NFKD", name.casefold()) if ch.isalnum())
+
+
+_NOT_LETTER_NOR_DIGIT = re.compile(r"[\W_]+", re.ASCII)
 
 
 def cross_checks(members: Iterable[Member], settings: Settings) -> list[Problem]:

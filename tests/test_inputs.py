@@ -353,6 +353,26 @@ def test_new_refuses_a_name_of_the_platform(members: Path, slug: str, domain: st
     assert not (members / f"{slug}.yaml").exists()
 
 
+@pytest.mark.parametrize("name", ["VÉLO-CITÉ LYON", "Velo Cite  Lyon", "vélo cité, lyon"])
+def test_a_member_named_as_another_is_warned_of_however_written(tmp_path: Path, name: str) -> None:
+    """One association given a second file (a second account, uid and space: added again by pic new under
+    another slug) passed without a word when its name was written otherwise; an association of another name
+    ("Vélo-Cité Grenoble") is no such member."""
+    members = tmp_path / "members"
+    shutil.copytree(ROOT / "members", members)
+    contact = "contact: {name: Karim Benali, email: karim@example.net}"
+    (members / "velocite.yaml").write_text(f'name: "{name}"\n{contact}\nuid: 10500\n', encoding="utf-8")
+    (members / "velo-cite-grenoble.yaml").write_text(
+        f'name: "Vélo-Cité Grenoble"\n{contact}\nuid: 10501\n', encoding="utf-8"
+    )
+    proc = check(members)
+    assert proc.returncode == 0, proc.stderr
+    said = f'warning: {members}/velocite.yaml:1 name: "{name}" is also the name of {members}/velo-cite.yaml:2 ("Vélo'
+    assert said in proc.stderr, proc.stderr
+    assert "the same association twice?" in proc.stderr
+    assert proc.stderr.count("is also the name of") == 1, proc.stderr
+
+
 def test_a_name_under_another_members_is_refused_whatever_the_order_of_the_files(tmp_path: Path) -> None:
     site = {"domains": ["shop.zz-asso.org"], "php": "8.4"}
     directory = write_members(

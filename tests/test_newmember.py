@@ -230,6 +230,22 @@ def test_new_names_a_slug_whose_file_was_renamed(repo: Path) -> None:
 # --- the arguments first ---------------------------------------------------------------------------------
 
 
+def test_new_warns_of_a_member_of_the_same_name(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The association is there already, archived (its files, databases and uid kept): pic new wrote a second
+    file for it without a word. It still writes it (two associations may share a name), and says so."""
+    members = tmp_path / "members"
+    shutil.copytree(MEMBERS, members)
+    argv = ["new", "amicale-ainay", "--name", "AMICALE LAIQUE D AINAY", "--email", "a@example.net"]
+    rc = main([*argv, "--project", str(ROOT), "--members", str(members)])
+    err = capsys.readouterr().err
+    assert rc == 0 and (members / "amicale-ainay.yaml").exists(), err
+    assert err.startswith(
+        f'warning: <command line> --name: "AMICALE LAIQUE D AINAY" is also the name of '
+        f'{members}/amicale-laique-ainay.yaml:2 ("Amicale Laïque d\'Ainay") (archived: make it active again '
+        "rather than add it anew): the same association twice?"
+    ), err
+
+
 def test_new_checks_the_slug_before_the_file_system(tmp_path: Path) -> None:
     """A slug too long for a file name is refused as a slug, with the other arguments, before any file is
     looked at (a members directory that does not exist is not even noticed)."""

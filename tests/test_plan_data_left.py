@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -92,6 +93,28 @@ def test_domains_of_a_removed_member_taken_by_a_new_one_are_a_handover(tmp_path:
     assert f"!!!   {listed.lists.domain}: {listed.slug} (removed) -> nouvelle-asso (new)" in text  # type: ignore[union-attr]
     assert f"keep the file's name and the uid (`git mv members/{site.slug}-renamed.yaml" in text
     assert f"`uid: {site.uid}`" in text
+
+
+def test_a_file_renamed_with_its_name_written_otherwise_is_still_the_same_association(tmp_path: Path) -> None:
+    """The name compared as pic check compares it (without case, accents or punctuation): a member's file renamed
+    with another uid and contact address, its name retyped without accents ("BIBLIOTHEQUE LIBRE ..."), was said
+    to be another association's, its data to move by hand, rather than a file renamed."""
+    settings = load_settings(ROOT, "prod")
+    old = load_registry(MEMBERS, settings)
+    site = _plain_sites(old)[0]
+    changed = tmp_path / "members"
+    shutil.copytree(MEMBERS, changed)
+    (changed / f"{site.slug}.yaml").unlink()
+    text = (MEMBERS / f"{site.slug}.yaml").read_text(encoding="utf-8")
+    respelled = unicodedata.normalize("NFKD", site.spec.name).encode("ascii", "ignore").decode().upper()
+    assert respelled != site.spec.name
+    other = _another_association(text, _unused_uid(old), f'"{respelled}"')
+    (changed / f"{site.slug}-asso.yaml").write_text(other, encoding="utf-8")
+    empty = rendering()
+    attr_old = Attribution(empty, old, settings)
+    attr_new = Attribution(empty, load_registry(changed, settings), settings)
+    (handover,) = review([], attr_new, attr_old).handovers
+    assert (handover.old, handover.new, handover.same_association) == (site.slug, f"{site.slug}-asso", True)
 
 
 def _edited(path: Path, pattern: str, replacement: str) -> None:

@@ -15,7 +15,7 @@ from pic.names import dkim_name
 from pic.plan.diff import Change, describe, show_value
 from pic.plan.hsts import HttpsLoss, https_losses
 from pic.plan.model import NO_HOST, PLATFORM, Attribution, Rendering, Resource
-from pic.registry import Member
+from pic.registry import Member, name_key
 from pic.render import offsite as roff
 from pic.render.dns import host_zone
 from pic.render.mail import robot_web_url
@@ -1635,10 +1635,9 @@ def _same_association(a: Member | None, b: Member | None) -> bool:
 
 
 def _same_name_or_contact(a: Member, b: Member) -> bool:
-    def name(m: Member) -> str:
-        return " ".join(m.spec.name.casefold().split())
-
-    return name(a) == name(b) or a.spec.contact.email.casefold() == b.spec.contact.email.casefold()
+    """The same name written alike (pic.registry.name_key: as pic check warns of it), or the same address."""
+    same_name = name_key(a.spec.name) == name_key(b.spec.name)
+    return same_name or a.spec.contact.email.casefold() == b.spec.contact.email.casefold()
 
 
 def _uid_changes(attr_old: Attribution, attr_new: Attribution) -> list[UidChange]:
