@@ -14,6 +14,7 @@ import datetime as dt
 import http.server
 import json
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -332,6 +333,37 @@ def test_workflow_files_run_commands_that_exist(path: str) -> None:
         [sys.executable, "-m", "pic", "plan", "--help"], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout
     assert "markdown" in helptext and "--against" in helptext
+
+
+def _glob_regex(pattern: str) -> re.Pattern[str]:
+    """A workflow's path pattern as the forges read it: ``**/`` any directories (none too), ``**`` anything,
+    ``*`` anything but a ``/``."""
+    out, i = "", 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out, i = out + "(?:.*/)?", i + 3
+        elif pattern.startswith("**", i):
+            out, i = out + ".*", i + 2
+        elif pattern[i] == "*":
+            out, i = out + "[^/]*", i + 1
+        else:
+            out, i = out + re.escape(pattern[i]), i + 1
+    return re.compile(out)
+
+
+@pytest.mark.parametrize(
+    ("path", "key"), [(".forgejo/workflows/pic-plan.yml", "paths"), ("docs/ci/gitlab-ci.yml", "changes")]
+)
+def test_workflows_run_on_every_file_pic_check_and_pic_plan_read(path: str, key: str) -> None:
+    """A pull request changing Pulumi.yaml alone (a config: block there, which pic check refuses: every stack
+    would take its settings unseen) ran no job: neither pic check nor pic plan saw it."""
+    text = (ROOT / path).read_text(encoding="utf-8")
+    patterns = [_glob_regex(p) for p in re.findall(rf"{key}: (\[.*\])", text) for p in yaml.safe_load(p)]
+    assert patterns, text
+    read = ["Pulumi.yaml", "Pulumi.prod.yaml", "members/velo-cite.yaml", "__main__.py", "components/member.py"]
+    read += ["pic/registry.py", "pic/data/mail_domains.yaml", "pyproject.toml"]
+    missed = [f for f in read if not any(p.fullmatch(f) for p in patterns)]
+    assert not missed, f"{path}: no job for a change of {missed}"
 
 
 def test_a_failed_plan_is_posted_with_its_errors(forge: tuple[str, type[_Forge]], tmp_path: Path) -> None:
