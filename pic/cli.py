@@ -206,6 +206,12 @@ def _cmd_report(args: argparse.Namespace, on: dt.date) -> int:
     settings = load_settings(args.project, args.stack)
     registry = load_registry(args.members, settings)
     record = args.record or args.project / notices.DEFAULT_FILE
+    if args.record is not None and not os.path.lexists(record):  # a record named, not there: a name mistyped?
+        why = (
+            "does not exist: no notice is recorded there, so every member to contact is shown not told (pic "
+            f"notify's record is {notices.DEFAULT_FILE} in --project unless --record names another)"
+        )
+        print(Problem(display_path(record), None, "", why, "warning"), file=sys.stderr)
     recorded, today = notices.load(record), dt.date.today()
     for problem in notices.dated_after(recorded, today, display_path(record)):
         print(problem, file=sys.stderr)

@@ -250,6 +250,24 @@ def test_report_says_told_on(tmp_path: Path, smtp_sink: Sink, capsys: pytest.Cap
     assert "told on 2026-11-28" in table
 
 
+def test_report_warns_of_a_record_it_is_given_that_does_not_exist(
+    tmp_path: Path, smtp_sink: Sink, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A mistyped --record (notice.yaml) showed every member as not told, without a word; the default record,
+    absent until pic notify's first message, is no such mistake."""
+    members, proj = registry(tmp_path), project(tmp_path, smtp_sink)
+    assert notify(proj, members, ON) == 0
+    capsys.readouterr()
+    args = ["report", "--project", str(proj), "--members", str(members), "--on", "2026-12-01"]
+    assert main([*args, "--record", str(proj / "notice.yaml")]) == 0
+    out, err = capsys.readouterr()
+    assert f"warning: {proj / 'notice.yaml'} does not exist: no notice is recorded there, so every member" in err
+    assert "not told" in out, out
+    (proj / notices.DEFAULT_FILE).unlink()
+    assert main(args) == 0
+    assert "does not exist" not in capsys.readouterr().err
+
+
 def test_report_counts_no_notice_dated_after_its_day_or_today(
     tmp_path: Path, smtp_sink: Sink, capsys: pytest.CaptureFixture[str]
 ) -> None:
