@@ -60,50 +60,142 @@ _ARGS = rf"(?:(?=[^\n|;&'\"]{{0,200}}+['\"]){_QUOTED_ARGS}|[^\n|;&]{{0,200}}?)"
 # kinit, cryptsetup, pure-pw useradd|passwd, vault login -; Nextcloud's occ user:add and user:resetpassword
 # (asked twice; --password-from-env names the variable to read, but the password written is as plain);
 # wp-cli's --prompt=...pass; sshpass with none of -f, -d, -p, -e.
-# Each starts a word, after a character that is none of a word's, with one of the characters they start with:
-# a text is tried from there only (elsewhere the first look fails, not each of the programs in turn).
-# Where a program runs as a command (the start of a line, after a separator, through the programs that run
-# another: sudo or doas and their options, env and its assignments, timeout, nice, nohup, command, exec):
-# kinit, passwd or vault written as a word of another program's arguments (logger -t kinit, mail -s "passwd
-# report") reads no password.
-_RUNS_ANOTHER = (
-    r"(?:(?:sudo|doas)(?:[ \t]+-[\w-]*\w(?:=\S*|[ \t]+(?!-)[\w.-]+)?)*(?:[ \t]+--)?"
-    r"|env(?:[ \t]+-[\w-]+)*(?:[ \t]+\w+=[^\s;&|]*)*"
-    r"|timeout(?:[ \t]+-[\w=-]+)*[ \t]+[\d.]+[smhd]?|nice(?:[ \t]+-n[ \t]*-?\d+|[ \t]+-\d+)?|nohup|command|exec)"
+# Those named by an option or an option of their own each start a word, after a character that is none of a
+# word's, with one of the characters they start with: a text is tried from there only (elsewhere the first
+# look fails, not each of the programs in turn).
+# Those without an option saying so (passwd, kinit, cryptsetup, pure-pw, vault login -, occ user:add, sudo -S)
+# read it only where they run as a command (_AT_COMMAND): kinit, passwd or vault written as a word of another
+# program's arguments (logger -t kinit, mail -s "passwd report") reads no password.
+
+# A shell word: plain characters and quoted parts ('...', "..."), read whole (the job's script quoting the
+# command, '"'"'...'"'"', reads as one word too)
+_WORD = r"(?:[^\s;&|'\"<>()`]|'[^'\n]{0,200}'|\"[^\"\n]{0,200}\")++"
+# A directory before a program's name (/usr/bin/, bin/, ./, ../tools/, "$HOME"/bin/), read to its last / (possessive)
+_PATH = r"(?:[^\s;&|<>()`/]*+/)*+"
+
+
+def _options(flags: str, valued: str = "", long_valued: str = "", not_long: str = "", words: bool = False) -> str:
+    """A program's options as getopt reads them, each after blanks: a cluster of the ``flags`` letters whose last
+    may be one of ``valued`` taking a value (attached or the next word), a long option (those of ``long_valued``
+    taking one after '=' or as the next word; ``not_long`` are none of its options), and with ``words`` the
+    words that are no option among them (su's USER). As first read (possessive): an option's value (sudo -u
+    NAME, env -u NAME, nice -n N) is never read as the command."""
+    cluster = f"-[{flags}]*" if flags else "-"
+    if valued:
+        cluster += rf"(?:[{valued}][ \t]*{_WORD})?"
+    long_value = rf"|--(?:{long_valued})(?:=|[ \t]+){_WORD}" if long_valued else ""
+    other_long = rf"--(?!(?:{not_long})(?![\w-]))[\w-]+" if not_long else r"--[\w-]+"
+    word = rf"|(?!-){_WORD}" if words else ""
+    return rf"(?:[ \t]+(?:{cluster}(?![^\s;&|)'\"]){long_value}|{other_long}(?:={_WORD})?(?![^\s;&|)'\"]){word}))*+"
+
+
+# sudo's options but -S (--stdin: sudo itself reads a password there); su's and runuser's long ones taking a
+# value; flock's
+_SUDO_OPTIONS = _options(
+    "ABbEeHhiKklNnPsVv",
+    "aCcDgpRrTtUu",
+    "auth-type|close-from|chdir|group|host|prompt|chroot|role|type|command-timeout|other-user|user",
+    "stdin",
 )
-# (not after "(" or "`", which a quoted pattern holds as often as a subshell: grep '(kinit'); by the system's
-# paths too (/usr/bin/kinit)
-_AT_COMMAND = rf"(?:(?m:^)|(?<=[;&|]))[ \t]*(?:{_RUNS_ANOTHER}[ \t]+)*(?:/(?:usr/)?(?:local/)?s?bin/)?"
+_SU_LONG = "group|supp-group|shell|whitelist-environment"
+_FLOCK_OPTIONS = _options("sxenuoF", "wE", "timeout|conflict-exit-code", "command")
+# The programs that run a command given as their arguments, with their options and the words they take before
+# it (each followed by the command, a word that is no option): sudo and doas (not sudo -S, itself a reader),
+# env (and its -u NAME), timeout (and its DURATION), nice (-n N), nohup, command (-p: not -v, which runs
+# nothing), exec, time, stdbuf, ionice, setsid, chroot (and its NEWROOT), flock (and its FILE), eval, runuser
+# -u USER; xargs -a FILE (without -a, xargs reads its arguments from the standard input and gives the command
+# /dev/null); docker and podman exec -i CONTAINER (without -i the command's standard input is none), docker
+# compose exec SERVICE, kubectl exec -i POD --
+_RUNS_ARGUMENTS = (
+    rf"(?:(?:sudo{_SUDO_OPTIONS}|doas{_options('Lns', 'aCu')})(?:[ \t]+--)?"
+    rf"|env{_options('i0v', 'uCP', 'unset|chdir', 'split-string')}"
+    rf"|timeout{_options('fpv', 'ks', 'kill-after|signal')}[ \t]+{_WORD}"
+    rf"|nice(?:[ \t]+(?:-n[ \t]*{_WORD}|-\d+|--adjustment(?:=|[ \t]+){_WORD}|--[\w-]+))*+"
+    rf"|nohup|command(?:[ \t]+-p)*+|exec{_options('cl', 'a')}|time{_options('apqv', 'fo', 'format|output')}"
+    rf"|stdbuf{_options('', 'ioe', 'input|output|error')}|ionice{_options('t', 'cn', 'class|classdata')}"
+    rf"|setsid{_options('cfw')}|chroot{_options('', '', 'userspec|groups')}[ \t]+{_WORD}"
+    rf"|flock{_FLOCK_OPTIONS}[ \t]+{_WORD}|eval"
+    rf"|runuser{_options('flmpP', 'gGsw', _SU_LONG, 'user')}"
+    rf"[ \t]+(?:-[flmpP]*u[ \t]*|--user(?:=|[ \t]+)){_WORD}{_options('flmpP', 'gGsw')}(?:[ \t]+--)?"
+    rf"|xargs{_options('0oprtx', 'dEILnPs', 'delimiter|max-[a-z]+|process-slot-var', 'arg-file')}"
+    rf"[ \t]+(?:-[0oprtx]*a[ \t]*|--arg-file(?:=|[ \t]+)){_WORD}"
+    rf"{_options('0oprtx', 'adEILnPs', 'arg-file|delimiter|max-[a-z]+')}"
+    rf"|(?:docker|podman)[ \t]+exec{_options('dt', 'euw', 'detach-keys|env(?:-file)?|user|workdir', 'interactive')}"
+    rf"[ \t]+(?:-[dt]*i[dt]*|--interactive(?:=true)?)(?![^\s;&|)])"
+    rf"{_options('dit', 'euw', 'detach-keys|env(?:-file)?|user|workdir')}"
+    rf"[ \t]+{_WORD}|(?:docker[ \t]+compose|docker-compose){_options('', 'fp', 'file|project-[a-z]+|env-file|profile')}"
+    rf"[ \t]+exec{_options('dT', 'euw', 'env|user|workdir|index')}[ \t]+{_WORD}"
+    rf"|kubectl{_options('', 'ns', 'namespace|context|cluster|kubeconfig|server|user')}[ \t]+exec"
+    rf"{_options('tq', 'cfn', 'container|filename|namespace|context|pod-running-timeout', 'stdin', words=True)}"
+    rf"[ \t]+(?:-[tq]*i[tq]*|--stdin(?:=true)?)(?![^\s;&|)])"
+    rf"{_options('itq', 'cfn', 'container|filename|namespace|context|pod-running-timeout', words=True)}[ \t]+--)"
+    # followed by the command
+    r"(?=[ \t]+[^\s-])"
+)
+# The programs that run a command given as one string (after the quote that opens it, the command starts):
+# sh, bash... -c STRING; su and runuser [USER] -c STRING; flock FILE -c STRING; env -S STRING; ssh [options]
+# HOST COMMAND (without -n, -f or -N, which give it no standard input or run none)
+_RUNS_STRING = (
+    r"(?:(?:sh|bash|dash|zsh|ksh|mksh|ash|busybox[ \t]+sh)"
+    rf"(?:[ \t]+(?:[-+][abd-zA-Z]*o[ \t]+{_WORD}|[-+][abd-zA-Z]+(?![^\s;&|)])|--[\w-]+))*+"
+    r"[ \t]+-[abd-zA-Z]*c[a-zA-Z]*(?:[ \t]+(?:--|[-+][a-zA-Z]+)(?![^\s;&|)]))*+[ \t]+"
+    rf"|(?:su|runuser){_options('flmpP', 'gGsw', _SU_LONG, 'command|session-command', words=True)}"
+    r"[ \t]+(?:-[flmpP]*c[ \t]*|--(?:session-)?command(?:=|[ \t]+))"
+    rf"|flock{_FLOCK_OPTIONS}[ \t]+{_WORD}[ \t]+(?:-c[ \t]*|--command(?:=|[ \t]+))"
+    rf"|env{_options('i0v', 'uCP', 'unset|chdir', 'split-string')}[ \t]+(?:-[i0v]*S[ \t]*|--split-string(?:=|[ \t]+))"
+    rf"|ssh{_options('46AaCGgKkMqsTtVvXxYy', 'BbcDEeFIiJLlmOoPpQRSWw')}[ \t]+(?!-){_WORD}(?:[ \t]+--)?[ \t]+)"
+    r"[\"']*"
+)
+# Where a program runs as a command: at the start of a line, after a separator (; & && | || |&) or $(, after a
+# subshell's '(' or a group's '{' there, a reserved word (if, then, do, while, !...), variables assigned
+# (LANG=C kinit), the programs above; its name quoted too ('passwd', "kinit"), by a path (/usr/bin/kinit,
+# bin/passwd, ./kinit). Not after "(" or "`" elsewhere, which a quoted pattern holds as often as a subshell
+# (grep '(kinit', awk '/^(passwd|kinit)/').
+_AT_COMMAND = (
+    r"(?:(?m:^)|(?<=[;&|])|(?<=\$\())"
+    r"(?:[ \t]*(?:\(|[{!](?=[ \t])|(?:if|then|else|elif|do|while|until)(?=[ \t])"
+    rf"|(?=[\"']*[A-Za-z_]\w*=){_WORD}|{_PATH}{_RUNS_STRING}|{_PATH}{_RUNS_ARGUMENTS}))*+"
+    rf"[ \t]*[\"']*{_PATH}"
+)
 _READER_START = r"(?<!\w)(?=[-/. \tcdhkmopsv])"
-_PASSWORD_READER = (
-    rf"{_READER_START}(?:(?<![\w-])--password-stdin\b|(?<![\w-])--passphrase-fd[\s=]+0\b"
+# (read from _READER_START)
+_OPTION_READER = (
+    r"(?:(?<![\w-])--password-stdin\b|(?<![\w-])--passphrase-fd[\s=]+0\b"
     r"|(?<![\w-])-pass(?:in|out)?\s+[\"']?(?:stdin|fd:0|file:/dev/stdin)\b"
     r"|(?<![\w-])--pass(?:word|phrase)-file[\s=]+[\"']?(?:-|/dev/stdin|/dev/fd/0)(?=[\"']?(?:\s|$|[;&|)]))"
     rf"|\bpasswd\s(?:{_ARGS}\s)?--stdin\b"
-    # passwd run as a command (at the start, after a separator, sudo or doas; by its path too, /usr/bin/passwd,
-    # ./passwd), not a word (getent passwd)
-    rf"|{_AT_COMMAND}(?:\.{{1,2}}/)?passwd(?![\w.-])"
-    r"|(?:(?m:^)|(?<=[;&|(`]))[ \t]*sudo(?:\s+-[A-Za-z]+)*?\s+(?:-[A-Za-z]*S[A-Za-z]*|--stdin)(?![\w-])"
     rf"|\bsmbpasswd\s(?:{_ARGS}\s)?-[a-z]*s\b|{_COMMAND}pdbedit\s(?:{_ARGS}\s)?(?:-[A-Za-z]*t\b|--password-from-stdin\b)"
     rf"|\bhtpasswd\s(?:{_ARGS}\s)?-[a-zA-Z]*i|{_COMMAND}saslpasswd2?\s(?:{_ARGS}\s)?-[a-z]*p(?![\w-])"
     rf"|{_COMMAND}vncpasswd\s(?:{_ARGS}\s)?-f(?![\w-])|{_COMMAND}openssl\s+passwd\s(?:{_ARGS}\s)?-stdin(?![\w-])"
     rf"|{_COMMAND}mkpasswd\s(?:{_ARGS}\s)?(?:-[A-Za-z]*s(?![\w-])|--stdin\b)"
-    rf"|{_AT_COMMAND}(?:kinit|cryptsetup)(?![\w.-])|{_AT_COMMAND}pure-pw\s+(?:useradd|passwd)(?![\w-])"
-    rf"|{_AT_COMMAND}vault\s+login\s(?:{_ARGS}\s)?-(?=\s|$|[;&|)])"
-    rf"|{_AT_COMMAND}(?:php[\w.]*[ \t]+(?:-\S+[ \t]+)*)?(?:[\w.~/-]*/)?occ"
-    rf"\s(?:{_ARGS}\s)?user:(?:add|resetpassword)(?![\w:-])"
     r"|(?<![\w-])--password-from-env\b"
     r"|(?<![\w-])--prompt[=\s]+[\"']?[\w,-]*?pass(?![\w-])"
     r"|(?<![^\s/;&|(`\"'])sshpass(?:\s+-[vhV]+|\s+-[vhV]*P\s*\S+)*\s+(?=[^\s-]))"
 )
+_COMMAND_READER = (
+    rf"{_AT_COMMAND}(?:(?:passwd|kinit|cryptsetup)(?![\w.-])|pure-pw\s+(?:useradd|passwd)(?![\w-])"
+    rf"|vault\s+login\s(?:{_ARGS}\s)?-(?=\s|$|[;&|)])"
+    rf"|(?:php[\w.]*[ \t]+(?:-\S+[ \t]+)*{_PATH})?occ\s(?:{_ARGS}\s)?user:(?:add|resetpassword)(?![\w:-])"
+    rf"|sudo{_SUDO_OPTIONS}[ \t]+(?:-[A-Za-z]*S[A-Za-z]*|--stdin)(?![\w-]))"
+)
+_PASSWORD_READER = rf"(?:{_READER_START}{_OPTION_READER}|{_COMMAND_READER})"
 _STDIN_READER = (
-    rf"{_READER_START}(?:\b(?:mysql|mariadb)[\w-]*\s(?:{_ARGS}\s)?(?:-p|--password)(?=[\"']*(?:\s|$|[;&|)]))"
-    rf"|{_PASSWORD_READER})"
+    rf"(?:{_READER_START}(?:\b(?:mysql|mariadb)[\w-]*\s(?:{_ARGS}\s)?(?:-p|--password)(?=[\"']*(?:\s|$|[;&|)]))"
+    rf"|{_OPTION_READER})|{_COMMAND_READER})"
 )
 # A program writing its arguments: echo, printf with a format that writes each as a line
 _ECHO = r"(?:echo(?:\s+-[neE]+)*|printf(?:\s+--)?(?:\s+[\"']*%s(?:\\n)?[\"']*)?)"
 # The one word it is given (group v): not a variable, an option, a path
 _STDIN_WORD = r"(?P<v>(?![$%{<*\\(\[-])(?!(?:\.\.?|~)?/)[^\s\"'`,;|&<>()]{6,})"
+# Then a pipe (| or |&, not ||), through up to three programs (echo PW | tee x | passwd; their quoted arguments
+# read whole: a | in awk '/^(a|b)/' is none), to the arguments before the reader (quoted ones read whole too:
+# env 'A=b;c' mysql -p)
+_PIPED = (
+    r"\s*\|(?!\|)&?(?:(?:[^\n|;&'\"]|'[^'\n]{0,200}'|\"[^\"\n]{0,200}\"){0,200}+\|(?!\|)&?){0,3}?"
+    # a group's or a subshell's commands before the reader, which reads the same standard input: (cd .. && kinit)
+    r"(?:[ \t]*[({](?:[^\n|;&'\"()]|'[^'\n]{0,200}'|\"[^\"\n]{0,200}\"|;|&&|\|\|){0,200}?(?<=[;&|]))?"
+    rf"{_ARGS}"
+)
 
 
 class _Pattern:
@@ -421,26 +513,21 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
         ("chpasswd", "chgpasswd"),
     ),
     # a password written to the standard input of a program that reads it there (echo PW | mysql -p,
-    # printf '%s' PW | docker login --password-stdin, yes PW | passwd, mysql -p <<< PW): one word, which SQL
-    # given to mysql is not; twice or three times the same word (printf '%s\n%s\n' PW PW | passwd, which
-    # asks for it again), or lines of it (printf 'PW\nPW\n')
+    # printf '%s' PW | docker login --password-stdin, yes PW | passwd): one word, which SQL given to mysql is
+    # not; twice or three times the same word (printf '%s\n%s\n' PW PW | passwd, which asks for it again), or
+    # lines of it (printf 'PW\nPW\n'); or lines written one by one in a group: (echo OLD; echo NEW; echo NEW) |
+    # passwd, { echo PW; echo PW; } | ... (one pattern: the readers' expression, the longest here, compiled once)
     (
         "a password piped to a program",
         _Pattern(
             # yes run as a program (the lookbehind after the word: tried only where the word is)
+            r"(?P<g>[({][ \t]*)?"
             rf"(?:\becho(?:\s+-[neE]+)*|yes(?<![^\s/;&|(`\"']yes)|\bprintf(?:\s+--)?(?:\s+[\"']*(?:%s(?:\\n)?){{1,3}}[\"']*)?)"
-            rf"\s+[\"']*{_STDIN_WORD}[\"']*(?:\s+[\"']*(?P=v)[\"']*){{0,2}}\s*\|[^\n|;&]{{0,200}}?{_STDIN_READER}"
+            rf"\s+[\"']*{_STDIN_WORD}[\"']*"
+            rf"(?(g)(?:\s*;\s*{_ECHO}\s+[\"']*[^\s\"'`,;|&<>()]+[\"']*){{0,2}}\s*;?\s*[)}}]|(?:\s+[\"']*(?P=v)[\"']*){{0,2}})"
+            rf"{_PIPED}{_STDIN_READER}"
         ),
         ("echo", "yes", "printf"),
-    ),
-    # lines written one by one in a group: (echo OLD; echo NEW; echo NEW) | passwd, { echo PW; echo PW; } | ...
-    (
-        "a password piped to a program",
-        _Pattern(
-            rf"[({{][ \t]*{_ECHO}\s+[\"']*{_STDIN_WORD}[\"']*"
-            rf"(?:\s*;\s*{_ECHO}\s+[\"']*[^\s\"'`,;|&<>()]+[\"']*){{0,2}}\s*;?\s*[)}}]\s*\|[^\n|;&]{{0,200}}?{_STDIN_READER}"
-        ),
-        ("echo", "printf"),
     ),
     (
         "a password piped to a program",

@@ -425,7 +425,8 @@ _PROGRAMS = (
     "mysql mariadb MySQL sshpass redis-cli smbclient net smbtar http HTTP https xh zip unzip 7z lftp curl wget "
     "ldapsearch ldappasswd mongodump mongosh ncftpput chpasswd echo printf cron_run_jobs.php openssl htpasswd drush "
     "fos:user:change-password security:hash-password cset config:set option yes passwd sudo chgpasswd kinit occ "
-    "mysqladmin rabbitmqctl ejabberdctl mosquitto_passwd doveadm kadmin sqlcmd machine default ALTER SET"
+    "mysqladmin rabbitmqctl ejabberdctl mosquitto_passwd doveadm kadmin sqlcmd machine default ALTER SET "
+    "sh su ssh env timeout xargs chroot docker"
 )
 _OPTIONS = (
     "-p|-P|-a|-A bearer|--auth|-U|-u|-w|-s|-qrP|--password|--password-stdin|-H|--header|-pass|pass:|'%s'|"
@@ -437,7 +438,7 @@ _OPTIONS = (
     "-H 'X-Auth-Token: Zt8kq2LmW9'|-e 'a; b'|<<EOF\nZt8kq2LmW9\n|-S|user:add|"
     "(echo Zt8kq2LmW9;|{ echo|; } |$'Zt8kq2LmW9'|"
     "password Zt8kq2LmW9|ROLE amis PASSWORD 'Zt8kq2LmW9'|add_user|pw -p|"
-    "https://amis:Zt8kq2LmW9@x.org"
+    "https://amis:Zt8kq2LmW9@x.org|-c|-c '|-u passwd|exec -i c|-a f|LANG=C|{|(|'kinit'|bin/kinit|kinit |passwd|&|\n"
 )
 _WORDS = (
     "Zt8kq2LmW9 amis x.org X-Api-Key X-Cache-Key Authorization Bearer PASSWORD password token APP_KEY DB_PASS "
@@ -605,6 +606,23 @@ _SECRET_FORMS = [
     "SET PASSWORD FOR amis = 'Zt8kq2LmW9'",
     "machine x.org login amis password Zt8kq2LmW9",
     "default login amis password Zt8kq2LmW9",
+    *[
+        f"echo Zt8kq2LmW9 | {p}"
+        for p in (
+            "sh -c 'kinit a'",
+            "su a -c passwd",
+            "docker exec -i c passwd",
+            "ssh h kinit",
+            "{ kinit; }",
+            "(kinit a)",
+            "'passwd'",
+            "bin/passwd",
+            "tee x | passwd",
+            "sudo -u root -S true",
+        )
+    ],
+    "echo Zt8kq2LmW9 |& kinit",
+    "LANG=C kinit a <<< Zt8kq2LmW9",
 ]
 
 

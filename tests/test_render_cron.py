@@ -330,6 +330,24 @@ SECRET = "Zt8kq2LmW9"
         f"echo {SECRET} | sudo --user=alice kinit alice",
         f"echo {SECRET} | sudo -u alice timeout 5 kinit alice",
         f"echo {SECRET} | nohup kinit alice",
+        # through the programs that run the command given as their arguments or as one string, in a group or a
+        # subshell, its name quoted or by a relative path, after |& or other programs of the pipe, after
+        # variables assigned
+        f"echo {SECRET} | sh -c 'kinit alice'",
+        f"echo {SECRET} | su alice -c passwd",
+        f"echo {SECRET} | docker exec -i asso-db passwd",
+        f"echo {SECRET} | chroot ../root passwd alice",
+        f"echo {SECRET} | ssh backup@nas.asso-cron.org passwd",
+        f"echo {SECRET} | xargs -a ../priv/users passwd",
+        f"echo {SECRET} | {{ kinit alice; }}",
+        f"echo {SECRET} | (cd .. && kinit alice)",
+        f"echo {SECRET} | 'passwd'",
+        f"echo {SECRET} | bin/passwd alice",
+        f"echo {SECRET} |& ./kinit alice",
+        f"echo {SECRET} | tee -a ../log/x.log | passwd",
+        f"echo {SECRET} | env 'A=b;c' mysql -u asso_cron_main -p asso_cron_main",
+        f"cd .. && LANG=C kinit alice <<< {SECRET}",
+        f"cd .. && sh -c 'kinit alice' <<< {SECRET}",
     ],
 )
 def test_a_command_holding_a_secret_is_refused_as_the_policy_pack_would(tmp_path: Path, command: str) -> None:
@@ -496,6 +514,15 @@ def test_a_command_holding_a_secret_is_refused_as_the_policy_pack_would(tmp_path
         "echo started | grep 'x`passwd'",
         "echo started | grep '(vault login -)'",
         "echo finished | sudo -u alice -- logger -t passwd",
+        # a word that is an option's value, not the command (a user, a group, a duration, a variable); a reader
+        # given no standard input (xargs gives the words it reads as arguments, and /dev/null to the command)
+        "sudo -u passwd logger hello",
+        "echo started | sudo -g kinit logger hello",
+        "echo started | timeout passwd logger hello",
+        "echo started | env -u kinit logger hello",
+        "echo alice-smith | xargs passwd -S",
+        'echo finished | sh -c "logger -t kinit"',
+        "echo finished | tee -a ../log/x.log | mail -s 'passwd report' admin@asso-cron.org",
         "echo started | sudo tee -a ../log/x.log",
         'OC_PASS="$(cat ../priv/alice-pass)" php occ user:add --password-from-env alice',
         'printf \'%s\\n%s\\n\' "$PW" "$PW" | passwd',

@@ -1,0 +1,166 @@
+"""Secret text in a command, read as the shell and the programs read it: the kind ``secret_kind`` names for a
+password given to a program that reads it, and none where the word reaches no such program.
+
+The readers without an option saying so (passwd, kinit, cryptsetup, sudo -S, occ user:add...) read their
+standard input only where they run as a command: at a line's start or after a separator, in a group or a
+subshell, after variables assigned, through the programs that run the command given as their arguments (sudo,
+env, timeout, nice, docker exec -i, chroot, xargs -a...) or as one string (sh -c, su -c, ssh HOST), by a path,
+their name quoted. A word that is an option's value (sudo -u NAME, timeout's DURATION) is no command.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from pic import secrettext
+
+PW = "Zt8kq2LmW9"
+PIPED = "a password piped to a program"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        # a program that runs the command given as one string
+        f"sh -c 'echo {PW} | passwd alice'",
+        f'bash -c "echo {PW} | kinit alice"',
+        f"echo {PW} | sh -c 'kinit alice'",
+        f"echo {PW} | bash -eu -o pipefail -c 'LANG=C kinit alice'",
+        f"echo {PW} | /bin/sh -ec -- 'passwd alice'",
+        f"sh -c 'kinit alice' <<< {PW}",
+        f"echo {PW} | su -c passwd",
+        f"echo {PW} | su alice -c 'kinit alice'",
+        f"echo {PW} | su - alice -s /bin/sh -c kinit",
+        f"echo {PW} | runuser -l alice -c passwd",
+        f"echo {PW} | ssh backup@nas.example.org passwd",
+        f"echo {PW} | ssh -p 2222 -i ../priv/id backup@nas.example.org 'kinit alice'",
+        f"echo {PW} | flock -n ../lock -c 'kinit alice'",
+        f"echo {PW} | env -S 'kinit alice'",
+        # a program that runs the command given as its arguments
+        f"echo {PW} | docker exec -i db passwd",
+        f"echo {PW} | docker exec -u root -it -w /srv db kinit alice",
+        f"echo {PW} | podman exec --interactive db passwd",
+        f"echo {PW} | docker compose exec web passwd",
+        f"echo {PW} | kubectl exec -n prod -i web-0 -- kinit alice",
+        f"echo {PW} | chroot ../root passwd",
+        f"echo {PW} | chroot --userspec=alice:alice ../root kinit",
+        f"echo {PW} | xargs -a ../priv/users passwd",
+        f"echo {PW} | flock ../lock kinit alice",
+        f"echo {PW} | sudo -u root -H passwd alice",
+        f"echo {PW} | doas -u root passwd alice",
+        f"echo {PW} | env -u LANG -C .. kinit alice",
+        f"echo {PW} | timeout -s KILL 30 kinit alice",
+        f"echo {PW} | nice -n 5 ionice -c 3 kinit alice",
+        f"echo {PW} | stdbuf -o L setsid kinit alice",
+        f"echo {PW} | exec -a renew kinit alice",
+        f"echo {PW} | time -p kinit alice",
+        f"echo {PW} | eval kinit alice",
+        f"echo {PW} | command -p passwd",
+        f"echo {PW} | sudo -u root sudo -S true",
+        # a group, a subshell, a reserved word, variables assigned
+        f"echo {PW} | {{ kinit alice; }}",
+        f"echo {PW} | (kinit alice)",
+        f"echo {PW} | ( cd .. && kinit alice )",
+        f"echo {PW} | if kinit alice; then echo ok; fi",
+        f"echo {PW} | ! kinit alice",
+        f"LANG=C kinit alice <<< {PW}",
+        f"cd .. && KRB5CCNAME=../tmp/cc LC_ALL=C kinit alice <<< {PW}",
+        f"x=$(kinit alice <<< {PW})",
+        # its name quoted, by a path
+        f"echo {PW} | 'passwd'",
+        f'echo {PW} | "kinit" alice',
+        f"echo {PW} | bin/passwd",
+        f"echo {PW} | ./kinit alice",
+        f"echo {PW} | ../tools/kinit alice",
+        f'echo {PW} | "$HOME"/bin/kinit alice',
+        f"echo {PW} | /usr/local/sbin/cryptsetup open ../x x",
+        # separators: |&, a pipe through other programs, quoted arguments holding one before the reader
+        f"echo {PW} |& passwd",
+        f"echo {PW} | tee -a ../log/x.log | passwd",
+        f"echo {PW} | tr -d '\\r' | grep -v '^#' | kinit alice",
+        f"echo {PW} | env 'A=b;c' mysql -u asso -p",
+        f"echo {PW} | env A='b|c' kinit alice",
+    ],
+)
+def test_a_password_given_to_a_program_run_as_a_command_is_found(command: str) -> None:
+    assert secrettext.secret_kind(command) == PIPED
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        # a word that is an option's value, not the command: a user, a group, a duration, a niceness, a variable
+        "sudo -u passwd logger hello",
+        f"echo {PW} | sudo -u passwd logger hello",
+        f"echo {PW} | sudo --user passwd logger hello",
+        f"echo {PW} | sudo -g kinit logger hello",
+        f"echo {PW} | doas -u kinit logger hello",
+        f"echo {PW} | timeout passwd logger hello",
+        f"echo {PW} | timeout -k kinit 5 logger hello",
+        f"echo {PW} | nice -n passwd logger hello",
+        f"echo {PW} | env -u kinit logger hello",
+        f"echo {PW} | runuser -u passwd -- logger hello",
+        f"echo {PW} | chroot passwd logger hello",
+        f"echo {PW} | flock kinit logger hello",
+        f"echo {PW} | docker exec -i -u passwd db logger hello",
+        f"echo {PW} | su kinit -c 'logger hello'",
+        f"echo {PW} | ssh -l passwd nas.example.org logger hello",
+        f"echo {PW} | ssh passwd logger hello",
+        # the reader's name as another program's argument, a quoted pattern, a string no program runs
+        f"echo {PW} | logger -t passwd",
+        f"echo {PW} | sh -c 'logger -t kinit'",
+        f"echo {PW} | su -c 'logger -t passwd' alice",
+        f"echo {PW} | mail -s 'sh -c passwd' root",
+        f"echo {PW} | grep -E 'a|passwd' ../log/x.log",
+        f"echo {PW} | awk '/^(passwd|kinit)/' | tee -a ../log/x.log",
+        f"echo {PW} | command -v passwd",
+        f"echo {PW} | tee -a ../log/passwd.log | mail -s 'kinit report' root",
+        # a reader given no standard input: xargs gives its words as arguments and /dev/null to the command,
+        # docker exec without -i and ssh -n none, kubectl exec without -i none; || runs it only on a failure
+        # and with the job's own standard input
+        f"echo {PW} | xargs passwd -S",
+        f"echo {PW} | docker exec db passwd",
+        f"echo {PW} | ssh -n nas.example.org passwd",
+        f"echo {PW} | kubectl exec web-0 -- kinit alice",
+        f"echo {PW} || kinit alice",
+        # a word in a file name, a path, a variable
+        "echo started | tee -a ../log/kinit.log",
+        'echo "$PW" | sudo -u root passwd alice',
+        "echo started; sudo -u root passwd -S alice",
+    ],
+)
+def test_a_word_no_reader_takes_as_its_password_is_none(command: str) -> None:
+    assert secrettext.secret_kind(command) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"echo {PW} | " + "sudo -u x " * 20_000 + "logger",
+        f"echo {PW} | " + "env A='b c' " * 20_000 + "logger",
+        f"echo {PW} | " + "sh -c '" * 30_000 + "logger",
+        f"echo {PW} | " + "su a " * 40_000 + "-c logger",
+        f"echo {PW} | " + "ssh -p 1 " * 20_000 + "h logger",
+        f"echo {PW} | " + "( { " * 30_000 + "logger",
+        f"echo {PW} | " + "x/" * 100_000 + "logger",
+        f"echo {PW} | " + "tee x | " * 20_000 + "logger",
+        f"echo {PW} | kubectl " + "exec " * 40_000 + "-- logger",
+        f"echo {PW} | docker exec " + "-e a " * 40_000 + "-i c logger",
+        f"echo {PW} | " + "timeout 5 " * 20_000 + "logger",
+        f"echo {PW} | (" + "cd x && " * 30_000 + "logger",
+        f"echo {PW} | (" * 30_000,
+        (f"echo {PW} | " + "tee x | " * 3 + "(cd; ") * 10_000,
+        f"logger <<< {PW}; " * 20_000,
+        "A=';' " * 30_000 + f"logger <<< {PW}",
+        "| sudo -u 'x;' " * 20_000 + f"<<< {PW}",
+        "$(" * 50_000 + "sudo -u x " * 10_000 + f"<<< {PW}",
+        "x\n" + "sudo -u x kinit <<EOF\n" * 20_000,
+    ],
+)
+def test_a_long_command_is_read_in_linear_time(text: str) -> None:
+    """CPU time of this process: a scan of these texts from each of their words would take minutes."""
+    import time
+
+    start = time.process_time()
+    secrettext.secret_kind(text)
+    assert time.process_time() - start < 3
