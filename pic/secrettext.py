@@ -178,7 +178,6 @@ _COMMAND_READER = (
     rf"|(?:php[\w.]*[ \t]+(?:-\S+[ \t]+)*{_PATH})?occ\s(?:{_ARGS}\s)?user:(?:add|resetpassword)(?![\w:-])"
     rf"|sudo{_SUDO_OPTIONS}[ \t]+(?:-[A-Za-z]*S[A-Za-z]*|--stdin)(?![\w-]))"
 )
-_PASSWORD_READER = rf"(?:{_READER_START}{_OPTION_READER}|{_COMMAND_READER})"
 _STDIN_READER = (
     rf"(?:{_READER_START}(?:\b(?:mysql|mariadb)[\w-]*\s(?:{_ARGS}\s)?(?:-p|--password)(?=[\"']*(?:\s|$|[;&|)]))"
     rf"|{_OPTION_READER})|{_COMMAND_READER})"
@@ -187,6 +186,15 @@ _STDIN_READER = (
 _ECHO = r"(?:echo(?:\s+-[neE]+)*|printf(?:\s+--)?(?:\s+[\"']*%s(?:\\n)?[\"']*)?)"
 # The one word it is given (group v): not a variable, an option, a path
 _STDIN_WORD = r"(?P<v>(?![$%{<*\\(\[-])(?!(?:\.\.?|~)?/)[^\s\"'`,;|&<>()]{6,})"
+# The first words of MariaDB's and MySQL's statements and of their client's commands, which a here-document
+# given to mysql -p may hold alone on its first line
+_SQL_WORDS = (
+    r"select|insert|update|delete|replace|create|alter|drop|truncate|rename|optimize|analyze|check|checksum|repair"
+    r"|grant|revoke|set|show|use|begin|start|commit|rollback|savepoint|release|lock|unlock|flush|purge|reset|kill"
+    r"|load|call|do|handler|with|values|table|explain|describe|desc|help|prepare|execute|deallocate|declare|install"
+    r"|uninstall|backup|shutdown|change|binlog|signal|resignal|source|delimiter|charset|connect|status|warnings"
+    r"|nowarning|pager|nopager|tee|notee|prompt|rehash|system|print|go|ego|exit|quit|clear"
+)
 # Then a pipe (| or |&, not ||), through up to three programs (echo PW | tee x | passwd; their quoted arguments
 # read whole: a | in awk '/^(a|b)/' is none), to the arguments before the reader (quoted ones read whole too:
 # env 'A=b;c' mysql -p)
@@ -529,28 +537,23 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
         ),
         ("echo", "yes", "printf"),
     ),
+    # a here-string (mysql -p <<< PW), or a here-document whose first line is one word (passwd <<EOF, then the
+    # password twice; mysql -p <<EOF, which reads its first line as the password where no terminal is, as in a
+    # job, and the rest as SQL: a first line SELECT, the columns below it, is none), given to a program that
+    # reads a password on its standard input (one pattern: the readers' expression compiled once for both)
     (
         "a password piped to a program",
         _Pattern(
             # the reader as first found (an atomic group: not each -p of a long line tried in turn); bash's
             # $'...' quotes too
-            rf"(?>{_STDIN_READER}){_ARGS}<<<\s*(?:\$(?='))?(?P<q>[\"']+)?{_STDIN_WORD}"
-            # quoted, the quotes end the word (as in a quoted script's '"'"'...'"'"'): 'SELECT 1' is no word
-            r"(?(q)[\"']+(?=[\s;&|)]|$)|(?=[\s;&|)\"']|$))"
+            rf"(?>{_STDIN_READER}){_ARGS}<<(?:<\s*(?:\$(?='))?(?P<q>[\"']+)?"
+            rf"|(?!<)-?[ \t]*[\"']?[\w.-]++[\"']?[^\n]{{0,200}}+\n[ \t]*(?P<h>)(?!(?i:{_SQL_WORDS})[ \t]*(?:\n|$)))"
+            rf"{_STDIN_WORD}"
+            # a here-document's line holds it alone; quoted, the quotes end the word (as in a quoted script's
+            # '"'"'...'"'"'): 'SELECT 1' is no word
+            r"(?(h)[ \t]*(?=\n|$)|(?(q)[\"']+(?=[\s;&|)]|$)|(?=[\s;&|)\"']|$)))"
         ),
-        ("<<<",),
-    ),
-    # a here-document whose first line is one word, given to a program that reads a password there (passwd
-    # <<EOF, then the password twice); not mysql -p, whose here-document is SQL (a first line SELECT, the columns
-    # below it, is no password)
-    (
-        "a password piped to a program",
-        _Pattern(
-            rf"(?>{_PASSWORD_READER}){_ARGS}<<(?!<)-?[ \t]*[\"']?[\w.-]++[\"']?[^\n]{{0,200}}+\n[ \t]*"
-            rf"{_STDIN_WORD}[ \t]*(?=\n|$)"
-        ),
-        # a here-document's line ends: a text without one (a cron job's command) holds none
-        ("\n",),
+        ("<<",),
     ),
     (
         "a PHP password constant",

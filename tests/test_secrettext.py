@@ -6,13 +6,21 @@ standard input only where they run as a command: at a line's start or after a se
 subshell, after variables assigned, through the programs that run the command given as their arguments (sudo,
 env, timeout, nice, docker exec -i, chroot, xargs -a...) or as one string (sh -c, su -c, ssh HOST), by a path,
 their name quoted. A word that is an option's value (sudo -u NAME, timeout's DURATION) is no command.
+
+mysql -p given a here-document reads its first line as the password where no terminal is (a job's): checked
+with the real client against a real MariaDB.
 """
 
 from __future__ import annotations
 
+import subprocess
+from collections.abc import Iterator
+
 import pytest
 
 from pic import secrettext
+from tests.conftest import require_program, require_root
+from tests.mariadb_server import MariaDB, cleanup, start_mariadb
 
 PW = "Zt8kq2LmW9"
 PIPED = "a password piped to a program"
@@ -131,6 +139,66 @@ def test_a_password_given_to_a_program_run_as_a_command_is_found(command: str) -
 )
 def test_a_word_no_reader_takes_as_its_password_is_none(command: str) -> None:
     assert secrettext.secret_kind(command) is None
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        f"mysql -u asso -p asso <<EOF\n{PW}\nOPTIMIZE TABLE wp_options;\nEOF",
+        f"mariadb -u asso -p asso <<'SQL'\n{PW}\nSELECT 1;\nSQL",
+        f"mariadb-dump -u asso --password asso <<-EOF > ../db/x.sql\n\t{PW}\n\tEOF",
+        f"cd .. && mysql -u asso -p <<EOF\n  {PW}\nSELECT 1;\nEOF",
+    ],
+)
+def test_the_first_line_of_mysql_p_s_here_document_is_its_password(command: str) -> None:
+    assert secrettext.secret_kind(command) == PIPED
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        # SQL or a client's command alone on the first line, more than one word, a variable
+        "mysql -u asso -p asso <<EOF\nSELECT\n  id\nFROM t;\nEOF",
+        "mysql -u asso -p asso <<EOF\noptimize\nTABLE wp_options;\nEOF",
+        "mysql -u asso -p asso <<EOF\nDELIMITER\nEOF",
+        "mysql -u asso -p asso <<EOF\nOPTIMIZE TABLE wp_options;\nEOF",
+        "mysql -u asso -p asso <<EOF\nSELECT 1;\nEOF",
+        "mysql -u asso -p asso <<EOF\n$DB_PASSWORD\nSELECT 1;\nEOF",
+        # no -p: the here-document is SQL
+        "mysql --defaults-extra-file=../priv/db.cnf asso <<EOF\nOPTIMIZE\nEOF",
+    ],
+)
+def test_sql_in_mysql_p_s_here_document_is_no_password(command: str) -> None:
+    assert secrettext.secret_kind(command) is None
+
+
+@pytest.fixture(scope="module")
+def mariadb() -> Iterator[MariaDB]:
+    for program in ("mariadbd", "mariadb", "mariadb-install-db", "mariadb-admin"):
+        require_program(program)
+    require_root("mariadbd runs as root here")
+    server = start_mariadb(tls=False)
+    server.root_sql(f"CREATE USER 'cron'@'localhost' IDENTIFIED BY '{PW}';")
+    yield server
+    cleanup(server)
+
+
+@pytest.mark.daemon
+def test_mariadb_p_without_a_terminal_reads_the_here_document_s_first_line_as_its_password(mariadb: MariaDB) -> None:
+    """What the rule above stands on: the client, given -p and no terminal (as in a job), takes the first line of
+    its standard input as the password; a wrong one is refused as a password given."""
+
+    def run(first_line: str) -> subprocess.CompletedProcess[str]:
+        command = f"mariadb --no-defaults -S {mariadb.socket_path} -u cron -p -e 'SELECT 1' <<EOF\n{first_line}\nEOF\n"
+        return subprocess.run(
+            ["sh", "-c", command], stdin=subprocess.DEVNULL, capture_output=True, text=True, check=False
+        )
+
+    right = run(PW)
+    assert right.returncode == 0, right.stderr
+    wrong = run("not-the-password")
+    assert wrong.returncode != 0 and "(using password: YES)" in wrong.stderr, wrong.stderr
+    assert secrettext.secret_kind(f"mariadb -u cron -p -e 'SELECT 1' <<EOF\n{PW}\nEOF") == PIPED
 
 
 @pytest.mark.parametrize(
