@@ -195,6 +195,11 @@ _SQL_WORDS = (
     r"|uninstall|backup|shutdown|change|binlog|signal|resignal|source|delimiter|charset|connect|status|warnings"
     r"|nowarning|pager|nopager|tee|notee|prompt|rehash|system|print|go|ego|exit|quit|clear"
 )
+# An FTP client's login command and its password (group v): user NAME PASSWORD (not anonymous), quote PASS PASSWORD
+_FTP_LOGIN = (
+    r"(?:user[ \t]+(?!(?:anonymous|ftp)[ \t])[^\s\"'\\;]+|(?:quote|literal)[ \t]+pass)[ \t]+"
+    r"[\"']*(?P<v>(?![\s$%{<*\\(\[])[^\s\"'`,;\\]{6,})"
+)
 # Then a pipe (| or |&, not ||), through up to three programs (echo PW | tee x | passwd; their quoted arguments
 # read whole: a | in awk '/^(a|b)/' is none), to the arguments before the reader (quoted ones read whole too:
 # env 'A=b;c' mysql -p)
@@ -413,6 +418,40 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
             rf"\s+[\"']*[^\s\"'-]\S*\s+(?![\"']*-){_VALUE}"
         ),
         ("rabbitmqctl", "ejabberdctl", "prosodyctl"),
+    ),
+    # the commands an FTP client reads (ftp, pftp, lftp): user NAME PASSWORD [ACCOUNT] (ftp -n's login; not an
+    # anonymous one, whose password is an address), quote|literal PASS PASSWORD; in a here-document given to it,
+    # in the lines piped to it (echo, printf's lines, a group), in lftp's -e or -c commands
+    (
+        "a password argument",
+        _Pattern(
+            rf"(?i){_COMMAND}[lp]?ftp(?:[ \t][^\n]{{0,200}}?)?<<-?[ \t]*[\"']?(?P<d>[\w.-]++)[\"']?[^\n]{{0,200}}+\n"
+            rf"(?:(?![ \t]*(?P=d)[ \t]*\n)[^\n]{{0,200}}+\n){{0,30}}?[ \t]*{_FTP_LOGIN}"
+        ),
+        ("ftp",),
+    ),
+    (
+        "a password argument",
+        _Pattern(
+            rf"(?i)(?:(?<=[\"'(;])|(?<=\\n)|(?<=echo[ \t]))[ \t]*{_FTP_LOGIN}"
+            rf"(?=[^\n|]{{0,400}}+\|(?!\|)&?[ \t]*{_PATH}[lp]?ftp(?![\w.:/-]))"
+        ),
+        ("ftp",),
+    ),
+    (
+        "a password argument",
+        _Pattern(rf"(?i){_COMMAND}lftp[ \t][^\n|]{{0,400}}?(?:[\"';]|\\n)[ \t]*{_FTP_LOGIN}"),
+        ("ftp",),
+    ),
+    # expect sending a password at a password's prompt: expect "*assword:*" then send "PASSWORD\r" (on the next
+    # line, after a ';', in the prompt's branch { send ... })
+    (
+        "a password sent by expect",
+        _Pattern(
+            r"(?i:assword|passphrase)[^\n\"'{};]{0,100}+[\"'}]?[ \t]*(?:[{;][ \t]*|\n[ \t]*|\\n[ \t]*)*+"
+            r"send(?:[ \t]+(?:--|-[a-z]+|-i[ \t]+\S+))*[ \t]+[\"{]?(?P<v>(?![$\[\\])[^\s\"{}\\$\[]{6,})\\[rn]"
+        ),
+        ("send",),
     ),
     # CiviCRM's bin/cli.php -u USER -p PASSWORD -e Job -a execute (its scheduled jobs)
     (

@@ -426,7 +426,7 @@ _PROGRAMS = (
     "ldapsearch ldappasswd mongodump mongosh ncftpput chpasswd echo printf cron_run_jobs.php openssl htpasswd drush "
     "fos:user:change-password security:hash-password cset config:set option yes passwd sudo chgpasswd kinit occ "
     "mysqladmin rabbitmqctl ejabberdctl mosquitto_passwd doveadm kadmin sqlcmd machine default ALTER SET "
-    "sh su ssh env timeout xargs chroot docker"
+    "sh su ssh env timeout xargs chroot docker ftp lftp expect send user"
 )
 _OPTIONS = (
     "-p|-P|-a|-A bearer|--auth|-U|-u|-w|-s|-qrP|--password|--password-stdin|-H|--header|-pass|pass:|'%s'|"
@@ -438,7 +438,8 @@ _OPTIONS = (
     "-H 'X-Auth-Token: Zt8kq2LmW9'|-e 'a; b'|<<EOF\nZt8kq2LmW9\n|-S|user:add|"
     "(echo Zt8kq2LmW9;|{ echo|; } |$'Zt8kq2LmW9'|"
     "password Zt8kq2LmW9|ROLE amis PASSWORD 'Zt8kq2LmW9'|add_user|pw -p|"
-    "https://amis:Zt8kq2LmW9@x.org|-c|-c '|-u passwd|exec -i c|-a f|LANG=C|{|(|'kinit'|bin/kinit|kinit |passwd|&|\n"
+    "https://amis:Zt8kq2LmW9@x.org|-c|-c '|-u passwd|exec -i c|-a f|LANG=C|{|(|'kinit'|bin/kinit|kinit |passwd|&|\n|"
+    '<<EOF\nuser amis Zt8kq2LmW9|\'user amis Zt8kq2LmW9\'|"assword:"|send "Zt8kq2LmW9\\r"'
 )
 _WORDS = (
     "Zt8kq2LmW9 amis x.org X-Api-Key X-Cache-Key Authorization Bearer PASSWORD password token APP_KEY DB_PASS "
@@ -623,6 +624,10 @@ _SECRET_FORMS = [
     ],
     "echo Zt8kq2LmW9 |& kinit",
     "LANG=C kinit a <<< Zt8kq2LmW9",
+    "ftp -n x <<EOF\nuser amis Zt8kq2LmW9\nEOF",
+    "echo 'user amis Zt8kq2LmW9' | ftp -n x",
+    "lftp -e 'user amis Zt8kq2LmW9; quit' x",
+    'expect "assword:"; send "Zt8kq2LmW9\\r"',
 ]
 
 

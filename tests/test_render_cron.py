@@ -348,6 +348,10 @@ SECRET = "Zt8kq2LmW9"
         f"echo {SECRET} | env 'A=b;c' mysql -u asso_cron_main -p asso_cron_main",
         f"cd .. && LANG=C kinit alice <<< {SECRET}",
         f"cd .. && sh -c 'kinit alice' <<< {SECRET}",
+        # an FTP client's login command, expect answering a password's prompt
+        f"printf 'open ftp.asso-cron.org\\nuser asso {SECRET}\\nput ../db/x.sql x.sql\\nbye\\n' | ftp -n",
+        f"lftp -e 'user asso {SECRET}; mirror -R ../db /backup; quit' ftp.asso-cron.org",
+        f'expect -c \'spawn sftp asso@nas.asso-cron.org; expect "assword:"; send "{SECRET}\\r"; expect eof\'',
     ],
 )
 def test_a_command_holding_a_secret_is_refused_as_the_policy_pack_would(tmp_path: Path, command: str) -> None:
@@ -523,6 +527,8 @@ def test_a_command_holding_a_secret_is_refused_as_the_policy_pack_would(tmp_path
         "echo alice-smith | xargs passwd -S",
         'echo finished | sh -c "logger -t kinit"',
         "echo finished | tee -a ../log/x.log | mail -s 'passwd report' admin@asso-cron.org",
+        "printf 'open ftp.asso-cron.org\\nuser anonymous bureau@asso-cron.org\\nget x.csv\\nbye\\n' | ftp -n",
+        'expect -c \'spawn sftp asso@nas.asso-cron.org; expect "assword:"; send "$env(NAS_PASS)\\r"; expect eof\'',
         "echo started | sudo tee -a ../log/x.log",
         'OC_PASS="$(cat ../priv/alice-pass)" php occ user:add --password-from-env alice',
         'printf \'%s\\n%s\\n\' "$PW" "$PW" | passwd',

@@ -7,8 +7,9 @@ subshell, after variables assigned, through the programs that run the command gi
 env, timeout, nice, docker exec -i, chroot, xargs -a...) or as one string (sh -c, su -c, ssh HOST), by a path,
 their name quoted. A word that is an option's value (sudo -u NAME, timeout's DURATION) is no command.
 
-mysql -p given a here-document reads its first line as the password where no terminal is (a job's): checked
-with the real client against a real MariaDB.
+A password in the commands given to an FTP client (user NAME PASSWORD) or sent by expect at a password's
+prompt is found too. mysql -p given a here-document reads its first line as the password where no terminal is
+(a job's): checked with the real client against a real MariaDB.
 """
 
 from __future__ import annotations
@@ -202,6 +203,59 @@ def test_mariadb_p_without_a_terminal_reads_the_here_document_s_first_line_as_it
 
 
 @pytest.mark.parametrize(
+    ("command", "kind"),
+    [
+        # an FTP client's commands: user NAME PASSWORD (ftp -n's login), quote PASS PASSWORD
+        (f"ftp -n ftp.example.org <<EOF\nuser asso {PW}\nbinary\nput ../db/x.sql\nquit\nEOF", "a password argument"),
+        (f"ftp -inv ftp.example.org <<'END'\n  user asso {PW} acct\n  put x\nEND", "a password argument"),
+        (f"ftp -n <<EOF\nopen ftp.example.org\nquote USER asso\nquote PASS {PW}\nEOF", "a password argument"),
+        (f"printf 'open ftp.example.org\\nuser asso {PW}\\nput x\\nbye\\n' | ftp -n", "a password argument"),
+        (f"echo 'user asso {PW}' | ftp -n ftp.example.org", "a password argument"),
+        (f"(echo user asso {PW}; echo put ../db/x.sql) | /usr/bin/ftp -n ftp.example.org", "a password argument"),
+        (f"lftp -e 'user asso {PW}; mirror -R ../db /backup; quit' ftp.example.org", "a password argument"),
+        (f'lftp -c "open ftp.example.org; user asso {PW}; put x"', "a password argument"),
+        # expect answering a password's prompt
+        (
+            f'expect -c \'spawn sftp asso@nas; expect "assword:"; send "{PW}\\r"; expect "sftp>"\'',
+            "a password sent by expect",
+        ),
+        (
+            f'expect <<\'EOF\'\nspawn ssh asso@nas\nexpect "*password*"\nsend -- "{PW}\\r"\ninteract\nEOF',
+            "a password sent by expect",
+        ),
+        (
+            f'expect -c \'spawn kinit asso; expect {{"*code:" {{send "$c\\r"}} -re "[Pp]assword.*:" '
+            f'{{send "{PW}\\n"}}}}\'',
+            "a password sent by expect",
+        ),
+    ],
+)
+def test_a_password_in_the_commands_given_to_ftp_or_expect_is_found(command: str, kind: str) -> None:
+    assert secrettext.secret_kind(command) == kind
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        # an anonymous login (its password is an address), a password read from a variable, a user alone, the
+        # words user NAME ... given to no FTP client
+        "ftp -n ftp.example.org <<EOF\nuser anonymous guest@example.org\nget x\nEOF",
+        "ftp -n ftp.example.org <<EOF\nuser asso $FTP_PASSWORD\nput x\nEOF",
+        "echo 'user asso created-today' | mail -s report root",
+        "echo 'user asso removed-today' | logger; curl -fsS ftp://ftp.example.org/x",
+        "ftp -n ftp.example.org <<EOF\nput x\nEOF\necho user asso created-today",
+        # expect sending what is no literal password, or at another prompt; send_user writes to the job's output
+        'expect -c \'spawn sftp asso@nas; expect "assword:"; send "$env(FTP_PASSWORD)\\r"\'',
+        'expect -c \'spawn sftp asso@nas; expect "assword:"; send "[exec cat ../priv/pw]\\r"\'',
+        'expect -c \'spawn sftp asso@nas; expect "login:"; send "asso-backup\\r"\'',
+        'expect -c \'spawn sftp asso@nas; expect "assword:"; send_user "password-sent\\r"\'',
+    ],
+)
+def test_ftp_s_and_expect_s_commands_without_a_password_are_none(command: str) -> None:
+    assert secrettext.secret_kind(command) is None
+
+
+@pytest.mark.parametrize(
     "text",
     [
         f"echo {PW} | " + "sudo -u x " * 20_000 + "logger",
@@ -223,6 +277,11 @@ def test_mariadb_p_without_a_terminal_reads_the_here_document_s_first_line_as_it
         "| sudo -u 'x;' " * 20_000 + f"<<< {PW}",
         "$(" * 50_000 + "sudo -u x " * 10_000 + f"<<< {PW}",
         "x\n" + "sudo -u x kinit <<EOF\n" * 20_000,
+        "'user a bbbbbbbb " * 20_000 + "| ftp",
+        "ftp <<E\n" + "user a\n" * 50_000,
+        "lftp " * 40_000 + "'user a",
+        "assword" + "{;" * 100_000 + "send",
+        "\\nuser a bbbbbbb" * 30_000 + " ftp",
     ],
 )
 def test_a_long_command_is_read_in_linear_time(text: str) -> None:
