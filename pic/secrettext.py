@@ -770,15 +770,23 @@ def _text_kind(value: str) -> str | None:
     return None
 
 
-# Words of letters and digits, none of 20 characters or more, between spaces: no pattern above can match
-# (each needs punctuation, an access key 20 characters in a row, base64 40), so no secret text.
+# Words of letters and digits, none of 20 characters or more, between spaces: no pattern above can match (each
+# needs punctuation, an access key 20 characters in a row, base64 40), so no secret text; unless they name a
+# program or a word of the forms that need none: openssl passwd PW, mysqladmin password PW, drush upwd USER PW,
+# rabbitmqctl|ejabberdctl|prosodyctl register USER HOST PW, createAndPromote USER PW, config|option set NAME PW,
+# cset, sset, a .netrc line (machine HOST ... password PW, default ...) (tests/test_fields_fast.py builds plain
+# words from every pattern's own words to check that these are all)
 _PLAIN_WORDS = re.compile(r"[^\W_]{1,19}(?:[ ]+[^\W_]{1,19})*")
+_PLAIN_FORMS = re.compile(
+    r"(?i)\b(?:openssl|mysqladmin|drush|rabbitmqctl|ejabberdctl|prosodyctl|createandpromote|config|configure|option"
+    r"|cset|sset|machine|default)\b"
+)
 
 
 def secret_kind(value: str, name: str = "") -> str | None:
     """What secret ``value`` looks like (``name``: the input or key it is held in), or None."""
-    if not name and _PLAIN_WORDS.fullmatch(value):  # the usual name of an association: no pattern to try
-        return None
+    if not name and _PLAIN_WORDS.fullmatch(value) and not _PLAIN_FORMS.search(value):
+        return None  # the usual name of an association: no pattern to try
     kind = _text_kind(value)
     if kind is not None:
         return kind

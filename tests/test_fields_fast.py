@@ -421,6 +421,46 @@ def test_secret_texts_shortcut_for_plain_words_gives_the_patterns_verdict(value:
     assert secrettext.secret_kind(value) is None
 
 
+# The words the patterns of secret text are written with (programs, options, keywords), a password, and the
+# words of the forms that need no punctuation
+_PATTERN_WORDS = sorted(
+    {w for _kind, p, _needs in secrettext._SECRET_TEXT for w in re.findall(r"\b[A-Za-z][A-Za-z0-9]{2,18}\b", p.pattern)}
+    | {"Zt8kq2LmW9", "alice", "host", "password", "login", "register", "update", "add", "set", "upwd"}
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(_PATTERN_WORDS), min_size=2, max_size=6).map(" ".join))
+@example("openssl passwd Zt8kq2LmW9")
+@example("machine nas login alice password Zt8kq2LmW9")
+def test_plain_words_naming_a_program_give_the_patterns_verdict(value: str) -> None:
+    """Plain words built from the patterns' own words: the shortcut for an association's name leaves to the
+    patterns those that name a program whose form needs no punctuation, and gives the patterns' verdict."""
+    assert secrettext.secret_kind(value) == secrettext._text_kind(value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "openssl passwd Zt8kq2LmW9",
+        "mysqladmin password Zt8kq2LmW9",
+        "drush upwd alice Zt8kq2LmW9",
+        "prosodyctl register alice localhost Zt8kq2LmW9",
+        "ejabberdctl register alice localhost Zt8kq2LmW9",
+        "php createAndPromote alice Zt8kq2LmW9",
+        "wp config set dbpassword Zt8kq2LmW9",
+        "wp option update smtppassword Zt8kq2LmW9",
+        "drush sset mailpassword Zt8kq2LmW9",
+        "machine nas login alice password Zt8kq2LmW9",
+        "Default login alice Password Zt8kq2LmW9",
+    ],
+)
+def test_a_secret_written_in_plain_words_is_found(value: str) -> None:
+    """Each was taken for an association's usual name, no pattern tried (the policy pack, reading a name with
+    the input's name, tried them and refused it)."""
+    assert secrettext.secret_kind(value) is not None
+
+
 _PROGRAMS = (
     "mysql mariadb MySQL sshpass redis-cli smbclient net smbtar http HTTP https xh zip unzip 7z lftp curl wget "
     "ldapsearch ldappasswd mongodump mongosh ncftpput chpasswd echo printf cron_run_jobs.php openssl htpasswd drush "
