@@ -59,7 +59,7 @@ _ARGS = rf"(?:(?=[^\n|;&'\"]{{0,200}}+['\"]){_QUOTED_ARGS}|[^\n|;&]{{0,200}}?)"
 # smbpasswd -s, pdbedit -t, htpasswd -i, saslpasswd2 -p, vncpasswd -f, openssl passwd -stdin, mkpasswd -s;
 # kinit, cryptsetup, pure-pw useradd|passwd, vault login -; Nextcloud's occ user:add and user:resetpassword
 # (asked twice; --password-from-env names the variable to read, but the password written is as plain);
-# wp-cli's --prompt=...pass; sshpass with none of -f, -d, -p, -e.
+# wp-cli's --prompt=...pass; sshpass with none of -f, -d, -p, -e; rclone obscure - (its first line).
 # Those named by an option or an option of their own each start a word, after a character that is none of a
 # word's, with one of the characters they start with: a text is tried from there only (elsewhere the first
 # look fails, not each of the programs in turn).
@@ -157,7 +157,7 @@ _AT_COMMAND = (
     rf"|(?=[\"']*[A-Za-z_]\w*=){_WORD}|{_PATH}{_RUNS_STRING}|{_PATH}{_RUNS_ARGUMENTS}))*+"
     rf"[ \t]*[\"']*{_PATH}"
 )
-_READER_START = r"(?<!\w)(?=[-/. \tcdhkmopsv])"
+_READER_START = r"(?<!\w)(?=[-/. \tcdhkmoprsv])"
 # (read from _READER_START)
 _OPTION_READER = (
     r"(?:(?<![\w-])--password-stdin\b|(?<![\w-])--passphrase-fd[\s=]+0\b"
@@ -168,6 +168,7 @@ _OPTION_READER = (
     rf"|\bhtpasswd\s(?:{_ARGS}\s)?-[a-zA-Z]*i|{_COMMAND}saslpasswd2?\s(?:{_ARGS}\s)?-[a-z]*p(?![\w-])"
     rf"|{_COMMAND}vncpasswd\s(?:{_ARGS}\s)?-f(?![\w-])|{_COMMAND}openssl\s+passwd\s(?:{_ARGS}\s)?-stdin(?![\w-])"
     rf"|{_COMMAND}mkpasswd\s(?:{_ARGS}\s)?(?:-[A-Za-z]*s(?![\w-])|--stdin\b)"
+    rf"|{_COMMAND}rclone\s(?:{_ARGS}\s)?obscure\s+-(?=\s|$|[;&|)])"
     r"|(?<![\w-])--password-from-env\b"
     r"|(?<![\w-])--prompt[=\s]+[\"']?[\w,-]*?pass(?![\w-])"
     r"|(?<![^\s/;&|(`\"'])sshpass(?:\s+-[vhV]+|\s+-[vhV]*P\s*\S+)*\s+(?=[^\s-]))"
@@ -453,6 +454,33 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
         ),
         ("send",),
     ),
+    # unixODBC's isql|iusql DSN [USER [PASSWORD]] (options anywhere, their values attached)
+    (
+        "a password argument",
+        _Pattern(
+            rf"{_COMMAND}iu?sql(?>(?:\s+-\S+)*)\s+[\"']*[^\s\"'-][^\s\"']*[\"']*(?>(?:\s+-\S+)*)"
+            rf"\s+[\"']*[^\s\"'-][^\s\"']*[\"']*(?>(?:\s+-\S+)*)\s+(?![\"']*-){_VALUE}"
+        ),
+        ("isql", "iusql"),
+    ),
+    # rclone obscure PASSWORD (- reads it on the standard input); rclone config create|update NAME [TYPE] KEY VALUE
+    # with a KEY naming a secret (pass, password2, client_secret, token, key...), rclone config password NAME KEY
+    # VALUE or KEY=VALUE (each value a password, written in clear)
+    (
+        "a password argument",
+        _Pattern(
+            rf"{_COMMAND}rclone\s{_ARGS}(?<=\s)(?:obscure|config\s+(?:(?:create|update)\s{_ARGS}(?<=\s)[\"']*"
+            rf"(?:{_KEY}\d*|key)[\"']*\s|password\s+[\"']*[^\s\"'-]\S*\s+[\"']*[^\s\"'=-][^\s\"'=]*(?:[\"']*\s|=)))"
+            rf"\s*(?![\"']*-){_VALUE}"
+        ),
+        ("rclone",),
+    ),
+    # InfluxDB's influx -password PASSWORD (1.x, options of one dash), -t TOKEN (2.x)
+    (
+        "a password option",
+        _Pattern(rf"{_COMMAND}influx\s{_ARGS}(?<=\s)-(?:password|t)(?:=|\s+)(?![\"']*-){_VALUE}"),
+        ("influx",),
+    ),
     # CiviCRM's bin/cli.php -u USER -p PASSWORD -e Job -a execute (its scheduled jobs)
     (
         "a password option",
@@ -522,14 +550,15 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
         _Pattern(rf"\bcurl\b{_ARGS}\s-U[\s\"']*[^\s:\"'$]*:(?P<v>(?![\s$])[^\s\"']{{6,}})"),
         ("curl",),
     ),
-    # Dovecot's doveadm pw -p PASSWORD, MIT Kerberos' kadmin -w PASSWORD, SQL Server's sqlcmd, bcp, osql -P PASSWORD
+    # Dovecot's doveadm pw -p PASSWORD, MIT Kerberos' kadmin -w PASSWORD, SQL Server's sqlcmd, bcp, osql -P
+    # PASSWORD, Sybase's isql and fisql, FreeTDS's tsql -P PASSWORD
     (
         "a password option",
         _Pattern(
             rf"{_COMMAND}(?:doveadm\s+pw\s{_ARGS}(?<=\s)-p|kadmin(?:\.local)?\s{_ARGS}(?<=\s)-w"
-            rf"|(?:sqlcmd|bcp|osql)\s{_ARGS}(?<=\s)-P)\s*(?![\"']*-){_VALUE}"
+            rf"|(?:sqlcmd|bcp|osql|f?isql|tsql)\s{_ARGS}(?<=\s)-P)\s*(?![\"']*-){_VALUE}"
         ),
-        ("doveadm", "kadmin", "sqlcmd", "bcp", "osql"),
+        ("doveadm", "kadmin", "sqlcmd", "bcp", "osql", "isql", "tsql"),
     ),
     # OpenLDAP's clients: -w PASSWORD (-W asks for it, -y reads a file); ldappasswd's -a OLD, -s NEW;
     # MongoDB's tools and ncftp's: -p PASSWORD
@@ -774,12 +803,12 @@ def _text_kind(value: str) -> str | None:
 # needs punctuation, an access key 20 characters in a row, base64 40), so no secret text; unless they name a
 # program or a word of the forms that need none: openssl passwd PW, mysqladmin password PW, drush upwd USER PW,
 # rabbitmqctl|ejabberdctl|prosodyctl register USER HOST PW, createAndPromote USER PW, config|option set NAME PW,
-# cset, sset, a .netrc line (machine HOST ... password PW, default ...) (tests/test_fields_fast.py builds plain
-# words from every pattern's own words to check that these are all)
+# cset, sset, a .netrc line (machine HOST ... password PW, default ...), rclone obscure PW, isql DSN USER PW
+# (tests/test_fields_fast.py builds plain words from every pattern's own words to check that these are all)
 _PLAIN_WORDS = re.compile(r"[^\W_]{1,19}(?:[ ]+[^\W_]{1,19})*")
 _PLAIN_FORMS = re.compile(
     r"(?i)\b(?:openssl|mysqladmin|drush|rabbitmqctl|ejabberdctl|prosodyctl|createandpromote|config|configure|option"
-    r"|cset|sset|machine|default)\b"
+    r"|cset|sset|machine|default|rclone|isql|iusql)\b"
 )
 
 

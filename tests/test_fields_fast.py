@@ -466,7 +466,7 @@ _PROGRAMS = (
     "ldapsearch ldappasswd mongodump mongosh ncftpput chpasswd echo printf cron_run_jobs.php openssl htpasswd drush "
     "fos:user:change-password security:hash-password cset config:set option yes passwd sudo chgpasswd kinit occ "
     "mysqladmin rabbitmqctl ejabberdctl mosquitto_passwd doveadm kadmin sqlcmd machine default ALTER SET "
-    "sh su ssh env timeout xargs chroot docker ftp lftp expect send user"
+    "sh su ssh env timeout xargs chroot docker ftp lftp expect send user rclone isql iusql tsql influx"
 )
 _OPTIONS = (
     "-p|-P|-a|-A bearer|--auth|-U|-u|-w|-s|-qrP|--password|--password-stdin|-H|--header|-pass|pass:|'%s'|"
@@ -668,6 +668,13 @@ _SECRET_FORMS = [
     "echo 'user amis Zt8kq2LmW9' | ftp -n x",
     "lftp -e 'user amis Zt8kq2LmW9; quit' x",
     'expect "assword:"; send "Zt8kq2LmW9\\r"',
+    "rclone obscure Zt8kq2LmW9",
+    "rclone config create x sftp pass Zt8kq2LmW9",
+    "echo Zt8kq2LmW9 | rclone obscure -",
+    *[f"{p} dsn amis Zt8kq2LmW9" for p in ("isql", "iusql")],
+    *[f"{p} -U sa -P Zt8kq2LmW9" for p in ("isql", "fisql", "tsql")],
+    "influx -password Zt8kq2LmW9",
+    "influx -t Zt8kq2LmW9",
 ]
 
 

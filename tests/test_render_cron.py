@@ -352,6 +352,11 @@ SECRET = "Zt8kq2LmW9"
         f"printf 'open ftp.asso-cron.org\\nuser asso {SECRET}\\nput ../db/x.sql x.sql\\nbye\\n' | ftp -n",
         f"lftp -e 'user asso {SECRET}; mirror -R ../db /backup; quit' ftp.asso-cron.org",
         f'expect -c \'spawn sftp asso@nas.asso-cron.org; expect "assword:"; send "{SECRET}\\r"; expect eof\'',
+        # rclone's, unixODBC isql's, InfluxDB's passwords
+        f"rclone config create nas sftp host nas.asso-cron.org user asso pass {SECRET} && rclone sync ../db nas:asso",
+        f"rclone sync ../db nas:asso --sftp-pass $(rclone obscure {SECRET})",
+        f"isql asso-dsn asso {SECRET} -b < ../db/optimize.sql",
+        f"influx -username asso -password {SECRET} -execute 'SHOW DATABASES'",
     ],
 )
 def test_a_command_holding_a_secret_is_refused_as_the_policy_pack_would(tmp_path: Path, command: str) -> None:
@@ -527,8 +532,11 @@ def test_a_command_holding_a_secret_is_refused_as_the_policy_pack_would(tmp_path
         "echo alice-smith | xargs passwd -S",
         'echo finished | sh -c "logger -t kinit"',
         "echo finished | tee -a ../log/x.log | mail -s 'passwd report' admin@asso-cron.org",
+        # an anonymous FTP login (its password an address), expect, rclone and isql given no password in clear
         "printf 'open ftp.asso-cron.org\\nuser anonymous bureau@asso-cron.org\\nget x.csv\\nbye\\n' | ftp -n",
         'expect -c \'spawn sftp asso@nas.asso-cron.org; expect "assword:"; send "$env(NAS_PASS)\\r"; expect eof\'',
+        "rclone sync ../db nas:asso --password-command 'cat ../priv/rclone-pass'",
+        "isql asso-dsn asso -b < ../db/optimize.sql",
         "echo started | sudo tee -a ../log/x.log",
         'OC_PASS="$(cat ../priv/alice-pass)" php occ user:add --password-from-env alice',
         'printf \'%s\\n%s\\n\' "$PW" "$PW" | passwd',

@@ -256,6 +256,60 @@ def test_ftp_s_and_expect_s_commands_without_a_password_are_none(command: str) -
 
 
 @pytest.mark.parametrize(
+    ("command", "kind"),
+    [
+        # rclone obscure PASSWORD, - reading it on the standard input; config create|update NAME ... KEY VALUE
+        # with a KEY naming a secret; config password NAME KEY VALUE (each value a password)
+        (f"rclone obscure {PW}", "a password argument"),
+        (f"rclone obscure '{PW}' > ../priv/obscured", "a password argument"),
+        (f"echo {PW} | rclone obscure -", PIPED),
+        (f"rclone config create nas sftp host nas.example.org user asso pass {PW}", "a password argument"),
+        (
+            f"rclone --config ../priv/rclone.conf config create box crypt remote nas:b password2 {PW}",
+            "a password argument",
+        ),
+        (f"rclone config update nas pass {PW} --obscure", "a password argument"),
+        (f"rclone config create s3 s3 provider AWS secret_access_key {PW}", "a password argument"),
+        (f"rclone config password nas pass {PW}", "a password argument"),
+        (f"rclone config password nas fieldname={PW}", "a password argument"),
+        # unixODBC's isql DSN USER PASSWORD; Sybase's isql, FreeTDS's tsql -P PASSWORD
+        (f"isql asso-dsn asso {PW} -b < ../db/x.sql", "a password argument"),
+        (f"iusql -v asso-dsn asso {PW}", "a password argument"),
+        (f"isql -b asso-dsn -w asso '{PW}'", "a password argument"),
+        (f"isql asso {PW[:5]}x {PW}", "a password argument"),
+        (f"fisql -S server -U sa -P {PW}", "a password option"),
+        (f"tsql -H db -p 1433 -U asso -P {PW}", "a password option"),
+        # InfluxDB's influx -password (1.x), -t TOKEN (2.x)
+        (f"influx -username admin -password {PW} -execute 'SHOW DATABASES'", "a password option"),
+        (f"influx query -t {PW} 'from(bucket: \"x\")'", "a password option"),
+    ],
+)
+def test_a_password_given_to_rclone_isql_or_influx_is_found(command: str, kind: str) -> None:
+    assert secrettext.secret_kind(command) == kind
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "rclone obscure -",
+        'echo "$PW" | rclone obscure -',
+        "rclone config create nas sftp host nas.example.org user asso key_file ../priv/id_nas",
+        'rclone config create nas sftp host nas.example.org user asso pass "$(cat ../priv/nas-pass)"',
+        "rclone config update nas host nas2.example.org",
+        "rclone sync ../db nas:backup --password-command 'cat ../priv/rclone-pass'",
+        "isql asso-dsn asso -b < ../db/x.sql",
+        'isql asso-dsn asso "$DB_PASS" -b < ../db/x.sql',
+        "isql asso-dsn",
+        "influx -username admin -password '' -execute 'SHOW DATABASES'",
+        'influx query -t "$INFLUX_TOKEN" -f ../q.flux',
+        "influx -precision rfc3339 -database telegraf -execute 'SHOW MEASUREMENTS'",
+    ],
+)
+def test_rclone_isql_and_influx_without_a_password_are_none(command: str) -> None:
+    assert secrettext.secret_kind(command) is None
+
+
+@pytest.mark.parametrize(
     "text",
     [
         f"echo {PW} | " + "sudo -u x " * 20_000 + "logger",
