@@ -157,6 +157,20 @@ _AT_COMMAND = (
     rf"|(?=[\"']*[A-Za-z_]\w*=){_WORD}|{_PATH}{_RUNS_STRING}|{_PATH}{_RUNS_ARGUMENTS}))*+"
     rf"[ \t]*[\"']*{_PATH}"
 )
+# The same without the programs that run another, for a text naming none of them (_RUNNERS): a third as long to
+# compile
+_AT_COMMAND_ALONE = (
+    r"(?:(?m:^)|(?<=[;&|])|(?<=\$\())"
+    r"(?:[ \t]*(?:\(|[{!](?=[ \t])|(?:if|then|else|elif|do|while|until)(?=[ \t])"
+    rf"|(?=[\"']*[A-Za-z_]\w*=){_WORD}))*+"
+    rf"[ \t]*[\"']*{_PATH}"
+)
+# Where one of the programs above (or sudo -S) can be read: its name after none of a word's characters, a '.'
+# or a '-', then a blank
+_RUNNERS = re.compile(
+    r"(?<![\w.-])(?:sudo|doas|env|timeout|nice|nohup|command|exec|time|stdbuf|ionice|setsid|chroot|flock|eval"
+    r"|runuser|xargs|docker|docker-compose|podman|kubectl|sh|bash|dash|zsh|ksh|mksh|ash|su|ssh)(?=[ \t])"
+)
 _READER_START = r"(?<!\w)(?=[-/. \tcdhkmoprsv])"
 # (read from _READER_START)
 _OPTION_READER = (
@@ -173,16 +187,19 @@ _OPTION_READER = (
     r"|(?<![\w-])--prompt[=\s]+[\"']?[\w,-]*?pass(?![\w-])"
     r"|(?<![^\s/;&|(`\"'])sshpass(?:\s+-[vhV]+|\s+-[vhV]*P\s*\S+)*\s+(?=[^\s-]))"
 )
-_COMMAND_READER = (
-    rf"{_AT_COMMAND}(?:(?:passwd|kinit|cryptsetup)(?![\w.-])|pure-pw\s+(?:useradd|passwd)(?![\w-])"
+_COMMAND_NAMES = (
+    r"(?:passwd|kinit|cryptsetup)(?![\w.-])|pure-pw\s+(?:useradd|passwd)(?![\w-])"
     rf"|vault\s+login\s(?:{_ARGS}\s)?-(?=\s|$|[;&|)])"
     rf"|(?:php[\w.]*[ \t]+(?:-\S+[ \t]+)*{_PATH})?occ\s(?:{_ARGS}\s)?user:(?:add|resetpassword)(?![\w:-])"
-    rf"|sudo{_SUDO_OPTIONS}[ \t]+(?:-[A-Za-z]*S[A-Za-z]*|--stdin)(?![\w-]))"
+)
+_COMMAND_READER = (
+    rf"{_AT_COMMAND}(?:{_COMMAND_NAMES}|sudo{_SUDO_OPTIONS}[ \t]+(?:-[A-Za-z]*S[A-Za-z]*|--stdin)(?![\w-]))"
 )
 _STDIN_READER = (
     rf"(?:{_READER_START}(?:\b(?:mysql|mariadb)[\w-]*\s(?:{_ARGS}\s)?(?:-p|--password)(?=[\"']*(?:\s|$|[;&|)]))"
     rf"|{_OPTION_READER})|{_COMMAND_READER})"
 )
+_STDIN_READER_ALONE = _STDIN_READER.replace(_COMMAND_READER, rf"{_AT_COMMAND_ALONE}(?:{_COMMAND_NAMES})")
 # A program writing its arguments: echo, printf with a format that writes each as a line
 _ECHO = r"(?:echo(?:\s+-[neE]+)*|printf(?:\s+--)?(?:\s+[\"']*%s(?:\\n)?[\"']*)?)"
 # The one word it is given (group v): not a variable, an option, a path
@@ -215,24 +232,39 @@ _PIPED = (
 class _Pattern:
     """A regular expression compiled when first used: most texts hold none of the words a pattern needs, and
     most runs (``pic check`` of members without cron jobs) try none, so compiling them all at import
-    (about 10 ms for these) is mostly wasted. ``search`` and ``finditer`` are ``re.Pattern``'s."""
+    (about 10 ms for these) is mostly wasted. ``search`` and ``finditer`` are ``re.Pattern``'s.
 
-    __slots__ = ("_compiled", "pattern")
+    With ``alone``, the same expression without the programs that run another (sudo, sh -c...), for a text
+    naming none of them (_RUNNERS), where both find the same: the usual command compiles the shorter."""
 
-    def __init__(self, pattern: str) -> None:
+    __slots__ = ("_compiled", "_compiled_alone", "alone", "pattern")
+
+    def __init__(self, pattern: str, alone: str | None = None) -> None:
         self.pattern = pattern
+        self.alone = alone
         self._compiled: re.Pattern[str] | None = None
+        self._compiled_alone: re.Pattern[str] | None = None
 
-    def _regex(self) -> re.Pattern[str]:
+    def _regex(self, text: str) -> re.Pattern[str]:
+        if self.alone is not None and _RUNNERS.search(text) is None:
+            if self._compiled_alone is None:
+                self._compiled_alone = re.compile(self.alone)
+            return self._compiled_alone
         if self._compiled is None:
             self._compiled = re.compile(self.pattern)
         return self._compiled
 
     def search(self, text: str) -> re.Match[str] | None:
-        return self._regex().search(text)
+        return self._regex(text).search(text)
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
-        return self._regex().finditer(text)
+        return self._regex(text).finditer(text)
+
+
+def _reading(pattern: str) -> _Pattern:
+    """A pattern holding the readers of a password on the standard input, with its form for a text naming no
+    program that runs another."""
+    return _Pattern(pattern, alone=pattern.replace(_STDIN_READER, _STDIN_READER_ALONE))
 
 
 # Text that is a secret wherever it appears: (kind, pattern, needs); a pattern's group v, when it has
@@ -595,7 +627,7 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
     # passwd, { echo PW; echo PW; } | ... (one pattern: the readers' expression, the longest here, compiled once)
     (
         "a password piped to a program",
-        _Pattern(
+        _reading(
             # yes run as a program (the lookbehind after the word: tried only where the word is)
             r"(?P<g>[({][ \t]*)?"
             rf"(?:\becho(?:\s+-[neE]+)*|yes(?<![^\s/;&|(`\"']yes)|\bprintf(?:\s+--)?(?:\s+[\"']*(?:%s(?:\\n)?){{1,3}}[\"']*)?)"
@@ -611,7 +643,7 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
     # reads a password on its standard input (one pattern: the readers' expression compiled once for both)
     (
         "a password piped to a program",
-        _Pattern(
+        _reading(
             # the reader as first found (an atomic group: not each -p of a long line tried in turn); bash's
             # $'...' quotes too
             rf"(?>{_STDIN_READER}){_ARGS}<<(?:<\s*(?:\$(?='))?(?P<q>[\"']+)?"

@@ -704,6 +704,76 @@ def test_secret_patterns_skipped_for_the_words_they_need_give_every_patterns_ver
             assert any(word in folded for word in needs), (kind, pattern.pattern)
 
 
+def _found(pattern: str, value: str) -> list[tuple[tuple[int, int], str | None]]:
+    return [(m.span(), m.groupdict().get("v")) for m in re.finditer(pattern, value)]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(_SECRET_PIECES, min_size=1, max_size=14).map("".join))
+@example("echo Zt8kq2LmW9 | LANG=C kinit")
+@example("(kinit a) <<< Zt8kq2LmW9")
+def test_a_pattern_s_form_for_a_text_naming_no_runner_finds_what_the_whole_finds(value: str) -> None:
+    """A pattern read with the programs that run another (sudo, env, sh -c...) is tried in its shorter form on a
+    text naming none of them: it finds the same there."""
+    if secrettext._RUNNERS.search(value):
+        return
+    for _kind, pattern, _needs in secrettext._SECRET_TEXT:
+        if pattern.alone is not None:
+            assert _found(pattern.alone, value) == _found(pattern.pattern, value)
+
+
+@pytest.mark.parametrize("value", [f for f in _SECRET_FORMS if not secrettext._RUNNERS.search(f)])
+def test_each_form_naming_no_runner_is_found_by_the_shorter_forms_too(value: str) -> None:
+    for text in (value, value.upper()):
+        for _kind, pattern, _needs in secrettext._SECRET_TEXT:
+            if pattern.alone is not None:
+                assert _found(pattern.alone, text) == _found(pattern.pattern, text)
+
+
+@pytest.mark.parametrize(
+    "runner",
+    [
+        "sudo -u root",
+        "doas",
+        "env -u LANG",
+        "timeout 5",
+        "nice -n 5",
+        "nohup",
+        "command -p",
+        "exec",
+        "time",
+        "stdbuf -o L",
+        "ionice -c 3",
+        "setsid",
+        "chroot ../root",
+        "flock ../lock",
+        "eval",
+        "runuser -u alice",
+        "xargs -a ../users",
+        "docker exec -i c",
+        "docker-compose exec web",
+        "podman exec -i c",
+        "kubectl exec -i web --",
+        "sh -c",
+        "bash -c",
+        "dash -c",
+        "zsh -c",
+        "ksh -c",
+        "mksh -c",
+        "ash -c",
+        "su -c",
+        "ssh nas",
+        "/bin/sh -c",
+    ],
+)
+def test_each_program_that_runs_another_is_named_among_the_runners(runner: str) -> None:
+    """The whole pattern finds a reader run through it, and _RUNNERS names it: the shorter form is not used."""
+    value = f"echo Zt8kq2LmW9 | {runner} kinit"
+    assert secrettext._RUNNERS.search(value) is not None
+    assert secrettext.secret_kind(value) == "a password piped to a program"
+    assert not any(p.alone is not None and re.search(p.alone, value) for _k, p, _n in secrettext._SECRET_TEXT)
+
+
 def test_every_letter_re_matches_with_an_ascii_letter_is_folded() -> None:
     """The characters outside ASCII that re, ignoring case, matches with one of a-z are folded to it."""
     letter = re.compile("(?i)[a-z]")
