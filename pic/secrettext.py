@@ -59,7 +59,8 @@ _ARGS = rf"(?:(?=[^\n|;&'\"]{{0,200}}+['\"]){_QUOTED_ARGS}|[^\n|;&]{{0,200}}?)"
 # smbpasswd -s, pdbedit -t, htpasswd -i, saslpasswd2 -p, vncpasswd -f, openssl passwd -stdin, mkpasswd -s;
 # kinit, cryptsetup, pure-pw useradd|passwd, vault login -; Nextcloud's occ user:add and user:resetpassword
 # (asked twice; --password-from-env names the variable to read, but the password written is as plain);
-# wp-cli's --prompt=...pass; sshpass with none of -f, -d, -p, -e; rclone obscure - (its first line).
+# wp-cli's --prompt=...pass; sshpass with none of -f, -d, -p, -e; rclone obscure - (its first line); sshfs -o
+# password_stdin; openconnect --passwd-on-stdin.
 # Those named by an option or an option of their own each start a word, after a character that is none of a
 # word's, with one of the characters they start with: a text is tried from there only (elsewhere the first
 # look fails, not each of the programs in turn).
@@ -133,7 +134,8 @@ _RUNS_ARGUMENTS = (
     r"(?=[ \t]+[^\s-])"
 )
 # The programs that run a command given as one string (after the quote that opens it, the command starts):
-# sh, bash... -c STRING; su and runuser [USER] -c STRING; flock FILE -c STRING; env -S STRING; ssh [options]
+# sh, bash... -c STRING; su and runuser [USER] -c STRING; flock FILE -c STRING; env -S STRING; script -c STRING
+# (its terminal's input is the standard input); ssh [options]
 # HOST COMMAND (without -n, -f or -N, which give it no standard input or run none)
 _RUNS_STRING = (
     r"(?:(?:sh|bash|dash|zsh|ksh|mksh|ash|busybox[ \t]+sh)"
@@ -143,19 +145,21 @@ _RUNS_STRING = (
     r"[ \t]+(?:-[flmpP]*c[ \t]*|--(?:session-)?command(?:=|[ \t]+))"
     rf"|flock{_FLOCK_OPTIONS}[ \t]+{_WORD}[ \t]+(?:-c[ \t]*|--command(?:=|[ \t]+))"
     rf"|env{_options('i0v', 'uCP', 'unset|chdir', 'split-string')}[ \t]+(?:-[i0v]*S[ \t]*|--split-string(?:=|[ \t]+))"
+    rf"|script{_options('aefqkw', 'EIOBTmo', 'echo|log-[a-z]+|logging-format|output-limit', 'command')}"
+    r"[ \t]+(?:-[aefqkw]*c[ \t]*|--command(?:=|[ \t]+))"
     rf"|ssh{_options('46AaCGgKkMqsTtVvXxYy', 'BbcDEeFIiJLlmOoPpQRSWw')}[ \t]+(?!-){_WORD}(?:[ \t]+--)?[ \t]+)"
     r"[\"']*"
 )
 # Where a program runs as a command: at the start of a line, after a separator (; & && | || |&) or $(, after a
 # subshell's '(' or a group's '{' there, a reserved word (if, then, do, while, !...), variables assigned
-# (LANG=C kinit), the programs above; its name quoted too ('passwd', "kinit"), by a path (/usr/bin/kinit,
+# (LANG=C kinit), the programs above; its name quoted too ('passwd', "kinit", \kinit), by a path (/usr/bin/kinit,
 # bin/passwd, ./kinit). Not after "(" or "`" elsewhere, which a quoted pattern holds as often as a subshell
 # (grep '(kinit', awk '/^(passwd|kinit)/').
 _AT_COMMAND = (
     r"(?:(?m:^)|(?<=[;&|])|(?<=\$\())"
     r"(?:[ \t]*(?:\(|[{!](?=[ \t])|(?:if|then|else|elif|do|while|until)(?=[ \t])"
     rf"|(?=[\"']*[A-Za-z_]\w*=){_WORD}|{_PATH}{_RUNS_STRING}|{_PATH}{_RUNS_ARGUMENTS}))*+"
-    rf"[ \t]*[\"']*{_PATH}"
+    rf"[ \t]*[\"']*\\?{_PATH}"
 )
 # The same without the programs that run another, for a text naming none of them (_RUNNERS): a third as long to
 # compile
@@ -163,13 +167,13 @@ _AT_COMMAND_ALONE = (
     r"(?:(?m:^)|(?<=[;&|])|(?<=\$\())"
     r"(?:[ \t]*(?:\(|[{!](?=[ \t])|(?:if|then|else|elif|do|while|until)(?=[ \t])"
     rf"|(?=[\"']*[A-Za-z_]\w*=){_WORD}))*+"
-    rf"[ \t]*[\"']*{_PATH}"
+    rf"[ \t]*[\"']*\\?{_PATH}"
 )
 # Where one of the programs above (or sudo -S) can be read: its name after none of a word's characters, a '.'
 # or a '-', then a blank
 _RUNNERS = re.compile(
     r"(?<![\w.-])(?:sudo|doas|env|timeout|nice|nohup|command|exec|time|stdbuf|ionice|setsid|chroot|flock|eval"
-    r"|runuser|xargs|docker|docker-compose|podman|kubectl|sh|bash|dash|zsh|ksh|mksh|ash|su|ssh)(?=[ \t])"
+    r"|runuser|xargs|docker|docker-compose|podman|kubectl|sh|bash|dash|zsh|ksh|mksh|ash|su|ssh|script)(?=[ \t])"
 )
 _READER_START = r"(?<!\w)(?=[-/. \tcdhkmoprsv])"
 # (read from _READER_START)
@@ -183,7 +187,7 @@ _OPTION_READER = (
     rf"|{_COMMAND}vncpasswd\s(?:{_ARGS}\s)?-f(?![\w-])|{_COMMAND}openssl\s+passwd\s(?:{_ARGS}\s)?-stdin(?![\w-])"
     rf"|{_COMMAND}mkpasswd\s(?:{_ARGS}\s)?(?:-[A-Za-z]*s(?![\w-])|--stdin\b)"
     rf"|{_COMMAND}rclone\s(?:{_ARGS}\s)?obscure\s+-(?=\s|$|[;&|)])"
-    r"|(?<![\w-])--password-from-env\b"
+    r"|(?<![\w-])--password-from-env\b|(?<![\w-])password_stdin\b|(?<![\w-])--passwd-on-stdin\b"
     r"|(?<![\w-])--prompt[=\s]+[\"']?[\w,-]*?pass(?![\w-])"
     r"|(?<![^\s/;&|(`\"'])sshpass(?:\s+-[vhV]+|\s+-[vhV]*P\s*\S+)*\s+(?=[^\s-]))"
 )
@@ -507,6 +511,34 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
         ),
         ("rclone",),
     ),
+    # docker login -p PASSWORD (podman's, buildah's, skopeo's, nerdctl's, helm registry login's); Java's keytool and
+    # jarsigner -storepass, -keypass (-srcstorepass...), -new PASSWORD (not -storepass:env VAR, :file FILE)
+    (
+        "a password option",
+        _Pattern(
+            rf"{_COMMAND}(?:(?:docker|podman|buildah|skopeo|nerdctl)\s+|helm\s+registry\s+)login\s{_ARGS}(?<=\s)-p"
+            rf"\s*(?![\"']*-){_VALUE}"
+        ),
+        ("login",),
+    ),
+    (
+        "a password option",
+        _Pattern(
+            rf"{_COMMAND}(?:keytool|jarsigner)\s{_ARGS}(?<=\s)-(?:(?:src|dest)?(?:store|key)pass|new)\s+(?![\"']*-){_VALUE}"
+        ),
+        ("keytool", "jarsigner"),
+    ),
+    # Oracle's sqlplus USER/PASSWORD[@DATABASE]; MEGAcmd's mega-login EMAIL PASSWORD
+    (
+        "a password argument",
+        _Pattern(rf"{_COMMAND}sqlplus(?:\s+-\S+)*\s+[\"']*[^\s/@\"'-][^\s/@\"']*/(?P<v>(?![$\s])[^\s@\"'/]{{6,}})"),
+        ("sqlplus",),
+    ),
+    (
+        "a password argument",
+        _Pattern(rf"{_COMMAND}mega-login(?:\s+-\S+)*\s+[\"']*[^\s\"'-]\S*\s+(?![\"']*-){_VALUE}"),
+        ("mega-login",),
+    ),
     # InfluxDB's influx -password PASSWORD (1.x, options of one dash), -t TOKEN (2.x)
     (
         "a password option",
@@ -633,6 +665,8 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
             rf"(?:\becho(?:\s+-[neE]+)*|yes(?<![^\s/;&|(`\"']yes)|\bprintf(?:\s+--)?(?:\s+[\"']*(?:%s(?:\\n)?){{1,3}}[\"']*)?)"
             rf"\s+[\"']*{_STDIN_WORD}[\"']*"
             rf"(?(g)(?:\s*;\s*{_ECHO}\s+[\"']*[^\s\"'`,;|&<>()]+[\"']*){{0,2}}\s*;?\s*[)}}]|(?:\s+[\"']*(?P=v)[\"']*){{0,2}})"
+            # its standard error sent elsewhere (2>/dev/null, 2>&1)
+            r"(?:\s*[2-9]>>?(?:&[0-9-]|[^\s|;&<>]+))*"
             rf"{_PIPED}{_STDIN_READER}"
         ),
         ("echo", "yes", "printf"),
@@ -646,7 +680,8 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
         _reading(
             # the reader as first found (an atomic group: not each -p of a long line tried in turn); bash's
             # $'...' quotes too
-            rf"(?>{_STDIN_READER}){_ARGS}<<(?:<\s*(?:\$(?='))?(?P<q>[\"']+)?"
+            # its output sent elsewhere between (2>&1, &>/dev/null)
+            rf"(?>{_STDIN_READER})(?:{_ARGS}(?:[0-9]*>&[0-9-]|&>>?)){{0,4}}?{_ARGS}<<(?:<\s*(?:\$(?='))?(?P<q>[\"']+)?"
             rf"|(?!<)-?[ \t]*[\"']?[\w.-]++[\"']?[^\n]{{0,200}}+\n[ \t]*(?P<h>)(?!(?i:{_SQL_WORDS})[ \t]*(?:\n|$)))"
             rf"{_STDIN_WORD}"
             # a here-document's line holds it alone; quoted, the quotes end the word (as in a quoted script's

@@ -466,7 +466,8 @@ _PROGRAMS = (
     "ldapsearch ldappasswd mongodump mongosh ncftpput chpasswd echo printf cron_run_jobs.php openssl htpasswd drush "
     "fos:user:change-password security:hash-password cset config:set option yes passwd sudo chgpasswd kinit occ "
     "mysqladmin rabbitmqctl ejabberdctl mosquitto_passwd doveadm kadmin sqlcmd machine default ALTER SET "
-    "sh su ssh env timeout xargs chroot docker ftp lftp expect send user rclone isql iusql tsql influx"
+    "sh su ssh env timeout xargs chroot docker ftp lftp expect send user rclone isql iusql tsql influx keytool "
+    "sqlplus mega-login script login"
 )
 _OPTIONS = (
     "-p|-P|-a|-A bearer|--auth|-U|-u|-w|-s|-qrP|--password|--password-stdin|-H|--header|-pass|pass:|'%s'|"
@@ -675,6 +676,16 @@ _SECRET_FORMS = [
     *[f"{p} -U sa -P Zt8kq2LmW9" for p in ("isql", "fisql", "tsql")],
     "influx -password Zt8kq2LmW9",
     "influx -t Zt8kq2LmW9",
+    *[
+        f"{p} login -u amis -p Zt8kq2LmW9 x"
+        for p in ("docker", "podman", "buildah", "skopeo", "nerdctl", "helm registry")
+    ],
+    *[f"{p} -storepass Zt8kq2LmW9" for p in ("keytool", "jarsigner")],
+    "sqlplus amis/Zt8kq2LmW9@db",
+    "mega-login amis@x.org Zt8kq2LmW9",
+    *[f"echo Zt8kq2LmW9 | {p}" for p in ("sshfs -o password_stdin a@h:/ m", "openconnect --passwd-on-stdin h")],
+    "echo Zt8kq2LmW9 | script -qc kinit",
+    "kinit 2>&1 <<< Zt8kq2LmW9",
 ]
 
 
@@ -763,6 +774,7 @@ def test_each_form_naming_no_runner_is_found_by_the_shorter_forms_too(value: str
         "ash -c",
         "su -c",
         "ssh nas",
+        "script -qc",
         "/bin/sh -c",
     ],
 )

@@ -357,6 +357,9 @@ SECRET = "Zt8kq2LmW9"
         f"rclone sync ../db nas:asso --sftp-pass $(rclone obscure {SECRET})",
         f"isql asso-dsn asso {SECRET} -b < ../db/optimize.sql",
         f"influx -username asso -password {SECRET} -execute 'SHOW DATABASES'",
+        # a registry's login, a reader behind redirections of its output
+        f"docker login -u asso -p {SECRET} registry.asso-cron.org && docker pull registry.asso-cron.org/x",
+        f"cd .. && kinit alice 2>&1 <<< {SECRET}",
     ],
 )
 def test_a_command_holding_a_secret_is_refused_as_the_policy_pack_would(tmp_path: Path, command: str) -> None:

@@ -310,6 +310,54 @@ def test_rclone_isql_and_influx_without_a_password_are_none(command: str) -> Non
 
 
 @pytest.mark.parametrize(
+    ("command", "kind"),
+    [
+        # a registry's login, a Java key store's, an Oracle connection, MEGA's login
+        (f"docker login -u asso -p {PW} registry.example.org", "a password option"),
+        (f"podman login -u asso -p{PW} registry.example.org", "a password option"),
+        (f"helm registry login registry.example.org -u asso -p {PW}", "a password option"),
+        (f"keytool -importcert -keystore ../priv/ks -storepass {PW} -file x.pem", "a password option"),
+        (f"keytool -storepasswd -new {PW} -storepass:env KS_PASS", "a password option"),
+        (f"jarsigner -keystore ../priv/ks -storepass {PW} x.jar asso", "a password option"),
+        (f"sqlplus -s asso/{PW}@orcl @../db/x.sql", "a password argument"),
+        (f"mega-login asso@example.org {PW}", "a password argument"),
+        # readers of the standard input named by an option: sshfs -o password_stdin, openconnect
+        (f"echo {PW} | sshfs -o reconnect,password_stdin asso@nas:/ ../nas", PIPED),
+        (f"echo {PW} | openconnect --user=asso --passwd-on-stdin vpn.example.org", PIPED),
+        # script -c runs the command on a terminal whose input is its own
+        (f"echo {PW} | script -qc 'kinit asso' /dev/null", PIPED),
+        # a reader's name behind a backslash; output redirected around the pipe or the here-string
+        (f"echo {PW} | \\kinit asso", PIPED),
+        (f"echo {PW} 2>/dev/null | passwd", PIPED),
+        (f"echo {PW} 2>&1 | kinit asso", PIPED),
+        (f"kinit asso 2>&1 <<< {PW}", PIPED),
+        (f"mysql -u asso -p asso &>> ../log/x.log <<< {PW}", PIPED),
+    ],
+)
+def test_a_password_given_to_more_programs_is_found(command: str, kind: str) -> None:
+    assert secrettext.secret_kind(command) == kind
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "docker login -u asso --password-stdin registry.example.org < ../priv/registry-pass",
+        'docker login -u asso -p "$(cat ../priv/registry-pass)" registry.example.org',
+        "docker run --rm -p 8080:80 nginx",
+        "keytool -list -keystore ../priv/ks -storepass:env KS_PASS",
+        "keytool -list -keystore ../priv/ks -storepass:file ../priv/ks-pass",
+        "sqlplus -s / as sysdba @../db/x.sql",
+        "sqlplus -s asso@orcl @../db/x.sql < ../priv/oracle-pass",
+        "echo started | script -q ../log/session.log",
+        # the word written to a file, not to the pipe
+        f"echo {PW} > ../tmp/x.txt | passwd -S asso",
+    ],
+)
+def test_more_programs_without_a_password_are_none(command: str) -> None:
+    assert secrettext.secret_kind(command) is None
+
+
+@pytest.mark.parametrize(
     "text",
     [
         f"echo {PW} | " + "sudo -u x " * 20_000 + "logger",
@@ -336,6 +384,10 @@ def test_rclone_isql_and_influx_without_a_password_are_none(command: str) -> Non
         "lftp " * 40_000 + "'user a",
         "assword" + "{;" * 100_000 + "send",
         "\\nuser a bbbbbbb" * 30_000 + " ftp",
+        "kinit " + "2>&1 " * 50_000 + f"<<< {PW}",
+        f"echo {PW}" + " 2>x" * 50_000 + " | logger",
+        "docker login " * 30_000 + "-p",
+        ("kinit 2>&1 &>x " * 5 + "| ") * 10_000 + f"<<< {PW}",
     ],
 )
 def test_a_long_command_is_read_in_linear_time(text: str) -> None:
