@@ -857,8 +857,12 @@ def _text_kind(value: str) -> str | None:
     # letter, in either case, is that letter in lower case here
     folded = (value if value.isascii() else value.translate(_ASCII_FOLD)).lower()
     for kind, pattern, needs in _SECRET_TEXT:
-        if needs and not any(word in folded for word in needs):
-            continue
+        if needs:  # (a loop: a generator made for each pattern and text cost more than the look itself)
+            for word in needs:
+                if word in folded:
+                    break
+            else:
+                continue
         for m in pattern.finditer(value):
             found = m.groupdict().get("v")
             if found is None or not _PLACEHOLDER.match(found):
@@ -873,16 +877,39 @@ def _text_kind(value: str) -> str | None:
 # cset, sset, a .netrc line (machine HOST ... password PW, default ...), rclone obscure PW, isql DSN USER PW
 # (tests/test_fields_fast.py builds plain words from every pattern's own words to check that these are all)
 _PLAIN_WORDS = re.compile(r"[^\W_]{1,19}(?:[ ]+[^\W_]{1,19})*")
-_PLAIN_FORMS = re.compile(
-    r"(?i)\b(?:openssl|mysqladmin|drush|rabbitmqctl|ejabberdctl|prosodyctl|createandpromote|config|configure|option"
-    r"|cset|sset|machine|default|rclone|isql|iusql)\b"
+_PLAIN_FORMS = frozenset(
+    (
+        "openssl",
+        "mysqladmin",
+        "drush",
+        "rabbitmqctl",
+        "ejabberdctl",
+        "prosodyctl",
+        "createandpromote",
+        "config",
+        "configure",
+        "option",
+        "cset",
+        "sset",
+        "machine",
+        "default",
+        "rclone",
+        "isql",
+        "iusql",
+    )
 )
 
 
 def secret_kind(value: str, name: str = "") -> str | None:
     """What secret ``value`` looks like (``name``: the input or key it is held in), or None."""
-    if not name and _PLAIN_WORDS.fullmatch(value) and not _PLAIN_FORMS.search(value):
-        return None  # the usual name of an association: no pattern to try
+    if not name and _PLAIN_WORDS.fullmatch(value):
+        # the usual name of an association: no pattern to try, unless a word is one of _PLAIN_FORMS in any case (as
+        # the patterns read them: the letters re reads as ASCII ones folded)
+        folded = value
+        if not value.isascii() and ("\u0130" in value or "\u0131" in value or "\u017f" in value or "\u212a" in value):
+            folded = value.translate(_ASCII_FOLD)
+        if _PLAIN_FORMS.isdisjoint(folded.lower().split()):
+            return None
     kind = _text_kind(value)
     if kind is not None:
         return kind

@@ -433,6 +433,8 @@ _PATTERN_WORDS = sorted(
 @given(st.lists(st.sampled_from(_PATTERN_WORDS), min_size=2, max_size=6).map(" ".join))
 @example("openssl passwd Zt8kq2LmW9")
 @example("machine nas login alice password Zt8kq2LmW9")
+@example("x \u017fset smtppassword Zt8kq2LmW9")
+@example("MACHINE nas LOGIN alice PASSWORD Zt8kq2LmW9")
 def test_plain_words_naming_a_program_give_the_patterns_verdict(value: str) -> None:
     """Plain words built from the patterns' own words: the shortcut for an association's name leaves to the
     patterns those that name a program whose form needs no punctuation, and gives the patterns' verdict."""
