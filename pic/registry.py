@@ -331,10 +331,10 @@ class MemberSpec(_Strict):
             # no-plaintext-secret would read it as a secret there and stop every preview
             raise SubfieldError(
                 (),
-                f"the name (not shown) reads as {kind} (a word such as pass, token or password followed by ':' or "
-                "'=' and a value), which the policy pack (no-plaintext-secret) refuses in the files the name goes "
-                "into (Sympa's robot.conf), stopping every preview: write it another way (e.g. 'Pass Sport' "
-                "rather than ', Pass: Sport')",
+                f"the name (not shown) reads as {kind} (a secret written in clear, such as a word like pass, "
+                "token or password followed by ':' or '=' and a value, or a program given its password), which the "
+                "policy pack (no-plaintext-secret) refuses in the files the name goes into (Sympa's robot.conf), "
+                "stopping every preview: write it another way (e.g. 'Pass Sport' rather than ', Pass: Sport')",
                 names_value=True,
             )
         return value

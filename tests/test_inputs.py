@@ -1292,7 +1292,15 @@ def test_a_list_domain_at_the_contacts_domain_is_warned_however_written(tmp_path
     assert f"{contact} (the contact's address) among them" in warning, warning
 
 
-@pytest.mark.parametrize("name", ["Sport, Pass: Loisirs", "Ciné-club (pass: étudiants)", "Club (token: Lyon-Est)"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Sport, Pass: Loisirs",
+        "Ciné-club (pass: étudiants)",
+        "Club (token: Lyon-Est)",
+        "Atelier openssl passwd Soleil42",
+    ],
+)
 def test_a_name_the_policy_pack_would_read_as_a_secret_is_refused(tmp_path: Path, name: str) -> None:
     """The name is the title of the member's Sympa robot: the pack would refuse robot.conf and stop every preview."""
     from pic.render.mail import robot_conf
@@ -1317,6 +1325,7 @@ def test_a_name_the_policy_pack_would_read_as_a_secret_is_refused(tmp_path: Path
     shown = next(i for i, text in enumerate(written, 1) if text.startswith("name: "))
     assert line.startswith(f"{tmp_path}/members/case-member.yaml:{shown} name: the name (not shown) reads as "), line
     assert "no-plaintext-secret" in line and name not in line, line
+    assert "a secret written in clear" in line, line  # the words fit a program given its password too
 
 
 @pytest.mark.parametrize("name", ["Les Amis du Pass Culture", "Club Pass'Sport", "Token & Co: jeux de société"])
