@@ -866,7 +866,8 @@ def exit_status(changes: list[Change] | None, attr: Attribution, attr_old: Attri
     the off-site repository changed or the off-site backup removed: the snapshots so far out of the platform's
     reach, or its timers left running unmanaged), else 4 when a member moves
     to another web host (its files and DNS follow by hand), else 0. Warnings leave it as it is: https withdrawn
-    from names kept to https, the DKIM selector changed (records to publish: nothing held is lost)."""
+    from names kept to https, the DKIM selector changed, a setting changed whose value is in DNS records others
+    publish (records to publish: nothing held is lost)."""
     if changes is None:
         return EXIT_OK
     r = review(changes, attr, attr_old or attr)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import ipaddress
 import typing
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -15,6 +14,7 @@ from pic.names import dkim_name
 from pic.plan.diff import Change, describe, show_value
 from pic.plan.hsts import HttpsLoss, https_losses
 from pic.plan.model import NO_HOST, PLATFORM, Attribution, Rendering, Resource
+from pic.plan.records import DnsRecordsChange, dns_records_changes, same_address
 from pic.registry import Member, name_key
 from pic.render import offsite as roff
 from pic.render.dns import host_zone
@@ -151,6 +151,9 @@ class Review:
     dkim_selector: DkimSelectorChange | None = None
     # pic:backup.offsite removed: the hosts' timers and credentials stay, out of the program's hands
     offsite_removed: OffsiteRemoved | None = None
+    # settings changed whose values are in DNS records published outside pulumi up (MX, SPF, DMARC, the reports'
+    # authorization, the zones' delegation): the records to publish (warnings)
+    dns_records: list[DnsRecordsChange] = field(default_factory=list)
 
     def move_advice(self, slug: str) -> str:
         """What to do for a member that moves, in order, with commands that work where they are to be run:
@@ -1276,6 +1279,7 @@ def review(changes: list[Change], attr_new: Attribution, attr_old: Attribution) 
         _offsite_repository_change(attr_old, attr_new),
         _dkim_selector_change(attr_old, attr_new),
         _offsite_removed(attr_old, attr_new),
+        dns_records_changes(attr_old.settings, attr_new.settings, attr_old.members, attr_new.members),
     )
 
 
@@ -1288,7 +1292,7 @@ def _readdressed(attr_old: Attribution, attr_new: Attribution) -> dict[str, tupl
     return {
         name: (str(old.hosts[name].address), str(new.hosts[name].address))
         for name in sorted(set(old.web_hosts) & set(new.web_hosts))
-        if not _same_address(str(old.hosts[name].address), str(new.hosts[name].address))
+        if not same_address(str(old.hosts[name].address), str(new.hosts[name].address))
         and "local" not in (old.hosts[name].connection, new.hosts[name].connection)
     }
 
@@ -1395,14 +1399,6 @@ def _charset_changes(attr_old: Attribution, attr_new: Attribution) -> list[Chars
     return out
 
 
-def _same_address(a: str, b: str) -> bool:
-    """Two spellings of one host's address: names without case, IP addresses as addresses (``2001:db8::11``)."""
-    try:
-        return ipaddress.ip_address(a) == ipaddress.ip_address(b)
-    except ValueError:
-        return a.lower().rstrip(".") == b.lower().rstrip(".")
-
-
 def _renamed_hosts(attr_old: Attribution, attr_new: Attribution) -> dict[str, str]:
     """Hosts of the old settings found under another name in the new ones, at the same address and private
     address with the same role: old name -> new name (the same machine, renamed)."""
@@ -1418,8 +1414,8 @@ def _renamed_hosts(attr_old: Attribution, attr_new: Attribution) -> dict[str, st
             other
             for other in sorted(set(new.hosts) - set(old.hosts))
             if new.hosts[other].role == before.role
-            and _same_address(new.hosts[other].address, before.address)
-            and _same_address(str(new.hosts[other].private_address), str(before.private_address))
+            and same_address(new.hosts[other].address, before.address)
+            and same_address(str(new.hosts[other].private_address), str(before.private_address))
         ]
         if len(same) == 1:
             out[name] = same[0]
@@ -1457,7 +1453,7 @@ def _host_moves(attr_old: Attribution, attr_new: Attribution) -> list[HostMove]:
         out.append(HostMove("pic:hosts", name, other, held or "the host's own", renamed=True))
     for name in sorted(set(old.hosts) & set(new.hosts)):
         before, after = old.hosts[name], new.hosts[name]
-        if _same_address(before.address, after.address) or "local" in (before.connection, after.connection):
+        if same_address(before.address, after.address) or "local" in (before.connection, after.connection):
             continue
         words = (
             "the spaces, sites, dumps and certificates of",
@@ -1467,16 +1463,16 @@ def _host_moves(attr_old: Attribution, attr_new: Attribution) -> list[HostMove]:
         held = _held_by_host(attr_old, attr_new, name, words)
         if held:
             private = str(after.private_address)
-            kept = private if _same_address(str(before.private_address), private) else ""
+            kept = private if same_address(str(before.private_address), private) else ""
             out.append(HostMove(f"pic:hosts.{name}.address", before.address, after.address, held, private_kept=kept))
-    if old.mail_host != new.mail_host and not _same_address(
+    if old.mail_host != new.mail_host and not same_address(
         old.hosts[old.mail_host].address, new.hosts[new.mail_host].address
     ):
         lists = "Sympa's lists, subscribers, archives and spool"
         out.append(HostMove("pic:mail.host", old.mail_host, new.mail_host, lists))
     # The db host under another name at another address (the role db given to another host): the databases are
     # made anew, empty, there (their replacement refused while protected), and stay on the machine left.
-    if old.db_host != new.db_host and not _same_address(old.hosts[old.db_host].address, new.hosts[new.db_host].address):
+    if old.db_host != new.db_host and not same_address(old.hosts[old.db_host].address, new.hosts[new.db_host].address):
         out.append(HostMove("pic:hosts (role db)", old.db_host, new.db_host, "every member's databases"))
     return out
 
@@ -1820,12 +1816,7 @@ def as_text(
         lines += [f">>> offsite: {oc.note()}" for oc in (r.offsite_repository, r.offsite_removed) if oc is not None]
         for loss in r.https_lost:
             lines.append(f">>> https: {loss.member}: {https_note(loss)}")
-        lines += [
-            line
-            for dk in (r.dkim_selector,)
-            if dk is not None
-            for line in (f">>> dkim_selector: {dk.note()}", f"      what to do: {dk.advice}")
-        ]
+        lines += _text_records(r)
         at_stake = r.stateful
         if at_stake:
             lines += [
@@ -1861,11 +1852,22 @@ def as_text(
     return "\n".join(lines) + "\n"
 
 
+def _text_records(r: Review) -> list[str]:
+    """The DNS records to publish: the DKIM selector's, then every other setting's (warnings)."""
+    lines = []
+    if r.dkim_selector is not None:
+        lines += [f">>> dkim_selector: {r.dkim_selector.note()}", f"      what to do: {r.dkim_selector.advice}"]
+    for rec in r.dns_records:
+        lines += [f">>> dns records: {rec.note()}", f"      what to do: {rec.advice}"]
+    return lines
+
+
 UNREAD_NOTE = (
     "files of the revision that the working tree's rules cannot read (a later check, an older contract): what "
     "they held is not compared, so a uid changed, a database's charset, lists left behind, a domain handed "
     "over, a member moved, a host or Sympa moved, Sympa's main domain changed, a retention lowered, the off-site "
-    "repository changed or removed or the DKIM selector changed there is not told"
+    "repository changed or removed, the DKIM selector changed or a setting of the DNS records others publish "
+    "changed there (the DMARC reports' mailbox) is not told"
 )
 UNREAD_ADVICE = (
     "compare those files with the working tree's by hand (git diff REV -- FILE), or compare with a revision "
@@ -2093,6 +2095,9 @@ def _markdown_at_stake(r: Review, *, names_refused: bool = False) -> list[str]:
     if dk is not None:
         out += [f"#### :warning: `pic:mail.dkim_selector` changes ({dk.old} → {dk.new}): DKIM records to publish", ""]
         out += [f"{dk.note()}.", "", f"What to do: {dk.advice}.", ""]
+    for rec in r.dns_records:
+        out += [f"#### :warning: {rec.title}: DNS records to publish", ""]
+        out += [f"{rec.note()}.", "", f"What to do: {rec.advice}.", ""]
     return out
 
 
@@ -2182,6 +2187,11 @@ def _json_value(value: Any) -> Any:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
+
+
+def _publisher(zone: str, holder: str) -> str:
+    """Who publishes a record, for json: ``pulumi up`` (in a zone of the platform), ``admins`` or a member's slug."""
+    return "pulumi up" if zone else holder or "admins"
 
 
 def as_json(
@@ -2392,6 +2402,40 @@ def as_json(
             if dk is not None
             else None
         )
+        data["dns_records_changed"] = [
+            {
+                "kind": rec.kind,
+                "setting": rec.setting,
+                "from": rec.old,
+                "to": rec.new,
+                "settings": [{"setting": s, "from": old, "to": new} for s, old, new in rec.parts],
+                "member": rec.member or None,
+                **rec.details,
+                "records": [
+                    {
+                        "domain": rc.domain,
+                        "kind": rc.kind,
+                        "type": rc.type,
+                        "name": rc.after.name if rc.after is not None else None,
+                        "value": rc.after.value if rc.after is not None else None,
+                        "name_before": rc.before.name if rc.before is not None else None,
+                        "value_before": rc.before.value if rc.before is not None else None,
+                        "zone": rc.zone or None,
+                        "zone_before": rc.zone_before or None,
+                        "published_by": _publisher(rc.zone, rc.holder) if rc.after is not None else None,
+                        "published_by_before": _publisher(rc.zone_before, rc.holder_before)
+                        if rc.before is not None
+                        else None,
+                        "where": rc.place or None,
+                    }
+                    for rc in rec.records
+                ],
+                "archived_list_domains": list(rec.archived),
+                "note": rec.note(),
+                "advice": rec.advice,
+            }
+            for rec in r.dns_records
+        ]
         data["unread"] = list(r.unread)
         data["stateful_changes"] = [c["urn"] for c in out if c["stateful"]]
         data["refused"] = [

@@ -1,0 +1,345 @@
+"""What a change of the settings does to the DNS records published outside ``pulumi up``.
+
+The list domains' mail records (MX, SPF, DMARC, and the authorization of RFC 7489 §7.1 that lets the reports'
+domain receive a domain's DMARC reports, :func:`pic.render.dns.mail_records`) and the delegation of the
+platform's zones (their NS records and glue in the parent zone) are made from stack and member settings, but
+``pulumi up`` writes a record only into a zone of the platform (``pic:dns`` backend ``zonefile``): every other is
+published by hand, from ``pulumi stack output mail_dns_records``, by the admins (Sympa's main domain, the
+reports' domain, the zones' delegation) or by a member (its list domain). A change of such a setting is told
+here (:func:`dns_records_changes`) with each record before and after, who publishes it (who published the former
+record is REV's zones' matter, who publishes the new one the working tree's, as for the DKIM selector), what
+happens until it is published, and what to do. Each can be published before or around ``pulumi up`` without
+losing mail: warnings, the exit status unchanged.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pic.names import dmarc_name
+from pic.registry import Member
+from pic.render.dns import Record, dmarc_value, rdata, report_authorization, zone_of
+from pic.settings import Settings, sympa_address
+
+Kind = Literal["reports"]
+# The TTL of the records the platform writes and exports (pic.render.dns.TTL): how long a resolver may keep
+# the former value once the new one is published.
+CACHED = "an hour (their TTL, 3600 s)"
+CHECK_BEFORE = (
+    "`pic dns check`, run on this change (it reads the working tree's settings), says which are still missing "
+    "or different"
+)
+CHECK_AFTER = "`pic dns check --expected <(pulumi stack output mail_dns_records --json)` once `pulumi up` is run"
+MEMBERS_README = 'README "What a member with its own list domain must publish"'
+
+
+def same_address(a: str, b: str) -> bool:
+    """Two spellings of one address or name: names without case or final dot, IP addresses as addresses."""
+    try:
+        return ipaddress.ip_address(a) == ipaddress.ip_address(b)
+    except ValueError:
+        return a.lower().rstrip(".") == b.lower().rstrip(".")
+
+
+@dataclass(frozen=True)
+class RecordChange:
+    """One record before and after this plan (``None``: none then), and who publishes each."""
+
+    domain: str  # the list domain, the zone or the name server the record is of
+    kind: str  # MX, SPF, DMARC, DMARC report authorization, NS, glue, address
+    before: Record | None
+    after: Record | None
+    zone_before: str = ""  # the platform's zone that wrote the former record at REV, or "" (published by hand)
+    zone: str = ""  # the platform's zone that writes the new one, or ""
+    holder_before: str = ""  # who published the former record by hand: a member's slug, or "" for the admins
+    holder: str = ""  # who publishes the new one by hand
+    place: str = ""  # where it is published, when not in its own name's zone (a zone's delegation: its parent)
+
+    @property
+    def type(self) -> str:
+        record = self.after if self.after is not None else self.before
+        return record.type if record is not None else ""
+
+
+def _show(record: Record) -> str:
+    return f"{record.name} {record.type} {rdata(record)}"
+
+
+def _by_whom(zone: str, holder: str, place: str) -> str:
+    if zone:
+        return f"by `pulumi up`, in the platform's zone {zone}"
+    where = f", in {place}" if place else ", in its own zone" if holder else ""
+    return f"by {holder or 'the admins'}{where}"
+
+
+def publishing(records: Iterable[RecordChange]) -> list[str]:
+    """The records to publish and to remove, grouped by who does it (the admins, each member, ``pulumi up`` in a
+    zone of the platform), each group in words."""
+    groups: dict[str, list[str]] = {}
+    for rc in records:
+        after = _by_whom(rc.zone, rc.holder, rc.place)
+        before = _by_whom(rc.zone_before, rc.holder_before, rc.place)
+        write, drop = ("writes", "drops") if rc.zone else ("publish", "remove")
+        if rc.before is not None and rc.after is not None and after == before and rc.before.name == rc.after.name:
+            groups.setdefault(after, []).append(f"{write} `{_show(rc.after)}` in place of `{rdata(rc.before)}`")
+            continue
+        if rc.after is not None:
+            groups.setdefault(after, []).append(f"{write} `{_show(rc.after)}`")
+        if rc.before is not None:
+            drop = "drops" if rc.zone_before else "remove"
+            note = " (`pulumi up` no longer writes it there)" if rc.zone_before and rc.after is not None else ""
+            groups.setdefault(before, []).append(f"{drop} `{_show(rc.before)}`{note}")
+    return [f"{who}: {', '.join(actions)}" for who, actions in groups.items()]
+
+
+@dataclass(frozen=True)
+class DnsRecordsChange:
+    """A setting changed whose value is in records published outside ``pulumi up`` (or by it, in the platform's
+    zones): each record before and after, who publishes it, what happens until then, and what to do."""
+
+    kind: Kind
+    # each setting changed (pic:mail.mx, pic:mail.dmarc_reports, lists.dmarc of a member, ...) with its value before
+    # and after this plan, in words ("(not set: ...)" when unset)
+    parts: tuple[tuple[str, str, str], ...]
+    what: str  # what changes with it, in words
+    records: tuple[RecordChange, ...]
+    member: str = ""  # the member whose file holds the setting (lists.dmarc), or ""
+    keep: str = ""  # how to keep the former value: "keep `pic:mail.mx: x`", or "" when another section says it
+    archived: tuple[str, ...] = ()  # archived members' list domains: their records need it before they run again
+    effects: tuple[str, ...] = ()  # what happens until the records are published, and meanwhile
+    steps: tuple[str, ...] = ()  # what to do, in order
+    details: dict[str, str | list[str] | None] = field(default_factory=dict)  # for json: the values behind the words
+
+    @property
+    def setting(self) -> str:
+        return " and ".join(setting for setting, _, _ in self.parts)
+
+    @property
+    def old(self) -> str:
+        return "; ".join(old for _, old, _ in self.parts)
+
+    @property
+    def new(self) -> str:
+        return "; ".join(new for _, _, new in self.parts)
+
+    @property
+    def title(self) -> str:
+        """The settings changed, for a markdown heading."""
+        return " and ".join(f"`{setting}` changes ({old} → {new})" for setting, old, new in self.parts)
+
+    def note(self) -> str:
+        archived = (
+            [
+                f"the archived members' list domains ({', '.join(self.archived)}) need the new values before they "
+                "are made active again"
+            ]
+            if self.archived
+            else []
+        )
+        listed = "; ".join(publishing(self.records)) or "no record of a list domain served before and after it"
+        head = " and ".join(f"{setting} {old} -> {new}" for setting, old, new in self.parts)
+        effects = "; ".join([*self.effects, *archived])
+        return f"{head}: {self.what}: {listed}. {effects[:1].upper()}{effects[1:]}"
+
+    @property
+    def advice(self) -> str:
+        return "; ".join([*self.steps, *([f"or {self.keep}"] if self.keep else [])])
+
+
+@dataclass(frozen=True)
+class _Domain:
+    domain: str
+    member: str  # "" for Sympa's main domain
+    policy: str
+
+
+def _served(settings: Settings, members: dict[str, Member]) -> dict[str, _Domain]:
+    """The list domains whose records the program makes (pic.render.mail.list_domains: the main one, then every
+    member's that is not archived), by name."""
+    main = str(settings.mail.sympa_domain)
+    out = {main: _Domain(main, "", settings.mail.dmarc)}
+    for slug, m in sorted(members.items()):
+        if m.lists is not None and m.status != "archived":
+            out[m.lists.domain] = _Domain(m.lists.domain, slug, m.lists.dmarc)
+    return out
+
+
+def _archived(members: dict[str, Member]) -> tuple[str, ...]:
+    return tuple(sorted(m.lists.domain for m in members.values() if m.lists is not None and m.status == "archived"))
+
+
+class _Holders:
+    """Who publishes a name by hand: the member whose list domain holds it (its own zone), else the admins."""
+
+    def __init__(self, members: dict[str, Member]) -> None:
+        self.by_domain = {m.lists.domain.lower(): slug for slug, m in members.items() if m.lists is not None}
+
+    def __call__(self, name: str) -> str:
+        labels = name.lower().rstrip(".").split(".")
+        for i in range(len(labels)):
+            slug = self.by_domain.get(".".join(labels[i:]))
+            if slug is not None:
+                return slug
+        return ""
+
+
+def _zone(settings: Settings, name: str) -> str:
+    """The platform's zone that holds record ``name`` (pic.components.dns_zones: by the record's name), or ""."""
+    if settings.dns.backend != "zonefile":
+        return ""
+    return zone_of(name, settings.dns.zones) or ""
+
+
+class _Ends:
+    """The two ends of a plan, with what every kind of change needs of them."""
+
+    def __init__(
+        self, old: Settings, new: Settings, old_members: dict[str, Member], new_members: dict[str, Member]
+    ) -> None:
+        self.old, self.new = old, new
+        self.old_members, self.new_members = old_members, new_members
+        self.holder_before, self.holder = _Holders(old_members), _Holders(new_members)
+        before = _served(old, old_members)
+        self.domains = [(before[name], d) for name, d in _served(new, new_members).items() if name in before]
+
+    def change(self, domain: str, kind: str, before: Record | None, after: Record | None) -> RecordChange:
+        return RecordChange(
+            domain,
+            kind,
+            before,
+            after,
+            zone_before=_zone(self.old, before.name) if before is not None else "",
+            zone=_zone(self.new, after.name) if after is not None else "",
+            holder_before=self.holder_before(before.name) if before is not None else "",
+            holder=self.holder(after.name) if after is not None else "",
+        )
+
+
+def _kept(setting: str, value: str | None) -> str:
+    return f"keep `{setting}: {value}`" if value is not None else f"leave `{setting}` unset"
+
+
+def _who(records: Iterable[RecordChange]) -> str:
+    """Who publishes the new records, in words (the admins, the members, pulumi up), for the advice."""
+    published = [rc for rc in records if rc.after is not None]
+    by_hand = [rc for rc in published if not rc.zone]
+    who = [
+        *(["the admins publish theirs"] if any(not rc.holder for rc in by_hand) else []),
+        *([f"send each member its own ({MEMBERS_README})"] if any(rc.holder for rc in by_hand) else []),
+        *(["`pulumi up` writes those of the platform's zones"] if any(rc.zone for rc in published) else []),
+    ]
+    return " and ".join(who) or "none is to publish"
+
+
+def _alias(settings: Settings, members: dict[str, Member], mailbox: str) -> bool:
+    """Whether ``mailbox`` is an alias to the admins in Postfix's virtual map (pic.render.mail.virtual_map): a
+    mailbox at a list domain Sympa serves, none of Sympa's own addresses."""
+    local, _, domain = mailbox.rpartition("@")
+    served = {d.lower() for d in _served(settings, members)}
+    return bool(local) and domain.lower() in served and not sympa_address(local)
+
+
+def _reports(ends: _Ends) -> DnsRecordsChange | None:
+    """The DMARC reports' mailbox changed (pic:mail.dmarc_reports, or pic:mail.sympa_domain while it is unset):
+    every list domain's DMARC record (``rua=``) and the reports' authorization (RFC 7489 §7.1)."""
+    old, new = ends.old, ends.new
+    r_old, r_new = old.mail.reports_mailbox, new.mail.reports_mailbox
+    if r_old.lower() == r_new.lower():
+        return None
+    records = []
+    for before, after in ends.domains:
+        b = Record(dmarc_name(before.domain), "TXT", dmarc_value(before.policy, r_old))
+        a = Record(dmarc_name(after.domain), "TXT", dmarc_value(after.policy, r_new))
+        records.append(ends.change(after.domain, "DMARC", b, a))
+        b_auth, a_auth = report_authorization(before.domain, r_old), report_authorization(after.domain, r_new)
+        if b_auth != a_auth:
+            kind = "DMARC report authorization"
+            if b_auth is not None and a_auth is not None:  # another reports' domain: published elsewhere
+                records.append(ends.change(after.domain, kind, None, a_auth))
+                records.append(ends.change(after.domain, kind, b_auth, None))
+            else:
+                records.append(ends.change(after.domain, kind, b_auth, a_auth))
+    unset = "(not set: `dmarc-reports@<sympa_domain>`, {})"
+    if old.mail.dmarc_reports != new.mail.dmarc_reports:
+        setting, was = "pic:mail.dmarc_reports", old.mail.dmarc_reports
+        old_shown = was or unset.format(r_old)
+        new_shown = new.mail.dmarc_reports or unset.format(r_new)
+        keep = _kept(setting, was)
+    else:  # unset at both ends: the default follows Sympa's main domain, whose own section says how to keep it
+        setting, keep = "pic:mail.sympa_domain", ""
+        old_shown, new_shown = str(old.mail.sympa_domain), str(new.mail.sympa_domain)
+    effects = [
+        "receivers send a list domain's aggregate reports to the mailbox its DMARC record names, and to one outside "
+        "that domain only if the mailbox's domain publishes the authorization: until a domain's new DMARC record is "
+        f"published, its reports go on to {r_old}, and until its new authorization is, receivers drop its reports "
+        f"for {r_new}"
+    ]
+    alias_old, alias_new = _alias(old, ends.old_members, r_old), _alias(new, ends.new_members, r_new)
+    if alias_old:
+        effects.append(
+            f"{r_old} is an alias to the admins in Postfix's virtual map (a mailbox at a list domain), which `pulumi "
+            f"up` removes: the reports still sent there after it, by receivers that read a former DMARC record, are "
+            "refused"
+        )
+    if alias_new:
+        effects.append(
+            f"{r_new} becomes such an alias at `pulumi up`: reports sent there before it are refused (the transport "
+            "map takes only Sympa's addresses at a list domain)"
+        )
+    effects.append("no member's mail is at stake: DMARC's policy does not change")
+    wait = f", and run it once {CACHED} has passed" if alias_old else ""
+    first = (
+        f"run `pulumi up` first, which makes {r_new} an alias, then have the new DMARC records published"
+        if alias_new
+        else f"have the new DMARC records published before `pulumi up`{wait}"
+    )
+    authorizations = [rc for rc in records if rc.kind == "DMARC report authorization"]
+    steps = (
+        *(
+            [
+                "have the new authorization records published first (they change nothing until a DMARC record names "
+                f"{r_new})"
+            ]
+            if any(rc.after is not None for rc in authorizations)
+            else []
+        ),
+        f"{first}, as listed: {_who(records)}; {CHECK_BEFORE}, and {CHECK_AFTER}",
+        *(
+            [
+                "remove the former authorization records a few days after (receivers send each day's reports the day "
+                "after, to the mailbox they read then)"
+            ]
+            if any(rc.before is not None and rc.after is None for rc in authorizations)
+            else []
+        ),
+    )
+    return DnsRecordsChange(
+        "reports",
+        ((setting, old_shown, new_shown),),
+        f"the DMARC reports' mailbox changes from {r_old} to {r_new}, and with it the DMARC record (`rua=`) of every "
+        "list domain and the authorization the reports' domain publishes for each list domain outside it (RFC 7489 "
+        "§7.1, `<domain>._report._dmarc.<reports domain>`)",
+        tuple(records),
+        keep=keep,
+        archived=_archived(ends.new_members),
+        effects=tuple(effects),
+        steps=steps,
+        details={"mailbox_before": r_old, "mailbox": r_new},
+    )
+
+
+def dns_records_changes(
+    old: Settings | None,
+    new: Settings | None,
+    old_members: dict[str, Member],
+    new_members: dict[str, Member],
+) -> list[DnsRecordsChange]:
+    """Every setting changed between the two ends whose value is in a record published outside ``pulumi up``."""
+    if old is None or new is None or old is new:
+        return []
+    ends = _Ends(old, new, old_members, new_members)
+    found = [_reports(ends)]
+    return [c for c in found if c is not None]

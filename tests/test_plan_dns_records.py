@@ -1,0 +1,228 @@
+"""pic plan: a setting changed whose value is in DNS records published outside ``pulumi up``.
+
+The DMARC reports' mailbox (every list domain's ``rua=`` and the reports' authorization of RFC 7489 §7.1), the
+mail exchanger (every list domain's MX and SPF), a DMARC policy (``pic:mail.dmarc``, a member's ``lists.dmarc``)
+and the name servers of the platform's zones or their addresses (each zone's delegation): each change names the
+records before and after, who publishes them (the admins, the member, or ``pulumi up`` in a zone of the platform:
+REV's zones for the former record, the working tree's for the new one) and what to do, as a warning: the exit
+status stays. On the settings and registry directly, then by the command on a throw-away git repository.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from pic.plan.command import EXIT_OK, exit_status
+from pic.plan.model import Attribution
+from pic.plan.output import as_json, as_markdown, as_text, review
+from pic.plan.records import DnsRecordsChange
+from pic.registry import load_registry
+from pic.render.dns import Record
+from pic.settings import Settings
+from tests.conftest import MEMBERS, ROOT
+from tests.test_plan import rendering
+from tests.test_plan_data_left import _stack
+from tests.test_plan_refused import edit, plans
+
+REPORTS = ("dmarc_reports: dmarc@example.org", "dmarc_reports: rapports@example.net")
+ZONE = (
+    "pic:members_root:",
+    "pic:dns: {backend: zonefile, zones: [example.org], listen: [192.0.2.53]}\n  pic:members_root:",
+)
+
+
+def _dmarc(policy: str, reports: str) -> str:
+    return f"v=DMARC1; p={policy}; rua=mailto:{reports}; adkim=r; aspf=r"
+
+
+def _changes(
+    before: Settings, after: Settings, members: Path = MEMBERS, members_before: Path = MEMBERS
+) -> tuple[Attribution, Attribution]:
+    empty = rendering()
+    return (
+        Attribution(empty, load_registry(members_before, before), before),
+        Attribution(empty, load_registry(members, after), after),
+    )
+
+
+def _only(attr_old: Attribution, attr_new: Attribution, kind: str) -> DnsRecordsChange:
+    found = [c for c in review([], attr_new, attr_old).dns_records if c.kind == kind]
+    assert len(found) == 1, found
+    return found[0]
+
+
+def _told(attr_old: Attribution, attr_new: Attribution, change: DnsRecordsChange) -> None:
+    """The section in every format, as a warning: the exit status unchanged, nothing said to be stateful."""
+    empty = rendering()
+    note = change.note()
+    text = as_text(empty, attr_new, header="h", changes=[], attr_old=attr_old, against="HEAD")
+    assert f"\n>>> dns records: {note}\n      what to do: {change.advice}\n" in text, text
+    md = as_markdown(empty, attr_new, title="t", changes=[], attr_old=attr_old)
+    assert f"#### :warning: {change.title}: DNS records to publish\n\n{note}.\n\nWhat to do: {change.advice}.\n" in md
+    # a forge drops what looks like an HTML tag outside code spans
+    assert not re.search(r"<[a-z]", re.sub(r"`[^`]*`", "", f"{note} {change.advice}")), (note, change.advice)
+    data = as_json(empty, attr_new, meta={}, changes=[], attr_old=attr_old)["dns_records_changed"]
+    told = [d for d in data if d["setting"] == change.setting]
+    assert len(told) == 1 and told[0]["note"] == note and told[0]["advice"] == change.advice, data
+    assert len(told[0]["records"]) == len(change.records)
+
+
+def test_the_dmarc_reports_mailbox_changed_alone_names_every_dmarc_record_and_authorization(tmp_path: Path) -> None:
+    """pic:mail.dmarc_reports changed, Sympa's domain kept: every list domain's DMARC record (rua=) and the reports'
+    authorization (<domain>._report._dmarc.<reports domain>) change, each told with who publishes it; a warning
+    (was: not a word, "nothing stateful is deleted or replaced")."""
+    attr_old, attr_new = _changes(_stack(tmp_path, "before"), _stack(tmp_path, "after", REPORTS))
+    change = _only(attr_old, attr_new, "reports")
+    assert (change.setting, change.old, change.new) == (
+        "pic:mail.dmarc_reports",
+        "dmarc@example.org",
+        "rapports@example.net",
+    )
+    got = {
+        (rc.kind, rc.before.name if rc.before else None, rc.after.name if rc.after else None): rc
+        for rc in change.records
+    }
+    main = got["DMARC", "_dmarc.listes.example.org", "_dmarc.listes.example.org"]
+    assert main.before == Record("_dmarc.listes.example.org", "TXT", _dmarc("none", "dmarc@example.org"))
+    assert main.after == Record("_dmarc.listes.example.org", "TXT", _dmarc("none", "rapports@example.net"))
+    assert (main.holder, main.zone) == ("", "")
+    member = got["DMARC", "_dmarc.listes.amis-du-rhone.org", "_dmarc.listes.amis-du-rhone.org"]
+    assert member.after is not None and member.after.value == _dmarc("quarantine", "rapports@example.net")
+    assert (member.holder, member.holder_before) == ("amis-du-rhone", "amis-du-rhone")
+    authorization = "DMARC report authorization"
+    # listes.example.org is under example.org, whose mailbox needed no authorization: example.net's does
+    assert (authorization, None, "listes.example.org._report._dmarc.example.net") in got
+    for domain in ("listes.amis-du-rhone.org", "listes.chorale-saint-jean.fr"):
+        added = got[authorization, None, f"{domain}._report._dmarc.example.net"]
+        removed = got[authorization, f"{domain}._report._dmarc.example.org", None]
+        assert (added.holder, removed.holder_before) == ("", ""), "the reports' domain is the admins'"
+    note = change.note()
+    for words in (
+        "pic:mail.dmarc_reports dmarc@example.org -> rapports@example.net: the DMARC reports' mailbox changes from "
+        "dmarc@example.org to rapports@example.net, and with it the DMARC record (`rua=`) of every list domain",
+        'by the admins: publish `_dmarc.listes.example.org TXT "v=DMARC1; p=none; rua=mailto:rapports@example.net; '
+        'adkim=r; aspf=r"` in place of `"v=DMARC1; p=none; rua=mailto:dmarc@example.org; adkim=r; aspf=r"`',
+        'publish `listes.amis-du-rhone.org._report._dmarc.example.net TXT "v=DMARC1"`',
+        'remove `listes.amis-du-rhone.org._report._dmarc.example.org TXT "v=DMARC1"`',
+        'by amis-du-rhone, in its own zone: publish `_dmarc.listes.amis-du-rhone.org TXT "v=DMARC1; p=quarantine; '
+        'rua=mailto:rapports@example.net; adkim=r; aspf=r"`',
+        "by chorale-saint-jean, in its own zone: publish `_dmarc.listes.chorale-saint-jean.fr TXT",
+        "until a domain's new DMARC record is published, its reports go on to dmarc@example.org, and until its new "
+        "authorization is, receivers drop its reports for rapports@example.net",
+    ):
+        assert words in note, (words, note)
+    for words in (
+        "have the new authorization records published first",
+        "have the new DMARC records published before `pulumi up`",
+        'send each member its own (README "What a member with its own list domain must publish")',
+        "`pic dns check`, run on this change (it reads the working tree's settings), says which are still missing",
+        "`pic dns check --expected <(pulumi stack output mail_dns_records --json)` once `pulumi up` is run",
+        "remove the former authorization records a few days after",
+        "or keep `pic:mail.dmarc_reports: dmarc@example.org`",
+    ):
+        assert words in change.advice, (words, change.advice)
+    r = review([], attr_new, attr_old)
+    assert not r.data_left_behind and r.sympa_domain is None and exit_status([], attr_new, attr_old) == EXIT_OK
+    _told(attr_old, attr_new, change)
+    data = as_json(rendering(), attr_new, meta={}, changes=[], attr_old=attr_old)["dns_records_changed"][0]
+    assert (data["mailbox_before"], data["mailbox"]) == ("dmarc@example.org", "rapports@example.net")
+    assert {
+        "domain": "listes.amis-du-rhone.org",
+        "kind": "DMARC",
+        "type": "TXT",
+        "name": "_dmarc.listes.amis-du-rhone.org",
+        "value": _dmarc("quarantine", "rapports@example.net"),
+        "name_before": "_dmarc.listes.amis-du-rhone.org",
+        "value_before": _dmarc("quarantine", "dmarc@example.org"),
+        "zone": None,
+        "zone_before": None,
+        "published_by": "amis-du-rhone",
+        "published_by_before": "amis-du-rhone",
+        "where": None,
+    } in data["records"]
+    # the same mailbox written in another case is none
+    same = _stack(tmp_path, "same", ("dmarc_reports: dmarc@example.org", "dmarc_reports: DMARC@example.org"))
+    assert review([], _changes(_stack(tmp_path, "b2"), same)[1], attr_old).dns_records == []
+
+
+def test_the_dmarc_reports_mailbox_in_the_platforms_zone_is_written_by_pulumi_up(tmp_path: Path) -> None:
+    """Sympa's main domain and the former reports' domain in the platform's zone: their records are written (and
+    the former authorizations dropped) by pulumi up itself; the new reports' domain's are the admins'."""
+    attr_old, attr_new = _changes(_stack(tmp_path, "before", ZONE), _stack(tmp_path, "after", ZONE, REPORTS))
+    change = _only(attr_old, attr_new, "reports")
+    note = change.note()
+    assert (
+        "by `pulumi up`, in the platform's zone example.org: writes `_dmarc.listes.example.org TXT \"v=DMARC1; p=none; "
+        'rua=mailto:rapports@example.net; adkim=r; aspf=r"` in place of'
+    ) in note, note
+    assert 'drops `listes.amis-du-rhone.org._report._dmarc.example.org TXT "v=DMARC1"`' in note, note
+    assert 'by the admins: publish `listes.example.org._report._dmarc.example.net TXT "v=DMARC1"`' in note, note
+    assert "`pulumi up` writes those of the platform's zones" in change.advice, change.advice
+    assert exit_status([], attr_new, attr_old) == EXIT_OK
+
+
+def test_the_dmarc_reports_mailbox_moved_to_or_from_an_alias_at_a_list_domain_says_when_reports_are_refused(
+    tmp_path: Path,
+) -> None:
+    """A mailbox at a list domain is an alias to the admins in Postfix's virtual map, made and removed by pulumi up:
+    reports sent to the former one after it, or to the new one before it, are refused; the steps follow that."""
+    default = (", dmarc_reports: dmarc@example.org", "")
+    with_mailbox, without = _stack(tmp_path, "set"), _stack(tmp_path, "default", default)
+    attr_set, attr_default = _changes(with_mailbox, without)
+    # set -> removed: the default mailbox dmarc-reports@listes.example.org becomes an alias
+    removed = _only(attr_set, attr_default, "reports")
+    assert (removed.setting, removed.old, removed.new) == (
+        "pic:mail.dmarc_reports",
+        "dmarc@example.org",
+        "(not set: `dmarc-reports@<sympa_domain>`, dmarc-reports@listes.example.org)",
+    )
+    assert (
+        "dmarc-reports@listes.example.org becomes such an alias at `pulumi up`: reports sent there before it are"
+        in removed.note()
+    )
+    assert removed.advice.split("; ")[1].startswith(
+        "run `pulumi up` first, which makes dmarc-reports@listes.example.org an alias, then have the new DMARC records"
+    ), removed.advice
+    assert "or keep `pic:mail.dmarc_reports: dmarc@example.org`" in removed.advice
+    # removed -> set: the alias goes at pulumi up
+    attr_default_old, attr_set_new = _changes(without, with_mailbox)
+    added = _only(attr_default_old, attr_set_new, "reports")
+    assert (
+        "dmarc-reports@listes.example.org is an alias to the admins in Postfix's virtual map (a mailbox at a list "
+        "domain), which `pulumi up` removes: the reports still sent there after it"
+    ) in added.note(), added.note()
+    assert "and run it once an hour (their TTL, 3600 s) has passed" in added.advice, added.advice
+    assert "or leave `pic:mail.dmarc_reports` unset" in added.advice
+    _told(attr_default_old, attr_set_new, added)
+
+
+STACK_CHANGES = (
+    (
+        REPORTS,
+        ">>> dns records: pic:mail.dmarc_reports dmarc@example.org -> rapports@example.net",
+        "#### :warning: `pic:mail.dmarc_reports` changes (dmarc@example.org → rapports@example.net)",
+        ("reports", "pic:mail.dmarc_reports"),
+    ),
+)
+
+
+def test_dns_records_changed_in_the_stack_file_are_told_in_every_format(real_repo: Path) -> None:
+    """The real program with the settings of mail records changed in the stack file: each told in text, markdown
+    and json, exit 0."""
+    for change, *_ in STACK_CHANGES:
+        edit(real_repo / "Pulumi.prod.yaml", *change)
+    text, md, data = plans(real_repo, EXIT_OK, "HEAD")
+    for _, said, heading, _ in STACK_CHANGES:
+        assert said in text, (said, text[-6000:])
+        assert heading in md, (heading, md[-6000:])
+    assert "nothing stateful is deleted or replaced" in text
+    kinds = [(c["kind"], c["setting"]) for c in data["dns_records_changed"]]
+    assert kinds == [kind for *_, kind in STACK_CHANGES], kinds
+    assert data["stateful_changes"] == []
+
+
+def test_the_stack_files_of_the_project_read_as_before(tmp_path: Path) -> None:
+    """The project's stack file read twice, at REV and in the working tree: no DNS record to tell."""
+    attr_old, attr_new = _changes(_stack(tmp_path, "rev"), _stack(tmp_path, "tree"), ROOT / "members")
+    assert review([], attr_new, attr_old).dns_records == []
