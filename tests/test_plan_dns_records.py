@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pic.plan.command import EXIT_OK, exit_status
+from pic.plan.command import EXIT_OK, EXIT_STATEFUL, exit_status
 from pic.plan.model import Attribution
 from pic.plan.output import as_json, as_markdown, as_text, review
 from pic.plan.records import DnsRecordsChange
@@ -26,6 +26,7 @@ from tests.test_plan_data_left import _stack
 from tests.test_plan_refused import edit, plans
 
 REPORTS = ("dmarc_reports: dmarc@example.org", "dmarc_reports: rapports@example.net")
+MX = ("dkim_selector: pic,", "dkim_selector: pic, mx: mx.example.org,")
 ZONE = (
     "pic:members_root:",
     "pic:dns: {backend: zonefile, zones: [example.org], listen: [192.0.2.53]}\n  pic:members_root:",
@@ -197,7 +198,77 @@ def test_the_dmarc_reports_mailbox_moved_to_or_from_an_alias_at_a_list_domain_sa
     _told(attr_default_old, attr_set_new, added)
 
 
+def test_the_mail_exchanger_changed_names_every_mx_and_spf_record(tmp_path: Path) -> None:
+    """pic:mail.mx set (the mail host's address before) or changed: every list domain's MX and SPF records change,
+    and the exchanger must lead to the mail host first; a warning (was: not a word)."""
+    attr_old, attr_new = _changes(_stack(tmp_path, "before"), _stack(tmp_path, "after", MX))
+    change = _only(attr_old, attr_new, "exchanger")
+    assert (change.setting, change.old, change.new) == (
+        "pic:mail.mx",
+        "(not set: the mail host's address, web1.example.org)",
+        "mx.example.org",
+    )
+    pairs = {(rc.domain, rc.kind): rc for rc in change.records}
+    assert set(pairs) == {
+        (domain, kind)
+        for domain in ("listes.example.org", "listes.amis-du-rhone.org", "listes.chorale-saint-jean.fr")
+        for kind in ("MX", "SPF")
+    }
+    mx_record = pairs["listes.amis-du-rhone.org", "MX"]
+    assert (mx_record.before, mx_record.after) == (
+        Record("listes.amis-du-rhone.org", "MX", "10 web1.example.org."),
+        Record("listes.amis-du-rhone.org", "MX", "10 mx.example.org."),
+    )
+    spf = pairs["listes.example.org", "SPF"]
+    assert spf.after == Record("listes.example.org", "TXT", "v=spf1 mx a:mx.example.org -all")
+    assert (spf.holder, mx_record.holder) == ("", "amis-du-rhone")
+    note = change.note()
+    for words in (
+        "the mail exchanger of the list domains (pic:mail.mx, else the mail host's address) changes from "
+        "web1.example.org to mx.example.org, and with it the MX and SPF records of every list domain",
+        "by the admins: publish `listes.example.org MX 10 mx.example.org.` in place of `10 web1.example.org.`",
+        "by chorale-saint-jean, in its own zone: publish `listes.chorale-saint-jean.fr MX 10 mx.example.org.` in "
+        'place of `10 web1.example.org.`, publish `listes.chorale-saint-jean.fr TXT "v=spf1 mx a:mx.example.org '
+        '-all"` in place of `"v=spf1 mx a:web1.example.org -all"`',
+        "Until a list domain's MX names mx.example.org, mail to its lists goes to web1.example.org, which must lead "
+        "to the mail host (web1) meanwhile, or that mail is refused or lost",
+    ):
+        assert words in note, (words, note)
+    for words in (
+        "before `pulumi up`, have mx.example.org lead to the mail host web1 (its address records, by the admins)",
+        "keep web1.example.org leading there until every list domain's MX names mx.example.org",
+        "or leave `pic:mail.mx` unset",
+    ):
+        assert words in change.advice, (words, change.advice)
+    assert exit_status([], attr_new, attr_old) == EXIT_OK
+    _told(attr_old, attr_new, change)
+    # changed again: the former value is the one to keep
+    other = _stack(tmp_path, "other", ("dkim_selector: pic,", "dkim_selector: pic, mx: mail.example.org,"))
+    again = _only(attr_new, _changes(_stack(tmp_path, "b"), other)[1], "exchanger")
+    assert (again.old, again.new) == (
+        "mx.example.org",
+        "mail.example.org",
+    ) and "keep `pic:mail.mx: mx.example.org`" in (again.advice)
+
+
+def test_the_mail_hosts_address_as_the_exchanger_is_told_with_its_setting(tmp_path: Path) -> None:
+    """pic:mail.mx unset: the mail host's address is the exchanger, and a change of it moves every MX and SPF
+    record too, told beside the host's own move (which is stateful)."""
+    moved = ("address: web1.example.org", "address: mail1.example.org")
+    attr_old, attr_new = _changes(_stack(tmp_path, "before"), _stack(tmp_path, "after", moved))
+    change = _only(attr_old, attr_new, "exchanger")
+    assert (change.setting, change.old, change.new) == (
+        "pic:hosts.web1.address",
+        "web1.example.org",
+        "mail1.example.org",
+    )
+    assert "publish `listes.example.org MX 10 mail1.example.org.` in place of `10 web1.example.org.`" in change.note()
+    assert "or keep `pic:hosts.web1.address: web1.example.org`" in change.advice
+    assert exit_status([], attr_new, attr_old) == EXIT_STATEFUL, "the host's move says the data stays behind"
+
+
 STACK_CHANGES = (
+    (MX, ">>> dns records: pic:mail.mx", "#### :warning: `pic:mail.mx` changes", ("exchanger", "pic:mail.mx")),
     (
         REPORTS,
         ">>> dns records: pic:mail.dmarc_reports dmarc@example.org -> rapports@example.net",

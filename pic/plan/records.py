@@ -21,10 +21,10 @@ from typing import Literal
 
 from pic.names import dmarc_name
 from pic.registry import Member
-from pic.render.dns import Record, dmarc_value, rdata, report_authorization, zone_of
+from pic.render.dns import Record, dmarc_value, rdata, report_authorization, spf_value, zone_of
 from pic.settings import Settings, sympa_address
 
-Kind = Literal["reports"]
+Kind = Literal["exchanger", "reports"]
 # The TTL of the records the platform writes and exports (pic.render.dns.TTL): how long a resolver may keep
 # the former value once the new one is published.
 CACHED = "an hour (their TTL, 3600 s)"
@@ -234,6 +234,69 @@ def _who(records: Iterable[RecordChange]) -> str:
     return " and ".join(who) or "none is to publish"
 
 
+def _exchanger(ends: _Ends) -> DnsRecordsChange | None:
+    """The mail exchanger (pic:mail.mx, else the mail host's address) changed: every list domain's MX and SPF."""
+    old, new = ends.old, ends.new
+    x_old, x_new = old.mail_exchanger, new.mail_exchanger
+    if same_address(x_old, x_new):
+        return None
+    if (old.mail.mx or "").lower().rstrip(".") != (new.mail.mx or "").lower().rstrip("."):
+        setting, was, now = "pic:mail.mx", old.mail.mx, new.mail.mx
+        old_shown = was if was is not None else f"(not set: the mail host's address, {x_old})"
+        new_shown = now if now is not None else f"(not set: the mail host's address, {x_new})"
+    elif old.mail_host != new.mail_host:
+        setting, was, now = "pic:mail.host", old.mail_host, new.mail_host
+        old_shown, new_shown = str(was), str(now)
+    else:
+        setting = f"pic:hosts.{new.mail_host}.address"
+        was, now = x_old, x_new
+        old_shown, new_shown = x_old, x_new
+    records = []
+    for before, after in ends.domains:
+        for kind, b, a in (
+            ("MX", Record(before.domain, "MX", f"10 {x_old}."), Record(after.domain, "MX", f"10 {x_new}.")),
+            ("SPF", Record(before.domain, "TXT", spf_value(x_old)), Record(after.domain, "TXT", spf_value(x_new))),
+        ):
+            if b != a:
+                records.append(ends.change(after.domain, kind, b, a))
+    host = new.mail_host
+    left = (
+        f" ({x_old} is the address of {old.mail_host}, the mail host before this plan: mail that reaches it goes to "
+        "the Sympa left there)"
+        if old.mail_host != new.mail_host
+        else ""
+    )
+    effects = (
+        f"until a list domain's MX names {x_new}, mail to its lists goes to {x_old}, which must lead to the mail host "
+        f"({host}) meanwhile, or that mail is refused or lost{left}",
+        f"until its SPF record names {x_new}, Sympa's mail passes SPF only while {x_old} leads to the mail host (its "
+        "DKIM signature keeps DMARC passing)",
+        f"Postfix on the mail host gives {x_new} as its own name from `pulumi up` (myhostname, in its greeting), "
+        "which the reverse DNS (PTR) of the mail host's address, set where that address is hosted, should name too",
+    )
+    zoned = any(rc.zone for rc in records)
+    steps = [
+        f"before `pulumi up`, have {x_new} lead to the mail host {host} (its address records, by the admins) and keep "
+        f"{x_old} leading there until every list domain's MX names {x_new} (`pic dns check` passes)",
+        f"have each list domain's new MX and SPF records published as listed: {_who(records)}; {CHECK_BEFORE}, and "
+        f"{CHECK_AFTER}",
+    ]
+    if zoned:
+        steps.append(f"the platform's zones get theirs from `pulumi up` itself, so run it once {x_new} leads there")
+    return DnsRecordsChange(
+        "exchanger",
+        ((setting, old_shown, new_shown),),
+        f"the mail exchanger of the list domains (pic:mail.mx, else the mail host's address) changes from {x_old} to "
+        f"{x_new}, and with it the MX and SPF records of every list domain",
+        tuple(records),
+        keep=_kept(setting, was),
+        archived=_archived(ends.new_members),
+        effects=effects,
+        steps=tuple(steps),
+        details={"exchanger_before": x_old, "exchanger": x_new},
+    )
+
+
 def _alias(settings: Settings, members: dict[str, Member], mailbox: str) -> bool:
     """Whether ``mailbox`` is an alias to the admins in Postfix's virtual map (pic.render.mail.virtual_map): a
     mailbox at a list domain Sympa serves, none of Sympa's own addresses."""
@@ -341,5 +404,5 @@ def dns_records_changes(
     if old is None or new is None or old is new:
         return []
     ends = _Ends(old, new, old_members, new_members)
-    found = [_reports(ends)]
+    found = [_exchanger(ends), _reports(ends)]
     return [c for c in found if c is not None]
