@@ -11,6 +11,7 @@ status stays. On the settings and registry directly, then by the command on a th
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 from pic.plan.command import EXIT_OK, EXIT_STATEFUL, exit_status
@@ -27,6 +28,7 @@ from tests.test_plan_refused import edit, plans
 
 REPORTS = ("dmarc_reports: dmarc@example.org", "dmarc_reports: rapports@example.net")
 MX = ("dkim_selector: pic,", "dkim_selector: pic, mx: mx.example.org,")
+POLICY = ("dkim_selector: pic,", "dkim_selector: pic, dmarc: quarantine,")
 ZONE = (
     "pic:members_root:",
     "pic:dns: {backend: zonefile, zones: [example.org], listen: [192.0.2.53]}\n  pic:members_root:",
@@ -267,6 +269,69 @@ def test_the_mail_hosts_address_as_the_exchanger_is_told_with_its_setting(tmp_pa
     assert exit_status([], attr_new, attr_old) == EXIT_STATEFUL, "the host's move says the data stays behind"
 
 
+def test_a_dmarc_policy_changed_names_the_record_of_its_domain(tmp_path: Path) -> None:
+    """pic:mail.dmarc (Sympa's main domain) and a member's lists.dmarc changed: that domain's DMARC record (p=),
+    published by the admins, by the member, or by pulumi up in the platform's zone; a warning (was: not a word)."""
+    members = tmp_path / "members"
+    shutil.copytree(MEMBERS, members)
+    path = members / "amis-du-rhone.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("dmarc: quarantine", "dmarc: none"), encoding="utf-8")
+    policy = ("dkim_selector: pic,", "dkim_selector: pic, dmarc: reject,")
+    attr_old, attr_new = _changes(_stack(tmp_path, "before"), _stack(tmp_path, "after", policy), members)
+    changes = [c for c in review([], attr_new, attr_old).dns_records if c.kind == "policy"]
+    assert [(c.setting, c.old, c.new, c.member) for c in changes] == [
+        ("pic:mail.dmarc", "none", "reject", ""),
+        ("lists.dmarc of amis-du-rhone (members/amis-du-rhone.yaml)", "quarantine", "none", "amis-du-rhone"),
+    ]
+    main, member = changes
+    [record] = main.records
+    assert (record.before, record.after, record.holder) == (
+        Record("_dmarc.listes.example.org", "TXT", _dmarc("none", "dmarc@example.org")),
+        Record("_dmarc.listes.example.org", "TXT", _dmarc("reject", "dmarc@example.org")),
+        "",
+    )
+    assert "the DMARC policy of Sympa's main domain listes.example.org changes, in its DMARC record (`p=`)" in (
+        main.note()
+    )
+    assert "in its From: that fails DMARC" in main.note() and "is refused (`reject`)" in main.note()
+    assert main.advice.startswith("have the record published as listed: the admins publish it;"), main.advice
+    assert main.advice.endswith("or keep `pic:mail.dmarc: none`")
+    assert 'by amis-du-rhone, in its own zone: publish `_dmarc.listes.amis-du-rhone.org TXT "v=DMARC1; p=none;' in (
+        member.note()
+    )
+    assert "the admins send it to amis-du-rhone" in member.advice
+    assert member.advice.endswith(
+        "or keep `lists: {domain: listes.amis-du-rhone.org, dmarc: quarantine}` in amis-du-rhone's file"
+    )
+    assert exit_status([], attr_new, attr_old) == EXIT_OK
+    for change in changes:
+        _told(attr_old, attr_new, change)
+    # Sympa's main domain in the platform's zone: pulumi up writes it
+    attr_old, attr_new = _changes(_stack(tmp_path, "b-zone", ZONE), _stack(tmp_path, "a-zone", ZONE, policy))
+    zoned = _only(attr_old, attr_new, "policy")
+    assert "by `pulumi up`, in the platform's zone example.org: writes `_dmarc.listes.example.org TXT" in zoned.note()
+    assert "`pulumi up` writes it in the platform's zone example.org" in zoned.advice
+
+
+def test_a_dmarc_policy_changed_as_the_domain_enters_the_platforms_zone_says_where_each_record_is(
+    tmp_path: Path,
+) -> None:
+    """Who published the former record is REV's zones' matter, who publishes the new one the working tree's: a
+    domain entering the platform's zone has its former record to remove where the admins published it."""
+    policy = ("dkim_selector: pic,", "dkim_selector: pic, dmarc: quarantine,")
+    attr_old, attr_new = _changes(_stack(tmp_path, "before"), _stack(tmp_path, "after", ZONE, policy))
+    change = _only(attr_old, attr_new, "policy")
+    [record] = change.records
+    assert (record.zone_before, record.zone) == ("", "example.org")
+    note = change.note()
+    assert "by `pulumi up`, in the platform's zone example.org: writes `_dmarc.listes.example.org TXT" in note, note
+    assert 'by the admins: remove `_dmarc.listes.example.org TXT "v=DMARC1; p=none;' in note, note
+    attr_old, attr_new = _changes(_stack(tmp_path, "b2", ZONE), _stack(tmp_path, "a2", policy))
+    note = _only(attr_old, attr_new, "policy").note()
+    assert 'by the admins: publish `_dmarc.listes.example.org TXT "v=DMARC1; p=quarantine;' in note, note
+    assert "drops `_dmarc.listes.example.org TXT" in note and "(`pulumi up` no longer writes it there)" in note
+
+
 STACK_CHANGES = (
     (MX, ">>> dns records: pic:mail.mx", "#### :warning: `pic:mail.mx` changes", ("exchanger", "pic:mail.mx")),
     (
@@ -274,6 +339,12 @@ STACK_CHANGES = (
         ">>> dns records: pic:mail.dmarc_reports dmarc@example.org -> rapports@example.net",
         "#### :warning: `pic:mail.dmarc_reports` changes (dmarc@example.org → rapports@example.net)",
         ("reports", "pic:mail.dmarc_reports"),
+    ),
+    (
+        POLICY,
+        ">>> dns records: pic:mail.dmarc none -> quarantine",
+        "#### :warning: `pic:mail.dmarc` changes (none → quarantine)",
+        ("policy", "pic:mail.dmarc"),
     ),
 )
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import PurePath
 from typing import Literal
 
 from pic.names import dmarc_name
@@ -24,7 +25,7 @@ from pic.registry import Member
 from pic.render.dns import Record, dmarc_value, rdata, report_authorization, spf_value, zone_of
 from pic.settings import Settings, sympa_address
 
-Kind = Literal["exchanger", "reports"]
+Kind = Literal["exchanger", "reports", "policy"]
 # The TTL of the records the platform writes and exports (pic.render.dns.TTL): how long a resolver may keep
 # the former value once the new one is published.
 CACHED = "an hour (their TTL, 3600 s)"
@@ -34,6 +35,11 @@ CHECK_BEFORE = (
 )
 CHECK_AFTER = "`pic dns check --expected <(pulumi stack output mail_dns_records --json)` once `pulumi up` is run"
 MEMBERS_README = 'README "What a member with its own list domain must publish"'
+POLICY_EFFECT = {
+    "none": "delivered as before, only reported",
+    "quarantine": "junked (`quarantine`)",
+    "reject": "refused (`reject`)",
+}
 
 
 def same_address(a: str, b: str) -> bool:
@@ -394,6 +400,55 @@ def _reports(ends: _Ends) -> DnsRecordsChange | None:
     )
 
 
+def _policies(ends: _Ends) -> list[DnsRecordsChange]:
+    """A DMARC policy changed (pic:mail.dmarc for Sympa's main domain, a member's lists.dmarc for its list domain):
+    that domain's DMARC record (``p=``)."""
+    out = []
+    for before, after in ends.domains:
+        if before.policy == after.policy:
+            continue
+        reports = ends.new.mail.reports_mailbox
+        b = Record(dmarc_name(before.domain), "TXT", dmarc_value(before.policy, ends.old.mail.reports_mailbox))
+        a = Record(dmarc_name(after.domain), "TXT", dmarc_value(after.policy, reports))
+        record = ends.change(after.domain, "DMARC", b, a)
+        if after.member:
+            m = ends.new_members[after.member]
+            file = PurePath(m.file)
+            setting = f"lists.dmarc of {after.member} ({file.parent.name}/{file.name})"
+            whose = f"its list domain {after.domain}"
+            keep = f"keep `lists: {{domain: {after.domain}, dmarc: {before.policy}}}` in {after.member}'s file"
+        else:
+            setting, whose = "pic:mail.dmarc", f"Sympa's main domain {after.domain}"
+            keep = _kept(setting, before.policy)
+        effects = (
+            f"receivers apply the policy the record names: {before.policy} until the new record is published, then "
+            f"mail bearing {after.domain} in its From: that fails DMARC (neither DKIM nor SPF aligned: not signed by "
+            f"Sympa, or its signature broken on the way) is {POLICY_EFFECT[after.policy]}",
+            "Sympa's own mail passes through its DKIM signature; nothing is refused before the record is published",
+        )
+        who = (
+            f"`pulumi up` writes it in the platform's zone {record.zone}"
+            if record.zone
+            else f"the admins send it to {record.holder} ({MEMBERS_README})"
+            if record.holder
+            else "the admins publish it"
+        )
+        out.append(
+            DnsRecordsChange(
+                "policy",
+                ((setting, before.policy, after.policy),),
+                f"the DMARC policy of {whose} changes, in its DMARC record (`p=`)",
+                (record,),
+                member=after.member,
+                keep=keep,
+                effects=effects,
+                steps=(f"have the record published as listed: {who}; {CHECK_BEFORE}, and {CHECK_AFTER}",),
+                details={"domain": after.domain},
+            )
+        )
+    return out
+
+
 def dns_records_changes(
     old: Settings | None,
     new: Settings | None,
@@ -404,5 +459,5 @@ def dns_records_changes(
     if old is None or new is None or old is new:
         return []
     ends = _Ends(old, new, old_members, new_members)
-    found = [_exchanger(ends), _reports(ends)]
+    found = [_exchanger(ends), _reports(ends), *_policies(ends)]
     return [c for c in found if c is not None]
