@@ -17,12 +17,12 @@ from pathlib import Path
 from pic.plan.command import EXIT_OK, EXIT_STATEFUL, exit_status
 from pic.plan.model import Attribution
 from pic.plan.output import as_json, as_markdown, as_text, review
-from pic.plan.records import DnsRecordsChange
+from pic.plan.records import DnsRecordsChange, RecordChange
 from pic.registry import load_registry
 from pic.render.dns import Record
 from pic.settings import Settings
 from tests.conftest import MEMBERS, ROOT
-from tests.test_plan import rendering
+from tests.test_plan import git, rendering
 from tests.test_plan_data_left import _stack
 from tests.test_plan_refused import edit, plans
 
@@ -332,6 +332,119 @@ def test_a_dmarc_policy_changed_as_the_domain_enters_the_platforms_zone_says_whe
     assert "drops `_dmarc.listes.example.org TXT" in note and "(`pulumi up` no longer writes it there)" in note
 
 
+NS = (
+    "pic:members_root:",
+    "pic:dns: {backend: zonefile, zones: [example.org, amis-du-rhone.net], listen: [192.0.2.53], "
+    "nameservers: [ns1.example.org]}\n  pic:members_root:",
+)
+OWN_ZONE = ("domain: listes.amis-du-rhone.org", "domain: listes.amis-du-rhone.net")
+
+
+def _lists_in_its_own_zone(tmp_path: Path) -> Path:
+    """The members, amis-du-rhone's list domain under a zone of its own that it delegates to the platform."""
+    members = tmp_path / "members"
+    shutil.copytree(MEMBERS, members)
+    edit(members / "amis-du-rhone.yaml", *OWN_ZONE)
+    return members
+
+
+def test_the_name_servers_of_the_platforms_zones_changed_name_each_zones_delegation(tmp_path: Path) -> None:
+    """pic:dns.nameservers and pic:dns.listen changed: each zone's NS records and glue in its parent (its
+    delegation: the admins', or the member's whose list domain the zone is), and the name servers' own address
+    records; a warning (was: not a word)."""
+    new = (
+        "listen: [192.0.2.53], nameservers: [ns1.example.org]",
+        "listen: [192.0.2.54], nameservers: [ns2.example.org, ns.example.net]",
+    )
+    members = _lists_in_its_own_zone(tmp_path)
+    attr_old, attr_new = _changes(_stack(tmp_path, "before", NS), _stack(tmp_path, "after", NS, new), members, members)
+    change = _only(attr_old, attr_new, "delegation")
+    assert change.parts == (
+        ("pic:dns.nameservers", "[ns1.example.org]", "[ns2.example.org, ns.example.net]"),
+        ("pic:dns.listen", "[192.0.2.53]", "[192.0.2.54]"),
+    )
+
+    def show(r: Record | None) -> str | None:
+        return f"{r.name} {r.type} {r.value}" if r is not None else None
+
+    def named(rc: RecordChange) -> tuple[str, str, str | None, str | None, str, str]:
+        return (rc.domain, rc.kind, show(rc.before), show(rc.after), rc.zone or rc.holder or "admins", rc.place)
+
+    delegation = "the delegation of {}, in its parent zone"
+    assert [named(rc) for rc in change.records] == [
+        ("example.org", "NS", "example.org NS ns1.example.org.", None, "admins", delegation.format("example.org")),
+        ("example.org", "NS", None, "example.org NS ns.example.net.", "admins", delegation.format("example.org")),
+        ("example.org", "NS", None, "example.org NS ns2.example.org.", "admins", delegation.format("example.org")),
+        ("example.org", "glue", "ns1.example.org A 192.0.2.53", None, "admins", delegation.format("example.org")),
+        ("example.org", "glue", None, "ns2.example.org A 192.0.2.54", "admins", delegation.format("example.org")),
+        *(
+            (
+                "amis-du-rhone.net",
+                "NS",
+                before,
+                after,
+                "amis-du-rhone",
+                delegation.format("amis-du-rhone.net"),
+            )
+            for before, after in (
+                ("amis-du-rhone.net NS ns1.example.org.", None),
+                (None, "amis-du-rhone.net NS ns.example.net."),
+                (None, "amis-du-rhone.net NS ns2.example.org."),
+            )
+        ),
+        ("ns2.example.org", "address", None, "ns2.example.org A 192.0.2.54", "example.org", ""),
+        ("ns.example.net", "address", None, "ns.example.net A 192.0.2.54", "admins", ""),
+    ]
+    note = change.note()
+    for words in (
+        "pic:dns.nameservers [ns1.example.org] -> [ns2.example.org, ns.example.net] and pic:dns.listen [192.0.2.53] -> "
+        "[192.0.2.54]: the name servers of the platform's zones (example.org, amis-du-rhone.net) change",
+        "by the admins, in the delegation of example.org, in its parent zone: remove `example.org NS ns1.example.org.`",
+        "by amis-du-rhone, in the delegation of amis-du-rhone.net, in its parent zone: remove "
+        "`amis-du-rhone.net NS ns1.example.org.`",
+        "by the admins: publish `ns.example.net A 192.0.2.54`",
+        "NSD stops answering at 192.0.2.53 at `pulumi up`, and at none of the addresses it answered at before",
+    ):
+        assert words in note, (words, note)
+    for words in (
+        "before `pulumi up`, add the new name servers and addresses to each zone's delegation at its parent",
+        "as no address of pic:dns.listen stays, add the new ones in a change of their own first",
+        "or keep `pic:dns.nameservers: [ns1.example.org]` and keep `pic:dns.listen: [192.0.2.53]`",
+    ):
+        assert words in change.advice, (words, change.advice)
+    assert exit_status([], attr_new, attr_old) == EXIT_OK
+    _told(attr_old, attr_new, change)
+    # an address added beside the one kept: no warning that NSD answers nowhere it did
+    more = ("listen: [192.0.2.53]", "listen: [192.0.2.53, '2001:db8::53']")
+    attr_more = _changes(_stack(tmp_path, "b-more", NS), _stack(tmp_path, "more", NS, more), members, members)[1]
+    added = _only(attr_old, attr_more, "delegation")
+    assert added.parts == (("pic:dns.listen", "[192.0.2.53]", "[192.0.2.53, 2001:db8::53]"),)
+    assert "publish `ns1.example.org AAAA 2001:db8::53`" in added.note() and "NSD stops" not in added.note()
+    assert "in a change of their own" not in added.advice
+
+
+def test_the_default_name_server_follows_the_dns_servers_address(tmp_path: Path) -> None:
+    """pic:dns.nameservers unset: the zones' name server is the DNS server's address, and a change of it is a
+    change of their delegation."""
+    zone = ZONE
+    moved = ("address: web1.example.org", "address: mail1.example.org")
+    attr_old, attr_new = _changes(_stack(tmp_path, "before", zone), _stack(tmp_path, "after", zone, moved))
+    change = _only(attr_old, attr_new, "delegation")
+    assert change.parts == (
+        (
+            "pic:dns.nameservers (not set: the address of the DNS server, web1)",
+            "[web1.example.org]",
+            "[mail1.example.org]",
+        ),
+    )
+    assert "by the admins, in the delegation of example.org, in its parent zone: remove `example.org NS " in (
+        change.note()
+    )
+    assert "leave `pic:dns.nameservers` unset" in change.advice
+
+
+# Each setting changed in the stack file, what the plan's text and markdown say of it, and its json kind, in the
+# order the plan tells them.
 STACK_CHANGES = (
     (MX, ">>> dns records: pic:mail.mx", "#### :warning: `pic:mail.mx` changes", ("exchanger", "pic:mail.mx")),
     (
@@ -362,6 +475,34 @@ def test_dns_records_changed_in_the_stack_file_are_told_in_every_format(real_rep
     kinds = [(c["kind"], c["setting"]) for c in data["dns_records_changed"]]
     assert kinds == [kind for *_, kind in STACK_CHANGES], kinds
     assert data["stateful_changes"] == []
+
+
+def test_the_delegation_changed_in_the_stack_file_is_told_in_every_format(real_repo: Path) -> None:
+    """The real program with the platform's zone served by NSD at REV and another address in the working tree."""
+    stack = real_repo / "Pulumi.prod.yaml"
+    edit(stack, *NS)
+    edit(real_repo / "members" / "amis-du-rhone.yaml", *OWN_ZONE)
+    git(real_repo, "commit", "-qam", "zones served by NSD")
+    edit(stack, "listen: [192.0.2.53]", "listen: [192.0.2.54]")
+    text, md, data = plans(real_repo, EXIT_OK, "HEAD")
+    assert ">>> dns records: pic:dns.listen [192.0.2.53] -> [192.0.2.54]: the name servers" in text, text[-4000:]
+    assert "#### :warning: `pic:dns.listen` changes ([192.0.2.53] → [192.0.2.54]): DNS records to publish" in md
+    [changed] = data["dns_records_changed"]
+    assert changed["kind"] == "delegation" and changed["zones"] == ["example.org", "amis-du-rhone.net"]
+    assert {
+        "domain": "example.org",
+        "kind": "glue",
+        "type": "A",
+        "name": "ns1.example.org",
+        "value": "192.0.2.54",
+        "name_before": None,
+        "value_before": None,
+        "zone": None,
+        "zone_before": None,
+        "published_by": "admins",
+        "published_by_before": None,
+        "where": "the delegation of example.org, in its parent zone",
+    } in changed["records"]
 
 
 def test_the_stack_files_of_the_project_read_as_before(tmp_path: Path) -> None:

@@ -22,10 +22,10 @@ from typing import Literal
 
 from pic.names import dmarc_name
 from pic.registry import Member
-from pic.render.dns import Record, dmarc_value, rdata, report_authorization, spf_value, zone_of
+from pic.render.dns import Record, dmarc_value, nameservers, rdata, report_authorization, spf_value, zone_of
 from pic.settings import Settings, sympa_address
 
-Kind = Literal["exchanger", "reports", "policy"]
+Kind = Literal["exchanger", "reports", "policy", "delegation"]
 # The TTL of the records the platform writes and exports (pic.render.dns.TTL): how long a resolver may keep
 # the former value once the new one is published.
 CACHED = "an hour (their TTL, 3600 s)"
@@ -449,6 +449,128 @@ def _policies(ends: _Ends) -> list[DnsRecordsChange]:
     return out
 
 
+def _zone_holders(settings: Settings, members: dict[str, Member]) -> dict[str, str]:
+    """The member that holds each zone of the platform: the one whose domains (its site's, its list domain) are
+    the only names under it, a zone it delegated to the platform; a zone holding none, another member's, or a name
+    of the platform's own (Sympa's domain, the mail exchanger, a host, phpMyAdmin, the admins' or the reports'
+    mailbox) is the admins'."""
+    zones = settings.dns.zones
+    platform = [
+        str(settings.mail.sympa_domain),
+        settings.mail_exchanger,
+        *(str(h.address) for h in settings.hosts.values()),
+        *([str(settings.phpmyadmin.domain)] if settings.phpmyadmin is not None else []),
+        *(mailbox.rpartition("@")[2] for mailbox in (settings.admin_email, settings.mail.reports_mailbox)),
+        *nameservers(settings),
+    ]
+    found: dict[str, set[str]] = {}
+    for name in platform:
+        zone = zone_of(name.lower().rstrip("."), zones)
+        if zone is not None:
+            found.setdefault(zone, set()).add("")
+    for slug, m in members.items():
+        for domain in [*(m.site.domains if m.site is not None else ()), *([m.lists.domain] if m.lists else [])]:
+            zone = zone_of(domain, zones)
+            if zone is not None:
+                found.setdefault(zone, set()).add(slug)
+    return {zone: next(iter(slugs)) for zone, slugs in found.items() if len(slugs) == 1}
+
+
+def _address_record(name: str, address: str) -> Record:
+    return Record(name, "AAAA" if ipaddress.ip_address(address).version == 6 else "A", address)
+
+
+def _delegation(ends: _Ends) -> DnsRecordsChange | None:
+    """The name servers of the platform's zones or their addresses changed (pic:dns.nameservers, else the DNS
+    server's address; pic:dns.listen): each zone's delegation in its parent (NS, and glue for a name server inside
+    the zone), and the name servers' address records."""
+    old, new = ends.old, ends.new
+    if old.dns.backend != "zonefile" or new.dns.backend != "zonefile":
+        return None
+    zones = [z for z in new.dns.zones if z in old.dns.zones]
+    ns_old = [n.lower().rstrip(".") for n in nameservers(old)]
+    ns_new = [n.lower().rstrip(".") for n in nameservers(new)]
+    ip_old = {ipaddress.ip_address(a) for a in old.dns.listen}
+    ip_new = {ipaddress.ip_address(a) for a in new.dns.listen}
+    if not zones or (set(ns_old) == set(ns_new) and ip_old == ip_new):
+        return None
+    listen_old = sorted(ip_old, key=lambda a: (a.version, a))
+    listen_new = sorted(ip_new, key=lambda a: (a.version, a))
+    records: list[RecordChange] = []
+    holders = _zone_holders(new, ends.new_members)
+    for zone in zones:
+        # The delegation is in the parent zone: the zone's holder's (its registrar's) matter.
+        holder = holders.get(zone, "")
+        place = f"the delegation of {zone}, in its parent zone"
+        ns_before = {Record(zone, "NS", f"{n}.") for n in ns_old}
+        ns_after = {Record(zone, "NS", f"{n}.") for n in ns_new}
+        glue_before = {_address_record(n, str(a)) for n in ns_old if zone_of(n, [zone]) for a in listen_old}
+        glue_after = {_address_record(n, str(a)) for n in ns_new if zone_of(n, [zone]) for a in listen_new}
+        for kind, before, after in (("NS", ns_before, ns_after), ("glue", glue_before, glue_after)):
+            records += [
+                RecordChange(zone, kind, b, a, holder_before=holder, holder=holder, place=place)
+                for b, a in [*((r, None) for r in sorted(before - after)), *((None, r) for r in sorted(after - before))]
+            ]
+    # Each name server's own address records: in a zone of the platform, written by pulumi up (its glue there);
+    # elsewhere, by the admins or the member holding the name. A former name server's are no matter of this plan.
+    for n in ns_new:
+        before = {_address_record(n, str(a)) for a in listen_old} if n in ns_old else set()
+        after = {_address_record(n, str(a)) for a in listen_new}
+        records += [ends.change(n, "address", r, None) for r in sorted(before - after)]
+        records += [ends.change(n, "address", None, r) for r in sorted(after - before)]
+    changed: list[tuple[str, str, str, str]] = []  # setting, in words, before, after
+    if set(ns_old) != set(ns_new):
+        unset = f"pic:dns.nameservers (not set: the address of the DNS server, {new.dns_server})"
+        words = "pic:dns.nameservers" if old.dns.nameservers or new.dns.nameservers else unset
+        changed.append(("pic:dns.nameservers", words, ", ".join(ns_old), ", ".join(ns_new)))
+    if ip_old != ip_new:
+        was, now = (", ".join(map(str, ips)) for ips in (listen_old, listen_new))
+        changed.append(("pic:dns.listen", "pic:dns.listen", was, now))
+    was, now = "; ".join(f"[{o}]" for *_, o, _ in changed), "; ".join(f"[{n}]" for *_, n in changed)
+    dropped = sorted(ip_old - ip_new, key=lambda a: (a.version, a))
+    effects = [
+        "resolvers find the platform's zones through their delegation, the NS records and the glue (the addresses of "
+        "a name server inside the zone) in each zone's parent, which `pulumi up` does not write: it writes the "
+        "zones' own NS and address records only",
+        "where the parent still names a former name server or address, resolvers try the others; where it names "
+        "none that answers, the zone goes unanswered, and mail to its list domains waits in the senders' queues "
+        "(Sympa's signatures cannot be checked either) until the parent's records change and the former ones leave "
+        "the resolvers' caches (the parent's TTL, often a day or two)",
+    ]
+    if dropped:
+        effects.append(
+            f"NSD stops answering at {', '.join(map(str, dropped))} at `pulumi up`"
+            + ("" if ip_old & ip_new else ", and at none of the addresses it answered at before")
+        )
+    steps = [
+        "before `pulumi up`, add the new name servers and addresses to each zone's delegation at its parent (its "
+        "registrar), beside the former ones, and have the name servers' address records published as listed",
+        "after it, check that each name server answers for each zone (`dig @ADDRESS ZONE SOA`), then remove the "
+        "former ones from the delegation",
+    ]
+    if dropped and not ip_old & ip_new:
+        steps.append(
+            "as no address of pic:dns.listen stays, add the new ones in a change of their own first, keeping the "
+            "former ones, and remove those in a later change, once the delegation names only the new ones and the "
+            "parent's TTL has passed"
+        )
+    keep = " and ".join(
+        f"keep `{key}: [{o}]`" if key == "pic:dns.listen" or old.dns.nameservers else f"leave `{key}` unset"
+        for key, _, o, _ in changed
+    )
+    return DnsRecordsChange(
+        "delegation",
+        tuple((words, f"[{o}]", f"[{n}]") for _, words, o, n in changed),
+        f"the name servers of the platform's zones ({', '.join(zones)}) change, or the addresses NSD answers at, and "
+        "with them each zone's delegation",
+        tuple(records),
+        keep=keep,
+        effects=tuple(effects),
+        steps=tuple(steps),
+        details={"zones": list(zones)},
+    )
+
+
 def dns_records_changes(
     old: Settings | None,
     new: Settings | None,
@@ -459,5 +581,5 @@ def dns_records_changes(
     if old is None or new is None or old is new:
         return []
     ends = _Ends(old, new, old_members, new_members)
-    found = [_exchanger(ends), _reports(ends), *_policies(ends)]
+    found = [_exchanger(ends), _reports(ends), *_policies(ends), _delegation(ends)]
     return [c for c in found if c is not None]
