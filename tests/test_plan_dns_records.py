@@ -329,7 +329,10 @@ def test_a_dmarc_policy_changed_as_the_domain_enters_the_platforms_zone_says_whe
     attr_old, attr_new = _changes(_stack(tmp_path, "b2", ZONE), _stack(tmp_path, "a2", policy))
     note = _only(attr_old, attr_new, "policy").note()
     assert 'by the admins: publish `_dmarc.listes.example.org TXT "v=DMARC1; p=quarantine;' in note, note
-    assert "drops `_dmarc.listes.example.org TXT" in note and "(`pulumi up` no longer writes it there)" in note
+    assert (
+        "by `pulumi up`, in the platform's zone example.org: drops `_dmarc.listes.example.org TXT \"v=DMARC1; p=none;"
+        in note
+    )
 
 
 NS = (
@@ -443,8 +446,74 @@ def test_the_default_name_server_follows_the_dns_servers_address(tmp_path: Path)
     assert "leave `pic:dns.nameservers` unset" in change.advice
 
 
-# Each setting changed in the stack file, what the plan's text and markdown say of it, and its json kind, in the
-# order the plan tells them.
+def test_a_zone_of_the_platform_removed_says_who_publishes_its_domains_records_and_its_delegation(
+    tmp_path: Path,
+) -> None:
+    """pic:dns.zones emptied (backend export): the records pulumi up wrote in the zone are no longer written, and
+    NSD no longer answers for it; each record to publish where the domain's records go, and the zone's delegation
+    to move first; a warning (was: not a word)."""
+    attr_old, attr_new = _changes(_stack(tmp_path, "before", ZONE), _stack(tmp_path, "after"))
+    change = _only(attr_old, attr_new, "zones")
+    assert change.parts == (("pic:dns.backend", "zonefile", "export"), ("pic:dns.zones", "[example.org]", "[]"))
+    main = [rc for rc in change.records if rc.domain == "listes.example.org"]
+    assert [(rc.kind, rc.zone_before, rc.zone, rc.holder) for rc in main] == [
+        (kind, "example.org", "", "") for kind in ("MX", "SPF", "DKIM", "DMARC")
+    ]
+    note = change.note()
+    for words in (
+        "pic:dns.backend zonefile -> export and pic:dns.zones [example.org] -> []: the zones the platform serves "
+        "change",
+        "by the admins: publish `listes.example.org MX 10 web1.example.org.`",
+        'publish `pic._domainkey.listes.example.org TXT "v=DKIM1; k=rsa; p=..."`',
+        "by `pulumi up`, in the platform's zone example.org: drops `listes.example.org MX 10 web1.example.org.`",
+        # the reports' authorization of a member's list domain, in the zone of the reports' domain
+        'publish `listes.amis-du-rhone.org._report._dmarc.example.org TXT "v=DMARC1"`',
+        "by the admins, in the delegation of example.org, in its parent zone: remove `example.org NS "
+        "web1.example.org.`",
+        "NSD no longer answers for example.org at all from `pulumi up`",
+    ):
+        assert words in note, (words, note)
+    assert change.advice.startswith(
+        "before `pulumi up`, have the records of the domains leaving the platform's zones published where their "
+        "records go, as listed, and the delegation of each zone removed moved to the servers that hold it now"
+    ), change.advice
+    assert change.advice.endswith("or keep `pic:dns.backend: zonefile` and keep `pic:dns.zones: [example.org]`")
+    assert exit_status([], attr_new, attr_old) == EXIT_OK
+    _told(attr_old, attr_new, change)
+
+
+def test_a_zone_of_the_platform_added_says_its_delegation_comes_after_pulumi_up(tmp_path: Path) -> None:
+    """A zone added: pulumi up writes the records of the list domains under it, which resolvers read only once its
+    delegation names the platform's name servers; the member whose domains are the only ones under it delegates it,
+    and keeps its records published until then."""
+    members = _lists_in_its_own_zone(tmp_path)
+    zones = ("zones: [example.org]", "zones: [example.org, amis-du-rhone.net]")
+    before, after = _stack(tmp_path, "before", ZONE), _stack(tmp_path, "after", ZONE, zones)
+    attr_old, attr_new = _changes(before, after, members, members)
+    change = _only(attr_old, attr_new, "zones")
+    assert change.parts == (("pic:dns.zones", "[example.org]", "[example.org, amis-du-rhone.net]"),)
+    assert {(rc.domain, rc.kind) for rc in change.records} == {
+        *(("listes.amis-du-rhone.net", kind) for kind in ("MX", "SPF", "DKIM", "DMARC")),
+        ("amis-du-rhone.net", "NS"),
+    }
+    note = change.note()
+    for words in (
+        "by `pulumi up`, in the platform's zone amis-du-rhone.net: writes `listes.amis-du-rhone.net MX 10 "
+        "web1.example.org.`",
+        "by amis-du-rhone, in its own zone: remove `listes.amis-du-rhone.net MX 10 web1.example.org.`",
+        "by amis-du-rhone, in the delegation of amis-du-rhone.net, in its parent zone: publish `amis-du-rhone.net NS "
+        "web1.example.org.`",
+        "resolvers read it only once its delegation names the platform's name servers",
+    ):
+        assert words in note, (words, note)
+    assert change.advice.startswith(
+        "after `pulumi up`, check that NSD answers for each zone added (`dig @ADDRESS ZONE SOA`), then have its "
+        "delegation name the platform's name servers"
+    ), change.advice
+    assert exit_status([], attr_new, attr_old) == EXIT_OK
+    _told(attr_old, attr_new, change)
+
+
 STACK_CHANGES = (
     (MX, ">>> dns records: pic:mail.mx", "#### :warning: `pic:mail.mx` changes", ("exchanger", "pic:mail.mx")),
     (
@@ -458,6 +527,12 @@ STACK_CHANGES = (
         ">>> dns records: pic:mail.dmarc none -> quarantine",
         "#### :warning: `pic:mail.dmarc` changes (none → quarantine)",
         ("policy", "pic:mail.dmarc"),
+    ),
+    (
+        ZONE,
+        ">>> dns records: pic:dns.backend export -> zonefile and pic:dns.zones [] -> [example.org]",
+        "#### :warning: `pic:dns.backend` changes (export → zonefile) and `pic:dns.zones` changes ([] → [example.org])",
+        ("zones", "pic:dns.backend and pic:dns.zones"),
     ),
 )
 

@@ -1867,7 +1867,8 @@ UNREAD_NOTE = (
     "they held is not compared, so a uid changed, a database's charset, lists left behind, a domain handed "
     "over, a member moved, a host or Sympa moved, Sympa's main domain changed, a retention lowered, the off-site "
     "repository changed or removed, the DKIM selector changed or a setting of the DNS records others publish "
-    "changed there (the mail exchanger, the DMARC reports' mailbox or a policy, the zones' name servers) is not told"
+    "changed there (the mail exchanger, the DMARC reports' mailbox or a policy, the zones or their name servers) "
+    "is not told"
 )
 UNREAD_ADVICE = (
     "compare those files with the working tree's by hand (git diff REV -- FILE), or compare with a revision "

@@ -8,8 +8,9 @@ published by hand, from ``pulumi stack output mail_dns_records``, by the admins 
 reports' domain, the zones' delegation) or by a member (its list domain). A change of such a setting is told
 here (:func:`dns_records_changes`) with each record before and after, who publishes it (who published the former
 record is REV's zones' matter, who publishes the new one the working tree's, as for the DKIM selector), what
-happens until it is published, and what to do. Each can be published before or around ``pulumi up`` without
-losing mail: warnings, the exit status unchanged.
+happens until it is published, and what to do; so is a change of the zones themselves, after which the same
+records are in other hands. Each can be published before or around ``pulumi up`` without losing mail: warnings,
+the exit status unchanged.
 """
 
 from __future__ import annotations
@@ -20,12 +21,12 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Literal
 
-from pic.names import dmarc_name
+from pic.names import dkim_name, dmarc_name
 from pic.registry import Member
 from pic.render.dns import Record, dmarc_value, nameservers, rdata, report_authorization, spf_value, zone_of
 from pic.settings import Settings, sympa_address
 
-Kind = Literal["exchanger", "reports", "policy", "delegation"]
+Kind = Literal["exchanger", "reports", "policy", "delegation", "zones"]
 # The TTL of the records the platform writes and exports (pic.render.dns.TTL): how long a resolver may keep
 # the former value once the new one is published.
 CACHED = "an hour (their TTL, 3600 s)"
@@ -34,6 +35,8 @@ CHECK_BEFORE = (
     "or different"
 )
 CHECK_AFTER = "`pic dns check --expected <(pulumi stack output mail_dns_records --json)` once `pulumi up` is run"
+# A DKIM record's value as told here: the key is in the Pulumi state (pulumi stack output mail_dns_records).
+DKIM_VALUE = "v=DKIM1; k=rsa; p=..."
 MEMBERS_README = 'README "What a member with its own list domain must publish"'
 POLICY_EFFECT = {
     "none": "delivered as before, only reported",
@@ -96,8 +99,7 @@ def publishing(records: Iterable[RecordChange]) -> list[str]:
             groups.setdefault(after, []).append(f"{write} `{_show(rc.after)}`")
         if rc.before is not None:
             drop = "drops" if rc.zone_before else "remove"
-            note = " (`pulumi up` no longer writes it there)" if rc.zone_before and rc.after is not None else ""
-            groups.setdefault(before, []).append(f"{drop} `{_show(rc.before)}`{note}")
+            groups.setdefault(before, []).append(f"{drop} `{_show(rc.before)}`")
     return [f"{who}: {', '.join(actions)}" for who, actions in groups.items()]
 
 
@@ -571,6 +573,126 @@ def _delegation(ends: _Ends) -> DnsRecordsChange | None:
     )
 
 
+def _mail_records(settings: Settings, d: _Domain) -> dict[str, Record]:
+    """A list domain's records by kind (pic.render.dns.mail_records), its DKIM key left out: the state holds it."""
+    exchanger, reports = settings.mail_exchanger, settings.mail.reports_mailbox
+    out = {
+        "MX": Record(d.domain, "MX", f"10 {exchanger}."),
+        "SPF": Record(d.domain, "TXT", spf_value(exchanger)),
+        "DKIM": Record(dkim_name(d.domain, settings.mail.dkim_selector), "TXT", DKIM_VALUE),
+        "DMARC": Record(dmarc_name(d.domain), "TXT", dmarc_value(d.policy, reports)),
+    }
+    authorization = report_authorization(d.domain, reports)
+    if authorization is not None:
+        out["DMARC report authorization"] = authorization
+    return out
+
+
+def _zones_records(ends: _Ends, before: set[str], after: set[str]) -> list[RecordChange]:
+    """The records that enter or leave the platform's zones (the same record in other hands), then the NS records
+    of each zone's delegation added or removed."""
+    records: list[RecordChange] = []
+    for was, now in ends.domains:
+        old_records, new_records = _mail_records(ends.old, was), _mail_records(ends.new, now)
+        for kind in dict.fromkeys([*old_records, *new_records]):
+            rc = ends.change(now.domain, kind, old_records.get(kind), new_records.get(kind))
+            if rc.zone_before != rc.zone:  # in the same hands, its value is another setting's matter
+                records.append(rc)
+    for zones, settings, members, added in (
+        (after - before, ends.new, ends.new_members, True),
+        (before - after, ends.old, ends.old_members, False),
+    ):
+        holders = _zone_holders(settings, members)
+        for zone in sorted(zones):
+            place, holder = f"the delegation of {zone}, in its parent zone", holders.get(zone, "")
+            for n in nameservers(settings):
+                ns = Record(zone, "NS", f"{n.lower().rstrip('.')}.")
+                b, a = (None, ns) if added else (ns, None)
+                records.append(RecordChange(zone, "NS", b, a, holder_before=holder, holder=holder, place=place))
+    return records
+
+
+def _zones(ends: _Ends) -> DnsRecordsChange | None:
+    """The platform's zones changed (pic:dns.zones, pic:dns.backend): the list domains whose records enter or leave
+    them change hands, and a zone added or removed is delegated to the platform's name servers or away from them."""
+    old, new = ends.old, ends.new
+    before = set(old.dns.zones) if old.dns.backend == "zonefile" else set()
+    after = set(new.dns.zones) if new.dns.backend == "zonefile" else set()
+    if before == after:
+        return None
+    records = _zones_records(ends, before, after)
+    removed, added = sorted(before - after), sorted(after - before)
+    leaving = sorted({rc.domain for rc in records if rc.zone_before and not rc.zone})
+    entering = sorted({rc.domain for rc in records if rc.zone and not rc.zone_before})
+    effects = [
+        *(
+            [
+                f"from `pulumi up`, the platform's zones no longer hold the records of {', '.join(leaving)}, which "
+                "are to be published where their domain's records are from then on, before it: a domain whose records "
+                "no one answers for gets no mail (the senders retry, then return it), and its mail fails SPF, DKIM "
+                "and DMARC"
+            ]
+            if leaving
+            else []
+        ),
+        *(
+            [
+                f"NSD no longer answers for {', '.join(removed)} at all from `pulumi up`: every name in it goes "
+                "unanswered until its delegation names other servers that hold its records, and the parent's TTL "
+                "has passed"
+            ]
+            if removed
+            else []
+        ),
+        *(
+            [
+                f"NSD answers for {', '.join(added)} from `pulumi up`, with the mail records of its list domains and "
+                "its name servers' addresses only (`pic check` warns of the names it would miss), but resolvers read "
+                "it only once its delegation names the platform's name servers: until then they read the records "
+                "published by hand, to keep there until the delegation moves"
+            ]
+            if added
+            else []
+        ),
+    ]
+    steps = [
+        *(
+            [
+                "before `pulumi up`, have the records of the domains leaving the platform's zones published where "
+                "their records go, as listed, and the delegation of each zone removed moved to the servers that hold "
+                f"it now; {CHECK_BEFORE}; run `pulumi up` once every one is there and the parent's TTL has passed"
+            ]
+            if leaving or removed
+            else []
+        ),
+        *(
+            [
+                "after `pulumi up`, check that NSD answers for each zone added (`dig @ADDRESS ZONE SOA`), then have "
+                "its delegation name the platform's name servers (with glue for one inside it), and remove the "
+                "records published by hand once the parent's TTL has passed"
+            ]
+            if entering or added
+            else []
+        ),
+    ]
+    parts: list[tuple[str, str, str]] = []
+    if old.dns.backend != new.dns.backend:
+        parts.append(("pic:dns.backend", old.dns.backend, new.dns.backend))
+    if list(old.dns.zones) != list(new.dns.zones):
+        parts.append(("pic:dns.zones", f"[{', '.join(old.dns.zones)}]", f"[{', '.join(new.dns.zones)}]"))
+    return DnsRecordsChange(
+        "zones",
+        tuple(parts),
+        "the zones the platform serves change, and with them who publishes the records of the list domains under "
+        "them (DKIM keys as `pulumi stack output mail_dns_records` gives them)",
+        tuple(records),
+        keep=" and ".join(f"keep `{setting}: {value}`" for setting, value, _ in parts),
+        effects=tuple(effects),
+        steps=tuple(steps),
+        details={"zones_added": added, "zones_removed": removed},
+    )
+
+
 def dns_records_changes(
     old: Settings | None,
     new: Settings | None,
@@ -581,5 +703,5 @@ def dns_records_changes(
     if old is None or new is None or old is new:
         return []
     ends = _Ends(old, new, old_members, new_members)
-    found = [_exchanger(ends), _reports(ends), *_policies(ends), _delegation(ends)]
+    found = [_exchanger(ends), _reports(ends), *_policies(ends), _delegation(ends), _zones(ends)]
     return [c for c in found if c is not None]
