@@ -14,7 +14,7 @@ import re
 import shutil
 from pathlib import Path
 
-from pic.plan.command import EXIT_OK, EXIT_STATEFUL, exit_status
+from pic.plan.command import EXIT_MOVE, EXIT_OK, EXIT_STATEFUL, exit_status
 from pic.plan.model import Attribution
 from pic.plan.output import as_json, as_markdown, as_text, review
 from pic.plan.records import DnsRecordsChange, RecordChange
@@ -23,7 +23,7 @@ from pic.render.dns import Record
 from pic.settings import Settings
 from tests.conftest import MEMBERS, ROOT
 from tests.test_plan import git, rendering
-from tests.test_plan_data_left import _stack
+from tests.test_plan_data_left import WEB2, _stack
 from tests.test_plan_refused import edit, plans
 
 REPORTS = ("dmarc_reports: dmarc@example.org", "dmarc_reports: rapports@example.net")
@@ -514,6 +514,51 @@ def test_a_zone_of_the_platform_added_says_its_delegation_comes_after_pulumi_up(
     _told(attr_old, attr_new, change)
 
 
+def test_a_site_whose_mail_leaves_from_another_address_names_the_spf_records_of_its_domains(tmp_path: Path) -> None:
+    """A member moved to another web host, or its web host at another address: its site's mail (PHP's mail(),
+    sent by the web host's Postfix) leaves from there, and the SPF record its domains publish names the web host
+    (README "Mail from sites"); the sites that send none (static, suspended, archived) are not named; a warning
+    beside the move (exit 4) or the host's move (exit 3) (was: not a word)."""
+    members = tmp_path / "members"
+    shutil.copytree(MEMBERS, members)
+    edit(members / "amis-du-rhone.yaml", "status: active\n", "status: active\nhost: web2\n")
+    before = _stack(tmp_path, "before", WEB2)
+    attr_old, attr_new = _changes(before, _stack(tmp_path, "after", WEB2), members)
+    change = _only(attr_old, attr_new, "sites")
+    assert change.parts == (("the web host of amis-du-rhone", "web1", "web2"),)
+    assert [(rc.domain, rc.holder, rc.after.value if rc.after else None) for rc in change.records] == [
+        (domain, "amis-du-rhone", "v=spf1 ... a:web2.example.org ... -all")
+        for domain in ("amis-du-rhone.org", "xn--amis-du-rhne-nib.org")
+    ]
+    note = change.note()
+    for words in (
+        "the web host of amis-du-rhone web1 -> web2: the address the mail of amis-du-rhone's site leaves from changes "
+        "(web1.example.org -> web2.example.org), and with it the SPF record of their domains, if they publish one",
+        'by amis-du-rhone, in its own zone: publish `amis-du-rhone.org TXT "v=spf1 ... a:web2.example.org ... -all"` '
+        'in place of `"v=spf1 ... a:web1.example.org ... -all"`',
+        "the platform does not sign the sites' mail (no DKIM), so it fails DMARC too",
+    ):
+        assert words in note, (words, note)
+    assert change.advice == (
+        "before `pulumi up`, have each of these domains that publishes SPF add `a:web2.example.org` beside "
+        '`a:web1.example.org` (the admins tell its member: README "Mail from sites"), and remove `a:web1.example.org` '
+        "once the site's mail leaves from web2.example.org (the member retired from web1)"
+    )
+    assert exit_status([], attr_new, attr_old) == EXIT_MOVE, "the move's own exit status"
+    _told(attr_old, attr_new, change)
+    # web1 at another address: every site on it that sends mail
+    moved = ("address: web1.example.org", "address: web1b.example.org")
+    attr_old, attr_new = _changes(before, _stack(tmp_path, "readdressed", WEB2, moved))
+    change = _only(attr_old, attr_new, "sites")
+    assert change.parts == (("pic:hosts.web1.address", "web1.example.org", "web1b.example.org"),)
+    assert sorted({rc.holder for rc in change.records}) == ["amis-du-rhone", "jardins-partages", "velo-cite"]
+    assert "the mail of the sites of amis-du-rhone, jardins-partages, velo-cite (PHP's mail()" in change.note()
+    assert change.advice.endswith("; or keep `pic:hosts.web1.address: web1.example.org`"), change.advice
+    assert exit_status([], attr_new, attr_old) == EXIT_STATEFUL, "the host's move says its data stays behind"
+
+
+# Each setting changed in the stack file, what the plan's text and markdown say of it, and its json kind, in the
+# order the plan tells them.
 STACK_CHANGES = (
     (MX, ">>> dns records: pic:mail.mx", "#### :warning: `pic:mail.mx` changes", ("exchanger", "pic:mail.mx")),
     (

@@ -5,7 +5,8 @@ domain receive a domain's DMARC reports, :func:`pic.render.dns.mail_records`) an
 platform's zones (their NS records and glue in the parent zone) are made from stack and member settings, but
 ``pulumi up`` writes a record only into a zone of the platform (``pic:dns`` backend ``zonefile``): every other is
 published by hand, from ``pulumi stack output mail_dns_records``, by the admins (Sympa's main domain, the
-reports' domain, the zones' delegation) or by a member (its list domain). A change of such a setting is told
+reports' domain, the zones' delegation) or by a member (its list domain; its site's SPF record, which names
+its web host). A change of such a setting is told
 here (:func:`dns_records_changes`) with each record before and after, who publishes it (who published the former
 record is REV's zones' matter, who publishes the new one the working tree's, as for the DKIM selector), what
 happens until it is published, and what to do; so is a change of the zones themselves, after which the same
@@ -26,7 +27,7 @@ from pic.registry import Member
 from pic.render.dns import Record, dmarc_value, nameservers, rdata, report_authorization, spf_value, zone_of
 from pic.settings import Settings, sympa_address
 
-Kind = Literal["exchanger", "reports", "policy", "delegation", "zones"]
+Kind = Literal["exchanger", "reports", "policy", "delegation", "zones", "sites"]
 # The TTL of the records the platform writes and exports (pic.render.dns.TTL): how long a resolver may keep
 # the former value once the new one is published.
 CACHED = "an hour (their TTL, 3600 s)"
@@ -693,6 +694,80 @@ def _zones(ends: _Ends) -> DnsRecordsChange | None:
     )
 
 
+def _spf_mechanism(address: str) -> str:
+    """How an SPF record names a host's address (RFC 7208 §5.3, §5.6): ``a:<name>``, ``ip4:``, ``ip6:``."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return f"a:{address}"
+    return f"ip{ip.version}:{ip}"
+
+
+def _sites(ends: _Ends) -> list[DnsRecordsChange]:
+    """Sites whose mail leaves from another address (their web host changed, or its address): the SPF record a
+    member publishes for its site's domains names its web host (README "Mail from sites")."""
+    old, new = ends.old, ends.new
+    groups: dict[tuple[str, str, str], list[Member]] = {}
+    for slug, m in sorted(ends.new_members.items()):
+        former = ends.old_members.get(slug)
+        if former is None or m.site is None or m.site.php == "none" or m.status != "active" or not m.sender_domains:
+            continue
+        before, after = old.hosts.get(former.host), new.hosts.get(m.host)
+        if before is None or after is None or "local" in (before.connection, after.connection):
+            continue
+        if same_address(str(before.address), str(after.address)):
+            continue
+        cause = "the web host" if former.host != m.host else f"pic:hosts.{m.host}.address"
+        groups.setdefault((cause, str(before.address), str(after.address)), []).append(m)
+    out = []
+    for (cause, was, now), members in groups.items():
+        a, b = _spf_mechanism(was), _spf_mechanism(now)
+        records = tuple(
+            RecordChange(
+                domain,
+                "SPF",
+                Record(domain, "TXT", f"v=spf1 ... {a} ... -all"),
+                Record(domain, "TXT", f"v=spf1 ... {b} ... -all"),
+                holder_before=m.slug,
+                holder=m.slug,
+            )
+            for m in members
+            for domain in m.sender_domains
+        )
+        slugs = ", ".join(m.slug for m in members)
+        sites = f"{slugs}'s site" if len(members) == 1 else f"the sites of {slugs}"
+        moved = cause == "the web host"
+        setting = f"the web host of {slugs}" if moved else cause
+        hosts = (
+            (ends.old_members[members[0].slug].host, members[0].host) if moved else (was, now)
+        )  # a move is told by host names, an address change by the addresses
+        effects = (
+            f"from `pulumi up`, the mail of {sites} (PHP's mail(), which the web host's Postfix sends) leaves "
+            f"from {now} instead of {was}: where a domain's SPF record names {was} and not {now}, receivers find that "
+            "mail fails SPF, and the platform does not sign the sites' mail (no DKIM), so it fails DMARC too: junked "
+            "or refused where the domain publishes `quarantine` or `reject`",
+        )
+        steps = (
+            f"before `pulumi up`, have each of these domains that publishes SPF add `{b}` beside `{a}` (the admins "
+            'tell its member: README "Mail from sites"), and remove `' + a + "` once the site's mail leaves from "
+            f"{now}" + (f" (the member retired from {hosts[0]})" if moved else ""),
+        )
+        out.append(
+            DnsRecordsChange(
+                "sites",
+                ((setting, hosts[0], hosts[1]),),
+                f"the address the mail of {sites} leaves from changes ({was} -> {now}), and with it the SPF record of "
+                "their domains, if they publish one",
+                records,
+                keep="" if moved else f"keep `{cause}: {was}`",
+                effects=effects,
+                steps=steps,
+                details={"address_before": was, "address": now},
+            )
+        )
+    return out
+
+
 def dns_records_changes(
     old: Settings | None,
     new: Settings | None,
@@ -703,5 +778,5 @@ def dns_records_changes(
     if old is None or new is None or old is new:
         return []
     ends = _Ends(old, new, old_members, new_members)
-    found = [_exchanger(ends), _reports(ends), *_policies(ends), _delegation(ends), _zones(ends)]
+    found = [_exchanger(ends), _reports(ends), *_policies(ends), _delegation(ends), _zones(ends), *_sites(ends)]
     return [c for c in found if c is not None]
