@@ -16,6 +16,7 @@ the exit status unchanged.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -170,7 +171,8 @@ def _served(settings: Settings, members: dict[str, Member]) -> dict[str, _Domain
     member's that is not archived), by name."""
     main = str(settings.mail.sympa_domain)
     out = {main: _Domain(main, "", settings.mail.dmarc)}
-    for slug, m in sorted(members.items()):
+    for slug in sorted(members):
+        m = members[slug]
         if m.lists is not None and m.status != "archived":
             out[m.lists.domain] = _Domain(m.lists.domain, slug, m.lists.dmarc)
     return out
@@ -210,9 +212,17 @@ class _Ends:
     ) -> None:
         self.old, self.new = old, new
         self.old_members, self.new_members = old_members, new_members
-        self.holder_before, self.holder = _Holders(old_members), _Holders(new_members)
         before = _served(old, old_members)
         self.domains = [(before[name], d) for name, d in _served(new, new_members).items() if name in before]
+
+    # Who holds a name, only once a record is told (most plans change no setting of these).
+    @functools.cached_property
+    def holder_before(self) -> _Holders:
+        return _Holders(self.old_members)
+
+    @functools.cached_property
+    def holder(self) -> _Holders:
+        return _Holders(self.new_members)
 
     def change(self, domain: str, kind: str, before: Record | None, after: Record | None) -> RecordChange:
         return RecordChange(
@@ -708,14 +718,22 @@ def _sites(ends: _Ends) -> list[DnsRecordsChange]:
     member publishes for its site's domains names its web host (README "Mail from sites")."""
     old, new = ends.old, ends.new
     groups: dict[tuple[str, str, str], list[Member]] = {}
-    for slug, m in sorted(ends.new_members.items()):
+    elsewhere: dict[tuple[str, str], bool] = {}  # (host before, host after): whether the sites' mail leaves elsewhere
+    for slug in sorted(ends.new_members):
+        m = ends.new_members[slug]
         former = ends.old_members.get(slug)
-        if former is None or m.site is None or m.site.php == "none" or m.status != "active" or not m.sender_domains:
+        if former is None:
             continue
         before, after = old.hosts.get(former.host), new.hosts.get(m.host)
-        if before is None or after is None or "local" in (before.connection, after.connection):
+        if before is None or after is None:
             continue
-        if same_address(str(before.address), str(after.address)):
+        if (former.host, m.host) not in elsewhere:
+            elsewhere[former.host, m.host] = "local" not in (before.connection, after.connection) and not same_address(
+                str(before.address), str(after.address)
+            )
+        if not elsewhere[former.host, m.host]:
+            continue
+        if m.site is None or m.site.php == "none" or m.status != "active" or not m.sender_domains:
             continue
         cause = "the web host" if former.host != m.host else f"pic:hosts.{m.host}.address"
         groups.setdefault((cause, str(before.address), str(after.address)), []).append(m)
