@@ -120,7 +120,8 @@ def test_the_dmarc_reports_mailbox_changed_alone_names_every_dmarc_record_and_au
         "have the new DMARC records published before `pulumi up`",
         'send each member its own (README "What a member with its own list domain must publish")',
         "`pic dns check`, run on this change (it reads the working tree's settings), says which are still missing",
-        "`pic dns check --expected <(pulumi stack output mail_dns_records --json)` once `pulumi up` is run",
+        "`pulumi stack output mail_dns_records --json > records.json` and `pic dns check --expected records.json` "
+        "once `pulumi up` is run (a regular file: --expected refuses a pipe)",
         "remove the former authorization records a few days after",
         "or keep `pic:mail.dmarc_reports: dmarc@example.org`",
     ):

@@ -36,7 +36,10 @@ CHECK_BEFORE = (
     "`pic dns check`, run on this change (it reads the working tree's settings), says which are still missing "
     "or different"
 )
-CHECK_AFTER = "`pic dns check --expected <(pulumi stack output mail_dns_records --json)` once `pulumi up` is run"
+CHECK_AFTER = (
+    "`pulumi stack output mail_dns_records --json > records.json` and `pic dns check --expected records.json` "
+    "once `pulumi up` is run (a regular file: --expected refuses a pipe)"
+)
 # A DKIM record's value as told here: the key is in the Pulumi state (pulumi stack output mail_dns_records).
 DKIM_VALUE = "v=DKIM1; k=rsa; p=..."
 MEMBERS_README = 'README "What a member with its own list domain must publish"'
