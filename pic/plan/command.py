@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import yaml
 
@@ -74,7 +74,7 @@ def checkout(
     try:
         # Resolved first, then peeled to its commit: a suffix on REV itself would change what some revisions say
         # (":/<text>" searches the messages for the whole text, suffix included).
-        found = _git(project, "rev-parse", "--verify", "--quiet", "--end-of-options", rev)
+        named = _git(project, "rev-parse", "--verify", "--quiet", "--end-of-options", rev)
     except PicError:
         why = f"{rev!r} is not a revision of this repository"
         if shallow:
@@ -83,9 +83,9 @@ def checkout(
                 "was cloned with; fetch the whole history (git fetch --unshallow) and run pic plan again"
             )
         raise PicError([Problem("<command line>", None, "--against", why)]) from None
-    if not _is_commit(project, found):  # a tree (HEAD:members, HEAD^{tree}), a blob, a tag of either
-        raise PicError([Problem("<command line>", None, "--against", _not_a_commit(project, rev, found))])
-    commit = _git(project, "rev-parse", "--verify", "--quiet", f"{found}^{{commit}}")
+    if not _is_commit(project, named):  # a tree (HEAD:members, HEAD^{tree}), a blob, a tag of either
+        raise PicError([Problem("<command line>", None, "--against", _not_a_commit(project, rev, named))])
+    commit = _git(project, "rev-parse", "--verify", "--quiet", f"{named}^{{commit}}")
     top = Path(_git(project, "rev-parse", "--show-toplevel"))
     prefix = project.relative_to(top.resolve()) if project != top.resolve() else Path()
     tmp = Path(tempfile.mkdtemp(prefix="pic-plan-rev-"))
@@ -186,18 +186,12 @@ def _refuse_links(tar: tarfile.TarFile, rev: str, commit: str, skip: set[str] | 
     odd = [m for m in tar.getmembers() if not (m.isfile() or m.isdir()) and m.name.rstrip("/") not in (skip or ())]
     if not odd:
         return
-    shown = ", ".join(terminal_safe(f"{m.name} -> {m.linkname}" if m.linkname else m.name)[:120] for m in odd[:5])
-    more = f" and {len(odd) - 5} more" if len(odd) > 5 else ""
-    raise PicError(
-        [
-            Problem(
-                f"{rev} ({commit[:10]})",
-                None,
-                "",
-                f"holds links or special files, which are not extracted: {shown}{more}; "
-                "the repository holds regular files only",
-            )
-        ]
+    shown = [f"{m.name} -> {m.linkname}" if m.linkname else m.name for m in odd]
+    _refuse_revision(
+        rev,
+        commit,
+        f"holds links or special files, which are not extracted: {_listed(shown, 120)}; the repository holds "
+        "regular files only",
     )
 
 
@@ -215,20 +209,24 @@ def _refuse_gitlinks(project: Path, rev: str, commit: str, members_rel: Path) ->
             found.append(f"{path} (a submodule, commit {fields[2][:10]})")
     if not found:
         return
-    shown = ", ".join(terminal_safe(f)[:160] for f in found[:5])
-    more = f" and {len(found) - 5} more" if len(found) > 5 else ""
-    raise PicError(
-        [
-            Problem(
-                f"{rev} ({commit[:10]})",
-                None,
-                "",
-                f"holds git submodules where the member files are, whose files are not in the revision (git "
-                f"archive writes a submodule as an empty directory): {shown}{more}; member files are regular files "
-                f"directly in {terminal_safe(where)}/, not a submodule's",
-            )
-        ]
+    _refuse_revision(
+        rev,
+        commit,
+        "holds git submodules where the member files are, whose files are not in the revision (git archive writes "
+        f"a submodule as an empty directory): {_listed(found, 160)}; member files are regular files directly in "
+        f"{terminal_safe(where)}/, not a submodule's",
     )
+
+
+def _listed(items: list[str], width: int) -> str:
+    """The first five of ``items``, each escaped and cut at ``width`` characters, and how many more."""
+    shown = ", ".join(terminal_safe(item)[:width] for item in items[:5])
+    return shown + (f" and {len(items) - 5} more" if len(items) > 5 else "")
+
+
+def _refuse_revision(rev: str, commit: str, why: str) -> NoReturn:
+    """Refuse the revision ``rev`` (``commit``) for what it holds: PicError naming both."""
+    raise PicError([Problem(f"{rev} ({commit[:10]})", None, "", why)])
 
 
 def render_here(project: Path, stack: str, members: Path, salt: bytes) -> Rendering:
