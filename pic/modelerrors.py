@@ -14,7 +14,8 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from pic.errors import Problem, non_finite, show_value, value_without_credentials
-from pic.yamlsrc import Document, format_loc
+from pic.secrettext import secret_kind
+from pic.yamlsrc import HIDDEN_VALUE, Document, format_loc
 
 _TYPE_WORDS = {
     "string_type": "a string",
@@ -326,6 +327,8 @@ def problems_from(
         hidden = value_without_credentials(value) if credentials and isinstance(value, str) else value
         # shown without a user and password, whatever the file says; else as written
         shown = show_value(hidden) if hidden is not value else doc.shown(full, value)
+        if isinstance(value, str) and secret_kind(value) is not None:  # refused for another reason: still unseen
+            shown = HIDDEN_VALUE
         value = hidden
         if (isinstance(error, SubfieldError) and error.names_value) or (
             error is not None and (value is None or isinstance(value, dict))

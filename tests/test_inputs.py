@@ -1593,3 +1593,19 @@ def test_a_required_setting_misspelt_is_one_error(tmp_path: Path) -> None:
     assert proc.returncode == 1, proc.stderr
     [error] = _errors_of(proc)
     assert "pic:mail.sympa_domian: unknown key" in error and "did you mean 'sympa_domain'?" in error, error
+
+
+def test_a_secret_refused_for_a_control_character_is_not_shown(tmp_path: Path) -> None:
+    """A command or name refused for another reason (a tab, a carriage return) is not shown when it reads as a
+    secret: the check of one line runs first and printed the whole value, password included."""
+    data = member(
+        site={"domains": ["asso-case.org"], "php": "8.4"},
+        cron=[
+            {"schedule": "hourly", "command": "mysql -pS3cretPw9 main\t-e 'SELECT 1'"},
+            {"schedule": "hourly", "command": "curl -u bob:S3cretPw9 https://x/cron\r"},
+        ],
+    )
+    proc = check(write_members(tmp_path / "members", {"case-member": data}))
+    assert proc.returncode == 1, proc.stderr
+    assert "S3cretPw9" not in proc.stderr + proc.stdout, proc.stderr
+    assert "cron[0].command: the value (not shown: it may be a secret)" in proc.stderr, proc.stderr
