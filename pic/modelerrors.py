@@ -327,7 +327,7 @@ def problems_from(
         hidden = value_without_credentials(value) if credentials and isinstance(value, str) else value
         # shown without a user and password, whatever the file says; else as written
         shown = show_value(hidden) if hidden is not value else doc.shown(full, value)
-        if isinstance(value, str) and secret_kind(value) is not None:  # refused for another reason: still unseen
+        if isinstance(hidden, str) and secret_kind(hidden) is not None:  # refused for another reason: still unseen
             shown = HIDDEN_VALUE
         value = hidden
         if (isinstance(error, SubfieldError) and error.names_value) or (
