@@ -97,6 +97,12 @@ def load(path: Path) -> list[Notice]:
     return sorted(_parse(_read(path, file), file), key=lambda n: n.date)
 
 
+def present(path: Path) -> bool:
+    """True when the record ``path`` exists (a link counts, even dangling); PicError naming it when that cannot be
+    known (a directory on the way that cannot be searched)."""
+    return _present(path, display_path(path))
+
+
 def _present(path: Path, file: str) -> bool:
     """True when ``path`` exists (a link counts, even dangling: reading it says what is wrong); False when it does
     not; PicError when that cannot be known (a directory on the way that cannot be searched)."""

@@ -268,6 +268,34 @@ def test_report_warns_of_a_record_it_is_given_that_does_not_exist(
     assert "does not exist" not in capsys.readouterr().err
 
 
+def test_notify_refuses_a_record_it_is_given_that_does_not_exist_unless_told_to_start_one(
+    tmp_path: Path, smtp_sink: Sink, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A mistyped --record (notice.yaml, a record of another directory) started a new record without a word, and
+    every member already told was written to again. Refused, nothing sent; --dry-run warns; --new-record starts
+    it; the default record, absent until the first message, is no such mistake."""
+    members, proj = registry(tmp_path), project(tmp_path, smtp_sink)
+    assert notify(proj, members, ON) == 0
+    told = len(smtp_sink.received)
+    assert told == 3
+    smtp_sink.clear()
+    capsys.readouterr()
+    mistyped = proj / "notice.yaml"
+    assert notify(proj, members, ON, "--record", str(mistyped)) == 1
+    err = capsys.readouterr().err
+    assert f"{mistyped} does not exist: a new record there would count no member as told" in err, err
+    assert "add --new-record to start a new one there; nothing was sent" in err, err
+    assert smtp_sink.received == [] and not mistyped.exists()
+    assert notify(proj, members, ON, "--record", str(mistyped), "--dry-run") == 0
+    err = capsys.readouterr().err
+    assert f"warning: {mistyped} does not exist" in err and "(the real run would send nothing)" in err, err
+    assert smtp_sink.received == [] and not mistyped.exists()
+    assert notify(proj, members, ON, "--record", str(mistyped), "--new-record") == 0
+    assert len(smtp_sink.received) == told and len(notices.load(mistyped)) == told
+    assert notify(proj, members, ON, "--record", str(proj / notices.DEFAULT_FILE)) == 0, "an existing record"
+    assert len(smtp_sink.received) == told, "already told"
+
+
 def test_report_counts_no_notice_dated_after_its_day_or_today(
     tmp_path: Path, smtp_sink: Sink, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -434,7 +462,7 @@ def test_a_record_that_cannot_be_written_stops_everything_before_sending(
 ) -> None:
     members, proj = registry(tmp_path), project(tmp_path, smtp_sink)
     record = tmp_path / "nonexistent" / "dir" / "notices.yaml"
-    assert notify(proj, members, ON, "--record", str(record)) == 1
+    assert notify(proj, members, ON, "--record", str(record), "--new-record") == 1
     err = capsys.readouterr().err
     assert f"{record} cannot be written: its directory does not exist; nothing was sent" in err, err
     assert "cannot send" not in err and ".notices.yaml." not in err, err
@@ -457,7 +485,7 @@ def test_a_sent_message_the_record_fails_to_keep_is_said_and_stops_the_others(
         append(path, notice)
 
     monkeypatch.setattr(notices, "append", vanishing)
-    assert notify(proj, members, ON, "--record", str(record)) == 1
+    assert notify(proj, members, ON, "--record", str(record), "--new-record") == 1
     out, err = capsys.readouterr()
     assert len(smtp_sink.received) == 1
     assert "sent 1 message(s), 0 recorded in" in out and "(1 NOT recorded)" in out, out
@@ -1312,10 +1340,10 @@ def test_the_dry_run_warns_of_a_record_that_cannot_be_written(
 ) -> None:
     members, proj = registry(tmp_path), project(tmp_path, smtp_sink)
     missing = tmp_path / "no-such-directory" / "notices.yaml"
-    assert notify(proj, members, ON, "--dry-run", "--record", str(missing)) == 0
+    assert notify(proj, members, ON, "--dry-run", "--record", str(missing), "--new-record") == 0
     err = capsys.readouterr().err
     assert "warning: " in err and "notices.yaml cannot be written: its directory does not exist" in err, err
-    assert notify(proj, members, ON, "--record", str(missing)) == 1
+    assert notify(proj, members, ON, "--record", str(missing), "--new-record") == 1
     assert "notices.yaml cannot be written: its directory does not exist; nothing was sent" in capsys.readouterr().err
     assert smtp_sink.received == []
 

@@ -16,7 +16,9 @@ once in the notices file (:mod:`pic.notices`); a member already told about the
 same runtime within ``pic:notify.period_days`` is not told again. Nothing is
 sent before the record is known writable and the password read; a message sent
 that the record then fails to keep is said with its entry, and nothing more is
-sent. A real send is for today: ``--on`` another day is for ``--dry-run``.
+sent. A real send is for today: ``--on`` another day is for ``--dry-run``. A
+``--record`` that does not exist is refused unless ``--new-record`` is given (a
+mistyped name would tell every member again); the default record may be absent.
 
 Exit status: 0 every message accepted (or none due), 1 invalid input (the
 settings, the registry, the record, the password) or a record that failed to
@@ -96,6 +98,12 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], common:
         type=file_if_present("the notices file pic notify writes (a YAML file)", notices.MAX_RECORD_BYTES),
         default=None,
         help=f"the notices file (default: {notices.DEFAULT_FILE} in the --project directory)",
+    )
+    p.add_argument(
+        "--new-record",
+        action="store_true",
+        help="start the record --record names when it does not exist (refused otherwise: a mistyped record "
+        "would tell every member again)",
     )
 
 
@@ -516,6 +524,19 @@ def run(args: argparse.Namespace, on: dt.date) -> int:
         )
         return EXIT_USAGE
     record: Path = args.record or args.project / notices.DEFAULT_FILE
+    if args.record is not None and not args.new_record and not notices.present(record):
+        # A record named that is not there: a mistyped name (notice.yaml) would tell every member again.
+        why = (
+            "does not exist: a new record there would count no member as told, and every member to contact "
+            f"would be written to again (the record is {notices.DEFAULT_FILE} in --project unless --record names "
+            "another); give the record's right path, or add --new-record to start a new one there"
+        )
+        if not args.dry_run:
+            raise PicError([Problem(display_path(record), None, "", f"{why}; nothing was sent")])
+        print(
+            f"{Problem(shown_name(display_path(record)), None, '', why, 'warning')} (the real run would send nothing)",
+            file=sys.stderr,
+        )
     if args.dry_run:
         return _run(args, on, now, record)
     with notices.locked(record):  # from reading the record to the last line added
