@@ -7,7 +7,8 @@ files), reviewed like the registry::
       - {date: 2026-11-28, member: amis-du-rhone, runtime: "7.4", to: marie@example.org, state: eol}
 
 An entry may also hold a ``note`` (text, written by hand: ``note: "phoned her too"``), kept
-as it is; any other key is refused, naming its line. ``pic notify`` adds each entry as one
+as it is; any other key is refused, naming its line, and so are a key left empty (``note: ~``)
+and a ``to`` that is no address (checked as a member's ``contact.email``). ``pic notify`` adds each entry as one
 line at the end of the ``sent:`` list and changes nothing else: comments, order, notes and
 layout written by hand stay byte for byte.
 
@@ -34,13 +35,15 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic.fields import FieldInfo
 
 from pic.errors import PicError, Problem
 from pic.modelerrors import problems_from
+from pic.registry import empty_keys, empty_words  # the member files' walk: every optional field of an entry
 from pic.settings import RuntimeKey, display_path
-from pic.validators import SLUG_PATTERN, Whole
-from pic.yamlsrc import parse_yaml, read_regular_file
+from pic.validators import SLUG_PATTERN, Email, FreeText, Whole
+from pic.yamlsrc import Document, format_loc, parse_yaml, read_regular_file
 
 DEFAULT_FILE = "notices.yaml"
 HEADER = (
@@ -138,9 +141,9 @@ class _Entry(BaseModel):
     date: dt.date  # a day: YYYY-MM-DD, unquoted (a time of day would not compare with one)
     member: Annotated[str, Whole(SLUG_PATTERN, "a member's slug (its file name without .yaml)")]
     runtime: RuntimeKey
-    to: str = Field(min_length=1)
+    to: Email  # the member's contact.email, checked as the member file's
     state: NoticeState
-    note: str | None = None
+    note: Annotated[str, FreeText(newlines=True)] | None = None  # as a member file's notes: no empty one
 
 
 class _Record(BaseModel):
@@ -178,14 +181,44 @@ def _parse(text: str, file: str) -> list[Notice]:
     ]
     if stray:
         raise PicError(stray)
+    empty = _empty_keys(doc.data)
     try:
         record = _Record.model_validate(doc.data)
     except ValidationError as exc:
-        raise PicError(problems_from(exc, doc, _Record, credentials=False)) from None
+        problems = problems_from(exc, doc, _Record, credentials=False)
+        told = {p.path for p in problems}
+        raise PicError(
+            sorted([*problems, *(p for p in _empty_problems(empty, doc, file) if p.path not in told)], key=_where)
+        ) from None
+    if empty:
+        raise PicError(_empty_problems(empty, doc, file))
     return [
         Notice(e.date, e.member, e.runtime, e.to, e.state, index=i, line=doc.line_of(("sent", i)), note=e.note)
         for i, e in enumerate(record.sent or [])
     ]
+
+
+def _empty_keys(data: dict[str, object]) -> list[tuple[tuple[str | int, ...], FieldInfo]]:
+    """The optional keys of the entries written without a value (``note: ~``, ``note:``): refused, as in a member
+    file, never taken as absent (a required key left empty is said by the model)."""
+    sent = data.get("sent")
+    if not isinstance(sent, list):
+        return []
+    return [
+        (loc, info)
+        for i, item in enumerate(sent)
+        if isinstance(item, dict)
+        for loc, info in empty_keys(_Entry, item, ("sent", i))
+        if not info.is_required()
+    ]
+
+
+def _empty_problems(empty: list[tuple[tuple[str | int, ...], FieldInfo]], doc: Document, file: str) -> list[Problem]:
+    return [Problem(file, doc.line_of(loc), format_loc(loc), empty_words(info)) for loc, info in empty]
+
+
+def _where(problem: Problem) -> tuple[int, str]:
+    return (problem.line or 0, problem.path)
 
 
 def dated_after(notices: list[Notice], day: dt.date, file: str) -> list[Problem]:

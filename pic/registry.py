@@ -588,7 +588,7 @@ def validate_member(doc: Document) -> tuple[MemberSpec | None, list[Problem]]:
         message = f"is not a mapping but {_kind(data)} ({show_value(data)}): {what}"
         return None, [Problem(doc.file, doc.line_of(()), "", message)]
     empty = empty_keys(MemberSpec, data) if doc.nulls else []  # the usual file holds no null: not walked again
-    problems = [Problem(doc.file, doc.line_of(loc), format_loc(loc), _empty_words(info)) for loc, info in empty]
+    problems = [Problem(doc.file, doc.line_of(loc), format_loc(loc), empty_words(info)) for loc, info in empty]
     if empty:
         data = _without(data, [loc for loc, _ in empty])
     try:
@@ -677,7 +677,7 @@ def _field_kinds(model: type[BaseModel]) -> dict[str, tuple[FieldInfo, _Kind, ty
     return out
 
 
-def _empty_words(info: FieldInfo) -> str:
+def empty_words(info: FieldInfo) -> str:
     """What to do with a field written without a value."""
     if info.is_required():
         return "is empty (null): give its value (the key is required)"

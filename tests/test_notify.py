@@ -997,8 +997,22 @@ def test_a_record_yaml_would_misread_is_refused_with_its_line(tmp_path: Path, te
         ),
         ("sent:\n  -\n", "notices.yaml:2 sent[0]: is an empty item (null): give a mapping (key: value), or remove"),
         ("sent:\n  - ~\n", "notices.yaml:2 sent[0]: is an empty item (null)"),
+        (
+            f"sent:\n  - {ENTRY}\n"
+            "  - {date: 2026-11-20, member: amis, runtime: '7.4', to: a@b.org, state: eol, note: ~}\n",
+            "notices.yaml:3 sent[1].note: is empty (null), which is never taken as absent: remove the key to mean none",
+        ),
+        (
+            "sent:\n  - date: 2026-11-20\n    member: amis\n    runtime: '7.4'\n    to: a@b.org\n    state: eol\n"
+            "    note:\n",
+            "notices.yaml:7 sent[0].note: is empty (null), which is never taken as absent",
+        ),
+        (
+            "sent:\n  - {date: 2026-11-20, member: amis, runtime: '7.4', to: a@b.org, state: eol, note: ''}\n",
+            'notices.yaml:2 sent[0].note: "" is blank',
+        ),
     ],
-    ids=["member", "date", "state", "item", "item-tilde"],
+    ids=["member", "date", "state", "item", "item-tilde", "note-tilde", "note-nothing", "note-blank"],
 )
 def test_a_record_s_key_or_entry_without_a_value_is_said_to_be_empty(tmp_path: Path, text: str, shown: str) -> None:
     """Was: "null is not a string", "~ is not a mapping (key: value)"."""
@@ -1008,6 +1022,33 @@ def test_a_record_s_key_or_entry_without_a_value_is_said_to_be_empty(tmp_path: P
         notices.load(record)
     assert shown in str(caught.value), caught.value
     assert len(caught.value.problems) == 1 and " is not " not in str(caught.value), caught.value
+
+
+@pytest.mark.parametrize(
+    ("to", "shown"),
+    [
+        ("elodie", '"elodie" is not a valid e-mail address: An email address must have an @-sign.'),
+        ("elodie@velo-cite", '"elodie@velo-cite" is not a valid e-mail address: The part after the @-sign'),
+        ("'Elodie <elodie@velo-cite.example.org>'", "is not a valid e-mail address: A display name and angle"),
+        ("elodie@@velo-cite.example.org", '"elodie@@velo-cite.example.org" is not a valid e-mail address'),
+        ("elodie@co.uk", "its domain co.uk is a public suffix"),
+    ],
+    ids=["no-at", "no-dot", "display-name", "two-ats", "public-suffix"],
+)
+def test_a_record_s_address_is_checked_as_a_member_s_contact(tmp_path: Path, to: str, shown: str) -> None:
+    """`to:` took any text (a name, half an address), which pic report then showed as the address told."""
+    record = tmp_path / "notices.yaml"
+    record.write_text(
+        f"sent:\n  - {ENTRY}\n  - {{date: 2026-11-20, member: amis, runtime: '7.4', to: {to}, state: eol}}\n"
+    )
+    with pytest.raises(PicError) as caught:
+        notices.load(record)
+    assert len(caught.value.problems) == 1, caught.value
+    assert "notices.yaml:3 sent[1].to: " in str(caught.value) and shown in str(caught.value), caught.value
+    notice = notices.Notice(ON, "velo-cite", "8.2", yaml.safe_load(to), "warning")
+    with pytest.raises(PicError, match=r"sent\[new\]\.to: is no entry of a record"):
+        notices.append(tmp_path / "new.yaml", notice)
+    assert not (tmp_path / "new.yaml").exists()
 
 
 def test_a_record_that_is_a_symbolic_link_is_written_where_it_leads(tmp_path: Path) -> None:
