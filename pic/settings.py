@@ -19,6 +19,8 @@ import ipaddress
 import os
 import posixpath
 import re
+import types
+import typing
 import unicodedata
 from dataclasses import dataclass
 from ipaddress import IPv4Network
@@ -36,6 +38,7 @@ from pydantic import (
     ValidationInfo,
     field_validator,
 )
+from pydantic.fields import FieldInfo
 
 from pic.errors import PicError, Problem, show_value, url_credentials
 from pic.modelerrors import SubfieldError, _unwrap, problems_from, unique_items
@@ -1460,23 +1463,62 @@ def _strip_namespace(doc: Document) -> tuple[dict[str, Any], list[Problem]]:
     return ours, problems
 
 
-_EMPTY = "is empty (null): give its value, or remove the key to leave it to its default"
+# What becomes of a key of a mapping of the settings (``pic:runtimes: {"8.4": ~}``) once removed: no default takes
+# its place.
+_WITHOUT_KEY = {
+    "hosts": "the stack then has no host {key} (no default takes its place), and whatever names it (a member's "
+    "host:, pic:mail.host, pic:default_web_host...) is refused",
+    "runtimes": "the stack then has no runtime {key} (no default takes its place), and a member whose site.php is "
+    "{key} is refused",
+    "base_images": "the images on {key} are then built FROM pic/debian:{key} as it is at the time, not pinned",
+}
 
 
 def _empty(loc: tuple[str | int, ...]) -> str:
     """What to do with a key written without a value at ``loc`` (field names of :class:`Settings`, keys
-    of its mappings): give a value, or remove a key that has a default."""
+    of its mappings), and what removing it does: a required key has no default, a key of a mapping (a host,
+    a runtime) none either, an optional one is left to its default (said) or unset."""
     current: Any = Settings
+    mapping: str | None = None  # the field whose keys are free (pic:runtimes), when the next part is one
     for i, part in enumerate(loc):
-        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+        last = i == len(loc) - 1
+        if mapping is not None:  # a key of a mapping (a host's name, a runtime): its items' model
+            if last:
+                what = "its settings" if isinstance(current, type) and issubclass(current, BaseModel) else "its value"
+                without = _WITHOUT_KEY.get(mapping, "nothing takes its place").format(key=part)
+                return f"is empty (null): give {what}, or remove the key: {without}"
+            mapping = None
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)) or part not in current.model_fields:
             break
-        if part not in current.model_fields:
-            continue  # a key of a mapping (a host's name, a runtime): its items' model
         field = current.model_fields[part]
-        if i == len(loc) - 1 and field.is_required():
-            return "is empty (null): give its value (it is required, with no default)"
+        if last:
+            return _empty_field(field)
+        if _is_mapping(field.annotation):
+            mapping = str(part)
         current = _unwrap(field.annotation)
-    return _EMPTY
+    return "is empty (null): give its value, or remove the key"
+
+
+def _is_mapping(annotation: Any) -> bool:
+    """True for ``dict[...]``, also behind ``Annotated`` and ``| None``."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _is_mapping(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        return any(_is_mapping(arg) for arg in typing.get_args(annotation))
+    return origin is dict
+
+
+def _empty_field(field: FieldInfo) -> str:
+    if field.is_required():
+        return "is empty (null): give its value (it is required, with no default)"
+    default = field.get_default(call_default_factory=True)
+    if default is None:
+        return "is empty (null): give its value, or remove the key to leave it unset"
+    if isinstance(default, BaseModel):
+        return "is empty (null): give its value, or remove the key to leave it to its defaults"
+    return f"is empty (null): give its value, or remove the key to leave it to its default ({show_value(default)})"
 
 
 def _nulls(value: object, loc: tuple[str | int, ...]) -> list[tuple[str | int, ...]]:

@@ -918,6 +918,60 @@ def test_an_empty_value_inside_a_setting_is_refused_once(tmp_path: Path, old: st
     assert text.count(f" {field}:") == 1, text
 
 
+RUNTIME_84 = '"8.4": {debian: trixie, eol: 2028-12-31}'
+HOST_WEB1 = "web1: {role: web, address: web1.example.org, private_address: 10.0.0.11, ssh_user: deploy}"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "words"),
+    [
+        (
+            RUNTIME_84,
+            '"8.4": ~',
+            "pic:runtimes.8.4",
+            "give its settings, or remove the key: the stack then has no runtime 8.4 (no default takes its place), "
+            "and a member whose site.php is 8.4 is refused",
+        ),
+        (
+            HOST_WEB1,
+            "web1:",
+            "pic:hosts.web1",
+            "give its settings, or remove the key: the stack then has no host web1 (no default takes its place)",
+        ),
+        (
+            MEMBERS_ROOT,
+            f"{MEMBERS_ROOT}\n  pic:base_images: {{bookworm: ~}}",
+            "pic:base_images.bookworm",
+            "give its value, or remove the key: the images on bookworm are then built FROM pic/debian:bookworm",
+        ),
+        ("pic:eol_warning_days: 365", "pic:eol_warning_days: ~", "pic:eol_warning_days", "to its default (365)"),
+        ("ca: letsencrypt}", "ca: ~}", "pic:tls.ca", 'remove the key to leave it to its default ("letsencrypt")'),
+        ('pic:backup: {time: "03:15", keep_days: 7}', "pic:backup:", "pic:backup", "to leave it to its defaults"),
+        ("dkim_selector: pic,", "dkim_selector: pic, mx: ~,", "pic:mail.mx", "remove the key to leave it unset"),
+    ],
+    ids=["runtime", "host", "base-image", "number", "text", "mapping", "unset"],
+)
+def test_an_empty_key_says_what_removing_it_does(tmp_path: Path, old: str, new: str, field: str, words: str) -> None:
+    """``pic:runtimes: {"8.4": ~}`` was told to "remove the key to leave it to its default": no runtime 8.4 is
+    there by default, and removing it makes every member on 8.4 invalid."""
+    project = project_copy(tmp_path)
+    _edit(project, old, new)
+    text = _errors(project)
+    assert f" {field}: is empty (null): give its " in text and words in text, text
+
+
+def test_what_an_empty_key_says_of_its_removal_is_true(tmp_path: Path) -> None:
+    project = project_copy(tmp_path)
+    _edit(project, f"    {RUNTIME_84}\n", "")
+    _edit(project, "  pic:eol_warning_days: 365\n", "")
+    _edit(project, "ca: letsencrypt}", "}")
+    settings = load_settings(project, "prod")
+    assert "8.4" not in settings.runtimes and settings.eol_warning_days == 365 and settings.tls.ca == "letsencrypt"
+    with pytest.raises(PicError) as caught:
+        load_registry(ROOT / "members", settings)
+    assert 'site.php: "8.4" is not a runtime of stack prod' in str(caught.value), caught.value
+
+
 @pytest.mark.parametrize(
     ("old", "new", "field", "words"),
     [
