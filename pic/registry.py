@@ -13,6 +13,7 @@ import bisect
 import codecs
 import copy
 import datetime as dt
+import difflib
 import gc
 import math
 import os
@@ -772,6 +773,8 @@ class _Cross:
         self.settings = settings
         self.problems: list[Problem] = []
         self.told: set[tuple[str, tuple[str | int, ...]]] = set()  # (file, field) of each error told
+        # A host: named by members that the stack has not as a web host (renamed, removed): told once per name.
+        self.stray_hosts: dict[str, list[Member]] = {}
         self.uids: dict[int, Member] = {}
         self.claims: dict[tuple[names.Space, str], tuple[Member, tuple[str | int, ...]]] = {}  # members' names
         self.keys: dict[str, tuple[Member, int]] = {}  # ssh_key_identity -> first holder, index
@@ -891,6 +894,25 @@ class _Cross:
         else:
             self.at(m, loc, f"{show_value(name)} is already used by {self.holder(key, owner)}")
 
+    def stray_host(self, name: str, named_by: list[Member]) -> None:
+        """One error for every member whose ``host:`` is ``name``, which is no web host of the stack (a host
+        renamed or removed in the stack file): at the first member's line, naming how many name it and which
+        (the first few), with the web host whose name is close to it."""
+        settings = self.settings
+        what = "the stack's db host, not a web host" if name in settings.hosts else "not a host of the stack"
+        message = f"{show_value(name)} is not a web host of stack {settings.stack} ({what}; known: "
+        message += f"{', '.join(settings.web_hosts)})"
+        close = difflib.get_close_matches(name, settings.web_hosts, n=1)
+        if close:
+            message += f"; did you mean {show_value(close[0])}?"
+        if len(named_by) > 1:
+            files = [Path(m.file).name for m in named_by]
+            shown = ", ".join(files[:_STRAY_HOST_FILES])
+            if len(files) > _STRAY_HOST_FILES:
+                shown += f" and {len(files) - _STRAY_HOST_FILES} more"
+            message += f" ({len(named_by)} members name it: {shown})"
+        self.at(named_by[0], ("host",), message)
+
     def member(self, m: Member) -> None:
         spec, settings = m.spec, self.settings
         self.slug(m)
@@ -902,12 +924,7 @@ class _Cross:
         if spec.host is not None:
             host = settings.hosts.get(spec.host)
             if host is None or host.role != "web":
-                self.at(
-                    m,
-                    ("host",),
-                    f"{show_value(spec.host)} is not a web host of stack {settings.stack} "
-                    f"(known: {', '.join(settings.web_hosts)})",
-                )
+                self.stray_hosts.setdefault(spec.host, []).append(m)
         # limits.cpus against its host's CPUs: pic.check.own_cpus, which knows whether the site runs on the day
         if spec.site is not None:
             self.site(m, spec.site)
@@ -1373,6 +1390,9 @@ def name_key(name: str) -> str:
 _NOT_LETTER_NOR_DIGIT = re.compile(r"[\W_]+", re.ASCII)
 
 
+_STRAY_HOST_FILES = 5  # members named in the error of a host that several name
+
+
 def cross_checks(members: Iterable[Member], settings: Settings) -> list[Problem]:
     """The checks across files of ``members``, in order: a later member is blamed for a name taken earlier."""
     cross = _Cross(settings, f"Pulumi.{settings.stack}.yaml")
@@ -1391,6 +1411,8 @@ def cross_checks(members: Iterable[Member], settings: Settings) -> list[Problem]
         cross.under_another(m)
         cross.over_the_platform(m)
     cross.wildcard_grants(listed)
+    for name, named_by in cross.stray_hosts.items():
+        cross.stray_host(name, named_by)
     return cross.problems
 
 

@@ -1738,3 +1738,29 @@ def test_a_stack_files_encryption_keys_stay_accepted_and_need_a_value(tmp_path: 
     project = project_copy(tmp_path / "empty")
     _edit(project, "config:\n", f"{key}:\nconfig:\n")
     assert f"Pulumi.prod.yaml:3 {key}: is empty (null): give the value Pulumi wrote there" in _errors(project)
+
+
+def test_a_host_renamed_under_members_naming_it_is_one_error_naming_them(tmp_path: Path) -> None:
+    """web1 renamed web-1 in the stack file gave one error per member on web1 (hundreds, all alike): one error at
+    the first member's line names the host, how many members name it and the first few, and the name meant."""
+    from tests.helpers import member, write_members
+
+    project = project_copy(tmp_path)
+    for old, new in (("    web1: {", "    web-1: {"), ("host: web1", "host: web-1"), ("host: web1", "host: web-1")):
+        _edit(project, old, new)
+    _edit(project, "pic:default_web_host: web1", "pic:default_web_host: web-1")
+    settings = load_settings(project, "prod")
+    on_web1 = {f"asso-{i:02}": member(10600 + i, host="web1") for i in range(8)}
+    directory = write_members(tmp_path / "members", {**on_web1, "asso-db": member(10700, host="db")})
+    with pytest.raises(PicError) as caught:
+        load_registry(directory, settings)
+    problems = [str(p) for p in caught.value.problems]
+    assert len(problems) == 2, problems
+    assert problems[0].endswith(
+        'asso-00.yaml:4 host: "web1" is not a web host of stack prod (not a host of the stack; known: web-1); did '
+        'you mean "web-1"? (8 members name it: asso-00.yaml, asso-01.yaml, asso-02.yaml, asso-03.yaml, '
+        "asso-04.yaml and 3 more)"
+    ), problems
+    assert problems[1].endswith(
+        'asso-db.yaml:4 host: "db" is not a web host of stack prod (the stack\'s db host, not a web host; known: web-1)'
+    ), problems
