@@ -867,6 +867,12 @@ class SecretRef:
         return f"SecretRef({self.key!r})"
 
 
+def _meant_host(name: str, web: list[str]) -> str:
+    """``; did you mean "web-1"?`` when a web host's name is close to ``name`` (a host renamed), else nothing."""
+    close = difflib.get_close_matches(name, web, n=1)
+    return f"; did you mean {show_value(close[0])}?" if close else ""
+
+
 class Settings(_Strict):
     """Everything under ``pic:`` in ``Pulumi.<stack>.yaml``."""
 
@@ -934,7 +940,7 @@ class Settings(_Strict):
         hosts: dict[str, HostSpec] = info.data.get("hosts") or {}
         web = sorted(n for n, h in hosts.items() if h.role == "web")
         if name is not None and hosts and name not in web:
-            raise ValueError(f"is not a web host of the stack (known: {', '.join(web)})")
+            raise ValueError(f"is not a web host of the stack (known: {', '.join(web)}){_meant_host(name, web)}")
         return name
 
     @field_validator("runtimes")
@@ -971,7 +977,9 @@ class Settings(_Strict):
         hosts: dict[str, HostSpec] = info.data.get("hosts") or {}
         web = [name for name, h in hosts.items() if h.role == "web"]
         if pma is not None and pma.host is not None and web and pma.host not in web:
-            raise SubfieldError(("host",), f"is not a web host of the stack (known: {', '.join(web)})")
+            raise SubfieldError(
+                ("host",), f"is not a web host of the stack (known: {', '.join(web)}){_meant_host(pma.host, web)}"
+            )
         db_name, db = next(((n, h) for n, h in hosts.items() if h.role == "db"), ("", None))
         if pma is not None and db is not None and ":" in db.private_address:
             # PHP's mysqlnd (Debian's phpmyadmin package) takes an IPv6 host only in brackets, then
@@ -1023,7 +1031,7 @@ class Settings(_Strict):
         hosts: dict[str, HostSpec] = info.data.get("hosts") or {}
         web = [name for name, h in hosts.items() if h.role == "web"]
         if mail.host is not None and hosts and mail.host not in web:
-            raise SubfieldError(("host",), f"is not a web host (known: {', '.join(web)})")
+            raise SubfieldError(("host",), f"is not a web host (known: {', '.join(web)}){_meant_host(mail.host, web)}")
         default = info.data.get("default_web_host") or (min(web) if web else "")
         host = hosts.get(mail.host or default)
         if mail.mx is None and host is not None and is_ip(host.address):

@@ -1764,3 +1764,12 @@ def test_a_host_renamed_under_members_naming_it_is_one_error_naming_them(tmp_pat
     assert problems[1].endswith(
         'asso-db.yaml:4 host: "db" is not a web host of stack prod (the stack\'s db host, not a web host; known: web-1)'
     ), problems
+
+
+def test_a_host_renamed_under_the_settings_naming_it_says_the_name_meant(tmp_path: Path) -> None:
+    project = project_copy(tmp_path)
+    _edit(project, "    web1: {", "    web-1: {")
+    text = _errors(project)
+    for field in ("pic:mail.host", "pic:phpmyadmin.host", "pic:default_web_host"):
+        assert f' {field}: "web1" is not a web host' in text, text
+    assert text.count('(known: web-1); did you mean "web-1"?') == 3, text
