@@ -276,7 +276,10 @@ def _cmd_lists(args: argparse.Namespace, on: dt.date) -> int:
     from pic import lists_audit
 
     domains = lists_audit.load_domains(args.domains)
-    entries = [entry for path in args.files for entry in lists_audit.read_export(path)]
+    notes: list[Problem] = []  # how a file was read, said once (a CSV without a header row)
+    entries = [entry for path in args.files for entry in lists_audit.read_export(path, notes)]
+    for note in notes:
+        print(note, file=sys.stderr)
     flags = lists_audit.audit(entries, domains, lists_audit.load_providers())
     if args.mx:
         flags += lists_audit.mx_flags(entries, flags, args.resolver, args.timeout, port=args.port)

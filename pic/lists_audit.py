@@ -2,8 +2,9 @@
 
 Reads Sympa's exports (the ``subscribers`` dump: ``email ADDRESS`` paragraphs;
 the web interface's dump: ``ADDRESS [name]`` per line; CSV with a column of
-addresses, :func:`_is_email_header`) and plain one-address-per-line files, in
-UTF-8. Flags, each with a suggested fix:
+addresses, :func:`_is_email_header`, or found by its rows when no header row names
+it, said once as a warning) and plain one-address-per-line files, in UTF-8. Flags,
+each with a suggested fix (an address written ``mailto:x@y`` or ``Name <x@y>``: ``x@y``):
 - addresses at domains that never existed, closed, or are misspelled
   (``pic/data/mail_domains.yaml``, which admins extend, and ``--domains FILE``);
 - misspellings of the large mailbox providers (``pic/data/mail_providers.yaml``):
@@ -205,12 +206,17 @@ _LINE_BREAK = re.compile(r"\r\n|[\r\n]")  # as editors and the csv module count 
 _ESCAPED_BYTES = re.compile("[\udc80-\udcff]+")
 
 
-def read_export(path: Path) -> list[Entry]:
+def read_export(path: Path, notes: list[Problem] | None = None) -> list[Entry]:
     """The addresses of one export file, with their line numbers.
 
     The file is a regular file (or a symbolic link to one) of at most :data:`MAX_EXPORT_BYTES`,
     in UTF-8 (a byte-order mark at the start is skipped). Raises PicError naming the file, and
     the line and column, when it cannot be read, is longer, is not UTF-8 or holds NUL bytes.
+
+    A CSV whose first line names no column of addresses (no header row, or a header naming it otherwise:
+    ``Adresse``) is read as CSV all the same when its rows hold addresses in one column
+    (:func:`_column_of_addresses`), and said once in ``notes`` (a warning), rather than each row flagged
+    as malformed.
     """
     file = shown_name(display_path(path))
     data, problems = read_regular_file(path, file, MAX_EXPORT_BYTES, follow_links=True)
@@ -224,6 +230,12 @@ def read_export(path: Path) -> list[Entry]:
     delimiter = _csv_delimiter(lines[header], lines[header + 1 :]) if header is not None else None
     if header is not None and delimiter is not None:
         return _read_csv(file, lines, header, delimiter)
+    found = _headerless_csv(file, lines, header) if header is not None else None
+    if found is not None:
+        delimiter, column, names, note = found
+        if notes is not None:
+            notes.append(note)
+        return _read_csv(file, lines, cast(int, header), delimiter, (column, names))
     out = []
     for n, line in enumerate(lines, 1):
         stripped = line.strip()
@@ -390,11 +402,69 @@ def _is_email_header(cell: str) -> bool:
 _EMAIL_HEADERS = frozenset(["mail", "mel", "adressemel", "mailaddress", "adresseelectronique", "courrierelectronique"])
 
 
-def _read_csv(file: str, lines: list[str], header: int, delimiter: str) -> list[Entry]:
+def _headerless_csv(file: str, lines: list[str], header: int) -> tuple[str, int, list[str] | None, Problem] | None:
+    """How to read as CSV a file whose first line (``lines[header]``) names no column of addresses: its delimiter,
+    the column of addresses, the names of its first line when that line is a header naming it otherwise (no
+    ``@`` in it: ``Nom,Adresse``), else None (no header row: that line is a row), and the warning that says so.
+    None when the file is no such CSV (a plain list, a web dump ``ADDRESS name``)."""
+    first = lines[header]
+    heading = "@" not in first
+    found = _column_of_addresses(lines[header + 1 :] if heading else lines[header:])
+    if found is None:
+        return None
+    delimiter, column = found
+    if heading:
+        try:
+            names = next(csv.reader([first], delimiter=delimiter))
+        except csv.Error:
+            names = []
+        if len(names) > column and names[column].strip():
+            why = (
+                f"is a header row naming no column of addresses pic knows (such as Email or Courriel): column "
+                f"{column + 1} ({show_value(names[column].strip())}), whose cells hold addresses, is read as them"
+            )
+            return delimiter, column, names, Problem(file, header + 1, "", why, "warning")
+        # a first row without its address (an empty cell): a subscriber to fix, not a header
+    why = (
+        f"has no header row: read as CSV without one, delimiter {delimiter!r}, the addresses in column {column + 1} "
+        "(where its rows hold them); a first row naming the columns (Email, ...) says so"
+    )
+    return delimiter, column, None, Problem(file, header + 1, "", why, "warning")
+
+
+def _column_of_addresses(lines: Sequence[str]) -> tuple[str, int] | None:
+    """The delimiter and column of a CSV's rows (the first :data:`_DELIMITER_SAMPLE` that are not blank nor ``#``
+    comments) in which most rows have more than one cell and a valid address in that column; None for a plain
+    list (one cell a line) or a web dump (``ADDRESS name``: a space, no delimiter, after the address)."""
+    sample = [line for line in lines if line.strip() and not line.startswith("#")][:_DELIMITER_SAMPLE]
+    best: tuple[int, str, int] | None = None
+    for delimiter in (",", ";", "\t"):
+        try:
+            rows = list(csv.reader(sample, delimiter=delimiter))
+        except csv.Error:
+            continue
+        if not rows or sum(1 for row in rows if len(row) > 1) * 2 <= len(rows):
+            continue
+        for column in range(max(len(row) for row in rows)):
+            valid = sum(
+                1 for row in rows if len(row) > column and "@" in row[column] and _valid(row[column].strip()) is None
+            )
+            if valid * 2 > len(rows) and (best is None or valid > best[0]):
+                best = (valid, delimiter, column)
+    return (best[1], best[2]) if best is not None else None
+
+
+def _read_csv(
+    file: str, lines: list[str], header: int, delimiter: str, headerless: tuple[int, list[str] | None] | None = None
+) -> list[Entry]:
     """The addresses of the CSV whose header is ``lines[header]`` (0-based): each row's cell in the first column of
     addresses, and its cells holding an ``@`` in the others (``Email 2``, ``Courriel perso``: an address there is
     one to fix as well; a column such as ``Email verified`` holds none, and an empty cell there is no missing
     subscriber).
+
+    ``headerless``: the column of addresses of a CSV whose first line names none (:func:`_headerless_csv`), with
+    the names of that line when it is a header, or None when it is a row; every other column is then read for
+    its cells holding an ``@``.
 
     Each row is named by its first line. A row whose quoted cell runs over line breaks to lines that hold
     rows of their own (an address in the column of addresses), or to the end of the file, has a quote
@@ -408,8 +478,17 @@ def _read_csv(file: str, lines: list[str], header: int, delimiter: str) -> list[
     reader = csv.reader(_lines_from(lines, header), delimiter=delimiter)
     out = []
     try:
-        names = next(reader)
-        column, *others = [i for i, cell in enumerate(names) if _is_email_header(cell)]
+        if headerless is None:
+            names = next(reader)
+            column, *others = [i for i, cell in enumerate(names) if _is_email_header(cell)]
+        elif headerless[1] is not None:  # a header naming the column otherwise
+            names = next(reader)
+            column = headerless[0]
+            others = [i for i in range(len(names)) if i != column]
+        else:  # no header row: the rows' own width stands for the header's
+            column = headerless[0]
+            names = _widest_row(lines, header, delimiter)
+            others = [i for i in range(len(names)) if i != column]
         done = reader.line_num  # the reader's lines read so far
         while (row := next(reader, None)) is not None:
             first, last = base + done + 1, base + reader.line_num  # the row's lines in the file
@@ -441,6 +520,19 @@ def _read_csv(file: str, lines: list[str], header: int, delimiter: str) -> list[
     finally:
         csv.field_size_limit(limit)
     return out
+
+
+def _widest_row(lines: Sequence[str], start: int, delimiter: str) -> list[str]:
+    """The cells of the usual row of a CSV without a header row (the most frequent width of its first rows, the
+    widest among equals): the width a row split at a delimiter exceeds."""
+    sample = [line for line in lines[start:] if line.strip() and not line.startswith("#")][:_DELIMITER_SAMPLE]
+    try:
+        rows = list(csv.reader(sample, delimiter=delimiter))
+    except csv.Error:
+        rows = []
+    widths = [len(row) for row in rows] or [1]
+    usual = max(set(widths), key=lambda w: (widths.count(w), w))
+    return [""] * usual
 
 
 def _unquoted_address(line: str, delimiter: str, column: int) -> str | None:
@@ -522,9 +614,23 @@ def _split_row(entry: Entry, row: Sequence[str], columns: int, column: int, deli
 _MOST_CELLS_JOINED = 3  # an address split by two delimiters written for dots (jean@orange,co,uk) at most
 
 
+# An address written as a link (mailto:, RFC 6068: its ?subject=... and the like dropped) or with a name
+# ("Jean Dupont <jean@example.org>", RFC 5322's name-addr): the address alone is meant.
+_MAILTO = re.compile(r"mailto:", re.IGNORECASE)
+_NAME_ADDR = re.compile(r"[^<>]*<([^<>]*@[^<>]*)>\s*")
+
+
 def _repaired(address: str) -> str:
-    """The usual slips fixed: spaces, commas for dots, doubled or trailing dots, case of the domain."""
-    fixed = re.sub(r"\s+", "", unicodedata.normalize("NFKC", address)).strip("<>\"'").rstrip(".;,")
+    """The usual slips fixed: a link's ``mailto:``, a name around ``<address>``, spaces, commas for dots, doubled or
+    trailing dots, case of the domain."""
+    text = unicodedata.normalize("NFKC", address).strip()
+    named = _NAME_ADDR.fullmatch(text)
+    if named is not None:
+        text = named.group(1)
+    fixed = re.sub(r"\s+", "", text).strip("<>\"'")
+    if _MAILTO.match(fixed):
+        fixed = fixed[len("mailto:") :].partition("?")[0].strip("<>\"'")
+    fixed = fixed.rstrip(".;,")
     if fixed.count("@") != 1:
         return fixed
     local, domain = fixed.split("@")

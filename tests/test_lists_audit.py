@@ -1012,3 +1012,86 @@ def test_domains_file_null_or_missing_fields_are_said_so(
     assert code == 1 and lines == []
     assert f"{extra}{expected}" in err, err
     assert "null is not" not in err and "~ is not" not in err and "invalid: 1 error" in err, err
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [
+        ("mailto:zoe@velo-cite.org", "zoe@velo-cite.org"),
+        ("MailTo:zoe@velo-cite.org", "zoe@velo-cite.org"),
+        ("mailto:zoe@velo-cite.org?subject=Adh%C3%A9sion", "zoe@velo-cite.org"),
+        ("<mailto:zoe@velo-cite.org>", "zoe@velo-cite.org"),
+        ("mailto:luc@gmial.com", "luc@gmail.com"),
+        ("Zoé Martin <zoe@velo-cite.org>", "zoe@velo-cite.org"),
+        ('"Martin, Zoé" <zoe@gmail.fr>', "zoe@gmail.com"),
+    ],
+    ids=["mailto", "case", "query", "angle", "and-a-slip", "name-addr", "quoted-name-and-a-dead-domain"],
+)
+def test_an_address_written_as_a_link_or_with_a_name_suggests_the_address_alone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], written: str, meant: str
+) -> None:
+    """``mailto:x@y`` (copied from a web page) and ``Name <x@y>`` (from a mail client) were flagged malformed
+    with no suggestion."""
+    export = tmp_path / "list.txt"
+    export.write_text(f"jean@velo-cite.org\n{written}\n", encoding="utf-8")
+    code, lines, err = _audit(capsys, str(export))
+    assert code == 1, err
+    assert len(lines) == 1 and lines[0].startswith(f"{export}:2 {written}: "), lines
+    assert lines[0].endswith(f"; suggested: {meant}"), lines
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t"])
+def test_a_csv_without_a_header_row_is_said_once_and_read_as_addresses(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], delimiter: str
+) -> None:
+    """Each row of a CSV without a header row was flagged malformed (``jean@gmail.com,Jean``: "invalid characters
+    after the @-sign"), hiding the addresses to fix: the file is read as CSV, its column of addresses found in
+    its rows, and said once."""
+    rows = [
+        ["Dupont, Jean", "jean@orange.fr", "Lyon", "jean@gmail.fr"],
+        ["Zoé", "zoe@velo-cite.org", "Paris", ""],
+        ["Luc", "", "Nice", ""],
+        ["Ana", "ana@hotmial.com", "Lille", ""],
+    ]
+    quoted = ['"' + f'"{delimiter}"'.join(row) + '"' for row in rows]
+    export = tmp_path / "export.csv"
+    export.write_text("\n".join(quoted) + "\n", encoding="utf-8")
+    code, lines, err = _audit(capsys, str(export))
+    assert code == 1, err
+    assert [line.split(": ")[0] for line in lines] == [
+        f"{export}:1 jean@gmail.fr",
+        f"{export}:3 (no address)",
+        f"{export}:4 ana@hotmial.com",
+    ], lines
+    assert err.count("warning: ") == 1, err
+    assert f"warning: {export}:1 has no header row: read as CSV without one, delimiter {delimiter!r}, the " in err
+    assert "the addresses in column 2" in err and "5 address(es) in 1 file(s), 3 to fix" in err, err
+
+
+def test_a_csv_whose_header_names_the_column_of_addresses_otherwise_is_read_by_its_rows(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    export = tmp_path / "export.csv"
+    export.write_text("Nom;Adresse;Ville\nDupont;jean@gmail.fr;Lyon\nZoé;zoe@velo-cite.org;Paris\n", encoding="utf-8")
+    code, lines, err = _audit(capsys, str(export))
+    assert code == 1, err
+    assert len(lines) == 1 and lines[0].startswith(f"{export}:2 jean@gmail.fr: domain never had mailboxes"), lines
+    assert f"warning: {export}:1 is a header row naming no column of addresses pic knows" in err, err
+    assert 'column 2 ("Adresse"), whose cells hold addresses, is read as them' in err, err
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "jean@gmail.com Jean Dupont, Lyon\nzoe@velo-cite.org Zoé, Paris\n",  # the web dump: a name after a space
+        "jean@gmail.com\nzoe@velo-cite.org\nanne@gmail,com\n",  # a plain list with a comma for a dot
+    ],
+    ids=["web-dump", "plain-list"],
+)
+def test_a_web_dump_or_a_plain_list_is_not_taken_for_a_csv_without_header(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str
+) -> None:
+    export = tmp_path / "export.txt"
+    export.write_text(text, encoding="utf-8")
+    _, _, err = _audit(capsys, str(export))
+    assert "warning" not in err, err
