@@ -667,12 +667,25 @@ def test_a_git_submodule_in_the_revisions_members_is_named_not_skipped(repo: Pat
     assert "Traceback" not in proc.stderr
 
 
-def test_the_revisions_members_as_a_git_submodule_is_named_and_one_elsewhere_is_not(repo: Path) -> None:
-    """members/ itself a submodule at REV: every member would have been taken for a new one (its directory empty);
-    a submodule outside members/ is none of pic plan's matter."""
-    head = _gitlink(repo, "vendor/lib")
+@pytest.mark.parametrize("path", ["components/vendor", "vendor/lib", "pic", "deep/er/module"])
+def test_a_git_submodule_elsewhere_in_the_revision_is_named_as_one_in_its_members(repo: Path, path: str) -> None:
+    """A gitlink outside members/ at REV (components/vendor): git archive wrote it as an empty directory, and REV's
+    program ran on it without a word (its components missing, or the plan of another program than REV's)."""
+    head = _gitlink(repo, path)
     git(repo, "commit", "-qm", "a submodule elsewhere")
-    assert pic(repo, "plan", "--against", "HEAD").returncode == 0
+    git(repo, "rm", "-q", "--cached", path)  # the working tree has none: only REV holds it
+    proc = pic(repo, "plan", "--against", "HEAD")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert (
+        "holds git submodules in the project, whose files are not in the revision (git archive writes a submodule "
+        f"as an empty directory): {path} (a submodule, commit {head[:10]}); the revision's program would run on an "
+        "empty directory in their place"
+    ) in proc.stderr, proc.stderr
+    assert "where the member files are" not in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
+
+
+def test_the_revisions_members_as_a_git_submodule_is_named(repo: Path) -> None:
+    """members/ itself a submodule at REV: every member would have been taken for a new one (its directory empty)."""
     git(repo, "rm", "-q", "-r", "--cached", "members")
     head = _gitlink(repo, "members")
     git(repo, "commit", "-qm", "members as a submodule")

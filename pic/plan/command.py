@@ -196,26 +196,38 @@ def _refuse_links(tar: tarfile.TarFile, rev: str, commit: str, skip: set[str] | 
 
 
 def _refuse_gitlinks(project: Path, rev: str, commit: str, members_rel: Path) -> None:
-    """Refuse a revision whose directory of member files is, or holds, a git submodule: git archive writes a
-    gitlink as an empty directory, so what the submodule holds would be silently missing from the revision's
-    registry (its members taken for added ones, or its stray files unseen), as a link's target would be."""
+    """Refuse a revision that holds a git submodule in the project: git archive writes a gitlink as an empty
+    directory. In the directory of member files (or as it), what the submodule holds would be silently missing
+    from the revision's registry (its members taken for added ones, or its stray files unseen), as a link's target
+    would be; elsewhere (``components/``, ``pic/``, a directory the program reads), the revision's program would run
+    on an empty directory in its place, and the plan be of another program than the revision's."""
     where = members_rel.as_posix().rstrip("/") or "."
-    listing = _git(project, "ls-tree", "-r", "-z", "--end-of-options", commit, "--", f"{where}/")
-    found = []
+    listing = _git(project, "ls-tree", "-r", "-z", "--end-of-options", commit, "--", ".")
+    members: list[str] = []
+    elsewhere: list[str] = []
     for entry in listing.split("\0"):
         info, _, path = entry.partition("\t")
         fields = info.split()
         if len(fields) == 3 and fields[0] == "160000":
-            found.append(f"{path} (a submodule, commit {fields[2][:10]})")
-    if not found:
-        return
-    _refuse_revision(
-        rev,
-        commit,
-        "holds git submodules where the member files are, whose files are not in the revision (git archive writes "
-        f"a submodule as an empty directory): {_listed(found, 160)}; member files are regular files directly in "
-        f"{terminal_safe(where)}/, not a submodule's",
-    )
+            inside = where in (".", path) or path.startswith(f"{where}/")
+            (members if inside else elsewhere).append(f"{path} (a submodule, commit {fields[2][:10]})")
+    if members:
+        _refuse_revision(
+            rev,
+            commit,
+            "holds git submodules where the member files are, whose files are not in the revision (git archive "
+            f"writes a submodule as an empty directory): {_listed(members, 160)}; member files are regular files "
+            f"directly in {terminal_safe(where)}/, not a submodule's",
+        )
+    if elsewhere:
+        _refuse_revision(
+            rev,
+            commit,
+            "holds git submodules in the project, whose files are not in the revision (git archive writes a "
+            f"submodule as an empty directory): {_listed(elsewhere, 160)}; the revision's program would run on an "
+            "empty directory in their place: the project's files are regular files of its own repository, not a "
+            "submodule's",
+        )
 
 
 def _listed(items: list[str], width: int) -> str:
