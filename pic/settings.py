@@ -37,6 +37,7 @@ from pydantic import (
     ValidationError,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 from pydantic.fields import FieldInfo
 
@@ -827,10 +828,43 @@ class SmtpSpec(_Strict):
     """
 
     host: HostAddress
-    port: int = Field(default=587, ge=1, le=65535)
+    port: int = Field(default=587, ge=1, le=65535, description="Default 587, 465 with security tls.")
     security: Literal["starttls", "tls", "none"] = Field(
-        default="starttls", description="starttls (port 587), tls (implicit, port 465), none (a local relay only)."
+        default="starttls",
+        description="starttls (port 587), tls (implicit, port 465), none (a local relay only); default starttls, "
+        "tls on port 465.",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _tls_port(cls, data: object) -> object:
+        """SMTP over TLS has its own port, 465 (RFC 8314): ``security: tls`` without a port is on 465, not 587,
+        and port 465 without a ``security`` is ``tls``."""
+        if isinstance(data, dict):
+            if data.get("security") == "tls" and "port" not in data:
+                return {**data, "port": 465}
+            if data.get("port") == 465 and "security" not in data:
+                return {**data, "security": "tls"}
+        return data
+
+    @field_validator("security")
+    @classmethod
+    def _security_fits_port(cls, value: str, info: ValidationInfo) -> str:
+        """The ports whose servers speak one way only (RFC 8314, RFC 6409): a client speaking the other waits
+        for a greeting that never comes (465) or fails its handshake (25, 587), at every ``pic notify``."""
+        port = info.data.get("port")  # absent: refused already
+        if port == 465 and value != "tls":
+            raise ValueError(
+                "on port 465, where the server speaks TLS from the start (RFC 8314) and never greets a client in "
+                "clear: write security: tls, or give the port of the server's STARTTLS (587)"
+            )
+        if port in (25, 587) and value == "tls":
+            raise ValueError(
+                f"on port {port}, where the server greets in clear and offers STARTTLS: write security: starttls, "
+                "or port: 465 for TLS from the start"
+            )
+        return value
+
     username: Annotated[str, Field(min_length=1, max_length=255), FreeText()] | None = Field(
         default=None, description="Login; none: the server takes mail without authentication."
     )

@@ -442,6 +442,16 @@ HARMFUL = [
         "no port",
     ),
     (MEMBERS_ROOT, "pic:smtp: {host: smtp.example.org, host_relay: ':25'}\n" + MR, "pic:smtp.host_relay", "no host"),
+    # the ports whose servers speak one way only: the other waits for a greeting (465) or fails its handshake
+    (
+        MEMBERS_ROOT,
+        "pic:smtp: {host: smtp.example.org, port: 465, security: starttls}\n" + MR,
+        "pic:smtp.security",
+        "TLS from the start",
+    ),
+    (MEMBERS_ROOT, "pic:smtp: {host: smtp.example.org, port: 465, security: none}\n" + MR, "pic:smtp.security", "465"),
+    (MEMBERS_ROOT, "pic:smtp: {host: smtp.example.org, port: 587, security: tls}\n" + MR, "pic:smtp.security", "587"),
+    (MEMBERS_ROOT, "pic:smtp: {host: smtp.example.org, port: 25, security: tls}\n" + MR, "pic:smtp.security", "25"),
     (MEMBERS_ROOT, "pic:db: {proxy: 'socks5://:'}\n" + MR, "pic:db.proxy", "no host"),
     (MEMBERS_ROOT, "pic:db: {proxy: 'socks5://127.0.0.1:70000'}\n" + MR, "pic:db.proxy", '"70000"'),
     (MEMBERS_ROOT, "pic:db: {proxy: 'socks5://127.0.0.1'}\n" + MR, "pic:db.proxy", "no port"),
@@ -567,6 +577,25 @@ def test_setting_harmful_to_a_host_is_refused(tmp_path: Path, old: str, new: str
     assert line is not None, text
     assert line.startswith(str(project / "Pulumi.prod.yaml") + ":"), f"no file:line in {line!r}"
     assert "Traceback" not in text
+
+
+@pytest.mark.parametrize(
+    ("smtp", "port", "security"),
+    [
+        ("{host: smtp.example.org}", 587, "starttls"),
+        ("{host: smtp.example.org, security: tls}", 465, "tls"),
+        ("{host: smtp.example.org, port: 465}", 465, "tls"),
+        ("{host: smtp.example.org, security: none}", 587, "none"),
+        ("{host: smtp.example.org, port: 2525, security: tls}", 2525, "tls"),
+    ],
+)
+def test_smtp_over_tls_is_on_port_465_unless_told(tmp_path: Path, smtp: str, port: int, security: str) -> None:
+    """``security: tls`` alone was sent to port 587 (a handshake refused at every pic notify); port 465 alone
+    spoke in clear to a server waiting for TLS (30 s, then "timed out")."""
+    project = project_copy(tmp_path)
+    _edit(project, MEMBERS_ROOT, f"{MEMBERS_ROOT}\n  pic:smtp: {smtp}")
+    spec = load_settings(project, "prod").smtp
+    assert spec is not None and (spec.port, spec.security) == (port, security)
 
 
 def test_an_apt_source_at_an_ipv6_address_in_brackets_is_accepted(tmp_path: Path) -> None:
