@@ -226,7 +226,7 @@ def offsite_backup_args(settings: Settings, host: str, after: Sequence[pulumi.Re
         time=spec.time,
         drill_day=spec.drill_day,
         drill_time=spec.drill_time,
-        password=config.require_secret("backupRepositoryPassword"),
+        password=config.require_secret("backupRepositoryPassword").apply(roff.checked_password),
         ssh_key=config.require_secret("backupSshKey") if sftp else None,
         known_hosts=spec.known_hosts,
         s3_keys=None
@@ -256,7 +256,7 @@ class OffsiteBackup(pulumi.ComponentResource):
         }
         placed = [
             place_file(f"{name}-config", host, roff.CONF, roff.offsite_conf(args.config), opts=child),
-            self._secret_file(f"{name}-password", host, args.password.apply(lambda pw: pw + "\n"), roff.PASSWORD_FILE),
+            self._secret_file(f"{name}-password", host, args.password.apply(roff.password_file), roff.PASSWORD_FILE),
             place_file(
                 f"{name}-backup-script", host, roff.BACKUP_SCRIPT, roff.backup_script(), mode="0755", opts=child
             ),

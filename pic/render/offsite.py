@@ -119,6 +119,34 @@ def offsite_conf(c: OffsiteConfig) -> str:
     return f"# Settings of the pic-offsite-* scripts (written by pic)\n{body}PATHS=({paths})\n"
 
 
+PASSWORD_KEY = "pic:backupRepositoryPassword"  # noqa: S105 - the secret's name, not its value
+
+
+def checked_password(password: str) -> str:
+    """The repository's password, as restic will read it from its file (:func:`password_file`); ValueError
+    naming the secret, never its value, for one restic would not take as it was given.
+
+    restic drops the spaces, tabs and line ends at both ends of its password file (restic 0.14): a password
+    set with one there would encrypt the repository under another password than the one the admins keep,
+    and the copy outside the platform (given to restic's prompt or ``RESTIC_PASSWORD``) would not open it.
+    An empty one is refused by restic at every run.
+    """
+    if not password.strip():
+        raise ValueError(f"{PASSWORD_KEY}: is empty (or only spaces): restic refuses it; set the repository's password")
+    if password != password.strip():
+        raise ValueError(
+            f"{PASSWORD_KEY}: begins or ends with a space, a tab or a line end, which restic drops from its password "
+            "file: the repository would be encrypted with a password other than the one kept outside the platform, "
+            "which would not open it; set it again without them (the value is not shown)"
+        )
+    return password
+
+
+def password_file(password: str) -> str:
+    """The content of the repository password's file (``--password-file``)."""
+    return password + "\n"
+
+
 def s3_env(access_key_id: str, secret_access_key: str) -> str:
     """The S3-compatible store's credentials as restic reads them (a root-only file)."""
     return f"AWS_ACCESS_KEY_ID={shlex.quote(access_key_id)}\nAWS_SECRET_ACCESS_KEY={shlex.quote(secret_access_key)}\n"
