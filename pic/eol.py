@@ -60,6 +60,23 @@ def exception_valid(member: Member, on: dt.date) -> bool:
     return exc is not None and exc.until >= on
 
 
+def exception_too_long(m: Member, on: dt.date, severity: Literal["error", "warning"] = "error") -> Problem | None:
+    """The problem of an exception of ``m`` lasting more than :data:`MAX_EXCEPTION_DAYS` after ``on``, if it does."""
+    exc = m.spec.exceptions.php_eol
+    if exc is None or (exc.until - on).days <= MAX_EXCEPTION_DAYS:
+        return None
+    latest = on + dt.timedelta(days=MAX_EXCEPTION_DAYS)
+    return Problem(
+        m.file,
+        m.line_of("exceptions", "php_eol", "until"),
+        "exceptions.php_eol.until",
+        f"{exc.until.isoformat()} is {(exc.until - on).days} days after {on.isoformat()}: an exception "
+        f"to end of life lasts at most 12 months ({MAX_EXCEPTION_DAYS} days), then is decided again; "
+        f"give {latest.isoformat()} at the latest",
+        severity,
+    )
+
+
 def evaluate(registry: Registry, settings: Settings, on: dt.date) -> list[Problem]:
     """Warnings and errors of the end-of-life policy on day ``on``."""
     statuses = {k: runtime_status(k, s, on, settings.eol_warning_days) for k, s in settings.runtimes.items()}
@@ -84,20 +101,9 @@ def evaluate(registry: Registry, settings: Settings, on: dt.date) -> list[Proble
                     dated,
                 )
             )
-        too_long = exc is not None and (exc.until - on).days > MAX_EXCEPTION_DAYS
-        if too_long and exc is not None:
-            latest = on + dt.timedelta(days=MAX_EXCEPTION_DAYS)
-            out.append(
-                Problem(
-                    m.file,
-                    m.line_of("exceptions", "php_eol", "until"),
-                    "exceptions.php_eol.until",
-                    f"{exc.until.isoformat()} is {(exc.until - on).days} days after {on.isoformat()}: an exception "
-                    f"to end of life lasts at most 12 months ({MAX_EXCEPTION_DAYS} days), then is decided again; "
-                    f"give {latest.isoformat()} at the latest",
-                    dated,
-                )
-            )
+        too_long = exception_too_long(m, on, dated)
+        if too_long is not None:
+            out.append(too_long)
         key = m.runtime
         if key is None or m.status == "archived" or key not in statuses:
             continue

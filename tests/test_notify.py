@@ -607,6 +607,27 @@ def test_warning_with_an_exception_says_the_site_runs_until_the_exception_ends(
     assert "and your site will be stopped" not in out and "31 December 2026 at the latest" not in out, out
 
 
+def test_an_exception_longer_than_pic_check_allows_is_refused_and_nothing_sent(
+    tmp_path: Path, smtp_sink: Sink, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An exception more than 366 days ahead, which pic check refuses (and with it pulumi up), was promised
+    to the member: "your site keeps running until 1 June 2029". Every message waits for it to be corrected."""
+    members = registry(tmp_path)
+    path = members / "old-club.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("2027-01-15", "2029-06-01"), encoding="utf-8")
+    proj = project(tmp_path, smtp_sink)
+    capsys.readouterr()
+    for extra in (["--dry-run"], []):
+        assert notify(proj, members, ON, *extra) == 1, extra
+        out, err = capsys.readouterr()
+        assert "Subject: " not in out and "2029" not in out, out
+        line = next(ln for ln in err.splitlines() if "old-club.yaml:" in ln)
+        assert "exceptions.php_eol.until: 2029-06-01 is " in line and "at most 12 months" in line, err
+        assert "nothing is sent" in line, err
+    assert smtp_sink.received == []
+    assert not (proj / notices.DEFAULT_FILE).exists()
+
+
 def test_suspended_member_is_not_told_its_site_runs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A suspended site answers 503 and PHP does not run: the message says so, and what happens if it returns."""
     data = member(status="suspended", site=_site("8.2", "case.example.org"))

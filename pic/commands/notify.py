@@ -173,7 +173,8 @@ def _templates() -> jinja2.Environment:
 def compose(
     registry: Registry, settings: Settings, on: dt.date, told: dict[tuple[str, str], dt.date]
 ) -> tuple[list[Message], list[Skipped]]:
-    """The messages due on ``on``, and the members skipped because told within the period."""
+    """The messages due on ``on``, and the members skipped because told within the period; PicError, nothing
+    composed, for a member to contact whose exception lasts longer than ``pic check`` allows."""
     from email.headerregistry import Address
     from email.message import EmailMessage
     from email.utils import format_datetime, make_msgid
@@ -186,8 +187,15 @@ def compose(
     sender = settings.smtp.sender if settings.smtp and settings.smtp.sender else settings.admin_email
     out: list[Message] = []
     skipped: list[Skipped] = []
+    refused: list[Problem] = []
     for c in data["members_to_contact"]:
         member = by_slug[c["slug"]]
+        too_long = eol.exception_too_long(member, on)
+        if too_long is not None:
+            # pic check refuses it, and the message would tell the member its site runs until then
+            why = "; its message would say the site runs until then: correct it first, nothing is sent"
+            refused.append(dataclasses.replace(too_long, message=too_long.message + why))
+            continue
         last = told.get((member.slug, c["runtime"]))
         if last is not None and (on - last).days < settings.notify.period_days:
             skipped.append(Skipped(member.slug, c["runtime"], last))
@@ -233,6 +241,8 @@ def compose(
         msg["Content-Language"] = lang  # after set_content, which resets the Content-* headers
         state = "stopped" if stopped else c["state"]
         out.append(Message(member.slug, c["runtime"], state, member.spec.contact.email, msg))
+    if refused:
+        raise PicError(refused)
     return out, skipped
 
 
