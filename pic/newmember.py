@@ -674,8 +674,8 @@ def _write_new(path: Path, text: str) -> None:
     """Write the new member file ``path``, never over a file written meanwhile (FileExistsError).
 
     A file that cannot be created (a directory not writable, a read-only file system) is an error naming
-    it; one that cannot be written whole (a full disk) is removed, so that no part of a member file is
-    left to be read as one.
+    it; one that cannot be written whole (a full disk, a Ctrl-C) is removed, so that no part of a member file
+    is left to be read as one.
     """
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
@@ -694,6 +694,9 @@ def _write_new(path: Path, text: str) -> None:
         path.unlink(missing_ok=True)
         why = f"cannot be written: {exc.strerror or exc}; nothing is left of it"
         raise PicError([Problem(display_path(path), None, "", why)]) from None
+    except BaseException:  # Ctrl-C: no empty or cut file left to be taken for the member's
+        path.unlink(missing_ok=True)
+        raise
 
 
 _UNKNOWN_RUNTIME = "8.4"  # a runtime key for the checks of the arguments alone: the settings are not read yet

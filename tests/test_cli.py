@@ -612,6 +612,24 @@ def test_a_project_directory_that_cannot_be_searched_is_not_said_to_have_no_stac
     assert f"{project}/Pulumi.prod.yaml cannot be read: Permission denied" in done.stderr, done.stderr
 
 
+def test_new_stopped_while_writing_leaves_no_member_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C between the file's creation and its last byte left an empty or cut
+    file: the next pic new said "member 'velo-lyon' exists already", pic check that it was empty."""
+    members = _members_copy(tmp_path)
+
+    def write(fd: int, data: bytes) -> int:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("pic.newmember.os.write", write)
+    with pytest.raises(KeyboardInterrupt):  # the command's entry point says "pic: interrupted" (130)
+        main(
+            ["new", "velo-lyon", "--name", "Vélo Lyon", "--email", "contact@velo-lyon.org",
+             "--project", str(ROOT), "--members", str(members), "--on", ON]
+        )  # fmt: skip
+    assert not (members / "velo-lyon.yaml").exists()
+    assert sorted(p.name for p in members.iterdir()) == sorted(p.name for p in MEMBERS.iterdir())
+
+
 def test_new_leaves_no_part_of_a_member_file_it_could_not_write(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
