@@ -49,3 +49,18 @@ def test_examples_use_every_field_and_form() -> None:
     on_eol = [m for m in registry if m.runtime and settings.runtimes[m.runtime].eol < ON]
     assert on_eol, "a member on a runtime past end of life"
     assert any(m.spec.lists is not None and m.spec.lists.dmarc == "reject" for m in registry)
+
+
+def test_the_member_file_of_docs_registry_passes_pic_check(tmp_path: Path) -> None:
+    """docs/REGISTRY.md's member file, every field with its comment, is one an admin copies: it passes pic check
+    (its php_settings raised upload_max_filesize above post_max_size's default, and it gave a PHP site a charset,
+    which only static sites take: two errors). Only its sftp key is a placeholder."""
+    text = (ROOT / "docs" / "REGISTRY.md").read_text(encoding="utf-8")
+    example = text.split("```yaml\n", 1)[1].split("```", 1)[0]
+    assert example.startswith("name: "), example[:80]
+    key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl"
+    members = tmp_path / "members"
+    members.mkdir()
+    (members / "amis-du-rhone.yaml").write_text(example.replace("ssh-ed25519 AAAAC3Nza...", key), encoding="utf-8")
+    checked = check(ROOT, "prod", members, ON)
+    assert [m.slug for m in checked.registry] == ["amis-du-rhone"]
