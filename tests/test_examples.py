@@ -64,3 +64,15 @@ def test_the_member_file_of_docs_registry_passes_pic_check(tmp_path: Path) -> No
     (members / "amis-du-rhone.yaml").write_text(example.replace("ssh-ed25519 AAAAC3Nza...", key), encoding="utf-8")
     checked = check(ROOT, "prod", members, ON)
     assert [m.slug for m in checked.registry] == ["amis-du-rhone"]
+
+
+def test_every_key_of_the_backup_settings_is_in_docs_registry() -> None:
+    """pic:backup.offsite and its keys (retention, drill, check_subset), with their defaults and bounds, were in
+    no table of the settings' contract."""
+    from pic.settings import BackupSpec, OffsiteSpec
+
+    text = (ROOT / "docs" / "REGISTRY.md").read_text(encoding="utf-8")
+    for field in BackupSpec.model_fields:
+        assert f"`pic:backup.{field}`" in text, field
+    for field in OffsiteSpec.model_fields:
+        assert f"`pic:backup.offsite.{field}`" in text or f", `{field}`" in text, field
