@@ -40,7 +40,7 @@ from pic.registry import (
 )
 from pic.settings import Settings, display_path, load_settings
 from pic.validators import SLUG_WORDS, is_slug
-from pic.yamlsrc import MAX_FILE_BYTES, parse_yaml
+from pic.yamlsrc import MAX_FILE_BYTES, file_kind, parse_yaml
 
 SCHEMA_MODELINE = "# yaml-language-server: $schema=../schema/member.schema.json"
 
@@ -643,8 +643,12 @@ def run(
     path = members / f"{slug}.yaml"
     try:
         taken = path.exists() or path.is_symlink()
+        kind = file_kind(path.lstat().st_mode) if taken else None
     except OSError as exc:  # the directory given cannot be read (--members too long, not searchable)
         raise PicError([Problem(str(members), None, "", f"cannot be read: {exc.strerror}")]) from None
+    if kind is not None:  # no member's file: pic check does not read it, and there is none to edit
+        why = f"is {kind}, not a regular file: no member file, and pic check does not read it; move it away first"
+        raise PicError([Problem(display_path(path), None, "", why)])
     if taken:
         raise PicError(
             [Problem(display_path(path), None, "", f"member {slug!r} exists already; edit its file instead")]

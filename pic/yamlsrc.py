@@ -639,7 +639,7 @@ def read_regular_file(
 
 def _read_regular(path: Path, limit: int, follow_links: bool, head: bool = False) -> bytes:
     try:
-        kind = _kind((os.stat if follow_links else os.lstat)(path).st_mode)
+        kind = file_kind((os.stat if follow_links else os.lstat)(path).st_mode)
         if kind is not None:
             raise _Unreadable(f"is {kind}, not a regular file: it is not read")
         flags = os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | getattr(os, "O_NOCTTY", 0)
@@ -654,7 +654,7 @@ def _read_regular(path: Path, limit: int, follow_links: bool, head: bool = False
         raise _Unreadable(f"cannot be read: {exc.strerror}") from None
     try:
         st = os.fstat(fd)
-        kind = _kind(st.st_mode)
+        kind = file_kind(st.st_mode)
         if kind is not None:
             raise _Unreadable(f"is {kind}, not a regular file: it is not read")
         if st.st_size > limit and not head:
@@ -678,7 +678,7 @@ def _read_regular(path: Path, limit: int, follow_links: bool, head: bool = False
         os.close(fd)
 
 
-def _kind(mode: int) -> str | None:
+def file_kind(mode: int) -> str | None:
     """What a non-regular file is, in words; None for a regular file."""
     if stat.S_ISREG(mode):
         return None
@@ -709,7 +709,7 @@ def not_a_directory(path: Path, what: str) -> str | None:
     except NotADirectoryError:
         for above in path.parents:
             try:
-                kind = _kind(os.stat(above).st_mode)
+                kind = file_kind(os.stat(above).st_mode)
             except OSError:
                 continue
             if kind != "a directory":
@@ -718,7 +718,7 @@ def not_a_directory(path: Path, what: str) -> str | None:
         return f"no such {what}"
     if stat.S_ISDIR(mode):
         return None
-    return f"is {_kind(mode) or 'a regular file'}, not a {what}{_link_note(path)}"
+    return f"is {file_kind(mode) or 'a regular file'}, not a {what}{_link_note(path)}"
 
 
 def _link_note(path: Path, after: str = "") -> str:

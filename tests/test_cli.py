@@ -612,6 +612,28 @@ def test_a_project_directory_that_cannot_be_searched_is_not_said_to_have_no_stac
     assert f"{project}/Pulumi.prod.yaml cannot be read: Permission denied" in done.stderr, done.stderr
 
 
+@pytest.mark.parametrize("made", ["dangling link", "link to a member", "directory"])
+def test_new_names_what_stands_at_the_file_when_it_is_no_member_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], made: str
+) -> None:
+    """A link or a directory at members/SLUG.yaml was said to be a member that "exists already; edit its file"
+    (a link to nothing, which pic check does not read either, had no file to edit)."""
+    members = _members_copy(tmp_path)
+    path = members / "velo-lyon.yaml"
+    if made == "directory":
+        path.mkdir()
+    else:
+        path.symlink_to("nothing.yaml" if made == "dangling link" else "velo-cite.yaml")
+    rc, out, err = _run(
+        capsys, "new", "velo-lyon", "--name", "Vélo Lyon", "--email", "contact@velo-lyon.org",
+        "--project", str(ROOT), "--members", str(members), "--on", ON,
+    )  # fmt: skip
+    kind = "a directory" if made == "directory" else "a symbolic link"
+    assert rc == 1 and f"{path} is {kind}, not a regular file: no member file" in err, (out, err)
+    assert "exists already" not in err and "move it away first" in err, err
+    assert path.is_dir() if made == "directory" else path.is_symlink()
+
+
 def test_new_stopped_while_writing_leaves_no_member_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Ctrl-C between the file's creation and its last byte left an empty or cut
     file: the next pic new said "member 'velo-lyon' exists already", pic check that it was empty."""
