@@ -37,6 +37,7 @@ def settings_warnings(settings: Settings, project_dir: Path) -> list[Problem]:
                 )
             )
     out += _zone_warnings(settings, file)
+    out += smtp_warnings(settings, file)
     for key in settings.needed_secrets():
         if key not in settings.secrets:
             out.append(
@@ -49,6 +50,36 @@ def settings_warnings(settings: Settings, project_dir: Path) -> list[Problem]:
                 )
             )
     return out
+
+
+def smtp_warnings(settings: Settings, file: str) -> list[Problem]:
+    """``pic:smtp`` sending a login over a connection in clear to another machine (``security: none``)."""
+    smtp = settings.smtp
+    if smtp is None or smtp.security != "none" or smtp.username is None or _loopback(smtp.host):
+        return []
+    return [
+        Problem(
+            file,
+            None,
+            "pic:smtp.security",
+            f'"none" with a username: pic notify sends the login and the password to {smtp.host} in clear, '
+            "readable by anyone on the way; use starttls or tls (none is for a relay on this machine, or one "
+            "that takes mail without a login)",
+            "warning",
+        )
+    ]
+
+
+def _loopback(host: str) -> bool:
+    """Whether ``host`` is this machine: ``localhost`` or a loopback address."""
+    import ipaddress
+
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _zone_warnings(settings: Settings, file: str) -> list[Problem]:

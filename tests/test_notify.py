@@ -628,6 +628,35 @@ def test_an_exception_longer_than_pic_check_allows_is_refused_and_nothing_sent(
     assert not (proj / notices.DEFAULT_FILE).exists()
 
 
+@pytest.mark.parametrize(
+    ("smtp", "warned"),
+    [
+        ("{host: smtp.example.org, security: none, username: pic@example.org}", True),
+        ("{host: 127.0.0.1, security: none, username: pic@example.org}", False),  # a relay on this machine
+        ("{host: localhost, security: none, username: pic@example.org}", False),
+        ("{host: smtp.example.org, security: none}", False),  # no login to send
+        ("{host: smtp.example.org, username: pic@example.org}", False),  # starttls
+    ],
+)
+def test_a_login_sent_in_clear_to_another_machine_is_warned_of(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], smtp: str, warned: bool
+) -> None:
+    """security: none with a username sent the login and the password over the network in clear, unsaid."""
+    members = registry(tmp_path)
+    proj = project_copy(tmp_path)
+    with (proj / "Pulumi.prod.yaml").open("a", encoding="utf-8") as out:
+        out.write(f"  pic:smtp: {smtp}\n")
+    capsys.readouterr()
+    assert notify(proj, members, ON, "--dry-run") == 0
+    err = capsys.readouterr().err
+    said = [ln for ln in err.splitlines() if ln.startswith("warning: ") and "pic:smtp.security" in ln]
+    assert len(said) == int(warned), err
+    if warned:
+        assert "sends the login and the password to smtp.example.org in clear" in said[0], said
+    assert main(["check", "--project", str(proj), "--members", str(members), "--on", ON.isoformat()]) == 0
+    assert ("pic:smtp.security" in capsys.readouterr().err) == warned
+
+
 def test_suspended_member_is_not_told_its_site_runs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A suspended site answers 503 and PHP does not run: the message says so, and what happens if it returns."""
     data = member(status="suspended", site=_site("8.2", "case.example.org"))

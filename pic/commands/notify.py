@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pic import eol, notices
+from pic.check import smtp_warnings
 from pic.commands import date_argument
 from pic.commands.arguments import file_if_present
 from pic.errors import PicError, Problem, shown_name, terminal_safe
@@ -556,6 +557,8 @@ def run(args: argparse.Namespace, on: dt.date) -> int:
 def _run(args: argparse.Namespace, on: dt.date, now: dt.date, record: Path) -> int:
     settings = load_settings(args.project, args.stack)
     registry = load_registry(args.members, settings)
+    for warning in smtp_warnings(settings, display_path(args.project / f"Pulumi.{args.stack}.yaml")):
+        print(warning, file=sys.stderr)
     recorded = notices.load(record)
     for problem in notices.dated_after(recorded, now, display_path(record)):
         print(dataclasses.replace(problem, file=shown_name(problem.file)), file=sys.stderr)
