@@ -19,6 +19,7 @@ Each schedule becomes a systemd ``OnCalendar=`` value (systemd.time(7),
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -83,6 +84,13 @@ def check_command(text: str) -> str:
             f"starts with {text[0]!r}, which sh reads as its own options, not as a command: the job would never "
             "run; start it with the program to run (e.g. php wp-cron.php)"
         )
+    opened = unclosed(text)
+    if opened is not None:
+        what, at = opened
+        raise ValueError(
+            f"opens {what} at character {at} that is never closed: sh refuses the whole command (a syntax "
+            "error) and the job would never run; close it, or quote or escape the character if it is meant as text"
+        )
     space = _unquoted_other_space(text)
     if space is not None:
         raise ValueError(
@@ -91,6 +99,110 @@ def check_command(text: str) -> str:
             "one word; write a plain space there (or quote the text it belongs to)"
         )
     return text
+
+
+# What :func:`unclosed` names, by the text that opens it.
+_OPENED = {
+    "'": "a single quote (')",
+    '"': 'a double quote (")',
+    "`": "a backquote (`)",
+    "$(": "a command substitution $(",
+    "${": "a parameter expansion ${",
+    "$((": "an arithmetic expansion $((",
+    "(": "a parenthesis (",
+}
+# The special parameters of one character (XCU 2.5.2, and the positional ones): $$ is no start of ${.
+_SPECIAL = frozenset("$#?!-@*0123456789")
+# Characters after which a '#' starts a comment (XCU 2.3: '#' at the start of a word).
+_WORD_BREAK = " \t;&|()<>"
+
+
+# Where sh reads a command: at the top, in $(...), in backquotes, in a subshell's (...).
+_COMMANDS = ("", "$(", "`", "(")
+
+
+def _closes(text: str, i: int, inside: str) -> bool:
+    """Whether ``text[i:]`` closes what :func:`unclosed` has open, ``inside``."""
+    ch = text[i]
+    if inside == "$((":
+        return text.startswith("))", i)
+    return (ch == ")" and inside in ("(", "$(")) or (ch == '"' and inside == '"') or (ch == "}" and inside == "${")
+
+
+def _opens(text: str, i: int, inside: str) -> str | None:
+    """What ``text[i:]`` opens (a key of :data:`_OPENED`) where :func:`unclosed` has ``inside`` open."""
+    opened = next((o for o in ("$((", "$(", "${") if text.startswith(o, i)), None)
+    if opened is not None:
+        return opened
+    ch = text[i]
+    if ch in '`"' or (ch == "'" and inside != '"') or (ch == "(" and inside in (*_COMMANDS, "$((")):
+        return ch
+    return None
+
+
+def unclosed(text: str) -> tuple[str, int] | None:
+    """What ``text``, one line of sh, opens last and never closes (a quote, a backquote, ``$(``, ``${``,
+    ``$((``, a subshell's parenthesis), in :data:`_OPENED`'s words, and the place of its first character
+    (from 1); None when every one is closed.
+
+    sh refuses such a command whole (dash: "Unterminated quoted string", "EOF in backquote substitution",
+    "Missing '}'", "expecting ')'"). POSIX sh's quoting and expansions (XCU 2.2, 2.3, 2.6): a backslash
+    quotes the next character (in double quotes and backquotes only before ``$ ` " \\``, which is all that
+    matters here), single quotes hold everything up to the next one, double quotes and ``${`` hold
+    expansions, ``$(``, a backquote and a parenthesis hold a command (quotes, comments, nested ones), a
+    backquote's command ends at the next backquote not escaped, a ``#`` at the start of a word outside
+    quotes starts a comment to the end of the line. A ``)`` closing nothing (a ``case`` pattern's) is left
+    to sh. Linear in ``text``.
+    """
+    stack: list[tuple[str, int]] = []  # what is open, and where
+    i, n = 0, len(text)
+    previous = " "  # the character before, in the current context: a '#' after a word break starts a comment
+    while i < n:
+        ch = text[i]
+        inside = stack[-1][0] if stack else ""
+        if ch == "`" and any(kind == "`" for kind, _ in stack):
+            # sh reads a backquote's command up to the next backquote not escaped, whatever is open in it
+            while stack.pop()[0] != "`":
+                pass
+            i, previous = i + 1, "a"
+            continue
+        if inside == "'":
+            if ch == "'":
+                stack.pop()
+                previous = "a"
+            i += 1
+            continue
+        if ch == "\\":
+            i, previous = i + 2, "a"
+            continue
+        if ch == "$" and text[i + 1 : i + 2] in _SPECIAL:
+            i, previous = i + 2, "a"  # $$, $#, $?...: a parameter, not the start of $(, ${ or a comment
+            continue
+        if _closes(text, i, inside):
+            stack.pop()
+            i += 2 if inside == "$((" else 1
+            previous = ")" if inside == "(" else "a"  # a substitution or quote goes on in its word
+            continue
+        opened = _opens(text, i, inside)
+        if opened is not None:
+            stack.append((opened, i))
+            i += len(opened)
+            previous = "(" if opened == "(" else " "
+            continue
+        if ch == "#" and previous in _WORD_BREAK and inside in _COMMANDS:
+            # a comment, to the end of the line; in a backquote's command, which sh reads up to the closing
+            # backquote first, to that backquote
+            end = re.search(r"(?<!\\)(?:\\\\)*`", text[i:]) if inside == "`" else None
+            if end is None:
+                break
+            i += end.end() - 1
+            continue
+        previous = ch
+        i += 1
+    if not stack:
+        return None
+    kind, at = stack[-1]
+    return _OPENED[kind], at + 1
 
 
 def _unquoted_other_space(text: str) -> str | None:

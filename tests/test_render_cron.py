@@ -884,3 +884,66 @@ def test_a_member_s_jobs_are_removed_without_those_of_a_member_whose_slug_extend
     assert "systemctl disable --now pic-cron-asso-10.timer" in calls
     assert "systemctl disable --now pic-cron-asso-1.timer" in calls
     assert not [c for c in calls if "asso-b" in c], calls
+
+
+# Each opens something it never closes: sh refuses the whole line (a syntax error) and the job would never run.
+NEVER_CLOSED = [
+    ("php notify.php --subject 'Rappel AG", "a single quote (')", 26),
+    ('php notify.php --subject "Rappel AG', 'a double quote (")', 26),
+    ("php cron.php --since `date +%s", "a backquote (`)", 22),
+    ("php cron.php --since $(date +%s", "a command substitution $(", 22),
+    ('php cron.php --since "$(date +%s"', 'a double quote (")', 33),
+    ("curl -fsS https://asso-cron.org/cron?since=${SINCE", "a parameter expansion ${", 44),
+    ("php cron.php --limit $((10 + 5)", "an arithmetic expansion $((", 22),
+    ("(cd ../priv && php sync.php", "a parenthesis (", 1),
+    ('php x.php --at "$(date +%s', "a command substitution $(", 17),
+]
+
+
+@pytest.mark.parametrize(("command", "what", "at"), NEVER_CLOSED)
+def test_a_command_sh_cannot_read_whole_is_refused(tmp_path: Path, command: str, what: str, at: int) -> None:
+    """The real sh (dash, the containers') refuses each at every run; pic check names what is open and where."""
+    done = subprocess.run([require_program("dash"), "-n", "-c", command], capture_output=True, text=True, check=False)
+    assert done.returncode == 2 and "Syntax error" in done.stderr, done
+    assert cron.unclosed(command) == (what, at)
+    lines = _errors(tmp_path, [{"schedule": "daily", "command": command}], site=SITE)
+    [line] = [x for x in lines if "cron[0].command" in x]
+    assert re.match(r".*members/asso-cron\.yaml:\d+ cron\[0\]\.command: ", line), line
+    assert f"opens {what} at character {at} that is never closed: sh refuses the whole command" in line, line
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "php x.php # it's done",  # a comment: its quote is text
+        'php x.php --note "it\'s done"',  # a single quote in double quotes
+        'php x.php --at "$(date +%s)" --pid $$ --args $# ${#HOME}',  # special parameters, a length
+        'echo "$(echo \'a"b\')" > ../log/x.log',  # quotes inside a substitution inside quotes
+        "echo `date` # at `date`",  # a backquote's comment ends at the backquote
+        "php x.php --sum $((1 + (2 * 3)))",  # parentheses in arithmetic
+        "case $(date +%u) in 1) php weekly.php;; esac",  # a case pattern's ) closes nothing
+        'php x.php \\"',  # an escaped quote
+        "php x.php ${LIMIT:-(none)}",
+    ],
+)
+def test_a_command_that_closes_what_it_opens_is_taken(command: str) -> None:
+    done = subprocess.run([require_program("dash"), "-n", "-c", command], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done
+    assert cron.unclosed(command) is None
+    assert _member("asso-cron", [{"schedule": "daily", "command": command}]).spec.cron[0].command == command
+
+
+SH_PIECES = ["'", '"', "`", "$(", "${", "$((", "(", ")", "}", "))", "#", " ", "x", "\\", "$$", "$#", "'a'", '"b"', ";"]
+
+
+@pytest.mark.daemon
+@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@given(pieces=st.lists(st.sampled_from(SH_PIECES), min_size=1, max_size=8))
+def test_a_command_refused_as_never_closed_is_one_sh_refuses(pieces: list[str]) -> None:
+    """Never a command sh reads refused for what it would leave open (dash -n, which parses without running;
+    a substitution it takes there and refuses when run, ${${x}, is no command a member means either)."""
+    command = "echo " + "".join(pieces)
+    if cron.unclosed(command) is None:
+        return
+    done = subprocess.run([require_program("dash"), "-n", "-c", command], capture_output=True, text=True, check=False)
+    assert done.returncode != 0 or "${" in command or "$((" in command, command
