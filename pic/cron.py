@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 KEYWORDS = ("hourly", "daily", "weekly")
@@ -91,6 +92,13 @@ def check_command(text: str) -> str:
             f"opens {what} at character {at} that is never closed: sh refuses the whole command (a syntax "
             "error) and the job would never run; close it, or quote or escape the character if it is meant as text"
         )
+    bash = bash_only(text)
+    if bash is not None:
+        what, at = bash
+        raise ValueError(
+            f"holds at character {at} {what}; the job runs under sh, which is dash in the site's container: write "
+            "it for sh (POSIX), or run bash -c '...' (the images have bash)"
+        )
     space = _unquoted_other_space(text)
     if space is not None:
         raise ValueError(
@@ -121,6 +129,51 @@ _WORD_BREAK = " \t;&|()<>"
 _COMMANDS = ("", "$(", "`", "(")
 
 
+# What bash reads and dash, the containers' sh (Debian's), refuses or reads otherwise, by how it starts: found
+# where sh reads a command (outside quotes), ${...} forms in double quotes too.
+_BASH_ONLY = {
+    "<<<": "a here-string (<<<), bash's, which dash, the containers' sh, refuses (a syntax error)",
+    "&>": "&> (bash's output and errors to a file), which dash, the containers' sh, reads as & then >: the "
+    "command sent to the background, past its time limit and its log, and the file emptied",
+    "|&": "|& (bash's pipe of output and errors), which dash, the containers' sh, refuses (a syntax error)",
+    "<(": "a process substitution <(...), bash's, which dash, the containers' sh, refuses (a syntax error)",
+    ">(": "a process substitution >(...), bash's, which dash, the containers' sh, refuses (a syntax error)",
+    "$'": "$'...' (bash's quoting with escapes), which dash, the containers' sh, reads as a $ then a quoted text",
+    "[[": "[[ (bash's test), which dash, the containers' sh, does not know: the command is not found",
+    "=(": "an array =(...), bash's, which dash, the containers' sh, refuses (a syntax error)",
+    "${": "a parameter expansion of bash's (${x/a/b}, ${x:1}, ${x^^}, ${x,,}, ${!x}, ${x[0]}), which dash, the "
+    "containers' sh, refuses when it runs (Bad substitution)",
+}
+# After ${: the forms of bash alone (POSIX has ${x}, ${#x} and ${x-y} ${x=y} ${x?y} ${x+y} ${x%y} ${x#y}, each
+# with ':' before -=?+, XCU 2.6.2).
+_BASH_EXPANSION = re.compile(r"\$\{(?:!|[A-Za-z_][A-Za-z0-9_]*(?:[/^,\[]|:(?![-=?+])))")
+
+
+def _command_word(text: str, i: int) -> bool:
+    """Whether ``text[i:]`` is a command's first word: at the start, or after ; & | ( or a backquote."""
+    before = text[:i].rstrip(" \t")
+    return not before or before[-1] in ";&|(`"
+
+
+# How each of :data:`_BASH_ONLY` is found at a place of the text (by default: it starts there).
+_BASH_AT: dict[str, Callable[[str, int], bool]] = {
+    "[[": lambda text, i: text.startswith("[[", i) and text[i + 2 : i + 3] in ("", " ") and _command_word(text, i),
+    "=(": lambda text, i: text.startswith("(", i) and text[i - 1 : i] == "=",
+    "${": lambda text, i: _BASH_EXPANSION.match(text, i) is not None,
+}
+
+
+def _bash_only(text: str, i: int, inside: str) -> tuple[str, int] | None:
+    """What bash reads at ``text[i:]`` and dash, the containers' sh, refuses or reads otherwise, where
+    :func:`_read` has ``inside`` open: its words in :data:`_BASH_ONLY`, and the place (from 1); else None."""
+    starts = tuple(_BASH_ONLY) if inside in _COMMANDS else ("${",) if inside == '"' else ()
+    for start in starts:
+        at = _BASH_AT.get(start)
+        if at(text, i) if at is not None else text.startswith(start, i):
+            return _BASH_ONLY[start], i + 1
+    return None
+
+
 def _closes(text: str, i: int, inside: str) -> bool:
     """Whether ``text[i:]`` closes what :func:`unclosed` has open, ``inside``."""
     ch = text[i]
@@ -140,7 +193,7 @@ def _opens(text: str, i: int, inside: str) -> str | None:
     return None
 
 
-def unclosed(text: str) -> tuple[str, int] | None:
+def _read(text: str) -> tuple[tuple[str, int] | None, tuple[str, int] | None]:
     """What ``text``, one line of sh, opens last and never closes (a quote, a backquote, ``$(``, ``${``,
     ``$((``, a subshell's parenthesis), in :data:`_OPENED`'s words, and the place of its first character
     (from 1); None when every one is closed.
@@ -153,8 +206,12 @@ def unclosed(text: str) -> tuple[str, int] | None:
     backquote's command ends at the next backquote not escaped, a ``#`` at the start of a word outside
     quotes starts a comment to the end of the line. A ``)`` closing nothing (a ``case`` pattern's) is left
     to sh. Linear in ``text``.
+
+    Returns (what is left open, the first construct of bash's, :data:`_BASH_ONLY`), each as its words and
+    the place of its first character (from 1), or None.
     """
     stack: list[tuple[str, int]] = []  # what is open, and where
+    bash: tuple[str, int] | None = None
     i, n = 0, len(text)
     previous = " "  # the character before, in the current context: a '#' after a word break starts a comment
     while i < n:
@@ -175,6 +232,7 @@ def unclosed(text: str) -> tuple[str, int] | None:
         if ch == "\\":
             i, previous = i + 2, "a"
             continue
+        bash = bash or _bash_only(text, i, inside)
         if ch == "$" and text[i + 1 : i + 2] in _SPECIAL:
             i, previous = i + 2, "a"  # $$, $#, $?...: a parameter, not the start of $(, ${ or a comment
             continue
@@ -200,9 +258,21 @@ def unclosed(text: str) -> tuple[str, int] | None:
         previous = ch
         i += 1
     if not stack:
-        return None
+        return None, bash
     kind, at = stack[-1]
-    return _OPENED[kind], at + 1
+    return (_OPENED[kind], at + 1), bash
+
+
+def unclosed(text: str) -> tuple[str, int] | None:
+    """What ``text``, one line of sh, opens last and never closes (:func:`_read`), and where; None when every one
+    is closed."""
+    return _read(text)[0]
+
+
+def bash_only(text: str) -> tuple[str, int] | None:
+    """The first construct of bash's in ``text``, one line of sh (:data:`_BASH_ONLY`, :func:`_read`), in words,
+    and where; None when there is none."""
+    return _read(text)[1]
 
 
 def _unquoted_other_space(text: str) -> str | None:

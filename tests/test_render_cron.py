@@ -428,9 +428,10 @@ def test_a_command_holding_a_secret_is_refused_as_the_policy_pack_would(tmp_path
         # SQL, a message or a file's text piped, not a password; one read from a file
         "echo 'OPTIMIZE TABLE wp_options' | mysql -u asso_cron_main -p asso_cron_main",
         "echo finished | mail -s done bureau@asso-cron.org",
-        "mysql -u asso_cron_main -p asso_cron_main <<< 'OPTIMIZE TABLE wp_options'",
-        'mysql -u asso_cron_main -p asso_cron_main <<< "$(cat ../priv/db-password)"',
-        "tee -a ../log/x.log <<< started-backup",
+        # here-strings are bash's: given to bash -c (the containers' sh, dash, refuses them)
+        """bash -c 'mysql -u asso_cron_main -p asso_cron_main <<< "OPTIMIZE TABLE wp_options"'""",
+        """bash -c 'mysql -u asso_cron_main -p asso_cron_main <<< "$(cat ../priv/db-password)"'""",
+        "bash -c 'tee -a ../log/x.log <<< started-backup'",
         "printf '%s' \"$DB_PASS\" | mysql -u asso_cron_main -p asso_cron_main",
         "docker login -u asso --password-stdin registry.asso-cron.org < ../priv/registry-password",
         # a user alone (HTTPie, smbclient then prompt, or read the password from a file)
@@ -505,7 +506,7 @@ def test_a_command_holding_a_secret_is_refused_as_the_policy_pack_would(tmp_path
         "smbclient //nas/backup -c 'cd asso; put ../db/x.sql x.sql' -U asso -A ../priv/smb-auth",
         "mysql -u asso_cron_main -e 'OPTIMIZE TABLE a; OPTIMIZE TABLE b' -p\"$(cat ../priv/db-pass)\" asso_cron_main",
         "mariadb -u asso_cron_main -e 'OPTIMIZE TABLE a; OPTIMIZE TABLE b' -P 3306 asso_cron_main",
-        "mariadb -u asso_cron_main -p asso_cron_main -e 'SELECT 1; SELECT 2' <<< 'OPTIMIZE TABLE a'",
+        "bash -c \"mariadb -u asso_cron_main -p asso_cron_main -e 'SELECT 1; SELECT 2' <<< 'OPTIMIZE TABLE a'\"",
         "yes | php bin/console doctrine:migrations:migrate",
         "yes n | cp -i ../db/x.sql ../db/old/",
         "echo alice | xargs getent passwd",
@@ -947,3 +948,74 @@ def test_a_command_refused_as_never_closed_is_one_sh_refuses(pieces: list[str]) 
         return
     done = subprocess.run([require_program("dash"), "-n", "-c", command], capture_output=True, text=True, check=False)
     assert done.returncode != 0 or "${" in command or "$((" in command, command
+
+
+# What bash reads and dash, the containers' sh, refuses (a syntax error), does not know, or reads otherwise; with
+# what shows it, run by both (None: dash -n refuses the command itself).
+BASH_ONLY = [
+    ("mysql -u asso_cron_main -p asso_cron_main <<< 'OPTIMIZE TABLE a'", "a here-string (<<<)", 43, None),
+    ("php bin/sync.php |& tee -a ../log/sync.log", "|& (bash's pipe of output and errors)", 18, None),
+    ("diff <(ls ../db) ../log/db-list.txt", "a process substitution <(...)", 6, None),
+    ("files=(../db/*.sql) && php import.php", "an array =(...)", 7, None),
+    (
+        "php artisan schedule:run &> ../log/schedule.log",
+        "&> (bash's output and errors to a file)",
+        26,
+        "echo ran &> out.log; wait; wc -c < out.log",
+    ),
+    ("php notify.php --subject $'Rappel\\tAG'", "$'...' (bash's quoting with escapes)", 26, "printf '%s' $'a\\tb'"),
+    ("[[ -f ../priv/enabled ]] && php cron.php", "[[ (bash's test)", 1, "[[ -n x ]] && echo ran"),
+    (
+        'php import.php --file "${FILE/.sql/.csv}"',
+        "a parameter expansion of bash's",
+        24,
+        'FILE=a.sql; echo "${FILE/.sql/.csv}"',
+    ),
+    (
+        "php import.php --day ${TODAY:0:10}",
+        "a parameter expansion of bash's",
+        22,
+        "TODAY=2026-11-28T03; echo ${TODAY:0:10}",
+    ),
+]
+
+
+@pytest.mark.parametrize(("command", "what", "at", "probe"), BASH_ONLY)
+def test_a_command_of_bash_that_dash_reads_otherwise_is_refused(
+    tmp_path: Path, command: str, what: str, at: int, probe: str | None
+) -> None:
+    """Run as the runner runs it (sh -c, dash in the containers), each fails or does something else (with &>,
+    the job goes to the background, past its time limit, and the log is emptied); bash runs it as written.
+    pic check names it, where it is, and says what to do."""
+    dash, bash = require_program("dash"), require_program("bash")
+    if probe is None:
+        refused = subprocess.run([dash, "-n", "-c", command], capture_output=True, text=True, check=False)
+        assert refused.returncode == 2 and "Syntax error" in refused.stderr, refused
+        assert subprocess.run([bash, "-n", "-c", command], check=False).returncode == 0
+    else:
+        runs = [
+            subprocess.run([sh, "-c", probe], capture_output=True, text=True, check=False, cwd=tmp_path)
+            for sh in (dash, bash)
+        ]
+        assert (runs[0].returncode, runs[0].stdout) != (runs[1].returncode, runs[1].stdout), runs
+        assert runs[1].returncode == 0, runs[1]
+    [words] = [w for w in cron._BASH_ONLY.values() if w.startswith(what)]
+    assert cron.bash_only(command) == (words, at)
+    lines = _errors(tmp_path, [{"schedule": "daily", "command": command}], site=SITE)
+    [line] = [x for x in lines if "cron[0].command" in x]
+    assert re.match(r".*members/asso-cron\.yaml:\d+ cron\[0\]\.command: ", line), line
+    assert f"holds at character {at} {what}" in line and "dash in the site's container" in line, line
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "php x.php 2>&1 >> ../log/x.log",  # POSIX redirections
+        "php x.php > ../log/x.log 2>&1 && echo [[ done ]]",  # [[ as an argument
+        "echo '<<< &> |& <(x) ${X:1}' \"$'x\" ${X:-1} ${#X} ${X%.sql} ${X:=a}",  # quoted, or POSIX's
+        "bash -c 'php x.php &> ../log/x.log; [[ -f y ]] && cat <<< \"${X/a/b}\"'",  # given to bash
+    ],
+)
+def test_a_command_of_posix_sh_is_taken(command: str) -> None:
+    assert cron.bash_only(command) is None
+    assert _member("asso-cron", [{"schedule": "daily", "command": command}]).spec.cron[0].command == command
