@@ -141,6 +141,10 @@ _BASH_ONLY = {
     "$'": "$'...' (bash's quoting with escapes), which dash, the containers' sh, reads as a $ then a quoted text",
     "[[": "[[ (bash's test), which dash, the containers' sh, does not know: the command is not found",
     "=(": "an array =(...), bash's, which dash, the containers' sh, refuses (a syntax error)",
+    "source ": "source (bash's name of the . command), which dash, the containers' sh, does not know: the command is "
+    "not found; write . FILE",
+    "function ": "function NAME (bash's way to define a function), which dash, the containers' sh, refuses (a syntax "
+    "error); write NAME() { ...; }",
     "${": "a parameter expansion of bash's (${x/a/b}, ${x:1}, ${x^^}, ${x,,}, ${!x}, ${x[0]}), which dash, the "
     "containers' sh, refuses when it runs (Bad substitution)",
 }
@@ -149,10 +153,25 @@ _BASH_ONLY = {
 _BASH_EXPANSION = re.compile(r"\$\{(?:!|[A-Za-z_][A-Za-z0-9_]*(?:[/^,\[]|:(?![-=?+])))")
 
 
+# The reserved words after which sh reads a command's first word (XCU 2.4, 2.9.4), and "!".
+_RESERVED = frozenset(["if", "then", "else", "elif", "do", "while", "until", "!", "{"])
+
+
 def _command_word(text: str, i: int) -> bool:
-    """Whether ``text[i:]`` is a command's first word: at the start, or after ; & | ( or a backquote."""
+    """Whether ``text[i:]`` is a command's first word: at the start, after ; & | ( or a backquote, or after a
+    reserved word that is itself where a command starts (``if [[``, ``! [[``, ``then source``)."""
     before = text[:i].rstrip(" \t")
-    return not before or before[-1] in ";&|(`"
+    while before and before[-1] not in ";&|(`":
+        head, _, word = before.replace("\t", " ").rpartition(" ")
+        if word not in _RESERVED:
+            return False
+        before = head.rstrip(" \t")
+    return True
+
+
+def _word_at(word: str) -> Callable[[str, int], bool]:
+    """How :data:`_BASH_AT` finds ``word`` (its trailing space included) as a command's first word."""
+    return lambda text, i: text.startswith(word, i) and _command_word(text, i)
 
 
 # How each of :data:`_BASH_ONLY` is found at a place of the text (by default: it starts there).
@@ -160,6 +179,8 @@ _BASH_AT: dict[str, Callable[[str, int], bool]] = {
     "[[": lambda text, i: text.startswith("[[", i) and text[i + 2 : i + 3] in ("", " ") and _command_word(text, i),
     "=(": lambda text, i: text.startswith("(", i) and text[i - 1 : i] == "=",
     "${": lambda text, i: _BASH_EXPANSION.match(text, i) is not None,
+    "source ": _word_at("source "),
+    "function ": _word_at("function "),
 }
 
 

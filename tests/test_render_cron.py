@@ -965,6 +965,9 @@ BASH_ONLY = [
     ),
     ("php notify.php --subject $'Rappel\\tAG'", "$'...' (bash's quoting with escapes)", 26, "printf '%s' $'a\\tb'"),
     ("[[ -f ../priv/enabled ]] && php cron.php", "[[ (bash's test)", 1, "[[ -n x ]] && echo ran"),
+    ("if [[ -f ../priv/enabled ]]; then php cron.php; fi", "[[ (bash's test)", 4, "if [[ -n x ]]; then echo ran; fi"),
+    ("source ../priv/env && php cron.php", "source (bash's name of the . command)", 1, "source /dev/null && echo ran"),
+    ("function run { php cron.php; }; run", "function NAME (bash's way to define a function)", 1, None),
     (
         'php import.php --file "${FILE/.sql/.csv}"',
         "a parameter expansion of bash's",
@@ -1014,6 +1017,8 @@ def test_a_command_of_bash_that_dash_reads_otherwise_is_refused(
         "php x.php > ../log/x.log 2>&1 && echo [[ done ]]",  # [[ as an argument
         "echo '<<< &> |& <(x) ${X:1}' \"$'x\" ${X:-1} ${#X} ${X%.sql} ${X:=a}",  # quoted, or POSIX's
         "bash -c 'php x.php &> ../log/x.log; [[ -f y ]] && cat <<< \"${X/a/b}\"'",  # given to bash
+        ". ../priv/env && echo source if [[ function x",  # POSIX's . command; the words as arguments
+        "run() { php cron.php --function f; }; run",  # POSIX's function definition
     ],
 )
 def test_a_command_of_posix_sh_is_taken(command: str) -> None:
