@@ -304,6 +304,21 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
     # a shell word (env DB_PASSWORD=..., docker run -e ...), quoted too ('DB_PASSWORD=...')
     # HTTPie's query item, token==VALUE, too
     ("a password assignment", _Pattern(rf"(?i)(?<=[\s\"']){_KEY}(?:==|=(?!=)){_VALUE}"), ("=",)),
+    # a label among other words: a word naming a password alone (pass, password, pwd, French mdp and mot de
+    # passe, secret, token), then ':' or '=' and a value that reads as a password (a member's name Club pass:
+    # S3cretPw9; not Les Pass'sport: 2024, Jardin secret: Saison2)
+    (
+        "a password assignment",
+        _Pattern(
+            r"(?i)(?<![\w'’.-])(?:pass(?:word|wd|phrase)?|pwd|mdp|mot[ \t-]+de[ \t-]+passe|motdepasse|secret|token)"
+            r"[ \t]*[:=][ \t]*[\"']*"
+            # a digit, and a letter after a digit or a capital after a small letter (S3cret, abc123xyz, Pw9; not
+            # Saison2, Lyon2024), no call (bin2hex(...))
+            r"(?P<v>(?![$%{<*/\\(\[~.])(?![^\s\"'`,;()]*\()(?=[^\s\"'`,;()]*?[0-9])"
+            r"(?=[^\s\"'`,;()]*?(?:[0-9][^\W\d_]|(?-i:[a-z][A-Z])))[^\s\"'`,;()]{6,})"
+        ),
+        ("pass", "pwd", "mdp", "secret", "token"),
+    ),
     (
         "a password option",
         _Pattern(

@@ -1299,6 +1299,8 @@ def test_a_list_domain_at_the_contacts_domain_is_warned_however_written(tmp_path
         "Ciné-club (pass: étudiants)",
         "Club (token: Lyon-Est)",
         "Atelier openssl passwd Soleil42",
+        "Club pass: S3cretPw9",
+        "Amis du vélo, mot de passe : Zt8kq2LmW9",
     ],
 )
 def test_a_name_the_policy_pack_would_read_as_a_secret_is_refused(tmp_path: Path, name: str) -> None:
@@ -1328,8 +1330,33 @@ def test_a_name_the_policy_pack_would_read_as_a_secret_is_refused(tmp_path: Path
     assert "a secret written in clear" in line, line  # the words fit a program given its password too
 
 
-@pytest.mark.parametrize("name", ["Les Amis du Pass Culture", "Club Pass'Sport", "Token & Co: jeux de société"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Les Amis du Pass Culture",
+        "Club Pass'Sport",
+        "Token & Co: jeux de société",
+        "Club de passe-temps",
+        "Passerelle: Lyon2024",
+        "Les Pass'sport: 2024",
+        "Le Jardin Secret : Saison2",
+        "Compagnie Mot de passe : théâtre",
+    ],
+)
 def test_a_name_with_secret_words_is_taken(tmp_path: Path, name: str) -> None:
+    """pic check takes it, and the policy pack takes the robot.conf it is the title of."""
+    from pic.render.mail import robot_conf
+    from policy import pack
+    from tests.policy_support import resource_args, validate
+
+    conf = robot_conf(
+        "listes.asso-case.org",
+        sympa_domain="listes.example.org",
+        listmaster="a@example.org",
+        selector="pic",
+        title=name,
+    )
+    assert validate(pack.no_plaintext_secret, resource_args("command:remote:Command", {"stdin": conf})) == []
     data = member(
         name=name, site={"domains": ["asso-case.org"], "php": "8.4"}, lists={"domain": "listes.asso-case.org"}
     )

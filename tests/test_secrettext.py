@@ -397,3 +397,47 @@ def test_a_long_command_is_read_in_linear_time(text: str) -> None:
     start = time.process_time()
     secrettext.secret_kind(text)
     assert time.process_time() - start < 3
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        f"Club pass: {PW}",
+        "Club pass: S3cretPw9",
+        f"Amis du vélo (mot de passe : {PW})",
+        f"Club MDP={PW}",
+        f"Atelier pwd = {PW}",
+        f"Chorale secret: '{PW}'",
+        f"Échecs Token: {PW.lower()}",
+        f"Club password: {PW}",
+    ],
+)
+def test_a_name_holding_a_label_then_a_password_is_found(name: str) -> None:
+    """A word naming a password among other words (pass, password, pwd, mdp, mot de passe, secret, token), then
+    ':' or '=' and a value that reads as a password: letters and digits, a letter after a digit or a capital
+    after a small letter."""
+    assert secrettext.secret_kind(name) == "a password assignment"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Club de passe-temps",
+        "Passerelle",
+        "Passerelle: Lyon2024",
+        "Les Pass'sport",
+        "Les Pass'sport: 2024",
+        "Club Pass’Sport 2024",
+        "Association Pass: 2024",
+        "Pass Culture: Lyon 7",
+        "Le Jardin Secret : Saison 2",
+        "Atelier du Secret: Saison2",
+        "Théâtre mdp: Édition2024",
+        "Les Amis du Rhône — Lyon 7ᵉ",
+        "Club (token: Lyon)",
+        "Compagnie Mot de passe : théâtre",
+        "Secrets d'Histoire: Vélo2000",
+    ],
+)
+def test_an_ordinary_name_with_such_a_word_is_none(name: str) -> None:
+    assert secrettext.secret_kind(name) is None
