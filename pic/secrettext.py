@@ -301,9 +301,13 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
         ),
         ("=", ":"),
     ),
-    # a shell word (env DB_PASSWORD=..., docker run -e ...), quoted too ('DB_PASSWORD=...')
-    # HTTPie's query item, token==VALUE, too
-    ("a password assignment", _Pattern(rf"(?i)(?<=[\s\"']){_KEY}(?:==|=(?!=)){_VALUE}"), ("=",)),
+    # a shell word (env DB_PASSWORD=..., docker run -e ...), quoted too ('DB_PASSWORD=...'), or an option's value
+    # (docker run --env=DB_PASSWORD=..., -e=..., systemd-run --setenv=...); HTTPie's query item, token==VALUE, too
+    (
+        "a password assignment",
+        _Pattern(rf"(?i)(?:(?<=[\s\"'])|(?<=[\s\"']-[A-Za-z]=)|(?<![\w-])--[\w-]+=){_KEY}(?:==|=(?!=)){_VALUE}"),
+        ("=",),
+    ),
     # a label among other words: a word naming a password alone (pass, password, pwd, French mdp and mot de
     # passe, secret, token), then ':' or '=' and a value that reads as a password (a member's name Club pass:
     # S3cretPw9; not Les Pass'sport: 2024, Jardin secret: Saison2)

@@ -360,6 +360,9 @@ SECRET = "Zt8kq2LmW9"
         # a registry's login, a reader behind redirections of its output
         f"docker login -u asso -p {SECRET} registry.asso-cron.org && docker pull registry.asso-cron.org/x",
         f"cd .. && kinit alice 2>&1 <<< {SECRET}",
+        # an assignment given as an option's value, after '='
+        f"docker run --rm --env=DB_PASSWORD={SECRET} registry.asso-cron.org/backup",
+        f"podman run --rm -e=SMTP_PASS={SECRET} registry.asso-cron.org/mailer",
     ],
 )
 def test_a_command_holding_a_secret_is_refused_as_the_policy_pack_would(tmp_path: Path, command: str) -> None:
@@ -572,6 +575,9 @@ def test_a_command_holding_a_secret_is_refused_as_the_policy_pack_would(tmp_path
         "openssl enc -aes-256-cbc -pbkdf2 -kfile ../priv/backup-key -in ../db/x.sql -out ../db/x.enc",
         "openssl s_client -connect asso-cron.org:443 < /dev/null | openssl x509 -noout -enddate",
         'bin/plugin login new-user -u alice -p "$(cat ../priv/alice-pass)" -e alice@asso-cron.org -P b',
+        # options given a value after '=' that assigns no password
+        "docker run --rm --env=LANG=C.UTF-8 --label=pic.role=backup -v /x:/x image backup.sh",
+        "docker run --rm -e=TZ=Europe/Paris --env-file=../priv/backup.env image backup.sh",
     ],
 )
 def test_a_command_reading_its_secret_from_a_file_is_taken(command: str) -> None:

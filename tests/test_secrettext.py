@@ -441,3 +441,30 @@ def test_a_name_holding_a_label_then_a_password_is_found(name: str) -> None:
 )
 def test_an_ordinary_name_with_such_a_word_is_none(name: str) -> None:
     assert secrettext.secret_kind(name) is None
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        f"docker exec --env=DB_PASSWORD={PW} db php bin/sync.php",
+        f"docker run --rm --env=SMTP_PASS={PW} registry.example.org/mailer",
+        f"podman run -e=API_TOKEN={PW} registry.example.org/sync",
+        f"systemd-run --user --setenv=DB_PASS={PW} php bin/sync.php",
+        f"kubectl run sync --image=registry.example.org/sync --env=SECRET_KEY={PW}",
+    ],
+)
+def test_an_assignment_given_as_an_option_s_value_is_found(command: str) -> None:
+    assert secrettext.secret_kind(command) == "a password assignment"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "docker run --rm --env=LANG=C.UTF-8 --label=pic.role=backup -v /x:/x image backup.sh",
+        "docker run --rm -e=TZ=Europe/Paris image backup.sh",
+        'docker exec --env=DB_PASSWORD="$(cat ../priv/db-pass)" db php bin/sync.php',
+        "php bin/console app:users --filter=status=active --sort=created_at",
+    ],
+)
+def test_an_option_s_value_assigning_no_password_is_none(command: str) -> None:
+    assert secrettext.secret_kind(command) is None
