@@ -75,19 +75,24 @@ _WORD = r"(?:[^\s;&|'\"<>()`]|'[^'\n]{0,200}'|\"[^\"\n]{0,200}\")++"
 _PATH = r"(?:[^\s;&|<>()`/]*+/)*+"
 
 
+# '--', the end of a program's options (env -- kinit, timeout -- 30 kinit, docker exec -i -- db passwd)
+_END_OF_OPTIONS = r"(?:[ \t]+--(?![^\s;&|)'\"]))?"
+
+
 def _options(flags: str, valued: str = "", long_valued: str = "", not_long: str = "", words: bool = False) -> str:
     """A program's options as getopt reads them, each after blanks: a cluster of the ``flags`` letters whose last
     may be one of ``valued`` taking a value (attached or the next word), a long option (those of ``long_valued``
     taking one after '=' or as the next word; ``not_long`` are none of its options), and with ``words`` the
-    words that are no option among them (su's USER). As first read (possessive): an option's value (sudo -u
-    NAME, env -u NAME, nice -n N) is never read as the command."""
+    words that are no option among them (su's USER); then '--', the end of the options, if given. As first read
+    (possessive): an option's value (sudo -u NAME, env -u NAME, nice -n N) is never read as the command."""
     cluster = f"-[{flags}]*" if flags else "-"
     if valued:
         cluster += rf"(?:[{valued}][ \t]*{_WORD})?"
     long_value = rf"|--(?:{long_valued})(?:=|[ \t]+){_WORD}" if long_valued else ""
     other_long = rf"--(?!(?:{not_long})(?![\w-]))[\w-]+" if not_long else r"--[\w-]+"
     word = rf"|(?!-){_WORD}" if words else ""
-    return rf"(?:[ \t]+(?:{cluster}(?![^\s;&|)'\"]){long_value}|{other_long}(?:={_WORD})?(?![^\s;&|)'\"]){word}))*+"
+    options = rf"(?:[ \t]+(?:{cluster}(?![^\s;&|)'\"]){long_value}|{other_long}(?:={_WORD})?(?![^\s;&|)'\"]){word}))*+"
+    return rf"{options}{_END_OF_OPTIONS}"
 
 
 # sudo's options but -S (--stdin: sudo itself reads a password there); su's and runuser's long ones taking a
@@ -100,43 +105,84 @@ _SUDO_OPTIONS = _options(
 )
 _SU_LONG = "group|supp-group|shell|whitelist-environment"
 _FLOCK_OPTIONS = _options("sxenuoF", "wE", "timeout|conflict-exit-code", "command")
+# docker|podman|nerdctl run's long options without a value (any other takes one: --name NAME, --network NET...)
+_RUN_FLAGS = (
+    "rm|rmi|init|privileged|read-only|read-only-tmpfs|tty|interactive|detach|no-healthcheck|no-hosts|oom-kill-disable"
+    "|publish-all|sig-proxy|disable-content-trust|quiet|help|replace|passwd|http-proxy|env-host|tls-verify|rootfs"
+    "|use-api-socket"
+)
+_RUN_VALUED = rf"(?!(?:{_RUN_FLAGS})(?![\w-]))[\w-]+"
+# systemd-run's long options without a value (any other takes one: --unit NAME, --property P, --setenv V...)
+_SYSTEMD_RUN_FLAGS = (
+    "user|system|scope|remain-after-exit|send-sighup|collect|pipe|pty|pty-late|quiet|wait|no-block|no-ask-password"
+    "|same-dir|shell|help|version|verbose"
+)
+_SYSTEMD_RUN_VALUED = rf"(?!(?:{_SYSTEMD_RUN_FLAGS})(?![\w-]))[\w-]+"
+# nsenter's namespaces take a file only attached (-m/proc/1/ns/mnt, --mount=FILE)
+_NSENTER_OPTIONS = (
+    r"(?:[ \t]+(?:-[aFZeNcmuinpUCTrw]*(?:[tSGW][ \t]*" + _WORD + r"|[muinpUCTrw]/[^\s;&|)'\"]*)?(?![^\s;&|)'\"])"
+    r"|--(?:target|setuid|setgid|wdns)(?:=|[ \t]+)"
+    + _WORD
+    + r"|--[\w-]+(?:="
+    + _WORD
+    + r")?(?![^\s;&|)'\"])))*+"
+    + _END_OF_OPTIONS
+)
 # The programs that run a command given as their arguments, with their options and the words they take before
 # it (each followed by the command, a word that is no option): sudo and doas (not sudo -S, itself a reader),
 # env (and its -u NAME), timeout (and its DURATION), nice (-n N), nohup, command (-p: not -v, which runs
 # nothing), exec, time, stdbuf, ionice, setsid, chroot (and its NEWROOT), flock (and its FILE), eval, runuser
 # -u USER; xargs -a FILE (without -a, xargs reads its arguments from the standard input and gives the command
-# /dev/null); docker and podman exec -i CONTAINER (without -i the command's standard input is none), docker
-# compose exec SERVICE, kubectl exec -i POD --
+# /dev/null); docker, podman and nerdctl exec -i CONTAINER (-i in a cluster too: -iu 1000), docker compose exec
+# SERVICE, kubectl exec -i POD --; each one's options given their value after '=' or as the next word, a cluster
+# of short ones whose last takes a value (sudo -iu bob), '--' ending them (env -- kinit)
 _RUNS_ARGUMENTS = (
-    rf"(?:(?:sudo{_SUDO_OPTIONS}|doas{_options('Lns', 'aCu')})(?:[ \t]+--)?"
+    rf"(?:sudo{_SUDO_OPTIONS}|doas{_options('Lns', 'aCu')}"
     rf"|env{_options('i0v', 'uCP', 'unset|chdir', 'split-string')}"
     rf"|timeout{_options('fpv', 'ks', 'kill-after|signal')}[ \t]+{_WORD}"
-    rf"|nice(?:[ \t]+(?:-n[ \t]*{_WORD}|-\d+|--adjustment(?:=|[ \t]+){_WORD}|--[\w-]+))*+"
-    rf"|nohup|command(?:[ \t]+-p)*+|exec{_options('cl', 'a')}|time{_options('apqv', 'fo', 'format|output')}"
+    rf"|nice(?:[ \t]+(?:-n[ \t]*{_WORD}|-\d+|--adjustment(?:=|[ \t]+){_WORD}|--[\w-]+))*+{_END_OF_OPTIONS}"
+    rf"|nohup{_END_OF_OPTIONS}|command(?:[ \t]+-p)*+{_END_OF_OPTIONS}"
+    rf"|exec{_options('cl', 'a')}|time{_options('apqv', 'fo', 'format|output')}"
     rf"|stdbuf{_options('', 'ioe', 'input|output|error')}|ionice{_options('t', 'cn', 'class|classdata')}"
     rf"|setsid{_options('cfw')}|chroot{_options('', '', 'userspec|groups')}[ \t]+{_WORD}"
-    rf"|flock{_FLOCK_OPTIONS}[ \t]+{_WORD}|eval"
+    rf"|flock{_FLOCK_OPTIONS}[ \t]+{_WORD}|eval{_END_OF_OPTIONS}"
     rf"|runuser{_options('flmpP', 'gGsw', _SU_LONG, 'user')}"
-    rf"[ \t]+(?:-[flmpP]*u[ \t]*|--user(?:=|[ \t]+)){_WORD}{_options('flmpP', 'gGsw')}(?:[ \t]+--)?"
+    rf"[ \t]+(?:-[flmpP]*u[ \t]*|--user(?:=|[ \t]+)){_WORD}{_options('flmpP', 'gGsw')}"
     rf"|xargs{_options('0oprtx', 'dEILnPs', 'delimiter|max-[a-z]+|process-slot-var', 'arg-file')}"
     rf"[ \t]+(?:-[0oprtx]*a[ \t]*|--arg-file(?:=|[ \t]+)){_WORD}"
     rf"{_options('0oprtx', 'adEILnPs', 'arg-file|delimiter|max-[a-z]+')}"
-    rf"|(?:docker|podman)[ \t]+exec{_options('dt', 'euw', 'detach-keys|env(?:-file)?|user|workdir', 'interactive')}"
-    rf"[ \t]+(?:-[dt]*i[dt]*|--interactive(?:=true)?)(?![^\s;&|)])"
+    rf"|(?:docker|podman|nerdctl)(?:[ \t]+container)?[ \t]+exec"
+    rf"{_options('dt', 'euw', 'detach-keys|env(?:-file)?|user|workdir', 'interactive')}"
+    rf"[ \t]+(?:-[dt]*i[dt]*(?:[euw][ \t]*{_WORD})?|--interactive(?:=true)?)(?![^\s;&|)])"
     rf"{_options('dit', 'euw', 'detach-keys|env(?:-file)?|user|workdir')}"
     rf"[ \t]+{_WORD}|(?:docker[ \t]+compose|docker-compose){_options('', 'fp', 'file|project-[a-z]+|env-file|profile')}"
     rf"[ \t]+exec{_options('dT', 'euw', 'env|user|workdir|index')}[ \t]+{_WORD}"
     rf"|kubectl{_options('', 'ns', 'namespace|context|cluster|kubeconfig|server|user')}[ \t]+exec"
     rf"{_options('tq', 'cfn', 'container|filename|namespace|context|pod-running-timeout', 'stdin', words=True)}"
-    rf"[ \t]+(?:-[tq]*i[tq]*|--stdin(?:=true)?)(?![^\s;&|)])"
-    rf"{_options('itq', 'cfn', 'container|filename|namespace|context|pod-running-timeout', words=True)}[ \t]+--)"
+    rf"[ \t]+(?:-[tq]*i[tq]*(?:[cfn][ \t]*{_WORD})?|--stdin(?:=true)?)(?![^\s;&|)])"
+    rf"{_options('itq', 'cfn', 'container|filename|namespace|context|pod-running-timeout', words=True)}[ \t]+--"
+    # docker|podman|nerdctl run -i IMAGE (its options before and after -i; without -i the command's standard input
+    # is none)
+    rf"|(?:docker|podman|nerdctl)(?:[ \t]+container)?[ \t]+run"
+    rf"{_options('dtPq', 'acehlmpuvw', _RUN_VALUED, 'interactive')}"
+    rf"[ \t]+(?:-[dtPq]*i[dtPq]*(?:[acehlmpuvw][ \t]*{_WORD})?|--interactive(?:=true)?)(?![^\s;&|)])"
+    rf"{_options('dtiPq', 'acehlmpuvw', _RUN_VALUED)}[ \t]+(?!-){_WORD}"
+    # chrt [options] PRIORITY (not -p PID, which runs nothing), taskset [options] MASK|LIST (not -p), unshare,
+    # nsenter, systemd-run -P|--pipe or -t|--pty (without either, the command's standard input is none)
+    rf"|chrt{_options('abdfiorRv', 'TPD', 'sched-[a-z]+', 'pid')}[ \t]+(?!-){_WORD}"
+    rf"|taskset{_options('ac', '', '', 'pid')}[ \t]+(?!-){_WORD}"
+    rf"|unshare{_options('muinpUCTfrc', 'SGRw', 'propagation|setgroups|map-users?|map-groups?|setuid|setgid|root|wd')}"
+    rf"|nsenter{_NSENTER_OPTIONS}"
+    rf"|systemd-run{_options('rGqdSTvh', 'upEMHC', _SYSTEMD_RUN_VALUED, 'pipe|pty(?:-late)?')}"
+    rf"[ \t]+(?:-[rGqdSTvh]*[Pt][rGPtqdSTvh]*(?:[upEMHC][ \t]*{_WORD})?|--(?:pipe|pty(?:-late)?))(?![^\s;&|)])"
+    rf"{_options('rGPtqdSTvh', 'upEMHC', _SYSTEMD_RUN_VALUED)})"
     # followed by the command
     r"(?=[ \t]+[^\s-])"
 )
 # The programs that run a command given as one string (after the quote that opens it, the command starts):
 # sh, bash... -c STRING; su and runuser [USER] -c STRING; flock FILE -c STRING; env -S STRING; script -c STRING
 # (its terminal's input is the standard input); ssh [options]
-# HOST COMMAND (without -n, -f or -N, which give it no standard input or run none)
+# HOST COMMAND (without -n, -f or -N, which give it no standard input or run none); sg GROUP [-c] COMMAND
 _RUNS_STRING = (
     r"(?:(?:sh|bash|dash|zsh|ksh|mksh|ash|busybox[ \t]+sh)"
     rf"(?:[ \t]+(?:[-+][abd-zA-Z]*o[ \t]+{_WORD}|[-+][abd-zA-Z]+(?![^\s;&|)])|--[\w-]+))*+"
@@ -147,7 +193,8 @@ _RUNS_STRING = (
     rf"|env{_options('i0v', 'uCP', 'unset|chdir', 'split-string')}[ \t]+(?:-[i0v]*S[ \t]*|--split-string(?:=|[ \t]+))"
     rf"|script{_options('aefqkw', 'EIOBTmo', 'echo|log-[a-z]+|logging-format|output-limit', 'command')}"
     r"[ \t]+(?:-[aefqkw]*c[ \t]*|--command(?:=|[ \t]+))"
-    rf"|ssh{_options('46AaCGgKkMqsTtVvXxYy', 'BbcDEeFIiJLlmOoPpQRSWw')}[ \t]+(?!-){_WORD}(?:[ \t]+--)?[ \t]+)"
+    rf"|ssh{_options('46AaCGgKkMqsTtVvXxYy', 'BbcDEeFIiJLlmOoPpQRSWw')}[ \t]+(?!-){_WORD}(?:[ \t]+--)?[ \t]+"
+    rf"|sg(?:[ \t]+-)?[ \t]+(?!-){_WORD}[ \t]+(?:-c[ \t]+)?)"
     r"[\"']*"
 )
 # Where a program runs as a command: at the start of a line, after a separator (; & && | || |&) or $(, after a
@@ -173,7 +220,8 @@ _AT_COMMAND_ALONE = (
 # or a '-', then a blank
 _RUNNERS = re.compile(
     r"(?<![\w.-])(?:sudo|doas|env|timeout|nice|nohup|command|exec|time|stdbuf|ionice|setsid|chroot|flock|eval"
-    r"|runuser|xargs|docker|docker-compose|podman|kubectl|sh|bash|dash|zsh|ksh|mksh|ash|su|ssh|script)(?=[ \t])"
+    r"|runuser|xargs|docker|docker-compose|podman|nerdctl|kubectl|sh|bash|dash|zsh|ksh|mksh|ash|su|ssh|script|chrt"
+    r"|taskset|unshare|nsenter|systemd-run|sg)(?=[ \t])"
 )
 _READER_START = r"(?<!\w)(?=[-/. \tcdhkmoprsv])"
 # (read from _READER_START)

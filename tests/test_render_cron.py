@@ -363,6 +363,13 @@ SECRET = "Zt8kq2LmW9"
         # an assignment given as an option's value, after '='
         f"docker run --rm --env=DB_PASSWORD={SECRET} registry.asso-cron.org/backup",
         f"podman run --rm -e=SMTP_PASS={SECRET} registry.asso-cron.org/mailer",
+        # a reader run through a cluster of options, after '--', through more programs that run another
+        f"echo {SECRET} | docker exec -iu 1000 asso-krb kinit asso",
+        f"echo {SECRET} | env -- kinit asso",
+        f"echo {SECRET} | docker run --rm -i registry.asso-cron.org/krb kinit asso",
+        f"echo {SECRET} | taskset -c 0 kinit asso",
+        f"echo {SECRET} | systemd-run --user --pipe kinit asso",
+        f"echo {SECRET} | sg staff -c 'kinit asso'",
     ],
 )
 def test_a_command_holding_a_secret_is_refused_as_the_policy_pack_would(tmp_path: Path, command: str) -> None:
@@ -578,6 +585,13 @@ def test_a_command_holding_a_secret_is_refused_as_the_policy_pack_would(tmp_path
         # options given a value after '=' that assigns no password
         "docker run --rm --env=LANG=C.UTF-8 --label=pic.role=backup -v /x:/x image backup.sh",
         "docker run --rm -e=TZ=Europe/Paris --env-file=../priv/backup.env image backup.sh",
+        # programs that run another, given no password
+        "docker run --rm -v /x:/x image backup.sh",
+        "taskset -c 0 php cron.php",
+        "chrt -i 0 nice -n 19 -- php cron.php",
+        "systemd-run --user --pipe --wait php bin/sync.php",
+        "sg www-data -c 'php occ background:cron'",
+        "echo done | env -- logger -t kinit",
     ],
 )
 def test_a_command_reading_its_secret_from_a_file_is_taken(command: str) -> None:
