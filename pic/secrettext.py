@@ -195,8 +195,12 @@ _RUNS_STRING = (
     r"[ \t]+(?:-[aefqkw]*c[ \t]*|--command(?:=|[ \t]+))"
     rf"|ssh{_options('46AaCGgKkMqsTtVvXxYy', 'BbcDEeFIiJLlmOoPpQRSWw')}[ \t]+(?!-){_WORD}(?:[ \t]+--)?[ \t]+"
     rf"|sg(?:[ \t]+-)?[ \t]+(?!-){_WORD}[ \t]+(?:-c[ \t]+)?)"
-    r"[\"']*"
+    # the quote that opens the string, its last (a quoted script's '"'"'), as group sq or dq
+    r"(?:[\"']*(?:(?P<sq>')|(?P<dq>\")))?"
 )
+# The rest of that string after a reader that starts it (sh -c 'kinit alice; klist' <<< PW: the here-string is
+# the standard input of the shell, which kinit reads first), up to the quote that closes it
+_STRING_REST = r"(?:(?(sq)[^'\n]{0,400}+'|(?(dq)[^\"\n]{0,400}+\"|(?!))))?"
 # Where a program runs as a command: at the start of a line, after a separator (; & && | || |&) or $(, after a
 # subshell's '(' or a group's '{' there, a reserved word (if, then, do, while, !...), variables assigned
 # (LANG=C kinit), the programs above; its name quoted too ('passwd', "kinit", \kinit), by a path (/usr/bin/kinit,
@@ -244,14 +248,16 @@ _COMMAND_NAMES = (
     rf"|vault\s+login\s(?:{_ARGS}\s)?-(?=\s|$|[;&|)])"
     rf"|(?:php[\w.]*[ \t]+(?:-\S+[ \t]+)*{_PATH})?occ\s(?:{_ARGS}\s)?user:(?:add|resetpassword)(?![\w:-])"
 )
+# mysql -p as a command too: the start of a string run by a shell (sh -c 'mysql -p db; x' <<< PW)
+_MYSQL_READER = rf"\b(?:mysql|mariadb)[\w-]*\s(?:{_ARGS}\s)?(?:-p|--password)(?=[\"']*(?:\s|$|[;&|)]))"
 _COMMAND_READER = (
-    rf"{_AT_COMMAND}(?:{_COMMAND_NAMES}|sudo{_SUDO_OPTIONS}[ \t]+(?:-[A-Za-z]*S[A-Za-z]*|--stdin)(?![\w-]))"
+    rf"{_AT_COMMAND}(?:{_COMMAND_NAMES}|{_MYSQL_READER}"
+    rf"|sudo{_SUDO_OPTIONS}[ \t]+(?:-[A-Za-z]*S[A-Za-z]*|--stdin)(?![\w-]))"
 )
-_STDIN_READER = (
-    rf"(?:{_READER_START}(?:\b(?:mysql|mariadb)[\w-]*\s(?:{_ARGS}\s)?(?:-p|--password)(?=[\"']*(?:\s|$|[;&|)]))"
-    rf"|{_OPTION_READER})|{_COMMAND_READER})"
+_STDIN_READER = rf"(?:{_READER_START}(?:{_MYSQL_READER}|{_OPTION_READER})|{_COMMAND_READER})"
+_STDIN_READER_ALONE = _STDIN_READER.replace(
+    _COMMAND_READER, rf"{_AT_COMMAND_ALONE}(?:{_COMMAND_NAMES}|{_MYSQL_READER})"
 )
-_STDIN_READER_ALONE = _STDIN_READER.replace(_COMMAND_READER, rf"{_AT_COMMAND_ALONE}(?:{_COMMAND_NAMES})")
 # A program writing its arguments: echo, printf with a format that writes each as a line
 _ECHO = r"(?:echo(?:\s+-[neE]+)*|printf(?:\s+--)?(?:\s+[\"']*%s(?:\\n)?[\"']*)?)"
 # The one word it is given (group v): not a variable, an option, a path
@@ -316,7 +322,8 @@ class _Pattern:
 def _reading(pattern: str) -> _Pattern:
     """A pattern holding the readers of a password on the standard input, with its form for a text naming no
     program that runs another."""
-    return _Pattern(pattern, alone=pattern.replace(_STDIN_READER, _STDIN_READER_ALONE))
+    alone = pattern.replace(_STDIN_READER, _STDIN_READER_ALONE).replace(_STRING_REST, "")
+    return _Pattern(pattern, alone=alone)
 
 
 # Text that is a secret wherever it appears: (kind, pattern, needs); a pattern's group v, when it has
@@ -748,7 +755,8 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
             # the reader as first found (an atomic group: not each -p of a long line tried in turn); bash's
             # $'...' quotes too
             # its output sent elsewhere between (2>&1, &>/dev/null)
-            rf"(?>{_STDIN_READER})(?:{_ARGS}(?:[0-9]*>&[0-9-]|&>>?)){{0,4}}?{_ARGS}<<(?:<\s*(?:\$(?='))?(?P<q>[\"']+)?"
+            # the rest of the string it starts, run by a shell (sh -c 'kinit alice; klist' <<< PW)
+            rf"(?>{_STDIN_READER}){_STRING_REST}(?:{_ARGS}(?:[0-9]*>&[0-9-]|&>>?)){{0,4}}?{_ARGS}<<(?:<\s*(?:\$(?='))?(?P<q>[\"']+)?"
             rf"|(?!<)-?[ \t]*[\"']?[\w.-]++[\"']?[^\n]{{0,200}}+\n[ \t]*(?P<h>)(?!(?i:{_SQL_WORDS})[ \t]*(?:\n|$)))"
             rf"{_STDIN_WORD}"
             # a here-document's line holds it alone; quoted, the quotes end the word (as in a quoted script's

@@ -126,6 +126,15 @@ PIPED = "a password piped to a program"
         f"echo {PW} | sg - staff passwd",
         f"docker run -i registry.example.org/krb kinit alice <<< {PW}",
         f"taskset -c 0 kinit alice <<< {PW}",
+        # a here-string or here-document given to a shell whose string starts with a reader, more commands after it
+        f"sh -c 'kinit; klist' <<< {PW}",
+        f'bash -c "kinit alice && klist -s" <<< {PW}',
+        f"sh -c 'passwd alice; echo \"done\"' <<< {PW}",
+        f"sh -c 'kinit alice && klist' <<EOF\n{PW}\nEOF",
+        f"su -c 'kinit alice; klist' alice <<< {PW}",
+        f"docker exec -i db sh -c 'passwd alice; echo ok' <<< {PW}",
+        f"ssh nas.example.org 'kinit alice; klist' <<< {PW}",
+        f"sh -c 'mysql -u asso -p asso; echo done' <<< {PW}",
     ],
 )
 def test_a_password_given_to_a_program_run_as_a_command_is_found(command: str) -> None:
@@ -202,6 +211,12 @@ def test_a_password_given_to_a_program_run_as_a_command_is_found(command: str) -
         "sg www-data -c 'php occ background:cron'",
         "unshare -rn php bin/offline-check.php",
         "echo done | nsenter -t 1 -n logger -t passwd",
+        # the here-string given to another program than the shell whose string starts with the reader
+        f"sh -c 'kinit alice'; logger <<< {PW}",
+        f"sh -c 'kinit alice' && logger 'x' <<< {PW}",
+        f"kinit alice; echo 'x' <<< {PW}",
+        f"sh -c 'klist; logger -t x' <<< {PW}",
+        f'sh -c "logger \'kinit\'; x" <<< {PW}',
     ],
 )
 def test_a_word_no_reader_takes_as_its_password_is_none(command: str) -> None:
