@@ -271,10 +271,22 @@ _SQL_WORDS = (
     r"|uninstall|backup|shutdown|change|binlog|signal|resignal|source|delimiter|charset|connect|status|warnings"
     r"|nowarning|pager|nopager|tee|notee|prompt|rehash|system|print|go|ego|exit|quit|clear"
 )
-# An FTP client's login command and its password (group v): user NAME PASSWORD (not anonymous), quote PASS PASSWORD
+# The commands of an FTP client that a line may hold alone (not a password)
+_FTP_COMMANDS = (
+    r"ascii|binary|bin|image|passive|prompt|verbose|status|system|hash|bell|glob|debug|trace|sunique|runique|epsv[46]?"
+    r"|restart|rename|delete|mdelete|append|newer|reget|mkdir|rmdir|chmod|umask|lcd|cd|cdup|ls|dir|nlist|mls|mdir|get"
+    r"|mget|put|mput|recv|send|close|disconnect|bye|quit|exit|open|account|site|quote|literal|idle|modtime|size|type"
+    r"|mode|struct|form|case|ntrans|nmap|macdef|proxy|sendport|preserve|progress|rate|rstatus|rhelp|help|features"
+    r"|lpwd|pwd|user|pass"
+)
+# An FTP client's login command and its password (group v): user NAME PASSWORD (not anonymous), quote PASS PASSWORD;
+# user NAME alone, then the password alone on the next line, which the client reads at its prompt (a here-document's
+# line, printf's \n, the next echo of a group), unless that line is one of its commands
 _FTP_LOGIN = (
-    r"(?:user[ \t]+(?!(?:anonymous|ftp)[ \t])[^\s\"'\\;]+|(?:quote|literal)[ \t]+pass)[ \t]+"
-    r"[\"']*(?P<v>(?![\s$%{<*\\(\[])[^\s\"'`,;\\]{6,})"
+    r"(?:user[ \t]+(?!(?:anonymous|ftp)\s)[^\s\"'\\;]+"
+    r"(?:[ \t]+|(?P<nl>)[\"']?[ \t]*(?:\n|\\n|;[ \t]*echo[ \t]+)[ \t]*(?!(?:" + _FTP_COMMANDS + r")(?![^\s\"';\\])))"
+    r"|(?:quote|literal)[ \t]+pass[ \t]+)"
+    r"[\"']*(?P<v>(?![\s$%{<*\\(\[])[^\s\"'`,;\\]{6,}+)(?(nl)(?=[\"']*[ \t]*(?:\n|\\n|$|[;)])))"
 )
 # Then a pipe (| or |&, not ||), through up to three programs (echo PW | tee x | passwd; their quoted arguments
 # read whole: a | in awk '/^(a|b)/' is none), to the arguments before the reader (quoted ones read whole too:

@@ -216,7 +216,7 @@ def test_a_password_given_to_a_program_run_as_a_command_is_found(command: str) -
         f"sh -c 'kinit alice' && logger 'x' <<< {PW}",
         f"kinit alice; echo 'x' <<< {PW}",
         f"sh -c 'klist; logger -t x' <<< {PW}",
-        f'sh -c "logger \'kinit\'; x" <<< {PW}',
+        f"sh -c \"logger 'kinit'; x\" <<< {PW}",
     ],
 )
 def test_a_word_no_reader_takes_as_its_password_is_none(command: str) -> None:
@@ -295,6 +295,12 @@ def test_mariadb_p_without_a_terminal_reads_the_here_document_s_first_line_as_it
         (f"(echo user asso {PW}; echo put ../db/x.sql) | /usr/bin/ftp -n ftp.example.org", "a password argument"),
         (f"lftp -e 'user asso {PW}; mirror -R ../db /backup; quit' ftp.example.org", "a password argument"),
         (f'lftp -c "open ftp.example.org; user asso {PW}; put x"', "a password argument"),
+        # user NAME alone, the password alone on the next line, read at the client's prompt
+        (f"ftp -n ftp.example.org <<EOF\nuser asso\n{PW}\nput x\nEOF", "a password argument"),
+        (f"ftp -n <<'END'\nopen ftp.example.org\n  user asso\n  {PW}\n  binary\nEND", "a password argument"),
+        (f"printf 'open ftp.example.org\\nuser asso\\n{PW}\\nput x\\nbye\\n' | ftp -n", "a password argument"),
+        (f"(echo user asso; echo {PW}; echo put x) | ftp -n ftp.example.org", "a password argument"),
+        (f"(echo 'user asso'; echo '{PW}') | ftp -n ftp.example.org", "a password argument"),
         # expect answering a password's prompt
         (
             f'expect -c \'spawn sftp asso@nas; expect "assword:"; send "{PW}\\r"; expect "sftp>"\'',
@@ -325,6 +331,13 @@ def test_a_password_in_the_commands_given_to_ftp_or_expect_is_found(command: str
         "echo 'user asso created-today' | mail -s report root",
         "echo 'user asso removed-today' | logger; curl -fsS ftp://ftp.example.org/x",
         "ftp -n ftp.example.org <<EOF\nput x\nEOF\necho user asso created-today",
+        # user NAME then one of the client's commands, a variable, an anonymous login's address on the next line
+        "ftp -n ftp.example.org <<EOF\nuser asso\nbinary\nput x\nEOF",
+        "ftp -n ftp.example.org <<EOF\nuser asso\nverbose\nput x\nEOF",
+        "ftp -n ftp.example.org <<EOF\nuser asso\n$FTP_PASSWORD\nput x\nEOF",
+        "ftp -n ftp.example.org <<EOF\nuser anonymous\nguest@example.org\nget x\nEOF",
+        "printf 'user asso\\nbinary\\nput x\\n' | ftp -n ftp.example.org",
+        '(echo user asso; echo "$FTP_PASSWORD"; echo put x) | ftp -n ftp.example.org',
         # expect sending what is no literal password, or at another prompt; send_user writes to the job's output
         'expect -c \'spawn sftp asso@nas; expect "assword:"; send "$env(FTP_PASSWORD)\\r"\'',
         'expect -c \'spawn sftp asso@nas; expect "assword:"; send "[exec cat ../priv/pw]\\r"\'',
