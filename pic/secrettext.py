@@ -987,6 +987,61 @@ _PLAIN_FORMS = frozenset(
 )
 
 
+# xargs's options before its command: -I R (the replacement string), -i[R] and --replace[=R] ({} by default), the
+# others with their values
+_XARGS_OPTIONS = (
+    rf"(?:[ \t]+(?:-[0oprtx]*(?:[adEILnPs][ \t]*{_WORD}|[ie][^\s;&|)]*)?(?![^\s;&|)])"
+    rf"|--(?:arg-file|delimiter|max-[a-z]+|process-slot-var)(?:=|[ \t]+){_WORD}|--[\w-]+(?:=[^\s;&|)]*)?))*+"
+)
+# Where xargs runs (its options, then its command: groups o and c, to the line's end), the word it reads on its
+# standard input (group v) written to it before (echo WORD | xargs ..., printf) or as its here-string (xargs ...
+# <<< WORD)
+_XARGS_AT = re.compile(r"(?<![\w.-])xargs(?=[ \t])")
+_XARGS_CALL = re.compile(rf"(?P<o>{_XARGS_OPTIONS})[ \t]+(?P<c>[^\n]*)")
+_XARGS_WRITER = re.compile(
+    rf"(?:\becho(?:\s+-[neE]+)*|\bprintf(?:\s+--)?(?:\s+[\"']*%s(?:\\n)?[\"']*)?)\s+[\"']*{_STDIN_WORD}[\"']*"
+    rf"\s*\|(?!\|)&?[ \t]*{_PATH}\Z"
+)
+_XARGS_HERE_STRING = re.compile(rf"[ \t]*<<<[ \t]*[\"']*{_STDIN_WORD}")
+_XARGS_REPLACE = re.compile(
+    rf"(?<![^\s])(?:-[0oprtx]*I[ \t]*(?P<r>{_WORD})|-[0oprtx]*i(?P<i>[^\s;&|)]*)|--replace(?:=(?P<l>[^\s;&|)]+))?)"
+)
+# A command's arguments, up to a redirection or a separator (quoted ones read whole)
+_COMMAND_ARGS = re.compile(r"(?:[^\n|;&<>'\"]|'[^'\n]*'|\"[^\"\n]*\")*")
+
+
+def _through_xargs(value: str) -> Iterator[str]:
+    """The command xargs runs given a word written to it: the word in place of -I's replacement string (echo PW |
+    xargs -I{} sh -c 'echo {} | kinit'), else as its last argument (echo PW | xargs htpasswd -nb alice); not with
+    -a FILE, where it reads its arguments from the file. Each xargs is read up to the next one (at most 1,000
+    characters) and its writer in the 300 before it: linear in ``value``."""
+    found = [m.end() for m in _XARGS_AT.finditer(value)]
+    for i, at in enumerate(found):
+        stop = min(found[i + 1] - 5 if i + 1 < len(found) else len(value), at + 1000)
+        call = _XARGS_CALL.match(value, at, stop)
+        if call is None or re.search(r"(?<![^\s])(?:-[0oprtx]*a|--arg-file)", call.group("o")):
+            continue
+        command = call.group("c")
+        line = value.rfind("\n", 0, at - 5) + 1
+        writer = _XARGS_WRITER.search(value, max(line, at - 305), at - 5)
+        here = _XARGS_HERE_STRING.search(command)
+        if writer is not None:
+            word = writer.group("v")
+        elif here is not None:
+            word, command = here.group("v"), command[: here.start()]
+        else:
+            continue
+        replace = _XARGS_REPLACE.search(call.group("o"))
+        if replace is None:
+            args = _COMMAND_ARGS.match(command)
+            end = args.end() if args else 0
+            yield f"{command[:end].rstrip()} {word} {command[end:]}"
+            continue
+        string = (replace.group("r") or replace.group("i") or replace.group("l") or "{}").strip("'\"")
+        if string:
+            yield command.replace(string, word)
+
+
 def secret_kind(value: str, name: str = "") -> str | None:
     """What secret ``value`` looks like (``name``: the input or key it is held in), or None."""
     if not name and _PLAIN_WORDS.fullmatch(value):
@@ -1000,6 +1055,11 @@ def secret_kind(value: str, name: str = "") -> str | None:
     kind = _text_kind(value)
     if kind is not None:
         return kind
+    if "xargs" in value:
+        for text in _through_xargs(value):
+            kind = _text_kind(text)
+            if kind is not None:
+                return kind
     for text in _decoded(value):
         kind = _text_kind(text)
         if kind is not None:

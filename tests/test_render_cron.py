@@ -373,6 +373,9 @@ SECRET = "Zt8kq2LmW9"
         # ftp's user NAME, the password on the next line
         f"printf 'open ftp.asso-cron.org\\nuser asso\\n{SECRET}\\nput ../db/x.sql\\nbye\\n' | ftp -n",
         f"(echo user asso; echo {SECRET}; echo put ../db/x.sql) | ftp -n ftp.asso-cron.org",
+        # a word xargs gives its command
+        f"echo {SECRET} | xargs -I{{}} sh -c 'echo {{}} | kinit asso'",
+        f"echo {SECRET} | xargs htpasswd -nbB asso >> ../priv/.htpasswd",
     ],
 )
 def test_a_command_holding_a_secret_is_refused_as_the_policy_pack_would(tmp_path: Path, command: str) -> None:
@@ -595,6 +598,8 @@ def test_a_command_holding_a_secret_is_refused_as_the_policy_pack_would(tmp_path
         "systemd-run --user --pipe --wait php bin/sync.php",
         "sg www-data -c 'php occ background:cron'",
         "echo done | env -- logger -t kinit",
+        "find ../tmp -name '*.log' -mtime +7 | xargs -r rm -f",
+        "echo asso_cron_main | xargs -I{} sh -c 'mysqldump --defaults-extra-file=../priv/db.cnf {} > ../db/{}.sql'",
     ],
 )
 def test_a_command_reading_its_secret_from_a_file_is_taken(command: str) -> None:

@@ -487,6 +487,11 @@ def test_more_programs_without_a_password_are_none(command: str) -> None:
         f"echo {PW} | " + "env -- " * 20_000 + "logger",
         f"echo {PW} | " + "sg a " * 30_000 + "-c logger",
         f"echo {PW} | docker exec " + "-iu 1 " * 30_000 + "c logger",
+        "xargs -I " * 40_000,
+        "xargs " * 40_000 + f"<<< {PW}",
+        "a/xargs " * 40_000,
+        f"echo {PW} | xargs " * 20_000,
+        f"echo {PW} | xargs -I{{}} " + "{}" * 100_000,
         ("kinit 2>&1 &>x " * 5 + "| ") * 10_000 + f"<<< {PW}",
     ],
 )
@@ -567,4 +572,40 @@ def test_an_assignment_given_as_an_option_s_value_is_found(command: str) -> None
     ],
 )
 def test_an_option_s_value_assigning_no_password_is_none(command: str) -> None:
+    assert secrettext.secret_kind(command) is None
+
+
+@pytest.mark.parametrize(
+    ("command", "kind"),
+    [
+        # xargs gives the word it reads to its command: in place of -I's replacement string, else as its last argument
+        (f"echo {PW} | xargs -I{{}} sh -c 'echo {{}} | kinit alice'", PIPED),
+        (f"echo {PW} | xargs -I {{}} sh -c 'kinit alice <<< {{}}'", PIPED),
+        (f"echo {PW} | xargs -i sh -c 'echo {{}} | passwd --stdin alice'", PIPED),
+        (f"printf '%s' {PW} | xargs -0 -I{{}} sh -c 'echo {{}} | kinit'", PIPED),
+        (f"xargs -I{{}} sh -c 'echo {{}} | kinit alice' <<< {PW}", PIPED),
+        (f"echo {PW} | xargs -I% mysql -u asso -p% asso", "a password option"),
+        (f"echo {PW} | xargs --replace=XX htpasswd -b ../priv/h alice XX", "a password argument"),
+        (f"echo {PW} | /usr/bin/xargs htpasswd -nb alice > ../priv/h", "a password argument"),
+    ],
+)
+def test_a_password_xargs_gives_its_command_is_found(command: str, kind: str) -> None:
+    assert secrettext.secret_kind(command) == kind
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        # -a FILE: xargs reads its arguments from the file; a variable; words that make no password of the command's
+        f"echo {PW} | xargs -a ../users -I{{}} sh -c 'echo {{}} | kinit alice'",
+        "echo \"$PW\" | xargs -I{} sh -c 'echo {} | kinit alice'",
+        "echo alice | xargs getent passwd",
+        "echo alice-smith | xargs passwd -S",
+        "echo started | xargs -I{} logger -t kinit {}",
+        "echo asso_main | xargs -I{} mysqldump {} > ../db/x.sql",
+        "find ../tmp -name '*.log' | xargs rm -f",
+        f"echo {PW} | xargs -I{{}} logger {{}}",
+    ],
+)
+def test_a_word_xargs_gives_no_reader_is_none(command: str) -> None:
     assert secrettext.secret_kind(command) is None
