@@ -201,13 +201,14 @@ _RUNS_STRING = (
 # The rest of that string after a reader that starts it (sh -c 'kinit alice; klist' <<< PW: the here-string is
 # the standard input of the shell, which kinit reads first), up to the quote that closes it
 _STRING_REST = r"(?:(?(sq)[^'\n]{0,400}+'|(?(dq)[^\"\n]{0,400}+\"|(?!))))?"
-# Where a program runs as a command: at the start of a line, after a separator (; & && | || |&) or $(, after a
+# Where a program runs as a command: at the start of a line, after a separator (; & && | || |&) or $(, at the start
+# of a member's cron command as the job's install script writes it (printf '%s\n' 'COMMAND' | put ...), after a
 # subshell's '(' or a group's '{' there, a reserved word (if, then, do, while, !...), variables assigned
 # (LANG=C kinit), the programs above; its name quoted too ('passwd', "kinit", \kinit), by a path (/usr/bin/kinit,
 # bin/passwd, ./kinit). Not after "(" or "`" elsewhere, which a quoted pattern holds as often as a subshell
 # (grep '(kinit', awk '/^(passwd|kinit)/').
 _AT_COMMAND = (
-    r"(?:(?m:^)|(?<=[;&|])|(?<=\$\())"
+    r"(?:(?m:^)|(?<=[;&|])|(?<=\$\()|(?<=printf '%s\\n' '))"
     r"(?:[ \t]*(?:\(|[{!](?=[ \t])|(?:if|then|else|elif|do|while|until)(?=[ \t])"
     rf"|(?=[\"']*[A-Za-z_]\w*=){_WORD}|{_PATH}{_RUNS_STRING}|{_PATH}{_RUNS_ARGUMENTS}))*+"
     rf"[ \t]*[\"']*\\?{_PATH}"
@@ -215,7 +216,7 @@ _AT_COMMAND = (
 # The same without the programs that run another, for a text naming none of them (_RUNNERS): a third as long to
 # compile
 _AT_COMMAND_ALONE = (
-    r"(?:(?m:^)|(?<=[;&|])|(?<=\$\())"
+    r"(?:(?m:^)|(?<=[;&|])|(?<=\$\()|(?<=printf '%s\\n' '))"
     r"(?:[ \t]*(?:\(|[{!](?=[ \t])|(?:if|then|else|elif|do|while|until)(?=[ \t])"
     rf"|(?=[\"']*[A-Za-z_]\w*=){_WORD}))*+"
     rf"[ \t]*[\"']*\\?{_PATH}"

@@ -376,6 +376,13 @@ SECRET = "Zt8kq2LmW9"
         # a word xargs gives its command
         f"echo {SECRET} | xargs -I{{}} sh -c 'echo {{}} | kinit asso'",
         f"echo {SECRET} | xargs htpasswd -nbB asso >> ../priv/.htpasswd",
+        # a reader at the command's start, given a here-string (the install script writes the command as printf's
+        # quoted word)
+        f"kinit asso <<< {SECRET}",
+        f"taskset -c 0 kinit asso <<< {SECRET}",
+        f"sh -c 'kinit asso; klist' <<< {SECRET}",
+        f'bash -c "kinit asso && klist -s" <<< {SECRET}',
+        f"xargs -I{{}} sh -c 'echo {{}} | kinit asso' <<< {SECRET}",
     ],
 )
 def test_a_command_holding_a_secret_is_refused_as_the_policy_pack_would(tmp_path: Path, command: str) -> None:
