@@ -373,7 +373,7 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
     # (docker run --env=DB_PASSWORD=..., -e=..., systemd-run --setenv=...); HTTPie's query item, token==VALUE, too
     (
         "a password assignment",
-        _Pattern(rf"(?i)(?:(?<=[\s\"'])|(?<=[\s\"']-[A-Za-z]=)|(?<![\w-])--[\w-]+=){_KEY}(?:==|=(?!=)){_VALUE}"),
+        _Pattern(rf"(?i)(?<=[\s\"'])(?:--[\w-]+=|-[A-Za-z]=)?{_KEY}(?:==|=(?!=)){_VALUE}"),
         ("=",),
     ),
     # a label among other words: a word naming a password alone (pass, password, pwd, French mdp and mot de
@@ -382,7 +382,9 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
     (
         "a password assignment",
         _Pattern(
-            r"(?i)(?<![\w'’.-])(?:pass(?:word|wd|phrase)?|pwd|mdp|mot[ \t-]+de[ \t-]+passe|motdepasse|secret|token)"
+            # (first its first letters: a position holding none is left at once)
+            r"(?i)(?=[pmst])(?<![\w'’.-])"
+            r"(?:pass(?:word|wd|phrase)?|pwd|mdp|mot[ \t-]+de[ \t-]+passe|motdepasse|secret|token)"
             r"[ \t]*[:=][ \t]*[\"']*"
             # a digit, and a letter after a digit or a capital after a small letter (S3cret, abc123xyz, Pw9; not
             # Saison2, Lyon2024), no call (bin2hex(...))
