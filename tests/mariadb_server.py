@@ -128,11 +128,13 @@ def start_mariadb(
         + ("" if secure_transport and tls else "[mariadbd]\nrequire-secure-transport = OFF\n")
         + ("" if tls else "skip-ssl\n")
     )
-    subprocess.run(
+    install = subprocess.run(
         ["mariadb-install-db", "--no-defaults", f"--datadir={datadir}", "--user=root", "--skip-test-db",
          "--auth-root-authentication-method=socket"],
-        check=True, capture_output=True,
+        check=False, capture_output=True, text=True,
     )  # fmt: skip
+    if install.returncode != 0:  # its own words, which CalledProcessError would hide
+        raise RuntimeError(f"mariadb-install-db exited with {install.returncode}:\n{install.stdout}{install.stderr}")
     prefix = ["nsenter", f"--net={netns}"] if netns else []
     process = subprocess.Popen(
         [*prefix, "mariadbd", f"--defaults-file={base / 'my.cnf'}"],
