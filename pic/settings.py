@@ -86,7 +86,8 @@ def split_host_port(value: str, *, port_required: bool = True) -> tuple[str, int
     """``host:port`` (or ``host`` alone when the port is optional): the host, without brackets, and the port.
 
     The host is a DNS name, ``localhost``, an IPv4 address, or an IPv6 address in brackets
-    (``[2001:db8::1]:25``); raises ValueError saying what is wrong.
+    (``[2001:db8::1]:25``), an address given back in its canonical form (:func:`check_ip`); raises ValueError
+    saying what is wrong.
     """
     _alone(value)
     if value.startswith("["):
@@ -98,7 +99,7 @@ def split_host_port(value: str, *, port_required: bool = True) -> tuple[str, int
             ipaddress.IPv6Address(host)
         except ValueError:
             raise ValueError(f"has [{host}] where an IPv6 address in brackets belongs") from None
-        check_ip(host)
+        host = check_ip(host)
     else:
         if value.count(":") > 1:
             try:
@@ -111,7 +112,7 @@ def split_host_port(value: str, *, port_required: bool = True) -> tuple[str, int
         if not host:
             raise ValueError("has no host: write host:port, e.g. localhost:25 or [2001:db8::1]:25")
         try:
-            check_host_address(host)
+            host = check_host_address(host)
         except ValueError as exc:
             raise ValueError(f"host {show_value(host)} {exc}") from None
     if not rest:
@@ -123,9 +124,15 @@ def split_host_port(value: str, *, port_required: bool = True) -> tuple[str, int
     return host, check_port(rest[1:])
 
 
+def join_host_port(host: str, port: int | None) -> str:
+    """``host:port`` (``host`` alone without a port), an IPv6 address in brackets."""
+    shown = f"[{host}]" if ":" in host else host
+    return shown if port is None else f"{shown}:{port}"
+
+
 def _host_port(value: str) -> str:
-    split_host_port(value)
-    return value
+    """``host:port``, an address in its canonical form: one address written two ways is one setting."""
+    return join_host_port(*split_host_port(value))
 
 
 def _socks_url(value: str) -> str:
@@ -141,8 +148,7 @@ def _socks_url(value: str) -> str:
         raise ValueError(
             "holds more than host:port after the scheme (no user, password or path), e.g. socks5://127.0.0.1:1080"
         )
-    split_host_port(authority)
-    return value
+    return f"{scheme}://{join_host_port(*split_host_port(authority))}"
 
 
 def _url_authority(value: str) -> str:

@@ -945,11 +945,14 @@ def check_ip(value: str) -> str:
             f"is an IPv4-mapped IPv6 address, an IPv4 host written as IPv6: write the IPv4 address "
             f"{address.ipv4_mapped} itself"
         )
-    return value
+    # Written as Python writes it (lowercase, zeros compressed): 2001:DB8:0:0::11 and 2001:db8::11 are one address,
+    # and every resource, record and comparison made from it reads the same text.
+    return str(address)
 
 
 def check_host_address(value: str) -> str:
-    """A DNS name or an IP address (or localhost, for the dev stack), alone: no brackets, no port."""
+    """A DNS name or an IP address (or localhost, for the dev stack), alone: no brackets, no port; an address in its
+    canonical form (:func:`check_ip`)."""
     if value == "localhost":
         return value
     if "@" in value:

@@ -20,7 +20,7 @@ from pic.plan.output import as_json, as_markdown, as_text, review
 from pic.plan.records import DnsRecordsChange, RecordChange
 from pic.registry import load_registry
 from pic.render.dns import Record
-from pic.settings import Settings
+from pic.settings import Settings, load_settings
 from tests.conftest import MEMBERS, ROOT
 from tests.test_plan import git, rendering
 from tests.test_plan_data_left import WEB2, _stack
@@ -630,3 +630,48 @@ def test_the_stack_files_of_the_project_read_as_before(tmp_path: Path) -> None:
     """The project's stack file read twice, at REV and in the working tree: no DNS record to tell."""
     attr_old, attr_new = _changes(_stack(tmp_path, "rev"), _stack(tmp_path, "tree"), ROOT / "members")
     assert review([], attr_new, attr_old).dns_records == []
+
+
+def test_an_address_written_another_way_is_no_change(real_repo: Path) -> None:
+    """Every address setting (a host's public and private address, NSD's listen addresses, the resolver, a
+    host:port) is read in its canonical form: the same addresses written with capitals and zeros spelt out change
+    no resource and no record (were: every command of the host updated, and its records told as changed)."""
+    stack = real_repo / "Pulumi.prod.yaml"
+    spelt = {
+        "short": (
+            "address: '2001:db8::11', private_address: 10.0.0.11",
+            "listen: ['2001:db8::53', 192.0.2.53], resolver: '2001:db8::1'",
+        ),
+        "long": (
+            "address: '2001:DB8:0:0::11', private_address: 10.0.0.11",
+            "listen: ['2001:0DB8::0:53', 192.0.2.53], resolver: '2001:db8:0:0:0:0:0:1'",
+        ),
+    }
+    text = stack.read_text(encoding="utf-8")
+    assert "address: web1.example.org, private_address: 10.0.0.11" in text
+    text = text.replace("address: web1.example.org, private_address: 10.0.0.11", "HOST", 1).replace(
+        "pic:members_root:",
+        "pic:dns: {backend: zonefile, zones: [example.org], nameservers: [ns1.example.org], DNS}\n  pic:members_root:",
+        1,
+    )
+    text = text.replace("dkim_selector: pic,", "dkim_selector: pic, mx: mx.example.org,", 1)
+    for name in ("short", "long"):
+        host, dns = spelt[name]
+        stack.write_text(text.replace("HOST", host).replace("DNS", dns), encoding="utf-8")
+        if name == "short":
+            git(real_repo, "commit", "-qam", "web1 on IPv6")
+    settings = load_settings(real_repo, "prod")
+    assert settings.hosts["web1"].address == "2001:db8::11"
+    assert (settings.dns.listen, settings.dns.resolver) == (["2001:db8::53", "192.0.2.53"], "2001:db8::1")
+    _, _, data = plans(real_repo, EXIT_OK, "HEAD")
+    assert data["changes"] == [], data["changes"][:3]
+    assert data["dns_records_changed"] == [], data["dns_records_changed"]
+
+
+def test_a_host_and_port_is_read_with_its_address_in_canonical_form() -> None:
+    """A host:port and a SOCKS URL give their IPv6 address as Python writes it, in brackets."""
+    from pic.settings import _host_port, _socks_url
+
+    assert _host_port("[2001:DB8:0::25]:25") == "[2001:db8::25]:25"
+    assert _host_port("relay.example.org:587") == "relay.example.org:587"
+    assert _socks_url("socks5://[0:0:0:0:0:0:0:1]:1080") == "socks5://[::1]:1080"
