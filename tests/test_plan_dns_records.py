@@ -163,7 +163,36 @@ def test_the_dmarc_reports_mailbox_in_the_platforms_zone_is_written_by_pulumi_up
     assert 'drops `listes.amis-du-rhone.org._report._dmarc.example.org TXT "v=DMARC1"`' in note, note
     assert 'by the admins: publish `listes.example.org._report._dmarc.example.net TXT "v=DMARC1"`' in note, note
     assert "`pulumi up` writes those of the platform's zones" in change.advice, change.advice
+    # the former authorizations go from the zone at pulumi up, not days later: the advice says so, and runs pulumi up
+    # once the members' DMARC records published by hand have left the caches
+    assert (
+        "`pulumi up` drops the former authorizations of listes.amis-du-rhone.org, listes.chorale-saint-jean.fr from "
+        "the platform's zone example.org at once, not days later: from then, receivers drop the reports addressed to "
+        "dmarc@example.org"
+    ) in note, note
+    assert "a few days after" not in change.advice, change.advice
+    assert (
+        "have the new DMARC records published before `pulumi up`, and run it once an hour (their TTL, 3600 s) has "
+        "passed"
+    ) in change.advice, change.advice
+    assert (
+        "the former authorization records go at `pulumi up` itself, from the platform's zone example.org"
+        in change.advice
+    )
     assert exit_status([], attr_new, attr_old) == EXIT_OK
+    _told(attr_old, attr_new, change)
+    # the reports' domain and a list domain both in the platform's zones: its DMARC record and the former
+    # authorization change in the same step, which no order of the steps spares
+    zones = ("zones: [example.org]", "zones: [example.org, amis-du-rhone.net]")
+    members = _lists_in_its_own_zone(tmp_path)
+    attr_old, attr_new = _changes(
+        _stack(tmp_path, "b-both", ZONE, zones), _stack(tmp_path, "a-both", ZONE, zones, REPORTS), members, members
+    )
+    note = _only(attr_old, attr_new, "reports").note()
+    assert (
+        "(listes.amis-du-rhone.net: `pulumi up` changes its DMARC record in the same step, so a receiver holding the "
+        "former record meanwhile sends reports that are dropped; no order of the steps keeps them)"
+    ) in note, note
 
 
 def test_the_dmarc_reports_mailbox_moved_to_or_from_an_alias_at_a_list_domain_says_when_reports_are_refused(

@@ -374,14 +374,37 @@ def _reports(ends: _Ends) -> DnsRecordsChange | None:
             f"{r_new} becomes such an alias at `pulumi up`: reports sent there before it are refused (the transport "
             "map takes only Sympa's addresses at a list domain)"
         )
+    authorizations = [rc for rc in records if rc.kind == "DMARC report authorization"]
+    removed = [rc for rc in authorizations if rc.before is not None and rc.after is None]
+    # pic.components.dns_zones writes each zone whole from the records of this plan: a former authorization in a
+    # zone of the platform is gone at pulumi up, with no delay to give
+    dropped = [rc for rc in removed if rc.zone_before]
+    if dropped:
+        zones = ", ".join(sorted({rc.zone_before for rc in dropped}))
+        domains = ", ".join(sorted({rc.domain for rc in dropped}))
+        dmarc_zoned = sorted(
+            {rc.domain for rc in records if rc.kind == "DMARC" and rc.zone} & {rc.domain for rc in dropped}
+        )
+        effects.append(
+            f"`pulumi up` drops the former authorizations of {domains} from the platform's zone {zones} at once, "
+            f"not days later: from then, receivers drop the reports addressed to {r_old} for a domain whose DMARC "
+            f"record still names it, or that they read less than {CACHED} before"
+            + (
+                f" ({', '.join(dmarc_zoned)}: `pulumi up` changes its DMARC record in the same step, so a receiver "
+                "holding the former record meanwhile sends reports that are dropped; no order of the steps keeps them)"
+                if dmarc_zoned
+                else ""
+            )
+        )
     effects.append("no member's mail is at stake: DMARC's policy does not change")
-    wait = f", and run it once {CACHED} has passed" if alias_old else ""
+    by_hand_dmarc = any(rc.kind == "DMARC" and not rc.zone for rc in records)
+    wait = f", and run it once {CACHED} has passed" if alias_old or (dropped and by_hand_dmarc) else ""
     first = (
         f"run `pulumi up` first, which makes {r_new} an alias, then have the new DMARC records published"
         if alias_new
         else f"have the new DMARC records published before `pulumi up`{wait}"
     )
-    authorizations = [rc for rc in records if rc.kind == "DMARC report authorization"]
+    by_hand = [rc for rc in removed if not rc.zone_before]
     steps = (
         *(
             [
@@ -394,10 +417,13 @@ def _reports(ends: _Ends) -> DnsRecordsChange | None:
         f"{first}, as listed: {_who(records)}; {CHECK_BEFORE}, and {CHECK_AFTER}",
         *(
             [
-                "remove the former authorization records a few days after (receivers send each day's reports the day "
-                "after, to the mailbox they read then)"
+                f"remove the former authorization records {'published by hand ' if dropped else ''}a few days after "
+                "(receivers send each day's reports the day after, to the mailbox they read then)"
+                + (f"; those of the platform's zone {zones} go at `pulumi up` itself" if dropped else "")
             ]
-            if any(rc.before is not None and rc.after is None for rc in authorizations)
+            if by_hand
+            else [f"the former authorization records go at `pulumi up` itself, from the platform's zone {zones}"]
+            if dropped
             else []
         ),
     )
