@@ -505,7 +505,7 @@ def test_a_zone_of_the_platform_removed_says_who_publishes_its_domains_records_a
         assert words in note, (words, note)
     assert change.advice.startswith(
         "before `pulumi up`, have the records of the domains leaving the platform's zones published where their "
-        "records go, as listed, and the delegation of each zone removed moved to the servers that hold it now"
+        "records go, as listed, and the delegation of example.org moved to the servers that hold it now"
     ), change.advice
     assert change.advice.endswith("or keep `pic:dns.backend: zonefile` and keep `pic:dns.zones: [example.org]`")
     assert exit_status([], attr_new, attr_old) == EXIT_OK
@@ -541,6 +541,32 @@ def test_a_zone_of_the_platform_added_says_its_delegation_comes_after_pulumi_up(
         "delegation name the platform's name servers"
     ), change.advice
     assert exit_status([], attr_new, attr_old) == EXIT_OK
+    _told(attr_old, attr_new, change)
+
+
+def test_a_zone_added_with_the_reports_mailbox_changed_tells_each_change_in_its_own_section(tmp_path: Path) -> None:
+    """A zone added and the reports' mailbox moved to another domain in one change: the zones' section names only the
+    records that change hands (those of the list domain under the zone added, and its delegation), none of the
+    reports' authorizations, whose name moves with the mailbox, and no wait for a zone removed, none being (it named
+    every list domain's authorization as leaving the zones and said to wait for the parent's TTL)."""
+    members = _lists_in_its_own_zone(tmp_path)
+    zones = ("zones: [example.org]", "zones: [example.org, amis-du-rhone.net]")
+    before, after = _stack(tmp_path, "before", ZONE), _stack(tmp_path, "after", ZONE, zones, REPORTS)
+    attr_old, attr_new = _changes(before, after, members, members)
+    change = _only(attr_old, attr_new, "zones")
+    assert {(rc.domain, rc.kind) for rc in change.records} == {
+        *(("listes.amis-du-rhone.net", kind) for kind in ("MX", "SPF", "DKIM", "DMARC")),
+        ("amis-du-rhone.net", "NS"),
+    }
+    note = change.note()
+    assert "_report._dmarc" not in note and "no longer hold" not in note, note
+    assert not change.advice.startswith("before `pulumi up`") and "run `pulumi up` once" not in change.advice, (
+        change.advice
+    )
+    assert change.details == {"zones_added": ["amis-du-rhone.net"], "zones_removed": []}
+    # the reports' section tells the authorizations
+    reports = _only(attr_old, attr_new, "reports")
+    assert any(rc.kind == "DMARC report authorization" for rc in reports.records)
     _told(attr_old, attr_new, change)
 
 

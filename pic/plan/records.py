@@ -630,13 +630,20 @@ def _mail_records(settings: Settings, d: _Domain) -> dict[str, Record]:
 
 def _zones_records(ends: _Ends, before: set[str], after: set[str]) -> list[RecordChange]:
     """The records that enter or leave the platform's zones (the same record in other hands), then the NS records
-    of each zone's delegation added or removed."""
+    of each zone's delegation added or removed.
+
+    A record is paired with the one of the same name and type: one whose name changes with another setting (the
+    reports' authorization with the mailbox's domain, the DKIM record with the selector) is that setting's section's,
+    as is a value changed in the same hands."""
     records: list[RecordChange] = []
     for was, now in ends.domains:
         old_records, new_records = _mail_records(ends.old, was), _mail_records(ends.new, now)
-        for kind in dict.fromkeys([*old_records, *new_records]):
-            rc = ends.change(now.domain, kind, old_records.get(kind), new_records.get(kind))
-            if rc.zone_before != rc.zone:  # in the same hands, its value is another setting's matter
+        for kind, new_record in new_records.items():
+            old_record = old_records.get(kind)
+            if old_record is None or (old_record.name, old_record.type) != (new_record.name, new_record.type):
+                continue
+            rc = ends.change(now.domain, kind, old_record, new_record)
+            if rc.zone_before != rc.zone:
                 records.append(rc)
     for zones, settings, members, added in (
         (after - before, ends.new, ends.new_members, True),
@@ -698,9 +705,26 @@ def _zones(ends: _Ends) -> DnsRecordsChange | None:
     steps = [
         *(
             [
-                "before `pulumi up`, have the records of the domains leaving the platform's zones published where "
-                "their records go, as listed, and the delegation of each zone removed moved to the servers that hold "
-                f"it now; {CHECK_BEFORE}; run `pulumi up` once every one is there and the parent's TTL has passed"
+                "before `pulumi up`, have "
+                + ", and ".join(
+                    [
+                        *(
+                            [
+                                "the records of the domains leaving the platform's zones published where their records "
+                                "go, as listed"
+                            ]
+                            if leaving
+                            else []
+                        ),
+                        *(
+                            [f"the delegation of {', '.join(removed)} moved to the servers that hold it now"]
+                            if removed
+                            else []
+                        ),
+                    ]
+                )
+                + f"; {CHECK_BEFORE}; run `pulumi up` once every one is there"
+                + (" and the parent's TTL has passed" if removed else "")
             ]
             if leaving or removed
             else []
