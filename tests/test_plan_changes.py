@@ -1019,15 +1019,26 @@ def test_a_list_domain_entering_or_leaving_the_platforms_zone_has_its_former_rec
         "example.org",
         None,
     )
+    # the zone is new in this plan: no resolver reads it before its delegation moves, so the new record is published
+    # first where the admins publish the domain's records now (was: said to be written by pulumi up, and nothing
+    # published before it: Sympa's signatures failing meanwhile, forwarded mail refused under reject)
     assert (
-        "by `pulumi up` itself for listes.example.org (the platform's zone example.org, which it enters in this plan: "
-        "its `pic._domainkey.` record was published outside the platform, by the admins, and stays there until "
-        "removed by hand)"
+        "by `pulumi up` for listes.example.org in the platform's zone example.org, which this plan adds and "
+        "resolvers read only once its delegation names the platform's name servers: until then they read the "
+        "domain's records where they are published now (by the admins), so the new record is published there first, "
+        "beside the `pic._domainkey.` one (which stays until removed by hand)"
     ) in dk.note(), dk.note()
     assert "which drops the `pic._domainkey.` record in the same step" not in dk.note()
+    assert dk.advice.startswith(
+        "before `pulumi up`, have each record published at its new name: `pulumi stack output mail_dns_records --json "
+        "| sed 's/\"pic\\._domainkey\\./\"pic2026._domainkey./' > records-pic2026.json` writes them, today's "
+        "values under the new names; the admins publish the main domain's"
+    ), dk.advice
     assert (
-        "have the `pic._domainkey.` record of listes.example.org, which enters the platform's zone example.org in "
-        "this plan, removed where the admins published it, 5 days after `pulumi up`"
+        "`pulumi up` writes the new record of listes.example.org in the platform's zone example.org, which this plan "
+        "adds: once its delegation names the platform's name servers and the parent's TTL has passed, have both "
+        "records removed where the admins published them, the `pic._domainkey.` one not before 5 days after `pulumi "
+        "up`"
     ) in dk.advice, dk.advice
     assert "Postfix's queue on the mail host is empty" not in dk.advice, "the platform's zone held no former record"
 

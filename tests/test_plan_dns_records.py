@@ -355,7 +355,16 @@ def test_a_dmarc_policy_changed_as_the_domain_enters_the_platforms_zone_says_whe
     assert (record.zone_before, record.zone) == ("", "example.org")
     note = change.note()
     assert "by `pulumi up`, in the platform's zone example.org: writes `_dmarc.listes.example.org TXT" in note, note
-    assert 'by the admins: remove `_dmarc.listes.example.org TXT "v=DMARC1; p=none;' in note, note
+    # the zone is added here: resolvers read the admins' record until its delegation moves (was: "remove" it)
+    assert (
+        'by the admins: publish `_dmarc.listes.example.org TXT "v=DMARC1; p=quarantine; rua=mailto:dmarc@example.org; '
+        'adkim=r; aspf=r"` in place of `"v=DMARC1; p=none; rua=mailto:dmarc@example.org; adkim=r; aspf=r"` first, '
+        "until the delegation of example.org names the platform's name servers, then remove it"
+    ) in note, note
+    assert (
+        "`pulumi up` writes it in the platform's zone example.org, which this plan adds: have it published first by "
+        "the admins where the domain's records are now"
+    ) in change.advice, change.advice
     attr_old, attr_new = _changes(_stack(tmp_path, "b2", ZONE), _stack(tmp_path, "a2", policy))
     note = _only(attr_old, attr_new, "policy").note()
     assert 'by the admins: publish `_dmarc.listes.example.org TXT "v=DMARC1; p=quarantine;' in note, note
@@ -530,7 +539,8 @@ def test_a_zone_of_the_platform_added_says_its_delegation_comes_after_pulumi_up(
     for words in (
         "by `pulumi up`, in the platform's zone amis-du-rhone.net: writes `listes.amis-du-rhone.net MX 10 "
         "web1.example.org.`",
-        "by amis-du-rhone, in its own zone: remove `listes.amis-du-rhone.net MX 10 web1.example.org.`",
+        "by amis-du-rhone, in its own zone: keep `listes.amis-du-rhone.net MX 10 web1.example.org.` until the "
+        "delegation of amis-du-rhone.net names the platform's name servers, then remove it",
         "by amis-du-rhone, in the delegation of amis-du-rhone.net, in its parent zone: publish `amis-du-rhone.net NS "
         "web1.example.org.`",
         "resolvers read it only once its delegation names the platform's name servers",

@@ -790,9 +790,11 @@ class DkimSelectorChange:
             )
         if entered:
             who.append(
-                f"by `pulumi up` itself for {self._named(entered)} (the platform's zone {self._zones(entered)}, "
-                f"which it enters in this plan: its `{old}._domainkey.` record was published outside the platform, "
-                f"by {self._publisher(entered)}, and stays there until removed by hand)"
+                f"by `pulumi up` for {self._named(entered)} in the platform's zone {self._zones(entered)}, which this "
+                "plan adds and resolvers read only once its delegation names the platform's name servers: until "
+                f"then they read the domain's records where they are published now (by {self._publisher(entered)}), "
+                f"so the new record is published there first, beside the `{old}._domainkey.` one (which stays until "
+                "removed by hand)"
             )
         if left:
             who.append(
@@ -841,8 +843,11 @@ class DkimSelectorChange:
     @property
     def advice(self) -> str:
         old, new = self.old, self.new
-        by_hand = [d for d in self.domains if not d.zone]
         zoned = [d for d in self.domains if d.zone]
+        entered = [d for d in zoned if not d.zone_before]
+        # a domain entering a zone this plan adds is read where its records are published now until the zone's
+        # delegation moves: its new record is published there first, as for a domain outside the platform's zones
+        by_hand = [d for d in self.domains if not d.zone or d in entered]
         steps = []
         if by_hand:
             file = f"records-{new}.json"
@@ -874,12 +879,12 @@ class DkimSelectorChange:
                 f"check --expected {file}` says which are still missing; run `pulumi up` once every one is present"
                 f"{kept}"
             )
-        entered = [d for d in zoned if not d.zone_before]
         if entered:
             steps.append(
-                f"have the `{old}._domainkey.` record of {self._named(entered)}, which enters the platform's zone "
-                f"{self._zones(entered)} in this plan, removed where {self._publisher(entered)} published it, "
-                f"{QUEUE_LIFETIME} after `pulumi up` (`pulumi up` writes the new one in the platform's zone)"
+                f"`pulumi up` writes the new record of {self._named(entered)} in the platform's zone "
+                f"{self._zones(entered)}, which this plan adds: once its delegation names the platform's name servers "
+                f"and the parent's TTL has passed, have both records removed where {self._publisher(entered)} "
+                f"published them, the `{old}._domainkey.` one not before {QUEUE_LIFETIME} after `pulumi up`"
             )
         if any(d.zone_before for d in zoned):
             steps.append(

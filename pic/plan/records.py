@@ -71,6 +71,9 @@ class RecordChange:
     holder_before: str = ""  # who published the former record by hand: a member's slug, or "" for the admins
     holder: str = ""  # who publishes the new one by hand
     place: str = ""  # where it is published, when not in its own name's zone (a zone's delegation: its parent)
+    # the platform's zone that writes the new record when this plan adds it (not served at REV): resolvers read it
+    # only once its delegation names the platform's name servers, and the record where it is published now until then
+    pending: str = ""
 
     @property
     def type(self) -> str:
@@ -94,6 +97,20 @@ def publishing(records: Iterable[RecordChange]) -> list[str]:
     zone of the platform), each group in words."""
     groups: dict[str, list[str]] = {}
     for rc in records:
+        if rc.pending and rc.after is not None and not rc.zone_before:
+            # pulumi up writes it in a zone no resolver reads yet: the zone delegated now must hold it meanwhile
+            hand = _by_whom("", rc.holder_before, "")
+            until = f"until the delegation of {rc.pending} names the platform's name servers, then remove it"
+            if rc.before is None:
+                groups.setdefault(hand, []).append(f"publish `{_show(rc.after)}` first, {until}")
+            elif rc.before == rc.after:
+                groups.setdefault(hand, []).append(f"keep `{_show(rc.before)}` {until}")
+            else:
+                groups.setdefault(hand, []).append(
+                    f"publish `{_show(rc.after)}` in place of `{rdata(rc.before)}` first, {until}"
+                )
+            groups.setdefault(_by_whom(rc.zone, rc.holder, rc.place), []).append(f"writes `{_show(rc.after)}`")
+            continue
         after = _by_whom(rc.zone, rc.holder, rc.place)
         before = _by_whom(rc.zone_before, rc.holder_before, rc.place)
         write, drop = ("writes", "drops") if rc.zone else ("publish", "remove")
@@ -227,16 +244,26 @@ class _Ends:
     def holder(self) -> _Holders:
         return _Holders(self.new_members)
 
+    @functools.cached_property
+    def zones_before(self) -> set[str]:
+        """The zones the platform served at REV (and that its parents delegate to it)."""
+        return set(self.old.dns.zones) if self.old.dns.backend == "zonefile" else set()
+
     def change(self, domain: str, kind: str, before: Record | None, after: Record | None) -> RecordChange:
+        zone = _zone(self.new, after.name) if after is not None else ""
+        pending = zone if zone and zone not in self.zones_before else ""
+        # where a record is published by hand until a zone added here is delegated: where its name is now
+        named = before if before is not None else after if pending else None
         return RecordChange(
             domain,
             kind,
             before,
             after,
             zone_before=_zone(self.old, before.name) if before is not None else "",
-            zone=_zone(self.new, after.name) if after is not None else "",
-            holder_before=self.holder_before(before.name) if before is not None else "",
+            zone=zone,
+            holder_before=self.holder_before(named.name) if named is not None else "",
             holder=self.holder(after.name) if after is not None else "",
+            pending=pending,
         )
 
 
@@ -253,6 +280,13 @@ def _who(records: Iterable[RecordChange]) -> str:
         *([f"send each member its own ({MEMBERS_README})"] if any(rc.holder for rc in by_hand) else []),
         *(["`pulumi up` writes those of the platform's zones"] if any(rc.zone for rc in published) else []),
     ]
+    pending = sorted({rc.pending for rc in published if rc.pending and not rc.zone_before})
+    if pending:
+        who.append(
+            f"those of {', '.join(pending)}, a zone this plan adds, are published where their domain's records are "
+            "now too, before `pulumi up`, since resolvers read the platform's zone only once its delegation names "
+            "the platform's name servers"
+        )
     return " and ".join(who) or "none is to publish"
 
 
@@ -469,7 +503,11 @@ def _policies(ends: _Ends) -> list[DnsRecordsChange]:
             "Sympa's own mail passes through its DKIM signature; nothing is refused before the record is published",
         )
         who = (
-            f"`pulumi up` writes it in the platform's zone {record.zone}"
+            f"`pulumi up` writes it in the platform's zone {record.zone}, which this plan adds: have it published "
+            f"first by {record.holder_before or 'the admins'} where the domain's records are now, read until the "
+            f"zone's delegation names the platform's name servers"
+            if record.pending and not record.zone_before
+            else f"`pulumi up` writes it in the platform's zone {record.zone}"
             if record.zone
             else f"the admins send it to {record.holder} ({MEMBERS_README})"
             if record.holder
