@@ -144,6 +144,8 @@ def test_the_dmarc_reports_mailbox_changed_alone_names_every_dmarc_record_and_au
         "published_by": "amis-du-rhone",
         "published_by_before": "amis-du-rhone",
         "where": None,
+        "zone_added": None,
+        "published_until_delegated": None,
     } in data["records"]
     # the same mailbox written in another case is none
     same = _stack(tmp_path, "same", ("dmarc_reports: dmarc@example.org", "dmarc_reports: DMARC@example.org"))
@@ -365,6 +367,11 @@ def test_a_dmarc_policy_changed_as_the_domain_enters_the_platforms_zone_says_whe
         "`pulumi up` writes it in the platform's zone example.org, which this plan adds: have it published first by "
         "the admins where the domain's records are now"
     ) in change.advice, change.advice
+    data = as_json(rendering(), attr_new, meta={}, changes=[], attr_old=attr_old)["dns_records_changed"]
+    [told] = [d["records"] for d in data if d["kind"] == "policy"]
+    assert [(r["zone"], r["zone_added"], r["published_until_delegated"]) for r in told] == [
+        ("example.org", "example.org", "admins")
+    ]
     attr_old, attr_new = _changes(_stack(tmp_path, "b2", ZONE), _stack(tmp_path, "a2", policy))
     note = _only(attr_old, attr_new, "policy").note()
     assert 'by the admins: publish `_dmarc.listes.example.org TXT "v=DMARC1; p=quarantine;' in note, note
@@ -688,6 +695,8 @@ def test_the_delegation_changed_in_the_stack_file_is_told_in_every_format(real_r
         "published_by": "admins",
         "published_by_before": None,
         "where": "the delegation of example.org, in its parent zone",
+        "zone_added": None,
+        "published_until_delegated": None,
     } in changed["records"]
 
 

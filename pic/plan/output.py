@@ -2433,6 +2433,11 @@ def as_json(
                         if rc.before is not None
                         else None,
                         "where": rc.place or None,
+                        # a zone this plan adds: the record is published by hand first, until its delegation moves
+                        "zone_added": rc.pending or None,
+                        "published_until_delegated": rc.holder_before or "admins"
+                        if rc.pending and rc.after is not None and not rc.zone_before
+                        else None,
                     }
                     for rc in rec.records
                 ],
