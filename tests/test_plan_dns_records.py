@@ -325,7 +325,12 @@ def test_a_dmarc_policy_changed_names_the_record_of_its_domain(tmp_path: Path) -
     assert "the DMARC policy of Sympa's main domain listes.example.org changes, in its DMARC record (`p=`)" in (
         main.note()
     )
-    assert "in its From: that fails DMARC" in main.note() and "is refused (`reject`)" in main.note()
+    assert "in its From: that fails DMARC" in main.note() and "is refused (`reject`) where it was delivered" in (
+        main.note()
+    )
+    # quarantine -> none: that mail goes from junked to delivered (was: "delivered as before")
+    assert "is delivered, only reported (`none`) where it was junked" in member.note(), member.note()
+    assert "as before" not in member.note()
     assert main.advice.startswith("have the record published as listed: the admins publish it;"), main.advice
     assert main.advice.endswith("or keep `pic:mail.dmarc: none`")
     assert 'by amis-du-rhone, in its own zone: publish `_dmarc.listes.amis-du-rhone.org TXT "v=DMARC1; p=none;' in (
@@ -470,6 +475,12 @@ def test_the_name_servers_of_the_platforms_zones_changed_name_each_zones_delegat
     assert added.parts == (("pic:dns.listen", "[192.0.2.53]", "[192.0.2.53, 2001:db8::53]"),)
     assert "publish `ns1.example.org AAAA 2001:db8::53`" in added.note() and "NSD stops" not in added.note()
     assert "in a change of their own" not in added.advice
+    # the check after pulumi up names each zone at each address NSD answers at (was: `dig @ADDRESS ZONE SOA`)
+    assert (
+        "check that each name server answers for each zone (`dig @192.0.2.53 example.org SOA`, "
+        "`dig @2001:db8::53 example.org SOA`, `dig @192.0.2.53 amis-du-rhone.net SOA`, "
+        "`dig @2001:db8::53 amis-du-rhone.net SOA`)"
+    ) in added.advice, added.advice
 
 
 def test_the_default_name_server_follows_the_dns_servers_address(tmp_path: Path) -> None:
@@ -553,11 +564,35 @@ def test_a_zone_of_the_platform_added_says_its_delegation_comes_after_pulumi_up(
         "resolvers read it only once its delegation names the platform's name servers",
     ):
         assert words in note, (words, note)
+    # the query names the zone and NSD's address (was: `dig @ADDRESS ZONE SOA`)
     assert change.advice.startswith(
-        "after `pulumi up`, check that NSD answers for each zone added (`dig @ADDRESS ZONE SOA`), then have its "
-        "delegation name the platform's name servers"
+        "after `pulumi up`, check that NSD answers for each zone added (`dig @192.0.2.53 amis-du-rhone.net SOA`), "
+        "then have its delegation name the platform's name servers"
     ), change.advice
     assert exit_status([], attr_new, attr_old) == EXIT_OK
+    _told(attr_old, attr_new, change)
+
+
+def test_the_zones_served_from_another_backend_name_the_glue_of_a_name_server_inside_a_zone(tmp_path: Path) -> None:
+    """pic:dns.backend export -> zonefile, the name server inside one of the zones: the delegation of that zone
+    names its glue (ns1.example.org's address, without which resolvers cannot reach it) beside its NS record; the
+    other zone's delegation has none (was: the NS records alone)."""
+    members = _lists_in_its_own_zone(tmp_path)
+    attr_old, attr_new = _changes(_stack(tmp_path, "before"), _stack(tmp_path, "after", NS), members, members)
+    change = _only(attr_old, attr_new, "zones")
+    delegation = [(rc.domain, rc.kind, rc.after) for rc in change.records if rc.place]
+    assert delegation == [
+        ("amis-du-rhone.net", "NS", Record("amis-du-rhone.net", "NS", "ns1.example.org.")),
+        ("example.org", "NS", Record("example.org", "NS", "ns1.example.org.")),
+        ("example.org", "glue", Record("ns1.example.org", "A", "192.0.2.53")),
+    ], delegation
+    assert (
+        "by the admins, in the delegation of example.org, in its parent zone: publish `example.org NS "
+        "ns1.example.org.`, publish `ns1.example.org A 192.0.2.53`"
+    ) in change.note(), change.note()
+    # removed again: the glue goes with the NS record
+    back = _only(attr_new, attr_old, "zones")
+    assert ("example.org", "glue") in [(rc.domain, rc.kind) for rc in back.records if rc.before is not None]
     _told(attr_old, attr_new, change)
 
 
@@ -600,15 +635,16 @@ def test_a_site_whose_mail_leaves_from_another_address_names_the_spf_records_of_
     change = _only(attr_old, attr_new, "sites")
     assert change.parts == (("the web host of amis-du-rhone", "web1", "web2"),)
     assert [(rc.domain, rc.holder, rc.after.value if rc.after else None) for rc in change.records] == [
-        (domain, "amis-du-rhone", "v=spf1 ... a:web2.example.org ... -all")
+        # beside the former one, as the steps say (was: "in place of" it)
+        (domain, "amis-du-rhone", "v=spf1 ... a:web1.example.org a:web2.example.org ... -all")
         for domain in ("amis-du-rhone.org", "xn--amis-du-rhne-nib.org")
     ]
     note = change.note()
     for words in (
         "the web host of amis-du-rhone web1 -> web2: the address the mail of amis-du-rhone's site leaves from changes "
         "(web1.example.org -> web2.example.org), and with it the SPF record of their domains, if they publish one",
-        'by amis-du-rhone, in its own zone: publish `amis-du-rhone.org TXT "v=spf1 ... a:web2.example.org ... -all"` '
-        'in place of `"v=spf1 ... a:web1.example.org ... -all"`',
+        'by amis-du-rhone, in its own zone: publish `amis-du-rhone.org TXT "v=spf1 ... a:web1.example.org '
+        'a:web2.example.org ... -all"` in place of `"v=spf1 ... a:web1.example.org ... -all"`',
         "the platform does not sign the sites' mail (no DKIM), so it fails DMARC too",
     ):
         assert words in note, (words, note)

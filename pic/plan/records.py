@@ -44,10 +44,22 @@ CHECK_AFTER = (
 DKIM_VALUE = "v=DKIM1; k=rsa; p=..."
 MEMBERS_README = 'README "What a member with its own list domain must publish"'
 POLICY_EFFECT = {
-    "none": "delivered as before, only reported",
+    "none": "delivered, only reported (`none`)",
     "quarantine": "junked (`quarantine`)",
     "reject": "refused (`reject`)",
 }
+POLICY_STATE = {"none": "delivered", "quarantine": "junked", "reject": "refused"}
+
+
+def policy_effect(before: str, after: str) -> str:
+    """What receivers do with mail failing DMARC under ``after``, beside what they did under ``before``."""
+    return f"{POLICY_EFFECT[after]} where it was {POLICY_STATE[before]}"
+
+
+def dig_commands(addresses: Iterable[str], zones: Iterable[str]) -> str:
+    """The queries that show whether NSD answers for each zone at each address."""
+    listed = list(addresses)
+    return ", ".join(f"`dig @{a} {z} SOA`" for z in zones for a in listed)
 
 
 def same_address(a: str, b: str) -> bool:
@@ -499,7 +511,7 @@ def _policies(ends: _Ends) -> list[DnsRecordsChange]:
         effects = (
             f"receivers apply the policy the record names: {before.policy} until the new record is published, then "
             f"mail bearing {after.domain} in its From: that fails DMARC (neither DKIM nor SPF aligned: not signed by "
-            f"Sympa, or its signature broken on the way) is {POLICY_EFFECT[after.policy]}",
+            f"Sympa, or its signature broken on the way) is {policy_effect(before.policy, after.policy)}",
             "Sympa's own mail passes through its DKIM signature; nothing is refused before the record is published",
         )
         who = (
@@ -625,8 +637,8 @@ def _delegation(ends: _Ends) -> DnsRecordsChange | None:
     steps = [
         "before `pulumi up`, add the new name servers and addresses to each zone's delegation at its parent (its "
         "registrar), beside the former ones, and have the name servers' address records published as listed",
-        "after it, check that each name server answers for each zone (`dig @ADDRESS ZONE SOA`), then remove the "
-        "former ones from the delegation",
+        f"after it, check that each name server answers for each zone ({dig_commands(map(str, listen_new), zones)}), "
+        "then remove the former ones from the delegation",
     ]
     if dropped and not ip_old & ip_new:
         steps.append(
@@ -690,10 +702,15 @@ def _zones_records(ends: _Ends, before: set[str], after: set[str]) -> list[Recor
         holders = _zone_holders(settings, members)
         for zone in sorted(zones):
             place, holder = f"the delegation of {zone}, in its parent zone", holders.get(zone, "")
-            for n in nameservers(settings):
-                ns = Record(zone, "NS", f"{n.lower().rstrip('.')}.")
-                b, a = (None, ns) if added else (ns, None)
-                records.append(RecordChange(zone, "NS", b, a, holder_before=holder, holder=holder, place=place))
+            names = [n.lower().rstrip(".") for n in nameservers(settings)]
+            # a name server inside the zone is reached through its glue in the parent (pic.render.dns._glue)
+            delegation = [
+                *(("NS", Record(zone, "NS", f"{n}.")) for n in names),
+                *(("glue", _address_record(n, a)) for n in names if zone_of(n, [zone]) for a in settings.dns.listen),
+            ]
+            for kind, record in delegation:
+                b, a = (None, record) if added else (record, None)
+                records.append(RecordChange(zone, kind, b, a, holder_before=holder, holder=holder, place=place))
     return records
 
 
@@ -769,9 +786,10 @@ def _zones(ends: _Ends) -> DnsRecordsChange | None:
         ),
         *(
             [
-                "after `pulumi up`, check that NSD answers for each zone added (`dig @ADDRESS ZONE SOA`), then have "
-                "its delegation name the platform's name servers (with glue for one inside it), and remove the "
-                "records published by hand once the parent's TTL has passed"
+                "after `pulumi up`, check that NSD answers for each zone added "
+                f"({dig_commands(new.dns.listen, added)}), then have its delegation name the platform's name "
+                "servers (with glue for one inside it, as listed), and remove the records published by hand once "
+                "the parent's TTL has passed"
             ]
             if entering or added
             else []
@@ -836,7 +854,8 @@ def _sites(ends: _Ends) -> list[DnsRecordsChange]:
                 domain,
                 "SPF",
                 Record(domain, "TXT", f"v=spf1 ... {a} ... -all"),
-                Record(domain, "TXT", f"v=spf1 ... {b} ... -all"),
+                # beside the former one until the site's mail leaves from the new address (the steps)
+                Record(domain, "TXT", f"v=spf1 ... {a} {b} ... -all"),
                 holder_before=m.slug,
                 holder=m.slug,
             )
