@@ -785,3 +785,130 @@ def test_a_host_and_port_is_read_with_its_address_in_canonical_form() -> None:
     assert _host_port("[2001:DB8:0::25]:25") == "[2001:db8::25]:25"
     assert _host_port("relay.example.org:587") == "relay.example.org:587"
     assert _socks_url("socks5://[0:0:0:0:0:0:0:1]:1080") == "socks5://[::1]:1080"
+
+
+MX_SET = ("dkim_selector: pic,", "dkim_selector: pic, mx: mx.example.org,")
+
+
+def test_the_mail_host_moved_with_the_mx_name_kept_names_the_records_that_lead_to_it(tmp_path: Path) -> None:
+    """pic:mail.host changed, pic:mail.mx the same name: the MX records keep their value, but the MX name and
+    Sympa's web address must lead to the new mail host (their address records, the admins'); told in a section of
+    its own (was: not a word)."""
+    mail = ("pic:mail: {host: web1,", "pic:mail: {host: web2,")
+    before = _stack(tmp_path, "before", WEB2, MX_SET)
+    attr_old, attr_new = _changes(before, _stack(tmp_path, "after", WEB2, MX_SET, mail))
+    assert not [c for c in review([], attr_new, attr_old).dns_records if c.kind == "exchanger"]
+    change = _only(attr_old, attr_new, "addresses")
+    assert change.parts == (("pic:mail.host", "web1", "web2"),)
+    assert [(rc.domain, rc.before, rc.after, rc.holder or rc.holder_before or "admins") for rc in change.records] == [
+        (
+            "mx.example.org",
+            Record("mx.example.org", "CNAME", "web1.example.org."),
+            Record("mx.example.org", "CNAME", "web2.example.org."),
+            "admins",
+        ),
+        (
+            "listes.example.org",
+            Record("listes.example.org", "CNAME", "web1.example.org."),
+            Record("listes.example.org", "CNAME", "web2.example.org."),
+            "admins",
+        ),
+    ]
+    note = change.note()
+    for words in (
+        "pic:mail.host web1 -> web2: the host behind the MX name (pic:mail.mx) mx.example.org, Sympa's web address "
+        "(pic:mail.sympa_domain) listes.example.org changes (web1.example.org -> web2.example.org)",
+        "by the admins: publish `mx.example.org CNAME web2.example.org.` in place of `web1.example.org.`",
+        "should have address records of its own (RFC 2181 §10.3",
+    ):
+        assert words in note, (words, note)
+    assert change.advice.startswith("have the address records published as listed right after `pulumi up`")
+    assert change.advice.endswith("or keep `pic:mail.host: web1`"), change.advice
+    _told(attr_old, attr_new, change)
+    # the mail host's address changed, the MX name kept: the same records, an IP address in A records
+    moved = ("address: web1.example.org", "address: 192.0.2.11")
+    attr_new = _changes(before, _stack(tmp_path, "readdressed", WEB2, MX_SET, moved))[1]
+    change = _only(attr_old, attr_new, "addresses")
+    assert change.parts == (("pic:hosts.web1.address", "web1.example.org", "192.0.2.11"),)
+    assert Record("mx.example.org", "A", "192.0.2.11") in [rc.after for rc in change.records]
+
+
+def test_phpmyadmin_on_another_host_names_its_domains_record(tmp_path: Path) -> None:
+    """pic:phpmyadmin.host changed: phpMyAdmin's domain must lead to the new host (was: not a word)."""
+    pma = ("  pic:phpmyadmin:\n    host: web1", "  pic:phpmyadmin:\n    host: web2")
+    attr_old, attr_new = _changes(_stack(tmp_path, "before", WEB2), _stack(tmp_path, "after", WEB2, pma))
+    change = _only(attr_old, attr_new, "addresses")
+    assert change.parts == (("pic:phpmyadmin.host", "web1", "web2"),)
+    assert [(rc.before, rc.after) for rc in change.records] == [
+        (
+            Record("pma.example.org", "CNAME", "web1.example.org."),
+            Record("pma.example.org", "CNAME", "web2.example.org."),
+        )
+    ]
+    assert "phpMyAdmin's web interface are on web2 at web2.example.org" in change.note(), change.note()
+    assert change.advice.endswith("or keep `pic:phpmyadmin.host: web1`"), change.advice
+    _told(attr_old, attr_new, change)
+
+
+def test_nsd_moved_to_another_host_at_the_same_addresses_says_the_addresses_move_first(tmp_path: Path) -> None:
+    """pic:dns.server changed, pic:dns.listen and the name servers kept: the delegation keeps its values, and NSD on
+    the new host answers only once those addresses are there (was: not a word)."""
+    members = _lists_in_its_own_zone(tmp_path)
+    server = ("listen: [192.0.2.53], nameservers", "listen: [192.0.2.53], server: web2, nameservers")
+    before = _stack(tmp_path, "before", WEB2, NS)
+    attr_old, attr_new = _changes(before, _stack(tmp_path, "after", WEB2, NS, server), members, members)
+    assert not [c for c in review([], attr_new, attr_old).dns_records if c.kind == "delegation"]
+    change = _only(attr_old, attr_new, "dns_server")
+    assert change.parts == (("pic:dns.server", "web1", "web2"),)
+    assert {(rc.domain, rc.kind) for rc in change.records} == {
+        ("example.org", "NS"),
+        ("example.org", "glue"),
+        ("amis-du-rhone.net", "NS"),
+        ("ns1.example.org", "address"),
+    }
+    assert all(rc.before == rc.after for rc in change.records)
+    note = change.note()
+    for words in (
+        "pic:dns.server web1 -> web2: NSD moves from web1 to web2, answering at the same addresses (192.0.2.53)",
+        "by the admins, in the delegation of example.org, in its parent zone: keep `example.org NS ns1.example.org.`, "
+        "keep `ns1.example.org A 192.0.2.53`",
+        "NSD binds only an address its host has",
+    ):
+        assert words in note, (words, note)
+    assert change.advice.startswith("before `pulumi up`, move 192.0.2.53 from web1 to web2"), change.advice
+    assert "`dig @192.0.2.53 example.org SOA`, `dig @192.0.2.53 amis-du-rhone.net SOA`" in change.advice
+    assert change.advice.endswith("or leave `pic:dns.server` unset"), change.advice
+    _told(attr_old, attr_new, change)
+
+
+def test_a_list_domain_new_or_back_from_archived_names_every_record_to_publish(tmp_path: Path) -> None:
+    """A member's list domain served now and not at REV (back from archived, or a member new with lists): its MX,
+    SPF, DKIM and DMARC records and the reports' authorization, all to publish (was: not a word)."""
+    archived = tmp_path / "archived"
+    shutil.copytree(MEMBERS, archived)
+    edit(archived / "amis-du-rhone.yaml", "status: active\n", "status: archived\n")
+    attr_old, attr_new = _changes(_stack(tmp_path, "before"), _stack(tmp_path, "after"), MEMBERS, archived)
+    change = _only(attr_old, attr_new, "list_domains")
+    assert change.details == {
+        "list_domains": ["listes.amis-du-rhone.org"],
+        "back_from_archived": ["listes.amis-du-rhone.org"],
+    }
+    assert [(rc.kind, rc.before, rc.after.name if rc.after else None, rc.holder) for rc in change.records] == [
+        ("MX", None, "listes.amis-du-rhone.org", "amis-du-rhone"),
+        ("SPF", None, "listes.amis-du-rhone.org", "amis-du-rhone"),
+        ("DKIM", None, "pic._domainkey.listes.amis-du-rhone.org", "amis-du-rhone"),
+        ("DMARC", None, "_dmarc.listes.amis-du-rhone.org", "amis-du-rhone"),
+        ("DMARC report authorization", None, "listes.amis-du-rhone.org._report._dmarc.example.org", ""),
+    ]
+    note = change.note()
+    for words in (
+        "by amis-du-rhone, in its own zone: publish `listes.amis-du-rhone.org MX 10 web1.example.org.`",
+        'by the admins: publish `listes.amis-du-rhone.org._report._dmarc.example.org TXT "v=DMARC1"`',
+        "listes.amis-du-rhone.org come back from archived",
+    ):
+        assert words in note, (words, note)
+    assert change.advice.startswith("before `pulumi up`, have the MX, SPF and DMARC records"), change.advice
+    assert "after it, have the DKIM record published from the stack output" in change.advice
+    _told(attr_old, attr_new, change)
+    # the same member archived: nothing to publish
+    assert not [c for c in review([], attr_old, attr_new).dns_records if c.kind == "list_domains"]

@@ -10,8 +10,9 @@ its web host). A change of such a setting is told
 here (:func:`dns_records_changes`) with each record before and after, who publishes it (who published the former
 record is REV's zones' matter, who publishes the new one the working tree's, as for the DKIM selector), what
 happens until it is published, and what to do; so is a change of the zones themselves, after which the same
-records are in other hands. Each can be published before or around ``pulumi up`` without losing mail: warnings,
-the exit status unchanged.
+records are in other hands; so are the names that lead to a host of the platform (the MX name, Sympa's and
+phpMyAdmin's domains) when the host behind them changes, NSD moved to another host, and a list domain served anew.
+Each can be published before or around ``pulumi up`` without losing mail: warnings, the exit status unchanged.
 """
 
 from __future__ import annotations
@@ -26,9 +27,12 @@ from typing import Literal
 from pic.names import dkim_name, dmarc_name
 from pic.registry import Member
 from pic.render.dns import Record, dmarc_value, nameservers, rdata, report_authorization, spf_value, zone_of
+from pic.render.web import phpmyadmin_host
 from pic.settings import Settings, sympa_address
 
-Kind = Literal["exchanger", "reports", "policy", "delegation", "zones", "sites"]
+Kind = Literal[
+    "exchanger", "reports", "policy", "delegation", "zones", "sites", "addresses", "dns_server", "list_domains"
+]
 # The TTL of the records the platform writes and exports (pic.render.dns.TTL): how long a resolver may keep
 # the former value once the new one is published.
 CACHED = "an hour (their TTL, 3600 s)"
@@ -126,6 +130,9 @@ def publishing(records: Iterable[RecordChange]) -> list[str]:
         after = _by_whom(rc.zone, rc.holder, rc.place)
         before = _by_whom(rc.zone_before, rc.holder_before, rc.place)
         write, drop = ("writes", "drops") if rc.zone else ("publish", "remove")
+        if rc.before is not None and rc.before == rc.after and after == before:
+            groups.setdefault(after, []).append(f"{'keeps' if rc.zone else 'keep'} `{_show(rc.after)}`")
+            continue
         if rc.before is not None and rc.after is not None and after == before and rc.before.name == rc.after.name:
             groups.setdefault(after, []).append(f"{write} `{_show(rc.after)}` in place of `{rdata(rc.before)}`")
             continue
@@ -896,6 +903,246 @@ def _sites(ends: _Ends) -> list[DnsRecordsChange]:
     return out
 
 
+def _leading(name: str, address: str) -> Record:
+    """The record that has ``name`` lead to a host: its address (A, AAAA), or its name (CNAME)."""
+    try:
+        return _address_record(name, address)
+    except ValueError:
+        return Record(name, "CNAME", f"{address.lower().rstrip('.')}.")
+
+
+def _same_name(a: str | None, b: str | None) -> bool:
+    return a is not None and b is not None and a.lower().rstrip(".") == b.lower().rstrip(".")
+
+
+def _addresses(ends: _Ends) -> list[DnsRecordsChange]:
+    """A host that answers at a name of the platform changed, or its address: the mail host (pic:mail.host, its
+    address) for the MX name pic:mail.mx and Sympa's web address (its domain, at the mail host's front proxy), the
+    host of phpMyAdmin (pic:phpmyadmin.host, its address) for phpMyAdmin's domain. The names' address records are
+    the admins' (or the member's whose domain holds them): ``pulumi up`` writes none, in no zone."""
+    old, new = ends.old, ends.new
+    roles: list[tuple[str, str, str | None, str | None, list[tuple[str, str | None, str | None]]]] = [
+        (
+            "mail",
+            "pic:mail.host",
+            old.mail_host,
+            new.mail_host,
+            [
+                (f"the MX name (pic:mail.mx) {new.mail.mx}", old.mail.mx, new.mail.mx),
+                (
+                    f"Sympa's web address (pic:mail.sympa_domain) {new.mail.sympa_domain}",
+                    str(old.mail.sympa_domain),
+                    str(new.mail.sympa_domain),
+                ),
+            ],
+        ),
+        (
+            "phpmyadmin",
+            "pic:phpmyadmin.host",
+            phpmyadmin_host(old),
+            phpmyadmin_host(new),
+            [
+                (
+                    f"phpMyAdmin's domain {new.phpmyadmin.domain if new.phpmyadmin else ''}",
+                    str(old.phpmyadmin.domain) if old.phpmyadmin else None,
+                    str(new.phpmyadmin.domain) if new.phpmyadmin else None,
+                )
+            ],
+        ),
+    ]
+    # one section per setting changed: the mail host and phpMyAdmin's on one host readdressed are told together
+    groups: dict[tuple[str, str, str], list[tuple[str, str, str, str, str, str, list[RecordChange], list[str]]]] = {}
+    for role, setting, host_old, host_new, names in roles:
+        if host_old is None or host_new is None:
+            continue
+        a_old, a_new = str(old.hosts[host_old].address), str(new.hosts[host_new].address)
+        if same_address(a_old, a_new):
+            continue
+        records: list[RecordChange] = []
+        told: list[str] = []
+        for what, name_old, name_new in names:
+            if not _same_name(name_old, name_new) or name_new is None:
+                continue  # a name changed is its own setting's matter (Sympa's domain), or none (no pic:mail.mx)
+            before, after = _leading(name_new, a_old), _leading(name_new, a_new)
+            records.append(ends.change(name_new, "address", before, after))
+            told.append(what)
+        if not records:
+            continue
+        if host_old != host_new:
+            part = (setting, host_old, host_new)
+            keep = (
+                f"keep `{setting}: {host_old}`" if role == "phpmyadmin" or old.mail.host else f"leave `{setting}` unset"
+            )
+        else:
+            part = (f"pic:hosts.{host_new}.address", a_old, a_new)
+            keep = f"keep `pic:hosts.{host_new}.address: {a_old}`"
+        groups.setdefault(part, []).append((role, keep, host_old, host_new, a_old, a_new, records, told))
+    out = []
+    for part, entries in groups.items():
+        roles_told = {e[0] for e in entries}
+        _, keep, host_old, host_new, a_old, a_new, _, _ = entries[0]
+        records = [rc for e in entries for rc in e[6]]
+        told = [w for e in entries for w in e[7]]
+        if part[0].startswith("pic:hosts.") and "mail" in roles_told and old.mail.mx is None:
+            keep = ""  # the exchanger's section says how to keep the mail host's address
+        names_told = ", ".join(rc.domain for rc in records)
+        serves = " and ".join(
+            [
+                *(["Postfix and Sympa (mail to the lists) and Sympa's web interface"] if "mail" in roles_told else []),
+                *(["phpMyAdmin's web interface"] if "phpmyadmin" in roles_told else []),
+            ]
+        )
+        effects = [
+            f"from `pulumi up`, {serves} are on {host_new} at {a_new}; until {names_told} lead there (their address "
+            f"records, which `pulumi up` does not write), clients reach {a_old}"
+            + (
+                f" ({host_old}, where the former ones stay, not removed by `pulumi up`: mail that reaches it goes to "
+                "the Sympa left there)"
+                if "mail" in roles_told and host_old != host_new
+                else ""
+            ),
+            f"the new host's certificate for {names_told} (ACME's http challenge) is issued only once they lead "
+            "there, and resolvers keep the former records for " + CACHED,
+        ]
+        if "mail" in roles_told and new.mail.mx is not None:
+            effects.append(
+                f"the MX name {new.mail.mx} should have address records of its own (RFC 2181 §10.3: an MX names no "
+                "CNAME; where the host's address is a name, copy its A and AAAA records), and Postfix greets with "
+                "it: the reverse DNS (PTR) of the new address should name it"
+            )
+        steps = [
+            f"have the address records published as listed right after `pulumi up` (the new host answers from "
+            f"then): {_who(records)}; keep {host_old if host_old != host_new else a_old} running until {CACHED} "
+            "has passed",
+        ]
+        out.append(
+            DnsRecordsChange(
+                "addresses",
+                (part,),
+                f"the host behind {', '.join(told)} changes ({a_old} -> {a_new}), and with it the records that have "
+                "those names lead to it",
+                tuple(records),
+                keep=keep,
+                effects=tuple(effects),
+                steps=tuple(steps),
+                details={"address_before": a_old, "address": a_new},
+            )
+        )
+    return out
+
+
+def _dns_server(ends: _Ends) -> DnsRecordsChange | None:
+    """NSD moved to another host (pic:dns.server) with the addresses it answers at kept (pic:dns.listen): the
+    zones' delegation and the name servers' records keep their values, which lead to the new host only once those
+    addresses are on it."""
+    old, new = ends.old, ends.new
+    if old.dns.backend != "zonefile" or new.dns.backend != "zonefile" or old.dns_server == new.dns_server:
+        return None
+    ip_old = {ipaddress.ip_address(a) for a in old.dns.listen}
+    ip_new = {ipaddress.ip_address(a) for a in new.dns.listen}
+    zones = [z for z in new.dns.zones if z in old.dns.zones]
+    if ip_old != ip_new or not zones:
+        return None  # other addresses: the delegation's section tells them
+    listen = [str(a) for a in sorted(ip_new, key=lambda a: (a.version, a))]
+    holders = _zone_holders(new, ends.new_members)
+    names = [n.lower().rstrip(".") for n in nameservers(new)]
+    records: list[RecordChange] = []
+    for zone in zones:
+        place, holder = f"the delegation of {zone}, in its parent zone", holders.get(zone, "")
+        for n in names:
+            ns = Record(zone, "NS", f"{n}.")
+            records.append(RecordChange(zone, "NS", ns, ns, holder_before=holder, holder=holder, place=place))
+            if zone_of(n, [zone]):
+                for a in listen:
+                    glue = _address_record(n, a)
+                    records.append(
+                        RecordChange(zone, "glue", glue, glue, holder_before=holder, holder=holder, place=place)
+                    )
+    for n in names:
+        for a in listen:
+            r = _address_record(n, a)
+            records.append(ends.change(n, "address", r, r))
+    server_old, server_new = old.dns_server, new.dns_server
+    return DnsRecordsChange(
+        "dns_server",
+        (("pic:dns.server", server_old, server_new),),
+        f"NSD moves from {server_old} to {server_new}, answering at the same addresses ({', '.join(listen)}), so "
+        "the zones' delegation and the name servers' records keep their values",
+        tuple(records),
+        keep=f"keep `pic:dns.server: {server_old}`" if old.dns.server else "leave `pic:dns.server` unset",
+        effects=(
+            f"`pulumi up` installs NSD on {server_new} to answer at {', '.join(listen)}: NSD binds only an address "
+            f"its host has, so until those addresses are on {server_new} it does not start there, and the zones "
+            f"({', '.join(zones)}) are answered by {server_old}'s NSD, which `pulumi up` leaves running with the "
+            "zones as they were (it no longer writes them), or by none once the addresses leave it",
+        ),
+        steps=(
+            f"before `pulumi up`, move {', '.join(listen)} from {server_old} to {server_new} (where they are "
+            "routed: the hosting provider's failover address, or the address's own host), then run `pulumi up` at "
+            f"once; check {dig_commands(listen, zones)}; then stop NSD on {server_old} (`systemctl disable --now "
+            "nsd`); the records listed keep their values",
+        ),
+        details={"zones": zones},
+    )
+
+
+def _list_domains(ends: _Ends) -> DnsRecordsChange | None:
+    """A member's list domain served now and not at REV (a member new, given lists, another list domain, or made
+    active again from archived): every one of its records is to publish (pic.render.dns.mail_records)."""
+    old, new = ends.old, ends.new
+    before = _served(old, ends.old_members)
+    main = str(new.mail.sympa_domain)
+    added = [d for name, d in _served(new, ends.new_members).items() if name not in before and name != main]
+    if not added:
+        return None
+    records = [
+        ends.change(d.domain, kind, None, record) for d in added for kind, record in _mail_records(new, d).items()
+    ]
+    back = sorted(
+        d.domain
+        for d in added
+        if (m := ends.old_members.get(d.member)) is not None
+        and m.lists is not None
+        and m.status == "archived"
+        and m.lists.domain == d.domain
+    )
+    names = ", ".join(f"{d.domain} ({d.member})" for d in added)
+    effects = [
+        f"from `pulumi up`, Sympa serves {names} and signs their mail; until a domain's MX is published, mail to "
+        "its lists does not reach the mail host (no MX: senders try the domain's own address, or return it), and "
+        "until its SPF, DKIM and DMARC records are, Sympa's mail from it fails them (junked or refused by receivers "
+        "that check)",
+        "the DKIM record's key is made by `pulumi up` (or kept in the state for a domain archived before), so it is "
+        "known only from `pulumi stack output mail_dns_records` after it",
+    ]
+    if back:
+        effects.append(
+            f"{', '.join(back)} come back from archived, whose records may have been removed since: all are to be "
+            "published again as listed"
+        )
+    steps = (
+        f"before `pulumi up`, have the MX, SPF and DMARC records (and the reports' authorization) published as "
+        f"listed: {_who(records)}; {CHECK_BEFORE}",
+        f"after it, have the DKIM record published from the stack output, then announce the lists' addresses; "
+        f"{CHECK_AFTER}",
+    )
+    return DnsRecordsChange(
+        "list_domains",
+        (
+            (
+                f"lists.domain of {', '.join(d.member for d in added)}",
+                "(not served)",
+                ", ".join(d.domain for d in added),
+            ),
+        ),
+        f"Sympa serves new list domains ({names}), each with its MX, SPF, DKIM and DMARC records",
+        tuple(records),
+        effects=tuple(effects),
+        steps=steps,
+        details={"list_domains": [d.domain for d in added], "back_from_archived": back},
+    )
+
+
 def dns_records_changes(
     old: Settings | None,
     new: Settings | None,
@@ -906,5 +1153,15 @@ def dns_records_changes(
     if old is None or new is None or old is new:
         return []
     ends = _Ends(old, new, old_members, new_members)
-    found = [_exchanger(ends), _reports(ends), *_policies(ends), _delegation(ends), _zones(ends), *_sites(ends)]
+    found = [
+        _exchanger(ends),
+        _reports(ends),
+        *_policies(ends),
+        _delegation(ends),
+        _zones(ends),
+        *_sites(ends),
+        *_addresses(ends),
+        _dns_server(ends),
+        _list_domains(ends),
+    ]
     return [c for c in found if c is not None]

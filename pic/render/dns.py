@@ -17,7 +17,7 @@ from pic import names
 from pic.render import render
 from pic.settings import Settings
 
-RecordType = Literal["TXT", "MX", "NS", "A", "AAAA"]
+RecordType = Literal["TXT", "MX", "NS", "A", "AAAA", "CNAME"]
 DmarcPolicy = Literal["none", "quarantine", "reject"]
 DMARC_POLICIES: tuple[DmarcPolicy, ...] = ("none", "quarantine", "reject")
 TTL = 3600
