@@ -511,15 +511,27 @@ def check_offsite_repository(repository: str) -> str:
         )
     if repository.startswith("sftp:"):
         sftp_target(repository)
-        return repository
+        url = _SFTP_URL_RE.fullmatch(repository)
+        return _canonical_authority(repository, url) if url is not None else repository
     s3 = _S3_RE.fullmatch(repository)
     if s3 is not None:
         split_host_port(s3["authority"], port_required=False)
         if "?" in repository or "#" in repository:
             raise ValueError("holds '?' or '#', which a URL reads as a query or a fragment")
         _no_url_escape(repository)
-        return repository
+        return _canonical_authority(repository, s3)
     raise ValueError(f"is not a repository the platform can use: {REPOSITORY_FORMS}")
+
+
+def _canonical_authority(repository: str, match: re.Match[str]) -> str:
+    """The repository with the address of its ``host[:port]`` in canonical form (one repository, however its
+    address is written: the backups' resources and the plan read the same text)."""
+    start, end = match.span("authority")
+    return (
+        repository[:start]
+        + join_host_port(*split_host_port(match["authority"], port_required=False))
+        + repository[end:]
+    )
 
 
 # A known_hosts line (sshd(8) "SSH_KNOWN_HOSTS FILE FORMAT"): host patterns, key type, key.

@@ -780,11 +780,23 @@ def test_an_address_written_another_way_is_no_change(real_repo: Path) -> None:
 
 def test_a_host_and_port_is_read_with_its_address_in_canonical_form() -> None:
     """A host:port and a SOCKS URL give their IPv6 address as Python writes it, in brackets."""
-    from pic.settings import _host_port, _socks_url
+    from pic.settings import _host_port, _socks_url, check_offsite_repository
 
     assert _host_port("[2001:DB8:0::25]:25") == "[2001:db8::25]:25"
     assert _host_port("relay.example.org:587") == "relay.example.org:587"
     assert _socks_url("socks5://[0:0:0:0:0:0:0:1]:1080") == "socks5://[::1]:1080"
+    # the off-site repository: one repository however its address is written
+    assert check_offsite_repository("sftp://backup@[2001:DB8::0:1]:2222//srv/restic") == (
+        "sftp://backup@[2001:db8::1]:2222//srv/restic"
+    )
+    assert (
+        check_offsite_repository("s3:https://[2001:DB8::5]:9000/bucket/pic")
+        == "s3:https://[2001:db8::5]:9000/bucket/pic"
+    )
+    assert (
+        check_offsite_repository("sftp:backup@host.example.org:/srv/restic")
+        == "sftp:backup@host.example.org:/srv/restic"
+    )
 
 
 MX_SET = ("dkim_selector: pic,", "dkim_selector: pic, mx: mx.example.org,")
