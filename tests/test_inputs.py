@@ -1305,18 +1305,7 @@ def test_a_list_domain_at_the_contacts_domain_is_warned_however_written(tmp_path
 )
 def test_a_name_the_policy_pack_would_read_as_a_secret_is_refused(tmp_path: Path, name: str) -> None:
     """The name is the title of the member's Sympa robot: the pack would refuse robot.conf and stop every preview."""
-    from pic.render.mail import robot_conf
-    from policy import pack
-    from tests.policy_support import resource_args, validate
-
-    conf = robot_conf(
-        "listes.asso-case.org",
-        sympa_domain="listes.example.org",
-        listmaster="a@example.org",
-        selector="pic",
-        title=name,
-    )
-    assert validate(pack.no_plaintext_secret, resource_args("command:remote:Command", {"stdin": conf})) != []
+    assert _pack_refuses_robot_conf(name)
     data = member(
         name=name, site={"domains": ["asso-case.org"], "php": "8.4"}, lists={"domain": "listes.asso-case.org"}
     )
@@ -1328,6 +1317,22 @@ def test_a_name_the_policy_pack_would_read_as_a_secret_is_refused(tmp_path: Path
     assert line.startswith(f"{tmp_path}/members/case-member.yaml:{shown} name: the name (not shown) reads as "), line
     assert "no-plaintext-secret" in line and name not in line, line
     assert "a secret written in clear" in line, line  # the words fit a program given its password too
+
+
+def _pack_refuses_robot_conf(name: str) -> bool:
+    """Whether the policy pack refuses the robot.conf whose title is ``name`` (a member's Sympa robot)."""
+    from pic.render.mail import robot_conf
+    from policy import pack
+    from tests.policy_support import resource_args, validate
+
+    conf = robot_conf(
+        "listes.asso-case.org",
+        sympa_domain="listes.example.org",
+        listmaster="a@example.org",
+        selector="pic",
+        title=name,
+    )
+    return validate(pack.no_plaintext_secret, resource_args("command:remote:Command", {"stdin": conf})) != []
 
 
 @pytest.mark.parametrize(
@@ -1345,18 +1350,7 @@ def test_a_name_the_policy_pack_would_read_as_a_secret_is_refused(tmp_path: Path
 )
 def test_a_name_with_secret_words_is_taken(tmp_path: Path, name: str) -> None:
     """pic check takes it, and the policy pack takes the robot.conf it is the title of."""
-    from pic.render.mail import robot_conf
-    from policy import pack
-    from tests.policy_support import resource_args, validate
-
-    conf = robot_conf(
-        "listes.asso-case.org",
-        sympa_domain="listes.example.org",
-        listmaster="a@example.org",
-        selector="pic",
-        title=name,
-    )
-    assert validate(pack.no_plaintext_secret, resource_args("command:remote:Command", {"stdin": conf})) == []
+    assert not _pack_refuses_robot_conf(name)
     data = member(
         name=name, site={"domains": ["asso-case.org"], "php": "8.4"}, lists={"domain": "listes.asso-case.org"}
     )
