@@ -148,9 +148,9 @@ _BASH_ONLY = {
     "${": "a parameter expansion of bash's (${x/a/b}, ${x:1}, ${x^^}, ${x,,}, ${!x}, ${x[0]}), which dash, the "
     "containers' sh, refuses when it runs (Bad substitution)",
 }
-# After ${: the forms of bash alone (POSIX has ${x}, ${#x} and ${x-y} ${x=y} ${x?y} ${x+y} ${x%y} ${x#y}, each
-# with ':' before -=?+, XCU 2.6.2).
-_BASH_EXPANSION = re.compile(r"\$\{(?:!|[A-Za-z_][A-Za-z0-9_]*(?:[/^,\[]|:(?![-=?+])))")
+# After ${: the forms of bash alone (POSIX has ${x}, ${#x}, ${!} (the special parameter !) and ${x-y} ${x=y} ${x?y}
+# ${x+y} ${x%y} ${x#y}, each with ':' before -=?+, XCU 2.6.2).
+_BASH_EXPANSION = re.compile(r"\$\{(?:!(?!\})|[A-Za-z_][A-Za-z0-9_]*(?:[/^,\[]|:(?![-=?+])))")
 
 
 # The reserved words after which sh reads a command's first word (XCU 2.4, 2.9.4), and "!".

@@ -1054,6 +1054,7 @@ def test_a_command_of_bash_that_dash_reads_otherwise_is_refused(
         "bash -c 'php x.php &> ../log/x.log; [[ -f y ]] && cat <<< \"${X/a/b}\"'",  # given to bash
         ". ../priv/env && echo source if [[ function x",  # POSIX's . command; the words as arguments
         "run() { php cron.php --function f; }; run",  # POSIX's function definition
+        "php queue.php & echo ${!} > ../run/queue.pid",  # ${!}: the special parameter !, as $! (not bash's ${!x})
     ],
 )
 def test_a_command_of_posix_sh_is_taken(command: str) -> None:
