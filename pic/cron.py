@@ -203,13 +203,23 @@ def _closes(text: str, i: int, inside: str) -> bool:
     return (ch == ")" and inside in ("(", "$(")) or (ch == '"' and inside == '"') or (ch == "}" and inside == "${")
 
 
-def _opens(text: str, i: int, inside: str) -> str | None:
-    """What ``text[i:]`` opens (a key of :data:`_OPENED`) where :func:`unclosed` has ``inside`` open."""
+def _in_double_quotes(stack: list[tuple[str, int]]) -> bool:
+    """Whether what :func:`unclosed` has open is in double quotes: a double quote, or a ``${`` inside one (a
+    single quote there is a character: ``"${x:-l'asso}"``)."""
+    for kind, _ in reversed(stack):
+        if kind != "${":
+            return kind == '"'
+    return False
+
+
+def _opens(text: str, i: int, inside: str, quoted: bool = False) -> str | None:
+    """What ``text[i:]`` opens (a key of :data:`_OPENED`) where :func:`unclosed` has ``inside`` open, in double
+    quotes when ``quoted`` (:func:`_in_double_quotes`)."""
     opened = next((o for o in ("$((", "$(", "${") if text.startswith(o, i)), None)
     if opened is not None:
         return opened
     ch = text[i]
-    if ch in '`"' or (ch == "'" and inside != '"') or (ch == "(" and inside in (*_COMMANDS, "$((")):
+    if ch in '`"' or (ch == "'" and not quoted) or (ch == "(" and inside in (*_COMMANDS, "$((")):
         return ch
     return None
 
@@ -262,7 +272,7 @@ def _read(text: str) -> tuple[tuple[str, int] | None, tuple[str, int] | None]:
             i += 2 if inside == "$((" else 1
             previous = ")" if inside == "(" else "a"  # a substitution or quote goes on in its word
             continue
-        opened = _opens(text, i, inside)
+        opened = _opens(text, i, inside, _in_double_quotes(stack))
         if opened is not None:
             stack.append((opened, i))
             i += len(opened)
