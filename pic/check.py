@@ -38,6 +38,7 @@ def settings_warnings(settings: Settings, project_dir: Path) -> list[Problem]:
             )
     out += _zone_warnings(settings, file)
     out += smtp_warnings(settings, file)
+    out += offsite_time_warnings(settings)
     for key in settings.needed_secrets():
         if key not in settings.secrets:
             out.append(
@@ -65,6 +66,44 @@ def smtp_warnings(settings: Settings, file: str) -> list[Problem]:
             f'"none" with a username: pic notify sends the login and the password to {smtp.host} in clear, '
             "readable by anyone on the way; use starttls or tls (none is for a relay on this machine, or one "
             "that takes mail without a login)",
+            "warning",
+        )
+    ]
+
+
+OFFSITE_DUMPS_MAX_AGE_MINUTES = 12 * 60  # a night's copy holding the dumps of the morning before is the mistake
+
+
+def offsite_time_warnings(settings: Settings) -> list[Problem]:
+    """``pic:backup.offsite.time`` set where each night's snapshot takes the nightly dumps (``pic:backup.time``)
+    being written or those of the day before: at the dumps' own minute, or more than 12 hours after them (03:00
+    against dumps at 03:15: 23 h 45 after). The age of the dumps each snapshot holds is the time from
+    ``pic:backup.time`` to ``offsite.time``, around the clock (both in the hosts' local time)."""
+    offsite = settings.backup.offsite
+    if offsite is None:
+        return []
+    dumps, copy = (int(t[:2]) * 60 + int(t[3:]) for t in (settings.backup.time, offsite.time))
+    age = (copy - dumps) % (24 * 60)
+    if 0 < age <= OFFSITE_DUMPS_MAX_AGE_MINUTES:
+        return []
+    if age == 0:
+        what = (
+            f"starts with the nightly dumps (pic:backup.time {settings.backup.time}): each snapshot leaves out the "
+            "dumps still being written and holds the night before's in their place"
+        )
+    else:
+        what = (
+            f"starts {age // 60} h {age % 60:02d} after the nightly dumps (pic:backup.time {settings.backup.time}): "
+            "each snapshot holds dumps made that long before, a database restored from it loses that much more"
+        )
+    file, line = settings.where("backup", "offsite", "time")
+    return [
+        Problem(
+            file,
+            line,
+            "pic:backup.offsite.time",
+            f"{offsite.time} {what}; set it once the dumps are done, e.g. an hour or so after pic:backup.time "
+            "(default 04:30 for dumps at 03:15)",
             "warning",
         )
     ]

@@ -157,3 +157,36 @@ def test_only_the_secrets_the_settings_need_are_asked_for(
 
 def test_a_stack_of_local_hosts_needs_no_ssh_key() -> None:
     assert load_settings(ROOT, "dev").needed_secrets() == ["dbAdminPassword"]
+
+
+@pytest.mark.parametrize(
+    ("backup_time", "offsite_time", "said"),
+    [
+        ("03:15", "04:30", None),  # the defaults: dumps 1 h 15 old
+        ("23:30", "00:30", None),  # past midnight: 1 h after
+        ("03:15", "15:15", None),  # 12 h after: the bound, taken
+        ("03:15", "03:00", "starts 23 h 45 after the nightly dumps (pic:backup.time 03:15)"),
+        ("05:00", "04:30", "starts 23 h 30 after the nightly dumps (pic:backup.time 05:00)"),
+        ("03:15", "15:16", "starts 12 h 01 after the nightly dumps"),
+        ("03:15", "03:15", "starts with the nightly dumps (pic:backup.time 03:15)"),
+    ],
+)
+def test_an_off_site_copy_set_before_the_dumps_or_at_their_minute_is_a_warning_at_its_line(
+    tmp_path: Path, backup_time: str, offsite_time: str, said: str | None
+) -> None:
+    """Each night's snapshot holds the dumps made between pic:backup.time and offsite.time, around the clock."""
+    project = project_copy(tmp_path)
+    path = project / "Pulumi.prod.yaml"
+    old = '  pic:backup: {time: "03:15", keep_days: 7}'
+    text = path.read_text()
+    line = text.splitlines().index(old) + 1
+    new = f'  pic:backup: {{time: "{backup_time}", keep_days: 7, offsite: {S3[:-1]}, time: "{offsite_time}"}}}}'
+    path.write_text(text.replace(old, new))
+    warnings = check(project, "prod", write_members(tmp_path / "m", {}), dt.date(2026, 1, 1)).warnings
+    told = [w for w in warnings if w.path == "pic:backup.offsite.time"]
+    if said is None:
+        assert told == []
+        return
+    assert len(told) == 1 and said in told[0].message, told
+    assert told[0].line == line and told[0].file.endswith("Pulumi.prod.yaml")
+    assert told[0].message.startswith(f"{offsite_time} ")
