@@ -4,7 +4,8 @@ Creates, on the DNS server host:
 - ``<name>-server``: installs NSD and writes its configuration (the zones, the
   addresses it answers on), then restarts it;
 - ``<name>-zone-<zone>``: one per zone, writes the zone file from the records
-  that fall in it (the DmarcPolicy records of the list domains under it),
+  that fall in it (the DmarcPolicy records of the list domains under it,
+  and the NS records of the zones it holds that are served too),
   checks it with ``nsd-checkzone`` before it replaces the served one, and
   reloads it. The serial only moves when the records do.
 
@@ -49,6 +50,7 @@ def _zone_script(zone: str, args: DnsZonesArgs, groups: Sequence[list[dns.Record
         hostmaster=args.hostmaster,
         serial=dns.SERIAL_MARKER,
         ns_addresses=args.listen,
+        delegations=dns.child_zones(zone, args.zones),
     )
     return dns.zone_script(zone, text, zonesdir=ZONES_DIR)
 

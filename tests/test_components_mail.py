@@ -200,7 +200,7 @@ def test_dmarc_policy_refuses_a_bad_policy(pulumi_env: RecordingMonitor) -> None
 @pulumi.runtime.test
 def test_dns_zones_publish_the_records_of_their_zone(pulumi_env: RecordingMonitor) -> pulumi.Output[None]:
     server = _sympa()
-    zones = ["example.org", "amis-du-rhone.org"]
+    zones = ["example.org", "amis-du-rhone.org", "sub.example.org"]  # the last one delegated by the first
     policies = [
         _policy(f"dmarc-{d.domain}", d, server.dkim_public_keys[d.domain], dns.zone_of(d.domain, zones))
         for d in example_domains()
@@ -230,6 +230,8 @@ def test_dns_zones_publish_the_records_of_their_zone(pulumi_env: RecordingMonito
         amis = unwrap(regs["dns-zone-amis-du-rhone.org"].inputs["stdin"])
         assert 'pic._domainkey.listes\tIN\tTXT\t"v=DKIM1; k=rsa; p=MOCKPUBsympa-dkim-listes.amis-du-rhone.org"' in amis
         assert "chorale" not in amis
+        assert "sub\tIN\tNS\tns1.example.org." in example_zone.splitlines()
+        assert "\tNS\t" not in unwrap(regs["dns-zone-sub.example.org"].inputs["stdin"]).replace("@\tIN\tNS", "")
         assert regs["dns-server"].urn in regs["dns-zone-example.org"].dependencies
 
     return dz.zones.apply(check)

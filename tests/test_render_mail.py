@@ -127,6 +127,52 @@ def _zone(zone: str, serial: str = "2026112801") -> str:
     )
 
 
+def test_child_zones_are_the_nearest_ones_below() -> None:
+    zones = ["example.org", "listes.example.org", "a.listes.example.org", "b.c.example.org", "amis-du-rhone.org"]
+    assert dns.child_zones("example.org", zones) == ["b.c.example.org", "listes.example.org"]
+    assert dns.child_zones("listes.example.org", zones) == ["a.listes.example.org"]
+    assert dns.child_zones("amis-du-rhone.org", zones) == []
+    assert dns.child_zones("badexample.org", ["example.org", "badexample.org", "x.example.org"]) == []
+
+
+@pytest.mark.daemon
+def test_a_zone_served_below_another_is_delegated_in_it_and_both_pass_the_checkers(tmp_path: Path) -> None:
+    """The parent holds the child's NS records (RFC 1034 §4.2.1), the glue of a name server in the child too;
+    without them a server holding the parent alone answers for the child's names as its own."""
+    nsd_checkzone = require_program("nsd-checkzone")
+    named_checkzone = require_program("named-checkzone")
+    zones = ["example.org", "listes.example.org"]
+    nameservers = ["ns1.listes.example.org", "ns.example.net"]
+    recs = [r for d in example_domains() for r in records_of(d) if dns.zone_of(r.name, zones)]
+    for zone in zones:
+        text = dns.zone_file(
+            zone,
+            [r for r in recs if dns.zone_of(r.name, zones) == zone],
+            nameservers=nameservers,
+            hostmaster="admin@example.org",
+            serial="2026120201",
+            ns_addresses=["192.0.2.53"],
+            delegations=dns.child_zones(zone, zones),
+        )
+        lines = text.splitlines()
+        if zone == "example.org":
+            assert "listes\tIN\tNS\tns1.listes.example.org." in lines and "listes\tIN\tNS\tns.example.net." in lines
+            assert "ns1.listes\tIN\tA\t192.0.2.53" in lines  # the glue of the name server below the cut
+        else:
+            assert not [ln for ln in lines if "\tNS\t" in ln and not ln.startswith("@")]
+        path = tmp_path / f"{zone}.zone"
+        path.write_text(text)
+        out = subprocess.run([nsd_checkzone, zone, str(path)], check=False, capture_output=True, text=True)
+        assert out.returncode == 0, out.stdout + out.stderr
+        out = subprocess.run(
+            [named_checkzone, "-k", "fail", "-m", "fail", zone, str(path)], check=False, capture_output=True, text=True
+        )
+        assert out.returncode == 0, out.stdout + out.stderr
+    with pytest.raises(ValueError, match=r"delegations of zones not below it: amis-du-rhone\.org"):
+        dns.zone_file("example.org", [], nameservers=nameservers, hostmaster="a@b.org", serial="1",
+                      ns_addresses=["192.0.2.53"], delegations=["amis-du-rhone.org"])  # fmt: skip
+
+
 def test_zone_refuses_records_outside_it() -> None:
     with pytest.raises(ValueError, match="records outside the zone"):
         dns.zone_file(

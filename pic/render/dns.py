@@ -114,6 +114,14 @@ def zone_of(name: str, zones: Iterable[str]) -> str | None:
     return best
 
 
+def child_zones(zone: str, zones: Iterable[str]) -> list[str]:
+    """The zones of ``zones`` whose nearest enclosing zone among them is ``zone`` (``listes.example.org`` for
+    ``example.org``, not ``a.listes.example.org`` when ``listes.example.org`` is one too): those ``zone``
+    delegates (RFC 1034 §4.2.1: the parent holds the NS records of the cut), sorted."""
+    zones = list(zones)
+    return sorted(z for z in zones if z != zone and zone_of(z, [o for o in zones if o != z]) == zone)
+
+
 def txt_strings(value: str) -> str:
     """A TXT value as quoted character-strings of at most 255 octets (long DKIM keys need several)."""
     if not value.isascii():
@@ -140,8 +148,12 @@ def zone_file(
     hostmaster: str,
     serial: str,
     ns_addresses: Sequence[str] = (),
+    delegations: Sequence[str] = (),
 ) -> str:
-    """A zone file for NSD: SOA, NS, then the records that belong to ``zone`` (others are refused).
+    """A zone file for NSD: SOA, NS, then the records that belong to ``zone`` (others are refused), and the NS
+    records of each zone in ``delegations`` (zones below it served too, :func:`child_zones`), with the same name
+    servers: without them the parent holds no cut, and a server holding the parent alone (a secondary) answers
+    for the child's names as its own.
 
     ``serial`` is written as is: the placing script puts the real serial in
     place of a marker, so an unchanged zone keeps its serial.
@@ -151,7 +163,11 @@ def zone_file(
     outside = [r.name for r in records if zone_of(r.name, [zone]) is None]
     if outside:
         raise ValueError(f"zone {zone}: records outside the zone: {', '.join(sorted(set(outside)))}")
-    records = [*records, *_glue(zone, nameservers, ns_addresses)]
+    below = [d for d in delegations if d == zone or zone_of(d, [zone]) is None]
+    if below:
+        raise ValueError(f"zone {zone}: delegations of zones not below it: {', '.join(sorted(set(below)))}")
+    cuts = [Record(child, "NS", ns + ".") for child in delegations for ns in nameservers]
+    records = [*records, *cuts, *_glue(zone, nameservers, ns_addresses)]
     mailbox = soa_mailbox(hostmaster)
     lines = [(_owner(r.name, zone), r.type, rdata(r)) for r in sorted(set(records))]
     return render(
