@@ -69,6 +69,7 @@ def build(
                 "days_left": st.days_left,
                 "contact": {"name": m.spec.contact.name, "email": m.spec.contact.email},
                 "exception_until": exc.until.isoformat() if exc is not None else None,
+                "exception_ended": exc.until < on if exc is not None else None,
                 "told_on": _told_on(told, m.slug, key),
             }
         )
@@ -119,6 +120,14 @@ def _told_on(told: dict[tuple[str, str], dt.date] | None, slug: str, runtime: st
     return day.isoformat() if day is not None else None
 
 
+def _exception_until(c: dict[str, Any]) -> str:
+    """The exception's last day, marked when it is past: an ended exception no longer holds."""
+    if not c["exception_until"]:
+        return "-"
+    until = str(c["exception_until"])
+    return until + (" (ended)" if c.get("exception_ended") else "")
+
+
 def _table(rows: list[list[str]]) -> list[str]:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     return ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows]
@@ -146,7 +155,7 @@ def as_text(data: dict[str, Any]) -> str:
                     c["state"],
                     c["eol"],
                     f"{c['contact']['name']} <{c['contact']['email']}>",
-                    c["exception_until"] or "-",
+                    _exception_until(c),
                     f"told on {c['told_on']}" if c.get("told_on") else "not told",
                 ]
             )

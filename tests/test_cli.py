@@ -111,10 +111,12 @@ def test_report_json_keys(capsys: pytest.CaptureFixture[str]) -> None:
             "days_left",
             "contact",
             "exception_until",
+            "exception_ended",
             "told_on",
         }
         assert set(c["contact"]) == {"name", "email"}
     assert contacts[0]["exception_until"] == "2027-03-31"
+    assert [c["exception_ended"] for c in contacts] == [False, None]
     assert [c["told_on"] for c in contacts] == [None, None], "nobody told: no notices.yaml in the example"
     assert contacts[1]["contact"]["email"] == "jean.petit@free.fr"
     assert data["counts"] == {
@@ -145,6 +147,26 @@ def test_report_on_a_later_day_moves_states(capsys: pytest.CaptureFixture[str]) 
     assert rc == 0
     states = {r["runtime"]: r["state"] for r in json.loads(out)["runtimes"]}
     assert states == {"7.4": "eol", "8.2": "eol", "8.3": "warning", "8.4": "supported", "8.5": "supported"}
+
+
+def test_report_marks_an_exception_that_has_ended(capsys: pytest.CaptureFixture[str]) -> None:
+    """jardins-partages' exception runs until 2027-03-31: on 2027-06-01 it no longer holds, and the
+    report says so rather than showing its date as if it were running."""
+    argv = ["report", "--project", str(ROOT), "--members", str(MEMBERS), "--on", "2027-06-01"]
+    rc, out, _ = _run(capsys, *argv, "--format", "json")
+    assert rc == 0
+    by_slug = {c["slug"]: c for c in json.loads(out)["members_to_contact"]}
+    assert (by_slug["jardins-partages"]["exception_until"], by_slug["jardins-partages"]["exception_ended"]) == (
+        "2027-03-31",
+        True,
+    )
+    rc, out, _ = _run(capsys, *argv)
+    assert rc == 0
+    row = next(line for line in out.splitlines() if "jardins-partages" in line)
+    assert "2027-03-31 (ended)" in row
+    rc, out, _ = _run(capsys, *argv[:-1], "2027-03-31")
+    row = next(line for line in out.splitlines() if "jardins-partages" in line)
+    assert "2027-03-31" in row and "(ended)" not in row, "its last day still holds"
 
 
 def test_new_writes_a_member_that_passes_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
