@@ -24,7 +24,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import ClassVar, NoReturn, TextIO
 
 from pic.check import check
 from pic.commands import arguments, date_argument, move_script, notify, status
@@ -32,6 +32,7 @@ from pic.errors import PicError, Problem, shown_name, terminal_safe
 from pic.notices import MAX_RECORD_BYTES
 from pic.registry import load_registry
 from pic.settings import display_path, load_settings
+from pic.validators import SLUG_WORDS
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 # sysexits.h's EX_IOERR: the output cannot be written (a full disk, `>/dev/full`, a closed standard output).
@@ -52,6 +53,48 @@ class _Parser(argparse.ArgumentParser):
     written as an argument of its own still ends the options. The subcommands' parsers are of this class
     (``add_subparsers`` makes them of their parent's).
     """
+
+    # The positional arguments that take a name, and what such a name is: a value starting with "-" is
+    # read by argparse as an option, and the argument said missing without a word of that value.
+    _NAMES: ClassVar[dict[str, str]] = {"slug": f"a slug is {SLUG_WORDS}"}
+    _args: list[str] | None = None
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        self._args = list(sys.argv[1:] if args is None else args)
+        return super().parse_known_args(args, namespace)
+
+    def error(self, message: str) -> NoReturn:
+        """A name argument said missing while a value starting with "-" that is no option of the command was
+        given: the error names that value and says what a name is (``pic new -velo``: the slug was said
+        missing, ``-velo`` not named)."""
+        prefix = "the following arguments are required: "
+        if message.startswith(prefix) and self._args is not None:
+            missing = message[len(prefix) :].split(", ")
+            unknown = [a for a in self._options_given() if not self._is_option(a.split("=", 1)[0])]
+            for action in self._actions:
+                if not action.option_strings and action.dest in missing and action.dest in self._NAMES and unknown:
+                    super().error(
+                        f"argument {action.dest}: {unknown[0]!r} is no {action.dest} nor an option of {self.prog}: "
+                        f"{self._NAMES[action.dest]}"
+                    )
+        super().error(message)
+
+    def _is_option(self, arg: str) -> bool:
+        """An option of the command, or an abbreviation argparse takes for one (``--nam`` for ``--name``)."""
+        known = self._option_string_actions
+        return arg in known or (arg.startswith("--") and any(o.startswith(arg) for o in known))
+
+    def _options_given(self) -> list[str]:
+        """The arguments before ``--`` that argparse reads as options."""
+        out: list[str] = []
+        for a in self._args or []:
+            if a == "--":
+                break
+            if a.startswith("-") and len(a) > 1:
+                out.append(a)
+        return out
 
     def _get_values(self, action: argparse.Action, arg_strings: list[str]) -> object:
         if action.option_strings and action.nargs in (None, argparse.OPTIONAL) and arg_strings == ["--"]:

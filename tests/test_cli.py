@@ -59,6 +59,37 @@ def test_usage_errors_exit_2(argv: list[str]) -> None:
     assert "usage:" in proc.stderr and "Traceback" not in proc.stderr
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["new", "-velo", "--name", "Vélo", "--email", "contact@velo.org"],
+        ["new", "--velo=x", "--name", "Vélo", "--email", "contact@velo.org"],
+        ["move-script", "-velo", "--to", "web2"],
+    ],
+)
+def test_a_slug_starting_with_a_hyphen_is_named_in_the_usage_error(argv: list[str]) -> None:
+    """argparse reads -velo as an option and said only "the following arguments are required: slug"."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "pic", *argv],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert proc.returncode == 2, proc
+    last = proc.stderr.splitlines()[-1]
+    assert f"argument slug: {argv[1]!r} is no slug nor an option of pic {argv[0]}" in last, last
+    assert "starting with a letter" in last
+
+
+def test_a_missing_slug_without_a_stray_option_is_said_missing(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["new", "--nam", "Vélo", "--email", "contact@velo.org"])
+    assert exc.value.code == 2
+    assert "the following arguments are required: slug" in capsys.readouterr().err, "--nam is --name, no stray"
+
+
 def test_unknown_stack_is_invalid_not_a_crash(capsys: pytest.CaptureFixture[str]) -> None:
     rc, _, err = _run(capsys, "check", "--project", str(ROOT), "--stack", "staging")
     assert rc == 1 and "Pulumi.staging.yaml" in err
