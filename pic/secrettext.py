@@ -128,6 +128,18 @@ _NSENTER_OPTIONS = (
     + r")?(?![^\s;&|)'\"])))*+"
     + _END_OF_OPTIONS
 )
+# docker's, podman's and nerdctl's own options, before their command (docker --context prod exec, docker -H
+# tcp://h:2375 run, podman --remote exec): those taking a value (-H|--host, -c|--context or podman's --connection,
+# --config, -l|--log-level, --tlscacert..., podman's --url, --identity, --root..., nerdctl's -n|--namespace,
+# -a|--address...), the others none (-D|--debug, --tls, --tlsverify, podman's -r|--remote)
+_CONTAINER_GLOBAL = _options(
+    "Dr",
+    "Hclan",
+    "host|context|config|log-level|tlscacert|tlscert|tlskey|url|connection|identity|root|runroot|storage-driver"
+    "|storage-opt|cgroup-manager|events-backend|conmon|runtime|runtime-flag|tmpdir|hooks-dir|module"
+    "|network-cmd-path|network-config-dir|volumepath|imagestore|db-backend|ssh|namespace|address|snapshotter"
+    "|data-root|cni-path|cni-netconfpath|hosts-dir",
+)
 # The programs that run a command given as their arguments, with their options and the words they take before
 # it (each followed by the command, a word that is no option): sudo and doas (not sudo -S, itself a reader),
 # env (and its -u NAME), timeout (and its DURATION), nice (-n N), nohup, command (-p: not -v, which runs
@@ -151,7 +163,7 @@ _RUNS_ARGUMENTS = (
     rf"|xargs{_options('0oprtx', 'dEILnPs', 'delimiter|max-[a-z]+|process-slot-var', 'arg-file')}"
     rf"[ \t]+(?:-[0oprtx]*a[ \t]*|--arg-file(?:=|[ \t]+)){_WORD}"
     rf"{_options('0oprtx', 'adEILnPs', 'arg-file|delimiter|max-[a-z]+')}"
-    rf"|(?:docker|podman|nerdctl)(?:[ \t]+container)?[ \t]+exec"
+    rf"|(?:docker|podman|nerdctl){_CONTAINER_GLOBAL}(?:[ \t]+container)?[ \t]+exec"
     rf"{_options('dt', 'euw', 'detach-keys|env(?:-file)?|user|workdir', 'interactive')}"
     rf"[ \t]+(?:-[dt]*i[dt]*(?:[euw][ \t]*{_WORD})?|--interactive(?:=true)?)(?![^\s;&|)])"
     rf"{_options('dit', 'euw', 'detach-keys|env(?:-file)?|user|workdir')}"
@@ -163,7 +175,7 @@ _RUNS_ARGUMENTS = (
     rf"{_options('itq', 'cfn', 'container|filename|namespace|context|pod-running-timeout', words=True)}[ \t]+--"
     # docker|podman|nerdctl run -i IMAGE (its options before and after -i; without -i the command's standard input
     # is none)
-    rf"|(?:docker|podman|nerdctl)(?:[ \t]+container)?[ \t]+run"
+    rf"|(?:docker|podman|nerdctl){_CONTAINER_GLOBAL}(?:[ \t]+container)?[ \t]+run"
     rf"{_options('dtPq', 'acehlmpuvw', _RUN_VALUED, 'interactive')}"
     rf"[ \t]+(?:-[dtPq]*i[dtPq]*(?:[acehlmpuvw][ \t]*{_WORD})?|--interactive(?:=true)?)(?![^\s;&|)])"
     rf"{_options('dtiPq', 'acehlmpuvw', _RUN_VALUED)}[ \t]+(?!-){_WORD}"

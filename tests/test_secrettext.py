@@ -135,6 +135,16 @@ PIPED = "a password piped to a program"
         f"docker exec -i db sh -c 'passwd alice; echo ok' <<< {PW}",
         f"ssh nas.example.org 'kinit alice; klist' <<< {PW}",
         f"sh -c 'mysql -u asso -p asso; echo done' <<< {PW}",
+        # docker's, podman's and nerdctl's own options before exec or run
+        f"docker --context x exec -i ctr kinit alice <<< {PW}",
+        f"docker -H tcp://h:2375 run -i img passwd <<< {PW}",
+        f"docker --host=unix:///run/docker.sock -D exec -i ctr kinit <<< {PW}",
+        f"docker --tls --tlscacert ca.pem -l error exec -i ctr passwd <<< {PW}",
+        f"docker -c prod container exec -i ctr kinit <<< {PW}",
+        f"podman --remote exec -i ctr kinit <<< {PW}",
+        f"podman --url ssh://h/run/podman.sock --connection h run -i img passwd <<< {PW}",
+        f"nerdctl -n k8s.io exec -i ctr kinit <<< {PW}",
+        f"echo {PW} | docker --context x exec -i ctr kinit alice",
     ],
 )
 def test_a_password_given_to_a_program_run_as_a_command_is_found(command: str) -> None:
@@ -204,6 +214,13 @@ def test_a_password_given_to_a_program_run_as_a_command_is_found(command: str) -
         f"echo {PW} | taskset -p 0x1 1234",
         # the usual commands through them
         "docker run --rm -v /x:/x image backup.sh",
+        "docker --context prod ps",
+        "docker -H unix:///x exec ctr php cron.php",
+        "docker --context prod exec -i ctr php cron.php",
+        f"echo {PW} | docker --context prod exec ctr passwd",
+        f"echo {PW} | docker -H tcp://h:2375 run --rm img passwd",
+        f"echo {PW} | docker --context passwd exec -i ctr logger hello",
+        "podman --remote exec ctr php occ background:job:worker",
         "taskset -c 0 php cron.php",
         "chrt -i 0 nice -n 19 php cron.php",
         "systemd-run --user --pipe --wait php bin/sync.php",
