@@ -263,9 +263,13 @@ _COMMAND_NAMES = (
 )
 # mysql -p as a command too: the start of a string run by a shell (sh -c 'mysql -p db; x' <<< PW)
 _MYSQL_READER = rf"\b(?:mysql|mariadb)[\w-]*\s(?:{_ARGS}\s)?(?:-p|--password)(?=[\"']*(?:\s|$|[;&|)]))"
+# A program reading it because of an option (docker login --password-stdin, gpg --passphrase-fd 0) as a command
+# too: the start of a string run by a shell, the rest of the string after it (sh -c 'docker login -u a
+# --password-stdin reg; docker pull x' <<< PW), its option among its arguments up to a separator or a quote
 _COMMAND_READER = (
     rf"{_AT_COMMAND}(?:{_COMMAND_NAMES}|{_MYSQL_READER}"
-    rf"|sudo{_SUDO_OPTIONS}[ \t]+(?:-[A-Za-z]*S[A-Za-z]*|--stdin)(?![\w-]))"
+    rf"|sudo{_SUDO_OPTIONS}[ \t]+(?:-[A-Za-z]*S[A-Za-z]*|--stdin)(?![\w-])"
+    rf"|(?(sq)|(?(dq)|(?!)))(?=[^\n|;&'\"]{{0,200}}?{_READER_START}{_OPTION_READER}))"
 )
 _STDIN_READER = rf"(?:{_READER_START}(?:{_MYSQL_READER}|{_OPTION_READER})|{_COMMAND_READER})"
 _STDIN_READER_ALONE = _STDIN_READER.replace(

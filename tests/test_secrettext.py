@@ -135,6 +135,11 @@ PIPED = "a password piped to a program"
         f"docker exec -i db sh -c 'passwd alice; echo ok' <<< {PW}",
         f"ssh nas.example.org 'kinit alice; klist' <<< {PW}",
         f"sh -c 'mysql -u asso -p asso; echo done' <<< {PW}",
+        # a program reading it because of an option, at the start of the string, more commands after it
+        f"sh -c 'docker login -u a --password-stdin reg.example.org; docker pull x' <<< {PW}",
+        f"sh -c 'podman login -u a --password-stdin reg.example.org && podman pull x' <<< {PW}",
+        f'bash -c "helm registry login -u a --password-stdin reg.example.org; helm pull x" <<< {PW}',
+        f"sh -c 'gpg --batch --passphrase-fd 0 -d x.gpg > x; rm x.gpg' <<EOF\n{PW}\nEOF",
         # docker's, podman's and nerdctl's own options before exec or run
         f"docker --context x exec -i ctr kinit alice <<< {PW}",
         f"docker -H tcp://h:2375 run -i img passwd <<< {PW}",
@@ -221,6 +226,8 @@ def test_a_password_given_to_a_program_run_as_a_command_is_found(command: str) -
         f"echo {PW} | docker -H tcp://h:2375 run --rm img passwd",
         f"echo {PW} | docker --context passwd exec -i ctr logger hello",
         "podman --remote exec ctr php occ background:job:worker",
+        "sh -c 'docker pull x; docker login -u a --password-stdin reg' < ../secrets/reg.txt",
+        f"sh -c 'docker pull x; docker ps' <<< {PW}",
         "taskset -c 0 php cron.php",
         "chrt -i 0 nice -n 19 php cron.php",
         "systemd-run --user --pipe --wait php bin/sync.php",
