@@ -56,7 +56,10 @@ class _Parser(argparse.ArgumentParser):
 
     # The positional arguments that take a name, and what such a name is: a value starting with "-" is
     # read by argparse as an option, and the argument said missing without a word of that value.
-    _NAMES: ClassVar[dict[str, str]] = {"slug": f"a slug is {SLUG_WORDS}"}
+    _NAMES: ClassVar[dict[str, str]] = {
+        "slug": f"a slug is {SLUG_WORDS}",
+        "files": "a file whose name starts with a hyphen is given after --, or as ./NAME",
+    }
     _args: list[str] | None = None
 
     def parse_known_args(  # type: ignore[override]
@@ -74,9 +77,10 @@ class _Parser(argparse.ArgumentParser):
             missing = message[len(prefix) :].split(", ")
             unknown = [a for a in self._options_given() if not self._is_option(a.split("=", 1)[0])]
             for action in self._actions:
-                if not action.option_strings and action.dest in missing and action.dest in self._NAMES and unknown:
+                shown = str(action.metavar or action.dest)
+                if not action.option_strings and shown in missing and action.dest in self._NAMES and unknown:
                     super().error(
-                        f"argument {action.dest}: {unknown[0]!r} is no {action.dest} nor an option of {self.prog}: "
+                        f"argument {shown}: {unknown[0]!r} is no {shown} nor an option of {self.prog}: "
                         f"{self._NAMES[action.dest]}"
                     )
         super().error(message)

@@ -83,6 +83,21 @@ def test_a_slug_starting_with_a_hyphen_is_named_in_the_usage_error(argv: list[st
     assert "starting with a letter" in last
 
 
+def test_a_subscriber_export_named_with_a_leading_hyphen_is_named_in_the_usage_error() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "pic", "lists", "audit", "-x.txt"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert proc.returncode == 2, proc
+    last = proc.stderr.splitlines()[-1]
+    assert "argument FILE: '-x.txt' is no FILE nor an option of pic lists audit" in last, last
+    assert "after --" in last
+
+
 def test_a_missing_slug_without_a_stray_option_is_said_missing(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exc:
         main(["new", "--nam", "Vélo", "--email", "contact@velo.org"])
