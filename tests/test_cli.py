@@ -59,6 +59,20 @@ def test_usage_errors_exit_2(argv: list[str]) -> None:
     assert "usage:" in proc.stderr and "Traceback" not in proc.stderr
 
 
+def _usage_error(*argv: str) -> str:
+    """The last line ``pic ARGV`` writes to stderr, run as an admin runs it (argparse's own exit), asserting exit 2."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "pic", *argv],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert proc.returncode == 2, proc
+    return proc.stderr.splitlines()[-1]
+
+
 @pytest.mark.parametrize(
     "argv",
     [
@@ -69,31 +83,13 @@ def test_usage_errors_exit_2(argv: list[str]) -> None:
 )
 def test_a_slug_starting_with_a_hyphen_is_named_in_the_usage_error(argv: list[str]) -> None:
     """argparse reads -velo as an option and said only "the following arguments are required: slug"."""
-    proc = subprocess.run(
-        [sys.executable, "-m", "pic", *argv],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-    assert proc.returncode == 2, proc
-    last = proc.stderr.splitlines()[-1]
+    last = _usage_error(*argv)
     assert f"argument slug: {argv[1]!r} is no slug nor an option of pic {argv[0]}" in last, last
     assert "starting with a letter" in last
 
 
 def test_a_subscriber_export_named_with_a_leading_hyphen_is_named_in_the_usage_error() -> None:
-    proc = subprocess.run(
-        [sys.executable, "-m", "pic", "lists", "audit", "-x.txt"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-    assert proc.returncode == 2, proc
-    last = proc.stderr.splitlines()[-1]
+    last = _usage_error("lists", "audit", "-x.txt")
     assert "argument FILE: '-x.txt' is no FILE nor an option of pic lists audit" in last, last
     assert "after --" in last
 
