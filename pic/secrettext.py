@@ -386,10 +386,11 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
         ("=", ":"),
     ),
     # a shell word (env DB_PASSWORD=..., docker run -e ...), quoted too ('DB_PASSWORD=...'), or an option's value
-    # (docker run --env=DB_PASSWORD=..., -e=..., systemd-run --setenv=...); HTTPie's query item, token==VALUE, too
+    # (docker run --env=DB_PASSWORD=..., -e=..., systemd-run --setenv=...); HTTPie's query item, token==VALUE, too.
+    # Not kubectl create secret's --from-file=password=FILE: a key, then the file it reads the value from
     (
         "a password assignment",
-        _Pattern(rf"(?i)(?<=[\s\"'])(?:--[\w-]+=|-[A-Za-z]=)?{_KEY}(?:==|=(?!=)){_VALUE}"),
+        _Pattern(rf"(?i)(?<=[\s\"'])(?:--(?!from-file=)[\w-]+=|-[A-Za-z]=)?{_KEY}(?:==|=(?!=)){_VALUE}"),
         ("=",),
     ),
     # a label among other words: a word naming a password alone (pass, password, pwd, French mdp and mot de

@@ -580,6 +580,7 @@ def test_an_ordinary_name_with_such_a_word_is_none(name: str) -> None:
         f"podman run -e=API_TOKEN={PW} registry.example.org/sync",
         f"systemd-run --user --setenv=DB_PASS={PW} php bin/sync.php",
         f"kubectl run sync --image=registry.example.org/sync --env=SECRET_KEY={PW}",
+        f"kubectl create secret generic db --from-literal=password={PW}",
     ],
 )
 def test_an_assignment_given_as_an_option_s_value_is_found(command: str) -> None:
@@ -593,6 +594,9 @@ def test_an_assignment_given_as_an_option_s_value_is_found(command: str) -> None
         "docker run --rm -e=TZ=Europe/Paris image backup.sh",
         'docker exec --env=DB_PASSWORD="$(cat ../priv/db-pass)" db php bin/sync.php',
         "php bin/console app:users --filter=status=active --sort=created_at",
+        # kubectl create secret's --from-file=KEY=FILE: the value is read from the file
+        "kubectl create secret generic db --from-file=password=priv/db-pass",
+        "kubectl create secret generic api -n asso --from-file=api-token=priv/token --dry-run=client -o yaml",
     ],
 )
 def test_an_option_s_value_assigning_no_password_is_none(command: str) -> None:
