@@ -260,8 +260,10 @@ def _read(text: str) -> tuple[tuple[str, int] | None, tuple[str, int] | None]:
                 previous = "a"
             i += 1
             continue
-        if ch == "\\":
-            i, previous = i + 2, "a"
+        if ch == "\\" or text.startswith("&&", i):
+            # a backslash quotes the next character; && is one operator, read whole by sh and bash alike: a > after
+            # it is a redirection (a &&>log b), not bash's &>
+            i, previous = i + 2, "a" if ch == "\\" else "&"
             continue
         bash = bash or _bash_only(text, i, inside)
         if ch == "$" and text[i + 1 : i + 2] in _SPECIAL:
