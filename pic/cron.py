@@ -212,6 +212,12 @@ def _in_double_quotes(stack: list[tuple[str, int]]) -> bool:
     return False
 
 
+def _in_arithmetic(stack: list[tuple[str, int]]) -> bool:
+    """Whether what :func:`unclosed` has open is in an arithmetic expansion: a ``$((``, or parentheses in one,
+    which group numbers there (``$(( (a=(1)) * 2 ))``), no subshell's."""
+    return next((kind for kind, _ in reversed(stack) if kind != "("), "") == "$(("
+
+
 def _opens(text: str, i: int, inside: str, quoted: bool = False) -> str | None:
     """What ``text[i:]`` opens (a key of :data:`_OPENED`) where :func:`unclosed` has ``inside`` open, in double
     quotes when ``quoted`` (:func:`_in_double_quotes`)."""
@@ -265,7 +271,7 @@ def _read(text: str) -> tuple[tuple[str, int] | None, tuple[str, int] | None]:
             # it is a redirection (a &&>log b), not bash's &>
             i, previous = i + 2, "a" if ch == "\\" else "&"
             continue
-        bash = bash or _bash_only(text, i, inside)
+        bash = bash or _bash_only(text, i, "$((" if _in_arithmetic(stack) else inside)
         if ch == "$" and text[i + 1 : i + 2] in _SPECIAL:
             i, previous = i + 2, "a"  # $$, $#, $?...: a parameter, not the start of $(, ${ or a comment
             continue

@@ -1057,6 +1057,7 @@ def test_a_command_of_bash_that_dash_reads_otherwise_is_refused(
         "php queue.php & echo ${!} > ../run/queue.pid",  # ${!}: the special parameter !, as $! (not bash's ${!x})
         'php rappel.php "${MSG:-C\'est fait}"',  # a single quote in ${...} in double quotes is a character
         "php a.php &&>../log/b.log php b.php",  # && then a redirection, in dash as in bash (no &>)
+        "sleep $(( (n=($(date +%s) % 7)) * 60 + (n<(3)) ))",  # parentheses of arithmetic: no array, no <(...)
     ],
 )
 def test_a_command_of_posix_sh_is_taken(command: str) -> None:
