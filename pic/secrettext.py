@@ -669,7 +669,8 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
             # the name: the first or second word (drush cset CONFIG NAME, occ config:app:set APP NAME), options
             # around; then its value, or occ's --type=... --value=...
             r"(?>(?:\s+-\S+)*)(?:\s+[\"']*[^\s\"'-][^\s\"']*)?(?>(?:\s+-\S+)*)"
-            rf"\s+[\"']*{_KEY}[\"']*(?:\s+--type[=\s]+\S+)?\s+(?:--value(?:=|\s+))?(?![\"']*-){_VALUE}"
+            # (the name a word of its own, its quotes closed after it: not blogname 'Pass Culture Lyon')
+            rf"\s+(?P<q>[\"']+)?{_KEY}(?(q)[\"']+)(?:\s+--type[=\s]+\S+)?\s+(?:--value(?:=|\s+))?(?![\"']*-){_VALUE}"
         ),
         ("set", "option"),
     ),

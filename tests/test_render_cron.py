@@ -506,6 +506,8 @@ def test_a_command_holding_a_secret_is_refused_as_the_policy_pack_would(tmp_path
         "php bin/sync.php --bypass-cache --no-db-pass-check",
         'wp config set DB_PASSWORD "$(cat ../priv/db-pass)" && wp config get DB_PASSWORD',
         "wp option update default_password_nag 0",
+        "wp option update blogname 'Pass Culture Lyon'",  # a word of the value, no setting's name
+        'drush cset system.site name "Token Club Nantes" -y',
         "php occ config:app:set core shareapi_enforce_links_password --value=yes",
         "php occ config:app:set password_policy enforceNonCommonPassword --value=1",
         'php occ config:system:set mail_smtppassword --value="$(cat ../priv/smtp-pass)"',
