@@ -112,7 +112,8 @@ def hostile_member(path: Path) -> None:
     if data.get("access", {}).get("sftp_keys"):
         data["access"]["sftp_keys"] = [ed25519_key(data["uid"], free_text("key"))]
     for job in data.get("cron", []):
-        job["command"] = free_text("cron")
+        # A command sh can read (cron jobs with a syntax error are refused at load), hostile all the same.
+        job["command"] = free_text("cron") + '"'
     if data.get("exceptions", {}).get("php_eol"):
         data["exceptions"]["php_eol"]["reason"] = free_text("reason")
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
