@@ -463,6 +463,19 @@ def _no_url_escape(path: str) -> None:
         )
 
 
+def _printable_ascii(repository: str) -> None:
+    """Raise ValueError naming the first character of ``repository`` outside printable ASCII or a space: the
+    forms above take none (restic's sftp and s3 URLs would need them escaped, and the backup's shell
+    settings carry the repository as one word)."""
+    for index, char in enumerate(repository, start=1):
+        if not "!" <= char <= "~":
+            shown = "a space" if char == " " else f"the character {char!r} (U+{ord(char):04X})"
+            raise ValueError(
+                f"holds {shown} at character {index}: a repository is written in printable ASCII without spaces "
+                "(a host name in its xn-- form; a directory or bucket named without spaces or accents)"
+            )
+
+
 def sftp_target(repository: str) -> SftpTarget | None:
     """The user, host, port and path of an sftp repository; None for another kind.
 
@@ -473,6 +486,7 @@ def sftp_target(repository: str) -> SftpTarget | None:
     """
     if not repository.startswith("sftp:"):
         return None
+    _printable_ascii(repository)
     user = repository.removeprefix("sftp://").removeprefix("sftp:").partition("@")[0]
     if user.startswith("-"):
         raise ValueError(f"has a user starting with '-', which ssh would read as an option: {_SFTP_USER_WORDS}")
@@ -503,6 +517,7 @@ def sftp_target(repository: str) -> SftpTarget | None:
 
 def check_offsite_repository(repository: str) -> str:
     """A restic repository the platform can reach: sftp (:func:`sftp_target`) or an S3-compatible store."""
+    _printable_ascii(repository)
     if url_credentials(repository) is not None:
         raise ValueError(
             "holds a password before the host (user:password@): it would sit in the stack file in clear; an S3 "
@@ -516,11 +531,36 @@ def check_offsite_repository(repository: str) -> str:
     s3 = _S3_RE.fullmatch(repository)
     if s3 is not None:
         split_host_port(s3["authority"], port_required=False)
+        _check_bucket(s3["bucket"])
         if "?" in repository or "#" in repository:
             raise ValueError("holds '?' or '#', which a URL reads as a query or a fragment")
         _no_url_escape(repository)
         return _canonical_authority(repository, s3)
     raise ValueError(f"is not a repository the platform can use: {REPOSITORY_FORMS}")
+
+
+_BUCKET_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{1,61}[A-Za-z0-9]")
+_IPV4_LIKE_RE = re.compile(r"(\d+\.){3}\d+")
+
+
+def _check_bucket(bucket: str) -> None:
+    """Raise ValueError for a bucket name restic's S3 client refuses before any request, so every night.
+
+    The rule of minio-go (``s3utils.CheckValidBucketName``, which ``BucketExists`` runs when restic opens
+    the repository): 3 to 63 characters, first and last a letter or a digit, no ``..``, ``.-`` nor
+    ``-.``, not shaped like an IPv4 address. Amazon S3 itself also wants lowercase and no ``_``
+    (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html); other stores
+    accept them, so they are left to the store.
+    """
+    if not 3 <= len(bucket) <= 63:
+        raise ValueError(f"has the bucket {bucket!r} of {len(bucket)} characters: an S3 bucket name has 3 to 63")
+    if _IPV4_LIKE_RE.fullmatch(bucket):
+        raise ValueError(f"has the bucket {bucket!r}, shaped like an IPv4 address, which S3 clients refuse")
+    if _BUCKET_RE.fullmatch(bucket) is None or any(pair in bucket for pair in ("..", ".-", "-.")):
+        raise ValueError(
+            f"has the bucket {bucket!r}, which S3 clients refuse: a bucket name starts and ends with a letter or "
+            "a digit and holds no '..', '.-' nor '-.'"
+        )
 
 
 def _canonical_authority(repository: str, match: re.Match[str]) -> str:

@@ -226,7 +226,17 @@ BAD_REPOSITORIES = [
     ("sftp://restic@Vault.example.net//srv", "lowercase"),
     ("sftp://restic@vault.example.net//srv?x=1", "query"),
     ("sftp://restic@vault.example.net/~/restic", "'~'"),
-    ("sftp://restic@vault.example.net//srv/a b", "is not sftp://"),
+    ("sftp://restic@vault.example.net//srv/a b", "holds a space at character 39"),
+    ("sftp:restic@vault.example.net:/srv/sauvegardes-été", "holds the character 'é' (U+00E9) at character 48"),
+    ("sftp://restic@coopé.example.net//srv", "xn-- form"),
+    ("s3:https://s3.example.net/pic backups/web", "holds a space"),
+    ("s3:https://s3.example.net/ab/web", "the bucket 'ab' of 2 characters"),
+    (f"s3:https://s3.example.net/{'b' * 64}/web", "of 64 characters: an S3 bucket name has 3 to 63"),
+    ("s3:https://s3.example.net/192.0.2.10/web", "shaped like an IPv4 address"),
+    ("s3:https://s3.example.net/pic..backups/web", "holds no '..', '.-' nor '-.'"),
+    ("s3:https://s3.example.net/pic-.backups", "holds no '..', '.-' nor '-.'"),
+    ("s3:https://s3.example.net/-pic-backups/web", "starts and ends with a letter or a digit"),
+    ("s3:https://s3.example.net/pic-backups_/web", "starts and ends with a letter or a digit"),
     ("s3:https://s3.example.net:99999/pic-backups/web", 'port "99999" is not a port'),
     ("s3:https://s3.example.net/", "is not a repository the platform can use"),
     ("s3:https://[2001:db8::9/pic-backups", "does not close"),
@@ -251,7 +261,9 @@ def test_a_repository_that_would_fail_is_refused_by_the_settings_and_the_rendere
     [
         "s3:https://s3.example.net/pic-backups/web",
         "s3:http://127.0.0.1:9000/pic-backups",
-        "s3:https://[2001:db8::9]:9000/b",
+        "s3:https://[2001:db8::9]:9000/bkp",
+        "s3:https://s3.example.net/Pic_Backups.2026/web",  # minio-go's rule; Amazon's own wants lowercase
+        f"s3:https://s3.example.net/{'b' * 63}",
     ],
 )
 def test_s3_repositories_are_accepted(repository: str) -> None:
