@@ -26,6 +26,22 @@ from pic.settings import Settings
 CA_VALIDITY_HOURS = 10 * 365 * 24
 KEY_SECRETS = ["private_key_pem", "private_key_openssh", "private_key_pem_pkcs8"]
 
+# X.509's upper bound of a common name: ub-common-name, 64 characters (RFC 5280, appendix A.1).
+COMMON_NAME_MAX = 64
+
+
+def common_name(domains: list[str]) -> str | None:
+    """The subject's common name of a certificate for ``domains``: the first of them that fits in 64
+    characters, as Let's Encrypt chooses it; None (no common name, the names in the certificate's
+    subjectAltName only, which clients read) when none does."""
+    return next((domain for domain in domains if len(domain) <= COMMON_NAME_MAX), None)
+
+
+def ca_common_name(stack: str) -> str:
+    """``pic STACK CA``, the stack's name cut to fit X.509's 64 characters of a common name (RFC 5280,
+    appendix A.1, ub-common-name; Pulumi takes stack names of up to 100)."""
+    return f"pic {stack[: COMMON_NAME_MAX - len('pic  CA')]} CA"
+
 
 @dataclass(frozen=True)
 class InternalCaArgs:
@@ -52,7 +68,7 @@ class InternalCa(pulumi.ComponentResource):
             f"{name}-cert",
             private_key_pem=self.key.private_key_pem,
             is_ca_certificate=True,
-            subject=tls.SelfSignedCertSubjectArgs(common_name=f"pic {settings.stack} CA", organization="pic"),
+            subject=tls.SelfSignedCertSubjectArgs(common_name=ca_common_name(settings.stack), organization="pic"),
             validity_period_hours=CA_VALIDITY_HOURS,
             allowed_uses=["cert_signing", "crl_signing", "digital_signature"],
             opts=pulumi.ResourceOptions(parent=self),

@@ -42,7 +42,7 @@ import pulumi
 import pulumi_tls as tls
 
 from components.hostcmd import command_type, place_file, run_script
-from components.internal_ca import KEY_SECRETS, InternalCa
+from components.internal_ca import KEY_SECRETS, InternalCa, common_name
 from components.member import FORMER_CERTIFICATE, child_options
 from components.web_host import WebHost
 from pic.registry import Member
@@ -113,7 +113,7 @@ class MemberCertificate:
             f"{name}-tls-csr",
             private_key_pem=self.key.private_key_pem,
             dns_names=domains,
-            subject=tls.CertRequestSubjectArgs(common_name=domains[0], organization=slug),
+            subject=tls.CertRequestSubjectArgs(common_name=common_name(domains), organization=slug),
             opts=child("tls:index/certRequest:CertRequest", f"{name}-tls-csr"),
         )
         self.cert = tls.LocallySignedCert(

@@ -273,3 +273,34 @@ def test_dev_program_builds_the_internal_ca_and_keeps_every_private_key_secret(
     plain = json.dumps([_without_secrets(r.inputs) for r in pulumi_env.registrations.values()])
     assert "PRIVATE KEY" not in plain, "a private key appears in plain inputs"
     assert "PRIVATE KEY" in json.dumps([unwrap(r.inputs) for r in pulumi_env.registrations.values()])
+
+
+def test_a_common_name_fits_in_64_characters(pulumi_env: RecordingMonitor) -> None:
+    """X.509 bounds a common name to 64 characters (RFC 5280, ub-common-name): a first domain longer than
+    that leaves the common name to the next that fits, or none; every domain stays in the names."""
+    settings, registry = example("internal")
+    label = "festival-des-cultures-numeriques-et-solidaires.croix-rousse"  # labels of at most 63
+    velo = [f"{label}.velo-cite-lyon.fr", "velo-cite-lyon.fr"]
+    jardins = [f"{label}.jardins-partages.org"]
+
+    def with_domains(registry: Registry, slug: str, domains: list[str]) -> Registry:
+        site = registry.get(slug).spec.site
+        assert site is not None
+        return with_member(registry, slug, site=site.model_copy(update={"domains": domains}))
+
+    changed = with_domains(with_domains(registry, "velo-cite", velo), "jardins-partages", jardins)
+    regs = run(pulumi_env, lambda: build_web(settings, changed, ON))
+    csr = regs["velo-cite-tls-csr"].inputs
+    assert csr["dnsNames"] == velo
+    assert csr["subject"]["commonName"] == "velo-cite-lyon.fr"
+    alone = regs["jardins-partages-tls-csr"].inputs
+    assert alone["dnsNames"] == jardins
+    assert "commonName" not in alone["subject"], alone["subject"]
+    # The stack's CA: its name cut to fit, for the longest stack names Pulumi takes (100 characters).
+    long_stack = settings.model_copy(update={"stack": "association-" * 8 + "abcd"})
+    pulumi_env.registrations.clear()
+    regs = run(pulumi_env, lambda: build_web(long_stack, registry, ON))
+    ca_name = of_type(regs, CA_CERT)[0].inputs["subject"]["commonName"]
+    assert ca_name.startswith("pic association-association-")
+    assert ca_name.endswith(" CA")
+    assert len(ca_name) == 64
