@@ -24,6 +24,8 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from pic import shsyntax
+
 KEYWORDS = ("hourly", "daily", "weekly")
 MIN_INTERVAL_MINUTES = 5
 # Daily and weekly jobs start in the night, between 01:00 and 05:59 (the dumps run earlier).
@@ -99,6 +101,12 @@ def check_command(text: str) -> str:
             f"holds at character {at} {what}; the job runs under sh, which is dash in the site's container: write "
             "it for sh (POSIX), or run bash -c '...' (the images have bash)"
         )
+    syntax = shsyntax.fault(text)
+    if syntax is not None:
+        raise ValueError(
+            f"{shsyntax.describe(syntax)}: sh refuses the whole command (a syntax error) and the job would never "
+            f"run; {_syntax_hint(syntax)}"
+        )
     space = _unquoted_other_space(text)
     if space is not None:
         raise ValueError(
@@ -107,6 +115,27 @@ def check_command(text: str) -> str:
             "one word; write a plain space there (or quote the text it belongs to)"
         )
     return text
+
+
+# How each reserved word that closes or goes on a construct is written, for a command that wants it.
+_RESERVED_EXAMPLES = {
+    '"}"': "{ php a.php; php b.php; }",
+    '"then"': "if [ -f x ]; then php y.php; fi",
+    '"fi"': "if [ -f x ]; then php y.php; fi",
+    '"do"': 'for f in ../log/*.log; do gzip "$f"; done',
+    '"done"': 'for f in ../log/*.log; do gzip "$f"; done',
+    '"esac"': "case $(date +%u) in 6|7) php weekend.php;; esac",
+}
+
+
+def _syntax_hint(syntax: shsyntax.Fault) -> str:
+    """What to do about a command sh refuses as ``syntax`` says."""
+    example = _RESERVED_EXAMPLES.get(syntax.expected or "")
+    if example is not None:
+        return f"{syntax.expected} counts only where a command would start, after a ; (e.g. {example})"
+    if syntax.found.kind == "end" and syntax.after is not None and syntax.expected in ("a command", "a file name"):
+        return f'give what "{syntax.after.text}" wants after it, or remove it'
+    return "write it as sh reads it, or quote or escape the character if it is meant as text"
 
 
 # What :func:`unclosed` names, by the text that opens it.

@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from pic import cron
+from pic import cron, shsyntax
 from pic.check import check
 from pic.errors import PicError
 from pic.plan.diff import diff, removed_paths, stateful_changes, written_paths
@@ -1065,3 +1065,144 @@ def test_a_command_of_bash_that_dash_reads_otherwise_is_refused(
 def test_a_command_of_posix_sh_is_taken(command: str) -> None:
     assert cron.bash_only(command) is None
     assert _member("asso-cron", [{"schedule": "daily", "command": command}]).spec.cron[0].command == command
+
+
+# Each closes every quote and substitution, yet dash refuses it whole (a syntax error) at every run; with what
+# pic check says of it.
+SYNTAX_ERRORS = [
+    ("php wp-cron.php &&", 'ends after "&&" at character 17, where sh expects a command', 'what "&&" wants'),
+    ("php wp-cron.php |", 'ends after "|" at character 17, where sh expects a command', 'what "|" wants'),
+    ("cd ~/www && && php cron.php", 'holds "&&" at character 13 where sh expects a command', "write it as sh"),
+    ("; php cron.php", 'holds ";" at character 1 where sh expects a command', "write it as sh"),
+    ("php a.php &; php b.php", 'holds ";" at character 12 where sh expects a command', "write it as sh"),
+    ("php a.php ;; php b.php", 'holds ";;" at character 11, which goes with nothing open before it', "write it as sh"),
+    ("php cron.php > ../log/cron.log 2>", 'ends after "2>" at character 32, where sh expects a file name', "2>"),
+    ("php cron.php >>> ../log/cron.log", 'holds ">" at character 16 where sh expects a file name', "write it"),
+    ("php cron.php >&1>../log/cron.log", 'holds "1>" at character 16 where sh expects a file name', "write it"),
+    ("{ php a.php; php b.php }", '"}" (to go with the "{" at character 1)', '"}" counts only where a command'),
+    ("if [ -f ../priv/on ]; then php cron.php", '"fi" (to go with the "if" at character 1)', "; fi)"),
+    ("if [ -f ../priv/on ] then php cron.php; fi", 'holds "fi" at character 41 where sh expects "then"', "; then"),
+    ("for f in ../log/*.log; do gzip $f", '"done" (to go with the "for" at character 1)', "; done)"),
+    ("for f in ../log/*.log do gzip $f; done", 'holds "done" at character 35 where sh expects "do"', "; do"),
+    ("while php queue.php; done", 'holds "done" at character 22 where sh expects "do"', "; do"),
+    ("case $(date +%u) in 6|7) php weekend.php;;", 'where sh expects "esac"', ";; esac)"),
+    ("case $(date +%u) in |7) php w.php;; esac", 'holds "|" at character 21 where sh expects a pattern', "write"),
+    ("php cron.php; fi", 'holds "fi" at character 15, which goes with nothing open before it', "write it"),
+    ("php cron.php )", 'holds ")" at character 14, which goes with nothing open before it', "write it"),
+    ("{ php a.php; } php b.php", 'holds "php" at character 16 where sh expects a ";" or "&"', "write it"),
+    ("php cron.php --at (now)", 'holds "(" at character 19 where sh expects a ";" or "&"', "quote or escape"),
+    ("[ -f x ] && then php y.php", 'holds "then" at character 13 where sh expects a command', "write it"),
+    ("! ! php check.php", 'holds "!" at character 3 where sh expects a command', "write it"),
+    ("php a.php | ! php b.php", 'holds "!" at character 13 where sh expects a command', "write it"),
+    ("( )", 'holds ")" at character 3 where sh expects a command', "write it"),
+    ("run() { }; run", 'holds "}" at character 9 where sh expects a command', "write it"),
+    (
+        "backup-db() { php backup.php; }",
+        'holds "backup-db" at character 1 where sh expects a function\'s name',
+        "write",
+    ),
+    ("for 1 in a b; do php x.php; done", 'holds "1" at character 5 where sh expects a variable\'s name', "write"),
+    ("echo $(php a.php &&) >> ../log/a.log", 'holds ")" at character 20 where sh expects a command', "write it"),
+    ('echo "$(if [ -f x ]; then date)"', 'holds ")" at character 31 where sh expects "fi"', "; fi)"),
+    (
+        "echo `php a.php |` >> ../log/a.log",
+        'ends where sh expects a command (to go with the "`" at character 6)',
+        "write",
+    ),
+    ("x=1 if [ -f y ]; then php z.php; fi", 'holds "then" at character 18, which goes with nothing open', "write"),
+]
+
+
+@pytest.mark.parametrize(("command", "what", "hint"), SYNTAX_ERRORS)
+def test_a_command_dash_refuses_as_a_syntax_error_is_refused(
+    tmp_path: Path, command: str, what: str, hint: str
+) -> None:
+    """The real sh (dash, the containers') refuses each at every run; pic check says where and what sh wanted."""
+    done = subprocess.run([require_program("dash"), "-n", "-c", command], capture_output=True, text=True, check=False)
+    assert done.returncode == 2 and "Syntax error" in done.stderr, done
+    assert cron.unclosed(command) is None and cron.bash_only(command) is None
+    lines = _errors(tmp_path, [{"schedule": "daily", "command": command}], site=SITE)
+    [line] = [x for x in lines if "cron[0].command" in x]
+    assert re.match(r".*members/asso-cron\.yaml:\d+ cron\[0\]\.command: ", line), line
+    assert what in line and "sh refuses the whole command (a syntax error)" in line, line
+    assert hint in line, line
+
+
+# Commands as the applications' documentation writes them (wp-cli, Drupal, Nextcloud, Matomo, Dolibarr, Moodle,
+# Joomla, phpBB, Mautic, FreshRSS, Kanboard, Grav), and the shell around them: dash reads each whole.
+DOCUMENTED = [
+    "wp cron event run --due-now --path=/srv/site/www/wordpress >/dev/null 2>&1",
+    "cd ~/www && wp cron event run --due-now",
+    "wget -q -O - https://asso-cron.org/wp-cron.php?doing_wp_cron >/dev/null 2>&1",
+    "wp db export - | gzip > ../backups/wp-$(date +\\%Y\\%m\\%d).sql.gz",
+    "vendor/bin/drush --root=/srv/site/www/web --uri=https://asso-cron.org cron",
+    "php -f /srv/site/www/nextcloud/cron.php --define apc.enable_cli=1",
+    "/usr/local/bin/php matomo/console core:archive --url=https://stats.asso-cron.org >> ../log/matomo.log 2>&1",
+    'php scripts/cron/cron_run_jobs.php "$(cat ../priv/dolibarr-key)" admin > ../log/dolibarr.log 2>&1',
+    "php admin/cli/scheduled_task.php --execute='\\core\\task\\cache_cleanup_task'",
+    "php cli/joomla.php scheduler:run --all",
+    "php bin/phpbbcli.php cron:run --verbose >> ../log/phpbb-cron.log 2>&1",
+    "php bin/console mautic:segments:update --batch-limit=900 --max-contacts=300",
+    "cd /srv/site/www/FreshRSS && php ./app/actualize_script.php >> ../log/freshrss.log 2>&1",
+    "cd /srv/site/www/kanboard && ./cli cronjob >/dev/null 2>&1",
+    "cd /srv/site/www;/usr/local/bin/php bin/grav scheduler 1>> /dev/null 2>&1",
+    "find ../backups/ -type f -mtime +7 -exec rm -f {} \\;",
+    "flock -n ../tmp/cron.lock nice -n 19 ionice -c3 timeout 250 php occ files:scan --all",
+    "HOME=/srv/site php occ maintenance:repair",
+    "[ -f .maintenance ] || php wp-cron.php",
+    "(cd wordpress && wp cron event run --due-now)",
+    "case $(date +%u) in (6|7) php weekend.php ;; *) php weekday.php ;; esac",
+    "case x in esac",
+    'f() { php "$1"; }; f wp-cron.php',
+    "f() php x.php; f",
+    'for f in ../backups/*.sql; do gzip "$f"; done',
+    "for site in blog forum; do php $site/cron.php; done >> ../log/sites.log 2>&1",
+    'if [ "$(date +%d)" = 01 ]; then php monthly.php; elif [ -f x ]; then :; else php daily.php; fi',
+    'while read -r f; do gzip "$f"; done < ../log/to-compress.txt',
+    "until php check.php; do sleep 10; done",
+    "{ php a.php; php b.php; } >> ../log/ab.log 2>&1",
+    "php a.php & php b.php & wait",
+    "! php check.php || php fix.php",
+    "echo } { fi done esac then in ! >> ../log/words.log",  # reserved words as arguments
+    "x=1 { ; >../log/x if",  # after an assignment or a redirection, no reserved word: a program named {
+    "php cron.php 2>&1 >> ../log/x.log 3>&1 1>&2 2>&3 <&- 10>x",  # 10>x: an argument 10 and >x, as dash reads it
+    "php cron.php >&12>../log/x.log",
+    "echo $(case $(date +%u) in 1) echo lundi;; esac) `: f()` >> ../log/x.log",  # a backquote's rest is unread
+    "cat <<EOF; echo x",
+    'cat <<"$(x y )"',  # a here-document's end word holds no substitution
+    "php cron.php # ; && fi",
+]
+
+
+@pytest.mark.parametrize("command", DOCUMENTED)
+def test_a_command_dash_reads_whole_is_taken(command: str) -> None:
+    done = subprocess.run([require_program("dash"), "-n", "-c", command], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done
+    assert shsyntax.fault(command) is None
+    assert _member("asso-cron", [{"schedule": "daily", "command": command}]).spec.cron[0].command == command
+
+
+SYNTAX_PIECES = [
+    *("if", "then", "else", "fi", "for", "in", "do", "done", "case", "esac", "while", "{", "}", "!", "f()"),
+    *("(", ")", ";", ";;", "&", "&&", "||", "|", ">", "2>", "<<", ">&", "x=1", "a", "a)", "$(a", "`a", "`", "#"),
+]
+
+
+@pytest.mark.daemon
+@settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck))
+@given(pieces=st.lists(st.sampled_from(SYNTAX_PIECES), min_size=1, max_size=9), glue=st.sampled_from([" ", ";"]))
+def test_a_command_refused_as_a_syntax_error_is_one_dash_refuses(pieces: list[str], glue: str) -> None:
+    """Never a command dash reads whole refused for its grammar (dash -n, which parses without running)."""
+    command = "echo " + glue.join(pieces)
+    found = shsyntax.fault(command)
+    if cron.unclosed(command) is not None or cron.bash_only(command) is not None or found is None:
+        return
+    done = subprocess.run([require_program("dash"), "-n", "-c", command], capture_output=True, text=True, check=False)
+    assert done.returncode == 2 and "Syntax error" in done.stderr, (command, shsyntax.describe(found))
+
+
+def test_a_command_nested_deeper_than_is_read_is_left_to_sh() -> None:
+    """No verdict, and no error of Python's own stack, for a command nested past what is read."""
+    deep = "(" * 300 + "php x.php" + ")" * 300
+    assert shsyntax.fault(deep) is None
+    assert shsyntax.fault("echo " + "$(" * 300 + "date" + ")" * 300) is None

@@ -1,0 +1,488 @@
+"""The grammar of one line of POSIX sh as dash reads it (XCU 2.9, 2.10): what a member's cron command holds that
+the containers' sh refuses as a syntax error, though every quote and substitution in it is closed.
+
+dash refuses such a command whole, at every run ("Syntax error: "fi" unexpected", "end of file unexpected
+(expecting "done")"): ``php a.php &&`` with nothing after, ``{ php a.php }`` (a ``}`` closes a group only as a
+command of its own), ``if [ -f x ]; then php y.php`` without ``fi``, ``> `` with no file, ``a | | b``. What dash
+takes is taken, where it is more lenient than POSIX too (a function whose body is a simple command, ``f() php x``).
+
+Reserved words are read where dash reads them: as the first word of a command (not after an assignment or a
+redirection: ``x=1 if`` runs a program named ``if``), ``in`` after ``for NAME`` and ``case WORD``, ``esac`` where
+a pattern would start. The text of ``$(...)`` and of backquotes is a command read the same way; ``${...}`` and
+``$((...))`` are words (dash refuses a wrong one when it runs, not when it reads). Linear in the text; a text
+nested deeper than :data:`MAX_DEPTH` is left unread (no verdict).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Nesting (substitutions, groups, compound commands) beyond which a text is not read: no member's command goes so
+# deep, and each level costs a few frames of Python's stack.
+MAX_DEPTH = 40
+
+# sh's operators, longest first (XCU 2.10.1); dash has no ;& nor ;;& (bash's), read as ; then &
+_OPERATORS = ("<<-", "&&", "||", ";;", "<<", ">>", "<&", ">&", "<>", ">|", ";", "&", "|", "(", ")", "<", ">")
+_REDIRECTIONS = frozenset(("<<-", "<<", ">>", "<&", ">&", "<>", ">|", "<", ">"))
+# Reserved words that end the list of commands before them (the construct that opened it wants one of them)
+_CLOSERS = frozenset(("then", "else", "elif", "fi", "do", "done", "esac", "}"))
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+@dataclass(frozen=True)
+class Token:
+    """A word, an operator (a redirection's file descriptor number included: ``2>``), or the end of the text."""
+
+    kind: str  # "word", "op" or "end"
+    text: str
+    at: int  # index in the text (0-based)
+
+
+@dataclass(frozen=True)
+class Fault:
+    """Where sh stops reading a command: what it met, what it expected there, and the construct left open."""
+
+    found: Token
+    expected: str | None  # None: what was met closes what is not open
+    after: Token | None  # the token before what was met
+    opened: Token | None = None  # the word or parenthesis whose closing was expected
+
+
+class _Refused(Exception):
+    def __init__(self, fault: Fault) -> None:
+        super().__init__(fault)
+        self.fault = fault
+
+
+class _TooDeep(Exception):
+    pass
+
+
+class _Parser:
+    """A recursive descent over the tokens of ``text`` from ``start``, following XCU 2.10.2's grammar as dash does."""
+
+    def __init__(self, text: str, start: int, depth: int) -> None:
+        self.text = text
+        self.pos = start
+        self.depth = depth
+        self.last: Token | None = None
+        self._peeked: Token | None = None
+
+    # --- words and operators
+    def peek(self) -> Token:
+        if self._peeked is None:
+            self._peeked = self._lex()
+        return self._peeked
+
+    def next(self) -> Token:
+        token = self.peek()
+        self._peeked = None
+        self.pos = token.at + len(token.text) if token.kind != "end" else len(self.text)
+        self.last = token
+        return token
+
+    def _lex(self, target: str = "") -> Token:
+        """The next token; ``target``: the redirection operator whose file (or here-document's end word) it is:
+        after << or <<- a word read as dash reads it, its quotes closed but its $, $( and backquotes plain
+        characters."""
+        text, i, n = self.text, self.pos, len(self.text)
+        while i < n and text[i] in " \t":
+            i += 1
+        if i >= n or text[i] == "#":  # a comment runs to the end of the line
+            return Token("end", "", i)
+        for op in _OPERATORS:
+            if text.startswith(op, i):
+                return Token("op", op, i)
+        end = self._delimiter_end(i) if target.lstrip("0123456789").startswith("<<") else self._word_end(i)
+        word = text[i:end]
+        if len(word) == 1 and word.isdigit() and end < n and text[end] in "<>":
+            # a file descriptor's number before a redirection (2>&1): one operator; dash reads one digit so (10>x
+            # is an argument 10 and >x), even where a file is expected (>&1>x is refused)
+            op = next(o for o in _OPERATORS if text.startswith(o, end))
+            return Token("op", word + op, i)
+        return Token("word", word, i)
+
+    def _word_end(self, i: int) -> int:
+        text, n = self.text, len(self.text)
+        while i < n:
+            ch = text[i]
+            if ch in " \t;&|()<>":
+                break
+            if ch == "\\":
+                i += 2
+            elif ch == "'":
+                close = text.find("'", i + 1)
+                i = n if close < 0 else close + 1
+            elif ch == '"':
+                i = self._double_quoted_end(i + 1)
+            elif ch == "`":
+                i = self._backquoted_end(i + 1, quoted=False)
+            elif ch == "$":
+                i = self._dollar_end(i, quoted=False)
+            else:
+                i += 1
+        return min(i, n)
+
+    def _delimiter_end(self, i: int) -> int:
+        text, n = self.text, len(self.text)
+        while i < n and text[i] not in " \t;&|()<>":
+            if text[i] == "\\":
+                i += 2
+            elif text[i] in "'\"":
+                close = text.find(text[i], i + 1)
+                while text[i] == '"' and close > 0 and text[close - 1] == "\\":
+                    close = text.find('"', close + 1)
+                i = n if close < 0 else close + 1
+            else:
+                i += 1
+        return min(i, n)
+
+    def _double_quoted_end(self, i: int) -> int:
+        text, n = self.text, len(self.text)
+        while i < n:
+            ch = text[i]
+            if ch == "\\":
+                i += 2
+            elif ch == '"':
+                return i + 1
+            elif ch == "`":
+                i = self._backquoted_end(i + 1, quoted=True)
+            elif ch == "$":
+                i = self._dollar_end(i, quoted=True)
+            else:
+                i += 1
+        return n
+
+    def _dollar_end(self, i: int, quoted: bool) -> int:
+        text = self.text
+        if text.startswith("$((", i):
+            return self._arithmetic_end(i + 3)
+        if text.startswith("$(", i):
+            return self._nested(i + 2)
+        if text.startswith("${", i):
+            return self._braced_end(i + 2, quoted)
+        return i + 1
+
+    def _nested(self, i: int) -> int:
+        """The end of ``$(`` ... ``)`` whose command starts at ``i``: the command read, up to its ``)``."""
+        if self.depth >= MAX_DEPTH:
+            raise _TooDeep
+        inner = _Parser(self.text, i, self.depth + 1)
+        inner.program(closing=Token("op", "$(", i - 2))
+        return inner.pos
+
+    def _arithmetic_end(self, i: int) -> int:
+        text, n = self.text, len(self.text)
+        depth = 0
+        while i < n:
+            ch = text[i]
+            if ch == "\\":
+                i += 2
+            elif ch == "$":
+                i = self._dollar_end(i, quoted=False)
+            elif ch == "(":
+                depth, i = depth + 1, i + 1
+            elif ch == ")":
+                if depth == 0 and text.startswith("))", i):
+                    return i + 2
+                depth, i = max(depth - 1, 0), i + 1
+            else:
+                i += 1
+        return n
+
+    def _braced_end(self, i: int, quoted: bool) -> int:
+        text, n = self.text, len(self.text)
+        while i < n:
+            ch = text[i]
+            if ch == "\\":
+                i += 2
+            elif ch == "}":
+                return i + 1
+            elif ch == "'" and not quoted:
+                close = text.find("'", i + 1)
+                i = n if close < 0 else close + 1
+            elif ch == '"':
+                i = self._double_quoted_end(i + 1)
+            elif ch == "`":
+                i = self._backquoted_end(i + 1, quoted)
+            elif ch == "$":
+                i = self._dollar_end(i, quoted)
+            else:
+                i += 1
+        return n
+
+    def _backquoted_end(self, i: int, quoted: bool) -> int:
+        """The end of a backquote's command starting at ``i``, read as sh reads it: its text with the backslashes
+        before ``\\ ` $`` (and ``"`` in double quotes) removed, its commands up to what none of them takes. A
+        fault in it is said at the opening backquote."""
+        text, n = self.text, len(self.text)
+        j, inner = i, []
+        while j < n and text[j] != "`":
+            if text[j] == "\\" and j + 1 < n and (text[j + 1] in "\\`$" or (quoted and text[j + 1] == '"')):
+                inner.append(text[j + 1])
+                j += 2
+                continue
+            inner.append(text[j])
+            j += 1
+        if self.depth >= MAX_DEPTH:
+            raise _TooDeep
+        command = "".join(inner)
+        try:
+            # dash reads a backquote's command as far as it goes: what stays after it is left unread ("`: f()`")
+            _Parser(command, 0, self.depth + 1)._list(allow_empty=True)
+        except _Refused as refused:
+            found = refused.fault.found
+            shown = Token(found.kind, found.text, i - 1)
+            raise _Refused(Fault(shown, refused.fault.expected, None, Token("op", "`", i - 1))) from None
+        return j + 1
+
+    # --- the grammar
+    def program(self, closing: Token | None) -> None:
+        """A whole text (``closing`` None) or the command of ``$(`` (``closing``), up to its ``)``."""
+        self._list(allow_empty=True)
+        token = self.peek()
+        if closing is None:
+            if (token.kind == "op" and token.text in (")", ";;")) or token.text in _CLOSERS:
+                # a closing word or parenthesis, a case's ;; with no construct open to take it
+                raise _Refused(Fault(token, None, self.last))
+            if token.kind != "end":
+                raise self._unexpected(token, 'a ";" or "&" before another command')
+        elif token.kind == "op" and token.text == ")":
+            self.next()
+        else:
+            raise self._unexpected(token, '")"', closing)
+
+    def _at_list_end(self) -> bool:
+        token = self.peek()
+        if token.kind == "end":
+            return True
+        if token.kind == "op":
+            return token.text in (")", ";;")
+        return token.text in _CLOSERS
+
+    def _list(self, allow_empty: bool) -> None:
+        count = 0
+        while not self._at_list_end():
+            self._and_or()
+            count += 1
+            token = self.peek()
+            if token.kind == "op" and token.text in (";", "&"):
+                self.next()
+                continue
+            break
+        if not count and not allow_empty:
+            raise self._unexpected(self.peek(), "a command")
+
+    def _and_or(self) -> None:
+        self._pipeline()
+        while self.peek().kind == "op" and self.peek().text in ("&&", "||"):
+            self.next()
+            self._pipeline()
+
+    def _pipeline(self) -> None:
+        token = self.peek()
+        if token.kind == "word" and token.text == "!":
+            self.next()
+        self._command()
+        while self.peek().kind == "op" and self.peek().text == "|":
+            self.next()
+            self._command()
+
+    def _command(self) -> None:
+        token = self.peek()
+        if token.kind == "end":
+            raise self._unexpected(token, "a command")
+        if token.kind == "op":
+            if token.text == "(":
+                self.next()
+                self._enter()
+                self._list(allow_empty=False)
+                self._expect_op(")", token)
+                self.depth -= 1
+                self._redirections()
+            elif token.text in _REDIRECTIONS or token.text[0].isdigit():
+                self._simple()
+            else:
+                raise self._unexpected(token, "a command")
+            return
+        word = token.text
+        compound = {
+            "{": self._group,
+            "if": self._if,
+            "while": self._loop,
+            "until": self._loop,
+            "for": self._for,
+            "case": self._case,
+        }
+        if word in compound:
+            self.next()
+            self._enter()
+            compound[word](token)
+            self.depth -= 1
+            self._redirections()
+        elif word in _CLOSERS or word in ("!", "in"):
+            raise self._unexpected(token, "a command")
+        else:
+            self.next()
+            after = self.peek()
+            if after.kind == "op" and after.text == "(":
+                self._function(token)
+            else:
+                self._simple()
+
+    def _enter(self) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise _TooDeep
+
+    def _group(self, opened: Token) -> None:
+        self._list(allow_empty=False)
+        self._expect_word("}", opened)
+
+    def _if(self, opened: Token) -> None:
+        self._list(allow_empty=False)
+        self._expect_word("then", opened)
+        self._list(allow_empty=False)
+        while self.peek().kind == "word" and self.peek().text == "elif":
+            elif_ = self.next()
+            self._list(allow_empty=False)
+            self._expect_word("then", elif_)
+            self._list(allow_empty=False)
+        if self.peek().kind == "word" and self.peek().text == "else":
+            self.next()
+            self._list(allow_empty=False)
+        self._expect_word("fi", opened)
+
+    def _loop(self, opened: Token) -> None:
+        self._list(allow_empty=False)
+        self._do_group(opened)
+
+    def _do_group(self, opened: Token) -> None:
+        self._expect_word("do", opened)
+        self._list(allow_empty=False)
+        self._expect_word("done", opened)
+
+    def _for(self, opened: Token) -> None:
+        name = self.next()
+        if name.kind != "word" or not _NAME.fullmatch(name.text):
+            raise _Refused(Fault(name, 'a variable\'s name after "for"', opened))
+        token = self.peek()
+        if token.kind == "word" and token.text == "in":
+            self.next()
+            while self.peek().kind == "word":
+                self.next()
+            self._expect_op(";", opened, 'a ";" before "do"')
+        elif token.kind == "op" and token.text == ";":
+            self.next()
+        self._do_group(opened)
+
+    def _case(self, opened: Token) -> None:
+        subject = self.next()
+        if subject.kind != "word":
+            raise _Refused(Fault(subject, 'a word after "case"', opened))
+        self._expect_word("in", opened)
+        while True:
+            token = self.peek()
+            if token.kind == "word" and token.text == "esac":
+                self.next()
+                return
+            if token.kind == "op" and token.text == "(":
+                self.next()
+            self._pattern(opened)
+            while self.peek().kind == "op" and self.peek().text == "|":
+                self.next()
+                self._pattern(opened)
+            self._expect_op(")", opened, 'a ")" after the pattern')
+            self._list(allow_empty=True)
+            token = self.peek()
+            if token.kind == "op" and token.text == ";;":
+                self.next()
+            elif not (token.kind == "word" and token.text == "esac"):
+                raise self._unexpected(token, '";;" or "esac"', opened)
+
+    def _pattern(self, opened: Token) -> None:
+        token = self.peek()
+        if token.kind == "end":
+            raise self._unexpected(token, '"esac"', opened)
+        if token.kind != "word":
+            raise self._unexpected(token, "a pattern", opened)
+        self.next()
+
+    def _function(self, name: Token) -> None:
+        if not _NAME.fullmatch(name.text):
+            raise _Refused(Fault(name, "a function's name", None))
+        self.next()  # (
+        self._expect_op(")", name, 'a ")" after "("')
+        self._enter()
+        self._command()
+        self.depth -= 1
+
+    def _simple(self) -> None:
+        while True:
+            token = self.peek()
+            if token.kind == "word":
+                self.next()
+            elif token.kind == "op" and (token.text in _REDIRECTIONS or token.text[0].isdigit()):
+                self._redirection()
+            else:
+                return
+
+    def _redirections(self) -> None:
+        while self.peek().kind == "op" and (self.peek().text in _REDIRECTIONS or self.peek().text[0].isdigit()):
+            self._redirection()
+
+    def _redirection(self) -> None:
+        op = self.next()
+        self._peeked = target = self._lex(target=op.text)
+        if target.kind != "word":
+            here = op.text.lstrip("0123456789").startswith("<<")
+            raise self._unexpected(target, "the here-document's end word" if here else "a file name")
+        self.next()
+
+    # --- faults
+    def _unexpected(self, token: Token, expected: str, opened: Token | None = None) -> _Refused:
+        return _Refused(Fault(token, expected, self.last, opened))
+
+    def _expect_word(self, word: str, opened: Token) -> None:
+        token = self.peek()
+        if token.kind == "word" and token.text == word:
+            self.next()
+            return
+        raise self._unexpected(token, f'"{word}"', opened)
+
+    def _expect_op(self, op: str, opened: Token, expected: str | None = None) -> None:
+        token = self.peek()
+        if token.kind == "op" and token.text == op:
+            self.next()
+            return
+        raise self._unexpected(token, expected or f'"{op}"', opened)
+
+
+def fault(text: str) -> Fault | None:
+    """Where dash stops reading ``text``, one line whose quotes and substitutions are all closed, as a syntax
+    error; None when it reads it whole (or when it nests deeper than :data:`MAX_DEPTH`)."""
+    try:
+        _Parser(text, 0, 0).program(closing=None)
+    except _Refused as refused:
+        return refused.fault
+    except _TooDeep:
+        return None
+    return None
+
+
+def describe(found: Fault) -> str:
+    """``found`` in words, as an error message's middle: what sh met, where (from 1), and what it wanted there."""
+    token = found.found
+    if token.kind == "end":
+        where = "ends"
+        if found.after is not None:
+            where += f' after "{found.after.text}" at character {found.after.at + 1},'
+    else:
+        where = f'holds "{token.text}" at character {token.at + 1}'
+    if found.expected is None:
+        return f"{where}, which goes with nothing open before it"
+    what = f"{where} where sh expects {found.expected}"
+    if found.opened is not None:
+        what += f' (to go with the "{found.opened.text}" at character {found.opened.at + 1})'
+    return what
