@@ -24,8 +24,8 @@ _CONFIDENTIAL_WORDS = (
 # Short words that name one only after a separator or alone (``DB_PASS``, ``pwd``; not ``bypass``).
 _CONFIDENTIAL_SHORT = r"(?:(?<![a-z0-9])|(?<=[_.-]))(?:pass|pwd)"
 # Names of a secret that hold none of those words: Laravel's APP_KEY, Rails' RAILS_MASTER_KEY and
-# SECRET_KEY_BASE, redis-cli's REDISCLI_AUTH, sshpass -e's SSHPASS.
-_CONFIDENTIAL_NAMES = r"(?<![a-z0-9])(?:app_key|master_key|secret_key_base|rediscli_auth|sshpass)"
+# SECRET_KEY_BASE, redis-cli's REDISCLI_AUTH, sshpass -e's SSHPASS, Matomo's token_auth (MATOMO_TOKEN_AUTH).
+_CONFIDENTIAL_NAMES = r"(?<![a-z0-9])(?:app_key|master_key|secret_key_base|rediscli_auth|sshpass|token_auth)"
 _KEY = rf"[\w.-]*?(?:{_CONFIDENTIAL_WORDS}|{_CONFIDENTIAL_SHORT}|{_CONFIDENTIAL_NAMES})"
 # A literal value (group v): not a variable, a path (../priv/x, ~/priv/x, curl's @file), a template or a
 # placeholder's brackets, nor a call that
@@ -41,7 +41,9 @@ _COMMAND = r"(?<![^\s/;&|(`\"'])"
 _PLACEHOLDER = re.compile(
     r"(?i)^(?:x+|\.+|-+|_+|\?+|(?:(?:your|my|the|some|new|old|db|database|mysql|user|admin|root)[_-]?)*"
     rf"(?:{_CONFIDENTIAL_WORDS}|pass|pwd|key)s?(?:[_-]?here)?"
-    r"|required|optional|redacted|hidden|unset|example|placeholder|secret-value|none|null|false|true)$"
+    r"|required|optional|redacted|hidden|unset|example|placeholder|secret-value|none|null|false|true"
+    # Matomo's token_auth=anonymous: its API's public access, no account's
+    r"|anonymous)$"
 )
 
 # A program's arguments up to an option (mysql -e 'SELECT 1; SELECT 2' -p..., lftp -e 'mirror; quit' -u ...,
@@ -418,10 +420,12 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
             # it names (wp-cli's --reset-password alice@example.org, --send-reset-password, --expire-password):
             # the next word is no value of it
             r"(?i)(?<![\w-])--(?!(?:[\w-]*?-)?(?:no|skip|ask|prompt|disable|without|reset|forgot|lost|expire)[_-])"
-            # wp-cli's --user_pass, --dbpass (wp config create), --adminpass
+            # wp-cli's --user_pass, --dbpass (wp config create), --adminpass; Matomo's --token-auth
             # a bearer token (curl --oauth2-bearer); an option after it (--show-password --porcelain) is the next
             # option, not its value
-            rf"[\w-]*?(?:{_CONFIDENTIAL_WORDS.replace('_', '[_-]')}|(?<=[_-])pass|(?<=--)(?:db|admin)pass|(?<=-)bearer)"
+            rf"[\w-]*?(?:{_CONFIDENTIAL_WORDS.replace('_', '[_-]')}|(?<=[_-])pass|(?<=--)(?:db|admin)pass|(?<=-)bearer"
+            # Matomo's core:archive --token-auth=..., as its URLs' ?token_auth=
+            r"|token[_-]auth)"
             rf"(?:=|\s+(?![\"']*-)){_VALUE}"
         ),
         ("--",),

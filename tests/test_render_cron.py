@@ -313,6 +313,9 @@ SECRET = "Zt8kq2LmW9"
         f"php bin/backup.php || curl -fsS -d '{{}}' https://hooks.slack.com/services/T0A1B2C3D/B4E5F6G7H/{SECRET * 2}",
         f"curl -fsS -d '{{}}' https://discord.com/api/webhooks/123456789012345678/{SECRET * 5}",
         "curl -fsS -d 'payload={}' https://chat.asso-cron.org/hooks/zt8kq2lmw9zt8kq2lmw9abcdef",
+        # Matomo's token for its archiving (an option, a variable)
+        f"php console core:archive --url=https://stats.asso-cron.org --token-auth={SECRET}",
+        f"MATOMO_TOKEN_AUTH={SECRET} php console core:archive --url=https://stats.asso-cron.org",
         # RAR's -p, ssh-keygen's passphrases
         f"rar a -p{SECRET} ../db/www.rar .",
         f"unrar x -p'{SECRET}' ../db/www.rar ../restore/",
@@ -414,6 +417,10 @@ def test_a_command_holding_a_secret_is_refused_as_the_policy_pack_would(tmp_path
         'mysql -u asso_cron_main -p"$(cat ../priv/db-password)" asso_cron_main -e "OPTIMIZE TABLE t"',
         'curl -fsS "https://asso-cron.org/cron.php?token=$(cat ../priv/cron-token)"',
         "curl -fsS 'https://asso-cron.org/cron.php?key=YOUR_KEY'",
+        # Matomo's token read from a file, its public access
+        'php console core:archive --url=https://stats.asso-cron.org --token-auth="$(cat ../priv/matomo-token)"',
+        "curl -fsS 'https://stats.asso-cron.org/index.php?module=API&method=VisitsSummary.get&idSite=1&period=day"
+        "&date=yesterday&format=csv&token_auth=anonymous' > ../log/visits.csv",
         "curl -fsS https://asso-cron.org/wp-cron.php?doing_wp_cron",
         "curl -fsS 'https://asso-cron.org/cron.php?sort_key=created_at&monkey=banana1'",
         "wget -qO- 'https://asso-cron.org/index.php?page=password-reset&lang=fr'",

@@ -637,3 +637,22 @@ def test_a_password_xargs_gives_its_command_is_found(command: str, kind: str) ->
 )
 def test_a_word_xargs_gives_no_reader_is_none(command: str) -> None:
     assert secrettext.secret_kind(command) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "kind"),
+    [
+        (f"php console core:archive --url=https://stats.asso.org --token-auth={PW}", "", "a password option"),
+        (f"php console core:archive --token_auth {PW} --url=https://stats.asso.org", "", "a password option"),
+        (f"MATOMO_TOKEN_AUTH={PW} php console core:archive", "", "a password assignment"),
+        (f"token_auth: {PW}", "", "a password assignment"),
+        (PW, "matomo_token_auth", "a value named matomo_token_auth"),
+        ("curl 'https://stats.asso.org/index.php?module=API&token_auth=anonymous'", "", None),
+        ("php console core:archive --token-auth=anonymous", "", None),
+        ('php console core:archive --token-auth="$(cat ../priv/matomo-token)"', "", None),
+    ],
+)
+def test_matomo_s_token_is_found_in_every_form_its_urls_one_is(text: str, name: str, kind: str | None) -> None:
+    """Matomo's token_auth, a secret in its URLs' query, is one as its archiver's option and as a variable too;
+    its value anonymous (the API's public access) is none."""
+    assert secrettext.secret_kind(text, name) == kind
