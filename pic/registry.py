@@ -253,12 +253,17 @@ class CronJob(_Strict):
         kind = secrettext.secret_kind(value)
         if kind is not None:
             # the policy pack's no-plaintext-secret would refuse it in the job's script, stopping every preview
+            example = (
+                # a URL whose query or path is the secret: the whole URL in the file
+                'curl -fsS "$(cat ../priv/cron-url)", wget -q -O /dev/null -i ../priv/cron-url'
+                if "URL" in kind
+                else "mysql --defaults-extra-file, curl --netrc-file"
+            )
             raise SubfieldError(
                 (),
                 f"the command (not shown) holds {kind} in plain text, which would sit in this file, in the "
                 "deployment's state and previews; the policy pack refuses it (no-plaintext-secret): have the job "
-                "read the secret from a file of the member's priv/ (e.g. mysql --defaults-extra-file, "
-                "curl --netrc-file)",
+                f"read the secret from a file of the member's priv/ (e.g. {example})",
                 names_value=True,
             )
         return cron.check_command(value)

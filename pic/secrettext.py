@@ -395,23 +395,6 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
         _Pattern(rf"(?i)(?<=[\s\"'])(?:--(?!from-file=)[\w-]+=|-[A-Za-z]=)?{_KEY}(?:==|=(?!=)){_VALUE}"),
         ("=",),
     ),
-    # a label among other words: a word naming a password alone (pass, password, pwd, French mdp and mot de
-    # passe, secret, token), then ':' or '=' and a value that reads as a password (a member's name Club pass:
-    # S3cretPw9; not Les Pass'sport: 2024, Jardin secret: Saison2)
-    (
-        "a password assignment",
-        _Pattern(
-            # (first its first letters: a position holding none is left at once)
-            r"(?i)(?=[pmst])(?<![\w'’.-])"
-            r"(?:pass(?:word|wd|phrase)?|pwd|mdp|mot[ \t-]+de[ \t-]+passe|motdepasse|secret|token)"
-            r"[ \t]*[:=][ \t]*[\"']*"
-            # a digit, and a letter after a digit or a capital after a small letter (S3cret, abc123xyz, Pw9; not
-            # Saison2, Lyon2024), no call (bin2hex(...))
-            r"(?P<v>(?![$%{<*/\\(\[~.])(?![^\s\"'`,;()]*\()(?=[^\s\"'`,;()]*?[0-9])"
-            r"(?=[^\s\"'`,;()]*?(?:[0-9][^\W\d_]|(?-i:[a-z][A-Z])))[^\s\"'`,;()]{6,})"
-        ),
-        ("pass", "pwd", "mdp", "secret", "token"),
-    ),
     (
         "a password option",
         _Pattern(
@@ -862,6 +845,23 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
         ),
         ("runschedulerwebcron",),
     ),
+    # a label among other words: a word naming a password alone (pass, password, pwd, French mdp and mot de
+    # passe, secret, token), then ':' or '=' and a value that reads as a password (a member's name Club pass:
+    # S3cretPw9; not Les Pass'sport: 2024, Jardin secret: Saison2)
+    (
+        "a password assignment",
+        _Pattern(
+            # (first its first letters: a position holding none is left at once)
+            r"(?i)(?=[pmst])(?<![\w'’.-])"
+            r"(?:pass(?:word|wd|phrase)?|pwd|mdp|mot[ \t-]+de[ \t-]+passe|motdepasse|secret|token)"
+            r"[ \t]*[:=][ \t]*[\"']*"
+            # a digit, and a letter after a digit or a capital after a small letter (S3cret, abc123xyz, Pw9; not
+            # Saison2, Lyon2024), no call (bin2hex(...))
+            r"(?P<v>(?![$%{<*/\\(\[~.])(?![^\s\"'`,;()]*\()(?=[^\s\"'`,;()]*?[0-9])"
+            r"(?=[^\s\"'`,;()]*?(?:[0-9][^\W\d_]|(?-i:[a-z][A-Z])))[^\s\"'`,;()]{6,})"
+        ),
+        ("pass", "pwd", "mdp", "secret", "token"),
+    ),
     # a header that carries a credential (curl -H 'X-Api-Key: ...', --header 'PRIVATE-TOKEN: ...', X-Auth-Key),
     # not any header naming a key (X-Cache-Key, Idempotency-Key)
     (
@@ -919,6 +919,27 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
         "a webhook URL",
         _Pattern(r"/hooks/(?P<v>(?=[a-z]{0,25}[0-9])[a-z0-9]{26}(?:/[A-Za-z0-9]{20,})?)(?![\w.~%-])"),
         ("hooks",),
+    ),
+    # a cron monitor's ping URL, whose path is the check's secret (whoever reads it can report the job done and hide
+    # its failures; Healthchecks' author: "treat each ping URL as a secret"): Healthchecks' hc-ping.com/UUID or
+    # /PING_KEY/SLUG, its /ping/... where it runs at home, Checkly's ping.checklyhq.com/UUID; Uptime Kuma's
+    # /api/push/TOKEN, Better Stack's /api/v1/heartbeat/TOKEN, Cronitor's cronitor.link/p/KEY/, Dead Man's Snitch's
+    # nosnch.in/TOKEN. Not a placeholder (hc-ping.com/your-uuid-here), nor a UUID in another path
+    (
+        "a monitoring ping URL",
+        _Pattern(
+            r"(?i)(?:\bhc-ping\.com/|/ping/|\bping\.checklyhq\.com/)"
+            r"(?P<v>[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}(?![\w-])|[\w-]{22}(?=/[\w-]))"
+        ),
+        ("hc-ping", "/ping/", "checklyhq"),
+    ),
+    (
+        "a monitoring ping URL",
+        _Pattern(
+            r"(?:/api/push/|/api/v1/heartbeat/(?=[A-Za-z0-9]{16})|(?i:\bcronitor\.link)/p/(?=[A-Za-z0-9]{16,}/)"
+            r"|(?i:\bnosnch\.in)/(?=[0-9a-f]{10}(?![\w-])))(?P<v>[A-Za-z0-9]{8,})(?![\w-])"
+        ),
+        ("/api/push/", "heartbeat", "cronitor", "nosnch"),
     ),
     # Drupal's cron URL, https://SITE/cron/KEY: a random key of 43 or more letters, digits, - and _ (a digit
     # among them), which no word of a path or a script's name is

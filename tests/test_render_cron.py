@@ -313,9 +313,15 @@ SECRET = "Zt8kq2LmW9"
         f"php bin/backup.php || curl -fsS -d '{{}}' https://hooks.slack.com/services/T0A1B2C3D/B4E5F6G7H/{SECRET * 2}",
         f"curl -fsS -d '{{}}' https://discord.com/api/webhooks/123456789012345678/{SECRET * 5}",
         "curl -fsS -d 'payload={}' https://chat.asso-cron.org/hooks/zt8kq2lmw9zt8kq2lmw9abcdef",
-        # Matomo's token for its archiving (an option, a variable)
+        # Matomo's token for its archiving (an option, a variable); a cron monitor's ping URL (Healthchecks' UUID or
+        # ping key, at home too, Uptime Kuma's push token, Checkly's), whose path is the check's secret
         f"php console core:archive --url=https://stats.asso-cron.org --token-auth={SECRET}",
         f"MATOMO_TOKEN_AUTH={SECRET} php console core:archive --url=https://stats.asso-cron.org",
+        "php backup.php; curl -fsS -m 10 --retry 5 -o /dev/null https://hc-ping.com/eb095278-f28d-448d-87fb-7b75c171a6aa/$?",
+        "curl -fsS -m 10 --retry 5 -o /dev/null https://hc-ping.com/fqOOd6-F4MMNuCEnzTU01w/backup-db",
+        "php wp-cron.php && curl -fsS https://hc.asso-cron.org/ping/eb095278-f28d-448d-87fb-7b75c171a6aa",
+        f"curl -fsS 'https://status.asso-cron.org/api/push/{SECRET}?status=up&msg=OK&ping='",
+        "wget -T 5 -t 3 -q -O /dev/null https://ping.checklyhq.com/87c05896-3b7d-49ae-83ff-5e81323a54c4",
         # RAR's -p, ssh-keygen's passphrases
         f"rar a -p{SECRET} ../db/www.rar .",
         f"unrar x -p'{SECRET}' ../db/www.rar ../restore/",
@@ -417,7 +423,11 @@ def test_a_command_holding_a_secret_is_refused_as_the_policy_pack_would(tmp_path
         'mysql -u asso_cron_main -p"$(cat ../priv/db-password)" asso_cron_main -e "OPTIMIZE TABLE t"',
         'curl -fsS "https://asso-cron.org/cron.php?token=$(cat ../priv/cron-token)"',
         "curl -fsS 'https://asso-cron.org/cron.php?key=YOUR_KEY'",
-        # Matomo's token read from a file, its public access
+        # a ping URL read from a file, the documentation's placeholder, a UUID in another path; Matomo's public access
+        'php backup.php; curl -fsS -m 10 --retry 5 -o /dev/null "$(cat ../priv/hc-url)/$?"',
+        "wget -q -O /dev/null -i ../priv/cron-url",
+        "curl -fsS -m 10 --retry 5 -o /dev/null https://hc-ping.com/your-uuid-here",
+        "curl -fsS https://asso-cron.org/events/eb095278-f28d-448d-87fb-7b75c171a6aa.ics > ../log/agenda.ics",
         'php console core:archive --url=https://stats.asso-cron.org --token-auth="$(cat ../priv/matomo-token)"',
         "curl -fsS 'https://stats.asso-cron.org/index.php?module=API&method=VisitsSummary.get&idSite=1&period=day"
         "&date=yesterday&format=csv&token_auth=anonymous' > ../log/visits.csv",
@@ -1213,3 +1223,24 @@ def test_a_command_nested_deeper_than_is_read_is_left_to_sh() -> None:
     deep = "(" * 300 + "php x.php" + ")" * 300
     assert shsyntax.fault(deep) is None
     assert shsyntax.fault("echo " + "$(" * 300 + "date" + ")" * 300) is None
+
+
+@pytest.mark.parametrize(
+    ("command", "example"),
+    [
+        ("curl -fsS https://hc-ping.com/eb095278-f28d-448d-87fb-7b75c171a6aa", 'curl -fsS "$(cat ../priv/cron-url)"'),
+        (
+            f"wget -q -O - 'https://asso-cron.org/cron.php?cron_key={SECRET}'",
+            "wget -q -O /dev/null -i ../priv/cron-url",
+        ),
+        (f"mysqldump -u asso_cron_main -p{SECRET} asso_cron_main > ../db/x.sql", "mysql --defaults-extra-file"),
+    ],
+)
+def test_a_command_refused_for_its_secret_says_how_to_read_it_from_a_file(
+    tmp_path: Path, command: str, example: str
+) -> None:
+    """A secret in a URL is read with the URL, from a file: the hint says so; others name their programs' files."""
+    lines = _errors(tmp_path, [{"schedule": "daily", "command": command}], site=SITE)
+    [line] = [x for x in lines if "cron[0].command" in x]
+    assert "from a file of the member's priv/ (e.g. " in line and example in line, line
+    assert ("$(cat" in line) == ("URL" in line), line
