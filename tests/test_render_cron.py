@@ -1244,3 +1244,15 @@ def test_a_command_refused_for_its_secret_says_how_to_read_it_from_a_file(
     [line] = [x for x in lines if "cron[0].command" in x]
     assert "from a file of the member's priv/ (e.g. " in line and example in line, line
     assert ("$(cat" in line) == ("URL" in line), line
+
+
+def test_a_percent_sign_reaches_sh_as_written(tmp_path: Path) -> None:
+    """No crontab reads the command: % is a plain character (crontab's end of the command and start of its
+    standard input); a crontab's escaped \\% gives % outside quotes only, as sh reads it."""
+    command = "printf '%s %s %s\\n' a-$(date -u -d @0 +%F) b-$(date -u -d @0 +\\%F) c-$(date -u -d @0 '+\\%F')"
+    job = _member("asso-cron", [{"schedule": "daily", "command": command}])
+    assert job.spec.cron[0].command == command
+    script = membercron.render_install_script(job)
+    assert f"printf '%s\\n' {shlex.quote(command)} |" in script
+    done = subprocess.run([require_program("dash"), "-c", "--", command], capture_output=True, text=True, check=True)
+    assert done.stdout == "a-1970-01-01 b-1970-01-01 c-\\1970-01-01\n"
