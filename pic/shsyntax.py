@@ -474,6 +474,15 @@ def fault(text: str) -> Fault | None:
 def describe(found: Fault) -> str:
     """``found`` in words, as an error message's middle: what sh met, where (from 1), and what it wanted there."""
     token = found.found
+    after = found.after
+    if token.kind == "end" and after is not None and after.kind == "word" and found.expected == f'"{after.text}"':
+        # { php a.php }: the } is the last argument of php, not the group's end
+        where = (
+            f'ends where sh expects {found.expected}, the "{after.text}" at character {after.at + 1} being an argument'
+        )
+        if found.opened is not None:
+            where += f' (the "{found.opened.text}" at character {found.opened.at + 1} is never closed)'
+        return where
     if token.kind == "end":
         where = "ends"
         if found.after is not None:
