@@ -5,7 +5,8 @@ Member component, components.member), ONE command, ``<slug>-space``, whose scrip
 
 - makes the unix account with the registry's uid (its own group of the same id), the ssh group
   that decides its access (``pic-sftp``, ``pic-ssh`` with ``ssh: true``, ``pic-locked`` when not
-  active, with the account expired), and ``<members_root>/<slug>/`` owned by root (the sftp
+  active, with the account expired and every process of the member ended: a shell left open or a
+  job left running would outlive the expiry), and ``<members_root>/<slug>/`` owned by root (the sftp
   chroot) holding ``www/ priv/ db/ log/`` owned by the member. Exposed as
   :attr:`MemberSpace.ready`: what writes into the space (credentials in ``priv/``, dumps in
   ``db/``) and the site's container depend on it;

@@ -420,6 +420,51 @@ def test_suspended_member_cannot_log_in(space: Space, sshd: int) -> None:
     assert "Permission denied" in proc.stderr or "Connection closed" in proc.stderr, proc.stderr
 
 
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, IndexError):
+        return False
+    return state != "Z"
+
+
+@pytest.mark.parametrize("status", ["suspended", "archived"])
+def test_a_member_no_longer_active_keeps_no_process_on_the_host(space: Space, sshd: int, status: str) -> None:
+    """What a member started in its shell (a job left running after logging out, an open session) ends
+    when it is suspended or archived: the expired account only refuses new logins."""
+    b = space.b
+    proc = ssh(space, sshd, b, "setsid sleep 600 </dev/null >/dev/null 2>&1 & echo $!")
+    assert proc.returncode == 0, proc.stderr
+    pid = int(proc.stdout.split()[-1])
+    try:
+        assert _running(pid), f"{b.slug}'s background job did not start"
+        stopped = Member(b.slug, b.file, b.spec.model_copy(update={"status": status}), b.host)
+        run = subprocess.run(
+            ["sh", "-eu", "-s"],
+            input=web.render_member_space_script(stopped, space.settings),
+            text=True,
+            capture_output=True,
+            check=False,
+        )
+        assert run.returncode == 0, run.stderr
+        deadline = time.monotonic() + 5
+        while _running(pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _running(pid), f"{b.slug} is {status}, and the job it started in its shell still runs"
+    finally:
+        if _running(pid):
+            os.kill(pid, 9)
+        again = subprocess.run(
+            ["sh", "-eu", "-s"],
+            input=web.render_member_space_script(b, space.settings),
+            text=True,
+            capture_output=True,
+            check=False,
+        )
+        assert again.returncode == 0, again.stderr
+    assert ssh(space, sshd, b, "id", "-u").stdout.strip() == str(b.uid), "active again, the member logs in"
+
+
 # --- logrotate ----------------------------------------------------------------------------------
 
 
