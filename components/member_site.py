@@ -56,7 +56,7 @@ from components.member import FORMER_SITE, child_options
 from components.member_space import MemberSpace
 from components.php_runtime import PhpRuntime
 from components.web_host import WebHost
-from pic import eol
+from pic import eol, phpini
 from pic.registry import Member
 from pic.render import cron as membercron
 from pic.render import db as rdb
@@ -141,7 +141,8 @@ class MemberSite:
             user=f"{member.uid}:{member.uid}",
             mounts=mounts,
             uploads=uploads,
-            tmpfs={"/tmp": "rw,noexec,nosuid,size=64m"},  # noqa: S108 - the container's own, in memory
+            # the container's own, in memory; PHP's uploads in flight are written there (pic.phpini.SITE_TMP_MB)
+            tmpfs={"/tmp": f"rw,noexec,nosuid,size={phpini.SITE_TMP_MB}m"},  # noqa: S108
             envs=["HOME=/tmp", "XDG_DATA_HOME=/tmp", "XDG_CONFIG_HOME=/tmp"],
             # A fixed address: the web host's mail relay knows the member by it (pic.render.sitemail).
             networks_advanced=[

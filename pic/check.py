@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pic import eol
+from pic import eol, phpini
 from pic.errors import PicError, Problem, Severity, show_value
 from pic.names import a_labels
 from pic.registry import UID_BELOW_DYNAMIC, Member, Registry, load_registry, name_key
@@ -177,6 +177,8 @@ def member_warnings(registry: Registry, settings: Settings, on: dt.date) -> list
       run until it runs again;
     - ``site.php_settings.display_errors: true``: PHP's errors, with the server's paths, are shown
       to every visitor (php.ini-production turns it off for that reason);
+    - ``site.php_settings.upload_max_filesize`` above the site container's /tmp (``phpini.SITE_TMP_MB``),
+      where PHP writes an upload while it comes in: a larger file is never received;
     - ``site.php: none`` (a static site) with ``databases:``: no PHP reads them, and a PHP site switched
       to static stops running (its ``.php`` files are answered 404, never shown);
     - ``databases:`` of a site whose runtime is built ``without_extensions: [mysql]``: its PHP has no
@@ -217,6 +219,8 @@ def member_warnings(registry: Registry, settings: Settings, on: dt.date) -> list
                     "warning",
                 )
             )
+        if m.site is not None and not m.site.static:
+            out += _uploads_beyond_tmp(m)
         if m.site is not None and m.site.static and m.spec.databases:
             dbs = ", ".join(m.spec.databases)
             message = (
@@ -246,6 +250,29 @@ def member_warnings(registry: Registry, settings: Settings, on: dt.date) -> list
             out.append(Problem(m.file, m.line_of("uid"), "uid", message, "warning"))
         out += _site_domains_in_served_zones(m, settings)
     return out
+
+
+def _uploads_beyond_tmp(m: Member) -> list[Problem]:
+    """``site.php_settings.upload_max_filesize`` above the container's /tmp: PHP writes an upload there while the
+    request comes in (``upload_tmp_dir``), so a file larger than the tmpfs fails whatever the setting allows."""
+    chosen = m.site.php_settings if m.site is not None else {}
+    if "upload_max_filesize" not in chosen:
+        return []
+    try:
+        size = phpini.effective_bytes(chosen, "upload_max_filesize")
+    except ValueError:  # refused by the registry's check already
+        return []
+    if size <= phpini.SITE_TMP_MB * phpini.MiB:
+        return []
+    loc = ("site", "php_settings", "upload_max_filesize")
+    message = (
+        f"{m.shown(loc, chosen['upload_max_filesize'])} lets through files that PHP cannot receive: it writes an "
+        f"upload to the site container's /tmp while the request comes in, a {phpini.SITE_TMP_MB} MB tmpfs (in the "
+        'container\'s memory), so a file above that fails (UPLOAD_ERR_CANT_WRITE, "Failed to write file to disk"), '
+        f"and so do several files of one request that together pass it; set {phpini.SITE_TMP_MB}M at most, and send "
+        "larger files by sftp"
+    )
+    return [Problem(m.file, m.line_of(*loc), "site.php_settings.upload_max_filesize", message, "warning")]
 
 
 def same_names(members: Iterable[Member]) -> list[Problem]:

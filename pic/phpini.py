@@ -44,6 +44,9 @@ _SIZE = re.compile(r"([1-9][0-9]{0,12})([KMGkmg]?)")
 _YAML11_NUMBER = re.compile(r"[-+]?(?:0b[01_]+|[0-9][0-9_]*(?::[0-5]?[0-9])*)", re.ASCII)
 _UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3}
 MiB = 1024**2
+# The site container's /tmp, a tmpfs of this many MiB (components/member_site.py): PHP writes an upload
+# there (upload_tmp_dir) while the request comes in, so a file larger than it is never received.
+SITE_TMP_MB = 64
 
 # The platform's defaults, written into every runtime image's conf.d (php-pic.ini.j2 says the
 # source of each figure): uploads of 20 MB fit; the rest is php.ini-production's.

@@ -11,6 +11,7 @@ import pytest
 from lab.apt_proxy import AptProxy
 from lab.docker_inputs import INPUTS_LABEL, UnknownInput, container_spec
 from lab.platform import CONTAINER, by_type
+from pic import phpini
 from pic.plan.engine import Run, run_program
 from pic.render import web
 from tests.conftest import ROOT
@@ -36,7 +37,10 @@ def test_site_container_inputs_become_sdk_arguments(prod_run: Run) -> None:
     assert kw["cap_drop"] == ["ALL"]
     assert kw["security_opt"] == ["no-new-privileges:true"]
     assert kw["restart_policy"] == {"Name": "unless-stopped"}
-    assert kw["tmpfs"] == {"/tmp": "rw,noexec,nosuid,size=64m"}
+    # the size pic check's warning of upload_max_filesize names (an upload in flight is written there)
+    assert (
+        kw["tmpfs"] == {"/tmp": f"rw,noexec,nosuid,size={phpini.SITE_TMP_MB}m"} == {"/tmp": "rw,noexec,nosuid,size=64m"}
+    )
     assert [(m["Target"], m["Source"], m["ReadOnly"]) for m in kw["mounts"]] == [
         ("/srv/site/www", "/lab/srv/members/velo-cite/www", False),
         ("/srv/site/priv", "/lab/srv/members/velo-cite/priv", True),

@@ -1405,6 +1405,26 @@ def test_php_memory_is_checked_for_a_member_whose_site_runs_only(tmp_path: Path,
     assert len(errors) == 1 and "run-member.yaml" in errors[0], proc.stderr
 
 
+@pytest.mark.parametrize(("written", "warned"), [("200M", True), ("67108865", True), ("65M", True), ("64M", False)])
+def test_an_upload_size_beyond_the_containers_tmp_is_warned_of(tmp_path: Path, written: str, warned: bool) -> None:
+    """PHP writes an upload to the container's /tmp, a tmpfs of SITE_TMP_MB: a larger file is never received."""
+    from pic import phpini
+
+    settings = {"upload_max_filesize": int(written) if written.isdigit() else written, "post_max_size": "512M"}
+    site = {"domains": ["asso-case.org"], "php": "8.4", "php_settings": settings}
+    proc = check(write_members(tmp_path / "members", {"case-member": member(site=site)}))
+    assert proc.returncode == 0, proc.stderr
+    told = [line for line in proc.stderr.splitlines() if "PHP cannot receive" in line]
+    if not warned:
+        assert not told, proc.stderr
+        return
+    assert len(told) == 1, proc.stderr
+    assert told[0].startswith(f"warning: {tmp_path / 'members' / 'case-member.yaml'}:"), told
+    shown = written if written.isdigit() else f'"{written}"'  # as the file has it
+    assert f"site.php_settings.upload_max_filesize: {shown} lets through" in told[0], told
+    assert f"a {phpini.SITE_TMP_MB} MB tmpfs" in told[0] and f"set {phpini.SITE_TMP_MB}M at most" in told[0], told
+
+
 def test_a_static_site_with_databases_is_warned_of(members: Path) -> None:
     """php: none with databases: no PHP reads them, and a PHP site switched to static stops running."""
     (members / "case-member.yaml").write_text(
