@@ -7,7 +7,9 @@ Creates, for web host ``<h>`` (component ``<h>-mail-relay``):
   and the relay's settings (one restriction class per member, allowing only
   its own domains as senders; a message and recipient rate per site), checks
   them (``postfix check``) and restarts Postfix. It runs again whenever a
-  member's site starts or stops sending, or its domains change.
+  member's site starts or stops sending, or its domains change. The accounts of
+  the host's members with a shell (``access.ssh``) may not hand mail to its
+  ``sendmail`` (``authorized_submit_users``): it would meet none of those rules.
 
 The sites reach it at the gateway of the host's network (``172.30.0.1``, port
 25, let in by the setup's firewall from the network only). Each member's msmtp
@@ -76,6 +78,7 @@ class SiteMailRelay(pulumi.ComponentResource):
             senders,
             mailname=mailname(args.settings, args.host_name),
             mail_host=args.host_name == args.settings.mail_host,
+            shells=[m.slug for m in args.members if m.access.ssh],
         )
         self.setup = run_script(
             f"{name}-setup",

@@ -57,13 +57,15 @@ def running_relay(
     addresses: dict[str, str] | None = None,
     local_networks: str = "127.0.0.0/8",
     mail_host: dict[str, str] | None = None,
+    shells: tuple[str, ...] = (),
 ) -> Iterator[Relay]:
     """The relay of ``senders`` listening on ``address:port`` (in ``netns``, the path of a network
     namespace, when given), started by its rendered script; stopped and removed on exit, failed
     or not. ``addresses``: the sites' addresses by slug when they are not the containers' fixed
     ones (``sitemail.site_address``). ``mail_host``: main.cf settings already there, those of the
     mail host's Postfix for Sympa (``pic.render.mail.postfix_settings``): the relay script is
-    then rendered for the mail host and applied over them, as on that host."""
+    then rendered for the mail host and applied over them, as on that host. ``shells``: the accounts
+    of members with a shell on the host (refused Postfix's sendmail)."""
     require_root("Postfix runs as root and drops to its own user")
     require_program("postfix")
     # Postfix's own processes run as user postfix: its directories in a place that user can reach.
@@ -89,6 +91,7 @@ def running_relay(
                 addresses=addresses,
                 local_networks=local_networks,
                 mail_host=mail_host is not None,
+                shells=shells,
             )
             (root / "relay.sh").write_text(script)
             enter = ["nsenter", f"--net={netns}"] if netns else []

@@ -13,6 +13,8 @@ tests/test_containers.py.
 
 from __future__ import annotations
 
+import os
+import pwd
 import shutil
 import smtplib
 import subprocess
@@ -213,6 +215,36 @@ def test_the_relay_settings_are_in_effect(relay: Relay) -> None:
         ["postmap", "-c", str(relay.postfix.config), "-q", SITE_B, cidr], capture_output=True, text=True, check=True
     )
     assert query.stdout.strip() == sitemail.restriction_class(b.slug)
+
+
+def _postfix_sendmail(relay: Relay) -> subprocess.CompletedProcess[str]:
+    """Postfix's own sendmail (not msmtp) with the relay's configuration, as the user running the test."""
+    message = "From: someone@example.net\nTo: someone@example.net\nSubject: local\n\nHello.\n"
+    sendmail = "/usr/sbin/sendmail"  # Debian's postfix package's
+    return subprocess.run(
+        [sendmail, "-C", str(relay.postfix.config), "-t", "-i"],
+        input=message,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_a_member_with_a_shell_cannot_hand_mail_to_postfixs_sendmail() -> None:
+    """A message given to Postfix's sendmail meets none of the sites' rules (their domains, their rate): the
+    accounts of members with a shell on the host are refused it, and any other account still submits."""
+    require_program("postfix")
+    me = pwd.getpwuid(os.getuid()).pw_name  # the member with a shell, in this test: the user running it
+    a, b = _senders()
+    with running_relay([a, b], address="127.0.0.1", port=free_port(), shells=(me,)) as relay:
+        refused = _postfix_sendmail(relay)
+        assert refused.returncode != 0, refused.stderr
+        assert f"User {me}({os.getuid()}) is not allowed to submit mail" in refused.stderr, refused.stderr
+    with running_relay([a, b], address="127.0.0.1", port=free_port(), shells=("someone-else",)) as relay:
+        taken = _postfix_sendmail(relay)
+        assert taken.returncode == 0, taken.stderr + relay.postfix.log_text()[-2000:]
+        assert [m.mail_from for m in relay.delivered(1)] == [f"{me}@relay.test"]
 
 
 def test_a_site_beyond_its_message_rate_is_refused(relay: Relay) -> None:

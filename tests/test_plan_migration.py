@@ -302,12 +302,15 @@ def _assert_migrates(old: Rendering, new: Rendering, old_files: dict[str, Any], 
     new_inputs = {r.name: (r.type, r.inputs) for r in new if r.custom and r.name in old_inputs}
     # The mail host's relay lets the Internet deliver to the lists, over IPv6 too, and counts the host's IPv6
     # loopback among its own clients (pic.render.sitemail.postfix_settings): its restrictions, protocols and
-    # networks change, nothing else of it.
+    # networks change, nothing else of it; and every relay refuses its sendmail to the members with a shell.
     for name in [n for n in old_inputs if n.endswith("-mail-relay-setup") and old_inputs[n] != new_inputs.get(n)]:
         old_script, new_script = old_inputs[name][1]["stdin"], new_inputs[name][1]["stdin"]
         changed = set(old_script.splitlines()) ^ set(new_script.splitlines())
         assert changed and all(
-            ("smtpd_" in line and "_restrictions = " in line) or "inet_protocols = " in line or "mynetworks = " in line
+            ("smtpd_" in line and "_restrictions = " in line)
+            or "inet_protocols = " in line
+            or "mynetworks = " in line
+            or "authorized_submit_users = " in line
             for line in changed
         ), changed
         assert "reject_unauth_destination" in new_script, name

@@ -21,7 +21,7 @@ from pic.check import check
 from pic.registry import Registry
 from pic.render import web
 from pic.settings import Settings
-from tests.conftest import MEMBERS, ROOT, require_program
+from tests.conftest import MEMBERS, ROOT, require_program, require_root
 from tests.tlsutil import make_ca, write_member_cert
 
 ON = dt.date(2026, 11, 28)
@@ -457,6 +457,37 @@ def test_web_host_setup_passes_shellcheck(stack: str, tmp_path: Path) -> None:
     shellcheck(script, tmp_path, "setup.sh")
     assert ("docker.io" in script) == (stack == "prod")
     assert "flush ruleset" not in script, "would wipe Docker's own rules"
+
+
+@pytest.mark.daemon
+def test_mail_leaves_a_web_host_through_its_relay_only(tmp_path: Path) -> None:
+    """The firewall refuses SMTP (port 25) from the sites' network to anywhere but the relay (an input of the
+    host, not forwarded) and from the members' uids on the host (a shell of ssh: true, to an MX or to Postfix
+    over loopback, which trusts the host's own jobs): their mail would pass none of the relay's rules. The
+    ruleset is read by the real nft (-c: checked, never applied)."""
+    from pic.registry import UID_MAX, UID_MIN
+    from pic.render import sitemail
+
+    nft = require_program("nft")
+    settings = check(ROOT, "prod", MEMBERS, ON).settings
+    for host in settings.web_hosts:
+        setup = web.render_web_host_setup(settings, host)
+        rules = setup.split("<<'PIC_NFT_EOF'\n", 1)[1].split("PIC_NFT_EOF\n", 1)[0]
+        rules = rules.replace('include "/etc/nftables.d/pic-isolation.nft"\n', "")
+        lines = [line.strip() for line in rules.splitlines()]
+        forward = lines[lines.index("type filter hook forward priority filter; policy accept;") :]
+        assert forward[1] == f"ip saddr {web.NETWORK_SUBNET} tcp dport {sitemail.RELAY_PORT} reject with tcp reset"
+        output = lines[lines.index("type filter hook output priority filter; policy accept;") :]
+        assert output[1] == f"meta skuid {UID_MIN}-{UID_MAX} tcp dport {sitemail.RELAY_PORT} reject with tcp reset"
+        # the relay itself stays open to the sites: an input of the host
+        relay = f"ip saddr {web.NETWORK_SUBNET} ip daddr {sitemail.RELAY_ADDRESS} tcp dport {sitemail.RELAY_PORT}"
+        assert f"{relay} accept" in lines
+        path = tmp_path / f"{host}.nft"
+        path.write_text(rules)
+        done = subprocess.run([nft, "-c", "-f", str(path)], capture_output=True, text=True, check=False)
+        if done.returncode != 0 and "Operation not permitted" in done.stderr:
+            require_root("nft -c needs CAP_NET_ADMIN")
+        assert done.returncode == 0, done.stderr
 
 
 def test_proxy_reload_script(tmp_path: Path) -> None:

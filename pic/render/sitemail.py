@@ -32,6 +32,7 @@ SPF record (README, "Mail from sites").
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Sequence
 
 from pic import names
 from pic.registry import UID_MAX, UID_MIN, Member
@@ -128,7 +129,12 @@ def render_sites_cidr(members: list[Member], *, addresses: dict[str, str] | None
 
 
 def postfix_settings(
-    members: list[Member], *, cidr_map: str = CIDR_MAP, local_networks: str = "127.0.0.0/8", mail_host: bool = False
+    members: list[Member],
+    *,
+    cidr_map: str = CIDR_MAP,
+    local_networks: str = "127.0.0.0/8",
+    mail_host: bool = False,
+    shells: Sequence[str] = (),
 ) -> dict[str, str]:
     """main.cf parameters of the web host's relay (applied with ``postconf -e``).
 
@@ -137,6 +143,11 @@ def postfix_settings(
     (``mail_host``: the same Postfix receives the lists' mail, :func:`pic.render.mail.postfix_settings`),
     accepted for the host's own domains only, the lists', as Postfix's default relay
     restrictions do (``reject_unauth_destination``, postconf(5) smtpd_relay_restrictions).
+
+    ``shells``: the accounts of the host's members with a shell (``access.ssh``), which may not hand
+    mail to Postfix's ``sendmail`` (postconf(5) authorized_submit_users): a message submitted there
+    meets none of the restrictions above. Their SMTP to port 25 is refused by the host's firewall
+    (web-host-setup.sh.j2), as is the sites' SMTP to anywhere but this relay.
     """
     cidr = f"cidr:{cidr_map}"
     others = "" if mail_host else ", reject"  # what follows the sites' classes for any other client
@@ -168,6 +179,7 @@ def postfix_settings(
         "smtpd_client_recipient_rate_limit": str(RECIPIENT_RATE_LIMIT),
         "anvil_rate_time_unit": RATE_TIME_UNIT,
         "smtpd_client_event_limit_exceptions": "$mynetworks",
+        "authorized_submit_users": ", ".join([*(f"!{s}" for s in sorted(shells)), "static:anyone"]),
         "smtp_tls_security_level": "may",
     }
 
@@ -184,10 +196,12 @@ def render_relay_script(
     addresses: dict[str, str] | None = None,
     local_networks: str = "127.0.0.0/8",
     mail_host: bool = False,
+    shells: Sequence[str] = (),
 ) -> str:
     """Install Postfix on a web host (``install``) and make it the sites' relay; restart it.
 
-    ``members``: the web host's members whose sites send (:func:`running_senders`).
+    ``members``: the web host's members whose sites send (:func:`running_senders`); ``shells``: the
+    accounts of the host's members with a shell, refused Postfix's ``sendmail`` (:func:`postfix_settings`).
     ``mail_host``: the host is also the mail host, whose Postfix receives the lists' mail
     (:func:`postfix_settings`). Tests pass
     their own ``config_dir``, ``cidr_map`` and ``addresses`` and start Postfix themselves
@@ -201,7 +215,9 @@ def render_relay_script(
         config_dir=config_dir,
         cidr_map=cidr_map,
         cidr=render_sites_cidr(senders, addresses=addresses),
-        settings=postfix_settings(senders, cidr_map=cidr_map, local_networks=local_networks, mail_host=mail_host),
+        settings=postfix_settings(
+            senders, cidr_map=cidr_map, local_networks=local_networks, mail_host=mail_host, shells=shells
+        ),
         install=install,
         systemd=systemd,
     )

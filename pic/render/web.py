@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from pic import charsets, eol, names, phpini
-from pic.registry import Member, Registry
+from pic.registry import UID_MAX, UID_MIN, Member, Registry
 from pic.render import render
 from pic.render.db import ENDPOINT_PORT
 from pic.settings import DNS_PORT, PLATFORM_DIR, PLATFORM_SUBNET, Settings, version_key
@@ -685,6 +685,7 @@ def render_web_host_setup(settings: Settings, host: str) -> str:
         subnet=NETWORK_SUBNET,
         relay=sitemail.RELAY_ADDRESS,
         relay_port=sitemail.RELAY_PORT,
+        member_uids=f"{UID_MIN}-{UID_MAX}",
     )
 
 
