@@ -1382,6 +1382,17 @@ class _Cross:
                 )
             else:
                 self.claim(m, ("databases", i), "database", db.name, "a database and its user")
+            schema = next((s for s in names.MARIADB_SCHEMAS if names.member_grant_covers(db.name, s)), None)
+            if schema is not None and db.name != schema:  # the name itself: told by the claim above
+                self.at(
+                    m,
+                    ("databases", i),
+                    f"makes the database name {show_value(db.name)}, whose grant "
+                    f"({show_value(names.member_grant_pattern(db.name))}: the database and the two a restore works "
+                    f"in) would also cover {schema}, a system schema of MariaDB, giving the member its tables (the "
+                    "statements of every account, when the server records them); use another short name: a database "
+                    "name is not the start of a system schema's",
+                )
 
 
 def name_key(name: str) -> str:

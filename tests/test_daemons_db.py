@@ -1183,3 +1183,29 @@ def test_a_failed_dump_naming_a_view_of_control_characters_is_mailed_shown(platf
     status = platform.run("pic-db-dump", "--status").stdout
     for text in (done.stdout, done.stderr, mail, status):
         assert not any(c in text for c in "\x1b\x07"), repr(text)
+
+
+@pytest.mark.parametrize(
+    ("slug", "short", "schema"),
+    [("performance", "s", "performance_schema"), ("information", "sch", "information_schema")],
+)
+def test_a_grant_covering_a_system_schema_is_refused(
+    server: MariaDB, tmp_path: Path, slug: str, short: str, schema: str
+) -> None:
+    """The grant ``<database>%`` of member ``performance``'s database ``s`` covers MariaDB's ``performance_schema``:
+    rendered as the program does, it shows the member that schema and lets it read and change its tables (other
+    accounts' statements, when the server records them). The registry refuses such a name."""
+    files = write_members(tmp_path / "members", {slug: member(uid=10742, databases=[short])})
+    with pytest.raises(PicError, match=f"would also cover {schema}, a system schema of MariaDB"):
+        load_registry(files, load_settings(ROOT, "prod"))
+    if schema != "performance_schema":
+        return  # MariaDB decides access to information_schema by the objects it describes, whatever the grants
+    base = platform_base(server, next(_PLATFORMS))
+    m = make_member(server, base, slug, next(_UIDS), short)
+    assert _as(m, "SHOW DATABASES;").stdout.split() == ["information_schema", m.database, schema]
+    reads = _as(m, f"SELECT COUNT(*) FROM {schema}.setup_consumers;")
+    assert reads.returncode == 0, reads.stderr
+    # another member's grant reaches no such thing
+    other = make_member(server, base, f"asso-s{base.name}", next(_UIDS))
+    denied = _as(other, f"SELECT COUNT(*) FROM {schema}.setup_consumers;")
+    assert denied.returncode != 0 and "denied" in denied.stderr, denied.stdout
