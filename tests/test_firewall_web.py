@@ -3,17 +3,21 @@ network namespace standing for a web host and probed from a second one standing 
 
 What the platform's daemons must receive from outside gets in, on the host that runs them only:
 SMTP (the lists' mail) on the mail host, DNS over UDP and TCP to NSD's listen addresses on the DNS
-server; ssh, http and https everywhere; anything else is dropped.
+server; ssh, http and https everywhere; anything else is dropped. What leaves: SMTP (port 25) from
+the sites' network to the host's relay only (a third namespace stands for the containers' network),
+and from the members' accounts on the host (uids of the registry's range) to no one.
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
+import ipaddress
 import os
 import select
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,7 +27,8 @@ import pytest
 import yaml
 
 from lab.apt_proxy import in_netns
-from pic.render import web
+from pic.registry import UID_MAX, UID_MIN
+from pic.render import sitemail, web
 from pic.settings import Settings, load_settings
 from tests.conftest import ROOT, require_program, require_root
 
@@ -276,3 +281,70 @@ def test_no_dns_port_without_zones_served(tmp_path: Path, dns: dict[str, object]
     for host in settings.web_hosts:
         assert "dport 53" not in ruleset(settings, host), host
     assert "tcp dport 25 accept" in ruleset(settings, "web1")
+
+
+def connects(netns: str, uid: int, address: str, port: int) -> bool:
+    """Whether a process of ``uid`` in ``netns`` completes a TCP handshake with ``address``:``port``."""
+    setpriv = require_program("setpriv")
+    code = f"import socket; socket.create_connection(({address!r}, {port}), timeout={WAIT}).close()"
+    ids = [f"--reuid={uid}", f"--regid={uid}", "--clear-groups"]
+    done = subprocess.run(
+        ["ip", "netns", "exec", netns, setpriv, *ids, sys.executable, "-I", "-c", code],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    # refused: reset by a rule (or nothing listening); timed out: dropped
+    assert done.returncode == 0 or "ConnectionRefusedError" in done.stderr or "TimeoutError" in done.stderr, done.stderr
+    return done.returncode == 0
+
+
+def test_the_members_accounts_on_the_host_speak_smtp_to_no_one(
+    namespaces: tuple[Namespaces, dict[tuple[str, int], list[socket.socket]]], tmp_path: Path
+) -> None:
+    """A member's shell (``ssh: true``) runs as its uid on the host: its SMTP to the host's own Postfix (over
+    loopback, trusted) or to another server would meet none of the relay's sender rules; it is reset. The
+    platform's own accounts (root, Postfix's, Sympa's, below the members' range) still send, and the members'
+    other traffic leaves."""
+    spaces, _ = namespaces
+    spaces.load(ruleset(stack(tmp_path, dns_server=None), "web1"))
+    with listeners(Namespaces.path(spaces.client)):
+        for uid in (0, 110, UID_MIN - 1, UID_MAX + 1):
+            for address in ("127.0.0.1", HOST_V4, CLIENT_V4):
+                assert connects(spaces.host, uid, address, 25), f"uid {uid} to {address}:25"
+        for uid in (UID_MIN, 20042, UID_MAX):
+            for address in ("127.0.0.1", HOST_V4, CLIENT_V4, CLIENT_V6):
+                assert not connects(spaces.host, uid, address, 25), f"uid {uid} to {address}:25 was let out"
+            assert connects(spaces.host, uid, CLIENT_V4, 443), f"uid {uid}: https must leave"
+
+
+def test_the_sites_speak_smtp_to_their_relay_only(
+    namespaces: tuple[Namespaces, dict[tuple[str, int], list[socket.socket]]], tmp_path: Path
+) -> None:
+    """A site's container, on the platform's network behind the host, reaches the host's relay (the gateway,
+    port 25) and not another server's port 25: its mail meets the relay's sender rules and rate. Its other
+    traffic (https) is routed as before."""
+    spaces, _ = namespaces
+    sites = f"picfw-{os.getpid()}-sites"
+    site = str(ipaddress.ip_network(web.NETWORK_SUBNET)[10])
+    prefix = ipaddress.ip_network(web.NETWORK_SUBNET).prefixlen
+    run("ip", "netns", "add", sites)
+    try:
+        run("ip", "-n", sites, "link", "set", "lo", "up")
+        run("ip", "-n", spaces.host, "link", "add", "br0", "type", "veth", "peer", "name", "eth0", "netns", sites)
+        run("ip", "-n", spaces.host, "address", "add", f"{web.NETWORK_GATEWAY}/{prefix}", "dev", "br0")
+        run("ip", "-n", spaces.host, "link", "set", "br0", "up")
+        run("ip", "-n", sites, "address", "add", f"{site}/{prefix}", "dev", "eth0")
+        run("ip", "-n", sites, "link", "set", "eth0", "up")
+        run("ip", "-n", sites, "route", "add", "default", "via", web.NETWORK_GATEWAY)
+        run("ip", "-n", spaces.client, "route", "add", web.NETWORK_SUBNET, "via", HOST_V4)
+        run("ip", "netns", "exec", spaces.host, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1")
+        spaces.load(ruleset(stack(tmp_path, dns_server="web2"), "web3"))  # a web host that receives no mail
+        with listeners(Namespaces.path(spaces.client)):
+            assert connects(sites, 0, sitemail.RELAY_ADDRESS, sitemail.RELAY_PORT), "the relay must be reached"
+            assert connects(sites, 0, CLIENT_V4, 443), "https must be routed"
+            assert connects(sites, 0, CLIENT_V4, 80), "http must be routed"
+            assert not connects(sites, 0, CLIENT_V4, 25), "a site reached another server's SMTP"
+            assert not connects(sites, 0, HOST_V4, 25), "a site reached SMTP at the host's public address"
+    finally:
+        subprocess.run(["ip", "netns", "delete", sites], capture_output=True, check=False)
