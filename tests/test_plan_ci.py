@@ -160,6 +160,38 @@ def test_move_script_copies_a_space_for_real(tmp_path: Path, address: str) -> No
     assert f"point the DNS of these domains to {address}\n  velo-cite-lyon.fr\n" in proc.stdout, proc.stdout
 
 
+def test_move_script_says_how_root_on_the_source_learns_the_targets_host_key(tmp_path: Path) -> None:
+    """The copy runs as root on the host left, whose ssh meets the target for the first time: refused without
+    a question (BatchMode). The script stops there, nothing copied, and says how to check and accept the key."""
+    require_program("rsync")
+    require_program("shellcheck")
+    settings, registry = two_hosts("internal")
+    member = registry.get("velo-cite")
+    script = web.render_move_script(settings, member, "web2")
+    shellcheck(script, tmp_path, "move.sh")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    # the admin's ssh reaches web1 and runs the command there; root's ssh there refuses web2's unknown key
+    _stand_in(
+        bin_dir / "ssh",
+        "#!/bin/sh\nwhile [ $# -gt 0 ]; do case $1 in -p|-o|-l) shift 2;; -*) shift;; *) break;; esac; done\n"
+        'case $1 in *web1*) shift; exec sh -c "$*";; esac\n'
+        "echo 'Host key verification failed.' >&2; exit 255\n",
+    )
+    _stand_in(bin_dir / "sudo", '#!/bin/sh\ncase $1 in --preserve-env=*) shift;; esac\nexec "$@"\n')
+    path = tmp_path / "move.sh"
+    path.write_text(script)
+    env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}"}
+    proc = subprocess.run(["sh", str(path)], env=env, capture_output=True, text=True, check=False, timeout=60)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "done:" not in proc.stdout
+    web2 = settings.hosts["web2"]
+    assert "root on web1 does not know web2's host key yet" in proc.stderr, proc.stderr
+    assert f"ssh-keyscan -p {web2.ssh_port} {web2.address} | ssh-keygen -lf -" in proc.stderr
+    accept = f"sudo --preserve-env=SSH_AUTH_SOCK ssh -p {web2.ssh_port} {web2.ssh_user}@{web2.address} true"
+    assert accept in proc.stderr
+
+
 def test_retire_script_ends_access_and_jobs_on_the_former_host_and_keeps_the_files(tmp_path: Path) -> None:
     """After a move, the former host loses the member's keys, jobs and platform files; its space stays.
 
