@@ -152,18 +152,8 @@ def space() -> Iterator[Space]:
         b = make_member(slugs[1], uids[1], "active", "none", ssh=True, key=pubs[slugs[1]])
         c = make_member(slugs[2], uids[2], "suspended", "8.2", ssh=False, key=pubs[slugs[2]])
         for m in (a, b, c):
-            script = web.render_member_space_script(m, settings)
-            proc = subprocess.run(["sh", "-eu", "-s"], input=script, text=True, capture_output=True, check=False)
-            assert proc.returncode == 0, f"member space script of {m.slug}: {proc.stderr}"
-        # Run twice: the script is idempotent and must not fail on existing accounts.
-        again = subprocess.run(
-            ["sh", "-eu", "-s"],
-            input=web.render_member_space_script(a, settings),
-            text=True,
-            capture_output=True,
-            check=False,
-        )
-        assert again.returncode == 0, again.stderr
+            apply_space(m, settings)
+        apply_space(a, settings)  # twice: the script is idempotent and must not fail on existing accounts
         yield Space(root, settings, a, b, c, keys)
     finally:
         for slug in slugs:
@@ -420,6 +410,13 @@ def test_suspended_member_cannot_log_in(space: Space, sshd: int) -> None:
     assert "Permission denied" in proc.stderr or "Connection closed" in proc.stderr, proc.stderr
 
 
+def apply_space(member: Member, settings: Settings) -> None:
+    """Run the member's space script here, as its command runs it on a web host."""
+    script = web.render_member_space_script(member, settings)
+    proc = subprocess.run(["sh", "-eu", "-s"], input=script, text=True, capture_output=True, check=False)
+    assert proc.returncode == 0, f"member space script of {member.slug}: {proc.stderr}"
+
+
 def _running(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
@@ -439,14 +436,7 @@ def test_a_member_no_longer_active_keeps_no_process_on_the_host(space: Space, ss
     try:
         assert _running(pid), f"{b.slug}'s background job did not start"
         stopped = Member(b.slug, b.file, b.spec.model_copy(update={"status": status}), b.host)
-        run = subprocess.run(
-            ["sh", "-eu", "-s"],
-            input=web.render_member_space_script(stopped, space.settings),
-            text=True,
-            capture_output=True,
-            check=False,
-        )
-        assert run.returncode == 0, run.stderr
+        apply_space(stopped, space.settings)
         deadline = time.monotonic() + 5
         while _running(pid) and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -454,14 +444,7 @@ def test_a_member_no_longer_active_keeps_no_process_on_the_host(space: Space, ss
     finally:
         if _running(pid):
             os.kill(pid, 9)
-        again = subprocess.run(
-            ["sh", "-eu", "-s"],
-            input=web.render_member_space_script(b, space.settings),
-            text=True,
-            capture_output=True,
-            check=False,
-        )
-        assert again.returncode == 0, again.stderr
+        apply_space(b, space.settings)
     assert ssh(space, sshd, b, "id", "-u").stdout.strip() == str(b.uid), "active again, the member logs in"
 
 
