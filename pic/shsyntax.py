@@ -15,7 +15,6 @@ nested deeper than :data:`MAX_DEPTH` is left unread (no verdict).
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 
@@ -29,11 +28,6 @@ _REDIRECTIONS = frozenset(("<<-", "<<", ">>", "<&", ">&", "<>", ">|", "<", ">"))
 # Reserved words that end the list of commands before them (the construct that opened it wants one of them)
 _CLOSERS = frozenset(("then", "else", "elif", "fi", "do", "done", "esac", "}"))
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-# The same operators as one pattern (the alternatives in the order above: the longest that matches), the blanks
-# between tokens, and a run of characters that neither end a word nor start a quote or an expansion.
-_OPERATOR = re.compile("|".join(re.escape(op) for op in _OPERATORS))
-_BLANKS = re.compile(r"[ \t]*")
-_PLAIN_RUN = re.compile(r"[^ \t;&|()<>\\'\"`$]+")
 
 
 @dataclass(frozen=True)
@@ -92,29 +86,26 @@ class _Parser:
         """The next token; ``target``: the redirection operator whose file (or here-document's end word) it is:
         after << or <<- a word read as dash reads it, its quotes closed but its $, $( and backquotes plain
         characters."""
-        text, n = self.text, len(self.text)
-        i = _BLANKS.match(text, self.pos).end()  # type: ignore[union-attr]  # matches the empty text
+        text, i, n = self.text, self.pos, len(self.text)
+        while i < n and text[i] in " \t":
+            i += 1
         if i >= n or text[i] == "#":  # a comment runs to the end of the line
             return Token("end", "", i)
-        operator = _OPERATOR.match(text, i)
-        if operator is not None:
-            return Token("op", operator.group(), i)
+        for op in _OPERATORS:
+            if text.startswith(op, i):
+                return Token("op", op, i)
         end = self._delimiter_end(i) if target.lstrip("0123456789").startswith("<<") else self._word_end(i)
         word = text[i:end]
         if len(word) == 1 and word.isdigit() and end < n and text[end] in "<>":
             # a file descriptor's number before a redirection (2>&1): one operator; dash reads one digit so (10>x
             # is an argument 10 and >x), even where a file is expected (>&1>x is refused)
-            return Token("op", word + _OPERATOR.match(text, end).group(), i)  # type: ignore[union-attr]
+            op = next(o for o in _OPERATORS if text.startswith(o, end))
+            return Token("op", word + op, i)
         return Token("word", word, i)
 
     def _word_end(self, i: int) -> int:
         text, n = self.text, len(self.text)
         while i < n:
-            plain = _PLAIN_RUN.match(text, i)
-            if plain is not None:
-                i = plain.end()
-                if i >= n:
-                    break
             ch = text[i]
             if ch in " \t;&|()<>":
                 break
@@ -468,13 +459,9 @@ class _Parser:
         raise self._unexpected(token, expected or f'"{op}"', opened)
 
 
-@functools.lru_cache(maxsize=4096)
 def fault(text: str) -> Fault | None:
     """Where dash stops reading ``text``, one line whose quotes and substitutions are all closed, as a syntax
-    error; None when it reads it whole (or when it nests deeper than :data:`MAX_DEPTH`).
-
-    Remembered for the last 4,096 texts: members of one application write the same command (a registry of
-    5,000 members reads each once), and the answer is immutable."""
+    error; None when it reads it whole (or when it nests deeper than :data:`MAX_DEPTH`)."""
     try:
         _Parser(text, 0, 0).program(closing=None)
     except _Refused as refused:
