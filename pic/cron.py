@@ -266,12 +266,15 @@ def _read(text: str) -> tuple[tuple[str, int] | None, tuple[str, int] | None]:
 
     sh refuses such a command whole (dash: "Unterminated quoted string", "EOF in backquote substitution",
     "Missing '}'", "expecting ')'"). POSIX sh's quoting and expansions (XCU 2.2, 2.3, 2.6): a backslash
-    quotes the next character (in double quotes and backquotes only before ``$ ` " \\``, which is all that
-    matters here), single quotes hold everything up to the next one, double quotes and ``${`` hold
-    expansions, ``$(``, a backquote and a parenthesis hold a command (quotes, comments, nested ones), a
-    backquote's command ends at the next backquote not escaped, a ``#`` at the start of a word outside
-    quotes starts a comment to the end of the line. A ``)`` closing nothing (a ``case`` pattern's) is left
-    to sh. Linear in ``text``.
+    quotes the next character (in double quotes only before ``$ ` " \\``, which is all that matters here),
+    single quotes hold everything up to the next one, double quotes and ``${`` hold expansions, ``$(`` and a
+    parenthesis hold a command (quotes, comments, nested ones), a ``#`` at the start of a word outside quotes
+    starts a comment to the end of the line. A backquote's command ends at the next backquote not escaped,
+    whatever it holds: sh takes it whole, removes the backslashes before ``\\ ` $`` (and ``"`` in double
+    quotes), then reads it as a command of its own (``echo `echo '\\`'``` closes its quotes). A here-document's
+    end word (after ``<<``) closes its quotes, but its ``$`` and backquotes are characters (``cat <<`x``).
+    A ``)`` closing nothing (a ``case`` pattern's) is left to sh. Linear in ``text`` (times the nesting of
+    backquotes, which doubles the backslashes at each level).
 
     Returns (what is left open, the first construct of bash's, :data:`_BASH_ONLY`), each as its words and
     the place of its first character (from 1), or None.
@@ -283,12 +286,6 @@ def _read(text: str) -> tuple[tuple[str, int] | None, tuple[str, int] | None]:
     while i < n:
         ch = text[i]
         inside = stack[-1][0] if stack else ""
-        if ch == "`" and any(kind == "`" for kind, _ in stack):
-            # sh reads a backquote's command up to the next backquote not escaped, whatever is open in it
-            while stack.pop()[0] != "`":
-                pass
-            i, previous = i + 1, "a"
-            continue
         if inside == "'":
             if ch == "'":
                 stack.pop()
@@ -300,7 +297,8 @@ def _read(text: str) -> tuple[tuple[str, int] | None, tuple[str, int] | None]:
             # it is a redirection (a &&>log b), not bash's &>
             i, previous = i + 2, "a" if ch == "\\" else "&"
             continue
-        bash = bash or _bash_only(text, i, "$((" if _in_arithmetic(stack) else inside)
+        arithmetic = _in_arithmetic(stack)
+        bash = bash or _bash_only(text, i, "$((" if arithmetic else inside)
         if ch == "$" and text[i + 1 : i + 2] in _SPECIAL:
             i, previous = i + 2, "a"  # $$, $#, $?...: a parameter, not the start of $(, ${ or a comment
             continue
@@ -309,6 +307,13 @@ def _read(text: str) -> tuple[tuple[str, int] | None, tuple[str, int] | None]:
             i += 2 if inside == "$((" else 1
             previous = ")" if inside == "(" else "a"  # a substitution or quote goes on in its word
             continue
+        read_whole = _read_whole(text, i, stack, arithmetic)
+        if read_whole is not None:
+            i, left_open, inner_bash = read_whole
+            if left_open is not None:
+                return left_open, bash
+            bash, previous = bash or inner_bash, "a"
+            continue
         opened = _opens(text, i, inside, _in_double_quotes(stack))
         if opened is not None:
             stack.append((opened, i))
@@ -316,19 +321,86 @@ def _read(text: str) -> tuple[tuple[str, int] | None, tuple[str, int] | None]:
             previous = "(" if opened == "(" else " "
             continue
         if ch == "#" and previous in _WORD_BREAK and inside in _COMMANDS:
-            # a comment, to the end of the line; in a backquote's command, which sh reads up to the closing
-            # backquote first, to that backquote
-            end = re.search(r"(?<!\\)(?:\\\\)*`", text[i:]) if inside == "`" else None
-            if end is None:
-                break
-            i += end.end() - 1
-            continue
+            break  # a comment, to the end of the line
         previous = ch
         i += 1
     if not stack:
         return None, bash
     kind, at = stack[-1]
     return (_OPENED[kind], at + 1), bash
+
+
+def _read_whole(
+    text: str, i: int, stack: list[tuple[str, int]], arithmetic: bool
+) -> tuple[int, tuple[str, int] | None, tuple[str, int] | None] | None:
+    """For :func:`_read`: what sh reads whole at ``text[i]``, a backquote's command or a here-document's end word,
+    as (where it ends, what it leaves open, the first construct of bash's in it), each as :func:`_read` gives them;
+    None when neither starts there."""
+    if text[i] == "`":
+        end, command, places = _backquoted(text, i + 1, _in_double_quotes(stack))
+        if end is None:
+            return len(text), (_OPENED["`"], i + 1), None
+        opened, bash = _read(command)
+        if opened is not None and opened[1] <= shsyntax.read_extent(command):
+            return end + 1, (opened[0], places[opened[1] - 1] + 1), None
+        return end + 1, None, None if bash is None else (bash[0], places[bash[1] - 1] + 1)
+    inside = stack[-1][0] if stack else ""
+    if inside in _COMMANDS and not arithmetic and text.startswith("<<", i) and not text.startswith("<<<", i):
+        end, quote = _end_word_end(text, i + 2)
+        return end, None if quote is None else (_OPENED[quote[0]], quote[1] + 1), None
+    return None
+
+
+def _backquoted(text: str, start: int, quoted: bool) -> tuple[int | None, str, list[int]]:
+    """The backquote's command starting at ``text[start]``: the index of its closing backquote (None when there
+    is none), its text as sh reads it (the backslashes before ``\\ ` $``, and ``"`` when ``quoted``, removed),
+    and the index in ``text`` of each of its characters."""
+    escaped = "\\`$" + ('"' if quoted else "")
+    chars: list[str] = []
+    places: list[int] = []
+    i, n = start, len(text)
+    while i < n and text[i] != "`":
+        if text[i] == "\\" and i + 1 < n:
+            if text[i + 1] not in escaped:
+                chars.append("\\")
+                places.append(i)
+            i += 1
+        chars.append(text[i])
+        places.append(i)
+        i += 1
+    return (i if i < n else None), "".join(chars), places
+
+
+def _end_word_end(text: str, i: int) -> tuple[int, tuple[str, int] | None]:
+    """Where the end word of the here-document whose ``<<`` ends at ``text[i]`` ends (``<<-`` and blanks
+    included), and the quote it opens and never closes (None when closed). Its ``$`` and backquotes are
+    characters (dash reads ``<<$(x`` as the end word ``$(x``)."""
+    n = len(text)
+    if text.startswith("-", i):
+        i += 1
+    while i < n and text[i] in " \t":
+        i += 1
+    if text.startswith("#", i):
+        return i, None  # a comment: no word (sh refuses it)
+    while i < n and text[i] not in _WORD_BREAK:
+        ch = text[i]
+        if ch == "\\":
+            i += 2
+        elif ch == "'":
+            close = text.find("'", i + 1)
+            if close < 0:
+                return n, ("'", i)
+            i = close + 1
+        elif ch == '"':
+            j = i + 1
+            while j < n and text[j] != '"':
+                j += 2 if text[j] == "\\" else 1
+            if j >= n:
+                return n, ('"', i)
+            i = j + 1
+        else:
+            i += 1
+    return min(i, n), None
 
 
 def unclosed(text: str) -> tuple[str, int] | None:

@@ -495,3 +495,17 @@ def describe(found: Fault) -> str:
     if found.opened is not None:
         what += f' (to go with the "{found.opened.text}" at character {found.opened.at + 1})'
     return what
+
+
+def read_extent(command: str) -> int:
+    """How much of ``command``, a backquote's, sh reads: dash reads a backquote's command as far as its grammar
+    goes and never reads the rest (```echo ) 'x``` is taken, its quote never read), the token it stops at
+    included. The index where the unread rest starts; ``len(command)`` when it is read whole or refused."""
+    parser = _Parser(command, 0, 0)
+    try:
+        parser._list(allow_empty=True)
+        token = parser.peek()
+    except (_Refused, _TooDeep):
+        return len(command)
+    # the token it stops at is read, and a word's quotes with it (`{ a; } 'x` is refused)
+    return token.at + len(token.text) if token.kind == "word" else token.at

@@ -952,6 +952,10 @@ NEVER_CLOSED = [
     ("php cron.php --limit $((10 + 5)", "an arithmetic expansion $((", 22),
     ("(cd ../priv && php sync.php", "a parenthesis (", 1),
     ('php x.php --at "$(date +%s', "a command substitution $(", 17),
+    # in a backquote's command as sh reads it (its \\` a backquote): a quote, a backquote
+    ("php x.php `printf '%s' 'a`", "a single quote (')", 24),
+    ('php x.php --at `date "+\\`%s"`', "a backquote (`)", 25),
+    ("php x.php `echo \\`echo 'a\\``", "a single quote (')", 24),
 ]
 
 
@@ -979,6 +983,10 @@ def test_a_command_sh_cannot_read_whole_is_refused(tmp_path: Path, command: str,
         "case $(date +%u) in 1) php weekly.php;; esac",  # a case pattern's ) closes nothing
         'php x.php \\"',  # an escaped quote
         "php x.php ${LIMIT:-(none)}",
+        'php x.php --sep `printf \'\\`\'` --at "`date \\"+%s\\"`"',  # \\` a backquote in the command, \\" a quote
+        "php x.php `echo ) 'x`",  # sh reads a backquote's command as far as it goes: the rest is never read
+        "php import.php <<`x",  # a here-document's end word: its $ and backquotes are characters
+        'php import.php <<${x; php import.php <<- "$(x"',
     ],
 )
 def test_a_command_that_closes_what_it_opens_is_taken(command: str) -> None:
