@@ -247,14 +247,26 @@ def _in_arithmetic(stack: list[tuple[str, int]]) -> bool:
     return next((kind for kind, _ in reversed(stack) if kind != "("), "") == "$(("
 
 
-def _opens(text: str, i: int, inside: str, quoted: bool = False) -> str | None:
-    """What ``text[i:]`` opens (a key of :data:`_OPENED`) where :func:`unclosed` has ``inside`` open, in double
-    quotes when ``quoted`` (:func:`_in_double_quotes`)."""
+def _quotes(stack: list[tuple[str, int]]) -> str:
+    """The quotes sh reads where :func:`unclosed` has ``stack`` open: both in a command; the double one in
+    double quotes and in a ``${`` in them or in an arithmetic expansion (a single quote there is a character:
+    ``"${x:-l'asso}"``); none in an arithmetic expansion itself, where dash reads both as characters
+    (``$(( ' ))`` is taken, and refused when run)."""
+    kinds = [kind for kind, _ in reversed(stack) if kind != "("]
+    outer = next((kind for kind in kinds if kind != "${"), "")
+    if kinds[:1] == ["${"]:
+        return '"' if outer in ('"', "$((") else "'\""
+    return {'"': '"', "$((": ""}.get(outer, "'\"")
+
+
+def _opens(text: str, i: int, inside: str, quotes: str = "'\"") -> str | None:
+    """What ``text[i:]`` opens (a key of :data:`_OPENED`) where :func:`unclosed` has ``inside`` open, where sh
+    reads ``quotes`` (:func:`_quotes`) as quotes."""
     opened = next((o for o in ("$((", "$(", "${") if text.startswith(o, i)), None)
     if opened is not None:
         return opened
     ch = text[i]
-    if ch in '`"' or (ch == "'" and not quoted) or (ch == "(" and inside in (*_COMMANDS, "$((")):
+    if ch == "`" or (ch in "'\"" and ch in quotes) or (ch == "(" and inside in (*_COMMANDS, "$((")):
         return ch
     return None
 
@@ -314,13 +326,13 @@ def _read(text: str) -> tuple[tuple[str, int] | None, tuple[str, int] | None]:
                 return left_open, bash
             bash, previous = bash or inner_bash, "a"
             continue
-        opened = _opens(text, i, inside, _in_double_quotes(stack))
+        opened = _opens(text, i, inside, _quotes(stack))
         if opened is not None:
             stack.append((opened, i))
             i += len(opened)
             previous = "(" if opened == "(" else " "
             continue
-        if ch == "#" and previous in _WORD_BREAK and inside in _COMMANDS:
+        if ch == "#" and previous in _WORD_BREAK and inside in _COMMANDS and not arithmetic:
             break  # a comment, to the end of the line
         previous = ch
         i += 1

@@ -28,6 +28,8 @@ _REDIRECTIONS = frozenset(("<<-", "<<", ">>", "<&", ">&", "<>", ">|", "<", ">"))
 # Reserved words that end the list of commands before them (the construct that opened it wants one of them)
 _CLOSERS = frozenset(("then", "else", "elif", "fi", "do", "done", "esac", "}"))
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# The special parameters of one character (XCU 2.5.2, and the positional ones)
+_SPECIAL = frozenset("$#?!-@*0123456789")
 
 
 @dataclass(frozen=True)
@@ -129,11 +131,14 @@ class _Parser:
         while i < n and text[i] not in " \t;&|()<>":
             if text[i] == "\\":
                 i += 2
-            elif text[i] in "'\"":
-                close = text.find(text[i], i + 1)
-                while text[i] == '"' and close > 0 and text[close - 1] == "\\":
-                    close = text.find('"', close + 1)
+            elif text[i] == "'":
+                close = text.find("'", i + 1)
                 i = n if close < 0 else close + 1
+            elif text[i] == '"':
+                i += 1
+                while i < n and text[i] != '"':
+                    i += 2 if text[i] == "\\" else 1
+                i += 1
             else:
                 i += 1
         return min(i, n)
@@ -162,6 +167,8 @@ class _Parser:
             return self._nested(i + 2)
         if text.startswith("${", i):
             return self._braced_end(i + 2, quoted)
+        if text[i + 1 : i + 2] in _SPECIAL:
+            return i + 2  # $$, $#...: a parameter of one character ($$( is $$ then a parenthesis)
         return i + 1
 
     def _nested(self, i: int) -> int:
@@ -181,6 +188,8 @@ class _Parser:
                 i += 2
             elif ch == "$":
                 i = self._dollar_end(i, quoted=False)
+            elif ch == "`":
+                i = self._backquoted_end(i + 1, quoted=False)
             elif ch == "(":
                 depth, i = depth + 1, i + 1
             elif ch == ")":

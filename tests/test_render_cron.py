@@ -956,6 +956,8 @@ NEVER_CLOSED = [
     ("php x.php `printf '%s' 'a`", "a single quote (')", 24),
     ('php x.php --at `date "+\\`%s"`', "a backquote (`)", 25),
     ("php x.php `echo \\`echo 'a\\``", "a single quote (')", 24),
+    # in an arithmetic expansion a quote is a character, a backquote is not
+    ("php x.php --n $(( '`' ))", "a backquote (`)", 20),
 ]
 
 
@@ -987,6 +989,7 @@ def test_a_command_sh_cannot_read_whole_is_refused(tmp_path: Path, command: str,
         "php x.php `echo ) 'x`",  # sh reads a backquote's command as far as it goes: the rest is never read
         "php import.php <<`x",  # a here-document's end word: its $ and backquotes are characters
         'php import.php <<${x; php import.php <<- "$(x"',
+        "sleep $(( `od -An -N1 -tu1 /dev/urandom` % 60 )) $(( ' )) $(( (#) ))",  # quotes, # are characters there
     ],
 )
 def test_a_command_that_closes_what_it_opens_is_taken(command: str) -> None:
@@ -1136,6 +1139,9 @@ SYNTAX_ERRORS = [
         "write",
     ),
     ("x=1 if [ -f y ]; then php z.php; fi", 'holds "then" at character 18, which goes with nothing open', "write"),
+    ("php x.php --pid $$(cat ../run/x.pid)", 'holds "(" at character 19 where sh expects a ";"', "write"),  # $$ then (
+    ('php import.php <<"END\\\\" ; fi', 'holds "fi" at character 28, which goes with nothing open', "write"),
+    ("echo $(( `echo '))'` )); fi", 'holds "fi" at character 26, which goes with nothing open', "write"),
 ]
 
 
