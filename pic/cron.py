@@ -76,6 +76,23 @@ def check_expression(text: str) -> str:
     return text
 
 
+def check_one_line(text: str) -> str:
+    """``text`` unchanged, or ValueError when it holds a line break or a tab, saying how to write it on one line.
+
+    YAML's block scalars give line breaks: ``|`` keeps each, ``>`` the last one; ``>-`` folds the lines into one.
+    """
+    at = next((i for i, ch in enumerate(text) if ch in "\n\t"), None)
+    if at is None:
+        return text
+    if text[at] == "\t":
+        raise ValueError(f"holds a tab (U+0009) at character {at + 1}, which a command may not hold: write a space")
+    raise ValueError(
+        f"holds a line break at character {at + 1}: a job's command is one line (YAML's | keeps every line break, > "
+        "the last one); write it on one line, its commands joined by ; or && (e.g. cd ../priv && php sync.php), or "
+        "fold its lines with >- (joined by spaces, no line break at the end)"
+    )
+
+
 def check_command(text: str) -> str:
     """``text`` unchanged, or ValueError when ``sh -c`` would take it for options (``-x``, ``+e``).
 

@@ -247,6 +247,12 @@ class CronJob(_Strict):
     def _schedule(cls, value: str) -> str:
         return cron.check_expression(value)
 
+    @field_validator("command", mode="before")
+    @classmethod
+    def _one_line(cls, value: object) -> object:
+        # before the free text's own check, which would refuse them without saying how to write the command
+        return cron.check_one_line(value) if isinstance(value, str) else value
+
     @field_validator("command")
     @classmethod
     def _command(cls, value: str) -> str:

@@ -941,6 +941,38 @@ def test_a_member_s_jobs_are_removed_without_those_of_a_member_whose_slug_extend
     assert not [c for c in calls if "asso-b" in c], calls
 
 
+def test_a_command_of_several_lines_says_how_to_write_it_on_one(tmp_path: Path) -> None:
+    """YAML's block scalars, as a member writes them: | and > give line breaks (refused, saying how to write the
+    command on one line), >- folds the lines into one (taken)."""
+    project = project_copy(tmp_path)
+    members = write_members(tmp_path / "members", {"asso-cron": member(10700, site=SITE)})
+    path = members / "asso-cron.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8")
+        + "cron:\n"
+        + "  - schedule: daily\n    command: |\n      cd ../priv\n      php sync.php\n"
+        + "  - schedule: daily\n    command: >\n      php sync.php\n      --all\n"
+        + "  - schedule: daily\n    command: >-\n      php sync.php\n      --all\n"
+        + '  - schedule: daily\n    command: "php sync.php\\t--all"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(PicError) as info:
+        check(project, "prod", members, ON)
+    lines = [x for x in str(info.value).splitlines() if ".command: " in x]
+    at = [n for n, x in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "command:" in x]
+    assert [re.sub(r".*yaml:(\d+) (cron\[\d\]).*", r"\1 \2", x) for x in lines] == [
+        f"{at[0]} cron[0]",
+        f"{at[1]} cron[1]",
+        f"{at[3]} cron[3]",
+    ]
+    assert '"cd ../priv\\nphp sync.php\\n" holds a line break at character 11: a job\'s command is one line' in lines[0]
+    assert '"php sync.php --all\\n" holds a line break at character 19' in lines[1]
+    assert "joined by ; or &&" in lines[1] and "fold its lines with >- (joined by spaces" in lines[1]
+    assert lines[2].endswith(
+        '"php sync.php\\t--all" holds a tab (U+0009) at character 13, which a command may not hold: write a space'
+    )
+
+
 # Each opens something it never closes: sh refuses the whole line (a syntax error) and the job would never run.
 NEVER_CLOSED = [
     ("php notify.php --subject 'Rappel AG", "a single quote (')", 26),
