@@ -28,6 +28,8 @@ _REDIRECTIONS = frozenset(("<<-", "<<", ">>", "<&", ">&", "<>", ">|", "<", ">"))
 # Reserved words that end the list of commands before them (the construct that opened it wants one of them)
 _CLOSERS = frozenset(("then", "else", "elif", "fi", "do", "done", "esac", "}"))
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# A word that assigns a variable: no function's name, though a "(" follows it (dash: "(" unexpected)
+_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
 # The special parameters of one character (XCU 2.5.2, and the positional ones)
 _SPECIAL = frozenset("$#?!-@*0123456789")
 
@@ -335,7 +337,7 @@ class _Parser:
         else:
             self.next()
             after = self.peek()
-            if after.kind == "op" and after.text == "(":
+            if after.kind == "op" and after.text == "(" and not _ASSIGNMENT.match(word):
                 self._function(token)
             else:
                 self._simple()

@@ -1171,6 +1171,7 @@ SYNTAX_ERRORS = [
         "write",
     ),
     ("x=1 if [ -f y ]; then php z.php; fi", 'holds "then" at character 18, which goes with nothing open', "write"),
+    ("LANG=C (cd ../priv && php sync.php)", 'holds "(" at character 8 where sh expects a ";"', "write"),  # no function
     ("php x.php --pid $$(cat ../run/x.pid)", 'holds "(" at character 19 where sh expects a ";"', "write"),  # $$ then (
     ('php import.php <<"END\\\\" ; fi', 'holds "fi" at character 28, which goes with nothing open', "write"),
     ("echo $(( `echo '))'` )); fi", 'holds "fi" at character 26, which goes with nothing open', "write"),
