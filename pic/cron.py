@@ -104,14 +104,13 @@ def check_command(text: str) -> str:
             f"starts with {text[0]!r}, which sh reads as its own options, not as a command: the job would never "
             "run; start it with the program to run (e.g. php wp-cron.php)"
         )
-    opened = unclosed(text)
+    opened, bash = _read(text)
     if opened is not None:
         what, at = opened
         raise ValueError(
             f"opens {what} at character {at} that is never closed: sh refuses the whole command (a syntax "
             "error) and the job would never run; close it, or quote or escape the character if it is meant as text"
         )
-    bash = bash_only(text)
     if bash is not None:
         what, at = bash
         raise ValueError(
@@ -171,6 +170,9 @@ _SPECIAL = frozenset("$#?!-@*0123456789")
 _WORD_BREAK = " \t;&|()<>"
 
 
+# A run of characters :func:`_read` passes over: none opens, closes or starts a comment, none starts one of
+# bash's forms (:data:`_BASH_FIRST`).
+_PLAIN = re.compile(r"[^'\"\\`$(){}<>&|#\[sf]+")
 # Where sh reads a command: at the top, in $(...), in backquotes, in a subshell's (...).
 _COMMANDS = ("", "$(", "`", "(")
 
@@ -230,9 +232,15 @@ _BASH_AT: dict[str, Callable[[str, int], bool]] = {
 }
 
 
+# The characters each of :data:`_BASH_ONLY` is found at (=(...) at its parenthesis).
+_BASH_FIRST = frozenset({start[0] for start in _BASH_ONLY} | {"("})
+
+
 def _bash_only(text: str, i: int, inside: str) -> tuple[str, int] | None:
     """What bash reads at ``text[i:]`` and dash, the containers' sh, refuses or reads otherwise, where
     :func:`_read` has ``inside`` open: its words in :data:`_BASH_ONLY`, and the place (from 1); else None."""
+    if text[i] not in _BASH_FIRST:
+        return None  # the usual case, answered at once
     starts = tuple(_BASH_ONLY) if inside in _COMMANDS else ("${",) if inside == '"' else ()
     for start in starts:
         at = _BASH_AT.get(start)
@@ -320,6 +328,12 @@ def _read(text: str) -> tuple[tuple[str, int] | None, tuple[str, int] | None]:
                 stack.pop()
                 previous = "a"
             i += 1
+            continue
+        plain = _PLAIN.match(text, i)
+        if plain is not None:
+            # characters that neither open nor close anything, nor start one of bash's forms: passed at once
+            i = plain.end()
+            previous = text[i - 1]
             continue
         if ch == "\\" or text.startswith("&&", i):
             # a backslash quotes the next character; && is one operator, read whole by sh and bash alike: a > after
