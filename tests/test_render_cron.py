@@ -1031,7 +1031,10 @@ def test_a_command_that_closes_what_it_opens_is_taken(command: str) -> None:
     assert _member("asso-cron", [{"schedule": "daily", "command": command}]).spec.cron[0].command == command
 
 
-SH_PIECES = ["'", '"', "`", "$(", "${", "$((", "(", ")", "}", "))", "#", " ", "x", "\\", "$$", "$#", "'a'", '"b"', ";"]
+SH_PIECES = [
+    *("'", '"', "`", "$(", "${", "$((", "(", ")", "}", "))", "#", " ", "x", "\\", "$$", "$#", "'a'", '"b"', ";"),
+    *("<<", "\\`"),
+]
 
 
 @pytest.mark.daemon
@@ -1250,6 +1253,7 @@ def test_a_command_dash_reads_whole_is_taken(command: str) -> None:
 SYNTAX_PIECES = [
     *("if", "then", "else", "fi", "for", "in", "do", "done", "case", "esac", "while", "{", "}", "!", "f()"),
     *("(", ")", ";", ";;", "&", "&&", "||", "|", ">", "2>", "<<", ">&", "x=1", "a", "a)", "$(a", "`a", "`", "#"),
+    *("\\`", "'", "$$", "$((", "))"),
 ]
 
 
