@@ -119,15 +119,36 @@ def allowed_keys(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str
     return []
 
 
-def _meant(model: type[BaseModel], loc: tuple[str | int, ...]) -> str | None:
-    """The key an unknown key at ``loc`` is close to (a misspelling: ``domain`` for ``domains``), or None."""
-    close = difflib.get_close_matches(str(loc[-1]), allowed_keys(model, loc[:-1]), n=1) if loc else []
-    return close[0] if close else None
-
-
-def _unknown_key(model: type[BaseModel], loc: tuple[str | int, ...]) -> str:
+def _meant(model: type[BaseModel], loc: tuple[str | int, ...], data: object = None) -> str | None:
+    """The key an unknown key at ``loc`` is close to, or None: the same key in other letter case (``UID`` for
+    ``uid``), a required key missing beside it that it starts or ends with (``php_version`` for ``php``), else
+    one spelt alike (``domain`` for ``domains``, whatever the case)."""
+    if not loc:
+        return None
     allowed = allowed_keys(model, loc[:-1])
-    meant = _meant(model, loc)
+    written = str(loc[-1]).lower().replace("-", "_")
+    by_lower = {key.lower(): key for key in allowed}
+    if written in by_lower:
+        return by_lower[written]
+    beside = _below(data, loc[:-1])
+    missing = [
+        key
+        for key in allowed
+        if isinstance(beside, dict)
+        and key not in beside
+        and (field := _field_at(model, (*loc[:-1], key))) is not None
+        and field.is_required()
+    ]
+    for key in missing:
+        if written.startswith(f"{key}_") or written.endswith(f"_{key}"):
+            return key
+    close = difflib.get_close_matches(written, list(by_lower), n=1)
+    return by_lower[close[0]] if close else None
+
+
+def _unknown_key(model: type[BaseModel], loc: tuple[str | int, ...], data: object = None) -> str:
+    allowed = allowed_keys(model, loc[:-1])
+    meant = _meant(model, loc, data)
     hint = f"; did you mean {meant!r}?" if meant is not None else ""
     return f"unknown key (allowed here: {', '.join(allowed)}){hint}"
 
@@ -139,7 +160,7 @@ def _misspelt(errors: list[Any], data: object, model: type[BaseModel]) -> set[tu
     for err in errors:
         if err["type"] == "extra_forbidden":
             loc = _keys_of(tuple(err["loc"]), data)
-            meant = _meant(model, loc)
+            meant = _meant(model, loc, data)
             if meant is not None:
                 out.add((*loc[:-1], meant))
     return out
@@ -194,22 +215,180 @@ def _non_finite(kind: str, err: Any, ctx: dict[str, Any]) -> str | None:
     return None
 
 
-def _describe(err: Any, model: type[BaseModel], loc: tuple[str | int, ...], value: str) -> str:
+# Units written after a number where a field takes the number alone, by the unit of the field (its name's
+# ending): how many of the field's unit each is.
+_UNITS: dict[str, tuple[str, dict[str, int]]] = {
+    "_mb": (
+        "MB",
+        {
+            "k": 0,
+            "kb": 0,
+            "kib": 0,
+            "m": 1,
+            "mb": 1,
+            "mib": 1,
+            "g": 1024,
+            "gb": 1024,
+            "gib": 1024,
+            "t": 1024**2,
+            "tb": 1024**2,
+            "tib": 1024**2,
+        },
+    ),
+    "timeout": (
+        "seconds",
+        {
+            "s": 1,
+            "sec": 1,
+            "secs": 1,
+            "seconds": 1,
+            "m": 60,
+            "min": 60,
+            "mins": 60,
+            "minutes": 60,
+            "h": 3600,
+            "hours": 3600,
+        },
+    ),
+    "_days": (
+        "days",
+        {"d": 1, "day": 1, "days": 1, "j": 1, "jours": 1, "w": 7, "weeks": 7, "y": 365, "year": 365, "years": 365},
+    ),
+}
+_NUMBER_WITH_UNIT = re.compile(r"\s*([0-9]+(?:[.,][0-9]+)?)\s*([A-Za-z]+)\s*")
+_NUMBER_TEXT = re.compile(r"\s*[+-]?[0-9]+(?:\.[0-9]*)?\s*")
+_BOOLEAN_WORDS = frozenset(["true", "false", "yes", "no", "on", "off"])
+# Dates written otherwise than YYYY-MM-DD: year first (2026/12/01, 2026.12.1, 2026-12-1), day first as written
+# in France (01/12/2026), the eight digits of a day (20261201), a day with a time (2026-12-01T00:00:00).
+_YEAR_FIRST = re.compile(r"\s*([0-9]{4})[-/. ]([0-9]{1,2})[-/. ]([0-9]{1,2})(?:[T ][0-9:.+-Z]*)?\s*")
+_DAY_FIRST = re.compile(r"\s*([0-9]{1,2})[-/. ]([0-9]{1,2})[-/. ]([0-9]{4})\s*")
+_EIGHT_DIGITS = re.compile(r"([0-9]{4})([0-9]{2})([0-9]{2})")
+
+
+def _day(year: str, month: str, day: str) -> str | None:
+    try:
+        return dt.date(int(year), int(month), int(day)).isoformat()
+    except ValueError:
+        return None
+
+
+def _date_hint(value: object) -> str:
+    """How to write a day the calendar has that ``value`` seems to be, YYYY-MM-DD without quotes."""
+    text = str(value) if isinstance(value, int | str) and not isinstance(value, bool) else ""
+    days: list[str] = []
+    if (m := _YEAR_FIRST.fullmatch(text) or _EIGHT_DIGITS.fullmatch(text)) is not None:
+        days = [d for d in [_day(m[1], m[2], m[3])] if d is not None]
+    elif (m := _DAY_FIRST.fullmatch(text)) is not None:
+        # day first, as French dates are written; month first (US) when it cannot be day first or also can
+        days = list(dict.fromkeys(d for d in (_day(m[3], m[2], m[1]), _day(m[3], m[1], m[2])) if d is not None))
+    if len(days) == 1:
+        return f"write {days[0]}, without quotes"
+    if len(days) == 2:
+        return f"write {days[0]} (day first) or {days[1]} (month first), without quotes"
+    return "write the year, month and day with hyphens, without quotes (e.g. 2027-03-31)"
+
+
+def _unit_hint(name: str, value: str) -> str | None:
+    """For a number written with a unit (``2G``, ``5m``) in a field that takes the number alone, the number to
+    write in the field's unit (from its name: ``..._mb``, ``timeout``, ``..._days``); None for other text."""
+    match = _NUMBER_WITH_UNIT.fullmatch(value)
+    if match is None:
+        return None
+    for ending, (unit, factors) in _UNITS.items():
+        if name.endswith(ending):
+            factor = factors.get(match[2].lower())
+            number = float(match[1].replace(",", "."))
+            if factor:
+                converted = number * factor
+                if converted == int(converted):
+                    return f"write the number of {unit} alone, without a unit: {int(converted)}"
+            return f"write the number of {unit} alone, without a unit (the field is in {unit})"
+    return "write the number alone, without a unit"
+
+
+def _number_hint(kind: str, value: object, name: str) -> str | None:
+    if isinstance(value, str) and _NUMBER_TEXT.fullmatch(value):
+        return "write the number without quotes"
+    if isinstance(value, str):
+        return _unit_hint(name, value)
+    if kind == "int_type" and isinstance(value, float):
+        return f"write {int(value)}, without a decimal point" if value.is_integer() else "give a whole number"
+    return None
+
+
+def _list_hint(value: object, shown: str) -> str:
+    if isinstance(value, dict):
+        return "start each item of the list with '- ' (here, before its first key)"
+    if isinstance(value, str | int | float) and shown != HIDDEN_VALUE:
+        return f"write it as a list, [{shown}], or one '- ' line per item below the key"
+    return "write a list, [a, b], or one '- ' line per item below the key"
+
+
+def _type_hint(kind: str, value: object, model: type[BaseModel], loc: tuple[str | int, ...], shown: str) -> str | None:
+    """How to write a value of the kind wanted, for a value of another kind (``"2G"`` for a number of MB,
+    ``"yes"`` in quotes for a boolean, one text for a list); None when there is nothing more to say.
+    ``shown`` is the value as the message shows it (hidden when it may be a secret), echoed by a hint only so."""
+    if kind in ("int_type", "float_type"):
+        return _number_hint(kind, value, loc[-1] if loc and isinstance(loc[-1], str) else "")
+    if kind == "bool_type":
+        quoted = isinstance(value, str) and value.strip().lower() in _BOOLEAN_WORDS
+        return (
+            "in quotes it is text: write true or false without quotes"
+            if quoted
+            else "write true or false, without quotes"
+        )
+    if kind == "list_type":
+        return _list_hint(value, shown)
+    if kind == "date_type":
+        return _date_hint(value)
+    if kind in ("dict_type", "model_type") and not isinstance(value, list):
+        keys = allowed_keys(model, loc)
+        return "give its keys on the lines below it, indented" + (f" (allowed: {', '.join(keys)})" if keys else "")
+    return None
+
+
+def _wrong_type(kind: str, err: Any, model: type[BaseModel], loc: tuple[str | int, ...], shown: str) -> str:
+    """The message of a value of another kind than the field's, with how to write it."""
+    value = err.get("input")
+    if kind == "date_type" and (wrong := _not_a_date(value)) is not None:
+        return wrong
+    if kind == "string_type" and isinstance(value, int | float | dt.date):
+        return f"is not {_TYPE_WORDS[kind]} (put it in quotes)"  # YAML read a number, a boolean or a date
+    hint = _type_hint(kind, value, model, loc, shown)
+    return f"is not {_TYPE_WORDS[kind]}" + ("" if hint is None else f": {hint}")
+
+
+def _literal_detail(err: Any, expected: str) -> str:
+    detail = f"is not allowed (expected {expected})"
+    if isinstance(err.get("input"), str) and (meant := _literal_meant(err["input"], expected)) is not None:
+        detail += f"; did you mean {meant!r}?"
+    return detail
+
+
+def _literal_meant(value: str, expected: str) -> str | None:
+    """The allowed value (of pydantic's ``'a', 'b' or 'c'``) that ``value`` is in other letter case or close to
+    (``Reject``, ``rejet`` for ``reject``), or None."""
+    choices: list[str] = re.findall(r"'([^']*)'", expected)
+    by_lower = {choice.lower(): choice for choice in choices}
+    written = value.strip().lower()
+    if written in by_lower:
+        return by_lower[written]
+    close = difflib.get_close_matches(written, list(by_lower), n=1, cutoff=0.75)
+    return by_lower[close[0]] if close else None
+
+
+def _describe(err: Any, model: type[BaseModel], loc: tuple[str | int, ...], value: str, data: object = None) -> str:
     """The message of one error; ``value`` is its input as shown (as written in the file)."""
     kind = err["type"]
     ctx = err.get("ctx", {})
     if kind == "extra_forbidden":
-        return _unknown_key(model, loc)
+        return _unknown_key(model, loc, data)
     if kind == "missing":
         return "is required but missing"
-    if kind == "date_type" and (wrong := _not_a_date(err.get("input"))) is not None:
-        detail = wrong
-    elif (non_finite_detail := _non_finite(kind, err, ctx)) is not None:
+    if (non_finite_detail := _non_finite(kind, err, ctx)) is not None:
         detail = non_finite_detail
     elif kind in _TYPE_WORDS:
-        detail = f"is not {_TYPE_WORDS[kind]}"
-        if kind == "string_type" and isinstance(err.get("input"), int | float | dt.date):
-            detail += " (put it in quotes)"  # YAML read a number, a boolean or a date: quoted, it is text
+        detail = _wrong_type(kind, err, model, loc, value)
     elif kind == "value_error":
         detail = str(err["msg"]).removeprefix("Value error, ")
     elif kind in ("too_short", "too_long", "string_too_short", "string_too_long"):
@@ -221,7 +400,7 @@ def _describe(err: Any, model: type[BaseModel], loc: tuple[str | int, ...], valu
         pattern = str(ctx.get("pattern"))
         detail = f"is not allowed here: {PATTERN_WORDS.get(pattern, f'expected the form {pattern}')}"
     elif kind == "literal_error":
-        detail = f"is not allowed (expected {ctx.get('expected')})"
+        detail = _literal_detail(err, str(ctx.get("expected")))
     else:
         detail = f": {err['msg']}"
     return f"{value} {detail}"
@@ -319,7 +498,7 @@ def problems_from(
             value = _below(value, error.loc)
         if loc and loc[-1] == _KEY_LABEL:  # a key of a mapping of free keys is refused, not its value
             loc = loc[:-1]
-            message = _describe(err, model, loc, f"key {show_value(value)}")
+            message = _describe(err, model, loc, f"key {show_value(value)}", data)
             full = (*prefix, *loc)
             out.append(Problem(doc.file, doc.line_of(full), format_loc(full), message))
             continue
@@ -337,7 +516,7 @@ def problems_from(
         elif value is None and err["type"] != "missing" and _written(data, loc):
             message = _empty_words(err, model, loc)
         else:
-            message = _describe(err, model, loc, shown)
+            message = _describe(err, model, loc, shown, data)
         out.append(Problem(doc.file, doc.line_of(full), format_loc(full), message))
     return out
 

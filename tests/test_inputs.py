@@ -1616,14 +1616,25 @@ def test_another_members_name_is_one_error(tmp_path: Path, field: str, domain: s
     [
         ({"site": {"domain": ["asso-x.org"], "php": "8.4"}}, "site.domain: unknown key"),
         ({"lists": {"domains": "listes.asso-x.org"}}, "lists.domains: unknown key"),
+        # another letter case, however far difflib finds it (UID was said to be unknown, uid missing: two errors)
+        ({"UID": 10600, "uid": None}, "UID: unknown key (allowed here: name, contact, uid, "),
+        ({"contact": {"Name": "Case Contact", "EMAIL": "case@case.example.org"}}, "contact.EMAIL: unknown key"),
+        # a required key missing beside it, which it holds (was: php_settings meant, and site.php missing)
+        ({"site": {"domains": ["asso-x.org"], "php_version": "8.4"}}, "site.php_version: unknown key"),
     ],
 )
 def test_a_required_key_misspelt_is_one_error(tmp_path: Path, fields: dict[str, Any], said: str) -> None:
     """The misspelt key says which was meant; not also that the key meant is missing (was: two errors)."""
-    proc = check(write_members(tmp_path / "members", {"asso": member(**fields)}))
+    data = {key: value for key, value in member(**fields).items() if value is not None}
+    proc = check(write_members(tmp_path / "members", {"asso": data}))
     assert proc.returncode == 1, proc.stderr
-    [error] = _errors_of(proc)
-    assert said in error and "did you mean" in error, error
+    errors = _errors_of(proc)
+    meant = {"UID": "uid", "contact.EMAIL": "email", "site.php_version": "php"}.get(said.partition(":")[0])
+    assert len(errors) == (2 if "EMAIL" in said else 1), errors  # Name and EMAIL: one error each
+    [error] = [e for e in errors if said in e]
+    assert "did you mean" in error, error
+    if meant is not None:
+        assert f"did you mean {meant!r}?" in error, error
 
 
 def test_a_required_setting_misspelt_is_one_error(tmp_path: Path) -> None:
