@@ -503,11 +503,94 @@ _COMMAND_SECOND_KEY = re.compile(
 )
 
 
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _spaces(count: int) -> str:
+    return f"{count} space{'' if count == 1 else 's'}"
+
+
+_KEY_WITHOUT_SPACE = re.compile(r"\s*(?:-\s+)?([A-Za-z_][A-Za-z0-9_.-]*):(?=[^\s/])")
+# Scanner errors found past the place of the mistake: a key's ':' looked for on the next lines, a quote or a
+# bracket closed nowhere. The line to name is where the scan started (the context), not where it gave up.
+_STARTED_AT = ("while scanning a simple key", "while scanning a quoted scalar", "while parsing a flow")
+
+
+def _indentation_words(lines: list[str], line: int, column: int, context_line: int | None) -> str:
+    """Why a line is no key of the mapping it stands in (``did not find expected key``), and how to indent it."""
+    source = lines[line - 1] if 0 < line <= len(lines) else ""
+    if column > _indent(source):
+        return (
+            "more text after a value on this line (after a closing quote, or a flow list or mapping): "
+            "quote the whole value, or start the text on a line of its own"
+        )
+    above = context_line if context_line is not None and 0 < context_line <= len(lines) else None
+    keys_at = f"the keys of the mapping from line {above} are at {_spaces(_indent(lines[above - 1]))}" if above else ""
+    if source.lstrip().startswith("-"):
+        before = [ln for ln in lines[: line - 1] if ln.strip() and not ln.lstrip().startswith("#")]
+        if before and column < _indent(before[-1]):
+            return (
+                f"a list's item at {_spaces(column)} is less indented than the line above it (at "
+                f"{_spaces(_indent(before[-1]))}): indent the items of a list as far as the key that holds them, "
+                "or further"
+            )
+        return (
+            "a list's item where a key was expected: a key holding a list has nothing after its ':' on its own "
+            "line (or write the items in brackets: key: [a, b])"
+        )
+    return (
+        f"this line is indented {_spaces(column)}, which lines up with no key above it ({keys_at}): "
+        "a key goes exactly under the other keys of its mapping, as far in as they are"
+    )
+
+
+# What a scanner's error means, by where the scan started, when the line itself says no more.
+_CONTEXT_WORDS = {
+    "while scanning a simple key": (
+        "a line of text where a key was expected: write 'key: value', or quote a text written over several lines"
+    ),
+    "while scanning a quoted scalar": "the quote opened on this line is never closed: close it at the end of the value",
+    "while parsing a flow": (
+        "a '[' or '{' opened on this line is never closed (or an item lacks its ',' before the next)"
+    ),
+    "while scanning an alias": (
+        "a value starting with '*' is read by YAML as an alias: put the value in quotes (schedule: \"*/15 * * * *\")"
+    ),
+}
+
+
+def _syntax_words(exc: yaml.MarkedYAMLError, lines: list[str], line: int | None) -> str | None:
+    """What a newcomer's YAML mistake is, and how to mend it; None for another error (said as PyYAML says it)."""
+    what = exc.problem or ""
+    context = exc.context or ""
+    source = lines[line - 1] if line is not None and 0 < line <= len(lines) else ""
+    key = _KEY_WITHOUT_SPACE.match(source) if context.startswith("while scanning a simple key") else None
+    if key is not None:
+        return f"a key needs a space after its ':' (write '{key[1]}: ...')"
+    for start, words in _CONTEXT_WORDS.items():
+        if context.startswith(start):
+            return words
+    mark = exc.problem_mark
+    start_line = exc.context_mark.line + 1 if exc.context_mark is not None else None
+    if what.startswith("did not find expected key") and mark is not None:
+        return _indentation_words(lines, mark.line + 1, mark.column, start_line)
+    if what.startswith("did not find expected '-' indicator"):
+        return (
+            f"a key among the items of the list from line {start_line or line}, each started by '- ': indent a "
+            "key of an item as its first key (after '- '), and a key after the list as the key that holds the list"
+        )
+    return None
+
+
 def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, file: str) -> Problem:
-    mark = exc.problem_mark or exc.context_mark
+    context = exc.context or ""
+    started = context.startswith(_STARTED_AT) and exc.context_mark is not None
+    mark = exc.context_mark if started else exc.problem_mark or exc.context_mark
     line = mark.line + 1 if mark is not None else None
     what = exc.problem or exc.context or "invalid YAML"
-    source = text.splitlines()[line - 1] if line is not None and 0 < line <= len(text.splitlines()) else ""
+    lines = text.splitlines()
+    source = lines[line - 1] if line is not None and 0 < line <= len(lines) else ""
     if "\t" in what or "\\t" in what or "\t" in source[: len(source) - len(source.lstrip())]:
         what = "a tab character: YAML indents with spaces only (a tab can never indent); replace the tabs by spaces"
     elif what.startswith("but found another document"):
@@ -519,8 +602,10 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, file: str) -> Problem:
         )
     elif "found character" in what and "that cannot start any token" in what:
         what = f"{what} (quote the value)"
+    elif (words := _syntax_words(exc, lines, line)) is not None:
+        what = words
     what = terminal_safe(what, keep="")
-    return Problem(file, line, "", f"invalid YAML: {what if len(what) <= 200 else what[:197] + '...'}")
+    return Problem(file, line, "", f"invalid YAML: {what if len(what) <= 240 else what[:237] + '...'}")
 
 
 def parse_yaml(

@@ -430,7 +430,8 @@ def test_domains_file_aliases_are_refused_never_expanded(tmp_path: Path, capsys:
         ("orange fr: {status: closed}\n", ":1 orange fr: is not a domain name (such as gmail.fr)"),
         ("orange.fr: closed\n", ':1 orange.fr: "closed" is not a mapping {status, suggest, note}'),
         ("- orange.fr\n", ":1 is not a mapping of domain to {status, suggest, note}"),
-        ("orange.fr: {status: closed\n", ":2 invalid YAML"),
+        # the line where the brace opens, never closed (was: the end of the file, line 2)
+        ("orange.fr: {status: closed\n", ":1 invalid YAML: a '[' or '{' opened on this line is never closed"),
     ],
     ids=[
         "duplicate",
