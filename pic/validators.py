@@ -622,6 +622,8 @@ def check_email_fully(value: str) -> str:
             + (", and so are a name and angle brackets around the address" if "<" in value or ">" in value else "")
             + "; give the address alone, without quotes"
         )
+    if (alone := _address_alone(value)) is not None:
+        raise ValueError(f"is not a valid e-mail address: {alone}")
     from email_validator import EmailNotValidError, validate_email
 
     try:
@@ -651,6 +653,28 @@ def check_email_fully(value: str) -> str:
             )
     _refuse_open_suffix(value)
     return value
+
+
+_NAME_AND_ADDRESS = re.compile(r"[^<>]*<\s*([^<>\s]+@[^<>\s]+)\s*>\s*")
+_MAILTO = re.compile(r"mailto:", re.IGNORECASE)
+_SEVERAL_ADDRESSES = re.compile(r"[^,;\s]+@[^,;\s]+(?:\s*[,;]\s*|\s+)[^,;\s]+@[^,;\s]+.*", re.DOTALL)
+
+
+def _address_alone(value: str) -> str | None:
+    """What surrounds an address that is given with more than itself (a name and angle brackets, ``mailto:``,
+    a second address), and the address to give; None for any other value. The library's words for those
+    speak of a display name's characters ("invalid characters when not quoted: 'é'", as if quotes would do)
+    or of a character before the @-sign."""
+    if (match := _NAME_AND_ADDRESS.fullmatch(value)) is not None:
+        return (
+            "a name and angle brackets around the address are not taken: give the address alone "
+            f"({short_repr(match[1], 80)})"
+        )
+    if _MAILTO.match(value) and "@" in value:
+        return f"give the address alone, without 'mailto:' ({short_repr(value[len('mailto:') :].strip(), 80)})"
+    if _SEVERAL_ADDRESSES.fullmatch(value.strip()) is not None:
+        return "holds more than one address: give one address"
+    return None
 
 
 def _u_label(label: str) -> str:

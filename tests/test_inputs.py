@@ -728,6 +728,12 @@ def test_new_refuses_control_characters_in_the_name(members: Path) -> None:
         ("--domain", "ab--cd.example.org", "R-LDH"),
         ("--email", "n@xn--pypal-4ve.fr", "mixes scripts"),
         ("--email", "n" * 65 + "@example.org", "too long"),
+        # an address given with more than itself: the address alone is named (was: "The display name contains
+        # invalid characters when not quoted: 'é'", as if quotes would do; "invalid characters before the @-sign")
+        ("--email", "Nouvelle Lyonnaise <n@example.org>", "a name and angle brackets around the address are not"),
+        ("--email", "Élodie <n@example.org>", "give the address alone ('n@example.org')"),
+        ("--email", "mailto:n@example.org", "without 'mailto:' ('n@example.org')"),
+        ("--email", "n@example.org; m@example.org", "holds more than one address: give one address"),
     ],
 )
 def test_new_refuses_what_check_refuses(members: Path, option: str, value: str, words: str) -> None:

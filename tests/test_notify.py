@@ -1079,7 +1079,11 @@ def test_a_record_s_key_or_entry_without_a_value_is_said_to_be_empty(tmp_path: P
     [
         ("elodie", '"elodie" is not a valid e-mail address: An email address must have an @-sign.'),
         ("elodie@velo-cite", '"elodie@velo-cite" is not a valid e-mail address: The part after the @-sign'),
-        ("'Elodie <elodie@velo-cite.example.org>'", "is not a valid e-mail address: A display name and angle"),
+        (
+            "'Elodie <elodie@velo-cite.example.org>'",
+            "is not a valid e-mail address: a name and angle brackets around the address are not taken: give the "
+            "address alone ('elodie@velo-cite.example.org')",
+        ),
         ("elodie@@velo-cite.example.org", '"elodie@@velo-cite.example.org" is not a valid e-mail address'),
         ("elodie@co.uk", "its domain co.uk is a public suffix"),
     ],
