@@ -317,6 +317,8 @@ def _number_hint(kind: str, value: object, name: str) -> str | None:
 
 
 def _list_hint(value: object, shown: str) -> str:
+    if isinstance(value, str) and value.startswith("-") and value[1:2].strip():
+        return "a list's item needs a space after its '-' ('- item', one line per item)"  # -main: one text
     if isinstance(value, dict):
         return "start each item of the list with '- ' (here, before its first key)"
     if isinstance(value, str | int | float) and shown != HIDDEN_VALUE:
