@@ -321,7 +321,7 @@ def _list_hint(value: object, shown: str) -> str:
         return "a list's item needs a space after its '-' ('- item', one line per item)"  # -main: one text
     if isinstance(value, dict):
         return "start each item of the list with '- ' (here, before its first key)"
-    if isinstance(value, str | int | float) and shown != HIDDEN_VALUE:
+    if isinstance(value, str | int | float) and shown != HIDDEN_VALUE and not shown.endswith("..."):
         return f"write it as a list, [{shown}], or one '- ' line per item below the key"
     return "write a list, [a, b], or one '- ' line per item below the key"
 

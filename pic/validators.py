@@ -735,6 +735,8 @@ def check_ssh_key(value: str) -> str:
     (OpenSSH's SSH_RSA_MAXIMUM_MODULUS_SIZE), an odd modulus and an odd public exponent of 3 to 64 bits
     below it (:func:`_check_rsa_numbers`).
     """
+    if (other := _other_than_a_key_line(value)) is not None:  # before its line breaks are told
+        raise ValueError(other)
     why = refused_character(value)
     if why is not None:
         raise ValueError(f"{why}: a key is one line of printable characters (TYPE BASE64 [comment])")
@@ -764,6 +766,34 @@ def check_ssh_key(value: str) -> str:
         return value  # the usual key: read as cryptography reads it
     _check_key_blob(kind, data)
     return value
+
+
+_PATH_LIKE = re.compile(r"(?:~|\.{0,2})/\S*|\S+\.pub")
+
+
+def _other_than_a_key_line(value: str) -> str | None:
+    """What is pasted instead of the line of a ``.pub`` file, and how to get that line; None for anything else:
+    a private key (which must never leave its owner), a key in PuTTY's or RFC 4716's format, a file's name,
+    the base64 alone."""
+    text = value.strip()
+    if text.startswith("-----BEGIN") or text.startswith("PuTTY-User-Key-File-"):
+        return (
+            "is a private key, which never leaves its owner's machine (make the owner a new one if it was sent "
+            "around): give the public key, the one line of the .pub file (ssh-keygen -y -f KEY prints it)"
+        )
+    if text.startswith("---- BEGIN SSH2 PUBLIC KEY"):
+        return (
+            "is a public key in the SSH2 format (PuTTYgen's export, RFC 4716): give it as OpenSSH writes it, on one "
+            'line (PuTTYgen\'s "Public key for pasting into OpenSSH authorized_keys file", or ssh-keygen -i -f FILE)'
+        )
+    if _PATH_LIKE.fullmatch(text) is not None:
+        return "is a file's name: give the line the file holds (TYPE BASE64 [comment]: cat FILE prints it)"
+    if text.startswith("AAAA") and " " not in text:
+        return (
+            "is the key's base64 alone: give the whole line of the .pub file, TYPE BASE64 [comment] "
+            "(ssh-ed25519 AAAA...)"
+        )
+    return None
 
 
 # The key type names of OpenSSH (sshkey.c's keytypes: ssh-ed25519, ecdsa-sha2-nistp256, sk-...@openssh.com,
