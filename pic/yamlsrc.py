@@ -279,6 +279,12 @@ def _key_path(loc: Loc, key: str) -> tuple[Loc, str]:
     return shared
 
 
+def _eats_text(node: yaml.ScalarNode) -> bool:
+    """Whether the anchor before this scalar may be text YAML drops: its value plain, untagged, read as text or
+    as nothing (``&Co Lyon``, ``&Co``); not a quoted value or a number after an anchor (``uid: &u 10800``)."""
+    return node.tag is _PLAIN and not node.style and _plain_tag(node.value) in (_STR, _NULL)
+
+
 class _Walk:
     """One pass over the node tree: the data, the lines of keys and items, and the refusals of the module docstring.
 
@@ -353,6 +359,9 @@ class _Walk:
         return self.sequence(node, loc)
 
     def scalar_node(self, node: yaml.ScalarNode, loc: Loc) -> Any:
+        if self.anchors and self.text.startswith("&", node.start_mark.index) and _eats_text(node):
+            self.anchored(node, loc)
+            return None
         if node.tag is _PLAIN and not node.style:  # the usual value: no tag written (explicit_tag)
             return self.scalar(node, _plain_tag(node.value), loc)
         tag = _scalar_tag(node)
@@ -368,6 +377,20 @@ class _Walk:
             lines[item_loc] = item.start_mark.line + 1
             out.append(self.node(item, item_loc))
         return out
+
+    def anchored(self, node: yaml.ScalarNode, loc: Loc) -> None:
+        """A text written after an anchor (``name: &Co Lyon``): YAML drops the ``&word`` that reads as the
+        value's first word (the value would be ``Lyon``, an empty one after ``&Co`` alone). An anchor only
+        serves aliases, which are refused: what was meant is most likely text starting with ``&``."""
+        anchor = self.text[node.start_mark.index :].split(maxsplit=1)[0]
+        shown = HIDDEN_VALUE if is_secret_field(loc) else f"{self.source(node, loc)} starts with"
+        self.problem(
+            node,
+            loc,
+            f"{shown} an anchor to YAML ({show_value(anchor, 40) if shown != HIDDEN_VALUE else '&...'}), a name for "
+            "aliases (which are not allowed), not text: YAML would drop it from the value; put the value in quotes "
+            "if the & is part of it, else remove the anchor",
+        )
 
     def alias(self, loc: Loc) -> None:
         """An alias is the anchored node itself: its mark is the anchor's, so the line is its key's."""
@@ -554,6 +577,7 @@ _CONTEXT_WORDS = {
     "while parsing a flow": (
         "a '[' or '{' opened on this line is never closed (or an item lacks its ',' before the next)"
     ),
+    "while scanning an anchor": "a value starting with '&' is read by YAML as an anchor: put the value in quotes",
     "while scanning an alias": (
         "a value starting with '*' is read by YAML as an alias: put the value in quotes (schedule: \"*/15 * * * *\")"
     ),
