@@ -461,9 +461,36 @@ def short_repr(value: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 4] + "...'"
 
 
+_SEVERAL_NAMES = re.compile(r"[^,;\s]+(?:\s*[,;]\s*|\s+)[^,;\s]+.*", re.DOTALL)
+_NAME_AND_PORT = re.compile(r"([^:/]+):[0-9]+")
+
+
+def _more_than_a_name(value: str) -> str | None:
+    """What is written with a name instead of the name alone (a URL, a path, a port, several names, a
+    wildcard), and the name to write; None for anything else."""
+    text = value.strip()
+    if "://" in text:
+        host = text.partition("://")[2].partition("/")[0].partition(":")[0]
+        return f"is a URL: give the name alone ({short_repr(host, 80)})" if host else "is a URL: give the name alone"
+    if _SEVERAL_NAMES.fullmatch(text) is not None:
+        return "holds several names: give each on its own (one item of the list each)"
+    if "/" in text and text.partition("/")[0]:
+        return f"holds a path: give the name alone ({short_repr(text.partition('/')[0], 80)})"
+    if (match := _NAME_AND_PORT.fullmatch(text)) is not None:
+        return f"holds a port: give the name alone ({short_repr(match[1], 80)})"
+    if text.startswith("*."):
+        return (
+            "is a wildcard, which is not taken (each name is given, and certified, on its own): list the names "
+            f"under {short_repr(text[2:], 80)} that are meant, one item each"
+        )
+    return None
+
+
 def _check_domain_form(value: str) -> None:
     if "@" in value:  # user@host, user:password@host: not repeated in the message
         raise ValueError("holds '@': a name has none (a user or a password does not go here)")
+    if (other := _more_than_a_name(value)) is not None:
+        raise ValueError(other)
     if value.endswith("."):
         raise ValueError("ends with a dot: write the name without the trailing dot")
     if not value.isascii():
