@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -169,6 +170,36 @@ _NOT_RUNNING = {
 }
 
 
+_CD_WWW = re.compile(r"\s*cd\s+(?:\./)?www/?\s*(?:&&|;|$)")
+
+
+def _cron_path_warnings(m: Member, settings: Settings) -> list[Problem]:
+    """A cron command naming the member's space by its path on the web host (``/srv/members/SLUG/www/x.php``),
+    which its container, where the job runs, does not have; or starting with ``cd www``, the directory the job
+    runs in already (``cd www && php x.php`` stops at ``cd``): the job would fail at every run."""
+    out = []
+    host_space = f"{settings.members_root}/"
+    for i, job in enumerate(m.spec.cron):
+        if host_space in job.command:
+            from pic.render.web import SITE_ROOT  # the renderer only for such a command
+
+            message = (
+                f"names {settings.members_root}/..., where the member's space is on the web host: the job runs in "
+                f"the site's container, where that space is {SITE_ROOT} (the job starts in {SITE_ROOT}/www): write "
+                f"{SITE_ROOT}/www/..., or a path relative to www/ (php wp-cron.php, ../priv/...)"
+            )
+        elif _CD_WWW.match(job.command):
+            message = (
+                "starts with cd www, but the job runs in www/ already (there is no www/www): remove the cd, or give "
+                "paths relative to www/ (../priv/...)"
+            )
+        else:
+            continue
+        line = m.line_of("cron", i, "command")
+        out.append(Problem(m.file, line, f"cron[{i}].command", message, "warning"))
+    return out
+
+
 def member_warnings(registry: Registry, settings: Settings, on: dt.date) -> list[Problem]:
     """What a valid member file asks for that will not happen, or that visitors will see, on day ``on``.
 
@@ -192,6 +223,8 @@ def member_warnings(registry: Registry, settings: Settings, on: dt.date) -> list
     - ``contact.email`` at another member's list domain or at ``pic:mail.sympa_domain``: Sympa receives
       its mail, so what the admins and ``pic notify`` write to the contact goes to a list of others or bounces;
     - ``name`` that another member's is, written alike (:func:`same_names`): the same association twice?
+    - a cron command naming the space's path on the web host, or starting with ``cd www``
+      (:func:`_cron_path_warnings`): the job would fail at every run.
     """
     out = same_names(registry)
     list_domains = {m.lists.domain: m for m in registry if m.lists is not None}
@@ -203,6 +236,7 @@ def member_warnings(registry: Registry, settings: Settings, on: dt.date) -> list
         warning = _contact_at_sympa(m, settings, list_domains)
         if warning is not None:
             out.append(warning)
+        out.extend(_cron_path_warnings(m, settings))
         state = eol.site_state(m, settings, on)
         if m.spec.cron and state in _NOT_RUNNING:
             jobs = f"{len(m.spec.cron)} cron job{'s' if len(m.spec.cron) != 1 else ''}"

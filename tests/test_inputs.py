@@ -1201,6 +1201,35 @@ def test_cron_jobs_need_a_php_site(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    ("command", "said"),
+    [
+        ("php /srv/members/cron-paths/www/wp-cron.php", "names /srv/members/..., where the member's space is on the"),
+        ("cd /srv/members/cron-paths/www && php x.php", "that space is /srv/site (the job starts in /srv/site/www)"),
+        ("cd www && php wp-cron.php", "starts with cd www, but the job runs in www/ already"),
+        ("cd ./www/; php x.php", "starts with cd www"),
+        ("php wp-cron.php", None),
+        ("cd ../priv && sh backup.sh", None),
+        ("php /srv/site/www/wp-cron.php", None),
+    ],
+)
+def test_a_cron_command_with_a_path_of_the_web_host_is_warned_of(
+    tmp_path: Path, command: str, said: str | None
+) -> None:
+    """The job runs in the site's container, in /srv/site/www: the space's path on the web host (pic:members_root),
+    or a cd www, fails at every run (was: taken without a word)."""
+    job = {"schedule": "hourly", "command": command}
+    data = member(uid=10711, site={"domains": ["cron-paths.example.org"], "php": "8.4"}, cron=[job])
+    proc = check(write_members(tmp_path / "members", {"cron-paths": data}))
+    assert proc.returncode == 0, proc.stderr
+    warnings = [ln for ln in proc.stderr.splitlines() if "cron-paths.yaml:" in ln and "cron[0].command" in ln]
+    if said is None:
+        assert not warnings, proc.stderr
+    else:
+        [warning] = warnings
+        assert warning.startswith("warning: ") and said in warning and command not in warning, warning
+
+
+@pytest.mark.parametrize(
     ("written", "shown"),
     [
         ("[1, 2]", "[1, 2] is a list"),
