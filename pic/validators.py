@@ -86,8 +86,21 @@ class Whole:
 
     def check(self, value: str) -> str:
         if _compiled(self.pattern).fullmatch(value) is None:
-            raise ValueError(f"is not allowed here: {self.words}")
+            meant = self.meant(value)
+            raise ValueError(f"is not allowed here: {self.words}" + (f"; did you mean {meant!r}?" if meant else ""))
         return value
+
+    def meant(self, value: str) -> str | None:
+        """The value of this form that ``value`` is when written in lowercase, with ``_`` for ``-`` or the other
+        way round, or without surrounding spaces (``velo-db`` for a database's ``velo_db``); else None."""
+        if len(value) > 200 or refused_character(value) is not None or "@" in value or "://" in value:
+            return None  # a URL or user@host may hold a password, never shown again
+        text = value.strip().lower()
+        candidates = (text, text.replace("-", "_"), text.replace("_", "-"), text.replace(" ", "-"), text.upper())
+        for candidate in candidates:
+            if candidate != value and _compiled(self.pattern).fullmatch(candidate) is not None:
+                return candidate
+        return None
 
     def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
         return core_schema.no_info_after_validator_function(self.check, handler(source))

@@ -101,6 +101,20 @@ def test_invalid_setting_names_file_line_and_field(tmp_path: Path, old: str, new
     assert line.startswith(str(project / "Pulumi.prod.yaml") + ":"), f"no file:line in {line!r}"
 
 
+def test_a_value_meant_in_lowercase_is_named_unless_it_may_hold_a_password() -> None:
+    """A value of a fixed form written in capitals is told the value meant ("Web1": 'web1'), but never one that may
+    hold a user and password (a URL, user@host), which would show the password the message hides."""
+    from pic.validators import Whole
+
+    anything = Whole(r"[a-z0-9@:/._-]+", "lowercase")
+    assert anything.meant("Web1") == "web1"
+    assert anything.meant("HTTPS://bob:s3cretpw9@packages.sury.org/php/") is None
+    assert anything.meant("Bob:s3cretpw9@relay.example.org") is None
+    with pytest.raises(ValueError) as caught:
+        anything.check("HTTPS://bob:s3cretpw9@packages.sury.org/php/")
+    assert "s3cretpw9" not in str(caught.value), caught.value
+
+
 def test_missing_stack_file_lists_known_stacks() -> None:
     with pytest.raises(PicError) as info:
         load_settings(ROOT, "staging")
@@ -826,7 +840,14 @@ def test_an_empty_phpmyadmin_is_refused_not_turned_off(tmp_path: Path) -> None:
             "fingerprint: 15058500A0235D97F5D10063B188E2B695BD4743",
             "fingerprint: 15058500a0235d97f5d10063b188e2b695bd4743",
             "pic:runtimes.8.3.apt_source.fingerprint",
-            "40 hexadecimal digits in upper case",
+            "40 hexadecimal digits in upper case, no spaces; did you mean '15058500A0235D97F5D10063B188E2B695BD4743'?",
+        ),
+        (
+            "pic:default_web_host: web1",
+            "pic:default_web_host: Web1",
+            "pic:default_web_host",
+            '"Web1" is not allowed here: a host name: a lowercase letter, then lowercase letters, digits or -, 31 at '
+            "most; did you mean 'web1'?",
         ),
         (
             MEMBERS_ROOT,
