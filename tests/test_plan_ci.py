@@ -103,6 +103,20 @@ def test_move_script_of_no_member_names_the_file_it_looked_for(slug: str) -> Non
     shown = slug.replace("\x1b", "\\u001b")
     assert f'<command line> slug: "{shown}" is no member: there is no members/' in proc.stderr, proc.stderr
     assert "\x1b" not in proc.stderr, "escaped for the terminal"
+    assert "did you mean" not in proc.stderr, proc.stderr  # no member's slug is close
+
+
+def test_move_script_of_a_misspelt_member_names_the_member_meant() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "pic", "move-script", "velo-cyte", "--to", "web1"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert proc.returncode == 1 and proc.stdout == "", proc.stdout + proc.stderr
+    assert "is no member: there is no members/velo-cyte.yaml; did you mean 'velo-cite'?" in proc.stderr, proc.stderr
 
 
 def _stand_in(path: Path, text: str) -> None:

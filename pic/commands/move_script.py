@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import difflib
 import sys
 
 from pic.check import check
@@ -48,7 +49,10 @@ def run(args: argparse.Namespace, on: dt.date) -> int:
     member = next((m for m in checked.registry if m.slug == args.slug), None)
     if member is None:
         where = display_path(args.members / f"{args.slug}.yaml")
-        why = f"{show_value(args.slug)} is no member: there is no {where}"
+        close = difflib.get_close_matches(args.slug, [m.slug for m in checked.registry], n=1)
+        why = f"{show_value(args.slug)} is no member: there is no {where}" + (
+            f"; did you mean {close[0]!r}?" if close else ""
+        )
         raise PicError([Problem("<command line>", None, "slug", why)])
     from pic.render import retire, web  # Jinja and the renderers: only for this command
 
