@@ -737,3 +737,31 @@ def test_new_leaves_no_part_of_a_member_file_it_could_not_write(
     assert rc == 1 and written, (out, err)
     assert f"{members}/velo-lyon.yaml cannot be written: No space left on device; nothing is left of it" in err
     assert not (members / "velo-lyon.yaml").exists()
+
+
+def _commands() -> list[str]:
+    """Every command of ``pic`` as typed (``dns check``), from the parser itself."""
+    import argparse
+
+    from pic.cli import _parser
+
+    def names(parser: argparse.ArgumentParser, prefix: str) -> list[str]:
+        subs = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+        if not subs:
+            return [prefix]
+        return [n for name, p in subs[0].choices.items() for n in names(p, f"{prefix} {name}".strip())]
+
+    return names(_parser(), "")
+
+
+def test_the_docs_name_every_command() -> None:
+    """The README's table of commands and the architecture's layers list each command (the layers named four
+    of ten: check, report, plan, new)."""
+    commands = _commands()
+    assert "move-script" in commands and "dns check" in commands, commands
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("| command | what it does |") :].split("\n\n", 1)[0]
+    assert not [c for c in commands if f"`pic {c}" not in table], table
+    architecture = (ROOT / "docs" / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    layer = architecture[architecture.index("pic CLI") :].split("policy pack", 1)[0]
+    assert not [c for c in commands if c not in " ".join(layer.split())], layer
