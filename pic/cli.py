@@ -28,7 +28,7 @@ from typing import ClassVar, NoReturn, TextIO
 
 from pic.check import check
 from pic.commands import arguments, date_argument, move_script, notify, status
-from pic.errors import PicError, Problem, shown_name, terminal_safe
+from pic.errors import PicError, Problem, Unreachable, shown_name, terminal_safe
 from pic.notices import MAX_RECORD_BYTES
 from pic.registry import load_registry
 from pic.settings import display_path, load_settings
@@ -504,6 +504,9 @@ def _run(args: argparse.Namespace, on: dt.date) -> int:
         else:
             handler = {"check": _cmd_check, "report": _cmd_report, "new": _cmd_new}[args.command]
         return handler(args, on)
+    except Unreachable as exc:
+        _print_problems(exc.problems)
+        return EXIT_INVALID
     except PicError as exc:
         _print_problems(exc.problems)
         hint = _project_hint(args)

@@ -27,7 +27,7 @@ import dns.query
 import dns.rdatatype
 import dns.resolver
 
-from pic.errors import PicError, Problem, show_value
+from pic.errors import PicError, Problem, Unreachable, show_value
 from pic.registry import Registry
 from pic.render import dns as records
 from pic.render.mail import list_domains
@@ -469,7 +469,7 @@ def check(expected: Mapping[str, Sequence[Expected]], resolver: dns.resolver.Res
         if unanswered.down:
             break
     if unanswered.none_answered:
-        raise PicError([Problem(resolver_name(resolver), None, "", unanswered.why())])
+        raise Unreachable([Problem(resolver_name(resolver), None, "", unanswered.why())])
     return findings
 
 

@@ -153,3 +153,8 @@ class PicError(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = sorted(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class Unreachable(PicError):
+    """Nothing could be asked (the resolver or the network down): exit 1 as for an invalid input, but no input
+    is invalid, so none is summed up as such."""

@@ -34,7 +34,7 @@ from typing import Literal, cast
 import yaml
 from email_validator import EmailNotValidError, validate_email
 
-from pic.errors import PicError, Problem, show_value, shown_name
+from pic.errors import PicError, Problem, Unreachable, show_value, shown_name
 from pic.settings import display_path
 from pic.unanswered import Unanswered, refused_lookup
 from pic.validators import is_open_suffix, public_suffix_list
@@ -828,7 +828,7 @@ def mx_flags(
         if verdicts[domain] is False:
             out.append(Flag(entry, f"{domain} has no mail exchanger (no MX, no address record)", None))
     if unanswered.none_answered:
-        raise PicError([Problem("--mx", None, "", unanswered.why())])
+        raise Unreachable([Problem("--mx", None, "", unanswered.why())])
     return out
 
 

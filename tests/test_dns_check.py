@@ -150,6 +150,7 @@ def test_a_resolver_address_where_nothing_listens_is_said_at_once(
     assert elapsed < 2.5, f"{elapsed:.1f} s: a refused query waited out the timeout"
     assert f"resolver 127.0.0.1 port {port} no DNS answer at all (" in err, err
     assert "every query was refused, no DNS server listens at that address and port" in err, err
+    assert "invalid" not in err, err  # no input is: the resolver is not there (was: "invalid: 1 error")
     assert out == "", out
 
 
