@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
+import difflib
 import gc
 import io
 import json
@@ -61,12 +62,30 @@ class _Parser(argparse.ArgumentParser):
         "files": "a file whose name starts with a hyphen is given after --, or as ./NAME",
     }
     _args: list[str] | None = None
+    # The parser of the command being read (``pic dns check``'s innermost): an argument it does not know is
+    # said by it, with its usage, not by ``pic``'s (whose usage names no option of the command).
+    _innermost: ClassVar[argparse.ArgumentParser | None] = None
 
     def parse_known_args(  # type: ignore[override]
         self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
     ) -> tuple[argparse.Namespace, list[str]]:
         self._args = list(sys.argv[1:] if args is None else args)
+        _Parser._innermost = self
         return super().parse_known_args(args, namespace)
+
+    def parse_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> argparse.Namespace:
+        parsed, unknown = self.parse_known_args(args, namespace)
+        if unknown:
+            command = _Parser._innermost or self
+            options = [o for o in command._option_string_actions if o.startswith("--") and o != "--help"]
+            meant = [
+                close[0] for a in unknown if (close := difflib.get_close_matches(a.split("=", 1)[0], options, n=1))
+            ]
+            hint = f" (did you mean {meant[0]}?)" if meant else f" (see {command.prog} --help)"
+            command.error(f"unrecognized arguments: {' '.join(unknown)}{hint}")
+        return parsed
 
     def error(self, message: str) -> NoReturn:
         """A name argument said missing while a value starting with "-" that is no option of the command was

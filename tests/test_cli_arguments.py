@@ -303,3 +303,30 @@ def test_an_option_written_with_equals_dashes_has_the_value_dashes(
 def test_dashes_after_an_option_still_end_the_options(capsys: pytest.CaptureFixture[str]) -> None:
     usage_error(capsys, ["check", "--members", "--", "m"])
     assert _parser().parse_args(["new", "--name", "X", "--email", "x@y.org", "--", "x-y-z"]).slug == "x-y-z"
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["check", "--stak", "prod"], "pic check: error: unrecognized arguments: --stak prod (did you mean --stack?)"),
+        (
+            ["plan", "--agianst", "HEAD"],
+            "pic plan: error: unrecognized arguments: --agianst HEAD (did you mean --against?)",
+        ),
+        (["dns", "check", "--resolvr", "192.0.2.53"], "pic dns check: error: unrecognized arguments: --resolvr"),
+        (["new", "velo-lyon", "--name", "V", "--email", "v@x.org", "--php", "8.4"], "(see pic new --help)"),
+        (["check", "extra"], "pic check: error: unrecognized arguments: extra (see pic check --help)"),
+    ],
+)
+def test_an_unknown_argument_is_said_by_its_command(
+    argv: list[str], said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With the command's usage and the option meant (was: "usage: pic [-h] COMMAND ...", pic's own, naming no
+    option of the command, and "pic: error: unrecognized arguments")."""
+    with pytest.raises(SystemExit) as caught:
+        _parse(argv)
+    err = capsys.readouterr().err
+    assert caught.value.code == 2, err
+    assert said in err, err
+    command = said.split(":", 1)[0] if said.startswith("pic ") else "pic new"
+    assert f"usage: {command} [-h]" in err, err
