@@ -343,9 +343,15 @@ def _type_hint(kind: str, value: object, model: type[BaseModel], loc: tuple[str 
         return _list_hint(value, shown)
     if kind == "date_type":
         return _date_hint(value)
-    if kind in ("dict_type", "model_type") and not isinstance(value, list):
+    if kind in ("dict_type", "model_type"):
         keys = allowed_keys(model, loc)
-        return "give its keys on the lines below it, indented" + (f" (allowed: {', '.join(keys)})" if keys else "")
+        allowed = f" (allowed: {', '.join(keys)})" if keys else ""
+        how = (
+            "write its keys, key: value, without a '- ' before them"
+            if isinstance(value, list)
+            else ("give its keys on the lines below it, indented")
+        )
+        return how + allowed
     return None
 
 
