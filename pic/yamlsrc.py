@@ -534,7 +534,7 @@ def _spaces(count: int) -> str:
     return f"{count} space{'' if count == 1 else 's'}"
 
 
-_KEY_WITHOUT_SPACE = re.compile(r"\s*(?:-\s+)?([A-Za-z_][A-Za-z0-9_.-]*):(?=[^\s/])")
+_KEY_WITHOUT_SPACE = re.compile(r"\s*(?:-\s+)?([A-Za-z_][A-Za-z0-9_.:-]*):(?=[^\s/]|/(?!/))")  # not a URL's ://
 # Scanner errors found past the place of the mistake: a key's ':' looked for on the next lines, a quote or a
 # bracket closed nowhere. The line to name is where the scan started (the context), not where it gave up.
 _STARTED_AT = ("while scanning a simple key", "while scanning a quoted scalar", "while parsing a flow")
@@ -607,6 +607,17 @@ def _syntax_words(exc: yaml.MarkedYAMLError, lines: list[str], line: int | None)
     return None
 
 
+def _glued_key_above(lines: list[str], line: int | None) -> tuple[int, str] | None:
+    """The line above ``line`` when it is a key written without the space after its ':' (``members_root:/srv``):
+    YAML reads it as text going on to ``line``, whose own ``key: value`` it then refuses. None otherwise."""
+    if line is None:
+        return None
+    above = next((n for n in range(line - 1, 0, -1) if lines[n - 1].strip()), None)
+    if above is None or ": " in lines[above - 1] or (key := _KEY_WITHOUT_SPACE.match(lines[above - 1])) is None:
+        return None
+    return above, f"a key needs a space after its ':' (write '{key[1]}: ...')"
+
+
 def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, file: str) -> Problem:
     context = exc.context or ""
     started = context.startswith(_STARTED_AT) and exc.context_mark is not None
@@ -619,6 +630,8 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, file: str) -> Problem:
         what = "a tab character: YAML indents with spaces only (a tab can never indent); replace the tabs by spaces"
     elif what.startswith("but found another document"):
         what = "a second document (after ---): a file holds one document; remove the --- line and what follows"
+    elif what.startswith("mapping values are not allowed") and (glued := _glued_key_above(lines, line)) is not None:
+        line, what = glued  # key:value on the line above, read with this one as one text
     elif what.startswith("mapping values are not allowed"):
         what = (
             "a ':' where YAML cannot start a key: is a second key on the same line, or a value holding "

@@ -115,6 +115,19 @@ def test_a_value_meant_in_lowercase_is_named_unless_it_may_hold_a_password() -> 
     assert "s3cretpw9" not in str(caught.value), caught.value
 
 
+def test_a_setting_written_without_the_space_after_its_colon_is_named_at_its_line(tmp_path: Path) -> None:
+    """pic:members_root:/srv/members reads as text going on to the next line, whose key YAML then refuses: the
+    error was "a ':' where YAML cannot start a key" at that next line."""
+    project = project_copy(tmp_path)
+    _edit(project, "pic:members_root: /srv/members", "pic:members_root:/srv/members")
+    text = _errors(project)
+    line = next(n for n, ln in enumerate((project / "Pulumi.prod.yaml").read_text().splitlines(), 1) if "root:/" in ln)
+    assert (
+        f"Pulumi.prod.yaml:{line} invalid YAML: a key needs a space after its ':' (write 'pic:members_root: ...')"
+        in (text)
+    ), text
+
+
 def test_missing_stack_file_lists_known_stacks() -> None:
     with pytest.raises(PicError) as info:
         load_settings(ROOT, "staging")
