@@ -38,6 +38,7 @@ def settings_warnings(settings: Settings, project_dir: Path) -> list[Problem]:
                 )
             )
     out += _zone_warnings(settings, file)
+    out += _default_host_warnings(settings, file)
     out += smtp_warnings(settings, file)
     out += offsite_time_warnings(settings)
     for key in settings.needed_secrets():
@@ -52,6 +53,26 @@ def settings_warnings(settings: Settings, project_dir: Path) -> list[Problem]:
                 )
             )
     return out
+
+
+def _default_host_warnings(settings: Settings, file: str) -> list[Problem]:
+    """Several web hosts and no ``pic:default_web_host``: the members whose file names no host, Sympa and
+    phpMyAdmin live on the one whose name sorts first, which a web host added later with a name sorting before
+    it (web0, a-web) takes over, moving them all in that change."""
+    if len(settings.web_hosts) < 2 or settings.default_web_host is not None:
+        return []
+    first = settings.web_hosts[0]
+    return [
+        Problem(
+            file,
+            None,
+            "pic:default_web_host",
+            f"is not set while the stack has {len(settings.web_hosts)} web hosts: the members whose file names no "
+            f"host: live on {first}, the first by name, and a web host added with a name sorting before it would "
+            f"take them all; write pic:default_web_host: {first}",
+            "warning",
+        )
+    ]
 
 
 def smtp_warnings(settings: Settings, file: str) -> list[Problem]:

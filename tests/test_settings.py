@@ -145,6 +145,29 @@ WEB0 = "    web0: {role: web, address: web0.example.org, private_address: 10.0.0
 HOSTS = "  pic:hosts:\n"
 
 
+def test_several_web_hosts_without_a_default_one_is_warned_of(tmp_path: Path) -> None:
+    """Members without host: go to the web host whose name sorts first; one added later with a name sorting
+    before it takes them all (was: said by pic plan only, once the change that adds it came)."""
+    from pic.check import settings_warnings
+
+    project = project_copy(tmp_path)
+    _edit(project, HOSTS, HOSTS + WEB0.replace("web0", "web2").replace("10.0.0.9", "10.0.0.12"))
+
+    def said() -> list[str]:
+        settings = load_settings(project, "prod")
+        return [p.message for p in settings_warnings(settings, project) if p.path == "pic:default_web_host"]
+
+    assert said() == []  # pic:default_web_host: web1
+    _edit(project, "  pic:default_web_host: web1\n", "")
+    [warning] = said()
+    assert "stack has 2 web hosts" in warning and "live on web1, the first by name" in warning, warning
+    assert warning.endswith("write pic:default_web_host: web1"), warning
+    (tmp_path / "single").mkdir()
+    single = project_copy(tmp_path / "single")
+    _edit(single, "  pic:default_web_host: web1\n", "")
+    assert not [p for p in settings_warnings(load_settings(single, "prod"), single) if "default_web" in p.path]
+
+
 def test_default_hosts_come_from_names_never_from_the_order_of_the_file(tmp_path: Path) -> None:
     project = project_copy(tmp_path)
     _edit(project, HOSTS, HOSTS + WEB0)  # a web host listed first, whose name also sorts first
