@@ -196,9 +196,22 @@ def test_runs_until_agrees_with_site_state(
         ('"2027-03-31"', '"2027-03-31" is text, not a date: write the date without quotes (2027-03-31)'),
         ("'2027-03-31'", '"2027-03-31" is text, not a date: write the date without quotes (2027-03-31)'),
         ('"2027-02-30"', '"2027-02-30" is not a date: there is no such day in the calendar (February 2027 has 28'),
-        ("31/03/2027", '"31/03/2027" is not a date written YYYY-MM-DD'),
+        ("31/03/2027", '"31/03/2027" is not a date written YYYY-MM-DD: write 2027-03-31, without quotes'),
+        ("2027-03-31T10:00:00+01:00", '"2027-03-31T10:00:00+01:00" is not a date written YYYY-MM-DD: write 2027-03-31'),
+        # no time of day: what follows is no time (the pattern of a time took any character from + to Z)
+        ("2027-03-31T10:00@X", '"2027-03-31T10:00@X" is not a date written YYYY-MM-DD: write the year, month and day'),
     ],
-    ids=["february-29", "april-31", "month-13", "quoted", "single-quoted", "quoted-february-30", "another-form"],
+    ids=[
+        "february-29",
+        "april-31",
+        "month-13",
+        "quoted",
+        "single-quoted",
+        "quoted-february-30",
+        "another-form",
+        "with-a-time",
+        "with-no-time",
+    ],
 )
 def test_exception_date_error_says_what_is_wrong(
     tmp_path: Path, settings: Settings, written: str, expected: str
