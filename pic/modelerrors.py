@@ -146,10 +146,31 @@ def _meant(model: type[BaseModel], loc: tuple[str | int, ...], data: object = No
     return by_lower[close[0]] if close else None
 
 
+def _homes(model: type[BaseModel], key: str, path: tuple[str, ...] = (), depth: int = 4) -> list[str]:
+    """The dotted paths of the parts of ``model`` (its fields' models, lists and mappings of them) that take
+    ``key``: where a key written at the wrong indentation belongs (``php`` of ``site``)."""
+    takes = key in model.model_fields and not model.model_fields[key].exclude
+    found = [".".join(path) or "the file's top level"] if takes else []
+    if depth == 0:
+        return found
+    for name, field in model.model_fields.items():
+        inner = _unwrap(field.annotation)
+        if isinstance(inner, type) and issubclass(inner, BaseModel) and not field.exclude:
+            found += _homes(inner, key, (*path, name), depth - 1)
+    return found
+
+
 def _unknown_key(model: type[BaseModel], loc: tuple[str | int, ...], data: object = None) -> str:
     allowed = allowed_keys(model, loc[:-1])
     meant = _meant(model, loc, data)
-    hint = f"; did you mean {meant!r}?" if meant is not None else ""
+    if meant is not None:
+        return f"unknown key (allowed here: {', '.join(allowed)}); did you mean {meant!r}?"
+    here = ".".join(str(part) for part in loc[:-1] if isinstance(part, str))
+    homes = [h for h in _homes(model, str(loc[-1])) if h != (here or "the file's top level")][:2] if loc else []
+    if homes == ["the file's top level"]:
+        return f"unknown key (allowed here: {', '.join(allowed)}); it is a key of the file's top level: no indent"
+    homes = [h for h in homes if h != "the file's top level"]
+    hint = f"; it is a key of {' or of '.join(homes)}: indent it under that key" if homes else ""
     return f"unknown key (allowed here: {', '.join(allowed)}){hint}"
 
 
