@@ -340,10 +340,16 @@ def _number_hint(kind: str, value: object, name: str) -> str | None:
 def _list_hint(value: object, shown: str) -> str:
     if isinstance(value, str) and value.startswith("-") and value[1:2].strip():
         return "a list's item needs a space after its '-' ('- item', one line per item)"  # -main: one text
+    if isinstance(value, str) and " - " in value:
+        # key: x, then items below it: YAML folds the lines into one text, "x - a - b"
+        return (
+            "the items on the lines below were read as one text with what follows the key's ':' on its line: "
+            "leave nothing after the ':' (or remove the '- ' items below)"
+        )
     if isinstance(value, dict):
         return "start each item of the list with '- ' (here, before its first key)"
-    if isinstance(value, str | int | float) and shown != HIDDEN_VALUE and not shown.endswith("..."):
-        return f"write it as a list, [{shown}], or one '- ' line per item below the key"
+    if isinstance(value, str) and shown == show_value(value) and not shown.endswith("..."):
+        return f"write it as a list, [{shown}], or one '- ' line per item below the key"  # the text as written
     return "write a list, [a, b], or one '- ' line per item below the key"
 
 
