@@ -238,7 +238,9 @@ def _non_finite(kind: str, err: Any, ctx: dict[str, Any]) -> str | None:
 
 # Units written after a number where a field takes the number alone, by the unit of the field (its name's
 # ending): how many of the field's unit each is.
-_UNITS: dict[str, tuple[str, dict[str, int]]] = {
+_UNITS: dict[str, tuple[str, dict[str, float]]] = {
+    # Kubernetes writes a thousandth of a CPU "m" (500m), Docker a number of CPUs (--cpus 0.5)
+    "cpus": ("CPUs", {"m": 0.001, "cpu": 1, "cpus": 1, "core": 1, "cores": 1, "vcpu": 1, "vcpus": 1}),
     "_mb": (
         "MB",
         {
@@ -320,9 +322,9 @@ def _unit_hint(name: str, value: str) -> str | None:
             factor = factors.get(match[2].lower())
             number = float(match[1].replace(",", "."))
             if factor:
-                converted = number * factor
-                if converted == int(converted):
-                    return f"write the number of {unit} alone, without a unit: {int(converted)}"
+                converted = round(number * factor, 6)
+                if ending == "cpus" or converted == int(converted):
+                    return f"write the number of {unit} alone, without a unit: {converted:g}"
             return f"write the number of {unit} alone, without a unit (the field is in {unit})"
     return "write the number alone, without a unit"
 
