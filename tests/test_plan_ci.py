@@ -89,9 +89,9 @@ def test_move_script_on_the_branch_that_moves_the_member_says_where_to_run_it() 
     assert "target branch" in message and "--members" in message
 
 
-@pytest.mark.parametrize("slug", ["nobody", "a\x1bb"])
-def test_move_script_of_no_member_names_the_file_it_looked_for(slug: str) -> None:
-    proc = subprocess.run(
+def _move_script(slug: str) -> subprocess.CompletedProcess[str]:
+    """``pic move-script SLUG --to web1`` on the example project, as an admin runs it."""
+    return subprocess.run(
         [sys.executable, "-m", "pic", "move-script", slug, "--to", "web1"],
         cwd=ROOT,
         capture_output=True,
@@ -99,6 +99,11 @@ def test_move_script_of_no_member_names_the_file_it_looked_for(slug: str) -> Non
         check=False,
         timeout=120,
     )
+
+
+@pytest.mark.parametrize("slug", ["nobody", "a\x1bb"])
+def test_move_script_of_no_member_names_the_file_it_looked_for(slug: str) -> None:
+    proc = _move_script(slug)
     assert proc.returncode == 1 and proc.stdout == "", proc.stdout + proc.stderr
     shown = slug.replace("\x1b", "\\u001b")
     assert f'<command line> slug: "{shown}" is no member: there is no members/' in proc.stderr, proc.stderr
@@ -107,14 +112,7 @@ def test_move_script_of_no_member_names_the_file_it_looked_for(slug: str) -> Non
 
 
 def test_move_script_of_a_misspelt_member_names_the_member_meant() -> None:
-    proc = subprocess.run(
-        [sys.executable, "-m", "pic", "move-script", "velo-cyte", "--to", "web1"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+    proc = _move_script("velo-cyte")
     assert proc.returncode == 1 and proc.stdout == "", proc.stdout + proc.stderr
     assert "is no member: there is no members/velo-cyte.yaml; did you mean 'velo-cite'?" in proc.stderr, proc.stderr
 
