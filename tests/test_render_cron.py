@@ -1025,9 +1025,14 @@ def test_a_command_sh_cannot_read_whole_is_refused(tmp_path: Path, command: str,
     ],
 )
 def test_a_command_that_closes_what_it_opens_is_taken(command: str) -> None:
+    assert cron.unclosed(command) is None
+    _dash_reads_and_pic_takes(command)
+
+
+def _dash_reads_and_pic_takes(command: str) -> None:
+    """dash reads ``command`` whole (``-n``: parsed, not run), and a member's cron job of it is taken."""
     done = subprocess.run([require_program("dash"), "-n", "-c", command], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done
-    assert cron.unclosed(command) is None
     assert _member("asso-cron", [{"schedule": "daily", "command": command}]).spec.cron[0].command == command
 
 
@@ -1244,10 +1249,8 @@ DOCUMENTED = [
 
 @pytest.mark.parametrize("command", DOCUMENTED)
 def test_a_command_dash_reads_whole_is_taken(command: str) -> None:
-    done = subprocess.run([require_program("dash"), "-n", "-c", command], capture_output=True, text=True, check=False)
-    assert done.returncode == 0, done
     assert shsyntax.fault(command) is None
-    assert _member("asso-cron", [{"schedule": "daily", "command": command}]).spec.cron[0].command == command
+    _dash_reads_and_pic_takes(command)
 
 
 SYNTAX_PIECES = [
