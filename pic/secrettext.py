@@ -937,7 +937,10 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
         "a monitoring ping URL",
         _Pattern(
             r"(?:/api/push/|/api/v1/heartbeat/(?=[A-Za-z0-9]{16})|(?i:\bcronitor\.link)/p/(?=[A-Za-z0-9]{16,}/)"
-            r"|(?i:\bnosnch\.in)/(?=[0-9a-f]{10}(?![\w-])))(?P<v>[A-Za-z0-9]{8,})(?![\w-])"
+            r"|(?i:\bnosnch\.in)/(?=[0-9a-f]{10}(?![\w-])))"
+            # a random token holds a digit or a capital, which a word of the member's own path does not
+            # (/api/push/notifications.php, /api/push/subscriptions)
+            r"(?P<v>(?=[a-z]*[0-9A-Z])[A-Za-z0-9]{8,})(?![\w-])"
         ),
         ("/api/push/", "heartbeat", "cronitor", "nosnch"),
     ),

@@ -428,6 +428,9 @@ def test_a_command_holding_a_secret_is_refused_as_the_policy_pack_would(tmp_path
         "wget -q -O /dev/null -i ../priv/cron-url",
         "curl -fsS -m 10 --retry 5 -o /dev/null https://hc-ping.com/your-uuid-here",
         "curl -fsS https://asso-cron.org/events/eb095278-f28d-448d-87fb-7b75c171a6aa.ics > ../log/agenda.ics",
+        # the member's own web-push endpoints: a path's words, not a push token (which holds a digit or a capital)
+        "curl -fsS https://asso-cron.org/api/push/notifications.php",
+        "php bin/console app:notify --endpoint=https://asso-cron.org/api/push/subscriptions",
         'php console core:archive --url=https://stats.asso-cron.org --token-auth="$(cat ../priv/matomo-token)"',
         "curl -fsS 'https://stats.asso-cron.org/index.php?module=API&method=VisitsSummary.get&idSite=1&period=day"
         "&date=yesterday&format=csv&token_auth=anonymous' > ../log/visits.csv",
