@@ -74,6 +74,7 @@ def shown_name(name: object) -> str:
 # value a setting refuses for holding it (pic:db.proxy, an off-site repository): never shown again.
 _URL_START = regex.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 _TOKEN_END = frozenset(" \t\n\"'")
+_SFTP_SHORT_USER = regex.compile(r"sftp:[^:@]*@")
 
 
 def url_credentials(value: str) -> tuple[int, int] | None:
@@ -89,11 +90,13 @@ def url_credentials(value: str) -> tuple[int, int] | None:
 
 def value_without_credentials(value: str) -> str:
     """A setting's value with its user and password written ``***``: those of a URL
-    (:func:`url_credentials`), or a ``user:password@host`` written without a scheme (a ``:``
+    (:func:`url_credentials`), or a ``user:password@host`` written without a scheme, restic's
+    ``sftp:user@host:/path`` excepted (a ``:``
     before its last ``@``; a password may hold spaces, and so may a user, but not a line break: an
     address followed by a header, ``a@x.org\nBcc: b@y.org``, is no user and password, and is shown)."""
     span = url_credentials(value)
-    if span is None and "@" in value and "://" not in value:  # a URL's user alone is no secret
+    # restic's sftp:user@host:/path names a user alone, no password (its "sftp:" is no user)
+    if span is None and "@" in value and "://" not in value and _SFTP_SHORT_USER.match(value) is None:
         at = value.rfind("@")
         user = value[:at].partition(":")[0]
         span = (0, at) if at > 0 and ":" in value[:at] and not any(c in user for c in "\r\n") else None

@@ -426,6 +426,13 @@ HARMFUL = [
     ("pic:admin_email: admin@example.org", f"pic:admin_email: {'a' * 65}@example.org", "pic:admin_email", "too long"),
     # the off-site repository: parsed as the renderer parses it, its host key the one ssh looks up
     (BACKUP, _offsite("sftp:restic@vault.example.net"), "pic:backup.offsite.repository", "sftp:user@host:/path"),
+    # restic's short form names a user alone: the value is shown as written, its "sftp:" no user's password
+    (
+        BACKUP,
+        _offsite("sftp:restic@vault.example.net:/srv/pic x"),
+        "pic:backup.offsite.repository",
+        '"sftp:restic@vault.example.net:/srv/pic x" holds a space at character 39',
+    ),
     # A user starting with '-' is an option to ssh (-J...): every backup would go elsewhere or fail.
     (
         BACKUP,
