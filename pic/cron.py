@@ -193,12 +193,17 @@ _BASH_ONLY = {
     "not found; write . FILE",
     "function ": "function NAME (bash's way to define a function), which dash, the containers' sh, refuses (a syntax "
     "error); write NAME() { ...; }",
-    "${": "a parameter expansion of bash's (${x/a/b}, ${x:1}, ${x^^}, ${x,,}, ${!x}, ${x[0]}), which dash, the "
-    "containers' sh, refuses when it runs (Bad substitution)",
+    "${": "a parameter expansion of bash's (${x/a/b}, ${x:1}, ${x^^}, ${x,,}, ${!x}, ${x[0]}, ${#x[@]}), which dash, "
+    "the containers' sh, refuses when it runs (Bad substitution)",
+    ">&": ">& FILE (bash's output and errors to a file), which dash, the containers' sh, refuses when it runs (Bad fd "
+    "number: >& takes a descriptor's number or -); write > FILE 2>&1",
 }
 # After ${: the forms of bash alone (POSIX has ${x}, ${#x}, ${!} (the special parameter !) and ${x-y} ${x=y} ${x?y}
 # ${x+y} ${x%y} ${x#y}, each with ':' before -=?+, XCU 2.6.2).
-_BASH_EXPANSION = re.compile(r"\$\{(?:!(?!\})|[A-Za-z_][A-Za-z0-9_]*(?:[/^,\[]|:(?![-=?+])))")
+_BASH_EXPANSION = re.compile(r"\$\{(?:!(?!\})|#?[A-Za-z_][A-Za-z0-9_]*\[|[A-Za-z_][A-Za-z0-9_]*(?:[/^,]|:(?![-=?+])))")
+# >& before a word written as it is (no expansion nor quote) that is no descriptor's number nor -: dash reads
+# the word as a number, and refuses it when it runs.
+_DUP_TO_FILE = re.compile(r">&[ \t]*(?=[^\s;&|<>()$`\"'\\])(?![0-9]+(?![^\s;&|<>()])|-(?![^\s;&|<>()]))")
 
 
 # The reserved words after which sh reads a command's first word (XCU 2.4, 2.9.4), and "!".
@@ -227,6 +232,7 @@ _BASH_AT: dict[str, Callable[[str, int], bool]] = {
     "[[": lambda text, i: text.startswith("[[", i) and text[i + 2 : i + 3] in ("", " ") and _command_word(text, i),
     "=(": lambda text, i: text.startswith("(", i) and text[i - 1 : i] == "=",
     "${": lambda text, i: _BASH_EXPANSION.match(text, i) is not None,
+    ">&": lambda text, i: _DUP_TO_FILE.match(text, i) is not None,
     "source ": _word_at("source "),
     "function ": _word_at("function "),
 }

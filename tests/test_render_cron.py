@@ -430,6 +430,9 @@ def test_a_command_holding_a_secret_is_refused_as_the_policy_pack_would(tmp_path
         "curl -fsS https://asso-cron.org/events/eb095278-f28d-448d-87fb-7b75c171a6aa.ics > ../log/agenda.ics",
         # the member's own web-push endpoints: a path's words, not a push token (which holds a digit or a capital)
         "curl -fsS https://asso-cron.org/api/push/notifications.php",
+        # descriptors duplicated, by number, closed or from a variable
+        "php cron.php >> ../log/cron.log 2>&1 3<&0 4>&- >&$LOG_FD",
+        'php import.php --count "${#files}"',
         "php bin/console app:notify --endpoint=https://asso-cron.org/api/push/subscriptions",
         'php console core:archive --url=https://stats.asso-cron.org --token-auth="$(cat ../priv/matomo-token)"',
         "curl -fsS 'https://stats.asso-cron.org/index.php?module=API&method=VisitsSummary.get&idSite=1&period=day"
@@ -1088,6 +1091,9 @@ BASH_ONLY = [
         22,
         "TODAY=2026-11-28T03; echo ${TODAY:0:10}",
     ),
+    ('php import.php --count "${#files[@]}"', "a parameter expansion of bash's", 25, "echo ${#x[@]}"),
+    ("php cron.php >& ../log/cron.log", ">& FILE (bash's output and errors to a file)", 14, "echo ran >& out.log"),
+    ("php cron.php >&../log/cron.log", ">& FILE", 14, "echo ran >&out.log"),
 ]
 
 
