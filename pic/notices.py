@@ -13,9 +13,9 @@ line at the end of the ``sent:`` list and changes nothing else: comments, order,
 layout written by hand stay byte for byte.
 
 Only messages the mail server accepted are recorded. ``pic notify`` reads it
-to send nothing twice within ``pic:notify.period_days``; ``pic report`` reads
-it to say "told on ...". An entry is dated the day its message was sent: one
-dated after today (written by hand, or by a ``pic`` older than the refusal of
+to send nothing twice within ``pic:notify.period_days`` (to the same address, about
+the same runtime in the same state: :func:`told_key`); ``pic report`` reads it to
+say "told on ...". An entry is dated the day its message was sent: one dated after today (written by hand, or by a ``pic`` older than the refusal of
 ``pic notify --on`` another day) is named by ``pic notify`` and ignored.
 """
 
@@ -237,14 +237,32 @@ def dated_after(notices: list[Notice], day: dt.date, file: str) -> list[Problem]
     ]
 
 
-def last_told(notices: list[Notice]) -> dict[tuple[str, str], dt.date]:
-    """(member, runtime) -> the last day it was told."""
-    out: dict[tuple[str, str], dt.date] = {}
+Told = dict[tuple[str, str, str, str], dt.date]
+
+
+def last_told(notices: list[Notice]) -> Told:
+    """(member, runtime, address, state) -> the last day a message about that runtime in that state reached that
+    address (:func:`told_key`)."""
+    out: Told = {}
     for n in notices:
-        key = (n.member, n.runtime)
+        key = (n.member, n.runtime, n.to, n.state)
         if key not in out or n.date > out[key]:
             out[key] = n.date
     return out
+
+
+def notice_state(state: str, stopped: bool) -> str:
+    """The ``state`` a notice records for a runtime in end-of-life ``state`` (``warning``, ``eol``) that the admins
+    may have ``stopped``: ``stopped`` says more of the site than the calendar does."""
+    return "stopped" if stopped else state
+
+
+def told_key(member: str, runtime: str, to: str, state: str) -> tuple[str, str, str, str]:
+    """What a notice must match to count as told: the member, the runtime, the contact's address as its file gives
+    it today, and the notice state (:func:`notice_state`). A member whose contact changed is told at the new
+    address (the former one may have left with the person), and one whose runtime went on from ``warning`` to
+    ``eol`` or ``stopped`` is told again (its site is then refused), whatever ``pic:notify.period_days`` says."""
+    return (member, runtime, to, state)
 
 
 def _not_written(path: Path, exc: OSError, hint: str = "") -> PicError:

@@ -10,9 +10,9 @@ import datetime as dt
 from collections import Counter
 from typing import Any
 
-from pic import diskusage, eol
+from pic import diskusage, eol, notices
 from pic.errors import Problem
-from pic.registry import Registry
+from pic.registry import Member, Registry
 from pic.render import web
 from pic.settings import Settings
 
@@ -22,12 +22,13 @@ def build(
     settings: Settings,
     on: dt.date,
     *,
-    told: dict[tuple[str, str], dt.date] | None = None,
+    told: notices.Told | None = None,
     disk: dict[str, diskusage.Usage] | None = None,
     disk_warnings: list[Problem] | None = None,
 ) -> dict[str, Any]:
-    """The report as of ``on``; ``told`` is (member, runtime) -> last day ``pic notify`` told it
-    (:func:`pic.notices.last_told`), ``disk`` the disk usage each member's web host measured and
+    """The report as of ``on``; ``told`` is the last day ``pic notify`` told each member about a runtime
+    (:func:`pic.notices.last_told`; counted at the contact's address and in the runtime's state of ``on``,
+    :func:`pic.notices.told_key`), ``disk`` the disk usage each member's web host measured and
     ``disk_warnings`` the lines of the files not counted (:func:`pic.diskusage.for_members`).
     """
     statuses = [
@@ -70,7 +71,7 @@ def build(
                 "contact": {"name": m.spec.contact.name, "email": m.spec.contact.email},
                 "exception_until": exc.until.isoformat() if exc is not None else None,
                 "exception_ended": exc.until < on if exc is not None else None,
-                "told_on": _told_on(told, m.slug, key),
+                "told_on": _told_on(told, m, key, notices.notice_state(st.state, st.spec.stopped)),
             }
         )
     contact.sort(key=lambda c: (c["days_left"], c["slug"]))
@@ -115,8 +116,8 @@ def build(
     }
 
 
-def _told_on(told: dict[tuple[str, str], dt.date] | None, slug: str, runtime: str) -> str | None:
-    day = (told or {}).get((slug, runtime))
+def _told_on(told: notices.Told | None, m: Member, runtime: str, state: str) -> str | None:
+    day = (told or {}).get(notices.told_key(m.slug, runtime, m.spec.contact.email, state))
     return day.isoformat() if day is not None else None
 
 

@@ -207,6 +207,41 @@ def test_refuses_to_send_twice_within_the_period(
     assert len(notices.load(proj / notices.DEFAULT_FILE)) == 6
 
 
+def test_a_new_contact_address_and_a_runtime_gone_on_to_its_end_of_life_are_told_within_the_period(
+    tmp_path: Path, smtp_sink: Sink, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The period counted per member and runtime: a member whose contact changed was not told at the new address
+    (the former one, gone with the person, had been), and one told in ``warning`` was not told when its runtime
+    passed its end of life and its site was refused, until the period ran out."""
+    members, proj = registry(tmp_path), project(tmp_path, smtp_sink, period=60)
+    assert notify(proj, members, ON) == 0
+    smtp_sink.clear()
+    capsys.readouterr()
+    velo = members / "velo-cite.yaml"
+    velo.write_text(velo.read_text(encoding="utf-8").replace("elodie@velo-cite", "lea@velo-cite"), encoding="utf-8")
+    assert notify(proj, members, ON + dt.timedelta(days=3)) == 0
+    assert sorted(by_recipient(smtp_sink)) == ["lea@velo-cite.example.org"], "the new address only"
+    err = capsys.readouterr().err
+    assert "old-club: already told about PHP 7.4 on 2026-11-28" in err
+    assert "pause-asso: already told about PHP 8.2 on 2026-11-28" in err
+    smtp_sink.clear()
+    report = ["report", "--project", str(proj), "--members", str(members), "--format", "json"]
+    # 8.2 reaches its end of life on 2026-12-31: its members are told again, within the 60 days.
+    after_eol = dt.date(2027, 1, 2)
+    assert notify(proj, members, after_eol) == 0
+    assert sorted(by_recipient(smtp_sink)) == ["lea@velo-cite.example.org", "paul@pause.example.org"]
+    assert "old-club: already told about PHP 7.4 on 2026-11-28" in capsys.readouterr().err
+    sent = [(n.member, n.to, n.state) for n in notices.load(proj / notices.DEFAULT_FILE) if n.date == after_eol]
+    assert sorted(sent) == [
+        ("pause-asso", "paul@pause.example.org", "eol"),
+        ("velo-cite", "lea@velo-cite.example.org", "eol"),
+    ]
+    # pic report counts a notice as pic notify does: told at today's address, in today's state.
+    assert main([*report, "--on", "2026-12-30"]) == 0
+    told = {c["slug"]: c["told_on"] for c in yaml.safe_load(capsys.readouterr().out)["members_to_contact"]}
+    assert told == {"velo-cite": "2026-12-01", "old-club": "2026-11-28", "pause-asso": "2026-11-28"}, told
+
+
 def test_dry_run_prints_and_sends_nothing(tmp_path: Path, smtp_sink: Sink, capsys: pytest.CaptureFixture[str]) -> None:
     members, proj = registry(tmp_path), project(tmp_path, smtp_sink)
     assert notify(proj, members, ON, "--dry-run") == 0

@@ -13,7 +13,8 @@ Sending goes through ``pic:smtp`` (the password from ``PIC_SMTP_PASSWORD`` or
 the stack secret ``pic:smtpPassword``, read with ``pulumi config get``; never
 from a file, never printed). Every message the server accepts is recorded at
 once in the notices file (:mod:`pic.notices`); a member already told about the
-same runtime within ``pic:notify.period_days`` is not told again. Nothing is
+same runtime in the same state, at the same address, within ``pic:notify.period_days``
+is not told again (:func:`pic.notices.told_key`). Nothing is
 sent before the record is known writable and the password read; a message sent
 that the record then fails to keep is said with its entry, and nothing more is
 sent. A real send is for today: ``--on`` another day is for ``--dry-run``. A
@@ -172,7 +173,7 @@ def _templates() -> jinja2.Environment:
 
 
 def compose(
-    registry: Registry, settings: Settings, on: dt.date, told: dict[tuple[str, str], dt.date]
+    registry: Registry, settings: Settings, on: dt.date, told: notices.Told
 ) -> tuple[list[Message], list[Skipped]]:
     """The messages due on ``on``, and the members skipped because told within the period; PicError, nothing
     composed, for a member to contact whose exception lasts longer than ``pic check`` allows."""
@@ -197,14 +198,15 @@ def compose(
             why = "; its message would say the site runs until then: correct it first, nothing is sent"
             refused.append(dataclasses.replace(too_long, message=too_long.message + why))
             continue
-        last = told.get((member.slug, c["runtime"]))
+        spec = settings.runtimes[c["runtime"]]
+        stopped = spec.stopped
+        state = notices.notice_state(c["state"], stopped)
+        last = told.get(notices.told_key(member.slug, c["runtime"], member.spec.contact.email, state))
         if last is not None and (on - last).days < settings.notify.period_days:
             skipped.append(Skipped(member.slug, c["runtime"], last))
             continue
         lang = member.spec.contact.language
         exc = member.spec.exceptions.php_eol
-        spec = settings.runtimes[c["runtime"]]
-        stopped = spec.stopped
         last_day = eol.runs_until(member, spec, on)  # None: the site may not run now
         text = (
             _templates()
@@ -240,7 +242,6 @@ def compose(
         msg["Message-ID"] = make_msgid(domain=settings.admin_email.rpartition("@")[2])
         msg.set_content(body, cte="quoted-printable")
         msg["Content-Language"] = lang  # after set_content, which resets the Content-* headers
-        state = "stopped" if stopped else c["state"]
         out.append(Message(member.slug, c["runtime"], state, member.spec.contact.email, msg))
     if refused:
         raise PicError(refused)
