@@ -15,8 +15,9 @@ layout written by hand stay byte for byte.
 Only messages the mail server accepted are recorded. ``pic notify`` reads it
 to send nothing twice within ``pic:notify.period_days`` (to the same address, about
 the same runtime in the same state: :func:`told_key`); ``pic report`` reads it to
-say "told on ...". An entry is dated the day its message was sent: one dated after today (written by hand, or by a ``pic`` older than the refusal of
-``pic notify --on`` another day) is named by ``pic notify`` and ignored.
+say "told on ...". An entry is dated the day its message was sent: one dated after
+today (written by hand, or by a ``pic`` older than the refusal of ``pic notify --on``
+another day) is named by ``pic notify`` and ignored.
 """
 
 from __future__ import annotations
