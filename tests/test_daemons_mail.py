@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import socket
 import subprocess
@@ -32,17 +31,11 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import checkdmarc.dmarc
 import checkdmarc.spf
 import dkim
-import dns.exception
-import dns.message
-import dns.query
-import dns.rdatatype
-import dns.resolver
 import pytest
 
 from pic import cli
@@ -50,6 +43,9 @@ from pic.render import dns as records
 from pic.render import mail
 from tests.conftest import require_program
 from tests.mailfixtures import example, example_domains, key_pair, layout_in, records_of
+from tests.nsd_server import Nsd, running_nsd
+from tests.nsd_server import free_port as _free_port
+from tests.nsd_server import wait_for as _wait_for
 
 pytestmark = pytest.mark.daemon
 
@@ -58,120 +54,16 @@ WEB1 = records.Record("web1.example.org", "A", "192.0.2.10")
 HERE = Path(__file__).resolve().parent
 
 
-def _free_port() -> int:
-    """A port free for both UDP and TCP on 127.0.0.1."""
-    for _ in range(50):
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as tcp:
-            tcp.bind(("127.0.0.1", 0))
-            port = int(tcp.getsockname()[1])
-            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
-                try:
-                    udp.bind(("127.0.0.1", port))
-                except OSError:
-                    continue
-            return port
-    raise RuntimeError("no free port")
-
-
-def _wait_for(port: int, name: str, proc: subprocess.Popen[bytes], log: Path) -> None:
-    query = dns.message.make_query(name, dns.rdatatype.SOA)
-    for _ in range(100):
-        if proc.poll() is not None:
-            raise RuntimeError(f"server exited: {log.read_text()[-2000:]}")
-        try:
-            dns.query.udp(query, "127.0.0.1", port=port, timeout=0.2)
-            return
-        except (dns.exception.Timeout, OSError):
-            time.sleep(0.1)
-    raise RuntimeError(f"server does not answer on port {port}: {log.read_text()[-2000:]}")
-
-
 def _all_records() -> list[records.Record]:
     return [r for d in example_domains() for r in records_of(d)] + [WEB1]
 
 
-@dataclass
-class Nsd:
-    port: int
-    conf: Path
-    zonesdir: Path
-    nsd_control: str
-
-    def publish(self, zone: str, recs: list[records.Record]) -> None:
-        """Run the rendered zone script, as the host would."""
-        text = records.zone_file(
-            zone,
-            [r for r in recs if records.zone_of(r.name, ZONES) == zone],
-            nameservers=["ns1.example.org"],
-            hostmaster="admin@example.org",
-            serial=records.SERIAL_MARKER,
-            ns_addresses=["127.0.0.1"],
-        )
-        script = records.zone_script(
-            zone, text, zonesdir=str(self.zonesdir), nsd_control=f"{self.nsd_control} -c {self.conf}"
-        )
-        env = {**os.environ, "PATH": os.environ.get("PATH", "/usr/bin:/bin") + ":/usr/sbin:/sbin"}
-        out = subprocess.run(["sh", "-eu"], input=script, check=False, capture_output=True, text=True, env=env)
-        assert out.returncode == 0, out.stdout + out.stderr
-        # `nsd-control reload` only asks for the reload: wait until NSD serves the zone just installed
-        text = (self.zonesdir / f"{zone}.zone").read_text()
-        found = re.search(r"^\s*(\d{1,10})\s*; serial$", text, re.M)
-        assert found, f"no serial in the installed zone {zone}"
-        installed = int(found.group(1))
-        deadline = time.monotonic() + 20
-        served = None
-        while time.monotonic() < deadline:
-            try:
-                served = self.serial(zone)
-            except (dns.exception.Timeout, IndexError):  # no answer yet, or the zone not loaded yet
-                served = None
-            if served == installed:
-                return
-            time.sleep(0.05)
-        raise AssertionError(f"NSD still serves serial {served} of {zone} 20 s after it was given {installed}")
-
-    def serial(self, zone: str) -> int:
-        answer = dns.query.udp(dns.message.make_query(zone, dns.rdatatype.SOA), "127.0.0.1", port=self.port, timeout=2)
-        return int(answer.answer[0][0].serial)
-
-    def resolver(self) -> dns.resolver.Resolver:
-        resolver = dns.resolver.Resolver(configure=False)
-        resolver.nameservers = ["127.0.0.1"]
-        resolver.port = self.port
-        resolver.lifetime = 3
-        return resolver
-
-
 @pytest.fixture(scope="module")
 def nsd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Nsd]:
-    program = require_program("nsd")
-    nsd_control = require_program("nsd-control")
-    require_program("nsd-checkzone")
-    root = tmp_path_factory.mktemp("nsd")
-    zonesdir, run_dir = root / "zones", root / "run"
-    zonesdir.mkdir()
-    run_dir.mkdir()
-    port = _free_port()
-    conf = root / "nsd.conf"
-    conf.write_text(
-        records.nsd_conf(
-            ZONES, listen=["127.0.0.1"], port=port, zonesdir=str(zonesdir), run_dir=str(run_dir), username=""
-        )
-    )
-    log = root / "nsd.log"
-    log.touch()
-    proc = subprocess.Popen(
-        [program, "-d", "-c", str(conf), "-l", str(log)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    try:
-        _wait_for(port, "example.org", proc, log)
-        server = Nsd(port, conf, zonesdir, nsd_control)
+    with running_nsd(tmp_path_factory.mktemp("nsd"), ZONES) as server:
         for zone in ZONES:
             server.publish(zone, _all_records())
         yield server
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def _expected_json(path: Path, replace: dict[records.Record, records.Record] | None = None) -> Path:
