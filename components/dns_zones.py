@@ -2,15 +2,19 @@
 
 Creates, on the DNS server host:
 - ``<name>-server``: installs NSD and writes its configuration (the zones, the
-  addresses it answers on), then restarts it;
+  addresses it answers on), then restarts it; deleted (``pic:dns`` serves no
+  zone any more), it stops NSD and removes that configuration and the zone files;
 - ``<name>-zone-<zone>``: one per zone, writes the zone file from the records
   that fall in it (the DmarcPolicy records of the list domains under it,
   and the NS records of the zones it holds that are served too),
   checks it with ``nsd-checkzone`` before it replaces the served one, and
-  reloads it. The serial only moves when the records do.
+  reloads it. The serial only moves when the records do. Deleted (the zone
+  left the settings), it removes the zone's files and reloads NSD.
+
+These are the platform's own files, not a member's: nothing is retained.
 
 Deliberately not done: zone transfers and DNSSEC (secondaries are configured
-by hand if any), and removing a zone file when a zone leaves the settings.
+by hand if any), and removing the NSD package.
 """
 
 from __future__ import annotations
@@ -68,6 +72,7 @@ class DnsZones(pulumi.ComponentResource):
             args.host,
             dns.nsd_server_script(dns.nsd_conf(args.zones, listen=args.listen, zonesdir=ZONES_DIR)),
             opts=child,
+            delete=dns.nsd_server_remove_script(zonesdir=ZONES_DIR),
         )
         groups: pulumi.Output[list[list[dns.Record]]] = pulumi.Output.all(*args.records)
         published: list[pulumi.Output[str]] = []
@@ -77,6 +82,7 @@ class DnsZones(pulumi.ComponentResource):
                 args.host,
                 groups.apply(functools.partial(_zone_script, zone, args)),
                 opts=pulumi.ResourceOptions(parent=self, depends_on=[server]),
+                delete=dns.zone_remove_script(zone, zonesdir=ZONES_DIR),
             )
             published.append(zone_cmd.id)
         zones = list(args.zones)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from typing import Any
 
 import pulumi
@@ -233,6 +234,12 @@ def test_dns_zones_publish_the_records_of_their_zone(pulumi_env: RecordingMonito
         assert "sub\tIN\tNS\tns1.example.org." in example_zone.splitlines()
         assert "\tNS\t" not in unwrap(regs["dns-zone-sub.example.org"].inputs["stdin"]).replace("@\tIN\tNS", "")
         assert regs["dns-server"].urn in regs["dns-zone-example.org"].dependencies
+        # A zone that leaves the settings, or pic:dns as a whole, takes the platform's files with it.
+        for zone in zones:
+            script = dns.zone_remove_script(zone, zonesdir="/etc/nsd/pic")
+            assert regs[f"dns-zone-{zone}"].inputs["delete"] == f"sudo -n sh -eu -c {shlex.quote(script)}", zone
+        server_removal = dns.nsd_server_remove_script(zonesdir="/etc/nsd/pic")
+        assert regs["dns-server"].inputs["delete"] == f"sudo -n sh -eu -c {shlex.quote(server_removal)}"
 
     return dz.zones.apply(check)
 

@@ -22,6 +22,9 @@ DmarcPolicy = Literal["none", "quarantine", "reject"]
 DMARC_POLICIES: tuple[DmarcPolicy, ...] = ("none", "quarantine", "reject")
 TTL = 3600
 _TXT_CHUNK = 255  # RFC 1035: one character-string holds at most 255 octets
+NSD_CONF = "/etc/nsd/nsd.conf"
+# The first line of the platform's NSD configuration: its removal stops NSD and removes that file only.
+_NSD_CONF_HEADER = "# NSD: authoritative answers for the zones the host serves. Written by pic."
 
 
 @dataclass(frozen=True, order=True)
@@ -215,6 +218,7 @@ def nsd_conf(
     """NSD's configuration: answer for ``zones`` from ``<zonesdir>/<zone>.zone``; no zone transfers."""
     return render(
         "dns/nsd.conf.j2",
+        header=_NSD_CONF_HEADER,
         zones=list(zones),
         listen=list(listen),
         port=port,
@@ -245,6 +249,21 @@ def zone_script(zone: str, zone_text: str, *, zonesdir: str = "/etc/nsd/pic", ns
     return render(
         "dns/zone.sh.j2", zone=zone, text=zone_text, zonesdir=zonesdir, marker=SERIAL_MARKER, nsd_control=nsd_control
     )
+
+
+def zone_remove_script(zone: str, *, zonesdir: str = "/etc/nsd/pic", nsd_control: str = "nsd-control") -> str:
+    """Remove zone ``zone``'s files (the served zone and its template) and reload a running NSD: the delete step
+    of the zone's resource, when the zone leaves ``pic:dns.zones`` or ``pic:dns`` goes."""
+    return render("dns/zone-remove.sh.j2", zone=zone, zonesdir=zonesdir, nsd_control=nsd_control)
+
+
+def nsd_server_remove_script(
+    *, zonesdir: str = "/etc/nsd/pic", conf: str = NSD_CONF, stop: str = "systemctl disable --now nsd"
+) -> str:
+    """Stop NSD and remove the platform's configuration and zone files: the delete step of the server's
+    resource, when ``pic:dns`` serves no zone any more. A configuration that is not the platform's (replaced by
+    hand) is left, and NSD with it; the package stays installed."""
+    return render("dns/nsd-server-remove.sh.j2", zonesdir=zonesdir, conf=conf, stop=stop, header=_NSD_CONF_HEADER)
 
 
 def kind(record: Record) -> str:
