@@ -330,6 +330,8 @@ def _cmd_dns(args: argparse.Namespace, on: dt.date) -> int:
         expected, warnings = dns_check.with_expected(expected, given, file, args.stack, lines)
         for problem in warnings:
             print(problem, file=sys.stderr)
+    # The list domains first, in order: when the first three go unanswered, the resolver is down (pic.unanswered).
+    expected = dns_check.merged(dict(sorted(expected.items())), dns_check.expected_of_platform(settings, registry))
     resolver = dns_check.make_resolver(
         args.resolver or settings.dns.resolver, args.port or settings.dns.resolver_port, args.timeout
     )

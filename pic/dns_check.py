@@ -7,10 +7,16 @@ records come from the settings and the registry; the DKIM key itself lives in
 the Pulumi state, so without ``--expected`` (the JSON of ``pulumi stack output
 mail_dns_records``) a DKIM record counts as present when it holds a well-formed
 RSA key.
+
+Beside the list domains' records (:func:`expected_of_platform`): the delegation of
+each zone NSD serves (backend ``zonefile``: its NS records name the platform's
+name servers), and the SPF record of each domain a site sends mail from (it must
+let the site's web host send, whose Postfix relays the site's mail).
 """
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import socket
 from collections.abc import Mapping, Sequence
@@ -19,11 +25,13 @@ from pathlib import Path
 from typing import Literal
 
 import dns.exception
+import dns.flags
 import dns.inet
 import dns.message
 import dns.name
 import dns.nameserver
 import dns.query
+import dns.rcode
 import dns.rdatatype
 import dns.resolver
 
@@ -38,18 +46,35 @@ from pic.yamlsrc import format_loc
 Status = Literal["present", "missing", "different", "duplicated", "unanswered"]
 # Kinds of which a name may publish only one record: two SPF records are a permanent error
 # (RFC 7208 §4.5), two DMARC records make receivers apply no policy at all (RFC 7489 §6.6.3).
-_ONE_ONLY = {"SPF": "RFC 7208 §4.5: receivers answer permerror", "DMARC": "RFC 7489 §6.6.3: receivers apply none"}
-_PREFIX = {"SPF": "v=spf1", "DKIM": "v=DKIM1", "DMARC": "v=DMARC1", "DMARC report authorization": "v=DMARC1"}
+_ONE_ONLY = {
+    "SPF": "RFC 7208 §4.5: receivers answer permerror",
+    "site SPF": "RFC 7208 §4.5: receivers answer permerror",
+    "DMARC": "RFC 7489 §6.6.3: receivers apply none",
+}
+_PREFIX = {
+    "SPF": "v=spf1",
+    "site SPF": "v=spf1",
+    "DKIM": "v=DKIM1",
+    "DMARC": "v=DMARC1",
+    "DMARC report authorization": "v=DMARC1",
+}
+DELEGATION = "delegation"  # the NS records of a zone NSD serves, as its parent publishes them
+SITE_SPF = "site SPF"  # the SPF record of a domain a site sends mail from: its value is the web host's mechanism
 
 
 @dataclass(frozen=True)
 class Expected:
-    """A record to find; ``value`` None: any well-formed record of that kind (DKIM key not known here)."""
+    """A record to find; ``value`` None: any well-formed record of that kind (DKIM key not known here).
+
+    A delegation's value is its name servers (``ns1.example.org. ns2.example.org.``); a site SPF's, the mechanism
+    its record must hold (``a:web1.example.org``). ``where``: who publishes it, said when it is not right.
+    """
 
     name: str
     type: records.RecordType
     kind: str
     value: str | None
+    where: str = ""
 
 
 @dataclass(frozen=True)
@@ -65,21 +90,32 @@ class Finding:
         text = f"  {self.status:<10} {e.kind:<27} {e.name} {e.type}"
         if self.status == "unanswered":
             return f"{text}: not checked, {self.unanswered}"
+        where = f" ({e.where})" if e.where else ""
         if self.status == "missing":
-            return f"{text}: publish {_show(e)}"
+            return f"{text}: publish {_show(e)}{where}"
         if self.status == "duplicated":
             found = " | ".join(self.found)
             return (
                 f"{text}: {len(self.found)} records published ({found!r}); one only is allowed "
-                f"({_ONE_ONLY[e.kind]}): keep only {_show(e)}"
+                f"({_ONE_ONLY[e.kind]}): keep only {_kept(e)}"
             )
         if self.status == "different":
             found = " | ".join(self.found)
-            return f"{text}: found {found!r}, expected {_show(e)}"
+            if e.kind == SITE_SPF:
+                return f"{text}: found {found!r}, which does not name {e.value}: add it before its all{where}"
+            return f"{text}: found {found!r}, expected {_show(e)}{where}"
         return text
 
 
+def _kept(e: Expected) -> str:
+    return f"one, naming {e.value}" if e.kind == SITE_SPF else _show(e)
+
+
 def _show(e: Expected) -> str:
+    if e.kind == DELEGATION and e.value is not None:
+        return " and ".join(f"{e.name}. NS {ns}" for ns in e.value.split())
+    if e.kind == SITE_SPF:
+        return repr(f"v=spf1 {e.value} -all")
     return repr(e.value) if e.value is not None else "a DKIM key record (v=DKIM1; k=rsa; p=...)"
 
 
@@ -98,6 +134,49 @@ def expected_from_settings(settings: Settings, registry: Registry) -> dict[str, 
         out[d.domain] = [
             Expected(r.name, r.type, records.kind(r), None if records.kind(r) == "DKIM" else r.value) for r in recs
         ]
+    return out
+
+
+def expected_of_platform(settings: Settings, registry: Registry) -> dict[str, list[Expected]]:
+    """What the platform needs published besides the list domains' records, by domain.
+
+    - each zone NSD serves (backend ``zonefile``): its delegation, NS records naming the platform's name
+      servers (:func:`pic.render.dns.nameservers`), published in its parent zone: the registry's, through the
+      registrar, or the platform's own zone file for a zone below another it serves (pulumi up writes it);
+    - each domain an active PHP site sends mail from (its ``sender_domains``): an SPF record that lets its web
+      host send (``a:<address>``, ``ip4:``/``ip6:``), since the host's Postfix relays the site's mail (README
+      "Mail from sites"); a site on a ``connection: local`` host (the dev stack) sends nothing out.
+    """
+    out: dict[str, list[Expected]] = {}
+    if settings.dns.backend == "zonefile":
+        names = " ".join(sorted(f"{ns.lower().rstrip('.')}." for ns in records.nameservers(settings)))
+        for zone in settings.dns.zones:
+            parent = records.zone_of(zone, [z for z in settings.dns.zones if z != zone])
+            where = (
+                f"in the zone {parent}, which the platform serves: pulumi up writes it"
+                if parent
+                else f"at the parent zone {zone.split('.', 1)[-1]}, through the registrar of {zone}"
+            )
+            out.setdefault(zone, []).append(Expected(zone, "NS", DELEGATION, names, where))
+    for m in registry:
+        host = settings.hosts.get(m.host)
+        if m.site is None or m.site.php == "none" or m.status != "active" or host is None:
+            continue
+        if host.connection == "local":
+            continue
+        mechanism = records.spf_mechanism(host.address)
+        where = f"the mail of {m.slug}'s site leaves from its web host {m.host}"
+        for domain in m.sender_domains:
+            out.setdefault(domain, []).append(Expected(domain, "TXT", SITE_SPF, mechanism, where))
+    return out
+
+
+def merged(*parts: Mapping[str, Sequence[Expected]]) -> dict[str, list[Expected]]:
+    """The records of each part, by domain, in order."""
+    out: dict[str, list[Expected]] = {}
+    for part in parts:
+        for domain, recs in part.items():
+            out.setdefault(domain, []).extend(recs)
     return out
 
 
@@ -390,6 +469,8 @@ def lookup(resolver: dns.resolver.Resolver, name: str, rtype: str) -> tuple[str,
 
     Raises :class:`NoAnswer` when the resolver does not answer.
     """
+    if rtype == "NS":
+        return _name_servers(resolver, name)
     try:
         answer = resolver.resolve(name, rtype, raise_on_no_answer=False)
     except dns.resolver.NXDOMAIN:
@@ -403,6 +484,39 @@ def lookup(resolver: dns.resolver.Resolver, name: str, rtype: str) -> tuple[str,
         else:
             values.append(rdata.to_text())
     return tuple(sorted(values))
+
+
+def _name_servers(resolver: dns.resolver.Resolver, zone: str) -> tuple[str, ...]:
+    """The NS names of ``zone`` the resolver gives: its answer, or the referral of a server that holds the parent
+    zone only (the delegation, in the authority section, which dnspython's resolver reads as no answer)."""
+    request = dns.message.make_query(zone, "NS")
+    nameserver = resolver.nameservers[0]
+    assert isinstance(nameserver, dns.nameserver.Nameserver)
+    try:
+        try:
+            response = nameserver.query(request, resolver.timeout, None, 0, False)
+        except dns.message.Truncated:
+            response = nameserver.query(request, resolver.timeout, None, 0, True)
+    except ConnectionRefusedError as exc:
+        raise NoAnswer(f"no answer for {zone} NS: {exc}", refused=True) from None
+    except (dns.exception.DNSException, OSError) as exc:
+        raise NoAnswer(f"no answer for {zone} NS: {exc or type(exc).__name__}") from None
+    rcode = response.rcode()
+    if rcode == dns.rcode.NXDOMAIN:
+        return ()
+    if rcode != dns.rcode.NOERROR:
+        raise NoAnswer(f"no answer for {zone} NS: the server answered {dns.rcode.to_text(rcode)}")
+    owner = dns.name.from_text(zone)
+    for section in (response.answer, response.authority):
+        for rrset in section:
+            if rrset.rdtype == dns.rdatatype.NS and rrset.name == owner:
+                return tuple(sorted(r.to_text().lower() for r in rrset))
+    above = [r.name for r in response.authority if r.rdtype == dns.rdatatype.NS and not response.answer]
+    if above and not response.flags & dns.flags.AA:
+        # a server that answers for no zone holding the name sends the query on to an ancestor's servers:
+        # what the parent publishes is not known from this answer
+        raise NoAnswer(f"no answer for {zone} NS: the server sends the query on to {above[0]}'s name servers")
+    return ()
 
 
 def _normal(kind: str, value: str) -> object:
@@ -426,15 +540,44 @@ def _of_kind(kind: str, value: str) -> bool:
     if prefix is None:
         return True
     first = value.strip().split(";", 1)[0].split(None, 1)[0] if value.strip() else ""
-    return first.lower() == prefix.lower() if kind == "SPF" else first.replace(" ", "") == prefix
+    return first.lower() == prefix.lower() if kind in ("SPF", SITE_SPF) else first.replace(" ", "") == prefix
+
+
+def _lets_send(spf: str, mechanism: str) -> bool:
+    """True when the SPF record ``spf`` passes the host ``mechanism`` names (``a:<name>``, ``ip4:<address>``,
+    ``ip6:<address>``): that mechanism itself (a prefix length allowed), or a network of the same family holding
+    the address, without a qualifier other than ``+`` (RFC 7208 §4.6.2). ``include:`` and ``redirect=`` are not
+    followed."""
+    kind, _, target = mechanism.lower().partition(":")
+    for term in spf.lower().split()[1:]:
+        if term[:1] in "-~?":
+            continue
+        name, _, value = term.lstrip("+").partition(":")
+        if name != kind:
+            continue
+        if kind == "a":
+            if value.split("/", 1)[0].rstrip(".") == target:
+                return True
+            continue
+        try:
+            if ipaddress.ip_address(target) in ipaddress.ip_network(value, strict=False):
+                return True
+        except ValueError:
+            continue
+    return False
 
 
 def judge(expected: Expected, found: Sequence[str]) -> Status:
+    if expected.kind == DELEGATION:
+        servers = set((expected.value or "").split())
+        return "missing" if not found else "present" if set(found) == servers else "different"
     candidates = [v for v in found if _of_kind(expected.kind, v)]
     if not candidates:
         return "missing"
     if expected.kind in _ONE_ONLY and len(candidates) > 1:
         return "duplicated"
+    if expected.kind == SITE_SPF:
+        return "present" if _lets_send(candidates[0], expected.value or "") else "different"
     if expected.value is None:
         return "present" if any(_well_formed_dkim(v) for v in candidates) else "different"
     want = _normal(expected.kind, expected.value)
@@ -442,7 +585,7 @@ def judge(expected: Expected, found: Sequence[str]) -> Status:
 
 
 def check(expected: Mapping[str, Sequence[Expected]], resolver: dns.resolver.Resolver) -> list[Finding]:
-    """Each expected record judged against what the resolver answers.
+    """Each expected record judged against what the resolver answers, domain by domain in the order given.
 
     A domain whose lookup goes unanswered has that record and those after it ``unanswered`` (not asked:
     each would wait out the timeout again); the other domains are checked. When the first domains looked
@@ -451,7 +594,7 @@ def check(expected: Mapping[str, Sequence[Expected]], resolver: dns.resolver.Res
     """
     findings = []
     unanswered = Unanswered()
-    for domain in sorted(expected):
+    for domain in expected:
         answered, silence, refused = False, "", False
         for e in expected[domain]:
             if not silence:

@@ -3,6 +3,8 @@
 - The delete steps of the DnsZones resources, rendered, run by sh: a zone that leaves the settings has its
   files removed and NSD keeps serving the others; when pic:dns goes, NSD stops and the platform's
   configuration and zone files go with it; run again, or on a host without NSD, they do nothing.
+- `pic dns check` asks NSD, playing the parent zones, for the delegation of each zone the platform serves,
+  and for the SPF record of each domain a PHP site sends mail from.
 """
 
 from __future__ import annotations
@@ -12,8 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from pic import cli
 from pic.render import dns as records
 from tests.conftest import require_program
+from tests.helpers import member, project_copy, write_members
 from tests.nsd_server import run_sh, running_nsd
 
 pytestmark = pytest.mark.daemon
@@ -85,3 +89,121 @@ def test_the_removal_scripts_pass_shellcheck(tmp_path: Path, which: str) -> None
         [exe, "--shell=sh", "--severity=style", str(path)], capture_output=True, text=True, check=False
     )
     assert done.returncode == 0, done.stdout
+
+
+# --- pic dns check: the zones' delegations and the sites' SPF records -----------------------------------------
+
+DNS_SETTINGS = (
+    "  pic:dns: {backend: zonefile, zones: [example.org, listes.example.org], "
+    "nameservers: [ns1.example.org, ns2.example.org], listen: [192.0.2.53]}\n"
+)
+PLATFORM_NS = [records.Record("example.org", "NS", f"ns{i}.example.org.") for i in (1, 2)]
+
+
+def _project(tmp_path: Path) -> tuple[Path, Path]:
+    """The prod stack with NSD serving example.org and listes.example.org, and members of three kinds of sites."""
+    project = project_copy(tmp_path)
+    stack = project / "Pulumi.prod.yaml"
+    stack.write_text(stack.read_text().replace("  pic:mail:", DNS_SETTINGS + "  pic:mail:", 1))
+    members = write_members(
+        tmp_path / "members",
+        {
+            "asso-php": member(10601, site={"domains": ["www.asso-php.org", "blog.asso-php.org"], "php": "8.2"}),
+            "asso-static": member(10602, site={"domains": ["asso-static.org"], "php": "none"}),
+            "asso-away": member(10603, status="suspended", site={"domains": ["asso-away.org"], "php": "8.2"}),
+        },
+    )
+    return project, members
+
+
+def _dns_check(project: Path, members: Path, port: int, capsys: pytest.CaptureFixture[str]) -> dict[str, str]:
+    """pic dns check against the server on ``port``: the line of each delegation and site SPF (its spaces made one),
+    by ``<name> delegation`` and ``<name> site``."""
+    argv = ["dns", "check", "--project", str(project), "--members", str(members), "--resolver", "127.0.0.1"]
+    code = cli.main([*argv, "--port", str(port), "--timeout", "3"])
+    out, err = capsys.readouterr()
+    assert code == 1, (out, err)  # the list domains' records are published nowhere here
+    lines: dict[str, str] = {}
+    for line in out.splitlines():
+        words = line.split()
+        if line.startswith("  ") and words[1] in ("delegation", "site"):
+            lines[f"{words[3 if words[1] == 'site' else 2]} {words[1]}"] = " ".join(words)
+    return lines
+
+
+def test_dns_check_says_whether_the_parent_delegates_each_served_zone_to_the_platform(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """NSD plays the registry of org here (the server the query reaches holds the parent only: the delegation is
+    its referral): the zone's NS records there name the platform's name servers, others, or none."""
+    project, members = _project(tmp_path)
+    with running_nsd(tmp_path / "nsd", ["org"]) as nsd:
+        nsd.publish("org", PLATFORM_NS)
+        found = _dns_check(project, members, nsd.port, capsys)
+        assert found["example.org delegation"].startswith("present delegation"), found
+        # the child zone is asked of org's server, which sends the query on: not known from it, and said so
+        assert found["listes.example.org delegation"].startswith("unanswered"), found
+        assert "sends the query on to example.org.'s name servers" in found["listes.example.org delegation"]
+
+        nsd.publish("org", [records.Record("example.org", "NS", "ns.other-provider.net.")])
+        line = _dns_check(project, members, nsd.port, capsys)["example.org delegation"]
+        assert line.startswith("different delegation") and "found 'ns.other-provider.net.'" in line, line
+        assert "expected example.org. NS ns1.example.org. and example.org. NS ns2.example.org." in line, line
+        assert "at the parent zone org, through the registrar of example.org" in line, line
+
+        nsd.publish("org", [])
+        line = _dns_check(project, members, nsd.port, capsys)["example.org delegation"]
+        assert line.startswith("missing delegation example.org NS: publish example.org. NS ns1"), line
+
+
+def test_dns_check_says_whether_a_served_zone_delegates_its_child_zone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """listes.example.org is delegated in example.org's zone file, which the platform writes: NSD serving the parent
+    only answers with that delegation; without it, the child's name is unknown there."""
+    project, members = _project(tmp_path)
+    with running_nsd(tmp_path / "nsd", ["org", "example.org"], ["ns1.example.org", "ns2.example.org"]) as nsd:
+        nsd.publish("org", PLATFORM_NS)
+        nsd.zones = ["org", "example.org", "listes.example.org"]  # as the settings: example.org delegates the child
+        nsd.publish("example.org", [])
+        assert "listes\tIN\tNS\tns1.example.org." in (nsd.zonesdir / "example.org.zone").read_text()
+        found = _dns_check(project, members, nsd.port, capsys)
+        assert found["example.org delegation"].startswith("present"), found
+        assert found["listes.example.org delegation"].startswith("present"), found
+
+        nsd.zones = ["org", "example.org"]  # a parent zone file without the delegation
+        nsd.publish("example.org", [])
+        line = _dns_check(project, members, nsd.port, capsys)["listes.example.org delegation"]
+        assert line.startswith("missing delegation listes.example.org NS: publish listes.example.org. NS"), line
+        assert "in the zone example.org, which the platform serves: pulumi up writes it" in line, line
+
+
+def test_dns_check_says_whether_each_domain_a_site_sends_from_lets_its_web_host_send(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A PHP site's mail leaves from its web host (web1.example.org): each domain it sends from has an SPF record
+    naming it. A static site and a suspended member's send nothing: not looked up."""
+    project, members = _project(tmp_path)
+    with running_nsd(tmp_path / "nsd", ["org"]) as nsd:
+        nsd.publish(
+            "org",
+            [
+                records.Record("asso-php.org", "TXT", "v=spf1 mx ip4:192.0.2.0/24 -all"),
+                records.Record("blog.asso-php.org", "TXT", "v=spf1 a:web1.example.org -all"),
+                records.Record("asso-static.org", "TXT", "v=spf1 -all"),
+            ],
+        )
+        found = _dns_check(project, members, nsd.port, capsys)
+        assert sorted(k for k in found if k.endswith(" site")) == ["asso-php.org site", "blog.asso-php.org site"]
+        assert found["blog.asso-php.org site"].startswith("present site SPF"), found
+        line = found["asso-php.org site"]
+        assert line.startswith("different site SPF") and "found 'v=spf1 mx ip4:192.0.2.0/24 -all'" in line, line
+        assert "which does not name a:web1.example.org: add it before its all" in line, line
+        assert "the mail of asso-php's site leaves from its web host web1" in line, line
+
+        nsd.publish("org", [records.Record("blog.asso-php.org", "TXT", "v=spf1 -a:web1.example.org -all")])
+        found = _dns_check(project, members, nsd.port, capsys)
+        line = found["asso-php.org site"]
+        assert line.startswith("missing site SPF") and "publish 'v=spf1 a:web1.example.org -all'" in line, line
+        # a qualifier other than + lets nothing pass: "-a:web1..." refuses the web host
+        assert found["blog.asso-php.org site"].startswith("different"), found

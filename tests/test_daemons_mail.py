@@ -49,13 +49,28 @@ from tests.nsd_server import wait_for as _wait_for
 
 pytestmark = pytest.mark.daemon
 
+# The list domains' zones, and those of the domains the example members' PHP sites send mail from.
 ZONES = ["example.org", "amis-du-rhone.org", "chorale-saint-jean.fr"]
+ZONES += ["xn--amis-du-rhne-nib.org", "jardins-partages.org", "velo-cite-lyon.fr"]
+# Each lets the sites' web host, web1.example.org, send (README "Mail from sites"), as its members write it.
+SITES_SPF = [
+    records.Record("amis-du-rhone.org", "TXT", "v=spf1 include:_spf.example.net a:web1.example.org -all"),
+    records.Record("xn--amis-du-rhne-nib.org", "TXT", "v=spf1 a:web1.example.org -all"),
+    records.Record("jardins-partages.org", "TXT", "v=spf1 mx +a:web1.example.org ~all"),
+    records.Record("velo-cite-lyon.fr", "TXT", "v=spf1 a:web1.example.org/32 -all"),
+    records.Record("atelier.velo-cite-lyon.fr", "TXT", "v=spf1 a:WEB1.example.org. -all"),
+]
 WEB1 = records.Record("web1.example.org", "A", "192.0.2.10")
 HERE = Path(__file__).resolve().parent
 
 
 def _all_records() -> list[records.Record]:
-    return [r for d in example_domains() for r in records_of(d)] + [WEB1]
+    return [r for d in example_domains() for r in records_of(d)] + [WEB1, *SITES_SPF]
+
+
+def _checked() -> int:
+    """How many records pic dns check looks up for the example stack: the list domains', the sites' SPF."""
+    return sum(len(records_of(d)) for d in example_domains()) + len(SITES_SPF)
 
 
 @pytest.fixture(scope="module")
@@ -99,7 +114,7 @@ def test_dns_check_reports_all_present_then_exactly_the_one_removed(
     nsd: Nsd, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     expected = _expected_json(tmp_path / "expected.json")
-    n = sum(len(records_of(d)) for d in example_domains())
+    n = _checked()
     assert _dns_check(nsd.port, "--expected", str(expected)) == 0
     out = capsys.readouterr().out
     assert out.endswith(f"{n} present, 0 missing, 0 different\n"), out
@@ -197,7 +212,7 @@ def test_unbound_with_the_rendered_configuration_resolves_through_nsd(
     proc = subprocess.Popen([program, "-d", "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         _wait_for(port, "example.org", proc, log)
-        n = sum(len(records_of(d)) for d in example_domains())
+        n = _checked()
         expected = _expected_json(tmp_path / "expected.json")
         assert _dns_check(port, "--expected", str(expected)) == 0
         assert capsys.readouterr().out.endswith(f"{n} present, 0 missing, 0 different\n")

@@ -26,7 +26,16 @@ from typing import Literal
 
 from pic.names import dkim_name, dmarc_name
 from pic.registry import Member
-from pic.render.dns import Record, dmarc_value, nameservers, rdata, report_authorization, spf_value, zone_of
+from pic.render.dns import (
+    Record,
+    dmarc_value,
+    nameservers,
+    rdata,
+    report_authorization,
+    spf_mechanism,
+    spf_value,
+    zone_of,
+)
 from pic.render.web import phpmyadmin_host
 from pic.settings import Settings, sympa_address
 
@@ -820,15 +829,6 @@ def _zones(ends: _Ends) -> DnsRecordsChange | None:
     )
 
 
-def _spf_mechanism(address: str) -> str:
-    """How an SPF record names a host's address (RFC 7208 §5.3, §5.6): ``a:<name>``, ``ip4:``, ``ip6:``."""
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return f"a:{address}"
-    return f"ip{ip.version}:{ip}"
-
-
 def _sites(ends: _Ends) -> list[DnsRecordsChange]:
     """Sites whose mail leaves from another address (their web host changed, or its address): the SPF record a
     member publishes for its site's domains names its web host (README "Mail from sites")."""
@@ -855,7 +855,7 @@ def _sites(ends: _Ends) -> list[DnsRecordsChange]:
         groups.setdefault((cause, str(before.address), str(after.address)), []).append(m)
     out = []
     for (cause, was, now), members in groups.items():
-        a, b = _spf_mechanism(was), _spf_mechanism(now)
+        a, b = spf_mechanism(was), spf_mechanism(now)
         records = tuple(
             RecordChange(
                 domain,

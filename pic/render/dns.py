@@ -45,6 +45,11 @@ def spf_value(mail_exchanger: str) -> str:
     return f"v=spf1 mx {target} -all"
 
 
+def spf_mechanism(address: str) -> str:
+    """How an SPF record names a host's address (RFC 7208 §5.3, §5.6): ``a:<name>``, ``ip4:``, ``ip6:``."""
+    return _ip_mechanism(address) or f"a:{address}"
+
+
 def _ip_mechanism(value: str) -> str | None:
     try:
         address = ipaddress.ip_address(value)
