@@ -31,7 +31,7 @@ from pic import eol
 from pic.check import check
 from pic.errors import PicError
 from pic.render import web
-from pic.render.dns import host_zone, nameservers
+from pic.render.dns import address_records, host_zone, nameservers
 from pic.render.mail import caddy_site, kept_list_domains, list_domains, proxy_host_paths
 
 HERE = Path(__file__).resolve().parent
@@ -165,6 +165,7 @@ if settings.dns.backend == "zonefile" and settings.dns.zones:
             host=host_access(settings.dns_server, settings.hosts[settings.dns_server]),
             zones=settings.dns.zones,
             records=[p.record_list for p in dmarc_policies.values()],
+            addresses=address_records(settings, registry),
             nameservers=nameservers(settings),
             hostmaster=settings.admin_email,
             listen=settings.dns.listen,

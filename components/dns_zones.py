@@ -5,8 +5,9 @@ Creates, on the DNS server host:
   addresses it answers on), then restarts it; deleted (``pic:dns`` serves no
   zone any more), it stops NSD and removes that configuration and the zone files;
 - ``<name>-zone-<zone>``: one per zone, writes the zone file from the records
-  that fall in it (the DmarcPolicy records of the list domains under it,
-  and the NS records of the zones it holds that are served too),
+  that fall in it (the DmarcPolicy records of the list domains under it, the
+  address records of the platform's names under it, ``addresses``, and the NS
+  records of the zones it holds that are served too),
   checks it with ``nsd-checkzone`` before it replaces the served one, and
   reloads it. The serial only moves when the records do. Deleted (the zone
   left the settings), it removes the zone's files and reloads NSD.
@@ -36,6 +37,7 @@ class DnsZonesArgs:
     host: HostAccess
     zones: Sequence[str]
     records: Sequence[pulumi.Input[list[dns.Record]]]
+    addresses: Sequence[dns.Record]  # A/AAAA of the platform's names in the zones (dns.address_records)
     nameservers: Sequence[str]
     hostmaster: str
     listen: Sequence[str]
@@ -49,7 +51,7 @@ def _in_zone(zone: str, zones: Sequence[str], groups: Sequence[list[dns.Record]]
 def _zone_script(zone: str, args: DnsZonesArgs, groups: Sequence[list[dns.Record]]) -> str:
     text = dns.zone_file(
         zone,
-        _in_zone(zone, args.zones, groups),
+        _in_zone(zone, args.zones, [*groups, list(args.addresses)]),
         nameservers=args.nameservers,
         hostmaster=args.hostmaster,
         serial=dns.SERIAL_MARKER,

@@ -145,38 +145,39 @@ def _loopback(host: str) -> bool:
 
 def _zone_warnings(settings: Settings, file: str) -> list[Problem]:
     """Names the platform needs an address for (its hosts', Sympa's web interface, phpMyAdmin's, the mail
-    exchanger) inside a zone NSD serves (backend zonefile): the zone holds the mail records and the name servers'
-    glue only (pic.render.dns.zone_file), so once the zone is delegated to NSD those names resolve to nothing."""
+    exchanger) inside a zone NSD serves (backend zonefile) whose host has no known public address: the zone
+    publishes each such name's A/AAAA records from its host's ``public_addresses``, else its IP ``address``
+    (pic.render.dns.address_records), so without either the name resolves to nothing once the zone is delegated
+    to NSD."""
     if settings.dns.backend != "zonefile":
         return []
-    needed = [(host.address, f"pic:hosts.{name}.address") for name, host in sorted(settings.hosts.items())]
-    needed += [
-        (settings.mail.sympa_domain, "pic:mail.sympa_domain, Sympa's web interface"),
-        (settings.mail_exchanger, "the mail exchanger of the list domains"),
-    ]
-    if settings.phpmyadmin is not None:
-        needed.append((settings.phpmyadmin.domain, "pic:phpmyadmin.domain"))
-    # The name servers have their glue in the zone (pic.render.dns.nameservers: the server's address by default).
-    glue = set(settings.dns.nameservers or [settings.hosts[settings.dns_server].address])
-    zones = settings.dns.zones
+    from pic.render import dns  # the renderer only for a stack that serves zones
+
+    glue = {n.lower().rstrip(".") for n in dns.nameservers(settings)}  # the name servers have their glue
     by_zone: dict[str, dict[str, str]] = {}
-    for name, what in reversed(needed):  # the first setting that names it is the one told
-        within = [zone for zone in zones if name == zone or name.endswith(f".{zone}")]
-        if within and name not in glue:  # in the deepest zone served that holds it
-            by_zone.setdefault(max(within, key=len), {})[name] = what
+    hosts: dict[str, set[str]] = {}
+    for item in dns.platform_names(settings, []):
+        name = item.name.lower().rstrip(".")
+        zone = dns.zone_of(name, settings.dns.zones)  # the deepest zone served that holds it
+        if zone is None or name in glue or settings.hosts[item.host].published_addresses:
+            continue
+        by_zone.setdefault(zone, {})[name] = item.what
+        hosts.setdefault(zone, set()).add(item.host)
     out = []
-    for i, zone in enumerate(zones):
+    for i, zone in enumerate(settings.dns.zones):
         inside = by_zone.get(zone)
         if inside:
             shown = "; ".join(f"{name} ({what})" for name, what in sorted(inside.items()))
+            give = ", ".join(f"pic:hosts.{h}.public_addresses" for h in sorted(hosts[zone]))
             out.append(
                 Problem(
                     file,
                     None,
                     f"pic:dns.zones[{i}]",
-                    f"{zone} is served by NSD with the mail records and its name servers' addresses only: {shown} "
-                    "would have no address once the zone is delegated here (the program writes the whole zone); "
-                    "keep a zone that holds them with a DNS service that publishes their addresses",
+                    f"{zone} is served by NSD, which publishes the platform's names in it with their host's public "
+                    f"addresses, and none is known for {shown}: they would have no address once the zone is "
+                    f"delegated here (the program writes the whole zone); give {give} (the addresses the Internet "
+                    "reaches the host at)",
                     "warning",
                 )
             )
@@ -359,9 +360,13 @@ def same_names(members: Iterable[Member]) -> list[Problem]:
 
 
 def _site_domains_in_served_zones(m: Member, settings: Settings) -> list[Problem]:
-    """A site domain inside a zone NSD serves (backend zonefile) has no address record there: the zone holds
-    the mail records only (as for the platform's names, :func:`_zone_warnings`)."""
+    """A site domain inside a zone NSD serves (backend zonefile) whose web host has no known public address: the
+    zone publishes the site's address records from the host's (pic.render.dns.address_records), and has none to
+    publish (as for the platform's names, :func:`_zone_warnings`)."""
     zones = settings.dns.zones if settings.dns.backend == "zonefile" and m.site is not None else []
+    host = settings.hosts.get(m.host)
+    if host is None or host.published_addresses or m.status == "archived":
+        return []
     out = []
     for i, domain in enumerate(m.site.domains if zones and m.site is not None else ()):
         zone = next((z for z in zones if domain == z or domain.endswith(f".{z}")), None)
@@ -371,10 +376,10 @@ def _site_domains_in_served_zones(m: Member, settings: Settings) -> list[Problem
                     m.file,
                     m.line_of("site", "domains", i),
                     f"site.domains[{i}]",
-                    f"{domain} is inside {zone}, a zone NSD serves for the platform (pic:dns.zones) with the mail "
-                    "records only (the program writes the whole zone): the site would have no address, nor a "
-                    "certificate; give the site a name outside the zone, or keep the zone with a DNS service that "
-                    "publishes the site's address",
+                    f"{domain} is inside {zone}, a zone NSD serves for the platform (pic:dns.zones), which publishes "
+                    f"the site's address from its web host's, but none is known for {m.host} (its address "
+                    f"{host.address} is a name): the site would have no address, nor a certificate; give "
+                    f"pic:hosts.{m.host}.public_addresses, or the site a name outside the zone",
                     "warning",
                 )
             )

@@ -299,6 +299,12 @@ class HostSpec(_Strict):
     role: Literal["web", "db"]
     address: HostAddress = Field(description="Public name or address, reached over ssh by the providers.")
     private_address: IpAddress = Field(description="Address on the private network between hosts.")
+    public_addresses: list[IpAddress] = Field(
+        default_factory=list,
+        max_length=10,
+        description="The addresses the Internet reaches the host at, published as the A/AAAA records of the "
+        "platform's names inside the zones NSD serves (pic:dns.zones); default: address, when it is an IP address.",
+    )
     ssh_user: Annotated[
         str, Whole(r"[a-z_][a-z0-9_-]{0,31}", "a unix user name (lowercase letters, digits, _ and -, 32 at most)")
     ] = "deploy"
@@ -323,6 +329,30 @@ class HostSpec(_Strict):
                 "a db host runs no container: remove it"
             )
         return cpus
+
+    @field_validator("public_addresses")
+    @classmethod
+    def _reachable_addresses(cls, addresses: list[str]) -> list[str]:
+        """Each once, and one the Internet can reach (published in the zones as the host's address)."""
+        seen: dict[ipaddress.IPv4Address | ipaddress.IPv6Address, int] = {}
+        for i, text in enumerate(addresses):
+            address = ipaddress.ip_address(text)
+            if address in seen:
+                raise SubfieldError((i,), f"is also [{seen[address]}]: give each address once")
+            seen[address] = i
+            if address.is_loopback or address.is_unspecified or address.is_multicast or address.is_link_local:
+                raise SubfieldError(
+                    (i,), "is a loopback, unspecified, multicast or link-local address: give a public address"
+                )
+        return addresses
+
+    @property
+    def published_addresses(self) -> list[str]:
+        """The host's addresses as the zones NSD serves publish them: ``public_addresses``, else ``address`` when
+        it is an IP address; none when neither says (a host known by a name only)."""
+        if self.public_addresses:
+            return list(self.public_addresses)
+        return [self.address] if is_ip(self.address) else []
 
     @field_validator("address", "private_address")
     @classmethod

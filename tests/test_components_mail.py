@@ -212,6 +212,10 @@ def test_dns_zones_publish_the_records_of_their_zone(pulumi_env: RecordingMonito
             host=SSH_HOST,
             zones=zones,
             records=[p.record_list for p in policies],
+            addresses=[
+                dns.Record("pma.example.org", "A", "192.0.2.10"),
+                dns.Record("pma.example.org", "AAAA", "2001:db8::10"),
+            ],
             nameservers=["ns1.example.org"],
             hostmaster="admin@example.org",
             listen=["192.0.2.53"],
@@ -232,6 +236,9 @@ def test_dns_zones_publish_the_records_of_their_zone(pulumi_env: RecordingMonito
         assert 'pic._domainkey.listes\tIN\tTXT\t"v=DKIM1; k=rsa; p=MOCKPUBsympa-dkim-listes.amis-du-rhone.org"' in amis
         assert "chorale" not in amis
         assert "sub\tIN\tNS\tns1.example.org." in example_zone.splitlines()
+        # the platform's names in the zone have their addresses; other zones do not hold them
+        assert {"pma\tIN\tA\t192.0.2.10", "pma\tIN\tAAAA\t2001:db8::10"} <= set(example_zone.splitlines())
+        assert "192.0.2.10" not in amis
         assert "\tNS\t" not in unwrap(regs["dns-zone-sub.example.org"].inputs["stdin"]).replace("@\tIN\tNS", "")
         assert regs["dns-server"].urn in regs["dns-zone-example.org"].dependencies
         # A zone that leaves the settings, or pic:dns as a whole, takes the platform's files with it.

@@ -5,17 +5,24 @@
   configuration and zone files go with it; run again, or on a host without NSD, they do nothing.
 - `pic dns check` asks NSD, playing the parent zones, for the delegation of each zone the platform serves,
   and for the SPF record of each domain a PHP site sends mail from.
+- The names the platform uses inside the zones it serves (hosts, Sympa's web name, the mail exchanger,
+  phpMyAdmin, the sites) get their hosts' addresses, which NSD answers.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 from pathlib import Path
 
+import dns.resolver
 import pytest
 
 from pic import cli
+from pic.check import member_warnings, settings_warnings
+from pic.registry import Registry, load_registry
 from pic.render import dns as records
+from pic.settings import Settings, load_settings
 from tests.conftest import require_program
 from tests.helpers import member, project_copy, write_members
 from tests.nsd_server import run_sh, running_nsd
@@ -207,3 +214,76 @@ def test_dns_check_says_whether_each_domain_a_site_sends_from_lets_its_web_host_
         assert line.startswith("missing site SPF") and "publish 'v=spf1 a:web1.example.org -all'" in line, line
         # a qualifier other than + lets nothing pass: "-a:web1..." refuses the web host
         assert found["blog.asso-php.org site"].startswith("different"), found
+
+
+# --- the platform's names inside the zones it serves have their addresses ----------------------------------------
+
+WEB1_AT = "public_addresses: [192.0.2.10, '2001:db8::10'], "
+
+
+def _settings_and_members(tmp_path: Path, hosts: str = WEB1_AT) -> tuple[Settings, Registry]:
+    """NSD serving example.org and listes.example.org; web1 known by name, with its public addresses (``hosts``,
+    written in its entry), db by name alone; sites inside and outside the zones, one archived."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    project = project_copy(tmp_path)
+    stack = project / "Pulumi.prod.yaml"
+    text = stack.read_text().replace("  pic:mail:", DNS_SETTINGS + "  pic:mail:", 1)
+    text = text.replace("web1: {role: web, ", "web1: {role: web, " + hosts, 1)
+    stack.write_text(text)
+    settings = load_settings(project, "prod")
+    members = write_members(
+        tmp_path / "members",
+        {
+            "asso-in": member(10601, site={"domains": ["asso.example.org", "asso-in.org"], "php": "8.2"}),
+            "asso-gone": member(10602, status="archived", site={"domains": ["gone.example.org"], "php": "none"}),
+        },
+    )
+    return settings, load_registry(members, settings)
+
+
+def test_the_platforms_names_in_a_served_zone_resolve_to_their_hosts(tmp_path: Path) -> None:
+    """The zones NSD serves hold the A/AAAA records of the names the platform uses inside them: its hosts', Sympa's
+    web name, the mail exchanger's, phpMyAdmin's, the sites' (an archived member's site answers nowhere); each
+    zone passes nsd-checkzone (the zone script checks it) and NSD answers them. A name server keeps its glue."""
+    settings, registry = _settings_and_members(tmp_path)
+    addresses = records.address_records(settings, registry)
+    with running_nsd(tmp_path / "nsd", settings.dns.zones, ["ns1.example.org", "ns2.example.org"]) as nsd:
+        for zone in settings.dns.zones:
+            nsd.publish(zone, addresses)
+        resolver = nsd.resolver()
+
+        def answer(name: str, rtype: str) -> list[str]:
+            try:
+                return sorted(r.to_text() for r in resolver.resolve(name, rtype))
+            except (dns.resolver.NXDOMAIN, dns.resolver.NoAnswer):
+                return []
+
+        web1 = ["web1.example.org", "listes.example.org", "pma.example.org", "asso.example.org"]
+        assert settings.mail_exchanger == "web1.example.org" and settings.mail.sympa_domain == "listes.example.org"
+        for name in web1:
+            assert (answer(name, "A"), answer(name, "AAAA")) == (["192.0.2.10"], ["2001:db8::10"]), name
+        # db is known by its name alone: no address to publish (pic check warns of it)
+        assert answer("db.example.org", "A") == []
+        assert answer("gone.example.org", "A") == []
+        assert answer("ns1.example.org", "A") == ["127.0.0.1"]  # its glue only
+        assert "asso-in.org" not in {r.name for r in addresses}  # outside the zones: its member's to publish
+
+
+def test_a_name_in_a_served_zone_whose_host_has_no_known_address_is_warned_of(tmp_path: Path) -> None:
+    """A host known by a name only gives its names in the zones no address: pic check names them and the setting
+    that gives one; a host with public_addresses (or an IP address) is no warning."""
+    settings, registry = _settings_and_members(tmp_path / "known")
+    warnings = [str(p) for p in settings_warnings(settings, tmp_path) if "pic:dns" in p.path]
+    assert len(warnings) == 1, warnings
+    assert "db.example.org (pic:hosts.db.address)" in warnings[0] and "pic:hosts.db.public_addresses" in warnings[0]
+    assert "web1" not in warnings[0] and "pma.example.org" not in warnings[0], warnings[0]
+    on = dt.date(2026, 11, 28)
+    assert not [p for p in member_warnings(registry, settings, on) if "pic:dns.zones" in p.message]
+
+    settings, registry = _settings_and_members(tmp_path / "unknown", hosts="")
+    parent, child = [str(p) for p in settings_warnings(settings, tmp_path) if "pic:dns" in p.path]
+    assert "pma.example.org (pic:phpmyadmin.domain)" in parent and "pic:hosts.web1.public_addresses" in parent
+    assert "pic:dns.zones[1]: listes.example.org" in child and "Sympa's web interface" in child, child
+    sites = [str(p) for p in member_warnings(registry, settings, on) if "pic:dns.zones" in p.message]
+    assert len(sites) == 1 and "asso.example.org is inside example.org" in sites[0], sites
+    assert "give pic:hosts.web1.public_addresses" in sites[0], sites

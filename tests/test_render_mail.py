@@ -498,10 +498,10 @@ def test_a_site_sends_as_its_domains_without_www_but_never_as_a_public_suffix() 
 
 
 def test_a_served_zone_holding_names_the_platform_needs_addresses_for_is_warned_of(tmp_path: Path) -> None:
-    """A zone NSD serves holds the mail records and its name servers' glue only: the hosts', Sympa's web
-    interface's and phpMyAdmin's names inside it would resolve to nothing once it is delegated there. Each is
-    told in the deepest zone served that holds it; the name server's own name has its glue; a zone of list
-    domains only, or the export backend, is no warning."""
+    """A zone NSD serves gives the platform's names inside it their hosts' public addresses, and the prod hosts are
+    known by name only: the hosts', Sympa's web interface's and phpMyAdmin's names inside it would resolve to
+    nothing once it is delegated there. Each is told in the deepest zone served that holds it; the name server's
+    own name has its glue; a zone of list domains only, or the export backend, is no warning."""
     extra = "  pic:dns: {backend: zonefile, zones: [example.org, listes.example.org], listen: [192.0.2.53]}"
     project = _stack(tmp_path, extra)
     warnings = [str(p) for p in settings_warnings(load_settings(project, "t"), project) if "pic:dns" in p.path]
@@ -523,7 +523,8 @@ def test_a_served_zone_holding_names_the_platform_needs_addresses_for_is_warned_
 
 
 def test_a_site_domain_inside_a_served_zone_is_warned_of(tmp_path: Path) -> None:
-    """The zone NSD serves is the program's whole zone: a member's site under it would have no address."""
+    """The zone NSD serves is the program's whole zone: a member's site under it, on a web host known by name only,
+    would have no address."""
     extra = "  pic:dns: {backend: zonefile, zones: [example.org], listen: [192.0.2.53]}"
     settings = load_settings(_stack(tmp_path, extra), "t")
     members = write_members(

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 from pic import names
+from pic.registry import Member
 from pic.render import render
-from pic.settings import Settings
+from pic.settings import Settings, is_ip
 
 RecordType = Literal["TXT", "MX", "NS", "A", "AAAA", "CNAME"]
 DmarcPolicy = Literal["none", "quarantine", "reject"]
@@ -301,3 +302,60 @@ def host_zone(settings: Settings, domain: str) -> str | None:
 def nameservers(settings: Settings) -> list[str]:
     """NS names of the host's zones: the settings', else the DNS server host's address."""
     return list(settings.dns.nameservers) or [settings.hosts[settings.dns_server].address]
+
+
+@dataclass(frozen=True)
+class PlatformName:
+    """A name the platform uses that must lead to one of its hosts: ``what`` says why (for messages)."""
+
+    name: str
+    host: str
+    what: str
+
+
+def platform_names(settings: Settings, members: Iterable[Member]) -> list[PlatformName]:
+    """Every name the platform needs an address for, each once (the first reason given is kept): the hosts'
+    addresses given as names, Sympa's web interface (``pic:mail.sympa_domain``), the mail exchanger,
+    phpMyAdmin's name, and the domains of every site that is not archived (the front proxy answers them)."""
+    found: list[PlatformName] = [
+        PlatformName(host.address, name, f"pic:hosts.{name}.address")
+        for name, host in sorted(settings.hosts.items())
+        if not is_ip(host.address)
+    ]
+    found.append(
+        PlatformName(settings.mail.sympa_domain, settings.mail_host, "pic:mail.sympa_domain, Sympa's web interface")
+    )
+    if not is_ip(settings.mail_exchanger):
+        found.append(
+            PlatformName(settings.mail_exchanger, settings.mail_host, "the mail exchanger of the list domains")
+        )
+    if settings.phpmyadmin is not None:
+        pma_host = settings.phpmyadmin.host or settings.default_host
+        found.append(PlatformName(settings.phpmyadmin.domain, pma_host, "pic:phpmyadmin.domain"))
+    for m in members:
+        if m.site is not None and m.status != "archived":
+            found += [PlatformName(d, m.host, f"a site domain of {m.slug}") for d in m.site.domains]
+    out: dict[str, PlatformName] = {}
+    for item in found:
+        out.setdefault(item.name.lower().rstrip("."), item)
+    return list(out.values())
+
+
+def address_records(settings: Settings, members: Iterable[Member]) -> list[Record]:
+    """The A/AAAA records of the platform's names (:func:`platform_names`) inside the zones NSD serves (backend
+    ``zonefile``), each with its host's published addresses (``pic:hosts.<h>.public_addresses``, else its IP
+    ``address``). A name server inside a zone has its glue instead (``pic:dns.listen``); a name whose host has no
+    known address gets none (``pic check`` warns of it)."""
+    if settings.dns.backend != "zonefile" or not settings.dns.zones:
+        return []
+    glue = {n.lower().rstrip(".") for n in nameservers(settings)}
+    out = []
+    for item in platform_names(settings, members):
+        name = item.name.lower().rstrip(".")
+        host = settings.hosts.get(item.host)
+        if name in glue or host is None or zone_of(name, settings.dns.zones) is None:
+            continue
+        for address in host.published_addresses:
+            version = ipaddress.ip_address(address).version
+            out.append(Record(name, "A" if version == 4 else "AAAA", str(ipaddress.ip_address(address))))
+    return sorted(set(out))
