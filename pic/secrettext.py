@@ -16,13 +16,16 @@ from collections.abc import Iterator
 # with a form: it opens no session (read with re.IGNORECASE). The lookbehinds follow the word, so that they
 # are tried only where it is.
 _NOT_CSRF = r"(?<![cx]srftoken)(?<![cx]srf[^a-z0-9]token)(?<!requestverificationtoken)"
-# Words that name a secret, at the end of a key or option name (``DB_PASSWORD``, ``api-key``).
+# Words that name a secret, at the end of a key or option name (``DB_PASSWORD``, ``api-key``); French's mot de
+# passe in any spelling (MOT_DE_PASSE, mot-de-passe, motDePasse, "mot de passe": one character or none between
+# its words; no '_' written here, which the header patterns turn into '[_-]?').
 _CONFIDENTIAL_WORDS = (
-    r"(?:password|passwd|passphrase|secret(?:_?access)?(?:_?key)?|"
+    r"(?:password|passwd|passphrase|mot.?de.?passe|secret(?:_?access)?(?:_?key)?|"
     rf"token{_NOT_CSRF}|api_?key|private_?key|credentials?)"
 )
-# Short words that name one only after a separator or alone (``DB_PASS``, ``pwd``; not ``bypass``).
-_CONFIDENTIAL_SHORT = r"(?:(?<![a-z0-9])|(?<=[_.-]))(?:pass|pwd)"
+# Short words that name one only after a separator or alone (``DB_PASS``, ``pwd``, ``DB_PW``, ``pswd``, French's
+# ``mdp``; not ``bypass``).
+_CONFIDENTIAL_SHORT = r"(?:(?<![a-z0-9])|(?<=[_.-]))(?:pass|pwd|pw|pswd|mdp)"
 # Names of a secret that hold none of those words: Laravel's APP_KEY, Rails' RAILS_MASTER_KEY and
 # SECRET_KEY_BASE, redis-cli's REDISCLI_AUTH, sshpass -e's SSHPASS, Matomo's token_auth (MATOMO_TOKEN_AUTH).
 _CONFIDENTIAL_NAMES = r"(?<![a-z0-9])(?:app_key|master_key|secret_key_base|rediscli_auth|sshpass|token_auth)"
@@ -39,8 +42,9 @@ _VALUE = (
 _COMMAND = r"(?<![^\s/;&|(`\"'])"
 # What documentation writes where a secret would go: no secret.
 _PLACEHOLDER = re.compile(
-    r"(?i)^(?:x+|\.+|-+|_+|\?+|(?:(?:your|my|the|some|new|old|db|database|mysql|user|admin|root)[_-]?)*"
-    rf"(?:{_CONFIDENTIAL_WORDS}|pass|pwd|key)s?(?:[_-]?here)?"
+    r"(?i)^(?:x+|\.+|-+|_+|\?+|(?:(?:your|my|the|some|new|old|db|database|mysql|user|admin|root"
+    r"|votre|ton|mon|le|nouveau|ancien)[_-]?)*"
+    rf"(?:{_CONFIDENTIAL_WORDS}|pass|pwd|pw|mdp|key)s?(?:[_-]?(?:here|ici))?"
     r"|required|optional|redacted|hidden|unset|example|placeholder|secret-value|none|null|false|true"
     # Matomo's token_auth=anonymous: its API's public access, no account's
     r"|anonymous)$"
@@ -845,22 +849,22 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
         ),
         ("runschedulerwebcron",),
     ),
-    # a label among other words: a word naming a password alone (pass, password, pwd, French mdp and mot de
-    # passe, secret, token), then ':' or '=' and a value that reads as a password (a member's name Club pass:
-    # S3cretPw9; not Les Pass'sport: 2024, Jardin secret: Saison2)
+    # a label among other words: a word naming a password alone (pass, password, passwd, pwd, pw, pswd, French mdp
+    # and mot de passe, secret, token), then ':' or '=' and a value that reads as a password (a member's name Club
+    # pass: S3cretPw9; not Les Pass'sport: 2024, Jardin secret: Saison2)
     (
         "a password assignment",
         _Pattern(
             # (first its first letters: a position holding none is left at once)
             r"(?i)(?=[pmst])(?<![\w'’.-])"
-            r"(?:pass(?:word|wd|phrase)?|pwd|mdp|mot[ \t-]+de[ \t-]+passe|motdepasse|secret|token)"
+            r"(?:pass(?:word|wd|phrase)?|pwd|pw|pswd|mdp|mot[ \t_-]*de[ \t_-]*passe|secret|token)"
             r"[ \t]*[:=][ \t]*[\"']*"
             # a digit, and a letter after a digit or a capital after a small letter (S3cret, abc123xyz, Pw9; not
             # Saison2, Lyon2024), no call (bin2hex(...))
             r"(?P<v>(?![$%{<*/\\(\[~.])(?![^\s\"'`,;()]*\()(?=[^\s\"'`,;()]*?[0-9])"
             r"(?=[^\s\"'`,;()]*?(?:[0-9][^\W\d_]|(?-i:[a-z][A-Z])))[^\s\"'`,;()]{6,})"
         ),
-        ("pass", "pwd", "mdp", "secret", "token"),
+        ("pass", "pw", "pswd", "mdp", "secret", "token"),
     ),
     # a header that carries a credential (curl -H 'X-Api-Key: ...', --header 'PRIVATE-TOKEN: ...', X-Auth-Key),
     # not any header naming a key (X-Cache-Key, Idempotency-Key)

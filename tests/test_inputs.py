@@ -1336,6 +1336,10 @@ def test_a_list_domain_at_the_contacts_domain_is_warned_however_written(tmp_path
         "Atelier openssl passwd Soleil42",
         "Club pass: S3cretPw9",
         "Amis du vélo, mot de passe : Zt8kq2LmW9",
+        # the French label and the abbreviations as the English ones
+        "Chorale, MDP: Azerty123",
+        "Club (pw = Azerty123)",
+        "Atelier, mot_de_passe=Azerty123",
     ],
 )
 def test_a_name_the_policy_pack_would_read_as_a_secret_is_refused(tmp_path: Path, name: str) -> None:

@@ -656,3 +656,48 @@ def test_matomo_s_token_is_found_in_every_form_its_urls_one_is(text: str, name: 
     """Matomo's token_auth, a secret in its URLs' query, is one as its archiver's option and as a variable too;
     its value anonymous (the API's public access) is none."""
     assert secrettext.secret_kind(text, name) == kind
+
+
+# The labels in French (mdp, mot de passe in any spelling) and the usual abbreviations (pw, pswd) name a password as
+# password, passwd and pwd do: KEY: VALUE on a line of its own, KEY=VALUE in a command, in a name among other words
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mdp: Azerty123",
+        "MDP = Azerty123",
+        "mot de passe : Azerty123",
+        "Mot de passe: Azerty123",
+        "mot-de-passe: Azerty123",
+        "mot_de_passe=Azerty123",
+        "motDePasse: Azerty123",
+        "DB_MDP=Azerty123 php bin/sync.php",
+        "pw: Azerty123",
+        "DB_PW=Azerty123 php bin/sync.php",
+        "pswd: Azerty123",
+        "wifi:\n  ssid: asso\n  mdp: Azerty123",
+        "export SMTP_MDP='Azerty123'",
+        f"Club mot_de_passe: {PW}",
+        f"Club pw: {PW}",
+        f"Club pswd = {PW}",
+    ],
+)
+def test_a_password_under_a_french_or_abbreviated_label_is_found(text: str) -> None:
+    assert secrettext.secret_kind(text) == "a password assignment"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a placeholder in French, a file holding the password, a word (no digit) after the label
+        "mdp: votre_mot_de_passe",
+        "mot de passe: ../priv/db-pass",
+        "MDP=$(cat ../priv/mdp) php bin/sync.php",
+        "Compagnie Mot de passe : théâtre",
+        "Théâtre mdp: Édition2024",
+        "Les Amis du PW: Lyon 7",
+        "pwgen 12 1 > ../priv/x",
+        "php bin/console app:mdp --length=12",
+    ],
+)
+def test_a_french_or_abbreviated_label_without_a_password_is_none(text: str) -> None:
+    assert secrettext.secret_kind(text) is None
