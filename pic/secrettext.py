@@ -821,13 +821,27 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
         _Pattern(rf"(?i)\b(?:machine\s+\S+|default)\s+(?:login\s+\S+\s+)?password\s+{_VALUE}"),
         ("machine", "default"),
     ),
-    # a URL's query (cron.php?token=..., ?cron_key=..., ?securitykey=..., Matomo's ?token_auth=...)
+    # a URL's query (cron.php?token=..., ?cron_key=..., ?securitykey=..., Matomo's ?token_auth=..., ?apikey=...,
+    # &access_token=...)
     (
         "a secret in a URL's query",
         _Pattern(
             rf"(?i)[?&](?:[\w.-]*?(?:{_CONFIDENTIAL_WORDS}|{_CONFIDENTIAL_SHORT}|(?:cron|security|secure|auth|access|app)[_-]?key)"
-            r"|key|token_auth)="
+            r"|token_auth)="
             r"(?P<v>(?![$%{<*\\(\[])[^\s\"'`&#;|<>]{6,})"
+        ),
+        ("=",),
+    ),
+    # a name that may name anything, given a value shaped like a key: ?key=... (Google's), a name ending in key
+    # (license_key, subscription-key, consumerKey), OpenWeatherMap's ?appid=..., Firebase's ?auth=...; a key is 8
+    # characters or more holding a digit, and a letter after a digit or a capital after a small letter
+    # (0123abcd..., AIzaSy...; not ?key=Special_Pages, ?key=section2024)
+    (
+        "a secret in a URL's query",
+        _Pattern(
+            r"(?i)[?&](?:(?:[\w.-]*?[_.-])?key|[\w.-]*?[a-z](?-i:K)ey|app[_-]?id|auth)="
+            r"(?P<v>(?![$%{<*\\(\[])(?=[^\s\"'`&#;|<>]*?[0-9])"
+            r"(?=[^\s\"'`&#;|<>]*?(?:[0-9][^\W\d_]|(?-i:[a-z][A-Z])))[^\s\"'`&#;|<>]{8,})"
         ),
         ("=",),
     ),

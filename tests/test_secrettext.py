@@ -701,3 +701,49 @@ def test_a_password_under_a_french_or_abbreviated_label_is_found(text: str) -> N
 )
 def test_a_french_or_abbreviated_label_without_a_password_is_none(text: str) -> None:
     assert secrettext.secret_kind(text) is None
+
+
+OWM = "0123abcd4567ef890123abcd4567ef89"  # the shape of an OpenWeatherMap key: 32 hexadecimal digits
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        # an API key given in a URL's query: by a name that says so whatever its value, or by one that may name
+        # anything (key, appid, auth, a name ending in key) with a value shaped like a key
+        f'curl -fsS "https://api.openweathermap.org/data/2.5/weather?q=Lyon&appid={OWM}" -o ../www/meteo.json',
+        f"wget -qO ../www/meteo.json 'https://api.openweathermap.org/data/2.5/forecast?APPID={OWM}&units=metric'",
+        f"curl 'https://api.example.org/v1/events?app_id={OWM}'",
+        f"curl 'https://api.example.org/v1/events?apikey={PW}'",
+        f"curl 'https://api.example.org/v1/events?lang=fr&api_key={PW}'",
+        f"curl 'https://api.example.org/v1/events?apiKey={PW}'",
+        f"curl 'https://maps.example.org/geocode/json?address=Lyon&key=AIzaSyD-{PW}abcdef'",
+        f"curl 'https://api.example.org/v1/events?key={OWM}'",
+        f"curl 'https://graph.example.org/v19.0/me/feed?fields=id&access_token={PW}'",
+        f"curl 'https://asso.firebaseio.example.org/events.json?auth={OWM}'",
+        f"curl 'https://api.example.org/v1/licence?license_key={OWM}'",
+        f"curl 'https://api.example.org/v1/x?subscription-key={OWM}'",
+        f"curl 'https://api.example.org/v1/x?consumerKey={OWM}&consumer_secret=x'",
+    ],
+)
+def test_an_api_key_in_a_url_s_query_is_found(command: str) -> None:
+    assert secrettext.secret_kind(command) == "a secret in a URL's query"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        # words after key=, a variable or a file, a value no key is shaped like (no digit; a word then a number)
+        "curl -fsS 'https://asso.org/wiki/index.php?key=Special_Pages'",
+        "curl -fsS 'https://asso.org/search?key=bonjour&lang=fr'",
+        "curl -fsS 'https://asso.org/api/events?sort=date&key=section2024'",
+        "curl -fsS 'https://asso.org/cron.php?sort_key=created_at&monkey=banana1'",
+        'curl -fsS "https://api.openweathermap.org/data/2.5/weather?q=Lyon&appid=$(cat ../priv/owm-key)"',
+        'curl -fsS "https://api.example.org/v1/events?key=${API_KEY}"',
+        "curl -fsS 'https://asso.org/agenda?auth=required&appid=demo'",
+        "curl -fsS 'https://asso.org/agenda?client_id=0123abcd4567ef890123&scope=read'",
+        "curl -fsS 'https://asso.org/cron.php?key=YOUR_API_KEY'",
+    ],
+)
+def test_a_query_naming_no_key_or_holding_no_key_s_value_is_none(command: str) -> None:
+    assert secrettext.secret_kind(command) is None
