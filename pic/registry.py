@@ -259,12 +259,16 @@ class CronJob(_Strict):
         kind = secrettext.secret_kind(value)
         if kind is not None:
             # the policy pack's no-plaintext-secret would refuse it in the job's script, stopping every preview
-            example = (
+            holder = None if "URL" in kind else secrettext.secret_holder(value)
+            if "URL" in kind:
                 # a URL whose query or path is the secret: the whole URL in the file
-                'curl -fsS "$(cat ../priv/cron-url)", wget -q -O /dev/null -i ../priv/cron-url'
-                if "URL" in kind
-                else "mysql --defaults-extra-file, curl --netrc-file"
-            )
+                example = 'curl -fsS "$(cat ../priv/cron-url)", wget -q -O /dev/null -i ../priv/cron-url'
+            elif holder is not None:
+                # the option or variable that held it, given the file's content (Matomo's --token-auth=...)
+                name, separator = holder
+                example = f'{name}{separator}"$(cat ../priv/{name.lstrip("-").lower().replace("_", "-")})"'
+            else:
+                example = "mysql --defaults-extra-file, curl --netrc-file"
             raise SubfieldError(
                 (),
                 f"the command (not shown) holds {kind} in plain text, which would sit in this file, in the "

@@ -1024,6 +1024,32 @@ def _text_kind(value: str) -> str | None:
     return None
 
 
+# What gives a value found its name, just before it: a long option (--token-auth=, --api-key followed by a space),
+# a variable (DB_PASSWORD=, export X=, env X=, --env=X=)
+_HOLDER = re.compile(
+    r"(?:(?<![\w-])(?P<o>--[A-Za-z][\w.-]*)(?P<s>=|[ \t]+)|(?<![^\s;&|(\"'=])(?P<n>[A-Za-z_]\w*)=)[\"']*\Z"
+)
+
+
+def secret_holder(value: str) -> tuple[str, str] | None:
+    """The long option or the variable given the first secret :func:`secret_kind` finds in ``value``, as written
+    (``--token-auth``, ``DB_PASSWORD``), and what separates it from the value ('=' or a space); None when the
+    secret is given otherwise (a URL, a program's argument, a short option such as mysql's ``-pPW``) or none is
+    found."""
+    for _kind, pattern, _needs in _SECRET_TEXT:
+        for m in pattern.finditer(value):
+            found = m.groupdict().get("v")
+            if found is None or _PLACEHOLDER.match(found):
+                continue
+            holder = _HOLDER.search(value, m.start(), m.start("v"))
+            if holder is None:
+                return None
+            if holder.group("o"):
+                return holder.group("o"), "=" if holder.group("s") == "=" else " "
+            return holder.group("n"), "="
+    return None
+
+
 # Words of letters and digits, none of 20 characters or more, between spaces: no pattern above can match (each
 # needs punctuation, an access key 20 characters in a row, base64 40), so no secret text; unless they name a
 # program or a word of the forms that need none: openssl passwd PW, mysqladmin password PW, drush upwd USER PW,

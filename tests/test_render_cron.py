@@ -415,6 +415,31 @@ def test_a_command_holding_a_secret_is_refused_as_the_policy_pack_would(tmp_path
 
 
 @pytest.mark.parametrize(
+    ("command", "hint"),
+    [
+        # Matomo's archiver, an option given its token after '=' or as the next word, a variable of the command
+        (
+            f"php console core:archive --url=https://stats.asso-cron.org --token-auth={SECRET}",
+            '--token-auth="$(cat ../priv/token-auth)"',
+        ),
+        (f"php console core:archive --token_auth {SECRET}", '--token_auth "$(cat ../priv/token-auth)"'),
+        (f"php bin/console app:import --api-key '{SECRET}' -v", '--api-key "$(cat ../priv/api-key)"'),
+        (f"DB_PASSWORD={SECRET} php bin/sync.php", 'DB_PASSWORD="$(cat ../priv/db-password)"'),
+        (f"export MATOMO_TOKEN_AUTH={SECRET}; php console core:archive", 'MATOMO_TOKEN_AUTH="$(cat ../priv/'),
+        # a URL whose query or path is the secret: the whole URL in the file
+        (f"curl -fsS 'https://asso-cron.org/cron.php?token={SECRET}'", 'curl -fsS "$(cat ../priv/cron-url)"'),
+        # no option or variable to give: the programs' own ways
+        (f"mysqldump -u asso_cron_main -p{SECRET} asso_cron_main > ../db/x.sql", "mysql --defaults-extra-file"),
+    ],
+)
+def test_a_secret_s_message_says_how_the_job_reads_it_from_priv(tmp_path: Path, command: str, hint: str) -> None:
+    """The option or variable that held the secret is shown reading it from a file of priv/, named after it."""
+    lines = _errors(tmp_path, [{"schedule": "daily", "command": command}], site=SITE)
+    [line] = [x for x in lines if "cron[0].command" in x]
+    assert hint in line and SECRET not in line, line
+
+
+@pytest.mark.parametrize(
     "command",
     [
         "php wp-cron.php",
