@@ -560,13 +560,90 @@ def check_offsite_repository(repository: str) -> str:
         return _canonical_authority(repository, url) if url is not None else repository
     s3 = _S3_RE.fullmatch(repository)
     if s3 is not None:
+        if not s3["authority"]:
+            raise ValueError(_not_an_s3_repository(repository.removeprefix("s3:")))
         split_host_port(s3["authority"], port_required=False)
         _check_bucket(s3["bucket"])
         if "?" in repository or "#" in repository:
             raise ValueError("holds '?' or '#', which a URL reads as a query or a fragment")
         _no_url_escape(repository)
         return _canonical_authority(repository, s3)
-    raise ValueError(f"is not a repository the platform can use: {REPOSITORY_FORMS}")
+    raise ValueError(_not_a_repository(repository))
+
+
+_S3_FORM = "s3:https://host[:port]/bucket/path"
+# restic's kinds of repository (https://restic.readthedocs.io/en/stable/030_preparing_a_new_repo.html)
+_RESTIC_KINDS = ("local", "sftp", "rest", "s3", "swift", "b2", "azure", "gs", "rclone")
+
+
+def _not_a_repository(repository: str) -> str:
+    """What is wrong with a repository of none of the forms (REPOSITORY_FORMS), and the form to write: with the
+    repository's own host, bucket and path where it has them."""
+    kind, colon, rest = repository.partition(":")
+    if colon and kind.lower() in ("s3", "sftp") and kind != kind.lower():
+        return (
+            f"starts with {kind + ':'!r}: restic knows its kinds of repository in lowercase only (it refuses "
+            f"{kind}: as an invalid backend): write {kind.lower()}:{rest}"
+        )
+    if kind == "s3" and colon:
+        return _not_an_s3_repository(rest)
+    if kind == "local" or (not colon and repository.startswith(("/", "./", "../"))):
+        return (
+            "is a directory of this machine: the off-site copy is kept on another one, reached over sftp or as an "
+            f"S3 store: {REPOSITORY_FORMS}"
+        )
+    if colon and kind in _RESTIC_KINDS:
+        return f"is restic's {kind} repository, which the platform does not use: {REPOSITORY_FORMS}"
+    return f"is not a repository the platform can use: {REPOSITORY_FORMS}"
+
+
+def _not_an_s3_repository(rest: str) -> str:
+    """:func:`_not_a_repository` for ``s3:REST``, read as restic reads it (its s3 backend's ParseConfig: after
+    ``s3:http`` a URL, else ``host/bucket/path`` over https, ``s3://host/bucket/path`` too)."""
+    scheme, sep, after = rest.partition("://")
+    if not rest.strip("/"):
+        return f"names no store after 's3:': {_S3_FORM}"
+    if rest.startswith("//") or (not sep and not rest.lower().startswith("http")):
+        written, store = ("s3://", rest[2:]) if rest.startswith("//") else ("s3:", rest)
+        return (
+            f"names no scheme: restic reads {written}{store} as https://{store}; write s3:https://{store} (s3:http:// "
+            "for a store on a trusted network)"
+        )
+    if not sep:  # https:/host, https:host
+        written, _, store = rest.partition(":")
+        return f"has one '/' or none after {written + ':'!r}, where a URL has two: write s3:{written.lower()}://{store.lstrip('/')}"
+    if scheme not in ("http", "https"):
+        if scheme.lower() in ("http", "https"):
+            return (
+                f"has the scheme {scheme!r}, which restic reads in lowercase only: write s3:{scheme.lower()}://{after}"
+            )
+        return f"has the scheme {scheme!r}: restic reaches an S3 store over https (or http): {_S3_FORM}"
+    return _not_an_s3_url(scheme, after)
+
+
+def _not_an_s3_url(scheme: str, after: str) -> str:
+    """:func:`_not_an_s3_repository` for ``s3:SCHEME://AFTER``: its host, bucket and path."""
+    authority, _, path = after.partition("/")
+    bucket = path.partition("/")[0]
+    if not authority:
+        return f"names no host after '{scheme}://': {_S3_FORM}"
+    if not path.strip("/"):
+        return (
+            f"has no bucket after the host {authority}: restic needs one ({_S3_FORM}): write "
+            f"s3:{scheme}://{authority}/BUCKET, BUCKET being the bucket's name"
+        )
+    if not bucket:
+        return (
+            f"has an empty bucket name (a second '/' right after the host): write s3:{scheme}://{authority}/"
+            f"{path.lstrip('/')}"
+        )
+    if "?" in path or "#" in path:
+        return f"holds '?' or '#', which a URL reads as a query or a fragment, not as the bucket or path: {_S3_FORM}"
+    try:
+        _check_bucket(bucket)
+    except ValueError as refused:
+        return str(refused)
+    return f"is not a repository the platform can use: {REPOSITORY_FORMS}"
 
 
 _BUCKET_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{1,61}[A-Za-z0-9]")

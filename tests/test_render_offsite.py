@@ -238,9 +238,10 @@ BAD_REPOSITORIES = [
     ("s3:https://s3.example.net/-pic-backups/web", "starts and ends with a letter or a digit"),
     ("s3:https://s3.example.net/pic-backups_/web", "starts and ends with a letter or a digit"),
     ("s3:https://s3.example.net:99999/pic-backups/web", 'port "99999" is not a port'),
-    ("s3:https://s3.example.net/", "is not a repository the platform can use"),
+    ("s3:https://s3.example.net/", "has no bucket after the host s3.example.net"),
+    ("s3:https:///pic-backups", "names no host after 'https://'"),
     ("s3:https://[2001:db8::9/pic-backups", "does not close"),
-    ("/a/local/path", "is not a repository the platform can use"),
+    ("/a/local/path", "is a directory of this machine"),
 ]
 
 
@@ -344,3 +345,52 @@ def test_restic_itself_refuses_those_repositories(repository: str, tmp_path: Pat
 def test_the_short_sftp_form_keeps_a_percent_sign_as_written() -> None:
     target = sftp_target("sftp:restic@vault.example.net:/srv/backup-100%")
     assert target is not None and target.path == "/srv/backup-100%"
+
+
+# A repository restic reads otherwise or not at all, or of a kind the platform does not use: the message names what is
+# wrong, and the form to write (with the repository's own host and bucket where it has them)
+NOT_THE_FORM = [
+    ("S3:https://s3.example.net/bucket/pic", "'S3:'", "write s3:https://s3.example.net/bucket/pic"),
+    ("SFTP:restic@vault.example.net:/srv", "'SFTP:'", "write sftp:restic@vault.example.net:/srv"),
+    ("s3:https://s3.example.net/", "no bucket", "s3:https://s3.example.net/BUCKET"),
+    ("s3:https://s3.example.net", "no bucket", "s3:https://s3.example.net/BUCKET"),
+    ("s3:http://192.0.2.9:9000", "no bucket", "s3:http://192.0.2.9:9000/BUCKET"),
+    ("s3:https://s3.example.net//bucket/pic", "empty bucket", "s3:https://s3.example.net/bucket/pic"),
+    ("s3:s3.example.net/bucket/pic", "no scheme", "write s3:https://s3.example.net/bucket/pic"),
+    ("s3://s3.example.net/bucket", "no scheme", "write s3:https://s3.example.net/bucket"),
+    ("s3:HTTPS://s3.example.net/bucket", "'HTTPS'", "write s3:https://s3.example.net/bucket"),
+    ("s3:ftp://s3.example.net/bucket", "'ftp'", "s3:https://host[:port]/bucket/path"),
+    ("s3:https:/s3.example.net/bucket", "after 'https:'", "write s3:https://s3.example.net/bucket"),
+    ("s3:https://s3.example.net/bucket?region=eu", "'?'", "s3:https://host[:port]/bucket/path"),
+    ("s3:https://s3.example.net/b@ckup/pic", "'b@ckup'", "starts and ends with a letter or a digit"),
+    ("rest:https://backup.example.net/pic", "restic's rest repository", "sftp:user@host:/path"),
+    ("b2:bucket:pic", "restic's b2 repository", "s3:https://host[:port]/bucket/path"),
+    ("/srv/restic", "a directory of this machine", "sftp:user@host:/path"),
+    ("local:/srv/restic", "a directory of this machine", "sftp:user@host:/path"),
+]
+
+
+@pytest.mark.parametrize(("repository", "what", "form"), NOT_THE_FORM, ids=[f[0] for f in NOT_THE_FORM])
+def test_a_repository_not_of_the_forms_says_what_is_wrong_and_the_form_to_write(
+    repository: str, what: str, form: str
+) -> None:
+    with pytest.raises(ValueError) as info:
+        check_offsite_repository(repository)
+    message = str(info.value)
+    assert what in message and form in message, message
+    assert "is not a repository the platform can use" not in message, message
+
+
+@pytest.mark.parametrize("repository", ["S3:https://s3.example.net/bucket", "SFTP:restic@vault.example.net:/srv"])
+def test_restic_knows_no_kind_in_capitals(repository: str, tmp_path: Path) -> None:
+    restic = require_program("restic")
+    password = tmp_path / "password"
+    password.write_text("x\n")
+    done = subprocess.run(
+        [restic, "--repo", repository, "--password-file", str(password), "cat", "config"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert done.returncode != 0 and "invalid backend" in done.stderr, done.stderr

@@ -905,6 +905,28 @@ def test_an_empty_phpmyadmin_is_refused_not_turned_off(tmp_path: Path) -> None:
             "pic:backup.offsite.known_hosts",
             "an sftp repository needs known_hosts",
         ),
+        # a repository restic reads otherwise or not at all: what is wrong, and the form to write
+        (
+            BACKUP,
+            _offsite("s3:https://s3.example.net/"),
+            "pic:backup.offsite.repository",
+            '"s3:https://s3.example.net/" has no bucket after the host s3.example.net: restic needs one '
+            "(s3:https://host[:port]/bucket/path): write s3:https://s3.example.net/BUCKET",
+        ),
+        (
+            BACKUP,
+            _offsite("S3:https://s3.example.net/pic-backups"),
+            "pic:backup.offsite.repository",
+            "starts with 'S3:': restic knows its kinds of repository in lowercase only (it refuses S3: as an invalid "
+            "backend): write s3:https://s3.example.net/pic-backups",
+        ),
+        (
+            BACKUP,
+            _offsite("s3:s3.example.net/pic-backups"),
+            "pic:backup.offsite.repository",
+            "names no scheme: restic reads s3:s3.example.net/pic-backups as https://s3.example.net/pic-backups; write "
+            "s3:https://s3.example.net/pic-backups",
+        ),
     ],
 )
 def test_messages_say_what_is_allowed_in_words(tmp_path: Path, old: str, new: str, field: str, words: str) -> None:
