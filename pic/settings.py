@@ -681,13 +681,19 @@ def _canonical_authority(repository: str, match: re.Match[str]) -> str:
     )
 
 
-# A known_hosts line (sshd(8) "SSH_KNOWN_HOSTS FILE FORMAT"): host patterns, key type, key.
-# The host key types of OpenSSH's servers (ssh-keyscan prints them), then an optional comment.
-KNOWN_HOSTS_RE = r"\S+ (ssh-ed25519|ecdsa-sha2-nistp(256|384|521)|ssh-rsa) [A-Za-z0-9+/=]+( [ -~]*)?"
+# A known_hosts line (sshd(8) "SSH_KNOWN_HOSTS FILE FORMAT"): a marker, host patterns, key type, key. The marker
+# @cert-authority makes the key a CA's, trusted for the host certificates it signed; @revoked (refused below: the
+# setting is the one line ssh trusts) a key ssh refuses. The host key types of OpenSSH's servers (ssh-keyscan prints
+# them), then an optional comment.
+KNOWN_HOSTS_RE = (
+    r"(@cert-authority |@revoked )?[^@\s]\S* (ssh-ed25519|ecdsa-sha2-nistp(256|384|521)|ssh-rsa) [A-Za-z0-9+/=]+"
+    r"( [ -~]*)?"
+)
 KNOWN_HOSTS_WORDS = (
     "one known_hosts line: the host, a key type (ssh-ed25519, ecdsa-sha2-nistp256/384/521, ssh-rsa) and the key, "
-    "as ssh-keyscan prints it"
+    "as ssh-keyscan prints it, or the same line of a CA's key after @cert-authority"
 )
+CA_MARKER = "@cert-authority"
 
 
 def known_hosts_matches(patterns: str, name: str) -> bool:
@@ -747,23 +753,38 @@ class OffsiteSpec(_Strict):
     @classmethod
     def _sftp_host_key(cls, value: str | None, info: ValidationInfo) -> str | None:
         """An sftp repository's host key is pinned, for the name ssh will look up (StrictHostKeyChecking)."""
-        if value is not None:
-            kind, data = value.split(" ")[1:3]
+        marker = value.split(" ", 1)[0] if value is not None and value.startswith("@") else ""
+        line = value.removeprefix(marker).lstrip(" ") if value is not None else None
+        if marker == "@revoked":
+            raise ValueError(
+                "is a @revoked line: @revoked marks a key ssh refuses: it trusts none, and the backup would refuse "
+                "the server every night; give the server's key line, or @cert-authority and its CA's key where the "
+                "server presents a host certificate"
+            )
+        if line is not None:
+            kind, data = line.split(" ")[1:3]
             check_ssh_key(f"{kind} {data}")  # the key itself, as ssh reads it: not only its alphabet
         repository = info.data.get("repository")  # absent: refused already
         target = sftp_target(repository) if repository is not None else None
         if target is None:
             return value
-        if value is None:
+        if line is None:
             raise ValueError(
                 f"an sftp repository needs known_hosts: the server's host key line, for {target.known_hosts_name}"
             )
-        patterns = value.split(" ", 1)[0]
-        if not known_hosts_matches(patterns, target.known_hosts_name):
+        patterns, rest = line.split(" ", 1)
+        # for a certificate, ssh looks a CA up by the host without its port too ("checking without port identifier")
+        names = [target.known_hosts_name]
+        if marker == CA_MARKER and target.port != SSH_DEFAULT_PORT:
+            names.append(dataclasses.replace(target, port=SSH_DEFAULT_PORT).known_hosts_name)
+        if not any(known_hosts_matches(patterns, name) for name in names):
+            looked_up = show_value(names[0]) + (
+                f" (its host and its port), or for a certificate, as {show_value(names[1])}" if len(names) > 1 else ""
+            )
             raise ValueError(
-                f"is for {show_value(patterns)}, but ssh looks the repository's server up as "
-                f"{show_value(target.known_hosts_name)} (its host, and its port when not 22): the backup would "
-                f"refuse the server every night; write {target.known_hosts_name} {value.split(' ', 1)[1]}"
+                f"is for {show_value(patterns)}, but ssh looks the repository's server up as {looked_up}"
+                f"{'' if len(names) > 1 else ' (its host, and its port when not 22)'}: the backup would refuse the "
+                f"server every night; write {(marker + ' ') if marker else ''}{names[0]} {rest}"
             )
         return value
 

@@ -9,7 +9,9 @@ import base64
 import hashlib
 import hmac
 import shlex
+import socket
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -18,7 +20,8 @@ from pydantic import ValidationError
 from pic.render import db as rdb
 from pic.render import offsite as ro
 from pic.settings import BackupSpec, OffsiteSpec, check_offsite_repository, known_hosts_matches, sftp_target
-from tests.conftest import require_program
+from tests.conftest import require_program, require_root
+from tests.mariadb_server import free_port
 
 NASTY = 'it\'s a "pass" with $dollar `tick` and \\ backslash'
 
@@ -394,3 +397,109 @@ def test_restic_knows_no_kind_in_capitals(repository: str, tmp_path: Path) -> No
         timeout=60,
     )
     assert done.returncode != 0 and "invalid backend" in done.stderr, done.stderr
+
+
+# A @cert-authority line (sshd(8), SSH_KNOWN_HOSTS FILE FORMAT) trusts the host certificates its CA signed: ssh looks it
+# up as it looks a key up ("[vault.example.net]:2222"), then, for a certificate, by the host without the port
+CA_LINES = [
+    ("[vault.example.net]:2222", True),
+    ("vault.example.net", True),
+    ("*.example.net", True),
+    ("[vault.example.net]:2200", False),
+    ("other.example.net", False),
+]
+
+
+@pytest.mark.parametrize(("patterns", "found"), CA_LINES, ids=[c[0] for c in CA_LINES])
+def test_a_cert_authority_line_is_taken_where_ssh_finds_it(patterns: str, found: bool) -> None:
+    repository = "sftp://restic@vault.example.net:2222//srv/restic"
+    line = f"@cert-authority {patterns} {KEY}"
+    if found:
+        spec = OffsiteSpec.model_validate({"repository": repository, "known_hosts": line})
+        assert spec.known_hosts == line
+    else:
+        with pytest.raises(ValidationError, match=r"for a certificate, as \"vault.example.net\""):
+            OffsiteSpec.model_validate({"repository": repository, "known_hosts": line})
+
+
+def test_a_revoked_line_is_refused_as_it_trusts_no_key() -> None:
+    with pytest.raises(ValidationError, match="@revoked marks a key ssh refuses: it trusts none") as info:
+        OffsiteSpec.model_validate(
+            {
+                "repository": "sftp:restic@vault.example.net:/srv/restic",
+                "known_hosts": f"@revoked vault.example.net {KEY}",
+            }
+        )
+    assert "the server's key line, or @cert-authority" in str(info.value)
+
+
+@pytest.mark.daemon
+def test_ssh_reaches_a_server_of_a_certificate_where_the_settings_take_its_authority(tmp_path: Path) -> None:
+    """A real sshd presenting a host certificate: the settings take a @cert-authority line exactly where the backup's
+    own ssh command (its options, the file holding the line) then reaches the server."""
+    require_root("sshd runs as root")
+    sshd, keygen, ssh = require_program("sshd"), require_program("ssh-keygen"), require_program("ssh")
+    for name in ("ca", "host_key", "id_ed25519"):
+        subprocess.run([keygen, "-q", "-t", "ed25519", "-N", "", "-C", "", "-f", str(tmp_path / name)], check=True)
+    subprocess.run(
+        [
+            keygen,
+            "-q",
+            "-s",
+            str(tmp_path / "ca"),
+            "-I",
+            "vault",
+            "-h",
+            "-n",
+            "localhost",
+            str(tmp_path / "host_key.pub"),
+        ],
+        check=True,
+    )
+    port = free_port()
+    (tmp_path / "sshd_config").write_text(
+        f"Port {port}\nListenAddress 127.0.0.1\nHostKey {tmp_path / 'host_key'}\n"
+        f"HostCertificate {tmp_path / 'host_key-cert.pub'}\nAuthorizedKeysFile {tmp_path / 'id_ed25519.pub'}\n"
+        "PermitRootLogin prohibit-password\nPasswordAuthentication no\nStrictModes no\nUsePAM no\n"
+    )
+    Path("/run/sshd").mkdir(exist_ok=True)
+    server = subprocess.Popen([sshd, "-D", "-e", "-f", str(tmp_path / "sshd_config")], stderr=subprocess.DEVNULL)
+    try:
+        _wait_for_port(port)
+        repository = f"sftp://root@localhost:{port}//srv/restic"
+        target = sftp_target(repository)
+        assert target is not None
+        ca = (tmp_path / "ca.pub").read_text().strip()
+        known_hosts = tmp_path / "known_hosts"
+        command = shlex.split(ro.sftp_command(target, str(tmp_path / "id_ed25519"), str(known_hosts)))
+        assert command[-2:] == ["-s", "sftp"]
+        for patterns, taken in [(f"[localhost]:{port}", True), ("localhost", True), ("*", True), ("other.org", False)]:
+            line = f"@cert-authority {patterns} {ca}"
+            try:
+                OffsiteSpec.model_validate({"repository": repository, "known_hosts": line})
+                accepted = True
+            except ValidationError:
+                accepted = False
+            known_hosts.write_text(line + "\n")
+            done = subprocess.run(
+                [ssh, *command[1:-2], "true"], capture_output=True, text=True, timeout=60, check=False
+            )
+            assert accepted == taken == (done.returncode == 0), (line, done.stderr)
+        # a @revoked line for the server's own key: ssh refuses it, as the settings do
+        known_hosts.write_text(f"@revoked [localhost]:{port} {(tmp_path / 'host_key.pub').read_text().strip()}\n")
+        done = subprocess.run([ssh, *command[1:-2], "true"], capture_output=True, text=True, timeout=60, check=False)
+        assert done.returncode != 0 and "revoked" in done.stderr, done.stderr
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _wait_for_port(port: int) -> None:
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError(f"nothing listens on 127.0.0.1:{port}")

@@ -927,6 +927,12 @@ def test_an_empty_phpmyadmin_is_refused_not_turned_off(tmp_path: Path) -> None:
             "names no scheme: restic reads s3:s3.example.net/pic-backups as https://s3.example.net/pic-backups; write "
             "s3:https://s3.example.net/pic-backups",
         ),
+        (
+            BACKUP,
+            _offsite("sftp:restic@vault.example.net:/srv/restic", "@revoked vault.example.net"),
+            "pic:backup.offsite.known_hosts",
+            "is a @revoked line: @revoked marks a key ssh refuses: it trusts none",
+        ),
     ],
 )
 def test_messages_say_what_is_allowed_in_words(tmp_path: Path, old: str, new: str, field: str, words: str) -> None:
