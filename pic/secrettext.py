@@ -865,20 +865,31 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
     ),
     # a label among other words: a word naming a password alone (pass, password, passwd, pwd, pw, pswd, French mdp
     # and mot de passe, secret, token), then ':' or '=' and a value that reads as a password (a member's name Club
-    # pass: S3cretPw9; not Les Pass'sport: 2024, Jardin secret: Saison2)
+    # pass: S3cretPw9; not Les Pass'sport: 2024, Jardin secret: Saison2). A label that names nothing but a password
+    # (password, passwd, passphrase, pwd, pw, pswd, mdp, mot de passe) takes any value of letters and digits (Club
+    # passwd: Azerty123), but a word then a year (Théâtre mdp: Édition2024); pass, secret and token, which name other
+    # things too (Pass Culture, Jardin secret), a digit, and a letter after a digit or a capital after a small letter
+    # (S3cret, abc123xyz, Pw9; not Saison2, Lyon2024). No call (bin2hex(...)).
     (
         "a password assignment",
         _Pattern(
             # (first its first letters: a position holding none is left at once)
-            r"(?i)(?=[pmst])(?<![\w'’.-])"
-            r"(?:pass(?:word|wd|phrase)?|pwd|pw|pswd|mdp|mot[ \t_-]*de[ \t_-]*passe|secret|token)"
+            r"(?i)(?=[pm])(?<![\w'’.-])"
+            r"(?:pass(?:word|wd|phrase)|pwd|pw|pswd|mdp|mot[ \t_-]*de[ \t_-]*passe)"
             r"[ \t]*[:=][ \t]*[\"']*"
-            # a digit, and a letter after a digit or a capital after a small letter (S3cret, abc123xyz, Pw9; not
-            # Saison2, Lyon2024), no call (bin2hex(...))
+            r"(?P<v>(?![$%{<*/\\(\[~.])(?![^\s\"'`,;()]*\()(?=[^\s\"'`,;()]*?[0-9])(?=[^\s\"'`,;()]*?[^\W\d_])"
+            r"(?![^\W\d_]+(?:19|20)[0-9]{2}(?![^\s\"'`,;()]))[^\s\"'`,;()]{6,})"
+        ),
+        ("pass", "pw", "pswd", "mdp"),
+    ),
+    (
+        "a password assignment",
+        _Pattern(
+            r"(?i)(?=[pst])(?<![\w'’.-])(?:pass|secret|token)[ \t]*[:=][ \t]*[\"']*"
             r"(?P<v>(?![$%{<*/\\(\[~.])(?![^\s\"'`,;()]*\()(?=[^\s\"'`,;()]*?[0-9])"
             r"(?=[^\s\"'`,;()]*?(?:[0-9][^\W\d_]|(?-i:[a-z][A-Z])))[^\s\"'`,;()]{6,})"
         ),
-        ("pass", "pw", "pswd", "mdp", "secret", "token"),
+        ("pass", "secret", "token"),
     ),
     # a header that carries a credential (curl -H 'X-Api-Key: ...', --header 'PRIVATE-TOKEN: ...', X-Auth-Key),
     # not any header naming a key (X-Cache-Key, Idempotency-Key)

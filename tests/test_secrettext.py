@@ -747,3 +747,39 @@ def test_an_api_key_in_a_url_s_query_is_found(command: str) -> None:
 )
 def test_a_query_naming_no_key_or_holding_no_key_s_value_is_none(command: str) -> None:
     assert secrettext.secret_kind(command) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # among other words, a label that names nothing but a password (password, passwd, passphrase, pwd, pw, pswd,
+        # mdp, mot de passe) takes any value of letters and digits: Azerty123 as S3cretPw9
+        "Club passwd: Azerty123",
+        "Club password = Azerty123",
+        "Club mdp : Azerty123",
+        "Amis du vélo (mot de passe : azerty123)",
+        "marie@laptop pwd:Azerty123",
+        "ssh-ed25519 marie passwd: Azerty123",
+        "Atelier pw: 123azerty",
+        "Chorale passphrase: Soleil42",
+    ],
+)
+def test_a_password_label_among_words_takes_any_value_of_letters_and_digits(text: str) -> None:
+    assert secrettext.secret_kind(text) == "a password assignment"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the other labels (pass, secret, token) name other things too: their value still reads as a password
+        "Association Pass: Saison2",
+        "Le Jardin secret: Lyon2024",
+        # a word, then a year: an edition's name, as a password label's value too
+        "Théâtre mdp: Édition2024",
+        "Club PW: Lyon2024",
+        # digits alone, no letter
+        "Club mdp : 2024-2025",
+    ],
+)
+def test_a_label_among_words_before_a_word_and_a_year_or_a_number_is_none(text: str) -> None:
+    assert secrettext.secret_kind(text) is None

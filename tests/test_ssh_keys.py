@@ -332,6 +332,10 @@ _KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEkKKvAqbyVZ8e/bkxxIyZTS0bDUe+4wzaNM
         "AKIAIOSFODNN7EXAMPLE",
         "https://marie:Hunter2Secret99@example.org",
         "-----BEGIN OPENSSH PRIVATE KEY-----",
+        # a password's label among words, in French or abbreviated
+        "marie passwd: Azerty123",
+        "marie@laptop mdp: Azerty123",
+        "marie, mot de passe : Hunter2Secret99",
     ],
 )
 def test_a_comment_that_reads_as_a_secret_is_refused_as_the_policy_pack_would(tmp_path: Path, comment: str) -> None:
