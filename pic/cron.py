@@ -164,10 +164,6 @@ _OPENED = {
     "$((": "an arithmetic expansion $((",
     "(": "a parenthesis (",
 }
-# The special parameters of one character (XCU 2.5.2, and the positional ones): $$ is no start of ${.
-_SPECIAL = frozenset("$#?!-@*0123456789")
-# Characters after which a '#' starts a comment (XCU 2.3: '#' at the start of a word).
-_WORD_BREAK = " \t;&|()<>"
 
 
 # A run of characters :func:`_read` passes over: none opens, closes or starts a comment, none starts one of
@@ -348,7 +344,7 @@ def _read(text: str) -> tuple[tuple[str, int] | None, tuple[str, int] | None]:
             continue
         arithmetic = _in_arithmetic(stack)
         bash = bash or _bash_only(text, i, "$((" if arithmetic else inside)
-        if ch == "$" and text[i + 1 : i + 2] in _SPECIAL:
+        if ch == "$" and text[i + 1 : i + 2] in shsyntax.SPECIAL:
             i, previous = i + 2, "a"  # $$, $#, $?...: a parameter, not the start of $(, ${ or a comment
             continue
         if _closes(text, i, inside):
@@ -369,7 +365,7 @@ def _read(text: str) -> tuple[tuple[str, int] | None, tuple[str, int] | None]:
             i += len(opened)
             previous = "(" if opened == "(" else " "
             continue
-        if ch == "#" and previous in _WORD_BREAK and inside in _COMMANDS and not arithmetic:
+        if ch == "#" and previous in shsyntax.WORD_BREAK and inside in _COMMANDS and not arithmetic:
             break  # a comment, to the end of the line
         previous = ch
         i += 1
@@ -386,7 +382,7 @@ def _read_whole(
     as (where it ends, what it leaves open, the first construct of bash's in it), each as :func:`_read` gives them;
     None when neither starts there."""
     if text[i] == "`":
-        end, command, places = _backquoted(text, i + 1, _in_double_quotes(stack))
+        end, command, places = shsyntax.backquoted(text, i + 1, _in_double_quotes(stack))
         if end is None:
             return len(text), (_OPENED["`"], i + 1), None
         opened, bash = _read(command)
@@ -400,30 +396,9 @@ def _read_whole(
     return None
 
 
-def _backquoted(text: str, start: int, quoted: bool) -> tuple[int | None, str, list[int]]:
-    """The backquote's command starting at ``text[start]``: the index of its closing backquote (None when there
-    is none), its text as sh reads it (the backslashes before ``\\ ` $``, and ``"`` when ``quoted``, removed),
-    and the index in ``text`` of each of its characters."""
-    escaped = "\\`$" + ('"' if quoted else "")
-    chars: list[str] = []
-    places: list[int] = []
-    i, n = start, len(text)
-    while i < n and text[i] != "`":
-        if text[i] == "\\" and i + 1 < n:
-            if text[i + 1] not in escaped:
-                chars.append("\\")
-                places.append(i)
-            i += 1
-        chars.append(text[i])
-        places.append(i)
-        i += 1
-    return (i if i < n else None), "".join(chars), places
-
-
 def _end_word_end(text: str, i: int) -> tuple[int, tuple[str, int] | None]:
     """Where the end word of the here-document whose ``<<`` ends at ``text[i]`` ends (``<<-`` and blanks
-    included), and the quote it opens and never closes (None when closed). Its ``$`` and backquotes are
-    characters (dash reads ``<<$(x`` as the end word ``$(x``)."""
+    included), and the quote it opens and never closes (None when closed): :func:`shsyntax.delimiter_end`."""
     n = len(text)
     if text.startswith("-", i):
         i += 1
@@ -431,25 +406,8 @@ def _end_word_end(text: str, i: int) -> tuple[int, tuple[str, int] | None]:
         i += 1
     if text.startswith("#", i):
         return i, None  # a comment: no word (sh refuses it)
-    while i < n and text[i] not in _WORD_BREAK:
-        ch = text[i]
-        if ch == "\\":
-            i += 2
-        elif ch == "'":
-            close = text.find("'", i + 1)
-            if close < 0:
-                return n, ("'", i)
-            i = close + 1
-        elif ch == '"':
-            j = i + 1
-            while j < n and text[j] != '"':
-                j += 2 if text[j] == "\\" else 1
-            if j >= n:
-                return n, ('"', i)
-            i = j + 1
-        else:
-            i += 1
-    return min(i, n), None
+    end, quote = shsyntax.delimiter_end(text, i)
+    return end, None if quote is None else (text[quote], quote)
 
 
 def unclosed(text: str) -> tuple[str, int] | None:

@@ -30,8 +30,56 @@ _CLOSERS = frozenset(("then", "else", "elif", "fi", "do", "done", "esac", "}"))
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # A word that assigns a variable: no function's name, though a "(" follows it (dash: "(" unexpected)
 _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
-# The special parameters of one character (XCU 2.5.2, and the positional ones)
-_SPECIAL = frozenset("$#?!-@*0123456789")
+# The special parameters of one character (XCU 2.5.2, and the positional ones): $$ is no start of $(
+SPECIAL = frozenset("$#?!-@*0123456789")
+# The characters that end a word outside quotes (XCU 2.3: blanks and the operators' first characters)
+WORD_BREAK = " \t;&|()<>"
+
+
+def backquoted(text: str, start: int, quoted: bool) -> tuple[int | None, str, list[int]]:
+    """The backquote's command starting at ``text[start]`` as sh reads it (XCU 2.6.3): the index of its closing
+    backquote (None when there is none), its text (the backslashes before ``\\ ` $``, and ``"`` when ``quoted``,
+    in double quotes, removed), and the index in ``text`` of each of its characters."""
+    escaped = "\\`$" + ('"' if quoted else "")
+    chars: list[str] = []
+    places: list[int] = []
+    i, n = start, len(text)
+    while i < n and text[i] != "`":
+        if text[i] == "\\" and i + 1 < n:
+            if text[i + 1] not in escaped:
+                chars.append("\\")
+                places.append(i)
+            i += 1
+        chars.append(text[i])
+        places.append(i)
+        i += 1
+    return (i if i < n else None), "".join(chars), places
+
+
+def delimiter_end(text: str, i: int) -> tuple[int, int | None]:
+    """Where the here-document's end word starting at ``text[i]`` ends, and the index of the quote it opens and
+    never closes (None when each is closed). Its ``$`` and backquotes are characters (dash reads ``<<$(x`` as the
+    end word ``$(x``)."""
+    n = len(text)
+    while i < n and text[i] not in WORD_BREAK:
+        ch = text[i]
+        if ch == "\\":
+            i += 2
+        elif ch == "'":
+            close = text.find("'", i + 1)
+            if close < 0:
+                return n, i
+            i = close + 1
+        elif ch == '"':
+            j = i + 1
+            while j < n and text[j] != '"':
+                j += 2 if text[j] == "\\" else 1
+            if j >= n:
+                return n, i
+            i = j + 1
+        else:
+            i += 1
+    return min(i, n), None
 
 
 @dataclass(frozen=True)
@@ -98,7 +146,7 @@ class _Parser:
         for op in _OPERATORS:
             if text.startswith(op, i):
                 return Token("op", op, i)
-        end = self._delimiter_end(i) if target.lstrip("0123456789").startswith("<<") else self._word_end(i)
+        end = delimiter_end(text, i)[0] if target.lstrip("0123456789").startswith("<<") else self._word_end(i)
         word = text[i:end]
         if len(word) == 1 and word.isdigit() and end < n and text[end] in "<>":
             # a file descriptor's number before a redirection (2>&1): one operator; dash reads one digit so (10>x
@@ -111,7 +159,7 @@ class _Parser:
         text, n = self.text, len(self.text)
         while i < n:
             ch = text[i]
-            if ch in " \t;&|()<>":
+            if ch in WORD_BREAK:
                 break
             if ch == "\\":
                 i += 2
@@ -124,23 +172,6 @@ class _Parser:
                 i = self._backquoted_end(i + 1, quoted=False)
             elif ch == "$":
                 i = self._dollar_end(i, quoted=False)
-            else:
-                i += 1
-        return min(i, n)
-
-    def _delimiter_end(self, i: int) -> int:
-        text, n = self.text, len(self.text)
-        while i < n and text[i] not in " \t;&|()<>":
-            if text[i] == "\\":
-                i += 2
-            elif text[i] == "'":
-                close = text.find("'", i + 1)
-                i = n if close < 0 else close + 1
-            elif text[i] == '"':
-                i += 1
-                while i < n and text[i] != '"':
-                    i += 2 if text[i] == "\\" else 1
-                i += 1
             else:
                 i += 1
         return min(i, n)
@@ -169,7 +200,7 @@ class _Parser:
             return self._nested(i + 2)
         if text.startswith("${", i):
             return self._braced_end(i + 2, quoted)
-        if text[i + 1 : i + 2] in _SPECIAL:
+        if text[i + 1 : i + 2] in SPECIAL:
             return i + 2  # $$, $#...: a parameter of one character ($$( is $$ then a parenthesis)
         return i + 1
 
@@ -227,18 +258,9 @@ class _Parser:
         """The end of a backquote's command starting at ``i``, read as sh reads it: its text with the backslashes
         before ``\\ ` $`` (and ``"`` in double quotes) removed, its commands up to what none of them takes. A
         fault in it is said at the opening backquote."""
-        text, n = self.text, len(self.text)
-        j, inner = i, []
-        while j < n and text[j] != "`":
-            if text[j] == "\\" and j + 1 < n and (text[j + 1] in "\\`$" or (quoted and text[j + 1] == '"')):
-                inner.append(text[j + 1])
-                j += 2
-                continue
-            inner.append(text[j])
-            j += 1
+        j, command, _ = backquoted(self.text, i, quoted)
         if self.depth >= MAX_DEPTH:
             raise _TooDeep
-        command = "".join(inner)
         try:
             # dash reads a backquote's command as far as it goes: what stays after it is left unread ("`: f()`")
             _Parser(command, 0, self.depth + 1)._list(allow_empty=True)
@@ -246,7 +268,7 @@ class _Parser:
             found = refused.fault.found
             shown = Token(found.kind, found.text, i - 1)
             raise _Refused(Fault(shown, refused.fault.expected, None, Token("op", "`", i - 1))) from None
-        return j + 1
+        return len(self.text) if j is None else j + 1
 
     # --- the grammar
     def program(self, closing: Token | None) -> None:
