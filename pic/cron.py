@@ -23,6 +23,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from pic import shsyntax
 
@@ -104,7 +105,7 @@ def check_command(text: str) -> str:
             f"starts with {text[0]!r}, which sh reads as its own options, not as a command: the job would never "
             "run; start it with the program to run (e.g. php wp-cron.php)"
         )
-    opened, bash = _read(text)
+    opened, bash, arithmetic_quote = _read(text)
     if opened is not None:
         what, at = opened
         raise ValueError(
@@ -122,6 +123,14 @@ def check_command(text: str) -> str:
         raise ValueError(
             f"{shsyntax.describe(syntax)}: sh refuses the whole command (a syntax error) and the job would never "
             f"run; {_syntax_hint(syntax)}"
+        )
+    if arithmetic_quote is not None:
+        what, at = arithmetic_quote
+        raise ValueError(
+            f"holds at character {at} {what}: dash, the containers' sh, reads it there as a character, and refuses "
+            "the expression when it runs (arithmetic expression: expecting primary), the job failing at every run; "
+            "write the expression without quotes: $(( x + 1 )) (a variable needs neither $ nor quotes there), "
+            'quoting the whole expansion if needed ("$(( x + 1 ))")'
         )
     space = _unquoted_other_space(text)
     if space is not None:
@@ -167,8 +176,8 @@ _OPENED = {
 
 
 # A run of characters :func:`_read` passes over: none opens, closes or starts a comment, none starts one of
-# bash's forms (:data:`_BASH_FIRST`).
-_PLAIN = re.compile(r"[^'\"\\`$(){}<>&|#\[sf]+")
+# bash's forms (:data:`_BASH_FIRST`); and the special parameters ($$, $#, $?...: no start of $(, ${ or a comment).
+_PLAIN = re.compile(r"(?:[^'\"\\`$(){}<>&|#\[sf]|\$[$#?!\-@*0-9])+")
 # Where sh reads a command: at the top, in $(...), in backquotes, in a subshell's (...).
 _COMMANDS = ("", "$(", "`", "(")
 
@@ -193,6 +202,11 @@ _BASH_ONLY = {
     "the containers' sh, refuses when it runs (Bad substitution)",
     ">&": ">& FILE (bash's output and errors to a file), which dash, the containers' sh, refuses when it runs (Bad fd "
     "number: >& takes a descriptor's number or -); write > FILE 2>&1",
+}
+# A quote in an arithmetic expansion, where dash reads it as a character (bash removes a double one).
+_IN_ARITHMETIC = {
+    '"': 'a double quote (") in an arithmetic expansion $((...))',
+    "'": "a single quote (') in an arithmetic expansion $((...))",
 }
 # After ${: the forms of bash alone (POSIX has ${x}, ${#x}, ${!} (the special parameter !) and ${x-y} ${x=y} ${x?y}
 # ${x+y} ${x%y} ${x#y}, each with ':' before -=?+, XCU 2.6.2).
@@ -268,6 +282,27 @@ def _in_double_quotes(stack: list[tuple[str, int]]) -> bool:
     return False
 
 
+def _in_arithmetic_text(stack: list[tuple[str, int]]) -> bool:
+    """Whether what :func:`unclosed` has open is the text of an arithmetic expansion, where dash reads no single
+    quote and no escaped quote as one (a ``$((``, its parentheses, a ``${`` in it; ``$(`` starts a command)."""
+    return next((kind for kind, _ in reversed(stack) if kind not in ("(", "${")), "") == "$(("
+
+
+def _arithmetic_quote(text: str, i: int, stack: list[tuple[str, int]]) -> tuple[str, int] | None:
+    """For :func:`_read`: the quote at ``text[i]`` (or escaped there) that dash reads as a character in the text of an
+    arithmetic expansion, in :data:`_IN_ARITHMETIC`'s words, and its place (from 1); else None."""
+    ch = text[i]
+    if ch not in "'\"\\":
+        return None  # the usual case, answered at once
+    if ch == "\\":
+        i, ch = i + 1, text[i + 1 : i + 2]  # an escaped quote: the quote stays
+    elif ch in _quotes(stack):
+        return None  # a quote there: a ${...}'s double one
+    if ch not in ("'", '"') or not _in_arithmetic_text(stack):
+        return None
+    return _IN_ARITHMETIC[ch], i + 1
+
+
 def _in_arithmetic(stack: list[tuple[str, int]]) -> bool:
     """Whether what :func:`unclosed` has open is in an arithmetic expansion: a ``$((``, or parentheses in one,
     which group numbers there (``$(( (a=(1)) * 2 ))``), no subshell's."""
@@ -298,7 +333,15 @@ def _opens(text: str, i: int, inside: str, quotes: str = "'\"") -> str | None:
     return None
 
 
-def _read(text: str) -> tuple[tuple[str, int] | None, tuple[str, int] | None]:
+class _Reading(NamedTuple):
+    """What :func:`_read` finds in a command, each as its words and the place of its first character (from 1)."""
+
+    opened: tuple[str, int] | None  # what is left open (:data:`_OPENED`)
+    bash: tuple[str, int] | None  # the first construct of bash's (:data:`_BASH_ONLY`)
+    arithmetic_quote: tuple[str, int] | None  # the first quote an arithmetic expansion holds (:data:`_IN_ARITHMETIC`)
+
+
+def _read(text: str) -> _Reading:
     """What ``text``, one line of sh, opens last and never closes (a quote, a backquote, ``$(``, ``${``,
     ``$((``, a subshell's parenthesis), in :data:`_OPENED`'s words, and the place of its first character
     (from 1); None when every one is closed.
@@ -315,11 +358,13 @@ def _read(text: str) -> tuple[tuple[str, int] | None, tuple[str, int] | None]:
     A ``)`` closing nothing (a ``case`` pattern's) is left to sh. Linear in ``text`` (times the nesting of
     backquotes, which doubles the backslashes at each level).
 
-    Returns (what is left open, the first construct of bash's, :data:`_BASH_ONLY`), each as its words and
-    the place of its first character (from 1), or None.
+    Also the first construct of bash's (:data:`_BASH_ONLY`), and the first quote an arithmetic expansion holds,
+    which dash reads as a character there (XCU 2.6.4: its expression is read as in double quotes, where a quote
+    is removed only when it quotes: dash refuses ``$(( "$x" + 1 ))`` when it runs, "expecting primary").
     """
     stack: list[tuple[str, int]] = []  # what is open, and where
     bash: tuple[str, int] | None = None
+    quote: tuple[str, int] | None = None
     i, n = 0, len(text)
     previous = " "  # the character before, in the current context: a '#' after a word break starts a comment
     while i < n:
@@ -337,6 +382,7 @@ def _read(text: str) -> tuple[tuple[str, int] | None, tuple[str, int] | None]:
             i = plain.end()
             previous = text[i - 1]
             continue
+        quote = quote or _arithmetic_quote(text, i, stack)
         if ch == "\\" or text.startswith("&&", i):
             # a backslash quotes the next character; && is one operator, read whole by sh and bash alike: a > after
             # it is a redirection (a &&>log b), not bash's &>
@@ -344,9 +390,6 @@ def _read(text: str) -> tuple[tuple[str, int] | None, tuple[str, int] | None]:
             continue
         arithmetic = _in_arithmetic(stack)
         bash = bash or _bash_only(text, i, "$((" if arithmetic else inside)
-        if ch == "$" and text[i + 1 : i + 2] in shsyntax.SPECIAL:
-            i, previous = i + 2, "a"  # $$, $#, $?...: a parameter, not the start of $(, ${ or a comment
-            continue
         if _closes(text, i, inside):
             stack.pop()
             i += 2 if inside == "$((" else 1
@@ -354,10 +397,10 @@ def _read(text: str) -> tuple[tuple[str, int] | None, tuple[str, int] | None]:
             continue
         read_whole = _read_whole(text, i, stack, arithmetic)
         if read_whole is not None:
-            i, left_open, inner_bash = read_whole
+            i, left_open, inner = read_whole
             if left_open is not None:
-                return left_open, bash
-            bash, previous = bash or inner_bash, "a"
+                return _Reading(left_open, bash, quote)
+            bash, quote, previous = bash or inner.bash, quote or inner.arithmetic_quote, "a"
             continue
         opened = _opens(text, i, inside, _quotes(stack))
         if opened is not None:
@@ -369,31 +412,40 @@ def _read(text: str) -> tuple[tuple[str, int] | None, tuple[str, int] | None]:
             break  # a comment, to the end of the line
         previous = ch
         i += 1
-    if not stack:
-        return None, bash
-    kind, at = stack[-1]
-    return (_OPENED[kind], at + 1), bash
+    left_open = (_OPENED[stack[-1][0]], stack[-1][1] + 1) if stack else None  # the last opened
+    return _Reading(left_open, bash, quote)
 
 
 def _read_whole(
     text: str, i: int, stack: list[tuple[str, int]], arithmetic: bool
-) -> tuple[int, tuple[str, int] | None, tuple[str, int] | None] | None:
+) -> tuple[int, tuple[str, int] | None, _Reading] | None:
     """For :func:`_read`: what sh reads whole at ``text[i]``, a backquote's command or a here-document's end word,
-    as (where it ends, what it leaves open, the first construct of bash's in it), each as :func:`_read` gives them;
+    as (where it ends, what it leaves open, what else :func:`_read` finds in it), each at its place in ``text``;
     None when neither starts there."""
     if text[i] == "`":
         end, command, places = shsyntax.backquoted(text, i + 1, _in_double_quotes(stack))
         if end is None:
-            return len(text), (_OPENED["`"], i + 1), None
-        opened, bash = _read(command)
-        if opened is not None and opened[1] <= shsyntax.read_extent(command):
-            return end + 1, (opened[0], places[opened[1] - 1] + 1), None
-        return end + 1, None, None if bash is None else (bash[0], places[bash[1] - 1] + 1)
+            return len(text), (_OPENED["`"], i + 1), _NOTHING
+        inner = _read(command)
+        if inner.opened is not None and inner.opened[1] <= shsyntax.read_extent(command):
+            return end + 1, _placed(inner.opened, places), _NOTHING
+        quote = inner.arithmetic_quote
+        if quote is not None and quote[1] > shsyntax.read_extent(command):
+            quote = None  # in what sh leaves unread: never expanded
+        return end + 1, None, _Reading(None, _placed(inner.bash, places), _placed(quote, places))
     inside = stack[-1][0] if stack else ""
     if inside in _COMMANDS and not arithmetic and text.startswith("<<", i) and not text.startswith("<<<", i):
         end, quote = _end_word_end(text, i + 2)
-        return end, None if quote is None else (_OPENED[quote[0]], quote[1] + 1), None
+        return end, None if quote is None else (_OPENED[quote[0]], quote[1] + 1), _NOTHING
     return None
+
+
+_NOTHING = _Reading(None, None, None)
+
+
+def _placed(found: tuple[str, int] | None, places: list[int]) -> tuple[str, int] | None:
+    """``found`` in a backquote's command, at its place in the text that holds it (``places``: :func:`_read_whole`)."""
+    return None if found is None else (found[0], places[found[1] - 1] + 1)
 
 
 def _end_word_end(text: str, i: int) -> tuple[int, tuple[str, int] | None]:
@@ -413,13 +465,19 @@ def _end_word_end(text: str, i: int) -> tuple[int, tuple[str, int] | None]:
 def unclosed(text: str) -> tuple[str, int] | None:
     """What ``text``, one line of sh, opens last and never closes (:func:`_read`), and where; None when every one
     is closed."""
-    return _read(text)[0]
+    return _read(text).opened
 
 
 def bash_only(text: str) -> tuple[str, int] | None:
     """The first construct of bash's in ``text``, one line of sh (:data:`_BASH_ONLY`, :func:`_read`), in words,
     and where; None when there is none."""
-    return _read(text)[1]
+    return _read(text).bash
+
+
+def arithmetic_quote(text: str) -> tuple[str, int] | None:
+    """The first quote an arithmetic expansion of ``text`` holds where dash reads it as a character (:func:`_read`),
+    in :data:`_IN_ARITHMETIC`'s words, and where; None when there is none."""
+    return _read(text).arithmetic_quote
 
 
 def _unquoted_other_space(text: str) -> str | None:

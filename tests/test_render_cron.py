@@ -1055,11 +1055,68 @@ def test_a_command_sh_cannot_read_whole_is_refused(tmp_path: Path, command: str,
         "php x.php `echo ) 'x`",  # sh reads a backquote's command as far as it goes: the rest is never read
         "php import.php <<`x",  # a here-document's end word: its $ and backquotes are characters
         'php import.php <<${x; php import.php <<- "$(x"',
-        "sleep $(( `od -An -N1 -tu1 /dev/urandom` % 60 )) $(( ' )) $(( (#) ))",  # quotes, # are characters there
+        "sleep $(( `od -An -N1 -tu1 /dev/urandom` % 60 )) $(( (#) ))",  # a # is a character there
     ],
 )
 def test_a_command_that_closes_what_it_opens_is_taken(command: str) -> None:
     assert cron.unclosed(command) is None
+    _dash_reads_and_pic_takes(command)
+
+
+# Each holds a quote where dash reads it as a character, in an arithmetic expansion: dash -n takes the command, and
+# dash refuses the expression when it runs; with the quote's place.
+ARITHMETIC_QUOTES = [
+    ('sleep $(( "$DELAY" * 60 )) && echo ran', '"', 11),
+    ("echo $(( '7' * 60 )) > ../log/delay.log", "'", 10),
+    ('echo "$(( "$N" + 1 ))" > ../log/n.log', '"', 11),  # quoted around, the inner quotes are still characters
+    ('echo $(( \\"$N\\" + 1 ))', '"', 11),  # an escaped quote: the quote stays
+    ("echo $(( ${COUNT:-'5'} + 1 ))", "'", 19),  # in ${...} there, a single quote is no quote either
+    ('echo `echo $(( "$N" ))` > ../log/n.log', '"', 16),  # in a backquote's command
+    ("echo $(( ' ))", "'", 10),  # alone
+]
+
+
+@pytest.mark.parametrize(("command", "quote", "at"), ARITHMETIC_QUOTES)
+def test_a_quote_in_an_arithmetic_expansion_is_refused(tmp_path: Path, command: str, quote: str, at: int) -> None:
+    """dash reads the whole command (-n), and fails at the expansion when it runs it (bash takes a double quote
+    there, not a single one): pic check names the quote, where it is, and how to write the expression."""
+    dash = require_program("dash")
+    assert subprocess.run([dash, "-n", "-c", command], check=False).returncode == 0
+    site = tmp_path / "site"
+    (site / "log").mkdir(parents=True)
+    (site / "www").mkdir()
+    env = {"PATH": os.environ["PATH"], "DELAY": "0", "N": "5"}
+    ran = subprocess.run([dash, "-c", command], capture_output=True, text=True, check=False, cwd=site / "www", env=env)
+    # refused where the expansion is (a backquote's shell), the rest not run
+    assert "arithmetic expression: expecting primary" in ran.stderr and "ran" not in ran.stdout, ran
+    assert cron.unclosed(command) is None and cron.bash_only(command) is None
+    assert cron.arithmetic_quote(command) == (cron._IN_ARITHMETIC[quote], at)
+    lines = _errors(tmp_path, [{"schedule": "daily", "command": command}], site=SITE)
+    [line] = [x for x in lines if "cron[0].command" in x]
+    assert re.match(r".*members/asso-cron\.yaml:\d+ cron\[0\]\.command: ", line), line
+    assert f"holds at character {at} {cron._IN_ARITHMETIC[quote]}: dash" in line and "$(( x + 1 ))" in line, line
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        'echo "$(( N + 1 ))" $(( $N * 2 )) > ../log/n.log',
+        'echo $(( ${N:-"5"} + 1 ))',  # a double quote in ${...}: a quote, removed
+        'echo $(( $(printf "%s" "$N") + 1 )) $(( `echo "2"` + 1 ))',  # in a command's substitution: quotes
+        'echo "$(( N ))" \'$(( "N" ))\'',  # the quotes around, and a quoted text
+        "echo `: ) $(( '1' ))` done",  # in what sh leaves unread of a backquote's command
+    ],
+)
+def test_quotes_around_or_in_a_command_of_an_arithmetic_expansion_are_taken(tmp_path: Path, command: str) -> None:
+    """dash runs each: the quotes are around the expansion, or in what sh reads as quotes in it."""
+    site = tmp_path / "site"
+    (site / "log").mkdir(parents=True)
+    (site / "www").mkdir()
+    env = {"PATH": os.environ["PATH"], "N": "5"}
+    dash = require_program("dash")
+    ran = subprocess.run([dash, "-c", command], capture_output=True, text=True, check=False, cwd=site / "www", env=env)
+    assert ran.returncode == 0, ran
+    assert cron.arithmetic_quote(command) is None
     _dash_reads_and_pic_takes(command)
 
 
