@@ -112,13 +112,15 @@ def check_command(text: str) -> str:
             f"opens {what} at character {at} that is never closed: sh refuses the whole command (a syntax "
             "error) and the job would never run; close it, or quote or escape the character if it is meant as text"
         )
+    grammar = shsyntax.read(text)  # its quotes and substitutions closed: read as sh's grammar reads it
+    bash = _first(bash, _bash_commands(grammar))
     if bash is not None:
         what, at = bash
         raise ValueError(
             f"holds at character {at} {what}; the job runs under sh, which is dash in the site's container: write "
             "it for sh (POSIX), or run bash -c '...' (the images have bash)"
         )
-    syntax = shsyntax.fault(text)
+    syntax = grammar.fault
     if syntax is not None:
         raise ValueError(
             f"{shsyntax.describe(syntax)}: sh refuses the whole command (a syntax error) and the job would never "
@@ -202,6 +204,9 @@ _BASH_ONLY = {
     "the containers' sh, refuses when it runs (Bad substitution)",
     ">&": ">& FILE (bash's output and errors to a file), which dash, the containers' sh, refuses when it runs (Bad fd "
     "number: >& takes a descriptor's number or -); write > FILE 2>&1",
+    "((": "an arithmetic command ((...)), bash's, which dash, the containers' sh, reads as two subshells running its "
+    "text as a command (((i++)) runs a program named i++, (( x > 3 )) runs x into a file named 3); test with "
+    '[ "$x" -gt 3 ], count with i=$((i + 1))',
 }
 # A quote in an arithmetic expansion, where dash reads it as a character (bash removes a double one).
 _IN_ARITHMETIC = {
@@ -245,6 +250,7 @@ _BASH_AT: dict[str, Callable[[str, int], bool]] = {
     ">&": lambda text, i: _DUP_TO_FILE.match(text, i) is not None,
     "source ": _word_at("source "),
     "function ": _word_at("function "),
+    "((": lambda text, i: False,  # found by the grammar (:func:`_bash_commands`), where a command starts
 }
 
 
@@ -471,7 +477,29 @@ def unclosed(text: str) -> tuple[str, int] | None:
 def bash_only(text: str) -> tuple[str, int] | None:
     """The first construct of bash's in ``text``, one line of sh (:data:`_BASH_ONLY`, :func:`_read`), in words,
     and where; None when there is none."""
-    return _read(text).bash
+    return _first(_read(text).bash, _bash_commands(shsyntax.read(text)))
+
+
+def _bash_commands(grammar: shsyntax.Reading) -> tuple[str, int] | None:
+    """The first of bash's forms that only sh's grammar finds where it is (:func:`shsyntax.read`): an arithmetic
+    command, ``[[`` or ``source`` as the name of a command where no word before shows it (after an assignment, a
+    redirection, a case's pattern: ``x=1 [[ -f a ]]``, ``case $x in a) source f;; esac``), in
+    :data:`_BASH_ONLY`'s words, and where (from 1); None when there is none."""
+    found = [(t.at, "((") for t in grammar.arithmetic]
+    found += [(t.at, _BASH_NAMES[t.text]) for t in grammar.names if t.text in _BASH_NAMES]
+    if not found:
+        return None
+    at, start = min(found)
+    return _BASH_ONLY[start], at + 1
+
+
+# bash's forms that are the name of a command, by that name.
+_BASH_NAMES = {"[[": "[[", "source": "source "}
+
+
+def _first(*found: tuple[str, int] | None) -> tuple[str, int] | None:
+    """The first in the text of what the readers found (each as its words and its place), or None."""
+    return min((f for f in found if f is not None), key=lambda f: f[1], default=None)
 
 
 def arithmetic_quote(text: str) -> tuple[str, int] | None:

@@ -16,7 +16,7 @@ nested deeper than :data:`MAX_DEPTH` is left unread (no verdict).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 # Nesting (substitutions, groups, compound commands) beyond which a text is not read: no member's command goes so
 # deep, and each level costs a few frames of Python's stack.
@@ -82,6 +82,91 @@ def delimiter_end(text: str, i: int) -> tuple[int, int | None]:
     return min(i, n), None
 
 
+# A token of an arithmetic expression (XCU 2.6.4, as bash's (( )) reads one): a number, a name, a parameter, an
+# operator; the blanks before it in group 1.
+_ARITHMETIC_TOKEN = re.compile(
+    r"([ \t]*)(?:(?P<number>(?:0[xX][0-9A-Fa-f]+|[0-9]+)(?![A-Za-z0-9_]))|(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
+    r"|(?P<parameter>\$(?:[A-Za-z_][A-Za-z0-9_]*|[0-9#?$!@*-]|\{[^{}]*\}))"
+    r"|(?P<operator><<=|>>=|\*\*|\+\+|--|&&|\|\||<<|>>|<=|>=|==|!=|[-+*/%&^|]=|[-+*/%<>&^|!~?:=,()]))"
+)
+# The operators that also separate words in sh (its own operators' characters): written with a blank on one side
+# only, any other is a command's word (cd /tmp, ls -l), no arithmetic's.
+_SH_SEPARATED = frozenset("<>&|")
+# The operators of an arithmetic expression that a list of commands also has: (( a && b )) runs two commands.
+_COMMAND_LIKE = frozenset(("&&", "||", "|", "&", "!"))
+
+
+def _arithmetic_text(text: str, start: int) -> str | None:
+    """The text of bash's arithmetic command whose "((" ends at ``text[start]``: up to the "))" that closes it,
+    its parentheses paired; None when a ")" closes it alone (bash then reads subshells too)."""
+    depth, i, n = 0, start, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            if depth == 0:
+                return text[start:i] if text.startswith("))", i) else None
+            depth -= 1
+        i += 1
+    return None
+
+
+def _substitution_end(text: str, i: int) -> int | None:
+    """The end of the ``$(...)``, ``$((...))`` or backquote starting at ``text[i]`` in an arithmetic text, its
+    parentheses paired; None when none starts there or it is not closed."""
+    if text.startswith("`", i):
+        close = text.find("`", i + 1)
+        return None if close < 0 else close + 1
+    if not text.startswith("$(", i):
+        return None
+    depth = 0
+    for j in range(i + 1, len(text)):
+        depth += {"(": 1, ")": -1}.get(text[j], 0)
+        if depth == 0:
+            return j + 1
+    return None
+
+
+def _arithmetic_command(text: str, start: int) -> bool:
+    """Whether the command starting with "((" that ends at ``text[start]`` is bash's arithmetic command: its text,
+    up to the "))" that closes it, an arithmetic expression, and no list of commands that dash would run as
+    written in two subshells (``((cd a && b))``, ``((true))``, ``((a || b))``)."""
+    inner = _arithmetic_text(text, start)
+    if inner is None:
+        return False
+    operand, depth = False, 0  # an operand was read last; the parentheses open
+    commands = True  # only names, and operators that a list of commands has too
+    i, n = 0, len(inner.rstrip(" \t"))
+    while i < n:
+        j = i + len(inner[i:n]) - len(inner[i:n].lstrip(" \t"))  # past the blanks
+        token = _ARITHMETIC_TOKEN.match(inner, i)
+        end = _substitution_end(inner, j) or (token.end() if token is not None else None)
+        op = token.group("operator") if token is not None and end == token.end() else None
+        if end is None or (operand and op is None):
+            return False  # no token of arithmetic's, or two operands in a row: a command's words
+        if op is None:  # an operand: a number, a name, a parameter, a substitution
+            operand, i = True, end
+            commands = commands and token is not None and end == token.end() and token.group("name") is not None
+            continue
+        blank_before, i = j > i or i == 0, end
+        if not operand:  # a prefix: a sign, a negation, an increment, or a parenthesis
+            depth += op == "("
+            commands = commands and op == "!"
+            if op not in ("(", "!", "~", "+", "-", "++", "--"):
+                return False
+        elif op in ("++", "--", ")"):  # a suffix, or the end of a group
+            depth -= op == ")"
+            commands = False
+            if depth < 0:
+                return False
+        else:
+            if blank_before != (inner[i : i + 1] in (" ", "\t", "")) and op[0] not in _SH_SEPARATED:
+                return False  # cd /tmp, ls -l: a path or an option, a command's word
+            operand, commands = False, commands and op in _COMMAND_LIKE
+    return operand and depth == 0 and not commands
+
+
 @dataclass(frozen=True)
 class Token:
     """A word, an operator (a redirection's file descriptor number included: ``2>``), or the end of the text."""
@@ -101,6 +186,22 @@ class Fault:
     opened: Token | None = None  # the word or parenthesis whose closing was expected
 
 
+@dataclass(frozen=True)
+class Reading:
+    """What dash reads in a command: where it stops (a syntax error), and, in what it reads before, each command's
+    name and each arithmetic command of bash's, in the order read."""
+
+    fault: Fault | None
+    names: tuple[Token, ...]  # a simple command's first word that assigns no variable: the program it runs
+    arithmetic: tuple[Token, ...]  # a "((" where a command starts whose text is an arithmetic expression
+
+
+@dataclass
+class _Found:
+    names: list[Token] = field(default_factory=list)
+    arithmetic: list[Token] = field(default_factory=list)
+
+
 class _Refused(Exception):
     def __init__(self, fault: Fault) -> None:
         super().__init__(fault)
@@ -114,10 +215,11 @@ class _TooDeep(Exception):
 class _Parser:
     """A recursive descent over the tokens of ``text`` from ``start``, following XCU 2.10.2's grammar as dash does."""
 
-    def __init__(self, text: str, start: int, depth: int) -> None:
+    def __init__(self, text: str, start: int, depth: int, found: _Found | None = None) -> None:
         self.text = text
         self.pos = start
         self.depth = depth
+        self.found = _Found() if found is None else found
         self.last: Token | None = None
         self._peeked: Token | None = None
 
@@ -208,7 +310,7 @@ class _Parser:
         """The end of ``$(`` ... ``)`` whose command starts at ``i``: the command read, up to its ``)``."""
         if self.depth >= MAX_DEPTH:
             raise _TooDeep
-        inner = _Parser(self.text, i, self.depth + 1)
+        inner = _Parser(self.text, i, self.depth + 1, self.found)
         inner.program(closing=Token("op", "$(", i - 2))
         return inner.pos
 
@@ -258,16 +360,19 @@ class _Parser:
         """The end of a backquote's command starting at ``i``, read as sh reads it: its text with the backslashes
         before ``\\ ` $`` (and ``"`` in double quotes) removed, its commands up to what none of them takes. A
         fault in it is said at the opening backquote."""
-        j, command, _ = backquoted(self.text, i, quoted)
+        j, command, places = backquoted(self.text, i, quoted)
         if self.depth >= MAX_DEPTH:
             raise _TooDeep
+        inner = _Parser(command, 0, self.depth + 1)
         try:
             # dash reads a backquote's command as far as it goes: what stays after it is left unread ("`: f()`")
-            _Parser(command, 0, self.depth + 1)._list(allow_empty=True)
+            inner._list(allow_empty=True)
         except _Refused as refused:
             found = refused.fault.found
             shown = Token(found.kind, found.text, i - 1)
             raise _Refused(Fault(shown, refused.fault.expected, None, Token("op", "`", i - 1))) from None
+        for mine, theirs in ((self.found.names, inner.found.names), (self.found.arithmetic, inner.found.arithmetic)):
+            mine.extend(Token(t.kind, t.text, places[t.at]) for t in theirs)
         return len(self.text) if j is None else j + 1
 
     # --- the grammar
@@ -328,6 +433,8 @@ class _Parser:
             raise self._unexpected(token, "a command")
         if token.kind == "op":
             if token.text == "(":
+                if self.text.startswith("((", token.at) and _arithmetic_command(self.text, token.at + 2):
+                    self.found.arithmetic.append(Token("op", "((", token.at))
                 self.next()
                 self._enter()
                 self._list(allow_empty=False)
@@ -362,7 +469,7 @@ class _Parser:
             if after.kind == "op" and after.text == "(" and not _ASSIGNMENT.match(word):
                 self._function(token)
             else:
-                self._simple()
+                self._simple(first=token)
 
     def _enter(self) -> None:
         self.depth += 1
@@ -451,15 +558,24 @@ class _Parser:
         self._command()
         self.depth -= 1
 
-    def _simple(self) -> None:
+    def _simple(self, first: Token | None = None) -> None:
+        named = first is not None and self._named(first)
         while True:
             token = self.peek()
             if token.kind == "word":
+                named = named or self._named(token)
                 self.next()
             elif token.kind == "op" and (token.text in _REDIRECTIONS or token.text[0].isdigit()):
                 self._redirection()
             else:
                 return
+
+    def _named(self, word: Token) -> bool:
+        """Whether ``word``, a word of a simple command before its name, is that name (no assignment): noted."""
+        if _ASSIGNMENT.match(word.text):
+            return False
+        self.found.names.append(word)
+        return True
 
     def _redirections(self) -> None:
         while self.peek().kind == "op" and (self.peek().text in _REDIRECTIONS or self.peek().text[0].isdigit()):
@@ -492,16 +608,24 @@ class _Parser:
         raise self._unexpected(token, expected or f'"{op}"', opened)
 
 
-def fault(text: str) -> Fault | None:
-    """Where dash stops reading ``text``, one line whose quotes and substitutions are all closed, as a syntax
-    error; None when it reads it whole (or when it nests deeper than :data:`MAX_DEPTH`)."""
+def read(text: str) -> Reading:
+    """What dash reads in ``text``, one line whose quotes and substitutions are all closed: where it stops, as a
+    syntax error (None when it reads it whole, or when it nests deeper than :data:`MAX_DEPTH`), and what it reads
+    before (:class:`Reading`)."""
+    parser = _Parser(text, 0, 0)
+    stopped: Fault | None = None
     try:
-        _Parser(text, 0, 0).program(closing=None)
+        parser.program(closing=None)
     except _Refused as refused:
-        return refused.fault
+        stopped = refused.fault
     except _TooDeep:
-        return None
-    return None
+        pass
+    return Reading(stopped, tuple(parser.found.names), tuple(parser.found.arithmetic))
+
+
+def fault(text: str) -> Fault | None:
+    """Where dash stops reading ``text`` (:func:`read`), as a syntax error; None when it reads it whole."""
+    return read(text).fault
 
 
 def describe(found: Fault) -> str:

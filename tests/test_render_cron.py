@@ -1179,6 +1179,31 @@ BASH_ONLY = [
     ('php import.php --count "${#files[@]}"', "a parameter expansion of bash's", 25, "echo ${#x[@]}"),
     ("php cron.php >& ../log/cron.log", ">& FILE (bash's output and errors to a file)", 14, "echo ran >& out.log"),
     ("php cron.php >&../log/cron.log", ">& FILE", 14, "echo ran >&out.log"),
+    # bash's arithmetic command: dash runs its text as a command, in two subshells
+    ("i=0; ((i++)); php cron.php --run $i", "an arithmetic command ((...))", 6, "i=0; ((i++)); echo $i"),
+    ("(( $(date +%H) > 3 )) && php late.php", "an arithmetic command", 1, "x=5; (( x > 3 )) && echo big"),
+    (
+        "while ((n < 3)); do php a.php; n=$((n + 1)); done",
+        "an arithmetic command",
+        7,
+        "n=0; while ((n < 3)); do echo $n; n=$((n + 1)); done",
+    ),
+    ("f() ((n+=1)); f", "an arithmetic command", 5, "n=1; f() ((n+=1)); f; echo $n"),
+    # [[ and source where dash reads a command's name, though no ; | & ( or reserved word is before them
+    (
+        "case $(date +%u) in 7) [[ -f ../priv/on ]] && php cron.php;; esac",
+        "[[ (bash's test)",
+        24,
+        "case x in x) [[ -n x ]] && echo ran;; esac",
+    ),
+    ("LC_ALL=C source ../priv/env && php cron.php", "source", 10, "x=1 source /dev/null && echo ran"),
+    (
+        "case $(date +%u) in 7) source ../priv/env;; esac; php cron.php",
+        "source (bash's name of the . command)",
+        24,
+        "case x in x) source /dev/null && echo ran;; esac",
+    ),
+    (">/dev/null source ../priv/env && php cron.php", "source", 12, ">/dev/null source /dev/null && echo ran"),
 ]
 
 
@@ -1222,11 +1247,34 @@ def test_a_command_of_bash_that_dash_reads_otherwise_is_refused(
         'php rappel.php "${MSG:-C\'est fait}"',  # a single quote in ${...} in double quotes is a character
         "php a.php &&>../log/b.log php b.php",  # && then a redirection, in dash as in bash (no &>)
         "sleep $(( (n=($(date +%s) % 7)) * 60 + (n<(3)) ))",  # parentheses of arithmetic: no array, no <(...)
+        "x=$(((n + 1) * 2)) php cron.php",  # an arithmetic expansion, its parentheses first: no command
     ],
 )
 def test_a_command_of_posix_sh_is_taken(command: str) -> None:
     assert cron.bash_only(command) is None
     assert _member("asso-cron", [{"schedule": "daily", "command": command}]).spec.cron[0].command == command
+
+
+@pytest.mark.parametrize(
+    ("command", "output"),
+    [
+        ("( (cd .. && pwd) )", "/\n"),
+        ("((cd .. && pwd))", "/\n"),
+        ("((echo a) | tr a b)", "b\n"),
+        ("((echo a) && (echo b))", "a\nb\n"),
+        ("((true || echo no) && echo yes)", "yes\n"),
+        ("((! false) && echo ran)", "ran\n"),
+        ("((date -d @0 -u +%Y))", "1970\n"),
+    ],
+)
+def test_nested_subshells_written_with_two_parentheses_are_taken(command: str, output: str) -> None:
+    """dash runs each as written, two subshells (bash reads some as its arithmetic command): taken."""
+    done = subprocess.run(
+        [require_program("dash"), "-c", command], capture_output=True, text=True, cwd="/tmp", check=False
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (0, output, ""), done
+    assert cron.bash_only(command) is None
+    _dash_reads_and_pic_takes(command)
 
 
 # Each closes every quote and substitution, yet dash refuses it whole (a syntax error) at every run; with what
