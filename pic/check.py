@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
+import posixpath
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pic import eol, phpini
+from pic import eol, phpini, shsyntax
 from pic.errors import PicError, Problem, Severity, show_value
 from pic.names import a_labels
 from pic.registry import UID_BELOW_DYNAMIC, Member, Registry, load_registry, name_key
@@ -192,13 +192,34 @@ _NOT_RUNNING = {
 }
 
 
-_CD_WWW = re.compile(r"\s*cd\s+(?:\./)?www/?\s*(?:&&|;|$)")
+def _starts_in_www(command: str) -> bool:
+    """Whether ``command`` starts by changing to www/ or a directory in it, as dash reads its words (``cd www``,
+    ``cd "./www/"``, ``(cd www && ...)``, ``cd -P -- www/wordpress``): from www/, where the job runs, none exists."""
+    words = shsyntax.tokens(command)
+    while words and words[0].text in ("(", "{"):
+        words.pop(0)
+    if not words or (words[0].kind, words[0].text) != ("word", "cd"):
+        return False
+    values = []
+    for token in words[1:]:
+        if token.kind != "word":
+            break
+        values.append(shsyntax.literal(token.text))
+    while values[:1] in (["-L"], ["-P"]):
+        values.pop(0)
+    if values[:1] == ["--"]:
+        values.pop(0)
+    if len(values) != 1 or values[0] is None:
+        return False
+    path = posixpath.normpath(values[0])
+    return path == "www" or path.startswith("www/")
 
 
 def _cron_path_warnings(m: Member, settings: Settings) -> list[Problem]:
     """A cron command naming the member's space by its path on the web host (``/srv/members/SLUG/www/x.php``),
-    which its container, where the job runs, does not have; or starting with ``cd www``, the directory the job
-    runs in already (``cd www && php x.php`` stops at ``cd``): the job would fail at every run."""
+    which its container, where the job runs, does not have; or starting with ``cd www`` (:func:`_starts_in_www`),
+    the directory the job runs in already (``cd www && php x.php`` stops at ``cd``): the job would fail at every
+    run."""
     out = []
     host_space = f"{settings.members_root}/"
     for i, job in enumerate(m.spec.cron):
@@ -210,10 +231,10 @@ def _cron_path_warnings(m: Member, settings: Settings) -> list[Problem]:
                 f"the site's container, where that space is {SITE_ROOT} (the job starts in {SITE_ROOT}/www): write "
                 f"{SITE_ROOT}/www/..., or a path relative to www/ (php wp-cron.php, ../priv/...)"
             )
-        elif _CD_WWW.match(job.command):
+        elif _starts_in_www(job.command):
             message = (
                 "starts with cd www, but the job runs in www/ already (there is no www/www): remove the cd, or give "
-                "paths relative to www/ (../priv/...)"
+                "paths relative to www/ (cd wordpress, ../priv/...)"
             )
         else:
             continue

@@ -623,6 +623,60 @@ def read(text: str) -> Reading:
     return Reading(stopped, tuple(parser.found.names), tuple(parser.found.arithmetic))
 
 
+def tokens(text: str) -> list[Token]:
+    """The words and operators of ``text`` as dash splits them, in order, up to the end or a comment (a
+    here-document's end word read as one: its ``$`` and backquotes are characters); no grammar is checked."""
+    parser = _Parser(text, 0, 0)
+    out: list[Token] = []
+    try:
+        while (token := parser.next()).kind != "end":
+            out.append(token)
+            if token.kind == "op" and (token.text in _REDIRECTIONS or token.text[0].isdigit()):
+                parser._peeked = parser._lex(target=token.text)
+    except (_Refused, _TooDeep):
+        pass  # a substitution sh refuses: the words before it
+    return out
+
+
+# In a word, what sh expands or matches (parameters, substitutions, a tilde, a pattern's characters).
+_EXPANDED = re.compile(r"""[$`~*?\[]""")
+
+
+def literal(word: str) -> str | None:
+    """The text ``word``, one word of sh, stands for when it expands nothing (its quotes and backslashes
+    removed: ``"www"``, ``'./www'``, ``w\\ww``); None when it expands or matches something."""
+    out, i, n = [], 0, len(word)
+    while i < n:
+        ch = word[i]
+        if ch == "'":
+            close = word.find("'", i + 1)
+            if close < 0:
+                return None
+            out.append(word[i + 1 : close])
+            i = close + 1
+        elif ch == '"':
+            j = i + 1
+            while j < n and word[j] != '"':
+                if word[j] == "\\" and word[j + 1 : j + 2] in ("$", "`", '"', "\\"):
+                    j += 1
+                elif word[j] in "$`":
+                    return None  # an expansion, in double quotes too
+                out.append(word[j : j + 1])
+                j += 1
+            if j >= n:
+                return None
+            i = j + 1
+        elif ch == "\\":
+            out.append(word[i + 1 : i + 2])
+            i += 2
+        elif _EXPANDED.match(word, i):
+            return None
+        else:
+            out.append(ch)
+            i += 1
+    return "".join(out)
+
+
 def fault(text: str) -> Fault | None:
     """Where dash stops reading ``text`` (:func:`read`), as a syntax error; None when it reads it whole."""
     return read(text).fault

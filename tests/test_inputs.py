@@ -1207,16 +1207,37 @@ def test_cron_jobs_need_a_php_site(tmp_path: Path) -> None:
         ("cd /srv/members/cron-paths/www && php x.php", "that space is /srv/site (the job starts in /srv/site/www)"),
         ("cd www && php wp-cron.php", "starts with cd www, but the job runs in www/ already"),
         ("cd ./www/; php x.php", "starts with cd www"),
+        # quoted, escaped, with options, in a subshell or a group, a directory of www/: as dash reads the words
+        ('cd "www" && php x.php', "starts with cd www"),
+        ("cd './www/'; php x.php", "starts with cd www"),
+        ("cd w\\ww && php x.php", "starts with cd www"),
+        ("cd -P -- www/wordpress && wp cron event run --due-now", "starts with cd www"),
+        ("(cd www && php x.php) >> ../log/x.log", "starts with cd www"),
+        ("{ cd www || exit 1; php x.php; }", "starts with cd www"),
+        ("cd www 2>/dev/null && php x.php", "starts with cd www"),
         ("php wp-cron.php", None),
         ("cd ../priv && sh backup.sh", None),
         ("php /srv/site/www/wp-cron.php", None),
+        ("cd wordpress && wp cron event run --due-now", None),
+        ('cd "$APP_DIR" && php x.php', None),
+        ("cd www2 && php x.php", None),
+        ("echo cd www", None),
     ],
 )
 def test_a_cron_command_with_a_path_of_the_web_host_is_warned_of(
     tmp_path: Path, command: str, said: str | None
 ) -> None:
     """The job runs in the site's container, in /srv/site/www: the space's path on the web host (pic:members_root),
-    or a cd www, fails at every run (was: taken without a word)."""
+    or a cd www, fails at every run (was: taken without a word). dash, run where the job runs (a www/ with no
+    www/ in it), stops at each cd www."""
+    if "cd www" in (said or ""):
+        www = tmp_path / "site" / "www"
+        (www / "wordpress").mkdir(parents=True)
+        (www.parent / "log").mkdir()
+        done = subprocess.run(
+            [require_program("dash"), "-c", command], capture_output=True, text=True, cwd=www, check=False
+        )
+        assert done.returncode != 0 and ("can't cd to" in done.stderr or "2>/dev/null" in command), done
     job = {"schedule": "hourly", "command": command}
     data = member(uid=10711, site={"domains": ["cron-paths.example.org"], "php": "8.4"}, cron=[job])
     proc = check(write_members(tmp_path / "members", {"cron-paths": data}))
