@@ -143,16 +143,16 @@ def _arithmetic_command(text: str, start: int) -> bool:
         token = _ARITHMETIC_TOKEN.match(inner, i)
         end = _substitution_end(inner, j) or (token.end() if token is not None else None)
         op = token.group("operator") if token is not None and end == token.end() else None
-        if end is None or (operand and op is None):
+        if end is None or (operand and op is None and j > i):
             return False  # no token of arithmetic's, or two operands in a row: a command's words
-        if op is None:  # an operand: a number, a name, a parameter, a substitution
+        if op is None:  # an operand: a number, a name, a parameter, a substitution (glued to one before: one word)
             operand, i = True, end
             commands = commands and token is not None and end == token.end() and token.group("name") is not None
             continue
         blank_before, i = j > i or i == 0, end
         if not operand:  # a prefix: a sign, a negation, an increment, or a parenthesis
             depth += op == "("
-            commands = commands and op == "!"
+            commands = commands and op == "!" and inner[i : i + 1] in (" ", "\t")  # !x: one word in sh
             if op not in ("(", "!", "~", "+", "-", "++", "--"):
                 return False
         elif op in ("++", "--", ")"):  # a suffix, or the end of a group

@@ -1189,6 +1189,8 @@ BASH_ONLY = [
         "n=0; while ((n < 3)); do echo $n; n=$((n + 1)); done",
     ),
     ("f() ((n+=1)); f", "an arithmetic command", 5, "n=1; f() ((n+=1)); f; echo $n"),
+    ("((!RUNS)) && php first-run.php", "an arithmetic command", 1, "RUNS=0; ((!RUNS)) && echo first"),  # !RUNS: a word
+    ("(( $H$M > 2330 )) && php late.php", "an arithmetic command", 1, "H=23; M=45; (( $H$M > 2330 )) && echo late"),
     # [[ and source where dash reads a command's name, though no ; | & ( or reserved word is before them
     (
         "case $(date +%u) in 7) [[ -f ../priv/on ]] && php cron.php;; esac",
