@@ -11,6 +11,11 @@ redirection: ``x=1 if`` runs a program named ``if``), ``in`` after ``for NAME`` 
 a pattern would start. The text of ``$(...)`` and of backquotes is a command read the same way; ``${...}`` and
 ``$((...))`` are words (dash refuses a wrong one when it runs, not when it reads). Linear in the text; a text
 nested deeper than :data:`MAX_DEPTH` is left unread (no verdict).
+
+What it reads before it stops is given too (:func:`read`): each simple command's name and each of bash's
+arithmetic commands ``((...))``, which pic/cron.py refuses where dash runs them otherwise; and the words of a
+command as dash splits them (:func:`tokens`, :func:`literal`). A backquote's command and a here-document's end
+word are read here for pic/cron.py's reading of quotes too (:func:`backquoted`, :func:`delimiter_end`).
 """
 
 from __future__ import annotations
