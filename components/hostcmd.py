@@ -226,6 +226,7 @@ def place_files(
     delete: str | None = None,
     secret: bool = False,
     prelude: str = "",
+    epilogue: str = "",
 ) -> pulumi.CustomResource:
     """Write several files on ``host`` with one command (and remove the paths of ``removed``, files this
     state of the member has no use for); the whole script runs again when any content changes.
@@ -234,6 +235,7 @@ def place_files(
     show in the command's ``create`` even when its script is secret: ``pic plan`` reads them there.
     ``delete``: a script run when the resource goes away (nothing is removed otherwise).
     ``prelude``: a script run first (as root, ``sh -eu``), e.g. what makes the files' directories.
+    ``epilogue``: a script run last, in the same shell (it reads the prelude's variables), once every file is written.
     """
     paths = [f.path for f in files] + list(removed)
     create = _as_root(host, "sh -eu -s -- " + " ".join(shlex.quote(p) for p in paths))
@@ -244,6 +246,7 @@ def place_files(
                 [(f.path, str(c), f.mode, f.owner, f.group) for f, c in zip(files, contents, strict=True)],
                 list(removed),
             )
+            + epilogue
         )
     )
     return _command(

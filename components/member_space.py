@@ -12,6 +12,11 @@ Member component, components.member), ONE command, ``<slug>-space``, whose scrip
   ``db/``) and the site's container depend on it;
 - writes the member's public keys in ``/etc/pic/ssh/keys/<slug>`` (``web.KEYS_DIR``),
   root-owned so the member cannot add keys; empty unless the member is active;
+- when it takes access away from an active member (``ssh: true`` removed, or a key sshd reads now
+  that ``access.sftp_keys`` no longer holds: the keys files on the host are the state before),
+  ends, once the new keys are written, the member's processes in the host's PID namespace: its
+  open ssh and sftp sessions (sshd checks keys and groups at login only), not its site's
+  container, which runs under the same uid in a PID namespace of its own;
 - for a PHP site, weekly rotation of ``log/*.log`` as the member
   (``/etc/logrotate.d/pic-site-<slug>``);
 - for a site that runs, the site's facts (``/etc/pic/site-facts/<slug>.json``: the container's
@@ -97,6 +102,7 @@ class MemberSpace:
             files,
             removed=removed,
             prelude=web.render_member_space_script(member, settings),
+            epilogue=web.render_member_sessions_end(member),
             delete="rm -f " + " ".join(shlex.quote(p) for p in platform),
             opts=child_options(slug, FORMER_SPACE, command_type(host.access), f"{name}-space", depends_on=[host.setup]),
         )

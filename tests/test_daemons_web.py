@@ -448,6 +448,175 @@ def test_a_member_no_longer_active_keeps_no_process_on_the_host(space: Space, ss
     assert ssh(space, sshd, b, "id", "-u").stdout.strip() == str(b.uid), "active again, the member logs in"
 
 
+def with_access(m: Member, keys: list[str], *, ssh: bool) -> Member:
+    access = m.spec.access.model_copy(update={"sftp_keys": keys, "ssh": ssh})
+    return Member(m.slug, m.file, m.spec.model_copy(update={"access": access}), m.host)
+
+
+def apply_space_and_keys(member: Member, space: Space, keys_dir: Path) -> subprocess.CompletedProcess[str]:
+    """The whole script of the member's space command, as components.member_space composes it (hostcmd.place_files:
+    the space script, then its keys file written, then the end of its sessions), with the keys in ``keys_dir``."""
+    from components.hostcmd import render_files_script
+
+    keys = str(keys_dir / member.slug)
+    script = (
+        web.render_member_space_script(
+            member, space.settings, keys_dir=str(keys_dir), former_keys_dir=str(space.root / "former_keys")
+        )
+        + render_files_script([(keys, web.render_authorized_keys(member), "0644", "root", None)], [])
+        + web.render_member_sessions_end(member)
+    )
+    return subprocess.run(["sh", "-eu", "-s"], input=script, text=True, capture_output=True, check=False)
+
+
+def _host_processes(uid: int) -> list[int]:
+    """The live processes of ``uid`` in this PID namespace (the host's in these tests): no zombie of a session
+    that ended before."""
+    out = subprocess.run(
+        ["pgrep", "--ns", str(os.getpid()), "--nslist", "pid", "-u", str(uid)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return [int(p) for p in out.stdout.split() if _running(int(p))]
+
+
+def _gone(pids: list[int], timeout: float = 10) -> bool:
+    deadline = time.monotonic() + timeout
+    while any(_running(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return not any(_running(p) for p in pids)
+
+
+@contextmanager
+def in_another_pid_namespace(uid: int) -> Iterator[int]:
+    """A process of ``uid`` in a PID namespace of its own, as the member's site container runs: its host pid."""
+    exe = require_program("unshare")
+    proc = subprocess.Popen(
+        [
+            exe,
+            "--pid",
+            "--fork",
+            "--kill-child",
+            "setpriv",
+            f"--reuid={uid}",
+            f"--regid={uid}",
+            "--clear-groups",
+            "sleep",
+            "600",
+        ],
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        children: list[str] = []
+        while not children and time.monotonic() < deadline:
+            found = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True, check=False)
+            children = found.stdout.split()
+            time.sleep(0.05)
+        assert children, "unshare started no process"
+        child = int(children[0])
+        assert os.readlink(f"/proc/{child}/ns/pid") != os.readlink("/proc/self/ns/pid")
+        assert os.stat(f"/proc/{child}").st_uid == uid
+        yield child
+    finally:
+        stop(proc)
+
+
+# Changes of a member's access, and whether they take some away.
+ACCESS_CHANGES = {
+    "the key removed, another given": True,
+    "every key removed": True,
+    "ssh: true removed": True,
+    "a key added": False,
+    "the key's comment changed": False,
+    "nothing": False,
+}
+
+
+@pytest.mark.parametrize("change", list(ACCESS_CHANGES))
+def test_access_taken_away_ends_the_shell_sessions_and_nothing_else(
+    space: Space, sshd: int, sshd_files: tuple[str, Path], tmp_path: Path, change: str
+) -> None:
+    """A shell left open, and a job started from it, end when the key that opened it is removed (a stolen laptop)
+    or the shell is: sshd checks keys and groups at login only. A process of the member's uid in another PID
+    namespace (its site's container) runs on; access added or a comment changed ends nothing."""
+    b, keys_dir, ends = space.b, sshd_files[1], ACCESS_CHANGES[change]
+    key = b.access.sftp_keys[0]
+    other = tmp_path / "other"
+    subprocess.run(["ssh-keygen", "-q", "-t", KEY_TYPES, "-N", "", "-f", str(other)], check=True)
+    other_pub = Path(f"{other}.pub").read_text().strip()
+    after = {
+        "the key removed, another given": with_access(b, [other_pub], ssh=True),
+        "every key removed": with_access(b, [], ssh=True),
+        "ssh: true removed": with_access(b, [key], ssh=False),
+        "a key added": with_access(b, [key, other_pub], ssh=True),
+        "the key's comment changed": with_access(b, [" ".join(key.split(" ")[:2]) + " marie@new-laptop"], ssh=True),
+        "nothing": b,
+    }[change]
+    job = ssh(space, sshd, b, "setsid sleep 600 </dev/null >/dev/null 2>&1 & echo $!")
+    assert job.returncode == 0, job.stderr
+    job_pid = int(job.stdout.split()[-1])
+    exe = require_program("ssh")
+    login = [exe, *ssh_options(sshd), "-p", str(sshd), "-i", str(space.keys[b.slug]), f"{b.slug}@127.0.0.1"]
+    session = subprocess.Popen([*login, "echo open; exec sleep 600"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert session.stdout is not None and session.stdout.readline() == "open\n", f"{b.slug}: no shell opened"
+        opened = _host_processes(b.uid)
+        assert job_pid in opened and len(opened) >= 3, f"{b.slug}: {opened}"  # sshd's side, the shell's sleep, the job
+        with in_another_pid_namespace(b.uid) as site:
+            applied = apply_space_and_keys(after, space, keys_dir)
+            assert applied.returncode == 0, applied.stderr
+            if ends:
+                assert _gone(opened), f"{b.slug}, {change}: {[p for p in opened if _running(p)]} still run"
+                assert session.wait(timeout=10) != 0, "the client saw its session closed"
+                assert "its ssh and sftp sessions on this host are ended" in applied.stderr, applied.stderr
+            else:
+                time.sleep(0.5)
+                assert all(_running(p) for p in opened), f"{b.slug}, {change}: a process was ended"
+                assert session.poll() is None, "the session is still open"
+                assert applied.stderr == "", applied.stderr
+            assert _running(site), f"{b.slug}, {change}: the process in another PID namespace was ended"
+    finally:
+        session.kill()
+        session.wait()
+        for p in _host_processes(b.uid):
+            os.kill(p, 9)
+        restored = apply_space_and_keys(b, space, keys_dir)
+        assert restored.returncode == 0, restored.stderr
+    assert ssh(space, sshd, b, "id", "-u").stdout.strip() == str(b.uid), "its key given back, the member logs in"
+
+
+def test_a_removed_key_ends_an_open_sftp_session(space: Space, sshd: int, sshd_files: tuple[str, Path]) -> None:
+    """An sftp session (chrooted, sftp only) ends when the member's key is removed from access.sftp_keys."""
+    a, keys_dir = space.a, sshd_files[1]
+    exe = require_program("sftp")
+    cmd = [exe, *ssh_options(sshd), "-P", str(sshd), "-i", str(space.keys[a.slug]), "-b", "-", f"{a.slug}@127.0.0.1"]
+    session = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert session.stdin is not None and session.stdout is not None
+        session.stdin.write("pwd\n")
+        session.stdin.flush()
+        while "Remote working directory" not in (line := session.stdout.readline()):
+            assert line, f"{a.slug}: no sftp session opened"
+        opened = _host_processes(a.uid)
+        assert opened, f"{a.slug}: no process of its sftp session on the host"
+        applied = apply_space_and_keys(with_access(a, [], ssh=False), space, keys_dir)
+        assert applied.returncode == 0, applied.stderr
+        assert f"{a.slug}: a key removed from access.sftp_keys: its ssh and sftp sessions" in applied.stderr
+        assert _gone(opened), f"{a.slug}: {[p for p in opened if _running(p)]} still run"
+        session.stdin.write("ls -1 /\n")  # a request to the server, which is gone (pwd is answered by the client)
+        session.stdin.close()
+        assert session.wait(timeout=10) != 0
+        assert "priv" not in session.stdout.read(), "the session answered after the key was removed"
+    finally:
+        session.kill()
+        session.wait()
+        restored = apply_space_and_keys(a, space, keys_dir)
+        assert restored.returncode == 0, restored.stderr
+    assert sftp(space, sshd, a, "pwd\n").returncode == 0, "its key given back, the member logs in"
+
+
 # --- logrotate ----------------------------------------------------------------------------------
 
 

@@ -406,8 +406,11 @@ def test_build_script_passes_shellcheck(example: tuple[Settings, Registry], tmp_
 
 @pytest.mark.parametrize("slug", ["amis-du-rhone", "velo-cite", "cine-club-lumiere", "amicale-laique-ainay"])
 def test_member_space_script_passes_shellcheck(example: tuple[Settings, Registry], slug: str, tmp_path: Path) -> None:
+    """The space script and its end (components.member_space runs the two in one shell, the keys written between)."""
     settings, registry = example
-    shellcheck(web.render_member_space_script(registry.get(slug), settings), tmp_path, f"{slug}.sh")
+    member = registry.get(slug)
+    script = web.render_member_space_script(member, settings) + web.render_member_sessions_end(member)
+    shellcheck(script, tmp_path, f"{slug}.sh")
 
 
 def test_sshd_config_passes_sshd_t(example: tuple[Settings, Registry], tmp_path: Path) -> None:

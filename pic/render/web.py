@@ -525,9 +525,17 @@ def member_groups(member: Member) -> str:
     return GROUP_SSH if member.access.ssh else GROUP_SFTP
 
 
-def render_member_space_script(member: Member, settings: Settings) -> str:
-    """Create or update a member's unix account and its directories; never removes anything."""
+def render_member_space_script(
+    member: Member, settings: Settings, *, keys_dir: str = KEYS_DIR, former_keys_dir: str = FORMER_KEYS_DIR
+) -> str:
+    """Create or update a member's unix account and its directories; never removes anything.
+
+    Also notes, in ``$ended``, the access it takes away from an active member (its shell, a key sshd reads
+    now in ``keys_dir`` or ``former_keys_dir`` that the member's keys no longer hold), which
+    :func:`render_member_sessions_end`, run after the keys file is written, ends the sessions of.
+    """
     active = member.status == "active"
+    kept = [" ".join(key.split(" ", 2)[:2]) for key in member.access.sftp_keys]
     return render(
         "member-space.sh.j2",
         slug=member.slug,
@@ -539,7 +547,18 @@ def render_member_space_script(member: Member, settings: Settings) -> str:
         group=member_groups(member),
         all_groups=(GROUP_SFTP, GROUP_SSH, GROUP_LOCKED),
         active=active,
+        group_ssh=GROUP_SSH,
+        shell_kept=member.access.ssh,
+        kept_keys="".join(f"\n{k}" for k in kept) + "\n",
+        keys_files=(f"{keys_dir}/{member.slug}", f"{former_keys_dir}/{member.slug}"),
     )
+
+
+def render_member_sessions_end(member: Member) -> str:
+    """The end of the member's space script: ends the member's processes in the host's PID namespace (its
+    ssh and sftp sessions, what it left running from them) when :func:`render_member_space_script` found
+    access taken away; never those of its site's container."""
+    return render("member-sessions-end.sh.j2", slug=member.slug, uid=member.uid)
 
 
 def render_authorized_keys(member: Member) -> str:
