@@ -611,6 +611,46 @@ def test_a_suspended_or_removed_members_site_is_told_down(two_hosts: Path) -> No
     ]
 
 
+def _sessions_told(plan: dict[str, Any], slug: str) -> list[str | None]:
+    """The downtime told of ``slug``'s space command (json)."""
+    return [c["downtime"] for c in plan["changes"] if c["name"] == f"{slug}-space"]
+
+
+def test_a_key_or_the_shell_taken_away_tells_the_members_sessions_end(two_hosts: Path) -> None:
+    """A member's key removed, or ``ssh: true``: its space command ends its open ssh and sftp sessions on its host
+    (components.member_space), and the plan says so; a key's comment changed, a key added, or the member suspended
+    (every process of it ends) are told apart."""
+    member = next(m for m in registry(two_hosts) if m.status == "active" and m.access.ssh and m.access.sftp_keys)
+    slug, key = member.slug, member.access.sftp_keys[0]
+    path = two_hosts / "members" / f"{slug}.yaml"
+    kind, data, *_ = key.split(" ")
+    edit(path, key, f"{kind} {data} someone@new-laptop")
+    commit(two_hosts, f"{slug}: a key's comment changed")
+    assert _sessions_told(plan_json(two_hosts), slug) == [None]
+    edit(path, f"    - {kind} {data} someone@new-laptop\n", "")
+    commit(two_hosts, f"{slug}: a key removed")
+    told = _sessions_told(plan_json(two_hosts), slug)
+    assert told == [
+        f"the open ssh and sftp sessions of {slug} on {member.host} end from this `pulumi up`, all of them whichever "
+        f"key opened them (1 key removed from access.sftp_keys); its site runs on"
+    ], told
+    edit(path, "ssh: true", "ssh: false")
+    commit(two_hosts, f"{slug}: no shell")
+    told = _sessions_told(plan_json(two_hosts), slug)
+    assert told and told[0] is not None and "(its shell removed (ssh: true no longer set))" in told[0], told
+    text = plan(two_hosts)
+    assert f">>> downtime: {slug}-space: the open ssh and sftp sessions of {slug}" in text.stdout, text.stdout[-3000:]
+    edit(path, "ssh: false", "ssh: true")
+    commit(two_hosts, f"{slug}: its shell back")
+    assert _sessions_told(plan_json(two_hosts), slug) == [None]
+    path.write_text(path.read_text(encoding="utf-8") + "status: suspended\n", encoding="utf-8")
+    commit(two_hosts, f"{slug} suspended")
+    assert _sessions_told(plan_json(two_hosts), slug) == [
+        f"every process of {slug} on {member.host} ends from this `pulumi up` (its open ssh and sftp sessions, "
+        f"what it left running): {slug} is suspended"
+    ]
+
+
 def test_a_host_renamed_at_the_same_addresses_tells_no_move_of_its_sites(two_hosts: Path) -> None:
     """web1 renamed web9, its address and private address kept: the same machine, so no member moves (exit 3 for
     the rename, not 4) and no container's downtime speaks of a move or of DNS (was: "moves from web1 to web9 ...

@@ -1226,6 +1226,39 @@ def _site_gone(change: Change, member: str, attr_new: Attribution) -> str:
     return f"the site of {member} is no longer served from this `pulumi up`: {why}" if why else ""
 
 
+def _key_of(line: str) -> str:
+    """A key as sshd tells keys apart: its type and data, without its comment."""
+    return " ".join(line.split(" ", 2)[:2])
+
+
+def _sessions_ended(change: Change, member: str, attr_old: Attribution, attr_new: Attribution) -> str:
+    """The member's processes on its web host that its space command ends (components.member_space): its open
+    ssh and sftp sessions when its shell or a key is taken away, all of them when it is no longer active;
+    ``""`` when none is."""
+    res = change.resource
+    old, new = attr_old.members.get(member), attr_new.members.get(member)
+    if change.kind != "update" or res.name != f"{member}-space" or old is None or new is None:
+        return ""
+    if old.host != new.host or old.status != "active":
+        return ""
+    if new.status != "active":
+        return (
+            f"every process of {member} on {new.host} ends from this `pulumi up` (its open ssh and sftp sessions, "
+            f"what it left running): {member} is {new.status}"
+        )
+    kept = {_key_of(k) for k in new.access.sftp_keys}
+    removed = len({_key_of(k) for k in old.access.sftp_keys} - kept)
+    why = [f"{removed} key{'s' if removed > 1 else ''} removed from access.sftp_keys"] if removed else []
+    if old.access.ssh and not new.access.ssh:
+        why.insert(0, "its shell removed (ssh: true no longer set)")
+    if not why:
+        return ""
+    return (
+        f"the open ssh and sftp sessions of {member} on {new.host} end from this `pulumi up`, all of them whichever "
+        f"key opened them ({', '.join(why)}){'; its site runs on' if new.site is not None else ''}"
+    )
+
+
 def review(changes: list[Change], attr_new: Attribution, attr_old: Attribution) -> Review:
     shown: list[Shown] = []
     components: Counter[str] = Counter()
@@ -1238,7 +1271,11 @@ def review(changes: list[Change], attr_new: Attribution, attr_old: Attribution) 
         before = attr_old.host(c.old) if c.old is not None else None
         after = attr_new.host(c.new) if c.new is not None else None
         item = Shown(c, member, before, after)
-        item.downtime = _downtime(c, member, before, after, renamed) or _site_gone(c, member, attr_new)
+        item.downtime = (
+            _downtime(c, member, before, after, renamed)
+            or _site_gone(c, member, attr_new)
+            or _sessions_ended(c, member, attr_old, attr_new)
+        )
         shown.append(item)
     moves = {
         slug: (attr_old.member_host[slug], host)
