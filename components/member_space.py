@@ -14,9 +14,10 @@ Member component, components.member), ONE command, ``<slug>-space``, whose scrip
   root-owned so the member cannot add keys; empty unless the member is active;
 - when it takes access away from an active member (``ssh: true`` removed, or a key sshd reads now
   that ``access.sftp_keys`` no longer holds: the keys files on the host are the state before),
-  ends, once the new keys are written, the member's processes in the host's PID namespace: its
-  open ssh and sftp sessions (sshd checks keys and groups at login only), not its site's
-  container, which runs under the same uid in a PID namespace of its own;
+  ends, once the new keys are written, the member's processes in the host's PID namespace or in a
+  user namespace of their own: its open ssh and sftp sessions (sshd checks keys and groups at
+  login only) and what it left running, not its site's container, which runs under the same uid
+  in a PID namespace of its own (in the host's user namespace);
 - for a PHP site, weekly rotation of ``log/*.log`` as the member
   (``/etc/logrotate.d/pic-site-<slug>``);
 - for a site that runs, the site's facts (``/etc/pic/site-facts/<slug>.json``: the container's

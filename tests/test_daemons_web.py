@@ -481,6 +481,12 @@ def _host_processes(uid: int) -> list[int]:
     return [int(p) for p in out.stdout.split() if _running(int(p))]
 
 
+def _processes_of(uid: int) -> list[int]:
+    """The live processes of ``uid`` in every PID namespace."""
+    out = subprocess.run(["pgrep", "-u", str(uid)], capture_output=True, text=True, check=False)
+    return [int(p) for p in out.stdout.split() if _running(int(p))]
+
+
 def _gone(pids: list[int], timeout: float = 10) -> bool:
     deadline = time.monotonic() + timeout
     while any(_running(p) for p in pids) and time.monotonic() < deadline:
@@ -585,6 +591,34 @@ def test_access_taken_away_ends_the_shell_sessions_and_nothing_else(
         restored = apply_space_and_keys(b, space, keys_dir)
         assert restored.returncode == 0, restored.stderr
     assert ssh(space, sshd, b, "id", "-u").stdout.strip() == str(b.uid), "its key given back, the member logs in"
+
+
+def _outside_our_user_namespace(pids: list[int]) -> list[int]:
+    ours = os.readlink("/proc/self/ns/user")
+    return [p for p in pids if os.readlink(f"/proc/{p}/ns/user") != ours]
+
+
+def test_a_job_in_namespaces_of_its_own_ends_too(space: Space, sshd: int, sshd_files: tuple[str, Path]) -> None:
+    """A shell makes a PID namespace without privilege, inside a user namespace of its own (unshare -Urpf): a job
+    left there ends with the member's other sessions when its key is removed; the site's container, in a PID
+    namespace of its own but in the host's user namespace, runs on."""
+    b, keys_dir = space.b, sshd_files[1]
+    job = ssh(space, sshd, b, "unshare -Urpf sleep 600 </dev/null >/dev/null 2>&1 & sleep 1; echo started")
+    assert job.returncode == 0, job.stderr
+    escaped = _outside_our_user_namespace(_processes_of(b.uid))
+    if not escaped:
+        pytest.skip("unprivileged user namespaces are off on this machine: a member cannot make one")
+    try:
+        with in_another_pid_namespace(b.uid) as site:
+            applied = apply_space_and_keys(with_access(b, [], ssh=True), space, keys_dir)
+            assert applied.returncode == 0, applied.stderr
+            assert _gone(escaped), f"{b.slug}: {escaped} in a user namespace of its own still run"
+            assert _running(site), f"{b.slug}: the process in the site's PID namespace was ended"
+    finally:
+        for p in _processes_of(b.uid):
+            os.kill(p, 9)
+        restored = apply_space_and_keys(b, space, keys_dir)
+        assert restored.returncode == 0, restored.stderr
 
 
 def test_a_removed_key_ends_an_open_sftp_session(space: Space, sshd: int, sshd_files: tuple[str, Path]) -> None:
