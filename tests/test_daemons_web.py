@@ -621,6 +621,32 @@ def test_a_job_in_namespaces_of_its_own_ends_too(space: Space, sshd: int, sshd_f
         assert restored.returncode == 0, restored.stderr
 
 
+def test_a_key_removed_from_the_former_keys_directory_counts(space: Space, tmp_path: Path) -> None:
+    """A stack from the layout before web.KEYS_DIR: sshd reads the member's keys from web.FORMER_KEYS_DIR too, and
+    the run that moves them there may also remove a key: the keys read there count as the keys sshd takes now."""
+    a = space.a
+    keys_dir, former = tmp_path / "keys", space.root / "former_keys"
+    keys_dir.mkdir()
+    former.mkdir(exist_ok=True)
+    (former / a.slug).write_text(web.render_authorized_keys(a))
+    job = subprocess.Popen(
+        ["setpriv", f"--reuid={a.uid}", f"--regid={a.uid}", "--clear-groups", "sleep", "600"], start_new_session=True
+    )
+    try:
+        kept = apply_space_and_keys(a, space, keys_dir)
+        assert (kept.returncode, kept.stderr) == (0, ""), kept.stderr
+        assert _running(job.pid), "the same keys: nothing ends"
+        (keys_dir / a.slug).unlink()  # as before that run: the keys only in the former directory
+        applied = apply_space_and_keys(with_access(a, [], ssh=False), space, keys_dir)
+        assert applied.returncode == 0, applied.stderr
+        assert _gone([job.pid]), f"{a.slug}: its key, read from the former directory, was removed and its job runs on"
+    finally:
+        stop(job)
+        (former / a.slug).unlink()
+        restored = apply_space_and_keys(a, space, keys_dir)
+        assert restored.returncode == 0, restored.stderr
+
+
 def test_a_removed_key_ends_an_open_sftp_session(space: Space, sshd: int, sshd_files: tuple[str, Path]) -> None:
     """An sftp session (chrooted, sftp only) ends when the member's key is removed from access.sftp_keys."""
     a, keys_dir = space.a, sshd_files[1]
