@@ -320,6 +320,21 @@ def test_member_directories_are_retained_and_never_deleted(pulumi_env: Recording
             assert f'"$home/{sub}"' in script, f"{space.urn} does not create {sub}/"
 
 
+def test_the_space_ends_sessions_after_writing_the_keys(pulumi_env: RecordingMonitor) -> None:
+    """The space's script ends the sessions of access it takes away once the new keys are written (ended before,
+    a removed key could log in again meanwhile), in the same shell as the space script that noted them."""
+    settings, registry = example()
+    regs = run(pulumi_env, lambda: build_web(settings, registry, ON))
+    for m in registry:
+        space = regs[f"{m.slug}-space"]
+        script = unwrap(space.inputs["stdin"])
+        end = web.render_member_sessions_end(m)
+        assert script.startswith(web.render_member_space_script(m, settings)), space.urn
+        assert script.endswith(end), f"{space.urn}: the sessions' end is not the script's end"
+        keys = script_files(script)[f"{web.KEYS_DIR}/{m.slug}"][1]
+        assert script.index(keys) < script.index(end), space.urn
+
+
 def test_changing_php_version_replaces_the_container_only(pulumi_env: RecordingMonitor) -> None:
     settings, registry = example()
     site = registry.get("amis-du-rhone").site

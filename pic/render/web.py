@@ -555,9 +555,9 @@ def render_member_space_script(
 
 
 def render_member_sessions_end(member: Member) -> str:
-    """The end of the member's space script: ends the member's processes in the host's PID namespace (its
-    ssh and sftp sessions, what it left running from them) when :func:`render_member_space_script` found
-    access taken away; never those of its site's container."""
+    """The end of the member's space script: ends the member's processes in the host's PID namespace or in a
+    user namespace of their own (its ssh and sftp sessions, what it left running from them) when
+    :func:`render_member_space_script` found access taken away; never those of its site's container."""
     return render("member-sessions-end.sh.j2", slug=member.slug, uid=member.uid)
 
 
