@@ -237,6 +237,17 @@ def place_files(
     ``prelude``: a script run first (as root, ``sh -eu``), e.g. what makes the files' directories.
     ``epilogue``: a script run last, in the same shell (it reads the prelude's variables), once every file is written.
     """
+    for part, text in (("prelude", prelude), ("epilogue", epilogue)):
+        try:
+            shlex.split(text)
+        except ValueError as err:
+            # script_files (pic plan, the policy pack) splits the whole script into shell words: a lone quote
+            # here, in a comment too, would swallow the files that follow or stop the split.
+            raise ValueError(
+                f"{name}: its {part} does not split into shell words ({err}): pic plan and the policy pack read "
+                "the files of this command by splitting its script so; write the comments without a lone quote "
+                "(an apostrophe)"
+            ) from err
     paths = [f.path for f in files] + list(removed)
     create = _as_root(host, "sh -eu -s -- " + " ".join(shlex.quote(p) for p in paths))
     script = pulumi.Output.all(*(f.content for f in files)).apply(

@@ -97,6 +97,21 @@ def test_remote_and_local_commands(pulumi_env: RecordingMonitor) -> pulumi.Outpu
     return pulumi.Output.all(a.urn, b.urn, c.urn).apply(check)
 
 
+@pytest.mark.parametrize("part", ["prelude", "epilogue"])
+def test_a_script_around_the_files_that_does_not_split_into_words_is_refused(part: str) -> None:
+    """pic plan and the policy pack read the files of place_files by splitting its whole script into shell words
+    (script_files): an apostrophe alone in a comment of the script before or after them is refused, named."""
+    from components.hostcmd import HostFile, place_files
+
+    host = HostAccess("web1", LOCAL_HOST)
+    lone = "# the member's keys\necho done\n"
+    prelude, epilogue = (lone, "") if part == "prelude" else ("", lone)
+    with pytest.raises(ValueError, match=rf"^web1-x: its {part} does not split into shell words \(No closing"):
+        place_files(
+            "web1-x", host, [HostFile("/etc/x", "x")], opts=pulumi.ResourceOptions(), prelude=prelude, epilogue=epilogue
+        )
+
+
 def test_root_login_needs_no_sudo() -> None:
     from components.hostcmd import _as_root
 
