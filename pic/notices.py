@@ -246,7 +246,7 @@ def last_told(notices: list[Notice]) -> Told:
     address (:func:`told_key`)."""
     out: Told = {}
     for n in notices:
-        key = (n.member, n.runtime, n.to, n.state)
+        key = told_key(n.member, n.runtime, n.to, n.state)
         if key not in out or n.date > out[key]:
             out[key] = n.date
     return out
@@ -262,8 +262,25 @@ def told_key(member: str, runtime: str, to: str, state: str) -> tuple[str, str, 
     """What a notice must match to count as told: the member, the runtime, the contact's address as its file gives
     it today, and the notice state (:func:`notice_state`). A member whose contact changed is told at the new
     address (the former one may have left with the person), and one whose runtime went on from ``warning`` to
-    ``eol`` or ``stopped`` is told again (its site is then refused), whatever ``pic:notify.period_days`` says."""
-    return (member, runtime, to, state)
+    ``eol`` or ``stopped`` is told again (its site is then refused), whatever ``pic:notify.period_days`` says.
+    The address is compared as a mailbox (:func:`same_address`), not as written."""
+    return (member, runtime, same_address(to), state)
+
+
+def same_address(address: str) -> str:
+    """``address`` in one spelling for each mailbox: its domain in lower-case punycode (``Café.FR`` and
+    ``xn--caf-dma.fr`` are one domain) and its local part case-folded (``Marie`` and ``marie``: servers
+    treat them as one mailbox, and a contact whose case was edited is no new person)."""
+    local, _, domain = address.rpartition("@")
+    domain = domain.rstrip(".").lower()
+    if not domain.isascii():
+        import idna
+
+        try:
+            domain = idna.encode(domain, uts46=True).decode("ascii")
+        except idna.IDNAError:
+            domain = domain.casefold()
+    return f"{local.casefold()}@{domain}"
 
 
 def _not_written(path: Path, exc: OSError, hint: str = "") -> PicError:

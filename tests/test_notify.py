@@ -242,6 +242,43 @@ def test_a_new_contact_address_and_a_runtime_gone_on_to_its_end_of_life_are_told
     assert told == {"velo-cite": "2026-12-01", "old-club": "2026-11-28", "pause-asso": "2026-11-28"}, told
 
 
+def test_the_same_address_written_otherwise_is_the_same_contact(
+    tmp_path: Path, smtp_sink: Sink, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An address compared as written: a contact.email whose case was changed (Elodie@Velo-Cite...), or an entry
+    whose domain is in punycode where the file has it in Unicode (or the other way), was a new contact, told
+    again within the period and "not told" in pic report."""
+    members, proj = registry(tmp_path), project(tmp_path, smtp_sink, period=60)
+    velo = members / "velo-cite.yaml"
+    velo.write_text(
+        velo.read_text(encoding="utf-8").replace("elodie@velo-cite.example.org", "elodie@vélo-cité.example.org"),
+        encoding="utf-8",
+    )
+    assert notify(proj, members, ON) == 0
+    assert len(smtp_sink.received) == 3
+    smtp_sink.clear()
+    record = proj / notices.DEFAULT_FILE
+    # The record's entries as an admin may write them by hand: the address as the mail's To showed it.
+    text = record.read_text(encoding="utf-8")
+    text = text.replace("elodie@vélo-cité.example.org", "elodie@xn--vlo-cit-byag.example.org")
+    record.write_text(text.replace("sam@old-club.example.org", "Sam@Old-Club.example.org"), encoding="utf-8")
+    pause = members / "pause-asso.yaml"
+    pause.write_text(
+        pause.read_text(encoding="utf-8").replace("paul@pause.example.org", "Paul@PAUSE.Example.org"),
+        encoding="utf-8",
+    )
+    capsys.readouterr()
+    assert notify(proj, members, ON + dt.timedelta(days=3)) == 0
+    assert smtp_sink.received == [], [r.rcpt_tos for r in smtp_sink.received]
+    err = capsys.readouterr().err
+    for slug, runtime in [("velo-cite", "8.2"), ("old-club", "7.4"), ("pause-asso", "8.2")]:
+        assert f"{slug}: already told about PHP {runtime} on 2026-11-28" in err, err
+    report = ["report", "--project", str(proj), "--members", str(members), "--format", "json", "--on", "2026-12-01"]
+    assert main(report) == 0
+    told = {c["slug"]: c["told_on"] for c in yaml.safe_load(capsys.readouterr().out)["members_to_contact"]}
+    assert told == {"velo-cite": "2026-11-28", "old-club": "2026-11-28", "pause-asso": "2026-11-28"}, told
+
+
 def test_dry_run_prints_and_sends_nothing(tmp_path: Path, smtp_sink: Sink, capsys: pytest.CaptureFixture[str]) -> None:
     members, proj = registry(tmp_path), project(tmp_path, smtp_sink)
     assert notify(proj, members, ON, "--dry-run") == 0
