@@ -102,7 +102,7 @@ class Finding:
         if self.status == "different":
             found = " | ".join(self.found)
             if e.kind == SITE_SPF:
-                return f"{text}: found {found!r}, which does not name {e.value}: add it before its all{where}"
+                return f"{text}: found {found!r}, which {_spf_refusal(self.found[0], e.value or '')}{where}"
             return f"{text}: found {found!r}, expected {_show(e)}{where}"
         return text
 
@@ -543,28 +543,41 @@ def _of_kind(kind: str, value: str) -> bool:
     return first.lower() == prefix.lower() if kind in ("SPF", SITE_SPF) else first.replace(" ", "") == prefix
 
 
-def _lets_send(spf: str, mechanism: str) -> bool:
-    """True when the SPF record ``spf`` passes the host ``mechanism`` names (``a:<name>``, ``ip4:<address>``,
-    ``ip6:<address>``): that mechanism itself (a prefix length allowed), or a network of the same family holding
-    the address, without a qualifier other than ``+`` (RFC 7208 §4.6.2). ``include:`` and ``redirect=`` are not
-    followed."""
+_QUALIFIERS = {"-": "fail", "~": "softfail", "?": "neutral"}  # RFC 7208 §4.6.2; "+" (or none) is pass
+
+
+def _spf_refusal(spf: str, mechanism: str) -> str | None:
+    """None when the SPF record ``spf`` passes the host ``mechanism`` names (``a:<name>``, ``ip4:<address>``,
+    ``ip6:<address>``), else why not. Read as a receiver does (RFC 7208 §4.6.2): term by term, the first that
+    matches the host gives the result, by its qualifier; a term matches when it is that mechanism (a prefix
+    length allowed), a network of the same family holding the address, or ``all``. What follows is never read.
+    ``include:``, ``redirect=`` and the terms that need a lookup (``mx``, ``a`` of another name) are not
+    followed: taken as not matching."""
     kind, _, target = mechanism.lower().partition(":")
     for term in spf.lower().split()[1:]:
-        if term[:1] in "-~?":
+        qualifier, body = (term[0], term[1:]) if term[0] in "+-~?" else ("+", term)
+        name, _, value = body.partition(":")
+        if body != "all" and not (name == kind and _names_host(kind, target, value)):
             continue
-        name, _, value = term.lstrip("+").partition(":")
-        if name != kind:
-            continue
-        if kind == "a":
-            if value.split("/", 1)[0].rstrip(".") == target:
-                return True
-            continue
-        try:
-            if ipaddress.ip_address(target) in ipaddress.ip_network(value, strict=False):
-                return True
-        except ValueError:
-            continue
-    return False
+        if qualifier == "+":
+            return None
+        if body == "all":
+            return f"ends at {term} ({_QUALIFIERS[qualifier]}) before naming {mechanism}: put it before its all"
+        return (
+            f"answers {_QUALIFIERS[qualifier]} for the web host at {term}, before any term lets it pass: "
+            f"write it {mechanism} (qualifier + or none)"
+        )
+    return f"does not name {mechanism}: add it"  # and holds no all, which would have matched
+
+
+def _names_host(kind: str, target: str, value: str) -> bool:
+    """True when the value of an ``a``, ``ip4`` or ``ip6`` term names the host ``target`` (its name, for ``a``)."""
+    if kind == "a":
+        return value.split("/", 1)[0].rstrip(".") == target
+    try:
+        return ipaddress.ip_address(target) in ipaddress.ip_network(value, strict=False)
+    except ValueError:
+        return False
 
 
 def judge(expected: Expected, found: Sequence[str]) -> Status:
@@ -577,7 +590,7 @@ def judge(expected: Expected, found: Sequence[str]) -> Status:
     if expected.kind in _ONE_ONLY and len(candidates) > 1:
         return "duplicated"
     if expected.kind == SITE_SPF:
-        return "present" if _lets_send(candidates[0], expected.value or "") else "different"
+        return "different" if _spf_refusal(candidates[0], expected.value or "") else "present"
     if expected.value is None:
         return "present" if any(_well_formed_dkim(v) for v in candidates) else "different"
     want = _normal(expected.kind, expected.value)

@@ -205,7 +205,7 @@ def test_dns_check_says_whether_each_domain_a_site_sends_from_lets_its_web_host_
         assert found["blog.asso-php.org site"].startswith("present site SPF"), found
         line = found["asso-php.org site"]
         assert line.startswith("different site SPF") and "found 'v=spf1 mx ip4:192.0.2.0/24 -all'" in line, line
-        assert "which does not name a:web1.example.org: add it before its all" in line, line
+        assert "which ends at -all (fail) before naming a:web1.example.org: put it before its all" in line, line
         assert "the mail of asso-php's site leaves from its web host web1" in line, line
 
         nsd.publish("org", [records.Record("blog.asso-php.org", "TXT", "v=spf1 -a:web1.example.org -all")])

@@ -241,3 +241,57 @@ def test_a_domain_of_the_expected_records_that_is_no_list_domain_of_the_stack_is
     assert "_dmarc.listes.chorale-saint-jean.fr" in asked, asked
     # the file's own, whatever its case: checked with the file's records, no warning
     assert "amis-du-rhone" not in err and "listes.amis-du-rhone.org" in out, (err, out)
+
+
+def _site_spf(mechanism: str) -> dns_check.Expected:
+    return dns_check.Expected("asso.org", "TXT", dns_check.SITE_SPF, mechanism, "its web host")
+
+
+@pytest.mark.parametrize(
+    ("record", "mechanism", "status"),
+    [
+        # a receiver stops at the first term that matches the host: what follows -all is never read
+        ("v=spf1 -all a:web1.example.org", "a:web1.example.org", "different"),
+        ("v=spf1 ~all ip4:192.0.2.10", "ip4:192.0.2.10", "different"),
+        # the host refused (or left neutral) by an earlier term is not let through by a later one
+        ("v=spf1 -a:web1.example.org a:web1.example.org -all", "a:web1.example.org", "different"),
+        ("v=spf1 ?ip4:192.0.2.0/24 ip4:192.0.2.10 -all", "ip4:192.0.2.10", "different"),
+        ("v=spf1 -ip6:2001:db8::/32 ip6:2001:db8::10 -all", "ip6:2001:db8::10", "different"),
+        # an earlier term refusing another host stops nothing, nor one of the other family
+        ("v=spf1 -ip4:198.51.100.7 -ip6:2001:db8::10 ip4:192.0.2.10 -all", "ip4:192.0.2.10", "present"),
+        ("v=spf1 -a:web2.example.org A:WEB1.Example.ORG. -all", "a:web1.example.org", "present"),
+        # +all lets every host send, the web host with them
+        ("v=spf1 +all", "ip4:192.0.2.10", "present"),
+        ("v=spf1 all", "a:web1.example.org", "present"),
+    ],
+)
+def test_a_site_spf_record_is_read_term_by_term_as_a_receiver_does(record: str, mechanism: str, status: str) -> None:
+    """RFC 7208 §4.6.2: the first mechanism that matches the sender gives the result. The terms were searched for
+    a passing one anywhere: a record ending its evaluation with -all before it, or refusing the host first,
+    was said to let the web host send."""
+    assert dns_check.judge(_site_spf(mechanism), [record]) == status
+
+
+def test_a_site_spf_record_that_stops_the_web_host_says_where() -> None:
+    e = _site_spf("a:web1.example.org")
+    said = {
+        record: dns_check.Finding("asso.org", e, dns_check.judge(e, [record]), (record,)).line()
+        for record in (
+            "v=spf1 -all a:web1.example.org",
+            "v=spf1 ~a:web1.example.org/24 -all",
+            "v=spf1 mx -all",
+            "v=spf1 mx redirect=_spf.example.org",
+        )
+    }
+    assert (
+        "which ends at -all (fail) before naming a:web1.example.org: put it before its all"
+        in said["v=spf1 -all a:web1.example.org"]
+    )
+    assert (
+        "answers softfail for the web host at ~a:web1.example.org/24, before any term lets it pass: write it "
+        in (said["v=spf1 ~a:web1.example.org/24 -all"])
+    )
+    assert "which ends at -all (fail) before naming a:web1.example.org: put it before" in said["v=spf1 mx -all"]
+    assert (
+        "which does not name a:web1.example.org: add it (its web host)" in said["v=spf1 mx redirect=_spf.example.org"]
+    )
