@@ -344,6 +344,11 @@ class HostSpec(_Strict):
                 raise SubfieldError(
                     (i,), "is a loopback, unspecified, multicast or link-local address: give a public address"
                 )
+            if str(address) == "255.255.255.255":
+                raise SubfieldError((i,), "is the broadcast address, no host's: give a public address")
+            why = _unusable(address)
+            if why is not None:
+                raise SubfieldError((i,), f"is {why}: no host is reached there, give a public address")
         return addresses
 
     @property
@@ -1150,6 +1155,7 @@ class Settings(_Strict):
             raise ValueError(f"needs exactly one host with role: db (found {roles.count('db')})")
         _one_connection(hosts)
         _check_host_addresses(hosts)
+        _check_public_addresses(hosts)
         _one_private_family(hosts)
         _host_names_of_their_own(hosts)
         return hosts
@@ -1498,6 +1504,35 @@ def _check_host_addresses(hosts: dict[str, HostSpec]) -> None:
             if seen.get(key, name) != name:  # a host may use one address for both
                 raise SubfieldError((name, what), f"is also the address of {seen[key]}: each host has its own")
             seen[key] = name
+
+
+def _check_public_addresses(hosts: dict[str, HostSpec]) -> None:
+    """A host's ``public_addresses`` (its names' A/AAAA in the zones NSD serves) are none of another host's own:
+    not its private address, nor, between web hosts (each front proxy answers 80 and 443 at its addresses),
+    its address or public addresses. One public address before a web host and the db host (a NAT forwarding
+    ssh on another port) is allowed."""
+    order = list(hosts)
+    for name, host in hosts.items():
+        for i, text in enumerate(host.public_addresses):
+            address = ipaddress.ip_address(text)
+            for other_name, other in hosts.items():
+                if other_name == name or other.connection == "local":
+                    continue
+                published = [ipaddress.ip_address(a) for a in other.public_addresses]
+                web = host.role == other.role == "web"
+                if ipaddress.ip_address(other.private_address) == address:
+                    what = "the private_address"
+                elif web and is_ip(other.address) and ipaddress.ip_address(other.address) == address:
+                    what = "also the address"
+                elif web and address in published and order.index(other_name) < order.index(name):
+                    what = f"also public_addresses[{published.index(address)}]"  # said once, at the second host
+                else:
+                    continue
+                raise SubfieldError(
+                    (name, "public_addresses", i),
+                    f"is {what} of {other_name}: {name}'s names and sites would lead to {other_name}; "
+                    f"give the addresses the Internet reaches {name} at",
+                )
 
 
 def _one_connection(hosts: dict[str, HostSpec]) -> None:

@@ -1894,3 +1894,41 @@ def test_a_host_renamed_under_the_settings_naming_it_says_the_name_meant(tmp_pat
     for field in ("pic:mail.host", "pic:phpmyadmin.host", "pic:default_web_host"):
         assert f' {field}: "web1" is not a web host' in text, text
     assert text.count('(known: web-1); did you mean "web-1"?') == 3, text
+
+
+@pytest.mark.parametrize(
+    ("addresses", "said"),
+    [
+        # no host is reached at these: published, every name of the host would lead nowhere
+        ("[0.1.2.3]", 'public_addresses[0]: "0.1.2.3" is in 0.0.0.0/8'),
+        ("[192.0.2.10, 240.0.0.1]", 'public_addresses[1]: "240.0.0.1" is in 240.0.0.0/4'),
+        ("[255.255.255.255]", 'public_addresses[0]: "255.255.255.255" is the broadcast address'),
+        ("['::192.0.2.1']", 'public_addresses[0]: "::192.0.2.1" is an IPv4-compatible IPv6 address'),
+        # another host's own address: its names would lead to that host
+        ("[10.0.0.10]", 'public_addresses[0]: "10.0.0.10" is the private_address of db'),
+        ("[192.0.2.9]", 'public_addresses[0]: "192.0.2.9" is also the address of web0'),
+        ("['2001:DB8:0::9']", 'public_addresses[0]: "2001:DB8:0::9" is also public_addresses[0] of web0'),
+    ],
+)
+def test_a_public_address_no_host_is_reached_at_or_another_hosts_is_refused(
+    tmp_path: Path, addresses: str, said: str
+) -> None:
+    """public_addresses took 0.0.0.0/8, 240.0.0.0/4 and IPv4-compatible addresses (refused as a host's address),
+    another host's private address, and another web host's address: the zones NSD serves published them as the
+    addresses of web1's names (its sites), which then led nowhere, or to another host."""
+    project = project_copy(tmp_path)
+    web0 = "    web0: {role: web, address: 192.0.2.9, public_addresses: ['2001:db8::9'], private_address: 10.0.0.9}\n"
+    _edit(project, HOSTS, HOSTS + web0)
+    _edit(project, "web1: {role: web, ", f"web1: {{role: web, public_addresses: {addresses}, ")
+    errors = _errors(project)
+    line = next(n for n, ln in enumerate((project / "Pulumi.prod.yaml").read_text().splitlines(), 1) if "web1:" in ln)
+    assert f"Pulumi.prod.yaml:{line} pic:hosts.web1.{said}" in errors, errors
+
+
+def test_a_host_behind_the_address_of_another_that_is_no_web_host_may_publish_it(tmp_path: Path) -> None:
+    """One public address before several hosts (a NAT forwarding 80 and 443 to the web host, ssh on another port
+    to the db host) is one web host's and the db host's: allowed."""
+    project = project_copy(tmp_path)
+    _edit(project, "web1: {role: web, ", "web1: {role: web, public_addresses: [192.0.2.10], ")
+    _edit(project, "db: {role: db, ", "db: {role: db, public_addresses: [192.0.2.10], ")
+    assert load_settings(project, "prod").hosts["db"].published_addresses == ["192.0.2.10"]
