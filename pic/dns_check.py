@@ -41,6 +41,7 @@ from pic.render import dns as records
 from pic.render.mail import list_domains
 from pic.settings import Settings, display_path
 from pic.unanswered import Unanswered, refused_lookup
+from pic.validators import is_public_suffix
 from pic.yamlsrc import format_loc
 
 Status = Literal["present", "missing", "different", "duplicated", "unanswered"]
@@ -152,11 +153,16 @@ def expected_of_platform(settings: Settings, registry: Registry) -> dict[str, li
         names = " ".join(sorted(f"{ns.lower().rstrip('.')}." for ns in records.nameservers(settings)))
         for zone in settings.dns.zones:
             parent = records.zone_of(zone, [z for z in settings.dns.zones if z != zone])
-            where = (
-                f"in the zone {parent}, which the platform serves: pulumi up writes it"
-                if parent
-                else f"at the parent zone {zone.split('.', 1)[-1]}, through the registrar of {zone}"
-            )
+            above = zone.split(".", 1)[1]
+            if parent:
+                where = f"in the zone {parent}, which the platform serves: pulumi up writes it"
+            elif "." not in above or is_public_suffix(above):
+                where = f"at the parent zone {above}, through the registrar of {zone}"
+            else:  # a name below someone's domain is registered nowhere
+                where = (
+                    f"in the zone {above}, by whoever runs it (a name under {above} is not registered: its owner "
+                    "publishes the delegation)"
+                )
             out.setdefault(zone, []).append(Expected(zone, "NS", DELEGATION, names, where))
     for m in registry:
         host = settings.hosts.get(m.host)

@@ -295,3 +295,28 @@ def test_a_site_spf_record_that_stops_the_web_host_says_where() -> None:
     assert (
         "which does not name a:web1.example.org: add it (its web host)" in said["v=spf1 mx redirect=_spf.example.org"]
     )
+
+
+def test_the_delegation_of_a_zone_under_a_name_that_is_no_public_suffix_is_not_the_registrars(
+    tmp_path: Path,
+) -> None:
+    """A served zone below a name someone runs (asso.example.net under example.net) is delegated in that name's
+    zone, by whoever runs it: it was said to go through the registrar of asso.example.net, which has none."""
+    from tests.helpers import project_copy
+
+    project = project_copy(tmp_path)
+    stack = project / "Pulumi.prod.yaml"
+    dns = (
+        "  pic:dns: {backend: zonefile, zones: [example.org, asso.example.net, club.co.uk], "
+        "nameservers: [ns1.example.org], listen: [192.0.2.53]}\n"
+    )
+    stack.write_text(stack.read_text().replace("  pic:mail:", dns + "  pic:mail:", 1))
+    settings = load_settings(project, "prod")
+    expected = dns_check.expected_of_platform(settings, load_registry(MEMBERS, settings))
+    where = {zone: expected[zone][0].where for zone in settings.dns.zones}
+    assert where["example.org"] == "at the parent zone org, through the registrar of example.org", where
+    assert where["club.co.uk"] == "at the parent zone co.uk, through the registrar of club.co.uk", where
+    assert where["asso.example.net"] == (
+        "in the zone example.net, by whoever runs it (a name under example.net is not registered: its owner "
+        "publishes the delegation)"
+    ), where
