@@ -557,7 +557,7 @@ def _spf_refusal(spf: str, mechanism: str) -> str | None:
     ``ip6:<address>``), else why not. Read as a receiver does (RFC 7208 §4.6.2): term by term, the first that
     matches the host gives the result, by its qualifier; a term matches when it is that mechanism (a prefix
     length allowed), a network of the same family holding the address, or ``all``. What follows is never read.
-    ``include:``, ``redirect=`` and the terms that need a lookup (``mx``, ``a`` of another name) are not
+    ``include:``, ``redirect=`` and the terms that need a lookup (``mx``, ``a`` of another name or of none) are not
     followed: taken as not matching."""
     kind, _, target = mechanism.lower().partition(":")
     for term in spf.lower().split()[1:]:
