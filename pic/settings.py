@@ -152,10 +152,11 @@ def _socks_url(value: str) -> str:
 
 
 def _url_authority(value: str) -> str:
-    """An http(s) URL's ``host[:port]`` (the text between ``://`` and the next ``/``)."""
-    _scheme, _, rest = value.partition("://")
-    split_host_port(rest.split("/", 1)[0], port_required=False)
-    return value
+    """An http(s) URL's ``host[:port]`` (the text between ``://`` and the next ``/``), its address in canonical
+    form: ``http://[2001:DB8:0::1]/php/`` is ``http://[2001:db8::1]/php/``, one apt source however it is written."""
+    scheme, _, rest = value.partition("://")
+    authority, slash, path = rest.partition("/")
+    return f"{scheme}://{join_host_port(*split_host_port(authority, port_required=False))}{slash}{path}"
 
 
 def _no_credentials(value: str) -> str:
@@ -180,10 +181,10 @@ def _http_url(end: str, words: str) -> tuple[object, ...]:
 
 def _image_registry(value: str) -> str:
     """The registry ``host[:port]`` that leads an image reference, when it has one (Docker's rule:
-    a first path component with a dot or a colon, or ``localhost``)."""
-    first, slash, _ = value.partition("/")
+    a first path component with a dot or a colon, or ``localhost``), its address in canonical form."""
+    first, slash, rest = value.partition("/")
     if slash and ("." in first or ":" in first or first == "localhost"):
-        split_host_port(first, port_required=False)
+        return f"{join_host_port(*split_host_port(first, port_required=False))}/{rest}"
     return value
 
 
@@ -772,7 +773,7 @@ class OffsiteSpec(_Strict):
         repository = info.data.get("repository")  # absent: refused already
         target = sftp_target(repository) if repository is not None else None
         if target is None:
-            return value
+            return _known_hosts_lowercase(value)
         if line is None:
             raise ValueError(
                 f"an sftp repository needs known_hosts: the server's host key line, for {target.known_hosts_name}"
@@ -791,7 +792,20 @@ class OffsiteSpec(_Strict):
                 f"{'' if len(names) > 1 else ' (its host, and its port when not 22)'}: the backup would refuse the "
                 f"server every night; write {(marker + ' ') if marker else ''}{names[0]} {rest}"
             )
-        return value
+        return _known_hosts_lowercase(value)
+
+
+def _known_hosts_lowercase(line: str | None) -> str | None:
+    """A known_hosts line with its names in lowercase (not a hashed one), after its marker if any
+    (``@cert-authority``): ssh compares them without case, so ``[2001:DB8::1]:2222`` and ``[2001:db8::1]:2222``
+    are one host, and the file on the hosts one text."""
+    if line is None:
+        return line
+    marker, _, rest = line.partition(" ") if line.startswith("@") else ("", "", line)
+    patterns, _, key = rest.lstrip(" ").partition(" ")
+    if patterns.startswith("|"):
+        return line
+    return f"{marker} {patterns.lower()} {key}" if marker else f"{patterns.lower()} {key}"
 
 
 class BackupSpec(_Strict):

@@ -744,17 +744,20 @@ def test_the_stack_files_of_the_project_read_as_before(tmp_path: Path) -> None:
 
 def test_an_address_written_another_way_is_no_change(real_repo: Path) -> None:
     """Every address setting (a host's public and private address, NSD's listen addresses, the resolver, a
-    host:port) is read in its canonical form: the same addresses written with capitals and zeros spelt out change
-    no resource and no record (were: every command of the host updated, and its records told as changed)."""
+    host:port, an apt source's URL) is read in its canonical form: the same addresses written with capitals and
+    zeros spelt out change no resource and no record (were: every command of the host updated, and its records
+    told as changed; for an apt source's URL, its runtime's image built anew and the image replaced)."""
     stack = real_repo / "Pulumi.prod.yaml"
     spelt = {
         "short": (
             "address: '2001:db8::11', private_address: 10.0.0.11",
             "listen: ['2001:db8::53', 192.0.2.53], resolver: '2001:db8::1'",
+            "http://[2001:db8::80]/php/",
         ),
         "long": (
             "address: '2001:DB8:0:0::11', private_address: 10.0.0.11",
             "listen: ['2001:0DB8::0:53', 192.0.2.53], resolver: '2001:db8:0:0:0:0:0:1'",
+            "http://[2001:DB8:0::80]/php/",
         ),
     }
     text = stack.read_text(encoding="utf-8")
@@ -765,9 +768,10 @@ def test_an_address_written_another_way_is_no_change(real_repo: Path) -> None:
         1,
     )
     text = text.replace("dkim_selector: pic,", "dkim_selector: pic, mx: mx.example.org,", 1)
+    text = text.replace('apt_source: {url: "https://packages.sury.org/php/"', 'apt_source: {url: "APT"', 1)
     for name in ("short", "long"):
-        host, dns = spelt[name]
-        stack.write_text(text.replace("HOST", host).replace("DNS", dns), encoding="utf-8")
+        host, dns, apt = spelt[name]
+        stack.write_text(text.replace("HOST", host).replace("DNS", dns).replace("APT", apt), encoding="utf-8")
         if name == "short":
             git(real_repo, "commit", "-qam", "web1 on IPv6")
     settings = load_settings(real_repo, "prod")

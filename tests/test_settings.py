@@ -1932,3 +1932,83 @@ def test_a_host_behind_the_address_of_another_that_is_no_web_host_may_publish_it
     _edit(project, "web1: {role: web, ", "web1: {role: web, public_addresses: [192.0.2.10], ")
     _edit(project, "db: {role: db, ", "db: {role: db, public_addresses: [192.0.2.10], ")
     assert load_settings(project, "prod").hosts["db"].published_addresses == ["192.0.2.10"]
+
+
+# Each setting that holds an address, written the short way and the long way (capitals, zeros spelt out): the edits
+# of the stack file, then the two spellings of each {placeholder} in them.
+Spellings = tuple[tuple[tuple[str, str], ...], dict[str, tuple[str, str]]]
+ADDRESS_SPELLINGS: dict[str, Spellings] = {
+    "a host's address and private address": (
+        (
+            ("address: web1.example.org, private_address: 10.0.0.11", "address: '{a}', private_address: '{p}'"),
+            ("address: db.example.org, private_address: 10.0.0.10", "address: db.example.org, private_address: '{q}'"),
+            ("dkim_selector: pic,", "dkim_selector: pic, mx: mx.example.org,"),  # the mail host's address is an IP
+            ("  pic:phpmyadmin:\n    host: web1\n    domain: pma.example.org\n    debian: bookworm\n", ""),  # IPv4 only
+        ),
+        {"a": ("2001:db8::11", "2001:DB8:0:0::11"), "p": ("fd00::11", "FD00:0::11"), "q": ("fd00::10", "fd00::0:10")},
+    ),
+    "pic:dns.listen and pic:dns.resolver": (
+        (
+            (
+                "pic:members_root:",
+                "pic:dns: {backend: zonefile, zones: [example.org], listen: ['{l}'], resolver: '{r}'}\n"
+                "  pic:members_root:",
+            ),
+        ),
+        {"l": ("2001:db8::53", "2001:0DB8::0:53"), "r": ("::1", "0:0:0:0:0:0:0:1")},
+    ),
+    "pic:smtp.host and pic:smtp.host_relay": (
+        (
+            (
+                "pic:members_root:",
+                "pic:smtp: {host: '{h}', sender: pic@example.org, host_relay: '[{r}]:25'}\n  pic:members_root:",
+            ),
+        ),
+        {"h": ("2001:db8::25", "2001:DB8::0:25"), "r": ("2001:db8::26", "2001:db8:0:0:0:0:0:26")},
+    ),
+    "pic:db.proxy": (
+        (("pic:members_root:", "pic:db: {proxy: 'socks5://[{s}]:1080'}\n  pic:members_root:"),),
+        {"s": ("::1", "0::1")},
+    ),
+    "the off-site repository and its known_hosts line": (
+        (
+            (
+                'pic:backup: {time: "03:15", keep_days: 7}',
+                'pic:backup: {time: "03:15", keep_days: 7, offsite: {repository: "sftp://b@[{o}]:2222//r", '
+                "known_hosts: '[{k}]:2222 " + KEY + "'}}",
+            ),
+        ),
+        {"o": ("2001:db8::5", "2001:DB8::0:5"), "k": ("2001:db8::5", "2001:DB8::5")},
+    ),
+    "an apt source's URL and key URL": (
+        (
+            (
+                '"https://packages.sury.org/php/", key_url: "https://packages.sury.org/php/apt.gpg"',
+                '"http://[{u}]/php/", key_url: "https://[{k}]:8443/php/apt.gpg"',
+            ),
+        ),
+        {"u": ("2001:db8::80", "2001:DB8:0::80"), "k": ("2001:db8::80", "2001:Db8::0:80")},
+    ),
+    "an image's registry": (
+        (("pic:members_root:", "pic:db: {dev_image: '[{i}]:5000/mariadb:11.4'}\n  pic:members_root:"),),
+        {"i": ("2001:db8::50", "2001:DB8::050")},
+    ),
+}
+
+
+@pytest.mark.parametrize("setting", list(ADDRESS_SPELLINGS))
+def test_an_address_written_another_way_reads_as_the_same_setting(tmp_path: Path, setting: str) -> None:
+    """Every setting that holds an address (alone, as host:port, in a URL, an image reference or a known_hosts
+    line) reads it in its canonical form: the two spellings are one setting, so nothing that reaches a host changes
+    (were, for an apt source's URL: the runtime's image built anew, its site containers replaced)."""
+    edits, values = ADDRESS_SPELLINGS[setting]
+    read: list[dict[str, Any]] = []
+    for form in (0, 1):
+        (tmp_path / str(form)).mkdir()
+        project = project_copy(tmp_path / str(form))
+        for old, written in edits:
+            for key, spellings in values.items():
+                written = written.replace(f"{{{key}}}", spellings[form])  # noqa: PLW2901
+            _edit(project, old, written)
+        read.append(load_settings(project, "prod").model_dump())
+    assert read[0] == read[1], [(k, read[0][k], read[1][k]) for k in read[0] if read[0][k] != read[1][k]]
