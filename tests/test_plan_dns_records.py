@@ -19,7 +19,7 @@ from pic.plan.model import Attribution
 from pic.plan.output import as_json, as_markdown, as_text, review
 from pic.plan.records import DnsRecordsChange, RecordChange
 from pic.registry import load_registry
-from pic.render.dns import Record
+from pic.render.dns import Record, nameservers
 from pic.settings import Settings, load_settings
 from tests.conftest import MEMBERS, ROOT
 from tests.test_plan import git, rendering
@@ -861,7 +861,7 @@ def test_phpmyadmin_on_another_host_names_its_domains_record(tmp_path: Path) -> 
             Record("pma.example.org", "CNAME", "web2.example.org."),
         )
     ]
-    assert "phpMyAdmin's web interface are on web2 at web2.example.org" in change.note(), change.note()
+    assert "phpMyAdmin's web interface is on web2 at web2.example.org" in change.note(), change.note()
     assert change.advice.endswith("or keep `pic:phpmyadmin.host: web1`"), change.advice
     _told(attr_old, attr_new, change)
 
@@ -928,3 +928,94 @@ def test_a_list_domain_new_or_back_from_archived_names_every_record_to_publish(t
     _told(attr_old, attr_new, change)
     # the same member archived: nothing to publish
     assert not [c for c in review([], attr_old, attr_new).dns_records if c.kind == "list_domains"]
+
+
+DEFAULT_WEB2 = ("pic:default_web_host: web1", "pic:default_web_host: web2")
+MAIL_UNSET = ("pic:mail: {host: web1,", "pic:mail: {")
+PMA_UNSET = ("  pic:phpmyadmin:\n    host: web1\n", "  pic:phpmyadmin:\n")
+
+
+def test_a_host_that_follows_its_fallback_is_told_by_what_moved_it_and_how_to_keep_it(tmp_path: Path) -> None:
+    """pic:mail.host and pic:phpmyadmin.host unset, pic:default_web_host changed: Sympa and phpMyAdmin follow it, and
+    every section says the setting is unset and to write it to keep the former host (were: "pic:mail.host web1 ->
+    web2" though the file has none, with "or leave `pic:mail.host` unset", which is what moves Sympa)."""
+    before = _stack(tmp_path, "before", WEB2, MX_SET, MAIL_UNSET, PMA_UNSET)
+    attr_old, attr_new = _changes(before, _stack(tmp_path, "after", WEB2, MX_SET, MAIL_UNSET, PMA_UNSET, DEFAULT_WEB2))
+    found = review([], attr_new, attr_old)
+    mail, pma = sorted((c for c in found.dns_records if c.kind == "addresses"), key=lambda c: c.setting)
+    assert mail.parts == (("pic:mail.host (not set: the default web host, pic:default_web_host)", "web1", "web2"),)
+    assert mail.keep == "write `pic:mail.host: web1`", mail.keep
+    assert pma.parts == (("pic:phpmyadmin.host (not set: the default web host, pic:default_web_host)", "web1", "web2"),)
+    assert pma.keep == "write `pic:phpmyadmin.host: web1`", pma.keep
+    for change in (mail, pma):
+        _told(attr_old, attr_new, change)
+        assert "leave `" not in change.advice, change.advice
+    [moved] = [hm for hm in found.host_moves if hm.what.startswith("pic:mail.host")]
+    assert moved.note().startswith("pic:mail.host (not set: the default web host, pic:default_web_host) web1 -> web2")
+    assert moved.advice.endswith("or write `pic:mail.host: web1`"), moved.advice
+    # without pic:mail.mx, the exchanger is the mail host's address: its section says the same
+    attr_old, attr_new = _changes(
+        _stack(tmp_path, "b-nomx", WEB2, MAIL_UNSET), _stack(tmp_path, "a-nomx", WEB2, MAIL_UNSET, DEFAULT_WEB2)
+    )
+    exchanger = _only(attr_old, attr_new, "exchanger")
+    assert exchanger.setting.startswith("pic:mail.host (not set:") and exchanger.keep == "write `pic:mail.host: web1`"
+    # pic:mail.host written in the change itself, the default kept: leaving it unset keeps Sympa where it is
+    written = ("host: web1,", "host: web2,")
+    attr_old, attr_new = _changes(before, _stack(tmp_path, "written", WEB2, MX_SET, PMA_UNSET, written))
+    change = _only(attr_old, attr_new, "addresses")
+    assert (change.parts, change.keep) == ((("pic:mail.host", "web1", "web2"),), "leave `pic:mail.host` unset")
+
+
+def test_nsd_that_follows_the_mail_host_is_told_by_what_moved_it_and_how_to_keep_it(tmp_path: Path) -> None:
+    """pic:dns.server unset, pic:mail.host changed: NSD moves with Sympa; its section says pic:dns.server is unset
+    and to write it to keep NSD where it is (was: "or leave `pic:dns.server` unset", which is what moves it)."""
+    mail = ("pic:mail: {host: web1,", "pic:mail: {host: web2,")
+    before = _stack(tmp_path, "before", WEB2, MX_SET, NS)
+    attr_old, attr_new = _changes(before, _stack(tmp_path, "after", WEB2, MX_SET, NS, mail))
+    change = _only(attr_old, attr_new, "dns_server")
+    assert change.parts == (("pic:dns.server (not set: the mail host, pic:mail.host)", "web1", "web2"),)
+    assert change.keep == "write `pic:dns.server: web1`", change.keep
+    _told(attr_old, attr_new, change)
+
+
+def test_nsd_moved_with_name_servers_that_follow_it_keeps_no_record_the_delegation_changes(tmp_path: Path) -> None:
+    """pic:dns.nameservers unset (the name server is the DNS server's address), pic:dns.server changed: the NS
+    records change with the server, told by the delegation's section; the server's section no longer says to keep
+    records REV never had (was: "keep `example.org NS web2.example.org.`" beside the delegation's "publish" of it)."""
+    server = ("listen: [192.0.2.53]}", "listen: [192.0.2.53], server: web2}")
+    attr_old, attr_new = _changes(
+        _stack(tmp_path, "before", WEB2, MX_SET, ZONE), _stack(tmp_path, "after", WEB2, MX_SET, ZONE, server)
+    )
+    delegation = _only(attr_old, attr_new, "delegation")
+    assert Record("example.org", "NS", "web2.example.org.") in [rc.after for rc in delegation.records]
+    change = _only(attr_old, attr_new, "dns_server")
+    assert attr_old.settings is not None
+    published_before = set(nameservers(attr_old.settings))
+    for rc in change.records:
+        assert rc.before == rc.after, rc
+        assert rc.before is not None and (rc.before.type != "NS" or rc.before.value.rstrip(".") in published_before), rc
+    assert "the name servers change with it" in change.note(), change.note()
+    assert "the records listed keep their values" not in change.advice, change.advice
+    _told(attr_old, attr_new, change)
+
+
+def test_a_name_of_the_platform_inside_its_own_zone_is_not_said_to_be_written_by_pulumi_up(tmp_path: Path) -> None:
+    """The MX name and Sympa's web address inside a zone the platform serves (example.org): `pulumi up` writes the
+    list domains' mail records, NS and glue there, never an address record of the platform's names, so the plan
+    must not say it writes them (was: "by `pulumi up`, in the platform's zone example.org: writes `mx.example.org
+    CNAME web2.example.org.`"); it says those names lead to no host there."""
+    mail = ("pic:mail: {host: web1,", "pic:mail: {host: web2,")
+    pma = ("  pic:phpmyadmin:\n    host: web1", "  pic:phpmyadmin:\n    host: web2")
+    before = _stack(tmp_path, "before", WEB2, MX_SET, NS)
+    attr_old, attr_new = _changes(before, _stack(tmp_path, "after", WEB2, MX_SET, NS, mail, pma))
+    changes = [c for c in review([], attr_new, attr_old).dns_records if c.kind == "addresses"]
+    assert changes, "the mail host and phpMyAdmin moved: their names are told"
+    for change in changes:
+        assert all(not rc.zone and not rc.zone_before for rc in change.records), change.records
+        assert "by `pulumi up`" not in change.note(), change.note()
+        _told(attr_old, attr_new, change)
+    note = " ".join(c.note() for c in changes)
+    assert "mx.example.org, listes.example.org are in the platform's zone example.org" in note, note
+    assert "pma.example.org is in the platform's zone example.org" in note, note
+    assert note.count("to no host, before this plan as after it") == 2, note
+    assert [rc.domain for c in changes for rc in c.records] == [], "no record of theirs is published anywhere"

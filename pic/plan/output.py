@@ -14,7 +14,7 @@ from pic.names import dkim_name
 from pic.plan.diff import Change, describe, show_value
 from pic.plan.hsts import HttpsLoss, https_losses
 from pic.plan.model import NO_HOST, PLATFORM, Attribution, Rendering, Resource
-from pic.plan.records import DnsRecordsChange, dns_records_changes, same_address
+from pic.plan.records import DnsRecordsChange, HostSetting, dns_records_changes, same_address
 from pic.registry import Member, name_key
 from pic.render import offsite as roff
 from pic.render.dns import host_zone
@@ -483,6 +483,7 @@ class HostMove:
     held: str  # what the machine holds, in words
     renamed: bool = False  # the same machine (same addresses) under another name in pic:hosts
     private_kept: str = ""  # an address change: the private address, when it stays the same
+    keep: str = ""  # Sympa moved: how to keep it on the former host (pic.plan.records.HostSetting.keep)
 
     def note(self) -> str:
         if self.renamed:
@@ -520,11 +521,11 @@ class HostMove:
                 f"users and grants on {self.new} (those on {self.old} are retained, not dropped); restore each dump "
                 f"there, then start the sites; or keep the role db on {self.old}"
             )
-        if self.what == "pic:mail.host":
+        if self.what.startswith("pic:mail.host"):
             return (
                 f"move Sympa's data first: its lists' directories, archives and spool (/var/lib/sympa, "
-                f"/var/spool/sympa) and its database from {self.old} to {self.new}, then run `pulumi up`; or keep "
-                f"`pic:mail.host: {self.old}`"
+                f"/var/spool/sympa) and its database from {self.old} to {self.new}, then run `pulumi up`; or "
+                f"{self.keep or f'keep `pic:mail.host: {self.old}`'}"
             )
         if self.private_kept:
             return (
@@ -1511,7 +1512,8 @@ def _host_moves(attr_old: Attribution, attr_new: Attribution) -> list[HostMove]:
         old.hosts[old.mail_host].address, new.hosts[new.mail_host].address
     ):
         lists = "Sympa's lists, subscribers, archives and spool"
-        out.append(HostMove("pic:mail.host", old.mail_host, new.mail_host, lists))
+        mail = HostSetting.mail(old, new)
+        out.append(HostMove(mail.shown, old.mail_host, new.mail_host, lists, keep=mail.keep))
     # The db host under another name at another address (the role db given to another host): the databases are
     # made anew, empty, there (their replacement refused while protected), and stay on the machine left.
     if old.db_host != new.db_host and not same_address(old.hosts[old.db_host].address, new.hosts[new.db_host].address):

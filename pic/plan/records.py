@@ -170,6 +170,7 @@ class DnsRecordsChange:
     effects: tuple[str, ...] = ()  # what happens until the records are published, and meanwhile
     steps: tuple[str, ...] = ()  # what to do, in order
     details: dict[str, str | list[str] | None] = field(default_factory=dict)  # for json: the values behind the words
+    none_listed: str = "no record of a list domain served before and after it"  # the words when no record is told
 
     @property
     def setting(self) -> str:
@@ -197,7 +198,7 @@ class DnsRecordsChange:
             if self.archived
             else []
         )
-        listed = "; ".join(publishing(self.records)) or "no record of a list domain served before and after it"
+        listed = "; ".join(publishing(self.records)) or self.none_listed
         head = " and ".join(f"{setting} {old} -> {new}" for setting, old, new in self.parts)
         effects = "; ".join([*self.effects, *archived])
         return f"{head}: {self.what}: {listed}. {effects[:1].upper()}{effects[1:]}"
@@ -299,6 +300,76 @@ def _kept(setting: str, value: str | None) -> str:
     return f"keep `{setting}: {value}`" if value is not None else f"leave `{setting}` unset"
 
 
+@dataclass(frozen=True)
+class HostSetting:
+    """A setting that names a host and falls back to another when unset (``pic:mail.host`` to the default web host,
+    ``pic:dns.server`` to the mail host): the host it gives changes with the fallback too, while the setting itself
+    stays unset, and is told so, with how to keep the former host."""
+
+    setting: str
+    written_old: str | None  # the setting as written at REV and in the working tree (None: unset)
+    written_new: str | None
+    host_old: str  # the host it gives at both ends
+    host_new: str
+    fallback: str  # what gives the host when the setting is unset, in words ("the default web host")
+    fallback_new: str  # the host the fallback gives in the working tree
+
+    @classmethod
+    def mail(cls, old: Settings, new: Settings) -> HostSetting:
+        return cls(
+            "pic:mail.host",
+            old.mail.host,
+            new.mail.host,
+            old.mail_host,
+            new.mail_host,
+            "the default web host, pic:default_web_host",
+            new.default_host,
+        )
+
+    @classmethod
+    def dns(cls, old: Settings, new: Settings) -> HostSetting:
+        return cls(
+            "pic:dns.server",
+            old.dns.server,
+            new.dns.server,
+            old.dns_server,
+            new.dns_server,
+            "the mail host, pic:mail.host",
+            new.mail_host,
+        )
+
+    @classmethod
+    def phpmyadmin(cls, old: Settings, new: Settings) -> HostSetting | None:
+        host_old, host_new = phpmyadmin_host(old), phpmyadmin_host(new)
+        if old.phpmyadmin is None or new.phpmyadmin is None or host_old is None or host_new is None:
+            return None
+        return cls(
+            "pic:phpmyadmin.host",
+            old.phpmyadmin.host,
+            new.phpmyadmin.host,
+            host_old,
+            host_new,
+            "the default web host, pic:default_web_host",
+            new.default_host,
+        )
+
+    @property
+    def shown(self) -> str:
+        """The setting as told: unset at both ends, with what gave the host (the setting itself did not change)."""
+        if self.written_old is None and self.written_new is None:
+            return f"{self.setting} (not set: {self.fallback})"
+        return self.setting
+
+    @property
+    def keep(self) -> str:
+        """How to keep the former host: the setting kept, left unset, or written where it was unset."""
+        if self.written_old is not None:
+            return f"keep `{self.setting}: {self.host_old}`"
+        if self.fallback_new == self.host_old:
+            return f"leave `{self.setting}` unset"
+        return f"write `{self.setting}: {self.host_old}`"
+
+
 def _who(records: Iterable[RecordChange]) -> str:
     """Who publishes the new records, in words (the admins, the members, pulumi up), for the advice."""
     published = [rc for rc in records if rc.after is not None]
@@ -328,13 +399,14 @@ def _exchanger(ends: _Ends) -> DnsRecordsChange | None:
         setting, was, now = "pic:mail.mx", old.mail.mx, new.mail.mx
         old_shown = was if was is not None else f"(not set: the mail host's address, {x_old})"
         new_shown = now if now is not None else f"(not set: the mail host's address, {x_new})"
+        keep = _kept(setting, was)
     elif old.mail_host != new.mail_host:
-        setting, was, now = "pic:mail.host", old.mail_host, new.mail_host
-        old_shown, new_shown = str(was), str(now)
+        mail = HostSetting.mail(old, new)
+        setting, old_shown, new_shown, keep = mail.shown, old.mail_host, new.mail_host, mail.keep
     else:
         setting = f"pic:hosts.{new.mail_host}.address"
-        was, now = x_old, x_new
         old_shown, new_shown = x_old, x_new
+        keep = _kept(setting, x_old)
     records = []
     for before, after in ends.domains:
         for kind, b, a in (
@@ -373,7 +445,7 @@ def _exchanger(ends: _Ends) -> DnsRecordsChange | None:
         f"the mail exchanger of the list domains (pic:mail.mx, else the mail host's address) changes from {x_old} to "
         f"{x_new}, and with it the MX and SPF records of every list domain",
         tuple(records),
-        keep=_kept(setting, was),
+        keep=keep,
         archived=_archived(ends.new_members),
         effects=effects,
         steps=tuple(steps),
@@ -916,17 +988,17 @@ def _same_name(a: str | None, b: str | None) -> bool:
 
 
 def _addresses(ends: _Ends) -> list[DnsRecordsChange]:
-    """A host that answers at a name of the platform changed, or its address: the mail host (pic:mail.host, its
-    address) for the MX name pic:mail.mx and Sympa's web address (its domain, at the mail host's front proxy), the
-    host of phpMyAdmin (pic:phpmyadmin.host, its address) for phpMyAdmin's domain. The names' address records are
-    the admins' (or the member's whose domain holds them): ``pulumi up`` writes none, in no zone."""
+    """A host that answers at a name of the platform changed, or its address: the mail host (pic:mail.host, else
+    the default web host; its address) for the MX name pic:mail.mx and Sympa's web address (its domain, at the mail
+    host's front proxy), the host of phpMyAdmin (pic:phpmyadmin.host, else the default web host; its address) for
+    phpMyAdmin's domain. The names' address records are the admins' (or the member's whose domain holds them):
+    ``pulumi up`` writes none, in no zone; a name inside a zone of the platform has none at all there (NSD serves
+    the zone as ``pulumi up`` writes it, whole), and is told so."""
     old, new = ends.old, ends.new
-    roles: list[tuple[str, str, str | None, str | None, list[tuple[str, str | None, str | None]]]] = [
+    roles: list[tuple[str, HostSetting, list[tuple[str, str | None, str | None]]]] = [
         (
             "mail",
-            "pic:mail.host",
-            old.mail_host,
-            new.mail_host,
+            HostSetting.mail(old, new),
             [
                 (f"the MX name (pic:mail.mx) {new.mail.mx}", old.mail.mx, new.mail.mx),
                 (
@@ -935,100 +1007,137 @@ def _addresses(ends: _Ends) -> list[DnsRecordsChange]:
                     str(new.mail.sympa_domain),
                 ),
             ],
-        ),
-        (
-            "phpmyadmin",
-            "pic:phpmyadmin.host",
-            phpmyadmin_host(old),
-            phpmyadmin_host(new),
-            [
-                (
-                    f"phpMyAdmin's domain {new.phpmyadmin.domain if new.phpmyadmin else ''}",
-                    str(old.phpmyadmin.domain) if old.phpmyadmin else None,
-                    str(new.phpmyadmin.domain) if new.phpmyadmin else None,
-                )
-            ],
-        ),
+        )
     ]
+    pma = HostSetting.phpmyadmin(old, new)
+    if pma is not None and old.phpmyadmin is not None and new.phpmyadmin is not None:
+        domain_old, domain_new = str(old.phpmyadmin.domain), str(new.phpmyadmin.domain)
+        roles.append(("phpmyadmin", pma, [(f"phpMyAdmin's domain {domain_new}", domain_old, domain_new)]))
     # one section per setting changed: the mail host and phpMyAdmin's on one host readdressed are told together
-    groups: dict[tuple[str, str, str], list[tuple[str, str, str, str, str, str, list[RecordChange], list[str]]]] = {}
-    for role, setting, host_old, host_new, names in roles:
-        if host_old is None or host_new is None:
-            continue
-        a_old, a_new = str(old.hosts[host_old].address), str(new.hosts[host_new].address)
+    groups: dict[tuple[str, str, str], list[_Led]] = {}
+    for role, host, names in roles:
+        a_old, a_new = str(old.hosts[host.host_old].address), str(new.hosts[host.host_new].address)
         if same_address(a_old, a_new):
             continue
-        records: list[RecordChange] = []
-        told: list[str] = []
+        led = _Led(role, host.keep, host.host_old, host.host_new, a_old, a_new)
         for what, name_old, name_new in names:
             if not _same_name(name_old, name_new) or name_new is None:
                 continue  # a name changed is its own setting's matter (Sympa's domain), or none (no pic:mail.mx)
-            before, after = _leading(name_new, a_old), _leading(name_new, a_new)
-            records.append(ends.change(name_new, "address", before, after))
-            told.append(what)
-        if not records:
-            continue
-        if host_old != host_new:
-            part = (setting, host_old, host_new)
-            keep = (
-                f"keep `{setting}: {host_old}`" if role == "phpmyadmin" or old.mail.host else f"leave `{setting}` unset"
+            led.told.append(what)
+            zone = _zone(new, name_new)
+            if zone:  # NSD answers for it from the zone pulumi up writes, which holds no address record for it
+                led.unwritten.setdefault(zone, []).append(name_new)
+                continue
+            before = None if _zone(old, name_new) else _leading(name_new, a_old)
+            after = _leading(name_new, a_new)
+            holder_before = ends.holder_before(name_new) if before is not None else ""
+            led.records.append(
+                RecordChange(
+                    name_new, "address", before, after, holder_before=holder_before, holder=ends.holder(name_new)
+                )
             )
+        if not led.told:
+            continue
+        if host.host_old != host.host_new:
+            part = (host.shown, host.host_old, host.host_new)
         else:
-            part = (f"pic:hosts.{host_new}.address", a_old, a_new)
-            keep = f"keep `pic:hosts.{host_new}.address: {a_old}`"
-        groups.setdefault(part, []).append((role, keep, host_old, host_new, a_old, a_new, records, told))
-    out = []
-    for part, entries in groups.items():
-        roles_told = {e[0] for e in entries}
-        _, keep, host_old, host_new, a_old, a_new, _, _ = entries[0]
-        records = [rc for e in entries for rc in e[6]]
-        told = [w for e in entries for w in e[7]]
-        if part[0].startswith("pic:hosts.") and "mail" in roles_told and old.mail.mx is None:
-            keep = ""  # the exchanger's section says how to keep the mail host's address
+            part = (f"pic:hosts.{host.host_new}.address", a_old, a_new)
+            led.keep = f"keep `pic:hosts.{host.host_new}.address: {a_old}`"
+        groups.setdefault(part, []).append(led)
+    return [_addresses_section(ends, part, entries) for part, entries in groups.items()]
+
+
+@dataclass
+class _Led:
+    """A service of the platform (Sympa and Postfix, phpMyAdmin) on another host or address, and its names."""
+
+    role: str
+    keep: str
+    host_old: str
+    host_new: str
+    a_old: str
+    a_new: str
+    told: list[str] = field(default_factory=list)  # the names, in words
+    records: list[RecordChange] = field(default_factory=list)  # their address records, by hand
+    unwritten: dict[str, list[str]] = field(default_factory=dict)  # zone of the platform -> names it holds
+
+
+def _addresses_section(ends: _Ends, part: tuple[str, str, str], entries: list[_Led]) -> DnsRecordsChange:
+    old, new = ends.old, ends.new
+    roles_told = {e.role for e in entries}
+    first = entries[0]
+    keep, host_old, host_new, a_old, a_new = first.keep, first.host_old, first.host_new, first.a_old, first.a_new
+    records = [rc for e in entries for rc in e.records]
+    told = [w for e in entries for w in e.told]
+    unwritten: dict[str, list[str]] = {}
+    for e in entries:
+        for zone, names in e.unwritten.items():
+            unwritten.setdefault(zone, []).extend(names)
+    if part[0].startswith("pic:hosts.") and "mail" in roles_told and old.mail.mx is None:
+        keep = ""  # the exchanger's section says how to keep the mail host's address
+    serves = " and ".join(
+        [
+            *(["Postfix and Sympa (mail to the lists) and Sympa's web interface"] if "mail" in roles_told else []),
+            *(["phpMyAdmin's web interface"] if "phpmyadmin" in roles_told else []),
+        ]
+    )
+    are = "is" if roles_told == {"phpmyadmin"} else "are"
+    effects = [f"from `pulumi up`, {serves} {are} on {host_new} at {a_new}"]
+    steps = []
+    if records:
         names_told = ", ".join(rc.domain for rc in records)
-        serves = " and ".join(
-            [
-                *(["Postfix and Sympa (mail to the lists) and Sympa's web interface"] if "mail" in roles_told else []),
-                *(["phpMyAdmin's web interface"] if "phpmyadmin" in roles_told else []),
-            ]
-        )
-        effects = [
-            f"from `pulumi up`, {serves} are on {host_new} at {a_new}; until {names_told} lead there (their address "
-            f"records, which `pulumi up` does not write), clients reach {a_old}"
+        lead, its = ("leads", "its address record") if len(records) == 1 else ("lead", "their address records")
+        effects[0] += (
+            f"; until {names_told} {lead} there ({its}, which `pulumi up` does not write), clients reach {a_old}"
             + (
                 f" ({host_old}, where the former ones stay, not removed by `pulumi up`: mail that reaches it goes to "
                 "the Sympa left there)"
                 if "mail" in roles_told and host_old != host_new
                 else ""
-            ),
-            f"the new host's certificate for {names_told} (ACME's http challenge) is issued only once they lead "
-            "there, and resolvers keep the former records for " + CACHED,
-        ]
-        if "mail" in roles_told and new.mail.mx is not None:
-            effects.append(
-                f"the MX name {new.mail.mx} should have address records of its own (RFC 2181 §10.3: an MX names no "
-                "CNAME; where the host's address is a name, copy its A and AAAA records), and Postfix greets with "
-                "it: the reverse DNS (PTR) of the new address should name it"
-            )
-        steps = [
-            f"have the address records published as listed right after `pulumi up` (the new host answers from "
-            f"then): {_who(records)}; keep {host_old if host_old != host_new else a_old} running until {CACHED} "
-            "has passed",
-        ]
-        out.append(
-            DnsRecordsChange(
-                "addresses",
-                (part,),
-                f"the host behind {', '.join(told)} changes ({a_old} -> {a_new}), and with it the records that have "
-                "those names lead to it",
-                tuple(records),
-                keep=keep,
-                effects=tuple(effects),
-                steps=tuple(steps),
-                details={"address_before": a_old, "address": a_new},
             )
         )
-    return out
+        effects.append(
+            f"the new host's certificate for {names_told} (ACME's http challenge) is issued only once "
+            f"{'it leads' if len(records) == 1 else 'they lead'} there, and resolvers keep the former records for "
+            + CACHED
+        )
+        steps.append(
+            f"have the address records published as listed right after `pulumi up` (the new host answers from "
+            f"then): {_who(records)}; keep {host_old if host_old != host_new else a_old} running until {CACHED} "
+            "has passed"
+        )
+    for zone, names in unwritten.items():
+        shown = ", ".join(names)
+        effects.append(
+            f"{shown} {'is' if len(names) == 1 else 'are'} in the platform's zone {zone}, which NSD serves as "
+            "`pulumi up` writes it, whole: the list domains' mail records, the NS records and their glue, and no "
+            f"address record of the platform's names, so there {shown} {'leads' if len(names) == 1 else 'lead'} "
+            f"to no host, before this plan as after it, neither {a_old} nor {a_new} (a record added by hand to the "
+            "zone's file is lost at its next write)"
+        )
+        steps.append(
+            f"to have {shown} lead to {host_new}, serve {'it' if len(names) == 1 else 'them'} from a zone outside "
+            f"pic:dns.zones, where the admins publish {'its' if len(names) == 1 else 'their'} address records "
+            f"({_leading(names[0], a_new).type} {_leading(names[0], a_new).value})"
+        )
+    if "mail" in roles_told and new.mail.mx is not None:
+        effects.append(
+            f"the MX name {new.mail.mx} should have address records of its own (RFC 2181 §10.3: an MX names no "
+            "CNAME; where the host's address is a name, copy its A and AAAA records), and Postfix greets with "
+            "it: the reverse DNS (PTR) of the new address should name it"
+        )
+    return DnsRecordsChange(
+        "addresses",
+        (part,),
+        f"the host behind {', '.join(told)} changes ({a_old} -> {a_new}), and with it the records that have "
+        "those names lead to it",
+        tuple(records),
+        keep=keep,
+        effects=tuple(effects),
+        steps=tuple(steps),
+        details={"address_before": a_old, "address": a_new},
+        none_listed="no address record to publish: the names are in a zone of the platform (below)",
+    )
 
 
 def _dns_server(ends: _Ends) -> DnsRecordsChange | None:
@@ -1045,7 +1154,10 @@ def _dns_server(ends: _Ends) -> DnsRecordsChange | None:
         return None  # other addresses: the delegation's section tells them
     listen = [str(a) for a in sorted(ip_new, key=lambda a: (a.version, a))]
     holders = _zone_holders(new, ends.new_members)
-    names = [n.lower().rstrip(".") for n in nameservers(new)]
+    ns_old = [n.lower().rstrip(".") for n in nameservers(old)]
+    # the name servers kept: those that change with the server (pic:dns.nameservers unset, the server's address)
+    # are the delegation's section's
+    names = [n for n in (n.lower().rstrip(".") for n in nameservers(new)) if n in ns_old]
     records: list[RecordChange] = []
     for zone in zones:
         place, holder = f"the delegation of {zone}, in its parent zone", holders.get(zone, "")
@@ -1062,14 +1174,20 @@ def _dns_server(ends: _Ends) -> DnsRecordsChange | None:
         for a in listen:
             r = _address_record(n, a)
             records.append(ends.change(n, "address", r, r))
+    server = HostSetting.dns(old, new)
     server_old, server_new = old.dns_server, new.dns_server
+    kept = (
+        "so the zones' delegation and the name servers' records keep their values"
+        if names
+        else "while the name servers change with it (pic:dns.nameservers unset: the DNS server's address), told in "
+        "their own section"
+    )
     return DnsRecordsChange(
         "dns_server",
-        (("pic:dns.server", server_old, server_new),),
-        f"NSD moves from {server_old} to {server_new}, answering at the same addresses ({', '.join(listen)}), so "
-        "the zones' delegation and the name servers' records keep their values",
+        ((server.shown, server_old, server_new),),
+        f"NSD moves from {server_old} to {server_new}, answering at the same addresses ({', '.join(listen)}), {kept}",
         tuple(records),
-        keep=f"keep `pic:dns.server: {server_old}`" if old.dns.server else "leave `pic:dns.server` unset",
+        keep=server.keep,
         effects=(
             f"`pulumi up` installs NSD on {server_new} to answer at {', '.join(listen)}: NSD binds only an address "
             f"its host has, so until those addresses are on {server_new} it does not start there, and the zones "
@@ -1080,9 +1198,10 @@ def _dns_server(ends: _Ends) -> DnsRecordsChange | None:
             f"before `pulumi up`, move {', '.join(listen)} from {server_old} to {server_new} (where they are "
             "routed: the hosting provider's failover address, or the address's own host), then run `pulumi up` at "
             f"once; check {dig_commands(listen, zones)}; then stop NSD on {server_old} (`systemctl disable --now "
-            "nsd`); the records listed keep their values",
+            "nsd`)" + ("; the records listed keep their values" if records else ""),
         ),
         details={"zones": zones},
+        none_listed="no record of its own: the delegation's section lists them",
     )
 
 
