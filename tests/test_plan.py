@@ -696,6 +696,55 @@ def test_the_revisions_members_as_a_git_submodule_is_named(repo: Path) -> None:
     assert f"members (a submodule, commit {head[:10]})" in proc.stderr, proc.stderr
 
 
+@pytest.mark.parametrize(
+    "attributes", ["members/velo-cite.yaml export-ignore", "*.yaml export-ignore", "members/** export-ignore"]
+)
+def test_member_files_git_archive_leaves_out_are_read_as_committed(repo: Path, attributes: str) -> None:
+    """REV's .gitattributes marks member files export-ignore: git archive leaves them out, and their members were
+    planned as new, every resource added, exit 0 (a checkout has them). They are read as the commit holds them."""
+    (repo / ".gitattributes").write_text(attributes + "\n", encoding="utf-8")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "attributes")
+    proc = pic(repo, "plan", "--against", "HEAD", "--format", "json")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["changes"] == [], [c["urn"] for c in data["changes"]][:5]
+
+
+def test_a_revisions_files_are_extracted_as_committed_whatever_its_export_attributes(repo: Path) -> None:
+    """git archive leaves out what is marked export-ignore and replaces $Format:...$ in what is marked
+    export-subst (REV's .gitattributes, or the repository's info/attributes); the revision's program, components
+    and member files are read as the commit holds them, as a checkout has them."""
+    from pic.plan.command import checkout
+
+    (repo / "components").mkdir()
+    (repo / "components" / "version.py").write_text('VERSION = "$Format:%H$"\n', encoding="utf-8")
+    (repo / "tool.sh").write_text("#!/bin/sh\n", encoding="utf-8")
+    (repo / "tool.sh").chmod(0o755)
+    (repo / ".gitattributes").write_text(
+        "components/version.py export-subst\ncomponents/** export-ignore\n", encoding="utf-8"
+    )
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "attributes")
+    info = repo / git(repo, "rev-parse", "--git-path", "info").strip()  # the repository's own attributes too
+    info.mkdir(exist_ok=True)
+    (info / "attributes").write_text("tool.sh export-ignore\n", encoding="utf-8")
+    with checkout(repo, "HEAD") as (where, _commit):
+        assert (where / "components" / "version.py").read_text(encoding="utf-8") == 'VERSION = "$Format:%H$"\n'
+        assert (where / "tool.sh").stat().st_mode & 0o777 == 0o755
+        for path in git(repo, "ls-files").split():
+            assert (where / path).read_bytes() == (repo / path).read_bytes(), path
+    git(repo, "rm", "-q", ".gitattributes")
+    git(repo, "commit", "-qm", "no attributes")
+    (repo / "components" / "version.py").write_text('VERSION = "$Format:%h$"\n', encoding="utf-8")
+    git(repo, "commit", "-qam", "another placeholder")
+    (repo / ".gitattributes").write_text("components/version.py export-subst\n", encoding="utf-8")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "substituted")
+    with checkout(repo, "HEAD") as (where, _commit):
+        assert (where / "components" / "version.py").read_text(encoding="utf-8") == 'VERSION = "$Format:%h$"\n'
+
+
 def test_no_secret_value_in_the_output(repo: Path) -> None:
     proc = pic(repo, "plan", "--format", "json")
     data = json.loads(proc.stdout)

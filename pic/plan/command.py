@@ -97,6 +97,7 @@ def checkout(
             return
         data = _git(top, "archive", "--format=tar", commit, binary=True)
         with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+            left_out = _left_out(top, rev, commit, tar)
             wanted = {posixpath.normpath(posixpath.join(prefix.as_posix(), p)): p for p in members_links or {}}
             found = _members_links(tar, wanted, prefix.as_posix())
             if members_links is not None:
@@ -107,9 +108,65 @@ def checkout(
                 tar.extractall(tmp, members=kept, filter="data")
             else:  # only regular files and directories are left (_refuse_links)
                 tar.extractall(tmp, members=kept)  # noqa: S202
+        _write_as_committed(top, tmp, left_out)
         yield tmp / prefix, commit
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _left_out(top: Path, rev: str, commit: str, tar: tarfile.TarFile) -> dict[str, tuple[str, str]]:
+    """The files of ``commit`` that git archive left out of ``tar`` or rewrote, as path -> (mode, blob id): those
+    its attributes (the revision's .gitattributes, the repository's info/attributes) mark ``export-ignore``, and
+    those marked ``export-subst`` whose ``$Format:...$`` it replaced. A checkout does neither, so the revision's
+    program, components and member files are what the commit holds only once these are written as committed
+    (:func:`_write_as_committed`); a link left out is refused, as a link archived is (:func:`_refuse_links`)."""
+    archived = {m.name.rstrip("/"): m for m in tar.getmembers()}
+    out: dict[str, tuple[str, str]] = {}
+    links: list[str] = []
+    for entry in _git(top, "ls-tree", "-r", "-z", "--full-tree", "--end-of-options", commit).split("\0"):
+        info, _, path = entry.partition("\t")
+        fields = info.split()
+        if len(fields) != 3 or fields[1] != "blob" or path in archived:
+            continue
+        if fields[0] == "120000":
+            links.append(f"{path} (left out by git archive: export-ignore)")
+            continue
+        out[path] = (fields[0], fields[2])
+    if links:
+        _refuse_revision(
+            rev,
+            commit,
+            f"holds links or special files, which are not extracted: {_listed(links, 120)}; the repository holds "
+            "regular files only",
+        )
+    # export-subst rewrites only a file that holds $Format:...$ (gitattributes(5)): those the commit holds
+    grep = subprocess.run(
+        newmember.git_command("git", "grep", "-l", "-z", "-F", "-e", "$Format:", commit, "--"),
+        cwd=top,
+        env=newmember.git_env(),
+        capture_output=True,
+        check=False,
+    )
+    for found in os.fsdecode(grep.stdout).split("\0") if grep.returncode == 0 else []:
+        path = found.removeprefix(f"{commit}:")
+        member = archived.get(path)
+        if not found or member is None or not member.isfile():
+            continue
+        extracted = tar.extractfile(member)
+        mode, oid = _git(top, "ls-tree", "-z", "--full-tree", "--end-of-options", commit, "--", path).split()[:3:2]
+        blob = _git(top, "cat-file", "blob", oid, binary=True)
+        if extracted is not None and extracted.read().count(b"$Format:") < blob.count(b"$Format:"):
+            out[path] = (mode, oid)
+    return out
+
+
+def _write_as_committed(top: Path, tmp: Path, files: dict[str, tuple[str, str]]) -> None:
+    """Write each of ``files`` (path -> mode, blob id) under ``tmp`` as the commit holds it (:func:`_left_out`)."""
+    for path, (mode, oid) in files.items():
+        dest = tmp / path
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_bytes(_git(top, "cat-file", "blob", oid, binary=True))
+        dest.chmod(0o755 if mode == "100755" else 0o644)
 
 
 # What a kind of git object is, for a revision that names one that is no commit (HEAD:members, HEAD^{tree})
