@@ -1019,3 +1019,46 @@ def test_a_name_of_the_platform_inside_its_own_zone_is_not_said_to_be_written_by
     assert "pma.example.org is in the platform's zone example.org" in note, note
     assert note.count("to no host, before this plan as after it") == 2, note
     assert [rc.domain for c in changes for rc in c.records] == [], "no record of theirs is published anywhere"
+
+
+PMA_BLOCK = "  pic:phpmyadmin:\n    host: web1\n    domain: pma.example.org\n    debian: bookworm\n"
+
+
+def test_phpmyadmins_domain_changed_added_or_removed_names_the_record_that_leads_to_it(tmp_path: Path) -> None:
+    """pic:phpmyadmin.domain changed, or phpMyAdmin added or removed: the name that leads to its host changes, to
+    publish before `pulumi up` (its certificate waits for it) and the former to remove after (was: not a word)."""
+    renamed = ("domain: pma.example.org", "domain: admin.example.org")
+    before = _stack(tmp_path, "before", WEB2)
+    attr_old, attr_new = _changes(before, _stack(tmp_path, "renamed", WEB2, renamed))
+    change = _only(attr_old, attr_new, "addresses")
+    assert change.parts == (("pic:phpmyadmin.domain", "pma.example.org", "admin.example.org"),)
+    assert [(rc.before, rc.after) for rc in change.records] == [
+        (None, Record("admin.example.org", "CNAME", "web1.example.org.")),
+        (Record("pma.example.org", "CNAME", "web1.example.org."), None),
+    ]
+    assert change.advice.startswith("before `pulumi up`, have admin.example.org's record published"), change.advice
+    assert change.advice.endswith("or keep `pic:phpmyadmin.domain: pma.example.org`"), change.advice
+    _told(attr_old, attr_new, change)
+    # on another host at the same time: the new name leads to the new host, the former one is removed
+    moved = ("  pic:phpmyadmin:\n    host: web1", "  pic:phpmyadmin:\n    host: web2")
+    attr_new = _changes(before, _stack(tmp_path, "moved", WEB2, renamed, moved))[1]
+    change = _only(attr_old, attr_new, "addresses")
+    assert change.records[0].after == Record("admin.example.org", "CNAME", "web2.example.org.")
+    # added, then removed
+    without = _stack(tmp_path, "without", WEB2, (PMA_BLOCK, ""))
+    attr_none = _changes(without, without)[0]
+    change = _only(attr_none, _changes(before, before)[1], "addresses")
+    assert change.parts == (("pic:phpmyadmin.domain", "(no phpMyAdmin)", "pma.example.org"),)
+    assert [(rc.before, rc.after) for rc in change.records] == [
+        (None, Record("pma.example.org", "CNAME", "web1.example.org."))
+    ]
+    change = _only(_changes(before, before)[0], attr_none, "addresses")
+    assert [(rc.before, rc.after) for rc in change.records] == [
+        (Record("pma.example.org", "CNAME", "web1.example.org."), None)
+    ]
+    # inside a zone of the platform: no record of it anywhere, and said so
+    attr_old, attr_new = _changes(_stack(tmp_path, "b-zone", ZONE), _stack(tmp_path, "a-zone", ZONE, renamed))
+    change = _only(attr_old, attr_new, "addresses")
+    assert [rc.domain for rc in change.records] == [], change.records
+    assert "admin.example.org (in the platform's zone example.org)" in change.note(), change.note()
+    _told(attr_old, attr_new, change)

@@ -1140,6 +1140,74 @@ def _addresses_section(ends: _Ends, part: tuple[str, str, str], entries: list[_L
     )
 
 
+def _phpmyadmin_domain(ends: _Ends) -> DnsRecordsChange | None:
+    """phpMyAdmin's domain changed, or phpMyAdmin added or removed (pic:phpmyadmin): the name that leads to its host
+    is another one, to publish before ``pulumi up`` (its certificate is issued only once it leads there), and the
+    former one to remove after it. ``pulumi up`` writes none, in no zone (a name inside a zone of the platform has
+    none there)."""
+    old, new = ends.old, ends.new
+    name_old = str(old.phpmyadmin.domain) if old.phpmyadmin is not None else None
+    name_new = str(new.phpmyadmin.domain) if new.phpmyadmin is not None else None
+    if name_old == name_new:
+        return None
+    host_old, host_new = phpmyadmin_host(old), phpmyadmin_host(new)
+    a_old = str(old.hosts[host_old].address) if host_old is not None else ""
+    a_new = str(new.hosts[host_new].address) if host_new is not None else ""
+    records: list[RecordChange] = []
+    zoned: list[str] = []
+    for name, address, end, holder, after in (
+        (name_new, a_new, new, ends.holder, True),
+        (name_old, a_old, old, ends.holder_before, False),
+    ):
+        if name is None:
+            continue
+        zone = _zone(end, name)
+        if zone:
+            zoned.append(f"{name} (in the platform's zone {zone})")
+            continue
+        record = _leading(name, address)
+        change = RecordChange(name, "address", None, record, holder=holder(name))
+        if not after:
+            change = RecordChange(name, "address", record, None, holder_before=holder(name))
+        records.append(change)
+    effects = []
+    if name_new is not None:
+        effects.append(
+            f"from `pulumi up`, phpMyAdmin answers at {name_new} on {host_new}; until {name_new} leads there (its "
+            "address record, which `pulumi up` does not write), its certificate (ACME's http challenge) is not "
+            "issued and the admins cannot reach it"
+        )
+    if name_old is not None:
+        effects.append(
+            f"{name_old} is no longer served from `pulumi up`"
+            + (f": its record leads to {host_old} for nothing once phpMyAdmin is on {name_new}" if name_new else "")
+        )
+    if zoned:
+        effects.append(
+            f"{', '.join(zoned)}: NSD serves the zone as `pulumi up` writes it, whole, with no address record of the "
+            "platform's names, so there the name leads to no host (a record added by hand to the zone's file is "
+            "lost at its next write): serve it from a zone outside pic:dns.zones"
+        )
+    steps = []
+    if name_new is not None and any(rc.after is not None for rc in records):
+        steps.append(f"before `pulumi up`, have {name_new}'s record published as listed: {_who(records)}")
+    if name_old is not None and any(rc.before is not None for rc in records):
+        steps.append(f"after it, have {name_old}'s record removed")
+    shown_old = name_old if name_old is not None else "(no phpMyAdmin)"
+    shown_new = name_new if name_new is not None else "(no phpMyAdmin)"
+    return DnsRecordsChange(
+        "addresses",
+        (("pic:phpmyadmin.domain", shown_old, shown_new),),
+        "the name phpMyAdmin answers at changes, and with it the record that has that name lead to its host",
+        tuple(records),
+        keep=f"keep `pic:phpmyadmin.domain: {name_old}`" if name_old is not None else "leave `pic:phpmyadmin` unset",
+        effects=tuple(effects),
+        steps=tuple(steps),
+        details={"address_before": a_old or None, "address": a_new or None},
+        none_listed="no address record to publish: the names are in a zone of the platform (below)",
+    )
+
+
 def _dns_server(ends: _Ends) -> DnsRecordsChange | None:
     """NSD moved to another host (pic:dns.server) with the addresses it answers at kept (pic:dns.listen): the
     zones' delegation and the name servers' records keep their values, which lead to the new host only once those
@@ -1280,6 +1348,7 @@ def dns_records_changes(
         _zones(ends),
         *_sites(ends),
         *_addresses(ends),
+        _phpmyadmin_domain(ends),
         _dns_server(ends),
         _list_domains(ends),
     ]
