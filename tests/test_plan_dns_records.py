@@ -1062,3 +1062,26 @@ def test_phpmyadmins_domain_changed_added_or_removed_names_the_record_that_leads
     assert [rc.domain for rc in change.records] == [], change.records
     assert "admin.example.org (in the platform's zone example.org)" in change.note(), change.note()
     _told(attr_old, attr_new, change)
+
+
+def test_nsd_moved_with_other_listen_addresses_still_says_which_addresses_go_to_the_new_host(tmp_path: Path) -> None:
+    """pic:dns.server and pic:dns.listen changed together: the delegation's section tells the new addresses, and
+    NSD's move is still told, the address it keeps to move to the new host and the one added to give it first
+    (was: not a word of the move, the section dropped as soon as an address changed)."""
+    members = _lists_in_its_own_zone(tmp_path)
+    server = ("listen: [192.0.2.53], nameservers", "listen: [192.0.2.53, 192.0.2.54], server: web2, nameservers")
+    before = _stack(tmp_path, "before", WEB2, NS)
+    attr_old, attr_new = _changes(before, _stack(tmp_path, "after", WEB2, NS, server), members, members)
+    _only(attr_old, attr_new, "delegation")
+    change = _only(attr_old, attr_new, "dns_server")
+    assert change.parts == (("pic:dns.server", "web1", "web2"),)
+    assert all(rc.before == rc.after for rc in change.records), change.records
+    assert {rc.after.value for rc in change.records if rc.after is not None and rc.kind != "NS"} == {"192.0.2.53"}
+    assert change.advice.startswith("before `pulumi up`, move 192.0.2.53 from web1 to web2 and give web2 192.0.2.54")
+    _told(attr_old, attr_new, change)
+    # every address new: nothing to move, the new ones to give the new host
+    other = ("listen: [192.0.2.53], nameservers", "listen: [192.0.2.54], server: web2, nameservers")
+    attr_new = _changes(before, _stack(tmp_path, "other", WEB2, NS, other), members, members)[1]
+    change = _only(attr_old, attr_new, "dns_server")
+    assert change.advice.startswith("before `pulumi up`, give web2 192.0.2.54"), change.advice
+    assert not [rc for rc in change.records if rc.kind != "NS"], change.records

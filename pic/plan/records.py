@@ -1208,24 +1208,10 @@ def _phpmyadmin_domain(ends: _Ends) -> DnsRecordsChange | None:
     )
 
 
-def _dns_server(ends: _Ends) -> DnsRecordsChange | None:
-    """NSD moved to another host (pic:dns.server) with the addresses it answers at kept (pic:dns.listen): the
-    zones' delegation and the name servers' records keep their values, which lead to the new host only once those
-    addresses are on it."""
-    old, new = ends.old, ends.new
-    if old.dns.backend != "zonefile" or new.dns.backend != "zonefile" or old.dns_server == new.dns_server:
-        return None
-    ip_old = {ipaddress.ip_address(a) for a in old.dns.listen}
-    ip_new = {ipaddress.ip_address(a) for a in new.dns.listen}
-    zones = [z for z in new.dns.zones if z in old.dns.zones]
-    if ip_old != ip_new or not zones:
-        return None  # other addresses: the delegation's section tells them
-    listen = [str(a) for a in sorted(ip_new, key=lambda a: (a.version, a))]
-    holders = _zone_holders(new, ends.new_members)
-    ns_old = [n.lower().rstrip(".") for n in nameservers(old)]
-    # the name servers kept: those that change with the server (pic:dns.nameservers unset, the server's address)
-    # are the delegation's section's
-    names = [n for n in (n.lower().rstrip(".") for n in nameservers(new)) if n in ns_old]
+def _delegation_kept(ends: _Ends, zones: list[str], names: list[str], addresses: list[str]) -> list[RecordChange]:
+    """The records of the zones' delegation (NS, glue) and of the name servers ``names`` at ``addresses`` that
+    keep their values (NSD on another host at the same addresses)."""
+    holders = _zone_holders(ends.new, ends.new_members)
     records: list[RecordChange] = []
     for zone in zones:
         place, holder = f"the delegation of {zone}, in its parent zone", holders.get(zone, "")
@@ -1233,27 +1219,68 @@ def _dns_server(ends: _Ends) -> DnsRecordsChange | None:
             ns = Record(zone, "NS", f"{n}.")
             records.append(RecordChange(zone, "NS", ns, ns, holder_before=holder, holder=holder, place=place))
             if zone_of(n, [zone]):
-                for a in listen:
+                for a in addresses:
                     glue = _address_record(n, a)
                     records.append(
                         RecordChange(zone, "glue", glue, glue, holder_before=holder, holder=holder, place=place)
                     )
     for n in names:
-        for a in listen:
+        for a in addresses:
             r = _address_record(n, a)
             records.append(ends.change(n, "address", r, r))
+    return records
+
+
+def _dns_server(ends: _Ends) -> DnsRecordsChange | None:
+    """NSD moved to another host (pic:dns.server): the addresses it answers at (pic:dns.listen) must be on the new
+    host, where NSD binds only those its host has. Those it keeps answering at keep their records in the zones'
+    delegation and the name servers' own, which lead to the new host only once the addresses are on it; a change of
+    the addresses or of the name servers themselves is the delegation's section's."""
+    old, new = ends.old, ends.new
+    if old.dns.backend != "zonefile" or new.dns.backend != "zonefile" or old.dns_server == new.dns_server:
+        return None
+    ip_old = {ipaddress.ip_address(a) for a in old.dns.listen}
+    ip_new = {ipaddress.ip_address(a) for a in new.dns.listen}
+    zones = [z for z in new.dns.zones if z in old.dns.zones]
+    if not zones:
+        return None  # no zone served at both ends: the zones' section tells each one's delegation
+    listen = [str(a) for a in sorted(ip_new, key=lambda a: (a.version, a))]
+    kept_ips = [str(a) for a in sorted(ip_old & ip_new, key=lambda a: (a.version, a))]
+    added_ips = [str(a) for a in sorted(ip_new - ip_old, key=lambda a: (a.version, a))]
+    ns_old = [n.lower().rstrip(".") for n in nameservers(old)]
+    # the name servers kept: those that change with the server (pic:dns.nameservers unset, the server's address)
+    # are the delegation's section's
+    names = [n for n in (n.lower().rstrip(".") for n in nameservers(new)) if n in ns_old]
+    records = _delegation_kept(ends, zones, names, kept_ips)
     server = HostSetting.dns(old, new)
     server_old, server_new = old.dns_server, new.dns_server
-    kept = (
-        "so the zones' delegation and the name servers' records keep their values"
-        if names
-        else "while the name servers change with it (pic:dns.nameservers unset: the DNS server's address), told in "
-        "their own section"
+    same = ip_old == ip_new
+    if same and names:
+        kept = "so the zones' delegation and the name servers' records keep their values"
+    elif same:
+        kept = (
+            "while the name servers change with it (pic:dns.nameservers unset: the DNS server's address), told in "
+            "their own section"
+        )
+    else:
+        kept = (
+            f"where it answered at {', '.join(map(str, sorted(ip_old, key=lambda a: (a.version, a))))} on "
+            f"{server_old}; the records of the addresses it keeps keep their values, the delegation's changes are "
+            "told in their own section"
+        )
+    answering = (
+        f"answering at the same addresses ({', '.join(listen)})" if same else f"answering at {', '.join(listen)}"
     )
+    moved = ", ".join(kept_ips)
+    first = []
+    if kept_ips:
+        first.append(f"move {moved} from {server_old} to {server_new}")
+    if added_ips:
+        first.append(f"give {server_new} {', '.join(added_ips)}")
     return DnsRecordsChange(
         "dns_server",
         ((server.shown, server_old, server_new),),
-        f"NSD moves from {server_old} to {server_new}, answering at the same addresses ({', '.join(listen)}), {kept}",
+        f"NSD moves from {server_old} to {server_new}, {answering}, {kept}",
         tuple(records),
         keep=server.keep,
         effects=(
@@ -1263,10 +1290,10 @@ def _dns_server(ends: _Ends) -> DnsRecordsChange | None:
             "zones as they were (it no longer writes them), or by none once the addresses leave it",
         ),
         steps=(
-            f"before `pulumi up`, move {', '.join(listen)} from {server_old} to {server_new} (where they are "
-            "routed: the hosting provider's failover address, or the address's own host), then run `pulumi up` at "
-            f"once; check {dig_commands(listen, zones)}; then stop NSD on {server_old} (`systemctl disable --now "
-            "nsd`)" + ("; the records listed keep their values" if records else ""),
+            f"before `pulumi up`, {' and '.join(first)} (where they are routed: the hosting provider's failover "
+            "address, or the address's own host), then run `pulumi up` at once; check "
+            f"{dig_commands(listen, zones)}; then stop NSD on {server_old} (`systemctl disable --now nsd`)"
+            + ("; the records listed keep their values" if records else ""),
         ),
         details={"zones": zones},
         none_listed="no record of its own: the delegation's section lists them",
