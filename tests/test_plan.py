@@ -191,6 +191,32 @@ def test_attribution_by_address_provider_name_and_list_domain() -> None:
     assert NO_HOST not in {attr.host(r) for r in resources}
 
 
+def test_a_resource_named_after_phpmyadmin_is_on_the_default_web_host_when_its_host_is_unset(tmp_path: Path) -> None:
+    """pic:phpmyadmin.host unset: phpMyAdmin runs on the default web host, and so does a resource named after it
+    that nothing else places (was: no host from its name, then whatever came next)."""
+    from pic.plan.model import Attribution
+    from pic.registry import load_registry
+    from pic.settings import load_settings
+
+    text = (ROOT / "Pulumi.prod.yaml").read_text(encoding="utf-8")
+    for old, new in (
+        ("  pic:phpmyadmin:\n    host: web1\n", "  pic:phpmyadmin:\n"),
+        ("pic:default_web_host: web1", "pic:default_web_host: web2"),
+        (
+            "    db: {role: db,",
+            "    web2: {role: web, address: web2.example.org, private_address: 10.0.0.12, ssh_user: deploy}\n"
+            "    db: {role: db,",
+        ),
+    ):
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    (tmp_path / "Pulumi.prod.yaml").write_text(text, encoding="utf-8")
+    settings = load_settings(tmp_path, "prod")
+    secret = res("random:index/randomPassword:RandomPassword", "phpmyadmin-blowfish-secret", {})
+    attr = Attribution(rendering(secret), load_registry(ROOT / "members", settings), settings)
+    assert attr.host(secret) == "web2"
+
+
 def test_a_resource_under_a_member_component_is_that_members_though_its_name_starts_another_slug(
     tmp_path: Path,
 ) -> None:

@@ -240,7 +240,10 @@ class Attribution:
             return None
         hosts = {
             "sympa": self.settings.mail_host,
-            "phpmyadmin": self.settings.phpmyadmin.host if self.settings.phpmyadmin is not None else None,
+            # unset: the default web host runs it (pic.render.web.phpmyadmin_host)
+            "phpmyadmin": (self.settings.phpmyadmin.host or self.settings.default_host)
+            if self.settings.phpmyadmin is not None
+            else None,
         }
         for node in (res, *self.rendering.ancestors(res)):
             for service in SERVICES:
