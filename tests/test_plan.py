@@ -771,6 +771,20 @@ def test_a_revisions_files_are_extracted_as_committed_whatever_its_export_attrib
         assert (where / "components" / "version.py").read_text(encoding="utf-8") == 'VERSION = "$Format:%h$"\n'
 
 
+def test_a_link_git_archive_leaves_out_is_refused_as_a_link_archived_is(repo: Path) -> None:
+    """A link marked export-ignore at REV is not written as committed (a link could lead out of the extracted tree):
+    refused in the words of any link there, naming why it was left out."""
+    (repo / "shortcut").symlink_to("members")
+    (repo / ".gitattributes").write_text("shortcut export-ignore\n", encoding="utf-8")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "a link left out")
+    proc = pic(repo, "plan", "--against", "HEAD")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert (
+        "holds links or special files, which are not extracted: shortcut (left out by git archive: export-ignore)"
+    ) in proc.stderr, proc.stderr
+
+
 def test_no_secret_value_in_the_output(repo: Path) -> None:
     proc = pic(repo, "plan", "--format", "json")
     data = json.loads(proc.stdout)

@@ -121,17 +121,15 @@ def _left_out(top: Path, rev: str, commit: str, tar: tarfile.TarFile) -> dict[st
     program, components and member files are what the commit holds only once these are written as committed
     (:func:`_write_as_committed`); a link left out is refused, as a link archived is (:func:`_refuse_links`)."""
     archived = {m.name.rstrip("/"): m for m in tar.getmembers()}
-    out: dict[str, tuple[str, str]] = {}
-    links: list[str] = []
+    blobs: dict[str, tuple[str, str]] = {}
     for entry in _git(top, "ls-tree", "-r", "-z", "--full-tree", "--end-of-options", commit).split("\0"):
         info, _, path = entry.partition("\t")
         fields = info.split()
-        if len(fields) != 3 or fields[1] != "blob" or path in archived:
-            continue
-        if fields[0] == "120000":
-            links.append(f"{path} (left out by git archive: export-ignore)")
-            continue
-        out[path] = (fields[0], fields[2])
+        if len(fields) == 3 and fields[1] == "blob":
+            blobs[path] = (fields[0], fields[2])
+    missing = {path: blob for path, blob in blobs.items() if path not in archived}
+    out = {path: blob for path, blob in missing.items() if blob[0] != "120000"}
+    links = [f"{path} (left out by git archive: export-ignore)" for path in missing if path not in out]
     if links:
         _refuse_revision(
             rev,
@@ -153,10 +151,9 @@ def _left_out(top: Path, rev: str, commit: str, tar: tarfile.TarFile) -> dict[st
         if not found or member is None or not member.isfile():
             continue
         extracted = tar.extractfile(member)
-        mode, oid = _git(top, "ls-tree", "-z", "--full-tree", "--end-of-options", commit, "--", path).split()[:3:2]
-        blob = _git(top, "cat-file", "blob", oid, binary=True)
+        blob = _git(top, "cat-file", "blob", blobs[path][1], binary=True) if path in blobs else b""
         if extracted is not None and extracted.read().count(b"$Format:") < blob.count(b"$Format:"):
-            out[path] = (mode, oid)
+            out[path] = blobs[path]
     return out
 
 
