@@ -1000,10 +1000,10 @@ def test_nsd_moved_with_name_servers_that_follow_it_keeps_no_record_the_delegati
 
 
 def test_a_name_of_the_platform_inside_its_own_zone_is_not_said_to_be_written_by_pulumi_up(tmp_path: Path) -> None:
-    """The MX name and Sympa's web address inside a zone the platform serves (example.org): `pulumi up` writes the
-    list domains' mail records, NS and glue there, never an address record of the platform's names, so the plan
-    must not say it writes them (was: "by `pulumi up`, in the platform's zone example.org: writes `mx.example.org
-    CNAME web2.example.org.`"); it says those names lead to no host there."""
+    """The MX name and Sympa's web address inside a zone the platform serves (example.org), on a host known by name
+    without pic:hosts.<h>.public_addresses: `pulumi up` writes no address record for them there (it has none to
+    give), so the plan must not say it writes one (was: "by `pulumi up`, in the platform's zone example.org: writes
+    `mx.example.org CNAME web2.example.org.`"); it says those names lead to no host there, and what to give."""
     mail = ("pic:mail: {host: web1,", "pic:mail: {host: web2,")
     pma = ("  pic:phpmyadmin:\n    host: web1", "  pic:phpmyadmin:\n    host: web2")
     before = _stack(tmp_path, "before", WEB2, MX_SET, NS)
@@ -1017,8 +1017,48 @@ def test_a_name_of_the_platform_inside_its_own_zone_is_not_said_to_be_written_by
     note = " ".join(c.note() for c in changes)
     assert "mx.example.org, listes.example.org are in the platform's zone example.org" in note, note
     assert "pma.example.org is in the platform's zone example.org" in note, note
-    assert note.count("to no host, before this plan as after it") == 2, note
+    assert note.count("web2 has no address the zone can give") == 2, note
+    assert note.count("to no host") == 2, note
+    assert all("give pic:hosts.web2.public_addresses" in f"{c.note()} {c.advice}" for c in changes), changes
     assert [rc.domain for c in changes for rc in c.records] == [], "no record of theirs is published anywhere"
+    assert not [c for c in review([], attr_new, attr_old).dns_records if c.kind == "zone_addresses"]
+
+
+def test_the_address_records_pulumi_up_writes_in_its_zones_are_told_when_they_change(tmp_path: Path) -> None:
+    """The zones NSD serves hold the address records of the platform's names inside them (the hosts' names, the
+    MX name, Sympa's and phpMyAdmin's) with their hosts' pic:hosts.<h>.public_addresses: the mail host and
+    phpMyAdmin moved to web2, the plan says `pulumi up` writes their new addresses there, each record before and
+    after, and no longer that those names lead to no host."""
+    public = (
+        (
+            "web1: {role: web, address: web1.example.org,",
+            "web1: {role: web, address: web1.example.org, public_addresses: [192.0.2.11],",
+        ),
+        (
+            "web2: {role: web, address: web2.example.org,",
+            "web2: {role: web, address: web2.example.org, public_addresses: [192.0.2.12, '2001:db8::12'],",
+        ),
+    )
+    mail = ("pic:mail: {host: web1,", "pic:mail: {host: web2,")
+    pma = ("  pic:phpmyadmin:\n    host: web1", "  pic:phpmyadmin:\n    host: web2")
+    before = _stack(tmp_path, "before", WEB2, MX_SET, NS, *public)
+    attr_old, attr_new = _changes(before, _stack(tmp_path, "after", WEB2, MX_SET, NS, *public, mail, pma))
+    found = review([], attr_new, attr_old).dns_records
+    note = " ".join(c.note() for c in found if c.kind == "addresses")
+    assert "to no host" not in note, note
+    assert "which `pulumi up` writes whole with the address records of web2" in note, note
+    zone = _only(attr_old, attr_new, "zone_addresses")
+    by_name = {(rc.domain, rc.type): rc for rc in zone.records}
+    for name in ("mx.example.org", "listes.example.org", "pma.example.org"):
+        a = by_name[name, "A"]
+        assert a.before == Record(name, "A", "192.0.2.11") and a.after == Record(name, "A", "192.0.2.12"), a
+        assert a.zone == a.zone_before == "example.org", a
+        aaaa = by_name[name, "AAAA"]
+        assert aaaa.before is None and aaaa.after == Record(name, "AAAA", "2001:db8::12"), aaaa
+    assert "writes `mx.example.org A 192.0.2.12` in place of `192.0.2.11`" in zone.note(), zone.note()
+    assert zone.note().startswith("the address records of pic:dns.zones"), zone.note()
+    assert "web1.example.org" not in {rc.domain for rc in zone.records}, "the hosts' own names keep their records"
+    _told(attr_old, attr_new, zone)
 
 
 PMA_BLOCK = "  pic:phpmyadmin:\n    host: web1\n    domain: pma.example.org\n    debian: bookworm\n"

@@ -28,6 +28,7 @@ from pic.names import dkim_name, dmarc_name
 from pic.registry import Member
 from pic.render.dns import (
     Record,
+    address_records,
     dmarc_value,
     nameservers,
     rdata,
@@ -40,7 +41,16 @@ from pic.render.web import phpmyadmin_host
 from pic.settings import Settings, sympa_address
 
 Kind = Literal[
-    "exchanger", "reports", "policy", "delegation", "zones", "sites", "addresses", "dns_server", "list_domains"
+    "exchanger",
+    "reports",
+    "policy",
+    "delegation",
+    "zones",
+    "sites",
+    "addresses",
+    "dns_server",
+    "list_domains",
+    "zone_addresses",
 ]
 # The TTL of the records the platform writes and exports (pic.render.dns.TTL): how long a resolver may keep
 # the former value once the new one is published.
@@ -1025,8 +1035,9 @@ def _addresses(ends: _Ends) -> list[DnsRecordsChange]:
                 continue  # a name changed is its own setting's matter (Sympa's domain), or none (no pic:mail.mx)
             led.told.append(what)
             zone = _zone(new, name_new)
-            if zone:  # NSD answers for it from the zone pulumi up writes, which holds no address record for it
-                led.unwritten.setdefault(zone, []).append(name_new)
+            if zone:  # NSD answers for it from the zone pulumi up writes: its address records, if the host has one
+                into = led.written if new.hosts[host.host_new].published_addresses else led.unwritten
+                into.setdefault(zone, []).append(name_new)
                 continue
             before = None if _zone(old, name_new) else _leading(name_new, a_old)
             after = _leading(name_new, a_new)
@@ -1059,7 +1070,8 @@ class _Led:
     a_new: str
     told: list[str] = field(default_factory=list)  # the names, in words
     records: list[RecordChange] = field(default_factory=list)  # their address records, by hand
-    unwritten: dict[str, list[str]] = field(default_factory=dict)  # zone of the platform -> names it holds
+    unwritten: dict[str, list[str]] = field(default_factory=dict)  # zone of the platform -> names with no address
+    written: dict[str, list[str]] = field(default_factory=dict)  # zone of the platform -> names pulumi up leads
 
 
 def _addresses_section(ends: _Ends, part: tuple[str, str, str], entries: list[_Led]) -> DnsRecordsChange:
@@ -1070,9 +1082,12 @@ def _addresses_section(ends: _Ends, part: tuple[str, str, str], entries: list[_L
     records = [rc for e in entries for rc in e.records]
     told = [w for e in entries for w in e.told]
     unwritten: dict[str, list[str]] = {}
+    written: dict[str, list[str]] = {}
     for e in entries:
         for zone, names in e.unwritten.items():
             unwritten.setdefault(zone, []).extend(names)
+        for zone, names in e.written.items():
+            written.setdefault(zone, []).extend(names)
     if part[0].startswith("pic:hosts.") and "mail" in roles_told and old.mail.mx is None:
         keep = ""  # the exchanger's section says how to keep the mail host's address
     serves = " and ".join(
@@ -1106,20 +1121,23 @@ def _addresses_section(ends: _Ends, part: tuple[str, str, str], entries: list[_L
             f"then): {_who(records)}; keep {host_old if host_old != host_new else a_old} running until {CACHED} "
             "has passed"
         )
+    for zone, names in written.items():
+        shown = ", ".join(names)
+        effects.append(
+            f"{shown} {'is' if len(names) == 1 else 'are'} in the platform's zone {zone}, which `pulumi up` writes "
+            f"whole with the address records of {host_new} (the address records of pic:dns.zones, told with their "
+            "values in their own section)"
+        )
     for zone, names in unwritten.items():
         shown = ", ".join(names)
         effects.append(
-            f"{shown} {'is' if len(names) == 1 else 'are'} in the platform's zone {zone}, which NSD serves as "
-            "`pulumi up` writes it, whole: the list domains' mail records, the NS records and their glue, and no "
-            f"address record of the platform's names, so there {shown} {'leads' if len(names) == 1 else 'lead'} "
-            f"to no host, before this plan as after it, neither {a_old} nor {a_new} (a record added by hand to the "
-            "zone's file is lost at its next write)"
+            f"{shown} {'is' if len(names) == 1 else 'are'} in the platform's zone {zone}, which `pulumi up` writes "
+            f"whole, but {host_new} has no address the zone can give (its address {a_new} is a name and "
+            f"pic:hosts.{host_new}.public_addresses is not set), so there {shown} "
+            f"{'leads' if len(names) == 1 else 'lead'} to no host (a record added by hand to the zone's file is lost "
+            "at its next write)"
         )
-        steps.append(
-            f"to have {shown} lead to {host_new}, serve {'it' if len(names) == 1 else 'them'} from a zone outside "
-            f"pic:dns.zones, where the admins publish {'its' if len(names) == 1 else 'their'} address records "
-            f"({_leading(names[0], a_new).type} {_leading(names[0], a_new).value})"
-        )
+        steps.append(f"give pic:hosts.{host_new}.public_addresses, the addresses {shown} should lead to")
     if "mail" in roles_told and new.mail.mx is not None:
         effects.append(
             f"the MX name {new.mail.mx} should have address records of its own (RFC 2181 §10.3: an MX names no "
@@ -1183,10 +1201,17 @@ def _phpmyadmin_domain(ends: _Ends) -> DnsRecordsChange | None:
             + (f": its record leads to {host_old} for nothing once phpMyAdmin is on {name_new}" if name_new else "")
         )
     if zoned:
+        led = host_new is not None and bool(new.hosts[host_new].published_addresses)
         effects.append(
-            f"{', '.join(zoned)}: NSD serves the zone as `pulumi up` writes it, whole, with no address record of the "
-            "platform's names, so there the name leads to no host (a record added by hand to the zone's file is "
-            "lost at its next write): serve it from a zone outside pic:dns.zones"
+            f"{', '.join(zoned)}: NSD serves the zone as `pulumi up` writes it, whole, "
+            + (
+                f"with the address records of {host_new} (the address records of pic:dns.zones, told with their "
+                "values in their own section)"
+                if led
+                else f"and {host_new} has no address the zone can give (its address is a name and "
+                f"pic:hosts.{host_new}.public_addresses is not set), so there the name leads to no host: give "
+                f"pic:hosts.{host_new}.public_addresses"
+            )
         )
     steps = []
     if name_new is not None and any(rc.after is not None for rc in records):
@@ -1357,6 +1382,59 @@ def _list_domains(ends: _Ends) -> DnsRecordsChange | None:
     )
 
 
+def _zone_addresses(ends: _Ends) -> DnsRecordsChange | None:
+    """The address records ``pulumi up`` writes in the zones NSD serves (:func:`pic.render.dns.address_records`:
+    the hosts' names, Sympa's, the mail exchanger, phpMyAdmin's and the sites' domains inside them, each with its
+    host's published addresses) that this plan adds, drops or changes: a member added, moved or archived, a site's
+    domain changed, a host's address or ``public_addresses``, a zone added or removed."""
+    old = address_records(ends.old, ends.old_members.values())
+    new = address_records(ends.new, ends.new_members.values())
+    if old == new:
+        return None
+    before: dict[tuple[str, str], list[Record]] = {}
+    after: dict[tuple[str, str], list[Record]] = {}
+    for records, into in ((old, before), (new, after)):
+        for r in records:
+            into.setdefault((r.name, r.type), []).append(r)
+    changes: list[RecordChange] = []
+    for key in sorted(before.keys() | after.keys()):
+        was, now = before.get(key, []), after.get(key, [])
+        if was == now:
+            continue
+        if len(was) == 1 and len(now) == 1:  # one address for another
+            changes.append(_zone_change(ends, key[0], was[0], now[0]))
+            continue
+        changes += [_zone_change(ends, key[0], r, None) for r in was if r not in now]
+        changes += [_zone_change(ends, key[0], None, r) for r in now if r not in was]
+    dropped = any(rc.before is not None for rc in changes)
+    effects = [
+        "NSD answers with the new records from `pulumi up`, which writes each zone whole"
+        + (f"; resolvers keep the former ones for {CACHED}" if dropped else "")
+    ]
+    return DnsRecordsChange(
+        "zone_addresses",
+        (("the address records of pic:dns.zones", f"{len(old)} record(s)", f"{len(new)} record(s)"),),
+        "the platform's names and the sites' domains inside the zones NSD serves lead to their hosts' addresses "
+        "(`pic:hosts.<h>.public_addresses`, else the host's IP address)",
+        tuple(changes),
+        effects=tuple(effects),
+        steps=("nothing to publish by hand: check that each name leads to the host listed",),
+        details={"records_before": str(len(old)), "records": str(len(new))},
+        none_listed="no address record changes",
+    )
+
+
+def _zone_change(ends: _Ends, name: str, before: Record | None, after: Record | None) -> RecordChange:
+    return RecordChange(
+        name,
+        "address",
+        before,
+        after,
+        zone_before=_zone(ends.old, name) if before is not None else "",
+        zone=_zone(ends.new, name) if after is not None else "",
+    )
+
+
 def dns_records_changes(
     old: Settings | None,
     new: Settings | None,
@@ -1378,5 +1456,6 @@ def dns_records_changes(
         _phpmyadmin_domain(ends),
         _dns_server(ends),
         _list_domains(ends),
+        _zone_addresses(ends),
     ]
     return [c for c in found if c is not None]
