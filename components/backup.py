@@ -11,7 +11,8 @@ Creates, on web host ``<web>`` (component name ``<web>-dumps``):
 - ``<name>-config`` (``/etc/pic/db-dump.conf``) and ``<name>-list`` (``/etc/pic/db-dump.list``):
   the settings (``pic:backup.keep_days``, ``pic:db.dump_jobs``, the report mailbox) and the
   databases of the members placed on this host. Archived members are left out: their dumps
-  are kept as they are, neither refreshed nor pruned.
+  are kept as they are, neither refreshed nor pruned. Suspended members are listed: their users
+  are locked, the backup account is not, so their databases are still dumped every night.
 - ``<name>-dump-script`` (``/usr/local/sbin/pic-db-dump``) and ``<name>-restore-script``
   (``/usr/local/sbin/pic-db-restore``).
 - ``<name>-service`` and ``<name>-timer`` (``pic-db-dump.service`` / ``.timer``: every day at
@@ -86,7 +87,8 @@ class DumpJobArgs:
 
 
 def dump_entries(registry: Registry, web: str) -> list[rdb.DumpEntry]:
-    """The databases the job of web host ``web`` dumps: those of its members that are not archived."""
+    """The databases the job of web host ``web`` dumps: those of its members that are not archived (suspended
+    ones included: their users are locked, the backup account is not)."""
     return [
         rdb.DumpEntry(m.slug, m.uid, d.name)
         for m in registry

@@ -30,8 +30,11 @@ Creates, for database ``<slug with _>_<short>`` (component name ``<slug>-db-<sho
 - the credential files (``db-ca.pem``, ``<database>.php``, ``<database>.my.cnf`` in the
   member's ``priv/``) are placed by the member's one secret command, MemberCredentials, from
   :attr:`password`, :attr:`php_path` and :attr:`cnf_path`.
-- ``<name>-lock`` (archived members only): ``ALTER USER ... ACCOUNT LOCK`` on the db host; its
-  deletion (the member comes back) unlocks. The database, the grants and the files are kept.
+- ``<name>-lock`` (suspended and archived members, ``pic.render.db.account_locked``): ``ALTER USER
+  ... ACCOUNT LOCK`` on the db host, so that neither phpMyAdmin nor any client logs in as the user;
+  its deletion (the member set active again) unlocks. One name for both states: suspended ->
+  archived changes nothing. The database, the grants and the files are kept, and the nightly dumps
+  go on for a suspended member (the backup account is not locked).
 
 Deliberately not done: creating the member's directories and unix account (the web part
 does; MemberCredentials waits for them and for the users), deleting anything of the member,
@@ -62,7 +65,7 @@ GRANT = "mysql:index/grant:Grant"
 @dataclass(frozen=True)
 class MemberDatabaseArgs:
     database: Database
-    archived: bool
+    locked: bool
     members_root: str
     db_host: DbHost
 
@@ -75,7 +78,7 @@ def member_database_args(
 ) -> MemberDatabaseArgs:
     return MemberDatabaseArgs(
         database=database,
-        archived=member.status == "archived",
+        locked=rdb.account_locked(member),
         members_root=settings.members_root,
         db_host=db_host,
     )
@@ -126,7 +129,7 @@ class MemberDatabase:
             self._create_account(
                 name, web, client, database=database, backup_user=dbh.backup_users[client], on_db=on_db
             )
-        if args.archived:
+        if args.locked:
             self._create_lock(name, dbh)
 
     def _child(

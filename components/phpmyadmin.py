@@ -14,7 +14,8 @@ Creates (component ``phpmyadmin``):
 the same host as an extra block.
 
 Does not: create any database account (members log in with their own
-database users), or expose anything but the proxy's https.
+database users, which are locked while the member is suspended or archived:
+MemberDatabase's ``<name>-lock``), or expose anything but the proxy's https.
 """
 
 from __future__ import annotations

@@ -134,7 +134,7 @@ def test_resources_per_database(env: RecordingMonitor) -> pulumi.Output[None]:
                     f"{n}-grant-web1": GRANT,
                     f"{n}-backup-grant-web1": GRANT,
                 }
-                if m.status == "archived":
+                if m.status in ("suspended", "archived"):  # their logins refused (docs/REGISTRY.md)
                     expected[f"{n}-lock"] = REMOTE
                 got = {k: r.type for k, r in _children(regs, comp).items() if k.startswith(f"{n}-")}
                 assert got == expected, f"{m.slug}/{d.short} ({comp.urn})"
@@ -272,24 +272,36 @@ def test_credential_files_in_priv_mode_0600_owned_by_member(env: RecordingMonito
 
 
 @pulumi.runtime.test
-def test_archived_member_user_locked_database_kept(env: RecordingMonitor) -> pulumi.Output[None]:
+def test_suspended_and_archived_members_users_locked_databases_kept_and_dumped(
+    env: RecordingMonitor,
+) -> pulumi.Output[None]:
     _, registry, _dbh, dbs, _jobs = _build()
-    archived = [m for m in registry if m.status == "archived" and m.databases]
-    assert archived, "the example registry should hold an archived member with databases"
+    locked = [m for m in registry if m.status in ("suspended", "archived") and m.databases]
+    assert {m.status for m in locked} == {"suspended", "archived"}, (
+        "the example registry should hold a suspended and an archived member with databases"
+    )
 
     def check() -> None:
         regs = _by_name(env)
-        for m in archived:
+        for m in locked:
             for d in m.databases:
                 n = component_name(d)
+                assert f"{n}-lock" in regs, f"{m.slug} is {m.status}: the user {d.user} is not locked"
                 lock = regs[f"{n}-lock"]
                 script = unwrap(lock.inputs["stdin"])
                 assert f"ALTER USER IF EXISTS '{d.user}'@'10.0.0.11' ACCOUNT LOCK;" in script, lock.urn
                 assert "ACCOUNT UNLOCK" in lock.inputs["delete"], lock.urn
+                assert "DROP" not in script and "REVOKE" not in script, (
+                    f"{lock.urn}: the lock touches more than the login"
+                )
                 assert unwrap(lock.inputs["connection"])["host"] == "db.example.org", lock.urn
                 assert regs[f"{n}-database"].protect
-        active = [component_name(d) for m in registry if m.status != "archived" for d in m.databases]
+                for web_grant in (f"{n}-grant-web1", f"{n}-backup-grant-web1", f"{n}-user-web1"):
+                    assert web_grant in regs, f"{m.slug} ({m.status}): {web_grant} is gone"
+        active = [component_name(d) for m in registry if m.status == "active" for d in m.databases]
+        assert active
         assert all(f"{n}-lock" not in regs for n in active)
+        # the backup account is not locked: a suspended member's databases are still dumped, an archived one's not
         listed = unwrap(regs["web1-dumps-list"].inputs["stdin"])
         for m in registry:
             for d in m.databases:
@@ -433,7 +445,7 @@ def test_dev_stack_uses_a_local_container(env: RecordingMonitor) -> pulumi.Outpu
             for d in m.databases:
                 n = component_name(d)
                 assert regs[f"{m.slug}-credentials"].type == LOCAL, n
-                if m.status == "archived":
+                if m.status != "active":
                     lock = regs[f"{n}-lock"]
                     assert lock.type == LOCAL, lock.urn
                     script = unwrap(lock.inputs["stdin"])

@@ -281,7 +281,7 @@ def documented_db(member: Member, settings: Settings, on: dt.date) -> Counter[tu
                     ("mysql:index/grant:Grant", f"{name}-backup-grant-{web}"),
                 ]
             )
-        if member.status == "archived":
+        if member.status in ("suspended", "archived"):
             out[(CMD, f"{name}-lock")] += 1
     return out
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from pic import charsets, names
 from pic.names import DB_ADMIN_USER, DB_BACKUP_USER
+from pic.registry import Member
 from pic.render import render
 from pic.settings import SITE_DB_ENDPOINT_PORT, Settings
 
@@ -247,8 +248,16 @@ class MemberDbSql:
         )
 
 
+def account_locked(member: Member) -> bool:
+    """Whether a member's database users are locked: it is suspended or archived (docs/REGISTRY.md: its logins
+    are refused, its databases kept untouched). The backup account is never locked: a suspended member's
+    databases are still dumped every night."""
+    return member.status != "active"
+
+
 def lock_sql(user: str, hosts: Iterable[str], *, locked: bool) -> str:
-    """Lock (archived member) or unlock an account on every host it is bound to; keeps password and grants."""
+    """Lock (suspended or archived member) or unlock an account on every host it is bound to; keeps password
+    and grants."""
     word = "LOCK" if locked else "UNLOCK"
     return "".join(f"ALTER USER IF EXISTS {sql_account(user, h)} ACCOUNT {word};\n" for h in hosts)
 
