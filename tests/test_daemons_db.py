@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from components.backup import dump_entries
 from pic.errors import PicError
 from pic.registry import load_registry
 from pic.render import db as rdb
@@ -264,6 +265,92 @@ def test_archived_member_is_locked_then_unlocked(platform: Platform) -> None:
     )
     platform.server.root_sql(rdb.lock_sql(a.database, LOOPBACK, locked=False))
     assert _as(a, "SELECT 1;").returncode == 0
+
+
+def test_a_suspended_members_login_is_locked_its_database_dumped_and_its_restore_refused(
+    platform: Platform, tmp_path: Path
+) -> None:
+    """docs/REGISTRY.md: a suspended member's logins are refused, its databases kept untouched. Its user is
+    locked as the program locks it (the registry's status, ``rdb.account_locked``, the ``<n>-lock`` SQL):
+    its own option file (as phpMyAdmin, with its password) is refused, the backup account still dumps
+    its database every night, and pic-db-restore refuses before anything changes; the lock's deletion
+    (the member set active again) lets it in."""
+    s, (a, b) = platform.server, platform.members
+    files = write_members(
+        tmp_path / "members",
+        {
+            a.slug: member(uid=a.uid, status="suspended", databases=["main"]),
+            b.slug: member(uid=b.uid, databases=["main"]),
+        },
+    )
+    registry = load_registry(files, load_settings(ROOT, "prod"))
+    suspended, active = registry.get(a.slug), registry.get(b.slug)
+    assert [d.name for d in suspended.databases] == [a.database]
+    assert rdb.account_locked(suspended) and not rdb.account_locked(active)
+    _fill(s, a.database)
+    before = _checksums(s, a.database)
+    s.root_sql(rdb.lock_sql(a.database, LOOPBACK, locked=True))
+
+    for sql in ("SELECT 1;", f"DROP TABLE {a.database}.posts;"):
+        refused = _as(a, sql)
+        assert refused.returncode != 0, f"the suspended member {a.slug} ran {sql}"
+        assert "this account is locked" in refused.stderr, refused.stderr
+    assert _as(b, "SELECT 1;").returncode == 0, "the active member is locked too"
+    assert _checksums(s, a.database) == before
+
+    # the nightly dump: the suspended member is listed and its database dumped with the backup account
+    (platform.base / "db-dump.list").write_text(rdb.dump_list(dump_entries(registry, "web1")))
+    assert f"{a.slug} {a.uid} {a.database}" in (platform.base / "db-dump.list").read_text()
+    done = platform.dump()
+    assert done.returncode == 0, done.stdout + done.stderr
+    latest = a.dumps / f"{a.database}-latest.sql.zst"
+    assert "INSERT INTO `posts`" in read_dump(latest) and "-- Dump completed" in read_dump(latest)
+
+    # the restore is refused at its first connection, saying why and what to do: nothing changed
+    files_before = a.dump_files()
+    refused = platform.run("pic-db-restore", a.slug, a.database)
+    assert refused.returncode == 1, refused.stdout + refused.stderr
+    assert f"the database user {a.database} of {a.slug} is locked" in refused.stderr, refused.stderr
+    assert "suspended or archived" in refused.stderr and "nothing changed" in refused.stderr, refused.stderr
+    assert f"status: active in members/{a.slug}.yaml, then pulumi up" in refused.stderr, refused.stderr
+    assert _checksums(s, a.database) == before
+    assert a.dump_files() == files_before, "the refused restore left a file in the member's db/"
+    left = s.root_sql(f"SHOW DATABASES LIKE '{a.database}-%';").split()
+    assert left == [], f"the refused restore made {left}"
+
+    # set active again: the lock's delete script unlocks, the member logs in and restores
+    s.root_sql(rdb.lock_sql(a.database, LOOPBACK, locked=False))
+    assert _as(a, "SELECT COUNT(*) FROM posts;", a.database).returncode == 0
+    # (the routine root made is one the member cannot save: README, "An admin restores")
+    s.root_sql("DELETE FROM tags; DELETE FROM posts; DROP PROCEDURE count_posts;", database=a.database)
+    restored = platform.run("pic-db-restore", a.slug, a.database)
+    assert restored.returncode == 0, restored.stdout + restored.stderr
+    assert _checksums(s, a.database) == before
+
+
+def test_an_archived_members_restore_is_refused_saying_why(platform: Platform, tmp_path: Path) -> None:
+    """An archived member's databases are not in the host's list (not dumped, users locked): its restore is
+    refused by that list, before any connection, saying what an admin does first."""
+    s, (a, b) = platform.server, platform.members
+    files = write_members(
+        tmp_path / "members",
+        {
+            a.slug: member(uid=a.uid, status="archived", databases=["main"]),
+            b.slug: member(uid=b.uid, databases=["main"]),
+        },
+    )
+    registry = load_registry(files, load_settings(ROOT, "prod"))
+    assert rdb.account_locked(registry.get(a.slug))
+    s.root_sql("CREATE TABLE kept (x INT); INSERT INTO kept VALUES (7);", database=a.database)
+    assert platform.dump().returncode == 0  # a dump from before it was archived
+    s.root_sql(rdb.lock_sql(a.database, LOOPBACK, locked=True))
+    (platform.base / "db-dump.list").write_text(rdb.dump_list(dump_entries(registry, "web1")))
+    refused = platform.run("pic-db-restore", a.slug, a.database)
+    assert refused.returncode == 1, refused.stdout + refused.stderr
+    assert f"{a.slug} has no database {a.database} on this host" in refused.stderr, refused.stderr
+    assert "an archived member's are not there" in refused.stderr, refused.stderr
+    assert "status: active, then pulumi up" in refused.stderr, refused.stderr
+    assert s.root_sql("SELECT x FROM kept;", database=a.database).strip() == "7"
 
 
 # --- dumps -----------------------------------------------------------------------------------
