@@ -85,7 +85,7 @@ def member_database_args(
 
 
 def component_name(database: Database) -> str:
-    return f"{database.member}-db-{database.short}"
+    return names.database_component(database.member, database.short)
 
 
 class MemberDatabase:
@@ -184,11 +184,13 @@ class MemberDatabase:
         lock = rdb.sql_shell_script(rdb.lock_sql(self.user, hosts, locked=True), client=dbh.sql_client)
         unlock = f"{dbh.sql_client} -e {shlex.quote(rdb.lock_sql(self.user, hosts, locked=False))}"
         run_script(
-            f"{name}-lock",
+            names.database_lock(name),
             dbh.sql_access,
             lock,
             delete=unlock,
             opts=self._child(
-                command_type(dbh.sql_access), f"{name}-lock", depends_on=[*self.users, *self.grants, *dbh.ready]
+                command_type(dbh.sql_access),
+                names.database_lock(name),
+                depends_on=[*self.users, *self.grants, *dbh.ready],
             ),
         )

@@ -349,6 +349,17 @@ def mail_record_names(domain: str, *, selector: str, reports: str) -> list[str]:
     return [domain, dkim_name(domain, selector), dmarc_name(domain), *([authorization] if authorization else [])]
 
 
+def database_component(slug: str, short: str) -> str:
+    """The name of a member database's resources' prefix (``components.member_database``): ``<slug>-db-<short>``."""
+    return f"{slug}-db-{short}"
+
+
+def database_lock(component: str) -> str:
+    """The command that locks a member database's user while the member is suspended or archived (its deletion
+    unlocks): ``<slug>-db-<short>-lock``. ``pic plan`` tells its reviewers what its addition and removal do."""
+    return f"{component}-lock"
+
+
 MAX_GRANT_DATABASE = 64  # MariaDB: the database part of a grant (mysql.db's Db column, char(64))
 
 

@@ -216,6 +216,60 @@ def test_archive_and_reactivate_keep_every_key(two_hosts: Path, stack: str) -> N
     assert json.loads(proc.stdout)["changes"] == []
 
 
+def _logins(plan: dict[str, Any]) -> dict[tuple[str, str], str | None]:
+    """The lock commands of member databases a plan adds or removes (json), with what it says of their logins."""
+    return {(c["kind"], c["name"]): c["login"] for c in plan["changes"] if c["name"].endswith("-lock")}
+
+
+def test_suspending_locks_the_database_logins_and_active_again_unlocks(two_hosts: Path) -> None:
+    """docs/REGISTRY.md: a suspended member's logins are refused, its databases untouched. The plan adds its
+    databases' locks and says so; suspended -> archived changes no lock; active again removes them, saying the
+    users are unlocked; nothing stateful on the way."""
+    member = next(m for m in registry(two_hosts) if m.status == "active" and m.databases and m.site is not None)
+    locks = {d.user: f"{member.slug}-db-{d.short}-lock" for d in member.databases}
+    path = two_hosts / "members" / f"{member.slug}.yaml"
+    edit(path, "status: active", "status: suspended")
+    commit(two_hosts, f"{member.slug} suspended")
+    suspended = plan_json(two_hosts)
+    logins = _logins(suspended)
+    assert set(logins) == {("add", name) for name in locks.values()}, suspended["changes"]
+    for user, name in locks.items():
+        said = logins[("add", name)] or ""
+        assert f"the database user {user} is locked from this `pulumi up`" in said, said
+        assert f"{member.slug} is suspended" in said and "phpMyAdmin" in said, said
+        assert "still dumped every night" in said and "active again unlocks it" in said, said
+    mine = [c for c in suspended["changes"] if c["member"] == member.slug]
+    assert not [c for c in mine if c["type"].startswith("mysql:")], "a database, user or grant changes"
+    assert suspended["stateful_changes"] == []
+    # the suspended member's databases are still dumped: the dump list keeps them
+    assert not [c for c in suspended["changes"] if c["name"].endswith("-dumps-list")], "the dump list changes"
+    text = plan(two_hosts)
+    assert text.returncode == 0, text.stderr[-3000:]
+    for name in locks.values():
+        assert f">>> login: {name}: the database user" in text.stdout, text.stdout[-3000:]
+    markdown = plan(two_hosts, "--format", "markdown").stdout
+    assert "#### Database logins locked or unlocked" in markdown
+    assert all(f"- `{name}`: the database user" in markdown for name in locks.values()), markdown
+
+    edit(path, "status: suspended", "status: archived")
+    commit(two_hosts, f"{member.slug} archived")
+    archived = plan_json(two_hosts)
+    assert _logins(archived) == {}, "suspended -> archived changes a lock"
+    assert all(c["login"] is None for c in archived["changes"])
+
+    edit(path, "status: archived", "status: active")
+    commit(two_hosts, f"{member.slug} active again")
+    for rev in ("HEAD~1", "HEAD~2"):  # from archived, from suspended
+        back = plan_json(two_hosts, rev=rev)
+        logins = _logins(back)
+        assert set(logins) == {("remove", name) for name in locks.values()}, (rev, back["changes"])
+        for user, name in locks.items():
+            said = logins[("remove", name)] or ""
+            assert f"the database user {user} is unlocked by this `pulumi up`: {member.slug} is active again" in said
+        assert back["stateful_changes"] == []
+    assert plan_json(two_hosts, rev="HEAD~3")["changes"] == []
+
+
 def test_exception_renewed_and_domain_added_replace_no_container(two_hosts: Path) -> None:
     members = registry(two_hosts)
     excepted = next(m for m in members if m.spec.exceptions.php_eol is not None and m.status == "active")

@@ -10,13 +10,14 @@ from pathlib import PurePath
 from typing import Any
 
 from pic import charsets
-from pic.names import dkim_name
+from pic.names import database_component, database_lock, dkim_name
 from pic.plan.diff import Change, describe, show_value
 from pic.plan.hsts import HttpsLoss, https_losses
 from pic.plan.model import NO_HOST, PLATFORM, Attribution, Rendering, Resource
 from pic.plan.records import DnsRecordsChange, HostSetting, dns_records_changes, same_address
-from pic.registry import Member, name_key
+from pic.registry import Database, Member, name_key
 from pic.render import offsite as roff
+from pic.render.db import account_locked
 from pic.render.dns import host_zone
 from pic.render.mail import robot_web_url
 from pic.render.sitemail import site_address
@@ -105,6 +106,7 @@ class Shown:
     host_before: str | None
     host_after: str | None
     downtime: str = ""
+    login: str = ""  # what it does to a member's database logins (a database user locked or unlocked)
 
     @property
     def host(self) -> str:
@@ -1260,6 +1262,45 @@ def _sessions_ended(change: Change, member: str, attr_old: Attribution, attr_new
     )
 
 
+def _locked_database(member: Member, name: str) -> Database | None:
+    """The database of ``member`` whose lock command is named ``name``, if any."""
+    return next((d for d in member.databases if database_lock(database_component(member.slug, d.short)) == name), None)
+
+
+def _login_change(change: Change, member: str, attr_new: Attribution, attr_old: Attribution) -> str:
+    """What adding or removing a member database's lock (MemberDatabase's ``<slug>-db-<short>-lock``) does to
+    its user's logins: locked while the member is suspended or archived, unlocked when it is active again;
+    ``""`` for any other change, and for a lock that leaves with its user (the member or the database removed,
+    the user dropped)."""
+    res = change.resource
+    if change.kind not in ("add", "remove") or not res.type.startswith("command:"):
+        return ""
+    now = attr_new.members.get(member)
+    if change.kind == "add":
+        db = _locked_database(now, res.name) if now is not None and account_locked(now) else None
+        if now is None or db is None:
+            return ""
+        kept = (
+            "its database, grants and password stay as they are, and it is still dumped every night (the backup "
+            "account is not locked)"
+            if now.status == "suspended"
+            else "its database, grants, password and dumps stay as they are (no new dump is made)"
+        )
+        return (
+            f"the database user {db.user} is locked from this `pulumi up` (ACCOUNT LOCK): {member} is {now.status}, "
+            f"so phpMyAdmin and every client of the member are refused, pic-db-restore too; {kept}; setting "
+            f"{member} active again unlocks it"
+        )
+    then = attr_old.members.get(member)
+    db = _locked_database(then, res.name) if then is not None else None
+    if db is None or now is None or account_locked(now) or db.short not in {d.short for d in now.databases}:
+        return ""
+    return (
+        f"the database user {db.user} is unlocked by this `pulumi up`: {member} is active again, and phpMyAdmin "
+        f"and its clients log in with its password, unchanged"
+    )
+
+
 def review(changes: list[Change], attr_new: Attribution, attr_old: Attribution) -> Review:
     shown: list[Shown] = []
     components: Counter[str] = Counter()
@@ -1277,6 +1318,7 @@ def review(changes: list[Change], attr_new: Attribution, attr_old: Attribution) 
             or _site_gone(c, member, attr_new)
             or _sessions_ended(c, member, attr_old, attr_new)
         )
+        item.login = _login_change(c, member, attr_new, attr_old)
         shown.append(item)
     moves = {
         slug: (attr_old.member_host[slug], host)
@@ -1754,6 +1796,8 @@ def _detail_lines(s: Shown) -> list[str]:
     lines.extend(f"option {o}" for o in c.options)
     if s.downtime:
         lines.append(f"downtime: {s.downtime}")
+    if s.login:
+        lines.append(f"login: {s.login}")
     if c.note:
         lines.append(f"note: {c.note}")
     if c.stateful:
@@ -1846,6 +1890,7 @@ def as_text(
         for s in r.shown:
             if s.downtime:
                 lines.append(f">>> downtime: {s.change.resource.name}: {s.downtime}")
+        lines += [f">>> login: {s.change.resource.name}: {s.login}" for s in r.shown if s.login]
         lines += [f">>> renamed: {u.note()}" for u in r.renames]
         lines += [f">>> uid changed: {u.note()}" for u in r.uid_changes]
         lines += [f">>> uid reused: {u.note()}" for u in r.uid_reused if not u.renamed]
@@ -2128,6 +2173,10 @@ def _markdown_at_stake(r: Review, *, names_refused: bool = False) -> list[str]:
             out.append(f"- **{slug}** moves from {before} to {after}: {r.move_advice(slug)}.")
         out += [f"- `{s.change.resource.name}`: {s.downtime}" for s in r.shown if s.downtime]
         out.append("")
+    if any(s.login for s in r.shown):
+        out += ["#### Database logins locked or unlocked", ""]
+        out += [f"- `{s.change.resource.name}`: {s.login}" for s in r.shown if s.login]
+        out.append("")
     if r.renames:
         out += ["#### :warning: A member file renamed", ""]
         out += [f"- {u.note()}." for u in r.renames]
@@ -2283,6 +2332,7 @@ def as_json(
                         "replace_reasons": ch.reasons,
                         "delete_first": ch.delete_first or None,
                         "downtime": s.downtime or None,
+                        "login": s.login or None,
                         "stateful": ch.stateful or None,
                         "note": ch.note or None,
                         "renamed_from": ch.renamed_from or None,
