@@ -23,13 +23,15 @@ import pytest
 
 from pic.check import check
 from pic.plan.command import exit_status
+from pic.plan.diff import diff
 from pic.plan.model import Attribution
 from pic.plan.output import as_json, as_markdown, as_text, review
 from pic.registry import Member, load_registry
+from pic.settings import load_settings
 from tests.conftest import ROOT, require_program
 from tests.helpers import member, write_members
 from tests.test_git_history import hostile_git_config
-from tests.test_plan import git, rendering
+from tests.test_plan import git, rendering, res
 from tests.test_plan_data_left import _stack
 
 WEB2 = "    web2: {role: web, address: web2.example.org, private_address: 10.0.0.12, ssh_user: deploy}\n"
@@ -268,6 +270,35 @@ def test_suspending_locks_the_database_logins_and_active_again_unlocks(two_hosts
             assert f"the database user {user} is unlocked by this `pulumi up`: {member.slug} is active again" in said
         assert back["stateful_changes"] == []
     assert plan_json(two_hosts, rev="HEAD~3")["changes"] == []
+
+
+def test_a_lock_removed_with_its_user_says_nothing_of_an_unlock(tmp_path: Path) -> None:
+    """A member database's lock leaves the plan with its user when the member file or the database is removed
+    (the user is dropped, not unlocked): only a database kept by a member active again is said unlocked."""
+    settings = load_settings(ROOT, "prod")
+    slug = "asso-lock"
+    locks = [f"{slug}-db-{short}-lock" for short in ("main", "extra")]
+    before = write_members(
+        tmp_path / "before", {slug: member(uid=10901, status="suspended", databases=["main", "extra"])}
+    )
+    old = rendering(*(res("command:remote:Command", name, {"stdin": "ALTER USER"}) for name in locks))
+    afters = {
+        "file removed": {},
+        "database removed, still suspended": {slug: member(uid=10901, status="suspended", databases=["main"])},
+        "active again, one database removed": {slug: member(uid=10901, databases=["main"])},
+    }
+    said: dict[str, dict[str, str]] = {}
+    for case, members in afters.items():
+        after = write_members(tmp_path / case.replace(" ", "-").replace(",", ""), members)
+        attr_old = Attribution(old, load_registry(before, settings), settings)
+        attr_new = Attribution(rendering(), load_registry(after, settings), settings)
+        r = review(diff(old, rendering()), attr_new, attr_old)
+        said[case] = {s.change.resource.name: s.login for s in r.shown}
+    assert said["file removed"] == dict.fromkeys(locks, "")
+    assert said["database removed, still suspended"] == dict.fromkeys(locks, "")
+    unlocked = said["active again, one database removed"]
+    assert unlocked[locks[1]] == "", "the user of a database removed is dropped, not unlocked"
+    assert unlocked[locks[0]].startswith(f"the database user asso_lock_main is unlocked by this `pulumi up`: {slug}")
 
 
 def test_exception_renewed_and_domain_added_replace_no_container(two_hosts: Path) -> None:
