@@ -103,12 +103,33 @@ class _Strict(BaseModel):
 LANGUAGES = ("fr", "en")  # the languages of pic notify's messages (pic/commands/templates/notify-<lang>.j2)
 
 
+def _no_secret_in_prose(text: str) -> str:
+    """``text`` (an admin's notes, a contact's name, an exception's reason) unless it holds a secret as prose can
+    (pic.secrettext.prose_secret): committed with the member's file, it would stay in the repository's history.
+    The secret is not shown; the line of the text it is on is, for a text of several lines."""
+    found = secrettext.prose_secret(text)
+    if found is None:
+        return text
+    kind, start = found
+    where = f" on line {text.count(chr(10), 0, start) + 1} of the text" if "\n" in text else ""
+    raise SubfieldError(
+        (),
+        f"the text (not shown) holds {kind}{where}, which would be committed in clear with this file and stay in "
+        "the repository's history: keep the secret in the admins' password manager, or the member's in a file of "
+        "its priv/ on its web host, and write here only where it is kept (e.g. 'mot de passe FTP : dans le "
+        "gestionnaire de mots de passe'); if a commit already holds it, change the secret",
+        names_value=True,
+    )
+
+
 class Contact(_Strict):
     name: DisplayName = Field(min_length=1, max_length=120)
     email: Email
     language: Literal["fr", "en"] = Field(
         default="fr", description="Language of the messages the admins send to this contact (fr: French, en: English)."
     )
+
+    _no_secret = field_validator("name")(classmethod(lambda cls, v: _no_secret_in_prose(v)))
 
 
 _CHARSET_ENUM: list[JsonValue] = [*sorted(charsets.CHARSETS), "none"]
@@ -283,6 +304,8 @@ class PhpEolException(_Strict):
     until: dt.date = Field(description="Last day the exception holds (YYYY-MM-DD).")
     reason: OneLine = Field(min_length=3, max_length=500)
 
+    _no_secret = field_validator("reason")(classmethod(lambda cls, v: _no_secret_in_prose(v)))
+
 
 class Exceptions(_Strict):
     php_eol: PhpEolException | None = None
@@ -337,6 +360,9 @@ class MemberSpec(_Strict):
     notes: MultiLine | None = Field(default=None, max_length=MAX_NOTES)
 
     _unique_dbs = field_validator("databases")(classmethod(lambda cls, v: unique_items(v)))
+    _no_secret_in_notes = field_validator("notes")(
+        classmethod(lambda cls, v: None if v is None else _no_secret_in_prose(v))
+    )
 
     @field_validator("name")
     @classmethod

@@ -23,6 +23,9 @@ _CONFIDENTIAL_WORDS = (
     r"(?:password|passwd|passphrase|mot.?de.?passe|secret(?:_?access)?(?:_?key)?|"
     rf"token{_NOT_CSRF}|api_?key|private_?key|credentials?)"
 )
+# Words that name nothing but a password (pass, secret and token name other things too: Pass Culture, Jardin
+# secret, a CSRF token): password, passwd, passphrase, pwd, pw, pswd, French mdp and mot de passe, plurals too
+_PASSWORD_ONLY = r"(?:pass(?:words?|wd|phrases?)|pwd|pw|pswd|mdp|mots?[ \t_-]*de[ \t_-]*passe)"  # noqa: S105 - the words, no password
 # Short words that name one only after a separator or alone (``DB_PASS``, ``pwd``, ``DB_PW``, ``pswd``, French's
 # ``mdp``; not ``bypass``).
 _CONFIDENTIAL_SHORT = r"(?:(?<![a-z0-9])|(?<=[_.-]))(?:pass|pwd|pw|pswd|mdp)"
@@ -360,6 +363,10 @@ def _reading(pattern: str) -> _Pattern:
     alone = pattern.replace(_STDIN_READER, _STDIN_READER_ALONE).replace(_STRING_REST, "")
     return _Pattern(pattern, alone=alone)
 
+
+# The start of a value of letters and digits both (one of each at least) after a password's label: not a
+# variable, a path nor a call (bin2hex(...))
+_LETTERS_AND_DIGITS = r"(?![$%{<*/\\(\[~.])(?![^\s\"'`,;()]*\()(?=[^\s\"'`,;()]*?[0-9])(?=[^\s\"'`,;()]*?[^\W\d_])"
 
 # Text that is a secret wherever it appears: (kind, pattern, needs); a pattern's group v, when it has
 # one, is the value, which is no secret when it reads as a placeholder. ``needs``: words in lower case one
@@ -874,11 +881,8 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
         "a password assignment",
         _Pattern(
             # (first its first letters: a position holding none is left at once)
-            r"(?i)(?=[pm])(?<![\w'’.-])"
-            r"(?:pass(?:word|wd|phrase)|pwd|pw|pswd|mdp|mot[ \t_-]*de[ \t_-]*passe)"
-            r"[ \t]*[:=][ \t]*[\"']*"
-            r"(?P<v>(?![$%{<*/\\(\[~.])(?![^\s\"'`,;()]*\()(?=[^\s\"'`,;()]*?[0-9])(?=[^\s\"'`,;()]*?[^\W\d_])"
-            r"(?![^\W\d_]+(?:19|20)[0-9]{2}(?![^\s\"'`,;()]))[^\s\"'`,;()]{6,})"
+            rf"(?i)(?=[pm])(?<![\w'’.-]){_PASSWORD_ONLY}[ \t]*[:=][ \t]*[\"']*"
+            rf"(?P<v>{_LETTERS_AND_DIGITS}(?![^\W\d_]+(?:19|20)[0-9]{{2}}(?![^\s\"'`,;()]))[^\s\"'`,;()]{{6,}})"
         ),
         ("pass", "pw", "pswd", "mdp"),
     ),
@@ -1178,3 +1182,57 @@ def secret_kind(value: str, name: str = "") -> str | None:
     ):
         return f"a value named {name}"
     return None
+
+
+# The forms above that are a secret in any prose too, an admin's notes say: a private key, a URL holding its
+# credentials, its key (a webhook's, a cron monitor's ping URL, a query's ?token=...) and an access key of a known
+# shape. Not the others: KEY: VALUE reads any word after a colon as a secret (Token: renouvelé en mars), and a
+# command's forms read words as a program's arguments.
+_PROSE_KINDS = frozenset(
+    (
+        "a private key",
+        "credentials in a URL",
+        "a webhook URL",
+        "a monitoring ping URL",
+        "a cron key in a URL",
+        "a secret in a URL's query",
+        "an access key",
+    )
+)
+_PROSE_TEXT = [entry for entry in _SECRET_TEXT if entry[0] in _PROSE_KINDS]
+# A label that names nothing but a password, up to four words of letters saying whose (mdp phpMyAdmin, mot de
+# passe du compte FTP, password for the admin), then ':', '=' or est, était, is, was, and a value of letters and
+# digits (mdp phpMyAdmin : Azerty123, Le mot de passe est Soleil2024!), a word then a year too; not an e-mail
+# address or a URL. French puts a space, often a non-breaking one, before ':'. Words after the label that are no
+# value (mot de passe envoyé par mail, mdp changé le 12/03/2026, Password: see the manager) are none.
+_PROSE_PASSWORD = _Pattern(
+    rf"(?i)(?=[pm])(?<![\w'’.-]){_PASSWORD_ONLY}(?![\w'’-])"
+    r"(?:[^\S\n]+(?:[^\W\d_]|['’.-])+){0,4}?"
+    r"(?:[^\S\n]*[:=]|[^\S\n]+(?:est|était|is|was)(?=[^\S\n]))[^\S\n]*[\"'«“‘]*[^\S\n]*"
+    rf"(?P<v>{_LETTERS_AND_DIGITS}(?![^\s@]+@[^\s@]+\.)(?![a-z][a-z0-9+.-]*://)[^\s\"'`,;()]{{6,}})"
+)
+
+
+def prose_secret(text: str) -> tuple[str, int] | None:
+    """The first secret found in ``text`` written by people for people (an admin's notes about a member, a
+    contact's name, the reason of an exception), as its kind and where it starts in ``text``; None when there is
+    none. Stricter than :func:`secret_kind`, which reads a command: the forms that are a secret in any prose
+    (_PROSE_TEXT), and a password after a label that names nothing else (_PROSE_PASSWORD)."""
+    folded = (text if text.isascii() else text.translate(_ASCII_FOLD)).lower()
+    found: list[tuple[int, str]] = []
+    for kind, pattern, needs in _PROSE_TEXT:
+        if needs and not any(word in folded for word in needs):
+            continue
+        for m in pattern.finditer(text):
+            value = m.groupdict().get("v")
+            if value is None or not _PLACEHOLDER.match(value):
+                found.append((m.start(), kind))
+                break
+    for m in _PROSE_PASSWORD.finditer(text):
+        if not _PLACEHOLDER.match(m.group("v")):
+            found.append((m.start(), "a password"))
+            break
+    if not found:
+        return None
+    start, kind = min(found)
+    return kind, start

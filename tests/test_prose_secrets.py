@@ -1,0 +1,205 @@
+"""A secret pasted into a member file's prose (`notes`, `contact.name`, `exceptions.php_eol.reason`) is refused by
+`pic check`, at its file, line and field, without being shown; the notes admins write without one are accepted
+(tests/corpus/prose/accepted.txt, one a line).
+
+Prose is read more strictly than a command (``secrettext.prose_secret``, not ``secret_kind``): only the forms
+that are a secret in any prose, and a password after a label that names nothing but a password.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pic import secrettext
+from pic.cli import main
+from pic.registry import MemberSpec
+from tests.conftest import ROOT
+
+ACCEPTED = [
+    line
+    for line in (ROOT / "tests" / "corpus" / "prose" / "accepted.txt").read_text(encoding="utf-8").splitlines()
+    if line.strip() and not line.startswith("#")
+]
+ON = "2026-11-28"
+
+# (text, the kind found, the secret itself: never shown)
+REFUSED = [
+    ("Ancien hébergeur OVH, ftp://asso:S3cret99@ftp.example.org", "credentials in a URL", "S3cret99"),
+    ("base : mysql://velo:Zt8kq2LmW9@db.example.org/velo", "credentials in a URL", "Zt8kq2LmW9"),
+    ("mdp phpMyAdmin : Azerty123", "a password", "Azerty123"),
+    ("Le mot de passe est Soleil2024!", "a password", "Soleil2024!"),
+    ("Mot de passe\u00a0: Lyon69Velo (donné au téléphone)", "a password", "Lyon69Velo"),
+    ("mot de passe du compte FTP : « Azerty123 »", "a password", "Azerty123"),
+    ("MDP=Azerty123", "a password", "Azerty123"),
+    ("mots de passe : Printemps2026 puis Ete2026", "a password", "Printemps2026"),
+    ("passphrase de la clé : Soleil42", "a password", "Soleil42"),
+    ("password for the admin account: Sunshine2024", "a password", "Sunshine2024"),
+    ("The password is hunter22, change it", "a password", "hunter22"),
+    ("pwd: Zt8k!q2m", "a password", "Zt8k!q2m"),
+    ("clé AWS du bucket : AKIA2OGYBAH6RTX5QW3M", "an access key", "AKIA2OGYBAH6RTX5QW3M"),
+    (
+        "jeton GitHub ghp_4f8Gk2ZqvLmN9pQr7sTu1VwXyZa0Bc3De5Fh",
+        "an access key",
+        "ghp_4f8Gk2ZqvLmN9pQr7sTu1VwXyZa0Bc3De5Fh",
+    ),
+    ("bot Slack : xoxb-2401234567-4h8GkZqv2LmN", "an access key", "xoxb-2401234567-4h8GkZqv2LmN"),
+    (
+        "alertes : https://hooks.slack.com/services/T024BE7LD/B08ABCDEF12/4h8GkZqv2LmN9pQr7sTu1VwX",
+        "a webhook URL",
+        "4h8GkZqv2LmN9pQr7sTu1VwX",
+    ),
+    (
+        "Discord https://discord.com/api/webhooks/123456789012345678/Zt8kq2LmW9xRcV4bN7mQ1pL0sD3fG6hJ8kL",
+        "a webhook URL",
+        "Zt8kq2LmW9xRcV4bN7mQ1pL0sD3fG6hJ8kL",
+    ),
+    (
+        "sauvegarde surveillée : https://hc-ping.com/3f2a9c1e-8b4d-4e6f-9a1b-2c3d4e5f6a7b",
+        "a monitoring ping URL",
+        "3f2a9c1e",
+    ),
+    ("cron : https://velo-lyon.org/cron.php?token=Zt8kq2LmW9xR", "a secret in a URL's query", "Zt8kq2LmW9xR"),
+    (
+        "clé de l'ancien serveur :\n-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ"
+        "\n-----END OPENSSH PRIVATE KEY-----",
+        "a private key",
+        "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "kind", "secret"), REFUSED, ids=[r[0][:40] for r in REFUSED])
+def test_a_secret_in_prose_is_found(text: str, kind: str, secret: str) -> None:
+    found = secrettext.prose_secret(text)
+    assert found is not None and found[0] == kind, (text, found)
+
+
+@pytest.mark.parametrize("note", ACCEPTED)
+def test_an_admin_s_note_holding_no_secret_is_none(note: str) -> None:
+    assert secrettext.prose_secret(note) is None
+
+
+def test_the_corpus_of_notes_is_large_enough() -> None:
+    assert len(ACCEPTED) >= 40
+
+
+@pytest.mark.parametrize("text", ["Token: renouvelé en mars", "Secret: garder la date de l'AG"])
+def test_prose_is_read_more_strictly_than_a_command(text: str) -> None:
+    """A command's KEY: VALUE reads any word after a colon as a secret; prose does not."""
+    assert secrettext.secret_kind(text) == "a password assignment"
+    assert secrettext.prose_secret(text) is None
+
+
+def test_the_secret_found_first_in_the_text_is_named_with_where_it_starts() -> None:
+    text = "note du 12/03\nmdp : Azerty123\nftp://asso:S3cret99@ftp.example.org"
+    assert secrettext.prose_secret(text) == ("a password", text.index("mdp"))
+
+
+def _spec(**fields: object) -> dict[str, object]:
+    data: dict[str, object] = {
+        "name": "Case Member",
+        "contact": {"name": "Case Contact", "email": "case@case.example.org"},
+        "uid": 10600,
+    }
+    data.update(fields)
+    return data
+
+
+@pytest.mark.parametrize("note", ACCEPTED)
+def test_each_prose_field_accepts_a_note_holding_no_secret(note: str) -> None:
+    MemberSpec.model_validate(_spec(notes=note))
+    MemberSpec.model_validate(_spec(exceptions={"php_eol": {"until": "2027-03-31", "reason": note}}), strict=False)
+    if len(note) <= 120 and "=?" not in note:
+        MemberSpec.model_validate(_spec(contact={"name": note, "email": "case@case.example.org"}))
+
+
+def _check(tmp_path: Path, body: str) -> tuple[int, str, Path]:
+    members = tmp_path / "members"
+    members.mkdir()
+    (members / "base-member.yaml").write_text((ROOT / "tests" / "corpus" / "_base.yaml").read_text())
+    case = members / "case-member.yaml"
+    case.write_text(body, encoding="utf-8")
+    return main(["check", "--project", str(ROOT), "--members", str(members), "--on", ON]), str(case), members
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+HEAD = "name: Case Member\ncontact: {name: Case Contact, email: case@case.example.org}\nuid: 10600\n"
+
+
+@pytest.mark.parametrize(("text", "kind", "secret"), REFUSED, ids=[r[0][:40] for r in REFUSED])
+def test_pic_check_refuses_a_secret_in_the_notes_at_its_line_without_showing_it(
+    text: str, kind: str, secret: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rc, case, _ = _check(tmp_path, f"{HEAD}notes: {_quoted(text)}\n")
+    out = capsys.readouterr()
+    shown = out.out + out.err
+    assert rc == 1, shown
+    assert f"{case}:4 notes: " in shown and f"holds {kind}" in shown, shown
+    assert "password manager" in shown and "priv/" in shown, shown
+    assert secret not in shown, shown
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "field"),
+    [
+        (
+            f'{HEAD}exceptions:\n  php_eol:\n    until: 2027-03-31\n    reason: "mdp phpMyAdmin : Azerty123"\n',
+            7,
+            "exceptions.php_eol.reason",
+        ),
+        (
+            "name: Case Member\ncontact:\n  name: Marie Dupont (mot de passe est Azerty123)\n"
+            "  email: case@case.example.org\nuid: 10600\n",
+            3,
+            "contact.name",
+        ),
+    ],
+)
+def test_pic_check_refuses_a_secret_in_the_contact_s_name_or_the_exception_s_reason(
+    body: str, line: int, field: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rc, case, _ = _check(tmp_path, body)
+    out = capsys.readouterr()
+    shown = out.out + out.err
+    assert rc == 1, shown
+    assert f"{case}:{line} {field}: the text (not shown) holds a password" in shown, shown
+    assert "Azerty123" not in shown, shown
+
+
+def test_a_secret_in_notes_of_several_lines_is_told_with_its_line_in_the_text(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    body = f"{HEAD}notes: |\n  Arrivée le 12/03/2026.\n  Ancien hébergeur : ftp://asso:S3cret99@ftp.example.org\n"
+    rc, case, _ = _check(tmp_path, body)
+    shown = capsys.readouterr().err
+    assert rc == 1
+    assert f"{case}:4 notes: the text (not shown) holds credentials in a URL on line 2 of the text" in shown, shown
+    assert "S3cret99" not in shown
+
+
+def test_pic_check_accepts_the_corpus_of_notes_as_a_member_s_notes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The whole corpus, as block notes of members (4,000 characters at most each), end to end."""
+    members = tmp_path / "members"
+    members.mkdir()
+    (members / "base-member.yaml").write_text((ROOT / "tests" / "corpus" / "_base.yaml").read_text())
+    chunks: list[list[str]] = [[]]
+    for note in ACCEPTED:
+        if sum(len(n) + 1 for n in chunks[-1]) + len(note) > 3500:
+            chunks.append([])
+        chunks[-1].append(note)
+    for i, chunk in enumerate(chunks):
+        lines = "".join(f"  {n}\n" for n in chunk)
+        (members / f"notes-{i}.yaml").write_text(
+            f"name: Notes {i}\ncontact: {{name: Notes Contact, email: notes{i}@example.org}}\n"
+            f"uid: {10700 + i}\nnotes: |\n{lines}",
+            encoding="utf-8",
+        )
+    rc = main(["check", "--project", str(ROOT), "--members", str(members), "--on", ON])
+    assert rc == 0, capsys.readouterr()
