@@ -762,6 +762,9 @@ def test_a_query_naming_no_key_or_holding_no_key_s_value_is_none(command: str) -
         "ssh-ed25519 marie passwd: Azerty123",
         "Atelier pw: 123azerty",
         "Chorale passphrase: Soleil42",
+        # plurals too
+        "Club passwords: Azerty123",
+        "Club mots de passe : Azerty123",
     ],
 )
 def test_a_password_label_among_words_takes_any_value_of_letters_and_digits(text: str) -> None:
