@@ -201,9 +201,9 @@ class Site(_Strict):
 
 
 # A key's comment of one word of these characters, shorter than a base64 run the rules decode and holding no
-# access key's prefix: none of pic.secrettext's forms can match it (each needs a space, '=', ':', a quote, '?'
-# or such), so the usual comment (marie@laptop) is not run through them all.
-_PLAIN_COMMENT = re.compile(r"(?!.*(?:AKIA|gh[pousr]_|xox[abpr]-))[A-Za-z0-9_.@+-]{1,39}")
+# access key (pic.secrettext.ACCESS_KEY): none of pic.secrettext's other forms can match it (each needs a space,
+# '=', ':', a quote, '?' or such), so the usual comment (marie@laptop) is not run through them all.
+_PLAIN_COMMENT = re.compile(rf"(?!.*(?:{secrettext.ACCESS_KEY}))[A-Za-z0-9_.@+-]{{1,39}}")
 
 
 class Access(_Strict):

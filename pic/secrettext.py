@@ -364,6 +364,32 @@ def _reading(pattern: str) -> _Pattern:
     return _Pattern(pattern, alone=alone)
 
 
+# An access key of a known shape, a secret wherever it appears: AWS's (AKIA..., ASIA... a temporary one), GitHub's
+# tokens (ghp_, gho_, ghu_, ghs_, ghr_, github_pat_), GitLab's (glpat-), Slack's (xoxb-, xoxp-, xoxa-, xoxr-, xoxe-,
+# xapp-), Stripe's secret and restricted keys (sk_live_, rk_live_), Google's API keys (AIza...), Mailchimp's
+# (HEX-usN), Brevo's (xkeysib-), SendGrid's (SG.ID.KEY): the services associations' sites send mail and take
+# payments through. ACCESS_KEY_NEEDS: the words in lower case one of which each holds.
+ACCESS_KEY = (
+    r"\b(?:A(?:KI|SI)A[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{40,}|glpat-[A-Za-z0-9_-]{20,}"
+    r"|xox[abepr]-[A-Za-z0-9-]{10,}|xapp-[0-9]-[A-Za-z0-9-]{10,}|[rs]k_live_[A-Za-z0-9]{24,}|[0-9a-f]{32}-us[0-9]{1,2}"
+    r"|xkeysib-[0-9a-f]{64}-[A-Za-z0-9]{16}|SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})\b"
+    r"|\bAIza[0-9A-Za-z_-]{35}(?![\w-])"
+)
+ACCESS_KEY_NEEDS = (
+    "akia",
+    "asia",
+    "gh",
+    "github_pat_",
+    "glpat-",
+    "xox",
+    "xapp-",
+    "_live_",
+    "-us",
+    "xkeysib-",
+    "sg.",
+    "aiza",
+)
+
 # The start of a value of letters and digits both (one of each at least) after a password's label: not a
 # variable, a path nor a call (bin2hex(...))
 _LETTERS_AND_DIGITS = r"(?![$%{<*/\\(\[~.])(?![^\s\"'`,;()]*\()(?=[^\s\"'`,;()]*?[0-9])(?=[^\s\"'`,;()]*?[^\W\d_])"
@@ -991,11 +1017,7 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
         ),
         ("authorization",),
     ),
-    (
-        "an access key",
-        _Pattern(r"\b(?:AKIA[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{30,}|xox[abpr]-[A-Za-z0-9-]{10,})\b"),
-        ("akia", "gh", "xox"),
-    ),
+    ("an access key", _Pattern(ACCESS_KEY), ACCESS_KEY_NEEDS),
 ]
 # Input names whose value is a secret when it is a non-empty literal.
 _SECRET_NAME = re.compile(

@@ -786,3 +786,47 @@ def test_a_password_label_among_words_takes_any_value_of_letters_and_digits(text
 )
 def test_a_label_among_words_before_a_word_and_a_year_or_a_number_is_none(text: str) -> None:
     assert secrettext.secret_kind(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "AKIA2OGYBAH6RTX5QW3M",
+        "ASIA2OGYBAH6RTX5QW3M",
+        "ghp_4f8Gk2ZqvLmN9pQr7sTu1VwXyZa0Bc3De5Fh",
+        "github_pat_11ABCDEFG0123456789abc_4f8Gk2ZqvLmN9pQr7sTu1VwXyZa0Bc3De5FhJkLm",
+        "glpat-4f8Gk2ZqvLmN9pQr7sTu",
+        "xoxb-2401234567-4h8GkZqv2LmN",
+        "xoxe-1-4h8GkZqv2LmN9pQr",
+        "xapp-1-A0123456789-4h8GkZqv2LmN",
+        "sk_live_4f8Gk2ZqvLmN9pQr7sTu1VwX",
+        "rk_live_4f8Gk2ZqvLmN9pQr7sTu1VwX",
+        "AIzaSyD4f8Gk2ZqvLmN9pQr7sTu1VwXyZa0Bc3-",
+        "0123456789abcdef0123456789abcdef-us21",
+        "xkeysib-" + "0123456789abcdef" * 4 + "-4h8GkZqv2LmN9pQr",
+        "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",
+    ],
+)
+def test_an_access_key_of_a_known_shape_is_found_alone_and_among_words(text: str) -> None:
+    """The services' keys an association's site sends mail or takes payments with: a secret wherever they
+    appear, in a command, an input or an admin's notes."""
+    assert secrettext.secret_kind(text) == "an access key"
+    assert secrettext.secret_kind(f"export X={text}; curl https://api.example.org") is not None
+    assert secrettext.prose_secret(f"clé du service : {text} (demandée en mars)") == ("an access key", 17)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ASIA PACIFIC 2024",
+        "Pass Culture AIza",
+        "sk_live_demo",
+        "glpat-example",
+        "0123456789abcdef-us21",
+        "SG.example.org",
+        "Voyage en ASIA2026 prévu",
+    ],
+)
+def test_words_shaped_partly_like_an_access_key_are_none(text: str) -> None:
+    assert secrettext.secret_kind(text) is None
+    assert secrettext.prose_secret(text) is None

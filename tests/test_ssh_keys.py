@@ -336,6 +336,12 @@ _KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEkKKvAqbyVZ8e/bkxxIyZTS0bDUe+4wzaNM
         "marie passwd: Azerty123",
         "marie@laptop mdp: Azerty123",
         "marie, mot de passe : Hunter2Secret99",
+        # access keys of one word, whose shape alone says what they are (GitLab's, Google's, Stripe's, AWS's
+        # temporary one)
+        "glpat-Hunter2Secret99abcdef",
+        "AIzaSyHunter2Secret99abcdefghijklmnopqr",
+        "sk_live_Hunter2Secret99abcdefghij",
+        "ASIAHUNTER2SECRET999",
     ],
 )
 def test_a_comment_that_reads_as_a_secret_is_refused_as_the_policy_pack_would(tmp_path: Path, comment: str) -> None:
