@@ -6,7 +6,8 @@ files), reviewed like the registry::
     sent:
       - {date: 2026-11-28, member: amis-du-rhone, runtime: "7.4", to: marie@example.org, state: eol}
 
-An entry may also hold a ``note`` (text, written by hand: ``note: "phoned her too"``), kept
+An entry may also hold a ``note`` (text, written by hand: ``note: "phoned her too"``; no secret, read as a
+member file's notes are: the record is committed), kept
 as it is; any other key is refused, naming its line, and so are a key left empty (``note: ~``)
 and a ``to`` that is no address (checked as a member's ``contact.email``). ``pic notify`` adds each entry as one
 line at the end of the ``sent:`` list and changes nothing else: comments, order, notes and
@@ -36,12 +37,16 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 from pydantic.fields import FieldInfo
 
 from pic.errors import PicError, Problem
 from pic.modelerrors import problems_from
-from pic.registry import empty_keys, empty_words  # the member files' walk: every optional field of an entry
+from pic.registry import (
+    empty_keys,
+    empty_words,
+    no_secret_in_prose,
+)  # the member files' walk: every optional field of an entry
 from pic.settings import RuntimeKey, display_path
 from pic.validators import SLUG_PATTERN, Email, FreeText, Whole
 from pic.yamlsrc import Document, format_loc, parse_yaml, read_regular_file
@@ -144,7 +149,8 @@ class _Entry(BaseModel):
     runtime: RuntimeKey
     to: Email  # the member's contact.email, checked as the member file's
     state: NoticeState
-    note: Annotated[str, FreeText(newlines=True)] | None = None  # as a member file's notes: no empty one
+    # as a member file's notes: no empty one, no secret (the record is committed too)
+    note: Annotated[str, FreeText(newlines=True), AfterValidator(no_secret_in_prose)] | None = None
 
 
 class _Record(BaseModel):

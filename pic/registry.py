@@ -103,7 +103,7 @@ class _Strict(BaseModel):
 LANGUAGES = ("fr", "en")  # the languages of pic notify's messages (pic/commands/templates/notify-<lang>.j2)
 
 
-def _no_secret_in_prose(text: str) -> str:
+def no_secret_in_prose(text: str) -> str:
     """``text`` (an admin's notes, a contact's name, an exception's reason) unless it holds a secret as prose can
     (pic.secrettext.prose_secret): committed with the member's file, it would stay in the repository's history.
     The secret is not shown; the line of the text it is on is, for a text of several lines."""
@@ -129,7 +129,7 @@ class Contact(_Strict):
         default="fr", description="Language of the messages the admins send to this contact (fr: French, en: English)."
     )
 
-    _no_secret = field_validator("name")(classmethod(lambda cls, v: _no_secret_in_prose(v)))
+    _no_secret = field_validator("name")(classmethod(lambda cls, v: no_secret_in_prose(v)))
 
 
 _CHARSET_ENUM: list[JsonValue] = [*sorted(charsets.CHARSETS), "none"]
@@ -304,7 +304,7 @@ class PhpEolException(_Strict):
     until: dt.date = Field(description="Last day the exception holds (YYYY-MM-DD).")
     reason: OneLine = Field(min_length=3, max_length=500)
 
-    _no_secret = field_validator("reason")(classmethod(lambda cls, v: _no_secret_in_prose(v)))
+    _no_secret = field_validator("reason")(classmethod(lambda cls, v: no_secret_in_prose(v)))
 
 
 class Exceptions(_Strict):
@@ -361,7 +361,7 @@ class MemberSpec(_Strict):
 
     _unique_dbs = field_validator("databases")(classmethod(lambda cls, v: unique_items(v)))
     _no_secret_in_notes = field_validator("notes")(
-        classmethod(lambda cls, v: None if v is None else _no_secret_in_prose(v))
+        classmethod(lambda cls, v: None if v is None else no_secret_in_prose(v))
     )
 
     @field_validator("name")

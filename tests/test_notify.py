@@ -1777,3 +1777,22 @@ def test_a_password_with_letters_beyond_ascii_logs_in_in_utf8(
         out, err = capsys.readouterr()
         assert sink.logins == ["pic@example.org"] and len(sink.received) == 3, err
         assert "pässw" not in out + err
+
+
+def test_a_note_of_the_record_holding_a_secret_is_refused_at_its_line_without_showing_it(tmp_path: Path) -> None:
+    """The record is committed as a member file is: its notes are read for secrets as a member's notes are."""
+    record = tmp_path / "notices.yaml"
+    record.write_text(
+        "sent:\n  - date: 2026-11-20\n    member: amis\n    runtime: '7.4'\n    to: a@b.org\n    state: eol\n"
+        "    note: |\n      appelée le 21/11\n      son mot de passe est Soleil2024!\n"
+    )
+    with pytest.raises(PicError) as caught:
+        notices.load(record)
+    shown = str(caught.value)
+    assert "notices.yaml:7 sent[0].note: the text (not shown) holds a password on line 2 of the text" in shown, shown
+    assert "Soleil2024" not in shown and "password manager" in shown, shown
+    record.write_text(
+        "sent:\n  - {date: 2026-11-20, member: amis, runtime: '7.4', to: a@b.org, state: eol,"
+        " note: 'mot de passe envoyé par mail, Token: renouvelé en mars'}\n"
+    )
+    assert notices.load(record)[0].note == "mot de passe envoyé par mail, Token: renouvelé en mars"
