@@ -104,9 +104,9 @@ LANGUAGES = ("fr", "en")  # the languages of pic notify's messages (pic/commands
 
 
 def no_secret_in_prose(text: str) -> str:
-    """``text`` (an admin's notes, a contact's name, an exception's reason) unless it holds a secret as prose can
-    (pic.secrettext.prose_secret): committed with the member's file, it would stay in the repository's history.
-    The secret is not shown; the line of the text it is on is, for a text of several lines."""
+    """``text`` (an admin's notes, a contact's or member's name, an exception's reason) unless it holds a secret as
+    prose can (pic.secrettext.prose_secret): committed with the member's file, it would stay in the repository's
+    history. The secret is not shown; the line of the text it is on is, for a text of several lines."""
     found = secrettext.prose_secret(text)
     if found is None:
         return text
@@ -379,7 +379,8 @@ class MemberSpec(_Strict):
                 "stopping every preview: write it another way (e.g. 'Pass Sport' rather than ', Pass: Sport')",
                 names_value=True,
             )
-        return value
+        # committed with the file as the notes are: what is a secret in any prose (Club, mot de passe est Azerty123)
+        return no_secret_in_prose(value)
 
 
 @dataclass(frozen=True, slots=True)

@@ -158,9 +158,16 @@ def test_pic_check_refuses_a_secret_in_the_notes_at_its_line_without_showing_it(
             3,
             "contact.name",
         ),
+        (
+            "name: Club Vélo (mot de passe est Azerty123)\n"
+            "contact: {name: Case Contact, email: case@case.example.org}\n"
+            "uid: 10600\n",
+            1,
+            "name",
+        ),
     ],
 )
-def test_pic_check_refuses_a_secret_in_the_contact_s_name_or_the_exception_s_reason(
+def test_pic_check_refuses_a_secret_in_the_name_the_contact_s_name_or_the_exception_s_reason(
     body: str, line: int, field: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     rc, case, _ = _check(tmp_path, body)
