@@ -101,6 +101,24 @@ def test_removed_paths_open_nested_scripts_and_read_variables_and_trees() -> Non
     assert "pic-cron-x-*.timer, which x-files writes" in change.stateful
 
 
+def test_what_cat_and_grep_only_read_is_not_counted_as_written() -> None:
+    """A space script that reads the keys sshd takes now from the former keys directory (grep, to compare them with
+    the new ones) does not write it: the former command's removal, whose delete step removes that file, is no
+    stateful change; a path the same script writes with a redirection still is."""
+    reader = command(
+        "x-space",
+        create='sudo -n sh -eu -c \'taken=$(grep -hs -e "" -- /etc/pic/ssh/keys/x /etc/pic/ssh/authorized_keys/x '
+        "|| true); cat -- /etc/pic/old/x; cat > /etc/pic/new/x <<EOF\nk\nEOF'",
+    )
+    written = written_paths(reader)
+    assert "/etc/pic/ssh/authorized_keys/x" not in written and "/etc/pic/old/x" not in written, written
+    assert "/etc/pic/new/x" in written, written
+    former = command("x-keys", delete="sudo -n rm -f /etc/pic/ssh/authorized_keys/x")
+    assert not stateful_changes(diff(Rendering({former.urn: former}), Rendering({reader.urn: reader})))
+    gone = command("x-keys", delete="sudo -n rm -f /etc/pic/new/x")
+    assert stateful_changes(diff(Rendering({gone.urn: gone}), Rendering({reader.urn: reader})))
+
+
 def test_an_aliased_resource_is_renamed_not_deleted_and_created() -> None:
     before = command("x-keys", create="a")
     after = Resource(**{**before.__dict__, "urn": before.urn.replace("::command", "::pic:index:Member$command")})

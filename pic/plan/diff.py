@@ -360,7 +360,8 @@ def _pattern(path: str) -> str:
 def written_paths(res: Resource) -> list[str]:
     """Every absolute path a command's ``create`` and ``update`` scripts and its ``stdin`` name, as globs.
 
-    A superset of what it writes (a script also names what it reads): good enough to prove that
+    A superset of what it writes (a script also names what it reads; not what it gives cat or grep, which only
+    read): good enough to prove that
     a deletion touches none of them. A secret ``stdin`` is not read: the paths of a secret command
     must show in its ``create``, as they do for ``components.hostcmd.place_file``.
     """
@@ -368,6 +369,7 @@ def written_paths(res: Resource) -> list[str]:
     # blank or a quote there too, and opening a long script up would cost for nothing.
     text = _unquoted("\n".join(_text(res.inputs.get(k)) for k in ("create", "update")))
     text += "\n" + _text(res.inputs.get("stdin"))
+    text = _READ_ONLY.sub(" ", text)  # what cat and grep are given to read, up to a redirection, they never write
     found = set()
     for match in _PATH.finditer(text):
         start = match.start()
@@ -380,6 +382,11 @@ def written_paths(res: Resource) -> list[str]:
         if len([part for part in pattern.split("*", 1)[0].split("/") if part]) >= 2:
             found.add(pattern)  # /*, /db or /dev/null alone say nothing of what is written where
     return sorted(found)
+
+
+# A command that only reads its operands, with them up to the end of its command or a redirection (``grep -s x
+# /etc/f``, ``cat -- /a /b``: neither writes /etc/f, /a, /b; ``cat > /x`` still names /x as written).
+_READ_ONLY = re.compile(r"(?<![\w./-])(?:cat|grep)(?=[ \t])[^;&|<>\n]*")
 
 
 def _unquoted(script: str) -> str:
