@@ -1223,15 +1223,49 @@ _PROSE_KINDS = frozenset(
 )
 _PROSE_TEXT = [entry for entry in _SECRET_TEXT if entry[0] in _PROSE_KINDS]
 # A label that names nothing but a password, up to four words of letters saying whose (mdp phpMyAdmin, mot de
-# passe du compte FTP, password for the admin), then ':', '=' or est, était, is, was, and a value of letters and
-# digits (mdp phpMyAdmin : Azerty123, Le mot de passe est Soleil2024!), a word then a year too; not an e-mail
-# address or a URL. French puts a space, often a non-breaking one, before ':'. Words after the label that are no
-# value (mot de passe envoyé par mail, mdp changé le 12/03/2026, Password: see the manager) are none.
+# passe du compte FTP, password for the admin), then ':', '=', an arrow (->, =>, →) or est, c'est, était, sera, is,
+# was (now, maintenant, désormais...), and a value of letters and digits (mdp phpMyAdmin : Azerty123, Le mot de
+# passe est Soleil2024!, le mdp c'est Azerty123); or the label then the value alone (mdp Azerty123, login veloasso
+# password Azerty123), a value holding no '.' there (mot de passe PHP8.2, password v2.0.1 name a version). A word
+# then a year too; not an e-mail address or a URL. French puts a space, often a non-breaking one, before ':'.
+# Markdown's marks may enclose the label and the value (**mdp** : `Azerty123`). Words after the label that are no
+# value (mot de passe envoyé par mail, mdp changé le 12/03/2026, Password: see the manager) are none, nor where it
+# is kept (mdp : Bitwarden/Membres/Velo2024, a path of words), a ticket (password: ticket#4521, mdp : RT#1187) or a
+# date.
+_PROSE_OPENING = r"[^\S\n]*[\"'«“‘`*_]*[^\S\n]*"
+_PROSE_VALUE = (
+    rf"{_LETTERS_AND_DIGITS}(?![^\s@]+@[^\s@]+\.)(?![a-z][a-z0-9+.-]*://)"
+    # a path of words in a password manager, a ticket's reference
+    r"(?![^\W\d_][\w.’'-]{2,}(?:/[^\W\d_][\w.’'-]{2,})+/?(?![^\s\"'`,;()]))"
+    r"(?!(?:tickets?|rt|r[ée]f|ref|issue|bug|demande|incident)[ #°.:-]*[0-9]+(?![^\s\"'`,;()]))"
+    # a date, a time after it (2026-03-12T10:00Z)
+    r"(?![0-9]{4}-[0-9]{2}-[0-9]{2}(?:[T ][0-9:.]+Z?)?(?![^\s\"'`,;()]))"
+)
 _PROSE_PASSWORD = _Pattern(
-    rf"(?i)(?=[pm])(?<![\w'’.-]){_PASSWORD_ONLY}(?![\w'’-])"
+    rf"(?i)(?=[pm])(?<![\w'’.-]){_PASSWORD_ONLY}(?![\w'’-])[`*_]*"
+    r"(?:"
     r"(?:[^\S\n]+(?:[^\W\d_]|['’.-])+){0,4}?"
-    r"(?:[^\S\n]*[:=]|[^\S\n]+(?:est|était|is|was)(?=[^\S\n]))[^\S\n]*[\"'«“‘]*[^\S\n]*"
-    rf"(?P<v>{_LETTERS_AND_DIGITS}(?![^\s@]+@[^\s@]+\.)(?![a-z][a-z0-9+.-]*://)[^\s\"'`,;()]{{6,}})"
+    r"(?:[^\S\n]*(?:[:=]|->|=>|→)|[^\S\n]+(?:c['’])?(?:est|était|sera|is|was)"
+    r"(?:[^\S\n]+(?:now|still|maintenant|désormais|toujours|actuellement))?(?=[^\S\n]))"
+    rf"{_PROSE_OPENING}(?P<v>{_PROSE_VALUE}[^\s\"'`,;()]{{6,}})"
+    # the label, then the value alone
+    rf"|[^\S\n]+[`*_]*(?P<w>{_PROSE_VALUE}(?![^\s\"'`,;()]*\.[^\s\"'`,;()])[^\s\"'`,;()]{{6,}})"
+    r")"
+)
+
+# A label naming a token or a key (token, jeton, secret, API key, clé API, clé secrète, access key), up to four
+# words saying whose, a separator as a password's, and a value shaped like a key: 8 characters or more holding a
+# digit, and a letter after a digit or a capital after a small letter (Token Matomo : 0123456789abcdef...,
+# jeton d'accès : Zt8kq2LmW9xR), as a command's pass, secret and token are read; not Token: renouvelé en mars,
+# Token API Matomo : renouvelé le 2026-02-01, Secret : ne pas annoncer la fusion avant juin 2026.
+_PROSE_KEY = _Pattern(
+    r"(?i)(?=[tjsackl])(?<![\w'’.-])(?:tokens?|jetons?|secrets?|(?:api|access|secret)[ _-]?keys?"
+    r"|cl(?:é|e|ef)s?[^\S\n]+(?:d['’][^\S\n]*)?(?:api|acc[èe]s|secr[èe]tes?|priv[ée]es?))(?![\w'’-])[`*_]*"
+    r"(?:[^\S\n]+(?:[^\W\d_]|['’.-])+){0,4}?"
+    r"(?:[^\S\n]*(?:[:=]|->|=>|→)|[^\S\n]+(?:c['’])?(?:est|était|sera|is|was)"
+    r"(?:[^\S\n]+(?:now|still|maintenant|désormais|toujours|actuellement))?(?=[^\S\n]))"
+    rf"{_PROSE_OPENING}(?P<v>{_PROSE_VALUE}"
+    r"(?=[^\s\"'`,;()]*?(?:[0-9][^\W\d_]|(?-i:[a-z][A-Z])))[^\s\"'`,;()]{8,})"
 )
 
 
@@ -1239,7 +1273,8 @@ def prose_secret(text: str) -> tuple[str, int] | None:
     """The first secret found in ``text`` written by people for people (an admin's notes about a member, a
     contact's name, the reason of an exception), as its kind and where it starts in ``text``; None when there is
     none. Stricter than :func:`secret_kind`, which reads a command: the forms that are a secret in any prose
-    (_PROSE_TEXT), and a password after a label that names nothing else (_PROSE_PASSWORD)."""
+    (_PROSE_TEXT), a password after a label that names nothing else (_PROSE_PASSWORD), and a value shaped like
+    a key after a token's or a key's label (_PROSE_KEY)."""
     folded = (text if text.isascii() else text.translate(_ASCII_FOLD)).lower()
     found: list[tuple[int, str]] = []
     for kind, pattern, needs in _PROSE_TEXT:
@@ -1251,8 +1286,12 @@ def prose_secret(text: str) -> tuple[str, int] | None:
                 found.append((m.start(), kind))
                 break
     for m in _PROSE_PASSWORD.finditer(text):
-        if not _PLACEHOLDER.match(m.group("v")):
+        if not _PLACEHOLDER.match(m.group("v") or m.group("w")):
             found.append((m.start(), "a password"))
+            break
+    for m in _PROSE_KEY.finditer(text):
+        if not _PLACEHOLDER.match(m.group("v")):
+            found.append((m.start(), "a token or key"))
             break
     if not found:
         return None
