@@ -957,12 +957,14 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
         ),
         ("http", "xh"),
     ),
-    # user:password@ before the host: none of / ? # in them (https://x.org:8443?to=a@b.org is a port, a query);
-    # the user may be empty (redis://:password@host), then the password holds no colon (cvs's
-    # :pserver:user@host is a method and a user)
+    # user:password@ before the host, the scheme in either case (HTTPS://, FTP://): none of / ? # in them
+    # (https://x.org:8443?to=a@b.org is a port, a query); the user may be empty (redis://:password@host), then the
+    # password holds no colon (cvs's :pserver:user@host is a method and a user)
     (
         "credentials in a URL",
-        _Pattern(r"(?<![a-z0-9+.-])[a-z][a-z0-9+.-]*://(?:[^/?#\s:@]+:|:(?=[^@\s/?#$:]{6,}@))(?P<v>[^@\s/?#$]{6,})@"),
+        _Pattern(
+            r"(?i)(?<![a-z0-9+.-])[a-z][a-z0-9+.-]*://(?:[^/?#\s:@]+:|:(?=[^@\s/?#$:]{6,}@))(?P<v>[^@\s/?#$]{6,})@"
+        ),
         ("://",),
     ),
     # a chat's incoming webhook, whose URL is its secret (a job's "tell us it failed"): Slack's

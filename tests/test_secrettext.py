@@ -830,3 +830,18 @@ def test_an_access_key_of_a_known_shape_is_found_alone_and_among_words(text: str
 def test_words_shaped_partly_like_an_access_key_are_none(text: str) -> None:
     assert secrettext.secret_kind(text) is None
     assert secrettext.prose_secret(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "curl -fsS HTTPS://asso:Zt8kq2LmW9@example.org/cron.php",
+        "lftp -e mirror FTP://asso:Zt8kq2LmW9@ftp.example.org",
+        "Sftp://asso:Zt8kq2LmW9@sftp.example.org/backup",
+    ],
+)
+def test_credentials_in_a_url_whose_scheme_is_in_capitals_are_found(text: str) -> None:
+    """A URL's scheme is read in any case (RFC 3986, 3.1): curl and lftp log in with HTTPS://user:pw@ as well."""
+    assert secrettext.secret_kind(text) == "credentials in a URL"
+    found = secrettext.prose_secret(text)
+    assert found is not None and found[0] == "credentials in a URL", found
