@@ -18,10 +18,12 @@ from collections.abc import Iterator
 _NOT_CSRF = r"(?<![cx]srftoken)(?<![cx]srf[^a-z0-9]token)(?<!requestverificationtoken)"
 # Words that name a secret, at the end of a key or option name (``DB_PASSWORD``, ``api-key``); French's mot de
 # passe in any spelling (MOT_DE_PASSE, mot-de-passe, motDePasse, "mot de passe": one character or none between
-# its words; no '_' written here, which the header patterns turn into '[_-]?').
+# its words; no '_' written here, which the header patterns turn into '[_-]?'); French's jeton (token), clé API,
+# clé secrète, clé privée (CLE_API, --cle-api, api_cle; a word of its own: not ARTICLE_API).
 _CONFIDENTIAL_WORDS = (
     r"(?:password|passwd|passphrase|mot.?de.?passe|secret(?:_?access)?(?:_?key)?|"
-    rf"token{_NOT_CSRF}|api_?key|private_?key|credentials?)"
+    rf"token{_NOT_CSRF}|api_?key|private_?key|credentials?|(?<![a-z0-9])jeton(?:_?(?:api|acc[eè]s))?"
+    r"|(?<![a-z0-9])cl(?:e|é|ef)_?(?:api|secr[eè]te|priv[eé]e)|api_?cl(?:e|é|ef)(?![a-z0-9]))"
 )
 # Words that name nothing but a password (pass, secret and token name other things too: Pass Culture, Jardin
 # secret, a CSRF token): password, passwd, passphrase, pwd, pw, pswd, French mdp and mot de passe, plurals too
@@ -866,13 +868,13 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
         ("=",),
     ),
     # a name that may name anything, given a value shaped like a key: ?key=... (Google's), a name ending in key
-    # (license_key, subscription-key, consumerKey), OpenWeatherMap's ?appid=..., Firebase's ?auth=...; a key is 8
-    # characters or more holding a digit, and a letter after a digit or a capital after a small letter
-    # (0123abcd..., AIzaSy...; not ?key=Special_Pages, ?key=section2024)
+    # (license_key, subscription-key, consumerKey), French's ?cle=..., OpenWeatherMap's ?appid=..., Firebase's
+    # ?auth=...; a key is 8 characters or more holding a digit, and a letter after a digit or a capital after a
+    # small letter (0123abcd..., AIzaSy...; not ?key=Special_Pages, ?key=section2024)
     (
         "a secret in a URL's query",
         _Pattern(
-            r"(?i)[?&](?:(?:[\w.-]*?[_.-])?key|[\w.-]*?[a-z](?-i:K)ey|app[_-]?id|auth)="
+            r"(?i)[?&](?:(?:[\w.-]*?[_.-])?(?:key|cl(?:e|é|ef))|[\w.-]*?[a-z](?-i:K)ey|app[_-]?id|auth)="
             r"(?P<v>(?![$%{<*\\(\[])(?=[^\s\"'`&#;|<>]*?[0-9])"
             r"(?=[^\s\"'`&#;|<>]*?(?:[0-9][^\W\d_]|(?-i:[a-z][A-Z])))[^\s\"'`&#;|<>]{8,})"
         ),

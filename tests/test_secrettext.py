@@ -845,3 +845,38 @@ def test_credentials_in_a_url_whose_scheme_is_in_capitals_are_found(text: str) -
     assert secrettext.secret_kind(text) == "credentials in a URL"
     found = secrettext.prose_secret(text)
     assert found is not None and found[0] == "credentials in a URL", found
+
+
+@pytest.mark.parametrize(
+    ("command", "holder"),
+    [
+        ("php bin/sync.php --jeton=Zt8kq2LmW9xR", ("--jeton", "=")),
+        ("php bin/sync.php --jeton-acces Zt8kq2LmW9xR", ("--jeton-acces", " ")),
+        ("JETON=Zt8kq2LmW9xR php bin/sync.php", ("JETON", "=")),
+        ("CLE_API=Zt8kq2LmW9xR php bin/sync.php", ("CLE_API", "=")),
+        ("php bin/sync.php --cle-api=Zt8kq2LmW9xR", ("--cle-api", "=")),
+        ("php bin/sync.php --api-cle Zt8kq2LmW9xR", ("--api-cle", " ")),
+        ('curl -fsS "https://velo-lyon.org/cron.php?jeton=zt8kq2lmw9xr"', None),
+        ('curl -fsS "https://velo-lyon.org/cron.php?cle_api=Zt8kq2LmW9xR"', None),
+        ('curl -fsS "https://velo-lyon.org/cron.php?cle=Zt8kq2LmW9xR"', None),
+    ],
+)
+def test_french_names_of_a_token_or_a_key_hold_a_secret_as_the_english_ones(
+    command: str, holder: tuple[str, str] | None
+) -> None:
+    """jeton is token, clé API is API key: --jeton= and ?jeton= are read as --token= and ?token= are."""
+    assert secrettext.secret_kind(command) is not None, command
+    assert secrettext.secret_holder(command) == holder
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "ARTICLE_API=Zt8kq2LmW9xR php bin/sync.php",
+        'curl -fsS "https://velo-lyon.org/?article=Zt8kq2LmW9xR"',
+        'curl -fsS "https://velo-lyon.org/?cle=section2024"',
+        "php bin/jetons.php --jetons-presence=12",
+    ],
+)
+def test_words_ending_in_those_names_hold_no_secret(command: str) -> None:
+    assert secrettext.secret_kind(command) is None, command
