@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -194,7 +195,8 @@ _NOT_RUNNING = {
 
 def _starts_in_www(command: str) -> bool:
     """Whether ``command`` starts by changing to www/ or a directory in it, as dash reads its words (``cd www``,
-    ``cd "./www/"``, ``(cd www && ...)``, ``cd -P -- www/wordpress``): from www/, where the job runs, none exists."""
+    ``cd "./www/"``, ``(cd www && ...)``, ``cd -P -- www/wordpress``, ``cd -LP www``): from www/, where the job
+    runs, none exists."""
     words = shsyntax.tokens(command)
     while words and words[0].text in ("(", "{"):
         words.pop(0)
@@ -205,7 +207,8 @@ def _starts_in_www(command: str) -> bool:
         if token.kind != "word":
             break
         values.append(shsyntax.literal(token.text))
-    while values[:1] in (["-L"], ["-P"]):
+    # dash's cd takes -L and -P, alone or together (-LP, -PL)
+    while values and values[0] is not None and re.fullmatch(r"-[LP]+", values[0]):
         values.pop(0)
     if values[:1] == ["--"]:
         values.pop(0)

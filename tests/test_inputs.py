@@ -1212,6 +1212,8 @@ def test_cron_jobs_need_a_php_site(tmp_path: Path) -> None:
         ("cd './www/'; php x.php", "starts with cd www"),
         ("cd w\\ww && php x.php", "starts with cd www"),
         ("cd -P -- www/wordpress && wp cron event run --due-now", "starts with cd www"),
+        ("cd -LP www/wordpress && wp cron event run --due-now", "starts with cd www"),
+        ("cd -PL -- www && php x.php", "starts with cd www"),
         ("(cd www && php x.php) >> ../log/x.log", "starts with cd www"),
         ("{ cd www || exit 1; php x.php; }", "starts with cd www"),
         ("cd www 2>/dev/null && php x.php", "starts with cd www"),
