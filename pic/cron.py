@@ -105,7 +105,8 @@ def check_command(text: str) -> str:
             f"starts with {text[0]!r}, which sh reads as its own options, not as a command: the job would never "
             "run; start it with the program to run (e.g. php wp-cron.php)"
         )
-    opened, bash, arithmetic_quote = _read(text)
+    reading = _read(text)
+    opened, bash, arithmetic_quote = reading.opened, reading.bash, reading.arithmetic_quote
     if opened is not None:
         what, at = opened
         raise ValueError(
@@ -133,6 +134,15 @@ def check_command(text: str) -> str:
             "the expression when it runs (arithmetic expression: expecting primary), the job failing at every run; "
             "write the expression without quotes: $(( x + 1 )) (a variable needs neither $ nor quotes there), "
             'quoting the whole expansion if needed ("$(( x + 1 ))")'
+        )
+    operator = reading.arithmetic_operator
+    if operator is not None:
+        what, at = operator
+        raise ValueError(
+            f"holds at character {at} {what}: the expression of $((...)) is read by dash, which refuses it when it "
+            "runs (arithmetic expression: expecting primary) or computes another number, the job failing or going "
+            "wrong at every run; write it with the operators of sh (POSIX): + - * / % << >> < <= > >= == != & ^ | "
+            "&& || ! ~ ?: = += -=..."
         )
     space = _unquoted_other_space(text)
     if space is not None:
@@ -345,6 +355,8 @@ class _Reading(NamedTuple):
     opened: tuple[str, int] | None  # what is left open (:data:`_OPENED`)
     bash: tuple[str, int] | None  # the first construct of bash's (:data:`_BASH_ONLY`)
     arithmetic_quote: tuple[str, int] | None  # the first quote an arithmetic expansion holds (:data:`_IN_ARITHMETIC`)
+    # the first operator of bash's an arithmetic expansion holds (:func:`_arithmetic_operator`)
+    arithmetic_operator: tuple[str, int] | None = None
 
 
 def _read(text: str) -> _Reading:
@@ -371,6 +383,7 @@ def _read(text: str) -> _Reading:
     stack: list[tuple[str, int]] = []  # what is open, and where
     bash: tuple[str, int] | None = None
     quote: tuple[str, int] | None = None
+    operator: tuple[str, int] | None = None
     i, n = 0, len(text)
     previous = " "  # the character before, in the current context: a '#' after a word break starts a comment
     while i < n:
@@ -397,6 +410,8 @@ def _read(text: str) -> _Reading:
         arithmetic = _in_arithmetic(stack)
         bash = bash or _bash_only(text, i, "$((" if arithmetic else inside)
         if _closes(text, i, inside):
+            # an arithmetic expansion's expression, read whole as it closes
+            operator = operator or (_arithmetic_operator(text, stack[-1][1] + 3, i) if inside == "$((" else None)
             stack.pop()
             i += 2 if inside == "$((" else 1
             previous = ")" if inside == "(" else "a"  # a substitution or quote goes on in its word
@@ -405,8 +420,13 @@ def _read(text: str) -> _Reading:
         if read_whole is not None:
             i, left_open, inner = read_whole
             if left_open is not None:
-                return _Reading(left_open, bash, quote)
-            bash, quote, previous = bash or inner.bash, quote or inner.arithmetic_quote, "a"
+                return _Reading(left_open, bash, quote, operator)
+            bash, quote, operator, previous = (
+                bash or inner.bash,
+                quote or inner.arithmetic_quote,
+                operator or inner.arithmetic_operator,
+                "a",
+            )
             continue
         opened = _opens(text, i, inside, _quotes(stack))
         if opened is not None:
@@ -419,7 +439,7 @@ def _read(text: str) -> _Reading:
         previous = ch
         i += 1
     left_open = (_OPENED[stack[-1][0]], stack[-1][1] + 1) if stack else None  # the last opened
-    return _Reading(left_open, bash, quote)
+    return _Reading(left_open, bash, quote, operator)
 
 
 def _read_whole(
@@ -435,10 +455,16 @@ def _read_whole(
         inner = _read(command)
         if inner.opened is not None and inner.opened[1] <= shsyntax.read_extent(command):
             return end + 1, _placed(inner.opened, places), _NOTHING
-        quote = inner.arithmetic_quote
+        quote, operator = inner.arithmetic_quote, inner.arithmetic_operator
         if quote is not None and quote[1] > shsyntax.read_extent(command):
             quote = None  # in what sh leaves unread: never expanded
-        return end + 1, None, _Reading(None, _placed(inner.bash, places), _placed(quote, places))
+        if operator is not None and operator[1] > shsyntax.read_extent(command):
+            operator = None
+        return (
+            end + 1,
+            None,
+            _Reading(None, _placed(inner.bash, places), _placed(quote, places), _placed(operator, places)),
+        )
     inside = stack[-1][0] if stack else ""
     if inside in _COMMANDS and not arithmetic and text.startswith("<<", i) and not text.startswith("<<<", i):
         end, quote = _end_word_end(text, i + 2)
@@ -447,6 +473,78 @@ def _read_whole(
 
 
 _NOTHING = _Reading(None, None, None)
+
+
+# The operators of bash's arithmetic that dash, the containers' sh, does not have (XCU 2.6.4 names C's, without
+# ++, -- and the comma), in the text of an expansion outside its substitutions: each is refused by dash when it
+# runs ("arithmetic expression: expecting primary" or "expecting EOF"), but ++ or -- before a name, which dash
+# reads as two signs (++i is i, never incremented).
+_BASH_ARITHMETIC = re.compile(
+    r"(?P<power>\*\*)|(?P<base>#)|(?P<comma>,)|(?P<array>\[)"
+    r"|[A-Za-z_][A-Za-z0-9_]*[ \t]*(?P<post>\+\+|--)(?=[ \t]*(?:$|[)*/%<>=&|^?:]))"
+    r"|(?:^|(?<=[(*/%<>=&|^!~?:+-]))[ \t]*(?P<pre>\+\+|--)(?=[ \t]*[A-Za-z_])"
+)
+_ARITHMETIC_WORDS = {
+    "power": "** (bash's power: 2 ** 3), which dash, the containers' sh, does not have; write the product",
+    "base": "# (bash's number in a base: 16#ff), which dash, the containers' sh, does not read; write 0xff",
+    "comma": "a comma (bash's list of expressions), which dash, the containers' sh, does not have; write one "
+    "$((...)) each",
+    "array": "[ (bash's array element: a[1]), which dash, the containers' sh, does not have",
+    "post": "++ or -- after a name (bash's increment), which dash, the containers' sh, does not have; write "
+    "i=$((i + 1))",
+    "pre": "++ or -- before a name (bash's increment), which dash, the containers' sh, reads as two signs: the "
+    "name is never changed; write i=$((i + 1))",
+}
+
+
+def _arithmetic_operator(text: str, start: int, end: int) -> tuple[str, int] | None:
+    """For :func:`_read`: the first operator of bash's (:data:`_BASH_ARITHMETIC`) in the arithmetic expansion whose
+    expression is ``text[start:end]``, in :data:`_ARITHMETIC_WORDS`'s words, and its place (from 1); None when
+    there is none, or when the expression holds a quote or a backslash (a quote is told otherwise: :func:`_read`).
+    Its substitutions ($(...), ${...}, `...`, $x, $#) are read as a number, whatever dash expands them to; a
+    nested $((...)) is read when it closes."""
+    flat: list[str] = []
+    places: list[int] = []
+    i = start
+    while i < end:
+        ch = text[i]
+        if ch in "'\"\\":
+            return None
+        if ch == "`" or text.startswith(("$(", "${"), i):
+            close = "`" if ch == "`" else ")" if text[i + 1] == "(" else "}"
+            opener = text[i + 1] if ch != "`" else ""
+            depth, j = 0, i + 1
+            while j < end:
+                c = text[j]
+                if c in "'\"\\" or (c == "`" and ch != "`"):
+                    return None
+                if c == close and (depth <= 1 or ch == "`"):
+                    break
+                if opener and c == opener:
+                    depth += 1
+                elif c == close:
+                    depth -= 1
+                j += 1
+            else:
+                return None
+            flat.append("0")
+            places.append(i)
+            i = j + 1
+            continue
+        if ch == "$" and text[i + 1 : i + 2] in tuple("#?!$@*-0123456789"):
+            flat.append("0")
+            places.append(i)
+            i += 2
+            continue
+        if ch != "$":
+            flat.append(ch)
+            places.append(i)
+        i += 1
+    m = _BASH_ARITHMETIC.search("".join(flat))
+    if m is None:
+        return None
+    kind = m.lastgroup or ""
+    return _ARITHMETIC_WORDS[kind], places[m.start(kind)] + 1
 
 
 def _placed(found: tuple[str, int] | None, places: list[int]) -> tuple[str, int] | None:
@@ -506,6 +604,13 @@ def arithmetic_quote(text: str) -> tuple[str, int] | None:
     """The first quote an arithmetic expansion of ``text`` holds where dash reads it as a character (:func:`_read`),
     in :data:`_IN_ARITHMETIC`'s words, and where; None when there is none."""
     return _read(text).arithmetic_quote
+
+
+def arithmetic_operator(text: str) -> tuple[str, int] | None:
+    """The first operator of bash's that an arithmetic expansion of ``text`` holds where dash has none or reads it
+    otherwise (:func:`_arithmetic_operator`), in :data:`_ARITHMETIC_WORDS`'s words, and where; None when there is
+    none."""
+    return _read(text).arithmetic_operator
 
 
 def _unquoted_other_space(text: str) -> str | None:

@@ -1055,7 +1055,7 @@ def test_a_command_sh_cannot_read_whole_is_refused(tmp_path: Path, command: str,
         "php x.php `echo ) 'x`",  # sh reads a backquote's command as far as it goes: the rest is never read
         "php import.php <<`x",  # a here-document's end word: its $ and backquotes are characters
         'php import.php <<${x; php import.php <<- "$(x"',
-        "sleep $(( `od -An -N1 -tu1 /dev/urandom` % 60 )) $(( (#) ))",  # a # is a character there
+        "sleep $(( `od -An -N1 -tu1 /dev/urandom` % 60 ))",
     ],
 )
 def test_a_command_that_closes_what_it_opens_is_taken(command: str) -> None:
@@ -1117,6 +1117,69 @@ def test_quotes_around_or_in_a_command_of_an_arithmetic_expansion_are_taken(tmp_
     ran = subprocess.run([dash, "-c", command], capture_output=True, text=True, check=False, cwd=site / "www", env=env)
     assert ran.returncode == 0, ran
     assert cron.arithmetic_quote(command) is None
+    _dash_reads_and_pic_takes(command)
+
+
+# Each holds an operator of bash's arithmetic that dash does not have, with its kind and place: dash -n takes the
+# command, and dash refuses the expression when it runs, or (++ before a name) changes nothing.
+ARITHMETIC_OPERATORS = [
+    ("echo $(( 2 ** 10 )) > ../log/n.log && echo ran", "power", 12),
+    ("sleep $((16#1f)) && echo ran", "base", 12),
+    ("echo $(( (#) )) && echo ran", "base", 11),  # a # is a character there, no comment: the expansion closes
+    ("echo $(( N, N + 1 )) && echo ran", "comma", 11),
+    ("echo $(( a[1] + 1 )) && echo ran", "array", 11),
+    ("N=$(( N++ )) && echo ran", "post", 8),
+    ("echo $(( (N--) * 2 )) && echo ran", "post", 12),
+    ('echo "$(( $(date +%s) ** 2 ))" && echo ran', "power", 23),  # after a command's substitution, in quotes
+    ("echo `echo $((2**3))`", "power", 16),  # in a backquote's command: its shell fails
+]
+
+
+@pytest.mark.parametrize(("command", "kind", "at"), ARITHMETIC_OPERATORS)
+def test_an_operator_of_bash_s_arithmetic_is_refused(tmp_path: Path, command: str, kind: str, at: int) -> None:
+    """dash reads the whole command (-n) and refuses the expression when it runs it (bash computes it): pic check
+    names the operator, where it is, and the operators sh has."""
+    dash = require_program("dash")
+    assert subprocess.run([dash, "-n", "-c", command], check=False).returncode == 0
+    site = tmp_path / "site"
+    (site / "log").mkdir(parents=True)
+    (site / "www").mkdir()
+    env = {"PATH": os.environ["PATH"], "N": "5"}
+    ran = subprocess.run([dash, "-c", command], capture_output=True, text=True, check=False, cwd=site / "www", env=env)
+    assert "arithmetic expression: expecting" in ran.stderr and "ran" not in ran.stdout, ran
+    assert cron.unclosed(command) is None and cron.bash_only(command) is None and cron.arithmetic_quote(command) is None
+    assert cron.arithmetic_operator(command) == (cron._ARITHMETIC_WORDS[kind], at)
+    lines = _errors(tmp_path, [{"schedule": "daily", "command": command}], site=SITE)
+    [line] = [x for x in lines if "cron[0].command" in x]
+    assert f"holds at character {at} {cron._ARITHMETIC_WORDS[kind]}: the expression" in line, line
+
+
+def test_plus_plus_before_a_name_is_refused_as_dash_changes_nothing(tmp_path: Path) -> None:
+    """dash reads ++N as +(+N): no error, and N is never incremented (bash adds one)."""
+    command = 'N=5; echo "$(( ++N ))" "$N"'
+    ran = subprocess.run([require_program("dash"), "-c", command], capture_output=True, text=True, check=False)
+    assert ran.stdout.split() == ["5", "5"], ran
+    assert cron.arithmetic_operator(command) == (cron._ARITHMETIC_WORDS["pre"], 16)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "echo $(( (N + 1) * 2 )) $(( N - -1 )) $(( N << 2 )) $(( N > 3 ? 1 : 0 )) $(( N += 1 )) > ../log/n.log",
+        "echo $(( ${#N} + $# )) $(( $(echo 1,2 | cut -d, -f1) + 1 )) $(( `echo 2` * 2 ))",  # in substitutions
+        "echo $(($((1 + 2)) * 3)) $(( 0x1f + 010 )) $(( N++ + 1 ))",  # N++ + 1: N + +(+1) in dash
+        "echo '$(( 2 ** 3 ))' # $(( 16#ff ))",  # quoted, in a comment
+    ],
+)
+def test_the_arithmetic_dash_has_is_taken(tmp_path: Path, command: str) -> None:
+    site = tmp_path / "site"
+    (site / "log").mkdir(parents=True)
+    (site / "www").mkdir()
+    env = {"PATH": os.environ["PATH"], "N": "5"}
+    dash = require_program("dash")
+    ran = subprocess.run([dash, "-c", command], capture_output=True, text=True, check=False, cwd=site / "www", env=env)
+    assert ran.returncode == 0 and not ran.stderr, ran
+    assert cron.arithmetic_operator(command) is None
     _dash_reads_and_pic_takes(command)
 
 
