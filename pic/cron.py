@@ -214,6 +214,8 @@ _BASH_ONLY = {
     "the containers' sh, refuses when it runs (Bad substitution)",
     ">&": ">& FILE (bash's output and errors to a file), which dash, the containers' sh, refuses when it runs (Bad fd "
     "number: >& takes a descriptor's number or -); write > FILE 2>&1",
+    "$RANDOM": "$RANDOM (bash's random number), which dash, the containers' sh, does not set: it expands to nothing "
+    "(0 in $((...)): sleep $((RANDOM % 300)) always sleeps 0 s); write $(( $(od -An -N2 -tu2 /dev/urandom) % 300 ))",
     "((": "an arithmetic command ((...)), bash's, which dash, the containers' sh, reads as two subshells running its "
     "text as a command (((i++)) runs a program named i++, (( x > 3 )) runs x into a file named 3); test with "
     '[ "$x" -gt 3 ], count with i=$((i + 1))',
@@ -226,6 +228,9 @@ _IN_ARITHMETIC = {
 # After ${: the forms of bash alone (POSIX has ${x}, ${#x}, ${!} (the special parameter !) and ${x-y} ${x=y} ${x?y}
 # ${x+y} ${x%y} ${x#y}, each with ':' before -=?+, XCU 2.6.2).
 _BASH_EXPANSION = re.compile(r"\$\{(?:!(?!\})|#?[A-Za-z_][A-Za-z0-9_]*\[|[A-Za-z_][A-Za-z0-9_]*(?:[/^,]|:(?![-=?+])))")
+# $RANDOM and ${RANDOM...} (a parameter of bash's alone; a variable of the same name set in the command is no
+# matter here: no one does)
+_RANDOM = re.compile(r"\$(?:RANDOM(?![A-Za-z0-9_])|\{RANDOM(?=[}:=?+%#-]))")
 # >& before a word written as it is (no expansion nor quote) that is no descriptor's number nor -: dash reads
 # the word as a number, and refuses it when it runs.
 _DUP_TO_FILE = re.compile(r">&[ \t]*(?=[^\s;&|<>()$`\"'\\])(?![0-9]+(?![^\s;&|<>()])|-(?![^\s;&|<>()]))")
@@ -260,6 +265,7 @@ _BASH_AT: dict[str, Callable[[str, int], bool]] = {
     ">&": lambda text, i: _DUP_TO_FILE.match(text, i) is not None,
     "source ": _word_at("source "),
     "function ": _word_at("function "),
+    "$RANDOM": lambda text, i: _RANDOM.match(text, i) is not None,
     "((": lambda text, i: False,  # found by the grammar (:func:`_bash_commands`), where a command starts
 }
 
@@ -273,7 +279,7 @@ def _bash_only(text: str, i: int, inside: str) -> tuple[str, int] | None:
     :func:`_read` has ``inside`` open: its words in :data:`_BASH_ONLY`, and the place (from 1); else None."""
     if text[i] not in _BASH_FIRST:
         return None  # the usual case, answered at once
-    starts = tuple(_BASH_ONLY) if inside in _COMMANDS else ("${",) if inside == '"' else ()
+    starts = tuple(_BASH_ONLY) if inside in _COMMANDS else ("${", "$RANDOM") if inside == '"' else ()
     for start in starts:
         at = _BASH_AT.get(start)
         if at(text, i) if at is not None else text.startswith(start, i):
@@ -483,6 +489,7 @@ _BASH_ARITHMETIC = re.compile(
     r"(?P<power>\*\*)|(?P<base>#)|(?P<comma>,)|(?P<array>\[)"
     r"|[A-Za-z_][A-Za-z0-9_]*[ \t]*(?P<post>\+\+|--)(?=[ \t]*(?:$|[)*/%<>=&|^?:]))"
     r"|(?:^|(?<=[(*/%<>=&|^!~?:+-]))[ \t]*(?P<pre>\+\+|--)(?=[ \t]*[A-Za-z_])"
+    r"|(?<![A-Za-z0-9_])(?P<random>RANDOM)(?![A-Za-z0-9_])"
 )
 _ARITHMETIC_WORDS = {
     "power": "** (bash's power: 2 ** 3), which dash, the containers' sh, does not have; write the product",
@@ -492,6 +499,8 @@ _ARITHMETIC_WORDS = {
     "array": "[ (bash's array element: a[1]), which dash, the containers' sh, does not have",
     "post": "++ or -- after a name (bash's increment), which dash, the containers' sh, does not have; write "
     "i=$((i + 1))",
+    "random": "RANDOM (bash's random number), which dash, the containers' sh, does not set: it reads 0 (sleep "
+    "$((RANDOM % 300)) always sleeps 0 s); write $(( $(od -An -N2 -tu2 /dev/urandom) % 300 ))",
     "pre": "++ or -- before a name (bash's increment), which dash, the containers' sh, reads as two signs: the "
     "name is never changed; write i=$((i + 1))",
 }

@@ -1163,12 +1163,37 @@ def test_plus_plus_before_a_name_is_refused_as_dash_changes_nothing(tmp_path: Pa
 
 
 @pytest.mark.parametrize(
+    ("command", "found"),
+    [
+        ("sleep $((RANDOM % 300)) && php cron.php", (cron._ARITHMETIC_WORDS["random"], 10)),
+        ("sleep $(( $RANDOM % 300 )) && php cron.php", (cron._ARITHMETIC_WORDS["random"], 12)),
+        ('sleep "${RANDOM}" && php cron.php', (cron._BASH_ONLY["$RANDOM"], 8)),
+        ("echo $RANDOM > ../log/seed.log", (cron._BASH_ONLY["$RANDOM"], 6)),
+    ],
+)
+def test_bash_s_random_is_refused_as_dash_does_not_set_it(command: str, found: tuple[str, int]) -> None:
+    """dash expands $RANDOM to nothing, RANDOM to 0 in $((...)): the job's delay is always 0 s (bash draws one)."""
+    ran = subprocess.run(
+        [require_program("dash"), "-c", "echo $((RANDOM % 300)) $(( $RANDOM + 1 ))x${RANDOM}x$RANDOM"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert ran.stdout.split() == ["0", "1xx"], ran
+    reading = cron._read(command)
+    assert found in (reading.bash, reading.arithmetic_operator)
+    with pytest.raises(ValueError, match=re.escape(f"holds at character {found[1]} {found[0]}")):
+        cron.check_command(command)
+
+
+@pytest.mark.parametrize(
     "command",
     [
         "echo $(( (N + 1) * 2 )) $(( N - -1 )) $(( N << 2 )) $(( N > 3 ? 1 : 0 )) $(( N += 1 )) > ../log/n.log",
         "echo $(( ${#N} + $# )) $(( $(echo 1,2 | cut -d, -f1) + 1 )) $(( `echo 2` * 2 ))",  # in substitutions
         "echo $(($((1 + 2)) * 3)) $(( 0x1f + 010 )) $(( N++ + 1 ))",  # N++ + 1: N + +(+1) in dash
         "echo '$(( 2 ** 3 ))' # $(( 16#ff ))",  # quoted, in a comment
+        "echo '$RANDOM' $RANDOMX $(( MY_RANDOM + 1 ))",  # quoted, other names
     ],
 )
 def test_the_arithmetic_dash_has_is_taken(tmp_path: Path, command: str) -> None:
