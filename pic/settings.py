@@ -85,9 +85,9 @@ def _alone(value: str) -> None:
 def split_host_port(value: str, *, port_required: bool = True) -> tuple[str, int | None]:
     """``host:port`` (or ``host`` alone when the port is optional): the host, without brackets, and the port.
 
-    The host is a DNS name, ``localhost``, an IPv4 address, or an IPv6 address in brackets
-    (``[2001:db8::1]:25``), an address given back in its canonical form (:func:`check_ip`); raises ValueError
-    saying what is wrong.
+    The host is a DNS name (a public suffix too: :func:`check_host_address`), ``localhost``, an IPv4 address, or an
+    IPv6 address in brackets (``[2001:db8::1]:25``), an address given back in its canonical form (:func:`check_ip`);
+    raises ValueError saying what is wrong.
     """
     _alone(value)
     if value.startswith("["):
@@ -112,7 +112,7 @@ def split_host_port(value: str, *, port_required: bool = True) -> tuple[str, int
         if not host:
             raise ValueError("has no host: write host:port, e.g. localhost:25 or [2001:db8::1]:25")
         try:
-            host = check_host_address(host)
+            host = check_host_address(host, public_suffix=True)  # a service's host, reached: no one's site
         except ValueError as exc:
             raise ValueError(f"host {show_value(host)} {exc}") from None
     if not rest:

@@ -1044,9 +1044,12 @@ def check_ip(value: str) -> str:
     return str(address)
 
 
-def check_host_address(value: str) -> str:
+def check_host_address(value: str, *, public_suffix: bool = False) -> str:
     """A DNS name or an IP address (or localhost, for the dev stack), alone: no brackets, no port; an address in its
-    canonical form (:func:`check_ip`)."""
+    canonical form (:func:`check_ip`). With ``public_suffix``, a name that is one is taken: the host of a service
+    reached at a URL, which the Public Suffix List may name because its customers get names under it (an S3
+    store's s3.amazonaws.com, s3.eu-west-3.amazonaws.com, s3.fr-par.scw.cloud, fra1.digitaloceanspaces.com: a
+    bucket is also bucket.HOST), and which answers at the name itself too."""
     if value == "localhost":
         return value
     if "@" in value:
@@ -1060,6 +1063,9 @@ def check_host_address(value: str) -> str:
     try:
         ipaddress.ip_address(value)
     except ValueError:
+        if public_suffix:
+            _check_domain_syntax(value)
+            return value
         return check_domain(value)
     return check_ip(value)
 

@@ -268,11 +268,29 @@ def test_a_repository_that_would_fail_is_refused_by_the_settings_and_the_rendere
         "s3:https://[2001:db8::9]:9000/bkp",
         "s3:https://s3.example.net/Pic_Backups.2026/web",  # minio-go's rule; Amazon's own wants lowercase
         f"s3:https://s3.example.net/{'b' * 63}",
+        # the usual stores' endpoints, public suffixes (their buckets are names under them): restic's own example
+        "s3:https://s3.amazonaws.com/asso-backups",
+        "s3:https://s3.eu-west-3.amazonaws.com/asso-backups/web",
+        "s3:https://s3.fr-par.scw.cloud/asso-backups",
+        "s3:https://fra1.digitaloceanspaces.com/asso-backups",
+        "s3:https://eu-central-1.linodeobjects.com/asso-backups",
     ],
 )
 def test_s3_repositories_are_accepted(repository: str) -> None:
     spec = OffsiteSpec.model_validate({"repository": repository})
     assert "SFTP_COMMAND=''" in ro.offsite_conf(_config(spec.repository))
+
+
+def test_a_host_connected_to_may_be_a_public_suffix() -> None:
+    """The Public Suffix List names service endpoints (s3.amazonaws.com): a host to reach, no one's site."""
+    from pic.validators import check_host_address, is_public_suffix
+
+    for host in ("s3.amazonaws.com", "s3.fr-par.scw.cloud", "fra1.digitaloceanspaces.com"):
+        assert is_public_suffix(host) and check_host_address(host, public_suffix=True) == host
+        with pytest.raises(ValueError, match="public suffix"):
+            check_host_address(host)  # a host of the platform's own: a name of its own
+    with pytest.raises(ValueError, match="at least two labels"):
+        check_host_address("org", public_suffix=True)
 
 
 @pytest.mark.daemon
