@@ -370,11 +370,15 @@ def _reading(pattern: str) -> _Pattern:
 # tokens (ghp_, gho_, ghu_, ghs_, ghr_, github_pat_), GitLab's (glpat-), Slack's (xoxb-, xoxp-, xoxa-, xoxr-, xoxe-,
 # xapp-), Stripe's secret and restricted keys (sk_live_, rk_live_), Google's API keys (AIza...), Mailchimp's
 # (HEX-usN), Brevo's (xkeysib-), SendGrid's (SG.ID.KEY): the services associations' sites send mail and take
-# payments through. ACCESS_KEY_NEEDS: the words in lower case one of which each holds.
+# payments through; OpenAI's (sk-proj-, sk-svcacct-, sk-admin-, the older sk-...T3BlbkFJ...) and Anthropic's
+# (sk-ant-api03-), which a site's assistant plug-in holds. ACCESS_KEY_NEEDS: the words in lower case one of which
+# each holds.
 ACCESS_KEY = (
     r"\b(?:A(?:KI|SI)A[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{40,}|glpat-[A-Za-z0-9_-]{20,}"
     r"|xox[abepr]-[A-Za-z0-9-]{10,}|xapp-[0-9]-[A-Za-z0-9-]{10,}|[rs]k_live_[A-Za-z0-9]{24,}|[0-9a-f]{32}-us[0-9]{1,2}"
-    r"|xkeysib-[0-9a-f]{64}-[A-Za-z0-9]{16}|SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})\b"
+    r"|xkeysib-[0-9a-f]{64}-[A-Za-z0-9]{16}|SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}"
+    r"|sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,}|sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}"
+    r"|sk-ant-(?:api|admin)[0-9]{2}-[A-Za-z0-9_-]{40,})\b"
     r"|\bAIza[0-9A-Za-z_-]{35}(?![\w-])"
 )
 ACCESS_KEY_NEEDS = (
@@ -390,6 +394,7 @@ ACCESS_KEY_NEEDS = (
     "xkeysib-",
     "sg.",
     "aiza",
+    "sk-",
 )
 
 # The start of a value of letters and digits both (one of each at least) after a password's label: not a

@@ -805,6 +805,10 @@ def test_a_label_among_words_before_a_word_and_a_year_or_a_number_is_none(text: 
         "0123456789abcdef0123456789abcdef-us21",
         "xkeysib-" + "0123456789abcdef" * 4 + "-4h8GkZqv2LmN9pQr",
         "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",
+        "sk-proj-4f8Gk2ZqvLmN9pQr7sTu1VwXyZa0Bc3De5FhJkLmNoP_x-4f8Gk2Zqv",
+        "sk-svcacct-4f8Gk2ZqvLmN9pQr7sTu1VwXyZa0Bc3De5FhJkLmNoP",
+        "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",
+        "sk-ant-api03-4f8Gk2ZqvLmN9pQr7sTu1VwXyZa0Bc3De5FhJkLmNoP-x_4f8Gk2ZqvLmN9pQr7sTu1VwXyZa0Bc3De5FhJkLmNoPAA",
     ],
 )
 def test_an_access_key_of_a_known_shape_is_found_alone_and_among_words(text: str) -> None:
@@ -825,6 +829,9 @@ def test_an_access_key_of_a_known_shape_is_found_alone_and_among_words(text: str
         "0123456789abcdef-us21",
         "SG.example.org",
         "Voyage en ASIA2026 prévu",
+        "sk-proj-example",
+        "task-proj-4f8Gk2ZqvLmN9pQr7sTu1VwXyZa0Bc3De5FhJkLmNoP",
+        "desk-ant-api03-réunion",
     ],
 )
 def test_words_shaped_partly_like_an_access_key_are_none(text: str) -> None:
