@@ -52,6 +52,15 @@ def _errors(tmp_path: Path, jobs: Any, **fields: Any) -> list[str]:
     return str(info.value).splitlines()
 
 
+def _command_error(tmp_path: Path, command: str) -> str:
+    """The one error ``pic check`` gives for a site's daily job running ``command``, which names the file, its line
+    and the field ``cron[0].command``."""
+    lines = _errors(tmp_path, [{"schedule": "daily", "command": command}], site=SITE)
+    [line] = [x for x in lines if "cron[0].command" in x]
+    assert re.match(r".*members/asso-cron\.yaml:\d+ cron\[0\]\.command: ", line), line
+    return line
+
+
 @pytest.mark.parametrize(
     ("schedule", "message"),
     [
@@ -89,9 +98,7 @@ def test_timeout_command_and_site_are_checked(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("command", ["-x", "--help", "+e php cron.php", "-"])
 def test_a_command_sh_would_take_for_options_is_refused(tmp_path: Path, command: str) -> None:
-    lines = _errors(tmp_path, [{"schedule": "daily", "command": command}], site=SITE)
-    [line] = [x for x in lines if "cron[0].command" in x]
-    assert re.match(r".*members/asso-cron\.yaml:\d+ cron\[0\]\.command: ", line), line
+    line = _command_error(tmp_path, command)
     assert f'"{command}" starts with {command[0]!r}, which sh reads as its own options' in line, line
 
 
@@ -115,9 +122,7 @@ def test_a_space_sh_does_not_split_on_outside_quotes_is_refused(tmp_path: Path, 
     take two options for one. pic check names the character, at the command's line."""
     command = template.format(s=space)
     assert _words(command) == len(command.split(" ")) == len(template.split(" "))
-    lines = _errors(tmp_path, [{"schedule": "daily", "command": command}], site=SITE)
-    [line] = [x for x in lines if "cron[0].command" in x]
-    assert re.match(r".*members/asso-cron\.yaml:\d+ cron\[0\]\.command: ", line), line
+    line = _command_error(tmp_path, command)
     assert f"holds U+{ord(space):04X} " in line and "outside quotes" in line, line
 
 
@@ -408,8 +413,7 @@ def test_a_command_holding_a_secret_is_refused_as_the_policy_pack_would(tmp_path
     script = script.replace("printf '%s\\n' true |", f"printf '%s\\n' {shlex.quote(command)} |")
     props = {"create": "sh", "stdin": script}
     assert validate(pack.no_plaintext_secret, resource_args("command:remote:Command", props)) != []
-    lines = _errors(tmp_path, [{"schedule": "daily", "command": command}], site=SITE)
-    [line] = [x for x in lines if "cron[0].command" in x]
+    line = _command_error(tmp_path, command)
     assert re.match(r".*members/asso-cron\.yaml:\d+ cron\[0\]\.command: the command \(not shown\) holds ", line), line
     assert "in plain text" in line and "priv/" in line and SECRET not in line, line
 
@@ -434,8 +438,7 @@ def test_a_command_holding_a_secret_is_refused_as_the_policy_pack_would(tmp_path
 )
 def test_a_secret_s_message_says_how_the_job_reads_it_from_priv(tmp_path: Path, command: str, hint: str) -> None:
     """The option or variable that held the secret is shown reading it from a file of priv/, named after it."""
-    lines = _errors(tmp_path, [{"schedule": "daily", "command": command}], site=SITE)
-    [line] = [x for x in lines if "cron[0].command" in x]
+    line = _command_error(tmp_path, command)
     assert hint in line and SECRET not in line, line
 
 
@@ -1033,9 +1036,7 @@ def test_a_command_sh_cannot_read_whole_is_refused(tmp_path: Path, command: str,
     done = subprocess.run([require_program("dash"), "-n", "-c", command], capture_output=True, text=True, check=False)
     assert done.returncode == 2 and "Syntax error" in done.stderr, done
     assert cron.unclosed(command) == (what, at)
-    lines = _errors(tmp_path, [{"schedule": "daily", "command": command}], site=SITE)
-    [line] = [x for x in lines if "cron[0].command" in x]
-    assert re.match(r".*members/asso-cron\.yaml:\d+ cron\[0\]\.command: ", line), line
+    line = _command_error(tmp_path, command)
     assert f"opens {what} at character {at} that is never closed: sh refuses the whole command" in line, line
 
 
@@ -1091,9 +1092,7 @@ def test_a_quote_in_an_arithmetic_expansion_is_refused(tmp_path: Path, command: 
     assert "arithmetic expression: expecting primary" in ran.stderr and "ran" not in ran.stdout, ran
     assert cron.unclosed(command) is None and cron.bash_only(command) is None
     assert cron.arithmetic_quote(command) == (cron._IN_ARITHMETIC[quote], at)
-    lines = _errors(tmp_path, [{"schedule": "daily", "command": command}], site=SITE)
-    [line] = [x for x in lines if "cron[0].command" in x]
-    assert re.match(r".*members/asso-cron\.yaml:\d+ cron\[0\]\.command: ", line), line
+    line = _command_error(tmp_path, command)
     assert f"holds at character {at} {cron._IN_ARITHMETIC[quote]}: dash" in line and "$(( x + 1 ))" in line, line
 
 
@@ -1149,8 +1148,7 @@ def test_an_operator_of_bash_s_arithmetic_is_refused(tmp_path: Path, command: st
     assert "arithmetic expression: expecting" in ran.stderr and "ran" not in ran.stdout, ran
     assert cron.unclosed(command) is None and cron.bash_only(command) is None and cron.arithmetic_quote(command) is None
     assert cron.arithmetic_operator(command) == (cron._ARITHMETIC_WORDS[kind], at)
-    lines = _errors(tmp_path, [{"schedule": "daily", "command": command}], site=SITE)
-    [line] = [x for x in lines if "cron[0].command" in x]
+    line = _command_error(tmp_path, command)
     assert f"holds at character {at} {cron._ARITHMETIC_WORDS[kind]}: the expression" in line, line
 
 
@@ -1318,9 +1316,7 @@ def test_a_command_of_bash_that_dash_reads_otherwise_is_refused(
         assert runs[1].returncode == 0, runs[1]
     [words] = [w for w in cron._BASH_ONLY.values() if w.startswith(what)]
     assert cron.bash_only(command) == (words, at)
-    lines = _errors(tmp_path, [{"schedule": "daily", "command": command}], site=SITE)
-    [line] = [x for x in lines if "cron[0].command" in x]
-    assert re.match(r".*members/asso-cron\.yaml:\d+ cron\[0\]\.command: ", line), line
+    line = _command_error(tmp_path, command)
     assert f"holds at character {at} {what}" in line and "dash in the site's container" in line, line
 
 
@@ -1426,9 +1422,7 @@ def test_a_command_dash_refuses_as_a_syntax_error_is_refused(
     done = subprocess.run([require_program("dash"), "-n", "-c", command], capture_output=True, text=True, check=False)
     assert done.returncode == 2 and "Syntax error" in done.stderr, done
     assert cron.unclosed(command) is None and cron.bash_only(command) is None
-    lines = _errors(tmp_path, [{"schedule": "daily", "command": command}], site=SITE)
-    [line] = [x for x in lines if "cron[0].command" in x]
-    assert re.match(r".*members/asso-cron\.yaml:\d+ cron\[0\]\.command: ", line), line
+    line = _command_error(tmp_path, command)
     assert what in line and "sh refuses the whole command (a syntax error)" in line, line
     assert hint in line, line
 
@@ -1527,8 +1521,7 @@ def test_a_command_refused_for_its_secret_says_how_to_read_it_from_a_file(
     tmp_path: Path, command: str, example: str
 ) -> None:
     """A secret in a URL is read with the URL, from a file: the hint says so; others name their programs' files."""
-    lines = _errors(tmp_path, [{"schedule": "daily", "command": command}], site=SITE)
-    [line] = [x for x in lines if "cron[0].command" in x]
+    line = _command_error(tmp_path, command)
     assert "from a file of the member's priv/ (e.g. " in line and example in line, line
     assert ("$(cat" in line) == ("URL" in line), line
 
