@@ -19,7 +19,7 @@ from pic.plan.model import Attribution
 from pic.plan.output import as_json, as_markdown, as_text, review
 from pic.plan.records import DnsRecordsChange, RecordChange
 from pic.registry import load_registry
-from pic.render.dns import Record, nameservers
+from pic.render.dns import Record, address_records, nameservers
 from pic.settings import Settings, load_settings
 from tests.conftest import MEMBERS, ROOT
 from tests.test_plan import git, rendering
@@ -702,7 +702,11 @@ def test_dns_records_changed_in_the_stack_file_are_told_in_every_format(real_rep
         assert heading in md, (heading, md[-6000:])
     assert "nothing stateful is deleted or replaced" in text
     kinds = [(c["kind"], c["setting"]) for c in data["dns_records_changed"]]
-    assert kinds == [kind for *_, kind in STACK_CHANGES], kinds
+    # the zone added holds the platform's names, whose hosts are known by name only: they lead to no host there
+    addresses = ("zone_addresses", "the address records of pic:dns.zones")
+    assert kinds == [*(kind for *_, kind in STACK_CHANGES), addresses], kinds
+    [zone] = [c for c in data["dns_records_changed"] if c["kind"] == "zone_addresses"]
+    assert zone["no_address"] == ["db.example.org", "listes.example.org", "mx.example.org", "pma.example.org"], zone
     assert data["stateful_changes"] == []
 
 
@@ -1125,3 +1129,131 @@ def test_nsd_moved_with_other_listen_addresses_still_says_which_addresses_go_to_
     change = _only(attr_old, attr_new, "dns_server")
     assert change.advice.startswith("before `pulumi up`, give web2 192.0.2.54"), change.advice
     assert not [rc for rc in change.records if rc.kind != "NS"], change.records
+
+
+ZONE_ONLY = (
+    "pic:members_root:",
+    "pic:dns: {backend: zonefile, zones: [example.org], listen: [192.0.2.53]}\n  pic:members_root:",
+)
+WEB1_PUBLIC = (
+    "web1: {role: web, address: web1.example.org,",
+    "web1: {role: web, address: web1.example.org, public_addresses: [192.0.2.11],",
+)
+CLUB = """\
+name: Club Photo
+contact:
+  name: Anne Martin
+  email: anne@club.example.org
+uid: 10050
+site:
+  domains:
+    - club.example.org
+  php: "8.4"
+"""
+
+
+def _with_club(tmp_path: Path, name: str, *edits: tuple[str, str]) -> Path:
+    """The members, and one more whose site is inside example.org."""
+    members = tmp_path / name
+    shutil.copytree(MEMBERS, members)
+    (members / "club.yaml").write_text(CLUB, encoding="utf-8")
+    for slug_edit in edits:
+        edit(members / "club.yaml", *slug_edit)
+    return members
+
+
+def _zone_text(settings: Settings, members: Path, zone: str) -> set[str]:
+    """The address records of ``zone`` as the component writes it (components.dns_zones), as `name type value`."""
+    from components.dns_zones import _in_zone
+
+    addresses = address_records(settings, load_registry(members, settings))
+    return {f"{r.name} {r.type} {r.value}" for r in _in_zone(zone, settings.dns.zones, [addresses])}
+
+
+def test_a_zone_removed_has_its_names_address_records_published_where_its_records_go(tmp_path: Path) -> None:
+    """example.org leaves pic:dns.zones: `pulumi up` no longer writes the address records of the site and platform
+    names inside it, so they are to be published where the zone's records go, before it (was: "drops ... nothing
+    to publish by hand", the site's name leading nowhere once the delegation moves)."""
+    members = _with_club(tmp_path, "members")
+    before = _stack(tmp_path, "before", ZONE_ONLY, WEB1_PUBLIC)
+    after = _stack(tmp_path, "after", WEB1_PUBLIC)
+    attr_old, attr_new = _changes(before, after, members, members)
+    zone = _only(attr_old, attr_new, "zone_addresses")
+    club = [rc for rc in zone.records if rc.domain == "club.example.org"]
+    assert [(rc.before, rc.after, rc.zone_before, rc.zone, rc.holder) for rc in club] == [
+        (
+            Record("club.example.org", "A", "192.0.2.11"),
+            Record("club.example.org", "A", "192.0.2.11"),
+            "example.org",
+            "",
+            "",
+        )
+    ], club
+    note, advice = zone.note(), zone.advice
+    assert "by the admins: publish `club.example.org A 192.0.2.11`" in note, note
+    assert "drops `club.example.org A 192.0.2.11`" in note, note
+    assert "nothing to publish by hand" not in advice, advice
+    assert "before `pulumi up`, have the address records of the names leaving the platform's zones" in advice, advice
+    _told(attr_old, attr_new, zone)
+
+
+def test_a_zone_added_with_a_site_inside_it_keeps_its_names_records_until_its_delegation(tmp_path: Path) -> None:
+    """example.org added in the same change as a member whose site is inside it: the zone NSD serves holds the
+    site's and the platform's address records (the zones' section said "the mail records of its list domains and
+    its name servers' addresses only"), but resolvers read it only once its delegation names the platform's name
+    servers, so the records published where the names are now stay until then (was: "NSD answers with the new
+    records from `pulumi up`", "nothing to publish by hand")."""
+    members = _with_club(tmp_path, "members")
+    before = _stack(tmp_path, "before", WEB1_PUBLIC)
+    after = _stack(tmp_path, "after", ZONE_ONLY, WEB1_PUBLIC)
+    attr_old, attr_new = _changes(before, after, members, MEMBERS)
+    zones = _only(attr_old, attr_new, "zones")
+    assert "its name servers' addresses only" not in zones.note(), zones.note()
+    assert "the address records of the platform's names and the sites' domains inside it" in zones.note()
+    zone = _only(attr_old, attr_new, "zone_addresses")
+    assert {rc.pending for rc in zone.records} == {"example.org"}, zone.records
+    written = {f"{rc.after.name} {rc.after.type} {rc.after.value}" for rc in zone.records if rc.after is not None}
+    assert written == _zone_text(after, members, "example.org"), "the records told are those of the zone file"
+    note, advice = zone.note(), zone.advice
+    assert (
+        "by the admins: publish `club.example.org A 192.0.2.11` first, until the delegation of example.org names "
+        "the platform's name servers, then remove it"
+    ) in note, note
+    assert "resolvers read example.org only once its delegation names the platform's name servers" in note, note
+    assert "nothing to publish by hand" not in advice, advice
+    _told(attr_old, attr_new, zone)
+
+
+def test_a_site_inside_a_zone_on_a_host_with_no_address_to_give_is_said_to_lead_to_no_host(tmp_path: Path) -> None:
+    """The member whose site is inside example.org moves to web2, known by a name without public_addresses: the
+    zone holds no address record of its domain any more, so the site's name leads to no host there (was: "drops
+    `club.example.org A 192.0.2.11`", "nothing to publish by hand: check that each name leads to the host
+    listed"); and a member added there leads to none either (was: not a word)."""
+    members = _with_club(tmp_path, "members")
+    moved = _with_club(tmp_path, "moved", ("uid: 10050", "uid: 10050\nhost: web2"))
+    before = _stack(tmp_path, "before", WEB2, ZONE_ONLY, WEB1_PUBLIC)
+    settings = _stack(tmp_path, "after", WEB2, ZONE_ONLY, WEB1_PUBLIC)
+    for members_before in (members, MEMBERS):
+        attr_old, attr_new = _changes(before, settings, moved, members_before)
+        zone = _only(attr_old, attr_new, "zone_addresses")
+        note, advice = zone.note(), zone.advice
+        said = "platform's zone example.org, which `pulumi up` writes whole, holds no address record of club"
+        assert said in note, note
+        assert "web2 has no address the zone can give" in note and "leads to no host" in note, note
+        assert "give pic:hosts.web2.public_addresses, the addresses club.example.org should lead to" in advice
+        assert "nothing to publish by hand" not in advice, advice
+        assert zone.details["no_address"] == ["club.example.org"], zone.details
+        assert not _zone_text(settings, moved, "example.org") & {"club.example.org A 192.0.2.11"}
+        _told(attr_old, attr_new, zone)
+
+
+def test_the_address_records_counts_are_in_the_json_beside_the_records(tmp_path: Path) -> None:
+    """zone_addresses gives the counts of address records before and after as numbers of their own (was:
+    `records`, a string the records' list then replaced)."""
+    members = _with_club(tmp_path, "members")
+    before = _stack(tmp_path, "before", ZONE_ONLY, WEB1_PUBLIC)
+    attr_old, attr_new = _changes(before, _stack(tmp_path, "after", ZONE_ONLY, WEB1_PUBLIC), members, MEMBERS)
+    data = as_json(rendering(), attr_new, meta={}, changes=[], attr_old=attr_old)["dns_records_changed"]
+    [zone] = [d for d in data if d["kind"] == "zone_addresses"]
+    assert (zone["address_records_before"], zone["address_records"]) == (2, 3), zone
+    assert [(r["name"], r["published_by"]) for r in zone["records"]] == [("club.example.org", "pulumi up")], zone

@@ -31,6 +31,7 @@ from pic.render.dns import (
     address_records,
     dmarc_value,
     nameservers,
+    platform_names,
     rdata,
     report_authorization,
     spf_mechanism,
@@ -179,7 +180,9 @@ class DnsRecordsChange:
     archived: tuple[str, ...] = ()  # archived members' list domains: their records need it before they run again
     effects: tuple[str, ...] = ()  # what happens until the records are published, and meanwhile
     steps: tuple[str, ...] = ()  # what to do, in order
-    details: dict[str, str | list[str] | None] = field(default_factory=dict)  # for json: the values behind the words
+    details: dict[str, str | int | list[str] | None] = field(
+        default_factory=dict
+    )  # for json: the values behind the words
     none_listed: str = "no record of a list domain served before and after it"  # the words when no record is told
 
     @property
@@ -846,8 +849,10 @@ def _zones(ends: _Ends) -> DnsRecordsChange | None:
         ),
         *(
             [
-                f"NSD answers for {', '.join(added)} from `pulumi up`, with the mail records of its list domains and "
-                "its name servers' addresses only (`pic check` warns of the names it would miss), but resolvers read "
+                f"NSD answers for {', '.join(added)} from `pulumi up`, with the mail records of its list domains, "
+                "its name servers' addresses and the address records of the platform's names and the sites' domains "
+                "inside it (their own section; `pic check` warns of a name whose host has no address to give), but "
+                "resolvers read "
                 "it only once its delegation names the platform's name servers: until then they read the records "
                 "published by hand, to keep there until the delegation moves"
             ]
@@ -1382,35 +1387,154 @@ def _list_domains(ends: _Ends) -> DnsRecordsChange | None:
     )
 
 
-def _zone_addresses(ends: _Ends) -> DnsRecordsChange | None:
-    """The address records ``pulumi up`` writes in the zones NSD serves (:func:`pic.render.dns.address_records`:
-    the hosts' names, Sympa's, the mail exchanger, phpMyAdmin's and the sites' domains inside them, each with its
-    host's published addresses) that this plan adds, drops or changes: a member added, moved or archived, a site's
-    domain changed, a host's address or ``public_addresses``, a zone added or removed."""
-    old = address_records(ends.old, ends.old_members.values())
-    new = address_records(ends.new, ends.new_members.values())
-    if old == new:
-        return None
+def _zone_names(settings: Settings, members: dict[str, Member]) -> dict[str, str]:
+    """The platform's names inside the zones NSD serves that :func:`pic.render.dns.address_records` gives records
+    (a name server's are its glue), each with its host."""
+    if settings.dns.backend != "zonefile":
+        return {}
+    glue = {n.lower().rstrip(".") for n in nameservers(settings)}
+    out = {}
+    for item in platform_names(settings, members.values()):
+        name = item.name.lower().rstrip(".")
+        if name not in glue and item.host in settings.hosts and zone_of(name, settings.dns.zones) is not None:
+            out[name] = item.host
+    return out
+
+
+def _by_hand(settings: Settings, host: str, name: str) -> list[Record]:
+    """The records that have ``name`` lead to ``host`` where they are published by hand: its published addresses,
+    else a CNAME to its name."""
+    published = settings.hosts[host].published_addresses
+    return [_address_record(name, a) for a in published] or [_leading(name, str(settings.hosts[host].address))]
+
+
+def _zone_address_changes(ends: _Ends, old: list[Record], new: list[Record], leaving: list[str]) -> list[RecordChange]:
+    """The address records of ``old`` and ``new`` paired by name and type, those of the names in ``leaving`` (out
+    of the platform's zones at the new end, ``new`` holding those to publish by hand) told even when kept."""
+    holders_old = _zone_holders(ends.old, ends.old_members)
+    holders_new = _zone_holders(ends.new, ends.new_members)
     before: dict[tuple[str, str], list[Record]] = {}
     after: dict[tuple[str, str], list[Record]] = {}
     for records, into in ((old, before), (new, after)):
         for r in records:
             into.setdefault((r.name, r.type), []).append(r)
+
+    def change(name: str, was: Record | None, now: Record | None) -> RecordChange:
+        zone_before = _zone(ends.old, name) if was is not None else ""
+        zone = _zone(ends.new, name) if now is not None else ""
+        pending = zone if zone and zone not in ends.zones_before and was is None else ""
+        return RecordChange(
+            name,
+            "address",
+            was,
+            now,
+            zone_before=zone_before,
+            zone=zone,
+            # who publishes it by hand: the holder of the zone it leaves, or of the zone it is in until delegated
+            holder_before=holders_new.get(pending, "") if pending else "",
+            holder=holders_old.get(zone_before, "") if now is not None and not zone else "",
+            pending=pending,
+        )
+
     changes: list[RecordChange] = []
     for key in sorted(before.keys() | after.keys()):
         was, now = before.get(key, []), after.get(key, [])
-        if was == now:
+        if was == now and key[0] not in leaving:
             continue
-        if len(was) == 1 and len(now) == 1:  # one address for another
-            changes.append(_zone_change(ends, key[0], was[0], now[0]))
+        if len(was) == 1 and len(now) == 1:  # one address for another, or the same one in other hands
+            changes.append(change(key[0], was[0], now[0]))
             continue
-        changes += [_zone_change(ends, key[0], r, None) for r in was if r not in now]
-        changes += [_zone_change(ends, key[0], None, r) for r in now if r not in was]
-    dropped = any(rc.before is not None for rc in changes)
-    effects = [
-        "NSD answers with the new records from `pulumi up`, which writes each zone whole"
-        + (f"; resolvers keep the former ones for {CACHED}" if dropped else "")
+        changes += [change(key[0], r, None) for r in was if r not in now]
+        changes += [change(key[0], None, r) for r in now if r not in was]
+        if key[0] in leaving:  # the same record in other hands
+            changes += [change(key[0], r, r) for r in was if r in now]
+    return changes
+
+
+def _no_address(ends: _Ends, unled: dict[str, str]) -> tuple[list[str], list[str]]:
+    """What is said of the names (with their hosts) inside a zone of the platform whose host has no address the zone
+    can give, and what to do."""
+    by_host: dict[tuple[str, str], list[str]] = {}
+    for name, host in sorted(unled.items()):
+        by_host.setdefault((host, _zone(ends.new, name)), []).append(name)
+    effects = []
+    for (host, zone), names in by_host.items():
+        shown = ", ".join(names)
+        one = len(names) == 1
+        effects.append(
+            f"the platform's zone {zone}, which `pulumi up` writes whole, holds no address record of {shown}: "
+            f"{host} has no address the zone can give (its address {ends.new.hosts[host].address} is a name and "
+            f"pic:hosts.{host}.public_addresses is not set), so there {shown} {'leads' if one else 'lead'} to no host "
+            "(a record added by hand to the zone's file is lost at its next write)"
+        )
+    steps = [
+        f"give pic:hosts.{host}.public_addresses, the addresses "
+        + ", ".join(n for (h, _), names in by_host.items() if h == host for n in names)
+        + " should lead to"
+        for host in sorted({h for h, _ in by_host})
     ]
+    return effects, steps
+
+
+def _zone_addresses(ends: _Ends) -> DnsRecordsChange | None:
+    """The address records ``pulumi up`` writes in the zones NSD serves (:func:`pic.render.dns.address_records`:
+    the hosts' names, Sympa's, the mail exchanger, phpMyAdmin's and the sites' domains inside them, each with its
+    host's published addresses) that this plan adds, drops or changes: a member added, moved or archived, a site's
+    domain changed, a host's address or ``public_addresses``, a zone added or removed. A name whose zone leaves the
+    platform's zones has its records published by hand where the zone's go; one in a zone this plan adds keeps
+    those published where it is now until the zone's delegation names the platform's name servers; one whose host
+    has no address the zone can give leads to no host there."""
+    old = address_records(ends.old, ends.old_members.values())
+    new = address_records(ends.new, ends.new_members.values())
+    names_old = _zone_names(ends.old, ends.old_members)
+    names_new = _zone_names(ends.new, ends.new_members)
+    unled_old = {n for n, h in names_old.items() if not ends.old.hosts[h].published_addresses}
+    unled = {n: h for n, h in names_new.items() if not ends.new.hosts[h].published_addresses and n not in unled_old}
+    if old == new and not unled:
+        return None
+    # a name that leaves the platform's zones and still leads to a host: its records, by hand where its zone's go
+    platform_new = {p.name.lower().rstrip("."): p.host for p in platform_names(ends.new, ends.new_members.values())}
+    leaving = sorted({r.name for r in old if not _zone(ends.new, r.name) and r.name in platform_new})
+    hand = [r for n in leaving for r in _by_hand(ends.new, platform_new[n], n)]
+    changes = _zone_address_changes(ends, old, [*new, *hand], leaving)
+    served = set(ends.new.dns.zones) if ends.new.dns.backend == "zonefile" else set()
+    dropped = any(rc.before is not None and rc.zone_before in served for rc in changes)
+    effects = (
+        [
+            "NSD answers with the new records from `pulumi up`, which writes each zone whole"
+            + (f"; resolvers keep the former ones for {CACHED}" if dropped else "")
+        ]
+        if dropped or any(rc.zone for rc in changes)
+        else []
+    )
+    steps = []
+    if leaving:
+        effects.append(
+            f"from `pulumi up`, the platform's zones no longer hold the address records of {', '.join(leaving)}: "
+            "once their zone's delegation names other servers, they lead to no host until published there"
+        )
+        by_hand = [rc for rc in changes if rc.after is not None and not rc.zone]
+        steps.append(
+            "before `pulumi up`, have the address records of the names leaving the platform's zones published where "
+            f"their zone's records go, as listed: {_who(by_hand)}"
+        )
+    pending = sorted({rc.pending for rc in changes if rc.pending})
+    if pending:
+        effects.append(
+            f"resolvers read {', '.join(pending)} only once its delegation names the platform's name servers: until "
+            "then they read the names' records where they are published now, to keep there until it moves"
+        )
+        steps.append(
+            f"keep the address records of the names in {', '.join(pending)} where they are published now (or publish "
+            "them there), as listed, until its delegation names the platform's name servers"
+        )
+    more_effects, more_steps = _no_address(ends, unled)
+    effects += more_effects
+    steps += more_steps
+    if any(rc.zone for rc in changes):
+        steps.append("check that each name written by `pulumi up` leads to the addresses listed")
+    if not leaving and not pending and not unled:
+        steps.insert(0, "nothing to publish by hand")
     return DnsRecordsChange(
         "zone_addresses",
         (("the address records of pic:dns.zones", f"{len(old)} record(s)", f"{len(new)} record(s)"),),
@@ -1418,20 +1542,9 @@ def _zone_addresses(ends: _Ends) -> DnsRecordsChange | None:
         "(`pic:hosts.<h>.public_addresses`, else the host's IP address)",
         tuple(changes),
         effects=tuple(effects),
-        steps=("nothing to publish by hand: check that each name leads to the host listed",),
-        details={"records_before": str(len(old)), "records": str(len(new))},
+        steps=tuple(steps),
+        details={"address_records_before": len(old), "address_records": len(new), "no_address": sorted(unled)},
         none_listed="no address record changes",
-    )
-
-
-def _zone_change(ends: _Ends, name: str, before: Record | None, after: Record | None) -> RecordChange:
-    return RecordChange(
-        name,
-        "address",
-        before,
-        after,
-        zone_before=_zone(ends.old, name) if before is not None else "",
-        zone=_zone(ends.new, name) if after is not None else "",
     )
 
 
