@@ -1181,16 +1181,11 @@ def test_a_zone_removed_has_its_names_address_records_published_where_its_record
     zone = _only(attr_old, attr_new, "zone_addresses")
     club = [rc for rc in zone.records if rc.domain == "club.example.org"]
     assert [(rc.before, rc.after, rc.zone_before, rc.zone, rc.holder) for rc in club] == [
-        (
-            Record("club.example.org", "A", "192.0.2.11"),
-            Record("club.example.org", "A", "192.0.2.11"),
-            "example.org",
-            "",
-            "",
-        )
+        (Record("club.example.org", "A", "192.0.2.11"), None, "example.org", "", ""),
+        (None, Record("club.example.org", "CNAME", "web1.example.org."), "", "", ""),
     ], club
     note, advice = zone.note(), zone.advice
-    assert "by the admins: publish `club.example.org A 192.0.2.11`" in note, note
+    assert "by the admins: publish `club.example.org CNAME web1.example.org.`" in note, note
     assert "drops `club.example.org A 192.0.2.11`" in note, note
     assert "nothing to publish by hand" not in advice, advice
     assert "before `pulumi up`, have the address records of the names leaving the platform's zones" in advice, advice
@@ -1257,3 +1252,53 @@ def test_the_address_records_counts_are_in_the_json_beside_the_records(tmp_path:
     [zone] = [d for d in data if d["kind"] == "zone_addresses"]
     assert (zone["address_records_before"], zone["address_records"]) == (2, 3), zone
     assert [(r["name"], r["published_by"]) for r in zone["records"]] == [("club.example.org", "pulumi up")], zone
+
+
+def test_a_name_leaving_the_zones_is_given_one_record_to_publish_in_every_section(tmp_path: Path) -> None:
+    """The mail host moved to web2 as example.org leaves pic:dns.zones: the host's section says to publish
+    `listes.example.org CNAME web2.example.org.` (a name leads to a host known by name through a CNAME), so the
+    zone's address records must say the same, not `listes.example.org A 192.0.2.12` beside it (a CNAME stands
+    alone at its name, RFC 1034 §3.6.2); the host's own name leaving the zone keeps its addresses (no CNAME to
+    itself)."""
+    web2 = (
+        "    db: {role: db,",
+        "    web2: {role: web, address: web2.example.org, public_addresses: [192.0.2.12], private_address: 10.0.0.12, "
+        "ssh_user: deploy}\n    db: {role: db,",
+    )
+    mail = ("pic:mail: {host: web1,", "pic:mail: {host: web2,")
+    members = _with_club(tmp_path, "members")
+    before = _stack(tmp_path, "before", ZONE_ONLY, WEB1_PUBLIC, web2)
+    after = _stack(tmp_path, "after", WEB1_PUBLIC, web2, mail)
+    attr_old, attr_new = _changes(before, after, members, members)
+    found = review([], attr_new, attr_old).dns_records
+    by_hand: dict[str, set[Record]] = {}
+    for change in found:
+        for rc in change.records:
+            if rc.kind == "address" and rc.after is not None and not rc.zone:
+                by_hand.setdefault(rc.after.name, set()).add(rc.after)
+    assert by_hand["listes.example.org"] == {Record("listes.example.org", "CNAME", "web2.example.org.")}, by_hand
+    assert by_hand["club.example.org"] == {Record("club.example.org", "CNAME", "web1.example.org.")}, by_hand
+    assert by_hand["web2.example.org"] == {Record("web2.example.org", "A", "192.0.2.12")}, by_hand
+
+
+def test_a_members_zone_removed_has_its_site_names_published_by_the_member(tmp_path: Path) -> None:
+    """velo-cite's zone velo-cite.net, which holds only its site's name, leaves pic:dns.zones: the member publishes
+    that name's record where its zone's records go (was: said by no one, "nothing to publish by hand")."""
+    zones = "pic:dns: {backend: zonefile, zones: [example.org%s], listen: [192.0.2.53], nameservers: [ns1.example.org]}"
+    members = tmp_path / "members"
+    shutil.copytree(MEMBERS, members)
+    edit(
+        members / "velo-cite.yaml",
+        "    - atelier.velo-cite-lyon.fr",
+        "    - atelier.velo-cite-lyon.fr\n    - atelier.velo-cite.net",
+    )
+    before = _stack(
+        tmp_path, "before", WEB1_PUBLIC, ("pic:members_root:", zones % ", velo-cite.net" + "\n  pic:members_root:")
+    )
+    after = _stack(tmp_path, "after", WEB1_PUBLIC, ("pic:members_root:", zones % "" + "\n  pic:members_root:"))
+    attr_old, attr_new = _changes(before, after, members, members)
+    zone = _only(attr_old, attr_new, "zone_addresses")
+    published = [(rc.after, rc.holder) for rc in zone.records if rc.after is not None]
+    assert published == [(Record("atelier.velo-cite.net", "CNAME", "web1.example.org."), "velo-cite")], zone.records
+    assert "by velo-cite, in its own zone: publish `atelier.velo-cite.net CNAME web1.example.org.`" in zone.note()
+    _told(attr_old, attr_new, zone)

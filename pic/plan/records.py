@@ -1402,10 +1402,13 @@ def _zone_names(settings: Settings, members: dict[str, Member]) -> dict[str, str
 
 
 def _by_hand(settings: Settings, host: str, name: str) -> list[Record]:
-    """The records that have ``name`` lead to ``host`` where they are published by hand: its published addresses,
-    else a CNAME to its name."""
-    published = settings.hosts[host].published_addresses
-    return [_address_record(name, a) for a in published] or [_leading(name, str(settings.hosts[host].address))]
+    """The records that have ``name`` lead to ``host`` where they are published by hand, as the other sections
+    name them (:func:`_leading`: its IP address, or a CNAME to its name); the host's own name, its published
+    addresses."""
+    address = str(settings.hosts[host].address)
+    if _same_name(name, address):
+        return [_address_record(name, a) for a in settings.hosts[host].published_addresses]
+    return [_leading(name, address)]
 
 
 def _zone_address_changes(ends: _Ends, old: list[Record], new: list[Record], leaving: list[str]) -> list[RecordChange]:
@@ -1432,7 +1435,7 @@ def _zone_address_changes(ends: _Ends, old: list[Record], new: list[Record], lea
             zone=zone,
             # who publishes it by hand: the holder of the zone it leaves, or of the zone it is in until delegated
             holder_before=holders_new.get(pending, "") if pending else "",
-            holder=holders_old.get(zone_before, "") if now is not None and not zone else "",
+            holder=holders_old.get(_zone(ends.old, name), "") if now is not None and not zone else "",
             pending=pending,
         )
 
