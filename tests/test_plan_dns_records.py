@@ -1302,3 +1302,35 @@ def test_a_members_zone_removed_has_its_site_names_published_by_the_member(tmp_p
     assert published == [(Record("atelier.velo-cite.net", "CNAME", "web1.example.org."), "velo-cite")], zone.records
     assert "by velo-cite, in its own zone: publish `atelier.velo-cite.net CNAME web1.example.org.`" in zone.note()
     _told(attr_old, attr_new, zone)
+
+
+def test_a_name_of_the_platform_that_is_a_name_server_is_not_said_written_with_its_hosts_addresses(
+    tmp_path: Path,
+) -> None:
+    """The MX name is ns1.example.org, the name server of the platform's zones: the zone gives it NSD's addresses
+    (its glue, pic:dns.listen), never the mail host's, so with the mail host moved to web2 the plan must not say
+    the zone writes it with web2's addresses (was: "ns1.example.org, listes.example.org are in the platform's zone
+    example.org, which `pulumi up` writes whole with the address records of web2")."""
+    web2 = (
+        "    db: {role: db,",
+        "    web2: {role: web, address: web2.example.org, public_addresses: [192.0.2.12], private_address: 10.0.0.12, "
+        "ssh_user: deploy}\n    db: {role: db,",
+    )
+    mx = ("dkim_selector: pic,", "dkim_selector: pic, mx: ns1.example.org,")
+    mail = ("pic:mail: {host: web1,", "pic:mail: {host: web2,")
+    zones = (
+        "pic:members_root:",
+        "pic:dns: {backend: zonefile, zones: [example.org], listen: [192.0.2.53], nameservers: [ns1.example.org]}\n"
+        "  pic:members_root:",
+    )
+    before = _stack(tmp_path, "before", zones, WEB1_PUBLIC, web2, mx)
+    after = _stack(tmp_path, "after", zones, WEB1_PUBLIC, web2, mx, mail)
+    attr_old, attr_new = _changes(before, after)
+    [change] = [c for c in review([], attr_new, attr_old).dns_records if c.kind == "addresses"]
+    note = change.note()
+    assert "listes.example.org is in the platform's zone example.org, which `pulumi up` writes whole with" in note
+    assert "ns1.example.org is a name server of the platform's zones: the zone example.org" in note, note
+    assert "gives it NSD's addresses (pic:dns.listen: 192.0.2.53), not those of web2" in note, note
+    written = {r.name: r.value for r in address_records(after, attr_new.members.values())}
+    assert "ns1.example.org" not in written and written["listes.example.org"] == "192.0.2.12", written
+    _told(attr_old, attr_new, change)

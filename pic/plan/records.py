@@ -1041,7 +1041,12 @@ def _addresses(ends: _Ends) -> list[DnsRecordsChange]:
             led.told.append(what)
             zone = _zone(new, name_new)
             if zone:  # NSD answers for it from the zone pulumi up writes: its address records, if the host has one
-                into = led.written if new.hosts[host.host_new].published_addresses else led.unwritten
+                if _is_nameserver(new, name_new):
+                    into = led.glue
+                elif new.hosts[host.host_new].published_addresses:
+                    into = led.written
+                else:
+                    into = led.unwritten
                 into.setdefault(zone, []).append(name_new)
                 continue
             before = None if _zone(old, name_new) else _leading(name_new, a_old)
@@ -1077,6 +1082,26 @@ class _Led:
     records: list[RecordChange] = field(default_factory=list)  # their address records, by hand
     unwritten: dict[str, list[str]] = field(default_factory=dict)  # zone of the platform -> names with no address
     written: dict[str, list[str]] = field(default_factory=dict)  # zone of the platform -> names pulumi up leads
+    glue: dict[str, list[str]] = field(default_factory=dict)  # zone of the platform -> names of its name servers
+
+
+def _is_nameserver(settings: Settings, name: str) -> bool:
+    """Whether ``name`` is a name server of the platform's zones: inside them, it has NSD's addresses
+    (``pic:dns.listen``, its glue) and no other (:func:`pic.render.dns.address_records`)."""
+    return any(_same_name(name, n) for n in nameservers(settings))
+
+
+def _glue_words(settings: Settings, zone: str, names: list[str], host: str) -> str:
+    """What the zone ``zone`` gives the names of its name servers among ``names``, which lead to ``host`` only
+    through NSD's addresses."""
+    shown, one = ", ".join(names), len(names) == 1
+    listen = ", ".join(map(str, settings.dns.listen))
+    return (
+        f"{shown} {'is a name server' if one else 'are name servers'} of the platform's zones: the zone {zone}, "
+        f"which `pulumi up` writes whole, gives {'it' if one else 'them'} NSD's addresses (pic:dns.listen: {listen}), "
+        f"not those of {host}, so there {shown} {'leads' if one else 'lead'} to {host} only if those addresses are "
+        f"{host}'s"
+    )
 
 
 def _addresses_section(ends: _Ends, part: tuple[str, str, str], entries: list[_Led]) -> DnsRecordsChange:
@@ -1088,11 +1113,11 @@ def _addresses_section(ends: _Ends, part: tuple[str, str, str], entries: list[_L
     told = [w for e in entries for w in e.told]
     unwritten: dict[str, list[str]] = {}
     written: dict[str, list[str]] = {}
+    glue: dict[str, list[str]] = {}
     for e in entries:
-        for zone, names in e.unwritten.items():
-            unwritten.setdefault(zone, []).extend(names)
-        for zone, names in e.written.items():
-            written.setdefault(zone, []).extend(names)
+        for found, into in ((e.unwritten, unwritten), (e.written, written), (e.glue, glue)):
+            for zone, names in found.items():
+                into.setdefault(zone, []).extend(names)
     if part[0].startswith("pic:hosts.") and "mail" in roles_told and old.mail.mx is None:
         keep = ""  # the exchanger's section says how to keep the mail host's address
     serves = " and ".join(
@@ -1133,6 +1158,7 @@ def _addresses_section(ends: _Ends, part: tuple[str, str, str], entries: list[_L
             f"whole with the address records of {host_new} (the address records of pic:dns.zones, told with their "
             "values in their own section)"
         )
+    effects += [_glue_words(new, zone, names, host_new) for zone, names in glue.items()]
     for zone, names in unwritten.items():
         shown = ", ".join(names)
         effects.append(
@@ -1205,7 +1231,9 @@ def _phpmyadmin_domain(ends: _Ends) -> DnsRecordsChange | None:
             f"{name_old} is no longer served from `pulumi up`"
             + (f": its record leads to {host_old} for nothing once phpMyAdmin is on {name_new}" if name_new else "")
         )
-    if zoned:
+    if zoned and name_new is not None and host_new is not None and _is_nameserver(new, name_new):
+        effects.append(_glue_words(new, _zone(new, name_new), [name_new], host_new))
+    elif zoned:
         led = host_new is not None and bool(new.hosts[host_new].published_addresses)
         effects.append(
             f"{', '.join(zoned)}: NSD serves the zone as `pulumi up` writes it, whole, "
