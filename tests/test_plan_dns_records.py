@@ -840,6 +840,8 @@ def test_the_mail_host_moved_with_the_mx_name_kept_names_the_records_that_lead_t
         "(pic:mail.sympa_domain) listes.example.org changes (web1.example.org -> web2.example.org)",
         "by the admins: publish `mx.example.org CNAME web2.example.org.` in place of `web1.example.org.`",
         "should have address records of its own (RFC 2181 §10.3",
+        "listes.example.org is a list domain, which holds the lists' MX and TXT records and so takes no CNAME (RFC "
+        "2181 §10.1): publish the A and AAAA records of web2.example.org at it instead",
     ):
         assert words in note, (words, note)
     assert change.advice.startswith("have the address records published as listed right after `pulumi up`")
@@ -1180,12 +1182,12 @@ def test_a_zone_removed_has_its_names_address_records_published_where_its_record
     attr_old, attr_new = _changes(before, after, members, members)
     zone = _only(attr_old, attr_new, "zone_addresses")
     club = [rc for rc in zone.records if rc.domain == "club.example.org"]
+    a = Record("club.example.org", "A", "192.0.2.11")
     assert [(rc.before, rc.after, rc.zone_before, rc.zone, rc.holder) for rc in club] == [
-        (Record("club.example.org", "A", "192.0.2.11"), None, "example.org", "", ""),
-        (None, Record("club.example.org", "CNAME", "web1.example.org."), "", "", ""),
+        (a, a, "example.org", "", "")
     ], club
     note, advice = zone.note(), zone.advice
-    assert "by the admins: publish `club.example.org CNAME web1.example.org.`" in note, note
+    assert "by the admins: publish `club.example.org A 192.0.2.11`" in note, note
     assert "drops `club.example.org A 192.0.2.11`" in note, note
     assert "nothing to publish by hand" not in advice, advice
     assert "before `pulumi up`, have the address records of the names leaving the platform's zones" in advice, advice
@@ -1255,11 +1257,10 @@ def test_the_address_records_counts_are_in_the_json_beside_the_records(tmp_path:
 
 
 def test_a_name_leaving_the_zones_is_given_one_record_to_publish_in_every_section(tmp_path: Path) -> None:
-    """The mail host moved to web2 as example.org leaves pic:dns.zones: the host's section says to publish
-    `listes.example.org CNAME web2.example.org.` (a name leads to a host known by name through a CNAME), so the
-    zone's address records must say the same, not `listes.example.org A 192.0.2.12` beside it (a CNAME stands
-    alone at its name, RFC 1034 §3.6.2); the host's own name leaving the zone keeps its addresses (no CNAME to
-    itself)."""
+    """The mail host moved to web2 as example.org leaves pic:dns.zones: the host's section and the zone's address
+    records give each name one record set to publish (was: `listes.example.org CNAME web2.example.org.` in one,
+    `listes.example.org A 192.0.2.12` in the other, where a CNAME stands alone at its name, RFC 1034 §3.6.2): the
+    addresses the host is published at; the host's own name leaving the zone keeps its addresses."""
     web2 = (
         "    db: {role: db,",
         "    web2: {role: web, address: web2.example.org, public_addresses: [192.0.2.12], private_address: 10.0.0.12, "
@@ -1276,8 +1277,8 @@ def test_a_name_leaving_the_zones_is_given_one_record_to_publish_in_every_sectio
         for rc in change.records:
             if rc.kind == "address" and rc.after is not None and not rc.zone:
                 by_hand.setdefault(rc.after.name, set()).add(rc.after)
-    assert by_hand["listes.example.org"] == {Record("listes.example.org", "CNAME", "web2.example.org.")}, by_hand
-    assert by_hand["club.example.org"] == {Record("club.example.org", "CNAME", "web1.example.org.")}, by_hand
+    assert by_hand["listes.example.org"] == {Record("listes.example.org", "A", "192.0.2.12")}, by_hand
+    assert by_hand["club.example.org"] == {Record("club.example.org", "A", "192.0.2.11")}, by_hand
     assert by_hand["web2.example.org"] == {Record("web2.example.org", "A", "192.0.2.12")}, by_hand
 
 
@@ -1299,8 +1300,8 @@ def test_a_members_zone_removed_has_its_site_names_published_by_the_member(tmp_p
     attr_old, attr_new = _changes(before, after, members, members)
     zone = _only(attr_old, attr_new, "zone_addresses")
     published = [(rc.after, rc.holder) for rc in zone.records if rc.after is not None]
-    assert published == [(Record("atelier.velo-cite.net", "CNAME", "web1.example.org."), "velo-cite")], zone.records
-    assert "by velo-cite, in its own zone: publish `atelier.velo-cite.net CNAME web1.example.org.`" in zone.note()
+    assert published == [(Record("atelier.velo-cite.net", "A", "192.0.2.11"), "velo-cite")], zone.records
+    assert "by velo-cite, in its own zone: publish `atelier.velo-cite.net A 192.0.2.11`" in zone.note()
     _told(attr_old, attr_new, zone)
 
 
@@ -1334,3 +1335,31 @@ def test_a_name_of_the_platform_that_is_a_name_server_is_not_said_written_with_i
     written = {r.name: r.value for r in address_records(after, attr_new.members.values())}
     assert "ns1.example.org" not in written and written["listes.example.org"] == "192.0.2.12", written
     _told(attr_old, attr_new, change)
+
+
+def test_a_name_that_holds_other_records_is_given_the_hosts_addresses_not_a_cname(tmp_path: Path) -> None:
+    """The mail host moved to web2, published at 192.0.2.12 and 2001:db8::12 (pic:hosts.web2.public_addresses): the
+    MX name and Sympa's domain, which holds the lists' MX and TXT records, take no CNAME (RFC 2181 §10.1, §10.3),
+    so their records to publish are web2's addresses (was: `mx.example.org CNAME web2.example.org.` beside "an MX
+    names no CNAME", and `listes.example.org CNAME web2.example.org.`); phpMyAdmin's name alike. A host known by
+    name only still gets a CNAME to its name (test_the_mail_host_moved_with_the_mx_name_kept...)."""
+    web2 = (
+        "    db: {role: db,",
+        "    web2: {role: web, address: web2.example.org, public_addresses: [192.0.2.12, '2001:db8::12'], "
+        "private_address: 10.0.0.12, ssh_user: deploy}\n    db: {role: db,",
+    )
+    mail = ("pic:mail: {host: web1,", "pic:mail: {host: web2,")
+    pma = ("  pic:phpmyadmin:\n    host: web1", "  pic:phpmyadmin:\n    host: web2")
+    before = _stack(tmp_path, "before", WEB1_PUBLIC, web2, MX_SET)
+    attr_old, attr_new = _changes(before, _stack(tmp_path, "after", WEB1_PUBLIC, web2, MX_SET, mail, pma))
+    changes = [c for c in review([], attr_new, attr_old).dns_records if c.kind == "addresses"]
+    told = {(rc.before, rc.after) for c in changes for rc in c.records}
+    for name in ("mx.example.org", "listes.example.org", "pma.example.org"):
+        assert (Record(name, "A", "192.0.2.11"), Record(name, "A", "192.0.2.12")) in told, told
+        assert (None, Record(name, "AAAA", "2001:db8::12")) in told, told
+    assert not [r for pair in told for r in pair if r is not None and r.type == "CNAME"], told
+    note = " ".join(c.note() for c in changes)
+    assert "publish `listes.example.org A 192.0.2.12` in place of `192.0.2.11`" in note, note
+    assert "until mx.example.org, listes.example.org lead there (their address records" in note, note
+    for change in changes:
+        _told(attr_old, attr_new, change)

@@ -1049,14 +1049,12 @@ def _addresses(ends: _Ends) -> list[DnsRecordsChange]:
                     into = led.unwritten
                 into.setdefault(zone, []).append(name_new)
                 continue
-            before = None if _zone(old, name_new) else _leading(name_new, a_old)
-            after = _leading(name_new, a_new)
-            holder_before = ends.holder_before(name_new) if before is not None else ""
-            led.records.append(
-                RecordChange(
-                    name_new, "address", before, after, holder_before=holder_before, holder=ends.holder(name_new)
-                )
-            )
+            before = [] if _zone(old, name_new) else _by_hand(old, host.host_old, name_new)
+            holder_before = ends.holder_before(name_new) if before else ""
+            led.records += [
+                RecordChange(name_new, "address", was, now, holder_before=holder_before, holder=ends.holder(name_new))
+                for was, now in _paired(name_new, before, _by_hand(new, host.host_new, name_new))
+            ]
         if not led.told:
             continue
         if host.host_old != host.host_new:
@@ -1130,8 +1128,9 @@ def _addresses_section(ends: _Ends, part: tuple[str, str, str], entries: list[_L
     effects = [f"from `pulumi up`, {serves} {are} on {host_new} at {a_new}"]
     steps = []
     if records:
-        names_told = ", ".join(rc.domain for rc in records)
-        lead, its = ("leads", "its address record") if len(records) == 1 else ("lead", "their address records")
+        domains = list(dict.fromkeys(rc.domain for rc in records))
+        names_told = ", ".join(domains)
+        lead, its = ("leads", "its address records") if len(domains) == 1 else ("lead", "their address records")
         effects[0] += (
             f"; until {names_told} {lead} there ({its}, which `pulumi up` does not write), clients reach {a_old}"
             + (
@@ -1143,7 +1142,7 @@ def _addresses_section(ends: _Ends, part: tuple[str, str, str], entries: list[_L
         )
         effects.append(
             f"the new host's certificate for {names_told} (ACME's http challenge) is issued only once "
-            f"{'it leads' if len(records) == 1 else 'they lead'} there, and resolvers keep the former records for "
+            f"{'it leads' if len(domains) == 1 else 'they lead'} there, and resolvers keep the former records for "
             + CACHED
         )
         steps.append(
@@ -1169,6 +1168,13 @@ def _addresses_section(ends: _Ends, part: tuple[str, str, str], entries: list[_L
             "at its next write)"
         )
         steps.append(f"give pic:hosts.{host_new}.public_addresses, the addresses {shown} should lead to")
+    served = _served(new, ends.new_members)
+    lists = [rc.after for rc in records if rc.after is not None and rc.after.type == "CNAME" and rc.domain in served]
+    effects += [
+        f"{r.name} is a list domain, which holds the lists' MX and TXT records and so takes no CNAME (RFC 2181 "
+        f"§10.1): publish the A and AAAA records of {r.value.rstrip('.')} at it instead"
+        for r in lists
+    ]
     if "mail" in roles_told and new.mail.mx is not None:
         effects.append(
             f"the MX name {new.mail.mx} should have address records of its own (RFC 2181 §10.3: an MX names no "
@@ -1204,21 +1210,21 @@ def _phpmyadmin_domain(ends: _Ends) -> DnsRecordsChange | None:
     a_new = str(new.hosts[host_new].address) if host_new is not None else ""
     records: list[RecordChange] = []
     zoned: list[str] = []
-    for name, address, end, holder, after in (
-        (name_new, a_new, new, ends.holder, True),
-        (name_old, a_old, old, ends.holder_before, False),
+    for name, host, end, holder, after in (
+        (name_new, host_new, new, ends.holder, True),
+        (name_old, host_old, old, ends.holder_before, False),
     ):
-        if name is None:
+        if name is None or host is None:
             continue
         zone = _zone(end, name)
         if zone:
             zoned.append(f"{name} (in the platform's zone {zone})")
             continue
-        record = _leading(name, address)
-        change = RecordChange(name, "address", None, record, holder=holder(name))
-        if not after:
-            change = RecordChange(name, "address", record, None, holder_before=holder(name))
-        records.append(change)
+        for record in _by_hand(end, host, name):
+            change = RecordChange(name, "address", None, record, holder=holder(name))
+            if not after:
+                change = RecordChange(name, "address", record, None, holder_before=holder(name))
+            records.append(change)
     effects = []
     if name_new is not None:
         effects.append(
@@ -1430,13 +1436,29 @@ def _zone_names(settings: Settings, members: dict[str, Member]) -> dict[str, str
 
 
 def _by_hand(settings: Settings, host: str, name: str) -> list[Record]:
-    """The records that have ``name`` lead to ``host`` where they are published by hand, as the other sections
-    name them (:func:`_leading`: its IP address, or a CNAME to its name); the host's own name, its published
-    addresses."""
+    """The records that have ``name`` lead to ``host`` where they are published by hand: an A or AAAA record for
+    each address the host is published at (``pic:hosts.<h>.public_addresses``, else its IP address), which any name
+    can hold (the MX name and a list domain, which hold other records, take no CNAME: RFC 2181 §10.1, §10.3); a
+    CNAME to the host's name only when none is known."""
+    published = settings.hosts[host].published_addresses
+    if published:
+        return [_address_record(name, a) for a in published]
     address = str(settings.hosts[host].address)
-    if _same_name(name, address):
-        return [_address_record(name, a) for a in settings.hosts[host].published_addresses]
-    return [_leading(name, address)]
+    return [] if _same_name(name, address) else [_leading(name, address)]
+
+
+def _paired(name: str, before: list[Record], after: list[Record]) -> list[tuple[Record | None, Record | None]]:
+    """The records of ``name`` before and after, one for another where a type has one at each end."""
+    out: list[tuple[Record | None, Record | None]] = []
+    for kind in sorted({r.type for r in [*before, *after]}):
+        was = [r for r in before if r.type == kind]
+        now = [r for r in after if r.type == kind]
+        if len(was) == 1 and len(now) == 1:
+            out.append((was[0], now[0]))
+            continue
+        out += [(r, None) for r in was if r not in now] + [(None, r) for r in now if r not in was]
+        out += [(r, r) for r in was if r in now]
+    return out
 
 
 def _zone_address_changes(ends: _Ends, old: list[Record], new: list[Record], leaving: list[str]) -> list[RecordChange]:
