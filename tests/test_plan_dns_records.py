@@ -1363,3 +1363,21 @@ def test_a_name_that_holds_other_records_is_given_the_hosts_addresses_not_a_cnam
     assert "until mx.example.org, listes.example.org lead there (their address records" in note, note
     for change in changes:
         _told(attr_old, attr_new, change)
+
+
+def test_the_mail_hosts_public_addresses_changed_name_the_records_that_lead_to_it(tmp_path: Path) -> None:
+    """web1, the mail host, keeps its address (a name) but is published at another address
+    (pic:hosts.web1.public_addresses): the MX name and Sympa's domain, outside the platform's zones, lead to it by
+    A records of those addresses, published by the admins, so they change (was: not a word, the section told only
+    a change of pic:hosts.<h>.address)."""
+    renumbered = ("public_addresses: [192.0.2.11]", "public_addresses: [192.0.2.99]")
+    before = _stack(tmp_path, "before", WEB1_PUBLIC, MX_SET)
+    attr_old, attr_new = _changes(before, _stack(tmp_path, "after", WEB1_PUBLIC, renumbered, MX_SET))
+    changes = [c for c in review([], attr_new, attr_old).dns_records if c.kind == "addresses"]
+    assert [c.parts for c in changes] == [(("pic:hosts.web1.public_addresses", "[192.0.2.11]", "[192.0.2.99]"),)]
+    [change] = changes
+    told = [(rc.domain, rc.before, rc.after) for rc in change.records]
+    for name in ("mx.example.org", "listes.example.org", "pma.example.org"):
+        assert (name, Record(name, "A", "192.0.2.11"), Record(name, "A", "192.0.2.99")) in told, told
+    assert change.advice.endswith("or keep `pic:hosts.web1.public_addresses: [192.0.2.11]`"), change.advice
+    _told(attr_old, attr_new, change)

@@ -1032,38 +1032,64 @@ def _addresses(ends: _Ends) -> list[DnsRecordsChange]:
     groups: dict[tuple[str, str, str], list[_Led]] = {}
     for role, host, names in roles:
         a_old, a_new = str(old.hosts[host.host_old].address), str(new.hosts[host.host_new].address)
-        if same_address(a_old, a_new):
+        # the same host at the same address, published at others: the records by hand name those (_by_hand)
+        published = [
+            _published(end.hosts[h].public_addresses) for end, h in ((old, host.host_old), (new, host.host_new))
+        ]
+        republished = host.host_old == host.host_new and _published(
+            old.hosts[host.host_old].published_addresses
+        ) != _published(new.hosts[host.host_new].published_addresses)
+        if same_address(a_old, a_new) and not republished:
             continue
+        if same_address(a_old, a_new):
+            a_old, a_new = (", ".join(p) or "(not set)" for p in published)
         led = _Led(role, host.keep, host.host_old, host.host_new, a_old, a_new)
         for what, name_old, name_new in names:
             if not _same_name(name_old, name_new) or name_new is None:
                 continue  # a name changed is its own setting's matter (Sympa's domain), or none (no pic:mail.mx)
             led.told.append(what)
-            zone = _zone(new, name_new)
-            if zone:  # NSD answers for it from the zone pulumi up writes: its address records, if the host has one
-                if _is_nameserver(new, name_new):
-                    into = led.glue
-                elif new.hosts[host.host_new].published_addresses:
-                    into = led.written
-                else:
-                    into = led.unwritten
-                into.setdefault(zone, []).append(name_new)
-                continue
-            before = [] if _zone(old, name_new) else _by_hand(old, host.host_old, name_new)
-            holder_before = ends.holder_before(name_new) if before else ""
-            led.records += [
-                RecordChange(name_new, "address", was, now, holder_before=holder_before, holder=ends.holder(name_new))
-                for was, now in _paired(name_new, before, _by_hand(new, host.host_new, name_new))
-            ]
+            _lead(ends, led, name_new)
         if not led.told:
             continue
         if host.host_old != host.host_new:
             part = (host.shown, host.host_old, host.host_new)
+        elif same_address(str(old.hosts[host.host_old].address), str(new.hosts[host.host_new].address)):
+            setting = f"pic:hosts.{host.host_new}.public_addresses"
+            part = (setting, f"[{', '.join(published[0])}]", f"[{', '.join(published[1])}]")
+            led.keep = f"keep `{setting}: [{', '.join(published[0])}]`" if published[0] else f"leave `{setting}` unset"
         else:
             part = (f"pic:hosts.{host.host_new}.address", a_old, a_new)
             led.keep = f"keep `pic:hosts.{host.host_new}.address: {a_old}`"
         groups.setdefault(part, []).append(led)
     return [_addresses_section(ends, part, entries) for part, entries in groups.items()]
+
+
+def _lead(ends: _Ends, led: _Led, name: str) -> None:
+    """Where ``name`` of a service on another host or address is told: in a zone of the platform, as the zone
+    writes it (its host's addresses, a name server's glue, or none); elsewhere, its records by hand."""
+    old, new = ends.old, ends.new
+    zone = _zone(new, name)
+    if zone:  # NSD answers for it from the zone pulumi up writes: its address records, if the host has one
+        if _is_nameserver(new, name):
+            into = led.glue
+        elif new.hosts[led.host_new].published_addresses:
+            into = led.written
+        else:
+            into = led.unwritten
+        into.setdefault(zone, []).append(name)
+        return
+    before = [] if _zone(old, name) else _by_hand(old, led.host_old, name)
+    holder_before = ends.holder_before(name) if before else ""
+    led.records += [
+        RecordChange(name, "address", was, now, holder_before=holder_before, holder=ends.holder(name))
+        for was, now in _paired(name, before, _by_hand(new, led.host_new, name))
+    ]
+
+
+def _published(addresses: Iterable[str]) -> list[str]:
+    """Addresses as a set, in a stable order: two spellings of one address are one."""
+    parsed = {ipaddress.ip_address(a) for a in addresses}
+    return [str(a) for a in sorted(parsed, key=lambda a: (a.version, a))]
 
 
 @dataclass
@@ -1116,7 +1142,7 @@ def _addresses_section(ends: _Ends, part: tuple[str, str, str], entries: list[_L
         for found, into in ((e.unwritten, unwritten), (e.written, written), (e.glue, glue)):
             for zone, names in found.items():
                 into.setdefault(zone, []).extend(names)
-    if part[0].startswith("pic:hosts.") and "mail" in roles_told and old.mail.mx is None:
+    if part[0].startswith("pic:hosts.") and part[0].endswith(".address") and "mail" in roles_told and not old.mail.mx:
         keep = ""  # the exchanger's section says how to keep the mail host's address
     serves = " and ".join(
         [
