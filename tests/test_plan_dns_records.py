@@ -62,7 +62,9 @@ def _told(attr_old: Attribution, attr_new: Attribution, change: DnsRecordsChange
     text = as_text(empty, attr_new, header="h", changes=[], attr_old=attr_old, against="HEAD")
     assert f"\n>>> dns records: {note}\n      what to do: {change.advice}\n" in text, text
     md = as_markdown(empty, attr_new, title="t", changes=[], attr_old=attr_old)
-    assert f"#### :warning: {change.title}: DNS records to publish\n\n{note}.\n\nWhat to do: {change.advice}.\n" in md
+    assert f"#### :warning: {change.heading}\n\n{note}.\n\nWhat to do: {change.advice}.\n" in md
+    if change.kind != "zone_addresses":
+        assert change.heading == f"{change.title}: DNS records to publish", change.heading
     # a forge drops what looks like an HTML tag outside code spans
     assert not re.search(r"<[a-z]", re.sub(r"`[^`]*`", "", f"{note} {change.advice}")), (note, change.advice)
     data = as_json(empty, attr_new, meta={}, changes=[], attr_old=attr_old)["dns_records_changed"]
@@ -1381,3 +1383,16 @@ def test_the_mail_hosts_public_addresses_changed_name_the_records_that_lead_to_i
         assert (name, Record(name, "A", "192.0.2.11"), Record(name, "A", "192.0.2.99")) in told, told
     assert change.advice.endswith("or keep `pic:hosts.web1.public_addresses: [192.0.2.11]`"), change.advice
     _told(attr_old, attr_new, change)
+
+
+def test_the_zone_address_records_heading_says_who_writes_them(tmp_path: Path) -> None:
+    """The markdown heading of the address records of the platform's zones names no setting and says `pulumi up`
+    writes them (was: "`the address records of pic:dns.zones` changes (2 record(s) → 3 record(s)): DNS records to
+    publish", for records nobody publishes by hand)."""
+    members = _with_club(tmp_path, "members")
+    before = _stack(tmp_path, "before", ZONE_ONLY, WEB1_PUBLIC)
+    attr_old, attr_new = _changes(before, _stack(tmp_path, "after", ZONE_ONLY, WEB1_PUBLIC), members, MEMBERS)
+    md = as_markdown(rendering(), attr_new, title="t", changes=[], attr_old=attr_old)
+    heading = "#### :warning: the address records of the platform's zones change (2 record(s) → 3 record(s)): "
+    assert f"{heading}written by `pulumi up`\n" in md, md
+    assert "`the address records of pic:dns.zones` changes" not in md, md

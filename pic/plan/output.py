@@ -2190,7 +2190,7 @@ def _markdown_at_stake(r: Review, *, names_refused: bool = False) -> list[str]:
         out += [f"#### :warning: `pic:mail.dkim_selector` changes ({dk.old} → {dk.new}): DKIM records to publish", ""]
         out += [f"{dk.note()}.", "", f"What to do: {dk.advice}.", ""]
     for rec in r.dns_records:
-        out += [f"#### :warning: {rec.title}: DNS records to publish", ""]
+        out += [f"#### :warning: {rec.heading}", ""]
         out += [f"{rec.note()}.", "", f"What to do: {rec.advice}.", ""]
     return out
 

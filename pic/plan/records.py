@@ -202,6 +202,19 @@ class DnsRecordsChange:
         """The settings changed, for a markdown heading."""
         return " and ".join(f"`{setting}` changes ({old} → {new})" for setting, old, new in self.parts)
 
+    @property
+    def heading(self) -> str:
+        """The markdown heading: the settings changed and the records to publish; the address records of the
+        platform's zones, which no setting names, by what writes them."""
+        if self.kind != "zone_addresses":
+            return f"{self.title}: DNS records to publish"
+        by_hand = any(rc.after is not None and (not rc.zone or rc.pending) for rc in self.records)
+        return (
+            f"the address records of the platform's zones change ({self.old} → {self.new}): written by `pulumi up`"
+            + (", some published by hand meanwhile or elsewhere" if by_hand else "")
+            + (", some names leading to no host" if self.details.get("no_address") else "")
+        )
+
     def note(self) -> str:
         archived = (
             [
