@@ -1396,3 +1396,40 @@ def test_the_zone_address_records_heading_says_who_writes_them(tmp_path: Path) -
     heading = "#### :warning: the address records of the platform's zones change (2 record(s) → 3 record(s)): "
     assert f"{heading}written by `pulumi up`\n" in md, md
     assert "`the address records of pic:dns.zones` changes" not in md, md
+
+
+def test_a_member_moving_with_its_site_in_a_served_zone_is_not_told_to_switch_dns_by_hand(tmp_path: Path) -> None:
+    """club, whose site is inside example.org, moves to web2: `pulumi up` writes its new address records in the zone
+    itself (the zone's section says so), so the move's advice must not say to switch DNS after it (was: "then
+    switch DNS after `pulumi up`"); to a host with no address the zone can give, it says what to give first."""
+    web2 = (
+        "    db: {role: db,",
+        "    web2: {role: web, address: web2.example.org, public_addresses: [192.0.2.12], private_address: 10.0.0.12, "
+        "ssh_user: deploy}\n    db: {role: db,",
+    )
+    members = _with_club(tmp_path, "members")
+    moved = _with_club(tmp_path, "moved", ("uid: 10050", "uid: 10050\nhost: web2"))
+    for name, host in (("published", web2), ("by name", WEB2)):
+        before = _stack(tmp_path, f"{name} before", ZONE_ONLY, WEB1_PUBLIC, host)
+        after = _stack(tmp_path, f"{name} after", ZONE_ONLY, WEB1_PUBLIC, host)
+        attr_old, attr_new = _changes(before, after, moved, members)
+        r = review([], attr_new, attr_old)
+        assert r.moves == {"club": ("web1", "web2")}, r.moves
+        advice = r.move_advice("club")
+        assert "switch DNS after `pulumi up`" not in advice, advice
+        if name == "published":
+            assert "then `pulumi up`, which switches DNS itself for club.example.org" in advice, advice
+            zone = _only(attr_old, attr_new, "zone_addresses")
+            assert "writes `club.example.org A 192.0.2.12` in place of `192.0.2.11`" in zone.note(), zone.note()
+        else:
+            assert "give pic:hosts.web2.public_addresses before `pulumi up`, or club.example.org lead" in advice
+    # a site outside the zones is still switched by hand
+    outside = _with_club(tmp_path, "outside", ("    - club.example.org", "    - club-photo.org"))
+    outside_moved = _with_club(
+        tmp_path,
+        "outside-moved",
+        ("    - club.example.org", "    - club-photo.org"),
+        ("uid: 10050", "uid: 10050\nhost: web2"),
+    )
+    attr_old, attr_new = _changes(before, after, outside_moved, outside)
+    assert "then switch DNS after `pulumi up`, then retire" in review([], attr_new, attr_old).move_advice("club")

@@ -156,6 +156,31 @@ class Review:
     # settings changed whose values are in DNS records published outside pulumi up (MX, SPF, DMARC, the reports'
     # authorization, the zones' delegation): the records to publish (warnings)
     dns_records: list[DnsRecordsChange] = field(default_factory=list)
+    # members that move with site domains inside the zones NSD serves: slug -> (those whose address records
+    # `pulumi up` writes there, those that lead to no host there (the new host has no address the zone can give),
+    # the others, whose records are published by hand)
+    zoned_sites: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
+
+    def _switch_dns(self, slug: str, after: str) -> str:
+        """When and by whom the member's domains are made to lead to its new host: by hand after ``pulumi up``,
+        or by ``pulumi up`` itself in the platform's zones."""
+        written, unled, others = self.zoned_sites.get(slug, ((), (), ()))
+        if not written and not unled:
+            return "then switch DNS after `pulumi up`,"
+        words = []
+        if written:
+            words.append(
+                f"then `pulumi up`, which switches DNS itself for {', '.join(written)} (their address records in "
+                "the platform's zones)"
+            )
+        if unled:
+            words.append(
+                f"{'then ' if not written else ''}give pic:hosts.{after}.public_addresses before `pulumi up`, or "
+                f"{', '.join(unled)} lead to no host in the platform's zones ({after} has no address the zone can give)"
+            )
+        if others:
+            words.append(f"switch DNS for {', '.join(others)} after `pulumi up`")
+        return ", ".join(words) + ","
 
     def move_advice(self, slug: str) -> str:
         """What to do for a member that moves, in order, with commands that work where they are to be run:
@@ -167,9 +192,10 @@ class Review:
         was = next((old for old, new in self.renamed_hosts.items() if new == after), after)
         now = self.renamed_hosts.get(before, before)
         copy, retire = f"`pic move-script {slug} --to {was}`", f"`pic move-script {slug} --retire-from {now}`"
+        switch = self._switch_dns(slug, after)
         steps = (
-            f"copy its space first ({copy}, where it is still on {before}), then switch DNS after "
-            f"`pulumi up`, then retire it from {before}, where its keys and jobs stay live until then ({retire})"
+            f"copy its space first ({copy}, where it is still on {before}), {switch} then retire it from {before}, "
+            f"where its keys and jobs stay live until then ({retire})"
         )
         if was != after:
             steps = (
@@ -1365,7 +1391,30 @@ def review(changes: list[Change], attr_new: Attribution, attr_old: Attribution) 
         _dkim_selector_change(attr_old, attr_new),
         _offsite_removed(attr_old, attr_new),
         dns_records_changes(attr_old.settings, attr_new.settings, attr_old.members, attr_new.members),
+        _zoned_sites(attr_new, moves),
     )
+
+
+def _zoned_sites(
+    attr_new: Attribution, moves: dict[str, tuple[str, str]]
+) -> dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]]:
+    """The site domains of each member that moves that are inside the zones NSD serves, where ``pulumi up`` writes
+    their address records from the new host's addresses (pic.render.dns.address_records), or none when that host
+    has none the zone can give; and its other domains."""
+    settings = attr_new.settings
+    out: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {}
+    for slug in moves:
+        m = attr_new.members.get(slug)
+        if settings is None or m is None or m.site is None or m.status == "archived":
+            continue
+        zoned = tuple(d for d in m.site.domains if host_zone(settings, d))
+        if not zoned:
+            continue
+        host = settings.hosts.get(m.host)
+        led = host is not None and bool(host.published_addresses)
+        others = tuple(d for d in m.site.domains if d not in zoned)
+        out[slug] = (zoned, (), others) if led else ((), zoned, others)
+    return out
 
 
 def _readdressed(attr_old: Attribution, attr_new: Attribution) -> dict[str, tuple[str, str]]:
