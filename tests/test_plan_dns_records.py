@@ -1433,3 +1433,28 @@ def test_a_member_moving_with_its_site_in_a_served_zone_is_not_told_to_switch_dn
     )
     attr_old, attr_new = _changes(before, after, outside_moved, outside)
     assert "then switch DNS after `pulumi up`, then retire" in review([], attr_new, attr_old).move_advice("club")
+
+
+def test_nsd_on_a_host_renamed_at_the_same_addresses_is_not_said_to_move(tmp_path: Path) -> None:
+    """web1, which runs NSD (pic:dns.server unset: the mail host), renamed web9 at the same address and private
+    address: the same machine, told as a rename; NSD does not move (was: "NSD moves from web1 to web9 ... move
+    192.0.2.53 from web1 to web9 ... then stop NSD on web1 (`systemctl disable --now nsd`)", the only NSD)."""
+    zones = (
+        "pic:members_root:",
+        "pic:dns: {backend: zonefile, zones: [example.org], listen: [192.0.2.53], nameservers: [ns1.example.org]}\n"
+        "  pic:members_root:",
+    )
+    renamed = (
+        ("web1: {role: web", "web9: {role: web"),
+        ("pic:mail: {host: web1,", "pic:mail: {host: web9,"),
+        ("    host: web1\n", "    host: web9\n"),
+        ("pic:default_web_host: web1", "pic:default_web_host: web9"),
+    )
+    members = tmp_path / "members"
+    shutil.copytree(MEMBERS, members)
+    edit(members / "velo-cite.yaml", "host: web1", "host: web9")
+    before = _stack(tmp_path, "before", zones, WEB1_PUBLIC)
+    attr_old, attr_new = _changes(before, _stack(tmp_path, "after", zones, WEB1_PUBLIC, *renamed), members)
+    r = review([], attr_new, attr_old)
+    assert [(h.old, h.new, h.renamed) for h in r.host_moves] == [("web1", "web9", True)], r.host_moves
+    assert [c.kind for c in r.dns_records] == [], [c.note() for c in r.dns_records]

@@ -14,7 +14,7 @@ from pic.names import database_component, database_lock, dkim_name
 from pic.plan.diff import Change, describe, show_value
 from pic.plan.hsts import HttpsLoss, https_losses
 from pic.plan.model import NO_HOST, PLATFORM, Attribution, Rendering, Resource
-from pic.plan.records import DnsRecordsChange, HostSetting, dns_records_changes, same_address
+from pic.plan.records import DnsRecordsChange, HostSetting, dns_records_changes, renamed_hosts, same_address
 from pic.registry import Database, Member, name_key
 from pic.render import offsite as roff
 from pic.render.db import account_locked
@@ -1534,26 +1534,11 @@ def _charset_changes(attr_old: Attribution, attr_new: Attribution) -> list[Chars
 
 
 def _renamed_hosts(attr_old: Attribution, attr_new: Attribution) -> dict[str, str]:
-    """Hosts of the old settings found under another name in the new ones, at the same address and private
-    address with the same role: old name -> new name (the same machine, renamed)."""
+    """Hosts of the old settings found under another name in the new ones (:func:`renamed_hosts`)."""
     old, new = attr_old.settings, attr_new.settings
     if old is None or new is None or old is new:
         return {}
-    out = {}
-    for name in sorted(set(old.hosts) - set(new.hosts)):
-        before = old.hosts[name]
-        if before.connection == "local":
-            continue
-        same = [
-            other
-            for other in sorted(set(new.hosts) - set(old.hosts))
-            if new.hosts[other].role == before.role
-            and same_address(new.hosts[other].address, before.address)
-            and same_address(str(new.hosts[other].private_address), str(before.private_address))
-        ]
-        if len(same) == 1:
-            out[name] = same[0]
-    return out
+    return renamed_hosts(old, new)
 
 
 def _held_by_host(

@@ -94,6 +94,26 @@ def same_address(a: str, b: str) -> bool:
         return a.lower().rstrip(".") == b.lower().rstrip(".")
 
 
+def renamed_hosts(old: Settings, new: Settings) -> dict[str, str]:
+    """Hosts of the old settings found under another name in the new ones, at the same address and private
+    address with the same role: old name -> new name (the same machine, renamed)."""
+    out = {}
+    for name in sorted(set(old.hosts) - set(new.hosts)):
+        before = old.hosts[name]
+        if before.connection == "local":
+            continue
+        same = [
+            other
+            for other in sorted(set(new.hosts) - set(old.hosts))
+            if new.hosts[other].role == before.role
+            and same_address(new.hosts[other].address, before.address)
+            and same_address(str(new.hosts[other].private_address), str(before.private_address))
+        ]
+        if len(same) == 1:
+            out[name] = same[0]
+    return out
+
+
 @dataclass(frozen=True)
 class RecordChange:
     """One record before and after this plan (``None``: none then), and who publishes each."""
@@ -1342,6 +1362,8 @@ def _dns_server(ends: _Ends) -> DnsRecordsChange | None:
     old, new = ends.old, ends.new
     if old.dns.backend != "zonefile" or new.dns.backend != "zonefile" or old.dns_server == new.dns_server:
         return None
+    if renamed_hosts(old, new).get(old.dns_server) == new.dns_server:
+        return None  # the same machine under another name: NSD stays where it runs (the rename is told apart)
     ip_old = {ipaddress.ip_address(a) for a in old.dns.listen}
     ip_new = {ipaddress.ip_address(a) for a in new.dns.listen}
     zones = [z for z in new.dns.zones if z in old.dns.zones]
