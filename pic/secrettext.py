@@ -1239,8 +1239,8 @@ _PROSE_TEXT = [entry for entry in _SECRET_TEXT if entry[0] in _PROSE_KINDS]
 # then a year too; not an e-mail address or a URL. French puts a space, often a non-breaking one, before ':'.
 # Markdown's marks may enclose the label and the value (**mdp** : `Azerty123`). Words after the label that are no
 # value (mot de passe envoyé par mail, mdp changé le 12/03/2026, Password: see the manager) are none, nor where it
-# is kept (mdp : Bitwarden/Membres/Velo2024, a path of words), a ticket (password: ticket#4521, mdp : RT#1187), a
-# date or an algorithm's name (mot de passe WPA2-PSK, mdp argon2id).
+# is kept (mdp : Bitwarden/Membres/Velo2024, a path of words; Password: 1Password, a manager's name), a ticket
+# (password: ticket#4521, mdp : RT#1187), a date or an algorithm's name (mot de passe WPA2-PSK, mdp argon2id).
 _PROSE_OPENING = r"[^\S\n]*[\"'«“‘`*_]*[^\S\n]*"
 _PROSE_VALUE = (
     rf"{_LETTERS_AND_DIGITS}(?![^\s@]+@[^\s@]+\.)(?![a-z][a-z0-9+.-]*://)"
@@ -1253,6 +1253,8 @@ _PROSE_VALUE = (
     r"(?!(?:ed25519|ed448|sha-?[0-9]+(?:crypt)?|md5(?:crypt)?|rsa-?[0-9]*|aes-?[0-9]+(?:-[a-z]+)?|argon2(?:id|i|d)?"
     r"|bcrypt\w*|scrypt|pbkdf2\w*|yescrypt|wpa[0-9](?:-[a-z0-9]+)?|wep[0-9]*|totp|hotp|u2f|fido2|webauthn"
     r"|kerberos5?|ntlmv?[0-9]|pgp|gpg)(?![^\s\"'`,;()]))"
+    # a password manager whose name holds a digit, where the password is kept (Password: 1Password, mdp : KeePass2)
+    r"(?!(?:1password[0-9]*|keepass(?:xc|dx|2android|[0-9]+)?)(?![^\s\"'`,;()]))"
 )
 _PROSE_PASSWORD = _Pattern(
     rf"(?i)(?=[pm])(?<![\w'’.-]){_PASSWORD_ONLY}(?![\w'’-])[`*_]*"

@@ -45,6 +45,8 @@ REFUSED = [
     ("- mdp FTP : `Azerty123`", "a password", "Azerty123"),
     ("* **mot de passe** : **Soleil2024**", "a password", "Soleil2024"),
     ("login veloasso mdp Azerty123", "a password", "Azerty123"),
+    # a password manager's name with more after it is no manager's name
+    ("mdp : 1Password2024x", "a password", "1Password2024x"),
     ("mot de passe Azerty123 donné au téléphone", "a password", "Azerty123"),
     ("Token: 4h8GkZqv2LmN", "a token or key", "4h8GkZqv2LmN"),
     ("Token Matomo : 0123456789abcdef0123456789abcdef", "a token or key", "0123456789abcdef0123456789abcdef"),
