@@ -39,7 +39,7 @@ from pic.errors import PicError, Problem, Unreachable, show_value
 from pic.registry import Registry
 from pic.render import dns as records
 from pic.render.mail import list_domains
-from pic.settings import Settings, display_path
+from pic.settings import Settings, display_path, is_ip
 from pic.unanswered import Unanswered, refused_lookup
 from pic.validators import is_public_suffix
 from pic.yamlsrc import format_loc
@@ -145,8 +145,9 @@ def expected_of_platform(settings: Settings, registry: Registry) -> dict[str, li
       servers (:func:`pic.render.dns.nameservers`), published in its parent zone: the registry's, through the
       registrar, or the platform's own zone file for a zone below another it serves (pulumi up writes it);
     - each domain an active PHP site sends mail from (its ``sender_domains``): an SPF record that lets its web
-      host send (``a:<address>``, ``ip4:``/``ip6:``), since the host's Postfix relays the site's mail (README
-      "Mail from sites"); a site on a ``connection: local`` host (the dev stack) sends nothing out.
+      host send (``a:<address>``, ``ip4:``/``ip6:`` of its public addresses), since the host's Postfix relays the
+      site's mail (README "Mail from sites"); a site on a ``connection: local`` host (the dev stack) sends nothing
+      out.
     """
     out: dict[str, list[Expected]] = {}
     if settings.dns.backend == "zonefile":
@@ -170,7 +171,9 @@ def expected_of_platform(settings: Settings, registry: Registry) -> dict[str, li
             continue
         if host.connection == "local":
             continue
-        mechanism = records.spf_mechanism(host.address)
+        # a host known by address sends from the addresses the Internet reaches it at (behind a NAT, not its own)
+        sends_from = host.published_addresses if is_ip(host.address) else [host.address]
+        mechanism = " ".join(records.spf_mechanism(a) for a in sends_from)
         where = f"the mail of {m.slug}'s site leaves from its web host {m.host}"
         for domain in m.sender_domains:
             out.setdefault(domain, []).append(Expected(domain, "TXT", SITE_SPF, mechanism, where))
@@ -552,7 +555,17 @@ def _of_kind(kind: str, value: str) -> bool:
 _QUALIFIERS = {"-": "fail", "~": "softfail", "?": "neutral"}  # RFC 7208 §4.6.2; "+" (or none) is pass
 
 
-def _spf_refusal(spf: str, mechanism: str) -> str | None:
+def _spf_refusal(spf: str, mechanisms: str) -> str | None:
+    """None when the SPF record ``spf`` passes the host at each of ``mechanisms`` (``a:<name>``, or ``ip4:``/``ip6:``
+    of each of its public addresses, space-separated), else why not, for the first it does not pass."""
+    for mechanism in mechanisms.split():
+        refusal = _spf_refusal_of(spf, mechanism)
+        if refusal is not None:
+            return refusal
+    return None
+
+
+def _spf_refusal_of(spf: str, mechanism: str) -> str | None:
     """None when the SPF record ``spf`` passes the host ``mechanism`` names (``a:<name>``, ``ip4:<address>``,
     ``ip6:<address>``), else why not. Read as a receiver does (RFC 7208 §4.6.2): term by term, the first that
     matches the host gives the result, by its qualifier; a term matches when it is that mechanism (a prefix

@@ -320,3 +320,36 @@ def test_the_delegation_of_a_zone_under_a_name_that_is_no_public_suffix_is_not_t
         "in the zone example.net, by whoever runs it (a name under example.net is not registered: its owner "
         "publishes the delegation)"
     ), where
+
+
+def test_a_site_on_a_host_known_by_address_behind_public_addresses_is_let_send_from_those(tmp_path: Path) -> None:
+    """A web host known by an address of the admins' network (10.0.0.21) and reached from the Internet at its
+    pic:hosts.<h>.public_addresses sends its sites' mail from those: the SPF asked for named ip4:10.0.0.21, which
+    no receiver sees, and called a record naming the public addresses different. A host known by name keeps
+    a:<name>, which the name's records resolve."""
+    from tests.helpers import project_copy
+
+    project = project_copy(tmp_path)
+    stack = project / "Pulumi.prod.yaml"
+    text = stack.read_text().replace(
+        "web1: {role: web, address: web1.example.org,",
+        'web1: {role: web, address: 10.0.0.21, public_addresses: [192.0.2.10, "2001:db8::10"],',
+    )
+    stack.write_text(text.replace("pic:mail: {host: web1,", "pic:mail: {host: web1, mx: mx.example.org,"))
+    settings = load_settings(project, "prod")
+    expected = dns_check.expected_of_platform(settings, load_registry(MEMBERS, settings))
+    spf = expected["velo-cite-lyon.fr"][0]
+    assert spf.kind == dns_check.SITE_SPF and spf.value == "ip4:192.0.2.10 ip6:2001:db8::10", spf
+    missing = dns_check.Finding("velo-cite-lyon.fr", spf, "missing", ()).line()
+    assert "publish 'v=spf1 ip4:192.0.2.10 ip6:2001:db8::10 -all'" in missing, missing
+    assert dns_check.judge(spf, ["v=spf1 ip4:192.0.2.0/24 ip6:2001:db8::/32 -all"]) == "present"
+    # each address is needed: mail leaves from either
+    record = "v=spf1 ip4:192.0.2.10 -all"
+    line = dns_check.Finding("velo-cite-lyon.fr", spf, dns_check.judge(spf, [record]), (record,)).line()
+    assert line.split()[0] == "different" and "before naming ip6:2001:db8::10" in line, line
+    assert dns_check.judge(spf, ["v=spf1 ip4:10.0.0.21 -all"]) == "different"
+
+    stack.write_text(text.replace("address: 10.0.0.21,", "address: web1.example.org,"))
+    settings = load_settings(project, "prod")
+    expected = dns_check.expected_of_platform(settings, load_registry(MEMBERS, settings))
+    assert expected["velo-cite-lyon.fr"][0].value == "a:web1.example.org", expected["velo-cite-lyon.fr"]
