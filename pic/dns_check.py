@@ -39,7 +39,7 @@ from pic.errors import PicError, Problem, Unreachable, show_value
 from pic.registry import Registry
 from pic.render import dns as records
 from pic.render.mail import list_domains
-from pic.settings import Settings, display_path, is_ip
+from pic.settings import Settings, display_path
 from pic.unanswered import Unanswered, refused_lookup
 from pic.validators import is_public_suffix
 from pic.yamlsrc import format_loc
@@ -171,9 +171,7 @@ def expected_of_platform(settings: Settings, registry: Registry) -> dict[str, li
             continue
         if host.connection == "local":
             continue
-        # a host known by address sends from the addresses the Internet reaches it at (behind a NAT, not its own)
-        sends_from = host.published_addresses if is_ip(host.address) else [host.address]
-        mechanism = " ".join(records.spf_mechanism(a) for a in sends_from)
+        mechanism = " ".join(records.spf_mechanism(a) for a in host.sends_mail_from)
         where = f"the mail of {m.slug}'s site leaves from its web host {m.host}"
         for domain in m.sender_domains:
             out.setdefault(domain, []).append(Expected(domain, "TXT", SITE_SPF, mechanism, where))

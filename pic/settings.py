@@ -360,6 +360,12 @@ class HostSpec(_Strict):
             return list(self.public_addresses)
         return [self.address] if is_ip(self.address) else []
 
+    @property
+    def sends_mail_from(self) -> list[str]:
+        """What an SPF record names to let the host's mail through: its name (``a:<name>``), or for a host known by
+        address its ``published_addresses`` (behind a NAT, the Internet sees its mail come from those)."""
+        return self.published_addresses if is_ip(self.address) else [self.address]
+
     @field_validator("address", "private_address")
     @classmethod
     def _outside_the_sites_network(cls, value: str) -> str:

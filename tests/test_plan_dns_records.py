@@ -668,6 +668,38 @@ def test_a_site_whose_mail_leaves_from_another_address_names_the_spf_records_of_
     assert exit_status([], attr_new, attr_old) == EXIT_STATEFUL, "the host's move says its data stays behind"
 
 
+def test_a_web_host_known_by_address_whose_public_addresses_change_names_the_spf_records_of_its_sites(
+    tmp_path: Path,
+) -> None:
+    """A web host known by an address of the admins' network sends its sites' mail from its public_addresses
+    (pic dns check asks SPF to name those): their change moves the sites' mail, and was not said; its own address
+    changed with the public ones kept moves nothing."""
+    nat = (
+        "web1: {role: web, address: web1.example.org,",
+        "web1: {role: web, address: 10.0.0.21, public_addresses: [192.0.2.10],",
+    )
+    mx = ("pic:mail: {host: web1,", "pic:mail: {host: web1, mx: mx.example.org,")
+    before = _stack(tmp_path, "before", nat, mx)
+    renumbered = (nat[0], nat[1].replace("192.0.2.10", "192.0.2.11"))
+    attr_old, attr_new = _changes(before, _stack(tmp_path, "after", renumbered, mx))
+    change = _only(attr_old, attr_new, "sites")
+    assert change.parts == (("pic:hosts.web1.public_addresses", "[192.0.2.10]", "[192.0.2.11]"),), change.parts
+    assert {rc.after.value for rc in change.records if rc.after} == {
+        "v=spf1 ... ip4:192.0.2.10 ip4:192.0.2.11 ... -all"
+    }
+    assert change.advice.startswith(
+        "before `pulumi up`, have each of these domains that publishes SPF add `ip4:192.0.2.11` beside `ip4:192.0.2.10`"
+    ), change.advice
+    assert change.advice.endswith("; or keep `pic:hosts.web1.public_addresses: [192.0.2.10]`"), change.advice
+    # beside the section of the platform's names behind that host (kind addresses), of the same setting
+    text = as_text(rendering(), attr_new, header="h", changes=[], attr_old=attr_old, against="HEAD")
+    assert f"\n>>> dns records: {change.note()}\n      what to do: {change.advice}\n" in text, text
+    # the host's own address changed behind the same public address: its sites' mail leaves from where it did
+    readdressed = (nat[0], nat[1].replace("10.0.0.21", "10.0.0.22"))
+    attr_old, attr_new = _changes(before, _stack(tmp_path, "readdressed", readdressed, mx))
+    assert not [c for c in review([], attr_new, attr_old).dns_records if c.kind == "sites"]
+
+
 # Each setting changed in the stack file, what the plan's text and markdown say of it, and its json kind, in the
 # order the plan tells them.
 STACK_CHANGES = (

@@ -86,6 +86,11 @@ def dig_commands(addresses: Iterable[str], zones: Iterable[str]) -> str:
     return ", ".join(f"`dig @{a} {z} SOA`" for z in zones for a in listed)
 
 
+def _same_addresses(a: list[str], b: list[str]) -> bool:
+    """Whether two lists of host addresses or names name the same ones, in any order."""
+    return len(a) == len(b) and all(any(same_address(x, y) for y in b) for x in a)
+
+
 def same_address(a: str, b: str) -> bool:
     """Two spellings of one address or name: names without case or final dot, IP addresses as addresses."""
     try:
@@ -950,10 +955,11 @@ def _zones(ends: _Ends) -> DnsRecordsChange | None:
 
 
 def _sites(ends: _Ends) -> list[DnsRecordsChange]:
-    """Sites whose mail leaves from another address (their web host changed, or its address): the SPF record a
-    member publishes for its site's domains names its web host (README "Mail from sites")."""
+    """Sites whose mail leaves from another address (their web host changed, or its address, or the public addresses
+    of one known by address: HostSpec.sends_mail_from): the SPF record a member publishes for its site's domains
+    names its web host (README "Mail from sites")."""
     old, new = ends.old, ends.new
-    groups: dict[tuple[str, str, str], list[Member]] = {}
+    groups: dict[tuple[str, tuple[str, ...], tuple[str, ...]], list[Member]] = {}
     elsewhere: dict[tuple[str, str], bool] = {}  # (host before, host after): whether the sites' mail leaves elsewhere
     for slug in sorted(ends.new_members):
         m = ends.new_members[slug]
@@ -964,18 +970,21 @@ def _sites(ends: _Ends) -> list[DnsRecordsChange]:
         if before is None or after is None:
             continue
         if (former.host, m.host) not in elsewhere:
-            elsewhere[former.host, m.host] = "local" not in (before.connection, after.connection) and not same_address(
-                str(before.address), str(after.address)
+            elsewhere[former.host, m.host] = "local" not in (before.connection, after.connection) and not (
+                _same_addresses(before.sends_mail_from, after.sends_mail_from)
             )
         if not elsewhere[former.host, m.host]:
             continue
         if m.site is None or m.site.php == "none" or m.status != "active" or not m.sender_domains:
             continue
         cause = "the web host" if former.host != m.host else f"pic:hosts.{m.host}.address"
-        groups.setdefault((cause, str(before.address), str(after.address)), []).append(m)
+        if cause != "the web host" and before.address == after.address:  # its public addresses changed
+            cause = f"pic:hosts.{m.host}.public_addresses"
+        groups.setdefault((cause, tuple(before.sends_mail_from), tuple(after.sends_mail_from)), []).append(m)
     out = []
-    for (cause, was, now), members in groups.items():
-        a, b = spf_mechanism(was), spf_mechanism(now)
+    for (cause, was_at, now_at), members in groups.items():
+        was, now = ", ".join(was_at), ", ".join(now_at)
+        a, b = " ".join(map(spf_mechanism, was_at)), " ".join(map(spf_mechanism, now_at))
         records = tuple(
             RecordChange(
                 domain,
@@ -993,8 +1002,13 @@ def _sites(ends: _Ends) -> list[DnsRecordsChange]:
         sites = f"{slugs}'s site" if len(members) == 1 else f"the sites of {slugs}"
         moved = cause == "the web host"
         setting = f"the web host of {slugs}" if moved else cause
+        listed = cause.endswith("public_addresses")  # a list setting, shown as written
         hosts = (
-            (ends.old_members[members[0].slug].host, members[0].host) if moved else (was, now)
+            (ends.old_members[members[0].slug].host, members[0].host)
+            if moved
+            else (f"[{was}]", f"[{now}]")
+            if listed
+            else (was, now)
         )  # a move is told by host names, an address change by the addresses
         effects = (
             f"from `pulumi up`, the mail of {sites} (PHP's mail(), which the web host's Postfix sends) leaves "
@@ -1014,7 +1028,7 @@ def _sites(ends: _Ends) -> list[DnsRecordsChange]:
                 f"the address the mail of {sites} leaves from changes ({was} -> {now}), and with it the SPF record of "
                 "their domains, if they publish one",
                 records,
-                keep="" if moved else f"keep `{cause}: {was}`",
+                keep="" if moved else f"keep `{cause}: {hosts[0]}`",
                 effects=effects,
                 steps=steps,
                 details={"address_before": was, "address": now},
