@@ -638,8 +638,8 @@ def tokens(text: str) -> list[Token]:
             out.append(token)
             if token.kind == "op" and (token.text in _REDIRECTIONS or token.text[0].isdigit()):
                 parser._peeked = parser._lex(target=token.text)
-    except (_Refused, _TooDeep):
-        pass  # a substitution sh refuses: the words before it
+    except (_Refused, _TooDeep):  # a substitution sh refuses: the words before it
+        return out
     return out
 
 

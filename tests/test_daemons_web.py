@@ -607,7 +607,10 @@ def test_a_job_in_namespaces_of_its_own_ends_too(space: Space, sshd: int, sshd_f
     assert job.returncode == 0, job.stderr
     escaped = _outside_our_user_namespace(_processes_of(b.uid))
     if not escaped:
-        pytest.skip("unprivileged user namespaces are off on this machine: a member cannot make one")
+        why = "unprivileged user namespaces are off on this machine: a member cannot make one"
+        if IN_CI:
+            pytest.fail(f"{why} (the CI machine must allow them: kernel.unprivileged_userns_clone)")
+        pytest.skip(why)
     try:
         with in_another_pid_namespace(b.uid) as site:
             applied = apply_space_and_keys(with_access(b, [], ssh=True), space, keys_dir)

@@ -1108,12 +1108,7 @@ def test_a_quote_in_an_arithmetic_expansion_is_refused(tmp_path: Path, command: 
 )
 def test_quotes_around_or_in_a_command_of_an_arithmetic_expansion_are_taken(tmp_path: Path, command: str) -> None:
     """dash runs each: the quotes are around the expansion, or in what sh reads as quotes in it."""
-    site = tmp_path / "site"
-    (site / "log").mkdir(parents=True)
-    (site / "www").mkdir()
-    env = {"PATH": os.environ["PATH"], "N": "5"}
-    dash = require_program("dash")
-    ran = subprocess.run([dash, "-c", command], capture_output=True, text=True, check=False, cwd=site / "www", env=env)
+    ran = _dash_in_www(tmp_path, command)
     assert ran.returncode == 0, ran
     assert cron.arithmetic_quote(command) is None
     _dash_reads_and_pic_takes(command)
@@ -1140,11 +1135,7 @@ def test_an_operator_of_bash_s_arithmetic_is_refused(tmp_path: Path, command: st
     names the operator, where it is, and the operators sh has."""
     dash = require_program("dash")
     assert subprocess.run([dash, "-n", "-c", command], check=False).returncode == 0
-    site = tmp_path / "site"
-    (site / "log").mkdir(parents=True)
-    (site / "www").mkdir()
-    env = {"PATH": os.environ["PATH"], "N": "5"}
-    ran = subprocess.run([dash, "-c", command], capture_output=True, text=True, check=False, cwd=site / "www", env=env)
+    ran = _dash_in_www(tmp_path, command)
     assert "arithmetic expression: expecting" in ran.stderr and "ran" not in ran.stdout, ran
     assert cron.unclosed(command) is None and cron.bash_only(command) is None and cron.arithmetic_quote(command) is None
     assert cron.arithmetic_operator(command) == (cron._ARITHMETIC_WORDS[kind], at)
@@ -1195,15 +1186,20 @@ def test_bash_s_random_is_refused_as_dash_does_not_set_it(command: str, found: t
     ],
 )
 def test_the_arithmetic_dash_has_is_taken(tmp_path: Path, command: str) -> None:
+    ran = _dash_in_www(tmp_path, command)
+    assert ran.returncode == 0 and not ran.stderr, ran
+    assert cron.arithmetic_operator(command) is None
+    _dash_reads_and_pic_takes(command)
+
+
+def _dash_in_www(tmp_path: Path, command: str) -> subprocess.CompletedProcess[str]:
+    """``command`` run by dash as a job runs, in a site's www/ (log/ beside it), with N=5 in its environment."""
     site = tmp_path / "site"
     (site / "log").mkdir(parents=True)
     (site / "www").mkdir()
     env = {"PATH": os.environ["PATH"], "N": "5"}
     dash = require_program("dash")
-    ran = subprocess.run([dash, "-c", command], capture_output=True, text=True, check=False, cwd=site / "www", env=env)
-    assert ran.returncode == 0 and not ran.stderr, ran
-    assert cron.arithmetic_operator(command) is None
-    _dash_reads_and_pic_takes(command)
+    return subprocess.run([dash, "-c", command], capture_output=True, text=True, check=False, cwd=site / "www", env=env)
 
 
 def _dash_reads_and_pic_takes(command: str) -> None:
