@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -765,3 +766,37 @@ def test_the_docs_name_every_command() -> None:
     architecture = (ROOT / "docs" / "ARCHITECTURE.md").read_text(encoding="utf-8")
     layer = architecture[architecture.index("pic CLI") :].split("policy pack", 1)[0]
     assert not [c for c in commands if c not in " ".join(layer.split())], layer
+
+
+def test_the_command_ends_with_all_its_output_written(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``pic`` run by the shell ends its process at once when the command returns (run_command, os._exit): what
+    it wrote to a pipe and to a file, the report larger than a pipe's buffer, arrives whole, its warnings too,
+    and the status is the command's, as main() gives them in this process; an invalid registry too."""
+    from pic.settings import load_settings
+    from tests.generated_registry import generate
+
+    members = tmp_path / "members"
+    generate(members, 1000, load_settings(ROOT, "prod"), dt.date.fromisoformat(ON))
+    # as an admin's shell runs it: the standard output buffered (a file's by blocks)
+    env = {**{k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}, "PYTHONPATH": str(ROOT)}
+
+    def same_as_main(*argv: str, status: int) -> str:
+        full = [*argv, "--project", str(ROOT), "--members", str(members), "--on", ON]
+        rc, out, err = _run(capsys, *full)
+        assert rc == status
+        piped = subprocess.run(
+            [sys.executable, "-m", "pic", *full], cwd=ROOT, capture_output=True, text=True, check=False, env=env
+        )
+        assert (piped.returncode, piped.stdout, piped.stderr) == (status, out, err)
+        written = tmp_path / "out"
+        with written.open("w") as stdout:
+            proc = subprocess.run([sys.executable, "-m", "pic", *full], cwd=ROOT, stdout=stdout, check=False, env=env)
+        assert proc.returncode == status and written.read_text() == out
+        return out + err
+
+    report = same_as_main("report", "--format", "json", status=0)
+    assert len(report.encode()) > 65536 and json.loads(report)["stack"] == "prod"  # more than a pipe holds, whole
+    assert same_as_main("check", status=0).startswith("ok: 1000 members")  # and warnings, as main() gives them
+    invalid = members / "asso-00001.yaml"
+    invalid.write_text(invalid.read_text(encoding="utf-8").replace("uid:", "uidd: 1\nuid:"), encoding="utf-8")
+    assert same_as_main("check", status=1).endswith("invalid: 1 error\n")
