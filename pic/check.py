@@ -274,21 +274,25 @@ def member_warnings(registry: Registry, settings: Settings, on: dt.date) -> list
     """
     out = same_names(registry)
     list_domains = {m.lists.domain: m for m in registry if m.lists is not None}
+    # Most members have no cron job, no PHP setting, no database: each check below that needs one is asked only
+    # of those that have it.
     for m in registry:
-        if m.lists is not None:
-            warning = _list_domain_warning(m, m.lists.domain)
+        spec, site = m.spec, m.spec.site
+        if spec.lists is not None:
+            warning = _list_domain_warning(m, spec.lists.domain)
             if warning is not None:
                 out.append(warning)
         warning = _contact_at_sympa(m, settings, list_domains)
         if warning is not None:
             out.append(warning)
-        out.extend(_cron_path_warnings(m, settings))
-        state = eol.site_state(m, settings, on)
-        if m.spec.cron and state in _NOT_RUNNING:
-            jobs = f"{len(m.spec.cron)} cron job{'s' if len(m.spec.cron) != 1 else ''}"
-            message = f"{jobs} will not run: {_NOT_RUNNING[state]}, so its site and jobs are stopped"
-            out.append(Problem(m.file, m.line_of("cron"), "cron", message, "warning"))
-        if m.site is not None and m.site.php_settings.get("display_errors") is True:
+        if spec.cron:
+            out.extend(_cron_path_warnings(m, settings))
+            state = eol.site_state(m, settings, on)
+            if state in _NOT_RUNNING:
+                jobs = f"{len(spec.cron)} cron job{'s' if len(spec.cron) != 1 else ''}"
+                message = f"{jobs} will not run: {_NOT_RUNNING[state]}, so its site and jobs are stopped"
+                out.append(Problem(m.file, m.line_of("cron"), "cron", message, "warning"))
+        if site is not None and site.php_settings.get("display_errors") is True:
             out.append(
                 Problem(
                     m.file,
@@ -299,17 +303,17 @@ def member_warnings(registry: Registry, settings: Settings, on: dt.date) -> list
                     "warning",
                 )
             )
-        if m.site is not None and not m.site.static:
+        if site is not None and not site.static and "upload_max_filesize" in site.php_settings:
             out += _uploads_beyond_tmp(m)
-        if m.site is not None and m.site.static and m.spec.databases:
-            dbs = ", ".join(m.spec.databases)
+        if site is not None and site.static and spec.databases:
+            dbs = ", ".join(spec.databases)
             message = (
                 f"is none (a static site) while the member has databases ({dbs}): no PHP reads them, and the "
                 "site's .php files are not run (answered 404); if the site is PHP, give its runtime"
             )
             out.append(Problem(m.file, m.line_of("site", "php"), "site.php", message, "warning"))
-        runtime = settings.runtimes.get(m.runtime) if m.runtime is not None else None
-        if runtime is not None and "mysql" in runtime.without_extensions and m.spec.databases:
+        runtime = settings.runtimes.get(m.runtime) if spec.databases and m.runtime is not None else None
+        if runtime is not None and "mysql" in runtime.without_extensions:
             dbs = ", ".join(m.spec.databases)
             message = (
                 f'"{m.runtime}": runtime {m.runtime} is built without mysql '
@@ -388,11 +392,13 @@ def _site_domains_in_served_zones(m: Member, settings: Settings) -> list[Problem
     zone publishes the site's address records from the host's (pic.render.dns.address_records), and has none to
     publish (as for the platform's names, :func:`_zone_warnings`)."""
     zones = settings.dns.zones if settings.dns.backend == "zonefile" and m.site is not None else []
+    if not zones:  # first: published_addresses parses the host's address, for every member
+        return []
     host = settings.hosts.get(m.host)
     if host is None or host.published_addresses or m.status == "archived":
         return []
     out = []
-    for i, domain in enumerate(m.site.domains if zones and m.site is not None else ()):
+    for i, domain in enumerate(m.site.domains if m.site is not None else ()):
         zone = next((z for z in zones if domain == z or domain.endswith(f".{z}")), None)
         if zone is not None:
             out.append(
