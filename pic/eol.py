@@ -101,13 +101,15 @@ def evaluate(registry: Registry, settings: Settings, on: dt.date) -> list[Proble
                     dated,
                 )
             )
-        too_long = exception_too_long(m, on, dated)
+        too_long = exception_too_long(m, on, dated) if exc is not None else None
         if too_long is not None:
             out.append(too_long)
         key = m.runtime
         if key is None or m.status == "archived" or key not in statuses:
             continue
         st = statuses[key]
+        if st.state == "supported" and not st.spec.stopped:  # most members: nothing to tell
+            continue
         line = m.line_of("site", "php")
         who = f"contact {m.spec.contact.name} <{m.spec.contact.email}>"
         severity: Literal["error", "warning"] = "error" if m.status == "active" else "warning"
