@@ -403,6 +403,14 @@ def member_grant_pattern(database: str) -> str:
     return escaped if len(escaped) <= MAX_GRANT_DATABASE else prefix + "%"
 
 
+def member_grant_escaped(database: str) -> bool:
+    """Whether the pattern of ``database``'s grant (:func:`member_grant_pattern`) has its prefix escaped, each
+    ``_`` matching itself only."""
+    prefix = member_grant_prefix(database)
+    # escaping at most doubles the prefix: one of at most 31 characters always fits (asked first, of every name)
+    return len(prefix) * 2 + 1 <= MAX_GRANT_DATABASE or member_grant_pattern(database) == escape_grant(prefix) + "%"
+
+
 def member_grant_covers(database: str, other: str) -> bool:
     """Whether the grant of member database ``database`` (:func:`member_grant_pattern`) covers ``other``."""
     prefix = member_grant_prefix(database)
@@ -415,6 +423,19 @@ def member_grant_covers(database: str, other: str) -> bool:
     if len(prefix) * 2 + 1 <= MAX_GRANT_DATABASE or member_grant_pattern(database) != prefix + "%":
         return False
     return all(p in ("_", c) for p, c in zip(prefix, other, strict=False))
+
+
+def system_schema_covered(database: str) -> str | None:
+    """The first of MariaDB's system schemas (:data:`MARIADB_SCHEMAS`) that the grant of member database
+    ``database`` covers (:func:`member_grant_covers`), or None."""
+    # A prefix whose _ stay wildcards has 32 characters or more, longer than any schema's name: the grant covers
+    # a schema only when its prefix starts it (asked first: most names start none).
+    if member_grant_prefix(database) not in _SCHEMA_STARTS:
+        return None
+    return next((s for s in MARIADB_SCHEMAS if member_grant_covers(database, s)), None)
+
+
+_SCHEMA_STARTS = frozenset(schema[:i] for schema in MARIADB_SCHEMAS for i in range(len(schema) + 1))
 
 
 def shared_grant_name(database: str, other: str) -> str | None:

@@ -1353,7 +1353,7 @@ class _Cross:
             for i, db in enumerate(m.databases):
                 prefix = names.member_grant_prefix(db.name)
                 candidates: list[tuple[str, Member]] = everything
-                escaped = names.member_grant_pattern(db.name) == names.escape_grant(prefix) + "%"
+                escaped = names.member_grant_escaped(db.name)
                 if escaped:
                     # the names that start with the prefix follow it in sorted order
                     start = bisect.bisect_left(names_only, prefix)
@@ -1419,7 +1419,7 @@ class _Cross:
                 )
             else:
                 self.claim(m, ("databases", i), "database", db.name, "a database and its user")
-            schema = next((s for s in names.MARIADB_SCHEMAS if names.member_grant_covers(db.name, s)), None)
+            schema = names.system_schema_covered(db.name)
             if schema is not None and db.name != schema:  # the name itself: told by the claim above
                 self.at(
                     m,
