@@ -825,6 +825,8 @@ class _Cross:
         self.resources = names.ResourcePrefixes(self.platform)
         self.shown: dict[tuple[str | int, ...], str] = {}  # field paths as printed
         self.members: dict[str, Member] = {}  # by file, once all are read
+        self.domains: dict[str, list[tuple[tuple[str | int, ...], str]]] = {}  # by file: domains_of
+        self.public_tlds: set[str] = set()  # the top-level domains public_name found public
         self.order: dict[str, int] = {}  # file -> its place in the order of the checks
         self.sent_as: dict[str, str] = {}  # X of a site domain www.X -> the file of the member sending as X
         # The platform's names that serve its web interfaces and its mail: none under them is a member's.
@@ -1044,9 +1046,16 @@ class _Cross:
         """A stack whose certificates come from a public authority serves public names only."""
         if self.settings.tls.ca == "internal":
             return
+        # The verdict is its top-level domain's (public_name_problem): each is asked once, and those that pass
+        # (most often one or two for every member) are not asked again.
+        tld = domain.rpartition(".")[2]
+        if tld in self.public_tlds:
+            return
         why = public_name_problem(domain, TLS_CA_NAMES[self.settings.tls.ca])
         if why is not None:
             self.at(m, loc, why)
+        else:
+            self.public_tlds.add(tld)
 
     def senders(self, m: Member) -> None:
         """A site domain ``www.X`` lets the site send mail as X: X may be no one else's name.
@@ -1145,20 +1154,25 @@ class _Cross:
         pages; the relay lets its site send mail as any name under its domains (the admins' address).
         The member file is blamed, with the setting named.
         """
-        if not self.over_platform and not self.over_reports:
+        over, reports = self.over_platform, self.over_reports
+        if not over and not reports:
             return
-        mine = [(loc, d, d) for loc, d in self.domains_of(m)]
-        if m.site is not None:
+        domains = self.domains_of(m)
+        # Only a name over one of the platform's can be told: the others are left out before anything else is
+        # asked of them (most members have none).
+        mine = [(loc, d, d) for loc, d in domains if d in over or d in reports]
+        if m.spec.site is not None:
             mine += [
-                (loc, d.removeprefix("www."), d)
-                for loc, d, _ in mine
+                (loc, bare, d)
+                for loc, d in domains
                 if d.startswith("www.")
-                and d.removeprefix("www.") in m.sender_domains
+                and ((bare := d.removeprefix("www.")) in over or bare in reports)
+                and bare in m.sender_domains
                 and not self.sends_as_the_platforms(m, d)  # X the platform's own name: told by senders
             ]
         told: set[str] = set()
         for loc, domain, written in mine:
-            under = self.over_platform.get(domain) or self.over_reports.get(domain)
+            under = over.get(domain) or reports.get(domain)
             # www.X that is itself the platform's name under X: claim() tells it once, as the name met twice
             if under is not None and under[0] not in told and under[0] != written:  # once for each platform name
                 name, what = under
@@ -1177,14 +1191,16 @@ class _Cross:
                     "platform a name outside the members' domains",
                 )
 
-    @staticmethod
-    def domains_of(m: Member) -> list[tuple[tuple[str | int, ...], str]]:
-        """The member's site domains and list domain, with their field paths."""
-        out: list[tuple[tuple[str | int, ...], str]] = []
-        if m.site is not None:
-            out += [(("site", "domains", i), d) for i, d in enumerate(m.site.domains)]
-        if m.spec.lists is not None:
-            out.append((("lists", "domain"), m.spec.lists.domain))
+    def domains_of(self, m: Member) -> list[tuple[tuple[str | int, ...], str]]:
+        """The member's site domains and list domain, with their field paths (made once per member: each
+        member's are asked twice, and another's for each name under it)."""
+        out = self.domains.get(m.file)
+        if out is None:
+            out = self.domains[m.file] = []
+            if m.spec.site is not None:
+                out += [(("site", "domains", i), d) for i, d in enumerate(m.spec.site.domains)]
+            if m.spec.lists is not None:
+                out.append((("lists", "domain"), m.spec.lists.domain))
         return out
 
     def slug(self, m: Member) -> None:

@@ -2,15 +2,29 @@
 
 - ``member_grant_covers`` answering from the prefix alone where the pattern's ``_`` cannot be wildcards,
   ``member_grant_escaped`` and ``system_schema_covered`` asking the pattern only of a long prefix,
-  against the pattern matched character by character.
+  against the pattern matched character by character;
+- ``_Cross.public_name`` asking each top-level domain once, and ``_Cross.over_the_platform`` asking
+  only of a member's names that are over one of the platform's, against the checks of every name: on
+  registries whose members take each other's names and the platform's (tests/generated_registry.py),
+  under stacks of every kind, the problems are the same, in the same order.
 """
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
+import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from pic import names
+from pic import names, registry
+from pic.errors import show_value
+from pic.registry import Member, cross_checks
+from pic.settings import TLS_CA_NAMES, Settings, load_settings
+from pic.validators import public_name_problem
+from tests.conftest import ROOT
+from tests.generated_registry import clashing
 
 NAME_CHARS = "ab_%\\-"
 database_names = st.one_of(
@@ -73,3 +87,111 @@ def test_member_grant_shortcuts_give_the_patterns_verdicts(data: st.DataObject |
             database,
             other,
         )
+
+
+def _public_name_each_time(self: registry._Cross, m: Member, loc: tuple[str | int, ...], domain: str) -> None:
+    """_Cross.public_name asking every name."""
+    if self.settings.tls.ca == "internal":
+        return
+    why = public_name_problem(domain, TLS_CA_NAMES[self.settings.tls.ca])
+    if why is not None:
+        self.at(m, loc, why)
+
+
+def _over_the_platform_of_every_name(self: registry._Cross, m: Member) -> None:
+    """_Cross.over_the_platform asking of each of the member's names."""
+    if not self.over_platform and not self.over_reports:
+        return
+    mine = [(loc, d, d) for loc, d in self.domains_of(m)]
+    if m.site is not None:
+        mine += [
+            (loc, d.removeprefix("www."), d)
+            for loc, d, _ in mine
+            if d.startswith("www.")
+            and d.removeprefix("www.") in m.sender_domains
+            and not self.sends_as_the_platforms(m, d)
+        ]
+    told: set[str] = set()
+    for loc, domain, written in mine:
+        under = self.over_platform.get(domain) or self.over_reports.get(domain)
+        if under is not None and under[0] not in told and under[0] != written:
+            name, what = under
+            told.add(name)
+            whose = (
+                show_value(domain)
+                if domain == written
+                else f"{show_value(domain)}, which its site {written} sends mail as,"
+            )
+            cookies = " and its site's cookies reach it" if m.site is not None else ""
+            self.at(
+                m,
+                loc,
+                f"{whose} has {show_value(name)} under it, which is the platform's: {what}; "
+                f"the member holds this domain's DNS (it could send that name elsewhere){cookies}: give the "
+                "platform a name outside the members' domains",
+            )
+
+
+def _stack(project: Path, kind: str) -> str:
+    """Write a stack file of ``kind`` into ``project``; return its name."""
+    if kind in ("prod", "lab"):
+        shutil.copy(ROOT / f"Pulumi.{kind}.yaml", project / f"Pulumi.{kind}.yaml")
+        return kind
+    text = (ROOT / "Pulumi.prod.yaml").read_text()
+    if kind == "zones":  # NSD serves zones holding members' names; the admins' and the reports' under members'
+        extra = (
+            "  pic:dns: {backend: zonefile, zones: [example.org, asso1.org, zone.org], listen: [192.0.2.53], "
+            "nameservers: [ns1.zone.org, ns.asso2.org]}\n"
+            "  pic:smtp: {host: smtp.asso3.org, security: none, username: u, sender: admin@sub.asso4.org}\n"
+        )
+        text = text.replace("  pic:mail:", extra + "  pic:mail:", 1)
+        text = text.replace("dmarc_reports: dmarc@example.org", "dmarc_reports: dmarc@sub.asso3.org")
+    else:  # a host by address with its CPUs, a runtime stopped, one without mysql, the reports at a list domain
+        text = text.replace(
+            "web1: {role: web, address: web1.example.org,",
+            "web1: {role: web, cpus: 2, address: 10.1.2.3, public_addresses: [192.0.2.7],",
+        )
+        text = text.replace("cpus: 1.0", "cpus: 3.0").replace(
+            "dmarc_reports: dmarc@example.org", "dmarc_reports: sympa@listes.asso0.org, mx: mx.asso1.org"
+        )
+        text = text.replace(
+            '"8.4": {debian: trixie, eol: 2028-12-31}',
+            '"8.4": {debian: trixie, eol: 2028-12-31, without_extensions: [mysql]}',
+        )
+        text = text.replace(
+            '"8.3": {debian: bookworm, eol: 2027-12-31,', '"8.3": {debian: bookworm, eol: 2027-12-31, stopped: true,'
+        )
+    (project / f"Pulumi.{kind}.yaml").write_text(text)
+    return kind
+
+
+def _members(directory: Path, settings: Settings) -> list[Member]:
+    """The members whose files pass the checks of one file, as load_registry makes them."""
+    out = []
+    for path in registry.member_files(directory):
+        doc, spec, more = registry._parse_member(path, "members")
+        if doc is not None and spec is not None and not more:
+            slug = path.name.removesuffix(".yaml")
+            out.append(Member(slug, doc.file, spec, spec.host or settings.default_host, doc.lines, doc.written))
+    return out
+
+
+@pytest.mark.parametrize("kind", ["prod", "lab", "zones", "cpus"])
+def test_cross_checks_of_clashing_members_tell_what_every_name_checked_tells(
+    kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = load_settings(tmp_path, _stack(tmp_path, kind))
+    told = 0
+    for seed in range(8):
+        directory = clashing(tmp_path / f"members-{seed}", 10 + 10 * seed, seed, ["8.2", "8.4", "none", "7.4"])
+        members = _members(directory, settings)
+        fast = cross_checks(members, settings)
+        with monkeypatch.context() as slow:
+            slow.setattr(registry._Cross, "public_name", _public_name_each_time)
+            slow.setattr(registry._Cross, "over_the_platform", _over_the_platform_of_every_name)
+            slow.setattr(names, "member_grant_covers", _member_grant_covers_by_pattern)
+            slow.setattr(names, "member_grant_escaped", _member_grant_escaped_by_pattern)
+            slow.setattr(names, "system_schema_covered", _system_schema_covered_by_each)
+            assert fast == cross_checks(members, settings), f"seed {seed}"
+        told += len(fast)
+    assert told > 100, "the registries clash"
