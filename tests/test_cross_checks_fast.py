@@ -3,6 +3,8 @@
 - ``member_grant_covers`` answering from the prefix alone where the pattern's ``_`` cannot be wildcards,
   ``member_grant_escaped`` and ``system_schema_covered`` asking the pattern only of a long prefix,
   against the pattern matched character by character;
+- ``_Cross.wildcard_grants`` asking a grant that keeps wildcards only of the names its head could reach,
+  against every pair asked;
 - ``_Cross.public_name`` asking each top-level domain once, and ``_Cross.over_the_platform`` asking
   only of a member's names that are over one of the platform's, against the checks of every name: on
   registries whose members take each other's names and the platform's (tests/generated_registry.py),
@@ -11,6 +13,7 @@
 
 from __future__ import annotations
 
+import bisect
 import shutil
 from pathlib import Path
 
@@ -132,6 +135,72 @@ def _over_the_platform_of_every_name(self: registry._Cross, m: Member) -> None:
             )
 
 
+def _wildcard_grants_of_every_pair(self: registry._Cross, members: list[Member]) -> None:
+    """_Cross.wildcard_grants asking each grant that keeps wildcards of every other database."""
+    everything = sorted(((db.name, other) for other in members for db in other.databases), key=lambda e: e[0])
+    names_only = [name for name, _ in everything]
+    for m in members:
+        for i, db in enumerate(m.databases):
+            prefix = names.member_grant_prefix(db.name)
+            candidates: list[tuple[str, Member]] = everything
+            escaped = names.member_grant_escaped(db.name)
+            if escaped:
+                start = bisect.bisect_left(names_only, prefix)
+                end = bisect.bisect_left(names_only, prefix + "\U0010ffff")
+                candidates = everything[start:end]
+            for name, other in candidates:
+                if other is not m and name != db.name and names.member_grant_covers(db.name, name):
+                    wildcard = (
+                        ""
+                        if escaped
+                        else f"; _ is a wildcard where the escaped name would pass MariaDB's "
+                        f"{names.MAX_GRANT_DATABASE} characters"
+                    )
+                    j = next(j for j, theirs in enumerate(other.databases) if theirs.name == name)
+                    self.at(
+                        m,
+                        ("databases", i),
+                        f"makes the database name {show_value(db.name)}, whose grant "
+                        f"({show_value(names.member_grant_pattern(db.name))}: the database and the two a "
+                        f"restore works in{wildcard}) would also cover {show_value(name)} of "
+                        f"{self.place(other, ('databases', j))}; use a name that does not start another member's",
+                    )
+                elif other is not m and name != db.name and not escaped:
+                    self.shared_grant(m, i, db.name, other, name)
+
+
+_SPEC = registry.MemberSpec.model_validate(
+    {"name": "Club", "contact": {"name": "Contact", "email": "contact@club.example.org"}, "uid": 10600}
+)
+
+
+@given(
+    st.dictionaries(
+        # slugs of a few letters (or -), then many - (a database's name turns them into _)
+        st.builds(str.__add__, st.text("ab-", min_size=1, max_size=6), st.text("a-b-", max_size=40)),
+        st.lists(st.text("a_b_", min_size=1, max_size=16), max_size=3, unique=True),
+        max_size=10,
+    )
+)
+@example(  # abc_e...'s grant covers abcde_..., which shares a name with it: its head abcde is not abc_e's
+    {"abcde" + "-x" * 18: ["x_x_x_x"], "abc-e" + "-x" * 18: ["x_x_x_x"], "ab": ["c"], "abc": ["d_e"]}
+)
+@example({"a-" * 20 + "a": ["a_" * 8], "a-" * 19 + "b-a": ["a_a"], "a": ["a"], "a-a": ["a"], "aa-a-a-a": ["x"]})
+@example({"-b" * 21: ["b_b_b_b"], "ab" + "-b" * 20: ["b_b_b_b"]})  # a head that is empty: _b_b... shares ab_b_b...
+def test_wildcard_grants_asks_the_names_a_grant_could_reach(databases: dict[str, list[str]]) -> None:
+    """Names of up to 63 characters, many of them _: grants that keep wildcards, covering, sharing a name or
+    not with others of every length and head; the problems are those of every pair asked."""
+    settings = load_settings(ROOT, "prod")
+    members = [
+        Member(slug, f"members/{slug}.yaml", _SPEC.model_copy(update={"databases": shorts}), "web1")
+        for slug, shorts in databases.items()
+    ]
+    fast, slow = registry._Cross(settings, "Pulumi.prod.yaml"), registry._Cross(settings, "Pulumi.prod.yaml")
+    fast.wildcard_grants(members)
+    _wildcard_grants_of_every_pair(slow, members)
+    assert fast.problems == slow.problems
+
+
 def _stack(project: Path, kind: str) -> str:
     """Write a stack file of ``kind`` into ``project``; return its name."""
     if kind in ("prod", "lab"):
@@ -189,6 +258,7 @@ def test_cross_checks_of_clashing_members_tell_what_every_name_checked_tells(
         with monkeypatch.context() as slow:
             slow.setattr(registry._Cross, "public_name", _public_name_each_time)
             slow.setattr(registry._Cross, "over_the_platform", _over_the_platform_of_every_name)
+            slow.setattr(registry._Cross, "wildcard_grants", _wildcard_grants_of_every_pair)
             slow.setattr(names, "member_grant_covers", _member_grant_covers_by_pattern)
             slow.setattr(names, "member_grant_escaped", _member_grant_escaped_by_pattern)
             slow.setattr(names, "system_schema_covered", _system_schema_covered_by_each)
