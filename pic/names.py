@@ -418,9 +418,7 @@ def member_grant_covers(database: str, other: str) -> bool:
         return False
     if other.startswith(prefix):  # covered, whether the pattern's _ are escaped or wildcards
         return True
-    # Else only a _ kept as a wildcard can: in a prefix whose escaped form does not fit, longer than half of
-    # MariaDB's limit (escaping at most doubles it), asked first: the checks ask of every database and schema.
-    if len(prefix) * 2 + 1 <= MAX_GRANT_DATABASE or member_grant_pattern(database) != prefix + "%":
+    if member_grant_escaped(database):  # else only a _ kept as a wildcard can cover it
         return False
     return all(p in ("_", c) for p, c in zip(prefix, other, strict=False))
 
