@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import unicodedata
 from dataclasses import dataclass
 from typing import Literal
-
-import regex
 
 Severity = Literal["error", "warning"]
 
@@ -45,8 +44,11 @@ _ESCAPED = frozenset(["Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"])
 # property (UAX #44, DerivedCoreProperties.txt) that are neither marks nor of the categories above (the
 # Hangul fillers U+115F, U+1160, U+3164, U+FFA0 as of Unicode 16), and U+2800 BRAILLE PATTERN BLANK, a
 # symbol drawn as an empty cell. Marks of the property (variation selectors, U+034F) combine with the
-# character before them and are judged with it.
-BLANK_LOOKING = regex.compile(r"[\p{Default_Ignorable_Code_Point}&&[^\p{M}\p{C}]]|\u2800", regex.V1)
+# character before them and are judged with it. Written out, as the ``regex`` package reads
+# ``[\p{Default_Ignorable_Code_Point}&&[^\p{M}\p{C}]]|\u2800`` (V1): the standard library has no such
+# property, and loading ``regex`` for it costs every command a few milliseconds
+# (tests/test_fields_fast.py compares the two on every code point).
+BLANK_LOOKING = re.compile("[\u115f\u1160\u2800\u3164\uffa0]")
 
 
 def terminal_safe(text: str, keep: str = "\n\t") -> str:
@@ -72,9 +74,9 @@ def shown_name(name: object) -> str:
 
 # The user information of a URL holding a password (RFC 3986 §3.2.1: "user:password@", deprecated), in a
 # value a setting refuses for holding it (pic:db.proxy, an off-site repository): never shown again.
-_URL_START = regex.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+_URL_START = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 _TOKEN_END = frozenset(" \t\n\"'")
-_SFTP_SHORT_USER = regex.compile(r"sftp:[^:@]*@")
+_SFTP_SHORT_USER = re.compile(r"sftp:[^:@]*@")
 
 
 def url_credentials(value: str) -> tuple[int, int] | None:

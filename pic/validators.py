@@ -18,12 +18,13 @@ One way to check text, everywhere:
   Unicode Standard, §3.6 D57);
 - an OpenSSH key is read by the ``cryptography`` package.
 
-The libraries (``email_validator``, ``idna``, ``cryptography``) are imported on
-first use: the usual forms of domains, addresses and ed25519 keys are accepted
-by short checks that give the libraries' verdict (:func:`check_domain`,
-:func:`check_email`, :func:`check_ssh_key`; tests/test_fields_fast.py compares
-both on generated and tricky values), so ``pic check`` on a registry of them
-never loads the first two.
+The libraries (``email_validator``, ``idna``, ``cryptography``, and ``regex`` for
+the scripts of a label) are imported on first use: the usual forms of domains,
+addresses and ed25519 keys are accepted by short checks that give the
+libraries' verdict (:func:`check_domain`, :func:`check_email`,
+:func:`check_ssh_key`; tests/test_fields_fast.py compares both on generated and
+tricky values), so ``pic check`` on a registry of them never loads the first
+two, nor ``regex``.
 """
 
 from __future__ import annotations
@@ -36,15 +37,16 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import regex
 from pydantic import AfterValidator, GetCoreSchemaHandler, GetJsonSchemaHandler, WithJsonSchema
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
 from pic.errors import BLANK_LOOKING
+
+if TYPE_CHECKING:  # loaded on first use: only a domain or an address outside the usual forms needs scripts
+    import regex
 
 SLUG_PATTERN = r"[a-z][a-z0-9-]{1,30}[a-z0-9]"
 SLUG_WORDS = (
@@ -420,12 +422,23 @@ def _check_a_label(label: str) -> None:
 # Bopomofo-Han (Hanb) writing systems, Hiragana and Katakana for Jpan, Hangul for Kore, Bopomofo for
 # Hanb; Common and Inherited characters go with any script ("*").
 _AUGMENTED = {"Hani": {"Hanb", "Jpan", "Kore"}, "Hira": {"Jpan"}, "Kana": {"Jpan"}, "Hang": {"Kore"}, "Bopo": {"Hanb"}}
-_ANY_SCRIPT = regex.compile(r"[\p{scx=Zyyy}\p{scx=Zinh}]")
 _SCRIPT_NAMES: dict[str, str] = {}
 
 
 @cache
+def _any_script() -> regex.Pattern[str]:
+    """The characters of the Common and Inherited scripts (Script_Extensions Zyyy, Zinh)."""
+    import regex
+
+    return regex.compile(r"[\p{scx=Zyyy}\p{scx=Zinh}]")
+
+
+@cache
 def _script_patterns() -> tuple[tuple[str, regex.Pattern[str]], ...]:
+    from importlib import resources
+
+    import regex
+
     text = resources.files("pic.data").joinpath("unicode_scripts.txt").read_text(encoding="utf-8")
     out = []
     for line in text.splitlines():
@@ -439,7 +452,7 @@ def _script_patterns() -> tuple[tuple[str, regex.Pattern[str]], ...]:
 @cache
 def _script_set(ch: str) -> frozenset[str]:
     """The augmented script set of ``ch`` (UTS #39 §5.1): ISO 15924 codes, or {"*"} for any script."""
-    if _ANY_SCRIPT.match(ch):
+    if _any_script().match(ch):
         return frozenset("*")
     found = {code for code, pattern in _script_patterns() if pattern.match(ch)}
     for code in list(found):

@@ -269,6 +269,19 @@ def test_blank_looking_characters_are_printable_for_python() -> None:
     assert any(ch.isprintable() for ch in blank)
 
 
+def test_blank_looking_characters_are_those_the_unicode_property_names() -> None:
+    """BLANK_LOOKING is written out so that no command loads ``regex``: on every code point it matches
+    what the property reads in the ``regex`` package's Unicode (a new version of it that adds a letter to
+    Default_Ignorable_Code_Point fails here: add that letter)."""
+    import regex
+
+    by_property = regex.compile(r"[\p{Default_Ignorable_Code_Point}&&[^\p{M}\p{C}]]|\u2800", regex.V1)
+    every = "".join(chr(c) for c in range(sys.maxunicode + 1))
+    expected = [ch for ch in every if by_property.match(ch)]
+    assert [ch for ch in every if BLANK_LOOKING.match(ch)] == expected
+    assert len(expected) >= 5  # the Hangul fillers and the braille blank
+
+
 # -- YAML: the single walk against PyYAML's resolver and constructors ---------------------------------
 
 
