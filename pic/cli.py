@@ -17,6 +17,7 @@ import dataclasses
 import datetime as dt
 import difflib
 import gc
+import importlib
 import io
 import json
 import os
@@ -28,9 +29,8 @@ from pathlib import Path
 from typing import ClassVar, NoReturn, TextIO, TypeVar
 
 from pic.check import check
-from pic.commands import arguments, date_argument, move_script, notify, status
+from pic.commands import arguments, date_argument
 from pic.errors import PicError, Problem, Unreachable, shown_name, terminal_safe
-from pic.notices import MAX_RECORD_BYTES
 from pic.registry import load_registry
 from pic.settings import display_path, load_settings
 from pic.validators import SLUG_WORDS
@@ -127,7 +127,13 @@ class _Parser(argparse.ArgumentParser):
         return super()._get_values(action, arg_strings)
 
 
-def _parser() -> argparse.ArgumentParser:
+_SubParsers = argparse._SubParsersAction  # the parsers of the commands, under pic's
+
+
+def _parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser of ``pic`` with every command, or with ``command`` alone: the parser of the command being run
+    reads its arguments as the whole one does, and the others' wiring (and the modules it needs) is not loaded.
+    """
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--stack",
@@ -152,11 +158,21 @@ def _parser() -> argparse.ArgumentParser:
         prog="pic", description="Check and report on the hosting platform's member registry and stack settings."
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, add_parser in _PARSERS.items():  # in this order in pic --help
+        if command is None or name == command:
+            add_parser(sub, common)
+    return parser
 
+
+def _add_check(sub: _SubParsers[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("check", parents=[common], help="validate the registry and the settings")
     p.add_argument(
         "--on", type=date_argument, default=None, help="evaluate end of life as of this day (default: today)"
     )
+
+
+def _add_report(sub: _SubParsers[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
+    from pic.notices import MAX_RECORD_BYTES
 
     p = sub.add_parser("report", parents=[common], help="runtimes, members to contact, counts")
     p.add_argument("--on", type=date_argument, default=None, help="as of this day (default: today)")
@@ -177,6 +193,8 @@ def _parser() -> argparse.ArgumentParser:
         help="disk usage file of a host, or a directory of them (default: disk-usage/ in --project)",
     )
 
+
+def _add_new(sub: _SubParsers[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("new", parents=[common], help="write a new member file (in members/ of --project)")
     p.add_argument("slug")
     p.add_argument("--name", required=True, help="the association's name")
@@ -184,8 +202,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--domain", action="append", default=[], help="a domain of the site (repeatable)")
     p.add_argument("--on", type=date_argument, default=None, help=argparse.SUPPRESS)
 
+
+def _add_schema(sub: _SubParsers[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
     sub.add_parser("schema", parents=[common], help="print the JSON Schema of a member file")
 
+
+def _add_plan(sub: _SubParsers[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
     p = sub.add_parser(
         "plan",
         parents=[common],
@@ -203,16 +225,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--on", type=date_argument, default=None, help="evaluate end of life as of this day (default: today)"
     )
-    _add_mail_parsers(sub, common)
-    for command in _COMMANDS.values():
-        command.add_parser(sub, common)
-    return parser
 
 
-def _add_mail_parsers(
-    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
-) -> None:
-    """``pic dns check`` and ``pic lists audit``."""
+def _add_dns(sub: _SubParsers[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
+    """``pic dns check``."""
     p = sub.add_parser("dns", help="the DNS records of the list domains")
     dns_sub = p.add_subparsers(dest="dns_command", required=True, metavar="SUBCOMMAND")
     p = dns_sub.add_parser("check", parents=[common], help="say which mail records are present, missing or different")
@@ -227,6 +243,9 @@ def _add_mail_parsers(
     )
     p.add_argument("--timeout", type=arguments.timeout, default=5.0, help="seconds per lookup (default: 5)")
 
+
+def _add_lists(sub: _SubParsers[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
+    """``pic lists audit``."""
     p = sub.add_parser("lists", help="the subscribers of the mailing lists")
     lists_sub = p.add_subparsers(dest="lists_command", required=True, metavar="SUBCOMMAND")
     p = lists_sub.add_parser("audit", help="flag dead, misspelled and malformed addresses in subscriber exports")
@@ -377,8 +396,33 @@ def _cmd_lists(args: argparse.Namespace, on: dt.date) -> int:
 
 
 _MAIL_COMMANDS = {"dns": _cmd_dns, "lists": _cmd_lists}
-# Commands with a module of their own (pic/commands/): argument wiring and run().
-_COMMANDS = {"move-script": move_script, "notify": notify, "status": status}
+# Commands with a module of their own (pic/commands/): argument wiring and run(), imported when the command runs
+# or pic's whole parser is built (pic --help).
+_COMMANDS = {
+    "move-script": "pic.commands.move_script",
+    "notify": "pic.commands.notify",
+    "status": "pic.commands.status",
+}
+
+
+def _command_parser(name: str) -> Callable[[_SubParsers[argparse.ArgumentParser], argparse.ArgumentParser], None]:
+    def add_parser(sub: _SubParsers[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
+        importlib.import_module(_COMMANDS[name]).add_parser(sub, common)
+
+    return add_parser
+
+
+# The wiring of each command, by the name that selects it (the first argument of pic).
+_PARSERS: dict[str, Callable[[_SubParsers[argparse.ArgumentParser], argparse.ArgumentParser], None]] = {
+    "check": _add_check,
+    "report": _add_report,
+    "new": _add_new,
+    "schema": _add_schema,
+    "plan": _add_plan,
+    "dns": _add_dns,
+    "lists": _add_lists,
+    **{name: _command_parser(name) for name in _COMMANDS},
+}
 
 
 class OutputError(Exception):
@@ -534,10 +578,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     """The arguments; the paths that default to a place in the project (``--members``) made so."""
-    args = _parser().parse_args(argv)
+    given = sys.argv[1:] if argv is None else list(argv)
+    args = _parser_for(given).parse_args(given)
     if getattr(args, "project", None) is not None and args.members is None:
         args.members = args.project / "members"
     return args
+
+
+def _parser_for(argv: Sequence[str]) -> argparse.ArgumentParser:
+    """The parser of the command ``argv`` runs: pic's only option is -h, so a first argument naming a command
+    selects it; any other first argument (-h, a name misspelled, none) needs the whole parser."""
+    return _parser(argv[0] if argv and argv[0] in _PARSERS else None)
 
 
 def _run(args: argparse.Namespace, on: dt.date) -> int:
@@ -551,7 +602,7 @@ def _run(args: argparse.Namespace, on: dt.date) -> int:
             return _cmd_plan(args, on)
         handler: Callable[[argparse.Namespace, dt.date], int]
         if args.command in _COMMANDS:
-            handler = _COMMANDS[args.command].run
+            handler = importlib.import_module(_COMMANDS[args.command]).run
         elif args.command in _MAIL_COMMANDS:
             handler = _MAIL_COMMANDS[args.command]
         else:

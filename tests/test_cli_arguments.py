@@ -5,7 +5,9 @@ probed or sent; never a table of ACTION rows, a hang or a traceback."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
+import io
 import os
 import subprocess
 import sys
@@ -17,6 +19,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from pic import cli
 from pic.cli import _parse, _parser
 from tests.conftest import ROOT, require_program
 
@@ -330,3 +333,67 @@ def test_an_unknown_argument_is_said_by_its_command(
     assert said in err, err
     command = said.split(":", 1)[0] if said.startswith("pic ") else "pic new"
     assert f"usage: {command} [-h]" in err, err
+
+
+# -- the parser of the command run alone against pic's whole parser ------------------------------------------
+
+
+def _argv_cases() -> list[list[str]]:
+    """Command lines of every command, valid and not: each alone, with its help, an unknown or abbreviated
+    option, a name starting with a hyphen, and each option of one value given a value, ``--``, ``=--`` or
+    none; and pic's own (none, -h, a command misspelled, ``--`` before the command)."""
+    cases: list[list[str]] = [[], ["-h"], ["--help"], ["chek"], ["--", "check"], ["check", "--", "x"], ["-x"]]
+    options: dict[str, list[str]] = {}
+
+    def walk(parser: argparse.ArgumentParser, command: str) -> None:
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, child in action.choices.items():
+                    walk(child, f"{command} {name}".strip())
+            elif action.option_strings and action.option_strings[-1] != "--help":
+                options.setdefault(command, []).append(action.option_strings[-1])
+        options.setdefault(command, [])
+
+    walk(_parser(), "")
+    for command, names in options.items():
+        if not command:
+            continue
+        words = command.split()
+        required = next((v for k, v in _REQUIRED.items() if command.startswith(k)), [])
+        cases += [words, [*words, "--help"], [*words, "-h"], [*words[:1], "--help"], [*words, *required]]
+        cases += [[*words, *required, "--bogus"], [*words, *required, "--stak", "x"], [*words, "-velo"]]
+        cases += [[*words, *required, "extra"], [*words, "--sta", "prod", *required]]
+        for option in names:
+            for value in (["192.0.2.1"], ["5"], ["2026-11-28"], ["--"], []):
+                cases.append([*words, *required, option, *value])
+            cases.append([*words, *required, f"{option}=--"])
+    return cases
+
+
+def _outcome(parser: argparse.ArgumentParser, argv: list[str]) -> tuple[object, str, str]:
+    """What parsing ``argv`` gives: the arguments read, or the exit status; and what was printed."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            result: object = vars(parser.parse_args(argv))
+        except SystemExit as exc:
+            result = ("exit", exc.code)
+    return result, out.getvalue(), err.getvalue()
+
+
+def test_the_parser_of_the_command_run_reads_its_arguments_as_pics_whole_parser() -> None:
+    """pic builds the parser of the command its first argument names, not the others (whose wiring loads the
+    modules of pic notify and pic status): the same arguments, usage errors, help and exit statuses as the
+    parser of every command, on every command line above."""
+    cases = _argv_cases()
+    assert len(cases) > 300
+    for argv in cases:
+        assert _outcome(cli._parser_for(argv), argv) == _outcome(_parser(), argv), argv
+    built = [_commands_built(cli._parser_for(argv)) for argv in cases]
+    assert sum(len(names) == 1 for names in built) > 300
+    assert all(names == [argv[0]] for names, argv in zip(built, cases, strict=True) if len(names) == 1)
+
+
+def _commands_built(parser: argparse.ArgumentParser) -> list[str]:
+    subs = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return list(subs._name_parser_map)
