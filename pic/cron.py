@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from pic import shsyntax
+from pic.lazyre import LazyPattern
 
 KEYWORDS = ("hourly", "daily", "weekly")
 MIN_INTERVAL_MINUTES = 5
@@ -227,13 +228,13 @@ _IN_ARITHMETIC = {
 }
 # After ${: the forms of bash alone (POSIX has ${x}, ${#x}, ${!} (the special parameter !) and ${x-y} ${x=y} ${x?y}
 # ${x+y} ${x%y} ${x#y}, each with ':' before -=?+, XCU 2.6.2).
-_BASH_EXPANSION = re.compile(r"\$\{(?:!(?!\})|#?[A-Za-z_][A-Za-z0-9_]*\[|[A-Za-z_][A-Za-z0-9_]*(?:[/^,]|:(?![-=?+])))")
+_BASH_EXPANSION = LazyPattern(r"\$\{(?:!(?!\})|#?[A-Za-z_][A-Za-z0-9_]*\[|[A-Za-z_][A-Za-z0-9_]*(?:[/^,]|:(?![-=?+])))")
 # $RANDOM and ${RANDOM...} (a parameter of bash's alone; a variable of the same name set in the command is no
 # matter here: no one does)
 _RANDOM = re.compile(r"\$(?:RANDOM(?![A-Za-z0-9_])|\{RANDOM(?=[}:=?+%#-]))")
 # >& before a word written as it is (no expansion nor quote) that is no descriptor's number nor -: dash reads
 # the word as a number, and refuses it when it runs.
-_DUP_TO_FILE = re.compile(r">&[ \t]*(?=[^\s;&|<>()$`\"'\\])(?![0-9]+(?![^\s;&|<>()])|-(?![^\s;&|<>()]))")
+_DUP_TO_FILE = LazyPattern(r">&[ \t]*(?=[^\s;&|<>()$`\"'\\])(?![0-9]+(?![^\s;&|<>()])|-(?![^\s;&|<>()]))")
 
 
 # The reserved words after which sh reads a command's first word (XCU 2.4, 2.9.4), and "!".
@@ -485,7 +486,7 @@ _NOTHING = _Reading(None, None, None)
 # ++, -- and the comma), in the text of an expansion outside its substitutions: each is refused by dash when it
 # runs ("arithmetic expression: expecting primary" or "expecting EOF"), but ++ or -- before a name, which dash
 # reads as two signs (++i is i, never incremented).
-_BASH_ARITHMETIC = re.compile(
+_BASH_ARITHMETIC = LazyPattern(
     r"(?P<power>\*\*)|(?P<base>#)|(?P<comma>,)|(?P<array>\[)"
     r"|[A-Za-z_][A-Za-z0-9_]*[ \t]*(?P<post>\+\+|--)(?=[ \t]*(?:$|[)*/%<>=&|^?:]))"
     r"|(?:^|(?<=[(*/%<>=&|^!~?:+-]))[ \t]*(?P<pre>\+\+|--)(?=[ \t]*[A-Za-z_])"

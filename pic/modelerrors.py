@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from pic.errors import Problem, non_finite, show_value, value_without_credentials
+from pic.lazyre import LazyPattern
 from pic.secrettext import secret_kind
 from pic.yamlsrc import HIDDEN_VALUE, Document, format_loc
 
@@ -278,12 +279,12 @@ _UNITS: dict[str, tuple[str, dict[str, float]]] = {
         {"d": 1, "day": 1, "days": 1, "j": 1, "jours": 1, "w": 7, "weeks": 7, "y": 365, "year": 365, "years": 365},
     ),
 }
-_NUMBER_WITH_UNIT = re.compile(r"\s*([0-9]+(?:[.,][0-9]+)?)\s*([A-Za-z]+)\s*")
+_NUMBER_WITH_UNIT = LazyPattern(r"\s*([0-9]+(?:[.,][0-9]+)?)\s*([A-Za-z]+)\s*")
 _NUMBER_TEXT = re.compile(r"\s*[+-]?[0-9]+(?:\.[0-9]*)?\s*")
 _BOOLEAN_WORDS = frozenset(["true", "false", "yes", "no", "on", "off"])
 # Dates written otherwise than YYYY-MM-DD: year first (2026/12/01, 2026.12.1, 2026-12-1), day first as written
 # in France (01/12/2026), the eight digits of a day (20261201), a day with a time (2026-12-01T00:00:00).
-_YEAR_FIRST = re.compile(r"\s*([0-9]{4})[-/. ]([0-9]{1,2})[-/. ]([0-9]{1,2})(?:[T ][0-9:.+Z-]*)?\s*")
+_YEAR_FIRST = LazyPattern(r"\s*([0-9]{4})[-/. ]([0-9]{1,2})[-/. ]([0-9]{1,2})(?:[T ][0-9:.+Z-]*)?\s*")
 _DAY_FIRST = re.compile(r"\s*([0-9]{1,2})[-/. ]([0-9]{1,2})[-/. ]([0-9]{4})\s*")
 _EIGHT_DIGITS = re.compile(r"([0-9]{4})([0-9]{2})([0-9]{2})")
 

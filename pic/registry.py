@@ -41,6 +41,7 @@ from pydantic.fields import FieldInfo
 
 from pic import charsets, cron, names, phpini, secrettext
 from pic.errors import PicError, Problem, show_value, shown_name
+from pic.lazyre import LazyPattern
 from pic.modelerrors import SubfieldError, _unwrap, problems_from, unique_items
 from pic.settings import SYMPA_ROBOT_LOCAL_PARTS, TLS_CA_NAMES, Cpus, Settings, display_path, is_ip, sympa_address
 from pic.validators import (
@@ -582,7 +583,7 @@ _MEMBER_MARKS = frozenset(["name", "contact", "uid"])  # the keys every member f
 
 # The lines of a member file that YAML could not read (Latin-1, a tab, a duplicate key): keys of every
 # member file at the start of a line.
-_MEMBER_LINE = re.compile(r"^(name|contact|uid)[ \t]*:", re.MULTILINE)
+_MEMBER_LINE = LazyPattern(r"^(name|contact|uid)[ \t]*:", re.MULTILINE)
 
 
 def _holds_a_member(path: Path, file: str) -> bool:

@@ -11,6 +11,8 @@ import base64
 import re
 from collections.abc import Iterator
 
+from pic.lazyre import LazyPattern
+
 # A token that is no credential: an anti-forgery token (Laravel's and Angular's XSRF-TOKEN cookie, Django's
 # csrftoken, X-CSRF-Token, ASP.NET's __RequestVerificationToken), which a page gives any visitor to send back
 # with a form: it opens no session (read with re.IGNORECASE). The lookbehinds follow the word, so that they
@@ -46,7 +48,7 @@ _VALUE = (
 # A program run by name: at the start, after a space, a path's /, a quote or a shell separator.
 _COMMAND = r"(?<![^\s/;&|(`\"'])"
 # What documentation writes where a secret would go: no secret.
-_PLACEHOLDER = re.compile(
+_PLACEHOLDER = LazyPattern(
     r"(?i)^(?:x+|\.+|-+|_+|\?+|(?:(?:your|my|the|some|new|old|db|database|mysql|user|admin|root"
     r"|votre|ton|mon|le|nouveau|ancien)[_-]?)*"
     rf"(?:{_CONFIDENTIAL_WORDS}|pass|pwd|pw|mdp|key)s?(?:[_-]?(?:here|ici))?"
@@ -246,7 +248,7 @@ _AT_COMMAND_ALONE = (
 )
 # Where one of the programs above (or sudo -S) can be read: its name after none of a word's characters, a '.'
 # or a '-', then a blank
-_RUNNERS = re.compile(
+_RUNNERS = LazyPattern(
     r"(?<![\w.-])(?:sudo|doas|env|timeout|nice|nohup|command|exec|time|stdbuf|ionice|setsid|chroot|flock|eval"
     r"|runuser|xargs|docker|docker-compose|podman|nerdctl|kubectl|sh|bash|dash|zsh|ksh|mksh|ash|su|ssh|script|chrt"
     r"|taskset|unshare|nsenter|systemd-run|sg)(?=[ \t])"
@@ -1029,7 +1031,7 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
     ("an access key", _Pattern(ACCESS_KEY), ACCESS_KEY_NEEDS),
 ]
 # Input names whose value is a secret when it is a non-empty literal.
-_SECRET_NAME = re.compile(
+_SECRET_NAME = LazyPattern(
     rf"(?i)(?:(?:^|[_.-]|(?<=[a-z])){_CONFIDENTIAL_WORDS}|{_CONFIDENTIAL_SHORT}|{_CONFIDENTIAL_NAMES})$"
 )
 # Base64 long enough to hold a key's first line, or an assignment.
@@ -1072,7 +1074,7 @@ def _text_kind(value: str) -> str | None:
 
 # What gives a value found its name, just before it: a long option (--token-auth=, --api-key followed by a space),
 # a variable (DB_PASSWORD=, export X=, env X=, --env=X=)
-_HOLDER = re.compile(
+_HOLDER = LazyPattern(
     r"(?:(?<![\w-])(?P<o>--[A-Za-z][\w.-]*)(?P<s>=|[ \t]+)|(?<![^\s;&|(\"'=])(?P<n>[A-Za-z_]\w*)=)[\"']*\Z"
 )
 
@@ -1136,13 +1138,13 @@ _XARGS_OPTIONS = (
 # standard input (group v) written to it before (echo WORD | xargs ..., printf) or as its here-string (xargs ...
 # <<< WORD)
 _XARGS_AT = re.compile(r"(?<![\w.-])xargs(?=[ \t])")
-_XARGS_CALL = re.compile(rf"(?P<o>{_XARGS_OPTIONS})[ \t]+(?P<c>[^\n]*)")
-_XARGS_WRITER = re.compile(
+_XARGS_CALL = LazyPattern(rf"(?P<o>{_XARGS_OPTIONS})[ \t]+(?P<c>[^\n]*)")
+_XARGS_WRITER = LazyPattern(
     rf"(?:\becho(?:\s+-[neE]+)*|\bprintf(?:\s+--)?(?:\s+[\"']*%s(?:\\n)?[\"']*)?)\s+[\"']*{_STDIN_WORD}[\"']*"
     rf"\s*\|(?!\|)&?[ \t]*{_PATH}\Z"
 )
-_XARGS_HERE_STRING = re.compile(rf"[ \t]*<<<[ \t]*[\"']*{_STDIN_WORD}")
-_XARGS_REPLACE = re.compile(
+_XARGS_HERE_STRING = LazyPattern(rf"[ \t]*<<<[ \t]*[\"']*{_STDIN_WORD}")
+_XARGS_REPLACE = LazyPattern(
     rf"(?<![^\s])(?:-[0oprtx]*I[ \t]*(?P<r>{_WORD})|-[0oprtx]*i(?P<i>[^\s;&|)]*)|--replace(?:=(?P<l>[^\s;&|)]+))?)"
 )
 # A command's arguments, up to a redirection or a separator (quoted ones read whole)

@@ -42,6 +42,7 @@ from pydantic import (
 from pydantic.fields import FieldInfo
 
 from pic.errors import PicError, Problem, show_value, url_credentials
+from pic.lazyre import LazyPattern
 from pic.modelerrors import SubfieldError, _unwrap, problems_from, unique_items
 from pic.phpini import ExtensionPackage
 from pic.validators import (
@@ -470,9 +471,9 @@ class TlsSpec(_Strict):
 REPOSITORY_FORMS = "sftp:user@host:/path, sftp://user@host[:port]//path or s3:https://host[:port]/bucket/path"
 _SFTP_USER = r"[A-Za-z0-9._][A-Za-z0-9._-]*"  # never a leading '-': ssh would read user@host as an option
 _SFTP_USER_WORDS = "a user is ASCII letters, digits, '.', '_' and '-', never first a '-'"
-_SFTP_SHORT_RE = re.compile(rf"sftp:(?P<user>{_SFTP_USER})@(?P<host>[^:/@\[\]]*):(?P<path>/[!-~]*)")
-_SFTP_URL_RE = re.compile(rf"sftp://(?P<user>{_SFTP_USER})@(?P<authority>[^/@]*)/(?P<path>[!-~]*)")
-_S3_RE = re.compile(r"s3:https?://(?P<authority>[^/@]*)/(?P<bucket>[A-Za-z0-9._-]+)(/[!-~]*)?")
+_SFTP_SHORT_RE = LazyPattern(rf"sftp:(?P<user>{_SFTP_USER})@(?P<host>[^:/@\[\]]*):(?P<path>/[!-~]*)")
+_SFTP_URL_RE = LazyPattern(rf"sftp://(?P<user>{_SFTP_USER})@(?P<authority>[^/@]*)/(?P<path>[!-~]*)")
+_S3_RE = LazyPattern(r"s3:https?://(?P<authority>[^/@]*)/(?P<bucket>[A-Za-z0-9._-]+)(/[!-~]*)?")
 
 
 @dataclass(frozen=True)
@@ -658,7 +659,7 @@ def _not_an_s3_url(scheme: str, after: str) -> str:
     return f"is not a repository the platform can use: {REPOSITORY_FORMS}"
 
 
-_BUCKET_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{1,61}[A-Za-z0-9]")
+_BUCKET_RE = LazyPattern(r"[A-Za-z0-9][A-Za-z0-9._-]{1,61}[A-Za-z0-9]")
 _IPV4_LIKE_RE = re.compile(r"(\d+\.){3}\d+")
 
 
@@ -1823,7 +1824,7 @@ def _nulls(value: object, loc: tuple[str | int, ...]) -> list[tuple[str | int, .
 # base64(AES-256-GCM ciphertext and tag) (config.NewSymmetricCrypter); the service (Pulumi Cloud) writes
 # base64 of its ciphertext. An AES-GCM tag alone is 16 bytes: no ciphertext is shorter.
 _MIN_CIPHERTEXT_BYTES = 16
-_BASE64 = re.compile(r"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?")
+_BASE64 = LazyPattern(r"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?")
 
 
 def _is_ciphertext(text: str, *, passphrase: bool = False) -> bool:

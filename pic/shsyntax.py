@@ -23,6 +23,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from pic.lazyre import LazyPattern
+
 # Nesting (substitutions, groups, compound commands) beyond which a text is not read: no member's command goes so
 # deep, and each level costs a few frames of Python's stack.
 MAX_DEPTH = 40
@@ -32,7 +34,7 @@ _OPERATORS = ("<<-", "&&", "||", ";;", "<<", ">>", "<&", ">&", "<>", ">|", ";", 
 _REDIRECTIONS = frozenset(("<<-", "<<", ">>", "<&", ">&", "<>", ">|", "<", ">"))
 # Reserved words that end the list of commands before them (the construct that opened it wants one of them)
 _CLOSERS = frozenset(("then", "else", "elif", "fi", "do", "done", "esac", "}"))
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_NAME = LazyPattern(r"[A-Za-z_][A-Za-z0-9_]*")
 # A word that assigns a variable: no function's name, though a "(" follows it (dash: "(" unexpected)
 _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
 # The special parameters of one character (XCU 2.5.2, and the positional ones): $$ is no start of $(
@@ -89,7 +91,7 @@ def delimiter_end(text: str, i: int) -> tuple[int, int | None]:
 
 # A token of an arithmetic expression (XCU 2.6.4, as bash's (( )) reads one): a number, a name, a parameter, an
 # operator; the blanks before it in group 1.
-_ARITHMETIC_TOKEN = re.compile(
+_ARITHMETIC_TOKEN = LazyPattern(
     r"([ \t]*)(?:(?P<number>(?:0[xX][0-9A-Fa-f]+|[0-9]+)(?![A-Za-z0-9_]))|(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
     r"|(?P<parameter>\$(?:[A-Za-z_][A-Za-z0-9_]*|[0-9#?$!@*-]|\{[^{}]*\}))"
     r"|(?P<operator><<=|>>=|\*\*|\+\+|--|&&|\|\||<<|>>|<=|>=|==|!=|[-+*/%&^|]=|[-+*/%<>&^|!~?:=,()]))"

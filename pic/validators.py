@@ -44,6 +44,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
 from pic.errors import BLANK_LOOKING
+from pic.lazyre import LazyPattern
 
 if TYPE_CHECKING:  # loaded on first use: only a domain or an address outside the usual forms needs scripts
     import regex
@@ -710,7 +711,7 @@ def check_email_fully(value: str) -> str:
 
 _NAME_AND_ADDRESS = re.compile(r"[^<>]*<\s*([^<>\s]+@[^<>\s]+)\s*>\s*")
 _MAILTO = re.compile(r"mailto:", re.IGNORECASE)
-_SEVERAL_ADDRESSES = re.compile(r"[^,;\s]+@[^,;\s]+(?:\s*[,;]\s*|\s+)[^,;\s]+@[^,;\s]+.*", re.DOTALL)
+_SEVERAL_ADDRESSES = LazyPattern(r"[^,;\s]+@[^,;\s]+(?:\s*[,;]\s*|\s+)[^,;\s]+@[^,;\s]+.*", re.DOTALL)
 
 
 def _address_alone(value: str) -> str | None:
@@ -1021,7 +1022,7 @@ def _rsa_blob_numbers(blob: bytes) -> tuple[int, int] | None:
 
 
 # What a library's message may hold that means nothing to an admin: `` (<memory at 0x7f...>)``.
-_OBJECT_REPR = re.compile(r"\s*\(?<[A-Za-z_ ]+ at 0x[0-9a-f]+>\)?")
+_OBJECT_REPR = LazyPattern(r"\s*\(?<[A-Za-z_ ]+ at 0x[0-9a-f]+>\)?")
 
 
 def _blob_type(data: str) -> str | None:

@@ -52,6 +52,7 @@ from typing import Any, ClassVar
 import yaml
 
 from pic.errors import Problem, show_value, shown_name, terminal_safe
+from pic.lazyre import LazyPattern
 
 Loc = tuple[str | int, ...]
 
@@ -241,8 +242,8 @@ _SHOWN_CHARS = 80  # as show_value's limit
 # Secrets in a stack file: Pulumi writes them as ``KEY: {secure: CIPHERTEXT}``; a value written there by hand, or
 # under a key named for a secret (``pic:dbAdminPassword: ...``, ``mysql:password``), may be the secret itself.
 # A message names such a field and says what is wrong, never quoting the value or its line.
-_SECRET_NAME = re.compile(r"pass(?:word|wd|phrase)|secret|private_?key|ssh_?key|access_?key|token", re.IGNORECASE)
-_SECRET_LINE = re.compile(rf"(?:^|[\s{{,])secure\s*:|{_SECRET_NAME.pattern}", re.IGNORECASE)
+_SECRET_NAME = LazyPattern(r"pass(?:word|wd|phrase)|secret|private_?key|ssh_?key|access_?key|token", re.IGNORECASE)
+_SECRET_LINE = LazyPattern(rf"(?:^|[\s{{,])secure\s*:|{_SECRET_NAME.pattern}", re.IGNORECASE)
 HIDDEN_VALUE = "the value (not shown: it may be a secret)"
 
 
@@ -522,14 +523,14 @@ _KEY_KINDS = {
 }
 # Characters refused anywhere in a file (module docstring): YAML 1.1 refuses the controls and
 # noncharacters with a bare position, and reads NEL, U+2028 and U+2029 as line breaks.
-_REFUSED_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]|(?!\A)\ufeff")
+_REFUSED_CHARACTER = LazyPattern(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]|(?!\A)\ufeff")
 _MAYBE_REFUSED = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff\ufeff]")
-_SECOND_KEY = re.compile(r"\s([A-Za-z_][A-Za-z0-9_]*):(?:\s|$|[^/])")
+_SECOND_KEY = LazyPattern(r"\s([A-Za-z_][A-Za-z0-9_]*):(?:\s|$|[^/])")
 # Keys whose values are shell commands, where ``word:word`` is the command's own (``php artisan
 # schedule:run``, ``drush php:script``): there only a cron job's key with a value it takes is a second key
 # written without its space (``timeout:600``, ``schedule:daily``); ``key: value`` is a YAML error anyway.
 _COMMAND_KEYS = frozenset({"command"})
-_COMMAND_SECOND_KEY = re.compile(
+_COMMAND_SECOND_KEY = LazyPattern(
     r"\s(timeout|schedule):(?:(?<=timeout:)[0-9]+|(?<=schedule:)(?:hourly|daily|weekly))(?:\s|$)"
 )
 
@@ -542,7 +543,7 @@ def _spaces(count: int) -> str:
     return f"{count} space{'' if count == 1 else 's'}"
 
 
-_KEY_WITHOUT_SPACE = re.compile(r"\s*(?:-\s+)?([A-Za-z_][A-Za-z0-9_.:-]*):(?=[^\s/]|/(?!/))")  # not a URL's ://
+_KEY_WITHOUT_SPACE = LazyPattern(r"\s*(?:-\s+)?([A-Za-z_][A-Za-z0-9_.:-]*):(?=[^\s/]|/(?!/))")  # not a URL's ://
 # Scanner errors found past the place of the mistake: a key's ':' looked for on the next lines, a quote or a
 # bracket closed nowhere. The line to name is where the scan started (the context), not where it gave up.
 _STARTED_AT = ("while scanning a simple key", "while scanning a quoted scalar", "while parsing a flow")
