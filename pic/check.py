@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pic import eol, phpini, shsyntax
+from pic import eol, phpini
 from pic.errors import PicError, Problem, Severity, show_value
 from pic.names import a_labels
 from pic.registry import UID_BELOW_DYNAMIC, Member, Registry, load_registry, name_key
@@ -197,6 +197,8 @@ def _starts_in_www(command: str) -> bool:
     """Whether ``command`` starts by changing to www/ or a directory in it, as dash reads its words (``cd www``,
     ``cd "./www/"``, ``(cd www && ...)``, ``cd -P -- www/wordpress``, ``cd -LP www``): from www/, where the job
     runs, none exists."""
+    from pic import shsyntax  # sh's grammar: loaded for the members with cron jobs
+
     words = shsyntax.tokens(command)
     while words and words[0].text in ("(", "{"):
         words.pop(0)

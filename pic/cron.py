@@ -23,10 +23,12 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from pic import shsyntax
 from pic.lazyre import LazyPattern
+
+if TYPE_CHECKING:
+    from pic import shsyntax
 
 KEYWORDS = ("hourly", "daily", "weekly")
 MIN_INTERVAL_MINUTES = 5
@@ -101,6 +103,8 @@ def check_command(text: str) -> str:
     The runner passes ``--`` first (``sh -c -- COMMAND``), so such a command would still not run:
     it is read as a program named ``-x``, which no image has.
     """
+    from pic import shsyntax  # sh's grammar: loaded for the members with cron jobs
+
     if text.startswith(("-", "+")):
         raise ValueError(
             f"starts with {text[0]!r}, which sh reads as its own options, not as a command: the job would never "
@@ -441,12 +445,19 @@ def _read(text: str) -> _Reading:
             i += len(opened)
             previous = "(" if opened == "(" else " "
             continue
-        if ch == "#" and previous in shsyntax.WORD_BREAK and inside in _COMMANDS and not arithmetic:
+        if ch == "#" and _starts_a_word(previous) and inside in _COMMANDS and not arithmetic:
             break  # a comment, to the end of the line
         previous = ch
         i += 1
     left_open = (_OPENED[stack[-1][0]], stack[-1][1] + 1) if stack else None  # the last opened
     return _Reading(left_open, bash, quote, operator)
+
+
+def _starts_a_word(previous: str) -> bool:
+    """Whether a character after ``previous`` starts a word, as sh splits them (a ``#`` there starts a comment)."""
+    from pic import shsyntax
+
+    return previous in shsyntax.WORD_BREAK
 
 
 def _read_whole(
@@ -455,6 +466,8 @@ def _read_whole(
     """For :func:`_read`: what sh reads whole at ``text[i]``, a backquote's command or a here-document's end word,
     as (where it ends, what it leaves open, what else :func:`_read` finds in it), each at its place in ``text``;
     None when neither starts there."""
+    from pic import shsyntax
+
     if text[i] == "`":
         end, command, places = shsyntax.backquoted(text, i + 1, _in_double_quotes(stack))
         if end is None:
@@ -565,6 +578,8 @@ def _placed(found: tuple[str, int] | None, places: list[int]) -> tuple[str, int]
 def _end_word_end(text: str, i: int) -> tuple[int, tuple[str, int] | None]:
     """Where the end word of the here-document whose ``<<`` ends at ``text[i]`` ends (``<<-`` and blanks
     included), and the quote it opens and never closes (None when closed): :func:`shsyntax.delimiter_end`."""
+    from pic import shsyntax
+
     n = len(text)
     if text.startswith("-", i):
         i += 1
@@ -585,6 +600,8 @@ def unclosed(text: str) -> tuple[str, int] | None:
 def bash_only(text: str) -> tuple[str, int] | None:
     """The first construct of bash's in ``text``, one line of sh (:data:`_BASH_ONLY`, :func:`_read`), in words,
     and where; None when there is none."""
+    from pic import shsyntax
+
     return _first(_read(text).bash, _bash_commands(shsyntax.read(text)))
 
 

@@ -1,0 +1,96 @@
+"""What ``pic check`` loads before and while it reads member files: not the modules and patterns only other
+commands or unusual members need (each costs every run its import or compilation, bench/bench_check.py)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from tests.conftest import MEMBERS, ROOT
+
+ON = "2026-11-28"
+
+# Loaded on first use only: the regex package (the scripts of an internationalised label or of an address outside
+# the usual forms), sh's grammar (cron commands), and the modules of the other commands.
+DEFERRED = (
+    "regex",
+    "pic.shsyntax",
+    "pic.notices",
+    "pic.diskusage",
+    "pic.commands.notify",
+    "pic.commands.status",
+    "pic.commands.move_script",
+    "pic.report",
+    "pic.render",
+    "jinja2",
+    "email_validator",
+    "idna",
+)
+
+_PROBE = """
+import contextlib, io, json, sys
+from pic.cli import main
+from pic.lazyre import LazyPattern
+
+with contextlib.redirect_stdout(io.StringIO()) as out, contextlib.redirect_stderr(io.StringIO()) as err:
+    status = main(sys.argv[2:])
+compiled = sorted(
+    f"{name}.{key}"
+    for name, module in list(sys.modules.items())
+    if name.startswith("pic")
+    for key, value in vars(module).items()
+    if isinstance(value, LazyPattern) and value._compiled is not None
+)
+loaded = [name for name in json.loads(sys.argv[1]) if name in sys.modules]
+said = {"status": status, "out": out.getvalue(), "err": err.getvalue()}
+print(json.dumps({**said, "loaded": loaded, "compiled": compiled}))
+"""
+
+
+def _check(members: Path) -> dict[str, Any]:
+    """``pic check`` of ``members`` in a process of its own, and what it loaded."""
+    argv = ["check", "--project", str(ROOT), "--members", str(members), "--on", ON]
+    proc = subprocess.run(
+        [sys.executable, "-c", _PROBE, json.dumps(DEFERRED), *argv],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    result: dict[str, Any] = json.loads(proc.stdout)
+    return result
+
+
+def _plain_members(tmp_path: Path) -> Path:
+    """The examples without cron jobs or internationalised domains."""
+    target = tmp_path / "members"
+    target.mkdir()
+    for path in sorted(MEMBERS.glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        if "cron:" not in text and "xn--" not in text:
+            shutil.copy(path, target)
+    return target
+
+
+def test_checking_usual_members_loads_nothing_they_do_not_need(tmp_path: Path) -> None:
+    members = _plain_members(tmp_path)
+    count = len(list(members.glob("*.yaml")))
+    assert count >= 4
+    result = _check(members)
+    assert result["status"] == 0 and f"ok: {count} members" in result["out"], result
+    assert result["loaded"] == [], result["loaded"]
+    # A pattern every member file meets is re.compile'd at import: none of the lazy ones is compiled here.
+    assert result["compiled"] == [], result["compiled"]
+
+
+def test_a_member_with_a_cron_job_or_an_idn_loads_what_it_needs() -> None:
+    """The examples: a cron job (sh's grammar) and an internationalised domain (the scripts of its label, and
+    IDNA's decoding)."""
+    result = _check(MEMBERS)
+    assert result["status"] == 0 and "ok: 7 members" in result["out"], result
+    assert result["loaded"] == ["regex", "pic.shsyntax", "idna"], result["loaded"]
