@@ -235,7 +235,7 @@ _IN_ARITHMETIC = {
 _BASH_EXPANSION = LazyPattern(r"\$\{(?:!(?!\})|#?[A-Za-z_][A-Za-z0-9_]*\[|[A-Za-z_][A-Za-z0-9_]*(?:[/^,]|:(?![-=?+])))")
 # $RANDOM and ${RANDOM...} (a parameter of bash's alone; a variable of the same name set in the command is no
 # matter here: no one does)
-_RANDOM = re.compile(r"\$(?:RANDOM(?![A-Za-z0-9_])|\{RANDOM(?=[}:=?+%#-]))")
+_RANDOM = LazyPattern(r"\$(?:RANDOM(?![A-Za-z0-9_])|\{RANDOM(?=[}:=?+%#-]))")
 # >& before a word written as it is (no expansion nor quote) that is no descriptor's number nor -: dash reads
 # the word as a number, and refuses it when it runs.
 _DUP_TO_FILE = LazyPattern(r">&[ \t]*(?=[^\s;&|<>()$`\"'\\])(?![0-9]+(?![^\s;&|<>()])|-(?![^\s;&|<>()]))")

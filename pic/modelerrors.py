@@ -196,7 +196,7 @@ def _length(kind: str, err: Any, ctx: dict[str, Any]) -> str:
     return f"is too {'short' if short else 'long'} ({'at least' if short else 'at most'} {bound} {unit})"
 
 
-_DATE_FORM = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_DATE_FORM = LazyPattern(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 
 
 def _not_a_date(value: object) -> str | None:
@@ -280,13 +280,13 @@ _UNITS: dict[str, tuple[str, dict[str, float]]] = {
     ),
 }
 _NUMBER_WITH_UNIT = LazyPattern(r"\s*([0-9]+(?:[.,][0-9]+)?)\s*([A-Za-z]+)\s*")
-_NUMBER_TEXT = re.compile(r"\s*[+-]?[0-9]+(?:\.[0-9]*)?\s*")
+_NUMBER_TEXT = LazyPattern(r"\s*[+-]?[0-9]+(?:\.[0-9]*)?\s*")
 _BOOLEAN_WORDS = frozenset(["true", "false", "yes", "no", "on", "off"])
 # Dates written otherwise than YYYY-MM-DD: year first (2026/12/01, 2026.12.1, 2026-12-1), day first as written
 # in France (01/12/2026), the eight digits of a day (20261201), a day with a time (2026-12-01T00:00:00).
 _YEAR_FIRST = LazyPattern(r"\s*([0-9]{4})[-/. ]([0-9]{1,2})[-/. ]([0-9]{1,2})(?:[T ][0-9:.+Z-]*)?\s*")
-_DAY_FIRST = re.compile(r"\s*([0-9]{1,2})[-/. ]([0-9]{1,2})[-/. ]([0-9]{4})\s*")
-_EIGHT_DIGITS = re.compile(r"([0-9]{4})([0-9]{2})([0-9]{2})")
+_DAY_FIRST = LazyPattern(r"\s*([0-9]{1,2})[-/. ]([0-9]{1,2})[-/. ]([0-9]{4})\s*")
+_EIGHT_DIGITS = LazyPattern(r"([0-9]{4})([0-9]{2})([0-9]{2})")
 
 
 def _day(year: str, month: str, day: str) -> str | None:
@@ -488,7 +488,7 @@ def _empty_words(err: Any, model: type[BaseModel], loc: tuple[str | int, ...]) -
 
 # pydantic's labels in an error's location for a validator or a union member (function-after[...],
 # nullable[...], list[...]): not keys of the data.
-_LABEL = re.compile(r"[a-z][a-z0-9-]*\[.*\]", re.DOTALL)
+_LABEL = LazyPattern(r"[a-z][a-z0-9-]*\[.*\]", re.DOTALL)
 
 
 def _keys_of(loc: tuple[str | int, ...], data: object) -> tuple[str | int, ...]:

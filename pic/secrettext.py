@@ -1137,7 +1137,7 @@ _XARGS_OPTIONS = (
 # Where xargs runs (its options, then its command: groups o and c, to the line's end), the word it reads on its
 # standard input (group v) written to it before (echo WORD | xargs ..., printf) or as its here-string (xargs ...
 # <<< WORD)
-_XARGS_AT = re.compile(r"(?<![\w.-])xargs(?=[ \t])")
+_XARGS_AT = LazyPattern(r"(?<![\w.-])xargs(?=[ \t])")
 _XARGS_CALL = LazyPattern(rf"(?P<o>{_XARGS_OPTIONS})[ \t]+(?P<c>[^\n]*)")
 _XARGS_WRITER = LazyPattern(
     rf"(?:\becho(?:\s+-[neE]+)*|\bprintf(?:\s+--)?(?:\s+[\"']*%s(?:\\n)?[\"']*)?)\s+[\"']*{_STDIN_WORD}[\"']*"
@@ -1148,7 +1148,7 @@ _XARGS_REPLACE = LazyPattern(
     rf"(?<![^\s])(?:-[0oprtx]*I[ \t]*(?P<r>{_WORD})|-[0oprtx]*i(?P<i>[^\s;&|)]*)|--replace(?:=(?P<l>[^\s;&|)]+))?)"
 )
 # A command's arguments, up to a redirection or a separator (quoted ones read whole)
-_COMMAND_ARGS = re.compile(r"(?:[^\n|;&<>'\"]|'[^'\n]*'|\"[^\"\n]*\")*")
+_COMMAND_ARGS = LazyPattern(r"(?:[^\n|;&<>'\"]|'[^'\n]*'|\"[^\"\n]*\")*")
 
 
 def _through_xargs(value: str) -> Iterator[str]:

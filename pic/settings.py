@@ -660,7 +660,7 @@ def _not_an_s3_url(scheme: str, after: str) -> str:
 
 
 _BUCKET_RE = LazyPattern(r"[A-Za-z0-9][A-Za-z0-9._-]{1,61}[A-Za-z0-9]")
-_IPV4_LIKE_RE = re.compile(r"(\d+\.){3}\d+")
+_IPV4_LIKE_RE = LazyPattern(r"(\d+\.){3}\d+")
 
 
 def _check_bucket(bucket: str) -> None:

@@ -709,8 +709,8 @@ def check_email_fully(value: str) -> str:
     return value
 
 
-_NAME_AND_ADDRESS = re.compile(r"[^<>]*<\s*([^<>\s]+@[^<>\s]+)\s*>\s*")
-_MAILTO = re.compile(r"mailto:", re.IGNORECASE)
+_NAME_AND_ADDRESS = LazyPattern(r"[^<>]*<\s*([^<>\s]+@[^<>\s]+)\s*>\s*")
+_MAILTO = LazyPattern(r"mailto:", re.IGNORECASE)
 _SEVERAL_ADDRESSES = LazyPattern(r"[^,;\s]+@[^,;\s]+(?:\s*[,;]\s*|\s+)[^,;\s]+@[^,;\s]+.*", re.DOTALL)
 
 

@@ -908,7 +908,7 @@ def _decode_replacing(data: bytes) -> tuple[str, list[tuple[int, bytes]]]:
     return _ESCAPED_BYTES.sub(lambda m: "\ufffd" * len(m.group()), escaped), runs
 
 
-_ESCAPED_BYTES = re.compile("[\udc80-\udcff]+")
+_ESCAPED_BYTES = LazyPattern("[\udc80-\udcff]+")
 
 
 def is_date(value: object) -> bool:
