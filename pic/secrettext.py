@@ -1054,10 +1054,19 @@ def _decoded(value: str) -> Iterator[str]:
 _ASCII_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
 
 
+def _folded(text: str) -> str:
+    """``text`` in lower case, with the letters re reads as ASCII ones when ignoring case folded to them: the text
+    the words a pattern needs are looked for in. (Translating only a text holding one: translate costs more than
+    the search.)"""
+    if not text.isascii() and ("\u0130" in text or "\u0131" in text or "\u017f" in text or "\u212a" in text):
+        text = text.translate(_ASCII_FOLD)
+    return text.lower()
+
+
 def _text_kind(value: str) -> str | None:
     # the text in which the words each pattern needs are looked for: whatever a pattern reads as an ASCII
     # letter, in either case, is that letter in lower case here
-    folded = (value if value.isascii() else value.translate(_ASCII_FOLD)).lower()
+    folded = _folded(value)
     for kind, pattern, needs in _SECRET_TEXT:
         if needs:  # (a loop: a generator made for each pattern and text cost more than the look itself)
             for word in needs:
@@ -1284,6 +1293,21 @@ _PROSE_KEY = _Pattern(
     rf"{_PROSE_OPENING}(?P<v>{_PROSE_VALUE}"
     r"(?=[^\s\"'`,;()]*?(?:[0-9][^\W\d_]|(?-i:[a-z][A-Z])))[^\s\"'`,;()]{8,})"
 )
+# The words in lower case one of which any text _PROSE_PASSWORD matches holds (mots de passe holds pass), and
+# _PROSE_KEY's (api key, clé API...); _PROSE_NEEDS: those of every form prose is read for, so that a text holding
+# none (an association's or a contact's usual name, most notes) is searched no further (tests/test_fields_fast.py
+# checks that this changes no verdict).
+_PROSE_PASSWORD_NEEDS = ("pass", "pw", "pswd", "mdp")
+_PROSE_KEY_NEEDS = ("token", "jeton", "secret", "key", "cle", "clé")
+_PROSE_NEEDS = re.compile(
+    "|".join(
+        re.escape(word)
+        for word in sorted(
+            {word for _kind, _pattern, needs in _PROSE_TEXT for word in needs}
+            | {*_PROSE_PASSWORD_NEEDS, *_PROSE_KEY_NEEDS}
+        )
+    )
+)
 
 
 def prose_secret(text: str) -> tuple[str, int] | None:
@@ -1292,7 +1316,9 @@ def prose_secret(text: str) -> tuple[str, int] | None:
     none. Stricter than :func:`secret_kind`, which reads a command: the forms that are a secret in any prose
     (_PROSE_TEXT), a password after a label that names nothing else (_PROSE_PASSWORD), and a value shaped like
     a key after a token's or a key's label (_PROSE_KEY)."""
-    folded = (text if text.isascii() else text.translate(_ASCII_FOLD)).lower()
+    folded = _folded(text)
+    if _PROSE_NEEDS.search(folded) is None:
+        return None
     found: list[tuple[int, str]] = []
     for kind, pattern, needs in _PROSE_TEXT:
         if needs and not any(word in folded for word in needs):
@@ -1302,14 +1328,16 @@ def prose_secret(text: str) -> tuple[str, int] | None:
             if value is None or not _PLACEHOLDER.match(value):
                 found.append((m.start(), kind))
                 break
-    for m in _PROSE_PASSWORD.finditer(text):
-        if not _PLACEHOLDER.match(m.group("v") or m.group("w")):
-            found.append((m.start(), "a password"))
-            break
-    for m in _PROSE_KEY.finditer(text):
-        if not _PLACEHOLDER.match(m.group("v")):
-            found.append((m.start(), "a token or key"))
-            break
+    if any(word in folded for word in _PROSE_PASSWORD_NEEDS):
+        for m in _PROSE_PASSWORD.finditer(text):
+            if not _PLACEHOLDER.match(m.group("v") or m.group("w")):
+                found.append((m.start(), "a password"))
+                break
+    if any(word in folded for word in _PROSE_KEY_NEEDS):
+        for m in _PROSE_KEY.finditer(text):
+            if not _PLACEHOLDER.match(m.group("v")):
+                found.append((m.start(), "a token or key"))
+                break
     if not found:
         return None
     start, kind = min(found)

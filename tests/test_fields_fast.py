@@ -12,7 +12,9 @@
   by the walk) against PyYAML's resolver and constructors;
 - ``secret_kind``'s shortcut for plain words (an association's usual name) against every pattern of
   secret text, and its patterns tried only on a text holding one of the words each needs against
-  every pattern tried on every text.
+  every pattern tried on every text;
+- ``prose_secret``'s forms tried only on a text holding one of the words each needs (none on a text holding
+  none of them: an association's or a contact's usual name) against every form tried on every text.
 """
 
 from __future__ import annotations
@@ -843,3 +845,115 @@ def test_an_ascii_rule_followed_by_text_outside_ascii_is_read(tmp_path: Path, mo
         assert validators._plain_name("a.exemple.org") and "*.exemple.org" in validators._ascii_suffix_rules()
     finally:
         validators._ascii_suffix_rules.cache_clear()
+
+
+def _every_prose_kind(text: str) -> tuple[str, int] | None:
+    """``prose_secret`` without its shortcuts: every form of prose tried on every text."""
+    found: list[tuple[int, str]] = []
+    for kind, pattern, _needs in secrettext._PROSE_TEXT:
+        for m in pattern.finditer(text):
+            value = m.groupdict().get("v")
+            if value is None or not secrettext._PLACEHOLDER.match(value):
+                found.append((m.start(), kind))
+                break
+    for m in secrettext._PROSE_PASSWORD.finditer(text):
+        if not secrettext._PLACEHOLDER.match(m.group("v") or m.group("w")):
+            found.append((m.start(), "a password"))
+            break
+    for m in secrettext._PROSE_KEY.finditer(text):
+        if not secrettext._PLACEHOLDER.match(m.group("v")):
+            found.append((m.start(), "a token or key"))
+            break
+    if not found:
+        return None
+    start, kind = min(found)
+    return kind, start
+
+
+def _prose_needs_hold(text: str) -> None:
+    """Each form of prose that matches ``text`` finds one of the words it needs in its folded text, and
+    ``prose_secret`` gives the verdict of every form tried."""
+    folded = text.translate(secrettext._ASCII_FOLD).lower()
+    assert secrettext._folded(text) == folded
+    forms = [(kind, pattern, needs) for kind, pattern, needs in secrettext._PROSE_TEXT]
+    forms.append(("a password", secrettext._PROSE_PASSWORD, secrettext._PROSE_PASSWORD_NEEDS))
+    forms.append(("a token or key", secrettext._PROSE_KEY, secrettext._PROSE_KEY_NEEDS))
+    for kind, pattern, needs in forms:
+        if pattern.search(text):
+            assert any(word in folded for word in needs), (kind, text)
+            assert secrettext._PROSE_NEEDS.search(folded), (kind, text)
+    assert secrettext.prose_secret(text) == _every_prose_kind(text)
+
+
+# Pieces of prose the forms read: labels of a password, a token or a key in their spellings and cases (with the
+# letters re matches with ASCII ones when it ignores case), separators, values and non-values, pieces of URLs and
+# keys, and the words of associations' and contacts' names.
+_PROSE_LABELS = (
+    "mdp|MDP|Mot de passe|mots de passe|MOT_DE_PASSE|password|PASSWORD|Passwords|passwd|pwd|PW|pswd|passphrase"
+    "|paſſword|PAſS|mot de paſſe|token|Token|TOKENS|jeton|Jetons|secret|Secrets|ſecret|API key|api_key|access key"
+    "|Access-Keys|secret key|api \u212aey|clé API|Clé secrète|CLÉ API|clef privée|cle d'accès|clés d'accès"
+    "|ToKen|jeton d'accès|Authorization|Bearer"
+)
+_PROSE_VALUES = (
+    "Azerty123|Zt8kq2LmW9xR|4h8GkZqv2LmN|Soleil2024!|PHP8.2|v2.0.1|2026-03-12|xxxxxx|ticket#4521|1Password"
+    "|KeePass2|argon2id|WPA2-PSK|your_password_here|$DB_PASSWORD|../priv/x|a@b.org|getenv('X')"
+)
+_PROSE_URLS_AND_KEYS = (
+    "https://|ftp://asso:S3cret99@ftp.example.org|mysql://velo:Zt8kq2LmW9@db.example.org/velo|://|?token="
+    "|&key=|/cron/|/api/push/|hooks.slack.com/services/T024BE7LD/B08ABCDEF12/4h8GkZqv2LmN9pQr7sTu1VwX"
+    "|discord.com/api/webhooks/123456789012345678/Zt8kq2LmW9xRcV4bN7mQ1pL0sD3fG6hJ8kL"
+    "|hc-ping.com/3f2a9c1e-8b4d-4e6f-9a1b-2c3d4e5f6a7b|heartbeat|cronitor|nosnch|checklyhq"
+    "|runSchedulerWebcron|AKIA2OGYBAH6RTX5QW3M|ghp_4f8Gk2ZqvLmN9pQr7sTu1VwXyZa0Bc3De5Fh|xoxb-2401234567-4h8GkZqv2LmN"
+    "|sk-proj-|SG.|AIza|-us1|-----BEGIN OPENSSH PRIVATE KEY-----|-----END OPENSSH PRIVATE KEY-----"
+    "|PuTTY-User-Key-File-3: ssh-ed25519\nPrivate-Lines: 1"
+)
+_NAME_WORDS = (
+    "Association|numéro|123|Contact|Vélo|Montreuil-sous-Bois|Pass Culture|du|compte|FTP|WordPress|le|la"
+    "|é|É|ı|İ|\u212a|ſ|ß|Ü|0"
+)
+_PROSE_PIECES = st.sampled_from(
+    [
+        *_PROSE_LABELS.split("|"),
+        *[" ", " : ", ":", "=", " -> ", " => ", " → ", " est ", " c'est ", " is now ", " was ", "\u00a0: ", "\n"],
+        *["**", "`", "« ", " »", '"', "'", "(", ")", ",", ";", "."],
+        *_PROSE_VALUES.split("|"),
+        *_PROSE_URLS_AND_KEYS.split("|"),
+        *_NAME_WORDS.split("|"),
+    ]
+)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(_PROSE_PIECES, min_size=1, max_size=10).map("".join))
+@example("Association numéro 123")
+@example("Contact 123")
+@example("mot de paſſe : Azerty123")
+@example("api \u212aey : Zt8kq2LmW9xR")
+@example("CLÉ API : Zt8kq2LmW9xR")
+@example("clef privée : Zt8kq2LmW9xR")
+@example("cle d'accès = 4h8GkZqv2LmN")
+@example("PSWD -> Azerty123")
+def test_prose_forms_skipped_for_the_words_they_need_give_every_forms_verdict(text: str) -> None:
+    """``prose_secret`` searches no further a text holding none of the words its forms need, and tries each form
+    only on a text holding one of its own: the verdict (kind and place) is that of every form tried."""
+    _prose_needs_hold(text)
+
+
+def _prose_texts() -> list[str]:
+    from tests.test_prose_secrets import ACCEPTED, REFUSED
+
+    texts = [*ACCEPTED, *(text for text, _kind, _secret in REFUSED), *_SECRET_FORMS]
+    return [*texts, *(t.upper() for t in texts), *(t.lower() for t in texts)]
+
+
+@pytest.mark.parametrize("text", _prose_texts())
+def test_each_note_and_secret_of_the_corpora_gets_every_prose_forms_verdict(text: str) -> None:
+    _prose_needs_hold(text)
+
+
+def test_the_letters_re_matches_with_e_acute_ignoring_case_are_e_acute_in_lower_case() -> None:
+    """A word needed by a form holds é (clé): every character re matches with it, ignoring case, is é in lower
+    case."""
+    found = [c for c in map(chr, range(sys.maxunicode + 1)) if re.fullmatch("(?i)é", c)]
+    assert found == ["É", "é"]
+    assert {c.lower() for c in found} == {"é"}
