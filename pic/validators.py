@@ -776,6 +776,12 @@ _ED25519_SMALL_ORDER_Y = frozenset(
     }
 )
 _WHITESPACE = re.compile(r"\s")  # str.isspace's characters (both are Py_UNICODE_ISSPACE)
+# The usual line: an Ed25519 key as ssh-keygen writes it, then a comment of printable ASCII without surrounding
+# spaces. Its body is 68 characters for the 51 bytes of the key's blob (so canonical base64, without padding),
+# the first 25 and the high bits of the 26th (A-P) being those of _ED25519_PREFIX.
+_USUAL_ED25519_LINE = re.compile(
+    r"ssh-ed25519 (?P<data>AAAAC3NzaC1lZDI1NTE5AAAAI[A-P][A-Za-z0-9+/]{42})(?: (?P<comment>[!-~](?:[ -~]*[!-~])?))?"
+)
 
 
 def check_ssh_key(value: str) -> str:
@@ -789,6 +795,17 @@ def check_ssh_key(value: str) -> str:
     (OpenSSH's SSH_RSA_MAXIMUM_MODULUS_SIZE), an odd modulus and an odd public exponent of 3 to 64 bits
     below it (:func:`_check_rsa_numbers`).
     """
+    usual = _USUAL_ED25519_LINE.fullmatch(value)
+    if usual is not None:  # every check before the comment's passes on it, and the body decodes as written
+        if usual.group("comment") is not None:
+            _check_comment(usual.group("comment"))
+        _check_ed25519_point(base64.b64decode(usual.group("data"))[len(_ED25519_PREFIX) :])
+        return value
+    return check_ssh_key_fully(value)
+
+
+def check_ssh_key_fully(value: str) -> str:
+    """:func:`check_ssh_key` without its shortcut for the usual Ed25519 line: every check in turn."""
     if (other := _other_than_a_key_line(value)) is not None:  # before its line breaks are told
         raise ValueError(other)
     why = refused_character(value)

@@ -4,7 +4,8 @@
   (every check in turn), public suffixes included;
 - ``check_email`` (usual form first) against ``check_email_fully`` (email_validator, strict, and
   one script per label), special-use domains included;
-- ``check_ssh_key``'s ed25519 shortcut against cryptography;
+- ``check_ssh_key``'s ed25519 shortcut against cryptography, and its shortcut for the usual Ed25519 line against
+  every check in turn (``check_ssh_key_fully``);
 - the Public Suffix List read with its rules outside ASCII encoded beforehand against the
   ``publicsuffixlist`` package's own reading of it;
 - ``refused_character``'s test of a whole string against the test of each character;
@@ -181,6 +182,74 @@ def test_ed25519_shortcut_keeps_cryptographys_verdict(blob: bytes, comment: str)
     data = base64.b64encode(blob).decode()
     library = verdict(lambda _: validators._check_key_blob("ssh-ed25519", data), data)
     assert verdict(check_ssh_key, f"ssh-ed25519 {data}{comment}") == library, blob.hex()
+
+
+def _with_character(text: str, at: int, ch: str) -> str:
+    return text[:at] + ch + text[at + 1 :]
+
+
+# Key lines around the usual one: types in their cases, bodies of Ed25519 blobs and of others (base64 as written,
+# padded, cut, with a character outside base64), separators, and comments of plain words, of several, of spaces,
+# of a second key's type or data, outside ASCII or printable.
+_KEY_TYPES = st.sampled_from(["ssh-ed25519", "SSH-ED25519", "ssh-ed25519 ", "ssh-rsa", "ssh-dss", "sk-ssh-ed25519", ""])
+_KEY_BODIES = st.one_of(
+    blobs.map(lambda blob: base64.b64encode(blob).decode()),
+    blobs.map(lambda blob: base64.b64encode(blob).decode().rstrip("=")),
+    st.builds(
+        lambda blob, at, ch: _with_character(base64.b64encode(blob).decode(), at, ch),
+        blobs,
+        st.integers(0, 70),
+        st.sampled_from(["=", "-", "_", "é", " ", "\t", "A", "Q", "/"]),
+    ),
+    st.sampled_from(["", "AAAA", "AAAAC3NzaC1lZDI1NTE5AAAAI", "AAAAC3NzaC1lZDI1NTE5AAAAIQ" + "A" * 42]),
+)
+_KEY_COMMENTS = st.one_of(
+    st.sampled_from(
+        [
+            "",
+            " bench@pc",
+            " marie@laptop",
+            " Marie Dupont (portable)",
+            " a  b",
+            " ",
+            "  bench@pc",
+            " bench@pc ",
+            " ssh-rsa",
+            " ssh-ed25519@openssh.com",
+            " AAAAC3NzaC1lZDI1NTE5AAAAIAj2",
+            " x AAAAB3NzaC1yc2EAAAADAQAB",
+            " clé@pc",
+            " a\u00a0b",
+            " a\nb",
+            "\tbench@pc",
+            " ~",
+            " !",
+        ]
+    ),
+    st.text(st.sampled_from(list(" !~\"'(),;[]{}<>@.+-_azAZ09é\t")), max_size=12).map(lambda text: " " + text),
+)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_KEY_TYPES, st.sampled_from([" ", "  ", "\t", ""]), _KEY_BODIES, _KEY_COMMENTS)
+@example("ssh-ed25519", " ", base64.b64encode(ED25519_PREFIX + bytes(32)).decode(), " bench@pc")
+@example("ssh-ed25519", " ", base64.b64encode(ED25519_PREFIX + b"\xff" * 32).decode(), "")
+@example("ssh-ed25519", " ", base64.b64encode(ED25519_PREFIX + b"\x01" + bytes(31)).decode(), " ssh-rsa")
+def test_the_usual_ed25519_line_s_shortcut_keeps_every_checks_verdict(
+    kind: str, space: str, body: str, comment: str
+) -> None:
+    """``check_ssh_key``'s shortcut for an Ed25519 key as ssh-keygen writes it gives the verdict, and the message,
+    of every check in turn (``check_ssh_key_fully``)."""
+    line = f"{kind}{space}{body}{comment}"
+    assert verdict(check_ssh_key, line) == verdict(validators.check_ssh_key_fully, line), line
+
+
+def test_the_usual_ed25519_line_takes_the_shortcut() -> None:
+    """The pattern of the usual line reads the keys ssh-keygen writes, with or without a comment."""
+    for key in (bytes(32), b"\xff" * 32, bytes(range(32))):
+        data = base64.b64encode(ED25519_PREFIX + key).decode()
+        for comment in ("", " bench@pc", " Marie Dupont (portable)"):
+            assert validators._USUAL_ED25519_LINE.fullmatch(f"ssh-ed25519 {data}{comment}"), (data, comment)
 
 
 def test_the_public_suffix_list_read_faster_gives_the_packages_verdicts() -> None:
