@@ -9,6 +9,7 @@
 - the Public Suffix List read with its rules outside ASCII encoded beforehand against the
   ``publicsuffixlist`` package's own reading of it;
 - ``refused_character``'s test of a whole string against the test of each character;
+- ``check_free_text``'s shortcut for text below the first combining mark (U+0300) against every check in turn;
 - the YAML loader's single walk (data, lines and refusals at once, a plain scalar's tag resolved
   by the walk) against PyYAML's resolver and constructors;
 - ``secret_kind``'s shortcut for plain words (an association's usual name) against every pattern of
@@ -331,6 +332,51 @@ texts = st.one_of(
 @example("\u3164", False)
 def test_refused_character_of_the_whole_string_is_the_first_refused_one(text: str, newlines: bool) -> None:
     assert refused_character(text, newlines=newlines) == validators._first_refused(text, newlines=newlines)
+
+
+def test_below_the_first_mark_a_character_neither_refused_nor_a_space_shows() -> None:
+    """check_free_text skips its look for a visible character in text below U+0300: there, every character that
+    refused_character lets through and that is not a space is a letter, digit, punctuation or symbol."""
+    for newlines in (False, True):
+        passed = [
+            chr(c) for c in range(ord(validators._FIRST_MARK)) if refused_character(chr(c), newlines=newlines) is None
+        ]
+        assert [c for c in passed if c.strip() and unicodedata.category(c)[0] not in "LNPS"] == []
+
+
+def _check_free_text_fully(value: str, newlines: bool) -> str:
+    """check_free_text without its shortcut for text below U+0300: a visible character looked for, and the marks
+    counted, in every text."""
+    why = refused_character(value, newlines=newlines)
+    if why is not None:
+        allowed = "printable characters and line breaks" if newlines else "printable characters on one line"
+        raise ValueError(f"{why}: only {allowed} are allowed")
+    if not value.strip():
+        raise ValueError("is blank")
+    validators._check_shows_without_piled_marks(value)
+    if not newlines and value != value.strip():
+        raise ValueError("has spaces at its start or end")
+    return value
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.one_of(
+        texts,
+        st.text(st.sampled_from(list(" \n\t\u00a0\u00ad\u0301\u0300\u02ff\u0100aé.€1_\x7f\x9f\u3000")), max_size=8),
+    ),
+    st.booleans(),
+)
+@example("Association numéro 12", False)
+@example(" \u00a0", False)
+@example("\u0301a", False)
+@example("a\n\u0301", True)
+@example("a\u02ff", False)
+@example(" x", False)
+def test_free_text_shortcut_below_the_first_mark_keeps_every_checks_verdict(text: str, newlines: bool) -> None:
+    assert verdict(lambda v: validators.check_free_text(v, newlines=newlines), text) == verdict(
+        lambda v: _check_free_text_fully(v, newlines), text
+    ), text
 
 
 def test_blank_looking_characters_are_printable_for_python() -> None:
