@@ -122,11 +122,20 @@ def refused_character(value: str, *, newlines: bool = False) -> str | None:
     ``newlines``: a line feed is allowed (multi-line text); every other
     character of the categories above is refused.
     """
-    if value.isprintable() and (value.isascii() or BLANK_LOOKING.search(value) is None):
+    if value.isprintable() and (
+        value.isascii() or _FROM_FIRST_BLANK_LOOKING.search(value) is None or BLANK_LOOKING.search(value) is None
+    ):
         # The usual case, answered without a loop: str.isprintable is False for every character of
         # the refused categories (and for spaces other than U+0020, which the loop then judges).
         return None
     return _first_refused(value, newlines=newlines)
+
+
+# No character below it is one of BLANK_LOOKING (tests/test_fields_fast.py): text below it, as most names
+# written with accents ('Association numéro 2'), is not searched for one (a search of the regex module's
+# Unicode properties costs several times this one's).
+_FIRST_BLANK_LOOKING = "\u115f"
+_FROM_FIRST_BLANK_LOOKING = re.compile(f"[{_FIRST_BLANK_LOOKING}-\U0010ffff]")
 
 
 def _first_refused(value: str, *, newlines: bool) -> str | None:
@@ -172,6 +181,7 @@ def _joiner_in_context(value: str, i: int) -> bool:
 
 MAX_MARKS = 30  # combining marks on one character: the Stream-Safe Text Format's limit (UAX #15 §13)
 _FIRST_MARK = "\u0300"  # COMBINING GRAVE ACCENT: no character before it is a mark (category M)
+_FROM_FIRST_MARK = re.compile(f"[{_FIRST_MARK}-\U0010ffff]")  # (cheaper than max(value) >= _FIRST_MARK)
 
 
 def check_free_text(value: str, *, newlines: bool = False) -> str:
@@ -182,7 +192,7 @@ def check_free_text(value: str, *, newlines: bool = False) -> str:
         raise ValueError(f"{why}: only {allowed} are allowed")
     if not value.strip():
         raise ValueError("is blank")
-    if max(value) >= _FIRST_MARK:
+    if not value.isascii() and _FROM_FIRST_MARK.search(value) is not None:
         # below it, a character neither refused nor a space is a letter, digit, punctuation or symbol, and none
         # is a mark (tests/test_fields_fast.py): the usual name shows, without a mark to count
         _check_shows_without_piled_marks(value)

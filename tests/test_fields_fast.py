@@ -8,7 +8,8 @@
   every check in turn (``check_ssh_key_fully``);
 - the Public Suffix List read with its rules outside ASCII encoded beforehand against the
   ``publicsuffixlist`` package's own reading of it;
-- ``refused_character``'s test of a whole string against the test of each character;
+- ``refused_character``'s test of a whole string (not searched for a blank-looking character below the first
+  one) against the test of each character;
 - ``check_free_text``'s shortcut for text below the first combining mark (U+0300) against every check in turn;
 - the YAML loader's single walk (data, lines and refusals at once, a plain scalar's tag resolved
   by the walk) against PyYAML's resolver and constructors;
@@ -319,7 +320,7 @@ texts = st.one_of(
     st.builds(
         lambda a, ch, b: a + ch + b,
         st.text("aé ", max_size=4),
-        st.sampled_from(["\u3164", "\u115f", "\u2800", "\u00ad", "\u200b", "\u00a0", "\u2028", "\n", "\x85", "\ue000"]),
+        st.sampled_from([*"\u3164\u115f\u1160\uffa0\u2800\u115e\u00ad\u200b\u00a0\u2028\n\x85\ue000"]),
         st.text("aé ", max_size=4),
     ),
 )
@@ -377,6 +378,13 @@ def test_free_text_shortcut_below_the_first_mark_keeps_every_checks_verdict(text
     assert verdict(lambda v: validators.check_free_text(v, newlines=newlines), text) == verdict(
         lambda v: _check_free_text_fully(v, newlines), text
     ), text
+
+
+def test_no_character_below_the_first_blank_looking_one_is_blank_looking() -> None:
+    """refused_character does not search text below U+115F for a blank-looking character: none is there."""
+    first = validators._FIRST_BLANK_LOOKING
+    assert BLANK_LOOKING.match(first)
+    assert [hex(c) for c in range(ord(first)) if BLANK_LOOKING.match(chr(c))] == []
 
 
 def test_blank_looking_characters_are_printable_for_python() -> None:
