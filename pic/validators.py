@@ -793,6 +793,13 @@ _ED25519_SMALL_ORDER_Y = frozenset(
         int.from_bytes(bytes.fromhex("c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a"), "little"),
     }
 )
+# The 32 bytes of every Ed25519 key _check_ed25519_point refuses, with either sign bit: y at or above the prime (19
+# values below 2**255) or of a point of small order; any other is accepted without computing y.
+_ED25519_REFUSED = frozenset(
+    (y | sign << 255).to_bytes(32, "little")
+    for y in (*range(_ED25519_P, 1 << 255), *_ED25519_SMALL_ORDER_Y)
+    for sign in (0, 1)
+)
 _WHITESPACE = re.compile(r"\s")  # str.isspace's characters (both are Py_UNICODE_ISSPACE)
 # The usual line: an Ed25519 key as ssh-keygen writes it, then a comment of printable ASCII without surrounding
 # spaces. Its body is 68 characters for the 51 bytes of the key's blob (so canonical base64, without padding),
@@ -817,7 +824,7 @@ def check_ssh_key(value: str) -> str:
     if usual is not None:  # every check before the comment's passes on it, and the body decodes as written
         if usual.group("comment") is not None:
             _check_comment(usual.group("comment"))
-        _check_ed25519_point(base64.b64decode(usual.group("data"))[len(_ED25519_PREFIX) :])
+        _check_ed25519_point(binascii.a2b_base64(usual.group("data"))[len(_ED25519_PREFIX) :])
         return value
     return check_ssh_key_fully(value)
 
@@ -922,6 +929,8 @@ def _check_ed25519_point(key: bytes) -> None:
     """Refuse the 32 bytes of an Ed25519 public key that are no real key: a y coordinate written at or above
     the field prime (RFC 8032 §5.1.3: "if the y-coordinate is >= p, decoding fails"), or one of the
     points of small order (:data:`_ED25519_SMALL_ORDER_Y`), whatever the sign bit."""
+    if key not in _ED25519_REFUSED:
+        return
     y = int.from_bytes(key, "little") & ((1 << 255) - 1)
     if y >= _ED25519_P:
         raise ValueError(

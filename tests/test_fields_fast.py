@@ -5,7 +5,7 @@
 - ``check_email`` (usual form first) against ``check_email_fully`` (email_validator, strict, and
   one script per label), special-use domains included;
 - ``check_ssh_key``'s ed25519 shortcut against cryptography, and its shortcut for the usual Ed25519 line against
-  every check in turn (``check_ssh_key_fully``);
+  every check in turn (``check_ssh_key_fully``); the Ed25519 points refused by their bytes against the arithmetic;
 - the Public Suffix List read with its rules outside ASCII encoded beforehand against the
   ``publicsuffixlist`` package's own reading of it;
 - ``refused_character``'s test of a whole string (not searched for a blank-looking character below the first
@@ -184,6 +184,49 @@ def test_ed25519_shortcut_keeps_cryptographys_verdict(blob: bytes, comment: str)
     data = base64.b64encode(blob).decode()
     library = verdict(lambda _: validators._check_key_blob("ssh-ed25519", data), data)
     assert verdict(check_ssh_key, f"ssh-ed25519 {data}{comment}") == library, blob.hex()
+
+
+def _ed25519_point_verdict(key: bytes) -> str | None:
+    """The arithmetic of _check_ed25519_point without its set of the keys it refuses: which check refuses ``key``."""
+    y = int.from_bytes(key, "little") & ((1 << 255) - 1)
+    if y >= validators._ED25519_P:
+        return "prime"
+    return "small order" if y in validators._ED25519_SMALL_ORDER_Y else None
+
+
+def _point_refusal(key: bytes) -> str | None:
+    try:
+        validators._check_ed25519_point(key)
+    except ValueError as exc:
+        return "prime" if "field prime" in str(exc) else "small order" if "small order" in str(exc) else str(exc)
+    return None
+
+
+_EDGE_YS = [
+    *range(validators._ED25519_P - 3, 1 << 255),
+    *validators._ED25519_SMALL_ORDER_Y,
+    *(y + d for y in validators._ED25519_SMALL_ORDER_Y for d in (-1, 1) if 0 <= y + d < 1 << 255),
+    2**254,
+    2**255 - 2**254,
+]
+
+
+@settings(max_examples=2000, deadline=None)
+@given(
+    st.one_of(
+        st.binary(min_size=32, max_size=32),
+        st.builds(lambda y, sign: (y | sign << 255).to_bytes(32, "little"), st.sampled_from(_EDGE_YS), st.booleans()),
+    )
+)
+def test_ed25519_points_refused_by_their_bytes_are_those_the_arithmetic_refuses(key: bytes) -> None:
+    assert _point_refusal(key) == _ed25519_point_verdict(key), key.hex()
+
+
+def test_every_refused_ed25519_point_is_refused_with_either_sign_bit() -> None:
+    for y in _EDGE_YS:
+        for sign in (0, 1):
+            key = (y | sign << 255).to_bytes(32, "little")
+            assert _point_refusal(key) == _ed25519_point_verdict(key), hex(y)
 
 
 def _with_character(text: str, at: int, ch: str) -> str:
