@@ -1299,13 +1299,33 @@ _PROSE_KEY = _Pattern(
 # checks that this changes no verdict).
 _PROSE_PASSWORD_NEEDS = ("pass", "pw", "pswd", "mdp")
 _PROSE_KEY_NEEDS = ("token", "jeton", "secret", "key", "cle", "clé")
+
+
+def _any_of(words: list[str]) -> str:
+    """A regular expression that finds any of ``words``, those with a common start grouped under it: re tries the
+    alternatives of a group one by one at each place of a text, so it tries one of each first character here (about
+    a third fewer instructions for these words than their plain alternation)."""
+    by_first: dict[str, list[str]] = {}
+    for word in sorted(set(words)):
+        by_first.setdefault(word[0], []).append(word[1:])
+    alternatives = []
+    for first, rests in by_first.items():
+        if "" in rests:  # the character is a word: any other starting with it holds it
+            alternatives.append(re.escape(first))
+        elif len(rests) == 1:
+            alternatives.append(re.escape(first + rests[0]))
+        else:
+            alternatives.append(f"{re.escape(first)}(?:{_any_of(rests)})")
+    return "|".join(alternatives)
+
+
 _PROSE_NEEDS = re.compile(
-    "|".join(
-        re.escape(word)
-        for word in sorted(
-            {word for _kind, _pattern, needs in _PROSE_TEXT for word in needs}
-            | {*_PROSE_PASSWORD_NEEDS, *_PROSE_KEY_NEEDS}
-        )
+    _any_of(
+        [
+            *(word for _kind, _pattern, needs in _PROSE_TEXT for word in needs),
+            *_PROSE_PASSWORD_NEEDS,
+            *_PROSE_KEY_NEEDS,
+        ]
     )
 )
 

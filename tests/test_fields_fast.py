@@ -1051,6 +1051,20 @@ def _prose_needs_hold(text: str) -> None:
             assert any(word in folded for word in needs), (kind, text)
             assert secrettext._PROSE_NEEDS.search(folded), (kind, text)
     assert secrettext.prose_secret(text) == _every_prose_kind(text)
+    every_need = [word for _kind, _pattern, needs in forms for word in needs]
+    assert (secrettext._PROSE_NEEDS.search(folded) is not None) == any(word in folded for word in every_need), text
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.text("abc-.é", min_size=1, max_size=4), min_size=1, max_size=8), st.text("abc-.é", max_size=12))
+@example(["a", "ab"], "b")
+@example(["ab", "a"], "xa")
+@example(["a.c"], "abc")
+def test_a_grouped_alternation_of_words_finds_what_each_word_finds(words: list[str], text: str) -> None:
+    """secrettext._any_of groups words under their common starts: a text holds a match if and only if it holds one
+    of the words."""
+    found = re.search(secrettext._any_of(words), text) is not None
+    assert found == any(word in text for word in words), (words, text)
 
 
 # Pieces of prose the forms read: labels of a password, a token or a key in their spellings and cases (with the
