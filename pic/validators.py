@@ -262,21 +262,27 @@ class FreeText:
         return out
 
 
-# The usual form of a valid domain name: lowercase ASCII labels of letters, digits and inner hyphens,
-# no "--" (so no punycode or other R-LDH label), a top-level label starting with a letter (so neither
-# all-numeric nor an address). Every check of _check_domain_syntax passes on it (tests/test_fields_fast.py).
-_COMMON_DOMAIN = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?")
+# The usual form of a valid domain name of at most _COMMON_DOMAIN_MAX characters (so no label longer than a
+# label may be): lowercase ASCII labels of letters, digits and inner hyphens, no "--" (so no punycode or other
+# R-LDH label), a top-level label starting with a letter (so neither all-numeric nor an address). Every check of
+# _check_domain_syntax passes on it, and it is a plain name (_plain_name) of two labels or more
+# (tests/test_fields_fast.py). Each run of letters and digits, and of hyphens, is read whole: no backtracking.
+_COMMON_DOMAIN = re.compile(r"(?:[a-z0-9]++(?:-++[a-z0-9]++)*+\.)++[a-z][a-z0-9]*+(?:-++[a-z0-9]++)*+")
+_COMMON_DOMAIN_MAX = 63
 
 
 def check_domain(value: str) -> str:
     """A lowercase DNS host name, IDN as punycode, no trailing dot, not an IP address, not a public suffix.
 
     Raises ValueError saying what is wrong. The usual form is recognised by one
-    regular expression (``_COMMON_DOMAIN``) instead of the checks one by one.
+    regular expression (``_COMMON_DOMAIN``) instead of the checks one by one, and is a public suffix
+    only when a rule of the list names it (:func:`_named_by_a_rule`).
     """
-    if len(value) > 253 or "--" in value or _COMMON_DOMAIN.fullmatch(value) is None:
+    if len(value) > _COMMON_DOMAIN_MAX or "--" in value or _COMMON_DOMAIN.fullmatch(value) is None:
         _check_domain_syntax(value)
-    _refuse_public_suffix(value)
+        _refuse_public_suffix(value)
+    elif _named_by_a_rule(value):
+        _refuse_public_suffix(value)
     return value
 
 
@@ -296,12 +302,16 @@ def is_public_suffix(domain: str) -> bool:
     without building the package's list (``publicsuffixlist`` answers True for such a name only when it is
     a rule, ``*.`` and it is one, or ``*.`` and its parent is one; tests/test_fields_fast.py compares).
     """
-    if "." in domain and _plain_name(domain):
-        rules = _ascii_suffix_rules()
-        parent = domain.partition(".")[2]
-        if domain not in rules and f"*.{domain}" not in rules and f"*.{parent}" not in rules:
-            return False
+    if "." in domain and _plain_name(domain) and not _named_by_a_rule(domain):
+        return False
     return bool(public_suffix_list().is_public(domain))
+
+
+def _named_by_a_rule(domain: str) -> bool:
+    """Whether one of the list's ASCII rules names ``domain`` (a plain name of two labels or more): it is a rule,
+    or ``*.`` and it, or ``*.`` and its parent is one; otherwise it is no public suffix."""
+    rules = _ascii_suffix_rules()
+    return domain in rules or f"*.{domain}" in rules or f"*.{domain.partition('.')[2]}" in rules
 
 
 def _plain_name(name: str) -> bool:

@@ -118,13 +118,32 @@ def test_special_use_domains_stay_refused(domain: str) -> None:
 @example("1.2.3.4")
 @example("xn--bcher-kva.example")
 @example("ab--cd.org")
+@example("a" * 59 + ".org")  # 63 characters
+@example("a" * 60 + ".org")  # 64
+@example("b" * 64 + ".o")  # a label of 64 characters
+@example("a-b.c-d-e.f-g")
+@example("a-.org")
+@example("1a.2b")
+@example("x.ck")  # under the wildcard *.ck
+@example("www.ck")  # its exception !www.ck
+@example("a.www.ck")
+@example("s3.amazonaws.com")
+@example("x.s3.amazonaws.com")
+@example("blogspot.com")
 def test_domain_shortcut_keeps_the_full_verdict(domain: str) -> None:
     assert verdict(check_domain, domain) == verdict(check_domain_fully, domain), domain
+    if (
+        len(domain) <= validators._COMMON_DOMAIN_MAX
+        and "--" not in domain
+        and validators._COMMON_DOMAIN.fullmatch(domain)
+    ):
+        # what check_domain then asks of the list is what is_public_suffix asks of a plain name of two labels
+        assert validators._plain_name(domain) and "." in domain, domain
 
 
 def test_usual_domains_take_the_shortcut() -> None:
     """The generator reaches the shortcut (the test above would prove nothing otherwise)."""
-    for domain in ("asso.org", "www.asso-1.fr", "listes.asso.example.org"):
+    for domain in ("asso.org", "www.asso-1.fr", "listes.asso.example.org", "a-b-c.org", "x1.y-2.z3"):
         assert validators._COMMON_DOMAIN.fullmatch(domain) is not None, domain
 
 
