@@ -805,6 +805,24 @@ def read_members(members_dir: Path, default_host: str) -> tuple[Registry, list[P
     return Registry(tuple(members)), sorted(problems)
 
 
+class _Claim:
+    """A member's name in the table of the checks across files: like a :class:`pic.names.Owner`, its file and
+    its field and role in words (``site.domains[0], a site domain``), these made only when a message needs them
+    (most names are claimed once and never asked)."""
+
+    __slots__ = ("file", "loc", "member", "role", "shown")
+
+    def __init__(self, member: Member, loc: tuple[str | int, ...], shown: str, role: str) -> None:
+        self.member, self.file, self.loc, self.shown, self.role = member, member.file, loc, shown, role
+
+    @property
+    def what(self) -> str:
+        return f"{self.shown}, {self.role}"
+
+    def __str__(self) -> str:
+        return f"{self.file} ({self.what})"
+
+
 class _Cross:
     """The checks across member files and against the stack settings.
 
@@ -819,10 +837,10 @@ class _Cross:
         # A host: named by members that the stack has not as a web host (renamed, removed): told once per name.
         self.stray_hosts: dict[str, list[Member]] = {}
         self.uids: dict[int, Member] = {}
-        self.claims: dict[tuple[names.Space, str], tuple[Member, tuple[str | int, ...]]] = {}  # members' names
         self.keys: dict[str, tuple[Member, int]] = {}  # ssh_key_identity -> first holder, index
         self.platform = names.platform_names(settings, stack_file)
-        self.names: dict[tuple[names.Space, str], names.Owner] = dict(self.platform)
+        # every name by (space, name): the platform's, then the members' as they claim them
+        self.names: dict[tuple[names.Space, str], names.Owner | _Claim] = dict(self.platform)
         self.resources = names.ResourcePrefixes(self.platform)
         self.shown: dict[tuple[str | int, ...], str] = {}  # field paths as printed
         self.members: dict[str, Member] = {}  # by file, once all are read
@@ -906,12 +924,11 @@ class _Cross:
         line = self.line(m, loc)
         return m.file if line is None else f"{m.file}:{line}"
 
-    def holder(self, key: tuple[names.Space, str], owner: names.Owner) -> str:
+    def holder(self, owner: names.Owner | _Claim) -> str:
         """The owner of a name in words, with the line of the member's field that holds it."""
-        claim = self.claims.get(key)
-        if claim is None or claim[0].file != owner.file:
+        if isinstance(owner, names.Owner):
             return str(owner)
-        return f"{self.place(*claim)} ({owner.what})"
+        return f"{self.place(owner.member, owner.loc)} ({owner.what})"
 
     def claim(self, m: Member, loc: tuple[str | int, ...], space: names.Space, name: str, what: str) -> None:
         """Enter ``name`` for ``m``, or report the holder when it is taken."""
@@ -921,8 +938,7 @@ class _Cross:
             shown = self.shown.get(loc)
             if shown is None:  # the same few fields for every member: formatted once each
                 shown = self.shown[loc] = format_loc(loc)
-            self.names[key] = names.Owner(m.file, f"{shown}, {what}")
-            self.claims[key] = (m, loc)
+            self.names[key] = _Claim(m, loc, shown, what)
         elif key in self.platform:
             self.at(m, loc, f"{show_value(name)} is reserved for {owner}")
         elif owner.file == m.file:
@@ -931,13 +947,13 @@ class _Cross:
             self.at(
                 m,
                 loc,
-                f"makes the database name {show_value(name)}, already made by {self.holder(key, owner)}: use "
+                f"makes the database name {show_value(name)}, already made by {self.holder(owner)}: use "
                 "another short name",
             )
-        elif loc == ("lists", "domain") and owner.what.startswith("lists.domain"):
-            self.at(m, loc, f"{show_value(name)} is already the list domain of {self.place(*self.claims[key])}")
+        elif isinstance(owner, _Claim) and loc == owner.loc == ("lists", "domain"):
+            self.at(m, loc, f"{show_value(name)} is already the list domain of {self.place(owner.member, owner.loc)}")
         else:
-            self.at(m, loc, f"{show_value(name)} is already used by {self.holder(key, owner)}")
+            self.at(m, loc, f"{show_value(name)} is already used by {self.holder(owner)}")
 
     def stray_host(self, name: str, named_by: list[Member]) -> None:
         """One error for every member whose ``host:`` is ``name``, which is no web host of the stack (a host
@@ -1080,8 +1096,7 @@ class _Cross:
                     m,
                     ("site", "domains", i),
                     f"{show_value(domain)} lets the site send mail as {show_value(bare)} (mail drops the www.), "
-                    f"which is {self.holder(('domain', bare), owner)}: a site sends mail as its member's names only"
-                    + advice,
+                    f"which is {self.holder(owner)}: a site sends mail as its member's names only" + advice,
                 )
 
     def sends_as_the_platforms(self, m: Member, domain: str) -> bool:
