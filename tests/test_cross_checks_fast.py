@@ -18,7 +18,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from hypothesis import example, given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from pic import names, registry
@@ -74,6 +74,7 @@ def _others(draw: st.DrawFn, database: str) -> str:
     return "".join(chars[:cut] if draw(st.booleans()) else chars) + draw(st.text(NAME_CHARS, max_size=12))
 
 
+@settings(max_examples=1000, deadline=None)
 @given(st.data(), database_names)
 @example(None, "a" * 30 + "_" * 10)  # escaped: 50 + 1 characters, fits
 @example(None, "a_" * 28)  # 56 characters: the prefix whole, escaped 84
@@ -172,8 +173,10 @@ def _wildcard_grants_of_every_pair(self: registry._Cross, members: list[Member])
 _SPEC = registry.MemberSpec.model_validate(
     {"name": "Club", "contact": {"name": "Contact", "email": "contact@club.example.org"}, "uid": 10600}
 )
+_PROD = load_settings(ROOT, "prod")
 
 
+@settings(max_examples=300, deadline=None)
 @given(
     st.dictionaries(
         # slugs of a few letters (or -), then many - (a database's name turns them into _)
@@ -190,12 +193,11 @@ _SPEC = registry.MemberSpec.model_validate(
 def test_wildcard_grants_asks_the_names_a_grant_could_reach(databases: dict[str, list[str]]) -> None:
     """Names of up to 63 characters, many of them _: grants that keep wildcards, covering, sharing a name or
     not with others of every length and head; the problems are those of every pair asked."""
-    settings = load_settings(ROOT, "prod")
     members = [
         Member(slug, f"members/{slug}.yaml", _SPEC.model_copy(update={"databases": shorts}), "web1")
         for slug, shorts in databases.items()
     ]
-    fast, slow = registry._Cross(settings, "Pulumi.prod.yaml"), registry._Cross(settings, "Pulumi.prod.yaml")
+    fast, slow = registry._Cross(_PROD, "Pulumi.prod.yaml"), registry._Cross(_PROD, "Pulumi.prod.yaml")
     fast.wildcard_grants(members)
     _wildcard_grants_of_every_pair(slow, members)
     assert fast.problems == slow.problems
@@ -249,12 +251,12 @@ def _members(directory: Path, settings: Settings) -> list[Member]:
 def test_cross_checks_of_clashing_members_tell_what_every_name_checked_tells(
     kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    settings = load_settings(tmp_path, _stack(tmp_path, kind))
+    stack = load_settings(tmp_path, _stack(tmp_path, kind))
     told = 0
     for seed in range(8):
         directory = clashing(tmp_path / f"members-{seed}", 10 + 10 * seed, seed, ["8.2", "8.4", "none", "7.4"])
-        members = _members(directory, settings)
-        fast = cross_checks(members, settings)
+        members = _members(directory, stack)
+        fast = cross_checks(members, stack)
         with monkeypatch.context() as slow:
             slow.setattr(registry._Cross, "public_name", _public_name_each_time)
             slow.setattr(registry._Cross, "over_the_platform", _over_the_platform_of_every_name)
@@ -262,6 +264,6 @@ def test_cross_checks_of_clashing_members_tell_what_every_name_checked_tells(
             slow.setattr(names, "member_grant_covers", _member_grant_covers_by_pattern)
             slow.setattr(names, "member_grant_escaped", _member_grant_escaped_by_pattern)
             slow.setattr(names, "system_schema_covered", _system_schema_covered_by_each)
-            assert fast == cross_checks(members, settings), f"seed {seed}"
+            assert fast == cross_checks(members, stack), f"seed {seed}"
         told += len(fast)
     assert told > 100, "the registries clash"
