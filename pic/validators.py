@@ -135,7 +135,7 @@ def refused_character(value: str, *, newlines: bool = False) -> str | None:
 # written with accents ('Association numéro 2'), is not searched for one (a search of the regex module's
 # Unicode properties costs several times this one's).
 _FIRST_BLANK_LOOKING = "\u115f"
-_FROM_FIRST_BLANK_LOOKING = re.compile(f"[{_FIRST_BLANK_LOOKING}-\U0010ffff]")
+_FROM_FIRST_BLANK_LOOKING = re.compile(f"[^\\x00-{chr(ord(_FIRST_BLANK_LOOKING) - 1)}]")  # (see _FROM_FIRST_MARK)
 
 
 def _first_refused(value: str, *, newlines: bool) -> str | None:
@@ -181,7 +181,9 @@ def _joiner_in_context(value: str, i: int) -> bool:
 
 MAX_MARKS = 30  # combining marks on one character: the Stream-Safe Text Format's limit (UAX #15 §13)
 _FIRST_MARK = "\u0300"  # COMBINING GRAVE ACCENT: no character before it is a mark (category M)
-_FROM_FIRST_MARK = re.compile(f"[{_FIRST_MARK}-\U0010ffff]")  # (cheaper than max(value) >= _FIRST_MARK)
+# Every character from _FIRST_MARK on (cheaper than max(value) >= _FIRST_MARK), written as the complement of
+# those below it: re compiles a range that ends at U+10FFFF in about 3 ms at every start, this in 0.2.
+_FROM_FIRST_MARK = re.compile(f"[^\\x00-{chr(ord(_FIRST_MARK) - 1)}]")
 
 
 def check_free_text(value: str, *, newlines: bool = False) -> str:

@@ -376,6 +376,16 @@ def test_no_character_before_the_first_mark_is_a_mark() -> None:
     assert not [c for c in range(ord(first)) if unicodedata.category(chr(c)).startswith("M")]
 
 
+@pytest.mark.parametrize("first", ["_FIRST_MARK", "_FIRST_BLANK_LOOKING"])
+def test_the_search_from_a_first_character_finds_it_and_every_one_after(first: str) -> None:
+    """_FROM_FIRST_MARK and _FROM_FIRST_BLANK_LOOKING are written as the complement of the characters below the
+    first (cheaper to compile than the range up to U+10FFFF): on every code point, the same characters."""
+    pattern = getattr(validators, f"_FROM{first}")
+    every = "".join(chr(c) for c in range(sys.maxunicode + 1))
+    found = pattern.findall(every)
+    assert found == list(every[ord(getattr(validators, first)) :])
+
+
 texts = st.one_of(
     st.text(max_size=12),
     st.text(st.characters(codec="utf-8"), max_size=12),
