@@ -640,10 +640,11 @@ def special_use_words(domain: str, tld: str, ca: str) -> str:
 # The usual form of a valid address: a dot-atom of letters, digits, _ + - before the @, and a domain
 # of ASCII labels whose last one starts and ends with a letter. email_validator (strict) accepts every
 # such address of at most 254 characters (64 before the @, 253 after) whose domain has no "--" and is
-# not special-use, and its labels are of one script (Latin and common characters).
+# not special-use, and its labels are of one script (Latin and common characters), of 63 characters at most
+# (told apart from the pattern, which reads each run of letters and digits, or of hyphens, whole: no backtracking).
 _COMMON_EMAIL = re.compile(
-    r"[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*@"
-    r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z])?"
+    r"[A-Za-z0-9_+-]++(?:\.[A-Za-z0-9_+-]++)*+@"
+    r"(?:[A-Za-z0-9]++(?:-++[A-Za-z0-9]++)*+\.)++[A-Za-z][A-Za-z0-9]*+(?:-++[A-Za-z0-9]++)*+(?<=[A-Za-z])"
 )
 
 
@@ -653,6 +654,8 @@ def is_common_email(value: str) -> bool:
         return False
     local, _, domain = value.partition("@")
     if len(local) > 64 or len(domain) > 253 or "--" in domain:
+        return False
+    if len(domain) > 63 and max(len(label) for label in domain.split(".")) > 63:
         return False
     # the library refuses each name and its subdomains; all of them are top-level labels
     return domain.rpartition(".")[2].lower() not in SPECIAL_USE_DOMAINS

@@ -159,6 +159,15 @@ def test_usual_domains_take_the_shortcut() -> None:
 @example("a@co.uk")
 @example("a" * 64 + "@" + "b" * 63 + "." + "c" * 63 + "." + "d" * 63 + "." + "e" * 57)
 @example("a" * 65 + "@asso.org")
+@example("a@" + "b" * 64 + ".org")  # a label of 64 characters
+@example("a@" + "b" * 63 + ".org")
+@example("a@" + "b" * 63 + "." + "c" * 64)
+@example("a@b.c-d")  # the last label ends with a letter
+@example("a@b.cd-")
+@example("a@b.c1")
+@example("a@b-.org")
+@example("a.@b.org")
+@example(".a@b.org")
 def test_email_shortcut_keeps_the_full_verdict(address: str) -> None:
     full = verdict(check_email_fully, address)
     if is_common_email(address) and not is_open_suffix(address.rpartition("@")[2]):  # co.uk: refused after both
