@@ -26,7 +26,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import ClassVar, NoReturn, TextIO, TypeVar
+from typing import ClassVar, NoReturn, TextIO
 
 from pic.check import check
 from pic.commands import arguments, date_argument
@@ -269,31 +269,13 @@ def _add_lists(sub: _SubParsers[argparse.ArgumentParser], common: argparse.Argum
     p.add_argument("--timeout", type=arguments.timeout, default=5.0, help="seconds per lookup for --mx (default: 5)")
 
 
-_T = TypeVar("_T")
-
-
-class _UntilExit:
-    """What a command made that lives until its process ends, when :func:`run_command` ends it (``os._exit``):
-    never freed object by object on the way out. None otherwise (:func:`main` called from Python, as the tests
-    do: nothing is kept)."""
-
-    kept: ClassVar[list[object] | None] = None
-
-
-def _kept(value: _T) -> _T:
-    """``value``, kept until the process ends when :func:`run_command` runs the command (:class:`_UntilExit`)."""
-    if _UntilExit.kept is not None:
-        _UntilExit.kept.append(value)
-    return value
-
-
 def _print_problems(problems: Sequence[Problem]) -> None:
     for p in problems:
         print(dataclasses.replace(p, file=shown_name(p.file)), file=sys.stderr)
 
 
 def _cmd_check(args: argparse.Namespace, on: dt.date) -> int:
-    checked = _kept(check(args.project, args.stack, args.members, on))
+    checked = check(args.project, args.stack, args.members, on)
     _print_problems(checked.warnings)
     n = len(checked.registry)
     print(
@@ -307,7 +289,7 @@ def _cmd_report(args: argparse.Namespace, on: dt.date) -> int:
     from pic import diskusage, notices, report
 
     settings = load_settings(args.project, args.stack)
-    registry = _kept(load_registry(args.members, settings))
+    registry = load_registry(args.members, settings)
     record = args.record or args.project / notices.DEFAULT_FILE
     if args.record is not None and not os.path.lexists(record):  # a record named, not there: a name mistyped?
         why = (
@@ -527,22 +509,14 @@ def run_command() -> NoReturn:
 
     Python's cyclic garbage collector stays off in this process: a command reads, checks,
     prints and exits, and what it makes lives until the end, so the collector's passes would
-    only scan it (0.1 s of ``pic check`` on 5,000 members, bench/bench_check.py). ``pic plan``
-    pauses the collector while the program runs in any case (pic.plan.engine).
-
-    Nor is it freed object by object on the way out: when the command has returned and both
-    standard streams are flushed, the process ends at once (``os._exit``), the registry and what
-    was made from it kept until then (:func:`_kept`). Freeing them, then Python's own teardown of
-    every module, took about 0.1 s of ``pic check`` on 5,000 members, for memory the process
-    gives back whole as it ends. Every command has closed its files, removed its temporary
-    directories and ended its connections before it returns (``with``, ``finally``); the ending
-    by an error or an interrupt is Python's usual one.
+    only scan it (0.1 s of ``pic check`` on 5,000 members, bench/bench_check.py); at exit
+    nothing is collected either. ``pic plan`` pauses the collector while the program runs
+    in any case (pic.plan.engine).
     """
     gc.disable()
     if not _standard_streams():
         print("pic: the standard output is closed: nothing done (redirect it to a file or /dev/null)", file=sys.stderr)
         raise SystemExit(EXIT_OUTPUT)
-    _UntilExit.kept = []
     try:
         status = main()
         _Escaping(sys.stdout, "standard output").flush()
@@ -560,12 +534,6 @@ def run_command() -> NoReturn:
         except OSError:  # the standard error is the stream that fails
             _silence(_fileno(sys.stderr))
         status = EXIT_OUTPUT
-    else:
-        try:
-            sys.stderr.flush()
-        except OSError:  # said as Python says it on its way out
-            raise SystemExit(status) from None
-        os._exit(status)
     raise SystemExit(status)
 
 

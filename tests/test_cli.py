@@ -769,9 +769,9 @@ def test_the_docs_name_every_command() -> None:
 
 
 def test_the_command_ends_with_all_its_output_written(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """``pic`` run by the shell ends its process at once when the command returns (run_command, os._exit): what
-    it wrote to a pipe and to a file, the report larger than a pipe's buffer, arrives whole, its warnings too,
-    and the status is the command's, as main() gives them in this process; an invalid registry too."""
+    """``pic`` run by the shell (run_command): what it writes to a pipe and to a file, the report larger than a
+    pipe's buffer, arrives whole, its warnings too, and the status is the command's, as main() gives them in
+    this process; an invalid registry too."""
     from pic.settings import load_settings
     from tests.generated_registry import generate
 
