@@ -1319,6 +1319,8 @@ def _any_of(words: list[str]) -> str:
     return "|".join(alternatives)
 
 
+# (Every form of prose names the words it needs: one that named none would be tried on every text, and this
+# search, which knows only the words named, would skip it; tests/test_fields_fast.py checks that none does.)
 _PROSE_NEEDS = re.compile(
     _any_of(
         [

@@ -1093,6 +1093,14 @@ def _prose_needs_hold(text: str) -> None:
     assert (secrettext._PROSE_NEEDS.search(folded) is not None) == any(word in folded for word in every_need), text
 
 
+def test_every_form_of_prose_names_the_words_it_needs() -> None:
+    """prose_secret searches no further a text holding none of the words its forms name: a form naming none (tried
+    on every text, as _text_kind tries it) would be skipped there."""
+    forms = [*secrettext._PROSE_TEXT, ("a password", None, secrettext._PROSE_PASSWORD_NEEDS)]
+    forms.append(("a token or key", None, secrettext._PROSE_KEY_NEEDS))
+    assert [kind for kind, _pattern, needs in forms if not needs or not all(needs)] == []
+
+
 @settings(max_examples=1000, deadline=None)
 @given(st.lists(st.text("abc-.é", min_size=1, max_size=4), min_size=1, max_size=8), st.text("abc-.é", max_size=12))
 @example(["a", "ab"], "b")
