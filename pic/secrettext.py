@@ -29,7 +29,7 @@ _CONFIDENTIAL_WORDS = (
 )
 # Words that name nothing but a password (pass, secret and token name other things too: Pass Culture, Jardin
 # secret, a CSRF token): password, passwd, passphrase, pwd, pw, pswd, French mdp and mot de passe, plurals too
-_PASSWORD_ONLY = r"(?:pass(?:words?|wd|phrases?)|pwd|pw|pswd|mdp|mots?[ \t_-]*de[ \t_-]*passe)"  # noqa: S105 - the words, no password
+_PASSWORD_ONLY = r"(?:pass(?:words?|wd|phrases?)|pwd|pw|pswd|mdp|mots?(?:[^\S\r\n]|[_-])*de(?:[^\S\r\n]|[_-])*passe)"  # noqa: S105 - the words, no password
 # Short words that name one only after a separator or alone (``DB_PASS``, ``pwd``, ``DB_PW``, ``pswd``, French's
 # ``mdp``; not ``bypass``).
 _CONFIDENTIAL_SHORT = r"(?:(?<![a-z0-9])|(?<=[_.-]))(?:pass|pwd|pw|pswd|mdp)"

@@ -234,3 +234,16 @@ def test_pic_check_accepts_the_corpus_of_notes_as_a_member_s_notes(
 @pytest.mark.parametrize("text", ["Mot de passe (WordPress) : Velo2024", 'mdp : "Velo 2024"'])
 def test_password_after_a_parenthesised_owner_or_quoted_is_refused(text: str) -> None:
     assert secrettext.prose_secret(text) == ("a password", 0)
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "mot\u00a0de\u00a0passe : Azerty123",  # no-break spaces, as a French keyboard or word processor types them
+        "mot de\u202fpasse : Azerty123",
+        "Mots\u2007de passe : Azerty123",
+    ],
+)
+def test_the_french_label_with_other_spaces_between_its_words_is_a_password(note: str) -> None:
+    """A space outside ASCII between mot, de and passe is the same label as the plain space."""
+    assert secrettext.prose_secret(note) == ("a password", 0)
