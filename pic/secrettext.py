@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import re
+import unicodedata
 from collections.abc import Iterator
 
 from pic.lazyre import LazyPattern
@@ -1337,7 +1338,32 @@ def prose_secret(text: str) -> tuple[str, int] | None:
     contact's name, the reason of an exception), as its kind and where it starts in ``text``; None when there is
     none. Stricter than :func:`secret_kind`, which reads a command: the forms that are a secret in any prose
     (_PROSE_TEXT), a password after a label that names nothing else (_PROSE_PASSWORD), and a value shaped like
-    a key after a token's or a key's label (_PROSE_KEY)."""
+    a key after a token's or a key's label (_PROSE_KEY).
+
+    A text written with compatibility characters (fullwidth ``ＭＤＰ Ａｚｅｒｔｙ１２３``, the mathematical
+    alphanumerics ``𝗺𝗱𝗽``, ligatures such as ``ﬁ``) is read as it shows too: in its NFKC form (Unicode's
+    compatibility decomposition, UAX #15), which a reader and a copy-paste into a login form take as the plain
+    letters. A secret found only in that form starts, in ``text``, at the start of its line (NFKC keeps line
+    breaks: it maps no character to one)."""
+    found = _prose_secret_as_written(text)
+    if found is not None or text.isascii():
+        return found
+    shown = unicodedata.normalize("NFKC", text)
+    if shown == text:
+        return None
+    found = _prose_secret_as_written(shown)
+    if found is None:
+        return None
+    kind, start = found
+    line = shown.count("\n", 0, start)
+    line_start = 0
+    for _ in range(line):
+        line_start = text.index("\n", line_start) + 1
+    return kind, line_start
+
+
+def _prose_secret_as_written(text: str) -> tuple[str, int] | None:
+    """:func:`prose_secret` on ``text`` as written, character by character."""
     folded = _folded(text)
     if _PROSE_NEEDS.search(folded) is None:
         return None

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from pic import secrettext
+from pic import registry, secrettext
 from pic.cli import main
 from pic.registry import MemberSpec
 from tests.conftest import ROOT
@@ -247,3 +247,35 @@ def test_password_after_a_parenthesised_owner_or_quoted_is_refused(text: str) ->
 def test_the_french_label_with_other_spaces_between_its_words_is_a_password(note: str) -> None:
     """A space outside ASCII between mot, de and passe is the same label as the plain space."""
     assert secrettext.prose_secret(note) == ("a password", 0)
+
+
+@pytest.mark.parametrize(
+    ("note", "kind"),
+    [
+        ("ＭＤＰ Azerty123", "a password"),  # fullwidth letters, as an East Asian input method types them
+        ("mdp : Ａｚｅｒｔｙ１２３", "a password"),
+        ("𝗺𝗼𝘁 𝗱𝗲 𝗽𝗮𝘀𝘀𝗲 : Azerty123", "a password"),  # mathematical bold, as "bold" text generators give it
+        ("ｐａｓｓｗｏｒｄ: Sunshine2024", "a password"),
+        ("Ｔｏｋｅｎ: 4h8GkZqv2LmN", "a token or key"),
+    ],
+)
+def test_a_secret_written_in_compatibility_characters_is_found(note: str, kind: str) -> None:
+    """Text that shows as a label and a password is one, whatever code points draw its letters (NFKC)."""
+    assert secrettext.prose_secret(note) == (kind, 0)
+
+
+def test_a_secret_in_compatibility_characters_is_placed_on_its_line() -> None:
+    """Found in the text's NFKC form, the secret is placed at the start of its own line of the text as written,
+    so that the message names the right line."""
+    note = "Ｃｏｎｔａｃｔ : Mme Dupont\nancien hébergeur\nｍｄｐ : Azerty123"
+    found = secrettext.prose_secret(note)
+    assert found == ("a password", note.index("ｍｄｐ"))
+    with pytest.raises(ValueError, match="on line 3 of the text"):
+        registry.no_secret_in_prose(note)
+
+
+@pytest.mark.parametrize(
+    "note", ["Ｃａｆé des ｓｏｕｒｃｅｓ", "Association ﬁdèle du quartier", "Réunion le ２ mars, salle Ａ"]
+)
+def test_plain_text_in_compatibility_characters_holds_no_secret(note: str) -> None:
+    assert secrettext.prose_secret(note) is None
