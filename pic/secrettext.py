@@ -1039,6 +1039,12 @@ _SECRET_NAME = LazyPattern(
 _BASE64 = re.compile(r"(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{40,}={0,2}")
 
 
+# The escapes printf's format and dash's echo write as a tab or a line break (\t, \n, \v, \f, \r, and their octal
+# forms: printf's \NNN, echo's \0NNN): printf '[client]\npassword=...' > my.cnf writes the password on a line
+# of its own, where the program that reads the file finds it
+_ESCAPED_BREAK = re.compile(r"\\(?:[ntvfr]|0{0,2}1[1-5])")
+
+
 def _decoded(value: str) -> Iterator[str]:
     """The text of each base64 run in ``value`` (``base64 -d`` of a key, say)."""
     for m in _BASE64.finditer(value):
@@ -1193,6 +1199,17 @@ def _through_xargs(value: str) -> Iterator[str]:
             yield command.replace(string, word)
 
 
+def _run_or_written(value: str) -> Iterator[str]:
+    """The commands xargs runs in ``value`` (:func:`_through_xargs`), and ``value`` with printf's and echo's escapes
+    of a tab or a line break written as one (_ESCAPED_BREAK), when it holds any."""
+    if "xargs" in value:
+        yield from _through_xargs(value)
+    if "\\" in value:
+        written = _ESCAPED_BREAK.sub("\n", value)
+        if written != value:
+            yield written
+
+
 def secret_kind(value: str, name: str = "") -> str | None:
     """What secret ``value`` looks like (``name``: the input or key it is held in), or None."""
     if not name and _PLAIN_WORDS.fullmatch(value):
@@ -1206,11 +1223,10 @@ def secret_kind(value: str, name: str = "") -> str | None:
     kind = _text_kind(value)
     if kind is not None:
         return kind
-    if "xargs" in value:
-        for text in _through_xargs(value):
-            kind = _text_kind(text)
-            if kind is not None:
-                return kind
+    for text in _run_or_written(value):
+        kind = _text_kind(text)
+        if kind is not None:
+            return kind
     for text in _decoded(value):
         kind = _text_kind(text)
         if kind is not None:

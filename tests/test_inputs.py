@@ -1723,3 +1723,20 @@ def test_a_secret_refused_for_a_control_character_is_not_shown(tmp_path: Path) -
     assert proc.returncode == 1, proc.stderr
     assert "S3cretPw9" not in proc.stderr + proc.stdout, proc.stderr
     assert "cron[0].command: the value (not shown: it may be a secret)" in proc.stderr, proc.stderr
+
+
+def test_a_secret_written_by_printf_refused_for_bash_s_forms_is_not_shown(tmp_path: Path) -> None:
+    """A command refused for a form of bash's (a process substitution, |&) that writes a password on a line of its
+    own through printf's escapes is not shown: the message quoted the whole command, password included."""
+    data = member(
+        site={"domains": ["asso-case.org"], "php": "8.4"},
+        cron=[
+            {"schedule": "hourly", "command": "mysql --defaults-extra-file=<(printf '[client]\\npassword=S3cretPw9')"},
+            {"schedule": "hourly", "command": "printf 'user=asso\\012password=S3cretPw9' |& tee ../priv/my.cnf"},
+        ],
+    )
+    proc = check(write_members(tmp_path / "members", {"case-member": data}))
+    assert proc.returncode == 1, proc.stderr
+    assert "S3cretPw9" not in proc.stderr + proc.stdout, proc.stderr
+    for i in (0, 1):
+        assert f"cron[{i}].command: the command (not shown) holds a password assignment" in proc.stderr, proc.stderr

@@ -887,3 +887,32 @@ def test_french_names_of_a_token_or_a_key_hold_a_secret_as_the_english_ones(
 )
 def test_words_ending_in_those_names_hold_no_secret(command: str) -> None:
     assert secrettext.secret_kind(command) is None, command
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        f"printf '[client]\\nuser=asso\\npassword={PW}\\n' > ../tmp/my.cnf; mysqldump --defaults-file=../tmp/my.cnf m",
+        f"echo 'user=asso\\npassword={PW}' > ../priv/my.cnf",
+        f"printf 'user=asso\\tpassword={PW}' > ../tmp/f",
+        f"printf 'user=asso\\012password={PW}' > ../tmp/f",
+        f"echo 'user=asso\\0012password={PW}' > ../tmp/f",
+        f"printf 'machine ftp.example.org\\r\\nmdp: {PW}' > ../tmp/f",
+    ],
+)
+def test_a_password_printf_or_echo_writes_on_a_line_of_its_own_is_found(command: str) -> None:
+    """printf's format and dash's echo turn \\n, \\t, \\r and their octal forms into a line break or a tab: the
+    password they write after one is on a line of its own in the file, as a program reads it."""
+    assert secrettext.secret_kind(command) == "a password assignment", command
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "printf '[client]\\nuser=asso\\n' > ../priv/my.cnf",
+        "printf 'done\\n' >> ../log/x.log",
+        'printf \'%s\\tpassword=%s\\n\' "$USER" "$(cat ../priv/pw)" > ../tmp/f',
+    ],
+)
+def test_printf_s_escapes_writing_no_password_are_none(command: str) -> None:
+    assert secrettext.secret_kind(command) is None, command
