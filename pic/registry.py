@@ -216,7 +216,9 @@ class Access(_Strict):
     def _no_secret_in_a_comment(cls, keys: list[str]) -> list[str]:
         """A key's line goes whole into the member's authorized_keys, an input of its space's resource: a
         comment that reads as a secret (``password=...``) is refused by the policy pack's no-plaintext-secret
-        there, which would stop every preview (the same rules: pic.secrettext). The key is not shown."""
+        there, which would stop every preview (the same rules: pic.secrettext). A comment is written by people
+        too: one holding a secret as prose can (``mot de passe Azerty123``, pic.secrettext.prose_secret), which
+        the pack lets through, would still be committed with the file. The key is not shown."""
         for i, key in enumerate(keys):
             # the key's type and comment as the line has them; its base64 data decodes to no secret text
             words = key.split(" ", 2)
@@ -229,6 +231,15 @@ class Access(_Strict):
                     "hosts' authorized_keys and the deployment's previews; the policy pack refuses it "
                     "(no-plaintext-secret), stopping every preview: give a comment of plain words such as "
                     "marie@laptop",
+                    names_value=True,
+                )
+            prose = None if plain else secrettext.prose_secret(words[2])
+            if prose is not None:
+                raise SubfieldError(
+                    (i,),
+                    f"the key (not shown) has a comment that holds {prose[0]}, which would be committed in clear "
+                    "with this file, stay in the repository's history and sit in the hosts' authorized_keys: give a "
+                    "comment of plain words such as marie@laptop; if a commit already holds it, change the secret",
                     names_value=True,
                 )
         return keys

@@ -355,6 +355,26 @@ def test_a_comment_that_reads_as_a_secret_is_refused_as_the_policy_pack_would(tm
     assert "no-plaintext-secret" in problems[0] and "Hunter2" not in problems[0] and "AKIAIOSF" not in problems[0]
 
 
+@pytest.mark.parametrize(
+    "comment",
+    [
+        "marie mot de passe Azerty123",
+        "marie@laptop mdp Azerty123",
+        "Le mot de passe est Soleil2024!",
+        "ＭＤＰ Ａｚｅｒｔｙ１２３",
+        "marie jeton d'accès : Zt8kq2LmW9xR",
+    ],
+)
+def test_a_comment_holding_a_secret_as_prose_does_is_refused(tmp_path: Path, comment: str) -> None:
+    """A password after its label without ':' or '=' (mdp Azerty123), which the policy pack lets through, is a
+    secret all the same: the comment is committed with the member's file, as its notes are."""
+    line = f"{_KEY} {comment}"
+    problems = _key_problems(tmp_path, line)
+    assert len(problems) == 1 and "access.sftp_keys[0]: the key (not shown) has a comment that " in problems[0]
+    assert "committed in clear" in problems[0] or "no-plaintext-secret" in problems[0], problems[0]
+    assert "Azerty" not in problems[0] and "Soleil" not in problems[0] and "Zt8kq2" not in problems[0], problems[0]
+
+
 @pytest.mark.parametrize("comment", ["marie@laptop", "paul@bureau-2", "pass", "token de Marie", "clé de Léa"])
 def test_a_comment_of_plain_words_is_taken(tmp_path: Path, comment: str) -> None:
     assert _key_problems(tmp_path, f"{_KEY} {comment}") == []
