@@ -1270,6 +1270,16 @@ _PROSE_TEXT = [entry for entry in _SECRET_TEXT if entry[0] in _PROSE_KINDS]
 # is kept (mdp : Bitwarden/Membres/Velo2024, a path of words; Password: 1Password, a manager's name), a ticket
 # (password: ticket#4521, mdp : RT#1187), a date or an algorithm's name (mot de passe WPA2-PSK, mdp argon2id).
 _PROSE_OPENING = r"[^\S\n]*[\"'«“‘`*_]*[^\S\n]*"
+# Where a label starts: after no word, or as the last word of a name written with '_' (DB_PASSWORD=, MYSQL_PWD=,
+# smtp_pass:, STRIPE_SECRET_KEY=: a variable or a setting copied from a configuration, where pass alone names a
+# password too), or in quotes ('password' =>). Then its end: nothing of a word, but a quote that closes a name given
+# in quotes.
+_PROSE_NAMED = r"(?<=[^\W_]_)"
+_PROSE_QUOTED = r"(?<=['\"])(?<![\w’.-]['\"])"
+# A name in quotes given its value as code gives it: define('DB_PASSWORD', '...') in PHP (wp-config.php),
+# 'password' => '...' in an array, $cfg['Servers'][$i]['password'] = '...' (phpMyAdmin's config.inc.php), JSON's
+# "password": "...".
+_PROSE_QUOTED_NAME = r"['\"]\]?[^\S\n]*(?:[,:]|=>?)"
 _PROSE_VALUE = (
     rf"{_LETTERS_AND_DIGITS}(?![^\s@]+@[^\s@]+\.)(?![a-z][a-z0-9+.-]*://)"
     # a path of words in a password manager, a ticket's reference
@@ -1285,10 +1295,10 @@ _PROSE_VALUE = (
     r"(?!(?:1password[0-9]*|keepass(?:xc|dx|2android|[0-9]+)?)(?![^\s\"'`,;()]))"
 )
 _PROSE_PASSWORD = _Pattern(
-    rf"(?i)(?=[pm])(?<![\w'’.-]){_PASSWORD_ONLY}(?![\w'’-])[`*_]*"
+    rf"(?i)(?=[pm])(?:(?<![\w'’.-]){_PASSWORD_ONLY}|{_PROSE_NAMED}(?:{_PASSWORD_ONLY}|pass)|{_PROSE_QUOTED}{_PASSWORD_ONLY})(?![\w’-]|'[\w’-])[`*_]*"
     r"(?:"
     r"(?:[^\S\n]+(?:[^\W\d_]|['’.-])+){0,4}?"
-    r"(?:[^\S\n]*(?:[:=]|->|=>|→)|[^\S\n]+(?:c['’])?(?:est|était|sera|is|was)"
+    rf"(?:[^\S\n]*(?:[:=]|->|=>|→)|{_PROSE_QUOTED_NAME}|[^\S\n]+(?:c['’])?(?:est|était|sera|is|was)"
     r"(?:[^\S\n]+(?:now|still|maintenant|désormais|toujours|actuellement))?(?=[^\S\n]))"
     rf"{_PROSE_OPENING}(?P<v>{_PROSE_VALUE}[^\s\"'`,;()]{{6,}})"
     # the label, then the value alone
@@ -1302,10 +1312,11 @@ _PROSE_PASSWORD = _Pattern(
 # jeton d'accès : Zt8kq2LmW9xR), as a command's pass, secret and token are read; not Token: renouvelé en mars,
 # Token API Matomo : renouvelé le 2026-02-01, Secret : ne pas annoncer la fusion avant juin 2026.
 _PROSE_KEY = _Pattern(
-    r"(?i)(?=[tjsackl])(?<![\w'’.-])(?:tokens?|jetons?|secrets?|(?:api|access|secret)[ _-]?keys?"
-    r"|cl(?:é|e|ef)s?[^\S\n]+(?:d['’][^\S\n]*)?(?:api|acc[èe]s|secr[èe]tes?|priv[ée]es?))(?![\w'’-])[`*_]*"
+    rf"(?i)(?=[tjsackl])(?:(?<![\w'’.-])|{_PROSE_NAMED}|{_PROSE_QUOTED})"
+    r"(?:tokens?|jetons?|secrets?|(?:api|access|secret)[ _-]?keys?"
+    r"|cl(?:é|e|ef)s?[^\S\n]+(?:d['’][^\S\n]*)?(?:api|acc[èe]s|secr[èe]tes?|priv[ée]es?))(?![\w’-]|'[\w’-])[`*_]*"
     r"(?:[^\S\n]+(?:[^\W\d_]|['’.-])+){0,4}?"
-    r"(?:[^\S\n]*(?:[:=]|->|=>|→)|[^\S\n]+(?:c['’])?(?:est|était|sera|is|was)"
+    rf"(?:[^\S\n]*(?:[:=]|->|=>|→)|{_PROSE_QUOTED_NAME}|[^\S\n]+(?:c['’])?(?:est|était|sera|is|was)"
     r"(?:[^\S\n]+(?:now|still|maintenant|désormais|toujours|actuellement))?(?=[^\S\n]))"
     rf"{_PROSE_OPENING}(?P<v>{_PROSE_VALUE}"
     r"(?=[^\s\"'`,;()]*?(?:[0-9][^\W\d_]|(?-i:[a-z][A-Z])))[^\s\"'`,;()]{8,})"

@@ -48,6 +48,15 @@ REFUSED = [
     # a password manager's name with more after it is no manager's name
     ("mdp : 1Password2024x", "a password", "1Password2024x"),
     ("mot de passe Azerty123 donné au téléphone", "a password", "Azerty123"),
+    # a variable or a setting copied from a configuration: the label as the last word of a name, or in quotes
+    ("DB_PASSWORD=Azerty123 (ancien hébergeur)", "a password", "Azerty123"),
+    ("MYSQL_PWD=Zt8kq2LmW9", "a password", "Zt8kq2LmW9"),
+    ("SMTP_PASS : Soleil2024", "a password", "Soleil2024"),
+    ("wp-config : define('DB_PASSWORD', 'Velo2024lyon');", "a password", "Velo2024lyon"),
+    ("'password' => 'Velo2024lyon',", "a password", "Velo2024lyon"),
+    ("$cfg['Servers'][$i]['password'] = 'Velo2024lyon';", "a password", "Velo2024lyon"),
+    ('{"db_password": "Velo2024lyon"}', "a password", "Velo2024lyon"),
+    ("STRIPE_SECRET_KEY=Zt8kq2LmW9xR", "a token or key", "Zt8kq2LmW9xR"),
     ("Token: 4h8GkZqv2LmN", "a token or key", "4h8GkZqv2LmN"),
     ("Token Matomo : 0123456789abcdef0123456789abcdef", "a token or key", "0123456789abcdef0123456789abcdef"),
     ("jeton d'accès : Zt8kq2LmW9xR", "a token or key", "Zt8kq2LmW9xR"),
