@@ -45,6 +45,7 @@ from pic.errors import PicError, Problem, show_value, url_credentials
 from pic.lazyre import LazyPattern
 from pic.modelerrors import SubfieldError, _unwrap, problems_from, unique_items
 from pic.phpini import ExtensionPackage
+from pic.secrettext import prose_secret
 from pic.validators import (
     AsciiEmail,
     Domain,
@@ -1895,18 +1896,22 @@ def _not_a_ciphertext(command: str, *, passphrase: bool) -> str:
 
 def _plain_provider_secrets(
     full_key: str, value: object, *, passphrase: bool
-) -> list[tuple[tuple[str | int, ...], bool]]:
+) -> list[tuple[tuple[str | int, ...], str]]:
     """Where a provider's setting holds a secret in clear (``mysql:password``, ``aws:secretKey``): the paths,
     from ``full_key``, of each text under a key named for a secret, at any depth
-    (``docker:registryAuth[0].password``), with False; and of each ``secure:`` value that is no ciphertext
-    (``{secure: hunter2}``, written by hand), with True. None when it holds none.
+    (``docker:registryAuth[0].password``), with ``""``; of each other text that is a secret by its form (a
+    private key, as the docker provider's ``keyMaterial`` holds; credentials in a URL, ``docker:host:
+    ssh://deploy:PW@web1``; an access key: :func:`pic.secrettext.prose_secret`), with what it is (``a private
+    key``); and of each ``secure:`` value that is no ciphertext (``{secure: hunter2}``, written by hand), with
+    ``"secure"``. None when it holds none.
 
     Another namespace's settings belong to its provider, but the stack file is in the repository: a text
-    written in clear under such a key is the secret itself, as it would be under ``pic:dbAdminPassword``.
-    Pulumi writes a secret as ``{secure: ...}``, a nested one too (``pulumi config set --path --secret``); a
-    flag (``aws:skipTokenValidation: true``) is no secret. The value is never shown."""
+    written in clear under such a key, or shaped like a secret under any key, is the secret itself, as it would
+    be under ``pic:dbAdminPassword``. Pulumi writes a secret as ``{secure: ...}``, a nested one too (``pulumi
+    config set --path --secret``); a flag (``aws:skipTokenValidation: true``) is no secret. The value is never
+    shown."""
     _, _, key = full_key.partition(":")
-    found: list[tuple[tuple[str | int, ...], bool]] = []
+    found: list[tuple[tuple[str | int, ...], str]] = []
 
     def walk(loc: tuple[str | int, ...], item: object) -> None:
         if isinstance(item, dict):
@@ -1914,12 +1919,15 @@ def _plain_provider_secrets(
                 if name != "secure":
                     walk((*loc, name), inner)
                 elif not isinstance(inner, str) or not _is_ciphertext(inner, passphrase=passphrase):
-                    found.append((loc, True))
+                    found.append((loc, "secure"))
         elif isinstance(item, list):
             for index, inner in enumerate(item):
                 walk((*loc, index), inner)
-        elif isinstance(item, str) and item.strip() and is_secret_field((key, *loc[1:])):
-            found.append((loc, False))
+        elif isinstance(item, str) and item.strip():
+            if is_secret_field((key, *loc[1:])):
+                found.append((loc, ""))
+            elif (shaped := prose_secret(item)) is not None:
+                found.append((loc, shaped[0]))
 
     walk((full_key,), value)
     return found
@@ -1932,22 +1940,22 @@ def _foreign_setting_problems(doc: Document, full_key: str, value: object, *, pa
     if why is not None:
         return [Problem(doc.file, doc.line_of(("config", full_key)), f"config.{full_key}", why)]
     problems = []
-    for loc, secure in _plain_provider_secrets(full_key, value, passphrase=passphrase):
+    for loc, kind in _plain_provider_secrets(full_key, value, passphrase=passphrase):
         path = format_loc(loc)
         command = f"--secret {path}" if len(loc) == 1 else f"--path --secret '{path}'"
-        if secure:
+        if kind == "secure":
             where = doc.line_of(("config", *loc, "secure"))
             problems.append(
                 Problem(doc.file, where, f"config.{path}.secure", _not_a_ciphertext(command, passphrase=passphrase))
             )
             continue
+        held = f"{kind} (not shown)" if kind else "a plain value (not shown) under a secret's name"
         problems.append(
             Problem(
                 doc.file,
                 doc.line_of(("config", *loc)),
                 f"config.{path}",
-                f"holds a plain value (not shown) under a secret's name: secrets are set with `pulumi config set "
-                f"{command}` and never written in clear",
+                f"holds {held}: secrets are set with `pulumi config set {command}` and never written in clear",
             )
         )
     return problems

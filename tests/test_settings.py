@@ -1652,6 +1652,37 @@ def test_a_providers_secret_written_in_clear_inside_a_setting_is_refused_at_its_
 
 
 @pytest.mark.parametrize(
+    ("written", "path", "kind"),
+    [
+        (
+            'docker:keyMaterial: "-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\\n'
+            '-----END PRIVATE KEY-----\\n"',
+            "docker:keyMaterial",
+            "a private key",
+        ),
+        ("docker:host: ssh://deploy:Hunter2Secret@web1.example.org", "docker:host", "credentials in a URL"),
+        (
+            "docker:registryAuth: [{address: 'https://deploy:Hunter2Secret@registry.example.org'}]",
+            "docker:registryAuth[0].address",
+            "credentials in a URL",
+        ),
+        ("github:owner: ghp_Hunter2SecretHunter2SecretHunter2Secr", "github:owner", "an access key"),
+    ],
+)
+def test_a_providers_secret_written_in_clear_under_another_name_is_refused_without_being_shown(
+    tmp_path: Path, written: str, path: str, kind: str
+) -> None:
+    """A provider's setting whose text is a secret by its form, whatever its key is named (the docker provider's
+    ``keyMaterial``, the client's private key; a password in a URL): the secret in clear in the repository (was:
+    accepted, only the keys named for a secret were looked at)."""
+    project = project_copy(tmp_path)
+    _edit(project, MEMBERS_ROOT, f"{MEMBERS_ROOT}\n  {written}")
+    text = _errors(project)
+    assert f"Pulumi.prod.yaml:21 {path}: holds {kind} (not shown)" in text, text
+    assert "pulumi config set" in text and "Hunter2" not in text and "MIIE" not in text, text
+
+
+@pytest.mark.parametrize(
     ("added", "shown"),
     [
         ("config:\n  pic:members_root: /etc/members\n", "Pulumi.yaml:9 config.pic:members_root: is a setting of pic"),
