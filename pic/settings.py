@@ -155,9 +155,18 @@ def _socks_url(value: str) -> str:
 
 def _url_authority(value: str) -> str:
     """An http(s) URL's ``host[:port]`` (the text between ``://`` and the next ``/``), its address in canonical
-    form: ``http://[2001:DB8:0::1]/php/`` is ``http://[2001:db8::1]/php/``, one apt source however it is written."""
+    form: ``http://[2001:DB8:0::1]/php/`` is ``http://[2001:db8::1]/php/``, one apt source however it is written.
+
+    Raises ValueError for a bracket after the host: brackets enclose an IPv6 address only (RFC 3986 §3.2.2, a
+    path writes them %5B and %5D), and curl, which fetches the key at the image's build, reads ``[1-3]`` in a URL
+    as three URLs and refuses ``[x]`` ("bad range"), every build."""
     scheme, _, rest = value.partition("://")
     authority, slash, path = rest.partition("/")
+    if "[" in path or "]" in path:
+        raise ValueError(
+            "holds '[' or ']' after the host, where a URL has none (brackets enclose an IPv6 address alone, "
+            "https://[2001:db8::1]/php/), and curl would read them as a range of URLs: write the path without them"
+        )
     return f"{scheme}://{join_host_port(*split_host_port(authority, port_required=False))}{slash}{path}"
 
 

@@ -663,6 +663,35 @@ def test_an_apt_source_at_an_ipv6_address_in_brackets_is_accepted(tmp_path: Path
     assert source is not None and source.url == "https://[2001:db8::80]:8443/php/"
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "field"),
+    [
+        (
+            'key_url: "https://packages.sury.org/php/apt.gpg"',
+            'key_url: "https://packages.sury.org/php/apt[1-3].gpg"',
+            "pic:runtimes.8.3.apt_source.key_url",
+        ),
+        (
+            'key_url: "https://packages.sury.org/php/apt.gpg"',
+            'key_url: "https://[2001:db8::80]/php/keys[x]/apt.gpg"',
+            "pic:runtimes.8.3.apt_source.key_url",
+        ),
+        (
+            'url: "https://packages.sury.org/php/"',
+            'url: "https://packages.sury.org/php]/"',
+            "pic:runtimes.8.3.apt_source.url",
+        ),
+    ],
+)
+def test_an_apt_source_with_brackets_after_its_host_is_refused(tmp_path: Path, old: str, new: str, field: str) -> None:
+    """Brackets enclose an IPv6 host alone; in the path, curl (the key's fetch at the image's build) reads
+    ``apt[1-3].gpg`` as three URLs and refuses ``[x]`` as a bad range (was: accepted, the build failed)."""
+    project = project_copy(tmp_path)
+    _edit(project, old, new)
+    text = _errors(project)
+    assert f" {field}: " in text and "holds '[' or ']' after the host" in text, text
+
+
 def test_local_hosts_may_share_the_admins_machine() -> None:
     dev = load_settings(ROOT, "dev")
     assert len({h.address for h in dev.hosts.values()}) == 1
