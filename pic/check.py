@@ -5,15 +5,20 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pic import eol, phpini
 from pic.errors import PicError, Problem, Severity, show_value
 from pic.names import a_labels
 from pic.registry import UID_BELOW_DYNAMIC, Member, Registry, load_registry, name_key
 from pic.settings import Settings, display_path, load_settings
+
+if TYPE_CHECKING:
+    from pic.lists_audit import DeadDomain, Providers
 
 
 @dataclass(frozen=True)
@@ -270,6 +275,8 @@ def member_warnings(registry: Registry, settings: Settings, on: dt.date) -> list
       container started without an address could take it first;
     - ``contact.email`` at another member's list domain or at ``pic:mail.sympa_domain``: Sympa receives
       its mail, so what the admins and ``pic notify`` write to the contact goes to a list of others or bounces;
+    - ``contact.email`` that ``pic lists audit`` would flag (:func:`_contact_unreachable`): a closed or misspelt
+      provider's domain, an unknown top-level domain;
     - ``name`` that another member's is, written alike (:func:`same_names`): the same association twice?
     - a cron command naming the space's path on the web host, or starting with ``cd www``
       (:func:`_cron_path_warnings`): the job would fail at every run.
@@ -284,7 +291,7 @@ def member_warnings(registry: Registry, settings: Settings, on: dt.date) -> list
             warning = _list_domain_warning(m, spec.lists.domain)
             if warning is not None:
                 out.append(warning)
-        warning = _contact_at_sympa(m, settings, list_domains)
+        warning = _contact_at_sympa(m, settings, list_domains) or _contact_unreachable(m)
         if warning is not None:
             out.append(warning)
         if spec.cron:
@@ -437,6 +444,45 @@ def _contact_at_sympa(m: Member, settings: Settings, list_domains: dict[str, Mem
         f"{email} is at {domain}, {whose}: Sympa receives its mail and takes only its lists' addresses, so the "
         "admins' messages and pic notify's to this contact would go to a list of others or bounce; give the "
         "contact's own address",
+        "warning",
+    )
+
+
+@cache
+def _address_audit() -> tuple[Mapping[str, DeadDomain], Providers]:
+    """The dead domains and the mailbox providers ``pic lists audit`` reads addresses with, loaded once."""
+    from pic import lists_audit  # only for a contact at a domain that is not the member's own
+
+    return lists_audit.load_domains(), lists_audit.load_providers()
+
+
+def _contact_unreachable(m: Member) -> Problem | None:
+    """A contact's address that ``pic lists audit`` would flag (pic.lists_audit.audit_entry): at a closed or
+    misspelt mailbox provider's domain (``voila.fr``, ``gmial.com``, ``hotmail.fe``), an unknown top-level domain
+    (``orange.frr``) or a public suffix, where the admins' messages and ``pic notify``'s warnings of a runtime's
+    end of life would never arrive; or None. A warning, not an error: the lists of dead domains and of top-level
+    domains are data that ages (a top-level domain created after the Public Suffix List shipped), and the
+    address may still be the one the association gave. A contact at one of the member's own domains (its
+    site's, its list domain) is not looked at."""
+    email = m.spec.contact.email
+    local, _, domain = email.rpartition("@")
+    domain = a_labels(domain)
+    own = m.site.domains if m.site is not None else ()
+    if domain in own or (m.lists is not None and domain == m.lists.domain):
+        return None
+    from pic.lists_audit import Entry, audit_entry
+
+    line = m.line_of("contact", "email")
+    flag = audit_entry(Entry(m.file, line or 0, f"{local}@{domain}"), *_address_audit())
+    if flag is None:
+        return None
+    fix = f" (suggested: {flag.suggestion})" if flag.suggestion and "@" in flag.suggestion else ""
+    return Problem(
+        m.file,
+        line,
+        "contact.email",
+        f"{show_value(email)}: {flag.problem}{fix}: the admins' messages and pic notify's warnings of the "
+        "runtime's end of life would not reach the contact; check the address with the association",
         "warning",
     )
 

@@ -1453,6 +1453,42 @@ def test_a_contact_at_a_domain_sympa_receives_is_warned(tmp_path: Path, contact:
     assert proc.returncode == 0 and "contact.email" not in proc.stderr, proc.stderr
 
 
+@pytest.mark.parametrize(
+    ("contact", "why", "suggested"),
+    [
+        ("bureau@gmial.com", "misspelled domain", "bureau@gmail.com"),
+        ("bureau@gmail.fr", "never had mailboxes", "bureau@gmail.com"),
+        ("bureau@voila.fr", "domain closed", None),  # Orange closed it: no address to suggest
+        ("bureau@hotmail.fe", "unknown top-level domain .fe", "bureau@hotmail.fr"),
+        ("bureau@orange.frr", "unknown top-level domain .frr", "bureau@orange.fr"),
+        ("Bureau@Asso-Case.LAN", "unknown top-level domain .lan", None),
+    ],
+)
+def test_a_contact_where_mail_never_arrives_is_warned(
+    tmp_path: Path, contact: str, why: str, suggested: str | None
+) -> None:
+    """The contact is whom pic notify warns of a runtime's end of life: an address pic lists audit would flag
+    (a closed or misspelt provider, an unknown top-level domain) is told, with the likely address, as a warning
+    (the data ages; the file stays valid)."""
+    data = member(contact={"name": "Case Contact", "email": contact}, site={"domains": ["asso-case.org"], "php": "8.4"})
+    proc = check(write_members(tmp_path / "members", {"case-member": data}))
+    assert proc.returncode == 0, proc.stderr
+    warning = next(line for line in proc.stderr.splitlines() if "contact.email" in line)
+    assert warning.startswith(f'warning: {tmp_path}/members/case-member.yaml:2 contact.email: "{contact}": '), warning
+    assert why in warning and "would not reach the contact" in warning, warning
+    assert (f"(suggested: {suggested})" in warning) if suggested else "suggested" not in warning, warning
+
+
+@pytest.mark.parametrize(
+    "contact", ["bureau@orange.fr", "bureau@wanadoo.fr", "bureau@gmail.com", "bureau@asso-case.org", "b@zoé.fr"]
+)
+def test_a_contact_at_a_living_domain_is_not_warned(tmp_path: Path, contact: str) -> None:
+    """Providers' domains that still take mail, the member's own domain, a name under a real top-level domain."""
+    data = member(contact={"name": "Case Contact", "email": contact}, site={"domains": ["asso-case.org"], "php": "8.4"})
+    proc = check(write_members(tmp_path / "members", {"case-member": data}))
+    assert proc.returncode == 0 and "contact.email" not in proc.stderr, proc.stderr
+
+
 @pytest.mark.parametrize("status", ["suspended", "archived"])
 def test_php_memory_is_checked_for_a_member_whose_site_runs_only(tmp_path: Path, status: str) -> None:
     """A suspended or archived member has no container: its memory settings are not held against it."""
