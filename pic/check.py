@@ -457,7 +457,7 @@ def _address_audit() -> tuple[Mapping[str, DeadDomain], Providers]:
 
 
 def _contact_unreachable(m: Member) -> Problem | None:
-    """A contact's address that ``pic lists audit`` would flag (pic.lists_audit.audit_entry): at a closed or
+    """A contact's address that ``pic lists audit`` would flag (pic.lists_audit.domain_flag): at a closed or
     misspelt mailbox provider's domain (``voila.fr``, ``gmial.com``, ``hotmail.fe``), an unknown top-level domain
     (``orange.frr``) or a public suffix, where the admins' messages and ``pic notify``'s warnings of a runtime's
     end of life would never arrive; or None. A warning, not an error: the lists of dead domains and of top-level
@@ -470,18 +470,18 @@ def _contact_unreachable(m: Member) -> Problem | None:
     own = m.site.domains if m.site is not None else ()
     if domain in own or (m.lists is not None and domain == m.lists.domain):
         return None
-    from pic.lists_audit import Entry, audit_entry
+    from pic.lists_audit import domain_flag
 
-    line = m.line_of("contact", "email")
-    flag = audit_entry(Entry(m.file, line or 0, f"{local}@{domain}"), *_address_audit())
-    if flag is None:
+    found = domain_flag(domain, *_address_audit())
+    if found is None:
         return None
-    fix = f" (suggested: {flag.suggestion})" if flag.suggestion and "@" in flag.suggestion else ""
+    problem, meant = found
+    fix = f" (suggested: {local}@{meant})" if meant else ""
     return Problem(
         m.file,
-        line,
+        m.line_of("contact", "email"),
         "contact.email",
-        f"{show_value(email)}: {flag.problem}{fix}: the admins' messages and pic notify's warnings of the "
+        f"{show_value(email)}: {problem}{fix}: the admins' messages and pic notify's warnings of the "
         "runtime's end of life would not reach the contact; check the address with the association",
         "warning",
     )

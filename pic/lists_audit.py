@@ -32,7 +32,6 @@ from pathlib import Path
 from typing import Literal, cast
 
 import yaml
-from email_validator import EmailNotValidError, validate_email
 
 from pic.errors import PicError, Problem, Unreachable, show_value, shown_name
 from pic.settings import display_path
@@ -645,6 +644,8 @@ def _valid(address: str) -> str | None:
     (its ``Sympa::Tools::Text::valid_email``). A quote without its pair hides the @ from the
     library, which would say that the address has no @-sign: the quote is named instead.
     """
+    from email_validator import EmailNotValidError, validate_email  # not for pic check's contact_domain_flag
+
     folded = unicodedata.normalize("NFKC", address)
     if folded != address and folded.isascii():
         return f"it holds full-width letters, which stand for {folded}"
@@ -762,21 +763,30 @@ def _address_flag(entry: Entry, domains: Mapping[str, DeadDomain], providers: Pr
             return Flag(entry, f"malformed address ({why})", flag.suggestion if flag else repaired)
         return Flag(entry, f"malformed address ({why})", None)
     local, domain = address.rsplit("@", 1)
+    found = domain_flag(domain, domains, providers)
+    if found is None:
+        return None
+    problem, meant = found
+    if meant is None and domain.lower() in domains:
+        return Flag(entry, problem, "remove it, or ask the subscriber for a new address")
+    return Flag(entry, problem, f"{local}@{meant}" if meant else None)
+
+
+def domain_flag(
+    domain: str, domains: Mapping[str, DeadDomain], providers: Providers | None = None
+) -> tuple[str, str | None] | None:
+    """What is wrong with the domain of a valid address, and the domain likely meant (None when there is none to
+    suggest): one of ``domains`` (closed, never had mailboxes, a typo), or with ``providers`` a misspelling of a
+    provider's domain, an unknown top-level domain or a public suffix; None when nothing is."""
     dead = domains.get(domain.lower())
     if dead is None:
-        slip = providers.misspelling(domain.lower()) if providers is not None else None
-        if slip is None:
-            return None
-        problem, meant = slip
-        return Flag(entry, problem, f"{local}@{meant}" if meant else None)
+        return providers.misspelling(domain.lower()) if providers is not None else None
     problem = {
         "typo": "misspelled domain",
         "closed": "domain closed",
         "never": "domain never had mailboxes",
     }[dead.status]
-    detail = f"{problem}: {dead.note}" if dead.note else problem
-    suggestion = f"{local}@{dead.suggest}" if dead.suggest else "remove it, or ask the subscriber for a new address"
-    return Flag(entry, detail, suggestion)
+    return (f"{problem}: {dead.note}" if dead.note else problem), dead.suggest
 
 
 def _line_to_fix(entry: Entry, domains: Mapping[str, DeadDomain], providers: Providers | None) -> Flag:
