@@ -658,8 +658,12 @@ def _valid(address: str) -> str | None:
     return None
 
 
-def osa_distance(a: str, b: str) -> int:
-    """Edits (insert, delete, substitute, swap two neighbours) from ``a`` to ``b``: optimal string alignment."""
+def osa_distance(a: str, b: str, at_most: int | None = None) -> int:
+    """Edits (insert, delete, substitute, swap two neighbours) from ``a`` to ``b``: optimal string alignment.
+
+    With ``at_most``, any distance above it is given as ``at_most + 1``, found without reading the rest once two
+    rows of the table in a row are all above it: every alignment goes through one of them, or swaps over the
+    first (one edit more) into the next."""
     previous2: list[int] = []
     previous = list(range(len(b) + 1))
     for i in range(1, len(a) + 1):
@@ -669,7 +673,11 @@ def osa_distance(a: str, b: str) -> int:
             current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
             if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
                 current[j] = min(current[j], previous2[j - 2] + 1)
+        if at_most is not None and min(current) > at_most and min(previous) >= at_most:
+            return at_most + 1
         previous2, previous = previous, current
+    if at_most is not None and previous[len(b)] > at_most:
+        return at_most + 1
     return previous[len(b)]
 
 
@@ -683,6 +691,19 @@ class Providers:
         """The public suffix of ``domain`` (``co.uk``, ``fr``), None when its top-level domain does not exist."""
         found = public_suffix_list().publicsuffix(domain, accept_unknown=False)
         return str(found) if found else None
+
+    @functools.cached_property
+    def _named(self) -> tuple[tuple[str, str, str], ...]:
+        """Each provider's domain, its name and its public suffix (``gmail.com``, ``gmail``, ``com``), but those of
+        a name under 4 characters (sfr, gmx, aol: one slip away sit many real domains): asked once, not at each
+        domain to read."""
+        out = []
+        for provider in self.domains:
+            p_suffix = self.suffix(provider) or provider.rsplit(".", 1)[-1]
+            p_name = provider[: -len(p_suffix) - 1]
+            if len(p_name) >= 4:
+                out.append((provider, p_name, p_suffix))
+        return tuple(out)
 
     @functools.lru_cache(maxsize=4096)  # noqa: B019 (one instance per run)
     def misspelling(self, domain: str) -> tuple[str, str | None] | None:
@@ -700,14 +721,12 @@ class Providers:
             )
         name = domain[: -len(suffix) - 1] if domain != suffix else ""
         best = None
-        for provider in self.domains:
-            p_suffix = self.suffix(provider) or provider.rsplit(".", 1)[-1]
-            p_name = provider[: -len(p_suffix) - 1]
-            if len(p_name) < 4:
-                continue  # sfr, gmx, aol: one slip away sit many real domains
+        for provider, p_name, p_suffix in self._named:
             limit = 1 if len(p_name) < 8 else 2
             if suffix == p_suffix:
-                distance = osa_distance(name, p_name)
+                if abs(len(name) - len(p_name)) > limit:
+                    continue  # as many edits at least: no slip
+                distance = osa_distance(name, p_name, limit)
             elif name == p_name and osa_distance(suffix, p_suffix) == 1 and len(suffix) <= 3:
                 distance = 1  # gmail.cm, hotmail.co: a slip in the top-level domain
             else:

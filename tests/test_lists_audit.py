@@ -566,6 +566,34 @@ def test_osa_distance() -> None:
     assert lists_audit.osa_distance("", "ab") == 2
 
 
+@settings(max_examples=2000, deadline=None)
+@given(st.text("abcde", max_size=9), st.text("abcde", max_size=9), st.integers(0, 4))
+def test_osa_distance_at_most_gives_the_full_distance_up_to_its_bound(a: str, b: str, at_most: int) -> None:
+    """Stopping early once the table's rows are above the bound changes no distance up to it (few letters: many
+    swaps and near misses)."""
+    assert lists_audit.osa_distance(a, b, at_most) == min(lists_audit.osa_distance(a, b), at_most + 1)
+
+
+def test_providers_misspellings_are_unchanged_by_the_bounded_distance() -> None:
+    """The likely domain of mistyped and unknown domains, as the full distance found it."""
+    providers = lists_audit.load_providers()
+    cases = {
+        "gmial.com": "gmail.com",
+        "hotmial.fr": "hotmail.fr",
+        "yaho.fr": "yahoo.fr",
+        "fre.fr": "free.fr",
+        "gmail.cm": "gmail.com",
+        "orange.frr": "orange.fr",
+        "laposte.nett": "laposte.net",
+        "wanadoo.fr": None,
+        "asso-velo.fr": None,
+        "oranje.fr": "orange.fr",
+    }
+    for domain, meant in cases.items():
+        found = providers.misspelling(domain)
+        assert (found[1] if found else None) == meant, (domain, found)
+
+
 @pytest.mark.parametrize(
     ("address", "why", "suggestion"),
     [
