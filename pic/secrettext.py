@@ -1269,7 +1269,25 @@ _PROSE_TEXT = [entry for entry in _SECRET_TEXT if entry[0] in _PROSE_KINDS]
 # value (mot de passe envoyé par mail, mdp changé le 12/03/2026, Password: see the manager) are none, nor where it
 # is kept (mdp : Bitwarden/Membres/Velo2024, a path of words; Password: 1Password, a manager's name), a ticket
 # (password: ticket#4521, mdp : RT#1187), a date or an algorithm's name (mot de passe WPA2-PSK, mdp argon2id).
-_PROSE_OPENING = r"[^\S\n]*[\"'«“‘`*_]*[^\S\n]*"
+# The label in the other languages an association's admin or member may paste (Passwort: Geheim2024, la contraseña
+# es Velo2024x, 我的密码：Azerty123: _PASSWORD_ABROAD, _PASSWORD_CJK), with their copulas.
+# Japanese quotes (「Azerty123」) may open the value too.
+_PROSE_OPENING = r"[^\S\n]*[\"'«“‘「『`*_]*[^\S\n]*"
+# Labels in the other languages of Europe, each naming nothing but a password, plurals and the spellings without
+# their accents too: German Passwort and Kennwort, Spanish contraseña, Portuguese senha, Dutch wachtwoord, Polish
+# hasło (hasła, hasłem), Swedish lösenord, Finnish salasana (with on, is, which reads as a preposition in English
+# and is no copula of every label's), Russian пароль, Greek κωδικός πρόσβασης (κωδικός alone is any code), Italian
+# parola d'ordine (parola alone is a word, parola chiave a keyword).
+_PASSWORD_ABROAD = (
+    r"(?:passw(?:ort|orte|örter|orter)|kennw(?:ort|orte|örter|orter)|contrase(?:ñ|n)as?|senhas?"  # noqa: S105 - the words
+    r"|wachtwoord(?:en)?"
+    r"|has(?:ł|l)(?:o|a|em)|l(?:ö|o)senord(?:et|en)?|salasana[nt]?(?:[^\S\r\n]+on)?|парол(?:ь|я|и|ем|ю)"
+    r"|κωδικ(?:ός|ος|οί|οι)[^\S\r\n]+πρ(?:ό|ο)σβασης|parol[ae][^\S\r\n]+d['’][^\S\r\n]*ordine)"
+)
+# Labels in the scripts written without spaces between words: Chinese 密码 (密碼 in traditional characters),
+# Japanese パスワード, Korean 비밀번호 and 패스워드. One may follow other letters (我的密码: my password; 管理员密码:
+# the administrator's), and its copula may follow it directly (密码是, 密码为, パスワードは, 비밀번호는).
+_PASSWORD_CJK = r"(?:密[码碼]|パスワード|비밀번호|패스워드)"  # noqa: S105 - the words, no password
 # Where a label starts: after no word, or as the last word of a name written with '_' (DB_PASSWORD=, MYSQL_PWD=,
 # smtp_pass:, STRIPE_SECRET_KEY=: a variable or a setting copied from a configuration, where pass alone names a
 # password too), or in quotes ('password' =>). Then its end: nothing of a word, but a quote that closes a name given
@@ -1280,6 +1298,16 @@ _PROSE_QUOTED = r"(?<=['\"])(?<![\w’.-]['\"])"
 # 'password' => '...' in an array, $cfg['Servers'][$i]['password'] = '...' (phpMyAdmin's config.inc.php), JSON's
 # "password": "...".
 _PROSE_QUOTED_NAME = r"['\"]\]?[^\S\n]*(?:[,:]|=>?)"
+# What stands between a label (and the words saying whose) and its value: ':' (fullwidth ：too), '=', an arrow
+# (->, =>, →), a name in quotes given its value as code gives it, or a copula: French est, c'est, était, sera,
+# English is, was (now, maintenant, désormais...), German ist, Spanish es, Portuguese é, Italian è, Swedish är,
+# Polish jest, Greek είναι; a CJK label's own right after it.
+_PROSE_SEPARATOR = (
+    rf"(?:[^\S\n]*(?:[:=：]|->|=>|→)|{_PROSE_QUOTED_NAME}"
+    r"|[^\S\n]+(?:c['’])?(?:est|était|sera|is|was|ist|es|é|è|är|jest|είναι)"
+    r"(?:[^\S\n]+(?:now|still|maintenant|désormais|toujours|actuellement))?(?=[^\S\n])"
+    r"|(?<=[码碼ド호드])(?:是|为|為|は|는))"
+)
 _PROSE_VALUE = (
     rf"{_LETTERS_AND_DIGITS}(?![^\s@]+@[^\s@]+\.)(?![a-z][a-z0-9+.-]*://)"
     # a path of words in a password manager, a ticket's reference
@@ -1294,12 +1322,16 @@ _PROSE_VALUE = (
     # a password manager whose name holds a digit, where the password is kept (Password: 1Password, mdp : KeePass2)
     r"(?!(?:1password[0-9]*|keepass(?:xc|dx|2android|[0-9]+)?)(?![^\s\"'`,;()]))"
 )
+# A password's label: a word of _PASSWORD_ONLY's or _PASSWORD_ABROAD's after no word, as the last word of a name
+# written with '_' (where pass alone is one too) or in quotes, and ending a word; or a CJK one, anywhere.
+_PROSE_PASSWORD_LABEL = rf"(?:{_PASSWORD_ONLY}|{_PASSWORD_ABROAD})"
 _PROSE_PASSWORD = _Pattern(
-    rf"(?i)(?=[pm])(?:(?<![\w'’.-]){_PASSWORD_ONLY}|{_PROSE_NAMED}(?:{_PASSWORD_ONLY}|pass)|{_PROSE_QUOTED}{_PASSWORD_ONLY})(?![\w’-]|'[\w’-])[`*_]*"
+    r"(?i)(?=[pmkcswhlпκ密パ비패])"
+    rf"(?:(?:(?<![\w'’.-]){_PROSE_PASSWORD_LABEL}|{_PROSE_NAMED}(?:{_PROSE_PASSWORD_LABEL}|pass)"
+    rf"|{_PROSE_QUOTED}{_PROSE_PASSWORD_LABEL})(?![\w’-]|'[\w’-])|{_PASSWORD_CJK})[`*_]*"
     r"(?:"
     r"(?:[^\S\n]+(?:[^\W\d_]|['’.-])+){0,4}?"
-    rf"(?:[^\S\n]*(?:[:=]|->|=>|→)|{_PROSE_QUOTED_NAME}|[^\S\n]+(?:c['’])?(?:est|était|sera|is|was)"
-    r"(?:[^\S\n]+(?:now|still|maintenant|désormais|toujours|actuellement))?(?=[^\S\n]))"
+    rf"{_PROSE_SEPARATOR}"
     rf"{_PROSE_OPENING}(?P<v>{_PROSE_VALUE}[^\s\"'`,;()]{{6,}})"
     # the label, then the value alone
     rf"|[^\S\n]+[`*_]*(?P<w>{_PROSE_VALUE}(?![^\s\"'`,;()]*\.[^\s\"'`,;()])[^\s\"'`,;()]{{6,}})"
@@ -1316,16 +1348,36 @@ _PROSE_KEY = _Pattern(
     r"(?:tokens?|jetons?|secrets?|(?:api|access|secret)[ _-]?keys?"
     r"|cl(?:é|e|ef)s?[^\S\n]+(?:d['’][^\S\n]*)?(?:api|acc[èe]s|secr[èe]tes?|priv[ée]es?))(?![\w’-]|'[\w’-])[`*_]*"
     r"(?:[^\S\n]+(?:[^\W\d_]|['’.-])+){0,4}?"
-    rf"(?:[^\S\n]*(?:[:=]|->|=>|→)|{_PROSE_QUOTED_NAME}|[^\S\n]+(?:c['’])?(?:est|était|sera|is|was)"
-    r"(?:[^\S\n]+(?:now|still|maintenant|désormais|toujours|actuellement))?(?=[^\S\n]))"
-    rf"{_PROSE_OPENING}(?P<v>{_PROSE_VALUE}"
+    rf"{_PROSE_SEPARATOR}{_PROSE_OPENING}(?P<v>{_PROSE_VALUE}"
     r"(?=[^\s\"'`,;()]*?(?:[0-9][^\W\d_]|(?-i:[a-z][A-Z])))[^\s\"'`,;()]{8,})"
 )
-# The words in lower case one of which any text _PROSE_PASSWORD matches holds (mots de passe holds pass), and
+# The words in lower case one of which any text _PROSE_PASSWORD matches holds (mots de passe holds pass, Passwort
+# too; пар: the о of пароль matches ᲂ ignoring case, which lower() keeps; ωδ: the κ of κωδικός matches ϰ), and
 # _PROSE_KEY's (api key, clé API...); _PROSE_NEEDS: those of every form prose is read for, so that a text holding
 # none (an association's or a contact's usual name, most notes) is searched no further (tests/test_fields_fast.py
 # checks that this changes no verdict).
-_PROSE_PASSWORD_NEEDS = ("pass", "pw", "pswd", "mdp")
+_PROSE_PASSWORD_NEEDS = (
+    "pass",
+    "pw",
+    "pswd",
+    "mdp",
+    "kennw",
+    "contrase",
+    "senha",
+    "wachtwoord",
+    "hasł",
+    "hasl",
+    "senord",
+    "salasan",
+    "пар",
+    "ωδ",
+    "ordine",
+    "密码",
+    "密碼",
+    "パスワード",
+    "비밀번호",
+    "패스워드",
+)
 _PROSE_KEY_NEEDS = ("token", "jeton", "secret", "key", "cle", "clé")
 
 
@@ -1347,14 +1399,19 @@ def _any_of(words: list[str]) -> str:
     return "|".join(alternatives)
 
 
+# The forms read after a label: (kind, pattern, needs), the value in the pattern's group v, or w (_PROSE_PASSWORD's
+# value alone after its label), which is no secret when it reads as a placeholder.
+_PROSE_LABELLED: tuple[tuple[str, _Pattern, tuple[str, ...]], ...] = (
+    ("a password", _PROSE_PASSWORD, _PROSE_PASSWORD_NEEDS),
+    ("a token or key", _PROSE_KEY, _PROSE_KEY_NEEDS),
+)
 # (Every form of prose names the words it needs: one that named none would be tried on every text, and this
 # search, which knows only the words named, would skip it; tests/test_fields_fast.py checks that none does.)
 _PROSE_NEEDS = re.compile(
     _any_of(
         [
             *(word for _kind, _pattern, needs in _PROSE_TEXT for word in needs),
-            *_PROSE_PASSWORD_NEEDS,
-            *_PROSE_KEY_NEEDS,
+            *(word for _kind, _pattern, needs in _PROSE_LABELLED for word in needs),
         ]
     )
 )
@@ -1403,16 +1460,12 @@ def _prose_secret_as_written(text: str) -> tuple[str, int] | None:
             if value is None or not _PLACEHOLDER.match(value):
                 found.append((m.start(), kind))
                 break
-    if any(word in folded for word in _PROSE_PASSWORD_NEEDS):
-        for m in _PROSE_PASSWORD.finditer(text):
-            if not _PLACEHOLDER.match(m.group("v") or m.group("w")):
-                found.append((m.start(), "a password"))
-                break
-    if any(word in folded for word in _PROSE_KEY_NEEDS):
-        for m in _PROSE_KEY.finditer(text):
-            if not _PLACEHOLDER.match(m.group("v")):
-                found.append((m.start(), "a token or key"))
-                break
+    for kind, pattern, needs in _PROSE_LABELLED:
+        if any(word in folded for word in needs):
+            for m in pattern.finditer(text):
+                if not _PLACEHOLDER.match(m.group("v") or m.groupdict().get("w") or ""):
+                    found.append((m.start(), kind))
+                    break
     if not found:
         return None
     start, kind = min(found)

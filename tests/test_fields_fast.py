@@ -1122,6 +1122,11 @@ _PROSE_LABELS = (
     "|paſſword|PAſS|mot de paſſe|token|Token|TOKENS|jeton|Jetons|secret|Secrets|ſecret|API key|api_key|access key"
     "|Access-Keys|secret key|api \u212aey|clé API|Clé secrète|CLÉ API|clef privée|cle d'accès|clés d'accès"
     "|ToKen|jeton d'accès|Authorization|Bearer"
+    # in other languages, with the letters re matches with theirs ignoring case that lower() keeps (ϰ for κ, ᲂ for
+    # о, ϱ for ρ, ς for σ) and the copulas of their own
+    "|Passwort|KENNWÖRTER|contraseña|Contrasenas|senha|wachtwoord|Hasło|HASLA|lösenord|Losenordet|salasana"
+    "|Salasana on|пароль|ПАРОЛЯ|парᲂль|κωδικός πρόσβασης|ϰωδιϰός πϱόσβασης|ΚΩΔΙΚΟΣ ΠΡΟΣΒΑΣΗΣ|parola d'ordine"
+    "|parola|PAROLE D’ORDINE|密码|我的密码|密碼|パスワード|비밀번호|패스워드|是|は|는| ist | es | é | är | jest |：|「"
 )
 _PROSE_VALUES = (
     "Azerty123|Zt8kq2LmW9xR|4h8GkZqv2LmN|Soleil2024!|PHP8.2|v2.0.1|2026-03-12|xxxxxx|ticket#4521|1Password"
@@ -1162,6 +1167,9 @@ _PROSE_PIECES = st.sampled_from(
 @example("clef privée : Zt8kq2LmW9xR")
 @example("cle d'accès = 4h8GkZqv2LmN")
 @example("PSWD -> Azerty123")
+@example("парᲂль: Azerty123")
+@example("ϰωδιϰός πϱόσβασης: Azerty123")
+@example("我的密码：Azerty123")
 def test_prose_forms_skipped_for_the_words_they_need_give_every_forms_verdict(text: str) -> None:
     """``prose_secret`` searches no further a text holding none of the words its forms need, and tries each form
     only on a text holding one of its own: the verdict (kind and place) is that of every form tried."""

@@ -56,6 +56,27 @@ REFUSED = [
     ("'password' => 'Velo2024lyon',", "a password", "Velo2024lyon"),
     ("$cfg['Servers'][$i]['password'] = 'Velo2024lyon';", "a password", "Velo2024lyon"),
     ('{"db_password": "Velo2024lyon"}', "a password", "Velo2024lyon"),
+    # a password's label in another language an admin or a member may paste, with its copula
+    ("Passwort: Geheim2024", "a password", "Geheim2024"),
+    ("Das Kennwort ist Geheim2024", "a password", "Geheim2024"),
+    ("la contraseña es Velo2024x", "a password", "Velo2024x"),
+    ("contrasena del sitio: Velo2024x", "a password", "Velo2024x"),
+    ("a senha é Velo2024x", "a password", "Velo2024x"),
+    ("wachtwoord: Velo2024x", "a password", "Velo2024x"),
+    ("Hasło do konta: Velo2024x", "a password", "Velo2024x"),
+    ("haslo jest Velo2024x", "a password", "Velo2024x"),
+    ("lösenordet är Velo2024x", "a password", "Velo2024x"),
+    ("Salasana on Velo2024x", "a password", "Velo2024x"),
+    ("Пароль от почты: Velo2024x", "a password", "Velo2024x"),
+    ("ΚΩΔΙΚΟΣ ΠΡΟΣΒΑΣΗΣ: Velo2024x", "a password", "Velo2024x"),
+    ("la parola d'ordine è Velo2024x", "a password", "Velo2024x"),
+    ("DB_SENHA=Velo2024x", "a password", "Velo2024x"),
+    # a CJK label after other letters, its copula or a fullwidth colon right after it
+    ("我的密码：Azerty123", "a password", "Azerty123"),
+    ("管理員密碼是Azerty123", "a password", "Azerty123"),
+    ("パスワードは「Azerty123」です", "a password", "Azerty123"),
+    ("비밀번호: Azerty123", "a password", "Azerty123"),
+    ("관리자 비밀번호는 Azerty123", "a password", "Azerty123"),
     ("STRIPE_SECRET_KEY=Zt8kq2LmW9xR", "a token or key", "Zt8kq2LmW9xR"),
     ("Token: 4h8GkZqv2LmN", "a token or key", "4h8GkZqv2LmN"),
     ("Token Matomo : 0123456789abcdef0123456789abcdef", "a token or key", "0123456789abcdef0123456789abcdef"),
@@ -119,6 +140,18 @@ def test_prose_is_read_more_strictly_than_a_command(text: str) -> None:
 def test_the_secret_found_first_in_the_text_is_named_with_where_it_starts() -> None:
     text = "note du 12/03\nmdp : Azerty123\nftp://asso:S3cret99@ftp.example.org"
     assert secrettext.prose_secret(text) == ("a password", text.index("mdp"))
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("我的密码：Azerty123", "密码"),
+        ("accès au site, 管理员密码是Azerty123", "密码"),
+    ],
+)
+def test_a_password_is_placed_at_its_label_in_a_cjk_script(text: str, label: str) -> None:
+    """A CJK label after other letters is where the secret starts."""
+    assert secrettext.prose_secret(text) == ("a password", text.index(label))
 
 
 def _spec(**fields: object) -> dict[str, object]:
