@@ -1300,11 +1300,11 @@ _PROSE_QUOTED = r"(?<=['\"])(?<![\w’.-]['\"])"
 _PROSE_QUOTED_NAME = r"['\"]\]?[^\S\n]*(?:[,:]|=>?)"
 # What stands between a label (and the words saying whose) and its value: ':' (fullwidth ：too), '=', an arrow
 # (->, =>, →), a name in quotes given its value as code gives it, or a copula: French est, c'est, était, sera,
-# English is, was (now, maintenant, désormais...), German ist, Spanish es, Portuguese é, Italian è, Swedish är,
-# Polish jest, Greek είναι; a CJK label's own right after it.
+# sont, English is, was, are (now, maintenant, désormais...), German ist, Spanish es, Portuguese é, Italian è,
+# Swedish är, Polish jest, Greek είναι; a CJK label's own right after it.
 _PROSE_SEPARATOR = (
     rf"(?:[^\S\n]*(?:[:=：]|->|=>|→)|{_PROSE_QUOTED_NAME}"
-    r"|[^\S\n]+(?:c['’])?(?:est|était|sera|is|was|ist|es|é|è|är|jest|είναι)"
+    r"|[^\S\n]+(?:c['’])?(?:est|était|sera|sont|is|was|are|ist|es|é|è|är|jest|είναι)"
     r"(?:[^\S\n]+(?:now|still|maintenant|désormais|toujours|actuellement))?(?=[^\S\n])"
     r"|(?<=[码碼ド호드])(?:是|为|為|は|는))"
 )
@@ -1351,11 +1351,29 @@ _PROSE_KEY = _Pattern(
     rf"{_PROSE_SEPARATOR}{_PROSE_OPENING}(?P<v>{_PROSE_VALUE}"
     r"(?=[^\s\"'`,;()]*?(?:[0-9][^\W\d_]|(?-i:[a-z][A-Z])))[^\s\"'`,;()]{8,})"
 )
+# A login and its password given as a pair: a label pairing a login's word (login, user, utilisateur, identifiant,
+# compte, id) with a password's (login/pass: , user/mdp : , identifiant et mot de passe =), or one naming both
+# (identifiants, credentials, creds), up to four words saying whose, a separator as a password's, then the login,
+# '/' (spaces around it or none) or ':', and the password: a value as a password's, holding no '/' (identifiants :
+# admin / Azerty123, credentials: admin:Azerty123). Not a login that names where the password is kept (identifiants
+# : priv/ftp2024.txt, coffre/Velo2024, Bitwarden/Membres2024), nor a path of three words (Bitwarden/Membres/Velo2024).
+_PROSE_LOGIN = r"(?:logins?|user(?:name)?s?|utilisateurs?|identifiants?|comptes?|ids?)"
+_PROSE_PAIR = _Pattern(
+    r"(?i)(?=[luic])(?<![\w'’.-])"
+    rf"(?:{_PROSE_LOGIN}(?:[^\S\n]*[/+&,][^\S\n]*|[^\S\n]+(?:et|and)[^\S\n]+)(?:{_PROSE_PASSWORD_LABEL}|pass(?:es)?)"
+    r"|identifiants|credentials?|creds)(?![\w’-]|'[\w’-])[`*_]*"
+    r"(?:[^\S\n]+(?:[^\W\d_]|['’.-])+){0,4}?"
+    rf"{_PROSE_SEPARATOR}{_PROSE_OPENING}"
+    r"(?!(?:priv|bitwarden|vaultwarden|keepass\w*|1password|lastpass|dashlane|passbolt|coffre|vault)\W*/)"
+    r"[^\s/:\"'`,;()]++[\"'`*_»”’」』]*(?:[^\S\n]*/[^\S\n]*|:)[\"'`*_«“‘「『]*"
+    rf"(?P<v>{_PROSE_VALUE}[^\s/\"'`,;()]{{6,}}+)(?![^\s\"'`,;()])"
+)
 # The words in lower case one of which any text _PROSE_PASSWORD matches holds (mots de passe holds pass, Passwort
-# too; пар: the о of пароль matches ᲂ ignoring case, which lower() keeps; ωδ: the κ of κωδικός matches ϰ), and
-# _PROSE_KEY's (api key, clé API...); _PROSE_NEEDS: those of every form prose is read for, so that a text holding
-# none (an association's or a contact's usual name, most notes) is searched no further (tests/test_fields_fast.py
-# checks that this changes no verdict).
+# too; пар: the о of пароль matches ᲂ ignoring case, which lower() keeps; ωδ: the κ of κωδικός matches ϰ), those
+# of _PROSE_PAIR (a password's, identifiants, credential, creds) and _PROSE_KEY's (api key, clé API...);
+# _PROSE_NEEDS: those of every form prose is read for, so that a text holding none (an association's or a
+# contact's usual name, most notes) is searched no further (tests/test_fields_fast.py checks that this changes no
+# verdict).
 _PROSE_PASSWORD_NEEDS = (
     "pass",
     "pw",
@@ -1378,6 +1396,7 @@ _PROSE_PASSWORD_NEEDS = (
     "비밀번호",
     "패스워드",
 )
+_PROSE_PAIR_NEEDS = (*_PROSE_PASSWORD_NEEDS, "identifiants", "credential", "creds")
 _PROSE_KEY_NEEDS = ("token", "jeton", "secret", "key", "cle", "clé")
 
 
@@ -1403,6 +1422,7 @@ def _any_of(words: list[str]) -> str:
 # value alone after its label), which is no secret when it reads as a placeholder.
 _PROSE_LABELLED: tuple[tuple[str, _Pattern, tuple[str, ...]], ...] = (
     ("a password", _PROSE_PASSWORD, _PROSE_PASSWORD_NEEDS),
+    ("a password", _PROSE_PAIR, _PROSE_PAIR_NEEDS),
     ("a token or key", _PROSE_KEY, _PROSE_KEY_NEEDS),
 )
 # (Every form of prose names the words it needs: one that named none would be tried on every text, and this
@@ -1421,8 +1441,8 @@ def prose_secret(text: str) -> tuple[str, int] | None:
     """The first secret found in ``text`` written by people for people (an admin's notes about a member, a
     contact's name, the reason of an exception), as its kind and where it starts in ``text``; None when there is
     none. Stricter than :func:`secret_kind`, which reads a command: the forms that are a secret in any prose
-    (_PROSE_TEXT), a password after a label that names nothing else (_PROSE_PASSWORD), and a value shaped like
-    a key after a token's or a key's label (_PROSE_KEY).
+    (_PROSE_TEXT), a password after a label that names nothing else (_PROSE_PASSWORD) or after its login, given
+    as a pair (_PROSE_PAIR), and a value shaped like a key after a token's or a key's label (_PROSE_KEY).
 
     A text written with compatibility characters (fullwidth ``ＭＤＰ Ａｚｅｒｔｙ１２３``, the mathematical
     alphanumerics ``𝗺𝗱𝗽``, ligatures such as ``ﬁ``) is read as it shows too: in its NFKC form (Unicode's

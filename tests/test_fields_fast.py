@@ -1066,6 +1066,10 @@ def _every_prose_kind(text: str) -> tuple[str, int] | None:
         if not secrettext._PLACEHOLDER.match(m.group("v") or m.group("w")):
             found.append((m.start(), "a password"))
             break
+    for m in secrettext._PROSE_PAIR.finditer(text):
+        if not secrettext._PLACEHOLDER.match(m.group("v")):
+            found.append((m.start(), "a password"))
+            break
     for m in secrettext._PROSE_KEY.finditer(text):
         if not secrettext._PLACEHOLDER.match(m.group("v")):
             found.append((m.start(), "a token or key"))
@@ -1083,6 +1087,7 @@ def _prose_needs_hold(text: str) -> None:
     assert secrettext._folded(text) == folded
     forms = [(kind, pattern, needs) for kind, pattern, needs in secrettext._PROSE_TEXT]
     forms.append(("a password", secrettext._PROSE_PASSWORD, secrettext._PROSE_PASSWORD_NEEDS))
+    forms.append(("a login and password", secrettext._PROSE_PAIR, secrettext._PROSE_PAIR_NEEDS))
     forms.append(("a token or key", secrettext._PROSE_KEY, secrettext._PROSE_KEY_NEEDS))
     for kind, pattern, needs in forms:
         if pattern.search(text):
@@ -1098,6 +1103,7 @@ def test_every_form_of_prose_names_the_words_it_needs() -> None:
     """prose_secret searches no further a text holding none of the words its forms name: a form naming none (tried
     on every text, as _text_kind tries it) would be skipped there."""
     forms = [*secrettext._PROSE_TEXT, ("a password", None, secrettext._PROSE_PASSWORD_NEEDS)]
+    forms.append(("a login and password", None, secrettext._PROSE_PAIR_NEEDS))
     forms.append(("a token or key", None, secrettext._PROSE_KEY_NEEDS))
     assert [kind for kind, _pattern, needs in forms if not needs or not all(needs)] == []
 
@@ -1127,6 +1133,9 @@ _PROSE_LABELS = (
     "|Passwort|KENNWÖRTER|contraseña|Contrasenas|senha|wachtwoord|Hasło|HASLA|lösenord|Losenordet|salasana"
     "|Salasana on|пароль|ПАРОЛЯ|парᲂль|κωδικός πρόσβασης|ϰωδιϰός πϱόσβασης|ΚΩΔΙΚΟΣ ΠΡΟΣΒΑΣΗΣ|parola d'ordine"
     "|parola|PAROLE D’ORDINE|密码|我的密码|密碼|パスワード|비밀번호|패스워드|是|は|는| ist | es | é | är | jest |：|「"
+    # a login's and a password's, paired
+    "|login/pass|identifiants|IDENTİFİANTS|credentials|creds|user/mdp|identifiant/mot de passe|login et mdp"
+    "|compte & Passwort|/| / |admin|priv/|Bitwarden/"
 )
 _PROSE_VALUES = (
     "Azerty123|Zt8kq2LmW9xR|4h8GkZqv2LmN|Soleil2024!|PHP8.2|v2.0.1|2026-03-12|xxxxxx|ticket#4521|1Password"
@@ -1169,6 +1178,7 @@ _PROSE_PIECES = st.sampled_from(
 @example("PSWD -> Azerty123")
 @example("парᲂль: Azerty123")
 @example("ϰωδιϰός πϱόσβασης: Azerty123")
+@example("IDENTİFİANTS : admin / Azerty123")
 @example("我的密码：Azerty123")
 def test_prose_forms_skipped_for_the_words_they_need_give_every_forms_verdict(text: str) -> None:
     """``prose_secret`` searches no further a text holding none of the words its forms need, and tries each form

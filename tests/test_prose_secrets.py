@@ -77,6 +77,16 @@ REFUSED = [
     ("パスワードは「Azerty123」です", "a password", "Azerty123"),
     ("비밀번호: Azerty123", "a password", "Azerty123"),
     ("관리자 비밀번호는 Azerty123", "a password", "Azerty123"),
+    # a login and its password given as a pair
+    ("login/pass: admin/Azerty123", "a password", "Azerty123"),
+    ("identifiants : admin / Azerty123", "a password", "Azerty123"),
+    ("user/mdp : velo / Azerty123", "a password", "Azerty123"),
+    ("login : admin, mdp : Azerty123", "a password", "Azerty123"),
+    ("identifiant/mot de passe = asso/Soleil2024", "a password", "Soleil2024"),
+    ("Identifiants WordPress : `admin` / `Azerty123`", "a password", "Azerty123"),
+    ("les identifiants FTP sont contact@velo-lyon.org / Velo2024x", "a password", "Velo2024x"),
+    ("login et mot de passe du site : admin:Azerty123", "a password", "Azerty123"),
+    ("credentials: admin:Azerty123", "a password", "Azerty123"),
     ("STRIPE_SECRET_KEY=Zt8kq2LmW9xR", "a token or key", "Zt8kq2LmW9xR"),
     ("Token: 4h8GkZqv2LmN", "a token or key", "4h8GkZqv2LmN"),
     ("Token Matomo : 0123456789abcdef0123456789abcdef", "a token or key", "0123456789abcdef0123456789abcdef"),
@@ -147,10 +157,12 @@ def test_the_secret_found_first_in_the_text_is_named_with_where_it_starts() -> N
     [
         ("我的密码：Azerty123", "密码"),
         ("accès au site, 管理员密码是Azerty123", "密码"),
+        ("Note : login/pass: admin/Azerty123", "login/pass"),
+        ("ancien hébergeur, identifiants : admin / Azerty123", "identifiants"),
     ],
 )
-def test_a_password_is_placed_at_its_label_in_a_cjk_script(text: str, label: str) -> None:
-    """A CJK label after other letters is where the secret starts."""
+def test_a_password_is_placed_at_its_label_in_a_cjk_script_or_a_pair(text: str, label: str) -> None:
+    """A CJK label after other letters, or a login's and a password's paired, is where the secret starts."""
     assert secrettext.prose_secret(text) == ("a password", text.index(label))
 
 
