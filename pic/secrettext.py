@@ -1308,19 +1308,26 @@ _PROSE_SEPARATOR = (
     r"(?:[^\S\n]+(?:now|still|maintenant|désormais|toujours|actuellement))?(?=[^\S\n])"
     r"|(?<=[码碼ド호드])(?:是|为|為|は|는))"
 )
+# What a value after a label holds none of: a blank, a quote, ',', ';', '(' or ')'; nor a letter or a sign of the
+# scripts written without spaces between words (CJK's punctuation, Japanese kana, Chinese characters, Korean
+# syllables, the fullwidth forms), where the value ends as their text resumes (密码是Azerty123。, パスワードは
+# Azerty123です, 비밀번호: Azerty123입니다): else a sentence in them is a value (密码是在2026年3月修改的: the password
+# was changed in March 2026; パスワードは12文字以上です: it has 12 characters or more).
+_PROSE_NOT_VALUE = r"\s\"'`,;()\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uff00-\uffef"
+_PROSE_LETTERS_AND_DIGITS = _LETTERS_AND_DIGITS.replace(r"[^\s\"'`,;()]", f"[^{_PROSE_NOT_VALUE}]")
 _PROSE_VALUE = (
-    rf"{_LETTERS_AND_DIGITS}(?![^\s@]+@[^\s@]+\.)(?![a-z][a-z0-9+.-]*://)"
+    rf"{_PROSE_LETTERS_AND_DIGITS}(?![^\s@]+@[^\s@]+\.)(?![a-z][a-z0-9+.-]*://)"
     # a path of words in a password manager, a ticket's reference
-    r"(?![^\W\d_][\w.’'-]{2,}(?:/[^\W\d_][\w.’'-]{2,})+/?(?![^\s\"'`,;()]))"
-    r"(?!(?:tickets?|rt|r[ée]f|ref|issue|bug|demande|incident)[ #°.:-]*[0-9]+(?![^\s\"'`,;()]))"
+    rf"(?![^\W\d_][\w.’'-]{{2,}}(?:/[^\W\d_][\w.’'-]{{2,}})+/?(?![^{_PROSE_NOT_VALUE}]))"
+    rf"(?!(?:tickets?|rt|r[ée]f|ref|issue|bug|demande|incident)[ #°.:-]*[0-9]+(?![^{_PROSE_NOT_VALUE}]))"
     # a date, a time after it (2026-03-12T10:00Z)
-    r"(?![0-9]{4}-[0-9]{2}-[0-9]{2}(?:[T ][0-9:.]+Z?)?(?![^\s\"'`,;()]))"
+    rf"(?![0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}(?:[T ][0-9:.]+Z?)?(?![^{_PROSE_NOT_VALUE}]))"
     # the name of an algorithm or a protocol (mot de passe WPA2-PSK, AES-256, mdp argon2id, Mot de passe : SHA256)
     r"(?!(?:ed25519|ed448|sha-?[0-9]+(?:crypt)?|md5(?:crypt)?|rsa-?[0-9]*|aes-?[0-9]+(?:-[a-z]+)?|argon2(?:id|i|d)?"
     r"|bcrypt\w*|scrypt|pbkdf2\w*|yescrypt|wpa[0-9](?:-[a-z0-9]+)?|wep[0-9]*|totp|hotp|u2f|fido2|webauthn"
-    r"|kerberos5?|ntlmv?[0-9]|pgp|gpg)(?![^\s\"'`,;()]))"
+    rf"|kerberos5?|ntlmv?[0-9]|pgp|gpg)(?![^{_PROSE_NOT_VALUE}]))"
     # a password manager whose name holds a digit, where the password is kept (Password: 1Password, mdp : KeePass2)
-    r"(?!(?:1password[0-9]*|keepass(?:xc|dx|2android|[0-9]+)?)(?![^\s\"'`,;()]))"
+    rf"(?!(?:1password[0-9]*|keepass(?:xc|dx|2android|[0-9]+)?)(?![^{_PROSE_NOT_VALUE}]))"
 )
 # A password's label: a word of _PASSWORD_ONLY's or _PASSWORD_ABROAD's after no word, as the last word of a name
 # written with '_' (where pass alone is one too) or in quotes, and ending a word; or a CJK one, anywhere.
@@ -1332,9 +1339,9 @@ _PROSE_PASSWORD = _Pattern(
     r"(?:"
     r"(?:[^\S\n]+(?:[^\W\d_]|['’.-])+){0,4}?"
     rf"{_PROSE_SEPARATOR}"
-    rf"{_PROSE_OPENING}(?P<v>{_PROSE_VALUE}[^\s\"'`,;()]{{6,}})"
+    rf"{_PROSE_OPENING}(?P<v>{_PROSE_VALUE}[^{_PROSE_NOT_VALUE}]{{6,}})"
     # the label, then the value alone
-    rf"|[^\S\n]+[`*_]*(?P<w>{_PROSE_VALUE}(?![^\s\"'`,;()]*\.[^\s\"'`,;()])[^\s\"'`,;()]{{6,}})"
+    rf"|[^\S\n]+[`*_]*(?P<w>{_PROSE_VALUE}(?![^{_PROSE_NOT_VALUE}]*\.[^{_PROSE_NOT_VALUE}])[^{_PROSE_NOT_VALUE}]{{6,}})"
     r")"
 )
 
@@ -1349,7 +1356,7 @@ _PROSE_KEY = _Pattern(
     r"|cl(?:é|e|ef)s?[^\S\n]+(?:d['’][^\S\n]*)?(?:api|acc[èe]s|secr[èe]tes?|priv[ée]es?))(?![\w’-]|'[\w’-])[`*_]*"
     r"(?:[^\S\n]+(?:[^\W\d_]|['’.-])+){0,4}?"
     rf"{_PROSE_SEPARATOR}{_PROSE_OPENING}(?P<v>{_PROSE_VALUE}"
-    r"(?=[^\s\"'`,;()]*?(?:[0-9][^\W\d_]|(?-i:[a-z][A-Z])))[^\s\"'`,;()]{8,})"
+    rf"(?=[^{_PROSE_NOT_VALUE}]*?(?:[0-9][^\W\d_]|(?-i:[a-z][A-Z])))[^{_PROSE_NOT_VALUE}]{{8,}})"
 )
 # A login and its password given as a pair: a label pairing a login's word (login, user, utilisateur, identifiant,
 # compte, id) with a password's (login/pass: , user/mdp : , identifiant et mot de passe =), or one naming both
@@ -1366,7 +1373,7 @@ _PROSE_PAIR = _Pattern(
     rf"{_PROSE_SEPARATOR}{_PROSE_OPENING}"
     r"(?!(?:priv|bitwarden|vaultwarden|keepass\w*|1password|lastpass|dashlane|passbolt|coffre|vault)\W*/)"
     r"[^\s/:\"'`,;()]++[\"'`*_»”’」』]*(?:[^\S\n]*/[^\S\n]*|:)[\"'`*_«“‘「『]*"
-    rf"(?P<v>{_PROSE_VALUE}[^\s/\"'`,;()]{{6,}}+)(?![^\s\"'`,;()])"
+    rf"(?P<v>{_PROSE_VALUE}[^/{_PROSE_NOT_VALUE}]{{6,}}+)(?![^{_PROSE_NOT_VALUE}])"
 )
 # The words in lower case one of which any text _PROSE_PASSWORD matches holds (mots de passe holds pass, Passwort
 # too; пар: the о of пароль matches ᲂ ignoring case, which lower() keeps; ωδ: the κ of κωδικός matches ϰ), those

@@ -77,6 +77,10 @@ REFUSED = [
     ("パスワードは「Azerty123」です", "a password", "Azerty123"),
     ("비밀번호: Azerty123", "a password", "Azerty123"),
     ("관리자 비밀번호는 Azerty123", "a password", "Azerty123"),
+    # the value ends where the text in those scripts resumes
+    ("密码是Azerty123，请勿外传。", "a password", "Azerty123"),
+    ("パスワードはAzerty123です。", "a password", "Azerty123"),
+    ("비밀번호: Azerty123입니다", "a password", "Azerty123"),
     # a login and its password given as a pair
     ("login/pass: admin/Azerty123", "a password", "Azerty123"),
     ("identifiants : admin / Azerty123", "a password", "Azerty123"),
