@@ -1322,6 +1322,12 @@ _PROSE_VALUE = (
     rf"(?!(?:tickets?|rt|r[ée]f|ref|issue|bug|demande|incident)[ #°.:-]*[0-9]+(?![^{_PROSE_NOT_VALUE}]))"
     # a date, a time after it (2026-03-12T10:00Z)
     rf"(?![0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}(?:[T ][0-9:.]+Z?)?(?![^{_PROSE_NOT_VALUE}]))"
+    # a length, a count or a factor as a compound word (Passwort ist 12-stellig, Password: 16-chars minimum, 2FA-only
+    # account, mot de passe : 8-caractères): a number of up to three digits, up to two letters or '%' after it, then
+    # words in small letters after '-' or '+', the sentence's full stop after them; not 2024-Velo (a year),
+    # 12-Soleil-2024, 8-caracteres-2024!
+    r"(?![0-9]{1,3}(?:[^\W\d_]{1,2}|%)?(?:[-+](?-i:[a-zß-öø-ÿ]+))+\.?"
+    rf"(?![^{_PROSE_NOT_VALUE}]))"
     # the name of an algorithm or a protocol (mot de passe WPA2-PSK, AES-256, mdp argon2id, Mot de passe : SHA256)
     r"(?!(?:ed25519|ed448|sha-?[0-9]+(?:crypt)?|md5(?:crypt)?|rsa-?[0-9]*|aes-?[0-9]+(?:-[a-z]+)?|argon2(?:id|i|d)?"
     r"|bcrypt\w*|scrypt|pbkdf2\w*|yescrypt|wpa[0-9](?:-[a-z0-9]+)?|wep[0-9]*|totp|hotp|u2f|fido2|webauthn"

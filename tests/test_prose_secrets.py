@@ -48,6 +48,10 @@ REFUSED = [
     # a password manager's name with more after it is no manager's name
     ("mdp : 1Password2024x", "a password", "1Password2024x"),
     ("mot de passe Azerty123 donné au téléphone", "a password", "Azerty123"),
+    # a number then words, not all of small letters, is no length
+    ("mdp : 12-Soleil-2024", "a password", "12-Soleil-2024"),
+    ("Passwort: 2024-Velo", "a password", "2024-Velo"),
+    ("mot de passe : 8-caracteres-2024!", "a password", "8-caracteres-2024!"),
     # a variable or a setting copied from a configuration: the label as the last word of a name, or in quotes
     ("DB_PASSWORD=Azerty123 (ancien hébergeur)", "a password", "Azerty123"),
     ("MYSQL_PWD=Zt8kq2LmW9", "a password", "Zt8kq2LmW9"),
