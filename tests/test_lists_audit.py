@@ -517,6 +517,7 @@ CORRECT = [
     "proton.me",
     "email.com",
     "mail.com",
+    "mailo.com",
     "orange.com",
     "love.fr",
     "lyon.fr",
