@@ -1335,6 +1335,14 @@ _PROSE_VALUE = (
     # a password manager whose name holds a digit, where the password is kept (Password: 1Password, mdp : KeePass2)
     rf"(?!(?:1password[0-9]*|keepass(?:xc|dx|2android|[0-9]+)?)(?![^{_PROSE_NOT_VALUE}]))"
 )
+# A product named with a digit, whose account a password's label then names (mdp Office365 : voir coffre, Mot de
+# passe Windows10 réinitialisé, Passwort Office365 vergessen, mot de passe Livebox5 au dos de la box): the suites,
+# systems, boxes and sites' software an association's members use: a word saying whose (mdp Office365 : Velo2024x
+# is read), not the value alone; after a separator it is read as any (Password: Office365 may be the password).
+_PROSE_PRODUCT = (
+    r"(?:(?:office|microsoft|outlook)365|m365|win(?:dows)?[0-9]+|(?:live|free|b)box[0-9]\w*|i(?:phone|pad)[0-9]+"
+    r"|(?:drupal|joomla|moodle|dolibarr|wordpress|nextcloud|owncloud|spip|prestashop|typo|zimbra|sympa)[0-9]+)"
+)
 # A password's label: a word of _PASSWORD_ONLY's or _PASSWORD_ABROAD's after no word, as the last word of a name
 # written with '_' (where pass alone is one too) or in quotes, and ending a word; or a CJK one, anywhere.
 _PROSE_PASSWORD_LABEL = rf"(?:{_PASSWORD_ONLY}|{_PASSWORD_ABROAD})"
@@ -1343,11 +1351,12 @@ _PROSE_PASSWORD = _Pattern(
     rf"(?:(?:(?<![\w'’.-]){_PROSE_PASSWORD_LABEL}|{_PROSE_NAMED}(?:{_PROSE_PASSWORD_LABEL}|pass)"
     rf"|{_PROSE_QUOTED}{_PROSE_PASSWORD_LABEL})(?![\w’-]|'[\w’-])|{_PASSWORD_CJK})[`*_]*"
     r"(?:"
-    r"(?:[^\S\n]+(?:[^\W\d_]|['’.-])+){0,4}?"
+    rf"(?:[^\S\n]+(?:(?:[^\W\d_]|['’.-])+|{_PROSE_PRODUCT}(?![\w’-]))){{0,4}}?"
     rf"{_PROSE_SEPARATOR}"
     rf"{_PROSE_OPENING}(?P<v>{_PROSE_VALUE}[^{_PROSE_NOT_VALUE}]{{6,}})"
-    # the label, then the value alone
-    rf"|[^\S\n]+[`*_]*(?P<w>{_PROSE_VALUE}(?![^{_PROSE_NOT_VALUE}]*\.[^{_PROSE_NOT_VALUE}])[^{_PROSE_NOT_VALUE}]{{6,}})"
+    # the label, then the value alone, which names no product
+    rf"|[^\S\n]+[`*_]*(?P<w>{_PROSE_VALUE}(?!{_PROSE_PRODUCT}(?![^:{_PROSE_NOT_VALUE}]))"
+    rf"(?![^{_PROSE_NOT_VALUE}]*\.[^{_PROSE_NOT_VALUE}])[^{_PROSE_NOT_VALUE}]{{6,}})"
     r")"
 )
 

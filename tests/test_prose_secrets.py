@@ -48,6 +48,10 @@ REFUSED = [
     # a password manager's name with more after it is no manager's name
     ("mdp : 1Password2024x", "a password", "1Password2024x"),
     ("mot de passe Azerty123 donné au téléphone", "a password", "Azerty123"),
+    # a product's name says whose password follows; alone after the label, a value that names none is one
+    ("mdp Office365 : Velo2024x", "a password", "Velo2024x"),
+    ("Le mot de passe Windows10 est Velo2024x", "a password", "Velo2024x"),
+    ("mdp Office365x2024", "a password", "Office365x2024"),
     # a number then words, not all of small letters, is no length
     ("mdp : 12-Soleil-2024", "a password", "12-Soleil-2024"),
     ("Passwort: 2024-Velo", "a password", "2024-Velo"),
