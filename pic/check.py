@@ -463,12 +463,13 @@ def _contact_unreachable(m: Member) -> Problem | None:
     end of life would never arrive; or None. A warning, not an error: the lists of dead domains and of top-level
     domains are data that ages (a top-level domain created after the Public Suffix List shipped), and the
     address may still be the one the association gave. A contact at one of the member's own domains (its
-    site's, its list domain) is not looked at."""
+    site's, its list domain), at a name above one (``orage.fr`` of ``www.orage.fr`` or ``listes.orage.fr``) or
+    under one is not looked at: the association's own name, however close to a provider's."""
     email = m.spec.contact.email
     local, _, domain = email.rpartition("@")
     domain = a_labels(domain)
-    own = m.site.domains if m.site is not None else ()
-    if domain in own or (m.lists is not None and domain == m.lists.domain):
+    own = [*(m.site.domains if m.site is not None else ()), *((m.lists.domain,) if m.lists is not None else ())]
+    if any(d == domain or d.endswith(f".{domain}") or domain.endswith(f".{d}") for d in own):
         return None
     from pic.lists_audit import domain_flag
 

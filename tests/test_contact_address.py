@@ -1,0 +1,48 @@
+"""``pic check``'s warning of a contact's address that ``pic lists audit`` would flag (pic.check._contact_unreachable),
+read in process on members written to a temporary directory."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pic.check import member_warnings
+from pic.errors import Problem
+from pic.registry import load_registry
+from pic.settings import Settings, load_settings
+from tests.conftest import ROOT
+from tests.helpers import member, write_members
+
+ON = dt.date(2026, 12, 3)
+
+
+@pytest.fixture(scope="module")
+def settings() -> Settings:
+    return load_settings(ROOT, "prod")
+
+
+def _contact_warnings(tmp_path: Path, settings: Settings, email: str, **fields: Any) -> list[Problem]:
+    data = member(contact={"name": "Case Contact", "email": email}, **fields)
+    registry = load_registry(write_members(tmp_path / "m", {"case-member": data}), settings)
+    return [p for p in member_warnings(registry, settings, ON) if p.path == "contact.email"]
+
+
+@pytest.mark.parametrize(
+    ("email", "fields"),
+    [
+        ("bureau@orage.fr", {"site": {"domains": ["www.orage.fr"], "php": "8.4"}}),
+        ("bureau@orage.fr", {"lists": {"domain": "listes.orage.fr"}}),
+        ("bureau@mail.orage.fr", {"site": {"domains": ["orage.fr"], "php": "8.4"}}),
+        ("bureau@orage.fr", {"site": {"domains": ["orage.fr"], "php": "8.4"}}),
+    ],
+)
+def test_a_contact_at_the_member_s_own_domain_is_not_looked_at(
+    tmp_path: Path, settings: Settings, email: str, fields: dict[str, Any]
+) -> None:
+    """orage.fr is one letter from orange.fr: at the domain of the member's www. site or of its listes. domain (or
+    under its site's), it is the association's own, not a slip."""
+    assert _contact_warnings(tmp_path, settings, "bureau@orage.fr") != []  # a slip when it is no one's own
+    assert _contact_warnings(tmp_path / "own", settings, email, **fields) == []
