@@ -459,12 +459,13 @@ def _address_audit() -> tuple[Mapping[str, DeadDomain], Providers]:
 def _contact_unreachable(m: Member) -> Problem | None:
     """A contact's address that ``pic lists audit`` would flag (pic.lists_audit.domain_flag): at a closed or
     misspelt mailbox provider's domain (``voila.fr``, ``gmial.com``, ``hotmail.fe``), an unknown top-level domain
-    (``orange.frr``) or a public suffix, where the admins' messages and ``pic notify``'s warnings of a runtime's
-    end of life would never arrive; or None. A warning, not an error: the lists of dead domains and of top-level
-    domains are data that ages (a top-level domain created after the Public Suffix List shipped), and the
-    address may still be the one the association gave. A contact at one of the member's own domains (its
-    site's, its list domain), at a name above one (``orage.fr`` of ``www.orage.fr`` or ``listes.orage.fr``) or
-    under one is not looked at: the association's own name, however close to a provider's."""
+    (``orange.frr``) or a public suffix, where the admins' messages and, for a member with a site, ``pic
+    notify``'s warnings of its runtime's end of life would never arrive; or None. A warning, not an error: the
+    lists of dead domains and of top-level domains are data that ages (a top-level domain created after the
+    Public Suffix List shipped), and the address may still be the one the association gave. A contact at one of
+    the member's own domains (its site's, its list domain), at a name above one (``orage.fr`` of ``www.orage.fr``
+    or ``listes.orage.fr``) or under one is not looked at: the association's own name, however close to a
+    provider's."""
     email = m.spec.contact.email
     local, _, domain = email.rpartition("@")
     domain = a_labels(domain)
@@ -478,12 +479,18 @@ def _contact_unreachable(m: Member) -> Problem | None:
         return None
     problem, meant = found
     fix = f" (suggested: {local}@{meant})" if meant else ""
+    # pic notify writes of a site's runtime alone: a member without a site gets the admins' messages only
+    lost = (
+        "the admins' messages and pic notify's warnings of the runtime's end of life"
+        if m.site is not None
+        else "the admins' messages"
+    )
     return Problem(
         m.file,
         m.line_of("contact", "email"),
         "contact.email",
-        f"{show_value(email)}: {problem}{fix}: the admins' messages and pic notify's warnings of the "
-        "runtime's end of life would not reach the contact; check the address with the association",
+        f"{show_value(email)}: {problem}{fix}: {lost} would not reach the contact; check the address with the "
+        "association",
         "warning",
     )
 

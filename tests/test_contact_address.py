@@ -46,3 +46,21 @@ def test_a_contact_at_the_member_s_own_domain_is_not_looked_at(
     under its site's), it is the association's own, not a slip."""
     assert _contact_warnings(tmp_path, settings, "bureau@orage.fr") != []  # a slip when it is no one's own
     assert _contact_warnings(tmp_path / "own", settings, email, **fields) == []
+
+
+@pytest.mark.parametrize(
+    ("fields", "runtime"),
+    [
+        ({"site": {"domains": ["case.example.org"], "php": "8.4"}}, True),
+        ({"lists": {"domain": "listes.case.example.org"}}, False),
+        ({}, False),
+    ],
+)
+def test_a_member_without_a_site_is_told_of_no_runtime(
+    tmp_path: Path, settings: Settings, fields: dict[str, Any], runtime: bool
+) -> None:
+    """pic notify writes of a site's runtime: to a member with lists alone, or nothing, it writes nothing."""
+    (warning,) = _contact_warnings(tmp_path, settings, "bureau@gmial.com", **fields)
+    assert warning.message.startswith('"bureau@gmial.com": misspelled domain'), warning.message
+    assert "would not reach the contact" in warning.message, warning.message
+    assert ("end of life" in warning.message) is runtime, warning.message
