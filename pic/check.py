@@ -467,14 +467,16 @@ def _contact_unreachable(m: Member) -> Problem | None:
     or ``listes.orage.fr``) or under one is not looked at: the association's own name, however close to a
     provider's."""
     email = m.spec.contact.email
-    local, _, domain = email.rpartition("@")
-    domain = a_labels(domain)
+    local, _, written = email.rpartition("@")
+    domain = a_labels(written)
     own = [*(m.site.domains if m.site is not None else ()), *((m.lists.domain,) if m.lists is not None else ())]
     if any(d == domain or d.endswith(f".{domain}") or domain.endswith(f".{d}") for d in own):
         return None
     from pic.lists_audit import domain_flag
 
-    found = domain_flag(domain, *_address_audit())
+    # read in Unicode, as pic lists audit reads a subscriber's domain: its punycode would name a top-level domain
+    # no one wrote (.xn--fsqu00a for .例子) and hide a slip (xn--orang-bsa.fr is orangé.fr, one from orange.fr)
+    found = domain_flag(_u_labels(domain) if "xn--" in domain else domain, *_address_audit())
     if found is None:
         return None
     problem, meant = found
@@ -493,6 +495,17 @@ def _contact_unreachable(m: Member) -> Problem | None:
         "association",
         "warning",
     )
+
+
+def _u_labels(domain: str) -> str:
+    """``domain`` (lowercase, its labels in punycode: :func:`pic.names.a_labels`) with its labels in Unicode
+    (``xn--orang-bsa.fr`` is ``orangé.fr``); as given when one does not decode (IDNA 2008, RFC 5891)."""
+    import idna
+
+    try:
+        return str(idna.decode(domain))
+    except (idna.IDNAError, UnicodeError):
+        return domain
 
 
 def _list_domain_warning(m: Member, domain: str) -> Problem | None:

@@ -64,3 +64,20 @@ def test_a_member_without_a_site_is_told_of_no_runtime(
     assert warning.message.startswith('"bureau@gmial.com": misspelled domain'), warning.message
     assert "would not reach the contact" in warning.message, warning.message
     assert ("end of life" in warning.message) is runtime, warning.message
+
+
+@pytest.mark.parametrize(
+    ("email", "said"),
+    [
+        ("bureau@exemple.例子", ": unknown top-level domain .例子:"),
+        ("bureau@orangé.fr", ": misspelled domain: probably orange.fr (suggested: bureau@orange.fr):"),
+        ("bureau@ORANGÉ.FR", ": misspelled domain: probably orange.fr (suggested: bureau@orange.fr):"),
+    ],
+)
+def test_an_internationalised_contact_domain_is_read_as_pic_lists_audit_reads_it(
+    tmp_path: Path, settings: Settings, email: str, said: str
+) -> None:
+    """The domain as written (in Unicode), as pic lists audit reads a subscriber's: not its punycode, which
+    named a top-level domain the admin never wrote (.xn--fsqu00a) and hid a slip of orange.fr (xn--orang-bsa.fr)."""
+    (warning,) = _contact_warnings(tmp_path, settings, email)
+    assert said in warning.message and "xn--" not in warning.message, warning.message
