@@ -1338,7 +1338,8 @@ _PROSE_VALUE = (
 # A product named with a digit, whose account a password's label then names (mdp Office365 : voir coffre, Mot de
 # passe Windows10 réinitialisé, Passwort Office365 vergessen, mot de passe Livebox5 au dos de la box): the suites,
 # systems, boxes and sites' software an association's members use: a word saying whose (mdp Office365 : Velo2024x
-# is read), not the value alone; after a separator it is read as any (Password: Office365 may be the password).
+# and mdp Office365 Velo2024x are read), not the value alone; after a separator it is read as any (Password:
+# Office365 may be the password).
 _PROSE_PRODUCT = (
     r"(?:(?:office|microsoft|outlook)365|m365|win(?:dows)?[0-9]+|(?:live|free|b)box[0-9]\w*|i(?:phone|pad)[0-9]+"
     r"|(?:drupal|joomla|moodle|dolibarr|wordpress|nextcloud|owncloud|spip|prestashop|typo|zimbra|sympa)[0-9]+)"
@@ -1354,8 +1355,9 @@ _PROSE_PASSWORD = _Pattern(
     rf"(?:[^\S\n]+(?:(?:[^\W\d_]|['’.-])+|{_PROSE_PRODUCT}(?![\w’-]))){{0,4}}?"
     rf"{_PROSE_SEPARATOR}"
     rf"{_PROSE_OPENING}(?P<v>{_PROSE_VALUE}[^{_PROSE_NOT_VALUE}]{{6,}})"
-    # the label, then the value alone, which names no product
-    rf"|[^\S\n]+[`*_]*(?P<w>{_PROSE_VALUE}(?!{_PROSE_PRODUCT}(?![^:{_PROSE_NOT_VALUE}]))"
+    # the label, then the value alone, which names no product; a product's name may come first, saying whose (mdp
+    # Office365 Velo2024x)
+    rf"|[^\S\n]+[`*_]*(?:{_PROSE_PRODUCT}[^\S\n]+[`*_]*)?(?P<w>{_PROSE_VALUE}(?!{_PROSE_PRODUCT}(?![^:{_PROSE_NOT_VALUE}]))"
     rf"(?![^{_PROSE_NOT_VALUE}]*\.[^{_PROSE_NOT_VALUE}])[^{_PROSE_NOT_VALUE}]{{6,}})"
     r")"
 )

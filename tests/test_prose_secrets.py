@@ -52,6 +52,9 @@ REFUSED = [
     ("mdp Office365 : Velo2024x", "a password", "Velo2024x"),
     ("Le mot de passe Windows10 est Velo2024x", "a password", "Velo2024x"),
     ("mdp Office365x2024", "a password", "Office365x2024"),
+    # the product's name, then the value alone, as after any label
+    ("mdp Office365 Velo2024x", "a password", "Velo2024x"),
+    ("mot de passe Livebox5 Azerty123 (au dos de la box)", "a password", "Azerty123"),
     # a number then words, not all of small letters, is no length
     ("mdp : 12-Soleil-2024", "a password", "12-Soleil-2024"),
     ("Passwort: 2024-Velo", "a password", "2024-Velo"),
