@@ -644,7 +644,7 @@ def _valid(address: str) -> str | None:
     (its ``Sympa::Tools::Text::valid_email``). A quote without its pair hides the @ from the
     library, which would say that the address has no @-sign: the quote is named instead.
     """
-    from email_validator import EmailNotValidError, validate_email  # not for pic check's contact_domain_flag
+    from email_validator import EmailNotValidError, validate_email  # not for pic check's _contact_unreachable
 
     folded = unicodedata.normalize("NFKC", address)
     if folded != address and folded.isascii():
@@ -661,9 +661,9 @@ def _valid(address: str) -> str | None:
 def osa_distance(a: str, b: str, at_most: int | None = None) -> int:
     """Edits (insert, delete, substitute, swap two neighbours) from ``a`` to ``b``: optimal string alignment.
 
-    With ``at_most``, any distance above it is given as ``at_most + 1``, found without reading the rest once two
-    rows of the table in a row are all above it: every alignment goes through one of them, or swaps over the
-    first (one edit more) into the next."""
+    With ``at_most``, any distance above it is given as ``at_most + 1``, found without reading the rest once a row
+    of the table is all above it and the row before all at it or above: every alignment goes through the last
+    row, or swaps over it from the one before (one edit more) into the next."""
     previous2: list[int] = []
     previous = list(range(len(b) + 1))
     for i in range(1, len(a) + 1):
