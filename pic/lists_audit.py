@@ -805,6 +805,9 @@ def domain_flag(
         "closed": "domain closed",
         "never": "domain never had mailboxes",
     }[dead.status]
+    if dead.status == "typo" and dead.suggest:  # worded as a provider's misspelling is, the note in brackets
+        problem = f"{problem}: probably {dead.suggest}"
+        return (f"{problem} ({dead.note})" if dead.note else problem), dead.suggest
     return (f"{problem}: {dead.note}" if dead.note else problem), dead.suggest
 
 
