@@ -976,6 +976,13 @@ def _check_key_blob(kind: str, data: str) -> None:
     key = _load_key(kind, data)
     if not isinstance(key, expected):
         raise ValueError(f"says {kind!r} but its key data is of another type")
+    if kind.startswith("sk-") and b"\x00" in _last_string(base64.b64decode(data)):
+        # OpenSSH reads the application as a C string (sshbuf_get_cstring): a NUL inside it makes the key unreadable
+        # (sshd skips the line), one at its end is dropped and the key is another writing of the key without it
+        raise ValueError(
+            "is a security key whose application holds a NUL byte, which OpenSSH does not read as written (ssh-keygen "
+            "writes none): give the .pub file ssh-keygen wrote"
+        )
     if isinstance(key, ed25519.Ed25519PublicKey):
         _check_ed25519_point(key.public_bytes_raw())
     if isinstance(key, rsa.RSAPublicKey):
@@ -988,6 +995,17 @@ def _check_key_blob(kind: str, data: str) -> None:
             f"is a {key.key_size}-bit RSA key, which OpenSSH does not read (at most {_MAX_RSA_BITS} bits): "
             "use ssh-ed25519"
         )
+
+
+def _last_string(blob: bytes) -> bytes:
+    """The last of the length-prefixed strings of key data that cryptography read (RFC 4251 §5): a security key's
+    application (PROTOCOL.u2f: its type, its key, then its application)."""
+    at, last = 0, b""
+    while at + 4 <= len(blob):
+        size = int.from_bytes(blob[at : at + 4], "big")
+        last = blob[at + 4 : at + 4 + size]
+        at += 4 + size
+    return last
 
 
 def _load_key(kind: str, data: str) -> object:

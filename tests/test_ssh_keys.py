@@ -119,6 +119,44 @@ def test_a_security_key_of_another_application_is_named_plainly() -> None:
 
 
 @pytest.mark.parametrize(
+    ("kind", "fields"),
+    [
+        ("sk-ssh-ed25519@openssh.com", (bytes(range(1, 33)),)),
+        ("sk-ecdsa-sha2-nistp256@openssh.com", (b"nistp256", None)),
+    ],
+)
+@pytest.mark.parametrize("application", [b"ssh:x\x00y", b"ssh:\x00\x00", b"ssh:\x00"])
+def test_a_security_key_whose_application_holds_a_nul_is_refused_as_openssh_refuses_it(
+    tmp_path: Path, kind: str, fields: tuple[bytes | None, ...], application: bytes
+) -> None:
+    """OpenSSH reads a security key's application as a C string (sshbuf_get_cstring): a NUL byte inside it makes
+    the key unreadable (ssh-keygen -l: not a public key file; sshd skips the line), so the member could never log
+    in with it; a NUL at its end is dropped, the key then another writing of the key without it (one fingerprint),
+    which the registry's check of a key given once would not see. cryptography reads both; they were accepted."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    from tests.test_inputs import check
+
+    point = (
+        ec.generate_private_key(ec.SECP256R1())
+        .public_key()
+        .public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+    )
+    parts = tuple(point if f is None else f for f in fields)
+    line = _line(kind, *parts, application)
+    plain = _line(kind, *parts, application.split(b"\x00", 1)[0])
+    assert check_ssh_key(plain) == plain
+    assert _fingerprint(line, tmp_path) in (None, _fingerprint(plain, tmp_path))  # unread, or the plain key again
+    with pytest.raises(ValueError, match=r"application holds a NUL byte"):
+        check_ssh_key(line)
+    directory = write_members(tmp_path / "members", {"asso": member(access={"sftp_keys": [line]})})
+    proc = check(directory)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    assert "asso.yaml:3 access.sftp_keys[0]: " in proc.stderr and "NUL byte" in proc.stderr, proc.stderr
+
+
+@pytest.mark.parametrize(
     ("kind", "curve", "extra"),
     [
         ("ecdsa-sha2-nistp256", "nistp256", ()),
@@ -189,6 +227,15 @@ def _keygen_reads(line: str, tmp_path: Path) -> bool:
         [require_program("ssh-keygen"), "-l", "-f", str(tmp_path / "probe.pub")], capture_output=True, check=False
     )
     return done.returncode == 0
+
+
+def _fingerprint(line: str, tmp_path: Path) -> str | None:
+    """The key's fingerprint as ssh-keygen -l gives it, or None when OpenSSH does not read the line."""
+    (tmp_path / "probe.pub").write_text(line + "\n")
+    done = subprocess.run(
+        [require_program("ssh-keygen"), "-l", "-f", str(tmp_path / "probe.pub")], capture_output=True, check=False
+    )
+    return done.stdout.split()[1].decode() if done.returncode == 0 else None
 
 
 @pytest.mark.parametrize(
