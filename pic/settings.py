@@ -1001,7 +1001,27 @@ class DbSpec(_Strict):
     @field_validator("dev_subnet", mode="before")
     @classmethod
     def _subnet(cls, value: object) -> object:
-        return IPv4Network(value) if isinstance(value, str) else value
+        """The network written ``ADDRESS/PREFIX``; the ipaddress module's words for the slips an admin makes (an
+        IPv6 network, an address of the network instead of its first one) told in the setting's."""
+        if not isinstance(value, str):
+            return value
+        try:
+            return IPv4Network(value)
+        except ValueError as exc:
+            if "host bits set" in str(exc):
+                network = IPv4Network(value, strict=False)
+                raise ValueError(
+                    f"is an address of a network, not the network: write its first address, {network}"
+                ) from None
+            try:
+                ipv6 = ipaddress.ip_network(value, strict=False).version == 6
+            except ValueError:
+                ipv6 = False
+            if ipv6:
+                raise ValueError(
+                    "is an IPv6 network: the dev db container's Docker network is an IPv4 one (e.g. 172.29.57.0/24)"
+                ) from None
+            raise ValueError(f"is not an IPv4 network ADDRESS/PREFIX, e.g. 172.29.57.0/24 ({exc})") from None
 
     @field_validator("dev_port")
     @classmethod
