@@ -1199,15 +1199,63 @@ def _through_xargs(value: str) -> Iterator[str]:
             yield command.replace(string, word)
 
 
+# Variables given a literal value where a command starts (at a line's start, after ; & | or '(', at the start of a
+# member's cron command as the job's install script writes it, after export, readonly or local; several in a row:
+# u=asso p=PW): group a, each one read by _ONE_ASSIGNED. A value is words in quotes (single, or double holding no
+# expansion) and plain ones holding none ($, a backquote, a backslash), as many as are joined (the job's script
+# quoting the command writes p='PW' as p='"'"'PW'"'"')
+_LITERAL = r"(?:'[^'\n]*+'|\"[^\"\n$`\\]*+\"|[^\s;&|()<>\"'`$\\]++)*+"
+_ASSIGNED = LazyPattern(
+    r"(?:(?m:^)|(?<=[;&|(])|(?<=printf '%s\\n' '))[ \t]*+(?:(?:export|readonly|local)[ \t]++)?+"
+    rf"(?P<a>(?:[A-Za-z_]\w*+={_LITERAL}(?:[ \t]++|(?=[;&|)\n]|$)))++)"
+)
+_ONE_ASSIGNED = LazyPattern(rf"(?P<n>[A-Za-z_]\w*+)=(?P<v>{_LITERAL})")
+_LITERAL_PART = LazyPattern(r"'([^']*)'|\"([^\"]*)\"|([^'\"]+)")
+# A reference to a variable: $NAME, ${NAME}
+_REFERENCE = LazyPattern(r"\$(?:\{(?P<b>[A-Za-z_]\w*+)\}|(?P<n>[A-Za-z_]\w*+))")
+
+
+def _expanded(value: str) -> str | None:
+    """``value`` with each reference to a variable it assigns a literal value (p=PW; mysql -p$p) replaced by that
+    value, as the shell gives it to the program (the last assignment before the reference); None when no reference
+    is to one. The value is written in the file whatever the variable's name: the program it goes to says it is a
+    password. One pass over the references, in order: linear in ``value``."""
+    assigned: list[tuple[int, str, str]] = []
+    for m in _ASSIGNED.finditer(value):
+        for one in _ONE_ASSIGNED.finditer(m.group("a")):
+            literal = "".join(part.group(part.lastindex or 0) for part in _LITERAL_PART.finditer(one.group("v")))
+            assigned.append((m.start("a") + one.end(), one.group("n"), literal))
+    if not assigned:
+        return None
+    values: dict[str, str] = {}
+    next_one = 0
+
+    def replace(ref: re.Match[str]) -> str:
+        nonlocal next_one
+        while next_one < len(assigned) and assigned[next_one][0] <= ref.start():
+            _end, name, literal = assigned[next_one]
+            values[name] = literal
+            next_one += 1
+        return values.get(ref.group("b") or ref.group("n"), ref.group(0))
+
+    expanded = _REFERENCE.sub(replace, value)
+    return None if expanded == value else expanded
+
+
 def _run_or_written(value: str) -> Iterator[str]:
-    """The commands xargs runs in ``value`` (:func:`_through_xargs`), and ``value`` with printf's and echo's escapes
-    of a tab or a line break written as one (_ESCAPED_BREAK), when it holds any."""
+    """The commands xargs runs in ``value`` (:func:`_through_xargs`), ``value`` with printf's and echo's escapes
+    of a tab or a line break written as one (_ESCAPED_BREAK), when it holds any, and with the variables it assigns
+    a literal value given where they are used (:func:`_expanded`)."""
     if "xargs" in value:
         yield from _through_xargs(value)
     if "\\" in value:
         written = _ESCAPED_BREAK.sub("\n", value)
         if written != value:
             yield written
+    if "$" in value and "=" in value:
+        expanded = _expanded(value)
+        if expanded is not None:
+            yield expanded
 
 
 def secret_kind(value: str, name: str = "") -> str | None:

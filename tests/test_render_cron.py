@@ -399,6 +399,9 @@ SECRET = "Zt8kq2LmW9"
         f"sh -c 'kinit asso; klist' <<< {SECRET}",
         f'bash -c "kinit asso && klist -s" <<< {SECRET}',
         f"xargs -I{{}} sh -c 'echo {{}} | kinit asso' <<< {SECRET}",
+        # a variable assigned the password, then given it (p=PW; mysql -p$p), first in the command or after others
+        f"p={SECRET}; mysqldump -u asso_cron_main -p$p asso_cron_main > ../db/x.sql",
+        f"cd .. && p='{SECRET}' && PGPASSWORD=\"$p\" pg_dump -h db asso > db/x.sql",
     ],
 )
 def test_a_command_holding_a_secret_is_refused_as_the_policy_pack_would(tmp_path: Path, command: str) -> None:
@@ -663,6 +666,9 @@ def test_a_secret_s_message_says_how_the_job_reads_it_from_priv(tmp_path: Path, 
         "echo done | env -- logger -t kinit",
         "find ../tmp -name '*.log' -mtime +7 | xargs -r rm -f",
         "echo asso_cron_main | xargs -I{} sh -c 'mysqldump --defaults-extra-file=../priv/db.cnf {} > ../db/{}.sql'",
+        # variables assigned no password: a path, a date, the password read from a file
+        "d=$(date +%F); f=../priv/db.cnf; mysqldump --defaults-extra-file=$f asso_cron_main > ../db/x-$d.sql",
+        'p="$(cat ../priv/db-password)"; mysqldump -u asso_cron_main -p"$p" asso_cron_main > ../db/x.sql',
     ],
 )
 def test_a_command_reading_its_secret_from_a_file_is_taken(command: str) -> None:

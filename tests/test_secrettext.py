@@ -517,6 +517,11 @@ def test_more_programs_without_a_password_are_none(command: str) -> None:
         f"echo {PW} | xargs " * 20_000,
         f"echo {PW} | xargs -I{{}} " + "{}" * 100_000,
         ("kinit 2>&1 &>x " * 5 + "| ") * 10_000 + f"<<< {PW}",
+        # variables assigned, then used
+        "a=b " * 40_000 + "mysql -p$a",
+        f"a={PW}; " * 20_000 + "mysql -p$a " * 20_000,
+        "a='b" * 40_000 + "$a",
+        "; a=b$a" * 30_000,
     ],
 )
 def test_a_long_command_is_read_in_linear_time(text: str) -> None:
@@ -915,4 +920,46 @@ def test_a_password_printf_or_echo_writes_on_a_line_of_its_own_is_found(command:
     ],
 )
 def test_printf_s_escapes_writing_no_password_are_none(command: str) -> None:
+    assert secrettext.secret_kind(command) is None, command
+
+
+@pytest.mark.parametrize(
+    ("command", "kind"),
+    [
+        # a variable of no telling name given a password, then used where a password goes: the shell gives the
+        # program the value written in the file (p=PW; mysql -p$p), after ';', '&&', export, other variables
+        (f"p={PW}; mysql -u asso -p$p asso_main", "a password option"),
+        (f"p='{PW}'; mysqldump -u asso -p\"$p\" asso_main > ../db/x.sql", "a password option"),
+        (f"p={PW}; mysql -u asso -p${{p}} asso_main", "a password option"),
+        (f"p={PW}; mysqldump -u asso --password=$p asso_main", "a password assignment"),
+        (f"p={PW}; PGPASSWORD=$p pg_dump asso", "a password assignment"),
+        (f"u=asso p={PW}; mysql -u $u -p$p asso_main", "a password option"),
+        (f"export P={PW}; curl -fsS -u asso:$P https://asso.example.org/cron", "a password option"),
+        (f'cd .. && p={PW} && sshpass -p "$p" ssh asso@nas.example.org ls', "a password option"),
+        (f"p={PW}\nmysql -u asso -p$p asso_main", "a password option"),
+    ],
+)
+def test_a_password_given_through_a_variable_assigned_in_the_command_is_found(command: str, kind: str) -> None:
+    """The value the variable is assigned is written in the file: the program it is given to reads it as written."""
+    assert secrettext.secret_kind(command) == kind, command
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        # a variable the command does not assign (the job's environment), one read from a file, or computed
+        'mysqldump -u asso -p"$MYSQL_PWD" asso_main > ../db/x.sql',
+        'p="$(cat ../priv/db-password)"; mysql -u asso -p"$p" asso_main',
+        "p=$(cat ../priv/db-password); mysql -u asso -p$p asso_main",
+        "f=../priv/my.cnf; mysqldump --defaults-extra-file=$f asso_main > ../db/x.sql",
+        "d=$(date +%F); mysqldump --defaults-extra-file=../priv/my.cnf asso_main > ../db/main-$d.sql",
+        # assigned words that give no password where they go
+        "n=5; sleep $n; php cron.php",
+        "dir=../db; tar czf $dir/www.tgz . && find $dir -mtime +7 -delete",
+        "u=asso; curl -fsS -u $u https://asso.example.org/cron",
+        # a reference before its assignment is not its value
+        f"mysql -u asso -p$p asso_main; p={PW}",
+    ],
+)
+def test_a_variable_that_gives_no_password_is_none(command: str) -> None:
     assert secrettext.secret_kind(command) is None, command
