@@ -489,6 +489,16 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
         ),
         ("%",),
     ),
+    # smbclient //SERVER/SHARE PASSWORD (smbclient(1): the word after the service is its password; its options may
+    # come first): not an option, a variable, a redirection (2>>../log/x.log), a file's content
+    (
+        "a password argument",
+        _Pattern(
+            rf"{_COMMAND}smbclient\s{_ARGS}(?<=\s)[\"']*(?://|\\\\)[^\s\"']+[\"']*\s+(?![\"']*-)(?![0-9]*[<>&|])"
+            rf"{_VALUE}"
+        ),
+        ("smbclient",),
+    ),
     # HTTPie (http, https) and xh: --auth, -a USER:PASS; -A bearer -a TOKEN, -a TOKEN -A bearer
     (
         "a password option",

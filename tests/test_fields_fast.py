@@ -818,6 +818,8 @@ _SECRET_FORMS = [
     'echo Zt8kq2LmW9 | mariadb -e "A; B" -p db',
     "curl -d 'a;b' -u amis:Zt8kq2LmW9 x.org",
     "smbclient //nas/b -c 'ls; ls' -U amis%Zt8kq2LmW9",
+    "smbclient //nas/b Zt8kq2LmW9 -U amis",
+    "smbclient -U amis '\\\\nas\\b' Zt8kq2LmW9",
     "php bin/cli.php -u a -p Zt8kq2LmW9 -e Job -a execute",
     "maintenance/createAndPromote.php amis Zt8kq2LmW9",
     "https://hooks.slack.com/services/T0/B0/Zt8kq2LmW9Zt8kq2LmW9",

@@ -399,6 +399,8 @@ SECRET = "Zt8kq2LmW9"
         f"sh -c 'kinit asso; klist' <<< {SECRET}",
         f'bash -c "kinit asso && klist -s" <<< {SECRET}',
         f"xargs -I{{}} sh -c 'echo {{}} | kinit asso' <<< {SECRET}",
+        # smbclient's password after the service
+        f"smbclient //nas.asso-cron.org/backup {SECRET} -U asso -c 'put ../db/x.sql x.sql'",
         # a variable assigned the password, then given it (p=PW; mysql -p$p), first in the command or after others
         f"p={SECRET}; mysqldump -u asso_cron_main -p$p asso_cron_main > ../db/x.sql",
         f"cd .. && p='{SECRET}' && PGPASSWORD=\"$p\" pg_dump -h db asso > db/x.sql",
@@ -666,6 +668,7 @@ def test_a_secret_s_message_says_how_the_job_reads_it_from_priv(tmp_path: Path, 
         "echo done | env -- logger -t kinit",
         "find ../tmp -name '*.log' -mtime +7 | xargs -r rm -f",
         "echo asso_cron_main | xargs -I{} sh -c 'mysqldump --defaults-extra-file=../priv/db.cnf {} > ../db/{}.sql'",
+        "smbclient //nas.asso-cron.org/backup -A ../priv/smb.cred -c 'put ../db/x.sql x.sql' 2>>../log/smb.log",
         # variables assigned no password: a path, a date, the password read from a file
         "d=$(date +%F); f=../priv/db.cnf; mysqldump --defaults-extra-file=$f asso_cron_main > ../db/x-$d.sql",
         'p="$(cat ../priv/db-password)"; mysqldump -u asso_cron_main -p"$p" asso_cron_main > ../db/x.sql',

@@ -963,3 +963,34 @@ def test_a_password_given_through_a_variable_assigned_in_the_command_is_found(co
 )
 def test_a_variable_that_gives_no_password_is_none(command: str) -> None:
     assert secrettext.secret_kind(command) is None, command
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        # smbclient //SERVER/SHARE PASSWORD: the word after the service is its password (smbclient(1)), its options
+        # before or after, the service in quotes or written with backslashes
+        f"smbclient //nas.example.org/backup {PW} -U asso -c 'put ../db/x.sql x.sql'",
+        f"smbclient -U asso '//nas.example.org/backup' {PW} -c ls",
+        f"smbclient '\\\\nas\\backup' '{PW}' -U asso -c ls",
+        f"cd ../db && smbclient -W ASSO //nas/backup {PW} -c 'put x.sql'",
+    ],
+)
+def test_smbclient_s_password_after_the_service_is_found(command: str) -> None:
+    assert secrettext.secret_kind(command) == "a password argument", command
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        # no password after the service: an option, its file of credentials, a variable, a redirection
+        "smbclient //nas.example.org/backup -A ../priv/smb.cred -c ls",
+        "smbclient //nas.example.org/backup -N -c ls 2>>../log/smb.log",
+        "smbclient -L //nas.example.org -U asso%$SMB_PASS",
+        "smbclient //nas.example.org/backup < ../tmp/commands.txt",
+        'smbclient //nas.example.org/backup "$SMB_PASS" -U asso',
+        "smbclient //nas.example.org/backup -U asso -c ls | grep x.sql",
+    ],
+)
+def test_smbclient_given_no_password_after_the_service_is_none(command: str) -> None:
+    assert secrettext.secret_kind(command) is None, command
