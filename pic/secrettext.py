@@ -442,6 +442,22 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
         _Pattern(rf"(?i)(?<=[\s\"'])(?:--(?!from-file=)[\w-]+=|-[A-Za-z]=)?{_KEY}(?:==|=(?!=)){_VALUE}"),
         ("=",),
     ),
+    # a variable named for a key (KEY, LICENSE_KEY, STRIPE_KEY; a key names other things too: SORT_KEY, CACHE_KEY)
+    # given a value shaped like one, as a URL's ?key=: 8 characters or more holding a digit, and a letter after a digit
+    # or a capital after a small letter (abcd1234efgh; not site2024, created_at), or a licence key's groups of capitals
+    # and digits (ABCD-1234-EFGH); not an option (curl --key FILE), a path, a variable or a call
+    (
+        "a password assignment",
+        _Pattern(
+            r"(?i)(?:^|(?<=[\s;(\"']))(?:\w*_)?key=[\"']*"
+            r"(?P<v>(?![$%{<*/\\(\[~.])(?![^\s\"'`,;|&<>()]*\()"
+            r"(?:(?=[^\s\"'`,;|&<>()]*?[0-9])(?=[^\s\"'`,;|&<>()]*?(?:[0-9][^\W\d_]|(?-i:[a-z][A-Z])))"
+            r"[^\s\"'`,;|&<>()]{8,}"
+            r"|(?-i:(?=[A-Z0-9-]*[0-9])(?=[A-Z0-9-]*[A-Z])[A-Z0-9]{4,8}(?:-[A-Z0-9]{4,8}){2,}))"
+            r"(?![^\s\"'`,;|&<>()]))"
+        ),
+        ("key",),
+    ),
     (
         "a password option",
         _Pattern(

@@ -796,6 +796,8 @@ _SECRET_FORMS = [
     "password=Zt8kq2LmW9",
     "DB_PASSWORD = Zt8kq2LmW9",
     "env DB_PASSWORD=Zt8kq2LmW9 x",
+    "LICENSE_KEY=Zt8kq2LmW9 x",
+    "KEY=ABCD-1234-EFGH x",
     "mariadb --password Zt8kq2LmW9",
     "htpasswd -B -b -C 10 f amis Zt8kq2LmW9",
     "drush upwd amis Zt8kq2LmW9",

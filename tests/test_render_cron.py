@@ -399,6 +399,8 @@ SECRET = "Zt8kq2LmW9"
         f"sh -c 'kinit asso; klist' <<< {SECRET}",
         f'bash -c "kinit asso && klist -s" <<< {SECRET}',
         f"xargs -I{{}} sh -c 'echo {{}} | kinit asso' <<< {SECRET}",
+        # a variable named for a key given a value shaped like one
+        f"STRIPE_KEY={SECRET} php bin/payouts.php",
         # smbclient's password after the service
         f"smbclient //nas.asso-cron.org/backup {SECRET} -U asso -c 'put ../db/x.sql x.sql'",
         # a variable assigned the password, then given it (p=PW; mysql -p$p), first in the command or after others
@@ -435,6 +437,7 @@ def test_a_command_holding_a_secret_is_refused_as_the_policy_pack_would(tmp_path
         (f"php bin/console app:import --api-key '{SECRET}' -v", '--api-key "$(cat ../priv/api-key)"'),
         (f"DB_PASSWORD={SECRET} php bin/sync.php", 'DB_PASSWORD="$(cat ../priv/db-password)"'),
         (f"export MATOMO_TOKEN_AUTH={SECRET}; php console core:archive", 'MATOMO_TOKEN_AUTH="$(cat ../priv/'),
+        (f"LICENSE_KEY={SECRET} php bin/check-licence.php", 'LICENSE_KEY="$(cat ../priv/license-key)"'),
         # a URL whose query or path is the secret: the whole URL in the file
         (f"curl -fsS 'https://asso-cron.org/cron.php?token={SECRET}'", 'curl -fsS "$(cat ../priv/cron-url)"'),
         # no option or variable to give: the programs' own ways
@@ -669,6 +672,7 @@ def test_a_secret_s_message_says_how_the_job_reads_it_from_priv(tmp_path: Path, 
         "find ../tmp -name '*.log' -mtime +7 | xargs -r rm -f",
         "echo asso_cron_main | xargs -I{} sh -c 'mysqldump --defaults-extra-file=../priv/db.cnf {} > ../db/{}.sql'",
         "smbclient //nas.asso-cron.org/backup -A ../priv/smb.cred -c 'put ../db/x.sql x.sql' 2>>../log/smb.log",
+        "SORT_KEY=created_at CACHE_KEY=site2024 php bin/export.php",
         # variables assigned no password: a path, a date, the password read from a file
         "d=$(date +%F); f=../priv/db.cnf; mysqldump --defaults-extra-file=$f asso_cron_main > ../db/x-$d.sql",
         'p="$(cat ../priv/db-password)"; mysqldump -u asso_cron_main -p"$p" asso_cron_main > ../db/x.sql',

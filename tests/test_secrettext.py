@@ -994,3 +994,45 @@ def test_smbclient_s_password_after_the_service_is_found(command: str) -> None:
 )
 def test_smbclient_given_no_password_after_the_service_is_none(command: str) -> None:
     assert secrettext.secret_kind(command) is None, command
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        # a variable named for a key given a value shaped like one (a digit, and a letter after a digit or a capital
+        # after a small letter; a licence key's groups), as a URL's ?key=
+        "LICENSE_KEY=4f9a2c7e1b3d8f60 php bin/check-licence.php",
+        "KEY=abcd1234efgh php bin/sync.php",
+        "export STRIPE_KEY=abcd1234efgh; php bin/payouts.php",
+        "cd .. && Licence_Key='ABCD-1234-EFGH-5678' php bin/check-licence.php",
+        "env MATOMO_KEY=xK9mPq2RtY7w php bin/sync.php",
+    ],
+)
+def test_a_variable_named_for_a_key_given_a_key_is_found(command: str) -> None:
+    assert secrettext.secret_kind(command) == "a password assignment", command
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        # a key's name given a word, a number, a name with a year, a path, a value read from a file; an option
+        "KEY=true php bin/sync.php",
+        "PASS=1 php bin/sync.php",
+        "SORT_KEY=created_at php bin/export.php",
+        "CACHE_KEY=site2024 php bin/warm.php",
+        "CACHE_KEY=homepage-v2 php bin/warm.php",
+        "SSH_KEY=../priv/id_ed25519 php bin/deploy.php",
+        "GPG_KEY=~/priv/backup2024.asc php bin/backup.php",
+        "KEY_FILE=/home/asso/priv/key php bin/sync.php",
+        "TOKEN=$(cat ../priv/token) php bin/sync.php",
+        'API_KEY="$(cat ../priv/api-key)" php bin/sync.php',
+        "MONKEY=abcd1234efgh php bin/zoo.php",
+        "curl -fsS --key ../priv/client.key --cert ../priv/client.crt https://asso.example.org/cron",
+        "php -d memory_limit=256M bin/import.php",
+        "mysql --password-file=/home/asso/priv/pw asso_main",
+        "mysql -p asso_main < ../db/x.sql",
+        "mysqldump --defaults-extra-file=priv/my.cnf asso_main > ../db/x.sql",
+    ],
+)
+def test_a_variable_named_for_a_key_given_no_key_is_none(command: str) -> None:
+    assert secrettext.secret_kind(command) is None, command
