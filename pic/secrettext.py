@@ -1003,6 +1003,20 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
         ),
         ("://",),
     ),
+    # user:password@host without a scheme (MySQL Shell's asso:PW@db.example.org:3306, lftp's open asso:PW@host): a
+    # login starting a word, a password of 6 characters or more holding a digit, a sign or a capital after a small
+    # letter (an address after a label, note:marie.dupont@example.org, holds none), then a host name holding a dot, or
+    # localhost (not an image's digest, php:8.2-cli@sha256:...); not mailto: or a mail header's name before an address.
+    # Not read in prose, where a label then an address (Inscriptions:benevoles2026@asso.org) is as likely.
+    (
+        "credentials before a host name",
+        _Pattern(
+            r"(?<![\w.%+:/@-])(?!(?i:mailto|mail|e-?mail|from|to|cc|bcc|reply-to|sender|contact):)"
+            r"[\w.%+-]++:(?P<v>(?![$\s])(?=[^@\s/?#:\"'`]*?(?:[0-9]|[^\w.+@\s/?#$:\"'`-]|(?-i:[a-z][A-Z])))[^@\s/?#$:\"'`]{6,}+)@"
+            r"(?:localhost|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)(?![\w.-]*@)"
+        ),
+        ("@",),
+    ),
     # a chat's incoming webhook, whose URL is its secret (a job's "tell us it failed"): Slack's
     # hooks.slack.com/services/T.../B.../TOKEN, Discord's /api/webhooks/ID/TOKEN, Mattermost's /hooks/ID (26
     # letters and digits, a digit among them), Rocket.Chat's /hooks/ID/TOKEN

@@ -788,6 +788,7 @@ _SECRET_FORMS = [
     "curl --header 'X-Auth-Token: Zt8kq2LmW9' x.org",
     *[f"{p} x.org X-Api-Key:Zt8kq2LmW9" for p in ("http", "xh", "HTTP")],
     "https://amis:Zt8kq2LmW9@x.org/",
+    "mysqlsh amis:Zt8kq2LmW9@db.x.org",
     "https://x.org/cron/" + "Zt8kq2LmW9" * 5,
     "Authorization: Bearer Zt8kq2LmW9",
     *["AKIAABCDEFGHIJKLMNOP", "ghp_" + "a" * 30, "xoxb-0123456789abc"],

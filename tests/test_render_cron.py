@@ -401,6 +401,8 @@ SECRET = "Zt8kq2LmW9"
         f"xargs -I{{}} sh -c 'echo {{}} | kinit asso' <<< {SECRET}",
         # a variable named for a key given a value shaped like one
         f"STRIPE_KEY={SECRET} php bin/payouts.php",
+        # user:password@host without a scheme
+        f"mysqlsh asso:{SECRET}@db.asso-cron.org:3306 --sql -f ../db/purge.sql",
         # smbclient's password after the service
         f"smbclient //nas.asso-cron.org/backup {SECRET} -U asso -c 'put ../db/x.sql x.sql'",
         # a variable assigned the password, then given it (p=PW; mysql -p$p), first in the command or after others
@@ -673,6 +675,7 @@ def test_a_secret_s_message_says_how_the_job_reads_it_from_priv(tmp_path: Path, 
         "echo asso_cron_main | xargs -I{} sh -c 'mysqldump --defaults-extra-file=../priv/db.cnf {} > ../db/{}.sql'",
         "smbclient //nas.asso-cron.org/backup -A ../priv/smb.cred -c 'put ../db/x.sql x.sql' 2>>../log/smb.log",
         "SORT_KEY=created_at CACHE_KEY=site2024 php bin/export.php",
+        "rsync -a ../db/ asso@nas.asso-cron.org:/backup && mysqlsh asso@db.asso-cron.org --sql -f ../db/purge.sql",
         # variables assigned no password: a path, a date, the password read from a file
         "d=$(date +%F); f=../priv/db.cnf; mysqldump --defaults-extra-file=$f asso_cron_main > ../db/x-$d.sql",
         'p="$(cat ../priv/db-password)"; mysqldump -u asso_cron_main -p"$p" asso_cron_main > ../db/x.sql',

@@ -1036,3 +1036,40 @@ def test_a_variable_named_for_a_key_given_a_key_is_found(command: str) -> None:
 )
 def test_a_variable_named_for_a_key_given_no_key_is_none(command: str) -> None:
     assert secrettext.secret_kind(command) is None, command
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        # user:password@host without a scheme: MySQL Shell's connection, lftp's open, any program given it
+        f"mysqlsh asso:{PW}@db.example.org:3306 --sql -f ../db/purge.sql",
+        f"mysqlsh --uri asso:{PW}@db.example.org/asso_main -e 'x'",
+        f"lftp -e 'open asso:{PW}@ftp.example.org; mirror; quit'",
+        f"php bin/sync.php --db asso_main:{PW}@localhost",
+        "php bin/sync.php asso:Velo!pass@db.example.org",
+        "php bin/sync.php asso:veloPass@db.example.org",
+    ],
+)
+def test_credentials_before_a_host_name_without_a_scheme_are_found(command: str) -> None:
+    assert secrettext.secret_kind(command) == "credentials before a host name", command
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        # a user and no password, an address after mailto: or a label, an image's digest, ssh's and rsync's forms
+        "rsync -a ../db/ ssh://asso@nas.example.org/backup",
+        "rsync -a ../db/ asso@nas.example.org:/backup",
+        "scp asso@nas.example.org:/backup/x.sql ../db/",
+        "git clone git@github.com:asso/site.git ../tmp/site",
+        "mysqlsh asso@db.example.org:3306 --sql -f ../db/purge.sql",
+        "php bin/notify.php --to mailto:tresorier2026@asso.example.org",
+        "php bin/notify.php --from From:tresorier2026@asso.example.org",
+        "php bin/notify.php --to liste:marie.dupont@asso.example.org",
+        "docker run --rm php:8.2-cli@sha256:0123abcd php -v",
+        "mysqlsh asso:$DB_PASS@db.example.org --sql -f ../db/purge.sql",
+        "echo 12:30@home >> ../log/x.log",
+    ],
+)
+def test_a_user_or_an_address_before_a_host_name_is_none(command: str) -> None:
+    assert secrettext.secret_kind(command) is None, command
