@@ -404,6 +404,23 @@ ACCESS_KEY_NEEDS = (
 # variable, a path nor a call (bin2hex(...))
 _LETTERS_AND_DIGITS = r"(?![$%{<*/\\(\[~.])(?![^\s\"'`,;()]*\()(?=[^\s\"'`,;()]*?[0-9])(?=[^\s\"'`,;()]*?[^\W\d_])"
 
+# A parameter of a URL's query or fragment naming a secret, and its value (group v): a name that says so whatever its
+# value (token, cron_key, securitykey, Matomo's token_auth, apikey, access_token)
+_QUERY_NAMED = (
+    rf"(?:[\w.-]*?(?:{_CONFIDENTIAL_WORDS}|{_CONFIDENTIAL_SHORT}|(?:cron|security|secure|auth|access|app)[_-]?key)"
+    r"|token_auth)="
+    r"(?P<v>(?![$%{<*\\(\[])[^\s\"'`&#;|<>]{6,})"
+)
+# a name that may name anything, given a value shaped like a key: key (Google's), a name ending in key (license_key,
+# subscription-key, consumerKey), French's cle, OpenWeatherMap's appid, Firebase's auth; a key is 8 characters or
+# more holding a digit, and a letter after a digit or a capital after a small letter (0123abcd..., AIzaSy...; not
+# key=Special_Pages, key=section2024)
+_QUERY_KEY_SHAPED = (
+    r"(?:(?:[\w.-]*?[_.-])?(?:key|cl(?:e|é|ef))|[\w.-]*?[a-z](?-i:K)ey|app[_-]?id|auth)="
+    r"(?P<v>(?![$%{<*\\(\[])(?=[^\s\"'`&#;|<>]*?[0-9])"
+    r"(?=[^\s\"'`&#;|<>]*?(?:[0-9][^\W\d_]|(?-i:[a-z][A-Z])))[^\s\"'`&#;|<>]{8,})"
+)
+
 # Text that is a secret wherever it appears: (kind, pattern, needs); a pattern's group v, when it has
 # one, is the value, which is no secret when it reads as a placeholder. ``needs``: words in lower case one
 # of which any text the pattern matches holds (a program's name, a sign), so that a text holding none of
@@ -890,30 +907,19 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
         _Pattern(rf"(?i)\b(?:machine\s+\S+|default)\s+(?:login\s+\S+\s+)?password\s+{_VALUE}"),
         ("machine", "default"),
     ),
+    # a URL's fragment, read as its query is (below): OAuth's answer to a page, #access_token=..., #id_token=... (after
+    # other parameters too: #state=x&access_token=...), a page's own #token=...
+    (
+        "a secret in a URL's fragment",
+        _Pattern(rf"(?i)#(?:[^\s\"'`#;|<>]{{0,300}}?&)?{_QUERY_NAMED}"),
+        ("#",),
+    ),
+    ("a secret in a URL's fragment", _Pattern(rf"(?i)#(?:[^\s\"'`#;|<>]{{0,300}}?&)?{_QUERY_KEY_SHAPED}"), ("#",)),
     # a URL's query (cron.php?token=..., ?cron_key=..., ?securitykey=..., Matomo's ?token_auth=..., ?apikey=...,
     # &access_token=...)
-    (
-        "a secret in a URL's query",
-        _Pattern(
-            rf"(?i)[?&](?:[\w.-]*?(?:{_CONFIDENTIAL_WORDS}|{_CONFIDENTIAL_SHORT}|(?:cron|security|secure|auth|access|app)[_-]?key)"
-            r"|token_auth)="
-            r"(?P<v>(?![$%{<*\\(\[])[^\s\"'`&#;|<>]{6,})"
-        ),
-        ("=",),
-    ),
-    # a name that may name anything, given a value shaped like a key: ?key=... (Google's), a name ending in key
-    # (license_key, subscription-key, consumerKey), French's ?cle=..., OpenWeatherMap's ?appid=..., Firebase's
-    # ?auth=...; a key is 8 characters or more holding a digit, and a letter after a digit or a capital after a
-    # small letter (0123abcd..., AIzaSy...; not ?key=Special_Pages, ?key=section2024)
-    (
-        "a secret in a URL's query",
-        _Pattern(
-            r"(?i)[?&](?:(?:[\w.-]*?[_.-])?(?:key|cl(?:e|é|ef))|[\w.-]*?[a-z](?-i:K)ey|app[_-]?id|auth)="
-            r"(?P<v>(?![$%{<*\\(\[])(?=[^\s\"'`&#;|<>]*?[0-9])"
-            r"(?=[^\s\"'`&#;|<>]*?(?:[0-9][^\W\d_]|(?-i:[a-z][A-Z])))[^\s\"'`&#;|<>]{8,})"
-        ),
-        ("=",),
-    ),
+    ("a secret in a URL's query", _Pattern(rf"(?i)[?&]{_QUERY_NAMED}"), ("=",)),
+    # a name that may name anything, given a value shaped like a key (_QUERY_KEY_SHAPED)
+    ("a secret in a URL's query", _Pattern(rf"(?i)[?&]{_QUERY_KEY_SHAPED}"), ("=",)),
     # Joomla's web cron, ?plugin=RunSchedulerWebcron&...&hash=KEY, the two in either order
     (
         "a secret in a URL's query",
@@ -1343,6 +1349,7 @@ _PROSE_KINDS = frozenset(
         "a monitoring ping URL",
         "a cron key in a URL",
         "a secret in a URL's query",
+        "a secret in a URL's fragment",
         "an access key",
     )
 )

@@ -401,6 +401,8 @@ SECRET = "Zt8kq2LmW9"
         f"xargs -I{{}} sh -c 'echo {{}} | kinit asso' <<< {SECRET}",
         # a variable named for a key given a value shaped like one
         f"STRIPE_KEY={SECRET} php bin/payouts.php",
+        # a token in a URL's fragment
+        f"curl -fsS 'https://asso-cron.org/sync#access_token={SECRET}'",
         # user:password@host without a scheme
         f"mysqlsh asso:{SECRET}@db.asso-cron.org:3306 --sql -f ../db/purge.sql",
         # smbclient's password after the service
@@ -442,6 +444,7 @@ def test_a_command_holding_a_secret_is_refused_as_the_policy_pack_would(tmp_path
         (f"LICENSE_KEY={SECRET} php bin/check-licence.php", 'LICENSE_KEY="$(cat ../priv/license-key)"'),
         # a URL whose query or path is the secret: the whole URL in the file
         (f"curl -fsS 'https://asso-cron.org/cron.php?token={SECRET}'", 'curl -fsS "$(cat ../priv/cron-url)"'),
+        (f"curl -fsS 'https://asso-cron.org/sync#access_token={SECRET}'", 'curl -fsS "$(cat ../priv/cron-url)"'),
         # no option or variable to give: the programs' own ways
         (f"mysqldump -u asso_cron_main -p{SECRET} asso_cron_main > ../db/x.sql", "mysql --defaults-extra-file"),
     ],

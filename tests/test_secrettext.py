@@ -1073,3 +1073,35 @@ def test_credentials_before_a_host_name_without_a_scheme_are_found(command: str)
 )
 def test_a_user_or_an_address_before_a_host_name_is_none(command: str) -> None:
     assert secrettext.secret_kind(command) is None, command
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a token in a URL's fragment (OAuth's answer to a page), read as in its query
+        f"curl -fsS 'https://asso.example.org/cb#access_token={PW}'",
+        f"curl -fsS 'https://asso.example.org/cb#state=x&id_token={PW}'",
+        f"wget -qO- https://asso.example.org/app/#/sync?x=1#token={PW}",
+        f"curl -fsS 'https://asso.example.org/map#key={OWM}'",
+        f"Ancienne appli : https://asso.example.org/cb#access_token={PW}",
+    ],
+)
+def test_a_secret_in_a_url_s_fragment_is_found(text: str) -> None:
+    assert secrettext.secret_kind(text) == "a secret in a URL's fragment", text
+    found = secrettext.prose_secret(text)
+    assert found is not None and found[0] == "a secret in a URL's fragment", found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "curl -fsS 'https://asso.example.org/page#section2'",
+        "curl -fsS 'https://asso.example.org/wiki#key=Special_Pages'",
+        "curl -fsS 'https://asso.example.org/cb#access_token=$(cat ../priv/token)'",
+        "php cron.php # token=see ../priv/token",
+        "Voir https://asso.example.org/faq#mot-de-passe-oublie",
+    ],
+)
+def test_a_url_s_fragment_naming_no_secret_is_none(text: str) -> None:
+    assert secrettext.secret_kind(text) is None, text
+    assert secrettext.prose_secret(text) is None, text
