@@ -1246,13 +1246,14 @@ def _through_xargs(value: str) -> Iterator[str]:
 
 
 # Variables given a literal value where a command starts (at a line's start, after ; & | or '(', at the start of a
-# member's cron command as the job's install script writes it, after export, readonly or local; several in a row:
+# string a shell runs, sh -c 'p=PW; ...', and of a member's cron command as the job's install script writes it, printf
+# '%s\n' 'p=PW; ...': after a blank and a quote), after export, readonly or local; several in a row:
 # u=asso p=PW): group a, each one read by _ONE_ASSIGNED. A value is words in quotes (single, or double holding no
 # expansion) and plain ones holding none ($, a backquote, a backslash), as many as are joined (the job's script
 # quoting the command writes p='PW' as p='"'"'PW'"'"')
 _LITERAL = r"(?:'[^'\n]*+'|\"[^\"\n$`\\]*+\"|[^\s;&|()<>\"'`$\\]++)*+"
 _ASSIGNED = LazyPattern(
-    r"(?:(?m:^)|(?<=[;&|(])|(?<=printf '%s\\n' '))[ \t]*+(?:(?:export|readonly|local)[ \t]++)?+"
+    r"(?:(?m:^)|(?<=[;&|(])|(?<=[ \t]['\"]))[ \t]*+(?:(?:export|readonly|local)[ \t]++)?+"
     rf"(?P<a>(?:[A-Za-z_]\w*+={_LITERAL}(?:[ \t]++|(?=[;&|)\n]|$)))++)"
 )
 _ONE_ASSIGNED = LazyPattern(rf"(?P<n>[A-Za-z_]\w*+)=(?P<v>{_LITERAL})")

@@ -937,6 +937,9 @@ def test_printf_s_escapes_writing_no_password_are_none(command: str) -> None:
         (f"export P={PW}; curl -fsS -u asso:$P https://asso.example.org/cron", "a password option"),
         (f'cd .. && p={PW} && sshpass -p "$p" ssh asso@nas.example.org ls', "a password option"),
         (f"p={PW}\nmysql -u asso -p$p asso_main", "a password option"),
+        # at the start of a string a shell runs
+        (f"sh -c 'p={PW}; mysqldump -u asso -p$p asso_main > ../db/x.sql'", "a password option"),
+        (f'bash -c "export P={PW}; curl -fsS -u asso:$P https://asso.example.org/cron"', "a password option"),
     ],
 )
 def test_a_password_given_through_a_variable_assigned_in_the_command_is_found(command: str, kind: str) -> None:
@@ -959,6 +962,8 @@ def test_a_password_given_through_a_variable_assigned_in_the_command_is_found(co
         "u=asso; curl -fsS -u $u https://asso.example.org/cron",
         # a reference before its assignment is not its value
         f"mysql -u asso -p$p asso_main; p={PW}",
+        # a word in quotes that is no assignment
+        f"echo 'p={PW}' >> ../log/x.log; mysql -u asso -p$p asso_main",
     ],
 )
 def test_a_variable_that_gives_no_password_is_none(command: str) -> None:
