@@ -1110,3 +1110,24 @@ def test_a_secret_in_a_url_s_fragment_is_found(text: str) -> None:
 def test_a_url_s_fragment_naming_no_secret_is_none(text: str) -> None:
     assert secrettext.secret_kind(text) is None, text
     assert secrettext.prose_secret(text) is None, text
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        # a variable naming a secret assigned before the command, a program given it as an option or argument
+        f"MYSQL_PWD={PW} mysqldump -u asso asso_main > ../db/x.sql",
+        f"PGPASSWORD={PW} pg_dump -U asso asso > ../db/x.sql",
+        f"API_TOKEN={PW} php bin/sync.php",
+        f"cd .. && SECRET={PW} php bin/sync.php",
+        f"export PASS={PW}; php bin/sync.php",
+        f"sshpass -p {PW} ssh asso@nas.example.org ls",
+        f"curl -fsS -u asso:{PW} https://asso.example.org/cron",
+        f"wget -q --password={PW} https://asso.example.org/cron",
+        f"lftp -u asso,{PW} ftp.example.org",
+        f"mysqladmin -u asso -p{PW} status",
+        f"php bin/sync.php --dsn mysql://asso:{PW}@db.example.org/asso_main",
+    ],
+)
+def test_a_password_written_in_a_job_s_usual_ways_is_found(command: str) -> None:
+    assert secrettext.secret_kind(command) is not None, command
