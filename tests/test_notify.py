@@ -1796,3 +1796,42 @@ def test_a_note_of_the_record_holding_a_secret_is_refused_at_its_line_without_sh
         " note: 'mot de passe envoyé par mail, Token: renouvelé en mars'}\n"
     )
     assert notices.load(record)[0].note == "mot de passe envoyé par mail, Token: renouvelé en mars"
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("Les Amis du Rhône", "Le site des Amis du Rhône"),
+        ("Le Petit Théâtre", "Le site du Petit Théâtre"),
+        ("Amicale Laïque d'Ainay", "Le site d'Amicale Laïque d'Ainay"),
+        ("Écoute et Partage", "Le site d'Écoute et Partage"),
+        ("La Chorale", "Le site de La Chorale"),
+        ("Lesbos Randonnée", "Le site de Lesbos Randonnée"),
+        ("Vélo Cité", "Le site de Vélo Cité"),
+    ],
+)
+def test_a_name_with_its_own_article_or_a_vowel_is_joined_to_de_as_french_writes_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, said: str
+) -> None:
+    """`Le site de Les Amis du Rhône` is no French: the article of the name joins "de" (des, du), which is
+    elided before a vowel (d'Amicale); in every state the message tells of the site."""
+    for status, on in (("active", ON), ("suspended", ON), ("active", dt.date(2027, 1, 5))):
+        data = member(name=name, status=status, site=_site("8.2", "case.example.org"))
+        out = dry_run(tmp_path / f"{status}-{on}", capsys, data, on)
+        assert f"{said} (case.example.org) " in out, out
+        assert " de Les " not in out and " de Le " not in out
+
+
+def test_a_domain_in_punycode_is_told_in_the_letters_the_member_knows(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A member file writes an internationalised domain in punycode (xn--amis-du-rhne-nib.org); the member knows it
+    as amis-du-rhône.org, which the message names, in French and in English."""
+    site = _site("8.2", "amis-du-rhone.org", "xn--amis-du-rhne-nib.org")
+    out = dry_run(tmp_path, capsys, member(site=site), ON)
+    assert "(amis-du-rhone.org, amis-du-rhône.org) fonctionne avec PHP 8.2." in out, out
+    assert "xn--" not in out
+    en = member(site=site, contact={"name": "Sam", "email": "sam@case.example.org", "language": "en"})
+    out = dry_run(tmp_path / "en", capsys, en, ON)
+    assert "(amis-du-rhone.org, amis-du-rhône.org) runs on PHP 8.2." in out, out
+    assert "xn--" not in out

@@ -158,11 +158,40 @@ def in_days(days: int, language: str) -> str:
     return {0: "that is today", 1: "that is tomorrow"}.get(days, f"in {days} days")
 
 
+# The first letters French elides "de" before (d'Amicale, d'Écoute); h, mute or not, is left as written
+_ELIDED = frozenset("AÀÂÄÆEÉÈÊËIÎÏOÔÖŒUÙÛÜaàâäæeéèêëiîïoôöœuùûü")
+
+
+def de(name: str) -> str:
+    """``de`` before an association's name, as French writes it: the name's own article joined to it
+    (``des Amis du Rhône``, ``du Petit Théâtre``), elided before a vowel (``d'Amicale Laïque``), else
+    ``de Vélo-Cité``."""
+    first, space, rest = name.partition(" ")
+    if space and rest and first in ("Les", "les", "LES"):
+        return f"des {rest}"
+    if space and rest and first in ("Le", "le", "LE"):
+        return f"du {rest}"
+    if name[:1] in _ELIDED:
+        return f"d'{name}"
+    return f"de {name}"
+
+
+def shown_domain(domain: str) -> str:
+    """A site domain as its member knows it: its labels in Unicode (``amis-du-rhône.org``, written
+    ``xn--amis-du-rhne-nib.org`` in the member file); as written when it does not decode."""
+    import idna
+
+    try:
+        return str(idna.decode(domain)) if "xn--" in domain.lower() else domain
+    except (idna.IDNAError, UnicodeError):
+        return domain
+
+
 @cache
 def _templates() -> jinja2.Environment:
     import jinja2
 
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.PackageLoader("pic.commands", "templates"),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
@@ -170,6 +199,8 @@ def _templates() -> jinja2.Environment:
         lstrip_blocks=True,
         autoescape=False,  # noqa: S701 - plain-text mail
     )
+    env.filters["de"] = de
+    return env
 
 
 def compose(
@@ -214,7 +245,7 @@ def compose(
             .render(
                 contact_name=member.spec.contact.name,
                 member_name=member.spec.name,
-                domains=member.site.domains if member.site else [],
+                domains=[shown_domain(d) for d in member.site.domains] if member.site else [],
                 runtime=c["runtime"],
                 state=c["state"],
                 stopped=stopped,
