@@ -154,11 +154,16 @@ def evaluate(registry: Registry, settings: Settings, on: dt.date) -> list[Proble
                     line,
                     "site.php",
                     f'"{key}": runtime {key} reaches its end of life on '
-                    f"{st.spec.eol.isoformat()}, in {st.days_left} days; plan the move with {who}",
+                    f"{st.spec.eol.isoformat()}, {_in_days(st.days_left)}; plan the move with {who}",
                     "warning",
                 )
             )
     return out
+
+
+def _in_days(days: int) -> str:
+    """When an end of life comes, after its date: ``in 33 days``, ``tomorrow``, ``today`` (its last day)."""
+    return {0: "today (its last day)", 1: "tomorrow"}.get(days, f"in {days} days")
 
 
 def runs_until(member: Member, spec: RuntimeSpec, on: dt.date) -> dt.date | None:

@@ -247,3 +247,17 @@ def test_an_archived_members_exception_dates_warn_and_block_nothing(
         problems = _evaluate(tmp_path / status, settings, data, on)
         dated = [p for p in problems if p.path == "exceptions.php_eol.until"]
         assert [p.severity for p in dated] == [severity], problems
+
+
+@pytest.mark.parametrize(
+    ("days", "said"),
+    [(30, "on 2026-12-31, in 30 days;"), (2, "in 2 days;"), (1, "on 2026-12-31, tomorrow;"), (0, "today (its last")],
+)
+def test_the_warning_says_when_the_end_of_life_comes_in_words(
+    tmp_path: Path, settings: Settings, days: int, said: str
+) -> None:
+    """On the end-of-life day itself and the day before, the warning says today and tomorrow, not "in 0 days"
+    nor "in 1 days"."""
+    (problem,) = _evaluate(tmp_path, settings, _site("8.2"), EOL_82 - dt.timedelta(days=days))
+    assert said in problem.message, problem.message
+    assert "in 0 days" not in problem.message and "in 1 days" not in problem.message
