@@ -1259,3 +1259,72 @@ def test_a_changed_dkim_selector_in_the_stack_file_is_told_in_every_format(two_h
     ]
     assert not [c for c in data["changes"] if c["type"] == KEY], "the keys stay: only their records' names change"
     assert data["stateful_changes"] == []
+
+
+def _eol_of(repo: Path, runtime: str, day: dt.date) -> None:
+    """The stack file of ``repo`` with the end of life of ``runtime`` on ``day``."""
+    path = repo / "Pulumi.prod.yaml"
+    text = path.read_text(encoding="utf-8")
+    new, count = re.subn(rf'(?m)^(    "{re.escape(runtime)}": \{{.*eol: )\d{{4}}-\d{{2}}-\d{{2}}', rf"\g<1>{day}", text)
+    assert count == 1, runtime
+    path.write_text(new, encoding="utf-8")
+
+
+@pytest.mark.parametrize("ended", ["exception", "runtime"])
+def test_a_revision_invalid_today_on_dates_alone_is_planned_as_of_its_last_valid_day(
+    two_hosts: Path, ended: str
+) -> None:
+    """Main holds an exception whose until passed yesterday, or a site on a runtime whose end of life was yesterday:
+    its program stops today, so the change that renews the exception or moves the site is planned against what main
+    declared on its last valid day, in every format, rather than refused with exit 1 (the fix could not be planned)."""
+    today = dt.date.today()
+    yesterday = today - dt.timedelta(days=1)
+    members = registry(two_hosts)
+    if ended == "exception":
+        member = next(m for m in members if m.spec.exceptions.php_eol is not None and m.status == "active")
+        exc = member.spec.exceptions.php_eol
+        assert exc is not None
+        path = two_hosts / "members" / f"{member.slug}.yaml"
+        edit(path, f"until: {exc.until.isoformat()}", f"until: {yesterday.isoformat()}")
+        commit(two_hosts, "the exception ended yesterday")
+        renewed = (today + dt.timedelta(days=90)).isoformat()
+        edit(path, f"until: {yesterday.isoformat()}", f"until: {renewed}")
+        commit(two_hosts, "exception renewed")
+        expected = {f"{member.slug}-space": "update"}
+    else:
+        settings = check(two_hosts, "prod", two_hosts / "members", today).settings
+        member = next(m for m in members if m.status == "active" and m.runtime and not m.spec.exceptions.php_eol)
+        assert member.runtime is not None
+        _eol_of(two_hosts, member.runtime, yesterday)
+        commit(two_hosts, f"PHP {member.runtime} ended yesterday")
+        target = settings.runtime_keys()[-1]
+        assert target != member.runtime
+        edit(two_hosts / "members" / f"{member.slug}.yaml", f'php: "{member.runtime}"', f'php: "{target}"')
+        commit(two_hosts, f"{member.slug} on PHP {target}")
+        expected = {f"{member.slug}-container": "replace"}
+    data = plan_json(two_hosts)
+    assert data["against"]["as_of"] == yesterday.isoformat()
+    assert any(f"members/{member.slug}.yaml:" in e for e in data["against"]["invalid_today"])
+    kinds = {c["name"]: c["kind"] for c in data["changes"]}
+    assert {n: kinds.get(n) for n in expected} == expected, kinds
+    added = [c["name"] for c in data["changes"] if c["kind"] == "add" and c["type"] == CONTAINER]
+    assert added == [], "the revision's site is compared as it ran, not as stopped"
+    text = plan(two_hosts)
+    assert text.returncode == 0, text.stderr[-3000:]
+    assert f"does not pass pic check today (members/{member.slug}.yaml:" in text.stdout
+    assert f"so the hosts hold what it declared on {yesterday.isoformat()} at the latest" in text.stdout
+    md = plan(two_hosts, "--format", "markdown")
+    assert md.returncode == 0, md.stderr[-3000:]
+    assert f"against HEAD~1 ({data['against']['commit'][:10]}), as of {yesterday.isoformat()}" in md.stdout
+
+
+def test_a_revision_invalid_for_more_than_dates_still_stops_the_plan(two_hosts: Path) -> None:
+    """A revision whose checks fail whatever the day is not planned as of an earlier one: exit 1, its errors."""
+    path = two_hosts / "members" / "velo-cite.yaml"
+    edit(path, "uid: 10002", "uid: 10001")  # amis-du-rhone's
+    commit(two_hosts, "a uid given twice")
+    edit(path, "uid: 10001", "uid: 10002")
+    commit(two_hosts, "its uid back")
+    proc = plan(two_hosts)
+    assert proc.returncode == 1, proc.stdout[-2000:]
+    assert "HEAD~1 (" in proc.stderr and "the program stopped" in proc.stderr

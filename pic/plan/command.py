@@ -333,6 +333,10 @@ class AtRevision:
     # The revision has no stack file of this stack (a stack added since): nothing of it was declared there, so
     # the plan is the stack's creation, every resource added
     new_stack: bool = False
+    # The revision's checks fail today on end-of-life dates alone (an exception ended, a runtime past its end of
+    # life): its program, which stops on them, is run as of the last day they passed, with the errors of today
+    as_of: dt.date | None = None
+    invalid_today: tuple[str, ...] = ()
 
 
 @dataclass
@@ -344,6 +348,8 @@ class _Pending:
     where: Path
     members_rel: Path
     proc: subprocess.Popen[str] | None  # None: the revision has no stack file of this stack (a new stack)
+    cmd: list[str] = dataclasses.field(default_factory=list)
+    env: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 def _start_at(project: Path, stack: str, members: Path, rev: str, *, salt: bytes, stack_: ExitStack) -> _Pending:
@@ -384,7 +390,7 @@ def _start_at(project: Path, stack: str, members: Path, rev: str, *, salt: bytes
         cmd, cwd=where, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace"
     )
     stack_.callback(_stop, proc)
-    return _Pending(rev, commit, where, members_rel, proc)
+    return _Pending(rev, commit, where, members_rel, proc, cmd, env)
 
 
 def _members_in_project(project: Path, members: Path) -> list[Path]:
@@ -439,9 +445,29 @@ def _finish_at(pending: _Pending, stack: str) -> AtRevision:
         # working tree's (run() falls back to them), so that nothing but the resources differs: all are added.
         return AtRevision(Rendering({}), commit, None, None, slugs, "", new_stack=True)
     out, err = pending.proc.communicate()
+    as_of: dt.date | None = None
+    invalid_today: tuple[str, ...] = ()
     if pending.proc.returncode != 0:
         text = err.strip() or f"exit status {pending.proc.returncode}"
-        raise PicError([Problem(f"{rev} ({commit[:10]})", None, "", f"the program stopped:\n{text}")])
+        stopped = PicError([Problem(f"{rev} ({commit[:10]})", None, "", f"the program stopped:\n{text}")])
+        last = _last_day_valid(where, stack, members_at)
+        if last is None:
+            raise stopped
+        as_of, errors = last
+        # Valid until that day, the revision is what its last `pulumi up` could apply: its program as of then
+        again = subprocess.run(
+            [*pending.cmd, "--today", as_of.isoformat()],
+            cwd=where,
+            env=pending.env,
+            capture_output=True,
+            text=True,
+            errors="replace",
+            check=False,
+        )
+        if again.returncode != 0:
+            raise stopped
+        out = again.stdout
+        invalid_today = tuple(_at_rev(p, members_at, pending.members_rel) for p in errors)
     rendering = Rendering.from_json(json.loads(out))
     unread: list[str] = []
     registry: Registry | None = None
@@ -461,7 +487,49 @@ def _finish_at(pending: _Pending, stack: str) -> AtRevision:
         first = {p.file: p for p in reversed(problems) if p.severity == "error"}  # one line per file: its first
         unread += [_at_rev(p, members_at, pending.members_rel) for p in sorted(first.values())]
     root = settings.members_root if settings is not None else _members_root(where, stack)
-    return AtRevision(rendering, commit, settings, registry, slugs, root, tuple(dict.fromkeys(unread)))
+    return AtRevision(
+        rendering,
+        commit,
+        settings,
+        registry,
+        slugs,
+        root,
+        tuple(dict.fromkeys(unread)),
+        as_of=as_of,
+        invalid_today=invalid_today,
+    )
+
+
+# How many earlier days (end-of-life dates and exceptions' ends, latest first) a revision's checks are tried on
+_DAYS_TRIED = 12
+
+
+def _last_day_valid(where: Path, stack: str, members_at: Path) -> tuple[dt.date, list[Problem]] | None:
+    """The last day before today on which the revision's checks pass, with its errors of today, when only days
+    make them fail: an exception whose ``until`` is past, a runtime past its end of life. Its program stops on
+    them (it checks as of the day it runs), and so did ``pulumi up`` since: the hosts hold what it declared on
+    that day at the latest. None when the checks fail for something else, or pass today."""
+    today = dt.date.today()
+    try:
+        check(where, stack, members_at, today)
+    except PicError as exc:
+        errors = [p for p in exc.problems if p.severity == "error"]
+    else:
+        return None
+    try:
+        settings = load_settings(where, stack)
+        registry = load_registry(members_at, settings)
+    except PicError:  # a file its rules refuse whatever the day
+        return None
+    days = {spec.eol for spec in settings.runtimes.values()}
+    days |= {m.spec.exceptions.php_eol.until for m in registry if m.spec.exceptions.php_eol is not None}
+    for day in sorted((d for d in days if d < today), reverse=True)[:_DAYS_TRIED]:
+        try:
+            check(where, stack, members_at, day)
+        except PicError:
+            continue
+        return day, errors
+    return None
 
 
 def _at_rev(problem: Problem, base: Path, shown: Path) -> str:
@@ -551,11 +619,7 @@ def run(
             members_root=at.members_root,
             unread=at.unread,
         )
-        label = title_label = f"{against} ({at.commit[:10]})"
-        meta["against"] = {"rev": against, "commit": at.commit, "new_stack": at.new_stack}
-        if at.new_stack:
-            label += f", which {new_stack_note(stack)}"
-            title_label += ", a new stack"
+        label, title_label, meta["against"] = _against(against or "", at, stack)
     history = _History(members, at)
     # What removed members left on the hosts (accounts, databases) is on an existing stack's hosts: a stack new in
     # this change has none yet, so a slug, uid or database name given again takes nothing there.
@@ -579,6 +643,8 @@ def run(
         refused += _markdown_databases_reached(reached)
         if at is not None and at.new_stack:
             refused = f"{_code(against or '')} {new_stack_note(stack)}.\n\n{refused}"
+        if at is not None and at.as_of is not None:
+            refused = f"{_code(against or '')} {as_of_note(at.as_of, at.invalid_today, markdown=True)}.\n\n{refused}"
         sys.stdout.write(f"{head}\n\n{refused}{rest}" if refused else text)
     else:
         text = as_text(
@@ -595,12 +661,42 @@ def run(
     return EXIT_STATEFUL if at_stake else exit_status(changes, attr, attr_old)
 
 
+def _against(rev: str, at: AtRevision, stack: str) -> tuple[str, str, dict[str, Any]]:
+    """How the plan names the revision it compares with: in text, in markdown's title, in json."""
+    label = title_label = f"{rev} ({at.commit[:10]})"
+    meta = {
+        "rev": rev,
+        "commit": at.commit,
+        "new_stack": at.new_stack,
+        "as_of": at.as_of.isoformat() if at.as_of is not None else None,
+        "invalid_today": list(at.invalid_today),
+    }
+    if at.new_stack:
+        label += f", which {new_stack_note(stack)}"
+        title_label += ", a new stack"
+    if at.as_of is not None:
+        label += f", which {as_of_note(at.as_of, at.invalid_today)}"
+        title_label += f", as of {at.as_of.isoformat()}"
+    return label, title_label, meta
+
+
 def new_stack_note(stack: str) -> str:
     """What the plan of a stack whose file the revision lacks compares: nothing, the stack is created."""
     return (
         f"has no Pulumi.{stack}.yaml: stack {stack} is new in this change, so the plan creates every "
         f"resource (if the stack exists already, its file renamed or never committed, compare with `pulumi "
         f"preview --diff --stack {stack}`)"
+    )
+
+
+def as_of_note(day: dt.date, errors: tuple[str, ...], *, markdown: bool = False) -> str:
+    """What the plan compares with when the revision's checks fail today on end-of-life dates alone."""
+    shown = [f"`{e}`" if markdown else e for e in errors[:3]]
+    more = f" and {len(errors) - 3} more" if len(errors) > 3 else ""
+    return (
+        f"does not pass pic check today ({'; '.join(shown)}{more}): its program stops there, as `pulumi up` "
+        f"has since, so the hosts hold what it declared on {day.isoformat()} at the latest, the last day its "
+        f"checks pass: it is planned as of that day"
     )
 
 

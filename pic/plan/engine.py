@@ -536,6 +536,25 @@ def redacted_json(run: Run, salt: bytes) -> dict[str, Any]:
     return {"records": records, "exports": redact(run.exports, salt), "warnings": warnings}
 
 
+def as_of(day: str) -> None:
+    """Make ``datetime.date.today()`` answer ``day`` (``YYYY-MM-DD``) in this process, for a program that reads
+    its day there (``TODAY = dt.date.today()``): a revision's program is run as of the last day its checks
+    passed. The class is replaced by a subclass whose ``today`` is that day; every other use of it is the same.
+    Only for this script's own process, before the program and its modules are imported."""
+    import datetime
+
+    fixed = datetime.date.fromisoformat(day)
+
+    class _Day(datetime.date):
+        @classmethod
+        def today(cls) -> _Day:
+            return cls(fixed.year, fixed.month, fixed.day)
+
+    _Day.__name__ = _Day.__qualname__ = "date"
+    _Day.__module__ = "datetime"
+    datetime.date = _Day  # type: ignore[misc]
+
+
 def main(argv: list[str] | None = None) -> int:
     """Script entry: evaluate a checkout's program and print its redacted record as JSON on stdout."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
@@ -543,7 +562,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stack", required=True)
     parser.add_argument("--members", type=Path, default=None)
     parser.add_argument("--secret-key", action="append", default=[])
+    parser.add_argument("--today", default=None, help="the day the program reads as today (YYYY-MM-DD)")
     args = parser.parse_args(argv)
+    if args.today:
+        as_of(args.today)
     salt = bytes.fromhex(os.environ.get("PIC_PLAN_SALT", "")) or os.urandom(16)
     project = args.project.resolve()
     # The checkout's own code, not this script's directory, comes first on the path.
