@@ -15,6 +15,7 @@ from pic.errors import Problem
 from pic.registry import Member, Registry
 from pic.render import web
 from pic.settings import Settings
+from pic.texttable import table
 
 
 def build(
@@ -129,11 +130,6 @@ def _exception_until(c: dict[str, Any]) -> str:
     return until + (" (ended)" if c.get("exception_ended") else "")
 
 
-def _table(rows: list[list[str]]) -> list[str]:
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    return ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows]
-
-
 def as_text(data: dict[str, Any]) -> str:
     out = [
         f"Stack {data['stack']}, as of {data['on']} (warning {data['eol_warning_days']} days before end of life)",
@@ -143,7 +139,7 @@ def as_text(data: dict[str, Any]) -> str:
     for r in data["runtimes"]:
         state = r["state"] + (", stopped" if r["stopped"] else "")
         rows.append([r["runtime"], str(r["sites"]), r["eol"], str(r["days_left"]), state])
-    out += _table(rows)
+    out += table(rows)
     out.append("")
     if data["members_to_contact"]:
         out.append("Members to contact:")
@@ -160,7 +156,7 @@ def as_text(data: dict[str, Any]) -> str:
                     f"told on {c['told_on']}" if c.get("told_on") else "not told",
                 ]
             )
-        out += ["  " + line for line in _table(rows)]
+        out += ["  " + line for line in table(rows)]
     else:
         out.append("Members to contact: none")
     counts = data["counts"]
@@ -189,7 +185,7 @@ def as_text(data: dict[str, Any]) -> str:
                     "OVER SOFT LIMIT" if u["over_soft_limit"] else "",
                 ]
             )
-        out += ["  " + line for line in _table(rows)]
+        out += ["  " + line for line in table(rows)]
     if data.get("disk_usage_warnings"):
         out += ["", "Disk usage files, lines not counted:"]
         out += ["  " + w for w in data["disk_usage_warnings"]]

@@ -183,6 +183,43 @@ def test_report_table(capsys: pytest.CaptureFixture[str]) -> None:
     assert "Members: 7 (5 active, 1 suspended, 1 archived)" in lines
 
 
+def test_report_table_aligns_a_contact_written_in_wide_letters_or_with_combining_accents(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A contact's name in CJK letters (two columns each on a terminal) or with an accent written as a combining
+    mark (e + U+0301) moved the next columns of its row: they are padded by the width the name takes on screen."""
+    import unicodedata
+
+    from pic.texttable import columns
+
+    members = write_members(
+        tmp_path / "members",
+        {
+            "asso-tokyo": member(
+                10801,
+                contact={"name": "山田 花子", "email": "hanako@tokyo.example.org"},
+                site={"domains": ["tokyo.example.org"], "php": "8.2"},
+            ),
+            "asso-nfd": member(
+                10802,
+                contact={"name": unicodedata.normalize("NFD", "Hélène Bézier"), "email": "h@nfd.example.org"},
+                site={"domains": ["nfd.example.org"], "php": "8.2"},
+            ),
+            "asso-plain": member(
+                10803,
+                contact={"name": "Ann Lee", "email": "ann@plain.example.org"},
+                site={"domains": ["plain.example.org"], "php": "8.2"},
+            ),
+        },
+    )
+    rc, out, _ = _run(capsys, "report", "--project", str(ROOT), "--members", str(members), "--on", ON)
+    assert rc == 0, out
+    rows = [line for line in out.splitlines() if "not told" in line or line.strip().startswith("MEMBER ")]
+    assert len(rows) == 4, out
+    starts = {columns(line[: line.index("not told" if "not told" in line else "TOLD")]) for line in rows}
+    assert len(starts) == 1, "\n".join(rows)
+
+
 def test_report_on_a_later_day_moves_states(capsys: pytest.CaptureFixture[str]) -> None:
     rc, out, _ = _run(
         capsys, "report", "--project", str(ROOT), "--members", str(MEMBERS), "--on", "2027-06-01", "--format", "json"

@@ -47,6 +47,7 @@ from pic.commands import arguments, date_argument
 from pic.names import PLATFORM_LABEL
 from pic.registry import Member, load_registry
 from pic.settings import Settings, load_settings
+from pic.texttable import table
 from pic.unanswered import Unanswered, refused_lookup
 
 if TYPE_CHECKING:  # loaded when the command runs, not by every `pic` command
@@ -366,11 +367,6 @@ def disk_rows(settings: Settings, members: Iterable[Member], usage: dict[str, di
     return rows
 
 
-def _table(rows: list[list[str]]) -> list[str]:
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    return ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
-
-
 def as_text(data: dict[str, Any]) -> str:
     rows = [["DOMAIN", "MEMBER", "DNS", "CERTIFICATE", "DAYS", "REDIRECT", "PHP", "MS", "STATUS"]]
     for s in data["sites"]:
@@ -388,7 +384,7 @@ def as_text(data: dict[str, Any]) -> str:
                 "ACTION" if s["actions"] else ("warning" if s["warnings"] else "ok"),
             ]
         )
-    out = _table(rows)
+    out = table(rows)
     for s in data["sites"]:
         out += [f"{s['domain']}: {a}" for a in s["actions"]]
         out += [f"{s['domain']}: warning: {w}" for w in s["warnings"]]
@@ -399,7 +395,7 @@ def as_text(data: dict[str, Any]) -> str:
             [d["member"], d["host"], f"{d['total_mb']:.1f}", str(d["soft_limit_mb"]), d["measured_at"] or "-"]
             for d in data["disk"]
         ]
-        out += ["  " + line for line in _table(rows)]
+        out += ["  " + line for line in table(rows)]
         out += [f"{d['member']}: warning: {w}" for d in data["disk"] for w in d["warnings"]]
     if data.get("disk_warnings"):
         out += ["", "Disk usage files, lines not counted:"] + [f"  {w}" for w in data["disk_warnings"]]
