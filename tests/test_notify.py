@@ -1835,3 +1835,16 @@ def test_a_domain_in_punycode_is_told_in_the_letters_the_member_knows(
     out = dry_run(tmp_path / "en", capsys, en, ON)
     assert "(amis-du-rhone.org, amis-du-rhône.org) runs on PHP 8.2." in out, out
     assert "xn--" not in out
+
+
+def test_a_dry_run_of_another_day_dates_its_messages_on_that_day(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--dry-run --on 2026-12-31` printed messages saying "c'est-à-dire aujourd'hui" of 31 December under a
+    Date: of the day it was run; the Date: is now that day's, so the message reads as it would be sent then."""
+    data = member(site=_site("8.2", "case.example.org"))
+    out = dry_run(tmp_path, capsys, data, dt.date(2026, 12, 31))
+    assert "c'est-à-dire aujourd'hui" in out
+    assert "Date: Thu, 31 Dec 2026 " in out, out
+    out = dry_run(tmp_path / "leap", capsys, data, dt.date(2028, 2, 29))
+    assert "Date: Tue, 29 Feb 2028 " in out, out

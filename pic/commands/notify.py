@@ -145,6 +145,13 @@ def today() -> dt.date:
     return dt.date.today()
 
 
+def sent_at(on: dt.date) -> dt.datetime:
+    """The ``Date:`` of a message told as of ``on``: now, on that day (another day than today is a
+    ``--dry-run``'s, whose messages say "today" of ``on``: their date says the same day)."""
+    now = dt.datetime.now().astimezone()
+    return now if now.date() == on else now.replace(year=on.year, month=on.month, day=on.day)
+
+
 def long_date(day: dt.date, language: str) -> str:
     """``31 décembre 2026``, ``1er mars 2027`` / ``31 December 2026``."""
     number = "1er" if day.day == 1 and language == "fr" else str(day.day)
@@ -269,7 +276,7 @@ def compose(
         local, _, domain = _ascii_address(member.spec.contact.email).rpartition("@")
         msg["To"] = Address(member.spec.contact.name, username=local, domain=domain)  # addr_spec refuses UTF-8
         msg["Reply-To"] = settings.admin_email
-        msg["Date"] = format_datetime(dt.datetime.now(dt.UTC))
+        msg["Date"] = format_datetime(sent_at(on))
         msg["Message-ID"] = make_msgid(domain=settings.admin_email.rpartition("@")[2])
         msg.set_content(body, cte="quoted-printable")
         msg["Content-Language"] = lang  # after set_content, which resets the Content-* headers
