@@ -1316,6 +1316,15 @@ def test_a_revision_invalid_today_on_dates_alone_is_planned_as_of_its_last_valid
     md = plan(two_hosts, "--format", "markdown")
     assert md.returncode == 0, md.stderr[-3000:]
     assert f"against HEAD~1 ({data['against']['commit'][:10]}), as of {yesterday.isoformat()}" in md.stdout
+    assert f"`HEAD~1` does not pass pic check today (`members/{member.slug}.yaml:" in md.stdout
+
+
+def test_the_errors_of_a_revision_planned_as_of_another_day_are_code_spans_whatever_they_hold() -> None:
+    """An error quoting a value with a backtick stays one code span in the pull request's comment."""
+    from pic.plan.command import as_of_note
+
+    note = as_of_note(dt.date(2026, 12, 2), ('members/x.yaml:3 name: "a `b` c" is wrong',), markdown=True)
+    assert '(``members/x.yaml:3 name: "a `b` c" is wrong``)' in note, note
 
 
 def test_a_revision_invalid_for_more_than_dates_still_stops_the_plan(two_hosts: Path) -> None:

@@ -691,7 +691,7 @@ def new_stack_note(stack: str) -> str:
 
 def as_of_note(day: dt.date, errors: tuple[str, ...], *, markdown: bool = False) -> str:
     """What the plan compares with when the revision's checks fail today on end-of-life dates alone."""
-    shown = [f"`{e}`" if markdown else e for e in errors[:3]]
+    shown = [_code(e) if markdown else e for e in errors[:3]]
     more = f" and {len(errors) - 3} more" if len(errors) > 3 else ""
     return (
         f"does not pass pic check today ({'; '.join(shown)}{more}): its program stops there, as `pulumi up` "
