@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import unicodedata
+from wcwidth import wcswidth, wcwidth
 
 
 def columns(text: str) -> int:
-    """How many terminal columns ``text`` takes: two for a wide character (CJK: ``山``), none for a combining
-    mark (the accent of ``é`` written e + U+0301), one for the others."""
-    if text.isascii():
+    """How many terminal columns ``text`` takes (wcwidth, from Unicode's East Asian Width and zero-width
+    properties): two for a wide character (CJK: ``山``), none for a combining mark (the accent of ``é`` written
+    e + U+0301) or a zero-width one, one for the others; a character without a width (a control character, which
+    nothing printed here holds) counts one."""
+    if text.isascii() and text.isprintable():
         return len(text)
-    width = 0
-    for ch in text:
-        if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me"):
-            continue
-        width += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
-    return width
+    width = wcswidth(text)
+    return width if width >= 0 else sum(1 if (w := wcwidth(ch)) < 0 else w for ch in text)
 
 
 def table(rows: list[list[str]]) -> list[str]:

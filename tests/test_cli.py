@@ -220,6 +220,25 @@ def test_report_table_aligns_a_contact_written_in_wide_letters_or_with_combining
     assert len(starts) == 1, "\n".join(rows)
 
 
+@pytest.mark.parametrize(
+    ("text", "width"),
+    [
+        ("Ann Lee", 7),
+        ("山田 花子", 9),  # CJK: two columns each
+        ("e\u0301te\u0301", 3),  # été with combining accents: none for each accent
+        ("Ｚｏé", 5),  # fullwidth letters: two columns each
+        ("홍길동", 6),
+        ("Zoë", 3),
+    ],
+)
+def test_a_table_cell_takes_the_columns_a_terminal_gives_it(text: str, width: int) -> None:
+    from pic.texttable import columns, table
+
+    assert columns(text) == width
+    first, second = table([[text, "|"], ["x" * (width + 2), "|"]])
+    assert first == f"{text}{' ' * 4}|" and second == f"{'x' * (width + 2)}  |"
+
+
 def test_report_on_a_later_day_moves_states(capsys: pytest.CaptureFixture[str]) -> None:
     rc, out, _ = _run(
         capsys, "report", "--project", str(ROOT), "--members", str(MEMBERS), "--on", "2027-06-01", "--format", "json"
