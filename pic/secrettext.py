@@ -14,6 +14,14 @@ from collections.abc import Iterator
 
 from pic.lazyre import LazyPattern
 
+# A key whose name says it is no secret, the last word before _KEY: a public one, given to anyone (PUBLIC_KEY,
+# VAPID_PUBLIC_KEY, Stripe's PUBLISHABLE_KEY, a captcha's SITE_KEY: reCAPTCHA's, hCaptcha's, Turnstile's, in every
+# page of the site), an OpenPGP key's id or fingerprint (GPG_KEY=0xA1B2C3D4E5F60718: the key a backup is encrypted
+# for), or a key in data (SORT_KEY, CACHE_KEY, LOCK_KEY, PARTITION_KEY, ROUTING_KEY, META_KEY, OBJECT_KEY...).
+_PUBLIC_OR_DATA_KEY = (
+    r"(?:public|pub|publishable|site|gpg|pgp|sort|cache|lock|partition|primary|foreign|index|routing|meta|option"
+    r"|object|idempotency|dedup|group|order|lookup|row|field|translation|i18n|cursor)"
+)
 # A token that is no credential: an anti-forgery token (Laravel's and Angular's XSRF-TOKEN cookie, Django's
 # csrftoken, X-CSRF-Token, ASP.NET's __RequestVerificationToken), which a page gives any visitor to send back
 # with a form: it opens no session (read with re.IGNORECASE). The lookbehinds follow the word, so that they
@@ -462,12 +470,15 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
     # a variable named for a key (KEY, LICENSE_KEY, STRIPE_KEY; a key names other things too: SORT_KEY, CACHE_KEY)
     # given a value shaped like one, as a URL's ?key=: 8 characters or more holding a digit, and a letter after a digit
     # or a capital after a small letter (abcd1234efgh; not site2024, created_at), or a licence key's groups of capitals
-    # and digits (ABCD-1234-EFGH); not an option (curl --key FILE), a path, a variable or a call
+    # and digits (ABCD-1234-EFGH); not an option (curl --key FILE), a path (priv/web1.key, backups/x2024.sql.gz: a
+    # '/' and a '.', which no key's base64 or hex holds), a variable or a call; nor a key whose name says it is no
+    # secret (_PUBLIC_OR_DATA_KEY)
     (
         "a password assignment",
         _Pattern(
-            r"(?i)(?:^|(?<=[\s;(\"']))(?:\w*_)?key=[\"']*"
+            rf"(?i)(?:^|(?<=[\s;(\"']))(?!(?:\w*_)?{_PUBLIC_OR_DATA_KEY}_key=)(?:\w*_)?key=[\"']*"
             r"(?P<v>(?![$%{<*/\\(\[~.])(?![^\s\"'`,;|&<>()]*\()"
+            r"(?![^\s\"'`,;|&<>()]*(?:/[^\s\"'`,;|&<>()]*\.|\.[^\s\"'`,;|&<>()]*/))"
             r"(?:(?=[^\s\"'`,;|&<>()]*?[0-9])(?=[^\s\"'`,;|&<>()]*?(?:[0-9][^\W\d_]|(?-i:[a-z][A-Z])))"
             r"[^\s\"'`,;|&<>()]{8,}"
             r"|(?-i:(?=[A-Z0-9-]*[0-9])(?=[A-Z0-9-]*[A-Z])[A-Z0-9]{4,8}(?:-[A-Z0-9]{4,8}){2,}))"

@@ -1011,6 +1011,16 @@ def test_smbclient_given_no_password_after_the_service_is_none(command: str) -> 
         "export STRIPE_KEY=abcd1234efgh; php bin/payouts.php",
         "cd .. && Licence_Key='ABCD-1234-EFGH-5678' php bin/check-licence.php",
         "env MATOMO_KEY=xK9mPq2RtY7w php bin/sync.php",
+        # the keys that are secrets, whatever word names them, a word of the names that are none among them
+        "ENCRYPTION_KEY=4f9a2c7e1b3d8f60 php bin/sync.php",
+        "PRIVATE_KEY=Zt8kq2LmW9xR php bin/sign.php",
+        "SIGNING_KEY=Zt8kq2LmW9xR php bin/sign.php",
+        "CRON_KEY=a8F3kL9mQ2 php cron.php",
+        "RECAPTCHA_KEY=Zt8kq2LmW9xR php bin/check.php",
+        "SITE_SECRET_KEY=Zt8kq2LmW9xR php bin/check.php",
+        "CACHE_PUBLIC_SIGNING_KEY=Zt8kq2LmW9xR php bin/warm.php",
+        "MONKEY_KEY=abcd1234efgh php bin/zoo.php",
+        "KEY=Zt8k/q2Lm+W9xR== php bin/sync.php",
     ],
 )
 def test_a_variable_named_for_a_key_given_a_key_is_found(command: str) -> None:
@@ -1037,6 +1047,25 @@ def test_a_variable_named_for_a_key_given_a_key_is_found(command: str) -> None:
         "mysql --password-file=/home/asso/priv/pw asso_main",
         "mysql -p asso_main < ../db/x.sql",
         "mysqldump --defaults-extra-file=priv/my.cnf asso_main > ../db/x.sql",
+        # a public key or a key's identifier: an OpenPGP key's id or fingerprint, a captcha's site key (reCAPTCHA,
+        # Turnstile: in every page), Web Push's VAPID public key, Stripe's publishable key
+        "GPG_KEY=0xA1B2C3D4E5F60718 duplicity --encrypt-key $GPG_KEY ../db sftp://backup@nas.example.org/asso",
+        "PGP_KEY=3AA5C34371567BD2 sh backup.sh",
+        "RECAPTCHA_SITE_KEY=6LeIxAcTAAAAAJcZVRqyHh71UMIEGNQ_MXjiZKhI php bin/console app:check-forms",
+        "TURNSTILE_SITE_KEY=1x00000000000000000000AA php bin/check.php",
+        "VAPID_PUBLIC_KEY=BEl62iUYgUivxIkv69yViEuiBIa40HI8 php bin/console webpush:send",
+        "PUBLIC_KEY=BEl62iUYgUivxIkv69yViEuiBIa40HI8 php bin/console webpush:send",
+        "STRIPE_PUBLISHABLE_KEY=pk_test_51Hx0aBcD2eFgH php bin/check.php",
+        # a key naming a record, a lock, a message's route, a setting: no secret
+        "LOCK_KEY=cronJob1 php cron.php",
+        "PARTITION_KEY=Y2024M03 php bin/archive.php",
+        "ROUTING_KEY=asso.newsV2 php bin/consume.php",
+        "META_KEY=_wpLastSeen2 wp user list --meta_key=$META_KEY",
+        "IDEMPOTENCY_KEY=run-2024-03v2 php bin/pay.php",
+        "export SORT_KEY=dateDebut2024; php bin/export.php",
+        # a path to a file (an object's key in a bucket, a key's file)
+        "S3_KEY=backups/asso2024db.sql.gz php bin/upload.php",
+        "SSL_KEY=priv/web1asso.key php bin/check-cert.php",
     ],
 )
 def test_a_variable_named_for_a_key_given_no_key_is_none(command: str) -> None:
