@@ -679,6 +679,7 @@ def test_a_secret_s_message_says_how_the_job_reads_it_from_priv(tmp_path: Path, 
         "smbclient //nas.asso-cron.org/backup -A ../priv/smb.cred -c 'put ../db/x.sql x.sql' 2>>../log/smb.log",
         "SORT_KEY=created_at CACHE_KEY=site2024 php bin/export.php",
         "rsync -a ../db/ asso@nas.asso-cron.org:/backup && mysqlsh asso@db.asso-cron.org --sql -f ../db/purge.sql",
+        "restic -r sftp:u123456@u123456.your-storagebox.de:/restic --password-file ../priv/restic backup ../db",
         # variables assigned no password: a path, a date, the password read from a file
         "d=$(date +%F); f=../priv/db.cnf; mysqldump --defaults-extra-file=$f asso_cron_main > ../db/x-$d.sql",
         'p="$(cat ../priv/db-password)"; mysqldump -u asso_cron_main -p"$p" asso_cron_main > ../db/x.sql',

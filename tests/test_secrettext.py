@@ -1082,6 +1082,9 @@ def test_a_variable_named_for_a_key_given_no_key_is_none(command: str) -> None:
         f"php bin/sync.php --db asso_main:{PW}@localhost",
         "php bin/sync.php asso:Velo!pass@db.example.org",
         "php bin/sync.php asso:veloPass@db.example.org",
+        # a login named as a scheme is read as one where none is (ssh:, ftp:, sftps:)
+        f"lftp -e 'open sftps:{PW}@ftp.example.org; mirror; quit'",
+        f"mysqlsh acct2:{PW}@db.example.org --sql -f ../db/purge.sql",
     ],
 )
 def test_credentials_before_a_host_name_without_a_scheme_are_found(command: str) -> None:
@@ -1103,6 +1106,15 @@ def test_credentials_before_a_host_name_without_a_scheme_are_found(command: str)
         "docker run --rm php:8.2-cli@sha256:0123abcd php -v",
         "mysqlsh asso:$DB_PASS@db.example.org --sql -f ../db/purge.sql",
         "echo 12:30@home >> ../log/x.log",
+        # restic's sftp: repository (a user, its host and path: a Hetzner Storage Box's u123456), a URI naming an
+        # account at a host without // (WebFinger's acct:, XMPP's, SIP's), a bounce address's header
+        "restic -r sftp:u123456@u123456.your-storagebox.de:/restic --password-file ../priv/restic backup ../db",
+        "restic -r sftp:u123456-sub1@u123456.your-storagebox.de:/restic --password-file ../priv/restic snapshots",
+        "RESTIC_REPOSITORY=sftp:backup2@nas.example.org:/srv/restic restic --password-file ../priv/r check",
+        "curl -fsS 'https://mastodon.social/.well-known/webfinger?resource=acct:asso2024@mastodon.social'",
+        "php bin/notify.php --jid xmpp:alertes2024@jabber.example.org",
+        "php bin/notify.php --sip sip:accueil2024@voip.example.org --fallback sips:accueil2024@voip.example.org",
+        'echo ok | mail -s test -a "Return-Path:bounce2024@asso.example.org" bob@asso.example.org',
     ],
 )
 def test_a_user_or_an_address_before_a_host_name_is_none(command: str) -> None:
