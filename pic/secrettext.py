@@ -1022,8 +1022,9 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
     ),
     # user:password@host without a scheme (MySQL Shell's asso:PW@db.example.org:3306, lftp's open asso:PW@host): a
     # login starting a word, a password of 6 characters or more holding a digit, a sign or a capital after a small
-    # letter (an address after a label, note:marie.dupont@example.org, holds none), then a host name holding a dot, or
-    # localhost (not an image's digest, php:8.2-cli@sha256:...); not mailto: or a mail header's name before an address
+    # letter (an address after a label, note:marie.dupont@example.org, holds none), then a host name holding a dot,
+    # localhost, the web hosts' database endpoint pic-db, or any name before a port (db:3306; not an image's digest,
+    # php:8.2-cli@sha256:...); not mailto: or a mail header's name before an address
     # (Return-Path:bounce2024@...), nor a scheme naming an account at a host without // (restic's repository
     # sftp:u123456@u123456.your-storagebox.de:/restic, WebFinger's acct:asso2024@mastodon.social, xmpp:, sip:, sips:).
     # Not read in prose, where a label then an address (Inscriptions:benevoles2026@asso.org) is as likely.
@@ -1033,7 +1034,8 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
             r"(?<![\w.%+:/@-])(?!(?i:mailto|mail|e-?mail|from|to|cc|bcc|reply-to|sender|contact|return-path|errors-to"
             r"|sftp|acct|xmpp|sips?):)"
             r"[\w.%+-]++:(?P<v>(?![$\s])(?=[^@\s/?#:\"'`]*?(?:[0-9]|[^\w.+@\s/?#$:\"'`-]|(?-i:[a-z][A-Z])))[^@\s/?#$:\"'`]{6,}+)@"
-            r"(?:localhost|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)(?![\w.-]*@)"
+            r"(?:localhost|pic-db|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+|[A-Za-z][A-Za-z0-9-]*(?=:[0-9]{1,5}(?![\w.:-])))"
+            r"(?![\w.-]*@)"
         ),
         ("@",),
     ),

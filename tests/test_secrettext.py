@@ -1082,6 +1082,10 @@ def test_a_variable_named_for_a_key_given_no_key_is_none(command: str) -> None:
         f"php bin/sync.php --db asso_main:{PW}@localhost",
         "php bin/sync.php asso:Velo!pass@db.example.org",
         "php bin/sync.php asso:veloPass@db.example.org",
+        # the web hosts' database endpoint (pic-db, a member's priv/ file's host), a host of no dot before a port
+        f"mysqlsh asso:{PW}@pic-db:3306 --sql -f ../db/purge.sql",
+        f"mysqlsh --uri=asso:{PW}@pic-db --sql -e 'select 1'",
+        f"php bin/sync.php --db asso:{PW}@mariadb:3306",
         # a login named as a scheme is read as one where none is (ssh:, ftp:, sftps:)
         f"lftp -e 'open sftps:{PW}@ftp.example.org; mirror; quit'",
         f"mysqlsh acct2:{PW}@db.example.org --sql -f ../db/purge.sql",
@@ -1106,6 +1110,8 @@ def test_credentials_before_a_host_name_without_a_scheme_are_found(command: str)
         "docker run --rm php:8.2-cli@sha256:0123abcd php -v",
         "mysqlsh asso:$DB_PASS@db.example.org --sql -f ../db/purge.sql",
         "echo 12:30@home >> ../log/x.log",
+        "docker pull nextcloud:28-apache@sha256:0123456789abcdef0123456789abcdef",
+        "logger -t cron note:Velo2024@web1",
         # restic's sftp: repository (a user, its host and path: a Hetzner Storage Box's u123456), a URI naming an
         # account at a host without // (WebFinger's acct:, XMPP's, SIP's), a bounce address's header
         "restic -r sftp:u123456@u123456.your-storagebox.de:/restic --password-file ../priv/restic backup ../db",
