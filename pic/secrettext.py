@@ -1456,6 +1456,11 @@ _PROSE_PRODUCT = (
     r"(?:(?:office|microsoft|outlook)365|m365|win(?:dows)?[0-9]+|(?:live|free|b)box[0-9]\w*|i(?:phone|pad)[0-9]+"
     r"|(?:drupal|joomla|moodle|dolibarr|wordpress|nextcloud|owncloud|spip|prestashop|typo|zimbra|sympa)[0-9]+)"
 )
+# The words saying whose may be given in brackets (Mot de passe (FTP) : Azerty123, Password [admin]: ...,
+# identifiants (compte OVH) : admin / Azerty123, Token (Matomo) : ...): an opening one before a word, a closing one
+# after it.
+_PROSE_WHOSE_OPEN = r"[(\[]?"
+_PROSE_WHOSE_CLOSE = r"[)\]]?"
 # A password's label: a word of _PASSWORD_ONLY's or _PASSWORD_ABROAD's after no word, as the last word of a name
 # written with '_' (where pass alone is one too) or in quotes, and ending a word; or a CJK one, anywhere.
 _PROSE_PASSWORD_LABEL = rf"(?:{_PASSWORD_ONLY}|{_PASSWORD_ABROAD})"
@@ -1464,7 +1469,7 @@ _PROSE_PASSWORD = _Pattern(
     rf"(?:(?:(?<![\w'’.-]){_PROSE_PASSWORD_LABEL}|{_PROSE_NAMED}(?:{_PROSE_PASSWORD_LABEL}|pass)"
     rf"|{_PROSE_QUOTED}{_PROSE_PASSWORD_LABEL})(?![\w’-]|'[\w’-])|{_PASSWORD_CJK})[`*_]*"
     r"(?:"
-    rf"(?:[^\S\n]+(?:(?:[^\W\d_]|['’.-])+|{_PROSE_PRODUCT}(?![\w’-]))){{0,4}}?"
+    rf"(?:[^\S\n]+{_PROSE_WHOSE_OPEN}(?:(?:[^\W\d_]|['’.-])+|{_PROSE_PRODUCT}(?![\w’-])){_PROSE_WHOSE_CLOSE}){{0,4}}?"
     rf"{_PROSE_SEPARATOR}"
     rf"{_PROSE_OPENING}(?P<v>{_PROSE_VALUE}[^{_PROSE_NOT_VALUE}]{{6,}})"
     # the label, then the value alone, which names no product; a product's name may come first, saying whose (mdp
@@ -1483,7 +1488,7 @@ _PROSE_KEY = _Pattern(
     rf"(?i)(?=[tjsackl])(?:(?<![\w'’.-])|{_PROSE_NAMED}|{_PROSE_QUOTED})"
     r"(?:tokens?|jetons?|secrets?|(?:api|access|secret)[ _-]?keys?"
     r"|cl(?:é|e|ef)s?[^\S\n]+(?:d['’][^\S\n]*)?(?:api|acc[èe]s|secr[èe]tes?|priv[ée]es?))(?![\w’-]|'[\w’-])[`*_]*"
-    r"(?:[^\S\n]+(?:[^\W\d_]|['’.-])+){0,4}?"
+    rf"(?:[^\S\n]+{_PROSE_WHOSE_OPEN}(?:[^\W\d_]|['’.-])+{_PROSE_WHOSE_CLOSE}){{0,4}}?"
     rf"{_PROSE_SEPARATOR}{_PROSE_OPENING}(?P<v>{_PROSE_VALUE}"
     rf"(?=[^{_PROSE_NOT_VALUE}]*?(?:[0-9][^\W\d_]|(?-i:[a-z][A-Z])))[^{_PROSE_NOT_VALUE}]{{8,}})"
 )
@@ -1498,7 +1503,7 @@ _PROSE_PAIR = _Pattern(
     r"(?i)(?=[luic])(?<![\w'’.-])"
     rf"(?:{_PROSE_LOGIN}(?:[^\S\n]*[/+&,][^\S\n]*|[^\S\n]+(?:et|and)[^\S\n]+)(?:{_PROSE_PASSWORD_LABEL}|pass(?:es)?)"
     r"|identifiants|credentials?|creds)(?![\w’-]|'[\w’-])[`*_]*"
-    r"(?:[^\S\n]+(?:[^\W\d_]|['’.-])+){0,4}?"
+    rf"(?:[^\S\n]+{_PROSE_WHOSE_OPEN}(?:[^\W\d_]|['’.-])+{_PROSE_WHOSE_CLOSE}){{0,4}}?"
     rf"{_PROSE_SEPARATOR}{_PROSE_OPENING}"
     r"(?!(?:priv|bitwarden|vaultwarden|keepass\w*|1password|lastpass|dashlane|passbolt|coffre|vault)\W*/)"
     r"[^\s/:\"'`,;()]++[\"'`*_»”’」』]*(?:[^\S\n]*/[^\S\n]*|:)[\"'`*_«“‘「『]*"
