@@ -1808,6 +1808,8 @@ def test_a_note_of_the_record_holding_a_secret_is_refused_at_its_line_without_sh
         ("La Chorale", "Le site de La Chorale"),
         ("Lesbos Randonnée", "Le site de Lesbos Randonnée"),
         ("Vélo Cité", "Le site de Vélo Cité"),
+        ("Les\u00a0Amis du Rhône", "Le site des Amis du Rhône"),
+        ("Le\u00a0Petit Théâtre", "Le site du Petit Théâtre"),
     ],
 )
 def test_a_name_with_its_own_article_or_a_vowel_is_joined_to_de_as_french_writes_it(

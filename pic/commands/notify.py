@@ -173,10 +173,12 @@ def de(name: str) -> str:
     """``de`` before an association's name, as French writes it: the name's own article joined to it
     (``des Amis du Rhône``, ``du Petit Théâtre``), elided before a vowel (``d'Amicale Laïque``), else
     ``de Vélo-Cité``."""
-    first, space, rest = name.partition(" ")
-    if space and rest and first in ("Les", "les", "LES"):
+    # The article ends at any space: a no-break one (Les\u00a0Amis, pasted from a word processor) too
+    first, *others = name.split(None, 1) or [""]
+    rest = others[0] if others else ""
+    if rest and first in ("Les", "les", "LES"):
         return f"des {rest}"
-    if space and rest and first in ("Le", "le", "LE"):
+    if rest and first in ("Le", "le", "LE"):
         return f"du {rest}"
     if name[:1] in _ELIDED:
         return f"d'{name}"
