@@ -1337,3 +1337,39 @@ def test_a_revision_invalid_for_more_than_dates_still_stops_the_plan(two_hosts: 
     proc = plan(two_hosts)
     assert proc.returncode == 1, proc.stdout[-2000:]
     assert "HEAD~1 (" in proc.stderr and "the program stopped" in proc.stderr
+
+
+def test_a_revision_invalid_today_on_dates_is_planned_as_of_its_last_valid_day_whatever_the_rules_of_now(
+    two_hosts: Path,
+) -> None:
+    """Main's exception ended yesterday, and one of its notes holds what the change's stricter rules call a password
+    (its own rules, older, accepted it: its program stops on the date alone). The change renewing the exception is
+    planned as of yesterday, the note's file named as unread (exit 3), not refused with main's date errors (exit 1)."""
+    today = dt.date.today()
+    yesterday = today - dt.timedelta(days=1)
+    member = next(m for m in registry(two_hosts) if m.spec.exceptions.php_eol is not None and m.status == "active")
+    exc = member.spec.exceptions.php_eol
+    assert exc is not None
+    path = two_hosts / "members" / f"{member.slug}.yaml"
+    edit(path, f"until: {exc.until.isoformat()}", f"until: {yesterday.isoformat()}")
+    other = two_hosts / "members" / "velo-cite.yaml"
+    noted = other.read_text(encoding="utf-8")
+    other.write_text(noted + 'notes: "WordPress. Passwort: Geheim2024x"\n', encoding="utf-8")
+    secrettext = two_hosts / "pic" / "secrettext.py"
+    rules = secrettext.read_text(encoding="utf-8")
+    secrettext.write_text(
+        rules + "\n\ndef prose_secret(text):  # the older rules: no password read in prose\n    return None\n",
+        encoding="utf-8",
+    )
+    commit(two_hosts, "the exception ended yesterday, under older rules")
+    secrettext.write_text(rules, encoding="utf-8")
+    other.write_text(noted, encoding="utf-8")
+    edit(path, f"until: {yesterday.isoformat()}", f"until: {(today + dt.timedelta(days=90)).isoformat()}")
+    commit(two_hosts, "exception renewed, the rules of today")
+    data = plan_json(two_hosts, status=3)
+    assert data["against"]["as_of"] == yesterday.isoformat()
+    assert data["against"]["invalid_today"], data["against"]
+    assert all(f"members/{member.slug}.yaml:" in e for e in data["against"]["invalid_today"]), data["against"]
+    assert any("members/velo-cite.yaml:" in u and "notes" in u for u in data["unread"]), data["unread"]
+    kinds = {c["name"]: c["kind"] for c in data["changes"]}
+    assert kinds.get(f"{member.slug}-space") == "update", kinds

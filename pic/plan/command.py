@@ -29,7 +29,7 @@ from typing import Any, NoReturn
 
 import yaml
 
-from pic import names, newmember
+from pic import eol, names, newmember
 from pic.check import check
 from pic.errors import PicError, Problem, terminal_safe
 from pic.plan.diff import Change, diff, stateful_changes
@@ -505,30 +505,28 @@ _DAYS_TRIED = 12
 
 
 def _last_day_valid(where: Path, stack: str, members_at: Path) -> tuple[dt.date, list[Problem]] | None:
-    """The last day before today on which the revision's checks pass, with its errors of today, when only days
-    make them fail: an exception whose ``until`` is past, a runtime past its end of life. Its program stops on
-    them (it checks as of the day it runs), and so did ``pulumi up`` since: the hosts hold what it declared on
-    that day at the latest. None when the checks fail for something else, or pass today."""
+    """The last day before today on which the revision's end-of-life checks pass, with their errors of today,
+    when they fail today: an exception whose ``until`` is past, a runtime past its end of life. Its program stops
+    on them (it checks as of the day it runs), and so did ``pulumi up`` since: the hosts hold what it declared on
+    that day at the latest. None when they pass today, or on none of the days tried.
+
+    Only those checks are made here, on the member files the working tree's rules read: a file they refuse (a
+    rule made stricter in the change) is the plan's to name, as at any revision, not a reason to refuse this one.
+    Whether the revision fails for anything else is its program's to say, run as of that day."""
     today = dt.date.today()
     try:
-        check(where, stack, members_at, today)
-    except PicError as exc:
-        errors = [p for p in exc.problems if p.severity == "error"]
-    else:
-        return None
-    try:
         settings = load_settings(where, stack)
-        registry = load_registry(members_at, settings)
-    except PicError:  # a file its rules refuse whatever the day
+    except PicError:  # settings its rules refuse whatever the day
+        return None
+    registry, _ = read_members(members_at, settings.default_host) if members_at.is_dir() else (Registry(()), [])
+    errors = sorted(p for p in eol.evaluate(registry, settings, today) if p.severity == "error")
+    if not errors:
         return None
     days = {spec.eol for spec in settings.runtimes.values()}
     days |= {m.spec.exceptions.php_eol.until for m in registry if m.spec.exceptions.php_eol is not None}
     for day in sorted((d for d in days if d < today), reverse=True)[:_DAYS_TRIED]:
-        try:
-            check(where, stack, members_at, day)
-        except PicError:
-            continue
-        return day, errors
+        if not any(p.severity == "error" for p in eol.evaluate(registry, settings, day)):
+            return day, errors
     return None
 
 
