@@ -1373,3 +1373,40 @@ def test_a_revision_invalid_today_on_dates_is_planned_as_of_its_last_valid_day_w
     assert any("members/velo-cite.yaml:" in u and "notes" in u for u in data["unread"]), data["unread"]
     kinds = {c["name"]: c["kind"] for c in data["changes"]}
     assert kinds.get(f"{member.slug}-space") == "update", kinds
+
+
+def test_a_revision_invalid_today_on_dates_is_planned_as_of_its_last_valid_day_under_an_older_contract(
+    two_hosts: Path,
+) -> None:
+    """Main's exception ended yesterday, and its stack file follows a contract the change's rules refuse
+    (pic:eol_warning_days 5000, which its own rules accepted): its program, run as of yesterday, is what the change
+    is planned against, its stack settings named as unread (exit 3), not refused with main's date errors (exit 1)."""
+    today = dt.date.today()
+    yesterday = today - dt.timedelta(days=1)
+    member = next(m for m in registry(two_hosts) if m.spec.exceptions.php_eol is not None and m.status == "active")
+    exc = member.spec.exceptions.php_eol
+    assert exc is not None
+    path = two_hosts / "members" / f"{member.slug}.yaml"
+    edit(path, f"until: {exc.until.isoformat()}", f"until: {yesterday.isoformat()}")
+    settings_py = two_hosts / "pic" / "settings.py"
+    rules = settings_py.read_text(encoding="utf-8")
+    edit(
+        settings_py,
+        "eol_warning_days: int = Field(default=365, ge=0, le=3650)",
+        "eol_warning_days: int = Field(default=365, ge=0)",
+    )
+    edit(two_hosts / "Pulumi.prod.yaml", "pic:eol_warning_days: 365", "pic:eol_warning_days: 5000")
+    commit(two_hosts, "the exception ended yesterday, under an older contract")
+    settings_py.write_text(rules, encoding="utf-8")
+    edit(two_hosts / "Pulumi.prod.yaml", "pic:eol_warning_days: 5000", "pic:eol_warning_days: 365")
+    edit(path, f"until: {yesterday.isoformat()}", f"until: {(today + dt.timedelta(days=90)).isoformat()}")
+    commit(two_hosts, "exception renewed, the contract of today")
+    data = plan_json(two_hosts, status=3)
+    assert data["against"]["as_of"] == yesterday.isoformat()
+    assert any(
+        e.startswith(f"members/{member.slug}.yaml:") and "is past" in e for e in data["against"]["invalid_today"]
+    ), data["against"]
+    assert not any(e.startswith(("warning", "invalid")) for e in data["against"]["invalid_today"]), data["against"]
+    assert any("its stack settings" in u and "eol_warning_days" in u for u in data["unread"]), data["unread"]
+    kinds = {c["name"]: c["kind"] for c in data["changes"]}
+    assert kinds.get(f"{member.slug}-space") == "update", kinds

@@ -450,24 +450,27 @@ def _finish_at(pending: _Pending, stack: str) -> AtRevision:
     if pending.proc.returncode != 0:
         text = err.strip() or f"exit status {pending.proc.returncode}"
         stopped = PicError([Problem(f"{rev} ({commit[:10]})", None, "", f"the program stopped:\n{text}")])
-        last = _last_day_valid(where, stack, members_at)
-        if last is None:
-            raise stopped
-        as_of, errors = last
+        days, errors = _days_to_try(where, stack, members_at)
         # Valid until that day, the revision is what its last `pulumi up` could apply: its program as of then
-        again = subprocess.run(
-            [*pending.cmd, "--today", as_of.isoformat()],
-            cwd=where,
-            env=pending.env,
-            capture_output=True,
-            text=True,
-            errors="replace",
-            check=False,
-        )
-        if again.returncode != 0:
+        for day in days:
+            again = subprocess.run(
+                [*pending.cmd, "--today", day.isoformat()],
+                cwd=where,
+                env=pending.env,
+                capture_output=True,
+                text=True,
+                errors="replace",
+                check=False,
+            )
+            if again.returncode == 0:
+                as_of, out = day, again.stdout
+                break
+        else:
             raise stopped
-        out = again.stdout
-        invalid_today = tuple(_at_rev(p, members_at, pending.members_rel) for p in errors)
+        if errors is not None:
+            invalid_today = tuple(_at_rev(p, members_at, pending.members_rel) for p in errors)
+        else:
+            invalid_today = _program_errors(text)
     rendering = Rendering.from_json(json.loads(out))
     unread: list[str] = []
     registry: Registry | None = None
@@ -528,6 +531,52 @@ def _last_day_valid(where: Path, stack: str, members_at: Path) -> tuple[dt.date,
         if not any(p.severity == "error" for p in eol.evaluate(registry, settings, day)):
             return day, errors
     return None
+
+
+def _days_to_try(where: Path, stack: str, members_at: Path) -> tuple[list[dt.date], list[Problem] | None]:
+    """The days to run a revision's program as of, when it stops today, latest first, and its end-of-life errors of
+    today. The last day its end-of-life checks pass (:func:`_last_day_valid`) when the working tree's rules read its
+    stack settings; when they do not (an older contract: its runtimes written otherwise), the end-of-life dates and
+    exceptions' ends its files write, before today, each tried until its program passes on one, and its errors are
+    its program's own (None here)."""
+    try:
+        load_settings(where, stack)
+    except PicError:
+        return _written_days(where, stack, members_at), None
+    last = _last_day_valid(where, stack, members_at)
+    return ([last[0]], last[1]) if last is not None else ([], [])
+
+
+def _written_days(where: Path, stack: str, members_at: Path) -> list[dt.date]:
+    """The ``eol`` of each runtime of a revision's stack file and the ``exceptions.php_eol.until`` of each member file,
+    as written, before today, latest first (at most :data:`_DAYS_TRIED`)."""
+    today = dt.date.today()
+    runtimes = (_stack_config(where, stack) or {}).get(f"{NAMESPACE}:runtimes")
+    days = {
+        spec.get("eol") for spec in (runtimes.values() if isinstance(runtimes, dict) else ()) if isinstance(spec, dict)
+    }
+    for path in member_files(members_at) if members_at.is_dir() else ():
+        try:
+            doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            continue
+        exceptions = doc.get("exceptions") if isinstance(doc, dict) else None
+        php_eol = exceptions.get("php_eol") if isinstance(exceptions, dict) else None
+        days.add(php_eol.get("until") if isinstance(php_eol, dict) else None)
+    dated = {d for d in days if isinstance(d, dt.date) and not isinstance(d, dt.datetime) and d < today}
+    return sorted(dated, reverse=True)[:_DAYS_TRIED]
+
+
+def _program_errors(text: str) -> tuple[str, ...]:
+    """The errors a revision's program printed when it stopped (its pic check's lines, without its warnings and the
+    lines around them)."""
+    return tuple(
+        line
+        for line in (line.strip() for line in text.splitlines())
+        if line
+        and not line.startswith(("warning:", "invalid: "))
+        and line != "the registry or the stack settings are invalid:"
+    )
 
 
 def _at_rev(problem: Problem, base: Path, shown: Path) -> str:
