@@ -1850,3 +1850,24 @@ def test_a_dry_run_of_another_day_dates_its_messages_on_that_day(
     assert "Date: Thu, 31 Dec 2026 " in out, out
     out = dry_run(tmp_path / "leap", capsys, data, dt.date(2028, 2, 29))
     assert "Date: Tue, 29 Feb 2028 " in out, out
+
+
+@pytest.mark.parametrize(("day", "offset"), [(dt.date(2027, 7, 14), "+0200"), (dt.date(2027, 1, 15), "+0100")])
+def test_a_message_dated_another_day_takes_that_day_s_offset(
+    monkeypatch: pytest.MonkeyPatch, day: dt.date, offset: str
+) -> None:
+    """In Europe/Paris a dry run `--on` a summer day is dated +0200 and a winter day +0100, whatever the offset of
+    the day it is run (it kept today's: a July message read +0100 when run in December)."""
+    import time
+    from email.utils import format_datetime
+
+    from pic.commands import notify
+
+    monkeypatch.setenv("TZ", "Europe/Paris")
+    time.tzset()
+    try:
+        shown = format_datetime(notify.sent_at(day))
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert shown.startswith(f"{day.strftime('%a, %d %b %Y')} ") and shown.endswith(f" {offset}"), shown

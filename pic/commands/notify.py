@@ -149,7 +149,8 @@ def sent_at(on: dt.date) -> dt.datetime:
     """The ``Date:`` of a message told as of ``on``: now, on that day (another day than today is a
     ``--dry-run``'s, whose messages say "today" of ``on``: their date says the same day)."""
     now = dt.datetime.now().astimezone()
-    return now if now.date() == on else now.replace(year=on.year, month=on.month, day=on.day)
+    # the local time of day on that day, with that day's offset (summer time or not), not today's
+    return now if now.date() == on else dt.datetime.combine(on, now.time()).astimezone()
 
 
 def long_date(day: dt.date, language: str) -> str:
