@@ -429,6 +429,16 @@ _QUERY_KEY_SHAPED = (
     r"(?=[^\s\"'`&#;|<>]*?(?:[0-9][^\W\d_]|(?-i:[a-z][A-Z])))[^\s\"'`&#;|<>]{8,})"
 )
 
+# A URL's userinfo (RFC 3986) login:password@ written without a scheme (MySQL Shell's asso:PW@db.example.org:3306),
+# the password in group v: a login starting a word, not a scheme or a mail header's name before an address (mailto:,
+# Return-Path:, restic's sftp:, WebFinger's acct:, xmpp:, sip:, tel:), a password of 6 characters or more holding a
+# digit, a sign or a capital after a small letter (an address after a label, note:marie.dupont@example.org, holds none)
+_USERINFO_AT = (
+    r"(?<![\w.%+:/@-])(?!(?i:mailto|mail|e-?mail|from|to|cc|bcc|reply-to|sender|contact|return-path|errors-to"
+    r"|sftp|acct|xmpp|sips?|tel):)"
+    r"[\w.%+-]++:(?P<v>(?![$\s])(?=[^@\s/?#:\"'`]*?(?:[0-9]|[^\w.+@\s/?#$:\"'`-]|(?-i:[a-z][A-Z])))[^@\s/?#$:\"'`]{6,}+)@"
+)
+
 # Text that is a secret wherever it appears: (kind, pattern, needs); a pattern's group v, when it has
 # one, is the value, which is no secret when it reads as a placeholder. ``needs``: words in lower case one
 # of which any text the pattern matches holds (a program's name, a sign), so that a text holding none of
@@ -1020,20 +1030,14 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
         ),
         ("://",),
     ),
-    # user:password@host without a scheme (MySQL Shell's asso:PW@db.example.org:3306, lftp's open asso:PW@host): a
-    # login starting a word, a password of 6 characters or more holding a digit, a sign or a capital after a small
-    # letter (an address after a label, note:marie.dupont@example.org, holds none), then a host name holding a dot,
-    # localhost, the web hosts' database endpoint pic-db, or any name before a port (db:3306; not an image's digest,
-    # php:8.2-cli@sha256:...); not mailto: or a mail header's name before an address
-    # (Return-Path:bounce2024@...), nor a scheme naming an account at a host without // (restic's repository
-    # sftp:u123456@u123456.your-storagebox.de:/restic, WebFinger's acct:asso2024@mastodon.social, xmpp:, sip:, sips:).
-    # Not read in prose, where a label then an address (Inscriptions:benevoles2026@asso.org) is as likely.
+    # user:password@host without a scheme (MySQL Shell's asso:PW@db.example.org:3306, lftp's open asso:PW@host):
+    # _USERINFO_AT, then a host name holding a dot, localhost, the web hosts' database endpoint pic-db, or any name
+    # before a port (db:3306; not an image's digest, php:8.2-cli@sha256:...). Prose reads it before fewer hosts
+    # (_PROSE_TEXT), where a label then an address (Inscriptions:benevoles2026@asso.org) is as likely.
     (
         "credentials before a host name",
         _Pattern(
-            r"(?<![\w.%+:/@-])(?!(?i:mailto|mail|e-?mail|from|to|cc|bcc|reply-to|sender|contact|return-path|errors-to"
-            r"|sftp|acct|xmpp|sips?):)"
-            r"[\w.%+-]++:(?P<v>(?![$\s])(?=[^@\s/?#:\"'`]*?(?:[0-9]|[^\w.+@\s/?#$:\"'`-]|(?-i:[a-z][A-Z])))[^@\s/?#$:\"'`]{6,}+)@"
+            rf"{_USERINFO_AT}"
             r"(?:localhost|pic-db|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+|[A-Za-z][A-Za-z0-9-]*(?=:[0-9]{1,5}(?![\w.:-])))"
             r"(?![\w.-]*@)"
         ),
@@ -1370,7 +1374,23 @@ _PROSE_KINDS = frozenset(
         "an access key",
     )
 )
-_PROSE_TEXT = [entry for entry in _SECRET_TEXT if entry[0] in _PROSE_KINDS]
+_PROSE_TEXT = [
+    *(entry for entry in _SECRET_TEXT if entry[0] in _PROSE_KINDS),
+    # login:password@host in prose, where a label then an address (Inscriptions:benevoles2026@asso.org) is as
+    # likely as credentials: only before a host and its port (bob:Soleil2024x@sftp.example.org:22), localhost or
+    # pic-db, or a host named for a service that takes a login (ftp., sftp., ssh., db., mysql., smtp., imap., nas.)
+    (
+        "credentials before a host name",
+        _Pattern(
+            rf"{_USERINFO_AT}"
+            r"(?:(?:localhost|pic-db|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*)(?=:[0-9]{1,5}(?![\w.:-]))|localhost|pic-db"
+            r"|(?i:s?ftps?|ssh|scp|db|sql|mysql|mariadb|postgres(?:ql)?|pg|smtp|imap|pop3?|webdav|dav|nas)"
+            r"[0-9]*\.[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*)"
+            r"(?![\w.-]*@)"
+        ),
+        ("@",),
+    ),
+]
 # A label that names nothing but a password, up to four words of letters saying whose (mdp phpMyAdmin, mot de
 # passe du compte FTP, password for the admin), then ':', '=', an arrow (->, =>, →) or est, c'est, était, sera, is,
 # was (now, maintenant, désormais...), and a value of letters and digits (mdp phpMyAdmin : Azerty123, Le mot de

@@ -145,6 +145,12 @@ REFUSED = [
     ("Passwort (FTP): Geheim2024x", "a password", "Geheim2024x"),
     ("identifiants (compte OVH) : admin / Soleil2024x", "a password", "Soleil2024x"),
     ("Token (Matomo) : 0123456789abcdef0123", "a token or key", "0123456789abcdef0123"),
+    # login:password@host without a scheme, before a host and its port, pic-db, or a host named for a service
+    ("accès sftp : bob:Soleil2024x@sftp.example.org:22", "credentials before a host name", "Soleil2024x"),
+    ("compte bob:Soleil2024x@ftp.example.org", "credentials before a host name", "Soleil2024x"),
+    ("base : asso_velo:Velo2024x@pic-db", "credentials before a host name", "Velo2024x"),
+    ("ancienne base velo:Zt8kq2LmW9@mysql.example.org", "credentials before a host name", "Zt8kq2LmW9"),
+    ("serveur asso:Soleil2024x@web1.example.org:2222", "credentials before a host name", "Soleil2024x"),
 ]
 
 

@@ -1121,6 +1121,7 @@ def test_credentials_before_a_host_name_without_a_scheme_are_found(command: str)
         "php bin/notify.php --jid xmpp:alertes2024@jabber.example.org",
         "php bin/notify.php --sip sip:accueil2024@voip.example.org --fallback sips:accueil2024@voip.example.org",
         'echo ok | mail -s test -a "Return-Path:bounce2024@asso.example.org" bob@asso.example.org',
+        "php bin/call.php --to tel:0612345678@sip.example.org:5060",
     ],
 )
 def test_a_user_or_an_address_before_a_host_name_is_none(command: str) -> None:
