@@ -1513,19 +1513,22 @@ _PROSE_KEY = _Pattern(
     rf"(?=[^{_PROSE_NOT_VALUE}]*?(?:[0-9][^\W\d_]|(?-i:[a-z][A-Z])))[^{_PROSE_NOT_VALUE}]{{8,}})"
 )
 # A login and its password given as a pair: a label pairing a login's word (login, user, utilisateur, identifiant,
-# compte, id) with a password's (login/pass: , user/mdp : , identifiant et mot de passe =), or one naming both
-# (identifiants, credentials, creds), up to four words saying whose, a separator as a password's, then the login,
-# '/' (spaces around it or none) or ':', and the password: a value as a password's, holding no '/' (identifiants :
-# admin / Azerty123, credentials: admin:Azerty123). Not a login that names where the password is kept (identifiants
-# : priv/ftp2024.txt, coffre/Velo2024, Bitwarden/Membres2024), nor a path of three words (Bitwarden/Membres/Velo2024).
+# compte, id) with a password's (login/pass: , user/mdp : , identifiant et mot de passe =), one naming both
+# (identifiants, credentials, creds), or a service that takes a login and a password (FTP, SFTP, SSH, webmail,
+# phpMyAdmin, WordPress, wp-admin: FTP : asso / Velo2024x), up to four words saying whose, a separator as a
+# password's, then the login, '/' (spaces around it or none) or ':', and the password: a value as a password's,
+# holding no '/' (identifiants : admin / Azerty123, credentials: admin:Azerty123). Not a login that names where the
+# password is kept (identifiants : priv/ftp2024.txt, coffre/Velo2024, Bitwarden/Membres2024), nor a path of three
+# words (Bitwarden/Membres/Velo2024), nor a key's fingerprint (Clé SSH : SHA256:uNiV...).
 _PROSE_LOGIN = r"(?:logins?|user(?:name)?s?|utilisateurs?|identifiants?|comptes?|ids?)"
 _PROSE_PAIR = _Pattern(
-    r"(?i)(?=[luic])(?<![\w'’.-])"
+    r"(?i)(?=[luicfswp])(?<![\w'’.-])"
     rf"(?:{_PROSE_LOGIN}(?:[^\S\n]*[/+&,][^\S\n]*|[^\S\n]+(?:et|and)[^\S\n]+)(?:{_PROSE_PASSWORD_LABEL}|pass(?:es)?)"
-    r"|identifiants|credentials?|creds)(?![\w’-]|'[\w’-])[`*_]*"
+    r"|identifiants|credentials?|creds|s?ftps?|ssh|webmail|phpmyadmin|wordpress|wp-admin)(?![\w’-]|'[\w’-])[`*_]*"
     rf"(?:[^\S\n]+{_PROSE_WHOSE_OPEN}(?:[^\W\d_]|['’.-])+{_PROSE_WHOSE_CLOSE}){{0,4}}?"
     rf"{_PROSE_SEPARATOR}{_PROSE_OPENING}"
     r"(?!(?:priv|bitwarden|vaultwarden|keepass\w*|1password|lastpass|dashlane|passbolt|coffre|vault)\W*/)"
+    r"(?!(?:sha(?:1|224|256|384|512)?|md5)[^\S\n]*:)"  # a key's fingerprint (Clé SSH : SHA256:uNiV...)
     r"[^\s/:\"'`,;()]++[\"'`*_»”’」』]*(?:[^\S\n]*/[^\S\n]*|:)[\"'`*_«“‘「『]*"
     rf"(?P<v>{_PROSE_VALUE}[^/{_PROSE_NOT_VALUE}]{{6,}}+)(?![^{_PROSE_NOT_VALUE}])"
 )
@@ -1557,7 +1560,18 @@ _PROSE_PASSWORD_NEEDS = (
     "비밀번호",
     "패스워드",
 )
-_PROSE_PAIR_NEEDS = (*_PROSE_PASSWORD_NEEDS, "identifiants", "credential", "creds")
+_PROSE_PAIR_NEEDS = (
+    *_PROSE_PASSWORD_NEEDS,
+    "identifiants",
+    "credential",
+    "creds",
+    "ftp",
+    "ssh",
+    "webmail",
+    "phpmyadmin",
+    "wordpress",
+    "wp-admin",
+)
 _PROSE_KEY_NEEDS = ("token", "jeton", "secret", "key", "cle", "clé")
 
 
