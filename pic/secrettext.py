@@ -1483,7 +1483,9 @@ _PROSE_WHOSE_OPEN = r"[(\[]?"
 _PROSE_WHOSE_CLOSE = r"[)\]]?"
 # A password's label: a word of _PASSWORD_ONLY's or _PASSWORD_ABROAD's after no word, as the last word of a name
 # written with '_' (where pass alone is one too) or in quotes, and ending a word; or a CJK one, anywhere.
-_PROSE_PASSWORD_LABEL = rf"(?:{_PASSWORD_ONLY}|{_PASSWORD_ABROAD})"
+# French's code d'accès and code secret (a code alone is a postcode, a source, a door's), plurals too.
+_ACCESS_CODE = r"(?:codes?[^\S\n]+(?:d['’][^\S\n]*acc[èe]s|secrets?))"
+_PROSE_PASSWORD_LABEL = rf"(?:{_PASSWORD_ONLY}|{_PASSWORD_ABROAD}|{_ACCESS_CODE})"
 _PROSE_PASSWORD = _Pattern(
     r"(?i)(?=[pmkcswhlпκ密パ비패])"
     rf"(?:(?:(?<![\w'’.-]){_PROSE_PASSWORD_LABEL}|{_PROSE_NAMED}(?:{_PROSE_PASSWORD_LABEL}|pass)"
@@ -1539,6 +1541,7 @@ _PROSE_PAIR = _Pattern(
 # contact's usual name, most notes) is searched no further (tests/test_fields_fast.py checks that this changes no
 # verdict).
 _PROSE_PASSWORD_NEEDS = (
+    "code",
     "pass",
     "pw",
     "pswd",

@@ -157,6 +157,10 @@ REFUSED = [
     ("WordPress : admin / Velo2024!", "a password", "Velo2024!"),
     ("phpMyAdmin : velo / Zt8kq2LmW9", "a password", "Zt8kq2LmW9"),
     ("webmail : contact@asso.org / Velo2024x", "a password", "Velo2024x"),
+    # French's code d'accès, code secret
+    ("code d'accès : Soleil2024x", "a password", "Soleil2024x"),
+    ("Code d’accès au back-office : Velo2024!", "a password", "Velo2024!"),
+    ("codes secrets : Azerty123 et Soleil42x", "a password", "Azerty123"),
 ]
 
 
