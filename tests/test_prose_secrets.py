@@ -161,6 +161,10 @@ REFUSED = [
     ("code d'accès : Soleil2024x", "a password", "Soleil2024x"),
     ("Code d’accès au back-office : Velo2024!", "a password", "Velo2024!"),
     ("codes secrets : Azerty123 et Soleil42x", "a password", "Azerty123"),
+    # digits alone after a label and its separator
+    ("mdp : 19061985", "a password", "19061985"),
+    ("Mot de passe : 123456 (provisoire)", "a password", "123456"),
+    ("Passwort: 987654", "a password", "987654"),
 ]
 
 
