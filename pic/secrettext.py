@@ -1431,11 +1431,11 @@ _PROSE_QUOTED = r"(?<=['\"])(?<![\w’.-]['\"])"
 # "password": "...".
 _PROSE_QUOTED_NAME = r"['\"]\]?[^\S\n]*(?:[,:]|=>?)"
 # What stands between a label (and the words saying whose) and its value: ':' (fullwidth ：too), '=', an arrow
-# (->, =>, →), a name in quotes given its value as code gives it, or a copula: French est, c'est, était, sera,
-# sont, English is, was, are (now, maintenant, désormais...), German ist, Spanish es, Portuguese é, Italian è,
-# Swedish är, Polish jest, Greek είναι; a CJK label's own right after it.
+# (->, =>, →), a dash between spaces (mot de passe - Azerty123), a name in quotes given its value as code gives it,
+# or a copula: French est, c'est, était, sera, sont, English is, was, are (now, maintenant, désormais...), German
+# ist, Spanish es, Portuguese é, Italian è, Swedish är, Polish jest, Greek είναι; a CJK label's own right after it.
 _PROSE_SEPARATOR = (
-    rf"(?:[^\S\n]*(?:[:=：]|->|=>|→)|{_PROSE_QUOTED_NAME}"
+    rf"(?:[^\S\n]*(?:[:=：]|->|=>|→)|[^\S\n]+[-–—][^\S\n]+|{_PROSE_QUOTED_NAME}"
     r"|[^\S\n]+(?:c['’])?(?:est|était|sera|sont|is|was|are|ist|es|é|è|är|jest|είναι)"
     r"(?:[^\S\n]+(?:now|still|maintenant|désormais|toujours|actuellement))?(?=[^\S\n])"
     r"|(?<=[码碼ド호드])(?:是|为|為|は|는))"

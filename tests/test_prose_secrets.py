@@ -165,6 +165,10 @@ REFUSED = [
     ("mdp : 19061985", "a password", "19061985"),
     ("Mot de passe : 123456 (provisoire)", "a password", "123456"),
     ("Passwort: 987654", "a password", "987654"),
+    # a dash between spaces as the separator
+    ("mot de passe - Azerty123", "a password", "Azerty123"),
+    ("Mot de passe du webmail – Soleil2024x", "a password", "Soleil2024x"),
+    ("identifiants — admin / Soleil2024", "a password", "Soleil2024"),
 ]
 
 
