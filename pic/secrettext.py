@@ -1391,7 +1391,7 @@ _PROSE_TEXT = [
         ("@",),
     ),
 ]
-# A label that names nothing but a password, up to four words of letters saying whose (mdp phpMyAdmin, mot de
+# A label that names nothing but a password, up to six words of letters saying whose (mdp phpMyAdmin, mot de
 # passe du compte FTP, password for the admin), then ':', '=', an arrow (->, =>, →) or est, c'est, était, sera, is,
 # was (now, maintenant, désormais...), and a value of letters and digits (mdp phpMyAdmin : Azerty123, Le mot de
 # passe est Soleil2024!, le mdp c'est Azerty123); or the label then the value alone (mdp Azerty123, login veloasso
@@ -1491,7 +1491,7 @@ _PROSE_PASSWORD = _Pattern(
     rf"(?:(?:(?<![\w'’.-]){_PROSE_PASSWORD_LABEL}|{_PROSE_NAMED}(?:{_PROSE_PASSWORD_LABEL}|pass)"
     rf"|{_PROSE_QUOTED}{_PROSE_PASSWORD_LABEL})(?![\w’-]|'[\w’-])|{_PASSWORD_CJK})[`*_]*"
     r"(?:"
-    rf"(?:[^\S\n]+{_PROSE_WHOSE_OPEN}(?:(?:[^\W\d_]|['’.-])+|{_PROSE_PRODUCT}(?![\w’-])){_PROSE_WHOSE_CLOSE}){{0,4}}?"
+    rf"(?:[^\S\n]+{_PROSE_WHOSE_OPEN}(?:(?:[^\W\d_]|['’.-])+|{_PROSE_PRODUCT}(?![\w’-])){_PROSE_WHOSE_CLOSE}){{0,6}}?"
     rf"{_PROSE_SEPARATOR}"
     # a value of letters and digits, or of 6 digits or more alone (mot de passe : 19061985, a birthday; not a
     # length, a year, a phone number written in pairs: 12 caractères, 2026, 06 12 34 56 78)

@@ -169,6 +169,9 @@ REFUSED = [
     ("mot de passe - Azerty123", "a password", "Azerty123"),
     ("Mot de passe du webmail – Soleil2024x", "a password", "Soleil2024x"),
     ("identifiants — admin / Soleil2024", "a password", "Soleil2024"),
+    # up to six words saying whose
+    ("mot de passe du compte administrateur du site WordPress : Azerty123", "a password", "Azerty123"),
+    ("Le mot de passe de la salle des fêtes est Velo2024x", "a password", "Velo2024x"),
 ]
 
 
