@@ -1460,10 +1460,12 @@ _PROSE_VALUE = (
     # 12-Soleil-2024, 8-caracteres-2024!
     r"(?![0-9]{1,3}(?:[^\W\d_]{1,2}|%)?(?:[-+](?-i:[a-zß-öø-ÿ]+))+\.?"
     rf"(?![^{_PROSE_NOT_VALUE}]))"
-    # the name of an algorithm or a protocol (mot de passe WPA2-PSK, AES-256, mdp argon2id, Mot de passe : SHA256)
-    r"(?!(?:ed25519|ed448|sha-?[0-9]+(?:crypt)?|md5(?:crypt)?|rsa-?[0-9]*|aes-?[0-9]+(?:-[a-z]+)?|argon2(?:id|i|d)?"
+    # the name of an algorithm, a protocol, a key's type or a character set (mot de passe WPA2-PSK, AES-256, mdp
+    # argon2id, Mot de passe : SHA256, SFTP : ssh-rsa/ssh-ed25519, phpMyAdmin : velo_wp / utf8mb4_unicode_ci)
+    r"(?!(?:(?:ssh-)?(?:ed25519|ed448|rsa|dss)|ecdsa(?:-sha2-nistp[0-9]+)?|sha-?[0-9]+(?:crypt)?|md5(?:crypt)?|rsa-?[0-9]*"
+    r"|aes-?[0-9]+(?:-[a-z]+)?|argon2(?:id|i|d)?"
     r"|bcrypt\w*|scrypt|pbkdf2\w*|yescrypt|wpa[0-9](?:-[a-z0-9]+)?|wep[0-9]*|totp|hotp|u2f|fido2|webauthn"
-    rf"|kerberos5?|ntlmv?[0-9]|pgp|gpg)(?![^{_PROSE_NOT_VALUE}]))"
+    rf"|kerberos5?|ntlmv?[0-9]|pgp|gpg|utf-?8(?:mb[34])?(?:_[a-z0-9]+)*|latin1(?:_[a-z0-9]+)*)(?![^{_PROSE_NOT_VALUE}]))"
     # a password manager whose name holds a digit, where the password is kept (Password: 1Password, mdp : KeePass2)
     rf"(?!(?:1password[0-9]*|keepass(?:xc|dx|2android|[0-9]+)?)(?![^{_PROSE_NOT_VALUE}]))"
 )
@@ -1533,6 +1535,11 @@ _PROSE_PAIR = _Pattern(
     rf"{_PROSE_SEPARATOR}{_PROSE_OPENING}"
     r"(?!(?:priv|bitwarden|vaultwarden|keepass\w*|1password|lastpass|dashlane|passbolt|coffre|vault)\W*/)"
     r"(?!(?:sha(?:1|224|256|384|512)?|md5)[^\S\n]*:)"  # a key's fingerprint (Clé SSH : SHA256:uNiV...)
+    # a version, a product's name and its version (WordPress : 6.5.3 / PHP8.2, WordPress : php8.2/mariadb10.11, SSH :
+    # OpenSSH_9.2p1 / Debian-2), a host named by three words or more (FTP : ftp.cluster021.hosting.ovh.net / asso2019:
+    # the host, then the login): none is a login
+    r"(?!(?:[^\W\d_]+[_-]?)?v?[0-9]+(?:\.[0-9]+)+[^\W_]*[^\S\n]*[/:])"
+    r"(?![\w-]+(?:\.[\w-]+)+\.[^\W\d_]{2,4}[^\S\n]*[/:])"
     r"[^\s/:\"'`,;()]++[\"'`*_»”’」』]*(?:[^\S\n]*/[^\S\n]*|:)[\"'`*_«“‘「『]*"
     rf"(?P<v>{_PROSE_VALUE}[^/{_PROSE_NOT_VALUE}]{{6,}}+)(?![^{_PROSE_NOT_VALUE}])"
 )

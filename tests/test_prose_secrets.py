@@ -157,6 +157,11 @@ REFUSED = [
     ("WordPress : admin / Velo2024!", "a password", "Velo2024!"),
     ("phpMyAdmin : velo / Zt8kq2LmW9", "a password", "Zt8kq2LmW9"),
     ("webmail : contact@asso.org / Velo2024x", "a password", "Velo2024x"),
+    # a login written with dots, a password starting as a key's type or a character set's name does
+    ("identifiants : marie.dupont / Velo2024x", "a password", "Velo2024x"),
+    ("FTP : velo-lyon.org / Velo2024x", "a password", "Velo2024x"),
+    ("SSH : asso / rsa-Velo2024x", "a password", "rsa-Velo2024x"),
+    ("FTP : asso / utf8Velo2024", "a password", "utf8Velo2024"),
     # French's code d'accès, code secret
     ("code d'accès : Soleil2024x", "a password", "Soleil2024x"),
     ("Code d’accès au back-office : Velo2024!", "a password", "Velo2024!"),
