@@ -170,6 +170,10 @@ REFUSED = [
     ("mdp : 19061985", "a password", "19061985"),
     ("Mot de passe : 123456 (provisoire)", "a password", "123456"),
     ("Passwort: 987654", "a password", "987654"),
+    # a birthday in ISO 8601's basic form, digits longer or shorter than a phone number's
+    ("mdp : 19850619", "a password", "19850619"),
+    ("mdp : 06123456789", "a password", "06123456789"),
+    ("mdp : 061234567", "a password", "061234567"),
     # a dash between spaces as the separator
     ("mot de passe - Azerty123", "a password", "Azerty123"),
     ("Mot de passe du webmail – Soleil2024x", "a password", "Soleil2024x"),
