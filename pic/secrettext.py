@@ -1498,7 +1498,10 @@ _PROSE_PASSWORD = _Pattern(
     # a value of letters and digits, or of 6 digits or more alone (mot de passe : 19061985, a birthday; not a
     # length, a year, a phone number in pairs or in one block, a date written as ISO 8601's basic form: 12
     # caractères, 2026, 06 12 34 56 78, mdp : 0478123456 (appeler la présidente), mot de passe modifié : 20240619)
-    rf"{_PROSE_OPENING}(?P<v>{_PROSE_VALUE}[^{_PROSE_NOT_VALUE}]{{6,}}"
+    # a product's name after a dash is a heading saying whose (mot de passe - Office365 : voir coffre, mdp -
+    # Windows10), not its value
+    rf"{_PROSE_OPENING}(?P<v>(?:(?<![-–—][^\S\n])|(?!{_PROSE_PRODUCT}(?![^{_PROSE_NOT_VALUE}]|:))){_PROSE_VALUE}"
+    rf"[^{_PROSE_NOT_VALUE}]{{6,}}"
     r"|(?!(?:0|0033)[1-9][0-9]{8}(?![0-9])|20[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])(?![0-9]))"
     rf"[0-9]{{6,}}(?![^{_PROSE_NOT_VALUE}]))"
     # the label, then the value alone, which names no product; a product's name may come first, saying whose (mdp

@@ -178,6 +178,8 @@ REFUSED = [
     ("mot de passe - Azerty123", "a password", "Azerty123"),
     ("Mot de passe du webmail – Soleil2024x", "a password", "Soleil2024x"),
     ("identifiants — admin / Soleil2024", "a password", "Soleil2024"),
+    ("mot de passe - Office365Velo", "a password", "Office365Velo"),
+    ("mot de passe - Office365 : Velo2024x", "a password", "Velo2024x"),
     # up to six words saying whose
     ("mot de passe du compte administrateur du site WordPress : Azerty123", "a password", "Azerty123"),
     ("Le mot de passe de la salle des fêtes est Velo2024x", "a password", "Velo2024x"),
