@@ -1378,14 +1378,16 @@ _PROSE_TEXT = [
     *(entry for entry in _SECRET_TEXT if entry[0] in _PROSE_KINDS),
     # login:password@host in prose, where a label then an address (Inscriptions:benevoles2026@asso.org) is as
     # likely as credentials: only before a host and its port (bob:Soleil2024x@sftp.example.org:22), localhost or
-    # pic-db, or a host named for a service that takes a login (ftp., sftp., ssh., db., mysql., smtp., imap., nas.)
+    # pic-db, a host named for a service that takes a login (ftp., sftp., ssh., db., mysql., smtp., imap., nas.) or
+    # an IP address (bob:Soleil2024x@192.168.1.10, bob:Soleil2024x@[2001:db8::1]), which no mail address ends with
     (
         "credentials before a host name",
         _Pattern(
             rf"{_USERINFO_AT}"
             r"(?:(?:localhost|pic-db|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*)(?=:[0-9]{1,5}(?![\w.:-]))|localhost|pic-db"
             r"|(?i:s?ftps?|ssh|scp|db|sql|mysql|mariadb|postgres(?:ql)?|pg|smtp|imap|pop3?|webdav|dav|nas)"
-            r"[0-9]*\.[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*)"
+            r"[0-9]*\.[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
+            r"|[0-9]{1,3}(?:\.[0-9]{1,3}){3}(?![\w.-])|\[[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*\])"
             r"(?![\w.-]*@)"
         ),
         ("@",),

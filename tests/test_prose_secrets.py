@@ -151,6 +151,8 @@ REFUSED = [
     ("base : asso_velo:Velo2024x@pic-db", "credentials before a host name", "Velo2024x"),
     ("ancienne base velo:Zt8kq2LmW9@mysql.example.org", "credentials before a host name", "Zt8kq2LmW9"),
     ("serveur asso:Soleil2024x@web1.example.org:2222", "credentials before a host name", "Soleil2024x"),
+    ("NAS du local : asso:Soleil2024x@192.168.1.10", "credentials before a host name", "Soleil2024x"),
+    ("ancien serveur asso:Soleil2024x@[2001:db8::1]", "credentials before a host name", "Soleil2024x"),
     # a login and its password after the name of a service that takes them
     ("FTP : asso / Velo2024x", "a password", "Velo2024x"),
     ("SFTP du site : asso:Velo2024x", "a password", "Velo2024x"),
