@@ -37,7 +37,7 @@ from pic.plan.model import Attribution, Rendering
 from pic.plan.output import as_json, as_markdown, as_text, review
 from pic.registry import Database, Member, Registry, load_registry, member_files, read_members
 from pic.settings import NAMESPACE, SECRET_KEYS, Settings, display_path, load_settings, project_directory
-from pic.yamlsrc import not_a_directory
+from pic.yamlsrc import not_a_directory, read_yaml
 
 EXIT_OK, EXIT_INVALID, EXIT_STATEFUL, EXIT_MOVE = 0, 1, 3, 4
 SECRET_CONFIG_KEYS = tuple(f"{NAMESPACE}:{k}" for k in SECRET_KEYS)
@@ -556,10 +556,8 @@ def _written_days(where: Path, stack: str, members_at: Path) -> list[dt.date]:
         spec.get("eol") for spec in (runtimes.values() if isinstance(runtimes, dict) else ()) if isinstance(spec, dict)
     }
     for path in member_files(members_at) if members_at.is_dir() else ():
-        try:
-            doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, yaml.YAMLError):
-            continue
+        read, _ = read_yaml(path, path.name)  # as pic check reads a member file: no link, no alias, a size cap
+        doc = read.data if read is not None else None
         exceptions = doc.get("exceptions") if isinstance(doc, dict) else None
         php_eol = exceptions.get("php_eol") if isinstance(exceptions, dict) else None
         days.add(php_eol.get("until") if isinstance(php_eol, dict) else None)
@@ -590,10 +588,8 @@ def _at_rev(problem: Problem, base: Path, shown: Path) -> str:
 
 def _stack_config(where: Path, stack: str) -> dict[str, Any] | None:
     """The ``config:`` of a revision's stack file as written, None when it cannot be read as a mapping."""
-    try:
-        doc = yaml.safe_load((where / f"Pulumi.{stack}.yaml").read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return None
+    read, _ = read_yaml(where / f"Pulumi.{stack}.yaml", f"Pulumi.{stack}.yaml")  # no link, no alias, a size cap
+    doc = read.data if read is not None else None
     config = doc.get("config") if isinstance(doc, dict) else None
     return config if isinstance(config, dict) else None
 
