@@ -93,3 +93,29 @@ def closed_tcp_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+# The ports free_port gave in this process
+_PORTS_GIVEN: set[int] = set()
+
+
+def free_port(*, udp: bool = False) -> int:
+    """A TCP port of 127.0.0.1 where nothing listens (and, with ``udp``, free for UDP too), never one this process was
+    given before: the kernel may hand a port just bound and closed out again at the next bind, so that two calls in a
+    row gave one port twice (a test's Caddy then had its admin endpoint on its http port, and answered the ACME
+    server's challenge with the admin API's 403)."""
+    for _ in range(200):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as tcp:
+            tcp.bind(("127.0.0.1", 0))
+            port = int(tcp.getsockname()[1])
+            if port in _PORTS_GIVEN:
+                continue
+            if udp:
+                with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as datagram:
+                    try:
+                        datagram.bind(("127.0.0.1", port))
+                    except OSError:
+                        continue
+        _PORTS_GIVEN.add(port)
+        return port
+    raise RuntimeError("no free port on 127.0.0.1")

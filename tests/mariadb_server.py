@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -15,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pic.render import db as rdb
+from tests.helpers import free_port
 
 
 def read_dump(path: Path) -> str:
@@ -22,12 +22,6 @@ def read_dump(path: Path) -> str:
     tool = ["zstd", "-dcq"] if path.name.endswith(".zst") else ["gzip", "-dc"]
     done = subprocess.run([*tool, "--", str(path)], capture_output=True, check=True)
     return done.stdout.decode()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def make_tls(directory: Path, ip: str = "127.0.0.1") -> None:

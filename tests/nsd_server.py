@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import time
 from collections.abc import Iterator, Sequence
@@ -23,6 +22,7 @@ import dns.rdatatype
 import dns.resolver
 
 from pic.render import dns as records
+from tests import helpers
 from tests.conftest import require_program
 
 NAMESERVERS = ("ns1.example.org",)
@@ -30,18 +30,8 @@ HOSTMASTER = "admin@example.org"
 
 
 def free_port() -> int:
-    """A port free for both UDP and TCP on 127.0.0.1."""
-    for _ in range(50):
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as tcp:
-            tcp.bind(("127.0.0.1", 0))
-            port = int(tcp.getsockname()[1])
-            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
-                try:
-                    udp.bind(("127.0.0.1", port))
-                except OSError:
-                    continue
-            return port
-    raise RuntimeError("no free port")
+    """A port free for both UDP and TCP on 127.0.0.1 (:func:`tests.helpers.free_port`)."""
+    return helpers.free_port(udp=True)
 
 
 def wait_for(port: int, name: str, proc: subprocess.Popen[bytes], log: Path) -> None:

@@ -21,7 +21,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
 from lab.apt_proxy import in_netns
-from tests.test_daemons_web import free_port
+from tests.helpers import free_port
 
 
 @dataclass

@@ -40,7 +40,8 @@ from pic.registry import Member, MemberSpec
 from pic.render import tls, web
 from pic.settings import Settings
 from tests.conftest import MEMBERS, ROOT, require_program
-from tests.test_daemons_web import free_port, stop, wait_for_port
+from tests.helpers import free_port
+from tests.test_daemons_web import stop, wait_for_port
 from tests.tlsutil import dns_names, load_cert, make_ca, write_member_cert
 
 pytestmark = pytest.mark.daemon

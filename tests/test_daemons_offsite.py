@@ -35,7 +35,8 @@ from pic.render import db as rdb
 from pic.render import offsite as ro
 from pic.settings import load_settings
 from tests.conftest import require_program, require_root
-from tests.mariadb_server import free_port, run_as_root_env
+from tests.helpers import free_port
+from tests.mariadb_server import run_as_root_env
 
 pytestmark = pytest.mark.daemon
 

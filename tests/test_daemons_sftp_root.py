@@ -24,7 +24,8 @@ from pic.registry import Member
 from pic.render import web
 from pic.settings import Settings
 from tests.conftest import MEMBERS, ROOT, require_program, require_root
-from tests.test_daemons_web import ON, free_port, free_uids, make_member, ssh_options, stop, wait_for_port
+from tests.helpers import free_port
+from tests.test_daemons_web import ON, free_uids, make_member, ssh_options, stop, wait_for_port
 
 pytestmark = pytest.mark.daemon
 

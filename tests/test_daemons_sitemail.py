@@ -27,9 +27,9 @@ import pytest
 from pic.registry import Member
 from pic.render import mail, sitemail
 from tests.conftest import require_program
+from tests.helpers import free_port
 from tests.mailfixtures import example, example_domains
 from tests.site_relay import Relay, running_relay
-from tests.test_daemons_web import free_port
 from tests.test_render_web import shellcheck
 
 pytestmark = pytest.mark.daemon

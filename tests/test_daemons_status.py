@@ -27,9 +27,9 @@ from pic.cli import main
 from pic.registry import Member, MemberSpec
 from pic.render import web
 from tests.conftest import MEMBERS, ROOT, require_program
-from tests.helpers import member, project_copy, write_members
+from tests.helpers import free_port, member, project_copy, write_members
 from tests.test_daemons_acme import start_resolver
-from tests.test_daemons_web import free_port, stop, wait_for_port
+from tests.test_daemons_web import stop, wait_for_port
 from tests.tlsutil import make_ca, member_cert, write_member_cert
 
 pytestmark = pytest.mark.daemon

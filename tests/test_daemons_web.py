@@ -43,6 +43,7 @@ from pic.registry import UID_BELOW_DYNAMIC, Member, MemberSpec
 from pic.render import web
 from pic.settings import Settings
 from tests.conftest import IN_CI, MEMBERS, ROOT, require_program, require_root
+from tests.helpers import free_port
 from tests.tlsutil import dns_names, make_ca, write_member_cert
 
 pytestmark = pytest.mark.daemon
@@ -52,12 +53,6 @@ KEY_TYPES = "ed25519"
 
 def need_root() -> None:
     require_root("creates unix accounts and runs sshd")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def wait_for_port(port: int, proc: subprocess.Popen[Any], what: str, timeout: float = 15) -> None:

@@ -25,13 +25,13 @@ from pic.check import check
 from pic.render import db as rdb
 from pic.render import web
 from tests.conftest import MEMBERS, ROOT, require_program, require_root
+from tests.helpers import free_port
 from tests.mariadb_server import (
     BACKUP_PASSWORD,
     LOOPBACK,
     Endpoint,
     MariaDB,
     cleanup,
-    free_port,
     make_member,
     make_tls,
     start_endpoint,

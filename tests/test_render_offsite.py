@@ -21,7 +21,7 @@ from pic.render import db as rdb
 from pic.render import offsite as ro
 from pic.settings import BackupSpec, OffsiteSpec, check_offsite_repository, known_hosts_matches, sftp_target
 from tests.conftest import require_program, require_root
-from tests.mariadb_server import free_port
+from tests.helpers import free_port
 
 NASTY = 'it\'s a "pass" with $dollar `tick` and \\ backslash'
 
