@@ -1270,6 +1270,17 @@ def _eol_of(repo: Path, runtime: str, day: dt.date) -> None:
     path.write_text(new, encoding="utf-8")
 
 
+def _exception_ended_yesterday(project: Path) -> tuple[Member, Path]:
+    """An active member with an end-of-life exception, its ``until`` set to yesterday in its file (not committed):
+    the member and its file."""
+    member = next(m for m in registry(project) if m.spec.exceptions.php_eol is not None and m.status == "active")
+    exc = member.spec.exceptions.php_eol
+    assert exc is not None
+    path = project / "members" / f"{member.slug}.yaml"
+    edit(path, f"until: {exc.until.isoformat()}", f"until: {(dt.date.today() - dt.timedelta(days=1)).isoformat()}")
+    return member, path
+
+
 @pytest.mark.parametrize("ended", ["exception", "runtime"])
 def test_a_revision_invalid_today_on_dates_alone_is_planned_as_of_its_last_valid_day(
     two_hosts: Path, ended: str
@@ -1281,11 +1292,7 @@ def test_a_revision_invalid_today_on_dates_alone_is_planned_as_of_its_last_valid
     yesterday = today - dt.timedelta(days=1)
     members = registry(two_hosts)
     if ended == "exception":
-        member = next(m for m in members if m.spec.exceptions.php_eol is not None and m.status == "active")
-        exc = member.spec.exceptions.php_eol
-        assert exc is not None
-        path = two_hosts / "members" / f"{member.slug}.yaml"
-        edit(path, f"until: {exc.until.isoformat()}", f"until: {yesterday.isoformat()}")
+        member, path = _exception_ended_yesterday(two_hosts)
         commit(two_hosts, "the exception ended yesterday")
         renewed = (today + dt.timedelta(days=90)).isoformat()
         edit(path, f"until: {yesterday.isoformat()}", f"until: {renewed}")
@@ -1347,11 +1354,7 @@ def test_a_revision_invalid_today_on_dates_is_planned_as_of_its_last_valid_day_w
     planned as of yesterday, the note's file named as unread (exit 3), not refused with main's date errors (exit 1)."""
     today = dt.date.today()
     yesterday = today - dt.timedelta(days=1)
-    member = next(m for m in registry(two_hosts) if m.spec.exceptions.php_eol is not None and m.status == "active")
-    exc = member.spec.exceptions.php_eol
-    assert exc is not None
-    path = two_hosts / "members" / f"{member.slug}.yaml"
-    edit(path, f"until: {exc.until.isoformat()}", f"until: {yesterday.isoformat()}")
+    member, path = _exception_ended_yesterday(two_hosts)
     other = two_hosts / "members" / "velo-cite.yaml"
     noted = other.read_text(encoding="utf-8")
     other.write_text(noted + 'notes: "WordPress. Passwort: Geheim2024x"\n', encoding="utf-8")
@@ -1383,11 +1386,7 @@ def test_a_revision_invalid_today_on_dates_is_planned_as_of_its_last_valid_day_u
     is planned against, its stack settings named as unread (exit 3), not refused with main's date errors (exit 1)."""
     today = dt.date.today()
     yesterday = today - dt.timedelta(days=1)
-    member = next(m for m in registry(two_hosts) if m.spec.exceptions.php_eol is not None and m.status == "active")
-    exc = member.spec.exceptions.php_eol
-    assert exc is not None
-    path = two_hosts / "members" / f"{member.slug}.yaml"
-    edit(path, f"until: {exc.until.isoformat()}", f"until: {yesterday.isoformat()}")
+    member, path = _exception_ended_yesterday(two_hosts)
     settings_py = two_hosts / "pic" / "settings.py"
     rules = settings_py.read_text(encoding="utf-8")
     edit(
