@@ -16,6 +16,7 @@ from pic.errors import PicError, Problem, Severity, show_value
 from pic.names import a_labels
 from pic.registry import UID_BELOW_DYNAMIC, Member, Registry, load_registry, name_key
 from pic.settings import Settings, display_path, load_settings
+from pic.validators import u_labels
 
 if TYPE_CHECKING:
     from pic.lists_audit import DeadDomain, Providers
@@ -476,7 +477,7 @@ def _contact_unreachable(m: Member) -> Problem | None:
 
     # read in Unicode, as pic lists audit reads a subscriber's domain: its punycode would name a top-level domain
     # no one wrote (.xn--fsqu00a for .例子) and hide a slip (xn--orang-bsa.fr is orangé.fr, one from orange.fr)
-    found = domain_flag(_u_labels(domain) if "xn--" in domain else domain, *_address_audit())
+    found = domain_flag(u_labels(domain), *_address_audit())
     if found is None:
         return None
     problem, meant = found
@@ -495,17 +496,6 @@ def _contact_unreachable(m: Member) -> Problem | None:
         "association",
         "warning",
     )
-
-
-def _u_labels(domain: str) -> str:
-    """``domain`` (lowercase, its labels in punycode: :func:`pic.names.a_labels`) with its labels in Unicode
-    (``xn--orang-bsa.fr`` is ``orangé.fr``); as given when one does not decode (IDNA 2008, RFC 5891)."""
-    import idna
-
-    try:
-        return str(idna.decode(domain))
-    except (idna.IDNAError, UnicodeError):
-        return domain
 
 
 def _list_domain_warning(m: Member, domain: str) -> Problem | None:

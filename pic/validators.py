@@ -732,7 +732,7 @@ def check_email_fully(value: str) -> str:
             f"{short_repr(value.rpartition('@')[0] + '@' + valid.domain, 80)}"
         )
     for label in valid.ascii_domain.split("."):
-        u_label = _u_label(label) if label.startswith("xn--") else label
+        u_label = u_labels(label) if label.startswith("xn--") else label
         if not single_script(u_label):
             raise ValueError(
                 f"is not allowed: its domain has a label {short_repr(label)} ({u_label}) that mixes "
@@ -764,13 +764,17 @@ def _address_alone(value: str) -> str | None:
     return None
 
 
-def _u_label(label: str) -> str:
+def u_labels(name: str) -> str:
+    """A domain or one of its labels with its punycode labels in Unicode (``xn--orang-bsa.fr`` is ``orangé.fr``,
+    IDNA 2008, RFC 5891), as a person knows it; as given when it holds none or one does not decode."""
+    if "xn--" not in name.lower():
+        return name
     import idna
 
     try:
-        return str(idna.decode(label))
+        return str(idna.decode(name))
     except (idna.IDNAError, UnicodeError):
-        return label  # email-validator accepted it; its script is the A-label's
+        return name
 
 
 SSH_KEY_TYPES = {

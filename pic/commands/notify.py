@@ -47,6 +47,7 @@ from pic.commands.arguments import file_if_present
 from pic.errors import PicError, Problem, shown_name, terminal_safe
 from pic.registry import Registry, load_registry
 from pic.settings import Settings, SmtpSpec, display_path, load_settings
+from pic.validators import u_labels
 
 if TYPE_CHECKING:  # loaded when the command runs, not by every `pic` command
     import smtplib
@@ -186,17 +187,6 @@ def de(name: str) -> str:
     return f"de {name}"
 
 
-def shown_domain(domain: str) -> str:
-    """A site domain as its member knows it: its labels in Unicode (``amis-du-rhône.org``, written
-    ``xn--amis-du-rhne-nib.org`` in the member file); as written when it does not decode."""
-    import idna
-
-    try:
-        return str(idna.decode(domain)) if "xn--" in domain.lower() else domain
-    except (idna.IDNAError, UnicodeError):
-        return domain
-
-
 @cache
 def _templates() -> jinja2.Environment:
     import jinja2
@@ -255,7 +245,7 @@ def compose(
             .render(
                 contact_name=member.spec.contact.name,
                 member_name=member.spec.name,
-                domains=[shown_domain(d) for d in member.site.domains] if member.site else [],
+                domains=[u_labels(d) for d in member.site.domains] if member.site else [],
                 runtime=c["runtime"],
                 state=c["state"],
                 stopped=stopped,
