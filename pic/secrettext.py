@@ -1433,11 +1433,12 @@ _PROSE_QUOTED = r"(?<=['\"])(?<![\w’.-]['\"])"
 # "password": "...".
 _PROSE_QUOTED_NAME = r"['\"]\]?[^\S\n]*(?:[,:]|=>?)"
 # What stands between a label (and the words saying whose) and its value: ':' (fullwidth ：too), '=', an arrow
-# (->, =>, →), a dash between spaces (mot de passe - Azerty123), a name in quotes given its value as code gives it,
+# (->, =>, →, ⇒, ⟶, ➜...), a dash between spaces (mot de passe - Azerty123, -- for a dash typed without one, and
+# the other dashes read as these: _PROSE_DASHES), a name in quotes given its value as code gives it,
 # or a copula: French est, c'est, était, sera, sont, English is, was, are (now, maintenant, désormais...), German
 # ist, Spanish es, Portuguese é, Italian è, Swedish är, Polish jest, Greek είναι; a CJK label's own right after it.
 _PROSE_SEPARATOR = (
-    rf"(?:[^\S\n]*(?:[:=：]|->|=>|→)|[^\S\n]+[-–—][^\S\n]+|{_PROSE_QUOTED_NAME}"
+    rf"(?:[^\S\n]*(?:[:=：]|-+>|=+>|[→⇒⟶⟹➔➜➝➞➡])|[^\S\n]+(?:--|[-–—])[^\S\n]+|{_PROSE_QUOTED_NAME}"
     r"|[^\S\n]+(?:c['’])?(?:est|était|sera|sont|is|was|are|ist|es|é|è|är|jest|είναι)"
     r"(?:[^\S\n]+(?:now|still|maintenant|désormais|toujours|actuellement))?(?=[^\S\n])"
     r"|(?<=[码碼ド호드])(?:是|为|為|は|는))"
@@ -1632,6 +1633,14 @@ _PROSE_NEEDS = re.compile(
 )
 
 
+# Unicode's other hyphens and dashes, which NFKC keeps and a reader takes as '-' or '—' (a word processor's
+# non-breaking hyphen in Wi‑Fi, a minus sign, a figure dash, a horizontal bar between a label and its value): one
+# character for one, so that a place in the text read is the same in the text written.
+_PROSE_DASHES = str.maketrans(
+    {"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2043": "-", "\u2212": "-", "\u2015": "—"}
+)
+
+
 def prose_secret(text: str) -> tuple[str, int] | None:
     """The first secret found in ``text`` written by people for people (an admin's notes about a member, a
     contact's name, the reason of an exception), as its kind and where it starts in ``text``; None when there is
@@ -1642,12 +1651,13 @@ def prose_secret(text: str) -> tuple[str, int] | None:
     A text written with compatibility characters (fullwidth ``ＭＤＰ Ａｚｅｒｔｙ１２３``, the mathematical
     alphanumerics ``𝗺𝗱𝗽``, ligatures such as ``ﬁ``) is read as it shows too: in its NFKC form (Unicode's
     compatibility decomposition, UAX #15), which a reader and a copy-paste into a login form take as the plain
-    letters. A secret found only in that form starts, in ``text``, at the start of its line (NFKC keeps line
+    letters, its other hyphens and dashes (``Wi‑Fi`` with a non-breaking hyphen, ``mdp ― Azerty123``) read as
+    ``-`` and ``—``. A secret found only in that form starts, in ``text``, at the start of its line (NFKC keeps line
     breaks: it maps no character to one)."""
     found = _prose_secret_as_written(text)
     if found is not None or text.isascii():
         return found
-    shown = unicodedata.normalize("NFKC", text)
+    shown = unicodedata.normalize("NFKC", text).translate(_PROSE_DASHES)
     if shown == text:
         return None
     found = _prose_secret_as_written(shown)

@@ -182,6 +182,23 @@ REFUSED = [
     ("identifiants — admin / Soleil2024", "a password", "Soleil2024"),
     ("mot de passe - Office365Velo", "a password", "Office365Velo"),
     ("mot de passe - Office365 : Velo2024x", "a password", "Velo2024x"),
+    # '--' for a dash, Unicode's other dashes and hyphens (minus sign, figure dash, horizontal bar, a word
+    # processor's non-breaking hyphen in Wi-Fi) and arrows, read as '-', '—' and '->'
+    ("mot de passe -- Soleil2024x", "a password", "Soleil2024x"),
+    ("identifiants -- admin / Soleil2024x", "a password", "Soleil2024x"),
+    ("mot de passe \u2212 Soleil2024x", "a password", "Soleil2024x"),
+    ("mot de passe \u2012 Soleil2024x", "a password", "Soleil2024x"),
+    ("mot de passe \u2010 Soleil2024x", "a password", "Soleil2024x"),
+    ("mot de passe \u2015 Soleil2024x", "a password", "Soleil2024x"),
+    ("mot de passe Wi\u2011Fi : Soleil2024x", "a password", "Soleil2024x"),
+    ("mot de passe Wi\u2010Fi : Soleil2024x", "a password", "Soleil2024x"),
+    ("mot de passe \u2212 Office365 : Velo2024x", "a password", "Velo2024x"),
+    ("Token Matomo -- 0123456789abcdef0123", "a token or key", "0123456789abcdef0123"),
+    ("mot de passe --> Soleil2024x", "a password", "Soleil2024x"),
+    ("mot de passe ==> Soleil2024x", "a password", "Soleil2024x"),
+    ("mot de passe \u21d2 Soleil2024x", "a password", "Soleil2024x"),
+    ("mot de passe \u279c Soleil2024x", "a password", "Soleil2024x"),
+    ("mot de passe \u27f6 Soleil2024x", "a password", "Soleil2024x"),
     # up to six words saying whose
     ("mot de passe du compte administrateur du site WordPress : Azerty123", "a password", "Azerty123"),
     ("Le mot de passe de la salle des fêtes est Velo2024x", "a password", "Velo2024x"),
