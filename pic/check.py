@@ -476,7 +476,7 @@ def _contact_unreachable(m: Member) -> Problem | None:
     from pic.lists_audit import domain_flag
 
     # read in Unicode, as pic lists audit reads a subscriber's domain: its punycode would name a top-level domain
-    # no one wrote (.xn--fsqu00a for .例子) and hide a slip (xn--orang-bsa.fr is orangé.fr, one from orange.fr)
+    # no one wrote (.xn--fsqu00a for .例子) and hide a slip (xn--orang-fsa.fr is orangé.fr, one from orange.fr)
     found = domain_flag(u_labels(domain), *_address_audit())
     if found is None:
         return None

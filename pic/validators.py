@@ -765,7 +765,7 @@ def _address_alone(value: str) -> str | None:
 
 
 def u_labels(name: str) -> str:
-    """A domain or one of its labels with its punycode labels in Unicode (``xn--orang-bsa.fr`` is ``orangé.fr``,
+    """A domain or one of its labels with its punycode labels in Unicode (``xn--orang-fsa.fr`` is ``orangé.fr``,
     IDNA 2008, RFC 5891), as a person knows it; as given when it holds none or one does not decode."""
     if "xn--" not in name.lower():
         return name

@@ -78,6 +78,6 @@ def test_an_internationalised_contact_domain_is_read_as_pic_lists_audit_reads_it
     tmp_path: Path, settings: Settings, email: str, said: str
 ) -> None:
     """The domain as written (in Unicode), as pic lists audit reads a subscriber's: not its punycode, which
-    named a top-level domain the admin never wrote (.xn--fsqu00a) and hid a slip of orange.fr (xn--orang-bsa.fr)."""
+    named a top-level domain the admin never wrote (.xn--fsqu00a) and hid a slip of orange.fr (xn--orang-fsa.fr)."""
     (warning,) = _contact_warnings(tmp_path, settings, email)
     assert said in warning.message and "xn--" not in warning.message, warning.message
