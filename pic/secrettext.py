@@ -1490,7 +1490,14 @@ _PROSE_WHOSE_CLOSE = r"[)\]]?"
 # written with '_' (where pass alone is one too) or in quotes, and ending a word; or a CJK one, anywhere.
 # French's code d'accès and code secret (a code alone is a postcode, a source, a door's), plurals too.
 _ACCESS_CODE = r"(?:codes?[^\S\n]+(?:d['’][^\S\n]*acc[èe]s|secrets?))"
-_PROSE_PASSWORD_LABEL = rf"(?:{_PASSWORD_ONLY}|{_PASSWORD_ABROAD}|{_ACCESS_CODE})"
+# A Wi-Fi network's password as French names it: clé Wi-Fi, clé WPA (WPA2, WPA2-PSK), clé WEP, Windows's clé de
+# sécurité réseau (du réseau, du Wi-Fi, sans fil), code Wi-Fi; clef and plurals too (a clé alone is a door's, a
+# USB stick, a clé de sécurité alone a FIDO key).
+_WIFI_KEY = (
+    r"(?:(?:cl(?:é|e|ef)s?|codes?)[^\S\n]+(?:du[^\S\n]+)?(?:wi-?fi|wpa[0-9]?(?:-psk)?|wep"
+    r"|de[^\S\n]+s[ée]curit[ée][^\S\n]+(?:du[^\S\n]+)?(?:r[ée]seau|wi-?fi|sans[^\S\n]+fil)))"
+)
+_PROSE_PASSWORD_LABEL = rf"(?:{_PASSWORD_ONLY}|{_PASSWORD_ABROAD}|{_ACCESS_CODE}|{_WIFI_KEY})"
 _PROSE_PASSWORD = _Pattern(
     r"(?i)(?=[pmkcswhlпκ密パ비패])"
     rf"(?:(?:(?<![\w'’.-]){_PROSE_PASSWORD_LABEL}|{_PROSE_NAMED}(?:{_PROSE_PASSWORD_LABEL}|pass)"
@@ -1560,6 +1567,8 @@ _PROSE_PAIR = _Pattern(
 # verdict).
 _PROSE_PASSWORD_NEEDS = (
     "code",
+    "clé",
+    "cle",
     "pass",
     "pw",
     "pswd",

@@ -199,6 +199,15 @@ REFUSED = [
     ("mot de passe \u21d2 Soleil2024x", "a password", "Soleil2024x"),
     ("mot de passe \u279c Soleil2024x", "a password", "Soleil2024x"),
     ("mot de passe \u27f6 Soleil2024x", "a password", "Soleil2024x"),
+    # a Wi-Fi network's password as French names it
+    ("Clé Wi-Fi : Soleil2024x", "a password", "Soleil2024x"),
+    ("clef wifi du local : Soleil2024x", "a password", "Soleil2024x"),
+    ("clé WPA2 : Soleil2024x", "a password", "Soleil2024x"),
+    ("Clé WPA2-PSK : Soleil2024x", "a password", "Soleil2024x"),
+    ("clé WEP : 1234567890", "a password", "1234567890"),
+    ("Clé de sécurité réseau : Soleil2024x", "a password", "Soleil2024x"),
+    ("clé de sécurité du réseau sans fil = Soleil2024x", "a password", "Soleil2024x"),
+    ("code Wi-Fi : Soleil2024x", "a password", "Soleil2024x"),
     # up to six words saying whose
     ("mot de passe du compte administrateur du site WordPress : Azerty123", "a password", "Azerty123"),
     ("Le mot de passe de la salle des fêtes est Velo2024x", "a password", "Velo2024x"),
