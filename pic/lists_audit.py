@@ -36,7 +36,7 @@ import yaml
 from pic.errors import PicError, Problem, Unreachable, show_value, shown_name
 from pic.settings import display_path
 from pic.unanswered import Unanswered, refused_lookup
-from pic.validators import is_open_suffix, public_suffix_list
+from pic.validators import is_open_suffix, public_suffix_list, u_labels
 from pic.yamlsrc import Document, format_loc, parse_yaml, read_regular_file, read_yaml
 
 DATA = "mail_domains.yaml"
@@ -110,25 +110,27 @@ def _domains_of(doc: Document | None, problems: list[Problem], file: str) -> dic
         if _DOMAIN.fullmatch(domain) is None:
             problems.append(Problem(file, where, format_loc((domain,)), "is not a domain name (such as gmail.fr)"))
             continue
-        # Domains are compared in lowercase: "FOO.fr" after "foo.fr" would replace its entry unseen.
-        if domain.lower() in first_line:
-            written, line = first_line[domain.lower()]
+        # Domains are compared in lowercase and in Unicode: "FOO.fr" after "foo.fr", or "xn--caf-dma.fr" after
+        # "café.fr", would replace its entry unseen.
+        key = domain_key(domain)
+        if key in first_line:
+            written, line = first_line[key]
             problems.append(
                 Problem(
                     file,
                     where,
                     format_loc((domain,)),
                     f"is the domain {show_value(written)} of line {line} again (domains are compared in "
-                    "lowercase; only one entry would be kept): give it once",
+                    "lowercase, punycode read in Unicode; only one entry would be kept): give it once",
                 )
             )
             continue
-        first_line[domain.lower()] = (domain, where)
+        first_line[key] = (domain, where)
         found = _entry_problems(doc, file, domain, spec)
         problems += found
         if not found and isinstance(spec, dict):
             suggest = spec.get("suggest")
-            out[domain.lower()] = DeadDomain(
+            out[key] = DeadDomain(
                 cast(Status, spec.get("status")), str(suggest).lower() if suggest else None, spec.get("note") or ""
             )
     if problems:
@@ -167,7 +169,7 @@ def _entry_problems(doc: Document, file: str, domain: str, spec: object) -> list
     if suggest is not None and not (isinstance(suggest, str) and _DOMAIN.fullmatch(suggest)):
         loc = (domain, "suggest")
         problems.append(problem(loc, f"{doc.shown(loc, suggest)} is not a domain name (such as gmail.com)"))
-    elif isinstance(suggest, str) and suggest.lower() == domain.lower():
+    elif isinstance(suggest, str) and domain_key(suggest) == domain_key(domain):
         loc = (domain, "suggest")
         why = "is the domain itself: suggest the domain meant instead, or none"
         problems.append(problem(loc, f"{doc.shown(loc, suggest)} {why}"))
@@ -786,9 +788,15 @@ def _address_flag(entry: Entry, domains: Mapping[str, DeadDomain], providers: Pr
     if found is None:
         return None
     problem, meant = found
-    if meant is None and domain.lower() in domains:
+    if meant is None and domain_key(domain) in domains:
         return Flag(entry, problem, "remove it, or ask the subscriber for a new address")
     return Flag(entry, problem, f"{local}@{meant}" if meant else None)
+
+
+def domain_key(domain: str) -> str:
+    """A domain as its entries and subscribers are compared: its punycode labels in Unicode, in lowercase
+    (``XN--CAF-DMA.FR`` and ``café.fr`` are one domain, as mail delivers to both alike)."""
+    return u_labels(domain).lower()
 
 
 def domain_flag(
@@ -796,10 +804,13 @@ def domain_flag(
 ) -> tuple[str, str | None] | None:
     """What is wrong with the domain of a valid address, and the domain likely meant (None when there is none to
     suggest): one of ``domains`` (closed, never had mailboxes, a typo), or with ``providers`` a misspelling of a
-    provider's domain, an unknown top-level domain or a public suffix; None when nothing is."""
-    dead = domains.get(domain.lower())
+    provider's domain, an unknown top-level domain or a public suffix; None when nothing is. The domain is read
+    in Unicode (:func:`domain_key`): its punycode would hide a slip (``xn--orang-fsa.fr``, orangé.fr) and name a
+    top-level domain no one wrote (``.xn--fsqu00a`` for ``.例子``)."""
+    key = domain_key(domain)
+    dead = domains.get(key)
     if dead is None:
-        return providers.misspelling(domain.lower()) if providers is not None else None
+        return providers.misspelling(key) if providers is not None else None
     problem = {
         "typo": "misspelled domain",
         "closed": "domain closed",

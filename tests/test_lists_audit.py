@@ -462,6 +462,14 @@ def test_domains_file_aliases_are_refused_never_expanded(tmp_path: Path, capsys:
             ':2 Orange.FR: is the domain "orange.fr" of line 1 again (domains are compared in lowercase',
         ),
         (
+            "café.fr: {status: closed}\nXN--CAF-DMA.FR: {status: typo, suggest: cafe.fr}\n",
+            ':2 XN--CAF-DMA.FR: is the domain "café.fr" of line 1 again (domains are compared in lowercase, punycode',
+        ),
+        (
+            "café.fr:\n  status: typo\n  suggest: xn--caf-dma.fr\n",
+            ':3 café.fr.suggest: "xn--caf-dma.fr" is the domain itself',
+        ),
+        (
             "orange.fr:\n  status: typo\n  suggest: Orange.fr\n",
             ':3 orange.fr.suggest: "Orange.fr" is the domain itself',
         ),
@@ -479,6 +487,8 @@ def test_domains_file_aliases_are_refused_never_expanded(tmp_path: Path, capsys:
         "note",
         "suggest",
         "duplicate-case",
+        "duplicate-punycode",
+        "suggest-itself-punycode",
         "suggest-itself",
         "unknown-key",
         "domain",
@@ -1165,3 +1175,30 @@ def test_a_web_dump_or_a_plain_list_is_not_taken_for_a_csv_without_header(
     export.write_text(text, encoding="utf-8")
     _, _, err = _audit(capsys, str(export))
     assert "warning" not in err, err
+
+
+@pytest.mark.parametrize(
+    ("address", "said"),
+    [
+        ("bob@xn--orang-fsa.fr", "misspelled domain: probably orange.fr; suggested: bob@orange.fr"),
+        ("bob@XN--ORANG-FSA.FR", "misspelled domain: probably orange.fr; suggested: bob@orange.fr"),
+        ("ann@exemple.xn--fsqu00a", "unknown top-level domain .例子"),
+        ("cid@xn--caf-dma.fr", "domain closed: fermé en 2020"),
+        ("cid@café.fr", "domain closed: fermé en 2020"),
+        ("eve@âncien.fr", "domain closed"),
+        ("eve@ÂNCIEN.FR", "domain closed"),
+    ],
+)
+def test_a_domain_in_punycode_is_read_as_in_unicode(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, address: str, said: str
+) -> None:
+    """A subscriber's domain, and an entry of a --domains file, in punycode or in Unicode are one domain: the
+    punycode hid a slip of orange.fr and a closed domain, and named a top-level domain no one wrote."""
+    (tmp_path / "subs.txt").write_text(f"{address}\n", encoding="utf-8")
+    (tmp_path / "d.yaml").write_text(
+        "café.fr: {status: closed, note: fermé en 2020}\nxn--ncien-2qa.fr: {status: closed}\n",
+        encoding="utf-8",
+    )
+    code, lines, err = _audit(capsys, str(tmp_path / "subs.txt"), "--domains", str(tmp_path / "d.yaml"))
+    assert code == 1, (lines, err)
+    assert f"subs.txt:1 {address}: {said}" in lines[0] and "xn--" not in lines[0].partition(": ")[2], lines
