@@ -794,9 +794,10 @@ def _address_flag(entry: Entry, domains: Mapping[str, DeadDomain], providers: Pr
 
 
 def domain_key(domain: str) -> str:
-    """A domain as its entries and subscribers are compared: its punycode labels in Unicode, in lowercase
-    (``XN--CAF-DMA.FR`` and ``café.fr`` are one domain, as mail delivers to both alike)."""
-    return u_labels(domain).lower()
+    """A domain as its entries and subscribers are compared: its punycode labels in Unicode, in NFC (an é
+    written as e and a combining accent is é: IDNA maps one to the other), in lowercase (``XN--CAF-DMA.FR``,
+    ``cafe\u0301.fr`` and ``café.fr`` are one domain, as mail delivers to all alike)."""
+    return unicodedata.normalize("NFC", u_labels(domain)).lower()
 
 
 def domain_flag(

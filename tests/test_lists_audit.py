@@ -1185,6 +1185,7 @@ def test_a_web_dump_or_a_plain_list_is_not_taken_for_a_csv_without_header(
         ("ann@exemple.xn--fsqu00a", "unknown top-level domain .例子"),
         ("cid@xn--caf-dma.fr", "domain closed: fermé en 2020"),
         ("cid@café.fr", "domain closed: fermé en 2020"),
+        ("cid@cafe\u0301.fr", "domain closed: fermé en 2020"),
         ("eve@âncien.fr", "domain closed"),
         ("eve@ÂNCIEN.FR", "domain closed"),
     ],
@@ -1192,8 +1193,9 @@ def test_a_web_dump_or_a_plain_list_is_not_taken_for_a_csv_without_header(
 def test_a_domain_in_punycode_is_read_as_in_unicode(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, address: str, said: str
 ) -> None:
-    """A subscriber's domain, and an entry of a --domains file, in punycode or in Unicode are one domain: the
-    punycode hid a slip of orange.fr and a closed domain, and named a top-level domain no one wrote."""
+    """A subscriber's domain, and an entry of a --domains file, in punycode or in Unicode (composed or not) are
+    one domain: the punycode hid a slip of orange.fr and a closed domain, and named a top-level domain no one
+    wrote; an é written as e and a combining accent hid the closed domain."""
     (tmp_path / "subs.txt").write_text(f"{address}\n", encoding="utf-8")
     (tmp_path / "d.yaml").write_text(
         "café.fr: {status: closed, note: fermé en 2020}\nxn--ncien-2qa.fr: {status: closed}\n",
