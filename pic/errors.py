@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 import math
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -24,6 +26,34 @@ def show_value(value: object, limit: int = 80) -> str:
         text = json.dumps(value, ensure_ascii=False, default=str)
     text = terminal_safe(text, keep="")
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def meant_among(value: str, choices: Iterable[str], cutoff: float = 0.75) -> str | None:
+    """The one of ``choices`` that ``value`` is in another letter case, with ``-``, ``_`` or ``.`` for one another,
+    with spaces around it, or one typing slip from, its digits kept (``Memory_Limit``, ``memory-limit``,
+    ``upload_max_size``, ``UTF-8``, ``Rejet``); None for any other value, and for one too long to be a slip of a
+    name."""
+    if len(value) > 100:
+        return None
+    by_folded = {_folded_name(choice): choice for choice in choices}
+    written = _folded_name(value.strip())
+    if written in by_folded:
+        return by_folded[written]
+    digits = _DIGITS.sub("", written)
+    # A slip keeps the digits: windows-1259 is no windows-1252, nor GMT+1 GMT+0
+    close = [
+        c
+        for c in difflib.get_close_matches(written, list(by_folded), n=3, cutoff=cutoff)
+        if _DIGITS.sub("", c) == digits
+    ]
+    return by_folded[close[0]] if close else None
+
+
+_DIGITS = re.compile(r"[^0-9]")
+
+
+def _folded_name(name: str) -> str:
+    return name.lower().replace("-", "_").replace(".", "_")
 
 
 def non_finite(value: object) -> str | None:

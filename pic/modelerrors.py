@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from pic.errors import Problem, non_finite, show_value, value_without_credentials
+from pic.errors import Problem, meant_among, non_finite, show_value, value_without_credentials
 from pic.lazyre import LazyPattern
 from pic.secrettext import secret_kind
 from pic.yamlsrc import HIDDEN_VALUE, Document, format_loc
@@ -407,12 +407,7 @@ def _literal_meant(value: str, expected: str) -> str | None:
     """The allowed value (of pydantic's ``'a', 'b' or 'c'``) that ``value`` is in other letter case or close to
     (``Reject``, ``rejet`` for ``reject``), or None."""
     choices: list[str] = re.findall(r"'([^']*)'", expected)
-    by_lower = {choice.lower(): choice for choice in choices}
-    written = value.strip().lower()
-    if written in by_lower:
-        return by_lower[written]
-    close = difflib.get_close_matches(written, list(by_lower), n=1, cutoff=0.75)
-    return by_lower[close[0]] if close else None
+    return meant_among(value, choices)
 
 
 def _describe(err: Any, model: type[BaseModel], loc: tuple[str | int, ...], value: str, data: object = None) -> str:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, Literal
 
-from pic.errors import non_finite
+from pic.errors import meant_among, non_finite
 
 Kind = Literal["size", "seconds", "count", "flag", "timezone"]
 
@@ -121,6 +121,29 @@ def timezones() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones()) - {"localtime"}
 
 
+def _key_meant(key: str) -> str | None:
+    """The allowed key ``key`` is in another letter case or a slip of (``Memory_Limit``, ``upload_max_size``), or
+    whose last part it is alone (``timezone``); None otherwise, and for another setting of PHP close to one
+    (``display_startup_errors``, ``session.cookie_lifetime``), which would be no slip."""
+    meant = meant_among(key, RULES, cutoff=0.83)
+    if meant is not None:
+        return meant
+    named = [rule for rule in RULES if "." in rule and rule.rpartition(".")[2] == key.strip().lower()]
+    return named[0] if len(named) == 1 else None
+
+
+def timezone_meant(value: str) -> str | None:
+    """The zone name ``value`` is in another letter case or one slip from (``europe/paris``, ``Europe/Pari``),
+    or the one zone whose city it names alone (``Paris``); None otherwise."""
+    zones = sorted(timezones())
+    meant = meant_among(value, zones)
+    if meant is not None or "/" in value:
+        return meant
+    city = value.strip().lower().replace(" ", "_")
+    named = [zone for zone in zones if zone.rpartition("/")[2].lower() == city and "/" in zone]
+    return named[0] if len(named) == 1 else None
+
+
 def size_bytes(value: str) -> int | None:
     """Bytes of a PHP shorthand size ("32M" -> 33554432), or None when it is not one."""
     m = _SIZE.fullmatch(value)
@@ -196,7 +219,11 @@ def _named_problem(rule: Rule, value: object, shown: str, expected: str) -> str 
         if isinstance(value, str):
             return f"{shown} is text: {expected}, written without quotes (yes/no and on/off are read as such too)"
     elif isinstance(value, str):
-        return None if value in timezones() else f"{shown} is not a time zone of the tz database: {expected}"
+        if value in timezones():
+            return None
+        meant = timezone_meant(value)
+        hint = f"; did you mean {meant!r}?" if meant is not None else ""
+        return f"{shown} is not a time zone of the tz database: {expected}{hint}"
     return f"{shown} is {_kind_of(value)}: {expected}"
 
 
@@ -211,7 +238,9 @@ def problem(key: str, value: object, shown: str) -> str | None:
     """
     rule = RULES.get(key)
     if rule is None:
-        return f"{shown}: {key} is not a PHP setting a member may set; allowed: {', '.join(sorted(RULES))}"
+        meant = _key_meant(key)
+        hint = f"; did you mean {meant!r}?" if meant is not None else ""
+        return f"{shown}: {key} is not a PHP setting a member may set; allowed: {', '.join(sorted(RULES))}{hint}"
     expected = f"{key} must be {rule.describe()}"
     quotes = ", written without quotes" if isinstance(value, str) else ""
     if rule.kind in ("flag", "timezone"):

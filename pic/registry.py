@@ -40,7 +40,7 @@ from pydantic import (
 from pydantic.fields import FieldInfo
 
 from pic import charsets, cron, names, phpini, secrettext
-from pic.errors import PicError, Problem, show_value, shown_name
+from pic.errors import PicError, Problem, meant_among, show_value, shown_name
 from pic.lazyre import LazyPattern
 from pic.modelerrors import SubfieldError, _unwrap, problems_from, unique_items
 from pic.settings import SYMPA_ROBOT_LOCAL_PARTS, TLS_CA_NAMES, Cpus, Settings, display_path, is_ip, sympa_address
@@ -191,9 +191,11 @@ class Site(_Strict):
     def _charset(cls, value: str | None) -> str | None:
         if value is None or value == "none" or value in charsets.CHARSETS:
             return value
+        meant = meant_among(value, [*charsets.CHARSETS, "none"])
         raise ValueError(
             "is not a charset name served to browsers: use an IANA name in lowercase "
             'such as utf-8, iso-8859-1, iso-8859-15 or windows-1252 (docs/REGISTRY.md lists them), or "none"'
+            + (f"; did you mean {meant!r}?" if meant is not None else "")
         )
 
     @property

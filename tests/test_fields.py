@@ -526,3 +526,45 @@ def test_member_files_are_parsed_by_libyaml_when_pyyaml_has_it() -> None:
     text = 'name: "Vélo"\nuid: 10800\nsite:\n  domains: [velo.org]\n  https: true\n'
     doc, problems = parse_yaml(text, "velo.yaml")
     assert problems == [] and doc is not None and doc.data == yaml.safe_load(text)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "meant"),
+    [
+        ("Memory_Limit", "256M", "memory_limit"),
+        ("memory-limit", "256M", "memory_limit"),
+        ("upload_max_size", "20M", "upload_max_filesize"),
+        ("date_timezone", "Europe/Paris", "date.timezone"),
+        ("gc_maxlifetime", 3600, "session.gc_maxlifetime"),
+        ("date.timezone", "europe/paris", "Europe/Paris"),
+        ("date.timezone", "Europe/Pari", "Europe/Paris"),
+        ("date.timezone", "Paris", "Europe/Paris"),
+        ("date.timezone", "New York", "America/New_York"),
+        # other settings of PHP, another zone: named as refused, never as a slip of an allowed one
+        ("display_startup_errors", True, None),
+        ("session.cookie_lifetime", 3600, None),
+        ("allow_url_include", True, None),
+        ("date.timezone", "UTC+1", None),
+        ("date.timezone", "Lyon", None),
+    ],
+)
+def test_a_php_setting_close_to_an_allowed_one_says_which_was_meant(key: str, value: object, meant: str | None) -> None:
+    from pic import phpini
+
+    why = phpini.problem(key, value, repr(value))
+    assert why is not None
+    if meant is None:
+        assert "did you mean" not in why, why
+    else:
+        assert why.endswith(f"; did you mean {meant!r}?"), why
+
+
+@pytest.mark.parametrize(
+    ("value", "meant"),
+    [("UTF-8", "utf-8"), ("ISO-8859-15", "iso-8859-15"), ("iso8859-1", "iso-8859-1"), ("windows-1259", None)],
+)
+def test_a_static_sites_charset_close_to_an_allowed_one_says_which_was_meant(value: str, meant: str | None) -> None:
+    text = MINIMAL + f"site:\n  domains: [probe.example.org]\n  php: none\n  charset: {value}\n"
+    [line] = _messages(text)
+    assert "is not a charset name served to browsers" in line, line
+    assert (f"did you mean {meant!r}?" in line) if meant else ("did you mean" not in line), line
