@@ -722,13 +722,13 @@ def check_email_fully(value: str) -> str:
     if not local.isascii() and unicodedata.normalize("NFKC", local) != local:
         # ａｄｍｉｎ looks like admin and is another mailbox
         raise ValueError(
-            "has letters before the @ that only stand for others (full-width or compatibility forms): write "
+            f"has letters before the @ {_written_otherwise(local)}: write "
             f"{short_repr(unicodedata.normalize('NFKC', local) + '@' + domain, 80)}"
         )
     if not domain.isascii() and unicodedata.normalize("NFKC", domain) != domain:
         # full-width or other compatibility forms: the library maps them to other letters (UTS #46)
         raise ValueError(
-            f"has a domain of letters that only stand for others (full-width or compatibility forms): write "
+            f"has a domain of letters {_written_otherwise(domain, len(local) + 1)}: write "
             f"{short_repr(value.rpartition('@')[0] + '@' + valid.domain, 80)}"
         )
     for label in valid.ascii_domain.split("."):
@@ -740,6 +740,21 @@ def check_email_fully(value: str) -> str:
             )
     _refuse_open_suffix(value)
     return value
+
+
+def _written_otherwise(text: str, offset: int = 0) -> str:
+    """How the letters of ``text`` (at ``offset`` in the address) are written that its NFKC form writes otherwise:
+    a letter and a separate accent (Unicode's decomposed form, NFD, as some systems store text: ``e`` then
+    U+0301), which looks the same as the one character, or forms that stand for other letters (full-width ``ａ``,
+    ligatures, ...)."""
+    composed = unicodedata.normalize("NFC", text)
+    if composed != text and unicodedata.normalize("NFKC", text) == composed:
+        at = next(i for i, ch in enumerate(text) if unicodedata.combining(ch))
+        return (
+            f"with an accent written apart from its letter (U+{ord(text[at]):04X} at character {offset + at + 1}, "
+            "Unicode's decomposed form), which only looks like the one accented letter"
+        )
+    return "that only stand for others (full-width or compatibility forms)"
 
 
 _NAME_AND_ADDRESS = LazyPattern(r"[^<>]*<\s*([^<>\s]+@[^<>\s]+)\s*>\s*")

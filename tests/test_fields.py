@@ -568,3 +568,31 @@ def test_a_static_sites_charset_close_to_an_allowed_one_says_which_was_meant(val
     [line] = _messages(text)
     assert "is not a charset name served to browsers" in line, line
     assert (f"did you mean {meant!r}?" in line) if meant else ("did you mean" not in line), line
+
+
+@pytest.mark.parametrize(
+    ("address", "words", "meant"),
+    [
+        (
+            "jea\u0301n@probe-asso.org",
+            "letters before the @ with an accent written apart from its letter (U+0301 at character 4",
+            "je\u00e1n@probe-asso.org",
+        ),
+        (
+            "jean@pro\u0301be-asso.org",
+            "a domain of letters with an accent written apart from its letter (U+0301 at character 9",
+            "jean@pr\u00f3be-asso.org",
+        ),
+        (
+            "\uff4aean@probe-asso.org",
+            "letters before the @ that only stand for others (full-width",
+            "jean@probe-asso.org",
+        ),
+    ],
+)
+def test_an_address_written_in_other_forms_of_its_letters_says_which(address: str, words: str, meant: str) -> None:
+    """An accent typed apart from its letter (e then U+0301, as some systems store text) looks like the one
+    accented letter: it is named as such, not as a full-width form, which it is not."""
+    with pytest.raises(ValueError, match="write") as refused:
+        check_email(address)
+    assert words in str(refused.value) and str(refused.value).endswith(f"write {meant!r}"), refused.value
