@@ -53,6 +53,9 @@ _KIB = re.compile(r"[0-9]{1,20}")  # ASCII digits only: str.isdigit() is also tr
 _PROBLEMS_SHOWN = 20
 # A header's time may be this much after the admin's clock (the two machines' clocks differ a little).
 CLOCK_SLACK = dt.timedelta(hours=1)
+# The host measures every night (pic-disk-usage.timer): a file copied at any hour is under a day old, a day more
+# for a copy made just before that night's run. An older one is another day's figures, shown as such.
+STALE_AFTER = dt.timedelta(days=2)
 
 
 @dataclass(frozen=True)
@@ -106,10 +109,13 @@ def for_members(
     that is no member (a removed member whose space is still on the host) and a member measured on
     a host it is not placed on (its space left on the host after a move), and every line of a
     header whose time is after ``now`` (default: the current time), with :data:`CLOCK_SLACK`: the
-    host's clock was wrong, or the header was edited; the measurement is of no known day.
+    host's clock was wrong, or the header was edited; the measurement is of no known day. A warning
+    too, its lines counted: a header more than :data:`STALE_AFTER` before ``now``, whose figures are
+    that day's (an old copy, or a host whose nightly job stopped).
     """
     parts = _read_parts(paths)
-    latest = (now or dt.datetime.now(dt.UTC)) + CLOCK_SLACK
+    current = now or dt.datetime.now(dt.UTC)
+    latest = current + CLOCK_SLACK
     by_slug = {m.slug: m for m in members}
     web_hosts = settings.web_hosts
     problems = _duplicates(parts, by_host=True)
@@ -144,6 +150,20 @@ def for_members(
                 )
             )
             continue
+        if known_host and part.at is not None and dt.datetime.fromisoformat(part.at) < current - STALE_AFTER:
+            age = (current - dt.datetime.fromisoformat(part.at)).days
+            problems.append(
+                Problem(
+                    part.file,
+                    part.header_line,
+                    "header",
+                    f"its time {show_value(part.at)} is {age} days before now "
+                    f"({current.isoformat(timespec='seconds')}): its figures are of that day, though "
+                    f"{part.host} measures every night; copy the host's file again ({HOST_FILE}), and if it is "
+                    "as old there, its job has stopped (systemctl status pic-disk-usage.timer)",
+                    "warning",
+                )
+            )
         for u in part.usages:
             m = by_slug.get(u.slug)
             if m is None:

@@ -30,7 +30,8 @@ def build(
     """The report as of ``on``; ``told`` is the last day ``pic notify`` told each member about a runtime
     (:func:`pic.notices.last_told`; counted at the contact's address and in the runtime's state of ``on``,
     :func:`pic.notices.told_key`), ``disk`` the disk usage each member's web host measured and
-    ``disk_warnings`` the lines of the files not counted (:func:`pic.diskusage.for_members`).
+    ``disk_warnings`` the warnings about those files: lines not counted, measurements of another day
+    (:func:`pic.diskusage.for_members`).
     """
     statuses = [
         eol.runtime_status(k, settings.runtimes[k], on, settings.eol_warning_days) for k in settings.runtime_keys()
@@ -171,7 +172,7 @@ def as_text(data: dict[str, Any]) -> str:
     ]
     if data.get("disk_usage"):
         out += ["", "Disk usage (MB):"]
-        rows = [["MEMBER", "HOST", "WWW", "DB", "LOG", "TOTAL", "SOFT LIMIT", ""]]
+        rows = [["MEMBER", "HOST", "WWW", "DB", "LOG", "TOTAL", "SOFT LIMIT", "MEASURED AT", ""]]
         for u in data["disk_usage"]:
             rows.append(
                 [
@@ -182,11 +183,12 @@ def as_text(data: dict[str, Any]) -> str:
                     f"{u['log_mb']:.1f}",
                     f"{u['total_mb']:.1f}",
                     str(u["soft_limit_mb"]),
+                    u["measured_at"] or "-",
                     "OVER SOFT LIMIT" if u["over_soft_limit"] else "",
                 ]
             )
         out += ["  " + line for line in table(rows)]
     if data.get("disk_usage_warnings"):
-        out += ["", "Disk usage files, lines not counted:"]
+        out += ["", "Disk usage files, warnings:"]
         out += ["  " + w for w in data["disk_usage_warnings"]]
     return "\n".join(out) + "\n"

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import subprocess
+import time
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -265,7 +266,7 @@ def test_a_member_over_its_disk_soft_limit_is_a_warning(
     lab: Lab, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     usage = (
-        "# pic disk usage of web1 at 2026-11-30T02:30:04+00:00 (KiB, du -sk)\n"
+        f"# pic disk usage of web1 at {time.strftime('%Y-%m-%dT%H:%M:%S+00:00', time.gmtime())} (KiB, du -sk)\n"
         "good-site\t1024\t0\t12\n"  # 1 MB: far below the stack's 5000 MB
         "big-site\t81920\t40960\t10240\n"  # 130 MB: over its own 100 MB
     )

@@ -18,7 +18,9 @@ from pic.registry import load_registry
 from pic.settings import load_settings
 from tests.helpers import member, project_copy, write_members
 
-AT = "2026-11-30T02:30:04+00:00"
+# Last night's measurement, as the host's job writes its time: the figures of a file more than two days old
+# are said to be of another day (test_a_measurement_older_than_two_days_is_a_warning_its_lines_counted).
+AT = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(time.time() - 6 * 3600))
 
 
 def header(host: str, at: str = AT) -> str:
@@ -284,6 +286,32 @@ def test_a_header_time_after_now_is_a_warning_and_its_lines_are_not_counted(
     warning = data["disk_usage_warnings"][0]
     assert f'web1.tsv:1 header: its time "{at}" is after now (' in warning, warning
     assert "none of its lines is counted" in warning
+
+
+@pytest.mark.parametrize("days", [3, 400])
+def test_a_measurement_older_than_two_days_is_a_warning_its_lines_counted(
+    tmp_path: Path, stack: tuple[Path, Path], capsys: pytest.CaptureFixture[str], days: int
+) -> None:
+    """An old copy (or a host whose nightly job stopped) is shown with its day, and said: its figures are still
+    the last known, and a member over its soft limit then is not hidden; a file measured 47 hours ago is not."""
+    old = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(time.time() - days * 86400 - 60))
+    recent = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(time.time() - 47 * 3600))
+    disk = usage_dir(
+        tmp_path,
+        {
+            "web1.tsv": header("web1", old) + "velo-cite\t1\t2\t3\n",
+            "web2.tsv": header("web2", recent) + "jardins\t1\t2\t3\n",
+        },
+    )
+    rc, data, err = report(capsys, stack, disk)
+    assert rc == 0, err
+    assert {u["slug"]: u["measured_at"] for u in data["disk_usage"]} == {"velo-cite": old, "jardins": recent}
+    [warning] = data["disk_usage_warnings"]
+    assert f'web1.tsv:1 header: its time "{old}" is {days} days before now (' in warning, warning
+    assert "web1 measures every night" in warning and "systemctl status pic-disk-usage.timer" in warning
+    rc, text, _ = report(capsys, stack, disk, fmt="table")
+    assert rc == 0 and "MEASURED AT" in text and old in text and "Disk usage files, warnings:" in text
+    assert f"is {days} days before now" in text
 
 
 def test_read_without_a_registry_refuses_a_slug_on_two_hosts(tmp_path: Path) -> None:

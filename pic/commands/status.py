@@ -24,7 +24,7 @@ needs action (wrong DNS, certificate expired or not valid, no redirect, site
 down, wrong PHP), or the resolver answered none of the first names looked up
 (:mod:`pic.unanswered`: the run stops there); 4 only warnings (a certificate with fewer than
 :data:`CERT_WARNING_DAYS` days left, a member over its disk soft limit, a line
-of a disk usage file not counted).
+of a disk usage file not counted, a disk usage file measured more than two days before).
 """
 
 from __future__ import annotations
@@ -398,7 +398,7 @@ def as_text(data: dict[str, Any]) -> str:
         out += ["  " + line for line in table(rows)]
         out += [f"{d['member']}: warning: {w}" for d in data["disk"] for w in d["warnings"]]
     if data.get("disk_warnings"):
-        out += ["", "Disk usage files, lines not counted:"] + [f"  {w}" for w in data["disk_warnings"]]
+        out += ["", "Disk usage files, warnings:"] + [f"  {w}" for w in data["disk_warnings"]]
     actions = sum(len(s["actions"]) for s in data["sites"])
     warnings = (
         sum(len(s["warnings"]) for s in data["sites"])
