@@ -144,12 +144,12 @@ def _first_refused(value: str, *, newlines: bool) -> str | None:
         if newlines and ch == "\n":
             continue
         if ch in _JOINERS:
-            if _joiner_in_context(value, i):
+            if _joiner_in_context(value, i) or (ch == "\u200d" and _joins_emoji(value, i)):
                 continue
             return (
                 f"holds a {unicodedata.name(ch).lower()} (U+{ord(ch):04X}) at character {i + 1} where no script's "
                 "spelling needs one (it is allowed between letters that join, as in Persian, or after a virama: "
-                "RFC 5892, Appendix A)"
+                "RFC 5892, Appendix A, and between two emoji, which it joins into one)"
             )
         if BLANK_LOOKING.match(ch):  # a name made of them looks empty in reports and in Sympa's titles
             return f"holds an invisible character (U+{ord(ch):04X} {unicodedata.name(ch, '')}) at character {i + 1}"
@@ -177,6 +177,24 @@ def _joiner_in_context(value: str, i: int) -> bool:
         return bool(valid_contextj(value[start : i + MAX_MARKS + 2], i - start))
     except (IDNAError, ValueError):  # a neighbour without a Unicode name (unassigned): refused as written
         return False
+
+
+def _joins_emoji(value: str, i: int) -> bool:
+    """True when the zero width joiner at ``value[i]`` is one of an emoji ZWJ sequence (Unicode Technical Standard
+    #51, ED-16: ``👨‍👩‍👧``, ``🏳️‍🌈``, ``👩🏽‍💻``): an emoji before it (then at most an emoji modifier, a skin tone,
+    and a variation selector), and one after it."""
+    before, after = _emoji_patterns()
+    return before.search(value, 0, i) is not None and after.match(value, i + 1) is not None
+
+
+@cache
+def _emoji_patterns() -> tuple[regex.Pattern[str], regex.Pattern[str]]:
+    """The emoji that ends a text before a joiner (modifier and selector after it), and an emoji (the ``regex``
+    module knows Unicode's Extended_Pictographic property, which ``re`` and ``unicodedata`` do not)."""
+    import regex
+
+    emoji = r"\p{Extended_Pictographic}"
+    return regex.compile(emoji + r"[\U0001F3FB-\U0001F3FF]?\uFE0F?\Z"), regex.compile(emoji)
 
 
 MAX_MARKS = 30  # combining marks on one character: the Stream-Safe Text Format's limit (UAX #15 §13)

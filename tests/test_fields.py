@@ -485,7 +485,16 @@ JOINED_NAMES = [
 ]
 
 
-@pytest.mark.parametrize("name", JOINED_NAMES)
+# Emoji ZWJ sequences (Unicode Technical Standard #51, ED-16): a family, a rainbow flag (with its variation
+# selector), a technologist with a skin tone (an emoji modifier before the joiner).
+EMOJI_SEQUENCES = [
+    "Les Familles \U0001f468\u200d\U0001f469\u200d\U0001f467 de Lyon",
+    "Fierté \U0001f3f3\ufe0f\u200d\U0001f308",
+    "Code Club \U0001f469\U0001f3fd\u200d\U0001f4bb",
+]
+
+
+@pytest.mark.parametrize("name", JOINED_NAMES + EMOJI_SEQUENCES)
 def test_a_name_whose_script_needs_a_joiner_is_accepted(name: str) -> None:
     text = MINIMAL.replace("name: Probe", f'name: "{name}"')
     text = text.replace("contact: {name: P,", f'contact: {{name: "{name}",')
@@ -504,7 +513,11 @@ def test_a_name_whose_script_needs_a_joiner_is_accepted(name: str) -> None:
         ("انجمن\u200c", 6),  # trailing
         ("ن\u200c\u200cز", 2),  # doubled
         ("ز\u200cن", 2),  # after a letter that does not join on its left side (ZAIN joins right only)
-        ("\U0001f468\u200d\U0001f469", 2),  # an emoji sequence: no script's spelling
+        ("\U0001f468\u200d", 2),  # after an emoji, but no emoji after it
+        ("Club \U0001f468\u200d Lyon", 7),
+        ("\u200d\U0001f469", 1),
+        ("\U0001f468\u200d\u200d\U0001f469", 2),  # doubled
+        ("a\u200d\U0001f469", 2),  # a letter, then an emoji
         ("ab\u200dc", 3),
     ],
 )
