@@ -7,7 +7,8 @@ One way to check text, everywhere:
 - a value of a fixed form is matched on the whole string (:class:`Whole`,
   ``re.fullmatch``): a final newline never slips through as it does with ``$``;
 - a free-text value (:class:`FreeText`) refuses control, format (bidi, zero
-  width, except a joiner where a script's spelling needs it), line and
+  width, except a joiner where a script's spelling needs it or between two
+  emoji), line and
   paragraph separator characters, surrogates, private-use and unassigned
   code points (Unicode general categories Cc, Cf, Cs, Co, Cn, Zl, Zp), since
   they reach config files, scripts and terminals, and the letters that print
