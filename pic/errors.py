@@ -31,14 +31,18 @@ def show_value(value: object, limit: int = 80) -> str:
 def meant_among(value: str, choices: Iterable[str], cutoff: float = 0.75) -> str | None:
     """The one of ``choices`` that ``value`` is in another letter case, with ``-``, ``_`` or ``.`` for one another,
     with spaces around it, or one typing slip from, its digits kept (``Memory_Limit``, ``memory-limit``,
-    ``upload_max_size``, ``UTF-8``, ``Rejet``); None for any other value, and for one too long to be a slip of a
-    name."""
+    ``upload_max_size``, ``UTF-8``, ``Rejet``), or that it starts with, then letters alone (a region after a
+    language, ``fr-FR``; a language's name, ``french``, ``français``; a day's, ``Monday`` for ``Mon``); None for
+    any other value, and for one too long to be a slip of a name."""
     if len(value) > 100:
         return None
     by_folded = {_folded_name(choice): choice for choice in choices}
     written = _folded_name(value.strip())
     if written in by_folded:
         return by_folded[written]
+    started = [c for c in by_folded if len(c) >= 2 and written.startswith(c) and _LETTERS.fullmatch(written[len(c) :])]
+    if started:
+        return by_folded[max(started, key=len)]
     digits = _DIGITS.sub("", written)
     # A slip keeps the digits: windows-1259 is no windows-1252, nor GMT+1 GMT+0
     close = [
@@ -50,6 +54,7 @@ def meant_among(value: str, choices: Iterable[str], cutoff: float = 0.75) -> str
 
 
 _DIGITS = re.compile(r"[^0-9]")
+_LETTERS = re.compile(r"[_ ]?[^\W\d_]+")  # what may follow a choice a value starts with: a word, no digit
 
 
 def _folded_name(name: str) -> str:

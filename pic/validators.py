@@ -44,7 +44,7 @@ from pydantic import AfterValidator, GetCoreSchemaHandler, GetJsonSchemaHandler,
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
-from pic.errors import BLANK_LOOKING
+from pic.errors import BLANK_LOOKING, meant_among
 from pic.lazyre import LazyPattern
 
 if TYPE_CHECKING:  # loaded on first use: only a domain or an address outside the usual forms needs scripts
@@ -96,15 +96,27 @@ class Whole:
 
     def meant(self, value: str) -> str | None:
         """The value of this form that ``value`` is when written in lowercase, with ``_`` for ``-`` or the other
-        way round, or without surrounding spaces (``velo-db`` for a database's ``velo_db``); else None."""
+        way round, without surrounding spaces (``velo-db`` for a database's ``velo_db``), without a word before
+        its digits (``php8.4``, ``PHP 8.4`` for ``8.4``) or with ``.`` for ``,`` (``8,4``); or the word of the
+        form it is in another case or a slip of (``dayly`` for ``daily``, :func:`pic.errors.meant_among`); else
+        None."""
         if len(value) > 200 or refused_character(value) is not None or "@" in value or "://" in value:
             return None  # a URL or user@host may hold a password, never shown again
         text = value.strip().lower()
-        candidates = (text, text.replace("-", "_"), text.replace("_", "-"), text.replace(" ", "-"), text.upper())
+        bare = _WORD_BEFORE_DIGITS.sub("", text)
+        candidates = (
+            text,
+            text.replace("-", "_"),
+            text.replace("_", "-"),
+            text.replace(" ", "-"),
+            text.upper(),
+            bare,
+            bare.replace(",", "."),
+        )
         for candidate in candidates:
             if candidate != value and _compiled(self.pattern).fullmatch(candidate) is not None:
                 return candidate
-        return None
+        return meant_among(value, _plain_words(self.pattern))
 
     def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
         return core_schema.no_info_after_validator_function(self.check, handler(source))
@@ -115,6 +127,26 @@ class Whole:
         out = handler(schema)
         out["pattern"] = f"^(?:{self.pattern})$"
         return out
+
+
+_WORD_BEFORE_DIGITS = re.compile(r"\A[^\W\d_]+[\s_-]*(?=[0-9])")
+
+
+@cache
+def _plain_words(pattern: str) -> tuple[str, ...]:
+    """The alternatives of ``pattern`` that are words of letters alone (``hourly|daily|weekly|(...)``: the three
+    words; ``[0-9]+\\.[0-9]+|none``: none), at its top level."""
+    alternatives, depth, start = [], 0, 0
+    for i, ch in enumerate(pattern):
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            alternatives.append(pattern[start:i])
+            start = i + 1
+    alternatives.append(pattern[start:])
+    return tuple(a for a in alternatives if a.isalpha())
 
 
 def refused_character(value: str, *, newlines: bool = False) -> str | None:

@@ -584,6 +584,33 @@ def test_a_static_sites_charset_close_to_an_allowed_one_says_which_was_meant(val
 
 
 @pytest.mark.parametrize(
+    ("text", "meant"),
+    [
+        # a runtime key with a word before it, or a comma
+        (SITE.replace("php: '8.4'", "php: php8.4"), "8.4"),
+        (SITE.replace("php: '8.4'", "php: 'PHP 8.3'"), "8.3"),
+        (SITE.replace("php: '8.4'", "php: php-8.2"), "8.2"),
+        (SITE.replace("php: '8.4'", "php: '8,4'"), "8.4"),
+        (SITE.replace("php: '8.4'", "php: nnoe"), "none"),
+        (SITE.replace("php: '8.4'", "php: latest"), None),
+        # a cron schedule's keyword in another case or one slip off
+        (SITE + "cron:\n  - {schedule: dayly, command: php www/cron.php}\n", "daily"),
+        (SITE + "cron:\n  - {schedule: Weekly, command: php www/cron.php}\n", "weekly"),
+        (SITE + "cron:\n  - {schedule: nightly, command: php www/cron.php}\n", None),
+        # a language as a tag with its region, or by its name
+        (MINIMAL.replace("email: a@probe-asso.org}", "email: a@probe-asso.org, language: fr-FR}"), "fr"),
+        (MINIMAL.replace("email: a@probe-asso.org}", "email: a@probe-asso.org, language: English}"), "en"),
+        (MINIMAL.replace("email: a@probe-asso.org}", "email: a@probe-asso.org, language: français}"), "fr"),
+        (MINIMAL.replace("email: a@probe-asso.org}", "email: a@probe-asso.org, language: de}"), None),
+        (MINIMAL.replace("email: a@probe-asso.org}", "email: a@probe-asso.org, language: fr2}"), None),
+    ],
+)
+def test_a_value_close_to_an_allowed_form_says_which_was_meant(text: str, meant: str | None) -> None:
+    [line] = _messages(text)
+    assert (f"did you mean {meant!r}?" in line) if meant else ("did you mean" not in line), line
+
+
+@pytest.mark.parametrize(
     ("address", "words", "meant"),
     [
         (
