@@ -344,13 +344,21 @@ class _Pattern:
     (about 10 ms for these) is mostly wasted. ``search`` and ``finditer`` are ``re.Pattern``'s.
 
     With ``alone``, the same expression without the programs that run another (sudo, sh -c...), for a text
-    naming none of them (_RUNNERS), where both find the same: the usual command compiles the shorter."""
+    naming none of them (_RUNNERS), where both find the same: the usual command compiles the shorter. With
+    ``gate``, an expression found in the lines of any match of the pattern (the match's lines holding the gate's
+    match, or holding a part of it), which re finds faster (it starts with a sign, where the pattern starts with
+    any word): the pattern is searched for only in the lines the gate is found in, and the ``before`` lines before
+    them (a match's first line, where the gate may be found on its next)."""
 
-    __slots__ = ("_compiled", "_compiled_alone", "alone", "pattern")
+    __slots__ = ("_compiled", "_compiled_alone", "alone", "before", "gate", "pattern")
 
-    def __init__(self, pattern: str, alone: str | None = None) -> None:
+    def __init__(
+        self, pattern: str, alone: str | None = None, gate: LazyPattern | None = None, before: int = 0
+    ) -> None:
         self.pattern = pattern
         self.alone = alone
+        self.gate = gate
+        self.before = before
         self._compiled: re.Pattern[str] | None = None
         self._compiled_alone: re.Pattern[str] | None = None
 
@@ -364,10 +372,33 @@ class _Pattern:
         return self._compiled
 
     def search(self, text: str) -> re.Match[str] | None:
+        if self.gate is not None:
+            return next(self._gated(text), None)
         return self._regex(text).search(text)
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        if self.gate is not None:
+            return self._gated(text)
         return self._regex(text).finditer(text)
+
+    def _gated(self, text: str) -> Iterator[re.Match[str]]:
+        """The matches in the lines each match of the gate starts and ends on, in order, as ``finditer`` finds them
+        in the whole text: each search starts at the line's start or the last match's end."""
+        assert self.gate is not None
+        regex = self._regex(text)
+        done = -1
+        last = 0
+        for gate in self.gate.finditer(text):
+            if gate.end() <= done:
+                continue
+            end = text.find("\n", gate.end())
+            done = end = len(text) if end < 0 else end
+            start = text.rfind("\n", 0, gate.start()) + 1
+            for _ in range(self.before):
+                start = text.rfind("\n", 0, max(start - 1, 0)) + 1
+            for m in regex.finditer(text, max(last, start), end):
+                last = m.end()
+                yield m
 
 
 def _reading(pattern: str) -> _Pattern:
@@ -1434,15 +1465,26 @@ _PROSE_QUOTED = r"(?<=['\"])(?<![\w’.-]['\"])"
 _PROSE_QUOTED_NAME = r"['\"]\]?[^\S\n]*(?:[,:]|=>?)"
 # What stands between a label (and the words saying whose) and its value: ':' (fullwidth ：too), '=', an arrow
 # (->, =>, →, ⇒, ⟶, ➜...), a dash between spaces (mot de passe - Azerty123, -- for a dash typed without one, and
-# the other dashes read as these: _PROSE_DASHES), a name in quotes given its value as code gives it,
+# the other dashes read as these: _PROSE_DASHES), a table's cell separator (mot de passe | Azerty123, a markdown
+# table's | mdp | Azerty123 |), a name in quotes given its value as code gives it,
 # or a copula: French est, c'est, était, sera, sont, English is, was, are (now, maintenant, désormais...), German
 # ist, Spanish es, Portuguese é, Italian è, Swedish är, Polish jest, Greek είναι; a CJK label's own right after it.
 _PROSE_SEPARATOR = (
-    rf"(?:[^\S\n]*(?:[:=：]|-+>|=+>|[→⇒⟶⟹➔➜➝➞➡])|[^\S\n]+(?:--|[-–—])[^\S\n]+|{_PROSE_QUOTED_NAME}"
+    rf"(?:[^\S\n]*(?:[:=：]|-+>|=+>|[→⇒⟶⟹➔➜➝➞➡]|\|+)|[^\S\n]+(?:--|[-–—])[^\S\n]+|{_PROSE_QUOTED_NAME}"
     r"|[^\S\n]+(?:c['’])?(?:est|était|sera|sont|is|was|are|ist|es|é|è|är|jest|είναι)"
     r"(?:[^\S\n]+(?:now|still|maintenant|désormais|toujours|actuellement))?(?=[^\S\n])"
     r"|(?<=[码碼ド호드])(?:是|为|為|は|는))"
 )
+# A label ending its line with ':', '=' or an arrow, the value alone on the next line (a list's item may be, after
+# '-' or '•'), as notes written one field a line give it (mdp :⏎Soleil2024x, Mot de passe FTP :⏎  Velo2024x, in a
+# YAML block scalar too); group nl says so, and _PROSE_LINE_END then ends the value's line: the value, the marks
+# closing it, then the line's end or a remark after '(', ',', ';' or a dash (Velo2024x (depuis mars)). A value
+# followed by other words on its line is the start of a sentence, none (Mot de passe :⏎WordPress6 mis à jour).
+_PROSE_NEXT_LINE = (
+    r"[^\S\n]*(?:[:=：]|-+>|=+>|[→⇒⟶⟹➔➜➝➞➡])[^\S\n]*\n[^\S\n]*(?:[-•][^\S\n]+)?"
+    r"[\"'«“‘「『`*_]*[^\S\n]*(?P<nl>)"
+)
+_PROSE_LINE_END = r"[\"'»”’」』`*_]*(?=[^\S\n]*(?:\n|$|[(,;]|[-–—][^\S\n]))"
 # What a value after a label holds none of: a blank, a quote, ',', ';', '(' or ')'; nor a letter or a sign of the
 # scripts written without spaces between words (CJK's punctuation, Japanese kana, Chinese characters, Korean
 # syllables, the fullwidth forms), where the value ends as their text resumes (密码是Azerty123。, パスワードは
@@ -1497,14 +1539,27 @@ _WIFI_KEY = (
     r"(?:(?:cl(?:é|e|ef)s?|codes?)[^\S\n]+(?:du[^\S\n]+)?(?:wi-?fi|wpa[0-9]?(?:-psk)?|wep"
     r"|de[^\S\n]+s[ée]curit[ée][^\S\n]+(?:du[^\S\n]+)?(?:r[ée]seau|wi-?fi|sans[^\S\n]+fil)))"
 )
-_PROSE_PASSWORD_LABEL = rf"(?:{_PASSWORD_ONLY}|{_PASSWORD_ABROAD}|{_ACCESS_CODE}|{_WIFI_KEY})"
+# French's phrase de passe (a passphrase, plurals and its words joined by '-' or '_' too) and mdp abbreviated with its
+# full stops (m.d.p., M.D.P, m. d. p.).
+_PASSPHRASE_FR = r"(?:phrases?(?:[^\S\r\n]|[_-])*de(?:[^\S\r\n]|[_-])*passe)"  # noqa: S105 - the words, no password
+_MDP_DOTTED = r"(?:m\.[^\S\n]?d\.[^\S\n]?p\.?)"
+_PROSE_PASSWORD_LABEL = (
+    rf"(?:{_PASSWORD_ONLY}|{_PASSPHRASE_FR}|{_MDP_DOTTED}|{_PASSWORD_ABROAD}|{_ACCESS_CODE}|{_WIFI_KEY})"
+)
+# A label naming a PIN: code PIN, PIN code, code confidentiel (a bank card's, in French), code secret, PIN alone in
+# capitals (pin in lower case is a pine tree in French), plurals too. These name nothing but a secret, whose value is
+# often 4 or 5 digits: after them such a number is one too (code PIN : 4821, code confidentiel de la carte : 4821),
+# where after any other label it is not (mdp : 2024 is a year or a count, and a password of 4 digits is rare: a
+# site's form asks 8 characters or more). A PIN opens a card or a phone's SIM, not a site, but written in a member
+# file it stays in the repository's history as any secret.
+_PIN_LABEL = r"(?:codes?[^\S\n]+(?:pin|confidentiels?|secrets?)|(?-i:PIN)(?:[^\S\n]+codes?)?|pin[^\S\n]+codes?)"
 _PROSE_PASSWORD = _Pattern(
     r"(?i)(?=[pmkcswhlпκ密パ비패])"
-    rf"(?:(?:(?<![\w'’.-]){_PROSE_PASSWORD_LABEL}|{_PROSE_NAMED}(?:{_PROSE_PASSWORD_LABEL}|pass)"
+    rf"(?:(?:(?<![\w'’.-])(?:{_PROSE_PASSWORD_LABEL}|(?P<pin>{_PIN_LABEL}))|{_PROSE_NAMED}(?:{_PROSE_PASSWORD_LABEL}|pass)"
     rf"|{_PROSE_QUOTED}{_PROSE_PASSWORD_LABEL})(?![\w’-]|'[\w’-])|{_PASSWORD_CJK})[`*_]*"
     r"(?:"
     rf"(?:[^\S\n]+{_PROSE_WHOSE_OPEN}(?:(?:[^\W\d_]|['’.-])+|{_PROSE_PRODUCT}(?![\w’-])){_PROSE_WHOSE_CLOSE}){{0,6}}?"
-    rf"{_PROSE_SEPARATOR}"
+    rf"(?:{_PROSE_SEPARATOR}|{_PROSE_NEXT_LINE})"
     # a value of letters and digits, or of 6 digits or more alone (mot de passe : 19061985, a birthday; not a
     # length, a year, a phone number in pairs or in one block, a date written as ISO 8601's basic form: 12
     # caractères, 2026, 06 12 34 56 78, mdp : 0478123456 (appeler la présidente), mot de passe modifié : 20240619)
@@ -1513,11 +1568,15 @@ _PROSE_PASSWORD = _Pattern(
     rf"{_PROSE_OPENING}(?P<v>(?:(?<![-–—][^\S\n])|(?!{_PROSE_PRODUCT}(?![^{_PROSE_NOT_VALUE}]|:))){_PROSE_VALUE}"
     rf"[^{_PROSE_NOT_VALUE}]{{6,}}"
     r"|(?!(?:0|0033)[1-9][0-9]{8}(?![0-9])|20[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])(?![0-9]))"
-    rf"[0-9]{{6,}}(?![^{_PROSE_NOT_VALUE}]))"
+    rf"[0-9]{{6,}}(?![^{_PROSE_NOT_VALUE}])"
+    # after a PIN's label, 4 digits or more (_PIN_LABEL)
+    rf"|(?(pin)[0-9]{{4,8}}(?![^{_PROSE_NOT_VALUE}])|(?!)))"
+    rf"(?(nl){_PROSE_LINE_END})"
     # the label, then the value alone, which names no product; a product's name may come first, saying whose (mdp
-    # Office365 Velo2024x)
+    # Office365 Velo2024x); after a PIN's label, 4 digits or more that are no year (code PIN 4821; not code PIN 2026)
     rf"|[^\S\n]+[`*_]*(?:{_PROSE_PRODUCT}[^\S\n]+[`*_]*)?(?P<w>{_PROSE_VALUE}(?!{_PROSE_PRODUCT}(?![^:{_PROSE_NOT_VALUE}]))"
-    rf"(?![^{_PROSE_NOT_VALUE}]*\.[^{_PROSE_NOT_VALUE}])[^{_PROSE_NOT_VALUE}]{{6,}})"
+    rf"(?![^{_PROSE_NOT_VALUE}]*\.[^{_PROSE_NOT_VALUE}])[^{_PROSE_NOT_VALUE}]{{6,}}"
+    rf"|(?(pin)(?!(?:19|20)[0-9]{{2}}(?![0-9]))[0-9]{{4,8}}(?![^{_PROSE_NOT_VALUE}])|(?!)))"
     r")"
 )
 
@@ -1531,40 +1590,135 @@ _PROSE_KEY = _Pattern(
     r"(?:tokens?|jetons?|secrets?|(?:api|access|secret)[ _-]?keys?"
     r"|cl(?:é|e|ef)s?[^\S\n]+(?:d['’][^\S\n]*)?(?:api|acc[èe]s|secr[èe]tes?|priv[ée]es?))(?![\w’-]|'[\w’-])[`*_]*"
     rf"(?:[^\S\n]+{_PROSE_WHOSE_OPEN}(?:[^\W\d_]|['’.-])+{_PROSE_WHOSE_CLOSE}){{0,4}}?"
-    rf"{_PROSE_SEPARATOR}{_PROSE_OPENING}(?P<v>{_PROSE_VALUE}"
+    rf"(?:{_PROSE_SEPARATOR}{_PROSE_OPENING}|{_PROSE_NEXT_LINE})(?P<v>{_PROSE_VALUE}"
     rf"(?=[^{_PROSE_NOT_VALUE}]*?(?:[0-9][^\W\d_]|(?-i:[a-z][A-Z])))[^{_PROSE_NOT_VALUE}]{{8,}})"
+    rf"(?(nl){_PROSE_LINE_END})"
 )
 # A login and its password given as a pair: a label pairing a login's word (login, user, utilisateur, identifiant,
 # compte, id) with a password's (login/pass: , user/mdp : , identifiant et mot de passe =), one naming both
-# (identifiants, credentials, creds), or a service that takes a login and a password (FTP, SFTP, SSH, webmail,
-# phpMyAdmin, WordPress, wp-admin: FTP : asso / Velo2024x), up to four words saying whose, a separator as a
-# password's, then the login, '/' (spaces around it or none) or ':', and the password: a value as a password's,
-# holding no '/' (identifiants : admin / Azerty123, credentials: admin:Azerty123). Not a login that names where the
-# password is kept (identifiants : priv/ftp2024.txt, coffre/Velo2024, Bitwarden/Membres2024), nor a path of three
-# words (Bitwarden/Membres/Velo2024), nor a key's fingerprint (Clé SSH : SHA256:uNiV...).
+# (identifiants, credentials, creds), or a service that takes a login and a password (_PROSE_SERVICE: FTP : asso /
+# Velo2024x, Nextcloud : asso / Velo2024x, BDD : asso_main / Xk29pLm3), up to four words saying whose, a separator
+# as a password's (or the line's end, the pair alone on the next line), then the login, '/' (spaces around it or
+# none) or ':', and the password: a value as a password's, holding no '/' (identifiants : admin / Azerty123,
+# credentials: admin:Azerty123). Not a login that names where the password is kept (identifiants : priv/ftp2024.txt,
+# coffre/Velo2024, Bitwarden/Membres2024), nor a path of three words (Bitwarden/Membres/Velo2024), nor a key's
+# fingerprint (Clé SSH : SHA256:uNiV...); nor two of a kind after a service's name (_PROSE_PAIR_NOT_VALUE).
 _PROSE_LOGIN = r"(?:logins?|user(?:name)?s?|utilisateurs?|identifiants?|comptes?|ids?)"
-_PROSE_PAIR = _Pattern(
-    r"(?i)(?=[luicfswp])(?<![\w'’.-])"
-    rf"(?:{_PROSE_LOGIN}(?:[^\S\n]*[/+&,][^\S\n]*|[^\S\n]+(?:et|and)[^\S\n]+)(?:{_PROSE_PASSWORD_LABEL}|pass(?:es)?)"
-    r"|identifiants|credentials?|creds|s?ftps?|ssh|webmail|phpmyadmin|wordpress|wp-admin)(?![\w’-]|'[\w’-])[`*_]*"
-    rf"(?:[^\S\n]+{_PROSE_WHOSE_OPEN}(?:[^\W\d_]|['’.-])+{_PROSE_WHOSE_CLOSE}){{0,4}}?"
-    rf"{_PROSE_SEPARATOR}{_PROSE_OPENING}"
+# The services whose name before a pair says it is a login and its password, each in the singular (Admins : marie /
+# paul2 lists two accounts): those a web host's members log in to (FTP, SFTP, SSH, webmail, phpMyAdmin, WordPress,
+# wp-admin, a database: MySQL, MariaDB, PostgreSQL, BDD, DB, base de données), the applications an association's
+# site runs (Nextcloud, Dolibarr, Joomla, Drupal, SPIP, PrestaShop, Matomo, Galette, Paheko, CiviCRM...), its
+# registrar's or host's account (OVH, Gandi, Infomaniak, o2switch, IONOS...), its mailboxes (Gmail, Outlook, mail,
+# messagerie, SMTP, IMAP), its network (Wi-Fi, VPN, NAS, a box) and the sites it keeps an account on (Google, Zoom,
+# HelloAsso, Canva, Facebook, Mailchimp, PayPal...); and the words for an account or an access (compte, account,
+# accès, admin, back-office, espace membre).
+_PROSE_SERVICE_WORDS = (
+    *("ftp", "ftps", "sftp", "sftps", "ssh", "webmail", "phpmyadmin", "wordpress", "wp-admin", "mysql", "mariadb"),
+    *("postgres", "postgresql", "bdd", "db", "database", "base de données", "base de donnees", "nextcloud"),
+    *("owncloud", "dolibarr", "joomla", "drupal", "spip", "prestashop", "moodle", "matomo", "piwik", "mediawiki"),
+    *("discourse", "galette", "garradin", "paheko", "civicrm", "roundcube", "zimbra", "sympa", "cpanel", "plesk"),
+    *("webmin", "yunohost", "ovh", "gandi", "infomaniak", "o2switch", "ionos", "hostinger", "alwaysdata", "gmail"),
+    *("google", "outlook", "hotmail", "yahoo", "proton", "protonmail", "smtp", "imap", "pop", "pop3", "messagerie"),
+    *("e-mail", "email", "mail", "wi-fi", "wifi", "vpn", "nas", "routeur", "router", "box", "livebox", "freebox"),
+    *("bbox", "zoom", "helloasso", "canva", "facebook", "instagram", "twitter", "linkedin", "youtube", "mailchimp"),
+    *("brevo", "sendinblue", "paypal", "stripe", "qonto", "sumup", "dropbox", "github", "gitlab", "discord", "slack"),
+    *("mastodon", "framasoft", "assoconnect", "weezevent", "compte", "account", "accès", "acces", "admin"),
+    *("administrateur", "administrator", "back-office", "backoffice", "espace membre", "espace membres"),
+    *("espace adhérent", "espace adhérents", "espace adherent", "espace adherents", "espace client", "espace admin"),
+)
+
+
+def _any_word(words: list[str] | tuple[str, ...]) -> str:
+    """A regular expression that matches any of ``words`` whole (a space in one matches any blanks but a line
+    break), those with a common start grouped under it, as :func:`_any_of` does: at a word's start, re tries one
+    alternative of each first character, not each word (the longer first where one word starts another)."""
+    by_first: dict[str, list[str]] = {}
+    for word in sorted(set(words)):
+        by_first.setdefault(word[0], []).append(word[1:])
+    alternatives = []
+    for first, rests in by_first.items():
+        first_re = r"[^\S\n]+" if first == " " else re.escape(first)
+        longer = [rest for rest in rests if rest]
+        if not longer:
+            alternatives.append(first_re)
+        elif len(rests) == 1:  # one word: written whole
+            alternatives.append(first_re + _any_word(longer))
+        else:
+            optional = "?" if "" in rests else ""
+            alternatives.append(f"{first_re}(?:{_any_word(longer)}){optional}")
+    return "|".join(alternatives)
+
+
+_PROSE_SERVICE = f"(?:{_any_word(_PROSE_SERVICE_WORDS)})"
+# What a login and a value after a service's name may be that is no login and password: a quantity or a range of
+# them (Nextcloud : 500Go / 1000Go, Accès : 9h-12h / 14h-18h30, 1920x1080), a product named with a digit (Box :
+# Livebox5 / Freebox6), a host name (Gandi : velo.org / velo2024.org), a Wi-Fi network's two bands (Wi-Fi : asso /
+# asso-5G), an IPv6 or a MAC address (VPN : 10.8.0.1 / fd00:ab12::1), an identifier of capitals after a prefix
+# (Google : UA-1234567-1 / G-AB12CD34EF, the Analytics tags); after a service's name, a value starting with the
+# login's first word and its '_', '-' or '.' (BDD : asso_main / asso_test2, Wi-Fi : velo-asso / velo-asso-invites2:
+# two of a kind, where identifiants : asso_main / asso_main2024 says login and password).
+_PROSE_QUANTITY = r"[0-9]+(?:[.,][0-9]+)?(?:x[0-9]+)?(?:[kmgtp]i?[bo]|[kmgt]o|h(?:[0-9]{2})?|min|px|ms|s|j)?"
+_PROSE_PAIR_NOT_VALUE = (
+    rf"(?!{_PROSE_QUANTITY}(?:[-–à]{_PROSE_QUANTITY})*(?![^/{_PROSE_NOT_VALUE}]))"
+    rf"(?!{_PROSE_PRODUCT}(?![^/{_PROSE_NOT_VALUE}]))"
+    rf"(?![\w-]+(?:\.[\w-]+)*\.[^\W\d_]{{2,6}}\.?(?![^/{_PROSE_NOT_VALUE}]))"
+    rf"(?![^/{_PROSE_NOT_VALUE}]*?(?<![0-9.,])(?:2[.,]?4|5|6)g(?:hz)?(?![^/{_PROSE_NOT_VALUE}]))"
+    rf"(?!(?:[0-9a-f]{{0,4}}:){{2,}}[0-9a-f]{{0,4}}(?![^/{_PROSE_NOT_VALUE}]))"
+    rf"(?!(?-i:[A-Z]{{1,4}}-[A-Z0-9-]+)(?![^/{_PROSE_NOT_VALUE}]))"
+)
+# The login after a pair's label, then '/' or ':': not where a password is kept, a key's fingerprint, a version, a
+# product's name and its version (WordPress : 6.5.3 / PHP8.2, WordPress : php8.2/mariadb10.11, SSH : OpenSSH_9.2p1 /
+# Debian-2), a host named by three words or more (FTP : ftp.cluster021.hosting.ovh.net / asso2019: the host, then the
+# login); its first word and its '_', '-' or '.' in group stem.
+_PROSE_PAIR_LOGIN = (
     r"(?!(?:priv|bitwarden|vaultwarden|keepass\w*|1password|lastpass|dashlane|passbolt|coffre|vault)\W*/)"
-    r"(?!(?:sha(?:1|224|256|384|512)?|md5)[^\S\n]*:)"  # a key's fingerprint (Clé SSH : SHA256:uNiV...)
-    # a version, a product's name and its version (WordPress : 6.5.3 / PHP8.2, WordPress : php8.2/mariadb10.11, SSH :
-    # OpenSSH_9.2p1 / Debian-2), a host named by three words or more (FTP : ftp.cluster021.hosting.ovh.net / asso2019:
-    # the host, then the login): none is a login
+    r"(?!(?:sha(?:1|224|256|384|512)?|md5)[^\S\n]*:)"
     r"(?!(?:[^\W\d_]+[_-]?)?v?[0-9]+(?:\.[0-9]+)+[^\W_]*[^\S\n]*[/:])"
     r"(?![\w-]+(?:\.[\w-]+)+\.[^\W\d_]{2,4}[^\S\n]*[/:])"
-    r"[^\s/:\"'`,;()]++[\"'`*_»”’」』]*(?:[^\S\n]*/[^\S\n]*|:)[\"'`*_«“‘「『]*"
-    rf"(?P<v>{_PROSE_VALUE}[^/{_PROSE_NOT_VALUE}]{{6,}}+)(?![^{_PROSE_NOT_VALUE}])"
+    r"(?=(?P<stem>[^\W_]+[_.-])?)"
+    r"[^\s/:\"'`,;()]++[\"'`*_»”’」』]*"
 )
-# The words in lower case one of which any text _PROSE_PASSWORD matches holds (mots de passe holds pass, Passwort
-# too; пар: the о of пароль matches ᲂ ignoring case, which lower() keeps; ωδ: the κ of κωδικός matches ϰ), those
-# of _PROSE_PAIR (a password's, identifiants, credential, creds) and _PROSE_KEY's (api key, clé API...);
-# _PROSE_NEEDS: those of every form prose is read for, so that a text holding none (an association's or a
-# contact's usual name, most notes) is searched no further (tests/test_fields_fast.py checks that this changes no
-# verdict).
+_PROSE_PAIR = _Pattern(
+    r"(?i)(?<![\w'’.-])"
+    rf"(?:{_PROSE_LOGIN}(?:[^\S\n]*[/+&,][^\S\n]*|[^\S\n]+(?:et|and)[^\S\n]+)(?:{_PROSE_PASSWORD_LABEL}|pass(?:es)?)"
+    rf"|identifiants|credentials?|creds|(?P<svc>{_PROSE_SERVICE}))(?![\w’-]|'[\w’-])[`*_]*"
+    rf"(?:[^\S\n]+{_PROSE_WHOSE_OPEN}(?:[^\W\d_]|['’.-])+{_PROSE_WHOSE_CLOSE}){{0,4}}?"
+    rf"(?:{_PROSE_SEPARATOR}{_PROSE_OPENING}|{_PROSE_NEXT_LINE}){_PROSE_PAIR_LOGIN}"
+    r"(?:[^\S\n]*/[^\S\n]*|:)[\"'`*_«“‘「『]*"
+    rf"(?(svc){_PROSE_PAIR_NOT_VALUE}(?!(?(stem)(?P=stem)|(?!))))"
+    rf"(?P<v>{_PROSE_VALUE}[^/{_PROSE_NOT_VALUE}]{{6,}}+)(?![^{_PROSE_NOT_VALUE}])(?(nl){_PROSE_LINE_END})",
+    # (the '/' or ':' between the login and the password, a character of each around it; the label on its line or
+    # the line before)
+    gate=LazyPattern(r"[/:](?<=[^\s/:][/:]|[^\S\n]/)(?=[^\S\n]*[^\s/:])"),
+    before=1,
+)
+# A pair after the name of a service _PROSE_SERVICE does not name (Pipedrive : asso / Xk29pLm3): any word of letters
+# (a capital or not, joined by '-'), in the singular (Serveurs : web01a / web02b lists two), up to two words saying
+# whose, ':' or '=' (or the line's end), LOGIN / PASSWORD (not ':' between them: Réunion : salle:B12x), where the
+# password is shaped like a key, as _PROSE_KEY's (8 characters or more... here 6: a digit, and a letter after a
+# digit or a capital after a small letter: Velo2024x, Xk29pLm3; not Soleil2024, which the services named take), holds
+# no ':' and starts otherwise than the login (Modèle : iPhone12 / iPhone13x); the login is no number in hexadecimal
+# (a commit, a snapshot: Restic : 3f2a9c1e / 8b4d4e6f); nor any of _PROSE_PAIR_NOT_VALUE. Horaires : lundi / mardi,
+# Version : 8.2 / 8.3, Contact : Marie / Paul, Offre : Perso2019 / Pro2024 are none.
+_PROSE_PAIR_ANY = _Pattern(
+    r"(?i)(?<![\w'’.@/-])(?=[^\W\d_])(?![^\W\d_-]*[sx](?![\w’-]))[^\W\d_]++(?:-[^\W\d_]++)*+(?![\w’-]|'[\w’-])[`*_]*"
+    rf"(?:[^\S\n]+(?:[^\W\d_]|['’.-])+){{0,2}}?"
+    rf"(?:[^\S\n]*[:=：][^\S\n]*[\"'«“‘「『`*_]*[^\S\n]*(?=[^\s/:])|{_PROSE_NEXT_LINE})"
+    r"(?![0-9a-f]*[0-9][0-9a-f]*[^\S\n]*/)"
+    r"(?=(?P<p3>[^\W\d_]{3})?)"
+    rf"{_PROSE_PAIR_LOGIN}[^\S\n]*/[^\S\n]*[\"'`*_«“‘「『]*"
+    rf"{_PROSE_PAIR_NOT_VALUE}(?!(?(stem)(?P=stem)|(?!)))(?!(?(p3)(?P=p3)|(?!)))"
+    rf"(?P<v>{_PROSE_VALUE}(?=[^/:{_PROSE_NOT_VALUE}]*?(?:[0-9][^\W\d_]|(?-i:[a-z][A-Z])))[^/:{_PROSE_NOT_VALUE}]{{6,}}+)"
+    rf"(?![^{_PROSE_NOT_VALUE}])(?(nl){_PROSE_LINE_END})",
+    # (the separator, the login and its '/' on the same line, or a separator ending its line and a '/' on the next)
+    gate=LazyPattern(r"[:=：][^\S\n]*[\"'«“‘「『`*_]*[^\S\n]*[^\s/:]+[^\S\n]*/|[:=：>→⇒⟶⟹➔➜➝➞➡][^\S\n]*\n[^\n]*/"),
+)
+# The words in lower case one of which any text _PROSE_PASSWORD matches holds (mots de passe and phrase de passe
+# hold pass, Passwort too; m.d.p. holds m.d, PIN pin; пар: the о of пароль matches ᲂ ignoring case, which lower()
+# keeps; ωδ: the κ of κωδικός matches ϰ), those of _PROSE_PAIR and _PROSE_PAIR_ANY (the '/' or ':' between a login
+# and its password) and _PROSE_KEY's (api key, clé API...); _PROSE_NEEDS: those of every form prose is read for, so
+# that a text holding none (an association's or a contact's usual name, most notes) is searched no further
+# (tests/test_fields_fast.py checks that this changes no verdict).
 _PROSE_PASSWORD_NEEDS = (
     "code",
     "clé",
@@ -1573,6 +1727,9 @@ _PROSE_PASSWORD_NEEDS = (
     "pw",
     "pswd",
     "mdp",
+    "m.d",
+    "m. d",
+    "pin",
     "kennw",
     "contrase",
     "senha",
@@ -1590,18 +1747,10 @@ _PROSE_PASSWORD_NEEDS = (
     "비밀번호",
     "패스워드",
 )
-_PROSE_PAIR_NEEDS = (
-    *_PROSE_PASSWORD_NEEDS,
-    "identifiants",
-    "credential",
-    "creds",
-    "ftp",
-    "ssh",
-    "webmail",
-    "phpmyadmin",
-    "wordpress",
-    "wp-admin",
-)
+# _PROSE_PAIR's: the '/' or ':' between the login and the password (which _PROSE_PAIR's gate finds first)
+_PROSE_PAIR_NEEDS = ("/", ":")
+# _PROSE_PAIR_ANY's: the '/' between the login and the password
+_PROSE_PAIR_ANY_NEEDS = ("/",)
 _PROSE_KEY_NEEDS = ("token", "jeton", "secret", "key", "cle", "clé")
 
 
@@ -1628,6 +1777,7 @@ def _any_of(words: list[str]) -> str:
 _PROSE_LABELLED: tuple[tuple[str, _Pattern, tuple[str, ...]], ...] = (
     ("a password", _PROSE_PASSWORD, _PROSE_PASSWORD_NEEDS),
     ("a password", _PROSE_PAIR, _PROSE_PAIR_NEEDS),
+    ("a password", _PROSE_PAIR_ANY, _PROSE_PAIR_ANY_NEEDS),
     ("a token or key", _PROSE_KEY, _PROSE_KEY_NEEDS),
 )
 # (Every form of prose names the words it needs: one that named none would be tried on every text, and this

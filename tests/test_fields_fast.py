@@ -1070,18 +1070,11 @@ def _every_prose_kind(text: str) -> tuple[str, int] | None:
             if value is None or not secrettext._PLACEHOLDER.match(value):
                 found.append((m.start(), kind))
                 break
-    for m in secrettext._PROSE_PASSWORD.finditer(text):
-        if not secrettext._PLACEHOLDER.match(m.group("v") or m.group("w")):
-            found.append((m.start(), "a password"))
-            break
-    for m in secrettext._PROSE_PAIR.finditer(text):
-        if not secrettext._PLACEHOLDER.match(m.group("v")):
-            found.append((m.start(), "a password"))
-            break
-    for m in secrettext._PROSE_KEY.finditer(text):
-        if not secrettext._PLACEHOLDER.match(m.group("v")):
-            found.append((m.start(), "a token or key"))
-            break
+    for kind, pattern, _needs in secrettext._PROSE_LABELLED:
+        for m in pattern.finditer(text):
+            if not secrettext._PLACEHOLDER.match(m.group("v") or m.groupdict().get("w") or ""):
+                found.append((m.start(), kind))
+                break
     if not found:
         return None
     start, kind = min(found)
@@ -1093,14 +1086,15 @@ def _prose_needs_hold(text: str) -> None:
     ``prose_secret`` gives the verdict of every form tried."""
     folded = text.translate(secrettext._ASCII_FOLD).lower()
     assert secrettext._folded(text) == folded
-    forms = [(kind, pattern, needs) for kind, pattern, needs in secrettext._PROSE_TEXT]
-    forms.append(("a password", secrettext._PROSE_PASSWORD, secrettext._PROSE_PASSWORD_NEEDS))
-    forms.append(("a login and password", secrettext._PROSE_PAIR, secrettext._PROSE_PAIR_NEEDS))
-    forms.append(("a token or key", secrettext._PROSE_KEY, secrettext._PROSE_KEY_NEEDS))
+    forms = [*secrettext._PROSE_TEXT, *secrettext._PROSE_LABELLED]
     for kind, pattern, needs in forms:
         if pattern.search(text):
             assert any(word in folded for word in needs), (kind, text)
             assert secrettext._PROSE_NEEDS.search(folded), (kind, text)
+        if getattr(pattern, "gate", None) is not None:
+            # a form searched only in the lines its gate is found in finds what it finds in the whole text
+            whole = re.compile(pattern.pattern)
+            assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in whole.finditer(text)], (kind, text)
     # (the text as written: prose_secret also reads its NFKC form, test_prose_secrets.py)
     assert secrettext._prose_secret_as_written(text) == _every_prose_kind(text)
     every_need = [word for _kind, _pattern, needs in forms for word in needs]
@@ -1110,9 +1104,7 @@ def _prose_needs_hold(text: str) -> None:
 def test_every_form_of_prose_names_the_words_it_needs() -> None:
     """prose_secret searches no further a text holding none of the words its forms name: a form naming none (tried
     on every text, as _text_kind tries it) would be skipped there."""
-    forms = [*secrettext._PROSE_TEXT, ("a password", None, secrettext._PROSE_PASSWORD_NEEDS)]
-    forms.append(("a login and password", None, secrettext._PROSE_PAIR_NEEDS))
-    forms.append(("a token or key", None, secrettext._PROSE_KEY_NEEDS))
+    forms = [*secrettext._PROSE_TEXT, *secrettext._PROSE_LABELLED]
     assert [kind for kind, _pattern, needs in forms if not needs or not all(needs)] == []
 
 
@@ -1144,10 +1136,14 @@ _PROSE_LABELS = (
     # a login's and a password's, paired
     "|login/pass|identifiants|IDENTİFİANTS|credentials|creds|user/mdp|identifiant/mot de passe|login et mdp"
     "|compte & Passwort|/| / |admin|priv/|Bitwarden/"
+    # a service's name before a pair, any word before one, a PIN's label, a table's cell, a label ending its line
+    "|Nextcloud|BDD|base de données|Wi-Fi|ADMIN|accès|Pipedrive|Horaires|code PIN|PIN|code confidentiel|phrase de passe"
+    "|m.d.p.|M.D.P| | | :\n  |:\n|\n- "
 )
 _PROSE_VALUES = (
     "Azerty123|Zt8kq2LmW9xR|4h8GkZqv2LmN|Soleil2024!|PHP8.2|v2.0.1|2026-03-12|xxxxxx|ticket#4521|1Password"
     "|KeePass2|argon2id|WPA2-PSK|your_password_here|$DB_PASSWORD|../priv/x|a@b.org|getenv('X')"
+    "|Velo2024x|Xk29pLm3|4821|asso_main|asso_test2|500Go|14h-18h30|iPhone12|Livebox5|fd00:ab12::1|3f2a9c1e"
 )
 _PROSE_URLS_AND_KEYS = (
     "https://|ftp://asso:S3cret99@ftp.example.org|mysql://velo:Zt8kq2LmW9@db.example.org/velo|://|?token="

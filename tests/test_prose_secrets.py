@@ -211,6 +211,53 @@ REFUSED = [
     # up to six words saying whose
     ("mot de passe du compte administrateur du site WordPress : Azerty123", "a password", "Azerty123"),
     ("Le mot de passe de la salle des fêtes est Velo2024x", "a password", "Velo2024x"),
+    # the label ending its line, the value alone on the next (a list's item, in quotes, a remark after it too)
+    ("mdp :\nSoleil2024x", "a password", "Soleil2024x"),
+    ("Mot de passe FTP :\n  Velo2024x", "a password", "Velo2024x"),
+    ("Accès au local.\nMot de passe :\r\n  Velo2024x (depuis mars)", "a password", "Velo2024x"),
+    ("mot de passe =\n- `Velo2024x`", "a password", "Velo2024x"),
+    ("Mot de passe Wi-Fi ->\n  19061985", "a password", "19061985"),
+    ("Identifiants Nextcloud :\n  asso / Velo2024x", "a password", "Velo2024x"),
+    ("Token Matomo :\n  0123456789abcdef0123", "a token or key", "0123456789abcdef0123"),
+    # French's phrase de passe, mdp with its full stops, a table's cell separator
+    ("phrase de passe : Soleil2024x", "a password", "Soleil2024x"),
+    ("Phrases de passe de la clé = Soleil2024x", "a password", "Soleil2024x"),
+    ("m.d.p. : Soleil2024x", "a password", "Soleil2024x"),
+    ("M.D.P : Soleil2024x", "a password", "Soleil2024x"),
+    ("m. d. p. FTP : Soleil2024x", "a password", "Soleil2024x"),
+    ("mot-de-passe : Soleil2024x", "a password", "Soleil2024x"),
+    ("mot de passe | Soleil2024x", "a password", "Soleil2024x"),
+    ("| FTP | mot de passe | Soleil2024x |", "a password", "Soleil2024x"),
+    ("| Token | 4h8GkZqv2LmN |", "a token or key", "4h8GkZqv2LmN"),
+    # a login and its password after the name of a service a site's association uses
+    ("Nextcloud : asso / Velo2024x", "a password", "Velo2024x"),
+    ("Nextcloud : asso / Soleil2024", "a password", "Soleil2024"),
+    ("BDD : asso_main / Xk29pLm3", "a password", "Xk29pLm3"),
+    ("base de données : asso_main / Xk29pLm3", "a password", "Xk29pLm3"),
+    ("MySQL : asso:Xk29pLm3", "a password", "Xk29pLm3"),
+    ("Dolibarr de l'asso : admin / Velo2024x", "a password", "Velo2024x"),
+    ("OVH : asso-ovh / Velo2024x", "a password", "Velo2024x"),
+    ("Gandi : asso / Velo2024x", "a password", "Velo2024x"),
+    ("Wi-Fi : Livebox-A3F2 / Velo2024x", "a password", "Velo2024x"),
+    ("Gmail : asso.velo@gmail.com / Velo2024!", "a password", "Velo2024!"),
+    ("Zoom : asso@velo.org / Velo2024x", "a password", "Velo2024x"),
+    ("HelloAsso : tresorier / Velo2024x", "a password", "Velo2024x"),
+    ("Canva : asso / Velo2024x", "a password", "Velo2024x"),
+    ("Facebook : velo.lyon / Soleil2024", "a password", "Soleil2024"),
+    ("Joomla (ancien site) : admin / Velo2024x", "a password", "Velo2024x"),
+    ("Compte admin : asso / Velo2024x", "a password", "Velo2024x"),
+    ("Accès : asso / Velo2024x", "a password", "Velo2024x"),
+    # after a service not named, a password shaped like a key
+    ("Pipedrive : asso / Xk29pLm3", "a password", "Xk29pLm3"),
+    ("Weezevent du club : tresorier / Velo2024x", "a password", "Velo2024x"),
+    ("Pipedrive :\n  asso / Xk29pLm3", "a password", "Xk29pLm3"),
+    # a PIN's label names nothing but a secret: 4 digits after it are one
+    ("code PIN : 4821", "a password", "4821"),
+    ("code confidentiel de la carte : 4821", "a password", "4821"),
+    ("Le code PIN est 4821", "a password", "4821"),
+    ("code PIN 4821", "a password", "4821"),
+    ("PIN : 48213", "a password", "48213"),
+    ("code secret : 4821", "a password", "4821"),
 ]
 
 
@@ -368,6 +415,41 @@ def test_pic_check_accepts_the_corpus_of_notes_as_a_member_s_notes(
         )
     rc = main(["check", "--project", str(ROOT), "--members", str(members), "--on", ON])
     assert rc == 0, capsys.readouterr()
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        # a label ending its line, then no value alone on the next: words, a sentence starting with a value, a path
+        # where it is kept, a date, a heading's items that are no value
+        "mdp :\nvoir le coffre",
+        "Mot de passe FTP :\n  dans le gestionnaire de mots de passe",
+        "Mot de passe :\nWordPress6 mis à jour, rien à changer",
+        "Mot de passe :\n  Bitwarden/Membres/Velo2024",
+        "Mots de passe changés le :\n12/03/2026",
+        "Politique de mot de passe :\n- 12 caractères au moins\n- 2FA pour les admins",
+        "Mot de passe :\n\nRéunion du 12/03 : site2024 validé",
+        "code PIN :\n  voir le coffre",
+        "Nextcloud :\n  25 Go / 50 Go",
+        "Horaires :\n  lundi / mardi",
+        "Identifiants FTP :\n  voir priv/ftp.txt",
+        "Token Matomo :\n  renouvelé le 2026-02-01",
+    ],
+)
+def test_a_label_ending_its_line_without_a_value_on_the_next_is_none(note: str) -> None:
+    assert secrettext.prose_secret(note) is None
+
+
+def test_pic_check_refuses_a_password_on_the_line_after_its_label_in_block_notes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Notes written one field a line, in a YAML block scalar: the label's line is told, the password is not."""
+    body = f"{HEAD}notes: |\n  Arrivée le 12/03/2026.\n  Mot de passe FTP :\n    Velo2024x\n"
+    rc, case, _ = _check(tmp_path, body)
+    shown = capsys.readouterr().err
+    assert rc == 1
+    assert f"{case}:4 notes: the text (not shown) holds a password on line 2 of the text" in shown, shown
+    assert "Velo2024x" not in shown
 
 
 @pytest.mark.xfail(
