@@ -52,6 +52,7 @@ from pic.validators import (
     SshKey,
     Whole,
     check_display_name,
+    check_robot_title,
     is_public_suffix,
     is_slug,
     public_name_problem,
@@ -82,6 +83,8 @@ OneLine = Annotated[str, FreeText()]
 MultiLine = Annotated[str, FreeText(newlines=True)]
 # The contact's name is written in the To header of pic notify's messages.
 DisplayName = Annotated[str, FreeText(), AfterValidator(check_display_name)]
+# A member's name is the title of its Sympa robot, written in Sympa's web pages unescaped.
+RobotTitle = Annotated[str, FreeText(), AfterValidator(check_robot_title)]
 MAX_NOTES = 4000  # characters of `notes`: room for a page of text, not for a dump
 MAX_DB_NAME = 64  # MariaDB: database names
 MAX_DB_USER = 80  # MariaDB: user names
@@ -350,7 +353,7 @@ class MemberSpec(_Strict):
         json_schema_extra={"description": "One member association of the host: members/<slug>.yaml"},
     )
 
-    name: OneLine = Field(min_length=1, max_length=120)
+    name: RobotTitle = Field(min_length=1, max_length=120)
     contact: Contact
     uid: int = Field(ge=UID_MIN, le=UID_MAX)
     status: Status = "active"

@@ -291,6 +291,24 @@ def check_display_name(value: str) -> str:
     return value
 
 
+def check_robot_title(value: str) -> str:
+    """A member's ``name``, the ``title`` of its Sympa robot: free text without ``<``.
+
+    Sympa's web pages write a robot's title as it is, without escaping (``<title>`` of main.tt2, the
+    ``<h1>`` of header.tt2 and home.tt2), at the address every robot shares
+    (``https://<sympa_domain>/<list domain>``): a ``<`` there opens markup, ``<script>`` included, run
+    where the listmasters log in. ``&``, ``>`` and quotes open none in an element's text.
+    """
+    at = value.find("<")
+    if at >= 0:
+        raise ValueError(
+            f'holds "<" at character {at + 1}: the name is the title of the member\'s Sympa lists, which '
+            "Sympa's web pages write as HTML without escaping it (<b>, <script> would be markup there, on the "
+            "pages every list domain shares); write the name without it (Nous aimons Lyon, not Nous <3 Lyon)"
+        )
+    return value
+
+
 @dataclass(frozen=True)
 class FreeText:
     """Annotation: free text (:func:`check_free_text`), one line unless ``newlines``."""

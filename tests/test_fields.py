@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import json
 from pathlib import Path
 from typing import Any
 
@@ -525,6 +526,34 @@ def test_a_joiner_where_no_spelling_needs_it_is_refused(name: str, at: int) -> N
     [line] = _messages(MINIMAL.replace("name: Probe", f'name: "{name}"'))
     assert f"at character {at} where no script's spelling needs one" in line, line
     assert "RFC 5892" in line and "\u200c" not in line and "\u200d" not in line, line
+
+
+@pytest.mark.parametrize(
+    ("name", "at"),
+    [
+        ("<script>alert(document.cookie)</script>", 1),
+        ("Les Amis <img src=x onerror=alert(1)>", 10),
+        ("Nous <3 Lyon", 6),
+    ],
+)
+def test_a_name_holding_a_less_than_sign_is_refused(name: str, at: int) -> None:
+    """``name`` is the ``title`` of the member's Sympa robot (robot.conf), which Sympa's web pages (main.tt2's
+    ``<title>``, header.tt2's and home.tt2's ``<h1>``, Sympa 6.2.70 and later) write without escaping, on the
+    address every robot shares (``https://<pic:mail.sympa_domain>/<list domain>``, where the listmasters log
+    in): a ``<`` there opens markup, a script included."""
+    [line] = _messages(MINIMAL.replace("name: Probe", f'name: "{name}"'))
+    assert line.startswith(f'members/probe-asso.yaml:1 name: "{name}" holds "<" at character {at}'), line
+    assert "Sympa" in line, line
+    # the robot.conf it would have made holds the markup as written
+    from pic.render.mail import robot_title
+
+    assert "<" in robot_title(name, "listes.probe-asso.org")
+
+
+@pytest.mark.parametrize("name", ["Arts & Métiers", "Seniors > 60 ans", 'L\'Écho "du" Rhône', "A&lt;B"])
+def test_a_name_with_other_html_punctuation_is_accepted(name: str) -> None:
+    """``&``, ``>`` and quotes open no markup in an element's text (an ``&`` only names a character, shown)."""
+    assert _messages(MINIMAL.replace("name: Probe", f"name: {json.dumps(name)}")) == []
 
 
 def test_member_files_are_parsed_by_libyaml_when_pyyaml_has_it() -> None:
