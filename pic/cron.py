@@ -132,6 +132,15 @@ def check_command(text: str) -> str:
             f"{shsyntax.describe(syntax)}: sh refuses the whole command (a syntax error) and the job would never "
             f"run; {_syntax_hint(syntax)}"
         )
+    if reading.bad_substitution is not None:
+        written, at = reading.bad_substitution
+        raise ValueError(
+            f"holds at character {at} {written}, a parameter expansion that dash, the containers' sh, refuses when "
+            "it expands it (Bad substitution), stopping there at every run the command that holds it (the job, or "
+            "the $(...) it is in): sh reads ${ then a name (${HOME}, no "
+            "space inside), digits (${1}) or one of @ * # ? $ ! -, then } or one of :- - := = :? ? :+ + % %% # ##, "
+            "and ${#name} for a length; quote it ('${...}') if it is meant as text"
+        )
     if arithmetic_quote is not None:
         what, at = arithmetic_quote
         raise ValueError(
@@ -233,6 +242,15 @@ _IN_ARITHMETIC = {
 # After ${: the forms of bash alone (POSIX has ${x}, ${#x}, ${!} (the special parameter !) and ${x-y} ${x=y} ${x?y}
 # ${x+y} ${x%y} ${x#y}, each with ':' before -=?+, XCU 2.6.2).
 _BASH_EXPANSION = LazyPattern(r"\$\{(?:!(?!\})|#?[A-Za-z_][A-Za-z0-9_]*\[|[A-Za-z_][A-Za-z0-9_]*(?:[/^,]|:(?![-=?+])))")
+# After ${: the forms dash reads (XCU 2.6.2): a name, a positional parameter (digits) or a special one, then } or
+# an operator (:-, -, :=, =, :?, ?, :+, +, %, %%, #, ##); ${#} (the special parameter #) and ${#parameter} (its
+# length). dash reads any other (${ x}, ${1x}, ${x y}, ${=x}, ${#x-}) and refuses it when it expands it, "Bad
+# substitution"; and ${#%}, ${#+} and ${#=} (an operator after # with no word) too (tests/test_cron.py compares
+# it with dash).
+_NAME_OR_PARAMETER = r"(?:[A-Za-z_][A-Za-z0-9_]*|[0-9]+|[!#$*?@-])"
+_POSIX_EXPANSION = LazyPattern(
+    r"\$\{(?!#[%+=]\})(?:#\}|#" + _NAME_OR_PARAMETER + r"\}|" + _NAME_OR_PARAMETER + r"(?:\}|:?[-=?+]|%|#))"
+)
 # $RANDOM and ${RANDOM...} (a parameter of bash's alone; a variable of the same name set in the command is no
 # matter here: no one does)
 _RANDOM = LazyPattern(r"\$(?:RANDOM(?![A-Za-z0-9_])|\{RANDOM(?=[}:=?+%#-]))")
@@ -368,6 +386,8 @@ class _Reading(NamedTuple):
     arithmetic_quote: tuple[str, int] | None  # the first quote an arithmetic expansion holds (:data:`_IN_ARITHMETIC`)
     # the first operator of bash's an arithmetic expansion holds (:func:`_arithmetic_operator`)
     arithmetic_operator: tuple[str, int] | None = None
+    # the first ${ that dash refuses when it expands it (:data:`_POSIX_EXPANSION`), and the expansion as written
+    bad_substitution: tuple[str, int] | None = None
 
 
 def _read(text: str) -> _Reading:
@@ -395,8 +415,9 @@ def _read(text: str) -> _Reading:
     bash: tuple[str, int] | None = None
     quote: tuple[str, int] | None = None
     operator: tuple[str, int] | None = None
-    i, n = 0, len(text)
-    previous = " "  # the character before, in the current context: a '#' after a word break starts a comment
+    bad: tuple[str, int] | None = None
+    # previous: the character before, in the current context: a '#' after a word break starts a comment
+    i, n, previous = 0, len(text), " "
     while i < n:
         ch = text[i]
         inside = stack[-1][0] if stack else ""
@@ -418,6 +439,7 @@ def _read(text: str) -> _Reading:
             # it is a redirection (a &&>log b), not bash's &>
             i, previous = i + 2, "a" if ch == "\\" else "&"
             continue
+        bad = bad or _bad_substitution(text, i)
         arithmetic = _in_arithmetic(stack)
         bash = bash or _bash_only(text, i, "$((" if arithmetic else inside)
         if _closes(text, i, inside):
@@ -431,11 +453,12 @@ def _read(text: str) -> _Reading:
         if read_whole is not None:
             i, left_open, inner = read_whole
             if left_open is not None:
-                return _Reading(left_open, bash, quote, operator)
-            bash, quote, operator, previous = (
+                return _Reading(left_open, bash, quote, operator, bad)
+            bash, quote, operator, bad, previous = (
                 bash or inner.bash,
                 quote or inner.arithmetic_quote,
                 operator or inner.arithmetic_operator,
+                bad or inner.bad_substitution,
                 "a",
             )
             continue
@@ -449,8 +472,19 @@ def _read(text: str) -> _Reading:
             break  # a comment, to the end of the line
         previous = ch
         i += 1
-    left_open = (_OPENED[stack[-1][0]], stack[-1][1] + 1) if stack else None  # the last opened
-    return _Reading(left_open, bash, quote, operator)
+    # what is left open: the last opened
+    return _Reading((_OPENED[stack[-1][0]], stack[-1][1] + 1) if stack else None, bash, quote, operator, bad)
+
+
+def _bad_substitution(text: str, i: int) -> tuple[str, int] | None:
+    """For :func:`_read`, where sh expands what ``text[i:]`` starts (no quote nor backslash makes it text): the
+    parameter expansion starting there that dash refuses (:data:`_POSIX_EXPANSION`) as written (up to its ``}``,
+    at most 40 characters), and its place (from 1); None when none starts there, or one dash reads."""
+    if not text.startswith("${", i) or _POSIX_EXPANSION.match(text, i) is not None:
+        return None  # the usual case
+    end = text.find("}", i)
+    shown = text[i : end + 1] if 0 <= end < i + 40 else text[i : i + 40] + "..."
+    return shown, i + 1
 
 
 def _starts_a_word(previous: str) -> bool:
@@ -475,15 +509,23 @@ def _read_whole(
         inner = _read(command)
         if inner.opened is not None and inner.opened[1] <= shsyntax.read_extent(command):
             return end + 1, _placed(inner.opened, places), _NOTHING
-        quote, operator = inner.arithmetic_quote, inner.arithmetic_operator
+        quote, operator, bad = inner.arithmetic_quote, inner.arithmetic_operator, inner.bad_substitution
         if quote is not None and quote[1] > shsyntax.read_extent(command):
             quote = None  # in what sh leaves unread: never expanded
         if operator is not None and operator[1] > shsyntax.read_extent(command):
             operator = None
+        if bad is not None and bad[1] > shsyntax.read_extent(command):
+            bad = None
         return (
             end + 1,
             None,
-            _Reading(None, _placed(inner.bash, places), _placed(quote, places), _placed(operator, places)),
+            _Reading(
+                None,
+                _placed(inner.bash, places),
+                _placed(quote, places),
+                _placed(operator, places),
+                _placed(bad, places),
+            ),
         )
     inside = stack[-1][0] if stack else ""
     if inside in _COMMANDS and not arithmetic and text.startswith("<<", i) and not text.startswith("<<<", i):
@@ -631,6 +673,12 @@ def arithmetic_quote(text: str) -> tuple[str, int] | None:
     """The first quote an arithmetic expansion of ``text`` holds where dash reads it as a character (:func:`_read`),
     in :data:`_IN_ARITHMETIC`'s words, and where; None when there is none."""
     return _read(text).arithmetic_quote
+
+
+def bad_substitution(text: str) -> tuple[str, int] | None:
+    """The first parameter expansion of ``text`` that dash refuses when it expands it, "Bad substitution"
+    (:data:`_POSIX_EXPANSION`, :func:`_read`), as written, and where; None when there is none."""
+    return _read(text).bad_substitution
 
 
 def arithmetic_operator(text: str) -> tuple[str, int] | None:

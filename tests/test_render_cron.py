@@ -1212,6 +1212,76 @@ def test_the_arithmetic_dash_has_is_taken(tmp_path: Path, command: str) -> None:
     _dash_reads_and_pic_takes(command)
 
 
+# Each holds a parameter expansion dash reads (-n takes the command) and refuses when it expands it, "Bad
+# substitution", stopping the command that holds it at every run; with the expansion as written and its place.
+BAD_SUBSTITUTIONS = [
+    ("php backup.php --to ${ BACKUP_DIR } && echo ran", "${ BACKUP_DIR }", 21),  # spaces, as in a template
+    ('php cron.php --day "${date +%F}" && echo ran', "${date +%F}", 21),  # meant $(date +%F)
+    ('echo "${1x}" && echo ran', "${1x}", 7),
+    ("echo ${#N-} && echo ran", "${#N-}", 6),
+    ("echo $(( ${=N} + 1 )) && echo ran", "${=N}", 10),  # in an arithmetic expansion
+    ("echo `echo ${N N}` && echo ran", "${N N}", 12),  # in a backquote's command
+    ('echo "$(echo ${%N})" && echo ran', "${%N}", 14),  # in a command's substitution
+    ("echo ${#%} && echo ran", "${#%}", 6),  # dash's own: ${#%x} is $# less x, ${#%} is refused
+]
+
+
+@pytest.mark.parametrize(("command", "written", "at"), BAD_SUBSTITUTIONS)
+def test_a_parameter_expansion_dash_refuses_when_it_runs_is_refused(
+    tmp_path: Path, command: str, written: str, at: int
+) -> None:
+    """dash reads the whole command (-n) and, every time it runs it, stops at the expansion the command holding it
+    (the job's, or a substitution's in it, whose output is then empty): pic check names the expansion, where it
+    is, and the forms sh reads."""
+    assert subprocess.run([require_program("dash"), "-n", "-c", command], check=False).returncode == 0
+    ran = _dash_in_www(tmp_path, command)
+    assert "Bad substitution" in ran.stderr, ran
+    in_a_substitution = "`" in command or "$(echo" in command
+    assert ("ran" in ran.stdout) == in_a_substitution, ran
+    assert cron.unclosed(command) is None and cron.bash_only(command) is None
+    assert cron.bad_substitution(command) == (written, at)
+    line = _command_error(tmp_path, command)
+    assert f"holds at character {at} {written}, a parameter expansion that dash" in line, line
+    assert "(Bad substitution)" in line and "${HOME}" in line, line
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "echo ${N} ${1} ${10} ${#N} ${#} ${##} ${#-} ${@} ${*} ${?} ${$} ${!} ${-} ${0} > ../log/n.log",
+        "echo ${N:-a b} ${N-x} ${N:=5} ${N=5} ${N:+y} ${N+y} ${N:?unset} ${N?unset} > ../log/n.log",
+        "echo ${N%5} ${N%%5} ${N#5} ${N##5} ${#%5} ${##5} ${#-5} ${#+5} > ../log/n.log",
+        "echo '${ N }' \\${ N } \"\\${ N }\" > ../log/n.log",  # quoted or escaped: text
+        "echo ok > ../log/n.log # ${ N }",  # a comment: never expanded
+    ],
+)
+def test_the_parameter_expansions_dash_has_are_taken(tmp_path: Path, command: str) -> None:
+    ran = _dash_in_www(tmp_path, command)
+    assert ran.returncode == 0 and not ran.stderr, ran
+    assert cron.bad_substitution(command) is None
+    _dash_reads_and_pic_takes(command)
+
+
+EXPANSION_PIECES = ["", "N", "1", "10", "#", "-", ":", " ", "%", "=", "?", "@", "!", "$", "+", "x y", ":-", "_"]
+
+
+def test_a_parameter_expansion_is_refused_exactly_when_dash_refuses_it() -> None:
+    """Every ${...} of one to three pieces: refused by pic check as a bad substitution exactly when dash, run,
+    says "Bad substitution" (an expansion that stops the shell otherwise, ${N?}, is not one)."""
+    import itertools
+
+    dash = require_program("dash")
+    differ = []
+    for pieces in itertools.product(EXPANSION_PIECES, repeat=3):
+        expansion = "${" + "".join(pieces) + "}"
+        ran = subprocess.run([dash, "-c", f"N=5; set -- a; : {expansion}"], capture_output=True, text=True, check=False)
+        if ran.returncode != 0 and "Bad substitution" not in ran.stderr:
+            continue  # ${N?}, ${x?}: stops as the member wrote it should
+        if ("Bad substitution" in ran.stderr) != (cron.bad_substitution(f": {expansion}") is not None):
+            differ.append((expansion, ran.stderr.strip()))
+    assert differ == []
+
+
 def _dash_in_www(tmp_path: Path, command: str) -> subprocess.CompletedProcess[str]:
     """``command`` run by dash as a job runs, in a site's www/ (log/ beside it), with N=5 in its environment."""
     site = tmp_path / "site"
