@@ -1551,8 +1551,13 @@ _PROSE_PASSWORD_LABEL = (
 # often 4 or 5 digits: after them such a number is one too (code PIN : 4821, code confidentiel de la carte : 4821),
 # where after any other label it is not (mdp : 2024 is a year or a count, and a password of 4 digits is rare: a
 # site's form asks 8 characters or more). A PIN opens a card or a phone's SIM, not a site, but written in a member
-# file it stays in the repository's history as any secret.
-_PIN_LABEL = r"(?:codes?[^\S\n]+(?:pin|confidentiels?|secrets?)|(?-i:PIN)(?:[^\S\n]+codes?)?|pin[^\S\n]+codes?)"
+# file it stays in the repository's history as any secret. A SIM's PUK too (code PUK : 12345678: it sets a new PIN).
+# Not the PINs a card or a phone is sold with, which anyone knows (PIN par défaut : 0000, code PIN : 1234 (usine)):
+# _PIN_DEFAULT.
+_PIN_LABEL = (
+    r"(?:codes?[^\S\n]+(?:pin|puk|confidentiels?|secrets?)|(?-i:PIN|PUK)(?:[^\S\n]+codes?)?|(?:pin|puk)[^\S\n]+codes?)"
+)
+_PIN_DEFAULT = r"(?!(?:" + "|".join(f"{digit}{{4}}" for digit in "0123456789") + rf"|1234)(?![^{_PROSE_NOT_VALUE}]))"
 _PROSE_PASSWORD = _Pattern(
     r"(?i)(?=[pmkcswhlпκ密パ비패])"
     rf"(?:(?:(?<![\w'’.-])(?:{_PROSE_PASSWORD_LABEL}|(?P<pin>{_PIN_LABEL}))|{_PROSE_NAMED}(?:{_PROSE_PASSWORD_LABEL}|pass)"
@@ -1570,13 +1575,13 @@ _PROSE_PASSWORD = _Pattern(
     r"|(?!(?:0|0033)[1-9][0-9]{8}(?![0-9])|20[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])(?![0-9]))"
     rf"[0-9]{{6,}}(?![^{_PROSE_NOT_VALUE}])"
     # after a PIN's label, 4 digits or more (_PIN_LABEL)
-    rf"|(?(pin)[0-9]{{4,8}}(?![^{_PROSE_NOT_VALUE}])|(?!)))"
+    rf"|(?(pin){_PIN_DEFAULT}[0-9]{{4,8}}(?![^{_PROSE_NOT_VALUE}])|(?!)))"
     rf"(?(nl){_PROSE_LINE_END})"
     # the label, then the value alone, which names no product; a product's name may come first, saying whose (mdp
     # Office365 Velo2024x); after a PIN's label, 4 digits or more that are no year (code PIN 4821; not code PIN 2026)
     rf"|[^\S\n]+[`*_]*(?:{_PROSE_PRODUCT}[^\S\n]+[`*_]*)?(?P<w>{_PROSE_VALUE}(?!{_PROSE_PRODUCT}(?![^:{_PROSE_NOT_VALUE}]))"
     rf"(?![^{_PROSE_NOT_VALUE}]*\.[^{_PROSE_NOT_VALUE}])[^{_PROSE_NOT_VALUE}]{{6,}}"
-    rf"|(?(pin)(?!(?:19|20)[0-9]{{2}}(?![0-9]))[0-9]{{4,8}}(?![^{_PROSE_NOT_VALUE}])|(?!)))"
+    rf"|(?(pin)(?!(?:19|20)[0-9]{{2}}(?![0-9])){_PIN_DEFAULT}[0-9]{{4,8}}(?![^{_PROSE_NOT_VALUE}])|(?!)))"
     r")"
 )
 
@@ -1669,23 +1674,32 @@ _PROSE_PAIR_NOT_VALUE = (
 # The login after a pair's label, then '/' or ':': not where a password is kept, a key's fingerprint, a version, a
 # product's name and its version (WordPress : 6.5.3 / PHP8.2, WordPress : php8.2/mariadb10.11, SSH : OpenSSH_9.2p1 /
 # Debian-2), a host named by three words or more (FTP : ftp.cluster021.hosting.ovh.net / asso2019: the host, then the
-# login); its first word and its '_', '-' or '.' in group stem.
+# login); its first word and its '_', '-' or '.' in group stem, the letters before its first digit in group model
+# (DS220j, AX58U), its '@' in group at (a handle: @velolyon).
 _PROSE_PAIR_LOGIN = (
     r"(?!(?:priv|bitwarden|vaultwarden|keepass\w*|1password|lastpass|dashlane|passbolt|coffre|vault)\W*/)"
     r"(?!(?:sha(?:1|224|256|384|512)?|md5)[^\S\n]*:)"
     r"(?!(?:[^\W\d_]+[_-]?)?v?[0-9]+(?:\.[0-9]+)+[^\W_]*[^\S\n]*[/:])"
     r"(?![\w-]+(?:\.[\w-]+)+\.[^\W\d_]{2,4}[^\S\n]*[/:])"
-    r"(?=(?P<stem>[^\W_]+[_.-])?)"
+    r"(?=(?P<stem>[^\W_]+[_.-])?)(?=(?:(?P<model>[^\W\d_]+)(?=[0-9]))?)(?=(?P<at>@)?)"
     r"[^\s/:\"'`,;()]++[\"'`*_»”’」』]*"
 )
+# A value of the login's kind: starting with its first word and its '_', '-' or '.' (BDD : asso_main / asso_test2),
+# with its letters and a digit (models: NAS : DS220j / DS923plus, Routeur : AX58U / AX86Uv2), or a handle after a
+# handle (Instagram : @velolyon / @velo_lyon2, Mastodon : @asso@piaille.fr / @velo2@mastodon.social): two of a kind,
+# no login and its password.
+_PROSE_PAIR_TWINS = r"(?!(?(stem)(?P=stem)|(?!)))(?!(?(model)(?P=model)[0-9]|(?!)))(?!(?(at)@|(?!)))"
 _PROSE_PAIR = _Pattern(
     r"(?i)(?<![\w'’.-])"
     rf"(?:{_PROSE_LOGIN}(?:[^\S\n]*[/+&,][^\S\n]*|[^\S\n]+(?:et|and)[^\S\n]+)(?:{_PROSE_PASSWORD_LABEL}|pass(?:es)?)"
-    rf"|identifiants|credentials?|creds|(?P<svc>{_PROSE_SERVICE}))(?![\w’-]|'[\w’-])[`*_]*"
+    rf"|identifiants|credentials?|creds|(?P<svc>{_PROSE_SERVICE})(?:(?P<tagged>)(?=:[^\s/:]))?+)"
+    r"(?![\w’-]|'[\w’-])[`*_]*"
     rf"(?:[^\S\n]+{_PROSE_WHOSE_OPEN}(?:[^\W\d_]|['’.-])+{_PROSE_WHOSE_CLOSE}){{0,4}}?"
     rf"(?:{_PROSE_SEPARATOR}{_PROSE_OPENING}|{_PROSE_NEXT_LINE}){_PROSE_PAIR_LOGIN}"
     r"(?:[^\S\n]*/[^\S\n]*|:)[\"'`*_«“‘「『]*"
-    rf"(?(svc){_PROSE_PAIR_NOT_VALUE}(?!(?(stem)(?P=stem)|(?!))))"
+    # a service's name joined to its ':', a value a name and ':' too: images and their tags, services and their
+    # ports (Image : nextcloud:28-apache / nextcloud:29-apache, Ports : smtp:587 / imap:993)
+    rf"(?(svc){_PROSE_PAIR_NOT_VALUE}{_PROSE_PAIR_TWINS}(?(tagged)(?![^\W\d_][\w.-]*:)))"
     rf"(?P<v>{_PROSE_VALUE}[^/{_PROSE_NOT_VALUE}]{{6,}}+)(?![^{_PROSE_NOT_VALUE}])(?(nl){_PROSE_LINE_END})",
     # (the '/' or ':' between the login and the password, a character of each around it; the label on its line or
     # the line before)
@@ -1707,7 +1721,7 @@ _PROSE_PAIR_ANY = _Pattern(
     r"(?![0-9a-f]*[0-9][0-9a-f]*[^\S\n]*/)"
     r"(?=(?P<p3>[^\W\d_]{3})?)"
     rf"{_PROSE_PAIR_LOGIN}[^\S\n]*/[^\S\n]*[\"'`*_«“‘「『]*"
-    rf"{_PROSE_PAIR_NOT_VALUE}(?!(?(stem)(?P=stem)|(?!)))(?!(?(p3)(?P=p3)|(?!)))"
+    rf"{_PROSE_PAIR_NOT_VALUE}{_PROSE_PAIR_TWINS}(?!(?(p3)(?P=p3)|(?!)))"
     rf"(?P<v>{_PROSE_VALUE}(?=[^/:{_PROSE_NOT_VALUE}]*?(?:[0-9][^\W\d_]|(?-i:[a-z][A-Z])))[^/:{_PROSE_NOT_VALUE}]{{6,}}+)"
     rf"(?![^{_PROSE_NOT_VALUE}])(?(nl){_PROSE_LINE_END})",
     # (the separator, the login and its '/' on the same line, or a separator ending its line and a '/' on the next)
@@ -1730,6 +1744,7 @@ _PROSE_PASSWORD_NEEDS = (
     "m.d",
     "m. d",
     "pin",
+    "puk",
     "kennw",
     "contrase",
     "senha",

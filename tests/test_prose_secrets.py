@@ -258,6 +258,18 @@ REFUSED = [
     ("code PIN 4821", "a password", "4821"),
     ("PIN : 48213", "a password", "48213"),
     ("code secret : 4821", "a password", "4821"),
+    # a SIM's PUK too; a PIN that is no factory default
+    ("code PUK : 12345678", "a password", "12345678"),
+    ("PUK : 87654321", "a password", "87654321"),
+    ("code PIN : 00001", "a password", "00001"),
+    ("PIN :\n4821", "a password", "4821"),
+    # a pair whose password is of no kind of its login: no image's tag, handle or model
+    ("Instagram : @velolyon / Velo2024x", "a password", "Velo2024x"),
+    ("Instagram : velolyon / @Velo2024x", "a password", "@Velo2024x"),
+    ("NAS : admin / DS2024x", "a password", "DS2024x"),
+    ("Nextcloud:asso/Velo2024x", "a password", "Velo2024x"),
+    ("FTP : asso:Velo2024x", "a password", "Velo2024x"),
+    ("Pipedrive : DS22 / Xk29pLm3", "a password", "Xk29pLm3"),
 ]
 
 
