@@ -1675,20 +1675,20 @@ _PROSE_PAIR_NOT_VALUE = (
 # product's name and its version (WordPress : 6.5.3 / PHP8.2, WordPress : php8.2/mariadb10.11, SSH : OpenSSH_9.2p1 /
 # Debian-2), a host named by three words or more (FTP : ftp.cluster021.hosting.ovh.net / asso2019: the host, then the
 # login); its first word and its '_', '-' or '.' in group stem, the letters before its first digit in group model
-# (DS220j, AX58U), its '@' in group at (a handle: @velolyon).
+# (DS220j, AX58U), its '@' and what comes before in group at (a handle: @velolyon, an account on a host: asso@web01).
 _PROSE_PAIR_LOGIN = (
     r"(?!(?:priv|bitwarden|vaultwarden|keepass\w*|1password|lastpass|dashlane|passbolt|coffre|vault)\W*/)"
     r"(?!(?:sha(?:1|224|256|384|512)?|md5)[^\S\n]*:)"
     r"(?!(?:[^\W\d_]+[_-]?)?v?[0-9]+(?:\.[0-9]+)+[^\W_]*[^\S\n]*[/:])"
     r"(?![\w-]+(?:\.[\w-]+)+\.[^\W\d_]{2,4}[^\S\n]*[/:])"
-    r"(?=(?P<stem>[^\W_]+[_.-])?)(?=(?:(?P<model>[^\W\d_]+)(?=[0-9]))?)(?=(?P<at>@)?)"
+    r"(?=(?P<stem>[^\W_]+[_.-])?)(?=(?:(?P<model>[^\W\d_]+)(?=[0-9]))?)(?=(?P<at>[^\s/:@]*@)?)"
     r"[^\s/:\"'`,;()]++[\"'`*_»”’」』]*"
 )
 # A value of the login's kind: starting with its first word and its '_', '-' or '.' (BDD : asso_main / asso_test2),
-# with its letters and a digit (models: NAS : DS220j / DS923plus, Routeur : AX58U / AX86Uv2), or a handle after a
-# handle (Instagram : @velolyon / @velo_lyon2, Mastodon : @asso@piaille.fr / @velo2@mastodon.social): two of a kind,
-# no login and its password.
-_PROSE_PAIR_TWINS = r"(?!(?(stem)(?P=stem)|(?!)))(?!(?(model)(?P=model)[0-9]|(?!)))(?!(?(at)@|(?!)))"
+# with its letters and a digit (models: NAS : DS220j / DS923plus, Routeur : AX58U / AX86Uv2), or holding '@' after a
+# login holding one (handles: Instagram : @velolyon / @velo_lyon2, Mastodon : @asso@piaille.fr / @velo2@mastodon.social;
+# accounts on hosts: SSH : asso@web01 / asso@web02): two of a kind, no login and its password.
+_PROSE_PAIR_TWINS = r"(?!(?(stem)(?P=stem)|(?!)))(?!(?(model)(?P=model)[0-9]|(?!)))(?!(?(at)[^\s/:@]*@|(?!)))"
 _PROSE_PAIR = _Pattern(
     r"(?i)(?<![\w'’.-])"
     rf"(?:{_PROSE_LOGIN}(?:[^\S\n]*[/+&,][^\S\n]*|[^\S\n]+(?:et|and)[^\S\n]+)(?:{_PROSE_PASSWORD_LABEL}|pass(?:es)?)"

@@ -267,6 +267,8 @@ REFUSED = [
     ("Instagram : @velolyon / Velo2024x", "a password", "Velo2024x"),
     ("Instagram : velolyon / @Velo2024x", "a password", "@Velo2024x"),
     ("NAS : admin / DS2024x", "a password", "DS2024x"),
+    ("SSH : asso@web01 / Velo2024x", "a password", "Velo2024x"),
+    ("SSH : asso / asso@Velo2024", "a password", "asso@Velo2024"),
     ("Nextcloud:asso/Velo2024x", "a password", "Velo2024x"),
     ("FTP : asso:Velo2024x", "a password", "Velo2024x"),
     ("Pipedrive : DS22 / Xk29pLm3", "a password", "Xk29pLm3"),
