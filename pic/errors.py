@@ -31,16 +31,23 @@ def show_value(value: object, limit: int = 80) -> str:
 def meant_among(value: str, choices: Iterable[str], cutoff: float = 0.75) -> str | None:
     """The one of ``choices`` that ``value`` is in another letter case, with ``-``, ``_`` or ``.`` for one another,
     with spaces around it, or one typing slip from, its digits kept (``Memory_Limit``, ``memory-limit``,
-    ``upload_max_size``, ``UTF-8``, ``Rejet``), or that it starts with, then letters alone (a region after a
-    language, ``fr-FR``; a language's name, ``french``, ``français``; a day's, ``Monday`` for ``Mon``); None for
-    any other value, and for one too long to be a slip of a name."""
+    ``upload_max_size``, ``UTF-8``, ``Rejet``), that is a code of two or three letters a value starts with, then
+    ``-``, ``_`` or a space and letters (a region after a language, ``fr-FR``, ``en US``), or that it names
+    (:data:`_NAMES`: a language's name, ``french``, ``français``; a day's, ``Monday``, ``lundi`` for ``Mon``); None
+    for any other value (a word that merely starts as a choice does: ``Frisian``, ``entreprise``, ``dailymail``),
+    and for one too long to be a slip of a name."""
     if len(value) > 100:
         return None
     by_folded = {_folded_name(choice): choice for choice in choices}
     written = _folded_name(value.strip())
     if written in by_folded:
         return by_folded[written]
-    started = [c for c in by_folded if len(c) >= 2 and written.startswith(c) and _LETTERS.fullmatch(written[len(c) :])]
+    named = _NAMES.get(written)
+    if named is not None and named in by_folded:
+        return by_folded[named]
+    started = [
+        c for c in by_folded if 2 <= len(c) <= 3 and written.startswith(c) and _REGION.fullmatch(written[len(c) :])
+    ]
     if started:
         return by_folded[max(started, key=len)]
     digits = _DIGITS.sub("", written)
@@ -54,7 +61,19 @@ def meant_among(value: str, choices: Iterable[str], cutoff: float = 0.75) -> str
 
 
 _DIGITS = re.compile(r"[^0-9]")
-_LETTERS = re.compile(r"[_ ]?[^\W\d_]+")  # what may follow a choice a value starts with: a word, no digit
+_REGION = re.compile(r"[_ ][^\W\d_]+")  # what may follow a code a value starts with: a word after a separator
+# The names of the codes a value may take, folded (a contact's language, a day of the week), in English and French
+_NAMES = {
+    **dict.fromkeys(("french", "français", "francais", "française", "francaise"), "fr"),
+    **dict.fromkeys(("english", "anglais"), "en"),
+    **dict.fromkeys(("monday", "lundi"), "mon"),
+    **dict.fromkeys(("tuesday", "mardi"), "tue"),
+    **dict.fromkeys(("wednesday", "mercredi"), "wed"),
+    **dict.fromkeys(("thursday", "jeudi"), "thu"),
+    **dict.fromkeys(("friday", "vendredi"), "fri"),
+    **dict.fromkeys(("saturday", "samedi"), "sat"),
+    **dict.fromkeys(("sunday", "dimanche"), "sun"),
+}
 
 
 def _folded_name(name: str) -> str:

@@ -11,7 +11,7 @@ from typing import Any
 import idna
 import pytest
 
-from pic.errors import PicError
+from pic.errors import PicError, meant_among
 from pic.registry import MEMBER_KEYS, Database, load_registry, validate_member
 from pic.settings import Settings, load_settings
 from pic.validators import check_domain, check_email, check_ssh_key, docker_cpus
@@ -632,11 +632,35 @@ def test_a_static_sites_charset_close_to_an_allowed_one_says_which_was_meant(val
         (MINIMAL.replace("email: a@probe-asso.org}", "email: a@probe-asso.org, language: français}"), "fr"),
         (MINIMAL.replace("email: a@probe-asso.org}", "email: a@probe-asso.org, language: de}"), None),
         (MINIMAL.replace("email: a@probe-asso.org}", "email: a@probe-asso.org, language: fr2}"), None),
+        (MINIMAL.replace("email: a@probe-asso.org}", "email: a@probe-asso.org, language: Anglais}"), "en"),
+        (MINIMAL.replace("email: a@probe-asso.org}", "email: a@probe-asso.org, language: en US}"), "en"),
+        # a word that merely starts as an allowed value names none of them
+        (MINIMAL.replace("email: a@probe-asso.org}", "email: a@probe-asso.org, language: Frisian}"), None),
+        (MINIMAL.replace("email: a@probe-asso.org}", "email: a@probe-asso.org, language: entreprise}"), None),
+        (MINIMAL.replace("email: a@probe-asso.org}", "email: a@probe-asso.org, language: France}"), None),
+        (SITE + "cron:\n  - {schedule: dailymail, command: php www/cron.php}\n", None),
+        (SITE + "cron:\n  - {schedule: weeklyreport, command: php www/cron.php}\n", None),
+        (SITE.replace("php: '8.4'", "php: nonexistent"), None),
     ],
 )
 def test_a_value_close_to_an_allowed_form_says_which_was_meant(text: str, meant: str | None) -> None:
     [line] = _messages(text)
     assert (f"did you mean {meant!r}?" in line) if meant else ("did you mean" not in line), line
+
+
+@pytest.mark.parametrize(
+    ("value", "meant"),
+    [
+        ("Monday", "Mon"),
+        ("lundi", "Mon"),
+        ("Dimanche", "Sun"),
+        ("Thursday", "Thu"),
+        ("Monsoon", None),
+        ("Saturnin", None),
+    ],
+)
+def test_a_day_s_name_says_which_day_was_meant(value: str, meant: str | None) -> None:
+    assert meant_among(value, ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")) == meant
 
 
 @pytest.mark.parametrize(
