@@ -1670,6 +1670,13 @@ _PROSE_PAIR_NOT_VALUE = (
     rf"(?![^/{_PROSE_NOT_VALUE}]*?(?<![0-9.,])(?:2[.,]?4|5|6)g(?:hz)?(?![^/{_PROSE_NOT_VALUE}]))"
     rf"(?!(?:[0-9a-f]{{0,4}}:){{2,}}[0-9a-f]{{0,4}}(?![^/{_PROSE_NOT_VALUE}]))"
     rf"(?!(?-i:[A-Z]{{1,4}}-[A-Z0-9-]+)(?![^/{_PROSE_NOT_VALUE}]))"
+    # a version (Version : stable / 6.5beta2, Nextcloud : 28 / 29.0.1rc2), a Linux disk's or partition's name, a
+    # network interface's (Disque : sda / nvme0n1, Partition : sda1 / nvme0n1p2, Interface : eth0 / enp3s0, wlp2s0)
+    r"(?!v?[0-9]+(?:\.[0-9]+)+(?:[-.~+]?(?:alpha|beta|rc|dev|pre|preview|snapshot|lts|final|stable|p|a|b)[0-9]*)*"
+    rf"(?![^/{_PROSE_NOT_VALUE}]))"
+    r"(?!(?:nvme[0-9]+n[0-9]+(?:p[0-9]+)?|mmcblk[0-9]+(?:p[0-9]+)?|(?:[sv]|xv)d[a-z]{1,2}[0-9]*"
+    r"|(?:en|wl|ww)(?:[ops][0-9]+|x[0-9a-f]{12})[\w-]*|(?:eth|wlan|br|bond|veth|docker|virbr|wg|tun|tap)[0-9]+)"
+    rf"(?![^/{_PROSE_NOT_VALUE}]))"
 )
 # The login after a pair's label, then '/' or ':': not where a password is kept, a key's fingerprint, a version, a
 # product's name and its version (WordPress : 6.5.3 / PHP8.2, WordPress : php8.2/mariadb10.11, SSH : OpenSSH_9.2p1 /

@@ -272,6 +272,8 @@ REFUSED = [
     ("Nextcloud:asso/Velo2024x", "a password", "Velo2024x"),
     ("FTP : asso:Velo2024x", "a password", "Velo2024x"),
     ("Pipedrive : DS22 / Xk29pLm3", "a password", "Xk29pLm3"),
+    ("Nextcloud : asso / 6.5Velo", "a password", "6.5Velo"),
+    ("FTP : asso / sdb2024x", "a password", "sdb2024x"),
 ]
 
 
