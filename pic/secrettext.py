@@ -1551,16 +1551,17 @@ _PROSE_PASSWORD_LABEL = (
 # often 4 or 5 digits: after them such a number is one too (code PIN : 4821, code confidentiel de la carte : 4821),
 # where after any other label it is not (mdp : 2024 is a year or a count, and a password of 4 digits is rare: a
 # site's form asks 8 characters or more). A PIN opens a card or a phone's SIM, not a site, but written in a member
-# file it stays in the repository's history as any secret. A SIM's PUK too (code PUK : 12345678: it sets a new PIN).
+# file it stays in the repository's history as any secret. A SIM's PUK (code PUK : 12345678: it sets a new PIN) is read
+# as a password's label (_PUK_LABEL), 8 digits right after it too (code PUK 12345678); 4 after it are an operator's
+# number (PUK : 3244).
 # Not the PINs a card or a phone is sold with, which anyone knows (PIN par défaut : 0000, code PIN : 1234 (usine)):
 # _PIN_DEFAULT.
-_PIN_LABEL = (
-    r"(?:codes?[^\S\n]+(?:pin|puk|confidentiels?|secrets?)|(?-i:PIN|PUK)(?:[^\S\n]+codes?)?|(?:pin|puk)[^\S\n]+codes?)"
-)
+_PIN_LABEL = r"(?:codes?[^\S\n]+(?:pin|confidentiels?|secrets?)|(?-i:PIN)(?:[^\S\n]+codes?)?|pin[^\S\n]+codes?)"
+_PUK_LABEL = r"(?:codes?[^\S\n]+puk|(?-i:PUK)(?:[^\S\n]+codes?)?|puk[^\S\n]+codes?)"
 _PIN_DEFAULT = r"(?!(?:" + "|".join(f"{digit}{{4}}" for digit in "0123456789") + rf"|1234)(?![^{_PROSE_NOT_VALUE}]))"
 _PROSE_PASSWORD = _Pattern(
     r"(?i)(?=[pmkcswhlпκ密パ비패])"
-    rf"(?:(?:(?<![\w'’.-])(?:{_PROSE_PASSWORD_LABEL}|(?P<pin>{_PIN_LABEL}))|{_PROSE_NAMED}(?:{_PROSE_PASSWORD_LABEL}|pass)"
+    rf"(?:(?:(?<![\w'’.-])(?:{_PROSE_PASSWORD_LABEL}|(?P<puk>{_PUK_LABEL})|(?P<pin>{_PIN_LABEL}))|{_PROSE_NAMED}(?:{_PROSE_PASSWORD_LABEL}|pass)"
     rf"|{_PROSE_QUOTED}{_PROSE_PASSWORD_LABEL})(?![\w’-]|'[\w’-])|{_PASSWORD_CJK})[`*_]*"
     r"(?:"
     rf"(?:[^\S\n]+{_PROSE_WHOSE_OPEN}(?:(?:[^\W\d_]|['’.-])+|{_PROSE_PRODUCT}(?![\w’-])){_PROSE_WHOSE_CLOSE}){{0,6}}?"
@@ -1581,7 +1582,8 @@ _PROSE_PASSWORD = _Pattern(
     # Office365 Velo2024x); after a PIN's label, 4 digits or more that are no year (code PIN 4821; not code PIN 2026)
     rf"|[^\S\n]+[`*_]*(?:{_PROSE_PRODUCT}[^\S\n]+[`*_]*)?(?P<w>{_PROSE_VALUE}(?!{_PROSE_PRODUCT}(?![^:{_PROSE_NOT_VALUE}]))"
     rf"(?![^{_PROSE_NOT_VALUE}]*\.[^{_PROSE_NOT_VALUE}])[^{_PROSE_NOT_VALUE}]{{6,}}"
-    rf"|(?(pin)(?!(?:19|20)[0-9]{{2}}(?![0-9])){_PIN_DEFAULT}[0-9]{{4,8}}(?![^{_PROSE_NOT_VALUE}])|(?!)))"
+    rf"|(?(pin)(?!(?:19|20)[0-9]{{2}}(?![0-9])){_PIN_DEFAULT}[0-9]{{4,8}}(?![^{_PROSE_NOT_VALUE}])|(?!))"
+    rf"|(?(puk)[0-9]{{8}}(?![^{_PROSE_NOT_VALUE}])|(?!)))"
     r")"
 )
 

@@ -261,6 +261,7 @@ REFUSED = [
     # a SIM's PUK too; a PIN that is no factory default
     ("code PUK : 12345678", "a password", "12345678"),
     ("PUK : 87654321", "a password", "87654321"),
+    ("code PUK 12345678", "a password", "12345678"),
     ("code PIN : 00001", "a password", "00001"),
     ("PIN :\n4821", "a password", "4821"),
     # a pair whose password is of no kind of its login: no image's tag, handle or model
