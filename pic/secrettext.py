@@ -1505,11 +1505,16 @@ _PROSE_VALUE = (
     # 12-Soleil-2024, 8-caracteres-2024!
     r"(?![0-9]{1,3}(?:[^\W\d_]{1,2}|%)?(?:[-+](?-i:[a-zß-öø-ÿ]+))+\.?"
     rf"(?![^{_PROSE_NOT_VALUE}]))"
+    # a length written with its unit joined (Mot de passe : 16car., 12caractères, 12chars, 20signes)
+    r"(?![0-9]{1,3}(?:car(?:act(?:[eè]res?)?)?|chars?|characters?|signes?|lettres?|chiffres?|digits?|stellig)\.?"
+    rf"(?![^{_PROSE_NOT_VALUE}]))"
     # the name of an algorithm, a protocol, a key's type or a character set (mot de passe WPA2-PSK, AES-256, mdp
-    # argon2id, Mot de passe : SHA256, SFTP : ssh-rsa/ssh-ed25519, phpMyAdmin : velo_wp / utf8mb4_unicode_ci)
+    # argon2id, Mot de passe : SHA256, mdp : OAuth2 or SAML2, where the login is another site's, SFTP :
+    # ssh-rsa/ssh-ed25519, phpMyAdmin : velo_wp / utf8mb4_unicode_ci)
     r"(?!(?:(?:ssh-)?(?:ed25519|ed448|rsa|dss)|ecdsa(?:-sha2-nistp[0-9]+)?|sha-?[0-9]+(?:crypt)?|md5(?:crypt)?|rsa-?[0-9]*"
     r"|aes-?[0-9]+(?:-[a-z]+)?|argon2(?:id|i|d)?"
     r"|bcrypt\w*|scrypt|pbkdf2\w*|yescrypt|wpa[0-9](?:-[a-z0-9]+)?|wep[0-9]*|totp|hotp|u2f|fido2|webauthn"
+    r"|oauth[12](?:\.[0-9])?|saml[12](?:\.[0-9])?|cas[1-3]|ldaps?v?[23]"
     rf"|kerberos5?|ntlmv?[0-9]|pgp|gpg|utf-?8(?:mb[34])?(?:_[a-z0-9]+)*|latin1(?:_[a-z0-9]+)*)(?![^{_PROSE_NOT_VALUE}]))"
     # a password manager whose name holds a digit, where the password is kept (Password: 1Password, mdp : KeePass2)
     rf"(?!(?:1password[0-9]*|keepass(?:xc|dx|2android|[0-9]+)?)(?![^{_PROSE_NOT_VALUE}]))"

@@ -262,6 +262,9 @@ REFUSED = [
     ("code PUK : 12345678", "a password", "12345678"),
     ("PUK : 87654321", "a password", "87654321"),
     ("code PUK 12345678", "a password", "12345678"),
+    # a protocol's or a length's look-alike
+    ("mdp : OAuth2024", "a password", "OAuth2024"),
+    ("mdp : 12charsX", "a password", "12charsX"),
     ("code PIN : 00001", "a password", "00001"),
     ("PIN :\n4821", "a password", "4821"),
     # a pair whose password is of no kind of its login: no image's tag, handle or model
