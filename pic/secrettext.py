@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from pic.lazyre import LazyPattern
 
@@ -1879,7 +1879,44 @@ def _prose_secret_as_written(text: str) -> tuple[str, int] | None:
                 if not _PLACEHOLDER.match(m.group("v") or m.groupdict().get("w") or ""):
                     found.append((m.start(), kind))
                     break
+    if "|" in text:
+        found.extend(_table_secrets(text))
     if not found:
         return None
     start, kind = min(found)
     return kind, start
+
+
+# A markdown table's row (| a | b |, its first and last '|' optional) and the row under its header (|---|:--:|)
+_TABLE_ROW = re.compile(r"[^\S\n]*\|?(?P<cells>[^\n]*\|[^\n]*?)\|?[^\S\n]*")
+_TABLE_RULE = re.compile(r"[^\S\n]*\|?[^\S\n]*:?-+:?[^\S\n]*(?:\|[^\S\n]*:?-+:?[^\S\n]*)*\|?[^\S\n]*")
+
+
+def _table_secrets(text: str, read: Callable[[str], tuple[str, int] | None] | None = None) -> Iterator[tuple[int, str]]:
+    """The secrets of a markdown table's cells, each read after its column's header as after a label (a column
+    ``Mot de passe`` whose row holds ``Velo2024x`` reads as ``Mot de passe : Velo2024x``, a column ``PIN`` as
+    ``PIN : ...``) by ``read`` (default: :func:`_prose_secret_as_written`): where each row starts in ``text``, and
+    the kind. Only a table whose header has its rule under it (``|---|---|``), as markdown writes one. (A secret
+    found so needs a word of _PROSE_NEEDS in ``text``: the header's label, or the '/' or ':' of a pair in the cell.)"""
+    read = read or _prose_secret_as_written
+    lines = text.split("\n")
+    starts = [0]
+    for line in lines[:-1]:
+        starts.append(starts[-1] + len(line) + 1)
+    i = 0
+    while i + 1 < len(lines):
+        header = _TABLE_ROW.fullmatch(lines[i])
+        if header is None or _TABLE_RULE.fullmatch(lines[i + 1]) is None:
+            i += 1
+            continue
+        names = [cell.strip() for cell in header.group("cells").split("|")]
+        i += 2
+        while i < len(lines) and (row := _TABLE_ROW.fullmatch(lines[i])) is not None:
+            cells = [cell.strip() for cell in row.group("cells").split("|")]
+            for name, cell in zip(names, cells, strict=False):
+                if name and cell:
+                    found = read(f"{name} : {cell}")
+                    if found is not None:
+                        yield starts[i], found[0]
+                        break
+            i += 1

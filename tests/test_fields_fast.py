@@ -1075,6 +1075,8 @@ def _every_prose_kind(text: str) -> tuple[str, int] | None:
             if not secrettext._PLACEHOLDER.match(m.group("v") or m.groupdict().get("w") or ""):
                 found.append((m.start(), kind))
                 break
+    if "|" in text:
+        found.extend(secrettext._table_secrets(text, _every_prose_kind))
     if not found:
         return None
     start, kind = min(found)

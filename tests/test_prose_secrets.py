@@ -262,6 +262,11 @@ REFUSED = [
     ("code PUK : 12345678", "a password", "12345678"),
     ("PUK : 87654321", "a password", "87654321"),
     ("code PUK 12345678", "a password", "12345678"),
+    # a markdown table's cell, read after its column's header
+    ("| Service | Login | Mot de passe |\n|---|---|---|\n| FTP | asso | Velo2024x |", "a password", "Velo2024x"),
+    ("Service | Login | Mot de passe\n--- | --- | ---\nFTP | asso | Velo2024x", "a password", "Velo2024x"),
+    ("| Carte | PIN |\n|:--|--:|\n| CB de l'asso | 4821 |", "a password", "4821"),
+    ("| Service | Identifiants |\n|---|---|\n| Nextcloud | asso / Velo2024x |", "a password", "Velo2024x"),
     # a protocol's or a length's look-alike
     ("mdp : OAuth2024", "a password", "OAuth2024"),
     ("mdp : 12charsX", "a password", "12charsX"),
@@ -457,6 +462,23 @@ def test_pic_check_accepts_the_corpus_of_notes_as_a_member_s_notes(
     ],
 )
 def test_a_label_ending_its_line_without_a_value_on_the_next_is_none(note: str) -> None:
+    assert secrettext.prose_secret(note) is None
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "| Service | Login | Mot de passe |\n|---|---|---|\n| FTP | asso | voir coffre |\n| SQL | asso | Bitwarden |",
+        "| Carte | PIN |\n|---|---|\n| CB | voir trésorière |\n| SIM | 0000 (usine) |",
+        "| Compte | Mot de passe | Rotation |\n|---|---|---|\n| admin | coffre | 2024-03-12 |",
+        "| Mot de passe | Date |\n|---|---|\n| changé | 12/03/2026 |",
+        "| Service | Version |\n|---|---|\n| WordPress | 6.5.3 |\n| PHP | 8.2 |",
+        "| Jour | Horaires |\n|---|---|\n| lundi | 9h / 12h |\n| jeudi | 14h / 18h |",
+        "| Quota | Avant | Après |\n|---|---|---|\n| Nextcloud | 50 Go | 100 Go |",
+        "| Service | Login | Mot de passe |\n|---|---|---|\n| FTP | asso | ******** |",
+    ],
+)
+def test_a_table_holding_no_secret_is_none(note: str) -> None:
     assert secrettext.prose_secret(note) is None
 
 
