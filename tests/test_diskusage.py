@@ -18,9 +18,15 @@ from pic.registry import load_registry
 from pic.settings import load_settings
 from tests.helpers import member, project_copy, write_members
 
+
 # Last night's measurement, as the host's job writes its time: the figures of a file more than two days old
 # are said to be of another day (test_a_measurement_older_than_two_days_is_a_warning_its_lines_counted).
-AT = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(time.time() - 6 * 3600))
+def host_time(hours: float) -> str:
+    """The time ``hours`` from now as the host's job writes it (``date --iso-8601=seconds``, in UTC)."""
+    return time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(time.time() + hours * 3600))
+
+
+AT = host_time(-6)
 
 
 def header(host: str, at: str = AT) -> str:
@@ -59,6 +65,17 @@ def usage_dir(tmp_path: Path, files: dict[str, str]) -> Path:
     for name, text in files.items():
         (d / name).write_text(text)
     return d
+
+
+def measured_at(tmp_path: Path, *, web1: str, web2: str) -> Path:
+    """Both hosts' files, velo-cite measured on web1 at ``web1``, jardins on web2 at ``web2``."""
+    return usage_dir(
+        tmp_path,
+        {
+            "web1.tsv": header("web1", web1) + "velo-cite\t1\t2\t3\n",
+            "web2.tsv": header("web2", web2) + "jardins\t1\t2\t3\n",
+        },
+    )
 
 
 def report(
@@ -271,14 +288,8 @@ def test_a_header_time_after_now_is_a_warning_and_its_lines_are_not_counted(
 ) -> None:
     """A measurement of no known day (the host's clock wrong, a header edited) is no figure to vouch for; a
     file of the hour before, from a host whose clock is a little ahead, is."""
-    soon = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(time.time() + 600))
-    disk = usage_dir(
-        tmp_path,
-        {
-            "web1.tsv": header("web1", at) + "velo-cite\t1\t2\t3\n",
-            "web2.tsv": header("web2", soon) + "jardins\t1\t2\t3\n",
-        },
-    )
+    soon = host_time(1 / 6)
+    disk = measured_at(tmp_path, web1=at, web2=soon)
     rc, data, err = report(capsys, stack, disk)
     assert rc == 0, err
     assert [u["slug"] for u in data["disk_usage"]] == ["jardins"]
@@ -294,15 +305,8 @@ def test_a_measurement_older_than_two_days_is_a_warning_its_lines_counted(
 ) -> None:
     """An old copy (or a host whose nightly job stopped) is shown with its day, and said: its figures are still
     the last known, and a member over its soft limit then is not hidden; a file measured 47 hours ago is not."""
-    old = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(time.time() - days * 86400 - 60))
-    recent = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(time.time() - 47 * 3600))
-    disk = usage_dir(
-        tmp_path,
-        {
-            "web1.tsv": header("web1", old) + "velo-cite\t1\t2\t3\n",
-            "web2.tsv": header("web2", recent) + "jardins\t1\t2\t3\n",
-        },
-    )
+    old, recent = host_time(-days * 24 - 1 / 60), host_time(-47)
+    disk = measured_at(tmp_path, web1=old, web2=recent)
     rc, data, err = report(capsys, stack, disk)
     assert rc == 0, err
     assert {u["slug"]: u["measured_at"] for u in data["disk_usage"]} == {"velo-cite": old, "jardins": recent}
