@@ -350,15 +350,21 @@ class _Pattern:
     any word): the pattern is searched for only in the lines the gate is found in, and the ``before`` lines before
     them (a match's first line, where the gate may be found on its next)."""
 
-    __slots__ = ("_compiled", "_compiled_alone", "alone", "before", "gate", "pattern")
+    __slots__ = ("_compiled", "_compiled_alone", "alone", "before", "gate", "pattern", "valid")
 
     def __init__(
-        self, pattern: str, alone: str | None = None, gate: LazyPattern | None = None, before: int = 0
+        self,
+        pattern: str,
+        alone: str | None = None,
+        gate: LazyPattern | None = None,
+        before: int = 0,
+        valid: Callable[[re.Match[str]], bool] | None = None,
     ) -> None:
         self.pattern = pattern
         self.alone = alone
         self.gate = gate
         self.before = before
+        self.valid = valid
         self._compiled: re.Pattern[str] | None = None
         self._compiled_alone: re.Pattern[str] | None = None
 
@@ -372,14 +378,18 @@ class _Pattern:
         return self._compiled
 
     def search(self, text: str) -> re.Match[str] | None:
-        if self.gate is not None:
-            return next(self._gated(text), None)
+        if self.gate is not None or self.valid is not None:
+            return next(self.finditer(text), None)
         return self._regex(text).search(text)
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
-        if self.gate is not None:
-            return self._gated(text)
-        return self._regex(text).finditer(text)
+        """The matches in ``text``; with ``valid``, only those it holds valid (a check a regular expression cannot
+        make: a card number's Luhn digit)."""
+        found = self._gated(text) if self.gate is not None else self._regex(text).finditer(text)
+        if self.valid is None:
+            return found
+        valid = self.valid
+        return (m for m in found if valid(m))
 
     def _gated(self, text: str) -> Iterator[re.Match[str]]:
         """The matches in the lines each match of the gate starts and ends on, in order, as ``finditer`` finds them
@@ -1783,6 +1793,146 @@ _PROSE_PAIR_ANY_NEEDS = ("/",)
 _PROSE_KEY_NEEDS = ("token", "jeton", "secret", "key", "cle", "clé")
 
 
+# The other secrets a label names, read as a password after its label (up to four words saying whose in between, then
+# a separator; or the value right after the label): the value's group v, its form its own.
+_LABELLED_WHOSE = rf"(?:[^\S\n]+{_PROSE_WHOSE_OPEN}(?:[^\W\d_]|['’.-])+{_PROSE_WHOSE_CLOSE}){{0,4}}?"
+
+
+def _labelled(label: str, value: str, direct: bool = True) -> str:
+    """A label (``label``, a whole word or words), words saying whose, a separator (or, with ``direct``, none: the
+    value right after the label), and a value (``value``) in group v, alone on its line when it is on the next."""
+    alone = r"|(?=[^\S\n])" if direct else ""
+    return (
+        rf"(?i)(?<![\w'’.-])(?:{label})(?![\w’-]|'[\w’-])[`*_]*"
+        rf"(?:{_LABELLED_WHOSE}(?:{_PROSE_SEPARATOR}|{_PROSE_NEXT_LINE}){alone})"
+        rf"{_PROSE_OPENING}(?P<v>{value})(?(nl){_PROSE_LINE_END})"
+    )
+
+
+def _luhn(match: re.Match[str]) -> bool:
+    """Whether the card number in ``match``'s group v has 13 to 19 digits that pass the Luhn check (ISO/IEC 7812-1's
+    check digit), and not one digit repeated (0000 0000 0000 0000, a placeholder)."""
+    digits = [int(c) for c in match.group("v") if c.isdigit()]
+    if not 13 <= len(digits) <= 19 or len(set(digits)) == 1:
+        return False
+    total = 0
+    for i, digit in enumerate(reversed(digits)):
+        total += (digit * 2 - 9 if digit > 4 else digit * 2) if i % 2 else digit
+    return total % 10 == 0
+
+
+# A payment card's number after a card's label (carte, carte bancaire, carte bleue, CB, card, credit card, Visa,
+# Mastercard, Amex, numéro de carte): 13 to 19 digits, in one block or in groups (of 4, Amex's 4-6-5) separated by
+# a space or '-', that pass the Luhn check (ISO/IEC 7812), as a card's number does (Carte : 4970 1234 5678 9013); not
+# the cards that are no payment card (carte adhérent, carte SIM, whose ICCID passes the Luhn check too, carte
+# Vitale, carte grise, carte cadeau, carte d'identité...), nor a number without a card's label (a SIRET passes the
+# Luhn check: SIRET : 73282932000074). A card's expiry date (Carte : expire 12/2027) and its last digits (CB : se
+# termine par 9013) are no number.
+_CARD_NOT_PAYMENT = (
+    r"(?![^\S\n]+(?:d['’][^\S\n]*)?(?:adh[ée]rents?|membres?|de[^\S\n]+membre|member|fid[ée]lit[ée]|loyalty|sim|vitale"
+    r"|grise|cadeau|gift|identit[ée]|id|r[ée]seau|network|m[èe]re|son|sound|graphique|graphics|wi-?fi|sd|micro-?sd"
+    r"|de[^\S\n]+visite|business|postale|jeune|senior|famille|transport|navigo|tcl|bus|pro(?:fessionnelle)?|presse"
+    r"|d['’][^\S\n]*(?:adh[ée]rent|identit[ée]|acc[èe]s|[ée]tudiant|électeur|electeur))(?![\w’-]))"
+)
+_CARD_LABEL = (
+    r"(?:num[ée]ros?[^\S\n]+de[^\S\n]+(?:la[^\S\n]+)?(?:carte|cb)|(?:carte|card)s?"
+    + _CARD_NOT_PAYMENT
+    + r"|cb|credit[^\S\n]+card|debit[^\S\n]+card|visa|master[^\S\n]?card|amex|american[^\S\n]+express)"
+    # its number's abbreviation after it (Visa n° 4970..., CB no. 4970...)
+    r"(?:[^\S\n]+(?:n[°º]|no\.|num\.|num[ée]ro))?"
+)
+_PROSE_CARD = _Pattern(
+    _labelled(_CARD_LABEL, r"[0-9]{4}(?:[ -]?[0-9]{2,7}){1,4}|[0-9]{13,19}", direct=True)
+    + r"(?![0-9]|[ -][0-9]|[.,/][0-9])",
+    valid=_luhn,
+)
+_PROSE_CARD_NEEDS = ("carte", "card", "cb", "visa", "amex", "american")
+# A card's security code (CVV, CVC, CVV2, CVC2, cryptogramme (visuel), code de sécurité de la carte, card security
+# code): 3 or 4 digits (CVV : 123, cryptogramme visuel : 123; not CVV : 3 chiffres au dos).
+_PROSE_CVV = _Pattern(
+    _labelled(
+        r"cv[cv]2?|cvn|cryptogrammes?(?:[^\S\n]+visuels?)?"
+        r"|codes?[^\S\n]+de[^\S\n]+s[ée]curit[ée][^\S\n]+(?:de[^\S\n]+la[^\S\n]+|du[^\S\n]+)?(?:carte|cb)"
+        r"|(?:card[^\S\n]+)?security[^\S\n]+codes?",
+        r"[0-9]{3,4}",
+    )
+    + r"(?![\w’'/@-]|[.:,][0-9])"
+)
+_PROSE_CVV_NEEDS = ("cvv", "cvc", "cvn", "cryptogramme", "curit")
+# A two-factor seed (TOTP, 2FA, A2F, OTP, MFA, clé 2FA, secret TOTP, seed; words saying whose may follow: TOTP
+# Gandi, clé secrète 2FA...): base32 of 16 characters or more (JBSWY3DPEHPK3PXP), in capitals or in small letters,
+# in one block or in groups of 4 separated by a space (jbsw y3dp ehpk 3pxp), one of base32's digits (2 to 7) in it:
+# not words (2FA : activée sur le compte OVH, TOTP : application FreeOTP, MFA : AUTHENTIFICATIONOBLIGATOIRE). (A
+# seed of 16 random characters holds none of those digits once in 28: that one is missed.)
+_BASE32_GROUPS = r"{0}{{4}}(?:[^\S\n]{0}{{4}}){{3,}}"
+_PROSE_TOTP = _Pattern(
+    _labelled(
+        r"(?:(?:cl(?:é|e|ef)s?|secrets?|codes?|graines?)[^\S\n]+)?(?:t?otp|2fa|a2f|mfa)|seeds?",
+        r"(?-i:(?=[A-Z2-7]*[2-7])[A-Z2-7]{16,}|(?=[a-z2-7]*[2-7])[a-z2-7]{16,}"
+        rf"|(?=[A-Z2-7 ]*[2-7]){_BASE32_GROUPS.format('[A-Z2-7]')}"
+        rf"|(?=[a-z2-7 ]*[2-7]){_BASE32_GROUPS.format('[a-z2-7]')})=*",
+    )
+    + r"(?![\w’'/@-]|[.:,]\w)",
+)
+_PROSE_TOTP_NEEDS = ("otp", "2fa", "a2f", "mfa", "seed")
+# Two-factor recovery codes (codes de secours, codes de récupération, recovery codes, backup codes): two codes or
+# more of 4 to 12 letters and digits, each with a digit (48213 92817, a1b2-c3d4, 4821 3928 5061), or one of 6 or
+# more; not words (codes de secours : dans le coffre), a date, years (codes de sauvegarde : 2026 2027) or a phone
+# number.
+_RECOVERY_CODE = r"(?=[a-z]{0,11}[0-9])[a-z0-9]{4,12}"
+_RECOVERY_SEPARATOR = r"(?:-|[^\S\n]*[,;]?[^\S\n]*)"
+_PROSE_RECOVERY = _Pattern(
+    _labelled(
+        r"codes?[^\S\n]+(?:de[^\S\n]+)?(?:secours|r[ée]cup[ée]ration|r[ée]cup|backup|sauvegarde)"
+        r"|(?:recovery|backup)[^\S\n]+codes?",
+        rf"(?!(?:19|20)[0-9]{{2}}(?:{_RECOVERY_SEPARATOR}(?:19|20)[0-9]{{2}})*"
+        rf"(?!{_RECOVERY_SEPARATOR}{_RECOVERY_CODE})(?![\w’'/@-]|[.:,]\w))"
+        rf"(?:{_RECOVERY_CODE}(?:{_RECOVERY_SEPARATOR}{_RECOVERY_CODE})+|(?=[a-z]{{0,11}}[0-9])[a-z0-9]{{6,12}})",
+    )
+    + r"(?![\w’'/@-]|[.:,]\w)"
+)
+_PROSE_RECOVERY_NEEDS = ("secours", "cup", "backup", "sauvegarde", "recovery")
+# A security question's answer (réponse secrète, réponse à la question secrète, réponse de sécurité, secret answer,
+# security answer; réponse after a question secrète on its line: question secrète : nom du chien ; réponse : Médor)
+# after a separator: any word (an answer is a name, a place, a word: Médor, Rex), but one saying there is none yet
+# or where it is (question secrète : à définir, réponse secrète : voir le coffre, dans Bitwarden, inconnue).
+_ANSWER_NOT_VALUE = (
+    r"(?!(?:[àa]|voir|cf|dans|chez|sur|en|le|la|les|l['’]|un|une|des|aucune?|inconnue?|non|none|n/?a|tbd|todo|idem"
+    r"|see|in|on|at|stored|ask|the|not|no|pas|vide|empty|d[ée]fini[er]?e?|chang[ée]e?|modifi[ée]e?|oubli[ée]e?|perdue?"
+    r"|envoy[ée]e?|donn[ée]e?|connue?|enregistr[ée]e?|demander|same|identique|m[êe]me|bitwarden|vaultwarden|keepass\w*"
+    r"|1password|coffre|gestionnaire|vault|priv)(?![\w’-]))"
+)
+_PROSE_ANSWER = _Pattern(
+    _labelled(
+        r"r[ée]ponses?[^\S\n]+(?:secr[èe]tes?|de[^\S\n]+s[ée]curit[ée]|(?:[àa][^\S\n]+la[^\S\n]+)?questions?"
+        r"[^\S\n]+secr[èe]tes?)|(?:secret|security)[^\S\n]+answers?|answers?[^\S\n]+to[^\S\n]+(?:the[^\S\n]+)?"
+        r"(?:secret|security)[^\S\n]+questions?"
+        r"|questions?[^\S\n]+(?:secr[èe]tes?|de[^\S\n]+s[ée]curit[ée]|secr[èe]te)[^\n]{0,120}?(?<![\w'’.-])r[ée]ponses?"
+        r"|(?:secret|security)[^\S\n]+questions?[^\n]{0,120}?(?<![\w'’.-])answers?",
+        rf"{_ANSWER_NOT_VALUE}[^\W_][^{_PROSE_NOT_VALUE}]*",
+        direct=False,
+    )
+)
+_PROSE_ANSWER_NEEDS = ("ponse", "answer")
+# A door's or an alarm's code (digicode, code porte, code de la porte, code d'entrée, code de l'immeuble, code
+# alarme, code du portail, code du garage, code de la boîte à clés, door code, alarm code...): 3 to 8 digits and the
+# letters a keypad has (A to D, # and *), a digit in them (Digicode : 4821B, code porte : 4821); not words
+# (Digicode : voir gardien, code porte : changé en mars). Other codes are none: code postal, code APE or NAF, code
+# client (a customer's number, which a supplier asks to be told: no secret).
+_PROSE_DOOR = _Pattern(
+    _labelled(
+        r"digicodes?|codes?[^\S\n]+(?:(?:de|du|des)[^\S\n]+(?:la[^\S\n]+|l['’][^\S\n]*)?|d['’][^\S\n]*)?"
+        r"(?:portes?|portails?|porche|entr[ée]es?|immeubles?|b[âa]timents?|r[ée]sidences?|alarmes?|garages?|parkings?"
+        r"|interphones?|cadenas|bo[îi]tes?[^\S\n]+(?:[àa]|aux)[^\S\n]+cl(?:[ée]s?|efs?)|grilles?|barri[èe]res?"
+        r"|acc[èe]s[^\S\n]+(?:au|du)[^\S\n]+(?:local|b[âa]timent|parking|garage))"
+        r"|(?:door|gate|entry|alarm|keypad|lockbox|key[^\S\n]?box)[^\S\n]+codes?",
+        r"(?=[0-9a-d#*]*[0-9])[#*]?[0-9a-d]{3,8}[#*]?",
+    )
+    + r"(?![\w’'/@-]|[.:,][0-9a-z])"
+)
+_PROSE_DOOR_NEEDS = ("code",)
+
+
 def _any_of(words: list[str]) -> str:
     """A regular expression that finds any of ``words``, those with a common start grouped under it: re tries the
     alternatives of a group one by one at each place of a text, so it tries one of each first character here (about
@@ -1808,6 +1958,12 @@ _PROSE_LABELLED: tuple[tuple[str, _Pattern, tuple[str, ...]], ...] = (
     ("a password", _PROSE_PAIR, _PROSE_PAIR_NEEDS),
     ("a password", _PROSE_PAIR_ANY, _PROSE_PAIR_ANY_NEEDS),
     ("a token or key", _PROSE_KEY, _PROSE_KEY_NEEDS),
+    ("a payment card's number", _PROSE_CARD, _PROSE_CARD_NEEDS),
+    ("a payment card's security code", _PROSE_CVV, _PROSE_CVV_NEEDS),
+    ("a two-factor secret", _PROSE_TOTP, _PROSE_TOTP_NEEDS),
+    ("two-factor recovery codes", _PROSE_RECOVERY, _PROSE_RECOVERY_NEEDS),
+    ("a security question's answer", _PROSE_ANSWER, _PROSE_ANSWER_NEEDS),
+    ("a door or alarm code", _PROSE_DOOR, _PROSE_DOOR_NEEDS),
 )
 # (Every form of prose names the words it needs: one that named none would be tried on every text, and this
 # search, which knows only the words named, would skip it; tests/test_fields_fast.py checks that none does.)

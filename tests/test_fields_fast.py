@@ -1141,11 +1141,17 @@ _PROSE_LABELS = (
     # a service's name before a pair, any word before one, a PIN's label, a table's cell, a label ending its line
     "|Nextcloud|BDD|base de données|Wi-Fi|ADMIN|accès|Pipedrive|Horaires|code PIN|PIN|code confidentiel|phrase de passe"
     "|m.d.p.|M.D.P| | | :\n  |:\n|\n- "
+    # a card's, its security code's, a two-factor seed's and recovery codes', a security question's, a door's
+    "|Carte|carte bancaire|CB|Visa|credit card|Carte adhérent|CVV|cryptogramme visuel|code de sécurité de la carte"
+    "|TOTP|2FA|clé A2F|seed|codes de secours|recovery codes|Réponse secrète|question secrète|réponse|secret answer"
+    "|Digicode|code porte|code d'entrée|code alarme|code postal"
 )
 _PROSE_VALUES = (
     "Azerty123|Zt8kq2LmW9xR|4h8GkZqv2LmN|Soleil2024!|PHP8.2|v2.0.1|2026-03-12|xxxxxx|ticket#4521|1Password"
     "|KeePass2|argon2id|WPA2-PSK|your_password_here|$DB_PASSWORD|../priv/x|a@b.org|getenv('X')"
     "|Velo2024x|Xk29pLm3|4821|asso_main|asso_test2|500Go|14h-18h30|iPhone12|Livebox5|fd00:ab12::1|3f2a9c1e"
+    "|4970 1234 5678 9013|4970123456789013|73282932000074|738|JBSWY3DPEHPK3PXP|jbsw y3dp ehpk 3pxp|48213 92817"
+    "|a1b2-c3d4|Médor|voir le coffre|à définir|4821B|1234A|69001"
 )
 _PROSE_URLS_AND_KEYS = (
     "https://|ftp://asso:S3cret99@ftp.example.org|mysql://velo:Zt8kq2LmW9@db.example.org/velo|://|?token="

@@ -283,6 +283,45 @@ REFUSED = [
     ("Pipedrive : DS22 / Xk29pLm3", "a password", "Xk29pLm3"),
     ("Nextcloud : asso / 6.5Velo", "a password", "6.5Velo"),
     ("FTP : asso / sdb2024x", "a password", "sdb2024x"),
+    # a payment card's number after a card's label: 13 to 19 digits passing the Luhn check, in groups or not
+    ("Carte : 4970 1234 5678 9013", "a payment card's number", "5678 9013"),
+    ("carte bancaire de l'asso : 4970-1234-5678-9013", "a payment card's number", "5678-9013"),
+    ("CB 4970123456789013 (exp. 12/27)", "a payment card's number", "4970123456789013"),
+    ("Visa : 5130 1234 5678 9017", "a payment card's number", "5678 9017"),
+    ("Amex : 3782 822463 10005", "a payment card's number", "822463"),
+    ("numéro de carte :\n  4970123456789013", "a payment card's number", "4970123456789013"),
+    ("credit card: 4970 1234 5678 9013", "a payment card's number", "5678 9013"),
+    ("Paiement Visa n° 4970123456789013 refusé", "a payment card's number", "4970123456789013"),
+    # its security code after its label
+    ("CVV : 738", "a payment card's security code", "738"),
+    ("cryptogramme visuel : 738", "a payment card's security code", "738"),
+    ("code de sécurité de la carte : 7382", "a payment card's security code", "7382"),
+    ("CVV2 738", "a payment card's security code", "738"),
+    # a two-factor seed in base32, in one block or in groups of 4
+    ("TOTP : JBSWY3DPEHPK3PXP", "a two-factor secret", "JBSWY3DPEHPK3PXP"),
+    ("clé 2FA : JBSW Y3DP EHPK 3PXP", "a two-factor secret", "JBSW Y3DP"),
+    ("secret TOTP Gandi : jbsw y3dp ehpk 3pxp", "a two-factor secret", "jbsw y3dp"),
+    ("seed: JBSWY3DPEHPK3PXP", "a two-factor secret", "JBSWY3DPEHPK3PXP"),
+    ("A2F du compte OVH = JBSWY3DPEHPK3PXP", "a two-factor secret", "JBSWY3DPEHPK3PXP"),
+    # recovery codes
+    ("codes de secours : 48213 92817", "two-factor recovery codes", "92817"),
+    ("recovery codes: a1b2-c3d4", "two-factor recovery codes", "a1b2-c3d4"),
+    ("codes de récupération GitHub : a1b2c-3d4e5, f6a7b-8c9d0", "two-factor recovery codes", "a1b2c"),
+    ("backup codes: 48213928", "two-factor recovery codes", "48213928"),
+    ("codes de secours : 2026 48213", "two-factor recovery codes", "48213"),
+    # a security question's answer
+    ("Réponse secrète : Médor", "a security question's answer", "Médor"),
+    ("question secrète : nom du chien ; réponse : Médor", "a security question's answer", "Médor"),
+    ("secret answer: Rexou", "a security question's answer", "Rexou"),
+    ("réponse à la question secrète – Médor", "a security question's answer", "Médor"),
+    # a door's or an alarm's code
+    ("Digicode : 4821B", "a door or alarm code", "4821B"),
+    ("code porte : 4821", "a door or alarm code", "4821"),
+    ("code d'entrée : 1234A", "a door or alarm code", "1234A"),
+    ("code alarme : 4821", "a door or alarm code", "4821"),
+    ("code du portail : 1379", "a door or alarm code", "1379"),
+    ("code de la boîte à clés du local : 0482", "a door or alarm code", "0482"),
+    ("digicode 4821B.", "a door or alarm code", "4821B"),
 ]
 
 
