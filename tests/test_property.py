@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from pic.errors import PicError
 from pic.registry import Registry, load_registry
 from pic.settings import Settings, load_settings
-from pic.validators import check_free_text
+from pic.validators import check_free_text, check_robot_title
 from tests.conftest import ROOT
 from tests.helpers import ed25519_key
 
@@ -41,9 +41,10 @@ junk = st.recursive(
 
 
 def _shows_as_text(name: str) -> bool:
-    """Free text as a person writes it: visible, no mark without its letter, no invisible filler."""
+    """Free text as a person writes it: visible, no mark without its letter, no invisible filler; and no ``<``,
+    which a member's name, the title of its Sympa robot, may not hold."""
     try:
-        check_free_text(name)
+        check_robot_title(check_free_text(name))
     except ValueError:
         return False
     return True
