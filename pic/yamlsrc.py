@@ -736,7 +736,7 @@ def _refused_problem(text: str, file: str, offset: int, words: str, walk: _Walk 
     line = text.count("\n", 0, offset) + 1
     column = offset - start + 1
     loc: Loc = ()
-    secret = _SECRET_LINE.search(line_text) is not None
+    secret = _may_hold_secret(text[text.rfind("\n", 0, max(start - 1, 0)) + 1 : end])
     if walk is not None and walk.spans is not None:
         # the key or value that starts last before the character: the one it sits in, or whose line it ends
         chosen = max((span for span in walk.spans if span[0] <= offset), key=lambda span: span[0], default=None)
@@ -745,6 +745,23 @@ def _refused_problem(text: str, file: str, offset: int, words: str, walk: _Walk 
         secret = secret or any(is_secret_field(span[2]) for span in walk.spans if span[0] <= end and span[1] > start)
     shown = "the line (not shown: it may hold a secret)" if secret or is_secret_field(loc) else show_value(line_text)
     return Problem(file, line, format_loc(loc), f"{shown} holds {words} (column {column})")
+
+
+def _may_hold_secret(lines: str) -> bool:
+    """Whether the line of a refused character, read with the line above it (a label ending its line, the password
+    on the next), may show a secret: a key named for one, or what ``pic check`` refuses as a secret in prose or in a
+    command (pic.secrettext), read with the refused characters removed and as line breaks (they may split the
+    secret, or join it to the text around it)."""
+    from pic import secrettext
+
+    for variant in (_REFUSED_CHARACTER.sub("", lines), _REFUSED_CHARACTER.sub("\n", lines)):
+        if (
+            _SECRET_LINE.search(variant) is not None
+            or secrettext.prose_secret(variant) is not None
+            or secrettext.secret_kind(variant) is not None
+        ):
+            return True
+    return False
 
 
 class _Unreadable(Exception):

@@ -689,3 +689,27 @@ def test_an_address_written_in_other_forms_of_its_letters_says_which(address: st
     with pytest.raises(ValueError, match="write") as refused:
         check_email(address)
     assert words in str(refused.value) and str(refused.value).endswith(f"write {meant!r}"), refused.value
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ('notes: "mdp : Azerty123 \u2028"\n', "Azerty123"),  # a line break YAML counts, after a password
+        ('notes: "mdp : Azerty123\x85"\n', "Azerty123"),
+        ('notes: "mot de passe : Azer\x07ty123"\n', "Azer"),  # a control character splitting it
+        ("notes: |\n  Mot de passe FTP :\n    Velo2024x\u2028\n", "Velo2024x"),  # the label on the line above
+        ('notes: "Carte : 4970 1234 5678 9013\x1b"\n', "4970"),
+        ('cron:\n  - {schedule: daily, command: "mysql -pS3cr3tPw\x07 db"}\n', "S3cr3tPw"),
+    ],
+)
+def test_a_refused_character_beside_a_secret_does_not_show_its_line(text: str, secret: str) -> None:
+    """The line of a refused character is shown to find it, unless the line (with the one above) reads as a secret
+    as pic check reads one in prose or in a command: then it is named, not shown."""
+    [line] = _messages(MINIMAL + text)
+    assert "the line (not shown: it may hold a secret) holds" in line, line
+    assert secret not in line, line
+
+
+def test_a_refused_character_in_ordinary_text_shows_its_line() -> None:
+    [line] = _messages(MINIMAL + 'notes: "Arrivée le 12/03 \u2028"\n')
+    assert 'notes: "notes: \\"Arrivée le 12/03 \\u2028\\"" holds a line break' in line, line
