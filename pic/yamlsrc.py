@@ -736,7 +736,9 @@ def _refused_problem(text: str, file: str, offset: int, words: str, walk: _Walk 
     line = text.count("\n", 0, offset) + 1
     column = offset - start + 1
     loc: Loc = ()
-    secret = _may_hold_secret(text[text.rfind("\n", 0, max(start - 1, 0)) + 1 : end])
+    above = text[text.rfind("\n", 0, max(start - 1, 0)) + 1 : start]
+    # what the message would show (show_value: the line's first 80 characters), after the end of the line above
+    secret = _SECRET_LINE.search(line_text) is not None or _may_hold_secret(above[-200:] + line_text[:100])
     if walk is not None and walk.spans is not None:
         # the key or value that starts last before the character: the one it sits in, or whose line it ends
         chosen = max((span for span in walk.spans if span[0] <= offset), key=lambda span: span[0], default=None)
