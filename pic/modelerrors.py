@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from pic.errors import Problem, meant_among, non_finite, show_value, value_without_credentials
 from pic.lazyre import LazyPattern
-from pic.secrettext import secret_kind
+from pic.secrettext import prose_secret, secret_kind
 from pic.yamlsrc import HIDDEN_VALUE, Document, format_loc
 
 _TYPE_WORDS = {
@@ -539,7 +539,9 @@ def problems_from(
         hidden = value_without_credentials(value) if credentials and isinstance(value, str) else value
         # shown without a user and password, whatever the file says; else as written
         shown = show_value(hidden) if hidden is not value else doc.shown(full, value)
-        if isinstance(hidden, str) and secret_kind(hidden) is not None:  # refused for another reason: still unseen
+        texts = _texts(hidden)
+        secret = any(secret_kind(t) is not None or prose_secret(t) is not None for t in texts)
+        if secret:  # refused for another reason: still unseen, in a list or a mapping too
             shown = HIDDEN_VALUE
         value = hidden
         if (isinstance(error, SubfieldError) and error.names_value) or (
@@ -550,8 +552,33 @@ def problems_from(
             message = _empty_words(err, model, loc)
         else:
             message = _describe(err, model, loc, shown, data)
+        if secret:  # a hint may quote the value too ("write it in lowercase ('...')", "did you mean ...?")
+            message = _without_words_of(message, texts)
         out.append(Problem(doc.file, doc.line_of(full), format_loc(full), message))
     return out
+
+
+def _texts(value: object) -> list[str]:
+    """The texts in ``value``: itself, or those in a list or a mapping (keys and values), at any depth."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list | tuple):
+        return [t for item in value for t in _texts(item)]
+    if isinstance(value, dict):
+        return [t for key, item in value.items() for t in (*_texts(key), *_texts(item))]
+    return []
+
+
+def _without_words_of(message: str, texts: list[str]) -> str:
+    """``message`` with every word of ``texts`` that could be a secret or part of one (4 characters or more
+    holding a digit or a sign, or 8 or more) written ``...``, in any letter case."""
+    words = {w for t in texts for w in _WORDS.findall(t) if (len(w) >= 4 and not w.isalpha()) or len(w) >= 8}
+    for word in sorted(words, key=len, reverse=True):
+        message = re.sub(re.escape(word), "...", message, flags=re.IGNORECASE)
+    return message
+
+
+_WORDS = re.compile(r"[^\s:/@=,;'\"()\[\]{}<>|.]+")
 
 
 # pydantic's last label in the location of an error about a key of a mapping (dict[Key, ...]).

@@ -317,10 +317,13 @@ class _Walk:
         self.spans: list[tuple[int, int, Loc]] | None = [] if spans else None
 
     def source(self, node: yaml.Node, loc: Loc = ()) -> str:
-        """The node as written in the file (a short excerpt, escaped); a secret's never (:func:`is_secret_field`)."""
-        if is_secret_field(loc):
+        """The node as written in the file (a short excerpt, escaped); a secret's never: a secret field's
+        (:func:`is_secret_field`), or text that reads as a secret (:func:`_may_hold_secret`, on what the excerpt
+        would show)."""
+        written = self.text[node.start_mark.index : node.end_mark.index].strip() or node.value
+        if is_secret_field(loc) or (isinstance(written, str) and _may_hold_secret(written[:200])):
             return HIDDEN_VALUE
-        return show_value(self.text[node.start_mark.index : node.end_mark.index].strip() or node.value)
+        return show_value(written)
 
     def explicit_tag(self, node: yaml.Node, tag: str, loc: Loc) -> bool:
         """Report a tag written in the file (``!!binary``, ``!foo``); True when there is one.

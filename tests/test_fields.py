@@ -713,3 +713,34 @@ def test_a_refused_character_beside_a_secret_does_not_show_its_line(text: str, s
 def test_a_refused_character_in_ordinary_text_shows_its_line() -> None:
     [line] = _messages(MINIMAL + 'notes: "Arrivée le 12/03 \u2028"\n')
     assert 'notes: "notes: \\"Arrivée le 12/03 \\u2028\\"" holds a line break' in line, line
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        # refused for another reason first: the value, and any hint quoting it, still unseen
+        ('notes: ["mdp : Azerty123"]\n', "Azerty123"),  # a list where text is expected
+        ('notes: {a: "Carte : 4970 1234 5678 9013"}\n', "4970"),  # a mapping
+        ('site: {domains: ["mdp:Azerty123.org"], php: "8.4"}\n', "zerty123"),  # the lowercase hint
+        ('notes: !!binary "mdp : Azerty123"\n', "Azerty123"),  # a tag: the loader's message
+        ('notes: !foo "Carte : 4970 1234 5678 9013"\n', "4970"),
+        ("notes: &Co mdp Azerty123\n", "Azerty123"),  # an anchor
+    ],
+)
+def test_a_secret_refused_for_another_reason_is_not_shown(text: str, secret: str) -> None:
+    [line] = _messages(MINIMAL + text)
+    assert "the value (not shown: it may be a secret)" in line, line
+    assert secret.lower() not in line.lower(), line
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ('site: {domains: ["Asso-Lyon.org"], php: "8.4"}\n', "'asso-lyon.org'"),
+        ('notes: !foo "Bonjour"\n', "Bonjour"),
+        ('notes: ["Arrivée le 12/03"]\n', "Arrivée le 12/03"),
+    ],
+)
+def test_a_value_refused_for_another_reason_is_shown_when_it_is_no_secret(text: str, shown: str) -> None:
+    [line] = _messages(MINIMAL + text)
+    assert shown in line, line
