@@ -136,7 +136,8 @@ def for_members(
                     f"(its web hosts: {', '.join(web_hosts)}): none of its lines is counted; {hint}",
                 )
             )
-        if known_host and part.at is not None and dt.datetime.fromisoformat(part.at) > latest:
+        at = dt.datetime.fromisoformat(part.at) if known_host and part.at is not None else None
+        if at is not None and at > latest:
             problems.append(
                 Problem(
                     part.file,
@@ -150,14 +151,13 @@ def for_members(
                 )
             )
             continue
-        if known_host and part.at is not None and dt.datetime.fromisoformat(part.at) < current - STALE_AFTER:
-            age = (current - dt.datetime.fromisoformat(part.at)).days
+        if at is not None and at < current - STALE_AFTER:
             problems.append(
                 Problem(
                     part.file,
                     part.header_line,
                     "header",
-                    f"its time {show_value(part.at)} is {age} days before now "
+                    f"its time {show_value(part.at)} is {(current - at).days} days before now "
                     f"({current.isoformat(timespec='seconds')}): its figures are of that day, though "
                     f"{part.host} measures every night; copy the host's file again ({HOST_FILE}), and if it is "
                     "as old there, its job has stopped (systemctl status pic-disk-usage.timer)",
