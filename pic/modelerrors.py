@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from pic.errors import Problem, meant_among, non_finite, show_value, value_without_credentials
 from pic.lazyre import LazyPattern
-from pic.secrettext import prose_secret, secret_kind
+from pic.secrettext import reads_as_secret, redacted
 from pic.yamlsrc import HIDDEN_VALUE, Document, format_loc
 
 _TYPE_WORDS = {
@@ -531,16 +531,19 @@ def problems_from(
             value = _below(value, error.loc)
         if loc and loc[-1] == _KEY_LABEL:  # a key of a mapping of free keys is refused, not its value
             loc = loc[:-1]
-            message = _describe(err, model, loc, f"key {show_value(value)}", data)
             full = (*prefix, *loc)
-            out.append(Problem(doc.file, doc.line_of(full), format_loc(full), message))
+            if reads_as_secret(value):
+                message = redacted(_describe(err, model, loc, f"a key, {HIDDEN_VALUE},", data), value)
+            else:
+                message = _describe(err, model, loc, f"key {show_value(value)}", data)
+            out.append(Problem(doc.file, doc.line_of(full), _field_shown(full), message))
             continue
         full = (*prefix, *loc)
         hidden = value_without_credentials(value) if credentials and isinstance(value, str) else value
         # shown without a user and password, whatever the file says; else as written
         shown = show_value(hidden) if hidden is not value else doc.shown(full, value)
-        texts = _texts(hidden)
-        secret = any(secret_kind(t) is not None or prose_secret(t) is not None for t in texts)
+        secret_keys = [part for part in loc if isinstance(part, str) and reads_as_secret(part)]
+        secret = reads_as_secret(hidden) or bool(secret_keys)
         if secret:  # refused for another reason: still unseen, in a list or a mapping too
             shown = HIDDEN_VALUE
         value = hidden
@@ -552,33 +555,17 @@ def problems_from(
             message = _empty_words(err, model, loc)
         else:
             message = _describe(err, model, loc, shown, data)
-        if secret:  # a hint may quote the value too ("write it in lowercase ('...')", "did you mean ...?")
-            message = _without_words_of(message, texts)
-        out.append(Problem(doc.file, doc.line_of(full), format_loc(full), message))
+        if secret and not (isinstance(error, SubfieldError) and error.names_value):
+            # a hint may quote the value too ("write it in lowercase ('...')", "did you mean ...?")
+            message = redacted(message, [hidden, *secret_keys])
+        out.append(Problem(doc.file, doc.line_of(full), _field_shown(full), message))
     return out
 
 
-def _texts(value: object) -> list[str]:
-    """The texts in ``value``: itself, or those in a list or a mapping (keys and values), at any depth."""
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list | tuple):
-        return [t for item in value for t in _texts(item)]
-    if isinstance(value, dict):
-        return [t for key, item in value.items() for t in (*_texts(key), *_texts(item))]
-    return []
-
-
-def _without_words_of(message: str, texts: list[str]) -> str:
-    """``message`` with every word of ``texts`` that could be a secret or part of one (4 characters or more
-    holding a digit or a sign, or 8 or more) written ``...``, in any letter case."""
-    words = {w for t in texts for w in _WORDS.findall(t) if (len(w) >= 4 and not w.isalpha()) or len(w) >= 8}
-    for word in sorted(words, key=len, reverse=True):
-        message = re.sub(re.escape(word), "...", message, flags=re.IGNORECASE)
-    return message
-
-
-_WORDS = re.compile(r"[^\s:/@=,;'\"()\[\]{}<>|.]+")
+def _field_shown(loc: tuple[str | int, ...]) -> str:
+    """The field ``loc`` as a problem names it, a key that reads as a secret (a pasted ``mdp : Azerty123:``) as
+    ``(a key not shown)``."""
+    return format_loc(tuple("(a key not shown)" if isinstance(p, str) and reads_as_secret(p) else p for p in loc))
 
 
 # pydantic's last label in the location of an error about a key of a mapping (dict[Key, ...]).

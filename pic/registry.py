@@ -59,6 +59,7 @@ from pic.validators import (
     ssh_key_identity,
 )
 from pic.yamlsrc import (
+    HIDDEN_VALUE,
     MAX_FILE_BYTES,
     Document,
     format_loc,
@@ -1316,10 +1317,14 @@ class _Cross:
         bad = False
         for key, value in chosen.items():
             loc = ("site", "php_settings", key)
-            why = phpini.problem(key, value, m.shown(loc, value))
+            secrets = [text for text in (key, value) if secrettext.reads_as_secret(text)]
+            why = phpini.problem(key, value, HIDDEN_VALUE if secrets else m.shown(loc, value))
             if why is not None:
                 bad = True
-                self.at(m, loc, why)
+                if secrets:  # neither shown; a key that reads as a secret told at the settings' line
+                    self.at(m, loc[:-1] if key in secrets else loc, secrettext.redacted(why, secrets))
+                else:
+                    self.at(m, loc, why)
         if bad:
             return
         upload = phpini.effective_bytes(chosen, "upload_max_filesize")

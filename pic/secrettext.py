@@ -1413,6 +1413,7 @@ _PROSE_KINDS = frozenset(
         "a secret in a URL's query",
         "a secret in a URL's fragment",
         "an access key",
+        "a password option",  # mysql -pS3cr3tPw, sshpass -p ..., pasted from a command into a note
     )
 )
 _PROSE_TEXT = [
@@ -2076,3 +2077,40 @@ def _table_secrets(text: str, read: Callable[[str], tuple[str, int] | None] | No
                         yield starts[i], found[0]
                         break
             i += 1
+
+
+def texts_of(value: object) -> list[str]:
+    """The texts in ``value`` as a message could show them: itself, those in a list, and in a mapping its keys,
+    its values and each ``key: value`` (``{password: Azerty123}``, a list item YAML read as a mapping), at any depth."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list | tuple):
+        return [t for item in value for t in texts_of(item)]
+    if isinstance(value, dict):
+        out: list[str] = []
+        for key, item in value.items():
+            out += [*texts_of(key), *texts_of(item)]
+            if isinstance(key, str) and isinstance(item, str | int):
+                out.append(f"{key}: {item}")
+        return out
+    return []
+
+
+def reads_as_secret(value: object) -> bool:
+    """Whether a value a message would show holds a secret as :func:`secret_kind` (a command's) or
+    :func:`prose_secret` (prose's) reads one, in any of its texts (:func:`texts_of`)."""
+    return any(secret_kind(t) is not None or prose_secret(t) is not None for t in texts_of(value))
+
+
+def redacted(message: str, value: object) -> str:
+    """``message`` with every word of ``value`` that could be a secret or part of one (4 characters or more holding
+    a digit or a sign; a message's own words are letters alone) written ``...``, in any letter case: a hint may
+    quote the value, lowercased or mended (``write it in lowercase ('...')``, ``did you mean ...?``), and a PHP
+    setting's name is said in words."""
+    words = {w for t in texts_of(value) for w in _WORDS.findall(t) if len(w) >= 4 and not w.isalpha()}
+    for word in sorted(words, key=len, reverse=True):
+        message = re.sub(re.escape(word), "...", message, flags=re.IGNORECASE)
+    return message
+
+
+_WORDS = re.compile(r"[^\s:/@=,;'\"()\[\]{}<>|.]+")

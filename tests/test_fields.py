@@ -744,3 +744,44 @@ def test_a_secret_refused_for_another_reason_is_not_shown(text: str, secret: str
 def test_a_value_refused_for_another_reason_is_shown_when_it_is_no_secret(text: str, shown: str) -> None:
     [line] = _messages(MINIMAL + text)
     assert shown in line, line
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("access:\n  sftp_keys:\n    - password: Azerty123\n", "Azerty123"),  # an item YAML read as a mapping
+        ('"mdp : Azerty123": 1\n', "Azerty123"),  # a key: the field named, not shown
+        ('database_charsets: {"mdp : Azerty123": utf8mb4}\n', "Azerty123"),  # a free key, refused
+    ],
+)
+def test_a_secret_in_a_key_or_a_mapping_is_not_shown(text: str, secret: str) -> None:
+    [line] = _messages(MINIMAL + text)
+    assert "not shown" in line and secret not in line, line
+
+
+@pytest.mark.parametrize("text", ["mysql -u asso -pS3cr3tPw asso_main", "sshpass -p S3cr3tPw ssh asso@web1"])
+@pytest.mark.parametrize("field", ["notes", "contact.name"])
+def test_a_password_option_pasted_into_notes_or_a_contact_name_is_refused(text: str, field: str) -> None:
+    if field == "notes":
+        member = MINIMAL + f'notes: "{text}"\n'
+    else:
+        member = MINIMAL.replace("{name: P,", f'{{name: "Jean {text}",')
+    [line] = _messages(member)
+    assert f"{field}: the text (not shown) holds a password option" in line and "S3cr3tPw" not in line, line
+
+
+def test_a_php_setting_holding_a_secret_is_not_shown(tmp_path: Path) -> None:
+    """The PHP settings are checked across the file (Registry): a value or a key that reads as a secret is named,
+    not shown, and the rest of the message stays (the setting's name, what it takes)."""
+    site = "site:\n  domains: [probe-asso.org]\n  php: '8.4'\n  php_settings:\n"
+    members = tmp_path / "members"
+    members.mkdir()
+    (members / "probe-asso.yaml").write_text(
+        MINIMAL + site + '    memory_limit: "mdp : Azerty123"\n    "mysql -pS3cr3tPw": 1\n', encoding="utf-8"
+    )
+    with pytest.raises(PicError) as info:
+        load_registry(members, load_settings(ROOT, "prod"))
+    shown = str(info.value)
+    assert "Azerty123" not in shown and "S3cr3tPw" not in shown, shown
+    assert "site.php_settings.memory_limit: the value (not shown: it may be a secret) is not a size" in shown, shown
+    assert "site.php_settings: the value (not shown: it may be a secret):" in shown, shown
