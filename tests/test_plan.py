@@ -313,6 +313,61 @@ def test_a_value_added_or_removed_whole_is_shown_whole_not_word_diffed_against_n
     assert line.startswith('image: (none) -> "xxx') and line.endswith("...") and "{+" not in line
 
 
+def test_an_added_resource_shows_every_input_as_it_is_secrets_and_keys_never() -> None:
+    # A new member's container, scripts and grants: was "+ add" and its name alone, so a pull request adding a
+    # member showed nothing of what its container mounts or what its scripts run as root.
+    from pic.plan.diff import describe
+
+    script = "".join(f"echo step {i}\n" for i in range(50))
+    privileges = ["ALTER", "ALTER ROUTINE", "CREATE", "CREATE ROUTINE", "CREATE TEMPORARY TABLES", "CREATE VIEW"] * 3
+    mounts = [
+        {"readOnly": False, "source": "/srv/members/m/www", "target": "/srv/site/www", "type": "bind"},
+        {"readOnly": True, "source": "/srv/members/m/priv", "target": "/srv/site/priv", "type": "bind"},
+    ]
+    added = res(
+        CMD,
+        "m-space",
+        {
+            "connection": {"[secret]": "key"},
+            "create": "sudo -n sh -eu -s -- " + " ".join(f"/srv/members/m/priv/file{i}.php" for i in range(12)),
+            "stdin": script,
+            "environment": {"[secret]": "hunter2"},
+            "envs": ["A=1", {"[secret]": "B=hunter3"}],
+            "privileges": privileges,
+            "mounts": mounts,
+            "__defaults": [],
+        },
+        connection="deploy@web1.example.org:22",
+    )
+    (change,) = diff(rendering(), rendering(added))
+    assert change.kind == "add"
+    lines = [line for ic in change.inputs for line in describe(ic)]
+    text = "\n".join(lines)
+    assert "hunter" not in text and "key" not in text.replace("key material", ""), text
+    assert "__defaults" not in text and "(none)" not in text and "changed" not in text, text
+    assert "connection: deploy@web1.example.org:22 (key material not shown)" in lines
+    assert "environment: [secret]" in lines
+    assert 'envs: ["A=1", "[secret]"]' in lines
+    # A script whole, as its lines (a change of one shows 40 lines of its diff); a long command and list whole,
+    # over lines.
+    start = lines.index("stdin: text of 50 lines") + 1
+    assert lines[start : start + 50] == [f"    +echo step {i}" for i in range(50)]
+    create = "".join(lines[lines.index("create:") + 1 : lines.index("environment: [secret]")])
+    assert all(f"file{i}.php" in create for i in range(12)) and "..." not in create, create
+    assert all(len(line) <= 140 for line in lines), [line for line in lines if len(line) > 140]
+    assert "CREATE TEMPORARY TABLES" in text and text.count('"ALTER ROUTINE"') == 3, text
+    # Mounts one by one, each by its target.
+    assert (
+        'mounts[/srv/site/priv]: {"readOnly": true, "source": "/srv/members/m/priv", "target": "/srv/site/priv", '
+        '"type": "bind"}' in lines
+    )
+    assert any(line.startswith("mounts[/srv/site/www]: ") for line in lines)
+    # A component added has no inputs of its own to show; a resource changed still shows old -> new.
+    component = res("pic:index:Member", "m", {"name": "m"}, custom=False)
+    (comp,) = diff(rendering(), rendering(component))
+    assert comp.kind == "add" and comp.inputs == []
+
+
 def test_a_connection_change_shows_user_host_and_port_never_the_key() -> None:
     from pic.plan.diff import describe
 

@@ -396,6 +396,11 @@ def test_cron_jobs_added_and_edited_show_in_the_plan_and_replace_no_container(tw
     assert by_kind(data) == {"add": [("command:remote:Command", f"{member.slug}-cron")]}, by_kind(data)
     shown = plan(two_hosts).stdout
     assert f"{member.slug}-cron" in shown
+    # What the job runs and when, read in the added resource's script.
+    added = shown[shown.index(f"{member.slug}-cron") :]
+    assert "php bin/cleanup.php" in added and "+OnCalendar=Mon,Tue,Wed,Thu,Fri *-*-* 02:30:00" in added, added
+    (change,) = data["changes"]
+    assert any("php bin/cleanup.php" in line for i in change["inputs"] for line in i["lines"]), change
     edit(path, '"30 2 * * 1-5"', "daily")
     commit(two_hosts, "the job daily")
     data = plan_json(two_hosts)

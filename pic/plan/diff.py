@@ -37,6 +37,8 @@ import fnmatch
 import json
 import re
 import shlex
+import sys
+import textwrap
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -171,6 +173,7 @@ class InputChange:
     new: Any
     forces_replace: bool
     shown: tuple[str, str] | None = None  # what to print instead of secret values (a connection's address)
+    created: bool = False  # an input of a resource the change adds: shown as it is, not as a change
 
 
 @dataclass
@@ -283,6 +286,20 @@ def _diff_inputs(old: Resource, new: Resource) -> list[InputChange]:
     return out
 
 
+def _added_inputs(res: Resource) -> list[InputChange]:
+    """Every input of a resource the change adds, as a change from nothing (``pulumi preview --diff`` shows them
+    too): what a reviewer reads of a new member's container, scripts and grants."""
+    out = []
+    for key in sorted(res.inputs):
+        if key.startswith("__"):
+            continue
+        change = InputChange(key, None, res.inputs[key], False, created=True)
+        if key == "connection" and res.connection:
+            change.shown = ("(none)", res.connection)
+        out.append(change)
+    return out
+
+
 def _options(old: Resource, new: Resource) -> list[str]:
     out = []
     for name in ("protect", "retain_on_delete", "delete_before_replace"):
@@ -314,7 +331,7 @@ def diff(old: Rendering, new: Rendering, data_roots: tuple[str, ...] = ()) -> li
         if before is None:
             before = next((old.resources[a] for a in res.aliases if a in old.resources), None)
         if before is None:
-            changes.append(Change("add", res.urn, None, res))
+            changes.append(Change("add", res.urn, None, res, inputs=_added_inputs(res) if res.custom else []))
             continue
         if not res.custom:
             continue  # a component has no state of its own: its children say what changes
@@ -656,10 +673,43 @@ def _nested_lines(path: str, a: Any, b: Any, limit: int, max_lines: int) -> list
     return None
 
 
+def _created_lines(path: str, value: Any, limit: int, max_lines: int) -> list[str]:
+    """An input of a new resource: on one line when it fits, else an object key by key, a list item by item
+    (objects by their identifying field), a text as its lines, each after ``+``, and a long string or list of
+    plain values over lines of at most ``limit`` characters; at most ``max_lines`` lines of each."""
+    if isinstance(value, dict) and "[secret]" in value:
+        return [f"{path}: [secret]"]
+    if isinstance(value, str) and "\n" in value:
+        lines = value.splitlines()
+        shown = [f"    +{line}" for line in lines[:max_lines]]
+        more = [f"    ... ({len(lines) - max_lines} more lines)"] if len(lines) > max_lines else []
+        return [f"{path}: text of {len(lines)} line{'s' if len(lines) != 1 else ''}", *shown, *more]
+    one_line = f"{path}: {show_value(value, 10_000)}"
+    if len(one_line) <= limit:
+        return [one_line]
+    if isinstance(value, dict) and value and not {"[unknown]", "[asset]", "[resource]"} & set(value):
+        return [
+            line for k in sorted(value, key=str) for line in _created_lines(f"{path}.{k}", value[k], limit, max_lines)
+        ]
+    if isinstance(value, list) and any(isinstance(v, (dict, list)) for v in value):
+        keyed = _keyed(value)
+        items = keyed.items() if keyed is not None else ((str(i), v) for i, v in enumerate(value))
+        return [line for k, v in items for line in _created_lines(f"{path}[{k}]", v, limit, max_lines)]
+    # A long string or list of plain values: whole, over lines of at most ``limit`` characters.
+    chunks = textwrap.wrap(show_value(value, 10_000), limit - 4, break_on_hyphens=False)
+    shown = [f"    {chunk}" for chunk in chunks[:max_lines]]
+    more = [f"    ... ({len(chunks) - max_lines} more lines)"] if len(chunks) > max_lines else []
+    return [f"{path}:", *shown, *more]
+
+
 def describe(change: InputChange, max_lines: int = 40, limit: int = 140) -> list[str]:
     """Lines that say how one input changes: texts (files, scripts) as unified diffs, long values as word
     diffs (``[-old-]{+new+}``), objects and lists key by key; secrets never shown, a connection by its
     ``user@host:port``."""
+    if change.created:
+        if change.shown is not None:
+            return [f"{change.key}: {change.shown[1]} (key material not shown)"]
+        return _created_lines(change.key, change.new, limit, sys.maxsize)  # whole, as pulumi preview --diff
     if change.shown is not None:
         before, after = change.shown
         if before == after:
