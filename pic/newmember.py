@@ -36,6 +36,7 @@ from pic.registry import (
     Registry,
     cross_checks,
     load_registry,
+    stack_names,
     validate_member,
 )
 from pic.settings import Settings, display_path, load_settings
@@ -720,7 +721,7 @@ def check_arguments(slug: str, name: str, email: str, domains: list[str], member
 def check_new(text: str, slug: str, file: str, registry: Registry, settings: Settings) -> Member:
     """Validate a new member file's text next to the registry, as ``pic check`` would; raise PicError. The
     new member, when valid."""
-    problems, new = _text_problems(text, slug, file)
+    problems, new = _text_problems(text, slug, file, stack_names(settings))
     if new is not None:
         new = Member(slug, file, new.spec, new.spec.host or settings.default_host, new.lines, new.written)
         problems += [p for p in cross_checks([*registry, new], settings) if p.file == file]
@@ -729,9 +730,11 @@ def check_new(text: str, slug: str, file: str, registry: Registry, settings: Set
     return new
 
 
-def _text_problems(text: str, slug: str, file: str) -> tuple[list[Problem], Member | None]:
+def _text_problems(
+    text: str, slug: str, file: str, stack: dict[str, list[str]] | None = None
+) -> tuple[list[Problem], Member | None]:
     """The problems of a new member file's text by itself, and its member when it has none (its host
-    unknown yet)."""
+    unknown yet); ``stack``: the names of the stack a hint may give (:func:`pic.registry.stack_names`)."""
     problems = []
     if not is_slug(slug):
         shown = repr(slug) if len(slug) <= 40 else f"{slug[:37]!r}... ({len(slug)} characters)"
@@ -740,7 +743,7 @@ def _text_problems(text: str, slug: str, file: str) -> tuple[list[Problem], Memb
     problems += more
     spec = None
     if doc is not None:
-        spec, more = validate_member(doc)
+        spec, more = validate_member(doc, stack)
         problems += more
     if doc is None or spec is None or problems:
         return problems, None

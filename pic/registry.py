@@ -49,6 +49,7 @@ from pic.validators import (
     Domain,
     Email,
     FreeText,
+    NameOf,
     SshKey,
     Whole,
     check_display_name,
@@ -76,10 +77,27 @@ DbShort = Annotated[
         "a short name of 1 to 16 characters: a lowercase letter, then lowercase letters, digits or _",
     ),
 ]
+# A runtime and a web host of the stack settings: a hint names one the stack has (validate_member's hosts and
+# runtimes), never a form mended into a name it lacks.
 PhpKey = Annotated[
-    str, Whole(r"[0-9]+\.[0-9]+|none", 'a runtime key such as "8.4" (quoted), or "none" for a static site')
+    str,
+    NameOf(
+        r"[0-9]+\.[0-9]+|none",
+        'a runtime key such as "8.4" (quoted), or "none" for a static site',
+        among="runtimes",
+        what="the stack's runtimes",
+        also=("none",),
+    ),
 ]
-HostName = Annotated[str, Whole(r"[a-z][a-z0-9-]{0,30}", "a host name of the stack settings, such as web1")]
+HostName = Annotated[
+    str,
+    NameOf(
+        r"[a-z][a-z0-9-]{0,30}",
+        "a host name of the stack settings, such as web1",
+        among="web_hosts",
+        what="the stack's web hosts",
+    ),
+]
 OneLine = Annotated[str, FreeText()]
 MultiLine = Annotated[str, FreeText(newlines=True)]
 # The contact's name is written in the To header of pic notify's messages.
@@ -620,7 +638,15 @@ def _holds_a_member(path: Path, file: str) -> bool:
     return len({m.group(1) for m in _MEMBER_LINE.finditer(text)}) >= 2
 
 
-def _parse_member(path: Path, shown_dir: str) -> tuple[Document | None, MemberSpec | None, list[Problem]]:
+def stack_names(settings: Settings) -> dict[str, list[str]]:
+    """What a member file names of the stack (its web hosts, its runtimes), for the hints of a value not of
+    their form (:class:`~pic.validators.NameOf`): none names what the stack lacks."""
+    return {"web_hosts": settings.web_hosts, "runtimes": list(settings.runtimes)}
+
+
+def _parse_member(
+    path: Path, shown_dir: str, stack: dict[str, list[str]] | None = None
+) -> tuple[Document | None, MemberSpec | None, list[Problem]]:
     file = f"{shown_dir}/{shown_name(path.name)}"
     slug = path.name[: -len(".yaml")]
     problems: list[Problem] = []
@@ -630,16 +656,19 @@ def _parse_member(path: Path, shown_dir: str) -> tuple[Document | None, MemberSp
     problems += more
     if doc is None:
         return None, None, problems
-    spec, more = validate_member(doc)
+    spec, more = validate_member(doc, stack)
     return doc, spec, problems + more
 
 
-def validate_member(doc: Document) -> tuple[MemberSpec | None, list[Problem]]:
+def validate_member(
+    doc: Document, stack: dict[str, list[str]] | None = None
+) -> tuple[MemberSpec | None, list[Problem]]:
     """The member of a parsed file, or the problems of its content (not the checks across files).
 
     A key written without a value (``site:``, ``limits: ~``, ``notes: null``), at any depth, is
     refused (:func:`empty_keys`): taken as absent, it would turn a part off without a word (a site
     left empty leaves the plan). The model validates the rest, so that every problem is told at once.
+    ``stack``: the names of the stack a hint may give (:func:`stack_names`); without it, none is hinted.
     """
     data = doc.data
     what = "a member file is a set of key: value lines (name, contact, uid, ...)"
@@ -653,7 +682,7 @@ def validate_member(doc: Document) -> tuple[MemberSpec | None, list[Problem]]:
     if empty:
         data = _without(data, [loc for loc, _ in empty])
     try:
-        spec = MemberSpec.model_validate(data)
+        spec = MemberSpec.model_validate(data, context=stack)
     except ValidationError as exc:
         told = {p.path for p in problems}  # a required key left empty: not "missing" besides
         more = problems_from(exc, doc, MemberSpec, data=data, credentials=False)
@@ -789,8 +818,9 @@ def _load_registry(members_dir: Path, settings: Settings) -> Registry:
     default_host = settings.default_host
     shown_dir = display_path(members_dir)  # once, not per file: each file is named under it
     problems += stray_files(members_dir, shown_dir)
+    stack = stack_names(settings)
     for path in member_files(members_dir):
-        doc, spec, more = _parse_member(path, shown_dir)
+        doc, spec, more = _parse_member(path, shown_dir, stack)
         problems += more
         if doc is None or spec is None or more:
             continue

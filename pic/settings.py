@@ -52,6 +52,7 @@ from pic.validators import (
     FreeText,
     HostAddress,
     IpAddress,
+    NameOf,
     Whole,
     check_host_address,
     check_ip,
@@ -216,9 +217,14 @@ IMAGE_RE = (
     r"(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[0-9a-f]{64})?"
 )
 RuntimeKey = Annotated[str, Whole(RUNTIME_KEY_RE, 'a PHP branch such as "8.4" (quoted, no leading zeros)')]
-HostName = Annotated[
-    str, Whole(HOST_NAME_RE, "a host name: a lowercase letter, then lowercase letters, digits or -, 31 at most")
+_HOST_NAME_WORDS = "a host name: a lowercase letter, then lowercase letters, digits or -, 31 at most"
+HostName = Annotated[str, Whole(HOST_NAME_RE, _HOST_NAME_WORDS)]
+# A setting that names a host of pic:hosts (a web host, or any): a hint names one of them only (load_settings
+# gives them in the validation context).
+WebHostRef = Annotated[
+    str, NameOf(HOST_NAME_RE, _HOST_NAME_WORDS, among="web_hosts", what="the web hosts of pic:hosts")
 ]
+HostRef = Annotated[str, NameOf(HOST_NAME_RE, _HOST_NAME_WORDS, among="hosts", what="the hosts of pic:hosts")]
 Image = Annotated[
     str,
     Whole(IMAGE_RE, "an image reference such as php:8.4-apache@sha256:<64 hex digits>"),
@@ -854,7 +860,7 @@ class MailSpec(_Strict):
     dmarc_reports: AsciiEmail | None = Field(
         default=None, description="Mailbox for DMARC aggregate reports (default: dmarc-reports@<sympa_domain>)."
     )
-    host: HostName | None = Field(
+    host: WebHostRef | None = Field(
         default=None, description="The web host running Sympa and Postfix (default: pic:default_web_host)."
     )
     mx: Domain | None = Field(
@@ -898,7 +904,7 @@ class DnsSpec(_Strict):
         "export: every record is listed for the domain's owner to publish.",
     )
     zones: list[Domain] = Field(default_factory=list, max_length=50, description="Zones the host serves itself.")
-    server: HostName | None = Field(
+    server: HostRef | None = Field(
         default=None, description="Host running the authoritative server (default: the mail host)."
     )
     nameservers: list[Domain] = Field(
@@ -950,7 +956,7 @@ class PhpMyAdminSpec(_Strict):
     debian: DebianRelease = Field(
         default="bookworm", description="The Debian release whose phpmyadmin package the image is built from."
     )
-    host: HostName | None = Field(
+    host: WebHostRef | None = Field(
         default=None, description="The web host that runs phpMyAdmin (default: pic:default_web_host)."
     )
 
@@ -1154,7 +1160,7 @@ class Settings(_Strict):
 
     stack: str = Field(default="prod", exclude=True)
     hosts: dict[HostName, HostSpec] = Field(min_length=1)
-    default_web_host: HostName | None = Field(
+    default_web_host: WebHostRef | None = Field(
         default=None,
         description="The web host of members without `host:`, and of Sympa and phpMyAdmin unless they name "
         "theirs (default: the web host whose name sorts first; never the order of pic:hosts).",
@@ -1342,7 +1348,10 @@ class Settings(_Strict):
     def _dns_server(cls, dns: DnsSpec, info: ValidationInfo) -> DnsSpec:
         hosts: dict[str, HostSpec] = info.data.get("hosts") or {}
         if dns.server is not None and hosts and dns.server not in hosts:
-            raise SubfieldError(("server",), f"is not a host of the stack (known: {', '.join(hosts)})")
+            known = sorted(hosts)  # by name: the order of pic:hosts means nothing
+            raise SubfieldError(
+                ("server",), f"is not a host of the stack (known: {', '.join(known)}){_meant_host(dns.server, known)}"
+            )
         if dns.backend == "zonefile" and dns.zones and not dns.listen:
             raise ValueError(
                 "listen is required with backend zonefile: the public addresses NSD answers on "
@@ -2064,7 +2073,7 @@ def load_settings(project_dir: Path, stack: str) -> Settings:
         raise PicError(problems)  # no settings were read: the file's shape is the one fault, not each key missing
     validated = {**data, "stack": stack}
     try:
-        settings = Settings.model_validate(validated)
+        settings = Settings.model_validate(validated, context=_hosts_context(data.get("hosts")))
     except ValidationError as exc:
         said = {p.path for p in problems}  # a null already named is not named again by the model
         for p in problems_from(exc, _config_view(doc), Settings, data=validated):
@@ -2084,6 +2093,16 @@ def load_settings(project_dir: Path, stack: str) -> Settings:
     if problems:
         raise PicError(problems)
     return settings
+
+
+def _hosts_context(hosts: object) -> dict[str, list[str]]:
+    """The hosts of ``pic:hosts`` as written, for the hints of the settings that name one (:class:`NameOf`):
+    the names of a host name's form, and those of the web hosts among them."""
+    if not isinstance(hosts, dict):
+        return {}
+    named = {name: spec for name, spec in hosts.items() if isinstance(name, str) and re.fullmatch(HOST_NAME_RE, name)}
+    web = [name for name, spec in named.items() if isinstance(spec, dict) and spec.get("role") == "web"]
+    return {"hosts": sorted(named), "web_hosts": sorted(web)}
 
 
 # What a project file (Pulumi.yaml) may say that moves the settings away from Pulumi.<stack>.yaml, where pic reads

@@ -129,6 +129,42 @@ class Whole:
         return out
 
 
+@dataclass(frozen=True)
+class NameOf(Whole):
+    """Annotation: the string names one of the stack's things (``among``: ``web_hosts``, ``hosts``,
+    ``runtimes``), or one of the words ``also`` (``none``), of ``pattern`` as :class:`Whole`; whether one of that
+    name exists is checked against the whole stack later. A value not of the form is refused with a hint that
+    names only one that exists, from the validation context's ``among`` list: ``host: Web9`` is told the web hosts
+    there are, never ``web9`` when the stack has no such host (:class:`Whole` would mend the form alone).
+    Without that list, no name is hinted. ``what``: the list in words (``the stack's web hosts``)."""
+
+    among: str = ""
+    what: str = ""
+    also: tuple[str, ...] = ()
+
+    def check_named(self, value: str, info: core_schema.ValidationInfo) -> str:
+        if _compiled(self.pattern).fullmatch(value) is not None:
+            return value
+        context = info.context if isinstance(info.context, dict) else {}
+        known = [str(name) for name in context.get(self.among) or ()]
+        raise ValueError(f"is not allowed here: {self.words}{self.hint(value, known)}")
+
+    def hint(self, value: str, known: list[str]) -> str:
+        """`` (the stack's web hosts: web1, web2); did you mean 'web1'?``: the names there are, and the one
+        ``value`` is in another case or form or a slip of, when one is; nothing without names."""
+        if not known:
+            return ""
+        choices = [*known, *self.also]
+        meant = self.meant(value)
+        if meant not in choices:
+            meant = meant_among(value, choices) if refused_character(value) is None else None
+        listed = ", ".join(known) + "".join(f", or {word}" for word in self.also)
+        return f" ({self.what}: {listed})" + (f"; did you mean {meant!r}?" if meant is not None else "")
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        return core_schema.with_info_after_validator_function(self.check_named, handler(source))
+
+
 _WORD_BEFORE_DIGITS = re.compile(r"\A[^\W\d_]+[\s_-]*(?=[0-9])")
 
 

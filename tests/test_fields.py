@@ -12,7 +12,7 @@ import idna
 import pytest
 
 from pic.errors import PicError, meant_among
-from pic.registry import MEMBER_KEYS, Database, load_registry, validate_member
+from pic.registry import MEMBER_KEYS, Database, load_registry, stack_names, validate_member
 from pic.settings import Settings, load_settings
 from pic.validators import check_domain, check_email, check_ssh_key, docker_cpus
 from pic.yamlsrc import parse_yaml
@@ -297,12 +297,21 @@ def test_an_address_of_full_width_letters_is_refused_with_the_one_to_write() -> 
     assert "write 'admin@example.org'" in str(refused.value)
 
 
-def _messages(text: str) -> list[str]:
-    """The problems of a member file's text by itself (no checks across files), as printed."""
+# What the prod stack has that a member file names (its web host, its runtimes): what a hint may name.
+PROD_NAMES = {"web_hosts": ["web1"], "runtimes": ["7.4", "8.2", "8.3", "8.4", "8.5"]}
+
+
+def _messages(text: str, stack: dict[str, list[str]] | None = PROD_NAMES) -> list[str]:
+    """The problems of a member file's text by itself (no checks across files), as printed, with the names of
+    ``stack`` for the hints."""
     doc, problems = parse_yaml(text, "members/probe-asso.yaml", MEMBER_KEYS)
     if doc is not None:
-        problems = validate_member(doc)[1]
+        problems = validate_member(doc, stack)[1]
     return [str(p) for p in problems]
+
+
+def test_the_names_a_hint_may_give_are_the_prod_stacks() -> None:
+    assert stack_names(load_settings(ROOT, "prod")) == PROD_NAMES
 
 
 MINIMAL = "name: Probe\ncontact: {name: P, email: a@probe-asso.org}\nuid: 10600\n"
@@ -646,6 +655,48 @@ def test_a_static_sites_charset_close_to_an_allowed_one_says_which_was_meant(val
 def test_a_value_close_to_an_allowed_form_says_which_was_meant(text: str, meant: str | None) -> None:
     [line] = _messages(text)
     assert (f"did you mean {meant!r}?" in line) if meant else ("did you mean" not in line), line
+
+
+WEB_1 = {"web_hosts": ["web-1", "web2"], "runtimes": ["8.2", "8.4"]}
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "stack", "meant", "listed"),
+    [
+        # a name in another case or form, or a slip of one, of a web host or a runtime the stack has
+        ("host", "WEB1", PROD_NAMES, "web1", "the stack's web hosts: web1"),
+        ("host", "'web_1'", PROD_NAMES, "web1", "the stack's web hosts: web1"),
+        ("host", "'WEB 1'", PROD_NAMES, "web1", "the stack's web hosts: web1"),
+        ("host", "Web_1", WEB_1, "web-1", "the stack's web hosts: web-1, web2"),
+        ("host", "WEB2", WEB_1, "web2", "the stack's web hosts: web-1, web2"),
+        # mended into a name the stack lacks: the names it has, none hinted
+        ("host", "Web9", PROD_NAMES, None, "the stack's web hosts: web1"),
+        ("host", "Web_9", PROD_NAMES, None, "the stack's web hosts: web1"),
+        ("host", "WEB1", WEB_1, "web-1", "the stack's web hosts: web-1, web2"),
+        ("host", "WEB3", WEB_1, None, "the stack's web hosts: web-1, web2"),
+        ("host", "'web 3'", WEB_1, None, "the stack's web hosts: web-1, web2"),
+        # the db host is no web host: never hinted for a member's host
+        ("host", "Db", PROD_NAMES, None, "the stack's web hosts: web1"),
+        ("host", "DB", {"web_hosts": ["web1"], "runtimes": []}, None, "the stack's web hosts: web1"),
+        ("php", "php8.9", PROD_NAMES, None, "the stack's runtimes: 7.4, 8.2, 8.3, 8.4, 8.5, or none"),
+        ("php", "'8,3'", WEB_1, None, "the stack's runtimes: 8.2, 8.4, or none"),
+        ("php", "'PHP 8.4'", WEB_1, "8.4", "the stack's runtimes: 8.2, 8.4, or none"),
+        ("php", "NONE", WEB_1, "none", "the stack's runtimes: 8.2, 8.4, or none"),
+        # without the stack's names, no name is hinted
+        ("host", "WEB1", None, None, None),
+        ("php", "php8.4", None, None, None),
+    ],
+)
+def test_a_hint_names_only_a_web_host_or_runtime_the_stack_has(
+    field: str, value: str, stack: dict[str, list[str]] | None, meant: str | None, listed: str | None
+) -> None:
+    """host: Web9 was told "did you mean 'web9'?" when the stack has no web9: a form mended is hinted only when it
+    names a host or a runtime of the stack; else the message lists those there are."""
+    text = SITE.replace("php: '8.4'", f"php: {value}") if field == "php" else MINIMAL + f"host: {value}\n"
+    [line] = _messages(text, stack)
+    assert "is not allowed here" in line, line
+    assert (f"; did you mean {meant!r}?" in line) if meant else ("did you mean" not in line), line
+    assert (f"({listed})" in line) if listed else ("(the stack's" not in line), line
 
 
 @pytest.mark.parametrize(

@@ -919,7 +919,7 @@ def test_an_empty_phpmyadmin_is_refused_not_turned_off(tmp_path: Path) -> None:
             "pic:default_web_host: Web1",
             "pic:default_web_host",
             '"Web1" is not allowed here: a host name: a lowercase letter, then lowercase letters, digits or -, 31 at '
-            "most; did you mean 'web1'?",
+            "most (the web hosts of pic:hosts: web1); did you mean 'web1'?",
         ),
         (
             MEMBERS_ROOT,
@@ -1961,6 +1961,42 @@ def test_a_host_renamed_under_the_settings_naming_it_says_the_name_meant(tmp_pat
     for field in ("pic:mail.host", "pic:phpmyadmin.host", "pic:default_web_host"):
         assert f' {field}: "web1" is not a web host' in text, text
     assert text.count('(known: web-1); did you mean "web-1"?') == 3, text
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "hint"),
+    [
+        # a host of pic:hosts in another case or form: named
+        ("pic:default_web_host: web1", "pic:default_web_host: WEB1", "pic:default_web_host", "web1"),
+        ("mail: {host: web1", "mail: {host: Web_1", "pic:mail.host", "web1"),
+        ("    host: web1\n    domain: pma", "    host: 'WEB 1'\n    domain: pma", "pic:phpmyadmin.host", "web1"),
+        (MEMBERS_ROOT, f"{MEMBERS_ROOT}\n  pic:dns: {{server: DB}}", "pic:dns.server", "db"),
+        # mended into a name pic:hosts lacks, or a host that is no web host where a web host is named: none
+        ("pic:default_web_host: web1", "pic:default_web_host: Web9", "pic:default_web_host", None),
+        ("mail: {host: web1", "mail: {host: DB", "pic:mail.host", None),
+        ("    host: web1\n    domain: pma", "    host: Web_2\n    domain: pma", "pic:phpmyadmin.host", None),
+        (MEMBERS_ROOT, f"{MEMBERS_ROOT}\n  pic:dns: {{server: Web9}}", "pic:dns.server", None),
+    ],
+)
+def test_a_setting_naming_a_host_is_hinted_only_a_host_there_is(
+    tmp_path: Path, old: str, new: str, field: str, hint: str | None
+) -> None:
+    """pic:default_web_host: Web9 was told "did you mean 'web9'?" when pic:hosts has no web9: the hint names a
+    host of pic:hosts (a web host where one is named), else the message lists them."""
+    project = project_copy(tmp_path)
+    _edit(project, old, new)
+    text = _errors(project)
+    [line] = [ln for ln in text.splitlines() if f" {field}: " in ln]
+    assert "is not allowed here" in line, text
+    listed = "(the hosts of pic:hosts: db, web1)" if field == "pic:dns.server" else "(the web hosts of pic:hosts: web1)"
+    assert listed in line, line
+    assert (line.endswith(f"; did you mean {hint!r}?")) if hint else ("did you mean" not in line), line
+
+
+def test_a_dns_server_that_is_no_host_is_hinted_the_one_meant(tmp_path: Path) -> None:
+    project = project_copy(tmp_path)
+    _edit(project, MEMBERS_ROOT, f"{MEMBERS_ROOT}\n  pic:dns: {{server: dbb}}")
+    assert ' pic:dns.server: "dbb" is not a host of the stack (known: db, web1); did you mean "db"?' in _errors(project)
 
 
 @pytest.mark.parametrize(
