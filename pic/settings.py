@@ -41,7 +41,7 @@ from pydantic import (
 )
 from pydantic.fields import FieldInfo
 
-from pic.errors import PicError, Problem, show_value, url_credentials
+from pic.errors import PicError, Problem, meant_among, show_value, url_credentials
 from pic.lazyre import LazyPattern
 from pic.modelerrors import SubfieldError, _unwrap, problems_from, unique_items
 from pic.phpini import ExtensionPackage
@@ -60,7 +60,15 @@ from pic.validators import (
     docker_cpus,
     public_name_problem,
 )
-from pic.yamlsrc import Document, format_loc, is_secret_field, not_a_directory, read_regular_file, read_yaml
+from pic.yamlsrc import (
+    Document,
+    format_loc,
+    is_secret_field,
+    not_a_directory,
+    read_regular_file,
+    read_yaml,
+    secret_name,
+)
 
 # ---- host:port, as URLs write it (RFC 3986 §3.2.2 and §3.2.3) ----
 # Every setting that names a host and a port in one value goes through split_host_port: the port a
@@ -1905,7 +1913,9 @@ def _refused_value(
             loc = (full_key, "secure")
             why = _not_a_ciphertext(f"--secret {full_key}", passphrase=passphrase)
         elif key not in known:
-            why = f"is a secret, but pic knows no secret of that name (known: {', '.join(known)})"
+            meant = meant_among(key, known)
+            hint = f"; did you mean {meant!r}?" if meant is not None else ""
+            why = f"is a secret, but pic knows no secret of that name (known: {', '.join(known)}){hint}"
     elif value is None and key in known:  # a secret has no default to fall back to
         why = f"is empty (null): set the secret with `pulumi config set --secret {full_key}`, which writes it"
     elif value is None:
@@ -1915,7 +1925,40 @@ def _refused_value(
             f"holds a plain value: secrets are set with `pulumi config set --secret {full_key}` "
             "and never written in clear"
         )
+    elif key not in Settings.model_fields and _holds_text(value):
+        why = _unknown_secret(key)
     return None if why is None else (loc, why)
+
+
+def _unknown_secret(key: str) -> str | None:
+    """Why ``pic:<key>``, a key pic does not know, written in clear, is refused here rather than as an unknown
+    key of the settings: a slip of one of pic's secrets (``dbAdminPasword``: did you mean it), or a name that
+    reads as a secret's (``mailPassword``): its value is a secret in clear, never shown. None for any other key."""
+    known = (*SECRET_KEYS, *OPTIONAL_SECRET_KEYS)
+    meant = meant_among(key, known)
+    if meant is not None:
+        return (
+            f"unknown key; did you mean {meant!r}? It is a secret: it holds a plain value (not shown), and secrets "
+            f"are set with `pulumi config set --secret {NAMESPACE}:{meant}` and never written in clear"
+        )
+    if secret_name(key):
+        return (
+            f"unknown key, under a secret's name, holding a plain value (not shown): pic's secrets are "
+            f"{', '.join(known)}, set with `pulumi config set --secret {NAMESPACE}:<name>` and never written in clear"
+        )
+    return None
+
+
+def _holds_text(value: object) -> bool:
+    """Whether a setting's value holds something written in clear: a text or a number (not true or false, which
+    holds no secret), also in a list or a mapping; a ``secure:`` value is no clear text."""
+    if isinstance(value, dict):
+        return set(value) != {"secure"} and any(_holds_text(item) for item in value.values())
+    if isinstance(value, list):
+        return any(_holds_text(item) for item in value)
+    if isinstance(value, str):
+        return bool(value.strip())
+    return isinstance(value, int | float | dt.date) and not isinstance(value, bool)
 
 
 def _not_a_ciphertext(command: str, *, passphrase: bool) -> str:
@@ -1962,10 +2005,10 @@ def _plain_provider_secrets(
             for index, inner in enumerate(item):
                 walk((*loc, index), inner)
         elif isinstance(item, str) and item.strip():
-            if is_secret_field((key, *loc[1:])):
-                found.append((loc, ""))
-            elif (shaped := prose_secret(item)) is not None:
+            if (shaped := prose_secret(item)) is not None:  # what it is, said before its name's reading
                 found.append((loc, shaped[0]))
+            elif is_secret_field((key, *loc[1:])):
+                found.append((loc, ""))
 
     walk((full_key,), value)
     return found

@@ -38,6 +38,7 @@ through a symbolic link, never blocking on a FIFO or device, under a size cap.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import errno
 import os
 import re
@@ -45,7 +46,7 @@ import stat
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -243,14 +244,49 @@ _SHOWN_CHARS = 80  # as show_value's limit
 # Secrets in a stack file: Pulumi writes them as ``KEY: {secure: CIPHERTEXT}``; a value written there by hand, or
 # under a key named for a secret (``pic:dbAdminPassword: ...``, ``mysql:password``), may be the secret itself.
 # A message names such a field and says what is wrong, never quoting the value or its line.
-_SECRET_NAME = LazyPattern(r"pass(?:word|wd|phrase)|secret|private_?key|ssh_?key|access_?key|token", re.IGNORECASE)
+_SECRET_NAME = LazyPattern(
+    r"pass(?:word|wd|phrase)|mot.?de.?passe|secret|private_?key|ssh_?key|access_?key|api_?key|key_?material|token",
+    re.IGNORECASE,
+)
 _SECRET_LINE = LazyPattern(rf"(?:^|[\s{{,])secure\s*:|{_SECRET_NAME.pattern}", re.IGNORECASE)
 HIDDEN_VALUE = "the value (not shown: it may be a secret)"
+# A name's words: camelCase, snake_case, kebab-case, dotted (dbAdminPasword: db, admin, pasword).
+_NAME_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
+# Words that name a password whatever their slip (pasword, passwort, passw0rd, paswd, passwrod): a letter off,
+# doubled, dropped or swapped (a 0 for an o); not passed, passport nor passage. secret is not among them: its
+# slips are words of their own (secure).
+_SECRET_WORDS = ("password", "passwd", "passphrase")
+# Short words that name one as the name's last word only (db_pass, adminPwd; not passThrough).
+_SECRET_LAST_WORDS = frozenset({"pass", "pwd", "pw", "pswd", "mdp"})
+# A key written on a line (``mysql:pasword: ...``, ``pasword=``): its name, to read as a secret's.
+_KEY_ON_LINE = LazyPattern(r"([A-Za-z][\w.-]*)\s*[:=]")
+
+
+@lru_cache(maxsize=4096)
+def secret_name(name: str) -> bool:
+    """Whether a key's name reads as a secret's: ``secure``; one holding password, passwd, passphrase, secret, a
+    private, ssh, access or API key, key material or a token, in any case; one whose last word is pass, pwd, pw,
+    pswd or mdp (``db_pass``, ``adminPwd``); or one with a word that is a slip of password, passwd or passphrase
+    (``mysql:pasword``, ``dbAdminPasword``, ``passw0rd``): a near miss of a secret's name holds the secret all
+    the same."""
+    if name == "secure" or _SECRET_NAME.search(name):
+        return True
+    words = [w.lower() for w in _NAME_WORD.findall(name.replace("0", "o"))]
+    if words and words[-1] in _SECRET_LAST_WORDS:
+        return True
+    return any(len(w) >= 5 and difflib.get_close_matches(w, _SECRET_WORDS, n=1, cutoff=0.85) for w in words)
+
+
+def names_secret(line: str) -> bool:
+    """Whether a line of a file names a secret: ``secure:``, a secret's words (:data:`_SECRET_LINE`), or a key
+    whose name reads as one (:func:`secret_name`)."""
+    return _SECRET_LINE.search(line) is not None or any(secret_name(m.group(1)) for m in _KEY_ON_LINE.finditer(line))
 
 
 def is_secret_field(loc: Sequence[str | int]) -> bool:
-    """Whether ``loc`` is a secret's field, or under one: a ``secure`` key, a key named for a secret."""
-    return any(isinstance(part, str) and (part == "secure" or _SECRET_NAME.search(part)) for part in loc)
+    """Whether ``loc`` is a secret's field, or under one: a key whose name reads as a secret's
+    (:func:`secret_name`: ``secure``, ``password``, ``pasword``, ``keyMaterial``...)."""
+    return any(isinstance(part, str) and secret_name(part) for part in loc)
 
 
 def format_loc(loc: Sequence[str | int]) -> str:
@@ -741,7 +777,7 @@ def _refused_problem(text: str, file: str, offset: int, words: str, walk: _Walk 
     loc: Loc = ()
     above = text[text.rfind("\n", 0, max(start - 1, 0)) + 1 : start]
     # what the message would show (show_value: the line's first 80 characters), after the end of the line above
-    secret = _SECRET_LINE.search(line_text) is not None or _may_hold_secret(above[-200:] + line_text[:100])
+    secret = names_secret(line_text) or _may_hold_secret(above[-200:] + line_text[:100])
     if walk is not None and walk.spans is not None:
         # the key or value that starts last before the character: the one it sits in, or whose line it ends
         chosen = max((span for span in walk.spans if span[0] <= offset), key=lambda span: span[0], default=None)
@@ -761,7 +797,7 @@ def _may_hold_secret(lines: str) -> bool:
 
     for variant in (_REFUSED_CHARACTER.sub("", lines), _REFUSED_CHARACTER.sub("\n", lines)):
         if (
-            _SECRET_LINE.search(variant) is not None
+            names_secret(variant)
             or secrettext.prose_secret(variant) is not None
             or secrettext.secret_kind(variant) is not None
         ):

@@ -1658,6 +1658,99 @@ def test_a_providers_secret_written_in_clear_is_refused_without_being_shown(tmp_
 
 
 @pytest.mark.parametrize(
+    ("written", "path"),
+    [
+        ('mysql:pasword: "S3cr3tPw"', "mysql:pasword"),
+        ("mysql:passw0rd: S3cr3tPw", "mysql:passw0rd"),
+        ("mysql:passwort: S3cr3tPw", "mysql:passwort"),
+        ("mysql:paswd: S3cr3tPw", "mysql:paswd"),
+        ("mysql:db_pass: S3cr3tPw", "mysql:db_pass"),
+        ("aws:adminPwd: S3cr3tPw", "aws:adminPwd"),
+        ("command:pwd: S3cr3tPw", "command:pwd"),
+        ("random:motDePasse: S3cr3tPw", "random:motDePasse"),
+        ("docker:registryAuth: [{address: registry.example.org, pasword: S3cr3tPw}]", "docker:registryAuth[0].pasword"),
+        ("tls:proxy: {url: 'http://proxy.example.org:3128', Pasword: S3cr3tPw}", "tls:proxy.Pasword"),
+    ],
+)
+def test_a_providers_secret_under_a_slip_of_its_name_is_refused_without_being_shown(
+    tmp_path: Path, written: str, path: str
+) -> None:
+    """mysql:pasword (for mysql:password) holding the password in clear was accepted: only keys spelt exactly as a
+    secret's (password, secret, token...) were read as one. A slip of password, passwd or passphrase, and pwd or
+    pass as a name's last word, name a secret all the same (pic.yamlsrc.secret_name)."""
+    project = project_copy(tmp_path)
+    _edit(project, MEMBERS_ROOT, f"{MEMBERS_ROOT}\n  {written}")
+    text = _errors(project)
+    assert f" {path}: holds a plain value (not shown) under a secret's name" in text, text
+    assert "S3cr3t" not in text, text
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "aws:passportFile: /srv/passport",
+        "aws:sharedCredentialsFiles: [/home/deploy/.aws/credentials]",
+        "docker:registryAuth: [{address: registry.example.org, passThrough: yes-please}]",
+        "aws:testsPassed: all-of-them",
+    ],
+)
+def test_a_providers_setting_named_like_no_secret_is_its_own(tmp_path: Path, written: str) -> None:
+    project = project_copy(tmp_path)
+    _edit(project, MEMBERS_ROOT, f"{MEMBERS_ROOT}\n  {written}")
+    load_settings(project, "prod")
+
+
+@pytest.mark.parametrize(
+    ("written", "said"),
+    [
+        # a slip of one of pic's secrets, written in clear: the secret meant, never the value
+        ('pic:dbAdminPasword: "S3cr3tPw"', "unknown key; did you mean 'dbAdminPassword'? It is a secret"),
+        ("pic:db_admin_password: S3cr3tPw", "unknown key; did you mean 'dbAdminPassword'? It is a secret"),
+        ("pic:DBADMINPASSWORD: 12345678", "unknown key; did you mean 'dbAdminPassword'? It is a secret"),
+        ("pic:smtpPasword: [S3cr3tPw]", "unknown key; did you mean 'smtpPassword'? It is a secret"),
+        ("pic:backupS3SecretAccesKey: S3cr3tPw", "unknown key; did you mean 'backupS3SecretAccessKey'?"),
+        ("pic:sshPrivatekey: S3cr3tPw", "unknown key; did you mean 'sshPrivateKey'?"),
+        # another name that reads as a secret's
+        ("pic:webhookToken: S3cr3tPw", "unknown key, under a secret's name, holding a plain value (not shown)"),
+        # set as a secret (a ciphertext): the secret meant
+        (
+            "pic:smtpPasword: {secure: v1:AAAAAAAAAAAAAAAA:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA}",
+            "is a secret, but pic knows no secret of that name (known: dbAdminPassword, sshPrivateKey, "
+            "backupRepositoryPassword, backupSshKey, backupS3AccessKeyId, backupS3SecretAccessKey, smtpPassword); "
+            "did you mean 'smtpPassword'?",
+        ),
+    ],
+)
+def test_a_pic_key_close_to_a_secret_says_which_without_showing_it(tmp_path: Path, written: str, said: str) -> None:
+    """pic:dbAdminPasword was an unknown key with no hint (pic's secrets are no fields of the settings' model, whose
+    unknown keys are compared with its fields only): the secret meant is named, and the value never shown."""
+    project = project_copy(tmp_path)
+    _edit(project, MEMBERS_ROOT, f"{MEMBERS_ROOT}\n  {written}")
+    text = _errors(project)
+    key = written.split(": ", 1)[0]
+    [line] = [ln for ln in text.splitlines() if f" {key}: " in ln]
+    assert line.startswith(f"{project / 'Pulumi.prod.yaml'}:21 {key}: {said}"), text
+    assert "S3cr3t" not in text and "12345678" not in text, text
+
+
+def test_a_pic_key_close_to_a_setting_is_told_the_setting_still(tmp_path: Path) -> None:
+    project = project_copy(tmp_path)
+    _edit(project, MEMBERS_ROOT, f"{MEMBERS_ROOT}\n  pic:admin_emial: admin@example.org")
+    assert " pic:admin_emial: unknown key (allowed here: " in _errors(project)
+    assert "did you mean 'admin_email'?" in _errors(project)
+
+
+@pytest.mark.parametrize("key", ["mysql:pasword", "pic:dbAdminPasword", "aws:adminPwd"])
+def test_a_value_the_loader_refuses_under_a_slip_of_a_secrets_name_is_not_shown(tmp_path: Path, key: str) -> None:
+    """mysql:pasword: 0123456 was quoted in the loader's message (its leading zero): the key read as no secret's."""
+    project = project_copy(tmp_path)
+    _edit(project, MEMBERS_ROOT, f"{MEMBERS_ROOT}\n  {key}: 0123456")
+    text = _errors(project)
+    assert f" {key}: the value (not shown: it may be a secret) is an integer with a leading zero" in text, text
+    assert "123456" not in text, text
+
+
+@pytest.mark.parametrize(
     ("written", "path", "line"),
     [
         (
