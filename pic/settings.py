@@ -1975,23 +1975,103 @@ def _not_a_ciphertext(command: str, *, passphrase: bool) -> str:
     )
 
 
+# The settings of the providers the program uses, as their SDKs read them from the stack file (the keys of
+# pulumi_mysql.config, pulumi_docker.config and pulumi_tls.config; pulumi-command and pulumi-random read none), and
+# the keys of the objects two of them hold (pulumi_docker.config.outputs.RegistryAuth, pulumi_tls's Proxy).
+PROVIDER_SETTINGS: dict[str, tuple[str, ...]] = {
+    "mysql": (
+        "authenticationPlugin",
+        "endpoint",
+        "maxConnLifetimeSec",
+        "maxOpenConns",
+        "password",
+        "proxy",
+        "tls",
+        "username",
+    ),
+    "docker": (
+        "caMaterial",
+        "certMaterial",
+        "certPath",
+        "context",
+        "disableDockerDaemonCheck",
+        "host",
+        "keyMaterial",
+        "registryAuth",
+        "sshOpts",
+    ),
+    "tls": ("proxy",),
+    "command": (),
+    "random": (),
+}
+PROVIDER_OBJECTS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("docker", "registryAuth"): ("address", "authDisabled", "configFile", "configFileContent", "password", "username"),
+    ("tls", "proxy"): ("fromEnv", "password", "url", "username"),
+}
+# Those of them that hold a secret: a password (mysql's, a registry's, tls's proxy's) and the docker client's
+# private key (keyMaterial, PEM).
+PROVIDER_SECRETS = frozenset({"password", "keyMaterial"})
+
+
+def _provider_keys(full_key: str, loc: tuple[str | int, ...]) -> tuple[str, ...] | None:
+    """The keys a provider takes beside the key at ``loc`` (``mysql:endpoint``; ``docker:registryAuth[0].address``,
+    inside one of its objects), or None where pic does not know them (another provider, a key deeper)."""
+    namespace, _, key = full_key.partition(":")
+    if namespace not in PROVIDER_SETTINGS:
+        return None
+    if len(loc) == 1:
+        return PROVIDER_SETTINGS[namespace]
+    if all(isinstance(part, int) for part in loc[1:-1]):  # a key of the setting's object, or of its list's items
+        return PROVIDER_OBJECTS.get((namespace, key))
+    return None
+
+
+def _meant_provider_key(full_key: str, loc: tuple[str | int, ...]) -> str | None:
+    """The key of its provider that the key at ``loc`` (``mysql:pasword``, ``registryAuth[0].pasword``) is a slip
+    or another case of, when the provider does not take it and one is close; else None."""
+    keys = _provider_keys(full_key, loc)
+    name = full_key.partition(":")[2] if len(loc) == 1 else loc[-1]
+    if keys is None or not isinstance(name, str) or name in keys:
+        return None
+    return meant_among(name, keys)
+
+
+def _secret_key(full_key: str, loc: tuple[str | int, ...]) -> bool:
+    """Whether the value at ``loc`` is a secret by its key: a key named for one at any depth (``mysql:password``,
+    ``aws:secretKey``, ``docker:registryAuth[0].password``, ``mysql:pasword``: :func:`pic.yamlsrc.secret_name`),
+    a provider's secret setting (``docker:keyMaterial``), or a slip of one (``docker:keyMaterail``)."""
+    _, _, key = full_key.partition(":")
+    names = [key, *(part for part in loc[1:] if isinstance(part, str))]
+    if is_secret_field(names) or names[-1] in PROVIDER_SECRETS:
+        return True
+    return any(_meant_provider_key(full_key, loc[:end]) in PROVIDER_SECRETS for end in range(1, len(loc) + 1))
+
+
+def _secret_number(full_key: str, loc: tuple[str | int, ...]) -> bool:
+    """Whether a number at ``loc`` is a secret by its key: a key whose last word names one (``password``, ``dbPwd``,
+    ``pasword``), a provider's secret setting or a slip of one; not a number about a secret (``tokenDuration``)."""
+    name = next(part for part in reversed((full_key.partition(":")[2], *loc[1:])) if isinstance(part, str))
+    words = re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+", name)
+    last = words[-1] if words else name
+    meant = _meant_provider_key(full_key, loc) if isinstance(loc[-1], str) or len(loc) == 1 else None
+    return secret_name(last) or name in PROVIDER_SECRETS or meant in PROVIDER_SECRETS
+
+
 def _plain_provider_secrets(
     full_key: str, value: object, *, passphrase: bool
 ) -> list[tuple[tuple[str | int, ...], str]]:
     """Where a provider's setting holds a secret in clear (``mysql:password``, ``aws:secretKey``): the paths,
-    from ``full_key``, of each text under a key named for a secret, at any depth
-    (``docker:registryAuth[0].password``), with ``""``; of each other text that is a secret by its form (a
-    private key, as the docker provider's ``keyMaterial`` holds; credentials in a URL, ``docker:host:
-    ssh://deploy:PW@web1``; an access key: :func:`pic.secrettext.prose_secret`), with what it is (``a private
-    key``); and of each ``secure:`` value that is no ciphertext (``{secure: hunter2}``, written by hand), with
-    ``"secure"``. None when it holds none.
+    from ``full_key``, of each text or number under a secret's key (:func:`_secret_key`, at any depth:
+    ``docker:registryAuth[0].password``; a slip of one: ``mysql:pasword``), with ``""``; of each text that is a
+    secret by its form (a private key, as the docker provider's ``keyMaterial`` holds; credentials in a URL,
+    ``docker:host: ssh://deploy:PW@web1``; an access key: :func:`pic.secrettext.prose_secret`), with what it is (``a
+    private key``); and of each ``secure:`` value that is no ciphertext (``{secure: hunter2}``, written by hand),
+    with ``"secure"``. None when it holds none.
 
-    Another namespace's settings belong to its provider, but the stack file is in the repository: a text
-    written in clear under such a key, or shaped like a secret under any key, is the secret itself, as it would
-    be under ``pic:dbAdminPassword``. Pulumi writes a secret as ``{secure: ...}``, a nested one too (``pulumi
-    config set --path --secret``); a flag (``aws:skipTokenValidation: true``) is no secret. The value is never
-    shown."""
-    _, _, key = full_key.partition(":")
+    Another namespace's settings belong to its provider, but the stack file is in the repository: a text written in
+    clear under such a key, or shaped like a secret under any key, is the secret itself, as it would be under
+    ``pic:dbAdminPassword``. Pulumi writes a secret as ``{secure: ...}``, a nested one too (``pulumi config set
+    --path --secret``); a flag (``aws:skipTokenValidation: true``) is no secret. The value is never shown."""
     found: list[tuple[tuple[str | int, ...], str]] = []
 
     def walk(loc: tuple[str | int, ...], item: object) -> None:
@@ -2005,41 +2085,96 @@ def _plain_provider_secrets(
             for index, inner in enumerate(item):
                 walk((*loc, index), inner)
         elif isinstance(item, str) and item.strip():
-            if (shaped := prose_secret(item)) is not None:  # what it is, said before its name's reading
+            if (shaped := prose_secret(item)) is not None:
                 found.append((loc, shaped[0]))
-            elif is_secret_field((key, *loc[1:])):
+            elif _secret_key(full_key, loc):
                 found.append((loc, ""))
+        elif _holds_text(item) and _secret_number(full_key, loc):  # a password of digits
+            found.append((loc, ""))
 
     walk((full_key,), value)
     return found
 
 
 def _foreign_setting_problems(doc: Document, full_key: str, value: object, *, passphrase: bool) -> list[Problem]:
-    """The refusals of a setting outside ``pic:``: a key that looks meant for pic, or a provider's secret in
-    clear, each at its line (the value never shown)."""
+    """The refusals of a setting outside ``pic:``: a key that looks meant for pic, a provider's secret in clear,
+    and a key of a provider pic knows (:data:`PROVIDER_SETTINGS`) that it does not take but is a slip of one
+    (``mysql:endpont``: did you mean 'endpoint'), each at its line (the value never shown)."""
     why = _near_namespace(full_key)
     if why is not None:
         return [Problem(doc.file, doc.line_of(("config", full_key)), f"config.{full_key}", why)]
     problems = []
+    told: set[tuple[str | int, ...]] = set()
     for loc, kind in _plain_provider_secrets(full_key, value, passphrase=passphrase):
         path = format_loc(loc)
-        command = f"--secret {path}" if len(loc) == 1 else f"--path --secret '{path}'"
         if kind == "secure":
+            command = f"--secret {path}" if len(loc) == 1 else f"--path --secret '{path}'"
             where = doc.line_of(("config", *loc, "secure"))
             problems.append(
                 Problem(doc.file, where, f"config.{path}.secure", _not_a_ciphertext(command, passphrase=passphrase))
             )
             continue
+        told.add(loc)
+        meant = _meant_loc(full_key, loc)
+        target = format_loc(meant)
+        command = f"--secret {target}" if len(meant) == 1 else f"--path --secret '{target}'"
         held = f"{kind} (not shown)" if kind else "a plain value (not shown) under a secret's name"
+        slips = [end for end in range(1, len(loc) + 1) if _meant_provider_key(full_key, loc[:end]) is not None]
+        slip = f"; {_no_such_key(full_key, loc[: slips[0]])}" if slips else ""
         problems.append(
             Problem(
                 doc.file,
                 doc.line_of(("config", *loc)),
                 f"config.{path}",
-                f"holds {held}: secrets are set with `pulumi config set {command}` and never written in clear",
+                f"holds {held}: secrets are set with `pulumi config set {command}` and never written in clear{slip}",
             )
         )
+    for loc in _provider_key_locs(full_key, value):
+        # a key misspelt above a secret in clear (mysql:passwords: [...]) is said in the secret's error
+        if _meant_provider_key(full_key, loc) is not None and not any(t[: len(loc)] == loc for t in told):
+            where = doc.line_of(("config", *loc))
+            problems.append(Problem(doc.file, where, f"config.{format_loc(loc)}", _no_such_key(full_key, loc)))
     return problems
+
+
+def _provider_key_locs(full_key: str, value: object) -> list[tuple[str | int, ...]]:
+    """The paths of the keys of a setting of a provider pic knows that the provider reads: the setting's own, and
+    the keys of its objects (``docker:registryAuth[0].address``)."""
+    namespace, _, key = full_key.partition(":")
+    if namespace not in PROVIDER_SETTINGS:
+        return []
+    locs: list[tuple[str | int, ...]] = [(full_key,)]
+    if (namespace, key) in PROVIDER_OBJECTS:
+        items = enumerate(value) if isinstance(value, list) else [(None, value)]
+        for index, item in items:
+            base: tuple[str | int, ...] = (full_key,) if index is None else (full_key, index)
+            if isinstance(item, dict) and set(item) != {"secure"}:
+                locs += [(*base, name) for name in item if isinstance(name, str)]
+    return locs
+
+
+def _meant_loc(full_key: str, loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
+    """``loc`` with its last key written as the one its provider takes that it is a slip of (``mysql:pasword`` ->
+    ``mysql:password``, ``docker:registryAuth[0].pasword`` -> ``...[0].password``); ``loc`` itself when it is none
+    (a slip above it, ``mysql:passwords[0]``, leaves no path to set)."""
+    meant = _meant_provider_key(full_key, loc)
+    if meant is None:
+        return loc
+    return (f"{full_key.partition(':')[0]}:{meant}",) if len(loc) == 1 else (*loc[:-1], meant)
+
+
+def _no_such_key(full_key: str, loc: tuple[str | int, ...]) -> str:
+    """What to say of a key its provider does not take, a slip of one it does: which provider, what it takes
+    there, and the key meant."""
+    namespace = full_key.partition(":")[0]
+    keys = _provider_keys(full_key, loc)
+    meant = _meant_provider_key(full_key, loc)
+    name = full_key.partition(":")[2] if len(loc) == 1 else loc[-1]
+    where = "" if len(loc) == 1 else f" in {format_loc(loc[:-1])}"
+    return (
+        f"the {namespace} provider takes no key {name!r}{where} (its keys: {', '.join(keys or ())}), which it would "
+        f"ignore or refuse; did you mean {meant!r}?"
+    )
 
 
 def _near_namespace(full_key: str) -> str | None:

@@ -1886,6 +1886,160 @@ def test_a_providers_other_settings_and_its_secrets_written_by_pulumi_are_its_ow
     load_settings(project, "prod")
 
 
+@pytest.mark.parametrize(
+    ("written", "path", "meant"),
+    [
+        ("mysql:endpont: db.example.org:3306", "mysql:endpont", "endpoint"),
+        ("mysql:usrname: root", "mysql:usrname", "username"),
+        ("mysql:Endpoint: db.example.org:3306", "mysql:Endpoint", "endpoint"),
+        ("mysql:max_open_conns: 5", "mysql:max_open_conns", "maxOpenConns"),
+        ("docker:registryAuthh: [{address: registry.example.org}]", "docker:registryAuthh", "registryAuth"),
+        ("docker:sshopts: ['-o', 'Port=2222']", "docker:sshopts", "sshOpts"),
+        (
+            "docker:registryAuth: [{address: registry.example.org, usrname: u}]",
+            "docker:registryAuth[0].usrname",
+            "username",
+        ),
+        ("tls:proxy: {urll: 'http://proxy.example.org:3128'}", "tls:proxy.urll", "url"),
+        ("tls:proxyy: {url: 'http://proxy.example.org:3128'}", "tls:proxyy", "proxy"),
+        # set as a secret: the key is still misspelt
+        (
+            "mysql:pasword: {secure: v1:AAAAAAAAAAAAAAAA:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA}",
+            "mysql:pasword",
+            "password",
+        ),
+    ],
+)
+def test_a_providers_misspelt_setting_says_which_was_meant(tmp_path: Path, written: str, path: str, meant: str) -> None:
+    """mysql:endpont was accepted without a word (the provider the program builds takes its own arguments, so
+    the key is ignored; a default provider would refuse it at pulumi up): a key the provider does not take and
+    that is a slip of one it does is refused, naming it."""
+    project = project_copy(tmp_path)
+    _edit(project, MEMBERS_ROOT, f"{MEMBERS_ROOT}\n  {written}")
+    text = _errors(project)
+    [line] = [ln for ln in text.splitlines() if f" {path}: " in ln]
+    key = path.rpartition(".")[2] if "." in path else path.partition(":")[2]
+    assert f"provider takes no key {key!r}" in line and line.endswith(f"did you mean {meant!r}?"), text
+    assert "AAAA" not in text, text
+
+
+def test_a_misspelt_provider_key_above_a_secret_in_clear_is_one_error(tmp_path: Path) -> None:
+    project = project_copy(tmp_path)
+    _edit(project, MEMBERS_ROOT, f"{MEMBERS_ROOT}\n  mysql:passwords: [S3cr3tPw]")
+    lines = [ln for ln in _errors(project).splitlines() if "mysql:passwords" in ln]
+    assert len(lines) == 1 and " mysql:passwords[0]: holds a plain value (not shown)" in lines[0], lines
+    assert "`pulumi config set --path --secret 'mysql:passwords[0]'`" in lines[0], lines
+    assert "takes no key 'passwords'" in lines[0] and lines[0].endswith("did you mean 'password'?"), lines
+
+
+def test_a_providers_misspelt_setting_in_the_project_file_says_which_was_meant(tmp_path: Path) -> None:
+    project = project_copy(tmp_path)
+    added = "config:\n  mysql:endpont: db.example.org:3306\n"
+    (project / "Pulumi.yaml").write_text((ROOT / "Pulumi.yaml").read_text(encoding="utf-8") + added, encoding="utf-8")
+    text = _errors(project)
+    assert "Pulumi.yaml:9 config.mysql:endpont: the mysql provider takes no key 'endpont'" in text, text
+    assert text.endswith("did you mean 'endpoint'?"), text
+
+
+@pytest.mark.parametrize(
+    ("written", "path", "command"),
+    [
+        # a slip of a provider's secret setting, in clear: the secret meant, and the command that sets it
+        ('mysql:pasword: "S3cr3tPw"', "mysql:pasword", "--secret mysql:password"),
+        ("docker:keyMaterail: S3cr3tPwS3cr3tPw", "docker:keyMaterail", "--secret docker:keyMaterial"),
+        (
+            "docker:registryAuth: [{address: registry.example.org, pasword: S3cr3tPw}]",
+            "docker:registryAuth[0].pasword",
+            "--path --secret 'docker:registryAuth[0].password'",
+        ),
+        (
+            "tls:proxy: {url: 'http://p.example.org:3128', pasword: S3cr3tPw}",
+            "tls:proxy.pasword",
+            "--path --secret 'tls:proxy.password'",
+        ),
+    ],
+)
+def test_a_slip_of_a_providers_secret_setting_names_it_in_the_command_to_set_it(
+    tmp_path: Path, written: str, path: str, command: str
+) -> None:
+    project = project_copy(tmp_path)
+    _edit(project, MEMBERS_ROOT, f"{MEMBERS_ROOT}\n  {written}")
+    text = _errors(project)
+    [line] = [ln for ln in text.splitlines() if f" {path}: " in ln]
+    assert "holds a plain value (not shown) under a secret's name" in line, text
+    assert f"`pulumi config set {command}`" in line and "did you mean" in line, text
+    assert "S3cr3t" not in text, text
+
+
+@pytest.mark.parametrize(
+    ("written", "path"),
+    [
+        # the docker client's private key by its setting's name, whatever the text (not PEM: base64 of it, a typo)
+        ("docker:keyMaterial: S3cr3tPwS3cr3tPw", "docker:keyMaterial"),
+        # a password of digits, as YAML reads a number
+        ("mysql:password: 12345678", "mysql:password"),
+        ("mysql:password: 1234.5678", "mysql:password"),
+        (
+            "docker:registryAuth: [{address: registry.example.org, password: 12345678}]",
+            "docker:registryAuth[0].password",
+        ),
+        ("aws:dbPwd: 12345678", "aws:dbPwd"),
+    ],
+)
+def test_a_providers_secret_that_is_no_text_or_no_key_is_refused_without_being_shown(
+    tmp_path: Path, written: str, path: str
+) -> None:
+    """docker:keyMaterial holding anything but a PEM key, and a password of digits (a number to YAML, not text),
+    were accepted in clear: only texts were looked at, and keyMaterial by its form."""
+    project = project_copy(tmp_path)
+    _edit(project, MEMBERS_ROOT, f"{MEMBERS_ROOT}\n  {written}")
+    text = _errors(project)
+    assert f" {path}: holds a plain value (not shown) under a secret's name" in text, text
+    assert "S3cr3t" not in text and "1234" not in text, text
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "mysql:tls: skip-verify",
+        "mysql:maxOpenConns: 5",
+        "docker:registryAuth: [{address: registry.example.org, authDisabled: true}]",
+        "tls:proxy: {fromEnv: true}",
+        # a key far from every one the provider takes: no slip pic can name
+        "random:seed: 42",
+        "mysql:somethingElse: x",
+        "aws:tokenDuration: 3600",
+    ],
+)
+def test_a_providers_known_or_unrelated_settings_pass(tmp_path: Path, written: str) -> None:
+    project = project_copy(tmp_path)
+    _edit(project, MEMBERS_ROOT, f"{MEMBERS_ROOT}\n  {written}")
+    load_settings(project, "prod")
+
+
+def test_the_providers_settings_are_those_their_sdks_read() -> None:
+    """pic.settings.PROVIDER_SETTINGS and PROVIDER_OBJECTS, against the installed SDKs (pyproject.toml pins them):
+    the keys each one's config module reads from the stack, and the fields of the objects two of them hold."""
+    import importlib.util
+    import inspect
+
+    from pic.settings import PROVIDER_OBJECTS, PROVIDER_SETTINGS
+
+    for namespace, keys in PROVIDER_SETTINGS.items():
+        spec = importlib.util.find_spec(f"pulumi_{namespace}")
+        assert spec is not None and spec.origin is not None, namespace
+        source = Path(spec.origin).parent / "config" / "vars.py"
+        # the module replaces itself by an object on import: its text is read
+        read = re.findall(r"__config__\.get\w*\('(\w+)'\)", source.read_text()) if source.exists() else []
+        assert sorted(read) == sorted(keys), namespace
+    for (namespace, key), fields in PROVIDER_OBJECTS.items():
+        outputs = importlib.import_module(f"pulumi_{namespace}.config.outputs")
+        cls = getattr(outputs, key[0].upper() + key[1:])
+        names = [n for n in inspect.signature(cls.__init__).parameters if n not in ("__self__", "self")]
+        camel = [re.sub(r"_([a-z])", lambda m: m.group(1).upper(), n) for n in names]
+        assert sorted(camel) == sorted(fields), (namespace, key)
+
+
 def test_cpus_of_a_db_host_is_refused(tmp_path: Path) -> None:
     """``cpus`` bounds the sites' containers of a web host; the db host runs none, so the key would say
     something the platform never does with it."""
