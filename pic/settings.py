@@ -1782,6 +1782,10 @@ def _strip_namespace(doc: Document) -> tuple[dict[str, Any], list[Problem]]:
         if refusal is not None:
             loc, why = refusal
             problems.append(Problem(doc.file, doc.line_of(("config", *loc)), f"config.{format_loc(loc)}", why))
+        elif isinstance(value, dict | list):
+            for inside in _secrets_inside(value, (str(full_key),)):
+                where = doc.line_of(("config", *inside))
+                problems.append(Problem(doc.file, where, f"config.{format_loc(inside)}", _secret_inside(inside)))
         if isinstance(value, dict) and set(value) == {"secure"}:
             if refusal is None or key not in (*SECRET_KEYS, *OPTIONAL_SECRET_KEYS):
                 secrets[key] = SecretRef(key)
@@ -1947,6 +1951,36 @@ def _unknown_secret(key: str) -> str | None:
             f"{', '.join(known)}, set with `pulumi config set --secret {NAMESPACE}:<name>` and never written in clear"
         )
     return None
+
+
+def _secrets_inside(value: object, loc: tuple[str | int, ...]) -> list[tuple[str | int, ...]]:
+    """The paths of the keys inside a setting of pic whose name reads as a secret's and that hold something in
+    clear (``pic:smtp: {password: ...}``): no field of pic's settings is named so (pic's secrets are keys of their
+    own), so each is a secret written in clear where pic reads none."""
+    found: list[tuple[str | int, ...]] = []
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for name, item in items:
+        if name == "secure":  # Pulumi's ciphertext (a nested secret), or one written by hand: the model says which
+            continue
+        if isinstance(name, str) and secret_name(name) and _holds_text(item):
+            found.append((*loc, name))
+        elif isinstance(item, dict | list):
+            found += _secrets_inside(item, (*loc, name))
+    return found
+
+
+def _secret_inside(loc: tuple[str | int, ...]) -> str:
+    """Why a key named for a secret inside a setting of pic is refused (:func:`_secrets_inside`), with the secret
+    of pic it may be meant as (``pic:smtp.password``: smtpPassword)."""
+    known = (*SECRET_KEYS, *OPTIONAL_SECRET_KEYS)
+    words = [str(loc[0]).partition(":")[2], *(part for part in loc[1:] if isinstance(part, str))]
+    meant = meant_among("_".join(words), known)
+    target = f"{NAMESPACE}:{meant}" if meant is not None else f"{NAMESPACE}:<name>"
+    hint = f"; did you mean {target}?" if meant is not None else f" (pic's secrets: {', '.join(known)})"
+    return (
+        f"unknown key, under a secret's name, holding a plain value (not shown): pic's secrets are keys of their "
+        f"own, set with `pulumi config set --secret {target}` and never written in clear{hint}"
+    )
 
 
 def _holds_text(value: object) -> bool:

@@ -1733,6 +1733,34 @@ def test_a_pic_key_close_to_a_secret_says_which_without_showing_it(tmp_path: Pat
     assert "S3cr3t" not in text and "12345678" not in text, text
 
 
+@pytest.mark.parametrize(
+    ("written", "path", "meant"),
+    [
+        ('pic:smtp: {host: "smtp.example.org", password: S3cr3tPw}', "pic:smtp.password", "pic:smtpPassword"),
+        ('pic:smtp: {host: "smtp.example.org", pasword: 12345678}', "pic:smtp.pasword", "pic:smtpPassword"),
+        ("pic:db: {admin_pwd: S3cr3tPw}", "pic:db.admin_pwd", None),
+        ("pic:limits: {memory_mb: 256, cpus: 1.0, pids: 128, token: [S3cr3tPw]}", "pic:limits.token", None),
+    ],
+)
+def test_a_secret_written_inside_a_pic_setting_is_refused_as_one_without_being_shown(
+    tmp_path: Path, written: str, path: str, meant: str | None
+) -> None:
+    """pic:smtp: {password: ...} was an unknown key, no word of the password in clear in the file (pic's secrets are
+    keys of their own, never inside a setting)."""
+    project = project_copy(tmp_path)
+    old = next(ln for ln in (ROOT / "Pulumi.prod.yaml").read_text().splitlines() if ln.startswith("  pic:limits:"))
+    if written.startswith("pic:limits:"):
+        _edit(project, old, f"  {written}")
+    else:
+        _edit(project, MEMBERS_ROOT, f"{MEMBERS_ROOT}\n  {written}")
+    text = _errors(project)
+    lines = [ln for ln in text.splitlines() if f" {path}: " in ln]
+    assert len(lines) == 1, text
+    assert "unknown key, under a secret's name, holding a plain value (not shown)" in lines[0], text
+    assert (f"`pulumi config set --secret {meant}`" in lines[0]) if meant else ("pic:<name>" in lines[0]), text
+    assert "S3cr3t" not in text and "12345678" not in text, text
+
+
 def test_a_pic_key_close_to_a_setting_is_told_the_setting_still(tmp_path: Path) -> None:
     project = project_copy(tmp_path)
     _edit(project, MEMBERS_ROOT, f"{MEMBERS_ROOT}\n  pic:admin_emial: admin@example.org")
