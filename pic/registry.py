@@ -13,7 +13,6 @@ import bisect
 import codecs
 import copy
 import datetime as dt
-import difflib
 import gc
 import math
 import os
@@ -1010,9 +1009,9 @@ class _Cross:
         what = "the stack's db host, not a web host" if name in settings.hosts else "not a host of the stack"
         message = f"{show_value(name)} is not a web host of stack {settings.stack} ({what}; known: "
         message += f"{', '.join(settings.web_hosts)})"
-        close = difflib.get_close_matches(name, settings.web_hosts, n=1)
-        if close:
-            message += f"; did you mean {show_value(close[0])}?"
+        close = meant_among(name, settings.web_hosts)  # its digits kept: web2 is no slip of web1
+        if close is not None:
+            message += f"; did you mean {show_value(close)}?"
         if len(named_by) > 1:
             files = [Path(m.file).name for m in named_by]
             shown = ", ".join(files[:_STRAY_HOST_FILES])

@@ -1158,9 +1158,10 @@ class SecretRef:
 
 
 def _meant_host(name: str, web: list[str]) -> str:
-    """``; did you mean "web-1"?`` when a web host's name is close to ``name`` (a host renamed), else nothing."""
-    close = difflib.get_close_matches(name, web, n=1)
-    return f"; did you mean {show_value(close[0])}?" if close else ""
+    """``; did you mean "web-1"?`` when ``name`` is a host's in another form or a slip of it (a host renamed), its
+    digits kept (web2 is another host than web1: :func:`pic.errors.meant_among`), else nothing."""
+    close = meant_among(name, web)
+    return f"; did you mean {show_value(close)}?" if close is not None else ""
 
 
 class Settings(_Strict):

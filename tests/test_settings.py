@@ -2268,6 +2268,24 @@ def test_a_setting_naming_a_host_is_hinted_only_a_host_there_is(
     assert (line.endswith(f"; did you mean {hint!r}?")) if hint else ("did you mean" not in line), line
 
 
+@pytest.mark.parametrize(("written", "meant"), [("web2", None), ("web9", None), ("web-1", "web1"), ("wbe1", "web1")])
+def test_a_host_that_is_none_of_the_stacks_is_hinted_one_only_when_it_is_a_slip_of_it(
+    tmp_path: Path, written: str, meant: str | None
+) -> None:
+    """host: web2 with only web1 in the stack was told "did you mean "web1"?": web2 is another host (not added yet,
+    removed), not a slip of web1; a hint keeps the digits, in a member file and in the settings."""
+    from tests.helpers import member, write_members
+
+    project = project_copy(tmp_path)
+    directory = write_members(tmp_path / "members", {"asso-web": member(10600, host=written)})
+    with pytest.raises(PicError) as caught:
+        load_registry(directory, load_settings(project, "prod"))
+    _edit(project, "pic:default_web_host: web1", f"pic:default_web_host: {written}")
+    for text in (str(caught.value), _errors(project)):
+        assert f'"{written}" is not a web host' in text and "known: web1" in text, text
+        assert text.endswith(f'; did you mean "{meant}"?') if meant else "did you mean" not in text, text
+
+
 def test_a_dns_server_that_is_no_host_is_hinted_the_one_meant(tmp_path: Path) -> None:
     project = project_copy(tmp_path)
     _edit(project, MEMBERS_ROOT, f"{MEMBERS_ROOT}\n  pic:dns: {{server: dbb}}")
