@@ -79,6 +79,7 @@ class _Parser(argparse.ArgumentParser):
         parsed, unknown = self.parse_known_args(args, namespace)
         if unknown:
             command = _Parser._innermost or self
+            self._options_before(command, unknown)
             options = [o for o in command._option_string_actions if o.startswith("--") and o != "--help"]
             meant = [
                 close[0] for a in unknown if (close := difflib.get_close_matches(a.split("=", 1)[0], options, n=1))
@@ -87,10 +88,29 @@ class _Parser(argparse.ArgumentParser):
             command.error(f"unrecognized arguments: {' '.join(unknown)}{hint}")
         return parsed
 
+    def _options_before(self, command: argparse.ArgumentParser, unknown: list[str]) -> None:
+        """The options of ``command`` that argparse left unknown because they were written before the command's
+        name (``pic --dry-run notify``): said so, with the command line meant, not as an unknown option with
+        itself as the one meant."""
+        args = self._args or []
+        words = command.prog.split()[1:]
+        at = _word_at(args, words)
+        known = command._option_string_actions
+        misplaced = [i for i, a in enumerate(args[:at]) if a in unknown and a.split("=", 1)[0] in known]
+        if at < 0 or not misplaced:
+            return
+        moved = [args[i] for i in misplaced]
+        rest = [a for i, a in enumerate(args) if i not in misplaced]
+        end = _word_at(rest, words) + 1
+        command.error(_before_command(moved, [self.prog, *rest[:end], *moved, *rest[end:]]))
+
     def error(self, message: str) -> NoReturn:
         """A name argument said missing while a value starting with "-" that is no option of the command was
         given: the error names that value and says what a name is (``pic new -velo``: the slug was said
-        missing, ``-velo`` not named)."""
+        missing, ``-velo`` not named). An option written before the command's name (``pic --stack dev check``),
+        whose value argparse takes for the command, is said so; a command misspelt with the one meant."""
+        if " invalid choice: " in message:
+            self._bad_command(message)
         prefix = "the following arguments are required: "
         if message.startswith(prefix) and self._args is not None:
             missing = message[len(prefix) :].split(", ")
@@ -103,6 +123,25 @@ class _Parser(argparse.ArgumentParser):
                         f"{self._NAMES[action.dest]}"
                     )
         super().error(message)
+
+    def _bad_command(self, message: str) -> None:
+        """The error of a command's name that is none: an option and its value written before the command
+        (the value taken for the name), or a name misspelt."""
+        subs = next((a for a in self._actions if isinstance(a, argparse._SubParsersAction)), None)
+        args = self._args or []
+        first = next((i for i, a in enumerate(args) if a == "--" or not a.startswith("-")), len(args))
+        if subs is None or first >= len(args) or args[first] == "--":
+            return
+        choices = list(subs.choices)
+        if first > 0 and args[first - 1].startswith("-") and not self._is_option(args[first - 1].split("=", 1)[0]):
+            at = next((i for i in range(first + 1, len(args)) if args[i] in choices), None)
+            moved = args[: first + 1] if at is None else args[:at]
+            command = ["COMMAND"] if at is None else [args[at]]
+            meant = [*self.prog.split(), *command, *moved, *([] if at is None else args[at + 1 :])]
+            super().error(_before_command(moved, meant))
+        close = difflib.get_close_matches(args[first], choices, n=1)
+        if close:
+            super().error(f"{message} (did you mean {close[0]}?)")
 
     def _is_option(self, arg: str) -> bool:
         """An option of the command, or an abbreviation argparse takes for one (``--nam`` for ``--name``)."""
@@ -125,6 +164,25 @@ class _Parser(argparse.ArgumentParser):
             self._check_value(action, value)
             return value
         return super()._get_values(action, arg_strings)
+
+
+def _word_at(args: list[str], words: list[str]) -> int:
+    """The index in ``args`` of the last of ``words`` (a command's name: ``dns check``), each found after the one
+    before it and before any ``--``; -1 when they are not all there."""
+    at = -1
+    for word in words:
+        at = next((i for i in range(at + 1, len(args)) if args[i] == word or args[i] == "--"), len(args))
+        if at >= len(args) or args[at] == "--":
+            return -1
+    return at
+
+
+def _before_command(moved: list[str], meant: list[str]) -> str:
+    """The error of options written before their command's name: what they are, and the command line meant."""
+    return (
+        f"{shlex.join(moved)!r} comes before the command: write the command first, then its options "
+        f"({shlex.join(meant)})"
+    )
 
 
 _SubParsers = argparse._SubParsersAction  # the parsers of the commands, under pic's

@@ -335,6 +335,72 @@ def test_an_unknown_argument_is_said_by_its_command(
     assert f"usage: {command} [-h]" in err, err
 
 
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["--stack", "dev", "check"], "pic: error: '--stack dev' comes before the command: write the command first"),
+        (["--stack=dev", "check"], "pic check: error: '--stack=dev' comes before the command: write the command first"),
+        (["--dry-run", "notify"], "pic notify: error: '--dry-run' comes before the command: write the command first"),
+        (["--on", "2026-01-01", "report"], "pic: error: '--on 2026-01-01' comes before the command"),
+        (["--members", "m", "new", "velo-lyon", "--name", "V"], "pic: error: '--members m' comes before the command"),
+        (["dns", "--stack", "prod", "check"], "pic dns: error: '--stack prod' comes before the command"),
+        (["lists", "--mx", "audit", "x.txt"], "pic lists audit: error: '--mx' comes before the command"),
+        (["--stack", "dev"], "pic: error: '--stack dev' comes before the command: write the command first"),
+    ],
+)
+def test_an_option_before_its_command_is_said_so(
+    argv: list[str], said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An option of a command written before the command's name (`pic --stack dev check`) is said to be so, with
+    the command line to write (was: "invalid choice: 'dev'", its value taken for a command, or, for an option
+    without a value, "unrecognized arguments: --dry-run (did you mean --dry-run?)")."""
+    with pytest.raises(SystemExit) as caught:
+        _parse(argv)
+    err = capsys.readouterr().err
+    assert caught.value.code == 2, err
+    assert said in err, err
+    assert "invalid choice" not in err and "did you mean" not in err, err
+
+
+@pytest.mark.parametrize(
+    ("argv", "meant"),
+    [
+        (["--stack", "dev", "check"], "pic check --stack dev"),
+        (["--stack", "dev", "check", "--on", "2026-01-01"], "pic check --stack dev --on 2026-01-01"),
+        (["--dry-run", "notify", "--on", "2026-01-01"], "pic notify --dry-run --on 2026-01-01"),
+        (["dns", "--stack", "prod", "check"], "pic dns check --stack prod"),
+        (["lists", "--mx", "audit", "x.txt"], "pic lists audit --mx x.txt"),
+        (["--stack", "dev"], "pic COMMAND --stack dev"),
+    ],
+)
+def test_the_command_line_meant_is_given_and_parses(
+    argv: list[str], meant: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit):
+        _parse(argv)
+    err = capsys.readouterr().err
+    assert f"({meant})" in err, err
+    if "COMMAND" not in meant:
+        assert _parse(meant.split()[1:]).command == argv[argv.index(meant.split()[1])]
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["chek"], "(did you mean check?)"),
+        (["repot"], "(did you mean report?)"),
+        (["dns", "chekc"], "(did you mean check?)"),
+    ],
+)
+def test_a_command_misspelt_is_said_with_the_one_meant(
+    argv: list[str], said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as caught:
+        _parse(argv)
+    err = capsys.readouterr().err
+    assert caught.value.code == 2 and said in err, err
+
+
 # -- the parser of the command run alone against pic's whole parser ------------------------------------------
 
 
