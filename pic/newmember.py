@@ -712,10 +712,37 @@ def check_arguments(slug: str, name: str, email: str, domains: list[str], member
     as ``pic check`` validates a file by itself; raise PicError. A slug becomes part of a path only once it is
     valid (a short name). The checks against the registry and the settings come after (:func:`check_new`)."""
     file = display_path(members / f"{slug}.yaml") if is_slug(slug) else "the new member file"
+    given = [("--name", name), ("--email", email), *(("--domain", d) for d in domains)]
+    undecoded = [p for option, value in given if (p := _undecoded(option, value)) is not None]
+    if undecoded:  # no text of the file to check: the YAML parser takes UTF-8 alone
+        raise PicError(undecoded + _slug_problems(slug))
     text = render(name, email, UID_MIN, _UNKNOWN_RUNTIME, domains)
     problems = _text_problems(text, slug, file)[0]
     if problems:
         raise PicError([_as_option(p, file) for p in problems])
+
+
+def _undecoded(option: str, value: str) -> Problem | None:
+    """The refusal of an argument holding bytes that are not UTF-8 (a Latin-1 terminal or script: Python gives
+    them as surrogates, ``\\udce9`` for the byte 0xe9), each shown as the byte (``\\xe9``); None for any other."""
+    at = next((i for i, ch in enumerate(value) if "\udc80" <= ch <= "\udcff"), None)
+    if at is None:
+        return None
+    from pic import secrettext
+
+    text = terminal_safe(_BYTE.sub(lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}", value), keep="")
+    shown = f'"{text}"' if len(text) <= 78 else f'"{text[:75]}...'
+    if secrettext.reads_as_secret(_BYTE.sub(lambda m: chr(ord(m.group()) - 0xDC00), value)):  # as Latin-1
+        shown = "the value (not shown)"
+    byte = f"\\x{ord(value[at]) - 0xDC00:02x}"
+    why = (
+        f"{shown} holds a byte that is not UTF-8 ({byte}, at character {at + 1}): write it in UTF-8 (the "
+        "terminal's or the script's encoding)"
+    )
+    return Problem("<command line>", None, option, why)
+
+
+_BYTE = re.compile("[\udc80-\udcff]")  # a byte that is not UTF-8, as Python decodes arguments (surrogateescape)
 
 
 def check_new(text: str, slug: str, file: str, registry: Registry, settings: Settings) -> Member:
@@ -735,10 +762,7 @@ def _text_problems(
 ) -> tuple[list[Problem], Member | None]:
     """The problems of a new member file's text by itself, and its member when it has none (its host
     unknown yet); ``stack``: the names of the stack a hint may give (:func:`pic.registry.stack_names`)."""
-    problems = []
-    if not is_slug(slug):
-        shown = repr(slug) if len(slug) <= 40 else f"{slug[:37]!r}... ({len(slug)} characters)"
-        problems.append(Problem("<command line>", None, "SLUG", f"{shown} is not a valid slug: {SLUG_WORDS}"))
+    problems = _slug_problems(slug)
     doc, more = parse_yaml(text, file, MEMBER_KEYS)
     problems += more
     spec = None
@@ -748,6 +772,14 @@ def _text_problems(
     if doc is None or spec is None or problems:
         return problems, None
     return problems, Member(slug, file, spec, spec.host or "", doc.lines, doc.written)
+
+
+def _slug_problems(slug: str) -> list[Problem]:
+    """The refusal of a slug that is none, in a list; an empty one for a slug."""
+    if is_slug(slug):
+        return []
+    shown = repr(slug) if len(slug) <= 40 else f"{slug[:37]!r}... ({len(slug)} characters)"
+    return [Problem("<command line>", None, "SLUG", f"{shown} is not a valid slug: {SLUG_WORDS}")]
 
 
 _OPTIONS = {"name": "--name", "contact.name": "--name", "contact.email": "--email", "site.domains": "--domain"}

@@ -5,8 +5,10 @@ it and how to bring the same association back; the arguments are checked before 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -266,3 +268,46 @@ def test_new_names_a_members_directory_it_cannot_read(tmp_path: Path) -> None:
     with pytest.raises(PicError) as refused:
         new(members, "nouvelle")
     assert str(refused.value) == f"{members} cannot be read: File name too long"
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [("--name", b"V\xe9lo Lyon"), ("--email", b"v\xe9lo@velo-lyon.org"), ("--domain", b"v\xe9lo-lyon.org")],
+)
+def test_an_argument_that_is_not_utf8_is_refused_naming_its_option(tmp_path: Path, option: str, value: bytes) -> None:
+    """A value in another encoding than UTF-8 (a Latin-1 terminal or script: `\\xe9` for é) was a traceback
+    (UnicodeEncodeError from the YAML parser); it is refused, naming the option and the byte, and nothing is
+    written."""
+    members = tmp_path / "members"
+    shutil.copytree(MEMBERS, members)
+    args = {"--name": b"Velo Lyon", "--email": b"contact@velo-lyon.org", "--domain": b"velo-lyon.org", option: value}
+    argv = [b"new", b"velo-lyon", *(a for k, v in args.items() for a in (k.encode(), v))]
+    proc = subprocess.run(
+        [sys.executable, "-m", "pic", *argv, b"--project", bytes(ROOT), b"--members", bytes(members)],
+        capture_output=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "LC_ALL": "C.UTF-8"},
+        check=False,
+    )
+    err = proc.stderr.decode()
+    assert proc.returncode == 1, err
+    assert "Traceback" not in err, err
+    shown = value.decode("utf-8", "backslashreplace")
+    assert err.splitlines()[0] == (
+        f'<command line> {option}: "{shown}" holds a byte that is not UTF-8 (\\xe9, at character '
+        f"{value.index(0xE9) + 1}): write it in UTF-8 (the terminal's or the script's encoding)"
+    ), err
+    assert err.endswith("invalid: 1 error\n"), err
+    assert not (members / "velo-lyon.yaml").exists()
+
+
+def test_an_argument_that_is_not_utf8_and_reads_as_a_secret_is_not_shown(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    members = tmp_path / "members"
+    shutil.copytree(MEMBERS, members)
+    name = b"V\xe9lo, mot de passe : Azerty123".decode("utf-8", "surrogateescape")
+    argv = ["new", "velo-lyon", "--name", name, "--email", "contact@velo-lyon.org"]
+    rc = main([*argv, "--project", str(ROOT), "--members", str(members)])
+    err = capsys.readouterr().err
+    assert rc == 1 and "Azerty" not in err, err
+    assert err.startswith("<command line> --name: the value (not shown) holds a byte that is not UTF-8 (\\xe9"), err
