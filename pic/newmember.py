@@ -719,7 +719,7 @@ def check_arguments(slug: str, name: str, email: str, domains: list[str], member
     text = render(name, email, UID_MIN, _UNKNOWN_RUNTIME, domains)
     problems = _text_problems(text, slug, file)[0]
     if problems:
-        raise PicError([_as_option(p, file) for p in problems])
+        raise PicError(_as_options(problems, file))
 
 
 def _undecoded(option: str, value: str) -> Problem | None:
@@ -745,6 +745,14 @@ def _undecoded(option: str, value: str) -> Problem | None:
 _BYTE = re.compile("[\udc80-\udcff]")  # a byte that is not UTF-8, as Python decodes arguments (surrogateescape)
 
 
+def _as_options(problems: list[Problem], file: str) -> list[Problem]:
+    """The problems of the new file's text, each named by its option (:func:`_as_option`), and each option's
+    value refused once: ``--name`` gives both ``name`` and ``contact.name``, and a value refused for both is
+    the one error of ``name``."""
+    named = any(p.file == file and p.path == "name" for p in problems)
+    return [_as_option(p, file) for p in problems if not (named and p.file == file and p.path == "contact.name")]
+
+
 def check_new(text: str, slug: str, file: str, registry: Registry, settings: Settings) -> Member:
     """Validate a new member file's text next to the registry, as ``pic check`` would; raise PicError. The
     new member, when valid."""
@@ -753,7 +761,7 @@ def check_new(text: str, slug: str, file: str, registry: Registry, settings: Set
         new = Member(slug, file, new.spec, new.spec.host or settings.default_host, new.lines, new.written)
         problems += [p for p in cross_checks([*registry, new], settings) if p.file == file]
     if problems or new is None:
-        raise PicError([_as_option(p, file) for p in problems])
+        raise PicError(_as_options(problems, file))
     return new
 
 

@@ -300,6 +300,29 @@ def test_an_argument_that_is_not_utf8_is_refused_naming_its_option(tmp_path: Pat
     assert not (members / "velo-lyon.yaml").exists()
 
 
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("", "is too short"),
+        ("X\nY", "holds a control character"),
+        ("V" * 200, "is too long"),
+        ("mdp : Azerty123", "(not shown)"),
+    ],
+)
+def test_a_name_refused_is_one_error(tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, said: str) -> None:
+    """--name gives the file its name and its contact's name: a value refused was said twice, once for each
+    field (`<command line> --name: "" is too short ... (would be contact.name ...)`, then the same for name)."""
+    members = tmp_path / "members"
+    shutil.copytree(MEMBERS, members)
+    argv = ["new", "velo-lyon", "--name", name, "--email", "contact@velo-lyon.org"]
+    rc = main([*argv, "--project", str(ROOT), "--members", str(members)])
+    err = capsys.readouterr().err
+    assert rc == 1, err
+    lines = [line for line in err.splitlines() if line.startswith("<command line> --name: ")]
+    assert len(lines) == 1 and said in lines[0], err
+    assert err.endswith("invalid: 1 error\n"), err
+
+
 def test_an_argument_that_is_not_utf8_and_reads_as_a_secret_is_not_shown(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
