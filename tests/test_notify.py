@@ -1871,3 +1871,62 @@ def test_a_message_dated_another_day_takes_that_day_s_offset(
         monkeypatch.undo()
         time.tzset()
     assert shown.startswith(f"{day.strftime('%a, %d %b %Y')} ") and shown.endswith(f" {offset}"), shown
+
+
+def test_the_dry_run_says_the_real_run_would_have_no_server_to_send_through(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A stack without pic:smtp: the dry run printed its messages and "nothing sent", and the real run then
+    refused at once; the dry run says so too, as it says what the real run would refuse in the record."""
+    members, proj = registry(tmp_path), project_copy(tmp_path)
+    assert notify(proj, members, ON, "--dry-run") == 0
+    out, err = capsys.readouterr()
+    assert out.count("Subject: ") == 3
+    assert (
+        "warning: Pulumi.prod.yaml pic:smtp: is not set: give the mail server (host, port, security, username) to "
+        "send through (the real run would send nothing)"
+    ) in err, err
+    assert notify(proj, members, ON) == 1
+    assert "Pulumi.prod.yaml pic:smtp: is not set" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("env", "secret", "said"),
+    [
+        (None, False, "warning: Pulumi.prod.yaml pic:smtp.username: is set, but no password is given"),
+        ("pw\udce9", False, "warning: <environment> PIC_SMTP_PASSWORD: holds bytes that are not UTF-8"),
+        (None, True, None),
+        ("pw", False, None),
+    ],
+    ids=["no-password", "env-not-utf8", "stack-secret", "env"],
+)
+def test_the_dry_run_says_the_real_run_would_have_no_password_it_can_send(
+    tmp_path: Path,
+    smtp_sink: Sink,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    *,
+    env: str | None,
+    secret: bool,
+    said: str | None,
+) -> None:
+    """Without reading the stack secret (a dry run runs no pulumi): a username with no password anywhere, or one
+    from the environment the login cannot send, is said as the real run says it, as a warning."""
+    members, proj = registry(tmp_path), project(tmp_path, smtp_sink)
+    stack = proj / "Pulumi.prod.yaml"
+    if secret:
+        _password_in_a_stack_secret(proj, monkeypatch)
+        monkeypatch.setenv("PATH", "/nonexistent")  # no pulumi: the dry run never runs it
+    else:
+        stack.write_text(stack.read_text().replace("security: none,", "security: none, username: pic@example.org,"))
+    if env is None:
+        monkeypatch.delenv("PIC_SMTP_PASSWORD", raising=False)
+    else:
+        monkeypatch.setenv("PIC_SMTP_PASSWORD", env)
+    assert notify(proj, members, ON, "--dry-run") == 0
+    err = capsys.readouterr().err
+    if said is None:
+        assert "warning" not in err, err
+    else:
+        assert said in err and "(the real run would send nothing)" in err, err
+    assert smtp_sink.received == []

@@ -605,21 +605,12 @@ def _run(args: argparse.Namespace, on: dt.date, now: dt.date, record: Path) -> i
         )
     entries = [notices.Notice(on, m.member, m.runtime, m.to, m.state) for m in messages]
     if args.dry_run:
-        return _dry_run(messages, entries, record)
+        return _dry_run(messages, entries, record, settings)
     if not messages:
         print("nothing to send", file=sys.stderr)
         return EXIT_OK
     if settings.smtp is None:
-        raise PicError(
-            [
-                Problem(
-                    f"Pulumi.{args.stack}.yaml",
-                    None,
-                    "pic:smtp",
-                    "is not set: give the mail server (host, port, security, username) to send through",
-                )
-            ]
-        )
+        raise PicError([_no_smtp(settings)])
     # Before any connection: a record that cannot be written, a password that cannot be read (PicError).
     notices.check_writable(record, entries)
     password = smtp_password(settings, args.project)
@@ -634,8 +625,29 @@ def _run(args: argparse.Namespace, on: dt.date, now: dt.date, record: Path) -> i
     return _said(result, messages, record, on)
 
 
-def _dry_run(messages: list[Message], entries: list[notices.Notice], record: Path) -> int:
-    """Print the messages, and what the real run would refuse in the record (as warnings)."""
+def _no_smtp(settings: Settings) -> Problem:
+    """The refusal of a send through a stack that names no mail server."""
+    why = "is not set: give the mail server (host, port, security, username) to send through"
+    return Problem(f"Pulumi.{settings.stack}.yaml", None, "pic:smtp", why)
+
+
+def _sending_problems(settings: Settings) -> list[Problem]:
+    """What the real run would refuse before connecting, as far as a dry run can tell without running
+    ``pulumi``: no ``pic:smtp``; a username with no password anywhere, or one from the environment the login
+    cannot send (:func:`_check_password`; a stack secret is not read)."""
+    if settings.smtp is None:
+        return [_no_smtp(settings)]
+    from_env = os.environ.get(SMTP_ENV_VARIABLE)
+    try:
+        _check_password(settings, from_env or ("not read" if "smtpPassword" in settings.secrets else None))
+    except PicError as exc:
+        return exc.problems
+    return []
+
+
+def _dry_run(messages: list[Message], entries: list[notices.Notice], record: Path, settings: Settings) -> int:
+    """Print the messages, and what the real run would refuse in the record or before connecting (as
+    warnings)."""
     for m in messages:
         print(f"--- {m.member} (PHP {m.runtime}, {m.state}) ---")
         print(as_text(m))
@@ -647,6 +659,7 @@ def _dry_run(messages: list[Message], entries: list[notices.Notice], record: Pat
                 refused = notices.room_problems(record, notices.check_appendable(record, entries))
     except PicError as exc:
         refused = exc.problems
+    refused = [*(_sending_problems(settings) if messages else []), *refused]
     for p in refused:  # said now, before the real run refuses it
         print(
             f"{dataclasses.replace(p, severity='warning', file=shown_name(p.file))} (the real run would send nothing)",
