@@ -1269,8 +1269,8 @@ class _Cross:
         space: names.Space
         for space in ("unix", "resource", "label"):
             owner = self.platform.get((space, m.slug))
-            if owner is not None:
-                self.reserved_slug(m, f"{show_value(m.slug)} is {owner}")
+            if owner is not None:  # a setting's name is taken by it ("web1" is no Pulumi.prod.yaml)
+                self.reserved_slug(m, f"{show_value(m.slug)} {'is taken by' if owner.file else 'is'} {owner}")
                 return
         clash = self.resources.owner_of_prefix(m.slug)
         if clash is not None:
