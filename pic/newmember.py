@@ -797,6 +797,9 @@ def _as_option(problem: Problem, file: str) -> Problem:
     """A problem of the new file's text, named by the command-line option that gave the value."""
     if problem.file != file:
         return problem
+    if not problem.path and problem.message.startswith("file name "):  # the slug: no file of that name yet
+        message = f"{problem.message.removeprefix('file name ')} (would be {file})"
+        return Problem("<command line>", None, "SLUG", message, problem.severity)
     option = next((o for path, o in _OPTIONS.items() if problem.path.split("[")[0] == path), None)
     if option is None:
         return problem

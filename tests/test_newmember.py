@@ -334,3 +334,27 @@ def test_an_argument_that_is_not_utf8_and_reads_as_a_secret_is_not_shown(
     err = capsys.readouterr().err
     assert rc == 1 and "Azerty" not in err, err
     assert err.startswith("<command line> --name: the value (not shown) holds a byte that is not UTF-8 (\\xe9"), err
+
+
+@pytest.mark.parametrize(
+    ("slug", "said"),
+    [
+        ("web1", '"web1" is reserved: the slug is the member\'s unix account'),
+        ("sympa", '"sympa" is reserved: the slug is the member\'s unix account'),
+        ("web1-proxy", '"web1-proxy" is reserved: the slug is the member\'s unix account'),
+    ],
+)
+def test_a_slug_the_platform_holds_is_named_as_the_argument(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], slug: str, said: str
+) -> None:
+    """Was `members/web1.yaml file name "web1" is reserved: ...`: a file that does not exist, named as if it
+    were there; the slug is the argument given, named as the other arguments are."""
+    members = tmp_path / "members"
+    shutil.copytree(MEMBERS, members)
+    rc = main(
+        ["new", slug, "--name", "X", "--email", "x@example.net", "--project", str(ROOT), "--members", str(members)]
+    )
+    err = capsys.readouterr().err
+    assert rc == 1 and not (members / f"{slug}.yaml").exists(), err
+    assert err.startswith(f"<command line> SLUG: {said}"), err
+    assert f"(would be {members}/{slug}.yaml)" in err and "file name" not in err, err
