@@ -803,5 +803,10 @@ def _as_option(problem: Problem, file: str) -> Problem:
     option = next((o for path, o in _OPTIONS.items() if problem.path.split("[")[0] == path), None)
     if option is None:
         return problem
-    message = f"{problem.message} (would be {problem.path} in {file})"
+    # an item given twice: the index of the first ("is also [0]") is the file's, which the command line does not show
+    said = _TWICE.sub(f"is given twice: give each {option} once", problem.message)
+    message = f"{said} (would be {problem.path} in {file})"
     return Problem("<command line>", None, option, message, problem.severity)
+
+
+_TWICE = re.compile(r"is also \[\d+\]: give each once")

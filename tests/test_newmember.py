@@ -358,3 +358,16 @@ def test_a_slug_the_platform_holds_is_named_as_the_argument(
     assert rc == 1 and not (members / f"{slug}.yaml").exists(), err
     assert err.startswith(f"<command line> SLUG: {said}"), err
     assert f"(would be {members}/{slug}.yaml)" in err and "file name" not in err, err
+
+
+def test_a_domain_given_twice_is_said_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Was `"velo-lyon.org" is also [0]: give each once`: [0] is an index of the file's list, which the command
+    line does not show."""
+    members = tmp_path / "members"
+    shutil.copytree(MEMBERS, members)
+    argv = ["new", "velo-lyon", "--name", "X", "--email", "x@example.net"]
+    argv += ["--domain", "velo-lyon.org", "--domain", "www.velo-lyon.org", "--domain", "velo-lyon.org"]
+    rc = main([*argv, "--project", str(ROOT), "--members", str(members)])
+    err = capsys.readouterr().err
+    assert rc == 1 and not (members / "velo-lyon.yaml").exists(), err
+    assert err.startswith('<command line> --domain: "velo-lyon.org" is given twice: give each --domain once'), err
