@@ -658,7 +658,13 @@ def run(
     registry = load_registry(members, settings)
     php = eol.newest_supported(settings, on)
     if php is None:
-        raise PicError([Problem(f"Pulumi.{stack}.yaml", None, "pic:runtimes", "has no supported runtime")])
+        keys = settings.runtime_keys()
+        newest = f" (newest: {keys[-1]}, end of life {settings.runtimes[keys[-1]].eol.isoformat()})" if keys else ""
+        why = (
+            f"has no runtime that is neither stopped nor past its end of life as of {on.isoformat()}{newest}: add a "
+            "newer PHP version to pic:runtimes first"
+        )
+        raise PicError([Problem(f"Pulumi.{stack}.yaml", None, "pic:runtimes", why)])
     history = read_history(members)
     past = history.members.get(slug)
     if past is not None:

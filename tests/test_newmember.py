@@ -371,3 +371,19 @@ def test_a_domain_given_twice_is_said_so(tmp_path: Path, capsys: pytest.CaptureF
     err = capsys.readouterr().err
     assert rc == 1 and not (members / "velo-lyon.yaml").exists(), err
     assert err.startswith('<command line> --domain: "velo-lyon.org" is given twice: give each --domain once'), err
+
+
+def test_a_stack_with_no_runtime_to_give_says_as_of_which_day_and_what_to_do(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Was `Pulumi.prod.yaml pic:runtimes: has no supported runtime`, whatever the day and with nothing to do."""
+    members = tmp_path / "members"
+    shutil.copytree(MEMBERS, members)
+    argv = ["new", "velo-lyon", "--name", "X", "--email", "x@example.net", "--on", "2030-01-01"]
+    rc = main([*argv, "--project", str(ROOT), "--members", str(members)])
+    err = capsys.readouterr().err
+    assert rc == 1 and not (members / "velo-lyon.yaml").exists(), err
+    assert err.startswith(
+        "Pulumi.prod.yaml pic:runtimes: has no runtime that is neither stopped nor past its end of life as of "
+        "2030-01-01 (newest: 8.5, end of life 2029-12-31): add a newer PHP version to pic:runtimes first"
+    ), err
