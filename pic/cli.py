@@ -660,6 +660,8 @@ def _project_hint(args: argparse.Namespace) -> str | None:
     try:  # a folder that cannot be searched (mode 0600) raises: no hint then
         if project is None or (project / "Pulumi.yaml").exists() or (project / f"Pulumi.{args.stack}.yaml").exists():
             return None
+        if not project.is_dir():  # mistyped, or a file: the error says what it is (the folder above may be here)
+            return None
         here = project.resolve()
         found = next((d for d in here.parents if (d / "Pulumi.yaml").is_file()), None)
     except (OSError, RuntimeError):

@@ -516,6 +516,20 @@ def test_no_hint_outside_any_project(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert rc == 1 and "no such stack file" in err and "hint:" not in err
 
 
+@pytest.mark.parametrize(
+    ("project", "said"), [("nope", "no such project directory"), ("README.md", "is a regular file")]
+)
+def test_no_hint_for_a_project_that_is_no_directory(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, project: str, said: str
+) -> None:
+    """A --project mistyped from the project's own directory: the hint said to run pic from there, where it ran
+    (`hint: nope is not the project's directory ...; /work/pic is: run pic from /work/pic`); the error names
+    what the path is, and that is all."""
+    monkeypatch.chdir(ROOT)
+    rc, _, err = _run(capsys, "check", "--project", project)
+    assert rc == 1 and said in err and "hint:" not in err, err
+
+
 PROJECT_COMMANDS = [
     "check",
     "report",
