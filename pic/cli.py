@@ -19,6 +19,7 @@ import difflib
 import gc
 import importlib
 import io
+import itertools
 import json
 import os
 import shlex
@@ -62,6 +63,8 @@ class _Parser(argparse.ArgumentParser):
         "files": "a file whose name starts with a hyphen is given after --, or as ./NAME",
     }
     _args: list[str] | None = None
+    # The options whose value is text that may hold spaces (pic new --name "Vélo Lyon").
+    _FREE_TEXT: ClassVar[frozenset[str]] = frozenset({"name"})
     # The parser of the command being read (``pic dns check``'s innermost): an argument it does not know is
     # said by it, with its usage, not by ``pic``'s (whose usage names no option of the command).
     _innermost: ClassVar[argparse.ArgumentParser | None] = None
@@ -84,9 +87,34 @@ class _Parser(argparse.ArgumentParser):
             meant = [
                 close[0] for a in unknown if (close := difflib.get_close_matches(a.split("=", 1)[0], options, n=1))
             ]
-            hint = f" (did you mean {meant[0]}?)" if meant else f" (see {command.prog} --help)"
-            command.error(f"unrecognized arguments: {' '.join(unknown)}{hint}")
+            hint = f" (did you mean {meant[0]}?)" if meant else self._stray_words(command, unknown)
+            command.error(f"unrecognized arguments: {' '.join(unknown)}{hint or f' (see {command.prog} --help)'}")
         return parsed
+
+    def _stray_words(self, command: argparse.ArgumentParser, unknown: list[str]) -> str:
+        """The hint for words left after a text option's value (``--name Vélo Lyon``: ``Lyon``): the value
+        quoted, or, for an option given once per value (``--domain a.org b.org``), the option repeated; empty
+        for any other unknown argument, and for an option whose value has a form (a day, a port, a path)."""
+        args = self._args or []
+        first = next((i for i, a in enumerate(args) if a == unknown[0]), -1)
+        words = list(itertools.takewhile(lambda a: not a.startswith("-"), args[first:])) if first >= 1 else []
+        if not words or words != unknown[: len(words)]:
+            return ""
+        before = args[first - 1]
+        name, eq, value = before.partition("=")
+        if not eq and first >= 2:
+            name, value = args[first - 2], before
+        action = command._option_string_actions.get(name)
+        if action is None or action.type is not None or action.nargs is not None or value.startswith("-"):
+            return ""
+        if isinstance(action, argparse._AppendAction):
+            each = " ".join(f"{name} {shlex.quote(v)}" for v in [value, *words])
+            return f" (one value to each {name}: {each})"
+        if action.dest not in self._FREE_TEXT:  # an address, a host: no value of two words either
+            return ""
+        joined = " ".join([value, *words])
+        given = f"{name}={shlex.quote(joined)}" if eq else f"{name} {shlex.quote(joined)}"
+        return f" (a value holding spaces is quoted: {given})"
 
     def _options_before(self, command: argparse.ArgumentParser, unknown: list[str]) -> None:
         """The options of ``command`` that argparse left unknown because they were written before the command's

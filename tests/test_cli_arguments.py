@@ -401,6 +401,41 @@ def test_a_command_misspelt_is_said_with_the_one_meant(
     assert caught.value.code == 2 and said in err, err
 
 
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (
+            ["new", "velo-lyon", "--name", "Vélo", "Lyon", "--email", "v@x.org"],
+            "unrecognized arguments: Lyon (a value holding spaces is quoted: --name 'Vélo Lyon')",
+        ),
+        (
+            ["new", "velo-lyon", "--name=Vélo", "Lyon", "Métropole", "--email", "v@x.org"],
+            "unrecognized arguments: Lyon Métropole (a value holding spaces is quoted: --name='Vélo Lyon Métropole')",
+        ),
+        (
+            ["new", "velo-lyon", "--name", "V", "--email", "v@x.org", "--domain", "velo.org", "www.velo.org"],
+            "unrecognized arguments: www.velo.org (one value to each --domain: "
+            "--domain velo.org --domain www.velo.org)",
+        ),
+        # a day, a port, a path: no value of two words
+        (["check", "--on", "2026-12-01", "2026-12-02"], "unrecognized arguments: 2026-12-02 (see pic check --help)"),
+        (
+            ["move-script", "velo-cite", "--to", "web2", "web3"],
+            "unrecognized arguments: web3 (see pic move-script --help)",
+        ),
+    ],
+)
+def test_a_value_written_as_two_words_is_said_so(
+    argv: list[str], said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A value with a space given unquoted, or two values after one option taken once (was: "unrecognized
+    arguments: Lyon (see pic new --help)", which names no option)."""
+    with pytest.raises(SystemExit) as caught:
+        _parse(argv)
+    err = capsys.readouterr().err
+    assert caught.value.code == 2 and said in err, err
+
+
 # -- the parser of the command run alone against pic's whole parser ------------------------------------------
 
 
