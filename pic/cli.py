@@ -161,13 +161,14 @@ class _Parser(argparse.ArgumentParser):
         if subs is None or first >= len(args) or args[first] == "--":
             return
         choices = list(subs.choices)
-        if first > 0 and args[first - 1].startswith("-") and not self._is_option(args[first - 1].split("=", 1)[0]):
-            at = next((i for i in range(first + 1, len(args)) if args[i] in choices), None)
+        close = difflib.get_close_matches(args[first], choices, n=1)
+        at = next((i for i in range(first + 1, len(args)) if args[i] in choices), None)
+        misplaced = first > 0 and args[first - 1].startswith("-")
+        if misplaced and not self._is_option(args[first - 1].split("=", 1)[0]) and (at is not None or not close):
             moved = args[: first + 1] if at is None else args[:at]
             command = ["COMMAND"] if at is None else [args[at]]
             meant = [*self.prog.split(), *command, *moved, *([] if at is None else args[at + 1 :])]
             super().error(_before_command(moved, meant))
-        close = difflib.get_close_matches(args[first], choices, n=1)
         if close:
             super().error(f"{message} (did you mean {close[0]}?)")
 

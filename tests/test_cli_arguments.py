@@ -390,6 +390,7 @@ def test_the_command_line_meant_is_given_and_parses(
         (["chek"], "(did you mean check?)"),
         (["repot"], "(did you mean report?)"),
         (["dns", "chekc"], "(did you mean check?)"),
+        (["--dry-run", "notfy"], "(did you mean notify?)"),  # no command after it: the name misspelt
     ],
 )
 def test_a_command_misspelt_is_said_with_the_one_meant(
