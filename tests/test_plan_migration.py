@@ -406,7 +406,7 @@ def test_the_examples_migrate_with_renames_only() -> None:
     per_member = counts(new, attr)["by_member"]
     components = Counter(r.name for r in new if not r.custom and r.type == "pic:index:Member")
     assert set(components.values()) == {1}
-    # jardins-partages: a PHP site, https, one database (README "Resources per member").
+    # jardins-partages: a PHP site, https, one database (README, "Web host", "Resources").
     assert per_member["jardins-partages"] + components["jardins-partages"] <= 10
 
 

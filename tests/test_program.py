@@ -231,7 +231,7 @@ CMD = "command:remote:Command"
 
 
 def documented_web(member: Member, settings: Settings, on: dt.date) -> Counter[tuple[str, str]]:
-    """README, "Web host", Resources per member (certificates: the member's one certificate)."""
+    """README, "Web host", "Resources" (certificates: the member's one certificate)."""
     slug = member.slug
     out: Counter[tuple[str, str]] = Counter()
     # <slug>-space also writes the keys, the log rotation (PHP sites) and the site's facts (sites that run)
