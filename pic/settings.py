@@ -2270,8 +2270,10 @@ def load_settings(project_dir: Path, stack: str) -> Settings:
         if why is not None:  # --project missing, a file, or under one: said so, not as a stack file missing
             raise PicError([Problem(display_path(project_dir), None, "", why)]) from None
         known = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in project_dir.glob("Pulumi.*.yaml"))
+        meant = meant_among(stack, known)
+        hint = f"; did you mean --stack {meant}?" if meant is not None else ""
         raise PicError(
-            [Problem(file, None, "", f"no such stack file (stacks here: {', '.join(known) or 'none'})")]
+            [Problem(file, None, "", f"no such stack file (stacks here: {', '.join(known) or 'none'}){hint}")]
         ) from None
     except OSError as exc:  # a project directory that cannot be searched, a name too long
         raise PicError([Problem(file, None, "", f"cannot be read: {exc.strerror or exc}")]) from None

@@ -511,6 +511,17 @@ def test_from_inside_the_project_the_error_names_the_project(
     assert rc == 1 and f"pass --project {ROOT}" in err
 
 
+@pytest.mark.parametrize(
+    ("stack", "meant"), [("Prod", "prod"), ("PROD", "prod"), ("prd", "prod"), ("Dev", "dev"), ("dev2", None)]
+)
+def test_a_stack_in_another_case_or_a_slip_of_one_says_which(
+    stack: str, meant: str | None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rc, _, err = _run(capsys, "check", "--stack", stack, "--project", str(ROOT))
+    assert rc == 1 and f"Pulumi.{stack}.yaml no such stack file (stacks here: dev, lab, prod)" in err, err
+    assert ("did you mean" not in err) if meant is None else (f"; did you mean --stack {meant}?" in err), err
+
+
 def test_no_hint_outside_any_project(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     rc, _, err = _run(capsys, "check", "--project", str(tmp_path))
     assert rc == 1 and "no such stack file" in err and "hint:" not in err
