@@ -368,6 +368,29 @@ def test_an_added_resource_shows_every_input_as_it_is_secrets_and_keys_never() -
     assert comp.kind == "add" and comp.inputs == []
 
 
+def test_an_added_resource_says_it_is_protected_or_retained_and_its_labels_by_value() -> None:
+    # A new member's database: was "+ add" and its inputs, without a word of the protection that makes pulumi up
+    # refuse its deletion later; a label was its whole {label, value} object, where a change shows the value.
+    from pic.plan.diff import describe
+
+    database = res(DB, "m-db-main-database", {"name": "m_main"}, protect=True, retain_on_delete=True)
+    space = res(CMD, "m-space", {"create": "sh"}, retain_on_delete=True)
+    first = res(CMD, "m-first", {"create": "sh"}, delete_before_replace=True)
+    plain = res(CMD, "m-cron", {"create": "sh"})
+    labels = [{"label": f"pic.label-{i}", "value": f"value of a label that makes the list long {i}"} for i in range(3)]
+    container = res(CONTAINER, "m-container", {"labels": labels})
+    changes = {c.resource.name: c for c in diff(rendering(), rendering(database, space, first, plain, container))}
+    assert {name: c.options for name, c in changes.items()} == {
+        "m-db-main-database": ["protect: true", "retain_on_delete: true"],
+        "m-space": ["retain_on_delete: true"],
+        "m-first": ["delete_before_replace: true"],
+        "m-cron": [],
+        "m-container": [],
+    }
+    lines = [line for ic in changes["m-container"].inputs for line in describe(ic)]
+    assert lines == [f'labels[pic.label-{i}]: "value of a label that makes the list long {i}"' for i in range(3)]
+
+
 def test_a_connection_change_shows_user_host_and_port_never_the_key() -> None:
     from pic.plan.diff import describe
 

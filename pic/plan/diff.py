@@ -300,13 +300,29 @@ def _added_inputs(res: Resource) -> list[InputChange]:
     return out
 
 
+_OPTIONS = ("protect", "retain_on_delete", "delete_before_replace")
+
+
 def _options(old: Resource, new: Resource) -> list[str]:
     out = []
-    for name in ("protect", "retain_on_delete", "delete_before_replace"):
+    for name in _OPTIONS:
         a, b = getattr(old, name), getattr(new, name)
         if a != b:
             out.append(f"{name}: {str(a).lower()} -> {str(b).lower()}")
     return out
+
+
+def _added(res: Resource) -> Change:
+    """A resource the change adds, with its inputs and options; a component has none of its own."""
+    if not res.custom:
+        return Change("add", res.urn, None, res)
+    return Change("add", res.urn, None, res, _added_inputs(res), _added_options(res))
+
+
+def _added_options(res: Resource) -> list[str]:
+    """The options a resource the change adds is created with (``protect: true``): a new member's databases are
+    protected, which is why ``pulumi up`` refuses to delete them later."""
+    return [f"{name}: true" for name in _OPTIONS if getattr(res, name)]
 
 
 def provider_urn(res: Resource) -> str:
@@ -331,7 +347,7 @@ def diff(old: Rendering, new: Rendering, data_roots: tuple[str, ...] = ()) -> li
         if before is None:
             before = next((old.resources[a] for a in res.aliases if a in old.resources), None)
         if before is None:
-            changes.append(Change("add", res.urn, None, res, inputs=_added_inputs(res) if res.custom else []))
+            changes.append(_added(res))
             continue
         if not res.custom:
             continue  # a component has no state of its own: its children say what changes
@@ -644,6 +660,13 @@ def _whole_lines(path: str, a: Any, b: Any, limit: int, max_lines: int) -> list[
     return one_line
 
 
+def _label_value(item: Any) -> Any:
+    """A ``{label, value}`` item of a keyed list (a container's labels) as its value alone; any other as it is."""
+    if isinstance(item, dict) and len(item) == 2 and "label" in item and "value" in item:
+        return item["value"]
+    return item
+
+
 def _nested_lines(path: str, a: Any, b: Any, limit: int, max_lines: int) -> list[str] | None:
     """Objects key by key, lists of objects by their identifying field, lists of the same length item
     by item; None for anything else."""
@@ -694,7 +717,12 @@ def _created_lines(path: str, value: Any, limit: int, max_lines: int) -> list[st
     if isinstance(value, list) and any(isinstance(v, (dict, list)) for v in value):
         keyed = _keyed(value)
         items = keyed.items() if keyed is not None else ((str(i), v) for i, v in enumerate(value))
-        return [line for k, v in items for line in _created_lines(f"{path}[{k}]", v, limit, max_lines)]
+        return [
+            line
+            for k, v in items
+            # {label, value}: the value alone, as a change shows it
+            for line in _created_lines(f"{path}[{k}]", _label_value(v) if keyed else v, limit, max_lines)
+        ]
     # A long string or list of plain values: whole, over lines of at most ``limit`` characters.
     chunks = textwrap.wrap(show_value(value, 10_000), limit - 4, break_on_hyphens=False)
     shown = [f"    {chunk}" for chunk in chunks[:max_lines]]
