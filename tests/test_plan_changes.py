@@ -701,6 +701,52 @@ def test_a_suspended_or_removed_members_site_is_told_down(two_hosts: Path) -> No
     ]
 
 
+def _lists_told(plan: dict[str, Any], domain: str) -> dict[str, str | None]:
+    """What a plan says of the changes of the Sympa robot of ``domain`` (json): kind -> downtime."""
+    return {c["kind"]: c["downtime"] for c in plan["changes"] if c["name"].endswith(f"-robot-{domain}")}
+
+
+def _set_status(path: Path, status: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    if re.search(r"(?m)^status:", text):
+        text = re.sub(r"(?m)^status:.*$", f"status: {status}", text)
+    else:
+        text += f"status: {status}\n"
+    path.write_text(text, encoding="utf-8")
+
+
+def test_an_archived_members_lists_are_told_to_receive_no_mail(two_hosts: Path) -> None:
+    """Archiving a member with lists takes its robot out of the program and its domain out of Postfix's maps: its
+    lists' mail is refused from this `pulumi up` (README "Mailing lists"). The plan said only that the robot "has
+    no delete command: nothing is removed from the host"; a suspended member's lists stay up, and say nothing."""
+    members = [m for m in registry(two_hosts) if m.lists is not None and m.status == "active"]
+    assert {m.site is None for m in members} == {True, False}, "a member with lists only, and one with a site too"
+    for m in members:
+        _set_status(two_hosts / "members" / f"{m.slug}.yaml", "suspended")
+    commit(two_hosts, "members with lists suspended")
+    suspended = plan_json(two_hosts)
+    assert all(_lists_told(suspended, m.lists.domain) == {} for m in members if m.lists), suspended["changes"]
+    for m in members:
+        _set_status(two_hosts / "members" / f"{m.slug}.yaml", "archived")
+    commit(two_hosts, "members with lists archived")
+    archived = plan_json(two_hosts, rev="HEAD~2")  # from active, and from suspended: the same
+    for data in (archived, plan_json(two_hosts)):
+        for m in members:
+            assert m.lists is not None
+            domain = m.lists.domain
+            assert _lists_told(data, domain) == {
+                "remove": f"the lists of {domain} receive no mail from this `pulumi up`: {domain} leaves Postfix's "
+                f"maps, so mail to them is refused ({m.slug} is archived); Sympa keeps the lists, their subscribers "
+                f"and archives, and its web interface still answers their owners; setting {m.slug} active again "
+                "serves them again, with the same DKIM key"
+            }
+    domain = members[0].lists.domain if members[0].lists else ""
+    text = plan(two_hosts).stdout
+    assert f">>> downtime: sympa-robot-{domain}: the lists of {domain} receive no mail" in text, text[-3000:]
+    markdown = plan(two_hosts, "--format", "markdown").stdout
+    assert f"- `sympa-robot-{domain}`: the lists of {domain} receive no mail" in markdown, markdown[:3000]
+
+
 def _sessions_told(plan: dict[str, Any], slug: str) -> list[str | None]:
     """The downtime told of ``slug``'s space command (json)."""
     return [c["downtime"] for c in plan["changes"] if c["name"] == f"{slug}-space"]

@@ -1255,6 +1255,25 @@ def _site_gone(change: Change, member: str, attr_new: Attribution) -> str:
     return f"the site of {member} is no longer served from this `pulumi up`: {why}" if why else ""
 
 
+def _lists_stopped(change: Change, member: str, attr_new: Attribution) -> str:
+    """What an archived member's lists get once its Sympa robot leaves the program (components.sympa_server):
+    its domain leaves Postfix's maps, so their mail is refused, while Sympa keeps them; ``""`` for any other
+    change (a list domain no member declares any more is told as lists left behind)."""
+    res = change.resource
+    now = attr_new.members.get(member)
+    if change.kind != "remove" or not res.type.startswith("command:") or now is None or now.lists is None:
+        return ""
+    domain = now.lists.domain
+    if now.status != "archived" or not res.name.endswith(f"-robot-{domain}"):
+        return ""
+    return (
+        f"the lists of {domain} receive no mail from this `pulumi up`: {domain} leaves Postfix's maps, so mail "
+        f"to them is refused ({member} is archived); Sympa keeps the lists, their subscribers and archives, and "
+        f"its web interface still answers their owners; setting {member} active again serves them again, with "
+        "the same DKIM key"
+    )
+
+
 def _key_of(line: str) -> str:
     """A key as sshd tells keys apart: its type and data, without its comment."""
     return " ".join(line.split(" ", 2)[:2])
@@ -1343,6 +1362,7 @@ def review(changes: list[Change], attr_new: Attribution, attr_old: Attribution) 
             _downtime(c, member, before, after, renamed)
             or _site_gone(c, member, attr_new)
             or _sessions_ended(c, member, attr_old, attr_new)
+            or _lists_stopped(c, member, attr_new)
         )
         item.login = _login_change(c, member, attr_new, attr_old)
         shown.append(item)
