@@ -341,7 +341,54 @@ def test_comment_is_posted_as_gitlab_expects_and_a_long_plan_is_cut(
     (got,) = handler.received
     assert got["path"] == "/api/v4/projects/17/merge_requests/5/notes"
     assert got["headers"]["Private-Token"] == "glpat"
-    assert len(got["body"]["body"]) < 65_536 and "plan.md" in got["body"]["body"]
+    assert len(got["body"]["body"]) < 65_536 and "the job's log" in got["body"]["body"]
+
+
+def _member_block(slug: str, lines: int) -> str:
+    body = "".join(f"        +line {i} of a script of {slug}, shown whole\n" for i in range(lines))
+    return (
+        f"<details><summary><b>{slug}</b>: 3 to add</summary>\n\n```diff\n"
+        f"+ add     command:Command          {slug}-space  (web1)\n{body}```\n\n</details>\n\n"
+    )
+
+
+def test_a_long_plan_is_cut_between_lines_its_blocks_closed_and_the_cut_said_outside_them(
+    forge: tuple[str, type[_Forge]], tmp_path: Path
+) -> None:
+    # A plan adding a web host or several members (each added resource shown whole) is over 65,000 characters:
+    # it was cut in the middle of a line inside a ```diff block of a collapsed <details>, so the note of the cut
+    # was code inside a closed block, the reviewer told nothing, and the members after it were gone unnamed.
+    url, handler = forge
+    env = {"FORGE": "github-like", "API_URL": url, "REPOSITORY": "pic/infra", "REQUEST": "7", "TOKEN": "t"}
+    head = "### pic plan: stack prod, against HEAD~1 (0123456789)\n\n**60 to add**\n\n"
+    slugs = ["platform", "amis-du-rhone", "jardins-partages", "velo-cite"]
+    plan = head + "".join(_member_block(slug, 400) for slug in slugs)
+    assert len(plan) > 80_000
+    proc = _post(tmp_path, env, plan)
+    assert proc.returncode == 0, proc.stderr
+    (got,) = handler.received
+    body = got["body"]["body"]
+    assert len(body) <= 65_000 + 500, len(body)
+    assert body.startswith(head)
+    lines = body.splitlines()
+    fences = [i for i, line in enumerate(lines) if line.startswith("```")]
+    assert len(fences) % 2 == 0, "a code block left open"
+    opened = [i for i, line in enumerate(lines) if line.startswith("<details>")]
+    closed = [i for i, line in enumerate(lines) if line == "</details>"]
+    assert len(opened) == len(closed), "a <details> left open"
+    # Every line kept is a whole line of the plan; the note is after the last block, outside it.
+    assert all(line in plan.splitlines() for line in lines[: max(fences) + 1] if line != "```"), "a line cut"
+    note = "\n".join(lines[max(closed) + 1 :])
+    assert "the whole plan is in the job's log" in note, note
+    kept = [slug for slug in slugs if f"<b>{slug}</b>" in body]
+    assert kept and kept != slugs, kept
+    cut_through, *left_out = slugs[len(kept) - 1 :]
+    assert f"the end of the changes of {cut_through}" in note, note
+    assert all(f"the changes of {slug}" in note for slug in left_out), note
+    # A plan without a line break to cut at is still cut, to the limit.
+    handler.received.clear()
+    proc = _post(tmp_path, env, "x" * 70_000)
+    assert proc.returncode == 0 and len(handler.received[0]["body"]["body"]) < 65_536
 
 
 def test_a_refused_comment_or_a_missing_variable_fails(forge: tuple[str, type[_Forge]], tmp_path: Path) -> None:
@@ -368,8 +415,9 @@ def test_workflow_files_run_commands_that_exist(path: str) -> None:
     plan = next(c for c in commands if "pic plan --against" in c)
     assert "--format markdown" in plan and "> plan.md" in plan
     assert any("scripts/post-plan-comment plan.md" in c for c in commands)
-    # When the plan fails, its errors (plan.err) and status reach the comment.
+    # When the plan fails, its errors (plan.err) and status reach the comment; the plan is whole in the log.
     assert "2> plan.err" in plan
+    assert "cat plan.md" in text
     poster = next(c for c in commands if "scripts/post-plan-comment plan.md" in c)
     assert "--errors plan.err --status " in poster
     assert POSTER.is_file() and os.access(POSTER, os.X_OK)
