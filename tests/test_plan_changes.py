@@ -344,6 +344,19 @@ def test_php_version_change_replaces_exactly_that_container_and_says_the_downtim
     assert f">>> downtime: {member.slug}-container:" in text
 
 
+def test_a_static_sites_charset_written_as_its_default_changes_nothing(two_hosts: Path) -> None:
+    """``site.charset: utf-8`` is what Caddy declares without one: writing it, or dropping it, replaced the site's
+    container (its Caddyfile rewrote charset=utf-8 to charset=utf-8), its site down for nothing."""
+    member = next(m for m in registry(two_hosts) if m.site is not None and m.site.static and m.status == "active")
+    path = two_hosts / "members" / f"{member.slug}.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"(?m)^  charset: .*\n", "", text), encoding="utf-8")
+    commit(two_hosts, f"{member.slug}: no charset")
+    edit(path, "\nsite:\n", "\nsite:\n  charset: utf-8\n")
+    commit(two_hosts, f"{member.slug}: charset utf-8")
+    assert plan_json(two_hosts)["changes"] == []
+
+
 def test_markdown_of_the_examples(two_hosts: Path) -> None:
     """The pull-request comment: summary table by member and host, stateful changes first, details
     per member in collapsible blocks; and the listing without --against."""

@@ -158,6 +158,12 @@ def test_static_site_charset_is_valid_caddy(tmp_path: Path, charset: str) -> Non
     assert ("charset=" + charset in text) == (charset != "none")
 
 
+def test_static_site_charset_utf8_is_caddys_own_and_renders_as_none_given() -> None:
+    # charset: utf-8 (Caddy's own) rendered a header that rewrote charset=utf-8 to charset=utf-8 ("declared in
+    # utf-8, not in utf-8"): writing it, or removing it, replaced the site's container for nothing.
+    assert web.render_static_caddyfile(charset="utf-8") == web.render_static_caddyfile()
+
+
 def test_static_site_charset_outside_the_list_is_not_rendered() -> None:
     with pytest.raises(ValueError, match="latin-1"):
         web.render_static_caddyfile(charset="latin-1")

@@ -327,10 +327,13 @@ def render_static_caddyfile(
 
     ``charset`` (``site.charset``): what the ``charset`` parameter of text files' Content-Type says
     in place of Caddy's ``utf-8``; ``"none"`` drops the parameter (the page's own ``<meta charset>``
-    then decides); None keeps ``utf-8``.
+    then decides); None, or ``utf-8`` itself, keeps ``utf-8`` (the same file: writing the default in the
+    member file, or removing it, changes nothing, where a changed file replaces the site's container).
     """
     if charset is not None and charset != "none" and charset not in charsets.CHARSETS:
         raise ValueError(f"charset {charset!r} is not one of pic.charsets.CHARSETS")
+    if charset == charsets.STATIC_DEFAULT:
+        charset = None
     return render("Caddyfile-static.j2", root=root, port=port, bind=bind, charset=charset)
 
 
