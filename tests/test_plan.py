@@ -320,6 +320,7 @@ def test_an_added_resource_shows_every_input_as_it_is_secrets_and_keys_never() -
 
     script = "".join(f"echo step {i}\n" for i in range(50))
     privileges = ["ALTER", "ALTER ROUTINE", "CREATE", "CREATE ROUTINE", "CREATE TEMPORARY TABLES", "CREATE VIEW"] * 3
+    create = "sudo -n sh -eu -s -- " + "  ".join(f"/srv/members/m/priv/file {i}.php" for i in range(12))
     mounts = [
         {"readOnly": False, "source": "/srv/members/m/www", "target": "/srv/site/www", "type": "bind"},
         {"readOnly": True, "source": "/srv/members/m/priv", "target": "/srv/site/priv", "type": "bind"},
@@ -329,7 +330,8 @@ def test_an_added_resource_shows_every_input_as_it_is_secrets_and_keys_never() -
         "m-space",
         {
             "connection": {"[secret]": "key"},
-            "create": "sudo -n sh -eu -s -- " + " ".join(f"/srv/members/m/priv/file{i}.php" for i in range(12)),
+            "create": create,
+            "update": create,
             "stdin": script,
             "environment": {"[secret]": "hunter2"},
             "envs": ["A=1", {"[secret]": "B=hunter3"}],
@@ -352,10 +354,17 @@ def test_an_added_resource_shows_every_input_as_it_is_secrets_and_keys_never() -
     # over lines.
     start = lines.index("stdin: text of 50 lines") + 1
     assert lines[start : start + 50] == [f"    +echo step {i}" for i in range(50)]
-    create = "".join(lines[lines.index("create:") + 1 : lines.index("environment: [secret]")])
-    assert all(f"file{i}.php" in create for i in range(12)) and "..." not in create, create
+    # A long string whole, its spaces kept where its lines break; a command's update, the same as its create, once.
+    shown = "".join(
+        line.removeprefix("    ") for line in lines[lines.index("create:") + 1 : lines.index("environment: [secret]")]
+    )
+    assert shown == json.dumps(create), shown
+    assert "update: the same as create" in lines
     assert all(len(line) <= 140 for line in lines), [line for line in lines if len(line) > 140]
-    assert "CREATE TEMPORARY TABLES" in text and text.count('"ALTER ROUTINE"') == 3, text
+    # A long list broken between its items only: each privilege whole on a line.
+    listed = lines[lines.index("privileges:") + 1 : lines.index("privileges:") + 4]
+    items = [item.strip() for line in listed for item in line.split(",") if item.strip()]
+    assert items == [json.dumps(p) for p in privileges], listed
     # Mounts one by one, each by its target.
     assert (
         'mounts[/srv/site/priv]: {"readOnly": true, "source": "/srv/members/m/priv", "target": "/srv/site/priv", '

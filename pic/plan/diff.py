@@ -296,6 +296,8 @@ def _added_inputs(res: Resource) -> list[InputChange]:
         change = InputChange(key, None, res.inputs[key], False, created=True)
         if key == "connection" and res.connection:
             change.shown = ("(none)", res.connection)
+        elif key == "update" and res.type.startswith("command:") and res.inputs[key] == res.inputs.get("create"):
+            change.shown = ("(none)", "the same as create")  # a command's usual update: not shown twice
         out.append(change)
     return out
 
@@ -723,8 +725,18 @@ def _created_lines(path: str, value: Any, limit: int, max_lines: int) -> list[st
             # {label, value}: the value alone, as a change shows it
             for line in _created_lines(f"{path}[{k}]", _label_value(v) if keyed else v, limit, max_lines)
         ]
-    # A long string or list of plain values: whole, over lines of at most ``limit`` characters.
-    chunks = textwrap.wrap(show_value(value, 10_000), limit - 4, break_on_hyphens=False)
+    # A long list of plain values: whole, over lines of at most ``limit`` characters, broken between its items
+    # only (an item longer than a line on a line of its own); a long string broken after its spaces, kept.
+    if isinstance(value, list):
+        chunks: list[str] = []
+        for item in (show_value(v, 10_000) for v in value):
+            if chunks and len(chunks[-1]) + 2 + len(item) <= limit - 4:
+                chunks[-1] += ", " + item
+            else:
+                chunks.append(item)
+        chunks = [chunk + ("," if i < len(chunks) - 1 else "") for i, chunk in enumerate(chunks)]
+    else:
+        chunks = textwrap.wrap(show_value(value, 10_000), limit - 4, break_on_hyphens=False, drop_whitespace=False)
     shown = [f"    {chunk}" for chunk in chunks[:max_lines]]
     more = [f"    ... ({len(chunks) - max_lines} more lines)"] if len(chunks) > max_lines else []
     return [f"{path}:", *shown, *more]
@@ -736,7 +748,8 @@ def describe(change: InputChange, max_lines: int = 40, limit: int = 140) -> list
     ``user@host:port``."""
     if change.created:
         if change.shown is not None:
-            return [f"{change.key}: {change.shown[1]} (key material not shown)"]
+            said = "" if change.key != "connection" else " (key material not shown)"
+            return [f"{change.key}: {change.shown[1]}{said}"]
         return _created_lines(change.key, change.new, limit, sys.maxsize)  # whole, as pulumi preview --diff
     if change.shown is not None:
         before, after = change.shown
