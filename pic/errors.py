@@ -182,6 +182,21 @@ def without_credentials(text: str) -> str:
     return "".join([*out, text[done:]])
 
 
+# What a message says where a value or a line it would show reads as a secret (pic.secrettext.reads_as_secret).
+HIDDEN_VALUE = "the value (not shown: it may be a secret)"
+HIDDEN_LINE = "the line (not shown: it may hold a secret)"
+
+
+class Refusal(ValueError):
+    """A validator's refusal whose message tells what is allowed: ``own`` are the texts of the message that come
+    from no value (``such as utf-8, iso-8859-1, iso-8859-15 or windows-1252``), which a message hiding the value
+    keeps whole (:func:`pic.secrettext.redacted`)."""
+
+    def __init__(self, message: str, own: Iterable[str] = ()) -> None:
+        super().__init__(message)
+        self.own = tuple(own)
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong (or worth a warning) in one file."""

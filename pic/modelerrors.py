@@ -13,10 +13,10 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from pic.errors import Problem, meant_among, non_finite, show_value, value_without_credentials
+from pic.errors import HIDDEN_VALUE, Problem, meant_among, non_finite, show_value, value_without_credentials
 from pic.lazyre import LazyPattern
 from pic.secrettext import reads_as_secret, redacted
-from pic.yamlsrc import HIDDEN_VALUE, Document, format_loc
+from pic.yamlsrc import Document, format_loc
 
 _TYPE_WORDS = {
     "string_type": "a string",
@@ -533,7 +533,7 @@ def problems_from(
             loc = loc[:-1]
             full = (*prefix, *loc)
             if reads_as_secret(value):
-                message = redacted(_describe(err, model, loc, f"a key, {HIDDEN_VALUE},", data), value)
+                message = redacted(_describe(err, model, loc, f"a key, {HIDDEN_VALUE},", data), value, _own(err))
             else:
                 message = _describe(err, model, loc, f"key {show_value(value)}", data)
             out.append(Problem(doc.file, doc.line_of(full), _field_shown(full), message))
@@ -557,9 +557,20 @@ def problems_from(
             message = _describe(err, model, loc, shown, data)
         if secret and not (isinstance(error, SubfieldError) and error.names_value):
             # a hint may quote the value too ("write it in lowercase ('...')", "did you mean ...?")
-            message = redacted(message, [hidden, *secret_keys])
+            message = redacted(message, [hidden, *secret_keys], _own(err))
         out.append(Problem(doc.file, doc.line_of(full), _field_shown(full), message))
     return out
+
+
+def _own(err: Any) -> list[str]:
+    """The texts of an error's message that come from no value: what the field allows, its examples (kept whole
+    where the value is hidden, :func:`pic.secrettext.redacted`)."""
+    ctx = err.get("ctx") or {}
+    if err["type"] == "literal_error":
+        return [f"expected {ctx.get('expected')}"]
+    if err["type"] == "string_pattern_mismatch":
+        return [PATTERN_WORDS.get(str(ctx.get("pattern")), "")]
+    return list(getattr(ctx.get("error"), "own", ()))
 
 
 def _field_shown(loc: tuple[str | int, ...]) -> str:

@@ -227,6 +227,13 @@ def _named_problem(rule: Rule, value: object, shown: str, expected: str) -> str 
     return f"{shown} is {_kind_of(value)}: {expected}"
 
 
+def own_texts(key: str) -> list[str]:
+    """The texts of :func:`problem`'s messages about ``key`` that come from no value: the keys allowed, or what the
+    key takes (kept whole where the value is hidden, :func:`pic.secrettext.redacted`)."""
+    rule = RULES.get(key)
+    return [f"allowed: {', '.join(sorted(RULES))}"] if rule is None else [rule.describe()]
+
+
 def problem(key: str, value: object, shown: str) -> str | None:
     """The message refusing ``value`` for ini key ``key``, or None when it is allowed.
 

@@ -39,7 +39,7 @@ from pydantic import (
 from pydantic.fields import FieldInfo
 
 from pic import charsets, cron, names, phpini, secrettext
-from pic.errors import PicError, Problem, meant_among, show_value, shown_name
+from pic.errors import HIDDEN_VALUE, PicError, Problem, Refusal, meant_among, show_value, shown_name
 from pic.lazyre import LazyPattern
 from pic.modelerrors import SubfieldError, _unwrap, problems_from, unique_items
 from pic.settings import SYMPA_ROBOT_LOCAL_PARTS, TLS_CA_NAMES, Cpus, Settings, display_path, is_ip, sympa_address
@@ -59,7 +59,6 @@ from pic.validators import (
     ssh_key_identity,
 )
 from pic.yamlsrc import (
-    HIDDEN_VALUE,
     MAX_FILE_BYTES,
     Document,
     format_loc,
@@ -213,11 +212,11 @@ class Site(_Strict):
         if value is None or value == "none" or value in charsets.CHARSETS:
             return value
         meant = meant_among(value, [*charsets.CHARSETS, "none"])
-        raise ValueError(
+        allowed = (
             "is not a charset name served to browsers: use an IANA name in lowercase "
             'such as utf-8, iso-8859-1, iso-8859-15 or windows-1252 (docs/REGISTRY.md lists them), or "none"'
-            + (f"; did you mean {meant!r}?" if meant is not None else "")
         )
+        raise Refusal(allowed + (f"; did you mean {meant!r}?" if meant is not None else ""), [allowed])
 
     @property
     def static(self) -> bool:
@@ -1351,7 +1350,8 @@ class _Cross:
             if why is not None:
                 bad = True
                 if secrets:  # neither shown; a key that reads as a secret told at the settings' line
-                    self.at(m, loc[:-1] if key in secrets else loc, secrettext.redacted(why, secrets))
+                    own = phpini.own_texts(key)
+                    self.at(m, loc[:-1] if key in secrets else loc, secrettext.redacted(why, secrets, own))
                 else:
                     self.at(m, loc, why)
         if bad:

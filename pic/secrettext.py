@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from pic.lazyre import LazyPattern
 
@@ -2102,15 +2102,77 @@ def reads_as_secret(value: object) -> bool:
     return any(secret_kind(t) is not None or prose_secret(t) is not None for t in texts_of(value))
 
 
-def redacted(message: str, value: object) -> str:
-    """``message`` with every word of ``value`` that could be a secret or part of one (4 characters or more holding
-    a digit or a sign; a message's own words are letters alone) written ``...``, in any letter case: a hint may
-    quote the value, lowercased or mended (``write it in lowercase ('...')``, ``did you mean ...?``), and a PHP
-    setting's name is said in words."""
-    words = {w for t in texts_of(value) for w in _WORDS.findall(t) if len(w) >= 4 and not w.isalpha()}
+def redacted(message: str, value: object, own: Iterable[str] = ()) -> str:
+    """``message`` without what it would show of ``value``, a value that reads as a secret and is not shown: a hint
+    may quote it, lowercased or mended (``write it in lowercase ('...')``, ``did you mean ...?``), and a PHP
+    setting's name is said in words.
+
+    ``own``: texts of the message that come from no value (what the field allows, its examples: ``such as utf-8,
+    iso-8859-1, iso-8859-15 or windows-1252``), kept whole where they stand, though a word of the value be among
+    them. Elsewhere:
+
+    - a quoted part (``'...'``, ``"..."``, as ``repr`` and JSON write them) holding a piece of the value (a word of 4
+      characters or more, letters alone included, or a run of it between blanks), in any letter case or in its
+      compatibility form (NFKC: ``ｍｄｐ`` is ``mdp``), is written ``'...'`` whole: a hint quoting the value shows
+      none of it, a password of letters alone (``mdp:Velosolex.org`` lowercased) included;
+    - every word of the value that could be a secret or part of one (4 characters or more holding a digit or a
+      sign; a message's own words are letters alone) is written ``...``, in any letter case."""
+    texts = texts_of(value)
+    words = {w for t in texts for w in _WORDS.findall(t) if len(w) >= 4 and not w.isalpha()}
+    words |= {_folded_form(w) for w in words}
+    pieces = {
+        _folded_form(piece)
+        for t in texts
+        for piece in (*_WORDS.findall(t), *t.split())
+        if len(piece) >= 4 or (len(piece) >= 3 and not piece.isalpha())
+    }
+    kept = _spans_of(message, own)
+    out: list[str] = []
+    done = 0
+    for start, end in [*kept, (len(message), len(message))]:
+        out += [_without(message[done:start], words, pieces), message[start:end]]
+        done = end
+    return "".join(out)
+
+
+def _folded_form(text: str) -> str:
+    """``text`` as :func:`redacted` compares it: in its compatibility form (NFKC), case folded."""
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def _spans_of(message: str, texts: Iterable[str]) -> list[tuple[int, int]]:
+    """Where each of ``texts`` stands in ``message`` (every time), the longest first where two overlap, in order."""
+    taken: list[tuple[int, int]] = []
+    for text in sorted({t for t in texts if t}, key=len, reverse=True):
+        at = message.find(text)
+        while at >= 0:
+            end = at + len(text)
+            if not any(start < end and at < stop for start, stop in taken):
+                taken.append((at, end))
+            at = message.find(text, end)
+    return sorted(taken)
+
+
+def _without(text: str, words: set[str], pieces: set[str]) -> str:
+    """``text``, a part of a message that is not its own (:func:`redacted`), without its quotes of the value's
+    ``pieces`` and the value's ``words``."""
+
+    def quote(m: re.Match[str]) -> str:
+        folded = _folded_form(m.group())
+        return "'...'" if any(piece in folded for piece in pieces) else m.group()
+
+    text = _QUOTED.sub(quote, text)
     for word in sorted(words, key=len, reverse=True):
-        message = re.sub(re.escape(word), "...", message, flags=re.IGNORECASE)
-    return message
+        text = re.sub(re.escape(word), "...", text, flags=re.IGNORECASE)
+    if not text.isascii():  # a word written in another form (full-width letters) than the value's
+        folded = unicodedata.normalize("NFKC", text)
+        if folded != text and any(word in folded.casefold() for word in words):
+            return _without(folded, words, pieces)
+    return text
 
 
 _WORDS = re.compile(r"[^\s:/@=,;'\"()\[\]{}<>|.]+")
+# A quoted part of a message, as repr ('...', or "..." around a text holding a quote) and JSON ("...", its quotes
+# escaped \") write it: its opening quote after no letter or digit, its closing one before none (an apostrophe in
+# a word, "the member's", opens none).
+_QUOTED = re.compile(r"""(?<!\w)(?:'[^'\n]*'|"(?:[^"\\\n]|\\.)*")(?!\w)""")

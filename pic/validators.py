@@ -44,7 +44,7 @@ from pydantic import AfterValidator, GetCoreSchemaHandler, GetJsonSchemaHandler,
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
-from pic.errors import BLANK_LOOKING, meant_among
+from pic.errors import BLANK_LOOKING, Refusal, meant_among
 from pic.lazyre import LazyPattern
 
 if TYPE_CHECKING:  # loaded on first use: only a domain or an address outside the usual forms needs scripts
@@ -91,7 +91,9 @@ class Whole:
     def check(self, value: str) -> str:
         if _compiled(self.pattern).fullmatch(value) is None:
             meant = self.meant(value)
-            raise ValueError(f"is not allowed here: {self.words}" + (f"; did you mean {meant!r}?" if meant else ""))
+            raise Refusal(
+                f"is not allowed here: {self.words}" + (f"; did you mean {meant!r}?" if meant else ""), [self.words]
+            )
         return value
 
     def meant(self, value: str) -> str | None:
@@ -982,10 +984,10 @@ def check_ssh_key_fully(value: str) -> str:
     if kind == "ssh-dss":
         raise ValueError("is a DSA key, which OpenSSH no longer accepts: use ssh-ed25519")
     if kind not in SSH_KEY_TYPES:
-        raise ValueError(
-            f"has key type {short_repr(kind)}: expected one of {', '.join(sorted(SSH_KEY_TYPES))} "
-            "(key options such as command=... are not allowed)"
+        allowed = (
+            f"expected one of {', '.join(sorted(SSH_KEY_TYPES))} (key options such as command=... are not allowed)"
         )
+        raise Refusal(f"has key type {short_repr(kind)}: {allowed}", [allowed])
     if len(parts) == 3 and (not parts[2] or parts[2] != parts[2].strip()):
         raise ValueError("has spaces at the end or around its comment")
     if len(parts) == 3:

@@ -52,7 +52,7 @@ from typing import Any, ClassVar
 
 import yaml
 
-from pic.errors import Problem, show_value, shown_name, terminal_safe
+from pic.errors import HIDDEN_LINE, HIDDEN_VALUE, Problem, show_value, shown_name, terminal_safe
 from pic.lazyre import LazyPattern
 
 Loc = tuple[str | int, ...]
@@ -249,7 +249,6 @@ _SECRET_NAME = LazyPattern(
     re.IGNORECASE,
 )
 _SECRET_LINE = LazyPattern(rf"(?:^|[\s{{,])secure\s*:|{_SECRET_NAME.pattern}", re.IGNORECASE)
-HIDDEN_VALUE = "the value (not shown: it may be a secret)"
 # A name's words: camelCase, snake_case, kebab-case, dotted (dbAdminPasword: db, admin, pasword).
 _NAME_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 # Words that name a password whatever their slip (pasword, passwort, passw0rd, paswd, passwrod): a letter off,
@@ -784,7 +783,7 @@ def _refused_problem(text: str, file: str, offset: int, words: str, walk: _Walk 
         loc = chosen[2] if chosen is not None else ()
         # a secret anywhere on the line (the character may stand before it or after it)
         secret = secret or any(is_secret_field(span[2]) for span in walk.spans if span[0] <= end and span[1] > start)
-    shown = "the line (not shown: it may hold a secret)" if secret or is_secret_field(loc) else show_value(line_text)
+    shown = HIDDEN_LINE if secret or is_secret_field(loc) else show_value(line_text)
     return Problem(file, line, format_loc(loc), f"{shown} holds {words} (column {column})")
 
 

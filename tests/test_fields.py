@@ -836,3 +836,44 @@ def test_a_php_setting_holding_a_secret_is_not_shown(tmp_path: Path) -> None:
     assert "Azerty123" not in shown and "S3cr3tPw" not in shown, shown
     assert "site.php_settings.memory_limit: the value (not shown: it may be a secret) is not a size" in shown, shown
     assert "site.php_settings: the value (not shown: it may be a secret):" in shown, shown
+
+
+@pytest.mark.parametrize(
+    ("text", "allowed"),
+    [
+        (
+            'site: {domains: [probe-asso.org], php: none, charset: "utf-8 mdp:Azerty123 iso-8859-1"}\n',
+            "such as utf-8, iso-8859-1, iso-8859-15 or windows-1252 (docs/REGISTRY.md lists them)",
+        ),
+        ('site: {domains: [probe-asso.org], php: "8.4 mdp:Azerty123"}\n', 'a runtime key such as "8.4" (quoted)'),
+        ('databases: [main]\ndatabase_charsets: {main: "utf8mb4 mdp:Azerty123"}\n', "'utf8mb4'"),
+        ('access:\n  sftp_keys: ["mdp:Azerty123 ssh-rsa AAAA"]\n', "ssh-ed25519, ssh-rsa (key options"),
+    ],
+)
+def test_a_hidden_value_leaves_the_allowed_values_its_message_lists(text: str, allowed: str) -> None:
+    """The value is hidden, and so are its words in a hint; the allowed values the message lists are not, though
+    the value holds one of them (utf-8 was written '...', iso-8859-15 '...5')."""
+    [line] = _messages(MINIMAL + text)
+    assert "the value (not shown: it may be a secret)" in line and "zerty" not in line, line
+    assert allowed in line, line
+
+
+def test_a_php_setting_s_key_hidden_leaves_the_keys_allowed(tmp_path: Path) -> None:
+    site = "site:\n  domains: [probe-asso.org]\n  php: '8.4'\n  php_settings:\n"
+    members = tmp_path / "members"
+    members.mkdir()
+    (members / "probe-asso.yaml").write_text(MINIMAL + site + '    "memory_limit mdp:Azerty123": 1\n', encoding="utf-8")
+    with pytest.raises(PicError) as info:
+        load_registry(members, load_settings(ROOT, "prod"))
+    shown = str(info.value)
+    assert "zerty" not in shown and "allowed: date.timezone, display_errors, " in shown, shown
+    assert "memory_limit, post_max_size" in shown, shown
+
+
+@pytest.mark.parametrize("domain", ["mdp:Velosolex.org", "MDP:Az.er.ty.12.org", "Mot-de-passe:Soleil.org"])
+def test_a_hint_quoting_a_hidden_value_shows_none_of_it(domain: str) -> None:
+    """A password of letters alone, or of pieces shorter than a word, is not shown by the lowercase hint either."""
+    [line] = _messages(MINIMAL + f'site: {{domains: ["{domain}"], php: "8.4"}}\n')
+    assert "the value (not shown: it may be a secret) has uppercase letters" in line, line
+    secret = domain.split(":")[1].removesuffix(".org").lower()
+    assert secret not in line.lower(), line

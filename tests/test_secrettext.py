@@ -1179,3 +1179,44 @@ def test_a_url_s_fragment_naming_no_secret_is_none(text: str) -> None:
 )
 def test_a_password_written_in_a_job_s_usual_ways_is_found(command: str) -> None:
     assert secrettext.secret_kind(command) is not None, command
+
+
+CHARSET_WORDS = 'use an IANA name in lowercase such as utf-8, iso-8859-1, iso-8859-15 or windows-1252, or "none"'
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["utf-8 mdp:Azerty123 iso-8859-1", ["mdp : Azerty123", "windows-1252"], {"mdp : Azerty123": "utf-8"}],
+)
+def test_redacted_keeps_what_the_message_allows_though_the_value_holds_it(value: object) -> None:
+    """The allowed values a message lists come from no value: they stay whole, though the hidden value holds one."""
+    message = f"the value (not shown: it may be a secret) is not a charset name: {CHARSET_WORDS}"
+    assert secrettext.redacted(message, value, [CHARSET_WORDS]) == message
+
+
+@pytest.mark.parametrize(
+    ("message", "value", "secret"),
+    [
+        # a hint quoting the value, lowercased: its words out, a password of letters alone too
+        ("has uppercase letters: write it in lowercase ('mdp:azerty123.org')", "mdp:Azerty123.org", "azerty123"),
+        ("has uppercase letters: write it in lowercase ('mdp:velosolex.org')", "mdp:Velosolex.org", "velosolex"),
+        ("has uppercase letters: write it in lowercase ('mdp:az.er.ty.12.org')", "MDP:Az.er.ty.12.org", "ty.12"),
+        ('is not allowed here: a name; did you mean "mot de passe soleil"?', "Mot de passe : Soleil", "soleil"),
+        # written in other forms of its letters than the value's (full-width), and the hint in plain letters
+        ("write 'mdp:azerty123@example.org'", "ｍｄｐ:Ａｚｅｒｔｙ１２３@example.org", "azerty123"),
+        ("stands for ｍｄｐ:Ａｚｅｒｔｙ１２３", "mdp:Azerty123", "ａｚｅｒｔｙ"),
+        # the value quoted inside the message's own text is still its own: only where the own text stands whole
+        (f"{CHARSET_WORDS}; did you mean 'utf-8 mdp:azerty123'?", "UTF-8 mdp:Azerty123", "azerty123"),
+    ],
+)
+def test_redacted_hides_a_hint_quoting_the_value(message: str, value: str, secret: str) -> None:
+    shown = secrettext.redacted(message, value, [CHARSET_WORDS])
+    assert secret not in shown.casefold(), shown
+    assert CHARSET_WORDS not in message or CHARSET_WORDS in shown, shown
+
+
+def test_redacted_leaves_the_message_s_own_quotes_and_words() -> None:
+    """A quoted part holding no piece of the value stays (another field's value, an example), and so do the
+    message's words, an apostrophe in a word opening no quote."""
+    message = "the member's domain 'asso-lyon.org' is taken (e.g. \"velo-lyon.fr\"); did you mean 'x'?"
+    assert secrettext.redacted(message, "mdp : Azerty123") == message
