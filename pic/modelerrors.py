@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 from pic.errors import HIDDEN_VALUE, Problem, meant_among, non_finite, show_value, value_without_credentials
 from pic.lazyre import LazyPattern
 from pic.secrettext import reads_as_secret, redacted
-from pic.yamlsrc import Document, format_loc
+from pic.yamlsrc import Document, shown_loc
 
 _TYPE_WORDS = {
     "string_type": "a string",
@@ -576,7 +576,7 @@ def _own(err: Any) -> list[str]:
 def _field_shown(loc: tuple[str | int, ...]) -> str:
     """The field ``loc`` as a problem names it, a key that reads as a secret (a pasted ``mdp : Azerty123:``) as
     ``(a key not shown)``."""
-    return format_loc(tuple("(a key not shown)" if isinstance(p, str) and reads_as_secret(p) else p for p in loc))
+    return shown_loc(loc)
 
 
 # pydantic's last label in the location of an error about a key of a mapping (dict[Key, ...]).

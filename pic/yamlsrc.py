@@ -37,6 +37,7 @@ through a symbolic link, never blocking on a FIFO or device, under a size cap.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import difflib
 import errno
@@ -223,6 +224,17 @@ class Document:
 
 
 _KEY_SHOWN = 60  # characters of one key in a field path
+HIDDEN_KEY = "(a key not shown)"
+
+
+def shown_loc(loc: Sequence[str | int]) -> str:
+    """The field ``loc`` as a problem names it (:func:`format_loc`), a key that reads as a secret (a pasted
+    ``mdp : Azerty123:``, pic.secrettext.reads_as_secret) written :data:`HIDDEN_KEY`."""
+    if all(isinstance(part, int) or part.isidentifier() for part in loc):  # names (uid, site, php_settings): no secret
+        return format_loc(loc)
+    from pic import secrettext
+
+    return format_loc(tuple(HIDDEN_KEY if isinstance(p, str) and secrettext.reads_as_secret(p) else p for p in loc))
 
 
 def show_written(written: dict[Loc, str], loc: Sequence[str | int], value: object) -> str:
@@ -353,17 +365,26 @@ class _Walk:
 
     def source(self, node: yaml.Node, loc: Loc = ()) -> str:
         """The node as written in the file (a short excerpt, escaped); a secret's never: a secret field's
-        (:func:`is_secret_field`), or text that reads as a secret (:func:`_may_hold_secret`, on what the excerpt
-        would show)."""
+        (:func:`is_secret_field`), text that reads as a secret (:func:`_may_hold_secret`, on what the excerpt
+        would show) or base64 that decodes to one (:func:`_decodes_to_secret`); nor a ``!!binary`` value, bytes in
+        base64 (its length is said)."""
         written = self.text[node.start_mark.index : node.end_mark.index].strip() or node.value
-        if is_secret_field(loc) or (isinstance(written, str) and _may_hold_secret(written[:200])):
+        if node.tag == _BINARY:
+            chars = len(node.value) if isinstance(node.value, str) else len(written)
+            return f"{HIDDEN_VALUE}, {chars} characters of base64,"
+        if (
+            is_secret_field(loc)
+            or (isinstance(written, str) and _may_hold_secret(written[:200]))
+            or (isinstance(node.value, str) and _decodes_to_secret(node.value))
+        ):
             return HIDDEN_VALUE
         return show_value(written)
 
-    def explicit_tag(self, node: yaml.Node, tag: str, loc: Loc) -> bool:
+    def explicit_tag(self, node: yaml.Node, tag: str, loc: Loc, *, key: bool = False) -> bool:
         """Report a tag written in the file (``!!binary``, ``!foo``); True when there is one.
 
-        ``tag``: the node's tag, a plain scalar's resolved (:func:`_scalar_tag`).
+        ``tag``: the node's tag, a plain scalar's resolved (:func:`_scalar_tag`). ``key``: the node is the last key
+        of ``loc``, which a ``!!binary`` key or one that decodes to a secret does not name (:data:`HIDDEN_KEY`).
         """
         if type(node) is _ScalarNode:
             if node.style:
@@ -377,6 +398,8 @@ class _Walk:
         if tag == expected:
             return False
         shown = "!!" + tag.removeprefix(_YAML_TAG) if tag.startswith(_YAML_TAG) else tag
+        if key and (tag == _BINARY or (isinstance(node.value, str) and _decodes_to_secret(node.value))):
+            loc = (*loc[:-1], HIDDEN_KEY)
         self.problem(
             node,
             loc,
@@ -386,7 +409,7 @@ class _Walk:
         return True
 
     def problem(self, node: yaml.Node, loc: Loc, message: str) -> None:
-        self.problems.append(Problem(self.doc.file, node.start_mark.line + 1, format_loc(loc), message))
+        self.problems.append(Problem(self.doc.file, node.start_mark.line + 1, shown_loc(loc), message))
 
     def node(self, node: yaml.Node, loc: Loc) -> Any:
         if self.anchors:
@@ -449,7 +472,7 @@ class _Walk:
         while key_loc and not isinstance(key_loc[-1], str):
             key_loc = key_loc[:-1]
         message = "uses an alias (*name): write the value out instead (aliases are not allowed)"
-        self.problems.append(Problem(self.doc.file, self.lines.get(key_loc), format_loc(loc), message))
+        self.problems.append(Problem(self.doc.file, self.lines.get(key_loc), shown_loc(loc), message))
 
     def mapping(self, node: yaml.MappingNode, loc: Loc) -> dict[str, Any]:
         seen: dict[object, int] = {}
@@ -477,7 +500,7 @@ class _Walk:
                 tag = _STR if key in self.text_keys else _plain_tag(key)
             else:
                 tag = _scalar_tag(key_node)
-                if self.explicit_tag(key_node, tag, key_loc):
+                if self.explicit_tag(key_node, tag, key_loc, key=True):
                     continue
             if tag != _STR:
                 what = _KEY_KINDS.get(tag, "not text")
@@ -492,7 +515,7 @@ class _Walk:
                 message = (
                     f"duplicate key (first given on line {seen[key]}); YAML keeps only one of them, so give it once"
                 )
-                self.problems.append(Problem(self.doc.file, line, format_loc(key_loc), message))
+                self.problems.append(Problem(self.doc.file, line, shown_loc(key_loc), message))
                 continue
             seen[key] = line
             lines[key_loc] = line
@@ -784,7 +807,27 @@ def _refused_problem(text: str, file: str, offset: int, words: str, walk: _Walk 
         # a secret anywhere on the line (the character may stand before it or after it)
         secret = secret or any(is_secret_field(span[2]) for span in walk.spans if span[0] <= end and span[1] > start)
     shown = HIDDEN_LINE if secret or is_secret_field(loc) else show_value(line_text)
-    return Problem(file, line, format_loc(loc), f"{shown} holds {words} (column {column})")
+    return Problem(file, line, shown_loc(loc), f"{shown} holds {words} (column {column})")
+
+
+_BINARY = f"{_YAML_TAG}binary"
+# base64 (RFC 4648, its URL-safe alphabet too) of 6 bytes or more, in lines or not (a !!binary block)
+_BASE64 = LazyPattern(r"\s*(?:[A-Za-z0-9+/_-]{4}\s*){2,}(?:[A-Za-z0-9+/_-]{2,3}={0,2})?\s*")
+
+
+def _decodes_to_secret(text: str) -> bool:
+    """Whether ``text`` is base64 whose bytes, read as UTF-8, read as a secret (pic.secrettext.reads_as_secret): a
+    value written so shows the secret to whoever decodes it."""
+    if len(text) > 4000 or _BASE64.fullmatch(text) is None:
+        return False
+    from pic import secrettext
+
+    compact = "".join(text.split()).replace("-", "+").replace("_", "/").rstrip("=")
+    try:
+        decoded = base64.b64decode(compact + "=" * (-len(compact) % 4), validate=True)
+    except ValueError:
+        return False
+    return secrettext.reads_as_secret(decoded.decode("utf-8", errors="replace"))
 
 
 def _may_hold_secret(lines: str) -> bool:

@@ -877,3 +877,42 @@ def test_a_hint_quoting_a_hidden_value_shows_none_of_it(domain: str) -> None:
     assert "the value (not shown: it may be a secret) has uppercase letters" in line, line
     secret = domain.split(":")[1].removesuffix(".org").lower()
     assert secret not in line.lower(), line
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'notes: !!binary "bWRwIDogQXplcnR5MTIz"\n',  # base64 of "mdp : Azerty123"
+        "notes: !!binary |\n  bWRwIDogQXplcnR5MTIz\n",
+        'notes: !!binary "Ym9uam91cg=="\n',  # "bonjour": bytes all the same, never shown
+        "? !!binary bWRwIDogQXplcnR5MTIz\n: 1\n",  # a key
+        'notes: !foo "bWRwIDogQXplcnR5MTIz"\n',  # another tag, on base64 of a secret
+    ],
+)
+def test_a_tagged_value_in_base64_is_not_shown(text: str) -> None:
+    """A !!binary value is bytes written in base64, which may decode to a secret: its message says the tag and the
+    value's length, never the value; another tag's value is not shown either when it decodes to a secret."""
+    [line] = _messages(MINIMAL + text)
+    assert "bWRw" not in line and "Ym9uam91cg" not in line, line
+    assert "(not shown" in line and "tags are not allowed here" in line, line
+
+
+def test_a_tagged_value_that_decodes_to_no_secret_is_shown() -> None:
+    [line] = _messages(MINIMAL + 'notes: !foo "Ym9uam91cg=="\n')
+    assert "Ym9uam91cg==" in line, line
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"mdp : Azerty123": 1\n"mdp : Azerty123": 2\n',  # a key given twice
+        '? !foo "mdp : Azerty123"\n: 1\n',  # a tagged key
+        '"mdp : Azerty123":\n  <<: {a: 1}\n',  # a merge under it
+        '"mdp : Azerty123": 0123\n',  # a leading zero in its value
+        'site:\n  "mdp : Azerty123": [1, \u2028]\n',  # a refused character under it
+    ],
+)
+def test_the_loader_names_a_key_that_reads_as_a_secret_without_showing_it(text: str) -> None:
+    """The loader's problems name the field as pydantic's do: a key that reads as a secret is (a key not shown)."""
+    [line] = _messages(MINIMAL + text)
+    assert "(a key not shown)" in line and "Azerty123" not in line, line
