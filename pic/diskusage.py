@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pic.errors import PicError, Problem, Severity, show_value
+from pic.errors import HIDDEN_LINE, PicError, Problem, Severity, show_value, shown_unless_secret
 from pic.registry import Member
 from pic.settings import Settings, display_path
 from pic.yamlsrc import read_regular_file
@@ -132,7 +132,7 @@ def for_members(
                     part.file,
                     part.header_line,
                     "host",
-                    f"{named} {show_value(part.host)}, which is not a web host of stack {settings.stack} "
+                    f"{named} {shown_unless_secret(part.host)}, which is not a web host of stack {settings.stack} "
                     f"(its web hosts: {', '.join(web_hosts)}): none of its lines is counted; {hint}",
                 )
             )
@@ -214,6 +214,7 @@ def _read_parts(paths: list[Path]) -> list[_Part]:
         parts.append(part)
         at: str | None = None
         data = data.removeprefix(codecs.BOM_UTF8)  # an editor's byte-order mark, after a copy of the file
+        above = ""  # the line above, read with a line whose text a message would show (a label ending it)
         for n, raw in enumerate(data.split(b"\n"), 1):
             try:
                 line = raw.decode("utf-8").removesuffix("\r")
@@ -230,8 +231,9 @@ def _read_parts(paths: list[Path]) -> list[_Part]:
                     )
                 )
                 continue
+            line_above, above = above, line
             if line.startswith(_HEADER_START):
-                header, why = _header(line)
+                header, why = _header(line, line_above)
                 if header is None:
                     problems.append(Problem(file, n, "header", why))
                     at = None
@@ -242,7 +244,7 @@ def _read_parts(paths: list[Path]) -> list[_Part]:
                 continue
             if not line.strip() or line.startswith("#"):
                 continue
-            usage, (path, message) = _usage(line, part.host, at, file, n)
+            usage, (path, message) = _usage(line, part.host, at, file, n, above=line_above)
             if usage is None:
                 problems.append(Problem(file, n, path, message))
                 continue
@@ -253,20 +255,24 @@ def _read_parts(paths: list[Path]) -> list[_Part]:
     return [p for p in parts if p.usages or p.header_line is not None]
 
 
-def _header(line: str) -> tuple[tuple[str, str] | None, str]:
-    """(host, time) of the host's header line, else (None, what is wrong with it)."""
+def _header(line: str, above: str) -> tuple[tuple[str, str] | None, str]:
+    """(host, time) of the host's header line, else (None, what is wrong with it); ``above``: the line above it
+    (:func:`_usage`)."""
     example = "# pic disk usage of web1 at 2026-11-30T02:30:04+00:00 (KiB, du -sk)"
     header = _HEADER_RE.fullmatch(line)
     if header is None:
-        return None, f"{show_value(line)} is not the host's header line ({example})"
+        return (
+            None,
+            f"{shown_unless_secret(line, line, above, hidden=HIDDEN_LINE)} is not the host's header line ({example})",
+        )
     try:
         at = dt.datetime.fromisoformat(header["at"])
     except ValueError:
         at = None
     if at is None or at.tzinfo is None or _HOST_TIME.fullmatch(header["at"]) is None:
         return None, (
-            f"{show_value(header['at'])} is not a time as `date --iso-8601=seconds` writes it on the host, "
-            "with its UTC offset (2026-11-30T02:30:04+00:00)"
+            f"{shown_unless_secret(header['at'], line)} is not a time as `date --iso-8601=seconds` writes it on the "
+            "host, with its UTC offset (2026-11-30T02:30:04+00:00)"
         )
     return (header["host"], header["at"]), ""
 
@@ -304,24 +310,32 @@ def _capped(problems: list[Problem]) -> list[Problem]:
     return [*first, Problem(hidden[0].file, None, "", f"and {len(hidden)} more problem(s), not shown", severity)]
 
 
-def _usage(line: str, host: str, at: str | None, file: str, n: int) -> tuple[Usage | None, tuple[str, str]]:
-    """The measurement of one line, else (None, (field, what is wrong with it))."""
+def _usage(
+    line: str, host: str, at: str | None, file: str, n: int, *, above: str = ""
+) -> tuple[Usage | None, tuple[str, str]]:
+    """The measurement of one line, else (None, (field, what is wrong with it)).
+
+    ``above``: the line above it. A message shows the line, or a cell, only when it reads as no secret
+    (pic.errors.shown_unless_secret), by itself, in its line or after the line above (a label ending it, the
+    password alone on the next: a copy of the file pasted over, notes saved under its name)."""
     cells = line.split("\t")
     if len(cells) != len(COLUMNS):
         return None, (
             "",
-            f"{show_value(line)} has {len(cells)} tab-separated column(s), not {len(COLUMNS)}: "
-            "slug, then KiB of www/, db/, log/",
+            f"{shown_unless_secret(line, line, above, hidden=HIDDEN_LINE)} has {len(cells)} tab-separated column(s), "
+            f"not {len(COLUMNS)}: slug, then KiB of www/, db/, log/",
         )
     if _SLUG.fullmatch(cells[0]) is None:
-        return None, ("slug", f"{show_value(cells[0])} is not a member slug (a-z, 0-9 and -, at most 32 characters)")
+        shown = shown_unless_secret(cells[0], line, above)
+        return None, ("slug", f"{shown} is not a member slug (a-z, 0-9 and -, at most 32 characters)")
     kib: list[int] = []
     for name, cell in zip(COLUMNS[1:], cells[1:], strict=True):
         value = int(cell) if _KIB.fullmatch(cell) else None
         if value is None or value > MAX_KIB:
             return None, (
                 f"{cells[0]}.{name}",
-                f"{show_value(cell)} is not a count of KiB (digits 0-9, at most {MAX_KIB}, which is 1 PiB)",
+                f"{shown_unless_secret(cell, line, above)} is not a count of KiB (digits 0-9, at most {MAX_KIB}, "
+                "which is 1 PiB)",
             )
         kib.append(value)
     www, db, log = kib

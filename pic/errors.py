@@ -187,6 +187,30 @@ HIDDEN_VALUE = "the value (not shown: it may be a secret)"
 HIDDEN_LINE = "the line (not shown: it may hold a secret)"
 
 
+def reads_as_secret(value: object, line: str | None = None, above: str = "") -> bool:
+    """Whether ``value`` reads as a secret as ``pic check`` reads one in prose or in a command
+    (:func:`pic.secrettext.reads_as_secret`), by itself or in its ``line`` of a file, or that line does after the
+    line ``above`` it (a label ending that line, the password alone on this one) where that line alone does not."""
+    from pic import secrettext  # its patterns compiled only when a value is to be shown
+
+    if secrettext.reads_as_secret(value) or (line is not None and secrettext.reads_as_secret(line)):
+        return True
+    return (
+        bool(above.strip())
+        and line is not None
+        and secrettext.reads_as_secret(f"{above}\n{line}")
+        and not secrettext.reads_as_secret(above)
+    )
+
+
+def shown_unless_secret(
+    value: object, line: str | None = None, above: str = "", *, hidden: str = HIDDEN_VALUE, limit: int = 80
+) -> str:
+    """``value`` as :func:`show_value` shows it, or ``hidden`` when it reads as a secret by itself, in its ``line``
+    or after the line ``above`` it (:func:`reads_as_secret`)."""
+    return hidden if reads_as_secret(value, line, above) else show_value(value, limit)
+
+
 class Refusal(ValueError):
     """A validator's refusal whose message tells what is allowed: ``own`` are the texts of the message that come
     from no value (``such as utf-8, iso-8859-1, iso-8859-15 or windows-1252``), which a message hiding the value

@@ -369,3 +369,56 @@ def test_status_disk_rows_and_warnings_in_its_output() -> None:
     assert "velo-cite  web1  1.0    5000        -" in text
     assert 'web1.tsv:3 slug: "nobody" is no member' in text
     assert text.endswith("0 domain(s): 0 to act on, 1 warning(s)\n")
+
+
+@pytest.mark.parametrize(
+    ("lines", "where", "secret"),
+    [
+        ("mdp : Azerty123\n", ":2 the line (not shown: it may hold a secret) has 1 tab-separated column(s)", "zerty"),
+        (
+            "velo-cite\t1\t2\tmdp:Azerty123\n",
+            ":2 velo-cite.log: the value (not shown: it may be a secret) is not a",
+            "zerty",
+        ),
+        (
+            "password=S3cr3tPw\t1\t2\t3\n",
+            ":2 slug: the value (not shown: it may be a secret) is not a member slug",
+            "S3cr",
+        ),
+        ("mdp\tAzerty123\t1\t2\n", ":2 mdp.www: the value (not shown: it may be a secret) is not a count", "zerty"),
+        (
+            "mot de passe :\nAzerty123\n",
+            ":3 the line (not shown: it may hold a secret) has 1 tab",
+            "zerty",
+        ),  # the label above
+        (
+            "# pic disk usage of web1 at mdp:Azerty123\n",
+            ":2 header: the value (not shown: it may be a secret) is not a time",
+            "zerty",
+        ),
+        (
+            "# pic disk usage of password=S3cr3tPw\n",
+            ":2 header: the line (not shown: it may hold a secret) is not the",
+            "S3cr",
+        ),
+    ],
+)
+def test_a_line_or_value_that_reads_as_a_secret_is_named_not_shown(
+    tmp_path: Path, stack: tuple[Path, Path], capsys: pytest.CaptureFixture[str], *, lines: str, where: str, secret: str
+) -> None:
+    """A line that is not the host's format is named by its file and line, its text or value shown only when it
+    does not read as a secret (a password pasted in a copy of the file, a line of notes), read with the line above."""
+    disk = usage_dir(tmp_path, {"web1.tsv": header("web1") + lines})
+    rc, _, err = report(capsys, stack, disk, fmt="table")
+    assert rc == 1 and f"{disk / 'web1.tsv'}{where}" in err, err
+    assert secret not in err, err
+
+
+def test_a_line_that_reads_as_no_secret_is_shown(
+    tmp_path: Path, stack: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A line under one that reads as a secret by itself is shown: that secret is its own line's."""
+    text = "password=S3cr3tPw\nvelo-cite 1 2 3\nvelo-cite\t1\t2\tbeaucoup\n"
+    rc, _, err = report(capsys, stack, usage_dir(tmp_path, {"web1.tsv": header("web1") + text}), fmt="table")
+    assert rc == 1 and '"velo-cite 1 2 3" has 1 tab-separated column(s)' in err, err
+    assert 'velo-cite.log: "beaucoup" is not a count of KiB' in err, err
