@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import json
 import math
 import re
@@ -193,14 +194,24 @@ def reads_as_secret(value: object, line: str | None = None, above: str = "") -> 
     line ``above`` it (a label ending that line, the password alone on this one) where that line alone does not."""
     from pic import secrettext  # its patterns compiled only when a value is to be shown
 
-    if secrettext.reads_as_secret(value) or (line is not None and secrettext.reads_as_secret(line)):
+    texts = secrettext.texts_of(value) if line is None else [*secrettext.texts_of(value), line]
+    if any(_text_reads_as_secret(text) for text in dict.fromkeys(texts)):
         return True
     return (
         bool(above.strip())
         and line is not None
-        and secrettext.reads_as_secret(f"{above}\n{line}")
-        and not secrettext.reads_as_secret(above)
+        and _text_reads_as_secret(f"{above}\n{line}")
+        and not _text_reads_as_secret(above)
     )
+
+
+@functools.lru_cache(maxsize=4096)
+def _text_reads_as_secret(text: str) -> bool:
+    """:func:`pic.secrettext.reads_as_secret` of one text, remembered: the lines of a file are each read by
+    itself and as the line above the next, and many problems of one file say the same words."""
+    from pic import secrettext
+
+    return secrettext.reads_as_secret(text)
 
 
 def shown_unless_secret(

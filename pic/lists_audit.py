@@ -26,18 +26,18 @@ import functools
 import re
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Literal, cast
 
 import yaml
 
-from pic.errors import PicError, Problem, Unreachable, show_value, shown_name
+from pic.errors import HIDDEN_LINE, PicError, Problem, Unreachable, reads_as_secret, shown_name, shown_unless_secret
 from pic.settings import display_path
 from pic.unanswered import Unanswered, refused_lookup
 from pic.validators import is_open_suffix, public_suffix_list, u_labels
-from pic.yamlsrc import Document, format_loc, parse_yaml, read_regular_file, read_yaml
+from pic.yamlsrc import Document, parse_yaml, read_regular_file, read_yaml, shown_loc
 
 DATA = "mail_domains.yaml"
 PROVIDERS = "mail_providers.yaml"
@@ -73,6 +73,12 @@ class Entry:
     address: str
     problem: str | None = None  # what is wrong with the line besides its address (a dump's paragraph)
     suggestion: str | None = None  # the line's address as meant, when its problem tells it (a CSV row split)
+    # the lines of its file, to read its line and the one above it before showing the address (Flag.hidden)
+    lines: Sequence[str] = field(default=(), compare=False, repr=False)
+
+
+# The suggestion for an address at a domain that is closed or never had mailboxes: none of the address in it.
+ASK_ANOTHER = "remove it, or ask the subscriber for a new address"
 
 
 @dataclass(frozen=True)
@@ -81,10 +87,37 @@ class Flag:
     problem: str
     suggestion: str | None
 
+    @property
+    def hidden(self) -> bool:
+        """Whether the entry's address is not to be shown: it reads as a secret as ``pic check`` reads one, by
+        itself or in the letters it stands for (NFKC: full-width ``ｍｄｐ``), in its line (another cell of a CSV
+        row), or after the line above (a label ending it, the password alone on this one) unless that line alone
+        is the secret (pic.errors.reads_as_secret); or the problem or the suggestion, which may quote it mended,
+        does."""
+        entry = self.entry
+        if not entry.address:
+            return False
+        line = entry.lines[entry.line - 1] if 0 < entry.line <= len(entry.lines) else None
+        above = entry.lines[entry.line - 2] if 1 < entry.line <= len(entry.lines) else ""
+        folded = unicodedata.normalize("NFKC", entry.address)
+        shown = [entry.address, self.problem, *([folded] if folded != entry.address else []), self.suggestion or ""]
+        return reads_as_secret(shown, line, above)
+
     def __str__(self) -> str:
+        """The flag's line: file, line, address, what is wrong, the suggestion. An address that is not to be shown
+        (:attr:`hidden`) is said to be so, the problem without the address's words
+        (pic.secrettext.redacted) and a suggestion made of the address left out."""
+        where = f"{self.entry.file}:{self.entry.line}"
+        if self.hidden:
+            from pic.secrettext import redacted
+
+            fix = f"; suggested: {self.suggestion}" if self.suggestion == ASK_ANOTHER else ""
+            if self.suggestion and not fix:
+                fix = "; suggested: not shown either"
+            return f"{where} {HIDDEN_LINE}: {redacted(self.problem, self.entry.address)}{fix}"
         fix = f"; suggested: {_shortened(self.suggestion)}" if self.suggestion else ""
         address = _shortened(self.entry.address) if self.entry.address else "(no address)"
-        return f"{self.entry.file}:{self.entry.line} {address}: {self.problem}{fix}"
+        return f"{where} {address}: {self.problem}{fix}"
 
 
 def _shortened(text: str) -> str:
@@ -108,7 +141,7 @@ def _domains_of(doc: Document | None, problems: list[Problem], file: str) -> dic
     for domain, spec in doc.data.items():
         where = doc.line_of((domain,))
         if _DOMAIN.fullmatch(domain) is None:
-            problems.append(Problem(file, where, format_loc((domain,)), "is not a domain name (such as gmail.fr)"))
+            problems.append(Problem(file, where, shown_loc((domain,)), "is not a domain name (such as gmail.fr)"))
             continue
         # Domains are compared in lowercase and in Unicode: "FOO.fr" after "foo.fr", or "xn--caf-dma.fr" after
         # "café.fr", would replace its entry unseen.
@@ -119,8 +152,8 @@ def _domains_of(doc: Document | None, problems: list[Problem], file: str) -> dic
                 Problem(
                     file,
                     where,
-                    format_loc((domain,)),
-                    f"is the domain {show_value(written)} of line {line} again (domains are compared in "
+                    shown_loc((domain,)),
+                    f"is the domain {shown_unless_secret(written)} of line {line} again (domains are compared in "
                     "lowercase, punycode read in Unicode; only one entry would be kept): give it once",
                 )
             )
@@ -142,7 +175,7 @@ def _entry_problems(doc: Document, file: str, domain: str, spec: object) -> list
     """What is wrong with one entry ``DOMAIN: {status, suggest, note}`` of a data file."""
 
     def problem(loc: tuple[str, ...], why: str) -> Problem:
-        return Problem(file, doc.line_of(loc), format_loc(loc), why)
+        return Problem(file, doc.line_of(loc), shown_loc(loc), why)
 
     statuses = ", ".join(_STATUSES)
     if spec is None:  # `orange.fr:` with nothing under it
@@ -245,7 +278,7 @@ def read_export(path: Path, notes: list[Problem] | None = None) -> list[Entry]:
         # Sympa's web dump: "address gecos..."; a plain list: the address alone.
         match = _LEADING_ADDRESS.match(stripped)  # none when the line starts with a quote without its pair
         first = match.group(0) if match is not None else stripped.split()[0]
-        out.append(Entry(file, n, first if "@" in first else stripped))
+        out.append(Entry(file, n, first if "@" in first else stripped, lines=lines))
     return out
 
 
@@ -280,18 +313,21 @@ def _sympa_dump(file: str, lines: Sequence[str]) -> list[Entry] | None:
             paragraph.append(item)
             continue
         if paragraph:
-            out += _dump_paragraph(file, paragraph)
+            out += _dump_paragraph(file, paragraph, lines)
         paragraph = []
     return out
 
 
-def _dump_paragraph(file: str, fields: Sequence[tuple[int, str, str]]) -> list[Entry]:
-    """The entries of one paragraph of a dump: each ``email`` line, and what is wrong with the paragraph."""
+def _dump_paragraph(file: str, fields: Sequence[tuple[int, str, str]], lines: Sequence[str]) -> list[Entry]:
+    """The entries of one paragraph of a dump (of the file's ``lines``): each ``email`` line, and what is wrong
+    with the paragraph."""
     emails = [(n, value) for n, key, value in fields if key == "email"]
     subscriber = len(emails) < len(fields)  # fields besides email: one subscriber (not `grep ^email` lines)
     first = fields[0][0]
     if not emails:
-        return [Entry(file, first, "", f"a subscriber (lines {first}-{fields[-1][0]}) without an email line")]
+        return [
+            Entry(file, first, "", f"a subscriber (lines {first}-{fields[-1][0]}) without an email line", lines=lines)
+        ]
     out = []
     for i, (n, value) in enumerate(emails):
         if not value:
@@ -300,7 +336,7 @@ def _dump_paragraph(file: str, fields: Sequence[tuple[int, str, str]]) -> list[E
             problem = f"a second email line in the subscriber of line {first}: one subscriber per paragraph"
         else:
             problem = None
-        out.append(Entry(file, n, value, problem))
+        out.append(Entry(file, n, value, problem, lines=lines))
     return out
 
 
@@ -422,7 +458,8 @@ def _headerless_csv(file: str, lines: list[str], header: int) -> tuple[str, int,
         if len(names) > column and names[column].strip():
             why = (
                 f"is a header row naming no column of addresses pic knows (such as Email or Courriel): column "
-                f"{column + 1} ({show_value(names[column].strip())}), whose cells hold addresses, is read as them"
+                f"{column + 1} ({shown_unless_secret(names[column].strip(), first)}), whose cells hold addresses, "
+                "is read as them"
             )
             return delimiter, column, names, Problem(file, header + 1, "", why, "warning")
         # a first row without its address (an empty cell): a subscriber to fix, not a header
@@ -502,20 +539,22 @@ def _read_csv(
                     "taking the lines after it for a part of it; close the quote or remove it"
                 )
                 meant = _unquoted_address(lines[first - 1], delimiter, column)
-                out.append(Entry(file, first, address, problem, meant if meant != address else None))
+                out.append(Entry(file, first, address, problem, meant if meant != address else None, lines=lines))
                 base, reader, done = first, csv.reader(_lines_from(lines, first), delimiter=delimiter), 0
                 continue
             if not any(cell.strip() for cell in row):
                 continue  # a blank line
             # A row without an address is a subscriber to fix, never skipped.
-            entry = Entry(file, first, row[column].strip() if len(row) > column else "")
+            entry = Entry(file, first, row[column].strip() if len(row) > column else "", lines=lines)
             if len(row) > len(names) and (
                 _valid(entry.address) is not None or _end_split_off(entry.address, row[column + 1])
             ):
                 entry = _split_row(entry, row, len(names), column, delimiter)
             out.append(entry)
             if len(row) <= len(names):  # a row split at a delimiter has its cells moved: said by its first entry
-                out += [Entry(file, first, row[i].strip()) for i in others if i < len(row) and "@" in row[i]]
+                out += [
+                    Entry(file, first, row[i].strip(), lines=lines) for i in others if i < len(row) and "@" in row[i]
+                ]
     except csv.Error as exc:
         raise PicError([Problem(file, base + reader.line_num, "", f"is not CSV: {exc}")]) from None
     finally:
@@ -789,7 +828,7 @@ def _address_flag(entry: Entry, domains: Mapping[str, DeadDomain], providers: Pr
         return None
     problem, meant = found
     if meant is None and domain_key(domain) in domains:
-        return Flag(entry, problem, "remove it, or ask the subscriber for a new address")
+        return Flag(entry, problem, ASK_ANOTHER)
     return Flag(entry, problem, f"{local}@{meant}" if meant else None)
 
 

@@ -239,8 +239,14 @@ def shown_loc(loc: Sequence[str | int]) -> str:
 
 def show_written(written: dict[Loc, str], loc: Sequence[str | int], value: object) -> str:
     """``value`` for a message: the text the file has at ``loc`` when the loader converted it
-    (:attr:`Document.written`, shown unquoted, as written), else :func:`show_value`."""
+    (:attr:`Document.written`, shown unquoted, as written), else :func:`show_value`; :data:`HIDDEN_VALUE` when it
+    reads as a secret (pic.secrettext.reads_as_secret: text, a list or a mapping holding such text)."""
     text = written.get(tuple(loc))
+    if not isinstance(value, int | float | bool | None | dt.date):  # text, a list or a mapping
+        from pic import secrettext
+
+        if secrettext.reads_as_secret(value):
+            return HIDDEN_VALUE
     if not text or isinstance(value, list | dict):  # unknown, or nothing written (null)
         return show_value(value)
     text = terminal_safe(text, keep="")

@@ -1208,3 +1208,82 @@ def test_a_domain_in_punycode_is_read_as_in_unicode(
     code, lines, err = _audit(capsys, str(tmp_path / "subs.txt"), "--domains", str(tmp_path / "d.yaml"))
     assert code == 1, (lines, err)
     assert f"subs.txt:1 {address}: {said}" in lines[0] and "xn--" not in lines[0].partition(": ")[2], lines
+
+
+# --- a line that reads as a secret: named by its file and line, never shown -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("a@example.org\nmdp : Azerty123\n", 2),  # malformed: the line was printed whole
+        ("a@example.org\npassword=S3cr3tPw\n", 2),
+        ("mot de passe :\nAzerty123\n", 2),  # the label on the line above
+        ('"mdp : Azerty123"@gmail.fr\n', 1),  # a valid quoted local part: the suggestion repeated it
+        ("Mot de passe : Azerty123 <jean@gmail.com>\n", 1),  # a name around an address
+        ("password=Velosolex@gmial.com\n", 1),  # a password of letters alone
+        ("\uff4d\uff44\uff50\uff1a\uff36\uff45\uff4c\uff4f\uff53\uff4f\uff4c\uff45\uff58@x.fr\n", 1),  # full-width
+        ("Email;Nom\nmdp : Azerty123;Jean\n", 2),  # a CSV's cell
+        ("Email;Note\njean@gmail.fr;mdp : Azerty123\n", 2),  # another cell of the row: the row is not shown
+        ("email mdp : Azerty123\ngecos Jean\n\nemail a@example.org\n", 1),  # Sympa's dump
+    ],
+)
+def test_a_line_that_reads_as_a_secret_is_named_not_shown(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, line: int
+) -> None:
+    """A subscriber export may hold a line pasted from elsewhere (a password, notes): the line to fix is named by
+    its file and line, its text not shown when it reads as a secret as pic check reads one (by itself, in its row or
+    after the line above), nor a suggestion made of it; what is wrong with it still is."""
+    export = tmp_path / "list.txt"
+    export.write_text(text, encoding="utf-8")
+    code, lines, err = _audit(capsys, str(export))
+    assert code == 1 and "Traceback" not in err
+    shown = "\n".join(lines)
+    assert f"list.txt:{line} the line (not shown: it may hold a secret): " in shown, shown
+    for secret in ("zerty", "S3cr3t", "elosolex", "\uff36\uff45\uff4c"):
+        assert secret.casefold() not in shown.casefold(), shown
+
+
+def test_a_line_that_reads_as_no_secret_is_shown_with_its_suggestion(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Only the line reading as a secret is hidden: the one under it is shown, and so is a fixed suggestion."""
+    export = tmp_path / "list.txt"
+    export.write_text("password=S3cr3tPw\nnot an address\nmarie@voila.fr\n", encoding="utf-8")
+    _, lines, _ = _audit(capsys, str(export))
+    assert any(
+        line.endswith("list.txt:2 not an address: malformed address (An email address must have an @-sign.)")
+        for line in lines
+    ), lines
+    assert any(line.endswith("suggested: remove it, or ask the subscriber for a new address") for line in lines), lines
+
+
+def test_a_header_cell_that_reads_as_a_secret_is_not_shown(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A CSV's first line naming no column of addresses is said once, with the column's name: not when it reads
+    as a secret."""
+    export = tmp_path / "list.csv"
+    export.write_text("Nom;mdp : Azerty123\nJean;jean@example.org\nLuc;luc@example.org\n", encoding="utf-8")
+    _, _, err = _audit(capsys, str(export))
+    assert "column 2 (the value (not shown: it may be a secret)), whose cells hold addresses" in err, err
+    assert "zerty" not in err, err
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        '"mdp:Azerty123.org": {status: never}\n"MDP:Azerty123.org": {status: never}\n',  # given twice
+        'gmial.com: {status: "mdp : Azerty123"}\n',
+        'gmial.com: {status: typo, suggest: "mdp : Azerty123"}\n',
+        'gmial.com: {status: typo, note: ["mdp : Azerty123"]}\n',
+        'gmial.com: "mdp : Azerty123"\n',
+        '"mdp : Azerty123": {status: never}\n',  # a key that is no domain
+    ],
+)
+def test_a_domains_file_s_value_that_reads_as_a_secret_is_not_shown(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], entry: str
+) -> None:
+    extra = tmp_path / "local.yaml"
+    extra.write_text(entry, encoding="utf-8")
+    code, _, err = _audit(capsys, "--domains", str(extra), str(DATA / "clean.txt"))
+    assert code == 1 and "local.yaml:" in err and "not shown" in err, err
+    assert "zerty" not in err, err
