@@ -35,14 +35,14 @@ import dns.rcode
 import dns.rdatatype
 import dns.resolver
 
-from pic.errors import PicError, Problem, Unreachable, show_value
+from pic.errors import PicError, Problem, Unreachable, shown_unless_secret
 from pic.registry import Registry
 from pic.render import dns as records
 from pic.render.mail import list_domains
 from pic.settings import Settings, display_path
 from pic.unanswered import Unanswered, refused_lookup
 from pic.validators import is_public_suffix
-from pic.yamlsrc import format_loc
+from pic.yamlsrc import shown_loc
 
 Status = Literal["present", "missing", "different", "duplicated", "unanswered"]
 # Kinds of which a name may publish only one record: two SPF records are a permanent error
@@ -234,7 +234,8 @@ def load_expected_file(path: Path) -> tuple[dict[str, list[Expected]], dict[str,
         why = f"cannot be read as JSON: {exc.msg.removesuffix(' at')} at column {exc.colno}"
         raise PicError([Problem(file, exc.lineno, "", why)]) from None
     except _DuplicateKey as exc:
-        why = f"cannot be read as JSON: the key {show_value(str(exc))} is given twice in one object; give it once"
+        key = shown_unless_secret(str(exc))
+        why = f"cannot be read as JSON: the key {key} is given twice in one object; give it once"
         raise PicError([Problem(file, None, "", why)]) from None
     except RecursionError:
         raise PicError([Problem(file, None, "", "cannot be read as JSON: nested too deeply")]) from None
@@ -247,7 +248,7 @@ def load_expected_file(path: Path) -> tuple[dict[str, list[Expected]], dict[str,
     for domain, recs in data.items():
         at = lines.get(domain)
         if not isinstance(recs, list) or not recs:
-            problems.append(Problem(file, at, format_loc([domain]), _no_records(recs)))
+            problems.append(Problem(file, at, shown_loc([domain]), _no_records(recs)))
             continue
         for i, r in enumerate(recs):
             found = _record(r, file, at, (domain, i))
@@ -264,20 +265,20 @@ def _record(r: object, file: str, at: int | None, loc: tuple[str, int]) -> Expec
     """The record ``r`` at ``loc`` (domain, index) of the expected file, or its problems."""
     empty = _empty_parts(r)
     if empty:
-        return [Problem(file, at, format_loc([*loc, *part]), why) for part, why in empty]
+        return [Problem(file, at, shown_loc([*loc, *part]), why) for part, why in empty]
     if not (
         isinstance(r, dict)
         and {"name", "type", "value"} <= set(r)
         and all(isinstance(r[key], str) for key in ("name", "type", "value"))
         and r["type"] in ("TXT", "MX")
     ):
-        why = f"{show_value(r)} is not a record {{name, type, value}} (text each; type TXT or MX)"
-        return [Problem(file, at, format_loc(list(loc)), why)]
+        why = f"{shown_unless_secret(r)} is not a record {{name, type, value}} (text each; type TXT or MX)"
+        return [Problem(file, at, shown_loc(list(loc)), why)]
     try:  # looked up as written: a name DNS cannot hold (a label over 63, over 253 in all) is no record
         dns.name.from_text(r["name"])
     except dns.exception.DNSException as exc:
         why = f"is not a DNS name ({exc}): give what `pulumi stack output mail_dns_records --json` prints"
-        return [Problem(file, at, format_loc([*loc, "name"]), f"{show_value(r['name'])} {why}")]
+        return [Problem(file, at, shown_loc([*loc, "name"]), f"{shown_unless_secret(r['name'])} {why}")]
     rec = records.Record(r["name"], r["type"], r["value"])
     return Expected(rec.name, rec.type, records.kind(rec), rec.value)
 
@@ -316,8 +317,9 @@ def _domains_twice(data: Mapping[str, object], lines: Mapping[str, int], file: s
     for domain in data:
         first = named.setdefault(_domain_key(domain), domain)
         if first != domain:
-            why = f"names the domain of {show_value(first)} (line {lines.get(first)}) again: give its records once"
-            problems.append(Problem(file, lines.get(domain), format_loc([domain]), why))
+            shown = shown_unless_secret(first)
+            why = f"names the domain of {shown} (line {lines.get(first)}) again: give its records once"
+            problems.append(Problem(file, lines.get(domain), shown_loc([domain]), why))
     return problems
 
 
@@ -377,7 +379,7 @@ def with_expected(
                 Problem(
                     file,
                     (lines or {}).get(domain),
-                    format_loc([domain]),
+                    shown_loc([domain]),
                     f"is not a list domain of stack {stack} (pic:mail.sympa_domain, the members' lists.domain): "
                     "not checked; give the output of this stack, taken again after pulumi up",
                     severity="warning",
@@ -390,7 +392,7 @@ def with_expected(
         Problem(
             file,
             None,
-            format_loc([domain]),
+            shown_loc([domain]),
             "is not in it: its records are checked as the settings declare them, its DKIM key for form only "
             "(take the output again after pulumi up)",
             severity="warning",

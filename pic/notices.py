@@ -49,7 +49,7 @@ from pic.registry import (
 )  # the member files' walk: every optional field of an entry
 from pic.settings import RuntimeKey, display_path
 from pic.validators import SLUG_PATTERN, Email, FreeText, Whole
-from pic.yamlsrc import Document, format_loc, parse_yaml, read_regular_file
+from pic.yamlsrc import Document, format_loc, parse_yaml, read_regular_file, shown_loc
 
 DEFAULT_FILE = "notices.yaml"
 HEADER = (
@@ -182,7 +182,12 @@ def _parse(text: str, file: str) -> list[Notice]:
     if not isinstance(doc.data, dict):
         raise PicError([Problem(file, doc.line_of(()), "", "must be a mapping with a list `sent:`")])
     stray = [
-        Problem(file, doc.line_of((key,)), key, "holds a list, which is not read: entries go under `sent:` only")
+        Problem(
+            file,
+            doc.line_of((key,)),
+            shown_loc((key,)),
+            "holds a list, which is not read: entries go under `sent:` only",
+        )
         for key, value in doc.data.items()
         if key != "sent" and isinstance(value, list)
     ]

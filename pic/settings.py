@@ -41,7 +41,7 @@ from pydantic import (
 )
 from pydantic.fields import FieldInfo
 
-from pic.errors import PicError, Problem, meant_among, show_value, url_credentials
+from pic.errors import PicError, Problem, meant_among, reads_as_secret, show_value, shown_unless_secret, url_credentials
 from pic.lazyre import LazyPattern
 from pic.modelerrors import SubfieldError, _unwrap, problems_from, unique_items
 from pic.phpini import ExtensionPackage
@@ -68,6 +68,7 @@ from pic.yamlsrc import (
     read_regular_file,
     read_yaml,
     secret_name,
+    shown_loc,
 )
 
 # ---- host:port, as URLs write it (RFC 3986 §3.2.2 and §3.2.3) ----
@@ -1733,8 +1734,9 @@ def _top_level_problems(doc: Document, data: dict[Any, Any]) -> list[Problem]:
     problems = []
     for key, value in data.items():
         where = doc.line_of((key,))
+        field = shown_loc((str(key),))  # a key that reads as a secret is not shown
         if key in _FOREIGN_KEYS:
-            problems.append(Problem(doc.file, where, str(key), _FOREIGN_KEYS[key]))
+            problems.append(Problem(doc.file, where, field, _FOREIGN_KEYS[key]))
         elif key not in _TOP_LEVEL_KEYS:
             close = difflib.get_close_matches(str(key).lower(), _TOP_LEVEL_KEYS, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
@@ -1742,14 +1744,14 @@ def _top_level_problems(doc: Document, data: dict[Any, Any]) -> list[Problem]:
                 f"is not a key of a stack file that pic reads (known: {', '.join(_TOP_LEVEL_KEYS)}): whatever a "
                 f"Pulumi that knows it takes from it, pic check, pic plan and the reviewers never see; remove it{hint}"
             )
-            problems.append(Problem(doc.file, where, str(key), why))
+            problems.append(Problem(doc.file, where, field, why))
         elif key != "config" and not (isinstance(value, str) and value.strip()):
-            what = "is empty (null)" if value is None else f"{show_value(value)} is not the text Pulumi writes"
+            what = "is empty (null)" if value is None else f"{shown_unless_secret(value)} is not the text Pulumi writes"
             why = (
                 f"{what}: give the value Pulumi wrote there (pulumi stack init, pulumi stack change-secrets-provider), "
                 "or remove the key"
             )
-            problems.append(Problem(doc.file, where, str(key), why))
+            problems.append(Problem(doc.file, where, field, why))
     return problems
 
 
@@ -1782,7 +1784,7 @@ def _strip_namespace(doc: Document) -> tuple[dict[str, Any], list[Problem]]:
         refusal = _refused_value(str(full_key), key, value, passphrase=symmetric)
         if refusal is not None:
             loc, why = refusal
-            problems.append(Problem(doc.file, doc.line_of(("config", *loc)), f"config.{format_loc(loc)}", why))
+            problems.append(Problem(doc.file, doc.line_of(("config", *loc)), f"config.{shown_loc(loc)}", why))
         elif isinstance(value, dict | list):
             for inside in _secrets_inside(value, (str(full_key),)):
                 where = doc.line_of(("config", *inside))
@@ -1794,7 +1796,7 @@ def _strip_namespace(doc: Document) -> tuple[dict[str, Any], list[Problem]]:
             ours[key] = value
             for empty in _nulls(value, (str(full_key),)):
                 where = doc.line_of(("config", *empty))
-                problems.append(Problem(doc.file, where, f"config.{format_loc(empty)}", _empty((key, *empty[1:]))))
+                problems.append(Problem(doc.file, where, f"config.{shown_loc(empty)}", _empty((key, *empty[1:]))))
     ours["secrets"] = secrets
     return ours, problems
 
@@ -2137,7 +2139,7 @@ def _foreign_setting_problems(doc: Document, full_key: str, value: object, *, pa
     (``mysql:endpont``: did you mean 'endpoint'), each at its line (the value never shown)."""
     why = _near_namespace(full_key)
     if why is not None:
-        return [Problem(doc.file, doc.line_of(("config", full_key)), f"config.{full_key}", why)]
+        return [Problem(doc.file, doc.line_of(("config", full_key)), f"config.{shown_loc((full_key,))}", why)]
     problems = []
     told: set[tuple[str | int, ...]] = set()
     for loc, kind in _plain_provider_secrets(full_key, value, passphrase=passphrase):
@@ -2225,12 +2227,14 @@ def _near_namespace(full_key: str) -> str | None:
     if not colon:
         rest = full_key[len(NAMESPACE) + 1 :] if full_key[: len(NAMESPACE)].lower() == NAMESPACE else ""
         meant = rest if rest and full_key[len(NAMESPACE)] in "_.-" else full_key
+        if reads_as_secret(meant):  # the hint would quote it: password=... written as a key
+            meant = "<name>"
         return f"has no namespace: Pulumi reads keys as <namespace>:<name>; write {NAMESPACE}:{meant} for pic"
     folded = unicodedata.normalize("NFKC", namespace).casefold().strip()
     if folded == NAMESPACE or not namespace.isascii() or difflib.get_close_matches(folded, [NAMESPACE], cutoff=0.6):
         return (
-            f"is in namespace {show_value(namespace)}, not {NAMESPACE!r}: pic would ignore it (namespaces are "
-            f"compared exactly); write {NAMESPACE}:"
+            f"is in namespace {shown_unless_secret(namespace, full_key)}, not {NAMESPACE!r}: pic would ignore it "
+            f"(namespaces are compared exactly); write {NAMESPACE}:"
         )
     return None
 

@@ -353,3 +353,26 @@ def test_a_site_on_a_host_known_by_address_behind_public_addresses_is_let_send_f
     settings = load_settings(project, "prod")
     expected = dns_check.expected_of_platform(settings, load_registry(MEMBERS, settings))
     assert expected["velo-cite-lyon.fr"][0].value == "a:web1.example.org", expected["velo-cite-lyon.fr"]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        '{"l.example.org": [{"name": "a", "type": "SRV", "value": "mdp : Azerty123"}]}',  # not a record
+        '{"l.example.org": [{"name": "mdp:Azerty123.' + "a" * 64 + '", "type": "TXT", "value": "x"}]}',  # no DNS name
+        '{"mdp : Azerty123": [{"name": "a", "type": "TXT", "value": "x"}], "mdp : Azerty123": []}',  # a key twice
+        '{"mdp:Azerty123.org": [' + TXT + '],\n "MDP:Azerty123.org.": [' + TXT + "]}",  # a domain twice
+        '{"mdp : Azerty123": null}',  # a domain without records
+        '{"mdp : Azerty123": [null]}',
+    ],
+)
+def test_an_expected_file_s_key_or_value_that_reads_as_a_secret_is_not_shown(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str
+) -> None:
+    expected = tmp_path / "expected.json"
+    expected.write_text(content, encoding="utf-8")
+    argv = ["dns", "check", "--project", str(ROOT), "--members", str(MEMBERS), "--expected", str(expected)]
+    code = cli.main([*argv, "--resolver", "127.0.0.1", "--port", "9", "--timeout", "0.1"])
+    err = capsys.readouterr().err
+    assert code == 1 and f"{expected}" in err and "not shown" in err, err
+    assert "zerty" not in err, err

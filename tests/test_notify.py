@@ -1930,3 +1930,22 @@ def test_the_dry_run_says_the_real_run_would_have_no_password_it_can_send(
     else:
         assert said in err and "(the real run would send nothing)" in err, err
     assert smtp_sink.received == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'sent: []\n"mdp : Azerty123":\n  - {date: 2026-11-20, member: amis, runtime: "7.4", to: a@b.org, state: eol}\n',
+        'sent:\n  - {date: 2026-11-20, member: "mdp : Azerty123", runtime: "7.4", to: a@b.org, state: eol}\n',
+        'sent:\n  - {date: 2026-11-20, member: amis, runtime: "7.4", to: a@b.org, state: "mdp : Azerty123"}\n',
+        'sent:\n  - {date: 2026-11-20, member: amis, runtime: "7.4", to: a@b.org, state: eol, "mdp : Azerty123": 1}\n',
+    ],
+)
+def test_a_record_s_key_or_value_that_reads_as_a_secret_is_named_not_shown(tmp_path: Path, text: str) -> None:
+    """The record is read as a member file is: a key or a value that reads as a secret is named, never shown."""
+    record = tmp_path / "notices.yaml"
+    record.write_text(text)
+    with pytest.raises(PicError) as caught:
+        notices.load(record)
+    shown = str(caught.value)
+    assert "notices.yaml:2 " in shown and "not shown" in shown and "zerty" not in shown, shown

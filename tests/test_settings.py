@@ -2408,3 +2408,20 @@ def test_an_address_written_another_way_reads_as_the_same_setting(tmp_path: Path
             _edit(project, old, written)
         read.append(load_settings(project, "prod").model_dump())
     assert read[0] == read[1], [(k, read[0][k], read[1][k]) for k in read[0] if read[0][k] != read[1][k]]
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("pic:limits:", '"password=S3cr3tPw":'),  # a setting without a namespace: its name was the hint's too
+        ("pic:limits:", '"pic_password=S3cr3tPw":'),
+        ("config:", '"mdp : Azerty123": x\nconfig:'),  # a top-level key
+        ("config:", 'encryptionsalt: ["mdp : Azerty123"]\nconfig:'),  # a top-level value
+    ],
+)
+def test_a_stack_file_s_key_or_value_that_reads_as_a_secret_is_not_shown(tmp_path: Path, old: str, new: str) -> None:
+    project = project_copy(tmp_path)
+    _edit(project, old, new)
+    text = _errors(project)
+    assert "Pulumi.prod.yaml:" in text and "zerty" not in text and "S3cr3t" not in text, text
+    assert "not shown" in text or "pic:<name>" in text, text
