@@ -234,7 +234,7 @@ def own_texts(key: str) -> list[str]:
     return [f"allowed: {', '.join(sorted(RULES))}"] if rule is None else [rule.describe()]
 
 
-def problem(key: str, value: object, shown: str) -> str | None:
+def problem(key: str, value: object, shown: str, key_shown: str | None = None) -> str | None:
     """The message refusing ``value`` for ini key ``key``, or None when it is allowed.
 
     ``shown``: the value as the member wrote it (``pic.yamlsrc.Document.shown``). Sizes are PHP
@@ -242,12 +242,14 @@ def problem(key: str, value: object, shown: str) -> str | None:
     seconds and counts whole numbers; flags booleans (``true``/``false`` or YAML's other spellings
     of them, ``yes``/``no``/``on``/``off``, unquoted, as every yes/no field of the file); time
     zones names of :func:`timezones`. A value of the wrong type gets one message naming what it is.
+    ``key_shown``: the key as the message names one that is not allowed (default: as written).
     """
     rule = RULES.get(key)
     if rule is None:
         meant = _key_meant(key)
         hint = f"; did you mean {meant!r}?" if meant is not None else ""
-        return f"{shown}: {key} is not a PHP setting a member may set; allowed: {', '.join(sorted(RULES))}{hint}"
+        named = key if key_shown is None else key_shown
+        return f"{shown}: {named} is not a PHP setting a member may set; allowed: {', '.join(sorted(RULES))}{hint}"
     expected = f"{key} must be {rule.describe()}"
     quotes = ", written without quotes" if isinstance(value, str) else ""
     if rule.kind in ("flag", "timezone"):

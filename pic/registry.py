@@ -59,6 +59,7 @@ from pic.validators import (
     ssh_key_identity,
 )
 from pic.yamlsrc import (
+    HIDDEN_KEY,
     MAX_FILE_BYTES,
     Document,
     format_loc,
@@ -1346,7 +1347,8 @@ class _Cross:
         for key, value in chosen.items():
             loc = ("site", "php_settings", key)
             secrets = [text for text in (key, value) if secrettext.reads_as_secret(text)]
-            why = phpini.problem(key, value, HIDDEN_VALUE if secrets else m.shown(loc, value))
+            named = HIDDEN_KEY if key in secrets else None
+            why = phpini.problem(key, value, HIDDEN_VALUE if secrets else m.shown(loc, value), named)
             if why is not None:
                 bad = True
                 if secrets:  # neither shown; a key that reads as a secret told at the settings' line

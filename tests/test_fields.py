@@ -916,3 +916,18 @@ def test_the_loader_names_a_key_that_reads_as_a_secret_without_showing_it(text: 
     """The loader's problems name the field as pydantic's do: a key that reads as a secret is (a key not shown)."""
     [line] = _messages(MINIMAL + text)
     assert "(a key not shown)" in line and "Azerty123" not in line, line
+
+
+@pytest.mark.parametrize("key", ["MDP:Velosolex.org", "Mot de passe : Soleil"])
+def test_a_php_setting_s_key_of_a_password_of_letters_is_not_shown(tmp_path: Path, key: str) -> None:
+    """The message naming a key no member may set names it in words: a password of letters alone, which a hint's
+    words are not taken out for, is not shown either."""
+    site = "site:\n  domains: [probe-asso.org]\n  php: '8.4'\n  php_settings:\n"
+    members = tmp_path / "members"
+    members.mkdir()
+    (members / "probe-asso.yaml").write_text(MINIMAL + site + f'    "{key}": 1\n', encoding="utf-8")
+    with pytest.raises(PicError) as info:
+        load_registry(members, load_settings(ROOT, "prod"))
+    shown = str(info.value)
+    assert "(a key not shown) is not a PHP setting a member may set" in shown, shown
+    assert "elosolex" not in shown and "Soleil" not in shown, shown
