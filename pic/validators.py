@@ -149,7 +149,8 @@ class NameOf(Whole):
             return value
         context = info.context if isinstance(info.context, dict) else {}
         known = [str(name) for name in context.get(self.among) or ()]
-        raise ValueError(f"is not allowed here: {self.words}{self.hint(value, known)}")
+        listed = f"{self.what}: {', '.join(known)}" if known else ""  # the stack's names: no text of the value
+        raise Refusal(f"is not allowed here: {self.words}{self.hint(value, known)}", [self.words, listed])
 
     def hint(self, value: str, known: list[str]) -> str:
         """`` (the stack's web hosts: web1, web2); did you mean 'web1'?``: the names there are, and the one

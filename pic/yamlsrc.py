@@ -261,8 +261,9 @@ _SHOWN_CHARS = 80  # as show_value's limit
 
 # Secrets in a stack file: Pulumi writes them as ``KEY: {secure: CIPHERTEXT}``; a value written there by hand, or
 # under a key named for a secret (``pic:dbAdminPassword: ...``, ``mysql:password``), may be the secret itself.
-# A message names such a field and says what is wrong, never quoting the value or its line.
-_SECRET_NAME = LazyPattern(
+# A message names such a field and says what is wrong, never quoting the value or its line. Compiled at import:
+# every stack file's settings are read for a secret's name (pic.settings, a secret written inside a setting).
+_SECRET_NAME = re.compile(
     r"pass(?:word|wd|phrase)|mot.?de.?passe|secret|private_?key|ssh_?key|access_?key|api_?key|key_?material|token",
     re.IGNORECASE,
 )
