@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -16,7 +17,7 @@ from pic.errors import PicError, Problem, Severity, show_value
 from pic.names import a_labels
 from pic.registry import UID_BELOW_DYNAMIC, Member, Registry, load_registry, name_key
 from pic.settings import Settings, display_path, load_settings
-from pic.validators import u_labels
+from pic.validators import BEYOND_LATIN, mixed_script_words, u_labels
 
 if TYPE_CHECKING:
     from pic.lists_audit import DeadDomain, Providers
@@ -279,6 +280,7 @@ def member_warnings(registry: Registry, settings: Settings, on: dt.date) -> list
     - ``contact.email`` that ``pic lists audit`` would flag (:func:`_contact_unreachable`): a closed or misspelt
       provider's domain, an unknown top-level domain;
     - ``name`` that another member's is, written alike (:func:`same_names`): the same association twice?
+    - a word of ``name`` that mixes scripts (:func:`mixed_scripts`): a slip, or a name passing for another;
     - a cron command naming the space's path on the web host, or starting with ``cd www``
       (:func:`_cron_path_warnings`): the job would fail at every run.
     """
@@ -288,6 +290,8 @@ def member_warnings(registry: Registry, settings: Settings, on: dt.date) -> list
     # of those that have it.
     for m in registry:
         spec, site = m.spec, m.spec.site
+        if not spec.name.isascii() and BEYOND_LATIN.search(spec.name):  # most names are in Latin letters alone
+            out += mixed_scripts(m)
         if spec.lists is not None:
             warning = _list_domain_warning(m, spec.lists.domain)
             if warning is not None:
@@ -395,6 +399,29 @@ def same_names(members: Iterable[Member]) -> list[Problem]:
             )
         )
     return out
+
+
+def mixed_scripts(m: Member) -> list[Problem]:
+    """A word of ``name`` that mixes scripts (:func:`pic.validators.mixed_script_words`: ``Vélо`` with a
+    Cyrillic ``о``) is a warning naming the word and each character of another script. It is almost always a slip
+    of the keyboard or a name made to pass for another's, shown in reports, in mail to the contact and on Sympa's
+    pages. A name in another script, or words of two scripts side by side (``Vélo Лион``), is not one."""
+    out = []
+    for mixed in mixed_script_words(m.spec.name):
+        said = ", ".join(f"{show_value(ch)} ({_code_point(ch)})" for ch in mixed.others)
+        message = (
+            f"{show_value(m.spec.name)}: the word {show_value(mixed.word)} mixes scripts: {said} among "
+            f"{mixed.script} letters, almost always a slip of the keyboard or a name made to look like another; "
+            "write the word in one script"
+        )
+        out.append(Problem(m.file, m.line_of("name"), "name", message, "warning"))
+    return out
+
+
+def _code_point(ch: str) -> str:
+    """``U+043E CYRILLIC SMALL LETTER O``; the code point alone for a character this Python has no name of."""
+    name = unicodedata.name(ch, "")
+    return f"U+{ord(ch):04X} {name}" if name else f"U+{ord(ch):04X}"
 
 
 def _site_domains_in_served_zones(m: Member, settings: Settings) -> list[Problem]:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pic import eol
-from pic.check import same_names
+from pic.check import mixed_scripts, same_names
 from pic.errors import PicError, Problem, terminal_safe
 from pic.registry import (
     MEMBER_KEYS,
@@ -676,6 +676,8 @@ def run(
     for warning in same_names([*registry, new]):  # the new member is the later one: blamed for the name
         if warning.file == new.file:
             print(_as_option(warning, new.file), file=sys.stderr)
+    for warning in mixed_scripts(new):
+        print(_as_option(warning, new.file), file=sys.stderr)
     shown = terminal_safe(display_path(path), keep="")
     print(f"wrote {shown} (uid {uid}, php {php}); review it, then run `pic check`")
     return 0

@@ -561,6 +561,7 @@ def _check_a_label(label: str) -> None:
 # Bopomofo-Han (Hanb) writing systems, Hiragana and Katakana for Jpan, Hangul for Kore, Bopomofo for
 # Hanb; Common and Inherited characters go with any script ("*").
 _AUGMENTED = {"Hani": {"Hanb", "Jpan", "Kore"}, "Hira": {"Jpan"}, "Kana": {"Jpan"}, "Hang": {"Kore"}, "Bopo": {"Hanb"}}
+_WRITINGS = frozenset({"Hanb", "Jpan", "Kore"})  # the codes of writing systems, which _AUGMENTED adds
 _SCRIPT_NAMES: dict[str, str] = {}
 
 
@@ -618,6 +619,42 @@ def single_script(text: str) -> bool:
     if common is None or common:
         return True
     return other is not None and bool(other & {"Jpan", "Kore", "Hanb"})
+
+
+# The characters beyond Latin-1 and Latin Extended-A and -B and the accents U+0300 to U+0341: those are all of
+# the Latin script or of any (tests/test_cross_checks_fast.py), so that a text without one mixes no scripts
+BEYOND_LATIN = re.compile("[^\x00-\u024f\u0300-\u0341]")
+
+
+@dataclass(frozen=True)
+class MixedWord:
+    """A word whose letters are of several scripts: the script most of them are in, and the others."""
+
+    word: str
+    script: str  # its name: Latin, Cyrillic...
+    others: tuple[str, ...]  # the characters of other scripts, each once
+
+
+def mixed_script_words(text: str) -> list[MixedWord]:
+    """The words of ``text`` (runs of letters, marks and digits) that are not of one script as UTS #39 section
+    5.2 reads one label (:func:`single_script`): ``Vélо`` with a Cyrillic ``о``; not ``Vélo Лион``, nor
+    ``Club日本`` (Latin with Japanese is one writing)."""
+    if text.isascii() or not BEYOND_LATIN.search(text):
+        return []  # no character beyond those of Latin or of any script (most names)
+    import regex
+
+    out = []
+    for word in regex.findall(r"[\p{L}\p{M}\p{N}]+", text):
+        if single_script(word):
+            continue
+        counts: dict[str, int] = {}
+        for ch in word:
+            for code in _script_set(ch) - {"*", *_WRITINGS}:
+                counts[code] = counts.get(code, 0) + 1
+        script = max(counts, key=lambda code: counts[code])  # the first met of those most used
+        others = dict.fromkeys(ch for ch in word if script not in _script_set(ch) and _script_set(ch) != {"*"})
+        out.append(MixedWord(word, _SCRIPT_NAMES.get(script, script), tuple(others)))
+    return out
 
 
 def short_repr(value: str, limit: int = 40) -> str:

@@ -267,3 +267,32 @@ def test_cross_checks_of_clashing_members_tell_what_every_name_checked_tells(
             assert fast == cross_checks(members, stack), f"seed {seed}"
         told += len(fast)
     assert told > 100, "the registries clash"
+
+
+def test_the_characters_a_name_is_not_split_for_are_of_latin_or_of_any_script() -> None:
+    """validators.mixed_script_words skips a name of the characters below U+0250 and the accents U+0300 to U+0341:
+    each is of the Latin script or of any (U+0342 and U+0345 are Greek)."""
+    from pic import validators
+
+    latin = [chr(c) for c in [*range(0x250), *range(0x300, 0x342)]]
+    assert not [ch for ch in latin if validators._script_set(ch) != {"*"} and "Latn" not in validators._script_set(ch)]
+    assert not validators.BEYOND_LATIN.search("".join(latin)) and validators.BEYOND_LATIN.search("\u0345")
+
+
+@given(
+    st.text(alphabet=st.sampled_from("aéoÉ-' Lyon\u043e\u0421\u03bf\u65e5\u0391b"), max_size=24) | st.text(max_size=24)
+)
+@example("V\u00e9l\u043e-Cit\u00e9 Lyon \u0421lub \u041b\u0438\u043e\u043d Club\u65e5\u672c")
+def test_mixed_script_words_shortcut_gives_every_words_verdict(text: str) -> None:
+    """validators.mixed_script_words answers a text of Latin letters, accents and the characters of any script
+    without asking each word: the words it names are those that validators.single_script refuses, each with
+    characters of another script than the one it names."""
+    import regex
+
+    from pic import validators
+
+    mixed = validators.mixed_script_words(text)
+    assert [m.word for m in mixed] == [
+        w for w in regex.findall(r"[\p{L}\p{M}\p{N}]+", text) if not validators.single_script(w)
+    ], text
+    assert all(m.others and all(ch in m.word for ch in m.others) for m in mixed), mixed

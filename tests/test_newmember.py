@@ -248,6 +248,23 @@ def test_new_warns_of_a_member_of_the_same_name(tmp_path: Path, capsys: pytest.C
     ), err
 
 
+def test_new_warns_of_a_word_of_the_name_mixing_scripts(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--name "Vélо-Cité Lyon" with a Cyrillic o (U+043E): a word mixing scripts, written without a word."""
+    members = tmp_path / "members"
+    shutil.copytree(MEMBERS, members)
+    name = "V\u00e9l\u043e-Cit\u00e9 Lyon"
+    argv = ["new", "velocite", "--name", name, "--email", "v@example.net"]
+    rc = main([*argv, "--project", str(ROOT), "--members", str(members)])
+    err = capsys.readouterr().err
+    assert rc == 0 and (members / "velocite.yaml").exists(), err
+    mixed = [line for line in err.splitlines() if "mixes scripts" in line]
+    assert len(mixed) == 1 and mixed[0].startswith(
+        f'warning: <command line> --name: "{name}": the word "V\u00e9l\u043e" mixes scripts: "\u043e" '
+        "(U+043E CYRILLIC SMALL LETTER O) among Latin letters, almost always a slip of the keyboard or a name made "
+        "to look like another; write the word in one script"
+    ), err
+
+
 def test_new_checks_the_slug_before_the_file_system(tmp_path: Path) -> None:
     """A slug too long for a file name is refused as a slug, with the other arguments, before any file is
     looked at (a members directory that does not exist is not even noticed)."""
