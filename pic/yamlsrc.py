@@ -53,7 +53,7 @@ from typing import Any, ClassVar
 
 import yaml
 
-from pic.errors import HIDDEN_LINE, HIDDEN_VALUE, Problem, show_value, shown_name, terminal_safe
+from pic.errors import HIDDEN_LINE, HIDDEN_VALUE, Problem, reads_as_secret, show_value, shown_name, terminal_safe
 from pic.lazyre import LazyPattern
 
 Loc = tuple[str | int, ...]
@@ -842,16 +842,8 @@ def _may_hold_secret(lines: str) -> bool:
     on the next), may show a secret: a key named for one, or what ``pic check`` refuses as a secret in prose or in a
     command (pic.secrettext), read with the refused characters removed and as line breaks (they may split the
     secret, or join it to the text around it)."""
-    from pic import secrettext
-
-    for variant in (_REFUSED_CHARACTER.sub("", lines), _REFUSED_CHARACTER.sub("\n", lines)):
-        if (
-            names_secret(variant)
-            or secrettext.prose_secret(variant) is not None
-            or secrettext.secret_kind(variant) is not None
-        ):
-            return True
-    return False
+    variants = (_REFUSED_CHARACTER.sub("", lines), _REFUSED_CHARACTER.sub("\n", lines))
+    return any(names_secret(variant) or reads_as_secret(variant) for variant in variants)
 
 
 class _Unreadable(Exception):
