@@ -643,15 +643,22 @@ def mixed_script_words(text: str) -> list[MixedWord]:
         return []  # no character beyond those of Latin or of any script (most names)
     import regex
 
+    def counted(letters: str) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for ch in letters:
+            for code in _script_set(ch) - {"*", *_WRITINGS}:
+                counts[code] = counts.get(code, 0) + 1
+        return counts
+
     out = []
+    in_text: dict[str, int] | None = None
     for word in regex.findall(r"[\p{L}\p{M}\p{N}]+", text):
         if single_script(word):
             continue
-        counts: dict[str, int] = {}
-        for ch in word:
-            for code in _script_set(ch) - {"*", *_WRITINGS}:
-                counts[code] = counts.get(code, 0) + 1
-        script = max(counts, key=lambda code: counts[code])  # the first met of those most used
+        in_text = counted(text) if in_text is None else in_text
+        counts = counted(word)
+        # the script most of the word is in; between two as used in it (ԁe), the one most of the text is in
+        script = max(counts, key=lambda code: (counts[code], in_text.get(code, 0)))
         others = dict.fromkeys(ch for ch in word if script not in _script_set(ch) and _script_set(ch) != {"*"})
         out.append(MixedWord(word, _SCRIPT_NAMES.get(script, script), tuple(others)))
     return out

@@ -381,6 +381,14 @@ MIXED_SCRIPTS = {
     # a Latin o among Greek letters, a Latin A among Cyrillic ones
     "mixed-in-greek": ("Σύλλoγος Φίλων", "Σύλλoγος", "U+006F LATIN SMALL LETTER O", "Greek"),
     "mixed-in-cyrillic": ("Aссоциация", "Aссоциация", "U+0041 LATIN CAPITAL LETTER A", "Cyrillic"),
+    # a word of two letters, one of each: the stray one is that of the script the rest of the name is in
+    "mixed-tie": (
+        "Jardins Partagés \u0501e la Croix-Rousse",
+        "\u0501e",
+        "U+0501 CYRILLIC SMALL LETTER KOMI DE",
+        "Latin",
+    ),
+    "mixed-tie-capital": ("Festival \u0399I de Lyon", "\u0399I", "U+0399 GREEK CAPITAL LETTER IOTA", "Latin"),
 }
 # whole names in one script, words of two scripts side by side, Latin with Japanese (one writing, UTS #39)
 ONE_SCRIPT_A_WORD = {
