@@ -538,6 +538,20 @@ def test_password_quoted_is_refused(text: str) -> None:
     assert secrettext.prose_secret(text) == ("a password", 0)
 
 
+@pytest.mark.xfail(strict=True, reason="a label without ':' ending its line, the value alone on the next, is not read")
+@pytest.mark.parametrize(
+    "text", ["mot de passe\nAzerty123", "Password\nS3cr3tPw", "Identifiant : asso\nMot de passe\nAzerty123"]
+)
+def test_password_after_a_label_without_a_colon_is_refused(text: str) -> None:
+    assert secrettext.prose_secret(text) is not None
+
+
+@pytest.mark.xfail(strict=True, reason="a password's label in Turkish or Basque is not read")
+@pytest.mark.parametrize("text", ["şifre: Azerty123", "pasahitza: Azerty123"])
+def test_password_after_other_labels_is_refused(text: str) -> None:
+    assert secrettext.prose_secret(text) is not None
+
+
 @pytest.mark.parametrize(
     "note",
     [
