@@ -1449,16 +1449,35 @@ _PROSE_TEXT = [
 # es Velo2024x, 我的密码：Azerty123: _PASSWORD_ABROAD, _PASSWORD_CJK), with their copulas.
 # Japanese quotes (「Azerty123」) may open the value too.
 _PROSE_OPENING = r"[^\S\n]*[\"'«“‘「『`*_]*[^\S\n]*"
-# Labels in the other languages of Europe, each naming nothing but a password, plurals and the spellings without
-# their accents too: German Passwort and Kennwort, Spanish contraseña, Portuguese senha, Dutch wachtwoord, Polish
-# hasło (hasła, hasłem), Swedish lösenord, Finnish salasana (with on, is, which reads as a preposition in English
-# and is no copula of every label's), Russian пароль, Greek κωδικός πρόσβασης (κωδικός alone is any code), Italian
-# parola d'ordine (parola alone is a word, parola chiave a keyword).
+# Labels in the other languages of Europe and of the associations' members, each naming nothing but a password,
+# plurals, inflections and the spellings without their accents too: German Passwort and Kennwort, Spanish contraseña
+# and clave (not in palabra clave, a keyword), Catalan contrasenya, Galician contrasinal, Portuguese senha and
+# palavra-passe, Dutch wachtwoord, Polish hasło (hasła, hasłem), Czech and Slovak heslo, Slovenian geslo, Croatian,
+# Serbian and Bosnian lozinka (лозинка), Swedish lösenord, Danish and Norwegian adgangskode, kodeord and passord,
+# Icelandic lykilorð, Finnish salasana (with on, is, which reads as a preposition in English and is no copula of
+# every label's), Estonian parool and salasõna, Lithuanian slaptažodis, Hungarian jelszó, Romanian parolă (with its
+# accent only: parola is Italian's word), Russian and Ukrainian пароль, Bulgarian парола, Greek κωδικός πρόσβασης
+# (κωδικός alone is any code), Italian parola d'ordine (parola alone is a word, parola chiave a keyword), Albanian
+# fjalëkalim, Welsh cyfrinair, Irish pasfhocal, Basque pasahitza, Turkish şifre (şifresi: its password), Arabic
+# كلمة المرور and كلمة السر, Persian رمز عبور and گذرواژه, Hebrew סיסמה (הסיסמה: the password), Hindi पासवर्ड,
+# Vietnamese mật khẩu, Indonesian kata sandi and Malay kata laluan.
 _PASSWORD_ABROAD = (
     r"(?:passw(?:ort|orte|örter|orter)|kennw(?:ort|orte|örter|orter)|contrase(?:ñ|n)as?|senhas?"  # noqa: S105 - the words
     r"|wachtwoord(?:en)?"
-    r"|has(?:ł|l)(?:o|a|em)|l(?:ö|o)senord(?:et|en)?|salasana[nt]?(?:[^\S\r\n]+on)?|парол(?:ь|я|и|ем|ю)"
+    r"|has(?:ł|l)(?:o|a|em)|l(?:ö|o)senord(?:et|en)?|salasana[nt]?(?:[^\S\r\n]+on)?|парол(?:ь|я|и|ем|ю|і|а)"
     r"|κωδικ(?:ός|ος|οί|οι)[^\S\r\n]+πρ(?:ό|ο)σβασης|parol[ae][^\S\r\n]+d['’][^\S\r\n]*ordine)"
+)
+# (The others, rarer in these notes, are read by a pattern of their own, _PROSE_PASSWORD_FURTHER, tried only on a
+# text holding one of their words: the labels above are tried wherever a text holds one of theirs.)
+_PASSWORD_FURTHER = (
+    r"(?:(?<!palabra[^\S\r\n])(?<!palabras[^\S\r\n])claves?|contrasenyes|contrasenya|contrasinal(?:es)?"  # noqa: S105 - the words
+    r"|palavras?[^\S\r\n]*-?[^\S\r\n]*passe|hesl(?:o|a|em|u)|gesl(?:o|a|om)|lozink(?:a|e|om|u)|лозинк(?:а|е|ом|у)"
+    r"|adgangskode(?:n|r|rne)?|kodeord(?:et|ene)?|passord(?:et|ene)?|lykilor(?:ð|d)|parool(?:i|id)?|salas(?:õ|o)na"
+    r"|slapta(?:ž|z)od(?:is|(?:ž|z)io|(?:į|i)|(?:ž|z)iai)|jelsz(?:ó|o|ót|ot|ava|avak|avát|avat|avam|avad)"
+    r"|parolă|fjal(?:ë|e)kalim(?:i|et)?|cyfrinair|pasfhocal|pasahitz(?:a|ak)?"
+    r"|(?:ş|s)ifre(?:si|ler|leri|niz|m|n)?"
+    r"|كلمة[^\S\r\n]+(?:المرور|السر|مرور|سر)|رمز[^\S\r\n]+(?:عبور|المرور)|گذرواژه|ה?סיסמ(?:ה|א|ות)|पासवर्ड"
+    r"|m(?:ậ|a)t[^\S\r\n]+kh(?:ẩ|a)u|kata[^\S\r\n]+(?:sandi|laluan))"
 )
 # Labels in the scripts written without spaces between words: Chinese 密码 (密碼 in traditional characters),
 # Japanese パスワード, Korean 비밀번호 and 패스워드. One may follow other letters (我的密码: my password; 管理员密码:
@@ -1559,9 +1578,10 @@ _WIFI_KEY = (
 # full stops (m.d.p., M.D.P, m. d. p.).
 _PASSPHRASE_FR = r"(?:phrases?(?:[^\S\r\n]|[_-])*de(?:[^\S\r\n]|[_-])*passe)"  # noqa: S105 - the words, no password
 _MDP_DOTTED = r"(?:m\.[^\S\n]?d\.[^\S\n]?p\.?)"
-_PROSE_PASSWORD_LABEL = (
+_PROSE_PASSWORD_BASE = (
     rf"(?:{_PASSWORD_ONLY}|{_PASSPHRASE_FR}|{_MDP_DOTTED}|{_PASSWORD_ABROAD}|{_ACCESS_CODE}|{_WIFI_KEY})"
 )
+_PROSE_PASSWORD_LABEL = rf"(?:{_PROSE_PASSWORD_BASE}|{_PASSWORD_FURTHER})"
 # A label naming a PIN: code PIN, PIN code, code confidentiel (a bank card's, in French), code secret, PIN alone in
 # capitals (pin in lower case is a pine tree in French), plurals too. These name nothing but a secret, whose value is
 # often 4 or 5 digits: after them such a number is one too (code PIN : 4821, code confidentiel de la carte : 4821),
@@ -1575,32 +1595,53 @@ _PROSE_PASSWORD_LABEL = (
 _PIN_LABEL = r"(?:codes?[^\S\n]+(?:pin|confidentiels?|secrets?)|(?-i:PIN)(?:[^\S\n]+codes?)?|pin[^\S\n]+codes?)"
 _PUK_LABEL = r"(?:codes?[^\S\n]+puk|(?-i:PUK)(?:[^\S\n]+codes?)?|puk[^\S\n]+codes?)"
 _PIN_DEFAULT = r"(?!(?:" + "|".join(f"{digit}{{4}}" for digit in "0123456789") + rf"|1234)(?![^{_PROSE_NOT_VALUE}]))"
-_PROSE_PASSWORD = _Pattern(
-    r"(?i)(?=[pmkcswhlпκ密パ비패])"
-    rf"(?:(?:(?<![\w'’.-])(?:{_PROSE_PASSWORD_LABEL}|(?P<puk>{_PUK_LABEL})|(?P<pin>{_PIN_LABEL}))|{_PROSE_NAMED}(?:{_PROSE_PASSWORD_LABEL}|pass)"
-    rf"|{_PROSE_QUOTED}{_PROSE_PASSWORD_LABEL})(?![\w’-]|'[\w’-])|{_PASSWORD_CJK})[`*_]*"
-    r"(?:"
-    rf"(?:[^\S\n]+{_PROSE_WHOSE_OPEN}(?:(?:[^\W\d_]|['’.-])+|{_PROSE_PRODUCT}(?![\w’-])){_PROSE_WHOSE_CLOSE}){{0,6}}?"
-    rf"(?:{_PROSE_SEPARATOR}|{_PROSE_NEXT_LINE})"
-    # a value of letters and digits, or of 6 digits or more alone (mot de passe : 19061985, a birthday; not a
-    # length, a year, a phone number in pairs or in one block, a date written as ISO 8601's basic form: 12
-    # caractères, 2026, 06 12 34 56 78, mdp : 0478123456 (appeler la présidente), mot de passe modifié : 20240619)
-    # a product's name after a dash is a heading saying whose (mot de passe - Office365 : voir coffre, mdp -
-    # Windows10), not its value
-    rf"{_PROSE_OPENING}(?P<v>(?:(?<![-–—][^\S\n])|(?!{_PROSE_PRODUCT}(?![^{_PROSE_NOT_VALUE}]|:))){_PROSE_VALUE}"
-    rf"[^{_PROSE_NOT_VALUE}]{{6,}}"
-    r"|(?!(?:0|0033)[1-9][0-9]{8}(?![0-9])|20[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])(?![0-9]))"
-    rf"[0-9]{{6,}}(?![^{_PROSE_NOT_VALUE}])"
-    # after a PIN's label, 4 digits or more (_PIN_LABEL)
-    rf"|(?(pin){_PIN_DEFAULT}[0-9]{{4,8}}(?![^{_PROSE_NOT_VALUE}])|(?!)))"
-    rf"(?(nl){_PROSE_LINE_END})"
-    # the label, then the value alone, which names no product; a product's name may come first, saying whose (mdp
-    # Office365 Velo2024x); after a PIN's label, 4 digits or more that are no year (code PIN 4821; not code PIN 2026)
-    rf"|[^\S\n]+[`*_]*(?:{_PROSE_PRODUCT}[^\S\n]+[`*_]*)?(?P<w>{_PROSE_VALUE}(?!{_PROSE_PRODUCT}(?![^:{_PROSE_NOT_VALUE}]))"
-    rf"(?![^{_PROSE_NOT_VALUE}]*\.[^{_PROSE_NOT_VALUE}])[^{_PROSE_NOT_VALUE}]{{6,}}"
-    rf"|(?(pin)(?!(?:19|20)[0-9]{{2}}(?![0-9])){_PIN_DEFAULT}[0-9]{{4,8}}(?![^{_PROSE_NOT_VALUE}])|(?!))"
-    rf"|(?(puk)[0-9]{{8}}(?![^{_PROSE_NOT_VALUE}])|(?!)))"
-    r")"
+
+
+def _password_pattern(first: str, label: str, further: bool = False) -> str:
+    """_PROSE_PASSWORD's expression for the labels ``label``, whose first letters (either case) are ``first``; with
+    ``further``, those labels only (no PIN's, PUK's, CJK's, nor pass at the end of a name: _PROSE_PASSWORD's)."""
+    puk, pin, named, cjk = (
+        ("(?!)", "(?!)", label, "(?!)") if further else (_PUK_LABEL, _PIN_LABEL, f"{label}|pass", _PASSWORD_CJK)
+    )
+    return (
+        rf"(?i)(?=[{first}])"
+        rf"(?:(?:(?<![\w'’.-])(?:{label}|(?P<puk>{puk})|(?P<pin>{pin}))|{_PROSE_NAMED}(?:{named})"
+        rf"|{_PROSE_QUOTED}{label})(?![\w’-]|'[\w’-])|{cjk})[`*_]*"
+        r"(?:"
+        rf"(?:[^\S\n]+{_PROSE_WHOSE_OPEN}(?:(?:[^\W\d_]|['’.-])+|{_PROSE_PRODUCT}(?![\w’-])){_PROSE_WHOSE_CLOSE}){{0,6}}?"
+        rf"(?:{_PROSE_SEPARATOR}|{_PROSE_NEXT_LINE})"
+        # a value of letters and digits, or of 6 digits or more alone (mot de passe : 19061985, a birthday; not a
+        # length, a year, a phone number in pairs or in one block, a date written as ISO 8601's basic form: 12
+        # caractères, 2026, 06 12 34 56 78, mdp : 0478123456 (appeler la présidente), mot de passe modifié : 20240619)
+        # a product's name after a dash is a heading saying whose (mot de passe - Office365 : voir coffre, mdp -
+        # Windows10), not its value
+        rf"{_PROSE_OPENING}(?P<v>(?:(?<![-–—][^\S\n])|(?!{_PROSE_PRODUCT}(?![^{_PROSE_NOT_VALUE}]|:))){_PROSE_VALUE}"
+        rf"[^{_PROSE_NOT_VALUE}]{{6,}}"
+        r"|(?!(?:0|0033)[1-9][0-9]{8}(?![0-9])|20[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])(?![0-9]))"
+        rf"[0-9]{{6,}}(?![^{_PROSE_NOT_VALUE}])"
+        # after a PIN's label, 4 digits or more (_PIN_LABEL)
+        rf"|(?(pin){_PIN_DEFAULT}[0-9]{{4,8}}(?![^{_PROSE_NOT_VALUE}])|(?!)))"
+        rf"(?(nl){_PROSE_LINE_END})"
+        # the label, then the value alone, which names no product; a product's name may come first, saying whose
+        # (mdp Office365 Velo2024x); after a PIN's label, 4 digits or more that are no year (code PIN 4821; not code
+        # PIN 2026)
+        rf"|[^\S\n]+[`*_]*(?:{_PROSE_PRODUCT}[^\S\n]+[`*_]*)?(?P<w>{_PROSE_VALUE}(?!{_PROSE_PRODUCT}(?![^:{_PROSE_NOT_VALUE}]))"
+        rf"(?![^{_PROSE_NOT_VALUE}]*\.[^{_PROSE_NOT_VALUE}])[^{_PROSE_NOT_VALUE}]{{6,}}"
+        rf"|(?(pin)(?!(?:19|20)[0-9]{{2}}(?![0-9])){_PIN_DEFAULT}[0-9]{{4,8}}(?![^{_PROSE_NOT_VALUE}])|(?!))"
+        rf"|(?(puk)[0-9]{{8}}(?![^{_PROSE_NOT_VALUE}])|(?!)))"
+        r")"
+    )
+
+
+_PROSE_PASSWORD = _Pattern(_password_pattern("pmkcswhlпκ密パ비패", _PROSE_PASSWORD_BASE))
+_PROSE_PASSWORD_FURTHER = _Pattern(_password_pattern("cphglлakjpfşsكرگסהपm", _PASSWORD_FURTHER, further=True))
+
+# pass alone, a password's label in English and French notes (pass : Azerty123, PASS= S3cr3tPw), but also a ticket
+# or a card (Pass Culture, pass Navigo 2024/2025, Les Pass'Sport : 2025): only right before ':' or '=' and a value of
+# letters and digits as a password's, no word saying whose between them (Pass Navigo : Velo2024x is a card's name).
+_PROSE_PASS = _Pattern(
+    r"(?i)p(?<![\w'’.-]p)ass(?![\w’-]|'[\w’-])[`*_]*[^\S\n]*[:=：]"
+    rf"{_PROSE_OPENING}(?P<v>{_PROSE_VALUE}[^{_PROSE_NOT_VALUE}]{{6,}})"
 )
 
 # A label naming a token or a key (token, jeton, secret, API key, clé API, clé secrète, access key), up to four
@@ -1608,10 +1649,13 @@ _PROSE_PASSWORD = _Pattern(
 # digit, and a letter after a digit or a capital after a small letter (Token Matomo : 0123456789abcdef...,
 # jeton d'accès : Zt8kq2LmW9xR), as a command's pass, secret and token are read; not Token: renouvelé en mars,
 # Token API Matomo : renouvelé le 2026-02-01, Secret : ne pas annoncer la fusion avant juin 2026.
+_KEY_LABEL = (
+    r"(?:tokens?|jetons?|secrets?|(?:api|access|secret)[ _-]?keys?"
+    r"|cl(?:é|e|ef)s?[^\S\n]+(?:d['’][^\S\n]*)?(?:api|acc[èe]s|secr[èe]tes?|priv[ée]es?))"
+)
 _PROSE_KEY = _Pattern(
     rf"(?i)(?=[tjsackl])(?:(?<![\w'’.-])|{_PROSE_NAMED}|{_PROSE_QUOTED})"
-    r"(?:tokens?|jetons?|secrets?|(?:api|access|secret)[ _-]?keys?"
-    r"|cl(?:é|e|ef)s?[^\S\n]+(?:d['’][^\S\n]*)?(?:api|acc[èe]s|secr[èe]tes?|priv[ée]es?))(?![\w’-]|'[\w’-])[`*_]*"
+    rf"{_KEY_LABEL}(?![\w’-]|'[\w’-])[`*_]*"
     rf"(?:[^\S\n]+{_PROSE_WHOSE_OPEN}(?:[^\W\d_]|['’.-])+{_PROSE_WHOSE_CLOSE}){{0,4}}?"
     rf"(?:{_PROSE_SEPARATOR}{_PROSE_OPENING}|{_PROSE_NEXT_LINE})(?P<v>{_PROSE_VALUE}"
     rf"(?=[^{_PROSE_NOT_VALUE}]*?(?:[0-9][^\W\d_]|(?-i:[a-z][A-Z])))[^{_PROSE_NOT_VALUE}]{{8,}})"
@@ -1788,6 +1832,14 @@ _PROSE_PASSWORD_NEEDS = (
     "패스워드",
 )
 # _PROSE_PAIR's: the '/' or ':' between the login and the password (which _PROSE_PAIR's gate finds first)
+# _PROSE_PASSWORD_FURTHER's
+# (зинк: the о of лозинка matches ᲂ ignoring case, which lower() keeps.) They are looked for only in a text holding a
+# digit (_PROSE_NEEDS_FURTHER), which any value after them holds, as any password's after its label does.
+_PROSE_PASSWORD_FURTHER_NEEDS = (
+    *("clave", "contrasenya", "contrasinal", "palavra", "hesl", "gesl", "lozink", "зинк", "adgangskode", "kodeord"),
+    *("passord", "lykilor", "parool", "salas", "slapta", "jelsz", "parolă", "kalim", "cyfrinair", "pasfhocal"),
+    *("pasahitz", "ifre", "كلمة", "رمز", "گذرواژه", "סיסמ", "पासवर्ड", "khẩu", "khau", "sandi", "laluan"),
+)
 _PROSE_PAIR_NEEDS = ("/", ":")
 # _PROSE_PAIR_ANY's: the '/' between the login and the password
 _PROSE_PAIR_ANY_NEEDS = ("/",)
@@ -1956,6 +2008,8 @@ def _any_of(words: list[str]) -> str:
 # value alone after its label), which is no secret when it reads as a placeholder.
 _PROSE_LABELLED: tuple[tuple[str, _Pattern, tuple[str, ...]], ...] = (
     ("a password", _PROSE_PASSWORD, _PROSE_PASSWORD_NEEDS),
+    ("a password", _PROSE_PASSWORD_FURTHER, _PROSE_PASSWORD_FURTHER_NEEDS),
+    ("a password", _PROSE_PASS, ("pass",)),
     ("a password", _PROSE_PAIR, _PROSE_PAIR_NEEDS),
     ("a password", _PROSE_PAIR_ANY, _PROSE_PAIR_ANY_NEEDS),
     ("a token or key", _PROSE_KEY, _PROSE_KEY_NEEDS),
@@ -1972,10 +2026,48 @@ _PROSE_NEEDS = re.compile(
     _any_of(
         [
             *(word for _kind, _pattern, needs in _PROSE_TEXT for word in needs),
-            *(word for _kind, _pattern, needs in _PROSE_LABELLED for word in needs),
+            *(
+                word
+                for _kind, _pattern, needs in _PROSE_LABELLED
+                if needs is not _PROSE_PASSWORD_FURTHER_NEEDS
+                for word in needs
+            ),
         ]
     )
 )
+# The words of _PROSE_PASSWORD_FURTHER's labels, looked for in a text holding none of the others' only when it holds
+# a digit (_PROSE_DIGIT), as the value after them does: the usual name of an association is searched for them no more.
+_PROSE_NEEDS_FURTHER = re.compile(_any_of(list(_PROSE_PASSWORD_FURTHER_NEEDS)))
+_PROSE_DIGIT = re.compile("[0-9]")
+
+
+# A line that is only a label (a password's, a PIN's, a token's or a key's: _PROSE_PASSWORD's and _PROSE_KEY's, pass
+# too), a list's or a heading's mark before it, up to six words saying whose after it and no ':' nor '=' ending it (a
+# dash may: mot de passe -), then a line holding one word, the value alone (mot de passe⏎Azerty123, Password⏎
+# S3cr3tPw, Mot de passe du wifi⏎Velo2024x, as notes written one field a line give it): read as the label, ':' and
+# the value (_prose_secret_as_written), so that the value is read as after any label (Mot de passe⏎voir coffre,
+# Mot de passe⏎1Password pass). The label's line ending with ':' is _PROSE_NEXT_LINE's.
+_LABEL_LINE = LazyPattern(
+    r"(?i)[^\S\n]*(?:(?:[-*•#>]+|[0-9]+[.)])[^\S\n]+)?[`*_]*"
+    rf"(?:(?:{_PROSE_PASSWORD_LABEL}|{_PUK_LABEL}|{_PIN_LABEL}|{_KEY_LABEL}|pass)(?![\w’-]|'[\w’-])|{_PASSWORD_CJK})"
+    rf"[`*_]*(?:[^\S\n]+{_PROSE_WHOSE_OPEN}(?:(?:[^\W\d_]|['’.-])+|{_PROSE_PRODUCT}){_PROSE_WHOSE_CLOSE}){{0,6}}?"
+    r"[`*_]*(?:[^\S\n]+(?:--|[-–—]))?[^\S\n]*"
+)
+# (a line of one word, which few lines of notes are, found first: its line before is then read for a label)
+_WORD_LINE = LazyPattern(r"\n[^\S\n]*(?:[-•][^\S\n]+)?(?P<value>[^\s:=]\S*)[^\S\n]*(?=\n|$)")
+
+
+def _label_line_secrets(text: str) -> Iterator[tuple[int, str]]:
+    """The secrets of _LABEL_LINE's lines in ``text`` and the value on the line after each: where the label's line
+    starts, and the kind."""
+    for m in _WORD_LINE.finditer(text):
+        start = text.rfind("\n", 0, m.start()) + 1
+        label = text[start : m.start()]
+        if _LABEL_LINE.fullmatch(label) is None:
+            continue
+        found = _prose_secret_as_written(f"{label.strip()} : {m.group('value')}")
+        if found is not None:
+            yield start, found[0]
 
 
 # Unicode's other hyphens and dashes, which NFKC keeps and a reader takes as '-' or '—' (a word processor's
@@ -2019,7 +2111,9 @@ def prose_secret(text: str) -> tuple[str, int] | None:
 def _prose_secret_as_written(text: str) -> tuple[str, int] | None:
     """:func:`prose_secret` on ``text`` as written, character by character."""
     folded = _folded(text)
-    if _PROSE_NEEDS.search(folded) is None:
+    if _PROSE_NEEDS.search(folded) is None and (
+        _PROSE_DIGIT.search(text) is None or _PROSE_NEEDS_FURTHER.search(folded) is None
+    ):
         return None
     found: list[tuple[int, str]] = []
     for kind, pattern, needs in _PROSE_TEXT:
@@ -2038,6 +2132,8 @@ def _prose_secret_as_written(text: str) -> tuple[str, int] | None:
                     break
     if "|" in text:
         found.extend(_table_secrets(text))
+    if "\n" in text:
+        found.extend(_label_line_secrets(text))
     if not found:
         return None
     start, kind = min(found)

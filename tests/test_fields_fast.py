@@ -1077,6 +1077,12 @@ def _every_prose_kind(text: str) -> tuple[str, int] | None:
                 break
     if "|" in text:
         found.extend(secrettext._table_secrets(text, _every_prose_kind))
+    for m in secrettext._WORD_LINE.finditer(text):
+        start = text.rfind("\n", 0, m.start()) + 1
+        if secrettext._LABEL_LINE.fullmatch(text[start : m.start()]):
+            label_found = _every_prose_kind(f"{text[start : m.start()].strip()} : {m.group('value')}")
+            if label_found is not None:
+                found.append((start, label_found[0]))
     if not found:
         return None
     start, kind = min(found)
@@ -1092,7 +1098,7 @@ def _prose_needs_hold(text: str) -> None:
     for kind, pattern, needs in forms:
         if pattern.search(text):
             assert any(word in folded for word in needs), (kind, text)
-            assert secrettext._PROSE_NEEDS.search(folded), (kind, text)
+            assert _prose_needs_found(text), (kind, text)
         if getattr(pattern, "gate", None) is not None:
             # a form searched only in the lines its gate is found in finds what it finds in the whole text
             whole = re.compile(pattern.pattern)
@@ -1100,7 +1106,23 @@ def _prose_needs_hold(text: str) -> None:
     # (the text as written: prose_secret also reads its NFKC form, test_prose_secrets.py)
     assert secrettext._prose_secret_as_written(text) == _every_prose_kind(text)
     every_need = [word for _kind, _pattern, needs in forms for word in needs]
-    assert (secrettext._PROSE_NEEDS.search(folded) is not None) == any(word in folded for word in every_need), text
+    further = secrettext._PROSE_PASSWORD_FURTHER_NEEDS
+    needed = [word for _kind, _pattern, needs in forms if needs is not further for word in needs]
+    assert (secrettext._PROSE_NEEDS.search(folded) is not None) == any(word in folded for word in needed), text
+    assert (secrettext._PROSE_NEEDS_FURTHER.search(folded) is not None) == any(word in folded for word in further)
+    assert _prose_needs_found(text) == (
+        any(word in folded for word in needed)
+        or (any(c in "0123456789" for c in text) and any(w in folded for w in every_need))
+    ), text
+
+
+def _prose_needs_found(text: str) -> bool:
+    """Whether prose_secret searches ``text`` further than its words: it holds a word of a form other than
+    _PROSE_PASSWORD_FURTHER's, or a digit and one of that form's."""
+    folded = secrettext._folded(text)
+    return secrettext._PROSE_NEEDS.search(folded) is not None or (
+        secrettext._PROSE_DIGIT.search(text) is not None and secrettext._PROSE_NEEDS_FURTHER.search(folded) is not None
+    )
 
 
 def test_every_form_of_prose_names_the_words_it_needs() -> None:
@@ -1135,12 +1157,16 @@ _PROSE_LABELS = (
     "|Passwort|KENNWÖRTER|contraseña|Contrasenas|senha|wachtwoord|Hasło|HASLA|lösenord|Losenordet|salasana"
     "|Salasana on|пароль|ПАРОЛЯ|парᲂль|κωδικός πρόσβασης|ϰωδιϰός πϱόσβασης|ΚΩΔΙΚΟΣ ΠΡΟΣΒΑΣΗΣ|parola d'ordine"
     "|parola|PAROLE D’ORDINE|密码|我的密码|密碼|パスワード|비밀번호|패스워드|是|は|는| ist | es | é | är | jest |：|「"
+    "|şifre|ŞİFRE|Wi-Fi şifresi|sifre|pasahitza|heslo|HESLA|geslo|lozinka|лозинка|лᲂзинка|adgangskode|kodeord|passord"
+    "|lykilorð|parool|salasõna|slaptažodis|jelszó|JELSZÓ|parolă|парола|паролі|fjalëkalim|cyfrinair|pasfhocal|clave"
+    "|palabra clave|contrasenya|contrasinal|palavra-passe|كلمة المرور|كلمة السر|رمز عبور|گذرواژه|סיסמה|הסיסמה"
+    "|पासवर्ड|mật khẩu|kata sandi|kata laluan|parola chiave|Pass|pass|PASS"
     # a login's and a password's, paired
     "|login/pass|identifiants|IDENTİFİANTS|credentials|creds|user/mdp|identifiant/mot de passe|login et mdp"
     "|compte & Passwort|/| / |admin|priv/|Bitwarden/"
     # a service's name before a pair, any word before one, a PIN's label, a table's cell, a label ending its line
     "|Nextcloud|BDD|base de données|Wi-Fi|ADMIN|accès|Pipedrive|Horaires|code PIN|PIN|code confidentiel|phrase de passe"
-    "|m.d.p.|M.D.P| | | :\n  |:\n|\n- "
+    "|m.d.p.|M.D.P| | | :\n  |:\n|\n- |\n|\n\n| -\n|**\n|Mot de passe du wifi\n"
     # a card's, its security code's, a two-factor seed's and recovery codes', a security question's, a door's
     "|Carte|carte bancaire|CB|Visa|credit card|Carte adhérent|CVV|cryptogramme visuel|code de sécurité de la carte"
     "|TOTP|2FA|clé A2F|seed|codes de secours|recovery codes|Réponse secrète|question secrète|réponse|secret answer"

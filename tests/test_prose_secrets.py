@@ -516,6 +516,8 @@ def test_a_table_holding_no_secret_is_none(note: str) -> None:
         ("  Ancien hébergeur : ftp://asso:S3cret99@ftp.example.org\n", "credentials in a URL", "S3cret99"),
         # one field a line: the label's line is told
         ("  Mot de passe FTP :\n    Velo2024x\n", "a password", "Velo2024x"),
+        ("  Mot de passe du wifi\n    Velo2024x\n", "a password", "Velo2024x"),
+        ("  şifre\n    Azerty123\n", "a password", "Azerty123"),
     ],
 )
 def test_a_secret_in_notes_of_several_lines_is_told_with_its_line_in_the_text(
@@ -538,18 +540,123 @@ def test_password_quoted_is_refused(text: str) -> None:
     assert secrettext.prose_secret(text) == ("a password", 0)
 
 
-@pytest.mark.xfail(strict=True, reason="a label without ':' ending its line, the value alone on the next, is not read")
 @pytest.mark.parametrize(
-    "text", ["mot de passe\nAzerty123", "Password\nS3cr3tPw", "Identifiant : asso\nMot de passe\nAzerty123"]
+    "text",
+    [
+        "mot de passe\nAzerty123",
+        "Password\nS3cr3tPw",
+        "Identifiant : asso\nMot de passe\nAzerty123",
+        "Mot de passe du wifi\nVelo2024x",
+        "- **Mot de passe** -\n  Azerty123",
+        "## Mot de passe FTP\n`Velo2024x`",
+        "MDP\n- Azerty123",
+        "Passwort\nGeheim2024",
+        "şifre\nAzerty123",
+        "hasło\nAzerty123",
+        "Token Matomo\n0123456789abcdef0123",
+        "code PIN\n4821",
+    ],
 )
 def test_password_after_a_label_without_a_colon_is_refused(text: str) -> None:
-    assert secrettext.prose_secret(text) is not None
+    """A line that is only a label, no ':' ending it, and the value alone on the next line."""
+    found = secrettext.prose_secret(text)
+    assert found is not None
+    assert found[1] == (text.index("\n") + 1 if text.startswith("Identifiant") else 0)
 
 
-@pytest.mark.xfail(strict=True, reason="a password's label in Turkish or Basque is not read")
-@pytest.mark.parametrize("text", ["şifre: Azerty123", "pasahitza: Azerty123"])
+@pytest.mark.parametrize(
+    "note",
+    [
+        # the line before is no label alone, or the line after is no value alone
+        "Le mot de passe\nAzerty123",
+        "Il faut changer le mot de passe\nVelo2024x",
+        "Mot de passe\nvoir coffre",
+        "Mot de passe\n1Password",
+        "Mot de passe\nBitwarden/Membres/Velo2024",
+        "Mot de passe\nWordPress6 mis à jour",
+        "Mot de passe changé\nle 12/03/2026",
+        "Mot de passe\n\nRéunion2024",
+        "Mots de passe\n2026-03-12",
+        "Politique de mot de passe\n12caractères",
+        "Pass Culture\nValidé2024",
+        "Token\nrenouvelé",
+    ],
+)
+def test_a_label_without_a_colon_and_no_value_alone_after_it_is_none(note: str) -> None:
+    assert secrettext.prose_secret(note) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "şifre: Azerty123",
+        "ŞİFRE: Azerty123",
+        "Wi-Fi şifresi Azerty123",
+        "pasahitza: Azerty123",
+        "heslo: Azerty123",  # Czech, Slovak
+        "geslo: Azerty123",  # Slovenian
+        "lozinka: Azerty123",  # Croatian, Serbian, Bosnian
+        "лозинка: Azerty123",
+        "adgangskode: Azerty123",  # Danish, Norwegian
+        "passord: Azerty123",
+        "kodeord: Azerty123",
+        "lykilorð: Azerty123",  # Icelandic
+        "parool: Azerty123",  # Estonian
+        "salasõna: Azerty123",
+        "slaptažodis: Azerty123",  # Lithuanian
+        "jelszó: Azerty123",  # Hungarian
+        "parolă: Azerty123",  # Romanian
+        "парола: Azerty123",  # Bulgarian
+        "пароль: Azerty123",  # Russian, Ukrainian
+        "fjalëkalimi: Azerty123",  # Albanian
+        "cyfrinair: Azerty123",  # Welsh
+        "pasfhocal: Azerty123",  # Irish
+        "contrasenya: Azerty123",  # Catalan
+        "contrasinal: Azerty123",  # Galician
+        "palavra-passe: Azerty123",  # Portuguese
+        "clave: Azerty123",  # Spanish
+        "كلمة المرور: Azerty123",  # Arabic
+        "كلمة السر: Azerty123",
+        "رمز عبور: Azerty123",  # Persian
+        "הסיסמה: Azerty123",  # Hebrew
+        "पासवर्ड: Azerty123",  # Hindi
+        "mật khẩu: Azerty123",  # Vietnamese
+        "kata sandi: Azerty123",  # Indonesian
+        "pass : Azerty123",
+        "PASS= S3cr3tPw",
+        "parola d'ordine: Azerty123",
+    ],
+)
 def test_password_after_other_labels_is_refused(text: str) -> None:
-    assert secrettext.prose_secret(text) is not None
+    assert secrettext.prose_secret(text) == ("a password", text.index("Wi-Fi ş") + 6 if "Wi-Fi" in text else 0)
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        # the words in sentences, no value after them
+        "Zapomniałem hasła do konta, poproszę o reset.",
+        "heslo k Wi-Fi je na lednici",
+        "Şifre değiştirildi 2024 yılında.",
+        "Jelszó: lásd a trezort",
+        "Lozinka je promijenjena 12.03.2026.",
+        "Adgangskode: se kodeordsmanageren",
+        "كلمة المرور: في الخزنة",
+        # Italian parola (a word) and parola chiave (a keyword), Spanish palabra clave, French parole: no label
+        "Parola: Ciao2024",
+        "Parola chiave: WordPress6",
+        "palabra clave: SEO2024x",
+        "Temps de parole : 10minutes",
+        # pass as a ticket or a card
+        "Pass Culture : offre validée",
+        "Pass Navigo : Velo2024x",
+        "pass: Culture et Sport.",
+        "Pass: 2024-2025",
+        "Les Pass'Sport : 2025",
+    ],
+)
+def test_words_of_other_labels_without_a_password_are_none(note: str) -> None:
+    assert secrettext.prose_secret(note) is None
 
 
 @pytest.mark.parametrize(
