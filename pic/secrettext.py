@@ -432,6 +432,8 @@ ACCESS_KEY = (
     r"|sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,}|sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}"
     r"|sk-ant-(?:api|admin)[0-9]{2}-[A-Za-z0-9_-]{40,})\b"
     r"|\bAIza[0-9A-Za-z_-]{35}(?![\w-])"
+    # a Telegram bot's token, alone or in its API's URL (api.telegram.org/botID:TOKEN/sendMessage)
+    r"|(?<=/bot)[0-9]{5,12}:[A-Za-z0-9_-]{30,}|(?<![\w:-])[0-9]{8,10}:AA[A-Za-z0-9_-]{31,34}(?![\w-])"
 )
 ACCESS_KEY_NEEDS = (
     "akia",
@@ -447,6 +449,8 @@ ACCESS_KEY_NEEDS = (
     "sg.",
     "aiza",
     "sk-",
+    ":aa",
+    "/bot",
 )
 
 # The start of a value of letters and digits both (one of each at least) after a password's label: not a
@@ -484,6 +488,7 @@ _USERINFO_AT = (
 # one, is the value, which is no secret when it reads as a placeholder. ``needs``: words in lower case one
 # of which any text the pattern matches holds (a program's name, a sign), so that a text holding none of
 # them is not searched (tests/test_fields_fast.py checks that this changes no verdict).
+_CALL_ARG = r"(?:(?>'[^'\n]*'|\\?\"[^\"\n]*\\?\"|[^,()'\"\n\\]++|\\)++,)"
 _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
     (
         "a private key",
@@ -783,6 +788,26 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
         "a password argument",
         _Pattern(rf"{_COMMAND}mega-login(?:\s+-\S+)*\s+[\"']*[^\s\"'-]\S*\s+(?![\"']*-){_VALUE}"),
         ("mega-login",),
+    ),
+    # (an argument of a call, the ',' after it: in quotes, \" in a shell's double quotes, or anything but a bracket)
+    # a password as a literal argument of a database's or a server's connector called in a script given inline
+    # (php -r, python3 -c, perl -e): PHP's mysqli_connect(HOST, USER, PASSWORD...), new mysqli(...), mysql_connect,
+    # mysqli_real_connect(LINK, HOST, USER, PASSWORD), new PDO(DSN, USER, PASSWORD), ftp_login(FTP, USER, PASSWORD),
+    # ssh2_auth_password(SSH, USER, PASSWORD), ldap_bind(LDAP, DN, PASSWORD), imap_open(MAILBOX, USER, PASSWORD);
+    # Perl's DBI->connect(DSN, USER, PASSWORD); Python's pymysql.connect(HOST, USER, PASSWORD) (MySQLdb's,
+    # mariadb's, mysql.connector's) and a client's .login(USER, PASSWORD) (ftplib, smtplib, imaplib). The password
+    # in quotes, holding no variable ("$pw" in PHP's double quotes is one); not a call nor a variable
+    # (getenv('DB_PASSWORD'), $pw: each argument before it holds no bracket).
+    (
+        "a password argument",
+        _Pattern(
+            r"(?i)(?:\b(?:mysqli_connect|mysql_p?connect|new\s+\\?mysqli|new\s+\\?pdo|dbi\s*->\s*connect(?:_cached)?"
+            r"|(?:pymysql|mysqldb|mariadb|mysql\.connector)\.connect|ftp_login|ssh2_auth_password|ldap_bind|imap_open)"
+            rf"\s*\({_CALL_ARG}{{2}}|\bmysqli_real_connect\s*\({_CALL_ARG}{{3}}"
+            rf"|(?:\.|->)login\s*\({_CALL_ARG})"
+            r"[^\S\n]*(?P<q>'|\\?\")(?P<v>(?![^'\"\n]*\$)[^'\"\n\\]{6,})(?P=q)[^\S\n]*[,)]"
+        ),
+        ("connect", "pdo", "mysqli", "login", "ldap_bind", "imap_open", "ssh2_auth"),
     ),
     # InfluxDB's influx -password PASSWORD (1.x, options of one dash), -t TOKEN (2.x)
     (
@@ -1085,12 +1110,26 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
         ("@",),
     ),
     # a chat's incoming webhook, whose URL is its secret (a job's "tell us it failed"): Slack's
-    # hooks.slack.com/services/T.../B.../TOKEN, Discord's /api/webhooks/ID/TOKEN, Mattermost's /hooks/ID (26
-    # letters and digits, a digit among them), Rocket.Chat's /hooks/ID/TOKEN
+    # hooks.slack.com/services/T.../B.../TOKEN (its workflows' /triggers/T.../ID/TOKEN, /workflows/...), Discord's
+    # /api/webhooks/ID/TOKEN, Mattermost's /hooks/ID (26 letters and digits, a digit among them), Rocket.Chat's
+    # /hooks/ID/TOKEN, Microsoft Teams' .webhook.office.com/webhookb2/.../IncomingWebhook/KEY/... and its
+    # workflows' ...logic.azure.com/workflows/...?...&sig=SIGNATURE
     (
         "a webhook URL",
-        _Pattern(r"(?i)\bhooks\.slack\.com/services/[A-Z0-9]+/[A-Z0-9]+/(?P<v>[A-Za-z0-9]{16,})"),
+        _Pattern(
+            r"(?i)\bhooks\.slack\.com/(?:services|triggers|workflows)/[A-Z0-9]+/[A-Z0-9]+/(?P<v>[A-Za-z0-9]{16,})"
+        ),
         ("hooks",),
+    ),
+    (
+        "a webhook URL",
+        _Pattern(r"(?i)/IncomingWebhook/(?P<v>[0-9a-f]{32})/"),
+        ("incomingwebhook",),
+    ),
+    (
+        "a webhook URL",
+        _Pattern(r"(?i)\.logic\.azure\.com(?::443)?/workflows/[^\s?#\"']+\?[^\s#\"']*?(?<=[?&])sig=(?P<v>[\w%-]{20,})"),
+        ("logic.azure",),
     ),
     ("a webhook URL", _Pattern(r"/api/webhooks/\d+/(?P<v>[\w-]{30,})"), ("hooks",)),
     (
@@ -1350,10 +1389,33 @@ def _expanded(value: str) -> str | None:
     return None if expanded == value else expanded
 
 
+# A command substitution that writes a word written in the command, which the shell gives in its place as written
+# there: $(echo WORD), $(echo -n WORD), $(printf %s WORD), $(printf '%s\n' 'WORD'), `echo WORD` (mysqldump
+# -p$(echo S3cr3tPw), -p"$(printf %s S3cr3tPw)", p=`echo S3cr3tPw`; mysql -p$p). Not one reading a file or a
+# variable ($(cat ../priv/db-password), $(echo "$PW")), whose value the file does not hold.
+_OUTPUT_WORD = r"'[^'\n]*'|\"[^\"\n$`\\]*\"|[^\s'\"$`\\();&|<>]+"
+_LITERAL_OUTPUT = LazyPattern(
+    rf"\$\([^\S\n]*{_ECHO}[^\S\n]+(?P<w>{_OUTPUT_WORD})[^\S\n]*\)"
+    rf"|`[^\S\n]*{_ECHO}[^\S\n]+(?P<b>{_OUTPUT_WORD})[^\S\n]*`"
+)
+
+
+def _output_word(m: re.Match[str]) -> str:
+    """The word _LITERAL_OUTPUT's substitution ``m`` writes, without its quotes."""
+    word = m.group("w") or m.group("b")
+    return word[1:-1] if word[:1] in "'\"" else word
+
+
 def _run_or_written(value: str) -> Iterator[str]:
-    """The commands xargs runs in ``value`` (:func:`_through_xargs`), ``value`` with printf's and echo's escapes
+    """``value`` with each command substitution writing a word it holds replaced by that word (_LITERAL_OUTPUT),
+    when it holds one; the commands xargs runs in it (:func:`_through_xargs`), it with printf's and echo's escapes
     of a tab or a line break written as one (_ESCAPED_BREAK), when it holds any, and with the variables it assigns
     a literal value given where they are used (:func:`_expanded`)."""
+    if "$(" in value or "`" in value:
+        substituted = _LITERAL_OUTPUT.sub(_output_word, value)
+        if substituted != value:
+            yield substituted
+            value = substituted
     if "xargs" in value:
         yield from _through_xargs(value)
     if "\\" in value:

@@ -1222,13 +1222,79 @@ def test_redacted_leaves_the_message_s_own_quotes_and_words() -> None:
     assert secrettext.redacted(message, "mdp : Azerty123") == message
 
 
-@pytest.mark.xfail(strict=True, reason="a Telegram bot's token in its API URL, and -p$(...), are not read in a command")
+TELEGRAM = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
+
+
+@pytest.mark.parametrize(
+    ("command", "kind"),
+    [
+        # a bot's token in its API's URL, or alone; a chat's webhook
+        (f'wget -qO- "https://api.telegram.org/bot{TELEGRAM}/sendMessage?chat_id=1"', "an access key"),
+        (f"curl -s https://api.telegram.org/file/bot{TELEGRAM}/photos/1.jpg", "an access key"),
+        (f"php notify.php --bot {TELEGRAM}", "an access key"),
+        (
+            "curl https://hooks.slack.com/triggers/T0123ABCD/1234567890123/abcdef0123456789abcdef0123456789",
+            "a webhook URL",
+        ),
+        (
+            "curl -d @m.json https://asso.webhook.office.com/webhookb2/3f2a9c1e-8b4d-4e6f-9a1b-2c3d4e5f6a7b@"
+            "3f2a9c1e-8b4d-4e6f-9a1b-2c3d4e5f6a7c/IncomingWebhook/0123456789abcdef0123456789abcdef/"
+            "3f2a9c1e-8b4d-4e6f-9a1b-2c3d4e5f6a7d",
+            "a webhook URL",
+        ),
+        (
+            'curl -X POST "https://prod-12.westeurope.logic.azure.com:443/workflows/0123abcd/triggers/manual/paths/'
+            'invoke?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=Zt8kq2LmW9xRcV4bN7mQ1pL0sD3fG6hJ8kL"',
+            "a webhook URL",
+        ),
+        # a password written by a command substitution of a word written there
+        ("mysqldump -uasso -p$(echo S3cr3tPw) asso_main", "a password option"),
+        ("mysqldump -uasso -p\"$(echo -n 'S3cr3tPw')\" asso_main", "a password option"),
+        ("mysql -uasso -p`echo S3cr3tPw` asso_main", "a password option"),
+        ('mysql -uasso -p"$(printf %s S3cr3tPw)" asso_main', "a password option"),
+        ("mysql -uasso -p$(printf '%s\\n' S3cr3tPw) asso_main", "a password option"),
+        ("p=$(echo S3cr3tPw); mysql -uasso -p$p asso_main", "a password option"),
+        ("PGPASSWORD=$(echo S3cr3tPw) pg_dump -h pic-db asso_main", "a password assignment"),
+        # a password as a literal argument of a connector in a script given inline
+        ('php -r \'mysqli_connect("pic-db","asso","S3cr3tPw");\'', "a password argument"),
+        ('php -r \'$db = new PDO("mysql:host=pic-db", "asso", "S3cr3tPw");\'', "a password argument"),
+        ('php -r \'$m = new mysqli("pic-db", "asso", "S3cr3tPw", "asso_main");\'', "a password argument"),
+        ("php -r \"mysqli_real_connect(\\$l, 'pic-db', 'asso', 'S3cr3tPw');\"", "a password argument"),
+        ('php -r \'ftp_login($c, "asso", "S3cr3tPw");\'', "a password argument"),
+        ('perl -MDBI -e \'DBI->connect("DBI:mysql:asso;host=pic-db", "asso", "S3cr3tPw")\'', "a password argument"),
+        ('python3 -c \'import pymysql; pymysql.connect("pic-db", "asso", "S3cr3tPw")\'', "a password argument"),
+        (
+            'python3 -c \'import smtplib; s = smtplib.SMTP_SSL("mail.example.org"); s.login("asso", "S3cr3tPw")\'',
+            "a password argument",
+        ),
+    ],
+)
+def test_a_token_in_a_bots_url_and_a_password_made_by_a_command_are_secrets(command: str, kind: str) -> None:
+    assert secrettext.secret_kind(command) == kind
+
+
 @pytest.mark.parametrize(
     "command",
     [
-        'wget -qO- "https://api.telegram.org/bot123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/sendMessage?chat_id=1"',
-        "mysqldump -uasso -p$(echo S3cr3tPw) asso_main",
+        # a substitution reading a file or a variable: the file holds no secret
+        'mysqldump -uasso -p"$(cat ~/priv/pw)" asso_main',
+        "mysqldump -uasso -p$(cat ../priv/db-password) asso_main",
+        'mysqldump -uasso -p"$(echo "$PW")" asso_main',
+        "echo $(date +%F) > ../log/last",
+        "tar czf backup-$(date +%F).tgz www",
+        # a connector given no literal password: a variable, a call, none
+        'php -r \'mysqli_connect("pic-db", "asso", getenv("DB_PASSWORD"));\'',
+        'php -r \'$m = new mysqli("pic-db", "asso", $pw, "asso_main");\'',
+        'php -r \'new PDO("mysql:host=pic-db", "asso", "$pw");\'',
+        'php -r \'new PDO("mysql:host=pic-db;dbname=asso", "asso", "");\'',
+        'php -r \'mysqli_connect("pic-db", "asso", trim(file_get_contents("../priv/pw")));\'',
+        'python3 -c \'import pymysql; pymysql.connect("pic-db", "asso", read_default_file="../priv/my.cnf")\'',
+        "php bin/console app:login --user asso",
+        # a bot's id without its token, a Telegram channel's URL, a time with seconds
+        "curl -s https://api.telegram.org/bot$(cat ../priv/telegram-token)/sendMessage",
+        "curl -s https://t.me/asso_velo",
+        "logger 'done at 12:34:56'",
     ],
 )
-def test_a_token_in_a_bots_url_and_a_password_made_by_a_command_are_secrets(command: str) -> None:
-    assert secrettext.secret_kind(command) is not None
+def test_no_literal_secret_given_in_these_commands_is_none(command: str) -> None:
+    assert secrettext.secret_kind(command) is None
