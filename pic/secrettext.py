@@ -1584,6 +1584,13 @@ _PROSE_LINE_END = r"[\"'»”’」』`*_]*(?=[^\S\n]*(?:\n|$|[(,;]|[-–—][^\
 # was changed in March 2026; パスワードは12文字以上です: it has 12 characters or more).
 _PROSE_NOT_VALUE = r"\s\"'`,;()\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uff00-\uffef"
 _PROSE_LETTERS_AND_DIGITS = _LETTERS_AND_DIGITS.replace(r"[^\s\"'`,;()]", f"[^{_PROSE_NOT_VALUE}]")
+# A value shaped like an e-mail address whose part before '@' is shaped like a password, a capital, a small letter
+# and a digit in it (mdp Azerty123@gmail.com: an address is written in small letters), not followed by ':' or '='
+# (mdp JDupont75@asso.org : voir coffre names whose): a password, where another address is none.
+_PASSWORD_AT = (
+    r"(?-i:(?=[^\s@.]*[A-Z])(?=[^\s@.]*[a-z])(?=[^\s@.]*[0-9]))[^\s@.\"'`,;()]++@[^\s@\"'`,;()]++"  # noqa: S105 - a shape
+    r"(?![^\S\n]*[:=])"
+)
 _PROSE_VALUE = (
     rf"{_PROSE_LETTERS_AND_DIGITS}(?![^\s@]+@[^\s@]+\.)(?![a-z][a-z0-9+.-]*://)"
     # a path of words in a password manager, a ticket's reference
@@ -1611,6 +1618,8 @@ _PROSE_VALUE = (
     # a password manager whose name holds a digit, where the password is kept (Password: 1Password, mdp : KeePass2)
     rf"(?!(?:1password[0-9]*|keepass(?:xc|dx|2android|[0-9]+)?)(?![^{_PROSE_NOT_VALUE}]))"
 )
+# (after a password's label, a value as _PROSE_VALUE's or shaped as _PASSWORD_AT)
+_PROSE_PASSWORD_VALUE = _PROSE_VALUE.replace(r"(?![^\s@]+@[^\s@]+\.)", rf"(?!(?!{_PASSWORD_AT})[^\s@]+@[^\s@]+\.)", 1)
 # A product named with a digit, whose account a password's label then names (mdp Office365 : voir coffre, Mot de
 # passe Windows10 réinitialisé, Passwort Office365 vergessen, mot de passe Livebox5 au dos de la box): the suites,
 # systems, boxes and sites' software an association's members use: a word saying whose (mdp Office365 : Velo2024x
@@ -1677,7 +1686,7 @@ def _password_pattern(first: str, label: str, further: bool = False) -> str:
         # caractères, 2026, 06 12 34 56 78, mdp : 0478123456 (appeler la présidente), mot de passe modifié : 20240619)
         # a product's name after a dash is a heading saying whose (mot de passe - Office365 : voir coffre, mdp -
         # Windows10), not its value
-        rf"{_PROSE_OPENING}(?P<v>(?:(?<![-–—][^\S\n])|(?!{_PROSE_PRODUCT}(?![^{_PROSE_NOT_VALUE}]|:))){_PROSE_VALUE}"
+        rf"{_PROSE_OPENING}(?P<v>(?:(?<![-–—][^\S\n])|(?!{_PROSE_PRODUCT}(?![^{_PROSE_NOT_VALUE}]|:))){_PROSE_PASSWORD_VALUE}"
         rf"[^{_PROSE_NOT_VALUE}]{{6,}}"
         r"|(?!(?:0|0033)[1-9][0-9]{8}(?![0-9])|20[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])(?![0-9]))"
         rf"[0-9]{{6,}}(?![^{_PROSE_NOT_VALUE}])"
@@ -1687,8 +1696,8 @@ def _password_pattern(first: str, label: str, further: bool = False) -> str:
         # the label, then the value alone, which names no product; a product's name may come first, saying whose
         # (mdp Office365 Velo2024x); after a PIN's label, 4 digits or more that are no year (code PIN 4821; not code
         # PIN 2026)
-        rf"|[^\S\n]+[`*_]*(?:{_PROSE_PRODUCT}[^\S\n]+[`*_]*)?(?P<w>{_PROSE_VALUE}(?!{_PROSE_PRODUCT}(?![^:{_PROSE_NOT_VALUE}]))"
-        rf"(?![^{_PROSE_NOT_VALUE}]*\.[^{_PROSE_NOT_VALUE}])[^{_PROSE_NOT_VALUE}]{{6,}}"
+        rf"|[^\S\n]+[`*_]*(?:{_PROSE_PRODUCT}[^\S\n]+[`*_]*)?(?P<w>{_PROSE_PASSWORD_VALUE}(?!{_PROSE_PRODUCT}(?![^:{_PROSE_NOT_VALUE}]))"
+        rf"(?!(?!{_PASSWORD_AT})[^{_PROSE_NOT_VALUE}]*\.[^{_PROSE_NOT_VALUE}])[^{_PROSE_NOT_VALUE}]{{6,}}"
         rf"|(?(pin)(?!(?:19|20)[0-9]{{2}}(?![0-9])){_PIN_DEFAULT}[0-9]{{4,8}}(?![^{_PROSE_NOT_VALUE}])|(?!))"
         rf"|(?(puk)[0-9]{{8}}(?![^{_PROSE_NOT_VALUE}])|(?!)))"
         r")"
@@ -2029,6 +2038,36 @@ _PROSE_ANSWER = _Pattern(
     )
 )
 _PROSE_ANSWER_NEEDS = ("ponse", "answer")
+# A passphrase after a password's label and ':', '=' or an arrow (not a copula nor a dash, which start sentences and
+# headings): two to four words of letters each starting with a capital, ending the line or its clause (Mot de passe :
+# Velosolex Jean, mdp = Cheval Bleu Marteau), none saying where the password is or that there is none (Mot de
+# passe : Voir Coffre, Password: See Bitwarden: _ANSWER_NOT_VALUE); or in quotes, words holding a digit or each a
+# capital (mdp : "Velo 2024", Mot de passe : « Velosolex Jean »; not mot de passe : "voir le coffre", « trop
+# court »). Words in small letters after the label are a sentence (Mot de passe : trop court pour OVH).
+# (nor one saying whom to ask, how it was given, or naming another password manager)
+_PASSPHRASE_NOT_VALUE = (
+    _ANSWER_NOT_VALUE
+    + r"(?!(?:appeler|contacter|contact|call|email|e-mail|mail|sms|t[ée]l[ée]phone|phone|oral(?:ement)?|papier|paper"
+    r"|enveloppe|envelope|post-it|check|lire|read|regarder|look|inchang[ée]e?|unchanged|personnel(?:le)?|perso"
+    r"|habituel(?:le)?|usual|default|d[ée]faut|standard|temporaire|temporary|provisoire|fourni|provided"
+    r"|communiqu[ée]e?|r[ée]initialis[ée]e?|reset|expir[ée]e?|expired|bloqu[ée]e?|locked|dashlane|lastpass|passbolt"
+    r"|nordpass|proton|enpass|keeper|psono|teampass|roboform|google|apple|icloud|firefox|chrome|trousseau|keychain)"
+    r"(?![\w’-]))"
+)
+_PHRASE_WORD = r"(?-i:[A-ZÀ-ÖØ-Þ])[^\W\d_]{1,19}(?:['’-][^\W\d_]{1,19})?"
+_PHRASE_OPEN = r"[\"“«‘']"
+_PHRASE_CLOSE = r"[\"”»’']"
+_PROSE_PASSPHRASE = _Pattern(
+    rf"(?i)(?<![\w'’.-])(?:{_PROSE_PASSWORD_BASE})(?![\w’-]|'[\w’-])[`*_]*"
+    rf"(?:[^\S\n]+{_PROSE_WHOSE_OPEN}(?:[^\W\d_]|['’.-])+{_PROSE_WHOSE_CLOSE}){{0,6}}?"
+    r"[^\S\n]*(?:[:=：]|-+>|=+>|[→⇒⟶⟹➔➜➝➞➡])[^\S\n]*[`*_]*"
+    rf"(?:(?P<v>{_PASSPHRASE_NOT_VALUE}{_PHRASE_WORD}(?:[^\S\n]{_PASSPHRASE_NOT_VALUE}{_PHRASE_WORD}){{1,3}})"
+    r"[`*_]*[^\S\n]*(?=$|\n|[.;,(!?]|[-–—][^\S\n])"
+    rf"|{_PHRASE_OPEN}[^\S\n]*(?P<w>{_PASSPHRASE_NOT_VALUE}(?=[^\"”»’'\n]*[^\S\n][^\"”»’'\n]*{_PHRASE_CLOSE})"
+    rf"(?:(?=[^\"”»’'\n]*[0-9])[^\W_][^\"”»’'\n]{{4,60}}?"
+    rf"|{_PHRASE_WORD}(?:[^\S\n]{_PHRASE_WORD}){{1,5}}))[^\S\n]*{_PHRASE_CLOSE})"
+)
+
 # A door's or an alarm's code (digicode, code porte, code de la porte, code d'entrée, code de l'immeuble, code
 # alarme, code du portail, code du garage, code de la boîte à clés, door code, alarm code...): 3 to 8 digits and the
 # letters a keypad has (A to D, # and *), a digit in them (Digicode : 4821B, code porte : 4821); not words
@@ -2079,6 +2118,7 @@ _PROSE_LABELLED: tuple[tuple[str, _Pattern, tuple[str, ...]], ...] = (
     ("a payment card's security code", _PROSE_CVV, _PROSE_CVV_NEEDS),
     ("a two-factor secret", _PROSE_TOTP, _PROSE_TOTP_NEEDS),
     ("two-factor recovery codes", _PROSE_RECOVERY, _PROSE_RECOVERY_NEEDS),
+    ("a password", _PROSE_PASSPHRASE, _PROSE_PASSWORD_NEEDS),
     ("a security question's answer", _PROSE_ANSWER, _PROSE_ANSWER_NEEDS),
     ("a door or alarm code", _PROSE_DOOR, _PROSE_DOOR_NEEDS),
 )

@@ -1177,7 +1177,8 @@ _PROSE_VALUES = (
     "|KeePass2|argon2id|WPA2-PSK|your_password_here|$DB_PASSWORD|../priv/x|a@b.org|getenv('X')"
     "|Velo2024x|Xk29pLm3|4821|asso_main|asso_test2|500Go|14h-18h30|iPhone12|Livebox5|fd00:ab12::1|3f2a9c1e"
     "|4970 1234 5678 9013|4970123456789013|73282932000074|738|JBSWY3DPEHPK3PXP|jbsw y3dp ehpk 3pxp|48213 92817"
-    "|a1b2-c3d4|Médor|voir le coffre|à définir|4821B|1234A|69001"
+    "|a1b2-c3d4|Médor|voir le coffre|à définir|4821B|1234A|69001|Velosolex Jean|Voir Coffre|Cheval Bleu Marteau"
+    '|« Velosolex Jean »|"Velo 2024"|Azerty123@gmail.com|JDupont75@asso.org'
 )
 _PROSE_URLS_AND_KEYS = (
     "https://|ftp://asso:S3cret99@ftp.example.org|mysql://velo:Zt8kq2LmW9@db.example.org/velo|://|?token="

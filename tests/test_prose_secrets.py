@@ -38,6 +38,8 @@ REFUSED = [
     ("password for the admin account: Sunshine2024", "a password", "Sunshine2024"),
     ("The password is hunter22, change it", "a password", "hunter22"),
     ("pwd: Zt8k!q2m", "a password", "Zt8k!q2m"),
+    ("Mot de passe : Velosolex Jean", "a password", "Velosolex"),
+    ("mdp Azerty123@gmail.com", "a password", "Azerty123"),
     ("le mdp c'est Azerty123", "a password", "Azerty123"),
     ("mdp -> Azerty123 (ancien hébergeur)", "a password", "Azerty123"),
     ("mot de passe WordPress → Velo2024lyon", "a password", "Velo2024lyon"),
@@ -531,13 +533,48 @@ def test_a_secret_in_notes_of_several_lines_is_told_with_its_line_in_the_text(
     assert secret not in shown
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a password quoted because it holds a space is not read",
+@pytest.mark.parametrize(
+    "text",
+    [
+        'mdp : "Velo 2024"',
+        "Mot de passe : « Velosolex Jean »",
+        "Mot de passe : Velosolex Jean",
+        "Mot de passe du wifi = Cheval Bleu Marteau",
+        "Password: Correct Horse Battery Staple",
+        "Mot de passe : Velosolex Jean (depuis mars)",
+        "mdp Azerty123@gmail.com",
+        "mot de passe : Soleil2024@free.fr",
+    ],
 )
-@pytest.mark.parametrize("text", ['mdp : "Velo 2024"'])
 def test_password_quoted_is_refused(text: str) -> None:
+    """A passphrase (words each starting with a capital, or in quotes), and a password shaped like an address."""
     assert secrettext.prose_secret(text) == ("a password", 0)
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        # words after the label that say where it is, whom to ask, that it changed, in small letters (a sentence)
+        "Mot de passe : Voir Coffre",
+        "Password: See Bitwarden",
+        "Mot de passe : Appeler Marie",
+        "Mot de passe : Dashlane Pro",
+        "Mot de passe : Trop court",
+        "Mot de passe : trop court pour OVH",
+        "mot de passe : « trop court »",
+        'mot de passe : "voir le coffre"',
+        "Password: Same As Before",
+        "Le mot de passe est Velosolex Jean",  # a copula: a sentence, read as any
+        "mot de passe - Office Pro : voir coffre",
+        # an address after the label, in small letters or naming whose
+        "mdp envoyé à contact@asso.org",
+        "mdp jdupont75@gmail.com",
+        "mdp JDupont75@asso.org : voir coffre",
+        "mdp : contact@asso.org",
+    ],
+)
+def test_words_or_an_address_after_a_password_s_label_are_none(note: str) -> None:
+    assert secrettext.prose_secret(note) is None
 
 
 @pytest.mark.parametrize(
