@@ -2058,14 +2058,16 @@ _PHRASE_WORD = r"(?-i:[A-ZÀ-ÖØ-Þ])[^\W\d_]{1,19}(?:['’-][^\W\d_]{1,19})?"
 _PHRASE_OPEN = r"[\"“«‘']"
 _PHRASE_CLOSE = r"[\"”»’']"
 _PROSE_PASSPHRASE = _Pattern(
-    rf"(?i)(?<![\w'’.-])(?:{_PROSE_PASSWORD_BASE})(?![\w’-]|'[\w’-])[`*_]*"
+    rf"(?i)(?=[pmkcswhlпκ])(?<![\w'’.-])(?:{_PROSE_PASSWORD_BASE})(?![\w’-]|'[\w’-])[`*_]*"
     rf"(?:[^\S\n]+{_PROSE_WHOSE_OPEN}(?:[^\W\d_]|['’.-])+{_PROSE_WHOSE_CLOSE}){{0,6}}?"
     r"[^\S\n]*(?:[:=：]|-+>|=+>|[→⇒⟶⟹➔➜➝➞➡])[^\S\n]*[`*_]*"
     rf"(?:(?P<v>{_PASSPHRASE_NOT_VALUE}{_PHRASE_WORD}(?:[^\S\n]{_PASSPHRASE_NOT_VALUE}{_PHRASE_WORD}){{1,3}})"
     r"[`*_]*[^\S\n]*(?=$|\n|[.;,(!?]|[-–—][^\S\n])"
     rf"|{_PHRASE_OPEN}[^\S\n]*(?P<w>{_PASSPHRASE_NOT_VALUE}(?=[^\"”»’'\n]*[^\S\n][^\"”»’'\n]*{_PHRASE_CLOSE})"
     rf"(?:(?=[^\"”»’'\n]*[0-9])[^\W_][^\"”»’'\n]{{4,60}}?"
-    rf"|{_PHRASE_WORD}(?:[^\S\n]{_PHRASE_WORD}){{1,5}}))[^\S\n]*{_PHRASE_CLOSE})"
+    rf"|{_PHRASE_WORD}(?:[^\S\n]{_PHRASE_WORD}){{1,5}}))[^\S\n]*{_PHRASE_CLOSE})",
+    # (searched only in the lines where a separator is followed by a capital or a quote)
+    gate=LazyPattern(r"[:=：>→⇒⟶⟹➔➜➝➞➡][^\S\n]*[`*_]*(?:[A-ZÀ-ÖØ-Þ]|[\"“«‘'])"),
 )
 
 # A door's or an alarm's code (digicode, code porte, code de la porte, code d'entrée, code de l'immeuble, code
@@ -2210,6 +2212,15 @@ def prose_secret(text: str) -> tuple[str, int] | None:
     return kind, line_start
 
 
+def _holds_one(folded: str, needs: tuple[str, ...]) -> bool:
+    """Whether ``folded`` holds one of the words ``needs`` (a loop, as _text_kind's: a generator made for each form
+    cost more than the look itself)."""
+    for word in needs:  # noqa: SIM110 - faster than any() of a generator
+        if word in folded:
+            return True
+    return False
+
+
 def _prose_secret_as_written(text: str) -> tuple[str, int] | None:
     """:func:`prose_secret` on ``text`` as written, character by character."""
     folded = _folded(text)
@@ -2219,27 +2230,46 @@ def _prose_secret_as_written(text: str) -> tuple[str, int] | None:
         return None
     found: list[tuple[int, str]] = []
     for kind, pattern, needs in _PROSE_TEXT:
-        if needs and not any(word in folded for word in needs):
+        if needs and not _holds_one(folded, needs):
             continue
         for m in pattern.finditer(text):
             value = m.groupdict().get("v")
             if value is None or not _PLACEHOLDER.match(value):
                 found.append((m.start(), kind))
                 break
-    for kind, pattern, needs in _PROSE_LABELLED:
-        if any(word in folded for word in needs):
-            for m in pattern.finditer(text):
-                if not _PLACEHOLDER.match(m.group("v") or m.groupdict().get("w") or ""):
-                    found.append((m.start(), kind))
-                    break
+    held = _labelled_secrets(text, folded, found)
     if "|" in text:
         found.extend(_table_secrets(text))
-    if "\n" in text:
+    # a label alone on its line: a password's, a PIN's (_PROSE_PASSWORD_NEEDS), a token's or a key's
+    if "\n" in text and (
+        held[id(_PROSE_PASSWORD_NEEDS)] or held[id(_PROSE_PASSWORD_FURTHER_NEEDS)] or held[id(_PROSE_KEY_NEEDS)]
+    ):
         found.extend(_label_line_secrets(text))
     if not found:
         return None
     start, kind = min(found)
     return kind, start
+
+
+def _labelled_secrets(text: str, folded: str, found: list[tuple[int, str]]) -> dict[int, bool]:
+    """The first secret of each of _PROSE_LABELLED's forms in ``text`` added to ``found`` (where it starts, its
+    kind); whether the text holds a word of each tuple of needs, by the tuple's id (forms that share one look once;
+    _PROSE_PASSWORD_FURTHER's with a digit only, _PROSE_NEEDS_FURTHER)."""
+    held: dict[int, bool] = {}
+    for kind, pattern, needs in _PROSE_LABELLED:
+        hit = held.get(id(needs))
+        if hit is None:
+            if needs is _PROSE_PASSWORD_FURTHER_NEEDS:
+                hit = _PROSE_DIGIT.search(text) is not None and _PROSE_NEEDS_FURTHER.search(folded) is not None
+            else:
+                hit = _holds_one(folded, needs)
+            held[id(needs)] = hit
+        if hit:
+            for m in pattern.finditer(text):
+                if not _PLACEHOLDER.match(m.group("v") or m.groupdict().get("w") or ""):
+                    found.append((m.start(), kind))
+                    break
+    return held
 
 
 # A markdown table's row (| a | b |, its first and last '|' optional) and the row under its header (|---|:--:|)
