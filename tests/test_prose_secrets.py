@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from pic import registry, secrettext
+from pic import errors, registry, secrettext
 from pic.cli import main
 from pic.registry import MemberSpec
 from tests.conftest import ROOT
@@ -739,3 +739,11 @@ def test_a_secret_in_compatibility_characters_is_placed_on_its_line() -> None:
 )
 def test_plain_text_in_compatibility_characters_holds_no_secret(note: str) -> None:
     assert secrettext.prose_secret(note) is None
+
+
+@pytest.mark.parametrize("above", ["  Mot de passe du wifi", "  şifre", "- Password"])
+def test_a_message_hides_a_value_alone_on_its_line_under_a_label_alone_on_its_own(above: str) -> None:
+    """A value a message would quote, on a line under a line that is only a password's label, is not shown."""
+    assert errors.reads_as_secret("Azerty123", line="  Azerty123", above=above)
+    assert "Azerty123" not in errors.shown_unless_secret("Azerty123", line="  Azerty123", above=above)
+    assert errors.shown_unless_secret("Azerty123", line="  Azerty123", above="  Le mot de passe") == '"Azerty123"'
