@@ -1779,6 +1779,21 @@ def test_a_password_with_letters_beyond_ascii_logs_in_in_utf8(
         assert "pässw" not in out + err
 
 
+@pytest.mark.parametrize("note", ["Mot de passe du wifi\n      Velo2024x", "şifre: Velo2024x", "mdp : Velosolex Jean"])
+def test_a_note_of_the_record_holding_a_password_in_these_forms_is_refused(tmp_path: Path, note: str) -> None:
+    """A label alone on its line and the password on the next, a label of another language, a passphrase."""
+    record = tmp_path / "notices.yaml"
+    record.write_text(
+        "sent:\n  - date: 2026-11-20\n    member: amis\n    runtime: '7.4'\n    to: a@b.org\n    state: eol\n"
+        f"    note: |\n      appelée le 21/11\n      {note}\n"
+    )
+    with pytest.raises(PicError) as caught:
+        notices.load(record)
+    shown = str(caught.value)
+    assert "notices.yaml:7 sent[0].note: the text (not shown) holds a password on line 2 of the text" in shown, shown
+    assert "Velo" not in shown, shown
+
+
 def test_a_note_of_the_record_holding_a_secret_is_refused_at_its_line_without_showing_it(tmp_path: Path) -> None:
     """The record is committed as a member file is: its notes are read for secrets as a member's notes are."""
     record = tmp_path / "notices.yaml"
