@@ -2051,7 +2051,10 @@ _PASSPHRASE_NOT_VALUE = (
     r"|enveloppe|envelope|post-it|check|lire|read|regarder|look|inchang[ée]e?|unchanged|personnel(?:le)?|perso"
     r"|habituel(?:le)?|usual|default|d[ée]faut|standard|temporaire|temporary|provisoire|fourni|provided"
     r"|communiqu[ée]e?|r[ée]initialis[ée]e?|reset|expir[ée]e?|expired|bloqu[ée]e?|locked|dashlane|lastpass|passbolt"
-    r"|nordpass|proton|enpass|keeper|psono|teampass|roboform|google|apple|icloud|firefox|chrome|trousseau|keychain)"
+    r"|nordpass|proton|enpass|keeper|psono|teampass|roboform|google|apple|icloud|firefox|chrome|trousseau|keychain"
+    # where it is written or which account it opens (Mot de passe : Étiquette Livebox, Compte Google, Connexion SSO)
+    r"|livebox|freebox|bbox|box|orange|free|sfr|bouygues|[ée]tiquette|label|autocollant|sticker|dos|verso|compte"
+    r"|account|connexion|login|sso|oauth|ldap|active|annuaire|directory)"
     r"(?![\w’-]))"
 )
 _PHRASE_WORD = r"(?-i:[A-ZÀ-ÖØ-Þ])[^\W\d_]{1,19}(?:['’-][^\W\d_]{1,19})?"

@@ -564,6 +564,10 @@ def test_password_quoted_is_refused(text: str) -> None:
         "mot de passe : « trop court »",
         'mot de passe : "voir le coffre"',
         "Password: Same As Before",
+        "Mot de passe Wi-Fi : Livebox Orange",
+        "Mot de passe : Compte Google",
+        "Mot de passe : Étiquette Box",
+        "Mot de passe : Connexion SSO",
         "Le mot de passe est Velosolex Jean",  # a copula: a sentence, read as any
         "mot de passe - Office Pro : voir coffre",
         # an address after the label, in small letters or naming whose
