@@ -33,7 +33,16 @@ from typing import Literal, cast
 
 import yaml
 
-from pic.errors import HIDDEN_LINE, PicError, Problem, Unreachable, reads_as_secret, shown_name, shown_unless_secret
+from pic.errors import (
+    HIDDEN_LINE,
+    HIDDEN_VALUE,
+    PicError,
+    Problem,
+    Unreachable,
+    reads_as_secret,
+    shown_name,
+    shown_unless_secret,
+)
 from pic.settings import display_path
 from pic.unanswered import Unanswered, refused_lookup
 from pic.validators import is_open_suffix, public_suffix_list, u_labels
@@ -100,8 +109,8 @@ class Flag:
         line = entry.lines[entry.line - 1] if 0 < entry.line <= len(entry.lines) else None
         above = entry.lines[entry.line - 2] if 1 < entry.line <= len(entry.lines) else ""
         folded = unicodedata.normalize("NFKC", entry.address)
-        shown = [entry.address, self.problem, *([folded] if folded != entry.address else []), self.suggestion or ""]
-        return reads_as_secret(shown, line, above)
+        shown = [entry.address, *([folded] if folded != entry.address else []), self.suggestion or ""]
+        return reads_as_secret([*shown, self.problem], line, above) or _secret_in_words(shown, line, above)
 
     def __str__(self) -> str:
         """The flag's line: file, line, address, what is wrong, the suggestion. An address that is not to be shown
@@ -118,6 +127,25 @@ class Flag:
         fix = f"; suggested: {_shortened(self.suggestion)}" if self.suggestion else ""
         address = _shortened(self.entry.address) if self.entry.address else "(no address)"
         return f"{where} {address}: {self.problem}{fix}"
+
+
+# What parts the cells of a row and the two halves of an address: a label and its value read apart by them.
+_CELL_APART = re.compile(r"[,;\t@]")
+
+
+def as_words(text: str) -> str:
+    """``text`` with its cells (``,``, ``;``, a tab) and an address's halves (``@``) as words apart, their quotes
+    dropped: a label and its value in cells of their own (``jean@example.org,Jean,mdp,Azerty123``) or glued to a
+    domain (``mdp Azerty123@gmail.com``) read as ``mdp Azerty123``, as a secret reads in prose."""
+    return " ".join(word for part in _CELL_APART.split(text) if (word := part.strip().strip('"').strip()))
+
+
+def _secret_in_words(values: Sequence[str], line: str | None, above: str) -> bool:
+    """Whether ``values``, their ``line`` or it after the line ``above`` read as a secret once their cells and an
+    address's halves are words apart (:func:`as_words`); pic.errors.reads_as_secret reads each text whole."""
+    return reads_as_secret(
+        [as_words(v) for v in values if v], None if line is None else as_words(line), as_words(above)
+    )
 
 
 def _shortened(text: str) -> str:
@@ -456,10 +484,11 @@ def _headerless_csv(file: str, lines: list[str], header: int) -> tuple[str, int,
         except csv.Error:
             names = []
         if len(names) > column and names[column].strip():
+            name = names[column].strip()
+            shown = HIDDEN_VALUE if _secret_in_words([name], first, "") else shown_unless_secret(name, first)
             why = (
                 f"is a header row naming no column of addresses pic knows (such as Email or Courriel): column "
-                f"{column + 1} ({shown_unless_secret(names[column].strip(), first)}), whose cells hold addresses, "
-                "is read as them"
+                f"{column + 1} ({shown}), whose cells hold addresses, is read as them"
             )
             return delimiter, column, names, Problem(file, header + 1, "", why, "warning")
         # a first row without its address (an empty cell): a subscriber to fix, not a header

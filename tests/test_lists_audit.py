@@ -1226,6 +1226,17 @@ def test_a_domain_in_punycode_is_read_as_in_unicode(
         ("Email;Nom\nmdp : Azerty123;Jean\n", 2),  # a CSV's cell
         ("Email;Note\njean@gmail.fr;mdp : Azerty123\n", 2),  # another cell of the row: the row is not shown
         ("email mdp : Azerty123\ngecos Jean\n\nemail a@example.org\n", 1),  # Sympa's dump
+        # a label and its password in cells of their own: the row was printed whole, or its address with it
+        ("marie@gmail.com\njean@example.org,Jean,mdp,Azerty123\nluc@free.fr\n", 2),
+        ("marie@gmail.com\nzoe@example.org;Zoe;password;S3cr3tPw\n", 2),
+        ("marie@gmail.com\nzoe@gmial.com\tZoe\tMot de passe\tVelosolex1\n", 2),
+        ("marie@gmail.com\npaul@example.org,Paul,password=S3cr3tPw\n", 2),
+        ('Email,Nom\njean@gmail.fr,Jean,"mdp","Azerty123"\n', 2),
+        ("jean@gmail.fr,Jean,mdp,Azerty123\nmarie@gmail.fr,Marie,x,y\nluc@free.fr,Luc,x,y\n", 1),  # no header row
+        # a password glued to a domain: a malformed line, whose suggestion joined the label and the password
+        ("mdp Azerty123@gmail.com\n", 1),
+        ("marie@gmail.com\nmot de passe Azerty123@gmail.fr\n", 2),
+        ("marie@gmail.com\nmdp Azerty123@gmail.con\n", 2),
     ],
 )
 def test_a_line_that_reads_as_a_secret_is_named_not_shown(
@@ -1258,13 +1269,24 @@ def test_a_line_that_reads_as_no_secret_is_shown_with_its_suggestion(
     assert any(line.endswith("suggested: remove it, or ask the subscriber for a new address") for line in lines), lines
 
 
-def test_a_header_cell_that_reads_as_a_secret_is_not_shown(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nom;mdp : Azerty123\nJean;jean@example.org\nLuc;luc@example.org\n",
+        # the label in a cell of its own, before the column's name
+        "Nom;mdp;Azerty123\nJean;x;jean@example.org\nLuc;y;luc@example.org\n",
+        "mdp;Azerty123\nJean;jean@example.org\nLuc;luc@example.org\n",
+    ],
+)
+def test_a_header_cell_that_reads_as_a_secret_is_not_shown(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str
+) -> None:
     """A CSV's first line naming no column of addresses is said once, with the column's name: not when it reads
-    as a secret."""
+    as a secret, by itself or with the line's other cells."""
     export = tmp_path / "list.csv"
-    export.write_text("Nom;mdp : Azerty123\nJean;jean@example.org\nLuc;luc@example.org\n", encoding="utf-8")
+    export.write_text(text, encoding="utf-8")
     _, _, err = _audit(capsys, str(export))
-    assert "column 2 (the value (not shown: it may be a secret)), whose cells hold addresses" in err, err
+    assert "(the value (not shown: it may be a secret)), whose cells hold addresses" in err, err
     assert "zerty" not in err, err
 
 
