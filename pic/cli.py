@@ -384,7 +384,7 @@ def _cmd_report(args: argparse.Namespace, on: dt.date) -> int:
             f"notify's record is {notices.DEFAULT_FILE} in --project unless --record names another)"
         )
         print(Problem(display_path(record), None, "", why, "warning"), file=sys.stderr)
-    recorded, today = notices.load(record), dt.date.today()
+    recorded, today = notices.load(record, [m.slug for m in registry], args.members), dt.date.today()
     for problem in notices.dated_after(recorded, today, display_path(record)):
         print(problem, file=sys.stderr)
     # As pic notify counts them: a notice dated after the report's day, or after today, told nobody yet.

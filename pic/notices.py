@@ -29,7 +29,7 @@ import os
 import re
 import stat
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -40,7 +40,7 @@ import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 from pydantic.fields import FieldInfo
 
-from pic.errors import PicError, Problem
+from pic.errors import HIDDEN_VALUE, PicError, Problem, meant_among, shown_unless_secret
 from pic.modelerrors import problems_from
 from pic.registry import (
     empty_keys,
@@ -48,7 +48,7 @@ from pic.registry import (
     no_secret_in_prose,
 )  # the member files' walk: every optional field of an entry
 from pic.settings import RuntimeKey, display_path
-from pic.validators import SLUG_PATTERN, Email, FreeText, Whole
+from pic.validators import SLUG_PATTERN, Email, FreeText, NameOf, Whole, refused_character
 from pic.yamlsrc import Document, format_loc, parse_yaml, read_regular_file, shown_loc
 
 DEFAULT_FILE = "notices.yaml"
@@ -95,15 +95,18 @@ MAX_RECORD_BYTES = 4 * 1024 * 1024
 _KEYS = frozenset({"date", "member", "runtime", "to", "state", "note"})  # a second one on a line is refused
 
 
-def load(path: Path) -> list[Notice]:
+def load(path: Path, members: Collection[str] | None = None, members_dir: Path | None = None) -> list[Notice]:
     """Every recorded notice, oldest first; a missing file is an empty record.
 
-    Raises PicError naming the file and entry when the file is not a record.
+    Raises PicError naming the file and entry when the file is not a record, and, given the slugs of the
+    registry's ``members`` (whose files are in ``members_dir``), each entry naming no member (a slug mistyped, or a
+    member removed since): that notice would count no one as told, and a hint names only a member there is.
     """
     file = display_path(path)
     if not _present(path, file):
         return []
-    return sorted(_parse(_read(path, file), file), key=lambda n: n.date)
+    known = None if members is None else (tuple(sorted(members)), display_path(members_dir or Path("members")))
+    return sorted(_parse(_read(path, file), file, known), key=lambda n: n.date)
 
 
 def present(path: Path) -> bool:
@@ -139,13 +142,37 @@ def _read(path: Path, file: str) -> str:
 NoticeState = Literal["warning", "eol", "stopped"]  # pic notify's states of a runtime (pic.eol, "stopped": refused)
 
 
+_SLUG_WORDS = "a member's slug (its file name without .yaml)"
+
+
+@dataclass(frozen=True)
+class _MemberSlug(NameOf):
+    """A member's slug; one not of the form is hinted a member of the registry alone (the validation context's
+    ``members``), never a slug mended into one no member has (``Velo-Citez`` is no ``velo-citez``)."""
+
+    def hint(self, value: str, known: list[str]) -> str:
+        meant = member_meant(value, known)
+        return f"; did you mean {meant!r}?" if meant is not None else ""
+
+
+def member_meant(value: str, members: Collection[str]) -> str | None:
+    """The one of ``members`` (slugs) that ``value`` is in another case or form (``Amis_Du_Rhone``) or a slip of
+    (``amis-du-rhon``), else None: never a slug that is no member's."""
+    if not members or refused_character(value) is not None:
+        return None
+    mended = Whole(SLUG_PATTERN, _SLUG_WORDS).meant(value)
+    if mended in members:
+        return mended
+    return meant_among(value, members)
+
+
 class _Entry(BaseModel):
     """One item of the record's ``sent:`` list, as ``pic notify`` writes it; a ``note`` may be added by hand."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
     date: dt.date  # a day: YYYY-MM-DD, unquoted (a time of day would not compare with one)
-    member: Annotated[str, Whole(SLUG_PATTERN, "a member's slug (its file name without .yaml)")]
+    member: Annotated[str, _MemberSlug(SLUG_PATTERN, _SLUG_WORDS, among="members")]
     runtime: RuntimeKey
     to: Email  # the member's contact.email, checked as the member file's
     state: NoticeState
@@ -168,11 +195,13 @@ def _parsed(text: str, file: str) -> tuple[Notice, ...]:
     return tuple(_parse(text, file))
 
 
-def _parse(text: str, file: str) -> list[Notice]:
+def _parse(text: str, file: str, members: tuple[tuple[str, ...], str] | None = None) -> list[Notice]:
     """The notices of a record's text, in the file's order; PicError naming each entry that is not one.
 
     Read by the member files' loader (:func:`pic.yamlsrc.parse_yaml`: a key written twice, aliases,
-    tags and control characters are refused with their lines), then checked by :class:`_Record`.
+    tags and control characters are refused with their lines), then checked by :class:`_Record`; given the
+    registry's ``members`` (their slugs, the directory of their files as shown), an entry naming none of them is
+    refused too (:func:`_unknown_members`).
     """
     doc, problems = parse_yaml(text, file, _KEYS)
     if doc is None:
@@ -194,20 +223,51 @@ def _parse(text: str, file: str) -> list[Notice]:
     if stray:
         raise PicError(stray)
     empty = _empty_keys(doc.data)
+    unknown = [] if members is None else _unknown_members(doc, file, *members)
     try:
-        record = _Record.model_validate(doc.data)
+        record = _Record.model_validate(doc.data, context=None if members is None else {"members": members[0]})
     except ValidationError as exc:
         problems = problems_from(exc, doc, _Record, credentials=False)
         told = {p.path for p in problems}
         raise PicError(
-            sorted([*problems, *(p for p in _empty_problems(empty, doc, file) if p.path not in told)], key=_where)
+            sorted(
+                [*problems, *(p for p in [*_empty_problems(empty, doc, file), *unknown] if p.path not in told)],
+                key=_where,
+            )
         ) from None
-    if empty:
-        raise PicError(_empty_problems(empty, doc, file))
+    if empty or unknown:
+        raise PicError(sorted([*_empty_problems(empty, doc, file), *unknown], key=_where))
     return [
         Notice(e.date, e.member, e.runtime, e.to, e.state, index=i, line=doc.line_of(("sent", i)), note=e.note)
         for i, e in enumerate(record.sent or [])
     ]
+
+
+def _unknown_members(doc: Document, file: str, members: tuple[str, ...], members_dir: str) -> list[Problem]:
+    """An entry whose ``member`` is a slug no member file has: a slug mistyped would count the member as never
+    told (and tell it again), a member removed leaves entries no command reads; either is said, with the member
+    meant when the slug is one's slip (:func:`member_meant`). A ``member`` not of a slug's form is the model's."""
+    sent = doc.data.get("sent") if isinstance(doc.data, dict) else None
+    if not isinstance(sent, list):
+        return []
+    known = frozenset(members)
+    out = []
+    for i, item in enumerate(sent):
+        slug = item.get("member") if isinstance(item, dict) else None
+        if not isinstance(slug, str) or slug in known or re.fullmatch(SLUG_PATTERN, slug) is None:
+            continue
+        meant = member_meant(slug, members)
+        hint = (
+            f"did you mean {meant!r}?"
+            if meant is not None
+            else "a slug mistyped, or a member removed since (its entries may go: the history keeps them)"
+        )
+        loc = ("sent", i, "member")
+        shown = shown_unless_secret(slug)
+        there = f"there is no {members_dir}/{slug}.yaml" if shown != HIDDEN_VALUE else "no member file has that name"
+        why = f"{shown} is no member: {there}; {hint}"
+        out.append(Problem(file, doc.line_of(loc), format_loc(loc), why))
+    return out
 
 
 def _empty_keys(data: dict[str, object]) -> list[tuple[tuple[str | int, ...], FieldInfo]]:

@@ -504,6 +504,51 @@ def test_a_real_send_is_for_today_only(tmp_path: Path, smtp_sink: Sink, capsys: 
     assert len(smtp_sink.received) == 3
 
 
+@pytest.mark.parametrize(
+    ("slug", "said"),
+    [
+        (
+            "velo-cit",
+            "\"velo-cit\" is no member: there is no MEMBERS/velo-cit.yaml; did you mean 'velo-cite'?",
+        ),
+        (
+            "nobody-here",
+            '"nobody-here" is no member: there is no MEMBERS/nobody-here.yaml; a slug mistyped, or a member '
+            "removed since",
+        ),
+        # not of a slug's form: mended into a member's slug alone, never into one no member has
+        (
+            "Velo_Cite",
+            '"Velo_Cite" is not allowed here: a member\'s slug (its file name without .yaml); did you mean '
+            "'velo-cite'?",
+        ),
+        ("Velo-Citez", "did you mean 'velo-cite'?"),
+        ("Nobody_Here", '"Nobody_Here" is not allowed here: a member\'s slug (its file name without .yaml)\n'),
+    ],
+    ids=["slip", "none", "form", "form-slip", "form-none"],
+)
+@pytest.mark.parametrize("command", ["report", "notify"])
+def test_a_record_s_member_that_is_no_member_is_an_error_with_a_member_meant(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], slug: str, said: str, command: str
+) -> None:
+    """An entry naming a slug no member file has was read silently: a slug mistyped counted the member as never
+    told (told again), and the hint mended a slug's form into one no member has (``Velo-Citez``: ``velo-citez``).
+    Now an error naming the file, the line and the slug (nothing sent), hinted a member of the registry alone."""
+    members, proj = registry(tmp_path), project_copy(tmp_path)
+    (proj / notices.DEFAULT_FILE).write_text(
+        "sent:\n"
+        "  - {date: 2026-11-20, member: velo-cite, runtime: '8.2', to: elodie@velo-cite.example.org, state: warning}\n"
+        f"  - {{date: 2026-11-20, member: {slug}, runtime: '8.2', to: elodie@velo-cite.example.org, state: warning}}\n"
+    )
+    args = ["--project", str(proj), "--members", str(members), "--on", ON.isoformat()]
+    with mock.patch.object(notify_command, "today", return_value=ON):
+        code = main([command, *args, *(["--dry-run"] if command == "notify" else [])])
+    err = capsys.readouterr().err
+    assert code == 1, err
+    assert "notices.yaml:3 sent[1].member: " in err and said.replace("MEMBERS", str(members)) in err, err
+    assert "velo-citez" not in err and "nobody-here'" not in err and "invalid: 1 error" in err, err
+
+
 def test_a_record_dated_after_today_is_named_and_blocks_nobody(
     tmp_path: Path, smtp_sink: Sink, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -1003,7 +1048,7 @@ def test_a_flow_list_of_entries_is_refused_before_anything_is_sent(
 ) -> None:
     members, proj = registry(tmp_path), project(tmp_path, smtp_sink)
     record = proj / notices.DEFAULT_FILE
-    text = "sent: [{date: 2026-01-01, member: amis, runtime: '7.4', to: a@b.org, state: eol}]\n"
+    text = "sent: [{date: 2026-01-01, member: old-club, runtime: '7.4', to: a@b.org, state: eol}]\n"
     record.write_text(text, encoding="utf-8")
     assert notify(proj, members, ON) == 1
     err = capsys.readouterr().err
@@ -1361,7 +1406,7 @@ def test_the_dry_run_says_what_the_real_run_would_refuse_in_the_record(
     tmp_path: Path, smtp_sink: Sink, capsys: pytest.CaptureFixture[str]
 ) -> None:
     members, proj = registry(tmp_path), project(tmp_path, smtp_sink)
-    (proj / notices.DEFAULT_FILE).write_text(f"sent: [{ENTRY}]\n", encoding="utf-8")
+    (proj / notices.DEFAULT_FILE).write_text(f"sent: [{ENTRY.replace('amis', 'old-club')}]\n", encoding="utf-8")
     assert notify(proj, members, ON, "--dry-run") == 0
     err = capsys.readouterr().err
     assert "warning: " in err and "notices.yaml:1 sent: is not a list pic can add a line to" in err, err

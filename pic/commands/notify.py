@@ -591,7 +591,7 @@ def _run(args: argparse.Namespace, on: dt.date, now: dt.date, record: Path) -> i
     registry = load_registry(args.members, settings)
     for warning in smtp_warnings(settings, display_path(args.project / f"Pulumi.{args.stack}.yaml")):
         print(warning, file=sys.stderr)
-    recorded = notices.load(record)
+    recorded = notices.load(record, [m.slug for m in registry], args.members)
     for problem in notices.dated_after(recorded, now, display_path(record)):
         print(dataclasses.replace(problem, file=shown_name(problem.file)), file=sys.stderr)
     # As of `on`: what was sent after it does not count (nor, above, anything dated after today).
