@@ -83,6 +83,9 @@ class _Parser(argparse.ArgumentParser):
         if unknown:
             command = _Parser._innermost or self
             self._options_before(command, unknown)
+            own = [a for a in unknown if command is not self and a.split("=", 1)[0] in self._option_string_actions]
+            if own:  # pic check --version: pic's own option, after a command's name
+                command.error(f"{own[0]} is an option of {self.prog} itself, before any command ({self.prog} {own[0]})")
             options = [o for o in command._option_string_actions if o.startswith("--") and o != "--help"]
             meant = [
                 close[0] for a in unknown if (close := difflib.get_close_matches(a.split("=", 1)[0], options, n=1))
@@ -215,6 +218,43 @@ def _before_command(moved: list[str], meant: list[str]) -> str:
 
 
 _SubParsers = argparse._SubParsersAction  # the parsers of the commands, under pic's
+DISTRIBUTION = "pic"  # the package's name in pyproject.toml, whose metadata gives its version
+
+
+def package_version() -> str | None:
+    """The version of the installed package (``pyproject.toml``'s, as ``pip install`` recorded it), or None when
+    the package is not installed (the modules imported from a copy alone)."""
+    from importlib import metadata
+
+    try:
+        return metadata.version(DISTRIBUTION)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+class _Version(argparse.Action):
+    """``pic --version``: ``pic 0.1.0`` on the standard output, then exit 0; the metadata is read only then (not at
+    every run). Without the package installed, no version is known: said on the standard error, exit 1."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS, help: str | None = None) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=help)
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[object] | None,
+        option_string: str | None = None,
+    ) -> NoReturn:
+        version = package_version()
+        if version is None:
+            parser.exit(
+                EXIT_INVALID,
+                f"pic: no version known: the package {DISTRIBUTION!r} is not installed (pip install -e . in the "
+                "project's checkout)\n",
+            )
+        sys.stdout.write(f"{parser.prog} {version}\n")
+        parser.exit(EXIT_OK)
 
 
 def _parser(command: str | None = None) -> argparse.ArgumentParser:
@@ -244,6 +284,7 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = _Parser(
         prog="pic", description="Check and report on the hosting platform's member registry and stack settings."
     )
+    parser.add_argument("--version", action=_Version, help="print pic's version (that of the installed package)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, add_parser in _PARSERS.items():  # in this order in pic --help
         if command is None or name == command:

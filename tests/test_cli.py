@@ -415,6 +415,42 @@ def test_schema_accepts_every_example_and_rejects_typos() -> None:
     )
 
 
+def test_version_is_the_installed_package_s() -> None:
+    """`pic --version` did not exist (a usage error): it prints the version the package's metadata records."""
+    from importlib import metadata
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "pic", "--version"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, f"pic {metadata.version('pic')}\n", "")
+
+
+def test_version_without_the_package_installed_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    from importlib import metadata
+    from unittest import mock
+
+    with (
+        mock.patch.object(metadata, "version", side_effect=metadata.PackageNotFoundError("pic")),
+        pytest.raises(SystemExit) as stopped,
+    ):
+        main(["--version"])
+    out = capsys.readouterr()
+    assert stopped.value.code == 1 and out.out == "", out
+    assert "pic: no version known: the package 'pic' is not installed" in out.err, out.err
+
+
+@pytest.mark.parametrize(
+    "argv", [["check", "--version"], ["dns", "check", "--version"], ["lists", "audit", "x.txt", "--version"]]
+)
+def test_version_after_a_command_is_named_as_pic_s_own_option(
+    capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(argv)
+    err = capsys.readouterr().err
+    assert stopped.value.code == 2 and "--version is an option of pic itself, before any command (pic --version)" in err
+
+
 def test_a_reader_that_stops_early_gets_no_traceback() -> None:
     """`pic notify --dry-run | head -1`: the output's reader closes the pipe after one line; pic stops
     quietly with the status of a command killed by SIGPIPE (141), as a shell pipeline expects."""
