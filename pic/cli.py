@@ -332,7 +332,25 @@ def _add_new(sub: _SubParsers[argparse.ArgumentParser], common: argparse.Argumen
 
 
 def _add_schema(sub: _SubParsers[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
-    sub.add_parser("schema", parents=[common], help="print the JSON Schema of a member file")
+    """``pic schema`` reads no stack, project nor member: the options of the others are refused, not ignored."""
+    p = sub.add_parser("schema", help="print the JSON Schema of a member file")
+    for option in ("--stack", "--members", "--project"):
+        p.add_argument(option, type=_not_for_schema, help=argparse.SUPPRESS)
+
+
+def _not_for_schema(text: str) -> str:
+    """The type of the options ``pic schema`` takes none of: a usage error, whatever the value.
+
+    The schema is the member file's model alone (``schema/member.schema.json``, one file for every stack, which
+    the editors are pointed at): a runtime or a host is checked there by its form, whether the stack has it by
+    ``pic check``, and so are the other members (a domain or uid already taken). A ``--stack`` or ``--members``
+    taken silently would promise a schema of that stack or of those members.
+    """
+    raise argparse.ArgumentTypeError(
+        f"{text!r} is not taken: pic schema reads no stack, project nor member files: the JSON Schema of a member "
+        "file is one for every stack (a runtime and a host are checked by their form; whether the stack has them, "
+        "and what the other members hold, is for pic check --stack NAME --members DIR)"
+    )
 
 
 def _add_plan(sub: _SubParsers[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:

@@ -393,6 +393,19 @@ def test_schema_is_shipped_and_current(capsys: pytest.CaptureFixture[str]) -> No
     assert vscode["yaml.schemas"]["./schema/member.schema.json"] == ["members/*.yaml"]
 
 
+@pytest.mark.parametrize("option", [["--stack", "dev"], ["--members", "members"], ["--project", "."], ["--stack=prod"]])
+def test_schema_refuses_the_options_of_a_stack_it_would_ignore(
+    capsys: pytest.CaptureFixture[str], option: list[str]
+) -> None:
+    """`pic schema --stack dev` printed the one schema of every stack, as if it were dev's: a usage error now."""
+    with pytest.raises(SystemExit) as stopped:
+        main(["schema", *option])
+    out = capsys.readouterr()
+    assert stopped.value.code == 2 and out.out == "", out
+    name, _, value = "=".join(option).partition("=")
+    assert f"argument {name}: {value!r} is not taken: pic schema reads no stack, project nor member files" in out.err
+
+
 def test_schema_accepts_every_example_and_rejects_typos() -> None:
     schema = json.loads((ROOT / "schema" / "member.schema.json").read_text(encoding="utf-8"))
     validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
