@@ -300,6 +300,7 @@ def _add_check(sub: _SubParsers[argparse.ArgumentParser], common: argparse.Argum
 
 
 def _add_report(sub: _SubParsers[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
+    from pic.diskusage import MAX_FILE_BYTES as DISK_USAGE_BYTES
     from pic.notices import MAX_RECORD_BYTES
 
     p = sub.add_parser("report", parents=[common], help="runtimes, members to contact, counts")
@@ -315,7 +316,7 @@ def _add_report(sub: _SubParsers[argparse.ArgumentParser], common: argparse.Argu
     )
     p.add_argument(
         "--disk-usage",
-        type=arguments.non_empty_path("a disk usage file of a host, or a directory of them"),
+        type=arguments.file_or_directory("a disk usage file of a host, or a directory of them", DISK_USAGE_BYTES),
         action="append",
         default=None,
         help="disk usage file of a host, or a directory of them (default: disk-usage/ in --project)",
@@ -392,19 +393,22 @@ def _add_dns(sub: _SubParsers[argparse.ArgumentParser], common: argparse.Argumen
 
 def _add_lists(sub: _SubParsers[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
     """``pic lists audit``."""
+    from pic.lists_audit import MAX_EXPORT_BYTES as EXPORT_BYTES
+    from pic.yamlsrc import MAX_FILE_BYTES
+
     p = sub.add_parser("lists", help="the subscribers of the mailing lists")
     lists_sub = p.add_subparsers(dest="lists_command", required=True, metavar="SUBCOMMAND")
     p = lists_sub.add_parser("audit", help="flag dead, misspelled and malformed addresses in subscriber exports")
     p.add_argument(
         "files",
         nargs="+",
-        type=arguments.non_empty_path("a subscriber export"),
+        type=arguments.readable_file("a subscriber export", EXPORT_BYTES),
         metavar="FILE",
         help="Sympa export or one address per line",
     )
     p.add_argument(
         "--domains",
-        type=arguments.non_empty_path("a file of domains (as pic/data/mail_domains.yaml)"),
+        type=arguments.readable_file("a file of domains (as pic/data/mail_domains.yaml)", MAX_FILE_BYTES),
         action="append",
         default=[],
         help="more dead or misspelled domains (same format as pic/data/mail_domains.yaml; repeatable)",

@@ -453,7 +453,12 @@ def test_version_without_the_package_installed_says_so(capsys: pytest.CaptureFix
 
 
 @pytest.mark.parametrize(
-    "argv", [["check", "--version"], ["dns", "check", "--version"], ["lists", "audit", "x.txt", "--version"]]
+    "argv",
+    [
+        ["check", "--version"],
+        ["dns", "check", "--version"],
+        ["lists", "audit", str(ROOT / "tests/data/lists/clean.txt"), "--version"],
+    ],
 )
 def test_version_after_a_command_is_named_as_pic_s_own_option(
     capsys: pytest.CaptureFixture[str], argv: list[str]

@@ -9,6 +9,7 @@ import contextlib
 import datetime as dt
 import io
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -58,6 +59,8 @@ def pems(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return _pem_files(tmp_path_factory.mktemp("pems"))
 
 
+# A subscriber export there is: an export is checked as it is parsed (a file that cannot be read is a usage error).
+EXPORT = str(ROOT / "tests" / "data" / "lists" / "clean.txt")
 BAD_PORTS = ["0", "-1", "65536", "99999", " 53", "+53", "5_3", "٥٣", "0x35", "53.0", ""]
 BAD_TIMEOUTS = ["0", "-5", "nan", "NaN", "inf", "-inf", "1e400", "1e3", "301", "9999999", "", "five", "٥"]
 BAD_RESOLVERS = ["dns.google", "localhost", "127.0.0.256", "1.1.1.1:53", "", "::g"]
@@ -68,10 +71,10 @@ PORT_OPTIONS = [
     ("status", "--https-port"),
     ("status", "--http-port"),
     ("dns check", "--port"),
-    ("lists audit x", "--port"),
+    (f"lists audit {EXPORT}", "--port"),
 ]
-TIMEOUT_OPTIONS = [("status", "--timeout"), ("dns check", "--timeout"), ("lists audit x", "--timeout")]
-RESOLVER_OPTIONS = [("status", "--resolver"), ("dns check", "--resolver"), ("lists audit x", "--resolver")]
+TIMEOUT_OPTIONS = [("status", "--timeout"), ("dns check", "--timeout"), (f"lists audit {EXPORT}", "--timeout")]
+RESOLVER_OPTIONS = [("status", "--resolver"), ("dns check", "--resolver"), (f"lists audit {EXPORT}", "--resolver")]
 
 
 def usage_error(capsys: pytest.CaptureFixture[str], argv: list[str]) -> str:
@@ -118,8 +121,8 @@ def test_a_resolver_is_not_an_ipv4_mapped_address(
 @pytest.mark.parametrize(
     ("file", "expected"),
     [
-        ("/dev/zero", "is not a regular file"),
-        ("/dev/null", "is not a regular file"),
+        ("/dev/zero", "is a character device, not a regular file"),
+        ("/dev/null", "is a character device, not a regular file"),
         ("/etc/hostname", "holds no certificate OpenSSL can load"),
         ("/", "is a directory"),
         ("/nonexistent/ca.pem", "cannot be read (No such file or directory)"),
@@ -161,9 +164,9 @@ def test_a_ca_file_that_cannot_be_read_is_a_usage_error(
 @pytest.mark.parametrize(
     ("argv", "expected"),
     [
-        (["report", "--record", "/dev/zero"], "argument --record: '/dev/zero' is not a regular file"),
+        (["report", "--record", "/dev/zero"], "argument --record: '/dev/zero' is a character device, not a regular"),
         (["report", "--record", "/"], "argument --record: '/' is a directory"),
-        (["dns", "check", "--expected", "/dev/zero"], "argument --expected: '/dev/zero' is not a regular file"),
+        (["dns", "check", "--expected", "/dev/zero"], "argument --expected: '/dev/zero' is a character device, not"),
         (["dns", "check", "--expected", "/nonexistent.json"], "argument --expected: '/nonexistent.json' cannot be"),
     ],
 )
@@ -229,7 +232,7 @@ def test_the_shell_command_exits_2_at_once(argv: list[str]) -> None:
         ["plan", "--project", ""],
         ["dns", "check", "--expected", ""],
         ["lists", "audit", ""],
-        ["lists", "audit", "x", "--domains", ""],
+        ["lists", "audit", EXPORT, "--domains", ""],
     ],
 )
 def test_an_empty_path_is_a_usage_error(capsys: pytest.CaptureFixture[str], argv: list[str]) -> None:
@@ -262,7 +265,7 @@ def test_a_stack_name_that_names_no_stack_file_is_a_usage_error(
 # The arguments each command needs besides the option tried (none of them reads anything at parse time).
 _REQUIRED = {
     "new": ["x-y-z", "--name", "X", "--email", "x@y.org"],
-    "lists audit": ["x"],
+    "lists audit": [EXPORT],
     "move-script": ["x-y-z", "--to", "web1"],
 }
 
@@ -344,7 +347,7 @@ def test_an_unknown_argument_is_said_by_its_command(
         (["--on", "2026-01-01", "report"], "pic: error: '--on 2026-01-01' comes before the command"),
         (["--members", "m", "new", "velo-lyon", "--name", "V"], "pic: error: '--members m' comes before the command"),
         (["dns", "--stack", "prod", "check"], "pic dns: error: '--stack prod' comes before the command"),
-        (["lists", "--mx", "audit", "x.txt"], "pic lists audit: error: '--mx' comes before the command"),
+        (["lists", "--mx", "audit", EXPORT], "pic lists audit: error: '--mx' comes before the command"),
         (["--stack", "dev"], "pic: error: '--stack dev' comes before the command: write the command first"),
     ],
 )
@@ -369,7 +372,7 @@ def test_an_option_before_its_command_is_said_so(
         (["--stack", "dev", "check", "--on", "2026-01-01"], "pic check --stack dev --on 2026-01-01"),
         (["--dry-run", "notify", "--on", "2026-01-01"], "pic notify --dry-run --on 2026-01-01"),
         (["dns", "--stack", "prod", "check"], "pic dns check --stack prod"),
-        (["lists", "--mx", "audit", "x.txt"], "pic lists audit --mx x.txt"),
+        (["lists", "--mx", "audit", EXPORT], f"pic lists audit --mx {EXPORT}"),
         (["--stack", "dev"], "pic COMMAND --stack dev"),
     ],
 )
@@ -499,3 +502,62 @@ def test_the_parser_of_the_command_run_reads_its_arguments_as_pics_whole_parser(
 def _commands_built(parser: argparse.ArgumentParser) -> list[str]:
     subs = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
     return list(subs._name_parser_map)
+
+
+# --- every file an option names: the same input, the same exit status -----------------------------------------
+
+# Each option naming a file (and the command around it: {} is the file), whether it takes a directory of files
+# (--disk-usage) and a file that is absent (a record not written yet).
+FILE_OPTIONS = {
+    "report --record": (["report", "--record", "{}"], False, True),
+    "notify --record": (["notify", "--dry-run", "--record", "{}"], False, True),
+    "report --disk-usage": (["report", "--disk-usage", "{}"], True, False),
+    "status --disk-usage": (["status", "--disk-usage", "{}", "--resolver", "127.0.0.1", "--port", "9"], True, False),
+    "status --ca-file": (["status", "--ca-file", "{}", "--resolver", "127.0.0.1", "--port", "9"], False, False),
+    "dns check --expected": (
+        ["dns", "check", "--expected", "{}", "--resolver", "127.0.0.1", "--port", "9"],
+        False,
+        False,
+    ),
+    "lists audit FILE": (["lists", "audit", "{}"], False, False),
+    "lists audit --domains": (["lists", "audit", "--domains", "{}", EXPORT], False, False),
+}
+
+
+@pytest.mark.parametrize("kind", ["fifo", "directory", "missing", "unreadable", "unreadable-directory", "not-utf8"])
+@pytest.mark.parametrize("option", list(FILE_OPTIONS))
+def test_a_file_an_option_names_that_cannot_be_read_is_a_usage_error_for_every_command(
+    tmp_path: Path, option: str, kind: str
+) -> None:
+    """`--disk-usage FILE` on a FIFO exited 1 where `--record` on a FIFO exited 2, and so did a missing or unreadable
+    export or --domains file of pic lists audit: a file named on the command line that is no readable regular file
+    (a FIFO, a directory where a file goes, a file that does not exist or cannot be read) is a usage error (2) of
+    every command, said before anything is read; a file that is read and is not UTF-8 is invalid input (1), named
+    with its line, in every command that reads it (a CA file is loaded as it is parsed: a usage error)."""
+    argv, directory_taken, absent_taken = FILE_OPTIONS[option]
+    if (kind == "directory" and directory_taken) or (kind == "missing" and absent_taken):
+        pytest.skip(f"{option} takes a {kind}")
+    path = tmp_path / "named"
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "directory":
+        path.mkdir()
+    elif kind == "unreadable":
+        path.write_text("sent: []\n", encoding="utf-8")
+        path.chmod(0)
+    elif kind == "unreadable-directory":  # its files cannot be listed
+        path.mkdir(mode=0o300)
+    elif kind == "not-utf8":
+        path.write_bytes(b"caf\xe9\n")
+    setpriv = shutil.which("setpriv")
+    assert setpriv is not None, "setpriv (util-linux) is needed: root reads any file otherwise"
+    drop = [setpriv, "--bounding-set=-dac_override,-dac_read_search"] if os.geteuid() == 0 else []
+    done = subprocess.run(
+        [*drop, sys.executable, "-m", "pic", *(str(path) if a == "{}" else a for a in argv)],
+        cwd=ROOT, capture_output=True, text=True, check=False, timeout=60, stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+    expected = 1 if kind == "not-utf8" and option != "status --ca-file" else 2
+    assert done.returncode == expected, done
+    assert str(path) in done.stderr and "Traceback" not in done.stderr, done.stderr
+    if expected == 2:
+        assert "usage: pic" in done.stderr and done.stdout == "", done

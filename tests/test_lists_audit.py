@@ -143,10 +143,18 @@ def test_bad_domain_file_is_a_clear_error(tmp_path: Path, capsys: pytest.Capture
     assert f'{extra}:1 orange.fr.status: "gone" is not a status (known: typo, closed, never)' in err
 
 
+def _usage_error(capsys: pytest.CaptureFixture[str], *args: str) -> str:
+    """The message of a usage error (exit 2, nothing read): an export or a --domains file that cannot be read."""
+    with pytest.raises(SystemExit) as stopped:
+        cli.main(["lists", "audit", *args])
+    out = capsys.readouterr()
+    assert stopped.value.code == 2 and out.out == "", out
+    return out.err
+
+
 def test_missing_file_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = _audit(capsys, str(tmp_path / "nope.txt"))
-    assert code == 1
-    assert "nope.txt cannot be read: No such file or directory" in err
+    err = _usage_error(capsys, str(tmp_path / "nope.txt"))
+    assert f"argument FILE: '{tmp_path}/nope.txt' cannot be read (No such file or directory): give a subscriber " in err
 
 
 def test_shipped_data_file_is_valid_and_has_the_two_most_frequent_errors() -> None:
@@ -389,24 +397,21 @@ def test_export_that_is_not_a_regular_file_is_never_opened(tmp_path: Path, capsy
     fifo = tmp_path / "export.fifo"
     os.mkfifo(fifo)
     with unblocking_writer(fifo):
-        code, _, err = _audit(capsys, str(fifo))
-    assert code == 1
-    assert f"{fifo} is a FIFO, not a regular file: it is not read" in err
+        err = _usage_error(capsys, str(fifo))
+    assert f"argument FILE: '{fifo}' is a FIFO, not a regular file: give a subscriber export" in err
 
 
 def test_directory_given_as_export_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = _audit(capsys, str(tmp_path))
-    assert code == 1
-    assert f"{tmp_path} is a directory, not a regular file: it is not read" in err
+    err = _usage_error(capsys, str(DATA / "clean.txt"), str(tmp_path))
+    assert f"argument FILE: '{tmp_path}' is a directory: give a subscriber export" in err
 
 
 def test_export_larger_than_the_limit_is_not_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     export = tmp_path / "export.txt"
     with export.open("wb") as f:
         f.truncate(lists_audit.MAX_EXPORT_BYTES + 1)  # sparse: nothing written
-    code, lines, err = _audit(capsys, str(export))
-    assert code == 1 and lines == []
-    assert f"{export} is {lists_audit.MAX_EXPORT_BYTES + 1} bytes long (at most 33554432): it is not read" in err
+    err = _usage_error(capsys, str(export))
+    assert f"'{export}' is {lists_audit.MAX_EXPORT_BYTES + 1} bytes long (at most 33554432): give a subscriber" in err
 
 
 def test_empty_export_has_no_address(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -512,9 +517,10 @@ def test_domains_file_errors_name_line_field_and_value(
 
 
 def test_domains_file_that_is_not_a_regular_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = _audit(capsys, "--domains", str(tmp_path), str(DATA / "clean.txt"))
-    assert code == 1
-    assert f"{tmp_path} is a directory, not a regular file: it is not read" in err
+    err = _usage_error(capsys, "--domains", str(tmp_path), str(DATA / "clean.txt"))
+    assert f"argument --domains: '{tmp_path}' is a directory: give a file of domains" in err
+    err = _usage_error(capsys, "--domains", str(tmp_path / "none.yaml"), str(DATA / "clean.txt"))
+    assert f"argument --domains: '{tmp_path}/none.yaml' cannot be read (No such file or directory)" in err
 
 
 # --- misspellings of the large providers, found by distance ---------------------------------------
@@ -765,11 +771,9 @@ def test_a_file_name_with_a_newline_is_shown_escaped(tmp_path: Path, capsys: pyt
     assert code == 1
     shown = f"{tmp_path}/list\\x0aof\\x09bureau\\x1b.txt"
     assert len(lines) == 1 and lines[0].startswith(f"{shown}:1 jean@gmail.fr: domain never had mailboxes"), lines
-    code, lines, err = _audit(capsys, str(tmp_path / "missing\nfile.txt"))
-    assert (
-        code == 1
-        and err.splitlines()[0] == f"{tmp_path}/missing\\x0afile.txt cannot be read: No such file or directory"
-    )
+    err = _usage_error(capsys, str(tmp_path / "missing\nfile.txt"))
+    assert f"argument FILE: '{tmp_path}/missing\\x0afile.txt' cannot be read (No such file or directory)" in err
+    assert "missing\n" not in err, err
 
 
 def test_email_lines_alone_as_grep_gives_them_are_a_dump(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

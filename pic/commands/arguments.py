@@ -16,7 +16,9 @@ import stat
 from collections.abc import Callable
 from pathlib import Path
 
+from pic.errors import shown_name
 from pic.settings import STACK_NAME
+from pic.yamlsrc import file_kind
 
 # Seconds per lookup or connection: beyond five minutes a host is down, and `pic status` asks
 # several times per domain.
@@ -86,20 +88,26 @@ def _not_empty(text: str, what: str) -> Path:
     return Path(text)
 
 
+def _named(text: str) -> str:
+    """A path in a message, quoted: as every message names one (pic.errors.shown_name: a newline ``\\x0a``), not as
+    Python's repr writes it (``\\n``)."""
+    return f"'{shown_name(text)}'"
+
+
 def _regular_file(text: str, what: str, limit: int) -> Path:
     """``text`` names a readable regular file (or a link to one) of at most ``limit`` bytes; never opened."""
     path = _not_empty(text, what)
     try:
         st = path.stat()
     except OSError as exc:
-        raise argparse.ArgumentTypeError(f"{text!r} cannot be read ({exc.strerror}): give {what}") from None
+        raise argparse.ArgumentTypeError(f"{_named(text)} cannot be read ({exc.strerror}): give {what}") from None
     if not stat.S_ISREG(st.st_mode):
-        kind = "a directory" if stat.S_ISDIR(st.st_mode) else "not a regular file"
-        raise argparse.ArgumentTypeError(f"{text!r} is {kind}: give {what}")
+        kind = "a directory" if stat.S_ISDIR(st.st_mode) else f"{file_kind(st.st_mode)}, not a regular file"
+        raise argparse.ArgumentTypeError(f"{_named(text)} is {kind}: give {what}")
     if st.st_size > limit:
-        raise argparse.ArgumentTypeError(f"{text!r} is {st.st_size} bytes long (at most {limit}): give {what}")
+        raise argparse.ArgumentTypeError(f"{_named(text)} is {st.st_size} bytes long (at most {limit}): give {what}")
     if not os.access(path, os.R_OK):
-        raise argparse.ArgumentTypeError(f"{text!r} cannot be read (permission denied): give {what}")
+        raise argparse.ArgumentTypeError(f"{_named(text)} cannot be read (permission denied): give {what}")
     return path
 
 
@@ -114,10 +122,10 @@ def ca_file(text: str) -> Path:
     except (ssl.SSLError, OSError, ValueError) as exc:
         reason = getattr(exc, "reason", None) or getattr(exc, "strerror", None) or str(exc)
         raise argparse.ArgumentTypeError(
-            f"{text!r} holds no certificate OpenSSL can load ({reason}): give {what}"
+            f"{_named(text)} holds no certificate OpenSSL can load ({reason}): give {what}"
         ) from None
     if context.cert_store_stats()["x509"] == 0:
-        raise argparse.ArgumentTypeError(f"{text!r} holds no certificate: give {what}")
+        raise argparse.ArgumentTypeError(f"{_named(text)} holds no certificate: give {what}")
     return path
 
 
@@ -126,6 +134,28 @@ def readable_file(what: str, limit: int = _MAX_FILE_BYTES) -> Callable[[str], Pa
 
     def check(text: str) -> Path:
         return _regular_file(text, what, limit)
+
+    return check
+
+
+def file_or_directory(what: str, limit: int = _MAX_FILE_BYTES) -> Callable[[str], Path]:
+    """An argparse type: a readable regular file (:func:`readable_file`) or a directory that can be listed and
+    searched (``--disk-usage``: a host's file, or a directory of them). The files found in the directory are
+    its content, read and judged by the command (exit 1), as the member files of ``--members`` are."""
+
+    def check(text: str) -> Path:
+        path = _not_empty(text, what)
+        try:
+            st = path.stat()
+        except OSError:
+            return _regular_file(text, what, limit)  # says why it cannot be read
+        if not stat.S_ISDIR(st.st_mode):
+            return _regular_file(text, what, limit)
+        if not os.access(path, os.R_OK | os.X_OK):
+            raise argparse.ArgumentTypeError(
+                f"{_named(text)} is a directory that cannot be read (permission denied): give {what}"
+            )
+        return path
 
     return check
 

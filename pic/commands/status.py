@@ -84,7 +84,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], common:
     )
     p.add_argument(
         "--disk-usage",
-        type=arguments.non_empty_path("a disk usage file of a host, or a directory of them"),
+        type=arguments.file_or_directory(
+            "a disk usage file of a host, or a directory of them", diskusage.MAX_FILE_BYTES
+        ),
         action="append",
         default=None,
         help="disk usage file of a host, or a directory of them (default: disk-usage/ in --project)",
