@@ -20,7 +20,6 @@ import gc
 import importlib
 import io
 import itertools
-import json
 import os
 import shlex
 import sys
@@ -31,7 +30,7 @@ from typing import ClassVar, NoReturn, TextIO
 
 from pic.check import check
 from pic.commands import arguments, date_argument
-from pic.errors import PicError, Problem, Unreachable, shown_name, terminal_safe
+from pic.errors import PicError, Problem, Unreachable, json_text, shown_name, terminal_safe
 from pic.registry import load_registry
 from pic.settings import display_path, load_settings
 from pic.validators import SLUG_WORDS
@@ -457,7 +456,7 @@ def _cmd_report(args: argparse.Namespace, on: dt.date) -> int:
     )
     data = report.build(registry, settings, on, told=told, disk=disk, disk_warnings=disk_warnings)
     if args.format == "json":
-        print(json.dumps(data, indent=2, ensure_ascii=False))
+        print(json_text(data))
     else:
         print(report.as_text(data), end="")
     return EXIT_OK

@@ -107,22 +107,45 @@ BLANK_LOOKING = re.compile("[\u115f\u1160\u2800\u3164\uffa0]")
 
 
 def terminal_safe(text: str, keep: str = "\n\t") -> str:
-    """``text`` with every character of the categories above, except those in ``keep``, written \\uXXXX."""
+    """``text`` with every character of the categories above, except those in ``keep``, written \\uXXXX.
+
+    A byte that is not UTF-8 in a file name or an argument, which Python reads as a lone surrogate U+DC80 to U+DCFF
+    (``os.fsdecode``'s surrogateescape), is written as that byte, ``\\xff``: as ``ls`` shows it, and as
+    ``os.fsencode(name).decode("utf-8", "backslashreplace")`` writes it, never ``\\udcff``."""
     if text.isascii() and text.isprintable():
         return text
     out = []
     for ch in text:
         if ch not in keep and (unicodedata.category(ch) in _ESCAPED or BLANK_LOOKING.match(ch)):
             code = ord(ch)
+            if 0xDC80 <= code <= 0xDCFF:
+                code -= 0xDC00  # the byte it stands for
             out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
         else:
             out.append(ch)
     return "".join(out)
 
 
+def json_text(data: object) -> str:
+    """``data`` as JSON (indented, letters as they are), each character :func:`terminal_safe` would escape written
+    as JSON escapes it (``\\u0085``; a byte of a file name that is not UTF-8, U+DCFF, ``\\udcff``, which a reader
+    gives back as Python read the name): the standard output's escaping then finds nothing to write otherwise
+    (its ``\\x85``, ``\\xff`` are no JSON)."""
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    if text.isascii():
+        return text
+    return "".join(_json_escaped(ch) for ch in text)
+
+
+def _json_escaped(ch: str) -> str:
+    if ch.isascii() or not (unicodedata.category(ch) in _ESCAPED or BLANK_LOOKING.match(ch)):
+        return ch
+    return json.dumps(ch)[1:-1]  # \uXXXX, or a surrogate pair beyond the first plane
+
+
 def shown_name(name: object) -> str:
     """A file name as every message shows it: each character that is not printable escaped
-    (:func:`terminal_safe`: a newline ``\\x0a``, a byte that is not UTF-8 ``\\udce9``), so that a
+    (:func:`terminal_safe`: a newline ``\\x0a``, a byte that is not UTF-8 ``\\xe9``), so that a
     message stays one line and shows what the name holds."""
     return terminal_safe(str(name), keep="")
 

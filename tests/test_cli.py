@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -935,3 +936,46 @@ def test_the_command_ends_with_all_its_output_written(tmp_path: Path, capsys: py
     invalid = members / "asso-00001.yaml"
     invalid.write_text(invalid.read_text(encoding="utf-8").replace("uid:", "uidd: 1\nuid:"), encoding="utf-8")
     assert same_as_main("check", status=1).endswith("invalid: 1 error\n")
+
+
+# --- a file name that is not UTF-8: its bytes shown as ls shows them, \xff ---------------------------------------
+
+
+def test_a_file_name_that_is_not_utf8_is_shown_with_its_bytes_in_every_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A byte of a file name that is not UTF-8 (0xff) was shown as Python holds it, \\udcff: every message, an
+    argparse error as a finding, and every command, now shows it as the byte, \\xff, as `os.fsencode` and
+    `backslashreplace` write it; a JSON output keeps a JSON escape a reader gives back as the name."""
+    odd = os.fsdecode(b"caf\xff")
+    shown = "caf\\xff"
+    export = tmp_path / f"{odd}.txt"
+    export.write_text("not an address\n", encoding="utf-8")
+    disk = tmp_path / f"{odd}-disk"
+    disk.mkdir()
+    (disk / "web1.tsv").write_text("x y\n", encoding="utf-8")
+    members = write_members(tmp_path / f"{odd}-members", {"aaa-one": member(uid=10000)})
+    (members / f"{odd}.yaml").write_text("name: x\n", encoding="utf-8")
+    runs: list[tuple[list[str], str]] = [
+        (["lists", "audit", str(export)], f"{tmp_path}/{shown}.txt:1 not an address: malformed address"),
+        (["lists", "audit", str(tmp_path / f"{odd}.none")], f"argument FILE: '{tmp_path}/{shown}.none' cannot be read"),
+        (["report", "--record", str(disk)], f"argument --record: '{tmp_path}/{shown}-disk' is a directory"),
+        (["report", "--disk-usage", str(disk)], f"{tmp_path}/{shown}-disk/web1.tsv:1 "),
+        (["check", "--members", str(members)], f'{tmp_path}/{shown}-members/{shown}.yaml file name "{shown}" is not'),
+        (["check", "--members", str(export)], f"{tmp_path}/{shown}.txt is a regular file, not a directory"),
+    ]
+    for argv, said in runs:
+        with contextlib.suppress(SystemExit):  # a usage error
+            main(argv)
+        out = capsys.readouterr()
+        text = out.out + out.err
+        assert said in text, (argv, text)
+        assert "\\udc" not in text and "\udcff" not in text, (argv, text)
+    (disk / "web1.tsv").unlink()
+    header = f"# pic disk usage of web1 at {dt.datetime.now(dt.UTC).isoformat(timespec='seconds')}\n"
+    (disk / f"{odd}.tsv").write_text(f"{header}ghost-member\t1\t2\t3\n", encoding="utf-8")
+    assert main(["report", "--format", "json", "--disk-usage", str(disk)]) == 0
+    printed = capsys.readouterr().out
+    assert "\\xff" not in printed, printed  # no JSON escape
+    warnings = json.loads(printed)["disk_usage_warnings"]
+    assert [w.split(":")[1] for w in warnings] == [f" {tmp_path}/{odd}-disk/{odd}.tsv"], warnings

@@ -32,7 +32,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import ipaddress
-import json
 import re
 import socket
 import sys
@@ -44,6 +43,7 @@ from typing import TYPE_CHECKING, Any
 
 from pic import diskusage
 from pic.commands import arguments, date_argument
+from pic.errors import json_text
 from pic.names import PLATFORM_LABEL
 from pic.registry import Member, load_registry
 from pic.settings import Settings, load_settings
@@ -450,7 +450,7 @@ def run(args: argparse.Namespace, on: dt.date) -> int:
         "disk_warnings": [str(w) for w in disk_warnings],
     }
     if args.format == "json":
-        print(json.dumps(data, indent=2, ensure_ascii=False))
+        print(json_text(data))
     else:
         print(as_text(data), end="")
     if any(s.actions for s in sites):
