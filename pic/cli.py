@@ -452,7 +452,10 @@ def _cmd_report(args: argparse.Namespace, on: dt.date) -> int:
     # As pic notify counts them: a notice dated after the report's day, or after today, told nobody yet.
     told = notices.last_told([n for n in recorded if n.date <= min(on, today)])
     disk, disk_warnings = diskusage.for_members(
-        args.disk_usage or diskusage.default_paths(args.project), registry, settings
+        args.disk_usage or diskusage.default_paths(args.project),
+        registry,
+        settings,
+        as_of=diskusage.moment_of(args.on),  # a report as of another day judges the files' age on that day
     )
     data = report.build(registry, settings, on, told=told, disk=disk, disk_warnings=disk_warnings)
     if args.format == "json":

@@ -98,8 +98,20 @@ def read(paths: list[Path]) -> dict[str, Usage]:
     return {u.slug: u for part in parts for u in part.usages}
 
 
+def moment_of(on: dt.date | None, now: dt.datetime | None = None) -> dt.datetime:
+    """The moment a report as of the day ``on`` judges the age of a measurement at: ``now`` (default: the current
+    time), moved to the day ``on`` with its time of day kept (in local time, as ``on`` is a local day), so that a
+    report as of today judges it at now itself; ``now`` when ``on`` is None."""
+    current = (now or dt.datetime.now(dt.UTC)).astimezone()
+    return current if on is None else current + (on - current.date())
+
+
 def for_members(
-    paths: list[Path], members: Iterable[Member], settings: Settings, now: dt.datetime | None = None
+    paths: list[Path],
+    members: Iterable[Member],
+    settings: Settings,
+    now: dt.datetime | None = None,
+    as_of: dt.datetime | None = None,
 ) -> tuple[dict[str, Usage], list[Problem]]:
     """slug -> the usage its own web host measured, and the warnings about the lines not counted.
 
@@ -110,12 +122,17 @@ def for_members(
     a host it is not placed on (its space left on the host after a move), and every line of a
     header whose time is after ``now`` (default: the current time), with :data:`CLOCK_SLACK`: the
     host's clock was wrong, or the header was edited; the measurement is of no known day. A warning
-    too, its lines counted: a header more than :data:`STALE_AFTER` before ``now``, whose figures are
-    that day's (an old copy, or a host whose nightly job stopped).
+    too, its lines counted: a header more than :data:`STALE_AFTER` before ``as_of`` (the moment of the
+    report's day, :func:`moment_of`; default ``now``), whose figures are that day's (an old copy, or a host
+    whose nightly job stopped): a report as of another day (``--on``) judges the files as of that day, as it
+    judges the runtimes' end of life.
     """
     parts = _read_parts(paths)
     current = now or dt.datetime.now(dt.UTC)
     latest = current + CLOCK_SLACK
+    reference = as_of or current
+    # "now" unless the report is as of another day than the clock's
+    named = "now" if abs(reference - current) < dt.timedelta(days=1) else f"the report's day {reference.date()}"
     by_slug = {m.slug: m for m in members}
     web_hosts = settings.web_hosts
     problems = _duplicates(parts, by_host=True)
@@ -151,14 +168,14 @@ def for_members(
                 )
             )
             continue
-        if at is not None and at < current - STALE_AFTER:
+        if at is not None and at < reference - STALE_AFTER:
             problems.append(
                 Problem(
                     part.file,
                     part.header_line,
                     "header",
-                    f"its time {show_value(part.at)} is {(current - at).days} days before now "
-                    f"({current.isoformat(timespec='seconds')}): its figures are of that day, though "
+                    f"its time {show_value(part.at)} is {(reference - at).days} days before {named} "
+                    f"({reference.isoformat(timespec='seconds')}): its figures are of that day, though "
                     f"{part.host} measures every night; copy the host's file again ({HOST_FILE}), and if it is "
                     "as old there, its job has stopped (systemctl status pic-disk-usage.timer)",
                     "warning",

@@ -4,6 +4,7 @@ host, a member measured twice), and `measured_at` is a time or null, never an em
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import time
 from pathlib import Path
@@ -79,12 +80,13 @@ def measured_at(tmp_path: Path, *, web1: str, web2: str) -> Path:
 
 
 def report(
-    capsys: pytest.CaptureFixture[str], stack: tuple[Path, Path], disk: Path, fmt: str = "json"
+    capsys: pytest.CaptureFixture[str], stack: tuple[Path, Path], disk: Path, fmt: str = "json", on: str | None = None
 ) -> tuple[int, Any, str]:
+    """``pic report`` of the disk usage files ``disk``, as of today (the files' times are the clock's) or ``on``."""
     project, members = stack
     rc = main(
         [
-            *("report", "--project", str(project), "--members", str(members), "--on", "2026-11-28"),
+            *("report", "--project", str(project), "--members", str(members), *(["--on", on] if on else [])),
             *("--disk-usage", str(disk), "--format", fmt),
         ]
     )
@@ -316,6 +318,34 @@ def test_a_measurement_older_than_two_days_is_a_warning_its_lines_counted(
     rc, text, _ = report(capsys, stack, disk, fmt="table")
     assert rc == 0 and "MEASURED AT" in text and old in text and "Disk usage files, warnings:" in text
     assert f"is {days} days before now" in text
+
+
+@pytest.mark.parametrize(("on", "stale"), [("2026-01-11", False), ("2026-01-20", True)])
+def test_a_measurement_s_age_is_judged_on_the_day_of_the_report(
+    tmp_path: Path, stack: tuple[Path, Path], capsys: pytest.CaptureFixture[str], on: str, stale: bool
+) -> None:
+    """`pic report --on DAY` judged a file's age against the clock: a report as of the day after a measurement
+    called it months old. Its age is now judged on the report's day (as the runtimes' end of life is), at the
+    clock's time of day; the clock still tells a header of no known day (after now)."""
+    at = "2026-01-10T23:59:59+00:00"  # under two days before any time of 2026-01-11, in any time zone
+    disk = measured_at(tmp_path, web1=at, web2=at)
+    rc, data, err = report(capsys, stack, disk, on=on)
+    assert rc == 0, err
+    warnings = data["disk_usage_warnings"]
+    if not stale:
+        assert warnings == [], warnings
+    else:
+        assert len(warnings) == 2, warnings
+        assert f'header: its time "{at}" is ' in warnings[0], warnings
+        assert f" days before the report's day {on} (" in warnings[0], warnings
+    assert [u["measured_at"] for u in data["disk_usage"]] == [at] * 2
+
+
+def test_moment_of_a_day_keeps_the_time_of_day_and_is_now_today() -> None:
+    now = dt.datetime(2026, 12, 4, 10, 30, tzinfo=dt.UTC)
+    assert diskusage.moment_of(None, now) == now
+    assert diskusage.moment_of(now.astimezone().date(), now) == now
+    assert diskusage.moment_of(now.astimezone().date() - dt.timedelta(days=3), now) == now - dt.timedelta(days=3)
 
 
 def test_read_without_a_registry_refuses_a_slug_on_two_hosts(tmp_path: Path) -> None:

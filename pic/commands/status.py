@@ -418,7 +418,10 @@ def run(args: argparse.Namespace, on: dt.date) -> int:
     registry = load_registry(args.members, settings)
     # Read before any site is probed: a bad file is said at once, not after the network's timeouts.
     usage, disk_warnings = diskusage.for_members(
-        args.disk_usage or diskusage.default_paths(args.project), registry, settings
+        args.disk_usage or diskusage.default_paths(args.project),
+        registry,
+        settings,
+        as_of=diskusage.moment_of(args.on),  # as of --on when given, as the runtimes' end of life
     )
     probe = Probe(
         make_resolver(args.resolver or settings.dns.resolver, args.port or settings.dns.resolver_port, args.timeout),
