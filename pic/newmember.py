@@ -11,6 +11,7 @@ files are known. Git's configuration changes nothing (:data:`GIT_SETTINGS`).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import json
@@ -672,19 +673,42 @@ def run(
     uid = next_uid(registry, history.uids)
     text = render(name, email, uid, php, domains)
     new = check_new(text, slug, display_path(path), registry, settings)
-    _write_new(path, text)
-    for warning in same_names([*registry, new]):  # the new member is the later one: blamed for the name
-        if warning.file == new.file:
-            print(_as_option(warning, new.file), file=sys.stderr)
-    for warning in mixed_scripts(new):
-        print(_as_option(warning, new.file), file=sys.stderr)
+    written = _write_new(path, text)
     shown = terminal_safe(display_path(path), keep="")
-    print(f"wrote {shown} (uid {uid}, php {php}); review it, then run `pic check`")
+    try:
+        for warning in same_names([*registry, new]):  # the new member is the later one: blamed for the name
+            if warning.file == new.file:
+                print(_as_option(warning, new.file), file=sys.stderr)
+        for warning in mixed_scripts(new):
+            print(_as_option(warning, new.file), file=sys.stderr)
+        print(f"wrote {shown} (uid {uid}, php {php}); review it, then run `pic check`")
+        sys.stdout.flush()  # a full disk, >/dev/full: said now, while the file can still be taken back
+        sys.stderr.flush()
+    except BaseException:
+        # The output cannot be written (or a Ctrl-C, or a reader gone): the run did not end, so its file is not
+        # kept, the file this run created alone (never one put there since). pic new exits 0 with its file or
+        # leaves none.
+        if _remove_if_same(path, written):
+            with contextlib.suppress(Exception):
+                print(f"{shown}: removed: pic new could not say it wrote it; run it again", file=sys.stderr)
+        raise
     return 0
 
 
-def _write_new(path: Path, text: str) -> None:
-    """Write the new member file ``path``, never over a file written meanwhile (FileExistsError).
+def _remove_if_same(path: Path, written: tuple[int, ...]) -> bool:
+    """Remove ``path`` when it is still the file this run created (:func:`_identity` ``written``)."""
+    try:
+        if _identity(path.lstat()) != written:
+            return False
+        path.unlink()
+    except OSError:
+        return False
+    return True
+
+
+def _write_new(path: Path, text: str) -> tuple[int, ...]:
+    """Write the new member file ``path``, never over a file written meanwhile (FileExistsError); what tells it
+    from a file put at its name later (:func:`_identity`).
 
     A file that cannot be created (a directory not writable, a read-only file system) is an error naming
     it; one that cannot be written whole (a full disk, a Ctrl-C) is removed, so that no part of a member file
@@ -701,6 +725,7 @@ def _write_new(path: Path, text: str) -> None:
             data = memoryview(text.encode("utf-8"))
             while data:
                 data = data[os.write(fd, data) :]
+            st = os.fstat(fd)
         finally:
             os.close(fd)
     except OSError as exc:
@@ -710,6 +735,13 @@ def _write_new(path: Path, text: str) -> None:
     except BaseException:  # Ctrl-C: no empty or cut file left to be taken for the member's
         path.unlink(missing_ok=True)
         raise
+    return _identity(st)
+
+
+def _identity(st: os.stat_result) -> tuple[int, ...]:
+    """What tells a file from another put at its name since: its device and inode, and, as an inode freed is
+    given again, its change time and size."""
+    return st.st_dev, st.st_ino, st.st_ctime_ns, st.st_size
 
 
 _UNKNOWN_RUNTIME = "8.4"  # a runtime key for the checks of the arguments alone: the settings are not read yet

@@ -979,3 +979,35 @@ def test_a_file_name_that_is_not_utf8_is_shown_with_its_bytes_in_every_message(
     assert "\\xff" not in printed, printed  # no JSON escape
     warnings = json.loads(printed)["disk_usage_warnings"]
     assert [w.split(":")[1] for w in warnings] == [f" {tmp_path}/{odd}-disk/{odd}.tsv"], warnings
+
+
+def test_pic_new_whose_output_cannot_be_written_keeps_no_file(tmp_path: Path) -> None:
+    """`pic new ... >/dev/full` wrote the member file, then exited 74: the admin, told the run failed, ran it
+    again and was refused (the slug taken by the file of the run said failed). The file it created is now
+    removed when what it says cannot be written: pic new exits 0 with its file, or leaves none; a file that was
+    there before the run is never touched."""
+    members = write_members(tmp_path / "members", {"aaa-one": member(uid=10000)})
+    before = (members / "aaa-one.yaml").read_bytes()
+    new = f'"$1" -m pic new velo-lyon --name "Velo Lyon" --email contact@velo-lyon.org --members {members}'
+    proc = _shell(f"{new} >/dev/full")
+    assert proc.returncode == 74, proc
+    assert not (members / "velo-lyon.yaml").exists(), proc
+    assert f"{members}/velo-lyon.yaml: removed: pic new could not say it wrote it; run it again" in proc.stderr
+    assert proc.stderr.splitlines()[-1] == "pic: cannot write the standard output (No space left on device)", proc
+    proc = _shell(new.replace("velo-lyon", "aaa-one") + " >/dev/full")  # refused: the file there stays
+    assert proc.returncode == 1 and (members / "aaa-one.yaml").read_bytes() == before, proc
+    proc = _shell(new)
+    assert proc.returncode == 0 and (members / "velo-lyon.yaml").is_file(), proc
+
+
+def test_pic_new_takes_back_only_the_file_it_created(tmp_path: Path) -> None:
+    from pic import newmember
+
+    path = tmp_path / "velo-lyon.yaml"
+    written = newmember._write_new(path, "name: x\n")
+    path.rename(tmp_path / "moved.yaml")
+    path.write_text("name: another\n", encoding="utf-8")  # put there since, under the same name
+    assert newmember._remove_if_same(path, written) is False and path.read_text() == "name: another\n"
+    path.unlink()
+    written = newmember._write_new(path, "name: x\n")
+    assert newmember._remove_if_same(path, written) is True and not path.exists()
