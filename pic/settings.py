@@ -2273,7 +2273,9 @@ def load_settings(project_dir: Path, stack: str) -> Settings:
             why = None
         if why is not None:  # --project missing, a file, or under one: said so, not as a stack file missing
             raise PicError([Problem(display_path(project_dir), None, "", why)]) from None
-        known = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in project_dir.glob("Pulumi.*.yaml"))
+        # a stack is a file --stack can name: not a directory, a dead link or a FIFO (is_file follows a link)
+        named = ((p.name[len("Pulumi.") : -len(".yaml")], p) for p in project_dir.glob("Pulumi.*.yaml"))
+        known = sorted(name for name, p in named if STACK_NAME.fullmatch(name) and p.is_file())
         meant = meant_among(stack, known)
         hint = f"; did you mean --stack {meant}?" if meant is not None else ""
         raise PicError(

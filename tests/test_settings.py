@@ -2425,3 +2425,22 @@ def test_a_stack_file_s_key_or_value_that_reads_as_a_secret_is_not_shown(tmp_pat
     text = _errors(project)
     assert "Pulumi.prod.yaml:" in text and "zerty" not in text and "S3cr3t" not in text, text
     assert "not shown" in text or "pic:<name>" in text, text
+
+
+def test_the_stacks_hinted_are_the_stack_files_that_can_be_read(tmp_path: Path) -> None:
+    """The stacks a missing one's error lists are regular files named Pulumi.<stack>.yaml, or links to one, whose
+    <stack> --stack takes: a directory, a dead link, a FIFO or a name --stack refuses (`Pulumi.a b.yaml`) named
+    no stack, yet were listed and hinted (`did you mean --stack prd?` for a directory Pulumi.prd.yaml)."""
+    import os
+
+    project = project_copy(tmp_path)
+    (project / "Pulumi.prd.yaml").mkdir()
+    (project / "Pulumi.prod2.yaml").symlink_to(project / "gone.yaml")
+    (project / "Pulumi.a b.yaml").write_text("config: {}\n", encoding="utf-8")
+    (project / "Pulumi..yaml").write_text("config: {}\n", encoding="utf-8")
+    os.mkfifo(project / "Pulumi.pipe.yaml")
+    (project / "Pulumi.linked.yaml").symlink_to(project / "Pulumi.prod.yaml")
+    with pytest.raises(PicError) as info:
+        load_settings(project, "pod")
+    [problem] = info.value.problems
+    assert problem.message == "no such stack file (stacks here: linked, prod); did you mean --stack prod?", problem
