@@ -1776,10 +1776,11 @@ def _strip_namespace(doc: Document) -> tuple[dict[str, Any], list[Problem]]:
     ours: dict[str, Any] = {}
     secrets: dict[str, SecretRef] = {}
     symmetric = "encryptionsalt" in data or "encryptedkey" in data  # a passphrase or a cloud KMS key
+    keys = frozenset(str(key) for key in config)
     for full_key, value in config.items():
         namespace, colon, key = str(full_key).partition(":")
         if namespace != NAMESPACE or not colon:
-            problems += _foreign_setting_problems(doc, str(full_key), value, passphrase=symmetric)
+            problems += _foreign_setting_problems(doc, str(full_key), value, passphrase=symmetric, others=keys)
             continue  # provider settings (docker:host, mysql:endpoint, ...) belong to them
         refusal = _refused_value(str(full_key), key, value, passphrase=symmetric)
         if refusal is not None:
@@ -1927,6 +1928,8 @@ def _refused_value(
         why = f"is empty (null): set the secret with `pulumi config set --secret {full_key}`, which writes it"
     elif value is None:
         why = _empty((key,))
+    elif key in known and (fault := _secret_fault(value, passphrase=passphrase)) not in (None, "plain", "secure"):
+        why = _secret_fault_words(fault, f"--secret {full_key}")  # "", true, a list: no secret, said what it is
     elif key in known:
         why = (
             f"holds a plain value: secrets are set with `pulumi config set --secret {full_key}` "
@@ -2045,191 +2048,390 @@ PROVIDER_OBJECTS: dict[tuple[str, str], tuple[str, ...]] = {
     ("docker", "registryAuth"): ("address", "authDisabled", "configFile", "configFileContent", "password", "username"),
     ("tls", "proxy"): ("fromEnv", "password", "url", "username"),
 }
-# Those of them that hold a secret: a password (mysql's, a registry's, tls's proxy's) and the docker client's
-# private key (keyMaterial, PEM).
-PROVIDER_SECRETS = frozenset({"password", "keyMaterial"})
+# Those of them that hold a secret, by path (a setting, or setting.key in the objects it holds), with what each
+# holds: what the providers' schemas mark secret (docker's registryAuth password) and what their SDKs describe as a
+# password, a private key, a token or the content of a file of credentials (a docker config.json's auths:
+# base64 of user:password). tests/test_settings.py derives them from the installed SDKs. Each is written
+# `{secure: CIPHERTEXT}` (pulumi config set --secret, --path inside a setting), never in clear, never empty.
+PROVIDER_SECRETS: dict[str, dict[str, str]] = {
+    "mysql": {"password": "the password the provider logs in with"},
+    "docker": {
+        "keyMaterial": "the docker client's private key (PEM)",
+        "registryAuth.password": "a registry's password",
+        "registryAuth.configFileContent": "a docker config.json, whose auths hold a registry's credentials",
+    },
+    "tls": {
+        "proxy.password": "the proxy's password",
+        "proxy.username": "the proxy's user name, which its SDK says may be a token",
+    },
+}
+# The settings that hold a list of objects (docker's registryAuth), written registryAuth[0].password by --path.
+_PROVIDER_LISTS = frozenset({("docker", "registryAuth")})
+# A secret's name that names no password (a key, a token, a file's content): never taken as a slip of `password`.
+_NOT_A_PASSWORD = LazyPattern(r"key|token|secret|ssh|api|access|private|material|secure|content", re.IGNORECASE)
 
 
-def _provider_keys(full_key: str, loc: tuple[str | int, ...]) -> tuple[str, ...] | None:
-    """The keys a provider takes beside the key at ``loc`` (``mysql:endpoint``; ``docker:registryAuth[0].address``,
-    inside one of its objects), or None where pic does not know them (another provider, a key deeper)."""
-    namespace, _, key = full_key.partition(":")
-    if namespace not in PROVIDER_SETTINGS:
+def _provider_secret_paths(namespace: str) -> str:
+    """The secret settings of ``namespace``'s provider as its --path writes them (``registryAuth[].password``)."""
+    shown = []
+    for path in PROVIDER_SECRETS.get(namespace, {}):
+        key, dot, field = path.partition(".")
+        shown.append(f"{key}[].{field}" if dot and (namespace, key) in _PROVIDER_LISTS else path)
+    return ", ".join(shown)
+
+
+def _provider_namespace(namespace: str) -> str | None:
+    """The provider pic knows (:data:`PROVIDER_SETTINGS`) that ``namespace`` is, or is in another case, with spaces,
+    or a slip of (``MySQL``, ``mysql ``, ``dokcer``, ``mуsql`` with a Cyrillic у); None for any other."""
+    if namespace in PROVIDER_SETTINGS:
+        return namespace
+    folded = unicodedata.normalize("NFKC", namespace).casefold().strip()
+    if folded in PROVIDER_SETTINGS:
+        return folded
+    if folded == NAMESPACE:
         return None
-    if len(loc) == 1:
-        return PROVIDER_SETTINGS[namespace]
-    if all(isinstance(part, int) for part in loc[1:-1]):  # a key of the setting's object, or of its list's items
-        return PROVIDER_OBJECTS.get((namespace, key))
-    return None
+    return meant_among(folded, PROVIDER_SETTINGS)
 
 
-def _meant_provider_key(full_key: str, loc: tuple[str | int, ...]) -> str | None:
-    """The key of its provider that the key at ``loc`` (``mysql:pasword``, ``registryAuth[0].pasword``) is a slip
-    or another case of, when the provider does not take it and one is close; else None."""
-    keys = _provider_keys(full_key, loc)
-    name = full_key.partition(":")[2] if len(loc) == 1 else loc[-1]
-    if keys is None or not isinstance(name, str) or name in keys:
+def _meant_key(name: str, keys: tuple[str, ...]) -> str | None:
+    """The key of ``keys`` that ``name`` is a slip or another case of (``pasword``, ``Endpoint``, ``password ``), or
+    ``password`` for a name that reads as a password's (``pass``, ``pwd``, ``dbPassword``) where ``password`` is one
+    of them; None for any other name."""
+    meant = meant_among(name, keys) if keys else None
+    if meant is None and "password" in keys and secret_name(name) and _NOT_A_PASSWORD.search(name) is None:
+        return "password"
+    return meant
+
+
+def _deeper_secret(namespace: str, name: str) -> tuple[str | int, ...] | None:
+    """The path of the one secret of ``namespace``'s provider inside a setting that ``name``, written as a setting of
+    its own, is meant as (``docker:password``: ``docker:registryAuth[0].password``; ``tls:pasword``:
+    ``tls:proxy.password``), or None."""
+    deeper = [path.partition(".") for path in PROVIDER_SECRETS.get(namespace, {}) if "." in path]
+    meant = _meant_key(name, tuple(field for _, _, field in deeper))
+    found = [(key, field) for key, _, field in deeper if field == meant]
+    if len(found) != 1:
         return None
-    return meant_among(name, keys)
+    key, field = found[0]
+    return (f"{namespace}:{key}", 0, field) if (namespace, key) in _PROVIDER_LISTS else (f"{namespace}:{key}", field)
 
 
-def _secret_key(full_key: str, loc: tuple[str | int, ...]) -> bool:
-    """Whether the value at ``loc`` is a secret by its key: a key named for one at any depth (``mysql:password``,
-    ``aws:secretKey``, ``docker:registryAuth[0].password``, ``mysql:pasword``: :func:`pic.yamlsrc.secret_name`),
-    a provider's secret setting (``docker:keyMaterial``), or a slip of one (``docker:keyMaterail``)."""
-    _, _, key = full_key.partition(":")
-    names = [key, *(part for part in loc[1:] if isinstance(part, str))]
-    if is_secret_field(names) or names[-1] in PROVIDER_SECRETS:
-        return True
-    return any(_meant_provider_key(full_key, loc[:end]) in PROVIDER_SECRETS for end in range(1, len(loc) + 1))
+def _set_command(target: tuple[str | int, ...]) -> str:
+    """The arguments of ``pulumi config set`` that write the secret at ``target`` (``--secret mysql:password``,
+    ``--path --secret 'docker:registryAuth[0].password'``)."""
+    path = format_loc(target)
+    return f"--secret {path}" if len(target) == 1 else f"--path --secret '{path}'"
 
 
-def _secret_number(full_key: str, loc: tuple[str | int, ...]) -> bool:
-    """Whether a number at ``loc`` is a secret by its key: a key whose last word names one (``password``, ``dbPwd``,
-    ``pasword``), a provider's secret setting or a slip of one; not a number about a secret (``tokenDuration``)."""
-    name = next(part for part in reversed((full_key.partition(":")[2], *loc[1:])) if isinstance(part, str))
-    words = re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+", name)
-    last = words[-1] if words else name
-    meant = _meant_provider_key(full_key, loc) if isinstance(loc[-1], str) or len(loc) == 1 else None
-    return secret_name(last) or name in PROVIDER_SECRETS or meant in PROVIDER_SECRETS
+def _secret_fault(value: object, *, passphrase: bool) -> str | None:
+    """What the value under a secret's key is when it is no ciphertext Pulumi wrote: ``"secure"`` for a
+    ``secure:`` value that is none (written by hand), ``"plain"`` for a text or a number in clear (never shown),
+    else what it is, which holds no secret and can be said (``is empty (null)``, ``is true``, ``is a list``); None
+    for ``{secure: CIPHERTEXT}``."""
+    if isinstance(value, dict) and set(value) == {"secure"}:
+        secure = value["secure"]
+        return None if isinstance(secure, str) and _is_ciphertext(secure, passphrase=passphrase) else "secure"
+    if value is None:
+        return "is empty (null)"
+    if isinstance(value, bool):
+        return f"is {str(value).lower()}, a flag, not a secret"
+    if isinstance(value, str) and not value.strip():
+        return "is empty text" if not value else "is blank text (spaces only)"
+    if isinstance(value, list | dict):
+        kind = "a list" if isinstance(value, list) else "a mapping"
+        held = " holding values in clear (not shown)" if _holds_text(value) else (" (empty)" if not value else "")
+        return f"is {kind}{held}, not one text"
+    return "plain"
 
 
-def _plain_provider_secrets(
-    full_key: str, value: object, *, passphrase: bool
-) -> list[tuple[tuple[str | int, ...], str]]:
-    """Where a provider's setting holds a secret in clear (``mysql:password``, ``aws:secretKey``): the paths,
-    from ``full_key``, of each text or number under a secret's key (:func:`_secret_key`, at any depth:
-    ``docker:registryAuth[0].password``; a slip of one: ``mysql:pasword``), with ``""``; of each text that is a
-    secret by its form (a private key, as the docker provider's ``keyMaterial`` holds; credentials in a URL,
-    ``docker:host: ssh://deploy:PW@web1``; an access key: :func:`pic.secrettext.prose_secret`), with what it is (``a
-    private key``); and of each ``secure:`` value that is no ciphertext (``{secure: hunter2}``, written by hand),
-    with ``"secure"``. None when it holds none.
-
-    Another namespace's settings belong to its provider, but the stack file is in the repository: a text written in
-    clear under such a key, or shaped like a secret under any key, is the secret itself, as it would be under
-    ``pic:dbAdminPassword``. Pulumi writes a secret as ``{secure: ...}``, a nested one too (``pulumi config set
-    --path --secret``); a flag (``aws:skipTokenValidation: true``) is no secret. The value is never shown."""
-    found: list[tuple[tuple[str | int, ...], str]] = []
-
-    def walk(loc: tuple[str | int, ...], item: object) -> None:
-        if isinstance(item, dict):
-            for name, inner in item.items():
-                if name != "secure":
-                    walk((*loc, name), inner)
-                elif not isinstance(inner, str) or not _is_ciphertext(inner, passphrase=passphrase):
-                    found.append((loc, "secure"))
-        elif isinstance(item, list):
-            for index, inner in enumerate(item):
-                walk((*loc, index), inner)
-        elif isinstance(item, str) and item.strip():
-            if (shaped := prose_secret(item)) is not None:
-                found.append((loc, shaped[0]))
-            elif _secret_key(full_key, loc):
-                found.append((loc, ""))
-        elif _holds_text(item) and _secret_number(full_key, loc):  # a password of digits
-            found.append((loc, ""))
-
-    walk((full_key,), value)
-    return found
+def _in_clear(held: str, command: str) -> str:
+    """Why a secret written in clear is refused: ``held``, what it is (never the value); ``command``: the arguments
+    of ``pulumi config set`` that write it."""
+    return f"holds {held}: secrets are set with `pulumi config set {command}` and never written in clear"
 
 
-def _foreign_setting_problems(doc: Document, full_key: str, value: object, *, passphrase: bool) -> list[Problem]:
-    """The refusals of a setting outside ``pic:``: a key that looks meant for pic, a provider's secret in clear,
-    and a key of a provider pic knows (:data:`PROVIDER_SETTINGS`) that it does not take but is a slip of one
-    (``mysql:endpont``: did you mean 'endpoint'), each at its line (the value never shown)."""
-    why = _near_namespace(full_key)
-    if why is not None:
-        return [Problem(doc.file, doc.line_of(("config", full_key)), f"config.{shown_loc((full_key,))}", why)]
-    problems = []
-    told: set[tuple[str | int, ...]] = set()
-    for loc, kind in _plain_provider_secrets(full_key, value, passphrase=passphrase):
-        path = format_loc(loc)
-        if kind == "secure":
-            command = f"--secret {path}" if len(loc) == 1 else f"--path --secret '{path}'"
-            where = doc.line_of(("config", *loc, "secure"))
-            problems.append(
-                Problem(doc.file, where, f"config.{path}.secure", _not_a_ciphertext(command, passphrase=passphrase))
-            )
-            continue
-        told.add(loc)
-        meant = _meant_loc(full_key, loc)
-        target = format_loc(meant)
-        command = f"--secret {target}" if len(meant) == 1 else f"--path --secret '{target}'"
-        held = f"{kind} (not shown)" if kind else "a plain value (not shown) under a secret's name"
-        slips = [end for end in range(1, len(loc) + 1) if _meant_provider_key(full_key, loc[:end]) is not None]
-        slip = f"; {_no_such_key(full_key, loc[: slips[0]])}" if slips else ""
-        problems.append(
-            Problem(
-                doc.file,
-                doc.line_of(("config", *loc)),
-                f"config.{path}",
-                f"holds {held}: secrets are set with `pulumi config set {command}` and never written in clear{slip}",
-            )
-        )
-    for loc in _provider_key_locs(full_key, value):
-        # a key misspelt above a secret in clear (mysql:passwords: [...]) is said in the secret's error
-        if _meant_provider_key(full_key, loc) is not None and not any(t[: len(loc)] == loc for t in told):
-            where = doc.line_of(("config", *loc))
-            problems.append(Problem(doc.file, where, f"config.{format_loc(loc)}", _no_such_key(full_key, loc)))
-    return problems
-
-
-def _provider_key_locs(full_key: str, value: object) -> list[tuple[str | int, ...]]:
-    """The paths of the keys of a setting of a provider pic knows that the provider reads: the setting's own, and
-    the keys of its objects (``docker:registryAuth[0].address``)."""
-    namespace, _, key = full_key.partition(":")
-    if namespace not in PROVIDER_SETTINGS:
-        return []
-    locs: list[tuple[str | int, ...]] = [(full_key,)]
-    if (namespace, key) in PROVIDER_OBJECTS:
-        items = enumerate(value) if isinstance(value, list) else [(None, value)]
-        for index, item in items:
-            base: tuple[str | int, ...] = (full_key,) if index is None else (full_key, index)
-            if isinstance(item, dict) and set(item) != {"secure"}:
-                locs += [(*base, name) for name in item if isinstance(name, str)]
-    return locs
-
-
-def _meant_loc(full_key: str, loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
-    """``loc`` with its last key written as the one its provider takes that it is a slip of (``mysql:pasword`` ->
-    ``mysql:password``, ``docker:registryAuth[0].pasword`` -> ``...[0].password``); ``loc`` itself when it is none
-    (a slip above it, ``mysql:passwords[0]``, leaves no path to set)."""
-    meant = _meant_provider_key(full_key, loc)
-    if meant is None:
-        return loc
-    return (f"{full_key.partition(':')[0]}:{meant}",) if len(loc) == 1 else (*loc[:-1], meant)
-
-
-def _no_such_key(full_key: str, loc: tuple[str | int, ...]) -> str:
-    """What to say of a key its provider does not take, a slip of one it does: which provider, what it takes
-    there, and the key meant."""
-    namespace = full_key.partition(":")[0]
-    keys = _provider_keys(full_key, loc)
-    meant = _meant_provider_key(full_key, loc)
-    name = full_key.partition(":")[2] if len(loc) == 1 else loc[-1]
-    where = "" if len(loc) == 1 else f" in {format_loc(loc[:-1])}"
+def _secret_fault_words(fault: str, command: str, holds: str = "") -> str:
+    """Why a secret's key holding ``fault`` (:func:`_secret_fault`, not ``"secure"``) is refused; ``command``: the
+    arguments of ``pulumi config set`` that write the secret; ``holds``: what the secret is (said when given)."""
+    if fault == "plain":
+        return _in_clear("a plain value (not shown) under a secret's name", command)
+    what = f" ({holds})" if holds else ""
     return (
-        f"the {namespace} provider takes no key {name!r}{where} (its keys: {', '.join(keys or ())}), which it would "
-        f"ignore or refuse; did you mean {meant!r}?"
+        f"{fault}: a secret's key{what} holds what `pulumi config set {command}` writes there (secure: and a "
+        f"ciphertext), never a value in clear nor an empty one; set the secret so, or remove the key"
     )
 
 
-def _near_namespace(full_key: str) -> str | None:
-    """Why a key outside ``pic:`` looks meant for it (it would be ignored without a word), or None.
+def _quoted_key(name: str) -> str:
+    return f"'{shown_loc((name,))}'"
+
+
+def _no_such_key(
+    namespace: str,
+    name: str,
+    parent: tuple[str | int, ...],
+    keys: tuple[str, ...],
+    *,
+    meant: str | None,
+    deeper: tuple[str | int, ...] | None = None,
+) -> str:
+    """What to say of a key its provider does not take (``parent``: the setting it is in, when it is a key of its
+    object): which provider, what it takes there, and the key meant; or its secrets for a key named for one."""
+    if not keys:
+        return (
+            f"the {namespace} provider takes no settings (no key {_quoted_key(name)}), which it would ignore or "
+            "refuse: remove it"
+        )
+    where = f" in {shown_loc(parent)}" if parent else ""
+    said = (
+        f"the {namespace} provider takes no key {_quoted_key(name)}{where} (its keys: {', '.join(keys)}), which it "
+        "would ignore or refuse"
+    )
+    if meant is not None:
+        return f"{said}; did you mean {meant!r}?"
+    if deeper is not None:
+        return f"{said}; did you mean {format_loc(deeper)!r}?"
+    if secret_name(name) and PROVIDER_SECRETS.get(namespace):
+        return f"{said}; its secrets: {_provider_secret_paths(namespace)}"
+    return f"{said}: remove it"
+
+
+@dataclass(frozen=True)
+class _ProviderKey:
+    """A key of a provider's setting as written: the setting itself (``mysql:pass``) or a key of an object it holds
+    (``docker:registryAuth[0].pwd``), with what the provider takes there and the key it is meant as."""
+
+    namespace: str  # the provider's, whatever namespace the file writes
+    loc: tuple[str | int, ...]  # the path as written
+    keys: tuple[str, ...]  # what the provider takes there
+    prefix: str  # "" for a setting, "registryAuth." for a key of its objects
+    target_parent: tuple[str | int, ...]  # the path of its object as the provider reads it; () for a setting
+
+    @property
+    def name(self) -> str:
+        return str(self.loc[-1]) if self.prefix else str(self.loc[0]).partition(":")[2]
+
+    @property
+    def meant(self) -> str | None:
+        return self.name if self.name in self.keys else _meant_key(self.name, self.keys)
+
+    @property
+    def target(self) -> tuple[str | int, ...] | None:
+        """The path the provider reads for it (``mysql:password`` for ``mysql:pass``), or None."""
+        meant = self.meant
+        if meant is None:
+            return None
+        return (*self.target_parent, meant) if self.prefix else (f"{self.namespace}:{meant}",)
+
+    @property
+    def deeper(self) -> tuple[str | int, ...] | None:
+        """A setting's name that is a secret of the provider inside another setting (``docker:password``)."""
+        return _deeper_secret(self.namespace, self.name) if self.meant is None and not self.prefix else None
+
+    @property
+    def secret(self) -> str | None:
+        """What the secret meant holds (:data:`PROVIDER_SECRETS`), "" for a name of a secret the provider does not
+        take (``mysql:apiToken``); None for no secret."""
+        meant = self.meant
+        if meant is None:
+            return "" if secret_name(self.name) else None
+        return PROVIDER_SECRETS.get(self.namespace, {}).get(f"{self.prefix}{meant}")
+
+
+def _provider_secret_problem(
+    key: _ProviderKey, item: object, unknown: str | None, *, passphrase: bool, twice: bool
+) -> tuple[tuple[str | int, ...], str] | None:
+    """Why a provider's secret setting (or a slip of one, ``unknown`` saying so) holding ``item`` is refused: no
+    ciphertext (a value in clear, none, a flag, a list), said with the command that sets the key meant; or the key
+    itself, not the provider's; None for a ciphertext under the key the provider reads."""
+    fault = _secret_fault(item, passphrase=passphrase)
+    set_at = key.target if key.target is not None else key.deeper
+    command = _set_command(set_at) if set_at is not None else "--secret <the key meant>"
+    also = "" if unknown is None else f"; {unknown}"
+    holds = key.secret or ""
+    if fault is None:
+        there = "" if twice else f" (set the secret there with `pulumi config set {command}`)"
+        return None if unknown is None else (key.loc, f"{unknown}{there}")
+    if fault == "secure":
+        return (*key.loc, "secure"), _not_a_ciphertext(command, passphrase=passphrase) + also
+    if fault == "plain" and isinstance(item, str) and (shaped := prose_secret(item)) is not None:
+        return key.loc, f"{_in_clear(f'{shaped[0]} (not shown)', command)}{also}"  # a private key
+    if fault == "plain" and not secret_name(key.meant or key.name):  # tls:proxy.username, a user name or a token
+        what = f"a plain value (not shown) where the {key.namespace} provider takes a secret"
+        return key.loc, f"{_in_clear(what, command)} ({holds}){also}"
+    return key.loc, _secret_fault_words(fault, command, holds) + also
+
+
+def _provider_problems(
+    full_key: str, namespace: str, value: object, *, passphrase: bool, others: frozenset[str] = frozenset()
+) -> list[tuple[tuple[str | int, ...], str]]:
+    """The refusals of the setting ``full_key`` of a provider pic knows (``namespace``: the provider's, whatever
+    namespace ``full_key`` is written in), as (path as written, why): a key the provider does not take (a slip of
+    one, said; a name of a secret, with the provider's secrets; any other: its provider would ignore it or refuse
+    it), a secret setting (:data:`PROVIDER_SECRETS`, or a slip of one) that holds no ciphertext (a value in clear,
+    none, a flag, a list), each with the command that sets the one meant, and a text shaped like a secret under
+    any other key. ``others``: the other keys of the file's config:, to say a key written twice in another case."""
+    found: list[tuple[tuple[str | int, ...], str]] = []
+
+    def check(key: _ProviderKey, item: object) -> None:
+        meant, target = key.meant, key.target
+        unknown = None
+        if meant != key.name:
+            unknown = _no_such_key(key.namespace, key.name, key.loc[:-1], key.keys, meant=meant, deeper=key.deeper)
+        twice = unknown is not None and not key.prefix and f"{namespace}:{meant}" in others
+        if twice:
+            unknown = f"{unknown} ({namespace}:{meant} is given too: keep one)"
+        if key.secret is not None:
+            problem = _provider_secret_problem(key, item, unknown, passphrase=passphrase, twice=twice)
+            found.extend([] if problem is None else [problem])
+        elif unknown is not None:  # said once, with a secret in clear below it (mysql:endpont: ssh://u:PW@db)
+            shaped = _shaped_secrets(key.loc, item, passphrase=passphrase, target=target)
+            found.extend([(at, f"{why}; {unknown}" if i == 0 else why) for i, (at, why) in enumerate(shaped)])
+            found.extend([] if shaped else [(key.loc, unknown)])
+        elif key.prefix or target is None or (namespace, key.name) not in PROVIDER_OBJECTS:
+            found.extend(_shaped_secrets(key.loc, item, passphrase=passphrase))
+        else:
+            fields = PROVIDER_OBJECTS[(namespace, key.name)]
+            for index, obj in enumerate(item) if isinstance(item, list) else [(None, item)]:
+                base = key.loc if index is None else (*key.loc, index)
+                parent = target if index is None else (*target, index)
+                if not isinstance(obj, dict) or set(obj) == {"secure"}:
+                    found.extend(_shaped_secrets(base, obj, passphrase=passphrase))
+                    continue
+                for field, inner in obj.items():
+                    if isinstance(field, str):
+                        check(_ProviderKey(namespace, (*base, field), fields, f"{key.name}.", parent), inner)
+
+    check(_ProviderKey(namespace, (full_key,), PROVIDER_SETTINGS[namespace], "", ()), value)
+    return found
+
+
+def _shaped_secrets(
+    loc: tuple[str | int, ...],
+    value: object,
+    *,
+    passphrase: bool,
+    by_name: bool = False,
+    target: tuple[str | int, ...] | None = None,
+) -> list[tuple[tuple[str | int, ...], str]]:
+    """The refusals of the texts below ``loc`` that are secrets by their form (a private key, as the docker
+    provider's ``keyMaterial`` holds; credentials in a URL, ``docker:host: ssh://deploy:PW@web1``; an access key:
+    :func:`pic.secrettext.prose_secret`) and of each ``secure:`` value that is no ciphertext (``{secure: hunter2}``,
+    written by hand); ``by_name``: also each text or number under a key named for a secret (``aws:secretKey``,
+    ``x:db.password``: :func:`pic.yamlsrc.secret_name`; a number whose last word names one, ``aws:dbPwd: 1234``).
+    ``target``: ``loc`` as the key meant writes it (``mysql:endpoint`` for ``mysql:endpont``), in the commands said.
+    The value is never shown."""
+    found: list[tuple[tuple[str | int, ...], str]] = []
+
+    def command(at: tuple[str | int, ...]) -> str:
+        return _set_command(at if target is None else (*target, *at[len(loc) :]))
+
+    def walk(at: tuple[str | int, ...], item: object) -> None:
+        if isinstance(item, dict):
+            for name, inner in item.items():
+                if name != "secure":
+                    walk((*at, name), inner)
+                elif not isinstance(inner, str) or not _is_ciphertext(inner, passphrase=passphrase):
+                    found.append(((*at, "secure"), _not_a_ciphertext(command(at), passphrase=passphrase)))
+        elif isinstance(item, list):
+            for index, inner in enumerate(item):
+                walk((*at, index), inner)
+        elif isinstance(item, str) and item.strip():
+            if (shaped := prose_secret(item)) is not None:
+                found.append((at, _in_clear(f"{shaped[0]} (not shown)", command(at))))
+            elif by_name and _named_secret(at):
+                found.append((at, _secret_fault_words("plain", command(at))))
+        elif by_name and _holds_text(item) and _named_secret(at, number=True):  # a password of digits
+            found.append((at, _secret_fault_words("plain", command(at))))
+
+    walk(loc, value)
+    return found
+
+
+def _named_secret(loc: tuple[str | int, ...], *, number: bool = False) -> bool:
+    """Whether the value at ``loc`` (``aws:secretKey``, ``x:db.password``) is a secret by its key's name; for a
+    ``number``, by the last word of the last key (``dbPwd``; not ``tokenDuration``, a number about a secret)."""
+    names = [str(loc[0]).partition(":")[2], *(part for part in loc[1:] if isinstance(part, str))]
+    if not number:
+        return is_secret_field(names)
+    words = re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+", names[-1])
+    return secret_name(words[-1] if words else names[-1])
+
+
+def _foreign_setting_problems(
+    doc: Document, full_key: str, value: object, *, passphrase: bool, others: frozenset[str] = frozenset()
+) -> list[Problem]:
+    """The refusals of a setting outside ``pic:``, each at its line (the value never shown): a key without a
+    namespace or in one that looks meant for pic; for a provider pic knows (:data:`PROVIDER_SETTINGS`), in its
+    namespace or another case or a slip of it (``MySQL:password``), :func:`_provider_problems`; for another, a
+    secret in clear under a secret's name or shaped like one, and a ``secure:`` value that is no ciphertext."""
+    namespace, colon, key = full_key.partition(":")
+    provider = _provider_namespace(namespace) if colon else None
+    if provider is None:
+        why = _near_namespace(full_key, value)
+        if why is not None:
+            return [Problem(doc.file, doc.line_of(("config", full_key)), f"config.{shown_loc((full_key,))}", why)]
+        found = _shaped_secrets((full_key,), value, passphrase=passphrase, by_name=True)
+    else:
+        found = _provider_problems(full_key, provider, value, passphrase=passphrase, others=others)
+        if provider != namespace:
+            meant = key if key in PROVIDER_SETTINGS[provider] else _meant_key(key, PROVIDER_SETTINGS[provider])
+            written = f"{provider}:{meant if meant is not None else key}"
+            twice = f" ({shown_loc((written,))} is given too: keep one)" if written in others else ""
+            why = (
+                f"is in namespace {shown_unless_secret(namespace, full_key)}, not {provider!r}: Pulumi compares "
+                f"namespaces exactly, and the {provider} provider never reads it; write {shown_loc((written,))}{twice}"
+            )
+            said = [why for loc, why in found if loc == (full_key,)]
+            found = [(loc, w) for loc, w in found if loc != (full_key,)]
+            found.insert(0, ((full_key,), "; ".join([why, *said])))
+    return [Problem(doc.file, doc.line_of(("config", *loc)), f"config.{shown_loc(loc)}", why) for loc, why in found]
+
+
+def _meant_namespaced(name: str) -> list[str]:
+    """The keys, with their namespace, that a key written without one (``password``, ``members_root``) may be
+    meant as: a setting or a secret of pic, a key of a provider pic knows (``mysql:password``), as written or a
+    slip or another case of one."""
+    ours = [*(f for f in Settings.model_fields if f not in _PROGRAM_FIELDS), *SECRET_KEYS, *OPTIONAL_SECRET_KEYS]
+    meant = []
+    if (mine := meant_among(name, ours)) is not None:
+        meant.append(f"{NAMESPACE}:{mine}")
+    for namespace, keys in PROVIDER_SETTINGS.items():
+        if (theirs := _meant_key(name, keys)) is not None:
+            meant.append(f"{namespace}:{theirs}")
+    return meant
+
+
+def _near_namespace(full_key: str, value: object = None) -> str | None:
+    """Why a key outside ``pic:`` and the namespaces of the providers pic knows looks meant for pic or a provider
+    (it would be ignored without a word), or None.
 
     Pulumi's config keys are ``<namespace>:<name>`` (a key without a colon is
     refused by Pulumi itself); namespaces are package names in ASCII, compared
     exactly, so ``PIC:limits`` or ``pіc:limits`` (Cyrillic і) is another one.
+    A key without one is told the keys it may be meant as (``password``: ``mysql:password``), and, holding a
+    value in clear under a secret's name, the command that sets the secret meant.
     """
     namespace, colon, _ = full_key.partition(":")
     if full_key == NAMESPACE:
         return f"is the namespace alone: each setting is a key of its own, {NAMESPACE}:<name> (e.g. {NAMESPACE}:mail)"
     if not colon:
         rest = full_key[len(NAMESPACE) + 1 :] if full_key[: len(NAMESPACE)].lower() == NAMESPACE else ""
-        meant = rest if rest and full_key[len(NAMESPACE)] in "_.-" else full_key
-        if reads_as_secret(meant):  # the hint would quote it: password=... written as a key
-            meant = "<name>"
-        return f"has no namespace: Pulumi reads keys as <namespace>:<name>; write {NAMESPACE}:{meant} for pic"
+        name = rest if rest and full_key[len(NAMESPACE)] in "_.-" else full_key
+        hidden = reads_as_secret(name)  # the hint would quote it: password=... written as a key
+        meant = [] if hidden else _meant_namespaced(name)
+        if not meant:
+            written = f"write {NAMESPACE}:{'<name>' if hidden else name} for pic"
+        else:
+            written = "write " + " or ".join(
+                f"{m} for {'pic' if m.startswith(NAMESPACE + ':') else 'the ' + m.partition(':')[0] + ' provider'}"
+                for m in meant
+            )
+        why = f"has no namespace: Pulumi reads keys as <namespace>:<name>; {written}"
+        if not hidden and secret_name(name) and _holds_text(value):
+            command = f"--secret {meant[0]}" if len(meant) == 1 else "--secret <namespace>:<name>"
+            why = f"{_secret_fault_words('plain', command)}; {why}"
+        return why
     folded = unicodedata.normalize("NFKC", namespace).casefold().strip()
     if folded == NAMESPACE or not namespace.isascii() or difflib.get_close_matches(folded, [NAMESPACE], cutoff=0.6):
         return (

@@ -1642,7 +1642,6 @@ def test_the_setup_of_a_host_stops_when_it_has_fewer_cpus_than_said(tmp_path: Pa
         "mysql:password: 'Hunter2 Secret'",
         "aws:secretKey: Hunter2Secret",
         "aws:accessKey: AKIAHunter2Secret",
-        "docker:registryPassword: Hunter2Secret",
         "cloudflare:apiToken: Hunter2Secret",
     ],
 )
@@ -1690,7 +1689,6 @@ def test_a_providers_secret_under_a_slip_of_its_name_is_refused_without_being_sh
     [
         "aws:passportFile: /srv/passport",
         "aws:sharedCredentialsFiles: [/home/deploy/.aws/credentials]",
-        "docker:registryAuth: [{address: registry.example.org, passThrough: yes-please}]",
         "aws:testsPassed: all-of-them",
     ],
 )
@@ -1792,7 +1790,6 @@ def test_a_value_the_loader_refuses_under_a_slip_of_a_secrets_name_is_not_shown(
             23,
         ),
         ("aws:assumeRole: {roleArn: arn, sessionToken: Hunter2Secret}", "aws:assumeRole.sessionToken", 21),
-        ("mysql:passwords: [Hunter2Secret]", "mysql:passwords[0]", 21),
     ],
 )
 def test_a_providers_secret_written_in_clear_inside_a_setting_is_refused_at_its_line(
@@ -1947,17 +1944,41 @@ def test_a_providers_misspelt_setting_says_which_was_meant(tmp_path: Path, writt
     text = _errors(project)
     [line] = [ln for ln in text.splitlines() if f" {path}: " in ln]
     key = path.rpartition(".")[2] if "." in path else path.partition(":")[2]
-    assert f"provider takes no key {key!r}" in line and line.endswith(f"did you mean {meant!r}?"), text
+    assert f"provider takes no key {key!r}" in line and f"did you mean {meant!r}?" in line, text
+    said = line.partition(f"did you mean {meant!r}?")[2]
+    secret = "secure" in written
+    assert said == (" (set the secret there with `pulumi config set --secret mysql:password`)" if secret else ""), text
     assert "AAAA" not in text, text
 
 
-def test_a_misspelt_provider_key_above_a_secret_in_clear_is_one_error(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("written", "path", "command", "kind"),
+    [
+        ("mysql:passwords: [S3cr3tPw]", "mysql:passwords", "--secret mysql:password", "a list holding"),
+        ("mysql:pasword: [S3cr3tPw, S3cr3tPx]", "mysql:pasword", "--secret mysql:password", "a list holding"),
+        ("mysql:password: [S3cr3tPw]", "mysql:password", "--secret mysql:password", "a list holding"),
+        ("mysql:pass: {user: root, pw: S3cr3tPw}", "mysql:pass", "--secret mysql:password", "a mapping holding"),
+        (
+            "docker:registryAuth: [{address: r.example.org, pasword: [S3cr3tPw]}]",
+            "docker:registryAuth[0].pasword",
+            "--path --secret 'docker:registryAuth[0].password'",
+            "a list holding",
+        ),
+    ],
+)
+def test_a_secret_written_as_a_list_or_a_mapping_is_one_error_naming_the_key_meant(
+    tmp_path: Path, written: str, path: str, command: str, kind: str
+) -> None:
+    """mysql:pasword: [a, b] was one error per item, each telling to run `pulumi config set --path --secret
+    'mysql:pasword[0]'`, which kept the slip and the list: the provider reads one text under password. One error,
+    at the key, with the command that sets the key meant."""
     project = project_copy(tmp_path)
-    _edit(project, MEMBERS_ROOT, f"{MEMBERS_ROOT}\n  mysql:passwords: [S3cr3tPw]")
-    lines = [ln for ln in _errors(project).splitlines() if "mysql:passwords" in ln]
-    assert len(lines) == 1 and " mysql:passwords[0]: holds a plain value (not shown)" in lines[0], lines
-    assert "`pulumi config set --path --secret 'mysql:passwords[0]'`" in lines[0], lines
-    assert "takes no key 'passwords'" in lines[0] and lines[0].endswith("did you mean 'password'?"), lines
+    _edit(project, MEMBERS_ROOT, f"{MEMBERS_ROOT}\n  {written}")
+    text = _errors(project)
+    lines = [ln for ln in text.splitlines() if f" {path}" in ln]
+    assert len(lines) == 1 and f"Pulumi.prod.yaml:21 {path}: is {kind} values in clear (not shown)" in lines[0], text
+    assert f"`pulumi config set {command}`" in lines[0], text
+    assert "S3cr3t" not in text, text
 
 
 def test_a_providers_misspelt_setting_in_the_project_file_says_which_was_meant(tmp_path: Path) -> None:
@@ -2033,10 +2054,10 @@ def test_a_providers_secret_that_is_no_text_or_no_key_is_refused_without_being_s
         "mysql:maxOpenConns: 5",
         "docker:registryAuth: [{address: registry.example.org, authDisabled: true}]",
         "tls:proxy: {fromEnv: true}",
-        # a key far from every one the provider takes: no slip pic can name
-        "random:seed: 42",
-        "mysql:somethingElse: x",
+        # another provider's keys are its own business
         "aws:tokenDuration: 3600",
+        "aws:skipTokenValidation: true",
+        "pulumi:disable-default-providers: ['*']",
     ],
 )
 def test_a_providers_known_or_unrelated_settings_pass(tmp_path: Path, written: str) -> None:
@@ -2444,3 +2465,273 @@ def test_the_stacks_hinted_are_the_stack_files_that_can_be_read(tmp_path: Path) 
         load_settings(project, "pod")
     [problem] = info.value.problems
     assert problem.message == "no such stack file (stacks here: linked, prod); did you mean --stack prod?", problem
+
+
+CIPHERTEXT = "v1:AAAAAAAAAAAAAAAA:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+
+
+@pytest.mark.parametrize(
+    ("written", "path", "command"),
+    [
+        ("mysql:pass: S3cr3tPw", "mysql:pass", "--secret mysql:password"),
+        ("mysql:pwd: S3cr3tPw", "mysql:pwd", "--secret mysql:password"),
+        ("mysql:dbPassword: S3cr3tPw", "mysql:dbPassword", "--secret mysql:password"),
+        (f"mysql:pass: {{secure: {CIPHERTEXT}}}", "mysql:pass", "--secret mysql:password"),
+        (f"mysql:pwd: {{secure: {CIPHERTEXT}}}", "mysql:pwd", "--secret mysql:password"),
+        # a password written as a setting of its own, where the provider takes it inside one
+        ("docker:password: S3cr3tPw", "docker:password", "--path --secret 'docker:registryAuth[0].password'"),
+        (f"tls:pasword: {{secure: {CIPHERTEXT}}}", "tls:pasword", "--path --secret 'tls:proxy.password'"),
+        (
+            "docker:registryAuth: [{address: r.example.org, pwd: S3cr3tPw}]",
+            "docker:registryAuth[0].pwd",
+            "--path --secret 'docker:registryAuth[0].password'",
+        ),
+        (
+            "tls:proxy: {url: 'http://p.example.org:3128', pass: S3cr3tPw}",
+            "tls:proxy.pass",
+            "--path --secret 'tls:proxy.password'",
+        ),
+    ],
+)
+def test_a_secret_under_a_name_its_provider_does_not_take_is_told_the_key_it_reads(
+    tmp_path: Path, written: str, path: str, command: str
+) -> None:
+    """mysql:pass and mysql:pwd in clear were told to be set under that same name (`pulumi config set --secret
+    mysql:pass`), and passed once set so: the provider reads mysql:password and ignores them. Refused, with the
+    key the provider reads and the command that sets it, in clear or set as a secret."""
+    project = project_copy(tmp_path)
+    _edit(project, MEMBERS_ROOT, f"{MEMBERS_ROOT}\n  {written}")
+    text = _errors(project)
+    [line] = [ln for ln in text.splitlines() if f" {path}: " in ln]
+    name = path.rpartition(".")[2] if "." in path else path.partition(":")[2]
+    assert f"provider takes no key {name!r}" in line and f"`pulumi config set {command}`" in line, text
+    assert ("under a secret's name" in line) is ("secure" not in written), text
+    assert "S3cr3t" not in text and "AAAA" not in text, text
+
+
+@pytest.mark.parametrize(
+    ("written", "path", "said"),
+    [
+        ('mysql:password: ""', "mysql:password", "is empty text"),
+        ("mysql:password: '  '", "mysql:password", "is blank text (spaces only)"),
+        ("mysql:password: ~", "mysql:password", "is empty (null)"),
+        ("mysql:password:", "mysql:password", "is empty (null)"),
+        ("mysql:password: true", "mysql:password", "is true, a flag, not a secret"),
+        ("mysql:password: []", "mysql:password", "is a list (empty), not one text"),
+        ("mysql:password: {}", "mysql:password", "is a mapping (empty), not one text"),
+        ("docker:keyMaterial: false", "docker:keyMaterial", "is false, a flag, not a secret"),
+        (
+            "docker:registryAuth: [{address: r.example.org, password: ''}]",
+            "docker:registryAuth[0].password",
+            "is empty text",
+        ),
+        ("tls:proxy: {url: 'http://p.example.org:3128', password: ~}", "tls:proxy.password", "is empty (null)"),
+        ('pic:dbAdminPassword: ""', "pic:dbAdminPassword", "is empty text"),
+        ("pic:dbAdminPassword: true", "pic:dbAdminPassword", "is true, a flag, not a secret"),
+        ("pic:smtpPassword: []", "pic:smtpPassword", "is a list (empty), not one text"),
+        ("pic:backupSshKey: no", "pic:backupSshKey", "is false, a flag, not a secret"),
+    ],
+)
+def test_a_secrets_key_holding_nothing_or_a_flag_is_refused_saying_what_it_holds(
+    tmp_path: Path, written: str, path: str, said: str
+) -> None:
+    """mysql:password: "" (or ~, true, []) passed: no text in clear, so no secret was seen, and the provider would
+    log in with an empty password or none; pic:dbAdminPassword: true was told it "holds a plain value". A secret's
+    key holds a ciphertext Pulumi wrote: what it holds instead is said (no secret: shown), with the command."""
+    project = project_copy(tmp_path)
+    _edit(project, MEMBERS_ROOT, f"{MEMBERS_ROOT}\n  {written}")
+    text = _errors(project)
+    [line] = [ln for ln in text.splitlines() if f" {path}: " in ln]
+    assert f"Pulumi.prod.yaml:21 {path}: {said}: a secret's key" in line, text
+    command = f"--secret {path}" if path.count(".") == 0 and "[" not in path else f"--path --secret '{path}'"
+    assert f"`pulumi config set {command}` writes there" in line, text
+
+
+@pytest.mark.parametrize(
+    ("written", "path"),
+    [
+        (
+            'docker:registryAuth: [{address: r.example.org, configFileContent: \'{"auths": {"r.example.org": '
+            '{"auth": "ZGVwbG95Okh1bnRlcjI="}}}\'}]',
+            "docker:registryAuth[0].configFileContent",
+        ),
+        ("tls:proxy: {url: 'http://p.example.org:3128', username: deploy}", "tls:proxy.username"),
+    ],
+)
+def test_a_providers_setting_its_sdk_describes_as_a_secret_is_one(tmp_path: Path, written: str, path: str) -> None:
+    """docker:registryAuth[].configFileContent (a docker config.json: its auths are base64 of user:password) passed in
+    clear: only names that read as a secret's were. Each setting the provider's SDK describes as a secret
+    (pic.settings.PROVIDER_SECRETS) is one."""
+    project = project_copy(tmp_path)
+    _edit(project, MEMBERS_ROOT, f"{MEMBERS_ROOT}\n  {written}")
+    text = _errors(project)
+    [line] = [ln for ln in text.splitlines() if f" {path}: " in ln]
+    assert "holds a plain value (not shown)" in line and f"`pulumi config set --path --secret '{path}'`" in line, text
+    assert "ZGVw" not in text and "deploy" not in text, text
+
+
+# What an SDK's description of a setting says of a secret: a password, a private key, a token, the content of a file
+# of credentials (docker's config.json for registry auth; not its path, configFile).
+_SECRET_DOC = re.compile(r"\bpassword\b|private key|\btoken\b|\bcontent of .*\bauth\b", re.IGNORECASE)
+
+
+def test_the_providers_secrets_are_those_their_sdks_describe() -> None:
+    """pic.settings.PROVIDER_SECRETS against the installed SDKs: a setting (or a key of the objects one holds) is a
+    secret when its name reads as a secret's (mysql's password, which the SDK leaves undescribed) or its
+    description says it holds one (docker's keyMaterial: a private key; registryAuth's configFileContent: the
+    content of the docker json file for registry auth; tls's proxy username: Username (or Token))."""
+    import importlib.util
+    import inspect
+
+    from pic.settings import PROVIDER_OBJECTS, PROVIDER_SECRETS, PROVIDER_SETTINGS
+    from pic.yamlsrc import secret_name
+
+    def secret(name: str, doc: str) -> bool:
+        return secret_name(name) or _SECRET_DOC.search(doc) is not None
+
+    for namespace, keys in PROVIDER_SETTINGS.items():
+        spec = importlib.util.find_spec(f"pulumi_{namespace}")
+        assert spec is not None and spec.origin is not None, namespace
+        source = Path(spec.origin).parent / "config" / "vars.py"
+        text = source.read_text() if source.exists() else ""
+        docs = {
+            m.group(3): m.group(2) or ""
+            for m in re.finditer(
+                r"def (\w+)\(self\)[^:]*:\s*(?:\"\"\"(.*?)\"\"\")?\s*return __config__\.get\w*\('(\w+)'\)", text, re.S
+            )
+        }
+        assert sorted(docs) == sorted(keys), namespace
+        found = {key for key, doc in docs.items() if secret(key, doc)}
+        for (ns, key), fields in PROVIDER_OBJECTS.items():
+            if ns != namespace:
+                continue
+            outputs = importlib.import_module(f"pulumi_{namespace}.config.outputs")
+            cls = getattr(outputs, key[0].upper() + key[1:])
+            for snake in inspect.signature(cls.__init__).parameters:
+                if snake in ("self", "__self__"):
+                    continue
+                camel = re.sub(r"_([a-z])", lambda m: m.group(1).upper(), snake)
+                assert camel in fields, (namespace, key, camel)
+                if secret(camel, inspect.getdoc(getattr(cls, snake)) or ""):
+                    found.add(f"{key}.{camel}")
+        assert found == set(PROVIDER_SECRETS.get(namespace, {})), namespace
+    assert set(PROVIDER_SECRETS) <= set(PROVIDER_SETTINGS)
+
+
+@pytest.mark.parametrize(
+    ("written", "path", "said"),
+    [
+        (
+            "mysql:somethingElse: x",
+            "mysql:somethingElse",
+            "the mysql provider takes no key 'somethingElse' (its keys: authenticationPlugin, endpoint, "
+            "maxConnLifetimeSec, maxOpenConns, password, proxy, tls, username), which it would ignore or refuse: "
+            "remove it",
+        ),
+        ("docker:tlsVerify: true", "docker:tlsVerify", "the docker provider takes no key 'tlsVerify' (its keys: "),
+        (
+            "docker:registryAuth: [{address: registry.example.org, passThrough: yes-please}]",
+            "docker:registryAuth[0].passThrough",
+            "the docker provider takes no key 'passThrough' in docker:registryAuth[0] (its keys: address, "
+            "authDisabled, configFile, configFileContent, password, username), which it would ignore or refuse: "
+            "remove it",
+        ),
+        ("tls:proxy: {url: 'http://p.example.org:3128', noProxy: x}", "tls:proxy.noProxy", "takes no key 'noProxy' in"),
+        (
+            "random:seed: 42",
+            "random:seed",
+            "the random provider takes no settings (no key 'seed'), which it would ignore or refuse: remove it",
+        ),
+        ("command:shell: /bin/bash", "command:shell", "the command provider takes no settings (no key 'shell')"),
+        # a secret's name the provider takes nowhere: its secrets
+        ("mysql:apiToken: x1", "mysql:apiToken", "its secrets: password"),
+        (
+            "docker:token: x1",
+            "docker:token",
+            "its secrets: keyMaterial, registryAuth[].password, registryAuth[].configFileContent",
+        ),
+    ],
+)
+def test_a_key_its_provider_does_not_take_is_refused_naming_its_keys(
+    tmp_path: Path, written: str, path: str, said: str
+) -> None:
+    """mysql:somethingElse, far from every key the provider takes, was accepted without a word: the program builds
+    its providers from its own settings, and a default provider ignores or refuses a key it does not know. Refused
+    at its line, naming the provider's keys."""
+    project = project_copy(tmp_path)
+    _edit(project, MEMBERS_ROOT, f"{MEMBERS_ROOT}\n  {written}")
+    text = _errors(project)
+    [line] = [ln for ln in text.splitlines() if f" {path}: " in ln]
+    assert line.startswith(f"{project / 'Pulumi.prod.yaml'}:21 {path}: "), text
+    assert said in line, text
+    assert "x1" not in text, text
+
+
+@pytest.mark.parametrize(
+    ("written", "said"),
+    [
+        (
+            "password: S3cr3tPw",
+            "password: holds a plain value (not shown) under a secret's name: secrets are set with `pulumi config set "
+            "--secret <namespace>:<name>` and never written in clear; has no namespace: Pulumi reads keys as "
+            "<namespace>:<name>; write pic:smtpPassword for pic or mysql:password for the mysql provider",
+        ),
+        (
+            "endpoint: db.example.org:3306",
+            "endpoint: has no namespace: Pulumi reads keys as <namespace>:<name>; write mysql:endpoint for the mysql "
+            "provider",
+        ),
+        (
+            "members_root: /srv/members",
+            "members_root: has no namespace: Pulumi reads keys as <namespace>:<name>; write pic:members_root for pic",
+        ),
+        (
+            "MySQL:password: S3cr3tPw",
+            "MySQL:password: is in namespace \"MySQL\", not 'mysql': Pulumi compares namespaces exactly, and the "
+            "mysql provider never reads it; write mysql:password; holds a plain value (not shown) under a secret's "
+            "name: secrets are set with `pulumi config set --secret mysql:password` and never written in clear",
+        ),
+        (
+            f"MYSQL:pasword: {{secure: {CIPHERTEXT}}}",
+            "MYSQL:pasword: is in namespace \"MYSQL\", not 'mysql': Pulumi compares namespaces exactly, and the "
+            "mysql provider never reads it; write mysql:password; the mysql provider takes no key 'pasword'",
+        ),
+        ("Docker:host: ssh://deploy@web1.example.org", "Docker:host: is in namespace \"Docker\", not 'docker'"),
+        ("dokcer:host: ssh://deploy@web1.example.org", "dokcer:host: is in namespace \"dokcer\", not 'docker'"),
+        ("m\u0443sql:endpoint: db.example.org:3306", "is in namespace \"m\u0443sql\", not 'mysql'"),
+    ],
+)
+def test_a_key_without_its_providers_namespace_is_told_the_key_meant(tmp_path: Path, written: str, said: str) -> None:
+    """`password: ...` without a namespace was told to be written pic:password, which pic does not know (the
+    password was the mysql provider's), and its value in clear was not said; MySQL:password was told to be set
+    with `pulumi config set --secret MySQL:password`, a namespace no provider reads. The namespace and key meant
+    are named, in the command too."""
+    project = project_copy(tmp_path)
+    _edit(project, MEMBERS_ROOT, f"{MEMBERS_ROOT}\n  {written}")
+    text = _errors(project)
+    assert f"{project / 'Pulumi.prod.yaml'}:21 " in text, text
+    [line] = [ln for ln in text.splitlines() if ":21 " in ln]
+    assert said in line, text
+    assert "S3cr3t" not in text and "AAAA" not in text, text
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "path"),
+    [
+        (f"mysql:password: {{secure: {CIPHERTEXT}}}", f"mysql:Password: {{secure: {CIPHERTEXT}}}", "mysql:Password"),
+        ("mysql:endpoint: db.example.org:3306", "'mysql:endpoint ': db.example.org:3306", "mysql:endpoint "),
+        (f"mysql:password: {{secure: {CIPHERTEXT}}}", f"MySQL:password: {{secure: {CIPHERTEXT}}}", "MySQL:password"),
+    ],
+)
+def test_a_providers_key_given_twice_in_another_form_says_so(
+    tmp_path: Path, first: str, second: str, path: str
+) -> None:
+    """mysql:password and mysql:Password (or `mysql:endpoint ` with a space, MySQL:password): two keys to Pulumi,
+    one read by the provider; the other is refused, saying the key meant is given too (not to set it again)."""
+    project = project_copy(tmp_path)
+    _edit(project, MEMBERS_ROOT, f"{MEMBERS_ROOT}\n  {first}\n  {second}")
+    text = _errors(project)
+    [line] = text.splitlines()
+    meant = path.strip().replace("MySQL", "mysql").replace("Password", "password")
+    assert line.startswith(f"{project / 'Pulumi.prod.yaml'}:22 {path}: "), text
+    assert f"{meant} is given too: keep one" in line and "pulumi config set" not in line, text
