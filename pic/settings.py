@@ -1782,7 +1782,7 @@ def _strip_namespace(doc: Document) -> tuple[dict[str, Any], list[Problem]]:
         if namespace != NAMESPACE or not colon:
             problems += _foreign_setting_problems(doc, str(full_key), value, passphrase=symmetric, others=keys)
             continue  # provider settings (docker:host, mysql:endpoint, ...) belong to them
-        refusal = _refused_value(str(full_key), key, value, passphrase=symmetric)
+        refusal = _refused_value(str(full_key), key, value, passphrase=symmetric, others=keys)
         if refusal is not None:
             loc, why = refusal
             problems.append(Problem(doc.file, doc.line_of(("config", *loc)), f"config.{shown_loc(loc)}", why))
@@ -1899,12 +1899,13 @@ def _is_ciphertext(text: str, *, passphrase: bool = False) -> bool:
 
 
 def _refused_value(
-    full_key: str, key: str, value: object, *, passphrase: bool = False
+    full_key: str, key: str, value: object, *, passphrase: bool = False, others: frozenset[str] = frozenset()
 ) -> tuple[tuple[str, ...], str] | None:
     """Why the value of ``pic:<key>`` is refused before the model reads it, and where; or None.
 
     ``passphrase``: the stack file has an ``encryptionsalt`` or an ``encryptedkey`` (Pulumi's passphrase
-    or cloud KMS secrets provider), whose ciphertexts all start with ``v1:``."""
+    or cloud KMS secrets provider), whose ciphertexts all start with ``v1:``. ``others``: the keys of the file's
+    config:, to say the secret meant is given too (``pic:DbAdminPassword`` beside ``pic:dbAdminPassword``)."""
     known = (*SECRET_KEYS, *OPTIONAL_SECRET_KEYS)
     loc: tuple[str, ...] = (full_key,)
     why = None
@@ -1923,7 +1924,10 @@ def _refused_value(
         elif key not in known:
             meant = meant_among(key, known)
             hint = f"; did you mean {meant!r}?" if meant is not None else ""
+            if meant is not None and f"{NAMESPACE}:{meant}" in others:
+                hint += f" ({NAMESPACE}:{meant} is given too: keep one)"
             why = f"is a secret, but pic knows no secret of that name (known: {', '.join(known)}){hint}"
+            why += _a_providers(key)
     elif value is None and key in known:  # a secret has no default to fall back to
         why = f"is empty (null): set the secret with `pulumi config set --secret {full_key}`, which writes it"
     elif value is None:
@@ -1937,7 +1941,20 @@ def _refused_value(
         )
     elif key not in Settings.model_fields and _holds_text(value):
         why = _unknown_secret(key)
+        why = None if why is None else why + _a_providers(key)
     return None if why is None else (loc, why)
+
+
+def _a_providers(key: str) -> str:
+    """What to add of a key of pic that is the secret of a provider pic knows (``pic:password``: ``mysql:password``,
+    ``pic:keyMaterial``), said in another case too; "" for any other."""
+    meant = [
+        f"{namespace}:{secret}"
+        for namespace, secrets in PROVIDER_SECRETS.items()
+        for secret in secrets
+        if "." not in secret and secret.casefold() == key.strip().casefold()
+    ]
+    return f" (or {' or '.join(meant)}, a provider's, if it is meant)" if meant else ""
 
 
 def _unknown_secret(key: str) -> str | None:
@@ -2173,10 +2190,11 @@ def _no_such_key(
     keys: tuple[str, ...],
     *,
     meant: str | None,
-    deeper: tuple[str | int, ...] | None = None,
+    other: tuple[str | int, ...] | None = None,
 ) -> str:
     """What to say of a key its provider does not take (``parent``: the setting it is in, when it is a key of its
-    object): which provider, what it takes there, and the key meant; or its secrets for a key named for one."""
+    object): which provider, what it takes there, and the key meant (``other``: where its provider reads it, not
+    beside it); or its secrets for a key named for one."""
     if not keys:
         return (
             f"the {namespace} provider takes no settings (no key {_quoted_key(name)}), which it would ignore or "
@@ -2189,8 +2207,8 @@ def _no_such_key(
     )
     if meant is not None:
         return f"{said}; did you mean {meant!r}?"
-    if deeper is not None:
-        return f"{said}; did you mean {format_loc(deeper)!r}?"
+    if other is not None:  # inside another setting (docker:registryAuth[0].password), another provider's
+        return f"{said}; did you mean {format_loc(other)!r}?"
     if secret_name(name) and PROVIDER_SECRETS.get(namespace):
         return f"{said}; its secrets: {_provider_secret_paths(namespace)}"
     return f"{said}: remove it"
@@ -2229,10 +2247,32 @@ class _ProviderKey:
         return _deeper_secret(self.namespace, self.name) if self.meant is None and not self.prefix else None
 
     @property
+    def elsewhere(self) -> tuple[str | int, ...] | None:
+        """A setting's name that no key of its provider is, but another provider's setting (``mysql:keyMaterial``:
+        ``docker:keyMaterial``; ``docker:endpoint``: ``mysql:endpoint``), as written or a slip of it."""
+        if self.prefix or self.meant is not None or self.deeper is not None:
+            return None
+        for namespace, keys in PROVIDER_SETTINGS.items():
+            meant = self.name if self.name in keys else meant_among(self.name, keys) if keys else None
+            if namespace != self.namespace and meant is not None:
+                return (f"{namespace}:{meant}",)
+        return None
+
+    @property
+    def other(self) -> tuple[str | int, ...] | None:
+        """The path meant, where its provider reads it, when it is not beside the key (:attr:`deeper`,
+        :attr:`elsewhere`)."""
+        return self.deeper if self.deeper is not None else self.elsewhere
+
+    @property
     def secret(self) -> str | None:
         """What the secret meant holds (:data:`PROVIDER_SECRETS`), "" for a name of a secret the provider does not
         take (``mysql:apiToken``); None for no secret."""
         meant = self.meant
+        if meant is None and (elsewhere := self.elsewhere) is not None:
+            namespace, _, name = str(elsewhere[0]).partition(":")
+            holds = PROVIDER_SECRETS.get(namespace, {}).get(name)
+            return holds if holds is not None or not secret_name(self.name) else ""
         if meant is None:
             return "" if secret_name(self.name) else None
         return PROVIDER_SECRETS.get(self.namespace, {}).get(f"{self.prefix}{meant}")
@@ -2245,12 +2285,12 @@ def _provider_secret_problem(
     ciphertext (a value in clear, none, a flag, a list), said with the command that sets the key meant; or the key
     itself, not the provider's; None for a ciphertext under the key the provider reads."""
     fault = _secret_fault(item, passphrase=passphrase)
-    set_at = key.target if key.target is not None else key.deeper
+    set_at = key.target if key.target is not None else key.other
     command = _set_command(set_at) if set_at is not None else "--secret <the key meant>"
     also = "" if unknown is None else f"; {unknown}"
     holds = key.secret or ""
     if fault is None:
-        there = "" if twice else f" (set the secret there with `pulumi config set {command}`)"
+        there = "" if twice or set_at is None else f" (set the secret there with `pulumi config set {command}`)"
         return None if unknown is None else (key.loc, f"{unknown}{there}")
     if fault == "secure":
         return (*key.loc, "secure"), _not_a_ciphertext(command, passphrase=passphrase) + also
@@ -2277,7 +2317,7 @@ def _provider_problems(
         meant, target = key.meant, key.target
         unknown = None
         if meant != key.name:
-            unknown = _no_such_key(key.namespace, key.name, key.loc[:-1], key.keys, meant=meant, deeper=key.deeper)
+            unknown = _no_such_key(key.namespace, key.name, key.loc[:-1], key.keys, meant=meant, other=key.other)
         twice = unknown is not None and not key.prefix and f"{namespace}:{meant}" in others
         if twice:
             unknown = f"{unknown} ({namespace}:{meant} is given too: keep one)"

@@ -2735,3 +2735,50 @@ def test_a_providers_key_given_twice_in_another_form_says_so(
     meant = path.strip().replace("MySQL", "mysql").replace("Password", "password")
     assert line.startswith(f"{project / 'Pulumi.prod.yaml'}:22 {path}: "), text
     assert f"{meant} is given too: keep one" in line and "pulumi config set" not in line, text
+
+
+@pytest.mark.parametrize(
+    ("written", "path", "said"),
+    [
+        (
+            f"mysql:keyMaterial: {{secure: {CIPHERTEXT}}}",
+            "mysql:keyMaterial",
+            "did you mean 'docker:keyMaterial'? (set the secret there with `pulumi config set --secret "
+            "docker:keyMaterial`)",
+        ),
+        (
+            "mysql:keyMaterial: S3cr3tPw",
+            "mysql:keyMaterial",
+            "secrets are set with `pulumi config set --secret docker:keyMaterial`",
+        ),
+        ("docker:endpoint: db.example.org:3306", "docker:endpoint", "did you mean 'mysql:endpoint'?"),
+        ("tls:registryAuth: [{address: r.example.org}]", "tls:registryAuth", "did you mean 'docker:registryAuth'?"),
+        ("pic:password: S3cr3tPw", "pic:password", "(or mysql:password, a provider's, if it is meant)"),
+        (
+            f"pic:keyMaterial: {{secure: {CIPHERTEXT}}}",
+            "pic:keyMaterial",
+            "(or docker:keyMaterial, a provider's, if it is meant)",
+        ),
+    ],
+)
+def test_a_key_written_under_another_namespace_than_its_providers_is_told_where_it_belongs(
+    tmp_path: Path, written: str, path: str, said: str
+) -> None:
+    """mysql:keyMaterial (docker's private key under mysql:) was told to be set as `pulumi config set --secret
+    mysql:keyMaterial`, or once set so only that the mysql provider takes no such key: the provider whose key it is
+    is named, in the command too; pic:password says the mysql provider's password besides pic's secrets."""
+    project = project_copy(tmp_path)
+    _edit(project, MEMBERS_ROOT, f"{MEMBERS_ROOT}\n  {written}")
+    text = _errors(project)
+    [line] = [ln for ln in text.splitlines() if f" {path}: " in ln]
+    assert said in line, text
+    assert "S3cr3t" not in text and "AAAA" not in text, text
+
+
+def test_a_pic_secret_given_twice_in_another_case_says_so(tmp_path: Path) -> None:
+    project = project_copy(tmp_path)
+    twice = f"pic:dbAdminPassword: {{secure: {CIPHERTEXT}}}\n  pic:DbAdminPassword: {{secure: {CIPHERTEXT}}}"
+    _edit(project, MEMBERS_ROOT, f"{MEMBERS_ROOT}\n  {twice}")
+    [line] = _errors(project).splitlines()
+    assert ":22 pic:DbAdminPassword: is a secret, but pic knows no secret of that name" in line, line
+    assert line.endswith("did you mean 'dbAdminPassword'? (pic:dbAdminPassword is given too: keep one)"), line
