@@ -2399,33 +2399,53 @@ def _named_secret(loc: tuple[str | int, ...], *, number: bool = False) -> bool:
 
 
 def _foreign_setting_problems(
-    doc: Document, full_key: str, value: object, *, passphrase: bool, others: frozenset[str] = frozenset()
+    doc: Document,
+    full_key: str,
+    value: object,
+    *,
+    passphrase: bool,
+    others: frozenset[str] = frozenset(),
+    project_file: bool = False,
 ) -> list[Problem]:
     """The refusals of a setting outside ``pic:``, each at its line (the value never shown): a key without a
     namespace or in one that looks meant for pic; for a provider pic knows (:data:`PROVIDER_SETTINGS`), in its
     namespace or another case or a slip of it (``MySQL:password``), :func:`_provider_problems`; for another, a
-    secret in clear under a secret's name or shaped like one, and a ``secure:`` value that is no ciphertext."""
+    secret in clear under a secret's name or shaped like one, and a ``secure:`` value that is no ciphertext.
+    ``project_file``: the setting is in ``Pulumi.yaml``'s config:, where a value may be written ``{value: ...}``
+    (its long form), read as the value."""
+    wrapped = project_file and isinstance(value, dict) and "value" in value and set(value) <= {"value", "description"}
+    found = _foreign_setting_locs(
+        full_key, value["value"] if wrapped and isinstance(value, dict) else value, passphrase=passphrase, others=others
+    )
+    if wrapped:  # the paths below the key are under its value:
+        found = [((loc[0], "value", *loc[1:]) if len(loc) > 1 else loc, why) for loc, why in found]
+    return [Problem(doc.file, doc.line_of(("config", *loc)), f"config.{shown_loc(loc)}", why) for loc, why in found]
+
+
+def _foreign_setting_locs(
+    full_key: str, value: object, *, passphrase: bool, others: frozenset[str]
+) -> list[tuple[tuple[str | int, ...], str]]:
+    """:func:`_foreign_setting_problems`' refusals, as (path, why)."""
     namespace, colon, key = full_key.partition(":")
     provider = _provider_namespace(namespace) if colon else None
     if provider is None:
         why = _near_namespace(full_key, value)
         if why is not None:
-            return [Problem(doc.file, doc.line_of(("config", full_key)), f"config.{shown_loc((full_key,))}", why)]
-        found = _shaped_secrets((full_key,), value, passphrase=passphrase, by_name=True)
-    else:
-        found = _provider_problems(full_key, provider, value, passphrase=passphrase, others=others)
-        if provider != namespace:
-            meant = key if key in PROVIDER_SETTINGS[provider] else _meant_key(key, PROVIDER_SETTINGS[provider])
-            written = f"{provider}:{meant if meant is not None else key}"
-            twice = f" ({shown_loc((written,))} is given too: keep one)" if written in others else ""
-            why = (
-                f"is in namespace {shown_unless_secret(namespace, full_key)}, not {provider!r}: Pulumi compares "
-                f"namespaces exactly, and the {provider} provider never reads it; write {shown_loc((written,))}{twice}"
-            )
-            said = [why for loc, why in found if loc == (full_key,)]
-            found = [(loc, w) for loc, w in found if loc != (full_key,)]
-            found.insert(0, ((full_key,), "; ".join([why, *said])))
-    return [Problem(doc.file, doc.line_of(("config", *loc)), f"config.{shown_loc(loc)}", why) for loc, why in found]
+            return [((full_key,), why)]
+        return _shaped_secrets((full_key,), value, passphrase=passphrase, by_name=True)
+    found = _provider_problems(full_key, provider, value, passphrase=passphrase, others=others)
+    if provider != namespace:
+        meant = key if key in PROVIDER_SETTINGS[provider] else _meant_key(key, PROVIDER_SETTINGS[provider])
+        written = f"{provider}:{meant if meant is not None else key}"
+        twice = f" ({shown_loc((written,))} is given too: keep one)" if written in others else ""
+        why = (
+            f"is in namespace {shown_unless_secret(namespace, full_key)}, not {provider!r}: Pulumi compares "
+            f"namespaces exactly, and the {provider} provider never reads it; write {shown_loc((written,))}{twice}"
+        )
+        said = [why for loc, why in found if loc == (full_key,)]
+        found = [(loc, w) for loc, w in found if loc != (full_key,)]
+        found.insert(0, ((full_key,), "; ".join([why, *said])))
+    return found
 
 
 def _meant_namespaced(name: str) -> list[str]:
@@ -2608,7 +2628,7 @@ def _project_file_problems(project_dir: Path) -> list[Problem]:
             )
             problems.append(Problem(doc.file, doc.line_of(("config", full_key)), f"config.{full_key}", why))
         else:
-            problems += _foreign_setting_problems(doc, str(full_key), value, passphrase=False)
+            problems += _foreign_setting_problems(doc, str(full_key), value, passphrase=False, project_file=True)
     return problems
 
 

@@ -2782,3 +2782,28 @@ def test_a_pic_secret_given_twice_in_another_case_says_so(tmp_path: Path) -> Non
     [line] = _errors(project).splitlines()
     assert ":22 pic:DbAdminPassword: is a secret, but pic knows no secret of that name" in line, line
     assert line.endswith("did you mean 'dbAdminPassword'? (pic:dbAdminPassword is given too: keep one)"), line
+
+
+def test_a_providers_setting_in_the_project_file_may_take_its_long_form(tmp_path: Path) -> None:
+    """Pulumi.yaml's config: writes a value `key: {value: ...}` too: a provider's setting so written is read as its
+    value (was: `value` taken for a key the provider does not take), at the lines of the value."""
+    project = project_copy(tmp_path)
+    base = (ROOT / "Pulumi.yaml").read_text(encoding="utf-8")
+    lines = base.count("\n")
+    good = (
+        "config:\n  mysql:endpoint:\n    value: db.example.org:3306\n    description: the db host\n"
+        "  docker:registryAuth:\n    value:\n      - address: r.example.org\n        username: deploy\n"
+    )
+    (project / "Pulumi.yaml").write_text(base + good, encoding="utf-8")
+    load_settings(project, "prod")
+    bad = good.replace("username: deploy", "username: deploy\n        password: S3cr3tPw")
+    (project / "Pulumi.yaml").write_text(base + bad + "  mysql:somethingElse: {value: x}\n", encoding="utf-8")
+    with pytest.raises(PicError) as info:
+        load_settings(project, "prod")
+    problems = info.value.problems
+    said = sorted((p.line, p.path) for p in problems)
+    assert said == [
+        (lines + 9, "config.docker:registryAuth.value[0].password"),
+        (lines + 10, "config.mysql:somethingElse"),
+    ], problems
+    assert "S3cr3t" not in str(problems)
