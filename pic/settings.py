@@ -2088,13 +2088,13 @@ _PROVIDER_LISTS = frozenset({("docker", "registryAuth")})
 _NOT_A_PASSWORD = LazyPattern(r"key|token|secret|ssh|api|access|private|material|secure|content", re.IGNORECASE)
 
 
-def _provider_secret_paths(namespace: str) -> str:
+def _provider_secret_paths(namespace: str) -> list[str]:
     """The secret settings of ``namespace``'s provider as its --path writes them (``registryAuth[].password``)."""
     shown = []
     for path in PROVIDER_SECRETS.get(namespace, {}):
         key, dot, field = path.partition(".")
         shown.append(f"{key}[].{field}" if dot and (namespace, key) in _PROVIDER_LISTS else path)
-    return ", ".join(shown)
+    return shown
 
 
 def _provider_namespace(namespace: str) -> str | None:
@@ -2210,7 +2210,7 @@ def _no_such_key(
     if other is not None:  # inside another setting (docker:registryAuth[0].password), another provider's
         return f"{said}; did you mean {format_loc(other)!r}?"
     if secret_name(name) and PROVIDER_SECRETS.get(namespace):
-        return f"{said}; its secrets: {_provider_secret_paths(namespace)}"
+        return f"{said}; its secrets: {', '.join(_provider_secret_paths(namespace))}"
     return f"{said}: remove it"
 
 
@@ -2332,9 +2332,13 @@ def _provider_problems(
             found.extend(_shaped_secrets(key.loc, item, passphrase=passphrase))
         else:
             fields = PROVIDER_OBJECTS[(namespace, key.name)]
+            listed = (namespace, key.name) in _PROVIDER_LISTS
+            if listed and isinstance(item, dict) and set(item) != {"secure"}:  # one registry, not in a list
+                why = f"is a mapping: the {namespace} provider reads a list of them here (write `- address: ...`)"
+                found.append((key.loc, why))
             for index, obj in enumerate(item) if isinstance(item, list) else [(None, item)]:
                 base = key.loc if index is None else (*key.loc, index)
-                parent = target if index is None else (*target, index)
+                parent = (*target, 0) if index is None and listed else target if index is None else (*target, index)
                 if not isinstance(obj, dict) or set(obj) == {"secure"}:
                     found.extend(_shaped_secrets(base, obj, passphrase=passphrase))
                     continue
@@ -2453,6 +2457,15 @@ def _meant_namespaced(name: str) -> list[str]:
     meant as: a setting or a secret of pic, a key of a provider pic knows (``mysql:password``), as written or a
     slip or another case of one."""
     ours = [*(f for f in Settings.model_fields if f not in _PROGRAM_FIELDS), *SECRET_KEYS, *OPTIONAL_SECRET_KEYS]
+    folded = name.strip().casefold()
+    exact = [f"{NAMESPACE}:{key}" for key in ours if key.casefold() == folded] + [
+        f"{namespace}:{key}"
+        for namespace, keys in PROVIDER_SETTINGS.items()
+        for key in keys
+        if key.casefold() == folded
+    ]
+    if exact:  # dbAdminPassword is pic's, whatever else a password could be
+        return exact
     meant = []
     if (mine := meant_among(name, ours)) is not None:
         meant.append(f"{NAMESPACE}:{mine}")
@@ -2480,7 +2493,13 @@ def _near_namespace(full_key: str, value: object = None) -> str | None:
         name = rest if rest and full_key[len(NAMESPACE)] in "_.-" else full_key
         hidden = reads_as_secret(name)  # the hint would quote it: password=... written as a key
         meant = [] if hidden else _meant_namespaced(name)
-        if not meant:
+        if not meant and not hidden and secret_name(name):  # token: no secret of pic nor of a provider pic knows
+            secrets = [f"{ns}:{path}" for ns in PROVIDER_SECRETS for path in _provider_secret_paths(ns)]
+            written = (
+                f"no setting of pic nor of the providers it knows is named so (pic's secrets: "
+                f"{', '.join((*SECRET_KEYS, *OPTIONAL_SECRET_KEYS))}; the providers': {', '.join(secrets)})"
+            )
+        elif not meant:
             written = f"write {NAMESPACE}:{'<name>' if hidden else name} for pic"
         else:
             written = "write " + " or ".join(

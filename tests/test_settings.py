@@ -2673,8 +2673,8 @@ def test_a_key_its_provider_does_not_take_is_refused_naming_its_keys(
         (
             "password: S3cr3tPw",
             "password: holds a plain value (not shown) under a secret's name: secrets are set with `pulumi config set "
-            "--secret <namespace>:<name>` and never written in clear; has no namespace: Pulumi reads keys as "
-            "<namespace>:<name>; write pic:smtpPassword for pic or mysql:password for the mysql provider",
+            "--secret mysql:password` and never written in clear; has no namespace: Pulumi reads keys as "
+            "<namespace>:<name>; write mysql:password for the mysql provider",
         ),
         (
             "endpoint: db.example.org:3306",
@@ -2807,3 +2807,42 @@ def test_a_providers_setting_in_the_project_file_may_take_its_long_form(tmp_path
         (lines + 10, "config.mysql:somethingElse"),
     ], problems
     assert "S3cr3t" not in str(problems)
+
+
+@pytest.mark.parametrize(
+    ("written", "said"),
+    [
+        (
+            "dbAdminPassword: S3cr3tPw",
+            "`pulumi config set --secret pic:dbAdminPassword` and never written in clear; has no namespace: Pulumi "
+            "reads keys as <namespace>:<name>; write pic:dbAdminPassword for pic",
+        ),
+        ("Password: S3cr3tPw", "`pulumi config set --secret mysql:password`"),
+        (
+            "token: S3cr3tPw",
+            "no setting of pic nor of the providers it knows is named so (pic's secrets: dbAdminPassword, ",
+        ),
+    ],
+)
+def test_a_secret_without_a_namespace_names_the_key_it_is(tmp_path: Path, written: str, said: str) -> None:
+    """dbAdminPassword without pic: was also told mysql:password (a password's name), and token: told to be written
+    pic:token, no key of pic: a name that is a key as written is that key alone, and a secret's name that is no one's
+    says so, with the secrets there are."""
+    project = project_copy(tmp_path)
+    _edit(project, MEMBERS_ROOT, f"{MEMBERS_ROOT}\n  {written}")
+    [line] = _errors(project).splitlines()
+    assert said in line and "S3cr3t" not in line, line
+    assert "mysql:password" not in line or not written.startswith("dbAdminPassword"), line
+
+
+def test_a_list_of_a_provider_written_as_one_mapping_is_refused(tmp_path: Path) -> None:
+    """docker:registryAuth: {address: ..., password: ...} (one registry, no list) was read as if it were one: the
+    provider reads a list; the command said for its password was `--path --secret 'docker:registryAuth.password'`,
+    which writes a mapping."""
+    project = project_copy(tmp_path)
+    written = "docker:registryAuth: {address: r.example.org, password: S3cr3tPw}"
+    _edit(project, MEMBERS_ROOT, f"{MEMBERS_ROOT}\n  {written}")
+    text = _errors(project)
+    assert ":21 docker:registryAuth: is a mapping: the docker provider reads a list of them here" in text, text
+    assert "`pulumi config set --path --secret 'docker:registryAuth[0].password'`" in text, text
+    assert "S3cr3t" not in text, text
