@@ -2273,9 +2273,10 @@ class _ProviderKey:
             namespace, _, name = str(elsewhere[0]).partition(":")
             holds = PROVIDER_SECRETS.get(namespace, {}).get(name)
             return holds if holds is not None or not secret_name(self.name) else ""
-        if meant is None:
-            return "" if secret_name(self.name) else None
-        return PROVIDER_SECRETS.get(self.namespace, {}).get(f"{self.prefix}{meant}")
+        holds = None if meant is None else PROVIDER_SECRETS.get(self.namespace, {}).get(f"{self.prefix}{meant}")
+        if holds is None and meant != self.name and secret_name(self.name):  # mysql:username_pwd, near username
+            return ""
+        return holds
 
 
 def _provider_secret_problem(
@@ -2285,7 +2286,7 @@ def _provider_secret_problem(
     ciphertext (a value in clear, none, a flag, a list), said with the command that sets the key meant; or the key
     itself, not the provider's; None for a ciphertext under the key the provider reads."""
     fault = _secret_fault(item, passphrase=passphrase)
-    set_at = key.target if key.target is not None else key.other
+    set_at = key.target if key.target is not None and key.secret else key.other
     command = _set_command(set_at) if set_at is not None else "--secret <the key meant>"
     also = "" if unknown is None else f"; {unknown}"
     holds = key.secret or ""
@@ -2296,7 +2297,8 @@ def _provider_secret_problem(
         return (*key.loc, "secure"), _not_a_ciphertext(command, passphrase=passphrase) + also
     if fault == "plain" and isinstance(item, str) and (shaped := prose_secret(item)) is not None:
         return key.loc, f"{_in_clear(f'{shaped[0]} (not shown)', command)}{also}"  # a private key
-    if fault == "plain" and not secret_name(key.meant or key.name):  # tls:proxy.username, a user name or a token
+    if fault == "plain" and holds and not secret_name(key.name) and not secret_name(key.meant or ""):
+        # tls:proxy.username, a user name or a token
         what = f"a plain value (not shown) where the {key.namespace} provider takes a secret"
         return key.loc, f"{_in_clear(what, command)} ({holds}){also}"
     return key.loc, _secret_fault_words(fault, command, holds) + also

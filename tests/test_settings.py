@@ -2846,3 +2846,13 @@ def test_a_list_of_a_provider_written_as_one_mapping_is_refused(tmp_path: Path) 
     assert ":21 docker:registryAuth: is a mapping: the docker provider reads a list of them here" in text, text
     assert "`pulumi config set --path --secret 'docker:registryAuth[0].password'`" in text, text
     assert "S3cr3t" not in text, text
+
+
+def test_a_secrets_name_near_a_key_that_holds_no_secret_is_still_a_secret(tmp_path: Path) -> None:
+    """mysql:username_pwd is a slip of username to the spelling, and a password by its name: its value in clear is
+    said as a secret's (was: only the slip, the value in clear not said), and no command sets it as username."""
+    project = project_copy(tmp_path)
+    _edit(project, MEMBERS_ROOT, f"{MEMBERS_ROOT}\n  mysql:username_pwd: S3cr3tPw")
+    [line] = _errors(project).splitlines()
+    assert ":21 mysql:username_pwd: holds a plain value (not shown) under a secret's name" in line, line
+    assert "--secret mysql:username" not in line and line.endswith("did you mean 'username'?"), line
