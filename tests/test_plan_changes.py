@@ -367,7 +367,7 @@ def test_markdown_of_the_examples(two_hosts: Path) -> None:
     proc = plan(two_hosts, "--format", "markdown")
     assert proc.returncode == 3, proc.stderr[-3000:]
     md = proc.stdout
-    assert md.startswith("### pic plan: stack prod, against HEAD~1")
+    assert md.startswith("### pic plan: stack prod, against `HEAD~1`")
     stateful = md.index(":warning:")
     table = md.index("| member | host | add | update | replace | remove |")
     details = md.index("<details>")
@@ -1386,7 +1386,7 @@ def test_a_revision_invalid_today_on_dates_alone_is_planned_as_of_its_last_valid
     assert f"so the hosts hold what it declared on {yesterday.isoformat()} at the latest" in text.stdout
     md = plan(two_hosts, "--format", "markdown")
     assert md.returncode == 0, md.stderr[-3000:]
-    assert f"against HEAD~1 ({data['against']['commit'][:10]}), as of {yesterday.isoformat()}" in md.stdout
+    assert f"against `HEAD~1` ({data['against']['commit'][:10]}), as of {yesterday.isoformat()}" in md.stdout
     assert f"`HEAD~1` does not pass pic check today (`members/{member.slug}.yaml:" in md.stdout
 
 

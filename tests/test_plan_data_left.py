@@ -784,7 +784,7 @@ def test_a_changed_members_root_is_stateful_and_says_to_move_the_data_first(real
     )
     assert "never remove" not in text  # the two roots are apart: removing the old one removes no new space
     assert f">>> members_root: pic:members_root {old_root} -> {new_root}: each member's space" in text
-    assert f"#### :warning: Stateful: `pic:members_root` changes ({old_root} → {new_root})" in md
+    assert f"#### :warning: Stateful: `pic:members_root` changes (`{old_root}` → `{new_root}`)" in md
     assert "Nothing stateful is deleted or replaced." not in md
     # a forge drops what looks like an HTML tag outside code spans: every <slug> is in one
     assert "<slug>" not in re.sub(r"`[^`]*`", "", md), md

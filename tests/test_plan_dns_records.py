@@ -15,6 +15,7 @@ import shutil
 from pathlib import Path
 
 from pic.plan.command import EXIT_MOVE, EXIT_OK, EXIT_STATEFUL, exit_status
+from pic.plan.markdown import prose
 from pic.plan.model import Attribution
 from pic.plan.output import as_json, as_markdown, as_text, review
 from pic.plan.records import DnsRecordsChange, RecordChange
@@ -62,7 +63,8 @@ def _told(attr_old: Attribution, attr_new: Attribution, change: DnsRecordsChange
     text = as_text(empty, attr_new, header="h", changes=[], attr_old=attr_old, against="HEAD")
     assert f"\n>>> dns records: {note}\n      what to do: {change.advice}\n" in text, text
     md = as_markdown(empty, attr_new, title="t", changes=[], attr_old=attr_old)
-    assert f"#### :warning: {change.heading}\n\n{note}.\n\nWhat to do: {change.advice}.\n" in md
+    # escaped as Markdown: a value's brackets, stars or HTML read as nothing else (pic.plan.markdown)
+    assert f"#### :warning: {prose(change.heading)}\n\n{prose(note)}.\n\nWhat to do: {prose(change.advice)}.\n" in md
     if change.kind != "zone_addresses":
         assert change.heading == f"{change.title}: DNS records to publish", change.heading
     # a forge drops what looks like an HTML tag outside code spans
@@ -719,7 +721,9 @@ STACK_CHANGES = (
     (
         ZONE,
         ">>> dns records: pic:dns.backend export -> zonefile and pic:dns.zones [] -> [example.org]",
-        "#### :warning: `pic:dns.backend` changes (export → zonefile) and `pic:dns.zones` changes ([] → [example.org])",
+        # the brackets escaped: a value's brackets open no link
+        r"#### :warning: `pic:dns.backend` changes (export → zonefile) and `pic:dns.zones` changes "
+        r"(\[\] → \[example.org\])",
         ("zones", "pic:dns.backend and pic:dns.zones"),
     ),
 )
@@ -753,7 +757,7 @@ def test_the_delegation_changed_in_the_stack_file_is_told_in_every_format(real_r
     edit(stack, "listen: [192.0.2.53]", "listen: [192.0.2.54]")
     text, md, data = plans(real_repo, EXIT_OK, "HEAD")
     assert ">>> dns records: pic:dns.listen [192.0.2.53] -> [192.0.2.54]: the name servers" in text, text[-4000:]
-    assert "#### :warning: `pic:dns.listen` changes ([192.0.2.53] → [192.0.2.54]): DNS records to publish" in md
+    assert r"#### :warning: `pic:dns.listen` changes (\[192.0.2.53\] → \[192.0.2.54\]): DNS records to publish" in md
     [changed] = data["dns_records_changed"]
     assert changed["kind"] == "delegation" and changed["zones"] == ["example.org", "amis-du-rhone.net"]
     assert {

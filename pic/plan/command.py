@@ -32,6 +32,7 @@ import yaml
 from pic import eol, names, newmember
 from pic.check import check
 from pic.errors import PicError, Problem, terminal_safe
+from pic.plan import markdown as md
 from pic.plan.diff import Change, diff, stateful_changes
 from pic.plan.model import Attribution, Rendering
 from pic.plan.output import as_json, as_markdown, as_text, review
@@ -679,15 +680,16 @@ def run(
     if fmt == "json":
         print(json.dumps(as_json(rendering, attr, meta=meta, changes=changes, attr_old=attr_old), indent=2))
     elif fmt == "markdown":
-        title = f"pic plan: stack {stack}" + (f", against {title_label}" if title_label else "")
+        title = f"pic plan: stack {md.text(stack)}" + (f", against {title_label}" if title_label else "")
         text = as_markdown(rendering, attr, title=title, changes=changes, attr_old=attr_old, names_refused=at_stake)
         head, _, rest = text.partition("\n\n")  # the title, then the refusals first
         refused = (_markdown_slugs_given(given) if given else "") + _markdown_uids_given(uids_given)
         refused += _markdown_databases_reached(reached)
         if at is not None and at.new_stack:
-            refused = f"{_code(against or '')} {new_stack_note(stack)}.\n\n{refused}"
+            refused = f"{md.code(against or '')} {md.prose(new_stack_note(stack))}.\n\n{refused}"
         if at is not None and at.as_of is not None:
-            refused = f"{_code(against or '')} {as_of_note(at.as_of, at.invalid_today, markdown=True)}.\n\n{refused}"
+            note = as_of_note(at.as_of, at.invalid_today, markdown=True)
+            refused = f"{md.code(against or '')} {note}.\n\n{refused}"
         sys.stdout.write(f"{head}\n\n{refused}{rest}" if refused else text)
     else:
         text = as_text(
@@ -705,8 +707,10 @@ def run(
 
 
 def _against(rev: str, at: AtRevision, stack: str) -> tuple[str, str, dict[str, Any]]:
-    """How the plan names the revision it compares with: in text, in markdown's title, in json."""
-    label = title_label = f"{rev} ({at.commit[:10]})"
+    """How the plan names the revision it compares with: in text, in markdown's title (the revision as given, any
+    text git takes, as a code span: a branch may be named `<img src=x onerror=...>`), in json."""
+    label = f"{rev} ({at.commit[:10]})"
+    title_label = f"{md.code(rev)} ({at.commit[:10]})"
     meta = {
         "rev": rev,
         "commit": at.commit,
@@ -734,7 +738,7 @@ def new_stack_note(stack: str) -> str:
 
 def as_of_note(day: dt.date, errors: tuple[str, ...], *, markdown: bool = False) -> str:
     """What the plan compares with when the revision's checks fail today on end-of-life dates alone."""
-    shown = [_code(e) if markdown else e for e in errors[:3]]
+    shown = [md.code(e) if markdown else e for e in errors[:3]]
     more = f" and {len(errors) - 3} more" if len(errors) > 3 else ""
     return (
         f"does not pass pic check today ({'; '.join(shown)}{more}): its program stops there, as `pulumi up` "
@@ -966,7 +970,7 @@ def _markdown_databases_reached(reached: list[DatabaseReached]) -> str:
     out = [f"#### :warning: Stateful: {_databases_reached_count(n)}", ""]
     out += [f"{DATABASES_REACHED_RULE[0].upper()}{DATABASES_REACHED_RULE[1:]}.", ""]
     for r in reached:
-        out += [f"- {r.note()}.", f"  - what to do: {r.advice}."]
+        out += [f"- {md.prose(r.note())}.", f"  - what to do: {md.prose(r.advice)}."]
     return "\n".join([*out, "", ""])
 
 
@@ -1029,7 +1033,7 @@ def _markdown_uids_given(given: list[UidGiven]) -> str:
     out = [f"#### :no_entry: The hosts will refuse {_uids_given_count(n)}", ""]
     out += [f"{UID_GIVEN_RULE[0].upper()}{UID_GIVEN_RULE[1:]}.", ""]
     for g in given:
-        out += [f"- **{g.slug}**: {g.note()}.", f"  - what to do: {g.advice}"]
+        out += [f"- **{md.text(g.slug)}**: {md.prose(g.note())}.", f"  - what to do: {md.prose(g.advice)}"]
     return "\n".join([*out, "", ""])
 
 
@@ -1046,19 +1050,13 @@ def _text_slugs_given(given: list[SlugGiven]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _code(text: str) -> str:
-    """``text`` as a Markdown code span, whatever backticks it holds."""
-    fence = "`" * (max((len(m) for m in re.findall(r"`+", text)), default=0) + 1)
-    pad = " " if text.startswith("`") or text.endswith("`") else ""
-    return f"{fence}{pad}{text}{pad}{fence}"
-
-
 def _markdown_slugs_given(given: list[SlugGiven]) -> str:
     out = [f"#### :no_entry: The hosts will refuse {_slugs_given_count(len(given))}", ""]
     out += [f"{SLUG_GIVEN_RULE[0].upper()}{SLUG_GIVEN_RULE[1:]}.", ""]
     for g in given:
-        advice = f"{g.advice_words()}: {_code(g.command)}" if g.command else g.advice_words()
-        out += [f"- **{g.slug}**: {g.note()}.", f"  - what to do: {advice}"]
+        words = md.prose(g.advice_words())
+        advice = f"{words}: {md.code(g.command)}" if g.command else words
+        out += [f"- **{md.text(g.slug)}**: {md.prose(g.note())}.", f"  - what to do: {advice}"]
     return "\n".join([*out, "", ""])
 
 

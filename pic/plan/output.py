@@ -6,6 +6,7 @@ import dataclasses
 import typing
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from html import escape as html_escape
 from pathlib import PurePath
 from typing import Any
 
@@ -13,6 +14,7 @@ from pic import charsets
 from pic.names import database_component, database_lock, dkim_name
 from pic.plan.diff import Change, describe, show_value
 from pic.plan.hsts import HttpsLoss, https_losses
+from pic.plan.markdown import cell, code, fenced, prose, text
 from pic.plan.model import NO_HOST, PLATFORM, Attribution, Rendering, Resource
 from pic.plan.records import DnsRecordsChange, HostSetting, dns_records_changes, renamed_hosts, same_address
 from pic.registry import Database, Member, name_key
@@ -2137,7 +2139,9 @@ def as_markdown(
     names_refused: bool = False,
 ) -> str:
     """The plan as a pull-request comment: stateful changes first, a summary table by member and host,
-    then the details of each member in a collapsible block. ``names_refused`` as for :func:`as_text`."""
+    then the details of each member in a collapsible block. ``title`` is Markdown (its values escaped by the
+    caller, pic.markdown); every value written here is escaped or fenced. ``names_refused`` as for
+    :func:`as_text`."""
     out = [f"### {title}", ""]
     if changes is None:
         c = counts(rendering, attr)
@@ -2146,7 +2150,7 @@ def as_markdown(
         groups = grouped(rendering, attr)
         for host in _host_order(list(groups), attr.hosts):
             for member in _member_order(list(groups[host])):
-                out.append(f"| {host} | {member} | {len(groups[host][member])} |")
+                out.append(f"| {cell(text(host))} | {cell(text(member))} | {len(groups[host][member])} |")
         return "\n".join(out) + "\n"
     r = review(changes, attr, attr_old or attr)
     out += [f"**{summary_line(r)}**", "", *_markdown_refused(r), *_markdown_uid_refused(r)]
@@ -2155,16 +2159,18 @@ def as_markdown(
         return "\n".join([*out, "No change."]) + "\n"
     out += _markdown_table(r)
     for member, items in r.by_member().items():
-        move = f" ({r.moves[member][0]} → {r.moves[member][1]})" if member in r.moves else ""
+        # An HTML block: its text is HTML, escaped as such (Markdown's backslashes are not read there).
+        move = f" ({html_escape(r.moves[member][0])} → {html_escape(r.moves[member][1])})" if member in r.moves else ""
         at_stake = {u.slug for u in r.uid_changes} | {u.slug for u in r.uid_reused} | {h.new for h in r.handovers}
         flag = " :warning:" if member in at_stake or any(s.change.stateful for s in items) else ""
         kinds: Counter[str] = Counter(s.change.kind for s in items)
-        out += [f"<details><summary><b>{member}</b>{move}: {_kind_counts(kinds)}{flag}</summary>", "", "```diff"]
+        out += [f"<details><summary><b>{html_escape(member)}</b>{move}: {_kind_counts(kinds)}{flag}</summary>", ""]
+        block: list[str] = []
         for s in items:
             res = s.change.resource
-            out.append(f"{_diff_mark(s.change.kind)}{s.change.kind:<7} {res.short_type:<24} {res.name}  ({s.host})")
-            out.extend(f"        {line}" for line in _detail_lines(s))
-        out += ["```", "", "</details>", ""]
+            block.append(f"{_diff_mark(s.change.kind)}{s.change.kind:<7} {res.short_type:<24} {res.name}  ({s.host})")
+            block.extend(f"        {line}" for line in _detail_lines(s))
+        out += [*fenced(block, "diff"), "", "</details>", ""]
     return "\n".join(out)
 
 
@@ -2174,11 +2180,15 @@ def _markdown_refused(r: Review) -> list[str]:
     out = [f"#### :no_entry: `pulumi up` will refuse {_refused_count(r)} and stop there", ""]
     out += [f"{REFUSED_RULE[0].upper()}{REFUSED_RULE[1:]}: {REFUSED_EFFECT}.", ""]
     for group in r.refusals():
-        listed = ", ".join(f"{s.change.kind} `{s.change.resource.name}`" for s in group.shown)
-        out += [f"- **{group.member}**: {listed}", f"  - what to do: {group.keep}", f"  - {group.unprotect_first}:"]
-        out += [f"    - `{command}`" for command in group.unprotect()]
+        listed = ", ".join(f"{s.change.kind} {code(s.change.resource.name)}" for s in group.shown)
+        out += [
+            f"- **{text(group.member)}**: {listed}",
+            f"  - what to do: {prose(group.keep)}",
+            f"  - {prose(group.unprotect_first)}:",
+        ]
+        out += [f"    - {code(command)}" for command in group.unprotect()]
         if group.retained:
-            out.append(f"  - {group.retained}")
+            out.append(f"  - {prose(group.retained)}")
     return [*out, ""]
 
 
@@ -2189,15 +2199,15 @@ def _markdown_uid_refused(r: Review) -> list[str]:
         out += [f"#### :no_entry: The hosts will refuse {n} uid change{'s' if n != 1 else ''}", ""]
         out += [f"{UID_RULE[0].upper()}{UID_RULE[1:]}.", ""]
         for u in r.uid_changes:
-            out += [f"- {u.note()}.", f"  - what to do: {u.advice}"]
+            out += [f"- {prose(u.note())}.", f"  - what to do: {prose(u.advice)}"]
         out.append("")
     if r.uid_reused:
         out += [f"#### :no_entry: The hosts will refuse {_uids_given(len(r.uid_reused))}", ""]
         out += [f"{UID_REUSED_RULE[0].upper()}{UID_REUSED_RULE[1:]}.", ""]
         for reused in r.uid_reused:
             out += [
-                f"- **{reused.slug}**: uid {reused.uid}, {_held(reused)}: {reused.refusal()}.",
-                f"  - what to do: {reused.advice}",
+                f"- **{text(reused.slug)}**: uid {reused.uid}, {prose(_held(reused))}: {prose(reused.refusal())}.",
+                f"  - what to do: {prose(reused.advice)}",
             ]
         out.append("")
     return out
@@ -2210,42 +2220,42 @@ def _markdown_at_stake(r: Review, *, names_refused: bool = False) -> list[str]:
         out += ["| change | resource | member | host | at stake |", "|---|---|---|---|---|"]
         for s in r.stateful:
             res = s.change.resource
-            out.append(
-                f"| {s.change.kind} | `{res.name}` ({res.short_type}) | {s.member} | {s.host} | {s.change.stateful} |"
-            )
+            cells = (code(res.name) + f" ({res.short_type})", text(s.member), text(s.host), prose(s.change.stateful))
+            out.append(f"| {s.change.kind} | {' | '.join(cell(c) for c in cells)} |")
         out.append("")
     elif not r.refused_by_host and not r.data_left_behind and not r.unread and not names_refused:
         out += ["Nothing stateful is deleted or replaced.", ""]
     if r.unread:
         out += ["#### :warning: Files of the revision not read", "", f"{UNREAD_NOTE[0].upper()}{UNREAD_NOTE[1:]}:", ""]
-        out += [f"- {u}" for u in r.unread]
+        out += [f"- {prose(u)}" for u in r.unread]
         out += ["", f"What to do: {UNREAD_ADVICE}.", ""]
     out += _markdown_left_behind(r)
     if r.moves or any(s.downtime for s in r.shown):
         out += ["#### Moves and downtime", ""]
         for slug, (before, after) in r.moves.items():
-            out.append(f"- **{slug}** moves from {before} to {after}: {r.move_advice(slug)}.")
-        out += [f"- `{s.change.resource.name}`: {s.downtime}" for s in r.shown if s.downtime]
+            out.append(f"- **{text(slug)}** moves from {text(before)} to {text(after)}: {prose(r.move_advice(slug))}.")
+        out += [f"- {code(s.change.resource.name)}: {prose(s.downtime)}" for s in r.shown if s.downtime]
         out.append("")
     if any(s.login for s in r.shown):
         out += ["#### Database logins locked or unlocked", ""]
-        out += [f"- `{s.change.resource.name}`: {s.login}" for s in r.shown if s.login]
+        out += [f"- {code(s.change.resource.name)}: {prose(s.login)}" for s in r.shown if s.login]
         out.append("")
     if r.renames:
         out += ["#### :warning: A member file renamed", ""]
-        out += [f"- {u.note()}." for u in r.renames]
+        out += [f"- {prose(u.note())}." for u in r.renames]
         out.append("")
     if r.https_lost:
         out += ["#### :warning: https withdrawn from names browsers keep to https (HSTS)", ""]
-        out += [f"- **{loss.member}**: {https_note(loss)}." for loss in r.https_lost]
+        out += [f"- **{text(loss.member)}**: {prose(https_note(loss))}." for loss in r.https_lost]
         out.append("")
     dk = r.dkim_selector
     if dk is not None:
-        out += [f"#### :warning: `pic:mail.dkim_selector` changes ({dk.old} → {dk.new}): DKIM records to publish", ""]
-        out += [f"{dk.note()}.", "", f"What to do: {dk.advice}.", ""]
+        selectors = f"({text(dk.old)} → {text(dk.new)})"
+        out += [f"#### :warning: `pic:mail.dkim_selector` changes {selectors}: DKIM records to publish", ""]
+        out += _markdown_said(dk.note(), dk.advice)
     for rec in r.dns_records:
-        out += [f"#### :warning: {rec.heading}", ""]
-        out += [f"{rec.note()}.", "", f"What to do: {rec.advice}.", ""]
+        out += [f"#### :warning: {prose(rec.heading)}", ""]
+        out += _markdown_said(rec.note(), rec.advice)
     return out
 
 
@@ -2253,38 +2263,47 @@ def _markdown_left_behind(r: Review) -> list[str]:
     out: list[str] = []
     move = r.root_move
     if move is not None:
-        out += [f"#### :warning: Stateful: `pic:members_root` changes ({move.old} → {move.new})", ""]
-        out += [f"{move.note()}.", "", f"What to do: {move.advice}.", ""]
+        out += [f"#### :warning: Stateful: `pic:members_root` changes ({code(move.old)} → {code(move.new)})", ""]
+        out += _markdown_said(move.note(), move.advice)
     for hm in r.host_moves:
-        out += [f"#### :warning: Stateful: `{hm.what}` changes ({hm.old} → {hm.new})", ""]
-        out += [f"{hm.note()}.", "", f"What to do: {hm.advice}.", ""]
+        out += [f"#### :warning: Stateful: {code(hm.what)} changes ({text(hm.old)} → {text(hm.new)})", ""]
+        out += _markdown_said(hm.note(), hm.advice)
     for cc in r.charset_changes:
-        out += [f"#### :warning: Stateful: the charset of {cc.database} changes ({cc.old} → {cc.new})", ""]
-        out += [f"{cc.note()}.", "", f"What to do: {cc.advice}.", ""]
+        what = f"the charset of {text(cc.database)} changes ({text(cc.old)} → {text(cc.new)})"
+        out += [f"#### :warning: Stateful: {what}", ""]
+        out += _markdown_said(cc.note(), cc.advice)
     for rc in r.retention_cuts:
-        out += [f"#### :warning: Stateful: `{rc.setting}` lowered ({rc.old} → {rc.new})", ""]
-        out += [f"{rc.note()}.", "", f"What to do: {rc.advice}.", ""]
+        out += [f"#### :warning: Stateful: {code(rc.setting)} lowered ({text(str(rc.old))} → {text(str(rc.new))})", ""]
+        out += _markdown_said(rc.note(), rc.advice)
     for ll in r.lists_left:
-        out += [f"#### :warning: Stateful: the lists of {ll.domain} are left behind", ""]
-        out += [f"{ll.note()}.", "", f"What to do: {ll.advice}.", ""]
+        out += [f"#### :warning: Stateful: the lists of {text(ll.domain)} are left behind", ""]
+        out += _markdown_said(ll.note(), ll.advice)
     sd = r.sympa_domain
     if sd is not None:
-        out += [f"#### :warning: Stateful: `pic:mail.sympa_domain` changes ({sd.old} → {sd.new})", ""]
-        out += [f"{sd.note()}.", "", f"What to do: {sd.advice}.", ""]
+        out += [f"#### :warning: Stateful: `pic:mail.sympa_domain` changes ({text(sd.old)} → {text(sd.new)})", ""]
+        out += _markdown_said(sd.note(), sd.advice)
     oc = r.offsite_repository
     if oc is not None:
-        out += [f"#### :warning: Stateful: `pic:backup.offsite.repository` changes (`{oc.old}` → `{oc.new}`)", ""]
-        out += [f"{oc.note()}.", "", f"What to do: {oc.advice}.", ""]
+        out += [
+            f"#### :warning: Stateful: `pic:backup.offsite.repository` changes ({code(oc.old)} → {code(oc.new)})",
+            "",
+        ]
+        out += _markdown_said(oc.note(), oc.advice)
     off = r.offsite_removed
     if off is not None:
-        out += [f"#### :warning: Stateful: `pic:backup.offsite` removed (`{off.repository}`)", ""]
-        out += [f"{off.note()}.", "", f"What to do: {off.advice}.", ""]
+        out += [f"#### :warning: Stateful: `pic:backup.offsite` removed ({code(off.repository)})", ""]
+        out += _markdown_said(off.note(), off.advice)
     if r.handovers:
         out += ["#### :warning: Stateful: domains go from one member to another", ""]
         for h in r.handovers:
-            out += [f"- {h.note()}", f"  - what to do: {h.advice}"]
+            out += [f"- {prose(h.note())}", f"  - what to do: {prose(h.advice)}"]
         out.append("")
     return out
+
+
+def _markdown_said(note: str, advice: str) -> list[str]:
+    """A section's note and what to do, as paragraphs of escaped prose."""
+    return [f"{prose(note)}.", "", f"What to do: {prose(advice)}.", ""]
 
 
 def _markdown_table(r: Review) -> list[str]:
@@ -2301,7 +2320,7 @@ def _markdown_table(r: Review) -> list[str]:
         table[(s.member, s.host)][s.change.kind] += 1
     for (member, host), counted in sorted(table.items(), key=lambda kv: (kv[0][0] != PLATFORM, kv[0])):
         cells = " | ".join(str(counted[k] or "") for k in kinds)
-        out.append(f"| {member} | {host} | {cells} |")
+        out.append(f"| {cell(text(member))} | {cell(text(host))} | {cells} |")
     return [*out, ""]
 
 
