@@ -301,16 +301,15 @@ def test_a_value_added_or_removed_whole_is_shown_whole_not_word_diffed_against_n
     assert "uploads[/etc/apache2/site.conf].content: text changed (unified diff)" in lines
     assert "    -# Site of member m (nor the container)." in lines
     assert "    +# Static site container (php: none)" in lines
-    assert 'uploads[/etc/caddy/Caddyfile].file: (none) -> "/etc/caddy/Caddyfile"' in lines
+    assert "uploads[/etc/caddy/Caddyfile].file: (none) -> /etc/caddy/Caddyfile" in lines
     mount = {"readOnly": True, "source": "/etc/pic/mail/sites/m", "target": "/etc/pic-mail", "type": "bind"}
     (line,) = describe(InputChange("mounts", {"a": mount}, {}, True))
-    assert line == (
-        'mounts.a: {"readOnly": true, "source": "/etc/pic/mail/sites/m", "target": "/etc/pic-mail", "type": "bind"} '
-        "-> (none)"
+    assert (
+        line == "mounts.a: {readOnly: true, source: /etc/pic/mail/sites/m, target: /etc/pic-mail, type: bind} -> (none)"
     )
     long = "x" * 200
     (line,) = describe(InputChange("image", None, long, True))
-    assert line.startswith('image: (none) -> "xxx') and line.endswith("...") and "{+" not in line
+    assert line.startswith("image: (none) -> xxx") and line.endswith("...") and "{+" not in line
 
 
 def test_an_added_resource_shows_every_input_as_it_is_secrets_and_keys_never() -> None:
@@ -349,7 +348,7 @@ def test_an_added_resource_shows_every_input_as_it_is_secrets_and_keys_never() -
     assert "__defaults" not in text and "(none)" not in text and "changed" not in text, text
     assert "connection: deploy@web1.example.org:22 (key material not shown)" in lines
     assert "environment: [secret]" in lines
-    assert 'envs: ["A=1", "[secret]"]' in lines
+    assert "envs: [A=1, [secret]]" in lines
     # A script whole, as its lines (a change of one shows 40 lines of its diff); a long command and list whole,
     # over lines.
     start = lines.index("stdin: text of 50 lines") + 1
@@ -358,23 +357,66 @@ def test_an_added_resource_shows_every_input_as_it_is_secrets_and_keys_never() -
     shown = "".join(
         line.removeprefix("    ") for line in lines[lines.index("create:") + 1 : lines.index("environment: [secret]")]
     )
-    assert shown == json.dumps(create), shown
+    assert shown == f'"{create}"', shown  # as it is, quoted for its spaces
     assert "update: the same as create" in lines
     assert all(len(line) <= 140 for line in lines), [line for line in lines if len(line) > 140]
     # A long list broken between its items only: each privilege whole on a line.
     listed = lines[lines.index("privileges:") + 1 : lines.index("privileges:") + 4]
     items = [item.strip() for line in listed for item in line.split(",") if item.strip()]
-    assert items == [json.dumps(p) for p in privileges], listed
+    assert items == [f'"{p}"' if " " in p else p for p in privileges], listed
     # Mounts one by one, each by its target.
     assert (
-        'mounts[/srv/site/priv]: {"readOnly": true, "source": "/srv/members/m/priv", "target": "/srv/site/priv", '
-        '"type": "bind"}' in lines
+        "mounts[/srv/site/priv]: {readOnly: true, source: /srv/members/m/priv, target: /srv/site/priv, type: bind}"
+        in lines
     )
     assert any(line.startswith("mounts[/srv/site/www]: ") for line in lines)
     # A component added has no inputs of its own to show; a resource changed still shows old -> new.
     component = res("pic:index:Member", "m", {"name": "m"}, custom=False)
     (comp,) = diff(rendering(), rendering(component))
     assert comp.kind == "add" and comp.inputs == []
+
+
+def test_a_value_is_shown_as_it_is_in_text_and_markdown_and_as_json_in_json() -> None:
+    # A grant's SQL pattern theatre\_croix\_wiki% showed as JSON writes it, "theatre\\_croix\\_wiki%": a reviewer
+    # read two backslashes where the grant has one.
+    from pic.plan.model import Attribution
+    from pic.plan.output import as_json, as_markdown, as_text
+
+    pattern = "theatre\\_croix\\_wiki%"
+    grant = "mysql:index/grant:Grant"
+    inputs = {
+        "database": pattern,
+        "privileges": ["SELECT", "LOCK TABLES", "a,b"],
+        "user": "t",
+        "table": "*",
+        "host": " %",
+        "note": "8.3",
+        "tab": "a\tb",
+        "options": {"path": "c:\\x", "n": 2.0},
+    }
+    old = rendering(res(CMD, "t-x", {"create": "a\\_b%"}))
+    new = rendering(res(grant, "t-grant", inputs), res(CMD, "t-x", {"create": "c\\_d%"}))
+    changes = diff(old, new)
+    attr, attr_old = Attribution(new, None, None), Attribution(old, None, None)
+    text = as_text(new, attr, header="h", changes=changes, attr_old=attr_old, against="x")
+    markdown = as_markdown(new, attr, title="t", changes=changes, attr_old=attr_old)
+    expected = [
+        "database: theatre\\_croix\\_wiki%",  # one backslash each, as the grant has them
+        'privileges: [SELECT, "LOCK TABLES", "a,b"]',  # quoted where its spaces or commas would be lost
+        'host: " %"',
+        'note: "8.3"',  # a string, not the number
+        'tab: "a\\tb"',  # a control character, seen only as an escape
+        'options: {n: 2, path: "c:\\x"}',  # in an object, quoted for its colon
+        "user: t",
+        "create: a\\_b% -> c\\_d%",
+    ]
+    for line in expected:
+        assert f"        {line}" in text.splitlines() or f"         {line}" in text.splitlines(), (line, text)
+        assert f"        {line}" in markdown.splitlines(), (line, markdown)
+    data = as_json(new, attr, meta={}, changes=changes, attr_old=attr_old)
+    shown = {i["key"]: i for c in data["changes"] for i in c["inputs"]}
+    assert json.loads(shown["database"]["new"]) == pattern  # json: JSON a tool reads
+    assert json.loads(shown["create"]["old"]) == "a\\_b%" and shown["create"]["lines"] == [expected[-1]]
 
 
 def test_an_added_resource_says_it_is_protected_or_retained_and_its_labels_by_value() -> None:

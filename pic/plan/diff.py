@@ -570,8 +570,19 @@ def show_value(value: Any, limit: int = 70) -> str:
         return "(none)"
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = json.dumps(_plain(value), ensure_ascii=False, sort_keys=True)
+    text = shown_string(value) if isinstance(value, str) else _inline(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def json_text(value: Any) -> str:
+    """An input's value as JSON text, for ``--format json`` (``inputs[].old`` and ``new``): what a tool parses, secrets
+    as ``"[secret]"``, unknowns as ``"(known after apply)"``, ``(none)`` for none."""
+    if value is None:
+        return "(none)"
+    plain = _plain(value)
+    if plain in ("[secret]", "(known after apply)") and isinstance(value, dict):
+        return str(plain)
+    return json.dumps(plain, ensure_ascii=False, sort_keys=True)
 
 
 def _plain(value: Any) -> Any:
@@ -586,6 +597,58 @@ def _plain(value: Any) -> Any:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
+_PLACEHOLDERS = frozenset({"(none)", "[secret]", "(known after apply)", "..."})
+
+
+def shown_string(value: str, *, item: bool = False) -> str:
+    """A string as it is (a SQL pattern ``theatre\\_croix\\_wiki%`` with one backslash each, not JSON's two): bare,
+    or in double quotes when that is needed to see where it starts and ends (empty, with spaces; an ``item`` of a
+    list or object with a comma, colon or bracket) or that it is a string (``"8.3"``, ``"true"``, ``"(none)"``),
+    its characters inside as they are. Only a string with control characters (a tab, a line break) is written as
+    JSON writes it, whose escapes are the way to see them."""
+    if _CONTROL.search(value):
+        return json.dumps(value, ensure_ascii=False)
+    if (
+        not value
+        or any(ch.isspace() for ch in value)
+        or value in _PLACEHOLDERS
+        or value[0] in '"[{'
+        or _reads_as_json(value)
+        or (item and any(ch in value for ch in ",:[]{}"))
+    ):
+        return f'"{value}"'
+    return value
+
+
+def _reads_as_json(value: str) -> bool:
+    """Whether ``value`` written bare would read as another value: a number, ``true``, ``false``, ``null``."""
+    try:
+        json.loads(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _inline(value: Any) -> str:
+    """An object or list on one line, its strings as :func:`shown_string` writes items, its keys sorted; a secret
+    as ``[secret]``, an unknown as ``(known after apply)``."""
+    if isinstance(value, str):
+        return shown_string(value, item=True)
+    if isinstance(value, dict) and "[secret]" in value:
+        return "[secret]"
+    if isinstance(value, dict) and "[unknown]" in value:
+        return "(known after apply)"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, dict):
+        pairs = sorted(value.items(), key=lambda kv: str(kv[0]))
+        return "{" + ", ".join(f"{shown_string(str(k), item=True)}: {_inline(v)}" for k, v in pairs) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_inline(v) for v in value) + "]"
+    return json.dumps(value, ensure_ascii=False)
 
 
 _KEYED_BY = ("label", "file", "name", "target", "containerPath", "internal")
@@ -729,7 +792,7 @@ def _created_lines(path: str, value: Any, limit: int, max_lines: int) -> list[st
     # only (an item longer than a line on a line of its own); a long string broken after its spaces, kept.
     if isinstance(value, list):
         chunks: list[str] = []
-        for item in (show_value(v, 10_000) for v in value):
+        for item in (shown_string(v, item=True) if isinstance(v, str) else show_value(v, 10_000) for v in value):
             if chunks and len(chunks[-1]) + 2 + len(item) <= limit - 4:
                 chunks[-1] += ", " + item
             else:

@@ -12,7 +12,7 @@ from typing import Any
 
 from pic import charsets
 from pic.names import database_component, database_lock, dkim_name
-from pic.plan.diff import Change, describe, show_value
+from pic.plan.diff import Change, describe, json_text
 from pic.plan.hsts import HttpsLoss, https_losses
 from pic.plan.markdown import cell, code, fenced, prose, text
 from pic.plan.model import NO_HOST, PLATFORM, Attribution, Rendering, Resource
@@ -2394,8 +2394,8 @@ def as_json(
                         "inputs": [
                             {
                                 "key": ic.key,
-                                "old": ic.shown[0] if ic.shown else show_value(ic.old, 10_000),
-                                "new": ic.shown[1] if ic.shown else show_value(ic.new, 10_000),
+                                "old": ic.shown[0] if ic.shown else json_text(ic.old),
+                                "new": ic.shown[1] if ic.shown else json_text(ic.new),
                                 "forces_replace": ic.forces_replace,
                                 "lines": describe(ic),
                             }
