@@ -1473,3 +1473,95 @@ def test_a_revision_invalid_today_on_dates_is_planned_as_of_its_last_valid_day_u
     assert any("its stack settings" in u and "eol_warning_days" in u for u in data["unread"]), data["unread"]
     kinds = {c["name"]: c["kind"] for c in data["changes"]}
     assert kinds.get(f"{member.slug}-space") == "update", kinds
+
+
+def _domains_told(data: dict[str, Any], slug: str) -> dict[tuple[str, str], str]:
+    """What a plan says (json) of the site domains of ``slug`` served or no longer served: (change, domain) -> note."""
+    return {(d["change"], d["domain"]): d["note"] for d in data["domains_served"] if d["member"] == slug}
+
+
+def test_a_domain_removed_or_added_says_it_stops_being_served_or_what_its_certificate_needs(two_hosts: Path) -> None:
+    """A domain removed from a member's site showed only diffs of files (the Caddyfile, the certificate's script):
+    now a line says the name is no longer served and its certificate no longer renewed for it. A domain added said
+    nothing of its DNS: now its address record must lead to the web host before its certificate can be issued (HTTP-01
+    from the host), but for a domain in the platform's zones, whose record `pulumi up` writes."""
+    member = next(
+        m
+        for m in registry(two_hosts)
+        if m.status == "active"
+        and m.site is not None
+        and m.site.https
+        and len(m.site.domains) >= 2
+        and f"    - {m.site.domains[-1]}\n" in (two_hosts / "members" / f"{m.slug}.yaml").read_text(encoding="utf-8")
+    )
+    assert member.site is not None
+    slug, apex, gone = member.slug, member.site.domains[0], member.site.domains[-1]
+    stack = two_hosts / "Pulumi.prod.yaml"
+    zone = "  pic:dns: {backend: zonefile, zones: [example.net], listen: [192.0.2.53]}\n  pic:members_root:"
+    edit(stack, "  pic:members_root:", zone)
+    commit(two_hosts, "the platform serves the zone example.net")
+    path = two_hosts / "members" / f"{slug}.yaml"
+    edit(path, f"    - {gone}\n", f"    - neu.{apex}\n    - {slug}.example.net\n")
+    commit(two_hosts, f"{slug}: {gone} removed, two domains added")
+    data = plan_json(two_hosts)
+    address = next(line for line in stack.read_text(encoding="utf-8").splitlines() if line.strip().startswith("web1:"))
+    web1 = re.search(r"address: ([^,}]+)", address).group(1)  # type: ignore[union-attr]
+    told = _domains_told(data, slug)
+    needs = told.get(("added", f"neu.{apex}"), "")
+    assert told == {
+        ("removed", gone): f"{gone} is no longer served from this `pulumi up`: the proxy on web1 drops it, and the "
+        f"certificate of {slug} no longer names it: it is not renewed for {gone} any more",
+        ("added", f"{slug}.example.net"): f"{slug}.example.net is served by web1 from this `pulumi up`, which writes "
+        "its address record in the platform's zone example.net: nothing to publish by hand",
+        ("added", f"neu.{apex}"): needs,
+    }, told
+    assert needs.startswith(
+        f"neu.{apex} is served by web1 from this `pulumi up`, but its certificate can be issued only once its DNS "
+        f"address record (the addresses of {web1}, or a CNAME to it) leads to web1: publish it first"
+    ), needs
+    text = plan(two_hosts).stdout
+    assert f">>> domain: {slug}: {gone} is no longer served from this `pulumi up`" in text, text[-4000:]
+    assert f">>> domain: {slug}: {needs}" in text, text[-4000:]
+    markdown = plan(two_hosts, "--format", "markdown").stdout
+    assert "#### Domains served or no longer served" in markdown, markdown[:4000]
+    assert f"- **{slug}**: {gone} is no longer served from this `pulumi up`" in markdown, markdown[:4000]
+    # The domain back: it was served before this plan's revision, not before the plan: added again, told again.
+    edit(path, f"    - neu.{apex}\n    - {slug}.example.net\n", f"    - {gone}\n")
+    commit(two_hosts, f"{slug}: as it was")
+    assert _domains_told(plan_json(two_hosts, rev="HEAD~2"), slug) == {}  # the same domains as two commits before
+
+
+def _cron_told(data: dict[str, Any], slug: str) -> dict[str, str | None]:
+    """What a plan says (json) of the changes of the cron command of ``slug``: kind -> downtime."""
+    return {c["kind"]: c["downtime"] for c in data["changes"] if c["name"] == f"{slug}-cron"}
+
+
+def test_a_members_cron_jobs_that_leave_the_program_are_told_to_stop_running(two_hosts: Path) -> None:
+    """Suspending or archiving a member with cron jobs removes its cron command, whose delete script stops and removes
+    their timers on the host: the plan showed the removal alone; now it says its cron jobs stop running, and why
+    (the jobs removed from the file too)."""
+    member = next(m for m in registry(two_hosts) if m.status == "active" and m.spec.cron and m.site is not None)
+    slug, jobs = member.slug, len(member.spec.cron)
+    count = f"{jobs} job{'s' if jobs != 1 else ''}"
+    path = two_hosts / "members" / f"{slug}.yaml"
+    stopped = (
+        f"the cron jobs of {slug} stop running from this `pulumi up` ({count}, their timers on {member.host} "
+        "stopped and removed)"
+    )
+    for status in ("suspended", "archived"):
+        _set_status(path, status)
+        commit(two_hosts, f"{slug} {status}")
+        data = plan_json(two_hosts, rev="HEAD~1" if status == "suspended" else "HEAD~2")
+        assert _cron_told(data, slug) == {
+            "remove": f"{stopped}: {slug} is {status}; setting {slug} active again starts them again"
+        }, data["changes"]
+    text = plan(two_hosts, rev="HEAD~2").stdout
+    assert f">>> downtime: {slug}-cron: {stopped}: {slug} is archived" in text, text[-4000:]
+    markdown = plan(two_hosts, "--format", "markdown", rev="HEAD~2").stdout
+    assert f"- `{slug}-cron`: {stopped}: {slug} is archived" in markdown, markdown[:4000]
+    _set_status(path, "active")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"(?ms)^cron:\n(?:  .*\n|\s*-.*\n)*", "", text), encoding="utf-8")
+    commit(two_hosts, f"{slug} active, its cron jobs removed")
+    data = plan_json(two_hosts, rev="HEAD~3")
+    assert _cron_told(data, slug) == {"remove": f"{stopped}: {slug}'s file lists no cron job any more"}, data["changes"]

@@ -23,7 +23,7 @@ from pic.render.db import account_locked
 from pic.render.dns import host_zone
 from pic.render.mail import robot_web_url
 from pic.render.sitemail import site_address
-from pic.settings import Settings, sftp_target
+from pic.settings import Settings, is_ip, sftp_target
 
 _MARK = {"add": "+", "remove": "-", "update": "~", "replace": "+-", "rename": "="}
 KINDS = ("add", "update", "replace", "rename", "remove")
@@ -162,6 +162,8 @@ class Review:
     # `pulumi up` writes there, those that lead to no host there (the new host has no address the zone can give),
     # the others, whose records are published by hand)
     zoned_sites: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
+    # site domains served from this plan on, or no longer served (a member keeping its site)
+    domains_served: list[DomainServed] = field(default_factory=list)
 
     def _switch_dns(self, slug: str, after: str) -> str:
         """When and by whom the member's domains are made to lead to its new host: by hand after ``pulumi up``,
@@ -305,6 +307,62 @@ class Review:
 
 
 DATABASE = "mysql:index/database:Database"
+
+
+@dataclass(frozen=True)
+class DomainServed:
+    """A site domain served from this plan on by no member before (``added``), or that its member, keeping its
+    site, no longer serves and no other member takes: what it takes, or what it stops."""
+
+    member: str
+    domain: str
+    added: bool
+    host: str
+    zone: str  # the platform's zone where ``pulumi up`` writes its address record, or ""
+    https: bool
+    ca: str  # pic:tls.ca: letsencrypt and staging validate the name from the host (HTTP-01)
+    addresses: tuple[str, ...] = ()  # what its address record gives: the host's published addresses, else its name
+
+    def note(self) -> str:
+        d, host, slug = self.domain, self.host, self.member
+        if not self.added:
+            cert = (
+                f", and the certificate of {slug} no longer names it: it is not renewed for {d} any more"
+                if self.https
+                else ""
+            )
+            return f"{d} is no longer served from this `pulumi up`: the proxy on {host} drops it{cert}"
+        if self.zone:
+            return (
+                f"{d} is served by {host} from this `pulumi up`, which writes its address record in the platform's "
+                f"zone {self.zone}: nothing to publish by hand"
+            )
+        record = (
+            f"its DNS address record ({', '.join(self.addresses)})"
+            if self.addresses and all(is_ip(a) for a in self.addresses)
+            else f"its DNS address record (the addresses of {', '.join(self.addresses) or host}, or a CNAME to it)"
+        )
+        publish = f"publish it first ({slug}, where {d}'s records are), before `pulumi up`"
+        if self.https and self.ca in ("letsencrypt", "staging"):
+            return (
+                f"{d} is served by {host} from this `pulumi up`, but its certificate can be issued only once {record} "
+                f"leads to {host}: {publish}; certbot validates every name of {slug}'s certificate from {host} "
+                f"(HTTP-01), so while {d} leads elsewhere `{slug}-tls-cert` fails and {d} is served with a "
+                "certificate that does not name it"
+            )
+        return (
+            f"{d} is served by {host} from this `pulumi up`, and reached there once {record} leads to {host}: {publish}"
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "member": self.member,
+            "domain": self.domain,
+            "change": "added" if self.added else "removed",
+            "host": self.host,
+            "zone": self.zone or None,
+            "note": self.note(),
+        }
 
 
 @dataclass(frozen=True)
@@ -1276,6 +1334,33 @@ def _lists_stopped(change: Change, member: str, attr_new: Attribution) -> str:
     )
 
 
+def _cron_stopped(change: Change, member: str, attr_old: Attribution, attr_new: Attribution) -> str:
+    """What a member's cron jobs get once their command (components.member_site, ``<slug>-cron``) leaves the
+    program: its delete script stops and removes their timers on the web host; ``""`` for any other change (a job
+    removed or changed among others is an update of that command, whose script says it)."""
+    res = change.resource
+    if change.kind != "remove" or res.name != f"{member}-cron" or not res.type.startswith("command:"):
+        return ""
+    then, now = attr_old.members.get(member), attr_new.members.get(member)
+    jobs = len(then.spec.cron) if then is not None else 0
+    count = f"{jobs} job{'s' if jobs != 1 else ''}, " if jobs else ""
+    host = attr_old.host(change.old) if change.old is not None else NO_HOST
+    if now is None:
+        why = "its member file is removed"
+    elif now.status != "active":
+        why = f"{member} is {now.status}; setting {member} active again starts them again"
+    elif now.site is None:
+        why = f"{member} has no site any more"
+    elif not now.spec.cron:
+        why = f"{member}'s file lists no cron job any more"
+    else:
+        why = "its site is not run any more (its runtime stopped, or past its end of life)"
+    return (
+        f"the cron jobs of {member} stop running from this `pulumi up` ({count}their timers on {host} stopped and "
+        f"removed): {why}"
+    )
+
+
 def _key_of(line: str) -> str:
     """A key as sshd tells keys apart: its type and data, without its comment."""
     return " ".join(line.split(" ", 2)[:2])
@@ -1365,6 +1450,7 @@ def review(changes: list[Change], attr_new: Attribution, attr_old: Attribution) 
             or _site_gone(c, member, attr_new)
             or _sessions_ended(c, member, attr_old, attr_new)
             or _lists_stopped(c, member, attr_new)
+            or _cron_stopped(c, member, attr_old, attr_new)
         )
         item.login = _login_change(c, member, attr_new, attr_old)
         shown.append(item)
@@ -1414,7 +1500,38 @@ def review(changes: list[Change], attr_new: Attribution, attr_old: Attribution) 
         _offsite_removed(attr_old, attr_new),
         dns_records_changes(attr_old.settings, attr_new.settings, attr_old.members, attr_new.members),
         _zoned_sites(attr_new, moves),
+        _domains_served(attr_old, attr_new),
     )
+
+
+def _served(m: Member | None) -> tuple[str, ...]:
+    """The domains a member's site is served at by the proxy (an archived member's are not)."""
+    return tuple(m.site.domains) if m is not None and m.site is not None and m.status != "archived" else ()
+
+
+def _domains_served(attr_old: Attribution, attr_new: Attribution) -> list[DomainServed]:
+    """The site domains served from this plan on by no member before, and those a member that keeps its site no
+    longer serves and no other member takes (a domain given to another member is a handover, told apart; a site
+    that goes whole is told with its container)."""
+    old_settings, settings = attr_old.settings, attr_new.settings
+    if attr_old is attr_new or settings is None or old_settings is None:
+        return []
+    before = {d for m in attr_old.members.values() for d in _served(m)}
+    after = {d for m in attr_new.members.values() for d in _served(m)}
+    out = []
+    for slug in sorted(set(attr_old.members) | set(attr_new.members)):
+        then, now = attr_old.members.get(slug), attr_new.members.get(slug)
+        if now is None or now.site is None or now.status == "archived":
+            continue
+        if then is not None and then.site is not None:
+            for domain in sorted(set(_served(then)) - after):
+                out.append(DomainServed(slug, domain, False, then.host, "", then.site.https, old_settings.tls.ca))
+        for domain in sorted(set(now.site.domains) - before):
+            zone = host_zone(settings, domain) or ""
+            spec = settings.hosts.get(now.host)
+            where = tuple(spec.published_addresses or [str(spec.address)]) if spec is not None else ()
+            out.append(DomainServed(slug, domain, True, now.host, zone, now.site.https, settings.tls.ca, where))
+    return out
 
 
 def _zoned_sites(
@@ -1947,6 +2064,7 @@ def as_text(
             if s.downtime:
                 lines.append(f">>> downtime: {s.change.resource.name}: {s.downtime}")
         lines += [f">>> login: {s.change.resource.name}: {s.login}" for s in r.shown if s.login]
+        lines += [f">>> domain: {ds.member}: {ds.note()}" for ds in r.domains_served]
         lines += [f">>> renamed: {u.note()}" for u in r.renames]
         lines += [f">>> uid changed: {u.note()}" for u in r.uid_changes]
         lines += [f">>> uid reused: {u.note()}" for u in r.uid_reused if not u.renamed]
@@ -2239,6 +2357,10 @@ def _markdown_at_stake(r: Review, *, names_refused: bool = False) -> list[str]:
     if any(s.login for s in r.shown):
         out += ["#### Database logins locked or unlocked", ""]
         out += [f"- {code(s.change.resource.name)}: {prose(s.login)}" for s in r.shown if s.login]
+        out.append("")
+    if r.domains_served:
+        out += ["#### Domains served or no longer served", ""]
+        out += [f"- **{text(ds.member)}**: {prose(ds.note())}." for ds in r.domains_served]
         out.append("")
     if r.renames:
         out += ["#### :warning: A member file renamed", ""]
@@ -2626,4 +2748,5 @@ def as_json(
             loss.member: {"domains": list(loss.domains), "max_age": loss.max_age, "note": https_note(loss)}
             for loss in r.https_lost
         }
+        data["domains_served"] = [ds.as_json() for ds in r.domains_served]
     return data
