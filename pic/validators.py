@@ -216,12 +216,15 @@ def _first_refused(value: str, *, newlines: bool) -> str | None:
         if newlines and ch == "\n":
             continue
         if ch in _JOINERS:
-            if _joiner_in_context(value, i) or (ch == "\u200d" and _joins_emoji(value, i)):
+            if _joiner_in_context(value, i) or (
+                ch == "\u200d" and (_joins_before_virama(value, i) or _joins_emoji(value, i))
+            ):
                 continue
             return (
                 f"holds a {unicodedata.name(ch).lower()} (U+{ord(ch):04X}) at character {i + 1} where no script's "
                 "spelling needs one (it is allowed between letters that join, as in Persian, or after a virama: "
-                "RFC 5892, Appendix A, and between two emoji, which it joins into one)"
+                "RFC 5892, Appendix A; a joiner also between a letter and its virama, as in Bengali, and between "
+                "two emoji, which it joins into one)"
             )
         if BLANK_LOOKING.match(ch):  # a name made of them looks empty in reports and in Sympa's titles
             return f"holds an invisible character (U+{ord(ch):04X} {unicodedata.name(ch, '')}) at character {i + 1}"
@@ -249,6 +252,21 @@ def _joiner_in_context(value: str, i: int) -> bool:
         return bool(valid_contextj(value[start : i + MAX_MARKS + 2], i - start))
     except (IDNAError, ValueError):  # a neighbour without a Unicode name (unassigned): refused as written
         return False
+
+
+def _joins_before_virama(value: str, i: int) -> bool:
+    """True when the zero width joiner at ``value[i]`` stands between a letter and a virama of the same script.
+
+    RFC 5892 allows a joiner after a virama only; The Unicode Standard writes some conjuncts with it before one:
+    Bengali's ya-phala after ra (``র‍্য``, section 12.2, "Rendering of Ra": the "RAB" of ``র‍্যাব``), Sinhala's
+    touching letters (section 13.2), Devanagari's eyelash ra in the older spelling. Inside one letter's cluster it
+    changes only how the cluster is drawn; a virama is any character of canonical combining class 9."""
+    if i == 0 or i + 1 >= len(value):
+        return False
+    letter, virama = value[i - 1], value[i + 1]
+    if unicodedata.category(letter)[0] != "L" or unicodedata.combining(virama) != 9:
+        return False
+    return bool(_script_set(letter) & _script_set(virama) - {"*"})
 
 
 def _joins_emoji(value: str, i: int) -> bool:

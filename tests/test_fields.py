@@ -485,13 +485,18 @@ def test_a_contact_at_a_public_suffix_where_anyone_registers_names_is_refused(do
 
 
 # Names whose spelling needs a joiner: Persian (a non-joiner between two joining letters), Hindi's half
-# form and Malayalam (a joiner after a virama), Kannada (a non-joiner after a virama).
+# form and Malayalam (a joiner after a virama), Kannada (a non-joiner after a virama); a joiner between a
+# letter and the virama after it (The Unicode Standard, chapters 12 and 13): Bengali's ya-phala after ra
+# (the "RAB" of র‍্যাব), Sinhala's touching letters, Devanagari's eyelash ra as Marathi writes it.
 JOINED_NAMES = [
     "انجمن فرهنگی ایران\u200cزمین",
     "می\u200cخواهم",
     "क्\u200dष संस्था",
     "കാര്\u200dത്തിക",
     "ಕ್\u200cಷ",
+    "\u09b0\u200d\u09cd\u09af\u09be\u09ac",
+    "\u0d9a\u200d\u0dca\u0dc0",
+    "\u0930\u200d\u094d\u092f",
 ]
 
 
@@ -529,6 +534,11 @@ def test_a_name_whose_script_needs_a_joiner_is_accepted(name: str) -> None:
         ("\U0001f468\u200d\u200d\U0001f469", 2),  # doubled
         ("a\u200d\U0001f469", 2),  # a letter, then an emoji
         ("ab\u200dc", 3),
+        ("a\u200d\u09cd\u09af", 2),  # before a virama, after a letter of another script
+        ("\u200d\u09cd\u09af", 1),  # before a virama, at the start
+        ("\u09b0\u200d\u200d\u09cd", 2),  # doubled, before a virama
+        ("\u09b0\u200c\u09cd\u09af", 2),  # a non-joiner before a virama: no spelling's
+        ("\u0930\u200d\u09cd\u09af", 2),  # a Devanagari letter, a Bengali virama
     ],
 )
 def test_a_joiner_where_no_spelling_needs_it_is_refused(name: str, at: int) -> None:
