@@ -8,7 +8,7 @@ One way to check text, everywhere:
   ``re.fullmatch``): a final newline never slips through as it does with ``$``;
 - a free-text value (:class:`FreeText`) refuses control, format (bidi, zero
   width, except a joiner where a script's spelling needs it or between two
-  emoji), line and
+  emoji, and the tag characters of a subdivision's flag), line and
   paragraph separator characters, surrogates, private-use and unassigned
   code points (Unicode general categories Cc, Cf, Cs, Co, Cn, Zl, Zp), since
   they reach config files, scripts and terminals, and the letters that print
@@ -212,9 +212,20 @@ _FROM_FIRST_BLANK_LOOKING = re.compile(f"[^\\x00-{chr(ord(_FIRST_BLANK_LOOKING) 
 
 def _first_refused(value: str, *, newlines: bool) -> str | None:
     """:func:`refused_character` character by character: why the first refused one is."""
+    flags: frozenset[int] | None = None  # where the tag characters of a subdivision's flag are, once one is met
     for i, ch in enumerate(value):
         if newlines and ch == "\n":
             continue
+        if _TAGS.match(ch):
+            flags = _flag_tags(value) if flags is None else flags
+            if i in flags:
+                continue
+            return (
+                f"holds a tag character (U+{ord(ch):04X} {unicodedata.name(ch, '')}) at character {i + 1} outside "
+                "the flag of a region's subdivision (U+1F3F4 WAVING BLACK FLAG, the subdivision's code in tag "
+                "characters, such as gbsct for Scotland, then U+E007F CANCEL TAG: Unicode Technical Standard #51, "
+                "annex C); tag characters print as nothing, and would hide text"
+            )
         if ch in _JOINERS:
             if _joiner_in_context(value, i) or (
                 ch == "\u200d" and (_joins_before_virama(value, i) or _joins_emoji(value, i))
@@ -234,6 +245,23 @@ def _first_refused(value: str, *, newlines: bool) -> str | None:
             named = f"U+{ord(ch):04X}{f' {name}' if name else ''}"
             return f"holds {_REFUSED_CATEGORIES[category]} ({named}) at character {i + 1}"
     return None
+
+
+# The tag characters (U+E0001 LANGUAGE TAG, deprecated, and U+E0020 to U+E007F), all of category Cf.
+_TAGS = re.compile("[\U000e0001\U000e0020-\U000e007f]")
+# An emoji flag sequence of a region's subdivision (UTS #51, ED-14a, and annex C): U+1F3F4, then the subdivision's
+# code (unicode_subdivision_id of UTS #35: a region's two letters or three digits, then one to four letters or
+# digits, lowercase) in tag characters, then U+E007F CANCEL TAG. A flag of a subdivision shows as one flag; the
+# code's length bounds what tags could say unseen where a system draws a black flag for a code it does not know.
+_FLAG_TAG_SEQUENCE = re.compile(
+    "\U0001f3f4(?:[\U000e0061-\U000e007a]{2}|[\U000e0030-\U000e0039]{3})"
+    "[\U000e0030-\U000e0039\U000e0061-\U000e007a]{1,4}\U000e007f"
+)
+
+
+def _flag_tags(value: str) -> frozenset[int]:
+    """The indexes of ``value``'s tag characters that belong to the flag of a region's subdivision."""
+    return frozenset(i for m in _FLAG_TAG_SEQUENCE.finditer(value) for i in range(m.start() + 1, m.end()))
 
 
 # ZERO WIDTH NON-JOINER and ZERO WIDTH JOINER: format characters that spelling needs in some scripts

@@ -10,11 +10,14 @@ from typing import Any
 
 import idna
 import pytest
+from hypothesis import given
+from hypothesis import settings as examples
+from hypothesis import strategies as st
 
 from pic.errors import PicError, meant_among
 from pic.registry import MEMBER_KEYS, Database, load_registry, stack_names, validate_member
 from pic.settings import Settings, load_settings
-from pic.validators import check_domain, check_email, check_ssh_key, docker_cpus
+from pic.validators import check_domain, check_email, check_free_text, check_ssh_key, docker_cpus
 from pic.yamlsrc import parse_yaml
 from tests.conftest import ROOT
 from tests.helpers import ED25519, member, write_members
@@ -545,6 +548,76 @@ def test_a_joiner_where_no_spelling_needs_it_is_refused(name: str, at: int) -> N
     [line] = _messages(MINIMAL.replace("name: Probe", f'name: "{name}"'))
     assert f"at character {at} where no script's spelling needs one" in line, line
     assert "RFC 5892" in line and "\u200c" not in line and "\u200d" not in line, line
+
+
+def _tags(text: str) -> str:
+    """``text`` written in Unicode's tag characters (U+E0020 to U+E007E), which print as nothing."""
+    return "".join(chr(0xE0000 + ord(ch)) for ch in text)
+
+
+# Emoji flag sequences of a region's subdivision (Unicode Technical Standard #51, ED-14a and annex C): a waving
+# black flag, the subdivision's code in tag characters, a cancel tag (Scotland, England, Wales).
+FLAG_TAG_SEQUENCES = [
+    f"Club \U0001f3f4{_tags('gbsct')}\U000e007f de Lyon",
+    f"\U0001f3f4{_tags('gbeng')}\U000e007f\U0001f3f4{_tags('gbwls')}\U000e007f Rugby",
+]
+
+
+@pytest.mark.parametrize("name", FLAG_TAG_SEQUENCES)
+def test_a_name_with_a_subdivision_flag_is_accepted(name: str) -> None:
+    text = MINIMAL.replace("name: Probe", f'name: "{name}"')
+    text += f'notes: "{name}"\n'
+    doc, problems = parse_yaml(text, "members/probe-asso.yaml", MEMBER_KEYS)
+    assert doc is not None and not problems, problems
+    spec, problems = validate_member(doc)
+    assert spec is not None, problems
+    assert spec.name == name and spec.notes == name
+
+
+@pytest.mark.parametrize(
+    ("name", "at"),
+    [
+        (f"Club{_tags('gbsct')}\U000e007f", 5),  # after a letter
+        (f"Club \U0001f600{_tags('gbsct')}\U000e007f", 7),  # after an emoji that is no flag
+        (f"\U0001f3f4{_tags('gbsct')} Lyon", 2),  # never cancelled
+        ("Club \U000e007f", 6),  # a cancel tag alone
+        (f"\U0001f3f4{_tags('GBSCT')}\U000e007f", 2),  # capitals: no subdivision's code
+        (f"\U0001f3f4{_tags('gb')}\U000e007f", 2),  # a region alone
+        (f"\U0001f3f4{_tags('gbsct2026')}\U000e007f", 2),  # longer than any code: text hidden after a flag
+        (f"\U0001f3f4{_tags('mdp hunter2')}\U000e007f", 2),
+        (f"\U0001f3f4{_tags('gbsct')}\U000e007f{_tags('x')}", 8),  # after the sequence
+    ],
+)
+def test_a_tag_character_outside_a_flag_is_refused(name: str, at: int) -> None:
+    """Tag characters print as nothing: outside a subdivision's flag they would hide text in a name."""
+    [line] = _messages(MINIMAL.replace("name: Probe", f'name: "{name}"'))
+    assert f"at character {at}" in line and "tag character" in line and "flag" in line, line
+    assert not any(0xE0000 <= ord(ch) <= 0xE007F for ch in line), line
+
+
+# Letters that a joiner may follow, viramas, emoji and what goes with them, tags, spaces, bidi controls.
+_SEQUENCE_PARTS = [
+    *"a \u09b0\u09cd\u09af\u0995\u0d28\u0d4d\u0645\u06cc\u0632\u0430",
+    *"\u200c\u200d\U0001f3f4\U0001f468\U0001f3fd\ufe0f\u20e3\U000e007f\u202e\u2066\u2069",
+    *_tags("gbsct9 "),
+]
+
+
+@examples(max_examples=2000, deadline=None)
+@given(st.text(alphabet=st.sampled_from(_SEQUENCE_PARTS), max_size=16))
+def test_free_text_accepts_joiners_and_tags_only_inside_what_they_form(text: str) -> None:
+    """Whatever free text accepts holds no bidi control, no joiner that starts it, follows a space or stands
+    beside another, and no tag character outside a whole subdivision's flag."""
+    try:
+        check_free_text(text)
+    except ValueError:
+        return
+    import re
+
+    assert not re.search("[\u202a-\u202e\u2066-\u2069]", text), ascii(text)
+    assert not re.search("(?:^|\\s)[\u200c\u200d]|[\u200c\u200d]{2}", text), ascii(text)
+    flags = re.sub(f"\U0001f3f4[{_tags('a')}-{_tags('z')}{_tags('0')}-{_tags('9')}]{{3,7}}\U000e007f", "", text)
+    assert not re.search("[\U000e0000-\U000e007f]", flags), ascii(text)
 
 
 @pytest.mark.parametrize(

@@ -52,8 +52,13 @@ MANY = settings(max_examples=120, deadline=None, suppress_health_check=list(Heal
 NASTY = (
     "\n\r\t\x00\x07\x1b\x7f\x85\u00a0\u00ad\u061c\u200b\u200e\u200f\u2028\u2029\u202a\u202e\u2066\u2069\ufeff"
     "`'\"${}#;:\\ <>|&*"
+    # joiners, a virama, emoji parts and tag characters, and the flag of Scotland whole
+    "\u200c\u200d\u09cd\ufe0f\U0001f3f4\U000e0067\U000e007f"
 )
-nasty_text = st.text(alphabet=st.sampled_from(NASTY) | st.characters(), max_size=60) | st.text(max_size=3000)
+SCOTLAND = "\U0001f3f4\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f"
+nasty_text = st.lists(st.sampled_from([*NASTY, SCOTLAND]) | st.characters(), max_size=60).map("".join) | st.text(
+    max_size=3000
+)
 label = st.from_regex(r"[a-z0-9]([a-z0-9-]{0,20}[a-z0-9])?", fullmatch=True)
 near_domain = st.builds(
     lambda a, b, junk, where: f"{a}.{b}.org"[:where] + junk + f"{a}.{b}.org"[where:],
