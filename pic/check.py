@@ -405,10 +405,20 @@ def mixed_scripts(m: Member) -> list[Problem]:
     """A word of ``name`` that mixes scripts (:func:`pic.validators.mixed_script_words`: ``Vélо`` with a
     Cyrillic ``о``) is a warning naming the word and each character of another script. It is almost always a slip
     of the keyboard or a name made to pass for another's, shown in reports, in mail to the contact and on Sympa's
-    pages. A name in another script, or words of two scripts side by side (``Vélo Лион``), is not one."""
+    pages. A name in another script, or words of two scripts side by side (``Vélo Лион``), is not one; nor is a
+    script written without spaces beside Latin in one word (``ชมรมฟุตบอลFC``). A letter alone between words of
+    another script (``Club а Lyon``, a Cyrillic ``а``) is one, naming the letter."""
     out = []
     for mixed in mixed_script_words(m.spec.name):
         said = ", ".join(f"{show_value(ch)} ({_code_point(ch)})" for ch in mixed.others)
+        if mixed.alone:
+            message = (
+                f"{show_value(m.spec.name)}: the letter {show_value(mixed.word)} mixes scripts with the words "
+                f"around it: {_code_point(mixed.word[0])} alone among {mixed.script} words, almost always a slip "
+                "of the keyboard or a name made to look like another; write it in the script of those words"
+            )
+            out.append(Problem(m.file, m.line_of("name"), "name", message, "warning"))
+            continue
         message = (
             f"{show_value(m.spec.name)}: the word {show_value(mixed.word)} mixes scripts: {said} among "
             f"{mixed.script} letters, almost always a slip of the keyboard or a name made to look like another; "

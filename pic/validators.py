@@ -674,17 +674,30 @@ BEYOND_LATIN = re.compile("[^\x00-\u024f\u0300-\u0341]")
 
 @dataclass(frozen=True)
 class MixedWord:
-    """A word whose letters are of several scripts: the script most of them are in, and the others."""
+    """A word whose letters are of several scripts: the script most of them are in, and the others.
+
+    ``alone``: the word is one letter of another script than the words on either side of it, which are of
+    ``script`` (:func:`mixed_script_words`)."""
 
     word: str
     script: str  # its name: Latin, Cyrillic...
     others: tuple[str, ...]  # the characters of other scripts, each once
+    alone: bool = False
 
 
 def mixed_script_words(text: str) -> list[MixedWord]:
     """The words of ``text`` (runs of letters, marks and digits) that are not of one script as UTS #39 section
     5.2 reads one label (:func:`single_script`): ``Vélо`` with a Cyrillic ``о``; not ``Vélo Лион``, nor
-    ``Club日本`` (Latin with Japanese is one writing)."""
+    ``Club日本`` (Latin with Japanese is one writing), nor ``ชมรมฟุตบอลFC`` (:func:`_spaceless_beside_latin`).
+
+    And a one-letter word between two words of one script, when the three are not of one script and the
+    letter and those words are of scripts with case (``Club а Lyon`` with a Cyrillic ``а``). Each of its words
+    is of one script, yet no name is written so: a word of another language is written whole, and a lone
+    letter is no word of one. The scripts with case (Latin, Greek, Cyrillic, Armenian, Cherokee...) share their
+    shapes, so the one-letter words of Latin names (``à``, ``a``, ``y``, ``o``, ``e``, ``i``) have twins in
+    Cyrillic and Greek (``а``, ``у``, ``о``, ``е``, ``і``, ``ο``) that the eye does not tell apart: a keyboard
+    left on the other layout, or a name made to pass for another. A letter of a script without case between
+    Latin words, or a Latin one between Thai words (``ทีม A ของเรา``, a team's letter), looks like none of them."""
     if text.isascii() or not BEYOND_LATIN.search(text):
         return []  # no character beyond those of Latin or of any script (most names)
     import regex
@@ -698,8 +711,15 @@ def mixed_script_words(text: str) -> list[MixedWord]:
 
     out = []
     in_text: dict[str, int] | None = None
-    for word in regex.findall(r"[\p{L}\p{M}\p{N}]+", text):
+    words = regex.findall(r"[\p{L}\p{M}\p{N}]+", text)
+    for at, word in enumerate(words):
         if single_script(word):
+            if 0 < at < len(words) - 1 and _alone_among(word, words[at - 1], words[at + 1]):
+                around = counted(words[at - 1] + words[at + 1])
+                script = max(around, key=lambda code: around[code])
+                out.append(MixedWord(word, _SCRIPT_NAMES.get(script, script), (word,), alone=True))
+            continue
+        if _spaceless_beside_latin(word):
             continue
         in_text = counted(text) if in_text is None else in_text
         counts = counted(word)
@@ -708,6 +728,55 @@ def mixed_script_words(text: str) -> list[MixedWord]:
         others = dict.fromkeys(ch for ch in word if script not in _script_set(ch) and _script_set(ch) != {"*"})
         out.append(MixedWord(word, _SCRIPT_NAMES.get(script, script), tuple(others)))
     return out
+
+
+@cache
+def _letter_patterns() -> tuple[regex.Pattern[str], regex.Pattern[str]]:
+    """One cased letter and its marks; a letter of a script written without spaces between words, as UAX #14
+    (Line_Break) classes them: SA, the scripts of South-East Asia (Thai, Lao, Khmer, Myanmar, the Tai scripts),
+    and ID, the ideographs and syllables of Chinese, Japanese and Yi."""
+    import regex
+
+    return regex.compile(r"\p{Cased}\p{M}*"), regex.compile(r"[\p{Line_Break=SA}\p{Line_Break=ID}]")
+
+
+def _alone_among(word: str, before: str, after: str) -> bool:
+    """True when ``word`` is one cased letter (its marks with it) between two words of one script with case,
+    the three together not of one (:func:`mixed_script_words`)."""
+    cased, _ = _letter_patterns()
+    if cased.fullmatch(word) is None or not (cased.search(before) and cased.search(after)):
+        return False
+    return single_script(before + after) and not single_script(before + word + after)
+
+
+def _spaceless_beside_latin(word: str) -> bool:
+    """True when ``word`` is a run of letters of a script written without spaces between words (Thai, Lao,
+    Khmer, Myanmar, Chinese...: :func:`_letter_patterns`), at least two of them, and a run of Latin letters, in
+    either order, digits and marks going with either: ``ชมรมฟุตบอลFC``, ``足球俱乐部FC``, ``KFCไทย``.
+
+    There a name's words stand side by side, the Latin acronym of a club or a brand among them, with no space
+    for :func:`mixed_script_words` to split them at. UTS #39's "highly restrictive" level allows Latin with
+    Han and kana (Japanese), with Han and Bopomofo, with Han and Hangul, and nothing else with Latin; this
+    allows Latin beside one such run as well, since a whole run of another script is read as what it is. A
+    single letter of such a script beside Latin ones (``Lyoဝ``, Myanmar's wa looking like an ``o``), or Latin
+    on both sides of a run (``Gဝဝgle``), is still a word that mixes scripts."""
+    runs: list[tuple[bool, frozenset[str], int]] = []  # (Latin, scripts in common, letters)
+    for ch in word:
+        scripts = _script_set(ch)
+        if scripts == {"*"}:
+            continue  # a digit, a mark of any script: with the run it is in
+        latin = "Latn" in scripts
+        letters = 1 if unicodedata.category(ch)[0] == "L" else 0
+        if runs and runs[-1][0] == latin and (latin or runs[-1][1] & scripts):
+            runs[-1] = (latin, runs[-1][1] & scripts, runs[-1][2] + letters)
+        else:
+            runs.append((latin, scripts, letters))
+    if len(runs) != 2 or runs[0][0] == runs[1][0]:
+        return False
+    _, spaceless = _letter_patterns()
+    other = runs[0] if runs[1][0] else runs[1]
+    in_other = [ch for ch in word if unicodedata.category(ch)[0] == "L" and "Latn" not in _script_set(ch)]
+    return other[2] >= 2 and all(spaceless.match(ch) for ch in in_other)
 
 
 def short_repr(value: str, limit: int = 40) -> str:

@@ -279,20 +279,59 @@ def test_the_characters_a_name_is_not_split_for_are_of_latin_or_of_any_script() 
     assert not validators.BEYOND_LATIN.search("".join(latin)) and validators.BEYOND_LATIN.search("\u0345")
 
 
+# Letters of scripts written without spaces between words: Thai, Lao, Khmer, Myanmar, Chinese.
+_SPACELESS = ["กขคงจชซฟมร", "ກຂຄງຈສະໂມ", "កខគងចឆជប", "ကခဂငစဆဇအ", "足球俱乐部会"]
+
+
 @given(
-    st.text(alphabet=st.sampled_from("aéoÉ-' Lyon\u043e\u0421\u03bf\u65e5\u0391b"), max_size=24) | st.text(max_size=24)
+    st.sampled_from(_SPACELESS).flatmap(lambda letters: st.text(letters, min_size=2, max_size=6)),
+    st.text("ABCFKabcéÉ0129", min_size=1, max_size=5).filter(lambda t: not t.isdigit()),
+    st.booleans(),
+)
+def test_a_script_written_without_spaces_beside_latin_is_one_word_of_a_name(run: str, latin: str, first: bool) -> None:
+    """ชมรมฟุตบอลFC: a run of a script written without spaces and a run of Latin letters, in either order, is
+    how such names are written; with Latin on both sides of a run of Thai, Lao, Khmer or Myanmar, the word mixes
+    scripts."""
+    from pic import validators
+
+    assert validators.mixed_script_words(run + latin if first else latin + run) == []
+    if run[0] not in _SPACELESS[-1]:  # Latin with Han is one writing (UTS #39), whatever the order
+        [mixed] = validators.mixed_script_words(latin + run + latin)
+        assert mixed.word == latin + run + latin and not mixed.alone
+
+
+@given(
+    st.sampled_from(["Club", "Vélo", "Amis", "Lyon", "Île"]),
+    st.sampled_from([*"аоуеіхсрΑΟοαρΕ"]),
+    st.sampled_from(["Lyon", "Club", "Saône", "de"]),
+)
+def test_a_cased_letter_alone_between_words_of_another_script_is_named(before: str, letter: str, after: str) -> None:
+    from pic import validators
+
+    [mixed] = validators.mixed_script_words(f"{before} {letter} {after}")
+    assert mixed == validators.MixedWord(letter, "Latin", (letter,), alone=True)
+
+
+@given(
+    st.text(alphabet=st.sampled_from("aéoÉ-' Lyon\u043e\u0421\u03bf\u65e5\u0391b\u0e01\u0e02F"), max_size=24)
+    | st.text(max_size=24)
 )
 @example("V\u00e9l\u043e-Cit\u00e9 Lyon \u0421lub \u041b\u0438\u043e\u043d Club\u65e5\u672c")
+@example("Club \u043e Lyon \u0e01\u0e02FC")
 def test_mixed_script_words_shortcut_gives_every_words_verdict(text: str) -> None:
     """validators.mixed_script_words answers a text of Latin letters, accents and the characters of any script
-    without asking each word: the words it names are those that validators.single_script refuses, each with
-    characters of another script than the one it names."""
+    without asking each word: the words it names are those it names when it asks each word, each with
+    characters of another script than the one it names; a word it names mixes scripts, or is a letter alone."""
+    import re
+    from unittest import mock
+
     import regex
 
     from pic import validators
 
     mixed = validators.mixed_script_words(text)
-    assert [m.word for m in mixed] == [
-        w for w in regex.findall(r"[\p{L}\p{M}\p{N}]+", text) if not validators.single_script(w)
-    ], text
+    with mock.patch.object(validators, "BEYOND_LATIN", re.compile("")):  # every text asked word by word
+        assert validators.mixed_script_words(text) == mixed, text
+    words = regex.findall(r"[\p{L}\p{M}\p{N}]+", text)
+    assert all(m.word in words and (m.alone or not validators.single_script(m.word)) for m in mixed), text
     assert all(m.others and all(ch in m.word for ch in m.others) for m in mixed), mixed

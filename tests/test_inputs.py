@@ -399,6 +399,30 @@ ONE_SCRIPT_A_WORD = {
     "hyphenated": "Vélo-Москва",
     "latin-japanese": "Club日本 Lyon",
     "french": "Amicale Laïque d'Ainay œuvres à Côte-Rôtie",
+    # a script written without spaces, then Latin letters or an acronym in the same word, or the other way round
+    "thai-fc": "ชมรมฟุตบอลFC",
+    "khmer-fc": "ក្លឹបបាល់ទាត់FC Phnom Penh",
+    "lao-fc": "ສະໂມສອນບານເຕະFC",
+    "myanmar-fc": "ဘောလုံးအသင်းFC",
+    "chinese-fc": "足球俱乐部FC",
+    "latin-then-thai": "KFCไทย 2024",
+    # a lone letter between words of a script without case is none of Latin's look-alikes
+    "thai-team-a": "ทีม A ของเรา",
+}
+# name, the letter alone among words of another script, its code point and name, the script of those words:
+# a one-letter word of another cased script between two words (Latin "à", "a", "y", "o" have Cyrillic and
+# Greek twins)
+LONE_LETTERS = {
+    "lone-cyrillic-a": ("Club \u0430 Lyon", "\u0430", "U+0430 CYRILLIC SMALL LETTER A", "Latin"),
+    "lone-greek-o": ("Amis de Lyon \u03bf Villeurbanne", "\u03bf", "U+03BF GREEK SMALL LETTER OMICRON", "Latin"),
+    "lone-cyrillic-y": ("Vida \u0443 Salud", "\u0443", "U+0443 CYRILLIC SMALL LETTER U", "Latin"),
+    "lone-latin-in-cyrillic": ("Клуб a Москва", "a", "U+0061 LATIN SMALL LETTER A", "Cyrillic"),
+}
+# a script written without spaces beside a look-alike of Latin letters: one letter of it (Myanmar's wa looks
+# like "o"), or Latin on both sides of it
+SPACELESS_LOOK_ALIKES = {
+    "myanmar-one-letter": ("Lyo\u101d Club", "Lyo\u101d", "U+101D MYANMAR LETTER WA", "Latin"),
+    "myanmar-in-latin": ("G\u101d\u101dgle Club", "G\u101d\u101dgle", "U+101D MYANMAR LETTER WA", "Latin"),
 }
 
 
@@ -409,20 +433,41 @@ def test_a_word_of_a_name_mixing_scripts_is_warned_of(tmp_path: Path) -> None:
     is not warned of."""
     members = tmp_path / "members"
     contact = "contact: {name: Karim Benali, email: karim@example.net}"
+    cases = {**MIXED_SCRIPTS, **SPACELESS_LOOK_ALIKES}
     for uid, (slug, name) in enumerate(
-        [*((slug, case[0]) for slug, case in MIXED_SCRIPTS.items()), *ONE_SCRIPT_A_WORD.items()], start=10600
+        [*((slug, case[0]) for slug, case in cases.items()), *ONE_SCRIPT_A_WORD.items()], start=10600
     ):
         members.mkdir(exist_ok=True)
         (members / f"{slug}.yaml").write_text(f'name: "{name}"\n{contact}\nuid: {uid}\n', encoding="utf-8")
     proc = check(members)
     assert proc.returncode == 0, proc.stderr
     warned = [line for line in proc.stderr.splitlines() if "mixes scripts" in line]
-    for slug, (name, word, character, script) in MIXED_SCRIPTS.items():
+    for slug, (name, word, character, script) in cases.items():
         said = [line for line in warned if line.startswith(f'warning: {members}/{slug}.yaml:1 name: "{name}"')]
         assert len(said) == 1, (slug, proc.stderr)
         assert f'the word "{word}" mixes scripts' in said[0] and character in said[0], said[0]
         assert f"among {script} letters" in said[0], said[0]
-    assert len(warned) == len(MIXED_SCRIPTS), proc.stderr
+    assert len(warned) == len(cases), proc.stderr
+
+
+def test_a_letter_alone_among_words_of_another_script_is_warned_of(tmp_path: Path) -> None:
+    """ "Club а Lyon" with a Cyrillic а passed: each word is of one script. A one-letter word of another cased
+    script between two words of one script is a look-alike slipped in (Latin's "a", "o", "y" have Cyrillic and
+    Greek twins); the warning names the file, line, field, the letter and the script of the words around it."""
+    members = tmp_path / "members"
+    members.mkdir()
+    contact = "contact: {name: Karim Benali, email: karim@example.net}"
+    for uid, (slug, (name, *_)) in enumerate(LONE_LETTERS.items(), start=10600):
+        (members / f"{slug}.yaml").write_text(f'name: "{name}"\n{contact}\nuid: {uid}\n', encoding="utf-8")
+    proc = check(members)
+    assert proc.returncode == 0, proc.stderr
+    warned = [line for line in proc.stderr.splitlines() if "mixes scripts" in line]
+    for slug, (name, letter, character, script) in LONE_LETTERS.items():
+        said = [line for line in warned if line.startswith(f'warning: {members}/{slug}.yaml:1 name: "{name}"')]
+        assert len(said) == 1, (slug, proc.stderr)
+        assert f'the letter "{letter}" mixes scripts with the words around it: {character}' in said[0], said[0]
+        assert f"alone among {script} words" in said[0], said[0]
+    assert len(warned) == len(LONE_LETTERS), proc.stderr
 
 
 def test_a_name_under_another_members_is_refused_whatever_the_order_of_the_files(tmp_path: Path) -> None:
