@@ -8,7 +8,8 @@ One way to check text, everywhere:
   ``re.fullmatch``): a final newline never slips through as it does with ``$``;
 - a free-text value (:class:`FreeText`) refuses control, format (bidi, zero
   width, except a joiner where a script's spelling needs it or between two
-  emoji, and the tag characters of a subdivision's flag), line and
+  emoji, the tag characters of a subdivision's flag, and a zero width space
+  between words of Thai, Lao, Khmer or Myanmar), line and
   paragraph separator characters, surrogates, private-use and unassigned
   code points (Unicode general categories Cc, Cf, Cs, Co, Cn, Zl, Zp), since
   they reach config files, scripts and terminals, and the letters that print
@@ -237,6 +238,8 @@ def _first_refused(value: str, *, newlines: bool) -> str | None:
                 "RFC 5892, Appendix A; a joiner also between a letter and its virama, as in Bengali, and between "
                 "two emoji, which it joins into one)"
             )
+        if ch == "\u200b" and _parts_unspaced_words(value, i):
+            continue
         if BLANK_LOOKING.match(ch):  # a name made of them looks empty in reports and in Sympa's titles
             return f"holds an invisible character (U+{ord(ch):04X} {unicodedata.name(ch, '')}) at character {i + 1}"
         category = unicodedata.category(ch)
@@ -295,6 +298,20 @@ def _joins_before_virama(value: str, i: int) -> bool:
     if unicodedata.category(letter)[0] != "L" or unicodedata.combining(virama) != 9:
         return False
     return bool(_script_set(letter) & _script_set(virama) - {"*"})
+
+
+def _parts_unspaced_words(value: str, i: int) -> bool:
+    """True when the zero width space at ``value[i]`` stands between two characters of one script written
+    without spaces between words, Line_Break class SA (UAX #14: Thai, Lao, Khmer, Myanmar, the Tai scripts),
+    where it marks a word's end unseen (The Unicode Standard, section 16.4: Khmer text is written so).
+    Anywhere else it would part a word unseen, or sit at the edge of one."""
+    if i == 0 or i + 1 >= len(value):
+        return False
+    before, after = value[i - 1], value[i + 1]
+    south_east_asian = _letter_patterns()[2]
+    if not (south_east_asian.match(before) and south_east_asian.match(after)):
+        return False
+    return bool(_script_set(before) & _script_set(after) - {"*"})
 
 
 def _joins_emoji(value: str, i: int) -> bool:
@@ -731,19 +748,23 @@ def mixed_script_words(text: str) -> list[MixedWord]:
 
 
 @cache
-def _letter_patterns() -> tuple[regex.Pattern[str], regex.Pattern[str]]:
-    """One cased letter and its marks; a letter of a script written without spaces between words, as UAX #14
+def _letter_patterns() -> tuple[regex.Pattern[str], regex.Pattern[str], regex.Pattern[str]]:
+    """One cased letter and its marks; a character of a script written without spaces between words, as UAX #14
     (Line_Break) classes them: SA, the scripts of South-East Asia (Thai, Lao, Khmer, Myanmar, the Tai scripts),
-    and ID, the ideographs and syllables of Chinese, Japanese and Yi."""
+    and ID, the ideographs and syllables of Chinese, Japanese and Yi; one of SA alone."""
     import regex
 
-    return regex.compile(r"\p{Cased}\p{M}*"), regex.compile(r"[\p{Line_Break=SA}\p{Line_Break=ID}]")
+    return (
+        regex.compile(r"\p{Cased}\p{M}*"),
+        regex.compile(r"[\p{Line_Break=SA}\p{Line_Break=ID}]"),
+        regex.compile(r"\p{Line_Break=SA}"),
+    )
 
 
 def _alone_among(word: str, before: str, after: str) -> bool:
     """True when ``word`` is one cased letter (its marks with it) between two words of one script with case,
     the three together not of one (:func:`mixed_script_words`)."""
-    cased, _ = _letter_patterns()
+    cased = _letter_patterns()[0]
     if cased.fullmatch(word) is None or not (cased.search(before) and cased.search(after)):
         return False
     return single_script(before + after) and not single_script(before + word + after)
@@ -773,7 +794,7 @@ def _spaceless_beside_latin(word: str) -> bool:
             runs.append((latin, scripts, letters))
     if len(runs) != 2 or runs[0][0] == runs[1][0]:
         return False
-    _, spaceless = _letter_patterns()
+    spaceless = _letter_patterns()[1]
     other = runs[0] if runs[1][0] else runs[1]
     in_other = [ch for ch in word if unicodedata.category(ch)[0] == "L" and "Latn" not in _script_set(ch)]
     return other[2] >= 2 and all(spaceless.match(ch) for ch in in_other)

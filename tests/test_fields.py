@@ -550,6 +550,41 @@ def test_a_joiner_where_no_spelling_needs_it_is_refused(name: str, at: int) -> N
     assert "RFC 5892" in line and "\u200c" not in line and "\u200d" not in line, line
 
 
+# Khmer, Thai, Lao and Myanmar write no space between words; a zero width space marks where one ends (The
+# Unicode Standard, sections 16.3 to 16.4: Khmer's text is written so, and web pages copy them so).
+WORDS_PARTED_UNSEEN = [
+    "\u1780\u17d2\u179b\u17b9\u1794\u200b\u1794\u17b6\u179b\u17cb\u1791\u17b6\u178f\u17cb",
+    "\u0e0a\u0e21\u0e23\u0e21\u200b\u0e1f\u0e38\u0e15\u0e1a\u0e2d\u0e25 Lyon",
+    "\u0eaa\u0eb0\u0ec2\u0ea1\u0eaa\u0ead\u0e99\u200b\u0e9a\u0eb2\u0e99",
+    "\u1018\u1031\u102c\u101c\u102f\u1036\u1038\u200b\u1021\u101e\u1004\u103a\u1038",
+]
+
+
+@pytest.mark.parametrize("name", WORDS_PARTED_UNSEEN)
+def test_a_zero_width_space_between_words_of_a_script_written_without_spaces_is_accepted(name: str) -> None:
+    doc, problems = parse_yaml(MINIMAL.replace("name: Probe", f'name: "{name}"'), "m/probe-asso.yaml", MEMBER_KEYS)
+    assert doc is not None and not problems, problems
+    spec, problems = validate_member(doc)
+    assert spec is not None and spec.name == name, problems
+
+
+@pytest.mark.parametrize(
+    ("name", "at"),
+    [
+        ("Club\u200bLyon", 5),  # between Latin letters: a word parted unseen
+        ("\u0e0a\u0e21\u200bFC", 3),  # a Thai letter, then a Latin one
+        ("\u200b\u0e0a\u0e21", 1),  # leading
+        ("\u0e0a\u0e21\u200b", 3),  # trailing
+        ("\u0e0a\u200b\u200b\u0e21", 2),  # doubled
+        ("\u0e0a\u0e21\u200b \u0e1f", 3),  # beside a space
+        ("\u0e0a\u200b\u1780", 2),  # between Thai and Khmer
+    ],
+)
+def test_a_zero_width_space_elsewhere_is_refused(name: str, at: int) -> None:
+    [line] = _messages(MINIMAL.replace("name: Probe", f'name: "{name}"'))
+    assert f"(U+200B ZERO WIDTH SPACE) at character {at}" in line, line
+
+
 def _tags(text: str) -> str:
     """``text`` written in Unicode's tag characters (U+E0020 to U+E007E), which print as nothing."""
     return "".join(chr(0xE0000 + ord(ch)) for ch in text)
@@ -597,8 +632,8 @@ def test_a_tag_character_outside_a_flag_is_refused(name: str, at: int) -> None:
 
 # Letters that a joiner may follow, viramas, emoji and what goes with them, tags, spaces, bidi controls.
 _SEQUENCE_PARTS = [
-    *"a \u09b0\u09cd\u09af\u0995\u0d28\u0d4d\u0645\u06cc\u0632\u0430",
-    *"\u200c\u200d\U0001f3f4\U0001f468\U0001f3fd\ufe0f\u20e3\U000e007f\u202e\u2066\u2069",
+    *"a \u09b0\u09cd\u09af\u0995\u0d28\u0d4d\u0645\u06cc\u0632\u0430\u0e0a\u0e38\u1780",
+    *"\u200b\u200c\u200d\U0001f3f4\U0001f468\U0001f3fd\ufe0f\u20e3\U000e007f\u202e\u2066\u2069",
     *_tags("gbsct9 "),
 ]
 
@@ -606,8 +641,9 @@ _SEQUENCE_PARTS = [
 @examples(max_examples=2000, deadline=None)
 @given(st.text(alphabet=st.sampled_from(_SEQUENCE_PARTS), max_size=16))
 def test_free_text_accepts_joiners_and_tags_only_inside_what_they_form(text: str) -> None:
-    """Whatever free text accepts holds no bidi control, no joiner that starts it, follows a space or stands
-    beside another, and no tag character outside a whole subdivision's flag."""
+    """Whatever free text accepts holds no bidi control, no joiner or zero width space that starts it, follows a
+    space or stands beside another, no zero width space before a space or at its end, and no tag character
+    outside a whole subdivision's flag."""
     try:
         check_free_text(text)
     except ValueError:
@@ -615,7 +651,7 @@ def test_free_text_accepts_joiners_and_tags_only_inside_what_they_form(text: str
     import re
 
     assert not re.search("[\u202a-\u202e\u2066-\u2069]", text), ascii(text)
-    assert not re.search("(?:^|\\s)[\u200c\u200d]|[\u200c\u200d]{2}", text), ascii(text)
+    assert not re.search("(?:^|\\s)[\u200b-\u200d]|[\u200b-\u200d]{2}|\u200b(?:$|\\s)", text), ascii(text)
     flags = re.sub(f"\U0001f3f4[{_tags('a')}-{_tags('z')}{_tags('0')}-{_tags('9')}]{{3,7}}\U000e007f", "", text)
     assert not re.search("[\U000e0000-\U000e007f]", flags), ascii(text)
 
