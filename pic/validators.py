@@ -268,7 +268,8 @@ def _flag_tags(value: str) -> frozenset[int]:
 
 
 # ZERO WIDTH NON-JOINER and ZERO WIDTH JOINER: format characters that spelling needs in some scripts
-# (Persian "ایران‌زمین", the half forms of Indic scripts), allowed where IDNA allows them.
+# (Persian "ایران‌زمین", the half forms of Indic scripts), allowed where IDNA allows them, and a joiner also
+# where The Unicode Standard puts one before a virama or emoji join (_joins_before_virama, _joins_emoji).
 _JOINERS = "\u200c\u200d"
 
 
