@@ -429,8 +429,9 @@ class FreeText:
     ) -> JsonSchemaValue:
         out = handler(schema)
         # The usual offenders, as ECMA-262 ranges; the loader's check (Unicode categories) is the authority.
-        # The joiners U+200C and U+200D are left to the loader (allowed where a script's spelling needs them).
-        bad = r"\u0000-\u0009\u000b-\u001f\u007f-\u009f\u00ad\u061c" r"\u200b\u200e\u200f\u2028-\u202e"
+        # The joiners U+200C and U+200D and the zero width space U+200B are left to the loader (allowed where a
+        # script's spelling needs them), and so are the tag characters, beyond U+FFFF.
+        bad = r"\u0000-\u0009\u000b-\u001f\u007f-\u009f\u00ad\u061c" r"\u200e\u200f\u2028-\u202e"
         bad += r"\u2060-\u206f\ufeff"
         out["pattern"] = f"^[^{bad}]*$" if self.newlines else f"^[^{bad}\\u000a]*$"
         return out

@@ -470,6 +470,19 @@ def test_version_after_a_command_is_named_as_pic_s_own_option(
     assert stopped.value.code == 2 and "--version is an option of pic itself, before any command (pic --version)" in err
 
 
+def test_schema_accepts_the_invisible_characters_a_script_or_an_emoji_needs() -> None:
+    """The loader is the authority on free text; the schema's pattern, which editors check as a member file is
+    typed, refuses none of what it accepts: joiners, a subdivision's flag, a zero width space in Khmer."""
+    from tests.test_fields import EMOJI_SEQUENCES, FLAG_TAG_SEQUENCES, JOINED_NAMES, WORDS_PARTED_UNSEEN
+
+    schema = json.loads((ROOT / "schema" / "member.schema.json").read_text(encoding="utf-8"))
+    validator = jsonschema.Draft202012Validator(schema)
+    for name in [*JOINED_NAMES, *EMOJI_SEQUENCES, *FLAG_TAG_SEQUENCES, *WORDS_PARTED_UNSEEN]:
+        member = {"name": name, "contact": {"name": name, "email": "a@b.org"}, "uid": 10001, "notes": name}
+        assert not list(validator.iter_errors(member)), ascii(name)
+    assert list(validator.iter_errors({"name": "a\u202eb", "contact": {"name": "a", "email": "a@b.org"}, "uid": 10001}))
+
+
 def test_a_reader_that_stops_early_gets_no_traceback() -> None:
     """`pic notify --dry-run | head -1`: the output's reader closes the pipe after one line; pic stops
     quietly with the status of a command killed by SIGPIPE (141), as a shell pipeline expects."""
