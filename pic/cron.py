@@ -158,6 +158,15 @@ def check_command(text: str) -> str:
             "wrong at every run; write it with the operators of sh (POSIX): + - * / % << >> < <= > >= == != & ^ | "
             "&& || ! ~ ?: = += -=..."
         )
+    arithmetic = reading.arithmetic_fault
+    if arithmetic is not None:
+        what, at = arithmetic
+        raise ValueError(
+            f"holds at character {at} {what}, stopping there at every run the command that holds it "
+            "(the job, or the $(...) it is in); write the expression as dash reads it: numbers decimal (10), octal "
+            "(010: digits 0-7) or hex (0x1f), names of variables, each operator between two operands, its "
+            "parentheses paired, no division by 0"
+        )
     space = _unquoted_other_space(text)
     if space is not None:
         raise ValueError(
@@ -388,6 +397,8 @@ class _Reading(NamedTuple):
     arithmetic_operator: tuple[str, int] | None = None
     # the first ${ that dash refuses when it expands it (:data:`_POSIX_EXPANSION`), and the expansion as written
     bad_substitution: tuple[str, int] | None = None
+    # the first arithmetic expansion whose expression dash refuses when it runs it (:func:`_arithmetic_fault`)
+    arithmetic_fault: tuple[str, int] | None = None
 
 
 def _read(text: str) -> _Reading:
@@ -414,7 +425,8 @@ def _read(text: str) -> _Reading:
     stack: list[tuple[str, int]] = []  # what is open, and where
     bash: tuple[str, int] | None = None
     quote: tuple[str, int] | None = None
-    operator: tuple[str, int] | None = None
+    # the first operator of bash's and the first fault an arithmetic expansion holds (:func:`_expressions_read`)
+    expression: tuple[tuple[str, int] | None, tuple[str, int] | None] = (None, None)
     bad: tuple[str, int] | None = None
     # previous: the character before, in the current context: a '#' after a word break starts a comment
     i, n, previous = 0, len(text), " "
@@ -444,7 +456,7 @@ def _read(text: str) -> _Reading:
         bash = bash or _bash_only(text, i, "$((" if arithmetic else inside)
         if _closes(text, i, inside):
             # an arithmetic expansion's expression, read whole as it closes
-            operator = operator or (_arithmetic_operator(text, stack[-1][1] + 3, i) if inside == "$((" else None)
+            expression = _expressions_read(text, stack[-1][1] + 3, i, expression) if inside == "$((" else expression
             stack.pop()
             i += 2 if inside == "$((" else 1
             previous = ")" if inside == "(" else "a"  # a substitution or quote goes on in its word
@@ -453,11 +465,11 @@ def _read(text: str) -> _Reading:
         if read_whole is not None:
             i, left_open, inner = read_whole
             if left_open is not None:
-                return _Reading(left_open, bash, quote, operator, bad)
-            bash, quote, operator, bad, previous = (
+                return _Reading(left_open, bash, quote, expression[0], bad, expression[1])
+            bash, quote, expression, bad, previous = (
                 bash or inner.bash,
                 quote or inner.arithmetic_quote,
-                operator or inner.arithmetic_operator,
+                (expression[0] or inner.arithmetic_operator, expression[1] or inner.arithmetic_fault),
                 bad or inner.bad_substitution,
                 "a",
             )
@@ -473,7 +485,9 @@ def _read(text: str) -> _Reading:
         previous = ch
         i += 1
     # what is left open: the last opened
-    return _Reading((_OPENED[stack[-1][0]], stack[-1][1] + 1) if stack else None, bash, quote, operator, bad)
+    return _Reading(
+        (_OPENED[stack[-1][0]], stack[-1][1] + 1) if stack else None, bash, quote, expression[0], bad, expression[1]
+    )
 
 
 def _bad_substitution(text: str, i: int) -> tuple[str, int] | None:
@@ -516,6 +530,9 @@ def _read_whole(
             operator = None
         if bad is not None and bad[1] > shsyntax.read_extent(command):
             bad = None
+        arithmetic_fault = inner.arithmetic_fault
+        if arithmetic_fault is not None and arithmetic_fault[1] > shsyntax.read_extent(command):
+            arithmetic_fault = None
         return (
             end + 1,
             None,
@@ -525,6 +542,7 @@ def _read_whole(
                 _placed(quote, places),
                 _placed(operator, places),
                 _placed(bad, places),
+                _placed(arithmetic_fault, places),
             ),
         )
     inside = stack[-1][0] if stack else ""
@@ -612,6 +630,54 @@ def _arithmetic_operator(text: str, start: int, end: int) -> tuple[str, int] | N
     return _ARITHMETIC_WORDS[kind], places[m.start(kind)] + 1
 
 
+def _expressions_read(
+    text: str, start: int, end: int, found: tuple[tuple[str, int] | None, tuple[str, int] | None]
+) -> tuple[tuple[str, int] | None, tuple[str, int] | None]:
+    """For :func:`_read`: ``found``, the first operator of bash's (:func:`_arithmetic_operator`) and the first fault
+    (:func:`_arithmetic_fault`) in the arithmetic expansions read before, with those of the one whose expression is
+    ``text[start:end]`` where none was."""
+    return found[0] or _arithmetic_operator(text, start, end), found[1] or _arithmetic_fault(text, start, end)
+
+
+def _arithmetic_fault(text: str, start: int, end: int) -> tuple[str, int] | None:
+    """For :func:`_read`: where dash stops evaluating the arithmetic expansion whose expression is
+    ``text[start:end]`` (:func:`sharith.fault`), whatever its variables and substitutions hold: what it stops at,
+    the expansion as written (at most 60 characters) and what dash says, in words, and the place (from 1) of what it
+    stops at; None when dash may evaluate it. Its substitutions ($x, ${x}, $(...), backquotes) are any text."""
+    from pic import sharith, shsyntax
+
+    flat: list[str] = []
+    places: list[int] = []
+    i = start
+    while i < end:
+        ch = text[i]
+        after = shsyntax.substitution_end(text, i) if ch in "$`" else None
+        if after is not None:
+            flat.append(sharith.UNKNOWN)
+            places.append(i)
+            i = after
+            continue
+        flat.append(ch)
+        places.append(i)
+        # an escaped character: dash keeps the backslash, or the character it escapes ($ ` " \), neither of its
+        # arithmetic
+        i += 2 if ch == "\\" else 1
+    found = sharith.fault("".join(flat))
+    if found is None:
+        return None
+    at = places[found.at] if found.at < len(places) else end
+    written = text[start - 3 : end + 2]
+    shown = written if len(written) <= 60 else written[:57] + "..."
+    stopped = "the end of" if at == end else f'"{text[at]}" in'
+    says = (
+        "stops when it runs it (SIGFPE, Floating point exception: -9223372036854775808 divided by -1 has no 64-bit "
+        "value)"
+        if found.crash
+        else f'refuses when it runs it (arithmetic expression: {found.says}: "{text[start:end]}")'
+    )
+    return f"{stopped} the arithmetic expansion {shown}, whose expression dash, the containers' sh, {says}", at + 1
+
+
 def _placed(found: tuple[str, int] | None, places: list[int]) -> tuple[str, int] | None:
     """``found`` in a backquote's command, at its place in the text that holds it (``places``: :func:`_read_whole`)."""
     return None if found is None else (found[0], places[found[1] - 1] + 1)
@@ -686,6 +752,12 @@ def arithmetic_operator(text: str) -> tuple[str, int] | None:
     otherwise (:func:`_arithmetic_operator`), in :data:`_ARITHMETIC_WORDS`'s words, and where; None when there is
     none."""
     return _read(text).arithmetic_operator
+
+
+def arithmetic_fault(text: str) -> tuple[str, int] | None:
+    """The first arithmetic expansion of ``text`` whose expression dash refuses when it runs it, whatever its
+    variables hold (:func:`_arithmetic_fault`), in words, and where dash stops in it; None when there is none."""
+    return _read(text).arithmetic_fault
 
 
 def _unquoted_other_space(text: str) -> str | None:

@@ -684,6 +684,27 @@ def literal(word: str) -> str | None:
     return "".join(out)
 
 
+def substitution_end(text: str, i: int) -> int | None:
+    """The end of the substitution starting at ``text[i]`` (``$(...)``, ``$((...))``, ``${...}``, a backquote's,
+    ``$name``, ``$1``, ``$#``...) as dash reads it in an arithmetic expansion's text (the end of the text when it is
+    not closed); None when none starts there, or its command is one sh refuses."""
+    if text.startswith("`", i):
+        end = backquoted(text, i + 1, quoted=False)[0]
+        return None if end is None else end + 1
+    if not text.startswith("$", i):
+        return None
+    name = _NAME.match(text, i + 1)
+    if name is not None:
+        return name.end()
+    if i + 1 >= len(text) or text[i + 1] not in "({" + "".join(SPECIAL):
+        return None  # a $ alone: a character
+    parser = _Parser(text, i, 0)
+    try:
+        return min(parser._dollar_end(i, quoted=False), len(text))
+    except (_Refused, _TooDeep):
+        return None
+
+
 def fault(text: str) -> Fault | None:
     """Where dash stops reading ``text`` (:func:`read`), as a syntax error; None when it reads it whole."""
     return read(text).fault

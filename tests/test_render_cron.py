@@ -1212,6 +1212,57 @@ def test_the_arithmetic_dash_has_is_taken(tmp_path: Path, command: str) -> None:
     _dash_reads_and_pic_takes(command)
 
 
+# Each holds an arithmetic expansion whose expression dash refuses when it runs it, whatever its variables hold
+# (dash -n takes the command): with the place where dash stops in it and what dash says.
+ARITHMETIC_FAULTS = [
+    ("echo $((1+)) > ../log/n.log && echo ran", 11, "expecting primary"),  # at its end
+    ("sleep $((08 * 60)) && echo ran", 11, "expecting EOF"),  # 08: the number 0, then 8 (no octal digit)
+    ("echo $(( N N )) && echo ran", 12, "expecting EOF"),
+    ("echo $(( (N + 1 ) * )) && echo ran", 21, "expecting primary"),
+    ("echo $(( N > 3 ? 1 )) && echo ran", 20, "expecting ':'"),
+    ("echo $(( )) && echo ran", 10, "expecting primary"),
+    ("echo $(( N / 0 )) && echo ran", 12, "division by zero"),
+    ("echo $(( N % (2 - 2) )) && echo ran", 12, "division by zero"),
+    ("echo $(( 1 2 $N )) && echo ran", 12, "expecting EOF"),  # before a substitution, whatever it holds
+    ("echo `echo $((1 2))` && echo ran", 17, "expecting EOF"),  # in a backquote's command: its shell stops
+]
+
+
+@pytest.mark.parametrize(("command", "at", "says"), ARITHMETIC_FAULTS)
+def test_an_arithmetic_expression_dash_refuses_when_it_runs_is_refused(
+    tmp_path: Path, command: str, at: int, says: str
+) -> None:
+    """dash reads the whole command (-n) and stops at the expansion every time it runs it: pic check names where
+    dash stops in it, the expansion, and what dash says."""
+    assert subprocess.run([require_program("dash"), "-n", "-c", command], check=False).returncode == 0
+    ran = _dash_in_www(tmp_path, command)
+    assert f"arithmetic expression: {says}: " in ran.stderr, ran
+    assert ("ran" in ran.stdout) == ("`" in command), ran
+    assert cron.unclosed(command) is None and cron.bash_only(command) is None
+    assert cron.arithmetic_operator(command) is None and cron.arithmetic_quote(command) is None
+    found = cron.arithmetic_fault(command)
+    assert found is not None and found[1] == at, found
+    line = _command_error(tmp_path, command)
+    assert f"holds at character {at} " in line and f"(arithmetic expression: {says}: " in line, line
+    assert "whose expression dash, the containers' sh, refuses when it runs it" in line, line
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "echo $(( 9999999999999999999999 )) $(( 010 + 0x1f )) $(( N ? 1 : 1/0 )) $(( 0 && 1/0 )) $(( N || 1/0 ))",
+        "echo $(( 100 / N )) $(( N / $N )) $(( (x = 2) * x )) > ../log/n.log",  # a variable's value decides
+        "echo $(( $(echo 1 +) 1 )) $(( ${M:-1 +} 1 )) > ../log/n.log",  # a substitution may hold the rest
+        "echo '$((1+))' \"\\$((1+))\" # $(( 1 2 ))",  # quoted, escaped, in a comment
+    ],
+)
+def test_an_arithmetic_expression_dash_evaluates_is_taken(tmp_path: Path, command: str) -> None:
+    ran = _dash_in_www(tmp_path, command)
+    assert ran.returncode == 0 and not ran.stderr, ran
+    assert cron.arithmetic_fault(command) is None
+    _dash_reads_and_pic_takes(command)
+
+
 # Each holds a parameter expansion dash reads (-n takes the command) and refuses when it expands it, "Bad
 # substitution", stopping the command that holds it at every run; with the expansion as written and its place.
 BAD_SUBSTITUTIONS = [
