@@ -674,6 +674,9 @@ def _arithmetic_fault(text: str, start: int, end: int) -> tuple[str, int] | None
         "value)"
         if found.crash
         else f'refuses when it runs it (arithmetic expression: {found.says}: "{text[start:end]}")'
+        if not found.after_substitution
+        else "refuses when it runs it, whatever the text of the substitution before it (arithmetic expression: "
+        f'{found.says}: "{text[start:end]}", where that text is a number)'
     )
     return f"{stopped} the arithmetic expansion {shown}, whose expression dash, the containers' sh, {says}", at + 1
 

@@ -58,6 +58,7 @@ _OPERATORS = {
     **{"(": _LPAREN, ")": _RPAREN, "~": _BNOT, "?": _QMARK, ":": _COLON},
 }
 _EXTENDABLE = frozenset(op[:k] for op in _OPERATORS for k in range(1, len(op)))
+_OPERATOR_CHARACTERS = frozenset("".join(_OPERATORS))
 _BLANKS = " \t\n"
 _DIGITS = "0123456789"
 _HEX = "0123456789abcdefABCDEF"
@@ -77,6 +78,9 @@ class Fault:
     says: str
     at: int
     crash: bool = False  # dash is stopped by a signal, saying nothing of its own
+    # after a substitution: what dash says where that text ends well (it may stop in it, or in a parenthesis or a
+    # ?: it opens, "expecting ')'" or "expecting ':'")
+    after_substitution: bool = False
 
 
 @dataclass(frozen=True)
@@ -371,5 +375,101 @@ def fault(expression: str) -> Fault | None:
     except _Stop as stop:
         return stop.fault
     except _Unknown:
-        return None
+        return _after_substitutions(expression)
+    return None
+
+
+# The tokens an operand ends with, and those it starts with (a sign, a negation, a parenthesis)
+_OPERAND_END = frozenset((_NUM, _VAR, _RPAREN))
+_OPERAND_START = frozenset((_NUM, _VAR, _LPAREN, _ADD, _SUB, _NOT, _BNOT))
+_ASSIGNING = frozenset((_ASS, *range(_ASS_MIN, _ASS_MAX)))
+# What comes after an operand: an operator of two operands, ?:, ")" or the end (an assignment's after a name)
+_AFTER_OPERAND = frozenset((*range(_BINOP_MIN, _BINOP_MAX), _AND, _OR, _QMARK, _COLON, _RPAREN, _EOF))
+# The characters no text before them makes part of a token (a substitution's text ending in "<" makes "<<")
+_NEVER_GLUED = frozenset("()~?:!")
+
+
+def _determined(expression: str) -> list[_Token | None]:
+    """The tokens of ``expression``, each None where a substitution's text stands or may change it: its own, one
+    glued to it after (up to a blank, but for a parenthesis, ~ ? : !) or before (a number, a name, an operator it
+    may make longer); then the end."""
+    out: list[_Token | None] = []
+    start = -1  # the substitution before the text read: none at first
+    while True:
+        end = expression.find(UNKNOWN, start + 1)
+        segment = expression[start + 1 : end if end >= 0 else len(expression)]
+        skip = 0
+        if start >= 0 and segment[:1] not in ("", " ", "\t", "\n") and segment[0] not in _NEVER_GLUED:
+            blank = min((k for k in (segment.find(b) for b in _BLANKS) if k >= 0), default=len(segment))
+            skip = blank  # glued to the text before: up to a blank, no token known
+        reader = _Reader(segment)
+        reader.pos = skip
+        while (token := reader.lex()).kind != _EOF:
+            last_glued = end >= 0 and reader.pos == len(segment)
+            extendable = token.kind in (_NUM, _VAR) or segment[token.at : reader.pos] in _EXTENDABLE
+            if token.kind == _BAD:
+                reader.pos = token.at + 1  # read on: a fault told at it
+            out.append(None if last_glued and extendable else _Token(token.kind, token.at + start + 1))
+        if end < 0:
+            out.append(_Token(_EOF, len(expression)))
+            return out
+        out.append(None)
+        start = end
+
+
+def _after_substitutions(expression: str) -> Fault | None:
+    """For :func:`fault`, where dash read ``expression`` up to a substitution: the first fault after it that no
+    text of a substitution saves (an operand right after another, an operator without its operand, a ? without
+    its :), in dash's words where each substitution's text is a number; None when there is none."""
+    if UNKNOWN not in expression:
+        return None  # nested deeper than MAX_DEPTH
+    tokens = _determined(expression)
+    found: list[Fault | None] = []
+    opened: list[int] = []  # the ( and ? open, as dash reads them where each substitution's text is a number
+    for before, prev, token in zip([None, None, *tokens], [None, *tokens], tokens, strict=False):
+        if prev is not None and prev.kind in (_LPAREN, _QMARK):
+            opened.append(prev.kind)
+        elif prev is not None and prev.kind in (_RPAREN, _COLON) and opened:
+            opened.pop()
+        if prev is None or token is None or prev.kind == _BAD:
+            continue
+        if prev.kind not in _OPERAND_END:
+            if token.kind not in _OPERAND_START:
+                found.append(Fault("expecting primary", token.at, after_substitution=True))
+                break
+        elif token.kind in _ASSIGNING:
+            # only a name a parenthesis, a ? or another assignment starts is assigned (1 + a = 2 is refused)
+            if prev.kind != _VAR or (before is not None and before.kind not in {_LPAREN, _QMARK, *_ASSIGNING}):
+                found.append(Fault("expecting EOF", token.at, after_substitution=True))
+                break
+        elif token.kind not in _AFTER_OPERAND:
+            says = {_LPAREN: "expecting ')'", _QMARK: "expecting ':'"}.get(opened[-1] if opened else _EOF)
+            found.append(Fault(says or "expecting EOF", token.at, after_substitution=True))
+            break
+    last = expression.rstrip(_BLANKS)[-1:]
+    if last in _OPERATOR_CHARACTERS and last != ")":
+        # the text ends with an operator, whatever a substitution glued before it makes of it ($x- is "-" or "--")
+        found.append(Fault("expecting primary", len(expression), after_substitution=True))
+    found.append(_open_question(tokens))  # at the same place as another, the other is met first
+    return min((f for f in found if f is not None), key=lambda f: f.at, default=None)
+
+
+def _open_question(tokens: list[_Token | None]) -> Fault | None:
+    """The first ")" or end after the last substitution that comes with a ? of its parenthesis (or of none) still
+    without its :, where dash says "expecting ':'"."""
+    last = max(i for i, token in enumerate(tokens) if token is None)
+    open_questions = [0]  # of each parenthesis opened after the last substitution, and of the text around
+    for token in tokens[last + 1 :]:
+        assert token is not None
+        if token.kind == _LPAREN:
+            open_questions.append(0)
+        elif token.kind == _QMARK:
+            open_questions[-1] += 1
+        elif token.kind == _COLON and open_questions[-1]:
+            open_questions[-1] -= 1
+        elif token.kind in (_RPAREN, _EOF):
+            if open_questions[-1]:
+                return Fault("expecting ':'", token.at, after_substitution=True)
+            if len(open_questions) > 1:
+                open_questions.pop()
     return None

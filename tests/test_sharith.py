@@ -164,6 +164,76 @@ def test_what_depends_on_a_value_is_taken(expression: str) -> None:
 
 def test_substitutions_in_an_expression_are_any_text() -> None:
     """In a command: $x, ${x}, $(...), a backquote's, $1, $# stand for any text (dash expands them first)."""
-    for command in ("echo $(( $x 2 ))", "echo $(( ${x:-1} + ))", "echo $(( $(echo 1 +) 1 ))", "echo $(( `echo` ))"):
+    for command in ("echo $(( $x 2 ))", "echo $(( ${x:-1} + 2 ))", "echo $(( $(echo 1 +) 1 ))", "echo $(( `echo` ))"):
         assert cron.arithmetic_fault(command) is None, command
     assert cron.arithmetic_fault("echo $(( 1 2 $x ))") is not None
+
+
+@pytest.mark.parametrize(
+    ("expression", "says", "at"),
+    [
+        ("$ +", "expecting primary", 3),  # an operator at the end: no text before it saves it
+        ("$-", "expecting primary", 2),  # "-" or, glued to the text, "--" ($x-): an operator all the same
+        ("$ * 1.5", "expecting EOF", 5),  # an operand then what is no operator
+        ("$ ) 2", "expecting EOF", 4),
+        ("$ * * 2", "expecting primary", 4),
+        ("$ + a = 2", "expecting EOF", 6),  # a name after + is not assigned
+        ("$ ? 1", "expecting ':'", 5),
+        ("$ ( 1 ? 2 ) + 1", "expecting ':'", 10),
+        ("$ 1 ?", "expecting primary", 5),  # the ? wants its operand before its :
+    ],
+)
+def test_after_a_substitution_what_no_text_saves_is_told(expression: str, says: str, at: int) -> None:
+    assert sharith.fault(expression.replace("$", sharith.UNKNOWN)) == sharith.Fault(says, at, after_substitution=True)
+
+
+@pytest.mark.parametrize(
+    "expression",
+    ["$ + 1", "$ 1", "$1", "$)", "$ ( a = 2 )", "$ ? 1 : 2", "$ 1 ) + 2", "$ @", "$+ 1", "$ / 0"],
+)
+def test_after_a_substitution_what_a_text_may_save_is_taken(expression: str) -> None:
+    """Taken: "$ 1" (the text "1 +"), "$)" ("(1"), "$ / 0" ("0 &&" skips the division); "$ @", which dash refuses
+    whatever the text, in words the text decides, is left taken."""
+    assert sharith.fault(expression.replace("$", sharith.UNKNOWN)) is None
+
+
+# Texts of the substitutions $s and $t (dash expands them first, then reads the expression), each with values of
+# the variables a and b.
+SUBSTITUTED = ["", "1", "+", "1 +", "(", ")", "(1", "1)", "?", "1 ?", ":", "a", "<", "=", "0x", "2 ) + (3", "- 1"]
+SUBSTITUTION_ENVIRONMENTS = [
+    {"s": text, "t": SUBSTITUTED[(i * 7 + 3) % len(SUBSTITUTED)], "a": "2013"[i % 4], "b": "-1" if i % 3 else "5"}
+    for i, text in enumerate(SUBSTITUTED)
+]
+
+
+def test_an_expression_with_substitutions_is_refused_only_when_dash_refuses_it_whatever_they_hold() -> None:
+    """2,000 expressions holding $s, $t or ${s} (random pieces, and expressions of dash's grammar, as they are and
+    changed by a token), run by dash with 17 texts of each: what cron.arithmetic_fault refuses, dash refuses with
+    each text (in the words told where each text is a number, unless it stops before: "1 b"). What it takes, dash
+    may refuse with every text tried: after a substitution, only what no text saves is told."""
+    draw = random.Random(5)
+    pieces = [*PIECES, "$s", "$t", "${s}"]
+    expressions: set[str] = set()
+    while len(expressions) < 1000:
+        written = "".join(draw.choice(pieces) + draw.choice(("", " ", " ")) for _ in range(draw.randint(2, 6)))
+        if "$" in written and "#" not in written:
+            expressions.add(written)
+    for grown in (_grown(draw, 3) for _ in range(500)):
+        words = grown.split(" ")
+        words.insert(draw.randrange(len(words) + 1), draw.choice(["$s", "$t"]))
+        expressions.update((" ".join(words), _mutated(draw, " ".join(words))))
+    ordered = sorted(expressions)
+    runs = [_dash_runs(ordered, env) for env in SUBSTITUTION_ENVIRONMENTS]
+    refused, differ = 0, []
+    for index, expression in enumerate(ordered):
+        results = [run[index] for run in runs]
+        if any("Syntax error" in said for _, said in results):
+            continue
+        found = cron.arithmetic_fault(f"echo $(({expression}))")
+        if found is None:
+            continue
+        refused += 1
+        if any(status == 0 for status, _ in results):
+            differ.append((expression, found, results))
+    assert differ == [], differ[:10]
+    assert refused > 500
