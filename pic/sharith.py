@@ -11,13 +11,15 @@ that holds it. Read as dash reads it:
   >= == != & ^ | && || ? : = *= /= %= += -= <<= >>= &= ^= |=``; any other character is none;
 - a grammar of C's expressions without ``++``, ``--`` nor the comma, whose errors are "expecting primary" (an
   operand wanted), "expecting EOF" (an operand ended, no operator after it), "expecting ':'" and "expecting ')'";
-- its values computed on 64 bits where they are known, so that a division (``/ % /= %=``) by 0 that dash
-  evaluates (not skipped by ``&&``, ``||`` or ``?:``) is told, and ``INTMAX_MIN / -1``, which stops dash (SIGFPE).
+- its values computed on 64 bits, each operand's as the few values it may hold (a comparison's 0 or 1, ``x * 0``
+  0, ``x % 2`` -1, 0 or 1) or any, so that a division (``/ % /= %=``) by 0 that dash evaluates (not skipped by
+  ``&&``, ``||`` or ``?:``) whatever the values is told, and ``INTMAX_MIN / -1``, which stops dash (SIGFPE).
 
 A variable's value is not known here (but for one given in the expression itself, ``(n = 0) + 1 / n``): what
-depends on it is taken. The text of a substitution (``$x``, ``${x}``, ``$(...)``, a backquote's) is not known
-either: the expression is read up to the first token it may change, and a fault found before it is told, none
-after. Linear in the expression.
+depends on it is taken, and values are not related (``b % -b`` is 0 whatever ``b`` holds: taken). The text of a
+substitution (``$x``, ``${x}``, ``$(...)``, a backquote's) is not known either: the expression is read up to the
+first token it may change, a fault found before it told; after it, only what no text saves (an operand after
+another, an operator without its operand, a ? without its :). Linear in the expression.
 """
 
 from __future__ import annotations
@@ -135,8 +137,59 @@ _BINARY: dict[int, Callable[[int, int], int]] = {
 }
 
 
-def _truth(value: int | None) -> bool | None:
-    return None if value is None else value != 0
+# What an operand may hold: each value it may take, at most _MOST of them; None: any.
+_Value = frozenset[int] | None
+_MOST = 64
+_BOOLEAN = frozenset((0, 1))
+_COMPARISONS = frozenset((_LT, _LE, _GT, _GE, _EQ, _NE))
+
+
+def _truth(value: _Value) -> bool | None:
+    """Whether every value of ``value`` is true (not 0), every one false, or neither is known (None)."""
+    if value is None or (0 in value and len(value) > 1):
+        return None
+    return 0 not in value
+
+
+def _union(a: _Value, b: _Value) -> _Value:
+    return None if a is None or b is None or len(a) + len(b) > _MOST else a | b
+
+
+def _quotient(op: int, a: int, b: int) -> int:
+    quotient = abs(a) // abs(b) * (1 if (a < 0) == (b < 0) else -1)  # C's: toward zero
+    return _wrap(quotient) if op == _DIV else a - b * quotient
+
+
+def _divided(op: int, a: _Value, b: _Value) -> tuple[_Value, str | None]:
+    """``a / b`` or ``a % b``, and dash's failure when each value of them fails (a division by 0, or
+    INTMAX_MIN by -1, which stops dash by SIGFPE)."""
+    if b is None:
+        return None, None
+    divisors = b - {0}
+    if a is None:
+        largest = max((abs(d) for d in divisors), default=0)
+        if op == _REM and 0 < largest <= _MOST // 2:  # x % 2 is -1, 0 or 1; x % 1 is 0
+            return frozenset(range(1 - largest, largest)), None
+        return None, None if divisors else "division by zero"
+    if len(a) * len(divisors) > _MOST:
+        return None, None
+    values = frozenset(_quotient(op, x, y) for x in a for y in divisors if not (x == _INTMIN and y == -1))
+    failure = None if values else "division by zero" if 0 in b else "Floating point exception"
+    return values or None, failure
+
+
+def _computed(op: int, a: _Value, b: _Value) -> _Value:
+    """dash's do_binop but for / and %, over what each operand may hold."""
+    if a is not None and b is not None and len(a) * len(b) <= _MOST:
+        return frozenset(_BINARY[op](x, y) for x in a for y in b)
+    if op in _COMPARISONS:
+        return _BOOLEAN
+    zero, ones = frozenset((0,)), frozenset((-1,))
+    if (op in (_MUL, _BAND) and zero in (a, b)) or (op in (_LSHIFT, _RSHIFT) and a == zero):
+        return zero
+    if op == _BOR and ones in (a, b):
+        return ones
+    return None
 
 
 class _Reader:
@@ -146,7 +199,7 @@ class _Reader:
         self.text = text
         self.pos = 0
         self.last = _Token(_EOF, 0)  # dash's last_token
-        self.known: dict[str, int | None] = {}  # the variables the expression gives a value to, that value
+        self.known: dict[str, _Value] = {}  # the variables the expression gives a value to, that value
         self.depth = 0
 
     # --- arith_yylex.c
@@ -227,23 +280,18 @@ class _Reader:
             raise _Unknown
 
     # --- arith_yacc.c
-    def do_binop(self, op: int, a: int | None, b: int | None, at: int, noeval: bool | None) -> int | None:
-        """dash's do_binop where it runs (``noeval`` False; None: it may not), else None (no value known)."""
-        if noeval is not False:
+    def do_binop(self, op: int, a: _Value, b: _Value, at: int, noeval: bool | None) -> _Value:
+        """dash's do_binop where it may run (``noeval`` False; None: it may not, and fails in no certainty)."""
+        if noeval is True:
             return None
-        if op in (_DIV, _REM):
-            if b == 0:
-                raise _Stop("division by zero", at)
-            if a == _INTMIN and b == -1:
-                raise _Stop("Floating point exception", at, crash=True)  # SIGFPE: the quotient has no int64
-        if a is None or b is None:
-            return None
-        if op in (_DIV, _REM):
-            quotient = abs(a) // abs(b) * (1 if (a < 0) == (b < 0) else -1)  # C's: toward zero
-            return quotient if op == _DIV else a - b * quotient
-        return _BINARY[op](a, b)
+        if op not in (_DIV, _REM):
+            return _computed(op, a, b)
+        value, failure = _divided(op, a, b)
+        if failure is not None and noeval is False:
+            raise _Stop(failure, at, crash=failure == "Floating point exception")
+        return value
 
-    def primary(self, token: _Token, op: _Token, noeval: bool | None) -> int | None:
+    def primary(self, token: _Token, op: _Token, noeval: bool | None) -> _Value:
         self._enter()
         try:
             while True:
@@ -256,23 +304,25 @@ class _Reader:
                     return result
                 if kind == _NUM:
                     self.last = op
-                    return token.value
+                    return None if token.value is None else frozenset((token.value,))
                 if kind == _VAR:
                     self.last = op
-                    return None if noeval is not False else self.known.get(token.name)
+                    return None if noeval is True else self.known.get(token.name)
                 if kind == _ADD:
                     token, op = op, self.lex()
                     continue
                 if kind in (_SUB, _NOT, _BNOT):
                     value = self.primary(op, self.lex(), noeval)
                     if value is None:
-                        return None
-                    return _wrap(-value) if kind == _SUB else int(not value) if kind == _NOT else ~value
+                        return _BOOLEAN if kind == _NOT else None
+                    if kind == _NOT:
+                        return frozenset(int(not x) for x in value)
+                    return frozenset(_wrap(-x) if kind == _SUB else ~x for x in value)
                 raise _Stop("expecting primary", token.at)
         finally:
             self.depth -= 1
 
-    def binop2(self, a: int | None, op: _Token, prec: int, noeval: bool | None) -> int | None:
+    def binop2(self, a: _Value, op: _Token, prec: int, noeval: bool | None) -> _Value:
         self._enter()
         try:
             while True:
@@ -289,14 +339,14 @@ class _Reader:
         finally:
             self.depth -= 1
 
-    def binop(self, token: _Token, op: _Token, noeval: bool | None) -> int | None:
+    def binop(self, token: _Token, op: _Token, noeval: bool | None) -> _Value:
         a = self.primary(token, op, noeval)
         kind = self.kind(self.last)
         if not _BINOP_MIN <= kind < _BINOP_MAX:
             return a
         return self.binop2(a, self.last, _MAX_PRECEDENCE, noeval)
 
-    def and_(self, token: _Token, op: _Token, noeval: bool | None) -> int | None:
+    def and_(self, token: _Token, op: _Token, noeval: bool | None) -> _Value:
         self._enter()
         try:
             a = self.binop(token, op, noeval)
@@ -306,12 +356,12 @@ class _Reader:
             truth = _truth(a)
             b = self.and_(token, self.lex(), _either(noeval, None if truth is None else not truth))
             if truth is False:
-                return 0
-            return None if truth is None or b is None else int(b != 0)
+                return frozenset((0,))
+            return _BOOLEAN if truth is None or b is None else frozenset(int(x != 0) for x in b)
         finally:
             self.depth -= 1
 
-    def or_(self, token: _Token, op: _Token, noeval: bool | None) -> int | None:
+    def or_(self, token: _Token, op: _Token, noeval: bool | None) -> _Value:
         self._enter()
         try:
             a = self.and_(token, op, noeval)
@@ -321,12 +371,12 @@ class _Reader:
             truth = _truth(a)
             b = self.or_(token, self.lex(), _either(noeval, truth))
             if truth is True:
-                return 1
-            return None if truth is None or b is None else int(b != 0)
+                return frozenset((1,))
+            return _BOOLEAN if truth is None or b is None else frozenset(int(x != 0) for x in b)
         finally:
             self.depth -= 1
 
-    def cond(self, token: _Token, op: _Token, noeval: bool | None) -> int | None:
+    def cond(self, token: _Token, op: _Token, noeval: bool | None) -> _Value:
         self._enter()
         try:
             a = self.or_(token, op, noeval)
@@ -338,11 +388,11 @@ class _Reader:
                 raise _Stop("expecting ':'", self.last.at)
             token = self.lex()
             c = self.cond(token, self.lex(), _either(noeval, truth))
-            return None if truth is None else b if truth else c
+            return _union(b, c) if truth is None else b if truth else c
         finally:
             self.depth -= 1
 
-    def assignment(self, var: _Token, noeval: bool | None) -> int | None:
+    def assignment(self, var: _Token, noeval: bool | None) -> _Value:
         self._enter()
         try:
             op = self.lex()
@@ -356,9 +406,9 @@ class _Reader:
                 return result
             if kind != _ASS:
                 result = self.do_binop(kind - 11, self.known.get(var.name), result, op.at, noeval)
-            # where it may not run (noeval None), what the variable holds after is not known
-            self.known[var.name] = result if noeval is False else None
-            return result if noeval is False else None
+            # where it may not run (noeval None), the variable holds what it held or what it is given
+            self.known[var.name] = result if noeval is False else _union(self.known.get(var.name), result)
+            return result
         finally:
             self.depth -= 1
 

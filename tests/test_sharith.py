@@ -135,6 +135,9 @@ def test_an_expression_is_refused_exactly_when_dash_refuses_it_whatever_its_vari
         ("a % (2 - 2)", "division by zero", 2),
         ("(n = 0) + 1 / n", "division by zero", 12),  # a value the expression gives
         ("x /= 0", "division by zero", 2),
+        ("1 / (a * 0)", "division by zero", 2),  # 0 whatever a holds
+        ("(b %= (010 < b)) + 1 / b", "division by zero", 21),  # b % 0 fails, b % 1 is 0
+        ("b / (a %= a % 2)", "division by zero", 2),  # a % 2 is -1, 0 or 1: a % it fails or is 0
         (f"1 2 {sharith.UNKNOWN}", "expecting EOF", 2),  # before a substitution: whatever it holds
     ],
 )
@@ -150,6 +153,10 @@ def test_a_fault_is_told_with_dash_s_words_and_where(expression: str, says: str,
         "1 || 1/0",
         "1 ? 2 : 1/0",
         "a ? 1/0 : 2",
+        "100 / (a > 3)",  # 0 or 1: a decides
+        "a % 2 ? 1 : 1/0",
+        "(x = 5 > a) + 1 / (x - 1)",
+        "b % -b",  # never another value, but values are not related: taken
         "9999999999999999999999",  # read as 9223372036854775807
         f"1 + {sharith.UNKNOWN}",  # a substitution may hold the rest
         f"1{sharith.UNKNOWN}",  # or go on a token: 10
