@@ -88,6 +88,7 @@ def _dash_runs(expressions: list[str], env: dict[str, str]) -> list[tuple[int, s
     return out
 
 
+@pytest.mark.daemon
 def test_an_expression_is_refused_exactly_when_dash_refuses_it_whatever_its_variables_hold() -> None:
     """Every expression of one or two pieces, 2,500 longer ones, 1,500 of dash's grammar and each of them changed
     by a token, run by dash with four sets of values: sharith.fault tells a fault exactly when dash refuses it in
@@ -213,6 +214,7 @@ SUBSTITUTION_ENVIRONMENTS = [
 ]
 
 
+@pytest.mark.daemon
 def test_an_expression_with_substitutions_is_refused_only_when_dash_refuses_it_whatever_they_hold() -> None:
     """2,000 expressions holding $s, $t or ${s} (random pieces, and expressions of dash's grammar, as they are and
     changed by a token), run by dash with 17 texts of each: what cron.arithmetic_fault refuses, dash refuses with
