@@ -118,6 +118,13 @@ def check_command(text: str) -> str:
             f"opens {what} at character {at} that is never closed: sh refuses the whole command (a syntax "
             "error) and the job would never run; close it, or quote or escape the character if it is meant as text"
         )
+    trailing = len(text) - len(text.rstrip("\\"))
+    if trailing % 2:  # every quote is closed, so the last backslash is outside quotes and escapes nothing
+        raise ValueError(
+            f"ends with a backslash (character {len(text)}) that escapes nothing: sh -c passes it to the program as "
+            "one more argument, \\, while the job's command file read as a script would join it to the next line; "
+            "remove it, or write two (\\\\) for a backslash meant as text"
+        )
     grammar = shsyntax.read(text)  # its quotes and substitutions closed: read as sh's grammar reads it
     bash = _first(bash, _bash_commands(grammar))
     if bash is not None:

@@ -102,6 +102,25 @@ def test_a_command_sh_would_take_for_options_is_refused(tmp_path: Path, command:
     assert f'"{command}" starts with {command[0]!r}, which sh reads as its own options' in line, line
 
 
+@pytest.mark.parametrize("command", ["php wp-cron.php \\", "echo a\\\\\\", "\\", "php x.php 'a' \\"])
+def test_a_command_ending_in_a_backslash_that_escapes_nothing_is_refused(tmp_path: Path, command: str) -> None:
+    """``php wp-cron.php \\``: sh -c hands php one more argument, ``\\``, while the command file, read as a
+    script, would join the line to the next: the real sh reads the two differently, so the command means nothing."""
+    words = f"printf '[%s]' {command}"
+    as_argument = subprocess.run(["sh", "-c", words], capture_output=True, text=True, check=True)
+    script = tmp_path / "command.sh"
+    script.write_text(f"{words}\n\n")
+    as_script = subprocess.run(["sh", str(script)], capture_output=True, text=True, check=False)
+    assert as_argument.stdout != as_script.stdout, (as_argument, as_script)
+    line = _command_error(tmp_path, command)
+    assert f"ends with a backslash (character {len(command)}) that escapes nothing" in line, line
+
+
+@pytest.mark.parametrize("command", ["echo a\\\\", "echo 'a\\'", 'echo "a\\\\"', "printf '%s' \\\\"])
+def test_a_command_ending_in_a_backslash_meant_as_text_is_accepted(command: str) -> None:
+    assert cron.check_command(command) == command
+
+
 # Spaces sh does not split words on, written where a plain space was meant (a word processor's no-break
 # space before "?" or ":", a thin space, an ideographic space from an input method).
 OTHER_SPACES = ["\u00a0", "\u202f", "\u2009", "\u3000"]
