@@ -17,8 +17,10 @@
   least once a year, the period PCI DSS v4.0 (requirement 12.3.4) sets for
   reviewing the technologies in use, those at end of life included. A date
   years ahead (2099) would be an exception for good (a warning too for an archived member).
-- A member on a runtime the admins have ``stopped`` is an error (active) or a
-  warning (suspended): it must move to another runtime first.
+- A member on a runtime the admins have ``stopped`` is a warning: ``stopped`` is the admins' decision to stop
+  every site on that runtime (a runtime found unsafe), so it is applied, not refused: the site answers 503, no
+  container runs, until the member moves to another runtime (an error would stop every ``pulumi up`` and leave
+  the containers running).
 """
 
 from __future__ import annotations
@@ -113,14 +115,16 @@ def evaluate(registry: Registry, settings: Settings, on: dt.date) -> list[Proble
         line = m.line_of("site", "php")
         who = f"contact {m.spec.contact.name} <{m.spec.contact.email}>"
         severity: Literal["error", "warning"] = "error" if m.status == "active" else "warning"
-        if st.spec.stopped:
+        if st.spec.stopped:  # the admins' decision: applied, each member told (a warning, not a refusal)
+            runs = "its site answers 503 (no container) from the next pulumi up" if m.status == "active" else ""
             out.append(
                 Problem(
                     m.file,
                     line,
                     "site.php",
-                    f'"{key}": runtime {key} is stopped by the admins; move the site to a supported runtime ({who})',
-                    severity,
+                    f'"{key}": runtime {key} is stopped by the admins{"; " + runs if runs else ""}; move the site to '
+                    f"a supported runtime ({who})",
+                    "warning",
                 )
             )
         elif st.state == "eol":

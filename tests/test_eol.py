@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -116,13 +119,42 @@ def test_static_site_is_not_concerned(tmp_path: Path, settings: Settings) -> Non
     assert _evaluate(tmp_path, settings, _site("none"), EOL_82 + dt.timedelta(days=10)) == []
 
 
-def test_stopped_runtime_refuses_even_with_exception(tmp_path: Path, settings: Settings) -> None:
+def test_stopped_runtime_stops_the_site_even_with_exception(tmp_path: Path, settings: Settings) -> None:
+    """``stopped: true`` stops every site on the runtime (README): a warning that the site answers 503, and the
+    site's state is refused (no container), exception or not. It was an error, which stopped every ``pulumi up``
+    and left the containers on the runtime running."""
     runtimes = dict(settings.runtimes)
     runtimes["7.4"] = runtimes["7.4"].model_copy(update={"stopped": True})
     stopped = settings.model_copy(update={"runtimes": runtimes})
     data = _site("7.4", exceptions=_exception(dt.date(2027, 3, 31)))
     (problem,) = _evaluate(tmp_path, stopped, data, dt.date(2026, 11, 28))
-    assert problem.severity == "error" and "stopped" in problem.message
+    assert problem.severity == "warning", problem
+    assert "runtime 7.4 is stopped by the admins; its site answers 503 (no container)" in problem.message
+    for status in ("suspended", "archived"):
+        found = _evaluate(tmp_path / status, stopped, _site("7.4", status=status), dt.date(2026, 11, 28))
+        assert all(p.severity == "warning" and "answers 503" not in p.message for p in found), found
+
+
+def test_a_stopped_runtime_leaves_the_stack_valid_and_its_sites_refused(tmp_path: Path) -> None:
+    """The whole path an admin takes: ``stopped: true`` on the examples' 8.3 in the stack file; ``pic check``
+    exits 0 with the warning, and the member on it is planned without its container."""
+    for name in ("Pulumi.yaml", "Pulumi.prod.yaml"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    shutil.copytree(ROOT / "members", tmp_path / "members")
+    stack = tmp_path / "Pulumi.prod.yaml"
+    text = stack.read_text(encoding="utf-8")
+    assert text.count('"8.3": {') == 1, "the example stack's 8.3 runtime is written on one line"
+    stack.write_text(text.replace('"8.3": {', '"8.3": {stopped: true, ', 1), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "pic", "check", "--project", str(tmp_path), "--members", str(tmp_path / "members")],
+        capture_output=True, text=True, check=False, cwd=ROOT,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "runtime 8.3 is stopped by the admins; its site answers 503" in done.stdout + done.stderr
+    settings = load_settings(tmp_path, "prod")
+    registry = load_registry(tmp_path / "members", settings)
+    on_83 = [m for m in registry if m.runtime == "8.3" and m.status == "active"]
+    assert on_83 and {eol.site_state(m, settings, dt.date(2026, 12, 4)) for m in on_83} == {"refused"}
 
 
 def test_newest_supported_skips_stopped_and_ended(settings: Settings) -> None:
