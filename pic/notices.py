@@ -109,6 +109,22 @@ def load(path: Path, members: Collection[str] | None = None, members_dir: Path |
     return sorted(_parse(_read(path, file), file, known), key=lambda n: n.date)
 
 
+def not_a_record(path: Path, project: Path, members_dir: Path) -> str | None:
+    """Why ``path`` may not be pic notify's record, or None: a file of the members directory (the registry would
+    then hold ``sent:``, an unknown key, and every ``pic check`` fail) or a file the project reads (``Pulumi.yaml``,
+    ``Pulumi.<stack>.yaml``, ``settings``); symlinks resolved."""
+    target = path.resolve()
+    members = members_dir.resolve()
+    if target == members or members in target.parents:
+        shown = display_path(members_dir)
+        return f"is inside the members directory ({shown}): pic notify's record is not a member file"
+    if target.parent == project.resolve() and (
+        target.name == "Pulumi.yaml" or (target.name.startswith("Pulumi.") and target.suffix in (".yaml", ".yml"))
+    ):
+        return f"is a file of the Pulumi project ({target.name}): pic notify's record is a file of its own"
+    return None
+
+
 def present(path: Path) -> bool:
     """True when the record ``path`` exists (a link counts, even dangling); PicError naming it when that cannot be
     known (a directory on the way that cannot be searched)."""
@@ -181,7 +197,7 @@ class _Entry(BaseModel):
 
 
 class _Record(BaseModel):
-    """The record: entries under ``sent:``; other top keys written by hand are kept and not read."""
+    """The record: entries under ``sent:``, its only top key (:func:`_parse` refuses any other)."""
 
     model_config = ConfigDict(extra="allow", strict=True, frozen=True)
 
@@ -215,10 +231,11 @@ def _parse(text: str, file: str, members: tuple[tuple[str, ...], str] | None = N
             file,
             doc.line_of((key,)),
             shown_loc((key,)),
-            "holds a list, which is not read: entries go under `sent:` only",
+            "unknown key: a record holds `sent:` only (is this a member file or a stack file, not pic notify's "
+            "record?)",
         )
-        for key, value in doc.data.items()
-        if key != "sent" and isinstance(value, list)
+        for key in doc.data
+        if key != "sent"
     ]
     if stray:
         raise PicError(stray)

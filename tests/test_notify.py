@@ -340,6 +340,39 @@ def test_report_warns_of_a_record_it_is_given_that_does_not_exist(
     assert "does not exist" not in capsys.readouterr().err
 
 
+def test_a_record_that_is_a_member_file_or_a_file_of_the_project_is_refused_before_any_message(
+    tmp_path: Path, smtp_sink: Sink, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--record members/<slug>.yaml sent the messages and added `sent:` to the member file, after which pic check
+    refused the whole registry (and so every pulumi up); --record Pulumi.<stack>.yaml did the same to the stack
+    file, and --dry-run said nothing. Refused (exit 2) before any message, in a dry run too, by pic report as
+    well; a symbolic link into the members directory is no way round."""
+    members, proj = registry(tmp_path), project(tmp_path, smtp_sink)
+    member = sorted(members.glob("*.yaml"))[0]
+    link = tmp_path / "record.yaml"
+    link.symlink_to(member)
+    (proj / "Pulumi.yaml").write_text("name: pic\nruntime: python\n")  # the project's, beside its stack files
+    stack = sorted(proj.glob("Pulumi*.yaml"))
+    assert proj / "Pulumi.prod.yaml" in stack
+    before = {f: f.read_bytes() for f in [member, *stack]}
+    for path, why in [
+        (member, "is inside the members directory"),
+        (link, "is inside the members directory"),
+        (members / "notices.yaml", "is inside the members directory"),  # a new file there: read as a member
+        *((f, "is a file of the Pulumi project") for f in stack),
+    ]:
+        for extra in ((), ("--dry-run",), ("--new-record",)):
+            assert notify(proj, members, ON, "--record", str(path), *extra) == 2, (path, extra)
+            err = capsys.readouterr().err
+            assert f"--record {path} {why}" in err, err
+        report = ["report", "--project", str(proj), "--members", str(members), "--record", str(path)]
+        assert main(report) == 2
+        assert f"--record {path} {why}" in capsys.readouterr().err
+    assert smtp_sink.received == []
+    assert {f: f.read_bytes() for f in before} == before and not (members / "notices.yaml").exists()
+    assert notify(proj, members, ON, "--record", str(tmp_path / "own.yaml"), "--new-record") == 0, "a file of its own"
+
+
 def test_notify_refuses_a_record_it_is_given_that_does_not_exist_unless_told_to_start_one(
     tmp_path: Path, smtp_sink: Sink, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -971,14 +1004,14 @@ ENTRY = "{date: 2026-01-01, member: amis, runtime: '7.4', to: a@b.org, state: eo
         ("", f"{notices.HEADER}sent:\n  - LINE\n"),
         ("# mine\n", "# mine\nsent:\n  - LINE\n"),
         ("sent: []  # none yet\n", "sent:  # none yet\n  - LINE\n"),
-        ("sent: [\n]\nother: 1\n", "sent:\n  - LINE\nother: 1\n"),
+        ("sent: [\n]\n# other: 1\n", "sent:\n  - LINE\n# other: 1\n"),
         ("sent: ~\n", "sent:\n  - LINE\n"),
-        ("sent: null  # none\nother: x\n", "sent:  # none\n  - LINE\nother: x\n"),
+        ("sent: null  # none\n# other: x\n", "sent:  # none\n  - LINE\n# other: x\n"),
         ("sent:\n# c\n", "sent:\n  - LINE\n# c\n"),
         (
-            "sent:\n- {date: 2026-01-01, member: amis, runtime: '7.4', to: a@b.org, state: eol}\n# end\nother: 1\n",
+            "sent:\n- {date: 2026-01-01, member: amis, runtime: '7.4', to: a@b.org, state: eol}\n# end\n# other: 1\n",
             "sent:\n- {date: 2026-01-01, member: amis, runtime: '7.4', to: a@b.org, state: eol}\n"
-            "- LINE\n# end\nother: 1\n",
+            "- LINE\n# end\n# other: 1\n",
         ),
         (
             "sent:\r\n  - {date: 2026-01-01, member: amis, runtime: '7.4', to: a@b.org, state: eol}",
@@ -986,9 +1019,9 @@ ENTRY = "{date: 2026-01-01, member: amis, runtime: '7.4', to: a@b.org, state: eo
         ),
         (
             "sent:\n  - date: 2026-01-01\n    member: amis\n    runtime: '7.4'\n    to: a@b.org\n    state: eol\n"
-            "    note: by hand\nextra: {}\n",
+            "    note: by hand\n",
             "sent:\n  - date: 2026-01-01\n    member: amis\n    runtime: '7.4'\n    to: a@b.org\n    state: eol\n"
-            "    note: by hand\n  - LINE\nextra: {}\n",
+            "    note: by hand\n  - LINE\n",
         ),
         (  # a tab libyaml reads (the pure-Python composer refused it: nothing could be sent)
             "sent:\t\n  - ENTRY\t# c\n",
@@ -1007,8 +1040,7 @@ ENTRY = "{date: 2026-01-01, member: amis, runtime: '7.4', to: a@b.org, state: eo
             "\ufeffsent:\n  - date: 2026-01-01\n    member: amis\n    runtime: '7.4'\n    to: a@b.org\n    state: eol\n"
             "  - LINE\n",
         ),
-        ("    sent: ~\n    other: 1\n", "    sent:\n      - LINE\n    other: 1\n"),  # an indented record
-        ("    other: 1\n", "    other: 1\n    sent:\n      - LINE\n"),
+        ("    sent: ~\n    # other: 1\n", "    sent:\n      - LINE\n    # other: 1\n"),  # an indented record
     ],
     ids=[
         "new",
@@ -1029,7 +1061,6 @@ ENTRY = "{date: 2026-01-01, member: amis, runtime: '7.4', to: a@b.org, state: eo
         "bom-null",
         "bom-block-no-final-break",
         "indented-null",
-        "indented-no-sent",
     ],
 )
 def test_an_entry_is_added_as_one_line_at_the_end_of_sent(tmp_path: Path, before: str, after: str) -> None:
@@ -1131,8 +1162,13 @@ def test_a_key_written_twice_in_the_record_is_refused_with_both_lines(
         ),
         (
             "sent: []\nSent:\n  - {date: 2026-11-20, member: amis, runtime: '7.4', to: a@b.org, state: eol}\n",
-            "notices.yaml:2 Sent: holds a list, which is not read: entries go under `sent:` only",
+            "notices.yaml:2 Sent: unknown key: a record holds `sent:` only",
         ),
+        (  # a member file or a stack file given as the record: its keys were not read, and `sent:` added to it
+            "contact: a@b.org\nruntime: php-8.2\nsent: []\n",
+            "notices.yaml:1 contact: unknown key: a record holds `sent:` only",
+        ),
+        ("sent: []\nfoo: bar\n", "notices.yaml:2 foo: unknown key: a record holds `sent:` only"),
     ],
 )
 def test_a_record_yaml_would_misread_is_refused_with_its_line(tmp_path: Path, text: str, shown: str) -> None:
@@ -1281,11 +1317,11 @@ def test_an_entry_already_there_is_never_changed_by_the_line_added(tmp_path: Pat
 
 def test_a_byte_order_mark_keeps_the_entries_and_the_line_added_in_place(tmp_path: Path) -> None:
     record = tmp_path / "notices.yaml"
-    record.write_bytes(f"\ufeff# record\nsent:\n  - {ENTRY}\nother: 1\n".encode())
+    record.write_bytes(f"\ufeff# record\nsent:\n  - {ENTRY}\n# other: 1\n".encode())
     notice = notices.Notice(ON, "velo-cite", "8.2", "elodie@velo-cite.example.org", "warning")
     notices.append(record, notice)
     line = "{date: 2026-11-28, member: velo-cite, runtime: '8.2', to: elodie@velo-cite.example.org, state: warning}"
-    assert record.read_bytes() == f"\ufeff# record\nsent:\n  - {ENTRY}\n  - {line}\nother: 1\n".encode()
+    assert record.read_bytes() == f"\ufeff# record\nsent:\n  - {ENTRY}\n  - {line}\n# other: 1\n".encode()
 
 
 def test_a_record_in_a_directory_that_cannot_be_searched_is_named_not_a_traceback(tmp_path: Path) -> None:
@@ -1326,7 +1362,7 @@ def test_a_record_that_is_a_loop_of_links_is_named_so(tmp_path: Path) -> None:
 
 def test_a_comment_inside_an_empty_flow_list_is_not_dropped(tmp_path: Path) -> None:
     record = tmp_path / "notices.yaml"
-    text = "sent: [ # none yet, see ticket 12\n]\nother: 1\n"
+    text = "sent: [ # none yet, see ticket 12\n]\n# other: 1\n"
     record.write_text(text, encoding="utf-8")
     notice = notices.Notice(ON, "velo-cite", "8.2", "elodie@velo-cite.example.org", "warning")
     with pytest.raises(PicError) as caught:
@@ -1531,12 +1567,12 @@ def test_a_file_system_without_locks_is_named_not_a_traceback(
         ("--- # c\n", "--- # c\nsent:\n  - LINE\n"),
         (
             "  sent:\n    - date: 2026-01-01\n      member: amis\n      runtime: '7.4'\n      to: a@b.org\n"
-            "      state: eol\n  other: 1\n",
+            "      state: eol\n",
             "  sent:\n    - date: 2026-01-01\n      member: amis\n      runtime: '7.4'\n      to: a@b.org\n"
-            "      state: eol\n    - LINE\n  other: 1\n",
+            "      state: eol\n    - LINE\n",
         ),
     ],
-    ids=["document-marker", "document-marker-comment", "indented-block-entry-then-key"],
+    ids=["document-marker", "document-marker-comment", "indented-block-entry"],
 )
 def test_more_layouts_take_a_line(tmp_path: Path, before: str, after: str) -> None:
     record = tmp_path / "notices.yaml"

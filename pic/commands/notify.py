@@ -567,6 +567,9 @@ def run(args: argparse.Namespace, on: dt.date) -> int:
         )
         return EXIT_USAGE
     record: Path = args.record or args.project / notices.DEFAULT_FILE
+    if (why_not := notices.not_a_record(record, args.project, args.members)) is not None:
+        print(f"pic notify: error: --record {display_path(record)} {why_not}; nothing was sent", file=sys.stderr)
+        return EXIT_USAGE
     if args.record is not None and not args.new_record and not notices.present(record):
         # A record named that is not there: a mistyped name (notice.yaml) would tell every member again.
         why = (
