@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import re
 import socket
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -103,9 +104,9 @@ class Finding:
         if self.status == "different":
             found = " | ".join(self.found)
             if e.kind == SITE_SPF:
-                return f"{text}: found {found!r}, which {_spf_refusal(self.found[0], e.value or '')}{where}"
+                return f"{text}: found {found!r}, which {_spf_problem(e, self.found[0])}{where}"
             return f"{text}: found {found!r}, expected {_show(e)}{where}"
-        return text
+        return text + _spf_note(e, self.found)
 
 
 def _kept(e: Expected) -> str:
@@ -555,6 +556,93 @@ def _of_kind(kind: str, value: str) -> bool:
 _QUALIFIERS = {"-": "fail", "~": "softfail", "?": "neutral"}  # RFC 7208 §4.6.2; "+" (or none) is pass
 
 
+_MECHANISMS = {"all", "include", "a", "mx", "ptr", "ip4", "ip6", "exists"}  # RFC 7208 §5
+_MODIFIER = re.compile(r"[a-z][a-z0-9_.-]*=", re.IGNORECASE)  # RFC 7208 §12: name "=" macro-string
+_CIDR = re.compile(r"(?:/(\d+))?(?://(\d+))?")  # ip4-cidr-length, then ip6-cidr-length (RFC 7208 §5.6)
+
+
+def _spf_syntax_error(spf: str) -> str | None:
+    """None when ``spf`` (``v=spf1`` and its terms) is well formed per RFC 7208 §4.6 and §12, else the term
+    receivers answer permerror for (an unknown mechanism, ``-allextra``, a bad address or prefix length, a
+    mechanism without its domain, ``redirect=`` or ``exp=`` twice)."""
+    seen: set[str] = set()
+    for term in spf.split(" ")[1:]:
+        if not term:
+            continue
+        if _MODIFIER.match(term) and (term[0] not in "+-~?"):
+            name = term.split("=", 1)[0].lower()
+            if name in ("redirect", "exp"):
+                if name in seen:
+                    return f"(permerror, RFC 7208 §6): {name}= twice"
+                seen.add(name)
+                if not term.split("=", 1)[1]:
+                    return f"(permerror, RFC 7208 §4.6): {term}"
+            continue
+        body = term[1:] if term[0] in "+-~?" else term
+        m = re.fullmatch(r"([a-z0-9]+)(?::([^/]*))?(/.*)?", body, re.IGNORECASE)
+        if m is None or not _spf_argument_ok(m.group(1).lower(), m.group(2), m.group(3) or ""):
+            return f"(permerror, RFC 7208 §4.6): {term}"
+    return None
+
+
+def _spf_argument_ok(name: str, domain: str | None, cidr: str) -> bool:
+    """True when what follows mechanism ``name`` (``:<domain>``, then ``/<length>``) is what RFC 7208 §5 allows."""
+    if name not in _MECHANISMS or domain == "":
+        return False
+    if name == "all":
+        return domain is None and not cidr
+    if name in ("include", "exists", "ptr"):
+        return (domain is not None or name == "ptr") and not cidr
+    if name in ("ip4", "ip6"):
+        top, version = (32, 4) if name == "ip4" else (128, 6)
+        try:
+            ip = ipaddress.ip_address(domain or "")
+        except ValueError:
+            return False
+        length = cidr[1:]
+        return ip.version == version and (not cidr or (length.isdigit() and int(length) <= top))
+    m = _CIDR.fullmatch(cidr)  # a, mx
+    return m is not None and int(m.group(1) or 0) <= 32 and int(m.group(2) or 0) <= 128
+
+
+def _spf_terms(spf: str) -> list[str]:
+    return [t for t in spf.lower().split(" ")[1:] if t]
+
+
+def _spf_note(e: Expected, found: Sequence[str]) -> str:
+    """What a present site SPF record ending at ``~all`` (accepted: receivers mark, not refuse) is told."""
+    if e.kind == SITE_SPF and found and "~all" in _spf_terms(found[0]):
+        return f": {found[0]!r} ends at ~all (softfail): the platform publishes -all"
+    return ""
+
+
+def _spf_problem(e: Expected, spf: str) -> str | None:
+    """None when the SPF record ``spf`` of ``e.name`` is well formed, lets the web host send and no host it does
+    not name (RFC 7208); else why not, to follow "which"."""
+    error = _spf_syntax_error(spf)
+    if error is not None:
+        return f"is not a valid SPF record {error}"
+    return _spf_refusal(spf, e.value or "") or _spf_permissive(e.name, _spf_terms(spf))
+
+
+def _spf_permissive(name: str, terms: Sequence[str]) -> str | None:
+    """Why the record of ``name`` (its ``terms``) lets hosts it does not name send, read as a receiver does; None
+    when it ends at ``-all`` or ``~all``, or redirects to a record of ``name`` or under it."""
+    for term in terms:
+        body = term.lstrip("+")
+        if body in ("all", "?all") or body in ("ip4:0.0.0.0/0", "ip6:::/0"):
+            why = "+all" if body == "all" else "?all, neutral" if body == "?all" else body
+            return f"lets any host send as {name} ({why}): end it with -all"
+        if body.endswith("all") and body[:-3] in ("-", "~"):
+            return None
+    redirect = next((t.split("=", 1)[1].rstrip(".") for t in terms if t.startswith("redirect=")), None)
+    if redirect is None:
+        return f"lets any host send as {name} (no all nor redirect=): end it with -all"
+    if redirect != name.lower() and not redirect.endswith("." + name.lower()):
+        return f"hands the other hosts to {redirect}'s record (redirect=), which is not checked: end it with -all"
+    return None
+
+
 def _spf_refusal(spf: str, mechanisms: str) -> str | None:
     """None when the SPF record ``spf`` passes the host at each of ``mechanisms`` (``a:<name>``, or ``ip4:``/``ip6:``
     of each of its public addresses, space-separated), else why not, for the first it does not pass."""
@@ -576,7 +664,8 @@ def _spf_refusal_of(spf: str, mechanism: str) -> str | None:
     for term in spf.lower().split()[1:]:
         qualifier, body = (term[0], term[1:]) if term[0] in "+-~?" else ("+", term)
         name, _, value = body.partition(":")
-        if body != "all" and not (name == kind and _names_host(kind, target, value)):
+        anywhere = name in ("ip4", "ip6") and value.endswith("/0")  # every address: the host's too
+        if body != "all" and not anywhere and not (name == kind and _names_host(kind, target, value)):
             continue
         if qualifier == "+":
             return None
@@ -609,7 +698,7 @@ def judge(expected: Expected, found: Sequence[str]) -> Status:
     if expected.kind in _ONE_ONLY and len(candidates) > 1:
         return "duplicated"
     if expected.kind == SITE_SPF:
-        return "different" if _spf_refusal(candidates[0], expected.value or "") else "present"
+        return "different" if _spf_problem(expected, candidates[0]) else "present"
     if expected.value is None:
         return "present" if any(_well_formed_dkim(v) for v in candidates) else "different"
     want = _normal(expected.kind, expected.value)

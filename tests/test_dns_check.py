@@ -260,9 +260,9 @@ def _site_spf(mechanism: str) -> dns_check.Expected:
         # an earlier term refusing another host stops nothing, nor one of the other family
         ("v=spf1 -ip4:198.51.100.7 -ip6:2001:db8::10 ip4:192.0.2.10 -all", "ip4:192.0.2.10", "present"),
         ("v=spf1 -a:web2.example.org A:WEB1.Example.ORG. -all", "a:web1.example.org", "present"),
-        # +all lets every host send, the web host with them
-        ("v=spf1 +all", "ip4:192.0.2.10", "present"),
-        ("v=spf1 all", "a:web1.example.org", "present"),
+        # +all lets the web host send, and every other host with it: too permissive
+        ("v=spf1 +all", "ip4:192.0.2.10", "different"),
+        ("v=spf1 all", "a:web1.example.org", "different"),
     ],
 )
 def test_a_site_spf_record_is_read_term_by_term_as_a_receiver_does(record: str, mechanism: str, status: str) -> None:
@@ -376,3 +376,58 @@ def test_an_expected_file_s_key_or_value_that_reads_as_a_secret_is_not_shown(
     err = capsys.readouterr().err
     assert code == 1 and f"{expected}" in err and "not shown" in err, err
     assert "zerty" not in err, err
+
+
+@pytest.mark.parametrize(
+    ("record", "said"),
+    [
+        # anyone may send as the domain: +all, ?all, no all (nor redirect=) leave any host passing or neutral
+        ("v=spf1 +all", "lets any host send as asso.org (+all): end it with -all"),
+        ("v=spf1 a:web1.example.org +all", "lets any host send as asso.org (+all): end it with -all"),
+        ("v=spf1 a:web1.example.org ?all", "lets any host send as asso.org (?all, neutral): end it with -all"),
+        ("v=spf1 a:web1.example.org", "lets any host send as asso.org (no all nor redirect=): end it with -all"),
+        ("v=spf1 ip4:0.0.0.0/0 -all", "lets any host send as asso.org (ip4:0.0.0.0/0): end it with -all"),
+        ("v=spf1 a:web1.example.org ip6:::/0 -all", "lets any host send as asso.org (ip6:::/0): end it with -all"),
+        # the verdict on every other host handed to another domain's record, not checked here
+        (
+            "v=spf1 a:web1.example.org redirect=evil.example",
+            "hands the other hosts to evil.example's record (redirect=), which is not checked: end it with -all",
+        ),
+        # syntax errors: receivers answer permerror (RFC 7208 §4.6, §12), the mail fails DMARC
+        ("v=spf1 a:web1.example.org -allextra", "is not a valid SPF record (permerror, RFC 7208 §4.6): -allextra"),
+        ("v=spf1 a:web1.example.org foo -all", "is not a valid SPF record (permerror, RFC 7208 §4.6): foo"),
+        ("v=spf1 ip4:192.0.2.300 a:web1.example.org -all", "(permerror, RFC 7208 §4.6): ip4:192.0.2.300"),
+        ("v=spf1 ip4:192.0.2.0/33 a:web1.example.org -all", "(permerror, RFC 7208 §4.6): ip4:192.0.2.0/33"),
+        ("v=spf1 include: a:web1.example.org -all", "(permerror, RFC 7208 §4.6): include:"),
+        (
+            "v=spf1 a:web1.example.org redirect=a.asso.org redirect=b.asso.org",
+            "(permerror, RFC 7208 §6): redirect= twice",
+        ),
+    ],
+)
+def test_a_site_spf_record_letting_anyone_send_or_malformed_is_different(record: str, said: str) -> None:
+    """A record that let the web host pass was present, though it let any host pass too (+all, ?all, no all,
+    ip4:0.0.0.0/0) or was a permerror for receivers (``-allextra``, an unknown mechanism)."""
+    e = _site_spf("a:web1.example.org")
+    status = dns_check.judge(e, [record])
+    line = dns_check.Finding("asso.org", e, status, (record,)).line()
+    assert status == "different", line
+    assert said in line and "asso.org" in line and repr(record) in line, line
+
+
+@pytest.mark.parametrize(
+    ("record", "mechanism", "note"),
+    [
+        ("v=spf1 a:web1.example.org -all", "a:web1.example.org", ""),
+        ("v=spf1 a:web1.example.org ~all", "a:web1.example.org", "ends at ~all (softfail): the platform publishes"),
+        ("v=spf1 ip4:192.0.2.0/24 -all", "ip4:192.0.2.10", ""),
+        ("v=spf1 a:web1.example.org redirect=_spf.asso.org", "a:web1.example.org", ""),
+        ("v=spf1 a:web1.example.org exp=explain.asso.org -all", "a:web1.example.org", ""),
+    ],
+)
+def test_a_site_spf_record_that_refuses_other_hosts_is_present(record: str, mechanism: str, note: str) -> None:
+    e = _site_spf(mechanism)
+    status = dns_check.judge(e, [record])
+    line = dns_check.Finding("asso.org", e, status, (record,)).line()
+    assert status == "present", line
+    assert (note in line) if note else line.rstrip().endswith("asso.org TXT"), line
