@@ -118,6 +118,30 @@ def test_a_resolver_is_not_an_ipv4_mapped_address(
     assert "is an IPv4-mapped IPv6 address: give the IPv4 address itself (127.0.0.1)" in err
 
 
+@pytest.mark.parametrize(("command", "option"), RESOLVER_OPTIONS)
+@pytest.mark.parametrize(
+    ("value", "what"),
+    [
+        ("0.0.0.0", "the unspecified address"),
+        ("::", "the unspecified address"),
+        ("224.0.0.1", "a multicast address"),
+        ("ff02::1", "a multicast address"),
+        ("255.255.255.255", "a broadcast or reserved address"),
+        ("240.0.0.1", "a broadcast or reserved address"),
+    ],
+)
+def test_a_resolver_is_an_address_that_can_answer(
+    capsys: pytest.CaptureFixture[str], command: str, option: str, value: str, what: str
+) -> None:
+    err = usage_error(capsys, [*command.split(), f"{option}={value}"])
+    assert f"argument {option}: {value!r} is {what}: no resolver answers there" in err
+
+
+@pytest.mark.parametrize("value", ["fe80::1%lo", "192.0.2.53", "2001:db8::53"])
+def test_a_resolver_on_the_local_link_or_a_unicast_address_is_taken(value: str) -> None:
+    assert _parser().parse_args(["status", f"--resolver={value}"]).resolver == value
+
+
 @pytest.mark.parametrize(
     ("file", "expected"),
     [

@@ -70,6 +70,16 @@ def ip_address(text: str) -> str:
         raise argparse.ArgumentTypeError(
             f"{text!r} is an IPv4-mapped IPv6 address: give the IPv4 address itself ({address.ipv4_mapped})"
         )
+    # An address no resolver can answer from: 0.0.0.0 and :: (unspecified), a multicast group (224.0.0.1, ff02::1),
+    # the broadcast 255.255.255.255 and the reserved 240.0.0.0/4. A link-local address with its zone (fe80::1%eth0)
+    # is a resolver on the local link, and is taken.
+    for refused, what in (
+        (address.is_unspecified, "the unspecified address"),
+        (address.is_multicast, "a multicast address"),
+        (isinstance(address, ipaddress.IPv4Address) and address.is_reserved, "a broadcast or reserved address"),
+    ):
+        if refused:
+            raise argparse.ArgumentTypeError(f"{text!r} is {what}: no resolver answers there")
     return str(address)
 
 
