@@ -91,6 +91,11 @@ class _Parser(argparse.ArgumentParser):
             ]
             hint = f" (did you mean {meant[0]}?)" if meant else self._stray_words(command, unknown)
             command.error(f"unrecognized arguments: {' '.join(unknown)}{hint or f' (see {command.prog} --help)'}")
+        https, http = getattr(parsed, "https_port", None), getattr(parsed, "http_port", None)
+        if https is not None and https == http:  # pic status: one port cannot answer both https and http
+            (_Parser._innermost or self).error(
+                f"argument --https-port: {https} is also the --http-port: give each its own port"
+            )
         return parsed
 
     def _stray_words(self, command: argparse.ArgumentParser, unknown: list[str]) -> str:

@@ -142,6 +142,13 @@ def test_a_resolver_on_the_local_link_or_a_unicast_address_is_taken(value: str) 
     assert _parser().parse_args(["status", f"--resolver={value}"]).resolver == value
 
 
+@pytest.mark.parametrize("argv", [["--https-port=443", "--http-port=443"], ["--http-port=443"], ["--https-port=80"]])
+def test_https_and_http_are_not_the_same_port(capsys: pytest.CaptureFixture[str], argv: list[str]) -> None:
+    err = usage_error(capsys, ["status", *argv])
+    port = "443" if "--http-port=443" in argv else "80"
+    assert f"argument --https-port: {port} is also the --http-port: give each its own port" in err
+
+
 @pytest.mark.parametrize(
     ("file", "expected"),
     [
