@@ -681,6 +681,14 @@ def run(
                 print(_as_option(warning, new.file), file=sys.stderr)
         for warning in mixed_scripts(new):
             print(_as_option(warning, new.file), file=sys.stderr)
+        near = eol.runtime_status(php, settings.runtimes[php], on, settings.eol_warning_days)
+        if near.state == "warning":  # the newest runtime left is near its end of life: the member must move soon
+            print(
+                f"Pulumi.{stack}.yaml pic:runtimes: warning: php {php}, the newest runtime left, reaches its end of "
+                f"life on {near.spec.eol.isoformat()}, {near.days_left} days after {on.isoformat()}: add a newer "
+                "PHP version to pic:runtimes",
+                file=sys.stderr,
+            )
         print(f"wrote {shown} (uid {uid}, php {php}); review it, then run `pic check`")
         sys.stdout.flush()  # a full disk, >/dev/full: said now, while the file can still be taken back
         sys.stderr.flush()
