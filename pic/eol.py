@@ -8,7 +8,10 @@
   warning saying until when).
 - A suspended member (its site answers 503, PHP does not run) is only warned.
   Archived members run nothing and are not concerned.
-- A ``php_eol`` exception whose ``until`` is past is an error on its own: it
+- A ``php_eol`` exception of a member whose runtime is not past end of life on the day
+  checked (or that has no PHP site) has no effect: a warning that it can be removed,
+  whether or not its ``until`` is past (it never blocks a deploy).
+- Otherwise, a ``php_eol`` exception whose ``until`` is past is an error on its own: it
   must be renewed with a new date or removed, never left to rot (a warning for an
   archived member, which runs nothing: its file may wait for its next decision).
 - A ``php_eol`` exception whose ``until`` is more than :data:`MAX_EXCEPTION_DAYS`
@@ -87,7 +90,21 @@ def evaluate(registry: Registry, settings: Settings, on: dt.date) -> list[Proble
         exc = m.spec.exceptions.php_eol
         # An archived member runs nothing: its exception's dates are told, and block nothing.
         dated: Literal["error", "warning"] = "warning" if m.status == "archived" else "error"
-        if exc is not None and exc.until < on:
+        key = m.runtime
+        if exc is not None and (key is None or key not in statuses or statuses[key].state != "eol"):
+            # Not needed on this day: told, never blocking, whether or not its date is past.
+            not_ended = "the member has no PHP site" if key is None else f"runtime {key} is not past its end of life"
+            out.append(
+                Problem(
+                    m.file,
+                    m.line_of("exceptions", "php_eol", "until"),
+                    "exceptions.php_eol.until",
+                    f"{exc.until.isoformat()}: the exception has no effect as of {on.isoformat()} ({not_ended}): "
+                    "it can be removed",
+                    "warning",
+                )
+            )
+        elif exc is not None and exc.until < on:
             out.append(
                 Problem(
                     m.file,
@@ -106,7 +123,6 @@ def evaluate(registry: Registry, settings: Settings, on: dt.date) -> list[Proble
         too_long = exception_too_long(m, on, dated) if exc is not None else None
         if too_long is not None:
             out.append(too_long)
-        key = m.runtime
         if key is None or m.status == "archived" or key not in statuses:
             continue
         st = statuses[key]

@@ -82,10 +82,34 @@ def test_member_on_runtime(
 
 
 def test_error_names_exception_until_field_when_expired(tmp_path: Path, settings: Settings) -> None:
-    on = dt.date(2026, 11, 28)
-    data = _site("8.4", exceptions=_exception(dt.date(2026, 11, 27)))
-    (problem,) = _evaluate(tmp_path, settings, data, on)
-    assert problem.path == "exceptions.php_eol.until" and "2026-11-27 is past" in problem.message
+    on = EOL_82 + dt.timedelta(days=10)
+    data = _site("8.2", exceptions=_exception(on - dt.timedelta(days=1)))
+    problems = _evaluate(tmp_path, settings, data, on)
+    (problem,) = [p for p in problems if p.path == "exceptions.php_eol.until"]
+    assert problem.severity == "error" and f"{(on - dt.timedelta(days=1)).isoformat()} is past" in problem.message
+
+
+@pytest.mark.parametrize("until", [dt.date(2027, 1, 31), dt.date(2027, 6, 30)])
+@pytest.mark.parametrize(
+    ("data", "why"),
+    [
+        (_site("8.4"), "runtime 8.4 is not past its end of life"),
+        (_site("8.3"), "runtime 8.3 is not past its end of life"),
+        (_site("none"), "the member has no PHP site"),
+        (member(), "the member has no PHP site"),
+    ],
+)
+def test_an_exception_with_no_effect_is_a_warning_even_past(
+    tmp_path: Path, settings: Settings, data: dict[str, Any], why: str, until: dt.date
+) -> None:
+    """Not needed on the day checked: never an error (it would block every deploy), told it can be removed."""
+    for on in (dt.date(2027, 1, 15), dt.date(2027, 2, 1), dt.date(2027, 7, 1)):
+        problems = _evaluate(tmp_path / on.isoformat(), settings, {**data, "exceptions": _exception(until)}, on)
+        (problem,) = [p for p in problems if p.path == "exceptions.php_eol.until"]
+        assert problem.severity == "warning", problem
+        assert problem.line is not None and problem.file.endswith("case-member.yaml")
+        assert f"{until.isoformat()}: the exception has no effect as of {on.isoformat()} ({why})" in problem.message
+        assert "can be removed" in problem.message and "renew" not in problem.message
 
 
 @pytest.mark.parametrize(
@@ -98,7 +122,7 @@ def test_an_exception_lasts_at_most_twelve_months(
     on = dt.date(2026, 11, 28)
     until = days if isinstance(days, dt.date) else on + dt.timedelta(days=days)
     problems = _evaluate(tmp_path, settings, _site("8.4", exceptions=_exception(until)), on)
-    errors = [p for p in problems if p.path == "exceptions.php_eol.until"]
+    errors = [p for p in problems if p.path == "exceptions.php_eol.until" and p.severity == "error"]
     if not refused:
         assert errors == [], errors
         return
