@@ -11,6 +11,8 @@
 - A ``php_eol`` exception of a member whose runtime is not past end of life on the day
   checked (or that has no PHP site) has no effect: a warning that it can be removed,
   whether or not its ``until`` is past (it never blocks a deploy).
+- A ``php_eol`` exception naming the ``runtime`` it was granted for does not cover a site on
+  another runtime: an error naming both (ask for a new exception).
 - Otherwise, a ``php_eol`` exception whose ``until`` is past is an error on its own: it
   must be renewed with a new date or removed, never left to rot (a warning for an
   archived member, which runs nothing: its file may wait for its next decision).
@@ -62,7 +64,7 @@ def runtime_status(key: str, spec: RuntimeSpec, on: dt.date, warning_days: int) 
 
 def exception_valid(member: Member, on: dt.date) -> bool:
     exc = member.spec.exceptions.php_eol
-    return exc is not None and exc.until >= on
+    return exc is not None and exc.until >= on and exc.runtime in (None, member.runtime)
 
 
 def exception_too_long(m: Member, on: dt.date, severity: Literal["error", "warning"] = "error") -> Problem | None:
@@ -82,6 +84,63 @@ def exception_too_long(m: Member, on: dt.date, severity: Literal["error", "warni
     )
 
 
+def _exception_problems(
+    m: Member, statuses: dict[str, RuntimeStatus], on: dt.date, dated: Literal["error", "warning"]
+) -> list[Problem]:
+    """The problems of the ``php_eol`` exception of ``m`` on day ``on``, if it holds one."""
+    exc = m.spec.exceptions.php_eol
+    key = m.runtime
+    out: list[Problem] = []
+    if exc is None:
+        return out
+    if exc is not None and (key is None or key not in statuses or statuses[key].state != "eol"):
+        # Not needed on this day: told, never blocking, whether or not its date is past.
+        not_ended = "the member has no PHP site" if key is None else f"runtime {key} is not past its end of life"
+        out.append(
+            Problem(
+                m.file,
+                m.line_of("exceptions", "php_eol", "until"),
+                "exceptions.php_eol.until",
+                f"{exc.until.isoformat()}: the exception has no effect as of {on.isoformat()} ({not_ended}): "
+                "it can be removed",
+                "warning",
+            )
+        )
+    elif exc is not None and exc.runtime is not None and exc.runtime != key:
+        out.append(
+            Problem(
+                m.file,
+                m.line_of("exceptions", "php_eol", "runtime"),
+                "exceptions.php_eol.runtime",
+                f'"{exc.runtime}": the exception was granted for runtime {exc.runtime}, the site is on '
+                f'site.php "{key}": it does not cover it; ask for a new exception for {key} '
+                "or move the site to a supported runtime",
+                dated,
+            )
+        )
+        return out  # its dates are beside the point
+    elif exc is not None and exc.until < on:
+        out.append(
+            Problem(
+                m.file,
+                m.line_of("exceptions", "php_eol", "until"),
+                "exceptions.php_eol.until",
+                f"{exc.until.isoformat()} is past (as of {on.isoformat()}): renew the exception "
+                "with a new date or remove it"
+                + (
+                    " (the member is archived: nothing runs; it is decided again before it is active)"
+                    if dated == "warning"
+                    else ""
+                ),
+                dated,
+            )
+        )
+    too_long = exception_too_long(m, on, dated) if exc is not None else None
+    if too_long is not None:
+        out.append(too_long)
+    return out
+
+
 def evaluate(registry: Registry, settings: Settings, on: dt.date) -> list[Problem]:
     """Warnings and errors of the end-of-life policy on day ``on``."""
     statuses = {k: runtime_status(k, s, on, settings.eol_warning_days) for k, s in settings.runtimes.items()}
@@ -91,38 +150,8 @@ def evaluate(registry: Registry, settings: Settings, on: dt.date) -> list[Proble
         # An archived member runs nothing: its exception's dates are told, and block nothing.
         dated: Literal["error", "warning"] = "warning" if m.status == "archived" else "error"
         key = m.runtime
-        if exc is not None and (key is None or key not in statuses or statuses[key].state != "eol"):
-            # Not needed on this day: told, never blocking, whether or not its date is past.
-            not_ended = "the member has no PHP site" if key is None else f"runtime {key} is not past its end of life"
-            out.append(
-                Problem(
-                    m.file,
-                    m.line_of("exceptions", "php_eol", "until"),
-                    "exceptions.php_eol.until",
-                    f"{exc.until.isoformat()}: the exception has no effect as of {on.isoformat()} ({not_ended}): "
-                    "it can be removed",
-                    "warning",
-                )
-            )
-        elif exc is not None and exc.until < on:
-            out.append(
-                Problem(
-                    m.file,
-                    m.line_of("exceptions", "php_eol", "until"),
-                    "exceptions.php_eol.until",
-                    f"{exc.until.isoformat()} is past (as of {on.isoformat()}): renew the exception "
-                    "with a new date or remove it"
-                    + (
-                        " (the member is archived: nothing runs; it is decided again before it is active)"
-                        if dated == "warning"
-                        else ""
-                    ),
-                    dated,
-                )
-            )
-        too_long = exception_too_long(m, on, dated) if exc is not None else None
-        if too_long is not None:
-            out.append(too_long)
+        out.extend(_exception_problems(m, statuses, on, dated))
+        too_long = exception_too_long(m, on, dated) is not None
         if key is None or m.status == "archived" or key not in statuses:
             continue
         st = statuses[key]

@@ -337,6 +337,11 @@ class CronJob(_Strict):
 
 class PhpEolException(_Strict):
     until: dt.date = Field(description="Last day the exception holds (YYYY-MM-DD).")
+    runtime: PhpKey | None = Field(
+        default=None,
+        description='The runtime key the exception was granted for ("7.4"), as site.php; '
+        "another site.php is not covered by it.",
+    )
     reason: OneLine = Field(min_length=3, max_length=500)
 
     _no_secret = field_validator("reason")(classmethod(lambda cls, v: no_secret_in_prose(v)))

@@ -317,3 +317,18 @@ def test_the_warning_says_when_the_end_of_life_comes_in_words(
     (problem,) = _evaluate(tmp_path, settings, _site("8.2"), EOL_82 - dt.timedelta(days=days))
     assert said in problem.message, problem.message
     assert "in 0 days" not in problem.message and "in 1 days" not in problem.message
+
+
+def test_an_exception_granted_for_another_runtime_does_not_cover_the_site(tmp_path: Path, settings: Settings) -> None:
+    """Granted for 7.4, the site moved to 8.2 past its end of life: an error naming both, the site refused."""
+    on = EOL_82 + dt.timedelta(days=15)
+    exc = {"php_eol": {"until": on + dt.timedelta(days=60), "reason": "old site kept meanwhile", "runtime": "7.4"}}
+    registry = load_registry(write_members(tmp_path / "m", {"case-member": _site("8.2", exceptions=exc)}), settings)
+    problems = eol.evaluate(registry, settings, on)
+    (granted,) = [p for p in problems if p.path == "exceptions.php_eol.runtime"]
+    assert granted.severity == "error" and granted.line is not None
+    assert 'granted for runtime 7.4, the site is on site.php "8.2"' in granted.message
+    assert "allowed by exception" not in " ".join(p.message for p in problems)
+    assert eol.site_state(registry.get("case-member"), settings, on) == "refused"
+    same = {"php_eol": {**exc["php_eol"], "runtime": "8.2"}}
+    assert [p.severity for p in _evaluate(tmp_path / "s", settings, _site("8.2", exceptions=same), on)] == ["warning"]
