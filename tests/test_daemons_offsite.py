@@ -1025,3 +1025,34 @@ def test_a_pipe_at_the_name_of_the_copy_of_a_dump_never_holds_up_a_restore(site:
                           capture_output=True, text=True, check=False, timeout=60)  # fmt: skip
     assert done.returncode == 1 and "exists already" in done.stderr, done.stdout + done.stderr
     assert pipe.is_fifo()
+
+
+def test_at_takes_only_a_day_or_a_zoned_time_not_in_the_future(site: Site) -> None:
+    slug = sorted(site.members)[0]
+    # forms date(1) reads as some other time (midnight, or a day after): refused before the repository
+    # is touched (no "cannot list the snapshots"), exit 2 naming the value
+    for bad in ("20261120", "11/20/2026", "2026-11-20 ", "2026-02-30", "20/11/2026", "0", "yesterday",
+                "2099-01-01", "2026-11-20T04:00", "2026-11-20T25:00Z", "2099-01-01T00:00Z", " 2026-11-20"):  # fmt: skip
+        done = site.run("pic-offsite-restore", "files", slug, "www", "--at", bad)
+        assert done.returncode == 2, (bad, done.stderr)
+        assert f"--at {bad}:" in done.stderr and "2026-11-30T04:00Z" in done.stderr, done.stderr
+        assert "cannot list" not in done.stderr
+    # the documented forms pass the check (then: no snapshot before them)
+    _backup_ok(site)
+    for good in ("2001-01-01", "2001-01-01T04:00Z", "2001-01-01T04:00:30+01:00"):
+        done = site.run("pic-offsite-restore", "files", slug, "www", "--at", good)
+        assert done.returncode == 1 and "no snapshot" in done.stderr, (good, done.stderr)
+
+
+def test_a_path_with_two_dots_inside_a_name_is_restored_a_dot_dot_component_is_not(site: Site) -> None:
+    slug, uid = sorted(site.members.items())[0]
+    page = site.root / slug / "www" / "a..b.jpg"
+    _write_as(uid, page, b"first\n")
+    _backup_ok(site)
+    _write_as(uid, page, b"second\n")
+    done = site.run("pic-offsite-restore", "files", slug, "www/a..b.jpg")
+    assert done.returncode == 0, done.stderr
+    assert page.read_bytes() == b"first\n"
+    for bad in ("www/../priv", "www/..", "db/x/../../priv"):
+        done = site.run("pic-offsite-restore", "files", slug, bad)
+        assert done.returncode == 1 and "give www, priv or db" in done.stderr, (bad, done.stderr)
