@@ -409,6 +409,12 @@ def test_restore_refuses_other_members_and_paths(platform: Platform) -> None:
     for args in cases:
         done = platform.run("pic-db-restore", *args)
         assert done.returncode != 0, f"restore {args} was accepted"
+    # the list's header line (# slug uid database ...) is no entry: "#" is no member
+    (platform.base / "db-dump.list").write_text(
+        "# slug uid database\n" + (platform.base / "db-dump.list").read_text(), encoding="utf-8"
+    )
+    done = platform.run("pic-db-restore", "#", "uid")
+    assert done.returncode == 1 and "# has no database uid on this host" in done.stderr, done.stderr
     # a damaged dump is refused before anything changes
     bad = a.dumps / f"{a.database}-broken.sql.gz"
     bad.write_bytes(gzip.compress(b"CREATE TABLE half (x INT);\n"))
