@@ -409,6 +409,10 @@ def test_restore_refuses_other_members_and_paths(platform: Platform) -> None:
     for args in cases:
         done = platform.run("pic-db-restore", *args)
         assert done.returncode != 0, f"restore {args} was accepted"
+    # the member's half, asked for directly (as root): refused, whatever the dump's name
+    for dump in ("../../etc/passwd", f"{b.database}-latest.sql.zst", ""):
+        done = platform.run("pic-db-restore", "--as-member", a.slug, a.database, dump)
+        assert done.returncode != 0 and "pic-db-restore:" in done.stderr, (dump, done.stderr)
     # the list's header line (# slug uid database ...) is no entry: "#" is no member
     (platform.base / "db-dump.list").write_text(
         "# slug uid database\n" + (platform.base / "db-dump.list").read_text(), encoding="utf-8"
