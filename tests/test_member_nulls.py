@@ -48,7 +48,7 @@ FULL: dict[str, Any] = {
     "databases": ["main"],
     "database_charsets": {"main": "utf8mb4"},
     "lists": {"domain": "listes.null-probe.org", "dmarc": "none"},
-    "exceptions": {"php_eol": {"until": dt.date(2027, 1, 31), "reason": "a move planned"}},
+    "exceptions": {"php_eol": {"until": dt.date(2027, 1, 31), "reason": "a move planned", "runtime": "8.4"}},
     "limits": {"memory_mb": 256, "cpus": 1.0, "pids": 128, "disk_soft_limit_mb": 1000},
     "cron": [{"schedule": "daily", "command": "php cron.php", "timeout": 60}],
     "notes": "a note",
