@@ -555,8 +555,17 @@ FILE_OPTIONS = {
 }
 
 
-@pytest.mark.parametrize("kind", ["fifo", "directory", "missing", "unreadable", "unreadable-directory", "not-utf8"])
-@pytest.mark.parametrize("option", list(FILE_OPTIONS))
+FILE_KINDS = ["fifo", "directory", "missing", "unreadable", "unreadable-directory", "not-utf8"]
+# A directory where --disk-usage takes one, and a --record not written yet, are no fault: not cases here.
+UNREADABLE_FILES = [
+    (option, kind)
+    for option, (_, directory_taken, absent_taken) in FILE_OPTIONS.items()
+    for kind in FILE_KINDS
+    if not ((kind == "directory" and directory_taken) or (kind == "missing" and absent_taken))
+]
+
+
+@pytest.mark.parametrize(("option", "kind"), UNREADABLE_FILES)
 def test_a_file_an_option_names_that_cannot_be_read_is_a_usage_error_for_every_command(
     tmp_path: Path, option: str, kind: str
 ) -> None:
@@ -565,9 +574,7 @@ def test_a_file_an_option_names_that_cannot_be_read_is_a_usage_error_for_every_c
     (a FIFO, a directory where a file goes, a file that does not exist or cannot be read) is a usage error (2) of
     every command, said before anything is read; a file that is read and is not UTF-8 is invalid input (1), named
     with its line, in every command that reads it (a CA file is loaded as it is parsed: a usage error)."""
-    argv, directory_taken, absent_taken = FILE_OPTIONS[option]
-    if (kind == "directory" and directory_taken) or (kind == "missing" and absent_taken):
-        pytest.skip(f"{option} takes a {kind}")
+    argv = FILE_OPTIONS[option][0]
     path = tmp_path / "named"
     if kind == "fifo":
         os.mkfifo(path)
