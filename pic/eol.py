@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from pic.errors import Problem
-from pic.registry import Member, Registry
+from pic.registry import Member, PhpEolException, Registry
 from pic.settings import RuntimeSpec, Settings
 
 RuntimeState = Literal["supported", "warning", "eol"]
@@ -62,9 +62,16 @@ def runtime_status(key: str, spec: RuntimeSpec, on: dt.date, warning_days: int) 
     return RuntimeStatus(key, spec, state, days_left)
 
 
-def exception_valid(member: Member, on: dt.date) -> bool:
+def exception_for(member: Member) -> PhpEolException | None:
+    """The member's ``php_eol`` exception when it covers the runtime its site is on (granted for no runtime in
+    particular, or for that one), else None: one granted for 7.4 says nothing of a site moved to 8.2."""
     exc = member.spec.exceptions.php_eol
-    return exc is not None and exc.until >= on and exc.runtime in (None, member.runtime)
+    return exc if exc is not None and exc.runtime in (None, member.runtime) else None
+
+
+def exception_valid(member: Member, on: dt.date) -> bool:
+    exc = exception_for(member)
+    return exc is not None and exc.until >= on
 
 
 def exception_too_long(m: Member, on: dt.date, severity: Literal["error", "warning"] = "error") -> Problem | None:

@@ -60,7 +60,7 @@ def build(
         st = by_key[key]
         if st.state == "supported" and not st.spec.stopped:
             continue
-        exc = m.spec.exceptions.php_eol
+        exc = eol.exception_for(m)
         contact.append(
             {
                 "slug": m.slug,

@@ -332,3 +332,19 @@ def test_an_exception_granted_for_another_runtime_does_not_cover_the_site(tmp_pa
     assert eol.site_state(registry.get("case-member"), settings, on) == "refused"
     same = {"php_eol": {**exc["php_eol"], "runtime": "8.2"}}
     assert [p.severity for p in _evaluate(tmp_path / "s", settings, _site("8.2", exceptions=same), on)] == ["warning"]
+
+
+def test_an_exception_for_another_runtime_is_no_exception_in_the_report(tmp_path: Path, settings: Settings) -> None:
+    """The report's ``exception_until`` (and pic notify's texts) read the exception through ``eol.exception_for``:
+    one granted for 7.4, on a site moved to 8.2, is not shown as covering it; one granted for 8.2 is."""
+    from pic.report import build
+
+    on = EOL_82 + dt.timedelta(days=5)
+    for granted, shown in (("7.4", None), ("8.2", "2027-03-31")):
+        exc = {"php_eol": {"until": dt.date(2027, 3, 31), "reason": "a move planned", "runtime": granted}}
+        members = write_members(tmp_path / granted, {"case-member": _site("8.2", exceptions=exc)})
+        registry = load_registry(members, settings)
+        (m,) = list(registry)
+        assert (eol.exception_for(m) is not None) == (shown is not None), granted
+        (row,) = [c for c in build(registry, settings, on)["members_to_contact"] if c["slug"] == "case-member"]
+        assert row["exception_until"] == shown, (granted, row)

@@ -237,7 +237,7 @@ def compose(
             skipped.append(Skipped(member.slug, c["runtime"], last))
             continue
         lang = member.spec.contact.language
-        exc = member.spec.exceptions.php_eol
+        exc = eol.exception_for(member)
         last_day = eol.runs_until(member, spec, on)  # None: the site may not run now
         text = (
             _templates()
