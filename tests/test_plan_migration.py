@@ -26,6 +26,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+import yaml
 
 from components.hostcmd import script_files
 from pic.check import check
@@ -399,9 +400,23 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def test_the_examples_migrate_with_renames_only() -> None:
+def _as_former_reads(source: Path, target: Path) -> Path:
+    """A copy of the member files in ``source`` without the keys FORMER predates (an end-of-life
+    exception's ``runtime``, which narrows it and changes no resource of a member whose site is on
+    that runtime), so that FORMER's check takes them."""
+    target.mkdir()
+    for path in sorted(source.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        exception = (data.get("exceptions") or {}).get("php_eol") or {}
+        if exception.pop("runtime", None) not in (None, (data.get("site") or {}).get("php")):
+            pytest.fail(f"{path.name}: its exception is for another runtime, which FORMER cannot express")
+        (target / path.name).write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return target
+
+
+def test_the_examples_migrate_with_renames_only(tmp_path: Path) -> None:
     require_program("git")
-    old, new, attr, old_files, new_files = _plan(ROOT / "members")
+    old, new, attr, old_files, new_files = _plan(_as_former_reads(ROOT / "members", tmp_path / "members"))
     _assert_migrates(old, new, old_files, new_files)
     per_member = counts(new, attr)["by_member"]
     components = Counter(r.name for r in new if not r.custom and r.type == "pic:index:Member")
