@@ -26,6 +26,7 @@ from pulumi_policy import (
 from pulumi_policy import deserialize as _wire
 from pulumi_policy import policy as _servicer
 
+from pic.commands import parse_day
 from policy import rules
 
 # --- the engine's secret marks -----------------------------------------------------------------
@@ -100,12 +101,10 @@ def _on(args: ResourceValidationArgs) -> dt.date:
     if not text:
         return dt.date.today()
     try:
-        return dt.date.fromisoformat(str(text))
-    except ValueError:
+        return parse_day(str(text))
+    except ValueError as exc:
         # the config schema checks the form only (2027-02-30 passes it): stop the preview, saying why
-        raise ValueError(
-            f"policy pack config: runtime-end-of-life.on {text!r} is not a day of the calendar (YYYY-MM-DD)"
-        ) from None
+        raise ValueError(f"policy pack config: runtime-end-of-life.on: {exc}") from None
 
 
 def _validate_eol(args: ResourceValidationArgs, report: ReportViolation) -> None:

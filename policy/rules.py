@@ -1,7 +1,8 @@
 """The logic of the platform's policies, on plain data: resource type, inputs (wire names) and options.
 
 Standard library only (and pic.secrettext, the forms of secret text that pic check
-shares, itself standard library only, read from the project's directory), so that it
+shares, and pic.commands.parse_day, the one reader of a day, both standard library only, read
+from the project's directory), so that it
 runs in the policy pack's own virtualenv and in the test suite alike. Each check returns the violations it finds as
 messages that name the resource's property but never print a secret value.
 
@@ -37,6 +38,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from pic.commands import parse_day
 from pic.secrettext import secret_kind
 
 CONTAINER = "docker:index/container:Container"
@@ -170,9 +172,17 @@ def site_facts(resource_type: str, props: Mapping[str, Any]) -> dict[str, str]:
     return {str(k): str(v) for k, v in data.items()}
 
 
+# An exception to end of life lasts at most 12 months (pic.eol.MAX_EXCEPTION_DAYS, PCI DSS v4.0 12.3.4):
+# pic check refuses a longer one; the policy refuses a site that runs on one (a registry check bypassed).
+MAX_EXCEPTION_DAYS = 366
+
+
 def _date(text: str) -> dt.date | None:
+    """The day of a label written ``YYYY-MM-DD`` (spaces around it allowed), else None: the basic form
+    (``20270331``), week dates (``2027-W13-3``) and other digits, which ``date.fromisoformat`` reads,
+    are no date of the facts pic writes."""
     try:
-        return dt.date.fromisoformat(text.strip())
+        return parse_day(text.strip())
     except ValueError:
         return None
 
@@ -192,20 +202,32 @@ def runtime_end_of_life(resource_type: str, props: Mapping[str, Any], on: dt.dat
     eol = _date(eol_text)
     if eol is None:
         return [f"site of {member} on PHP {php}: its pic.php.eol {eol_text!r} is missing or not a date (YYYY-MM-DD)"]
-    until_text = labels.get("pic.php.exception_until", "")
-    until = _date(until_text)
-    if eol >= on or (until is not None and until >= on):
+    why = None if eol >= on else _no_exception(labels.get("pic.php.exception_until", ""), on)
+    if why is None:
         return []
-    if until is not None:
-        why = f"its exception ended on {until.isoformat()}"
-    elif until_text.strip():
-        why = f"its pic.php.exception_until {until_text!r} is not a date (YYYY-MM-DD)"
-    else:
-        why = "it holds no exception"
     return [
         f"site of {member} runs PHP {php}, past its end of life ({eol.isoformat()}) as of {on.isoformat()}, "
         f"and {why}: move it to a supported runtime or add a dated exceptions.php_eol"
     ]
+
+
+def _no_exception(until_text: str, on: dt.date) -> str | None:
+    """Why ``pic.php.exception_until`` (its text) lets no site past its end of life run on ``on``; None if it does."""
+    until = _date(until_text)
+    if until is None:
+        return (
+            f"its pic.php.exception_until {until_text!r} is not a date (YYYY-MM-DD)"
+            if until_text.strip()
+            else ("it holds no exception")
+        )
+    if until < on:
+        return f"its exception ended on {until.isoformat()}"
+    if (until - on).days > MAX_EXCEPTION_DAYS:
+        return (
+            f"its exception until {until.isoformat()} is {(until - on).days} days ahead: an exception lasts at most "
+            f"12 months ({MAX_EXCEPTION_DAYS} days), then is decided again"
+        )
+    return None
 
 
 _DROPS_DATABASE = re.compile(

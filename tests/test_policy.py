@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from pulumi_policy import EnforcementLevel
 
-from pic import secrettext
+from pic import eol, secrettext
 from policy import pack, rules
 from tests.policy_support import resource_args, stack_args, validate
 
@@ -106,9 +106,49 @@ def test_eol_refuses_site_facts_without_a_runtime() -> None:
     assert len(found) == 1 and "no pic.php" in found[0][0], found
 
 
-def test_eol_config_day_that_does_not_exist_is_named() -> None:
-    with pytest.raises(ValueError, match=r"runtime-end-of-life.on '2027-02-30' is not a day"):
-        validate(pack.runtime_end_of_life, resource_args(CONTAINER, site(), config={"on": "2027-02-30"}))
+@pytest.mark.parametrize(
+    ("day", "why"),
+    [
+        ("2027-02-30", "is no day of the calendar"),
+        # forms date.fromisoformat reads (Python 3.11) but the config does not promise
+        ("20270331", "is not a date written YYYY-MM-DD"),
+        ("2027-W13-3", "is not a date written YYYY-MM-DD"),
+        ("２０２７-03-31", "is not a date written YYYY-MM-DD"),  # fullwidth digits
+    ],
+)
+def test_eol_config_day_that_is_not_one_is_named(day: str, why: str) -> None:
+    with pytest.raises(ValueError, match=rf"runtime-end-of-life.on: '{day}' {why}"):
+        validate(pack.runtime_end_of_life, resource_args(CONTAINER, site(), config={"on": day}))
+
+
+@pytest.mark.parametrize("until", ["20271231", "2027-W52-5", "2027-12-31T00:00", "２０２７-12-31"])
+def test_eol_reads_only_dates_written_as_pic_writes_them(until: str) -> None:
+    """An exception date in another form is no date: the site past its end of life is refused, naming it."""
+    props = site(php="7.4", eol="2022-11-28", until=until)
+    found = validate(pack.runtime_end_of_life, resource_args(CONTAINER, props, config=ON))
+    assert len(found) == 1 and f"pic.php.exception_until {until!r} is not a date" in found[0][0], found
+    found = validate(pack.runtime_end_of_life, resource_args(CONTAINER, site(php="7.4", eol="20221128"), config=ON))
+    assert len(found) == 1 and "pic.php.eol '20221128' is missing or not a date" in found[0][0], found
+
+
+@pytest.mark.parametrize(
+    ("until", "refused"),
+    [("2027-11-29", False), ("2027-11-30", True), ("2099-12-31", True)],  # ON + 366 days, + 367, years ahead
+)
+def test_eol_exception_of_more_than_12_months_is_refused(until: str, refused: bool) -> None:
+    """As pic check (pic.eol.MAX_EXCEPTION_DAYS): a site past its end of life may run on an exception of at most
+    12 months; a longer one (a registry whose check was bypassed) is no exception."""
+    found = validate(
+        pack.runtime_end_of_life, resource_args(CONTAINER, site(php="7.4", eol="2022-11-28", until=until), config=ON)
+    )
+    if refused:
+        assert len(found) == 1 and f"exception until {until}" in found[0][0] and "at most 12 months" in found[0][0]
+    else:
+        assert found == []
+
+
+def test_the_policy_cap_is_pic_checks() -> None:
+    assert rules.MAX_EXCEPTION_DAYS == eol.MAX_EXCEPTION_DAYS
 
 
 # --- database-protected ----------------------------------------------------------------------
