@@ -2404,6 +2404,11 @@ def _named_secret(loc: tuple[str | int, ...], *, number: bool = False) -> bool:
     return secret_name(words[-1] if words else names[-1])
 
 
+# The fields of a key's long form in a project file's config: (Pulumi's ProjectConfigType: Pulumi 3.44's
+# project-level configuration, https://www.pulumi.com/docs/iac/concepts/projects/project-file/).
+_PROJECT_CONFIG_FIELDS = frozenset({"type", "description", "items", "default", "value", "secret"})
+
+
 def _foreign_setting_problems(
     doc: Document,
     full_key: str,
@@ -2417,14 +2422,18 @@ def _foreign_setting_problems(
     namespace or in one that looks meant for pic; for a provider pic knows (:data:`PROVIDER_SETTINGS`), in its
     namespace or another case or a slip of it (``MySQL:password``), :func:`_provider_problems`; for another, a
     secret in clear under a secret's name or shaped like one, and a ``secure:`` value that is no ciphertext.
-    ``project_file``: the setting is in ``Pulumi.yaml``'s config:, where a value may be written ``{value: ...}``
-    (its long form), read as the value."""
-    wrapped = project_file and isinstance(value, dict) and "value" in value and set(value) <= {"value", "description"}
-    found = _foreign_setting_locs(
-        full_key, value["value"] if wrapped and isinstance(value, dict) else value, passphrase=passphrase, others=others
-    )
-    if wrapped:  # the paths below the key are under its value:
-        found = [((loc[0], "value", *loc[1:]) if len(loc) > 1 else loc, why) for loc, why in found]
+    ``project_file``: the setting is in ``Pulumi.yaml``'s config:, where a key may be declared in its long form
+    (:data:`_PROJECT_CONFIG_FIELDS`): its ``value``, else its ``default``, is read as the value; a declaration with
+    neither (``{type: string, secret: true}``) sets nothing and is Pulumi's to read."""
+    field = None
+    if project_file and isinstance(value, dict) and value and set(value) <= _PROJECT_CONFIG_FIELDS:
+        field = "value" if "value" in value else "default" if "default" in value else None
+        if field is None:
+            return []
+        value = value[field]
+    found = _foreign_setting_locs(full_key, value, passphrase=passphrase, others=others)
+    if field is not None:  # the paths below the key are under its value:
+        found = [((loc[0], field, *loc[1:]) if len(loc) > 1 else loc, why) for loc, why in found]
     return [Problem(doc.file, doc.line_of(("config", *loc)), f"config.{shown_loc(loc)}", why) for loc, why in found]
 
 

@@ -2809,6 +2809,33 @@ def test_a_providers_setting_in_the_project_file_may_take_its_long_form(tmp_path
     assert "S3cr3t" not in str(problems)
 
 
+def test_a_providers_setting_in_the_project_file_may_be_declared_with_its_type(tmp_path: Path) -> None:
+    """Pulumi.yaml's config: declares a key by its type, whether it is secret and a default (Pulumi's
+    ProjectConfigType): a declaration without a value sets nothing (was: refused as a mapping in clear under a
+    secret's name); a default is the value every stack without one gets, read as the value, at its line."""
+    project = project_copy(tmp_path)
+    base = (ROOT / "Pulumi.yaml").read_text(encoding="utf-8")
+    lines = base.count("\n")
+    good = (
+        "config:\n  mysql:password:\n    type: string\n    secret: true\n    description: set it per stack\n"
+        "  mysql:endpoint:\n    type: string\n    default: db.example.org:3306\n"
+        "  docker:registryAuth:\n    type: array\n    items: {type: object}\n"
+    )
+    (project / "Pulumi.yaml").write_text(base + good, encoding="utf-8")
+    load_settings(project, "prod")
+    bad = good.replace("    secret: true\n", "    secret: true\n    default: S3cr3tPw\n").replace(
+        "default: db.example.org", "value: db.example.org"
+    )
+    (project / "Pulumi.yaml").write_text(base + bad + "  mysql:somethingElse: {type: string, default: x}\n")
+    with pytest.raises(PicError) as info:
+        load_settings(project, "prod")
+    problems = info.value.problems
+    said = sorted((p.line, p.path) for p in problems)
+    assert said == [(lines + 2, "config.mysql:password"), (lines + 13, "config.mysql:somethingElse")], problems
+    assert "never written in clear" in problems[0].message or "never written in clear" in problems[1].message
+    assert "S3cr3t" not in str(problems)
+
+
 @pytest.mark.parametrize(
     ("written", "said"),
     [
