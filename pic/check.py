@@ -279,6 +279,8 @@ def member_warnings(registry: Registry, settings: Settings, on: dt.date) -> list
       its mail, so what the admins and ``pic notify`` write to the contact goes to a list of others or bounces;
     - ``contact.email`` that ``pic lists audit`` would flag (:func:`_contact_unreachable`): a closed or misspelt
       provider's domain, an unknown top-level domain;
+    - ``contact.email`` with letters outside ASCII before the @ (:func:`_contact_needs_smtputf8`): it receives mail
+      only through servers that all offer SMTPUTF8 (RFC 6531);
     - ``name`` that another member's is, written alike (:func:`same_names`): the same association twice?
     - a word of ``name`` that mixes scripts (:func:`mixed_scripts`): a slip, or a name passing for another;
     - a cron command naming the space's path on the web host, or starting with ``cd www``
@@ -296,9 +298,7 @@ def member_warnings(registry: Registry, settings: Settings, on: dt.date) -> list
             warning = _list_domain_warning(m, spec.lists.domain)
             if warning is not None:
                 out.append(warning)
-        warning = _contact_at_sympa(m, settings, list_domains) or _contact_unreachable(m)
-        if warning is not None:
-            out.append(warning)
+        out += _contact_warnings(m, settings, list_domains)
         if spec.cron:
             out.extend(_cron_path_warnings(m, settings))
             state = eol.site_state(m, settings, on)
@@ -463,6 +463,15 @@ def _site_domains_in_served_zones(m: Member, settings: Settings) -> list[Problem
     return out
 
 
+def _contact_warnings(m: Member, settings: Settings, list_domains: dict[str, Member]) -> list[Problem]:
+    """What keeps the admins' and ``pic notify``'s messages from the contact's address: at most one of where it
+    is (Sympa's, a dead or misspelt domain), and its letters outside ASCII before the @."""
+    found = [_contact_at_sympa(m, settings, list_domains) or _contact_unreachable(m)]
+    if not m.spec.contact.email.isascii():  # most addresses are ASCII
+        found.append(_contact_needs_smtputf8(m))
+    return [p for p in found if p is not None]
+
+
 def _contact_at_sympa(m: Member, settings: Settings, list_domains: dict[str, Member]) -> Problem | None:
     """A contact's address at a domain whose mail Sympa receives, not the member's own list domain (which
     :func:`_list_domain_warning` tells), or None."""
@@ -531,6 +540,35 @@ def _contact_unreachable(m: Member) -> Problem | None:
         "contact.email",
         f"{show_value(email)}: {problem}{fix}: {lost} would not reach the contact; check the address with the "
         "association",
+        "warning",
+    )
+
+
+def _contact_needs_smtputf8(m: Member) -> Problem | None:
+    """A contact's address with letters outside ASCII before the @ (an internationalised local part, RFC 6531 and
+    RFC 6532), or None. Such a mailbox receives mail only when every server on the way offers the SMTPUTF8
+    extension: ``pic:smtp``'s relay for ``pic notify`` (which sends the others and reports this one when the relay
+    does not offer it), then each relay after it and the contact's own server, which no one can check beforehand.
+    A domain alone in Unicode needs no such server: ``pic notify`` writes it in punycode (IDNA A-labels, RFC 5891).
+
+    A warning, not an error: the address goes into no program's configuration (only ``pic notify``'s and the
+    admins' messages), and it may be the only one the contact has. The hint is the same letters without their
+    accents (``élodie`` -> ``elodie``, Unicode's decomposition, NFKD), when that leaves ASCII, as an address to ask
+    the association about: it is another mailbox, which only the association can say is the contact's."""
+    email = m.spec.contact.email
+    local, _, domain = email.rpartition("@")
+    if local.isascii():
+        return None
+    bare = "".join(ch for ch in unicodedata.normalize("NFKD", local) if not unicodedata.combining(ch))
+    ask = f"e.g. {bare}@{domain}, if it is theirs" if bare.isascii() else "one of letters, digits and . _ + - only"
+    return Problem(
+        m.file,
+        m.line_of("contact", "email"),
+        "contact.email",
+        f"{show_value(email)} has letters outside ASCII before the @ (an internationalised address, RFC 6531): it "
+        "receives mail only when every server on the way offers SMTPUTF8, pic:smtp's relay first (pic notify "
+        "reports the contact as not sent otherwise), then the contact's own, which many do not; ask the "
+        f"association for an address of the same person written in ASCII before the @ ({ask})",
         "warning",
     )
 

@@ -81,3 +81,29 @@ def test_an_internationalised_contact_domain_is_read_as_pic_lists_audit_reads_it
     named a top-level domain the admin never wrote (.xn--fsqu00a) and hid a slip of orange.fr (xn--orang-fsa.fr)."""
     (warning,) = _contact_warnings(tmp_path, settings, email)
     assert said in warning.message and "xn--" not in warning.message, warning.message
+
+
+@pytest.mark.parametrize(
+    ("email", "hint"),
+    [
+        ("élodie@velo-cite.example.org", "elodie@velo-cite.example.org"),
+        ("élodie@café.example.org", "elodie@café.example.org"),
+        ("Renée.Dupont@example.org", "Renee.Dupont@example.org"),
+        ("Łukasz@example.org", None),  # a letter of its own, not e with an accent: no guess
+        ("玛丽@example.org", None),
+    ],
+)
+def test_a_contact_with_letters_beyond_ascii_before_the_at_is_warned_of(
+    tmp_path: Path, settings: Settings, email: str, hint: str | None
+) -> None:
+    """An internationalised local part (RFC 6531) reaches the contact only through servers that all offer
+    SMTPUTF8: pic check warns, naming the line and the value, with an ASCII address of the same person to ask
+    for; a domain alone in Unicode is sent in punycode (IDNA) and is not warned of."""
+    (warning,) = _contact_warnings(tmp_path, settings, email)
+    assert warning.severity == "warning" and warning.line is not None, warning
+    assert email in warning.message and "SMTPUTF8" in warning.message and "RFC 6531" in warning.message, warning
+    if hint is None:
+        assert "e.g." not in warning.message, warning.message
+    else:
+        assert f"e.g. {hint}" in warning.message, warning.message
+    assert _contact_warnings(tmp_path / "idn", settings, "marie@café.example.org") == []
