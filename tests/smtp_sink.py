@@ -29,6 +29,7 @@ class Received:
     mail_from: str
     rcpt_tos: list[str]
     message: EmailMessage
+    mail_options: list[str] = field(default_factory=list)  # MAIL FROM's parameters: SMTPUTF8, BODY=8BITMIME...
 
 
 @dataclass
@@ -59,7 +60,9 @@ class _Handler:
         raw = envelope.original_content or b""
         message = email.message_from_bytes(raw, policy=email.policy.default)
         assert isinstance(message, EmailMessage)
-        self.sink.received.append(Received(str(envelope.mail_from), list(envelope.rcpt_tos), message))
+        self.sink.received.append(
+            Received(str(envelope.mail_from), list(envelope.rcpt_tos), message, list(envelope.mail_options))
+        )
         return "250 Message accepted for delivery"
 
 

@@ -512,15 +512,31 @@ def test_internationalised_addresses_never_stop_the_others(
     )
     with running_sink(smtputf8=smtputf8) as sink:
         proj = project(tmp_path, sink)
+        assert notify(proj, members, ON, "--dry-run") == 0
+        err = capsys.readouterr().err
+        assert "utf8-asso: renée@utf8.example.org has letters outside ASCII before the @" in err, err
+        assert "cafe-asso" not in err, "a domain alone in Unicode is sent in punycode"
         status = notify(proj, members, ON)
         got = by_recipient(sink)
     assert "marie@xn--caf-dma.example.org" in got and "elodie@velo-cite.example.org" in got, sorted(got)
-    err = capsys.readouterr().err
+    assert got["marie@xn--caf-dma.example.org"]["To"] == "Marie <marie@xn--caf-dma.example.org>"
+    # SMTPUTF8 only for the address that needs it: the others go on through relays that do not offer it
+    options = {r.rcpt_tos[0]: r.mail_options for r in sink.received}
+    assert all("SMTPUTF8" not in o for a, o in options.items() if a.isascii()), options
+    out, err = capsys.readouterr()
+    recorded = (proj / notices.DEFAULT_FILE).read_text()
     if smtputf8:
         assert status == 0 and "renée@utf8.example.org" in got and len(got) == 5, (status, sorted(got), err)
+        assert "SMTPUTF8" in options["renée@utf8.example.org"], options
+        assert got["renée@utf8.example.org"]["To"] == "Renée <renée@utf8.example.org>"
+        assert "utf8-asso" in recorded
     else:
         assert status == 3 and len(got) == 4, (status, sorted(got), err)
-        assert "utf8-asso: refused by the server, not recorded" in err and "SMTPUTF8" in err, err
+        assert "utf8-asso" not in recorded and "cafe-asso" in recorded, recorded
+        assert "utf8-asso: not sent, not recorded: renée@utf8.example.org has letters outside ASCII before the @" in err
+        assert f"127.0.0.1:{sink.port} does not offer SMTPUTF8 (RFC 6531)" in err, err
+        assert "refused by the server" not in err, err
+        assert "4 recorded in" in out and "0 refused, 1 not sent" in out, out
 
 
 def test_a_real_send_is_for_today_only(tmp_path: Path, smtp_sink: Sink, capsys: pytest.CaptureFixture[str]) -> None:

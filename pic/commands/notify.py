@@ -23,8 +23,11 @@ mistyped name would tell every member again); the default record may be absent.
 
 Exit status: 0 every message accepted (or none due), 1 invalid input (the
 settings, the registry, the record, the password) or a record that failed to
-keep a message sent, 2 usage error, 3 the server refused at least one message
-(the others are sent and recorded) or could not be reached.
+keep a message sent, 2 usage error, 3 the server refused at least one message, or
+did not offer SMTPUTF8 (RFC 6531) for an address with letters outside ASCII before
+the @, which is then not sent (the others are sent and recorded), or could not be
+reached. An internationalised domain alone needs no SMTPUTF8: it is sent in
+punycode (IDNA A-labels).
 """
 
 from __future__ import annotations
@@ -117,6 +120,8 @@ class Message:
     state: str
     to: str
     email: EmailMessage
+    # The address has letters outside ASCII before the @ (RFC 6531): only a relay offering SMTPUTF8 takes it.
+    smtputf8: bool = False
 
 
 @dataclass(frozen=True)
@@ -132,6 +137,8 @@ class Sent:
     in_flight: tuple[Message, str] | None = None
     signalled: bool = False  # stopped by Ctrl-C or SIGTERM (exit 130)
     lost: bool = False  # the server closed the connection after refusing the last message (a 421...)
+    # Not sent, with the reason: an address that needs SMTPUTF8 (RFC 6531) the server does not offer.
+    unsent: list[tuple[Message, str]] = dataclasses.field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -266,14 +273,14 @@ def compose(
         msg = EmailMessage()
         msg["Subject"] = subject.strip()
         msg["From"] = sender
-        local, _, domain = _ascii_address(member.spec.contact.email).rpartition("@")
+        local, domain, smtputf8 = _sendable_address(member.spec.contact.email)
         msg["To"] = Address(member.spec.contact.name, username=local, domain=domain)  # addr_spec refuses UTF-8
         msg["Reply-To"] = settings.admin_email
         msg["Date"] = format_datetime(sent_at(on))
         msg["Message-ID"] = make_msgid(domain=settings.admin_email.rpartition("@")[2])
         msg.set_content(body, cte="quoted-printable")
         msg["Content-Language"] = lang  # after set_content, which resets the Content-* headers
-        out.append(Message(member.slug, c["runtime"], state, member.spec.contact.email, msg))
+        out.append(Message(member.slug, c["runtime"], state, member.spec.contact.email, msg, smtputf8))
     if refused:
         raise PicError(refused)
     return out, skipped
@@ -429,21 +436,32 @@ def _utf8_cram_md5(self: smtplib.SMTP, challenge: bytes | None = None) -> str | 
     return f"{self.user} {hmac.HMAC(self.password.encode('utf-8'), challenge, 'md5').hexdigest()}"
 
 
-def _ascii_address(address: str) -> str:
-    """The address with its domain in punycode (``marie@xn--caf-dma.fr``), which every server takes.
+def _sendable_address(address: str) -> tuple[str, str, bool]:
+    """The local part and the domain ``address`` is sent to, and whether it needs SMTPUTF8 (RFC 6531).
 
-    A local part that is not ASCII stays as written: only a server offering
-    SMTPUTF8 (RFC 6531) takes it, and :func:`send` reports a refusal for it.
+    email_validator's reading of it (``validate_email``, no DNS lookup): its domain in ASCII
+    (``ascii_domain``: an internationalised one as IDNA 2008 A-labels, ``marie@xn--caf-dma.fr``,
+    RFC 5891), which every server takes, and ``smtputf8`` when the local part is not ASCII
+    (``élodie@...``): only a relay offering SMTPUTF8 takes it, and :func:`send` sends it to no other.
     """
-    local, _, domain = address.rpartition("@")
-    if domain.isascii():
-        return address
-    import idna
+    from email_validator import validate_email
 
-    try:
-        return f"{local}@{idna.encode(domain, uts46=True).decode('ascii')}"
-    except idna.IDNAError:
-        return address
+    valid = validate_email(address, check_deliverability=False)  # checked as the member file's contact.email
+    return valid.local_part, valid.ascii_domain, valid.smtputf8
+
+
+def _offers_smtputf8(server: smtplib.SMTP) -> bool:
+    """Whether the server offers SMTPUTF8 in its answer to EHLO (sent now if it has not been yet)."""
+    server.ehlo_or_helo_if_needed()
+    return server.has_extn("smtputf8")
+
+
+def _smtputf8_refusal(m: Message, spec: SmtpSpec) -> str:
+    return (
+        f"{m.to} has letters outside ASCII before the @, which only a relay offering SMTPUTF8 takes, and "
+        f"{spec.host}:{spec.port} does not offer SMTPUTF8 (RFC 6531); ask the association for an address of the "
+        "contact written in ASCII before the @ (pic check warns of such addresses)"
+    )
 
 
 def send(messages: list[Message], spec: SmtpSpec, password: str | None, record: Path, on: dt.date) -> Sent:
@@ -454,6 +472,7 @@ def send(messages: list[Message], spec: SmtpSpec, password: str | None, record: 
 
     accepted: list[Message] = []
     refused: list[tuple[Message, str]] = []
+    unsent: list[tuple[Message, str]] = []
     # SIGTERM (a timer's stop, a shutdown) as Ctrl-C: the message in flight is named, not lost in silence
     # (a handler can only be set in the main thread: elsewhere, SIGTERM keeps its own).
     main = threading.current_thread() is threading.main_thread()
@@ -463,17 +482,23 @@ def send(messages: list[Message], spec: SmtpSpec, password: str | None, record: 
     try:
         server = _connect(spec, password)
         for m in messages:
+            if m.smtputf8 and not _offers_smtputf8(server):
+                # smtplib would raise SMTPNotSupportedError: told here with the address and the relay
+                unsent.append((m, _smtputf8_refusal(m, spec)))
+                continue
             what, reason = _send_one(server, m, record, on)
             if what == "accepted":
                 accepted.append(m)
             elif what in ("refused", "refused, connection lost"):
                 refused.append((m, reason))
                 if what != "refused":
-                    result = Sent(accepted, refused, lost=True)
+                    result = Sent(accepted, refused, lost=True, unsent=unsent)
             elif what == "in flight":
-                result = Sent(accepted, refused, in_flight=(m, reason), signalled=reason.startswith("stopped"))
+                result = Sent(
+                    accepted, refused, in_flight=(m, reason), signalled=reason.startswith("stopped"), unsent=unsent
+                )
             else:
-                result = Sent(accepted, refused, (m, reason), signalled=reason.startswith("stopped"))
+                result = Sent(accepted, refused, (m, reason), signalled=reason.startswith("stopped"), unsent=unsent)
             if result is not None:
                 break
     finally:
@@ -483,7 +508,7 @@ def send(messages: list[Message], spec: SmtpSpec, password: str | None, record: 
         finally:
             if main:  # after the hang-up: a SIGTERM while it waits is a stop too
                 signal.signal(signal.SIGTERM, terminate)
-    return result or Sent(accepted, refused)
+    return result or Sent(accepted, refused, unsent=unsent)
 
 
 def _send_one(server: smtplib.SMTP, m: Message, record: Path, on: dt.date) -> tuple[str, str]:  # noqa: PLR0911
@@ -501,7 +526,7 @@ def _send_one(server: smtplib.SMTP, m: Message, record: Path, on: dt.date) -> tu
         smtplib.SMTPRecipientsRefused,
         smtplib.SMTPSenderRefused,
         smtplib.SMTPDataError,
-        smtplib.SMTPNotSupportedError,  # an address with a non-ASCII local part, a server without SMTPUTF8
+        smtplib.SMTPNotSupportedError,  # a server without SMTPUTF8 (send checks it first), or without 8BITMIME
     ) as exc:
         try:
             server.rset()
@@ -668,6 +693,13 @@ def _dry_run(messages: list[Message], entries: list[notices.Notice], record: Pat
             f"{dataclasses.replace(p, severity='warning', file=shown_name(p.file))} (the real run would send nothing)",
             file=sys.stderr,
         )
+    for m in messages:
+        if m.smtputf8:  # whether the relay offers SMTPUTF8 is known once connected
+            print(
+                f"{m.member}: {m.to} has letters outside ASCII before the @: the real run sends it only if "
+                "pic:smtp's server offers SMTPUTF8 (RFC 6531), and it arrives only if every server after it does too",
+                file=sys.stderr,
+            )
     print(f"dry run: {len(messages)} message(s), nothing sent", file=sys.stderr)
     return EXIT_OK
 
@@ -676,23 +708,26 @@ def _said(result: Sent, messages: list[Message], record: Path, on: dt.date) -> i
     """Say what :func:`send` did; the exit status."""
     for m, reason in result.refused:
         print(f"{m.member}: refused by the server, not recorded: {reason}", file=sys.stderr)
+    for m, reason in result.unsent:
+        print(f"{m.member}: not sent, not recorded: {reason}", file=sys.stderr)
     sent, kept = len(result.accepted) + (result.unrecorded is not None), len(result.accepted)
     unkept = f" ({sent - kept} NOT recorded)" if sent != kept else ""
     where = shown_name(display_path(record))
-    print(f"sent {sent} message(s), {kept} recorded in {where}{unkept}; {len(result.refused)} refused")
+    unsent = f", {len(result.unsent)} not sent" if result.unsent else ""
+    print(f"sent {sent} message(s), {kept} recorded in {where}{unkept}; {len(result.refused)} refused{unsent}")
     stopped = result.unrecorded or result.in_flight
     if stopped is None:
         if result.lost:
-            left = len(messages) - len(result.accepted) - len(result.refused)
+            left = len(messages) - len(result.accepted) - len(result.refused) - len(result.unsent)
             print(
                 f"the server closed the connection after refusing {result.refused[-1][0].member}'s message: "
                 f"stopped: {left} message(s) not sent (run again later)",
                 file=sys.stderr,
             )
-        return EXIT_REFUSED if result.refused else EXIT_OK
+        return EXIT_REFUSED if result.refused or result.unsent else EXIT_OK
     m, reason = stopped
     entry = notices.Notice(on, m.member, m.runtime, m.to, m.state).as_yaml()
-    left = len(messages) - len(result.accepted) - len(result.refused) - 1
+    left = len(messages) - len(result.accepted) - len(result.refused) - len(result.unsent) - 1
     if result.unrecorded is not None:  # sent, and the record failed to keep it
         what = f"sent to {m.to}, not recorded: {reason}\nadd this entry"
         why = "" if result.signalled else " (they could not be recorded either)"
