@@ -2883,3 +2883,49 @@ def test_a_secrets_name_near_a_key_that_holds_no_secret_is_still_a_secret(tmp_pa
     [line] = _errors(project).splitlines()
     assert ":21 mysql:username_pwd: holds a plain value (not shown) under a secret's name" in line, line
     assert "--secret mysql:username" not in line and line.endswith("did you mean 'username'?"), line
+
+
+def _sympa_valid_email(address: str) -> bool:
+    """Sympa's own check of an address (Sympa::Tools::Text::valid_email), given as the UTF-8 bytes Sympa reads
+    sympa.conf's listmaster as (Conf.pm opens it with no decoding layer)."""
+    import subprocess
+
+    script = (
+        "use lib '/usr/share/sympa/lib'; use Sympa::Tools::Text; "
+        "exit(Sympa::Tools::Text::valid_email($ARGV[0]) ? 0 : 1)"
+    )
+    proc = subprocess.run(["perl", "-e", script, address], capture_output=True, check=False)
+    assert proc.returncode in (0, 1), proc.stderr
+    return proc.returncode == 0
+
+
+def _certbot_safe_email(address: str) -> bool:
+    """certbot's check of its --email (certbot.util.safe_email), with the certbot the hosts run (Debian's)."""
+    import subprocess
+
+    script = "import sys; from certbot.util import safe_email; sys.exit(0 if safe_email(sys.argv[1]) else 1)"
+    proc = subprocess.run(["/usr/bin/python3", "-c", script, address], capture_output=True, check=False)
+    assert proc.returncode in (0, 1), proc.stderr
+    return proc.returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("address", "meant"),
+    [
+        ("élodie@example.org", None),
+        ("admin@café.example.org", "admin@xn--caf-dma.example.org"),
+        ("élodie@café.example.org", None),
+    ],
+)
+def test_the_platforms_address_is_one_that_sympa_and_certbot_take(address: str, meant: str | None) -> None:
+    """The platform's addresses go into sympa.conf (listmaster) and certbot's --email, whose own checks refuse any
+    letter outside ASCII (no SMTPUTF8 there): the settings refuse them, and the address they suggest is taken."""
+    from pic.validators import check_ascii_email
+
+    assert not _sympa_valid_email(address) and not _certbot_safe_email(address)
+    with pytest.raises(ValueError, match=r"ASCII|punycode") as refused:
+        check_ascii_email(address)
+    if meant is not None:
+        assert f"write '{meant}'" in str(refused.value), refused.value
+        assert check_ascii_email(meant) == meant
+        assert _sympa_valid_email(meant) and _certbot_safe_email(meant)
