@@ -14,7 +14,8 @@ each with a suggested fix (an address written ``mailto:x@y`` or ``Name <x@y>``: 
 - top-level domains that do not exist, and domains that are a public suffix under which anyone registers
   names (``co.uk``, ``com.au``, ``asso.fr``: a part of the domain is missing) (Public Suffix List,
   ``publicsuffixlist``);
-- malformed addresses;
+- malformed addresses, and those Sympa does not take for their letters outside ASCII: before the @ (an
+  internationalised address, RFC 6531), or in the domain (suggested in punycode, IDNA A-labels);
 - optionally (``--mx``) domains that have no mail exchanger, when the network allows.
 """
 
@@ -854,11 +855,30 @@ def _address_flag(entry: Entry, domains: Mapping[str, DeadDomain], providers: Pr
     local, domain = address.rsplit("@", 1)
     found = domain_flag(domain, domains, providers)
     if found is None:
-        return None
+        return None if address.isascii() else _beyond_ascii(entry)
     problem, meant = found
     if meant is None and domain_key(domain) in domains:
         return Flag(entry, problem, ASK_ANOTHER)
     return Flag(entry, problem, f"{local}@{meant}" if meant else None)
+
+
+def _beyond_ascii(entry: Entry) -> Flag | None:
+    """The flag of a valid address that Sympa does not take for its letters outside ASCII (its
+    ``Sympa::Tools::Text::valid_email`` reads ASCII alone), or None: one before the @ (an internationalised
+    address, RFC 6531) is another mailbox to ask for; a domain in Unicode is suggested as email_validator writes
+    it in ASCII (``ascii_domain``: IDNA 2008 A-labels, RFC 5891), which every server takes."""
+    from email_validator import validate_email
+
+    local = entry.address.rpartition("@")[0]
+    if not local.isascii():
+        return Flag(
+            entry,
+            "letters outside ASCII before the @ (an internationalised address, RFC 6531): Sympa does not take it, "
+            "and it receives mail only through servers that all offer SMTPUTF8",
+            ASK_ANOTHER,
+        )
+    ascii_domain = validate_email(entry.address, check_deliverability=False).ascii_domain
+    return Flag(entry, "domain in Unicode: Sympa takes it in punycode (IDNA) only", f"{local}@{ascii_domain}")
 
 
 def domain_key(domain: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -18,6 +19,7 @@ from hypothesis import strategies as st
 
 from pic import cli, lists_audit
 from pic.errors import PicError
+from pic.lists_audit import ASK_ANOTHER
 from tests.helpers import closed_udp_port
 
 DATA = Path(__file__).resolve().parent / "data" / "lists"
@@ -1313,3 +1315,43 @@ def test_a_domains_file_s_value_that_reads_as_a_secret_is_not_shown(
     code, _, err = _audit(capsys, "--domains", str(extra), str(DATA / "clean.txt"))
     assert code == 1 and "local.yaml:" in err and "not shown" in err, err
     assert "zerty" not in err, err
+
+
+def _sympa_takes(address: str) -> bool:
+    """Sympa's own check of a subscriber's address (Sympa::Tools::Text::valid_email), given as the UTF-8 bytes
+    Sympa handles (it decodes neither its files nor a command's address)."""
+    script = (
+        "use lib '/usr/share/sympa/lib'; use Sympa::Tools::Text; "
+        "exit(Sympa::Tools::Text::valid_email($ARGV[0]) ? 0 : 1)"
+    )
+    proc = subprocess.run(["perl", "-e", script, address], capture_output=True, check=False)
+    assert proc.returncode in (0, 1), proc.stderr
+    return proc.returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("address", "said", "suggested"),
+    [
+        ("zoé@velo-cite.org", "letters outside ASCII before the @", ASK_ANOTHER),
+        ("zoé@café.example.org", "letters outside ASCII before the @", ASK_ANOTHER),
+        ("marie@café.example.org", "domain in Unicode", "marie@xn--caf-dma.example.org"),
+        ("marie@CAFÉ.example.org", "domain in Unicode", "marie@xn--caf-dma.example.org"),
+    ],
+)
+def test_an_address_sympa_does_not_take_is_flagged_with_the_one_it_takes(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, address: str, said: str, suggested: str
+) -> None:
+    """Sympa takes no letter outside ASCII (no internationalised address, RFC 6531): an internationalised domain
+    is suggested in punycode (IDNA A-labels), which Sympa takes; a local part outside ASCII is another mailbox to
+    ask for. The same addresses in punycode, or ASCII throughout, are clean."""
+    assert not _sympa_takes(address)
+    if suggested != ASK_ANOTHER:
+        assert _sympa_takes(suggested)
+    (tmp_path / "subs.txt").write_text(f"{address}\nok@velo-cite.org\n", encoding="utf-8")
+    code, lines, err = _audit(capsys, str(tmp_path / "subs.txt"))
+    assert code == 1 and len(lines) == 1, (lines, err)
+    assert f"subs.txt:1 {address}: " in lines[0] and said in lines[0], lines
+    assert lines[0].endswith(f"; suggested: {suggested}"), lines
+    if suggested != ASK_ANOTHER:
+        (tmp_path / "fixed.txt").write_text(f"{suggested}\n", encoding="utf-8")
+        assert _audit(capsys, str(tmp_path / "fixed.txt"))[0] == 0
