@@ -279,7 +279,7 @@ def member_warnings(registry: Registry, settings: Settings, on: dt.date) -> list
       its mail, so what the admins and ``pic notify`` write to the contact goes to a list of others or bounces;
     - ``contact.email`` that ``pic lists audit`` would flag (:func:`_contact_unreachable`): a closed or misspelt
       provider's domain, an unknown top-level domain;
-    - ``contact.email`` with letters outside ASCII before the @ (:func:`_contact_needs_smtputf8`): it receives mail
+    - ``contact.email`` with letters outside ASCII before the @ (:func:`contact_needs_smtputf8`): it receives mail
       only through servers that all offer SMTPUTF8 (RFC 6531);
     - ``name`` that another member's is, written alike (:func:`same_names`): the same association twice?
     - a word of ``name`` that mixes scripts (:func:`mixed_scripts`): a slip, or a name passing for another;
@@ -468,7 +468,7 @@ def _contact_warnings(m: Member, settings: Settings, list_domains: dict[str, Mem
     is (Sympa's, a dead or misspelt domain), and its letters outside ASCII before the @."""
     found = [_contact_at_sympa(m, settings, list_domains) or _contact_unreachable(m)]
     if not m.spec.contact.email.isascii():  # most addresses are ASCII
-        found.append(_contact_needs_smtputf8(m))
+        found.append(contact_needs_smtputf8(m))
     return [p for p in found if p is not None]
 
 
@@ -544,7 +544,7 @@ def _contact_unreachable(m: Member) -> Problem | None:
     )
 
 
-def _contact_needs_smtputf8(m: Member) -> Problem | None:
+def contact_needs_smtputf8(m: Member) -> Problem | None:
     """A contact's address with letters outside ASCII before the @ (an internationalised local part, RFC 6531 and
     RFC 6532), or None. Such a mailbox receives mail only when every server on the way offers the SMTPUTF8
     extension: ``pic:smtp``'s relay for ``pic notify`` (which sends the others and reports this one when the relay

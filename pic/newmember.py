@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pic import eol
-from pic.check import mixed_scripts, same_names
+from pic.check import contact_needs_smtputf8, mixed_scripts, same_names
 from pic.errors import PicError, Problem, terminal_safe
 from pic.registry import (
     MEMBER_KEYS,
@@ -681,6 +681,8 @@ def run(
                 print(_as_option(warning, new.file), file=sys.stderr)
         for warning in mixed_scripts(new):
             print(_as_option(warning, new.file), file=sys.stderr)
+        if (unsendable := contact_needs_smtputf8(new)) is not None:
+            print(_as_option(unsendable, new.file), file=sys.stderr)
         near = eol.runtime_status(php, settings.runtimes[php], on, settings.eol_warning_days)
         if near.state == "warning":  # the newest runtime left is near its end of life: the member must move soon
             print(

@@ -248,6 +248,27 @@ def test_new_warns_of_a_member_of_the_same_name(tmp_path: Path, capsys: pytest.C
     ), err
 
 
+def test_new_warns_of_an_email_with_letters_beyond_ascii_before_the_at(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--email élodie@café.fr: written, with pic check's warning (SMTPUTF8, RFC 6531) said as of the option; a
+    domain alone in Unicode is sent in punycode and is said nothing of."""
+    members = tmp_path / "members"
+    shutil.copytree(MEMBERS, members)
+    argv = ["new", "velocite", "--name", "Vélo-Cité", "--email", "élodie@café.fr"]
+    rc = main([*argv, "--project", str(ROOT), "--members", str(members)])
+    err = capsys.readouterr().err
+    assert rc == 0 and (members / "velocite.yaml").exists(), err
+    assert err.startswith(
+        'warning: <command line> --email: "élodie@café.fr" has letters outside ASCII before the @ (an '
+        "internationalised address, RFC 6531)"
+    ), err
+    assert "(e.g. elodie@café.fr, if it is theirs)" in err, err
+    argv = ["new", "cafe", "--name", "Café", "--email", "marie@café.fr"]
+    assert main([*argv, "--project", str(ROOT), "--members", str(members)]) == 0
+    assert "warning" not in capsys.readouterr().err
+
+
 def test_new_warns_of_a_word_of_the_name_mixing_scripts(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """--name "Vélо-Cité Lyon" with a Cyrillic o (U+043E): a word mixing scripts, written without a word."""
     members = tmp_path / "members"
