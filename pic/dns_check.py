@@ -11,7 +11,9 @@ RSA key.
 Beside the list domains' records (:func:`expected_of_platform`): the delegation of
 each zone NSD serves (backend ``zonefile``: its NS records name the platform's
 name servers), and the SPF record of each domain a site sends mail from (it must
-let the site's web host send, whose Postfix relays the site's mail).
+let the site's web host send, whose Postfix relays the site's mail). A site SPF record whose terms need
+lookups (``include:``, ``redirect=``, ``mx``, ``a`` of another name, ``exists``, ``ptr``) is evaluated as a
+receiver does, RFC 7208's check_host (pyspf), through the same resolver (:func:`judgement`).
 """
 
 from __future__ import annotations
@@ -20,7 +22,9 @@ import ipaddress
 import json
 import re
 import socket
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -86,6 +90,7 @@ class Finding:
     status: Status
     found: tuple[str, ...]
     unanswered: str = ""  # why the record was not checked (status "unanswered")
+    problem: str = ""  # why a site SPF record evaluated through its lookups is different, to follow "which"
 
     def line(self) -> str:
         e = self.expected
@@ -104,7 +109,8 @@ class Finding:
         if self.status == "different":
             found = " | ".join(self.found)
             if e.kind == SITE_SPF:
-                return f"{text}: found {found!r}, which {_spf_problem(e, self.found[0])}{where}"
+                problem = self.problem or _spf_problem(e, self.found[0])
+                return f"{text}: found {found!r}, which {problem}{where}"
             return f"{text}: found {found!r}, expected {_show(e)}{where}"
         return text + _spf_note(e, self.found)
 
@@ -705,6 +711,191 @@ def judge(expected: Expected, found: Sequence[str]) -> Status:
     return "present" if any(_normal(expected.kind, v) == want for v in candidates) else "different"
 
 
+def judgement(expected: Expected, found: Sequence[str], resolver: dns.resolver.Resolver | None) -> tuple[Status, str]:
+    """The status of ``expected`` given the values ``found`` at its name, and why, when a site SPF record was
+    evaluated through its lookups ("" otherwise: :meth:`Finding.line` says why from the record).
+
+    A site SPF record without terms needing lookups (:func:`spf_lookup_terms`), or malformed, is read as it
+    stands (:func:`judge`: no query). One with such terms is evaluated as receivers do, RFC 7208 §4 check_host
+    (:func:`spf_evaluated`), through ``resolver`` (None: read as it stands, those terms taken as not matching).
+    """
+    status = judge(expected, found)
+    if expected.kind != SITE_SPF or status not in ("present", "different") or resolver is None:
+        return status, ""
+    spf = next(v for v in found if _of_kind(expected.kind, v))
+    if _spf_syntax_error(spf) is not None or not spf_lookup_terms(spf, expected.value or ""):
+        return status, ""
+    return spf_evaluated(expected, spf, resolver)
+
+
+def spf_lookup_terms(spf: str, mechanisms: str) -> list[str]:
+    """The terms of the SPF record ``spf`` (lower case) that only lookups can evaluate (RFC 7208 §5, §6.1):
+    ``include:``, ``redirect=``, ``mx``, ``ptr``, ``exists:``, and ``a`` of no name or of a name other than the
+    web host's own ``a:<name>`` in ``mechanisms`` (space-separated, as :attr:`Expected.value`)."""
+    named = {m.lower().rstrip(".") for m in mechanisms.split() if m.lower().startswith("a:")}
+    out = []
+    for term in _spf_terms(spf):
+        body = term[1:] if term[0] in "+-~?" else term
+        name, _, value = body.partition(":")
+        name = name.split("/", 1)[0]
+        named_host = name == "a" and f"a:{value.split('/', 1)[0].rstrip('.')}" in named
+        if (
+            body.startswith("redirect=")
+            or name in ("include", "mx", "ptr", "exists")
+            or (name == "a" and not named_host)
+        ):
+            out.append(term)
+    return out
+
+
+# Addresses no host sends from (RFC 5737, RFC 3849, RFC 9637), in networks apart: a record that gives each of one
+# family pass or neutral lets any host send
+_STRANGERS = {
+    "IPv4": ("192.0.2.1", "198.51.100.1", "203.0.113.1"),
+    "IPv6": ("2001:db8::1", "3fff::1"),
+}
+_SPF_LOCK = threading.Lock()  # pyspf looks names up through its module's DNSLookup: one evaluation at a time
+
+
+def spf_evaluated(expected: Expected, spf: str, resolver: dns.resolver.Resolver) -> tuple[Status, str]:
+    """The status of the site SPF record ``spf`` published at ``expected.name``, and why when it is not
+    present, evaluated as receivers do: RFC 7208 §4 check_host, by pyspf, every lookup through ``resolver``
+    (never the machine's), each allowed its timeout, RFC 7208 §4.6.4's limits applied (10 terms causing
+    lookups, 2 void lookups).
+
+    - ``present``: each address of the web host (``expected.value``: ``ip4:``/``ip6:`` given, ``a:<name>``: its
+      A and AAAA records) passes, and no family of documentation addresses (:data:`_STRANGERS`) all pass or stay
+      neutral (which lets any host send);
+    - ``different``: the web host does not pass (the result and the term that gave it), any host passes, or the
+      evaluation is a permerror (pyspf's explanation: too many lookups, a loop of includes, an include or
+      redirect= to a name without a record, void lookups);
+    - ``unanswered``: a temperror (the resolver did not answer a lookup), or the web host's name has no
+      address to evaluate the record for.
+    """
+    hosts = _web_host_addresses(expected, spf, resolver)
+    if isinstance(hosts, tuple):
+        return hosts
+    with _SPF_LOCK, _spf_lookups_through(resolver):
+        for mechanism, address in hosts:
+            result, explanation, matched = _check_host(expected.name, address, spf, resolver.lifetime)
+            error = _spf_error(result, explanation, f"the web host's {address}")
+            if error is not None:
+                return error
+            if result != "pass":
+                return "different", (
+                    f"answers {result} for the web host {mechanism} ({address}) {_at(matched)}, evaluated as "
+                    f"receivers do (RFC 7208 §4): let it pass before that ({mechanism})"
+                )
+        for family, strangers in _STRANGERS.items():
+            results = [(s, *_check_host(expected.name, s, spf, resolver.lifetime)) for s in strangers]
+            for address, result, explanation, _ in results:
+                error = _spf_error(result, explanation, address)
+                if error is not None:
+                    return error
+            if all(result in ("pass", "neutral", "none") for _, result, _, _ in results):
+                shown = ", ".join(f"{a} {r} {_at(m)}" for a, r, _, m in results)
+                return "different", (
+                    f"lets any host send as {expected.name} (the {family} documentation addresses: {shown}): "
+                    "end it, and the records it includes or redirects to, with -all"
+                )
+    return "present", ""
+
+
+def _web_host_addresses(
+    expected: Expected, spf: str, resolver: dns.resolver.Resolver
+) -> list[tuple[str, str]] | tuple[Status, str]:
+    """The addresses the web host sends from, each with its mechanism in ``expected.value``: those of its
+    ``ip4:``/``ip6:``, the A and AAAA records of its ``a:<name>`` (through ``resolver``); or ``unanswered`` and
+    why, when the resolver does not answer or the name has no address."""
+    terms = ", ".join(spf_lookup_terms(spf, expected.value or ""))
+    hosts: list[tuple[str, str]] = []
+    for mechanism in (expected.value or "").split():
+        kind, _, target = mechanism.partition(":")
+        if kind.lower() in ("ip4", "ip6"):
+            hosts.append((mechanism, target))
+            continue
+        try:
+            addresses = lookup(resolver, target, "A") + lookup(resolver, target, "AAAA")
+        except NoAnswer as exc:
+            return "unanswered", f"{exc}: the web host's address is needed to evaluate {terms}"
+        if not addresses:
+            return "unanswered", f"{target} has no address (A, AAAA): the web host's is needed to evaluate {terms}"
+        hosts += [(mechanism, address) for address in addresses]
+    return hosts
+
+
+def _at(matched: str | None) -> str:
+    """Where check_host's result came from: the term of the record that matched (an include: of it, for a pass
+    inside the included record), or none (RFC 7208 §4.7: the default, neutral)."""
+    return f"at {matched}" if matched else "with no term matching (RFC 7208 §4.7: neutral)"
+
+
+def _spf_error(result: str, explanation: str, address: str) -> tuple[Status, str] | None:
+    """The status and why of a check_host ``result`` that is an error (permerror, temperror), else None."""
+    if result == "permerror":
+        return "different", f"is a permerror for receivers (evaluated for {address}: {explanation}, RFC 7208 §4.6.4)"
+    if result == "temperror":
+        return "unanswered", f"its lookups went unanswered (evaluated for {address}: {explanation})"
+    return None
+
+
+def _check_host(domain: str, address: str, spf: str, timeout: float) -> tuple[str, str, str | None]:
+    """RFC 7208 check_host for a mail from ``postmaster@<domain>`` sent by ``address``, ``spf`` being the record
+    of ``domain``: pyspf's result (pass, fail, softfail, neutral, none, permerror, temperror), its explanation,
+    and the term of ``spf`` that matched (None when none did). Lookups go where :func:`_spf_lookups_through`
+    sends them; each is allowed ``timeout`` seconds."""
+    import spf as pyspf
+
+    query = pyspf.query(i=address, s=f"postmaster@{domain}", h=domain, timeout=timeout)
+    result, _, explanation = query.check(spf=spf)
+    matched = query.mechanism if isinstance(query.mechanism, str) else None
+    return str(result), str(explanation), matched
+
+
+@contextmanager
+def _spf_lookups_through(resolver: dns.resolver.Resolver) -> Iterator[None]:
+    """pyspf's lookups go to ``resolver`` until the block ends (its module's ``DNSLookup``, which otherwise
+    asks the machine's resolver), then back."""
+    import spf as pyspf
+
+    before = pyspf.DNSLookup
+    pyspf.DNSLookup = _spf_lookup(resolver)
+    try:
+        yield
+    finally:
+        pyspf.DNSLookup = before
+
+
+def _spf_lookup(resolver: dns.resolver.Resolver) -> Callable[..., list[tuple[tuple[str, str], object]]]:
+    """pyspf's DNSLookup(name, qtype, strict, timeout) through ``resolver``: ``[((name, qtype), value)]``, the
+    values as pyspf's dnspython lookup gives them (A/AAAA address, MX (preference, exchange), PTR target, TXT
+    strings); [] for no such name or no record of the type; pyspf's TempError when the resolver does not answer."""
+    import spf as pyspf
+
+    def dns_lookup(
+        name: str, qtype: str, strict: object = True, timeout: float = 0
+    ) -> list[tuple[tuple[str, str], object]]:
+        try:
+            answer = resolver.resolve(name, qtype, raise_on_no_answer=False, lifetime=resolver.lifetime)
+        except dns.resolver.NXDOMAIN:
+            return []
+        except dns.exception.DNSException as exc:
+            raise pyspf.TempError(f"DNS {exc or type(exc).__name__}") from None
+        out: list[tuple[tuple[str, str], object]] = []
+        for rdata in answer.rrset or ():
+            if qtype in ("A", "AAAA"):
+                out.append(((name, qtype), rdata.address))
+            elif qtype == "MX":
+                out.append(((name, qtype), (rdata.preference, rdata.exchange)))
+            elif qtype == "PTR":
+                out.append(((name, qtype), rdata.target.to_text(True)))
+            elif qtype in ("TXT", "SPF"):
+                out.append(((name, qtype), rdata.strings))
+        return out
+
+    return dns_lookup
+
+
 def check(expected: Mapping[str, Sequence[Expected]], resolver: dns.resolver.Resolver) -> list[Finding]:
     """Each expected record judged against what the resolver answers, domain by domain in the order given.
 
@@ -726,7 +917,11 @@ def check(expected: Mapping[str, Sequence[Expected]], resolver: dns.resolver.Res
                 else:
                     answered = True
                     shown = tuple(v for v in found if _of_kind(e.kind, v))
-                    findings.append(Finding(domain, e, judge(e, found), shown))
+                    status, why = judgement(e, found, resolver)
+                    if status == "unanswered":
+                        findings.append(Finding(domain, e, status, shown, why))
+                    else:
+                        findings.append(Finding(domain, e, status, shown, problem=why))
                     continue
             findings.append(Finding(domain, e, "unanswered", (), silence))
         unanswered.note(domain, answered, refused=refused)

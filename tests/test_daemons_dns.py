@@ -189,12 +189,15 @@ def test_dns_check_says_whether_each_domain_a_site_sends_from_lets_its_web_host_
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A PHP site's mail leaves from its web host (web1.example.org): each domain it sends from has an SPF record
-    naming it. A static site and a suspended member's send nothing: not looked up."""
+    naming it. A static site and a suspended member's send nothing: not looked up. A record with terms needing
+    lookups (mx, include:) is evaluated as receivers do, for the web host's address, through the same resolver."""
     project, members = _project(tmp_path)
+    web1 = records.Record("web1.example.org", "A", "198.51.100.10")
     with running_nsd(tmp_path / "nsd", ["org"]) as nsd:
         nsd.publish(
             "org",
             [
+                web1,
                 records.Record("asso-php.org", "TXT", "v=spf1 mx ip4:192.0.2.0/24 -all"),
                 records.Record("blog.asso-php.org", "TXT", "v=spf1 a:web1.example.org -all"),
                 records.Record("asso-static.org", "TXT", "v=spf1 -all"),
@@ -205,8 +208,14 @@ def test_dns_check_says_whether_each_domain_a_site_sends_from_lets_its_web_host_
         assert found["blog.asso-php.org site"].startswith("present site SPF"), found
         line = found["asso-php.org site"]
         assert line.startswith("different site SPF") and "found 'v=spf1 mx ip4:192.0.2.0/24 -all'" in line, line
-        assert "which ends at -all (fail) before naming a:web1.example.org: put it before its all" in line, line
+        # its MX is none: the web host's address reaches -all
+        assert "which answers fail for the web host a:web1.example.org (198.51.100.10) at -all, evaluated" in line
         assert "the mail of asso-php's site leaves from its web host web1" in line, line
+
+        spf = "v=spf1 include:_spf.example.org -all"
+        platform = records.Record("_spf.example.org", "TXT", "v=spf1 a:web1.example.org -all")
+        nsd.publish("org", [web1, platform, records.Record("asso-php.org", "TXT", spf)])
+        assert _dns_check(project, members, nsd.port, capsys)["asso-php.org site"].startswith("present site SPF")
 
         nsd.publish("org", [records.Record("blog.asso-php.org", "TXT", "v=spf1 -a:web1.example.org -all")])
         found = _dns_check(project, members, nsd.port, capsys)

@@ -1,0 +1,201 @@
+"""pic dns check: a site SPF record whose terms need lookups is evaluated as receivers do (RFC 7208 check_host),
+against a real NSD on 127.0.0.1 (tests/nsd_server.py) serving the zone ``test`` (RFC 2606: no resolver of the
+machine knows it, so a record judged present was looked up through the resolver given).
+
+Before, ``include:``, ``redirect=``, ``mx``, ``a`` of another name and ``exists`` were taken as not matching: a
+record that includes the web host (``include:spf.platform.test``) or whose MX is the web host was said different,
+and an include of a record letting anyone send was not seen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from pic import dns_check
+from pic.render import dns as records
+from tests.helpers import silent_resolver
+from tests.nsd_server import Nsd, running_nsd
+
+pytestmark = pytest.mark.daemon
+
+WEB1 = "a:web1.platform.test"
+WEB1_AT = "198.51.100.10"
+
+
+def _txt(name: str, value: str) -> records.Record:
+    return records.Record(name, "TXT", value)
+
+
+INCLUDES = " ".join(f"include:i{n}.test" for n in range(1, 12))  # 11 terms causing lookups, RFC 7208 allows 10
+ZONE = [
+    records.Record("web1.platform.test", "A", WEB1_AT),
+    _txt("spf.platform.test", f"v=spf1 {WEB1} -all"),
+    # include chains
+    _txt("include.test", "v=spf1 include:spf.platform.test -all"),
+    _txt("chain.test", "v=spf1 include:c1.test -all"),
+    _txt("c1.test", "v=spf1 include:c2.test -all"),
+    _txt("c2.test", f"v=spf1 ip4:{WEB1_AT} -all"),
+    _txt("loose.test", "v=spf1 +all"),
+    _txt("include-loose.test", f"v=spf1 {WEB1} include:loose.test -all"),
+    _txt("neutral.test", "v=spf1 ?all"),
+    _txt("include-neutral.test", f"v=spf1 include:neutral.test {WEB1} -all"),
+    _txt("include-none.test", f"v=spf1 include:nothing.test {WEB1} -all"),
+    _txt("include-away.test", f"v=spf1 include:spf.elsewhere.invalid {WEB1} -all"),
+    # redirect=
+    _txt("redirect.test", "v=spf1 redirect=_spf.other.test"),
+    _txt("_spf.other.test", f"v=spf1 {WEB1} -all"),
+    _txt("redirect-loose.test", "v=spf1 redirect=loose2.test"),
+    _txt("loose2.test", f"v=spf1 {WEB1} ?all"),
+    _txt("redirect-none.test", f"v=spf1 {WEB1} redirect=nothing.test"),
+    # mx, a of another name, exists
+    _txt("mx.test", "v=spf1 mx -all"),
+    records.Record("mx.test", "MX", "10 web1.platform.test."),
+    _txt("mx-other.test", "v=spf1 mx -all"),
+    records.Record("mx-other.test", "MX", "10 mail.other.test."),
+    records.Record("mail.other.test", "A", "203.0.113.50"),
+    _txt("mx-refused.test", f"v=spf1 -mx {WEB1} -all"),
+    records.Record("mx-refused.test", "MX", "10 web1.platform.test."),
+    _txt("a-other.test", "v=spf1 a:alias.other.test -all"),
+    records.Record("alias.other.test", "A", WEB1_AT),
+    _txt("exists.test", "v=spf1 exists:%{i}.allow.test -all"),
+    records.Record(f"{WEB1_AT}.allow.test", "A", "127.0.0.2"),
+    # RFC 7208 §4.6.4's limits
+    _txt("many.test", f"v=spf1 {INCLUDES} {WEB1} -all"),
+    *[_txt(f"i{n}.test", "v=spf1 -all") for n in range(1, 12)],
+    _txt("loop.test", f"v=spf1 include:loop-a.test {WEB1} -all"),
+    _txt("loop-a.test", "v=spf1 include:loop-b.test -all"),
+    _txt("loop-b.test", "v=spf1 include:loop-a.test -all"),
+    _txt("void.test", f"v=spf1 a:gone1.test a:gone2.test a:gone3.test {WEB1} -all"),
+    _txt("two-void.test", f"v=spf1 a:gone1.test a:gone2.test ip4:{WEB1_AT} -all"),
+    # a host known by its addresses, IPv6 among them
+    _txt("spf6.test", f"v=spf1 ip4:{WEB1_AT} ip6:2001:db8:1::/48 -all"),
+    _txt("six.test", "v=spf1 include:spf6.test -all"),
+    _txt("four.test", "v=spf1 include:c2.test -all"),
+]
+
+
+@pytest.fixture(scope="module")
+def nsd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Nsd]:
+    with running_nsd(tmp_path_factory.mktemp("spf") / "nsd", ["test"], ["ns1.test"]) as server:
+        server.publish("test", ZONE)
+        yield server
+
+
+def _checked(nsd: Nsd, domain: str, mechanism: str = WEB1) -> dns_check.Finding:
+    """The finding of ``pic dns check`` for the site SPF record of ``domain``, the web host at ``mechanism``."""
+    expected = dns_check.Expected(domain, "TXT", dns_check.SITE_SPF, mechanism, "its web host")
+    resolver = dns_check.make_resolver("127.0.0.1", nsd.port, 3)
+    [finding] = dns_check.check({domain: [expected]}, resolver)
+    return finding
+
+
+@pytest.mark.parametrize(
+    "domain",
+    [
+        "include.test",  # the record the platform publishes, included
+        "chain.test",  # an include of an include naming the address
+        "include-neutral.test",  # an include answering neutral matches nothing: the web host passes after it
+        "redirect.test",
+        "mx.test",  # its MX is the web host
+        "a-other.test",  # another name of the web host's address
+        "exists.test",
+        "two-void.test",  # two lookups finding nothing: RFC 7208 allows two
+    ],
+)
+def test_a_site_spf_record_letting_the_web_host_pass_through_its_lookups_is_present(nsd: Nsd, domain: str) -> None:
+    finding = _checked(nsd, domain)
+    assert finding.status == "present", finding.line()
+
+
+@pytest.mark.parametrize(
+    ("domain", "said"),
+    [
+        (
+            "mx-other.test",
+            f"answers fail for the web host {WEB1} ({WEB1_AT}) at -all, evaluated as receivers do (RFC 7208 §4): "
+            f"let it pass before that ({WEB1})",
+        ),
+        ("mx-refused.test", f"answers fail for the web host {WEB1} ({WEB1_AT}) at -mx,"),
+        # an include of +all lets any host pass; a redirect= to ?all leaves them neutral
+        (
+            "include-loose.test",
+            "lets any host send as include-loose.test (the IPv4 documentation addresses: 192.0.2.1 pass at "
+            "include:loose.test, 198.51.100.1 pass at include:loose.test, 203.0.113.1 pass at include:loose.test): "
+            "end it, and the records it includes or redirects to, with -all",
+        ),
+        ("redirect-loose.test", "(the IPv4 documentation addresses: 192.0.2.1 neutral at ?all,"),
+        # permerrors, with pyspf's explanation
+        (
+            "many.test",
+            "is a permerror for receivers (evaluated for the web host's 198.51.100.10: SPF Permanent Error: "
+            "Too many DNS lookups",
+        ),
+        ("loop.test", "SPF Permanent Error: Too many DNS lookups"),
+        ("void.test", "SPF Permanent Error: Void lookup limit of 2 exceeded"),
+        ("include-none.test", "No valid SPF record for included domain: nothing.test"),
+        # the web host passes before the redirect=, other hosts reach it: a permerror for them
+        ("redirect-none.test", "(evaluated for 192.0.2.1: SPF Permanent Error: redirect domain has no SPF record"),
+    ],
+)
+def test_a_site_spf_record_refusing_the_web_host_letting_anyone_send_or_erring_is_different(
+    nsd: Nsd, domain: str, said: str
+) -> None:
+    finding = _checked(nsd, domain)
+    line = finding.line()
+    assert finding.status == "different", line
+    assert said in line and "(its web host)" in line, line
+
+
+def test_a_site_spf_record_whose_lookups_go_unanswered_is_not_checked(nsd: Nsd) -> None:
+    """NSD refuses a name outside its zone: the include's lookup is a temperror, said, not a verdict."""
+    finding = _checked(nsd, "include-away.test")
+    line = finding.line()
+    assert finding.status == "unanswered", line
+    assert "not checked, its lookups went unanswered (evaluated for the web host's 198.51.100.10: " in line, line
+    assert "SPF Temporary Error: DNS" in line, line
+
+
+def test_a_web_host_name_without_address_leaves_a_record_with_lookups_unchecked(nsd: Nsd) -> None:
+    finding = _checked(nsd, "include.test", "a:nohost.platform.test")
+    line = finding.line()
+    assert finding.status == "unanswered", line
+    assert "nohost.platform.test has no address (A, AAAA): the web host's is needed to evaluate " in line, line
+    assert "include:spf.platform.test" in line, line
+
+
+def test_each_address_of_a_web_host_known_by_address_is_evaluated(nsd: Nsd) -> None:
+    both = f"ip4:{WEB1_AT} ip6:2001:db8:1::10"
+    assert _checked(nsd, "six.test", both).status == "present"
+    finding = _checked(nsd, "four.test", both)
+    assert finding.status == "different", finding.line()
+    assert "answers fail for the web host ip6:2001:db8:1::10 (2001:db8:1::10) at -all" in finding.line()
+
+
+def test_a_site_spf_record_without_lookup_terms_is_read_without_a_query(tmp_path: Path) -> None:
+    """The record the platform publishes, and any naming the web host without lookups, is judged as written:
+    a resolver that never answers is never asked."""
+    expected = dns_check.Expected("asso.test", "TXT", dns_check.SITE_SPF, WEB1, "its web host")
+    with silent_resolver() as (port, asked):
+        resolver = dns_check.make_resolver("127.0.0.1", port, 0.2)
+        assert dns_check.judgement(expected, [f"v=spf1 {WEB1} -all"], resolver) == ("present", "")
+        assert dns_check.judgement(expected, [f"v=spf1 ip4:192.0.2.7 {WEB1} ~all"], resolver) == ("present", "")
+        assert dns_check.judgement(expected, [f"v=spf1 -all {WEB1}"], resolver) == ("different", "")
+        assert asked() == []
+
+
+def test_the_terms_needing_lookups_are_those_the_record_cannot_say_alone() -> None:
+    record = "v=spf1 ip4:192.0.2.7 a:web1.platform.test/24 A:Web1.Platform.Test. a a/24 a:other.test mx -exists:x.test"
+    record += " ptr include:i.test exp=why.test redirect=r.test -all"
+    assert dns_check.spf_lookup_terms(record, WEB1) == [
+        "a",
+        "a/24",
+        "a:other.test",
+        "mx",
+        "-exists:x.test",
+        "ptr",
+        "include:i.test",
+        "redirect=r.test",
+    ]
