@@ -633,7 +633,8 @@ def _spf_problem(e: Expected, spf: str) -> str | None:
 
 def _spf_permissive(name: str, terms: Sequence[str]) -> str | None:
     """Why the record of ``name`` (its ``terms``) lets hosts it does not name send, read as a receiver does; None
-    when it ends at ``-all`` or ``~all``, or redirects to a record of ``name`` or under it."""
+    when it ends at ``-all`` or ``~all``, or redirects to a record of ``name`` or under it (read without lookups:
+    :func:`judgement` follows the ``redirect=`` through the resolver)."""
     for term in terms:
         body = term.lstrip("+")
         if body in ("all", "?all") or body in ("ip4:0.0.0.0/0", "ip6:::/0"):
@@ -665,7 +666,7 @@ def _spf_refusal_of(spf: str, mechanism: str) -> str | None:
     matches the host gives the result, by its qualifier; a term matches when it is that mechanism (a prefix
     length allowed), a network of the same family holding the address, or ``all``. What follows is never read.
     ``include:``, ``redirect=`` and the terms that need a lookup (``mx``, ``a`` of another name or of none) are not
-    followed: taken as not matching."""
+    followed: taken as not matching (:func:`judgement` evaluates a record holding them through the resolver)."""
     kind, _, target = mechanism.lower().partition(":")
     for term in spf.lower().split()[1:]:
         qualifier, body = (term[0], term[1:]) if term[0] in "+-~?" else ("+", term)
