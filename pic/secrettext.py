@@ -804,7 +804,10 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
             r"(?i)(?:\b(?:mysqli_connect|mysql_p?connect|new\s+\\?mysqli|new\s+\\?pdo|dbi\s*->\s*connect(?:_cached)?"
             r"|(?:pymysql|mysqldb|mariadb|mysql\.connector)\.connect|ftp_login|ssh2_auth_password|ldap_bind|imap_open)"
             rf"\s*\({_CALL_ARG}{{2}}|\bmysqli_real_connect\s*\({_CALL_ARG}{{3}}"
-            rf"|(?:\.|->)login\s*\({_CALL_ARG})"
+            rf"|(?:\.|->)login\s*\({_CALL_ARG}"
+            # PHP 8's named arguments, in any order (php.net: Function arguments, "Named Arguments")
+            rf"|\b(?:mysqli_connect|mysql_p?connect|new\s+\\?mysqli|new\s+\\?pdo|pdo::connect|mysqli_real_connect"
+            rf"|ftp_login|ssh2_auth_password|ldap_bind|imap_open)\s*\({_CALL_ARG}{{0,6}}?[^\S\n]*password[^\S\n]*:(?!:))"
             r"[^\S\n]*(?P<q>'|\\?\")(?P<v>(?![^'\"\n]*\$)[^'\"\n\\]{6,})(?P=q)[^\S\n]*[,)]"
         ),
         ("connect", "pdo", "mysqli", "login", "ldap_bind", "imap_open", "ssh2_auth"),
@@ -1391,19 +1394,41 @@ def _expanded(value: str) -> str | None:
 
 # A command substitution that writes a word written in the command, which the shell gives in its place as written
 # there: $(echo WORD), $(echo -n WORD), $(printf %s WORD), $(printf '%s\n' 'WORD'), `echo WORD` (mysqldump
-# -p$(echo S3cr3tPw), -p"$(printf %s S3cr3tPw)", p=`echo S3cr3tPw`; mysql -p$p). Not one reading a file or a
-# variable ($(cat ../priv/db-password), $(echo "$PW")), whose value the file does not hold.
+# -p$(echo S3cr3tPw), -p"$(printf %s S3cr3tPw)", p=`echo S3cr3tPw`; mysql -p$p); cat given the word as a here-string
+# ($(cat <<< WORD)) or as the one line of a here-document ($(cat <<EOF⏎WORD⏎EOF⏎), <<'EOF', <<-EOF: POSIX's
+# "Here-Document", its delimiter alone on the line ending it, its tabs stripped with <<-); and a base64 literal
+# written so and decoded ($(echo UzNjcjN0UHc= | base64 -d), --decode, printf %s WORD | base64 -d, base64 -d <<< WORD:
+# coreutils' base64), in its place the word it decodes to (group 64, :func:`_output_word`). Not one reading a file or
+# a variable ($(cat ../priv/db-password), $(echo "$PW"), $(base64 -d < ../priv/key)), whose value the file does not
+# hold, nor a here-document holding an expansion ($DB_PASSWORD).
 _OUTPUT_WORD = r"'[^'\n]*'|\"[^\"\n$`\\]*\"|[^\s'\"$`\\();&|<>]+"
+_BASE64_DECODE = r"base64[^\S\n]+(?:-d|-D|--decode)"
 _LITERAL_OUTPUT = LazyPattern(
     rf"\$\([^\S\n]*{_ECHO}[^\S\n]+(?P<w>{_OUTPUT_WORD})[^\S\n]*\)"
     rf"|`[^\S\n]*{_ECHO}[^\S\n]+(?P<b>{_OUTPUT_WORD})[^\S\n]*`"
+    rf"|\$\([^\S\n]*cat[^\S\n]*<<<[^\S\n]*(?P<s>{_OUTPUT_WORD})[^\S\n]*\)"
+    r"|\$\([^\S\n]*cat[^\S\n]*<<(?P<strip>-?)[^\S\n]*(?P<q>['\"]?)(?P<t>\w+)(?P=q)[^\S\n]*\n"
+    r"(?(strip)\t*)(?P<h>[^\s$`\\]+)[^\S\n]*\n(?(strip)\t*)(?P=t)[^\S\n]*\n[^\S\n]*\)"
+    # a base64 literal decoded
+    rf"|(?:\$\(|(?P<bq>`))[^\S\n]*(?:{_ECHO}[^\S\n]+(?P<e>{_OUTPUT_WORD})[^\S\n]*\|[^\S\n]*{_BASE64_DECODE}"
+    rf"|{_BASE64_DECODE}[^\S\n]*<<<[^\S\n]*(?P<i>{_OUTPUT_WORD}))[^\S\n]*(?(bq)`|\))"
 )
 
 
 def _output_word(m: re.Match[str]) -> str:
-    """The word _LITERAL_OUTPUT's substitution ``m`` writes, without its quotes."""
-    word = m.group("w") or m.group("b")
-    return word[1:-1] if word[:1] in "'\"" else word
+    """The word _LITERAL_OUTPUT's substitution ``m`` writes, without its quotes: for a base64 literal decoded, the
+    word it decodes to (RFC 4648's alphabet, its padding), or the substitution as written when it decodes to no
+    word of printable ASCII (no blank: a password written so is one word)."""
+    word = m.group("w") or m.group("b") or m.group("s") or m.group("h")
+    if word:
+        return word[1:-1] if word[:1] in "'\"" else word
+    encoded = m.group("e") or m.group("i") or ""
+    encoded = encoded[1:-1] if encoded[:1] in "'\"" else encoded
+    try:
+        decoded = base64.b64decode(encoded, validate=True).decode("ascii").rstrip("\n")
+    except ValueError:
+        return m.group(0)
+    return decoded if decoded and all("!" <= c <= "~" for c in decoded) else m.group(0)
 
 
 def _run_or_written(value: str) -> Iterator[str]:

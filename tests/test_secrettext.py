@@ -1255,11 +1255,40 @@ TELEGRAM = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
         ("mysql -uasso -p$(printf '%s\\n' S3cr3tPw) asso_main", "a password option"),
         ("p=$(echo S3cr3tPw); mysql -uasso -p$p asso_main", "a password option"),
         ("PGPASSWORD=$(echo S3cr3tPw) pg_dump -h pic-db asso_main", "a password assignment"),
+        # a here-document or a here-string cat writes, a base64 literal decoded
+        ('mysqldump -uasso -p"$(cat <<EOF\nS3cr3tPw\nEOF\n)" asso_main', "a password option"),
+        ("mysqldump -uasso -p\"$(cat <<'EOF'\nS3cr3tPw\nEOF\n)\" asso_main", "a password option"),
+        ('mysqldump -uasso -p"$(cat <<-EOF\n\tS3cr3tPw\n\tEOF\n)" asso_main', "a password option"),
+        ('PGPASSWORD="$(cat <<EOF\nS3cr3tPw\nEOF\n)" pg_dump -h pic-db asso_main', "a password assignment"),
+        ('mysqldump -uasso -p"$(cat <<< S3cr3tPw)" asso_main', "a password option"),
+        ('mysqldump -uasso -p"$(echo UzNjcjN0UHc= | base64 -d)" asso_main', "a password option"),
+        ("mysqldump -uasso -p$(echo 'UzNjcjN0UHc=' | base64 --decode) asso_main", "a password option"),
+        ('mysqldump -uasso -p"$(printf %s UzNjcjN0UHc= | base64 -d)" asso_main', "a password option"),
+        ('mysqldump -uasso -p"$(base64 -d <<< UzNjcjN0UHc=)" asso_main', "a password option"),
+        ("mysqldump -uasso -p`echo UzNjcjN0UHc= | base64 -d` asso_main", "a password option"),
         # a password as a literal argument of a connector in a script given inline
         ('php -r \'mysqli_connect("pic-db","asso","S3cr3tPw");\'', "a password argument"),
         ('php -r \'$db = new PDO("mysql:host=pic-db", "asso", "S3cr3tPw");\'', "a password argument"),
         ('php -r \'$m = new mysqli("pic-db", "asso", "S3cr3tPw", "asso_main");\'', "a password argument"),
         ("php -r \"mysqli_real_connect(\\$l, 'pic-db', 'asso', 'S3cr3tPw');\"", "a password argument"),
+        # PHP 8's named arguments (php.net: "Named arguments"), the password holding a blank or a comma
+        (
+            'php -r \'new PDO(dsn: "mysql:host=pic-db", username: "asso", password: "Le Velo 2024");\'',
+            "a password argument",
+        ),
+        (
+            'php -r \'new PDO(dsn: "mysql:host=pic-db", username: "asso", password: "S3cr,3tPw");\'',
+            "a password argument",
+        ),
+        (
+            'php -r \'mysqli_connect(hostname: "pic-db", username: "asso", password: "Velo 2024", database: "a");\'',
+            "a password argument",
+        ),
+        (
+            "php -r \"\\$m = new mysqli(password: 'Velo 2024', hostname: 'pic-db', username: 'asso');\"",
+            "a password argument",
+        ),
+        ('php -r \'ftp_login(ftp: $c, username: "asso", password: "Velo 2024");\'', "a password argument"),
         ('php -r \'ftp_login($c, "asso", "S3cr3tPw");\'', "a password argument"),
         ('perl -MDBI -e \'DBI->connect("DBI:mysql:asso;host=pic-db", "asso", "S3cr3tPw")\'', "a password argument"),
         ('python3 -c \'import pymysql; pymysql.connect("pic-db", "asso", "S3cr3tPw")\'', "a password argument"),
@@ -1280,6 +1309,12 @@ def test_a_token_in_a_bots_url_and_a_password_made_by_a_command_are_secrets(comm
         'mysqldump -uasso -p"$(cat ~/priv/pw)" asso_main',
         "mysqldump -uasso -p$(cat ../priv/db-password) asso_main",
         'mysqldump -uasso -p"$(echo "$PW")" asso_main',
+        # a here-document holding a variable, a file or a variable decoded, a base64 literal given to no reader
+        'mysqldump -uasso -p"$(cat <<EOF\n$DB_PASSWORD\nEOF\n)" asso_main',
+        'mysqldump -uasso -p"$(base64 -d < ~/priv/key)" asso_main',
+        'mysqldump -uasso -p"$(echo "$B64" | base64 -d)" asso_main',
+        "echo aGVsbG8gd29ybGQ= | base64 -d > ../tmp/greeting",
+        'logger "$(cat <<EOF\nS3cr3tPw\nEOF\n)"',
         "echo $(date +%F) > ../log/last",
         "tar czf backup-$(date +%F).tgz www",
         # a connector given no literal password: a variable, a call, none
@@ -1287,6 +1322,9 @@ def test_a_token_in_a_bots_url_and_a_password_made_by_a_command_are_secrets(comm
         'php -r \'$m = new mysqli("pic-db", "asso", $pw, "asso_main");\'',
         'php -r \'new PDO("mysql:host=pic-db", "asso", "$pw");\'',
         'php -r \'new PDO("mysql:host=pic-db;dbname=asso", "asso", "");\'',
+        'php -r \'new PDO(dsn: "mysql:host=pic-db", username: "asso", password: getenv("DB_PASSWORD"));\'',
+        'php -r \'new PDO(dsn: "mysql:host=pic-db", username: "asso", password: $pw);\'',
+        'php -r \'new PDO(dsn: "mysql:host=pic-db", username: "asso", password: "$pw");\'',
         'php -r \'mysqli_connect("pic-db", "asso", trim(file_get_contents("../priv/pw")));\'',
         'python3 -c \'import pymysql; pymysql.connect("pic-db", "asso", read_default_file="../priv/my.cnf")\'',
         "php bin/console app:login --user asso",
