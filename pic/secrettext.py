@@ -1936,6 +1936,9 @@ _PROSE_PASSWORD_FURTHER_NEEDS = (
     *("passord", "lykilor", "parool", "salas", "slapta", "jelsz", "parolă", "kalim", "cyfrinair", "pasfhocal"),
     *("pasahitz", "ifre", "كلمة", "رمز", "گذرواژه", "סיסמ", "पासवर्ड", "khẩu", "khau", "sandi", "laluan"),
 )
+# _PROSE_PASSPHRASE's: every password's label (a passphrase holds no digit: the words of _PROSE_PASSWORD_FURTHER's are
+# looked for in a text holding none of the others' only where _PASSPHRASE_GATE or a line break is found)
+_PROSE_PASSPHRASE_NEEDS = (*_PROSE_PASSWORD_NEEDS, *_PROSE_PASSWORD_FURTHER_NEEDS)
 _PROSE_PAIR_NEEDS = ("/", ":")
 # _PROSE_PAIR_ANY's: the '/' between the login and the password
 _PROSE_PAIR_ANY_NEEDS = ("/",)
@@ -2063,13 +2066,15 @@ _PROSE_ANSWER = _Pattern(
     )
 )
 _PROSE_ANSWER_NEEDS = ("ponse", "answer")
-# A passphrase after a password's label and ':', '=' or an arrow (not a copula nor a dash, which start sentences and
-# headings): two to four words of letters each starting with a capital, ending the line or its clause (Mot de passe :
-# Velosolex Jean, mdp = Cheval Bleu Marteau), none saying where the password is or that there is none (Mot de
-# passe : Voir Coffre, Password: See Bitwarden: _ANSWER_NOT_VALUE); or in quotes, words holding a digit or each a
-# capital (mdp : "Velo 2024", Mot de passe : « Velosolex Jean »; not mot de passe : "voir le coffre", « trop
-# court »). Words in small letters after the label are a sentence (Mot de passe : trop court pour OVH).
-# (nor one saying whom to ask, how it was given, or naming another password manager)
+# A passphrase after a password's label (any of _PROSE_PASSWORD's and _PROSE_PASSWORD_FURTHER's, in every language,
+# and the CJK ones) and ':', '=', an arrow or a copula (est, is, ist, es, è...: _PROSE_SEPARATOR's; not a dash, which
+# starts headings): two to four words of letters each starting with a capital, ending the line or its clause (Mot de
+# passe : Velosolex Jean, mdp = Cheval Bleu Marteau, Le mot de passe est Velosolex Jean, şifre: Velosolex Jean), none
+# saying where the password is or that there is none (Mot de passe : Voir Coffre, Password: See Bitwarden:
+# _ANSWER_NOT_VALUE); or in quotes, words holding a digit or each a capital (mdp : "Velo 2024", Mot de passe :
+# « Velosolex Jean »; not mot de passe : "voir le coffre", « trop court »). Words in small letters after the label are
+# a sentence (Mot de passe : trop court pour OVH, Le mot de passe est dans le coffre).
+# (nor one saying whom to ask, how it was given, what it is like, or naming another password manager)
 _PASSPHRASE_NOT_VALUE = (
     _ANSWER_NOT_VALUE
     + r"(?!(?:appeler|contacter|contact|call|email|e-mail|mail|sms|t[ée]l[ée]phone|phone|oral(?:ement)?|papier|paper"
@@ -2082,20 +2087,64 @@ _PASSPHRASE_NOT_VALUE = (
     r"|account|connexion|login|sso|oauth|ldap|active|annuaire|directory)"
     r"(?![\w’-]))"
 )
+# After a copula, a first word saying what the password is like or where (The password is Case Sensitive, Still
+# Valid; Das Passwort ist Im Tresor, Le mot de passe est Toujours Le Même)
+_COPULA_NOT_VALUE = (
+    r"(?!(?:case|sensitive|valid|invalid|required|mandatory|obligatoire|strong|weak|fort|faible|secure"
+    r"|s[ée]curis[ée]e?|wrong|faux|fausse|mauvais|mauvaise|nouveau|nouvelle|new|ancien|ancienne|old|different"
+    r"|diff[ée]rent|still|now|maintenant|toujours|encore|d[ée]j[àa]|already|im|beim|bei|auf|unter|nicht|kein|keine"
+    r"|gleich|neu|alt|geheim)(?![\w’-]))"
+)
 _PHRASE_WORD = r"(?-i:[A-ZÀ-ÖØ-Þ])[^\W\d_]{1,19}(?:['’-][^\W\d_]{1,19})?"
 _PHRASE_OPEN = r"[\"“«‘']"
 _PHRASE_CLOSE = r"[\"”»’']"
+# Every password's label, as _PROSE_PASSWORD and _PROSE_PASSWORD_FURTHER read them (after no word, ending a word),
+# or a CJK one anywhere; the letters they start with.
+_PASSPHRASE_LABEL = (
+    rf"(?:(?<![\w'’.-])(?:{_PROSE_PASSWORD_BASE}|{_PASSWORD_FURTHER})(?![\w’-]|'[\w’-])|{_PASSWORD_CJK})[`*_]*"
+)
+_PHRASE_LABEL_FIRST = "pmkcswhlпκghлajfşكرگסהप密パ비패"
+# The copulas of _PROSE_SEPARATOR, and a CJK label's own right after it
+_PHRASE_COPULA = (
+    r"(?:[^\S\n]+(?:c['’])?(?:est|était|sera|sont|is|was|are|ist|es|é|è|är|jest|είναι)"
+    r"(?:[^\S\n]+(?:now|still|maintenant|désormais|toujours|actuellement))?(?=[^\S\n])"
+    r"|(?<=[码碼ド호드])(?:是|为|為|は|는))"
+)
+# After a copula the label is the subject of a sentence: not another's complement (le gardien du mot de passe est
+# Jean Dupont, the keeper of the password is John Smith, el dueño de la contraseña es...), and the words between it and
+# the copula say whose, no verb nor conjunction among them (Le mot de passe a été changé et le responsable est Jean
+# Dupont).
+_NOT_COMPLEMENT = (
+    r"(?<!\bdu[^\S\n])(?<!\bde[^\S\n])(?<!\bdes[^\S\n])(?<!\bd['’])(?<!\bau[^\S\n])"
+    r"(?<!\baux[^\S\n])(?<!\bà[^\S\n])(?<!\bof[^\S\n])(?<!\bfor[^\S\n])"
+    r"(?<!\bpour[^\S\n])(?<!\bdel[^\S\n])(?<!\bvom[^\S\n])(?<!\bvon[^\S\n])"
+    r"(?<!\bdem[^\S\n])(?<!\bdella[^\S\n])(?<!\bdo[^\S\n])(?<!\bda[^\S\n])"
+    r"(?<!\bof[^\S\n]the[^\S\n])(?<!\bfor[^\S\n]the[^\S\n])(?<!\bde[^\S\n]la[^\S\n])"
+    r"(?<!\bde[^\S\n]l['’])"
+)
+_SUBJECT_WHOSE = (
+    rf"(?:[^\S\n]+{_PROSE_WHOSE_OPEN}(?!(?:et|and|und|y|e|ou|or|oder|o|mais|but|aber|pero|a|ai|as|ont|été|has|have"
+    r"|had|been|hat|haben|wurde|est|sont|is|was|are|ist|es|é|è|qui|que|who|which|that|dont|où|where|il|elle|on|nous"
+    r"|vous|ils|elles|he|she|it|we|they|er|sie|donc|so|puis|then|car|because|weil|le|la|les|the|der|die|das|el|lo)"
+    rf"(?![\w’-]))(?:[^\W\d_]|['’.-])+{_PROSE_WHOSE_CLOSE}){{0,3}}?"
+)
+# (where a separator or a copula is followed by a capital or a quote)
+_PASSPHRASE_GATE = LazyPattern(
+    r"(?:[:=：>→⇒⟶⟹➔➜➝➞➡]|(?<!\w)(?i:est|était|sera|sont|is|was|are|ist|es|é|è|är|jest|είναι|now|still|maintenant"
+    r"|désormais|toujours|actuellement)|[是为為は는])[^\S\n]*[`*_]*(?:[A-ZÀ-ÖØ-Þ]|[\"“«‘'])"
+)
 _PROSE_PASSPHRASE = _Pattern(
-    rf"(?i)(?=[pmkcswhlпκ])(?<![\w'’.-])(?:{_PROSE_PASSWORD_BASE})(?![\w’-]|'[\w’-])[`*_]*"
-    rf"(?:[^\S\n]+{_PROSE_WHOSE_OPEN}(?:[^\W\d_]|['’.-])+{_PROSE_WHOSE_CLOSE}){{0,6}}?"
-    r"[^\S\n]*(?:[:=：]|-+>|=+>|[→⇒⟶⟹➔➜➝➞➡])[^\S\n]*[`*_]*"
-    rf"(?:(?P<v>{_PASSPHRASE_NOT_VALUE}{_PHRASE_WORD}(?:[^\S\n]{_PASSPHRASE_NOT_VALUE}{_PHRASE_WORD}){{1,3}})"
+    rf"(?i)(?=[{_PHRASE_LABEL_FIRST}])"
+    rf"(?:{_PASSPHRASE_LABEL}(?:[^\S\n]+{_PROSE_WHOSE_OPEN}(?:[^\W\d_]|['’.-])+{_PROSE_WHOSE_CLOSE}){{0,6}}?"
+    r"[^\S\n]*(?:[:=：]|-+>|=+>|[→⇒⟶⟹➔➜➝➞➡])"
+    rf"|{_NOT_COMPLEMENT}{_PASSPHRASE_LABEL}{_SUBJECT_WHOSE}{_PHRASE_COPULA}(?P<copula>))[^\S\n]*[`*_]*"
+    rf"(?:(?P<v>(?(copula){_COPULA_NOT_VALUE}){_PASSPHRASE_NOT_VALUE}{_PHRASE_WORD}(?:[^\S\n]{_PASSPHRASE_NOT_VALUE}{_PHRASE_WORD}){{1,3}})"
     r"[`*_]*[^\S\n]*(?=$|\n|[.;,(!?]|[-–—][^\S\n])"
     rf"|{_PHRASE_OPEN}[^\S\n]*(?P<w>{_PASSPHRASE_NOT_VALUE}(?=[^\"”»’'\n]*[^\S\n][^\"”»’'\n]*{_PHRASE_CLOSE})"
     rf"(?:(?=[^\"”»’'\n]*[0-9])[^\W_][^\"”»’'\n]{{4,60}}?"
     rf"|{_PHRASE_WORD}(?:[^\S\n]{_PHRASE_WORD}){{1,5}}))[^\S\n]*{_PHRASE_CLOSE})",
-    # (searched only in the lines where a separator is followed by a capital or a quote)
-    gate=LazyPattern(r"[:=：>→⇒⟶⟹➔➜➝➞➡][^\S\n]*[`*_]*(?:[A-ZÀ-ÖØ-Þ]|[\"“«‘'])"),
+    # (searched only in the lines where a separator or a copula is followed by a capital or a quote)
+    gate=_PASSPHRASE_GATE,
 )
 
 # A door's or an alarm's code (digicode, code porte, code de la porte, code d'entrée, code de l'immeuble, code
@@ -2148,7 +2197,7 @@ _PROSE_LABELLED: tuple[tuple[str, _Pattern, tuple[str, ...]], ...] = (
     ("a payment card's security code", _PROSE_CVV, _PROSE_CVV_NEEDS),
     ("a two-factor secret", _PROSE_TOTP, _PROSE_TOTP_NEEDS),
     ("two-factor recovery codes", _PROSE_RECOVERY, _PROSE_RECOVERY_NEEDS),
-    ("a password", _PROSE_PASSPHRASE, _PROSE_PASSWORD_NEEDS),
+    ("a password", _PROSE_PASSPHRASE, _PROSE_PASSPHRASE_NEEDS),
     ("a security question's answer", _PROSE_ANSWER, _PROSE_ANSWER_NEEDS),
     ("a door or alarm code", _PROSE_DOOR, _PROSE_DOOR_NEEDS),
 )
@@ -2161,7 +2210,7 @@ _PROSE_NEEDS = re.compile(
             *(
                 word
                 for _kind, _pattern, needs in _PROSE_LABELLED
-                if needs is not _PROSE_PASSWORD_FURTHER_NEEDS
+                if needs is not _PROSE_PASSWORD_FURTHER_NEEDS and needs is not _PROSE_PASSPHRASE_NEEDS
                 for word in needs
             ),
         ]
@@ -2174,32 +2223,58 @@ _PROSE_DIGIT = re.compile("[0-9]")
 
 
 # A line that is only a label (a password's, a PIN's, a token's or a key's: _PROSE_PASSWORD's and _PROSE_KEY's, pass
-# too), a list's or a heading's mark before it, up to six words saying whose after it and no ':' nor '=' ending it (a
-# dash may: mot de passe -), then a line holding one word, the value alone (mot de passe⏎Azerty123, Password⏎
-# S3cr3tPw, Mot de passe du wifi⏎Velo2024x, as notes written one field a line give it): read as the label, ':' and
-# the value (_prose_secret_as_written), so that the value is read as after any label (Mot de passe⏎voir coffre,
-# Mot de passe⏎1Password pass). The label's line ending with ':' is _PROSE_NEXT_LINE's.
+# too), a list's or a heading's mark before it, up to six words saying whose after it (a dash may end it: mot de passe
+# -), then a line holding one word, the value alone (mot de passe⏎Azerty123, Password⏎S3cr3tPw, Mot de passe du wifi⏎
+# Velo2024x, as notes written one field a line give it), or a passphrase alone (_PHRASE_WORD's: Mot de passe⏎
+# Velosolex Jean): read as the label, ':' and the value (_prose_secret_as_written), so that the value is read as after
+# any label (Mot de passe⏎voir coffre, Mot de passe⏎1Password pass, Mot de passe⏎Voir Coffre). A label's line ending
+# with ':', '=' or an arrow (_LINE_SEPARATOR) may have one blank line between it and the value's (mdp :⏎⏎Azerty123);
+# without one, a blank line ends a heading (Mot de passe⏎⏎Réunion2024 is a paragraph).
 _LABEL_LINE = LazyPattern(
     r"(?i)[^\S\n]*(?:(?:[-*•#>]+|[0-9]+[.)])[^\S\n]+)?[`*_]*"
     rf"(?:(?:{_PROSE_PASSWORD_LABEL}|{_PUK_LABEL}|{_PIN_LABEL}|{_KEY_LABEL}|pass)(?![\w’-]|'[\w’-])|{_PASSWORD_CJK})"
     rf"[`*_]*(?:[^\S\n]+{_PROSE_WHOSE_OPEN}(?:(?:[^\W\d_]|['’.-])+|{_PROSE_PRODUCT}){_PROSE_WHOSE_CLOSE}){{0,6}}?"
     r"[`*_]*(?:[^\S\n]+(?:--|[-–—]))?[^\S\n]*"
 )
-# (a line of one word, which few lines of notes are, found first: its line before is then read for a label)
-_WORD_LINE = LazyPattern(r"\n[^\S\n]*(?:[-•][^\S\n]+)?(?P<value>[^\s:=]\S*)[^\S\n]*(?=\n|$)")
+_LINE_SEPARATOR = LazyPattern(r"[^\S\n]*(?:[:=：]|-+>|=+>|[→⇒⟶⟹➔➜➝➞➡])[^\S\n]*$")
+# (a line of one word or of a passphrase, which few lines of notes are, found first: its lines before are then read
+# for a label)
+_WORD_LINE = LazyPattern(
+    r"\n[^\S\n]*(?:[-•][^\S\n]+)?(?P<value>[^\s:=]\S*"
+    rf"|{_PHRASE_WORD}(?:[^\S\n]{_PHRASE_WORD}){{1,3}}[.!]?)[^\S\n]*(?=\n|$)"
+)
 
 
 def _label_line_secrets(text: str) -> Iterator[tuple[int, str]]:
-    """The secrets of _LABEL_LINE's lines in ``text`` and the value on the line after each: where the label's line
-    starts, and the kind."""
+    """The secrets of _LABEL_LINE's lines in ``text`` and the value on the line after each (or the one after a blank
+    line, after a label ending with a separator): where the label's line starts, and the kind."""
     for m in _WORD_LINE.finditer(text):
         start = text.rfind("\n", 0, m.start()) + 1
         label = text[start : m.start()]
+        if not label.strip() and start > 0:  # a blank line between: the label's ends with a separator
+            start = text.rfind("\n", 0, start - 1) + 1
+            label = text[start : text.index("\n", start)]
+            separator = _LINE_SEPARATOR.search(label)
+            if separator is None:
+                continue
+        else:
+            separator = _LINE_SEPARATOR.search(label)
+        if separator is not None:
+            label = label[: separator.start()]
         if _LABEL_LINE.fullmatch(label) is None:
             continue
         found = _prose_secret_as_written(f"{label.strip()} : {m.group('value')}")
         if found is not None:
             yield start, found[0]
+
+
+def label_alone(text: str) -> bool:
+    """Whether ``text`` is only a secret's label, as a line of one (_LABEL_LINE's: ``mdp``, ``Mot de passe du wifi``,
+    ``password``, ``Token Matomo``, ``şifre``, ``密码``), a separator ending it or not (``mdp :``)."""
+    if not text.strip():
+        return False
+    separator = _LINE_SEPARATOR.search(text)
+    return _LABEL_LINE.fullmatch(text[: separator.start()] if separator else text) is not None
 
 
 # Unicode's other hyphens and dashes, which NFKC keeps and a reader takes as '-' or '—' (a word processor's
@@ -2253,7 +2328,8 @@ def _prose_secret_as_written(text: str) -> tuple[str, int] | None:
     """:func:`prose_secret` on ``text`` as written, character by character."""
     folded = _folded(text)
     if _PROSE_NEEDS.search(folded) is None and (
-        _PROSE_DIGIT.search(text) is None or _PROSE_NEEDS_FURTHER.search(folded) is None
+        (_PROSE_DIGIT.search(text) is None and "\n" not in text and _PASSPHRASE_GATE.search(text) is None)
+        or _PROSE_NEEDS_FURTHER.search(folded) is None
     ):
         return None
     found: list[tuple[int, str]] = []
@@ -2270,7 +2346,10 @@ def _prose_secret_as_written(text: str) -> tuple[str, int] | None:
         found.extend(_table_secrets(text))
     # a label alone on its line: a password's, a PIN's (_PROSE_PASSWORD_NEEDS), a token's or a key's
     if "\n" in text and (
-        held[id(_PROSE_PASSWORD_NEEDS)] or held[id(_PROSE_PASSWORD_FURTHER_NEEDS)] or held[id(_PROSE_KEY_NEEDS)]
+        held[id(_PROSE_PASSWORD_NEEDS)]
+        or held[id(_PROSE_PASSWORD_FURTHER_NEEDS)]
+        or held[id(_PROSE_PASSPHRASE_NEEDS)]
+        or held[id(_PROSE_KEY_NEEDS)]
     ):
         found.extend(_label_line_secrets(text))
     if not found:

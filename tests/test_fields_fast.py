@@ -1079,8 +1079,16 @@ def _every_prose_kind(text: str) -> tuple[str, int] | None:
         found.extend(secrettext._table_secrets(text, _every_prose_kind))
     for m in secrettext._WORD_LINE.finditer(text):
         start = text.rfind("\n", 0, m.start()) + 1
-        if secrettext._LABEL_LINE.fullmatch(text[start : m.start()]):
-            label_found = _every_prose_kind(f"{text[start : m.start()].strip()} : {m.group('value')}")
+        label = text[start : m.start()]
+        if not label.strip() and start > 0:  # one blank line between, after a label ending with a separator
+            start = text.rfind("\n", 0, start - 1) + 1
+            label = text[start : text.index("\n", start)]
+            if secrettext._LINE_SEPARATOR.search(label) is None:
+                continue
+        separator = secrettext._LINE_SEPARATOR.search(label)
+        label = label[: separator.start()] if separator else label
+        if secrettext._LABEL_LINE.fullmatch(label):
+            label_found = _every_prose_kind(f"{label.strip()} : {m.group('value')}")
             if label_found is not None:
                 found.append((start, label_found[0]))
     if not found:
@@ -1107,21 +1115,33 @@ def _prose_needs_hold(text: str) -> None:
     assert secrettext._prose_secret_as_written(text) == _every_prose_kind(text)
     every_need = [word for _kind, _pattern, needs in forms for word in needs]
     further = secrettext._PROSE_PASSWORD_FURTHER_NEEDS
-    needed = [word for _kind, _pattern, needs in forms if needs is not further for word in needs]
+    passphrase = secrettext._PROSE_PASSPHRASE_NEEDS
+    needed = [
+        word for _kind, _pattern, needs in forms if needs is not further and needs is not passphrase for word in needs
+    ]
     assert (secrettext._PROSE_NEEDS.search(folded) is not None) == any(word in folded for word in needed), text
     assert (secrettext._PROSE_NEEDS_FURTHER.search(folded) is not None) == any(word in folded for word in further)
     assert _prose_needs_found(text) == (
         any(word in folded for word in needed)
-        or (any(c in "0123456789" for c in text) and any(w in folded for w in every_need))
+        or (
+            (any(c in "0123456789\n" for c in text) or secrettext._PASSPHRASE_GATE.search(text) is not None)
+            and any(w in folded for w in every_need)
+        )
     ), text
 
 
 def _prose_needs_found(text: str) -> bool:
     """Whether prose_secret searches ``text`` further than its words: it holds a word of a form other than
-    _PROSE_PASSWORD_FURTHER's, or a digit and one of that form's."""
+    _PROSE_PASSWORD_FURTHER's and _PROSE_PASSPHRASE's, or one of theirs and a digit, a line break or a separator or a
+    copula before a capital (_PASSPHRASE_GATE)."""
     folded = secrettext._folded(text)
     return secrettext._PROSE_NEEDS.search(folded) is not None or (
-        secrettext._PROSE_DIGIT.search(text) is not None and secrettext._PROSE_NEEDS_FURTHER.search(folded) is not None
+        (
+            secrettext._PROSE_DIGIT.search(text) is not None
+            or "\n" in text
+            or secrettext._PASSPHRASE_GATE.search(text) is not None
+        )
+        and secrettext._PROSE_NEEDS_FURTHER.search(folded) is not None
     )
 
 

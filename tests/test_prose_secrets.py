@@ -324,6 +324,29 @@ REFUSED = [
     ("code du portail : 1379", "a door or alarm code", "1379"),
     ("code de la boîte à clés du local : 0482", "a door or alarm code", "0482"),
     ("digicode 4821B.", "a door or alarm code", "4821B"),
+    # a passphrase of capitalised words after a password's label and a copula, as after ':'
+    ("Le mot de passe est Velosolex Jean", "a password", "Velosolex"),
+    ("Le mot de passe du wifi est Cheval Bleu Marteau.", "a password", "Cheval"),
+    ("le mdp c'est Velosolex Jean", "a password", "Velosolex"),
+    ("The password is Velosolex Jean", "a password", "Velosolex"),
+    ("Das Passwort ist Velosolex Jean", "a password", "Velosolex"),
+    ("la contraseña es Velosolex Jean", "a password", "Velosolex"),
+    ("a senha é Velosolex Jean", "a password", "Velosolex"),
+    ("la parola d'ordine è Velosolex Jean", "a password", "Velosolex"),
+    # the passphrase after every password's label, in every language
+    ("şifre: Velosolex Jean", "a password", "Velosolex"),
+    ("Şifre : Velosolex Jean", "a password", "Velosolex"),
+    ("adgangskode: Velosolex Jean", "a password", "Velosolex"),
+    ("contrasenya = Velosolex Jean", "a password", "Velosolex"),
+    ("lozinka: Velosolex Jean", "a password", "Velosolex"),
+    ("密码：Velosolex Jean", "a password", "Velosolex"),
+    # the passphrase on the line under the label's, the value two lines under a label ending with ':'
+    ("Mot de passe :\nVelosolex Jean", "a password", "Velosolex"),
+    ("Mot de passe\nVelosolex Jean", "a password", "Velosolex"),
+    ("şifre:\n  Velosolex Jean", "a password", "Velosolex"),
+    ("mdp :\n\nAzerty123", "a password", "Azerty123"),
+    ("Mot de passe FTP :\n\n  Velo2024x", "a password", "Velo2024x"),
+    ("Mot de passe :\n\nVelosolex Jean", "a password", "Velosolex"),
 ]
 
 
@@ -568,7 +591,6 @@ def test_password_quoted_is_refused(text: str) -> None:
         "Mot de passe : Compte Google",
         "Mot de passe : Étiquette Box",
         "Mot de passe : Connexion SSO",
-        "Le mot de passe est Velosolex Jean",  # a copula: a sentence, read as any
         "mot de passe - Office Pro : voir coffre",
         # an address after the label, in small letters or naming whose
         "mdp envoyé à contact@asso.org",
@@ -578,6 +600,42 @@ def test_password_quoted_is_refused(text: str) -> None:
     ],
 )
 def test_words_or_an_address_after_a_password_s_label_are_none(note: str) -> None:
+    assert secrettext.prose_secret(note) is None
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        # after a copula, words in small letters, or capitalised ones saying where the password is, whom to ask or
+        # what it is like, as after ':'
+        "Le mot de passe est dans le coffre",
+        "Le mot de passe est Voir Coffre",
+        "Le mot de passe est Appeler Marie",
+        "Le mot de passe wifi est Livebox Orange",
+        "The password is In Bitwarden",
+        "The password is Still Valid",
+        "The password is Case Sensitive.",
+        "Das Passwort ist Im Tresor",
+        # a name after a copula that follows no password's label, or a label that is another's complement
+        "Le président est Jean Dupont",
+        "Le gardien du mot de passe est Jean Dupont",
+        "The keeper of the password is John Smith",
+        "Le mot de passe a été changé et le responsable est Jean Dupont",
+        "Le mot de passe est Jean Dupont qui le garde",
+        # on the line under the label's or two lines under, words saying where it is, a sentence, a heading
+        "Mot de passe :\n\nvoir coffre",
+        "Mot de passe\n\nVoir Coffre",
+        "Mot de passe :\nVoir Coffre",
+        "Mot de passe :\n\nLe trésorier le garde.",
+        "Mot de passe :\nAppeler Marie",
+        "Mot de passe\nLe Trésorier",
+        "Mot de passe :\n\n\nAzerty123",
+    ],
+)
+def test_words_or_a_name_after_a_label_and_a_copula_or_on_the_lines_under_it_are_none(note: str) -> None:
+    """The passphrase's form (capitalised words ending the clause) read after any password's label, a copula or
+    on the lines under: not a sentence, nor where the password is or whom to ask, nor a name the label is no subject
+    of."""
     assert secrettext.prose_secret(note) is None
 
 
