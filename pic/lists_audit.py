@@ -24,6 +24,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import functools
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
@@ -143,10 +144,28 @@ def as_words(text: str) -> str:
 
 def _secret_in_words(values: Sequence[str], line: str | None, above: str) -> bool:
     """Whether ``values``, their ``line`` or it after the line ``above`` read as a secret once their cells and an
-    address's halves are words apart (:func:`as_words`); pic.errors.reads_as_secret reads each text whole."""
-    return reads_as_secret(
-        [as_words(v) for v in values if v], None if line is None else as_words(line), as_words(above)
-    )
+    address's halves are words apart (:func:`as_words`), or a cell before a cell that is only a label, read after it
+    (``Azerty123;mdp`` as ``mdp : Azerty123``: :func:`values_before_labels`, read as prose: a name or an address
+    before a label is none); pic.errors.reads_as_secret reads each text whole."""
+    if reads_as_secret([as_words(v) for v in values if v], None if line is None else as_words(line), as_words(above)):
+        return True
+    from pic.secrettext import prose_secret
+
+    return any(prose_secret(pair) for text in (*values, line or "") for pair in values_before_labels(text))
+
+
+_CELL = re.compile(r"[,;\t]")
+
+
+def values_before_labels(text: str) -> list[str]:
+    """Each cell of ``text`` (a row: cells apart by ``,``, ``;`` or a tab, their quotes dropped) followed by a cell
+    that is only a secret's label (pic.secrettext.label_alone: ``mdp``, ``Mot de passe``, ``password``), written as
+    the label, ``:`` and the cell: ``Azerty123;mdp`` is ``mdp : Azerty123``. An export may give a value's column
+    before its name's."""
+    from pic.secrettext import label_alone
+
+    cells = [cell.strip().strip('"').strip() for cell in _CELL.split(text)]
+    return [f"{label} : {value}" for value, label in itertools.pairwise(cells) if value and label_alone(label)]
 
 
 def _shortened(text: str) -> str:

@@ -1239,6 +1239,10 @@ def test_a_domain_in_punycode_is_read_as_in_unicode(
         ("marie@gmail.com\npaul@example.org,Paul,password=S3cr3tPw\n", 2),
         ('Email,Nom\njean@gmail.fr,Jean,"mdp","Azerty123"\n', 2),
         ("jean@gmail.fr,Jean,mdp,Azerty123\nmarie@gmail.fr,Marie,x,y\nluc@free.fr,Luc,x,y\n", 1),  # no header row
+        # the password in the cell before its label's
+        ("marie@gmail.com\njean@example.org;Azerty123;mdp\n", 2),
+        ("marie@gmail.com\nzoe@example.org,Zoe,S3cr3tPw,password\n", 2),
+        ("marie@gmail.com\nzoe@gmial.com\tVelosolex1\tMot de passe\n", 2),
         # a password glued to a domain: a malformed line, whose suggestion joined the label and the password
         ("mdp Azerty123@gmail.com\n", 1),
         ("marie@gmail.com\nmot de passe Azerty123@gmail.fr\n", 2),
@@ -1282,6 +1286,7 @@ def test_a_line_that_reads_as_no_secret_is_shown_with_its_suggestion(
         # the label in a cell of its own, before the column's name
         "Nom;mdp;Azerty123\nJean;x;jean@example.org\nLuc;y;luc@example.org\n",
         "mdp;Azerty123\nJean;jean@example.org\nLuc;luc@example.org\n",
+        "Azerty123;mdp\nJean;jean@example.org\nLuc;luc@example.org\n",
     ],
 )
 def test_a_header_cell_that_reads_as_a_secret_is_not_shown(
@@ -1355,3 +1360,17 @@ def test_an_address_sympa_does_not_take_is_flagged_with_the_one_it_takes(
     if suggested != ASK_ANOTHER:
         (tmp_path / "fixed.txt").write_text(f"{suggested}\n", encoding="utf-8")
         assert _audit(capsys, str(tmp_path / "fixed.txt"))[0] == 0
+
+
+@pytest.mark.parametrize(
+    "row", ["jean@gmial.com;Dupont;mdp", "jean@gmial.com,2026-03-12,mot de passe", "jean@gmial.com,mdp,oui"]
+)
+def test_a_row_whose_cell_before_a_label_is_no_password_is_shown(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], row: str
+) -> None:
+    """A cell before a password's label is read as its value (``Azerty123;mdp``): a name, a date or a label after
+    its column's value is none, and the row's address is shown."""
+    export = tmp_path / "list.txt"
+    export.write_text(f"marie@gmail.com\n{row}\n", encoding="utf-8")
+    _, lines, _ = _audit(capsys, str(export))
+    assert any("list.txt:2 jean@gmial.com" in line for line in lines), lines
