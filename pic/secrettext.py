@@ -2130,8 +2130,8 @@ _SUBJECT_WHOSE = (
 )
 # (where a separator or a copula is followed by a capital or a quote)
 _PASSPHRASE_GATE = LazyPattern(
-    r"(?:[:=：>→⇒⟶⟹➔➜➝➞➡]|(?<!\w)(?i:est|était|sera|sont|is|was|are|ist|es|é|è|är|jest|είναι|now|still|maintenant"
-    r"|désormais|toujours|actuellement)|[是为為は는])[^\S\n]*[`*_]*(?:[A-ZÀ-ÖØ-Þ]|[\"“«‘'])"
+    r"(?:[:=：>→⇒⟶⟹➔➜➝➞➡是为為は는]|[^\S\n](?:[cC]['’])?(?i:est|était|sera|sont|is|was|are|ist|es|é|è|är|jest|είναι"
+    r"|now|still|maintenant|désormais|toujours|actuellement))[^\S\n]*[`*_]*(?:[A-ZÀ-ÖØ-Þ]|[\"“«‘'])"
 )
 _PROSE_PASSPHRASE = _Pattern(
     rf"(?i)(?=[{_PHRASE_LABEL_FIRST}])"
@@ -2328,8 +2328,8 @@ def _prose_secret_as_written(text: str) -> tuple[str, int] | None:
     """:func:`prose_secret` on ``text`` as written, character by character."""
     folded = _folded(text)
     if _PROSE_NEEDS.search(folded) is None and (
-        (_PROSE_DIGIT.search(text) is None and "\n" not in text and _PASSPHRASE_GATE.search(text) is None)
-        or _PROSE_NEEDS_FURTHER.search(folded) is None
+        _PROSE_NEEDS_FURTHER.search(folded) is None
+        or (_PROSE_DIGIT.search(text) is None and "\n" not in text and _PASSPHRASE_GATE.search(text) is None)
     ):
         return None
     found: list[tuple[int, str]] = []
