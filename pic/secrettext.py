@@ -2093,8 +2093,10 @@ _COPULA_NOT_VALUE = (
     r"(?!(?:case|sensitive|valid|invalid|required|mandatory|obligatoire|strong|weak|fort|faible|secure"
     r"|s[ée]curis[ée]e?|wrong|faux|fausse|mauvais|mauvaise|nouveau|nouvelle|new|ancien|ancienne|old|different"
     r"|diff[ée]rent|still|now|maintenant|toujours|encore|d[ée]j[àa]|already|im|beim|bei|auf|unter|nicht|kein|keine"
-    r"|gleich|neu|alt|geheim)(?![\w’-]))"
+    r"|gleich|neu|alt|geheim|affich[ée]e?|[ée]crite?|not[ée]e?|coll[ée]e?|written|posted|shown|displayed)(?![\w’-]))"
 )
+# After a copula, a word of a sentence between the capitalised ones (Le mot de passe est Affiché Au Local)
+_COPULA_NOT_WORD = r"(?!(?:au|aux|du|des|de|par|avec|pour|with|by|for|of|to|from|mit|von|zu|und|et|and)(?![\w’-]))"
 _PHRASE_WORD = r"(?-i:[A-ZÀ-ÖØ-Þ])[^\W\d_]{1,19}(?:['’-][^\W\d_]{1,19})?"
 _PHRASE_OPEN = r"[\"“«‘']"
 _PHRASE_CLOSE = r"[\"”»’']"
@@ -2125,7 +2127,10 @@ _NOT_COMPLEMENT = (
 _SUBJECT_WHOSE = (
     rf"(?:[^\S\n]+{_PROSE_WHOSE_OPEN}(?!(?:et|and|und|y|e|ou|or|oder|o|mais|but|aber|pero|a|ai|as|ont|été|has|have"
     r"|had|been|hat|haben|wurde|est|sont|is|was|are|ist|es|é|è|qui|que|who|which|that|dont|où|where|il|elle|on|nous"
-    r"|vous|ils|elles|he|she|it|we|they|er|sie|donc|so|puis|then|car|because|weil|le|la|les|the|der|die|das|el|lo)"
+    r"|vous|ils|elles|he|she|it|we|they|er|sie|donc|so|puis|then|car|because|weil|le|la|les|the|der|die|das|el|lo"
+    # what is said of passwords, not one (the password policy is..., la règle du mot de passe...)
+    r"|policy|policies|rules?|requirements?|length|manager|reset|hint|format|strength|expiry|politique|r[èe]gles?"
+    r"|longueur|gestionnaire|richtlinie|regeln?|l[äa]nge|pol[ií]tica|regla|longitud)"
     rf"(?![\w’-]))(?:[^\W\d_]|['’.-])+{_PROSE_WHOSE_CLOSE}){{0,3}}?"
 )
 # (where a separator or a copula is followed by a capital or a quote)
@@ -2138,7 +2143,8 @@ _PROSE_PASSPHRASE = _Pattern(
     rf"(?:{_PASSPHRASE_LABEL}(?:[^\S\n]+{_PROSE_WHOSE_OPEN}(?:[^\W\d_]|['’.-])+{_PROSE_WHOSE_CLOSE}){{0,6}}?"
     r"[^\S\n]*(?:[:=：]|-+>|=+>|[→⇒⟶⟹➔➜➝➞➡])"
     rf"|{_NOT_COMPLEMENT}{_PASSPHRASE_LABEL}{_SUBJECT_WHOSE}{_PHRASE_COPULA}(?P<copula>))[^\S\n]*[`*_]*"
-    rf"(?:(?P<v>(?(copula){_COPULA_NOT_VALUE}){_PASSPHRASE_NOT_VALUE}{_PHRASE_WORD}(?:[^\S\n]{_PASSPHRASE_NOT_VALUE}{_PHRASE_WORD}){{1,3}})"
+    rf"(?:(?P<v>(?(copula){_COPULA_NOT_VALUE}){_PASSPHRASE_NOT_VALUE}{_PHRASE_WORD}"
+    rf"(?:[^\S\n](?(copula){_COPULA_NOT_WORD}){_PASSPHRASE_NOT_VALUE}{_PHRASE_WORD}){{1,3}})"
     r"[`*_]*[^\S\n]*(?=$|\n|[.;,(!?]|[-–—][^\S\n])"
     rf"|{_PHRASE_OPEN}[^\S\n]*(?P<w>{_PASSPHRASE_NOT_VALUE}(?=[^\"”»’'\n]*[^\S\n][^\"”»’'\n]*{_PHRASE_CLOSE})"
     rf"(?:(?=[^\"”»’'\n]*[0-9])[^\W_][^\"”»’'\n]{{4,60}}?"

@@ -616,6 +616,9 @@ def test_words_or_an_address_after_a_password_s_label_are_none(note: str) -> Non
         "The password is Still Valid",
         "The password is Case Sensitive.",
         "Das Passwort ist Im Tresor",
+        "The password policy is Very Strict.",
+        "Le mot de passe Wi-Fi est Affiché Au Local",
+        "Le mot de passe est Noté Par Marie",
         # a name after a copula that follows no password's label, or a label that is another's complement
         "Le président est Jean Dupont",
         "Le gardien du mot de passe est Jean Dupont",
