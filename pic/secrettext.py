@@ -1398,9 +1398,9 @@ def _expanded(value: str) -> str | None:
 # ($(cat <<< WORD)) or as the one line of a here-document ($(cat <<EOF⏎WORD⏎EOF⏎), <<'EOF', <<-EOF: POSIX's
 # "Here-Document", its delimiter alone on the line ending it, its tabs stripped with <<-); and a base64 literal
 # written so and decoded ($(echo UzNjcjN0UHc= | base64 -d), --decode, printf %s WORD | base64 -d, base64 -d <<< WORD:
-# coreutils' base64), in its place the word it decodes to (group 64, :func:`_output_word`). Not one reading a file or
-# a variable ($(cat ../priv/db-password), $(echo "$PW"), $(base64 -d < ../priv/key)), whose value the file does not
-# hold, nor a here-document holding an expansion ($DB_PASSWORD).
+# coreutils' base64), in its place the word it decodes to (groups e and i, :func:`_output_word`). Not one reading a
+# file or a variable ($(cat ../priv/db-password), $(echo "$PW"), $(base64 -d < ../priv/key)), whose value the file
+# does not hold, nor a here-document holding an expansion ($DB_PASSWORD).
 _OUTPUT_WORD = r"'[^'\n]*'|\"[^\"\n$`\\]*\"|[^\s'\"$`\\();&|<>]+"
 _BASE64_DECODE = r"base64[^\S\n]+(?:-d|-D|--decode)"
 _LITERAL_OUTPUT = LazyPattern(
