@@ -34,7 +34,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
-from pic.errors import Problem
+from pic.errors import Problem, meant_among
 from pic.registry import Member, PhpEolException, Registry
 from pic.settings import RuntimeSpec, Settings
 
@@ -91,29 +91,70 @@ def exception_too_long(m: Member, on: dt.date, severity: Literal["error", "warni
     )
 
 
+def _no_effect(m: Member, statuses: dict[str, RuntimeStatus]) -> str | None:
+    """Why the ``php_eol`` exception of ``m`` keeps its site running on no day, or None when it may: the member has
+    no PHP site; or its runtime is not past its end of life and the exception either was granted for another
+    runtime or ends no later than that end of life (eol.runs_until: a site runs to the later of the two, so an
+    exception ending after it, granted ahead, does keep the site running past it)."""
+    exc = m.spec.exceptions.php_eol
+    key = m.runtime
+    if exc is None:
+        return None
+    if key is None or key not in statuses:
+        return "the member has no PHP site" if key is None else None  # an unknown runtime: site.php's own error
+    st = statuses[key]
+    if st.state == "eol":
+        return None
+    if exc.runtime is not None and exc.runtime != key:
+        return f"granted for runtime {exc.runtime}, the site is on {key}, which is not past its end of life"
+    if exc.until <= st.spec.eol:
+        return (
+            f"runtime {key} is not past its end of life, and reaches it on {st.spec.eol.isoformat()}, "
+            "not before the exception ends"
+        )
+    return None
+
+
 def _exception_problems(
-    m: Member, statuses: dict[str, RuntimeStatus], on: dt.date, dated: Literal["error", "warning"]
+    m: Member, statuses: dict[str, RuntimeStatus], on: dt.date, dated: Literal["error", "warning"], stack: str
 ) -> list[Problem]:
-    """The problems of the ``php_eol`` exception of ``m`` on day ``on``, if it holds one."""
+    """The problems of the ``php_eol`` exception of ``m`` on day ``on``, if it holds one; ``statuses`` by runtime
+    key, oldest first; ``stack`` the stack's name, for a message."""
     exc = m.spec.exceptions.php_eol
     key = m.runtime
     out: list[Problem] = []
     if exc is None:
         return out
-    if exc is not None and (key is None or key not in statuses or statuses[key].state != "eol"):
-        # Not needed on this day: told, never blocking, whether or not its date is past.
-        not_ended = "the member has no PHP site" if key is None else f"runtime {key} is not past its end of life"
+    if exc.runtime is not None and exc.runtime not in statuses:
+        # A key the stack lacks: a typo ("7.40") or a runtime removed since; it covers no site. An error where
+        # the site needs an exception (on a runtime past its end of life), else a warning.
+        needed = key is not None and key in statuses and statuses[key].state == "eol"
+        meant = next((k for k in statuses if exc.runtime.rstrip("0") == k), None) or meant_among(exc.runtime, statuses)
+        out.append(
+            Problem(
+                m.file,
+                m.line_of("exceptions", "php_eol", "runtime"),
+                "exceptions.php_eol.runtime",
+                f'"{exc.runtime}" is not a runtime of stack {stack} (known: {", ".join(statuses)})'
+                + (f"; did you mean {meant!r}?" if meant is not None else ""),
+                dated if needed else "warning",
+            )
+        )
+        return out  # its dates are beside the point
+    no_effect = _no_effect(m, statuses)
+    if no_effect is not None:
+        # Not needed, on this day or after it: told, never blocking, whether or not its date is past.
         out.append(
             Problem(
                 m.file,
                 m.line_of("exceptions", "php_eol", "until"),
                 "exceptions.php_eol.until",
-                f"{exc.until.isoformat()}: the exception has no effect as of {on.isoformat()} ({not_ended}): "
+                f"{exc.until.isoformat()}: the exception has no effect as of {on.isoformat()} ({no_effect}): "
                 "it can be removed",
                 "warning",
             )
         )
-    elif exc is not None and exc.runtime is not None and exc.runtime != key:
+    elif exc.runtime is not None and exc.runtime != key:
         out.append(
             Problem(
                 m.file,
@@ -126,7 +167,7 @@ def _exception_problems(
             )
         )
         return out  # its dates are beside the point
-    elif exc is not None and exc.until < on:
+    elif exc.until < on:
         out.append(
             Problem(
                 m.file,
@@ -150,14 +191,16 @@ def _exception_problems(
 
 def evaluate(registry: Registry, settings: Settings, on: dt.date) -> list[Problem]:
     """Warnings and errors of the end-of-life policy on day ``on``."""
-    statuses = {k: runtime_status(k, s, on, settings.eol_warning_days) for k, s in settings.runtimes.items()}
+    statuses = {
+        k: runtime_status(k, settings.runtimes[k], on, settings.eol_warning_days) for k in settings.runtime_keys()
+    }
     out: list[Problem] = []
     for m in registry:
         exc = m.spec.exceptions.php_eol
         # An archived member runs nothing: its exception's dates are told, and block nothing.
         dated: Literal["error", "warning"] = "warning" if m.status == "archived" else "error"
         key = m.runtime
-        out.extend(_exception_problems(m, statuses, on, dated))
+        out.extend(_exception_problems(m, statuses, on, dated, settings.stack))
         too_long = exception_too_long(m, on, dated) is not None
         if key is None or m.status == "archived" or key not in statuses:
             continue
@@ -204,13 +247,19 @@ def evaluate(registry: Registry, settings: Settings, on: dt.date) -> list[Proble
                     )
                 )
         elif st.state == "warning":
+            granted = exception_for(m) if exception_valid(m, on) else None
+            ahead = (
+                f"; allowed by exception until {granted.until.isoformat()}"
+                if granted is not None and granted.until > st.spec.eol
+                else ""
+            )
             out.append(
                 Problem(
                     m.file,
                     line,
                     "site.php",
                     f'"{key}": runtime {key} reaches its end of life on '
-                    f"{st.spec.eol.isoformat()}, {_in_days(st.days_left)}; plan the move with {who}",
+                    f"{st.spec.eol.isoformat()}, {_in_days(st.days_left)}{ahead}; plan the move with {who}",
                     "warning",
                 )
             )

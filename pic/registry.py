@@ -88,6 +88,16 @@ PhpKey = Annotated[
         also=("none",),
     ),
 ]
+# The runtime a php_eol exception was granted for: a runtime key, never site.php's "none" (no PHP, no end of life).
+GrantedRuntime = Annotated[
+    str,
+    NameOf(
+        r"[0-9]+\.[0-9]+",
+        'a runtime key such as "7.4" (quoted): the site.php the exception was granted for',
+        among="runtimes",
+        what="the stack's runtimes",
+    ),
+]
 HostName = Annotated[
     str,
     NameOf(
@@ -337,7 +347,7 @@ class CronJob(_Strict):
 
 class PhpEolException(_Strict):
     until: dt.date = Field(description="Last day the exception holds (YYYY-MM-DD).")
-    runtime: PhpKey | None = Field(
+    runtime: GrantedRuntime | None = Field(
         default=None,
         description='The runtime key the exception was granted for ("7.4"), as site.php; '
         "another site.php is not covered by it.",

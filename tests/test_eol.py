@@ -93,8 +93,8 @@ def test_error_names_exception_until_field_when_expired(tmp_path: Path, settings
 @pytest.mark.parametrize(
     ("data", "why"),
     [
-        (_site("8.4"), "runtime 8.4 is not past its end of life"),
-        (_site("8.3"), "runtime 8.3 is not past its end of life"),
+        (_site("8.4"), "runtime 8.4 is not past its end of life, and reaches it on 2028-12-31, not before"),
+        (_site("8.3"), "runtime 8.3 is not past its end of life, and reaches it on 2027-12-31, not before"),
         (_site("none"), "the member has no PHP site"),
         (member(), "the member has no PHP site"),
     ],
@@ -108,7 +108,7 @@ def test_an_exception_with_no_effect_is_a_warning_even_past(
         (problem,) = [p for p in problems if p.path == "exceptions.php_eol.until"]
         assert problem.severity == "warning", problem
         assert problem.line is not None and problem.file.endswith("case-member.yaml")
-        assert f"{until.isoformat()}: the exception has no effect as of {on.isoformat()} ({why})" in problem.message
+        assert f"{until.isoformat()}: the exception has no effect as of {on.isoformat()} ({why}" in problem.message
         assert "can be removed" in problem.message and "renew" not in problem.message
 
 
@@ -348,3 +348,71 @@ def test_an_exception_for_another_runtime_is_no_exception_in_the_report(tmp_path
         assert (eol.exception_for(m) is not None) == (shown is not None), granted
         (row,) = [c for c in build(registry, settings, on)["members_to_contact"] if c["slug"] == "case-member"]
         assert row["exception_until"] == shown, (granted, row)
+
+
+@pytest.mark.parametrize("granted", [None, "8.2"])
+def test_an_exception_granted_before_the_end_of_life_keeps_the_site_past_it(
+    tmp_path: Path, settings: Settings, granted: str | None
+) -> None:
+    """8.2 in its warning period, an exception until after its end of life: the site runs to its ``until``
+    (eol.runs_until), so it has an effect and is never told it can be removed; the warning on site.php says
+    until when the site is allowed."""
+    on = EOL_82 - dt.timedelta(days=27)
+    exc = {"php_eol": {"until": EOL_82 + dt.timedelta(days=90), "reason": "a move planned for March"}}
+    if granted is not None:
+        exc["php_eol"]["runtime"] = granted
+    problems = _evaluate(tmp_path, settings, _site("8.2", exceptions=exc), on)
+    assert not any("can be removed" in p.message for p in problems), problems
+    (warning,) = problems
+    assert warning.severity == "warning" and warning.path == "site.php", warning
+    assert "reaches its end of life on 2026-12-31, in 27 days" in warning.message
+    assert "allowed by exception until 2027-03-31" in warning.message, warning.message
+
+
+@pytest.mark.parametrize(
+    ("until", "granted", "why"),
+    [
+        (EOL_82, None, "runtime 8.2 is not past its end of life, and reaches it on 2026-12-31, not before"),
+        (EOL_82 + dt.timedelta(days=90), "7.4", "granted for runtime 7.4, the site is on 8.2"),
+    ],
+)
+def test_an_exception_ending_before_the_end_of_life_or_for_another_runtime_has_no_effect(
+    tmp_path: Path, settings: Settings, until: dt.date, granted: str | None, why: str
+) -> None:
+    on = EOL_82 - dt.timedelta(days=27)
+    exc: dict[str, Any] = {"php_eol": {"until": until, "reason": "a move planned for March"}}
+    if granted is not None:
+        exc["php_eol"]["runtime"] = granted
+    problems = _evaluate(tmp_path, settings, _site("8.2", exceptions=exc), on)
+    (removable,) = [p for p in problems if p.path == "exceptions.php_eol.until"]
+    assert removable.severity == "warning" and "can be removed" in removable.message, removable
+    assert why in removable.message, removable.message
+
+
+@pytest.mark.parametrize("php", ["7.4", "8.4"])
+@pytest.mark.parametrize(("granted", "hint"), [("7.40", "; did you mean '7.4'?"), ("9.9", "")])
+def test_an_exception_granted_for_no_runtime_of_the_stack_is_named_so(
+    tmp_path: Path, settings: Settings, php: str, granted: str, hint: str
+) -> None:
+    """A runtime key the stack lacks (a typo, a runtime since removed) is said to be none, with the stack's keys:
+    not 'ask for a new exception for 7.4', which a typo does not need. An error when the site needs the exception
+    (on 7.4, past its end of life), a warning otherwise."""
+    on = dt.date(2026, 12, 4)
+    exc = {"php_eol": {"until": dt.date(2027, 3, 31), "reason": "old site kept meanwhile", "runtime": granted}}
+    problems = _evaluate(tmp_path, settings, _site(php, exceptions=exc), on)
+    (named,) = [p for p in problems if p.path == "exceptions.php_eol.runtime"]
+    assert named.severity == ("error" if php == "7.4" else "warning") and named.line is not None, named
+    assert named.message == (f'"{granted}" is not a runtime of stack prod (known: 7.4, 8.2, 8.3, 8.4, 8.5){hint}'), (
+        named.message
+    )
+    assert not any("can be removed" in p.message or "ask for a new" in p.message for p in problems), problems
+
+
+def test_an_exception_runtime_is_a_runtime_key_never_none(tmp_path: Path, settings: Settings) -> None:
+    """site.php's "none" (a static site) is no runtime an exception is granted for; the hint says what is."""
+    exc = {"php_eol": {"until": dt.date(2027, 3, 31), "reason": "old site kept meanwhile", "runtime": "none"}}
+    with pytest.raises(PicError) as raised:
+        load_registry(write_members(tmp_path / "m", {"case-member": _site("7.4", exceptions=exc)}), settings)
+    said = str(raised.value)
+    assert 'exceptions.php_eol.runtime: "none" is not allowed here' in said, said
+    assert "static site" not in said and '"7.4"' in said, said
