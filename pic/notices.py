@@ -110,19 +110,82 @@ def load(path: Path, members: Collection[str] | None = None, members_dir: Path |
 
 
 def not_a_record(path: Path, project: Path, members_dir: Path) -> str | None:
-    """Why ``path`` may not be pic notify's record, or None: a file of the members directory (the registry would
-    then hold ``sent:``, an unknown key, and every ``pic check`` fail) or a file the project reads (``Pulumi.yaml``,
-    ``Pulumi.<stack>.yaml``, ``settings``); symlinks resolved."""
+    """Why ``path`` may not be pic notify's record, or None.
+
+    Refused: a path inside the members directory ``members_dir`` or the project's own ``members/`` (which the
+    Pulumi program reads whatever ``--members`` says; the registry would then hold ``sent:``, an unknown key, and
+    every ``pic check`` fail); a file of the Pulumi project (``Pulumi.yaml``, ``Pulumi.<stack>.yaml``, ``.yml``
+    too, in any case of letters: one name on a file system that folds case); and, the file existing, another
+    name of a member file or of such a project file (a hard link: writing the record writes that file). Symbolic
+    links resolved; a directory on the way compared by identity (device and inode) where it exists."""
     target = path.resolve()
-    members = members_dir.resolve()
-    if target == members or members in target.parents:
-        shown = display_path(members_dir)
-        return f"is inside the members directory ({shown}): pic notify's record is not a member file"
-    if target.parent == project.resolve() and (
-        target.name == "Pulumi.yaml" or (target.name.startswith("Pulumi.") and target.suffix in (".yaml", ".yml"))
-    ):
+    for directory in dict.fromkeys((members_dir, project / "members")):
+        if _within(target, directory):
+            return (
+                f"is inside the members directory ({display_path(directory)}): pic notify's record is not a member file"
+            )
+    top = project.resolve()
+    if _same_dir(target.parent, top) and _pulumi_name(target.name):
         return f"is a file of the Pulumi project ({target.name}): pic notify's record is a file of its own"
+    if not _is_file(target):
+        return None
+    for directory in dict.fromkeys((members_dir, project / "members")):
+        for f in _files(directory):
+            if _same_file(target, f):
+                return (
+                    f"is the member file {display_path(f)} (another name of it): pic notify's record is not a member "
+                    "file"
+                )
+    for f in _files(project):
+        if _pulumi_name(f.name) and _same_file(target, f):
+            return (
+                f"is the file {display_path(f)} of the Pulumi project (another name of it): pic notify's record is a "
+                "file of its own"
+            )
     return None
+
+
+def _pulumi_name(name: str) -> bool:
+    """True for the name of a Pulumi project's file: ``Pulumi.yaml``, ``Pulumi.<stack>.yaml`` (or ``.yml``),
+    whatever the case of its letters."""
+    lower = name.lower()
+    return lower.startswith("pulumi.") and lower.endswith((".yaml", ".yml"))
+
+
+def _within(target: Path, directory: Path) -> bool:
+    """True when the resolved ``target`` is ``directory`` or inside it: by path, or by identity of an existing
+    directory on its way (a directory reached by another spelling)."""
+    resolved = directory.resolve()
+    if target == resolved or resolved in target.parents:
+        return True
+    return any(_same_dir(d, resolved) for d in (target, *target.parents))
+
+
+def _same_dir(a: Path, b: Path) -> bool:
+    return a == b or _same_file(a, b)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """True when ``a`` and ``b`` are one file (device and inode); False too when either cannot be looked at."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # EACCES on the way: the reader names it
+        return False
+
+
+def _files(directory: Path) -> list[Path]:
+    """The regular files directly in ``directory`` (none when it cannot be listed)."""
+    try:
+        return [f for f in directory.iterdir() if _is_file(f)]
+    except OSError:
+        return []
 
 
 def present(path: Path) -> bool:

@@ -373,6 +373,42 @@ def test_a_record_that_is_a_member_file_or_a_file_of_the_project_is_refused_befo
     assert notify(proj, members, ON, "--record", str(tmp_path / "own.yaml"), "--new-record") == 0, "a file of its own"
 
 
+def test_a_record_reaching_a_member_or_stack_file_another_way_is_refused(
+    tmp_path: Path, smtp_sink: Sink, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Past the path: a hard link elsewhere to a member file or to the stack file (the same file, written
+    through), the project's own members/ while --members names another directory (pulumi up reads the
+    project's members/ whatever --members says: a new file there is read as a member), a stack file named in
+    another case (the same file on a file system that folds case). Refused (exit 2) before any message."""
+    members, proj = registry(tmp_path), project(tmp_path, smtp_sink)
+    member = sorted(members.glob("*.yaml"))[0]
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "member.yaml").hardlink_to(member)
+    (elsewhere / "stack.yaml").hardlink_to(proj / "Pulumi.prod.yaml")
+    (proj / "members").mkdir()
+    before = {f: f.read_bytes() for f in [member, proj / "Pulumi.prod.yaml"]}
+    for path, why in [
+        (elsewhere / "member.yaml", f"is the member file {member} (another name of it)"),
+        (
+            elsewhere / "stack.yaml",
+            f"is the file {proj / 'Pulumi.prod.yaml'} of the Pulumi project (another name of it)",
+        ),
+        (proj / "members" / "notices.yaml", f"is inside the members directory ({proj / 'members'})"),
+        (proj / "pulumi.prod.yaml", "is a file of the Pulumi project (pulumi.prod.yaml)"),
+        (proj / "PULUMI.YML", "is a file of the Pulumi project (PULUMI.YML)"),
+    ]:
+        for extra in ((), ("--dry-run",), ("--new-record",)):
+            assert notify(proj, members, ON, "--record", str(path), *extra) == 2, (path, extra)
+            err = capsys.readouterr().err
+            assert f"--record {path} {why}" in err, err
+        report = ["report", "--project", str(proj), "--members", str(members), "--record", str(path)]
+        assert main(report) == 2
+        assert f"--record {path} {why}" in capsys.readouterr().err
+    assert smtp_sink.received == []
+    assert {f: f.read_bytes() for f in before} == before and list((proj / "members").iterdir()) == []
+
+
 def test_notify_refuses_a_record_it_is_given_that_does_not_exist_unless_told_to_start_one(
     tmp_path: Path, smtp_sink: Sink, capsys: pytest.CaptureFixture[str]
 ) -> None:
