@@ -565,29 +565,57 @@ _QUALIFIERS = {"-": "fail", "~": "softfail", "?": "neutral"}  # RFC 7208 §4.6.2
 _MECHANISMS = {"all", "include", "a", "mx", "ptr", "ip4", "ip6", "exists"}  # RFC 7208 §5
 _MODIFIER = re.compile(r"[a-z][a-z0-9_.-]*=", re.IGNORECASE)  # RFC 7208 §12: name "=" macro-string
 _CIDR = re.compile(r"(?:/(\d+))?(?://(\d+))?")  # ip4-cidr-length, then ip6-cidr-length (RFC 7208 §5.6)
+# RFC 7208 §7.1: macro-expand, macro-literal, macro-string, toplabel, domain-spec. The letters c, r and t are
+# allowed in exp= (whose text they expand) only.
+_MACRO_EXPAND = r"%\{[slodiphcrtv][0-9]*r?[.+,/_=-]*\}|%%|%_|%-"
+_MACRO_STRING = rf"(?:{_MACRO_EXPAND}|[\x21-\x24\x26-\x7e])*"
+_TOPLABEL = r"(?:[a-z0-9]*[a-z][a-z0-9]*|[a-z0-9]+-[a-z0-9-]*[a-z0-9])"
+_DOMAIN_SPEC = re.compile(rf"{_MACRO_STRING}(?:\.{_TOPLABEL}\.?|{_MACRO_EXPAND})", re.IGNORECASE)
+_MACRO_STRING_RE = re.compile(_MACRO_STRING, re.IGNORECASE)
+_EXP_ONLY = re.compile(r"%\{[crt]", re.IGNORECASE)
+
+
+def _macro_error(term: str, value: str, *, domain: bool, exp: bool = False) -> str | None:
+    """The permerror of ``term`` when its ``value`` is no domain-spec (``domain``) or no macro-string, per RFC 7208
+    §7.1 (a '%' not starting a macro, an unknown macro letter, a last label that is all digits, no dot before
+    it, a character that is not visible ASCII), or uses c, r or t outside ``exp``; else None."""
+    pattern = _DOMAIN_SPEC if domain else _MACRO_STRING_RE
+    if pattern.fullmatch(value) is None or (not exp and _EXP_ONLY.search(value)):
+        return f"(permerror, RFC 7208 §7.1): {term}"
+    return None
 
 
 def _spf_syntax_error(spf: str) -> str | None:
-    """None when ``spf`` (``v=spf1`` and its terms) is well formed per RFC 7208 §4.6 and §12, else the term
+    """None when ``spf`` (``v=spf1`` and its terms) is well formed per RFC 7208 §4.6, §7.1 and §12, else the term
     receivers answer permerror for (an unknown mechanism, ``-allextra``, a bad address or prefix length, a
-    mechanism without its domain, ``redirect=`` or ``exp=`` twice)."""
+    mechanism without its domain, ``redirect=`` or ``exp=`` twice, a domain or macro §7.1 refuses:
+    ``include:localhost``, ``a:192.0.2.10``, ``%{z}``, a lone ``%``)."""
     seen: set[str] = set()
     for term in spf.split(" ")[1:]:
         if not term:
             continue
         if _MODIFIER.match(term) and (term[0] not in "+-~?"):
-            name = term.split("=", 1)[0].lower()
+            name, value = term.split("=", 1)
+            name = name.lower()
             if name in ("redirect", "exp"):
                 if name in seen:
                     return f"(permerror, RFC 7208 §6): {name}= twice"
                 seen.add(name)
-                if not term.split("=", 1)[1]:
+                if not value:
                     return f"(permerror, RFC 7208 §4.6): {term}"
+            known = name in ("redirect", "exp")
+            error = _macro_error(term, value, domain=known, exp=name == "exp")
+            if error is not None:
+                return error
             continue
         body = term[1:] if term[0] in "+-~?" else term
         m = re.fullmatch(r"([a-z0-9]+)(?::([^/]*))?(/.*)?", body, re.IGNORECASE)
         if m is None or not _spf_argument_ok(m.group(1).lower(), m.group(2), m.group(3) or ""):
             return f"(permerror, RFC 7208 §4.6): {term}"
+        if m.group(2) and m.group(1).lower() not in ("ip4", "ip6"):
+            error = _macro_error(term, m.group(2), domain=True)
+            if error is not None:
+                return error
     return None
 
 

@@ -403,6 +403,14 @@ def test_an_expected_file_s_key_or_value_that_reads_as_a_secret_is_not_shown(
             "v=spf1 a:web1.example.org redirect=a.asso.org redirect=b.asso.org",
             "(permerror, RFC 7208 §6): redirect= twice",
         ),
+        # a macro or a domain RFC 7208 §7.1 and §4.8 refuse: also permerror, wherever it stands
+        ("v=spf1 a:web1.example.org -all exp=%{z}.asso.org", "(permerror, RFC 7208 §7.1): exp=%{z}.asso.org"),
+        ("v=spf1 a:web1.example.org exists:%{i.asso.org -all", "(permerror, RFC 7208 §7.1): exists:%{i.asso.org"),
+        ("v=spf1 a:web1.example.org include:50%.asso.org -all", "(permerror, RFC 7208 §7.1): include:50%.asso.org"),
+        ("v=spf1 a:web1.example.org include:%{c}.asso.org -all", "(permerror, RFC 7208 §7.1): include:%{c}.asso.org"),
+        ("v=spf1 a:web1.example.org include:localhost -all", "(permerror, RFC 7208 §7.1): include:localhost"),
+        ("v=spf1 a:web1.example.org a:192.0.2.10 -all", "(permerror, RFC 7208 §7.1): a:192.0.2.10"),
+        ("v=spf1 a:web1.example.org\t-all", "(permerror, RFC 7208 §7.1): a:web1.example.org"),
     ],
 )
 def test_a_site_spf_record_letting_anyone_send_or_malformed_is_different(record: str, said: str) -> None:
@@ -423,6 +431,10 @@ def test_a_site_spf_record_letting_anyone_send_or_malformed_is_different(record:
         ("v=spf1 ip4:192.0.2.0/24 -all", "ip4:192.0.2.10", ""),
         ("v=spf1 a:web1.example.org redirect=_spf.asso.org", "a:web1.example.org", ""),
         ("v=spf1 a:web1.example.org exp=explain.asso.org -all", "a:web1.example.org", ""),
+        ("V=SPF1  A:web1.example.org   INCLUDE:_spf.example.net  -ALL", "a:web1.example.org", ""),
+        ("v=spf1 a:web1.example.org exists:%{ir}.%{l1r-}.%{d2}._spf.asso.org -all", "a:web1.example.org", ""),
+        ("v=spf1 a:web1.example.org include:_spf.%{d} -all exp=%{l}%%%_%-.asso.org", "a:web1.example.org", ""),
+        ("v=spf1 a:web1.example.org a:%{d} mx:asso.org/24 -all x-note=%{i}", "a:web1.example.org", ""),
     ],
 )
 def test_a_site_spf_record_that_refuses_other_hosts_is_present(record: str, mechanism: str, note: str) -> None:
