@@ -93,6 +93,13 @@ class _Parser(argparse.ArgumentParser):
             command.error(f"unrecognized arguments: {' '.join(unknown)}{hint or f' (see {command.prog} --help)'}")
         https, http = getattr(parsed, "https_port", None), getattr(parsed, "http_port", None)
         if https is not None and https == http:  # pic status: one port cannot answer both https and http
+            given: set[str] = getattr(parsed, "given_options", set())
+            if len(given) == 1:  # the other is its default: name the one given
+                one, other = ("http", "https") if given == {"http_port"} else ("https", "http")
+                (_Parser._innermost or self).error(
+                    f"argument --{one}-port: {https} is the port of --{other}-port, which is {https} by default: "
+                    f"give --{other}-port another port too, or --{one}-port another"
+                )
             (_Parser._innermost or self).error(
                 f"argument --https-port: {https} is also the --http-port: give each its own port"
             )

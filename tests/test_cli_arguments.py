@@ -128,6 +128,8 @@ def test_a_resolver_is_not_an_ipv4_mapped_address(
         ("ff02::1", "a multicast address"),
         ("255.255.255.255", "a broadcast or reserved address"),
         ("240.0.0.1", "a broadcast or reserved address"),
+        ("0.1.2.3", "an address of 0.0.0.0/8, this host on this network, never a destination (RFC 6890)"),
+        ("0.255.255.255", "an address of 0.0.0.0/8, this host on this network, never a destination (RFC 6890)"),
     ],
 )
 def test_a_resolver_is_an_address_that_can_answer(
@@ -142,11 +144,27 @@ def test_a_resolver_on_the_local_link_or_a_unicast_address_is_taken(value: str) 
     assert _parser().parse_args(["status", f"--resolver={value}"]).resolver == value
 
 
-@pytest.mark.parametrize("argv", [["--https-port=443", "--http-port=443"], ["--http-port=443"], ["--https-port=80"]])
-def test_https_and_http_are_not_the_same_port(capsys: pytest.CaptureFixture[str], argv: list[str]) -> None:
+def test_https_and_http_are_not_the_same_port(capsys: pytest.CaptureFixture[str]) -> None:
+    err = usage_error(capsys, ["status", "--https-port=8443", "--http-port=8443"])
+    assert "argument --https-port: 8443 is also the --http-port: give each its own port" in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["--http-port=443"], "argument --http-port: 443 is the port of --https-port, which is 443 by default"),
+        (["--http-port", "443"], "argument --http-port: 443 is the port of --https-port, which is 443 by default"),
+        (["--https-port=80"], "argument --https-port: 80 is the port of --http-port, which is 80 by default"),
+    ],
+)
+def test_a_port_given_alone_that_is_the_others_default_names_the_option_given(
+    capsys: pytest.CaptureFixture[str], argv: list[str], said: str
+) -> None:
+    """``--http-port 443`` alone was told 'argument --https-port: 443 is also the --http-port', an option not
+    given: the message names the one given and the default it meets."""
     err = usage_error(capsys, ["status", *argv])
-    port = "443" if "--http-port=443" in argv else "80"
-    assert f"argument --https-port: {port} is also the --http-port: give each its own port" in err
+    other = "--https-port" if "http-port" in argv[0] else "--http-port"
+    assert said in err and f"give {other} another port too" in err, err
 
 
 @pytest.mark.parametrize(

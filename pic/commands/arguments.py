@@ -13,8 +13,9 @@ import math
 import os
 import re
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from pic.errors import shown_name
 from pic.settings import STACK_NAME
@@ -29,6 +30,7 @@ MAX_CA_FILE_BYTES = 16 * 1024 * 1024
 _MAX_FILE_BYTES = 64 * 1024 * 1024
 _DIGITS = re.compile(r"[0-9]{1,5}")  # ASCII digits only: int() also reads " 53", "+53", "5_3" and "٥٣"
 _DECIMAL = re.compile(r"[0-9]{1,6}(?:\.[0-9]*)?|\.[0-9]+")
+_THIS_NETWORK = ipaddress.IPv4Network("0.0.0.0/8")
 
 
 def stack_name(text: str) -> str:
@@ -58,6 +60,21 @@ def timeout(text: str) -> float:
     return value
 
 
+class StoreGiven(argparse.Action):
+    """An option's value stored as ``store`` does, its ``dest`` added to the namespace's ``given_options`` set:
+    what was given on the command line is told apart from a default of the same value."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[Any] | None,
+        option_string: str | None = None,
+    ) -> None:
+        setattr(namespace, self.dest, values)
+        namespace.given_options = {*getattr(namespace, "given_options", ()), self.dest}
+
+
 def ip_address(text: str) -> str:
     """An IPv4 or IPv6 address (a resolver is asked at its address, never at a name)."""
     try:
@@ -70,11 +87,16 @@ def ip_address(text: str) -> str:
         raise argparse.ArgumentTypeError(
             f"{text!r} is an IPv4-mapped IPv6 address: give the IPv4 address itself ({address.ipv4_mapped})"
         )
-    # An address no resolver can answer from: 0.0.0.0 and :: (unspecified), a multicast group (224.0.0.1, ff02::1),
+    # An address no resolver can answer from: 0.0.0.0 and :: (unspecified), 0.0.0.0/8 (RFC 6890: a source only,
+    # "this host on this network"; Linux refuses to send there), a multicast group (224.0.0.1, ff02::1),
     # the broadcast 255.255.255.255 and the reserved 240.0.0.0/4. A link-local address with its zone (fe80::1%eth0)
     # is a resolver on the local link, and is taken.
     for refused, what in (
         (address.is_unspecified, "the unspecified address"),
+        (
+            isinstance(address, ipaddress.IPv4Address) and address in _THIS_NETWORK,
+            "an address of 0.0.0.0/8, this host on this network, never a destination (RFC 6890)",
+        ),
         (address.is_multicast, "a multicast address"),
         (isinstance(address, ipaddress.IPv4Address) and address.is_reserved, "a broadcast or reserved address"),
     ):

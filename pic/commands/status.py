@@ -68,8 +68,20 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], common:
         "--resolver", type=arguments.ip_address, help="resolver IP address (default: pic:dns.resolver of the stack)"
     )
     p.add_argument("--port", type=arguments.port, help="resolver port (default: pic:dns.resolver_port)")
-    p.add_argument("--https-port", type=arguments.port, default=443, help="port of the web hosts' https (default: 443)")
-    p.add_argument("--http-port", type=arguments.port, default=80, help="port of the web hosts' http (default: 80)")
+    p.add_argument(
+        "--https-port",
+        type=arguments.port,
+        default=443,
+        action=arguments.StoreGiven,
+        help="port of the web hosts' https (default: 443)",
+    )
+    p.add_argument(
+        "--http-port",
+        type=arguments.port,
+        default=80,
+        action=arguments.StoreGiven,
+        help="port of the web hosts' http (default: 80)",
+    )
     p.add_argument(
         "--ca-file",
         type=arguments.ca_file,
