@@ -521,3 +521,24 @@ def _wait_for_port(port: int) -> None:
         except OSError:
             time.sleep(0.1)
     raise AssertionError(f"nothing listens on 127.0.0.1:{port}")
+
+
+@pytest.mark.parametrize("option", ["--at", "--from", "--target"])
+@pytest.mark.parametrize("rest", [(), ("--from",), ("",)])
+def test_an_option_of_the_restore_without_its_value_is_a_usage_error(
+    tmp_path: Path, option: str, rest: tuple[str, ...]
+) -> None:
+    """``pic-offsite-restore files SLUG --at`` (last, empty, or followed by another option) exited 1 with bash's
+    own 'line 127: 2: --at needs a date', or took the next option for its value: exit 2, naming the option,
+    before the repository is read."""
+    conf = tmp_path / "offsite.conf"
+    conf.write_text(ro.offsite_conf(_config("sftp:backup@vault.example.net:/srv/restic/pic")))
+    script = tmp_path / "pic-offsite-restore"
+    script.write_text(ro.restore_script())
+    argv = ["bash", str(script), "files", "velo-cite", option, *rest]
+    done = subprocess.run(
+        argv, capture_output=True, text=True, check=False, env={"PIC_OFFSITE_CONF": str(conf), "PATH": "/usr/bin:/bin"}
+    )
+    assert done.returncode == 2, (argv, done.stderr)
+    assert done.stderr.startswith(f"pic-offsite-restore: {option} needs a"), done.stderr
+    assert "line " not in done.stderr and "snapshot" not in done.stderr, done.stderr
