@@ -286,3 +286,35 @@ def test_db_settings_are_optional_and_checked(tmp_path: Path) -> None:
     for field in ("pic:db.proxy", "pic:db.dump_jobs", "pic:db.dev_subnet"):
         assert field in text, text
     assert "Pulumi.bad.yaml" in text
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["velo\\055cite", "main"], "velo\\055cite has no database main on this host"),
+        (["velo-cite", "m\\141in"], "velo-cite has no database m\\141in on this host"),
+        (["velo-cite", "main", "m\\141in-x.sql.zst"], "no dump "),
+    ],
+)
+def test_a_restore_compares_the_names_given_not_what_awk_escapes_make_of_them(
+    tmp_path: Path, argv: list[str], said: str
+) -> None:
+    """The slug and database were matched in db-dump.list through ``awk -v``, which reads backslash escapes:
+    'velo\\055cite' passed as velo-cite and went on as the member, and a dump named m\\141in-... was said to be
+    another database's. Compared as given (ENVIRON): refused before anything runs as the member."""
+    members = tmp_path / "members"
+    (members / "velo-cite" / "db").mkdir(parents=True)
+    listing = tmp_path / "db-dump.list"
+    listing.write_text("# slug uid database\nvelo-cite 10601 main\n")
+    conf = tmp_path / "db-dump.conf"
+    conf.write_text(f"DB_LIST={listing}\nMEMBERS_ROOT={members}\n")
+    script = tmp_path / "pic-db-restore"
+    script.write_text(rdb.restore_script())
+    script.chmod(0o755)
+    env = {"PIC_DB_DUMP_CONF": str(conf), "PATH": "/usr/bin:/bin"}
+    done = subprocess.run(["bash", str(script), *argv], capture_output=True, text=True, check=False, env=env)
+    if said == "no dump ":  # a name no database has: not refused as another database's (goes on as the member)
+        assert "is a dump of" not in done.stderr, done.stderr
+    else:
+        assert done.returncode == 1, (argv, done.stderr)
+        assert said in done.stderr and "setpriv" not in done.stderr, done.stderr
