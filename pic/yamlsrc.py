@@ -511,11 +511,11 @@ class _Walk:
                     continue
             if tag != _STR:
                 what = _KEY_KINDS.get(tag, "not text")
+                shown = self.source(key_node, key_loc)
                 self.problem(
                     key_node,
                     key_loc,
-                    f"key {self.source(key_node, key_loc)} is {what} to YAML, not a name: a key is a name such as uid "
-                    '(quote it, "like this", if it is meant as text)',
+                    f"key {shown} is {what} to YAML, not a name: write it in quotes, {shown}, if it is meant as text",
                 )
                 continue
             if key in seen:

@@ -721,6 +721,21 @@ STACK_YAML = [
 ]
 
 
+@pytest.mark.parametrize(("written", "quoted"), [("8.4", '"8.4"'), ("8.40", '"8.40"'), ("8", '"8"')])
+def test_a_runtime_key_written_as_a_number_is_told_to_be_quoted_as_written(
+    tmp_path: Path, written: str, quoted: str
+) -> None:
+    """The hint was 'a key is a name such as uid', a member file's field, under pic:runtimes; it names the key
+    in quotes, as written, and no field of another file."""
+    project = project_copy(tmp_path)
+    _edit(project, '"8.4": {debian: trixie', f"{written}: {{debian: trixie")
+    text = _errors(project)
+    assert f"pic:runtimes.{written}: key {quoted} is a number to YAML, not a name: write it in quotes, {quoted}, " in (
+        text
+    ), text
+    assert "uid" not in text, text
+
+
 @pytest.mark.parametrize(("old", "new", "field", "words"), STACK_YAML, ids=[s[3] for s in STACK_YAML])
 def test_stack_file_yaml_is_refused_with_line_and_field(
     tmp_path: Path, old: str, new: str, field: str, words: str
