@@ -559,6 +559,9 @@ def _of_kind(kind: str, value: str) -> bool:
     return first.lower() == prefix.lower() if kind in ("SPF", SITE_SPF) else first.replace(" ", "") == prefix
 
 
+# RFC 7208 §4.5: a record begins with exactly "v=spf1" (ABNF: in any case), then a space or its end; receivers
+# discard any other TXT record, a leading space or a tab after the version included.
+_SPF_VERSION = re.compile(r"v=spf1(?: |$)", re.IGNORECASE)
 _QUALIFIERS = {"-": "fail", "~": "softfail", "?": "neutral"}  # RFC 7208 §4.6.2; "+" (or none) is pass
 
 
@@ -653,6 +656,8 @@ def _spf_note(e: Expected, found: Sequence[str]) -> str:
 def _spf_problem(e: Expected, spf: str) -> str | None:
     """None when the SPF record ``spf`` of ``e.name`` is well formed, lets the web host send and no host it does
     not name (RFC 7208); else why not, to follow "which"."""
+    if _SPF_VERSION.match(spf) is None:
+        return "does not start with v=spf1 and a space (RFC 7208 §4.5): receivers discard it"
     error = _spf_syntax_error(spf)
     if error is not None:
         return f"is not a valid SPF record {error}"
@@ -732,8 +737,10 @@ def judge(expected: Expected, found: Sequence[str]) -> Status:
         return "missing"
     if expected.kind in _ONE_ONLY and len(candidates) > 1:
         return "duplicated"
-    if expected.kind == SITE_SPF:
-        return "different" if _spf_problem(expected, candidates[0]) else "present"
+    if expected.kind in ("SPF", SITE_SPF):  # one record only, above
+        discarded = _SPF_VERSION.match(candidates[0]) is None  # by receivers (RFC 7208 §4.5)
+        if discarded or expected.kind == SITE_SPF:
+            return "different" if discarded or _spf_problem(expected, candidates[0]) else "present"
     if expected.value is None:
         return "present" if any(_well_formed_dkim(v) for v in candidates) else "different"
     want = _normal(expected.kind, expected.value)

@@ -443,3 +443,22 @@ def test_a_site_spf_record_that_refuses_other_hosts_is_present(record: str, mech
     line = dns_check.Finding("asso.org", e, status, (record,)).line()
     assert status == "present", line
     assert (note in line) if note else line.rstrip().endswith("asso.org TXT"), line
+
+
+@pytest.mark.parametrize("record", [" v=spf1 a:web1.example.org -all", "v=spf1\ta:web1.example.org -all"])
+def test_a_site_spf_record_not_starting_with_its_version_and_a_space_is_different(record: str) -> None:
+    """RFC 7208 §4.5: a record that does not begin with exactly "v=spf1" then a space (or its end) is discarded
+    by receivers: a leading space or a tab after the version was present."""
+    e = _site_spf("a:web1.example.org")
+    status = dns_check.judge(e, [record])
+    line = dns_check.Finding("asso.org", e, status, (record,)).line()
+    assert status == "different", line
+    assert "does not start with v=spf1 and a space (RFC 7208 §4.5): receivers discard it" in line, line
+
+
+def test_a_list_domain_spf_record_not_starting_with_its_version_and_a_space_is_different() -> None:
+    e = dns_check.Expected("listes.example.org", "TXT", "SPF", "v=spf1 mx -all")
+    assert dns_check.judge(e, ["v=spf1 mx -all"]) == "present"
+    assert dns_check.judge(e, ["V=SPF1  MX -all "]) == "present"
+    assert dns_check.judge(e, [" v=spf1 mx -all"]) == "different"
+    assert dns_check.judge(e, ["v=spf1\tmx -all"]) == "different"
