@@ -34,8 +34,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
-from pic.errors import Problem, meant_among
-from pic.registry import Member, PhpEolException, Registry
+from pic.errors import Problem
+from pic.registry import Member, PhpEolException, Registry, meant_runtime
 from pic.settings import RuntimeSpec, Settings
 
 RuntimeState = Literal["supported", "warning", "eol"]
@@ -129,7 +129,7 @@ def _exception_problems(
         # A key the stack lacks: a typo ("7.40") or a runtime removed since; it covers no site. An error where
         # the site needs an exception (on a runtime past its end of life), else a warning.
         needed = key is not None and key in statuses and statuses[key].state == "eol"
-        meant = next((k for k in statuses if exc.runtime.rstrip("0") == k), None) or meant_among(exc.runtime, statuses)
+        meant = meant_runtime(exc.runtime, list(statuses))
         out.append(
             Problem(
                 m.file,

@@ -20,7 +20,7 @@ import re
 import types
 import typing
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -98,6 +98,18 @@ GrantedRuntime = Annotated[
         what="the stack's runtimes",
     ),
 ]
+
+
+def meant_runtime(value: str, keys: Sequence[str]) -> str | None:
+    """The runtime key of ``keys`` that ``value``, a key the stack lacks, is written for, or None: the same with
+    zeros after its minor version ("8.40", "8.400": 8.4; a runtime key is no decimal number, "8.40" and "8.4"
+    are two keys to the program), or one :func:`pic.errors.meant_among` finds."""
+    for key in keys:
+        if value.startswith(key) and value[len(key) :].strip("0") == "" and "." in key:
+            return key
+    return meant_among(value, keys)
+
+
 HostName = Annotated[
     str,
     NameOf(
@@ -1338,11 +1350,13 @@ class _Cross:
                 "refuse its mail; put a shorter domain first",
             )
         if site.php != "none" and site.php not in self.settings.runtimes:
+            meant = meant_runtime(site.php, self.settings.runtime_keys())
             self.at(
                 m,
                 ("site", "php"),
                 f"{show_value(site.php)} is not a runtime of stack {self.settings.stack} "
-                f'(known: {", ".join(self.settings.runtime_keys())}, or "none" for a static site)',
+                f'(known: {", ".join(self.settings.runtime_keys())}, or "none" for a static site)'
+                + (f"; did you mean {meant!r}?" if meant is not None else ""),
             )
         if site.charset is not None and not site.static:
             self.at(
