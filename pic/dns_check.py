@@ -728,11 +728,22 @@ def _names_host(kind: str, target: str, value: str) -> bool:
         return False
 
 
+def _candidates(kind: str, found: Sequence[str]) -> list[str]:
+    """The records of ``found`` that are of ``kind`` (:func:`_of_kind`). For SPF, those receivers read (RFC 7208
+    §4.5: ``v=spf1`` then a space or the end) when there is one: a record they discard beside it is no second
+    one; else the discarded ones, to be told so."""
+    candidates = [v for v in found if _of_kind(kind, v)]
+    if kind in ("SPF", SITE_SPF):
+        read = [v for v in candidates if _SPF_VERSION.match(v) is not None]
+        return read or candidates
+    return candidates
+
+
 def judge(expected: Expected, found: Sequence[str]) -> Status:
     if expected.kind == DELEGATION:
         servers = set((expected.value or "").split())
         return "missing" if not found else "present" if set(found) == servers else "different"
-    candidates = [v for v in found if _of_kind(expected.kind, v)]
+    candidates = _candidates(expected.kind, found)
     if not candidates:
         return "missing"
     if expected.kind in _ONE_ONLY and len(candidates) > 1:
@@ -758,8 +769,9 @@ def judgement(expected: Expected, found: Sequence[str], resolver: dns.resolver.R
     status = judge(expected, found)
     if expected.kind != SITE_SPF or status not in ("present", "different") or resolver is None:
         return status, ""
-    spf = next(v for v in found if _of_kind(expected.kind, v))
-    if _spf_syntax_error(spf) is not None or not spf_lookup_terms(spf, expected.value or ""):
+    spf = _candidates(expected.kind, found)[0]
+    discarded = _SPF_VERSION.match(spf) is None  # by receivers (RFC 7208 §4.5): never evaluated
+    if discarded or _spf_syntax_error(spf) is not None or not spf_lookup_terms(spf, expected.value or ""):
         return status, ""
     return spf_evaluated(expected, spf, resolver)
 
@@ -952,7 +964,7 @@ def check(expected: Mapping[str, Sequence[Expected]], resolver: dns.resolver.Res
                     silence, refused = str(exc), exc.refused
                 else:
                     answered = True
-                    shown = tuple(v for v in found if _of_kind(e.kind, v))
+                    shown = tuple(_candidates(e.kind, found))
                     status, why = judgement(e, found, resolver)
                     if status == "unanswered":
                         findings.append(Finding(domain, e, status, shown, why))

@@ -462,3 +462,14 @@ def test_a_list_domain_spf_record_not_starting_with_its_version_and_a_space_is_d
     assert dns_check.judge(e, ["V=SPF1  MX -all "]) == "present"
     assert dns_check.judge(e, [" v=spf1 mx -all"]) == "different"
     assert dns_check.judge(e, ["v=spf1\tmx -all"]) == "different"
+
+
+def test_a_record_receivers_discard_beside_the_spf_record_is_no_second_one() -> None:
+    """Two SPF records are a permerror (RFC 7208 §4.5), but a TXT record that does not start with v=spf1 and a
+    space is no SPF record to receivers: beside a right one it was counted, and the name said duplicated."""
+    e = _site_spf("a:web1.example.org")
+    assert dns_check.judge(e, ["v=spf1 a:web1.example.org -all", " v=spf1 -all"]) == "present"
+    assert dns_check.judge(e, ["v=spf1\t-all", "v=spf1 a:web1.example.org -all"]) == "present"
+    assert dns_check.judge(e, ["v=spf1 a:web1.example.org -all", "V=SPF1 -all"]) == "duplicated"
+    listed = dns_check.Expected("listes.example.org", "TXT", "SPF", "v=spf1 mx -all")
+    assert dns_check.judge(listed, [" v=spf1 -all", "v=spf1 mx -all"]) == "present"
