@@ -542,3 +542,34 @@ def test_an_option_of_the_restore_without_its_value_is_a_usage_error(
     assert done.returncode == 2, (argv, done.stderr)
     assert done.stderr.startswith(f"pic-offsite-restore: {option} needs a"), done.stderr
     assert "line " not in done.stderr and "snapshot" not in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["files", "velo-cite", "www", "--target", "/var/tmp/aside"], "--target is for host only"),
+        (["db", "velo-cite", "velo_cite_main", "--target", "/var/tmp/aside"], "--target is for host only"),
+        (["snapshots", "--at", "2026-11-20"], "--at is for files, db and host only"),
+        (["snapshots", "web2"], "snapshots takes no argument (web2): give --from HOST"),
+        (["host", "web2", "--target", "/"], "host takes no argument (web2): give --from HOST"),
+    ],
+)
+def test_an_option_or_argument_the_mode_does_not_read_is_a_usage_error(
+    tmp_path: Path, argv: list[str], said: str
+) -> None:
+    """``files SLUG www --target /var/tmp/aside`` wrote the files back into the member's space, over its own, when
+    the admin asked for them aside; ``host web2 --target /`` restored this host's snapshot, web2 dropped. What a
+    mode does not read is refused (exit 2) before anything is read or written."""
+    conf = tmp_path / "offsite.conf"
+    conf.write_text(ro.offsite_conf(_config("sftp:backup@vault.example.net:/srv/restic/pic")))
+    script = tmp_path / "pic-offsite-restore"
+    script.write_text(ro.restore_script())
+    done = subprocess.run(
+        ["bash", str(script), *argv],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"PIC_OFFSITE_CONF": str(conf), "PATH": "/usr/bin:/bin"},
+    )
+    assert done.returncode == 2, (argv, done.stderr)
+    assert done.stderr.startswith(f"pic-offsite-restore: {said}"), done.stderr
