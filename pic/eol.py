@@ -8,11 +8,16 @@
   warning saying until when).
 - A suspended member (its site answers 503, PHP does not run) is only warned.
   Archived members run nothing and are not concerned.
-- A ``php_eol`` exception of a member whose runtime is not past end of life on the day
-  checked (or that has no PHP site) has no effect: a warning that it can be removed,
-  whether or not its ``until`` is past (it never blocks a deploy).
+- A ``php_eol`` exception that keeps the site running on no day has no effect: a warning that it
+  can be removed, whether or not its ``until`` is past (it never blocks a deploy). That is a member
+  with no PHP site, or whose runtime is not past end of life on the day checked when the exception
+  ends on or before that end of life or was granted for another runtime. One granted ahead, ending
+  after the end of life of a runtime in its warning period, keeps the site running to its ``until``
+  (:func:`runs_until`): the warning on ``site.php`` says so.
 - A ``php_eol`` exception naming the ``runtime`` it was granted for does not cover a site on
-  another runtime: an error naming both (ask for a new exception).
+  another runtime: an error naming both (ask for a new exception). A ``runtime`` the stack lacks
+  is said to be none, with the stack's keys (an error when the site is past end of life, else a
+  warning).
 - Otherwise, a ``php_eol`` exception whose ``until`` is past is an error on its own: it
   must be renewed with a new date or removed, never left to rot (a warning for an
   archived member, which runs nothing: its file may wait for its next decision).
