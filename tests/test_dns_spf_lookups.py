@@ -74,6 +74,10 @@ ZONE = [
     _txt("spf6.test", f"v=spf1 ip4:{WEB1_AT} ip6:2001:db8:1::/48 -all"),
     _txt("six.test", "v=spf1 include:spf6.test -all"),
     _txt("four.test", "v=spf1 include:c2.test -all"),
+    # records receivers discard (RFC 7208 §4.5: v=spf1 then a space or the end), alone or beside the one they read
+    _txt("discarded.test", " v=spf1 include:spf.platform.test -all"),
+    _txt("discarded-beside.test", " v=spf1 +all"),
+    _txt("discarded-beside.test", "v=spf1 include:spf.platform.test -all"),
 ]
 
 
@@ -103,6 +107,7 @@ def _checked(nsd: Nsd, domain: str, mechanism: str = WEB1) -> dns_check.Finding:
         "a-other.test",  # another name of the web host's address
         "exists.test",
         "two-void.test",  # two lookups finding nothing: RFC 7208 allows two
+        "discarded-beside.test",  # the record read is evaluated, not the one receivers discard
     ],
 )
 def test_a_site_spf_record_letting_the_web_host_pass_through_its_lookups_is_present(nsd: Nsd, domain: str) -> None:
@@ -202,3 +207,10 @@ def test_the_terms_needing_lookups_are_those_the_record_cannot_say_alone() -> No
         "include:i.test",
         "redirect=r.test",
     ]
+
+
+def test_a_site_spf_record_receivers_discard_is_not_evaluated(nsd: Nsd) -> None:
+    """A record receivers discard (a space before v=spf1) is different, whatever its include would give: it is
+    never evaluated, though the web host would pass through its lookups."""
+    finding = _checked(nsd, "discarded.test")
+    assert finding.status == "different", finding.line()
