@@ -26,6 +26,7 @@ import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Literal
 
@@ -817,8 +818,8 @@ def spf_evaluated(expected: Expected, spf: str, resolver: dns.resolver.Resolver)
     - ``different``: the web host does not pass (the result and the term that gave it), any host passes, or the
       evaluation is a permerror (pyspf's explanation: too many lookups, a loop of includes, an include or
       redirect= to a name without a record, void lookups);
-    - ``unanswered``: a temperror (the resolver did not answer a lookup), or the web host's name has no
-      address to evaluate the record for.
+    - ``unanswered``: a temperror (the resolver did not answer a lookup; not a PTR lookup, :func:`_spf_query`),
+      or the web host's name has no address to evaluate the record for.
     """
     hosts = _web_host_addresses(expected, spf, resolver)
     if isinstance(hosts, tuple):
@@ -892,12 +893,38 @@ def _check_host(domain: str, address: str, spf: str, timeout: float) -> tuple[st
     of ``domain``: pyspf's result (pass, fail, softfail, neutral, none, permerror, temperror), its explanation,
     and the term of ``spf`` that matched (None when none did). Lookups go where :func:`_spf_lookups_through`
     sends them; each is allowed ``timeout`` seconds."""
-    import spf as pyspf
-
-    query = pyspf.query(i=address, s=f"postmaster@{domain}", h=domain, timeout=timeout)
+    query = _spf_query()(i=address, s=f"postmaster@{domain}", h=domain, timeout=timeout)
     result, _, explanation = query.check(spf=spf)
     matched = query.mechanism if isinstance(query.mechanism, str) else None
     return str(result), str(explanation), matched
+
+
+@cache
+def _spf_query() -> type:
+    """pyspf's query, its PTR lookups read as RFC 7208 says: a DNS error in the PTR lookup of the sender's address
+    makes ``ptr`` match nothing (§5.5) and ``%{p}`` expand to ``unknown`` (§7.3), a DNS error in the address lookup
+    of one of its names skips that name (§5.5); pyspf made either a temperror of the whole evaluation."""
+    import spf as pyspf
+
+    class Query(pyspf.query):  # type: ignore[misc]
+        def dns_ptr(self, i: str) -> list[str]:
+            try:
+                return list(super().dns_ptr(i))
+            except pyspf.TempError:
+                return []
+
+        def validated_ptrs(self) -> list[str]:
+            out = []
+            for name in self.dns_ptr(self.i)[: pyspf.MAX_PTR]:
+                try:
+                    addresses = self.dns_a(name, self.A)
+                except pyspf.TempError:
+                    continue
+                if self.cidrmatch(addresses, self.cidrmax):
+                    out.append(name)
+            return out
+
+    return Query
 
 
 @contextmanager

@@ -61,6 +61,9 @@ ZONE = [
     _txt("a-other.test", "v=spf1 a:alias.other.test -all"),
     records.Record("alias.other.test", "A", WEB1_AT),
     _txt("exists.test", "v=spf1 exists:%{i}.allow.test -all"),
+    # ptr and the %{p} macro: the reverse zones are not NSD's, their PTR lookups refused
+    _txt("ptr.test", f"v=spf1 ptr {WEB1} -all"),
+    _txt("ptr-macro.test", f"v=spf1 exists:%{{p}}.allow.test {WEB1} -all"),
     records.Record(f"{WEB1_AT}.allow.test", "A", "127.0.0.2"),
     # RFC 7208 §4.6.4's limits
     _txt("many.test", f"v=spf1 {INCLUDES} {WEB1} -all"),
@@ -108,6 +111,9 @@ def _checked(nsd: Nsd, domain: str, mechanism: str = WEB1) -> dns_check.Finding:
         "exists.test",
         "two-void.test",  # two lookups finding nothing: RFC 7208 allows two
         "discarded-beside.test",  # the record read is evaluated, not the one receivers discard
+        # a PTR lookup in error: ptr does not match (RFC 7208 §5.5), %{p} is "unknown" (§7.3), not a temperror
+        "ptr.test",
+        "ptr-macro.test",
     ],
 )
 def test_a_site_spf_record_letting_the_web_host_pass_through_its_lookups_is_present(nsd: Nsd, domain: str) -> None:
