@@ -882,7 +882,7 @@ def _at(matched: str | None) -> str:
 def _spf_error(result: str, explanation: str, address: str) -> tuple[Status, str] | None:
     """The status and why of a check_host ``result`` that is an error (permerror, temperror), else None."""
     if result == "permerror":
-        return "different", f"is a permerror for receivers (evaluated for {address}: {explanation}, RFC 7208 §4.6.4)"
+        return "different", f"is a permerror for receivers (evaluated for {address}: {explanation}, RFC 7208 §2.6.7)"
     if result == "temperror":
         return "unanswered", f"its lookups went unanswered (evaluated for {address}: {explanation})"
     return None

@@ -71,6 +71,9 @@ ZONE = [
     _txt("loop.test", f"v=spf1 include:loop-a.test {WEB1} -all"),
     _txt("loop-a.test", "v=spf1 include:loop-b.test -all"),
     _txt("loop-b.test", "v=spf1 include:loop-a.test -all"),
+    _txt("include-two.test", f"v=spf1 include:two.test {WEB1} -all"),
+    _txt("two.test", f"v=spf1 {WEB1} -all"),
+    _txt("two.test", "v=spf1 -all"),
     _txt("void.test", f"v=spf1 a:gone1.test a:gone2.test a:gone3.test {WEB1} -all"),
     _txt("two-void.test", f"v=spf1 a:gone1.test a:gone2.test ip4:{WEB1_AT} -all"),
     # a host known by its addresses, IPv6 among them
@@ -149,7 +152,9 @@ def test_a_site_spf_record_letting_the_web_host_pass_through_its_lookups_is_pres
         ),
         ("loop.test", "SPF Permanent Error: Too many DNS lookups"),
         ("void.test", "SPF Permanent Error: Void lookup limit of 2 exceeded"),
-        ("include-none.test", "No valid SPF record for included domain: nothing.test"),
+        ("include-none.test", "for included domain: nothing.test: include:nothing.test, RFC 7208 §2.6.7)"),
+        # an include of a name with two SPF records: RFC 7208 §4.5, not a limit of §4.6.4
+        ("include-two.test", "SPF Permanent Error: Two or more type TXT spf records found., RFC 7208 §2.6.7)"),
         # the web host passes before the redirect=, other hosts reach it: a permerror for them
         ("redirect-none.test", "(evaluated for 192.0.2.1: SPF Permanent Error: redirect domain has no SPF record"),
     ],
