@@ -2423,18 +2423,54 @@ def _foreign_setting_problems(
     namespace or another case or a slip of it (``MySQL:password``), :func:`_provider_problems`; for another, a
     secret in clear under a secret's name or shaped like one, and a ``secure:`` value that is no ciphertext.
     ``project_file``: the setting is in ``Pulumi.yaml``'s config:, where a key may be declared in its long form
-    (:data:`_PROJECT_CONFIG_FIELDS`): its ``value``, else its ``default``, is read as the value; a declaration with
-    neither (``{type: string, secret: true}``) sets nothing and is Pulumi's to read."""
+    (:data:`_PROJECT_CONFIG_FIELDS`): its ``value`` (else its ``default``) is read as the value, and what Pulumi
+    refuses the project file for is said (:func:`_declaration_problems`: a type, a default, no value)."""
     field = None
-    if project_file and isinstance(value, dict) and value and set(value) <= _PROJECT_CONFIG_FIELDS:
+    declared: list[Problem] = []
+    if project_file and isinstance(value, dict) and set(value) <= _PROJECT_CONFIG_FIELDS:
+        declared = _declaration_problems(doc, full_key, value)
         field = "value" if "value" in value else "default" if "default" in value else None
         if field is None:
-            return []
+            return declared
         value = value[field]
     found = _foreign_setting_locs(full_key, value, passphrase=passphrase, others=others)
     if field is not None:  # the paths below the key are under its value:
         found = [((loc[0], field, *loc[1:]) if len(loc) > 1 else loc, why) for loc, why in found]
-    return [Problem(doc.file, doc.line_of(("config", *loc)), f"config.{shown_loc(loc)}", why) for loc, why in found]
+    return declared + [
+        Problem(doc.file, doc.line_of(("config", *loc)), f"config.{shown_loc(loc)}", why) for loc, why in found
+    ]
+
+
+def _declaration_problems(doc: Document, full_key: str, declaration: dict[Any, Any]) -> list[Problem]:
+    """Why Pulumi refuses the project file for the long form ``declaration`` (:data:`_PROJECT_CONFIG_FIELDS`) of
+    ``full_key``, a key of another namespace than the project's, at the line of the field at fault; [] when it
+    gives a ``value`` alone. Pulumi's rule (``Project.Validate``, sdk/go/common/workspace/project.go): a type and
+    a default are the project's own keys' (a provider's key has one value, the same for every stack), a value is
+    required, and a value and a default are never given together; its first refusal is said."""
+    key = shown_loc((full_key,))
+    per_stack = f"set it per stack instead (`pulumi config set {key}`, with --secret for a secret) and remove it here"
+    if "value" in declaration and "default" in declaration:
+        field, why = "default", "gives both a value and a default: Pulumi refuses the project file (keep value:)"
+    elif "type" in declaration:
+        field = "type"
+        why = (
+            "declares a type, which Pulumi takes for the project's own keys only: it refuses the project file for "
+            f"a key of another namespace; give its value alone (value:), or {per_stack}"
+        )
+    elif "default" in declaration:
+        field = "default"
+        why = (
+            "gives a default, which Pulumi takes for the project's own keys only: it refuses the project file "
+            "(write value: in its place)"
+        )
+    elif "value" not in declaration:
+        field = None
+        why = "declares no value: Pulumi refuses the project file, where a key of another namespace is a value; "
+        why += per_stack
+    else:
+        return []
+    loc = ("config", full_key) if field is None else ("config", full_key, field)
+    return [Problem(doc.file, doc.line_of(loc), f"config.{shown_loc(loc[1:])}", why)]
 
 
 def _foreign_setting_locs(

@@ -2824,30 +2824,73 @@ def test_a_providers_setting_in_the_project_file_may_take_its_long_form(tmp_path
     assert "S3cr3t" not in str(problems)
 
 
-def test_a_providers_setting_in_the_project_file_may_be_declared_with_its_type(tmp_path: Path) -> None:
-    """Pulumi.yaml's config: declares a key by its type, whether it is secret and a default (Pulumi's
-    ProjectConfigType): a declaration without a value sets nothing (was: refused as a mapping in clear under a
-    secret's name); a default is the value every stack without one gets, read as the value, at its line."""
+@pytest.mark.parametrize(
+    ("written", "line", "path", "said"),
+    [
+        # a type: Pulumi's types are for the project's own keys
+        (
+            "  mysql:password:\n    type: string\n    secret: true\n    description: set it per stack\n",
+            2,
+            "config.mysql:password.type",
+            "declares a type, which Pulumi takes for the project's own keys only: it refuses the project file",
+        ),
+        (
+            "  docker:registryAuth:\n    type: array\n    items: {type: object}\n",
+            2,
+            "config.docker:registryAuth.type",
+            "",
+        ),
+        ("  aws:region: {type: string}\n", 1, "config.aws:region.type", ""),
+        # a default: a key of another namespace has a value, the same for every stack
+        (
+            "  mysql:endpoint:\n    default: db.example.org:3306\n",
+            2,
+            "config.mysql:endpoint.default",
+            "gives a default, which Pulumi takes for the project's own keys only: it refuses the project file "
+            "(write value: in its place)",
+        ),
+        # both: Pulumi takes one
+        (
+            "  mysql:endpoint:\n    value: db.example.org:3306\n    default: db2.example.org:3306\n",
+            3,
+            "config.mysql:endpoint.default",
+            "gives both a value and a default: Pulumi refuses the project file",
+        ),
+        # nothing to set: Pulumi asks for a value
+        ("  mysql:endpoint: {}\n", 1, "config.mysql:endpoint", "declares no value: Pulumi refuses the project file"),
+        ("  mysql:endpoint: {description: the db host}\n", 1, "config.mysql:endpoint", "declares no value"),
+    ],
+)
+def test_a_key_of_another_namespace_declared_by_type_or_default_in_the_project_file_is_refused(
+    tmp_path: Path, written: str, line: int, path: str, said: str
+) -> None:
+    """Pulumi.yaml's config: may declare the project's own keys by their type, secret flag and default (Pulumi's
+    ProjectConfigType); a key of another namespace (a provider's) takes a value alone, and Pulumi refuses the
+    project file otherwise (Project.Validate in pulumi's sdk/go/common/workspace/project.go: a type, a default, no
+    value, both a value and a default). Was: a declaration without a value passed as setting nothing, a default
+    was read as the value, and pulumi then refused every command."""
     project = project_copy(tmp_path)
     base = (ROOT / "Pulumi.yaml").read_text(encoding="utf-8")
-    lines = base.count("\n")
-    good = (
-        "config:\n  mysql:password:\n    type: string\n    secret: true\n    description: set it per stack\n"
-        "  mysql:endpoint:\n    type: string\n    default: db.example.org:3306\n"
-        "  docker:registryAuth:\n    type: array\n    items: {type: object}\n"
-    )
-    (project / "Pulumi.yaml").write_text(base + good, encoding="utf-8")
-    load_settings(project, "prod")
-    bad = good.replace("    secret: true\n", "    secret: true\n    default: S3cr3tPw\n").replace(
-        "default: db.example.org", "value: db.example.org"
-    )
-    (project / "Pulumi.yaml").write_text(base + bad + "  mysql:somethingElse: {type: string, default: x}\n")
+    (project / "Pulumi.yaml").write_text(base + "config:\n" + written, encoding="utf-8")
+    with pytest.raises(PicError) as info:
+        load_settings(project, "prod")
+    [problem] = info.value.problems
+    assert (problem.line, problem.path) == (base.count("\n") + 1 + line, path), problem
+    assert said in problem.message, problem.message
+
+
+def test_a_providers_secret_given_as_a_default_in_the_project_file_is_refused_unshown(tmp_path: Path) -> None:
+    """A default under a provider's secret is refused as Pulumi refuses it, and as a secret in clear, never shown."""
+    project = project_copy(tmp_path)
+    base = (ROOT / "Pulumi.yaml").read_text(encoding="utf-8")
+    text = "config:\n  mysql:password: {type: string, secret: true, default: S3cr3tPw}\n"
+    (project / "Pulumi.yaml").write_text(base + text, encoding="utf-8")
     with pytest.raises(PicError) as info:
         load_settings(project, "prod")
     problems = info.value.problems
-    said = sorted((p.line, p.path) for p in problems)
-    assert said == [(lines + 2, "config.mysql:password"), (lines + 13, "config.mysql:somethingElse")], problems
-    assert "never written in clear" in problems[0].message or "never written in clear" in problems[1].message
+    said = {p.path: p.message for p in problems}
+    assert sorted(said) == ["config.mysql:password", "config.mysql:password.type"], problems
+    assert "never written in clear" in said["config.mysql:password"]
     assert "S3cr3t" not in str(problems)
 
 
