@@ -896,7 +896,8 @@ def _beyond_ascii(entry: Entry) -> Flag | None:
             "and it receives mail only through servers that all offer SMTPUTF8",
             ASK_ANOTHER,
         )
-    ascii_domain = validate_email(entry.address, check_deliverability=False).ascii_domain
+    # the options of _valid, which found the address valid: a quoted local part too
+    ascii_domain = validate_email(entry.address, check_deliverability=False, allow_quoted_local=True).ascii_domain
     return Flag(entry, "domain in Unicode: Sympa takes it in punycode (IDNA) only", f"{local}@{ascii_domain}")
 
 

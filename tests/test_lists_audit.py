@@ -1341,6 +1341,8 @@ def _sympa_takes(address: str) -> bool:
         ("zoé@café.example.org", "letters outside ASCII before the @", ASK_ANOTHER),
         ("marie@café.example.org", "domain in Unicode", "marie@xn--caf-dma.example.org"),
         ("marie@CAFÉ.example.org", "domain in Unicode", "marie@xn--caf-dma.example.org"),
+        # a quoted local part, which Sympa takes (RFC 5322 §3.4.1), before a domain in Unicode
+        ('"jean dupont"@café.example.org', "domain in Unicode", '"jean dupont"@xn--caf-dma.example.org'),
     ],
 )
 def test_an_address_sympa_does_not_take_is_flagged_with_the_one_it_takes(
