@@ -47,7 +47,7 @@ from pic.errors import (
 )
 from pic.settings import display_path
 from pic.unanswered import Unanswered, refused_lookup
-from pic.validators import is_open_suffix, public_suffix_list, u_labels
+from pic.validators import is_open_suffix, public_suffix_list, single_script, u_labels
 from pic.yamlsrc import Document, parse_yaml, read_regular_file, read_yaml, shown_loc
 
 DATA = "mail_domains.yaml"
@@ -874,11 +874,26 @@ def _address_flag(entry: Entry, domains: Mapping[str, DeadDomain], providers: Pr
     local, domain = address.rsplit("@", 1)
     found = domain_flag(domain, domains, providers)
     if found is None:
-        return None if address.isascii() else _beyond_ascii(entry)
+        return _mixed_scripts(entry, domain) or (None if address.isascii() else _beyond_ascii(entry))
     problem, meant = found
     if meant is None and domain_key(domain) in domains:
         return Flag(entry, problem, ASK_ANOTHER)
     return Flag(entry, problem, f"{local}@{meant}" if meant else None)
+
+
+def _mixed_scripts(entry: Entry, domain: str) -> Flag | None:
+    """The flag of an address whose domain has a label mixing scripts (``pаypal``, a Cyrillic а among Latin
+    letters), in Unicode or in punycode, or None: a look-alike of another domain (UTS #39 §5.2, as pic check
+    refuses one for a contact), whose subscriber is asked for the address meant; its punycode is no fix."""
+    for label in domain.split("."):
+        shown = u_labels(label)
+        if not single_script(shown):
+            return Flag(
+                entry,
+                f"domain label {shown} mixes scripts, as a look-alike of another domain does (UTS #39 §5.2)",
+                ASK_ANOTHER,
+            )
+    return None
 
 
 def _beyond_ascii(entry: Entry) -> Flag | None:

@@ -1334,6 +1334,20 @@ def _sympa_takes(address: str) -> bool:
     return proc.returncode == 0
 
 
+@pytest.mark.parametrize("address", ["marie@pаypal.example.org", "marie@xn--pypal-4ve.example.org"])
+def test_an_address_whose_domain_mixes_scripts_is_flagged_without_a_suggestion(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, address: str
+) -> None:
+    """A domain label mixing scripts (paypal with a Cyrillic а, in Unicode or in punycode) is a look-alike of
+    another domain (UTS #39 §5.2), as pic check refuses one for a contact: flagged, the subscriber to be asked;
+    was: its punycode suggested as the address to keep, and that punycode passed as clean."""
+    (tmp_path / "subs.txt").write_text(f"{address}\nok@velo-cite.org\n", encoding="utf-8")
+    code, lines, err = _audit(capsys, str(tmp_path / "subs.txt"))
+    assert code == 1 and len(lines) == 1, (lines, err)
+    assert f"subs.txt:1 {address}: " in lines[0] and "mixes scripts" in lines[0] and "pаypal" in lines[0], lines
+    assert lines[0].endswith(f"; suggested: {ASK_ANOTHER}"), lines
+
+
 @pytest.mark.parametrize(
     ("address", "said", "suggested"),
     [
