@@ -29,6 +29,7 @@ import os
 import re
 import stat
 import tempfile
+import unicodedata
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -420,9 +421,12 @@ def told_key(member: str, runtime: str, to: str, state: str) -> tuple[str, str, 
 
 def same_address(address: str) -> str:
     """``address`` in one spelling for each mailbox: its domain in lower-case punycode (``Café.FR`` and
-    ``xn--caf-dma.fr`` are one domain) and its local part case-folded (``Marie`` and ``marie``: servers
-    treat them as one mailbox, and a contact whose case was edited is no new person)."""
+    ``xn--caf-dma.fr`` are one domain) and its local part in lower case (``Marie`` and ``marie``: servers
+    treat them as one mailbox, and a contact whose case was edited is no new person) and composed (NFC, as
+    RFC 6532 §3.1 has it: an ``é`` written ``e`` and its accent, as some editors store it, is ``é``). Not case
+    folding: it makes ``maße`` and ``masse``, two mailboxes, one."""
     local, _, domain = address.rpartition("@")
+    local = unicodedata.normalize("NFC", local).lower()
     domain = domain.rstrip(".").lower()
     if not domain.isascii():
         import idna
@@ -431,7 +435,7 @@ def same_address(address: str) -> str:
             domain = idna.encode(domain, uts46=True).decode("ascii")
         except idna.IDNAError:
             domain = domain.casefold()
-    return f"{local.casefold()}@{domain}"
+    return f"{local}@{domain}"
 
 
 def _not_written(path: Path, exc: OSError, hint: str = "") -> PicError:

@@ -279,6 +279,21 @@ def test_the_same_address_written_otherwise_is_the_same_contact(
     assert told == {"velo-cite": "2026-11-28", "old-club": "2026-11-28", "pause-asso": "2026-11-28"}, told
 
 
+@pytest.mark.parametrize(
+    ("one", "other", "same"),
+    [
+        ("Élodie@Vélo.example.org", "élodie@vélo.example.org", True),  # case, in and out of ASCII
+        ("e\u0301lodie@example.org", "élodie@example.org", True),  # an é written e + accent (NFD), as a hand may
+        ("maße@example.org", "masse@example.org", False),  # case folding's ß -> ss is another mailbox
+        ("ς@example.org", "σ@example.org", False),  # and so is its final sigma -> sigma
+    ],
+)
+def test_the_same_mailbox_is_one_address_and_another_is_not(one: str, other: str, same: bool) -> None:
+    """Addresses are compared by case (lower case) and by Unicode's composed form (NFC, RFC 6532 §3.1), never by
+    case folding, which makes maße and masse one: a contact moved from one to the other was not told anew."""
+    assert (notices.same_address(one) == notices.same_address(other)) is same
+
+
 def test_dry_run_prints_and_sends_nothing(tmp_path: Path, smtp_sink: Sink, capsys: pytest.CaptureFixture[str]) -> None:
     members, proj = registry(tmp_path), project(tmp_path, smtp_sink)
     assert notify(proj, members, ON, "--dry-run") == 0
