@@ -897,18 +897,21 @@ def _mixed_scripts(entry: Entry, domain: str) -> Flag | None:
 
 
 def _beyond_ascii(entry: Entry) -> Flag | None:
-    """The flag of a valid address that Sympa does not take for its letters outside ASCII (its
-    ``Sympa::Tools::Text::valid_email`` reads ASCII alone), or None: one before the @ (an internationalised
-    address, RFC 6531) is another mailbox to ask for; a domain in Unicode is suggested as email_validator writes
+    """The flag of a valid address with letters outside ASCII, which Sympa does not take (its
+    ``Sympa::Tools::Text::valid_email`` reads ASCII alone, but in a quoted local part), or None: one before the @
+    (an internationalised address, RFC 6531, which only servers offering SMTPUTF8 take) is another mailbox to ask
+    for; a domain in Unicode is suggested as email_validator writes
     it in ASCII (``ascii_domain``: IDNA 2008 A-labels, RFC 5891), which every server takes."""
     from email_validator import validate_email
 
     local = entry.address.rpartition("@")[0]
     if not local.isascii():
+        # Sympa's valid_email takes a quoted local part whatever its letters
+        sympa = "" if local.startswith('"') else "Sympa does not take it, and "
         return Flag(
             entry,
-            "letters outside ASCII before the @ (an internationalised address, RFC 6531): Sympa does not take it, "
-            "and it receives mail only through servers that all offer SMTPUTF8",
+            f"letters outside ASCII before the @ (an internationalised address, RFC 6531): {sympa}it receives mail "
+            "only through servers that all offer SMTPUTF8",
             ASK_ANOTHER,
         )
     # the options of _valid, which found the address valid: a quoted local part too

@@ -1334,6 +1334,21 @@ def _sympa_takes(address: str) -> bool:
     return proc.returncode == 0
 
 
+def test_a_quoted_local_part_outside_ascii_is_flagged_for_smtputf8_not_for_sympa(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Sympa's valid_email takes a quoted local part whatever its letters ("zoé"@...): the flag says the mailbox
+    needs SMTPUTF8 on every server, not that Sympa refuses it, which was said."""
+    address = '"zoé"@velo-cite.org'
+    assert _sympa_takes(address)
+    (tmp_path / "subs.txt").write_text(f"{address}\n", encoding="utf-8")
+    code, lines, err = _audit(capsys, str(tmp_path / "subs.txt"))
+    assert code == 1 and len(lines) == 1, (lines, err)
+    assert "letters outside ASCII before the @" in lines[0] and "SMTPUTF8" in lines[0], lines
+    assert "Sympa does not take it" not in lines[0], lines
+    assert lines[0].endswith(f"; suggested: {ASK_ANOTHER}"), lines
+
+
 @pytest.mark.parametrize("address", ["marie@pаypal.example.org", "marie@xn--pypal-4ve.example.org"])
 def test_an_address_whose_domain_mixes_scripts_is_flagged_without_a_suggestion(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, address: str
