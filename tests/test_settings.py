@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +16,7 @@ from pic.errors import PicError, Problem
 from pic.registry import load_registry
 from pic.render import mail
 from pic.settings import SecretRef, load_settings
-from tests.conftest import ROOT
+from tests.conftest import IN_CI, ROOT
 from tests.helpers import project_copy
 
 
@@ -2877,6 +2879,71 @@ def test_a_key_of_another_namespace_declared_by_type_or_default_in_the_project_f
     [problem] = info.value.problems
     assert (problem.line, problem.path) == (base.count("\n") + 1 + line, path), problem
     assert said in problem.message, problem.message
+
+
+def _pulumi_cli() -> Path:
+    """The Pulumi CLI the lab's toolchain built (``make toolchain``); skip without it (fail in CI)."""
+    cli = Path(os.environ.get("PIC_TOOLCHAIN", "/var/cache/pic-toolchain")) / "bin" / "pulumi"
+    if not cli.exists():
+        message = f"{cli} is not built: run `make toolchain`"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    return cli
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "  mysql:password: {type: string, secret: true}\n",
+        "  mysql:endpoint: {type: string}\n",
+        "  mysql:endpoint: {default: db.example.org:3306}\n",
+        "  mysql:endpoint: {value: db.example.org:3306, default: db2.example.org:3306}\n",
+        "  mysql:endpoint: {}\n",
+        "  mysql:endpoint: {description: the db host}\n",
+        "  mysql:endpoint: {value: db.example.org:3306}\n",
+        "  mysql:endpoint: {value: db.example.org:3306, description: the db host}\n",
+        "  mysql:endpoint: db.example.org:3306\n",
+    ],
+)
+def test_pic_refuses_the_project_files_config_pulumi_refuses(tmp_path: Path, written: str) -> None:
+    """The real Pulumi CLI reads the project file's config: and refuses it or not (``could not unmarshal``); pic
+    check refuses the same forms of a provider's key, and takes the others."""
+    project = project_copy(tmp_path)
+    base = (ROOT / "Pulumi.yaml").read_text(encoding="utf-8")
+    (project / "Pulumi.yaml").write_text(base + "config:\n" + written, encoding="utf-8")
+    env = {
+        "PATH": f"{_pulumi_cli().parent}:{os.environ['PATH']}",
+        "HOME": str(tmp_path),
+        "PULUMI_HOME": str(tmp_path / "pulumi-home"),
+        "PULUMI_BACKEND_URL": f"file://{tmp_path / 'state'}",
+        "PULUMI_SKIP_UPDATE_CHECK": "1",
+        "PULUMI_CONFIG_PASSPHRASE": "not used",
+    }
+    (tmp_path / "state").mkdir()
+    proc = subprocess.run(
+        [str(_pulumi_cli()), "config", "--stack", "organization/pic/nothing", "--non-interactive"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    said = proc.stdout + proc.stderr
+    assert proc.returncode != 0 and ("could not unmarshal" in said or "no stack named" in said), said
+    pulumi_refuses = "could not unmarshal" in said
+    problems = _settings_problems(project)
+    assert bool(problems) == pulumi_refuses, (said, problems)
+
+
+def _settings_problems(project: Path) -> list[Problem]:
+    """What pic refuses in the settings of ``project``'s stack prod (none: an empty list)."""
+    try:
+        load_settings(project, "prod")
+    except PicError as exc:
+        return list(exc.problems)
+    return []
 
 
 def test_a_providers_secret_given_as_a_default_in_the_project_file_is_refused_unshown(tmp_path: Path) -> None:
