@@ -2433,12 +2433,31 @@ def _foreign_setting_problems(
         if field is None:
             return declared
         value = value[field]
+    if project_file and not declared and (value is None or (field is None and isinstance(value, dict))):
+        return [_project_value_problem(doc, full_key, field, value)]
     found = _foreign_setting_locs(full_key, value, passphrase=passphrase, others=others)
     if field is not None:  # the paths below the key are under its value:
         found = [((loc[0], field, *loc[1:]) if len(loc) > 1 else loc, why) for loc, why in found]
     return declared + [
         Problem(doc.file, doc.line_of(("config", *loc)), f"config.{shown_loc(loc)}", why) for loc, why in found
     ]
+
+
+def _project_value_problem(doc: Document, full_key: str, field: str | None, value: object) -> Problem:
+    """Why Pulumi refuses the project file for the value of ``full_key`` (a key of another namespace), a null or an
+    object (``field``: ``value`` when it was written under it): Pulumi's schema of the project file takes a
+    mapping there as a declaration (:data:`_PROJECT_CONFIG_FIELDS`) only, an object value under ``value:``, and a
+    null nowhere (``could not validate``, ``must provide an attribute 'value'``)."""
+    loc = ("config", full_key) if field is None else ("config", full_key, field)
+    if value is None:
+        why = "is empty (null): Pulumi refuses the project file for it; give the key a value or remove it"
+    else:
+        why = (
+            "is a mapping of keys Pulumi does not declare a setting with (type, description, items, default, "
+            "value, secret): it refuses the project file; write an object value under value: "
+            f"({shown_loc((full_key,))}: {{value: {{...}}}})"
+        )
+    return Problem(doc.file, doc.line_of(loc), f"config.{shown_loc(loc[1:])}", why)
 
 
 def _declaration_problems(doc: Document, full_key: str, declaration: dict[Any, Any]) -> list[Problem]:

@@ -2861,6 +2861,15 @@ def test_a_providers_setting_in_the_project_file_may_take_its_long_form(tmp_path
         # nothing to set: Pulumi asks for a value
         ("  mysql:endpoint: {}\n", 1, "config.mysql:endpoint", "declares no value: Pulumi refuses the project file"),
         ("  mysql:endpoint: {description: the db host}\n", 1, "config.mysql:endpoint", "declares no value"),
+        # an object not under value:, a null
+        (
+            "  tls:proxy: {url: http://p.example.org:3128}\n",
+            1,
+            "config.tls:proxy",
+            "write an object value under value:",
+        ),
+        ("  mysql:endpoint:\n", 1, "config.mysql:endpoint", "is empty (null): Pulumi refuses the project file"),
+        ("  mysql:endpoint: {value: null}\n", 1, "config.mysql:endpoint.value", "is empty (null)"),
     ],
 )
 def test_a_key_of_another_namespace_declared_by_type_or_default_in_the_project_file_is_refused(
@@ -2904,6 +2913,13 @@ def _pulumi_cli() -> Path:
         "  mysql:endpoint: {value: db.example.org:3306}\n",
         "  mysql:endpoint: {value: db.example.org:3306, description: the db host}\n",
         "  mysql:endpoint: db.example.org:3306\n",
+        # an object is a declaration, or a value under value:; a null is no value
+        "  tls:proxy: {url: http://proxy.example.org:3128}\n",
+        "  tls:proxy: {value: {url: http://proxy.example.org:3128}}\n",
+        "  mysql:endpoint:\n",
+        "  mysql:endpoint: {value: null}\n",
+        "  docker:registryAuth: [{address: r.example.org, username: deploy}]\n",
+        "  mysql:endpoint: {value: db.example.org:3306, secret: false}\n",
     ],
 )
 def test_pic_refuses_the_project_files_config_pulumi_refuses(tmp_path: Path, written: str) -> None:
@@ -2931,8 +2947,9 @@ def test_pic_refuses_the_project_files_config_pulumi_refuses(tmp_path: Path, wri
         check=False,
     )
     said = proc.stdout + proc.stderr
-    assert proc.returncode != 0 and ("could not unmarshal" in said or "no stack named" in said), said
-    pulumi_refuses = "could not unmarshal" in said
+    refusals = ("could not unmarshal", "could not validate")
+    assert proc.returncode != 0 and (any(r in said for r in refusals) or "no stack named" in said), said
+    pulumi_refuses = any(r in said for r in refusals)
     problems = _settings_problems(project)
     assert bool(problems) == pulumi_refuses, (said, problems)
 
