@@ -250,7 +250,7 @@ def test_suspending_locks_the_database_logins_and_active_again_unlocks(two_hosts
     for name in locks.values():
         assert f">>> login: {name}: the database user" in text.stdout, text.stdout[-3000:]
     markdown = plan(two_hosts, "--format", "markdown").stdout
-    assert "#### Database logins locked or unlocked" in markdown
+    assert "#### Database logins locked, unlocked or dropped" in markdown
     assert all(f"- `{name}`: the database user" in markdown for name in locks.values()), markdown
 
     edit(path, "status: suspended", "status: archived")

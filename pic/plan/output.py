@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import typing
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -10,7 +11,7 @@ from html import escape as html_escape
 from pathlib import PurePath
 from typing import Any
 
-from pic import charsets
+from pic import charsets, eol
 from pic.names import database_component, database_lock, dkim_name
 from pic.plan.diff import Change, describe, json_text
 from pic.plan.hsts import HttpsLoss, https_losses
@@ -108,7 +109,7 @@ class Shown:
     host_before: str | None
     host_after: str | None
     downtime: str = ""
-    login: str = ""  # what it does to a member's database logins (a database user locked or unlocked)
+    login: str = ""  # what it does to a member's database logins (a database user locked, unlocked or dropped)
 
     @property
     def host(self) -> str:
@@ -1293,6 +1294,30 @@ def _downtime(
     return f"{what} stays up: the new container is created before the old one is deleted"
 
 
+def _runtime_refusal(member: Member | None, settings: Settings | None, on: dt.date | None = None) -> str:
+    """Why the site of an active ``member`` runs no container on day ``on`` (today, the day the program runs as
+    of: ``__main__.TODAY``) though it has one: its runtime stopped (``pic:runtimes.<key>.stopped``), or past its
+    end of life without a valid ``exceptions.php_eol`` (none, its ``until`` past, granted for another runtime),
+    as :func:`pic.eol.site_state` decides; ``""`` when it runs, or is not active (told apart)."""
+    if member is None or settings is None or member.status != "active" or member.runtime is None:
+        return ""
+    day = on or dt.date.today()
+    if eol.site_state(member, settings, day) != "refused":
+        return ""
+    key = member.runtime
+    spec = settings.runtimes[key]
+    if spec.stopped:
+        return f"its runtime {key} is stopped (pic:runtimes.{key}.stopped: true in the stack file)"
+    exc = member.spec.exceptions.php_eol
+    if exc is None:
+        held = f"{member.slug} holds no exceptions.php_eol"
+    elif exc.runtime is not None and exc.runtime != key:
+        held = f"the exceptions.php_eol of {member.slug} was granted for runtime {exc.runtime}, not {key}"
+    else:
+        held = f"the exceptions.php_eol of {member.slug} ended on {exc.until.isoformat()}"
+    return f"its runtime {key} reached its end of life on {spec.eol.isoformat()} and {held}"
+
+
 def _site_gone(change: Change, member: str, attr_new: Attribution) -> str:
     """What a member's visitors get once its site container is deleted with no other to take over (the member
     suspended, archived or removed, its site dropped); ``""`` when the site is still served (a static site, by
@@ -1303,6 +1328,13 @@ def _site_gone(change: Change, member: str, attr_new: Attribution) -> str:
     now = attr_new.members.get(member)
     if now is not None and now.status == "suspended":
         return f"the site of {member} answers 503 from this `pulumi up`: {member} is suspended"
+    refused = _runtime_refusal(now, attr_new.settings)
+    if refused:
+        again = "" if refused.startswith("its runtime") and " is stopped (" in refused else ", or an exception granted,"
+        return (
+            f"the site of {member} answers 503 from this `pulumi up` (no container): {refused}; its files, databases "
+            f"and dumps are kept, and moving it to a runtime that runs (site.php){again} serves it again"
+        )
     why = (
         "its member file is removed"
         if now is None
@@ -1354,7 +1386,10 @@ def _cron_stopped(change: Change, member: str, attr_old: Attribution, attr_new: 
     elif not now.spec.cron:
         why = f"{member}'s file lists no cron job any more"
     else:
-        why = "its site is not run any more (its runtime stopped, or past its end of life)"
+        refused = _runtime_refusal(now, attr_new.settings)
+        why = f"the site of {member} is not run any more" + (
+            f": {refused}" if refused else " (its runtime stopped, or past its end of life)"
+        )
     return (
         f"the cron jobs of {member} stop running from this `pulumi up` ({count}their timers on {host} stopped and "
         f"removed): {why}"
@@ -1433,6 +1468,64 @@ def _login_change(change: Change, member: str, attr_new: Attribution, attr_old: 
     )
 
 
+USER = "mysql:index/user:User"
+
+
+def _accounts_dropped(change: Change, member: str, attr_old: Attribution, attr_new: Attribution) -> str:
+    """What removing a member database's user (MemberDatabase's ``<slug>-db-<short>-user-<web>``, one per web host
+    address) does: who loses access to which database, the user's two grants (the member's, the backup account's)
+    going with it, while the database and its tables stay (``protect`` and ``retain_on_delete``); ``""`` for any
+    other change, and for an account the new program declares again (the same user at the same address: a host
+    renamed). A suspended or archived member's users are kept, locked (:func:`_login_change`)."""
+    res = change.resource
+    if change.kind != "remove" or res.type != USER:
+        return ""
+    then = attr_old.members.get(member)
+    found = (
+        next((d for d in then.databases if res.name.startswith(f"{database_component(member, d.short)}-user-")), None)
+        if then is not None
+        else None
+    )
+    if then is None or found is None:
+        return ""
+    db, comp = found, database_component(member, found.short)
+    web = res.name.removeprefix(f"{comp}-user-")
+    user, client = res.inputs.get("user") or db.user, res.inputs.get("host") or ""
+    again = any(
+        r.type == USER and r.inputs.get("user") == user and r.inputs.get("host") == client for r in attr_new.rendering
+    )
+    if again:
+        return ""
+    head = (
+        f"the database user {user} (from {client or 'its address'}, {web}) is dropped by this `pulumi up`, with its "
+        f"grants on {db.name} (the member's and the backup account's)"
+    )
+    now = attr_new.members.get(member)
+    if now is not None and db.short in {d.short for d in now.databases}:
+        return (
+            f"{head}: {web} is no longer a web host of the stack, so nothing connecting from {client or web} logs in "
+            f"as {user} any more; the database {db.name}, its tables and its accounts for the other web hosts stay"
+        )
+    why = (
+        f"the member file of {member} is removed"
+        if now is None
+        else f"{db.name} is no longer in `databases:` of {member}"
+    )
+    who = f"the site of {member}, phpMyAdmin" if then.site is not None else "phpMyAdmin"
+    line = (
+        f"{head}: {why}, so {who} and every client of {member} lose access to it, and it is no longer dumped; the "
+        f"database {db.name} and its tables stay on the db server (retained on delete), and its dumps and credential "
+        f"files in the space of {member} stay"
+    )
+    database = next((r for r in attr_old.rendering if r.type == DATABASE and r.name == f"{comp}-database"), None)
+    if database is not None and database.protect and database.urn not in attr_new.rendering.resources:
+        line += (
+            "; `pulumi up` refuses this change while the database is protected (below): the account goes once its "
+            "protection is lifted"
+        )
+    return line
+
+
 def review(changes: list[Change], attr_new: Attribution, attr_old: Attribution) -> Review:
     shown: list[Shown] = []
     components: Counter[str] = Counter()
@@ -1452,7 +1545,7 @@ def review(changes: list[Change], attr_new: Attribution, attr_old: Attribution) 
             or _lists_stopped(c, member, attr_new)
             or _cron_stopped(c, member, attr_old, attr_new)
         )
-        item.login = _login_change(c, member, attr_new, attr_old)
+        item.login = _login_change(c, member, attr_new, attr_old) or _accounts_dropped(c, member, attr_old, attr_new)
         shown.append(item)
     moves = {
         slug: (attr_old.member_host[slug], host)
@@ -2355,7 +2448,7 @@ def _markdown_at_stake(r: Review, *, names_refused: bool = False) -> list[str]:
         out += [f"- {code(s.change.resource.name)}: {prose(s.downtime)}" for s in r.shown if s.downtime]
         out.append("")
     if any(s.login for s in r.shown):
-        out += ["#### Database logins locked or unlocked", ""]
+        out += ["#### Database logins locked, unlocked or dropped", ""]
         out += [f"- {code(s.change.resource.name)}: {prose(s.login)}" for s in r.shown if s.login]
         out.append("")
     if r.domains_served:
