@@ -250,3 +250,63 @@ def test_the_real_program_says_a_removed_databases_accounts_go_and_a_stopped_run
             f"the site of {site.slug} is not run any more: its runtime 8.3 is stopped (pic:runtimes.8.3.stopped: "
             "true in the stack file)"
         ), told
+
+
+KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl someone@laptop"
+
+
+def test_a_member_file_removed_says_its_logins_are_refused_and_its_account_and_files_stay(tmp_path: Path) -> None:
+    """A member file removed: its space command's delete script removes its keys file (components.member_space), so
+    new ssh and sftp logins are refused, while its open sessions go on (sshd checks keys at login only) and its
+    account and files stay. The plan showed the command removed without a word; a member without keys, or not
+    active (its keys file empty already), loses no login and is told nothing."""
+    settings = load_settings(ROOT, "prod")
+    slug = "asso-keys"
+    old = rendering(res(CMD, f"{slug}-space", {"create": "space"}))
+    with_keys = member(uid=10953, access={"sftp_keys": [KEY]})
+    said, text, markdown, _ = _said(settings, ({slug: with_keys}, {}), (old, rendering()), tmp_path / "keys")
+    assert said[f"{slug}-space"] == (
+        f"new ssh and sftp logins of {slug} on web1 are refused from this `pulumi up`: its member file is removed, "
+        f"and its keys file ({'/etc/pic/ssh/keys'}/{slug}) with it; its sessions open then go on (sshd checks keys at "
+        f"login only: archiving it instead ends them), and its unix account and its space (/srv/members/{slug}: www/, "
+        "priv/, db/, log/) stay on web1"
+    )
+    assert f">>> downtime: {slug}-space: new ssh and sftp logins of {slug} on web1 are refused" in text, text
+    assert f"- `{slug}-space`: new ssh and sftp logins of {slug} on web1 are refused" in markdown, markdown
+    for case, data in {"no key": member(uid=10953), "suspended": {**with_keys, "status": "suspended"}}.items():
+        said, *_ = _said(settings, ({slug: data}, {}), (old, rendering()), tmp_path / case.replace(" ", "-"))
+        assert said[f"{slug}-space"] == "", case
+
+
+def test_cron_jobs_removed_among_others_are_named(tmp_path: Path) -> None:
+    """A job removed from ``cron:`` while others stay: the cron command is updated, its script removing the jobs
+    beyond the current ones (pic.render.cron). The plan showed the script's diff alone; now it names the jobs that
+    stop running, their command shown as a value (escaped in markdown), and says the others run on. A job changed
+    is one removed and one added; jobs only added say nothing."""
+    settings = load_settings(ROOT, "prod")
+    slug = "asso-cron"
+    site = {"domains": ["asso-cron.org"], "php": "8.4"}
+    keep = {"schedule": "hourly", "command": "php wp-cron.php"}
+    gone = {"schedule": "*/15 * * * *", "command": "php bin/*_task.php --tag=[a] < in.txt 2>&1"}
+    old = rendering(res(CMD, f"{slug}-cron", {"create": "two jobs"}))
+    new = rendering(res(CMD, f"{slug}-cron", {"create": "one job"}))
+    before = member(uid=10954, site=site, cron=[keep, gone])
+    said, text, markdown, _ = _said(
+        settings, ({slug: before}, {slug: member(uid=10954, site=site, cron=[keep])}), (old, new), tmp_path / "one"
+    )
+    line = said[f"{slug}-cron"]
+    assert line == (
+        f"1 cron job of {slug} stops running from this `pulumi up` (its timer on web1 stopped and removed), no "
+        'longer in its file: "php bin/*_task.php --tag=[a] < in.txt 2>&1" (schedule "*/15 * * * *"); the 1 other '
+        "runs on"
+    ), line
+    assert f">>> downtime: {slug}-cron: 1 cron job of {slug} stops running" in text, text
+    assert (
+        f"- `{slug}-cron`: 1 cron job of {slug} stops running from this `pulumi up` (its timer on web1 stopped and "
+        'removed), no longer in its file: "php bin/\\*\\_task.php --tag=\\[a\\] \\< in.txt 2>\\&1" '
+        '(schedule "\\*/15 \\* \\* \\* \\*"); '
+        "the 1 other runs on"
+    ) in markdown, markdown
+    added = member(uid=10954, site=site, cron=[keep, gone, {"schedule": "daily", "command": "php x.php"}])
+    said, *_ = _said(settings, ({slug: before}, {slug: added}), (old, new), tmp_path / "added")
+    assert said[f"{slug}-cron"] == ""

@@ -13,7 +13,7 @@ from typing import Any
 
 from pic import charsets, eol
 from pic.names import database_component, database_lock, dkim_name
-from pic.plan.diff import Change, describe, json_text
+from pic.plan.diff import Change, describe, json_text, show_value
 from pic.plan.hsts import HttpsLoss, https_losses
 from pic.plan.markdown import cell, code, fenced, prose, text
 from pic.plan.model import NO_HOST, PLATFORM, Attribution, Rendering, Resource
@@ -24,6 +24,7 @@ from pic.render.db import account_locked
 from pic.render.dns import host_zone
 from pic.render.mail import robot_web_url
 from pic.render.sitemail import site_address
+from pic.render.web import KEYS_DIR
 from pic.settings import Settings, is_ip, sftp_target
 
 _MARK = {"add": "+", "remove": "-", "update": "~", "replace": "+-", "rename": "="}
@@ -1396,6 +1397,57 @@ def _cron_stopped(change: Change, member: str, attr_old: Attribution, attr_new: 
     )
 
 
+def _cron_jobs_removed(change: Change, member: str, attr_old: Attribution, attr_new: Attribution) -> str:
+    """The jobs an update of a member's cron command (``<slug>-cron``) stops: those its file no longer lists, whose
+    timers the new script removes (pic.render.cron: the jobs beyond the current ones); a job changed is one removed
+    and one added. ``""`` when none is removed (jobs only added), and for any other change."""
+    res = change.resource
+    if change.kind != "update" or res.name != f"{member}-cron" or not res.type.startswith("command:"):
+        return ""
+    then, now = attr_old.members.get(member), attr_new.members.get(member)
+    if then is None or now is None:
+        return ""
+    left = [(j.schedule, j.command) for j in now.spec.cron]
+    gone = []
+    for job in then.spec.cron:
+        if (job.schedule, job.command) in left:
+            left.remove((job.schedule, job.command))
+        else:
+            gone.append(f"{show_value(job.command, 140)} (schedule {show_value(job.schedule)})")
+    if not gone:
+        return ""
+    n, others = len(gone), len(then.spec.cron) - len(gone)
+    host = attr_old.host(change.old) if change.old is not None else NO_HOST
+    one = n == 1
+    rest = f"; the {others} other{' runs' if others == 1 else 's run'} on" if others > 0 else ""
+    return (
+        f"{n} cron job{'' if one else 's'} of {member} stop{'s' if one else ''} running from this `pulumi up` "
+        f"({'its timer' if one else 'their timers'} on {host} stopped and removed), no longer in its file: "
+        f"{'; '.join(gone)}{rest}"
+    )
+
+
+def _logins_refused(change: Change, member: str, attr_old: Attribution, attr_new: Attribution) -> str:
+    """What removing an active member's space command (its member file removed) does to its access: the delete
+    script removes its keys file (components.member_space), so sshd refuses its new ssh and sftp logins, while the
+    sessions open then go on (sshd checks keys at login only) and its account and files stay. ``""`` for a member
+    that had no key, was not active (its keys file empty already, its processes ended), and any other change."""
+    res = change.resource
+    if change.kind != "remove" or res.name != f"{member}-space" or not res.type.startswith("command:"):
+        return ""
+    then, now = attr_old.members.get(member), attr_new.members.get(member)
+    if then is None or now is not None or then.status != "active" or not then.access.sftp_keys:
+        return ""
+    host = attr_old.host(change.old) if change.old is not None else then.host
+    root = attr_old.members_root or "pic:members_root"
+    return (
+        f"new ssh and sftp logins of {member} on {host} are refused from this `pulumi up`: its member file is "
+        f"removed, and its keys file ({KEYS_DIR}/{member}) with it; its sessions open then go on (sshd checks keys "
+        f"at login only: archiving it instead ends them), and its unix account and its space ({root}/{member}: "
+        f"www/, priv/, db/, log/) stay on {host}"
+    )
+
+
 def _key_of(line: str) -> str:
     """A key as sshd tells keys apart: its type and data, without its comment."""
     return " ".join(line.split(" ", 2)[:2])
@@ -1544,6 +1596,8 @@ def review(changes: list[Change], attr_new: Attribution, attr_old: Attribution) 
             or _sessions_ended(c, member, attr_old, attr_new)
             or _lists_stopped(c, member, attr_new)
             or _cron_stopped(c, member, attr_old, attr_new)
+            or _cron_jobs_removed(c, member, attr_old, attr_new)
+            or _logins_refused(c, member, attr_old, attr_new)
         )
         item.login = _login_change(c, member, attr_new, attr_old) or _accounts_dropped(c, member, attr_old, attr_new)
         shown.append(item)
