@@ -1295,20 +1295,21 @@ def _downtime(
     return f"{what} stays up: the new container is created before the old one is deleted"
 
 
-def _runtime_refusal(member: Member | None, settings: Settings | None, on: dt.date | None = None) -> str:
-    """Why the site of an active ``member`` runs no container on day ``on`` (today, the day the program runs as
-    of: ``__main__.TODAY``) though it has one: its runtime stopped (``pic:runtimes.<key>.stopped``), or past its
-    end of life without a valid ``exceptions.php_eol`` (none, its ``until`` past, granted for another runtime),
-    as :func:`pic.eol.site_state` decides; ``""`` when it runs, or is not active (told apart)."""
+def _runtime_refusal(member: Member | None, settings: Settings | None) -> tuple[str, str]:
+    """Why the site of an active ``member`` runs no container today (the day the working tree's program runs as
+    of: ``__main__.TODAY``) though it has one, and what would serve it again: its runtime stopped
+    (``pic:runtimes.<key>.stopped``), or past its end of life without a valid ``exceptions.php_eol`` (none, its
+    ``until`` past, granted for another runtime), as :func:`pic.eol.site_state` decides; ``("", "")`` when it
+    runs, or is not active (told apart)."""
     if member is None or settings is None or member.status != "active" or member.runtime is None:
-        return ""
-    day = on or dt.date.today()
-    if eol.site_state(member, settings, day) != "refused":
-        return ""
+        return "", ""
+    if eol.site_state(member, settings, dt.date.today()) != "refused":
+        return "", ""
     key = member.runtime
     spec = settings.runtimes[key]
+    move = "moving it to a runtime that runs (site.php)"
     if spec.stopped:
-        return f"its runtime {key} is stopped (pic:runtimes.{key}.stopped: true in the stack file)"
+        return f"its runtime {key} is stopped (pic:runtimes.{key}.stopped: true in the stack file)", move
     exc = member.spec.exceptions.php_eol
     if exc is None:
         held = f"{member.slug} holds no exceptions.php_eol"
@@ -1316,7 +1317,10 @@ def _runtime_refusal(member: Member | None, settings: Settings | None, on: dt.da
         held = f"the exceptions.php_eol of {member.slug} was granted for runtime {exc.runtime}, not {key}"
     else:
         held = f"the exceptions.php_eol of {member.slug} ended on {exc.until.isoformat()}"
-    return f"its runtime {key} reached its end of life on {spec.eol.isoformat()} and {held}"
+    return (
+        f"its runtime {key} reached its end of life on {spec.eol.isoformat()} and {held}",
+        f"{move}, or an exception granted,",
+    )
 
 
 def _site_gone(change: Change, member: str, attr_new: Attribution) -> str:
@@ -1329,12 +1333,11 @@ def _site_gone(change: Change, member: str, attr_new: Attribution) -> str:
     now = attr_new.members.get(member)
     if now is not None and now.status == "suspended":
         return f"the site of {member} answers 503 from this `pulumi up`: {member} is suspended"
-    refused = _runtime_refusal(now, attr_new.settings)
+    refused, again = _runtime_refusal(now, attr_new.settings)
     if refused:
-        again = "" if refused.startswith("its runtime") and " is stopped (" in refused else ", or an exception granted,"
         return (
             f"the site of {member} answers 503 from this `pulumi up` (no container): {refused}; its files, databases "
-            f"and dumps are kept, and moving it to a runtime that runs (site.php){again} serves it again"
+            f"and dumps are kept, and {again} serves it again"
         )
     why = (
         "its member file is removed"
@@ -1387,7 +1390,7 @@ def _cron_stopped(change: Change, member: str, attr_old: Attribution, attr_new: 
     elif not now.spec.cron:
         why = f"{member}'s file lists no cron job any more"
     else:
-        refused = _runtime_refusal(now, attr_new.settings)
+        refused, _ = _runtime_refusal(now, attr_new.settings)
         why = f"the site of {member} is not run any more" + (
             f": {refused}" if refused else " (its runtime stopped, or past its end of life)"
         )
