@@ -310,3 +310,27 @@ def test_cron_jobs_removed_among_others_are_named(tmp_path: Path) -> None:
     added = member(uid=10954, site=site, cron=[keep, gone, {"schedule": "daily", "command": "php x.php"}])
     said, *_ = _said(settings, ({slug: before}, {slug: added}), (old, new), tmp_path / "added")
     assert said[f"{slug}-cron"] == ""
+
+
+def test_phpmyadmin_removed_says_where_the_members_lose_it(tmp_path: Path) -> None:
+    """``pic:phpmyadmin`` removed from the stack file: its container goes, and with it the members' web access to
+    their databases. The plan showed a container removed without a word; now it names the domain no longer served
+    and that the databases, users and grants stay. Moved to another host, it is a replacement, told as such."""
+    before = load_settings(ROOT, "prod")
+    after = _stack_with(
+        tmp_path, "  pic:phpmyadmin:\n    host: web1\n    domain: pma.example.org\n    debian: bookworm\n", ""
+    )
+    labels = [{"label": "pic.role", "value": "phpmyadmin"}]
+    old = rendering(res(CONTAINER, "phpmyadmin-container", {"image": "pma", "labels": labels}))
+    registry = load_registry(write_members(tmp_path / "members", {SLUG: member(uid=10950)}), before)
+    attr_old = Attribution(old, registry, before)
+    attr_new = Attribution(rendering(), registry, after)
+    changes = diff(old, rendering())
+    said = {s.change.resource.name: s.downtime for s in review(changes, attr_new, attr_old).shown}
+    assert said["phpmyadmin-container"] == (
+        "phpMyAdmin is no longer served at pma.example.org from this `pulumi up` (pic:phpmyadmin removed from the "
+        "stack file): the members reach their databases only from their sites (and, with ssh: true, from a shell "
+        "on their web host); the databases, their users and grants stay"
+    ), said
+    text = as_text(rendering(), attr_new, header="h", changes=changes, attr_old=attr_old, against="HEAD~1")
+    assert ">>> downtime: phpmyadmin-container: phpMyAdmin is no longer served at pma.example.org" in text, text

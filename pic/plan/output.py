@@ -1351,6 +1351,23 @@ def _site_gone(change: Change, member: str, attr_new: Attribution) -> str:
     return f"the site of {member} is no longer served from this `pulumi up`: {why}" if why else ""
 
 
+def _phpmyadmin_gone(change: Change, attr_old: Attribution, attr_new: Attribution) -> str:
+    """What the members lose when phpMyAdmin's container (components.phpmyadmin, label ``pic.role`` phpmyadmin)
+    leaves the program with ``pic:phpmyadmin``: their web access to their databases; ``""`` for any other change
+    (moved to another host, it is replaced: :func:`_downtime`)."""
+    res = change.resource
+    if change.kind != "remove" or res.type != "docker:index/container:Container" or _role(res) != "phpmyadmin":
+        return ""
+    then, now = attr_old.settings, attr_new.settings
+    if then is None or then.phpmyadmin is None or (now is not None and now.phpmyadmin is not None):
+        return ""
+    return (
+        f"phpMyAdmin is no longer served at {then.phpmyadmin.domain} from this `pulumi up` (pic:phpmyadmin removed "
+        "from the stack file): the members reach their databases only from their sites (and, with ssh: true, from "
+        "a shell on their web host); the databases, their users and grants stay"
+    )
+
+
 def _lists_stopped(change: Change, member: str, attr_new: Attribution) -> str:
     """What an archived member's lists get once its Sympa robot leaves the program (components.sympa_server):
     its domain leaves Postfix's maps, so their mail is refused, while Sympa keeps them; ``""`` for any other
@@ -1601,6 +1618,7 @@ def review(changes: list[Change], attr_new: Attribution, attr_old: Attribution) 
             or _cron_stopped(c, member, attr_old, attr_new)
             or _cron_jobs_removed(c, member, attr_old, attr_new)
             or _logins_refused(c, member, attr_old, attr_new)
+            or _phpmyadmin_gone(c, attr_old, attr_new)
         )
         item.login = _login_change(c, member, attr_new, attr_old) or _accounts_dropped(c, member, attr_old, attr_new)
         shown.append(item)
