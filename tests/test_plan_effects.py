@@ -13,7 +13,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from pic.plan.diff import diff
+from pic.plan.diff import diff, show_value
 from pic.plan.model import Attribution, Rendering, Resource
 from pic.plan.output import as_json, as_markdown, as_text, review
 from pic.registry import load_registry
@@ -235,6 +235,27 @@ def test_the_real_program_says_a_removed_databases_accounts_go_and_a_stopped_run
         assert f"{gone.name} is no longer in `databases:` of {owner.slug}, so the site of {owner.slug}" in logins[name]
 
     site = next(m for m in registry(two_hosts) if m.status == "active" and m.site and m.runtime == "8.3")
+    # a second job added, then the first removed: the cron command updated, the job named
+    assert site.spec.cron, "a member on 8.3 with cron jobs"
+    first = site.spec.cron[0]
+    jobs = two_hosts / "members" / f"{site.slug}.yaml"
+    edit(jobs, "cron:\n", "cron:\n  - {schedule: daily, command: php other.php}\n")
+    commit(two_hosts, f"{site.slug}: a job added")
+    text = jobs.read_text(encoding="utf-8")
+    start = text.index(f"  - schedule: {first.schedule}")
+    end = text.index("\n", text.index("timeout:", start)) + 1 if "timeout:" in text[start:] else len(text)
+    jobs.write_text(text[:start] + text[end:], encoding="utf-8")
+    assert [j.command for j in next(m for m in registry(two_hosts) if m.slug == site.slug).spec.cron] == [
+        "php other.php"
+    ]
+    commit(two_hosts, f"{site.slug}: its first job removed")
+    told = {c["name"]: (c["kind"], c["downtime"]) for c in plan_json(two_hosts)["changes"]}
+    assert told[f"{site.slug}-cron"] == (
+        "update",
+        f"1 cron job of {site.slug} stops running from this `pulumi up` (its timer on {site.host} stopped and "
+        f"removed), no longer in its file: {show_value(first.command)} (schedule {first.schedule}); the 1 other runs "
+        "on",
+    ), told
     stack = two_hosts / "Pulumi.prod.yaml"
     edit(stack, '"8.3": {', '"8.3": {stopped: true, ')
     commit(two_hosts, "8.3 stopped")
