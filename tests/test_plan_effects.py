@@ -249,13 +249,13 @@ def test_the_real_program_says_a_removed_databases_accounts_go_and_a_stopped_run
         "php other.php"
     ]
     commit(two_hosts, f"{site.slug}: its first job removed")
-    told = {c["name"]: (c["kind"], c["downtime"]) for c in plan_json(two_hosts)["changes"]}
-    assert told[f"{site.slug}-cron"] == (
+    cron = {c["name"]: (c["kind"], c["downtime"]) for c in plan_json(two_hosts)["changes"]}
+    assert cron[f"{site.slug}-cron"] == (
         "update",
         f"1 cron job of {site.slug} stops running from this `pulumi up` (its timer on {site.host} stopped and "
         f"removed), no longer in its file: {show_value(first.command)} (schedule {first.schedule}); the 1 other runs "
         "on",
-    ), told
+    ), cron
     stack = two_hosts / "Pulumi.prod.yaml"
     edit(stack, '"8.3": {', '"8.3": {stopped: true, ')
     commit(two_hosts, "8.3 stopped")
