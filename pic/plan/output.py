@@ -1592,8 +1592,8 @@ def _accounts_dropped(change: Change, member: str, attr_old: Attribution, attr_n
     database = next((r for r in attr_old.rendering if r.type == DATABASE and r.name == f"{comp}-database"), None)
     if database is not None and database.protect and database.urn not in attr_new.rendering.resources:
         line += (
-            "; `pulumi up` refuses this change while the database is protected (below): the account goes once its "
-            "protection is lifted"
+            "; `pulumi up` refuses this change while the database is protected (the refusal says what to do): the "
+            "account goes once its protection is lifted"
         )
     return line
 
