@@ -355,3 +355,46 @@ def test_phpmyadmin_removed_says_where_the_members_lose_it(tmp_path: Path) -> No
     ), said
     text = as_text(rendering(), attr_new, header="h", changes=changes, attr_old=attr_old, against="HEAD~1")
     assert ">>> downtime: phpmyadmin-container: phpMyAdmin is no longer served at pma.example.org" in text, text
+
+
+def test_a_static_site_that_goes_whole_says_its_domains_are_no_longer_served(tmp_path: Path) -> None:
+    """A static site runs no container: the proxy serves its files. Its member archived, its file removed or its
+    site dropped, the proxy drops its domains, and the plan said nothing (a site that goes whole was told with its
+    container, which a static site has not). Now each domain is said to be no longer served, why, and that the
+    files stay (its certificate, the member's, is left as it is: components.member_certificate); a suspended
+    member's static site (answering 503) and a PHP site (told with its container) are not listed here."""
+    settings = load_settings(ROOT, "prod")
+    slug = "asso-static"
+    static = member(uid=10955, site={"domains": ["asso-static.org"], "php": "none"})
+    cases = {
+        "archived": ({**static, "status": "archived"}, f"{slug} is archived"),
+        "removed": (None, "its member file is removed"),
+        "site dropped": (member(uid=10955), f"{slug} has no site any more"),
+    }
+    for case, (after, why) in cases.items():
+        before_dir = write_members(tmp_path / case.replace(" ", "-") / "before", {slug: static})
+        after_dir = write_members(tmp_path / case.replace(" ", "-") / "after", {slug: after} if after else {})
+        attr_old = Attribution(rendering(), load_registry(before_dir, settings), settings)
+        attr_new = Attribution(rendering(), load_registry(after_dir, settings), settings)
+        served = review([], attr_new, attr_old).domains_served
+        assert [(d.member, d.domain, d.added, d.note()) for d in served] == [
+            (
+                slug,
+                "asso-static.org",
+                False,
+                "asso-static.org is no longer served from this `pulumi up`: the proxy on web1 drops it "
+                f"({why}; the files of {slug} are kept)",
+            )
+        ], case
+    for case, after in {
+        "suspended": {**static, "status": "suspended"},
+        "php": member(uid=10955, site={"domains": ["asso-static.org"], "php": "8.4"}),
+    }.items():
+        before = static if case == "suspended" else after
+        before_dir = write_members(tmp_path / case / "before", {slug: before})
+        after_dir = write_members(
+            tmp_path / case / "after", {slug: {**before, "status": "archived"}} if case == "php" else {slug: after}
+        )
+        attr_old = Attribution(rendering(), load_registry(before_dir, settings), settings)
+        attr_new = Attribution(rendering(), load_registry(after_dir, settings), settings)
+        assert review([], attr_new, attr_old).domains_served == [], case
