@@ -119,6 +119,26 @@ def test_one_block_per_member_with_all_its_domains(example: tuple[Settings, Regi
     assert "reverse_proxy" not in blocks["cine-club-lumiere"][1]
 
 
+def test_a_refused_site_tells_its_visitors_why(
+    example: tuple[Settings, Registry], certs_dir: Path, tmp_path: Path
+) -> None:
+    """A site refused for its runtime answers 503 saying why: runtime 8.3 stopped by the admins (amis-du-rhone) is
+    no end of life; 7.4 past its end of life after the exception's last day (jardins-partages, until 2027-03-31) is.
+    Was: every refused site said its PHP version had reached its end of life."""
+    settings, registry = example
+    runtimes = dict(settings.runtimes)
+    runtimes["8.3"] = runtimes["8.3"].model_copy(update={"stopped": True})
+    settings = settings.model_copy(update={"runtimes": runtimes})
+    text = web.render_caddyfile(settings, registry, on=dt.date(2027, 4, 1), certs_dir=str(certs_dir))
+    caddy_validate(text, tmp_path)
+    blocks = site_blocks(text)
+    stopped, ended = blocks["amis-du-rhone"][1], blocks["jardins-partages"][1]
+    assert 'respond "This site is unavailable: its PHP version has been withdrawn from this host." 503' in stopped
+    assert "end of life" not in stopped and "reverse_proxy" not in stopped
+    assert 'respond "This site is unavailable: its PHP version has reached its end of life." 503' in ended
+    assert "reverse_proxy pic-site-velo-cite:8080" in blocks["velo-cite"][1]
+
+
 def test_extra_blocks_are_appended_and_must_be_valid(
     example: tuple[Settings, Registry], certs_dir: Path, tmp_path: Path
 ) -> None:

@@ -244,6 +244,7 @@ class _Block:
     upstream: str
     tls: tuple[str, str] | None  # the member's certificate and key files (https sites)
     http_addresses: list[str]  # https sites: http, for ACME challenges and the redirect
+    stopped: bool = False  # a refused site's runtime is stopped (pic:runtimes.<key>.stopped), not past its end of life
 
 
 def render_caddyfile(
@@ -289,6 +290,7 @@ def render_caddyfile(
                 upstream,
                 cert_paths(m.slug, certs_dir) if https else None,
                 [f"http://{d}" for d in m.site.domains] if https else [],
+                state == "refused" and m.runtime in settings.runtimes and settings.runtimes[m.runtime].stopped,
             )
         )
     return render(
