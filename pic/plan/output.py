@@ -324,7 +324,6 @@ class DomainServed:
     https: bool
     ca: str  # pic:tls.ca: letsencrypt and staging validate the name from the host (HTTP-01)
     addresses: tuple[str, ...] = ()  # what its address record gives: the host's published addresses, else its name
-    why: str = ""  # a static site that goes whole (no container to tell it): why its member serves it no more
 
     def note(self) -> str:
         d, host, slug = self.domain, self.host, self.member
@@ -334,8 +333,7 @@ class DomainServed:
                 if self.https
                 else ""
             )
-            because = f" ({self.why}; the files of {slug} are kept)" if self.why else ""
-            return f"{d} is no longer served from this `pulumi up`: the proxy on {host} drops it{because}{cert}"
+            return f"{d} is no longer served from this `pulumi up`: the proxy on {host} drops it{cert}"
         if self.zone:
             return (
                 f"{d} is served by {host} from this `pulumi up`, which writes its address record in the platform's "
@@ -1681,8 +1679,8 @@ def _served(m: Member | None) -> tuple[str, ...]:
 
 def _domains_served(attr_old: Attribution, attr_new: Attribution) -> list[DomainServed]:
     """The site domains served from this plan on by no member before, and those a member that keeps its site no
-    longer serves and no other member takes (a domain given to another member is a handover, told apart; a PHP
-    site that goes whole is told with its container; a static site, which has none, here, with why)."""
+    longer serves and no other member takes (a domain given to another member is a handover, told apart; a site
+    that goes whole is told with its container)."""
     old_settings, settings = attr_old.settings, attr_new.settings
     if attr_old is attr_new or settings is None or old_settings is None:
         return []
@@ -1692,18 +1690,6 @@ def _domains_served(attr_old: Attribution, attr_new: Attribution) -> list[Domain
     for slug in sorted(set(attr_old.members) | set(attr_new.members)):
         then, now = attr_old.members.get(slug), attr_new.members.get(slug)
         if now is None or now.site is None or now.status == "archived":
-            if then is not None and then.site is not None and then.site.static:  # no container to tell it
-                why = (
-                    "its member file is removed"
-                    if now is None
-                    else f"{slug} is archived"
-                    if now.status == "archived"
-                    else f"{slug} has no site any more"
-                )
-                out += [
-                    DomainServed(slug, d, False, then.host, "", False, old_settings.tls.ca, why=why)
-                    for d in sorted(set(_served(then)) - after)
-                ]
             continue
         if then is not None and then.site is not None:
             for domain in sorted(set(_served(then)) - after):
