@@ -52,6 +52,7 @@ pytestmark = pytest.mark.daemon
 # The list domains' zones, and those of the domains the example members' PHP sites send mail from.
 ZONES = ["example.org", "amis-du-rhone.org", "chorale-saint-jean.fr"]
 ZONES += ["xn--amis-du-rhne-nib.org", "jardins-partages.org", "velo-cite-lyon.fr"]
+ZONES += ["example.net"]  # the mail provider a member's SPF record includes: pic dns check evaluates the include
 # Each lets the sites' web host, web1.example.org, send (README "Mail from sites"), as its members write it.
 SITES_SPF = [
     records.Record("amis-du-rhone.org", "TXT", "v=spf1 include:_spf.example.net a:web1.example.org -all"),
@@ -60,12 +61,14 @@ SITES_SPF = [
     records.Record("velo-cite-lyon.fr", "TXT", "v=spf1 a:web1.example.org/32 -all"),
     records.Record("atelier.velo-cite-lyon.fr", "TXT", "v=spf1 a:WEB1.example.org. -all"),
 ]
+# The record of the provider amis-du-rhone.org includes (its mailboxes' servers), which is not checked itself.
+PROVIDER_SPF = records.Record("_spf.example.net", "TXT", "v=spf1 ip4:198.51.100.0/24 -all")
 WEB1 = records.Record("web1.example.org", "A", "192.0.2.10")
 HERE = Path(__file__).resolve().parent
 
 
 def _all_records() -> list[records.Record]:
-    return [r for d in example_domains() for r in records_of(d)] + [WEB1, *SITES_SPF]
+    return [r for d in example_domains() for r in records_of(d)] + [WEB1, *SITES_SPF, PROVIDER_SPF]
 
 
 def _checked() -> int:
