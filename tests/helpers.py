@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 import socket
+import subprocess
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -119,3 +120,16 @@ def free_port(*, udp: bool = False) -> int:
         _PORTS_GIVEN.add(port)
         return port
     raise RuntimeError("no free port on 127.0.0.1")
+
+
+def sympa_valid_email(address: str) -> bool:
+    """Sympa's own check of an address (Sympa::Tools::Text::valid_email, from the installed Debian package), given
+    as the UTF-8 bytes Sympa handles: it decodes neither its files (Conf.pm reads sympa.conf's listmaster with no
+    decoding layer) nor a command's address."""
+    script = (
+        "use lib '/usr/share/sympa/lib'; use Sympa::Tools::Text; "
+        "exit(Sympa::Tools::Text::valid_email($ARGV[0]) ? 0 : 1)"
+    )
+    proc = subprocess.run(["perl", "-e", script, address], capture_output=True, check=False)
+    assert proc.returncode in (0, 1), proc.stderr
+    return proc.returncode == 0

@@ -376,16 +376,22 @@ def test_a_record_that_is_a_member_file_or_a_file_of_the_project_is_refused_befo
         (members / "notices.yaml", "is inside the members directory"),  # a new file there: read as a member
         *((f, "is a file of the Pulumi project") for f in stack),
     ]:
-        for extra in ((), ("--dry-run",), ("--new-record",)):
-            assert notify(proj, members, ON, "--record", str(path), *extra) == 2, (path, extra)
-            err = capsys.readouterr().err
-            assert f"--record {path} {why}" in err, err
-        report = ["report", "--project", str(proj), "--members", str(members), "--record", str(path)]
-        assert main(report) == 2
-        assert f"--record {path} {why}" in capsys.readouterr().err
+        _assert_record_refused(proj, members, path, why, capsys)
     assert smtp_sink.received == []
     assert {f: f.read_bytes() for f in before} == before and not (members / "notices.yaml").exists()
     assert notify(proj, members, ON, "--record", str(tmp_path / "own.yaml"), "--new-record") == 0, "a file of its own"
+
+
+def _assert_record_refused(proj: Path, members: Path, path: Path, why: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """``--record path`` is a usage error (exit 2) saying ``why``, for pic notify (as is, with --dry-run, with
+    --new-record) and for pic report."""
+    for extra in ((), ("--dry-run",), ("--new-record",)):
+        assert notify(proj, members, ON, "--record", str(path), *extra) == 2, (path, extra)
+        err = capsys.readouterr().err
+        assert f"--record {path} {why}" in err, err
+    report = ["report", "--project", str(proj), "--members", str(members), "--record", str(path)]
+    assert main(report) == 2
+    assert f"--record {path} {why}" in capsys.readouterr().err
 
 
 def test_a_record_reaching_a_member_or_stack_file_another_way_is_refused(
@@ -413,13 +419,7 @@ def test_a_record_reaching_a_member_or_stack_file_another_way_is_refused(
         (proj / "pulumi.prod.yaml", "is a file of the Pulumi project (pulumi.prod.yaml)"),
         (proj / "PULUMI.YML", "is a file of the Pulumi project (PULUMI.YML)"),
     ]:
-        for extra in ((), ("--dry-run",), ("--new-record",)):
-            assert notify(proj, members, ON, "--record", str(path), *extra) == 2, (path, extra)
-            err = capsys.readouterr().err
-            assert f"--record {path} {why}" in err, err
-        report = ["report", "--project", str(proj), "--members", str(members), "--record", str(path)]
-        assert main(report) == 2
-        assert f"--record {path} {why}" in capsys.readouterr().err
+        _assert_record_refused(proj, members, path, why, capsys)
     assert smtp_sink.received == []
     assert {f: f.read_bytes() for f in before} == before and list((proj / "members").iterdir()) == []
 

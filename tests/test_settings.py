@@ -17,7 +17,7 @@ from pic.registry import load_registry
 from pic.render import mail
 from pic.settings import SecretRef, load_settings
 from tests.conftest import IN_CI, ROOT
-from tests.helpers import project_copy
+from tests.helpers import project_copy, sympa_valid_email
 
 
 def _edit(project: Path, old: str, new: str, stack: str = "prod") -> None:
@@ -3027,20 +3027,6 @@ def test_a_secrets_name_near_a_key_that_holds_no_secret_is_still_a_secret(tmp_pa
     assert "--secret mysql:username" not in line and line.endswith("did you mean 'username'?"), line
 
 
-def _sympa_valid_email(address: str) -> bool:
-    """Sympa's own check of an address (Sympa::Tools::Text::valid_email), given as the UTF-8 bytes Sympa reads
-    sympa.conf's listmaster as (Conf.pm opens it with no decoding layer)."""
-    import subprocess
-
-    script = (
-        "use lib '/usr/share/sympa/lib'; use Sympa::Tools::Text; "
-        "exit(Sympa::Tools::Text::valid_email($ARGV[0]) ? 0 : 1)"
-    )
-    proc = subprocess.run(["perl", "-e", script, address], capture_output=True, check=False)
-    assert proc.returncode in (0, 1), proc.stderr
-    return proc.returncode == 0
-
-
 def _certbot_safe_email(address: str) -> bool:
     """certbot's check of its --email (certbot.util.safe_email), with the certbot the hosts run (Debian's)."""
     import subprocess
@@ -3064,10 +3050,10 @@ def test_the_platforms_address_is_one_that_sympa_and_certbot_take(address: str, 
     letter outside ASCII (no SMTPUTF8 there): the settings refuse them, and the address they suggest is taken."""
     from pic.validators import check_ascii_email
 
-    assert not _sympa_valid_email(address) and not _certbot_safe_email(address)
+    assert not sympa_valid_email(address) and not _certbot_safe_email(address)
     with pytest.raises(ValueError, match=r"ASCII|punycode") as refused:
         check_ascii_email(address)
     if meant is not None:
         assert f"write '{meant}'" in str(refused.value), refused.value
         assert check_ascii_email(meant) == meant
-        assert _sympa_valid_email(meant) and _certbot_safe_email(meant)
+        assert sympa_valid_email(meant) and _certbot_safe_email(meant)
