@@ -1559,9 +1559,9 @@ _PASSWORD_ABROAD = (
 _PASSWORD_FURTHER = (
     r"(?:(?<!palabra[^\S\r\n])(?<!palabras[^\S\r\n])claves?|contrasenyes|contrasenya|contrasinal(?:es)?"  # noqa: S105 - the words
     r"|palavras?[^\S\r\n]*-?[^\S\r\n]*passe|hesl(?:o|a|em|u)|gesl(?:o|a|om)|lozink(?:a|e|om|u)|лозинк(?:а|е|ом|у)"
-    r"|adgangskode(?:n|r|rne)?|kodeord(?:et|ene)?|passord(?:et|ene)?|lykilor(?:ð|d)|parool(?:i|id)?|salas(?:õ|o)na"
+    r"|adgangskode(?:n|r|rne)?|kodeord(?:et|ene)?|passord(?:et|ene)?|lykilor(?:ð|d)(?:ið|id)?|parool(?:i|id)?(?:[^\S\r\n]+on)?|salas(?:õ|o)na(?:[^\S\r\n]+on)?"
     r"|slapta(?:ž|z)od(?:is|(?:ž|z)io|(?:į|i)|(?:ž|z)iai)|jelsz(?:ó|o|ót|ot|ava|avak|avát|avat|avam|avad)"
-    r"|parolă|fjal(?:ë|e)kalim(?:i|et)?|cyfrinair|pasfhocal|pasahitz(?:a|ak)?"
+    r"|parol(?:ă|a)(?=[^\S\r\n]+este(?![\w’-]))|parolă|fjal(?:ë|e)kalim(?:i|et)?|cyfrinair|pasfhocal|pasahitz(?:a|ak)?"
     r"|(?:ş|s)ifre(?:si|ler|leri|niz|m|n)?"
     r"|كلمة[^\S\r\n]+(?:المرور|السر|مرور|سر)|رمز[^\S\r\n]+(?:عبور|المرور)|گذرواژه|ה?סיסמ(?:ה|א|ות)|पासवर्ड"
     r"|m(?:ậ|a)t[^\S\r\n]+kh(?:ẩ|a)u|kata[^\S\r\n]+(?:sandi|laluan))"
@@ -1580,15 +1580,20 @@ _PROSE_QUOTED = r"(?<=['\"])(?<![\w’.-]['\"])"
 # 'password' => '...' in an array, $cfg['Servers'][$i]['password'] = '...' (phpMyAdmin's config.inc.php), JSON's
 # "password": "...".
 _PROSE_QUOTED_NAME = r"['\"]\]?[^\S\n]*(?:[,:]|=>?)"
+# The copulas after the labels of _PASSWORD_FURTHER: Danish, Norwegian and Icelandic er, Czech, Slovak, Slovenian,
+# Croatian and Bosnian je (Serbian је), Romanian este, Catalan és, Lithuanian yra, Albanian është (eshte). (Finnish
+# and Estonian on is read with their labels, _PASSWORD_ABROAD's and _PASSWORD_FURTHER's: on is an English word.)
+_COPULAS_FURTHER = "er|je|је|este|és|yra|është|eshte"
 # What stands between a label (and the words saying whose) and its value: ':' (fullwidth ：too), '=', an arrow
 # (->, =>, →, ⇒, ⟶, ➜...), a dash between spaces (mot de passe - Azerty123, -- for a dash typed without one, and
 # the other dashes read as these: _PROSE_DASHES), a table's cell separator (mot de passe | Azerty123, a markdown
 # table's | mdp | Azerty123 |), a name in quotes given its value as code gives it,
 # or a copula: French est, c'est, était, sera, sont, English is, was, are (now, maintenant, désormais...), German
-# ist, Spanish es, Portuguese é, Italian è, Swedish är, Polish jest, Greek είναι; a CJK label's own right after it.
+# ist, Spanish es, Portuguese é, Italian è, Swedish är, Polish jest, Greek είναι, and _COPULAS_FURTHER's; a CJK
+# label's own right after it.
 _PROSE_SEPARATOR = (
     rf"(?:[^\S\n]*(?:[:=：]|-+>|=+>|[→⇒⟶⟹➔➜➝➞➡]|\|+)|[^\S\n]+(?:--|[-–—])[^\S\n]+|{_PROSE_QUOTED_NAME}"
-    r"|[^\S\n]+(?:c['’])?(?:est|était|sera|sont|is|was|are|ist|es|é|è|är|jest|είναι)"
+    rf"|[^\S\n]+(?:c['’])?(?:est|était|sera|sont|is|was|are|ist|es|é|è|är|jest|είναι|{_COPULAS_FURTHER})"
     r"(?:[^\S\n]+(?:now|still|maintenant|désormais|toujours|actuellement))?(?=[^\S\n])"
     r"|(?<=[码碼ド호드])(?:是|为|為|は|는))"
 )
@@ -1933,7 +1938,19 @@ _PROSE_PASSWORD_NEEDS = (
 # digit (_PROSE_NEEDS_FURTHER), which any value after them holds, as any password's after its label does.
 _PROSE_PASSWORD_FURTHER_NEEDS = (
     *("clave", "contrasenya", "contrasinal", "palavra", "hesl", "gesl", "lozink", "зинк", "adgangskode", "kodeord"),
-    *("passord", "lykilor", "parool", "salas", "slapta", "jelsz", "parolă", "kalim", "cyfrinair", "pasfhocal"),
+    *(
+        "passord",
+        "lykilor",
+        "parool",
+        "salas",
+        "slapta",
+        "jelsz",
+        "parolă",
+        "parola",
+        "kalim",
+        "cyfrinair",
+        "pasfhocal",
+    ),
     *("pasahitz", "ifre", "كلمة", "رمز", "گذرواژه", "סיסמ", "पासवर्ड", "khẩu", "khau", "sandi", "laluan"),
 )
 # _PROSE_PASSPHRASE's: every password's label (a passphrase holds no digit: the words of _PROSE_PASSWORD_FURTHER's are
@@ -2108,7 +2125,7 @@ _PASSPHRASE_LABEL = (
 _PHRASE_LABEL_FIRST = "pmkcswhlпκghлajfşكرگסהप密パ비패"
 # The copulas of _PROSE_SEPARATOR, and a CJK label's own right after it
 _PHRASE_COPULA = (
-    r"(?:[^\S\n]+(?:c['’])?(?:est|était|sera|sont|is|was|are|ist|es|é|è|är|jest|είναι)"
+    rf"(?:[^\S\n]+(?:c['’])?(?:est|était|sera|sont|is|was|are|ist|es|é|è|är|jest|είναι|{_COPULAS_FURTHER})"
     r"(?:[^\S\n]+(?:now|still|maintenant|désormais|toujours|actuellement))?(?=[^\S\n])"
     r"|(?<=[码碼ド호드])(?:是|为|為|は|는))"
 )
@@ -2135,7 +2152,7 @@ _SUBJECT_WHOSE = (
 )
 # (where a separator or a copula is followed by a capital or a quote)
 _PASSPHRASE_GATE = LazyPattern(
-    r"(?:[:=：>→⇒⟶⟹➔➜➝➞➡是为為は는]|[^\S\n](?:[cC]['’])?(?i:est|était|sera|sont|is|was|are|ist|es|é|è|är|jest|είναι"
+    rf"(?:[:=：>→⇒⟶⟹➔➜➝➞➡是为為は는]|[^\S\n](?:[cC]['’])?(?i:est|était|sera|sont|is|was|are|ist|es|é|è|är|jest|είναι|{_COPULAS_FURTHER}"
     r"|now|still|maintenant|désormais|toujours|actuellement))[^\S\n]*[`*_]*(?:[A-ZÀ-ÖØ-Þ]|[\"“«‘'])"
 )
 _PROSE_PASSPHRASE = _Pattern(
