@@ -94,6 +94,8 @@ REFUSED = [
     ("la contrasenya és Velo2024x", "a password", "Velo2024x"),
     ("slaptažodis yra Velo2024x", "a password", "Velo2024x"),
     ("fjalëkalimi është Velo2024x", "a password", "Velo2024x"),
+    ("parool on Velo2024x", "a password", "Velo2024x"),
+    ("salasõna on Velo2024x", "a password", "Velo2024x"),
     ("Пароль от почты: Velo2024x", "a password", "Velo2024x"),
     ("ΚΩΔΙΚΟΣ ΠΡΟΣΒΑΣΗΣ: Velo2024x", "a password", "Velo2024x"),
     ("la parola d'ordine è Velo2024x", "a password", "Velo2024x"),
