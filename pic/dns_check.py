@@ -25,7 +25,7 @@ import socket
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Literal
@@ -41,6 +41,7 @@ import dns.rcode
 import dns.rdatatype
 import dns.resolver
 
+from pic import names
 from pic.errors import PicError, Problem, Unreachable, shown_unless_secret
 from pic.registry import Registry
 from pic.render import dns as records
@@ -92,6 +93,8 @@ class Finding:
     found: tuple[str, ...]
     unanswered: str = ""  # why the record was not checked (status "unanswered")
     problem: str = ""  # why a site SPF record evaluated through its lookups is different, to follow "which"
+    # what a present site SPF record evaluated through its lookups is told (None: read from the record itself)
+    note: str | None = None
 
     def line(self) -> str:
         e = self.expected
@@ -113,7 +116,13 @@ class Finding:
                 problem = self.problem or _spf_problem(e, self.found[0])
                 return f"{text}: found {found!r}, which {problem}{where}"
             return f"{text}: found {found!r}, expected {_show(e)}{where}"
-        return text + _spf_note(e, self.found)
+        return text + self._note()
+
+    def _note(self) -> str:
+        """What a present record is told: the note of its evaluation, else what its text says (:func:`_spf_note`)."""
+        if self.note is None:
+            return _spf_note(self.expected, self.found)
+        return f": {self.note}" if self.note else ""
 
 
 def _kept(e: Expected) -> str:
@@ -648,9 +657,12 @@ def _spf_terms(spf: str) -> list[str]:
 
 
 def _spf_note(e: Expected, found: Sequence[str]) -> str:
-    """What a present site SPF record ending at ``~all`` (accepted: receivers mark, not refuse) is told."""
-    if e.kind == SITE_SPF and found and "~all" in _spf_terms(found[0]):
-        return f": {found[0]!r} ends at ~all (softfail): the platform publishes -all"
+    """What a present site SPF record read without lookups that ends at ``~all`` (accepted: receivers mark, not
+    refuse) is told: its first ``all``, the one receivers reach."""
+    if e.kind == SITE_SPF and found:
+        ends = next((t for t in _spf_terms(found[0]) if t.lstrip("+-~?") == "all"), None)
+        if ends == "~all":
+            return f": {found[0]!r} ends at ~all (softfail): the platform publishes -all"
     return ""
 
 
@@ -667,21 +679,130 @@ def _spf_problem(e: Expected, spf: str) -> str | None:
 
 def _spf_permissive(name: str, terms: Sequence[str]) -> str | None:
     """Why the record of ``name`` (its ``terms``) lets hosts it does not name send, read as a receiver does; None
-    when it ends at ``-all`` or ``~all``, or redirects to a record of ``name`` or under it (read without lookups:
-    :func:`judgement` follows the ``redirect=`` through the resolver)."""
-    for term in terms:
-        body = term.lstrip("+")
-        if body in ("all", "?all") or body in ("ip4:0.0.0.0/0", "ip6:::/0"):
-            why = "+all" if body == "all" else "?all, neutral" if body == "?all" else body
-            return f"lets any host send as {name} ({why}): end it with -all"
-        if body.endswith("all") and body[:-3] in ("-", "~"):
-            return None
-    redirect = next((t.split("=", 1)[1].rstrip(".") for t in terms if t.startswith("redirect=")), None)
-    if redirect is None:
+    when it ends at ``-all`` or ``~all``, or redirects to a record of a name under ``name`` (read without lookups:
+    :func:`judgement` follows the ``redirect=`` through the resolver). Its own ``ip4:``/``ip6:`` networks letting
+    half the addresses or more send: :func:`_spf_wide`; a ``redirect=`` is read with its macros expanded
+    (:func:`_spf_expanded`): one to ``name`` itself is a loop (:func:`_self_redirect`)."""
+    wide = _spf_wide(name, terms)
+    if wide is not None:
+        return wide
+    ends = next((t for t in terms if t.lstrip("+-~?") == "all"), None)
+    if ends is None:
+        return _spf_redirected(name, terms)
+    if ends[0] in "+?" or ends == "all":
+        why = "?all, neutral" if ends[0] == "?" else "+all"
+        return f"lets any host send as {name} ({why}): end it with -all"
+    return None
+
+
+def _spf_redirected(name: str, terms: Sequence[str]) -> str | None:
+    """Why the record of ``name`` without ``all`` (its ``terms``) lets hosts it does not name send: no
+    ``redirect=`` (RFC 7208 §4.7: neutral), one to ``name`` itself (a loop) or to a name not under ``name`` (not
+    checked without lookups); None for one to a name under ``name``."""
+    loop = _self_redirect(name, terms)
+    if loop is not None:
+        return f"{loop}: a loop, a permerror for receivers (RFC 7208 §4.6.4: pyspf says Too many DNS lookups)"
+    spec = next((t.split("=", 1)[1] for t in terms if t.startswith("redirect=")), None)
+    if spec is None:
         return f"lets any host send as {name} (no all nor redirect=): end it with -all"
-    if redirect != name.lower() and not redirect.endswith("." + name.lower()):
+    redirect = _spf_expanded(name, spec)
+    if not redirect.endswith("." + name.lower()):
         return f"hands the other hosts to {redirect}'s record (redirect=), which is not checked: end it with -all"
     return None
+
+
+def _spf_expanded(domain: str, spec: str) -> str:
+    """The domain-spec ``spec`` of the record of ``domain`` with its macros expanded by pyspf (RFC 7208 §7), in
+    lower case, without a final dot, for the site's sender (:func:`site_senders`) and the first IPv4
+    documentation address; as written when it holds ``%{p}`` (a lookup) or pyspf refuses it."""
+    if "%{p" in spec.lower():
+        return spec.lower().rstrip(".")
+    import spf as pyspf
+
+    query = pyspf.query(i=_STRANGERS["IPv4"][0], s=site_senders(domain)[0], h=domain)
+    try:
+        return str(query.expand_domain(spec)).lower().rstrip(".")
+    except pyspf.PermError:
+        return spec.lower().rstrip(".")
+
+
+def _self_redirect(name: str, terms: Sequence[str]) -> str | None:
+    """``redirects to itself (redirect=...)`` when the record of ``name`` (its ``terms``) has no ``all`` and a
+    ``redirect=`` to ``name`` itself, its macros expanded (``redirect=%{d}``): RFC 7208 §6.1 evaluates that same
+    record again, a loop that ends at §4.6.4's limit of 10 lookups, a permerror; None otherwise."""
+    if any(t.lstrip("+-~?") == "all" for t in terms):  # RFC 7208 §6.1: redirect= is then never used
+        return None
+    spec = next((t.split("=", 1)[1] for t in terms if t.startswith("redirect=")), None)
+    if spec is None or _spf_expanded(name, spec) != name.lower().rstrip("."):
+        return None
+    reads = "" if spec.rstrip(".") == name.lower().rstrip(".") else f", which reads {name}"
+    return f"redirects to itself (redirect={spec}{reads})"
+
+
+# A record whose own ip4:/ip6: terms let this share of a family's addresses pass (or stay neutral) lets any host
+# send: RFC 7208 sets no bound, and no sender's networks come near it (the largest IPv4 blocks IANA allotted one
+# holder are /8s, 1/256 of the space; the RIRs' IPv6 blocks are /12s of 2000::/3): half or more names no senders
+# of its own but whole regions of the Internet.
+_WIDE_SHARE = 0.5
+# The addresses of each family hosts send from: all of IPv4; IPv6's global unicast space, 2000::/3 (RFC 4291 §2.4,
+# IANA's IPv6 address space registry: every address handed out to the Internet's hosts is in it).
+_SPACES = {4: ipaddress.ip_network("0.0.0.0/0"), 6: ipaddress.ip_network("2000::/3")}
+
+
+def _spf_wide(name: str, terms: Sequence[str]) -> str | None:
+    """Why the record of ``name`` lets any host send by its own networks, None when it does not: the share of each
+    family's addresses (:data:`_SPACES`) its ``ip4:``/``ip6:`` terms qualified ``+`` or ``?`` let pass or stay
+    neutral, read in order up to its first ``all`` (an address a term before matched is decided already:
+    ``-ip4:0.0.0.0/1 ip4:0.0.0.0/0`` lets half pass), reaching :data:`_WIDE_SHARE`. The other terms are taken as
+    not matching (:func:`spf_evaluated` evaluates what they let through). Counted exactly, as integer ranges."""
+    decided: dict[int, list[tuple[int, int]]] = {4: [], 6: []}
+    passing: dict[int, list[tuple[int, int]]] = {4: [], 6: []}
+    named: dict[int, list[str]] = {4: [], 6: []}
+    for term in terms:
+        qualifier, body = (term[0], term[1:]) if term[0] in "+-~?" else ("+", term)
+        if body == "all":
+            break
+        kind, _, value = body.partition(":")
+        if kind not in ("ip4", "ip6"):
+            continue
+        try:
+            net = ipaddress.ip_network(value, strict=False)
+        except ValueError:  # refused before (_spf_syntax_error)
+            continue
+        span = (int(net.network_address), int(net.broadcast_address))
+        new = _outside(span, decided[net.version])
+        decided[net.version].append(span)
+        if qualifier in "+?" and new:
+            passing[net.version] += new
+            named[net.version].append(term)
+    for family, space in _SPACES.items():
+        first, last = int(space.network_address), int(space.broadcast_address)
+        covered = sum(max(0, min(b, last) - max(a, first) + 1) for a, b in passing[family])
+        share = covered / space.num_addresses
+        if share >= _WIDE_SHARE:
+            part = "" if share == 1 else f": {share:.1%} of the IPv{family} addresses pass or stay neutral"
+            return (
+                f"lets any host send as {name} ({' '.join(named[family])}{part}): name only the hosts that send "
+                "its mail"
+            )
+    return None
+
+
+def _outside(span: tuple[int, int], taken: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The parts of the range ``span`` (first, last, inclusive) outside each range of ``taken``."""
+    parts = [span]
+    for low, high in taken:
+        kept = []
+        for a, b in parts:
+            if high < a or low > b:
+                kept.append((a, b))
+                continue
+            if a < low:
+                kept.append((a, low - 1))
+            if high < b:
+                kept.append((high + 1, b))
+        parts = kept
+    return parts
 
 
 def _spf_refusal(spf: str, mechanisms: str) -> str | None:
@@ -759,22 +880,41 @@ def judge(expected: Expected, found: Sequence[str]) -> Status:
     return "present" if any(_normal(expected.kind, v) == want for v in candidates) else "different"
 
 
-def judgement(expected: Expected, found: Sequence[str], resolver: dns.resolver.Resolver | None) -> tuple[Status, str]:
+def judgement(
+    expected: Expected,
+    found: Sequence[str],
+    resolver: dns.resolver.Resolver | None,
+    answers: SpfLookups | None = None,
+) -> tuple[Status, str]:
     """The status of ``expected`` given the values ``found`` at its name, and why, when a site SPF record was
-    evaluated through its lookups ("" otherwise: :meth:`Finding.line` says why from the record).
+    evaluated through its lookups ("" otherwise: :meth:`Finding.line` says why from the record); for a present
+    one so evaluated, its note ("" for none).
 
     A site SPF record without terms needing lookups (:func:`spf_lookup_terms`), or malformed, is read as it
     stands (:func:`judge`: no query). One with such terms is evaluated as receivers do, RFC 7208 §4 check_host
-    (:func:`spf_evaluated`), through ``resolver`` (None: read as it stands, those terms taken as not matching).
+    (:func:`spf_evaluated`), through ``resolver`` (None: read as it stands, those terms taken as not matching),
+    its answers kept in ``answers`` (:class:`SpfLookups`; a new one when None) for the next records.
     """
     status = judge(expected, found)
-    if expected.kind != SITE_SPF or status not in ("present", "different") or resolver is None:
+    spf = _to_evaluate(expected, found, resolver) if status in ("present", "different") else None
+    if spf is None or resolver is None:
         return status, ""
-    spf = _candidates(expected.kind, found)[0]
+    return spf_evaluated(expected, spf, resolver, answers)
+
+
+def _to_evaluate(expected: Expected, found: Sequence[str], resolver: dns.resolver.Resolver | None) -> str | None:
+    """The site SPF record of ``found`` that :func:`judgement` evaluates through ``resolver``: one receivers read,
+    well formed, holding terms that need lookups; else None."""
+    if expected.kind != SITE_SPF or resolver is None:
+        return None
+    candidates = _candidates(expected.kind, found)
+    if len(candidates) != 1:
+        return None
+    spf = candidates[0]
     discarded = _SPF_VERSION.match(spf) is None  # by receivers (RFC 7208 §4.5): never evaluated
     if discarded or _spf_syntax_error(spf) is not None or not spf_lookup_terms(spf, expected.value or ""):
-        return status, ""
-    return spf_evaluated(expected, spf, resolver)
+        return None
+    return spf
 
 
 def spf_lookup_terms(spf: str, mechanisms: str) -> list[str]:
@@ -804,57 +944,175 @@ _STRANGERS = {
     "IPv6": ("2001:db8::1", "3fff::1"),
 }
 _SPF_LOCK = threading.Lock()  # pyspf looks names up through its module's DNSLookup: one evaluation at a time
+# A macro that expands to the sender or its local part (RFC 7208 §7.2: s, l; upper case, URL-escaped)
+_READS_SENDER = re.compile(r"%\{[ls]", re.IGNORECASE)
 
 
-def spf_evaluated(expected: Expected, spf: str, resolver: dns.resolver.Resolver) -> tuple[Status, str]:
+class SpfLookups:
+    """The DNS answers of the site SPF evaluations of one ``pic dns check`` run, by name and type, each asked of
+    the resolver once: a record is evaluated for each address of its web host and each documentation address
+    (:data:`_STRANGERS`), and several domains include the same records (pyspf's own cache lasts one evaluation).
+
+    A lookup left unanswered (a timeout, a refusal) is kept as such: asked again, it would wait out its timeout
+    again. TTLs are not followed: a run lasts seconds.
+    """
+
+    def __init__(self, resolver: dns.resolver.Resolver) -> None:
+        self.resolver = resolver
+        self._answers: dict[tuple[str, str], dns.resolver.Answer | dns.exception.DNSException | None] = {}
+
+    def answer(self, name: str, rtype: str) -> dns.resolver.Answer | None:
+        """The resolver's answer for ``name`` ``rtype`` (its ``rrset`` None when the name has no record of the
+        type), None when there is no such name (NXDOMAIN); raises the resolver's DNSException when it gave none.
+        Names compare in lower case, without a final dot."""
+        key = (name.lower().rstrip("."), rtype.upper())
+        if key not in self._answers:
+            try:
+                found: dns.resolver.Answer | dns.exception.DNSException | None = self.resolver.resolve(
+                    name, rtype, raise_on_no_answer=False, lifetime=self.resolver.lifetime
+                )
+            except dns.resolver.NXDOMAIN:
+                found = None
+            except dns.exception.DNSException as exc:
+                found = exc
+            self._answers[key] = found
+        found = self._answers[key]
+        if isinstance(found, dns.exception.DNSException):
+            raise found
+        return found
+
+    def addresses(self, name: str) -> tuple[str, ...]:
+        """The A, then the AAAA addresses of ``name`` (() for none); raises :class:`NoAnswer` when the resolver
+        does not answer."""
+        out: list[str] = []
+        for rtype in ("A", "AAAA"):
+            try:
+                answer = self.answer(name, rtype)
+            except (dns.resolver.NoNameservers, dns.exception.Timeout) as exc:
+                raise NoAnswer(f"no answer for {name} {rtype}: {exc}", refused=refused_lookup(exc)) from None
+            out += sorted(r.address for r in (answer.rrset or ())) if answer is not None else []
+        return tuple(out)
+
+
+def site_senders(domain: str) -> tuple[str, ...]:
+    """The envelope senders the platform's mail from ``domain``, a domain sites send from, carries: the site's,
+    ``no-reply@<domain>`` (:func:`pic.render.sitemail.envelope_sender`: msmtp's ``from`` for its first domain; for
+    the others, the platform's local part). The web host relays no other mail as the domain: a list domain's mail
+    leaves from the mail host, under the list domain's own record (``v=spf1 mx -all``, compared as published)."""
+    return (f"{names.SITE_SENDER_LOCAL_PART}@{domain}",)
+
+
+def spf_evaluated(
+    expected: Expected, spf: str, resolver: dns.resolver.Resolver, answers: SpfLookups | None = None
+) -> tuple[Status, str]:
     """The status of the site SPF record ``spf`` published at ``expected.name``, and why when it is not
-    present, evaluated as receivers do: RFC 7208 §4 check_host, by pyspf, every lookup through ``resolver``
-    (never the machine's), each allowed its timeout, RFC 7208 §4.6.4's limits applied (10 terms causing
-    lookups, 2 void lookups).
+    present (its note when it is, "" for none), evaluated as receivers do: RFC 7208 §4 check_host, by pyspf,
+    every lookup through ``resolver`` (never the machine's), each allowed its timeout, RFC 7208 §4.6.4's limits
+    applied (10 terms causing lookups, 2 void lookups), each name and type asked once (``answers``, shared by
+    the records of a run; a new one when None).
+
+    The mail is from the sender the platform gives the site (:func:`site_senders`); a record whose terms read the
+    sender (``%{l}``, ``%{s}``, RFC 7208 §7.2) is evaluated for each sender, once otherwise.
 
     - ``present``: each address of the web host (``expected.value``: ``ip4:``/``ip6:`` given, ``a:<name>``: its
-      A and AAAA records) passes, and no family of documentation addresses (:data:`_STRANGERS`) all pass or stay
-      neutral (which lets any host send);
+      A and AAAA records) passes, the record's own ``ip4:``/``ip6:`` terms let no more than half of the
+      addresses send (:func:`_spf_wide`), and no family of documentation addresses (:data:`_STRANGERS`: what its
+      includes and redirect= give) all pass or stay neutral (which lets any host send). Noted: the softfail other
+      hosts get (the platform publishes ``-all``), and the sender evaluated when the record reads it;
     - ``different``: the web host does not pass (the result and the term that gave it), any host passes, or the
-      evaluation is a permerror (pyspf's explanation: too many lookups, a loop of includes, an include or
-      redirect= to a name without a record, void lookups);
+      evaluation is a permerror (pyspf's explanation: too many lookups, a loop of includes or a redirect= to
+      the domain itself, an include or redirect= to a name without a record, void lookups);
     - ``unanswered``: a temperror (the resolver did not answer a lookup; not a PTR lookup, :func:`_spf_query`),
       or the web host's name has no address to evaluate the record for.
     """
-    hosts = _web_host_addresses(expected, spf, resolver)
+    answers = answers if answers is not None else SpfLookups(resolver)
+    hosts = _web_host_addresses(expected, spf, answers)
     if isinstance(hosts, tuple):
         return hosts
-    with _SPF_LOCK, _spf_lookups_through(resolver):
+    run = _SpfRun(expected.name, spf, resolver.lifetime, site_senders(expected.name))
+    with _SPF_LOCK, _spf_lookups_through(answers):
+        verdict = run.web_host(hosts) or run.wide() or run.strangers()
+    if verdict is not None:
+        return verdict
+    notes = []
+    if run.soft:
+        notes.append(f"other hosts get softfail ({', '.join(run.soft)}): the platform publishes -all")
+    if run.read_sender:
+        notes.append(
+            f"its terms read the sender (%{{l}}, %{{s}}): evaluated for {', '.join(run.senders)}, the sender of the "
+            "site's mail (one a site gives with sendmail -f may get another result)"
+        )
+    return "present", "; ".join(notes)
+
+
+@dataclass
+class _SpfRun:
+    """The evaluations of the site SPF record ``spf`` of ``name`` (:func:`spf_evaluated`), for ``senders``, each
+    lookup allowed ``timeout`` seconds. ``read_sender``: an evaluation read the sender; ``soft``: the softfails
+    of the documentation addresses of the first family that got any."""
+
+    name: str
+    spf: str
+    timeout: float
+    senders: tuple[str, ...]
+    read_sender: bool = False
+    soft: list[str] = field(default_factory=list)
+
+    def results(self, address: str) -> list[tuple[str, str, str, str | None]]:
+        """:func:`_check_host_for` of ``address``: ``[(sender, result, explanation, matched)]``."""
+        results, reads = _check_host_for(self.name, address, self.spf, self.timeout, self.senders)
+        self.read_sender |= reads
+        return results
+
+    def error(self, result: str, explanation: str, address: str) -> tuple[Status, str] | None:
+        return _spf_error(result, explanation, address, _self_redirect(self.name, _spf_terms(self.spf)))
+
+    def web_host(self, hosts: Sequence[tuple[str, str]]) -> tuple[Status, str] | None:
+        """``different`` when an address of the web host (``hosts``: its mechanism, its address) does not pass,
+        or the evaluation's error; None when each passes."""
         for mechanism, address in hosts:
-            result, explanation, matched = _check_host(expected.name, address, spf, resolver.lifetime)
-            error = _spf_error(result, explanation, f"the web host's {address}")
-            if error is not None:
-                return error
-            if result != "pass":
-                return "different", (
-                    f"answers {result} for the web host {mechanism} ({address}) {_at(matched)}, evaluated as "
-                    f"receivers do (RFC 7208 §4): let it pass before that ({mechanism})"
-                )
+            for sender, result, explanation, matched in self.results(address):
+                error = self.error(result, explanation, f"the web host's {address}")
+                if error is not None:
+                    return error
+                if result != "pass":
+                    by = f" from {sender}" if self.read_sender else ""
+                    return "different", (
+                        f"answers {result} for the web host {mechanism} ({address}){by} {_at(matched)}, evaluated "
+                        f"as receivers do (RFC 7208 §4): let it pass before that ({mechanism})"
+                    )
+        return None
+
+    def wide(self) -> tuple[Status, str] | None:
+        """``different`` when the record's own networks let any host send (:func:`_spf_wide`), else None."""
+        wide = _spf_wide(self.name, _spf_terms(self.spf))
+        return None if wide is None else ("different", wide)
+
+    def strangers(self) -> tuple[Status, str] | None:
+        """``different`` when each documentation address of a family (:data:`_STRANGERS`) passes or stays
+        neutral, or the evaluation's error; else None, the softfails kept in ``soft``."""
         for family, strangers in _STRANGERS.items():
-            results = [(s, *_check_host(expected.name, s, spf, resolver.lifetime)) for s in strangers]
+            results = [(a, r, e, m) for a in strangers for _, r, e, m in self.results(a)]
             for address, result, explanation, _ in results:
-                error = _spf_error(result, explanation, address)
+                error = self.error(result, explanation, address)
                 if error is not None:
                     return error
             if all(result in ("pass", "neutral", "none") for _, result, _, _ in results):
                 shown = ", ".join(f"{a} {r} {_at(m)}" for a, r, _, m in results)
                 return "different", (
-                    f"lets any host send as {expected.name} (the {family} documentation addresses: {shown}): "
+                    f"lets any host send as {self.name} (the {family} documentation addresses: {shown}): "
                     "end it, and the records it includes or redirects to, with -all"
                 )
-    return "present", ""
+            if not self.soft:
+                self.soft = [f"{a} {r} {_at(m)}" for a, r, _, m in results if r == "softfail"]
+        return None
 
 
 def _web_host_addresses(
-    expected: Expected, spf: str, resolver: dns.resolver.Resolver
+    expected: Expected, spf: str, answers: SpfLookups
 ) -> list[tuple[str, str]] | tuple[Status, str]:
     """The addresses the web host sends from, each with its mechanism in ``expected.value``: those of its
-    ``ip4:``/``ip6:``, the A and AAAA records of its ``a:<name>`` (through ``resolver``); or ``unanswered`` and
+    ``ip4:``/``ip6:``, the A and AAAA records of its ``a:<name>`` (through ``answers``); or ``unanswered`` and
     why, when the resolver does not answer or the name has no address."""
     terms = ", ".join(spf_lookup_terms(spf, expected.value or ""))
     hosts: list[tuple[str, str]] = []
@@ -864,7 +1122,7 @@ def _web_host_addresses(
             hosts.append((mechanism, target))
             continue
         try:
-            addresses = lookup(resolver, target, "A") + lookup(resolver, target, "AAAA")
+            addresses = answers.addresses(target)
         except NoAnswer as exc:
             return "unanswered", f"{exc}: the web host's address is needed to evaluate {terms}"
         if not addresses:
@@ -879,8 +1137,13 @@ def _at(matched: str | None) -> str:
     return f"at {matched}" if matched else "with no term matching (RFC 7208 §4.7: neutral)"
 
 
-def _spf_error(result: str, explanation: str, address: str) -> tuple[Status, str] | None:
-    """The status and why of a check_host ``result`` that is an error (permerror, temperror), else None."""
+def _spf_error(result: str, explanation: str, address: str, loop: str | None = None) -> tuple[Status, str] | None:
+    """The status and why of a check_host ``result`` that is an error (permerror, temperror), else None.
+    ``loop``: the record's redirect= to its own domain (:func:`_self_redirect`), which a permerror is said of."""
+    if result == "permerror" and loop is not None:
+        return "different", (
+            f"{loop}: a loop, a permerror for receivers (evaluated for {address}: {explanation}, RFC 7208 §4.6.4)"
+        )
     if result == "permerror":
         return "different", f"is a permerror for receivers (evaluated for {address}: {explanation}, RFC 7208 §2.6.7)"
     if result == "temperror":
@@ -888,25 +1151,47 @@ def _spf_error(result: str, explanation: str, address: str) -> tuple[Status, str
     return None
 
 
-def _check_host(domain: str, address: str, spf: str, timeout: float) -> tuple[str, str, str | None]:
-    """RFC 7208 check_host for a mail from ``postmaster@<domain>`` sent by ``address``, ``spf`` being the record
-    of ``domain``: pyspf's result (pass, fail, softfail, neutral, none, permerror, temperror), its explanation,
-    and the term of ``spf`` that matched (None when none did). Lookups go where :func:`_spf_lookups_through`
-    sends them; each is allowed ``timeout`` seconds."""
-    query = _spf_query()(i=address, s=f"postmaster@{domain}", h=domain, timeout=timeout)
+def _check_host_for(
+    domain: str, address: str, spf: str, timeout: float, senders: Sequence[str]
+) -> tuple[list[tuple[str, str, str, str | None]], bool]:
+    """:func:`_check_host` of ``address`` for the first of ``senders``, and for the others when the evaluation
+    read the sender (``%{l}``, ``%{s}``): ``[(sender, result, explanation, matched)]``, and whether it read it."""
+    first, *others = senders
+    result, explanation, matched, reads = _check_host(domain, address, spf, timeout, first)
+    out = [(first, result, explanation, matched)]
+    for sender in others if reads else ():
+        result, explanation, matched, _ = _check_host(domain, address, spf, timeout, sender)
+        out.append((sender, result, explanation, matched))
+    return out, reads
+
+
+def _check_host(domain: str, address: str, spf: str, timeout: float, sender: str) -> tuple[str, str, str | None, bool]:
+    """RFC 7208 check_host for a mail from ``sender`` sent by ``address``, ``spf`` being the record of ``domain``:
+    pyspf's result (pass, fail, softfail, neutral, none, permerror, temperror), its explanation, the term of
+    ``spf`` that matched (None when none did), and whether a domain-spec it expanded read the sender (``%{l}``,
+    ``%{s}``). Lookups go where :func:`_spf_lookups_through` sends them; each is allowed ``timeout`` seconds."""
+    query = _spf_query()(i=address, s=sender, h=domain, timeout=timeout)
     result, _, explanation = query.check(spf=spf)
     matched = query.mechanism if isinstance(query.mechanism, str) else None
-    return str(result), str(explanation), matched
+    return str(result), str(explanation), matched, bool(query.reads_sender)
 
 
 @cache
 def _spf_query() -> type:
     """pyspf's query, its PTR lookups read as RFC 7208 says: a DNS error in the PTR lookup of the sender's address
     makes ``ptr`` match nothing (§5.5) and ``%{p}`` expand to ``unknown`` (§7.3), a DNS error in the address lookup
-    of one of its names skips that name (§5.5); pyspf made either a temperror of the whole evaluation."""
+    of one of its names skips that name (§5.5); pyspf made either a temperror of the whole evaluation. Its
+    ``reads_sender``: a domain-spec it expanded holds ``%{l}`` or ``%{s}`` (RFC 7208 §7.2)."""
     import spf as pyspf
 
     class Query(pyspf.query):  # type: ignore[misc]
+        reads_sender = False
+
+        def expand_domain(self, arg: str) -> str:
+            if _READS_SENDER.search(arg):
+                self.reads_sender = True
+            return str(super().expand_domain(arg))
+
         def dns_ptr(self, i: str) -> list[str]:
             try:
                 return list(super().dns_ptr(i))
@@ -928,21 +1213,21 @@ def _spf_query() -> type:
 
 
 @contextmanager
-def _spf_lookups_through(resolver: dns.resolver.Resolver) -> Iterator[None]:
-    """pyspf's lookups go to ``resolver`` until the block ends (its module's ``DNSLookup``, which otherwise
+def _spf_lookups_through(answers: SpfLookups) -> Iterator[None]:
+    """pyspf's lookups go to ``answers`` until the block ends (its module's ``DNSLookup``, which otherwise
     asks the machine's resolver), then back."""
     import spf as pyspf
 
     before = pyspf.DNSLookup
-    pyspf.DNSLookup = _spf_lookup(resolver)
+    pyspf.DNSLookup = _spf_lookup(answers)
     try:
         yield
     finally:
         pyspf.DNSLookup = before
 
 
-def _spf_lookup(resolver: dns.resolver.Resolver) -> Callable[..., list[tuple[tuple[str, str], object]]]:
-    """pyspf's DNSLookup(name, qtype, strict, timeout) through ``resolver``: ``[((name, qtype), value)]``, the
+def _spf_lookup(answers: SpfLookups) -> Callable[..., list[tuple[tuple[str, str], object]]]:
+    """pyspf's DNSLookup(name, qtype, strict, timeout) through ``answers``: ``[((name, qtype), value)]``, the
     values as pyspf's dnspython lookup gives them (A/AAAA address, MX (preference, exchange), PTR target, TXT
     strings); [] for no such name or no record of the type; pyspf's TempError when the resolver does not answer."""
     import spf as pyspf
@@ -951,13 +1236,11 @@ def _spf_lookup(resolver: dns.resolver.Resolver) -> Callable[..., list[tuple[tup
         name: str, qtype: str, strict: object = True, timeout: float = 0
     ) -> list[tuple[tuple[str, str], object]]:
         try:
-            answer = resolver.resolve(name, qtype, raise_on_no_answer=False, lifetime=resolver.lifetime)
-        except dns.resolver.NXDOMAIN:
-            return []
+            answer = answers.answer(name, qtype)
         except dns.exception.DNSException as exc:
             raise pyspf.TempError(f"DNS {exc or type(exc).__name__}") from None
         out: list[tuple[tuple[str, str], object]] = []
-        for rdata in answer.rrset or ():
+        for rdata in (answer.rrset or ()) if answer is not None else ():
             if qtype in ("A", "AAAA"):
                 out.append(((name, qtype), rdata.address))
             elif qtype == "MX":
@@ -981,6 +1264,7 @@ def check(expected: Mapping[str, Sequence[Expected]], resolver: dns.resolver.Res
     """
     findings = []
     unanswered = Unanswered()
+    answers = SpfLookups(resolver)  # the SPF evaluations of the run share their answers
     for domain in expected:
         answered, silence, refused = False, "", False
         for e in expected[domain]:
@@ -992,9 +1276,11 @@ def check(expected: Mapping[str, Sequence[Expected]], resolver: dns.resolver.Res
                 else:
                     answered = True
                     shown = tuple(_candidates(e.kind, found))
-                    status, why = judgement(e, found, resolver)
+                    status, why = judgement(e, found, resolver, answers)
                     if status == "unanswered":
                         findings.append(Finding(domain, e, status, shown, why))
+                    elif status == "present" and _to_evaluate(e, found, resolver) is not None:
+                        findings.append(Finding(domain, e, status, shown, note=why))
                     else:
                         findings.append(Finding(domain, e, status, shown, problem=why))
                     continue

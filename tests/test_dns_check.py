@@ -386,8 +386,34 @@ def test_an_expected_file_s_key_or_value_that_reads_as_a_secret_is_not_shown(
         ("v=spf1 a:web1.example.org +all", "lets any host send as asso.org (+all): end it with -all"),
         ("v=spf1 a:web1.example.org ?all", "lets any host send as asso.org (?all, neutral): end it with -all"),
         ("v=spf1 a:web1.example.org", "lets any host send as asso.org (no all nor redirect=): end it with -all"),
-        ("v=spf1 ip4:0.0.0.0/0 -all", "lets any host send as asso.org (ip4:0.0.0.0/0): end it with -all"),
-        ("v=spf1 a:web1.example.org ip6:::/0 -all", "lets any host send as asso.org (ip6:::/0): end it with -all"),
+        ("v=spf1 ip4:0.0.0.0/0 -all", "lets any host send as asso.org (ip4:0.0.0.0/0): name only"),
+        ("v=spf1 a:web1.example.org ip6:::/0 -all", "lets any host send as asso.org (ip6:::/0): name only"),
+        # what the networks let pass together, not one term alone: halves, quarters, a prefix of ::/0 holding all
+        # of 2000::/3 (every Internet host's IPv6 address)
+        (
+            "v=spf1 a:web1.example.org ip4:0.0.0.0/1 ip4:128.0.0.0/1 -all",
+            "lets any host send as asso.org (ip4:0.0.0.0/1 ip4:128.0.0.0/1): name only the hosts that send its mail",
+        ),
+        (
+            "v=spf1 a:web1.example.org ip6:::/1 ip6:8000::/1 -all",
+            "lets any host send as asso.org (ip6:::/1 ip6:8000::/1): name only",
+        ),
+        (
+            "v=spf1 a:web1.example.org ip4:0.0.0.0/2 ?ip4:64.0.0.0/2 ip4:128.0.0.0/2 +ip4:192.0.0.0/2 ~all",
+            "(ip4:0.0.0.0/2 ?ip4:64.0.0.0/2 ip4:128.0.0.0/2 +ip4:192.0.0.0/2)",
+        ),
+        ("v=spf1 a:web1.example.org ip6:2000::/3 -all", "lets any host send as asso.org (ip6:2000::/3)"),
+        (
+            "v=spf1 a:web1.example.org ip4:0.0.0.0/1 ip4:192.0.0.0/8 -all",
+            "(ip4:0.0.0.0/1 ip4:192.0.0.0/8: 50.4% of the IPv4 addresses pass or stay neutral)",
+        ),
+        # a redirect= to the domain itself, written with a macro: a loop
+        (
+            "v=spf1 a:web1.example.org redirect=%{d}",
+            "redirects to itself (redirect=%{d}, which reads asso.org): a loop, a permerror for receivers "
+            "(RFC 7208 §4.6.4: pyspf says Too many DNS lookups)",
+        ),
+        ("v=spf1 a:web1.example.org redirect=%{o}", "redirects to itself (redirect=%{o}, which reads asso.org)"),
         # the verdict on every other host handed to another domain's record, not checked here
         (
             "v=spf1 a:web1.example.org redirect=evil.example",
@@ -435,6 +461,12 @@ def test_a_site_spf_record_letting_anyone_send_or_malformed_is_different(record:
         ("v=spf1 a:web1.example.org exists:%{ir}.%{l1r-}.%{d2}._spf.asso.org -all", "a:web1.example.org", ""),
         ("v=spf1 a:web1.example.org include:_spf.%{d} -all exp=%{l}%%%_%-.asso.org", "a:web1.example.org", ""),
         ("v=spf1 a:web1.example.org a:%{d} mx:asso.org/24 -all x-note=%{i}", "a:web1.example.org", ""),
+        ("v=spf1 a:web1.example.org -all ~all", "a:web1.example.org", ""),  # the ~all is never reached
+        # networks that leave most hosts failing: those failed first are not let pass by a wider one after them
+        ("v=spf1 -ip4:0.0.0.0/1 -ip4:128.0.0.0/2 ip4:0.0.0.0/0 -all", "ip4:192.0.2.10", ""),
+        ("v=spf1 ip4:0.0.0.0/2 ip4:192.0.2.0/24 -all", "ip4:192.0.2.10", ""),  # a quarter: under half
+        ("v=spf1 ip6:4000::/2 a:web1.example.org -all", "a:web1.example.org", ""),  # none of 2000::/3
+        ("v=spf1 a:web1.example.org redirect=_spf.%{d}", "a:web1.example.org", ""),
     ],
 )
 def test_a_site_spf_record_that_refuses_other_hosts_is_present(record: str, mechanism: str, note: str) -> None:

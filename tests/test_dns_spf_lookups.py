@@ -84,6 +84,19 @@ ZONE = [
     _txt("discarded.test", " v=spf1 include:spf.platform.test -all"),
     _txt("discarded-beside.test", " v=spf1 +all"),
     _txt("discarded-beside.test", "v=spf1 include:spf.platform.test -all"),
+    # wide networks beside an include: the documentation addresses (192.0.2.1 in 192.0.0.0/3) do not all pass
+    _txt("wide.test", "v=spf1 include:spf.platform.test ip4:0.0.0.0/1 ip4:128.0.0.0/2 ?ip4:224.0.0.0/3 -all"),
+    _txt("wide6.test", "v=spf1 include:spf.platform.test ip6:::/1 ip6:8000::/1 -all"),
+    # a redirect= to the domain itself, through a macro: a loop
+    _txt("redirect-self.test", f"v=spf1 {WEB1} redirect=%{{d}}"),
+    # softfail reached through a redirect=, or an include's ~all, which does not match (RFC 7208 §5.2)
+    _txt("redirect-soft.test", "v=spf1 redirect=soft.test"),
+    _txt("soft.test", f"v=spf1 {WEB1} ~all"),
+    _txt("include-soft.test", "v=spf1 include:soft.test -all"),
+    _txt("soft-unreached.test", "v=spf1 include:spf.platform.test -all ~all"),
+    # the sender's local part: the platform's sites send from no-reply@<domain>
+    _txt("local.test", "v=spf1 exists:%{i}.%{l}.senders.test -all"),
+    records.Record(f"{WEB1_AT}.no-reply.senders.test", "A", "127.0.0.2"),
 ]
 
 
@@ -117,6 +130,7 @@ def _checked(nsd: Nsd, domain: str, mechanism: str = WEB1) -> dns_check.Finding:
         # a PTR lookup in error: ptr does not match (RFC 7208 §5.5), %{p} is "unknown" (§7.3), not a temperror
         "ptr.test",
         "ptr-macro.test",
+        "local.test",  # %{l} of the sender the platform gives its sites, no-reply
     ],
 )
 def test_a_site_spf_record_letting_the_web_host_pass_through_its_lookups_is_present(nsd: Nsd, domain: str) -> None:
@@ -157,6 +171,19 @@ def test_a_site_spf_record_letting_the_web_host_pass_through_its_lookups_is_pres
         ("include-two.test", "SPF Permanent Error: Two or more type TXT spf records found., RFC 7208 §2.6.7)"),
         # the web host passes before the redirect=, other hosts reach it: a permerror for them
         ("redirect-none.test", "(evaluated for 192.0.2.1: SPF Permanent Error: redirect domain has no SPF record"),
+        # the record's own networks let most of the address space send, whatever the documentation addresses get
+        (
+            "wide.test",
+            "lets any host send as wide.test (ip4:0.0.0.0/1 ip4:128.0.0.0/2 ?ip4:224.0.0.0/3: 87.5% of the IPv4 "
+            "addresses pass or stay neutral):",
+        ),
+        ("wide6.test", "lets any host send as wide6.test (ip6:::/1 ip6:8000::/1):"),
+        # a redirect= to itself, through its macro: a loop, which pyspf ends at the limit of lookups
+        (
+            "redirect-self.test",
+            "redirects to itself (redirect=%{d}, which reads redirect-self.test): a loop, a permerror for receivers "
+            "(evaluated for 192.0.2.1: SPF Permanent Error: Too many DNS lookups, RFC 7208 §4.6.4)",
+        ),
     ],
 )
 def test_a_site_spf_record_refusing_the_web_host_letting_anyone_send_or_erring_is_different(
@@ -166,6 +193,46 @@ def test_a_site_spf_record_refusing_the_web_host_letting_anyone_send_or_erring_i
     line = finding.line()
     assert finding.status == "different", line
     assert said in line and "(its web host)" in line, line
+
+
+@pytest.mark.parametrize(
+    ("domain", "note"),
+    [
+        # the softfail of the record redirected to is what other hosts get
+        ("redirect-soft.test", ": other hosts get softfail (192.0.2.1 softfail at ~all"),
+        # an include ending at ~all matches nothing for them: the record's own -all fails them
+        ("include-soft.test", ""),
+        ("soft-unreached.test", ""),  # a ~all after -all is never reached
+        # the record reads the sender's local part: evaluated for the one the platform's sites send from
+        ("local.test", ": its terms read the sender (%{l}, %{s}): evaluated for no-reply@local.test"),
+    ],
+)
+def test_the_note_of_a_present_site_spf_record_says_what_its_evaluation_gives(nsd: Nsd, domain: str, note: str) -> None:
+    finding = _checked(nsd, domain)
+    line = finding.line()
+    assert finding.status == "present", line
+    assert (note in line) if note else line.endswith(f"{domain} TXT"), line
+
+
+def test_an_spf_evaluation_asks_the_resolver_once_per_name_and_type(nsd: Nsd) -> None:
+    """The records of a run share their answers: the web host's address, the included record and its address are
+    asked once, not once per address evaluated (the web host's and 5 documentation addresses) and per domain."""
+    asked: list[tuple[str, str]] = []
+    resolver = dns_check.make_resolver("127.0.0.1", nsd.port, 3)
+    resolve = resolver.resolve
+
+    def counted(name: str, rtype: str, *args: object, **kwargs: object) -> object:
+        asked.append((str(name).lower().rstrip("."), str(rtype)))
+        return resolve(name, rtype, *args, **kwargs)  # type: ignore[arg-type]
+
+    resolver.resolve = counted  # type: ignore[method-assign,assignment]
+    domains = ("include.test", "wide.test", "chain.test")
+    expected = {d: [dns_check.Expected(d, "TXT", dns_check.SITE_SPF, WEB1, "its web host")] for d in domains}
+    findings = dns_check.check(expected, resolver)
+    assert [f.status for f in findings] == ["present", "different", "present"], [f.line() for f in findings]
+    twice = sorted({q for q in asked if asked.count(q) > 1})
+    assert twice == [], asked
+    assert ("spf.platform.test", "TXT") in asked and ("c2.test", "TXT") in asked, asked
 
 
 def test_a_site_spf_record_whose_lookups_go_unanswered_is_not_checked(nsd: Nsd) -> None:
