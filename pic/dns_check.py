@@ -997,8 +997,9 @@ class SpfLookups:
 def site_senders(domain: str) -> tuple[str, ...]:
     """The envelope senders the platform's mail from ``domain``, a domain sites send from, carries: the site's,
     ``no-reply@<domain>`` (:func:`pic.render.sitemail.envelope_sender`: msmtp's ``from`` for its first domain; for
-    the others, the platform's local part). The web host relays no other mail as the domain: a list domain's mail
-    leaves from the mail host, under the list domain's own record (``v=spf1 mx -all``, compared as published)."""
+    the others, the platform's local part; a site may give another with ``sendmail -f``). Sympa's senders at a
+    list domain are not evaluated here: a list domain's record is compared as published (``v=spf1 mx -all``,
+    which reads no sender), which a site domain that is also its member's list domain is checked against too."""
     return (f"{names.SITE_SENDER_LOCAL_PART}@{domain}",)
 
 
