@@ -15,7 +15,9 @@ each with a suggested fix (an address written ``mailto:x@y`` or ``Name <x@y>``: 
   names (``co.uk``, ``com.au``, ``asso.fr``: a part of the domain is missing) (Public Suffix List,
   ``publicsuffixlist``);
 - malformed addresses, and those Sympa does not take for their letters outside ASCII: before the @ (an
-  internationalised address, RFC 6531), or in the domain (suggested in punycode, IDNA A-labels);
+  internationalised address, RFC 6531), or in the domain (suggested in punycode, IDNA A-labels), but a domain
+  that is a look-alike of another (a label mixing scripts, or one of another script whose every letter looks
+  Latin: UTS #39), whose subscriber is to be asked;
 - optionally (``--mx``) domains that have no mail exchanger, when the network allows.
 """
 
@@ -871,29 +873,63 @@ def _address_flag(entry: Entry, domains: Mapping[str, DeadDomain], providers: Pr
             flag = audit_entry(Entry(entry.file, entry.line, repaired), domains, providers)
             return Flag(entry, f"malformed address ({why})", flag.suggestion if flag else repaired)
         return Flag(entry, f"malformed address ({why})", None)
+    return _valid_address_flag(entry, domains, providers)
+
+
+def _valid_address_flag(entry: Entry, domains: Mapping[str, DeadDomain], providers: Providers | None) -> Flag | None:
+    """The flag of a valid address, for its domain (dead, misspelt, a look-alike) or its letters outside ASCII."""
+    address = entry.address
     local, domain = address.rsplit("@", 1)
     found = domain_flag(domain, domains, providers)
+    look_alike = _look_alike(domain)
+    if look_alike is not None:  # no domain to suggest: a fix of its own would be the look-alike's (.con -> .com)
+        return Flag(entry, f"{found[0]}; {look_alike}" if found else look_alike, ASK_ANOTHER)
     if found is None:
-        return _mixed_scripts(entry, domain) or (None if address.isascii() else _beyond_ascii(entry))
+        return None if address.isascii() else _beyond_ascii(entry)
     problem, meant = found
     if meant is None and domain_key(domain) in domains:
         return Flag(entry, problem, ASK_ANOTHER)
     return Flag(entry, problem, f"{local}@{meant}" if meant else None)
 
 
-def _mixed_scripts(entry: Entry, domain: str) -> Flag | None:
-    """The flag of an address whose domain has a label mixing scripts (``pаypal``, a Cyrillic а among Latin
-    letters), in Unicode or in punycode, or None: a look-alike of another domain (UTS #39 §5.2, as pic check
-    refuses one for a contact), whose subscriber is asked for the address meant; its punycode is no fix."""
-    for label in domain.split("."):
-        shown = u_labels(label)
-        if not single_script(shown):
-            return Flag(
-                entry,
-                f"domain label {shown} mixes scripts, as a look-alike of another domain does (UTS #39 §5.2)",
-                ASK_ANOTHER,
+def _look_alike(domain: str) -> str | None:
+    """Why ``domain`` (in Unicode or in punycode) is a look-alike of another domain, or None: a label mixing scripts
+    (``pаypal``, a Cyrillic а among Latin letters: not "highly restrictive", UTS #39 §5.2, as pic check refuses one
+    for a contact), or a label whose every letter is of one other script and looks like a Latin letter (``аррӏе``
+    in Cyrillic: a whole-script confusable, UTS #39 §4, :func:`latin_look_alike`) under a top-level domain that is
+    not of that script (``.com``; under ``.рф`` a Cyrillic name is read as one). Its subscriber is to be asked for
+    the address meant: its punycode would subscribe the look-alike."""
+    labels = [u_labels(label).lower() for label in domain.split(".")]
+    for label in labels:
+        if not single_script(label):
+            return f"domain label {label} mixes scripts, as a look-alike of another domain does (UTS #39 §5.2)"
+    *names, tld = labels
+    for label in names:
+        if tld.isascii() and latin_look_alike(label):
+            return (
+                f"every letter of the domain label {label} is of another script than Latin and looks like a Latin "
+                "one, as a look-alike of another domain's does (a whole-script confusable, UTS #39 §4)"
             )
     return None
+
+
+def latin_look_alike(label: str) -> bool:
+    """Whether ``label`` (a domain's label in Unicode, in lowercase) is written wholly in letters outside Latin that
+    each look like a Latin letter or a digit (``аррӏе``, Cyrillic, looks like ``appie``; ``οοο``, Greek): each
+    character beyond ASCII has an ASCII letter or digit among its confusables (Unicode's confusables.txt, UTS #39
+    §4, as the confusable_homoglyphs package ships it), and no ASCII letter is among them (digits and hyphens
+    are). ``москва`` is not: м, к and в look like no Latin letter."""
+    if label.isascii() or any(ch.isascii() and ch.isalpha() for ch in label):
+        return False
+    from confusable_homoglyphs import confusables  # its data only for an address in Unicode
+
+    found = confusables.is_confusable(label, greedy=True, preferred_aliases=["latin"]) or []
+    latin = {
+        item["character"]
+        for item in found
+        if any(len(g["c"]) == 1 and g["c"].isascii() and g["c"].isalnum() for g in item["homoglyphs"])
+    }
+    return all(ch in latin for ch in label if not ch.isascii())
 
 
 def _beyond_ascii(entry: Entry) -> Flag | None:

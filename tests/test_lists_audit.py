@@ -1351,6 +1351,70 @@ def test_an_address_whose_domain_mixes_scripts_is_flagged_without_a_suggestion(
 
 
 @pytest.mark.parametrize(
+    "address",
+    [
+        "ann@аррӏе.com",  # Cyrillic а, р, ӏ, е: every letter a look-alike of a Latin one
+        "ann@xn--80ak6aa92e.com",  # the same in punycode
+        "ann@XN--80AK6AA92E.com",
+        "ann@АРРӀЕ.com",  # in capitals
+        "ann@οοο.example.org",  # Greek omicrons
+    ],
+)
+def test_an_address_whose_domain_label_is_a_latin_look_alike_in_another_script_is_flagged(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, address: str
+) -> None:
+    """A label written wholly in letters of another script that each look like a Latin one (a whole-script
+    confusable, UTS #39 §4: аррӏе in Cyrillic) is a look-alike of a Latin name as a label mixing scripts is:
+    flagged, the subscriber to be asked; was: not flagged in punycode, and in Unicode its punycode suggested,
+    which would subscribe the look-alike."""
+    (tmp_path / "subs.txt").write_text(f"{address}\nok@velo-cite.org\n", encoding="utf-8")
+    code, lines, err = _audit(capsys, str(tmp_path / "subs.txt"))
+    assert code == 1 and len(lines) == 1, (lines, err)
+    assert f"subs.txt:1 {address}: " in lines[0] and "look-alike" in lines[0], lines
+    assert lines[0].endswith(f"; suggested: {ASK_ANOTHER}"), lines
+    assert "xn--" not in lines[0].partition("suggested")[2], lines
+
+
+@pytest.mark.parametrize(
+    ("address", "said"),
+    [
+        ("ann@аррӏе.con", "unknown top-level domain .con"),  # the .com suggested would be the look-alike's
+        ("ann@рaypal.con", "unknown top-level domain .con"),  # a label mixing scripts, the same
+    ],
+)
+def test_a_look_alike_domain_flagged_for_itself_too_gets_no_suggestion_of_the_look_alike(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, address: str, said: str
+) -> None:
+    """A look-alike domain that is also flagged for itself (an unknown top-level domain) is said to be both, the
+    subscriber to be asked; was: the look-alike under .com suggested."""
+    (tmp_path / "subs.txt").write_text(f"{address}\n", encoding="utf-8")
+    code, lines, err = _audit(capsys, str(tmp_path / "subs.txt"))
+    assert code == 1 and len(lines) == 1, (lines, err)
+    assert said in lines[0] and "look-alike" in lines[0], lines
+    assert lines[0].endswith(f"; suggested: {ASK_ANOTHER}"), lines
+
+
+@pytest.mark.parametrize(
+    ("address", "suggested"),
+    [
+        ("ivan@москва.com", "ivan@xn--80adxhks.com"),  # м, к, в look like no Latin letter
+        ("ivan@пример.рф", "ivan@xn--e1afmkfd.xn--p1ai"),
+        ("ivan@сайт.рус", "ivan@xn--80aswg.xn--p1acf"),  # рус looks Latin, under its own script's top-level domain
+        ("ivan@орех.рф", "ivan@xn--e1argv.xn--p1ai"),
+    ],
+)
+def test_a_domain_in_another_script_that_is_no_latin_look_alike_gets_its_punycode(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, address: str, suggested: str
+) -> None:
+    """A label in Cyrillic with a letter that looks like no Latin one, or under a top-level domain of its own script
+    (.рф, .рус: the name is read in that script), is no look-alike of a Latin name: its punycode is suggested."""
+    (tmp_path / "subs.txt").write_text(f"{address}\n", encoding="utf-8")
+    code, lines, err = _audit(capsys, str(tmp_path / "subs.txt"))
+    assert code == 1 and len(lines) == 1, (lines, err)
+    assert "look-alike" not in lines[0] and lines[0].endswith(f"; suggested: {suggested}"), lines
+
+
+@pytest.mark.parametrize(
     ("address", "said", "suggested"),
     [
         ("zoé@velo-cite.org", "letters outside ASCII before the @", ASK_ANOTHER),
