@@ -740,7 +740,10 @@ def _valid(address: str) -> str | None:
 
     folded = unicodedata.normalize("NFKC", address)
     if folded != address and folded.isascii():
-        return f"it holds full-width letters, which stand for {folded}"
+        # said as _repaired suggests it: its domain in lowercase, said so when that changes it
+        local, at, domain = folded.rpartition("@")
+        lowered = "" if domain.islower() or not at else " (Unicode NFKC, the domain in lowercase)"
+        return f"it holds full-width letters, which stand for {local}{at}{domain.lower()}{lowered}"
     try:
         validate_email(address, check_deliverability=False, allow_quoted_local=True)
     except EmailNotValidError as exc:
@@ -871,7 +874,10 @@ def _address_flag(entry: Entry, domains: Mapping[str, DeadDomain], providers: Pr
         repaired = _repaired(address)
         if repaired != address and _valid(repaired) is None:
             flag = audit_entry(Entry(entry.file, entry.line, repaired), domains, providers)
-            return Flag(entry, f"malformed address ({why})", flag.suggestion if flag else repaired)
+            if flag is None:
+                return Flag(entry, f"malformed address ({why})", repaired)
+            # what the suggestion mends besides: a misspelt domain (mailto:luc@gmial.com -> luc@gmail.com)
+            return Flag(entry, f"malformed address ({why}); once mended, {flag.problem}", flag.suggestion)
         return Flag(entry, f"malformed address ({why})", None)
     return _valid_address_flag(entry, domains, providers)
 

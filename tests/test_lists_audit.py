@@ -699,6 +699,52 @@ def test_full_width_letters_are_flagged_with_the_address_they_stand_for() -> Non
     assert flag is not None and "full-width" in flag.problem and flag.suggestion == "x@example.org", flag
 
 
+@pytest.mark.parametrize(
+    ("address", "stands_for", "said", "suggested"),
+    [
+        ("bob@ＧＭＡＩＬ.com", "bob@gmail.com (Unicode NFKC, the domain in lowercase))", "", "bob@gmail.com"),
+        ("ｂｏｂ@ｇｍａｉｌ.com", "bob@gmail.com)", "", "bob@gmail.com"),
+        (
+            "ｂｏｂ@ｇｍｉａｌ.com",
+            "bob@gmial.com)",
+            "; once mended, misspelled domain: probably gmail.com",
+            "bob@gmail.com",
+        ),
+    ],
+)
+def test_full_width_letters_are_said_as_the_address_suggested_before_its_other_faults(
+    address: str, stands_for: str, said: str, suggested: str
+) -> None:
+    """The address full-width letters stand for is said as it is suggested, its domain in lowercase (said so when
+    that changes it), and a fault of that address (a misspelt domain) is said before its fix is suggested; was:
+    "stand for bob@GMAIL.com" with bob@gmail.com suggested, and bob@gmail.com suggested for bob@gmial.com unsaid."""
+    flag = lists_audit.audit_entry(
+        lists_audit.Entry("f", 1, address), lists_audit.load_domains(), lists_audit.load_providers()
+    )
+    assert flag is not None and flag.suggestion == suggested, flag
+    assert flag.problem == f"malformed address (it holds full-width letters, which stand for {stands_for}{said}", flag
+
+
+@pytest.mark.parametrize(
+    ("address", "said", "suggested"),
+    [
+        ("jean@gmail.fr.", "domain never had mailboxes", "jean@gmail.com"),
+        ("mailto:luc@gmial.com", "misspelled domain: probably gmail.com", "luc@gmail.com"),
+        ("Luc <luc@hotmail.fe>", "unknown top-level domain .fe", "luc@hotmail.fr"),
+    ],
+)
+def test_a_malformed_address_mended_says_what_else_its_suggestion_mends(
+    address: str, said: str, suggested: str
+) -> None:
+    """A malformed address whose mended form is at fault too (a misspelt domain) says so before the suggestion that
+    fixes both; was: the suggestion changed the domain unsaid."""
+    flag = lists_audit.audit_entry(
+        lists_audit.Entry("f", 1, address), lists_audit.load_domains(), lists_audit.load_providers()
+    )
+    assert flag is not None and flag.suggestion == suggested, flag
+    assert f"; once mended, {said}" in flag.problem, flag
+
+
 # --- Sympa's dump is told by its structure, not by one line; no row is skipped -----------------------------
 
 
