@@ -108,9 +108,9 @@ class Flag:
         is the secret (pic.errors.reads_as_secret); or the problem or the suggestion, which may quote it mended,
         does."""
         entry = self.entry
-        if not entry.address:
-            return False
         line = entry.lines[entry.line - 1] if 0 < entry.line <= len(entry.lines) else None
+        if not entry.address:  # a line without one: a row whose cell is empty, a line holding a secret
+            return line is not None and _holds_secret(line)
         above = entry.lines[entry.line - 2] if 1 < entry.line <= len(entry.lines) else ""
         folded = unicodedata.normalize("NFKC", entry.address)
         shown = [entry.address, *([folded] if folded != entry.address else []), self.suggestion or ""]
@@ -1002,8 +1002,37 @@ def _line_to_fix(entry: Entry, domains: Mapping[str, DeadDomain], providers: Pro
 def audit(
     entries: Sequence[Entry], domains: Mapping[str, DeadDomain], providers: Providers | None = None
 ) -> list[Flag]:
-    """Every entry to fix; ``providers``: also misspellings of the known providers and unknown top-level domains."""
-    return [flag for entry in entries if (flag := audit_entry(entry, domains, providers)) is not None]
+    """Every entry to fix, and every other line of their files that holds a secret (:func:`secret_lines`);
+    ``providers``: also misspellings of the known providers and unknown top-level domains."""
+    flags = [flag for entry in entries if (flag := audit_entry(entry, domains, providers)) is not None]
+    return flags + secret_lines(entries, flags)
+
+
+# What a line holding a secret is told: the secret is to go, wherever it stands; the line is never shown (Flag.hidden).
+LINE_TO_CLEAR = "it holds what reads as a password or another secret: remove it from the export and from Sympa"
+
+
+def secret_lines(entries: Sequence[Entry], flagged: Sequence[Flag]) -> list[Flag]:
+    """A flag (:data:`LINE_TO_CLEAR`) for each line of the entries' files that is not ``flagged`` and holds what
+    reads as a secret by itself as ``pic check`` reads one (:func:`_holds_secret`), whatever else it holds: an
+    address with nothing to fix (``ann@gmail.com mdp Azerty123``), a dump's other field (``gecos mdp ...``), a
+    comment. A line flagged already is shown as not to be (Flag.hidden)."""
+    done = {(f.entry.file, f.entry.line) for f in flagged}
+    at = {(e.file, e.line): e for e in entries}
+    out = []
+    files = {(e.file, id(e.lines)): e.lines for e in entries if e.lines}
+    for (file, _), lines in files.items():
+        for number, line in enumerate(lines, 1):
+            if (file, number) not in done and line.strip() and _holds_secret(line):
+                entry = at.get((file, number)) or Entry(file, number, "", lines=lines)
+                out.append(Flag(entry, LINE_TO_CLEAR, None))
+    return out
+
+
+def _holds_secret(line: str) -> bool:
+    """Whether ``line`` reads as a secret by itself (pic.errors.reads_as_secret), or once its cells and an
+    address's halves are words apart, or with a value before its label (:func:`_secret_in_words`)."""
+    return reads_as_secret((), line) or _secret_in_words((), line, "")
 
 
 def mx_flags(

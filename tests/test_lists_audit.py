@@ -1310,6 +1310,46 @@ def test_a_line_that_reads_as_a_secret_is_named_not_shown(
         assert secret.casefold() not in shown.casefold(), shown
 
 
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("ann@gmail.com mdp Azerty123\n", 1),  # the web dump: the address and its name
+        ("marie@gmail.com\nann@gmail.com mot de passe : Azerty123\n", 2),
+        ("ann@gmail.com;Azerty123;mdp\n", 1),  # the value before its label
+        ("Email;Nom\nann@gmail.com;mdp : Azerty123\n", 2),
+        ("Email,Nom,Note\nann@gmail.com,Ann,mdp,Azerty123\nluc@free.fr,Luc,x\n", 2),
+        ("email ann@gmail.com\ngecos mdp Azerty123\n\nemail luc@free.fr\n", 2),  # a dump's other line
+        ("# mdp : Azerty123\nEmail;Nom\nann@gmail.com;Ann\n", 1),  # a comment above the header
+        ("ann@gmail.com password=S3cr3tPw\n", 1),
+    ],
+)
+def test_a_line_holding_a_secret_is_flagged_though_its_address_needs_no_fix(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, line: int
+) -> None:
+    """A password in an export is to remove wherever it stands, its address valid or not: the line is flagged,
+    named by its file and line, not shown; was: flagged only when its address had another fault
+    (``ann@gmail.com mdp Azerty123`` passed)."""
+    export = tmp_path / "list.txt"
+    export.write_text(text, encoding="utf-8")
+    code, lines, err = _audit(capsys, str(export))
+    assert code == 1 and "Traceback" not in err, (lines, err)
+    shown = "\n".join(lines)
+    assert len(lines) == 1 and f"list.txt:{line} the line (not shown: it may hold a secret): " in shown, shown
+    assert "secret" in shown.partition(": ")[2].partition("): ")[2], shown
+    for secret in ("zerty", "S3cr3t"):
+        assert secret.casefold() not in (shown + err).casefold(), shown
+
+
+def test_lines_holding_no_secret_pass_though_they_hold_more_than_an_address(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Names, notes and a dump's fields that read as no secret are no fault."""
+    export = tmp_path / "list.txt"
+    export.write_text("ann@gmail.com Ann Dupont\nluc@free.fr Luc, trésorier (mot de passe oublié)\n", encoding="utf-8")
+    code, lines, err = _audit(capsys, str(export))
+    assert code == 0 and lines == [], (lines, err)
+
+
 def test_a_line_that_reads_as_no_secret_is_shown_with_its_suggestion(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
