@@ -906,3 +906,19 @@ def _remove(path: Path) -> None:
         import sys
 
         print(f"{display_path(path)}: temporary copy of the record not removed ({exc.strerror})", file=sys.stderr)
+
+
+def sendable_address(address: str) -> tuple[str, str, bool]:
+    """The local part and the domain ``address`` is sent to, and whether it needs SMTPUTF8 (RFC 6531).
+
+    email_validator's reading of it (``validate_email``, no DNS lookup): its domain in ASCII
+    (``ascii_domain``: an internationalised one as IDNA 2008 A-labels, ``marie@xn--caf-dma.fr``,
+    RFC 5891), which every server takes, and ``smtputf8`` when the local part is not ASCII
+    (``élodie@...``): only a relay offering SMTPUTF8 takes it, and pic notify sends it to no other
+    (pic.commands.notify.send), and pic report says so (``contact.smtputf8``). Raises
+    email_validator.EmailNotValidError for an address ``pic check`` refuses as a ``contact.email``.
+    """
+    from email_validator import validate_email
+
+    valid = validate_email(address, check_deliverability=False)  # checked as the member file's contact.email
+    return valid.local_part, valid.ascii_domain, valid.smtputf8

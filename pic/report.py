@@ -70,7 +70,12 @@ def build(
                 "state": st.state,
                 "eol": st.spec.eol.isoformat(),
                 "days_left": st.days_left,
-                "contact": {"name": m.spec.contact.name, "email": m.spec.contact.email},
+                "contact": {
+                    "name": m.spec.contact.name,
+                    "email": m.spec.contact.email,
+                    # as pic notify decides to send it with SMTPUTF8 only (RFC 6531), or not at all
+                    "smtputf8": notices.sendable_address(m.spec.contact.email)[2],
+                },
                 "exception_until": exc.until.isoformat() if exc is not None else None,
                 "exception_ended": exc.until < on if exc is not None else None,
                 "told_on": _told_on(told, m, key, notices.notice_state(st.state, st.spec.stopped)),

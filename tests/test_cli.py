@@ -158,11 +158,12 @@ def test_report_json_keys(capsys: pytest.CaptureFixture[str]) -> None:
             "exception_ended",
             "told_on",
         }
-        assert set(c["contact"]) == {"name", "email"}
+        assert set(c["contact"]) == {"name", "email", "smtputf8"}
     assert contacts[0]["exception_until"] == "2027-03-31"
     assert [c["exception_ended"] for c in contacts] == [False, None]
     assert [c["told_on"] for c in contacts] == [None, None], "nobody told: no notices.yaml in the example"
     assert contacts[1]["contact"]["email"] == "jean.petit@free.fr"
+    assert [c["contact"]["smtputf8"] for c in contacts] == [False, False]
     assert data["counts"] == {
         "members": 7,
         "by_status": {"active": 5, "suspended": 1, "archived": 1},

@@ -590,6 +590,41 @@ def test_internationalised_addresses_never_stop_the_others(
         assert "4 recorded in" in out and "0 refused, 1 not sent" in out, out
 
 
+def test_report_marks_the_contacts_whose_address_needs_smtputf8_as_notify_sends_them(
+    tmp_path: Path, smtp_sink: Sink, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """pic report's JSON says which contact's address needs SMTPUTF8 (letters outside ASCII before the @, RFC 6531),
+    as pic notify decides it: those --dry-run names as such; a domain alone in Unicode needs none. Was: not said."""
+    import json
+
+    members = registry(tmp_path)
+    write_members(
+        members,
+        {
+            "cafe-asso": member(
+                10608,
+                contact={"name": "Marie", "email": "marie@café.example.org"},
+                site=_site("8.2", "cafe.example.org"),
+            ),
+            "utf8-asso": member(
+                10609,
+                contact={"name": "Renée", "email": "Renée@UTF8.example.org"},
+                site=_site("8.2", "utf8.example.org"),
+            ),
+        },
+    )
+    proj = project(tmp_path, smtp_sink)
+    assert main(["report", "--project", str(proj), "--members", str(members), "--format", "json"]) == 0
+    contacts = json.loads(capsys.readouterr().out)["members_to_contact"]
+    needs = {c["slug"]: c["contact"]["smtputf8"] for c in contacts}
+    assert notify(proj, members, ON, "--dry-run") == 0
+    err = capsys.readouterr().err
+    said = [line for line in err.splitlines() if "letters outside ASCII before the @" in line]
+    named = {slug for slug in needs for line in said if f"{slug}: " in line}
+    assert {slug for slug, needed in needs.items() if needed} == named == {"utf8-asso"}, (needs, err)
+    assert needs["cafe-asso"] is False and len(needs) > 2, needs
+
+
 def test_a_real_send_is_for_today_only(tmp_path: Path, smtp_sink: Sink, capsys: pytest.CaptureFixture[str]) -> None:
     """A message describes the member's state on the day it is read: --on another day is for --dry-run."""
     members, proj = registry(tmp_path), project(tmp_path, smtp_sink)

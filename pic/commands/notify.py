@@ -273,7 +273,7 @@ def compose(
         msg = EmailMessage()
         msg["Subject"] = subject.strip()
         msg["From"] = sender
-        local, domain, smtputf8 = _sendable_address(member.spec.contact.email)
+        local, domain, smtputf8 = notices.sendable_address(member.spec.contact.email)
         msg["To"] = Address(member.spec.contact.name, username=local, domain=domain)  # addr_spec refuses UTF-8
         msg["Reply-To"] = settings.admin_email
         msg["Date"] = format_datetime(sent_at(on))
@@ -434,20 +434,6 @@ def _utf8_cram_md5(self: smtplib.SMTP, challenge: bytes | None = None) -> str | 
     if challenge is None:
         return None
     return f"{self.user} {hmac.HMAC(self.password.encode('utf-8'), challenge, 'md5').hexdigest()}"
-
-
-def _sendable_address(address: str) -> tuple[str, str, bool]:
-    """The local part and the domain ``address`` is sent to, and whether it needs SMTPUTF8 (RFC 6531).
-
-    email_validator's reading of it (``validate_email``, no DNS lookup): its domain in ASCII
-    (``ascii_domain``: an internationalised one as IDNA 2008 A-labels, ``marie@xn--caf-dma.fr``,
-    RFC 5891), which every server takes, and ``smtputf8`` when the local part is not ASCII
-    (``élodie@...``): only a relay offering SMTPUTF8 takes it, and :func:`send` sends it to no other.
-    """
-    from email_validator import validate_email
-
-    valid = validate_email(address, check_deliverability=False)  # checked as the member file's contact.email
-    return valid.local_part, valid.ascii_domain, valid.smtputf8
 
 
 def _offers_smtputf8(server: smtplib.SMTP) -> bool:
