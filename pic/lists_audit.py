@@ -18,6 +18,8 @@ each with a suggested fix (an address written ``mailto:x@y`` or ``Name <x@y>``: 
   internationalised address, RFC 6531), or in the domain (suggested in punycode, IDNA A-labels), but a domain
   that is a look-alike of another (a label mixing scripts, or one of another script whose every letter looks
   Latin: UTS #39), whose subscriber is to be asked;
+- lines that read as a secret (a password pasted beside an address, in a name or a comment), whatever else they
+  hold, named by their file and line and never shown;
 - optionally (``--mx``) domains that have no mail exchanger, when the network allows.
 """
 
@@ -888,8 +890,13 @@ def _valid_address_flag(entry: Entry, domains: Mapping[str, DeadDomain], provide
     local, domain = address.rsplit("@", 1)
     found = domain_flag(domain, domains, providers)
     look_alike = _look_alike(domain)
-    if look_alike is not None:  # no domain to suggest: a fix of its own would be the look-alike's (.con -> .com)
-        return Flag(entry, f"{found[0]}; {look_alike}" if found else look_alike, ASK_ANOTHER)
+    if look_alike is not None:
+        if found is None:
+            return Flag(entry, look_alike, ASK_ANOTHER)
+        problem, meant = found
+        # the domain meant, unless it is a look-alike too (аррӏе.con -> аррӏе.com): then the subscriber is asked
+        fix = f"{local}@{meant}" if meant and _look_alike(meant) is None else ASK_ANOTHER
+        return Flag(entry, f"{problem}; {look_alike}", fix)
     if found is None:
         return None if address.isascii() else _beyond_ascii(entry)
     problem, meant = found

@@ -1461,6 +1461,18 @@ def test_an_address_whose_domain_label_is_a_latin_look_alike_in_another_script_i
     assert "xn--" not in lines[0].partition("suggested")[2], lines
 
 
+def test_a_look_alike_of_a_provider_gets_the_provider_suggested(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A look-alike one letter from a provider's domain (gmаil.com, a Cyrillic а: a keyboard's other layout) is
+    said to be both, and the provider's domain, no look-alike, is suggested."""
+    (tmp_path / "subs.txt").write_text("ann@gmаil.com\n", encoding="utf-8")
+    code, lines, err = _audit(capsys, str(tmp_path / "subs.txt"))
+    assert code == 1 and len(lines) == 1, (lines, err)
+    assert "probably gmail.com" in lines[0] and "mixes scripts" in lines[0], lines
+    assert lines[0].endswith("; suggested: ann@gmail.com"), lines
+
+
 @pytest.mark.parametrize(
     ("address", "said"),
     [
