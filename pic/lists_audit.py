@@ -31,7 +31,7 @@ import functools
 import itertools
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -1023,17 +1023,52 @@ def secret_lines(entries: Sequence[Entry], flagged: Sequence[Flag]) -> list[Flag
     """A flag (:data:`LINE_TO_CLEAR`) for each line of the entries' files that is not ``flagged`` and holds what
     reads as a secret by itself as ``pic check`` reads one (:func:`_holds_secret`), whatever else it holds: an
     address with nothing to fix (``ann@gmail.com mdp Azerty123``), a dump's other field (``gecos mdp ...``), a
-    comment. A line flagged already is shown as not to be (Flag.hidden)."""
-    done = {(f.entry.file, f.entry.line) for f in flagged}
+    comment, a CSV's column named as a password (:func:`_password_columns`). A line flagged already and not shown
+    (Flag.hidden) is not flagged again."""
+    # a line flagged already and shown as not to be is told of a secret; another (an address flagged for its
+    # domain, a password in another column) is flagged for it too
+    done = {(f.entry.file, f.entry.line) for f in flagged if f.hidden}
     at = {(e.file, e.line): e for e in entries}
     out = []
     files = {(e.file, id(e.lines)): e.lines for e in entries if e.lines}
     for (file, _), lines in files.items():
+        under = _password_columns(lines)
         for number, line in enumerate(lines, 1):
-            if (file, number) not in done and line.strip() and _holds_secret(line):
+            if (file, number) not in done and line.strip() and (_holds_secret(line) or under(number, line)):
                 entry = at.get((file, number)) or Entry(file, number, "", lines=lines)
                 out.append(Flag(entry, LINE_TO_CLEAR, None))
     return out
+
+
+def _password_columns(lines: Sequence[str]) -> Callable[[int, str], bool]:
+    """For a CSV whose header (its first line neither blank nor a ``#`` comment) names columns as a secret's label
+    alone (pic.secrettext.label_alone: ``Mot de passe``, ``Password``, ``mdp``), whether a line after it (its number
+    from 1, its text) holds in one of them a value that reads as a secret after its label (pic.secrettext.prose_secret
+    of ``Mot de passe : Azerty123``; ``Mot de passe oublié : non`` is none); never, for any other file."""
+    from pic.secrettext import label_alone, prose_secret
+
+    header = next(((i, line) for i, line in enumerate(lines, 1) if line.strip() and not line.startswith("#")), None)
+    delimiter = _csv_delimiter(header[1]) if header is not None else None
+    if header is None or delimiter is None or delimiter not in header[1]:
+        return lambda number, line: False
+    at, cells = header[0], next(csv.reader([header[1]], delimiter=delimiter))
+    labels = {i: cell.strip() for i, cell in enumerate(cells) if label_alone(cell)}
+    if not labels:
+        return lambda number, line: False
+
+    def holds(number: int, line: str) -> bool:
+        if number <= at or delimiter not in line:
+            return False
+        try:
+            row = next(csv.reader([line], delimiter=delimiter))
+        except csv.Error:
+            return False
+        return any(
+            i < len(row) and row[i].strip() and prose_secret(f"{label} : {row[i].strip()}") is not None
+            for i, label in labels.items()
+        )
+
+    return holds
 
 
 def _holds_secret(line: str) -> bool:

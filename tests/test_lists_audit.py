@@ -1340,6 +1340,33 @@ def test_a_line_holding_a_secret_is_flagged_though_its_address_needs_no_fix(
         assert secret.casefold() not in (shown + err).casefold(), shown
 
 
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        ("Email;Nom;Mot de passe\nann@gmail.com;Ann;\nluc@free.fr;Luc;Azerty123\n", [3]),
+        ("Email,Password,Nom\nann@gmail.com,S3cr3tPw,Ann\nluc@free.fr,,Luc\nzoe@free.fr,Velosolex1,Zoe\n", [2, 4]),
+        ("Email;mdp\nann@gmial.com;Azerty123\n", [2, 2]),  # its address misspelt: said as well
+        ("# export\nEmail\tmdp\nann@gmail.com\tAzerty123\n", [3]),
+        ("Email;Nom;Mot de passe oublié\nann@gmail.com;Ann;non\n", []),  # a column of yes and no
+    ],
+)
+def test_a_row_with_a_value_in_a_column_named_as_a_password_is_flagged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, flagged: list[int]
+) -> None:
+    """A CSV whose header names a column as a password (``Mot de passe``, ``Password``, ``mdp``) holds one in each
+    row with a value there: each such row is flagged (one flagged for its address too), the value never shown; was:
+    the rows passed, their cells read without their column's name."""
+    export = tmp_path / "list.csv"
+    export.write_text(text, encoding="utf-8")
+    code, lines, err = _audit(capsys, str(export))
+    assert code == (1 if flagged else 0) and "Traceback" not in err, (lines, err)
+    assert [int(line.split("list.csv:")[1].split(" ")[0]) for line in lines] == flagged, lines
+    told = [int(line.split("list.csv:")[1].split(" ")[0]) for line in lines if "reads as a password" in line]
+    assert told == sorted(set(flagged)), lines  # the address shown: it is no secret
+    for secret in ("zerty", "S3cr3t", "elosolex"):
+        assert secret.casefold() not in "\n".join(lines).casefold(), lines
+
+
 def test_lines_holding_no_secret_pass_though_they_hold_more_than_an_address(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
