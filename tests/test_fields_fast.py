@@ -1176,7 +1176,8 @@ _PROSE_LABELS = (
     # о, ϱ for ρ, ς for σ) and the copulas of their own
     "|Passwort|KENNWÖRTER|contraseña|Contrasenas|senha|wachtwoord|Hasło|HASLA|lösenord|Losenordet|salasana"
     "|Salasana on|пароль|ПАРОЛЯ|парᲂль|κωδικός πρόσβασης|ϰωδιϰός πϱόσβασης|ΚΩΔΙΚΟΣ ΠΡΟΣΒΑΣΗΣ|parola d'ordine"
-    "|parola|PAROLE D’ORDINE|密码|我的密码|密碼|パスワード|비밀번호|패스워드|是|は|는| ist | es | é | är | jest | er | je | este | és | yra |：|「"
+    "|parola|PAROLE D’ORDINE|密码|我的密码|密碼|パスワード|비밀번호|패스워드|是|は|는| ist | es | é | är | jest "
+    "| er | je | este | és | yra |：|「"
     "|şifre|ŞİFRE|Wi-Fi şifresi|sifre|pasahitza|heslo|HESLA|geslo|lozinka|лозинка|лᲂзинка|adgangskode|kodeord|passord"
     "|lykilorð|parool|salasõna|slaptažodis|jelszó|JELSZÓ|parolă|парола|паролі|fjalëkalim|cyfrinair|pasfhocal|clave"
     "|palabra clave|contrasenya|contrasinal|palavra-passe|كلمة المرور|كلمة السر|رمز عبور|گذرواژه|סיסמה|הסיסמה"

@@ -376,6 +376,8 @@ _PULUMI_TIMEOUT = 120  # seconds: `pulumi config get` may have to reach its back
 
 
 def _connect(spec: SmtpSpec, password: str | None) -> smtplib.SMTP:
+    """A connection to the relay, secured and logged in as ``spec`` says. Raises OSError or
+    smtplib.SMTPException, the connection closed: a refused STARTTLS or login leaves no socket open."""
     import smtplib
     import ssl
 
@@ -385,14 +387,18 @@ def _connect(spec: SmtpSpec, password: str | None) -> smtplib.SMTP:
         server = smtplib.SMTP_SSL(spec.host, spec.port, timeout=30, context=context)
     else:
         server = smtplib.SMTP(spec.host, spec.port, timeout=30)
+    try:
         if spec.security == "starttls":
             server.starttls(context=context)
-    if spec.username is not None:
-        # smtplib encodes the credentials in ASCII (a UnicodeEncodeError for "pässwörd"); PLAIN and LOGIN
-        # carry UTF-8 (RFC 4616), as CRAM-MD5's key: the methods below send them so.
-        server.auth = _utf8_auth.__get__(server)  # type: ignore[method-assign]
-        server.auth_cram_md5 = _utf8_cram_md5.__get__(server)  # type: ignore[method-assign]
-        server.login(spec.username, password or "")
+        if spec.username is not None:
+            # smtplib encodes the credentials in ASCII (a UnicodeEncodeError for "pässwörd"); PLAIN and LOGIN
+            # carry UTF-8 (RFC 4616), as CRAM-MD5's key: the methods below send them so.
+            server.auth = _utf8_auth.__get__(server)  # type: ignore[method-assign]
+            server.auth_cram_md5 = _utf8_cram_md5.__get__(server)  # type: ignore[method-assign]
+            server.login(spec.username, password or "")
+    except BaseException:
+        server.close()
+        raise
     return server
 
 
