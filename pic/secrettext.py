@@ -2306,6 +2306,7 @@ def label_alone(text: str) -> bool:
 _PROSE_DASHES = str.maketrans(
     {"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2043": "-", "\u2212": "-", "\u2015": "—"}
 )
+_PROSE_DASH = re.compile(f"[{''.join(map(chr, _PROSE_DASHES))}]")  # one of them, which NFKC may keep
 
 
 def prose_secret(text: str) -> tuple[str, int] | None:
@@ -2324,6 +2325,8 @@ def prose_secret(text: str) -> tuple[str, int] | None:
     found = _prose_secret_as_written(text)
     if found is not None or text.isascii():
         return found
+    if _PROSE_DASH.search(text) is None and unicodedata.is_normalized("NFKC", text):
+        return None  # read as it shows, the text is the same (the usual name with an accent: a look, no copy)
     shown = unicodedata.normalize("NFKC", text).translate(_PROSE_DASHES)
     if shown == text:
         return None

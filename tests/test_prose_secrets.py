@@ -832,3 +832,11 @@ def test_a_message_hides_a_value_alone_on_its_line_under_a_label_alone_on_its_ow
     assert errors.reads_as_secret("Azerty123", line="  Azerty123", above=above)
     assert "Azerty123" not in errors.shown_unless_secret("Azerty123", line="  Azerty123", above=above)
     assert errors.shown_unless_secret("Azerty123", line="  Azerty123", above="  Le mot de passe") == '"Azerty123"'
+
+
+@pytest.mark.parametrize("dash", sorted(map(chr, secrettext._PROSE_DASHES)))
+def test_each_other_dash_is_read_as_one_in_a_text_with_accents(dash: str) -> None:
+    """A text outside ASCII that NFKC leaves as it is is read once; one holding one of Unicode's other dashes,
+    which NFKC may keep too, is still read with it as a dash (the shortcut of the usual accented name)."""
+    assert secrettext.prose_secret(f"Mot de passe de l'équipe {dash} Soleil2024x") == ("a password", 0)
+    assert secrettext.prose_secret(f"Club de l'Étoile {dash} quartier Saint-Jean") is None
