@@ -246,10 +246,23 @@ class Site(_Strict):
         return self.php == "none"
 
 
-# A key's comment of one word of these characters, shorter than a base64 run the rules decode and holding no
-# access key (pic.secrettext.ACCESS_KEY): none of pic.secrettext's other forms can match it (each needs a space,
-# '=', ':', a quote, '?' or such), so the usual comment (marie@laptop) is not run through them all.
-_PLAIN_COMMENT = re.compile(rf"(?!.*(?:{secrettext.ACCESS_KEY}))[A-Za-z0-9_.@+-]{{1,39}}")
+_COMMENT_WORD = re.compile(r"[A-Za-z0-9_.@+-]{1,39}")
+_ACCESS_KEY = LazyPattern(secrettext.ACCESS_KEY)
+
+
+def _plain_comment(comment: str) -> bool:
+    """Whether a key's comment is one word of ``[A-Za-z0-9_.@+-]``, shorter than a base64 run the rules decode and
+    holding no access key (pic.secrettext.ACCESS_KEY): none of pic.secrettext's other forms can match it (each needs
+    a space, '=', ':', a quote, '?' or such), so the usual comment (marie@laptop) is not run through them all. The
+    access key is looked for only in a comment holding one of the words it needs (pic.secrettext.ACCESS_KEY_NEEDS,
+    in lower case: the comment is ASCII), as pic.secrettext looks for it: most comments hold none."""
+    if _COMMENT_WORD.fullmatch(comment) is None:
+        return False
+    folded = comment.lower()
+    for word in secrettext.ACCESS_KEY_NEEDS:
+        if word in folded:
+            return _ACCESS_KEY.search(comment) is None
+    return True
 
 
 class Access(_Strict):
@@ -267,7 +280,7 @@ class Access(_Strict):
         for i, key in enumerate(keys):
             # the key's type and comment as the line has them; its base64 data decodes to no secret text
             words = key.split(" ", 2)
-            plain = len(words) < 3 or _PLAIN_COMMENT.fullmatch(words[2]) is not None
+            plain = len(words) < 3 or _plain_comment(words[2])
             kind = None if plain else secrettext.secret_kind(f"{words[0]} {words[2]}")
             if kind is not None:
                 raise SubfieldError(

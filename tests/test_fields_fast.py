@@ -36,7 +36,7 @@ import yaml
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from pic import secrettext, validators, yamlsrc
+from pic import registry, secrettext, validators, yamlsrc
 from pic.errors import BLANK_LOOKING
 from pic.validators import (
     SPECIAL_USE_DOMAINS,
@@ -1264,3 +1264,32 @@ def test_the_letters_re_matches_with_e_acute_ignoring_case_are_e_acute_in_lower_
     found = [c for c in map(chr, range(sys.maxunicode + 1)) if re.fullmatch("(?i)é", c)]
     assert found == ["É", "é"]
     assert {c.lower() for c in found} == {"é"}
+
+
+# A key's comment read as plain before pic.registry._plain_comment: one pattern, the access key searched for in every
+# comment by a lookahead.
+_PLAIN_COMMENT_IN_ONE = re.compile(rf"(?!.*(?:{secrettext.ACCESS_KEY}))[A-Za-z0-9_.@+-]{{1,39}}")
+_COMMENT_PIECES = st.sampled_from(
+    ["a", "Z", "0", "9", "f", "@", ".", "_", "-", "+", " ", "é", "=", ":", "marie", "laptop", "AKIA", "ASIA", "gh",
+     "p_", "github_pat_", "glpat-", "xoxb-", "xapp-1-", "sk_live_", "rk_live_", "-us1", "xkeysib-", "SG.", "sk-",
+     "sk-proj-", "sk-ant-api03-", "AIza", "/bot", "12345678:AA", "ABCDEFGHIJKLMNOP", "abcdef0123456789" * 2]
+)  # fmt: skip
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(_COMMENT_PIECES, min_size=1, max_size=8).map("".join))
+@example("marie@laptop")
+@example("AKIA2OGYBAH6RTX5QW3M")
+@example("x@AKIA2OGYBAH6RTX5QW3M")
+@example("ASIA2OGYBAH6RTX5QW3M")
+@example("ghp_" + "a" * 30)
+@example("glpat-" + "a" * 20)
+@example("xoxb-0123456789abc")
+@example("sk_live_" + "a" * 24)
+@example("0123456789abcdef0123456789abcdef-us12")
+@example("AIza" + "b" * 35)
+@example("akia2ogybah6rtx5qw3m")
+def test_a_key_comment_read_as_plain_gives_the_one_pattern_verdict(comment: str) -> None:
+    """A key's comment is plain (no form of secret text tried on it) exactly when the one pattern of a word with no
+    access key in it says so: the access key is looked for only in a comment holding a word it needs."""
+    assert registry._plain_comment(comment) == (_PLAIN_COMMENT_IN_ONE.fullmatch(comment) is not None)
