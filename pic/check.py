@@ -281,6 +281,8 @@ def member_warnings(registry: Registry, settings: Settings, on: dt.date) -> list
       provider's domain, an unknown top-level domain;
     - ``contact.email`` with letters outside ASCII before the @ (:func:`contact_needs_smtputf8`): it receives mail
       only through servers that all offer SMTPUTF8 (RFC 6531);
+    - a site domain, ``lists.domain`` or the contact's domain written wholly in letters of another script that
+      each look Latin (:func:`_look_alike_domains`);
     - ``name`` that another member's is, written alike (:func:`same_names`): the same association twice?
     - a word of ``name`` that mixes scripts (:func:`mixed_scripts`): a slip, or a name passing for another;
     - a cron command naming the space's path on the web host, or starting with ``cd www``
@@ -299,6 +301,7 @@ def member_warnings(registry: Registry, settings: Settings, on: dt.date) -> list
             if warning is not None:
                 out.append(warning)
         out += _contact_warnings(m, settings, list_domains)
+        out += _look_alike_domains(m)
         if spec.cron:
             out.extend(_cron_path_warnings(m, settings))
             state = eol.site_state(m, settings, on)
@@ -470,6 +473,38 @@ def _contact_warnings(m: Member, settings: Settings, list_domains: dict[str, Mem
     if not m.spec.contact.email.isascii():  # most addresses are ASCII
         found.append(contact_needs_smtputf8(m))
     return [p for p in found if p is not None]
+
+
+def _look_alike_domains(m: Member) -> list[Problem]:
+    """A site domain, ``lists.domain`` or the contact's address whose domain has a label written wholly in letters
+    of another script that each look like a Latin one under a top-level domain not of that script (``аррӏе.com``,
+    ``xn--80ak6aa92e.com``: a whole-script confusable, UTS #39 §4, as :func:`pic.lists_audit.look_alike` reads it):
+    a warning each, naming the domain as written and in Unicode. Each label is of one script, so the checks of
+    names pass it; browsers show such a name in punycode, and it passes for another's (``apple.com``). A warning,
+    not an error: the association may own it. A label that looks like no Latin word (``москва``) is not one."""
+    fields: list[tuple[tuple[str | int, ...], str, str]] = []
+    if m.site is not None:
+        fields += [(("site", "domains", i), f"site.domains[{i}]", d) for i, d in enumerate(m.site.domains)]
+    if m.lists is not None:
+        fields.append((("lists", "domain"), "lists.domain", m.lists.domain))
+    email = m.spec.contact.email
+    fields.append((("contact", "email"), "contact.email", email))
+    out = []
+    for loc, field, written in fields:
+        domain = a_labels(written.rpartition("@")[2])
+        if "xn--" not in domain:  # most names are ASCII: no label to look at
+            continue
+        from pic.lists_audit import look_alike
+
+        why = look_alike(domain)
+        if why is None:
+            continue
+        message = (
+            f"{written} ({u_labels(domain)}): {why}; it passes for another's name wherever it is shown (browsers "
+            "show it in punycode): check with the association that it is the one meant"
+        )
+        out.append(Problem(m.file, m.line_of(*loc), field, message, "warning"))
+    return out
 
 
 def _contact_at_sympa(m: Member, settings: Settings, list_domains: dict[str, Member]) -> Problem | None:

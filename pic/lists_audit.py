@@ -889,14 +889,14 @@ def _valid_address_flag(entry: Entry, domains: Mapping[str, DeadDomain], provide
     address = entry.address
     local, domain = address.rsplit("@", 1)
     found = domain_flag(domain, domains, providers)
-    look_alike = _look_alike(domain)
-    if look_alike is not None:
+    resembles = look_alike(domain)
+    if resembles is not None:
         if found is None:
-            return Flag(entry, look_alike, ASK_ANOTHER)
+            return Flag(entry, resembles, ASK_ANOTHER)
         problem, meant = found
         # the domain meant, unless it is a look-alike too (аррӏе.con -> аррӏе.com): then the subscriber is asked
-        fix = f"{local}@{meant}" if meant and _look_alike(meant) is None else ASK_ANOTHER
-        return Flag(entry, f"{problem}; {look_alike}", fix)
+        fix = f"{local}@{meant}" if meant and look_alike(meant) is None else ASK_ANOTHER
+        return Flag(entry, f"{problem}; {resembles}", fix)
     if found is None:
         return None if address.isascii() else _beyond_ascii(entry)
     problem, meant = found
@@ -905,7 +905,7 @@ def _valid_address_flag(entry: Entry, domains: Mapping[str, DeadDomain], provide
     return Flag(entry, problem, f"{local}@{meant}" if meant else None)
 
 
-def _look_alike(domain: str) -> str | None:
+def look_alike(domain: str) -> str | None:
     """Why ``domain`` (in Unicode or in punycode) is a look-alike of another domain, or None: a label mixing scripts
     (``pаypal``, a Cyrillic а among Latin letters: not "highly restrictive", UTS #39 §5.2, as pic check refuses one
     for a contact), or a label whose every letter is of one other script and looks like a Latin letter (``аррӏе``

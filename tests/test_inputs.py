@@ -1873,3 +1873,46 @@ def test_a_secret_written_by_printf_refused_for_bash_s_forms_is_not_shown(tmp_pa
     assert "S3cretPw9" not in proc.stderr + proc.stdout, proc.stderr
     for i in (0, 1):
         assert f"cron[{i}].command: the command (not shown) holds a password assignment" in proc.stderr, proc.stderr
+
+
+def test_a_domain_written_wholly_in_look_alikes_of_latin_letters_is_warned_of(tmp_path: Path) -> None:
+    """A site domain, a list domain or a contact's domain whose label is written wholly in letters of another
+    script that each look Latin (аррӏе.com in Cyrillic, xn--80ak6aa92e.com; a whole-script confusable, UTS #39
+    §4) passed: each label is of one script. The warning names the file, line, field and the domain as written
+    and in Unicode; a label in another script that looks like no Latin word (москва) is not warned of, nor one
+    under a top-level domain of its script."""
+    members = tmp_path / "members"
+    members.mkdir()
+    look_alike = "xn--80ak6aa92e.com"  # аррӏе.com
+    (members / "pommes.yaml").write_text(
+        "name: Pommes\n"
+        "contact: {name: Karim Benali, email: karim@example.net}\n"
+        "uid: 10600\n"
+        f"site: {{php: '8.4', domains: [pommes.example.org, {look_alike}]}}\n",
+        encoding="utf-8",
+    )
+    (members / "listes.yaml").write_text(
+        "name: Listes\n"
+        f"contact: {{name: Karim Benali, email: karim@{look_alike}}}\n"
+        "uid: 10601\n"
+        "lists: {domain: listes.xn--80ak6aa92e.net}\n",  # listes.аррӏе.net
+        encoding="utf-8",
+    )
+    (members / "moscou.yaml").write_text(
+        "name: Moscou\n"
+        "contact: {name: Karim Benali, email: karim@xn--80adxhks.xn--p1ai}\n"  # москва.рф
+        "uid: 10602\n"
+        "site: {php: '8.4', domains: [xn--80adxhks.com, xn--80adxhks.xn--p1ai]}\n",  # москва.com, москва.рф
+        encoding="utf-8",
+    )
+    proc = check(members)
+    assert proc.returncode == 0, proc.stderr
+    warned = [line for line in proc.stderr.splitlines() if "looks like a Latin one" in line]
+    expected = [
+        f"warning: {members}/pommes.yaml:4 site.domains[1]: {look_alike} (аррӏе.com)",
+        f"warning: {members}/listes.yaml:2 contact.email: karim@{look_alike} (аррӏе.com)",
+        f"warning: {members}/listes.yaml:4 lists.domain: listes.xn--80ak6aa92e.net (listes.аррӏе.net)",
+    ]
+    for start in expected:
+        assert sum(line.startswith(start) for line in warned) == 1, (start, proc.stderr)
+    assert len(warned) == len(expected), proc.stderr
