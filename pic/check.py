@@ -282,7 +282,7 @@ def member_warnings(registry: Registry, settings: Settings, on: dt.date) -> list
     - ``contact.email`` with letters outside ASCII before the @ (:func:`contact_needs_smtputf8`): it receives mail
       only through servers that all offer SMTPUTF8 (RFC 6531);
     - a site domain, ``lists.domain`` or the contact's domain written wholly in letters of another script that
-      each look Latin (:func:`_look_alike_domains`);
+      each look Latin (:func:`look_alike_domains`);
     - ``name`` that another member's is, written alike (:func:`same_names`): the same association twice?
     - a word of ``name`` that mixes scripts (:func:`mixed_scripts`): a slip, or a name passing for another;
     - a cron command naming the space's path on the web host, or starting with ``cd www``
@@ -301,7 +301,7 @@ def member_warnings(registry: Registry, settings: Settings, on: dt.date) -> list
             if warning is not None:
                 out.append(warning)
         out += _contact_warnings(m, settings, list_domains)
-        out += _look_alike_domains(m)
+        out += look_alike_domains(m)
         if spec.cron:
             out.extend(_cron_path_warnings(m, settings))
             state = eol.site_state(m, settings, on)
@@ -475,7 +475,7 @@ def _contact_warnings(m: Member, settings: Settings, list_domains: dict[str, Mem
     return [p for p in found if p is not None]
 
 
-def _look_alike_domains(m: Member) -> list[Problem]:
+def look_alike_domains(m: Member) -> list[Problem]:
     """A site domain, ``lists.domain`` or the contact's address whose domain has a label written wholly in letters
     of another script that each look like a Latin one under a top-level domain not of that script (``аррӏе.com``,
     ``xn--80ak6aa92e.com``: a whole-script confusable, UTS #39 §4, as :func:`pic.lists_audit.look_alike` reads it):

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pic import eol
-from pic.check import contact_needs_smtputf8, mixed_scripts, same_names
+from pic.check import contact_needs_smtputf8, look_alike_domains, mixed_scripts, same_names
 from pic.errors import PicError, Problem, terminal_safe
 from pic.registry import (
     MEMBER_KEYS,
@@ -679,7 +679,7 @@ def run(
         for warning in same_names([*registry, new]):  # the new member is the later one: blamed for the name
             if warning.file == new.file:
                 print(_as_option(warning, new.file), file=sys.stderr)
-        for warning in mixed_scripts(new):
+        for warning in [*mixed_scripts(new), *look_alike_domains(new)]:
             print(_as_option(warning, new.file), file=sys.stderr)
         if (unsendable := contact_needs_smtputf8(new)) is not None:
             print(_as_option(unsendable, new.file), file=sys.stderr)

@@ -1916,3 +1916,19 @@ def test_a_domain_written_wholly_in_look_alikes_of_latin_letters_is_warned_of(tm
     for start in expected:
         assert sum(line.startswith(start) for line in warned) == 1, (start, proc.stderr)
     assert len(warned) == len(expected), proc.stderr
+
+
+def test_new_warns_of_a_domain_written_wholly_in_look_alikes_as_check_does(tmp_path: Path) -> None:
+    """pic new writes the member and warns, by option, of a --domain or an --email at a domain whose label is
+    written wholly in look-alikes of Latin letters, as pic check warns of the file it writes."""
+    members = tmp_path / "members"
+    members.mkdir()
+    proc = _new(
+        members, "pommes", "--name", "Pommes", "--email", "k@xn--80ak6aa92e.net", "--domain", "xn--80ak6aa92e.com"
+    )
+    assert proc.returncode == 0, proc.stderr
+    warned = [line for line in proc.stderr.splitlines() if "looks like a Latin one" in line]
+    assert len(warned) == 2, proc.stderr
+    assert "--domain" in warned[0] and "(аррӏе.com)" in warned[0], warned
+    assert "--email" in warned[1] and "(аррӏе.net)" in warned[1], warned
+    assert proc.stderr.count("looks like a Latin one") == len(check(members).stderr.split("looks like a Latin one")) - 1
