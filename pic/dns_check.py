@@ -164,7 +164,9 @@ def expected_of_platform(settings: Settings, registry: Registry) -> dict[str, li
     - each domain an active PHP site sends mail from (its ``sender_domains``): an SPF record that lets its web
       host send (``a:<address>``, ``ip4:``/``ip6:`` of its public addresses), since the host's Postfix relays the
       site's mail (README "Mail from sites"); a site on a ``connection: local`` host (the dev stack) sends nothing
-      out.
+      out. A domain that is also a list domain of the stack is told none: one name has one SPF record (RFC 7208
+      §3.2: two are a permerror), there the list domain's (:func:`expected_from_settings`), which lets the mail
+      host send, as ``pic check`` has the site's web host be (pic.registry: a list domain its site sends from).
     """
     out: dict[str, list[Expected]] = {}
     if settings.dns.backend == "zonefile":
@@ -182,6 +184,7 @@ def expected_of_platform(settings: Settings, registry: Registry) -> dict[str, li
                     "publishes the delegation)"
                 )
             out.setdefault(zone, []).append(Expected(zone, "NS", DELEGATION, names, where))
+    listed = {d.domain.lower() for d in list_domains(settings, registry)}
     for m in registry:
         host = settings.hosts.get(m.host)
         if m.site is None or m.site.php == "none" or m.status != "active" or host is None:
@@ -190,7 +193,7 @@ def expected_of_platform(settings: Settings, registry: Registry) -> dict[str, li
             continue
         mechanism = " ".join(records.spf_mechanism(a) for a in host.sends_mail_from)
         where = f"the mail of {m.slug}'s site leaves from its web host {m.host}"
-        for domain in m.sender_domains:
+        for domain in (d for d in m.sender_domains if d.lower() not in listed):
             out.setdefault(domain, []).append(Expected(domain, "TXT", SITE_SPF, mechanism, where))
     return out
 
@@ -998,8 +1001,9 @@ def site_senders(domain: str) -> tuple[str, ...]:
     """The envelope senders the platform's mail from ``domain``, a domain sites send from, carries: the site's,
     ``no-reply@<domain>`` (:func:`pic.render.sitemail.envelope_sender`: msmtp's ``from`` for its first domain; for
     the others, the platform's local part; a site may give another with ``sendmail -f``). Sympa's senders at a
-    list domain are not evaluated here: a list domain's record is compared as published (``v=spf1 mx -all``,
-    which reads no sender), which a site domain that is also its member's list domain is checked against too."""
+    list domain are not evaluated here: a list domain's record is compared as published (``v=spf1 mx a:<mx>
+    -all``, which reads no sender), and a site domain that is also a list domain is told that record alone
+    (:func:`expected_of_platform`)."""
     return (f"{names.SITE_SENDER_LOCAL_PART}@{domain}",)
 
 

@@ -1100,6 +1100,7 @@ class _Cross:
             self.sympa_directory(m, spec.lists.domain)
             self.list_record_names(m, spec.lists.domain)
             self.reports_not_sympas(m, spec.lists.domain)
+            self.list_domain_sent_from(m, spec.lists.domain)
 
     def sympa_directory(self, m: Member, domain: str) -> None:
         """A list domain is the name of its robot's directory in Sympa's etc (/etc/sympa/<domain>), beside
@@ -1116,6 +1117,31 @@ class _Cross:
                 f"of its own: it could be one of those files; give a list domain that does not end in "
                 f"{', '.join('.' + s for s in names.SYMPA_ETC_SUFFIXES)}",
             )
+
+    def list_domain_sent_from(self, m: Member, domain: str) -> None:
+        """A list domain that is also a domain the member's PHP site sends mail from (its site domain, or X of its
+        ``www.X``) has one SPF record for both (RFC 7208 §3.2: two are a permerror): the list domain's,
+        ``v=spf1 mx <mail exchanger> -all`` (:func:`pic.render.dns.spf_value`), which lets the mail host send (the
+        MX leads to it) and no other. The site's mail leaves from its web host's Postfix (README "Mail from sites"):
+        on another web host it would fail SPF, and, unsigned, DMARC. A static site sends no mail, an archived
+        member runs neither, a ``connection: local`` host (the dev stack) sends nothing out."""
+        site, host = m.spec.site, self.settings.hosts.get(m.host)
+        mail_host = self.settings.mail_host
+        if site is None or site.static or m.status == "archived" or host is None or host.connection == "local":
+            return
+        if m.host == mail_host or domain not in m.sender_domains:
+            return
+        from pic.render.dns import spf_value  # pic.render.dns reads this module's Member
+
+        spf = spf_value(self.settings.mail_exchanger)
+        self.at(
+            m,
+            ("lists", "domain"),
+            f"{show_value(domain)} is also a domain its PHP site sends mail from, on web host {m.host}: one name has "
+            f"one SPF record (RFC 7208 §3.2: two are a permerror), here the list domain's, {spf!r}, which lets the "
+            f"mail host {mail_host} send, not {m.host}: the site's mail would fail SPF and DMARC; put the site on "
+            f"the mail host (host: {mail_host}), or give the lists a domain of their own (e.g. listes.{domain})",
+        )
 
     def reports_not_sympas(self, m: Member, domain: str) -> None:
         """The DMARC reports' mailbox (``pic:mail.dmarc_reports``) at a member's list domain is an alias to the

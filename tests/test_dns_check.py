@@ -505,3 +505,52 @@ def test_a_record_receivers_discard_beside_the_spf_record_is_no_second_one() -> 
     assert dns_check.judge(e, ["v=spf1 a:web1.example.org -all", "V=SPF1 -all"]) == "duplicated"
     listed = dns_check.Expected("listes.example.org", "TXT", "SPF", "v=spf1 mx -all")
     assert dns_check.judge(listed, [" v=spf1 -all", "v=spf1 mx -all"]) == "present"
+
+
+def _members_listing_at_their_site(tmp_path: Path, host: str) -> Path:
+    """The example members, amis-du-rhone's lists at its site's own domain (www.amis-du-rhone.org sends as it too),
+    its site on ``host``."""
+    members = tmp_path / "members"
+    members.mkdir(parents=True)
+    for path in MEMBERS.glob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        if path.name == "amis-du-rhone.yaml":
+            text = text.replace("domain: listes.amis-du-rhone.org", "domain: amis-du-rhone.org")
+            text = text.replace("uid: 10001\n", f"uid: 10001\nhost: {host}\n")
+        (members / path.name).write_text(text, encoding="utf-8")
+    return members
+
+
+def test_a_list_domain_its_site_sends_from_is_told_one_spf_record(tmp_path: Path) -> None:
+    """A member's list domain that is also a domain its PHP site sends mail from: that name was expected to hold
+    the list domain's record (v=spf1 mx a:<mx> -all) and, apart, a record letting the web host send: two SPF
+    records, a permerror for receivers (RFC 7208 §3.2), and, the web host not the mail host, no one record could
+    be both. The list domain's record is the one expected; on a web host other than the mail host, which that
+    record does not let send, pic check refuses the member at its list domain."""
+    from pic.errors import PicError
+    from tests.helpers import project_copy
+
+    project = project_copy(tmp_path)
+    stack = project / "Pulumi.prod.yaml"
+    web2 = "    web2: {role: web, address: web2.example.org, private_address: 10.0.0.12, ssh_user: deploy}\n"
+    stack.write_text(stack.read_text().replace("    db: {role: db,", web2 + "    db: {role: db,", 1))
+    settings = load_settings(project, "prod")
+
+    registry = load_registry(_members_listing_at_their_site(tmp_path / "on-mail-host", "web1"), settings)
+    expected = dns_check.merged(
+        dns_check.expected_from_settings(settings, registry), dns_check.expected_of_platform(settings, registry)
+    )
+    spf = [e for e in expected["amis-du-rhone.org"] if e.type == "TXT" and e.name == "amis-du-rhone.org"]
+    assert [(e.kind, e.value) for e in spf] == [("SPF", "v=spf1 mx a:web1.example.org -all")], spf
+    # the other domains of the site keep their own site SPF record
+    assert [e.kind for e in expected["xn--amis-du-rhne-nib.org"]] == [dns_check.SITE_SPF]
+
+    with pytest.raises(PicError) as info:
+        load_registry(_members_listing_at_their_site(tmp_path / "elsewhere", "web2"), settings)
+    text = str(info.value)
+    assert "amis-du-rhone.yaml:22 lists.domain: " in text, text
+    assert (
+        '"amis-du-rhone.org" is also a domain its PHP site sends mail from, on web host web2: one name has one SPF '
+        "record (RFC 7208 §3.2: two are a permerror), here the list domain's, 'v=spf1 mx a:web1.example.org -all', "
+        "which lets the mail host web1 send, not web2"
+    ) in text, text
