@@ -493,21 +493,28 @@ def resolver_name(resolver: dns.resolver.Resolver) -> str:
     return f"resolver {first} port {resolver.port}"
 
 
-def lookup(resolver: dns.resolver.Resolver, name: str, rtype: str) -> tuple[str, ...]:
+def lookup(
+    resolver: dns.resolver.Resolver, name: str, rtype: str, answers: SpfLookups | None = None
+) -> tuple[str, ...]:
     """The values published at ``name``: TXT strings joined, MX as ``pref host.``; () when none.
 
-    Raises :class:`NoAnswer` when the resolver does not answer.
+    Asked through ``answers`` when given (:class:`SpfLookups`: the answers of a run, shared with its SPF
+    evaluations, each name and type asked once), else of ``resolver``; NS records always of ``resolver``
+    (:func:`_name_servers` reads referrals). Raises :class:`NoAnswer` when the resolver does not answer.
     """
     if rtype == "NS":
         return _name_servers(resolver, name)
     try:
-        answer = resolver.resolve(name, rtype, raise_on_no_answer=False)
+        if answers is not None:
+            answer = answers.answer(name, rtype)
+        else:
+            answer = resolver.resolve(name, rtype, raise_on_no_answer=False)
     except dns.resolver.NXDOMAIN:
         return ()
     except (dns.resolver.NoNameservers, dns.exception.Timeout) as exc:
         raise NoAnswer(f"no answer for {name} {rtype}: {exc}", refused=refused_lookup(exc)) from None
     values = []
-    for rdata in answer:
+    for rdata in answer.rrset or () if answer is not None else ():
         if rdata.rdtype == dns.rdatatype.TXT:
             values.append(b"".join(rdata.strings).decode("ascii", "replace"))
         else:
@@ -952,9 +959,11 @@ _READS_SENDER = re.compile(r"%\{[ls]", re.IGNORECASE)
 
 
 class SpfLookups:
-    """The DNS answers of the site SPF evaluations of one ``pic dns check`` run, by name and type, each asked of
-    the resolver once: a record is evaluated for each address of its web host and each documentation address
-    (:data:`_STRANGERS`), and several domains include the same records (pyspf's own cache lasts one evaluation).
+    """The DNS answers of one ``pic dns check`` run, by name and type, each asked of the resolver once: those of
+    the records checked (:func:`check`) and of the site SPF evaluations, which read them too (a domain checked
+    and included by another), evaluate a record for each address of its web host and each documentation address
+    (:data:`_STRANGERS`), and include the same records from several domains (pyspf's own cache lasts one
+    evaluation).
 
     A lookup left unanswered (a timeout, a refusal) is kept as such: asked again, it would wait out its timeout
     again. TTLs are not followed: a run lasts seconds.
@@ -1269,13 +1278,13 @@ def check(expected: Mapping[str, Sequence[Expected]], resolver: dns.resolver.Res
     """
     findings = []
     unanswered = Unanswered()
-    answers = SpfLookups(resolver)  # the SPF evaluations of the run share their answers
+    answers = SpfLookups(resolver)  # the lookups of the run and its SPF evaluations share their answers
     for domain in expected:
         answered, silence, refused = False, "", False
         for e in expected[domain]:
             if not silence:
                 try:
-                    found = lookup(resolver, e.name, e.type)
+                    found = lookup(resolver, e.name, e.type, answers)
                 except NoAnswer as exc:
                     silence, refused = str(exc), exc.refused
                 else:

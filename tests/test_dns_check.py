@@ -92,7 +92,7 @@ def test_expected_records_add_the_dkim_keys_and_never_narrow_the_domains_checked
 
     asked: list[str] = []
 
-    def nothing_published(resolver: object, name: str, rtype: str) -> tuple[str, ...]:
+    def nothing_published(resolver: object, name: str, rtype: str, answers: object = None) -> tuple[str, ...]:
         asked.append(name)
         return ()
 
@@ -215,7 +215,7 @@ def test_a_domain_of_the_expected_records_that_is_no_list_domain_of_the_stack_is
     domains the file lacks are named too, and checked. Domains compare in lower case, without a final dot."""
     asked: list[str] = []
 
-    def nothing_published(resolver: object, name: str, rtype: str) -> tuple[str, ...]:
+    def nothing_published(resolver: object, name: str, rtype: str, answers: object = None) -> tuple[str, ...]:
         asked.append(name)
         return ()
 

@@ -235,6 +235,37 @@ def test_an_spf_evaluation_asks_the_resolver_once_per_name_and_type(nsd: Nsd) ->
     assert ("spf.platform.test", "TXT") in asked and ("c2.test", "TXT") in asked, asked
 
 
+def test_the_records_checked_and_those_their_evaluations_read_share_their_answers(nsd: Nsd) -> None:
+    """A name checked itself (its TXT records looked up for its own expected records) and read by another's
+    evaluation (an include of it), or checked for two expected records, is asked once: check() asked the resolver
+    for each expected record, apart from the answers its SPF evaluations shared."""
+    asked: list[tuple[str, str]] = []
+    resolver = dns_check.make_resolver("127.0.0.1", nsd.port, 3)
+    resolve = resolver.resolve
+
+    def counted(name: str, rtype: str, *args: object, **kwargs: object) -> object:
+        asked.append((str(name).lower().rstrip("."), str(rtype)))
+        return resolve(name, rtype, *args, **kwargs)  # type: ignore[arg-type]
+
+    resolver.resolve = counted  # type: ignore[method-assign,assignment]
+    expected = {
+        d: [dns_check.Expected(d, "TXT", dns_check.SITE_SPF, WEB1, "its web host")]
+        for d in ("spf.platform.test", "include.test", "chain.test")
+    }
+    expected["c2.test"] = [dns_check.Expected("c2.test", "TXT", dns_check.SITE_SPF, f"ip4:{WEB1_AT}", "its web host")]
+    # one name told a list domain's record and a site's: looked up once for both
+    expected["mx.test"] = [
+        dns_check.Expected("mx.test", "TXT", "SPF", "v=spf1 mx -all"),
+        dns_check.Expected("mx.test", "MX", "MX", "10 web1.platform.test."),
+        dns_check.Expected("mx.test", "TXT", dns_check.SITE_SPF, WEB1, "its web host"),
+    ]
+    findings = dns_check.check(expected, resolver)
+    assert {f.status for f in findings} == {"present"}, [f.line() for f in findings]
+    twice = sorted({q for q in asked if asked.count(q) > 1})
+    assert twice == [], asked
+    assert ("spf.platform.test", "TXT") in asked and ("mx.test", "MX") in asked, asked
+
+
 def test_a_site_spf_record_whose_lookups_go_unanswered_is_not_checked(nsd: Nsd) -> None:
     """NSD refuses a name outside its zone: the include's lookup is a temperror, said, not a verdict."""
     finding = _checked(nsd, "include-away.test")
