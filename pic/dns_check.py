@@ -1195,14 +1195,32 @@ def _spf_query() -> type:
     """pyspf's query, its PTR lookups read as RFC 7208 says: a DNS error in the PTR lookup of the sender's address
     makes ``ptr`` match nothing (§5.5) and ``%{p}`` expand to ``unknown`` (§7.3), a DNS error in the address lookup
     of one of its names skips that name (§5.5); pyspf made either a temperror of the whole evaluation. Its
-    ``reads_sender``: a domain-spec it expanded holds ``%{l}`` or ``%{s}`` (RFC 7208 §7.2)."""
+    ``reads_sender``: a domain-spec it expanded holds ``%{l}`` or ``%{s}`` (RFC 7208 §7.2), that of an ``exp=``
+    left out: it only words the explanation of a fail (RFC 7208 §6.2), which pyspf expands whatever the result."""
     import spf as pyspf
 
     class Query(pyspf.query):  # type: ignore[misc]
         reads_sender = False
+        exp_specs: list[str] = []  # noqa: RUF012 - each record's own, set by check0
+
+        def check0(self, spf: str, recursion: int) -> object:
+            # the domain-specs of the record's exp= (pyspf's modifier "exp", as it reads it), expanded once each
+            # as it parses the record, before any term is evaluated
+            before = self.exp_specs
+            self.exp_specs = [
+                parts[1]
+                for term in (spf or "").split(" ")[1:]
+                if (parts := pyspf.RE_MODIFIER.split(term)[1:])[:1] == ["exp"]
+            ]
+            try:
+                return super().check0(spf, recursion)
+            finally:
+                self.exp_specs = before
 
         def expand_domain(self, arg: str) -> str:
-            if _READS_SENDER.search(arg):
+            if arg in self.exp_specs:
+                self.exp_specs.remove(arg)
+            elif _READS_SENDER.search(arg):
                 self.reads_sender = True
             return str(super().expand_domain(arg))
 

@@ -97,6 +97,20 @@ ZONE = [
     # the sender's local part: the platform's sites send from no-reply@<domain>
     _txt("local.test", "v=spf1 exists:%{i}.%{l}.senders.test -all"),
     records.Record(f"{WEB1_AT}.no-reply.senders.test", "A", "127.0.0.2"),
+    # records an admin might publish
+    _txt("exp-local.test", "v=spf1 include:spf.platform.test -all exp=%{l}.exp.test"),  # exp= reads no sender
+    _txt("local-exp.test", "v=spf1 exists:%{i}.%{l}.senders.test -all exp=%{i}.%{l}.senders.test"),  # both
+    _txt("upper.test", "V=SPF1 INCLUDE:spf.platform.test -ALL"),
+    _txt("include-self.test", f"v=spf1 {WEB1} include:%{{d}} -all"),
+    _txt("exists-ip.test", "v=spf1 exists:%{i}.x.%{d} -all"),
+    _txt("a0.test", "v=spf1 a/0 -all"),
+    records.Record("a0.test", "A", "203.0.113.99"),
+    _txt("mx0.test", f"v=spf1 {WEB1} mx/0 -all"),
+    records.Record("mx0.test", "MX", "10 web1.platform.test."),
+    # IPv4-mapped IPv6 addresses: pyspf, as RFC 7208 §5 has it, matches an IPv4 sender against ip4 terms only
+    _txt("mapped.test", "v=spf1 include:spf.platform.test ip6:::ffff:0:0/96 -all"),
+    _txt("mapped-host.test", f"v=spf1 ip6:::ffff:{WEB1_AT} include:i1.test -all"),  # the web host only mapped
+    _txt("refused-then-all.test", f"v=spf1 -ip4:{WEB1_AT} include:spf.platform.test ip4:0.0.0.0/0 -all"),
 ]
 
 
@@ -178,6 +192,21 @@ def test_a_site_spf_record_letting_the_web_host_pass_through_its_lookups_is_pres
             "addresses pass or stay neutral):",
         ),
         ("wide6.test", "lets any host send as wide6.test (ip6:::/1 ip6:8000::/1):"),
+        # an include of itself: a permerror (RFC 7208 §4.6.4 would end the loop, pyspf stops at once)
+        (
+            "include-self.test",
+            "is a permerror for receivers (evaluated for the web host's 198.51.100.10: SPF "
+            "Permanent Error: include has trivial recursion: include:%{d}, RFC 7208 §2.6.7)",
+        ),
+        # no name for the web host's address: it fails
+        ("exists-ip.test", f"answers fail for the web host {WEB1} ({WEB1_AT}) at -all,"),
+        # a prefix length of 0 on a and mx: every address of the family, through the name's address
+        ("a0.test", "lets any host send as a0.test (the IPv4 documentation addresses: 192.0.2.1 pass at a/0,"),
+        ("mx0.test", "lets any host send as mx0.test (the IPv4 documentation addresses: 192.0.2.1 pass at mx/0,"),
+        # the web host's IPv4 address written IPv4-mapped in ip6: matches no IPv4 sender (i1.test names none)
+        ("mapped-host.test", f"answers fail for the web host {WEB1} ({WEB1_AT}) at -all,"),
+        # the web host refused first, whatever passes every other address after it
+        ("refused-then-all.test", f"answers fail for the web host {WEB1} ({WEB1_AT}) at -ip4:{WEB1_AT},"),
         # a redirect= to itself, through its macro: a loop, which pyspf ends at the limit of lookups
         (
             "redirect-self.test",
@@ -205,6 +234,12 @@ def test_a_site_spf_record_refusing_the_web_host_letting_anyone_send_or_erring_i
         ("soft-unreached.test", ""),  # a ~all after -all is never reached
         # the record reads the sender's local part: evaluated for the one the platform's sites send from
         ("local.test", ": its terms read the sender (%{l}, %{s}): evaluated for no-reply@local.test"),
+        # exp= only words a failure's explanation: what it reads is no term of the evaluation
+        ("exp-local.test", ""),
+        # a term reading the sender, beside an exp= written alike: the term reads it
+        ("local-exp.test", ": its terms read the sender (%{l}, %{s}): evaluated for no-reply@local-exp.test"),
+        ("upper.test", ""),  # RFC 7208 §4.5, §12: the version and terms in any case
+        ("mapped.test", ""),  # ::ffff:0:0/96 holds no IPv4 sender: the documentation addresses fail
     ],
 )
 def test_the_note_of_a_present_site_spf_record_says_what_its_evaluation_gives(nsd: Nsd, domain: str, note: str) -> None:
