@@ -790,12 +790,29 @@ def _spf_wide(name: str, terms: Sequence[str]) -> str | None:
         covered = sum(max(0, min(b, last) - max(a, first) + 1) for a, b in passing[family])
         share = covered / space.num_addresses
         if share >= _WIDE_SHARE:
-            part = "" if share == 1 else f": {share:.1%} of the IPv{family} addresses pass or stay neutral"
+            left = space.num_addresses - covered
+            if not left:
+                # a host's address with a prefix length of 0 (ip4:192.0.2.10/0), written as if it named one host
+                whole = any(t.endswith("/0") and _written_address(t) for t in named[family])
+                part = ": a prefix length of 0 holds every address" if whole else ""
+            elif f"{share:.1%}" == "100.0%":  # not rounded up to all of them
+                addresses = f"the IPv{family} addresses"
+                but = f"all {addresses} but {left}" if left <= 65536 else f"more than 99.9% of {addresses}"
+                part = f": {but} pass or stay neutral"
+            else:
+                part = f": {share:.1%} of the IPv{family} addresses pass or stay neutral"
             return (
                 f"lets any host send as {name} ({' '.join(named[family])}{part}): name only the hosts that send "
                 "its mail"
             )
     return None
+
+
+def _written_address(term: str) -> bool:
+    """True when the ``ip4:``/``ip6:`` term ``term`` (a qualifier allowed) writes an address other than the
+    family's first, 0.0.0.0 or ::, before its prefix length."""
+    value = term.lstrip("+-~?").split(":", 1)[1].rsplit("/", 1)[0]
+    return int(ipaddress.ip_address(value)) != 0
 
 
 def _outside(span: tuple[int, int], taken: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -836,13 +853,18 @@ def _spf_refusal_of(spf: str, mechanism: str) -> str | None:
     for term in spf.lower().split()[1:]:
         qualifier, body = (term[0], term[1:]) if term[0] in "+-~?" else ("+", term)
         name, _, value = body.partition(":")
-        anywhere = name in ("ip4", "ip6") and value.endswith("/0")  # every address: the host's too
+        # every address of the family: the host's too, unless it is known by an address of the other family
+        # (RFC 7208 §5.6: an ip6 network holds no IPv4 sender, an IPv4-mapped one neither; nor ip4 an IPv6 one)
+        anywhere = name in ("ip4", "ip6") and value.endswith("/0") and kind in ("a", name)
         if body != "all" and not anywhere and not (name == kind and _names_host(kind, target, value)):
             continue
         if qualifier == "+":
             return None
         if body == "all":
-            return f"ends at {term} ({_QUALIFIERS[qualifier]}) before naming {mechanism}: put it before its all"
+            neutral = ", and end the record with -all (?all leaves any host neutral)" if qualifier == "?" else ""
+            return (
+                f"ends at {term} ({_QUALIFIERS[qualifier]}) before naming {mechanism}: put it before its all{neutral}"
+            )
         return (
             f"answers {_QUALIFIERS[qualifier]} for the web host at {term}, before any term lets it pass: "
             f"write it {mechanism} (qualifier + or none)"

@@ -257,6 +257,11 @@ def _site_spf(mechanism: str) -> dns_check.Expected:
         ("v=spf1 -a:web1.example.org a:web1.example.org -all", "a:web1.example.org", "different"),
         ("v=spf1 ?ip4:192.0.2.0/24 ip4:192.0.2.10 -all", "ip4:192.0.2.10", "different"),
         ("v=spf1 -ip6:2001:db8::/32 ip6:2001:db8::10 -all", "ip6:2001:db8::10", "different"),
+        # a network of the other family, however wide, holds none of the web host's addresses (RFC 7208 §5.6)
+        ("v=spf1 -ip6:::/0 ip4:192.0.2.10 -all", "ip4:192.0.2.10", "present"),
+        ("v=spf1 -ip4:0.0.0.0/0 ip6:2001:db8::10 -all", "ip6:2001:db8::10", "present"),
+        ("v=spf1 ip6:::ffff:0:0/96 -all", "ip4:192.0.2.10", "different"),  # IPv4-mapped: no IPv4 sender
+        ("v=spf1 ip6:::/0 -all", "ip4:192.0.2.10", "different"),
         # an earlier term refusing another host stops nothing, nor one of the other family
         ("v=spf1 -ip4:198.51.100.7 -ip6:2001:db8::10 ip4:192.0.2.10 -all", "ip4:192.0.2.10", "present"),
         ("v=spf1 -a:web2.example.org A:WEB1.Example.ORG. -all", "a:web1.example.org", "present"),
@@ -388,6 +393,26 @@ def test_an_expected_file_s_key_or_value_that_reads_as_a_secret_is_not_shown(
         ("v=spf1 a:web1.example.org", "lets any host send as asso.org (no all nor redirect=): end it with -all"),
         ("v=spf1 ip4:0.0.0.0/0 -all", "lets any host send as asso.org (ip4:0.0.0.0/0): name only"),
         ("v=spf1 a:web1.example.org ip6:::/0 -all", "lets any host send as asso.org (ip6:::/0): name only"),
+        # ?all alone: the web host neutral, and any other host with it
+        (
+            "v=spf1 ?all",
+            "which ends at ?all (neutral) before naming a:web1.example.org: put it before its all, and end the "
+            "record with -all (?all leaves any host neutral)",
+        ),
+        # the web host's own address with a prefix length of 0: every address
+        (
+            "v=spf1 ip4:192.0.2.10/0",
+            "lets any host send as asso.org (ip4:192.0.2.10/0: a prefix length of 0 holds every address): name only",
+        ),
+        # all but the web host: the share is not rounded up to all of them
+        (
+            "v=spf1 -ip4:192.0.2.10 ip4:0.0.0.0/0 -all",
+            "lets any host send as asso.org (ip4:0.0.0.0/0: all the IPv4 addresses but 1 pass or stay neutral)",
+        ),
+        (
+            "v=spf1 -ip6:2001:db8::/32 ip6:::/0 -all",
+            "(ip6:::/0: more than 99.9% of the IPv6 addresses pass or stay neutral)",
+        ),
         # what the networks let pass together, not one term alone: halves, quarters, a prefix of ::/0 holding all
         # of 2000::/3 (every Internet host's IPv6 address)
         (
