@@ -1494,3 +1494,25 @@ def test_nsd_on_a_host_renamed_at_the_same_addresses_is_not_said_to_move(tmp_pat
     r = review([], attr_new, attr_old)
     assert [(h.old, h.new, h.renamed) for h in r.host_moves] == [("web1", "web9", True)], r.host_moves
     assert [c.kind for c in r.dns_records] == [], [c.note() for c in r.dns_records]
+
+
+def test_a_site_domain_that_is_its_member_s_list_domain_is_told_one_spf_record(tmp_path: Path) -> None:
+    """A site's domain that is also its member's list domain has one SPF record, the list domain's (two are a
+    permerror, RFC 7208 §3.2; pic dns check expects that one alone): the mail host, where such a site is (pic
+    check), given another address changes it with the list domain's records; the sites' section told that name
+    a site's record beside it, a second SPF record."""
+    members = tmp_path / "members"
+    shutil.copytree(MEMBERS, members)
+    edit(members / "amis-du-rhone.yaml", "domain: listes.amis-du-rhone.org", "domain: amis-du-rhone.org")
+    before = _stack(tmp_path, "before", WEB2)
+    moved = ("address: web1.example.org", "address: web1b.example.org")
+    attr_old, attr_new = _changes(before, _stack(tmp_path, "readdressed", WEB2, moved), members, members)
+    told = [
+        (c.kind, rc.after.value)
+        for c in review([], attr_new, attr_old).dns_records
+        for rc in c.records
+        if rc.domain == "amis-du-rhone.org" and rc.kind == "SPF" and rc.after is not None
+    ]
+    assert told == [("exchanger", "v=spf1 mx a:web1b.example.org -all")], told
+    sites = _only(attr_old, attr_new, "sites")
+    assert {rc.domain for rc in sites.records if rc.holder == "amis-du-rhone"} == {"xn--amis-du-rhne-nib.org"}

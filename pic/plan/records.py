@@ -957,8 +957,11 @@ def _zones(ends: _Ends) -> DnsRecordsChange | None:
 def _sites(ends: _Ends) -> list[DnsRecordsChange]:
     """Sites whose mail leaves from another address (their web host changed, or its address, or the public addresses
     of one known by address: HostSpec.sends_mail_from): the SPF record a member publishes for its site's domains
-    names its web host (README "Mail from sites")."""
+    names its web host (README "Mail from sites"). A site's domain that is also a list domain is left to the list
+    domain's records: one name has one SPF record (RFC 7208 §3.2), there the list domain's, which lets the mail
+    host send, where pic check has that site be (pic dns check expects it alone)."""
     old, new = ends.old, ends.new
+    served_lists = {domain.lower() for domain in _served(new, ends.new_members)}
     groups: dict[tuple[str, tuple[str, ...], tuple[str, ...]], list[Member]] = {}
     elsewhere: dict[tuple[str, str], bool] = {}  # (host before, host after): whether the sites' mail leaves elsewhere
     for slug in sorted(ends.new_members):
@@ -975,7 +978,9 @@ def _sites(ends: _Ends) -> list[DnsRecordsChange]:
             )
         if not elsewhere[former.host, m.host]:
             continue
-        if m.site is None or m.site.php == "none" or m.status != "active" or not m.sender_domains:
+        if m.site is None or m.site.php == "none" or m.status != "active":
+            continue
+        if all(domain.lower() in served_lists for domain in m.sender_domains):  # none, or list domains only
             continue
         cause = "the web host" if former.host != m.host else f"pic:hosts.{m.host}.address"
         if cause != "the web host" and before.address == after.address:  # its public addresses changed
@@ -997,6 +1002,7 @@ def _sites(ends: _Ends) -> list[DnsRecordsChange]:
             )
             for m in members
             for domain in m.sender_domains
+            if domain.lower() not in served_lists
         )
         slugs = ", ".join(m.slug for m in members)
         sites = f"{slugs}'s site" if len(members) == 1 else f"the sites of {slugs}"
