@@ -26,7 +26,7 @@ from pulumi_policy import (
 from pulumi_policy import deserialize as _wire
 from pulumi_policy import policy as _servicer
 
-from pic.commands import parse_day
+from pic.days import parse_day
 from policy import rules
 
 # --- the engine's secret marks -----------------------------------------------------------------

@@ -1,7 +1,7 @@
 """The logic of the platform's policies, on plain data: resource type, inputs (wire names) and options.
 
 Standard library only (and pic.secrettext, the forms of secret text that pic check
-shares, and pic.commands.parse_day, the one reader of a day, both standard library only, read
+shares, and pic.days.parse_day, the one reader of a day, both standard library only, read
 from the project's directory), so that it
 runs in the policy pack's own virtualenv and in the test suite alike. Each check returns the violations it finds as
 messages that name the resource's property but never print a secret value.
@@ -38,7 +38,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pic.commands import parse_day
+from pic.days import parse_day
 from pic.secrettext import secret_kind
 
 CONTAINER = "docker:index/container:Container"

@@ -1256,3 +1256,18 @@ def test_the_program_places_the_facts_of_each_php_site(project_root: Path) -> No
         for r in resources
     ]
     assert {m.split()[2] for _, m in rules.sites_without_facts(cut)} == php_sites
+
+
+def test_the_pack_imports_no_module_of_the_command_line(project_root: Path) -> None:
+    """The pack reads its days with pic.days (standard library only), not through pic.commands, the command line's
+    package (was: policy.rules and policy.pack imported parse_day from there, so the pack loaded argparse and the
+    command line's package to read a date)."""
+    script = (
+        "import json, sys; import policy.rules, policy.pack; "
+        "print(json.dumps(sorted(m for m in sys.modules if m == 'pic' or m.startswith('pic.'))))"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script], cwd=project_root, capture_output=True, text=True, check=True, timeout=60
+    )
+    loaded = json.loads(proc.stdout)
+    assert "pic.days" in loaded and not [m for m in loaded if m.partition(".")[2].startswith("commands")], loaded
