@@ -22,6 +22,7 @@ import re
 import types
 import typing
 import unicodedata
+import urllib.parse
 from dataclasses import dataclass
 from ipaddress import IPv4Network
 from pathlib import Path
@@ -2352,6 +2353,36 @@ def _provider_problems(
     return found
 
 
+# A URL's scheme (RFC 3986 §3.1: a letter, then letters, digits, +, - or .) and the "//" of its authority (§3.2).
+_URL_START = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def _url_gives_password(text: str) -> bool:
+    """Whether a URL in ``text`` gives a password in its userinfo (``user:password@``, RFC 3986 §3.2.1): one
+    character or more, percent-encoded or not (``ssh://deploy:PW@web1``, ``redis://:pw@db``), as the standard
+    library reads it (``urllib.parse.urlsplit``'s ``password``). A URL is read from its scheme and ``//``, wherever
+    it starts in a word of ``text`` (``ProxyJump=ssh://jump:PW@bastion``), to the word's end; a text without ``//``
+    (``db.example.org:3306``) holds none. A user alone (``ssh://deploy@web1``) or an empty password
+    (``deploy:@``) gives none. A URL urlsplit refuses is read again without its brackets (an IPv6 address's,
+    ``[2001:db8::1`` left open; RFC 3986 allows none in a userinfo); one it still refuses (a host whose NFKC form
+    holds a ``/``, ``?``, ``#``, ``@`` or ``:``) is taken to give a password when it holds an ``@``."""
+    for word in text.split():
+        for match in _URL_START.finditer(word):
+            url = word[match.start() :]
+            try:
+                parts = urllib.parse.urlsplit(url)
+            except ValueError:
+                try:
+                    parts = urllib.parse.urlsplit(url.replace("[", "").replace("]", ""))
+                except ValueError:
+                    if "@" in url:
+                        return True
+                    continue
+            if parts.password:
+                return True
+    return False
+
+
 def _shaped_secrets(
     loc: tuple[str | int, ...],
     value: object,
@@ -2361,12 +2392,12 @@ def _shaped_secrets(
     target: tuple[str | int, ...] | None = None,
 ) -> list[tuple[tuple[str | int, ...], str]]:
     """The refusals of the texts below ``loc`` that are secrets by their form (a private key, as the docker
-    provider's ``keyMaterial`` holds; credentials in a URL, ``docker:host: ssh://deploy:PW@web1``; an access key:
-    :func:`pic.secrettext.prose_secret`) and of each ``secure:`` value that is no ciphertext (``{secure: hunter2}``,
-    written by hand); ``by_name``: also each text or number under a key named for a secret (``aws:secretKey``,
-    ``x:db.password``: :func:`pic.yamlsrc.secret_name`; a number whose last word names one, ``aws:dbPwd: 1234``).
-    ``target``: ``loc`` as the key meant writes it (``mysql:endpoint`` for ``mysql:endpont``), in the commands said.
-    The value is never shown."""
+    provider's ``keyMaterial`` holds; credentials in a URL; an access key: :func:`pic.secrettext.prose_secret`; and a
+    URL's password of any length, ``docker:host: ssh://deploy:PW@web1``: :func:`_url_gives_password`) and of each
+    ``secure:`` value that is no ciphertext (``{secure: hunter2}``, written by hand); ``by_name``: also each text
+    or number under a key named for a secret (``aws:secretKey``, ``x:db.password``: :func:`pic.yamlsrc.secret_name`;
+    a number whose last word names one, ``aws:dbPwd: 1234``). ``target``: ``loc`` as the key meant writes it
+    (``mysql:endpoint`` for ``mysql:endpont``), in the commands said. The value is never shown."""
     found: list[tuple[tuple[str | int, ...], str]] = []
 
     def command(at: tuple[str | int, ...]) -> str:
@@ -2385,6 +2416,8 @@ def _shaped_secrets(
         elif isinstance(item, str) and item.strip():
             if (shaped := prose_secret(item)) is not None:
                 found.append((at, _in_clear(f"{shaped[0]} (not shown)", command(at))))
+            elif _url_gives_password(item):  # a password shorter than prose's forms ask for (ssh://deploy:PW@web1)
+                found.append((at, _in_clear("credentials in a URL (not shown)", command(at))))
             elif by_name and _named_secret(at):
                 found.append((at, _secret_fault_words("plain", command(at))))
         elif by_name and _holds_text(item) and _named_secret(at, number=True):  # a password of digits

@@ -1854,6 +1854,83 @@ def test_a_providers_secret_written_in_clear_under_another_name_is_refused_witho
 
 
 @pytest.mark.parametrize(
+    ("written", "path", "line"),
+    [
+        # passwords too short for the forms of secret text in prose (6 characters or more)
+        ("docker:host: ssh://deploy:PW@web1.example.org", "docker:host", 21),
+        ("docker:host: tcp://deploy:x@web1.example.org:2376", "docker:host", 21),
+        ("docker:host: ssh://deploy:%50W@web1.example.org", "docker:host", 21),  # percent-encoded
+        ("docker:host: SSH://:pw@web1.example.org", "docker:host", 21),  # no user, the scheme in capitals
+        ("docker:host: ssh://deploy:a@b@web1.example.org", "docker:host", 21),  # an @ in the password
+        ("docker:host: 'ssh://deploy:PW@[2001:db8::1]:22'", "docker:host", 21),
+        (
+            "docker:registryAuth: [{address: 'https://deploy:PW@registry.example.org'}]",
+            "docker:registryAuth[0].address",
+            21,
+        ),
+        ("docker:sshOpts: [-o, 'ProxyJump=ssh://jump:PW@bastion.example.org']", "docker:sshOpts[1]", 21),
+        ("aws:endpoints:\n    - s3: https://key:PW@s3.example.org", "aws:endpoints[0].s3", 22),
+        ("vault:address: https://root:PW@vault.example.org:8200", "vault:address", 21),  # a provider pic ignores
+    ],
+)
+def test_a_password_in_a_providers_url_is_refused_whatever_its_length(
+    tmp_path: Path, written: str, path: str, line: int
+) -> None:
+    """A provider's setting holding a URL whose userinfo gives a password (``user:password@``, RFC 3986 §3.2.1) is
+    the password in clear in the repository, however short (was: ``docker:host: ssh://deploy:PW@web1.example.org``
+    passed, the forms of secret text read in prose asking for 6 characters or more)."""
+    project = project_copy(tmp_path)
+    _edit(project, MEMBERS_ROOT, f"{MEMBERS_ROOT}\n  {written}")
+    text = _errors(project)
+    assert f"Pulumi.prod.yaml:{line} {path}: holds credentials in a URL (not shown)" in text, text
+    assert "`pulumi config set " in text and "--secret" in text, text
+    assert ":PW@" not in text and "%50W" not in text and ":x@" not in text and ":pw@" not in text, text
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "docker:host: ssh://deploy@web1.example.org",
+        "docker:host: ssh://deploy:@web1.example.org",  # an empty password: none given
+        "docker:host: unix:///var/run/docker.sock",
+        "docker:host: tcp://web1.example.org:2376",
+        "mysql:endpoint: db.example.org:3306",
+        "docker:registryAuth: [{address: 'https://registry.example.org:5000/v2/'}]",
+        "docker:host: {secure: v1:3ZK1fj8NGl7hmh3H:n4TlzGmF5tJ1u9sn1sHz3E0HQ24nEkTj}",
+    ],
+)
+def test_a_providers_url_without_a_password_is_taken(tmp_path: Path, written: str) -> None:
+    """A URL that names a user alone, no user, or a password set as a secret (``secure:``) is no secret in clear."""
+    project = project_copy(tmp_path)
+    _edit(project, MEMBERS_ROOT, f"{MEMBERS_ROOT}\n  {written}")
+    load_settings(project, "prod")
+
+
+@pytest.mark.parametrize(
+    ("added", "line", "path"),
+    [
+        ("config:\n  docker:host: ssh://deploy:PW@web1.example.org\n", 9, "config.docker:host"),
+        ("config:\n  docker:host: {value: 'ssh://deploy:PW@web1.example.org'}\n", 9, "config.docker:host"),
+        (
+            "config:\n  docker:registryAuth:\n    value:\n      - address: https://deploy:PW@r.example.org\n",
+            11,
+            "config.docker:registryAuth.value[0].address",
+        ),
+    ],
+)
+def test_a_password_in_a_providers_url_in_the_project_file_is_refused(
+    tmp_path: Path, added: str, line: int, path: str
+) -> None:
+    """Pulumi.yaml's config: gives a provider's setting to every stack: a password in a URL there is refused as in
+    a stack file, at its line, without being shown."""
+    project = project_copy(tmp_path)
+    (project / "Pulumi.yaml").write_text((ROOT / "Pulumi.yaml").read_text(encoding="utf-8") + added, encoding="utf-8")
+    text = _errors(project)
+    assert f"Pulumi.yaml:{line} {path}: holds credentials in a URL (not shown)" in text, text
+    assert "--secret" in text and ":PW@" not in text, text
+
+
+@pytest.mark.parametrize(
     ("added", "shown"),
     [
         ("config:\n  pic:members_root: /etc/members\n", "Pulumi.yaml:9 config.pic:members_root: is a setting of pic"),
