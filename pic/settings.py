@@ -2442,6 +2442,14 @@ def _named_secret(loc: tuple[str | int, ...], *, number: bool = False) -> bool:
 _PROJECT_CONFIG_FIELDS = frozenset({"type", "description", "items", "default", "value", "secret"})
 
 
+# A provider's key written without a value in a stack file: Pulumi (3.274) warns "No value for configuration key
+# ... This is currently treated as an empty string `""`, but will be treated as `null` in a future version".
+_NO_VALUE = (
+    'has no value; give one or remove the key (Pulumi reads it as empty text, "", and warns that a later version '
+    "will read it as null)"
+)
+
+
 def _foreign_setting_problems(
     doc: Document,
     full_key: str,
@@ -2454,7 +2462,8 @@ def _foreign_setting_problems(
     """The refusals of a setting outside ``pic:``, each at its line (the value never shown): a key without a
     namespace or in one that looks meant for pic; for a provider pic knows (:data:`PROVIDER_SETTINGS`), in its
     namespace or another case or a slip of it (``MySQL:password``), :func:`_provider_problems`; for another, a
-    secret in clear under a secret's name or shaped like one, and a ``secure:`` value that is no ciphertext.
+    secret in clear under a secret's name or shaped like one, and a ``secure:`` value that is no ciphertext; in a
+    stack file, a key without a value (``docker:host:``, :data:`_NO_VALUE`) when nothing else is said of the key.
     ``project_file``: the setting is in ``Pulumi.yaml``'s config:, where a key may be declared in its long form
     (:data:`_PROJECT_CONFIG_FIELDS`): its ``value`` (else its ``default``) is read as the value, and what Pulumi
     refuses the project file for is said (:func:`_declaration_problems`: a type, a default, no value)."""
@@ -2469,6 +2478,8 @@ def _foreign_setting_problems(
     if project_file and not declared and (value is None or (field is None and isinstance(value, dict))):
         return [_project_value_problem(doc, full_key, field, value)]
     found = _foreign_setting_locs(full_key, value, passphrase=passphrase, others=others)
+    if not project_file and value is None and all(loc != (full_key,) for loc, _ in found):
+        found.insert(0, ((full_key,), _NO_VALUE))
     if field is not None:  # the paths below the key are under its value:
         found = [((loc[0], field, *loc[1:]) if len(loc) > 1 else loc, why) for loc, why in found]
     return declared + [
@@ -2719,6 +2730,33 @@ _PROJECT_FILE_KEYS = {
 _PROJECT_FILE_SETTINGS = re.compile(rb"^(?:config|stackConfigDir)[ \t]*:", re.MULTILINE)
 
 
+def _project_config_words(config: object) -> str:
+    """Why a project file's ``config:`` that is no mapping (nor nothing) is refused. Pulumi's schema of the project
+    file (pulumi's sdk/go/common/workspace/project.json) takes there a mapping of settings, nothing, or a text: the
+    directory of the stack files, the older spelling of ``stackConfigDir`` (Pulumi reads Pulumi.<stack>.yaml there,
+    as the Pulumi CLI does); anything else (``expected object or string or null``) refuses the project file."""
+    if isinstance(config, str):
+        return (
+            "is a directory's name, the older spelling of stackConfigDir: Pulumi reads the stack files there, and "
+            "pic check and pic plan read Pulumi.<stack>.yaml next to Pulumi.yaml; keep the stack files there and "
+            "remove the key (config: holds the project's settings, a mapping, or nothing)"
+        )
+    if isinstance(config, bool):
+        what = f"is {str(config).lower()}"
+    elif isinstance(config, int | float):
+        what = "is a number"
+    elif isinstance(config, dt.date):
+        what = "is a date"
+    elif isinstance(config, list):
+        what = "is a list"
+    else:
+        what = f"is {show_value(config)}"
+    return (
+        f"{what}, not a mapping of settings: Pulumi refuses the project file (config: holds the project's settings, "
+        "a mapping, or nothing); write the settings in each Pulumi.<stack>.yaml and remove the key"
+    )
+
+
 def _project_file_problems(project_dir: Path) -> list[Problem]:
     """What the project file (``Pulumi.yaml``) holds that Pulumi would apply to every stack unseen by pic: a
     ``config:`` block's settings of pic (Pulumi 3.44's project-level configuration, its keys unnamespaced or
@@ -2736,6 +2774,8 @@ def _project_file_problems(project_dir: Path) -> list[Problem]:
         if key in doc.data:
             problems.append(Problem(doc.file, doc.line_of((key,)), key, why))
     config = doc.data.get("config")
+    if config is not None and not isinstance(config, dict):
+        problems.append(Problem(doc.file, doc.line_of(("config",)), "config", _project_config_words(config)))
     for full_key, value in config.items() if isinstance(config, dict) else ():
         namespace, colon, _ = str(full_key).partition(":")
         if namespace == NAMESPACE or not colon:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 import subprocess
@@ -2997,23 +2998,29 @@ def _pulumi_cli() -> Path:
         "  mysql:endpoint: {value: null}\n",
         "  docker:registryAuth: [{address: r.example.org, username: deploy}]\n",
         "  mysql:endpoint: {value: db.example.org:3306, secret: false}\n",
+        # config: itself (a line of its own): a mapping, or nothing; a text is a directory (a test of its own below)
+        "config: []\n",
+        "config: [mysql:endpoint]\n",
+        "config:\n  - mysql:endpoint: db.example.org:3306\n",
+        "config: 3\n",
+        "config: true\n",
+        "config: 2026-12-04\n",
+        "config: {}\n",
+        "config:\n",
+        # an empty namespace: Pulumi takes the key, and gives it to the program as written
+        '  ":endpoint": db.example.org:3306\n',
+        '  ":endpoint": {value: db.example.org:3306}\n',
     ],
 )
 def test_pic_refuses_the_project_files_config_pulumi_refuses(tmp_path: Path, written: str) -> None:
-    """The real Pulumi CLI reads the project file's config: and refuses it or not (``could not unmarshal``); pic
-    check refuses the same forms of a provider's key, and takes the others."""
+    """The real Pulumi CLI reads the project file's config: and refuses it or not (``could not unmarshal``, ``could
+    not validate``); pic check refuses the same forms of a provider's key and of config: itself, and takes the
+    others (``written``: config:'s line itself, or keys under it)."""
     project = project_copy(tmp_path)
     base = (ROOT / "Pulumi.yaml").read_text(encoding="utf-8")
-    (project / "Pulumi.yaml").write_text(base + "config:\n" + written, encoding="utf-8")
-    env = {
-        "PATH": f"{_pulumi_cli().parent}:{os.environ['PATH']}",
-        "HOME": str(tmp_path),
-        "PULUMI_HOME": str(tmp_path / "pulumi-home"),
-        "PULUMI_BACKEND_URL": f"file://{tmp_path / 'state'}",
-        "PULUMI_SKIP_UPDATE_CHECK": "1",
-        "PULUMI_CONFIG_PASSPHRASE": "not used",
-    }
-    (tmp_path / "state").mkdir()
+    added = written if written.startswith("config:") else "config:\n" + written
+    (project / "Pulumi.yaml").write_text(base + added, encoding="utf-8")
+    env = _pulumi_env(tmp_path)
     proc = subprocess.run(
         [str(_pulumi_cli()), "config", "--stack", "organization/pic/nothing", "--non-interactive"],
         cwd=project,
@@ -3029,6 +3036,123 @@ def test_pic_refuses_the_project_files_config_pulumi_refuses(tmp_path: Path, wri
     pulumi_refuses = any(r in said for r in refusals)
     problems = _settings_problems(project)
     assert bool(problems) == pulumi_refuses, (said, problems)
+
+
+def _pulumi_env(home: Path) -> dict[str, str]:
+    """The environment the Pulumi CLI runs in for a test: its home and a file backend under ``home``."""
+    (home / "state").mkdir(exist_ok=True)
+    return {
+        "PATH": f"{_pulumi_cli().parent}:{os.environ['PATH']}",
+        "HOME": str(home),
+        "PULUMI_HOME": str(home / "pulumi-home"),
+        "PULUMI_BACKEND_URL": f"file://{home / 'state'}",
+        "PULUMI_SKIP_UPDATE_CHECK": "1",
+        "PULUMI_CONFIG_PASSPHRASE": "not used",
+    }
+
+
+def _pulumi_config(project: Path, env: dict[str, str]) -> str:
+    """What ``pulumi config --json`` says of the stack nothing in ``project`` (created when missing), its output
+    and errors together; the command must succeed."""
+    stack = "organization/pic/nothing"
+    init = [str(_pulumi_cli()), "stack", "init", stack, "--non-interactive"]
+    subprocess.run(init, cwd=project, env=env, capture_output=True, text=True, timeout=120, check=False)
+    proc = subprocess.run(
+        [str(_pulumi_cli()), "config", "--stack", stack, "--json", "--non-interactive"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return proc.stdout + proc.stderr
+
+
+def test_a_text_as_the_project_files_config_moves_the_stack_files_and_is_refused(tmp_path: Path) -> None:
+    """``config: stacks`` in Pulumi.yaml is the older spelling of ``stackConfigDir: stacks``: the real Pulumi CLI
+    takes it and reads Pulumi.<stack>.yaml in that directory, never the one pic checks; pic refuses it as it
+    refuses stackConfigDir (was: config: not a mapping, so not looked at)."""
+    project = project_copy(tmp_path)
+    base = (ROOT / "Pulumi.yaml").read_text(encoding="utf-8")
+    env = _pulumi_env(tmp_path)
+    (project / "stacks").mkdir()
+    (project / "Pulumi.yaml").write_text(base + "config: stacks\n", encoding="utf-8")
+    _pulumi_config(project, env)  # creates stacks/Pulumi.nothing.yaml
+    stack_file = project / "stacks" / "Pulumi.nothing.yaml"
+    stack_file.write_text(stack_file.read_text(encoding="utf-8") + "config:\n  docker:host: from-stacks\n")
+    (project / "Pulumi.nothing.yaml").write_text("config:\n  docker:host: next-to-pulumi-yaml\n")
+    said = _pulumi_config(project, env)
+    assert "from-stacks" in said and "next-to-pulumi-yaml" not in said, said
+    [problem] = _settings_problems(project)
+    assert (Path(problem.file).name, problem.line, problem.path) == ("Pulumi.yaml", base.count("\n") + 1, "config")
+    assert problem.message.startswith("is a directory's name, the older spelling of stackConfigDir:"), problem
+
+
+@pytest.mark.parametrize(
+    ("written", "said"),
+    [
+        ("config: []", "is a list, not a mapping of settings: Pulumi refuses the project file"),
+        ("config: [mysql:endpoint]", "is a list, not a mapping of settings"),
+        ("config: 3", "is a number, not a mapping of settings"),
+        ("config: true", "is true, not a mapping of settings"),
+        ("config: 2026-12-04", "is a date, not a mapping of settings"),
+        ("config: stacks", "is a directory's name, the older spelling of stackConfigDir: Pulumi reads the stack "),
+        ("config: ''", "is a directory's name, the older spelling of stackConfigDir"),
+    ],
+)
+def test_the_project_files_config_that_is_no_mapping_is_refused(tmp_path: Path, written: str, said: str) -> None:
+    """Pulumi's schema of the project file takes a mapping, a text (a directory: stackConfigDir's older spelling)
+    or nothing as config:; pic refuses anything else at config:'s line, as Pulumi refuses the project file, and a
+    text as it refuses stackConfigDir (was: all passed, config: was looked at only when a mapping)."""
+    project = project_copy(tmp_path)
+    base = (ROOT / "Pulumi.yaml").read_text(encoding="utf-8")
+    (project / "Pulumi.yaml").write_text(base + written + "\n", encoding="utf-8")
+    text = _errors(project)
+    assert f"Pulumi.yaml:{base.count(chr(10)) + 1} config: {said}" in text, text
+
+
+@pytest.mark.parametrize(
+    ("written", "path"),
+    [
+        ("docker:host:", "docker:host"),
+        ("docker:host: ~", "docker:host"),
+        ("docker:context: null", "docker:context"),
+        ("aws:region:", "aws:region"),  # a provider pic knows nothing of
+        ('":endpoint":', ":endpoint"),
+    ],
+)
+def test_a_providers_setting_without_a_value_in_a_stack_file_is_refused(
+    tmp_path: Path, written: str, path: str
+) -> None:
+    """A provider's key written without a value is no setting of the provider: Pulumi warns and passes it empty
+    text (was: taken without a word)."""
+    project = project_copy(tmp_path)
+    _edit(project, MEMBERS_ROOT, f"{MEMBERS_ROOT}\n  {written}")
+    [line] = _errors(project).splitlines()
+    assert line.endswith(
+        f"Pulumi.prod.yaml:21 {path}: has no value; give one or remove the key (Pulumi reads it as empty text, "
+        '"", and warns that a later version will read it as null)'
+    ), line
+    key = written.removesuffix(" ~").removesuffix(" null")
+    _edit(project, written, f'{key} ""')  # empty text, written so: the provider's to judge
+    load_settings(project, "prod")
+
+
+def test_pulumi_reads_a_providers_setting_without_a_value_as_empty_text(tmp_path: Path) -> None:
+    """What the refusal above says of Pulumi: it warns of a key without a value and reads it as ""."""
+    project = project_copy(tmp_path)
+    (project / "Pulumi.yaml").write_text((ROOT / "Pulumi.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    env = _pulumi_env(tmp_path)
+    _pulumi_config(project, env)
+    stack_file = project / "Pulumi.nothing.yaml"
+    stack_file.write_text(stack_file.read_text(encoding="utf-8") + "config:\n  docker:host:\n")
+    said = _pulumi_config(project, env)
+    assert 'No value for configuration key "docker:host"' in said and "treated as an empty string" in said, said
+    assert "treated as `null` in a future version" in said, said
+    read, _ = json.JSONDecoder().raw_decode(said[said.index("{") :])
+    assert read == {"docker:host": {"value": "", "secret": False}}, said
 
 
 def _settings_problems(project: Path) -> list[Problem]:
