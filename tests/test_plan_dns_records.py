@@ -18,7 +18,7 @@ from pic.plan.command import EXIT_MOVE, EXIT_OK, EXIT_STATEFUL, exit_status
 from pic.plan.markdown import prose
 from pic.plan.model import Attribution
 from pic.plan.output import as_json, as_markdown, as_text, review
-from pic.plan.records import DnsRecordsChange, RecordChange
+from pic.plan.records import DnsRecordsChange, RecordChange, sentence_start
 from pic.registry import load_registry
 from pic.render.dns import Record, address_records, nameservers
 from pic.settings import Settings, load_settings
@@ -1516,3 +1516,22 @@ def test_a_site_domain_that_is_its_member_s_list_domain_is_told_one_spf_record(t
     assert told == [("exchanger", "v=spf1 mx a:web1b.example.org -all")], told
     sites = _only(attr_old, attr_new, "sites")
     assert {rc.domain for rc in sites.records if rc.holder == "amis-du-rhone"} == {"xn--amis-du-rhne-nib.org"}
+
+
+def test_phpmyadmin_removed_says_in_plain_english_which_name_it_leaves(tmp_path: Path) -> None:
+    """phpMyAdmin removed: the section's sentence began with its domain, capitalised as a sentence
+    ("Pma.example.org is no longer served"), and said "the name phpMyAdmin answers at changes". Now a domain keeps
+    its case, the sentence says what is served where, and a sentence that starts with a word is still capitalised."""
+    before = _stack(tmp_path, "before", WEB2)
+    without = _stack(tmp_path, "without", WEB2, (PMA_BLOCK, ""))
+    change = _only(_changes(before, before)[0], _changes(without, without)[0], "addresses")
+    note = change.note()
+    assert (
+        "the domain phpMyAdmin is served at changes, and with it the address record that leads that name to its host"
+        in note
+    ), note
+    assert ". phpMyAdmin is no longer served at pma.example.org from `pulumi up`" in note, note
+    assert "Pma." not in note and "PhpMyAdmin" not in note, note
+    assert sentence_start("from `pulumi up`, phpMyAdmin answers") == "From `pulumi up`, phpMyAdmin answers"
+    for kept in ("listes.example.org is in the zone", "dmarc@example.org is an alias", "web2 has no address", "`x`"):
+        assert sentence_start(kept) == kept

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import ipaddress
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -252,11 +253,21 @@ class DnsRecordsChange:
         listed = "; ".join(publishing(self.records)) or self.none_listed
         head = " and ".join(f"{setting} {old} -> {new}" for setting, old, new in self.parts)
         effects = "; ".join([*self.effects, *archived])
-        return f"{head}: {self.what}: {listed}. {effects[:1].upper()}{effects[1:]}"
+        return f"{head}: {self.what}: {listed}. {sentence_start(effects)}"
 
     @property
     def advice(self) -> str:
         return "; ".join([*self.steps, *([f"or {self.keep}"] if self.keep else [])])
+
+
+_WORD = re.compile(r"[a-z]+(?=[ ,:;])")
+
+
+def sentence_start(sentence: str) -> str:
+    """``sentence`` with its first letter capitalised when it starts with an English word (lowercase letters then a
+    space or punctuation); one that starts with a name (a domain, an address, a host, ``phpMyAdmin``) or a code
+    span is left as it is: a name keeps its case."""
+    return sentence[:1].upper() + sentence[1:] if _WORD.match(sentence) else sentence
 
 
 @dataclass(frozen=True)
@@ -1313,8 +1324,12 @@ def _phpmyadmin_domain(ends: _Ends) -> DnsRecordsChange | None:
         )
     if name_old is not None:
         effects.append(
-            f"{name_old} is no longer served from `pulumi up`"
-            + (f": its record leads to {host_old} for nothing once phpMyAdmin is on {name_new}" if name_new else "")
+            f"phpMyAdmin is no longer served at {name_old} from `pulumi up`"
+            + (
+                f": its record leads to {host_old} for nothing once phpMyAdmin answers at {name_new}"
+                if name_new
+                else ""
+            )
         )
     if zoned and name_new is not None and host_new is not None and _is_nameserver(new, name_new):
         effects.append(_glue_words(new, _zone(new, name_new), [name_new], host_new))
@@ -1341,7 +1356,7 @@ def _phpmyadmin_domain(ends: _Ends) -> DnsRecordsChange | None:
     return DnsRecordsChange(
         "addresses",
         (("pic:phpmyadmin.domain", shown_old, shown_new),),
-        "the name phpMyAdmin answers at changes, and with it the record that has that name lead to its host",
+        "the domain phpMyAdmin is served at changes, and with it the address record that leads that name to its host",
         tuple(records),
         keep=f"keep `pic:phpmyadmin.domain: {name_old}`" if name_old is not None else "leave `pic:phpmyadmin` unset",
         effects=tuple(effects),
