@@ -1544,16 +1544,18 @@ def test_a_members_cron_jobs_that_leave_the_program_are_told_to_stop_running(two
     slug, jobs = member.slug, len(member.spec.cron)
     count = f"{jobs} job{'s' if jobs != 1 else ''}"
     path = two_hosts / "members" / f"{slug}.yaml"
+    one = jobs == 1
     stopped = (
-        f"the cron jobs of {slug} stop running from this `pulumi up` ({count}, their timers on {member.host} "
-        "stopped and removed)"
+        f"the cron job{'' if one else 's'} of {slug} stop{'s' if one else ''} running from this `pulumi up` ({count}, "
+        f"{'its timer' if one else 'their timers'} on {member.host} stopped and removed)"
     )
+    again = f"starts {'it' if one else 'them'} again"
     for status in ("suspended", "archived"):
         _set_status(path, status)
         commit(two_hosts, f"{slug} {status}")
         data = plan_json(two_hosts, rev="HEAD~1" if status == "suspended" else "HEAD~2")
         assert _cron_told(data, slug) == {
-            "remove": f"{stopped}: {slug} is {status}; setting {slug} active again starts them again"
+            "remove": f"{stopped}: {slug} is {status}; setting {slug} active again {again}"
         }, data["changes"]
     text = plan(two_hosts, rev="HEAD~2").stdout
     assert f">>> downtime: {slug}-cron: {stopped}: {slug} is archived" in text, text[-4000:]

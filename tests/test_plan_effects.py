@@ -10,10 +10,13 @@ renderings), and read in text, markdown and json.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import string
 from pathlib import Path
 from typing import Any
 
-from pic.plan.diff import diff, show_value
+from pic.plan.diff import diff
+from pic.plan.markdown import code
 from pic.plan.model import Attribution, Rendering, Resource
 from pic.plan.output import as_json, as_markdown, as_text, review
 from pic.registry import load_registry
@@ -76,7 +79,8 @@ def test_a_database_removed_from_the_list_says_whose_access_goes_and_that_the_da
     said, text, markdown, data = _said(settings, (before, after), (old, new), tmp_path)
     line = said[f"{SLUG}-db-wiki-user-web1"]
     assert line.startswith(
-        "the database user asso_db_wiki (from 10.0.0.11, web1) is dropped by this `pulumi up`, with its grants on "
+        "the database user asso_db_wiki (from 10.0.0.11, web1) is dropped once this change goes through, with its "
+        "grants on "
         f"asso_db_wiki (the member's and the backup account's): asso_db_wiki is no longer in `databases:` of {SLUG}, "
         f"so the site of {SLUG}, phpMyAdmin and every client of {SLUG} lose access to it, and it is no longer dumped;"
     ), line
@@ -106,8 +110,9 @@ def test_a_member_file_removed_and_a_web_host_removed_say_which_accounts_go(tmp_
     for web, client in two.items():
         line = said[f"{SLUG}-db-main-user-{web}"]
         assert line.startswith(
-            f"the database user asso_db_main (from {client}, {web}) is dropped by this `pulumi up`, with its grants "
-            f"on asso_db_main (the member's and the backup account's): the member file of {SLUG} is removed, so"
+            f"the database user asso_db_main (from {client}, {web}) is dropped once this change goes through, with "
+            "its grants on asso_db_main (the member's and the backup account's): the member file of "
+            f"{SLUG} is removed, so"
         ), line
         assert "`pulumi up` refuses this change while the database is protected" in line, line
 
@@ -169,7 +174,7 @@ def test_a_site_on_a_stopped_runtime_is_told_to_answer_503_with_its_files_kept(t
         "to a runtime that runs (site.php) serves it again"
     ), line
     assert said[f"{slug}-cron"].endswith(
-        f"their timers on web1 stopped and removed): the site of {slug} is not run any more: its runtime 8.2 is "
+        f"(1 job, its timer on web1 stopped and removed): the site of {slug} is not run any more: its runtime 8.2 is "
         "stopped (pic:runtimes.8.2.stopped: true in the stack file)"
     ), said[f"{slug}-cron"]
     assert f">>> downtime: {slug}-container: the site of {slug} answers 503" in text, text
@@ -253,8 +258,8 @@ def test_the_real_program_says_a_removed_databases_accounts_go_and_a_stopped_run
     assert cron[f"{site.slug}-cron"] == (
         "update",
         f"1 cron job of {site.slug} stops running from this `pulumi up` (its timer on {site.host} stopped and "
-        f"removed), no longer in its file: {show_value(first.command)} (schedule {first.schedule}); the 1 other runs "
-        "on",
+        f"removed), no longer in its file: {code(first.command)} (schedule {code(first.schedule)}); {site.slug} runs "
+        "1 cron job then (1 unchanged)",
     ), cron
     stack = two_hosts / "Pulumi.prod.yaml"
     edit(stack, '"8.3": {', '"8.3": {stopped: true, ')
@@ -302,8 +307,8 @@ def test_a_member_file_removed_says_its_logins_are_refused_and_its_account_and_f
 def test_cron_jobs_removed_among_others_are_named(tmp_path: Path) -> None:
     """A job removed from ``cron:`` while others stay: the cron command is updated, its script removing the jobs
     beyond the current ones (pic.render.cron). The plan showed the script's diff alone; now it names the jobs that
-    stop running, their command shown as a value (escaped in markdown), and says the others run on. A job changed
-    is one removed and one added; jobs only added say nothing."""
+    stop running, their command and schedule as code spans (shown as they are in markdown too), and how many jobs
+    run then. A job changed is told apart (below); jobs only added say nothing."""
     settings = load_settings(ROOT, "prod")
     slug = "asso-cron"
     site = {"domains": ["asso-cron.org"], "php": "8.4"}
@@ -318,15 +323,14 @@ def test_cron_jobs_removed_among_others_are_named(tmp_path: Path) -> None:
     line = said[f"{slug}-cron"]
     assert line == (
         f"1 cron job of {slug} stops running from this `pulumi up` (its timer on web1 stopped and removed), no "
-        'longer in its file: "php bin/*_task.php --tag=[a] < in.txt 2>&1" (schedule "*/15 * * * *"); the 1 other '
-        "runs on"
+        "longer in its file: `php bin/*_task.php --tag=[a] < in.txt 2>&1` (schedule `*/15 * * * *`); asso-cron runs "
+        "1 cron job then (1 unchanged)"
     ), line
     assert f">>> downtime: {slug}-cron: 1 cron job of {slug} stops running" in text, text
     assert (
         f"- `{slug}-cron`: 1 cron job of {slug} stops running from this `pulumi up` (its timer on web1 stopped and "
-        'removed), no longer in its file: "php bin/\\*\\_task.php --tag=\\[a\\] \\< in.txt 2>\\&1" '
-        '(schedule "\\*/15 \\* \\* \\* \\*"); '
-        "the 1 other runs on"
+        "removed), no longer in its file: `php bin/*_task.php --tag=[a] < in.txt 2>&1` (schedule `*/15 * * * *`); "
+        "asso-cron runs 1 cron job then (1 unchanged)"
     ) in markdown, markdown
     added = member(uid=10954, site=site, cron=[keep, gone, {"schedule": "daily", "command": "php x.php"}])
     said, *_ = _said(settings, ({slug: before}, {slug: added}), (old, new), tmp_path / "added")
@@ -355,3 +359,277 @@ def test_phpmyadmin_removed_says_where_the_members_lose_it(tmp_path: Path) -> No
     ), said
     text = as_text(rendering(), attr_new, header="h", changes=changes, attr_old=attr_old, against="HEAD~1")
     assert ">>> downtime: phpmyadmin-container: phpMyAdmin is no longer served at pma.example.org" in text, text
+
+
+def test_a_plan_pulumi_up_refuses_tells_its_effects_as_once_it_goes_through(tmp_path: Path) -> None:
+    """A protected database deleted: `pulumi up` refuses the change and applies nothing of it (its preview fails).
+    The plan said its other effects happen "from this `pulumi up`", as if it applied; now it says first that the
+    change is refused, and tells each effect (downtime, login, domain served) as happening once it goes through.
+    A plan with nothing refused keeps "from this `pulumi up`"."""
+    settings = load_settings(ROOT, "prod")
+    webs = {"web1": "10.0.0.11"}
+    old = rendering(*_accounts(SLUG, "main", webs), *_accounts(SLUG, "wiki", webs), *_site(SLUG))
+    new = rendering(*_accounts(SLUG, "main", webs))
+    site = {"domains": ["asso-db.org"], "php": "8.4"}
+    before = {SLUG: member(uid=10950, databases=["main", "wiki"], site=site, cron=CRON)}
+    after = {SLUG: member(uid=10950, databases=["main"], site={**site, "domains": ["asso-db.org", "www.asso-db.org"]})}
+    after[SLUG]["status"] = "suspended"
+    said, text, markdown, data = _said(settings, (before, after), (old, new), tmp_path / "refused")
+    assert "!!! REFUSED" in text, text
+    lines = [said[f"{SLUG}-db-wiki-user-web1"], said[f"{SLUG}-container"], said[f"{SLUG}-cron"]]
+    for line in lines:
+        assert "once this change goes through" in line and "this `pulumi up`" not in line, line
+    assert (
+        said[f"{SLUG}-container"]
+        == f"the site of {SLUG} answers 503 once this change goes through: {SLUG} is suspended"
+    )
+    assert "`pulumi up` refuses this change while the database is protected" in lines[0], lines[0]
+    refused = (
+        "`pulumi up` refuses this change as it stands (the refusals are listed with what to do), so nothing of it "
+        "is applied: the effects below happen once this change goes through"
+    )
+    assert f">>> refused: {refused}" in text, text
+    assert text.index(">>> refused:") < text.index(">>> downtime:"), text
+    assert "this `pulumi up`" not in text.split(">>> refused:", 1)[1].split("!!!", 1)[0], text
+    assert f"{refused[0].upper()}{refused[1:]}.\n\n#### Moves and downtime" in markdown, markdown
+    assert "www.asso-db.org is served by web1 once this change goes through" in text, text
+    told = {c["name"]: c["downtime"] for c in data["changes"]}
+    assert told[f"{SLUG}-container"] == said[f"{SLUG}-container"]
+    assert data["domains_served"][0]["note"].startswith("www.asso-db.org is served by web1 once"), data
+    # nothing refused: the effects are those of this `pulumi up`
+    after = {SLUG: {**before[SLUG], "status": "suspended"}}
+    said, text, markdown, _ = _said(
+        settings,
+        (before, after),
+        (old, rendering(*_accounts(SLUG, "main", webs), *_accounts(SLUG, "wiki", webs))),
+        tmp_path / "applied",
+    )
+    assert said[f"{SLUG}-container"] == f"the site of {SLUG} answers 503 from this `pulumi up`: {SLUG} is suspended"
+    assert ">>> refused:" not in text and "refuses this change as it stands" not in markdown, text
+
+
+def test_a_database_removed_from_a_suspended_or_archived_member_takes_no_access_it_had(tmp_path: Path) -> None:
+    """A database removed while its member is suspended or archived: its user was locked already (ACCOUNT LOCK)
+    and its site was not served. The plan said the site, phpMyAdmin and the member's clients "lose access"; now
+    it says the user was locked already, so no one loses an access they had, and what does change: a suspended
+    member's database is no longer dumped (its backup grant goes), an archived one's was not dumped already."""
+    settings = load_settings(ROOT, "prod")
+    webs = {"web1": "10.0.0.11"}
+    old = rendering(*_accounts(SLUG, "main", webs), *_accounts(SLUG, "wiki", webs))
+    new = rendering(*_accounts(SLUG, "main", webs))
+    site = {"domains": ["asso-db.org"], "php": "8.4"}
+    said_of = {
+        "suspended": "asso-db is suspended, its site answers 503), so no one loses an access they had; the backup "
+        "account's grant goes with it, so it is no longer dumped every night;",
+        "archived": "asso-db is archived, its site is not served), so no one loses an access they had; it was no "
+        "longer dumped already;",
+    }
+    for status, words in said_of.items():
+        before = {SLUG: member(uid=10950, databases=["main", "wiki"], site=site, status=status)}
+        after = {SLUG: member(uid=10950, databases=["main"], site=site, status=status)}
+        said, *_ = _said(settings, (before, after), (old, new), tmp_path / status)
+        line = said[f"{SLUG}-db-wiki-user-web1"]
+        assert "lose access" not in line, line
+        assert f"asso_db_wiki is no longer in `databases:` of {SLUG}; the user was locked already ({words}" in line, (
+            line
+        )
+        assert line.endswith(
+            "the database asso_db_wiki and its tables stay on the db server (retained on delete), and its dumps and "
+            f"credential files in the space of {SLUG} stay; `pulumi up` refuses this change while the database is "
+            "protected (the refusal says what to do): the account goes once its protection is lifted"
+        ), line
+
+
+def test_a_cron_job_edited_is_told_changed_and_the_jobs_that_run_are_counted(tmp_path: Path) -> None:
+    """A job whose command or schedule changed is the same job (its timer rewritten): the plan told it as removed
+    only, and counted as "others" only the jobs unchanged ("the 2 others run on" where 3 ran). Now it is told as
+    changed, from what to what, and the jobs that run after are counted with what they are."""
+    settings = load_settings(ROOT, "prod")
+    slug = "asso-cron"
+    site = {"domains": ["asso-cron.org"], "php": "8.4"}
+    a = {"schedule": "hourly", "command": "php wp-cron.php"}
+    b = {"schedule": "daily", "command": "php b.php"}
+    c = {"schedule": "*/15 * * * *", "command": "php c.php"}
+    old = rendering(res(CMD, f"{slug}-cron", {"create": "before"}))
+    new = rendering(res(CMD, f"{slug}-cron", {"create": "after"}))
+    cases = {
+        "command": (
+            [a, b, {**c, "command": "php c2.php"}],
+            f"1 cron job of {slug} changes from this `pulumi up` (its timer on web1 rewritten): `php c.php` "
+            f"(schedule `*/15 * * * *`) becomes `php c2.php`; {slug} runs 3 cron jobs then (2 unchanged, 1 changed)",
+        ),
+        "schedule": (
+            [a, {**b, "schedule": "weekly"}, c],
+            f"1 cron job of {slug} changes from this `pulumi up` (its timer on web1 rewritten): `php b.php` runs on "
+            f"schedule `weekly` instead of `daily`; {slug} runs 3 cron jobs then (2 unchanged, 1 changed)",
+        ),
+        "removed and changed": (
+            [{**a, "command": "php wp-cron.php --quiet"}, b],
+            f"1 cron job of {slug} stops running from this `pulumi up` (its timer on web1 stopped and removed), no "
+            f"longer in its file: `php c.php` (schedule `*/15 * * * *`); 1 cron job of {slug} changes from this "
+            "`pulumi up` (its timer on web1 rewritten): `php wp-cron.php` (schedule `hourly`) becomes "
+            f"`php wp-cron.php --quiet`; {slug} runs 2 cron jobs then (1 unchanged, 1 changed)",
+        ),
+        "two removed": (
+            [a],
+            f"2 cron jobs of {slug} stop running from this `pulumi up` (their timers on web1 stopped and removed), no "
+            f"longer in its file: `php b.php` (schedule `daily`); `php c.php` (schedule `*/15 * * * *`); {slug} runs "
+            "1 cron job then (1 unchanged)",
+        ),
+    }
+    before = member(uid=10954, site=site, cron=[a, b, c])
+    for case, (jobs, line) in cases.items():
+        after = member(uid=10954, site=site, cron=jobs)
+        said, *_ = _said(settings, ({slug: before}, {slug: after}), (old, new), tmp_path / case.replace(" ", "-"))
+        assert said[f"{slug}-cron"] == line, case
+
+
+def test_one_cron_job_stopped_is_told_in_the_singular(tmp_path: Path) -> None:
+    """A member with one cron job suspended: its cron command removed. The plan said "the cron jobs of X stop
+    running (1 job, their timers ...)"; now the number agrees: "the cron job of X stops running (1 job, its
+    timer ...)"; two jobs stay plural."""
+    settings = load_settings(ROOT, "prod")
+    slug = "asso-one"
+    site = {"domains": ["asso-one.org"], "php": "8.4"}
+    old = rendering(res(CMD, f"{slug}-cron", {"create": "timers"}))
+    two = [*CRON, {"schedule": "hourly", "command": "php other.php"}]
+    for jobs, words in ((CRON, "cron job of asso-one stops running"), (two, "cron jobs of asso-one stop running")):
+        data = member(uid=10955, site=site, cron=jobs)
+        n = len(jobs)
+        timers = "its timer" if n == 1 else "their timers"
+        said, *_ = _said(
+            settings, ({slug: data}, {slug: {**data, "status": "suspended"}}), (old, rendering()), tmp_path / str(n)
+        )
+        assert said[f"{slug}-cron"] == (
+            f"the {words} from this `pulumi up` ({n} job{'s' if n > 1 else ''}, {timers} on web1 stopped and "
+            f"removed): {slug} is suspended; setting {slug} active again starts {'it' if n == 1 else 'them'} again"
+        ), said
+
+
+def _renamed_web1(tmp_path: Path) -> Settings:
+    """The prod stack with web1 renamed web9, at the same addresses: the same machine."""
+    project = project_copy(tmp_path)
+    path = project / "Pulumi.prod.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"\bweb1\b(?!\.)", "web9", text), encoding="utf-8")
+    return load_settings(project, "prod")
+
+
+def test_a_member_suspended_while_its_host_is_renamed_is_told_its_processes_end(tmp_path: Path) -> None:
+    """A host renamed at the same addresses is the same machine, where the member's account runs on. Suspended in
+    the same change, its processes there end: the plan said nothing (it compared host names); now it says so, on
+    the host under its new name. A member that moves to another machine is a move, told apart."""
+    slug = "asso-sus"
+    before_settings, after_settings = load_settings(ROOT, "prod"), _renamed_web1(tmp_path)
+    old = rendering(res(CMD, f"{slug}-space", {"create": "space active"}))
+    new = rendering(res(CMD, f"{slug}-space", {"create": "space suspended"}))
+    data = member(uid=10956)
+    attr_old = Attribution(
+        old, load_registry(write_members(tmp_path / "b", {slug: data}), before_settings), before_settings
+    )
+    suspended = {**data, "status": "suspended"}
+    attr_new = Attribution(
+        new, load_registry(write_members(tmp_path / "a", {slug: suspended}), after_settings), after_settings
+    )
+    said = {s.change.resource.name: s.downtime for s in review(diff(old, new), attr_new, attr_old).shown}
+    assert said[f"{slug}-space"] == (
+        f"every process of {slug} on web9 ends from this `pulumi up` (its open ssh and sftp sessions, what it left "
+        f"running): {slug} is suspended"
+    ), said
+
+
+def test_a_static_site_suspended_or_archived_is_told_to_answer_503_or_to_go(tmp_path: Path) -> None:
+    """A static site (php: none) has no container: the front proxy serves it, answers 503 once its member is
+    suspended and drops its block once archived. The plan told a PHP site's 503 with its container and said
+    nothing of a static one; now the member's space line, which tells its processes end, says it too."""
+    settings = load_settings(ROOT, "prod")
+    slug = "asso-static"
+    old = rendering(res(CMD, f"{slug}-space", {"create": "space active"}))
+    new = rendering(res(CMD, f"{slug}-space", {"create": "space not active"}))
+    data = member(uid=10957, site={"domains": ["asso-static.org"], "php": "none"})
+    said_of = {
+        "suspended": f"the site of {slug} (static, served by the front proxy) answers 503 from this `pulumi up`, "
+        "its files kept",
+        "archived": f"the site of {slug} (static, served by the front proxy) is no longer served from this "
+        "`pulumi up`, its files kept",
+    }
+    for status, words in said_of.items():
+        said, *_ = _said(settings, ({slug: data}, {slug: {**data, "status": status}}), (old, new), tmp_path / status)
+        assert said[f"{slug}-space"] == (
+            f"every process of {slug} on web1 ends from this `pulumi up` (its open ssh and sftp sessions, what it "
+            f"left running): {slug} is {status}; {words}"
+        ), said
+
+
+def test_a_cron_command_holding_backticks_stays_one_code_span_in_markdown(tmp_path: Path) -> None:
+    """A removed job's command is free text from the member file: written bare in the sentence, its backticks
+    opened code spans in the pull request's comment (and left the text between them read as markdown). Now the
+    command is a code span whose fence is longer than any run of backticks in it (CommonMark 6.1), parsed here by
+    a CommonMark parser: the command comes back whole, as one span."""
+    settings = load_settings(ROOT, "prod")
+    slug = "asso-ticks"
+    site = {"domains": ["asso-ticks.org"], "php": "8.4"}
+    keep = {"schedule": "hourly", "command": "php wp-cron.php"}
+    gone = {"schedule": "daily", "command": "echo `date` >> ``log``.txt *now*"}
+    old = rendering(res(CMD, f"{slug}-cron", {"create": "two"}))
+    new = rendering(res(CMD, f"{slug}-cron", {"create": "one"}))
+    _, text, markdown, _ = _said(
+        settings,
+        ({slug: member(uid=10958, site=site, cron=[keep, gone])}, {slug: member(uid=10958, site=site, cron=[keep])}),
+        (old, new),
+        tmp_path,
+    )
+    item = next(line for line in markdown.splitlines() if line.startswith(f"- `{slug}-cron`:"))
+    assert "```echo `date` >> ``log``.txt *now*```" in item, item
+    spans = _code_spans(item)
+    assert spans == [f"{slug}-cron", "pulumi up", gone["command"], "daily"], spans
+    assert "no longer in its file: ```echo `date` >> ``log``.txt *now*``` (schedule `daily`)" in text, text
+
+
+def _code_spans(markdown: str) -> list[str]:
+    """The code spans of one line of markdown as CommonMark 0.31 reads them (no parser is installed): a backslash
+    before ASCII punctuation escapes it (2.4); a backtick string (a maximal run) opens a span closed by the next
+    backtick string of the same length, else it is literal text (6.1); the content loses one space at each end when
+    it has one at both and is not all spaces."""
+    spans, i = [], 0
+    runs = [(m.start(), m.end()) for m in re.finditer(r"`+", markdown)]
+    while i < len(markdown):
+        if markdown[i] == "\\" and i + 1 < len(markdown) and markdown[i + 1] in string.punctuation:
+            i += 2
+            continue
+        if markdown[i] != "`":
+            i += 1
+            continue
+        end = next(e for b, e in runs if b == i)
+        closing = next(((b, e) for b, e in runs if b >= end and e - b == end - i), None)
+        if closing is None:
+            i = end
+            continue
+        content = markdown[end : closing[0]]
+        if content.startswith(" ") and content.endswith(" ") and content.strip(" "):
+            content = content[1:-1]
+        spans.append(content)
+        i = closing[1]
+    return spans
+
+
+def test_a_uid_given_to_another_member_while_its_host_is_renamed_is_refused_on_that_same_host(tmp_path: Path) -> None:
+    """A removed member's uid given to a new member on the same machine, renamed at the same addresses (web1 ->
+    web9): the former account holds the uid there, so the new member's space script stops at once. The plan
+    compared host names and said the new member takes the uid on web9 and is stopped "the day it moves to web1";
+    now it says the script stops on web9, as on a host kept."""
+    before_settings, after_settings = load_settings(ROOT, "prod"), _renamed_web1(tmp_path)
+    old_members = write_members(tmp_path / "b", {"asso-gone": member(uid=10959, name="Gone Association")})
+    new_members = write_members(
+        tmp_path / "a",
+        {"asso-new": member(uid=10959, name="New Association", contact={"name": "N", "email": "n@new.example.org"})},
+    )
+    attr_old = Attribution(rendering(), load_registry(old_members, before_settings), before_settings)
+    attr_new = Attribution(rendering(), load_registry(new_members, after_settings), after_settings)
+    (reused,) = review([], attr_new, attr_old).uid_reused
+    assert (reused.host_before, reused.host) == ("web1", "web9"), reused
+    assert reused.refusal() == (
+        "on web9, the account and group asso-gone still hold uid 10959: the space script of asso-new stops at "
+        "`groupadd --gid 10959 asso-new` (GID 10959 already exists), so its space and what depends on it are not "
+        "made until the host is fixed by hand"
+    ), reused.refusal()

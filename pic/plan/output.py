@@ -13,12 +13,12 @@ from typing import Any
 
 from pic import charsets, eol
 from pic.names import database_component, database_lock, dkim_name
-from pic.plan.diff import Change, describe, json_text, show_value
+from pic.plan.diff import Change, describe, json_text
 from pic.plan.hsts import HttpsLoss, https_losses
 from pic.plan.markdown import cell, code, fenced, prose, text
 from pic.plan.model import NO_HOST, PLATFORM, Attribution, Rendering, Resource
 from pic.plan.records import DnsRecordsChange, HostSetting, dns_records_changes, renamed_hosts, same_address
-from pic.registry import Database, Member, name_key
+from pic.registry import CronJob, Database, Member, name_key
 from pic.render import offsite as roff
 from pic.render.db import account_locked
 from pic.render.dns import host_zone
@@ -99,6 +99,19 @@ _KIND_ORDER = {"remove": 0, "replace": 1, "update": 2, "add": 3, "rename": 4}
 # when its image is already on the host (the runtime is built before, a dependency): docker create and
 # start, then Apache or Caddy starting. An estimate for reviewers, not a measurement.
 CONTAINER_RESTART = "about 10 s"
+# When a change's effects happen: the `pulumi up` that applies it; when `pulumi up` refuses part of the change (a
+# protected resource deleted or replaced), nothing of it is applied (REFUSED_EFFECT), so its effects are told as
+# those of the change once it goes through (:func:`once_applied`).
+FROM_UP = "from this `pulumi up`"
+BY_UP = "by this `pulumi up`"
+ONCE_APPLIED = "once this change goes through"
+
+
+def once_applied(line: str, refused: bool) -> str:
+    """``line``, an effect told as happening from this ``pulumi up`` (:data:`FROM_UP`, :data:`BY_UP`), as it stands
+    when ``refused``: ``pulumi up`` refuses the change, so the effect happens only once the change goes through
+    (its refusals settled), and nothing of it before."""
+    return line.replace(FROM_UP, ONCE_APPLIED).replace(BY_UP, ONCE_APPLIED) if refused else line
 
 
 @dataclass
@@ -324,8 +337,12 @@ class DomainServed:
     https: bool
     ca: str  # pic:tls.ca: letsencrypt and staging validate the name from the host (HTTP-01)
     addresses: tuple[str, ...] = ()  # what its address record gives: the host's published addresses, else its name
+    refused: bool = False  # `pulumi up` refuses the change: its effects are told as once it goes through
 
     def note(self) -> str:
+        return once_applied(self._note(), self.refused)
+
+    def _note(self) -> str:
         d, host, slug = self.domain, self.host, self.member
         if not self.added:
             cert = (
@@ -333,10 +350,10 @@ class DomainServed:
                 if self.https
                 else ""
             )
-            return f"{d} is no longer served from this `pulumi up`: the proxy on {host} drops it{cert}"
+            return f"{d} is no longer served {FROM_UP}: the proxy on {host} drops it{cert}"
         if self.zone:
             return (
-                f"{d} is served by {host} from this `pulumi up`, which writes its address record in the platform's "
+                f"{d} is served by {host} {FROM_UP}, which writes its address record in the platform's "
                 f"zone {self.zone}: nothing to publish by hand"
             )
         record = (
@@ -347,14 +364,12 @@ class DomainServed:
         publish = f"publish it first ({slug}, where {d}'s records are), before `pulumi up`"
         if self.https and self.ca in ("letsencrypt", "staging"):
             return (
-                f"{d} is served by {host} from this `pulumi up`, but its certificate can be issued only once {record} "
+                f"{d} is served by {host} {FROM_UP}, but its certificate can be issued only once {record} "
                 f"leads to {host}: {publish}; certbot validates every name of {slug}'s certificate from {host} "
                 f"(HTTP-01), so while {d} leads elsewhere `{slug}-tls-cert` fails and {d} is served with a "
                 "certificate that does not name it"
             )
-        return (
-            f"{d} is served by {host} from this `pulumi up`, and reached there once {record} leads to {host}: {publish}"
-        )
+        return f"{d} is served by {host} {FROM_UP}, and reached there once {record} leads to {host}: {publish}"
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -421,10 +436,11 @@ class UidReused:
     held_by_kept: bool = False  # the former slug is still a member, with another uid
     databases_before: tuple[str, ...] = ()  # the former member's databases (short names)
     databases: tuple[str, ...] = ()  # the new member's
+    same_machine: bool = False  # host_before renamed host in this plan, at the same addresses (renamed_hosts)
 
     def refusal(self) -> str:
         """What the host does with the new slug's space script."""
-        if self.host == self.host_before:
+        if self.host == self.host_before or self.same_machine:
             return (
                 f"on {self.host}, the account and group {self.held_by} still hold uid {self.uid}: the space script "
                 f"of {self.slug} stops at `groupadd --gid {self.uid} {self.slug}` (GID {self.uid} already exists), "
@@ -1286,7 +1302,7 @@ def _downtime(
     )
     if change.provider_change is not None and before != after and (renamed or {}).get(before or "") != after:
         return (
-            f"{what} moves from {before} to {after}: down on {before} from this `pulumi up` "
+            f"{what} moves from {before} to {after}: down on {before} {FROM_UP} "
             f"(its container is deleted there first, {CONTAINER_RESTART} until it runs on {after}), "
             f"and unreachable until DNS points to {after} (up to the records' TTL)"
         )
@@ -1332,11 +1348,11 @@ def _site_gone(change: Change, member: str, attr_new: Attribution) -> str:
         return ""
     now = attr_new.members.get(member)
     if now is not None and now.status == "suspended":
-        return f"the site of {member} answers 503 from this `pulumi up`: {member} is suspended"
+        return f"the site of {member} answers 503 {FROM_UP}: {member} is suspended"
     refused, again = _runtime_refusal(now, attr_new.settings)
     if refused:
         return (
-            f"the site of {member} answers 503 from this `pulumi up` (no container): {refused}; its files, databases "
+            f"the site of {member} answers 503 {FROM_UP} (no container): {refused}; its files, databases "
             f"and dumps are kept, and {again} serves it again"
         )
     why = (
@@ -1348,7 +1364,7 @@ def _site_gone(change: Change, member: str, attr_new: Attribution) -> str:
         if now.site is None
         else ""
     )
-    return f"the site of {member} is no longer served from this `pulumi up`: {why}" if why else ""
+    return f"the site of {member} is no longer served {FROM_UP}: {why}" if why else ""
 
 
 def _phpmyadmin_gone(change: Change, attr_old: Attribution, attr_new: Attribution) -> str:
@@ -1362,7 +1378,7 @@ def _phpmyadmin_gone(change: Change, attr_old: Attribution, attr_new: Attributio
     if then is None or then.phpmyadmin is None or (now is not None and now.phpmyadmin is not None):
         return ""
     return (
-        f"phpMyAdmin is no longer served at {then.phpmyadmin.domain} from this `pulumi up` (pic:phpmyadmin removed "
+        f"phpMyAdmin is no longer served at {then.phpmyadmin.domain} {FROM_UP} (pic:phpmyadmin removed "
         "from the stack file): the members reach their databases only from their sites (and, with ssh: true, from "
         "a shell on their web host); the databases, their users and grants stay"
     )
@@ -1380,7 +1396,7 @@ def _lists_stopped(change: Change, member: str, attr_new: Attribution) -> str:
     if now.status != "archived" or not res.name.endswith(f"-robot-{domain}"):
         return ""
     return (
-        f"the lists of {domain} receive no mail from this `pulumi up`: {domain} leaves Postfix's maps, so mail "
+        f"the lists of {domain} receive no mail {FROM_UP}: {domain} leaves Postfix's maps, so mail "
         f"to them is refused ({member} is archived); Sympa keeps the lists, their subscribers and archives, and "
         f"its web interface still answers their owners; setting {member} active again serves them again, with "
         "the same DKIM key"
@@ -1396,12 +1412,13 @@ def _cron_stopped(change: Change, member: str, attr_old: Attribution, attr_new: 
         return ""
     then, now = attr_old.members.get(member), attr_new.members.get(member)
     jobs = len(then.spec.cron) if then is not None else 0
+    timers = "its timer" if jobs == 1 else "their timers"
     count = f"{jobs} job{'s' if jobs != 1 else ''}, " if jobs else ""
     host = attr_old.host(change.old) if change.old is not None else NO_HOST
     if now is None:
         why = "its member file is removed"
     elif now.status != "active":
-        why = f"{member} is {now.status}; setting {member} active again starts them again"
+        why = f"{member} is {now.status}; setting {member} active again starts {'it' if jobs == 1 else 'them'} again"
     elif now.site is None:
         why = f"{member} has no site any more"
     elif not now.spec.cron:
@@ -1412,39 +1429,77 @@ def _cron_stopped(change: Change, member: str, attr_old: Attribution, attr_new: 
             f": {refused}" if refused else " (its runtime stopped, or past its end of life)"
         )
     return (
-        f"the cron jobs of {member} stop running from this `pulumi up` ({count}their timers on {host} stopped and "
-        f"removed): {why}"
+        f"the cron {'job' if jobs == 1 else 'jobs'} of {member} {'stops' if jobs == 1 else 'stop'} running {FROM_UP} "
+        f"({count}{timers} on {host} stopped and removed): {why}"
     )
 
 
+def _job(job: CronJob) -> str:
+    """A cron job as the plan names it: its command and schedule as code spans (:func:`pic.plan.markdown.code`:
+    a command holding backticks stays one span, its fence longer than any run of them, CommonMark 6.1)."""
+    return f"{code(job.command)} (schedule {code(job.schedule)})"
+
+
 def _cron_jobs_removed(change: Change, member: str, attr_old: Attribution, attr_new: Attribution) -> str:
-    """The jobs an update of a member's cron command (``<slug>-cron``) stops: those its file no longer lists, whose
-    timers the new script removes (pic.render.cron: the jobs beyond the current ones); a job changed is one removed
-    and one added. ``""`` when none is removed (jobs only added), and for any other change."""
+    """The jobs an update of a member's cron command (``<slug>-cron``) stops or changes: those its file no longer
+    lists, whose timers the new script removes (pic.render.cron: the jobs beyond the current ones), and those whose
+    command or schedule changed (the same job: the same command on another schedule, or the same schedule running
+    another command), whose timer the script rewrites; then how many jobs run. ``""`` when none is removed or
+    changed (jobs only added), and for any other change."""
     res = change.resource
     if change.kind != "update" or res.name != f"{member}-cron" or not res.type.startswith("command:"):
         return ""
     then, now = attr_old.members.get(member), attr_new.members.get(member)
     if then is None or now is None:
         return ""
-    left = [(j.schedule, j.command) for j in now.spec.cron]
-    gone = []
-    for job in then.spec.cron:
-        if (job.schedule, job.command) in left:
-            left.remove((job.schedule, job.command))
-        else:
-            gone.append(f"{show_value(job.command, 140)} (schedule {show_value(job.schedule)})")
-    if not gone:
+    before, after = list(then.spec.cron), list(now.spec.cron)
+    kept = 0
+    for job in list(before):
+        same = next((j for j in after if (j.schedule, j.command) == (job.schedule, job.command)), None)
+        if same is not None:
+            before.remove(job)
+            after.remove(same)
+            kept += 1
+    changed: list[str] = []
+    for key in ("command", "schedule"):  # the same job: one of the two kept
+        for job in list(before):
+            other = next((j for j in after if getattr(j, key) == getattr(job, key)), None)
+            if other is None:
+                continue
+            before.remove(job)
+            after.remove(other)
+            changed.append(
+                f"{code(job.command)} runs on schedule {code(other.schedule)} instead of {code(job.schedule)}"
+                if key == "command"
+                else f"{code(job.command)} (schedule {code(job.schedule)}) becomes {code(other.command)}"
+            )
+    if not before and not changed:
         return ""
-    n, others = len(gone), len(then.spec.cron) - len(gone)
     host = attr_old.host(change.old) if change.old is not None else NO_HOST
-    one = n == 1
-    rest = f"; the {others} other{' runs' if others == 1 else 's run'} on" if others > 0 else ""
-    return (
-        f"{n} cron job{'' if one else 's'} of {member} stop{'s' if one else ''} running from this `pulumi up` "
-        f"({'its timer' if one else 'their timers'} on {host} stopped and removed), no longer in its file: "
-        f"{'; '.join(gone)}{rest}"
+    said = []
+    if before:
+        n = len(before)
+        one = n == 1
+        said.append(
+            f"{n} cron job{'' if one else 's'} of {member} stop{'s' if one else ''} running {FROM_UP} "
+            f"({'its timer' if one else 'their timers'} on {host} stopped and removed), no longer in its file: "
+            + "; ".join(_job(j) for j in before)
+        )
+    if changed:
+        n = len(changed)
+        one = n == 1
+        said.append(
+            f"{n} cron job{'' if one else 's'} of {member} change{'s' if one else ''} {FROM_UP} "
+            f"({'its timer' if one else 'their timers'} on {host} rewritten): " + "; ".join(changed)
+        )
+    total = len(now.spec.cron)
+    parts = [f"{k} {word}" for k, word in ((kept, "unchanged"), (len(changed), "changed"), (len(after), "added")) if k]
+    runs = (
+        f"{member} runs {total} cron job{'' if total == 1 else 's'} then ({', '.join(parts)})"
+        if total
+        else f"{member} runs no cron job then"
     )
+    return "; ".join([*said, runs])
 
 
 def _logins_refused(change: Change, member: str, attr_old: Attribution, attr_new: Attribution) -> str:
@@ -1461,7 +1516,7 @@ def _logins_refused(change: Change, member: str, attr_old: Attribution, attr_new
     host = attr_old.host(change.old) if change.old is not None else then.host
     root = attr_old.members_root or "pic:members_root"
     return (
-        f"new ssh and sftp logins of {member} on {host} are refused from this `pulumi up`: its member file is "
+        f"new ssh and sftp logins of {member} on {host} are refused {FROM_UP}: its member file is "
         f"removed, and its keys file ({KEYS_DIR}/{member}) with it; its sessions open then go on (sshd checks keys "
         f"at login only: archiving it instead ends them), and its unix account and its space ({root}/{member}: "
         f"www/, priv/, db/, log/) stay on {host}"
@@ -1473,20 +1528,37 @@ def _key_of(line: str) -> str:
     return " ".join(line.split(" ", 2)[:2])
 
 
-def _sessions_ended(change: Change, member: str, attr_old: Attribution, attr_new: Attribution) -> str:
+def _static_site(member: Member) -> str:
+    """What a suspended or archived member's static site (``php: none``, served by the front proxy itself, no
+    container) gets: 503 while suspended, no site block once archived (components.front_proxy); ``""`` for any
+    other member."""
+    if member.site is None or not member.site.static or member.status == "active":
+        return ""
+    site = f"the site of {member.slug} (static, served by the front proxy)"
+    if member.status == "suspended":
+        return f"{site} answers 503 {FROM_UP}, its files kept"
+    return f"{site} is no longer served {FROM_UP}, its files kept"
+
+
+def _sessions_ended(
+    change: Change, member: str, attr_old: Attribution, attr_new: Attribution, renamed: dict[str, str] | None = None
+) -> str:
     """The member's processes on its web host that its space command ends (components.member_space): its open
-    ssh and sftp sessions when its shell or a key is taken away, all of them when it is no longer active;
-    ``""`` when none is."""
+    ssh and sftp sessions when its shell or a key is taken away, all of them when it is no longer active (and,
+    for a static site, which has no container to remove, that it answers 503 or is no longer served:
+    :func:`_static_site`); ``""`` when none is. ``renamed``: hosts renamed at the same addresses (old name -> new),
+    the same machine, where the same account runs on."""
     res = change.resource
     old, new = attr_old.members.get(member), attr_new.members.get(member)
     if change.kind != "update" or res.name != f"{member}-space" or old is None or new is None:
         return ""
-    if old.host != new.host or old.status != "active":
+    if (old.host != new.host and (renamed or {}).get(old.host) != new.host) or old.status != "active":
         return ""
     if new.status != "active":
+        site = _static_site(new)
         return (
-            f"every process of {member} on {new.host} ends from this `pulumi up` (its open ssh and sftp sessions, "
-            f"what it left running): {member} is {new.status}"
+            f"every process of {member} on {new.host} ends {FROM_UP} (its open ssh and sftp sessions, "
+            f"what it left running): {member} is {new.status}" + (f"; {site}" if site else "")
         )
     kept = {_key_of(k) for k in new.access.sftp_keys}
     removed = len({_key_of(k) for k in old.access.sftp_keys} - kept)
@@ -1496,7 +1568,7 @@ def _sessions_ended(change: Change, member: str, attr_old: Attribution, attr_new
     if not why:
         return ""
     return (
-        f"the open ssh and sftp sessions of {member} on {new.host} end from this `pulumi up`, all of them whichever "
+        f"the open ssh and sftp sessions of {member} on {new.host} end {FROM_UP}, all of them whichever "
         f"key opened them ({', '.join(why)}){'; its site runs on' if new.site is not None else ''}"
     )
 
@@ -1526,7 +1598,7 @@ def _login_change(change: Change, member: str, attr_new: Attribution, attr_old: 
             else "its database, grants, password and dumps stay as they are (no new dump is made)"
         )
         return (
-            f"the database user {db.user} is locked from this `pulumi up` (ACCOUNT LOCK): {member} is {now.status}, "
+            f"the database user {db.user} is locked {FROM_UP} (ACCOUNT LOCK): {member} is {now.status}, "
             f"so phpMyAdmin and every client of the member are refused, pic-db-restore too; {kept}; setting "
             f"{member} active again unlocks it"
         )
@@ -1535,7 +1607,7 @@ def _login_change(change: Change, member: str, attr_new: Attribution, attr_old: 
     if db is None or now is None or account_locked(now) or db.short not in {d.short for d in now.databases}:
         return ""
     return (
-        f"the database user {db.user} is unlocked by this `pulumi up`: {member} is active again, and phpMyAdmin "
+        f"the database user {db.user} is unlocked {BY_UP}: {member} is active again, and phpMyAdmin "
         f"and its clients log in with its password, unchanged"
     )
 
@@ -1569,7 +1641,7 @@ def _accounts_dropped(change: Change, member: str, attr_old: Attribution, attr_n
     if again:
         return ""
     head = (
-        f"the database user {user} (from {client or 'its address'}, {web}) is dropped by this `pulumi up`, with its "
+        f"the database user {user} (from {client or 'its address'}, {web}) is dropped {BY_UP}, with its "
         f"grants on {db.name} (the member's and the backup account's)"
     )
     now = attr_new.members.get(member)
@@ -1583,12 +1655,29 @@ def _accounts_dropped(change: Change, member: str, attr_old: Attribution, attr_n
         if now is None
         else f"{db.name} is no longer in `databases:` of {member}"
     )
-    who = f"the site of {member}, phpMyAdmin" if then.site is not None else "phpMyAdmin"
-    line = (
-        f"{head}: {why}, so {who} and every client of {member} lose access to it, and it is no longer dumped; the "
-        f"database {db.name} and its tables stay on the db server (retained on delete), and its dumps and credential "
-        f"files in the space of {member} stay"
+    stay = (
+        f"the database {db.name} and its tables stay on the db server (retained on delete), and its dumps and "
+        f"credential files in the space of {member} stay"
     )
+    if account_locked(then):
+        # locked already (ACCOUNT LOCK, :func:`_login_change`): nothing logged in as it; a suspended member's
+        # databases were still dumped (the backup account is not locked), an archived one's were not
+        dumped = (
+            "the backup account's grant goes with it, so it is no longer dumped every night"
+            if then.status == "suspended"
+            else "it was no longer dumped already"
+        )
+        site = f", its site {'answers 503' if then.status == 'suspended' else 'is not served'}" if then.site else ""
+        line = (
+            f"{head}: {why}; the user was locked already ({member} is {then.status}{site}), so no one loses an "
+            f"access they had; {dumped}; {stay}"
+        )
+    else:
+        who = f"the site of {member}, phpMyAdmin" if then.site is not None else "phpMyAdmin"
+        line = (
+            f"{head}: {why}, so {who} and every client of {member} lose access to it, and it is no longer dumped; "
+            + stay
+        )
     database = next((r for r in attr_old.rendering if r.type == DATABASE and r.name == f"{comp}-database"), None)
     if database is not None and database.protect and database.urn not in attr_new.rendering.resources:
         line += (
@@ -1613,7 +1702,7 @@ def review(changes: list[Change], attr_new: Attribution, attr_old: Attribution) 
         item.downtime = (
             _downtime(c, member, before, after, renamed)
             or _site_gone(c, member, attr_new)
-            or _sessions_ended(c, member, attr_old, attr_new)
+            or _sessions_ended(c, member, attr_old, attr_new, renamed)
             or _lists_stopped(c, member, attr_new)
             or _cron_stopped(c, member, attr_old, attr_new)
             or _cron_jobs_removed(c, member, attr_old, attr_new)
@@ -1622,6 +1711,9 @@ def review(changes: list[Change], attr_new: Attribution, attr_old: Attribution) 
         )
         item.login = _login_change(c, member, attr_new, attr_old) or _accounts_dropped(c, member, attr_old, attr_new)
         shown.append(item)
+    refused = any(s.change.refused for s in shown)
+    for s in shown:
+        s.downtime, s.login = once_applied(s.downtime, refused), once_applied(s.login, refused)
     moves = {
         slug: (attr_old.member_host[slug], host)
         for slug, host in sorted(attr_new.member_host.items())
@@ -1632,7 +1724,7 @@ def review(changes: list[Change], attr_new: Attribution, attr_old: Attribution) 
     lost = []
     if attr_old is not attr_new:
         lost = https_losses(attr_old.rendering, attr_new.rendering, attr_new.site_domains)
-    reused = _uid_reused(attr_old, attr_new)
+    reused = _uid_reused(attr_old, attr_new, renamed)
     by_default = frozenset(
         slug
         for slug in moves
@@ -1668,7 +1760,7 @@ def review(changes: list[Change], attr_new: Attribution, attr_old: Attribution) 
         _offsite_removed(attr_old, attr_new),
         dns_records_changes(attr_old.settings, attr_new.settings, attr_old.members, attr_new.members),
         _zoned_sites(attr_new, moves),
-        _domains_served(attr_old, attr_new),
+        _domains_served(attr_old, attr_new, refused),
     )
 
 
@@ -1677,7 +1769,7 @@ def _served(m: Member | None) -> tuple[str, ...]:
     return tuple(m.site.domains) if m is not None and m.site is not None and m.status != "archived" else ()
 
 
-def _domains_served(attr_old: Attribution, attr_new: Attribution) -> list[DomainServed]:
+def _domains_served(attr_old: Attribution, attr_new: Attribution, refused: bool = False) -> list[DomainServed]:
     """The site domains served from this plan on by no member before, and those a member that keeps its site no
     longer serves and no other member takes (a domain given to another member is a handover, told apart; a site
     that goes whole is told with its container)."""
@@ -1693,12 +1785,15 @@ def _domains_served(attr_old: Attribution, attr_new: Attribution) -> list[Domain
             continue
         if then is not None and then.site is not None:
             for domain in sorted(set(_served(then)) - after):
-                out.append(DomainServed(slug, domain, False, then.host, "", then.site.https, old_settings.tls.ca))
+                out.append(
+                    DomainServed(slug, domain, False, then.host, "", then.site.https, old_settings.tls.ca, (), refused)
+                )
         for domain in sorted(set(now.site.domains) - before):
             zone = host_zone(settings, domain) or ""
             spec = settings.hosts.get(now.host)
             where = tuple(spec.published_addresses or [str(spec.address)]) if spec is not None else ()
-            out.append(DomainServed(slug, domain, True, now.host, zone, now.site.https, settings.tls.ca, where))
+            https, ca = now.site.https, settings.tls.ca
+            out.append(DomainServed(slug, domain, True, now.host, zone, https, ca, where, refused))
     return out
 
 
@@ -2020,9 +2115,10 @@ def _handovers(attr_old: Attribution, attr_new: Attribution, renamed: set[tuple[
     return out
 
 
-def _uid_reused(attr_old: Attribution, attr_new: Attribution) -> list[UidReused]:
+def _uid_reused(attr_old: Attribution, attr_new: Attribution, renamed: dict[str, str] | None = None) -> list[UidReused]:
     """New slugs with a uid another slug held before: a member file renamed (the former slug gone, the
-    same association: its name, its contact's address or a domain of its site), else a uid reused."""
+    same association: its name, its contact's address or a domain of its site), else a uid reused. ``renamed``:
+    hosts renamed at the same addresses (old name -> new), the same machine."""
     holder = {uid: slug for slug, uid in attr_old.member_uid.items()}
     out = []
     for slug, uid in sorted(attr_new.member_uid.items()):
@@ -2040,6 +2136,7 @@ def _uid_reused(attr_old: Attribution, attr_new: Attribution) -> list[UidReused]
                 held_by_file=_member_file(former.file) if former is not None else f"{was}.yaml",
                 host=attr_new.member_host.get(slug, NO_HOST),
                 host_before=attr_old.member_host.get(was, NO_HOST),
+                same_machine=(renamed or {}).get(attr_old.member_host.get(was, "")) == attr_new.member_host.get(slug),
                 renamed=not kept and _same_association(former, member),
                 held_by_kept=kept,
                 databases_before=tuple(former.spec.databases) if former is not None else (),
@@ -2228,6 +2325,7 @@ def as_text(
         lines += ["", summary_line(r)]
         for slug, (before, after) in r.moves.items():
             lines.append(f">>> {slug} moves from {before} to {after}: {r.move_advice(slug)}")
+        lines += [f">>> refused: {first}" for first in _refused_first(r)]
         for s in r.shown:
             if s.downtime:
                 lines.append(f">>> downtime: {s.change.resource.name}: {s.downtime}")
@@ -2359,6 +2457,20 @@ REFUSED_RULE = "it never deletes or replaces a protected resource"
 REFUSED_EFFECT = (
     "its preview fails, so nothing of the change is applied (with --skip-preview, the steps before the refused one are)"
 )
+
+
+# Said before the effects of a plan that `pulumi up` refuses (the effects are told ONCE_APPLIED).
+REFUSED_FIRST = (
+    "`pulumi up` refuses this change as it stands (the refusals are listed with what to do), so nothing of it is "
+    f"applied: the effects below happen {ONCE_APPLIED}"
+)
+
+
+def _refused_first(r: Review) -> list[str]:
+    """:data:`REFUSED_FIRST`, said before the effects of a plan that `pulumi up` refuses; none when it refuses
+    nothing or no effect is told."""
+    told = any(s.downtime or s.login for s in r.shown) or bool(r.domains_served)
+    return [REFUSED_FIRST] if r.refused and told else []
 
 
 def _refused_count(r: Review) -> str:
@@ -2516,6 +2628,7 @@ def _markdown_at_stake(r: Review, *, names_refused: bool = False) -> list[str]:
         out += [f"- {prose(u)}" for u in r.unread]
         out += ["", f"What to do: {UNREAD_ADVICE}.", ""]
     out += _markdown_left_behind(r)
+    out += [line for first in _refused_first(r) for line in (f"{first[0].upper()}{first[1:]}.", "")]
     if r.moves or any(s.downtime for s in r.shown):
         out += ["#### Moves and downtime", ""]
         for slug, (before, after) in r.moves.items():
