@@ -633,3 +633,26 @@ def test_a_uid_given_to_another_member_while_its_host_is_renamed_is_refused_on_t
         "`groupadd --gid 10959 asso-new` (GID 10959 already exists), so its space and what depends on it are not "
         "made until the host is fixed by hand"
     ), reused.refusal()
+
+
+def test_a_static_site_whose_member_file_is_removed_is_told_to_go(tmp_path: Path) -> None:
+    """A member file removed with its static site: no container goes, so nothing said the site is no longer
+    served; now the space command's removal says it, after the logins refused when the member had keys. An
+    archived member's static site was not served: nothing to say."""
+    settings = load_settings(ROOT, "prod")
+    slug = "asso-static"
+    old = rendering(res(CMD, f"{slug}-space", {"create": "space"}))
+    static = {"domains": ["asso-static.org"], "php": "none"}
+    gone = (
+        f"the site of {slug} (static, served by the front proxy) is no longer served from this `pulumi up`: its "
+        "member file is removed"
+    )
+    said, *_ = _said(settings, ({slug: member(uid=10960, site=static)}, {}), (old, rendering()), tmp_path / "bare")
+    assert said[f"{slug}-space"] == gone, said
+    keys = member(uid=10960, site=static, access={"sftp_keys": [KEY]})
+    said, *_ = _said(settings, ({slug: keys}, {}), (old, rendering()), tmp_path / "keys")
+    assert said[f"{slug}-space"].startswith(f"new ssh and sftp logins of {slug} on web1 are refused"), said
+    assert said[f"{slug}-space"].endswith(f"stay on web1; {gone}"), said
+    archived = member(uid=10960, site=static, status="archived")
+    said, *_ = _said(settings, ({slug: archived}, {}), (old, rendering()), tmp_path / "archived")
+    assert said[f"{slug}-space"] == "", said

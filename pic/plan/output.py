@@ -1505,21 +1505,37 @@ def _cron_jobs_removed(change: Change, member: str, attr_old: Attribution, attr_
 def _logins_refused(change: Change, member: str, attr_old: Attribution, attr_new: Attribution) -> str:
     """What removing an active member's space command (its member file removed) does to its access: the delete
     script removes its keys file (components.member_space), so sshd refuses its new ssh and sftp logins, while the
-    sessions open then go on (sshd checks keys at login only) and its account and files stay. ``""`` for a member
-    that had no key, was not active (its keys file empty already, its processes ended), and any other change."""
+    sessions open then go on (sshd checks keys at login only) and its account and files stay; and, for a static
+    site (no container to tell it), that the site is no longer served. ``""`` for a member that had no key, was not
+    active (its keys file empty already, its processes ended), and had no static site served, and any other
+    change."""
     res = change.resource
     if change.kind != "remove" or res.name != f"{member}-space" or not res.type.startswith("command:"):
         return ""
     then, now = attr_old.members.get(member), attr_new.members.get(member)
-    if then is None or now is not None or then.status != "active" or not then.access.sftp_keys:
+    if then is None or now is not None:
         return ""
+    # a static site has no container whose removal tells it: the front proxy drops its block
+    static = (
+        [
+            f"the site of {member} (static, served by the front proxy) is no longer served {FROM_UP}: its member "
+            "file is removed"
+        ]
+        if then.site is not None and then.site.static and then.status != "archived"
+        else []
+    )
+    if then.status != "active" or not then.access.sftp_keys:
+        return "; ".join(static)
     host = attr_old.host(change.old) if change.old is not None else then.host
     root = attr_old.members_root or "pic:members_root"
-    return (
-        f"new ssh and sftp logins of {member} on {host} are refused {FROM_UP}: its member file is "
-        f"removed, and its keys file ({KEYS_DIR}/{member}) with it; its sessions open then go on (sshd checks keys "
-        f"at login only: archiving it instead ends them), and its unix account and its space ({root}/{member}: "
-        f"www/, priv/, db/, log/) stay on {host}"
+    return "; ".join(
+        [
+            f"new ssh and sftp logins of {member} on {host} are refused {FROM_UP}: its member file is "
+            f"removed, and its keys file ({KEYS_DIR}/{member}) with it; its sessions open then go on (sshd checks "
+            f"keys at login only: archiving it instead ends them), and its unix account and its space "
+            f"({root}/{member}: www/, priv/, db/, log/) stay on {host}",
+            *static,
+        ]
     )
 
 
