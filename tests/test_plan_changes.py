@@ -691,7 +691,8 @@ def test_against_a_members_directory_that_does_not_exist_says_so(two_hosts: Path
 
 def test_a_suspended_or_removed_members_site_is_told_down(two_hosts: Path) -> None:
     """A member suspended: its container goes, and the plan says its site answers 503 from this `pulumi up`; a
-    member file removed: its site is no longer served (was: a container removed, without a word of the site)."""
+    member file removed: its site is no longer served, once the change goes through (`pulumi up` refuses its
+    protected databases' deletion first) (was: a container removed, without a word of the site)."""
     member = _lists_member(two_hosts)
     path = two_hosts / "members" / f"{member.slug}.yaml"
     edit(path, "status: active", "status: suspended")
@@ -708,9 +709,9 @@ def test_a_suspended_or_removed_members_site_is_told_down(two_hosts: Path) -> No
     commit(two_hosts, f"{member.slug} removed")
     removed = plan_json(two_hosts, status=3)
     assert _site_downtime(removed, member.slug) == []  # a suspended member runs no container: none goes
-    removed_active = plan_json(two_hosts, status=3, rev="HEAD~2")
+    removed_active = plan_json(two_hosts, status=3, rev="HEAD~2")  # its databases' deletion refused: not yet
     assert _site_downtime(removed_active, member.slug) == [
-        f"the site of {member.slug} is no longer served from this `pulumi up`: its member file is removed"
+        f"the site of {member.slug} is no longer served once this change goes through: its member file is removed"
     ]
 
 
