@@ -579,6 +579,11 @@ def test_a_cron_command_holding_backticks_stays_one_code_span_in_markdown(tmp_pa
         (old, new),
         tmp_path,
     )
+    # the reader checked on examples of CommonMark 0.31's section on code spans (6.1)
+    assert _code_spans("`` foo ` bar ``") == ["foo ` bar"]
+    assert _code_spans("` `` `") == ["``"]
+    assert _code_spans("`foo\\`bar`") == ["foo\\"]
+    assert _code_spans("```foo``") == [] and _code_spans("\\`not code`") == []
     item = next(line for line in markdown.splitlines() if line.startswith(f"- `{slug}-cron`:"))
     assert "```echo `date` >> ``log``.txt *now*```" in item, item
     spans = _code_spans(item)
