@@ -661,3 +661,16 @@ def test_a_static_site_whose_member_file_is_removed_is_told_to_go(tmp_path: Path
     archived = member(uid=10960, site=static, status="archived")
     said, *_ = _said(settings, ({slug: archived}, {}), (old, rendering()), tmp_path / "archived")
     assert said[f"{slug}-space"] == "", said
+
+
+def test_the_plans_counts_agree_in_number(tmp_path: Path) -> None:
+    """The plan's first lines counted "1 resources (1 components besides), 1 members with resources": one of each
+    is now in the singular, none and many in the plural."""
+    settings = load_settings(ROOT, "prod")
+    slug = "asso-one"
+    one = rendering(res(CMD, f"{slug}-space", {"create": "space"}))
+    attr = Attribution(one, load_registry(write_members(tmp_path, {slug: member(uid=10961)}), settings), settings)
+    text = as_text(one, attr, header="h")
+    assert "\n1 resource (0 components besides), 1 member with resources\n" in text, text
+    markdown = as_markdown(one, attr, title="t", changes=None)
+    assert "1 resource (0 components besides), no revision to compare with." in markdown, markdown

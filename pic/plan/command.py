@@ -35,7 +35,7 @@ from pic.errors import PicError, Problem, terminal_safe
 from pic.plan import markdown as md
 from pic.plan.diff import Change, diff, stateful_changes
 from pic.plan.model import Attribution, Rendering
-from pic.plan.output import as_json, as_markdown, as_text, review
+from pic.plan.output import as_json, as_markdown, as_text, plural, review
 from pic.registry import Database, Member, Registry, load_registry, member_files, read_members
 from pic.settings import NAMESPACE, SECRET_KEYS, Settings, display_path, load_settings, project_directory
 from pic.yamlsrc import not_a_directory, read_yaml
@@ -646,7 +646,7 @@ def run(
         rendering = render_here(project, stack, members, salt)
         at = _finish_at(pending, stack) if pending is not None else None
     attr = Attribution(rendering, checked.registry, checked.settings)
-    header = f"pic plan: stack {stack}, {len(checked.registry)} members, as of {on.isoformat()}"
+    header = f"pic plan: stack {stack}, {plural(len(checked.registry), 'member')}, as of {on.isoformat()}"
     meta: dict[str, Any] = {"stack": stack, "on": on.isoformat(), "members": len(checked.registry)}
     changes: list[Change] | None = None
     attr_old: Attribution | None = None

@@ -107,6 +107,11 @@ BY_UP = "by this `pulumi up`"
 ONCE_APPLIED = "once this change goes through"
 
 
+def plural(n: int, noun: str) -> str:
+    """``n`` and ``noun``, in the plural (an ``s`` added) unless ``n`` is 1: "1 member", "2 members", "0 members"."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def once_applied(line: str, refused: bool) -> str:
     """``line``, an effect told as happening from this ``pulumi up`` (:data:`FROM_UP`, :data:`BY_UP`), as it stands
     when ``refused``: ``pulumi up`` refuses the change, so the effect happens only once the change goes through
@@ -2327,8 +2332,8 @@ def as_text(
     c = counts(rendering, attr)
     lines = [
         header,
-        f"{c['custom']} resources ({c['components']} components besides), "
-        f"{len([m for m in c['by_member'] if m != PLATFORM])} members with resources",
+        f"{plural(c['custom'], 'resource')} ({plural(c['components'], 'component')} besides), "
+        f"{plural(len([m for m in c['by_member'] if m != PLATFORM]), 'member')} with resources",
         "",
     ]
     lines += listing(rendering, attr, full=changes is None)
@@ -2559,7 +2564,11 @@ def as_markdown(
     out = [f"### {title}", ""]
     if changes is None:
         c = counts(rendering, attr)
-        out += [f"{c['custom']} resources ({c['components']} components besides), no revision to compare with.", ""]
+        out += [
+            f"{plural(c['custom'], 'resource')} ({plural(c['components'], 'component')} besides), no revision to "
+            "compare with.",
+            "",
+        ]
         out += ["| host | member | resources |", "|---|---|---:|"]
         groups = grouped(rendering, attr)
         for host in _host_order(list(groups), attr.hosts):
