@@ -931,7 +931,10 @@ def latin_look_alike(label: str) -> bool:
     each look like a Latin letter or a digit (``аррӏе``, Cyrillic, looks like ``appie``; ``οοο``, Greek): each
     character beyond ASCII has an ASCII letter or digit among its confusables (Unicode's confusables.txt, UTS #39
     §4, as the confusable_homoglyphs package ships it), and no ASCII letter is among them (digits and hyphens
-    are). ``москва`` is not: м, к and в look like no Latin letter."""
+    are). ``москва`` is not: м, к and в look like no Latin letter. The letters are read case-folded (Unicode's
+    full case folding, the form IDNA 2008 holds a label in, RFC 5892 NFKC_Casefold): Cherokee folds to its capitals
+    (``ꮪꭺꮃ`` is ``ᏚᎪᎳ``, xn--g9ds9i, which looks like ``SAW``), which the data lists, and not its small letters."""
+    label = label.casefold()
     if label.isascii() or any(ch.isascii() and ch.isalpha() for ch in label):
         return False
     from confusable_homoglyphs import confusables  # its data only for an address in Unicode

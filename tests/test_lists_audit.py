@@ -1471,6 +1471,9 @@ def test_an_address_whose_domain_mixes_scripts_is_flagged_without_a_suggestion(
         "ann@XN--80AK6AA92E.com",
         "ann@АРРӀЕ.com",  # in capitals
         "ann@οοο.example.org",  # Greek omicrons
+        "ann@ᏚᎪᎳ.com",  # Cherokee: looks like SAW; its small letters (ꮪꭺꮃ) fold to these capitals (IDNA)
+        "ann@ꮪꭺꮃ.com",
+        "ann@xn--g9ds9i.com",  # ᏚᎪᎳ in punycode
     ],
 )
 def test_an_address_whose_domain_label_is_a_latin_look_alike_in_another_script_is_flagged(
