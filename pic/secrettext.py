@@ -1543,7 +1543,9 @@ _PROSE_OPENING = r"[^\S\n]*[\"'«“‘「『`*_]*[^\S\n]*"
 # Serbian and Bosnian lozinka (лозинка), Swedish lösenord, Danish and Norwegian adgangskode, kodeord and passord,
 # Icelandic lykilorð, Finnish salasana (with on, is, which reads as a preposition in English and is no copula of
 # every label's), Estonian parool and salasõna, Lithuanian slaptažodis, Hungarian jelszó, Romanian parolă (with its
-# accent only: parola is Italian's word), Russian and Ukrainian пароль, Bulgarian парола, Greek κωδικός πρόσβασης
+# accent, or before este, at most three words saying whose between them: parola is Italian's word, and este no
+# Italian one; Romanian is often typed without its diacritics, parola noua este), Russian and Ukrainian пароль,
+# Bulgarian парола, Greek κωδικός πρόσβασης
 # (κωδικός alone is any code), Italian parola d'ordine (parola alone is a word, parola chiave a keyword), Albanian
 # fjalëkalim, Welsh cyfrinair, Irish pasfhocal, Basque pasahitza, Turkish şifre (şifresi: its password), Arabic
 # كلمة المرور and كلمة السر, Persian رمز عبور and گذرواژه, Hebrew סיסמה (הסיסמה: the password), Hindi पासवर्ड,
@@ -1561,7 +1563,7 @@ _PASSWORD_FURTHER = (
     r"|palavras?[^\S\r\n]*-?[^\S\r\n]*passe|hesl(?:o|a|em|u)|gesl(?:o|a|om)|lozink(?:a|e|om|u)|лозинк(?:а|е|ом|у)"
     r"|adgangskode(?:n|r|rne)?|kodeord(?:et|ene)?|passord(?:et|ene)?|lykilor(?:ð|d)(?:ið|id)?|parool(?:i|id)?(?:[^\S\r\n]+on)?|salas(?:õ|o)na(?:[^\S\r\n]+on)?"
     r"|slapta(?:ž|z)od(?:is|(?:ž|z)io|(?:į|i)|(?:ž|z)iai)|jelsz(?:ó|o|ót|ot|ava|avak|avát|avat|avam|avad)"
-    r"|parol(?:ă|a)(?=[^\S\r\n]+este(?![\w’-]))|parolă|fjal(?:ë|e)kalim(?:i|et)?|cyfrinair|pasfhocal|pasahitz(?:a|ak)?"
+    r"|parol(?:ă|a)(?=(?:[^\S\r\n]+[^\W\d_]+){0,3}?[^\S\r\n]+este(?![\w’-]))|parolă|fjal(?:ë|e)kalim(?:i|et)?|cyfrinair|pasfhocal|pasahitz(?:a|ak)?"
     r"|(?:ş|s)ifre(?:si|ler|leri|niz|m|n)?"
     r"|كلمة[^\S\r\n]+(?:المرور|السر|مرور|سر)|رمز[^\S\r\n]+(?:عبور|المرور)|گذرواژه|ה?סיסמ(?:ה|א|ות)|पासवर्ड"
     r"|m(?:ậ|a)t[^\S\r\n]+kh(?:ẩ|a)u|kata[^\S\r\n]+(?:sandi|laluan))"

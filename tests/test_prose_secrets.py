@@ -91,6 +91,11 @@ REFUSED = [
     ("лозинка је Velo2024x", "a password", "Velo2024x"),
     ("parola este Velo2024x", "a password", "Velo2024x"),
     ("parolă este Velo2024x", "a password", "Velo2024x"),
+    # Romanian typed without its diacritics, words saying whose between parola and este
+    ("parola noua este Velo2024x", "a password", "Velo2024x"),
+    ("parola mea este Velo2024x", "a password", "Velo2024x"),
+    ("parola contului este Velo2024x", "a password", "Velo2024x"),
+    ("parola de la wifi este Velo2024x", "a password", "Velo2024x"),
     ("la contrasenya és Velo2024x", "a password", "Velo2024x"),
     ("slaptažodis yra Velo2024x", "a password", "Velo2024x"),
     ("fjalëkalimi është Velo2024x", "a password", "Velo2024x"),
@@ -767,6 +772,8 @@ def test_password_after_other_labels_is_refused(text: str) -> None:
         # Italian parola (a word) and parola chiave (a keyword), Spanish palabra clave, French parole: no label
         "Parola: Ciao2024",
         "Parola chiave: WordPress6",
+        "Parola chiave è WordPress6",
+        "la parola giusta è Ciao2024",
         "palabra clave: SEO2024x",
         "Temps de parole : 10minutes",
         # pass as a ticket or a card
