@@ -1044,20 +1044,28 @@ def secret_lines(entries: Sequence[Entry], flagged: Sequence[Flag]) -> list[Flag
 
 
 def _password_columns(lines: Sequence[str]) -> Callable[[int, str], bool]:
-    """For a CSV whose header (its first line neither blank nor a ``#`` comment) names columns as a secret's label
-    alone (pic.secrettext.label_alone: ``Mot de passe``, ``Password``, ``mdp``), whether a line after it (its number
+    """For a CSV whose header (its first line neither blank nor a ``#`` comment, holding no ``@``, its delimiter
+    ``,``, ``;`` or a tab) names columns as a secret's label alone (pic.secrettext.label_alone: ``Mot de passe``,
+    ``Password``, ``mdp``, ``Passord``), whatever it names its column of addresses, whether a line after it (its number
     from 1, its text) holds in one of them a value that reads as a secret after its label (pic.secrettext.prose_secret
     of ``Mot de passe : Azerty123``; ``Mot de passe oublié : non`` is none); never, for any other file."""
     from pic.secrettext import label_alone, prose_secret
 
     header = next(((i, line) for i, line in enumerate(lines, 1) if line.strip() and not line.startswith("#")), None)
-    delimiter = _csv_delimiter(header[1]) if header is not None else None
-    if header is None or delimiter is None or delimiter not in header[1]:
+    if header is None or "@" in header[1]:  # no header: a row of addresses
         return lambda number, line: False
-    at, cells = header[0], next(csv.reader([header[1]], delimiter=delimiter))
-    labels = {i: cell.strip() for i, cell in enumerate(cells) if label_alone(cell)}
-    if not labels:
+    # its delimiter the one splitting it into most cells with such a name: the column of addresses may be named
+    # as pic knows no such column (Adresse, E-postadresse, Correo electrónico: read by its cells)
+    named = []
+    for delimiter in (d for d in ",;\t" if d in header[1]):
+        cells = next(csv.reader([header[1]], delimiter=delimiter))
+        labels = {i: cell.strip() for i, cell in enumerate(cells) if label_alone(cell)}
+        if labels:
+            named.append((len(cells), delimiter, labels))
+    if not named:
         return lambda number, line: False
+    at = header[0]
+    _, delimiter, labels = max(named, key=lambda found: found[0])
 
     def holds(number: int, line: str) -> bool:
         if number <= at or delimiter not in line:

@@ -1348,6 +1348,10 @@ def test_a_line_holding_a_secret_is_flagged_though_its_address_needs_no_fix(
         ("Email;mdp\nann@gmial.com;Azerty123\n", [2, 2]),  # its address misspelt: said as well
         ("# export\nEmail\tmdp\nann@gmail.com\tAzerty123\n", [3]),
         ("Email;Nom;Mot de passe oublié\nann@gmail.com;Ann;non\n", []),  # a column of yes and no
+        # the column of addresses under a name pic does not know (read by its cells, a warning said)
+        ("Nom;Adresse;Mot de passe\nAnn;ann@gmail.com;Azerty123\nLuc;luc@free.fr;\n", [2]),
+        ("E-postadresse,Navn,Passord\nann@gmail.com,Ann,Velosolex1\nluc@free.fr,Luc,endret\n", [2]),
+        ("Correo electrónico\tNombre\tContraseña\nann@gmail.com\tAnn\tS3cr3tPw\n", [2]),
     ],
 )
 def test_a_row_with_a_value_in_a_column_named_as_a_password_is_flagged(
