@@ -2112,7 +2112,14 @@ _COPULA_NOT_VALUE = (
     r"(?!(?:case|sensitive|valid|invalid|required|mandatory|obligatoire|strong|weak|fort|faible|secure"
     r"|s[ée]curis[ée]e?|wrong|faux|fausse|mauvais|mauvaise|nouveau|nouvelle|new|ancien|ancienne|old|different"
     r"|diff[ée]rent|still|now|maintenant|toujours|encore|d[ée]j[àa]|already|im|beim|bei|auf|unter|nicht|kein|keine"
-    r"|gleich|neu|alt|geheim|affich[ée]e?|[ée]crite?|not[ée]e?|coll[ée]e?|written|posted|shown|displayed)(?![\w’-]))"
+    r"|gleich|neu|alt|geheim|affich[ée]e?|[ée]crite?|not[ée]e?|coll[ée]e?|written|posted|shown|displayed"
+    # the same, new, old... after _COPULAS_FURTHER and German ist (Passordet er Det Samme Som Før, Heslo je Stejné
+    # Jako Loni, Parola este Aceeași, Das Passwort ist Das Gleiche): German, Danish, Norwegian, Icelandic, Czech,
+    # Slovak, Slovenian, Croatian, Romanian, Catalan, Lithuanian, Albanian
+    r"|das|der|die|dasselbe|dieselbe|gleiche|det|den|samme|ny|nyt|nytt|nye|gammel|gamle|gamalt|uændret|uendret"
+    r"|hos|på|það|sama|nýtt|stejn[ée]|stejn[áa]|rovnak[ée]|nov[ée]|nov[áa]|star[ée]|jin[ée]|in[ée]|isto|isti|ista"
+    r"|novo|staro|aceea(?:ș|s|ş)i|acela(?:ș|s|ş)i|nou|nou[ăa]|vechi|pe|mateixa|mateix|antiga|igual|diferent"
+    r"|tas|pats|naujas|senas|nj[ëe]jt[ëe]|ri|re)(?![\w’-]))"
 )
 # After a copula, a word of a sentence between the capitalised ones (Le mot de passe est Affiché Au Local)
 _COPULA_NOT_WORD = r"(?!(?:au|aux|du|des|de|par|avec|pour|with|by|for|of|to|from|mit|von|zu|und|et|and)(?![\w’-]))"

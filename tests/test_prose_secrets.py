@@ -357,6 +357,8 @@ REFUSED = [
     ("heslo je Velosolex Jean", "a password", "Velosolex"),
     ("kodeordet er Velosolex Jean", "a password", "Velosolex"),
     ("parola este Velosolex Jean", "a password", "Velosolex"),
+    ("Passordet er Blå Hus Fjell", "a password", "Blå"),
+    ("Heslo je Modrý Dům Praha", "a password", "Modrý"),
     ("la contrasenya és Velosolex Jean", "a password", "Velosolex"),
     # the passphrase after every password's label, in every language
     ("şifre: Velosolex Jean", "a password", "Velosolex"),
@@ -764,6 +766,15 @@ def test_password_after_other_labels_is_refused(text: str) -> None:
         # the words in sentences, no value after them
         "Zapomniałem hasła do konta, poproszę o reset.",
         "heslo k Wi-Fi je na lednici",
+        # after the copulas of other languages, a sentence in capitals saying it is the same, new or unchanged
+        "Heslo je Stejné Jako Loni",
+        "Heslo Je Stejne Jako Minule",
+        "Passordet er Det Samme Som Før",
+        "Adgangskoden er Den Samme Som Sidst",
+        "Passordet er Nytt Nå",
+        "Parola Este Aceeași Ca Anul Trecut",
+        "Das Passwort ist Das Gleiche",
+        "Geslo je Isto Kot Lani",
         "Şifre değiştirildi 2024 yılında.",
         "Jelszó: lásd a trezort",
         "Lozinka je promijenjena 12.03.2026.",
