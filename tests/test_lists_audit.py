@@ -1512,6 +1512,9 @@ def test_a_look_alike_of_a_provider_gets_the_provider_suggested(
     [
         ("ann@аррӏе.con", "unknown top-level domain .con"),  # the .com suggested would be the look-alike's
         ("ann@рaypal.con", "unknown top-level domain .con"),  # a label mixing scripts, the same
+        # a top-level domain in letters that stand for ASCII ones (Unicode NFKC: ⅽ is c), which IDNA maps to them
+        ("ann@аррӏе.ⅽom", "unknown top-level domain .ⅽom"),
+        ("ann@аррӏе.ｃｏｍ", "unknown top-level domain .ｃｏｍ"),
     ],
 )
 def test_a_look_alike_domain_flagged_for_itself_too_gets_no_suggestion_of_the_look_alike(
