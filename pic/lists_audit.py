@@ -1050,7 +1050,8 @@ def _password_columns(lines: Sequence[str]) -> Callable[[int, str], bool]:
     ``,``, ``;`` or a tab) names columns as a secret's label alone (pic.secrettext.label_alone: ``Mot de passe``,
     ``Password``, ``mdp``, ``Passord``), whatever it names its column of addresses, whether a line after it (its number
     from 1, its text) holds in one of them a value that reads as a secret after its label (pic.secrettext.prose_secret
-    of ``Mot de passe : Azerty123``; ``Mot de passe oublié : non`` is none); never, for any other file."""
+    of ``Mot de passe : Azerty123``; ``Mot de passe oublié : non`` is none), read alone and, for a row whose quoted
+    cell holds a line break (RFC 4180 §2.6), as the whole row at its first line; never, for any other file."""
     from pic.secrettext import label_alone, prose_secret
 
     header = next(((i, line) for i, line in enumerate(lines, 1) if line.strip() and not line.startswith("#")), None)
@@ -1069,17 +1070,34 @@ def _password_columns(lines: Sequence[str]) -> Callable[[int, str], bool]:
     at = header[0]
     _, delimiter, labels = max(named, key=lambda found: found[0])
 
+    def secret_in(row: Sequence[str]) -> bool:
+        return any(
+            i < len(row) and row[i].strip() and prose_secret(f"{label} : {row[i].strip()}") is not None
+            for i, label in labels.items()
+        )
+
+    # a row whose quoted cell holds a line break (a postal address, a note), named by its first line
+    spanning: set[int] = set()
+    reader = csv.reader((line + "\n" for line in lines[at:]), delimiter=delimiter)
+    first = at + 1
+    try:
+        for row in reader:
+            if any("\n" in cell for cell in row) and secret_in(row):
+                spanning.add(first)
+            first = at + reader.line_num + 1
+    except csv.Error:  # a cell longer than the csv module reads: its lines are read one by one
+        pass
+
     def holds(number: int, line: str) -> bool:
+        if number in spanning:
+            return True
         if number <= at or delimiter not in line:
             return False
         try:
             row = next(csv.reader([line], delimiter=delimiter))
         except csv.Error:
             return False
-        return any(
-            i < len(row) and row[i].strip() and prose_secret(f"{label} : {row[i].strip()}") is not None
-            for i, label in labels.items()
-        )
+        return secret_in(row)
 
     return holds
 

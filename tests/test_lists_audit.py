@@ -1352,6 +1352,8 @@ def test_a_line_holding_a_secret_is_flagged_though_its_address_needs_no_fix(
         ("Nom;Adresse;Mot de passe\nAnn;ann@gmail.com;Azerty123\nLuc;luc@free.fr;\n", [2]),
         ("E-postadresse,Navn,Passord\nann@gmail.com,Ann,Velosolex1\nluc@free.fr,Luc,endret\n", [2]),
         ("Correo electrónico\tNombre\tContraseña\nann@gmail.com\tAnn\tS3cr3tPw\n", [2]),
+        # a quoted cell holding a line break: the row named by its first line
+        ('Email,Nom,Mot de passe\nann@gmail.com,"Ann\nDupont",Azerty123\nluc@free.fr,Luc,"S3cr3tPw\n(vu)"\n', [2, 4]),
     ],
 )
 def test_a_row_with_a_value_in_a_column_named_as_a_password_is_flagged(
