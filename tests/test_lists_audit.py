@@ -1560,6 +1560,9 @@ def test_a_domain_in_another_script_that_is_no_latin_look_alike_gets_its_punycod
         ("marie@CAFÉ.example.org", "domain in Unicode", "marie@xn--caf-dma.example.org"),
         # a quoted local part, which Sympa takes (RFC 5322 §3.4.1), before a domain in Unicode
         ('"jean dupont"@café.example.org', "domain in Unicode", '"jean dupont"@xn--caf-dma.example.org'),
+        # the other full stops IDNA reads as dots (RFC 3490 §3.1): ideographic, full-width, half-width
+        ("marie@café．example。org", "domain in Unicode", "marie@xn--caf-dma.example.org"),
+        ("marie@café｡example.org", "domain in Unicode", "marie@xn--caf-dma.example.org"),
     ],
 )
 def test_an_address_sympa_does_not_take_is_flagged_with_the_one_it_takes(
