@@ -974,11 +974,12 @@ def _beyond_ascii(entry: Entry) -> Flag | None:
 
 
 def domain_key(domain: str) -> str:
-    """A domain as its entries and subscribers are compared: its punycode labels in Unicode, in NFC (an é
-    written as e and a combining accent is é: IDNA maps one to the other), in lowercase (``XN--CAF-DMA.FR``,
-    ``cafe\u0301.fr`` and ``café.fr`` are one domain, as mail delivers to all alike), its labels parted by the full
-    stops IDNA reads as dots too (RFC 3490 §3.1: ``café．fr`` and ``café。fr`` are café.fr)."""
-    return unicodedata.normalize("NFC", u_labels(domain.translate(_IDNA_DOTS))).lower()
+    """A domain as its entries and subscribers are compared: its punycode labels in Unicode, in NFKC (an é
+    written as e and a combining accent is é, ``ⅽom`` is ``com``: IDNA maps one to the other, UTS #46), in
+    lowercase (``XN--CAF-DMA.FR``, ``cafe\u0301.fr`` and ``café.fr`` are one domain, as mail delivers to all
+    alike), its labels parted by the full stops IDNA reads as dots too (RFC 3490 §3.1: ``café．fr`` and
+    ``café。fr`` are café.fr)."""
+    return unicodedata.normalize("NFKC", u_labels(domain.translate(_IDNA_DOTS))).lower()
 
 
 _IDNA_DOTS = str.maketrans("\u3002\uff0e\uff61", "...")  # ideographic, full-width and half-width full stops

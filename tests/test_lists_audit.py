@@ -1480,6 +1480,10 @@ def test_an_address_whose_domain_mixes_scripts_is_flagged_without_a_suggestion(
         "ann@ᏚᎪᎳ.com",  # Cherokee: looks like SAW; its small letters (ꮪꭺꮃ) fold to these capitals (IDNA)
         "ann@ꮪꭺꮃ.com",
         "ann@xn--g9ds9i.com",  # ᏚᎪᎳ in punycode
+        # a top-level domain in letters that stand for ASCII ones (Unicode NFKC: ⅽ is c), which IDNA maps to them
+        "ann@аррӏе.ⅽom",
+        "ann@аррӏе.ｃｏｍ",
+        "ann@аррӏе．com",  # a full-width full stop, a dot to IDNA (RFC 3490 §3.1)
     ],
 )
 def test_an_address_whose_domain_label_is_a_latin_look_alike_in_another_script_is_flagged(
@@ -1514,9 +1518,6 @@ def test_a_look_alike_of_a_provider_gets_the_provider_suggested(
     [
         ("ann@аррӏе.con", "unknown top-level domain .con"),  # the .com suggested would be the look-alike's
         ("ann@рaypal.con", "unknown top-level domain .con"),  # a label mixing scripts, the same
-        # a top-level domain in letters that stand for ASCII ones (Unicode NFKC: ⅽ is c), which IDNA maps to them
-        ("ann@аррӏе.ⅽom", "unknown top-level domain .ⅽom"),
-        ("ann@аррӏе.ｃｏｍ", "unknown top-level domain .ｃｏｍ"),
     ],
 )
 def test_a_look_alike_domain_flagged_for_itself_too_gets_no_suggestion_of_the_look_alike(
@@ -1563,6 +1564,8 @@ def test_a_domain_in_another_script_that_is_no_latin_look_alike_gets_its_punycod
         # the other full stops IDNA reads as dots (RFC 3490 §3.1): ideographic, full-width, half-width
         ("marie@café．example。org", "domain in Unicode", "marie@xn--caf-dma.example.org"),
         ("marie@café｡example.org", "domain in Unicode", "marie@xn--caf-dma.example.org"),
+        # letters standing for ASCII ones (Unicode NFKC, as IDNA maps them: ⅽ is c)
+        ("marie@café.example.ⅽom", "domain in Unicode", "marie@xn--caf-dma.example.com"),
     ],
 )
 def test_an_address_sympa_does_not_take_is_flagged_with_the_one_it_takes(
