@@ -909,8 +909,9 @@ def look_alike(domain: str) -> str | None:
     """Why ``domain`` (in Unicode or in punycode) is a look-alike of another domain, or None: a label mixing scripts
     (``pаypal``, a Cyrillic а among Latin letters: not "highly restrictive", UTS #39 §5.2, as pic check refuses one
     for a contact), or a label whose every letter is of one other script and looks like a Latin letter (``аррӏе``
-    in Cyrillic: a whole-script confusable, UTS #39 §4, :func:`latin_look_alike`) under a top-level domain that is
-    not of that script (``.com``; under ``.рф`` a Cyrillic name is read as one). Its subscriber is to be asked for
+    in Cyrillic: a whole-script confusable, UTS #39 §4, :func:`latin_look_alike`) under a top-level domain written
+    in ASCII (``.com``; under ``.рф`` or ``.ελ``, whose registries take names of their own script, such a name is
+    read as one of that script, and is not looked at). Its subscriber is to be asked for
     the address meant: its punycode would subscribe the look-alike. The domain is read as IDNA maps it (UTS #46):
     in Unicode NFKC, its full stops those of RFC 3490 §3.1 (``аррӏе.ⅽom`` and ``аррӏе．ｃｏｍ`` are ``аррӏе.com``)."""
     domain = unicodedata.normalize("NFKC", domain).replace("\u3002", ".")  # NFKC maps ． to . and ｡ to 。
