@@ -284,7 +284,9 @@ def member_warnings(registry: Registry, settings: Settings, on: dt.date) -> list
     - a site domain, ``lists.domain`` or the contact's domain written wholly in letters of another script that
       each look Latin (:func:`look_alike_domains`);
     - ``name`` that another member's is, written alike (:func:`same_names`): the same association twice?
-    - a word of ``name`` that mixes scripts (:func:`mixed_scripts`): a slip, or a name passing for another;
+    - a word of ``name`` that mixes scripts, a letter alone among words of another script, or a word in letters of
+      another script that each look Latin among Latin words (:func:`mixed_scripts`): a slip, or a name passing for
+      another;
     - a cron command naming the space's path on the web host, or starting with ``cd www``
       (:func:`_cron_path_warnings`): the job would fail at every run.
     """
@@ -410,7 +412,10 @@ def mixed_scripts(m: Member) -> list[Problem]:
     of the keyboard or a name made to pass for another's, shown in reports, in mail to the contact and on Sympa's
     pages. A name in another script, or words of two scripts side by side (``Vélo Лион``), is not one; nor is a
     script written without spaces beside Latin in one word (``ชมรมฟุตบอลFC``). A letter alone between words of
-    another script (``Club а Lyon``, a Cyrillic ``а``) is one, naming the letter."""
+    another script that looks like a letter of theirs (``Club а Lyon``, a Cyrillic ``а``; ``Клуб I Москва``, a
+    Latin ``I``) is one, naming the letter; and a word written wholly in letters of another script that each look
+    Latin, among Latin words (``Club Рорѕ Lyon``, in Cyrillic: a whole-script confusable, UTS #39 §4), naming
+    the word and its letters."""
     out = []
     for mixed in mixed_script_words(m.spec.name):
         said = ", ".join(f"{show_value(ch)} ({_code_point(ch)})" for ch in mixed.others)
@@ -419,6 +424,14 @@ def mixed_scripts(m: Member) -> list[Problem]:
                 f"{show_value(m.spec.name)}: the letter {show_value(mixed.word)} mixes scripts with the words "
                 f"around it: {_code_point(mixed.word[0])} alone among {mixed.script} words, almost always a slip "
                 "of the keyboard or a name made to look like another; write it in the script of those words"
+            )
+            out.append(Problem(m.file, m.line_of("name"), "name", message, "warning"))
+            continue
+        if mixed.look_alike:
+            message = (
+                f"{show_value(m.spec.name)}: the word {show_value(mixed.word)} is written in {mixed.script} letters "
+                f"that each look like a Latin one ({said}), among Latin words: almost always a keyboard left on "
+                "another layout or a name made to look like another; write it in Latin letters"
             )
             out.append(Problem(m.file, m.line_of("name"), "name", message, "warning"))
             continue

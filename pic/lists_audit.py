@@ -51,7 +51,7 @@ from pic.errors import (
 )
 from pic.settings import display_path
 from pic.unanswered import Unanswered, refused_lookup
-from pic.validators import is_open_suffix, public_suffix_list, single_script, u_labels
+from pic.validators import is_open_suffix, latin_look_alike, public_suffix_list, single_script, u_labels
 from pic.yamlsrc import Document, parse_yaml, read_regular_file, read_yaml, shown_loc
 
 DATA = "mail_domains.yaml"
@@ -927,28 +927,6 @@ def look_alike(domain: str) -> str | None:
                 "one, as a look-alike of another domain's does (a whole-script confusable, UTS #39 §4)"
             )
     return None
-
-
-def latin_look_alike(label: str) -> bool:
-    """Whether ``label`` (a domain's label in Unicode, in lowercase) is written wholly in letters outside Latin that
-    each look like a Latin letter or a digit (``аррӏе``, Cyrillic, looks like ``appie``; ``οοο``, Greek): each
-    character beyond ASCII has an ASCII letter or digit among its confusables (Unicode's confusables.txt, UTS #39
-    §4, as the confusable_homoglyphs package ships it), and no ASCII letter is among them (digits and hyphens
-    are). ``москва`` is not: м, к and в look like no Latin letter. The letters are read case-folded (Unicode's
-    full case folding, the form IDNA 2008 holds a label in, RFC 5892 NFKC_Casefold): Cherokee folds to its capitals
-    (``ꮪꭺꮃ`` is ``ᏚᎪᎳ``, xn--g9ds9i, which looks like ``SAW``), which the data lists, and not its small letters."""
-    label = label.casefold()
-    if label.isascii() or any(ch.isascii() and ch.isalpha() for ch in label):
-        return False
-    from confusable_homoglyphs import confusables  # its data only for an address in Unicode
-
-    found = confusables.is_confusable(label, greedy=True, preferred_aliases=["latin"]) or []
-    latin = {
-        item["character"]
-        for item in found
-        if any(len(g["c"]) == 1 and g["c"].isascii() and g["c"].isalnum() for g in item["homoglyphs"])
-    }
-    return all(ch in latin for ch in label if not ch.isascii())
 
 
 def _beyond_ascii(entry: Entry) -> Flag | None:

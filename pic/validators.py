@@ -696,12 +696,14 @@ class MixedWord:
     """A word whose letters are of several scripts: the script most of them are in, and the others.
 
     ``alone``: the word is one letter of another script than the words on either side of it, which are of
-    ``script`` (:func:`mixed_script_words`)."""
+    ``script`` (:func:`mixed_script_words`). ``look_alike``: the word is of one script, ``script``, other than
+    Latin, every letter of it looking like a Latin one, among Latin words; ``others`` are its letters."""
 
     word: str
     script: str  # its name: Latin, Cyrillic...
     others: tuple[str, ...]  # the characters of other scripts, each once
     alone: bool = False
+    look_alike: bool = False
 
 
 def mixed_script_words(text: str) -> list[MixedWord]:
@@ -716,7 +718,15 @@ def mixed_script_words(text: str) -> list[MixedWord]:
     shapes, so the one-letter words of Latin names (``à``, ``a``, ``y``, ``o``, ``e``, ``i``) have twins in
     Cyrillic and Greek (``а``, ``у``, ``о``, ``е``, ``і``, ``ο``) that the eye does not tell apart: a keyboard
     left on the other layout, or a name made to pass for another. A letter of a script without case between
-    Latin words, or a Latin one between Thai words (``ทีม A ของเรา``, a team's letter), looks like none of them."""
+    Latin words, or a Latin one between Thai words (``ทีม A ของเรา``, a team's letter), looks like none of them;
+    nor does a letter of a cased script that looks like no letter of the words around it (``Club Ω Lyon``,
+    ``Клуб Q Москва``: :func:`_looks_like_letter_of`), which is read as the symbol or the letter it is.
+
+    And a word of one script other than Latin whose every letter looks like a Latin one (``Рорѕ`` in Cyrillic:
+    a whole-script confusable, UTS #39 section 4, :func:`latin_look_alike`), when the name's other words are
+    Latin (``Club Рорѕ Lyon``): a keyboard left on another layout, or a name made to pass for another. A name
+    wholly in another script (``Сосо Клуб``), or beside Latin words a word that does not look Latin
+    (``Vélo Лион``), is not one."""
     if text.isascii() or not BEYOND_LATIN.search(text):
         return []  # no character beyond those of Latin or of any script (most names)
     import regex
@@ -731,12 +741,27 @@ def mixed_script_words(text: str) -> list[MixedWord]:
     out = []
     in_text: dict[str, int] | None = None
     words = regex.findall(r"[\p{L}\p{M}\p{N}]+", text)
+    look_alikes: list[MixedWord] = []  # the words of another script than Latin that look Latin
+    unlike = False  # a word with a letter that is neither Latin nor such a word
+    latin = any(_latin_word(word) for word in words)  # without a Latin word, none is looked at as a look-alike
     for at, word in enumerate(words):
         if single_script(word):
             if 0 < at < len(words) - 1 and _alone_among(word, words[at - 1], words[at + 1]):
                 around = counted(words[at - 1] + words[at + 1])
                 script = max(around, key=lambda code: around[code])
-                out.append(MixedWord(word, _SCRIPT_NAMES.get(script, script), (word,), alone=True))
+                name = _SCRIPT_NAMES.get(script, script)
+                if _looks_like_letter_of(word, name):
+                    out.append(MixedWord(word, name, (word,), alone=True))
+                    continue
+            if _latin_word(word) or word.isdigit() or not word.isalnum():  # "2024"; marks alone
+                continue
+            if latin and latin_look_alike(word, as_written=True):
+                own = counted(word)
+                script = max(own, key=lambda code: own[code])
+                letters = tuple(dict.fromkeys(ch for ch in word if ch.isalpha()))
+                look_alikes.append(MixedWord(word, _SCRIPT_NAMES.get(script, script), letters, look_alike=True))
+            else:
+                unlike = True
             continue
         if _spaceless_beside_latin(word):
             continue
@@ -746,7 +771,69 @@ def mixed_script_words(text: str) -> list[MixedWord]:
         script = max(counts, key=lambda code: (counts[code], in_text.get(code, 0)))
         others = dict.fromkeys(ch for ch in word if script not in _script_set(ch) and _script_set(ch) != {"*"})
         out.append(MixedWord(word, _SCRIPT_NAMES.get(script, script), tuple(others)))
+        unlike = True
+    if look_alikes and not unlike:
+        out += look_alikes
     return out
+
+
+def _latin_word(word: str) -> bool:
+    """True when ``word`` has a letter, and its letters are Latin ones, its other characters of any script."""
+    return any(ch.isalpha() for ch in word) and all(
+        "Latn" in scripts or scripts == {"*"} for scripts in map(_script_set, word)
+    )
+
+
+def latin_look_alike(label: str, *, as_written: bool = False) -> bool:
+    """Whether ``label`` (a domain's label in Unicode, in lowercase) is written wholly in letters outside Latin that
+    each look like a Latin letter or a digit (``аррӏе``, Cyrillic, looks like ``appie``; ``οοο``, Greek): each
+    character beyond ASCII has an ASCII letter or digit among its confusables (Unicode's confusables.txt, UTS #39
+    §4, as the confusable_homoglyphs package ships it), and no ASCII letter is among them (digits and hyphens
+    are). ``москва`` is not: м, к and в look like no Latin letter. The letters are read case-folded (Unicode's
+    full case folding, the form IDNA 2008 holds a label in, RFC 5892 NFKC_Casefold): Cherokee folds to its capitals
+    (``ꮪꭺꮃ`` is ``ᏚᎪᎳ``, xn--g9ds9i, which looks like ``SAW``), which the data lists, and not its small letters.
+
+    ``as_written``: ``label`` is a word of a name, in the case it is written in, and looks Latin either so or
+    case-folded (Greek capitals ``ΤΟΡ`` look like ``TOP``; their small letters ``τορ`` do not)."""
+    forms = [label, label.casefold()] if as_written else [label.casefold()]
+    return any(_all_look_latin(form) for form in forms)
+
+
+def _all_look_latin(label: str) -> bool:
+    """:func:`latin_look_alike` of ``label`` as it is written."""
+    if label.isascii() or any(ch.isascii() and ch.isalpha() for ch in label):
+        return False
+    from confusable_homoglyphs import confusables  # its data only for a text beyond Latin
+
+    found = confusables.is_confusable(label, greedy=True, preferred_aliases=["latin"]) or []
+    latin = {
+        item["character"]
+        for item in found
+        if any(len(g["c"]) == 1 and g["c"].isascii() and g["c"].isalnum() for g in item["homoglyphs"])
+    }
+    return all(ch in latin for ch in label if not ch.isascii())
+
+
+def _looks_like_letter_of(letter: str, script: str) -> bool:
+    """Whether ``letter`` (a cased letter, its marks with it: read without them, in Unicode NFD) looks like a
+    letter of ``script`` (its name: Latin, Cyrillic...): the two are confusables, mapped to one prototype by
+    Unicode's confusables.txt (UTS #39 §4, as the confusable_homoglyphs package ships it: each character with its
+    prototype, and each prototype with the characters mapped to it). Latin ``I`` and Cyrillic ``І`` share the
+    prototype ``l``; Greek ``Ω`` and ``π`` look like no Latin letter, Latin ``Q`` like no Cyrillic one."""
+    from confusable_homoglyphs import categories, confusables  # its data only for a text beyond Latin
+
+    wanted = script.upper()  # the package names a script as Scripts.txt does, in capitals
+    data = confusables.confusables_data
+    base = unicodedata.normalize("NFD", letter)[0]
+    for glyph in data.get(base, []):
+        near = glyph["c"]
+        if len(near) != 1:
+            continue
+        if categories.alias(near) == wanted:
+            return True
+        if any(len(g["c"]) == 1 and categories.alias(g["c"]) == wanted for g in data.get(near, [])):
+            return True
+    return False
 
 
 @cache

@@ -30,6 +30,7 @@ DEFERRED = (
     "jinja2",
     "email_validator",
     "idna",
+    "confusable_homoglyphs",
 )
 
 _PROBE = """
@@ -94,3 +95,16 @@ def test_a_member_with_a_cron_job_or_an_idn_loads_what_it_needs() -> None:
     result = _check(MEMBERS)
     assert result["status"] == 0 and "ok: 7 members" in result["out"], result
     assert result["loaded"] == ["regex", "pic.shsyntax", "idna"], result["loaded"]
+
+
+def test_a_name_with_letters_beyond_latin_loads_the_confusables(tmp_path: Path) -> None:
+    """Unicode's confusables (confusable_homoglyphs) are read for a name with letters beyond Latin only: the
+    names of the examples, in Latin letters and accents, do not load them (above); one with a Cyrillic word does,
+    and is warned of."""
+    members = _plain_members(tmp_path)
+    name = "Club \u0420\u043e\u0440\u0455 Lyon"
+    contact = "contact: {name: Karim Benali, email: karim@example.net}"
+    (members / "pops.yaml").write_text(f'name: "{name}"\n{contact}\nuid: 10690\n', encoding="utf-8")
+    result = _check(members)
+    assert result["status"] == 0 and f'name: "{name}": the word' in result["err"], result
+    assert result["loaded"] == ["regex", "confusable_homoglyphs"], result["loaded"]

@@ -313,6 +313,71 @@ def test_a_cased_letter_alone_between_words_of_another_script_is_named(before: s
 
 
 @given(
+    st.sampled_from(
+        ["\u041a\u043b\u0443\u0431", "\u041c\u043e\u0441\u043a\u0432\u0430", "\u0434\u0440\u0443\u0437\u0435\u0439"]
+    ),
+    st.sampled_from([*"IaAeEoOcCpPxXyBHKMT"]),
+    st.sampled_from(["\u041c\u043e\u0441\u043a\u0432\u0430", "\u0433\u043e\u0440\u043e\u0434\u0430"]),
+)
+def test_a_latin_letter_alone_between_cyrillic_words_it_looks_like_a_letter_of_is_named(
+    before: str, letter: str, after: str
+) -> None:
+    """The converse of the test above: a Latin letter alone among Cyrillic words, each of these looking like a
+    Cyrillic letter (confusables.txt maps Latin I and Cyrillic І to one prototype)."""
+    from pic import validators
+
+    [mixed] = validators.mixed_script_words(f"{before} {letter} {after}")
+    assert mixed == validators.MixedWord(letter, "Cyrillic", (letter,), alone=True)
+
+
+@given(
+    st.sampled_from(
+        [
+            ("Club", "\u03a9\u03c0\u0394\u03bb\u03a6\u03a8\u0416\u0411\u0414\u0436", "Lyon"),
+            ("\u041a\u043b\u0443\u0431", "QRZNLFD", "\u041c\u043e\u0441\u043a\u0432\u0430"),
+        ]
+    ).flatmap(lambda case: st.sampled_from([*case[1]]).map(lambda letter: (case[0], letter, case[2])))
+)
+def test_a_letter_alone_that_looks_like_no_letter_of_the_words_around_it_is_not_named(
+    case: tuple[str, str, str],
+) -> None:
+    """A letter of another cased script than the words around it that looks like none of their letters (a Greek
+    letter as a symbol, ``Club Ω Lyon``; a team's letter) is read as what it is."""
+    from pic import validators
+
+    before, letter, after = case
+    assert validators.mixed_script_words(f"{before} {letter} {after}") == []
+
+
+@given(
+    st.lists(st.sampled_from(["Club", "Lyon", "Vélo", "de", "Amis", "2024"]), min_size=1, max_size=3),
+    st.text(
+        "\u0430\u0435\u043e\u0440\u0441\u0443\u0445\u0410\u0412\u0415\u041a\u041c\u041d\u041e\u0420\u0421\u0422\u0425",
+        min_size=1,
+        max_size=6,
+    ),
+    st.integers(0, 3),
+)
+def test_a_cyrillic_word_that_looks_latin_among_latin_words_is_named(latin: list[str], word: str, at: int) -> None:
+    """A word of Cyrillic letters that each look like a Latin one (а, е, о, р, с, у, х; А, В, Е, К...), among
+    words of Latin letters (a number with them), is named with its letters, wherever it stands; beside a word
+    that looks like no Latin one (Лион), or among no Latin word, it is not."""
+    from pic import validators
+
+    if all(w.isdigit() for w in latin):
+        latin = [*latin, "Club"]
+    words = [*latin[:at], word, *latin[at:]]
+    named = validators.mixed_script_words(" ".join(words))
+    at = words.index(word)
+    if len(word) == 1 and 0 < at < len(words) - 1 and not (words[at - 1].isdigit() or words[at + 1].isdigit()):
+        assert [m.alone for m in named] == [True], named  # a letter alone between two words: named as one
+        return
+    assert named == [validators.MixedWord(word, "Cyrillic", tuple(dict.fromkeys(word)), look_alike=True)], named
+    assert validators.mixed_script_words(" ".join([*words, "\u041b\u0438\u043e\u043d"])) == []
+    assert validators.mixed_script_words(f"{word} \u041a\u043b\u0443\u0431") == []
+
+
+@given(
     st.text(alphabet=st.sampled_from("aéoÉ-' Lyon\u043e\u0421\u03bf\u65e5\u0391b\u0e01\u0e02F"), max_size=24)
     | st.text(max_size=24)
 )
@@ -333,5 +398,7 @@ def test_mixed_script_words_shortcut_gives_every_words_verdict(text: str) -> Non
     with mock.patch.object(validators, "BEYOND_LATIN", re.compile("")):  # every text asked word by word
         assert validators.mixed_script_words(text) == mixed, text
     words = regex.findall(r"[\p{L}\p{M}\p{N}]+", text)
-    assert all(m.word in words and (m.alone or not validators.single_script(m.word)) for m in mixed), text
+    assert all(m.word in words and (m.alone or m.look_alike or not validators.single_script(m.word)) for m in mixed), (
+        text
+    )
     assert all(m.others and all(ch in m.word for ch in m.others) for m in mixed), mixed

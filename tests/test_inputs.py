@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -408,6 +409,16 @@ ONE_SCRIPT_A_WORD = {
     "latin-then-thai": "KFCไทย 2024",
     # a lone letter between words of a script without case is none of Latin's look-alikes
     "thai-team-a": "ทีม A ของเรา",
+    # a lone letter of another cased script that looks like none of the letters of the words around it (a
+    # Greek letter as a symbol, a team's letter), a numero sign, a Roman numeral in Latin letters
+    "greek-omega": "Club \u03a9 Lyon",
+    "greek-pi": "Atelier \u03c0 de Lyon",
+    "latin-q-in-cyrillic": "Клуб Q Москва",
+    "numero": "Клуб №1 Москва",
+    "roman-numeral": "Festival II Lyon",
+    # a word of another script that does not look Latin, beside Latin words; one that does, among none
+    "word-of-no-look-alike": "Vélo Лион Club",
+    "look-alike-among-cyrillic": "Сосо Клуб",
 }
 # name, the letter alone among words of another script, its code point and name, the script of those words:
 # a one-letter word of another cased script between two words (Latin "à", "a", "y", "o" have Cyrillic and
@@ -417,6 +428,15 @@ LONE_LETTERS = {
     "lone-greek-o": ("Amis de Lyon \u03bf Villeurbanne", "\u03bf", "U+03BF GREEK SMALL LETTER OMICRON", "Latin"),
     "lone-cyrillic-y": ("Vida \u0443 Salud", "\u0443", "U+0443 CYRILLIC SMALL LETTER U", "Latin"),
     "lone-latin-in-cyrillic": ("Клуб a Москва", "a", "U+0061 LATIN SMALL LETTER A", "Cyrillic"),
+    "lone-latin-i-in-cyrillic": ("Клуб I Москва", "I", "U+0049 LATIN CAPITAL LETTER I", "Cyrillic"),
+    "lone-latin-in-greek": ("Σύλλογος A Φίλων", "A", "U+0041 LATIN CAPITAL LETTER A", "Greek"),
+}
+# name, a word of it written wholly in letters of another script that each look like a Latin letter, among Latin
+# words (a whole-script confusable, UTS #39 section 4), the script of that word
+LATIN_LOOK_ALIKE_WORDS = {
+    "look-alike-cyrillic": ("Club \u0420\u043e\u0440\u0455 Lyon", "\u0420\u043e\u0440\u0455", "Cyrillic"),
+    "look-alike-greek-capitals": ("Club \u03a4\u039f\u03a1 de Lyon", "\u03a4\u039f\u03a1", "Greek"),
+    "look-alike-last": ("Amis de \u0421\u043e\u0441\u043e", "\u0421\u043e\u0441\u043e", "Cyrillic"),
 }
 # a script written without spaces beside a look-alike of Latin letters: one letter of it (Myanmar's wa looks
 # like "o"), or Latin on both sides of it
@@ -448,6 +468,29 @@ def test_a_word_of_a_name_mixing_scripts_is_warned_of(tmp_path: Path) -> None:
         assert f'the word "{word}" mixes scripts' in said[0] and character in said[0], said[0]
         assert f"among {script} letters" in said[0], said[0]
     assert len(warned) == len(cases), proc.stderr
+    for slug in ONE_SCRIPT_A_WORD:
+        assert f"{members}/{slug}.yaml" not in proc.stderr, (slug, proc.stderr)
+
+
+def test_a_word_of_a_name_in_letters_that_each_look_latin_among_latin_words_is_warned_of(tmp_path: Path) -> None:
+    """ "Club Рорѕ Lyon" in Cyrillic Р, о, р, ѕ passed: each word is of one script. A word written wholly in
+    letters of another script that each look like a Latin letter, among Latin words, is a whole-script confusable
+    (UTS #39 section 4): a keyboard left on another layout, or a name made to pass for another. The warning names
+    the file, line, field, the word, its script and its letters."""
+    members = tmp_path / "members"
+    members.mkdir()
+    contact = "contact: {name: Karim Benali, email: karim@example.net}"
+    for uid, (slug, (name, *_)) in enumerate(LATIN_LOOK_ALIKE_WORDS.items(), start=10600):
+        (members / f"{slug}.yaml").write_text(f'name: "{name}"\n{contact}\nuid: {uid}\n', encoding="utf-8")
+    proc = check(members)
+    assert proc.returncode == 0, proc.stderr
+    warned = [line for line in proc.stderr.splitlines() if line.startswith(f"warning: {members}/")]
+    for slug, (name, word, script) in LATIN_LOOK_ALIKE_WORDS.items():
+        said = [line for line in warned if line.startswith(f'warning: {members}/{slug}.yaml:1 name: "{name}"')]
+        assert len(said) == 1, (slug, proc.stderr)
+        assert f'the word "{word}" is written in {script} letters that each look like a Latin one' in said[0]
+        assert f"{unicodedata.name(word[0])}" in said[0] and "among Latin words" in said[0], said[0]
+    assert len(warned) == len(LATIN_LOOK_ALIKE_WORDS), proc.stderr
 
 
 def test_a_letter_alone_among_words_of_another_script_is_warned_of(tmp_path: Path) -> None:

@@ -286,6 +286,33 @@ def test_new_warns_of_a_word_of_the_name_mixing_scripts(tmp_path: Path, capsys: 
     ), err
 
 
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        # a word wholly in Cyrillic letters that each look Latin, among Latin words
+        (
+            "Club \u0420\u043e\u0440\u0455 Lyon",
+            'the word "\u0420\u043e\u0440\u0455" is written in Cyrillic letters that each look like a Latin one',
+        ),
+        # a Latin capital I alone among Cyrillic words
+        ("\u041a\u043b\u0443\u0431 I \u041c\u043e\u0441\u043a\u0432\u0430", 'the letter "I" mixes scripts'),
+    ],
+)
+def test_new_warns_of_a_look_alike_in_the_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, said: str
+) -> None:
+    """--name warns as pic check does of a word of another script that looks Latin among Latin words, and of a
+    letter alone among words of another script that it looks like a letter of."""
+    members = tmp_path / "members"
+    shutil.copytree(MEMBERS, members)
+    argv = ["new", "clubpops", "--name", name, "--email", "v@example.net"]
+    rc = main([*argv, "--project", str(ROOT), "--members", str(members)])
+    err = capsys.readouterr().err
+    assert rc == 0 and (members / "clubpops.yaml").exists(), err
+    warned = [line for line in err.splitlines() if line.startswith("warning: <command line> --name: ")]
+    assert len(warned) == 1 and said in warned[0], err
+
+
 def test_new_checks_the_slug_before_the_file_system(tmp_path: Path) -> None:
     """A slug too long for a file name is refused as a slug, with the other arguments, before any file is
     looked at (a members directory that does not exist is not even noticed)."""
