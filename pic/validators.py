@@ -753,7 +753,7 @@ def mixed_script_words(text: str) -> list[MixedWord]:
                 if _looks_like_letter_of(word, name):
                     out.append(MixedWord(word, name, (word,), alone=True))
                     continue
-            if _latin_word(word) or word.isdigit() or not word.isalnum():  # "2024"; marks alone
+            if _latin_word(word) or not any(ch.isalpha() for ch in word):  # "2024", marks alone
                 continue
             if latin and latin_look_alike(word, as_written=True):
                 own = counted(word)
@@ -794,9 +794,12 @@ def latin_look_alike(label: str, *, as_written: bool = False) -> bool:
     (``ꮪꭺꮃ`` is ``ᏚᎪᎳ``, xn--g9ds9i, which looks like ``SAW``), which the data lists, and not its small letters.
 
     ``as_written``: ``label`` is a word of a name, in the case it is written in, and looks Latin either so or
-    case-folded (Greek capitals ``ΤΟΡ`` look like ``TOP``; their small letters ``τορ`` do not)."""
-    forms = [label, label.casefold()] if as_written else [label.casefold()]
-    return any(_all_look_latin(form) for form in forms)
+    case-folded (Greek capitals ``ΤΟΡ`` look like ``TOP``; their small letters ``τορ`` do not), its combining
+    marks left aside (``Ро́рѕ`` with a stress mark looks like an accented Latin word)."""
+    if not as_written:
+        return _all_look_latin(label.casefold())
+    letters = "".join(ch for ch in unicodedata.normalize("NFD", label) if unicodedata.category(ch)[0] != "M")
+    return bool(letters) and any(_all_look_latin(form) for form in (letters, letters.casefold()))
 
 
 def _all_look_latin(label: str) -> bool:

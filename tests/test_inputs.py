@@ -437,6 +437,12 @@ LATIN_LOOK_ALIKE_WORDS = {
     "look-alike-cyrillic": ("Club \u0420\u043e\u0440\u0455 Lyon", "\u0420\u043e\u0440\u0455", "Cyrillic"),
     "look-alike-greek-capitals": ("Club \u03a4\u039f\u03a1 de Lyon", "\u03a4\u039f\u03a1", "Greek"),
     "look-alike-last": ("Amis de \u0421\u043e\u0441\u043e", "\u0421\u043e\u0441\u043e", "Cyrillic"),
+    # with a stress mark on its o (U+0301): its letters still look Latin
+    "look-alike-marked": (
+        "Amis du \u0420\u043e\u0301\u0440\u0455",
+        "\u0420\u043e\u0301\u0440\u0455",
+        "Cyrillic",
+    ),
 }
 # a script written without spaces beside a look-alike of Latin letters: one letter of it (Myanmar's wa looks
 # like "o"), or Latin on both sides of it
