@@ -753,6 +753,11 @@ def mixed_script_words(text: str) -> list[MixedWord]:
                 if _looks_like_letter_of(word, name):
                     out.append(MixedWord(word, name, (word,), alone=True))
                     continue
+                if not _latin_word(word):
+                    # a letter alone that looks like none of theirs (Club Σ Lyon: Σ is like Latin's esh alone,
+                    # its small σ like an o): read as the symbol it is, not as a word that looks Latin
+                    unlike = True
+                    continue
             if _latin_word(word) or not any(ch.isalpha() for ch in word):  # "2024", marks alone
                 continue
             if latin and latin_look_alike(word, as_written=True):
@@ -822,21 +827,39 @@ def _looks_like_letter_of(letter: str, script: str) -> bool:
     letter of ``script`` (its name: Latin, Cyrillic...): the two are confusables, mapped to one prototype by
     Unicode's confusables.txt (UTS #39 §4, as the confusable_homoglyphs package ships it: each character with its
     prototype, and each prototype with the characters mapped to it). Latin ``I`` and Cyrillic ``І`` share the
-    prototype ``l``; Greek ``Ω`` and ``π`` look like no Latin letter, Latin ``Q`` like no Cyrillic one."""
+    prototype ``l``; Greek ``Ω`` and ``π`` look like no Latin letter, Latin ``Q`` like no Cyrillic one. Only the
+    letters of the script's own alphabet count (:func:`_of_alphabet`): Greek ``Σ`` looks like Latin's esh ``Ʃ`` and
+    Latin ``G`` like Komi's ``Ԍ``, letters the words around them do not use."""
     from confusable_homoglyphs import categories, confusables  # its data only for a text beyond Latin
 
     wanted = script.upper()  # the package names a script as Scripts.txt does, in capitals
     data = confusables.confusables_data
     base = unicodedata.normalize("NFD", letter)[0]
+
+    def of_script(ch: str) -> bool:
+        return len(ch) == 1 and categories.alias(ch) == wanted and _of_alphabet(ch, wanted)
+
     for glyph in data.get(base, []):
         near = glyph["c"]
         if len(near) != 1:
             continue
-        if categories.alias(near) == wanted:
-            return True
-        if any(len(g["c"]) == 1 and categories.alias(g["c"]) == wanted for g in data.get(near, [])):
+        if of_script(near) or any(of_script(g["c"]) for g in data.get(near, [])):
             return True
     return False
+
+
+# The letters of the alphabets most names are written in, by Scripts.txt's name of their script: Latin's basic
+# letters (ASCII), Cyrillic's of Russian, Ukrainian, Belarusian, Serbian and Macedonian (U+0400 to U+045F: the
+# Cyrillic block's first part), Greek's (U+0386 to U+03CE, with their tonos). The other letters of these scripts
+# (Latin's esh, Komi's and Kurdish's Cyrillic letters) are rare in a name: one that looks like them is no slip.
+_ALPHABETS = {"LATIN": ("A", "z"), "CYRILLIC": ("\u0400", "\u045f"), "GREEK": ("\u0386", "\u03ce")}
+
+
+def _of_alphabet(ch: str, script: str) -> bool:
+    """Whether ``ch``, a letter of ``script`` (Scripts.txt's name, in capitals), is of its common alphabet
+    (``_ALPHABETS``); any letter of a script not listed there is."""
+    span = _ALPHABETS.get(script)
+    return span is None or (span[0] <= ch <= span[1] and (script != "LATIN" or ch.isalpha()))
 
 
 @cache

@@ -416,6 +416,11 @@ ONE_SCRIPT_A_WORD = {
     "latin-q-in-cyrillic": "Клуб Q Москва",
     "numero": "Клуб №1 Москва",
     "roman-numeral": "Festival II Lyon",
+    # a letter that looks only like a rarer letter of the words' script: Σ like Latin's esh Ʃ, G and W like
+    # Cyrillic's Komi Ԍ and Kurdish Ԝ, which the words around them do not use
+    "greek-sigma": "Club \u03a3 Lyon",
+    "latin-g-in-cyrillic": "Клуб G Москва",
+    "latin-w-in-cyrillic": "Клуб W Москва",
     # a word of another script that does not look Latin, beside Latin words; one that does, among none
     "word-of-no-look-alike": "Vélo Лион Club",
     "look-alike-among-cyrillic": "Сосо Клуб",
