@@ -1023,7 +1023,7 @@ def secret_lines(entries: Sequence[Entry], flagged: Sequence[Flag]) -> list[Flag
     for (file, _), lines in files.items():
         under = _password_columns(lines)
         for number, line in enumerate(lines, 1):
-            if (file, number) not in done and line.strip() and (_holds_secret(line) or under(number, line)):
+            if (file, number) not in done and line.strip() and (_may_hold_secret(line) or under(number, line)):
                 entry = at.get((file, number)) or Entry(file, number, "", lines=lines)
                 out.append(Flag(entry, LINE_TO_CLEAR, None))
     return out
@@ -1084,6 +1084,17 @@ def _password_columns(lines: Sequence[str]) -> Callable[[int, str], bool]:
         return secret_in(row)
 
     return holds
+
+
+def _may_hold_secret(line: str) -> bool:
+    """:func:`_holds_secret`, for a line that holds, as written and as words (:func:`as_words`), a word a form of a
+    secret needs (pic.secrettext.no_secret_word); False at once for the usual line of an export (an address, a
+    name), which holds none."""
+    from pic.secrettext import no_secret_word
+
+    if no_secret_word(line) and no_secret_word(as_words(line)):
+        return False
+    return _holds_secret(line)
 
 
 def _holds_secret(line: str) -> bool:

@@ -1110,7 +1110,8 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
             r"(?:localhost|pic-db|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+|[A-Za-z][A-Za-z0-9-]*(?=:[0-9]{1,5}(?![\w.:-])))"
             r"(?![\w.-]*@)"
         ),
-        ("@",),
+        # (the ':' between the login and the password, which _USERINFO_AT needs: every address holds an '@')
+        (":",),
     ),
     # a chat's incoming webhook, whose URL is its secret (a job's "tell us it failed"): Slack's
     # hooks.slack.com/services/T.../B.../TOKEN (its workflows' /triggers/T.../ID/TOKEN, /workflows/...), Discord's
@@ -1519,7 +1520,7 @@ _PROSE_TEXT = [
             r"|[0-9]{1,3}(?:\.[0-9]{1,3}){3}(?![\w.-])|\[[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*\])"
             r"(?![\w.-]*@)"
         ),
-        ("@",),
+        (":",),
     ),
 ]
 # A label that names nothing but a password, up to six words of letters saying whose (mdp phpMyAdmin, mot de
@@ -2252,6 +2253,31 @@ _PROSE_NEEDS = re.compile(
 # a digit (_PROSE_DIGIT), as the value after them does: the usual name of an association is searched for them no more.
 _PROSE_NEEDS_FURTHER = re.compile(_any_of(list(_PROSE_PASSWORD_FURTHER_NEEDS)))
 _PROSE_DIGIT = re.compile("[0-9]")
+# What secret_kind reads besides its forms' words: the signs before which _run_or_written writes a text anew (a
+# command's output, xargs's command, an escaped line break, a variable), and base64 (_BASE64), decoded.
+_RUN_OR_WRITTEN_NEEDS = ("$", "`", "xargs", "\\")
+# Every word any form of secret_kind or prose_secret needs, whatever else the text holds (no_secret_word).
+_ANY_NEED = re.compile(
+    _any_of(
+        [
+            *(word for _kind, _pattern, needs in (*_SECRET_TEXT, *_PROSE_TEXT, *_PROSE_LABELLED) for word in needs),
+            *_RUN_OR_WRITTEN_NEEDS,
+        ]
+    )
+)
+
+
+def no_secret_word(text: str) -> bool:
+    """Whether ``text`` surely reads as no secret to :func:`secret_kind` (given no name) and :func:`prose_secret`,
+    found without trying their forms: it holds none of the words any of their forms needs (in lower case, the letters
+    re reads as ASCII ones folded), no sign before which secret_kind reads it anew (``$``, a backquote, ``\\``,
+    ``xargs``), no base64 run (40 characters or more), and, outside ASCII, it reads the same in its NFKC form (as
+    prose_secret reads it too). The usual line of a subscriber export (an address, a name) is one: an ``@`` is no
+    such word. False does not mean that it holds one (tests/test_fields_fast.py checks that True changes no
+    verdict)."""
+    if _ANY_NEED.search(_folded(text)) is not None or _BASE64.search(text) is not None:
+        return False
+    return text.isascii() or (_PROSE_DASH.search(text) is None and unicodedata.is_normalized("NFKC", text))
 
 
 # A line that is only a label (a password's, a PIN's, a token's or a key's: _PROSE_PASSWORD's and _PROSE_KEY's, pass

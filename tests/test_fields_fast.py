@@ -36,7 +36,7 @@ import yaml
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from pic import registry, secrettext, validators, yamlsrc
+from pic import lists_audit, registry, secrettext, validators, yamlsrc
 from pic.errors import BLANK_LOOKING
 from pic.validators import (
     SPECIAL_USE_DOMAINS,
@@ -1293,3 +1293,56 @@ def test_a_key_comment_read_as_plain_gives_the_one_pattern_verdict(comment: str)
     """A key's comment is plain (no form of secret text tried on it) exactly when the one pattern of a word with no
     access key in it says so: the access key is looked for only in a comment holding a word it needs."""
     assert registry._plain_comment(comment) == (_PLAIN_COMMENT_IN_ONE.fullmatch(comment) is not None)
+
+
+# Pieces of a subscriber export's lines (pic lists audit): addresses, a dump's fields, names, cells apart, and the
+# labels, values, URLs and commands a secret pasted among them is written with.
+_EXPORT_WORDS = (
+    "jean.dupont@orange.fr|user1.123456@gmail.com|a-b+c@free.fr|x@xn--caf-dma.fr|Zoé@laposte.net|@|.|-|+"
+    "|email |gecos |reception mail|Jean|Dupont|Hélène|O'Brien|Pinto|Leclerc|Walter|Ricardo|Hugh|0612345678"
+)
+_EXPORT_PIECES = st.sampled_from(
+    [
+        *_EXPORT_WORDS.split("|"),
+        *[",", ";", "\t", '"', " ", "  ", "ı", "ſ", "\u212a", "ＭＤＰ", "m.", "d.", "p.", "‑", "Ä"],
+        "a" * 20,
+        "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9w",
+        *_PROSE_LABELS.split("|")[:40],
+        *_PROSE_VALUES.split("|"),
+        *_PROSE_URLS_AND_KEYS.split("|")[:8],
+        *_PROGRAMS.split()[:20],
+        *_SIGNS,
+    ]
+)
+
+
+def test_the_usual_lines_of_an_export_hold_no_secret_word() -> None:
+    """An address alone, a dump's field, an address and a name hold none of the words a form of a secret needs: the
+    full check is not run on them (an '@' is no such word)."""
+    for line in (
+        "email user1.123456@gmail.com",
+        "gecos Hélène Dupont",
+        "reception mail",
+        "jean.dupont@orange.fr,Jean,Dupont",
+        '"ann@free.fr";"Ann Smith"',
+        "zoé@laposte.net\tZoé",
+    ):
+        assert secrettext.no_secret_word(line), line
+        assert secrettext.no_secret_word(lists_audit.as_words(line)), line
+    for line in ("mdp Azerty123", "bob:Soleil2024x@sftp.example.org", "ＭＤＰ Ａｚｅｒｔｙ１２３", "a" * 40, "$X"):
+        assert not secrettext.no_secret_word(line), line
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.one_of(_EXPORT_PIECES, _PROSE_PIECES, _SECRET_PIECES), min_size=1, max_size=12).map("".join))
+@example("m.;d.;p.;Azerty123")
+@example("bob:Soleil2024x@sftp.example.org")
+@example("Azerty123;mdp")
+@example("ＭＤＰ Ａｚｅｒｔｙ１２３")
+def test_a_text_holding_no_secret_word_gets_every_checks_verdict(text: str) -> None:
+    """A text ``no_secret_word`` passes is no secret to secret_kind nor prose_secret; a line of an export it passes
+    as written and as words is none to pic lists audit's full check."""
+    if secrettext.no_secret_word(text):
+        assert secrettext.secret_kind(text) is None, text
+        assert secrettext.prose_secret(text) is None, text
+    assert lists_audit._may_hold_secret(text) == lists_audit._holds_secret(text), text
