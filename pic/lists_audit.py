@@ -51,7 +51,14 @@ from pic.errors import (
 )
 from pic.settings import display_path
 from pic.unanswered import Unanswered, refused_lookup
-from pic.validators import is_open_suffix, latin_look_alike, public_suffix_list, single_script, u_labels
+from pic.validators import (
+    is_common_email,
+    is_open_suffix,
+    latin_look_alike,
+    public_suffix_list,
+    single_script,
+    u_labels,
+)
 from pic.yamlsrc import Document, parse_yaml, read_regular_file, read_yaml, shown_loc
 
 DATA = "mail_domains.yaml"
@@ -736,8 +743,11 @@ def _valid(address: str) -> str | None:
 
     A quoted local part (``"jean dupont"@example.org``, RFC 5322 §3.4.1) is valid: Sympa accepts it
     (its ``Sympa::Tools::Text::valid_email``). A quote without its pair hides the @ from the
-    library, which would say that the address has no @-sign: the quote is named instead.
+    library, which would say that the address has no @-sign: the quote is named instead. The usual form
+    (pic.validators.is_common_email, which the library accepts) is valid without calling it.
     """
+    if is_common_email(address):
+        return None
     from email_validator import EmailNotValidError, validate_email  # not for pic check's _contact_unreachable
 
     folded = unicodedata.normalize("NFKC", address)

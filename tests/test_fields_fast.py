@@ -175,6 +175,33 @@ def test_email_shortcut_keeps_the_full_verdict(address: str) -> None:
     assert verdict(check_email, address) == full, address
 
 
+@settings(max_examples=2000, deadline=None)
+@given(emails)
+@example("a@b.test")
+@example("a" * 65 + "@asso.org")
+@example('"jean dupont"@asso.org')
+def test_lists_audit_s_shortcut_for_the_usual_address_keeps_email_validators_verdict(address: str) -> None:
+    """pic lists audit takes the usual form of an address as valid without email_validator, which accepts it."""
+    full = verdict(
+        lambda a: email_validator.validate_email(a, check_deliverability=False, allow_quoted_local=True), address
+    )
+    if validators.is_common_email(address):
+        assert full == "accepted", address
+    assert (lists_audit._valid(address) is None) == (full == "accepted"), address
+
+
+def test_lists_audit_checks_the_usual_address_without_email_validator(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The usual address is answered without email_validator (whose verdict the test above compares)."""
+
+    def refuse(*_args: object, **_kwargs: object) -> object:
+        raise email_validator.EmailNotValidError("called")
+
+    monkeypatch.setattr(email_validator, "validate_email", refuse)
+    for address in ("a@asso.org", "user1.123456@gmail.com", "x+y@ASSO.COM", "A_b-c@asso-1.org"):
+        assert lists_audit._valid(address) is None, address
+    assert lists_audit._valid("a@b@asso.org") == "called"
+
+
 def test_email_library_is_not_imported_for_usual_addresses() -> None:
     """The usual address is answered without email_validator (whose verdict the test above compares)."""
     for address in ("a@asso.org", "first.last@mail.asso.fr", "x+y@ASSO.COM", "A_b-c@asso-1.org"):
