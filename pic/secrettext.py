@@ -2114,13 +2114,20 @@ _COPULA_NOT_VALUE = (
     r"|s[ée]curis[ée]e?|wrong|faux|fausse|mauvais|mauvaise|nouveau|nouvelle|new|ancien|ancienne|old|different"
     r"|diff[ée]rent|still|now|maintenant|toujours|encore|d[ée]j[àa]|already|im|beim|bei|auf|unter|nicht|kein|keine"
     r"|gleich|neu|alt|geheim|affich[ée]e?|[ée]crite?|not[ée]e?|coll[ée]e?|written|posted|shown|displayed"
-    # the same, new, old... after _COPULAS_FURTHER and German ist (Passordet er Det Samme Som Før, Heslo je Stejné
-    # Jako Loni, Parola este Aceeași, Das Passwort ist Das Gleiche): German, Danish, Norwegian, Icelandic, Czech,
-    # Slovak, Slovenian, Croatian, Romanian, Catalan, Lithuanian, Albanian
-    r"|das|der|die|dasselbe|dieselbe|gleiche|det|den|samme|ny|nyt|nytt|nye|gammel|gamle|gamalt|uændret|uendret"
+    # German's same, new, old after its article (Das Passwort ist Das Gleiche, Der Alte): the article alone starts
+    # many a passphrase (Das Passwort ist Der Hund Bello)
+    r"|dasselbe|dieselbe|derselbe|gleiche|(?:das|der|die)[^\S\n]+(?:gleiche|selbe|alte|neue))(?![\w’-]))"
+)
+# After the copulas of _COPULAS_FURTHER (the group further of _PHRASE_COPULA) and theirs alone, a first word saying
+# the password is the same, new, old, unchanged or where it is (Passordet er Det Samme Som Før, Heslo je Stejné
+# Jako Loni, Parola este Aceeași, Parola este Pe Hârtie): Danish, Norwegian, Icelandic, Czech, Slovak, Slovenian,
+# Croatian, Romanian, Catalan, Lithuanian, Albanian; an article only before such a word (Det Samme, Den Nye), as a
+# passphrase may start with one (Passordet er Det Blå Huset).
+_FURTHER_NOT_VALUE = (
+    r"(?!(?:(?:det|den)[^\S\n]+(?:samme|nye|gamle)|samme|ny|nyt|nytt|nye|gammel|gamle|gamalt|uændret|uendret"
     r"|hos|på|það|sama|nýtt|stejn[ée]|stejn[áa]|rovnak[ée]|nov[ée]|nov[áa]|star[ée]|jin[ée]|in[ée]|isto|isti|ista"
     r"|novo|staro|aceea(?:ș|s|ş)i|acela(?:ș|s|ş)i|nou|nou[ăa]|vechi|pe|mateixa|mateix|antiga|igual|diferent"
-    r"|tas|pats|naujas|senas|nj[ëe]jt[ëe]|ri|re)(?![\w’-]))"
+    r"|tas|pats|naujas|senas|nj[ëe]jt[ëe]|e[^\S\n]+(?:re|vjetër|vjeter))(?![\w’-]))"
 )
 # After a copula, a word of a sentence between the capitalised ones (Le mot de passe est Affiché Au Local)
 _COPULA_NOT_WORD = r"(?!(?:au|aux|du|des|de|par|avec|pour|with|by|for|of|to|from|mit|von|zu|und|et|and)(?![\w’-]))"
@@ -2135,7 +2142,7 @@ _PASSPHRASE_LABEL = (
 _PHRASE_LABEL_FIRST = "pmkcswhlпκghлajfşكرگסהप密パ비패"
 # The copulas of _PROSE_SEPARATOR, and a CJK label's own right after it
 _PHRASE_COPULA = (
-    rf"(?:[^\S\n]+(?:c['’])?(?:est|était|sera|sont|is|was|are|ist|es|é|è|är|jest|είναι|{_COPULAS_FURTHER})"
+    rf"(?:[^\S\n]+(?:c['’])?(?:est|était|sera|sont|is|was|are|ist|es|é|è|är|jest|είναι|(?:{_COPULAS_FURTHER})(?P<further>))"
     r"(?:[^\S\n]+(?:now|still|maintenant|désormais|toujours|actuellement))?(?=[^\S\n])"
     r"|(?<=[码碼ド호드])(?:是|为|為|は|는))"
 )
@@ -2170,7 +2177,7 @@ _PROSE_PASSPHRASE = _Pattern(
     rf"(?:{_PASSPHRASE_LABEL}(?:[^\S\n]+{_PROSE_WHOSE_OPEN}(?:[^\W\d_]|['’.-])+{_PROSE_WHOSE_CLOSE}){{0,6}}?"
     r"[^\S\n]*(?:[:=：]|-+>|=+>|[→⇒⟶⟹➔➜➝➞➡])"
     rf"|{_NOT_COMPLEMENT}{_PASSPHRASE_LABEL}{_SUBJECT_WHOSE}{_PHRASE_COPULA}(?P<copula>))[^\S\n]*[`*_]*"
-    rf"(?:(?P<v>(?(copula){_COPULA_NOT_VALUE}){_PASSPHRASE_NOT_VALUE}{_PHRASE_WORD}"
+    rf"(?:(?P<v>(?(copula){_COPULA_NOT_VALUE})(?(further){_FURTHER_NOT_VALUE}){_PASSPHRASE_NOT_VALUE}{_PHRASE_WORD}"
     rf"(?:[^\S\n](?(copula){_COPULA_NOT_WORD}){_PASSPHRASE_NOT_VALUE}{_PHRASE_WORD}){{1,3}})"
     r"[`*_]*[^\S\n]*(?=$|\n|[.;,(!?]|[-–—][^\S\n])"
     rf"|{_PHRASE_OPEN}[^\S\n]*(?P<w>{_PASSPHRASE_NOT_VALUE}(?=[^\"”»’'\n]*[^\S\n][^\"”»’'\n]*{_PHRASE_CLOSE})"

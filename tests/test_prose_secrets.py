@@ -359,6 +359,15 @@ REFUSED = [
     ("parola este Velosolex Jean", "a password", "Velosolex"),
     ("Passordet er Blå Hus Fjell", "a password", "Blå"),
     ("Heslo je Modrý Dům Praha", "a password", "Modrý"),
+    # a passphrase starting with an article or a word that, after another language's copula, says "the same" or
+    # "new": those words are read as such only after their own copulas, an article only before such a word
+    ("Das Passwort ist Der Hund Bello", "a password", "Der"),
+    ("Das Passwort ist Die Katze Mimi", "a password", "Die"),
+    ("The password is Die Hard Forever", "a password", "Die"),
+    ("Le mot de passe est Den Haag Centraal", "a password", "Den"),
+    ("password is Re Mi Fa Sol", "a password", "Re"),
+    ("Le mot de passe est Nou Nou Doudou", "a password", "Nou"),
+    ("Passordet er Det Blå Huset", "a password", "Det"),
     ("la contrasenya és Velosolex Jean", "a password", "Velosolex"),
     # the passphrase after every password's label, in every language
     ("şifre: Velosolex Jean", "a password", "Velosolex"),
