@@ -463,7 +463,7 @@ def _csv_delimiter(header: str, rows: Sequence[str] = ()) -> str | None:
     for delimiter in (",", ";", "\t"):
         if delimiter not in header:
             continue
-        cells = next(csv.reader([header], delimiter=delimiter))
+        cells = _split(header, delimiter)
         if any("@" in cell for cell in cells) or not any(_is_email_header(cell) for cell in cells):
             continue
         column = next(i for i, cell in enumerate(cells) if _is_email_header(cell))
@@ -642,9 +642,19 @@ def _unquoted_address(line: str, delimiter: str, column: int) -> str | None:
     is one cell, ``jean@gmail.com,Jean``), which the usual repairs would make another address
     (``jean@gmail.com.jean``): the one meant is suggested instead, or none.
     """
-    cells = next(csv.reader([line.replace('"', "")], delimiter=delimiter), [])
+    cells = _split(line.replace('"', ""), delimiter)
     address = cells[column].strip() if len(cells) > column else ""
     return address if address and _valid(address) is None else None
+
+
+def _split(line: str, delimiter: str) -> list[str]:
+    """The cells of one line of a CSV file, split at ``delimiter`` as the csv module reads them; a cell longer than
+    the csv module reads (``csv.field_size_limit``, 131,072 characters unless raised) or a line it cannot read is
+    taken whole, as one cell: the module raises csv.Error there, which would stop the audit."""
+    try:
+        return next(csv.reader([line], delimiter=delimiter), [])
+    except csv.Error:
+        return [line]
 
 
 def _lines_from(lines: Sequence[str], start: int) -> Iterator[str]:
@@ -658,7 +668,7 @@ def _quote_runs_on(lines: Sequence[str], first: int, last: int, delimiter: str, 
     line after its first reads alone as a row with an ``@`` in the column of addresses, or the row ends
     the file inside its quotes. A cell of several lines (a postal address, a note) is neither."""
     for line in lines[first:last]:
-        cells = next(csv.reader([line], delimiter=delimiter), [])
+        cells = _split(line, delimiter)
         if len(cells) > column and "@" in cells[column]:
             return True
     if last < len(lines):
@@ -1055,7 +1065,7 @@ def _password_columns(lines: Sequence[str]) -> Callable[[int, str], bool]:
     # as pic knows no such column (Adresse, E-postadresse, Correo electrónico: read by its cells)
     named = []
     for delimiter in (d for d in ",;\t" if d in header[1]):
-        cells = next(csv.reader([header[1]], delimiter=delimiter))
+        cells = _split(header[1], delimiter)
         labels = {i: cell.strip() for i, cell in enumerate(cells) if label_alone(cell)}
         if labels:
             named.append((len(cells), delimiter, labels))
@@ -1087,11 +1097,7 @@ def _password_columns(lines: Sequence[str]) -> Callable[[int, str], bool]:
             return True
         if number <= at or delimiter not in line:
             return False
-        try:
-            row = next(csv.reader([line], delimiter=delimiter))
-        except csv.Error:
-            return False
-        return secret_in(row)
+        return secret_in(_split(line, delimiter))
 
     return holds
 

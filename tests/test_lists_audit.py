@@ -315,6 +315,32 @@ def test_csv_field_longer_than_the_csv_module_limit(tmp_path: Path, capsys: pyte
     assert "3 address(es) in 1 file(s), 2 to fix" in err
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a header's cell longer than the csv module's limit, with a column named as a password
+        f"email;{'x' * 200_000};Mot de passe\nfoo@gmail.con;a;b\n",
+        f"Nom;{'x' * 200_000};Mot de passe\nfoo@gmail.con;a;b\n",
+        # a row's cell that long, under a column named as a password
+        f"email;Mot de passe\nfoo@gmail.con;{'x' * 200_000}\nzoe@velo-cite.org;Azerty123\n",
+        f'email,notes\nfoo@gmail.con,"{"x" * 200_000}\nzoe@velo-cite.org,a\n',
+    ],
+    ids=["header-email", "header-other", "row-password", "row-quote-left-open"],
+)
+def test_a_cell_longer_than_the_csv_module_limit_anywhere_is_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str
+) -> None:
+    """A header or a row with a cell longer than the csv module reads (131,072 characters) stopped the audit with
+    the csv module's error (_csv.Error: field larger than field limit) where it split the header to find its
+    delimiter or its password columns: each file is read to its end, its misspelt address flagged."""
+    export = tmp_path / "export.csv"
+    export.write_text(text, encoding="utf-8")
+    code, lines, err = _audit(capsys, str(export))
+    assert "Traceback" not in err and "field larger" not in err, err[-2000:]
+    assert code == 1, err[-2000:]
+    assert any("foo@gmail.con:" in line and "misspelled domain" in line for line in lines), lines
+
+
 def test_export_starting_with_a_utf8_byte_order_mark(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Spreadsheets' "CSV UTF-8" starts with one: the first address is read without it."""
     export = tmp_path / "export.txt"
