@@ -935,15 +935,17 @@ def look_alike(domain: str) -> str | None:
     the address meant: its punycode would subscribe the look-alike. The domain is read as IDNA maps it (UTS #46):
     in Unicode NFKC, its full stops those of RFC 3490 §3.1 (``аррӏе.ⅽom`` and ``аррӏе．ｃｏｍ`` are ``аррӏе.com``)."""
     domain = unicodedata.normalize("NFKC", domain).replace("\u3002", ".")  # NFKC maps ． to . and ｡ to 。
-    labels = [u_labels(label).lower() for label in domain.split(".")]
-    for label in labels:
+    # each label in Unicode as written (named so in the message: ᏚᎪᎳ, not its case-folded ꮪꭺꮃ), and in lowercase
+    written = [u_labels(label) for label in domain.split(".")]
+    labels = [label.lower() for label in written]
+    for shown, label in zip(written, labels, strict=True):
         if not single_script(label):
-            return f"domain label {label} mixes scripts, as a look-alike of another domain does (UTS #39 §5.2)"
-    *names, tld = labels
-    for label in names:
+            return f"domain label {shown} mixes scripts, as a look-alike of another domain does (UTS #39 §5.2)"
+    tld = labels[-1]
+    for shown, label in zip(written[:-1], labels[:-1], strict=True):
         if tld.isascii() and latin_look_alike(label):
             return (
-                f"every letter of the domain label {label} is of another script than Latin and looks like a Latin "
+                f"every letter of the domain label {shown} is of another script than Latin and looks like a Latin "
                 "one, as a look-alike of another domain's does (a whole-script confusable, UTS #39 §4)"
             )
     return None

@@ -1527,6 +1527,17 @@ def test_an_address_whose_domain_label_is_a_latin_look_alike_in_another_script_i
     assert "xn--" not in lines[0].partition("suggested")[2], lines
 
 
+@pytest.mark.parametrize(("address", "label"), [("ann@ᏚᎪᎳ.com", "ᏚᎪᎳ"), ("ann@АРРӀЕ.com", "АРРӀЕ")])
+def test_a_look_alike_label_is_named_as_written(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, address: str, label: str
+) -> None:
+    """The flag names the label as the address writes it, not its lowercase (ᏚᎪᎳ was named ꮪꭺꮃ, Cherokee's small
+    letters, which no one wrote)."""
+    (tmp_path / "subs.txt").write_text(f"{address}\n", encoding="utf-8")
+    _code, lines, err = _audit(capsys, str(tmp_path / "subs.txt"))
+    assert len(lines) == 1 and f"domain label {label} " in lines[0], (lines, err)
+
+
 def test_a_look_alike_of_a_provider_gets_the_provider_suggested(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
