@@ -925,13 +925,37 @@ def _valid_address_flag(entry: Entry, domains: Mapping[str, DeadDomain], provide
     return Flag(entry, problem, f"{local}@{meant}" if meant else None)
 
 
+# The country-code top-level domains under which names of a script are common, by the script (Unicode's name, the
+# first word of its letters' names): a label of that script there is read as a name of it, not as a look-alike of a
+# Latin one. As Chromium's IDN spoof checker lists them for its whole-script confusables
+# (components/url_formatter/spoof_checks/idn_spoof_checker.cc, kWholeScriptConfusables).
+_SCRIPT_TLDS = {
+    "ARMENIAN": ("am",),
+    "CYRILLIC": ("bg", "by", "kz", "pyc", "ru", "su", "ua", "uz"),
+    "ETHIOPIC": ("er", "et"),
+    "GEORGIAN": ("ge",),
+    "GREEK": ("gr",),
+    "HEBREW": ("il",),
+    "KHMER": ("kh",),
+    "LAO": ("la",),
+    "SINHALA": ("lk",),
+}
+
+
+def _script_of(label: str) -> str:
+    """The script of ``label``'s first letter, as the first word of its Unicode name (``CYRILLIC``), or ""."""
+    first = next((ch for ch in label if ch.isalpha()), "")
+    return unicodedata.name(first, "").partition(" ")[0] if first else ""
+
+
 def look_alike(domain: str) -> str | None:
     """Why ``domain`` (in Unicode or in punycode) is a look-alike of another domain, or None: a label mixing scripts
     (``pаypal``, a Cyrillic а among Latin letters: not "highly restrictive", UTS #39 §5.2, as pic check refuses one
     for a contact), or a label whose every letter is of one other script and looks like a Latin letter (``аррӏе``
     in Cyrillic: a whole-script confusable, UTS #39 §4, :func:`latin_look_alike`) under a top-level domain written
-    in ASCII (``.com``; under ``.рф`` or ``.ελ``, whose registries take names of their own script, such a name is
-    read as one of that script, and is not looked at). Its subscriber is to be asked for
+    in ASCII (``.com``) but a country's where names of that script are common (``_SCRIPT_TLDS``: ``.bg``, ``.ru``,
+    ``.gr``...); under those, and under ``.рф`` or ``.ελ``, such a name is read as one of its script, and is not
+    looked at. Its subscriber is to be asked for
     the address meant: its punycode would subscribe the look-alike. The domain is read as IDNA maps it (UTS #46):
     in Unicode NFKC, its full stops those of RFC 3490 §3.1 (``аррӏе.ⅽom`` and ``аррӏе．ｃｏｍ`` are ``аррӏе.com``)."""
     domain = unicodedata.normalize("NFKC", domain).replace("\u3002", ".")  # NFKC maps ． to . and ｡ to 。
@@ -943,7 +967,7 @@ def look_alike(domain: str) -> str | None:
             return f"domain label {shown} mixes scripts, as a look-alike of another domain does (UTS #39 §5.2)"
     tld = labels[-1]
     for shown, label in zip(written[:-1], labels[:-1], strict=True):
-        if tld.isascii() and latin_look_alike(label):
+        if tld.isascii() and latin_look_alike(label) and tld not in _SCRIPT_TLDS.get(_script_of(label), ()):
             return (
                 f"every letter of the domain label {shown} is of another script than Latin and looks like a Latin "
                 "one, as a look-alike of another domain's does (a whole-script confusable, UTS #39 §4)"

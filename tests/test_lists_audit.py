@@ -1527,6 +1527,17 @@ def test_an_address_whose_domain_label_is_a_latin_look_alike_in_another_script_i
     assert "xn--" not in lines[0].partition("suggested")[2], lines
 
 
+@pytest.mark.parametrize("address", ["ann@аре.bg", "ann@сосо.ru", "ann@xn--80ak6aa92e.ua", "ann@ναι.gr", "ann@οοο.gr"])
+def test_a_label_of_a_script_under_a_country_domain_where_it_is_common_is_no_look_alike(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, address: str
+) -> None:
+    """Under the country-code domains where names of a script are common (.bg, .ru, .ua for Cyrillic, .gr for
+    Greek: Chromium's list), a label of that script is read as a name of it, as under .рф: not flagged."""
+    (tmp_path / "subs.txt").write_text(f"{address}\n", encoding="utf-8")
+    _code, lines, err = _audit(capsys, str(tmp_path / "subs.txt"))
+    assert not any("look-alike" in line for line in lines), (lines, err)
+
+
 @pytest.mark.parametrize(("address", "label"), [("ann@ᏚᎪᎳ.com", "ᏚᎪᎳ"), ("ann@АРРӀЕ.com", "АРРӀЕ")])
 def test_a_look_alike_label_is_named_as_written(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, address: str, label: str
