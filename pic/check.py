@@ -17,7 +17,7 @@ from pic.errors import PicError, Problem, Severity, show_value
 from pic.names import a_labels
 from pic.registry import UID_BELOW_DYNAMIC, Member, Registry, load_registry, name_key
 from pic.settings import Settings, display_path, load_settings
-from pic.validators import BEYOND_LATIN, mixed_script_words, u_labels
+from pic.validators import BEYOND_LATIN, MixedWord, mixed_script_words, u_labels
 
 if TYPE_CHECKING:
     from pic.lists_audit import DeadDomain, Providers
@@ -416,32 +416,33 @@ def mixed_scripts(m: Member) -> list[Problem]:
     Latin ``I``) is one, naming the letter; and a word written wholly in letters of another script that each look
     Latin, among Latin words (``Club Рорѕ Lyon``, in Cyrillic: a whole-script confusable, UTS #39 §4), naming
     the word and its letters."""
-    out = []
-    for mixed in mixed_script_words(m.spec.name):
-        said = ", ".join(f"{show_value(ch)} ({_code_point(ch)})" for ch in mixed.others)
-        if mixed.alone:
-            message = (
-                f"{show_value(m.spec.name)}: the letter {show_value(mixed.word)} mixes scripts with the words "
-                f"around it: {_code_point(mixed.word[0])} alone among {mixed.script} words, almost always a slip "
-                "of the keyboard or a name made to look like another; write it in the script of those words"
-            )
-            out.append(Problem(m.file, m.line_of("name"), "name", message, "warning"))
-            continue
-        if mixed.look_alike:
-            message = (
-                f"{show_value(m.spec.name)}: the word {show_value(mixed.word)} is written in {mixed.script} letters "
-                f"that each look like a Latin one ({said}), among Latin words: almost always a keyboard left on "
-                "another layout or a name made to look like another; write it in Latin letters"
-            )
-            out.append(Problem(m.file, m.line_of("name"), "name", message, "warning"))
-            continue
-        message = (
-            f"{show_value(m.spec.name)}: the word {show_value(mixed.word)} mixes scripts: {said} among "
-            f"{mixed.script} letters, almost always a slip of the keyboard or a name made to look like another; "
-            "write the word in one script"
+    return [
+        Problem(m.file, m.line_of("name"), "name", _mixed_words(m.spec.name, mixed), "warning")
+        for mixed in mixed_script_words(m.spec.name)
+    ]
+
+
+def _mixed_words(name: str, mixed: MixedWord) -> str:
+    """What :func:`mixed_scripts` says of one word of ``name``: a letter alone, a word that looks Latin, or a word
+    mixing scripts."""
+    if mixed.alone:
+        return (
+            f"{show_value(name)}: the letter {show_value(mixed.word)} mixes scripts with the words "
+            f"around it: {_code_point(mixed.word[0])} alone among {mixed.script} words, almost always a slip "
+            "of the keyboard or a name made to look like another; write it in the script of those words"
         )
-        out.append(Problem(m.file, m.line_of("name"), "name", message, "warning"))
-    return out
+    said = ", ".join(f"{show_value(ch)} ({_code_point(ch)})" for ch in mixed.others)
+    if mixed.look_alike:
+        return (
+            f"{show_value(name)}: the word {show_value(mixed.word)} is written in {mixed.script} letters "
+            f"that each look like a Latin one ({said}), among Latin words: almost always a keyboard left on "
+            "another layout or a name made to look like another; write it in Latin letters"
+        )
+    return (
+        f"{show_value(name)}: the word {show_value(mixed.word)} mixes scripts: {said} among "
+        f"{mixed.script} letters, almost always a slip of the keyboard or a name made to look like another; "
+        "write the word in one script"
+    )
 
 
 def _code_point(ch: str) -> str:
