@@ -543,12 +543,9 @@ def test_login_with_the_password_from_the_environment(
         assert password not in out + err + stack.read_text() + (proj / notices.DEFAULT_FILE).read_text()
 
 
-@pytest.mark.parametrize("smtputf8", [True, False], ids=["server-with-smtputf8", "server-without"])
-def test_internationalised_addresses_never_stop_the_others(
-    tmp_path: Path, smtputf8: bool, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """An IDN domain is sent in punycode; a non-ASCII local part goes to a server offering SMTPUTF8, and one
-    that does not is reported as refused for that member alone."""
+def _idn_members(tmp_path: Path, utf8_email: str) -> Path:
+    """The registry with two members more: cafe-asso, whose contact's domain alone is in Unicode, and utf8-asso,
+    whose contact is ``utf8_email`` (letters outside ASCII before the @)."""
     members = registry(tmp_path)
     write_members(
         members,
@@ -559,12 +556,20 @@ def test_internationalised_addresses_never_stop_the_others(
                 site=_site("8.2", "cafe.example.org"),
             ),
             "utf8-asso": member(
-                10609,
-                contact={"name": "Renée", "email": "renée@utf8.example.org"},
-                site=_site("8.2", "utf8.example.org"),
+                10609, contact={"name": "Renée", "email": utf8_email}, site=_site("8.2", "utf8.example.org")
             ),
         },
     )
+    return members
+
+
+@pytest.mark.parametrize("smtputf8", [True, False], ids=["server-with-smtputf8", "server-without"])
+def test_internationalised_addresses_never_stop_the_others(
+    tmp_path: Path, smtputf8: bool, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An IDN domain is sent in punycode; a non-ASCII local part goes to a server offering SMTPUTF8, and one
+    that does not is reported as refused for that member alone."""
+    members = _idn_members(tmp_path, "renée@utf8.example.org")
     with running_sink(smtputf8=smtputf8) as sink:
         proj = project(tmp_path, sink)
         assert notify(proj, members, ON, "--dry-run") == 0
@@ -601,22 +606,7 @@ def test_report_marks_the_contacts_whose_address_needs_smtputf8_as_notify_sends_
     as pic notify decides it: those --dry-run names as such; a domain alone in Unicode needs none. Was: not said."""
     import json
 
-    members = registry(tmp_path)
-    write_members(
-        members,
-        {
-            "cafe-asso": member(
-                10608,
-                contact={"name": "Marie", "email": "marie@café.example.org"},
-                site=_site("8.2", "cafe.example.org"),
-            ),
-            "utf8-asso": member(
-                10609,
-                contact={"name": "Renée", "email": "Renée@UTF8.example.org"},
-                site=_site("8.2", "utf8.example.org"),
-            ),
-        },
-    )
+    members = _idn_members(tmp_path, "Renée@UTF8.example.org")
     proj = project(tmp_path, smtp_sink)
     assert main(["report", "--project", str(proj), "--members", str(members), "--format", "json"]) == 0
     contacts = json.loads(capsys.readouterr().out)["members_to_contact"]
