@@ -1051,7 +1051,10 @@ def audit(
 
 
 # What a line holding a secret is told: the secret is to go, wherever it stands; the line is never shown (Flag.hidden).
-LINE_TO_CLEAR = "it holds what reads as a password or another secret: remove it from the export and from Sympa"
+LINE_TO_CLEAR = (
+    "it holds what reads as a password or another secret (the address is not at fault): remove the secret from the "
+    "export and from the subscriber's name in Sympa, and change that password wherever it is used"
+)
 
 
 def secret_lines(entries: Sequence[Entry], flagged: Sequence[Flag]) -> list[Flag]:

@@ -1395,6 +1395,9 @@ def test_a_row_with_a_value_in_a_column_named_as_a_password_is_flagged(
     assert [int(line.split("list.csv:")[1].split(" ")[0]) for line in lines] == flagged, lines
     told = [int(line.split("list.csv:")[1].split(" ")[0]) for line in lines if "reads as a password" in line]
     assert told == sorted(set(flagged)), lines  # the address shown: it is no secret
+    # the fix names the secret, not the subscriber: "remove it ... from Sympa" read as "unsubscribe them"
+    said = [line for line in lines if "reads as a password" in line]
+    assert all("the address is not at fault" in line and "change that password" in line for line in said), said
     for secret in ("zerty", "S3cr3t", "elosolex"):
         assert secret.casefold() not in "\n".join(lines).casefold(), lines
 
