@@ -760,6 +760,8 @@ def mixed_script_words(text: str) -> list[MixedWord]:
                     continue
             if _latin_word(word) or not any(ch.isalpha() for ch in word):  # "2024", marks alone
                 continue
+            if word in _LEGAL_FORMS:  # ООО Web Studio: the form's abbreviation, not a Latin word's look-alike
+                continue
             if latin and latin_look_alike(word, as_written=True):
                 own = counted(word)
                 script = max(own, key=lambda code: own[code])
@@ -780,6 +782,13 @@ def mixed_script_words(text: str) -> list[MixedWord]:
     if look_alikes and not unlike:
         out += look_alikes
     return out
+
+
+# The abbreviations of legal forms written in Cyrillic capitals before a name in Latin letters (ООО Web Studio),
+# whose letters look Latin: Russian ООО (a limited company), АО and ОАО (joint-stock companies), АНО (an autonomous
+# non-profit organisation), НКО (a non-profit organisation); Bulgarian ООД and ЕООД (limited companies) and ЕТ (a
+# sole trader). Each is the form, not a Latin word written on another layout.
+_LEGAL_FORMS = frozenset({"ООО", "АО", "ОАО", "АНО", "НКО", "ООД", "ЕООД", "ЕТ"})
 
 
 def _latin_word(word: str) -> bool:

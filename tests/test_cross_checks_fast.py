@@ -372,6 +372,9 @@ def test_a_cyrillic_word_that_looks_latin_among_latin_words_is_named(latin: list
     if len(word) == 1 and 0 < at < len(words) - 1 and not (words[at - 1].isdigit() or words[at + 1].isdigit()):
         assert [m.alone for m in named] == [True], named  # a letter alone between two words: named as one
         return
+    if word in validators._LEGAL_FORMS:  # ООО Web Studio: a legal form's abbreviation, not named
+        assert named == [], named
+        return
     assert named == [validators.MixedWord(word, "Cyrillic", tuple(dict.fromkeys(word)), look_alike=True)], named
     assert validators.mixed_script_words(" ".join([*words, "\u041b\u0438\u043e\u043d"])) == []
     assert validators.mixed_script_words(f"{word} \u041a\u043b\u0443\u0431") == []

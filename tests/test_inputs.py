@@ -424,6 +424,10 @@ ONE_SCRIPT_A_WORD = {
     # a word of another script that does not look Latin, beside Latin words; one that does, among none
     "word-of-no-look-alike": "Vélo Лион Club",
     "look-alike-among-cyrillic": "Сосо Клуб",
+    # a Russian legal form's abbreviation before a Latin name (ООО: a limited company; АНО: a non-profit), which
+    # written in Latin letters would be another
+    "russian-legal-form": "ООО Web Studio",
+    "russian-non-profit": "АНО Open Data",
 }
 # name, the letter alone among words of another script, its code point and name, the script of those words:
 # a one-letter word of another cased script between two words (Latin "à", "a", "y", "o" have Cyrillic and
