@@ -390,10 +390,8 @@ def _add_dns(sub: _SubParsers[argparse.ArgumentParser], common: argparse.Argumen
     p = sub.add_parser("dns", help="the DNS records of the list domains")
     dns_sub = p.add_subparsers(dest="dns_command", required=True, metavar="SUBCOMMAND")
     p = dns_sub.add_parser("check", parents=[common], help="say which mail records are present, missing or different")
-    p.add_argument(
-        "--resolver", type=arguments.ip_address, help="resolver IP address (default: pic:dns.resolver of the stack)"
-    )
-    p.add_argument("--port", type=arguments.port, help="resolver port (default: pic:dns.resolver_port)")
+    p.add_argument("--resolver", type=arguments.ip_address, help=arguments.RESOLVER_HELP)
+    p.add_argument("--port", type=arguments.port, help=arguments.RESOLVER_PORT_HELP)
     p.add_argument(
         "--expected",
         type=arguments.readable_file("the JSON of `pulumi stack output mail_dns_records --json`"),

@@ -617,3 +617,19 @@ def test_a_file_an_option_names_that_cannot_be_read_is_a_usage_error_for_every_c
     assert str(path) in done.stderr and "Traceback" not in done.stderr, done.stderr
     if expected == 2:
         assert "usage: pic" in done.stderr and done.stdout == "", done
+
+
+@pytest.mark.parametrize("command", [["dns", "check"], ["status"]])
+def test_the_resolver_options_say_the_default_when_the_stack_sets_none(
+    capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    """--resolver and --port said "default: pic:dns.resolver of the stack", which a stack without pic:dns (the
+    example's) leaves unsaid: their help names the settings' own defaults, as the settings read them."""
+    from pic.settings import DnsSpec
+
+    with pytest.raises(SystemExit):
+        _parse([*command, "--help"])
+    said = " ".join(capsys.readouterr().out.split())
+    resolver, port = DnsSpec.model_fields["resolver"].default, DnsSpec.model_fields["resolver_port"].default
+    assert f"default: pic:dns.resolver of the stack, {resolver} when it sets none" in said, said
+    assert f"default: pic:dns.resolver_port, {port} when the stack sets none" in said, said

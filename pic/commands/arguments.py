@@ -18,9 +18,19 @@ from pathlib import Path
 from typing import Any
 
 from pic.errors import shown_name
-from pic.settings import STACK_NAME
+from pic.settings import STACK_NAME, DnsSpec
 from pic.yamlsrc import file_kind
 
+# The help of --resolver and --port, for every command that asks a resolver: the stack's setting, and its default
+# when the stack does not set it (DnsSpec's).
+RESOLVER_HELP = (
+    f"resolver IP address (default: pic:dns.resolver of the stack, {DnsSpec.model_fields['resolver'].default} "
+    "when it sets none)"
+)
+RESOLVER_PORT_HELP = (
+    f"resolver port (default: pic:dns.resolver_port, {DnsSpec.model_fields['resolver_port'].default} when the stack "
+    "sets none)"
+)
 # Seconds per lookup or connection: beyond five minutes a host is down, and `pic status` asks
 # several times per domain.
 MAX_TIMEOUT = 300.0

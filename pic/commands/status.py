@@ -64,10 +64,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], common:
     p = sub.add_parser("status", parents=[common], help="DNS, certificate, redirect, PHP and disk of every site")
     p.add_argument("--on", type=date_argument, default=None, help=argparse.SUPPRESS)
     p.add_argument("--format", choices=("table", "json"), default="table")
-    p.add_argument(
-        "--resolver", type=arguments.ip_address, help="resolver IP address (default: pic:dns.resolver of the stack)"
-    )
-    p.add_argument("--port", type=arguments.port, help="resolver port (default: pic:dns.resolver_port)")
+    p.add_argument("--resolver", type=arguments.ip_address, help=arguments.RESOLVER_HELP)
+    p.add_argument("--port", type=arguments.port, help=arguments.RESOLVER_PORT_HELP)
     p.add_argument(
         "--https-port",
         type=arguments.port,
