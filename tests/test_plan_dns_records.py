@@ -1535,3 +1535,33 @@ def test_phpmyadmin_removed_says_in_plain_english_which_name_it_leaves(tmp_path:
     assert sentence_start("from `pulumi up`, phpMyAdmin answers") == "From `pulumi up`, phpMyAdmin answers"
     for kept in ("listes.example.org is in the zone", "dmarc@example.org is an alias", "web2 has no address", "`x`"):
         assert sentence_start(kept) == kept
+
+
+def test_an_effect_that_starts_with_a_name_keeps_its_case_in_text_and_markdown(tmp_path: Path) -> None:
+    """The effects' sentence was capitalised whenever it started with lowercase letters then a space: a host named
+    with letters alone (`db has no address` read "Db has no address"), a slug, a runtime key or a single-label
+    name was written as a word. Only the words the plan's sentences begin with are capitalised; the text and the
+    Markdown of the plan keep every name as written."""
+    import dataclasses
+
+    from pic.plan.output import _markdown_at_stake, _text_records
+
+    before = _stack(tmp_path, "before", WEB2)
+    without = _stack(tmp_path, "without", WEB2, (PMA_BLOCK, ""))
+    attr_old, attr_new = _changes(before, before)[0], _changes(without, without)[0]
+    r = review([], attr_new, attr_old)
+    change = _only(attr_old, attr_new, "addresses")
+    for name in ("db", "velo", "legacy", "daily", "localhost"):
+        effect = f"{name} has no address the zone can give"
+        named = dataclasses.replace(change, effects=(effect, *change.effects))
+        assert named.note().endswith(f". {effect}; " + "; ".join(change.effects)), named.note()
+        shown = dataclasses.replace(r, dns_records=[named])
+        text = "\n".join(_text_records(shown))
+        md = "\n".join(_markdown_at_stake(shown))
+        assert f". {effect}; " in text, text
+        assert f". {prose(effect)}; " in md, md
+        assert f"{name.capitalize()} has" not in text + md
+    worded = dataclasses.replace(change, effects=("until the record is published, mail waits",))
+    assert worded.note().endswith(". Until the record is published, mail waits"), worded.note()
+    for kept in ("db has no address", "velo-cite keeps its lists", "php84 answers", "mail goes to web1"):
+        assert sentence_start(kept) == kept

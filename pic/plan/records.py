@@ -260,14 +260,20 @@ class DnsRecordsChange:
         return "; ".join([*self.steps, *([f"or {self.keep}"] if self.keep else [])])
 
 
-_WORD = re.compile(r"[a-z]+(?=[ ,:;])")
+_FIRST_WORD = re.compile(r"[a-z]+(?=[ ,:;])")
+# The ordinary words this module's effect sentences begin with (DnsRecordsChange.effects, and the archived members'
+# clause of DnsRecordsChange.note): the only ones capitalised at the start of a sentence. An effect may also begin
+# with a value (a host such as `db`, a member's slug, a domain, a runtime key), written in lowercase letters like a
+# word but a name, whose case is kept: its form cannot tell it from a word, so a word is known by this list.
+OPENING_WORDS = frozenset({"from", "no", "receivers", "resolvers", "the", "until", "where"})
 
 
 def sentence_start(sentence: str) -> str:
-    """``sentence`` with its first letter capitalised when it starts with an English word (lowercase letters then a
-    space or punctuation); one that starts with a name (a domain, an address, a host, ``phpMyAdmin``) or a code
-    span is left as it is: a name keeps its case."""
-    return sentence[:1].upper() + sentence[1:] if _WORD.match(sentence) else sentence
+    """``sentence`` with its first letter capitalised when it starts with one of :data:`OPENING_WORDS` followed by a
+    space or punctuation; any other start is left as it is: a name (a host, a slug, a domain, an address,
+    ``phpMyAdmin``) or a code span keeps its case."""
+    first = _FIRST_WORD.match(sentence)
+    return sentence[:1].upper() + sentence[1:] if first and first.group() in OPENING_WORDS else sentence
 
 
 @dataclass(frozen=True)
