@@ -3,7 +3,8 @@
 Each command imports what only it needs when it runs: ``pic check`` never loads
 the renderers, Jinja, the report or the libraries of fields it does not meet.
 
-Exit status: 0 valid (warnings allowed), 1 invalid input, 2 usage error;
+Exit status: 0 valid (warnings allowed), 1 invalid input, 2 usage error (each command's, and
+what it does, in :mod:`pic.commands.about`: its --help and README's table of commands);
 for every command, 74 when the output cannot be written (a full disk, a closed
 standard output) and 141 when its reader stopped early (:func:`run_command`).
 Bad input never shows a traceback: every problem is printed with its file,
@@ -29,7 +30,7 @@ from pathlib import Path
 from typing import ClassVar, NoReturn, TextIO
 
 from pic.check import check
-from pic.commands import arguments, date_argument
+from pic.commands import about, arguments, date_argument
 from pic.errors import PicError, Problem, Unreachable, json_text, shown_name, terminal_safe
 from pic.registry import load_registry
 from pic.settings import display_path, load_settings
@@ -293,7 +294,10 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
         "(default: the current one)",
     )
     parser: argparse.ArgumentParser = _Parser(
-        prog="pic", description="Check and report on the hosting platform's member registry and stack settings."
+        prog="pic",
+        description="Check and report on the hosting platform's member registry and stack settings.",
+        epilog=about.pic_epilog(),
+        formatter_class=about.HelpFormatter,
     )
     parser.add_argument("--version", action=_Version, help="print pic's version (that of the installed package)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -304,7 +308,12 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
 
 
 def _add_check(sub: _SubParsers[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
-    p = sub.add_parser("check", parents=[common], help="validate the registry and the settings")
+    p = sub.add_parser(
+        "check",
+        parents=[common],
+        help="validate the registry and the settings",
+        **about.COMMANDS["check"].parser_text(),
+    )
     p.add_argument(
         "--on", type=date_argument, default=None, help="evaluate end of life as of this day (default: today)"
     )
@@ -314,7 +323,12 @@ def _add_report(sub: _SubParsers[argparse.ArgumentParser], common: argparse.Argu
     from pic.diskusage import MAX_FILE_BYTES as DISK_USAGE_BYTES
     from pic.notices import MAX_RECORD_BYTES
 
-    p = sub.add_parser("report", parents=[common], help="runtimes, members to contact, counts")
+    p = sub.add_parser(
+        "report",
+        parents=[common],
+        help="runtimes, members to contact, counts",
+        **about.COMMANDS["report"].parser_text(),
+    )
     p.add_argument("--on", type=date_argument, default=None, help="as of this day (default: today)")
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.add_argument(
@@ -335,8 +349,13 @@ def _add_report(sub: _SubParsers[argparse.ArgumentParser], common: argparse.Argu
 
 
 def _add_new(sub: _SubParsers[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
-    p = sub.add_parser("new", parents=[common], help="write a new member file (in members/ of --project)")
-    p.add_argument("slug")
+    p = sub.add_parser(
+        "new",
+        parents=[common],
+        help="write a new member file (in members/ of --project)",
+        **about.COMMANDS["new"].parser_text(),
+    )
+    p.add_argument("slug", help="the new member's slug, the name of its file (SLUG.yaml)")
     p.add_argument("--name", required=True, help="the association's name")
     p.add_argument("--email", required=True, help="the technical contact's e-mail address")
     p.add_argument("--domain", action="append", default=[], help="a domain of the site (repeatable)")
@@ -345,7 +364,9 @@ def _add_new(sub: _SubParsers[argparse.ArgumentParser], common: argparse.Argumen
 
 def _add_schema(sub: _SubParsers[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
     """``pic schema`` reads no stack, project nor member: the options of the others are refused, not ignored."""
-    p = sub.add_parser("schema", help="print the JSON Schema of a member file")
+    p = sub.add_parser(
+        "schema", help="print the JSON Schema of a member file", **about.COMMANDS["schema"].parser_text()
+    )
     for option in ("--stack", "--members", "--project"):
         p.add_argument(option, type=_not_for_schema, help=argparse.SUPPRESS)
 
@@ -370,6 +391,7 @@ def _add_plan(sub: _SubParsers[argparse.ArgumentParser], common: argparse.Argume
         "plan",
         parents=[common],
         help="the program's resources under mocks, by host and member; with --against, what a change does",
+        **about.COMMANDS["plan"].parser_text(),
     )
     p.add_argument(
         "--against",
@@ -387,9 +409,14 @@ def _add_plan(sub: _SubParsers[argparse.ArgumentParser], common: argparse.Argume
 
 def _add_dns(sub: _SubParsers[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
     """``pic dns check``."""
-    p = sub.add_parser("dns", help="the DNS records of the list domains")
+    p = sub.add_parser("dns", help="the DNS records of the list domains", **about.GROUPS["dns"].parser_text())
     dns_sub = p.add_subparsers(dest="dns_command", required=True, metavar="SUBCOMMAND")
-    p = dns_sub.add_parser("check", parents=[common], help="say which mail records are present, missing or different")
+    p = dns_sub.add_parser(
+        "check",
+        parents=[common],
+        help="say which mail records are present, missing or different",
+        **about.COMMANDS["dns check"].parser_text(),
+    )
     p.add_argument("--resolver", type=arguments.ip_address, help=arguments.RESOLVER_HELP)
     p.add_argument("--port", type=arguments.port, help=arguments.RESOLVER_PORT_HELP)
     p.add_argument(
@@ -405,9 +432,13 @@ def _add_lists(sub: _SubParsers[argparse.ArgumentParser], common: argparse.Argum
     from pic.lists_audit import MAX_EXPORT_BYTES as EXPORT_BYTES
     from pic.yamlsrc import MAX_FILE_BYTES
 
-    p = sub.add_parser("lists", help="the subscribers of the mailing lists")
+    p = sub.add_parser("lists", help="the subscribers of the mailing lists", **about.GROUPS["lists"].parser_text())
     lists_sub = p.add_subparsers(dest="lists_command", required=True, metavar="SUBCOMMAND")
-    p = lists_sub.add_parser("audit", help="flag dead, misspelled and malformed addresses in subscriber exports")
+    p = lists_sub.add_parser(
+        "audit",
+        help="flag dead, misspelled and malformed addresses in subscriber exports",
+        **about.COMMANDS["lists audit"].parser_text(),
+    )
     p.add_argument(
         "files",
         nargs="+",

@@ -918,6 +918,114 @@ def test_the_docs_name_every_command() -> None:
     assert not [c for c in commands if c not in " ".join(layer.split())], layer
 
 
+def _readme_rows() -> dict[str, list[str]]:
+    """README's table of commands: each row's cells after the first, by the command its first cell names
+    (``| `pic dns check [--resolver ADDR]...` |``: ``dns check``)."""
+    import re
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("| command | what it does |") :].split("\n\n", 1)[0]
+    rows: dict[str, list[str]] = {}
+    for line in table.splitlines()[2:]:
+        cells = [c.strip() for c in re.split(r"(?<!\\)\|", line)[1:-1]]
+        words = re.match(r"`pic ((?:[a-z-]+ ?)+)", cells[0])
+        assert words is not None, line
+        rows[words.group(1).strip()] = cells[1:]
+    return rows
+
+
+def test_the_readme_table_says_what_each_commands_help_says() -> None:
+    """Every command's --help said neither what the command does nor its exit statuses, which README's table said
+    alone: both now come from pic.commands.about, and README's row of each command holds the same words."""
+    from pic.commands.about import COMMANDS, GROUPS
+
+    commands = _commands()
+    assert sorted(COMMANDS) == sorted(commands), commands
+    assert sorted(GROUPS) == sorted({c.split()[0] for c in commands if " " in c})
+    rows = _readme_rows()
+    assert sorted(rows) == sorted(commands), rows
+    for name, about in COMMANDS.items():
+        expected = "| " + " | ".join(about.readme_cells()) + " |"
+        assert rows[name] == list(about.readme_cells()), f"README's row of pic {name} should end with:\n{expected}"
+
+
+def test_the_readme_sections_the_commands_point_to_exist() -> None:
+    """A link of a command's text (``see [Mailing lists](#mailing-lists)``) leads to a heading of README.md, and
+    --help names that heading."""
+    import re
+
+    from pic.commands.about import COMMANDS, plain
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    # GitHub's anchor of a heading: lowercase, punctuation but '-' dropped, each space a '-'
+    anchors = {
+        re.sub(r"[^\w\- ]", "", h.lower()).replace(" ", "-"): h
+        for h in re.findall(r"^#+ (.+)$", readme, flags=re.MULTILINE)
+    }
+    links = [
+        (name, text, anchor)
+        for name, about in COMMANDS.items()
+        for cell in about.readme_cells()
+        for text, anchor in re.findall(r"\[([^\]]+)\]\(#([^)]+)\)", cell)
+    ]
+    assert len(links) >= 5, links
+    for name, text, anchor in links:
+        assert anchor in anchors, (name, anchor)
+        assert anchors[anchor].replace("`", "").startswith(text), (name, text, anchors[anchor])
+        shown = plain(" ".join(COMMANDS[name].readme_cells()))
+        assert f'README.md "{text}"' in shown and "](#" not in shown and "`" not in shown, shown
+
+
+HELP_COMMANDS = [
+    [],
+    ["check"],
+    ["report"],
+    ["new"],
+    ["schema"],
+    ["plan"],
+    ["dns"],
+    ["dns", "check"],
+    ["lists"],
+    ["lists", "audit"],
+    ["notify"],
+    ["status"],
+    ["move-script"],
+]
+
+
+@pytest.mark.parametrize("command", HELP_COMMANDS, ids=lambda c: " ".join(c) or "pic")
+def test_every_help_says_what_the_command_does_and_its_exit_statuses(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, command: list[str]
+) -> None:
+    """``pic COMMAND --help`` gave the usage and the options alone: it says what the command does, in one paragraph,
+    then each exit status on a line of its own (those of every command too: 74, 130, 141), in 80 columns; ``pic
+    --help`` says the statuses in general terms, and which commands have statuses of their own."""
+    from pic.commands.about import COMMANDS, EVERY_COMMAND, GROUPS, plain
+
+    monkeypatch.setenv("COLUMNS", "80")
+    with pytest.raises(SystemExit) as done:
+        main([*command, "--help"])
+    assert done.value.code == 0
+    out = capsys.readouterr().out
+    assert max(len(line) for line in out.splitlines()) <= 80, out
+    statuses = [line.split()[0] for line in out[out.index("\nexit status") + 1 :].splitlines()[1:] if line[2:3].strip()]
+    every = [str(status) for status, _ in EVERY_COMMAND]
+    name = " ".join(command)
+    about = COMMANDS.get(name) or GROUPS.get(name)
+    if about is None:  # pic --help
+        assert statuses == ["0", "1", "2", "3", "4", *every], out
+        assert "3    see the --help of pic notify, pic status, pic plan\n" in out, out
+        assert "4    see the --help of pic status, pic plan\n" in out, out
+        return
+    assert statuses == [*(str(status) for status, _ in about.exits), *every], out
+    paragraph = out.split("\n\n")[1]
+    assert " ".join(paragraph.split()) == about.description(), paragraph
+    assert about.description() == plain(about.readme_cells()[0])[:1].upper() + plain(about.readme_cells()[0])[1:] + "."
+    joined = " ".join(out[out.index("\nexit status") :].split())
+    for status, meaning in about.exits:
+        assert f" {status} {plain(meaning)}" in joined, joined
+
+
 def test_the_command_ends_with_all_its_output_written(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """``pic`` run by the shell (run_command): what it writes to a pipe and to a file, the report larger than a
     pipe's buffer, arrives whole, its warnings too, and the status is the command's, as main() gives them in

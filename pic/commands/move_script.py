@@ -17,6 +17,7 @@ import difflib
 import sys
 
 from pic.check import check
+from pic.commands import about
 from pic.errors import PicError, Problem, show_value
 from pic.settings import display_path
 
@@ -26,6 +27,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], common:
         "move-script",
         parents=[common],
         help="print the rsync-over-ssh script that copies a member's space to another web host",
+        **about.COMMANDS["move-script"].parser_text(),
     )
     p.add_argument("slug", help="the member to move")
     where = p.add_mutually_exclusive_group(required=True)

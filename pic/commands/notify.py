@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING
 
 from pic import eol, notices
 from pic.check import smtp_warnings
-from pic.commands import date_argument
+from pic.commands import about, date_argument
 from pic.commands.arguments import file_if_present
 from pic.errors import PicError, Problem, shown_name, terminal_safe
 from pic.registry import Registry, load_registry
@@ -95,7 +95,10 @@ _MONTHS = {
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
     p = sub.add_parser(
-        "notify", parents=[common], help="write to the members on a runtime near or past its end of life"
+        "notify",
+        parents=[common],
+        help="write to the members on a runtime near or past its end of life",
+        **about.COMMANDS["notify"].parser_text(),
     )
     p.add_argument("--on", type=date_argument, default=None, help="as of this day (default: today)")
     p.add_argument("--dry-run", action="store_true", help="print the messages, send and record nothing")

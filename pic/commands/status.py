@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pic import diskusage
-from pic.commands import arguments, date_argument
+from pic.commands import about, arguments, date_argument
 from pic.errors import json_text
 from pic.names import PLATFORM_LABEL
 from pic.registry import Member, load_registry
@@ -61,7 +61,12 @@ PHP_HEADER = "X-Pic-Php"
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
-    p = sub.add_parser("status", parents=[common], help="DNS, certificate, redirect, PHP and disk of every site")
+    p = sub.add_parser(
+        "status",
+        parents=[common],
+        help="DNS, certificate, redirect, PHP and disk of every site",
+        **about.COMMANDS["status"].parser_text(),
+    )
     p.add_argument("--on", type=date_argument, default=None, help=argparse.SUPPRESS)
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.add_argument("--resolver", type=arguments.ip_address, help=arguments.RESOLVER_HELP)
