@@ -1565,3 +1565,49 @@ def test_an_effect_that_starts_with_a_name_keeps_its_case_in_text_and_markdown(t
     assert worded.note().endswith(". Until the record is published, mail waits"), worded.note()
     for kept in ("db has no address", "velo-cite keeps its lists", "php84 answers", "mail goes to web1"):
         assert sentence_start(kept) == kept
+
+
+def test_every_effect_written_with_a_word_first_begins_with_an_opening_word() -> None:
+    """Only OPENING_WORDS are capitalised at the start of a section's effects: an effect of pic.plan.records written
+    to begin with another ordinary word would start its sentence in lowercase. Each effect whose text begins with
+    words (not with a value, a code span or a capitalised name) begins with one of them."""
+    import ast
+
+    from pic.plan import records
+
+    tree = ast.parse(Path(records.__file__).read_text(encoding="utf-8"))
+
+    def elements(node: ast.expr) -> list[ast.expr]:
+        if isinstance(node, (ast.List, ast.Tuple)):
+            return [e for item in node.elts for e in elements(item)]
+        if isinstance(node, ast.Starred):
+            return elements(node.value)
+        if isinstance(node, ast.IfExp):
+            return elements(node.body) + elements(node.orelse)
+        return [node]
+
+    def leading(node: ast.expr) -> str | None:
+        """The text an effect begins with, or None when it begins with a value."""
+        if isinstance(node, ast.BinOp):
+            return leading(node.left)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return node.value
+        if isinstance(node, ast.JoinedStr) and node.values and isinstance(node.values[0], ast.Constant):
+            return str(node.values[0].value)
+        return None
+
+    effects: list[ast.expr] = []
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Assign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(isinstance(t, ast.Name) and t.id == "effects" for t in targets):
+                effects += elements(node.value)
+        elif isinstance(node, ast.Call):
+            func = node.func
+            if isinstance(func, ast.Attribute) and func.attr == "append" and ast.unparse(func.value) == "effects":
+                effects += elements(node.args[0])
+            effects += [e for k in node.keywords if k.arg == "effects" for e in elements(k.value)]
+    texts = [t for t in map(leading, effects) if t is not None]
+    assert len(texts) >= 15, texts
+    words = {m.group() for t in texts if (m := re.match(r"[a-z]+(?=[ ,:;])", t))}
+    assert words and words <= records.OPENING_WORDS, words - records.OPENING_WORDS
