@@ -834,8 +834,9 @@ def _new_file_mode() -> int:
     return (0o666 & ~mask) | 0o600  # never unreadable to its owner: the next run reads it
 
 
-def append(path: Path, notice: Notice) -> None:
-    """Add one notice as one line at the end of the record's ``sent:`` list, every other byte kept
+def append(path: Path, notice: Notice, *more: Notice) -> None:
+    """Add one notice (and ``more``: the other members one message told, written at once, all or none) as one
+    line each at the end of the record's ``sent:`` list, every other byte kept
     (comments, notes, order): the record is copied with the line added, then the copy renamed over it
     (a crash never leaves half a file); its mode, and its owner where the process may give it, are
     kept; a new record gets the mode the umask gives. A record that is a symbolic link is written
@@ -846,7 +847,10 @@ def append(path: Path, notice: Notice) -> None:
     """
     file = display_path(path)
     exists = _present(path, file)
-    _write(path, _appended(_read(path, file) if exists else "", notice, file), exists=exists)
+    text = _read(path, file) if exists else ""
+    for n in (notice, *more):
+        text = _appended(text, n, file)
+    _write(path, text, exists=exists)
 
 
 def _write(path: Path, text: str, *, exists: bool, hint: str = "") -> None:

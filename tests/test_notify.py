@@ -596,7 +596,7 @@ def test_internationalised_addresses_never_stop_the_others(
         assert "utf8-asso: not sent, not recorded: renée@utf8.example.org has letters outside ASCII before the @" in err
         assert f"127.0.0.1:{sink.port} does not offer SMTPUTF8 (RFC 6531)" in err, err
         assert "refused by the server" not in err, err
-        assert "4 recorded in" in out and "0 refused, 1 not sent" in out, out
+        assert "4 member(s) recorded in" in out and "0 refused, 1 not sent" in out, out
 
 
 def test_report_marks_the_contacts_whose_address_needs_smtputf8_as_notify_sends_them(
@@ -734,7 +734,7 @@ def test_a_sent_message_the_record_fails_to_keep_is_said_and_stops_the_others(
     assert notify(proj, members, ON, "--record", str(record), "--new-record") == 1
     out, err = capsys.readouterr()
     assert len(smtp_sink.received) == 1
-    assert "sent 1 message(s), 0 recorded in" in out and "(1 NOT recorded)" in out, out
+    assert "sent 1 message(s) for 1 member(s), 0 member(s) recorded in" in out and "(1 NOT recorded)" in out, out
     to = smtp_sink.received[0].rcpt_tos[0]
     assert f"sent to {to}, not recorded: {record} cannot be written (No such file or directory)" in err, err
     assert "date: 2026-11-28" in err and f"to: {to}" in err, "the entry to add by hand"
@@ -1807,7 +1807,7 @@ def test_a_connection_lost_while_the_server_took_a_message_names_it(
     _on_the_second_message(monkeypatch, lost)
     assert notify(proj, members, ON) == 3
     out, err = capsys.readouterr()
-    assert "sent 1 message(s), 1 recorded in" in out, out
+    assert "sent 1 message(s) for 1 member(s), 1 member(s) recorded in" in out, out
     assert "the connection failed while the server took it: Connection unexpectedly closed" in err, err
     assert "it may have been sent, and it is not recorded" in err and "stopped: 1 message(s) not sent" in err
 
@@ -1903,7 +1903,7 @@ def test_a_server_closing_the_connection_with_its_refusal_ends_the_run_with_its_
     monkeypatch.setattr(smtplib.SMTP, "rset", closed)
     assert notify(proj, members, ON) == 3
     out, err = capsys.readouterr()
-    assert "sent 1 message(s), 1 recorded in" in out and "1 refused" in out, out
+    assert "sent 1 message(s) for 1 member(s), 1 member(s) recorded in" in out and "1 refused" in out, out
     assert "refused by the server, not recorded: 421 4.7.0 Too many messages" in err, err
     assert "the server closed the connection after refusing" in err and "1 message(s) not sent" in err, err
     assert len(notices.load(proj / notices.DEFAULT_FILE)) == 1
@@ -1921,7 +1921,7 @@ def test_ctrl_c_while_quit_waits_keeps_the_report(
 
     monkeypatch.setattr(smtplib.SMTP, "quit", waiting)
     assert notify(proj, members, ON) == 0
-    assert "sent 3 message(s), 3 recorded in" in capsys.readouterr().out
+    assert "sent 3 message(s) for 3 member(s), 3 member(s) recorded in" in capsys.readouterr().out
 
 
 def test_a_record_no_one_may_write_is_not_appended_to_through_the_api(tmp_path: Path) -> None:
@@ -2141,3 +2141,166 @@ def test_a_record_s_key_or_value_that_reads_as_a_secret_is_named_not_shown(tmp_p
         notices.load(record)
     shown = str(caught.value)
     assert "notices.yaml:2 " in shown and "not shown" in shown and "zerty" not in shown, shown
+
+
+def _federation(tmp_path: Path, *, extra: dict[str, dict[str, Any]] | None = None) -> Path:
+    """Three members whose contact is one secretary, her address written three ways (the domain's case and
+    script differ, not the local part), her name two ways, one member in English; and a member of its own."""
+    return write_members(
+        tmp_path / "members",
+        {
+            # 8.2 in warning (end of life 2026-12-31)
+            "chorale-est": member(
+                10801,
+                name="Chorale de l'Est",
+                contact={"name": "Anne Roux", "email": "anne@federation.example.org"},
+                site=_site("8.2", "chorale-est.example.org"),
+            ),
+            # 7.4 past its end of life, an exception running
+            "judo-est": member(
+                10802,
+                name="Les Judokas de l'Est",
+                contact={"name": "A. Roux", "email": "anne@Federation.EXAMPLE.org", "language": "en"},
+                site=_site("7.4", "judo-est.example.org"),
+                exceptions={"php_eol": {"until": dt.date(2027, 1, 15), "reason": "new site on its way"}},
+            ),
+            "theatre-est": member(
+                10803,
+                name="Théâtre de l'Est",
+                contact={"name": "Anne Roux", "email": "anne@FEDERATION.example.org"},
+                site=_site("8.2", "theatre-est.example.org"),
+            ),
+            "velo-cite": member(
+                10804,
+                name="Vélo Cité",
+                contact={"name": "Élodie Martin", "email": "elodie@velo-cite.example.org"},
+                site=_site("8.2", "velo-cite.example.org"),
+            ),
+            **(extra or {}),
+        },
+    )
+
+
+def test_one_message_per_contact_address_names_every_member_it_concerns(
+    tmp_path: Path, smtp_sink: Sink, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A secretary of three associations got three near-identical messages in one run: now one, naming each
+    member with its site, runtime, end of life and days left, in the language and name most of them give; the
+    record still holds one entry per member, each with its own file's address."""
+    members, proj = _federation(tmp_path), project(tmp_path, smtp_sink)
+    assert notify(proj, members, ON) == 0
+    assert sorted(r.rcpt_tos[0] for r in smtp_sink.received) == [
+        "anne@federation.example.org",
+        "elodie@velo-cite.example.org",
+    ], "one message per contact address"
+    anne = by_recipient(smtp_sink)["anne@federation.example.org"]
+    assert anne["To"] == "Anne Roux <anne@federation.example.org>", "the name two of the three members give"
+    assert anne["Content-Language"] == "fr", "the language two of the three members give"
+    assert anne["Subject"] == "Fin de vie de PHP : 3 sites dont vous êtes le contact doivent changer de version"
+    body = anne.get_content()
+    assert "Bonjour Anne Roux," in body
+    # the summary: each member, its site, runtime, end of life and days left, a line each, a blank line after
+    lines = body.splitlines()
+    summary = lines.index(
+        "- Chorale de l'Est (chorale-est.example.org) : PHP 8.2, fin de vie le 31 décembre 2026, dans 33 jours"
+    )
+    assert lines[summary + 1 : summary + 4] == [
+        "- Les Judokas de l'Est (judo-est.example.org) : PHP 7.4, fin de vie le 28 novembre 2022, il y a 1461 jours",
+        "- Théâtre de l'Est (theatre-est.example.org) : PHP 8.2, fin de vie le 31 décembre 2026, dans 33 jours",
+        "",
+    ], body
+    # then each site's own paragraphs, what to do included
+    assert "Le site de Chorale de l'Est (chorale-est.example.org) fonctionne avec PHP 8.2." in body
+    assert "Le site des Judokas de l'Est (judo-est.example.org) fonctionne avec PHP 7.4." in body
+    assert "exception accordée jusqu'au 15 janvier 2027" in body
+    assert body.count("Ce que vous devez faire :") == 3
+    assert "Élodie" not in body and "Vélo" not in body
+    elodie = by_recipient(smtp_sink)["elodie@velo-cite.example.org"].get_content()
+    assert "Le site de Vélo Cité" in elodie and "Anne" not in elodie and "Chorale" not in elodie
+    record = notices.load(proj / notices.DEFAULT_FILE)
+    assert sorted((n.member, n.runtime, n.to, n.state) for n in record) == [
+        ("chorale-est", "8.2", "anne@federation.example.org", "warning"),
+        ("judo-est", "7.4", "anne@Federation.EXAMPLE.org", "eol"),
+        ("theatre-est", "8.2", "anne@FEDERATION.example.org", "warning"),
+        ("velo-cite", "8.2", "elodie@velo-cite.example.org", "warning"),
+    ]
+    out, err = capsys.readouterr()
+    assert "sent 2 message(s) for 4 member(s), 4 member(s) recorded in" in out, out
+    assert "judo-est gives the name 'A. Roux'" in err and "the message says 'Anne Roux'" in err, err
+
+
+def test_a_member_not_due_is_not_named_in_its_contact_s_message(
+    tmp_path: Path, smtp_sink: Sink, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The period counted per member: a member joining the secretary's associations later is told alone, the
+    others (told within the period) are neither named nor written to again."""
+    members, proj = _federation(tmp_path), project(tmp_path, smtp_sink)
+    assert notify(proj, members, ON) == 0
+    smtp_sink.clear()
+    capsys.readouterr()
+    new = member(
+        10805,
+        name="Harmonie de l'Est",
+        contact={"name": "Anne Roux", "email": "anne@federation.example.org"},
+        site=_site("8.2", "harmonie-est.example.org"),
+    )
+    write_members(members, {"harmonie-est": new})
+    assert notify(proj, members, ON + dt.timedelta(days=3)) == 0
+    assert [r.rcpt_tos for r in smtp_sink.received] == [["anne@federation.example.org"]]
+    message = smtp_sink.received[0].message
+    body = message.get_content()
+    assert "Le site de Harmonie de l'Est (harmonie-est.example.org)" in body
+    assert "Chorale" not in body and "Judokas" not in body and "Théâtre" not in body
+    assert message["Subject"] == "PHP 8.2 : fin de vie le 31 décembre 2026, votre site doit changer de version"
+    err = capsys.readouterr().err
+    assert "chorale-est: already told about PHP 8.2 on 2026-11-28" in err
+    told = [n.member for n in notices.load(proj / notices.DEFAULT_FILE) if n.date == ON + dt.timedelta(days=3)]
+    assert told == ["harmonie-est"]
+
+
+def test_a_refused_message_records_none_of_the_members_it_named(
+    tmp_path: Path, smtp_sink: Sink, capsys: pytest.CaptureFixture[str]
+) -> None:
+    members, proj = _federation(tmp_path), project(tmp_path, smtp_sink)
+    smtp_sink.reject.add("anne@federation.example.org")
+    assert notify(proj, members, ON) == 3
+    out, err = capsys.readouterr()
+    assert "chorale-est, judo-est, theatre-est: refused by the server, not recorded: anne@federation" in err, err
+    assert "sent 1 message(s) for 1 member(s), 1 member(s) recorded in" in out and "1 refused" in out, out
+    assert [n.member for n in notices.load(proj / notices.DEFAULT_FILE)] == ["velo-cite"]
+
+
+def test_a_local_part_written_in_another_case_is_another_address(tmp_path: Path, smtp_sink: Sink) -> None:
+    """The local part is compared as written (RFC 5321 §2.4: only the mailbox's own server may read it without
+    case): Anne@ and anne@ each get their message, rather than one of them none."""
+    extra = {
+        "danse-est": member(
+            10806,
+            name="Danse de l'Est",
+            contact={"name": "Anne Roux", "email": "Anne@federation.example.org"},
+            site=_site("8.2", "danse-est.example.org"),
+        )
+    }
+    members, proj = _federation(tmp_path, extra=extra), project(tmp_path, smtp_sink)
+    assert notify(proj, members, ON) == 0
+    assert sorted(r.rcpt_tos[0] for r in smtp_sink.received) == [
+        "Anne@federation.example.org",
+        "anne@federation.example.org",
+        "elodie@velo-cite.example.org",
+    ]
+
+
+def test_the_dry_run_shows_which_members_each_message_names(
+    tmp_path: Path, smtp_sink: Sink, capsys: pytest.CaptureFixture[str]
+) -> None:
+    members, proj = _federation(tmp_path), project(tmp_path, smtp_sink)
+    assert notify(proj, members, ON, "--dry-run") == 0
+    out, err = capsys.readouterr()
+    assert smtp_sink.received == []
+    assert (
+        "--- one message to anne@federation.example.org for chorale-est (PHP 8.2, warning), "
+        "judo-est (PHP 7.4, eol), theatre-est (PHP 8.2, warning) ---"
+    ) in out, out
+    assert "--- velo-cite (PHP 8.2, warning) ---" in out
+    assert out.count("Subject: ") == 2
+    assert "dry run: 2 message(s) for 4 member(s), nothing sent" in err, err

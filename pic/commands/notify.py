@@ -1,4 +1,4 @@
-"""``pic notify``: tell each member on a runtime near or past its end of life, one message per member.
+"""``pic notify``: tell each member on a runtime near or past its end of life, one message per contact address.
 
 Whom: the members ``pic report`` lists to contact on the day (``--on``): a
 runtime in ``warning`` or past ``eol`` (with or without an exception), or
@@ -8,6 +8,14 @@ may run, :func:`pic.eol.runs_until`: the end of life, or a valid exception's
 ``until`` when later), what the member must do and by when, and the admins'
 address, in the contact's language (``contact.language``, French by default)
 from ``pic/commands/templates/notify-<language>.j2``.
+
+One message per contact address and run: members due that give one address (a federation's secretary, the
+volunteer admin of several associations) are named in one message, each with its site, runtime, end of life and
+days left (:func:`compose`; the addresses compared as :func:`mailbox` has it: the domain without case, the local
+part as written). Its name in ``To:`` and its language are the ones most of those members give, between as many
+the first member's by slug (:func:`most_given`); the differences are warnings. The record still has one entry
+per member (its own file's address), all written at once when the server accepts the message, none when it
+refuses it: the period is counted per member, and a member told within it is not named.
 
 Sending goes through ``pic:smtp`` (the password from ``PIC_SMTP_PASSWORD`` or
 the stack secret ``pic:smtpPassword``, read with ``pulumi config get``; never
@@ -37,7 +45,7 @@ import dataclasses
 import datetime as dt
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -48,8 +56,8 @@ from pic.check import smtp_warnings
 from pic.commands import about, date_argument
 from pic.commands.arguments import file_if_present
 from pic.errors import PicError, Problem, shown_name, terminal_safe
-from pic.registry import Registry, load_registry
-from pic.settings import Settings, SmtpSpec, display_path, load_settings
+from pic.registry import Member, Registry, load_registry
+from pic.settings import RuntimeSpec, Settings, SmtpSpec, display_path, load_settings
 from pic.validators import u_labels
 
 if TYPE_CHECKING:  # loaded when the command runs, not by every `pic` command
@@ -117,14 +125,39 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], common:
 
 
 @dataclass(frozen=True)
-class Message:
+class Concern:
+    """A member one message tells about: its slug, runtime, notice state, and its contact's address as its own
+    file writes it (its entry's ``to`` in the record)."""
+
     member: str
     runtime: str
     state: str
     to: str
+
+    def notice(self, on: dt.date) -> notices.Notice:
+        return notices.Notice(on, self.member, self.runtime, self.to, self.state)
+
+
+@dataclass(frozen=True)
+class Message:
+    """One message to one contact address, about each member in ``concerns`` (one or more, by slug)."""
+
+    concerns: tuple[Concern, ...]
+    to: str  # the address it is sent to, as the first member's file writes it
     email: EmailMessage
     # The address has letters outside ASCII before the @ (RFC 6531): only a relay offering SMTPUTF8 takes it.
     smtputf8: bool = False
+    # The members give the contact different names or languages: what each gives, and what the message says.
+    differences: tuple[str, ...] = ()
+
+    @property
+    def members(self) -> str:
+        """The slugs of the members it names: ``velo-cite``, ``chorale-est, judo-est``."""
+        return ", ".join(c.member for c in self.concerns)
+
+    def entries(self, on: dt.date) -> list[notices.Notice]:
+        """The record's entries once the server accepted it: one per member it names."""
+        return [c.notice(on) for c in self.concerns]
 
 
 @dataclass(frozen=True)
@@ -168,6 +201,55 @@ def long_date(day: dt.date, language: str) -> str:
     """``31 décembre 2026``, ``1er mars 2027`` / ``31 December 2026``."""
     number = "1er" if day.day == 1 and language == "fr" else str(day.day)
     return f"{number} {_MONTHS[language][day.month - 1]} {day.year}"
+
+
+def days_text(days: int, language: str) -> str:
+    """How far an end of life is, ``days`` after (negative: before) the day of the message: :func:`in_days`, else
+    ``il y a 3 jours``, ``hier`` / ``3 days ago``, ``yesterday``."""
+    if days >= 0:
+        return in_days(days, language)
+    if language == "fr":
+        return "hier" if days == -1 else f"il y a {-days} jours"
+    return "yesterday" if days == -1 else f"{-days} days ago"
+
+
+def mailbox(address: str) -> tuple[str, str]:
+    """The mailbox ``address`` reaches, as mail compares it: its local part as written (composed, NFC, as
+    email_validator reads it: RFC 6532 §3.1) and its domain in lower-case IDNA A-labels (``Federation.ORG``,
+    ``fédération.org`` and ``xn--fdration-b1ab.org`` are one domain: RFC 5321 §2.4, RFC 5890). The local part's
+    case is kept: RFC 5321 §2.4 leaves it to the mailbox's own server, which may read ``Anne`` and ``anne`` as
+    two mailboxes; two such addresses get a message each rather than one of them none. (The record's "told"
+    compares local parts without case, :func:`pic.notices.same_address`: a contact whose case was edited is not
+    told again.) Raises email_validator.EmailNotValidError as :func:`pic.notices.sendable_address`."""
+    local, domain, _ = notices.sendable_address(address)
+    return local, domain.lower()
+
+
+def most_given(given: Sequence[tuple[str, str]]) -> str:
+    """The value most of the members give, from ``given`` (slug, value); between as many, the one given by
+    the member whose slug comes first in alphabetical order. ValueError when ``given`` is empty."""
+    count: dict[str, int] = {}
+    first: dict[str, str] = {}
+    for slug, value in given:
+        count[value] = count.get(value, 0) + 1
+        first[value] = min(first.get(value, slug), slug)
+    return min(count, key=lambda v: (-count[v], first[v]))
+
+
+def _differences(address: str, what: str, given: Sequence[tuple[str, str]], chosen: str) -> list[str]:
+    """Said when the members give the contact at ``address`` different ``what`` (name, language)."""
+    values = list(dict.fromkeys(v for _, v in given))
+    if len(values) < 2:
+        return []
+    parts = []
+    for v in values:
+        slugs = [slug for slug, value in given if value == v]
+        verb = "gives" if len(slugs) == 1 else "give"
+        parts.append(f"{', '.join(slugs)} {verb} the {what} {v!r}")
+    return [
+        f"{address}: {'; '.join(parts)}: the message says {chosen!r} (the {what} most of them give, else the "
+        "first member's in alphabetical order); give the contact one in every member file"
+    ]
 
 
 def in_days(days: int, language: str) -> str:
@@ -217,20 +299,21 @@ def compose(
     registry: Registry, settings: Settings, on: dt.date, told: notices.Told
 ) -> tuple[list[Message], list[Skipped]]:
     """The messages due on ``on``, and the members skipped because told within the period; PicError, nothing
-    composed, for a member to contact whose exception lasts longer than ``pic check`` allows."""
-    from email.headerregistry import Address
-    from email.message import EmailMessage
-    from email.utils import format_datetime, make_msgid
+    composed, for a member to contact whose exception lasts longer than ``pic check`` allows.
 
+    One message per contact address (:func:`mailbox`), naming every member due that gives it (by slug), in the
+    order of the first member due (soonest first, as ``pic report``); a member told within the period is not
+    named. Its ``To:`` name and its language are the ones most of those members give (:func:`most_given`); the
+    differences are in :attr:`Message.differences`.
+    """
     from pic import report  # Jinja and the renderers: not for the other commands
 
     data = report.build(registry, settings, on)
     by_slug = {m.slug: m for m in registry}
     newest = eol.newest_supported(settings, on)
-    sender = settings.smtp.sender if settings.smtp and settings.smtp.sender else settings.admin_email
-    out: list[Message] = []
     skipped: list[Skipped] = []
     refused: list[Problem] = []
+    groups: dict[tuple[str, str], list[tuple[Concern, _Due]]] = {}  # by mailbox, in the order of the first due
     for c in data["members_to_contact"]:
         member = by_slug[c["slug"]]
         too_long = eol.exception_too_long(member, on)
@@ -240,53 +323,96 @@ def compose(
             refused.append(dataclasses.replace(too_long, message=too_long.message + why))
             continue
         spec = settings.runtimes[c["runtime"]]
-        stopped = spec.stopped
-        state = notices.notice_state(c["state"], stopped)
+        state = notices.notice_state(c["state"], spec.stopped)
         last = told.get(notices.told_key(member.slug, c["runtime"], member.spec.contact.email, state))
         if last is not None and (on - last).days < settings.notify.period_days:
             skipped.append(Skipped(member.slug, c["runtime"], last))
             continue
-        lang = member.spec.contact.language
-        exc = eol.exception_for(member)
-        last_day = eol.runs_until(member, spec, on)  # None: the site may not run now
-        text = (
-            _templates()
-            .get_template(f"notify-{lang}.j2")
-            .render(
-                contact_name=member.spec.contact.name,
-                member_name=member.spec.name,
-                domains=[u_labels(d) for d in member.site.domains] if member.site else [],
-                runtime=c["runtime"],
-                state=c["state"],
-                stopped=stopped,
-                site=eol.site_state(member, settings, on),
-                eol_text=long_date(spec.eol, lang),
-                in_days=in_days(c["days_left"], lang),
-                last_day_text=long_date(last_day, lang) if last_day is not None else "",
-                by_exception=last_day is not None and last_day > spec.eol,
-                exception_ended_text=(
-                    long_date(exc.until, lang) if exc is not None and exc.until < on and not stopped else ""
-                ),
-                newest=newest if newest != c["runtime"] else None,
-                admin_email=settings.admin_email,
-            )
-        )
-        subject, _, body = text.partition("\n")  # the template's first line is the subject
-        body = body.lstrip("\n")
-        msg = EmailMessage()
-        msg["Subject"] = subject.strip()
-        msg["From"] = sender
-        local, domain, smtputf8 = notices.sendable_address(member.spec.contact.email)
-        msg["To"] = Address(member.spec.contact.name, username=local, domain=domain)  # addr_spec refuses UTF-8
-        msg["Reply-To"] = settings.admin_email
-        msg["Date"] = format_datetime(sent_at(on))
-        msg["Message-ID"] = make_msgid(domain=settings.admin_email.rpartition("@")[2])
-        msg.set_content(body, cte="quoted-printable")
-        msg["Content-Language"] = lang  # after set_content, which resets the Content-* headers
-        out.append(Message(member.slug, c["runtime"], state, member.spec.contact.email, msg, smtputf8))
+        concern = Concern(member.slug, c["runtime"], state, member.spec.contact.email)
+        due = _Due(member, c["runtime"], spec, c["state"], c["days_left"])
+        groups.setdefault(mailbox(member.spec.contact.email), []).append((concern, due))
     if refused:
         raise PicError(refused)
+    out = []
+    for group in groups.values():
+        group.sort(key=lambda g: g[0].member)
+        out.append(_message(group, settings, on, newest))
     return out, skipped
+
+
+def _message(group: list[tuple[Concern, _Due]], settings: Settings, on: dt.date, newest: str | None) -> Message:
+    """The one message to the members of ``group`` (one contact address, by slug), in the language and with the
+    name most of them give the contact (:func:`most_given`)."""
+    from email.headerregistry import Address
+    from email.message import EmailMessage
+    from email.utils import format_datetime, make_msgid
+
+    sender = settings.smtp.sender if settings.smtp and settings.smtp.sender else settings.admin_email
+    first = group[0][1].member
+    names = [(d.member.slug, d.member.spec.contact.name) for _, d in group]
+    langs = [(d.member.slug, d.member.spec.contact.language) for _, d in group]
+    name, lang = most_given(names), most_given(langs)
+    to = first.spec.contact.email
+    text = (
+        _templates()
+        .get_template(f"notify-{lang}.j2")
+        .render(
+            contact_name=name,
+            sites=[_site_words(d, settings, on, lang, newest) for _, d in group],
+            admin_email=settings.admin_email,
+        )
+    )
+    subject, _, body = text.partition("\n")  # the template's first line is the subject
+    body = body.lstrip("\n")
+    msg = EmailMessage()
+    msg["Subject"] = subject.strip()
+    msg["From"] = sender
+    local, domain, smtputf8 = notices.sendable_address(to)
+    msg["To"] = Address(name, username=local, domain=domain)  # addr_spec refuses UTF-8
+    msg["Reply-To"] = settings.admin_email
+    msg["Date"] = format_datetime(sent_at(on))
+    msg["Message-ID"] = make_msgid(domain=settings.admin_email.rpartition("@")[2])
+    msg.set_content(body, cte="quoted-printable")
+    msg["Content-Language"] = lang  # after set_content, which resets the Content-* headers
+    differences = (*_differences(to, "name", names, name), *_differences(to, "language", langs, lang))
+    return Message(tuple(c for c, _ in group), to, msg, smtputf8, differences)
+
+
+@dataclass(frozen=True)
+class _Due:
+    """A member to tell: its runtime's settings, its end-of-life state (``warning``, ``eol``) and the days left
+    until the end of life (negative after it), as ``pic report`` gives them."""
+
+    member: Member
+    runtime: str
+    spec: RuntimeSpec
+    state: str
+    days_left: int
+
+
+def _site_words(due: _Due, settings: Settings, on: dt.date, lang: str, newest: str | None) -> dict[str, object]:
+    """What the template says of one member's site, in ``lang``."""
+    member, spec = due.member, due.spec
+    exc = eol.exception_for(member)
+    last_day = eol.runs_until(member, spec, on)  # None: the site may not run now
+    runtime = due.runtime
+    return {
+        "member_name": member.spec.name,
+        "domains": [u_labels(d) for d in member.site.domains] if member.site else [],
+        "runtime": runtime,
+        "state": due.state,
+        "stopped": spec.stopped,
+        "site": eol.site_state(member, settings, on),
+        "eol_text": long_date(spec.eol, lang),
+        "in_days": in_days(due.days_left, lang),
+        "days_text": days_text(due.days_left, lang),
+        "last_day_text": long_date(last_day, lang) if last_day is not None else "",
+        "by_exception": last_day is not None and last_day > spec.eol,
+        "exception_ended_text": (
+            long_date(exc.until, lang) if exc is not None and exc.until < on and not spec.stopped else ""
+        ),
+        "newest": newest if newest != runtime else None,
+    }
 
 
 def smtp_password(settings: Settings, project: Path) -> str | None:
@@ -533,7 +659,7 @@ def _send_one(server: smtplib.SMTP, m: Message, record: Path, on: dt.date) -> tu
     if rejected:
         return "refused", "; ".join(f"{k}: {v[0]} {v[1]!r}" for k, v in rejected.items())
     try:
-        notices.append(record, notices.Notice(on, m.member, m.runtime, m.to, m.state))
+        notices.append(record, *m.entries(on))  # one write: every member it named, or none
     except PicError as exc:
         return "unrecorded", "; ".join(str(p) for p in exc.problems)
     except KeyboardInterrupt:
@@ -626,7 +752,10 @@ def _run(args: argparse.Namespace, on: dt.date, now: dt.date, record: Path) -> i
             f"(again after {settings.notify.period_days} days)",
             file=sys.stderr,
         )
-    entries = [notices.Notice(on, m.member, m.runtime, m.to, m.state) for m in messages]
+    for m in messages:
+        for difference in m.differences:
+            print(f"warning: {difference}", file=sys.stderr)
+    entries = [e for m in messages for e in m.entries(on)]
     if args.dry_run:
         return _dry_run(messages, entries, record, settings)
     if not messages:
@@ -672,7 +801,7 @@ def _dry_run(messages: list[Message], entries: list[notices.Notice], record: Pat
     """Print the messages, and what the real run would refuse in the record or before connecting (as
     warnings)."""
     for m in messages:
-        print(f"--- {m.member} (PHP {m.runtime}, {m.state}) ---")
+        print(f"--- {_heading(m)} ---")
         print(as_text(m))
     refused: list[Problem] = []
     try:
@@ -691,47 +820,60 @@ def _dry_run(messages: list[Message], entries: list[notices.Notice], record: Pat
     for m in messages:
         if m.smtputf8:  # whether the relay offers SMTPUTF8 is known once connected
             print(
-                f"{m.member}: {m.to} has letters outside ASCII before the @: the real run sends it only if "
+                f"{m.members}: {m.to} has letters outside ASCII before the @: the real run sends it only if "
                 "pic:smtp's server offers SMTPUTF8 (RFC 6531), and it arrives only if every server after it does too",
                 file=sys.stderr,
             )
-    print(f"dry run: {len(messages)} message(s), nothing sent", file=sys.stderr)
+    told = sum(len(m.concerns) for m in messages)
+    print(f"dry run: {len(messages)} message(s) for {told} member(s), nothing sent", file=sys.stderr)
     return EXIT_OK
+
+
+def _heading(m: Message) -> str:
+    """A message's heading in the dry run: ``velo-cite (PHP 8.2, warning)``, or for several members
+    ``one message to anne@... for chorale-est (PHP 8.2, warning), judo-est (PHP 7.4, eol)``."""
+    named = ", ".join(f"{c.member} (PHP {c.runtime}, {c.state})" for c in m.concerns)
+    return named if len(m.concerns) == 1 else f"one message to {m.to} for {named}"
 
 
 def _said(result: Sent, messages: list[Message], record: Path, on: dt.date) -> int:
     """Say what :func:`send` did; the exit status."""
     for m, reason in result.refused:
-        print(f"{m.member}: refused by the server, not recorded: {reason}", file=sys.stderr)
+        print(f"{m.members}: refused by the server, not recorded: {reason}", file=sys.stderr)
     for m, reason in result.unsent:
-        print(f"{m.member}: not sent, not recorded: {reason}", file=sys.stderr)
-    sent, kept = len(result.accepted) + (result.unrecorded is not None), len(result.accepted)
-    unkept = f" ({sent - kept} NOT recorded)" if sent != kept else ""
+        print(f"{m.members}: not sent, not recorded: {reason}", file=sys.stderr)
+    sent = [*result.accepted, *([result.unrecorded[0]] if result.unrecorded is not None else [])]
+    told, kept = sum(len(m.concerns) for m in sent), sum(len(m.concerns) for m in result.accepted)
+    unkept = f" ({told - kept} NOT recorded)" if told != kept else ""
     where = shown_name(display_path(record))
     unsent = f", {len(result.unsent)} not sent" if result.unsent else ""
-    print(f"sent {sent} message(s), {kept} recorded in {where}{unkept}; {len(result.refused)} refused{unsent}")
+    print(
+        f"sent {len(sent)} message(s) for {told} member(s), {kept} member(s) recorded in {where}{unkept}; "
+        f"{len(result.refused)} refused{unsent}"
+    )
     stopped = result.unrecorded or result.in_flight
     if stopped is None:
         if result.lost:
             left = len(messages) - len(result.accepted) - len(result.refused) - len(result.unsent)
             print(
-                f"the server closed the connection after refusing {result.refused[-1][0].member}'s message: "
+                f"the server closed the connection after refusing the message for {result.refused[-1][0].members}: "
                 f"stopped: {left} message(s) not sent (run again later)",
                 file=sys.stderr,
             )
         return EXIT_REFUSED if result.refused or result.unsent else EXIT_OK
     m, reason = stopped
-    entry = notices.Notice(on, m.member, m.runtime, m.to, m.state).as_yaml()
+    entry = "".join(f"  {n.as_yaml()}" for n in m.entries(on))
+    these = "this entry" if len(m.concerns) == 1 else "these entries"
     left = len(messages) - len(result.accepted) - len(result.refused) - len(result.unsent) - 1
     if result.unrecorded is not None:  # sent, and the record failed to keep it
-        what = f"sent to {m.to}, not recorded: {reason}\nadd this entry"
+        what = f"sent to {m.to}, not recorded: {reason}\nadd {these}"
         why = "" if result.signalled else " (they could not be recorded either)"
     else:  # the server was taking it
-        what = f"{reason} (to {m.to}): it may have been sent, and it is not recorded; if it arrived, add this entry"
+        what = f"{reason} (to {m.to}): it may have been sent, and it is not recorded; if it arrived, add {these}"
         why = ""
     print(
-        f"{m.member}: {what} under `sent:` in {where} by hand, or the next run sends it again:\n"
-        f"  {entry}stopped: {left} message(s) not sent{why}",
+        f"{m.members}: {what} under `sent:` in {where} by hand, or the next run sends it again:\n"
+        f"{entry}stopped: {left} message(s) not sent{why}",
         file=sys.stderr,
     )
     if result.signalled:
