@@ -155,7 +155,8 @@ COMMANDS: dict[str, About] = {
     ),
     "notify": About(
         "writes to each member to contact (runtime near or past its end of life) through the stack's SMTP server, "
-        "once per period; records what was accepted (see [Operations (for admins)](#operations-for-admins)); "
+        "once per period, one message per contact address naming every member due that gives it; records per member "
+        "what was accepted (see [Operations (for admins)](#operations-for-admins)); "
         "`--on` another day than today with `--dry-run` only; a `--record` that does not exist is refused unless "
         "`--new-record` says to start it (a warning with `--dry-run`)",
         (
@@ -173,7 +174,7 @@ COMMANDS: dict[str, About] = {
             ),
             (
                 3,
-                "a message refused, or not sent for an address with letters outside ASCII before the @ on a server "
+                "a message refused (none of the members it named recorded), or not sent for an address with letters outside ASCII before the @ on a server "
                 "without SMTPUTF8 (the others sent), or the server not reached",
             ),
         ),
