@@ -2304,3 +2304,123 @@ def test_the_dry_run_shows_which_members_each_message_names(
     assert "--- velo-cite (PHP 8.2, warning) ---" in out
     assert out.count("Subject: ") == 2
     assert "dry run: 2 message(s) for 4 member(s), nothing sent" in err, err
+
+
+def test_a_grouped_message_in_english_heads_each_site_with_its_member(tmp_path: Path, smtp_sink: Sink) -> None:
+    contact = {"name": "Sam Reed", "email": "sam@clubs.example.org", "language": "en"}
+    members = write_members(
+        tmp_path / "members",
+        {
+            "old-club": member(
+                10811,
+                name="Old Club",
+                contact=contact,
+                site=_site("7.4", "old-club.example.org"),
+                exceptions={"php_eol": {"until": dt.date(2027, 1, 15), "reason": "new site on its way"}},
+            ),
+            "pause-club": member(
+                10812, name="Pause Club", status="suspended", contact=contact, site=_site("8.2", "pause.example.org")
+            ),
+        },
+    )
+    assert notify(project(tmp_path, smtp_sink), members, ON) == 0
+    assert [r.rcpt_tos for r in smtp_sink.received] == [["sam@clubs.example.org"]]
+    message = smtp_sink.received[0].message
+    assert message["Subject"] == "PHP end of life: 2 sites you are the contact of must move"
+    assert message["Content-Language"] == "en"
+    lines = message.get_content().splitlines()
+    assert lines[:6] == [
+        "Hello Sam Reed,",
+        "",
+        "You are the contact of 2 members of the host whose sites are set up for a PHP version",
+        "near or past its end of life:",
+        "- Old Club (old-club.example.org): PHP 7.4, end of life 28 November 2022, 1461 days ago",
+        "- Pause Club (pause.example.org): PHP 8.2, end of life 31 December 2026, in 33 days",
+    ], lines
+    old, pause = lines.index("== Old Club =="), lines.index("== Pause Club ==")
+    assert old < pause
+    assert "The site of Old Club (old-club.example.org) runs on PHP 7.4." in lines[old:pause]
+    assert "The site of Pause Club (pause.example.org) is suspended: it shows an" in lines[pause:]
+    assert lines.count("What you need to do:") == 2
+
+
+def test_a_grouped_message_the_record_fails_to_keep_gives_every_entry_to_add(
+    tmp_path: Path, smtp_sink: Sink, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The entries of one message are written at once: a record that fails keeps none of them, and the run says
+    each one to add by hand."""
+    members, proj = _federation(tmp_path), project(tmp_path, smtp_sink)
+    record = tmp_path / "records" / "notices.yaml"
+    record.parent.mkdir()
+    append = notices.append
+
+    def vanishing(path: Path, notice: notices.Notice, *more: notices.Notice) -> None:
+        shutil.rmtree(path.parent, ignore_errors=True)
+        append(path, notice, *more)
+
+    monkeypatch.setattr(notices, "append", vanishing)
+    assert notify(proj, members, ON, "--record", str(record), "--new-record") == 1
+    out, err = capsys.readouterr()
+    assert [r.rcpt_tos for r in smtp_sink.received] == [["anne@federation.example.org"]], "the soonest first"
+    assert "sent 1 message(s) for 3 member(s), 0 member(s) recorded in" in out and "(3 NOT recorded)" in out, out
+    assert "chorale-est, judo-est, theatre-est: sent to anne@federation.example.org, not recorded:" in err, err
+    assert "add these entries under `sent:`" in err, err
+    for slug, to in [
+        ("chorale-est", "anne@federation.example.org"),
+        ("judo-est", "anne@Federation.EXAMPLE.org"),
+        ("theatre-est", "anne@FEDERATION.example.org"),
+    ]:
+        assert f"  - {{date: 2026-11-28, member: {slug}, runtime: " in err and f"to: {to}, " in err, err
+    assert "stopped: 1 message(s) not sent" in err, err
+
+
+@pytest.mark.parametrize(
+    ("given", "chosen"),
+    [
+        ([("b", "Anne"), ("a", "A. Roux"), ("c", "Anne")], "Anne"),  # most of them
+        ([("b", "Anne"), ("a", "A. Roux")], "A. Roux"),  # as many: the first slug's
+        ([("z", "fr")], "fr"),
+    ],
+)
+def test_the_contact_s_name_and_language_are_the_ones_most_members_give(
+    given: list[tuple[str, str]], chosen: str
+) -> None:
+    assert notify_command.most_given(given) == chosen
+
+
+def test_an_address_whose_domain_is_written_otherwise_is_the_same_contact(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A domain in Unicode or in punycode, in lower or upper case: one mailbox, one message; on a server without
+    SMTPUTF8, a message to letters outside ASCII before the @ is not sent, and none of its members is recorded."""
+    members = _idn_members(tmp_path, "renée@utf8.example.org")
+    write_members(
+        members,
+        {
+            "cafe-bis": member(
+                10610,
+                contact={"name": "Marie", "email": "marie@xn--caf-dma.example.org"},
+                site=_site("8.2", "cafe-bis.example.org"),
+            ),
+            "utf8-bis": member(
+                10611,
+                contact={"name": "Renée", "email": "renée@UTF8.example.org"},
+                site=_site("8.2", "utf8-bis.example.org"),
+            ),
+        },
+    )
+    with running_sink(smtputf8=False) as sink:
+        status = notify(project(tmp_path, sink), members, ON)
+        got = sorted(r.rcpt_tos[0] for r in sink.received)
+    assert status == 3
+    assert got == [
+        "elodie@velo-cite.example.org",
+        "marie@xn--caf-dma.example.org",
+        "paul@pause.example.org",
+        "sam@old-club.example.org",
+    ], got
+    out, err = capsys.readouterr()
+    assert "utf8-asso, utf8-bis: not sent, not recorded: renée@utf8.example.org has letters" in err, err
+    recorded = {n.member for n in notices.load(tmp_path / "project" / notices.DEFAULT_FILE)}
+    assert recorded == {"velo-cite", "old-club", "pause-asso", "cafe-asso", "cafe-bis"}
+    assert "sent 4 message(s) for 5 member(s), 5 member(s) recorded in" in out and "1 not sent" in out, out
