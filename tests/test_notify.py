@@ -2226,7 +2226,12 @@ def test_one_message_per_contact_address_names_every_member_it_concerns(
     ]
     out, err = capsys.readouterr()
     assert "sent 2 message(s) for 4 member(s), 4 member(s) recorded in" in out, out
-    assert "judo-est gives the name 'A. Roux'" in err and "the message says 'Anne Roux'" in err, err
+    assert (
+        "judo-est.yaml:4 contact.name: 'A. Roux' is not the name chorale-est, theatre-est give the same contact "
+        "(anne@Federation.EXAMPLE.org): the one message to that address says 'Anne Roux'"
+    ) in err, err
+    assert "judo-est.yaml:3 contact.language: 'en' is not the language chorale-est, theatre-est give" in err, err
+    assert "chorale-est.yaml" not in err and "theatre-est.yaml" not in err, err
 
 
 def test_a_member_not_due_is_not_named_in_its_contact_s_message(

@@ -147,8 +147,8 @@ class Message:
     email: EmailMessage
     # The address has letters outside ASCII before the @ (RFC 6531): only a relay offering SMTPUTF8 takes it.
     smtputf8: bool = False
-    # The members give the contact different names or languages: what each gives, and what the message says.
-    differences: tuple[str, ...] = ()
+    # Warnings: a member giving the contact another name or language than the message says.
+    differences: tuple[Problem, ...] = ()
 
     @property
     def members(self) -> str:
@@ -236,19 +236,23 @@ def most_given(given: Sequence[tuple[str, str]]) -> str:
     return min(count, key=lambda v: (-count[v], first[v]))
 
 
-def _differences(address: str, what: str, given: Sequence[tuple[str, str]], chosen: str) -> list[str]:
-    """Said when the members give the contact at ``address`` different ``what`` (name, language)."""
-    values = list(dict.fromkeys(v for _, v in given))
-    if len(values) < 2:
-        return []
-    parts = []
-    for v in values:
-        slugs = [slug for slug, value in given if value == v]
-        verb = "gives" if len(slugs) == 1 else "give"
-        parts.append(f"{', '.join(slugs)} {verb} the {what} {v!r}")
+def _differences(group: Sequence[Member], field: str, what: str, given: Sequence[str], chosen: str) -> list[Problem]:
+    """A warning for each member of ``group`` (one contact address) whose contact's ``field`` (``name``,
+    ``language``; ``given`` in the same order) is not the ``chosen`` one its message says."""
+    giving = ", ".join(m.slug for m, v in zip(group, given, strict=True) if v == chosen)
     return [
-        f"{address}: {'; '.join(parts)}: the message says {chosen!r} (the {what} most of them give, else the "
-        "first member's in alphabetical order); give the contact one in every member file"
+        Problem(
+            m.file,
+            m.line_of("contact", field),
+            f"contact.{field}",
+            f"{terminal_safe(repr(v))} is not the {what} {giving} give{'s' if ',' not in giving else ''} the same "
+            f"contact ({terminal_safe(m.spec.contact.email)}): the one message to that address says "
+            f"{terminal_safe(repr(chosen))}, the {what} most of its members give (between as many, the first "
+            f"member's by slug); give the contact one {what} in every member file",
+            "warning",
+        )
+        for m, v in zip(group, given, strict=True)
+        if v != chosen
     ]
 
 
@@ -374,7 +378,11 @@ def _message(group: list[tuple[Concern, _Due]], settings: Settings, on: dt.date,
     msg["Message-ID"] = make_msgid(domain=settings.admin_email.rpartition("@")[2])
     msg.set_content(body, cte="quoted-printable")
     msg["Content-Language"] = lang  # after set_content, which resets the Content-* headers
-    differences = (*_differences(to, "name", names, name), *_differences(to, "language", langs, lang))
+    dues = [d.member for _, d in group]
+    differences = (
+        *_differences(dues, "name", "name", [v for _, v in names], name),
+        *_differences(dues, "language", "language", [v for _, v in langs], lang),
+    )
     return Message(tuple(c for c, _ in group), to, msg, smtputf8, differences)
 
 
@@ -754,7 +762,7 @@ def _run(args: argparse.Namespace, on: dt.date, now: dt.date, record: Path) -> i
         )
     for m in messages:
         for difference in m.differences:
-            print(f"warning: {difference}", file=sys.stderr)
+            print(dataclasses.replace(difference, file=shown_name(difference.file)), file=sys.stderr)
     entries = [e for m in messages for e in m.entries(on)]
     if args.dry_run:
         return _dry_run(messages, entries, record, settings)
