@@ -174,8 +174,9 @@ COMMANDS: dict[str, About] = {
             ),
             (
                 3,
-                "a message refused (none of the members it named recorded), or not sent for an address with letters outside ASCII before the @ on a server "
-                "without SMTPUTF8 (the others sent), or the server not reached",
+                "a message refused (none of the members it named recorded), or not sent for an address with "
+                "letters outside ASCII before the @ on a server without SMTPUTF8 (the others sent), or the server "
+                "not reached",
             ),
         ),
     ),
