@@ -596,15 +596,21 @@ _TOPLABEL = r"(?:[a-z0-9]*[a-z][a-z0-9]*|[a-z0-9]+-[a-z0-9-]*[a-z0-9])"
 _DOMAIN_SPEC = re.compile(rf"{_MACRO_STRING}(?:\.{_TOPLABEL}\.?|{_MACRO_EXPAND})", re.IGNORECASE)
 _MACRO_STRING_RE = re.compile(_MACRO_STRING, re.IGNORECASE)
 _EXP_ONLY = re.compile(r"%\{[crt]", re.IGNORECASE)
+# A macro-string read left to right: a macro-literal "%%" holds no macro ("%%{d0}" is the text "%{d0}")
+_MACROS = re.compile(r"%[%_-]|%\{[a-z]([0-9]*)", re.IGNORECASE)
 
 
 def _macro_error(term: str, value: str, *, domain: bool, exp: bool = False) -> str | None:
     """The permerror of ``term`` when its ``value`` is no domain-spec (``domain``) or no macro-string, per RFC 7208
     §7.1 (a '%' not starting a macro, an unknown macro letter, a last label that is all digits, no dot before
-    it, a character that is not visible ASCII), or uses c, r or t outside ``exp``; else None."""
+    it, a character that is not visible ASCII), or uses c, r or t outside ``exp``, or a macro's digit transformer
+    is 0 (§7.3: "the value MUST be nonzero"; pyspf read ``%{d0}`` as every label but the first, ``.org``); else
+    None. More parts than the name has (``%{d99999}``) is no error: all are used (§7.3)."""
     pattern = _DOMAIN_SPEC if domain else _MACRO_STRING_RE
     if pattern.fullmatch(value) is None or (not exp and _EXP_ONLY.search(value)):
         return f"(permerror, RFC 7208 §7.1): {term}"
+    if any(m.group(1) and int(m.group(1)) == 0 for m in _MACROS.finditer(value)):
+        return f"(permerror, RFC 7208 §7.3: a digit transformer of 0): {term}"
     return None
 
 
@@ -663,14 +669,21 @@ def _spf_argument_ok(name: str, domain: str | None, cidr: str) -> bool:
 
 
 def _spf_terms(spf: str) -> list[str]:
-    return [t for t in spf.lower().split(" ")[1:] if t]
+    """The terms of ``spf`` as written (RFC 7208 §4.6.1: separated by spaces); compared in lower case (their names
+    are case-insensitive, §4.6.1, §12), shown as written (``%{D}`` is not ``%{d}``: URL-escaped, §7.3)."""
+    return [t for t in spf.split(" ")[1:] if t]
+
+
+def _bare(term: str) -> str:
+    """``term`` in lower case without its qualifier (RFC 7208 §4.6.2)."""
+    return term.lower().lstrip("+-~?")
 
 
 def _spf_note(e: Expected, found: Sequence[str]) -> str:
     """What a present site SPF record read without lookups that ends at ``~all`` (accepted: receivers mark, not
     refuse) is told: its first ``all``, the one receivers reach."""
     if e.kind == SITE_SPF and found:
-        ends = next((t for t in _spf_terms(found[0]) if t.lstrip("+-~?") == "all"), None)
+        ends = next((t for t in _spf_terms(found[0]) if _bare(t) == "all"), None)
         if ends == "~all":
             return f": {found[0]!r} ends at ~all (softfail): the platform publishes -all"
     return ""
@@ -696,10 +709,10 @@ def _spf_permissive(name: str, terms: Sequence[str]) -> str | None:
     wide = _spf_wide(name, terms)
     if wide is not None:
         return wide
-    ends = next((t for t in terms if t.lstrip("+-~?") == "all"), None)
+    ends = next((t for t in terms if _bare(t) == "all"), None)
     if ends is None:
         return _spf_redirected(name, terms)
-    if ends[0] in "+?" or ends == "all":
+    if ends[0] in "+?" or ends.lower() == "all":
         why = "?all, neutral" if ends[0] == "?" else "+all"
         return f"lets any host send as {name} ({why}): end it with -all"
     return None
@@ -712,7 +725,7 @@ def _spf_redirected(name: str, terms: Sequence[str]) -> str | None:
     loop = _self_redirect(name, terms)
     if loop is not None:
         return f"{loop}: a loop, a permerror for receivers (RFC 7208 §4.6.4: pyspf says Too many DNS lookups)"
-    spec = next((t.split("=", 1)[1] for t in terms if t.startswith("redirect=")), None)
+    spec = next((t.split("=", 1)[1] for t in terms if t.lower().startswith("redirect=")), None)
     if spec is None:
         return f"lets any host send as {name} (no all nor redirect=): end it with -all"
     redirect = _spf_expanded(name, spec)
@@ -740,12 +753,12 @@ def _self_redirect(name: str, terms: Sequence[str]) -> str | None:
     """``redirects to itself (redirect=...)`` when the record of ``name`` (its ``terms``) has no ``all`` and a
     ``redirect=`` to ``name`` itself, its macros expanded (``redirect=%{d}``): RFC 7208 §6.1 evaluates that same
     record again, a loop that ends at §4.6.4's limit of 10 lookups, a permerror; None otherwise."""
-    if any(t.lstrip("+-~?") == "all" for t in terms):  # RFC 7208 §6.1: redirect= is then never used
+    if any(_bare(t) == "all" for t in terms):  # RFC 7208 §6.1: redirect= is then never used
         return None
-    spec = next((t.split("=", 1)[1] for t in terms if t.startswith("redirect=")), None)
+    spec = next((t.split("=", 1)[1] for t in terms if t.lower().startswith("redirect=")), None)
     if spec is None or _spf_expanded(name, spec) != name.lower().rstrip("."):
         return None
-    reads = "" if spec.rstrip(".") == name.lower().rstrip(".") else f", which reads {name}"
+    reads = "" if spec.lower().rstrip(".") == name.lower().rstrip(".") else f", which reads {name}"
     return f"redirects to itself (redirect={spec}{reads})"
 
 
@@ -769,7 +782,7 @@ def _spf_wide(name: str, terms: Sequence[str]) -> str | None:
     passing: dict[int, list[tuple[int, int]]] = {4: [], 6: []}
     named: dict[int, list[str]] = {4: [], 6: []}
     for term in terms:
-        qualifier, body = (term[0], term[1:]) if term[0] in "+-~?" else ("+", term)
+        qualifier, body = (term[0], _bare(term)) if term[0] in "+-~?" else ("+", _bare(term))
         if body == "all":
             break
         kind, _, value = body.partition(":")
@@ -850,8 +863,8 @@ def _spf_refusal_of(spf: str, mechanism: str) -> str | None:
     ``include:``, ``redirect=`` and the terms that need a lookup (``mx``, ``a`` of another name or of none) are not
     followed: taken as not matching (:func:`judgement` evaluates a record holding them through the resolver)."""
     kind, _, target = mechanism.lower().partition(":")
-    for term in spf.lower().split()[1:]:
-        qualifier, body = (term[0], term[1:]) if term[0] in "+-~?" else ("+", term)
+    for term in _spf_terms(spf):
+        qualifier, body = (term[0], _bare(term)) if term[0] in "+-~?" else ("+", _bare(term))
         name, _, value = body.partition(":")
         # every address of the family: the host's too, unless it is known by an address of the other family
         # (RFC 7208 §5.6: an ip6 network holds no IPv4 sender, an IPv4-mapped one neither; nor ip4 an IPv6 one)
@@ -950,13 +963,13 @@ def _to_evaluate(expected: Expected, found: Sequence[str], resolver: dns.resolve
 
 
 def spf_lookup_terms(spf: str, mechanisms: str) -> list[str]:
-    """The terms of the SPF record ``spf`` (lower case) that only lookups can evaluate (RFC 7208 §5, §6.1):
+    """The terms of the SPF record ``spf`` (as written) that only lookups can evaluate (RFC 7208 §5, §6.1):
     ``include:``, ``redirect=``, ``mx``, ``ptr``, ``exists:``, and ``a`` of no name or of a name other than the
     web host's own ``a:<name>`` in ``mechanisms`` (space-separated, as :attr:`Expected.value`)."""
     named = {m.lower().rstrip(".") for m in mechanisms.split() if m.lower().startswith("a:")}
     out = []
     for term in _spf_terms(spf):
-        body = term[1:] if term[0] in "+-~?" else term
+        body = _bare(term)
         name, _, value = body.partition(":")
         name = name.split("/", 1)[0]
         named_host = name == "a" and f"a:{value.split('/', 1)[0].rstrip('.')}" in named

@@ -439,6 +439,10 @@ def test_an_expected_file_s_key_or_value_that_reads_as_a_secret_is_not_shown(
             "(RFC 7208 §4.6.4: pyspf says Too many DNS lookups)",
         ),
         ("v=spf1 a:web1.example.org redirect=%{o}", "redirects to itself (redirect=%{o}, which reads asso.org)"),
+        # more parts than the name has: all of them (RFC 7208 §7.3); a macro in capitals is shown as written
+        ("v=spf1 a:web1.example.org redirect=%{d99999}", "redirects to itself (redirect=%{d99999}, which reads"),
+        ("v=spf1 a:web1.example.org redirect=%{D}", "redirects to itself (redirect=%{D}, which reads asso.org)"),
+        ("v=spf1 -IP4:192.0.2.10 IP4:0.0.0.0/0 -all", "lets any host send as asso.org (IP4:0.0.0.0/0: all the IPv4"),
         # the verdict on every other host handed to another domain's record, not checked here
         (
             "v=spf1 a:web1.example.org redirect=evil.example",
@@ -462,6 +466,13 @@ def test_an_expected_file_s_key_or_value_that_reads_as_a_secret_is_not_shown(
         ("v=spf1 a:web1.example.org include:localhost -all", "(permerror, RFC 7208 §7.1): include:localhost"),
         ("v=spf1 a:web1.example.org a:192.0.2.10 -all", "(permerror, RFC 7208 §7.1): a:192.0.2.10"),
         ("v=spf1 a:web1.example.org\t-all", "(permerror, RFC 7208 §7.1): a:web1.example.org"),
+        # a digit transformer of 0 (RFC 7208 §7.3: nonzero), which pyspf read as every label but the first
+        ("v=spf1 a:web1.example.org redirect=%{d0}", "(permerror, RFC 7208 §7.3: a digit transformer of 0): redirect"),
+        (
+            "v=spf1 a:web1.example.org include:_spf.%{D00}.asso.org -all",
+            "(permerror, RFC 7208 §7.3: a digit transformer of 0): include:_spf.%{D00}.asso.org",
+        ),
+        ("v=spf1 a:web1.example.org exists:%{i}.%{d2}.%{l0r-}.a.org -all", "transformer of 0): exists:%{i}.%{d2}"),
     ],
 )
 def test_a_site_spf_record_letting_anyone_send_or_malformed_is_different(record: str, said: str) -> None:
@@ -492,6 +503,8 @@ def test_a_site_spf_record_letting_anyone_send_or_malformed_is_different(record:
         ("v=spf1 ip4:0.0.0.0/2 ip4:192.0.2.0/24 -all", "ip4:192.0.2.10", ""),  # a quarter: under half
         ("v=spf1 ip6:4000::/2 a:web1.example.org -all", "a:web1.example.org", ""),  # none of 2000::/3
         ("v=spf1 a:web1.example.org redirect=_spf.%{d}", "a:web1.example.org", ""),
+        ("v=spf1 a:web1.example.org redirect=%{i}.%{d01}.asso.org", "a:web1.example.org", ""),  # i, 1 allowed
+        ("v=spf1 a:web1.example.org exists:%%{d0}.asso.org -all", "a:web1.example.org", ""),  # %% then text
     ],
 )
 def test_a_site_spf_record_that_refuses_other_hosts_is_present(record: str, mechanism: str, note: str) -> None:

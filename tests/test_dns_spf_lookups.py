@@ -339,14 +339,14 @@ def test_a_site_spf_record_without_lookup_terms_is_read_without_a_query(tmp_path
 
 
 def test_the_terms_needing_lookups_are_those_the_record_cannot_say_alone() -> None:
-    record = "v=spf1 ip4:192.0.2.7 a:web1.platform.test/24 A:Web1.Platform.Test. a a/24 a:other.test mx -exists:x.test"
+    record = "v=spf1 ip4:192.0.2.7 a:web1.platform.test/24 A:Web1.Platform.Test. a a/24 a:other.test mx -Exists:X.test"
     record += " ptr include:i.test exp=why.test redirect=r.test -all"
     assert dns_check.spf_lookup_terms(record, WEB1) == [
         "a",
         "a/24",
         "a:other.test",
         "mx",
-        "-exists:x.test",
+        "-Exists:X.test",  # as written
         "ptr",
         "include:i.test",
         "redirect=r.test",
