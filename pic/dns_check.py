@@ -697,31 +697,41 @@ def _spf_problem(e: Expected, spf: str) -> str | None:
     error = _spf_syntax_error(spf)
     if error is not None:
         return f"is not a valid SPF record {error}"
-    return _spf_refusal(spf, e.value or "") or _spf_permissive(e.name, _spf_terms(spf))
+    refusal = _spf_refusal(spf, e.value or "")
+    return _both(refusal, _spf_permissive(e.name, _spf_terms(spf), unchecked=refusal is None))
 
 
-def _spf_permissive(name: str, terms: Sequence[str]) -> str | None:
+def _both(refusal: str | None, permissive: str | None) -> str | None:
+    """Why a record is wrong for the web host (``refusal``) and for every other host (``permissive``): each that
+    is not None, the refusal first (the site's own mail fails), joined by "; it also"."""
+    if refusal is not None and permissive is not None:
+        return f"{refusal}; it also {permissive}"
+    return refusal or permissive
+
+
+def _spf_permissive(name: str, terms: Sequence[str], *, unchecked: bool = True) -> str | None:
     """Why the record of ``name`` (its ``terms``) lets hosts it does not name send, read as a receiver does; None
     when it ends at ``-all`` or ``~all``, or redirects to a record of a name under ``name`` (read without lookups:
     :func:`judgement` follows the ``redirect=`` through the resolver). Its own ``ip4:``/``ip6:`` networks letting
     half the addresses or more send: :func:`_spf_wide`; a ``redirect=`` is read with its macros expanded
-    (:func:`_spf_expanded`): one to ``name`` itself is a loop (:func:`_self_redirect`)."""
+    (:func:`_spf_expanded`): one to ``name`` itself is a loop (:func:`_self_redirect`), one to another domain
+    not checked, said only when ``unchecked``."""
     wide = _spf_wide(name, terms)
     if wide is not None:
         return wide
     ends = next((t for t in terms if _bare(t) == "all"), None)
     if ends is None:
-        return _spf_redirected(name, terms)
+        return _spf_redirected(name, terms, unchecked=unchecked)
     if ends[0] in "+?" or ends.lower() == "all":
         why = "?all, neutral" if ends[0] == "?" else "+all"
         return f"lets any host send as {name} ({why}): end it with -all"
     return None
 
 
-def _spf_redirected(name: str, terms: Sequence[str]) -> str | None:
+def _spf_redirected(name: str, terms: Sequence[str], *, unchecked: bool = True) -> str | None:
     """Why the record of ``name`` without ``all`` (its ``terms``) lets hosts it does not name send: no
     ``redirect=`` (RFC 7208 §4.7: neutral), one to ``name`` itself (a loop) or to a name not under ``name`` (not
-    checked without lookups); None for one to a name under ``name``."""
+    checked without lookups: said only when ``unchecked``); None for one to a name under ``name``."""
     loop = _self_redirect(name, terms)
     if loop is not None:
         return f"{loop}: a loop, a permerror for receivers (RFC 7208 §4.6.4: pyspf says Too many DNS lookups)"
@@ -729,7 +739,7 @@ def _spf_redirected(name: str, terms: Sequence[str]) -> str | None:
     if spec is None:
         return f"lets any host send as {name} (no all nor redirect=): end it with -all"
     redirect = _spf_expanded(name, spec)
-    if not redirect.endswith("." + name.lower()):
+    if unchecked and not redirect.endswith("." + name.lower()):
         return f"hands the other hosts to {redirect}'s record (redirect=), which is not checked: end it with -all"
     return None
 
@@ -957,9 +967,40 @@ def _to_evaluate(expected: Expected, found: Sequence[str], resolver: dns.resolve
         return None
     spf = candidates[0]
     discarded = _SPF_VERSION.match(spf) is None  # by receivers (RFC 7208 §4.5): never evaluated
-    if discarded or _spf_syntax_error(spf) is not None or not spf_lookup_terms(spf, expected.value or ""):
+    if discarded or _spf_syntax_error(spf) is not None:
         return None
-    return spf
+    mechanisms = expected.value or ""
+    return spf if spf_lookup_terms(spf, mechanisms) or _networks_deciding(spf, mechanisms) else None
+
+
+def _networks_deciding(spf: str, mechanisms: str) -> list[str]:
+    """The ``ip4:``/``ip6:`` terms of the SPF record ``spf`` (as written) that only the address of the web host
+    known by name (an ``a:<name>`` of ``mechanisms``) can say it is in or out of, where that changes the result:
+    those before the term that decides for it read without its address (its ``a:<name>``, ``all``, a network of
+    prefix length 0: :func:`_spf_refusal_of`), qualified to give a pass when that term does not, or the reverse
+    (``ip4:198.51.100.0/24 -all``, ``-ip4:198.51.100.10 ip4:0.0.0.0/0``); none for a host known by address."""
+    out: list[str] = []
+    for mechanism in mechanisms.lower().split():
+        kind, _, target = mechanism.partition(":")
+        if kind != "a":
+            continue
+        before: list[tuple[bool, str]] = []
+        decided = False  # the record without all nor the host: neutral (RFC 7208 §4.7), no pass
+        for term in _spf_terms(spf):
+            body = _bare(term)
+            name, _, value = body.partition(":")
+            passes = term[0] not in "-~?"
+            if (
+                body == "all"
+                or (name in ("ip4", "ip6") and value.endswith("/0"))
+                or (name == "a" and _names_host("a", target, value))
+            ):
+                decided = passes
+                break
+            if name in ("ip4", "ip6"):
+                before.append((passes, term))
+        out += [term for passes, term in before if passes != decided and term not in out]
+    return out
 
 
 def spf_lookup_terms(spf: str, mechanisms: str) -> list[str]:
@@ -1080,7 +1121,11 @@ def spf_evaluated(
         return hosts
     run = _SpfRun(expected.name, spf, resolver.lifetime, site_senders(expected.name))
     with _SPF_LOCK, _spf_lookups_through(answers):
-        verdict = run.web_host(hosts) or run.wide() or run.strangers()
+        verdict = run.web_host(hosts)
+        wide = run.wide()
+        if verdict is not None and wide is not None and run.refused:  # not an error: both, the refusal first
+            verdict = "different", f"{verdict[1]}; it also {wide[1]}"
+        verdict = verdict or wide or run.strangers()
     if verdict is not None:
         return verdict
     notes = []
@@ -1098,7 +1143,8 @@ def spf_evaluated(
 class _SpfRun:
     """The evaluations of the site SPF record ``spf`` of ``name`` (:func:`spf_evaluated`), for ``senders``, each
     lookup allowed ``timeout`` seconds. ``read_sender``: an evaluation read the sender; ``soft``: the softfails
-    of the documentation addresses of the first family that got any."""
+    of the documentation addresses of the first family that got any; ``refused``: an address of the web host got
+    a result other than pass, not an error."""
 
     name: str
     spf: str
@@ -1106,6 +1152,7 @@ class _SpfRun:
     senders: tuple[str, ...]
     read_sender: bool = False
     soft: list[str] = field(default_factory=list)
+    refused: bool = False
 
     def results(self, address: str) -> list[tuple[str, str, str, str | None]]:
         """:func:`_check_host_for` of ``address``: ``[(sender, result, explanation, matched)]``."""
@@ -1125,6 +1172,7 @@ class _SpfRun:
                 if error is not None:
                     return error
                 if result != "pass":
+                    self.refused = True
                     by = f" from {sender}" if self.read_sender else ""
                     return "different", (
                         f"answers {result} for the web host {mechanism} ({address}){by} {_at(matched)}, evaluated "
@@ -1163,7 +1211,7 @@ def _web_host_addresses(
     """The addresses the web host sends from, each with its mechanism in ``expected.value``: those of its
     ``ip4:``/``ip6:``, the A and AAAA records of its ``a:<name>`` (through ``answers``); or ``unanswered`` and
     why, when the resolver does not answer or the name has no address."""
-    terms = ", ".join(spf_lookup_terms(spf, expected.value or ""))
+    terms = ", ".join(spf_lookup_terms(spf, expected.value or "") or _networks_deciding(spf, expected.value or ""))
     hosts: list[tuple[str, str]] = []
     for mechanism in (expected.value or "").split():
         kind, _, target = mechanism.partition(":")

@@ -485,6 +485,20 @@ def test_a_site_spf_record_letting_anyone_send_or_malformed_is_different(record:
     assert said in line and "asso.org" in line and repr(record) in line, line
 
 
+def test_a_site_spf_record_refusing_the_web_host_and_letting_anyone_send_says_both() -> None:
+    """A record that refuses the web host's address and lets any other host send: only the refusal was said."""
+    e = _site_spf("ip4:192.0.2.10")
+    record = "v=spf1 -ip4:192.0.2.10 ip4:0.0.0.0/0 -all"
+    status = dns_check.judge(e, [record])
+    line = dns_check.Finding("asso.org", e, status, (record,)).line()
+    assert status == "different", line
+    assert (
+        "which answers fail for the web host at -ip4:192.0.2.10, before any term lets it pass: write it "
+        "ip4:192.0.2.10 (qualifier + or none); it also lets any host send as asso.org (ip4:0.0.0.0/0: all the IPv4 "
+        "addresses but 1 pass or stay neutral)"
+    ) in line, line
+
+
 @pytest.mark.parametrize(
     ("record", "mechanism", "note"),
     [

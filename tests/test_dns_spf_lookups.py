@@ -111,6 +111,10 @@ ZONE = [
     _txt("mapped.test", "v=spf1 include:spf.platform.test ip6:::ffff:0:0/96 -all"),
     _txt("mapped-host.test", f"v=spf1 ip6:::ffff:{WEB1_AT} include:i1.test -all"),  # the web host only mapped
     _txt("refused-then-all.test", f"v=spf1 -ip4:{WEB1_AT} include:spf.platform.test ip4:0.0.0.0/0 -all"),
+    # no lookup terms, but networks that only the web host's address can place it in or out of
+    _txt("refused-by-address.test", f"v=spf1 -ip4:{WEB1_AT} ip4:0.0.0.0/0 -all"),
+    _txt("network.test", "v=spf1 ip4:198.51.100.0/24 -all"),
+    _txt("network-soft.test", "v=spf1 ~ip4:198.51.100.0/24 a:web1.platform.test -all"),
 ]
 
 
@@ -326,6 +330,25 @@ def test_each_address_of_a_web_host_known_by_address_is_evaluated(nsd: Nsd) -> N
     assert "answers fail for the web host ip6:2001:db8:1::10 (2001:db8:1::10) at -all" in finding.line()
 
 
+def test_a_web_host_known_by_name_is_placed_in_the_networks_of_a_record_by_its_address(nsd: Nsd) -> None:
+    """A record without lookup terms whose ``ip4:``/``ip6:`` networks decide for the web host known by name is
+    evaluated for the host's address: its network alone was "ends at -all before naming" it, and a refusal of
+    its address before ``ip4:0.0.0.0/0`` was only "lets any host send" (both are said, the refusal first)."""
+    assert _checked(nsd, "network.test").status == "present", _checked(nsd, "network.test").line()
+    finding = _checked(nsd, "network-soft.test")
+    assert finding.status == "different", finding.line()
+    assert f"answers softfail for the web host {WEB1} ({WEB1_AT}) at ~ip4:198.51.100.0/24," in finding.line()
+    finding = _checked(nsd, "refused-by-address.test")
+    line = finding.line()
+    assert finding.status == "different", line
+    refused = f"which answers fail for the web host {WEB1} ({WEB1_AT}) at -ip4:{WEB1_AT}, evaluated as receivers"
+    wide = (
+        "; it also lets any host send as refused-by-address.test (ip4:0.0.0.0/0: all the IPv4 addresses but 1 pass "
+        "or stay neutral)"
+    )
+    assert refused in line and wide in line and line.index(refused) < line.index(wide), line
+
+
 def test_a_site_spf_record_without_lookup_terms_is_read_without_a_query(tmp_path: Path) -> None:
     """The record the platform publishes, and any naming the web host without lookups, is judged as written:
     a resolver that never answers is never asked."""
@@ -334,6 +357,10 @@ def test_a_site_spf_record_without_lookup_terms_is_read_without_a_query(tmp_path
         resolver = dns_check.make_resolver("127.0.0.1", port, 0.2)
         assert dns_check.judgement(expected, [f"v=spf1 {WEB1} -all"], resolver) == ("present", "")
         assert dns_check.judgement(expected, [f"v=spf1 ip4:192.0.2.7 {WEB1} ~all"], resolver) == ("present", "")
+        # a network letting pass before the host is named: whether it holds the host or not, the host passes
+        assert dns_check.judgement(expected, [f"v=spf1 ip4:192.0.2.0/24 {WEB1} -all"], resolver) == ("present", "")
+        # a refused network after it is never reached for the host
+        assert dns_check.judgement(expected, [f"v=spf1 {WEB1} -ip4:192.0.2.0/24 -all"], resolver) == ("present", "")
         assert dns_check.judgement(expected, [f"v=spf1 -all {WEB1}"], resolver) == ("different", "")
         assert asked() == []
 
