@@ -8,8 +8,10 @@ One way to check text, everywhere:
   ``re.fullmatch``): a final newline never slips through as it does with ``$``;
 - a free-text value (:class:`FreeText`) refuses control, format (bidi, zero
   width, except a joiner where a script's spelling needs it or between two
-  emoji, the tag characters of a subdivision's flag, and a zero width space
-  between words of Thai, Lao, Khmer or Myanmar), line and
+  emoji, the tag characters of a subdivision's flag, a zero width space
+  between words of Thai, Lao, Khmer or Myanmar, and a left-to-right,
+  right-to-left or Arabic letter mark in a text holding right-to-left
+  letters), line and
   paragraph separator characters, surrogates, private-use and unassigned
   code points (Unicode general categories Cc, Cf, Cs, Co, Cn, Zl, Zp), since
   they reach config files, scripts and terminals, and the letters that print
@@ -238,6 +240,15 @@ def _first_refused(value: str, *, newlines: bool) -> str | None:
                 "RFC 5892, Appendix A; a joiner also between a letter and its virama, as in Bengali, and between "
                 "two emoji, which it joins into one)"
             )
+        if ch in _DIRECTION_MARKS:
+            if _holds_right_to_left(value):
+                continue
+            return (
+                f"holds a {unicodedata.name(ch).lower()} (U+{ord(ch):04X} {unicodedata.name(ch)}) at character "
+                f"{i + 1} in a text without right-to-left letters (it is allowed in a name holding Hebrew, Arabic or "
+                "other right-to-left letters, where it keeps punctuation and numbers in order: UAX #9, §2.6); "
+                "write the name without it"
+            )
         if ch == "\u200b" and _parts_unspaced_words(value, i):
             continue
         if BLANK_LOOKING.match(ch):  # a name made of them looks empty in reports and in Sympa's titles
@@ -271,6 +282,25 @@ def _flag_tags(value: str) -> frozenset[int]:
 # (Persian "ایران‌زمین", the half forms of Indic scripts), allowed where IDNA allows them, and a joiner also
 # where The Unicode Standard puts one before a virama or emoji join (_joins_before_virama, _joins_emoji).
 _JOINERS = "\u200c\u200d"
+
+
+# LEFT-TO-RIGHT MARK, RIGHT-TO-LEFT MARK and ARABIC LETTER MARK: format characters that act as a letter of their
+# direction that shows nothing (UAX #9, the Unicode Bidirectional Algorithm, §2.6: "implicit directional
+# marks"). They open no embedding, override or isolate (U+202A to U+202E, U+2066 to U+2069, refused), so they
+# reorder no letter, only the neutral characters next to them (a hyphen, a number), as a letter of that
+# direction written there would: the Trojan Source reorderings (CVE-2021-42574) need the others. Allowed in a
+# text holding right-to-left letters, where a name needs them to keep a hyphen or a number on its side.
+_DIRECTION_MARKS = "\u200e\u200f\u061c"
+
+
+def _holds_right_to_left(value: str) -> bool:
+    """True when ``value`` holds a right-to-left letter (bidirectional class R or AL, UAX #9 §3.2: Hebrew,
+    Arabic, Syriac, Thaana, N'Ko...)."""
+    return any(
+        unicodedata.bidirectional(ch) in ("R", "AL") and unicodedata.category(ch)[0] == "L"  # not RLM, ALM
+        for ch in value
+        if not ch.isascii()
+    )
 
 
 def _joiner_in_context(value: str, i: int) -> bool:
@@ -430,8 +460,9 @@ class FreeText:
         out = handler(schema)
         # The usual offenders, as ECMA-262 ranges; the loader's check (Unicode categories) is the authority.
         # The joiners U+200C and U+200D and the zero width space U+200B are left to the loader (allowed where a
-        # script's spelling needs them), and so are the tag characters, beyond U+FFFF.
-        bad = r"\u0000-\u0009\u000b-\u001f\u007f-\u009f\u00ad\u061c" r"\u200e\u200f\u2028-\u202e"
+        # script's spelling needs them), and so are the marks of direction U+061C, U+200E and U+200F (in a text
+        # holding right-to-left letters) and the tag characters, beyond U+FFFF.
+        bad = r"\u0000-\u0009\u000b-\u001f\u007f-\u009f\u00ad" r"\u2028-\u202e"
         bad += r"\u2060-\u206f\ufeff"
         out["pattern"] = f"^[^{bad}]*$" if self.newlines else f"^[^{bad}\\u000a]*$"
         return out

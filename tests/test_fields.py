@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -548,6 +549,70 @@ def test_a_joiner_where_no_spelling_needs_it_is_refused(name: str, at: int) -> N
     [line] = _messages(MINIMAL.replace("name: Probe", f'name: "{name}"'))
     assert f"at character {at} where no script's spelling needs one" in line, line
     assert "RFC 5892" in line and "\u200c" not in line and "\u200d" not in line, line
+
+
+# The marks of direction that reorder nothing but the neutral characters next to them (UAX #9, the Unicode
+# Bidirectional Algorithm, §2.6: LEFT-TO-RIGHT MARK, RIGHT-TO-LEFT MARK, ARABIC LETTER MARK; no embedding,
+# override or isolate, no scope to close), in names that hold right-to-left letters: a hyphen kept after the
+# Hebrew words, a Latin abbreviation kept in its order among Hebrew words, a number after Arabic.
+MARKED_NAMES = [
+    "עמותת שלום\u200f - Lyon",
+    "מועדון \u200eFC Lyon\u200e ירושלים",
+    "جمعية الصداقة\u061c 2024",
+    "\u200fانجمن فرهنگی",
+]
+
+
+@pytest.mark.parametrize("name", MARKED_NAMES)
+def test_a_mark_of_direction_in_a_name_holding_right_to_left_letters_is_accepted(name: str) -> None:
+    text = MINIMAL.replace("name: Probe", f'name: "{name}"')
+    text = text.replace("contact: {name: P,", f'contact: {{name: "{name}",')
+    doc, problems = parse_yaml(text, "members/probe-asso.yaml", MEMBER_KEYS)
+    assert doc is not None and not problems, problems
+    spec, problems = validate_member(doc)
+    assert spec is not None, problems
+    assert spec.name == name and spec.contact.name == name
+
+
+@pytest.mark.parametrize("name", MARKED_NAMES)
+def test_a_name_with_a_mark_of_direction_written_by_pic_new_is_read_back_as_written(name: str) -> None:
+    """pic new writes the name into the member file (a YAML double-quoted scalar, the mark as it is): read back, it
+    is the same name, the mark in place; the schema's pattern leaves the marks to the loader."""
+    from pic.newmember import render
+    from pic.schema import member_schema
+
+    text = render(name, "a@probe-asso.org", 10500, "8.2", ["probe-asso.org"])
+    doc, problems = parse_yaml(text, "members/probe-asso.yaml", MEMBER_KEYS)
+    assert doc is not None and not problems, problems
+    spec, problems = validate_member(doc)
+    assert spec is not None, problems
+    assert spec.name == name and spec.contact.name == name
+    pattern = member_schema()["properties"]["name"]["pattern"]
+    assert re.search(pattern, name) is not None, pattern
+
+
+@pytest.mark.parametrize(
+    ("name", "at", "said"),
+    [
+        # without a right-to-left letter, a mark only moves punctuation and digits: nothing to keep in order
+        ("Lyon\u200e", 5, "U+200E LEFT-TO-RIGHT MARK) at character 5 in a text without right-to-left letters"),
+        ("Club \u200fFC - 2024", 6, "U+200F RIGHT-TO-LEFT MARK) at character 6 in a text without right-to-left"),
+        ("Club\u061c 2024", 5, "U+061C ARABIC LETTER MARK) at character 5 in a text without right-to-left"),
+        # overrides, embeddings and isolates reorder what they enclose (Trojan Source, CVE-2021-42574): refused
+        # whatever the letters around them
+        ("עמותת \u202eLyon\u202c", 7, "U+202E RIGHT-TO-LEFT OVERRIDE) at character 7"),
+        ("עמותת \u2067Lyon\u2069", 7, "U+2067 RIGHT-TO-LEFT ISOLATE) at character 7"),
+        ("עמותת \u202bLyon\u202c", 7, "U+202B RIGHT-TO-LEFT EMBEDDING) at character 7"),
+        ("עמותת\u200bשלום", 6, "U+200B ZERO WIDTH SPACE) at character 6"),
+        ("עמותת\u2060שלום", 6, "U+2060 WORD JOINER) at character 6"),
+    ],
+)
+def test_a_bidi_control_other_than_a_mark_or_a_mark_without_right_to_left_letters_is_refused(
+    name: str, at: int, said: str
+) -> None:
+    [line] = _messages(MINIMAL.replace("name: Probe", f'name: "{name}"'))
+    assert said in line, line
+    assert "name: " in line and not any(ch in line for ch in "\u200e\u200f\u061c\u202e\u2067\u202b\u200b\u2060"), line
 
 
 # Khmer, Thai, Lao and Myanmar write no space between words; a zero width space marks where one ends (The

@@ -139,6 +139,8 @@ _ODD_NAMES = [
     "Lucie \\ Moreau",
     "Lucie <lucie@other.example.org>",
     "Zoë (北京) ;:@",
+    "עמותת שלום\u200f - Lyon",  # a right-to-left mark, after the Hebrew words
+    "انجمن\u200cها\u061c 2024",  # a non-joiner of Persian, an Arabic letter mark
 ]
 
 
