@@ -757,7 +757,8 @@ def mixed_script_words(text: str) -> list[MixedWord]:
     a whole-script confusable, UTS #39 section 4, :func:`latin_look_alike`), when the name's other words are
     Latin (``Club Рорѕ Lyon``): a keyboard left on another layout, or a name made to pass for another. A name
     wholly in another script (``Сосо Клуб``), or beside Latin words a word that does not look Latin
-    (``Vélo Лион``), is not one."""
+    (``Vélo Лион``), is not one; nor is a name of abbreviations in capitals alone (``ΑΕΚ FC``:
+    :func:`_abbreviations_alone`)."""
     if text.isascii() or not BEYOND_LATIN.search(text):
         return []  # no character beyond those of Latin or of any script (most names)
     import regex
@@ -810,9 +811,24 @@ def mixed_script_words(text: str) -> list[MixedWord]:
         others = dict.fromkeys(ch for ch in word if script not in _script_set(ch) and _script_set(ch) != {"*"})
         out.append(MixedWord(word, _SCRIPT_NAMES.get(script, script), tuple(others)))
         unlike = True
-    if look_alikes and not unlike:
+    if look_alikes and not unlike and not _abbreviations_alone(words):
         out += look_alikes
     return out
+
+
+# The longest word in capitals read as an abbreviation, letter by letter (FC, AFC, ΑΕΚ, KAA): a longer one reads as
+# a word (ATHENS, ΤΟΡСК)
+_ABBREVIATION_MAX = 4
+
+
+def _abbreviations_alone(words: list[str]) -> bool:
+    """True when every word of ``words`` that has a letter is written in capitals and has at most
+    :data:`_ABBREVIATION_MAX` letters (a number beside them counts for none): a name of abbreviations alone
+    (``ΑΕΚ FC``, a Greek club's capitals beside the Latin abbreviation of a football club), read letter by letter.
+    Its word of Greek or Cyrillic capitals that each look Latin is no Latin word's look-alike; the price is that
+    ``ΤΟΡ FC`` passes for ``TOP FC`` unwarned (README, "a word of name that mixes scripts")."""
+    lettered = [w for w in words if any(ch.isalpha() for ch in w)]
+    return all(w.isupper() and sum(ch.isalpha() for ch in w) <= _ABBREVIATION_MAX for w in lettered)
 
 
 # The abbreviations of legal forms written in Cyrillic capitals before a name in Latin letters (ООО Web Studio),

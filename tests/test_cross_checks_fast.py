@@ -380,6 +380,30 @@ def test_a_cyrillic_word_that_looks_latin_among_latin_words_is_named(latin: list
     assert validators.mixed_script_words(f"{word} \u041a\u043b\u0443\u0431") == []
 
 
+@pytest.mark.parametrize(
+    ("name", "named"),
+    [
+        ("\u0391\u0395\u039a FC", False),  # AEK FC: abbreviations in capitals alone
+        ("\u03a4\u039f\u03a1 FC", False),  # the trade-off: TOP FC so written passes
+        ("\u0391\u0395\u039a F.C. 1924", False),
+        ("\u0391\u0395\u039a FC Lyon", True),  # a word among them
+        ("\u0391\u0395\u039a ATHENS", True),  # a Latin word of more than four letters: a word, not an abbreviation
+        ("\u0391\u0395\u039a Fc", True),  # not in capitals
+        ("\u0420\u043e\u0440\u0455 FC", True),  # the look-alike not in capitals
+        ("\u0422\u041e\u0420\u0421\u041a FC", True),  # five letters: a word (TOPCK)
+    ],
+)
+def test_a_look_alike_in_capitals_among_abbreviations_in_capitals_alone_is_not_named(name: str, named: bool) -> None:
+    """A name made only of abbreviations in capitals of at most four letters (a Greek club's ΑΕΚ beside FC) is
+    read letter by letter, not as Latin words: its word of Greek capitals that look Latin is not named. A Latin
+    word among them, a longer one, or small letters make it words again."""
+    from pic import validators
+
+    found = validators.mixed_script_words(name)
+    assert bool(found) == named, found
+    assert all(m.look_alike for m in found), found
+
+
 @given(
     st.text(alphabet=st.sampled_from("aéoÉ-' Lyon\u043e\u0421\u03bf\u65e5\u0391b\u0e01\u0e02F"), max_size=24)
     | st.text(max_size=24)

@@ -428,6 +428,10 @@ ONE_SCRIPT_A_WORD = {
     # written in Latin letters would be another
     "russian-legal-form": "ООО Web Studio",
     "russian-non-profit": "АНО Open Data",
+    # a Greek club's capitals beside a Latin abbreviation in capitals, AEK FC: a name of abbreviations alone,
+    # read letter by letter
+    "greek-club-fc": "\u0391\u0395\u039a FC",
+    "greek-club-bc-year": "\u0391\u0395\u039a BC 1924",
 }
 # name, the letter alone among words of another script, its code point and name, the script of those words:
 # a one-letter word of another cased script between two words (Latin "à", "a", "y", "o" have Cyrillic and
@@ -445,6 +449,9 @@ LONE_LETTERS = {
 LATIN_LOOK_ALIKE_WORDS = {
     "look-alike-cyrillic": ("Club \u0420\u043e\u0440\u0455 Lyon", "\u0420\u043e\u0440\u0455", "Cyrillic"),
     "look-alike-greek-capitals": ("Club \u03a4\u039f\u03a1 de Lyon", "\u03a4\u039f\u03a1", "Greek"),
+    # capitals beside abbreviations, but a word too: the name reads as words
+    "look-alike-capitals-and-a-word": ("\u03a4\u039f\u03a1 FC Lyon", "\u03a4\u039f\u03a1", "Greek"),
+    "look-alike-capitals-long-word": ("\u0391\u0395\u039a ATHENS", "\u0391\u0395\u039a", "Greek"),
     "look-alike-last": ("Amis de \u0421\u043e\u0441\u043e", "\u0421\u043e\u0441\u043e", "Cyrillic"),
     # with a stress mark on its o (U+0301): its letters still look Latin
     "look-alike-marked": (
