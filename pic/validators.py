@@ -191,11 +191,14 @@ def _plain_words(pattern: str) -> tuple[str, ...]:
     return tuple(a for a in alternatives if a.isalpha())
 
 
-def refused_character(value: str, *, newlines: bool = False) -> str | None:
+def refused_character(value: str, *, newlines: bool = False, marks: bool = False) -> str | None:
     """Why ``value`` holds a character free text may not hold, or None.
 
     ``newlines``: a line feed is allowed (multi-line text); every other
-    character of the categories above is refused.
+    character of the categories above is refused. ``marks``: a left-to-right,
+    right-to-left or Arabic letter mark is allowed in a text holding
+    right-to-left letters (a name: :func:`check_free_text`); a domain, an
+    address or a key holds none.
     """
     if value.isprintable() and (
         value.isascii() or _FROM_FIRST_BLANK_LOOKING.search(value) is None or BLANK_LOOKING.search(value) is None
@@ -203,7 +206,7 @@ def refused_character(value: str, *, newlines: bool = False) -> str | None:
         # The usual case, answered without a loop: str.isprintable is False for every character of
         # the refused categories (and for spaces other than U+0020, which the loop then judges).
         return None
-    return _first_refused(value, newlines=newlines)
+    return _first_refused(value, newlines=newlines, marks=marks)
 
 
 # No character below it is one of BLANK_LOOKING (tests/test_fields_fast.py): text below it, as most names
@@ -213,7 +216,7 @@ _FIRST_BLANK_LOOKING = "\u115f"
 _FROM_FIRST_BLANK_LOOKING = re.compile(f"[^\\x00-{chr(ord(_FIRST_BLANK_LOOKING) - 1)}]")  # (see _FROM_FIRST_MARK)
 
 
-def _first_refused(value: str, *, newlines: bool) -> str | None:
+def _first_refused(value: str, *, newlines: bool, marks: bool) -> str | None:
     """:func:`refused_character` character by character: why the first refused one is."""
     flags: frozenset[int] | None = None  # where the tag characters of a subdivision's flag are, once one is met
     for i, ch in enumerate(value):
@@ -240,7 +243,7 @@ def _first_refused(value: str, *, newlines: bool) -> str | None:
                 "RFC 5892, Appendix A; a joiner also between a letter and its virama, as in Bengali, and between "
                 "two emoji, which it joins into one)"
             )
-        if ch in _DIRECTION_MARKS:
+        if ch in _DIRECTION_MARKS and marks:
             if _holds_right_to_left(value):
                 continue
             return (
@@ -372,7 +375,7 @@ _FROM_FIRST_MARK = re.compile(f"[^\\x00-{chr(ord(_FIRST_MARK) - 1)}]")
 
 def check_free_text(value: str, *, newlines: bool = False) -> str:
     """Free text: printable characters only (see the module docstring), no surrounding spaces on one line."""
-    why = refused_character(value, newlines=newlines)
+    why = refused_character(value, newlines=newlines, marks=True)
     if why is not None:
         allowed = "printable characters and line breaks" if newlines else "printable characters on one line"
         raise ValueError(f"{why}: only {allowed} are allowed")

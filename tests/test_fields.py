@@ -592,6 +592,21 @@ def test_a_name_with_a_mark_of_direction_written_by_pic_new_is_read_back_as_writ
 
 
 @pytest.mark.parametrize(
+    ("check", "value"),
+    [
+        (check_domain, "\u05e9\u05dc\u05d5\u05dd\u200f.com"),
+        (check_email, "a@\u05e9\u05dc\u05d5\u05dd\u200f.com"),
+        (check_ssh_key, f"{ED25519} \u05e9\u05dc\u05d5\u05dd\u200f"),
+    ],
+)
+def test_a_mark_of_direction_is_free_text_s_alone(check: Any, value: str) -> None:
+    """A domain, an address or a key holds no mark of direction, right-to-left letters beside it or not: it is
+    named as the invisible character it is (it was named so before free text allowed it)."""
+    with pytest.raises(ValueError, match=r"U\+200F RIGHT-TO-LEFT MARK\) at character"):
+        check(value)
+
+
+@pytest.mark.parametrize(
     ("name", "at", "said"),
     [
         # without a right-to-left letter, a mark only moves punctuation and digits: nothing to keep in order

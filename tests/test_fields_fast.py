@@ -428,19 +428,22 @@ texts = st.one_of(
     st.builds(
         lambda a, ch, b: a + ch + b,
         st.text("aé ", max_size=4),
-        st.sampled_from([*"\u3164\u115f\u1160\uffa0\u2800\u115e\u00ad\u200b\u00a0\u2028\n\x85\ue000"]),
+        st.sampled_from([*"\u3164\u115f\u1160\uffa0\u2800\u115e\u00ad\u200b\u00a0\u2028\n\x85\ue000\u200f\u061c"]),
         st.text("aé ", max_size=4),
     ),
 )
 
 
 @settings(max_examples=3000, deadline=None)
-@given(texts, st.booleans())
-@example("Association numéro 12", False)
-@example("ligne\nautre", True)
-@example("\u3164", False)
-def test_refused_character_of_the_whole_string_is_the_first_refused_one(text: str, newlines: bool) -> None:
-    assert refused_character(text, newlines=newlines) == validators._first_refused(text, newlines=newlines)
+@given(texts, st.booleans(), st.booleans())
+@example("Association numéro 12", False, False)
+@example("ligne\nautre", True, False)
+@example("\u3164", False, False)
+@example("\u05e9\u200f", False, True)
+def test_refused_character_of_the_whole_string_is_the_first_refused_one(text: str, newlines: bool, marks: bool) -> None:
+    assert refused_character(text, newlines=newlines, marks=marks) == validators._first_refused(
+        text, newlines=newlines, marks=marks
+    )
 
 
 def test_below_the_first_mark_a_character_neither_refused_nor_a_space_shows() -> None:
@@ -456,7 +459,7 @@ def test_below_the_first_mark_a_character_neither_refused_nor_a_space_shows() ->
 def _check_free_text_fully(value: str, newlines: bool) -> str:
     """check_free_text without its shortcut for text below U+0300: a visible character looked for, and the marks
     counted, in every text."""
-    why = refused_character(value, newlines=newlines)
+    why = refused_character(value, newlines=newlines, marks=True)
     if why is not None:
         allowed = "printable characters and line breaks" if newlines else "printable characters on one line"
         raise ValueError(f"{why}: only {allowed} are allowed")
