@@ -946,9 +946,11 @@ def judgement(
     one so evaluated, its note ("" for none).
 
     A site SPF record without terms needing lookups (:func:`spf_lookup_terms`), or malformed, is read as it
-    stands (:func:`judge`: no query). One with such terms is evaluated as receivers do, RFC 7208 §4 check_host
-    (:func:`spf_evaluated`), through ``resolver`` (None: read as it stands, those terms taken as not matching),
-    its answers kept in ``answers`` (:class:`SpfLookups`; a new one when None) for the next records.
+    stands (:func:`judge`: no query), unless its ``ip4:``/``ip6:`` networks decide for a web host known by name
+    (:func:`_networks_deciding`). One with such terms, or such networks, is evaluated as receivers do, RFC 7208
+    §4 check_host (:func:`spf_evaluated`), through ``resolver`` (None: read as it stands, those terms taken as
+    not matching), its answers kept in ``answers`` (:class:`SpfLookups`; a new one when None) for the next
+    records.
     """
     status = judge(expected, found)
     spf = _to_evaluate(expected, found, resolver) if status in ("present", "different") else None
@@ -959,7 +961,8 @@ def judgement(
 
 def _to_evaluate(expected: Expected, found: Sequence[str], resolver: dns.resolver.Resolver | None) -> str | None:
     """The site SPF record of ``found`` that :func:`judgement` evaluates through ``resolver``: one receivers read,
-    well formed, holding terms that need lookups; else None."""
+    well formed, holding terms that need lookups or networks only the web host's address places it in or out of
+    (:func:`_networks_deciding`); else None."""
     if expected.kind != SITE_SPF or resolver is None:
         return None
     candidates = _candidates(expected.kind, found)
