@@ -598,6 +598,9 @@ _MACRO_STRING_RE = re.compile(_MACRO_STRING, re.IGNORECASE)
 _EXP_ONLY = re.compile(r"%\{[crt]", re.IGNORECASE)
 # A macro-string read left to right: a macro-literal "%%" holds no macro ("%%{d0}" is the text "%{d0}")
 _MACROS = re.compile(r"%[%_-]|%\{[a-z]([0-9]*)", re.IGNORECASE)
+# The same, to the transformer "r" of a macro: its letter and digits, then the "r", lowered alone (the letter's case
+# is kept: a capital URL-escapes, RFC 7208 §7.3)
+_REVERSAL = re.compile(r"%[%_-]|(%\{[a-z][0-9]*)(r?)", re.IGNORECASE)
 
 
 def _macro_error(term: str, value: str, *, domain: bool, exp: bool = False) -> str | None:
@@ -752,7 +755,7 @@ def _spf_expanded(domain: str, spec: str) -> str:
         return spec.lower().rstrip(".")
     import spf as pyspf
 
-    query = pyspf.query(i=_STRANGERS["IPv4"][0], s=site_senders(domain)[0], h=domain)
+    query = _spf_query()(i=_STRANGERS["IPv4"][0], s=site_senders(domain)[0], h=domain)
     try:
         return str(query.expand_domain(spec)).lower().rstrip(".")
     except pyspf.PermError:
@@ -1282,7 +1285,10 @@ def _spf_query() -> type:
     makes ``ptr`` match nothing (§5.5) and ``%{p}`` expand to ``unknown`` (§7.3), a DNS error in the address lookup
     of one of its names skips that name (§5.5); pyspf made either a temperror of the whole evaluation. Its
     ``reads_sender``: a domain-spec it expanded holds ``%{l}`` or ``%{s}`` (RFC 7208 §7.2), that of an ``exp=``
-    left out: it only words the explanation of a fail (RFC 7208 §6.2), which pyspf expands whatever the result."""
+    left out: it only words the explanation of a fail (RFC 7208 §6.2), which pyspf expands whatever the result.
+    Its macros as RFC 7208 reads them, in the records it includes too: a digit transformer of 0 is a permerror
+    (§7.3: nonzero; pyspf kept every label but the first, ``%{d0}`` of asso.org ``.org``), a transformer ``R`` in
+    capitals reverses (§7.1's ABNF is case-insensitive, RFC 5234 §2.3; pyspf ignored it)."""
     import spf as pyspf
 
     class Query(pyspf.query):  # type: ignore[misc]
@@ -1302,6 +1308,12 @@ def _spf_query() -> type:
                 return super().check0(spf, recursion)
             finally:
                 self.exp_specs = before
+
+        def expand(self, s: str, stripdot: bool = True) -> str:
+            if any(m.group(1) and int(m.group(1)) == 0 for m in _MACROS.finditer(s)):
+                raise pyspf.PermError("a digit transformer of 0 (RFC 7208 §7.3: nonzero)", s)
+            lowered = _REVERSAL.sub(lambda m: m.group(1) + m.group(2).lower() if m.group(1) else m.group(0), s)
+            return str(super().expand(lowered, stripdot))
 
         def expand_domain(self, arg: str) -> str:
             if arg in self.exp_specs:

@@ -442,6 +442,8 @@ def test_an_expected_file_s_key_or_value_that_reads_as_a_secret_is_not_shown(
         # more parts than the name has: all of them (RFC 7208 §7.3); a macro in capitals is shown as written
         ("v=spf1 a:web1.example.org redirect=%{d99999}", "redirects to itself (redirect=%{d99999}, which reads"),
         ("v=spf1 a:web1.example.org redirect=%{D}", "redirects to itself (redirect=%{D}, which reads asso.org)"),
+        # a reversal in capitals (ABNF is case-insensitive): org.asso, which pyspf read asso.org, itself
+        ("v=spf1 a:web1.example.org redirect=%{dR}", "hands the other hosts to org.asso's record (redirect=)"),
         ("v=spf1 -IP4:192.0.2.10 IP4:0.0.0.0/0 -all", "lets any host send as asso.org (IP4:0.0.0.0/0: all the IPv4"),
         # the verdict on every other host handed to another domain's record, not checked here
         (

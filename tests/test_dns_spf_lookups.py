@@ -111,6 +111,13 @@ ZONE = [
     _txt("mapped.test", "v=spf1 include:spf.platform.test ip6:::ffff:0:0/96 -all"),
     _txt("mapped-host.test", f"v=spf1 ip6:::ffff:{WEB1_AT} include:i1.test -all"),  # the web host only mapped
     _txt("refused-then-all.test", f"v=spf1 -ip4:{WEB1_AT} include:spf.platform.test ip4:0.0.0.0/0 -all"),
+    # macros pyspf read otherwise than RFC 7208 §7.1 and §7.3, in a record included: a transformer "R" (ABNF is
+    # case-insensitive: a reversal), a digit transformer of 0 (a permerror)
+    _txt("reversed.test", "v=spf1 exists:%{i}.%{dR}.x.test -all"),
+    records.Record(f"{WEB1_AT}.test.reversed.x.test", "A", "127.0.0.2"),
+    _txt("include-zero.test", f"v=spf1 include:zero.inc.test {WEB1} -all"),
+    _txt("zero.inc.test", "v=spf1 redirect=%{d0}"),
+    _txt("inc.test", f"v=spf1 {WEB1} -all"),
     # no lookup terms, but networks that only the web host's address can place it in or out of
     _txt("refused-by-address.test", f"v=spf1 -ip4:{WEB1_AT} ip4:0.0.0.0/0 -all"),
     _txt("network.test", "v=spf1 ip4:198.51.100.0/24 -all"),
@@ -328,6 +335,17 @@ def test_each_address_of_a_web_host_known_by_address_is_evaluated(nsd: Nsd) -> N
     finding = _checked(nsd, "four.test", both)
     assert finding.status == "different", finding.line()
     assert "answers fail for the web host ip6:2001:db8:1::10 (2001:db8:1::10) at -all" in finding.line()
+
+
+def test_a_macro_is_expanded_as_rfc_7208_writes_it(nsd: Nsd) -> None:
+    """pyspf ignored a transformer "R" in capitals (``%{dR}`` read as ``%{d}``: RFC 7208's ABNF is case-insensitive,
+    RFC 5234 §2.3, so it reverses) and read a digit transformer of 0 (``%{d0}``, which §7.3 says must be nonzero)
+    as every label but the first: a record it includes with one was evaluated on another name."""
+    finding = _checked(nsd, "reversed.test")
+    assert finding.status == "present", finding.line()
+    finding = _checked(nsd, "include-zero.test")
+    assert finding.status == "different", finding.line()
+    assert "is a permerror for receivers" in finding.line() and "a digit transformer of 0" in finding.line()
 
 
 def test_a_web_host_known_by_name_is_placed_in_the_networks_of_a_record_by_its_address(nsd: Nsd) -> None:
