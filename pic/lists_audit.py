@@ -1078,14 +1078,49 @@ def secret_lines(entries: Sequence[Entry], flagged: Sequence[Flag]) -> list[Flag
     return out
 
 
+# What a cell under a column named as a password holds when it holds none (casefolded, accents dropped): no value
+# (n/a, none, null, as spreadsheets and databases export an empty field), a yes or no (a column such as "Mot de
+# passe oublié" or "Password reset", 0 and 1 as spreadsheets write booleans), a status (changed, modifié, endret,
+# geändert). Any other value is taken for a password, whatever its shape: 1234, soleil or a first name are ones too.
+NOT_A_PASSWORD = frozenset(
+    [
+        *("n/a", "na", "none", "null", "nil", "aucun", "aucune", "vide", "empty"),
+        *("non", "no", "nein", "nee", "nej", "nei", "oui", "yes", "ja", "si", "true", "false", "vrai", "faux"),
+        *("0", "1"),
+        *("changed", "modified", "reset", "modifie", "change", "reinitialise", "endret", "geandert", "cambiado"),
+    ]
+)
+# A masked or absent value: marks alone (-, *****, •••, ..., ?) or x's alone (xxxx, XXXXXX).
+_MASKED = re.compile(r"[-–—_*•●·.?]+|x+", re.IGNORECASE)
+# A date written with its separators, a time after it (2024-03-01, 2024-03-01T10:12:00Z, 01/03/2024, 1.3.24): the day
+# a password changed or was sent, under "Password changed" or "Mot de passe modifié le", which name a password too.
+# A date of birth typed as a password has no separators (19051985) and is one.
+_DATE = re.compile(
+    r"(?:[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}|[0-9]{1,2}([/.-])[0-9]{1,2}\1(?:[0-9]{2}|[0-9]{4}))"
+    r"(?:[T ][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?(?:Z|[+-][0-9]{2}:?[0-9]{2})?)?"
+)
+
+
+def is_password_value(cell: str) -> bool:
+    """Whether ``cell``, under a column named as a password, holds one: any value, whatever its shape (``1234``,
+    ``soleil``, ``Jean``), but an empty cell, marks or x's alone (``-``, ``*****``, ``xxxx``: masked or absent), a
+    word of :data:`NOT_A_PASSWORD` (``n/a``, ``null``, ``non``, ``yes``, ``changed``, ``modifié``: in any case, accents
+    aside) and a date written with its separators (``2024-03-01``, ``01/03/2024``: when it changed)."""
+    value = cell.strip().strip('"').strip()
+    if not value or _MASKED.fullmatch(value) or _DATE.fullmatch(value):
+        return False
+    folded = "".join(ch for ch in unicodedata.normalize("NFKD", value.casefold()) if not unicodedata.combining(ch))
+    return folded not in NOT_A_PASSWORD
+
+
 def _password_columns(lines: Sequence[str]) -> Callable[[int, str], bool]:
     """For a CSV whose header (its first line neither blank nor a ``#`` comment, holding no ``@``, its delimiter
     ``,``, ``;`` or a tab) names columns as a secret's label alone (pic.secrettext.label_alone: ``Mot de passe``,
     ``Password``, ``mdp``, ``Passord``), whatever it names its column of addresses, whether a line after it (its number
-    from 1, its text) holds in one of them a value that reads as a secret after its label (pic.secrettext.prose_secret
-    of ``Mot de passe : Azerty123``; ``Mot de passe oublié : non`` is none), read alone and, for a row whose quoted
-    cell holds a line break (RFC 4180 §2.6), as the whole row at its first line; never, for any other file."""
-    from pic.secrettext import label_alone, prose_secret
+    from 1, its text) holds in one of them a value (:func:`is_password_value`: any but an empty cell and
+    :data:`NOT_A_PASSWORD`'s), read alone and, for a row whose quoted cell holds a line break (RFC 4180 §2.6), as the
+    whole row at its first line; never, for any other file."""
+    from pic.secrettext import label_alone
 
     header = next(((i, line) for i, line in enumerate(lines, 1) if line.strip() and not line.startswith("#")), None)
     if header is None or "@" in header[1]:  # no header: a row of addresses
@@ -1104,10 +1139,7 @@ def _password_columns(lines: Sequence[str]) -> Callable[[int, str], bool]:
     _, delimiter, labels = max(named, key=lambda found: found[0])
 
     def secret_in(row: Sequence[str]) -> bool:
-        return any(
-            i < len(row) and row[i].strip() and prose_secret(f"{label} : {row[i].strip()}") is not None
-            for i, label in labels.items()
-        )
+        return any(i < len(row) and is_password_value(row[i]) for i in labels)
 
     # a row whose quoted cell holds a line break (a postal address, a note), named by its first line
     spanning: set[int] = set()

@@ -1402,6 +1402,53 @@ def test_a_row_with_a_value_in_a_column_named_as_a_password_is_flagged(
         assert secret.casefold() not in "\n".join(lines).casefold(), lines
 
 
+@pytest.mark.parametrize("value", ["1234", "soleil", "motdepasse", "Jean", "Azerty123", "mot de passe", "x7", "19/05"])
+@pytest.mark.parametrize("header", ["Mot de passe", "password", "pwd", "Kennwort", "Passord"])
+def test_any_value_in_a_column_named_as_a_password_is_a_secret(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], value: str, header: str
+) -> None:
+    """A value in a column named as a password is one whatever its shape: a short one, a word, a name; was: only
+    those that read as a password after a label in prose (letters and digits) were flagged."""
+    export = tmp_path / "list.csv"
+    export.write_text(f"Email;Nom;{header}\nann@gmail.com;Ann;{value}\nluc@free.fr;Luc;\n", encoding="utf-8")
+    code, lines, _ = _audit(capsys, str(export))
+    assert code == 1 and len(lines) == 1 and lines[0].startswith(f"{export}:2 ann@gmail.com: it holds what"), lines
+    assert value.casefold() not in "\n".join(lines).casefold().replace("mot de passe", ""), lines
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        *["-", "--", "*****", "xxxx", "XXXXXX", "•••", "...", "?", '""', " - "],  # masked, or none given
+        *["n/a", "N/A", "NA", "none", "None", "null", "NULL", "nil", "aucun"],  # no value
+        *["non", "Oui", "no", "yes", "true", "FALSE", "vrai", "faux", "0", "1"],  # a column of yes and no
+        *["changed", "modifié", "Modifie", "changé", "reset", "réinitialisé", "endret", "geändert"],  # a status
+    ],
+)
+def test_a_column_named_as_a_password_passes_its_plain_non_secrets(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], value: str
+) -> None:
+    """An empty cell, a masked or absent value, a yes or no, a status (changed, modifié) is no password: the export
+    holds none there; lists_audit.NOT_A_PASSWORD lists them."""
+    export = tmp_path / "list.csv"
+    export.write_text(f"Email;Nom;Mot de passe\nann@gmail.com;Ann;{value}\n", encoding="utf-8")
+    code, lines, err = _audit(capsys, str(export))
+    assert (code, lines) == (0, []), (lines, err)
+
+
+@pytest.mark.parametrize("value", ["2024-03-01", "2024-03-01 10:12", "2024-03-01T10:12:00Z", "01/03/2024", "1.3.24"])
+def test_a_date_in_a_column_named_as_a_password_is_when_it_changed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], value: str
+) -> None:
+    """``Password changed``, ``Mot de passe modifié le`` name a password too: a date written with its separators there
+    says when it changed, and passes (a date of birth typed as a password has none: 19051985 is flagged)."""
+    export = tmp_path / "list.csv"
+    export.write_text(f"Email,Password changed\nann@gmail.com,{value}\nluc@free.fr,19051985\n", encoding="utf-8")
+    code, lines, _ = _audit(capsys, str(export))
+    assert code == 1 and [line.split(" ")[0] for line in lines] == [f"{export}:3"], lines
+    assert "19051985" not in "\n".join(lines), lines
+
+
 def test_lines_holding_no_secret_pass_though_they_hold_more_than_an_address(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
