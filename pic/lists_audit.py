@@ -663,13 +663,14 @@ def _lines_from(lines: Sequence[str], start: int) -> Iterator[str]:
     return map(lines.__getitem__, range(start, len(lines)))
 
 
-def _quote_runs_on(lines: Sequence[str], first: int, last: int, delimiter: str, column: int) -> bool:
+def _quote_runs_on(lines: Sequence[str], first: int, last: int, delimiter: str, column: int | None) -> bool:
     """Whether the row of lines ``first`` to ``last`` (of the file, from 1) is one quote without its pair: a
-    line after its first reads alone as a row with an ``@`` in the column of addresses, or the row ends
-    the file inside its quotes. A cell of several lines (a postal address, a note) is neither."""
+    line after its first reads alone as a row with an ``@`` in the column of addresses (in any cell, ``column``
+    None: a header naming it as pic knows no such column), or the row ends the file inside its quotes. A cell of
+    several lines (a postal address, a note) is neither."""
     for line in lines[first:last]:
         cells = _split(line, delimiter)
-        if len(cells) > column and "@" in cells[column]:
+        if any("@" in cell for cell in (cells if column is None else cells[column : column + 1])):
             return True
     if last < len(lines):
         return False
@@ -1141,15 +1142,22 @@ def _password_columns(lines: Sequence[str]) -> Callable[[int, str], bool]:
     def secret_in(row: Sequence[str]) -> bool:
         return any(i < len(row) and is_password_value(row[i]) for i in labels)
 
-    # a row whose quoted cell holds a line break (a postal address, a note), named by its first line
+    # a row whose quoted cell holds a line break (a postal address, a note), named by its first line; a quote
+    # without its pair (:func:`_quote_runs_on`) is no such row: its line is read alone, and the lines after it as
+    # rows, as _read_csv reads them
+    addresses = next((i for i, cell in enumerate(_split(header[1], delimiter)) if _is_email_header(cell)), None)
     spanning: set[int] = set()
-    reader = csv.reader((line + "\n" for line in lines[at:]), delimiter=delimiter)
-    first = at + 1
+    base = at  # the reader's first line is line base + 1 of the file
+    reader = csv.reader(_lines_from(lines, base), delimiter=delimiter)
+    done = 0
     try:
-        for row in reader:
-            if any("\n" in cell for cell in row) and secret_in(row):
+        while (row := next(reader, None)) is not None:
+            first, last = base + done + 1, base + reader.line_num
+            done = reader.line_num
+            if last > first and _quote_runs_on(lines, first, last, delimiter, addresses):
+                base, reader, done = first, csv.reader(_lines_from(lines, first), delimiter=delimiter), 0
+            elif last > first and secret_in(row):
                 spanning.add(first)
-            first = at + reader.line_num + 1
     except csv.Error:  # a cell longer than the csv module reads: its lines are read one by one
         pass
 

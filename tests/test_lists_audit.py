@@ -1449,6 +1449,34 @@ def test_a_date_in_a_column_named_as_a_password_is_when_it_changed(
     assert "19051985" not in "\n".join(lines), lines
 
 
+@pytest.mark.parametrize(
+    ("text", "quote", "secret"),
+    [
+        # the quote closed on the next line, the password after it: that line's, not the first's
+        ('Email;Nom;Mot de passe\nann@gmail.com;"Ann;\nluc@free.fr;Luc";Azerty123\nzoe@free.fr;Zoe;\n', 2, [3]),
+        ('Email;Nom;Mot de passe\nann@gmail.com;"Ann;\nluc@free.fr;Luc;S3cr3tPw\n', 2, [3]),  # to the end of the file
+        ('Email;Nom;Mot de passe\nann@gmail.com;Ann;"Azerty123\nluc@free.fr;Luc;S3cr3tPw\n', 2, [2, 3]),  # each its own
+        # the column of addresses under a name pic does not know
+        ('Nom;Adresse;Mot de passe\nAnn;ann@gmail.com;"x\nLuc;luc@free.fr;Azerty123\nZoe;zoe@free.fr;\n', 2, [3]),
+    ],
+)
+def test_a_row_whose_quote_runs_on_is_flagged_for_a_password_at_its_own_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, quote: int, secret: list[int]
+) -> None:
+    """A row whose quote is not closed on its line is read alone, the lines after it as rows: a password on one of
+    them is that line's, flagged once; was: flagged at the first line of the run besides, which holds none."""
+    export = tmp_path / "list.csv"
+    export.write_text(text, encoding="utf-8")
+    code, lines, err = _audit(capsys, str(export))
+    assert code == 1 and "Traceback" not in err, (lines, err)
+    at = [int(line.split(f"{export}:")[1].split(" ")[0]) for line in lines if "reads as a password" in line]
+    assert at == secret, lines
+    unclosed = [line.split(" ")[0] for line in lines if "is not closed on its line" in line]
+    assert unclosed == [f"{export}:{quote}"], lines
+    for word in ("zerty", "S3cr3t"):
+        assert word.casefold() not in "\n".join(lines).casefold(), lines
+
+
 def test_lines_holding_no_secret_pass_though_they_hold_more_than_an_address(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
