@@ -115,7 +115,7 @@ class Flag:
         itself or in the letters it stands for (NFKC: full-width ``ｍｄｐ``), in its line (another cell of a CSV
         row), or after the line above (a label ending it, the password alone on this one) unless that line alone
         is the secret (pic.errors.reads_as_secret); or the problem or the suggestion, which may quote it mended,
-        does."""
+        does; or one of them holds its line's value under a column named as a password (:func:`password_values`)."""
         entry = self.entry
         line = entry.lines[entry.line - 1] if 0 < entry.line <= len(entry.lines) else None
         if not entry.address:  # a line without one: a row whose cell is empty, a line holding a secret
@@ -123,6 +123,9 @@ class Flag:
         above = entry.lines[entry.line - 2] if 1 < entry.line <= len(entry.lines) else ""
         folded = unicodedata.normalize("NFKC", entry.address)
         shown = [entry.address, *([folded] if folded != entry.address else []), self.suggestion or ""]
+        # a value under a column named as a password, whatever its shape, in what is shown (a line read whole)
+        if any(value in text for value in password_values(entry.lines, entry.line) for text in (*shown, self.problem)):
+            return True
         return reads_as_secret([*shown, self.problem], line, above) or _secret_in_words(shown, line, above)
 
     def __str__(self) -> str:
@@ -1071,9 +1074,12 @@ def secret_lines(entries: Sequence[Entry], flagged: Sequence[Flag]) -> list[Flag
     out = []
     files = {(e.file, id(e.lines)): e.lines for e in entries if e.lines}
     for (file, _), lines in files.items():
-        under = _password_columns(lines)
         for number, line in enumerate(lines, 1):
-            if (file, number) not in done and line.strip() and (_may_hold_secret(line) or under(number, line)):
+            if (
+                (file, number) not in done
+                and line.strip()
+                and (_may_hold_secret(line) or password_values(lines, number))
+            ):
                 entry = at.get((file, number)) or Entry(file, number, "", lines=lines)
                 out.append(Flag(entry, LINE_TO_CLEAR, None))
     return out
@@ -1114,18 +1120,18 @@ def is_password_value(cell: str) -> bool:
     return folded not in NOT_A_PASSWORD
 
 
-def _password_columns(lines: Sequence[str]) -> Callable[[int, str], bool]:
+def _password_columns(lines: Sequence[str]) -> Callable[[int, str], list[str]]:
     """For a CSV whose header (its first line neither blank nor a ``#`` comment, holding no ``@``, its delimiter
     ``,``, ``;`` or a tab) names columns as a secret's label alone (pic.secrettext.label_alone: ``Mot de passe``,
-    ``Password``, ``mdp``, ``Passord``), whatever it names its column of addresses, whether a line after it (its number
-    from 1, its text) holds in one of them a value (:func:`is_password_value`: any but an empty cell and
+    ``Password``, ``mdp``, ``Passord``), whatever it names its column of addresses, the values a line after it (its
+    number from 1, its text) holds in them (:func:`is_password_value`: any but an empty cell and
     :data:`NOT_A_PASSWORD`'s), read alone and, for a row whose quoted cell holds a line break (RFC 4180 §2.6), as the
-    whole row at its first line; never, for any other file."""
+    whole row at its first line; none, for any other file."""
     from pic.secrettext import label_alone
 
     header = next(((i, line) for i, line in enumerate(lines, 1) if line.strip() and not line.startswith("#")), None)
     if header is None or "@" in header[1]:  # no header: a row of addresses
-        return lambda number, line: False
+        return lambda number, line: []
     # its delimiter the one splitting it into most cells with such a name: the column of addresses may be named
     # as pic knows no such column (Adresse, E-postadresse, Correo electrónico: read by its cells)
     named = []
@@ -1135,18 +1141,18 @@ def _password_columns(lines: Sequence[str]) -> Callable[[int, str], bool]:
         if labels:
             named.append((len(cells), delimiter, labels))
     if not named:
-        return lambda number, line: False
+        return lambda number, line: []
     at = header[0]
     _, delimiter, labels = max(named, key=lambda found: found[0])
 
-    def secret_in(row: Sequence[str]) -> bool:
-        return any(i < len(row) and is_password_value(row[i]) for i in labels)
+    def secrets_in(row: Sequence[str]) -> list[str]:
+        return [row[i].strip() for i in labels if i < len(row) and is_password_value(row[i])]
 
     # a row whose quoted cell holds a line break (a postal address, a note), named by its first line; a quote
     # without its pair (:func:`_quote_runs_on`) is no such row: its line is read alone, and the lines after it as
     # rows, as _read_csv reads them
     addresses = next((i for i, cell in enumerate(_split(header[1], delimiter)) if _is_email_header(cell)), None)
-    spanning: set[int] = set()
+    spanning: dict[int, list[str]] = {}
     base = at  # the reader's first line is line base + 1 of the file
     reader = csv.reader(_lines_from(lines, base), delimiter=delimiter)
     done = 0
@@ -1156,19 +1162,32 @@ def _password_columns(lines: Sequence[str]) -> Callable[[int, str], bool]:
             done = reader.line_num
             if last > first and _quote_runs_on(lines, first, last, delimiter, addresses):
                 base, reader, done = first, csv.reader(_lines_from(lines, first), delimiter=delimiter), 0
-            elif last > first and secret_in(row):
-                spanning.add(first)
+            elif last > first and (found := secrets_in(row)):
+                spanning[first] = found
     except csv.Error:  # a cell longer than the csv module reads: its lines are read one by one
         pass
 
-    def holds(number: int, line: str) -> bool:
-        if number in spanning:
-            return True
-        if number <= at or delimiter not in line:
-            return False
-        return secret_in(_split(line, delimiter))
+    def held(number: int, line: str) -> list[str]:
+        alone = secrets_in(_split(line, delimiter)) if number > at and delimiter in line else []
+        return [*spanning.get(number, []), *alone]
 
-    return holds
+    return held
+
+
+# The password columns of each file read (:func:`_password_columns`), by the id of its lines, which it holds: read
+# once a file, for its secret lines and for each of its flags (Flag.hidden).
+_PASSWORD_COLUMNS: dict[int, tuple[Sequence[str], Callable[[int, str], list[str]]]] = {}
+
+
+def password_values(lines: Sequence[str], number: int) -> list[str]:
+    """The values line ``number`` (from 1) of ``lines`` holds under a column named as a password
+    (:func:`_password_columns`), stripped; none when the file has no such column."""
+    if not 0 < number <= len(lines):
+        return []
+    known = _PASSWORD_COLUMNS.get(id(lines))
+    if known is None or known[0] is not lines:
+        known = _PASSWORD_COLUMNS[id(lines)] = (lines, _password_columns(lines))
+    return known[1](number, lines[number - 1])
 
 
 def _may_hold_secret(line: str) -> bool:

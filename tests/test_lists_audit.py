@@ -1477,6 +1477,28 @@ def test_a_row_whose_quote_runs_on_is_flagged_for_a_password_at_its_own_line(
         assert word.casefold() not in "\n".join(lines).casefold(), lines
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # its first row's quote hides the column of addresses: each line read whole, as an address
+        'Nom;Adresse;Mot de passe\n"Ann;ann@gmail.com;\nLuc;luc@free.fr;soleil\nZoe;zoe@free.fr;Velosolex\n',
+        'Nom,Adresse,Password\n"Ann,ann@gmail.com,\nLuc,luc@free.fr,1234\n',
+    ],
+)
+def test_a_password_column_s_value_is_never_shown_in_a_line_read_whole(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str
+) -> None:
+    """A line flagged with its text shown as its address is not shown when it holds a value under a column named as
+    a password (any shape: soleil, 1234); was: shown, only what reads as a password in prose hidden."""
+    export = tmp_path / "list.csv"
+    export.write_text(text, encoding="utf-8")
+    code, lines, err = _audit(capsys, str(export))
+    assert code == 1 and "Traceback" not in err, (lines, err)
+    for word in ("soleil", "1234", "elosolex"):
+        assert word not in "\n".join(lines), lines
+    assert any(line.startswith(f"{export}:3 the line (not shown: it may hold a secret)") for line in lines), lines
+
+
 def test_lines_holding_no_secret_pass_though_they_hold_more_than_an_address(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
