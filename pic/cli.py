@@ -559,11 +559,12 @@ def _cmd_lists(args: argparse.Namespace, on: dt.date) -> int:
     from pic import lists_audit
 
     domains = lists_audit.load_domains(args.domains)
-    notes: list[Problem] = []  # how a file was read, said once (a CSV without a header row)
-    entries = [entry for path in args.files for entry in lists_audit.read_export(path, notes)]
+    notes: list[Problem] = []  # how a file was read, said once (a CSV without a header row, one without addresses)
+    empty: list[tuple[str, Sequence[str]]] = []  # the files holding no address, read for secrets all the same
+    entries = [entry for path in args.files for entry in lists_audit.read_export(path, notes, empty)]
     for note in notes:
         print(note, file=sys.stderr)
-    flags = lists_audit.audit(entries, domains, lists_audit.load_providers())
+    flags = lists_audit.audit(entries, domains, lists_audit.load_providers(), empty)
     if args.mx:
         flags += lists_audit.mx_flags(entries, flags, args.resolver, args.timeout, port=args.port)
     for flag in sorted(flags, key=lambda f: (f.entry.file, f.entry.line)):

@@ -302,8 +302,21 @@ _LINE_BREAK = re.compile(r"\r\n|[\r\n]")  # as editors and the csv module count 
 _ESCAPED_BYTES = re.compile("[\udc80-\udcff]+")
 
 
-def read_export(path: Path, notes: list[Problem] | None = None) -> list[Entry]:
+# What an export holding no address is told: a failed export, more often than a list without subscribers.
+NO_ADDRESS = (
+    "holds no address (it is empty, or holds a header row or comments alone): a failed export is likelier than a list "
+    "without subscribers: export it again"
+)
+
+
+def read_export(
+    path: Path, notes: list[Problem] | None = None, empty: list[tuple[str, Sequence[str]]] | None = None
+) -> list[Entry]:
     """The addresses of one export file, with their line numbers.
+
+    An export holding none (empty, a header row or comments alone: likelier a failed export than a list without
+    subscribers) is said in ``notes`` (a warning naming the file, :data:`NO_ADDRESS`), its name and lines added to
+    ``empty``, to read them for secrets all the same (:func:`audit`).
 
     The file is a regular file (or a symbolic link to one) of at most :data:`MAX_EXPORT_BYTES`,
     in UTF-8 (a byte-order mark at the start is skipped). Raises PicError naming the file, and
@@ -319,6 +332,17 @@ def read_export(path: Path, notes: list[Problem] | None = None) -> list[Entry]:
     if data is None:
         raise PicError(problems)
     lines = _text_lines(data, file)
+    entries = _entries(file, lines, notes)
+    if not entries:
+        if notes is not None:
+            notes.append(Problem(file, None, "", NO_ADDRESS, "warning"))
+        if empty is not None:
+            empty.append((file, lines))
+    return entries
+
+
+def _entries(file: str, lines: list[str], notes: list[Problem] | None) -> list[Entry]:
+    """The addresses of the export ``file`` of ``lines`` (:func:`read_export`)."""
     dump = _sympa_dump(file, lines)
     if dump is not None:
         return dump
@@ -1046,12 +1070,16 @@ def _line_to_fix(entry: Entry, domains: Mapping[str, DeadDomain], providers: Pro
 
 
 def audit(
-    entries: Sequence[Entry], domains: Mapping[str, DeadDomain], providers: Providers | None = None
+    entries: Sequence[Entry],
+    domains: Mapping[str, DeadDomain],
+    providers: Providers | None = None,
+    empty: Sequence[tuple[str, Sequence[str]]] = (),
 ) -> list[Flag]:
-    """Every entry to fix, and every other line of their files that holds a secret (:func:`secret_lines`);
-    ``providers``: also misspellings of the known providers and unknown top-level domains."""
+    """Every entry to fix, and every other line of their files, and of the ``empty`` ones (a file's name and lines:
+    exports holding no address, :func:`read_export`), that holds a secret (:func:`secret_lines`); ``providers``: also
+    misspellings of the known providers and unknown top-level domains."""
     flags = [flag for entry in entries if (flag := audit_entry(entry, domains, providers)) is not None]
-    return flags + secret_lines(entries, flags)
+    return flags + secret_lines(entries, flags, empty)
 
 
 # What a line holding a secret is told: the secret is to go, wherever it stands; the line is never shown (Flag.hidden).
@@ -1061,18 +1089,21 @@ LINE_TO_CLEAR = (
 )
 
 
-def secret_lines(entries: Sequence[Entry], flagged: Sequence[Flag]) -> list[Flag]:
+def secret_lines(
+    entries: Sequence[Entry], flagged: Sequence[Flag], empty: Sequence[tuple[str, Sequence[str]]] = ()
+) -> list[Flag]:
     """A flag (:data:`LINE_TO_CLEAR`) for each line of the entries' files that is not ``flagged`` and holds what
     reads as a secret by itself as ``pic check`` reads one (:func:`_holds_secret`), whatever else it holds: an
     address with nothing to fix (``ann@gmail.com mdp Azerty123``), a dump's other field (``gecos mdp ...``), a
-    comment, a CSV's column named as a password (:func:`_password_columns`). A line flagged already and not shown
-    (Flag.hidden) is not flagged again."""
+    comment, a CSV's column named as a password (:func:`_password_columns`), and of the ``empty`` files' lines (a
+    file's name and lines). A line flagged already and not shown (Flag.hidden) is not flagged again."""
     # a line flagged already and shown as not to be is told of a secret; another (an address flagged for its
     # domain, a password in another column) is flagged for it too
     done = {(f.entry.file, f.entry.line) for f in flagged if f.hidden}
     at = {(e.file, e.line): e for e in entries}
     out = []
     files = {(e.file, id(e.lines)): e.lines for e in entries if e.lines}
+    files.update(((file, id(lines)), lines) for file, lines in empty)
     for (file, _), lines in files.items():
         for number, line in enumerate(lines, 1):
             if (

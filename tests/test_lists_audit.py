@@ -441,10 +441,48 @@ def test_export_larger_than_the_limit_is_not_read(tmp_path: Path, capsys: pytest
     assert f"'{export}' is {lists_audit.MAX_EXPORT_BYTES + 1} bytes long (at most 33554432): give a subscriber" in err
 
 
-def test_empty_export_has_no_address(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",  # nothing at all
+        "\n\n",
+        "Email;Nom;Prénom\n",  # its header alone
+        "Email address,First name\r\n\r\n",
+        "# export du 2026-03-01\n\n",  # comments alone
+        "email\n",
+    ],
+)
+def test_an_export_without_an_address_is_warned_of(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str
+) -> None:
+    """An export holding no address (empty, its header row alone) is likelier a failed export than a list without
+    subscribers: a warning names the file; the exit status stays 0, nothing being to fix in it. Was: 0 address(es)
+    said alone, as of a clean list."""
     export = tmp_path / "export.txt"
-    export.write_bytes(b"")
-    assert _audit(capsys, str(export)) == (0, [], "0 address(es) in 1 file(s), 0 to fix\n")
+    export.write_bytes(text.encode())
+    clean = tmp_path / "clean.txt"
+    clean.write_text("ann@gmail.com\n", encoding="utf-8")
+    code, lines, err = _audit(capsys, str(clean), str(export))
+    assert (code, lines) == (0, []), (lines, err)
+    assert err.splitlines() == [
+        f"warning: {export} holds no address (it is empty, or holds a header row or comments alone): a failed export "
+        "is likelier than a list without subscribers: export it again",
+        "1 address(es) in 2 file(s), 0 to fix",
+    ], err
+
+
+def test_a_secret_in_an_export_without_an_address_is_flagged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A comment holding a password in an export that holds no address is flagged, as in any export (was: the file
+    was not read for secrets, having no address)."""
+    export = tmp_path / "export.txt"
+    export.write_text("# Liste du bureau, mdp : Azerty123\n", encoding="utf-8")
+    code, lines, err = _audit(capsys, str(export))
+    assert code == 1, (lines, err)
+    assert lines == [f"{export}:1 the line (not shown: it may hold a secret): {lists_audit.LINE_TO_CLEAR}"]
+    assert err.startswith(f"warning: {export} holds no address"), err
+    assert "zerty" not in err + "\n".join(lines)
 
 
 # --- the admins' --domains file: read as a member file is --------------------------------------------

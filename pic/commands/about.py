@@ -144,7 +144,7 @@ COMMANDS: dict[str, About] = {
         "Sympa does not take (letters outside ASCII: a domain in Unicode is suggested in punycode, but a look-alike "
         "of another domain), and lines holding a password (never shown), each with a suggested fix",
         (
-            (0, "clean"),
+            (0, "clean (an export holding no address is warned of, naming it: likelier a failed export)"),
             (
                 1,
                 "addresses to fix or an export or `--domains` file refused (not UTF-8, not of its format: file and "
