@@ -17,7 +17,7 @@ from pic.errors import PicError, Problem, Severity, show_value
 from pic.names import a_labels
 from pic.registry import UID_BELOW_DYNAMIC, Member, Registry, load_registry, name_key
 from pic.settings import Settings, display_path, load_settings
-from pic.validators import BEYOND_LATIN, MixedWord, mixed_script_words, u_labels
+from pic.validators import BEYOND_LATIN, MixedWord, latin_skeleton, mixed_script_words, u_labels
 
 if TYPE_CHECKING:
     from pic.lists_audit import DeadDomain, Providers
@@ -433,9 +433,14 @@ def _mixed_words(name: str, mixed: MixedWord) -> str:
         )
     said = ", ".join(f"{show_value(ch)} ({_code_point(ch)})" for ch in mixed.others)
     if mixed.look_alike:
+        # the Latin word it passes for, its marks aside (Ро́рѕ looks like Pops)
+        latin = latin_skeleton(
+            "".join(ch for ch in unicodedata.normalize("NFD", mixed.word) if not unicodedata.combining(ch))
+        )
+        reads = f", it looks like {show_value(latin)}" if latin is not None and latin.isascii() else ""
         return (
             f"{show_value(name)}: the word {show_value(mixed.word)} is written in {mixed.script} letters "
-            f"that each look like a Latin one ({said}), among Latin words: almost always a keyboard left on "
+            f"that each look like a Latin one ({said}){reads}, among Latin words: almost always a keyboard left on "
             "another layout or a name made to look like another; write it in Latin letters"
         )
     return (
@@ -510,7 +515,7 @@ def look_alike_domains(m: Member) -> list[Problem]:
             continue
         from pic.lists_audit import look_alike
 
-        why = look_alike(domain)
+        why = look_alike(written.rpartition("@")[2])  # its labels named as written (АРРӀЕ), not as IDNA maps them
         if why is None:
             continue
         message = (

@@ -55,6 +55,7 @@ from pic.validators import (
     is_common_email,
     is_open_suffix,
     latin_look_alike,
+    latin_skeleton,
     public_suffix_list,
     single_script,
     u_labels,
@@ -992,15 +993,35 @@ def look_alike(domain: str) -> str | None:
     labels = [label.lower() for label in written]
     for shown, label in zip(written, labels, strict=True):
         if not single_script(label):
-            return f"domain label {shown} mixes scripts, as a look-alike of another domain does (UTS #39 §5.2)"
+            why = f"domain label {shown} mixes scripts, as a look-alike of another domain does (UTS #39 §5.2)"
+            return why + _looks_like(written)
     tld = labels[-1]
     for shown, label in zip(written[:-1], labels[:-1], strict=True):
         if tld.isascii() and latin_look_alike(label) and tld not in _SCRIPT_TLDS.get(_script_of(label), ()):
             return (
                 f"every letter of the domain label {shown} is of another script than Latin and looks like a Latin "
                 "one, as a look-alike of another domain's does (a whole-script confusable, UTS #39 §4)"
-            )
+            ) + _looks_like(written)
     return None
+
+
+_ASCII_LABEL = re.compile(r"[a-z0-9]+(?:-+[a-z0-9]+)*")
+
+
+def _look_alike_label(label: str) -> bool:
+    """Whether ``label`` (in lowercase) mixes scripts or is wholly in letters that look Latin (:func:`look_alike`)."""
+    return not single_script(label) or latin_look_alike(label)
+
+
+def _looks_like(labels: Sequence[str]) -> str:
+    """``: it looks like DOMAIN``, the domain of ``labels`` (in Unicode) as a reader takes it: each label beyond ASCII
+    a look-alike (mixing scripts, or wholly in letters that look Latin) read as the letters it looks like
+    (pic.validators.latin_skeleton, in lowercase: ``аррӏе.com`` looks like ``apple.com``), when each label so read is
+    ASCII letters, digits and hyphens; "" otherwise (``аррӏе.café.com``, ``аррӏе.москва.com``)."""
+    read = [latin_skeleton(label) if label.isascii() or _look_alike_label(label.lower()) else None for label in labels]
+    if any(label is None or _ASCII_LABEL.fullmatch(label.lower()) is None for label in read):
+        return ""
+    return f": it looks like {'.'.join(cast(str, label).lower() for label in read)}"
 
 
 def _beyond_ascii(entry: Entry) -> Flag | None:
@@ -1049,7 +1070,13 @@ def domain_flag(
     key = domain_key(domain)
     dead = domains.get(key)
     if dead is None:
-        return providers.misspelling(key) if providers is not None else None
+        found = providers.misspelling(key) if providers is not None else None
+        # an unknown top-level domain named as written (ᏚᎪ, not its lowercase ꮪꭺ), in Unicode NFKC as IDNA maps it
+        unknown = f"unknown top-level domain .{key.rpartition('.')[2]}"
+        if found is not None and found[0].startswith(unknown):
+            tld = unicodedata.normalize("NFKC", u_labels(domain.translate(_IDNA_DOTS))).rpartition(".")[2]
+            return f"unknown top-level domain .{tld}{found[0][len(unknown) :]}", found[1]
+        return found
     problem = {
         "typo": "misspelled domain",
         "closed": "domain closed",

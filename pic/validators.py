@@ -881,6 +881,41 @@ def _all_look_latin(label: str) -> bool:
     return all(ch in latin for ch in label if not ch.isascii())
 
 
+# Letters Unicode's confusables map to another ASCII letter than the one a reader takes them for: the Cyrillic
+# palochka (ӏ, Ӏ) maps to i, and reads as an l (аррӏе is apple), as Chromium's IDN spoof checker maps it besides
+# (components/url_formatter/spoof_checks/idn_spoof_checker.cc, its extra confusable mapping).
+_READ_AS = {"\u04cf": "l", "\u04c0": "l"}
+
+
+def latin_skeleton(text: str) -> str | None:
+    """The ASCII ``text`` looks like (``аррӏе`` in Cyrillic: ``apple``; Cherokee ``ᏚᎪᎳ``: ``SAW``; ``pаypal`` with a
+    Cyrillic ``а``: ``paypal``), or None when a character beyond ASCII looks like no ASCII letter or digit: each
+    such character read as one of its confusables (Unicode's confusables.txt, UTS #39 §4, as the
+    confusable_homoglyphs package ships it), as written or case-folded (Cherokee's small letters as its capitals),
+    the palochka as an ``l`` (:data:`_READ_AS`); ASCII characters kept, in their case. Shapes only: the text named
+    is what a reader may take it for, not a skeleton to compare (UTS #39's maps several letters to one)."""
+    if text.isascii():
+        return text
+    from confusable_homoglyphs import confusables  # its data only for a text beyond ASCII
+
+    out = []
+    for ch in text:
+        if ch.isascii():
+            out.append(ch)
+            continue
+        read = _READ_AS.get(ch)
+        for form in dict.fromkeys((ch, ch.casefold(), ch.upper())) if read is None else ():
+            found = confusables.is_confusable(form, greedy=True, preferred_aliases=["latin"]) or []
+            ascii_like = [g["c"] for item in found for g in item["homoglyphs"] if len(g["c"]) == 1 and g["c"].isascii()]
+            read = next((c for c in ascii_like if c.isalnum()), None)
+            if read is not None:
+                break
+        if read is None:
+            return None
+        out.append(read)
+    return "".join(out)
+
+
 def _looks_like_letter_of(letter: str, script: str) -> bool:
     """Whether ``letter`` (a cased letter, its marks with it: read without them, in Unicode NFD) looks like a
     letter of ``script`` (its name: Latin, Cyrillic...): the two are confusables, mapped to one prototype by

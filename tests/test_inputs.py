@@ -445,19 +445,20 @@ LONE_LETTERS = {
     "lone-latin-in-greek": ("Σύλλογος A Φίλων", "A", "U+0041 LATIN CAPITAL LETTER A", "Greek"),
 }
 # name, a word of it written wholly in letters of another script that each look like a Latin letter, among Latin
-# words (a whole-script confusable, UTS #39 section 4), the script of that word
+# words (a whole-script confusable, UTS #39 section 4), the script of that word, the Latin word it looks like
 LATIN_LOOK_ALIKE_WORDS = {
-    "look-alike-cyrillic": ("Club \u0420\u043e\u0440\u0455 Lyon", "\u0420\u043e\u0440\u0455", "Cyrillic"),
-    "look-alike-greek-capitals": ("Club \u03a4\u039f\u03a1 de Lyon", "\u03a4\u039f\u03a1", "Greek"),
+    "look-alike-cyrillic": ("Club \u0420\u043e\u0440\u0455 Lyon", "\u0420\u043e\u0440\u0455", "Cyrillic", "Pops"),
+    "look-alike-greek-capitals": ("Club \u03a4\u039f\u03a1 de Lyon", "\u03a4\u039f\u03a1", "Greek", "TOP"),
     # capitals beside abbreviations, but a word too: the name reads as words
-    "look-alike-capitals-and-a-word": ("\u03a4\u039f\u03a1 FC Lyon", "\u03a4\u039f\u03a1", "Greek"),
-    "look-alike-capitals-long-word": ("\u0391\u0395\u039a ATHENS", "\u0391\u0395\u039a", "Greek"),
-    "look-alike-last": ("Amis de \u0421\u043e\u0441\u043e", "\u0421\u043e\u0441\u043e", "Cyrillic"),
+    "look-alike-capitals-and-a-word": ("\u03a4\u039f\u03a1 FC Lyon", "\u03a4\u039f\u03a1", "Greek", "TOP"),
+    "look-alike-capitals-long-word": ("\u0391\u0395\u039a ATHENS", "\u0391\u0395\u039a", "Greek", "AEK"),
+    "look-alike-last": ("Amis de \u0421\u043e\u0441\u043e", "\u0421\u043e\u0441\u043e", "Cyrillic", "Coco"),
     # with a stress mark on its o (U+0301): its letters still look Latin
     "look-alike-marked": (
         "Amis du \u0420\u043e\u0301\u0440\u0455",
         "\u0420\u043e\u0301\u0440\u0455",
         "Cyrillic",
+        "Pops",
     ),
 }
 # a script written without spaces beside a look-alike of Latin letters: one letter of it (Myanmar's wa looks
@@ -507,10 +508,11 @@ def test_a_word_of_a_name_in_letters_that_each_look_latin_among_latin_words_is_w
     proc = check(members)
     assert proc.returncode == 0, proc.stderr
     warned = [line for line in proc.stderr.splitlines() if line.startswith(f"warning: {members}/")]
-    for slug, (name, word, script) in LATIN_LOOK_ALIKE_WORDS.items():
+    for slug, (name, word, script, latin) in LATIN_LOOK_ALIKE_WORDS.items():
         said = [line for line in warned if line.startswith(f'warning: {members}/{slug}.yaml:1 name: "{name}"')]
         assert len(said) == 1, (slug, proc.stderr)
         assert f'the word "{word}" is written in {script} letters that each look like a Latin one' in said[0]
+        assert f'it looks like "{latin}"' in said[0], said[0]  # the word it passes for
         assert f"{unicodedata.name(word[0])}" in said[0] and "among Latin words" in said[0], said[0]
     assert len(warned) == len(LATIN_LOOK_ALIKE_WORDS), proc.stderr
 
@@ -1974,13 +1976,35 @@ def test_a_domain_written_wholly_in_look_alikes_of_latin_letters_is_warned_of(tm
     assert proc.returncode == 0, proc.stderr
     warned = [line for line in proc.stderr.splitlines() if "looks like a Latin one" in line]
     expected = [
-        f"warning: {members}/pommes.yaml:4 site.domains[1]: {look_alike} (аррӏе.com)",
-        f"warning: {members}/listes.yaml:2 contact.email: karim@{look_alike} (аррӏе.com)",
-        f"warning: {members}/listes.yaml:4 lists.domain: listes.xn--80ak6aa92e.net (listes.аррӏе.net)",
+        (f"warning: {members}/pommes.yaml:4 site.domains[1]: {look_alike} (аррӏе.com)", "apple.com"),
+        (f"warning: {members}/listes.yaml:2 contact.email: karim@{look_alike} (аррӏе.com)", "apple.com"),
+        (
+            f"warning: {members}/listes.yaml:4 lists.domain: listes.xn--80ak6aa92e.net (listes.аррӏе.net)",
+            "listes.apple.net",
+        ),
     ]
-    for start in expected:
-        assert sum(line.startswith(start) for line in warned) == 1, (start, proc.stderr)
+    for start, meant in expected:
+        said = [line for line in warned if line.startswith(start)]
+        assert len(said) == 1, (start, proc.stderr)
+        assert f"UTS #39 §4): it looks like {meant};" in said[0], said  # the domain it passes for
     assert len(warned) == len(expected), proc.stderr
+
+
+def test_a_look_alike_contact_domain_is_named_as_written(tmp_path: Path) -> None:
+    """The warning names the look-alike label as the member file writes it (АРРӀЕ, ꮪꭺꮃ), not as IDNA maps it
+    (аррӏе, Cherokee's capitals ᏚᎪᎳ), which no one wrote."""
+    members = tmp_path / "members"
+    members.mkdir()
+    for uid, (slug, domain) in enumerate((("pommes", "АРРӀЕ.net"), ("saw", "ꮪꭺꮃ.net")), start=10600):
+        (members / f"{slug}.yaml").write_text(
+            f"name: {slug.title()}\ncontact: {{name: Karim Benali, email: karim@{domain}}}\nuid: {uid}\n",
+            encoding="utf-8",
+        )
+    proc = check(members)
+    warned = [line for line in proc.stderr.splitlines() if "looks like a Latin one" in line]
+    assert len(warned) == 2, proc.stderr
+    assert "domain label АРРӀЕ is" in warned[0] and "it looks like apple.net" in warned[0], warned
+    assert "domain label ꮪꭺꮃ is" in warned[1] and "it looks like saw.net" in warned[1], warned
 
 
 def test_new_warns_of_a_domain_written_wholly_in_look_alikes_as_check_does(tmp_path: Path) -> None:

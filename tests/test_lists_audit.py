@@ -1687,6 +1687,53 @@ def test_a_look_alike_label_is_named_as_written(
     assert len(lines) == 1 and f"domain label {label} " in lines[0], (lines, err)
 
 
+@pytest.mark.parametrize(
+    ("address", "meant"),
+    [
+        ("ann@аррӏе.com", "apple.com"),  # Cyrillic; its palochka read as an l, as Chromium reads it
+        ("ann@xn--80ak6aa92e.com", "apple.com"),  # the same in punycode
+        ("ann@АРРӀЕ.com", "apple.com"),
+        ("ann@аррӏе．ｃｏｍ", "apple.com"),
+        ("ann@ᏚᎪᎳ.com", "saw.com"),  # Cherokee, in its capitals and its small letters
+        ("ann@ꮪꭺꮃ.com", "saw.com"),
+        ("ann@οοο.org", "ooo.org"),  # Greek
+        ("ann@mail.ѕсоре.fr", "mail.scope.fr"),
+        ("ann@pаypal.com", "paypal.com"),  # a label mixing scripts
+        ("ann@xn--pypal-4ve.com", "paypal.com"),
+    ],
+)
+def test_a_look_alike_names_the_domain_it_looks_like(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, address: str, meant: str
+) -> None:
+    """The flag of a look-alike names the domain it passes for (its letters read as the ASCII ones they look like,
+    Unicode's confusables); was: only that it looks like another."""
+    (tmp_path / "subs.txt").write_text(f"{address}\n", encoding="utf-8")
+    _code, lines, err = _audit(capsys, str(tmp_path / "subs.txt"))
+    assert len(lines) == 1 and f"): it looks like {meant}; suggested: " in lines[0], (lines, err)
+
+
+@pytest.mark.parametrize("address", ["ann@аррӏе.café.com", "ann@раураӏ.москва.com"])
+def test_a_look_alike_whose_domain_reads_as_no_ascii_one_names_none(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, address: str
+) -> None:
+    """A look-alike label among labels beyond ASCII that are none (café, москва, which looks like no Latin word in its
+    small letters): no domain named, the label said alone."""
+    (tmp_path / "subs.txt").write_text(f"{address}\n", encoding="utf-8")
+    _code, lines, _err = _audit(capsys, str(tmp_path / "subs.txt"))
+    assert len(lines) == 1 and "look-alike of another domain" in lines[0] and "it looks like" not in lines[0], lines
+
+
+def test_an_unknown_top_level_domain_is_named_as_written(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """An unknown top-level domain is named as the address writes it (was: in lowercase, ᏚᎪ as ꮪꭺ, Cherokee's small
+    letters, which no one wrote)."""
+    (tmp_path / "subs.txt").write_text("ann@example.ᏚᎪ\nbob@example.ΔΕΛ\n", encoding="utf-8")
+    _code, lines, err = _audit(capsys, str(tmp_path / "subs.txt"))
+    assert [line.partition(": ")[2] for line in lines] == [
+        "unknown top-level domain .ᏚᎪ",
+        "unknown top-level domain .ΔΕΛ",
+    ], (lines, err)
+
+
 def test_a_look_alike_of_a_provider_gets_the_provider_suggested(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
