@@ -116,12 +116,15 @@ class Flag:
         itself or in the letters it stands for (NFKC: full-width ``ｍｄｐ``), in its line (another cell of a CSV
         row), or after the line above (a label ending it, the password alone on this one) unless that line alone
         is the secret (pic.errors.reads_as_secret); or the problem or the suggestion, which may quote it mended,
-        does; or one of them holds its line's value under a column named as a password (:func:`password_values`)."""
+        does; or one of them holds its line's value under a column named as a password (:func:`password_values`); or
+        its line, the one above or the address holds more words of a label than are read (:data:`MOST_LABELS_READ`)."""
         entry = self.entry
         line = entry.lines[entry.line - 1] if 0 < entry.line <= len(entry.lines) else None
         if not entry.address:  # a line without one: a row whose cell is empty, a line holding a secret
             return line is not None and _holds_secret(line)
         above = entry.lines[entry.line - 2] if 1 < entry.line <= len(entry.lines) else ""
+        if any(_unread(text) for text in (entry.address, line or "", above)):  # not read: it may hold one
+            return True
         folded = unicodedata.normalize("NFKC", entry.address)
         shown = [entry.address, *([folded] if folded != entry.address else []), self.suggestion or ""]
         # a value under a column named as a password, whatever its shape, in what is shown (a line read whole)
@@ -1109,6 +1112,25 @@ def audit(
     return flags + secret_lines(entries, flags, empty)
 
 
+# A line holding more words of a secret's label (pic.secrettext.label_words) is not read for one: each costs tens to
+# hundreds of microseconds, a line of 400 KB of them seconds (minutes for otp), an export of 32 MiB hours. No line of
+# an export holds so many (a subscriber's row holds a few at most): such a line is flagged as unread (LINE_UNREAD),
+# not shown, and a flag of its address neither.
+MOST_LABELS_READ = 64
+LINE_UNREAD = (
+    f"it holds more words of a secret's label (mdp, password, code...) than are read one by one ({MOST_LABELS_READ}), "
+    "and may hold a password or another secret: read it, remove any secret from the export and from the subscriber's "
+    "name in Sympa, and change that password wherever it is used"
+)
+
+
+def _unread(line: str) -> bool:
+    """Whether ``line`` holds more than :data:`MOST_LABELS_READ` words of a secret's label: not read for one."""
+    from pic.secrettext import label_words
+
+    return label_words(line, MOST_LABELS_READ) > MOST_LABELS_READ
+
+
 # What a line holding a secret is told: the secret is to go, wherever it stands; the line is never shown (Flag.hidden).
 LINE_TO_CLEAR = (
     "it holds what reads as a password or another secret (the address is not at fault): remove the secret from the "
@@ -1133,13 +1155,11 @@ def secret_lines(
     files.update(((file, id(lines)), lines) for file, lines in empty)
     for (file, _), lines in files.items():
         for number, line in enumerate(lines, 1):
-            if (
-                (file, number) not in done
-                and line.strip()
-                and (_may_hold_secret(line) or password_values(lines, number))
-            ):
+            if (file, number) in done or not line.strip():
+                continue
+            if _may_hold_secret(line) or password_values(lines, number):
                 entry = at.get((file, number)) or Entry(file, number, "", lines=lines)
-                out.append(Flag(entry, LINE_TO_CLEAR, None))
+                out.append(Flag(entry, LINE_UNREAD if _unread(line) else LINE_TO_CLEAR, None))
     return out
 
 
@@ -1261,8 +1281,9 @@ def _may_hold_secret(line: str) -> bool:
 
 def _holds_secret(line: str) -> bool:
     """Whether ``line`` reads as a secret by itself (pic.errors.reads_as_secret), or once its cells and an
-    address's halves are words apart, or with a value before its label (:func:`_secret_in_words`)."""
-    return reads_as_secret((), line) or _secret_in_words((), line, "")
+    address's halves are words apart, or with a value before its label (:func:`_secret_in_words`); True, unread, for
+    a line holding more words of a label than are read (:data:`MOST_LABELS_READ`)."""
+    return _unread(line) or reads_as_secret((), line) or _secret_in_words((), line, "")
 
 
 def mx_flags(

@@ -8,6 +8,7 @@ Standard library only: the policy pack (``policy/rules.py``) imports it from the
 from __future__ import annotations
 
 import base64
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
@@ -2272,6 +2273,26 @@ _ANY_NEED = re.compile(
         ]
     )
 )
+
+
+# The words of the labels prose_secret reads a value after (_PROSE_LABELLED's needs, but the signs ':' and '/' of a
+# login and its password): each of their places is tried in a time of its own, tens to hundreds of microseconds
+# (:func:`label_words`).
+_LABEL_WORDS = re.compile(
+    _any_of([word for _kind, _pattern, needs in _PROSE_LABELLED for word in needs if word not in _PROSE_PAIR_NEEDS])
+)
+
+
+def label_words(text: str, at_most: int) -> int:
+    """How many places of ``text`` hold a word of a secret's label (_LABEL_WORDS: ``mdp``, ``pass``, ``token``,
+    ``otp``...; in lower case, the letters re reads as ASCII ones folded, and in NFKC as prose_secret reads it too),
+    counted up to ``at_most + 1``: prose_secret's time grows with them (400 KB of ``mdp mdp ...``: seconds), which a
+    caller may bound by reading no text that holds more."""
+    count = sum(1 for _ in itertools.islice(_LABEL_WORDS.finditer(_folded(text)), at_most + 1))
+    if count <= at_most and not text.isascii():
+        shown = _folded(unicodedata.normalize("NFKC", text))
+        count = max(count, sum(1 for _ in itertools.islice(_LABEL_WORDS.finditer(shown), at_most + 1)))
+    return count
 
 
 def no_secret_word(text: str) -> bool:

@@ -1537,6 +1537,57 @@ def test_a_password_column_s_value_is_never_shown_in_a_line_read_whole(
     assert any(line.startswith(f"{export}:3 the line (not shown: it may hold a secret)") for line in lines), lines
 
 
+@pytest.mark.parametrize("label", ["mdp", "password", "pass:", "Passwort ist", "otp", "code pin", "token", "密码"])
+def test_a_line_full_of_labels_is_read_in_a_bounded_time(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], label: str
+) -> None:
+    """A line of 400 KB full of a secret's label took seconds (4 s for mdp, 16 s for "Passwort ist", minutes for otp,
+    whose value's look-ahead ran to the end of the line at each label): an export of 32 MiB of them, hours. A line
+    holding more of their words than lists_audit.MOST_LABELS_READ is flagged unread, not shown, at once."""
+    export = tmp_path / "list.txt"
+    line = "ann@gmail.com " + " ".join([label] * (400_000 // (len(label) + 1)))
+    export.write_text(f"{line}\nluc@free.fr mdp Azerty123\nzoe@free.fr\n", encoding="utf-8")
+    start = time.monotonic()
+    code, lines, err = _audit(capsys, str(export))
+    took = time.monotonic() - start
+    assert code == 1 and lines == [
+        f"{export}:1 the line (not shown: it may hold a secret): {lists_audit.LINE_UNREAD}",
+        f"{export}:2 the line (not shown: it may hold a secret): {lists_audit.LINE_TO_CLEAR}",
+    ], (lines, err)
+    assert took < 2, took  # a quarter of a second on an idle machine
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "ann@gmail.com " + "mdp " * 70,
+        "ann@gmail.com;" + ";".join(["Mot de passe"] * 70),
+        "# " + "password, " * 70,
+        "gecos " + " ".join(["pass:"] * 70),
+    ],
+)
+def test_a_line_holding_more_labels_than_are_read_is_not_shown(line: str) -> None:
+    """Such a line is flagged whatever else it holds (LINE_UNREAD), and a flag of its address is not shown either
+    (then it alone: a line not shown is flagged once)."""
+    entry = lists_audit.Entry("list.txt", 1, "ann@gmial.com", lines=[line])
+    flags = [str(flag) for flag in lists_audit.audit([entry], {}, lists_audit.load_providers())]
+    assert flags == [
+        "list.txt:1 the line (not shown: it may hold a secret): misspelled domain: probably gmail.com; "
+        "suggested: not shown either"
+    ], flags
+    other = lists_audit.Entry("list.txt", 1, "ann@gmail.com", lines=[line])
+    flags = [str(flag) for flag in lists_audit.audit([other], {}, lists_audit.load_providers())]
+    assert flags == [f"list.txt:1 the line (not shown: it may hold a secret): {lists_audit.LINE_UNREAD}"], flags
+
+
+def test_a_line_holding_as_many_labels_as_are_read_gets_its_verdict() -> None:
+    """Up to lists_audit.MOST_LABELS_READ words of a label, a line is read whole: a password after the last is
+    found, and none is none."""
+    few = " ".join(["mdp"] * (lists_audit.MOST_LABELS_READ - 1))
+    assert lists_audit._may_hold_secret(f"ann@gmail.com {few} mdp Azerty123")
+    assert not lists_audit._may_hold_secret(f"ann@gmail.com {few} mdp")
+
+
 def test_lines_holding_no_secret_pass_though_they_hold_more_than_an_address(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
