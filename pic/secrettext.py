@@ -2038,12 +2038,15 @@ _PROSE_CVV_NEEDS = ("cvv", "cvc", "cvn", "cryptogramme", "curit")
 # not words (2FA : activée sur le compte OVH, TOTP : application FreeOTP, MFA : AUTHENTIFICATIONOBLIGATOIRE). (A
 # seed of 16 random characters holds none of those digits once in 28: that one is missed.)
 _BASE32_GROUPS = r"{0}{{4}}(?:[^\S\n]{0}{{4}}){{3,}}"
+# How far a seed's digit is looked for: a seed's length (a 512-bit key is 103 characters of base32, 129 in groups of
+# 4), not to the end of the text at each label (otp otp otp ...: a time in the square of its length).
+_TOTP_LOOKAHEAD = 200
 _PROSE_TOTP = _Pattern(
     _labelled(
         r"(?:(?:cl(?:é|e|ef)s?|secrets?|codes?|graines?)[^\S\n]+)?(?:t?otp|2fa|a2f|mfa)|seeds?",
-        r"(?-i:(?=[A-Z2-7]*[2-7])[A-Z2-7]{16,}|(?=[a-z2-7]*[2-7])[a-z2-7]{16,}"
-        rf"|(?=[A-Z2-7 ]*[2-7]){_BASE32_GROUPS.format('[A-Z2-7]')}"
-        rf"|(?=[a-z2-7 ]*[2-7]){_BASE32_GROUPS.format('[a-z2-7]')})=*",
+        rf"(?-i:(?=[A-Z2-7]{{0,{_TOTP_LOOKAHEAD}}}[2-7])[A-Z2-7]{{16,}}|(?=[a-z2-7]{{0,{_TOTP_LOOKAHEAD}}}[2-7])[a-z2-7]{{16,}}"
+        rf"|(?=[A-Z2-7 ]{{0,{_TOTP_LOOKAHEAD}}}[2-7]){_BASE32_GROUPS.format('[A-Z2-7]')}"
+        rf"|(?=[a-z2-7 ]{{0,{_TOTP_LOOKAHEAD}}}[2-7]){_BASE32_GROUPS.format('[a-z2-7]')})=*",
     )
     + r"(?![\w’'/@-]|[.:,]\w)",
 )

@@ -867,3 +867,35 @@ def test_each_other_dash_is_read_as_one_in_a_text_with_accents(dash: str) -> Non
     which NFKC may keep too, is still read with it as a dash (the shortcut of the usual accented name)."""
     assert secrettext.prose_secret(f"Mot de passe de l'équipe {dash} Soleil2024x") == ("a password", 0)
     assert secrettext.prose_secret(f"Club de l'Étoile {dash} quartier Saint-Jean") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "otp " * 8000,  # a label before letters and spaces that a seed in groups of 4 is made of
+        "TOTP " * 8000,
+        "2FA " * 8000 + "\n",
+        "seed abcd " * 4000,
+    ],
+)
+def test_a_text_full_of_two_factor_labels_is_read_in_a_time_of_its_length(text: str) -> None:
+    """A two-factor seed's value looked ahead for one of base32's digits over every letter and space after each
+    label, to the end of the text: 32 KB of "otp otp ..." took 10 s (8 KB 0.7 s), a time in the square of the length.
+    It looks no further than a seed's length (_TOTP_LOOKAHEAD characters)."""
+    import time
+
+    start = time.monotonic()
+    assert secrettext.prose_secret(text) is None
+    assert time.monotonic() - start < 1  # about 0.1 s on an idle machine
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "otp : jbsw ydpe hpkp xpab qrst uvwx 2abc",  # its digit in its seventh group
+        "clé 2FA : jbsw ydpe hpkp xpab qrst uvwx yzab cdef ghij klmn opq7",
+        "TOTP : JBSWYDPEHPKPXPABQRSTUVWXYZABCDEFGHIJ2",
+    ],
+)
+def test_a_two_factor_seed_whose_digit_comes_late_is_found(text: str) -> None:
+    assert secrettext.prose_secret(text) == ("a two-factor secret", 0), text
