@@ -2360,10 +2360,14 @@ _URL_START = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 def _url_gives_password(text: str) -> bool:
     """Whether a URL in ``text`` gives a password in its userinfo (``user:password@``, RFC 3986 §3.2.1): one
     character or more, percent-encoded or not (``ssh://deploy:PW@web1``, ``redis://:pw@db``), as the standard
-    library reads it (``urllib.parse.urlsplit``'s ``password``). A URL is read from its scheme and ``//``, wherever
-    it starts in a word of ``text`` (``ProxyJump=ssh://jump:PW@bastion``), to the word's end; a text without ``//``
-    (``db.example.org:3306``) holds none. A user alone (``ssh://deploy@web1``) or an empty password
-    (``deploy:@``) gives none. A URL urlsplit refuses is read again without its brackets (an IPv6 address's,
+    library reads it (``urllib.parse.urlsplit``'s ``password``), or after a colon that is percent-encoded, once
+    or more (``deploy%3APW@``, ``deploy%253APW@``: urllib reads a user ``deploy:PW`` and no password, but no login
+    name holds a colon, /etc/passwd's separator); or a secret in its query or fragment of any length, a
+    parameter named for one (``?password=PW``, ``&token=x``: :func:`pic.yamlsrc.secret_name`). A URL is read from
+    its scheme and ``//``, wherever it starts in a word of ``text`` (``ProxyJump=ssh://jump:PW@bastion``), to the
+    word's end; a text without ``//`` (``db.example.org:3306``) holds none. A user alone (``ssh://deploy@web1``,
+    ``deploy%40example.org@``), an empty password (``deploy:@``, ``deploy%3A@``) or an empty parameter
+    (``?password=``) gives none. A URL urlsplit refuses is read again without its brackets (an IPv6 address's,
     ``[2001:db8::1`` left open; RFC 3986 allows none in a userinfo); one it still refuses (a host whose NFKC form
     holds a ``/``, ``?``, ``#``, ``@`` or ``:``) is taken to give a password when it holds an ``@``."""
     for word in text.split():
@@ -2378,7 +2382,33 @@ def _url_gives_password(text: str) -> bool:
                     if "@" in url:
                         return True
                     continue
-            if parts.password:
+            if parts.password or _userinfo_hides_password(parts.netloc) or _query_gives_secret(parts):
+                return True
+    return False
+
+
+def _userinfo_hides_password(netloc: str) -> bool:
+    """Whether the userinfo of ``netloc`` (before its last ``@``) holds a colon with something after it once
+    percent-decoded, up to 4 times (``deploy%3APW``, ``deploy%253APW``): a password whose colon was encoded."""
+    userinfo, at, _ = netloc.rpartition("@")
+    if not at:
+        return False
+    for _ in range(4):
+        decoded = urllib.parse.unquote(userinfo)
+        if decoded == userinfo:
+            break
+        userinfo = decoded
+        if userinfo.partition(":")[2]:
+            return True
+    return False
+
+
+def _query_gives_secret(parts: urllib.parse.SplitResult) -> bool:
+    """Whether the query or the fragment of ``parts`` gives a parameter named for a secret (``password``,
+    ``token``, ``access_token``, ``client_secret``: :func:`pic.yamlsrc.secret_name`, in any case) a value."""
+    for part in (parts.query, parts.fragment):
+        for name, value in urllib.parse.parse_qsl(part, keep_blank_values=True):
+            if value and secret_name(name):
                 return True
     return False
 

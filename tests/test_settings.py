@@ -1891,8 +1891,37 @@ def test_a_password_in_a_providers_url_is_refused_whatever_its_length(
 @pytest.mark.parametrize(
     "written",
     [
+        "docker:host: ssh://deploy%3AS3cretQQ@web1.example.org",  # the colon percent-encoded: no password to urllib
+        "docker:host: ssh://deploy%3aS3cretQQ@web1.example.org",  # the same in lowercase hexadecimal
+        "docker:host: ssh://deploy%253AS3cretQQ@web1.example.org",  # encoded twice
+        "docker:host: ssh://%3AS3cretQQ@web1.example.org",  # no user
+        "docker:registryAuth: [{address: 'https://registry.example.org/v2/?password=Qz9'}]",
+        "docker:host: 'tcp://web1.example.org:2376/?foo=1&token=Qz9'",
+        "aws:endpoints:\n    - s3: https://s3.example.org/?access_token=Qz9",
+        "vault:address: https://vault.example.org:8200/?Client_Secret=Qz9#x",
+    ],
+)
+def test_a_password_hidden_in_a_providers_url_is_refused(tmp_path: Path, written: str) -> None:
+    """Was: ``ssh://deploy%3AS3cretQQ@web1`` passed: urllib reads a user and no password, the colon being
+    percent-encoded (RFC 3986 §2.1), yet ``deploy:S3cretQQ`` is no login name (a colon separates /etc/passwd's
+    fields): its part after the colon is a password in clear. So is a userinfo that holds a colon once decoded,
+    however often it was encoded, and a query's parameter named for a secret (``?password=``, ``?token=``) of any
+    length (was: one shorter than 6 characters passed, the length prose's forms ask for)."""
+    project = project_copy(tmp_path)
+    _edit(project, MEMBERS_ROOT, f"{MEMBERS_ROOT}\n  {written}")
+    text = _errors(project)
+    assert "holds credentials in a URL (not shown)" in text and "--secret" in text, text
+    assert "S3cretQQ" not in text and "Qz9" not in text, text
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
         "docker:host: ssh://deploy@web1.example.org",
         "docker:host: ssh://deploy:@web1.example.org",  # an empty password: none given
+        "docker:host: ssh://deploy%40example.org@web1.example.org",  # an address as the user: no colon
+        "docker:host: ssh://deploy%3A@web1.example.org",  # an empty password, its colon encoded
+        "docker:registryAuth: [{address: 'https://registry.example.org/v2/?timeout=30&password='}]",
         "docker:host: unix:///var/run/docker.sock",
         "docker:host: tcp://web1.example.org:2376",
         "mysql:endpoint: db.example.org:3306",
