@@ -8,6 +8,7 @@ import json
 import math
 import re
 import unicodedata
+import urllib.parse
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
@@ -157,20 +158,37 @@ _TOKEN_END = frozenset(" \t\n\"'")
 _SFTP_SHORT_USER = re.compile(r"sftp:[^:@]*@")
 
 
+def userinfo_holds_colon(userinfo: str) -> bool:
+    """Whether a URL's userinfo holds the colon that separates a password (RFC 3986 §3.2.1), written or
+    percent-encoded once or more (``u:pw``, ``u%3Apw``, ``u%253Apw``, decoded up to 4 times): urllib reads
+    ``u%3Apw`` as a user ``u:pw`` and no password, but no login name holds a colon (/etc/passwd's separator), so
+    the part after it is a password all the same."""
+    for _ in range(5):
+        if ":" in userinfo:
+            return True
+        decoded = urllib.parse.unquote(userinfo)
+        if decoded == userinfo:
+            return False
+        userinfo = decoded
+    return False
+
+
 def url_credentials(value: str) -> tuple[int, int] | None:
     """Where the ``user:password`` of the first URL in ``value`` is (start, end of the part before its last
-    ``@``), or None when no URL there holds a password. The last ``@`` counts: a password may hold one."""
+    ``@``), or None when no URL there holds a password (:func:`userinfo_holds_colon`: its colon may be
+    percent-encoded). The last ``@`` counts: a password may hold one."""
     for match in _URL_START.finditer(value):
         rest = value[match.end() :]
         at = rest.rfind("@")
-        if at > 0 and ":" in rest[:at]:
+        if at > 0 and userinfo_holds_colon(rest[:at]):
             return match.end(), match.end() + at
     return None
 
 
 def value_without_credentials(value: str) -> str:
     """A setting's value with its user and password written ``***``: those of a URL
-    (:func:`url_credentials`), or a ``user:password@host`` written without a scheme, restic's
+    (:func:`url_credentials`), or a ``user:password@host`` written without a scheme (its colon percent-encoded
+    too, ``user%3Apassword@host``), restic's
     ``sftp:user@host:/path`` excepted (a ``:``
     before its last ``@``; a password may hold spaces, and so may a user, but not a line break: an
     address followed by a header, ``a@x.org\nBcc: b@y.org``, is no user and password, and is shown)."""
@@ -179,7 +197,7 @@ def value_without_credentials(value: str) -> str:
     if span is None and "@" in value and "://" not in value and _SFTP_SHORT_USER.match(value) is None:
         at = value.rfind("@")
         user = value[:at].partition(":")[0]
-        span = (0, at) if at > 0 and ":" in value[:at] and not any(c in user for c in "\r\n") else None
+        span = (0, at) if at > 0 and userinfo_holds_colon(value[:at]) and not any(c in user for c in "\r\n") else None
     return value if span is None else f"{value[: span[0]]}***{value[span[1] :]}"
 
 
@@ -200,7 +218,7 @@ def without_credentials(text: str) -> str:
         while end < len(text) and text[end] not in _TOKEN_END:
             end += 1
         at = text.rfind("@", start, end)
-        if at > start and ":" in text[start:at]:
+        if at > start and userinfo_holds_colon(text[start:at]):
             out += [text[done:start], "***"]
             done = at
     return "".join([*out, text[done:]])

@@ -817,6 +817,22 @@ def test_the_mail_exchanger_may_be_the_mail_hosts_name(tmp_path: Path) -> None:
             _offsite("s3:https://AKIAEXAMPLE:Hunter2x@s3.example.net/bucket/pic"),
             "pic:backup.offsite.repository",
         ),
+        # its colon percent-encoded (once, in lowercase, twice): urllib reads a user deploy:Hunter2x, no password
+        (
+            'url: "https://packages.sury.org/php/"',
+            'url: "https://u%3AHunter2x@packages.sury.org/php/"',
+            "pic:runtimes.8.3.apt_source.url",
+        ),
+        (
+            BACKUP,
+            _offsite("sftp://restic%3aHunter2x@vault.example.net:2222//srv/restic"),
+            "pic:backup.offsite.repository",
+        ),
+        (
+            BACKUP,
+            _offsite("s3:https://AKIAEXAMPLE%253AHunter2x@s3.example.net/bucket/pic"),
+            "pic:backup.offsite.repository",
+        ),
         # A password with '/', '@', a space or a quote, or long enough to be cut where a value is shortened
         (
             BACKUP,
@@ -996,6 +1012,8 @@ def test_messages_say_what_is_allowed_in_words(tmp_path: Path, old: str, new: st
     [
         ('x "socks5://a:pw@h:1" y', 'x "socks5://***@h:1" y'),
         ("s3:https://KEY:se/cr@et@host/b and sftp://u@h//p", "s3:https://***@host/b and sftp://u@h//p"),
+        ('x "socks5://a%3Apw@h:1" y', 'x "socks5://***@h:1" y'),
+        ("https://u%253Apw@h/ and https://u%40example.org@h/", "https://***@h/ and https://u%40example.org@h/"),
         ("sftp://restic@vault//srv (no password)", "sftp://restic@vault//srv (no password)"),
     ],
 )
@@ -1203,6 +1221,7 @@ def test_a_required_key_without_a_value_is_not_told_to_go(tmp_path: Path, old: s
             "pic:smtp.host_relay",
         ),
         ("address: web1.example.org", 'address: "deploy:Hunter2x@web1.example.org"', "pic:hosts.web1.address"),
+        ("address: web1.example.org", 'address: "deploy%3AHunter2x@web1.example.org"', "pic:hosts.web1.address"),
         (
             MEMBERS_ROOT,
             f'{MEMBERS_ROOT}\n  pic:db: {{dev_image: "u:Hunter2x@registry.example.net:5000/m:1"}}',
