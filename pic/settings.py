@@ -2350,6 +2350,32 @@ def _provider_problems(
                         check(_ProviderKey(namespace, (*base, field), fields, f"{key.name}.", parent), inner)
 
     check(_ProviderKey(namespace, (full_key,), PROVIDER_SETTINGS[namespace], "", ()), value)
+    said = [loc for loc, _ in found]
+    for loc in _inner_nulls((full_key,), value):  # not said already, nor below a key said to be no provider's
+        if not any(loc[: len(other)] == other for other in said):
+            found.append((loc, _NULL_INSIDE))
+    return found
+
+
+# A key or an item left empty inside a provider's setting (docker:registryAuth: [{address: ~}]): no value Pulumi
+# warns of (it does only for a setting's own key, _NO_VALUE), a null the provider gets in the object.
+_NULL_INSIDE = "is empty (null): give its value or remove it"
+
+
+def _inner_nulls(loc: tuple[str | int, ...], value: object) -> list[tuple[str | int, ...]]:
+    """The paths of the nulls inside ``value`` (at ``loc``), in its mappings and lists at any depth; not ``value``
+    itself."""
+    found: list[tuple[str | int, ...]] = []
+
+    def walk(at: tuple[str | int, ...], item: object) -> None:
+        inner = item.items() if isinstance(item, dict) else enumerate(item) if isinstance(item, list) else ()
+        for name, sub in inner:
+            if sub is None:
+                found.append((*at, name))
+            else:
+                walk((*at, name), sub)
+
+    walk(loc, value)
     return found
 
 

@@ -3188,6 +3188,42 @@ def test_a_providers_setting_without_a_value_in_a_stack_file_is_refused(
     load_settings(project, "prod")
 
 
+@pytest.mark.parametrize(
+    ("written", "line", "path"),
+    [
+        ("docker:registryAuth: [{address: ~}]", 21, "docker:registryAuth[0].address"),
+        ("docker:registryAuth: [{address: null, username: deploy}]", 21, "docker:registryAuth[0].address"),
+        (
+            "docker:registryAuth:\n    - address: r.example.org\n    - address:\n      username: u",
+            23,
+            "docker:registryAuth[1].address",
+        ),
+        ("docker:registryAuth: [~]", 21, "docker:registryAuth[0]"),
+        ("tls:proxy: {url: ~}", 21, "tls:proxy.url"),
+        ("docker:sshOpts: [-o, ~]", 21, "docker:sshOpts[1]"),
+    ],
+)
+def test_a_null_inside_a_providers_setting_is_refused_at_its_line(
+    tmp_path: Path, written: str, line: int, path: str
+) -> None:
+    """Was: ``docker:registryAuth: [{address: ~}]`` passed, where a provider's key without a value at the top is
+    refused: a key or an item left empty inside a provider's setting is said at its own line, with its path."""
+    project = project_copy(tmp_path)
+    _edit(project, MEMBERS_ROOT, f"{MEMBERS_ROOT}\n  {written}")
+    [said] = _errors(project).splitlines()
+    assert f"Pulumi.prod.yaml:{line} {path}: is empty (null): give its value or remove it" in said, said
+
+
+def test_a_null_inside_a_providers_setting_in_the_project_file_is_refused(tmp_path: Path) -> None:
+    """The same in Pulumi.yaml's config:, under value: (its long form)."""
+    project = project_copy(tmp_path)
+    added = "config:\n  docker:registryAuth:\n    value:\n      - address: r.example.org\n        username: ~\n"
+    (project / "Pulumi.yaml").write_text((ROOT / "Pulumi.yaml").read_text(encoding="utf-8") + added, encoding="utf-8")
+    lines = (ROOT / "Pulumi.yaml").read_text(encoding="utf-8").count("\n") + 5
+    text = _errors(project)
+    assert f"Pulumi.yaml:{lines} config.docker:registryAuth.value[0].username: is empty (null)" in text, text
+
+
 def test_pulumi_reads_a_providers_setting_without_a_value_as_empty_text(tmp_path: Path) -> None:
     """What the refusal above says of Pulumi: it warns of a key without a value and reads it as ""."""
     project = project_copy(tmp_path)
