@@ -2506,6 +2506,11 @@ _NO_VALUE = (
 )
 
 
+# What is said of a setting's value, not of its key (a secret in clear, "holds ..."; a secret's key holding none,
+# :func:`_secret_fault`; a list written as one mapping): said at the line of value: in a key's long form.
+_VALUE_FAULT = re.compile(r"holds |is (?:empty|blank|true|false|a list|a mapping)\b")
+
+
 def _foreign_setting_problems(
     doc: Document,
     full_key: str,
@@ -2536,8 +2541,10 @@ def _foreign_setting_problems(
     found = _foreign_setting_locs(full_key, value, passphrase=passphrase, others=others)
     if not project_file and value is None and all(loc != (full_key,) for loc, _ in found):
         found.insert(0, ((full_key,), _NO_VALUE))
-    if field is not None:  # the paths below the key are under its value:
-        found = [((loc[0], field, *loc[1:]) if len(loc) > 1 else loc, why) for loc, why in found]
+    if field is not None:  # the paths below the key are under its value, and so is what is said of the value
+        found = [
+            ((loc[0], field, *loc[1:]) if len(loc) > 1 or _VALUE_FAULT.match(why) else loc, why) for loc, why in found
+        ]
     return declared + [
         Problem(doc.file, doc.line_of(("config", *loc)), f"config.{shown_loc(loc)}", why) for loc, why in found
     ]

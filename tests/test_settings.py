@@ -1959,7 +1959,12 @@ def test_a_providers_url_without_a_password_is_taken(tmp_path: Path, written: st
     ("added", "line", "path"),
     [
         ("config:\n  docker:host: ssh://deploy:PW@web1.example.org\n", 9, "config.docker:host"),
-        ("config:\n  docker:host: {value: 'ssh://deploy:PW@web1.example.org'}\n", 9, "config.docker:host"),
+        ("config:\n  docker:host: {value: 'ssh://deploy:PW@web1.example.org'}\n", 9, "config.docker:host.value"),
+        (
+            "config:\n  docker:host:\n    description: the docker host\n    value: ssh://deploy:PW@web1.example.org\n",
+            11,
+            "config.docker:host.value",
+        ),
         (
             "config:\n  docker:registryAuth:\n    value:\n      - address: https://deploy:PW@r.example.org\n",
             11,
@@ -2927,6 +2932,34 @@ def test_a_pic_secret_given_twice_in_another_case_says_so(tmp_path: Path) -> Non
     assert line.endswith("did you mean 'dbAdminPassword'? (pic:dbAdminPassword is given too: keep one)"), line
 
 
+@pytest.mark.parametrize(
+    ("value", "path", "said"),
+    [
+        ("S3cr3tPw", "config.mysql:password.value", "holds a plain value (not shown) under a secret's name"),
+        ("S3cr3tPw", "config.mysql:pasword.value", "holds a plain value (not shown) under a secret's name"),
+        ("'   '", "config.mysql:password.value", "is blank text (spaces only)"),
+        ("[S3cr3tPw]", "config.mysql:password.value", "is a list holding values in clear (not shown)"),
+        ("AKIAIOSFODNN7EXAMPLE", "config.mysql:endpoint.value", "holds an access key (not shown)"),
+        ("db.example.org:3306", "config.mysql:endpont", "the mysql provider takes no key 'endpont'"),
+    ],
+)
+def test_a_providers_value_in_the_project_file_is_said_at_the_line_of_value(
+    tmp_path: Path, value: str, path: str, said: str
+) -> None:
+    """Was: a secret in clear under a key's long form (``mysql:password: {value: ...}``) was said at the key's
+    line, not at its value's: what is said of the value names the line of ``value:``; what is said of the key
+    (a key the provider does not take) the key's."""
+    project = project_copy(tmp_path)
+    base = (ROOT / "Pulumi.yaml").read_text(encoding="utf-8")
+    key = path.removeprefix("config.").removesuffix(".value")
+    added = f"config:\n  {key}:\n    description: set per stack\n    value: {value}\n"
+    (project / "Pulumi.yaml").write_text(base + added, encoding="utf-8")
+    line = base.count("\n") + (4 if path.endswith(".value") else 2)
+    text = _errors(project)
+    assert f"Pulumi.yaml:{line} {path}: {said}" in text, text
+    assert "S3cr3t" not in text and "AKIA" not in text, text
+
+
 def test_a_providers_setting_in_the_project_file_may_take_its_long_form(tmp_path: Path) -> None:
     """Pulumi.yaml's config: writes a value `key: {value: ...}` too: a provider's setting so written is read as its
     value (was: `value` taken for a key the provider does not take), at the lines of the value."""
@@ -3258,8 +3291,8 @@ def test_a_providers_secret_given_as_a_default_in_the_project_file_is_refused_un
         load_settings(project, "prod")
     problems = info.value.problems
     said = {p.path: p.message for p in problems}
-    assert sorted(said) == ["config.mysql:password", "config.mysql:password.type"], problems
-    assert "never written in clear" in said["config.mysql:password"]
+    assert sorted(said) == ["config.mysql:password.default", "config.mysql:password.type"], problems
+    assert "never written in clear" in said["config.mysql:password.default"]
     assert "S3cr3t" not in str(problems)
 
 
