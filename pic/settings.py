@@ -2793,11 +2793,29 @@ _PROJECT_FILE_KEYS = {
 _PROJECT_FILE_SETTINGS = re.compile(rb"^(?:config|stackConfigDir)[ \t]*:", re.MULTILINE)
 
 
+# config: "" or stackConfigDir: "" in Pulumi.yaml: the Pulumi CLI (3.274) joins it to the project's directory, and
+# reads the stack files there, as pic does; but it reads as no directory, and as no settings.
+_EMPTY_DIRECTORY = (
+    "is empty text, which Pulumi takes as the directory of Pulumi.yaml (the stack files stay next to it, where pic "
+    "reads them): it says nothing; remove the key (config: holds the project's settings, a mapping, or nothing)"
+)
+
+
+def _names_the_project_directory(value: object) -> bool:
+    """Whether ``value``, a project file's ``stackConfigDir`` or text ``config:``, names the project's own
+    directory (``.``, ``./``, ``stacks/..``): the Pulumi CLI joins it to the directory of Pulumi.yaml and cleans
+    the path lexically (Go's ``filepath.Join``), reading the stack files where pic reads them. Empty text is
+    read so too, but is not taken (:data:`_EMPTY_DIRECTORY`)."""
+    return isinstance(value, str) and value != "" and posixpath.normpath(value) == "."
+
+
 def _project_config_words(config: object) -> str:
     """Why a project file's ``config:`` that is no mapping (nor nothing) is refused. Pulumi's schema of the project
     file (pulumi's sdk/go/common/workspace/project.json) takes there a mapping of settings, nothing, or a text: the
     directory of the stack files, the older spelling of ``stackConfigDir`` (Pulumi reads Pulumi.<stack>.yaml there,
     as the Pulumi CLI does); anything else (``expected object or string or null``) refuses the project file."""
+    if config == "":
+        return _EMPTY_DIRECTORY
     if isinstance(config, str):
         return (
             "is a directory's name, the older spelling of stackConfigDir: Pulumi reads the stack files there, and "
@@ -2834,10 +2852,11 @@ def _project_file_problems(project_dir: Path) -> list[Problem]:
     if doc is None or not isinstance(doc.data, dict):
         return problems
     for key, why in _PROJECT_FILE_KEYS.items():
-        if key in doc.data:
-            problems.append(Problem(doc.file, doc.line_of((key,)), key, why))
+        if key in doc.data and not _names_the_project_directory(doc.data[key]):
+            said = _EMPTY_DIRECTORY if doc.data[key] == "" else why
+            problems.append(Problem(doc.file, doc.line_of((key,)), key, said))
     config = doc.data.get("config")
-    if config is not None and not isinstance(config, dict):
+    if config is not None and not isinstance(config, dict) and not _names_the_project_directory(config):
         problems.append(Problem(doc.file, doc.line_of(("config",)), "config", _project_config_words(config)))
     for full_key, value in config.items() if isinstance(config, dict) else ():
         namespace, colon, _ = str(full_key).partition(":")

@@ -3172,6 +3172,44 @@ def test_a_text_as_the_project_files_config_moves_the_stack_files_and_is_refused
 
 
 @pytest.mark.parametrize(
+    ("written", "taken"),
+    [
+        ("config: .", True),
+        ("config: ./", True),
+        ("config: stacks/..", True),
+        ("stackConfigDir: .", True),
+        ("stackConfigDir: ./.", True),
+        ("config: ''", False),
+        ("stackConfigDir: ''", False),
+    ],
+)
+def test_a_project_files_config_naming_its_own_directory_reads_the_stack_files_pic_reads(
+    tmp_path: Path, written: str, taken: bool
+) -> None:
+    """``config: .`` (or ``stackConfigDir: .``) names the directory of Pulumi.yaml: the real Pulumi CLI reads the
+    stack files there, next to Pulumi.yaml, where pic reads them, so pic takes it (was: refused as a directory
+    elsewhere). Empty text is read so too, but says nothing where a reader sees no directory: it is refused,
+    saying what Pulumi does with it (was: told it was "a directory's name")."""
+    project = project_copy(tmp_path)
+    base = (ROOT / "Pulumi.yaml").read_text(encoding="utf-8")
+    env = _pulumi_env(tmp_path)
+    (project / "stacks").mkdir()
+    (project / "Pulumi.yaml").write_text(base + written + "\n", encoding="utf-8")
+    _pulumi_config(project, env)  # creates the stack file where Pulumi reads it
+    assert (project / "Pulumi.nothing.yaml").is_file() and not list((project / "stacks").iterdir())
+    stack_file = project / "Pulumi.nothing.yaml"
+    stack_file.write_text(stack_file.read_text(encoding="utf-8") + "config:\n  docker:host: next-to-pulumi-yaml\n")
+    assert "next-to-pulumi-yaml" in _pulumi_config(project, env)
+    problems = _settings_problems(project)
+    if taken:
+        assert problems == [], problems
+    else:
+        [problem] = problems
+        assert problem.line == base.count("\n") + 1, problem
+        assert problem.message.startswith("is empty text, which Pulumi takes as the directory of Pulumi.yaml"), problem
+
+
+@pytest.mark.parametrize(
     ("written", "said"),
     [
         ("config: []", "is a list, not a mapping of settings: Pulumi refuses the project file"),
@@ -3180,7 +3218,8 @@ def test_a_text_as_the_project_files_config_moves_the_stack_files_and_is_refused
         ("config: true", "is true, not a mapping of settings"),
         ("config: 2026-12-04", "is a date, not a mapping of settings"),
         ("config: stacks", "is a directory's name, the older spelling of stackConfigDir: Pulumi reads the stack "),
-        ("config: ''", "is a directory's name, the older spelling of stackConfigDir"),
+        ("config: ''", "is empty text, which Pulumi takes as the directory of Pulumi.yaml"),
+        ("config: '  '", "is a directory's name, the older spelling of stackConfigDir"),  # a directory named so
     ],
 )
 def test_the_project_files_config_that_is_no_mapping_is_refused(tmp_path: Path, written: str, said: str) -> None:
