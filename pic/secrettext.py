@@ -2133,6 +2133,24 @@ _FURTHER_NOT_VALUE = (
     r"|novo|staro|aceea(?:ș|s|ş)i|acela(?:ș|s|ş)i|nou|nou[ăa]|vechi|pe|mateixa|mateix|antiga|igual|diferent"
     r"|tas|pats|naujas|senas|nj[ëe]jt[ëe]|e[^\S\n]+(?:re|vjetër|vjeter))(?![\w’-]))"
 )
+# After Finnish's and Estonian's on (read with their labels: salasana on, parool on) and Hungarian's label alone (its
+# copula left unsaid, A jelszó ...), a first word saying the password is the same, new, old, changed, too short or
+# where it is or whom it is with (Salasana on Sama Kuin Ennen, Vaihdettu, Kassakaapissa, Puheenjohtajalla; Parool on
+# Sama Mis Enne, Muudetud, Seifis; A jelszó Ugyanaz, Megváltozott, A Széfben: Hungarian's article is read as none);
+# a Finnish word of 7 letters or more in the inessive or the adessive (-ssa, -llä: where, with whom) is no
+# passphrase's start (Villa Kulla may be one), nor Estonian's words for where it is kept or with whom (seifis,
+# esimehel).
+_ON_NOT_VALUE = (
+    r"(?!(?:sama|samat|uusi|uus|vanha|vana|vaihdettu|vaihtunut|muutettu|muuttunut|muudetud|vahetatud|muutunud"
+    r"|liian|liiga|lyhyt|lühike|voimassa|kehvä|tallessa|hallussa|kirjattu|kirjoitettu|lähetetty|saatetud|kirjas"
+    r"|[^\W\d_]{4,}(?:ssa|ssä|lla|llä)|seifis|kapis|arvutis|kontoris|ümbrikus|esimehel|juhatusel|laekuril"
+    r"|ugyanaz|ugyanazt|új|uj|régi|regi|megváltozott|megvaltozott|megváltoztatva|változatlan|valtozatlan|lejárt"
+    r"|lejart|túl|tul|visszaállítása|visszaallitasa|visszaállítás|módosítása|modositasa|módosítás|emlékeztető"
+    r"|kezelő|kezelo|a|az|egy)(?![\w’-]))"
+)
+# After on (or Hungarian's label), a Finnish word of a sentence among the capitalised ones: where, with whom
+# (Wifin salasana on Toimiston Seinällä)
+_ON_NOT_WORD = r"(?![^\W\d_]{4,}(?:ssa|ssä|lla|llä)(?![\w’-]))"
 # After a copula, a word of a sentence between the capitalised ones (Le mot de passe est Affiché Au Local)
 _COPULA_NOT_WORD = r"(?!(?:au|aux|du|des|de|par|avec|pour|with|by|for|of|to|from|mit|von|zu|und|et|and)(?![\w’-]))"
 _PHRASE_WORD = r"(?-i:[A-ZÀ-ÖØ-Þ])[^\W\d_]{1,19}(?:['’-][^\W\d_]{1,19})?"
@@ -2171,18 +2189,25 @@ _SUBJECT_WHOSE = (
     r"|longueur|gestionnaire|richtlinie|regeln?|l[äa]nge|pol[ií]tica|regla|longitud)"
     rf"(?![\w’-]))(?:[^\W\d_]|['’.-])+{_PROSE_WHOSE_CLOSE}){{0,3}}?"
 )
-# (where a separator or a copula is followed by a capital or a quote)
+# Hungarian's label in the nominative, its own or its owner's (jelszó, jelszava, jelszavam...), before its value with
+# no copula (Hungarian says none in the present's third person: A jelszó Velosolex Jean)
+_HUNGARIAN_LABEL = r"(?<![\w'’.-])jelsz(?:ó|o|ava|avam|avad|avunk|avuk)(?![\w’-])[`*_]*"
+# (where a separator or a copula is followed by a capital or a quote; Finnish's and Estonian's on, Hungarian's label)
 _PASSPHRASE_GATE = LazyPattern(
-    rf"(?:[:=：>→⇒⟶⟹➔➜➝➞➡是为為は는]|[^\S\n](?:[cC]['’])?(?i:est|était|sera|sont|is|was|are|ist|es|é|è|är|jest|είναι|{_COPULAS_FURTHER}"
+    rf"(?:[:=：>→⇒⟶⟹➔➜➝➞➡是为為は는]|(?i:jelsz)[^\W\d_]*"
+    rf"|[^\S\n](?:[cC]['’])?(?i:est|était|sera|sont|is|was|are|ist|es|é|è|är|jest|είναι|on|{_COPULAS_FURTHER}"
     r"|now|still|maintenant|désormais|toujours|actuellement))[^\S\n]*[`*_]*(?:[A-ZÀ-ÖØ-Þ]|[\"“«‘'])"
 )
 _PROSE_PASSPHRASE = _Pattern(
     rf"(?i)(?=[{_PHRASE_LABEL_FIRST}])"
     rf"(?:{_PASSPHRASE_LABEL}(?:[^\S\n]+{_PROSE_WHOSE_OPEN}(?:[^\W\d_]|['’.-])+{_PROSE_WHOSE_CLOSE}){{0,6}}?"
     r"[^\S\n]*(?:[:=：]|-+>|=+>|[→⇒⟶⟹➔➜➝➞➡])"
-    rf"|{_NOT_COMPLEMENT}{_PASSPHRASE_LABEL}{_SUBJECT_WHOSE}{_PHRASE_COPULA}(?P<copula>))[^\S\n]*[`*_]*"
-    rf"(?:(?P<v>(?(copula){_COPULA_NOT_VALUE})(?(further){_FURTHER_NOT_VALUE}){_PASSPHRASE_NOT_VALUE}{_PHRASE_WORD}"
-    rf"(?:[^\S\n](?(copula){_COPULA_NOT_WORD}){_PASSPHRASE_NOT_VALUE}{_PHRASE_WORD}){{1,3}})"
+    rf"|{_NOT_COMPLEMENT}{_PASSPHRASE_LABEL}{_SUBJECT_WHOSE}{_PHRASE_COPULA}(?P<copula>)"
+    # a Finnish or Estonian label read with its on (salasana on, parool on), Hungarian's alone (A jelszó Kék Ház)
+    rf"|{_NOT_COMPLEMENT}(?:{_PASSPHRASE_LABEL}(?<=[^\S\n]on)|{_HUNGARIAN_LABEL})(?P<on>))[^\S\n]*[`*_]*"
+    rf"(?:(?P<v>(?(copula){_COPULA_NOT_VALUE})(?(further){_FURTHER_NOT_VALUE})(?(on){_ON_NOT_VALUE})"
+    rf"{_PASSPHRASE_NOT_VALUE}{_PHRASE_WORD}"
+    rf"(?:[^\S\n](?(copula){_COPULA_NOT_WORD})(?(on){_ON_NOT_WORD}){_PASSPHRASE_NOT_VALUE}{_PHRASE_WORD}){{1,3}})"
     r"[`*_]*[^\S\n]*(?=$|\n|[.;,(!?]|[-–—][^\S\n])"
     rf"|{_PHRASE_OPEN}[^\S\n]*(?P<w>{_PASSPHRASE_NOT_VALUE}(?=[^\"”»’'\n]*[^\S\n][^\"”»’'\n]*{_PHRASE_CLOSE})"
     rf"(?:(?=[^\"”»’'\n]*[0-9])[^\W_][^\"”»’'\n]{{4,60}}?"
