@@ -28,6 +28,7 @@ ON = "2026-11-28"
 REFUSED = [
     ("Ancien hébergeur OVH, ftp://asso:S3cret99@ftp.example.org", "credentials in a URL", "S3cret99"),
     ("base : mysql://velo:Zt8kq2LmW9@db.example.org/velo", "credentials in a URL", "Zt8kq2LmW9"),
+    ("Ancien hébergeur OVH, ftp://asso%3AS3cret99@ftp.example.org", "credentials in a URL", "S3cret99"),
     ("mdp phpMyAdmin : Azerty123", "a password", "Azerty123"),
     ("Le mot de passe est Soleil2024!", "a password", "Soleil2024!"),
     ("Mot de passe\u00a0: Lyon69Velo (donné au téléphone)", "a password", "Lyon69Velo"),

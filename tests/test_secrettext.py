@@ -847,6 +847,37 @@ def test_words_shaped_partly_like_an_access_key_are_none(text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
+        "curl -fsS https://asso%3AZt8kq2LmW9@example.org/cron.php",
+        "lftp -e mirror ftp://asso%3aZt8kq2LmW9@ftp.example.org",
+        "mysql://velo%253AZt8kq2LmW9@db.example.org/velo",
+        "redis://%3AZt8kq2LmW9@127.0.0.1:6379",
+    ],
+)
+def test_credentials_in_a_url_whose_colon_is_percent_encoded_are_found(text: str) -> None:
+    """Was: none. ``user%3Apassword@`` (RFC 3986 §2.1: %3A, a colon) reads as a user alone to a URL's parser, but
+    no login name holds a colon, and curl and lftp decode it: the part after it is the password, encoded once or
+    more."""
+    assert secrettext.secret_kind(text) == "credentials in a URL"
+    found = secrettext.prose_secret(text)
+    assert found is not None and found[0] == "credentials in a URL", found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "https://jean%40asso.org@example.org/dav/",  # an address as the user, its @ encoded: no password
+        "https://asso%3A@example.org/",  # an empty password
+        "https://example.org/wiki/Cat%C3%A9gorie:Accueil@v2",
+    ],
+)
+def test_a_urls_user_holding_no_encoded_colon_is_none(text: str) -> None:
+    assert secrettext.secret_kind(text) is None
+    assert secrettext.prose_secret(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "curl -fsS HTTPS://asso:Zt8kq2LmW9@example.org/cron.php",
         "lftp -e mirror FTP://asso:Zt8kq2LmW9@ftp.example.org",
         "Sftp://asso:Zt8kq2LmW9@sftp.example.org/backup",
