@@ -1545,8 +1545,10 @@ _PROSE_OPENING = r"[^\S\n]*[\"'«“‘「『`*_]*[^\S\n]*"
 # and clave (not in palabra clave, a keyword), Catalan contrasenya, Galician contrasinal, Portuguese senha and
 # palavra-passe, Dutch wachtwoord, Polish hasło (hasła, hasłem), Czech and Slovak heslo, Slovenian geslo, Croatian,
 # Serbian and Bosnian lozinka (лозинка), Swedish lösenord, Danish and Norwegian adgangskode, kodeord and passord,
-# Icelandic lykilorð, Finnish salasana (with on, is, which reads as a preposition in English and is no copula of
-# every label's), Estonian parool and salasõna, Lithuanian slaptažodis, Hungarian jelszó, Romanian parolă (with its
+# Icelandic lykilorð, Finnish salasana (salasanani, salasanasi: my, your password; with on, is, or oli, was, and nyt,
+# now, after them: on reads as a preposition in English and is no copula of every label's), Estonian parool and
+# salasõna (with on or oli, and nüüd), Lithuanian slaptažodis, Hungarian jelszó (with most, now: Hungarian says no
+# copula in the present's third person), Romanian parolă (with its
 # accent, or before este, at most three words saying whose between them: parola is Italian's word, and este no
 # Italian one; Romanian is often typed without its diacritics, parola noua este), Russian and Ukrainian пароль,
 # Bulgarian парола, Greek κωδικός πρόσβασης
@@ -1557,7 +1559,7 @@ _PROSE_OPENING = r"[^\S\n]*[\"'«“‘「『`*_]*[^\S\n]*"
 _PASSWORD_ABROAD = (
     r"(?:passw(?:ort|orte|örter|orter)|kennw(?:ort|orte|örter|orter)|contrase(?:ñ|n)as?|senhas?"  # noqa: S105 - the words
     r"|wachtwoord(?:en)?"
-    r"|has(?:ł|l)(?:o|a|em)|l(?:ö|o)senord(?:et|en)?|salasana[nt]?(?:[^\S\r\n]+on)?|парол(?:ь|я|и|ем|ю|і|а)"
+    r"|has(?:ł|l)(?:o|a|em)|l(?:ö|o)senord(?:et|en)?|salasana(?:[nt]|ni|si|mme|nne)?(?:[^\S\r\n]+(?:on|oli)(?:[^\S\r\n]+nyt)?)?|парол(?:ь|я|и|ем|ю|і|а)"
     r"|κωδικ(?:ός|ος|οί|οι)[^\S\r\n]+πρ(?:ό|ο)σβασης|parol[ae][^\S\r\n]+d['’][^\S\r\n]*ordine)"
 )
 # (The others, rarer in these notes, are read by a pattern of their own, _PROSE_PASSWORD_FURTHER, tried only on a
@@ -1565,8 +1567,8 @@ _PASSWORD_ABROAD = (
 _PASSWORD_FURTHER = (
     r"(?:(?<!palabra[^\S\r\n])(?<!palabras[^\S\r\n])claves?|contrasenyes|contrasenya|contrasinal(?:es)?"  # noqa: S105 - the words
     r"|palavras?[^\S\r\n]*-?[^\S\r\n]*passe|hesl(?:o|a|em|u)|gesl(?:o|a|om)|lozink(?:a|e|om|u)|лозинк(?:а|е|ом|у)"
-    r"|adgangskode(?:n|r|rne)?|kodeord(?:et|ene)?|passord(?:et|ene)?|lykilor(?:ð|d)(?:ið|id)?|parool(?:i|id)?(?:[^\S\r\n]+on)?|salas(?:õ|o)na(?:[^\S\r\n]+on)?"
-    r"|slapta(?:ž|z)od(?:is|(?:ž|z)io|(?:į|i)|(?:ž|z)iai)|jelsz(?:ó|o|ót|ot|ava|avak|avát|avat|avam|avad)"
+    r"|adgangskode(?:n|r|rne)?|kodeord(?:et|ene)?|passord(?:et|ene)?|lykilor(?:ð|d)(?:ið|id)?|parool(?:i|id)?(?:[^\S\r\n]+(?:on|oli)(?:[^\S\r\n]+n(?:üü|uu)d)?)?|salas(?:õ|o)na(?:[^\S\r\n]+(?:on|oli)(?:[^\S\r\n]+n(?:üü|uu)d)?)?"
+    r"|slapta(?:ž|z)od(?:is|(?:ž|z)io|(?:į|i)|(?:ž|z)iai)|jelsz(?:ó|o|ót|ot|ava|avak|avát|avat|avam|avad)(?:[^\S\r\n]+most)?"
     r"|parol(?:ă|a)(?=(?:[^\S\r\n]+[^\W\d_]+){0,3}?[^\S\r\n]+este(?![\w’-]))|parolă|fjal(?:ë|e)kalim(?:i|et)?|cyfrinair|pasfhocal|pasahitz(?:a|ak)?"
     r"|(?:ş|s)ifre(?:si|ler|leri|niz|m|n)?"
     r"|كلمة[^\S\r\n]+(?:المرور|السر|مرور|سر)|رمز[^\S\r\n]+(?:عبور|المرور)|گذرواژه|ה?סיסמ(?:ה|א|ות)|पासवर्ड"
@@ -1588,7 +1590,8 @@ _PROSE_QUOTED = r"(?<=['\"])(?<![\w’.-]['\"])"
 _PROSE_QUOTED_NAME = r"['\"]\]?[^\S\n]*(?:[,:]|=>?)"
 # The copulas after the labels of _PASSWORD_FURTHER: Danish, Norwegian and Icelandic er, Czech, Slovak, Slovenian,
 # Croatian and Bosnian je (Serbian је), Romanian este, Catalan és, Lithuanian yra, Albanian është (eshte). (Finnish
-# and Estonian on is read with their labels, _PASSWORD_ABROAD's and _PASSWORD_FURTHER's: on is an English word.)
+# and Estonian on and oli are read with their labels, _PASSWORD_ABROAD's and _PASSWORD_FURTHER's: on is an English
+# word.)
 _COPULAS_FURTHER = "er|je|је|este|és|yra|është|eshte"
 # What stands between a label (and the words saying whose) and its value: ':' (fullwidth ：too), '=', an arrow
 # (->, =>, →, ⇒, ⟶, ➜...), a dash between spaces (mot de passe - Azerty123, -- for a dash typed without one, and
@@ -2192,12 +2195,12 @@ _SUBJECT_WHOSE = (
     rf"(?![\w’-]))(?:[^\W\d_]|['’.-])+{_PROSE_WHOSE_CLOSE}){{0,3}}?"
 )
 # Hungarian's label in the nominative, its own or its owner's (jelszó, jelszava, jelszavam...), before its value with
-# no copula (Hungarian says none in the present's third person: A jelszó Velosolex Jean)
-_HUNGARIAN_LABEL = r"(?<![\w'’.-])jelsz(?:ó|o|ava|avam|avad|avunk|avuk)(?![\w’-])[`*_]*"
+# no copula (Hungarian says none in the present's third person: A jelszó Velosolex Jean), most (now) may follow it
+_HUNGARIAN_LABEL = r"(?<![\w'’.-])jelsz(?:ó|o|ava|avam|avad|avunk|avuk)(?:[^\S\n]+most)?(?![\w’-])[`*_]*"
 # (where a separator or a copula is followed by a capital or a quote; Finnish's and Estonian's on, Hungarian's label)
 _PASSPHRASE_GATE = LazyPattern(
     rf"(?:[:=：>→⇒⟶⟹➔➜➝➞➡是为為は는]|(?i:jelsz)[^\W\d_]*"
-    rf"|[^\S\n](?:[cC]['’])?(?i:est|était|sera|sont|is|was|are|ist|es|é|è|är|jest|είναι|on|{_COPULAS_FURTHER}"
+    rf"|[^\S\n](?:[cC]['’])?(?i:est|était|sera|sont|is|was|are|ist|es|é|è|är|jest|είναι|on|oli|nyt|n[üu][üu]d|most|{_COPULAS_FURTHER}"
     r"|now|still|maintenant|désormais|toujours|actuellement))[^\S\n]*[`*_]*(?:[A-ZÀ-ÖØ-Þ]|[\"“«‘'])"
 )
 _PROSE_PASSPHRASE = _Pattern(
@@ -2206,7 +2209,7 @@ _PROSE_PASSPHRASE = _Pattern(
     r"[^\S\n]*(?:[:=：]|-+>|=+>|[→⇒⟶⟹➔➜➝➞➡])"
     rf"|{_NOT_COMPLEMENT}{_PASSPHRASE_LABEL}{_SUBJECT_WHOSE}{_PHRASE_COPULA}(?P<copula>)"
     # a Finnish or Estonian label read with its on (salasana on, parool on), Hungarian's alone (A jelszó Kék Ház)
-    rf"|{_NOT_COMPLEMENT}(?:{_PASSPHRASE_LABEL}(?<=[^\S\n]on)|{_HUNGARIAN_LABEL})(?P<on>))[^\S\n]*[`*_]*"
+    rf"|{_NOT_COMPLEMENT}(?:{_PASSPHRASE_LABEL}(?:(?<=[^\S\n]on)|(?<=[^\S\n]oli)|(?<=[^\S\n]nyt)|(?<=[^\S\n]n[üu][üu]d))|{_HUNGARIAN_LABEL})(?P<on>))[^\S\n]*[`*_]*"
     rf"(?:(?P<v>(?(copula){_COPULA_NOT_VALUE})(?(further){_FURTHER_NOT_VALUE})(?(on){_ON_NOT_VALUE})"
     rf"{_PASSPHRASE_NOT_VALUE}{_PHRASE_WORD}"
     rf"(?:[^\S\n](?(copula){_COPULA_NOT_WORD})(?(on){_ON_NOT_WORD}){_PASSPHRASE_NOT_VALUE}{_PHRASE_WORD}){{1,3}})"

@@ -382,6 +382,15 @@ REFUSED = [
     ("Jelszavam Kék Ház Budapest", "a password", "Kék"),
     ('A jelszó "Velosolex Jean"', "a password", "Velosolex"),
     ("Salasana on Villa Kulla", "a password", "Villa"),  # -lla ending a short word, no adessive
+    # their past (oli), now after the copula (nyt, nüüd), Finnish's possessive (salasanani: my password)
+    ("Salasana oli Velo2024x", "a password", "Velo2024x"),
+    ("Salasana on nyt Velo2024x", "a password", "Velo2024x"),
+    ("Salasana on nyt Velosolex Jean", "a password", "Velosolex"),
+    ("Salasanani on Velo2024x", "a password", "Velo2024x"),
+    ("Salasanasi on Velosolex Jean", "a password", "Velosolex"),
+    ("Parool oli Velo2024x", "a password", "Velo2024x"),
+    ("Parool on nüüd Velosolex Jean", "a password", "Velosolex"),
+    ("A jelszó most Velo2024x", "a password", "Velo2024x"),
     ("Parool on Daniel Craig", "a password", "Daniel"),
     # the passphrase after every password's label, in every language
     ("şifre: Velosolex Jean", "a password", "Velosolex"),
@@ -821,6 +830,11 @@ def test_password_after_other_labels_is_refused(text: str) -> None:
         "Unohdin salasanan, voitko auttaa?",
         "Salasana on liian lyhyt.",
         "Parool on liiga lühike.",
+        "Salasana oli sama kuin ennen",
+        "Salasana on nyt Sama Kuin Ennen",
+        "Salasanani on Vaihdettu Eilen",
+        "Parool oli Muudetud Märtsis",
+        "A jelszó most Megváltozott",
         "Şifre değiştirildi 2024 yılında.",
         "Jelszó: lásd a trezort",
         "Lozinka je promijenjena 12.03.2026.",
