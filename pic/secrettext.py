@@ -1589,21 +1589,22 @@ _PROSE_QUOTED = r"(?<=['\"])(?<![\w’.-]['\"])"
 # "password": "...".
 _PROSE_QUOTED_NAME = r"['\"]\]?[^\S\n]*(?:[,:]|=>?)"
 # The copulas after the labels of _PASSWORD_FURTHER: Danish, Norwegian and Icelandic er, Czech, Slovak, Slovenian,
-# Croatian and Bosnian je (Serbian је), Romanian este, Catalan és, Lithuanian yra, Albanian është (eshte). (Finnish
+# Croatian and Bosnian je (Serbian је), Romanian este, Catalan és, Lithuanian yra, Albanian është (eshte); their past
+# in Danish, Norwegian, Swedish and Icelandic (var), Czech and Slovak (bylo, byla, byl), and Polish's (było). (Finnish
 # and Estonian on and oli are read with their labels, _PASSWORD_ABROAD's and _PASSWORD_FURTHER's: on is an English
 # word.)
-_COPULAS_FURTHER = "er|je|је|este|és|yra|është|eshte"
+_COPULAS_FURTHER = "er|je|је|este|és|yra|është|eshte|var|bylo|byla|byl|było|był|była"
 # What stands between a label (and the words saying whose) and its value: ':' (fullwidth ：too), '=', an arrow
 # (->, =>, →, ⇒, ⟶, ➜...), a dash between spaces (mot de passe - Azerty123, -- for a dash typed without one, and
 # the other dashes read as these: _PROSE_DASHES), a table's cell separator (mot de passe | Azerty123, a markdown
 # table's | mdp | Azerty123 |), a name in quotes given its value as code gives it,
-# or a copula: French est, c'est, était, sera, sont, English is, was, are (now, maintenant, désormais...), German
-# ist, Spanish es, Portuguese é, Italian è, Swedish är, Polish jest, Greek είναι, and _COPULAS_FURTHER's; a CJK
-# label's own right after it.
+# or a copula: French est, c'est, était, sera, sont, English is, was, are (now, maintenant, désormais, jetzt, ahora,
+# agora, adesso, ora, nu, teraz...), German ist and war, Spanish es, Portuguese é, Italian è (and their era), Swedish
+# är, Polish jest, Greek είναι, and _COPULAS_FURTHER's; a CJK label's own right after it.
 _PROSE_SEPARATOR = (
     rf"(?:[^\S\n]*(?:[:=：]|-+>|=+>|[→⇒⟶⟹➔➜➝➞➡]|\|+)|[^\S\n]+(?:--|[-–—])[^\S\n]+|{_PROSE_QUOTED_NAME}"
-    rf"|[^\S\n]+(?:c['’])?(?:est|était|sera|sont|is|was|are|ist|es|é|è|är|jest|είναι|{_COPULAS_FURTHER})"
-    r"(?:[^\S\n]+(?:now|still|maintenant|désormais|toujours|actuellement))?(?=[^\S\n])"
+    rf"|[^\S\n]+(?:c['’])?(?:est|était|sera|sont|is|was|are|ist|es|é|è|är|jest|war|era|είναι|{_COPULAS_FURTHER})"
+    r"(?:[^\S\n]+(?:now|still|maintenant|désormais|toujours|actuellement|jetzt|nun|ahora|agora|adesso|ora|nu|teraz))?(?=[^\S\n])"
     r"|(?<=[码碼ド호드])(?:是|为|為|は|는))"
 )
 # A label ending its line with ':', '=' or an arrow, the value alone on the next line (a list's item may be, after
@@ -2169,8 +2170,8 @@ _PASSPHRASE_LABEL = (
 _PHRASE_LABEL_FIRST = "pmkcswhlпκghлajfşكرگסהप密パ비패"
 # The copulas of _PROSE_SEPARATOR, and a CJK label's own right after it
 _PHRASE_COPULA = (
-    rf"(?:[^\S\n]+(?:c['’])?(?:est|était|sera|sont|is|was|are|ist|es|é|è|är|jest|είναι|(?:{_COPULAS_FURTHER})(?P<further>))"
-    r"(?:[^\S\n]+(?:now|still|maintenant|désormais|toujours|actuellement))?(?=[^\S\n])"
+    rf"(?:[^\S\n]+(?:c['’])?(?:est|était|sera|sont|is|was|are|ist|es|é|è|är|jest|war|era|είναι|(?:{_COPULAS_FURTHER})(?P<further>))"
+    r"(?:[^\S\n]+(?:now|still|maintenant|désormais|toujours|actuellement|jetzt|nun|ahora|agora|adesso|ora|nu|teraz))?(?=[^\S\n])"
     r"|(?<=[码碼ド호드])(?:是|为|為|は|는))"
 )
 # After a copula the label is the subject of a sentence: not another's complement (le gardien du mot de passe est
@@ -2200,8 +2201,8 @@ _HUNGARIAN_LABEL = r"(?<![\w'’.-])jelsz(?:ó|o|ava|avam|avad|avunk|avuk)(?:[^\
 # (where a separator or a copula is followed by a capital or a quote; Finnish's and Estonian's on, Hungarian's label)
 _PASSPHRASE_GATE = LazyPattern(
     rf"(?:[:=：>→⇒⟶⟹➔➜➝➞➡是为為は는]|(?i:jelsz)[^\W\d_]*"
-    rf"|[^\S\n](?:[cC]['’])?(?i:est|était|sera|sont|is|was|are|ist|es|é|è|är|jest|είναι|on|oli|nyt|n[üu][üu]d|most|{_COPULAS_FURTHER}"
-    r"|now|still|maintenant|désormais|toujours|actuellement))[^\S\n]*[`*_]*(?:[A-ZÀ-ÖØ-Þ]|[\"“«‘'])"
+    rf"|[^\S\n](?:[cC]['’])?(?i:est|était|sera|sont|is|was|are|ist|es|é|è|är|jest|war|era|είναι|on|oli|nyt|n[üu][üu]d|most|{_COPULAS_FURTHER}"
+    r"|now|still|maintenant|désormais|toujours|actuellement|jetzt|nun|ahora|agora|adesso|ora|nu|teraz))[^\S\n]*[`*_]*(?:[A-ZÀ-ÖØ-Þ]|[\"“«‘'])"
 )
 _PROSE_PASSPHRASE = _Pattern(
     rf"(?i)(?=[{_PHRASE_LABEL_FIRST}])"
