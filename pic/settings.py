@@ -2429,12 +2429,22 @@ def _userinfo_hides_password(netloc: str) -> bool:
     return False
 
 
+# A query's parameter named for a secret that holds none: a flag (?secure=true), or a word about the secret after
+# its name (token_type, tokenDuration, password_reset).
+_QUERY_NOT_SECRET_WORD = frozenset({"type", "duration", "ttl", "expiry", "expires", "reset", "length", "url", "uri"})
+_FLAG_WORDS = frozenset({"true", "false", "yes", "no", "on", "off", "0", "1"})
+
+
 def _query_gives_secret(parts: urllib.parse.SplitResult) -> bool:
     """Whether the query or the fragment of ``parts`` gives a parameter named for a secret (``password``,
-    ``token``, ``access_token``, ``client_secret``: :func:`pic.yamlsrc.secret_name`, in any case) a value."""
+    ``token``, ``access_token``, ``client_secret``: :func:`pic.yamlsrc.secret_name`, in any case) a value; not a
+    flag (``secure=true``) nor a parameter whose last word is about the secret (``token_type``, ``tokenDuration``:
+    :data:`_QUERY_NOT_SECRET_WORD`)."""
     for part in (parts.query, parts.fragment):
         for name, value in urllib.parse.parse_qsl(part, keep_blank_values=True):
-            if value and secret_name(name):
+            words = re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+", name)
+            last = words[-1].lower() if words else ""
+            if value and value.lower() not in _FLAG_WORDS and last not in _QUERY_NOT_SECRET_WORD and secret_name(name):
                 return True
     return False
 

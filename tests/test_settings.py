@@ -1941,6 +1941,7 @@ def test_a_password_hidden_in_a_providers_url_is_refused(tmp_path: Path, written
         "docker:host: ssh://deploy%40example.org@web1.example.org",  # an address as the user: no colon
         "docker:host: ssh://deploy%3A@web1.example.org",  # an empty password, its colon encoded
         "docker:registryAuth: [{address: 'https://registry.example.org/v2/?timeout=30&password='}]",
+        "docker:host: 'tcp://web1.example.org:2376/?secure=true&token_type=bearer&tokenDuration=3600'",
         "docker:host: unix:///var/run/docker.sock",
         "docker:host: tcp://web1.example.org:2376",
         "mysql:endpoint: db.example.org:3306",
