@@ -583,6 +583,16 @@ def member_files(members_dir: Path) -> list[Path]:
     return [p for p in sorted(members_dir.glob("*.yaml"), key=lambda p: p.name) if not p.name.startswith(("_", "."))]
 
 
+def member_names(members_dir: Path) -> list[str]:
+    """The names of :func:`member_files`, in the same order, from one listing of the directory and without a path
+    object per file (``Path.glob`` makes one for each: 25 ms against 6 ms of CPU for 5,000 files, on a loaded
+    machine where ``pic check`` of them takes 1.7 s, bench/bench_check.py). Raises OSError when the directory
+    cannot be listed (``Path.glob`` lists nothing then); the loader has already told that case
+    (:func:`load_registry`)."""
+    with os.scandir(members_dir) as entries:
+        return sorted(e.name for e in entries if e.name.endswith(".yaml") and not e.name.startswith(("_", ".")))
+
+
 def stray_files(members_dir: Path, shown_dir: str) -> list[Problem]:
     """Entries of ``members/`` that are not member files, which are never read as members.
 
@@ -684,10 +694,11 @@ def stack_names(settings: Settings) -> dict[str, list[str]]:
 
 
 def _parse_member(
-    path: Path, shown_dir: str, stack: dict[str, list[str]] | None = None
+    path: Path | str, shown_dir: str, stack: dict[str, list[str]] | None = None
 ) -> tuple[Document | None, MemberSpec | None, list[Problem]]:
-    file = f"{shown_dir}/{shown_name(path.name)}"
-    slug = path.name[: -len(".yaml")]
+    name = os.path.basename(path)
+    file = f"{shown_dir}/{shown_name(name)}"
+    slug = name[: -len(".yaml")]
     problems: list[Problem] = []
     if not is_slug(slug):
         problems.append(Problem(file, None, "", f"file name {show_value(slug)} is not a valid slug: {SLUG_WORDS}"))
@@ -858,12 +869,13 @@ def _load_registry(members_dir: Path, settings: Settings) -> Registry:
     shown_dir = display_path(members_dir)  # once, not per file: each file is named under it
     problems += stray_files(members_dir, shown_dir)
     stack = stack_names(settings)
-    for path in member_files(members_dir):
-        doc, spec, more = _parse_member(path, shown_dir, stack)
+    directory = os.fspath(members_dir)
+    for name in member_names(members_dir):
+        doc, spec, more = _parse_member(os.path.join(directory, name), shown_dir, stack)
         problems += more
         if doc is None or spec is None or more:
             continue
-        slug = path.name[: -len(".yaml")]
+        slug = name[: -len(".yaml")]
         members.append(Member(slug, doc.file, spec, spec.host or default_host, doc.lines, doc.written))
     problems += cross_checks(members, settings)
     if any(p.severity == "error" for p in problems):

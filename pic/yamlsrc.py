@@ -851,7 +851,7 @@ class _Unreadable(Exception):
 
 
 def read_regular_file(
-    path: Path, file: str, limit: int = MAX_FILE_BYTES, *, follow_links: bool = False, head: bool = False
+    path: Path | str, file: str, limit: int = MAX_FILE_BYTES, *, follow_links: bool = False, head: bool = False
 ) -> tuple[bytes | None, list[Problem]]:
     """The bytes of ``path`` if it is a regular file of at most ``limit`` bytes, else the problem;
     with ``head``, the first ``limit`` bytes of a longer one.
@@ -868,7 +868,7 @@ def read_regular_file(
         return None, [Problem(file, None, "", str(exc))]
 
 
-def _read_regular(path: Path, limit: int, follow_links: bool, head: bool = False) -> bytes:
+def _read_regular(path: Path | str, limit: int, follow_links: bool, head: bool = False) -> bytes:
     try:
         kind = file_kind((os.stat if follow_links else os.lstat)(path).st_mode)
         if kind is not None:
@@ -962,7 +962,7 @@ def _link_note(path: Path, after: str = "") -> str:
 
 
 def read_yaml(
-    path: Path, file: str, keys: frozenset[str] = frozenset(), *, follow_links: bool = False
+    path: Path | str, file: str, keys: frozenset[str] = frozenset(), *, follow_links: bool = False
 ) -> tuple[Document | None, list[Problem]]:
     """Read (:func:`read_regular_file`) and parse (:func:`parse_yaml`) one YAML file."""
     data, problems = read_regular_file(path, file, follow_links=follow_links)

@@ -1376,3 +1376,32 @@ def test_a_text_holding_no_secret_word_gets_every_checks_verdict(text: str) -> N
         assert secrettext.secret_kind(text) is None, text
         assert secrettext.prose_secret(text) is None, text
     assert lists_audit._may_hold_secret(text) == lists_audit._holds_secret(text), text
+
+
+_FILE_NAMES = st.lists(
+    st.builds(
+        lambda head, tail: head + tail,
+        st.text("ab_.~ \n\u00e9", max_size=4),
+        st.sampled_from([".yaml", ".YAML", ".yml", ".yaml ", ".yaml~", ".yaml.orig", "", ".json", "yaml"]),
+    ).filter(lambda name: name not in ("", ".", "..")),
+    unique=True,
+    max_size=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_FILE_NAMES, st.lists(st.sampled_from(["x.yaml", "_y.yaml", ".z.yaml", "d"]), unique=True))
+def test_member_names_are_the_names_of_the_member_files(files: list[str], directories: list[str]) -> None:
+    """``registry.member_names`` (one listing, no path per file) gives the names of ``member_files`` (``Path.glob``),
+    in the same order: hidden and ``_`` names left out, a directory named like a member file kept (refused when
+    read), ``.YAML``, ``.yml`` and names after ``.yaml`` left out."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        directory = Path(tmp)
+        for name in directories:
+            (directory / name).mkdir()
+        for name in files:
+            if name not in directories:
+                (directory / name).write_text("uid: 1\n", encoding="utf-8")
+        assert registry.member_names(directory) == [p.name for p in registry.member_files(directory)]
