@@ -417,7 +417,8 @@ class MemberSpec(_Strict):
     status: Status = "active"
     host: HostName | None = None
     site: Site | None = None
-    access: Access = Access()
+    # made by model_construct, not by calling the model: see pic.settings.Settings.backup
+    access: Access = Access.model_construct()
     databases: list[DbShort] = Field(default_factory=list, max_length=5)
     database_charsets: dict[DbShort, charsets.DbCharset] = Field(
         default_factory=dict,
@@ -425,7 +426,7 @@ class MemberSpec(_Strict):
         "utf8mb4 for the others.",
     )
     lists: Lists | None = None
-    exceptions: Exceptions = Exceptions()
+    exceptions: Exceptions = Exceptions.model_construct()
     limits: Limits | None = None
     cron: list[CronJob] = Field(
         default_factory=list,

@@ -1184,20 +1184,24 @@ class Settings(_Strict):
     )
     eol_warning_days: int = Field(default=365, ge=0, le=3650)
     tls: TlsSpec
-    backup: BackupSpec = BackupSpec()
+    # A section left out is its model's defaults, made by model_construct: calling the model would build the
+    # section's own validator at import, which nothing else uses (its parent validates the section), about
+    # 100 million instructions of every command's start (bench/bench_check.py). No section has a model validator or
+    # a default validated (tests/test_fields_fast.py compares each with the section validated from {}).
+    backup: BackupSpec = BackupSpec.model_construct()
     mail: MailSpec
-    limits: LimitsSpec = LimitsSpec()
+    limits: LimitsSpec = LimitsSpec.model_construct()
     members_root: Annotated[
         str, Whole(r"/[A-Za-z0-9._/-]+", "an absolute path of ASCII letters, digits, . _ - and /")
     ] = "/srv/members"
     admin_email: AsciiEmail
     phpmyadmin: PhpMyAdminSpec | None = None
-    proxy: ProxySpec = ProxySpec()
-    db: DbSpec = DbSpec()
-    dns: DnsSpec = DnsSpec()
+    proxy: ProxySpec = ProxySpec.model_construct()
+    db: DbSpec = DbSpec.model_construct()
+    dns: DnsSpec = DnsSpec.model_construct()
     smtp: SmtpSpec | None = None
-    notify: NotifySpec = NotifySpec()
-    disk: DiskSpec = DiskSpec()
+    notify: NotifySpec = NotifySpec.model_construct()
+    disk: DiskSpec = DiskSpec.model_construct()
     secrets: dict[str, SecretRef] = Field(default_factory=dict, exclude=True)
     # The stack file as read (its name as shown, the lines of its keys), for the checks that need the members.
     _source: Document | None = PrivateAttr(default=None)

@@ -1405,3 +1405,55 @@ def test_member_names_are_the_names_of_the_member_files(files: list[str], direct
             if name not in directories:
                 (directory / name).write_text("uid: 1\n", encoding="utf-8")
         assert registry.member_names(directory) == [p.name for p in registry.member_files(directory)]
+
+
+def _section_defaults() -> list[tuple[str, object]]:
+    """Every field of the models of pic.settings and pic.registry whose default is a model (``access``, ``db``...)."""
+    import pydantic
+
+    from pic import settings as settings_module
+
+    out: list[tuple[str, object]] = []
+    for module in (settings_module, registry):
+        for owner in vars(module).values():
+            if not (isinstance(owner, type) and issubclass(owner, pydantic.BaseModel)):
+                continue
+            if owner.__module__ == module.__name__:
+                for name, info in owner.model_fields.items():
+                    if isinstance(info.default, pydantic.BaseModel):
+                        out.append((f"{owner.__name__}.{name}", info.default))
+    return out
+
+
+@pytest.mark.parametrize(("field", "default"), _section_defaults(), ids=[f for f, _ in _section_defaults()])
+def test_a_section_left_out_is_the_section_validated_empty(field: str, default: object) -> None:
+    """A section's default is made by ``model_construct`` (no validator built for it at import: the parent's checks
+    its content): it is the section validated from an empty mapping, field by field, with no field given."""
+    import pydantic
+
+    assert isinstance(default, pydantic.BaseModel)
+    validated = type(default).model_validate({})
+    assert default == validated
+    assert default.__dict__ == validated.__dict__
+    assert {k: type(v) for k, v in default.__dict__.items()} == {k: type(v) for k, v in validated.__dict__.items()}
+    assert default.model_fields_set == validated.model_fields_set == set()
+
+
+def test_the_command_line_builds_no_sections_validator_at_import() -> None:
+    """Importing ``pic.cli`` (every command's start) builds none of the sections' own validators: a section is
+    validated inside its parent's, and a default made by calling the model would build one for each (about 100
+    million instructions of ``pic check``'s start, bench/bench_check.py)."""
+    import subprocess
+
+    program = (
+        "import pic.cli, pydantic\n"
+        "from pic import registry, settings\n"
+        "models = [m for module in (registry, settings) for m in vars(module).values()\n"
+        "          if isinstance(m, type) and issubclass(m, pydantic.BaseModel)]\n"
+        "print(sorted({type(f.default).__name__ for m in models for f in m.model_fields.values()\n"
+        "              if isinstance(f.default, pydantic.BaseModel) and type(f.default).__pydantic_complete__}))\n"
+    )
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True, cwd=root)
+    assert done.stdout.strip() == "[]"
+    assert len(_section_defaults()) == 9  # backup, limits, proxy, db, dns, notify, disk; access, exceptions
