@@ -687,7 +687,7 @@ def _spf_note(e: Expected, found: Sequence[str]) -> str:
     refuse) is told: its first ``all``, the one receivers reach."""
     if e.kind == SITE_SPF and found:
         ends = next((t for t in _spf_terms(found[0]) if _bare(t) == "all"), None)
-        if ends == "~all":
+        if ends is not None and ends.lower() == "~all":
             return f": {found[0]!r} ends at ~all (softfail): the platform publishes -all"
     return ""
 

@@ -506,6 +506,9 @@ def test_a_site_spf_record_refusing_the_web_host_and_letting_anyone_send_says_bo
     [
         ("v=spf1 a:web1.example.org -all", "a:web1.example.org", ""),
         ("v=spf1 a:web1.example.org ~all", "a:web1.example.org", "ends at ~all (softfail): the platform publishes"),
+        # a term's name in any case (RFC 7208 §4.6.1): the note said for ~ALL too
+        ("v=spf1 a:web1.example.org ~ALL", "a:web1.example.org", "ends at ~all (softfail): the platform publishes"),
+        ("v=spf1 A:web1.example.org ~All", "a:web1.example.org", "ends at ~all (softfail): the platform publishes"),
         ("v=spf1 ip4:192.0.2.0/24 -all", "ip4:192.0.2.10", ""),
         ("v=spf1 a:web1.example.org redirect=_spf.asso.org", "a:web1.example.org", ""),
         ("v=spf1 a:web1.example.org exp=explain.asso.org -all", "a:web1.example.org", ""),
