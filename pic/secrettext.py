@@ -2152,11 +2152,11 @@ _ON_NOT_VALUE = (
     r"|[^\W\d_]{4,}(?:ssa|ssä|lla|llä)|seifis|kapis|arvutis|kontoris|ümbrikus|esimehel|juhatusel|laekuril"
     r"|ugyanaz|ugyanazt|új|uj|régi|regi|megváltozott|megvaltozott|megváltoztatva|változatlan|valtozatlan|lejárt"
     r"|lejart|túl|tul|visszaállítása|visszaallitasa|visszaállítás|módosítása|modositasa|módosítás|emlékeztető"
-    r"|kezelő|kezelo|a|az|egy)(?![\w’-]))"
+    r"|kezelő|kezelo|a|az|egy|nem|nincs|rossz|jó|jo|lent|fent|itt|ott|van|volt|lesz)(?![\w’-]))"
 )
 # After on (or Hungarian's label), a Finnish word of a sentence among the capitalised ones: where, with whom
 # (Wifin salasana on Toimiston Seinällä)
-_ON_NOT_WORD = r"(?![^\W\d_]{4,}(?:ssa|ssä|lla|llä)(?![\w’-]))"
+_ON_NOT_WORD = r"(?![^\W\d_]{4,}(?:ssa|ssä|lla|llä)(?![\w’-])|[^\W\d_]{3,}(?:nél|nál|ban|ben)(?![\w’-]))"
 # After a copula, a word of a sentence between the capitalised ones (Le mot de passe est Affiché Au Local)
 _COPULA_NOT_WORD = r"(?!(?:au|aux|du|des|de|par|avec|pour|with|by|for|of|to|from|mit|von|zu|und|et|and)(?![\w’-]))"
 _PHRASE_WORD = r"(?-i:[A-ZÀ-ÖØ-Þ])[^\W\d_]{1,19}(?:['’-][^\W\d_]{1,19})?"
@@ -2196,8 +2196,13 @@ _SUBJECT_WHOSE = (
     rf"(?![\w’-]))(?:[^\W\d_]|['’.-])+{_PROSE_WHOSE_CLOSE}){{0,3}}?"
 )
 # Hungarian's label in the nominative, its own or its owner's (jelszó, jelszava, jelszavam...), before its value with
-# no copula (Hungarian says none in the present's third person: A jelszó Velosolex Jean), most (now) may follow it
-_HUNGARIAN_LABEL = r"(?<![\w'’.-])jelsz(?:ó|o|ava|avam|avad|avunk|avuk)(?:[^\S\n]+most)?(?![\w’-])[`*_]*"
+# no copula (Hungarian says none in the present's third person: A jelszó Velosolex Jean), most (now) may follow it.
+# The bare label only after its article (a jelszó): alone it is a column's name among others (Email Jelszó Utolsó
+# Belépés, a header of title-case words), its owner's forms (jelszavam: my password) wherever.
+_HUNGARIAN_LABEL = (
+    r"(?:(?<![\w'’.-])(?<=a[^\S\n])jelsz(?:ó|o)|(?<![\w'’.-])jelsz(?:ava|avam|avad|avunk|avuk))"
+    r"(?:[^\S\n]+most)?(?![\w’-])[`*_]*"
+)
 # (where a separator or a copula is followed by a capital or a quote; Finnish's and Estonian's on, Hungarian's label)
 _PASSPHRASE_GATE = LazyPattern(
     rf"(?:[:=：>→⇒⟶⟹➔➜➝➞➡是为為は는]|(?i:jelsz)[^\W\d_]*"

@@ -848,6 +848,15 @@ def test_password_after_other_labels_is_refused(text: str) -> None:
         "Salasanani on Vaihdettu Eilen",
         "Parool oli Muudetud Märtsis",
         "A jelszó most Megváltozott",
+        # a column's name among others, a header of title-case words: no article before the label
+        "Email\tJelszó\tUtolsó Belépés",
+        "Felhasználónév Jelszó Utolsó Belépés",
+        "Név Email Jelszó Megjegyzés Dátum",
+        # what is said of it: not good, was bad, below, at someone's
+        "A jelszó Nem Jó",
+        "A jelszó Rossz Volt",
+        "A jelszó Lent Van",
+        "A jelszó Kovács Péternél.",
         "Das Passwort war Das Gleiche",
         "Das Passwort war falsch",
         "Passordet var Det Samme Som Før",
