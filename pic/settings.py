@@ -2399,8 +2399,16 @@ def _url_gives_password(text: str) -> bool:
     ``deploy%40example.org@``), an empty password (``deploy:@``, ``deploy%3A@``) or an empty parameter
     (``?password=``) gives none. A URL urlsplit refuses is read again without its brackets (an IPv6 address's,
     ``[2001:db8::1`` left open; RFC 3986 allows none in a userinfo); one it still refuses (a host whose NFKC form
-    holds a ``/``, ``?``, ``#``, ``@`` or ``:``) is taken to give a password when it holds an ``@``."""
+    holds a ``/``, ``?``, ``#``, ``@`` or ``:``) is taken to give a password when it holds an ``@``. A colon is also
+    one read in the NFKC form of the decoded userinfo (a full-width ``：``, U+FF1A, ``deploy%EF%BC%9APW@``: Unicode's
+    compatibility form, UAX #15, which a reader and a copy-paste take as ``:``). A word without a scheme
+    (``admin%3APW@db.example.org:3306``, the ``user:password@host:port`` of MySQL's clients and Docker's registries)
+    gives a password when its part before its last ``@`` holds a colon only once percent-decoded; one written as is
+    there (``admin:PW12345@db``) is prose's to read (:func:`pic.secrettext.prose_secret`), as a label before an
+    address (``Contact:anne@example.org``) holds none."""
     for word in text.split():
+        if _URL_START.search(word) is None and _encoded_userinfo_hides_password(word):
+            return True
         for match in _URL_START.finditer(word):
             url = word[match.start() :]
             try:
@@ -2419,7 +2427,8 @@ def _url_gives_password(text: str) -> bool:
 
 def _userinfo_hides_password(netloc: str) -> bool:
     """Whether the userinfo of ``netloc`` (before its last ``@``) holds a colon with something after it once
-    percent-decoded, up to 4 times (``deploy%3APW``, ``deploy%253APW``): a password whose colon was encoded."""
+    percent-decoded, up to 4 times (``deploy%3APW``, ``deploy%253APW``), the decoded text read in its NFKC form
+    (``deploy%EF%BC%9APW``, a full-width colon): a password whose colon was encoded."""
     userinfo, at, _ = netloc.rpartition("@")
     if not at:
         return False
@@ -2428,9 +2437,20 @@ def _userinfo_hides_password(netloc: str) -> bool:
         if decoded == userinfo:
             break
         userinfo = decoded
-        if userinfo.partition(":")[2]:
+        if unicodedata.normalize("NFKC", userinfo).partition(":")[2]:
             return True
     return False
+
+
+def _encoded_userinfo_hides_password(word: str) -> bool:
+    """Whether ``word``, a text without a URL's scheme, is ``userinfo@host`` whose userinfo hides a password
+    behind a colon percent-encoded (``admin%3APW@db.example.org:3306``, ``u%253APW@``, ``u%EF%BC%9APW@``:
+    :func:`_userinfo_hides_password`). Only the part after the userinfo's last colon written as is is read, so
+    that a label before it (``endpoint:admin%3APW@db``) is no password of its own."""
+    userinfo, at, _ = word.rpartition("@")
+    if not at or "%" not in userinfo:
+        return False
+    return _userinfo_hides_password(userinfo.rpartition(":")[2] + "@")
 
 
 # A query's parameter named for a secret that holds none: a flag (?secure=true), or a word about the secret after

@@ -1918,6 +1918,12 @@ def test_a_password_in_a_providers_url_is_refused_whatever_its_length(
         "docker:host: 'tcp://web1.example.org:2376/?foo=1&token=Qz9'",
         "aws:endpoints:\n    - s3: https://s3.example.org/?access_token=Qz9",
         "vault:address: https://vault.example.org:8200/?Client_Secret=Qz9#x",
+        "docker:host: ssh://deploy%EF%BC%9AS3cretQQ@web1.example.org",  # a full-width colon (U+FF1A), encoded
+        "docker:host: ssh://deploy%25EF%25BC%259AS3cretQQ@web1.example.org",  # the same, encoded twice
+        'mysql:endpoint: "admin%3AS3cretQQ@db.example.org:3306"',  # no scheme: MySQL's user:password@host:port
+        'mysql:endpoint: "admin%253AS3cretQQ@db.example.org:3306"',
+        'mysql:endpoint: "admin%EF%BC%9AS3cretQQ@db.example.org:3306"',
+        "docker:registryAuth: [{address: 'u%3AS3cretQQ@r.example.org'}]",
     ],
 )
 def test_a_password_hidden_in_a_providers_url_is_refused(tmp_path: Path, written: str) -> None:
@@ -1945,6 +1951,10 @@ def test_a_password_hidden_in_a_providers_url_is_refused(tmp_path: Path, written
         "docker:host: unix:///var/run/docker.sock",
         "docker:host: tcp://web1.example.org:2376",
         "mysql:endpoint: db.example.org:3306",
+        'mysql:endpoint: "admin@db.example.org:3306"',  # a user alone, without a scheme
+        'mysql:endpoint: "admin%40example.org@db.example.org:3306"',  # an address as the user: no colon
+        'mysql:endpoint: "admin%3A@db.example.org:3306"',  # an empty password, its colon encoded
+        "docker:registryAuth: [{address: 'registry.example.org', username: deploy}]",
         "docker:registryAuth: [{address: 'https://registry.example.org:5000/v2/'}]",
         "docker:host: {secure: v1:3ZK1fj8NGl7hmh3H:n4TlzGmF5tJ1u9sn1sHz3E0HQ24nEkTj}",
     ],
@@ -1971,6 +1981,12 @@ def test_a_providers_url_without_a_password_is_taken(tmp_path: Path, written: st
             11,
             "config.docker:registryAuth.value[0].address",
         ),
+        (  # no scheme, the colon percent-encoded
+            "config:\n  docker:registryAuth:\n    value:\n      - address: 'u%3APW12345@r.example.org'\n",
+            11,
+            "config.docker:registryAuth.value[0].address",
+        ),
+        ("config:\n  mysql:endpoint: 'admin%3APW12345@db.example.org:3306'\n", 9, "config.mysql:endpoint"),
     ],
 )
 def test_a_password_in_a_providers_url_in_the_project_file_is_refused(
@@ -1982,7 +1998,7 @@ def test_a_password_in_a_providers_url_in_the_project_file_is_refused(
     (project / "Pulumi.yaml").write_text((ROOT / "Pulumi.yaml").read_text(encoding="utf-8") + added, encoding="utf-8")
     text = _errors(project)
     assert f"Pulumi.yaml:{line} {path}: holds credentials in a URL (not shown)" in text, text
-    assert "--secret" in text and ":PW@" not in text, text
+    assert "--secret" in text and ":PW@" not in text and "PW12345" not in text, text
 
 
 @pytest.mark.parametrize(
