@@ -665,7 +665,7 @@ def run(
             f"has no runtime that is neither stopped nor past its end of life as of {on.isoformat()}{newest}: add a "
             "newer PHP version to pic:runtimes first"
         )
-        raise PicError([Problem(f"Pulumi.{stack}.yaml", None, "pic:runtimes", why)])
+        raise PicError([Problem(settings.where("runtimes")[0], None, "pic:runtimes", why)])
     history = read_history(members)
     past = history.members.get(slug)
     if past is not None:
@@ -686,9 +686,9 @@ def run(
         near = eol.runtime_status(php, settings.runtimes[php], on, settings.eol_warning_days)
         if near.state == "warning":  # the newest runtime left is near its end of life: the member must move soon
             print(
-                f"Pulumi.{stack}.yaml pic:runtimes: warning: php {php}, the newest runtime left, reaches its end of "
-                f"life on {near.spec.eol.isoformat()}, {near.days_left} days after {on.isoformat()}: add a newer "
-                "PHP version to pic:runtimes",
+                f"{settings.where('runtimes')[0]} pic:runtimes: warning: php {php}, the newest runtime left, reaches "
+                f"its end of life on {near.spec.eol.isoformat()}, {near.days_left} days after {on.isoformat()}: add "
+                "a newer PHP version to pic:runtimes",
                 file=sys.stderr,
             )
         print(f"wrote {shown} (uid {uid}, php {php}); review it, then run `pic check`")

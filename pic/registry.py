@@ -1638,7 +1638,7 @@ _STRAY_HOST_FILES = 5  # members named in the error of a host that several name
 
 def cross_checks(members: Iterable[Member], settings: Settings) -> list[Problem]:
     """The checks across files of ``members``, in order: a later member is blamed for a name taken earlier."""
-    cross = _Cross(settings, f"Pulumi.{settings.stack}.yaml")
+    cross = _Cross(settings, settings.where()[0])  # the stack file as read, in the project's directory
     listed = list(members)
     for m in listed:
         cross.member(m)

@@ -439,32 +439,34 @@ def test_a_domain_given_twice_is_said_so(tmp_path: Path, capsys: pytest.CaptureF
 
 
 def test_a_stack_with_no_runtime_to_give_says_as_of_which_day_and_what_to_do(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Was `Pulumi.prod.yaml pic:runtimes: has no supported runtime`, whatever the day and with nothing to do."""
     members = tmp_path / "members"
     shutil.copytree(MEMBERS, members)
+    monkeypatch.chdir(tmp_path)  # the stack file named in --project's directory (was: its bare name)
     argv = ["new", "velo-lyon", "--name", "X", "--email", "x@example.net", "--on", "2030-01-01"]
     rc = main([*argv, "--project", str(ROOT), "--members", str(members)])
     err = capsys.readouterr().err
     assert rc == 1 and not (members / "velo-lyon.yaml").exists(), err
     assert err.startswith(
-        "Pulumi.prod.yaml pic:runtimes: has no runtime that is neither stopped nor past its end of life as of "
+        f"{ROOT}/Pulumi.prod.yaml pic:runtimes: has no runtime that is neither stopped nor past its end of life as of "
         "2030-01-01 (newest: 8.5, end of life 2029-12-31): add a newer PHP version to pic:runtimes first"
     ), err
 
 
 def test_a_runtime_near_its_end_of_life_is_given_with_a_warning(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Was given silently 27 days before its end of life, when all newer runtimes were past theirs."""
     members = tmp_path / "members"
     shutil.copytree(MEMBERS, members)
+    monkeypatch.chdir(tmp_path)
     argv = ["new", "velo-lyon", "--name", "X", "--email", "x@example.net", "--on", "2029-12-04"]
     rc = main([*argv, "--project", str(ROOT), "--members", str(members)])
     err = capsys.readouterr().err
     assert rc == 0 and (members / "velo-lyon.yaml").exists(), err
     assert (
-        "Pulumi.prod.yaml pic:runtimes: warning: php 8.5, the newest runtime left, reaches its end of life on "
+        f"{ROOT}/Pulumi.prod.yaml pic:runtimes: warning: php 8.5, the newest runtime left, reaches its end of life on "
         "2029-12-31, 27 days after 2029-12-04: add a newer PHP version to pic:runtimes"
     ) in err, err
