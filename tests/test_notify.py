@@ -20,6 +20,7 @@ from pic import notices
 from pic.cli import main
 from pic.commands import notify as notify_command
 from pic.errors import PicError
+from pic.settings import display_path
 from tests.conftest import ROOT, require_program, require_root
 from tests.helpers import member, project_copy, write_members
 from tests.smtp_sink import Sink, running_sink
@@ -517,6 +518,32 @@ def test_no_smtp_settings_is_a_clear_error(tmp_path: Path, capsys: pytest.Captur
     members, proj = registry(tmp_path), project_copy(tmp_path)
     assert notify(proj, members, ON) == 1
     assert "pic:smtp: is not set" in capsys.readouterr().err
+
+
+def test_the_stack_file_is_named_with_the_project_directory(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What is said of the stack file's pic:smtp names it as the other messages do, in --project's directory (was:
+    ``Pulumi.prod.yaml pic:smtp: is not set``, as if it were in the working directory)."""
+    monkeypatch.delenv("PIC_SMTP_PASSWORD", raising=False)
+    members, proj = registry(tmp_path), project_copy(tmp_path)
+    monkeypatch.chdir(tmp_path / "members")  # another directory, which holds no stack file
+    stack = display_path(proj / "Pulumi.prod.yaml")
+    assert stack.startswith(("/", "..")), stack
+    for extra in ((), ("--dry-run",)):
+        assert notify(proj, members, ON, *extra) == (0 if extra else 1)
+        assert f"{stack} pic:smtp: is not set" in capsys.readouterr().err
+    (tmp_path / "other").mkdir()
+    with running_sink() as sink:
+        proj = project(tmp_path / "other", sink)
+        stack = display_path(proj / "Pulumi.prod.yaml")
+        path = proj / "Pulumi.prod.yaml"
+        path.write_text(path.read_text().replace("security: none,", "security: none, username: pic@example.org,"))
+        for extra in ((), ("--dry-run",)):
+            assert notify(proj, members, ON, *extra) == (0 if extra else 1)
+            said = f"{stack} pic:smtp.username: is set, but no password is given"
+            assert said in capsys.readouterr().err
+        assert sink.received == []
 
 
 @pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")  # loopback test server
@@ -2077,7 +2104,8 @@ def test_the_dry_run_says_the_real_run_would_have_no_server_to_send_through(
     out, err = capsys.readouterr()
     assert out.count("Subject: ") == 3
     assert (
-        "warning: Pulumi.prod.yaml pic:smtp: is not set: give the mail server (host, port, security, username) to "
+        f"warning: {display_path(proj / 'Pulumi.prod.yaml')} pic:smtp: is not set: give the mail server (host, port, "
+        "security, username) to "
         "send through (the real run would send nothing)"
     ) in err, err
     assert notify(proj, members, ON) == 1
@@ -2087,7 +2115,7 @@ def test_the_dry_run_says_the_real_run_would_have_no_server_to_send_through(
 @pytest.mark.parametrize(
     ("env", "secret", "said"),
     [
-        (None, False, "warning: Pulumi.prod.yaml pic:smtp.username: is set, but no password is given"),
+        (None, False, "warning: <stack> pic:smtp.username: is set, but no password is given"),
         ("pw\udce9", False, "warning: <environment> PIC_SMTP_PASSWORD: holds bytes that are not UTF-8"),
         (None, True, None),
         ("pw", False, None),
@@ -2122,6 +2150,7 @@ def test_the_dry_run_says_the_real_run_would_have_no_password_it_can_send(
     if said is None:
         assert "warning" not in err, err
     else:
+        said = said.replace("<stack>", display_path(stack))  # the stack file in --project's directory
         assert said in err and "(the real run would send nothing)" in err, err
     assert smtp_sink.received == []
 
@@ -2311,6 +2340,27 @@ def test_the_dry_run_shows_which_members_each_message_names(
     assert "--- velo-cite (PHP 8.2, warning) ---" in out
     assert out.count("Subject: ") == 2
     assert "dry run: 2 message(s) for 4 member(s), nothing sent" in err, err
+
+
+def test_the_dry_run_heads_a_message_with_the_address_it_is_sent_to(
+    tmp_path: Path, smtp_sink: Sink, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The heading names the address as the message's ``To:`` gives it, its domain in lowercase, however the first
+    member's file writes it (was: ``one message to anne@Federation.EXAMPLE.org``, with ``To:`` naming
+    ``anne@federation.example.org``); the real run sends to that address."""
+    members, proj = _federation(tmp_path), project(tmp_path, smtp_sink)
+    first = members / "chorale-est.yaml"
+    first.write_text(first.read_text().replace("anne@federation.example.org", "anne@Federation.EXAMPLE.org"))
+    assert notify(proj, members, ON, "--dry-run") == 0
+    out = capsys.readouterr().out
+    assert "--- one message to anne@federation.example.org for chorale-est (PHP 8.2, warning), " in out, out
+    assert "To: Anne Roux <anne@federation.example.org>" in out, out
+    assert "Federation.EXAMPLE" not in out, out
+    assert notify(proj, members, ON) == 0
+    assert sorted(r.rcpt_tos[0] for r in smtp_sink.received) == [
+        "anne@federation.example.org",
+        "elodie@velo-cite.example.org",
+    ]
 
 
 def test_a_grouped_message_in_english_heads_each_site_with_its_member(tmp_path: Path, smtp_sink: Sink) -> None:

@@ -62,6 +62,7 @@ from pic.validators import u_labels
 
 if TYPE_CHECKING:  # loaded when the command runs, not by every `pic` command
     import smtplib
+    from email.headerregistry import Address
     from email.message import EmailMessage
 
     import jinja2
@@ -154,6 +155,14 @@ class Message:
     def members(self) -> str:
         """The slugs of the members it names: ``velo-cite``, ``chorale-est, judo-est``."""
         return ", ".join(c.member for c in self.concerns)
+
+    @property
+    def sent_to(self) -> str:
+        """The address the message is sent to, as its ``To:`` gives it: ``to``'s local part, its domain in ASCII
+        and lowercase (``anne@federation.example.org`` for ``anne@Federation.EXAMPLE.org``, IDNA A-labels for an
+        internationalised one: :func:`pic.notices.sendable_address`)."""
+        address: Address = self.email["To"].addresses[0]
+        return f"{address.username}@{address.domain}"
 
     def entries(self, on: dt.date) -> list[notices.Notice]:
         """The record's entries once the server accepted it: one per member it names."""
@@ -435,7 +444,7 @@ def smtp_password(settings: Settings, project: Path) -> str | None:
         return PicError(
             [
                 Problem(
-                    f"Pulumi.{settings.stack}.yaml",
+                    display_path(project / f"Pulumi.{settings.stack}.yaml"),
                     None,
                     "pic:smtpPassword",
                     f"could not be read with `pulumi config get` ({why}); set {SMTP_ENV_VARIABLE} instead",
@@ -466,8 +475,9 @@ def smtp_password(settings: Settings, project: Path) -> str | None:
     return proc.stdout.rstrip("\n")
 
 
-def _check_password(settings: Settings, password: str | None) -> None:
+def _check_password(settings: Settings, password: str | None, stack_file: str) -> None:
     """Raise PicError, before any connection, for a password the login cannot send; its value is never shown.
+    ``stack_file``: the stack file as messages name it (``display_path``: in the project's directory).
 
     With ``pic:smtp.username``: none at all or an empty one (the login would be refused once connected), one
     holding bytes that are not UTF-8 (an environment variable set from a Latin-1 file: not encodable), or a
@@ -476,12 +486,10 @@ def _check_password(settings: Settings, password: str | None) -> None:
     if settings.smtp is None or settings.smtp.username is None:
         return
     from_env = bool(os.environ.get(SMTP_ENV_VARIABLE))
-    file, field = (
-        ("<environment>", SMTP_ENV_VARIABLE) if from_env else (f"Pulumi.{settings.stack}.yaml", "pic:smtpPassword")
-    )
+    file, field = ("<environment>", SMTP_ENV_VARIABLE) if from_env else (stack_file, "pic:smtpPassword")
     why = None
     if not password:
-        file, field = f"Pulumi.{settings.stack}.yaml", "pic:smtp.username"
+        file, field = stack_file, "pic:smtp.username"
         why = (
             f"is set, but no password is given: set {SMTP_ENV_VARIABLE}, or the stack secret with "
             "`pulumi config set --secret pic:smtpPassword`"
@@ -587,7 +595,7 @@ def _offers_smtputf8(server: smtplib.SMTP) -> bool:
 
 def _smtputf8_refusal(m: Message, spec: SmtpSpec) -> str:
     return (
-        f"{m.to} has letters outside ASCII before the @, which only a relay offering SMTPUTF8 takes, and "
+        f"{m.sent_to} has letters outside ASCII before the @, which only a relay offering SMTPUTF8 takes, and "
         f"{spec.host}:{spec.port} does not offer SMTPUTF8 (RFC 6531); ask the association for an address of the "
         "contact written in ASCII before the @ (pic check warns of such addresses)"
     )
@@ -746,7 +754,8 @@ def run(args: argparse.Namespace, on: dt.date) -> int:
 def _run(args: argparse.Namespace, on: dt.date, now: dt.date, record: Path) -> int:
     settings = load_settings(args.project, args.stack)
     registry = load_registry(args.members, settings)
-    for warning in smtp_warnings(settings, display_path(args.project / f"Pulumi.{args.stack}.yaml")):
+    stack_file = display_path(args.project / f"Pulumi.{args.stack}.yaml")
+    for warning in smtp_warnings(settings, stack_file):
         print(warning, file=sys.stderr)
     recorded = notices.load(record, [m.slug for m in registry], args.members)
     for problem in notices.dated_after(recorded, now, display_path(record)):
@@ -765,16 +774,16 @@ def _run(args: argparse.Namespace, on: dt.date, now: dt.date, record: Path) -> i
             print(dataclasses.replace(difference, file=shown_name(difference.file)), file=sys.stderr)
     entries = [e for m in messages for e in m.entries(on)]
     if args.dry_run:
-        return _dry_run(messages, entries, record, settings)
+        return _dry_run(messages, entries, record, settings, stack_file)
     if not messages:
         print("nothing to send", file=sys.stderr)
         return EXIT_OK
     if settings.smtp is None:
-        raise PicError([_no_smtp(settings)])
+        raise PicError([_no_smtp(stack_file)])
     # Before any connection: a record that cannot be written, a password that cannot be read (PicError).
     notices.check_writable(record, entries)
     password = smtp_password(settings, args.project)
-    _check_password(settings, password)
+    _check_password(settings, password, stack_file)
     import smtplib
 
     try:
@@ -785,27 +794,29 @@ def _run(args: argparse.Namespace, on: dt.date, now: dt.date, record: Path) -> i
     return _said(result, messages, record, on)
 
 
-def _no_smtp(settings: Settings) -> Problem:
-    """The refusal of a send through a stack that names no mail server."""
+def _no_smtp(stack_file: str) -> Problem:
+    """The refusal of a send through a stack (its file named ``stack_file``) that names no mail server."""
     why = "is not set: give the mail server (host, port, security, username) to send through"
-    return Problem(f"Pulumi.{settings.stack}.yaml", None, "pic:smtp", why)
+    return Problem(stack_file, None, "pic:smtp", why)
 
 
-def _sending_problems(settings: Settings) -> list[Problem]:
+def _sending_problems(settings: Settings, stack_file: str) -> list[Problem]:
     """What the real run would refuse before connecting, as far as a dry run can tell without running
     ``pulumi``: no ``pic:smtp``; a username with no password anywhere, or one from the environment the login
     cannot send (:func:`_check_password`; a stack secret is not read)."""
     if settings.smtp is None:
-        return [_no_smtp(settings)]
+        return [_no_smtp(stack_file)]
     from_env = os.environ.get(SMTP_ENV_VARIABLE)
     try:
-        _check_password(settings, from_env or ("not read" if "smtpPassword" in settings.secrets else None))
+        _check_password(settings, from_env or ("not read" if "smtpPassword" in settings.secrets else None), stack_file)
     except PicError as exc:
         return exc.problems
     return []
 
 
-def _dry_run(messages: list[Message], entries: list[notices.Notice], record: Path, settings: Settings) -> int:
+def _dry_run(
+    messages: list[Message], entries: list[notices.Notice], record: Path, settings: Settings, stack_file: str
+) -> int:
     """Print the messages, and what the real run would refuse in the record or before connecting (as
     warnings)."""
     for m in messages:
@@ -819,7 +830,7 @@ def _dry_run(messages: list[Message], entries: list[notices.Notice], record: Pat
                 refused = notices.room_problems(record, notices.check_appendable(record, entries))
     except PicError as exc:
         refused = exc.problems
-    refused = [*(_sending_problems(settings) if messages else []), *refused]
+    refused = [*(_sending_problems(settings, stack_file) if messages else []), *refused]
     for p in refused:  # said now, before the real run refuses it
         print(
             f"{dataclasses.replace(p, severity='warning', file=shown_name(p.file))} (the real run would send nothing)",
@@ -828,7 +839,7 @@ def _dry_run(messages: list[Message], entries: list[notices.Notice], record: Pat
     for m in messages:
         if m.smtputf8:  # whether the relay offers SMTPUTF8 is known once connected
             print(
-                f"{m.members}: {m.to} has letters outside ASCII before the @: the real run sends it only if "
+                f"{m.members}: {m.sent_to} has letters outside ASCII before the @: the real run sends it only if "
                 "pic:smtp's server offers SMTPUTF8 (RFC 6531), and it arrives only if every server after it does too",
                 file=sys.stderr,
             )
@@ -841,7 +852,7 @@ def _heading(m: Message) -> str:
     """A message's heading in the dry run: ``velo-cite (PHP 8.2, warning)``, or for several members
     ``one message to anne@... for chorale-est (PHP 8.2, warning), judo-est (PHP 7.4, eol)``."""
     named = ", ".join(f"{c.member} (PHP {c.runtime}, {c.state})" for c in m.concerns)
-    return named if len(m.concerns) == 1 else f"one message to {m.to} for {named}"
+    return named if len(m.concerns) == 1 else f"one message to {m.sent_to} for {named}"
 
 
 def _said(result: Sent, messages: list[Message], record: Path, on: dt.date) -> int:
@@ -874,10 +885,10 @@ def _said(result: Sent, messages: list[Message], record: Path, on: dt.date) -> i
     these = "this entry" if len(m.concerns) == 1 else "these entries"
     left = len(messages) - len(result.accepted) - len(result.refused) - len(result.unsent) - 1
     if result.unrecorded is not None:  # sent, and the record failed to keep it
-        what = f"sent to {m.to}, not recorded: {reason}\nadd {these}"
+        what = f"sent to {m.sent_to}, not recorded: {reason}\nadd {these}"
         why = "" if result.signalled else " (they could not be recorded either)"
     else:  # the server was taking it
-        what = f"{reason} (to {m.to}): it may have been sent, and it is not recorded; if it arrived, add {these}"
+        what = f"{reason} (to {m.sent_to}): it may have been sent, and it is not recorded; if it arrived, add {these}"
         why = ""
     print(
         f"{m.members}: {what} under `sent:` in {where} by hand, or the next run sends it again:\n"
