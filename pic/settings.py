@@ -2843,6 +2843,19 @@ def _names_the_project_directory(value: object) -> bool:
     return isinstance(value, str) and value != "" and posixpath.normpath(value) == "."
 
 
+def _absolute_directory_words(value: str, project_dir: Path) -> str:
+    """Why a project file's ``stackConfigDir`` or text ``config:`` that is an absolute path is refused, even one
+    naming the project's own directory: the Pulumi CLI (3.274) joins it to the directory of Pulumi.yaml as a
+    relative path (``/srv/pic`` in ``/srv/pic`` reads ``/srv/pic/srv/pic/Pulumi.<stack>.yaml``), where pic does not
+    read the stack files."""
+    where = posixpath.normpath(f"{project_dir.absolute()}/{value.lstrip('/')}")
+    return (
+        f"is an absolute path, which Pulumi joins to the directory of Pulumi.yaml: it reads the stack files in "
+        f"{where}, not next to Pulumi.yaml, where pic check and pic plan read them; keep the stack files there and "
+        "remove the key"
+    )
+
+
 def _project_config_words(config: object) -> str:
     """Why a project file's ``config:`` that is no mapping (nor nothing) is refused. Pulumi's schema of the project
     file (pulumi's sdk/go/common/workspace/project.json) takes there a mapping of settings, nothing, or a text: the
@@ -2886,12 +2899,18 @@ def _project_file_problems(project_dir: Path) -> list[Problem]:
     if doc is None or not isinstance(doc.data, dict):
         return problems
     for key, why in _PROJECT_FILE_KEYS.items():
-        if key in doc.data and not _names_the_project_directory(doc.data[key]):
-            said = _EMPTY_DIRECTORY if doc.data[key] == "" else why
+        value = doc.data.get(key)
+        if key in doc.data and not _names_the_project_directory(value):
+            said = _EMPTY_DIRECTORY if value == "" else why
+            if isinstance(value, str) and value.startswith("/"):
+                said = _absolute_directory_words(value, project_dir)
             problems.append(Problem(doc.file, doc.line_of((key,)), key, said))
     config = doc.data.get("config")
     if config is not None and not isinstance(config, dict) and not _names_the_project_directory(config):
-        problems.append(Problem(doc.file, doc.line_of(("config",)), "config", _project_config_words(config)))
+        said = _project_config_words(config)
+        if isinstance(config, str) and config.startswith("/"):
+            said = _absolute_directory_words(config, project_dir)
+        problems.append(Problem(doc.file, doc.line_of(("config",)), "config", said))
     for full_key, value in config.items() if isinstance(config, dict) else ():
         namespace, colon, _ = str(full_key).partition(":")
         if namespace == NAMESPACE or not colon:

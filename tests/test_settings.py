@@ -3226,6 +3226,31 @@ def test_a_project_files_config_naming_its_own_directory_reads_the_stack_files_p
         assert problem.message.startswith("is empty text, which Pulumi takes as the directory of Pulumi.yaml"), problem
 
 
+@pytest.mark.parametrize("key", ["stackConfigDir", "config"])
+@pytest.mark.parametrize("tail", ["", "/", "/stacks/.."])
+def test_an_absolute_path_to_the_project_directory_is_refused_as_pulumi_joins_it_to_that_directory(
+    tmp_path: Path, key: str, tail: str
+) -> None:
+    """``stackConfigDir: /path/of/the/project`` reads to a person as the directory of Pulumi.yaml, but the real
+    Pulumi CLI joins it to that directory (``<project>/path/of/the/project``) and reads and writes the stack files
+    there, unseen by pic: refused, saying where Pulumi reads them (was: refused as another directory, without
+    saying that the absolute path was read as relative)."""
+    project = project_copy(tmp_path)
+    base = (ROOT / "Pulumi.yaml").read_text(encoding="utf-8")
+    env = _pulumi_env(tmp_path)
+    (project / "stacks").mkdir()
+    (project / "Pulumi.yaml").write_text(base + f"{key}: '{project}{tail}'\n", encoding="utf-8")
+    _pulumi_config(project, env)  # creates the stack file where Pulumi reads it
+    assert not (project / "Pulumi.nothing.yaml").exists()
+    assert (project / str(project).lstrip("/") / "Pulumi.nothing.yaml").is_file()
+    [problem] = _settings_problems(project)
+    assert (problem.line, problem.path) == (base.count("\n") + 1, key), problem
+    assert problem.message.startswith(
+        "is an absolute path, which Pulumi joins to the directory of Pulumi.yaml: it reads the stack files in "
+        f"{project}/{str(project).lstrip('/')}, not next to Pulumi.yaml, where pic check and pic plan read them"
+    ), problem
+
+
 @pytest.mark.parametrize(
     ("written", "said"),
     [
