@@ -429,3 +429,23 @@ def test_mixed_script_words_shortcut_gives_every_words_verdict(text: str) -> Non
         text
     )
     assert all(m.others and all(ch in m.word for ch in m.others) for m in mixed), mixed
+
+
+def test_a_name_the_stack_file_reserves_names_it_in_the_project_directory(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A member's domain that the stack file reserves (pic:mail.sympa_domain) names the stack file as pic check
+    read it, in --project's directory (was: its bare name, Pulumi.prod.yaml, as if in the working directory)."""
+    from pic.cli import main
+    from pic.settings import display_path
+    from tests.helpers import member, project_copy, write_members
+
+    project = project_copy(tmp_path)
+    site = {"php": "8.2", "domains": ["listes.example.org"]}
+    members = write_members(tmp_path / "members", {"amis": member(10601, site=site)})
+    monkeypatch.chdir(members)
+    assert main(["check", "--project", str(project), "--members", str(members)]) == 1
+    stack = display_path(project / "Pulumi.prod.yaml")
+    assert stack != "Pulumi.prod.yaml", stack
+    said = f'site.domains[0]: "listes.example.org" is reserved for {stack} (pic:mail.sympa_domain, the main list'
+    assert said in capsys.readouterr().err
