@@ -2453,17 +2453,21 @@ def _encoded_userinfo_hides_password(word: str) -> bool:
     return _userinfo_hides_password(userinfo.rpartition(":")[2] + "@")
 
 
-# A query's parameter named for a secret that holds none: a flag (?secure=true), or a word about the secret after
-# its name (token_type, tokenDuration, password_reset).
-_QUERY_NOT_SECRET_WORD = frozenset({"type", "duration", "ttl", "expiry", "expires", "reset", "length", "url", "uri"})
+# A query's parameter named for a secret that holds none: a flag (?secure=true), or, as its last word, a word about
+# the secret (token_type, tokenDuration, password_reset) or saying where it is kept (a file, a path, a name, a
+# reference, an environment variable, an endpoint: password_file, secretRef, token_endpoint).
+_QUERY_NOT_SECRET_WORD = frozenset(
+    {"type", "duration", "ttl", "expiry", "expires", "reset", "length", "url", "uri", "file", "path", "dir", "name"}
+    | {"ref", "env", "var", "endpoint", "policy", "source", "kind", "format", "mode", "method", "id"}
+)
 _FLAG_WORDS = frozenset({"true", "false", "yes", "no", "on", "off", "0", "1"})
 
 
 def _query_gives_secret(parts: urllib.parse.SplitResult) -> bool:
     """Whether the query or the fragment of ``parts`` gives a parameter named for a secret (``password``,
     ``token``, ``access_token``, ``client_secret``: :func:`pic.yamlsrc.secret_name`, in any case) a value; not a
-    flag (``secure=true``) nor a parameter whose last word is about the secret (``token_type``, ``tokenDuration``:
-    :data:`_QUERY_NOT_SECRET_WORD`)."""
+    flag (``secure=true``) nor a parameter whose last word is about the secret or where it is kept (``token_type``,
+    ``tokenDuration``, ``password_file``: :data:`_QUERY_NOT_SECRET_WORD`)."""
     for part in (parts.query, parts.fragment):
         for name, value in urllib.parse.parse_qsl(part, keep_blank_values=True):
             words = re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+", name)

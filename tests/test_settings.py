@@ -1948,6 +1948,11 @@ def test_a_password_hidden_in_a_providers_url_is_refused(tmp_path: Path, written
         "docker:host: ssh://deploy%3A@web1.example.org",  # an empty password, its colon encoded
         "docker:registryAuth: [{address: 'https://registry.example.org/v2/?timeout=30&password='}]",
         "docker:host: 'tcp://web1.example.org:2376/?secure=true&token_type=bearer&tokenDuration=3600'",
+        # where the secret is kept, not the secret: a file, a path, a name, a reference, an endpoint, a policy
+        "docker:host: 'tcp://web1.example.org:2376/?password_file=/run/secrets/db&tokenPath=/var/run/token'",
+        "docker:host: 'tcp://web1.example.org:2376/?passwordFile=/x&token_file=/x&secret_name=db-pass'",
+        "docker:host: 'tcp://web1.example.org:2376/?secretRef=vault:db&password_policy=strict'",
+        "docker:host: 'tcp://web1.example.org:2376/?token_endpoint=https://auth.example.org/token&token_env=TK'",
         "docker:host: unix:///var/run/docker.sock",
         "docker:host: tcp://web1.example.org:2376",
         "mysql:endpoint: db.example.org:3306",
