@@ -2458,7 +2458,7 @@ def _encoded_userinfo_hides_password(word: str) -> bool:
 # reference, an environment variable, an endpoint: password_file, secretRef, token_endpoint).
 _QUERY_NOT_SECRET_WORD = frozenset(
     {"type", "duration", "ttl", "expiry", "expires", "reset", "length", "url", "uri", "file", "path", "dir", "name"}
-    | {"ref", "env", "var", "endpoint", "policy", "source", "kind", "format", "mode", "method", "id"}
+    | {"ref", "env", "var", "endpoint", "policy", "source", "kind", "format", "mode", "method"}
 )
 _FLAG_WORDS = frozenset({"true", "false", "yes", "no", "on", "off", "0", "1"})
 

@@ -1916,6 +1916,7 @@ def test_a_password_in_a_providers_url_is_refused_whatever_its_length(
         "docker:host: ssh://%3AS3cretQQ@web1.example.org",  # no user
         "docker:registryAuth: [{address: 'https://registry.example.org/v2/?password=Qz9'}]",
         "docker:host: 'tcp://web1.example.org:2376/?foo=1&token=Qz9'",
+        "docker:host: 'tcp://web1.example.org:2376/?role_id=web&secret_id=Qz9'",  # AppRole's secret_id
         "aws:endpoints:\n    - s3: https://s3.example.org/?access_token=Qz9",
         "vault:address: https://vault.example.org:8200/?Client_Secret=Qz9#x",
         "docker:host: ssh://deploy%EF%BC%9AS3cretQQ@web1.example.org",  # a full-width colon (U+FF1A), encoded
