@@ -1173,6 +1173,8 @@ NOT_A_PASSWORD = frozenset(
         *("non", "no", "nein", "nee", "nej", "nei", "oui", "yes", "ja", "si", "true", "false", "vrai", "faux"),
         *("0", "1"),
         *("changed", "modified", "reset", "modifie", "change", "reinitialise", "endret", "geandert", "cambiado"),
+        # never changed or sent (under "Password changed on", "Mot de passe modifié le")
+        *("never", "jamais", "nie", "niemals", "nunca", "jamas", "aldri", "aldrig", "nooit", "mai"),
     ]
 )
 # A masked or absent value: marks alone (-, *****, •••, ..., ?) or x's alone (xxxx, XXXXXX).
@@ -1180,9 +1182,21 @@ _MASKED = re.compile(r"[-–—_*•●·.?]+|x+", re.IGNORECASE)
 # A date written with its separators, a time after it (2024-03-01, 2024-03-01T10:12:00Z, 01/03/2024, 1.3.24): the day
 # a password changed or was sent, under "Password changed" or "Mot de passe modifié le", which name a password too.
 # A date of birth typed as a password has no separators (19051985) and is one.
+# A month's name, as written in English, French, German and Spanish dates, casefolded, accents dropped (mars, marz for
+# März, dic.), in full or cut short (sept.): 1 March 2024, 3 mars 2024, 1er mars 2024, 1. März 2024, 3 de marzo de
+# 2024, March 1, 2024.
+_MONTH = (
+    r"(?:jan(?:uary|vier|uar|\.)?|janner|enero|feb(?:ruary|ruar|rero|\.)?|fev(?:rier|\.)?|mar(?:ch|s|z|zo|\.)?|"
+    r"apr(?:il|\.)?|avr(?:il|\.)?|abr(?:il|\.)?|may(?:o)?|mai|jun(?:e|i|\.)?|juin|junio|jul(?:y|i|\.)?|juil(?:let|\.)?|"
+    r"julio|aug(?:ust|\.)?|aout|ago(?:sto|\.)?|sep(?:t(?:ember|embre|\.)?|\.)?|se(?:p|t)iembre|oct(?:ober|obre|ubre|\.)?|"
+    r"okt(?:ober|\.)?|nov(?:ember|embre|iembre|\.)?|dec(?:ember|embre|\.)?|dez(?:ember|\.)?|dic(?:iembre|\.)?)"
+)
+_TIME = r"(?:[T ][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?(?:Z|[+-][0-9]{2}:?[0-9]{2})?)?"
 _DATE = re.compile(
-    r"(?:[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}|[0-9]{1,2}([/.-])[0-9]{1,2}\1(?:[0-9]{2}|[0-9]{4}))"
-    r"(?:[T ][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?(?:Z|[+-][0-9]{2}:?[0-9]{2})?)?"
+    r"(?:[0-9]{4}([/.-])[0-9]{1,2}\1[0-9]{1,2}|[0-9]{1,2}([/.-])[0-9]{1,2}\2(?:[0-9]{2}|[0-9]{4})"
+    rf"|[0-9]{{1,2}}(?:er|st|nd|rd|th|\.)? (?:de )?{_MONTH},? (?:de )?[0-9]{{4}}"
+    rf"|{_MONTH} [0-9]{{1,2}}(?:st|nd|rd|th)?,? [0-9]{{4}}){_TIME}",
+    re.IGNORECASE,
 )
 
 
@@ -1190,12 +1204,14 @@ def is_password_value(cell: str) -> bool:
     """Whether ``cell``, under a column named as a password, holds one: any value, whatever its shape (``1234``,
     ``soleil``, ``Jean``), but an empty cell, marks or x's alone (``-``, ``*****``, ``xxxx``: masked or absent), a
     word of :data:`NOT_A_PASSWORD` (``n/a``, ``null``, ``non``, ``yes``, ``changed``, ``modifié``: in any case, accents
-    aside) and a date written with its separators (``2024-03-01``, ``01/03/2024``: when it changed)."""
+    aside; ``never``, ``jamais``) and a date written with its separators or a month's name in English, French, German
+    or Spanish (``2024-03-01``, ``2024.03.01``, ``01/03/2024``, ``3 mars 2024``, ``March 1, 2024``: when it changed;
+    ``19051985`` is a password)."""
     value = cell.strip().strip('"').strip()
-    if not value or _MASKED.fullmatch(value) or _DATE.fullmatch(value):
+    if not value or _MASKED.fullmatch(value):
         return False
     folded = "".join(ch for ch in unicodedata.normalize("NFKD", value.casefold()) if not unicodedata.combining(ch))
-    return folded not in NOT_A_PASSWORD
+    return folded not in NOT_A_PASSWORD and _DATE.fullmatch(" ".join(folded.split())) is None
 
 
 def _password_columns(lines: Sequence[str]) -> Callable[[int, str], list[str]]:

@@ -1898,3 +1898,24 @@ def test_a_row_whose_cell_before_a_label_is_no_password_is_shown(
     export.write_text(f"marie@gmail.com\n{row}\n", encoding="utf-8")
     _, lines, _ = _audit(capsys, str(export))
     assert any("list.txt:2 jean@gmial.com" in line for line in lines), lines
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        *["never", "Never", "jamais", "nie", "niemals", "nunca", "jamás"],  # changed never
+        *["2024.03.01", "2024/03/01", "1 March 2024", "3 mars 2024", "1er mars 2024", "March 1, 2024", "Mar 1, 2024"],
+        *["1. März 2024", "3 de marzo de 2024", "12 décembre 2023", "1 Sept. 2024"],  # dates with a month's name
+    ],
+)
+def test_a_never_or_a_date_with_a_month_s_name_under_password_changed_passes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], value: str
+) -> None:
+    """Under ``Password changed on`` or ``Mot de passe modifié le``, a "never" (English, French, German, Spanish) and
+    a date written with dots or a month's name say when it changed and pass; was: flagged as a secret. A date of
+    birth typed as a password (``19051985``) is still flagged."""
+    export = tmp_path / "list.csv"
+    export.write_text(f"Email;Mot de passe modifié le\nann@gmail.com;{value}\nluc@free.fr;19051985\n", encoding="utf-8")
+    code, lines, _ = _audit(capsys, str(export))
+    assert code == 1 and [line.split(" ")[0] for line in lines] == [f"{export}:3"], lines
+    assert "19051985" not in "\n".join(lines), lines
