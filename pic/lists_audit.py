@@ -1214,15 +1214,45 @@ def is_password_value(cell: str) -> bool:
     return folded not in NOT_A_PASSWORD and _DATE.fullmatch(" ".join(folded.split())) is None
 
 
-def _password_columns(lines: Sequence[str]) -> Callable[[int, str], list[str]]:
-    """For a CSV whose header (its first line neither blank nor a ``#`` comment, holding no ``@``, its delimiter
-    ``,``, ``;`` or a tab) names columns as a secret's label alone (pic.secrettext.label_alone: ``Mot de passe``,
-    ``Password``, ``mdp``, ``Passord``), whatever it names its column of addresses, the values a line after it (its
-    number from 1, its text) holds in them (:func:`is_password_value`: any but an empty cell and
-    :data:`NOT_A_PASSWORD`'s), read alone and, for a row whose quoted cell holds a line break (RFC 4180 §2.6), as the
-    whole row at its first line; none, for any other file."""
+# The words of a column's name that name a password as databases and programs write it (WordPress's user_pass,
+# password_hash, passcode, Password1, pass_word, userPassword, mdp_hash), casefolded, accents dropped; and the first
+# words of a column telling whether there is one (has_password, is_password_set), which holds a yes or no.
+_PASSWORD_NAME_WORDS = frozenset(
+    [
+        *("password", "passwd", "passwort", "pass", "pwd", "pw", "passcode", "passphrase", "mdp", "motdepasse"),
+        *("kennwort", "passord", "contrasena", "senha", "wachtwoord", "losenord", "salasana", "haslo"),
+    ]
+)
+_BOOLEAN_NAME_WORDS = frozenset(["has", "is", "needs", "must", "with", "avec", "sans", "without"])
+
+
+def names_a_password(name: str) -> bool:
+    """Whether ``name`` (a CSV header's cell, an XML element's name) names a password: a secret's label alone
+    (pic.secrettext.label_alone: ``Mot de passe``, ``Password``, ``mdp``), or a name in a database's or a program's
+    shape holding a word of one (:data:`_PASSWORD_NAME_WORDS`), its words apart by ``_``, ``-``, a digit or a capital
+    (``user_pass``, ``password_hash``, ``Password1``, ``userPassword``, ``pass_word``), but a yes or no's name
+    (``has_password``, ``is_password_set``)."""
     from pic.secrettext import label_alone
 
+    if label_alone(name):
+        return True
+    spaced = re.sub(r"([a-z])([A-Z])", r"\1 \2", name.strip().strip('"'))
+    folded = "".join(ch for ch in unicodedata.normalize("NFKD", spaced.casefold()) if not unicodedata.combining(ch))
+    words = re.findall(r"[a-z]+", folded)
+    if not words or words[0] in _BOOLEAN_NAME_WORDS:
+        return False
+    return any(word in _PASSWORD_NAME_WORDS for word in words) or any(
+        first + second in _PASSWORD_NAME_WORDS for first, second in itertools.pairwise(words)
+    )
+
+
+def _password_columns(lines: Sequence[str]) -> Callable[[int, str], list[str]]:
+    """For a CSV whose header (its first line neither blank nor a ``#`` comment, holding no ``@``, its delimiter
+    ``,``, ``;`` or a tab) names columns as a password (:func:`names_a_password`: ``Mot de passe``, ``Password``,
+    ``mdp``, ``Passord``, ``user_pass``, ``password_hash``), whatever it names its column of addresses, the values a
+    line after it (its number from 1, its text) holds in them (:func:`is_password_value`: any but an empty cell and
+    :data:`NOT_A_PASSWORD`'s), read alone and, for a row whose quoted cell holds a line break (RFC 4180 §2.6), as the
+    whole row at its first line; none, for any other file."""
     header = next(((i, line) for i, line in enumerate(lines, 1) if line.strip() and not line.startswith("#")), None)
     if header is None or "@" in header[1]:  # no header: a row of addresses
         return lambda number, line: []
@@ -1231,7 +1261,7 @@ def _password_columns(lines: Sequence[str]) -> Callable[[int, str], list[str]]:
     named = []
     for delimiter in (d for d in ",;\t" if d in header[1]):
         cells = _split(header[1], delimiter)
-        labels = {i: cell.strip() for i, cell in enumerate(cells) if label_alone(cell)}
+        labels = {i: cell.strip() for i, cell in enumerate(cells) if names_a_password(cell)}
         if labels:
             named.append((len(cells), delimiter, labels))
     if not named:

@@ -1919,3 +1919,29 @@ def test_a_never_or_a_date_with_a_month_s_name_under_password_changed_passes(
     code, lines, _ = _audit(capsys, str(export))
     assert code == 1 and [line.split(" ")[0] for line in lines] == [f"{export}:3"], lines
     assert "19051985" not in "\n".join(lines), lines
+
+
+@pytest.mark.parametrize(
+    "header", ["user_pass", "password_hash", "passcode", "Password1", "pass_word", "mdp_hash", "userPassword", "PWD2"]
+)
+def test_a_column_named_as_a_password_in_a_database_s_shape_is_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], header: str
+) -> None:
+    """A column's name naming a password in a database's or a program's shape (WordPress's ``user_pass``,
+    ``password_hash``, ``Password1``, ``pass_word``) is a column of passwords; was: its values passed unseen."""
+    export = tmp_path / "list.csv"
+    export.write_text(f"Email,{header},Nom\nann@gmail.com,Zx9secret,Ann\nluc@free.fr,,Luc\n", encoding="utf-8")
+    code, lines, _ = _audit(capsys, str(export))
+    assert code == 1 and len(lines) == 1 and lines[0].startswith(f"{export}:2 ann@gmail.com: it holds what"), lines
+    assert "Zx9secret" not in "\n".join(lines), lines
+
+
+@pytest.mark.parametrize("header", ["has_password", "is_password_set", "Passport", "Code postal", "Passage"])
+def test_a_column_naming_no_password_is_read_as_none(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], header: str
+) -> None:
+    """``has_password`` is a column of yes and no; a passport, a postcode or a passage name none."""
+    export = tmp_path / "list.csv"
+    export.write_text(f"Email,{header}\nann@gmail.com,1\nluc@free.fr,Abc123x\n", encoding="utf-8")
+    code, lines, _ = _audit(capsys, str(export))
+    assert (code, lines) == (0, []), lines
