@@ -18,8 +18,10 @@ each with a suggested fix (an address written ``mailto:x@y`` or ``Name <x@y>``: 
   internationalised address, RFC 6531), or in the domain (suggested in punycode, IDNA A-labels), but a domain
   that is a look-alike of another (a label mixing scripts, or one of another script whose every letter looks
   Latin: UTS #39), whose subscriber is to be asked;
-- lines that read as a secret (a password pasted beside an address, in a name or a comment), whatever else they
-  hold, named by their file and line and never shown;
+- lines that read as a secret (a password pasted beside an address, in a name or a comment; an address and its
+  password as credential dumps write them, ``address:password``; a password hash, ``$2y$...``, ``{SSHA}...``; a value
+  in a column or a custom attribute named as a password), whatever else they hold, named by their file and line and
+  never shown;
 - optionally (``--mx``) domains that have no mail exchanger, when the network allows.
 """
 
@@ -124,6 +126,8 @@ class Flag:
             return line is not None and _holds_secret(line)
         above = entry.lines[entry.line - 2] if 1 < entry.line <= len(entry.lines) else ""
         if any(_unread(text) for text in (entry.address, line or "", above)):  # not read: it may hold one
+            return True
+        if _shaped_secret(entry.address) or (line is not None and _shaped_secret(line)):  # address:password, a hash
             return True
         folded = unicodedata.normalize("NFKC", entry.address)
         shown = [entry.address, *([folded] if folded != entry.address else []), self.suggestion or ""]
@@ -1314,12 +1318,47 @@ def password_values(lines: Sequence[str], number: int) -> list[str]:
     return known[1](number, lines[number - 1])
 
 
+# An address and its password as credential dumps ("combo lists") write them: ``address:password``, one word after the
+# colon; ``address|password``, the word after the pipe ending its field and holding a letter and a digit (a
+# pipe-separated export's name, ``luc@example.org|Luc Martin``, is none).
+_ADDRESS_AT = r"(?<![^\s,;\"'<])[^\s@,;:|<>\"']+@[^\s@,;:|<>\"']+\.[^\s@,;:|<>\"']+"
+_COMBO = re.compile(rf"{_ADDRESS_AT}(?::[^\s,;:|\"'<>]|\|(?=[^\s|]*[0-9])(?=[^\s|]*[^\W0-9_])[^\s|]{{6,}}(?![^\s|]))")
+# A password hash in the forms of crypt(3) and of LDAP's userPassword after any delimiter (or at the start): bcrypt
+# ($2y$10$...), Argon2 ($argon2id$...), MD5, SHA-256, SHA-512 crypt ($1$, $5$, $6$), yescrypt ($y$), {SSHA}, {CRYPT}...
+_PASSWORD_HASH = re.compile(
+    r"(?<![^\s:|;,=\"'>])(?:\$2[abxy]?\$[0-9]{2}\$[./A-Za-z0-9]{20,}|\$argon2(?:id|i|d)\$\S{16,}"
+    r"|\$(?:1|5|6|7|y|gy|sha1|pbkdf2[-\w]*)\$\S{8,}|\{(?:S?SHA(?:256|384|512)?|S?MD5|CRYPT|PBKDF2[-\w]*|ARGON2)\}\S{8,})",
+    re.IGNORECASE,
+)
+# An XML element of Sympa's custom attributes, or another, holding a value: <password>...</password>, or
+# <custom_attribute id="password"><value>...</value> (Sympa's custom_attribute field of a subscriber).
+_XML_VALUE = re.compile(
+    r"<([^\s<>/]+)(?:\s[^<>]*)?>([^<]*)</\1>|<custom_attribute\s[^<>]*\bid=[\"']([^\"']*)[\"'][^<>]*>\s*<value>([^<]*)<"
+)
+
+
+def _shaped_secret(line: str) -> bool:
+    """Whether ``line`` holds a secret by its shape alone: an address and its password as credential dumps write them
+    (``jean@example.org:Azerty123``, ``luc@example.org|Velo2024x``), a password hash (``$2y$10$...``, ``$argon2id$``,
+    ``$6$``, ``{SSHA}``: crypt(3), LDAP's userPassword) after any delimiter, or an XML element named as a password
+    (:func:`names_a_password`) holding one (:func:`is_password_value`), as in Sympa's custom attributes
+    (``<password>...</password>``, ``<custom_attribute id="password"><value>...</value>``)."""
+    if ("@" in line and _COMBO.search(line)) or (("$" in line or "{" in line) and _PASSWORD_HASH.search(line)):
+        return True
+    return "<" in line and any(
+        names_a_password(found[0] or found[2]) and is_password_value(found[1] or found[3])
+        for found in _XML_VALUE.findall(line)
+    )
+
+
 def _may_hold_secret(line: str) -> bool:
     """:func:`_holds_secret`, for a line that holds, as written and as words (:func:`as_words`), a word a form of a
     secret needs (pic.secrettext.no_secret_word); False at once for the usual line of an export (an address, a
     name), which holds none."""
     from pic.secrettext import no_secret_word
 
+    if _shaped_secret(line):
+        return True
     if no_secret_word(line) and no_secret_word(as_words(line)):
         return False
     return _holds_secret(line)
@@ -1329,7 +1368,7 @@ def _holds_secret(line: str) -> bool:
     """Whether ``line`` reads as a secret by itself (pic.errors.reads_as_secret), or once its cells and an
     address's halves are words apart, or with a value before its label (:func:`_secret_in_words`); True, unread, for
     a line holding more words of a label than are read (:data:`MOST_LABELS_READ`)."""
-    return _unread(line) or reads_as_secret((), line) or _secret_in_words((), line, "")
+    return _unread(line) or _shaped_secret(line) or reads_as_secret((), line) or _secret_in_words((), line, "")
 
 
 def mx_flags(

@@ -1945,3 +1945,66 @@ def test_a_column_naming_no_password_is_read_as_none(
     export.write_text(f"Email,{header}\nann@gmail.com,1\nluc@free.fr,Abc123x\n", encoding="utf-8")
     code, lines, _ = _audit(capsys, str(export))
     assert (code, lines) == (0, []), lines
+
+
+@pytest.mark.parametrize(
+    ("line", "secret"),
+    [
+        ("jean@gmial.com:Azerty123", "Azerty123"),
+        ("marie@example.org:Sonne2024x", "Sonne2024x"),
+        ("luc@example.org|Velo2024x", "Velo2024x"),
+        ("jean@example.org:$2y$10$abcdefghijklmnopqrstuv0123456789ABCDEFGHIJKLMNOPQRS", "abcdefghijklmnopq"),
+        ("ann@example.org;$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo", "c2FsdHNhbHQ"),
+        ("bob@example.org,{SSHA}c2VjcmV0c2VjcmV0c2FsdA==", "c2VjcmV0c2VjcmV0"),
+        ("bob@example.org\t$6$rounds=5000$saltsalt$Zm9vYmFyYmF6cXV4", "Zm9vYmFyYmF6"),
+        ("email zoe@example.org:Azerty123", "Azerty123"),
+    ],
+)
+def test_an_address_and_its_password_as_a_combo_line_is_a_secret(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], line: str, secret: str
+) -> None:
+    """A credential dump's line, ``address:password`` (or ``address|password``, or a password hash after any
+    delimiter: bcrypt ``$2y$``, ``$argon2``, crypt's ``$6$``, LDAP's ``{SSHA}``), holds a secret: flagged, never
+    shown; was: printed whole as a malformed address."""
+    export = tmp_path / "list.txt"
+    export.write_text(f"marie@gmail.com\n{line}\n", encoding="utf-8")
+    code, lines, err = _audit(capsys, str(export))
+    assert code == 1 and len(lines) == 1, (lines, err)
+    assert "list.txt:2 the line (not shown: it may hold a secret)" in lines[0], lines
+    assert secret not in lines[0] + err, lines
+
+
+@pytest.mark.parametrize("line", ["luc@example.org|Luc Martin", "luc@example.org|Luc|Martin"])
+def test_a_pipe_separated_export_s_name_is_no_secret(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], line: str
+) -> None:
+    """A name after a pipe is a pipe-separated export's column, no password: its line is shown."""
+    export = tmp_path / "list.txt"
+    export.write_text(f"{line}\n", encoding="utf-8")
+    _, lines, _ = _audit(capsys, str(export))
+    assert lines and all("not shown" not in found for found in lines), lines
+
+
+@pytest.mark.parametrize(
+    "attribute",
+    [
+        "<password>Velo2024x</password>",
+        "<mdp_hash>Velo2024x</mdp_hash>",
+        '<custom_attribute id="password"><value>Velo2024x</value></custom_attribute>',
+    ],
+)
+def test_a_sympa_dump_s_custom_attribute_holding_a_password_is_a_secret(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], attribute: str
+) -> None:
+    """Sympa's custom attributes (``custom_attribute <custom_attributes><password>...``, XML) may hold a password:
+    its line is flagged, never shown; was: passed. Another attribute (``<ville>``) is none."""
+    export = tmp_path / "member.dump"
+    export.write_text(
+        f"email ann@gmail.com\ngecos Ann\ncustom_attribute <custom_attributes>{attribute}"
+        "<ville>Lyon</ville></custom_attributes>\n\nemail luc@free.fr\n"
+        "custom_attribute <custom_attributes><ville>Lyon</ville></custom_attributes>\n",
+        encoding="utf-8",
+    )
+    code, lines, err = _audit(capsys, str(export))
+    assert code == 1 and len(lines) == 1 and "member.dump:3 the line (not shown" in lines[0], (lines, err)
+    assert "Velo2024x" not in lines[0] + err
