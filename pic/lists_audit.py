@@ -1113,7 +1113,25 @@ def audit(
     exports holding no address, :func:`read_export`), that holds a secret (:func:`secret_lines`); ``providers``: also
     misspellings of the known providers and unknown top-level domains."""
     flags = [flag for entry in entries if (flag := audit_entry(entry, domains, providers)) is not None]
+    flags = [_secret_told(flag) for flag in flags]
     return flags + secret_lines(entries, flags, empty)
+
+
+# What a line holding a secret by its shape (:func:`_shaped_secret`) and an address to fix is told first.
+COMBO_TO_CLEAR = (
+    "it holds an address and its password, or a password hash: remove the secret from the export, and change that "
+    "password wherever it is used"
+)
+
+
+def _secret_told(flag: Flag) -> Flag:
+    """``flag``, its problem told first that its line holds a secret by its shape (:data:`COMBO_TO_CLEAR`:
+    ``jean@gmial.com:Azerty123``, an address to fix and its password), when it does; that line is flagged once."""
+    entry = flag.entry
+    line = entry.lines[entry.line - 1] if 0 < entry.line <= len(entry.lines) else ""
+    if not (_shaped_secret(line) or _shaped_secret(entry.address)):
+        return flag
+    return dataclasses.replace(flag, problem=f"{COMBO_TO_CLEAR}; {flag.problem}")
 
 
 # A line holding more words of a secret's label (pic.secrettext.label_words) is not read for one: each costs tens to

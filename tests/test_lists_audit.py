@@ -1970,7 +1970,8 @@ def test_an_address_and_its_password_as_a_combo_line_is_a_secret(
     export.write_text(f"marie@gmail.com\n{line}\n", encoding="utf-8")
     code, lines, err = _audit(capsys, str(export))
     assert code == 1 and len(lines) == 1, (lines, err)
-    assert "list.txt:2 the line (not shown: it may hold a secret)" in lines[0], lines
+    assert "list.txt:2 the line (not shown: it may hold a secret): it holds " in lines[0], lines
+    assert "change that password wherever it is used" in lines[0], lines
     assert secret not in lines[0] + err, lines
 
 
