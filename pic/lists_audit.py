@@ -1361,7 +1361,9 @@ def _shaped_secret(line: str) -> bool:
     ``$6$``, ``{SSHA}``: crypt(3), LDAP's userPassword) after any delimiter, or an XML element named as a password
     (:func:`names_a_password`) holding one (:func:`is_password_value`), as in Sympa's custom attributes
     (``<password>...</password>``, ``<custom_attribute id="password"><value>...</value>``)."""
-    if ("@" in line and _COMBO.search(line)) or (("$" in line or "{" in line) and _PASSWORD_HASH.search(line)):
+    if ("@" in line and (":" in line or "|" in line) and _COMBO.search(line)) or (
+        ("$" in line or "{" in line) and _PASSWORD_HASH.search(line)
+    ):
         return True
     return "<" in line and any(
         names_a_password(found[0] or found[2]) and is_password_value(found[1] or found[3])
