@@ -1189,12 +1189,21 @@ def secret_lines(
 # (n/a, none, null, as spreadsheets and databases export an empty field), a yes or no (a column such as "Mot de
 # passe oublié" or "Password reset", 0 and 1 as spreadsheets write booleans), a status (changed, modifié, endret,
 # geändert). Any other value is taken for a password, whatever its shape: 1234, soleil or a first name are ones too.
+# What was done with a password, as a column's status says it (casefolded, accents dropped): alone, or opening a few
+# words (envoyé par SMS, sent by email, changed on 2024-03-01, reset requested).
+_PASSWORD_STATUSES = frozenset(
+    [
+        *("changed", "modified", "reset", "modifie", "change", "reinitialise", "endret", "geandert", "cambiado"),
+        *("sent", "envoye", "requested", "demande", "expired", "expire", "set", "defini", "pending", "unset"),
+        *("verschickt", "gesendet", "abgelaufen", "enviado", "caducado", "expirado"),
+    ]
+)
 NOT_A_PASSWORD = frozenset(
     [
         *("n/a", "na", "none", "null", "nil", "aucun", "aucune", "vide", "empty"),
         *("non", "no", "nein", "nee", "nej", "nei", "oui", "yes", "ja", "si", "true", "false", "vrai", "faux"),
-        *("0", "1"),
-        *("changed", "modified", "reset", "modifie", "change", "reinitialise", "endret", "geandert", "cambiado"),
+        *("0", "1", "y", "n", "o", "j", "ok", "ko", "\\n"),  # a yes or no in a letter; MySQL's NULL (\N) in exports
+        *_PASSWORD_STATUSES,
         # never changed or sent (under "Password changed on", "Mot de passe modifié le")
         *("never", "jamais", "nie", "niemals", "nunca", "jamas", "aldri", "aldrig", "nooit", "mai"),
     ]
@@ -1225,15 +1234,19 @@ _DATE = re.compile(
 def is_password_value(cell: str) -> bool:
     """Whether ``cell``, under a column named as a password, holds one: any value, whatever its shape (``1234``,
     ``soleil``, ``Jean``), but an empty cell, marks or x's alone (``-``, ``*****``, ``xxxx``: masked or absent), a
-    word of :data:`NOT_A_PASSWORD` (``n/a``, ``null``, ``non``, ``yes``, ``changed``, ``modifié``: in any case, accents
-    aside; ``never``, ``jamais``) and a date written with its separators or a month's name in English, French, German
-    or Spanish (``2024-03-01``, ``2024.03.01``, ``01/03/2024``, ``3 mars 2024``, ``March 1, 2024``: when it changed;
-    ``19051985`` is a password)."""
+    word of :data:`NOT_A_PASSWORD` (``n/a``, ``null``, ``non``, ``yes``, ``Y``, ``OK``, ``\\N``, ``changed``,
+    ``modifié``, ``envoyé``: in any case, accents aside; ``never``, ``jamais``), a status opening a few words
+    (``Envoyé par SMS``, ``changed on 2024-03-01``: :data:`_PASSWORD_STATUSES`) and a date written with its
+    separators or a month's name in English, French, German or Spanish (``2024-03-01``, ``2024.03.01``,
+    ``01/03/2024``, ``3 mars 2024``, ``March 1, 2024``: when it changed; ``19051985`` is a password)."""
     value = cell.strip().strip('"').strip()
     if not value or _MASKED.fullmatch(value):
         return False
     folded = "".join(ch for ch in unicodedata.normalize("NFKD", value.casefold()) if not unicodedata.combining(ch))
-    return folded not in NOT_A_PASSWORD and _DATE.fullmatch(" ".join(folded.split())) is None
+    words = folded.split()
+    if len(words) > 1 and words[0] in _PASSWORD_STATUSES:  # envoyé par SMS, changed on 2024-03-01
+        return False
+    return folded not in NOT_A_PASSWORD and _DATE.fullmatch(" ".join(words)) is None
 
 
 # The words of a column's name that name a password as databases and programs write it (WordPress's user_pass,

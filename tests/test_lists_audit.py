@@ -1461,6 +1461,9 @@ def test_any_value_in_a_column_named_as_a_password_is_a_secret(
         *["n/a", "N/A", "NA", "none", "None", "null", "NULL", "nil", "aucun"],  # no value
         *["non", "Oui", "no", "yes", "true", "FALSE", "vrai", "faux", "0", "1"],  # a column of yes and no
         *["changed", "modifié", "Modifie", "changé", "reset", "réinitialisé", "endret", "geändert"],  # a status
+        *["Y", "N", "y", "n", "O", "J", "OK", "ko", "\\N"],  # a yes or no in a letter, MySQL's NULL in its exports
+        *["sent", "envoyé", "Envoyé", "requested", "demandé", "expired", "expiré", "set", "défini", "pending"],
+        *["Envoyé par SMS", "sent by email", "changed on 2024-03-01", "expired last year", "reset requested"],
     ],
 )
 def test_a_column_named_as_a_password_passes_its_plain_non_secrets(
