@@ -1335,7 +1335,10 @@ def _password_columns(lines: Sequence[str]) -> Callable[[int, str], list[str]]:
 
 # The password columns of each file read (:func:`_password_columns`), by the id of its lines, which it holds: read
 # once a file, for its secret lines and for each of its flags (Flag.hidden).
+# The password columns of the files read last, by their lines (kept here, so that their id is not another's): at
+# most _PASSWORD_COLUMNS_KEPT files, the oldest dropped first, so a process auditing many exports keeps few.
 _PASSWORD_COLUMNS: dict[int, tuple[Sequence[str], Callable[[int, str], list[str]]]] = {}
+_PASSWORD_COLUMNS_KEPT = 8
 
 
 def password_values(lines: Sequence[str], number: int) -> list[str]:
@@ -1345,6 +1348,8 @@ def password_values(lines: Sequence[str], number: int) -> list[str]:
         return []
     known = _PASSWORD_COLUMNS.get(id(lines))
     if known is None or known[0] is not lines:
+        while len(_PASSWORD_COLUMNS) >= _PASSWORD_COLUMNS_KEPT:
+            del _PASSWORD_COLUMNS[next(iter(_PASSWORD_COLUMNS))]
         known = _PASSWORD_COLUMNS[id(lines)] = (lines, _password_columns(lines))
     return known[1](number, lines[number - 1])
 

@@ -2012,3 +2012,17 @@ def test_a_sympa_dump_s_custom_attribute_holding_a_password_is_a_secret(
     code, lines, err = _audit(capsys, str(export))
     assert code == 1 and len(lines) == 1 and "member.dump:3 the line (not shown" in lines[0], (lines, err)
     assert "Velo2024x" not in lines[0] + err
+
+
+def test_the_password_columns_of_few_files_are_kept(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The password columns are remembered for the files read last only: auditing many exports in one process kept
+    every one's lines alive, the oldest never dropped."""
+    files = []
+    for i in range(3 * lists_audit._PASSWORD_COLUMNS_KEPT):
+        export = tmp_path / f"list{i}.csv"
+        export.write_text(f"Email;Mot de passe\nann{i}@gmail.com;Zx9secret{i}\n", encoding="utf-8")
+        files.append(str(export))
+    code, lines, _ = _audit(capsys, *files)
+    assert code == 1 and len(lines) == len(files), lines  # each file's password found, none shown
+    assert not any("Zx9secret" in line for line in lines), lines
+    assert len(lists_audit._PASSWORD_COLUMNS) <= lists_audit._PASSWORD_COLUMNS_KEPT, len(lists_audit._PASSWORD_COLUMNS)
