@@ -587,6 +587,12 @@ def _column_of_addresses(lines: Sequence[str]) -> tuple[str, int] | None:
     return (best[1], best[2]) if best is not None else None
 
 
+HEADER_QUOTE_RUNS_ON = (
+    'a quote (") of the header row is not closed on its line: it would run on to the end of the file, taking every '
+    "row for a part of it; its columns are read without the quote: close the quote or remove it"
+)
+
+
 def _read_csv(
     file: str, lines: list[str], header: int, delimiter: str, headerless: tuple[int, list[str] | None] | None = None
 ) -> list[Entry]:
@@ -613,6 +619,10 @@ def _read_csv(
     try:
         if headerless is None:
             names = next(reader)
+            if reader.line_num > 1:  # the header's quote not closed on its line: the file would be its one cell
+                out.append(Entry(file, header + 1, "", HEADER_QUOTE_RUNS_ON, lines=lines))
+                names = next(csv.reader([lines[header].replace('"', "")], delimiter=delimiter))
+                base, reader = header + 1, csv.reader(_lines_from(lines, header + 1), delimiter=delimiter)
             column, *others = [i for i, cell in enumerate(names) if _is_email_header(cell)]
         elif headerless[1] is not None:  # a header naming the column otherwise
             names = next(reader)
@@ -1294,8 +1304,10 @@ def _password_columns(lines: Sequence[str]) -> Callable[[int, str], list[str]]:
     # its delimiter the one splitting it into most cells with such a name: the column of addresses may be named
     # as pic knows no such column (Adresse, E-postadresse, Correo electrónico: read by its cells)
     named = []
-    for delimiter in (d for d in ",;\t" if d in header[1]):
-        cells = _split(header[1], delimiter)
+    # a header whose quote is not closed on its line is read without it, as _read_csv reads it
+    names = header[1].replace('"', "") if header[1].count('"') % 2 else header[1]
+    for delimiter in (d for d in ",;\t" if d in names):
+        cells = _split(names, delimiter)
         labels = {i: cell.strip() for i, cell in enumerate(cells) if names_a_password(cell)}
         if labels:
             named.append((len(cells), delimiter, labels))
@@ -1310,7 +1322,7 @@ def _password_columns(lines: Sequence[str]) -> Callable[[int, str], list[str]]:
     # a row whose quoted cell holds a line break (a postal address, a note), named by its first line; a quote
     # without its pair (:func:`_quote_runs_on`) is no such row: its line is read alone, and the lines after it as
     # rows, as _read_csv reads them
-    addresses = next((i for i, cell in enumerate(_split(header[1], delimiter)) if _is_email_header(cell)), None)
+    addresses = next((i for i, cell in enumerate(_split(names, delimiter)) if _is_email_header(cell)), None)
     spanning: dict[int, list[str]] = {}
     base = at  # the reader's first line is line base + 1 of the file
     reader = csv.reader(_lines_from(lines, base), delimiter=delimiter)

@@ -2026,3 +2026,22 @@ def test_the_password_columns_of_few_files_are_kept(tmp_path: Path, capsys: pyte
     assert code == 1 and len(lines) == len(files), lines  # each file's password found, none shown
     assert not any("Zx9secret" in line for line in lines), lines
     assert len(lists_audit._PASSWORD_COLUMNS) <= lists_audit._PASSWORD_COLUMNS_KEPT, len(lists_audit._PASSWORD_COLUMNS)
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t"])
+def test_a_header_whose_quote_is_not_closed_is_said_and_its_rows_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], delimiter: str
+) -> None:
+    """A header row opening a quote it never closes made the whole file its one cell: no address read, the export
+    told it held none ("empty, or a header row alone"), its passwords unseen, exit 0. The header is a line to fix,
+    its columns read without the quote, and its rows as rows."""
+    export = tmp_path / "list.csv"
+    rows = [f'"Nom{delimiter}email{delimiter}Mot de passe', f"Ann{delimiter}ann@gmial.com{delimiter}soleil"]
+    export.write_text("\n".join([*rows, f"Luc{delimiter}luc@free.fr{delimiter}Jean", ""]), encoding="utf-8")
+    code, lines, err = _audit(capsys, str(export))
+    assert code == 1, (lines, err)
+    assert lines[0] == f"{export}:1 (no address): {lists_audit.HEADER_QUOTE_RUNS_ON}", lines
+    assert any(line.startswith(f"{export}:2 ann@gmial.com: misspelled domain") for line in lines), lines
+    held = [line.split(" ")[0] for line in lines if "reads as a password" in line]
+    assert held == [f"{export}:2", f"{export}:3"], lines
+    assert "holds no address" not in err and "soleil" not in "\n".join(lines) and "Jean" not in "\n".join(lines)
