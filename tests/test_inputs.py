@@ -1845,7 +1845,7 @@ def test_the_platforms_own_domain_as_a_members_domain_is_one_error(
     assert proc.returncode == 1, proc.stderr
     [error] = _errors_of(proc)
     where = "7 site.domains[0]" if field == "site" else "5 lists.domain"
-    assert f"asso.yaml:{where}: {show(domain)} is reserved for Pulumi.prod.yaml" in error and said in error, error
+    assert f"asso.yaml:{where}: {show(domain)} is reserved for {stack}" in error and said in error, error
 
 
 def show(domain: str) -> str:
