@@ -11,6 +11,7 @@ import base64
 import itertools
 import re
 import unicodedata
+import urllib.parse
 from collections.abc import Callable, Iterable, Iterator
 
 from pic.lazyre import LazyPattern
@@ -1478,6 +1479,15 @@ def secret_kind(value: str, name: str = "") -> str | None:
         kind = _text_kind(text)
         if kind is not None:
             return f"{kind} in base64"
+    shown = visible(value)
+    # a form read through the characters that print as nothing (pass\u200bword=..., :func:`visible`)
+    kind = secret_kind(shown) if shown != value else None
+    return kind if kind is not None else _named_secret(value, name)
+
+
+def _named_secret(value: str, name: str) -> str | None:
+    """``a value named NAME`` when ``name`` names a secret and ``value`` is a literal of 6 characters or more (no
+    variable, path or placeholder), else None."""
     literal = value.strip()
     if (
         name
@@ -1554,7 +1564,8 @@ _PROSE_OPENING = r"[^\S\n]*[\"'«“‘「『`*_]*[^\S\n]*"
 # Bulgarian парола, Greek κωδικός πρόσβασης
 # (κωδικός alone is any code), Italian parola d'ordine (parola alone is a word, parola chiave a keyword), Albanian
 # fjalëkalim, Welsh cyfrinair, Irish pasfhocal, Basque pasahitza, Turkish şifre (şifresi: its password), Arabic
-# كلمة المرور and كلمة السر, Persian رمز عبور and گذرواژه, Hebrew סיסמה (הסיסמה: the password), Hindi पासवर्ड,
+# كلمة المرور and كلمة السر, Persian رمز عبور (its words joined by a zero width non-joiner, رمز‌عبور, read
+# without it: رمزعبور) and گذرواژه, Hebrew סיסמה (הסיסמה: the password), Hindi पासवर्ड,
 # Vietnamese mật khẩu, Indonesian kata sandi and Malay kata laluan.
 _PASSWORD_ABROAD = (
     r"(?:passw(?:ort|orte|örter|orter)|kennw(?:ort|orte|örter|orter)|contrase(?:ñ|n)as?|senhas?"  # noqa: S105 - the words
@@ -1571,7 +1582,7 @@ _PASSWORD_FURTHER = (
     r"|slapta(?:ž|z)od(?:is|(?:ž|z)io|(?:į|i)|(?:ž|z)iai)|jelsz(?:ó|o|ót|ot|ava|avak|avát|avat|avam|avad)(?:[^\S\r\n]+most)?"
     r"|parol(?:ă|a)(?=(?:[^\S\r\n]+[^\W\d_]+){0,3}?[^\S\r\n]+este(?![\w’-]))|parolă|fjal(?:ë|e)kalim(?:i|et)?|cyfrinair|pasfhocal|pasahitz(?:a|ak)?"
     r"|(?:ş|s)ifre(?:si|ler|leri|niz|m|n)?"
-    r"|كلمة[^\S\r\n]+(?:المرور|السر|مرور|سر)|رمز[^\S\r\n]+(?:عبور|المرور)|گذرواژه|ה?סיסמ(?:ה|א|ות)|पासवर्ड"
+    r"|كلمة[^\S\r\n]+(?:المرور|السر|مرور|سر)|رمز[^\S\r\n]*(?:عبور|المرور)|گذرواژه|ה?סיסמ(?:ה|א|ות)|पासवर्ड"
     r"|m(?:ậ|a)t[^\S\r\n]+kh(?:ẩ|a)u|kata[^\S\r\n]+(?:sandi|laluan))"
 )
 # Labels in the scripts written without spaces between words: Chinese 密码 (密碼 in traditional characters),
@@ -2325,12 +2336,13 @@ _LABEL_WORDS = re.compile(
 
 def label_words(text: str, at_most: int) -> int:
     """How many places of ``text`` hold a word of a secret's label (_LABEL_WORDS: ``mdp``, ``pass``, ``token``,
-    ``otp``...; in lower case, the letters re reads as ASCII ones folded, and in NFKC as prose_secret reads it too),
+    ``otp``...; in lower case, the letters re reads as ASCII ones folded, and in NFKC without the characters that print
+    as nothing as prose_secret reads it too),
     counted up to ``at_most + 1``: prose_secret's time grows with them (400 KB of ``mdp mdp ...``: seconds), which a
     caller may bound by reading no text that holds more."""
     count = sum(1 for _ in itertools.islice(_LABEL_WORDS.finditer(_folded(text)), at_most + 1))
     if count <= at_most and not text.isascii():
-        shown = _folded(unicodedata.normalize("NFKC", text))
+        shown = _folded(unicodedata.normalize("NFKC", visible(text)))
         count = max(count, sum(1 for _ in itertools.islice(_LABEL_WORDS.finditer(shown), at_most + 1)))
     return count
 
@@ -2339,13 +2351,17 @@ def no_secret_word(text: str) -> bool:
     """Whether ``text`` surely reads as no secret to :func:`secret_kind` (given no name) and :func:`prose_secret`,
     found without trying their forms: it holds none of the words any of their forms needs (in lower case, the letters
     re reads as ASCII ones folded), no sign before which secret_kind reads it anew (``$``, a backquote, ``\\``,
-    ``xargs``), no base64 run (40 characters or more), and, outside ASCII, it reads the same in its NFKC form (as
-    prose_secret reads it too). The usual line of a subscriber export (an address, a name) is one: an ``@`` is no
-    such word. False does not mean that it holds one (tests/test_fields_fast.py checks that True changes no
-    verdict)."""
+    ``xargs``), no base64 run (40 characters or more), no percent-encoded octet (``%3D``), and, outside ASCII, it
+    reads the same in its NFKC form and holds no character that prints as nothing (as prose_secret reads it too).
+    The usual line of a subscriber export (an address, a name) is one: an ``@`` is no such word. False does not mean
+    that it holds one (tests/test_fields_fast.py checks that True changes no verdict)."""
     if _ANY_NEED.search(_folded(text)) is not None or _BASE64.search(text) is not None:
         return False
-    return text.isascii() or (_PROSE_DASH.search(text) is None and unicodedata.is_normalized("NFKC", text))
+    if "%" in text and _PERCENT.search(text) is not None:
+        return False
+    return text.isascii() or (
+        _PROSE_DASH.search(text) is None and _INVISIBLE.search(text) is None and unicodedata.is_normalized("NFKC", text)
+    )
 
 
 # A line that is only a label (a password's, a PIN's, a token's or a key's: _PROSE_PASSWORD's and _PROSE_KEY's, pass
@@ -2397,6 +2413,7 @@ def _label_line_secrets(text: str) -> Iterator[tuple[int, str]]:
 def label_alone(text: str) -> bool:
     """Whether ``text`` is only a secret's label, as a line of one (_LABEL_LINE's: ``mdp``, ``Mot de passe du wifi``,
     ``password``, ``Token Matomo``, ``şifre``, ``密码``), a separator ending it or not (``mdp :``)."""
+    text = visible(text)
     if not text.strip():
         return False
     separator = _LINE_SEPARATOR.search(text)
@@ -2411,6 +2428,32 @@ _PROSE_DASHES = str.maketrans(
 )
 _PROSE_DASH = re.compile(f"[{''.join(map(chr, _PROSE_DASHES))}]")  # one of them, which NFKC may keep
 
+# The characters that print as nothing: Unicode's Default_Ignorable_Code_Point (UAX #44, DerivedCoreProperties.txt,
+# as of Unicode 16: the soft hyphen, the zero width space, joiner and non-joiner, the directional marks, embeddings
+# and isolates, the word joiner, the variation selectors, the byte order mark...), and U+2800 BRAILLE PATTERN
+# BLANK. Written out, as pic.errors.BLANK_LOOKING is (tests/test_fields_fast.py compares it with the property of the
+# ``regex`` package on every code point). A reader sees a label through them (m\u00addp, pass\u2060word,
+# Persian رمز\u200cعبور) and a password after it: :func:`visible` drops them.
+_INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u2800\u3164"
+    "\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
+)
+# (those of them drawn as an empty space, the Hangul fillers and the braille blank, read as a space)
+_BLANK = re.compile("[\u115f\u1160\u2800\u3164\uffa0]")
+
+
+def visible(text: str) -> str:
+    """``text`` as a reader sees it: without its characters that print as nothing (:data:`_INVISIBLE`: Unicode's
+    Default_Ignorable_Code_Point), those drawn as an empty space (the Hangul fillers, U+2800) read as a space. No
+    line break is dropped or added: a place's line is the same in both."""
+    if text.isascii() or _INVISIBLE.search(text) is None:
+        return text
+    return _INVISIBLE.sub(lambda m: " " if _BLANK.match(m.group()) else "", text)
+
+
+# A percent-encoded octet (RFC 3986 §2.1): a URL's query may write a label and its value so (?subject=pwd%3DAzerty123)
+_PERCENT = re.compile("%[0-9A-Fa-f]{2}")
+
 
 def prose_secret(text: str) -> tuple[str, int] | None:
     """The first secret found in ``text`` written by people for people (an admin's notes about a member, a
@@ -2423,25 +2466,48 @@ def prose_secret(text: str) -> tuple[str, int] | None:
     alphanumerics ``𝗺𝗱𝗽``, ligatures such as ``ﬁ``) is read as it shows too: in its NFKC form (Unicode's
     compatibility decomposition, UAX #15), which a reader and a copy-paste into a login form take as the plain
     letters, its other hyphens and dashes (``Wi‑Fi`` with a non-breaking hyphen, ``mdp ― Azerty123``) read as
-    ``-`` and ``—``. A secret found only in that form starts, in ``text``, at the start of its line (NFKC keeps line
-    breaks: it maps no character to one)."""
+    ``-`` and ``—``, and without the characters that print as nothing (:func:`visible`: ``m\u00addp``,
+    ``pass\u2060word``, a right-to-left mark after ``סיסמה``). A text holding percent-encoded octets (RFC 3986 §2.1, a
+    URL's ``?subject=pwd%3DAzerty123``) is read decoded too. A secret found only in such a form starts, in ``text``,
+    at the start of its line (NFKC keeps line breaks: it maps no character to one), or at 0 when decoding gave a line
+    break (``%0A``)."""
+    found = _prose_secret_shown(text)
+    if found is not None or "%" not in text or _PERCENT.search(text) is None:
+        return found
+    decoded = urllib.parse.unquote(text)
+    found = _prose_secret_shown(decoded)
+    if found is None:
+        return None
+    kind, start = found
+    if decoded.count("\n") != text.count("\n"):  # a line break decoded (%0A): its line is not the text's
+        return kind, 0
+    return kind, _line_start(text, decoded.count("\n", 0, start))
+
+
+def _prose_secret_shown(text: str) -> tuple[str, int] | None:
+    """:func:`prose_secret` on ``text`` as written, then as shown (its NFKC form, without the characters that print
+    as nothing), not percent-decoded."""
     found = _prose_secret_as_written(text)
     if found is not None or text.isascii():
         return found
-    if _PROSE_DASH.search(text) is None and unicodedata.is_normalized("NFKC", text):
+    if _PROSE_DASH.search(text) is None and _INVISIBLE.search(text) is None and unicodedata.is_normalized("NFKC", text):
         return None  # read as it shows, the text is the same (the usual name with an accent: a look, no copy)
-    shown = unicodedata.normalize("NFKC", text).translate(_PROSE_DASHES)
+    shown = unicodedata.normalize("NFKC", visible(text)).translate(_PROSE_DASHES)
     if shown == text:
         return None
     found = _prose_secret_as_written(shown)
     if found is None:
         return None
     kind, start = found
-    line = shown.count("\n", 0, start)
+    return kind, _line_start(text, shown.count("\n", 0, start))
+
+
+def _line_start(text: str, line: int) -> int:
+    """Where line ``line`` (from 0) of ``text`` starts."""
     line_start = 0
     for _ in range(line):
         line_start = text.index("\n", line_start) + 1
-    return kind, line_start
+    return line_start
 
 
 def _holds_one(folded: str, needs: tuple[str, ...]) -> bool:

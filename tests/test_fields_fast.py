@@ -498,6 +498,18 @@ def test_no_character_below_the_first_blank_looking_one_is_blank_looking() -> No
     assert [hex(c) for c in range(ord(first)) if BLANK_LOOKING.match(chr(c))] == []
 
 
+def test_invisible_characters_are_those_the_unicode_property_names() -> None:
+    """secrettext._INVISIBLE, the characters prose is read without, is written out (no command loads ``regex``): on
+    every code point it matches Default_Ignorable_Code_Point in the ``regex`` package's Unicode, and U+2800."""
+    import regex
+
+    by_property = regex.compile(r"\p{Default_Ignorable_Code_Point}|\u2800", regex.V1)
+    every = "".join(chr(c) for c in range(sys.maxunicode + 1))
+    expected = [ch for ch in every if by_property.match(ch)]
+    assert [ch for ch in every if secrettext._INVISIBLE.match(ch)] == expected
+    assert [ch for ch in every if secrettext._BLANK.match(ch)] == [ch for ch in every if BLANK_LOOKING.match(ch)]
+
+
 def test_blank_looking_characters_are_printable_for_python() -> None:
     """Why refused_character searches them besides str.isprintable: Python prints them."""
     blank = [chr(c) for c in range(sys.maxunicode + 1) if BLANK_LOOKING.match(chr(c))]
@@ -1244,11 +1256,19 @@ _NAME_WORDS = (
     "Association|numéro|123|Contact|Vélo|Montreuil-sous-Bois|Pass Culture|du|compte|FTP|WordPress|le|la"
     "|é|É|ı|İ|\u212a|ſ|ß|Ü|0"
 )
+# Characters that print as nothing (Default_Ignorable_Code_Point: soft hyphen, zero width space, non-joiner and
+# joiner, the directional marks, the Arabic letter mark, word joiner, byte order mark, a variation selector, a Hangul
+# filler) and percent-encoded octets, which a reader reads a label through
+_INVISIBLE_PIECES = [
+    *"\u00ad\u200b\u200c\u200d\u200e\u200f\u061c\u2060\ufeff\ufe0f\u3164",
+    *["%3D", "%3A", "%20", "%70wd", "%0A", "%"],
+]
 _PROSE_PIECES = st.sampled_from(
     [
         *_PROSE_LABELS.split("|"),
         *[" ", " : ", ":", "=", " -> ", " => ", " → ", " est ", " c'est ", " is now ", " was ", "\u00a0: ", "\n"],
         *["**", "`", "« ", " »", '"', "'", "(", ")", ",", ";", "."],
+        *_INVISIBLE_PIECES,
         *_PROSE_VALUES.split("|"),
         *_PROSE_URLS_AND_KEYS.split("|"),
         *_NAME_WORDS.split("|"),
@@ -1335,6 +1355,7 @@ _EXPORT_PIECES = st.sampled_from(
     [
         *_EXPORT_WORDS.split("|"),
         *[",", ";", "\t", '"', " ", "  ", "ı", "ſ", "\u212a", "ＭＤＰ", "m.", "d.", "p.", "‑", "Ä"],
+        *_INVISIBLE_PIECES,
         "a" * 20,
         "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9w",
         *_PROSE_LABELS.split("|")[:40],
@@ -1369,6 +1390,11 @@ def test_the_usual_lines_of_an_export_hold_no_secret_word() -> None:
 @example("bob:Soleil2024x@sftp.example.org")
 @example("Azerty123;mdp")
 @example("ＭＤＰ Ａｚｅｒｔｙ１２３")
+@example("m\u00addp: Azerty123")
+@example("pass\u2060word Azerty123")
+@example("סיסמה\u200f: Velo2024x")
+@example("max@example.org;Max;Pass\u200cwort;Sonne2024x")
+@example("mailto:luc@gmial.com?subject=%70wd%3DAzerty123")
 def test_a_text_holding_no_secret_word_gets_every_checks_verdict(text: str) -> None:
     """A text ``no_secret_word`` passes is no secret to secret_kind nor prose_secret; a line of an export it passes
     as written and as words is none to pic lists audit's full check."""

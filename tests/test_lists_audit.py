@@ -2045,3 +2045,31 @@ def test_a_header_whose_quote_is_not_closed_is_said_and_its_rows_read(
     held = [line.split(" ")[0] for line in lines if "reads as a password" in line]
     assert held == [f"{export}:2", f"{export}:3"], lines
     assert "holds no address" not in err and "soleil" not in "\n".join(lines) and "Jean" not in "\n".join(lines)
+
+
+@pytest.mark.parametrize(
+    ("line", "secret"),
+    [
+        ("max@example.org Max m\u00addp: Azerty123 ;", "Azerty123"),
+        ("max@example.org;Max;Pass\u200cwort;Sonne2024x", "Sonne2024x"),
+        ("zoe@gmial.com Passwort\u200c: Sonne2024x", "Sonne2024x"),
+        ("luc@gmial.com סיסמה\u200f: Velo2024x", "Velo2024x"),
+        ("luc@example.org;Sonne2024x;Pass\u200bwort", "Sonne2024x"),
+        ("luc@gmial.com mailto:luc@gmial.com?subject=pwd%3DAzerty123", "Azerty123"),
+    ],
+)
+def test_a_secret_whose_label_holds_invisible_characters_is_flagged_not_shown(
+    line: str, secret: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A label holding characters that print as nothing (a soft hyphen, a zero width non-joiner, a right-to-left
+    mark), or percent-encoded in a URL, is read as the label it shows: the line is flagged, not shown (was: shown whole,
+    or not flagged)."""
+    export = tmp_path / "export.txt"
+    export.write_text(f"{line}\n", encoding="utf-8")
+    code, lines, err = _audit(capsys, str(export))
+    shown = "\n".join(lines) + err
+    assert code == 1, shown
+    # (a line whose address is flagged too is told once, as the address's flag: not shown either)
+    hidden = f"{export}:1 the line (not shown: it may hold a secret): "
+    assert [line for line in lines if line.startswith(hidden)], shown
+    assert secret not in shown, shown

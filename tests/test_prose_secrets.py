@@ -987,3 +987,75 @@ def test_a_text_full_of_two_factor_labels_is_read_in_a_time_of_its_length(text: 
 )
 def test_a_two_factor_seed_whose_digit_comes_late_is_found(text: str) -> None:
     assert secrettext.prose_secret(text) == ("a two-factor secret", 0), text
+
+
+# Characters that print as nothing (Unicode's Default_Ignorable_Code_Point: format characters, variation selectors,
+# the soft hyphen), written as YAML's escapes inside or next to a password's label, and the password after it.
+INVISIBLE = [
+    ("contact", "Karim mdp\\u200e: Azerty123", "Azerty123"),
+    ("notes", "mdp\\u200b: Azerty123", "Azerty123"),
+    ("notes", "m\\u00addp: Azerty123", "Azerty123"),
+    ("notes", "pass\\u2060word: Azerty123", "Azerty123"),
+    ("notes", "mdp\\ufe0f : Azerty123", "Azerty123"),
+    ("notes", "\\ufeffpassword\\u200d: Azerty123", "Azerty123"),
+    ("name", "باشگاه رمز\\u200cعبور: Velo2024x", "Velo2024x"),
+    ("name", "מועדון סיסמה\\u200f: Velo2024x", "Velo2024x"),
+    ("name", "نادي كلمة\\u061c المرور: Velo2024x", "Velo2024x"),
+]
+
+
+@pytest.mark.parametrize(("field", "text", "secret"), INVISIBLE, ids=[r[1] for r in INVISIBLE])
+def test_pic_check_refuses_a_password_whose_label_holds_invisible_characters_without_showing_it(
+    field: str, text: str, secret: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A label read through the characters that print as nothing is a label: the value after it is a password, refused
+    and never shown (was: shown whole in the message refusing the character, or accepted where the character is, a
+    right-to-left mark in Hebrew)."""
+    if field == "contact":
+        body = f'name: Case Member\ncontact: {{name: "{text}", email: case@case.example.org}}\nuid: 10600\n'
+    elif field == "name":
+        body = f'name: "{text}"\ncontact: {{name: Case Contact, email: case@case.example.org}}\nuid: 10600\n'
+    else:
+        body = f'{HEAD}notes: "{text}"\n'
+    rc, case, _ = _check(tmp_path, body)
+    out = capsys.readouterr()
+    shown = out.out + out.err
+    assert rc == 1, shown
+    assert secret not in shown, shown
+    assert case in shown, shown
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Karim mdp\u200e: Azerty123",
+        "m\u00addp: Azerty123",
+        "pass\u2060word: Azerty123",
+        "باشگاه رمز\u200cعبور: Velo2024x",
+        "باشگاه رمز عبور: Velo2024x",
+        "מועדון סיסמה\u200f: Velo2024x",
+        "Ｍ\u200bＤＰ : Azerty123",
+    ],
+)
+def test_a_password_after_a_label_holding_invisible_characters_is_found(note: str) -> None:
+    """The text is read without its characters that print as nothing, and the pre-filter agrees."""
+    found = secrettext.prose_secret(note)
+    assert found is not None and found[0] == "a password", found
+    assert errors.reads_as_secret(note)
+    assert "Azerty123" not in errors.shown_unless_secret(note)
+    assert not secrettext.no_secret_word(note)
+
+
+@pytest.mark.parametrize(
+    "note", ["Club\u200b de l'Étoile", "باشگاه\u200cها", "Café\ufe0f du coin", "מועדון\u200f האופניים"]
+)
+def test_plain_text_holding_invisible_characters_holds_no_secret(note: str) -> None:
+    assert secrettext.prose_secret(note) is None
+
+
+def test_a_password_in_a_percent_encoded_url_is_found() -> None:
+    """A label and its value percent-encoded in a URL's query (RFC 3986 §2.1) are read decoded too."""
+    note = "écrire à mailto:luc@gmial.com?subject=pwd%3DAzerty123"
+    assert secrettext.reads_as_secret(note)
+    assert secrettext.prose_secret("mailto:luc@gmial.com?subject=mot%20de%20passe%20%3A%20Azerty123") is not None
+    assert secrettext.prose_secret("https://example.org/caf%C3%A9?page=2") is None
