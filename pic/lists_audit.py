@@ -127,7 +127,7 @@ class Flag:
         above = entry.lines[entry.line - 2] if 1 < entry.line <= len(entry.lines) else ""
         if any(_unread(text) for text in (entry.address, line or "", above)):  # not read: it may hold one
             return True
-        if _shaped_secret(entry.address) or (line is not None and _shaped_secret(line)):  # address:password, a hash
+        if _shaped_cell(entry.address, line) or (line is not None and _shaped_secret(line)):  # address:password
             return True
         folded = unicodedata.normalize("NFKC", entry.address)
         shown = [entry.address, *([folded] if folded != entry.address else []), self.suggestion or ""]
@@ -1139,7 +1139,7 @@ def _secret_told(flag: Flag) -> Flag:
     ``jean@gmial.com:Azerty123``, an address to fix and its password), when it does; that line is flagged once."""
     entry = flag.entry
     line = entry.lines[entry.line - 1] if 0 < entry.line <= len(entry.lines) else ""
-    if not (_shaped_secret(line) or _shaped_secret(entry.address)):
+    if not (_shaped_secret(line) or _shaped_cell(entry.address, line)):
         return flag
     return dataclasses.replace(flag, problem=f"{COMBO_TO_CLEAR}; {flag.problem}")
 
@@ -1366,11 +1366,31 @@ def password_values(lines: Sequence[str], number: int) -> list[str]:
     return known[1](number, lines[number - 1])
 
 
-# An address and its password as credential dumps ("combo lists") write them: ``address:password``, one word after the
-# colon; ``address|password``, the word after the pipe ending its field and holding a letter and a digit (a
-# pipe-separated export's name, ``luc@example.org|Luc Martin``, is none).
+# An address and its password as credential dumps ("combo lists") write them, the line's whole (after a dump's
+# ``email`` key): ``address:password``, one word after the colon; ``address|password``, one word holding a letter and
+# a digit (a pipe-separated export's name, ``luc@example.org|Luc Martin``, is none). Not a combo: an address inside
+# a text (a note's ``sftp marie@sftp.example.org:22``), a port (``x@example.org:25``), a path or a repository
+# (``backup@nas.example.org:/volume1``, ``git@github.com:asso/site.git``), a date or a time, a UUID.
 _ADDRESS_AT = r"(?<![^\s,;\"'<])[^\s@,;:|<>\"']+@[^\s@,;:|<>\"']+\.[^\s@,;:|<>\"']+"
-_COMBO = re.compile(rf"{_ADDRESS_AT}(?::[^\s,;:|\"'<>]|\|(?=[^\s|]*[0-9])(?=[^\s|]*[^\W0-9_])[^\s|]{{6,}}(?![^\s|]))")
+_COMBO = re.compile(
+    rf"[^\S\n]*(?:email[^\S\n]+)?{_ADDRESS_AT}(?::(?P<colon>\S+)|\|(?P<pipe>(?=\S*[0-9])(?=\S*[^\W0-9_])[^\s|]{{6,}}))"
+    r"[^\S\n]*"
+)
+_NOT_COMBO = re.compile(
+    r"[0-9]{1,5}|[/~].*|.*/.*|.*\.git|[0-9]{1,4}([-/.:])[0-9]{1,2}\1[0-9]{1,4}(?:[T ][0-9:.]+)?(?:Z|[+-][0-9:]+)?"
+    r"|[0-9:.]+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+    re.IGNORECASE,
+)
+
+
+def _combo(line: str) -> bool:
+    """Whether ``line`` is an address and its password as a credential dump writes them (:data:`_COMBO`)."""
+    found = _COMBO.fullmatch(line)
+    if found is None:
+        return False
+    return _NOT_COMBO.fullmatch(found.group("colon") or found.group("pipe")) is None
+
+
 # A password hash in the forms of crypt(3) and of LDAP's userPassword after any delimiter (or at the start): bcrypt
 # ($2y$10$...), Argon2 ($argon2id$...), MD5, SHA-256, SHA-512 crypt ($1$, $5$, $6$), yescrypt ($y$), {SSHA}, {CRYPT}...
 _PASSWORD_HASH = re.compile(
@@ -1385,13 +1405,22 @@ _XML_VALUE = re.compile(
 )
 
 
+def _shaped_cell(address: str, line: str | None) -> bool:
+    """Whether the entry's ``address``, a whole cell of its ``line`` (a CSV's, ``jean@gmial.com:Azerty123,Jean``), holds
+    a secret by its shape (:func:`_shaped_secret`); not the first word of a line read whole
+    (``marie@example.org:Marie Dupont``: the line is read as such)."""
+    if line is not None and address.strip() not in (cell.strip() for cell in re.split(r"[,;\t]", line)):
+        return False
+    return _shaped_secret(address)
+
+
 def _shaped_secret(line: str) -> bool:
     """Whether ``line`` holds a secret by its shape alone: an address and its password as credential dumps write them
     (``jean@example.org:Azerty123``, ``luc@example.org|Velo2024x``), a password hash (``$2y$10$...``, ``$argon2id$``,
     ``$6$``, ``{SSHA}``: crypt(3), LDAP's userPassword) after any delimiter, or an XML element named as a password
     (:func:`names_a_password`) holding one (:func:`is_password_value`), as in Sympa's custom attributes
     (``<password>...</password>``, ``<custom_attribute id="password"><value>...</value>``)."""
-    if ("@" in line and (":" in line or "|" in line) and _COMBO.search(line)) or (
+    if ("@" in line and (":" in line or "|" in line) and _combo(line)) or (
         ("$" in line or "{" in line) and _PASSWORD_HASH.search(line)
     ):
         return True

@@ -2073,3 +2073,48 @@ def test_a_secret_whose_label_holds_invisible_characters_is_flagged_not_shown(
     hidden = f"{export}:1 the line (not shown: it may hold a secret): "
     assert [line for line in lines if line.startswith(hidden)], shown
     assert secret not in shown, shown
+
+
+def test_an_address_with_a_port_a_path_or_a_repository_in_a_note_is_no_combo(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An address then a colon inside a note (a server's port, a path, a repository, an XMPP address) is no
+    credential dump's line: the export passes (it was flagged at each row as holding a password, exit 1)."""
+    export = tmp_path / "notes.csv"
+    export.write_text(
+        "Email,Nom,Notes\n"
+        'marie@example.org,Marie,"Accès SFTP : marie@sftp.example.org:22"\n'
+        'jean@example.org,Jean,"sauvegarde via scp backup@nas.example.org:/volume1/asso"\n'
+        'odile@example.org,Odile,"Git : git@github.com:amis-du-rhone/site.git"\n'
+        'luc@example.org,Luc,"XMPP luc@jabber.example.org:5222 ; Matrix @luc:matrix.org"\n',
+        encoding="utf-8",
+    )
+    code, lines, err = _audit(capsys, str(export))
+    assert (code, lines) == (0, []), (lines, err)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "x@example.org:25",
+        "marie.dupont@example.org:Marie Dupont",
+        "anne@example.org:2024-03-01",
+        "anne@example.org:10:30",
+        "jean@example.org:/home/jean",
+        "marie@example.org|ADH-2024-017|Marie Dupont",
+        "jean@example.org|2024-03-01T10:00:00Z|mail",
+        "kim@example.org|123e4567-e89b-12d3-a456-426614174000",
+        "paul@example.org|2024-03-01",
+    ],
+)
+def test_a_malformed_line_that_is_no_combo_is_shown(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], line: str
+) -> None:
+    """A port, two words, a date, a time, a path after the colon, or more fields than an address and its password,
+    a date or a UUID after the pipe: no credential dump's line, shown as the malformed line it is (it was said to
+    hold a password to change)."""
+    export = tmp_path / "list.txt"
+    export.write_text(f"{line}\n", encoding="utf-8")
+    code, lines, err = _audit(capsys, str(export))
+    assert code == 1 and lines, (lines, err)
+    assert all("not shown" not in found and "change that password" not in found for found in lines), lines
