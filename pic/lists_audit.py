@@ -1206,7 +1206,13 @@ _PASSWORD_STATUSES = frozenset(
         *("changed", "modified", "reset", "modifie", "change", "reinitialise", "endret", "geandert", "cambiado"),
         *("sent", "envoye", "requested", "demande", "expired", "expire", "set", "defini", "pending", "unset"),
         *("verschickt", "gesendet", "abgelaufen", "enviado", "caducado", "expirado"),
+        *("renouvele", "echec", "failed", "bounced", "pending"),
     ]
+)
+# The first words of a few words without a digit saying where it is kept, how it was sent or its state (par mail,
+# voir coffre, dans le gestionnaire, in Bitwarden, en cours, non envoyé, à renouveler)
+_PASSWORD_WHERE = frozenset(
+    ["par", "voir", "dans", "see", "in", "by", "via", "per", "siehe", "im", "en", "non", "not", "a"]
 )
 NOT_A_PASSWORD = frozenset(
     [
@@ -1214,6 +1220,10 @@ NOT_A_PASSWORD = frozenset(
         *("non", "no", "nein", "nee", "nej", "nei", "oui", "yes", "ja", "si", "true", "false", "vrai", "faux"),
         *("0", "1", "y", "n", "o", "j", "ok", "ko", "\\n"),  # a yes or no in a letter; MySQL's NULL (\N) in exports
         *_PASSWORD_STATUSES,
+        # unknown, or a spreadsheet's filler or mark (#N/A, NC: non communiqué; ✓, ✗)
+        *("inconnu", "unknown", "#n/a", "nc", "n.c.", "nr", "?", "✓", "✔", "✅", "❌", "✗", "✘", "☑", "☐"),
+        # a password manager's name: where it is kept
+        *("bitwarden", "vaultwarden", "keepass", "keepassxc", "1password", "lastpass", "dashlane", "coffre"),
         # never changed or sent (under "Password changed on", "Mot de passe modifié le")
         *("never", "jamais", "nie", "niemals", "nunca", "jamas", "aldri", "aldrig", "nooit", "mai"),
     ]
@@ -1236,7 +1246,12 @@ _TIME = r"(?:[T ][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?(?:Z|[+-][0-9]{2}
 _DATE = re.compile(
     r"(?:[0-9]{4}([/.-])[0-9]{1,2}\1[0-9]{1,2}|[0-9]{1,2}([/.-])[0-9]{1,2}\2(?:[0-9]{2}|[0-9]{4})"
     rf"|[0-9]{{1,2}}(?:er|st|nd|rd|th|\.)? (?:de )?{_MONTH},? (?:de )?[0-9]{{4}}"
-    rf"|{_MONTH} [0-9]{{1,2}}(?:st|nd|rd|th)?,? [0-9]{{4}}){_TIME}",
+    rf"|{_MONTH} [0-9]{{1,2}}(?:st|nd|rd|th)?,? [0-9]{{4}}"
+    # a month and its year, a day and its month's name, a time alone (03/2024, mars 2024, 1 mars, 10:00; not 19/05,
+    # a day and a month in digits alone, which may be the password)
+    rf"|[0-9]{{1,2}}/[0-9]{{4}}|{_MONTH} [0-9]{{4}}|[0-9]{{1,2}}(?:er|st|nd|rd|th|\.)? (?:de )?{_MONTH}"
+    r"|[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?)"
+    rf"{_TIME}",
     re.IGNORECASE,
 )
 
@@ -1245,16 +1260,20 @@ def is_password_value(cell: str) -> bool:
     """Whether ``cell``, under a column named as a password, holds one: any value, whatever its shape (``1234``,
     ``soleil``, ``Jean``), but an empty cell, marks or x's alone (``-``, ``*****``, ``xxxx``: masked or absent), a
     word of :data:`NOT_A_PASSWORD` (``n/a``, ``null``, ``non``, ``yes``, ``Y``, ``OK``, ``\\N``, ``changed``,
-    ``modifié``, ``envoyé``: in any case, accents aside; ``never``, ``jamais``), a status opening a few words
-    (``Envoyé par SMS``, ``changed on 2024-03-01``: :data:`_PASSWORD_STATUSES`) and a date written with its
-    separators or a month's name in English, French, German or Spanish (``2024-03-01``, ``2024.03.01``,
-    ``01/03/2024``, ``3 mars 2024``, ``March 1, 2024``: when it changed; ``19051985`` is a password)."""
+    ``modifié``, ``envoyé``, ``✓``, ``#N/A``, ``Bitwarden``: in any case, accents aside; ``never``, ``jamais``), a
+    status opening a few words (``Envoyé par SMS``, ``changed on 2024-03-01``: :data:`_PASSWORD_STATUSES`), a few
+    words without a digit saying where it is kept or its state (``par mail``, ``voir coffre``, ``en cours``:
+    :data:`_PASSWORD_WHERE`) and a date written with its separators or a month's name in English, French, German or
+    Spanish, or a month, a day or a time alone (``2024-03-01``, ``2024.03.01``, ``01/03/2024``, ``3 mars 2024``,
+    ``March 1, 2024``, ``03/2024``, ``1 mars``, ``10:00``: when it changed; ``19051985``, ``19/05`` are passwords)."""
     value = cell.strip().strip('"').strip()
     if not value or _MASKED.fullmatch(value):
         return False
     folded = "".join(ch for ch in unicodedata.normalize("NFKD", value.casefold()) if not unicodedata.combining(ch))
     words = folded.split()
     if len(words) > 1 and words[0] in _PASSWORD_STATUSES:  # envoyé par SMS, changed on 2024-03-01
+        return False
+    if len(words) > 1 and words[0] in _PASSWORD_WHERE and not any(ch.isdigit() for ch in folded):  # par mail
         return False
     return folded not in NOT_A_PASSWORD and _DATE.fullmatch(" ".join(words)) is None
 

@@ -1464,6 +1464,11 @@ def test_any_value_in_a_column_named_as_a_password_is_a_secret(
         *["Y", "N", "y", "n", "O", "J", "OK", "ko", "\\N"],  # a yes or no in a letter, MySQL's NULL in its exports
         *["sent", "envoyé", "Envoyé", "requested", "demandé", "expired", "expiré", "set", "défini", "pending"],
         *["Envoyé par SMS", "sent by email", "changed on 2024-03-01", "expired last year", "reset requested"],
+        # where it is kept or how it was sent, a status, a spreadsheet's mark or filler
+        *["par mail", "par SMS", "voir coffre", "dans le gestionnaire de mots de passe", "Bitwarden", "KeePass"],
+        *["en cours", "Non envoyé", "à renouveler", "renouvelé", "échec", "failed", "Bounced", "inconnu", "unknown"],
+        *["✓", "✔", "✅", "❌", "✗", "#N/A", "NC", "N.C."],
+        *["03/2024", "mars 2024", "March 2024", "1 mars", "10:00"],  # a month, a day, a time
     ],
 )
 def test_a_column_named_as_a_password_passes_its_plain_non_secrets(
