@@ -1966,6 +1966,8 @@ def test_a_column_naming_no_password_is_read_as_none(
         ("bob@example.org,{SSHA}c2VjcmV0c2VjcmV0c2FsdA==", "c2VjcmV0c2VjcmV0"),
         ("bob@example.org\t$6$rounds=5000$saltsalt$Zm9vYmFyYmF6cXV4", "Zm9vYmFyYmF6"),
         ("email zoe@example.org:Azerty123", "Azerty123"),
+        ("kim@example.org:123456", "123456"),  # digits alone, more than a port's five
+        ("kim@example.org:00000000", "00000000"),
     ],
 )
 def test_an_address_and_its_password_as_a_combo_line_is_a_secret(
