@@ -619,7 +619,7 @@ def _read_csv(
     try:
         if headerless is None:
             names = next(reader)
-            if reader.line_num > 1:  # the header's quote not closed on its line: the file would be its one cell
+            if reader.line_num > 1 and header + reader.line_num >= len(lines):  # its quote ran to the file's end
                 out.append(Entry(file, header + 1, "", HEADER_QUOTE_RUNS_ON, lines=lines))
                 names = next(csv.reader([lines[header].replace('"', "")], delimiter=delimiter))
                 base, reader = header + 1, csv.reader(_lines_from(lines, header + 1), delimiter=delimiter)
@@ -1256,6 +1256,18 @@ _DATE = re.compile(
 )
 
 
+def _status_rest(words: Sequence[str]) -> bool:
+    """Whether ``words``, after a status (``envoyé``, ``changed``), say how or when, not the password: no digit
+    (``par SMS``), or a date after a word or two without one (``on 2024-03-01``, ``le 3 mars 2024``); ``to
+    Velo2024``, ``: Azerty123`` are one."""
+    if not any(ch.isdigit() for word in words for ch in word):
+        return True
+    return any(
+        _DATE.fullmatch(" ".join(words[i:])) is not None and not any(ch.isdigit() for w in words[:i] for ch in w)
+        for i in range(min(3, len(words)))
+    )
+
+
 def is_password_value(cell: str) -> bool:
     """Whether ``cell``, under a column named as a password, holds one: any value, whatever its shape (``1234``,
     ``soleil``, ``Jean``), but an empty cell, marks or x's alone (``-``, ``*****``, ``xxxx``: masked or absent), a
@@ -1271,7 +1283,7 @@ def is_password_value(cell: str) -> bool:
         return False
     folded = "".join(ch for ch in unicodedata.normalize("NFKD", value.casefold()) if not unicodedata.combining(ch))
     words = folded.split()
-    if len(words) > 1 and words[0] in _PASSWORD_STATUSES:  # envoyé par SMS, changed on 2024-03-01
+    if len(words) > 1 and words[0] in _PASSWORD_STATUSES and _status_rest(words[1:]):  # envoyé par SMS
         return False
     if len(words) > 1 and words[0] in _PASSWORD_WHERE and not any(ch.isdigit() for ch in folded):  # par mail
         return False
@@ -1288,6 +1300,19 @@ _PASSWORD_NAME_WORDS = frozenset(
     ]
 )
 _BOOLEAN_NAME_WORDS = frozenset(["has", "is", "needs", "must", "with", "avec", "sans", "without"])
+# A word of a column telling a fact about the password, not it (password_length, pwdLastSet, badPwdCount,
+# password_strength, Password Hint); and the words naming a password only beside one naming whose (a pass is also a
+# season ticket: Pass'Sport, Pass_Navigo, Type de pass, EasyPass; user_pass, pass_hash, ftp_pass are passwords).
+_PASSWORD_FACT_WORDS = frozenset(
+    ["count", "length", "len", "strength", "last", "type", "policy", "hint", "age", "min", "max", "score", "quality"]
+)
+_AMBIGUOUS_NAME_WORDS = frozenset(["pass", "pw"])
+_PASSWORD_NAME_COMPANIONS = frozenset(
+    [
+        *("user", "word", "hash", "login", "account", "admin", "ftp", "sftp", "ssh", "db", "mysql", "wp", "mail"),
+        *("email", "old", "new", "temp", "tmp", "init", "initial", "mdp", "password", "passwd", "pwd"),
+    ]
+)
 
 
 def names_a_password(name: str) -> bool:
@@ -1295,15 +1320,22 @@ def names_a_password(name: str) -> bool:
     (pic.secrettext.label_alone: ``Mot de passe``, ``Password``, ``mdp``), or a name in a database's or a program's
     shape holding a word of one (:data:`_PASSWORD_NAME_WORDS`), its words apart by ``_``, ``-``, a digit or a capital
     (``user_pass``, ``password_hash``, ``Password1``, ``userPassword``, ``pass_word``), but a yes or no's name
-    (``has_password``, ``is_password_set``)."""
+    (``has_password``, ``is_password_set``), a fact about it (``password_length``, ``pwdLastSet``, ``Password Hint``:
+    :data:`_PASSWORD_FACT_WORDS`) and a pass not said whose (``Pass'Sport``, ``Pass_Navigo``: a season ticket)."""
     from pic.secrettext import label_alone
 
-    if label_alone(name):
-        return True
     spaced = re.sub(r"([a-z])([A-Z])", r"\1 \2", name.strip().strip('"'))
     folded = "".join(ch for ch in unicodedata.normalize("NFKD", spaced.casefold()) if not unicodedata.combining(ch))
     words = re.findall(r"[a-z]+", folded)
+    if any(word in _PASSWORD_FACT_WORDS for word in words):
+        return False
+    if label_alone(name):
+        return True
     if not words or words[0] in _BOOLEAN_NAME_WORDS:
+        return False
+    if any(word in _AMBIGUOUS_NAME_WORDS for word in words) and not any(
+        word in _PASSWORD_NAME_COMPANIONS for word in words
+    ):
         return False
     return any(word in _PASSWORD_NAME_WORDS for word in words) or any(
         first + second in _PASSWORD_NAME_WORDS for first, second in itertools.pairwise(words)
@@ -1390,7 +1422,7 @@ def password_values(lines: Sequence[str], number: int) -> list[str]:
 # a digit (a pipe-separated export's name, ``luc@example.org|Luc Martin``, is none). Not a combo: an address inside
 # a text (a note's ``sftp marie@sftp.example.org:22``), a port (``x@example.org:25``), a path or a repository
 # (``backup@nas.example.org:/volume1``, ``git@github.com:asso/site.git``), a date or a time, a UUID.
-_ADDRESS_AT = r"(?<![^\s,;\"'<])[^\s@,;:|<>\"']+@[^\s@,;:|<>\"']+\.[^\s@,;:|<>\"']+"
+_ADDRESS_AT = r"(?<![^\s,;\"'<])[^\s@,;:|<>\"']+@[^\s@,;:|<>\"'.]+(?:\.[^\s@,;:|<>\"'.]+)+"
 _COMBO = re.compile(
     rf"[^\S\n]*(?:email[^\S\n]+)?{_ADDRESS_AT}(?::(?P<colon>\S+)|\|(?P<pipe>(?=\S*[0-9])(?=\S*[^\W0-9_])[^\s|]{{6,}}))"
     r"[^\S\n]*"

@@ -2211,7 +2211,7 @@ _SUBJECT_WHOSE = (
 # The bare label only after its article (a jelszó): alone it is a column's name among others (Email Jelszó Utolsó
 # Belépés, a header of title-case words), its owner's forms (jelszavam: my password) wherever.
 _HUNGARIAN_LABEL = (
-    r"(?:(?<![\w'’.-])(?<=a[^\S\n])jelsz(?:ó|o)|(?<![\w'’.-])jelsz(?:ava|avam|avad|avunk|avuk))"
+    r"(?:(?<![\w'’.-])(?<=(?<![\w'’.-])a[^\S\n])jelsz(?:ó|o)|(?<![\w'’.-])jelsz(?:ava|avam|avad|avunk|avuk))"
     r"(?:[^\S\n]+most)?(?![\w’-])[`*_]*"
 )
 # (where a separator or a copula is followed by a capital or a quote; Finnish's and Estonian's on, Hungarian's label)

@@ -2448,9 +2448,11 @@ def _encoded_userinfo_hides_password(word: str) -> bool:
     :func:`_userinfo_hides_password`). Only the part after the userinfo's last colon written as is is read, so
     that a label before it (``endpoint:admin%3APW@db``) is no password of its own."""
     userinfo, at, _ = word.rpartition("@")
-    if not at or "%" not in userinfo:
+    userinfo = userinfo.rpartition(":")[2]
+    # a userinfo holds no path, query or fragment (RFC 3986 §3.2.1): /contact?next=https%3A%2F%2F...&to=anne@x is none
+    if not at or "%" not in userinfo or any(ch in userinfo for ch in "/?#&="):
         return False
-    return _userinfo_hides_password(userinfo.rpartition(":")[2] + "@")
+    return _userinfo_hides_password(userinfo + "@")
 
 
 # A query's parameter named for a secret that holds none: a flag (?secure=true), or, as its last word, a word about

@@ -2125,3 +2125,79 @@ def test_a_malformed_line_that_is_no_combo_is_shown(
     code, lines, err = _audit(capsys, str(export))
     assert code == 1 and lines, (lines, err)
     assert all("not shown" not in found and "change that password" not in found for found in lines), lines
+
+
+@pytest.mark.parametrize("value", ["changed to Velo2024", "Envoyé : Azerty123", "reset Soleil2024!", "set Azerty123"])
+def test_a_password_after_a_status_word_is_a_secret(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], value: str
+) -> None:
+    """A status then a password (``Envoyé : Azerty123``, French writing a space before its colon) is one: only a
+    status then words without a digit or a date (``Envoyé par SMS``, ``changed on 2024-03-01``) passes."""
+    export = tmp_path / "list.csv"
+    export.write_text(f"Email,Nom,Password\njean@example.org,Jean,{value}\n", encoding="utf-8")
+    code, lines, _ = _audit(capsys, str(export))
+    assert code == 1 and len(lines) == 1 and "it holds what" in lines[0], lines
+    assert value.split()[-1] not in lines[0], lines
+
+
+def test_a_long_line_of_dots_after_an_address_is_read_in_a_time_of_its_length(tmp_path: Path) -> None:
+    """A domain of many labels was matched with a run that could hold dots too, backtracking at each: 60 KB of
+    ``x@a.a.a...`` took 79 s (a time in the square of the length). Four times the line takes about four times as
+    long (the least of three runs each, CPU time; sixteen times in the square)."""
+
+    def least(labels: int) -> float:
+        export = tmp_path / f"{labels}.txt"
+        export.write_text("x@" + "a." * labels + "b: z\n", encoding="utf-8")
+        times = []
+        for _ in range(3):
+            start = time.process_time()
+            entries = lists_audit.read_export(export)
+            lists_audit.audit(entries, {}, lists_audit.load_providers())
+            times.append(time.process_time() - start)
+        return min(times)
+
+    small, large = least(2_500), least(10_000)
+    assert large < 9 * small, f"5 KB: {small:.3f} s, 20 KB: {large:.3f} s"
+
+
+def test_a_header_cell_holding_a_line_break_is_no_unclosed_quote(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A spreadsheet writes a header cell holding a line break between quotes (RFC 4180 §2.6): the quote closes on
+    the next line, the header is read whole (it was told its quote was not closed, its second line read as a row)."""
+    export = tmp_path / "list.csv"
+    export.write_text(
+        "Nom,Email,\"Date\nd'adhésion\"\nJean,jean@example.org,2024-01-01\nAnn,ann@example.org,2024-02-01\n",
+        encoding="utf-8",
+    )
+    code, lines, err = _audit(capsys, str(export))
+    assert (code, lines) == (0, []), (lines, err)
+    assert "2 address(es)" in err, err
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        *["Pass'Sport", "Type de pass", "Pass_Navigo", "Date pass", "PassMark", "EasyPass", "pass_count"],
+        *["badPwdCount", "pwdLastSet", "password_length", "password_strength", "PasswordLastSet", "Password Hint"],
+    ],
+)
+def test_a_column_telling_of_a_season_ticket_or_a_fact_about_a_password_is_none(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], header: str
+) -> None:
+    """A pass is also a season ticket (Pass'Sport, Pass_Navigo), and a column may tell a fact about a password (its
+    length, when it was last set, a hint): no column of passwords, its values not flagged (each row was)."""
+    export = tmp_path / "list.csv"
+    export.write_text(f"Email,Nom,{header}\njean@example.org,Jean,12\nann@example.org,Ann,strong\n", encoding="utf-8")
+    code, lines, err = _audit(capsys, str(export))
+    assert (code, lines) == (0, []), (lines, err)
+
+
+@pytest.mark.parametrize("header", ["ftp_pass", "pass_hash", "user_pass", "wp_pass", "old_pw"])
+def test_a_pass_beside_whose_it_is_names_a_password(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], header: str
+) -> None:
+    export = tmp_path / "list.csv"
+    export.write_text(f"Email,Nom,{header}\njean@example.org,Jean,Zx9secret\n", encoding="utf-8")
+    code, lines, _ = _audit(capsys, str(export))
+    assert code == 1 and len(lines) == 1 and "Zx9secret" not in lines[0], lines

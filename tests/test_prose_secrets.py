@@ -852,6 +852,8 @@ def test_password_after_other_labels_is_refused(text: str) -> None:
         "Email\tJelszó\tUtolsó Belépés",
         "Felhasználónév Jelszó Utolsó Belépés",
         "Név Email Jelszó Megjegyzés Dátum",
+        "Email Kártya Jelszó Utolsó Belépés",  # a word ending in a before the label: no article
+        "Pizza jelszó Almafa Körte",
         # what is said of it: not good, was bad, below, at someone's
         "A jelszó Nem Jó",
         "A jelszó Rossz Volt",
