@@ -1329,6 +1329,12 @@ def names_a_password(name: str) -> bool:
     words = re.findall(r"[a-z]+", folded)
     if any(word in _PASSWORD_FACT_WORDS for word in words):
         return False
+    if (
+        len(words) > 1
+        and any(word in _AMBIGUOUS_NAME_WORDS for word in words)
+        and not any(word in _PASSWORD_NAME_COMPANIONS for word in words)
+    ):
+        return False  # a season ticket's name: Pass Navigo, Pass culture (pic.secrettext.label_alone takes them)
     if label_alone(name):
         return True
     if not words or words[0] in _BOOLEAN_NAME_WORDS:
