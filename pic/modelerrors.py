@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 from pic.errors import HIDDEN_VALUE, Problem, meant_among, non_finite, show_value, value_without_credentials
 from pic.lazyre import LazyPattern
 from pic.secrettext import reads_as_secret, redacted
-from pic.yamlsrc import Document, shown_loc
+from pic.yamlsrc import Document, is_secret_field, shown_loc
 
 _TYPE_WORDS = {
     "string_type": "a string",
@@ -543,7 +543,8 @@ def problems_from(
         # shown without a user and password, whatever the file says; else as written
         shown = show_value(hidden) if hidden is not value else doc.shown(full, value)
         secret_keys = [part for part in loc if isinstance(part, str) and reads_as_secret(part)]
-        secret = reads_as_secret(hidden) or bool(secret_keys)
+        # a value under a key named for a secret (php_settings.password) is one, whatever its shape
+        secret = reads_as_secret(hidden) or bool(secret_keys) or is_secret_field(loc)
         if secret:  # refused for another reason: still unseen, in a list or a mapping too
             shown = HIDDEN_VALUE
         value = hidden

@@ -66,6 +66,7 @@ from pic.yamlsrc import (
     not_a_directory,
     read_regular_file,
     read_yaml,
+    secret_name,
     show_written,
 )
 
@@ -1428,6 +1429,8 @@ class _Cross:
         for key, value in chosen.items():
             loc = ("site", "php_settings", key)
             secrets = [text for text in (key, value) if secrettext.reads_as_secret(text)]
+            if secret_name(key) and value not in secrets:  # named for a secret: one, whatever its shape
+                secrets.append(value if isinstance(value, str) else m.shown(loc, value))
             named = HIDDEN_KEY if key in secrets else None
             why = phpini.problem(key, value, HIDDEN_VALUE if secrets else m.shown(loc, value), named)
             if why is not None:

@@ -2609,21 +2609,42 @@ def _table_secrets(text: str, read: Callable[[str], tuple[str, int] | None] | No
             i += 1
 
 
+# What a message can show of a list or a mapping, in characters of its texts: show_value's 80 (pic.errors), and a
+# hint quoting an item further on; no more is read for a secret (a mapping of 15,000 PHP settings took seconds).
+TEXTS_READ = 4096
+
+
 def texts_of(value: object) -> list[str]:
     """The texts in ``value`` as a message could show them: itself, those in a list, and in a mapping its keys,
-    its values and each ``key: value`` (``{password: Azerty123}``, a list item YAML read as a mapping), at any depth."""
+    its values and each ``key: value`` (``{password: Azerty123}``, a list item YAML read as a mapping), at any depth;
+    of a list or a mapping, those of the items that start within its first :data:`TEXTS_READ` characters, each
+    whole (a message shows the first 80)."""
     if isinstance(value, str):
         return [value]
-    if isinstance(value, list | tuple):
-        return [t for item in value for t in texts_of(item)]
-    if isinstance(value, dict):
-        out: list[str] = []
+    out: list[str] = []
+    _texts_into(value, out, [TEXTS_READ])
+    return out
+
+
+def _texts_into(value: object, out: list[str], budget: list[int]) -> None:
+    """:func:`texts_of` of ``value`` added to ``out`` while ``budget[0]`` (characters left) is above 0."""
+    if isinstance(value, str):
+        out.append(value)
+        budget[0] -= len(value)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            if budget[0] <= 0:
+                return
+            _texts_into(item, out, budget)
+    elif isinstance(value, dict):
         for key, item in value.items():
-            out += [*texts_of(key), *texts_of(item)]
+            if budget[0] <= 0:
+                return
+            _texts_into(key, out, budget)
+            _texts_into(item, out, budget)
             if isinstance(key, str) and isinstance(item, str | int):
                 out.append(f"{key}: {item}")
-        return out
-    return []
+            budget[0] -= 4  # the separators
 
 
 def reads_as_secret(value: object) -> bool:

@@ -2021,3 +2021,34 @@ def test_new_warns_of_a_domain_written_wholly_in_look_alikes_as_check_does(tmp_p
     assert "--domain" in warned[0] and "(аррӏе.com)" in warned[0], warned
     assert "--email" in warned[1] and "(аррӏе.net)" in warned[1], warned
     assert proc.stderr.count("looks like a Latin one") == len(check(members).stderr.split("looks like a Latin one")) - 1
+
+
+@pytest.mark.parametrize(
+    ("section", "key", "secret"),
+    [
+        ("php_settings", "password", "Velo2024!"),
+        ("php_settings", "smtp_pass", "Abc123xyz"),
+        ("php_settings", "mysqli.default_pw", "Zzq9991x"),
+        ("php_settings", "mysql.default_password", "S3cr3tPw99"),
+        ("php_settings", "mdp", "soleil"),
+        ("php_settings", "api_token", "1234"),
+        ("database_charsets", "password", "Azerty123x"),
+        ("database_charsets", "db_pass", "hunter"),
+    ],
+)
+def test_a_value_under_a_key_named_for_a_secret_is_not_shown(
+    tmp_path: Path, section: str, key: str, secret: str
+) -> None:
+    """A mapping of free keys (PHP settings, database charsets) refusing a key named for a secret (``password``,
+    ``smtp_pass``: :func:`pic.yamlsrc.secret_name`) does not show its value, whatever its shape: the message quoted
+    it whole (``site.php_settings.password: "Velo2024!": password is not a PHP setting...``)."""
+    mapping = {key: secret}
+    if section == "php_settings":
+        data = member(site={"domains": ["asso-case.org"], "php": "8.4", "php_settings": mapping})
+    else:
+        data = member(site={"domains": ["asso-case.org"], "php": "8.4"}, databases=["main"], database_charsets=mapping)
+    proc = check(write_members(tmp_path / "members", {"case-member": data}))
+    assert proc.returncode == 1, proc.stderr
+    assert secret not in proc.stderr + proc.stdout, proc.stderr
+    [error] = _errors_of(proc)
+    assert f"{section}.{key}: the value (not shown: it may be a secret)" in error, error

@@ -1367,3 +1367,18 @@ def test_a_token_in_a_bots_url_and_a_password_made_by_a_command_are_secrets(comm
 )
 def test_no_literal_secret_given_in_these_commands_is_none(command: str) -> None:
     assert secrettext.secret_kind(command) is None
+
+
+def test_the_texts_of_a_large_mapping_read_are_those_a_message_can_show() -> None:
+    """A mapping of 15,000 keys (a member file's PHP settings pasted from a php.ini) refused for its length had each
+    key and value read for a secret (seconds of CPU for one error); only the items starting within the first
+    TEXTS_READ characters are, each whole, and a secret among them is still found."""
+    settings: dict[str, object] = {f"k{i}": i for i in range(15_000)}
+    texts = secrettext.texts_of(settings)
+    assert 0 < len(texts) <= secrettext.TEXTS_READ, len(texts)
+    assert texts[:3] == ["k0", "k0: 0", "k1"], texts[:3]
+    assert secrettext.reads_as_secret({"mot de passe": "Azerty123", **settings})
+    nested = {"a": [{"password": "Velo2024x", "n": list(range(10_000))}], "b": "x" * 10_000, "c": "mdp: Azerty123"}
+    assert secrettext.texts_of(nested)[:3] == ["a", "password", "Velo2024x"]
+    assert "c" not in secrettext.texts_of(nested)  # starts after 10,000 characters of "b": never shown
+    assert secrettext.texts_of(["mdp: Azerty123"]) == ["mdp: Azerty123"]
