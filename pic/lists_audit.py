@@ -27,6 +27,7 @@ each with a suggested fix (an address written ``mailto:x@y`` or ``Name <x@y>``: 
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import dataclasses
 import functools
@@ -122,12 +123,13 @@ class Flag:
         its line, the one above or the address holds more words of a label than are read (:data:`MOST_LABELS_READ`)."""
         entry = self.entry
         line = entry.lines[entry.line - 1] if 0 < entry.line <= len(entry.lines) else None
+        cells = _headerless(entry.lines)
         if not entry.address:  # a line without one: a row whose cell is empty, a line holding a secret
-            return line is not None and _holds_secret(line)
+            return line is not None and _holds_secret(line, cells=cells)
         above = entry.lines[entry.line - 2] if 1 < entry.line <= len(entry.lines) else ""
         if any(_unread(text) for text in (entry.address, line or "", above)):  # not read: it may hold one
             return True
-        if _shaped_cell(entry.address, line) or (line is not None and _shaped_secret(line)):  # address:password
+        if _shaped_cell(entry.address, line, cells=cells) or (line is not None and _shaped_secret(line, cells=cells)):
             return True
         folded = unicodedata.normalize("NFKC", entry.address)
         shown = [entry.address, *([folded] if folded != entry.address else []), self.suggestion or ""]
@@ -139,7 +141,9 @@ class Flag:
     def __str__(self) -> str:
         """The flag's line: file, line, address, what is wrong, the suggestion. An address that is not to be shown
         (:attr:`hidden`) is said to be so, the problem without the address's words
-        (pic.secrettext.redacted) and a suggestion made of the address left out."""
+        (pic.secrettext.redacted) and a suggestion made of the address left out. An address shown is shown without what
+        stands around it that may be a secret (:func:`around_address`: ``x@example.org:[9 characters not shown]``),
+        the problem and the suggestion quoting none of it, and the password to change said (:data:`AROUND_TO_CLEAR`)."""
         where = f"{self.entry.file}:{self.entry.line}"
         if self.hidden:
             from pic.secrettext import redacted
@@ -149,8 +153,127 @@ class Flag:
                 fix = "; suggested: not shown either"
             return f"{where} {HIDDEN_LINE}: {redacted(self.problem, self.entry.address)}{fix}"
         fix = f"; suggested: {_shortened(self.suggestion)}" if self.suggestion else ""
-        address = _shortened(self.entry.address) if self.entry.address else "(no address)"
-        return f"{where} {address}: {self.problem}{fix}"
+        if not self.entry.address:
+            return f"{where} (no address): {self.problem}{fix}"
+        entry = self.entry
+        line = entry.lines[entry.line - 1] if 0 < entry.line <= len(entry.lines) else None
+        shown, masked = around_address(entry.address, line)
+        if not masked:
+            return f"{where} {_shortened(entry.address)}: {self.problem}{fix}"
+        from pic.secrettext import redacted
+
+        # the problem (email_validator's words, a mended address's flag) and the suggestion may quote what is masked
+        problem = redacted(self.problem, masked)
+        if _quotes_any(problem, masked):
+            problem = "malformed address (the reason quotes what is not shown)"
+        if self.suggestion and _quotes_any(self.suggestion, masked):
+            fix = "; suggested: not shown either"
+        return f"{where} {_shortened(shown)}: {problem}; {AROUND_TO_CLEAR}{fix}"
+
+
+# What a flag whose address is shown with what stands around it masked (:func:`around_address`) is told besides.
+AROUND_TO_CLEAR = (
+    "what stands around the address is not shown: it may be a password: remove it from the export, and change that "
+    "password wherever it is used"
+)
+# What parts an address from the text around it: a space, a separator of cells or fields, quotes, brackets.
+_AROUND_ADDRESS = "\t\n\r\f\v :|,;<>\"'()[]"
+_LOCAL_RUN = re.compile(r"[^\s:|,;<>\"'()\[\]]*\Z")
+# An address's domain as written, with its slips (a doubled @, doubled dots, full-width or ideographic full stops,
+# combining accents): up to a separator or a sign of ASCII (a password's: ``!``, ``#``, ``$``...; ``/``, a path's).
+_DOMAIN_RUN = re.compile(r"[^\s:|,;<>\"'()\[\]!#$%&*+/=?^`{}~\\]*")
+_LONGEST_LOCAL_READ = 300  # characters before the @ read back for its local part (64 at most, RFC 5321 §4.5.3.1)
+_CELL_END = re.compile(r"[,;|\t]|[^\S\n]#")
+_ADDRESS_WORD = re.compile(r"[^\s@]+@[\w-]+(?:\.[\w-]+)+")
+_MAILTO_BEFORE = re.compile(r"(?:mailto:)?[\s<]*\Z", re.IGNORECASE)
+
+
+def around_address(text: str, line: str | None = None) -> tuple[str, list[str]]:
+    """``text`` (an address as a flag shows it: a cell, a line's first word, a line) with what stands before or after
+    its address (its local part, the @ and its domain as written, slips included: ``jean@@example.org``,
+    ``jean@example``) that may be a secret written ``[N characters not shown]``, and the texts so written; ``text``
+    whole and none when nothing is. ``line``: the line ``text`` comes from, whose words after it (to the next cell) are
+    read with it (``cat@example.org:Azerty 123``, its first word ``cat@example.org:Azerty``).
+
+    Not masked, as no secret: before the address, ``mailto:``, angle brackets and a name of letters (``Zoé Martin
+    <zoe@example.org>``); after it, separators, quotes, brackets and dots alone, a link's query after ``mailto:``,
+    words of letters alone (``anne@gmail,com``, ``jean@example.org:Marie Dupont``), a port, a path, a date, a time or a
+    UUID (:data:`_NOT_COMBO`), other addresses, and more cells than one (an export's row: ``x@y.org|ADH-2024-017|Marie
+    Dupont``). Anything else (``p@ss``, ``Azerty123``, ``Azerty 123``) may be a password. Linear in ``text``'s
+    length."""
+    at = text.find("@")
+    if at < 0:
+        return text, []
+    back = max(0, at - _LONGEST_LOCAL_READ)
+    local = cast(re.Match[str], _LOCAL_RUN.search(text, back, at))
+    start = local.start() if local.start() > back or back == 0 else at  # a local part too long: all of it before
+    end = cast(re.Match[str], _DOMAIN_RUN.match(text, at + 1)).end()
+    before, after = text[:start], text[end:]
+    masked: list[str] = []
+    shown_before = before
+    if before and not _harmless_before(before):
+        kept = len(before) - len(before.rstrip(_AROUND_ADDRESS))
+        hidden = before[: len(before) - kept]
+        masked.append(hidden)
+        shown_before = f"[{len(hidden)} characters not shown]{before[len(hidden) :]}"
+    rest = ""
+    if line is not None and (found := line.find(text)) >= 0:
+        rest = line[found + len(text) :]
+        cut = _CELL_END.search(rest)
+        rest = rest[: cut.start()] if cut is not None else rest
+    shown_after = after
+    if after and not _harmless_after(
+        after, rest, _MAILTO_BEFORE.search(before) is not None and "mailto" in before.lower()
+    ):
+        lead = len(after) - len(after.lstrip(_AROUND_ADDRESS))
+        masked.append(after[lead:])
+        shown_after = f"{after[:lead]}[{len(after) - lead} characters not shown]"
+    if not masked:
+        return text, []
+    return f"{shown_before}{text[start:end]}{shown_after}", masked
+
+
+def _harmless_before(before: str) -> bool:
+    """Whether ``before``, before an address, is no secret: ``mailto:``, brackets, quotes, a name of letters."""
+    name = before.rstrip(_AROUND_ADDRESS)
+    if name.lower().endswith("mailto"):
+        name = name[: -len("mailto")].rstrip(_AROUND_ADDRESS)
+    return all(
+        _NAME_WORD.fullmatch(word.strip(_AROUND_ADDRESS)) for word in name.split() if word.strip(_AROUND_ADDRESS)
+    )
+
+
+def _harmless_after(after: str, rest: str, mailto: bool) -> bool:
+    """Whether ``after`` an address (and ``rest``, the words of its line after it, to the next cell) is no secret
+    (:func:`around_address`)."""
+    value = after + rest
+    comment = _COMMENT.search(value)
+    value = (value[: comment.start()] if comment is not None else value).strip(_AROUND_ADDRESS + ".")
+    if not value or (mailto and after.startswith("?")):
+        return True
+    if sum(1 for cell in re.split(r"[|,;\t]", value) if cell.strip(_AROUND_ADDRESS)) > 1:
+        return True  # an export's row: more cells than an address and its password
+    words = [word for word in re.split(r"[\s:|,;<>\"'()\[\]]+", value) if word]
+    return (
+        all(_NAME_WORD.fullmatch(word) for word in words)
+        or _NOT_COMBO.fullmatch(value) is not None
+        or all(_ADDRESS_WORD.fullmatch(word) for word in words)
+    )
+
+
+def _quotes_any(text: str, parts: Sequence[str]) -> bool:
+    """Whether ``text`` holds one of ``parts`` or one of their words of 3 characters or more, in any letter case or
+    in its compatibility form (NFKC)."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return any(
+        word in folded
+        for part in parts
+        for word in (
+            unicodedata.normalize("NFKC", part).casefold(),
+            *unicodedata.normalize("NFKC", part).casefold().split(),
+        )
+        if len(word) >= 3
+    )
 
 
 # What parts the cells of a row and the two halves of an address: a label and its value read apart by them.
@@ -693,13 +816,26 @@ def _unquoted_address(line: str, delimiter: str, column: int) -> str | None:
 
 
 def _split(line: str, delimiter: str) -> list[str]:
-    """The cells of one line of a CSV file, split at ``delimiter`` as the csv module reads them; a cell longer than
-    the csv module reads (``csv.field_size_limit``, 131,072 characters unless raised) or a line it cannot read is
-    taken whole, as one cell: the module raises csv.Error there, which would stop the audit."""
+    """The cells of one line of a CSV file, split at ``delimiter`` as the csv module reads them, a cell as long as
+    an export (:func:`_long_fields`); a line it cannot read is taken whole, as one cell: the module raises csv.Error
+    there, which would stop the audit."""
     try:
-        return next(csv.reader([line], delimiter=delimiter), [])
+        with _long_fields():
+            return next(csv.reader([line], delimiter=delimiter), [])
     except csv.Error:
         return [line]
+
+
+@contextlib.contextmanager
+def _long_fields() -> Iterator[None]:
+    """The csv module reading a cell as long as an export (:data:`MAX_EXPORT_BYTES`), its limit (131,072 characters
+    unless raised: ``csv.field_size_limit``) set back after: a longer cell, a password's too, would not be read."""
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, MAX_EXPORT_BYTES))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(limit)
 
 
 def _lines_from(lines: Sequence[str], start: int) -> Iterator[str]:
@@ -1139,7 +1275,8 @@ def _secret_told(flag: Flag) -> Flag:
     ``jean@gmial.com:Azerty123``, an address to fix and its password), when it does; that line is flagged once."""
     entry = flag.entry
     line = entry.lines[entry.line - 1] if 0 < entry.line <= len(entry.lines) else ""
-    if not (_shaped_secret(line) or _shaped_cell(entry.address, line)):
+    cells = _headerless(entry.lines)
+    if not (_shaped_secret(line, cells=cells) or _shaped_cell(entry.address, line, cells=cells)):
         return flag
     return dataclasses.replace(flag, problem=f"{COMBO_TO_CLEAR}; {flag.problem}")
 
@@ -1168,6 +1305,11 @@ LINE_TO_CLEAR = (
     "it holds what reads as a password or another secret (the address is not at fault): remove the secret from the "
     "export and from the subscriber's name in Sympa, and change that password wherever it is used"
 )
+# What such a line is told when its address is flagged too (its flag shown apart): not that the address is not at fault.
+LINE_TO_CLEAR_TOO = (
+    "it holds what reads as a password or another secret, besides what its address is flagged for: remove the secret "
+    "from the export and from the subscriber's name in Sympa, and change that password wherever it is used"
+)
 
 
 def secret_lines(
@@ -1177,21 +1319,25 @@ def secret_lines(
     reads as a secret by itself as ``pic check`` reads one (:func:`_holds_secret`), whatever else it holds: an
     address with nothing to fix (``ann@gmail.com mdp Azerty123``), a dump's other field (``gecos mdp ...``), a
     comment, a CSV's column named as a password (:func:`_password_columns`), and of the ``empty`` files' lines (a
-    file's name and lines). A line flagged already and not shown (Flag.hidden) is not flagged again."""
+    file's name and lines). A line flagged already and not shown (Flag.hidden) is not flagged again; one flagged and
+    shown (its address at fault) is told :data:`LINE_TO_CLEAR_TOO`."""
     # a line flagged already and shown as not to be is told of a secret; another (an address flagged for its
     # domain, a password in another column) is flagged for it too
     done = {(f.entry.file, f.entry.line) for f in flagged if f.hidden}
+    at_fault = {(f.entry.file, f.entry.line) for f in flagged}
     at = {(e.file, e.line): e for e in entries}
     out = []
     files = {(e.file, id(e.lines)): e.lines for e in entries if e.lines}
     files.update(((file, id(lines)), lines) for file, lines in empty)
     for (file, _), lines in files.items():
+        cells = _headerless(lines)
         for number, line in enumerate(lines, 1):
             if (file, number) in done or not line.strip():
                 continue
-            if _may_hold_secret(line) or password_values(lines, number):
+            if _may_hold_secret(line, cells=cells) or password_values(lines, number):
                 entry = at.get((file, number)) or Entry(file, number, "", lines=lines)
-                out.append(Flag(entry, LINE_UNREAD if _unread(line) else LINE_TO_CLEAR, None))
+                told = LINE_TO_CLEAR_TOO if (file, number) in at_fault else LINE_TO_CLEAR
+                out.append(Flag(entry, LINE_UNREAD if _unread(line) else told, None))
     return out
 
 
@@ -1385,14 +1531,15 @@ def _password_columns(lines: Sequence[str]) -> Callable[[int, str], list[str]]:
     reader = csv.reader(_lines_from(lines, base), delimiter=delimiter)
     done = 0
     try:
-        while (row := next(reader, None)) is not None:
-            first, last = base + done + 1, base + reader.line_num
-            done = reader.line_num
-            if last > first and _quote_runs_on(lines, first, last, delimiter, addresses):
-                base, reader, done = first, csv.reader(_lines_from(lines, first), delimiter=delimiter), 0
-            elif last > first and (found := secrets_in(row)):
-                spanning[first] = found
-    except csv.Error:  # a cell longer than the csv module reads: its lines are read one by one
+        with _long_fields():
+            while (row := next(reader, None)) is not None:
+                first, last = base + done + 1, base + reader.line_num
+                done = reader.line_num
+                if last > first and _quote_runs_on(lines, first, last, delimiter, addresses):
+                    base, reader, done = first, csv.reader(_lines_from(lines, first), delimiter=delimiter), 0
+                elif last > first and (found := secrets_in(row)):
+                    spanning[first] = found
+    except csv.Error:  # a line the csv module cannot read: its lines are read one by one
         pass
 
     def held(number: int, line: str) -> list[str]:
@@ -1424,28 +1571,77 @@ def password_values(lines: Sequence[str], number: int) -> list[str]:
 
 
 # An address and its password as credential dumps ("combo lists") write them, the line's whole (after a dump's
-# ``email`` key): ``address:password``, one word after the colon; ``address|password``, one word holding a letter and
-# a digit (a pipe-separated export's name, ``luc@example.org|Luc Martin``, is none). Not a combo: an address inside
-# a text (a note's ``sftp marie@sftp.example.org:22``), a port (``x@example.org:25``), a path or a repository
-# (``backup@nas.example.org:/volume1``, ``git@github.com:asso/site.git``), a date or a time, a UUID.
+# ``email`` key; the address bare, in quotes or angle brackets, or after a link's ``mailto:``; a ``#`` comment after
+# it aside): ``address:password`` (spaces around the colon or not), one word after the colon, or a few holding a digit
+# or a sign (``Azerty 123``; ``Marie Dupont``, names, is none); ``address|password`` and the same after a comma, a
+# semicolon or a tab (a two-cell row), one word holding a letter and a digit or a sign (a pipe-separated export's name,
+# ``luc@example.org|Luc Martin``, and a CSV's ``jean@example.org,Jean`` are none). Not a combo: an address inside a
+# text (a note's ``sftp marie@sftp.example.org:22``), a port (``x@example.org:25``), a path or a repository
+# (``backup@nas.example.org:/volume1``, ``git@github.com:asso/site.git``), a date or a time, a UUID, more cells.
 _ADDRESS_AT = r"(?<![^\s,;\"'<])[^\s@,;:|<>\"']+@[^\s@,;:|<>\"'.]+(?:\.[^\s@,;:|<>\"'.]+)+"
-_COMBO = re.compile(
-    rf"[^\S\n]*(?:email[^\S\n]+)?{_ADDRESS_AT}(?::(?P<colon>\S+)|\|(?P<pipe>(?=\S*[0-9])(?=\S*[^\W0-9_])[^\s|]{{6,}}))"
-    r"[^\S\n]*"
+_COMBO_ADDRESS = re.compile(
+    r"[^\S\n]*(?:email[^\S\n]+)?(?:mailto:)?[<\"']?[^\s@,;:|<>\"']+@[^\s@,;:|<>\"'.]+(?:\.[^\s@,;:|<>\"'.]+)+[>\"']?",
+    re.IGNORECASE,
 )
+_COMBO_SEPARATOR = re.compile(r"(?P<pad>[^\S\n]*)(?P<sep>[:|,;]?)[^\S\n]*")
+_COMMENT = re.compile(r"[^\S\n]#")
 _NOT_COMBO = re.compile(
     r"[0-9]{1,5}|[/~].*|.*/.*|.*\.git|[0-9]{1,4}([-/.:])[0-9]{1,2}\1[0-9]{1,4}(?:[T ][0-9:.]+)?(?:Z|[+-][0-9:]+)?"
     r"|[0-9]+(?:[:.][0-9]+)+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
     re.IGNORECASE,
 )
+# A word of letters alone (a name: Marie, Jean-Pierre, O'Brien, Zoé), dots and hyphens within.
+_NAME_WORD = re.compile(r"[^\W\d_]+(?:[-'’.][^\W\d_]+)*\.?")
+_MOST_COMBO_WORDS = 3  # of a password with spaces after a colon (Azerty 123)
 
 
-def _combo(line: str) -> bool:
-    """Whether ``line`` is an address and its password as a credential dump writes them (:data:`_COMBO`)."""
-    found = _COMBO.fullmatch(line)
-    if found is None:
+def _headerless(lines: Sequence[str]) -> bool:
+    """Whether the first line of ``lines`` neither blank nor a ``#`` comment holds an ``@``: no header row names the
+    cells of its rows (a two-cell row ``address,value`` may be a credential dump's line, :func:`_combo`)."""
+    first = next((line for line in lines if line.strip() and not line.startswith("#")), "")
+    return "@" in first
+
+
+def _combo(line: str, *, cells: bool = True) -> bool:
+    """Whether ``line`` is an address and its password as a credential dump writes them (:data:`_COMBO_ADDRESS`);
+    ``cells``: a two-cell row (``address,password``, ``;`` or a tab) is one too, in a file whose header row does not
+    name its cells."""
+    head = _COMBO_ADDRESS.match(line)
+    if head is None:
         return False
-    return _NOT_COMBO.fullmatch(found.group("colon") or found.group("pipe")) is None
+    rest = line[head.end() :]
+    comment = _COMMENT.search(rest)
+    if comment is not None:
+        rest = rest[: comment.start()]
+    found = cast(re.Match[str], _COMBO_SEPARATOR.match(rest))
+    separator = found.group("sep") or ("\t" if "\t" in found.group("pad") else "")
+    if not cells and separator in (",", ";", "\t"):
+        return False
+    return bool(separator) and _secret_shaped(rest[found.end() :].rstrip(), separator)
+
+
+def _secret_shaped(value: str, separator: str) -> bool:
+    """Whether ``value``, written after an address and ``separator`` (``:``, ``|``, ``,``, ``;`` or a tab), is shaped
+    as the password of a credential dump's line (:func:`_combo`): after a colon, one word, or a few holding a digit or
+    a sign, that are not a port, a path, a date, a time or a UUID (:data:`_NOT_COMBO`) nor names alone; after another
+    separator, one word of 4 characters or more holding a letter and a digit or a sign."""
+    value = value.strip("\"'")  # a cell's quotes, or a quote without its pair: no sign of a password
+    words = value.split()
+    if not words or (separator != ":" and any(ch in value for ch in ',;|\t"')):
+        return False
+    if separator == ":" and len(words) == 1:
+        return _NOT_COMBO.fullmatch(value) is None
+    if separator == ":" and len(words) <= _MOST_COMBO_WORDS:
+        if all(_NAME_WORD.fullmatch(word) for word in words):
+            return False  # a name: marie@example.org:Marie Dupont
+        return not any(_NOT_COMBO.fullmatch(word) and not word.isdigit() for word in words)
+    return (
+        len(words) == 1
+        and len(value) >= 4
+        and any(ch.isalpha() for ch in value)
+        and any(ch.isdigit() or not (ch.isalnum() or ch in "-'’.") for ch in value)
+        and _NOT_COMBO.fullmatch(value) is None
+    )
 
 
 # A password hash in the forms of crypt(3) and of LDAP's userPassword after any delimiter (or at the start): bcrypt
@@ -1462,24 +1658,22 @@ _XML_VALUE = re.compile(
 )
 
 
-def _shaped_cell(address: str, line: str | None) -> bool:
+def _shaped_cell(address: str, line: str | None, *, cells: bool = True) -> bool:
     """Whether the entry's ``address``, a whole cell of its ``line`` (a CSV's, ``jean@gmial.com:Azerty123,Jean``), holds
     a secret by its shape (:func:`_shaped_secret`); not the first word of a line read whole
     (``marie@example.org:Marie Dupont``: the line is read as such)."""
     if line is not None and address.strip() not in (cell.strip() for cell in re.split(r"[,;\t]", line)):
         return False
-    return _shaped_secret(address)
+    return _shaped_secret(address, cells=cells)
 
 
-def _shaped_secret(line: str) -> bool:
+def _shaped_secret(line: str, *, cells: bool = True) -> bool:
     """Whether ``line`` holds a secret by its shape alone: an address and its password as credential dumps write them
     (``jean@example.org:Azerty123``, ``luc@example.org|Velo2024x``), a password hash (``$2y$10$...``, ``$argon2id$``,
     ``$6$``, ``{SSHA}``: crypt(3), LDAP's userPassword) after any delimiter, or an XML element named as a password
     (:func:`names_a_password`) holding one (:func:`is_password_value`), as in Sympa's custom attributes
     (``<password>...</password>``, ``<custom_attribute id="password"><value>...</value>``)."""
-    if ("@" in line and (":" in line or "|" in line) and _combo(line)) or (
-        ("$" in line or "{" in line) and _PASSWORD_HASH.search(line)
-    ):
+    if ("@" in line and _combo(line, cells=cells)) or (("$" in line or "{" in line) and _PASSWORD_HASH.search(line)):
         return True
     return "<" in line and any(
         names_a_password(found[0] or found[2]) and is_password_value(found[1] or found[3])
@@ -1487,24 +1681,29 @@ def _shaped_secret(line: str) -> bool:
     )
 
 
-def _may_hold_secret(line: str) -> bool:
+def _may_hold_secret(line: str, *, cells: bool = True) -> bool:
     """:func:`_holds_secret`, for a line that holds, as written and as words (:func:`as_words`), a word a form of a
     secret needs (pic.secrettext.no_secret_word); False at once for the usual line of an export (an address, a
     name), which holds none."""
     from pic.secrettext import no_secret_word
 
-    if _shaped_secret(line):
+    if _shaped_secret(line, cells=cells):
         return True
     if no_secret_word(line) and no_secret_word(as_words(line)):
         return False
-    return _holds_secret(line)
+    return _holds_secret(line, cells=cells)
 
 
-def _holds_secret(line: str) -> bool:
+def _holds_secret(line: str, *, cells: bool = True) -> bool:
     """Whether ``line`` reads as a secret by itself (pic.errors.reads_as_secret), or once its cells and an
     address's halves are words apart, or with a value before its label (:func:`_secret_in_words`); True, unread, for
     a line holding more words of a label than are read (:data:`MOST_LABELS_READ`)."""
-    return _unread(line) or _shaped_secret(line) or reads_as_secret((), line) or _secret_in_words((), line, "")
+    return (
+        _unread(line)
+        or _shaped_secret(line, cells=cells)
+        or reads_as_secret((), line)
+        or _secret_in_words((), line, "")
+    )
 
 
 def mx_flags(

@@ -319,8 +319,8 @@ def test_csv_field_longer_than_the_csv_module_limit(tmp_path: Path, capsys: pyte
     "text",
     [
         # a header's cell longer than the csv module's limit, with a column named as a password
-        f"email;{'x' * 200_000};Mot de passe\nfoo@gmail.con;a;b\n",
-        f"Nom;{'x' * 200_000};Mot de passe\nfoo@gmail.con;a;b\n",
+        f"email;{'x' * 200_000};Mot de passe\nfoo@gmail.con;a;-\n",
+        f"Nom;{'x' * 200_000};Mot de passe\nfoo@gmail.con;a;-\n",
         # a row's cell that long, under a column named as a password
         f"email;Mot de passe\nfoo@gmail.con;{'x' * 200_000}\nzoe@velo-cite.org;Azerty123\n",
         f'email,notes\nfoo@gmail.con,"{"x" * 200_000}\nzoe@velo-cite.org,a\n',
@@ -1434,8 +1434,12 @@ def test_a_row_with_a_value_in_a_column_named_as_a_password_is_flagged(
     told = [int(line.split("list.csv:")[1].split(" ")[0]) for line in lines if "reads as a password" in line]
     assert told == sorted(set(flagged)), lines  # the address shown: it is no secret
     # the fix names the secret, not the subscriber: "remove it ... from Sympa" read as "unsubscribe them"
+    # (but after its address's own flag: not a contradiction of it)
     said = [line for line in lines if "reads as a password" in line]
-    assert all("the address is not at fault" in line and "change that password" in line for line in said), said
+    assert all("change that password" in line for line in said), said
+    alone = [line for line in said if flagged.count(int(line.split("list.csv:")[1].split(" ")[0])) == 1]
+    assert all("the address is not at fault" in line for line in alone), said
+    assert not any("not at fault" in line for line in said if line not in alone), said
     for secret in ("zerty", "S3cr3t", "elosolex"):
         assert secret.casefold() not in "\n".join(lines).casefold(), lines
 
@@ -2202,3 +2206,103 @@ def test_a_pass_beside_whose_it_is_names_a_password(
     export.write_text(f"Email,Nom,{header}\njean@example.org,Jean,Zx9secret\n", encoding="utf-8")
     code, lines, _ = _audit(capsys, str(export))
     assert code == 1 and len(lines) == 1 and "Zx9secret" not in lines[0], lines
+
+
+# An address and a secret-shaped value around it, as a credential dump or a hand-made list writes them: the
+# secret (the second item) is never printed, in any letter case, wherever the line stands.
+_ADDRESS_AND_SECRET = [
+    ("cat@example.org:Azerty123 # note", "Azerty123"),
+    ("<jean@example.org>:Azerty123", "Azerty123"),
+    ('"jean@example.org":Azerty123', "Azerty123"),
+    ("'jean@example.org'|Velo2024x", "Velo2024x"),
+    ("mailto:jean@example.org:Azerty123", "Azerty123"),
+    ("gus@example.org,Azerty123", "Azerty123"),
+    ("dan@example.org;Azerty123", "Azerty123"),
+    ("bob@example.org|p@ss", "p@ss"),
+    ("cat@example.org:Azerty 123", "Azerty"),
+    ("dan@example.org : Azerty123", "Azerty123"),
+    ("dan@example.org\tAzerty123", "Azerty123"),
+    ("jean@example.org | Velo2024x", "Velo2024x"),
+    ("cat@example.org,Mötdepässe1", "Mötdepässe1"),
+    ("cat@example.org:Mötdepässe1 # vu le 3 mars", "Mötdepässe1"),
+    ("cat@example.org:密码abc123", "密码abc123"),
+    ("jean@gmial.com,Azerty123", "Azerty123"),
+    ("Jean Dupont <jean@example.org>:Azerty123", "Azerty123"),
+    ("jean@example.org:Azerty 123 456", "Azerty"),
+]
+
+
+@pytest.mark.parametrize("before", ["", "ann@example.org\nbob@example.org\n"], ids=["alone", "in-a-list"])
+@pytest.mark.parametrize(("line", "secret"), _ADDRESS_AND_SECRET)
+def test_an_address_and_a_secret_around_it_is_flagged_the_secret_never_printed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], before: str, line: str, secret: str
+) -> None:
+    """A line holding an address and a secret-shaped value around it (after a colon, a pipe, a comma, a semicolon, a
+    tab, spaces around the separator, the address in quotes or angle brackets, a comment after it, a password of
+    letters outside ASCII) is flagged, the value never printed, and the password to change said; was: printed inside
+    a "malformed address" message (whole, half of it, or lowercased as a "top-level domain" once mended), or not
+    flagged at all (exit 0)."""
+    export = tmp_path / "list.txt"
+    export.write_text(f"{before}{line}\n", encoding="utf-8")
+    code, lines, err = _audit(capsys, str(export))
+    shown = "\n".join(lines) + "\n" + err
+    assert code == 1, shown
+    assert secret.casefold() not in shown.casefold(), shown
+    assert "change that password" in shown, shown
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("jean@@example.org", "jean@@example.org: malformed address"),
+        ("jean@example", "jean@example: malformed address"),
+        ("jean@example.org.", "jean@example.org.: malformed address"),
+        ("anne@gmail,com Anne", "anne@gmail,com: malformed address"),
+        ("jean@orange.co,uk", "jean@orange.co,uk: "),
+        ("Zoé Martin <zoe@velo-cite.org>", "Zoé Martin <zoe@velo-cite.org>: malformed address"),
+        ("jean@example.org|Luc|Martin", "jean@example.org|Luc|Martin: malformed address"),
+        ("mailto:zoe@velo-cite.org?subject=Adh%C3%A9sion", "mailto:zoe@velo-cite.org?subject=Adh%C3%A9sion: "),
+    ],
+)
+def test_a_malformed_address_without_a_secret_around_it_is_shown(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], line: str, expected: str
+) -> None:
+    """A malformed address holding no secret-shaped value around it is shown as written, with no password to
+    change."""
+    export = tmp_path / "list.txt"
+    export.write_text(f"ann@example.org\n{line}\n", encoding="utf-8")
+    code, lines, err = _audit(capsys, str(export))
+    assert code == 1 and len(lines) == 1, (lines, err)
+    assert f"list.txt:2 {expected}" in lines[0], lines
+    assert "not shown" not in lines[0] and "change that password" not in lines[0], lines
+
+
+def test_a_password_cell_longer_than_the_csv_module_reads_is_flagged_not_shown(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A cell under a column named as a password longer than the csv module reads by default (131,072 characters)
+    is read all the same: its row is flagged, the value not shown; was: not read, exit 0."""
+    export = tmp_path / "list.csv"
+    secret = "Zx9" + "k" * 140_000
+    export.write_text(f"Email;Mot de passe\njean@example.org;{secret}\nluc@example.org;\n", encoding="utf-8")
+    code, lines, err = _audit(capsys, str(export))
+    assert code == 1 and [line.split(" ")[0] for line in lines] == [f"{export}:2"], (lines, err[:300])
+    assert "Zx9k" not in "\n".join(lines) + err and "reads as a password" in lines[0], lines
+
+
+def test_a_password_beside_a_misspelled_address_is_not_said_to_leave_the_address_without_fault(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A row whose address is misspelled and which holds a password is flagged for both, and the password's flag no
+    longer says that "the address is not at fault" after the address's flag said it was."""
+    export = tmp_path / "list.csv"
+    export.write_text("Email;Mot de passe\njean@gmial.com;Azerty123\nluc@example.org;Velo2024x\n", encoding="utf-8")
+    code, lines, err = _audit(capsys, str(export))
+    assert code == 1, (lines, err)
+    jean = [line for line in lines if ":2 " in line]
+    assert any("misspelled domain" in line for line in jean), lines
+    assert any("reads as a password" in line for line in jean), lines
+    assert not any("not at fault" in line for line in jean), lines
+    luc = [line for line in lines if ":3 " in line]
+    assert len(luc) == 1 and "(the address is not at fault)" in luc[0], lines
+    assert "zerty" not in "\n".join(lines) and "Velo2024x" not in "\n".join(lines)
