@@ -2306,3 +2306,27 @@ def test_a_password_beside_a_misspelled_address_is_not_said_to_leave_the_address
     luc = [line for line in lines if ":3 " in line]
     assert len(luc) == 1 and "(the address is not at fault)" in luc[0], lines
     assert "zerty" not in "\n".join(lines) and "Velo2024x" not in "\n".join(lines)
+
+
+def test_what_stands_around_an_address_is_masked_in_a_time_of_its_length() -> None:
+    """The text around an address is read for a secret (lists_audit.around_address, lists_audit._combo) in a time
+    linear in the line's length: four times the line takes about four times as long (the least of three runs each,
+    CPU time; sixteen times in the square)."""
+
+    def least(n: int) -> float:
+        lines = [
+            "x@example.org:" + "a1 " * n,
+            "Jean " * n + "<x@example.org>:" + "1" * n,
+            "a" * (3 * n) + "@" + "b" * (3 * n) + "|" + "c1," * n,
+        ]
+        times = []
+        for _ in range(3):
+            start = time.process_time()
+            for line in lines:
+                lists_audit.around_address(line, line)
+                lists_audit._combo(line)
+            times.append(time.process_time() - start)
+        return min(times)
+
+    small, large = least(5_000), least(20_000)
+    assert large < 9 * small, f"small: {small:.4f} s, large: {large:.4f} s"
