@@ -198,9 +198,9 @@ def around_address(text: str, line: str | None = None) -> tuple[str, list[str]]:
     Not masked, as no secret: before the address, ``mailto:``, angle brackets and a name of letters (``Zoé Martin
     <zoe@example.org>``); after it, separators, quotes, brackets and dots alone, a link's query after ``mailto:``,
     words of letters alone (``anne@gmail,com``, ``jean@example.org:Marie Dupont``), a port, a path, a date, a time or a
-    UUID (:data:`_NOT_COMBO`), other addresses, and more cells than one (an export's row: ``x@y.org|ADH-2024-017|Marie
-    Dupont``). Anything else (``p@ss``, ``Azerty123``, ``Azerty 123``) may be a password. Linear in ``text``'s
-    length."""
+    UUID (:data:`_NOT_COMBO`), other addresses, a number, and in an export's row of more cells a member's reference
+    (``x@y.org|ADH-2024-017|Marie Dupont``): :func:`_harmless_after`. Anything else (``p@ss``, ``Azerty123``,
+    ``Azerty 123``, ``Velo2024x`` among other cells) may be a password. Linear in ``text``'s length."""
     at = text.find("@")
     if at < 0:
         return text, []
@@ -245,19 +245,34 @@ def _harmless_before(before: str) -> bool:
 
 def _harmless_after(after: str, rest: str, mailto: bool) -> bool:
     """Whether ``after`` an address (and ``rest``, the words of its line after it, to the next cell) is no secret
-    (:func:`around_address`)."""
+    (:func:`around_address`): each of its cells (apart by ``|``, ``,``, ``;`` or a tab) no secret
+    (:func:`_harmless_value`)."""
     value = after + rest
     comment = _COMMENT.search(value)
     value = (value[: comment.start()] if comment is not None else value).strip(_AROUND_ADDRESS + ".")
     if not value or (mailto and after.startswith("?")):
         return True
-    if sum(1 for cell in re.split(r"[|,;\t]", value) if cell.strip(_AROUND_ADDRESS)) > 1:
-        return True  # an export's row: more cells than an address and its password
-    words = [word for word in re.split(r"[\s:|,;<>\"'()\[\]]+", value) if word]
+    cells = [cell for part in re.split(r"[|,;\t]", value) if (cell := part.strip(_AROUND_ADDRESS))]
+    return all(_harmless_value(cell, row=len(cells) > 1) for cell in cells)
+
+
+# A number (a phone's, a postcode: 06 12 34 56 78, +33 6 12 34 56 78, 75001), and a reference of a row's cell (a
+# member's number: ADH-2024-017, M_2024), its letters before its digits, apart by a hyphen, an underscore or a slash.
+_NUMBER = re.compile(r"[+(]?[0-9][0-9 .()/-]*")
+_REFERENCE = re.compile(r"[^\W\d_]{1,8}(?:[-_/][0-9]+)+")
+
+
+def _harmless_value(value: str, *, row: bool) -> bool:
+    """Whether ``value``, a cell after an address, is no secret: words of letters alone, a port, a path, a date, a
+    time, a UUID (:data:`_NOT_COMBO`), addresses, a number; and, among other cells (``row``: an export's row), a
+    reference (``ADH-2024-017``)."""
+    words = [word for word in re.split(r"[\s:<>\"'()\[\]]+", value) if word]
     return (
         all(_NAME_WORD.fullmatch(word) for word in words)
         or _NOT_COMBO.fullmatch(value) is not None
         or all(_ADDRESS_WORD.fullmatch(word) for word in words)
+        or _NUMBER.fullmatch(value) is not None
+        or (row and _REFERENCE.fullmatch(value) is not None)
     )
 
 
