@@ -173,8 +173,7 @@ class Flag:
 
 # What a flag whose address is shown with what stands around it masked (:func:`around_address`) is told besides.
 AROUND_TO_CLEAR = (
-    "what stands around the address is not shown: it may be a password: remove it from the export, and change that "
-    "password wherever it is used"
+    "what is not shown of it may be a password: remove it from the export, and change that password wherever it is used"
 )
 # What parts an address from the text around it: a space, a separator of cells or fields, quotes, brackets.
 _AROUND_ADDRESS = "\t\n\r\f\v :|,;<>\"'()[]"
@@ -191,7 +190,8 @@ _MAILTO_BEFORE = re.compile(r"(?:mailto:)?[\s<]*\Z", re.IGNORECASE)
 def around_address(text: str, line: str | None = None) -> tuple[str, list[str]]:
     """``text`` (an address as a flag shows it: a cell, a line's first word, a line) with what stands before or after
     its address (its local part, the @ and its domain as written, slips included: ``jean@@example.org``,
-    ``jean@example``) that may be a secret written ``[N characters not shown]``, and the texts so written; ``text``
+    ``jean@example``) that may be a secret written ``[N characters not shown]`` (a text without an @ whole, when it
+    holds such a word: ``Azerty123``), and the texts so written; ``text``
     whole and none when nothing is. ``line``: the line ``text`` comes from, whose words after it (to the next cell) are
     read with it (``cat@example.org:Azerty 123``, its first word ``cat@example.org:Azerty``).
 
@@ -202,8 +202,11 @@ def around_address(text: str, line: str | None = None) -> tuple[str, list[str]]:
     (``x@y.org|ADH-2024-017|Marie Dupont``): :func:`_harmless_after`. Anything else (``p@ss``, ``Azerty123``,
     ``Azerty 123``, ``Velo2024x`` among other cells) may be a password. Linear in ``text``'s length."""
     at = text.find("@")
-    if at < 0:
-        return text, []
+    if at < 0:  # no address: a line holding a word that may be a secret is shown none of it
+        cells = [cell for part in re.split(r"[|,;\t]", text) if (cell := part.strip(_AROUND_ADDRESS))]
+        if all(_harmless_value(cell, row=False) for cell in cells):
+            return text, []
+        return f"[{len(text)} characters not shown]", [text]
     back = max(0, at - _LONGEST_LOCAL_READ)
     local = cast(re.Match[str], _LOCAL_RUN.search(text, back, at))
     start = local.start() if local.start() > back or back == 0 else at  # a local part too long: all of it before
@@ -1630,6 +1633,8 @@ def _combo(line: str, *, cells: bool = True) -> bool:
         rest = rest[: comment.start()]
     found = cast(re.Match[str], _COMBO_SEPARATOR.match(rest))
     separator = found.group("sep") or ("\t" if "\t" in found.group("pad") else "")
+    if not separator and not found.group("pad") and head.group().endswith(('"', "'", ">")):
+        separator = "|"  # its closing quote or bracket parts it (jean@example.org"Azerty123), read as a pipe does
     if not cells and separator in (",", ";", "\t"):
         return False
     return bool(separator) and _secret_shaped(rest[found.end() :].rstrip(), separator)

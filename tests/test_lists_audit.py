@@ -2232,6 +2232,10 @@ _ADDRESS_AND_SECRET = [
     ("jean@example.org|Velo2024x|Jean", "Velo2024x"),
     ("jean@example:Azerty-123", "Azerty-123"),
     ("email jean@example.org Azerty123", "Azerty123"),
+    ('jean@example.org"Azerty123', "Azerty123"),
+    ("<jean@example.org>Azerty123", "Azerty123"),
+    ("Azerty123", "Azerty123"),
+    ("jean.dupont;Velo2024x", "Velo2024x"),
 ]
 
 
@@ -2265,6 +2269,7 @@ def test_an_address_and_a_secret_around_it_is_flagged_the_secret_never_printed(
         ("Zoé Martin <zoe@velo-cite.org>", "Zoé Martin <zoe@velo-cite.org>: malformed address"),
         ("jean@example.org|Luc|Martin", "jean@example.org|Luc|Martin: malformed address"),
         ("jean@example.org;75001;06 12 34 56 78", "jean@example.org;75001;06: malformed address"),
+        ("jean.dupont(at)gmail.com", "jean.dupont(at)gmail.com: malformed address"),
         ("mailto:zoe@velo-cite.org?subject=Adh%C3%A9sion", "mailto:zoe@velo-cite.org?subject=Adh%C3%A9sion: "),
     ],
 )
