@@ -481,7 +481,8 @@ def read_export(
     if data is None:
         raise PicError(problems)
     lines = _text_lines(data, file)
-    entries = _entries(file, lines, notes)
+    with _long_fields():  # a header's cell longer than 131,072 characters made it no header
+        entries = _entries(file, lines, notes)
     if not entries:
         if notes is not None:
             notes.append(Problem(file, None, "", NO_ADDRESS, "warning"))

@@ -318,9 +318,10 @@ def test_csv_field_longer_than_the_csv_module_limit(tmp_path: Path, capsys: pyte
 @pytest.mark.parametrize(
     "text",
     [
-        # a header's cell longer than the csv module's limit, with a column named as a password
-        f"email;{'x' * 200_000};Mot de passe\nfoo@gmail.con;a;-\n",
-        f"Nom;{'x' * 200_000};Mot de passe\nfoo@gmail.con;a;-\n",
+        # a header's cell longer than the csv module's limit, with a column named as a password (its value one
+        # found in no message's words: a one-letter one, b, is in "probably" and hides the flag)
+        f"email;{'x' * 200_000};Mot de passe\nfoo@gmail.con;a;Zx9secret\n",
+        f"Nom;{'x' * 200_000};Mot de passe\nfoo@gmail.con;a;Zx9secret\n",
         # a row's cell that long, under a column named as a password
         f"email;Mot de passe\nfoo@gmail.con;{'x' * 200_000}\nzoe@velo-cite.org;Azerty123\n",
         f'email,notes\nfoo@gmail.con,"{"x" * 200_000}\nzoe@velo-cite.org,a\n',
@@ -339,6 +340,7 @@ def test_a_cell_longer_than_the_csv_module_limit_anywhere_is_read(
     assert "Traceback" not in err and "field larger" not in err, err[-2000:]
     assert code == 1, err[-2000:]
     assert any("foo@gmail.con:" in line and "misspelled domain" in line for line in lines), lines
+    assert "Zx9secret" not in "\n".join(lines), lines
 
 
 def test_export_starting_with_a_utf8_byte_order_mark(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -2339,3 +2341,44 @@ def test_what_stands_around_an_address_is_masked_in_a_time_of_its_length() -> No
 
     small, large = least(5_000), least(20_000)
     assert large < 9 * small, f"small: {small:.4f} s, large: {large:.4f} s"
+
+
+@pytest.mark.parametrize("name", ["Password", "Mot de passe", "token"])
+@pytest.mark.parametrize("addresses", ["email", "Nom"])
+def test_a_header_cell_longer_than_the_csv_module_limit_leaves_its_columns_apart(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, addresses: str
+) -> None:
+    """A header cell longer than the csv module reads (131,072 characters) made the whole header one cell, read as
+    named as a password: the column of addresses was taken for one, each address hidden as a password and each row
+    flagged; a header naming its column of addresses otherwise (``Nom``) was read as a row, flagged as a malformed
+    address. The header is split into its columns as the addresses are read (a field as long as the file): the
+    address is shown, the row flagged for its password, a row without one passes."""
+    export = tmp_path / "list.csv"
+    export.write_text(
+        f"{addresses};{'x' * 200_000};{name}\nfoo@gmail.con;a;Zx9secret\nzoe@velo-cite.org;a;\n", encoding="utf-8"
+    )
+    code, lines, err = _audit(capsys, str(export))
+    assert code == 1 and "Traceback" not in err, err[-2000:]
+    assert len(lines) == 2, lines
+    assert addresses == "email" or "is a header row naming no column of addresses" in err, err[-2000:]
+    assert lines[0].endswith("2 foo@gmail.con: misspelled domain: probably gmail.com; suggested: foo@gmail.com"), lines
+    assert lines[1].startswith(f"{export}:2 foo@gmail.con: it holds what"), lines
+    assert "Zx9secret" not in "\n".join(lines), lines
+
+
+def test_a_row_after_a_cell_longer_than_the_csv_module_limit_is_read_for_its_password(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A row's cell longer than the csv module reads stopped the reading of the rows holding a line break after it:
+    such a row's password, on its second line, passed unseen."""
+    export = tmp_path / "list.csv"
+    export.write_text(
+        f'email;notes;Mot de passe\nfoo@gmail.com;{"x" * 200_000};\nann@gmail.com;"a\nb";Zx9secret\n',
+        encoding="utf-8",
+    )
+    code, lines, err = _audit(capsys, str(export))
+    assert code == 1 and len(lines) == 1 and lines[0].startswith(f"{export}:3 ann@gmail.com: it holds what"), (
+        lines,
+        err[-2000:],
+    )
+    assert "Zx9secret" not in "\n".join(lines), lines
