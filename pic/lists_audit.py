@@ -1481,33 +1481,34 @@ _PASSWORD_NAME_COMPANIONS = frozenset(
 
 
 def names_a_password(name: str) -> bool:
-    """Whether ``name`` (a CSV header's cell, an XML element's name) names a password: a secret's label alone
-    (pic.secrettext.label_alone: ``Mot de passe``, ``Password``, ``mdp``), or a name in a database's or a program's
-    shape holding a word of one (:data:`_PASSWORD_NAME_WORDS`), its words apart by ``_``, ``-``, a digit or a capital
-    (``user_pass``, ``password_hash``, ``Password1``, ``userPassword``, ``pass_word``), but a yes or no's name
-    (``has_password``, ``is_password_set``), a fact about it (``password_length``, ``pwdLastSet``, ``Password Hint``:
-    :data:`_PASSWORD_FACT_WORDS`) and a pass not said whose (``Pass'Sport``, ``Pass_Navigo``: a season ticket)."""
+    """Whether ``name`` (a CSV header's cell, an XML element's name) names a password or another secret: a key's
+    name ``pic check`` reads as a secret's (pic.yamlsrc.secret_name: ``token``, ``api_key``, ``Access Token``,
+    ``otp_secret``, a slip of password such as ``Pasword``), a secret's label alone (pic.secrettext.label_alone:
+    ``Mot de passe``, ``Password``, ``mdp``, ``Kennwort``), or a name in a database's or a program's shape holding a
+    word of one (:data:`_PASSWORD_NAME_WORDS`), its words apart by ``_``, ``-``, a digit or a capital (``user_pass``,
+    ``password_hash``, ``Password1``, ``userPassword``, ``pass_word``); but a yes or no's name (``has_password``,
+    ``is_token_set``), a fact about it (``password_length``, ``pwdLastSet``, ``Password Hint``, ``token_count``:
+    :data:`_PASSWORD_FACT_WORDS`) and a pass not said whose (``Pass'Sport``, ``Pass_Navigo``, ``Navigo Pass``: a
+    season ticket)."""
     from pic.secrettext import label_alone
+    from pic.yamlsrc import secret_name
 
-    spaced = re.sub(r"([a-z])([A-Z])", r"\1 \2", name.strip().strip('"'))
+    name = name.strip().strip('"').strip()
+    spaced = re.sub(r"([a-z])([A-Z])", r"\1 \2", name)
     folded = "".join(ch for ch in unicodedata.normalize("NFKD", spaced.casefold()) if not unicodedata.combining(ch))
     words = re.findall(r"[a-z]+", folded)
-    if any(word in _PASSWORD_FACT_WORDS for word in words):
+    if not words or words[0] in _BOOLEAN_NAME_WORDS or any(word in _PASSWORD_FACT_WORDS for word in words):
         return False
+    others = [word for word in words if word not in _AMBIGUOUS_NAME_WORDS]
     if (
-        len(words) > 1
-        and any(word in _AMBIGUOUS_NAME_WORDS for word in words)
+        others != words
+        and others
         and not any(word in _PASSWORD_NAME_COMPANIONS for word in words)
+        and not secret_name(" ".join(others))
     ):
-        return False  # a season ticket's name: Pass Navigo, Pass culture (pic.secrettext.label_alone takes them)
-    if label_alone(name):
+        return False  # a season ticket's name: Pass Navigo, Navigo Pass (secret_name and label_alone take them)
+    if secret_name(name) or label_alone(name):
         return True
-    if not words or words[0] in _BOOLEAN_NAME_WORDS:
-        return False
-    if any(word in _AMBIGUOUS_NAME_WORDS for word in words) and not any(
-        word in _PASSWORD_NAME_COMPANIONS for word in words
-    ):
-        return False
     return any(word in _PASSWORD_NAME_WORDS for word in words) or any(
         first + second in _PASSWORD_NAME_WORDS for first, second in itertools.pairwise(words)
     )

@@ -264,7 +264,7 @@ _SHOWN_CHARS = 80  # as show_value's limit
 # A message names such a field and says what is wrong, never quoting the value or its line. Compiled at import:
 # every stack file's settings are read for a secret's name (pic.settings, a secret written inside a setting).
 _SECRET_NAME = re.compile(
-    r"pass(?:word|wd|phrase)|mot.?de.?passe|secret|private_?key|ssh_?key|access_?key|api_?key|key_?material|token",
+    r"pass(?:word|wd|phrase)|mot.?de.?passe|secret(?!ar[iy])|private_?key|ssh_?key|access_?key|api_?key|key_?material|token",
     re.IGNORECASE,
 )
 _SECRET_LINE = LazyPattern(rf"(?:^|[\s{{,])secure\s*:|{_SECRET_NAME.pattern}", re.IGNORECASE)
@@ -282,8 +282,9 @@ _KEY_ON_LINE = LazyPattern(r"([A-Za-z][\w.-]*)\s*[:=]")
 
 @lru_cache(maxsize=4096)
 def secret_name(name: str) -> bool:
-    """Whether a key's name reads as a secret's: ``secure``; one holding password, passwd, passphrase, secret, a
-    private, ssh, access or API key, key material or a token, in any case; one whose last word is pass, pwd, pw,
+    """Whether a key's name reads as a secret's: ``secure``; one holding password, passwd, passphrase, secret (not
+    secretary nor secretariat, an office), a private, ssh, access or API key, key material or a token, in any case;
+    one whose last word is pass, pwd, pw,
     pswd or mdp (``db_pass``, ``adminPwd``); or one with a word that is a slip of password, passwd or passphrase
     (``mysql:pasword``, ``dbAdminPasword``, ``passw0rd``): a near miss of a secret's name holds the secret all
     the same."""

@@ -2343,6 +2343,61 @@ def test_what_stands_around_an_address_is_masked_in_a_time_of_its_length() -> No
     assert large < 9 * small, f"small: {small:.4f} s, large: {large:.4f} s"
 
 
+@pytest.mark.parametrize(
+    "header",
+    [
+        *["token", "api_key", "Access Token", "secret", "otp_secret", "client_secret", "API Key", "private_key"],
+        *["Pasword", "passwrod", "adminPwd", "refresh_token"],  # a slip of password, a short word last
+    ],
+)
+def test_a_column_named_for_a_secret_as_pic_check_reads_a_key_is_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], header: str
+) -> None:
+    """A column named as ``pic check`` names a secret's key (pic.yamlsrc.secret_name: a token, an API key, a
+    secret, a slip of password) holds secrets: its values are flagged, never shown (they passed: the column's name
+    was read with word lists of its own, which named passwords only)."""
+    export = tmp_path / "list.csv"
+    export.write_text(f"Email,Nom,{header}\njean@example.org,Jean,Zx9secret\nann@example.org,Ann,\n", encoding="utf-8")
+    code, lines, _ = _audit(capsys, str(export))
+    assert code == 1 and len(lines) == 1 and lines[0].startswith(f"{export}:2 jean@example.org: it holds what"), lines
+    assert "Zx9secret" not in "\n".join(lines), lines
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        *["Pass Navigo", "Pass culture", "Pass'Sport", "Navigo Pass", "Museum Pass", "Date pass"],  # season tickets
+        *["password_length", "pwdLastSet", "badPwdCount", "Password Hint", "token_count", "Secret hint"],  # facts
+        *["has_password", "is_token_set", "has_api_key", "with_secret"],  # a yes or no
+        *["Secretary", "Secrétariat", "secretariat_contact", "Secrétaire"],  # an office, no secret
+    ],
+)
+def test_a_column_of_no_secret_is_read_as_none_whatever_names_a_secret_in_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], header: str
+) -> None:
+    """A season ticket, a fact about a secret, a yes or no, an association's secretary name no secret, though their
+    name holds a word of one (pass, password, token, secret): the rows pass."""
+    export = tmp_path / "list.csv"
+    export.write_text(
+        f"Email,Nom,{header}\njean@example.org,Jean,12\nann@example.org,Ann,Jean Dupont\n", encoding="utf-8"
+    )
+    code, lines, err = _audit(capsys, str(export))
+    assert (code, lines) == (0, []), (lines, err)
+
+
+@pytest.mark.parametrize(
+    "name", ["token", "api_key", "Access Token", "otp_secret", "Pasword", "Mot de passe", "user_pass", "Kennwort"]
+)
+def test_a_secret_s_key_name_is_a_column_of_secrets_and_a_column_name_a_key_s(name: str) -> None:
+    """One rule names a secret, read the same in a stack file's keys and an export's columns: every name
+    pic.yamlsrc.secret_name reads as a secret's that is no fact, yes or no nor season ticket is a column of secrets;
+    and a column of passwords under a name it does not read (Kennwort, Passord, user_pass) is one all the same."""
+    from pic.yamlsrc import secret_name
+
+    assert lists_audit.names_a_password(name), name
+    assert secret_name(name) or name in ("Kennwort", "user_pass"), name
+
+
 @pytest.mark.parametrize("name", ["Password", "Mot de passe", "token"])
 @pytest.mark.parametrize("addresses", ["email", "Nom"])
 def test_a_header_cell_longer_than_the_csv_module_limit_leaves_its_columns_apart(
