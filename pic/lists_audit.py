@@ -1407,15 +1407,22 @@ _MONTH = (
     r"julio|aug(?:ust|\.)?|aout|ago(?:sto|\.)?|sep(?:t(?:ember|embre|\.)?|\.)?|se(?:p|t)iembre|oct(?:ober|obre|ubre|\.)?|"
     r"okt(?:ober|\.)?|nov(?:ember|embre|iembre|\.)?|dec(?:ember|embre|\.)?|dez(?:ember|\.)?|dic(?:iembre|\.)?)"
 )
-_TIME = r"(?:[T ][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?(?:Z|[+-][0-9]{2}:?[0-9]{2})?)?"
+# A time of day written with AM or PM, as US dates are (3/1/2024 10:00 AM, 10:00pm, 10:00 p.m.).
+_AM_PM = r"(?: ?[ap]\.?m\.?)?"
+_TIME = rf"(?:[T ][0-9]{{1,2}}:[0-9]{{2}}(?::[0-9]{{2}}(?:\.[0-9]+)?)?{_AM_PM}(?:Z|[+-][0-9]{{2}}:?[0-9]{{2}})?)?"
+# A month in digits (1 to 12) and its year of this century or the last, either first: 2024-03, 2024/03, 03/2024,
+# 3-2024 (ISO 8601's YYYY-MM); 12/3456 may be the password.
+_MONTH_NUMBER = r"(?:0?[1-9]|1[0-2])"
+_YEAR = r"(?:19|20)[0-9]{2}"
 _DATE = re.compile(
     r"(?:[0-9]{4}([/.-])[0-9]{1,2}\1[0-9]{1,2}|[0-9]{1,2}([/.-])[0-9]{1,2}\2(?:[0-9]{2}|[0-9]{4})"
     rf"|[0-9]{{1,2}}(?:er|st|nd|rd|th|\.)? (?:de )?{_MONTH},? (?:de )?[0-9]{{4}}"
     rf"|{_MONTH} [0-9]{{1,2}}(?:st|nd|rd|th)?,? [0-9]{{4}}"
-    # a month and its year, a day and its month's name, a time alone (03/2024, mars 2024, 1 mars, 10:00; not 19/05,
-    # a day and a month in digits alone, which may be the password)
-    rf"|[0-9]{{1,2}}/[0-9]{{4}}|{_MONTH} [0-9]{{4}}|[0-9]{{1,2}}(?:er|st|nd|rd|th|\.)? (?:de )?{_MONTH}"
-    r"|[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?)"
+    # a month and its year, a month's name alone, a day and its month's name, a time alone (03/2024, 2024-03, mars
+    # 2024, mars, 1 mars, 10:00, 10:00 AM; not 19/05, a day and a month in digits alone, which may be the password)
+    rf"|{_MONTH_NUMBER}[/.-]{_YEAR}|{_YEAR}[/.-]{_MONTH_NUMBER}|{_MONTH}(?: [0-9]{{4}})?"
+    rf"|[0-9]{{1,2}}(?:er|st|nd|rd|th|\.)? (?:de )?{_MONTH}"
+    rf"|[0-9]{{1,2}}:[0-9]{{2}}(?::[0-9]{{2}})?{_AM_PM})"
     rf"{_TIME}",
     re.IGNORECASE,
 )
@@ -1442,7 +1449,8 @@ def is_password_value(cell: str) -> bool:
     words without a digit saying where it is kept or its state (``par mail``, ``voir coffre``, ``en cours``:
     :data:`_PASSWORD_WHERE`) and a date written with its separators or a month's name in English, French, German or
     Spanish, or a month, a day or a time alone (``2024-03-01``, ``2024.03.01``, ``01/03/2024``, ``3 mars 2024``,
-    ``March 1, 2024``, ``03/2024``, ``1 mars``, ``10:00``: when it changed; ``19051985``, ``19/05`` are passwords)."""
+    ``March 1, 2024``, ``03/2024``, ``2024-03``, ``mars``, ``1 mars``, ``10:00``, a time with AM or PM as US dates
+    write it, ``3/1/2024 10:00 AM``: when it changed; ``19051985``, ``19/05``, ``12/3456`` are passwords)."""
     value = cell.strip().strip('"').strip()
     if not value or _MASKED.fullmatch(value):
         return False
@@ -1597,7 +1605,10 @@ def password_values(lines: Sequence[str], number: int) -> list[str]:
 # semicolon or a tab (a two-cell row), one word holding a letter and a digit or a sign (a pipe-separated export's name,
 # ``luc@example.org|Luc Martin``, and a CSV's ``jean@example.org,Jean`` are none). Not a combo: an address inside a
 # text (a note's ``sftp marie@sftp.example.org:22``), a port (``x@example.org:25``), a path or a repository
-# (``backup@nas.example.org:/volume1``, ``git@github.com:asso/site.git``), a date or a time, a UUID, more cells.
+# (``backup@nas.example.org:/volume1``, ``git@github.com:asso/site.git``), a date or a time, a UUID, more cells, a
+# language (``fr``, ``fr-FR``, ``pt_BR``: RFC 5646's language and region), an address literal (``[2001:db8::1]``,
+# ``[IPv6:2001:db8::1]``, ``[192.0.2.1]``: RFC 5321 §4.1.3), and what is no password under a column named as one
+# (:func:`is_password_value`: a yes or no, a status, a month, ``yes``, ``non``, ``2024-03``, ``mars``).
 _ADDRESS_AT = r"(?<![^\s,;\"'<])[^\s@,;:|<>\"']+@[^\s@,;:|<>\"'.]+(?:\.[^\s@,;:|<>\"'.]+)+"
 _COMBO_ADDRESS = re.compile(
     r"[^\S\n]*(?:email[^\S\n]+)?(?:mailto:)?[<\"']?[^\s@,;:|<>\"']+@[^\s@,;:|<>\"'.]+(?:\.[^\s@,;:|<>\"'.]+)+[>\"']?",
@@ -1607,7 +1618,8 @@ _COMBO_SEPARATOR = re.compile(r"(?P<pad>[^\S\n]*)(?P<sep>[:|,;]?)[^\S\n]*")
 _COMMENT = re.compile(r"[^\S\n]#")
 _NOT_COMBO = re.compile(
     r"[0-9]{1,5}|[/~].*|.*/.*|.*\.git|[0-9]{1,4}([-/.:])[0-9]{1,2}\1[0-9]{1,4}(?:[T ][0-9:.]+)?(?:Z|[+-][0-9:]+)?"
-    r"|[0-9]+(?:[:.][0-9]+)+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+    r"|[0-9]+(?:[:.][0-9]+)+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+    r"|[a-z]{2,3}(?:[-_](?:[a-z]{2}|[0-9]{3}))?|\[(?:ipv6:)?[0-9a-f:.]+\]",
     re.IGNORECASE,
 )
 # A word of letters alone (a name: Marie, Jean-Pierre, O'Brien, Zoé), dots and hyphens within.
@@ -1652,7 +1664,7 @@ def _secret_shaped(value: str, separator: str) -> bool:
     if not words or (separator != ":" and any(ch in value for ch in ',;|\t"')):
         return False
     if separator == ":" and len(words) == 1:
-        return _NOT_COMBO.fullmatch(value) is None
+        return _NOT_COMBO.fullmatch(value) is None and is_password_value(value)
     if separator == ":" and len(words) <= _MOST_COMBO_WORDS:
         if all(_NAME_WORD.fullmatch(word) for word in words):
             return False  # a name: marie@example.org:Marie Dupont
@@ -1663,6 +1675,7 @@ def _secret_shaped(value: str, separator: str) -> bool:
         and any(ch.isalpha() for ch in value)
         and any(ch.isdigit() or not (ch.isalnum() or ch in "-'’.") for ch in value)
         and _NOT_COMBO.fullmatch(value) is None
+        and is_password_value(value)
     )
 
 

@@ -1475,6 +1475,12 @@ def test_any_value_in_a_column_named_as_a_password_is_a_secret(
         *["en cours", "Non envoyé", "à renouveler", "renouvelé", "échec", "failed", "Bounced", "inconnu", "unknown"],
         *["✓", "✔", "✅", "❌", "✗", "#N/A", "NC", "N.C."],
         *["03/2024", "mars 2024", "March 2024", "1 mars", "10:00"],  # a month, a day, a time
+        # a month alone, by its number or its name; a time or a date written with AM or PM
+        *["2024-03", "2024/03", "03-2024", "mars", "March", "Mars", "sept."],
+        *["3/1/2024 10:00 AM", "3/1/2024 10:00 p.m.", "10:00 AM", "10:00pm", "changed on 3/1/2024 10:00 AM"],
+        # where it is kept, how it was sent or its state, in a few words of those
+        *["in Bitwarden", "en attente", "not set", "par courrier", "via Signal", "per E-Mail", "non communiqué"],
+        *["voir le coffre-fort", "see vault", "par téléphone", "in KeePass", "à définir"],
     ],
 )
 def test_a_column_named_as_a_password_passes_its_plain_non_secrets(
@@ -1974,6 +1980,8 @@ def test_a_column_naming_no_password_is_read_as_none(
         ("email zoe@example.org:Azerty123", "Azerty123"),
         ("kim@example.org:123456", "123456"),  # digits alone, more than a port's five
         ("kim@example.org:00000000", "00000000"),
+        ("ann@example.org:Mars2024", "Mars2024"),  # a month's name and digits, no month's shape
+        ("ann@example.org:1234-12", "1234-12"),
     ],
 )
 def test_an_address_and_its_password_as_a_combo_line_is_a_secret(
@@ -2118,6 +2126,10 @@ def test_an_address_with_a_port_a_path_or_a_repository_in_a_note_is_no_combo(
         "jean@example.org|2024-03-01T10:00:00Z|mail",
         "kim@example.org|123e4567-e89b-12d3-a456-426614174000",
         "paul@example.org|2024-03-01",
+        # a yes or no, a language, a month, an address literal (RFC 5321 §4.1.3): nothing a password is shaped as
+        *["x@example.org:yes", "x@example.org:non", "x@example.org:TRUE", "x@example.org:fr", "x@example.org:fr-FR"],
+        *["x@example.org:pt_BR", "x@example.org:2024-03", "x@example.org:03/2024", "x@example.org:mars"],
+        *["x@example.org:[2001:db8::1]", "x@example.org:[IPv6:2001:db8::1]", "x@example.org:[192.0.2.1]"],
     ],
 )
 def test_a_malformed_line_that_is_no_combo_is_shown(
@@ -2437,3 +2449,16 @@ def test_a_row_after_a_cell_longer_than_the_csv_module_limit_is_read_for_its_pas
         err[-2000:],
     )
     assert "Zx9secret" not in "\n".join(lines), lines
+
+
+@pytest.mark.parametrize("value", ["12/3456", "1234-12", "Mars2024", "mars 24h", "13/2024", "2024-13", "10:00 AMX"])
+def test_a_value_shaped_near_a_month_or_a_time_is_a_password(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], value: str
+) -> None:
+    """A month is written with its year of this century or the last and a month of 1 to 12, a month's name alone or
+    before its year, a time with AM or PM: digits or words near those shapes are passwords, flagged."""
+    export = tmp_path / "list.csv"
+    export.write_text(f"Email,Nom,Password\njean@example.org,Jean,{value}\n", encoding="utf-8")
+    code, lines, _ = _audit(capsys, str(export))
+    assert code == 1 and len(lines) == 1 and "it holds what" in lines[0], lines
+    assert value not in lines[0], lines
