@@ -1374,11 +1374,77 @@ _PASSWORD_STATUSES = frozenset(
         *("renouvele", "echec", "failed", "bounced", "pending"),
     ]
 )
-# The first words of a few words without a digit saying where it is kept, how it was sent or its state (par mail,
-# voir coffre, dans le gestionnaire, in Bitwarden, en cours, non envoyé, à renouveler)
+# The first words of a few words saying where a password is kept, how it was sent or its state (par mail, voir
+# coffre, dans le gestionnaire, in Bitwarden, en cours, non envoyé, à renouveler, sur demande), casefolded, accents
+# dropped: a preposition or a negation. What follows one is such a statement only when each word is one of
+# _PASSWORD_WHERE_WORDS (en avant les bleus, in vino veritas, à la folie are passphrases).
 _PASSWORD_WHERE = frozenset(
-    ["par", "voir", "dans", "see", "in", "by", "via", "per", "siehe", "im", "en", "non", "not", "a"]
+    [
+        *("par", "voir", "dans", "see", "in", "by", "via", "per", "siehe", "im", "en", "non", "not", "a", "pas"),
+        *("sur", "on", "au", "aux", "chez", "aupres", "upon", "bei", "por", "ver"),
+    ]
 )
+# The words of such a statement after its first: places where a password is kept (coffre, vault, gestionnaire,
+# a password manager's name), ways it is sent (mail, SMS, courrier, Signal), people and offices who hold it (admin,
+# secrétariat), states (cours, attente, envoyé, défini, set, requested) and what was or is to be done (renouveler,
+# définir), with articles and a password's own name between them (dans le gestionnaire de mots de passe).
+_PASSWORD_WHERE_FILLERS = frozenset(
+    [
+        *("le", "la", "les", "l", "un", "une", "du", "de", "des", "d", "the", "a", "an", "our", "notre", "nos"),
+        *("votre", "vos", "your", "my", "mon", "ma", "mes", "der", "die", "das", "dem", "den", "ein", "einem"),
+        *("el", "los", "las", "una", "del", "al", "et", "and", "ou", "or", "und", "y", "yet", "encore", "still"),
+        *("mot", "mots", "passe", "password", "passwords", "passwort", "kennwort", "mdp", "contrasena"),
+    ]
+)
+_PASSWORD_WHERE_WORDS = frozenset(
+    [
+        # how it was sent
+        *("mail", "email", "e-mail", "courriel", "mel", "sms", "texto", "telephone", "tel", "phone", "post"),
+        *("poste", "courrier", "lettre", "letter", "message", "messagerie", "signal", "whatsapp", "telegram"),
+        *("slack", "teams", "matrix", "person", "personne", "main", "propre", "hand", "oral", "oralement"),
+        *("orally", "voice", "anruf", "brief", "correo"),
+        # where it is kept
+        *("coffre", "coffre-fort", "vault", "safe", "tresor", "gestionnaire", "manager", "passwortmanager"),
+        *("password-manager", "keychain", "trousseau", "fichier", "file", "document", "tableur", "spreadsheet"),
+        *("onglet", "tab", "sheet", "feuille", "drive", "cloud", "nextcloud", "wiki", "dossier", "folder"),
+        *("enveloppe", "envelope", "notes", "note", "colonne", "column", "ci-dessus", "ci-dessous", "dessus"),
+        *("dessous", "above", "below", "separe", "separate", "autre", "other", "ldap", "sso", "annuaire"),
+        *("bitwarden", "vaultwarden", "keepass", "keepassxc", "1password", "lastpass", "dashlane", "proton"),
+        # who holds it
+        *("admin", "administrateur", "administratrice", "administrator", "secretariat", "secretaire"),
+        *("secretary", "tresorier", "tresoriere", "treasurer", "president", "presidente", "bureau", "office"),
+        *("informatique", "support", "equipe", "team", "responsable", "webmaster", "moderateur"),
+        # its state, or what was or is to be done
+        *("cours", "attente", "pending", "waiting", "demande", "request", "requested", "defini", "definie"),
+        *("renseigne", "renseignee", "communique", "communiquee", "fourni", "fournie", "provided", "given"),
+        *("donne", "donnee", "recu", "recue", "received", "requis", "requise", "required", "needed"),
+        *("necessaire", "applicable", "available", "disponible", "known", "connu", "connue", "valide"),
+        *("valid", "active", "actif", "renouveler", "changer", "definir", "modifier", "reinitialiser"),
+        *("envoyer", "faire", "creer", "create", "created", "cree", "creee", "attribuer", "attribue"),
+        *("attribuee", "assigned", "initialise", "initialisee", "verifier", "verifie", "verified"),
+        *("utilise", "used", "saisi", "saisie", "entered", "creation", "acces", "access", "identifiants"),
+        *_PASSWORD_STATUSES,
+    ]
+)
+_PASSWORD_WHERE_WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
+
+
+def _where_or_state(words: Sequence[str]) -> bool:
+    """Whether ``words`` (casefolded, accents dropped, a cell's words apart by spaces) say where a password is kept,
+    how it was sent or its state: a word of :data:`_PASSWORD_WHERE` (``par``, ``voir``, ``en``, ``in``, ``non``,
+    ``à``), then words of :data:`_PASSWORD_WHERE_WORDS` (at least one) and articles (``par mail``, ``voir le
+    coffre-fort``, ``en cours``, ``non envoyé``, ``in Bitwarden``, ``dans le gestionnaire de mots de passe``);
+    not any words after a preposition (``en avant les bleus``, ``in vino veritas``: a passphrase)."""
+    if len(words) < 2 or words[0] not in _PASSWORD_WHERE:
+        return False
+    rest = _PASSWORD_WHERE_WORD.findall(" ".join(words[1:]))
+    return (
+        bool(rest)
+        and all(word in _PASSWORD_WHERE_WORDS or word in _PASSWORD_WHERE_FILLERS for word in rest)
+        and any(word in _PASSWORD_WHERE_WORDS for word in rest)
+    )
+
+
 NOT_A_PASSWORD = frozenset(
     [
         *("n/a", "na", "none", "null", "nil", "aucun", "aucune", "vide", "empty"),
@@ -1445,12 +1511,13 @@ def is_password_value(cell: str) -> bool:
     ``soleil``, ``Jean``), but an empty cell, marks or x's alone (``-``, ``*****``, ``xxxx``: masked or absent), a
     word of :data:`NOT_A_PASSWORD` (``n/a``, ``null``, ``non``, ``yes``, ``Y``, ``OK``, ``\\N``, ``changed``,
     ``modifié``, ``envoyé``, ``✓``, ``#N/A``, ``Bitwarden``: in any case, accents aside; ``never``, ``jamais``), a
-    status opening a few words (``Envoyé par SMS``, ``changed on 2024-03-01``: :data:`_PASSWORD_STATUSES`), a few
-    words without a digit saying where it is kept or its state (``par mail``, ``voir coffre``, ``en cours``:
-    :data:`_PASSWORD_WHERE`) and a date written with its separators or a month's name in English, French, German or
-    Spanish, or a month, a day or a time alone (``2024-03-01``, ``2024.03.01``, ``01/03/2024``, ``3 mars 2024``,
-    ``March 1, 2024``, ``03/2024``, ``2024-03``, ``mars``, ``1 mars``, ``10:00``, a time with AM or PM as US dates
-    write it, ``3/1/2024 10:00 AM``: when it changed; ``19051985``, ``19/05``, ``12/3456`` are passwords)."""
+    status opening a few words (``Envoyé par SMS``, ``changed on 2024-03-01``: :data:`_PASSWORD_STATUSES`), words
+    saying where it is kept or its state (``par mail``, ``voir coffre``, ``en cours``, ``in Bitwarden``:
+    :func:`_where_or_state`; ``en avant les bleus`` is a passphrase) and a date written with its separators or a
+    month's name in English, French, German or Spanish, or a month, a day or a time alone (``2024-03-01``,
+    ``2024.03.01``, ``01/03/2024``, ``3 mars 2024``, ``March 1, 2024``, ``03/2024``, ``2024-03``, ``mars``, ``1 mars``,
+    ``10:00``, a time with AM or PM as US dates write it, ``3/1/2024 10:00 AM``: when it changed; ``19051985``,
+    ``19/05``, ``12/3456`` are passwords)."""
     value = cell.strip().strip('"').strip()
     if not value or _MASKED.fullmatch(value):
         return False
@@ -1458,7 +1525,7 @@ def is_password_value(cell: str) -> bool:
     words = folded.split()
     if len(words) > 1 and words[0] in _PASSWORD_STATUSES and _status_rest(words[1:]):  # envoyé par SMS
         return False
-    if len(words) > 1 and words[0] in _PASSWORD_WHERE and not any(ch.isdigit() for ch in folded):  # par mail
+    if _where_or_state(words):  # par mail, voir coffre, en cours, non envoyé
         return False
     return folded not in NOT_A_PASSWORD and _DATE.fullmatch(" ".join(words)) is None
 

@@ -1480,7 +1480,8 @@ def test_any_value_in_a_column_named_as_a_password_is_a_secret(
         *["3/1/2024 10:00 AM", "3/1/2024 10:00 p.m.", "10:00 AM", "10:00pm", "changed on 3/1/2024 10:00 AM"],
         # where it is kept, how it was sent or its state, in a few words of those
         *["in Bitwarden", "en attente", "not set", "par courrier", "via Signal", "per E-Mail", "non communiqué"],
-        *["voir le coffre-fort", "see vault", "par téléphone", "in KeePass", "à définir"],
+        *["voir le coffre-fort", "see vault", "par téléphone", "in KeePass", "à définir", "sur demande"],
+        *["chez le président", "pas encore envoyé", "en cours de création", "auprès du secrétariat", "voir l'admin"],
     ],
 )
 def test_a_column_named_as_a_password_passes_its_plain_non_secrets(
@@ -2408,6 +2409,26 @@ def test_a_secret_s_key_name_is_a_column_of_secrets_and_a_column_name_a_key_s(na
 
     assert lists_audit.names_a_password(name), name
     assert secret_name(name) or name in ("Kennwort", "user_pass"), name
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        *["en avant les bleus", "in vino veritas", "à la folie", "par amour", "non stop", "voir naples et mourir"],
+        *["see you later", "via ferrata", "by the sea", "dans la lune", "en passant", "not today"],
+    ],
+)
+def test_a_passphrase_opening_with_a_preposition_is_a_password(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], value: str
+) -> None:
+    """Words opening with en, in, à, non, par, voir are a passphrase unless each of the others says where the password
+    is kept, how it was sent or its state (``par mail``, ``voir coffre``, ``en cours``, ``non envoyé``, ``in
+    Bitwarden``): ``en avant les bleus`` passed as such a statement."""
+    export = tmp_path / "list.csv"
+    export.write_text(f"Email,Nom,Password\njean@example.org,Jean,{value}\n", encoding="utf-8")
+    code, lines, _ = _audit(capsys, str(export))
+    assert code == 1 and len(lines) == 1 and "it holds what" in lines[0], lines
+    assert value.rsplit(maxsplit=1)[-1] not in lines[0], lines
 
 
 @pytest.mark.parametrize("name", ["Password", "Mot de passe", "token"])
