@@ -1541,10 +1541,14 @@ _PASSWORD_NAME_WORDS = frozenset(
 )
 _BOOLEAN_NAME_WORDS = frozenset(["has", "is", "needs", "must", "with", "avec", "sans", "without"])
 # A word of a column telling a fact about the password, not it (password_length, pwdLastSet, badPwdCount,
-# password_strength, Password Hint); and the words naming a password only beside one naming whose (a pass is also a
-# season ticket: Pass'Sport, Pass_Navigo, Type de pass, EasyPass; user_pass, pass_hash, ftp_pass are passwords).
+# password_strength, Password Hint, Secret question); and the words naming a password only beside one naming whose
+# (a pass is also a season ticket: Pass'Sport, Pass_Navigo, Type de pass, EasyPass; user_pass, pass_hash, ftp_pass
+# are passwords).
 _PASSWORD_FACT_WORDS = frozenset(
-    ["count", "length", "len", "strength", "last", "type", "policy", "hint", "age", "min", "max", "score", "quality"]
+    [
+        *("count", "length", "len", "strength", "last", "type", "policy", "hint", "age", "min", "max", "score"),
+        *("quality", "question"),  # a secret question's text (its answer is a secret)
+    ]
 )
 _AMBIGUOUS_NAME_WORDS = frozenset(["pass", "pw"])
 _PASSWORD_NAME_COMPANIONS = frozenset(
@@ -1571,8 +1575,8 @@ def names_a_password(name: str) -> bool:
     name = name.strip().strip('"').strip()
     spaced = re.sub(r"([a-z])([A-Z])", r"\1 \2", name)
     folded = "".join(ch for ch in unicodedata.normalize("NFKD", spaced.casefold()) if not unicodedata.combining(ch))
-    words = re.findall(r"[a-z]+", folded)
-    if not words or words[0] in _BOOLEAN_NAME_WORDS or any(word in _PASSWORD_FACT_WORDS for word in words):
+    words = re.findall(r"[^\W\d_]+", folded)  # letters of any script: Hasło is one word, not has and o
+    if (words and words[0] in _BOOLEAN_NAME_WORDS) or any(word in _PASSWORD_FACT_WORDS for word in words):
         return False
     others = [word for word in words if word not in _AMBIGUOUS_NAME_WORDS]
     if (

@@ -2361,6 +2361,7 @@ def test_what_stands_around_an_address_is_masked_in_a_time_of_its_length() -> No
     [
         *["token", "api_key", "Access Token", "secret", "otp_secret", "client_secret", "API Key", "private_key"],
         *["Pasword", "passwrod", "adminPwd", "refresh_token"],  # a slip of password, a short word last
+        *["Пароль", "密码", "Hasło", "סיסמה", "كلمة المرور"],  # a password in other scripts: no ASCII word, or has
     ],
 )
 def test_a_column_named_for_a_secret_as_pic_check_reads_a_key_is_one(
@@ -2380,7 +2381,8 @@ def test_a_column_named_for_a_secret_as_pic_check_reads_a_key_is_one(
     "header",
     [
         *["Pass Navigo", "Pass culture", "Pass'Sport", "Navigo Pass", "Museum Pass", "Date pass"],  # season tickets
-        *["password_length", "pwdLastSet", "badPwdCount", "Password Hint", "token_count", "Secret hint"],  # facts
+        *["password_length", "pwdLastSet", "badPwdCount", "Password Hint", "token_count"],  # facts about a secret
+        *["Secret hint", "Secret question"],
         *["has_password", "is_token_set", "has_api_key", "with_secret"],  # a yes or no
         *["Secretary", "Secrétariat", "secretariat_contact", "Secrétaire"],  # an office, no secret
     ],
