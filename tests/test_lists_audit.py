@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from pic import cli, lists_audit
 from pic.errors import PicError
 from pic.lists_audit import ASK_ANOTHER
+from pic.settings import OPTIONAL_SECRET_KEYS, SECRET_KEYS
 from tests.helpers import closed_udp_port, sympa_valid_email
 
 DATA = Path(__file__).resolve().parent / "data" / "lists"
@@ -2401,7 +2402,12 @@ def test_a_column_of_no_secret_is_read_as_none_whatever_names_a_secret_in_it(
 
 
 @pytest.mark.parametrize(
-    "name", ["token", "api_key", "Access Token", "otp_secret", "Pasword", "Mot de passe", "user_pass", "Kennwort"]
+    "name",
+    [
+        *["token", "api_key", "Access Token", "otp_secret", "Pasword", "Mot de passe", "user_pass", "Kennwort"],
+        *SECRET_KEYS,  # pic's own secrets' keys (dbAdminPassword, sshPrivateKey, backupS3SecretAccessKey...)
+        *OPTIONAL_SECRET_KEYS,
+    ],
 )
 def test_a_secret_s_key_name_is_a_column_of_secrets_and_a_column_name_a_key_s(name: str) -> None:
     """One rule names a secret, read the same in a stack file's keys and an export's columns: every name
