@@ -230,6 +230,24 @@ def load_expected(path: Path) -> dict[str, list[Expected]]:
     return load_expected_file(path)[0]
 
 
+class _LongNumber(ValueError):
+    """A number in a JSON file longer than Python reads as an integer (``sys.get_int_max_str_digits``)."""
+
+    def __init__(self, digits: str) -> None:
+        super().__init__(f"a number of {len(digits)} digits")
+        self.digits = digits
+
+
+def _json_int(digits: str) -> int:
+    """``digits`` of a JSON number read as an integer; raises _LongNumber beyond Python's limit of digits (4,300
+    by default, ``sys.get_int_max_str_digits``: past it ``int`` raises ValueError, which the JSON decoder lets
+    through, not a JSONDecodeError)."""
+    try:
+        return int(digits)
+    except ValueError:
+        raise _LongNumber(digits) from None
+
+
 def load_expected_file(path: Path) -> tuple[dict[str, list[Expected]], dict[str, int]]:
     """The JSON of ``pulumi stack output mail_dns_records --json``: {domain: [{name, type, value}]}, and the line
     of each domain in it.
@@ -242,7 +260,7 @@ def load_expected_file(path: Path) -> tuple[dict[str, list[Expected]], dict[str,
     file = display_path(path)
     try:
         raw = path.read_bytes()
-        data = json.loads(raw.decode("utf-8-sig"), object_pairs_hook=_unique)
+        data = json.loads(raw.decode("utf-8-sig"), object_pairs_hook=_unique, parse_int=_json_int)
     except OSError as exc:
         raise PicError([Problem(file, None, "", f"cannot be read: {exc.strerror or exc}")]) from None
     except UnicodeDecodeError as exc:
@@ -259,6 +277,10 @@ def load_expected_file(path: Path) -> tuple[dict[str, list[Expected]], dict[str,
         raise PicError([Problem(file, None, "", why)]) from None
     except RecursionError:
         raise PicError([Problem(file, None, "", "cannot be read as JSON: nested too deeply")]) from None
+    except _LongNumber as exc:
+        line = raw.count(b"\n", 0, max(raw.find(exc.digits.encode()), 0)) + 1
+        why = f"holds a number of {len(exc.digits):,} digits, which is no record's (name, type and value are text)"
+        raise PicError([Problem(file, line, "", why)]) from None
     problems: list[Problem] = []
     out: dict[str, list[Expected]] = {}
     if not isinstance(data, dict):

@@ -611,3 +611,25 @@ def test_a_list_domain_its_site_sends_from_is_told_one_spf_record(tmp_path: Path
         "record (RFC 7208 §3.2: two are a permerror), here the list domain's, 'v=spf1 mx a:web1.example.org -all', "
         "which lets the mail host web1 send, not web2"
     ) in text, text
+
+
+@pytest.mark.parametrize("where", ["value", "domain"])
+def test_expected_records_holding_a_number_too_long_for_python_are_refused_at_its_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], where: str
+) -> None:
+    """A number of more digits than Python reads as an integer (4,300) made the JSON decoder raise ValueError, not
+    JSONDecodeError, and `pic dns check --expected` stopped with a traceback."""
+    number = "1" * 4301
+    if where == "value":
+        content = f'{{"l.example.org": [\n{{"name": "a", "type": "TXT", "value": {number}}}]}}'
+    else:
+        content = f'{{"l.example.org": {number}}}'
+    expected = tmp_path / "expected.json"
+    expected.write_text(content, encoding="utf-8")
+    argv = ["dns", "check", "--project", str(ROOT), "--members", str(MEMBERS), "--expected", str(expected)]
+    code = cli.main([*argv, "--resolver", "127.0.0.1", "--port", "9", "--timeout", "0.1"])
+    err = capsys.readouterr().err
+    assert code == 1, err
+    line = 2 if where == "value" else 1
+    assert f"{expected}:{line} holds a number of 4,301 digits, which is no record's" in err, err
+    assert "Traceback" not in err and number not in err, err
