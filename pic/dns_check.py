@@ -248,21 +248,11 @@ def _json_int(digits: str) -> int:
         raise _LongNumber(digits) from None
 
 
-def load_expected_file(path: Path) -> tuple[dict[str, list[Expected]], dict[str, int]]:
-    """The JSON of ``pulumi stack output mail_dns_records --json``: {domain: [{name, type, value}]}, and the line
-    of each domain in it.
-
-    Raises PicError naming the file, and the line and column or the domain and record, for a file that is not
-    UTF-8 JSON, a key given twice (the decoder would keep the last one, and the records of the first would be
-    checked by no one), a domain given twice in another case or with a final dot (the same), a domain without
-    records, and a record whose name, type or value is not text.
-    """
-    file = display_path(path)
+def _decoded(raw: bytes, file: str) -> object:
+    """The JSON value of ``raw``, the bytes of ``file``; raises PicError naming the line (and column) where it cannot
+    be read (:func:`load_expected_file`)."""
     try:
-        raw = path.read_bytes()
-        data = json.loads(raw.decode("utf-8-sig"), object_pairs_hook=_unique, parse_int=_json_int)
-    except OSError as exc:
-        raise PicError([Problem(file, None, "", f"cannot be read: {exc.strerror or exc}")]) from None
+        return json.loads(raw.decode("utf-8-sig"), object_pairs_hook=_unique, parse_int=_json_int)
     except UnicodeDecodeError as exc:
         start = exc.start + (3 if raw.startswith(b"\xef\xbb\xbf") else 0)
         line, column = raw.count(b"\n", 0, start) + 1, start - raw.rfind(b"\n", 0, start)
@@ -281,6 +271,23 @@ def load_expected_file(path: Path) -> tuple[dict[str, list[Expected]], dict[str,
         line = raw.count(b"\n", 0, max(raw.find(exc.digits.encode()), 0)) + 1
         why = f"holds a number of {len(exc.digits):,} digits, which is no record's (name, type and value are text)"
         raise PicError([Problem(file, line, "", why)]) from None
+
+
+def load_expected_file(path: Path) -> tuple[dict[str, list[Expected]], dict[str, int]]:
+    """The JSON of ``pulumi stack output mail_dns_records --json``: {domain: [{name, type, value}]}, and the line
+    of each domain in it.
+
+    Raises PicError naming the file, and the line and column or the domain and record, for a file that is not
+    UTF-8 JSON, a key given twice (the decoder would keep the last one, and the records of the first would be
+    checked by no one), a domain given twice in another case or with a final dot (the same), a domain without
+    records, and a record whose name, type or value is not text.
+    """
+    file = display_path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise PicError([Problem(file, None, "", f"cannot be read: {exc.strerror or exc}")]) from None
+    data = _decoded(raw, file)
     problems: list[Problem] = []
     out: dict[str, list[Expected]] = {}
     if not isinstance(data, dict):
