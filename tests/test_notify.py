@@ -1854,7 +1854,8 @@ def test_ctrl_c_anywhere_else_ends_pic_without_a_traceback(
     try:
         with pytest.raises(SystemExit) as ended:
             cli.run_command()
-    finally:  # run_command turns the collector off for the rest of its process, this one's too
+    finally:  # run_command turns the collector off for the rest of its process, this one's too, and freezes
+        gc.unfreeze()
         if collecting:
             gc.enable()
     assert ended.value.code == 130
