@@ -1483,3 +1483,19 @@ def test_the_command_line_builds_no_sections_validator_at_import() -> None:
     done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True, cwd=root)
     assert done.stdout.strip() == "[]"
     assert len(_section_defaults()) == 9  # backup, limits, proxy, db, dns, notify, disk; access, exceptions
+
+
+def test_the_first_bytes_tell_the_other_encodings_as_the_patterns_do() -> None:
+    """A file told at once by its first two bytes is one no pattern of the other encodings matches: every start of
+    four bytes among those the patterns name (NUL, the byte-order marks' FE and FF), a line break, ASCII and the
+    first bytes of UTF-8 sequences, then more text."""
+    alphabet = [b"\x00", b"\xfe", b"\xff", b"\n", b"a", b"\xc3", b"\xa9", b"\xef", b"\xbb", b"\xbf"]
+    for a in alphabet:
+        for b in alphabet:
+            for c in alphabet:
+                for d in alphabet:
+                    for data in (a + b + c + d, a + b + c + d + b"name: x\n", a + b, a):
+                        full = next((name for pattern, name in yamlsrc._OTHER_ENCODINGS if pattern.match(data)), None)
+                        told = yamlsrc._other_encoding(data)
+                        assert (told is None) == (full is None), data
+                        assert told is None or told.startswith(full or ""), data
