@@ -71,7 +71,10 @@ _REFUSED_CATEGORIES = {
 
 def is_slug(value: str) -> bool:
     """True for a member slug (file name without ``.yaml``, also the unix user name)."""
-    return re.fullmatch(SLUG_PATTERN, value) is not None
+    return _SLUG.fullmatch(value) is not None
+
+
+_SLUG = re.compile(SLUG_PATTERN)  # asked for each member file: not looked up in re's cache each time
 
 
 @cache
