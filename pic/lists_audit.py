@@ -267,12 +267,13 @@ _REFERENCE = re.compile(r"[^\W\d_]{1,8}(?:[-_/][0-9]+)+")
 
 def _harmless_value(value: str, *, row: bool) -> bool:
     """Whether ``value``, a cell after an address, is no secret: words of letters alone, a port, a path, a date, a
-    time, a UUID (:data:`_NOT_COMBO`), addresses, a number; and, among other cells (``row``: an export's row), a
-    reference (``ADH-2024-017``)."""
+    time, a UUID, an address literal (:data:`_NOT_COMBO`), addresses, a number; and, among other cells (``row``: an
+    export's row), a reference (``ADH-2024-017``)."""
     words = [word for word in re.split(r"[\s:<>\"'()\[\]]+", value) if word]
     return (
         all(_NAME_WORD.fullmatch(word) for word in words)
         or _NOT_COMBO.fullmatch(value) is not None
+        or _NOT_COMBO.fullmatch(f"[{value}]") is not None  # an address literal, its brackets stripped around it
         or all(_ADDRESS_WORD.fullmatch(word) for word in words)
         or _NUMBER.fullmatch(value) is not None
         or (row and _REFERENCE.fullmatch(value) is not None)
