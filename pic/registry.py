@@ -704,7 +704,7 @@ def _parse_member(
     problems: list[Problem] = []
     if not is_slug(slug):
         problems.append(Problem(file, None, "", f"file name {show_value(slug)} is not a valid slug: {SLUG_WORDS}"))
-    doc, more = read_yaml(path, file, MEMBER_KEYS)
+    doc, more = read_yaml(path, file, MEMBER_KEYS, comments=True)  # committed: its comments too
     problems += more
     if doc is None:
         return None, None, problems

@@ -725,7 +725,12 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, file: str) -> Problem:
 
 
 def parse_yaml(
-    text: str, file: str, keys: frozenset[str] = frozenset(), *, undecodable: Sequence[tuple[int, bytes]] = ()
+    text: str,
+    file: str,
+    keys: frozenset[str] = frozenset(),
+    *,
+    undecodable: Sequence[tuple[int, bytes]] = (),
+    comments: bool = False,
 ) -> tuple[Document | None, list[Problem]]:
     """Parse one YAML document; on a syntax error or a refused character return the problems instead.
 
@@ -733,7 +738,19 @@ def parse_yaml(
     them followed by ``:`` is reported as a second key on the same line.
     ``undecodable``: (offset in ``text``, bytes) of each sequence that was not
     UTF-8 and stands as U+FFFD in ``text`` (:func:`read_yaml`).
+    ``comments``: the file is committed (a member's, a stack's): a comment holding a secret is a problem too
+    (:func:`comment_secrets`), the document returned all the same.
     """
+    doc, problems = _parse_yaml(text, file, keys, undecodable)
+    if comments and (doc is not None or not problems):
+        problems = [*problems, *comment_secrets(text, file)]
+    return doc, problems
+
+
+def _parse_yaml(
+    text: str, file: str, keys: frozenset[str], undecodable: Sequence[tuple[int, bytes]]
+) -> tuple[Document | None, list[Problem]]:
+    """:func:`parse_yaml` but for the comments."""
     bad = []
     if _MAYBE_REFUSED.search(text) is not None:  # one scan for a character class: the usual file has none
         bad = [(m.start(), m.group()) for m in _REFUSED_CHARACTER.finditer(text)]
@@ -965,9 +982,14 @@ def _link_note(path: Path, after: str = "") -> str:
 
 
 def read_yaml(
-    path: Path | str, file: str, keys: frozenset[str] = frozenset(), *, follow_links: bool = False
+    path: Path | str,
+    file: str,
+    keys: frozenset[str] = frozenset(),
+    *,
+    follow_links: bool = False,
+    comments: bool = False,
 ) -> tuple[Document | None, list[Problem]]:
-    """Read (:func:`read_regular_file`) and parse (:func:`parse_yaml`) one YAML file."""
+    """Read (:func:`read_regular_file`) and parse (:func:`parse_yaml`, ``comments`` as it takes it) one YAML file."""
     data, problems = read_regular_file(path, file, follow_links=follow_links)
     if data is None:
         return None, problems
@@ -978,8 +1000,8 @@ def read_yaml(
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         text, undecodable = _decode_replacing(data)
-        return parse_yaml(text, file, keys, undecodable=undecodable)
-    return parse_yaml(text, file, keys)
+        return parse_yaml(text, file, keys, undecodable=undecodable, comments=comments)
+    return parse_yaml(text, file, keys, comments=comments)
 
 
 # How YAML 1.2 tells a stream's encoding from its first bytes (§5.2, "Character Encodings"), UTF-8 apart:
@@ -1026,3 +1048,70 @@ _ESCAPED_BYTES = LazyPattern("[\udc80-\udcff]+")
 
 def is_date(value: object) -> bool:
     return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+
+
+# Where a YAML comment starts (YAML 1.2 §6.6, "Comments"): a "#" at a line's start or after white space, to the
+# line's end. One inside a quoted or block scalar is text, not a comment: told apart by the scanner's tokens.
+_COMMENT_START = LazyPattern(r"(?:^|(?<=[ \t]))#", re.MULTILINE)
+
+
+def comment_secrets(text: str, file: str) -> list[Problem]:
+    """A problem for each comment of ``text`` (a YAML file's, committed with it) that holds a secret as a command or
+    prose can (:func:`pic.errors.reads_as_secret`'s readers: ``# mdp: Azerty123``, ``# sftp: karim / S3cr3t!2024``,
+    a URL's ``user:password@``, a private key commented out), the secret not shown. Comments on lines of their own
+    that follow one another are read as one text (a label on one line, its value on the next); a comment after a
+    value is read alone. Its line is the comment's first."""
+    if "#" not in text:
+        return []
+    groups: list[tuple[int, int, list[str]]] = []  # line (0-based), column of the first "#", its texts
+    last_line = -2
+    for found in _COMMENT_START.finditer(text):
+        start = text.rfind("\n", 0, found.start()) + 1
+        end = text.find("\n", found.end())
+        body = text[found.end() : len(text) if end < 0 else end].removesuffix("\r")
+        line = text.count("\n", 0, found.start())  # lines before it (the usual file has few comments)
+        own_line = not text[start : found.start()].strip()
+        if own_line and groups and last_line == line - 1 and groups[-1][2] is not None:
+            groups[-1][2].append(body)
+        else:
+            groups.append((line, found.start() - start, [body]))
+        last_line = line if own_line else -2
+    flagged = [(line, column, kind) for line, column, bodies in groups if (kind := _secret_of("\n".join(bodies)))]
+    if not flagged:
+        return []
+    inside = _scalar_spans(text)
+    return [
+        Problem(
+            file,
+            line + 1,
+            "",
+            f"a comment (not shown) holds {kind}, which would be committed in clear with this file and stay in the "
+            "repository's history: remove it, and keep the secret in the admins' password manager; if a commit "
+            "already holds it, change the secret",
+        )
+        for line, column, kind in flagged
+        if not any(begin <= (line, column) < stop for begin, stop in inside)
+    ]
+
+
+def _secret_of(text: str) -> str | None:
+    """The kind of the secret ``text`` holds as prose or as a command reads one (pic.secrettext), or None."""
+    from pic import secrettext
+
+    prose = secrettext.prose_secret(text)
+    return prose[0] if prose is not None else secrettext.secret_kind(text)
+
+
+def _scalar_spans(text: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """(line, column) where each scalar of ``text`` starts and ends, as libyaml's scanner reads them (a quoted or
+    block scalar may hold a "#" that is no comment); none for a text it cannot scan."""
+    spans = []
+    try:
+        for token in yaml.scan(text, Loader=yaml.CSafeLoader):
+            if isinstance(token, yaml.ScalarToken):
+                spans.append(
+                    ((token.start_mark.line, token.start_mark.column), (token.end_mark.line, token.end_mark.column))
+                )
+    except yaml.YAMLError:
+        pass
+    return spans

@@ -2052,3 +2052,74 @@ def test_a_value_under_a_key_named_for_a_secret_is_not_shown(
     assert secret not in proc.stderr + proc.stdout, proc.stderr
     [error] = _errors_of(proc)
     assert f"{section}.{key}: the value (not shown: it may be a secret)" in error, error
+
+
+_EXAMPLE = (ROOT / "members" / "velo-cite.yaml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("edit", "secret", "line"),
+    [
+        (lambda t: t.replace("uid: 10002", "uid: 10002   # mdp: Azerty123"), "Azerty123", 6),
+        (lambda t: t + "# sftp: karim / S3cr3t!2024\n", "S3cr3t!2024", 28),
+        (lambda t: t + "# ftp://velo:S3cretPw99@ftp.velo-cite-lyon.fr\n", "S3cretPw99", 28),
+        (lambda t: t + "# mot de passe du FTP :\n# Velo2024x\n", "Velo2024x", 28),
+        (lambda t: t.replace("host: web1", "host: web1\n# mysql -u velo -pS3cretPw9 velo_wordpress"), "S3cretPw9", 8),
+        (
+            lambda t: (
+                t + "# -----BEGIN OPENSSH PRIVATE KEY-----\n"
+                "# b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtz\n"
+                "# -----END OPENSSH PRIVATE KEY-----\n"
+            ),
+            "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtz",
+            28,
+        ),
+    ],
+)
+def test_a_comment_holding_a_secret_in_a_member_file_is_refused_unseen(
+    tmp_path: Path, edit: Callable[[str], str], secret: str, line: int
+) -> None:
+    """A comment is committed with the member's file as its notes are: one holding a password, a URL's credentials or
+    a private key is refused at its line, the secret not shown; was: pic check passed (exit 0), libyaml dropping
+    comments."""
+    members = tmp_path / "members"
+    members.mkdir()
+    (members / "velo-cite.yaml").write_text(edit(_EXAMPLE), encoding="utf-8")
+    proc = check(members)
+    assert proc.returncode == 1, proc.stderr
+    assert secret not in proc.stderr + proc.stdout, proc.stderr
+    [error] = _errors_of(proc)
+    assert error.startswith(f"{members / 'velo-cite.yaml'}:{line} a comment (not shown) holds "), error
+    assert "committed in clear" in error, error
+
+
+def test_the_comments_of_the_example_members_and_stacks_hold_no_secret(tmp_path: Path) -> None:
+    """The examples' comments (a schema's line, notes on a setting, a stack's `pulumi config set --secret
+    pic:dbAdminPassword`, which names the key a secret goes to) are read and pass."""
+    proc = check(ROOT / "members")
+    assert proc.returncode == 0, proc.stderr
+    assert "a comment" not in proc.stderr, proc.stderr
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "notes: |\n  # mdp: Azerty123\n",  # a block scalar's line: its text (read as notes), no comment
+        'cron: [{command: "php x.php # mdp: Azerty123", schedule: hourly}]\n',  # inside quotes
+        "url: https://example.org/#mdp:Azerty123\n",  # a "#" after no white space: text
+    ],
+)
+def test_a_hash_inside_a_value_is_no_comment(text: str) -> None:
+    from pic.yamlsrc import comment_secrets
+
+    assert comment_secrets(text, "x.yaml") == []
+
+
+def test_a_comment_holding_a_secret_in_a_stack_file_is_refused_unseen(tmp_path: Path) -> None:
+    project = project_copy(tmp_path)
+    stack = project / "Pulumi.prod.yaml"
+    stack.write_text("# root: mysql -u root -pS3cretPw9\n" + stack.read_text(encoding="utf-8"), encoding="utf-8")
+    proc = check(project / "members", project)
+    assert proc.returncode == 1, proc.stderr
+    assert "S3cretPw9" not in proc.stderr + proc.stdout, proc.stderr
+    assert f"{stack}:1 a comment (not shown) holds a password option" in proc.stderr, proc.stderr

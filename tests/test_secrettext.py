@@ -1382,3 +1382,22 @@ def test_the_texts_of_a_large_mapping_read_are_those_a_message_can_show() -> Non
     assert secrettext.texts_of(nested)[:3] == ["a", "password", "Velo2024x"]
     assert "c" not in secrettext.texts_of(nested)  # starts after 10,000 characters of "b": never shown
     assert secrettext.texts_of(["mdp: Azerty123"]) == ["mdp: Azerty123"]
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("pulumi config set --secret pic:dbAdminPassword", False),  # the key a secret goes to: a name
+        ("Secrets never go here in clear: `pulumi config set --secret pic:dbAdminPassword`.", False),
+        ("x --password mysql:password", False),
+        ("pulumi config set pic:smtp.host smtp.example.org", False),  # a setting, no secret
+        ("pulumi config set --secret pic:dbAdminPassword S3cretPw9", True),
+        ("pulumi config set pic:smtpPassword Abcdefg9", True),  # named for one, --secret forgotten
+        ("pulumi config set --plaintext mysql:password Hunter2x9", True),
+        ("x --password abc:Password2024", True),  # digits: a value, not a key's name
+    ],
+)
+def test_a_pulumi_configuration_key_named_for_a_secret_is_a_name_its_value_a_secret(text: str, secret: bool) -> None:
+    """`pulumi config set --secret pic:dbAdminPassword`, as the stack files' comments say where a secret goes, read
+    as a password option (its key taken for the value); the value given after the key is one."""
+    assert (secrettext.secret_kind(text) is not None) is secret, text
