@@ -493,8 +493,7 @@ def _cmd_report(args: argparse.Namespace, on: dt.date) -> int:
     recorded, today = notices.load(record, [m.slug for m in registry], args.members), dt.date.today()
     for problem in notices.dated_after(recorded, today, display_path(record)):
         print(problem, file=sys.stderr)
-    # As pic notify counts them: a notice dated after the report's day, or after today, told nobody yet.
-    told = notices.last_told([n for n in recorded if n.date <= min(on, today)])
+    told = notices.told_as_of(recorded, on)  # as pic notify --on the same day
     disk, disk_warnings = diskusage.for_members(
         args.disk_usage or diskusage.default_paths(args.project),
         registry,

@@ -18,7 +18,9 @@ to send nothing twice within ``pic:notify.period_days`` (to the same address, ab
 the same runtime in the same state: :func:`told_key`); ``pic report`` reads it to
 say "told on ...". An entry is dated the day its message was sent: one dated after
 today (written by hand, or by a ``pic`` older than the refusal of ``pic notify --on``
-another day) is named by ``pic notify`` and ignored.
+another day) is named by ``pic notify`` and ``pic report``, and counts only as of its own day: today's run
+tells the member as if it were not there, a ``--dry-run`` or a report ``--on`` that day or later counts it
+(:func:`told_as_of`).
 """
 
 from __future__ import annotations
@@ -382,7 +384,8 @@ def dated_after(notices: list[Notice], day: dt.date, file: str) -> list[Problem]
             n.line,
             f"sent[{n.index}].date" if n.index is not None else "sent",
             f"{n.date.isoformat()} is after today ({day.isoformat()}): a notice is dated the day it was sent; "
-            "ignored (the member may be told again), correct or remove it",
+            "it counts only as of that day (--on it or later; today the member may be told again), correct or "
+            "remove it",
             severity="warning",
         )
         for n in notices
@@ -391,6 +394,13 @@ def dated_after(notices: list[Notice], day: dt.date, file: str) -> list[Problem]
 
 
 Told = dict[tuple[str, str, str, str], dt.date]
+
+
+def told_as_of(notices: list[Notice], on: dt.date) -> Told:
+    """:func:`last_told` as of the day ``on``: the notices dated up to ``on`` count, a later one told nobody yet.
+    ``pic notify`` and ``pic report`` read the record so, for ``--on`` any day: today's run leaves out a notice
+    dated after today (:func:`dated_after` warns of it), a ``--dry-run`` or a report of a later day counts it."""
+    return last_told([n for n in notices if n.date <= on])
 
 
 def last_told(notices: list[Notice]) -> Told:

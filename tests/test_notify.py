@@ -480,6 +480,38 @@ def test_report_counts_no_notice_dated_after_its_day_or_today(
     assert told.get("velo-cite") is None, told
 
 
+def test_a_later_day_counts_the_notices_dated_up_to_it_in_notify_and_report_alike(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--on`` a later day reads the record as of that day: a notice dated after today but not after that day
+    counts (``pic notify --dry-run`` skips the member, ``pic report`` says it told), one after it does not."""
+    today = dt.date.today()
+    notice_day = today + dt.timedelta(days=10)
+    members = write_members(
+        tmp_path / "members",
+        {"old-club": member(contact={"name": "Sam", "email": "sam@old.example.org"}, site=_site("7.4", "o.org"))},
+    )
+    proj = project_copy(tmp_path)
+    (proj / notices.DEFAULT_FILE).write_text(
+        f"sent:\n  - {{date: {notice_day}, member: old-club, runtime: '7.4', to: sam@old.example.org, state: eol}}\n"
+    )
+    report = ["report", "--project", str(proj), "--members", str(members), "--format", "json"]
+    for later, told in ((notice_day + dt.timedelta(days=10), notice_day), (notice_day - dt.timedelta(days=1), None)):
+        capsys.readouterr()
+        assert notify(proj, members, later, "--dry-run", today=today) == 0
+        out, err = capsys.readouterr()
+        assert f"{notice_day} is after today ({today})" in err, err
+        if told is None:
+            assert out.count("Subject: ") == 1, out
+        else:
+            assert "Subject: " not in out, out
+            assert f"old-club: already told about PHP 7.4 on {told}" in err, err
+        assert main([*report, "--on", later.isoformat()]) == 0
+        out, err = capsys.readouterr()
+        said = {c["slug"]: c["told_on"] for c in yaml.safe_load(out)["members_to_contact"]}
+        assert said == {"old-club": None if told is None else told.isoformat()}, said
+
+
 def test_record_file_errors_name_the_entry(tmp_path: Path, smtp_sink: Sink, capsys: pytest.CaptureFixture[str]) -> None:
     members, proj = registry(tmp_path), project(tmp_path, smtp_sink)
     (proj / notices.DEFAULT_FILE).write_text(

@@ -760,8 +760,7 @@ def _run(args: argparse.Namespace, on: dt.date, now: dt.date, record: Path) -> i
     recorded = notices.load(record, [m.slug for m in registry], args.members)
     for problem in notices.dated_after(recorded, now, display_path(record)):
         print(dataclasses.replace(problem, file=shown_name(problem.file)), file=sys.stderr)
-    # As of `on`: what was sent after it does not count (nor, above, anything dated after today).
-    told = notices.last_told([n for n in recorded if n.date <= min(on, now)])
+    told = notices.told_as_of(recorded, on)  # as pic report --on the same day
     messages, skipped = compose(registry, settings, on, told)
     for s in skipped:
         print(
