@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -534,8 +535,14 @@ def test_engine_refuses_an_alias_of_the_stack_file_before_writing_the_config_out
     text = stack.read_text(encoding="utf-8")
     stack.write_text(text + "\n".join(bomb) + "\n", encoding="utf-8")
     line = len(text.splitlines()) + 3  # the first alias
-    with pytest.raises(engine.ProgramError, match=rf"^Pulumi\.prod\.yaml:{line}: an alias \(\*name\)"):
+    said = rf"^{re.escape(str(project))}/Pulumi\.prod\.yaml:{line}: an alias \(\*name\)"
+    with pytest.raises(engine.ProgramError, match=said):
         engine.stack_config(project, "prod", ())
+    # the program run on other member files (a staged copy of the project): named in the project all the same
+    other = tmp_path / "other-members"
+    other.mkdir()
+    with pytest.raises(engine.ProgramError, match=said):
+        engine.run_program(project, "prod", other)
 
 
 @pytest.mark.parametrize(
@@ -552,7 +559,8 @@ def test_engine_says_a_stack_file_it_cannot_read_at_its_line(tmp_path: Path, con
     or nested too deeply is said with its line (was: a traceback from ``pic plan --against REV``)."""
     project = _project(tmp_path, SECRET_PROGRAM)
     (project / "Pulumi.prod.yaml").write_bytes(content)
-    with pytest.raises(engine.ProgramError, match=said):
+    # named in --project's directory, as every other message names the stack file
+    with pytest.raises(engine.ProgramError, match="^" + re.escape(f"{project}/") + said.removeprefix("^")):
         engine.stack_config(project, "prod", ())
 
 

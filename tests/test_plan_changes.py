@@ -817,6 +817,49 @@ def test_a_host_renamed_at_the_same_addresses_tells_no_move_of_its_sites(two_hos
     assert not [d for d in downtimes if "moves from" in d or "DNS" in d], downtimes
 
 
+def test_a_stack_file_is_named_in_the_project_directory_from_elsewhere(two_hosts: Path) -> None:
+    """Run from another directory, pic plan --against names the stack file with --project's directory, as the
+    other commands do (was: ``Pulumi.staging.yaml`` alone, a file of the working directory)."""
+    shown = two_hosts.name
+    env = {**os.environ, "PYTHONPATH": str(two_hosts)}
+
+    def plan_from_above(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "pic", "plan", "--project", shown, "--members", f"{shown}/members", *args],
+            cwd=two_hosts.parent,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=600,
+        )
+
+    shutil.copy(two_hosts / "Pulumi.prod.yaml", two_hosts / "Pulumi.staging.yaml")  # not committed
+    new = plan_from_above("--stack", "staging", "--against", "HEAD")
+    assert new.returncode == 0, new.stderr[-3000:]
+    assert f"which has no {shown}/Pulumi.staging.yaml: stack staging is new" in new.stdout, new.stdout[-3000:]
+    # a revision whose stack file is a directory
+    (two_hosts / "Pulumi.staging.yaml").unlink()
+    (two_hosts / "Pulumi.staging.yaml").mkdir()
+    (two_hosts / "Pulumi.staging.yaml" / "x").write_text("x\n", encoding="utf-8")
+    commit(two_hosts, "a directory")
+    shutil.rmtree(two_hosts / "Pulumi.staging.yaml")
+    shutil.copy(two_hosts / "Pulumi.prod.yaml", two_hosts / "Pulumi.staging.yaml")
+    folder = plan_from_above("--stack", "staging", "--against", "HEAD")
+    assert folder.returncode == 1, folder.stderr[-3000:]
+    assert f"{shown}/Pulumi.staging.yaml is a directory, not the stack file" in folder.stderr, folder.stderr[-3000:]
+    # a revision whose stack file the engine cannot read
+    prod = two_hosts / "Pulumi.prod.yaml"
+    text = prod.read_text(encoding="utf-8")
+    prod.write_text(text + "  x:y: &a [1]\n  x:z: *a\n", encoding="utf-8")
+    commit(two_hosts, "an alias")
+    prod.write_text(text, encoding="utf-8")
+    alias = plan_from_above("--against", "HEAD")
+    assert alias.returncode == 1, alias.stderr[-3000:]
+    line = len(text.splitlines()) + 2
+    assert f"{shown}/Pulumi.prod.yaml:{line}: an alias (*name)" in alias.stderr, alias.stderr[-3000:]
+
+
 def test_against_a_revision_without_the_stacks_file_plans_a_new_stack(two_hosts: Path) -> None:
     """A stack added in the change (its Pulumi.<stack>.yaml not at REV): planned as new, every resource created,
     said so in every format, exit 0 (was: exit 1, "the program stopped: no such stack file")."""

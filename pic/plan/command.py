@@ -316,7 +316,7 @@ def render_here(project: Path, stack: str, members: Path, salt: bytes) -> Render
     try:
         run = engine.run_program(project, stack, members, secret_keys=SECRET_CONFIG_KEYS)
     except engine.ProgramError as exc:
-        raise PicError([Problem("__main__.py", None, "", f"the program stopped: {exc}")]) from None
+        raise PicError([Problem(display_path(program), None, "", f"the program stopped: {exc}")]) from None
     return Rendering.from_json(engine.redacted_json(run, salt))
 
 
@@ -366,6 +366,7 @@ def _start_at(project: Path, stack: str, members: Path, rev: str, *, salt: bytes
             [Problem("<command line>", None, "--members", f"{members} is outside the project: not in git at {rev}")]
         )
     shown = display_path(project)
+    stack_shown = display_path(project / f"Pulumi.{stack}.yaml")  # as every message names the stack file
     project = project.resolve()
     links: dict[str, str] = {c.as_posix(): "" for c in candidates}
     where, commit = stack_.enter_context(checkout(project, rev, links, shown))
@@ -379,10 +380,19 @@ def _start_at(project: Path, stack: str, members: Path, rev: str, *, salt: bytes
     if not stack_file.is_file():
         if os.path.lexists(stack_file):  # a directory, a link to nothing: no stack file, yet no new stack either
             what = "a directory" if stack_file.is_dir() else "not a regular file (a link to nothing, a submodule)"
-            why = f"Pulumi.{stack}.yaml is {what}, not the stack file: the stack's settings at {rev} cannot be read"
+            why = f"{stack_shown} is {what}, not the stack file: the stack's settings at {rev} cannot be read"
             raise PicError([Problem(f"{rev} ({commit[:10]})", None, "", why)])
         return _Pending(rev, commit, where, members_rel, None)  # a stack added since REV: nothing to run there
-    cmd = [sys.executable, engine.__file__, "--project", str(where), "--stack", stack]
+    cmd = [
+        sys.executable,
+        engine.__file__,
+        "--project",
+        str(where),
+        "--stack",
+        stack,
+        "--shown-stack-file",
+        stack_shown,
+    ]
     cmd += ["--members", str(where / members_rel)]
     for key in SECRET_CONFIG_KEYS:
         cmd += ["--secret-key", key]
@@ -646,6 +656,7 @@ def run(
         rendering = render_here(project, stack, members, salt)
         at = _finish_at(pending, stack) if pending is not None else None
     attr = Attribution(rendering, checked.registry, checked.settings)
+    stack_file = display_path(project / f"Pulumi.{stack}.yaml")
     header = f"pic plan: stack {stack}, {plural(len(checked.registry), 'member')}, as of {on.isoformat()}"
     meta: dict[str, Any] = {"stack": stack, "on": on.isoformat(), "members": len(checked.registry)}
     changes: list[Change] | None = None
@@ -663,7 +674,7 @@ def run(
             members_root=at.members_root,
             unread=at.unread,
         )
-        label, title_label, meta["against"] = _against(against or "", at, stack)
+        label, title_label, meta["against"] = _against(against or "", at, stack, stack_file)
     history = _History(members, at)
     # What removed members left on the hosts (accounts, databases) is on an existing stack's hosts: a stack new in
     # this change has none yet, so a slug, uid or database name given again takes nothing there.
@@ -686,7 +697,7 @@ def run(
         refused = (_markdown_slugs_given(given) if given else "") + _markdown_uids_given(uids_given)
         refused += _markdown_databases_reached(reached)
         if at is not None and at.new_stack:
-            refused = f"{md.code(against or '')} {md.prose(new_stack_note(stack))}.\n\n{refused}"
+            refused = f"{md.code(against or '')} {md.prose(new_stack_note(stack, stack_file))}.\n\n{refused}"
         if at is not None and at.as_of is not None:
             note = as_of_note(at.as_of, at.invalid_today, markdown=True)
             refused = f"{md.code(against or '')} {note}.\n\n{refused}"
@@ -706,7 +717,7 @@ def run(
     return EXIT_STATEFUL if at_stake else exit_status(changes, attr, attr_old)
 
 
-def _against(rev: str, at: AtRevision, stack: str) -> tuple[str, str, dict[str, Any]]:
+def _against(rev: str, at: AtRevision, stack: str, stack_file: str) -> tuple[str, str, dict[str, Any]]:
     """How the plan names the revision it compares with: in text, in markdown's title (the revision as given, any
     text git takes, as a code span: a branch may be named `<img src=x onerror=...>`), in json."""
     label = f"{rev} ({at.commit[:10]})"
@@ -719,7 +730,7 @@ def _against(rev: str, at: AtRevision, stack: str) -> tuple[str, str, dict[str, 
         "invalid_today": list(at.invalid_today),
     }
     if at.new_stack:
-        label += f", which {new_stack_note(stack)}"
+        label += f", which {new_stack_note(stack, stack_file)}"
         title_label += ", a new stack"
     if at.as_of is not None:
         label += f", which {as_of_note(at.as_of, at.invalid_today)}"
@@ -727,10 +738,11 @@ def _against(rev: str, at: AtRevision, stack: str) -> tuple[str, str, dict[str, 
     return label, title_label, meta
 
 
-def new_stack_note(stack: str) -> str:
-    """What the plan of a stack whose file the revision lacks compares: nothing, the stack is created."""
+def new_stack_note(stack: str, stack_file: str) -> str:
+    """What the plan of a stack whose file the revision lacks compares: nothing, the stack is created.
+    ``stack_file``: the stack file as messages name it, in ``--project``'s directory (``project/Pulumi.x.yaml``)."""
     return (
-        f"has no Pulumi.{stack}.yaml: stack {stack} is new in this change, so the plan creates every "
+        f"has no {stack_file}: stack {stack} is new in this change, so the plan creates every "
         f"resource (if the stack exists already, its file renamed or never committed, compare with `pulumi "
         f"preview --diff --stack {stack}`)"
     )

@@ -290,8 +290,24 @@ class _Collect(logging.Handler):
         self.messages.append(f"{record.levelname.lower()}: {record.getMessage()}")
 
 
-def stack_config(project_dir: Path, stack: str, secret_keys: tuple[str, ...]) -> tuple[dict[str, str], list[str]]:
-    """The stack file's config as the engine hands it to a program; every secret is a placeholder."""
+def _display(path: Path) -> str:
+    """``path`` as pic's messages name a file (:func:`pic.settings.display_path`). Imported here, when called: run
+    as a script in a revision's checkout (``pic plan --against``), the engine is given the name instead
+    (``--shown-stack-file``) and imports nothing of pic."""
+    from pic.settings import display_path
+
+    return display_path(path)
+
+
+def stack_config(
+    project_dir: Path, stack: str, secret_keys: tuple[str, ...], shown: str | None = None
+) -> tuple[dict[str, str], list[str]]:
+    """The stack file's config as the engine hands it to a program; every secret is a placeholder.
+
+    ``shown``: the stack file as messages name it, in ``--project``'s directory (``project/Pulumi.prod.yaml``;
+    by default ``project_dir``'s, :func:`pic.settings.display_path`): the file read may be in a staged copy or a
+    revision's checkout. Raises ProgramError naming it and the line for a file that is no UTF-8, no YAML, nested
+    too deeply or holds an alias."""
     import yaml
 
     class NoAliases(yaml.SafeLoader):
@@ -302,26 +318,27 @@ def stack_config(project_dir: Path, stack: str, secret_keys: tuple[str, ...]) ->
             if self.check_event(yaml.AliasEvent):
                 line = self.peek_event().start_mark.line + 1  # type: ignore[no-untyped-call]
                 raise ProgramError(
-                    f"{path.name}:{line}: an alias (*name), which pic does not follow: write the value out instead"
+                    f"{name}:{line}: an alias (*name), which pic does not follow: write the value out instead"
                 )
             return super().compose_node(parent, index)
 
     path = project_dir / f"Pulumi.{stack}.yaml"
+    name = shown if shown is not None else _display(path)
     # Any other fault of the file is the program's to say (its settings are checked first): its text, or no config
     # mapping, is handed on as none here.
     try:
         data = yaml.load(path.read_bytes().decode("utf-8"), Loader=NoAliases) if path.is_file() else None  # noqa: S506
     except UnicodeDecodeError as exc:
         line = exc.object[: exc.start].count(b"\n") + 1
-        raise ProgramError(f"{path.name}:{line}: holds bytes that are not UTF-8: save it as UTF-8") from None
+        raise ProgramError(f"{name}:{line}: holds bytes that are not UTF-8: save it as UTF-8") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        where = f"{path.name}:{mark.line + 1}" if mark is not None else path.name
+        where = f"{name}:{mark.line + 1}" if mark is not None else name
         raise ProgramError(f"{where}: cannot be read as YAML: {exc.problem or exc.context}") from None
     except yaml.YAMLError as exc:
-        raise ProgramError(f"{path.name}: cannot be read as YAML: {exc}") from None
+        raise ProgramError(f"{name}: cannot be read as YAML: {exc}") from None
     except RecursionError:
-        raise ProgramError(f"{path.name}: cannot be read as YAML: nested too deeply") from None
+        raise ProgramError(f"{name}: cannot be read as YAML: nested too deeply") from None
     raw = data.get("config") if isinstance(data, dict) else None
     config: dict[str, str] = {}
     secrets: list[str] = []
@@ -404,8 +421,12 @@ def run_program(
     secret_keys: tuple[str, ...] = DEFAULT_SECRET_KEYS,
     mocks: Any = None,
     monitor: Any = None,
+    shown_stack_file: str | None = None,
 ) -> Run:
     """Evaluate ``project_dir/__main__.py`` for ``stack`` under mocks; raise ProgramError if it fails.
+
+    ``shown_stack_file``: the stack file as messages name it (by default in ``project_dir`` as given,
+    :func:`pic.settings.display_path`; a revision's checkout is named as the working tree's project).
 
     How this process differs from the language host of ``pulumi up``, each where the
     engine's behaviour cannot differ (what the engine receives is the same; figures in
@@ -434,6 +455,7 @@ def run_program(
     from pulumi.runtime.stack import run_pulumi_func
     from pulumi.runtime.sync_await import _sync_await
 
+    shown = shown_stack_file or _display(project_dir / f"Pulumi.{stack}.yaml")
     project_dir = project_dir.resolve()
     members_dir = members_dir if members_dir is not None else project_dir / "members"
     with staged_project(project_dir, members_dir) as where:
@@ -445,7 +467,7 @@ def run_program(
         logger.propagate = False
         collect = _Collect()
         logger.addHandler(collect)
-        config, secrets = stack_config(where, stack, secret_keys)
+        config, secrets = stack_config(where, stack, secret_keys, shown)
         pulumi_settings.set_root_resource(None)  # type: ignore[arg-type]
         pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=True, logger=logger, monitor=monitor)
         pulumi.runtime.set_all_config(config, secrets)
@@ -563,6 +585,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--members", type=Path, default=None)
     parser.add_argument("--secret-key", action="append", default=[])
     parser.add_argument("--today", default=None, help="the day the program reads as today (YYYY-MM-DD)")
+    parser.add_argument("--shown-stack-file", default=None, help="the stack file as messages name it")
     args = parser.parse_args(argv)
     if args.today:
         as_of(args.today)
@@ -572,7 +595,13 @@ def main(argv: list[str] | None = None) -> int:
     sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
     sys.path.insert(0, str(project))
     try:
-        run = run_program(project, args.stack, args.members, secret_keys=tuple(args.secret_key) or DEFAULT_SECRET_KEYS)
+        run = run_program(
+            project,
+            args.stack,
+            args.members,
+            secret_keys=tuple(args.secret_key) or DEFAULT_SECRET_KEYS,
+            shown_stack_file=args.shown_stack_file,
+        )
     except ProgramError as exc:
         print(str(exc), file=sys.stderr)
         return 1
