@@ -983,6 +983,157 @@ def test_suspended_member_is_not_told_its_site_runs(tmp_path: Path, capsys: pyte
     assert "(before it is brought back)" in out
 
 
+_LONG_NAME = "Association pour les Jardins Partagés et Solidaires du Quartier de la Croix-Rousse"
+_LONG_DOMAIN = "jardins-partages-solidaires-croix-rousse.example.org"
+_WIDTH = 78  # RFC 5322 section 2.1.1
+
+
+def _body(out: str) -> list[str]:
+    """The lines of the one message's text a dry run printed (after its headers)."""
+    return out.split("\n\n", 1)[1].splitlines()
+
+
+def _paragraph(lines: list[str], said: str) -> str:
+    """The lines of ``lines`` from the one ``said`` begins with, as many as ``said`` is long, joined with a
+    space: ``said`` when it was wrapped at spaces only."""
+    first = next(i for i, line in enumerate(lines) if line.startswith(said[:12]))
+    joined = lines[first]
+    while len(joined) < len(said) and first + 1 < len(lines):
+        first += 1
+        joined += " " + lines[first]
+    return joined
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_a_paragraph_holding_a_long_name_is_wrapped_with_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], language: str
+) -> None:
+    """A paragraph holding a member's name and domains is wrapped once they are put in: a long name left the
+    template's line break where it was, a line far too long then the runtime alone on the next one
+    (``... est arrêté. Il est configuré pour`` / ``PHP 8.2.``)."""
+    contact = {"name": "Camille Dupont-Lefèvre de la Croix-Rousse", "email": "c@case.example.org"}
+    data = member(name=_LONG_NAME, contact={**contact, "language": language}, site=_site("8.2", _LONG_DOMAIN))
+    lines = _body(dry_run(tmp_path, capsys, data, ON, stopped="8.2"))
+    first = next(i for i, line in enumerate(lines) if _LONG_NAME.split(maxsplit=1)[0] in line)
+    assert lines.index("", first) - first > 1 and all(len(line) <= _WIDTH for line in lines[first : first + 3]), lines
+    assert "PHP 8.2." not in lines, lines
+    assert all(not line.startswith((":", ";", "?", "!")) for line in lines), lines
+    assert any(_LONG_DOMAIN in line for line in lines), "a domain is never cut (at its hyphens)"
+    if language == "fr":
+        said = (
+            f"Le site d'{_LONG_NAME} ({_LONG_DOMAIN}) est arrêté. Il est configuré pour PHP 8.2.",
+            f"Bonjour {contact['name']},",
+        )
+    else:
+        said = (f"The site of {_LONG_NAME} ({_LONG_DOMAIN}) is down. It is set up for PHP 8.2.", "Hello Camille")
+    assert _paragraph(lines, said[0]) == said[0], lines
+    assert _paragraph(lines, said[1]).startswith(said[1]), lines
+
+
+def test_a_grouped_message_keeps_each_site_of_its_summary_on_one_line(tmp_path: Path, smtp_sink: Sink) -> None:
+    """The summary of a message to the contact of several members is a line per member, however long its name:
+    its paragraphs are wrapped, its items are not."""
+    contact = {"name": "Sam Reed", "email": "sam@clubs.example.org"}
+    members = write_members(
+        tmp_path / "members",
+        {
+            "long-club": member(10811, name=_LONG_NAME, contact=contact, site=_site("8.2", _LONG_DOMAIN)),
+            "pause-club": member(10812, name="Pause Club", contact=contact, site=_site("8.2", "pause.example.org")),
+        },
+    )
+    assert notify(project(tmp_path, smtp_sink), members, ON) == 0
+    lines = smtp_sink.received[0].message.get_content().splitlines()
+    assert f"- {_LONG_NAME} ({_LONG_DOMAIN}) : PHP 8.2, fin de vie le 31 décembre 2026, dans 33 jours" in lines
+    assert "- Pause Club (pause.example.org) : PHP 8.2, fin de vie le 31 décembre 2026, dans 33 jours" in lines
+    site = f"Le site d'{_LONG_NAME} ({_LONG_DOMAIN}) fonctionne avec PHP 8.2."
+    assert _paragraph(lines, site) == site, lines
+    assert all(len(line) <= _WIDTH for line in lines[lines.index(f"== {_LONG_NAME} ==") :][2:4]), lines
+
+
+def _visual_order(line: str, *, auto: bool = False) -> list[int]:
+    """The logical index of each character of ``line`` in the order a left-to-right paragraph (``auto``: one of
+    the direction of its first strong letter) shows them, left to right: the Unicode Bidirectional Algorithm
+    (UAX #9, isolates included) of GNU FriBidi."""
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("fribidi")
+    if name is None:
+        pytest.skip("GNU FriBidi (libfribidi) is not installed")
+    fribidi = ctypes.CDLL(name)
+    n = len(line)
+    text = (ctypes.c_uint32 * n)(*map(ord, line))
+    base = ctypes.c_uint32(0x40 if auto else 0x110)  # FRIBIDI_PAR_ON (auto), FRIBIDI_PAR_LTR
+    visual = (ctypes.c_uint32 * n)()
+    v_to_l = (ctypes.c_int * n)()
+    levels = (ctypes.c_int8 * n)()
+    assert fribidi.fribidi_log2vis(text, n, ctypes.byref(base), visual, None, v_to_l, levels) > 0
+    return list(v_to_l)
+
+
+@pytest.mark.parametrize(
+    ("name", "domain"),
+    [
+        ("עמותת שלום!", "c.org"),  # Hebrew, then a neutral sign: shown at the name's end (its left), not after it
+        ("جمعية السلام", "c.org"),  # Arabic
+        ("انجمن\u200cها\u061c 2024", "c.org"),  # Persian, a non-joiner, an Arabic letter mark, digits
+        ("עמותת שלום", "xn--9dbne9b.example.org"),  # a Hebrew domain, shown in U-labels: isolated too
+    ],
+)
+def test_a_right_to_left_name_is_isolated_in_the_text(tmp_path: Path, smtp_sink: Sink, name: str, domain: str) -> None:
+    """A right-to-left name (or domain) in the left-to-right text is set between U+2068 FIRST STRONG ISOLATE and
+    U+2069 POP DIRECTIONAL ISOLATE (UAX #9, section 2.7): a mail program shows it as a block at its place, as it
+    shows it alone, and the words around it in their order (was: the name's direction spilt over the neutral signs
+    next to it, and theirs over it)."""
+    data = member(name=name, contact={"name": name, "email": "c@case.example.org"}, site=_site("8.2", domain))
+    members = write_members(tmp_path / "members", {"case-member": data})
+    assert notify(project(tmp_path, smtp_sink), members, ON) == 0
+    message = smtp_sink.received[0].message
+    assert message["To"].addresses[0].display_name == name, "the header's name as written"
+    lines = message.get_content().splitlines()
+    isolated = f"\u2068{name}\u2069"
+    assert f"Bonjour {isolated}," in lines, lines
+    site = next(line for line in lines if line.startswith("Le site "))
+    shown_domain = "\u2068שלום.example.org\u2069" if domain.startswith("xn--") else domain
+    assert site.startswith(f"Le site de {isolated} ({shown_domain}) "), site
+    alone = [name[i] for i in _visual_order(name, auto=True)]
+    for line in (f"Bonjour {isolated},", site):
+        order = _visual_order(line)
+        start, end = line.index(name), line.index(name) + len(name)
+        assert [line[i] for i in order if start <= i < end] == alone, f"the name is not shown as alone: {line!r}"
+        assert _units_in_order(line, order), f"the name, the domain and the words around are out of order: {line!r}"
+
+
+def _units_in_order(line: str, order: list[int]) -> bool:
+    """True when ``order`` (:func:`_visual_order`) shows each isolate of ``line`` (U+2068 to U+2069) as one block,
+    and the blocks and the other characters in their logical order."""
+    unit, opened = [], None
+    for i, ch in enumerate(line):
+        opened = i if ch == "\u2068" and opened is None else opened
+        unit.append(i if opened is None else opened)
+        opened = None if ch == "\u2069" else opened
+    shown = [unit[i] for n, i in enumerate(order) if n == 0 or unit[order[n - 1]] != unit[i]]
+    return shown == sorted(set(shown))
+
+
+def test_an_isolate_cut_by_the_wrapping_is_closed_and_opened_again_on_each_line() -> None:
+    """Each line is a paragraph of the Bidirectional Algorithm (UAX #9, BD2): an isolate cut at a line's end is
+    closed there and opened again on the next line, the name's words and a no-break space written kept."""
+    name = " ".join(["עמותת שלום"] * 8)
+    text = notify_command.wrapped(f"Le site de {notify_command.isolated(name)} (c.org) est\nsuspendu\u00a0: oui.\n")
+    lines = text.removesuffix("\n").split("\n")
+    assert len(lines) > 1 and all(len(line) <= notify_command.WIDTH for line in lines), lines
+    assert all(line.count("\u2068") == line.count("\u2069") for line in lines), lines
+    assert lines[1].startswith("\u2068") and lines[0].endswith("\u2069"), lines
+    assert text.replace("\u2069\n\u2068", " ") == f"Le site de \u2068{name}\u2069 (c.org) est suspendu\u00a0: oui.\n"
+
+
+def test_a_left_to_right_name_is_written_without_marks(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = dry_run(tmp_path, capsys, member(name="Vélo Cité", site=_site("8.2", "c.org")), ON)
+    assert "\u2068" not in out and "\u2069" not in out
+    assert "Le site de Vélo Cité (c.org) fonctionne avec PHP 8.2." in out
+
+
 # (case, day, member fields, stopped runtime, texts the message holds, texts it must not hold), member on 8.2
 STATES: list[tuple[str, dt.date, dict[str, Any], str, list[str], list[str]]] = [
     (
@@ -2085,11 +2236,12 @@ def test_a_domain_in_punycode_is_told_in_the_letters_the_member_knows(
     as amis-du-rhône.org, which the message names, in French and in English."""
     site = _site("8.2", "amis-du-rhone.org", "xn--amis-du-rhne-nib.org")
     out = dry_run(tmp_path, capsys, member(site=site), ON)
-    assert "(amis-du-rhone.org, amis-du-rhône.org) fonctionne avec PHP 8.2." in out, out
+    # wrapped at 78 characters (RFC 5322 section 2.1.1) as every paragraph holding a name
+    assert "(amis-du-rhone.org, amis-du-rhône.org) fonctionne avec\nPHP 8.2." in out, out
     assert "xn--" not in out
     en = member(site=site, contact={"name": "Sam", "email": "sam@case.example.org", "language": "en"})
     out = dry_run(tmp_path / "en", capsys, en, ON)
-    assert "(amis-du-rhone.org, amis-du-rhône.org) runs on PHP 8.2." in out, out
+    assert "(amis-du-rhone.org, amis-du-rhône.org) runs on\nPHP 8.2." in out, out
     assert "xn--" not in out
 
 

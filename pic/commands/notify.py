@@ -7,7 +7,8 @@ by :mod:`pic.eol`'s rules (running, suspended or stopped now; the last day it
 may run, :func:`pic.eol.runs_until`: the end of life, or a valid exception's
 ``until`` when later), what the member must do and by when, and the admins'
 address, in the contact's language (``contact.language``, French by default)
-from ``pic/commands/templates/notify-<language>.j2``.
+from ``pic/commands/templates/notify-<language>.j2``: a paragraph holding a name or a domain wrapped once they are
+put in (:func:`wrapped`), a right-to-left name isolated (:func:`isolated`).
 
 One message per contact address and run: members due that give one address (a federation's secretary, the
 volunteer admin of several associations) are named in one message, each with its site, runtime, end of life and
@@ -44,6 +45,7 @@ import argparse
 import dataclasses
 import datetime as dt
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -272,6 +274,55 @@ def in_days(days: int, language: str) -> str:
     return {0: "that is today", 1: "that is tomorrow"}.get(days, f"in {days} days")
 
 
+# The longest line of a paragraph holding a name once wrapped: RFC 5322 section 2.1.1 (78 characters)
+WIDTH = 78
+_FSI, _PDI = "\u2068", "\u2069"  # FIRST STRONG ISOLATE, POP DIRECTIONAL ISOLATE (UAX #9, section 2.7)
+# The bidirectional classes of right-to-left text (R, AL, AN) and of the explicit formatting characters
+_RTL_OR_EXPLICIT = frozenset({"R", "AL", "AN", "LRE", "RLE", "LRO", "RLO", "PDF", "LRI", "RLI", "FSI", "PDI"})
+# A space that keeps two words on one line while a paragraph is wrapped, made a space again: before French's
+# high punctuation (« : », « ; », « ? », « ! »), between PHP and its version, and after a number followed by a
+# word (31 décembre, 33 jours, 1461 days).
+_KEEP_TOGETHER = re.compile(r" (?=[:;?!»])|(?<=«) |(?<=\bPHP) (?=\d)|(?<=\d) (?=[^\W\d_])")
+_HELD = "\u00a0"  # not a space to textwrap (its whitespace is ASCII's): the words around it are one to it
+
+
+def isolated(text: str) -> str:
+    """``text`` set between U+2068 FIRST STRONG ISOLATE and U+2069 POP DIRECTIONAL ISOLATE when it holds
+    right-to-left letters or digits (bidirectional classes R, AL, AN) or an explicit formatting character, else
+    as it is: a name of unknown direction put in the left-to-right text of a message (Unicode UAX #9, section 2.7,
+    and the W3C's "Inline markup and bidirectional text": text/plain has no ``dir`` attribute, the isolates are its
+    markup). A mail program then shows the name as one block at its place, in its own direction (its first strong
+    letter's), and the words, signs and numbers around it in their own order: unisolated, a right-to-left name
+    took the neutral signs after it (``!`` then `` (``) into its run."""
+    import unicodedata
+
+    if any(unicodedata.bidirectional(ch) in _RTL_OR_EXPLICIT for ch in text):
+        return f"{_FSI}{text}{_PDI}"
+    return text
+
+
+def wrapped(text: str) -> str:
+    """A paragraph holding names, rendered: its lines joined, then wrapped at :data:`WIDTH` characters by the
+    standard library's :mod:`textwrap` (a line made longer by one word alone, a long domain, is kept whole: no
+    word is cut, nor at its hyphens). Ends with a line break. Kept on one line: French's high punctuation with
+    the word before it (``page :``), ``PHP`` and its version, a number and the word after it (``33 jours``).
+    An isolate (:func:`isolated`) cut at a line's end is closed there and opened again on the next line: each
+    line is a paragraph of the Bidirectional Algorithm (UAX #9, BD2: a line feed ends a paragraph), where an
+    isolate left open would end anyway."""
+    import textwrap
+
+    joined = " ".join(line.strip() for line in text.strip("\n").split("\n"))
+    held = _KEEP_TOGETHER.sub(_HELD, joined.replace(_HELD, "\u0000"))  # a no-break space written: kept as one
+    out = []
+    open_isolates = 0
+    for line in textwrap.wrap(held, width=WIDTH, break_long_words=False, break_on_hyphens=False):
+        shown = line.replace(_HELD, " ").replace("\u0000", _HELD)
+        again = _FSI * open_isolates + shown
+        open_isolates += shown.count(_FSI) - shown.count(_PDI)
+        out.append(again + _PDI * open_isolates)
+    return "\n".join(out) + "\n"
+
+
 # The first letters French elides "de" before (d'Amicale, d'Écoute); h, mute or not, is left as written
 _ELIDED = frozenset("AÀÂÄÆEÉÈÊËIÎÏOÔÖŒUÙÛÜaàâäæeéèêëiîïoôöœuùûü")
 
@@ -279,17 +330,17 @@ _ELIDED = frozenset("AÀÂÄÆEÉÈÊËIÎÏOÔÖŒUÙÛÜaàâäæeéèêëiî�
 def de(name: str) -> str:
     """``de`` before an association's name, as French writes it: the name's own article joined to it
     (``des Amis du Rhône``, ``du Petit Théâtre``), elided before a vowel (``d'Amicale Laïque``), else
-    ``de Vélo-Cité``."""
+    ``de Vélo-Cité``; the name after it :func:`isolated`."""
     # The article ends at any space: a no-break one (Les\u00a0Amis, pasted from a word processor) too
     first, *others = name.split(None, 1) or [""]
     rest = others[0] if others else ""
     if rest and first in ("Les", "les", "LES"):
-        return f"des {rest}"
+        return f"des {isolated(rest)}"
     if rest and first in ("Le", "le", "LE"):
-        return f"du {rest}"
+        return f"du {isolated(rest)}"
     if name[:1] in _ELIDED:
-        return f"d'{name}"
-    return f"de {name}"
+        return f"d'{isolated(name)}"
+    return f"de {isolated(name)}"
 
 
 @cache
@@ -305,6 +356,8 @@ def _templates() -> jinja2.Environment:
         autoescape=False,  # noqa: S701 - plain-text mail
     )
     env.filters["de"] = de
+    env.filters["isolated"] = isolated
+    env.filters["wrapped"] = wrapped
     return env
 
 
