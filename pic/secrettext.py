@@ -1473,7 +1473,10 @@ def _run_or_written(value: str) -> Iterator[str]:
 
 
 def secret_kind(value: str, name: str = "") -> str | None:
-    """What secret ``value`` looks like (``name``: the input or key it is held in), or None."""
+    """What secret ``value`` looks like (``name``: the input or key it is held in), or None. Read as written, as a
+    command runs it (a variable expanded, a word printed), base64-decoded, percent-decoded (RFC 3986 §2.1:
+    :func:`percent_decoded`, as :func:`prose_secret` reads it) and as a reader sees it (:func:`visible`, without
+    the characters that print as nothing)."""
     if not name and _PLAIN_WORDS.fullmatch(value):
         # the usual name of an association: no pattern to try, unless a word is one of _PLAIN_FORMS in any case (as
         # the patterns read them: the letters re reads as ASCII ones folded)
@@ -1493,6 +1496,10 @@ def secret_kind(value: str, name: str = "") -> str | None:
         kind = _text_kind(text)
         if kind is not None:
             return f"{kind} in base64"
+    decoded = percent_decoded(value)  # a URL's query as its server reads it (?key%3D...), as prose_secret reads it
+    kind = secret_kind(decoded[0]) if decoded is not None else None
+    if kind is not None:
+        return kind
     shown = visible(value)
     # a form read through the characters that print as nothing (pass\u200bword=..., :func:`visible`)
     kind = secret_kind(shown) if shown != value else None
@@ -2467,6 +2474,30 @@ def visible(text: str) -> str:
 
 # A percent-encoded octet (RFC 3986 §2.1): a URL's query may write a label and its value so (?subject=pwd%3DAzerty123)
 _PERCENT = re.compile("%[0-9A-Fa-f]{2}")
+_PERCENT_RUN = re.compile("(?:%[0-9A-Fa-f]{2})+")  # a run of them: the octets of one character or more
+
+
+def percent_decoded(text: str) -> tuple[str, list[int]] | None:
+    """``text`` with its percent-encoded octets decoded (RFC 3986 §2.1; each run of them read as UTF-8, an octet
+    that is none as U+FFFD: :func:`urllib.parse.unquote`), and for each character of it, its offset in ``text``
+    (a character decoded: the offset of the run it comes from, so that a line break decoded, ``%0A``, is on the line
+    of ``text`` that holds it); None when ``text`` holds no percent-encoded octet. The reading :func:`secret_kind`
+    and :func:`prose_secret` both make: a server reads a URL's query decoded (``?key%3D...``, ``pwd%3DAzerty123``)."""
+    if "%" not in text or _PERCENT.search(text) is None:
+        return None
+    pieces: list[str] = []
+    offsets: list[int] = []
+    at = 0
+    for m in _PERCENT_RUN.finditer(text):
+        pieces.append(text[at : m.start()])
+        offsets.extend(range(at, m.start()))
+        character = urllib.parse.unquote(m.group())
+        pieces.append(character)
+        offsets.extend([m.start()] * len(character))
+        at = m.end()
+    pieces.append(text[at:])
+    offsets.extend(range(at, len(text)))
+    return "".join(pieces), offsets
 
 
 def prose_secret(text: str) -> tuple[str, int] | None:
@@ -2482,20 +2513,21 @@ def prose_secret(text: str) -> tuple[str, int] | None:
     letters, its other hyphens and dashes (``Wi‑Fi`` with a non-breaking hyphen, ``mdp ― Azerty123``) read as
     ``-`` and ``—``, and without the characters that print as nothing (:func:`visible`: ``m\u00addp``,
     ``pass\u2060word``, a right-to-left mark after ``סיסמה``). A text holding percent-encoded octets (RFC 3986 §2.1, a
-    URL's ``?subject=pwd%3DAzerty123``) is read decoded too. A secret found only in such a form starts, in ``text``,
-    at the start of its line (NFKC keeps line breaks: it maps no character to one), or at 0 when decoding gave a line
-    break (``%0A``)."""
+    URL's ``?subject=pwd%3DAzerty123``) is read decoded too (:func:`percent_decoded`, as :func:`secret_kind` reads
+    it). A secret found only in such a form starts, in ``text``, at the start of the line that holds it as written
+    (NFKC keeps line breaks: it maps no character to one; a line break decoded, ``%0A``, is inside its line)."""
     found = _prose_secret_shown(text)
-    if found is not None or "%" not in text or _PERCENT.search(text) is None:
+    if found is not None:
         return found
-    decoded = urllib.parse.unquote(text)
-    found = _prose_secret_shown(decoded)
+    decoded = percent_decoded(text)
+    if decoded is None:
+        return None
+    found = _prose_secret_shown(decoded[0])
     if found is None:
         return None
     kind, start = found
-    if decoded.count("\n") != text.count("\n"):  # a line break decoded (%0A): its line is not the text's
-        return kind, 0
-    return kind, _line_start(text, decoded.count("\n", 0, start))
+    offsets = decoded[1]
+    return kind, text.rfind("\n", 0, offsets[min(start, len(offsets) - 1)]) + 1
 
 
 def _prose_secret_shown(text: str) -> tuple[str, int] | None:

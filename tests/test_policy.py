@@ -630,6 +630,20 @@ def test_plaintext_secret_is_refused(resource_type: str, props: dict[str, Any]) 
 
 
 @pytest.mark.parametrize(
+    "create",
+    [
+        "curl -fsS 'https://asso.example.org/cron.php?pwd%3DZt8kq2LmW9'",
+        "curl -fsS 'https://asso.example.org/cron.php?key%3D0123abcd4567ef890123abcd4567ef89'",
+    ],
+)
+def test_a_percent_encoded_secret_in_a_command_is_refused(create: str) -> None:
+    """The pack reads a command percent-decoded too (pic.secrettext.percent_decoded), as its server reads a URL."""
+    found = validate(pack.no_plaintext_secret, resource_args("command:remote:Command", {"create": create}))
+    assert len(found) == 1, found
+    assert "Zt8kq2LmW9" not in found[0][0] and "0123abcd" not in found[0][0], "a violation must not print the secret"
+
+
+@pytest.mark.parametrize(
     ("resource_type", "props", "declared"),
     [
         ("command:remote:Command", {"create": "sh", "stdin": PEM, "logging": "none"}, ()),

@@ -1061,3 +1061,21 @@ def test_a_password_in_a_percent_encoded_url_is_found() -> None:
     assert secrettext.reads_as_secret(note)
     assert secrettext.prose_secret("mailto:luc@gmial.com?subject=mot%20de%20passe%20%3A%20Azerty123") is not None
     assert secrettext.prose_secret("https://example.org/caf%C3%A9?page=2") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("première ligne\nmdp%3DAzerty123\nvoir https://asso.example.org/?a=1%0Ab=2", 2),
+        ("a%0Ab\nsecond\nmailto:luc@gmial.com?subject=pwd%3DAzerty123", 3),
+        ("mailto:x@example.org?body=bonjour%0Amot%20de%20passe%20%3A%20Azerty123\nfin", 1),
+    ],
+)
+def test_a_percent_decoded_secret_is_told_on_its_line_as_written(text: str, line: int) -> None:
+    """A secret found once percent-decoded is told on the line of the text that holds it as written, whatever
+    line break (``%0A``) decoding gives anywhere (was: line 1, the start of the text)."""
+    found = secrettext.prose_secret(text)
+    assert found is not None
+    kind, start = found
+    assert text.count("\n", 0, start) + 1 == line, (kind, start)
+    assert start == 0 or text[start - 1] == "\n", "the start of its line"

@@ -15,6 +15,7 @@ prompt is found too. mysql -p given a here-document reads its first line as the 
 from __future__ import annotations
 
 import subprocess
+import urllib.parse
 from collections.abc import Iterator
 
 import pytest
@@ -1401,3 +1402,37 @@ def test_a_pulumi_configuration_key_named_for_a_secret_is_a_name_its_value_a_sec
     """`pulumi config set --secret pic:dbAdminPassword`, as the stack files' comments say where a secret goes, read
     as a password option (its key taken for the value); the value given after the key is one."""
     assert (secrettext.secret_kind(text) is not None) is secret, text
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        # a label and its value percent-encoded (RFC 3986 §2.1) in a URL's query, which the server reads decoded
+        f"curl -fsS 'https://asso.example.org/cron.php?key%3D{OWM}'",
+        f"curl -fsS 'https://asso.example.org/cron.php?pwd%3D{PW}'",
+        f"wget -q -O /dev/null 'https://asso.example.org/cron?mdp%3D{PW}&lang=fr'",
+        f"curl -fsS 'https://asso.example.org/cron?x=1&token%3d{OWM}'",  # lower-case hexadecimal digits
+        f"echo mdp%3D{PW} > ../www/x.txt",
+        f"curl -fsS 'https://asso.example.org/cron?pass\u2060word%3D{PW}'",  # a character printing as nothing too
+    ],
+)
+def test_a_percent_encoded_secret_is_read_decoded_as_prose_is(command: str) -> None:
+    """secret_kind reads a text percent-decoded too, as prose_secret does (one reading, shared): a cron command's
+    URL writing its key as ``key%3D...`` passed."""
+    decoded = secrettext.visible(urllib.parse.unquote(command))
+    assert secrettext.secret_kind(decoded) is not None, decoded
+    assert secrettext.secret_kind(command) == secrettext.secret_kind(decoded)
+    assert secrettext.prose_secret(command) is not None
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "curl -fsS 'https://asso.example.org/caf%C3%A9?page=2'",
+        "curl -fsS 'https://asso.example.org/search?q=mot%20de%20passe%20oubli%C3%A9'",
+        "date +%Y%m%d > ../www/last-run.txt",
+        "printf '%02d\\n' 7 > ../www/x.txt",
+    ],
+)
+def test_percent_encoded_text_without_a_secret_is_none(command: str) -> None:
+    assert secrettext.secret_kind(command) is None
