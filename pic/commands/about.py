@@ -90,9 +90,10 @@ COMMANDS: dict[str, About] = {
         ((0, "valid (warnings allowed)"), (1, "invalid"), (2, _USAGE)),
     ),
     "report": About(
-        "per runtime: sites, end of life, days left, state; members to contact and when `pic notify` told them (a "
-        "notice dated after today is a warning, not counted; a `--record` that does not exist is a warning: every "
-        "member shown not told); counts; the members' disk usage against their soft limits",
+        "per runtime: sites, end of life, days left, state; members to contact and when `pic notify` told them "
+        "(counted as of `--on`: a notice dated after it told nobody yet; one dated after today is a warning; a "
+        "`--record` that does not exist is a warning: every member shown not told); counts; the members' disk usage "
+        "against their soft limits",
         (
             (0, "reported (lines of the disk usage files not counted are warnings)"),
             (
