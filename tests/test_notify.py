@@ -21,7 +21,7 @@ from pic.cli import main
 from pic.commands import notify as notify_command
 from pic.errors import PicError
 from pic.settings import display_path
-from tests.conftest import ROOT, require_program, require_root
+from tests.conftest import IN_CI, ROOT, require_program, require_root
 from tests.helpers import member, project_copy, write_members
 from tests.smtp_sink import Sink, running_sink
 
@@ -1059,7 +1059,10 @@ def _visual_order(line: str, *, auto: bool = False) -> list[int]:
 
     name = ctypes.util.find_library("fribidi")
     if name is None:
-        pytest.skip("GNU FriBidi (libfribidi) is not installed")
+        message = "GNU FriBidi (libfribidi0, a Debian package .ci/run installs) is not installed"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
     fribidi = ctypes.CDLL(name)
     n = len(line)
     text = (ctypes.c_uint32 * n)(*map(ord, line))
