@@ -47,7 +47,7 @@ from pic.registry import Registry
 from pic.render import dns as records
 from pic.render.mail import list_domains
 from pic.settings import Settings, display_path
-from pic.unanswered import Unanswered, refused_lookup
+from pic.unanswered import CONNECTION_REFUSED, NOT_DNS, NotDns, Unanswered, failure
 from pic.validators import is_public_suffix
 from pic.yamlsrc import shown_loc
 
@@ -463,6 +463,10 @@ class ConnectedNameserver(dns.nameserver.Do53Nameserver):
     "port unreachable", which a connected socket receives as an error (ECONNREFUSED) and dnspython's own
     unconnected socket never sees: each lookup waited out the whole timeout, and pic status and pic dns check
     took 30 and 15 seconds to say that no DNS answered. A refused query is a failed one (NoNameservers) at once.
+
+    A connected socket receives the datagrams of that address and port alone: bytes that are not a DNS answer to
+    the query come from what listens there, and raise :class:`NotDnsAnswer` at once (dnspython's ``ignore_errors``
+    waited for a real answer, and the whole timeout went by as if nothing had answered).
     """
 
     def query(  # noqa: PLR0917 - dnspython's own signature, overridden
@@ -480,18 +484,28 @@ class ConnectedNameserver(dns.nameserver.Do53Nameserver):
         with socket.socket(dns.inet.af_for_address(self.address), socket.SOCK_DGRAM) as sock:
             sock.setblocking(False)  # as dns.query.udp wants the socket it is given
             sock.connect((self.address, self.port))
-            return dns.query.udp(
-                request,
-                self.address,
-                timeout=timeout,
-                port=self.port,
-                raise_on_truncation=True,
-                one_rr_per_rrset=one_rr_per_rrset,
-                ignore_trailing=ignore_trailing,
-                ignore_errors=True,
-                ignore_unexpected=True,
-                sock=sock,
-            )
+            try:
+                return dns.query.udp(
+                    request,
+                    self.address,
+                    timeout=timeout,
+                    port=self.port,
+                    raise_on_truncation=True,
+                    one_rr_per_rrset=one_rr_per_rrset,
+                    ignore_trailing=ignore_trailing,
+                    ignore_unexpected=True,
+                    sock=sock,
+                )
+            except (OSError, dns.exception.Timeout, dns.message.Truncated):
+                raise
+            except Exception as exc:  # what dns.message.from_wire raises of bytes it cannot read, or BadResponse
+                said = exc or type(exc).__name__
+                raise NotDnsAnswer(f"the answer is not a DNS answer to the query ({said})") from exc  # type: ignore[no-untyped-call]
+
+
+class NotDnsAnswer(NotDns, dns.exception.FormError):
+    """Bytes a resolver answered that are not a DNS answer to the query (:class:`pic.unanswered.NotDns`); a
+    FormError, so that dnspython's resolver asks that server no more."""
 
 
 def make_resolver(address: str, port: int, timeout: float) -> dns.resolver.Resolver:
@@ -506,12 +520,12 @@ def make_resolver(address: str, port: int, timeout: float) -> dns.resolver.Resol
 
 
 class NoAnswer(Exception):
-    """The resolver gave no answer for a name (a timeout, no server answering); the message says which.
-    ``refused``: the query was refused (no DNS server listens at the resolver's address and port)."""
+    """The resolver gave no answer for a name (a timeout, no server answering, an error); the message says which.
+    ``cause``: why, as :func:`pic.unanswered.failure` names it ("" for a timeout)."""
 
-    def __init__(self, message: str, *, refused: bool = False) -> None:
+    def __init__(self, message: str, *, cause: str = "") -> None:
         super().__init__(message)
-        self.refused = refused
+        self.cause = cause
 
 
 def resolver_name(resolver: dns.resolver.Resolver) -> str:
@@ -541,7 +555,7 @@ def lookup(
     except dns.resolver.NXDOMAIN:
         return ()
     except (dns.resolver.NoNameservers, dns.exception.Timeout) as exc:
-        raise NoAnswer(f"no answer for {name} {rtype}: {exc}", refused=refused_lookup(exc)) from None
+        raise NoAnswer(f"no answer for {name} {rtype}: {exc}", cause=failure(exc)) from None
     values = []
     for rdata in answer.rrset or () if answer is not None else ():
         if rdata.rdtype == dns.rdatatype.TXT:
@@ -563,14 +577,16 @@ def _name_servers(resolver: dns.resolver.Resolver, zone: str) -> tuple[str, ...]
         except dns.message.Truncated:
             response = nameserver.query(request, resolver.timeout, None, 0, True)
     except ConnectionRefusedError as exc:
-        raise NoAnswer(f"no answer for {zone} NS: {exc}", refused=True) from None
+        raise NoAnswer(f"no answer for {zone} NS: {exc}", cause=CONNECTION_REFUSED) from None
     except (dns.exception.DNSException, OSError) as exc:
-        raise NoAnswer(f"no answer for {zone} NS: {exc or type(exc).__name__}") from None
+        cause = NOT_DNS if isinstance(exc, NotDns) else ""
+        raise NoAnswer(f"no answer for {zone} NS: {exc or type(exc).__name__}", cause=cause) from None
     rcode = response.rcode()
     if rcode == dns.rcode.NXDOMAIN:
         return ()
     if rcode != dns.rcode.NOERROR:
-        raise NoAnswer(f"no answer for {zone} NS: the server answered {dns.rcode.to_text(rcode)}")
+        said = dns.rcode.to_text(rcode)
+        raise NoAnswer(f"no answer for {zone} NS: the server answered {said}", cause=said)
     owner = dns.name.from_text(zone)
     for section in (response.answer, response.authority):
         for rrset in section:
@@ -1112,7 +1128,7 @@ class SpfLookups:
             try:
                 answer = self.answer(name, rtype)
             except (dns.resolver.NoNameservers, dns.exception.Timeout) as exc:
-                raise NoAnswer(f"no answer for {name} {rtype}: {exc}", refused=refused_lookup(exc)) from None
+                raise NoAnswer(f"no answer for {name} {rtype}: {exc}", cause=failure(exc)) from None
             out += sorted(r.address for r in (answer.rrset or ())) if answer is not None else []
         return tuple(out)
 
@@ -1425,13 +1441,13 @@ def check(expected: Mapping[str, Sequence[Expected]], resolver: dns.resolver.Res
     unanswered = Unanswered()
     answers = SpfLookups(resolver)  # the lookups of the run and its SPF evaluations share their answers
     for domain in expected:
-        answered, silence, refused = False, "", False
+        answered, silence, cause = False, "", ""
         for e in expected[domain]:
             if not silence:
                 try:
                     found = lookup(resolver, e.name, e.type, answers)
                 except NoAnswer as exc:
-                    silence, refused = str(exc), exc.refused
+                    silence, cause = str(exc), exc.cause
                 else:
                     answered = True
                     shown = tuple(_candidates(e.kind, found))
@@ -1444,7 +1460,7 @@ def check(expected: Mapping[str, Sequence[Expected]], resolver: dns.resolver.Res
                         findings.append(Finding(domain, e, status, shown, problem=why))
                     continue
             findings.append(Finding(domain, e, "unanswered", (), silence))
-        unanswered.note(domain, answered, refused=refused)
+        unanswered.note(domain, answered, cause=cause)
         if unanswered.down:
             break
     if unanswered.none_answered:

@@ -81,6 +81,57 @@ def silent_resolver() -> Iterator[tuple[int, Callable[[], list[str]]]]:
         yield silent.getsockname()[1], asked
 
 
+@contextmanager
+def answering_resolver(reply: Callable[[bytes], bytes]) -> Iterator[int]:
+    """A resolver on 127.0.0.1 that answers each query (its bytes) with ``reply(query)``. Yields its port."""
+    import threading
+
+    server = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    server.bind(("127.0.0.1", 0))
+    server.settimeout(0.1)
+    stop = threading.Event()
+
+    def answer() -> None:
+        while not stop.is_set():
+            try:
+                data, client = server.recvfrom(65535)
+            except TimeoutError:
+                continue
+            server.sendto(reply(data), client)
+
+    thread = threading.Thread(target=answer, daemon=True)
+    thread.start()
+    try:
+        yield server.getsockname()[1]
+    finally:
+        stop.set()
+        thread.join()
+        server.close()
+
+
+def rcode_reply(rcode: str) -> Callable[[bytes], bytes]:
+    """For :func:`answering_resolver`: the answer to each query, no records and ``rcode`` (REFUSED, SERVFAIL...)."""
+    import dns.message
+    import dns.rcode
+
+    def reply(query: bytes) -> bytes:
+        response = dns.message.make_response(dns.message.from_wire(query))
+        response.set_rcode(dns.rcode.from_text(rcode))
+        return response.to_wire()
+
+    return reply
+
+
+# What a resolver answering with an error, or with bytes that are not DNS, is said to have done: the replies
+# (:func:`answering_resolver`) and what pic status, pic dns check say of them.
+RESOLVER_ERRORS = [
+    (rcode_reply("REFUSED"), "answered every query REFUSED (", "the resolver does not resolve for this client"),
+    (rcode_reply("SERVFAIL"), "answered every query SERVFAIL (", "the resolver failed to resolve them"),
+    (lambda query: b"HTTP/1.1 400 Bad Request\r\n\r\n", "with bytes that are not a DNS answer (", "does not speak DNS"),
+    (lambda query: b"\x00", "with bytes that are not a DNS answer (", "does not speak DNS"),
+]
+
+
 def closed_udp_port() -> int:
     """A UDP port of 127.0.0.1 where nothing listens (bound, then closed): a query sent there is refused at once
     (ICMP port unreachable), as at the default resolver 127.0.0.1 of a machine that runs none."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -16,7 +16,7 @@ from pic.registry import Registry, load_registry
 from pic.settings import load_settings
 from tests.conftest import MEMBERS, ROOT
 from tests.generated_registry import generate
-from tests.helpers import closed_udp_port, silent_resolver
+from tests.helpers import RESOLVER_ERRORS, answering_resolver, closed_udp_port, silent_resolver
 
 TXT = '{"name": "listes.example.org", "type": "TXT", "value": "v=spf1 mx -all"}'
 
@@ -151,6 +151,25 @@ def test_a_resolver_address_where_nothing_listens_is_said_at_once(
     assert f"resolver 127.0.0.1 port {port} no DNS answer at all (" in err, err
     assert "every query was refused, no DNS server listens at that address and port" in err, err
     assert "invalid" not in err, err  # no input is: the resolver is not there (was: "invalid: 1 error")
+    assert out == "", out
+
+
+@pytest.mark.parametrize(("reply", "said", "meaning"), RESOLVER_ERRORS)
+def test_a_resolver_answering_every_query_with_an_error_is_said_to_have_answered_it(
+    capsys: pytest.CaptureFixture[str], reply: Callable[[bytes], bytes], said: str, meaning: str
+) -> None:
+    """A resolver that answers each query REFUSED, SERVFAIL, or with bytes that are not DNS did answer: what it
+    answered is said, at once, not "no DNS answer at all (...): is the network reachable?"."""
+    argv = ["dns", "check", "--project", str(ROOT), "--members", str(MEMBERS), "--resolver", "127.0.0.1"]
+    with answering_resolver(reply) as port:
+        start = time.monotonic()
+        code = cli.main([*argv, "--port", str(port), "--timeout", "5"])
+        elapsed = time.monotonic() - start
+    out, err = capsys.readouterr()
+    assert code == 1, (out, err)
+    assert elapsed < 2.5, f"{elapsed:.1f} s: an answer waited out the timeout"
+    assert f"resolver 127.0.0.1 port {port} " in err and said in err and meaning in err, err
+    assert "no DNS answer" not in err and "is the network reachable" not in err, err
     assert out == "", out
 
 

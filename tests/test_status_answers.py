@@ -19,7 +19,7 @@ from pic.registry import load_registry
 from pic.settings import load_settings
 from tests.conftest import ROOT
 from tests.generated_registry import generate
-from tests.helpers import closed_tcp_port, closed_udp_port, silent_resolver
+from tests.helpers import RESOLVER_ERRORS, answering_resolver, closed_tcp_port, closed_udp_port, silent_resolver
 
 
 @contextmanager
@@ -177,6 +177,26 @@ def test_a_resolver_address_where_nothing_listens_is_said_at_once(
     assert elapsed < 2.5, f"{elapsed:.1f} s: a refused query waited out the timeout"
     assert f"resolver 127.0.0.1 port {port} no DNS answer at all (" in err, err
     assert "every query was refused, no DNS server listens at that address and port" in err, err
+    assert out == "", out
+
+
+@pytest.mark.parametrize(("reply", "said", "meaning"), RESOLVER_ERRORS)
+def test_a_resolver_answering_every_query_with_an_error_is_said_to_have_answered_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], reply: Callable[[bytes], bytes], said: str, meaning: str
+) -> None:
+    """A resolver that answers each query REFUSED, SERVFAIL, or with bytes that are not DNS did answer: what it
+    answered is said, at once, not "no DNS answer at all (...): is the network reachable?"."""
+    (tmp_path / "disk-usage").mkdir()
+    argv = ["status", "--project", str(ROOT), "--disk-usage", str(tmp_path / "disk-usage")]
+    with answering_resolver(reply) as port:
+        start = time.monotonic()
+        code = main([*argv, "--resolver", "127.0.0.1", "--port", str(port), "--timeout", "5"])
+        elapsed = time.monotonic() - start
+    out, err = capsys.readouterr()
+    assert code == 3, (out, err)
+    assert elapsed < 2.5, f"{elapsed:.1f} s: an answer waited out the timeout"
+    assert f"resolver 127.0.0.1 port {port} " in err and said in err and meaning in err, err
+    assert "no DNS answer" not in err and "is the network reachable" not in err, err
     assert out == "", out
 
 

@@ -48,7 +48,7 @@ from pic.names import PLATFORM_LABEL
 from pic.registry import Member, load_registry
 from pic.settings import Settings, load_settings
 from pic.texttable import table
-from pic.unanswered import Unanswered, refused_lookup
+from pic.unanswered import Unanswered, failure
 
 if TYPE_CHECKING:  # loaded when the command runs, not by every `pic` command
     import dns.resolver
@@ -166,7 +166,7 @@ def _addresses(resolver: dns.resolver.Resolver, name: str, unanswered: Unanswere
             unanswered.note(name, True)
             return [], "no such domain (NXDOMAIN)"
         except (dns.resolver.NoNameservers, dns.exception.Timeout) as exc:
-            unanswered.note(name, False, refused=refused_lookup(exc))
+            unanswered.note(name, False, cause=failure(exc))
             return [], f"lookup failed: {exc}"
         unanswered.note(name, True)
         out += [r.to_text() for r in answer]
