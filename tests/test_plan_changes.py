@@ -1086,6 +1086,17 @@ def test_against_any_revision_git_names_a_commit_by(two_hosts: Path) -> None:
         )
 
 
+def test_against_a_full_object_id_the_repository_lacks_is_no_revision_of_it(two_hosts: Path) -> None:
+    """A full commit id the clone has not fetched (a pull request's): git rev-parse --verify gives any full hex id
+    back unchecked, and the plan said git's own error ("<git> git cat-file -t ...^{}: fatal: Not a valid object
+    name"); it is no revision of this repository, which may need to fetch it."""
+    for rev in ("4b825dc642cb6eb9a060e54bf8d69288fbc4904e", "0123456789" * 4):
+        proc = plan(two_hosts, f"--against={rev}", rev="HEAD")
+        said = f"<command line> --against: {rev!r} is not a revision of this repository: no object of that id is in it"
+        assert proc.returncode == 1 and said in proc.stderr, (rev, proc.stderr[-2000:])
+        assert "git fetch" in proc.stderr and "<git>" not in proc.stderr, proc.stderr[-2000:]
+
+
 def test_against_a_tree_a_blob_or_a_tag_of_either_says_what_it_names_and_that_a_commit_is_expected(
     two_hosts: Path,
 ) -> None:

@@ -72,18 +72,7 @@ def checkout(
     shown = display_path(project) if shown is None else shown
     project = project.resolve()
     shallow = _repository_state(project, shown)
-    try:
-        # Resolved first, then peeled to its commit: a suffix on REV itself would change what some revisions say
-        # (":/<text>" searches the messages for the whole text, suffix included).
-        named = _git(project, "rev-parse", "--verify", "--quiet", "--end-of-options", rev)
-    except PicError:
-        why = f"{rev!r} is not a revision of this repository"
-        if shallow:
-            why = (
-                f"{rev!r} is not a revision of this clone, which is shallow: its history stops at the commits it "
-                "was cloned with; fetch the whole history (git fetch --unshallow) and run pic plan again"
-            )
-        raise PicError([Problem("<command line>", None, "--against", why)]) from None
+    named = _named(project, rev, shallow)
     if not _is_commit(project, named):  # a tree (HEAD:members, HEAD^{tree}), a blob, a tag of either
         raise PicError([Problem("<command line>", None, "--against", _not_a_commit(project, rev, named))])
     commit = _git(project, "rev-parse", "--verify", "--quiet", f"{named}^{{commit}}")
@@ -165,6 +154,37 @@ def _write_as_committed(top: Path, tmp: Path, files: dict[str, tuple[str, str]])
         dest.parent.mkdir(parents=True, exist_ok=True)
         dest.write_bytes(_git(top, "cat-file", "blob", oid, binary=True))
         dest.chmod(0o755 if mode == "100755" else 0o644)
+
+
+def _named(project: Path, rev: str, shallow: bool) -> str:
+    """The id of the object ``rev`` names in the repository of ``project`` (``shallow``: a shallow clone's);
+    PicError when git names none, or gives back an id (a full hex one) of an object the repository lacks."""
+    try:
+        # Resolved first, then peeled to its commit: a suffix on REV itself would change what some revisions say
+        # (":/<text>" searches the messages for the whole text, suffix included).
+        named = _git(project, "rev-parse", "--verify", "--quiet", "--end-of-options", rev)
+    except PicError:
+        named = ""
+    missing = False
+    if named:  # git rev-parse --verify gives any full hex id back unchecked (git-rev-parse(1)): is it there?
+        try:
+            _git(project, "cat-file", "-e", named)
+        except PicError:
+            missing = True
+    if not named or missing:
+        why = f"{rev!r} is not a revision of this repository"
+        if named:
+            why += (
+                ": no object of that id is in it (a commit of another clone, or a pull request's, not fetched "
+                "yet: git fetch origin <its branch>, or the id, then run pic plan again)"
+            )
+        elif shallow:
+            why = (
+                f"{rev!r} is not a revision of this clone, which is shallow: its history stops at the commits it "
+                "was cloned with; fetch the whole history (git fetch --unshallow) and run pic plan again"
+            )
+        raise PicError([Problem("<command line>", None, "--against", why)])
+    return str(named)
 
 
 # What a kind of git object is, for a revision that names one that is no commit (HEAD:members, HEAD^{tree})
