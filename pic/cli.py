@@ -785,7 +785,7 @@ def _run(args: argparse.Namespace, on: dt.date) -> int:
         hint = _project_hint(args)
         if hint is not None:
             print(hint, file=sys.stderr)
-        errors = sum(1 for p in exc.problems if p.severity == "error")
+        errors = exc.errors
         print(f"invalid: {errors} error{'s' if errors != 1 else ''}", file=sys.stderr)
         return EXIT_INVALID
     except FileExistsError as exc:

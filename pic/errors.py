@@ -298,10 +298,13 @@ class Problem:
 
 
 class PicError(Exception):
-    """The registry or the settings are invalid; ``problems`` lists every offender."""
+    """The registry or the settings are invalid; ``problems`` lists every offender. ``errors``: how many errors
+    they tell, when a problem holds several (a program's own list of errors, :mod:`pic.plan.command`); by default
+    the problems of severity ``error``."""
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[Problem], *, errors: int | None = None) -> None:
         self.problems = sorted(problems)
+        self.errors = sum(1 for p in self.problems if p.severity == "error") if errors is None else errors
         super().__init__("\n".join(str(p) for p in self.problems))
 
 

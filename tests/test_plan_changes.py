@@ -1465,6 +1465,26 @@ def test_a_revision_invalid_for_more_than_dates_still_stops_the_plan(two_hosts: 
     assert "HEAD~1 (" in proc.stderr and "the program stopped" in proc.stderr
 
 
+def test_the_errors_of_a_revision_whose_program_stopped_are_counted_as_listed(two_hosts: Path) -> None:
+    """REV holds a misnamed member file and a member file that is no YAML: its program stops on both, and the plan
+    lists them and counts two errors, as pic check does (was: "invalid: 1 error", the program's stop counted once)."""
+    members = two_hosts / "members"
+    (members / "Amis.YAML").write_text("name: Amis\n", encoding="utf-8")
+    kept = (members / "velo-cite.yaml").read_bytes()
+    (members / "velo-cite.yaml").write_text("name: [\n", encoding="utf-8")
+    commit(two_hosts, "two faults")
+    check = [sys.executable, "-m", "pic", "check"]
+    checked = subprocess.run(check, cwd=two_hosts, capture_output=True, text=True, check=False)
+    assert checked.stderr.rstrip().endswith("invalid: 2 errors"), checked.stderr[-2000:]
+    (members / "Amis.YAML").unlink()
+    (members / "velo-cite.yaml").write_bytes(kept)
+    proc = plan(two_hosts, rev="HEAD")
+    assert proc.returncode == 1, proc.stdout[-2000:]
+    assert "the program stopped" in proc.stderr and "members/Amis.YAML" in proc.stderr, proc.stderr[-2000:]
+    assert "members/velo-cite.yaml:2 invalid YAML" in proc.stderr, proc.stderr[-2000:]
+    assert proc.stderr.rstrip().endswith("invalid: 2 errors"), proc.stderr[-2000:]
+
+
 def test_a_revision_invalid_today_on_dates_is_planned_as_of_its_last_valid_day_whatever_the_rules_of_now(
     two_hosts: Path,
 ) -> None:

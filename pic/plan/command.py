@@ -336,7 +336,7 @@ def render_here(project: Path, stack: str, members: Path, salt: bytes) -> Render
     try:
         run = engine.run_program(project, stack, members, secret_keys=SECRET_CONFIG_KEYS)
     except engine.ProgramError as exc:
-        raise PicError([Problem(display_path(program), None, "", f"the program stopped: {exc}")]) from None
+        raise _stopped(display_path(program), f" {exc}") from None
     return Rendering.from_json(engine.redacted_json(run, salt))
 
 
@@ -480,7 +480,7 @@ def _finish_at(pending: _Pending, stack: str) -> AtRevision:
     invalid_today: tuple[str, ...] = ()
     if pending.proc.returncode != 0:
         text = err.strip() or f"exit status {pending.proc.returncode}"
-        stopped = PicError([Problem(f"{rev} ({commit[:10]})", None, "", f"the program stopped:\n{text}")])
+        stopped = _stopped(f"{rev} ({commit[:10]})", f"\n{text}")
         days, errors = _days_to_try(where, stack, members_at)
         # Valid until that day, the revision is what its last `pulumi up` could apply: its program as of then
         for day in days:
@@ -596,15 +596,25 @@ def _written_days(where: Path, stack: str, members_at: Path) -> list[dt.date]:
     return sorted(dated, reverse=True)[:_DAYS_TRIED]
 
 
+# How a program of the project says that it stopped on the errors of its check (__main__.py), one a line after
+_INVALID = "the registry or the stack settings are invalid:"
+
+
+def _stopped(where: str, said: str) -> PicError:
+    """The program of ``where`` (``__main__.py``, ``HEAD (0123456789)``) stopped saying ``said``: one problem,
+    counted as the errors of its check it lists (:func:`_program_errors`; one for any other stop), as pic check
+    counts them."""
+    errors = len(_program_errors(said)) if _INVALID in (line.strip() for line in said.splitlines()) else 0
+    return PicError([Problem(where, None, "", f"the program stopped:{said}")], errors=max(errors, 1))
+
+
 def _program_errors(text: str) -> tuple[str, ...]:
     """The errors a revision's program printed when it stopped (its pic check's lines, without its warnings and the
     lines around them)."""
     return tuple(
         line
         for line in (line.strip() for line in text.splitlines())
-        if line
-        and not line.startswith(("warning:", "invalid: "))
-        and line != "the registry or the stack settings are invalid:"
+        if line and not line.startswith(("warning:", "invalid: ")) and line != _INVALID
     )
 
 
