@@ -91,7 +91,7 @@ def read(paths: list[Path]) -> dict[str, Usage]:
     Raises PicError for what :func:`for_members` refuses in the files alone, and for a slug
     measured twice (on one host or two: without the registry, which line counts is unknown).
     """
-    parts = _read_parts(paths)
+    parts, _ = _read_parts(paths)
     problems = _duplicates(parts, by_host=False)
     if problems:
         raise PicError(_capped(problems))
@@ -117,7 +117,8 @@ def for_members(
 
     Errors (PicError, with the warnings): what :func:`_read_parts` refuses; a file of a host that
     is no web host of the stack (another stack's, a host removed, a misnamed copy); a slug measured
-    twice on one host (which figure is right is unknown). Warnings, the line not counted: a slug
+    twice on one host (which figure is right is unknown). Warnings: what :func:`_read_parts` finds unread (a
+    directory of no ``*.tsv``, a ``*.TSV``, a file of no measurement). Warnings, the line not counted: a slug
     that is no member (a removed member whose space is still on the host) and a member measured on
     a host it is not placed on (its space left on the host after a move), and every line of a
     header whose time is after ``now`` (default: the current time), with :data:`CLOCK_SLACK`: the
@@ -127,7 +128,7 @@ def for_members(
     whose nightly job stopped): a report as of another day (``--on``) judges the files as of that day, as it
     judges the runtimes' end of life.
     """
-    parts = _read_parts(paths)
+    parts, unread = _read_parts(paths)
     current = now or dt.datetime.now(dt.UTC)
     latest = current + CLOCK_SLACK
     reference = as_of or current
@@ -135,7 +136,7 @@ def for_members(
     named = "now" if abs(reference - current) < dt.timedelta(days=1) else f"the report's day {reference.date()}"
     by_slug = {m.slug: m for m in members}
     web_hosts = settings.web_hosts
-    problems = _duplicates(parts, by_host=True)
+    problems = _duplicates(parts, by_host=True) + unread
     out: dict[str, Usage] = {}
     for part in parts:
         known_host = part.host in web_hosts
@@ -201,24 +202,21 @@ def for_members(
     return out, _capped(problems)
 
 
-def _read_parts(paths: list[Path]) -> list[_Part]:
-    """The measurements of each file, by host; raises PicError for a file or a line that is not the host's format.
+def _read_parts(paths: list[Path]) -> tuple[list[_Part], list[Problem]]:
+    """The measurements of each file, by host, and warnings of what is not read; raises PicError for a file or a
+    line that is not the host's format.
+
+    Warnings: a directory that holds no ``*.tsv`` (nothing of it is shown); a file of one in another case
+    (``web1.TSV``: the glob, as the shell's, reads ``*.tsv`` alone), named as probably meant, as a member file
+    named ``X.YAML`` is; a file that holds neither a measurement nor the host's header line (empty: a copy that
+    failed), which the host's job always writes first.
 
     Each file is read by :func:`pic.yamlsrc.read_regular_file` (a regular file, a symbolic link
     to one, at most :data:`MAX_FILE_BYTES`), once even when named twice. Refused: a line that is
     not UTF-8 or not ``slug<TAB>www<TAB>db<TAB>log`` with counts of KiB in ASCII digits, at most
     :data:`MAX_KIB` each; a header line that does not name a host and a time with its UTC offset.
     """
-    files: list[Path] = []
-    seen: set[Path] = set()
-    for p in paths:
-        # In a directory, its *.tsv as the shell's glob lists them: not a hidden file (an editor's lock,
-        # .#web1.tsv, a link to nowhere while web1.tsv is open; a hidden copy, .web1.tsv).
-        in_dir = sorted(f for f in p.glob("*.tsv") if not f.name.startswith(".")) if p.is_dir() else [p]
-        for f in in_dir:
-            if f.resolve() not in seen:  # a file named twice (a directory and a file in it) is one measurement
-                seen.add(f.resolve())
-                files.append(f)
+    files, warnings = _files(paths)
     parts: list[_Part] = []
     problems: list[Problem] = []
     for f in files:
@@ -229,6 +227,7 @@ def _read_parts(paths: list[Path]) -> list[_Part]:
             continue
         part = _Part(file, f.stem, None)
         parts.append(part)
+        warnings += _no_measurement(file, data)
         at: str | None = None
         data = data.removeprefix(codecs.BOM_UTF8)  # an editor's byte-order mark, after a copy of the file
         above = ""  # the line above, read with a line whose text a message would show (a label ending it)
@@ -267,9 +266,74 @@ def _read_parts(paths: list[Path]) -> list[_Part]:
                 continue
             part.usages.append(usage)
     if problems:
-        raise PicError(_capped(problems))
+        raise PicError(_capped(problems + warnings))
     # The lines before a header (none in what the host writes) are the file name's host.
-    return [p for p in parts if p.usages or p.header_line is not None]
+    return [p for p in parts if p.usages or p.header_line is not None], warnings
+
+
+def _files(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
+    """The files of ``paths`` (files, directories of ``*.tsv``), each once, and the warnings of
+    :func:`_not_read`."""
+    files: list[Path] = []
+    seen: set[Path] = set()
+    warnings: list[Problem] = []
+    for p in paths:
+        # In a directory, its *.tsv as the shell's glob lists them: not a hidden file (an editor's lock,
+        # .#web1.tsv, a link to nowhere while web1.tsv is open; a hidden copy, .web1.tsv).
+        in_dir = sorted(f for f in p.glob("*.tsv") if not f.name.startswith(".")) if p.is_dir() else [p]
+        if p.is_dir():
+            warnings += _not_read(p, in_dir)
+        for f in in_dir:
+            if f.resolve() not in seen:  # a file named twice (a directory and a file in it) is one measurement
+                seen.add(f.resolve())
+                files.append(f)
+    return files, warnings
+
+
+def _no_measurement(file: str, data: bytes) -> list[Problem]:
+    """A warning when ``data``, the bytes of ``file``, hold neither a measurement nor the host's header line (an
+    empty file, a copy that failed): the host's job always writes its header."""
+    if _HEADER_START.encode() in data or any(line.strip() and not line.startswith(b"#") for line in data.split(b"\n")):
+        return []
+    why = (
+        "holds no measurement, nor the host's header line: no figure of it is shown; the host's job writes its "
+        f"header first: copy the host's file again ({HOST_FILE})"
+    )
+    return [Problem(file, None, "", why, "warning")]
+
+
+def _not_read(directory: Path, read: list[Path]) -> list[Problem]:
+    """Warnings of a directory of host files whose ``read`` (its ``*.tsv``) are none, and of each of its files
+    named ``*.tsv`` in another case (``web1.TSV``), which is not read."""
+    try:
+        names = sorted(f.name for f in directory.iterdir())
+    except OSError:
+        names = []
+    other_case = [n for n in names if n.lower().endswith(".tsv") and not n.endswith(".tsv") and not n.startswith(".")]
+    shown = display_path(directory)
+    warnings = [
+        Problem(
+            f"{shown}/{name}",
+            None,
+            "",
+            "looks like a disk usage file but is not read: a host's file is named <host>.tsv (lowercase .tsv); "
+            f"rename it {name[: -len('.tsv')]}.tsv",
+            "warning",
+        )
+        for name in other_case
+    ]
+    if not read:
+        warnings.append(
+            Problem(
+                shown,
+                None,
+                "",
+                "holds no disk usage file (*.tsv): no member's figure is shown; copy each web host's "
+                f"{HOST_FILE} there as <host>.tsv",
+                "warning",
+            )
+        )
+    return warnings
 
 
 def _header(line: str, above: str) -> tuple[tuple[str, str] | None, str]:

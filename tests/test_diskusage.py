@@ -17,7 +17,7 @@ from pic.cli import main
 from pic.errors import PicError
 from pic.registry import load_registry
 from pic.settings import load_settings
-from tests.helpers import member, project_copy, write_members
+from tests.helpers import answering_resolver, member, project_copy, rcode_reply, write_members
 
 
 # Last night's measurement, as the host's job writes its time: the figures of a file more than two days old
@@ -282,6 +282,53 @@ def test_a_directory_s_hidden_files_are_not_read(
     assert rc == 0, err
     assert [(u["slug"], u["www_mb"]) for u in data["disk_usage"]] == [("velo-cite", 0.0)]
     assert data["disk_usage_warnings"] == [] and ".web1" not in err and ".#web1" not in err
+
+
+@pytest.mark.parametrize(
+    ("files", "said"),
+    [
+        ({}, "{disk} holds no disk usage file (*.tsv): no member's figure is shown"),
+        (
+            {"web1.TSV": "velo-cite\t1\t2\t3\n"},
+            "{disk}/web1.TSV looks like a disk usage file but is not read: a host's file is named <host>.tsv "
+            "(lowercase .tsv); rename it web1.tsv",
+        ),
+        ({"web1.tsv": ""}, "{disk}/web1.tsv holds no measurement, nor the host's header line: no figure of it"),
+        ({"web1.tsv": "\n# a note\n"}, "{disk}/web1.tsv holds no measurement, nor the host's header line"),
+    ],
+)
+def test_a_directory_of_no_readable_measurement_is_a_warning_naming_it(
+    tmp_path: Path, stack: tuple[Path, Path], capsys: pytest.CaptureFixture[str], files: dict[str, str], said: str
+) -> None:
+    """--disk-usage DIR holding no *.tsv (empty, a web1.TSV only) or an empty web1.tsv: the report showed nothing,
+    silently (exit 0, "disk_usage": []); it says why, naming the path (a *.TSV file as probably meant, as a
+    member file named X.YAML is), in the report and in pic status."""
+    disk = usage_dir(tmp_path, files)
+    expected = "warning: " + said.format(disk=disk)
+    rc, data, err = report(capsys, stack, disk)
+    assert rc == 0, err
+    assert data["disk_usage"] == []
+    assert any(w.startswith(expected) for w in data["disk_usage_warnings"]), data["disk_usage_warnings"]
+    project, members = stack
+    with answering_resolver(rcode_reply("NXDOMAIN")) as port:
+        rc = main(
+            [
+                *("status", "--project", str(project), "--members", str(members), "--resolver", "127.0.0.1"),
+                *("--port", str(port), "--timeout", "2", "--disk-usage", str(disk), "--format", "json"),
+            ]
+        )
+    out = capsys.readouterr().out
+    assert any(w.startswith(expected) for w in json.loads(out)["disk_warnings"]), out
+
+
+def test_a_file_of_the_host_s_header_alone_is_no_warning(
+    tmp_path: Path, stack: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A web host none of whose members has a space yet: its job writes its header alone, which is no fault."""
+    disk = usage_dir(tmp_path, {"web1.tsv": header("web1") + "velo-cite\t1\t2\t3\n", "web2.tsv": header("web2")})
+    rc, data, err = report(capsys, stack, disk)
+    assert rc == 0, err
+    assert data["disk_usage_warnings"] == [], data["disk_usage_warnings"]
 
 
 @pytest.mark.parametrize("at", ["2999-01-01T00:00:00+00:00", "9999-12-31T23:59:59-23:59"])
