@@ -18,6 +18,8 @@ receiver does, RFC 7208's check_host (pyspf), through the same resolver (:func:`
 
 from __future__ import annotations
 
+import bisect
+import contextlib
 import ipaddress
 import json
 import re
@@ -263,8 +265,10 @@ def _decoded(raw: bytes, file: str) -> object:
         raise PicError([Problem(file, exc.lineno, "", why)]) from None
     except _DuplicateKey as exc:
         key = shown_unless_secret(str(exc))
-        why = f"cannot be read as JSON: the key {key} is given twice in one object; give it once"
-        raise PicError([Problem(file, None, "", why)]) from None
+        twice = _json_lines(raw.decode("utf-8-sig")).twice
+        first = f" (first on line {twice[1]})" if twice is not None else ""
+        why = f"cannot be read as JSON: the key {key} is given twice in one object{first}; give it once"
+        raise PicError([Problem(file, twice[2] if twice is not None else None, "", why)]) from None
     except RecursionError:
         raise PicError([Problem(file, None, "", "cannot be read as JSON: nested too deeply")]) from None
     except _LongNumber as exc:
@@ -292,7 +296,8 @@ def load_expected_file(path: Path) -> tuple[dict[str, list[Expected]], dict[str,
     out: dict[str, list[Expected]] = {}
     if not isinstance(data, dict):
         raise PicError([Problem(file, None, "", "is not a mapping of domain to records")])
-    lines = _key_lines(raw.decode("utf-8-sig"))
+    where = _json_lines(raw.decode("utf-8-sig")).lines
+    lines = {str(path[0]): line for path, line in where.items() if len(path) == 1}
     problems += _domains_twice(data, lines, file)
     for domain, recs in data.items():
         at = lines.get(domain)
@@ -300,7 +305,7 @@ def load_expected_file(path: Path) -> tuple[dict[str, list[Expected]], dict[str,
             problems.append(Problem(file, at, shown_loc([domain]), _no_records(recs)))
             continue
         for i, r in enumerate(recs):
-            found = _record(r, file, at, (domain, i))
+            found = _record(r, file, where, (domain, i))
             if isinstance(found, Expected):
                 out.setdefault(domain, []).append(found)
             else:
@@ -310,11 +315,15 @@ def load_expected_file(path: Path) -> tuple[dict[str, list[Expected]], dict[str,
     return out, lines
 
 
-def _record(r: object, file: str, at: int | None, loc: tuple[str, int]) -> Expected | list[Problem]:
-    """The record ``r`` at ``loc`` (domain, index) of the expected file, or its problems."""
+def _record(
+    r: object, file: str, where: Mapping[tuple[str | int, ...], int], loc: tuple[str, int]
+) -> Expected | list[Problem]:
+    """The record ``r`` at ``loc`` (domain, index) of the expected file, or its problems, each at the line of the
+    record, or of its key (``where``: :func:`_json_lines`)."""
+    at = where.get(loc)
     empty = _empty_parts(r)
     if empty:
-        return [Problem(file, at, shown_loc([*loc, *part]), why) for part, why in empty]
+        return [Problem(file, where.get((*loc, *part), at), shown_loc([*loc, *part]), why) for part, why in empty]
     if not (
         isinstance(r, dict)
         and {"name", "type", "value"} <= set(r)
@@ -327,7 +336,8 @@ def _record(r: object, file: str, at: int | None, loc: tuple[str, int]) -> Expec
         dns.name.from_text(r["name"])
     except dns.exception.DNSException as exc:
         why = f"is not a DNS name ({exc}): give what `pulumi stack output mail_dns_records --json` prints"
-        return [Problem(file, at, shown_loc([*loc, "name"]), f"{shown_unless_secret(r['name'])} {why}")]
+        name_at = where.get((*loc, "name"), at)
+        return [Problem(file, name_at, shown_loc([*loc, "name"]), f"{shown_unless_secret(r['name'])} {why}")]
     rec = records.Record(r["name"], r["type"], r["value"])
     return Expected(rec.name, rec.type, records.kind(rec), rec.value)
 
@@ -372,24 +382,56 @@ def _domains_twice(data: Mapping[str, object], lines: Mapping[str, int], file: s
     return problems
 
 
-def _key_lines(text: str) -> dict[str, int]:
-    """The line of each key of the JSON object ``text`` (JSON already read whole, each key once); {} for another
-    value."""
+@dataclass
+class _Lines:
+    """Where the parts of a JSON text are (:func:`_json_lines`)."""
+
+    lines: dict[tuple[str | int, ...], int] = field(default_factory=dict)  # path (keys, indexes) -> line
+    twice: tuple[str, int, int] | None = None  # the first key given twice in one object, its first and second line
+
+
+def _json_lines(text: str) -> _Lines:
+    """The line of each key and each array item of the JSON ``text`` (read whole before, JSON's syntax: RFC 8259),
+    by its path from the top (``("l.example.org", 1, "name")``), and the first key given twice in one object; what
+    a text nested too deeply for this reading leaves out is not there."""
+    out = _Lines()
+    newlines = [i for i, ch in enumerate(text) if ch == "\n"]
     decoder = json.JSONDecoder()
-    i = _past_blanks(text, 0)
-    if not text.startswith("{", i):
-        return {}
-    out: dict[str, int] = {}
-    line, counted = 1, 0
-    i = _past_blanks(text, i + 1)
-    while text.startswith('"', i):
-        key, end = decoder.raw_decode(text, i)
-        line, counted = line + text.count("\n", counted, i), i
-        out[str(key)] = line
-        _, i = decoder.raw_decode(text, _past_blanks(text, _past_blanks(text, end) + 1))  # the value, past ":"
+
+    def line_at(i: int) -> int:
+        return bisect.bisect_left(newlines, i) + 1
+
+    def value(i: int, path: tuple[str | int, ...]) -> int:
+        """Read the value at ``i`` (past blanks), noting its parts' lines; the index past it."""
         i = _past_blanks(text, i)
-        if text.startswith(",", i):
+        if text.startswith("{", i):
+            seen: dict[str, int] = {}
             i = _past_blanks(text, i + 1)
+            while text.startswith('"', i):
+                key, end = decoder.raw_decode(text, i)
+                key = str(key)
+                if key in seen and out.twice is None:
+                    out.twice = (key, seen[key], line_at(i))
+                seen.setdefault(key, line_at(i))
+                out.lines.setdefault((*path, key), line_at(i))
+                i = _past_blanks(text, value(_past_blanks(text, end) + 1, (*path, key)))  # the value, past ":"
+                if text.startswith(",", i):
+                    i = _past_blanks(text, i + 1)
+            return i + 1  # past "}"
+        if text.startswith("[", i):
+            i, n = _past_blanks(text, i + 1), 0
+            while not text.startswith("]", i) and i < len(text):
+                out.lines.setdefault((*path, n), line_at(i))
+                i = _past_blanks(text, value(i, (*path, n)))
+                n += 1
+                if text.startswith(",", i):
+                    i = _past_blanks(text, i + 1)
+            return i + 1  # past "]"
+        _, end = decoder.raw_decode(text, i)
+        return int(end)
+
+    with contextlib.suppress(ValueError, RecursionError):  # of what json.loads read, a text nested too deeply
+        value(0, ())
     return out
 
 

@@ -49,7 +49,24 @@ CONTROL = '{"l.example.org": [\n{"name": "a", "type": "TXT", "value": "p=\x01"}]
             ":1 l.example.org[0].name: is empty (null): give text (the key is required)",
         ),
         ('{"l.example.org": [{"name": "a", "value": "x"}]}', "l.example.org[0].type: is required but missing: give"),
-        ('{"l.example.org":\n [{"name": "a", "type": null}]}', ":1 l.example.org[0].type: is empty (null): give TXT"),
+        # the record's own line, the key's for a value of it: not the domain's line
+        ('{"l.example.org":\n [{"name": "a", "type": null}]}', ":2 l.example.org[0].type: is empty (null): give TXT"),
+        (
+            f'{{"l.example.org": [\n  {TXT},\n  {{"name": "b",\n   "type": "TXT",\n   "value": 7}}]}}',
+            ':3 l.example.org[1]: {"name": "b", "type": "TXT", "value": 7} is not a record',
+        ),
+        (
+            f'{{\n "l.example.org": [\n  {TXT},\n\n  {{"name": "a", "type": "TXT", "value": "x"}},\n  null]}}',
+            ":6 l.example.org[2]: is an empty item (null)",
+        ),
+        (
+            f'{{"l.example.org": [\n  {TXT},\n  {{"name": "b",\n   "type": "TXT",\n   "name": "c", "value": "x"}}]}}',
+            ':5 cannot be read as JSON: the key "name" is given twice in one object (first on line 3); give it once',
+        ),
+        (
+            f'{{"l.example.org": [{TXT}],\n "m.example.org": [{TXT}],\n\n "l.example.org": []}}',
+            ':4 cannot be read as JSON: the key "l.example.org" is given twice in one object (first on line 1)',
+        ),
         ('{"l.example.org": [null]}', "l.example.org[0]: is an empty item (null): give a record {name, type, value}"),
         ('{"l.example.org": null}', "l.example.org: is empty (null): give its list of records"),
         ('{"\\u001b[2J.org": 1}', "\\x1b[2J.org: is not a list of records"),
