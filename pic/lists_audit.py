@@ -53,7 +53,7 @@ from pic.errors import (
     shown_unless_secret,
 )
 from pic.settings import display_path
-from pic.unanswered import Unanswered, refused_lookup
+from pic.unanswered import Unanswered, failure
 from pic.validators import (
     is_common_email,
     is_open_suffix,
@@ -1840,8 +1840,8 @@ def mx_flags(
             continue
         domain = entry.address.rsplit("@", 1)[1].lower()
         if domain not in verdicts:
-            verdicts[domain], refused = _receives_mail(resolver, domain)
-            unanswered.note(domain, verdicts[domain] is not None, refused=refused)
+            verdicts[domain], cause = _receives_mail(resolver, domain)
+            unanswered.note(domain, verdicts[domain] is not None, cause=cause)
             if unanswered.down:
                 break
         if verdicts[domain] is False:
@@ -1851,9 +1851,10 @@ def mx_flags(
     return out
 
 
-def _receives_mail(resolver: object, domain: str) -> tuple[bool | None, bool]:
-    """Whether ``domain`` receives mail (None: the resolver did not answer), and whether the lookup was refused
-    (nothing listens at the resolver's address and port)."""
+def _receives_mail(resolver: object, domain: str) -> tuple[bool | None, str]:
+    """Whether ``domain`` receives mail (None: the resolver did not answer), and why a lookup failed
+    (:func:`pic.unanswered.failure`: nothing listens there, the resolver's REFUSED or SERVFAIL, bytes that are not
+    DNS; "" for a timeout or an answer)."""
     import dns.exception
     import dns.resolver
 
@@ -1862,10 +1863,10 @@ def _receives_mail(resolver: object, domain: str) -> tuple[bool | None, bool]:
         try:
             answer = resolver.resolve(domain, rtype, raise_on_no_answer=False)
         except dns.resolver.NXDOMAIN:
-            return False, False
+            return False, ""
         except (dns.resolver.NoNameservers, dns.exception.Timeout) as exc:
-            return None, refused_lookup(exc)
+            return None, failure(exc)
         if answer.rrset is not None and len(answer.rrset) > 0:
             # A null MX (RFC 7505) says the domain accepts no mail.
-            return not (rtype == "MX" and all(str(r.exchange) == "." for r in answer.rrset)), False
-    return False, False
+            return not (rtype == "MX" and all(str(r.exchange) == "." for r in answer.rrset)), ""
+    return False, ""

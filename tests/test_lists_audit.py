@@ -20,7 +20,7 @@ from pic import cli, lists_audit
 from pic.errors import PicError
 from pic.lists_audit import ASK_ANOTHER
 from pic.settings import OPTIONAL_SECRET_KEYS, SECRET_KEYS
-from tests.helpers import closed_udp_port, sympa_valid_email
+from tests.helpers import RESOLVER_ERRORS, answering_resolver, closed_udp_port, sympa_valid_email
 
 DATA = Path(__file__).resolve().parent / "data" / "lists"
 
@@ -1147,6 +1147,23 @@ def test_mx_with_a_resolver_address_where_nothing_listens_stops_at_once(
     assert "every query was refused, no DNS server listens at that address and port" in err, err
     assert "invalid" not in err, err  # no input is: the resolver is not there (was: "invalid: 1 error")
     assert elapsed < 2.5, f"{elapsed:.1f} s: a refused query waited out the timeout (5 s each)"
+
+
+@pytest.mark.parametrize(("reply", "said", "meaning"), RESOLVER_ERRORS)
+def test_mx_with_a_resolver_answering_every_query_with_an_error_says_what_it_answered(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], reply: object, said: str, meaning: str
+) -> None:
+    """A resolver answering REFUSED, SERVFAIL or bytes that are not DNS did answer: --mx says what, as pic status
+    and pic dns check do; it said "no DNS answer at all", the network's fault."""
+    export = tmp_path / "subscribers.txt"
+    export.write_text("".join(f"x@domain{i}.example.org\n" for i in range(20)), encoding="utf-8")
+    with answering_resolver(reply) as port:  # type: ignore[arg-type]
+        code, lines, err = _audit(
+            capsys, "--mx", "--resolver", "127.0.0.1", "--port", str(port), "--timeout", "5", str(export)
+        )
+    assert code == 1 and lines == [], (lines, err)
+    assert said in err and meaning in err, err
+    assert "no DNS answer" not in err, err
 
 
 def test_rows_with_unclosed_quotes_are_read_in_a_time_linear_in_their_number(tmp_path: Path) -> None:
