@@ -89,6 +89,32 @@ def test_move_script_on_the_branch_that_moves_the_member_says_where_to_run_it() 
     assert "target branch" in message and "--members" in message
 
 
+def test_move_script_refuses_a_host_on_the_admin_s_own_machine() -> None:
+    """The dev stack's hosts are all ``connection: local``, the admin's own machine (README): a copy with rsync
+    over ssh from web1 to web2 was printed, copying the member onto the machine it is on; and a retirement
+    from web1 would lock the account and remove the keys the member keeps on web2, the same machine."""
+    checked = check(ROOT, "dev", ROOT / "members", ON)
+    hosts = dict(checked.settings.hosts)
+    hosts["web2"] = HostSpec(role="web", address="localhost", private_address="127.0.0.1", connection="local")
+    settings = checked.settings.model_copy(update={"hosts": hosts})
+    from pic.render import retire
+
+    member = checked.registry.get("velo-cite")
+    with pytest.raises(ValueError) as refused:
+        web.render_move_script(settings, member, "web2")
+    assert str(refused.value) == (
+        "'web2' is a host of connection: local, the admin's own machine, as every host of stack dev is: "
+        "the member's space is there already and stays; nothing to copy"
+    )
+    moved = dataclasses.replace(member, host="web2")
+    with pytest.raises(ValueError) as refused:
+        retire.render_retire_script(settings, moved, "web1")
+    assert str(refused.value) == (
+        "'web1' is a host of connection: local, the admin's own machine, as every host of stack dev is: "
+        "the member's account, keys and jobs there are the ones it keeps on web2; nothing to retire"
+    )
+
+
 def _move_script(slug: str) -> subprocess.CompletedProcess[str]:
     """``pic move-script SLUG --to web1`` on the example project, as an admin runs it."""
     return subprocess.run(
@@ -101,14 +127,34 @@ def _move_script(slug: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.mark.parametrize("slug", ["nobody", "a\x1bb"])
-def test_move_script_of_no_member_names_the_file_it_looked_for(slug: str) -> None:
+def test_move_script_of_no_member_names_the_file_it_looked_for() -> None:
+    proc = _move_script("nobody")
+    assert proc.returncode == 1 and proc.stdout == "", proc.stdout + proc.stderr
+    assert '<command line> slug: "nobody" is no member: there is no members/nobody.yaml' in proc.stderr, proc.stderr
+    assert "did you mean" not in proc.stderr, proc.stderr  # no member's slug is close
+
+
+@pytest.mark.parametrize(
+    ("slug", "shown", "meant"),
+    [
+        ("../velo-cite", '"../velo-cite"', "velo-cite"),
+        ("members/velo-cite.yaml", '"members/velo-cite.yaml"', "velo-cite"),
+        ("a\x1bb", '"a\\u001bb"', None),
+        ("v" * 100_000, '"' + "v" * 76 + "...", None),
+    ],
+    ids=["parent", "file", "escape", "long"],
+)
+def test_move_script_of_no_slug_says_what_a_slug_is(slug: str, shown: str, meant: str | None) -> None:
+    """A path-shaped value (``../velo-cite``) was said to be no member as there is no members/../velo-cite.yaml,
+    a file that may well exist: it is no slug, said as pic new says it, with the member meant when one is close."""
     proc = _move_script(slug)
     assert proc.returncode == 1 and proc.stdout == "", proc.stdout + proc.stderr
-    shown = slug.replace("\x1b", "\\u001b")
-    assert f'<command line> slug: "{shown}" is no member: there is no members/' in proc.stderr, proc.stderr
-    assert "\x1b" not in proc.stderr, "escaped for the terminal"
-    assert "did you mean" not in proc.stderr, proc.stderr  # no member's slug is close
+    line = proc.stderr.splitlines()[0]
+    assert line.startswith(f"<command line> slug: {shown}"), line
+    assert " is not a valid slug: 3 to 32 characters, lowercase letters, digits and hyphens" in line, line
+    assert "is no member" not in proc.stderr and "\x1b" not in proc.stderr, proc.stderr
+    assert line.endswith(f"; did you mean {meant!r}?") == (meant is not None), line
+    assert len(line) < 300, len(line)
 
 
 def test_move_script_of_a_misspelt_member_names_the_member_meant() -> None:

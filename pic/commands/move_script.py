@@ -20,6 +20,7 @@ from pic.check import check
 from pic.commands import about
 from pic.errors import PicError, Problem, show_value
 from pic.settings import display_path
+from pic.validators import SLUG_WORDS, is_slug
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
@@ -49,6 +50,17 @@ def run(args: argparse.Namespace, on: dt.date) -> int:
     """
     checked = check(args.project, args.stack, args.members, on)
     member = next((m for m in checked.registry if m.slug == args.slug), None)
+    if member is None and not is_slug(args.slug):
+        # A path (../velo-cite, members/velo-cite.yaml) is no slug: never said to be no member as there is no
+        # members/../velo-cite.yaml, a file that may exist. Said as pic new says it, with the member meant.
+        slugs = [m.slug for m in checked.registry]
+        close = [s for s in slugs if s == args.slug.rsplit("/", 1)[-1].removesuffix(".yaml")] or (
+            difflib.get_close_matches(args.slug, slugs, n=1)
+        )
+        why = f"{show_value(args.slug)} is not a valid slug: {SLUG_WORDS}" + (
+            f"; did you mean {close[0]!r}?" if close else ""
+        )
+        raise PicError([Problem("<command line>", None, "slug", why)])
     if member is None:
         where = display_path(args.members / f"{args.slug}.yaml")
         close = difflib.get_close_matches(args.slug, [m.slug for m in checked.registry], n=1)

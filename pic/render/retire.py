@@ -26,8 +26,10 @@ def render_retire_script(
 ) -> str:
     """The shell script that retires ``member`` from web host ``former``, run from the admin's machine over ssh.
 
-    Raises ValueError when ``former`` is not a web host of the stack or is the member's host in the
-    registry (its commands run there: retiring it would cut the live site's access).
+    Raises ValueError when ``former`` is not a web host of the stack, is the member's host in the
+    registry (its commands run there: retiring it would cut the live site's access), or is a host of
+    ``connection: local``: the admin's own machine, where every host of such a stack is (README "Settings"),
+    so the member's account and keys there are those of its new host too.
     """
     if former not in settings.web_hosts:
         raise ValueError(
@@ -40,6 +42,12 @@ def render_retire_script(
         )
     slug = member.slug
     host = settings.hosts[former]
+    if host.connection == "local":
+        raise ValueError(
+            f"{former!r} is a host of connection: local, the admin's own machine, as every host of stack "
+            f"{settings.stack} is: the member's account, keys and jobs there are the ones it keeps on "
+            f"{member.host}; nothing to retire"
+        )
     platform = [
         f"{web.KEYS_DIR}/{slug}",
         f"{web.FORMER_KEYS_DIR}/{slug}",

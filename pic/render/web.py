@@ -199,10 +199,11 @@ def move_copies(settings: Settings, member: Member, letsencrypt_dir: str = "/etc
 def render_move_script(settings: Settings, member: Member, target: str) -> str:
     """The shell script that copies a member's space from its host to web host ``target`` (rsync over ssh).
 
-    Raises ValueError when ``target`` is not a web host of the stack or is the member's host already
-    (the script is rendered from the files before the change that moves the member: on the branch
-    that sets ``host: <target>``, the source host is no longer known). With ACME, the certbot
-    lineage and its renewal settings are copied (README "Moving a member to another web host").
+    Raises ValueError when ``target`` is not a web host of the stack, is a host of ``connection: local``
+    (the admin's own machine, where every host of such a stack is, README "Settings": the space is there
+    already), or is the member's host already (the script is rendered from the files before the change
+    that moves the member: on the branch that sets ``host: <target>``, the source host is no longer known).
+    With ACME, the certbot lineage and its renewal settings are copied (README "Moving a member to another web host").
     """
     if target not in settings.web_hosts:
         raise ValueError(
@@ -217,6 +218,11 @@ def render_move_script(settings: Settings, member: Member, target: str) -> str:
             f"--members and --project of those files"
         )
     src, dst = settings.hosts[source], settings.hosts[target]
+    if dst.connection == "local":
+        raise ValueError(
+            f"{target!r} is a host of connection: local, the admin's own machine, as every host of stack "
+            f"{settings.stack} is: the member's space is there already and stays; nothing to copy"
+        )
     return render(
         "move-member.sh.j2",
         slug=member.slug,
