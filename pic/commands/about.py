@@ -215,7 +215,9 @@ COMMANDS: dict[str, About] = {
             (0, "printed"),
             (
                 1,
-                "unknown member or host, or a member already on the `--to` host or still on the `--retire-from` one",
+                "unknown member or host, a value that is no slug (`../velo-cite`), a host of `connection: local` "
+                "(the dev stack: every host is the admin's own machine, nothing to copy or retire), or a member "
+                "already on the `--to` host or still on the `--retire-from` one",
             ),
             (2, _USAGE),
         ),
