@@ -21,6 +21,7 @@ import gc
 import importlib
 import io
 import itertools
+import json
 import os
 import shlex
 import sys
@@ -31,7 +32,16 @@ from typing import ClassVar, NoReturn, TextIO
 
 from pic.check import check
 from pic.commands import about, arguments, date_argument
-from pic.errors import PicError, Problem, Unreachable, json_text, shown_name, terminal_safe
+from pic.errors import (
+    SHOWN_CHARACTERS,
+    PicError,
+    Problem,
+    Unreachable,
+    json_text,
+    show_value,
+    shown_name,
+    terminal_safe,
+)
 from pic.registry import load_registry
 from pic.settings import display_path, load_settings
 from pic.validators import SLUG_WORDS
@@ -63,6 +73,8 @@ class _Parser(argparse.ArgumentParser):
         "files": "a file whose name starts with a hyphen is given after --, or as ./NAME",
     }
     _args: list[str] | None = None
+    # The whole command line of the run (pic's arguments), whose long values the command's own errors shorten.
+    given: ClassVar[list[str]] = []
     # The options whose value is text that may hold spaces (pic new --name "Vélo Lyon").
     _FREE_TEXT: ClassVar[frozenset[str]] = frozenset({"name"})
     # The parser of the command being read (``pic dns check``'s innermost): an argument it does not know is
@@ -187,6 +199,13 @@ class _Parser(argparse.ArgumentParser):
         if close:
             super().error(f"{message} (did you mean {close[0]}?)")
 
+    def exit(self, status: int = 0, message: str | None = None) -> NoReturn:
+        """argparse's exit, every usage error passing here: the values of the command line in ``message``
+        shortened (:func:`shortened_arguments`), whichever option or check wrote them."""
+        if message is not None:
+            message = shortened_arguments(message, self._args or sys.argv[1:])
+        super().exit(status, message)
+
     def _is_option(self, arg: str) -> bool:
         """An option of the command, or an abbreviation argparse takes for one (``--nam`` for ``--name``)."""
         known = self._option_string_actions
@@ -208,6 +227,22 @@ class _Parser(argparse.ArgumentParser):
             self._check_value(action, value)
             return value
         return super()._get_values(action, arg_strings)
+
+
+def shortened_arguments(text: str, args: Sequence[str]) -> str:
+    """``text`` with each argument of ``args`` longer than :data:`SHOWN_CHARACTERS` (or the value of one written
+    ``--option=value``) shortened where it appears, as written or quoted (Python's repr, JSON, a file name's
+    escapes): shown as a member file's value is (pic.errors.show_value, its first characters then ``...``).
+    A 100,000-character ``--resolver`` made a line of 100 KB."""
+    values = {v for a in args for v in (a, a.partition("=")[2]) if len(v) > SHOWN_CHARACTERS}
+    for value in sorted(values, key=len, reverse=True):
+        if value not in text and shown_name(value) not in text:
+            continue
+        short = show_value(value, SHOWN_CHARACTERS)
+        for form in (repr(value), json.dumps(value, ensure_ascii=False), f"'{shown_name(value)}'", shown_name(value)):
+            text = text.replace(form, short)
+        text = text.replace(value, short)
+    return text
 
 
 def _word_at(args: list[str], words: list[str]) -> int:
@@ -460,8 +495,11 @@ def _add_lists(sub: _SubParsers[argparse.ArgumentParser], common: argparse.Argum
 
 
 def _print_problems(problems: Sequence[Problem]) -> None:
+    """Each problem on a line of the standard error, the command line's long values shortened as in a usage
+    error (:func:`shortened_arguments`: ``--against``, ``--to`` and the slug are refused by the command)."""
     for p in problems:
-        print(dataclasses.replace(p, file=shown_name(p.file)), file=sys.stderr)
+        line = str(dataclasses.replace(p, file=shown_name(p.file)))
+        print(shortened_arguments(line, _Parser.given), file=sys.stderr)
 
 
 def _cmd_check(args: argparse.Namespace, on: dt.date) -> int:
@@ -748,6 +786,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     """The arguments; the paths that default to a place in the project (``--members``) made so."""
     given = sys.argv[1:] if argv is None else list(argv)
+    _Parser.given = given
     args = _parser_for(given).parse_args(given)
     if getattr(args, "project", None) is not None and args.members is None:
         args.members = args.project / "members"

@@ -16,7 +16,12 @@ from typing import Literal
 Severity = Literal["error", "warning"]
 
 
-def show_value(value: object, limit: int = 80) -> str:
+# The characters a message shows of a value at most (a member file's, a command line's): a value of 100,000
+# characters made a line of 100 KB.
+SHOWN_CHARACTERS = 80
+
+
+def show_value(value: object, limit: int = SHOWN_CHARACTERS) -> str:
     """A short, unambiguous rendering of a value received from a file."""
     if isinstance(value, str):
         text = json.dumps(value, ensure_ascii=False)

@@ -633,3 +633,85 @@ def test_the_resolver_options_say_the_default_when_the_stack_sets_none(
     resolver, port = DnsSpec.model_fields["resolver"].default, DnsSpec.model_fields["resolver_port"].default
     assert f"default: pic:dns.resolver of the stack, {resolver} when it sets none" in said, said
     assert f"default: pic:dns.resolver_port, {port} when the stack sets none" in said, said
+
+
+LONG = "x" * 100_000
+
+
+def _short_enough(err: str) -> None:
+    """An error echoing a command-line value shows its first characters, as a member file's value is shown
+    (pic.errors.show_value: 80 characters at most), never the whole value."""
+    assert len(err) < 4000, len(err)
+    assert "x" * 70 + "..." in err and "x" * 81 not in err, err
+
+
+@pytest.mark.parametrize(("command", "option"), _single_value_options())
+def test_a_long_value_of_an_option_is_shortened_in_its_usage_error(
+    capsys: pytest.CaptureFixture[str], command: str, option: str
+) -> None:
+    """A 100,000-character --resolver, --on, --timeout or --format was written whole in the error (a line of
+    ~100 KB): shortened in argparse's error path, once for every option."""
+    argv = [*command.split(), *next((v for k, v in _REQUIRED.items() if command.startswith(k)), [])]
+    if option in ("--to", "--retire-from"):
+        argv = [command, "x-y-z"]
+    code = 0
+    try:
+        _parser().parse_args([*argv, f"{option}={LONG}"])
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else -1
+    if code:
+        assert code == 2
+        _short_enough(capsys.readouterr().err)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [[LONG], ["check", LONG], ["check", "--on", LONG], ["check", f"--{LONG}"], ["status", "--resolver", LONG]],
+    ids=["command", "stray", "on", "option", "resolver"],
+)
+def test_a_long_argument_is_shortened_in_every_usage_error(capsys: pytest.CaptureFixture[str], argv: list[str]) -> None:
+    with pytest.raises(SystemExit):
+        _parser().parse_args(argv)
+    _short_enough(capsys.readouterr().err)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["plan", "--against", LONG],
+        ["move-script", "velo-cite", "--to", LONG],
+        ["move-script", "velo-cite", "--retire-from", LONG],
+        ["move-script", LONG, "--to", "web1"],
+    ],
+    ids=["against", "to", "retire-from", "slug"],
+)
+def test_a_long_argument_is_shortened_in_the_command_s_errors(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, argv: list[str]
+) -> None:
+    """The values the command itself refuses (exit 1: no revision, no web host, no member) are shortened too."""
+    monkeypatch.chdir(ROOT)
+    assert cli.main(argv) == 1
+    _short_enough(capsys.readouterr().err)
+
+
+@pytest.mark.parametrize(("command", "option"), TIMEOUT_OPTIONS)
+@pytest.mark.parametrize("value", ["1e-6", "1E1", "2.5e0"])
+def test_a_timeout_in_exponent_notation_is_said_to_be_refused_as_such(
+    capsys: pytest.CaptureFixture[str], command: str, option: str, value: str
+) -> None:
+    """``--timeout 1e-6`` was "not a number of seconds above 0 and at most 300", which it is, while 0.000001 was
+    taken: the message says the form taken, decimal digits without an exponent, for every option of seconds."""
+    err = usage_error(capsys, [*command.split(), f"{option}={value}"])
+    assert (
+        f"argument {option}: {value!r} is not a number of seconds above 0 and at most 300 written in decimal "
+        "digits, with or without a point (e.g. 5 or 2.5; no exponent: 1e-6 is written 0.000001)"
+    ) in err, err
+
+
+@pytest.mark.parametrize(("command", "option"), TIMEOUT_OPTIONS)
+@pytest.mark.parametrize(("value", "seconds"), [("0.000001", 1e-6), ("0000001", 1.0), ("300.000", 300.0), (".5", 0.5)])
+def test_a_timeout_of_that_form_is_taken_whatever_its_length(
+    command: str, option: str, value: str, seconds: float
+) -> None:
+    """``0000001`` (seven digits, 1 second) was refused with the same message: a length no message said."""
+    assert _parse([*command.split(), f"{option}={value}"]).timeout == seconds

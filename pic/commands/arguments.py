@@ -39,7 +39,9 @@ MAX_CA_FILE_BYTES = 16 * 1024 * 1024
 # The files the commands read whole (a record, the expected records): far more than any of them holds.
 _MAX_FILE_BYTES = 64 * 1024 * 1024
 _DIGITS = re.compile(r"[0-9]{1,5}")  # ASCII digits only: int() also reads " 53", "+53", "5_3" and "٥٣"
-_DECIMAL = re.compile(r"[0-9]{1,6}(?:\.[0-9]*)?|\.[0-9]+")
+# Decimal digits with or without a point, of any length (0000001 is 1): float() also reads an exponent (1e-6),
+# "inf", "nan", "1_0" and other scripts' digits, none of which is taken.
+_DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")
 _THIS_NETWORK = ipaddress.IPv4Network("0.0.0.0/8")
 
 
@@ -61,11 +63,13 @@ def port(text: str) -> int:
 
 
 def timeout(text: str) -> float:
-    """Seconds, a decimal number above 0 and at most :data:`MAX_TIMEOUT`."""
+    """Seconds, a number above 0 and at most :data:`MAX_TIMEOUT` written in decimal digits with or without a
+    point (``5``, ``2.5``, ``.5``, ``0.000001``); no exponent (``1e-6``), which the message says."""
     value = float(text) if _DECIMAL.fullmatch(text) else math.nan
     if not (math.isfinite(value) and 0 < value <= MAX_TIMEOUT):
         raise argparse.ArgumentTypeError(
-            f"{text!r} is not a number of seconds above 0 and at most {MAX_TIMEOUT:g} (e.g. 5 or 2.5)"
+            f"{text!r} is not a number of seconds above 0 and at most {MAX_TIMEOUT:g} written in decimal digits, "
+            "with or without a point (e.g. 5 or 2.5; no exponent: 1e-6 is written 0.000001)"
         )
     return value
 
