@@ -49,7 +49,10 @@ COLUMNS = ("slug", "www", "db", "log")
 # What the host's job writes (the slugs it keeps: pic/render/templates/disk-usage.sh.j2); a unix
 # user name is at most 32 characters.
 _SLUG = re.compile(r"[a-z0-9-]{1,32}")
-_KIB = re.compile(r"[0-9]{1,20}")  # ASCII digits only: str.isdigit() is also true for "²" or "٣"
+# The digits of a count, leading zeros included (1 PiB has 13): a longer cell is a damaged line. The
+# message states this length with the value's limit (a cell of 33 digits equal to 100 meets the limit alone).
+KIB_DIGITS = 20
+_KIB = re.compile(rf"[0-9]{{1,{KIB_DIGITS}}}")  # ASCII digits only: str.isdigit() is also true for "²" or "٣"
 _PROBLEMS_SHOWN = 20
 # A header's time may be this much after the admin's clock (the two machines' clocks differ a little).
 CLOCK_SLACK = dt.timedelta(hours=1)
@@ -415,8 +418,8 @@ def _usage(
         if value is None or value > MAX_KIB:
             return None, (
                 f"{cells[0]}.{name}",
-                f"{shown_unless_secret(cell, line, above)} is not a count of KiB (digits 0-9, at most {MAX_KIB}, "
-                "which is 1 PiB)",
+                f"{shown_unless_secret(cell, line, above)} is not a count of KiB (at most {KIB_DIGITS} digits 0-9, "
+                f"of a value at most {MAX_KIB}, which is 1 PiB)",
             )
         kib.append(value)
     www, db, log = kib

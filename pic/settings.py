@@ -334,7 +334,11 @@ class HostSpec(_Strict):
         "platform's names inside the zones NSD serves (pic:dns.zones); default: address, when it is an IP address.",
     )
     ssh_user: Annotated[
-        str, Whole(r"[a-z_][a-z0-9_-]{0,31}", "a unix user name (lowercase letters, digits, _ and -, 32 at most)")
+        str,
+        Whole(
+            r"[a-z_][a-z0-9_-]{0,31}",
+            "a unix user name (lowercase letters, digits, _ and -, starting with a letter or _, 32 at most)",
+        ),
     ] = "deploy"
     ssh_port: int = Field(default=22, ge=1, le=65535)
     connection: Literal["ssh", "local"] = Field(
@@ -865,7 +869,11 @@ def sympa_address(local_part: str) -> bool:
 class MailSpec(_Strict):
     sympa_domain: Domain
     dkim_selector: Annotated[
-        str, Whole(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?", "one DNS label, lowercase, 63 characters at most")
+        str,
+        Whole(
+            r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?",
+            "one DNS label: lowercase letters, digits and -, not starting or ending with -, 63 characters at most",
+        ),
     ] = "pic"
     dmarc_reports: AsciiEmail | None = Field(
         default=None, description="Mailbox for DMARC aggregate reports (default: dmarc-reports@<sympa_domain>)."
@@ -1192,7 +1200,7 @@ class Settings(_Strict):
     mail: MailSpec
     limits: LimitsSpec = LimitsSpec.model_construct()
     members_root: Annotated[
-        str, Whole(r"/[A-Za-z0-9._/-]+", "an absolute path of ASCII letters, digits, . _ - and /")
+        str, Whole(r"/[A-Za-z0-9._/-]*", "an absolute path of ASCII letters, digits, . _ - and /")
     ] = "/srv/members"
     admin_email: AsciiEmail
     phpmyadmin: PhpMyAdminSpec | None = None
@@ -1650,8 +1658,16 @@ MEMBERS_ROOT_MAX = 1024  # leaves PATH_MAX (4,096) room for <root>/<slug>/www/..
 
 
 def check_members_root(root: str) -> str:
-    """An absolute, normalised path that is not, nor lies under, a system directory or the platform's own."""
-    if root != "/" and (root.endswith("/") or "//" in root or any(p in (".", "..") for p in root.split("/")[1:])):
+    """An absolute, normalised path that is not, nor lies under, a system directory or the platform's own.
+
+    Raises ValueError saying which: ``/`` is an absolute path of the characters allowed, and is said to be the
+    root directory itself (it was refused as no such path, which it is)."""
+    if root == "/":
+        raise ValueError(
+            "is the root directory itself, which the set-up script would re-mode and every directory of the "
+            "machine lies under: use a directory of its own, e.g. /srv/members"
+        )
+    if root.endswith("/") or "//" in root or any(p in (".", "..") for p in root.split("/")[1:]):
         raise ValueError("is not a normalised path: no '.', '..', '//' or final '/' (e.g. /srv/members)")
     longest = max(root.split("/"), key=len)
     if len(longest) > NAME_MAX:

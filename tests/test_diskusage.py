@@ -499,3 +499,28 @@ def test_a_line_that_reads_as_no_secret_is_shown(
     rc, _, err = report(capsys, stack, usage_dir(tmp_path, {"web1.tsv": header("web1") + text}), fmt="table")
     assert rc == 1 and '"velo-cite 1 2 3" has 1 tab-separated column(s)' in err, err
     assert 'velo-cite.log: "beaucoup" is not a count of KiB' in err, err
+
+
+@pytest.mark.parametrize(
+    ("cell", "taken"),
+    [
+        ("0" * 30 + "100", False),  # 33 digits, of value 100: over the length said
+        ("0" * 17 + "100", True),  # 20 digits
+        (str(2**40), True),
+        (str(2**40 + 1), False),
+    ],
+    ids=["33-digits", "20-digits", "1-PiB", "above-1-PiB"],
+)
+def test_a_count_of_kib_is_refused_by_the_rule_its_message_states(
+    tmp_path: Path, stack: tuple[Path, Path], capsys: pytest.CaptureFixture[str], cell: str, taken: bool
+) -> None:
+    """``000...100`` (33 digits, equal to 100) was refused as "not a count of KiB (digits 0-9, at most
+    1099511627776)", a rule it meets: the limit of 20 digits was nowhere said. The message states both."""
+    disk = usage_dir(tmp_path, {"web1.tsv": header("web1") + f"velo-cite\t{cell}\t0\t0\n"})
+    rc, _, err = report(capsys, stack, disk, fmt="table")
+    assert (rc == 0) == taken, err
+    if not taken:
+        assert (
+            f'velo-cite.www: "{cell}" is not a count of KiB (at most 20 digits 0-9, of a value at most '
+            "1099511627776, which is 1 PiB)" in err
+        ), err

@@ -220,8 +220,24 @@ HARMFUL = [
     ("pic:members_root: /srv/members", "pic:members_root: /home", "pic:members_root", "system directory"),
     ("pic:members_root: /srv/members", "pic:members_root: /home/deploy", "pic:members_root", "a user's home"),
     ("pic:members_root: /srv/members", "pic:members_root: /home/deploy/sites", "pic:members_root", "a user's home"),
-    ("pic:members_root: /srv/members", "pic:members_root: /", "pic:members_root", "not allowed"),
+    # "/" is an absolute path of the characters allowed: refused as the root directory, not as no such path
+    ("pic:members_root: /srv/members", "pic:members_root: /", "pic:members_root", '"/" is the root directory itself'),
     ("pic:members_root: /srv/members", 'pic:members_root: "/srv/members\\n"', "pic:members_root", "not allowed"),
+    # a name of the characters and length the message states, refused for its first character: said so
+    (
+        "ssh_user: deploy}",
+        "ssh_user: 1deploy}",
+        "pic:hosts.web1.ssh_user",
+        '"1deploy" is not allowed here: a unix user name (lowercase letters, digits, _ and -, starting with a letter '
+        "or _, 32 at most)",
+    ),
+    (
+        "dkim_selector: pic,",
+        "dkim_selector: pic-,",
+        "pic:mail.dkim_selector",
+        '"pic-" is not allowed here: one DNS label: lowercase letters, digits and -, not starting or ending with -, '
+        "63 characters at most",
+    ),
     (
         "private_address: 10.0.0.10,",
         "private_address: 10.0.0.11,",
