@@ -68,7 +68,7 @@ def http_site(port: int, timeout: float = 1.0) -> status.Site:
     try:
         status._check_http(site, "127.0.0.1", probe)
     except OSError as exc:
-        site.actions.append(f"http: {exc}")
+        site.actions.append(f"http: {status.failure(exc, timeout)}")  # as status.check_site says it
     return site
 
 
@@ -95,7 +95,7 @@ def test_a_server_sending_its_answer_a_byte_at_a_time_is_given_up_after_the_time
         site = http_site(port, timeout=1.0)
         elapsed = time.monotonic() - start
     assert elapsed < 3, f"waited {elapsed:.1f} s with a timeout of 1 s"
-    assert len(site.actions) == 1 and site.actions[0].startswith("http: "), site.actions
+    assert site.actions == ["http: no complete answer within 1 second"], site.actions
 
 
 @pytest.mark.parametrize(
@@ -251,3 +251,61 @@ def test_a_resolver_answering_a_but_not_aaaa_is_answering(tmp_path: Path, capsys
     sites = [s.domain for s in status.sites_of(settings, load_registry(members, settings), dt.date.today())]
     assert sites and all(site in names for site in sites), (sites, names)
     assert out.count("DNS: lookup failed") == len(sites), out
+
+
+def _silent(conn: socket.socket) -> None:
+    time.sleep(3)  # reads the request, never answers
+
+
+@contextmanager
+def mute_server() -> Iterator[int]:
+    """A server on 127.0.0.1 that accepts each connection and says nothing (no TLS handshake, no answer)."""
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        yield listener.getsockname()[1]
+
+
+@pytest.mark.parametrize(("timeout", "words"), [(1.0, "1 second"), (0.5, "0.5 seconds"), (2, "2 seconds")])
+def test_a_timeout_is_said_in_one_wording_whatever_timed_out(timeout: float, words: str) -> None:
+    """A TLS handshake left unanswered was said as the library says it (``https: _ssl.c:989: The handshake
+    operation timed out``); an answer not read in time ``no complete answer within 1 seconds``, a connection or a
+    read ``timed out``. Each is now said in the same words, one second singular."""
+    expected = f"no complete answer within {words}"
+    probe = status.Probe(None, 0, 0, None, timeout, dt.datetime.now(dt.UTC))  # type: ignore[arg-type]
+    with mute_server() as port:  # the TLS handshake: never answered
+        site = status.Site("example.org", "member", "web1", "running", ["127.0.0.1"])
+        with pytest.raises(OSError) as raised:
+            status._check_tls(site, "127.0.0.1", dataclasses.replace(probe, https_port=port))
+    assert status.failure(raised.value, timeout) == expected
+    with serving(_silent) as port:  # the http request: read, never answered
+        site = status.Site("example.org", "member", "web1", "running", ["127.0.0.1"])
+        with pytest.raises(OSError) as raised:
+            status._check_http(site, "127.0.0.1", dataclasses.replace(probe, http_port=port))
+    assert status.failure(raised.value, timeout) == expected
+    assert status.failure(TimeoutError("timed out"), timeout) == expected  # a connection not made in time
+
+
+def test_a_tls_failure_is_said_without_the_library_s_source_location() -> None:
+    """A server answering plain http on the https port: OpenSSL's reason, not its file and line (_ssl.c:1000)."""
+
+    def plain(conn: socket.socket) -> None:
+        conn.sendall(b"HTTP/1.1 400 Bad Request\r\n\r\n")
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+
+    def answer() -> None:
+        conn, _ = listener.accept()
+        with conn:
+            conn.recv(4096)
+            plain(conn)
+
+    thread = threading.Thread(target=answer, daemon=True)
+    thread.start()
+    probe = status.Probe(None, port, 0, None, 2.0, dt.datetime.now(dt.UTC))  # type: ignore[arg-type]
+    site = status.Site("example.org", "member", "web1", "running", ["127.0.0.1"])
+    with pytest.raises(OSError) as raised:
+        status._check_tls(site, "127.0.0.1", probe)
+    thread.join(5)
+    listener.close()
+    said = status.failure(raised.value, 2.0)
+    assert "_ssl.c" not in said and said, said

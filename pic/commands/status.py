@@ -188,7 +188,7 @@ def _request(conn: socket.socket, domain: str, timeout: float) -> tuple[int, dic
     while b"\r\n\r\n" not in data and len(data) < 65536:
         left = deadline - time.monotonic()
         if left <= 0:
-            raise TimeoutError(f"no complete answer within {timeout:g} seconds")
+            raise TimeoutError("no complete answer in time")  # said by failure(), as every timeout
         conn.settimeout(left)
         chunk = conn.recv(4096)
         if not chunk:
@@ -204,6 +204,28 @@ def _request(conn: socket.socket, domain: str, timeout: float) -> tuple[int, dic
         name, _, value = line.partition(":")
         headers[name.strip().lower()] = value.strip()
     return int(parts[1]), headers
+
+
+# OpenSSL's source file and line in Python's ssl messages ("_ssl.c:989: The handshake operation timed out",
+# "[SSL: WRONG_VERSION_NUMBER] wrong version number (_ssl.c:1000)"): of the library, no help to an admin.
+_SSL_PLACE = re.compile(r"\s*\(_ssl\.c:[0-9]+\)|_ssl\.c:[0-9]+:\s*")
+
+
+def seconds_words(seconds: float) -> str:
+    """``1 second``, ``0.5 seconds``, ``2 seconds``: a duration as a message says it (singular for one)."""
+    return "1 second" if seconds == 1 else f"{seconds:g} seconds"
+
+
+def failure(exc: OSError, timeout: float) -> str:
+    """How a probe of a site that failed with ``exc`` is said (after ``http:`` or ``https:``).
+
+    Every timeout, of the connection, of the TLS handshake or of the answer (TimeoutError, which ssl raises for a
+    handshake as socket does for a connection or a read), in one wording: ``no complete answer within 1 second``
+    (``timeout`` seconds); any other error as the system words it, without OpenSSL's source location.
+    """
+    if isinstance(exc, TimeoutError):
+        return f"no complete answer within {seconds_words(timeout)}"
+    return _SSL_PLACE.sub("", str(exc)).strip() or type(exc).__name__
 
 
 def _issuer(cert: x509.Certificate) -> str:
@@ -301,12 +323,12 @@ def check_site(site: Site, probe: Probe) -> Site:
     try:
         _check_http(site, address, probe)
     except OSError as exc:
-        site.actions.append(f"http: {exc}")
+        site.actions.append(f"http: {failure(exc, probe.timeout)}")
     if site.https:
         try:
             _check_tls(site, address, probe)
         except OSError as exc:
-            site.actions.append(f"https: {exc}")
+            site.actions.append(f"https: {failure(exc, probe.timeout)}")
         if site.tls_error:
             site.actions.append(f"certificate not valid: {site.tls_error}")
         if site.days_left is not None:
