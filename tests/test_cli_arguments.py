@@ -715,3 +715,10 @@ def test_a_timeout_of_that_form_is_taken_whatever_its_length(
 ) -> None:
     """``0000001`` (seven digits, 1 second) was refused with the same message: a length no message said."""
     assert _parse([*command.split(), f"{option}={value}"]).timeout == seconds
+
+
+@pytest.mark.parametrize(("command", "option"), PORT_OPTIONS)
+@pytest.mark.parametrize(("value", "number"), [("053", 53), ("000000053", 53), ("0" * 40 + "8080", 8080)])
+def test_a_port_with_leading_zeros_is_the_number_it_writes(command: str, option: str, value: str, number: int) -> None:
+    """``000000053`` was "not a port (a number from 1 to 65535)", which it is: a length of 5 digits no message said."""
+    assert getattr(_parse([*command.split(), f"{option}={value}"]), option.lstrip("-").replace("-", "_")) == number

@@ -38,7 +38,7 @@ MAX_TIMEOUT = 300.0
 MAX_CA_FILE_BYTES = 16 * 1024 * 1024
 # The files the commands read whole (a record, the expected records): far more than any of them holds.
 _MAX_FILE_BYTES = 64 * 1024 * 1024
-_DIGITS = re.compile(r"[0-9]{1,5}")  # ASCII digits only: int() also reads " 53", "+53", "5_3" and "٥٣"
+_DIGITS = re.compile(r"[0-9]+")  # ASCII digits only: int() also reads " 53", "+53", "5_3" and "٥٣"
 # Decimal digits with or without a point, of any length (0000001 is 1): float() also reads an exponent (1e-6),
 # "inf", "nan", "1_0" and other scripts' digits, none of which is taken.
 _DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")
@@ -55,8 +55,10 @@ def stack_name(text: str) -> str:
 
 
 def port(text: str) -> int:
-    """A TCP or UDP port, 1 to 65535."""
-    value = int(text) if _DIGITS.fullmatch(text) else 0
+    """A TCP or UDP port, 1 to 65535, in ASCII digits; leading zeros are taken (``0053`` is 53), as the message's
+    rule, a number from 1 to 65535, says nothing of them."""
+    digits = text.lstrip("0") if _DIGITS.fullmatch(text) else ""
+    value = int(digits) if 0 < len(digits) <= 5 else 0
     if not 1 <= value <= 65535:
         raise argparse.ArgumentTypeError(f"{text!r} is not a port (a number from 1 to 65535)")
     return value
