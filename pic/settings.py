@@ -788,9 +788,9 @@ class OffsiteSpec(_Strict):
     keep_last: int = Field(default=3, ge=1, le=100, description="The last runs kept whatever their day.")
     drill_day: Literal["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"] = "Sun"
     drill_time: Time = "06:00"
-    check_subset: Annotated[str, Whole(r"[1-9][0-9]?%|100%", "a share from 1% to 100%")] = Field(
-        default="5%", description="Share of the repository's data read back by each weekly drill."
-    )
+    check_subset: Annotated[
+        str, Whole(r"[1-9][0-9]?%|100%", "a whole percentage from 1% to 100%, no leading zero (e.g. 5%)")
+    ] = Field(default="5%", description="Share of the repository's data read back by each weekly drill.")
 
     @field_validator("known_hosts")
     @classmethod

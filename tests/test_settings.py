@@ -445,6 +445,13 @@ HARMFUL = [
     ("pic:admin_email: admin@example.org", f"pic:admin_email: {'a' * 65}@example.org", "pic:admin_email", "too long"),
     # the off-site repository: parsed as the renderer parses it, its host key the one ssh looks up
     (BACKUP, _offsite("sftp:restic@vault.example.net"), "pic:backup.offsite.repository", "sftp:user@host:/path"),
+    # 5.5% is a share from 1% to 100%: the message says a whole percentage without a leading zero is taken
+    (
+        BACKUP,
+        _offsite("sftp:restic@vault.example.net:/srv/restic")[:-2] + ", check_subset: 5.5%}}",
+        "pic:backup.offsite.check_subset",
+        '"5.5%" is not allowed here: a whole percentage from 1% to 100%, no leading zero (e.g. 5%)',
+    ),
     # restic's short form names a user alone: the value is shown as written, its "sftp:" no user's password
     (
         BACKUP,
