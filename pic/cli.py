@@ -264,6 +264,7 @@ def _before_command(moved: list[str], meant: list[str]) -> str:
     )
 
 
+COMMAND_LINE = "<command line>"  # the file of a problem of the command line's values (pic.errors.Problem)
 _SubParsers = argparse._SubParsersAction  # the parsers of the commands, under pic's
 DISTRIBUTION = "pic"  # the package's name in pyproject.toml, whose metadata gives its version
 
@@ -495,11 +496,15 @@ def _add_lists(sub: _SubParsers[argparse.ArgumentParser], common: argparse.Argum
 
 
 def _print_problems(problems: Sequence[Problem]) -> None:
-    """Each problem on a line of the standard error, the command line's long values shortened as in a usage
-    error (:func:`shortened_arguments`: ``--against``, ``--to`` and the slug are refused by the command)."""
+    """Each problem on a line of the standard error; those of the command line itself (``--against``, ``--to``,
+    a slug, refused by the command) with its long values shortened as in a usage error
+    (:func:`shortened_arguments`). A file's problems name the file whole, as every message names a path, even
+    one under a long ``--members``."""
     for p in problems:
         line = str(dataclasses.replace(p, file=shown_name(p.file)))
-        print(shortened_arguments(line, _Parser.given), file=sys.stderr)
+        if p.file == COMMAND_LINE:
+            line = shortened_arguments(line, _Parser.given)
+        print(line, file=sys.stderr)
 
 
 def _cmd_check(args: argparse.Namespace, on: dt.date) -> int:

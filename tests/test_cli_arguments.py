@@ -722,3 +722,16 @@ def test_a_timeout_of_that_form_is_taken_whatever_its_length(
 def test_a_port_with_leading_zeros_is_the_number_it_writes(command: str, option: str, value: str, number: int) -> None:
     """``000000053`` was "not a port (a number from 1 to 65535)", which it is: a length of 5 digits no message said."""
     assert getattr(_parse([*command.split(), f"{option}={value}"]), option.lstrip("-").replace("-", "_")) == number
+
+
+def test_a_file_under_a_long_members_path_is_named_whole(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only the command line's own problems are shortened: a warning of a member file under a --members path of
+    more than 80 characters names the file whole, as every message names a path."""
+    monkeypatch.chdir(ROOT)
+    members = tmp_path / ("d" * 90) / "members"
+    shutil.copytree(ROOT / "members", members)
+    assert cli.main(["check", "--members", str(members), "--on", "2026-11-28"]) == 0
+    err = capsys.readouterr().err
+    assert f"{members / 'cine-club-lumiere.yaml'}:11 site.php" in err, err
