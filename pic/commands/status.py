@@ -48,7 +48,8 @@ from pic.names import PLATFORM_LABEL
 from pic.registry import Member, load_registry
 from pic.settings import Settings, load_settings
 from pic.texttable import table
-from pic.unanswered import Unanswered, failure
+from pic.unanswered import Unanswered
+from pic.unanswered import failure as lookup_failure
 
 if TYPE_CHECKING:  # loaded when the command runs, not by every `pic` command
     import dns.resolver
@@ -166,7 +167,7 @@ def _addresses(resolver: dns.resolver.Resolver, name: str, unanswered: Unanswere
             unanswered.note(name, True)
             return [], "no such domain (NXDOMAIN)"
         except (dns.resolver.NoNameservers, dns.exception.Timeout) as exc:
-            unanswered.note(name, False, cause=failure(exc))
+            unanswered.note(name, False, cause=lookup_failure(exc))
             return [], f"lookup failed: {exc}"
         unanswered.note(name, True)
         out += [r.to_text() for r in answer]
