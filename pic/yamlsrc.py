@@ -1052,12 +1052,15 @@ def is_date(value: object) -> bool:
 
 # Where a YAML comment starts (YAML 1.2 §6.6, "Comments"): a "#" at a line's start or after white space, to the
 # line's end. One inside a quoted or block scalar is text, not a comment: told apart by the scanner's tokens.
-_COMMENT_START = LazyPattern(r"(?:^|(?<=[ \t]))#", re.MULTILINE)
+_COMMENT_START = re.compile(r"(?:^|(?<=[ \t]))#", re.MULTILINE)  # every member file pic new writes has one
+# The YAML language server's modeline naming the file's schema (pic new writes it first in every member file):
+# a path or a URL, no secret's place.
+_SCHEMA_MODELINE = re.compile(r"[ \t]*yaml-language-server:[ \t]*\$schema=[^\s]*[ \t]*")
 
 
 def comment_secrets(text: str, file: str) -> list[Problem]:
-    """A problem for each comment of ``text`` (a YAML file's, committed with it) that holds a secret as a command or
-    prose can (:func:`pic.errors.reads_as_secret`'s readers: ``# mdp: Azerty123``, ``# sftp: karim / S3cr3t!2024``,
+    """A problem for each comment of ``text`` (a YAML file's, committed with it) that holds a secret as notes can
+    (:func:`_secret_of`: ``# mdp: Azerty123``, ``# sftp: karim / S3cr3t!2024``,
     a URL's ``user:password@``, a private key commented out), the secret not shown. Comments on lines of their own
     that follow one another are read as one text (a label on one line, its value on the next); a comment after a
     value is read alone. Its line is the comment's first."""
@@ -1071,6 +1074,9 @@ def comment_secrets(text: str, file: str) -> list[Problem]:
         body = text[found.end() : len(text) if end < 0 else end].removesuffix("\r")
         line = text.count("\n", 0, found.start())  # lines before it (the usual file has few comments)
         own_line = not text[start : found.start()].strip()
+        if own_line and _SCHEMA_MODELINE.fullmatch(body):
+            last_line = -2
+            continue
         if own_line and groups and last_line == line - 1 and groups[-1][2] is not None:
             groups[-1][2].append(body)
         else:
@@ -1095,11 +1101,12 @@ def comment_secrets(text: str, file: str) -> list[Problem]:
 
 
 def _secret_of(text: str) -> str | None:
-    """The kind of the secret ``text`` holds as prose or as a command reads one (pic.secrettext), or None."""
+    """The kind of the secret ``text`` holds as notes are read (pic.secrettext.prose_secret: a password after its
+    label, a pair, a URL's credentials, a key, a command's password option), or None."""
     from pic import secrettext
 
     prose = secrettext.prose_secret(text)
-    return prose[0] if prose is not None else secrettext.secret_kind(text)
+    return prose[0] if prose is not None else None
 
 
 def _scalar_spans(text: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
