@@ -738,7 +738,7 @@ def parse_yaml(
     them followed by ``:`` is reported as a second key on the same line.
     ``undecodable``: (offset in ``text``, bytes) of each sequence that was not
     UTF-8 and stands as U+FFFD in ``text`` (:func:`read_yaml`).
-    ``comments``: the file is committed (a member's, a stack's): a comment holding a secret is a problem too
+    ``comments``: the file is committed (a member's): a comment holding a secret is a problem too
     (:func:`comment_secrets`), the document returned all the same.
     """
     doc, problems = _parse_yaml(text, file, keys, undecodable)
