@@ -65,10 +65,7 @@ _PLACEHOLDER = LazyPattern(
     rf"(?:{_CONFIDENTIAL_WORDS}|pass|pwd|pw|mdp|key)s?(?:[_-]?(?:here|ici))?"
     r"|required|optional|redacted|hidden|unset|example|placeholder|secret-value|none|null|false|true"
     # Matomo's token_auth=anonymous: its API's public access, no account's
-    r"|anonymous"
-    # a Pulumi configuration key named for a secret, letters alone (pic:dbAdminPassword, mysql:password): where
-    # `pulumi config set --secret KEY` puts one, a name and no value
-    r"|[a-z][a-z-]*:[a-z.]*?(?:pass(?:word|wd|phrase)|secret|token|api_?key|private_?key)[a-z.]*)$"
+    r"|anonymous)$"
 )
 
 # A program's arguments up to an option (mysql -e 'SELECT 1; SELECT 2' -p..., lftp -e 'mirror; quit' -u ...,
@@ -502,17 +499,6 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
             r"|(?s:PuTTY-User-Key-File-\d+:.*?Private-Lines:)"  # PuTTY's .ppk
         ),
         ("private key", "putty-user-key-file"),
-    ),
-    # Pulumi's `pulumi config set --secret KEY VALUE`, or a KEY named for a secret (mysql:password): the value
-    # after the key (without --secret, a setting: pulumi config set pic:smtp.host smtp.example.org)
-    (
-        "a secret given to pulumi config set",
-        _Pattern(
-            rf"(?i){_COMMAND}pulumi(?:[ \t]+-\S+)*[ \t]+config[ \t]+set"
-            rf"(?:(?=[^\n]*?[ \t]--secret(?![\w-]))(?:[ \t]+-\S+)*[ \t]+[^\s-]\S*"
-            rf"|(?:[ \t]+-\S+)*[ \t]+[^\s-]\S*?(?:{_CONFIDENTIAL_WORDS}|{_CONFIDENTIAL_SHORT})\S*)[ \t]+{_VALUE}"
-        ),
-        ("pulumi",),
     ),
     # a line, a shell command after ';', an entry of a JSON object or PHP array, a PHP variable
     # KEY=VALUE, KEY: VALUE (a shell assignment, YAML, JSON)

@@ -1060,53 +1060,70 @@ _SCHEMA_MODELINE = re.compile(r"[ \t]*yaml-language-server:[ \t]*\$schema=[^\s]*
 
 def comment_secrets(text: str, file: str) -> list[Problem]:
     """A problem for each comment of ``text`` (a YAML file's, committed with it) that holds a secret as notes can
-    (:func:`_secret_of`: ``# mdp: Azerty123``, ``# sftp: karim / S3cr3t!2024``,
-    a URL's ``user:password@``, a private key commented out), the secret not shown. Comments on lines of their own
-    that follow one another are read as one text (a label on one line, its value on the next); a comment after a
-    value is read alone. Its line is the comment's first."""
+    (:func:`_secret_of`: ``# mdp: Azerty123``, ``# sftp: karim / S3cr3t!2024``, a URL's ``user:password@``, a
+    private key commented out), the secret not shown. Comments on lines of their own that follow one another are
+    read as one text (a label on one line, its value on the next); a comment after a value is read alone. Its line
+    is the one the secret starts on. A ``#`` inside a quoted or block scalar is its text (read as its field is), not a
+    comment. Linear in the text's length."""
     if "#" not in text:
         return []
-    groups: list[tuple[int, int, list[str]]] = []  # line (0-based), column of the first "#", its texts
-    last_line = -2
-    for found in _COMMENT_START.finditer(text):
-        start = text.rfind("\n", 0, found.start()) + 1
-        end = text.find("\n", found.end())
-        body = text[found.end() : len(text) if end < 0 else end].removesuffix("\r")
-        line = text.count("\n", 0, found.start())  # lines before it (the usual file has few comments)
-        own_line = not text[start : found.start()].strip()
-        if own_line and _SCHEMA_MODELINE.fullmatch(body):
-            last_line = -2
-            continue
-        if own_line and groups and last_line == line - 1 and groups[-1][2] is not None:
-            groups[-1][2].append(body)
-        else:
-            groups.append((line, found.start() - start, [body]))
-        last_line = line if own_line else -2
-    flagged = [(line, column, kind) for line, column, bodies in groups if (kind := _secret_of("\n".join(bodies)))]
-    if not flagged:
-        return []
-    inside = _scalar_spans(text)
+    comments = _comments(text.removeprefix("\ufeff"))
+    if not any(_secret_of(body) for *_, body in _comment_groups(comments)):
+        return []  # the usual file: its comments read once, its scalars never scanned
+    inside = _scalar_spans(text.removeprefix("\ufeff"))
+    kept = [c for c in comments if not any(begin <= (c[0], c[1]) < stop for begin, stop in inside)]
     return [
         Problem(
             file,
-            line + 1,
+            line + found[1] + 1,
             "",
-            f"a comment (not shown) holds {kind}, which would be committed in clear with this file and stay in the "
-            "repository's history: remove it, and keep the secret in the admins' password manager; if a commit "
+            f"a comment (not shown) holds {found[0]}, which would be committed in clear with this file and stay in "
+            "the repository's history: remove it, and keep the secret in the admins' password manager; if a commit "
             "already holds it, change the secret",
         )
-        for line, column, kind in flagged
-        if not any(begin <= (line, column) < stop for begin, stop in inside)
+        for line, _column, body in _comment_groups(kept)
+        if (found := _secret_of(body)) is not None
     ]
 
 
-def _secret_of(text: str) -> str | None:
+def _comments(text: str) -> list[tuple[int, int, bool, str]]:
+    """Each comment of ``text``: its line and column (0-based), whether it is on a line of its own, its text."""
+    out = []
+    line, counted = 0, 0
+    for found in _COMMENT_START.finditer(text):
+        line += text.count("\n", counted, found.start())  # lines from the last comment: linear in all
+        counted = found.start()
+        start = text.rfind("\n", 0, found.start()) + 1
+        end = text.find("\n", found.end())
+        body = text[found.end() : len(text) if end < 0 else end].removesuffix("\r")
+        own_line = not text[start : found.start()].strip()
+        if not (own_line and _SCHEMA_MODELINE.fullmatch(body)):
+            out.append((line, found.start() - start, own_line, body))
+    return out
+
+
+def _comment_groups(comments: Sequence[tuple[int, int, bool, str]]) -> list[tuple[int, int, str]]:
+    """``comments`` (:func:`_comments`) as the texts read: those on lines of their own that follow one another
+    joined by line breaks, each with its first line and column."""
+    groups: list[tuple[int, int, list[str]]] = []
+    last = -2
+    for line, column, own_line, body in comments:
+        if own_line and groups and last == line - 1:
+            groups[-1][2].append(body)
+        else:
+            groups.append((line, column, [body]))
+        last = line if own_line else -2
+    return [(line, column, "\n".join(bodies)) for line, column, bodies in groups]
+
+
+def _secret_of(text: str) -> tuple[str, int] | None:
     """The kind of the secret ``text`` holds as notes are read (pic.secrettext.prose_secret: a password after its
-    label, a pair, a URL's credentials, a key, a command's password option), or None."""
+    label, a pair, a URL's credentials, a key, a command's password option) and its line in ``text`` (0 the
+    first), or None."""
     from pic import secrettext
 
-    prose = secrettext.prose_secret(text)
-    return prose[0] if prose is not None else None
+    found = secrettext.prose_secret(text)
+    return None if found is None else (found[0], text.count("\n", 0, found[1]))
 
 
 def _scalar_spans(text: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:

@@ -2101,6 +2101,21 @@ def test_the_comments_of_the_example_members_and_stacks_hold_no_secret(tmp_path:
 
 
 @pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("\ufeff# mdp: Azerty123\nuid: 1\n", 1),  # after a byte-order mark (Notepad's UTF-8)
+        ("notes: |\n  texte\n  # rien\n# mdp: Azerty123\nuid: 1\n", 4),  # after a block scalar's "#" line
+        ("uid: 1\n" + "# une note\n" * 3 + "# mot de passe :\n# Velo2024x\n", 5),  # a label, its value under it
+    ],
+)
+def test_a_comment_holding_a_secret_is_found_where_it_starts(text: str, line: int) -> None:
+    from pic.yamlsrc import comment_secrets
+
+    [problem] = comment_secrets(text, "x.yaml")
+    assert problem.line == line and "a comment (not shown) holds a password" in problem.message, problem
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "notes: |\n  # mdp: Azerty123\n",  # a block scalar's line: its text (read as notes), no comment
