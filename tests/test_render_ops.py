@@ -138,7 +138,8 @@ def test_disk_usage_file_errors_name_file_and_line(tmp_path: Path) -> None:
     with pytest.raises(PicError) as info:
         diskusage.read([tmp_path])
     assert str(info.value).endswith(
-        'web1.tsv:2 amis.db: "x" is not a count of KiB (digits 0-9, at most 1099511627776, which is 1 PiB)'
+        'web1.tsv:2 amis.db: "x" is not a count of KiB (at most 20 digits 0-9, of a value at most 1099511627776, '
+        "which is 1 PiB)"
     )
 
 
@@ -148,7 +149,10 @@ HEADER = b"# pic disk usage of web1 at 2026-11-30T02:30:00+00:00 (KiB, du -sk)\n
 @pytest.mark.parametrize(
     ("line", "expected"),
     [
-        ("amis-du-rhone\t1²\t0\t0".encode(), ':2 amis-du-rhone.www: "1²" is not a count of KiB (digits 0-9, at most'),
+        (
+            "amis-du-rhone\t1²\t0\t0".encode(),
+            ':2 amis-du-rhone.www: "1²" is not a count of KiB (at most 20 digits 0-9, of a value at most',
+        ),
         ("amis\t0\t٣\t0".encode(), ':2 amis.db: "٣" is not a count of KiB'),
         (
             b"amis\t0\t0\t99999999999999999999999999999999999999",
