@@ -185,6 +185,33 @@ _LONGEST_LOCAL_READ = 300  # characters before the @ read back for its local par
 _CELL_END = re.compile(r"[,;|\t]|[^\S\n]#")
 _ADDRESS_WORD = re.compile(r"[^\s@]+@[\w-]+(?:\.[\w-]+)+")
 _MAILTO_BEFORE = re.compile(r"(?:mailto:)?[\s<]*\Z", re.IGNORECASE)
+# Two dots or an underscore in a domain as written, and the rest of it: a password glued to the address, when that
+# rest is shaped as one (:func:`password_word`); no label of a domain holds either (RFC 1035 §2.3.1).
+_GLUED_TAIL = re.compile(r"(?:\.\.+|_)[._]*([^._]+)\Z")
+# A slash or a tilde (a path's start), or a backslash, and one word after it: no path when it is shaped as a password.
+_SLASHED_WORD = re.compile(r"[/~\\]\s*(\S+)")
+
+
+def password_word(word: str) -> bool:
+    """Whether ``word`` (one word, no space) is shaped as a password: 4 characters or more, a letter and a digit or
+    a sign (``Lilas01``, ``Azerty-123``, ``Velo#Lyon``), no slash (a path's). A name (``Jean-Pierre``, ``O'Brien``,
+    ``Zoé``, ``J.``) has no digit and no sign but a hyphen, an apostrophe or a dot."""
+    return (
+        len(word) >= 4
+        and "/" not in word
+        and not any(ch.isspace() for ch in word)
+        and any(ch.isalpha() for ch in word)
+        and any(ch.isdigit() or not (ch.isalnum() or ch in "-'’.") for ch in word)
+    )
+
+
+def _path(value: str) -> bool:
+    """Whether ``value`` is a port, a path, a date, a time, a UUID or a language (:data:`_NOT_COMBO`), but a slash or a
+    tilde before one word shaped as a password and no further slash (``/Azerty15x``, ``~Lilas03``: no path)."""
+    if _NOT_COMBO.fullmatch(value) is None:
+        return False
+    slashed = _SLASHED_WORD.fullmatch(value)
+    return slashed is None or not password_word(slashed.group(1))
 
 
 def around_address(text: str, line: str | None = None) -> tuple[str, list[str]]:
@@ -211,6 +238,9 @@ def around_address(text: str, line: str | None = None) -> tuple[str, list[str]]:
     local = cast(re.Match[str], _LOCAL_RUN.search(text, back, at))
     start = local.start() if local.start() > back or back == 0 else at  # a local part too long: all of it before
     end = cast(re.Match[str], _DOMAIN_RUN.match(text, at + 1)).end()
+    glued = _GLUED_TAIL.search(text, at + 1, end)  # jean@free.fr..Azerty32x, jean@free.fr_Azerty34x
+    if glued is not None and password_word(glued.group(1)):
+        end = glued.start()
     before, after = text[:start], text[end:]
     masked: list[str] = []
     shown_before = before
@@ -272,8 +302,8 @@ def _harmless_value(value: str, *, row: bool) -> bool:
     words = [word for word in re.split(r"[\s:<>\"'()\[\]]+", value) if word]
     return (
         all(_NAME_WORD.fullmatch(word) for word in words)
-        or _NOT_COMBO.fullmatch(value) is not None
-        or _NOT_COMBO.fullmatch(f"[{value}]") is not None  # an address literal, its brackets stripped around it
+        or _path(value)
+        or _ADDRESS_LITERAL.fullmatch(f"[{value}]") is not None  # an address literal, its brackets stripped around it
         or all(_ADDRESS_WORD.fullmatch(word) for word in words)
         or _NUMBER.fullmatch(value) is not None
         or (row and _REFERENCE.fullmatch(value) is not None)
@@ -766,7 +796,7 @@ def _read_csv(
                 out.append(Entry(file, header + 1, "", HEADER_QUOTE_RUNS_ON, lines=lines))
                 names = next(csv.reader([lines[header].replace('"', "")], delimiter=delimiter))
                 base, reader = header + 1, csv.reader(_lines_from(lines, header + 1), delimiter=delimiter)
-            column, *others = [i for i, cell in enumerate(names) if _is_email_header(cell)]
+            column, *others = _named_columns(names, lines, base + reader.line_num, delimiter)
         elif headerless[1] is not None:  # a header naming the column otherwise
             names = next(reader)
             column = headerless[0]
@@ -793,21 +823,62 @@ def _read_csv(
             if not any(cell.strip() for cell in row):
                 continue  # a blank line
             # A row without an address is a subscriber to fix, never skipped.
-            entry = Entry(file, first, row[column].strip() if len(row) > column else "", lines=lines)
+            cell, *more = _addresses_of(row[column]) if len(row) > column else [""]
+            entry = Entry(file, first, cell, lines=lines)
             if len(row) > len(names) and (
                 _valid(entry.address) is not None or _end_split_off(entry.address, row[column + 1])
             ):
                 entry = _split_row(entry, row, len(names), column, delimiter)
             out.append(entry)
             if len(row) <= len(names):  # a row split at a delimiter has its cells moved: said by its first entry
+                out += [Entry(file, first, address, lines=lines) for address in more]
                 out += [
-                    Entry(file, first, row[i].strip(), lines=lines) for i in others if i < len(row) and "@" in row[i]
+                    Entry(file, first, address, lines=lines)
+                    for i in others
+                    if i < len(row) and "@" in row[i]
+                    for address in _addresses_of(row[i])
                 ]
     except csv.Error as exc:
         raise PicError([Problem(file, base + reader.line_num, "", f"is not CSV: {exc}")]) from None
     finally:
         csv.field_size_limit(limit)
     return out
+
+
+# What Google Contacts writes between the values of one cell (E-mail 1 - Value: a@example.org ::: b@example.org).
+_GOOGLE_APART = " ::: "
+
+
+def _addresses_of(cell: str) -> list[str]:
+    """The addresses of a CSV's ``cell``, stripped: the cell whole, or its parts apart by Google Contacts'
+    ``" ::: "`` (its export's separator of several values of one field) when it holds it (one at least)."""
+    if _GOOGLE_APART not in cell:
+        return [cell.strip()]
+    return [part.strip() for part in cell.split(_GOOGLE_APART) if part.strip()] or [""]
+
+
+def _named_columns(names: Sequence[str], lines: Sequence[str], start: int, delimiter: str) -> list[int]:
+    """The columns of a CSV's header ``names`` named as ones of addresses (:func:`_is_email_header`), the first to be
+    read whole; of several, those holding an ``@`` in a row from ``lines[start]`` (:func:`_columns_holding_at`)."""
+    named = [i for i, cell in enumerate(names) if _is_email_header(cell)]
+    if len(named) > 1:
+        holding = _columns_holding_at(lines, start, delimiter, named)
+        named = [i for i in named if i in holding] or named
+    return named
+
+
+def _columns_holding_at(lines: Sequence[str], start: int, delimiter: str, columns: Sequence[int]) -> set[int]:
+    """Which of ``columns`` hold an ``@`` in a row of the CSV ``lines`` from ``lines[start]`` (0-based): a column
+    named as one of addresses that holds none beside one that does is another field (Google Contacts'
+    ``E-mail 1 - Type``, Outlook's ``E-mail Display Name``). None when the csv module cannot read the rows (said
+    when they are read)."""
+    found: set[int] = set()
+    with contextlib.suppress(csv.Error):
+        for row in csv.reader(_lines_from(lines, start), delimiter=delimiter):
+            found.update(i for i in columns if i < len(row) and "@" in row[i])
+            if len(found) == len(columns):
+                break
+    return found
 
 
 def _widest_row(lines: Sequence[str], start: int, delimiter: str) -> list[str]:
@@ -1686,7 +1757,7 @@ _COMBO_ADDRESS = re.compile(
     r"[^\S\n]*(?:email[^\S\n]+)?(?:mailto:)?[<\"']?[^\s@,;:|<>\"']+@[^\s@,;:|<>\"'.]+(?:\.[^\s@,;:|<>\"'.]+)+[>\"']?",
     re.IGNORECASE,
 )
-_COMBO_SEPARATOR = re.compile(r"(?P<pad>[^\S\n]*)(?P<sep>[:|,;]?)[^\S\n]*")
+_COMBO_SEPARATOR = re.compile(r"(?P<pad>[^\S\n]*)(?P<sep>[:|,;]?)(?P<arrow>[-=>/~»—–+*&?.\\]*)[^\S\n]*")
 _COMMENT = re.compile(r"[^\S\n]#")
 _NOT_COMBO = re.compile(
     r"[0-9]{1,5}|[/~].*|.*/.*|.*\.git|[0-9]{1,4}([-/.:])[0-9]{1,2}\1[0-9]{1,4}(?:[T ][0-9:.]+)?(?:Z|[+-][0-9:]+)?"
@@ -1694,6 +1765,7 @@ _NOT_COMBO = re.compile(
     r"|[a-z]{2,3}(?:[-_](?:[a-z]{2}|[0-9]{3}))?|\[(?:ipv6:)?[0-9a-f:.]+\]",
     re.IGNORECASE,
 )
+_ADDRESS_LITERAL = re.compile(r"\[(?:ipv6:)?[0-9a-f:.]+\]", re.IGNORECASE)  # RFC 5321 §4.1.3
 # A word of letters alone (a name: Marie, Jean-Pierre, O'Brien, Zoé), dots and hyphens within.
 _NAME_WORD = re.compile(r"[^\W\d_]+(?:[-'’.][^\W\d_]+)*\.?")
 _MOST_COMBO_WORDS = 3  # of a password with spaces after a colon (Azerty 123)
@@ -1721,6 +1793,8 @@ def _combo(line: str, *, cells: bool = True) -> bool:
     separator = found.group("sep") or ("\t" if "\t" in found.group("pad") else "")
     if not separator and not found.group("pad") and head.group().endswith(('"', "'", ">")):
         separator = "|"  # its closing quote or bracket parts it (jean@example.org"Azerty123), read as a pipe does
+    if not separator and (found.group("pad") or found.group("arrow")):
+        separator = " "  # a space, an arrow, a slash or a dash: a word after it, a name of the web interface's dump
     if not cells and separator in (",", ";", "\t"):
         return False
     return bool(separator) and _secret_shaped(rest[found.end() :].rstrip(), separator)
@@ -1732,11 +1806,16 @@ def _secret_shaped(value: str, separator: str) -> bool:
     a sign, that are not a port, a path, a date, a time or a UUID (:data:`_NOT_COMBO`) nor names alone; after another
     separator, one word of 4 characters or more holding a letter and a digit or a sign."""
     value = value.strip("\"'")  # a cell's quotes, or a quote without its pair: no sign of a password
+    if separator == " ":
+        word = value.strip("()[]<>\"'")  # a name in brackets: (Trésorière)
+        return (
+            password_word(word) and _REFERENCE.fullmatch(word) is None and not _path(word) and is_password_value(word)
+        )
     words = value.split()
     if not words or (separator != ":" and any(ch in value for ch in ',;|\t"')):
         return False
     if separator == ":" and len(words) == 1:
-        return _NOT_COMBO.fullmatch(value) is None and is_password_value(value)
+        return not _path(value) and is_password_value(value)
     if separator == ":" and len(words) <= _MOST_COMBO_WORDS:
         if all(_NAME_WORD.fullmatch(word) for word in words):
             return False  # a name: marie@example.org:Marie Dupont

@@ -2269,6 +2269,11 @@ _ADDRESS_AND_SECRET = [
     ("<jean@example.org>Azerty123", "Azerty123"),
     ("Azerty123", "Azerty123"),
     ("jean.dupont;Velo2024x", "Velo2024x"),
+    ("a3@free.fr/Lilas03", "Lilas03"),
+    ("a19@free.fr~Azerty19x", "Azerty19x"),
+    ("a34@free.fr_Azerty34x", "Azerty34x"),
+    ("a32@free.fr..Azerty32x", "Azerty32x"),
+    ("jean@example.org:/Azerty123", "Azerty123"),
 ]
 
 
@@ -2292,6 +2297,118 @@ def test_an_address_and_a_secret_around_it_is_flagged_the_secret_never_printed(
 
 
 @pytest.mark.parametrize(
+    ("line", "secret"),
+    [
+        ("a4@free.fr Azerty123", "Azerty123"),
+        ("marie@orange.fr Soleil2024!", "Soleil2024!"),
+        ("luc@laposte.net / Chaton77", "Chaton77"),
+        ("lea@orange.fr => Rennes35!", "Rennes35!"),
+        ("a14@free.fr / Azerty14x", "Azerty14x"),
+        ("a0@free.fr - Azerty00x", "Azerty00x"),
+        ("a31@free.fr. Azerty31x", "Azerty31x"),
+        ("anne@gmail.com\tTulipe88", "Tulipe88"),
+        ("jean@free.fr (Velo2024x)", "Velo2024x"),
+    ],
+)
+def test_a_password_after_an_address_and_a_space_is_flagged_unseen(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], line: str, secret: str
+) -> None:
+    """A password alone after an address and a space, an arrow, a slash or a dash, with no label (read as a name
+    of the web interface's dump), is flagged as one and not shown, as after ``,``, ``:`` or ``|``; was: exit 0."""
+    export = tmp_path / "list.txt"
+    export.write_text(f"ann@example.org Ann\n{line}\n", encoding="utf-8")
+    code, lines, err = _audit(capsys, str(export))
+    shown = "\n".join(lines) + "\n" + err
+    assert code == 1 and len(lines) == 1 and "list.txt:2 " in lines[0], shown
+    assert secret.casefold() not in shown.casefold() and "change that password" in lines[0], shown
+
+
+@pytest.mark.parametrize(
+    "name", ["Marie Dupont", "Jean-Pierre", "O'Brien", "Zoé", "(Trésorière)", "ADH-2024-017", "fr-FR", "75001", "J."]
+)
+def test_a_name_after_an_address_and_a_space_is_no_password(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    """A name (letters alone, a hyphen, an apostrophe), a member's reference, a language or a postcode after an
+    address and a space is not taken for a password."""
+    export = tmp_path / "list.txt"
+    export.write_text(f"ann@example.org Ann\nmarie@example.org {name}\n", encoding="utf-8")
+    code, lines, err = _audit(capsys, str(export))
+    assert (code, lines) == (0, []), (lines, err)
+
+
+_GOOGLE_ONE = (
+    "Name,Given Name,Family Name,E-mail 1 - Type,E-mail 1 - Value\n"
+    "Marie Dupont,Marie,Dupont,* Home,marie.dupont@orange.fr\n"
+    "Jean Martin,Jean,Martin,Home,jean.martin@free.fr\n"
+    "Zoé Petit,Zoé,Petit,Work,zoe.petit@gmail.com\n"
+)
+_GOOGLE_NEW = (
+    "First Name,Last Name,Labels,E-mail 1 - Label,E-mail 1 - Value,E-mail 2 - Label,E-mail 2 - Value\n"
+    "Marie,Dupont,* myContacts,Home,marie.dupont@orange.fr,,\n"
+    "Jean,Martin,* myContacts,* Work,jean.martin@free.fr,Other,jmartin@velo-cite.org\n"
+    "Zoé,Petit,* myContacts ::: Adhérents,* Other,zoe.petit@gmail.com ::: zoe@velo-cite.org,,\n"
+)
+_OUTLOOK = (
+    "First Name,Last Name,E-mail Display Name,E-mail Address,E-mail 2 Address\n"
+    "Marie,Dupont,Marie Dupont,marie.dupont@orange.fr,\n"
+    "Jean,Martin,Jean (Bureau),jean.martin@free.fr,jmartin@velo-cite.org\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "count"), [(_GOOGLE_ONE, 3), (_GOOGLE_NEW, 5), (_OUTLOOK, 3)], ids=["google", "google-new", "outlook"]
+)
+def test_a_contacts_export_is_read_in_its_column_of_addresses(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, count: int
+) -> None:
+    """Google Contacts' and Outlook's exports: a column named as one of addresses whose cells hold no ``@`` in any
+    row (``E-mail 1 - Type``: ``* Home``, ``E-mail Display Name``) beside one that does is not read as one, and
+    Google's ``:::`` between addresses of one cell parts them; was: ``* Home`` read as an address (masked as a
+    password), 6 addresses for 3 contacts, and ``a ::: b`` a malformed address."""
+    export = tmp_path / "contacts.csv"
+    export.write_text(text, encoding="utf-8")
+    code, lines, err = _audit(capsys, str(export))
+    assert (code, lines) == (0, []), (lines, err)
+    assert f"{count} address(es) in 1 file(s)" in err, err
+
+
+def test_each_address_of_a_google_cell_is_audited(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Each address of a cell holding several apart by Google's ``:::`` is audited on its own."""
+    export = tmp_path / "contacts.csv"
+    export.write_text(_GOOGLE_NEW.replace("zoe@velo-cite.org", "zoe@gmial.com"), encoding="utf-8")
+    code, lines, err = _audit(capsys, str(export))
+    assert code == 1 and len(lines) == 1, (lines, err)
+    assert "contacts.csv:4 zoe@gmial.com: " in lines[0] and "zoe@gmail.com" in lines[0], lines
+
+
+@pytest.mark.parametrize(
+    ("cell", "secret"),
+    [
+        ("a1@free.fr / Lilas01", "Lilas01"),
+        ("a2@free.fr / Azerty123", "Azerty123"),
+        ("a3@free.fr/Lilas03", "Lilas03"),
+        ("a19@free.fr~Azerty19x", "Azerty19x"),
+        ("a34@free.fr_Azerty34x", "Azerty34x"),
+        ("a32@free.fr..Azerty32x", "Azerty32x"),
+    ],
+)
+def test_a_password_after_the_address_in_its_cell_is_masked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], cell: str, secret: str
+) -> None:
+    """A password after the address in a CSV's cell of addresses, after a slash (no path: one word holding a digit or
+    a sign, no further slash), a tilde, an underscore or two dots, is masked and said to be one; was: printed whole,
+    or lowercased in the reason (``unknown top-level domain .azerty32x``)."""
+    export = tmp_path / "list.csv"
+    export.write_text(f'Email,Nom\nann@example.org,Ann\n"{cell}",Marie\n', encoding="utf-8")
+    code, lines, err = _audit(capsys, str(export))
+    shown = "\n".join(lines) + "\n" + err
+    assert code == 1 and len(lines) == 1, shown
+    assert secret.casefold() not in shown.casefold(), shown
+    assert "not shown" in lines[0] and "password" in lines[0] and "change that password" in lines[0], shown
+
+
+@pytest.mark.parametrize(
     ("line", "expected"),
     [
         ("jean@@example.org", "jean@@example.org: malformed address"),
@@ -2304,6 +2421,8 @@ def test_an_address_and_a_secret_around_it_is_flagged_the_secret_never_printed(
         ("jean@example.org;75001;06 12 34 56 78", "jean@example.org;75001;06: malformed address"),
         ("jean.dupont(at)gmail.com", "jean.dupont(at)gmail.com: malformed address"),
         ("mailto:zoe@velo-cite.org?subject=Adh%C3%A9sion", "mailto:zoe@velo-cite.org?subject=Adh%C3%A9sion: "),
+        ("jean@example.org:/volume1/asso", "jean@example.org:/volume1/asso: "),
+        ("jean@example.org:~marie/", "jean@example.org:~marie/: "),
     ],
 )
 def test_a_malformed_address_without_a_secret_around_it_is_shown(
