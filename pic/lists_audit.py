@@ -820,8 +820,10 @@ def _read_csv(
                 out.append(Entry(file, first, address, problem, meant if meant != address else None, lines=lines))
                 base, reader, done = first, csv.reader(_lines_from(lines, first), delimiter=delimiter), 0
                 continue
-            if not any(cell.strip() for cell in row):
-                continue  # a blank line
+            if not any(cell.strip() for cell in row) or (
+                lines[first - 1].lstrip().startswith("#") and not (len(row) > column and row[column].strip())
+            ):
+                continue  # a blank line; a comment, as before the header (read for a secret: secret_lines)
             # A row without an address is a subscriber to fix, never skipped.
             cell, *more = _addresses_of(row[column]) if len(row) > column else [""]
             entry = Entry(file, first, cell, lines=lines)

@@ -2382,6 +2382,38 @@ def test_each_address_of_a_google_cell_is_audited(tmp_path: Path, capsys: pytest
     assert "contacts.csv:4 zoe@gmial.com: " in lines[0] and "zoe@gmail.com" in lines[0], lines
 
 
+def test_a_comment_line_among_a_csv_s_rows_is_no_subscriber(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A ``#`` comment line among a CSV's rows is skipped as one before the header is; was: a row whose cell of
+    addresses is empty ("(no address)")."""
+    export = tmp_path / "list.csv"
+    export.write_text("Nom,Prénom,Email\nDupont,Marie,marie@orange.fr\n# --- bureau ---\nMartin,Jean,jean@free.fr\n")
+    code, lines, err = _audit(capsys, str(export))
+    assert (code, lines) == (0, []), (lines, err)
+    assert "2 address(es) in 1 file(s)" in err, err
+
+
+def test_a_row_opening_with_a_hash_and_holding_an_address_is_a_subscriber(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A row whose first cell opens with ``#`` (a member's number) and whose cell of addresses holds one is read."""
+    export = tmp_path / "list.csv"
+    export.write_text("Num,Nom,Email\n#12,Dupont,marie@gmial.com\n", encoding="utf-8")
+    code, lines, err = _audit(capsys, str(export))
+    assert code == 1 and len(lines) == 1 and "list.csv:2 marie@gmial.com: " in lines[0], (lines, err)
+
+
+def test_a_secret_in_a_comment_line_among_a_csv_s_rows_is_flagged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A ``#`` comment line among a CSV's rows is read for a secret all the same, told to change that password."""
+    export = tmp_path / "list.csv"
+    export.write_text("Nom,Prénom,Email\nDupont,Marie,marie@orange.fr\n# compte: admin@velo-cite.org / Breizh29!\n")
+    code, lines, err = _audit(capsys, str(export))
+    assert code == 1 and len(lines) == 1 and "list.csv:3 " in lines[0], (lines, err)
+    assert "Breizh29" not in lines[0] + err and "change that password" in lines[0], lines
+    assert "no address" not in lines[0], lines
+
+
 @pytest.mark.parametrize(
     ("cell", "secret"),
     [
