@@ -1691,6 +1691,9 @@ def _password_columns(lines: Sequence[str]) -> Callable[[int, str], list[str]]:
         return lambda number, line: []
     at = header[0]
     _, delimiter, labels = max(named, key=lambda found: found[0])
+    labels = {i: label for i, label in labels.items() if not _category(lines, at, delimiter, i, label)}
+    if not labels:
+        return lambda number, line: []
 
     def secrets_in(row: Sequence[str]) -> list[str]:
         return [row[i].strip() for i in labels if i < len(row) and is_password_value(row[i])]
@@ -1720,6 +1723,26 @@ def _password_columns(lines: Sequence[str]) -> Callable[[int, str], list[str]]:
         return [*spanning.get(number, []), *alone]
 
     return held
+
+
+def _category(lines: Sequence[str], at: int, delimiter: str, column: int, name: str) -> bool:
+    """Whether the CSV column ``column`` named ``name`` (its header ``lines[at - 1]``) is a category, no column of
+    passwords: named ``Pass`` or ``PW`` alone (a pass may be a membership's or a season ticket's), its values all
+    words of letters alone (``Annuel``, ``Mensuel``) and fewer distinct than its rows holding one (a value
+    repeated: passwords are each a member's own)."""
+    words = re.findall(r"[^\W\d_]+", name.casefold())
+    if not words or any(word not in _AMBIGUOUS_NAME_WORDS for word in words):
+        return False
+    values: list[str] = []
+    with contextlib.suppress(csv.Error), _long_fields():
+        for row in csv.reader(_lines_from(lines, at), delimiter=delimiter):
+            value = row[column].strip() if column < len(row) and not row[0].lstrip().startswith("#") else ""
+            if not value:
+                continue
+            if _NAME_WORD.fullmatch(value) is None:
+                return False
+            values.append(value.casefold())
+    return len(set(values)) < len(values)
 
 
 # The password columns of each file read (:func:`_password_columns`), by the id of its lines, which it holds: read

@@ -2414,6 +2414,34 @@ def test_a_secret_in_a_comment_line_among_a_csv_s_rows_is_flagged(
     assert "no address" not in lines[0], lines
 
 
+def test_a_pass_column_of_membership_types_is_no_password(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A column named ``Pass`` alone whose values are words of letters alone, repeated across its rows (a category:
+    a membership's type), is no column of passwords; was: every row flagged as holding one."""
+    export = tmp_path / "list.csv"
+    export.write_text(
+        "Email,Nom,Pass\nzoe@free.fr,Zoé,Annuel\nluc@free.fr,Luc,Mensuel\nmarie@free.fr,Marie,Annuel\n",
+        encoding="utf-8",
+    )
+    code, lines, err = _audit(capsys, str(export))
+    assert (code, lines) == (0, []), (lines, err)
+
+
+@pytest.mark.parametrize(
+    "values", [("Azerty12", "Azerty12", "Soleil99"), ("soleil", "chaton", "tulipe"), ("Annuel", "Annuel", "Kiwi42")]
+)
+def test_a_pass_column_of_passwords_is_still_flagged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], values: tuple[str, str, str]
+) -> None:
+    """A column named ``Pass`` holding a password's shape, or words of letters alone none repeated, is read as
+    passwords: each row is flagged, none shown."""
+    export = tmp_path / "list.csv"
+    rows = "".join(f"{name}@free.fr,{value}\n" for name, value in zip(("zoe", "luc", "ann"), values, strict=True))
+    export.write_text(f"Email,Pass\n{rows}", encoding="utf-8")
+    code, lines, err = _audit(capsys, str(export))
+    assert code == 1 and len(lines) == 3, (lines, err)
+    assert not any(value in "\n".join(lines) + err for value in values), lines
+
+
 @pytest.mark.parametrize(
     ("cell", "secret"),
     [
