@@ -1046,6 +1046,8 @@ def _valid(address: str) -> str | None:
     except EmailNotValidError as exc:
         if '"' in address and "@" in address and "@-sign." in str(exc) and "must have" in str(exc):
             return 'it holds a quote character (") without its pair'
+        if str(exc).startswith("A display name and angle brackets") and address.lstrip().startswith("<"):
+            return "Angle brackets around the email address are not permitted here."  # and no name before them
         return str(exc)
     return None
 
@@ -1403,6 +1405,38 @@ LINE_TO_CLEAR_TOO = (
     "it holds what reads as a password or another secret, besides what its address is flagged for: remove the secret "
     "from the export and from the subscriber's name in Sympa, and change that password wherever it is used"
 )
+# What a comment line holding a secret is told: no subscriber's name holds it, and no address stands there.
+COMMENT_TO_CLEAR = (
+    "a comment holds what reads as a password or another secret: remove it from the export, and change that password "
+    "wherever it is used"
+)
+_CHANGE_IT = "and change that password wherever it is used"
+
+
+def _line_to_clear(line: str, *, address: bool, too: bool, column: bool) -> str:
+    """What a line holding a secret (:func:`secret_lines`) is told, by where the secret stands: a ``#`` comment
+    (:data:`COMMENT_TO_CLEAR`), a value under a column named as a password (``column``), a custom attribute named as
+    one (Sympa's ``custom_attribute``), a subscriber's line (``address``: :data:`LINE_TO_CLEAR`, or
+    :data:`LINE_TO_CLEAR_TOO` when its address is flagged too), or another line (a dump's other field). That the
+    address is not at fault is said only of a line holding one that is not flagged."""
+    besides = (
+        ", besides what its address is flagged for" if too else " (the address is not at fault)" if address else ""
+    )
+    if line.lstrip().startswith("#"):
+        return COMMENT_TO_CLEAR
+    if column:
+        where = f"in a column named as one{besides}"
+        return f"it holds what reads as a password, {where}: remove it from the export, {_CHANGE_IT}"
+    if "<" in line and any(
+        names_a_password(found[2]) and is_password_value(found[3]) for found in _XML_VALUE.findall(line)
+    ):
+        return (
+            f"a custom attribute named as a password holds one{besides}: remove it from the export and from the "
+            f"subscriber's custom attributes in Sympa, {_CHANGE_IT}"
+        )
+    if address:
+        return LINE_TO_CLEAR_TOO if too else LINE_TO_CLEAR
+    return f"it holds what reads as a password or another secret: remove the secret from the export, {_CHANGE_IT}"
 
 
 def secret_lines(
@@ -1429,7 +1463,12 @@ def secret_lines(
                 continue
             if _may_hold_secret(line, cells=cells) or password_values(lines, number):
                 entry = at.get((file, number)) or Entry(file, number, "", lines=lines)
-                told = LINE_TO_CLEAR_TOO if (file, number) in at_fault else LINE_TO_CLEAR
+                told = _line_to_clear(
+                    line,
+                    address=bool(entry.address),
+                    too=(file, number) in at_fault,
+                    column=bool(password_values(lines, number)),
+                )
                 out.append(Flag(entry, LINE_UNREAD if _unread(line) else told, None))
     return out
 

@@ -483,7 +483,7 @@ def test_a_secret_in_an_export_without_an_address_is_flagged(
     export.write_text("# Liste du bureau, mdp : Azerty123\n", encoding="utf-8")
     code, lines, err = _audit(capsys, str(export))
     assert code == 1, (lines, err)
-    assert lines == [f"{export}:1 the line (not shown: it may hold a secret): {lists_audit.LINE_TO_CLEAR}"]
+    assert lines == [f"{export}:1 the line (not shown: it may hold a secret): {lists_audit.COMMENT_TO_CLEAR}"]
     assert err.startswith(f"warning: {export} holds no address"), err
     assert "zerty" not in err + "\n".join(lines)
 
@@ -2440,6 +2440,54 @@ def test_a_pass_column_of_passwords_is_still_flagged(
     code, lines, err = _audit(capsys, str(export))
     assert code == 1 and len(lines) == 3, (lines, err)
     assert not any(value in "\n".join(lines) + err for value in values), lines
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "said"),
+    [
+        ("list.txt", "ann@example.org\n# mdp admin de la liste : Lilas2024\n", "a comment holds"),
+        ("list.csv", "Email;Nom;Mot de passe\nmarie@orange.fr;Marie;soleil\n", "in a column named as one"),
+        (
+            "list.dump",
+            "email marie@orange.fr\ngecos Marie\ncustom_attribute <custom_attributes><custom_attribute "
+            'id="motdepasse"><value>Lilas2024</value></custom_attribute></custom_attributes>\n',
+            "a custom attribute named as a password",
+        ),
+    ],
+    ids=["comment", "column", "custom-attribute"],
+)
+def test_a_secret_s_flag_says_where_it_is(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, text: str, said: str
+) -> None:
+    """A secret's flag says where the secret is (a comment, a column named as a password, a custom attribute) and
+    where to remove it from; was: always "from the subscriber's name in Sympa", and "(the address is not at fault)"
+    on a line holding no address."""
+    export = tmp_path / name
+    export.write_text(text, encoding="utf-8")
+    code, lines, err = _audit(capsys, str(export))
+    assert code == 1 and len(lines) == 1, (lines, err)
+    assert said in lines[0] and "change that password" in lines[0], lines
+    assert "subscriber's name" not in lines[0], lines
+    assert ("not at fault" in lines[0]) == (name == "list.csv"), lines
+    assert "Lilas" not in lines[0] and "soleil" not in lines[0], lines
+
+
+@pytest.mark.parametrize(("line", "meant"), [("<luc@free.fr> Chaton77!", None), ("<jean@free.fr>", "jean@free.fr")])
+@pytest.mark.parametrize("suffix", ["txt", "csv"])
+def test_an_address_in_angle_brackets_alone_speaks_of_no_display_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], line: str, meant: str | None, suffix: str
+) -> None:
+    """An address in angle brackets with no name before it is told of its brackets, not of a display name, and a
+    password after it is not shown (never ``[0 characters not shown]``)."""
+    export = tmp_path / f"list.{suffix}"
+    cell = f'"{line}",Luc' if suffix == "csv" else line
+    export.write_text(f"{'Email,Nom' + chr(10) if suffix == 'csv' else ''}{cell}\n", encoding="utf-8")
+    code, lines, err = _audit(capsys, str(export))
+    assert code == 1 and len(lines) == 1, (lines, err)
+    assert "display name" not in lines[0] and "[0 characters" not in lines[0] and "Chaton" not in lines[0], lines
+    assert "angle brackets" in lines[0].casefold() or "not shown" in lines[0], lines
+    if meant is not None:
+        assert lines[0].endswith(f"suggested: {meant}"), lines
 
 
 @pytest.mark.parametrize(
