@@ -282,6 +282,8 @@ def _harmless_after(after: str, rest: str, mailto: bool) -> bool:
     (:func:`_harmless_value`)."""
     value = after + rest
     comment = _COMMENT.search(value)
+    if comment is not None and _password_comment(value[comment.end() :]):
+        return False
     value = (value[: comment.start()] if comment is not None else value).strip(_AROUND_ADDRESS + ".")
     if not value or (mailto and after.startswith("?")):
         return True
@@ -293,6 +295,9 @@ def _harmless_after(after: str, rest: str, mailto: bool) -> bool:
 # member's number: ADH-2024-017, M_2024), its letters before its digits, apart by a hyphen, an underscore or a slash.
 _NUMBER = re.compile(r"[+(]?[0-9][0-9 .()/-]*")
 _REFERENCE = re.compile(r"[^\W\d_]{1,8}(?:[-_/][0-9]+)+")
+# A member's reference in capitals, its groups apart by a hyphen, an underscore or a slash, ending in digits
+# (SAM-ASSO-75, ADH-2024-017): after an address and a space, the web dump's name, no password.
+_CAPITALS_REFERENCE = re.compile(r"[A-Z]{1,8}(?:[-_/][A-Z0-9]+)*[-_/][0-9]+")
 
 
 def _harmless_value(value: str, *, row: bool) -> bool:
@@ -1764,11 +1769,26 @@ def _password_columns(lines: Sequence[str]) -> Callable[[int, str], list[str]]:
     return held
 
 
+# A membership's or a ticket's terms (casefolded, accents dropped), as a column named Pass holds them: its length,
+# whom it is for, its rate.
+_PASS_TERMS = frozenset(
+    [
+        *("annuel", "annuelle", "mensuel", "mensuelle", "trimestriel", "semestriel", "hebdomadaire", "journalier"),
+        *("saison", "annual", "yearly", "monthly", "quarterly", "weekly", "daily", "season"),
+        *("adulte", "adultes", "enfant", "enfants", "etudiant", "etudiante", "senior", "seniors", "jeune", "jeunes"),
+        *("famille", "familial", "familiale", "couple", "individuel", "individuelle", "duo", "solo"),
+        *("adult", "child", "student", "family", "individual", "junior"),
+        *("plein", "reduit", "gratuit", "solidaire", "bienfaiteur", "soutien", "decouverte", "standard", "premium"),
+        *("full", "reduced", "free", "basic"),
+    ]
+)
+
+
 def _category(lines: Sequence[str], at: int, delimiter: str, column: int, name: str) -> bool:
     """Whether the CSV column ``column`` named ``name`` (its header ``lines[at - 1]``) is a category, no column of
     passwords: named ``Pass`` or ``PW`` alone (a pass may be a membership's or a season ticket's), its values all
-    words of letters alone (``Annuel``, ``Mensuel``) and fewer distinct than its rows holding one (a value
-    repeated: passwords are each a member's own)."""
+    words of letters alone (``Annuel``, ``Mensuel``), fewer distinct than its rows holding one (a value repeated:
+    passwords are each a member's own) or each a membership's or a ticket's term (:data:`_PASS_TERMS`)."""
     words = re.findall(r"[^\W\d_]+", name.casefold())
     if not words or any(word not in _AMBIGUOUS_NAME_WORDS for word in words):
         return False
@@ -1781,7 +1801,10 @@ def _category(lines: Sequence[str], at: int, delimiter: str, column: int, name: 
             if _NAME_WORD.fullmatch(value) is None:
                 return False
             values.append(value.casefold())
-    return len(set(values)) < len(values)
+    terms = {
+        "".join(ch for ch in unicodedata.normalize("NFKD", value) if not unicodedata.combining(ch)) for value in values
+    }
+    return len(set(values)) < len(values) or (bool(terms) and terms <= _PASS_TERMS)
 
 
 # The password columns of each file read (:func:`_password_columns`), by the id of its lines, which it holds: read
@@ -1852,6 +1875,8 @@ def _combo(line: str, *, cells: bool = True) -> bool:
     rest = line[head.end() :]
     comment = _COMMENT.search(rest)
     if comment is not None:
+        if _password_comment(rest[comment.end() :]):
+            return True
         rest = rest[: comment.start()]
     found = cast(re.Match[str], _COMBO_SEPARATOR.match(rest))
     separator = found.group("sep") or ("\t" if "\t" in found.group("pad") else "")
@@ -1864,6 +1889,14 @@ def _combo(line: str, *, cells: bool = True) -> bool:
     return bool(separator) and _secret_shaped(rest[found.end() :].rstrip(), separator)
 
 
+def _password_comment(text: str) -> bool:
+    """Whether ``text``, a ``#`` comment after an address (its ``#`` left out), is one word alone shaped as a
+    password (``# Chaton77!``: :func:`_secret_shaped` after a space); a note of words (``# vu le 3 mars``) or a
+    reference (``# ADH-2024-017``) is none."""
+    words = text.split()
+    return len(words) == 1 and _secret_shaped(words[0], " ")
+
+
 def _secret_shaped(value: str, separator: str) -> bool:
     """Whether ``value``, written after an address and ``separator`` (``:``, ``|``, ``,``, ``;`` or a tab), is shaped
     as the password of a credential dump's line (:func:`_combo`): after a colon, one word, or a few holding a digit or
@@ -1873,7 +1906,11 @@ def _secret_shaped(value: str, separator: str) -> bool:
     if separator == " ":
         word = value.strip("()[]<>\"'")  # a name in brackets: (Trésorière)
         return (
-            password_word(word) and _REFERENCE.fullmatch(word) is None and not _path(word) and is_password_value(word)
+            password_word(word)
+            and _REFERENCE.fullmatch(word) is None
+            and _CAPITALS_REFERENCE.fullmatch(word) is None
+            and not _path(word)
+            and is_password_value(word)
         )
     words = value.split()
     if not words or (separator != ":" and any(ch in value for ch in ',;|\t"')):

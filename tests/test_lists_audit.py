@@ -2308,6 +2308,8 @@ def test_an_address_and_a_secret_around_it_is_flagged_the_secret_never_printed(
         ("a31@free.fr. Azerty31x", "Azerty31x"),
         ("anne@gmail.com\tTulipe88", "Tulipe88"),
         ("jean@free.fr (Velo2024x)", "Velo2024x"),
+        ("jean@free.fr # Chaton77!", "Chaton77!"),
+        ("a3@free.fr #Azerty03x", "Azerty03x"),
     ],
 )
 def test_a_password_after_an_address_and_a_space_is_flagged_unseen(
@@ -2324,7 +2326,19 @@ def test_a_password_after_an_address_and_a_space_is_flagged_unseen(
 
 
 @pytest.mark.parametrize(
-    "name", ["Marie Dupont", "Jean-Pierre", "O'Brien", "Zoé", "(Trésorière)", "ADH-2024-017", "fr-FR", "75001", "J."]
+    "name",
+    [
+        "Marie Dupont",
+        "Jean-Pierre",
+        "O'Brien",
+        "Zoé",
+        "(Trésorière)",
+        "ADH-2024-017",
+        "SAM-ASSO-75",
+        "fr-FR",
+        "75001",
+        "J.",
+    ],
 )
 def test_a_name_after_an_address_and_a_space_is_no_password(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str
@@ -2414,6 +2428,20 @@ def test_a_secret_in_a_comment_line_among_a_csv_s_rows_is_flagged(
     assert "no address" not in lines[0], lines
 
 
+def test_a_pass_column_of_known_membership_types_is_no_password(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A column named ``Pass`` alone whose values are each a membership's or a ticket's term (``Annuel``,
+    ``Mensuel``, ``Adulte``), none repeated, is no column of passwords either."""
+    export = tmp_path / "list.csv"
+    export.write_text(
+        '"Courriel";"Pass"\n"marie@orange.fr";"Annuel"\n"jean@free.fr";"Mensuel"\n"zoe@free.fr";"Étudiant"\n',
+        encoding="utf-8",
+    )
+    code, lines, err = _audit(capsys, str(export))
+    assert (code, lines) == (0, []), (lines, err)
+
+
 def test_a_pass_column_of_membership_types_is_no_password(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A column named ``Pass`` alone whose values are words of letters alone, repeated across its rows (a category:
     a membership's type), is no column of passwords; was: every row flagged as holding one."""
@@ -2499,6 +2527,7 @@ def test_an_address_in_angle_brackets_alone_speaks_of_no_display_name(
         ("a19@free.fr~Azerty19x", "Azerty19x"),
         ("a34@free.fr_Azerty34x", "Azerty34x"),
         ("a32@free.fr..Azerty32x", "Azerty32x"),
+        ("a3@free.fr #Azerty03x", "Azerty03x"),
     ],
 )
 def test_a_password_after_the_address_in_its_cell_is_masked(
