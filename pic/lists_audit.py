@@ -185,9 +185,25 @@ _LONGEST_LOCAL_READ = 300  # characters before the @ read back for its local par
 _CELL_END = re.compile(r"[,;|\t]|[^\S\n]#")
 _ADDRESS_WORD = re.compile(r"[^\s@]+@[\w-]+(?:\.[\w-]+)+")
 _MAILTO_BEFORE = re.compile(r"(?:mailto:)?[\s<]*\Z", re.IGNORECASE)
-# Two dots or an underscore in a domain as written, and the rest of it: a password glued to the address, when that
-# rest is shaped as one (:func:`password_word`); no label of a domain holds either (RFC 1035 §2.3.1).
-_GLUED_TAIL = re.compile(r"(?:\.\.+|_)[._]*([^._]+)\Z")
+
+
+def _glued_end(text: str, start: int, end: int) -> int:
+    """Where the domain written ``text[start:end]`` ends: before its last word when two dots or an underscore stand
+    before it (no label of a domain holds either, RFC 1035 §2.3.1) and it is shaped as a password
+    (:func:`password_word`: ``free.fr..Azerty32x``, ``free.fr_Azerty34x``, a password glued to the address);
+    ``end`` otherwise. Linear in the domain's length."""
+    word = end
+    while word > start and text[word - 1] not in "._":
+        word -= 1
+    apart = word
+    while apart > start and text[apart - 1] in "._":
+        apart -= 1
+    seps = text[apart:word]
+    if word < end and apart > start and ("_" in seps or ".." in seps) and password_word(text[word:end]):
+        return apart
+    return end
+
+
 # A slash or a tilde (a path's start), or a backslash, and one word after it: no path when it is shaped as a password.
 _SLASHED_WORD = re.compile(r"[/~\\]\s*(\S+)")
 
@@ -224,10 +240,12 @@ def around_address(text: str, line: str | None = None) -> tuple[str, list[str]]:
 
     Not masked, as no secret: before the address, ``mailto:``, angle brackets and a name of letters (``Zoé Martin
     <zoe@example.org>``); after it, separators, quotes, brackets and dots alone, a link's query after ``mailto:``,
-    words of letters alone (``anne@gmail,com``, ``jean@example.org:Marie Dupont``), a port, a path, a date, a time or a
-    UUID (:data:`_NOT_COMBO`), other addresses, a number, and in an export's row of more cells a member's reference
+    words of letters alone (``anne@gmail,com``, ``jean@example.org:Marie Dupont``), a port, a path (not a slash or a
+    tilde before one word shaped as a password, ``/Lilas03``: :func:`_path`), a date, a time or a UUID
+    (:data:`_NOT_COMBO`), other addresses, a number, and in an export's row of more cells a member's reference
     (``x@y.org|ADH-2024-017|Marie Dupont``): :func:`_harmless_after`. Anything else (``p@ss``, ``Azerty123``,
-    ``Azerty 123``, ``Velo2024x`` among other cells) may be a password. Linear in ``text``'s length."""
+    ``Azerty 123``, ``Velo2024x`` among other cells) may be a password, and so may a word glued to the domain after
+    two dots or an underscore (``x@free.fr..Azerty32x``: :func:`_glued_end`). Linear in ``text``'s length."""
     at = text.find("@")
     if at < 0:  # no address: a line holding a word that may be a secret is shown none of it
         cells = [cell for part in re.split(r"[|,;\t]", text) if (cell := part.strip(_AROUND_ADDRESS))]
@@ -238,9 +256,7 @@ def around_address(text: str, line: str | None = None) -> tuple[str, list[str]]:
     local = cast(re.Match[str], _LOCAL_RUN.search(text, back, at))
     start = local.start() if local.start() > back or back == 0 else at  # a local part too long: all of it before
     end = cast(re.Match[str], _DOMAIN_RUN.match(text, at + 1)).end()
-    glued = _GLUED_TAIL.search(text, at + 1, end)  # jean@free.fr..Azerty32x, jean@free.fr_Azerty34x
-    if glued is not None and password_word(glued.group(1)):
-        end = glued.start()
+    end = _glued_end(text, at + 1, end)  # jean@free.fr..Azerty32x, jean@free.fr_Azerty34x
     before, after = text[:start], text[end:]
     masked: list[str] = []
     shown_before = before

@@ -2616,6 +2616,7 @@ def test_what_stands_around_an_address_is_masked_in_a_time_of_its_length() -> No
             "x@example.org:" + "a1 " * n,
             "Jean " * n + "<x@example.org>:" + "1" * n,
             "a" * (3 * n) + "@" + "b" * (3 * n) + "|" + "c1," * n,
+            "x@" + "._" * (3 * n) + "Azerty1" * n,
         ]
         times = []
         for _ in range(3):
