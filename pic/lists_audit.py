@@ -249,7 +249,7 @@ def around_address(text: str, line: str | None = None) -> tuple[str, list[str]]:
     at = text.find("@")
     if at < 0:  # no address: a line holding a word that may be a secret is shown none of it
         cells = [cell for part in re.split(r"[|,;\t]", text) if (cell := part.strip(_AROUND_ADDRESS))]
-        if all(_harmless_value(cell, row=False) for cell in cells):
+        if all(_harmless_value(cell, row=False) or not _has_password_word(cell) for cell in cells):
             return text, []
         return f"[{len(text)} characters not shown]", [text]
     back = max(0, at - _LONGEST_LOCAL_READ)
@@ -283,13 +283,28 @@ def around_address(text: str, line: str | None = None) -> tuple[str, list[str]]:
 
 
 def _harmless_before(before: str) -> bool:
-    """Whether ``before``, before an address, is no secret: ``mailto:``, brackets, quotes, a name of letters."""
+    """Whether ``before``, before an address, is no secret: ``mailto:``, brackets, quotes, a name of words none of
+    which has a password's shape (:func:`_has_password_word`: ``Marie & Paul``, ``Jean Dupont (2024)``)."""
     name = before.rstrip(_AROUND_ADDRESS)
     if name.lower().endswith("mailto"):
         name = name[: -len("mailto")].rstrip(_AROUND_ADDRESS)
-    return all(
-        _NAME_WORD.fullmatch(word.strip(_AROUND_ADDRESS)) for word in name.split() if word.strip(_AROUND_ADDRESS)
-    )
+    return not _has_password_word(name)
+
+
+# A word's own joiners (jean-pierre, jean_dupont, o'brien, j.dupont): no password's sign.
+_JOINERS = "-_.'’"
+
+
+def _has_password_word(text: str) -> bool:
+    """Whether a word of ``text`` (apart by white space, brackets, quotes, ``,`` ``;`` ``:`` ``|``) has a password's
+    shape: 4 characters or more, a letter, and a digit or a sign other than a word's joiners (``Velo2024x``,
+    ``p@ss``, ``S3cr3t!``; not ``-``, ``?``, ``&``, ``(2024)``, ``jean_dupont``, ``25€``)."""
+    for word in re.split(r"[\s<>\"'()\[\]{},;:|]+", text):
+        if len(word) < 4 or not any(ch.isalpha() for ch in word):
+            continue
+        if any(ch.isdigit() or not (ch.isalnum() or ch in _JOINERS) for ch in word):
+            return True
+    return False
 
 
 def _harmless_after(after: str, rest: str, mailto: bool) -> bool:

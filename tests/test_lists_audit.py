@@ -2765,3 +2765,26 @@ def test_a_value_shaped_near_a_month_or_a_time_is_a_password(
     code, lines, _ = _audit(capsys, str(export))
     assert code == 1 and len(lines) == 1 and "it holds what" in lines[0], lines
     assert value not in lines[0], lines
+
+
+@pytest.mark.parametrize(
+    ("line", "shown"),
+    [
+        ("-", "-: malformed address"),  # a web form's placeholder where the address goes
+        ("?", "?: malformed address"),
+        ("Marie & Paul <mp@example.org>", "Marie & Paul <mp@example.org>: malformed address"),
+        ("Jean Dupont (2024) <jd@example.org>", "Jean Dupont (2024) <jd@example.org>: malformed address"),
+        ("jean_dupont", "jean_dupont: malformed address"),
+    ],
+)
+def test_a_malformed_line_of_no_password_s_shape_is_shown_as_it_is(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], line: str, shown: str
+) -> None:
+    """A placeholder (``-``, ``?``) or a name of signs and words without a password's shape before an address was
+    masked as a password (``[1 characters not shown]``), the admin told to change a password there is none of."""
+    export = tmp_path / "list.txt"
+    export.write_text(f"{line}\n", encoding="utf-8")
+    code, lines, err = _audit(capsys, str(export))
+    assert code == 1 and len(lines) == 1, (lines, err)
+    assert lines[0].startswith(f"{export}:1 {shown}"), lines
+    assert "not shown" not in lines[0] and "change that password" not in lines[0], lines
