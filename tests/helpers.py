@@ -82,8 +82,9 @@ def silent_resolver() -> Iterator[tuple[int, Callable[[], list[str]]]]:
 
 
 @contextmanager
-def answering_resolver(reply: Callable[[bytes], bytes]) -> Iterator[int]:
-    """A resolver on 127.0.0.1 that answers each query (its bytes) with ``reply(query)``. Yields its port."""
+def answering_resolver(reply: Callable[[bytes], bytes | None]) -> Iterator[int]:
+    """A resolver on 127.0.0.1 that answers each query (its bytes) with ``reply(query)``, or not when it is None.
+    Yields its port."""
     import threading
 
     server = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -97,7 +98,9 @@ def answering_resolver(reply: Callable[[bytes], bytes]) -> Iterator[int]:
                 data, client = server.recvfrom(65535)
             except TimeoutError:
                 continue
-            server.sendto(reply(data), client)
+            answered = reply(data)
+            if answered is not None:
+                server.sendto(answered, client)
 
     thread = threading.Thread(target=answer, daemon=True)
     thread.start()

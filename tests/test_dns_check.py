@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import socket
-import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -195,7 +192,7 @@ def test_a_list_domain_left_unanswered_is_said_and_the_others_are_checked(
 ) -> None:
     """One member's zone the resolver cannot answer for (its name servers down) leaves the other domains checked."""
     silent = "listes.chorale-saint-jean.fr"
-    with _resolver_publishing_nothing(silent) as port:
+    with answering_resolver(_publishing_nothing(silent)) as port:
         argv = ["dns", "check", "--project", str(ROOT), "--members", str(MEMBERS)]
         code = cli.main([*argv, "--resolver", "127.0.0.1", "--port", str(port), "--timeout", "0.2"])
     out, err = capsys.readouterr()
@@ -212,35 +209,19 @@ def _registry(members: Path) -> Registry:
     return load_registry(members, load_settings(ROOT, "prod"))
 
 
-@contextmanager
-def _resolver_publishing_nothing(silent: str) -> Iterator[int]:
-    """A resolver on 127.0.0.1 that answers every query with no records, but never those under ``silent``."""
+def _publishing_nothing(silent: str) -> Callable[[bytes], bytes | None]:
+    """A resolver's answers (:func:`tests.helpers.answering_resolver`): no records to every query, but none at all to
+    those under ``silent``."""
     import dns.message
     import dns.name
 
-    server = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    server.bind(("127.0.0.1", 0))
-    server.settimeout(0.1)
-    stop = threading.Event()
+    def reply(data: bytes) -> bytes | None:
+        query = dns.message.from_wire(data)
+        if query.question[0].name.is_subdomain(dns.name.from_text(silent)):
+            return None
+        return dns.message.make_response(query).to_wire()
 
-    def answer() -> None:
-        while not stop.is_set():
-            try:
-                data, client = server.recvfrom(65535)
-            except TimeoutError:
-                continue
-            query = dns.message.from_wire(data)
-            if not query.question[0].name.is_subdomain(dns.name.from_text(silent)):
-                server.sendto(dns.message.make_response(query).to_wire(), client)
-
-    thread = threading.Thread(target=answer, daemon=True)
-    thread.start()
-    try:
-        yield server.getsockname()[1]
-    finally:
-        stop.set()
-        thread.join()
-        server.close()
+    return reply
 
 
 def test_a_domain_of_the_expected_records_that_is_no_list_domain_of_the_stack_is_named_and_not_checked(
