@@ -728,13 +728,21 @@ def _is_email_header(cell: str) -> bool:
     """True for the name of a column of addresses, in any case, accents, spaces, underscores and dashes aside:
     one holding ``email`` or ``courriel`` (``EMAIL``, ``E-mail``, ``E‑mail`` with a non-breaking hyphen, ``Email
     address``, ``Adresse e-mail``, ``Courriel``), or one of :data:`_EMAIL_HEADERS` (``Mail``, ``Mél``, ``Adresse
-    électronique``)."""
+    électronique``), or Outlook's in French, Spanish or Italian (``Adresse de messagerie``, ``Dirección de correo
+    electrónico``, ``Indirizzo posta elettronica``)."""
     name = "".join(
         ch
         for ch in unicodedata.normalize("NFKD", cell.casefold())
         if not (ch in "_." or ch.isspace() or unicodedata.category(ch) in ("Mn", "Pd"))
     )
-    return "email" in name or "courriel" in name or name in _EMAIL_HEADERS
+    return (
+        "email" in name
+        or "courriel" in name
+        or name in _EMAIL_HEADERS
+        or ("adresse" in name and "messagerie" in name)  # Outlook's "Adresse de messagerie" (2, 3) in French
+        or "correoelectronico" in name  # Spanish
+        or "postaelettronica" in name  # Italian
+    )
 
 
 # Names of a column of addresses that hold neither "email" nor "courriel", as _is_email_header writes them: the

@@ -241,6 +241,10 @@ def test_csv_email_column_found_with_each_delimiter(
         "Adresse électronique",
         "ADRESSE ÉLECTRONIQUE",
         "Courrier électronique",
+        "Adresse de messagerie",  # Outlook's in French
+        "Adresse de messagerie 2",
+        "Dirección de correo electrónico",  # Outlook's in Spanish
+        "Indirizzo posta elettronica",
     ],
 )
 def test_csv_column_of_addresses_is_found_by_its_usual_names(
@@ -254,6 +258,7 @@ def test_csv_column_of_addresses_is_found_by_its_usual_names(
     assert code == 1, err
     assert len(lines) == 1 and lines[0].startswith(f"{export}:2 jean@gmail.fr: domain never had mailboxes"), lines
     assert "2 address(es) in 1 file(s), 1 to fix" in err
+    assert "naming no column of addresses" not in err, err  # known by its name, not found by its cells
 
 
 def test_sympas_export_with_bounces_is_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
