@@ -38,6 +38,7 @@ through a symbolic link, never blocking on a FIFO or device, under a size cap.
 from __future__ import annotations
 
 import base64
+import bisect
 import datetime as dt
 import difflib
 import errno
@@ -1070,8 +1071,13 @@ def comment_secrets(text: str, file: str) -> list[Problem]:
     comments = _comments(text.removeprefix("\ufeff"))
     if not any(_secret_of(body) for *_, body in _comment_groups(comments)):
         return []  # the usual file: its comments read once, its scalars never scanned
-    inside = _scalar_spans(text.removeprefix("\ufeff"))
-    kept = [c for c in comments if not any(begin <= (c[0], c[1]) < stop for begin, stop in inside)]
+    inside = _scalar_spans(text.removeprefix("\ufeff"))  # in the order of the text, none inside another
+    starts = [begin for begin, _stop in inside]
+    kept = [
+        c
+        for c in comments
+        if (at := bisect.bisect_right(starts, (c[0], c[1])) - 1) < 0 or not (c[0], c[1]) < inside[at][1]
+    ]
     return [
         Problem(
             file,
@@ -1089,13 +1095,16 @@ def comment_secrets(text: str, file: str) -> list[Problem]:
 def _comments(text: str) -> list[tuple[int, int, bool, str]]:
     """Each comment of ``text``: its line and column (0-based), whether it is on a line of its own, its text."""
     out = []
-    line, counted = 0, 0
+    line, counted, end = 0, 0, -1
     for found in _COMMENT_START.finditer(text):
+        if found.start() < end:
+            continue  # a "#" inside the comment before it, on its line
         line += text.count("\n", counted, found.start())  # lines from the last comment: linear in all
         counted = found.start()
         start = text.rfind("\n", 0, found.start()) + 1
         end = text.find("\n", found.end())
-        body = text[found.end() : len(text) if end < 0 else end].removesuffix("\r")
+        end = len(text) if end < 0 else end
+        body = text[found.end() : end].removesuffix("\r")
         own_line = not text[start : found.start()].strip()
         if not (own_line and _SCHEMA_MODELINE.fullmatch(body)):
             out.append((line, found.start() - start, own_line, body))

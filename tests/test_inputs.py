@@ -2106,6 +2106,8 @@ def test_the_comments_of_the_example_members_and_stacks_hold_no_secret(tmp_path:
         ("\ufeff# mdp: Azerty123\nuid: 1\n", 1),  # after a byte-order mark (Notepad's UTF-8)
         ("notes: |\n  texte\n  # rien\n# mdp: Azerty123\nuid: 1\n", 4),  # after a block scalar's "#" line
         ("uid: 1\n" + "# une note\n" * 3 + "# mot de passe :\n# Velo2024x\n", 5),  # a label, its value under it
+        ("uid: 1  # mdp: Azerty123 # encore\n", 1),  # a "#" inside a comment: one comment, told once
+        ("".join(f"k{i}: v{i}  # note {i}\n" for i in range(2000)) + "# mdp: Azerty123\n", 2001),
     ],
 )
 def test_a_comment_holding_a_secret_is_found_where_it_starts(text: str, line: int) -> None:
