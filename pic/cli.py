@@ -229,12 +229,21 @@ class _Parser(argparse.ArgumentParser):
         return super()._get_values(action, arg_strings)
 
 
+_PATH_MAX = 4096  # the longest path Linux opens (PATH_MAX, linux/limits.h): one up to it is named whole
+
+
 def shortened_arguments(text: str, args: Sequence[str]) -> str:
     """``text`` with each argument of ``args`` longer than :data:`SHOWN_CHARACTERS` (or the value of one written
     ``--option=value``) shortened where it appears, as written or quoted (Python's repr, JSON, a file name's
     escapes): shown as a member file's value is (pic.errors.show_value, its first characters then ``...``).
-    A 100,000-character ``--resolver`` made a line of 100 KB."""
-    values = {v for a in args for v in (a, a.partition("=")[2]) if len(v) > SHOWN_CHARACTERS}
+    A 100,000-character ``--resolver`` made a line of 100 KB. A path (a value holding ``/``, of at most
+    :data:`_PATH_MAX` characters) is named whole, as every message names a file."""
+    values = {
+        v
+        for a in args
+        for v in (a, a.partition("=")[2])
+        if len(v) > SHOWN_CHARACTERS and not ("/" in v and len(v) <= _PATH_MAX)  # a path is named whole
+    }
     for value in sorted(values, key=len, reverse=True):
         if value not in text and shown_name(value) not in text:
             continue
