@@ -350,9 +350,14 @@ class _Pattern:
     ``gate``, an expression found in the lines of any match of the pattern (the match's lines holding the gate's
     match, or holding a part of it), which re finds faster (it starts with a sign, where the pattern starts with
     any word): the pattern is searched for only in the lines the gate is found in, and the ``before`` lines before
-    them (a match's first line, where the gate may be found on its next)."""
+    them (a match's first line, where the gate may be found on its next).
 
-    __slots__ = ("_compiled", "_compiled_alone", "alone", "before", "gate", "pattern", "valid")
+    For a text holding no character of the scripts written without spaces (_PROSE_WRITTEN_WITHOUT_SPACES: none at or
+    above U+3000, as in most notes), the expression is compiled without their ranges in its classes, which then match
+    the same characters of that text: re compiles a class of ranges by setting each of its 39,000 characters in a
+    bitmap, about 3 ms a class, and the prose patterns hold it about 130 times."""
+
+    __slots__ = ("_compiled", "alone", "before", "gate", "pattern", "valid")
 
     def __init__(
         self,
@@ -367,17 +372,20 @@ class _Pattern:
         self.gate = gate
         self.before = before
         self.valid = valid
-        self._compiled: re.Pattern[str] | None = None
-        self._compiled_alone: re.Pattern[str] | None = None
+        # compiled by form: [pattern, alone] for a text holding those scripts, then the same for one holding none
+        self._compiled: list[re.Pattern[str] | None] = [None, None, None, None]
 
     def _regex(self, text: str) -> re.Pattern[str]:
-        if self.alone is not None and _RUNNERS.search(text) is None:
-            if self._compiled_alone is None:
-                self._compiled_alone = re.compile(self.alone)
-            return self._compiled_alone
-        if self._compiled is None:
-            self._compiled = re.compile(self.pattern)
-        return self._compiled
+        alone = self.alone is not None and _RUNNERS.search(text) is None
+        spaced = not text or max(text) < "\u3000"
+        form = 2 * spaced + alone
+        compiled = self._compiled[form]
+        if compiled is None:
+            source = self.alone if alone and self.alone is not None else self.pattern
+            if spaced:
+                source = source.replace(_PROSE_WRITTEN_WITHOUT_SPACES, "")
+            compiled = self._compiled[form] = re.compile(source)
+        return compiled
 
     def search(self, text: str) -> re.Match[str] | None:
         if self.gate is not None or self.valid is not None:
@@ -1640,8 +1648,18 @@ _PROSE_LINE_END = r"[\"'»”’」』`*_]*(?=[^\S\n]*(?:\n|$|[(,;]|[-–—][^\
 # syllables, the fullwidth forms), where the value ends as their text resumes (密码是Azerty123。, パスワードは
 # Azerty123です, 비밀번호: Azerty123입니다): else a sentence in them is a value (密码是在2026年3月修改的: the password
 # was changed in March 2026; パスワードは12文字以上です: it has 12 characters or more).
-_PROSE_NOT_VALUE = r"\s\"'`,;()\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uff00-\uffef"
-_PROSE_LETTERS_AND_DIGITS = _LETTERS_AND_DIGITS.replace(r"[^\s\"'`,;()]", f"[^{_PROSE_NOT_VALUE}]")
+_PROSE_WRITTEN_WITHOUT_SPACES = r"\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uff00-\uffef"
+_PROSE_NOT_VALUE = r"\s\"'`,;()" + _PROSE_WRITTEN_WITHOUT_SPACES
+# One character of a value, written for re to compile at a little cost: the prose patterns are case-insensitive
+# and hold this class about 130 times, and re compiles a class of ranges by setting each of its characters in a
+# bitmap, under re.IGNORECASE each one folded to lower case first (39,000 here: about 9 ms a class, 1.4 s for all the
+# patterns; 3 ms without folding). The class has no cased character but the fullwidth letters, both of whose cases it
+# holds, so matching it with case or without is the same.
+_PROSE_VALUE_CHAR = f"(?-i:[^{_PROSE_NOT_VALUE}])"
+_PROSE_VALUE_CHAR_NOT_SLASH = f"(?-i:[^/{_PROSE_NOT_VALUE}])"
+_PROSE_VALUE_CHAR_NOT_COLON = f"(?-i:[^:{_PROSE_NOT_VALUE}])"
+_PROSE_VALUE_CHAR_NOT_SLASH_COLON = f"(?-i:[^/:{_PROSE_NOT_VALUE}])"
+_PROSE_LETTERS_AND_DIGITS = _LETTERS_AND_DIGITS.replace(r"[^\s\"'`,;()]", _PROSE_VALUE_CHAR)
 # A value shaped like an e-mail address whose part before '@' is shaped like a password, a capital, a small letter
 # and a digit in it (mdp Azerty123@gmail.com: an address is written in small letters), not followed by ':' or '='
 # (mdp JDupont75@asso.org : voir coffre names whose): a password, where another address is none.
@@ -1652,19 +1670,19 @@ _PASSWORD_AT = (
 _PROSE_VALUE = (
     rf"{_PROSE_LETTERS_AND_DIGITS}(?![^\s@]+@[^\s@]+\.)(?![a-z][a-z0-9+.-]*://)"
     # a path of words in a password manager, a ticket's reference
-    rf"(?![^\W\d_][\w.’'-]{{2,}}(?:/[^\W\d_][\w.’'-]{{2,}})+/?(?![^{_PROSE_NOT_VALUE}]))"
-    rf"(?!(?:tickets?|rt|r[ée]f|ref|issue|bug|demande|incident)[ #°.:-]*[0-9]+(?![^{_PROSE_NOT_VALUE}]))"
+    rf"(?![^\W\d_][\w.’'-]{{2,}}(?:/[^\W\d_][\w.’'-]{{2,}})+/?(?!{_PROSE_VALUE_CHAR}))"
+    rf"(?!(?:tickets?|rt|r[ée]f|ref|issue|bug|demande|incident)[ #°.:-]*[0-9]+(?!{_PROSE_VALUE_CHAR}))"
     # a date, a time after it (2026-03-12T10:00Z)
-    rf"(?![0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}(?:[T ][0-9:.]+Z?)?(?![^{_PROSE_NOT_VALUE}]))"
+    rf"(?![0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}(?:[T ][0-9:.]+Z?)?(?!{_PROSE_VALUE_CHAR}))"
     # a length, a count or a factor as a compound word (Passwort ist 12-stellig, Password: 16-chars minimum, 2FA-only
     # account, mot de passe : 8-caractères): a number of up to three digits, up to two letters or '%' after it, then
     # words in small letters after '-' or '+', the sentence's full stop after them; not 2024-Velo (a year),
     # 12-Soleil-2024, 8-caracteres-2024!
     r"(?![0-9]{1,3}(?:[^\W\d_]{1,2}|%)?(?:[-+](?-i:[a-zß-öø-ÿ]+))+\.?"
-    rf"(?![^{_PROSE_NOT_VALUE}]))"
+    rf"(?!{_PROSE_VALUE_CHAR}))"
     # a length written with its unit joined (Mot de passe : 16car., 12caractères, 12chars, 20signes)
     r"(?![0-9]{1,3}(?:car(?:act(?:[eè]res?)?)?|chars?|characters?|signes?|lettres?|chiffres?|digits?|stellig)\.?"
-    rf"(?![^{_PROSE_NOT_VALUE}]))"
+    rf"(?!{_PROSE_VALUE_CHAR}))"
     # the name of an algorithm, a protocol, a key's type or a character set (mot de passe WPA2-PSK, AES-256, mdp
     # argon2id, Mot de passe : SHA256, mdp : OAuth2 or SAML2, where the login is another site's, SFTP :
     # ssh-rsa/ssh-ed25519, phpMyAdmin : velo_wp / utf8mb4_unicode_ci)
@@ -1672,9 +1690,9 @@ _PROSE_VALUE = (
     r"|aes-?[0-9]+(?:-[a-z]+)?|argon2(?:id|i|d)?"
     r"|bcrypt\w*|scrypt|pbkdf2\w*|yescrypt|wpa[0-9](?:-[a-z0-9]+)?|wep[0-9]*|totp|hotp|u2f|fido2|webauthn"
     r"|oauth[12](?:\.[0-9])?|saml[12](?:\.[0-9])?|cas[1-3]|ldaps?v?[23]"
-    rf"|kerberos5?|ntlmv?[0-9]|pgp|gpg|utf-?8(?:mb[34])?(?:_[a-z0-9]+)*|latin1(?:_[a-z0-9]+)*)(?![^{_PROSE_NOT_VALUE}]))"
+    rf"|kerberos5?|ntlmv?[0-9]|pgp|gpg|utf-?8(?:mb[34])?(?:_[a-z0-9]+)*|latin1(?:_[a-z0-9]+)*)(?!{_PROSE_VALUE_CHAR}))"
     # a password manager whose name holds a digit, where the password is kept (Password: 1Password, mdp : KeePass2)
-    rf"(?!(?:1password[0-9]*|keepass(?:xc|dx|2android|[0-9]+)?)(?![^{_PROSE_NOT_VALUE}]))"
+    rf"(?!(?:1password[0-9]*|keepass(?:xc|dx|2android|[0-9]+)?)(?!{_PROSE_VALUE_CHAR}))"
 )
 # (after a password's label, a value as _PROSE_VALUE's or shaped as _PASSWORD_AT)
 _PROSE_PASSWORD_VALUE = _PROSE_VALUE.replace(r"(?![^\s@]+@[^\s@]+\.)", rf"(?!(?!{_PASSWORD_AT})[^\s@]+@[^\s@]+\.)", 1)
@@ -1723,7 +1741,7 @@ _PROSE_PASSWORD_LABEL = rf"(?:{_PROSE_PASSWORD_BASE}|{_PASSWORD_FURTHER})"
 # _PIN_DEFAULT.
 _PIN_LABEL = r"(?:codes?[^\S\n]+(?:pin|confidentiels?|secrets?)|(?-i:PIN)(?:[^\S\n]+codes?)?|pin[^\S\n]+codes?)"
 _PUK_LABEL = r"(?:codes?[^\S\n]+puk|(?-i:PUK)(?:[^\S\n]+codes?)?|puk[^\S\n]+codes?)"
-_PIN_DEFAULT = r"(?!(?:" + "|".join(f"{digit}{{4}}" for digit in "0123456789") + rf"|1234)(?![^{_PROSE_NOT_VALUE}]))"
+_PIN_DEFAULT = r"(?!(?:" + "|".join(f"{digit}{{4}}" for digit in "0123456789") + rf"|1234)(?!{_PROSE_VALUE_CHAR}))"
 
 
 def _password_pattern(first: str, label: str, further: bool = False) -> str:
@@ -1744,20 +1762,20 @@ def _password_pattern(first: str, label: str, further: bool = False) -> str:
         # caractères, 2026, 06 12 34 56 78, mdp : 0478123456 (appeler la présidente), mot de passe modifié : 20240619)
         # a product's name after a dash is a heading saying whose (mot de passe - Office365 : voir coffre, mdp -
         # Windows10), not its value
-        rf"{_PROSE_OPENING}(?P<v>(?:(?<![-–—][^\S\n])|(?!{_PROSE_PRODUCT}(?![^{_PROSE_NOT_VALUE}]|:))){_PROSE_PASSWORD_VALUE}"
-        rf"[^{_PROSE_NOT_VALUE}]{{6,}}"
+        rf"{_PROSE_OPENING}(?P<v>(?:(?<![-–—][^\S\n])|(?!{_PROSE_PRODUCT}(?!{_PROSE_VALUE_CHAR}|:))){_PROSE_PASSWORD_VALUE}"
+        rf"{_PROSE_VALUE_CHAR}{{6,}}"
         r"|(?!(?:0|0033)[1-9][0-9]{8}(?![0-9])|20[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])(?![0-9]))"
-        rf"[0-9]{{6,}}(?![^{_PROSE_NOT_VALUE}])"
+        rf"[0-9]{{6,}}(?!{_PROSE_VALUE_CHAR})"
         # after a PIN's label, 4 digits or more (_PIN_LABEL)
-        rf"|(?(pin){_PIN_DEFAULT}[0-9]{{4,8}}(?![^{_PROSE_NOT_VALUE}])|(?!)))"
+        rf"|(?(pin){_PIN_DEFAULT}[0-9]{{4,8}}(?!{_PROSE_VALUE_CHAR})|(?!)))"
         rf"(?(nl){_PROSE_LINE_END})"
         # the label, then the value alone, which names no product; a product's name may come first, saying whose
         # (mdp Office365 Velo2024x); after a PIN's label, 4 digits or more that are no year (code PIN 4821; not code
         # PIN 2026)
-        rf"|[^\S\n]+[`*_]*(?:{_PROSE_PRODUCT}[^\S\n]+[`*_]*)?(?P<w>{_PROSE_PASSWORD_VALUE}(?!{_PROSE_PRODUCT}(?![^:{_PROSE_NOT_VALUE}]))"
-        rf"(?!(?!{_PASSWORD_AT})[^{_PROSE_NOT_VALUE}]*\.[^{_PROSE_NOT_VALUE}])[^{_PROSE_NOT_VALUE}]{{6,}}"
-        rf"|(?(pin)(?!(?:19|20)[0-9]{{2}}(?![0-9])){_PIN_DEFAULT}[0-9]{{4,8}}(?![^{_PROSE_NOT_VALUE}])|(?!))"
-        rf"|(?(puk)[0-9]{{8}}(?![^{_PROSE_NOT_VALUE}])|(?!)))"
+        rf"|[^\S\n]+[`*_]*(?:{_PROSE_PRODUCT}[^\S\n]+[`*_]*)?(?P<w>{_PROSE_PASSWORD_VALUE}(?!{_PROSE_PRODUCT}(?!{_PROSE_VALUE_CHAR_NOT_COLON}))"
+        rf"(?!(?!{_PASSWORD_AT}){_PROSE_VALUE_CHAR}*\.{_PROSE_VALUE_CHAR}){_PROSE_VALUE_CHAR}{{6,}}"
+        rf"|(?(pin)(?!(?:19|20)[0-9]{{2}}(?![0-9])){_PIN_DEFAULT}[0-9]{{4,8}}(?!{_PROSE_VALUE_CHAR})|(?!))"
+        rf"|(?(puk)[0-9]{{8}}(?!{_PROSE_VALUE_CHAR})|(?!)))"
         r")"
     )
 
@@ -1770,7 +1788,7 @@ _PROSE_PASSWORD_FURTHER = _Pattern(_password_pattern("cphglлakjpfşsكرگסה�
 # letters and digits as a password's, no word saying whose between them (Pass Navigo : Velo2024x is a card's name).
 _PROSE_PASS = _Pattern(
     r"(?i)p(?<![\w'’.-]p)ass(?![\w’-]|'[\w’-])[`*_]*[^\S\n]*[:=：]"
-    rf"{_PROSE_OPENING}(?P<v>{_PROSE_VALUE}[^{_PROSE_NOT_VALUE}]{{6,}})"
+    rf"{_PROSE_OPENING}(?P<v>{_PROSE_VALUE}{_PROSE_VALUE_CHAR}{{6,}})"
 )
 
 # A label naming a token or a key (token, jeton, secret, API key, clé API, clé secrète, access key), up to four
@@ -1787,7 +1805,7 @@ _PROSE_KEY = _Pattern(
     rf"{_KEY_LABEL}(?![\w’-]|'[\w’-])[`*_]*"
     rf"(?:[^\S\n]+{_PROSE_WHOSE_OPEN}(?:[^\W\d_]|['’.-])+{_PROSE_WHOSE_CLOSE}){{0,4}}?"
     rf"(?:{_PROSE_SEPARATOR}{_PROSE_OPENING}|{_PROSE_NEXT_LINE})(?P<v>{_PROSE_VALUE}"
-    rf"(?=[^{_PROSE_NOT_VALUE}]*?(?:[0-9][^\W\d_]|(?-i:[a-z][A-Z])))[^{_PROSE_NOT_VALUE}]{{8,}})"
+    rf"(?={_PROSE_VALUE_CHAR}*?(?:[0-9][^\W\d_]|(?-i:[a-z][A-Z]))){_PROSE_VALUE_CHAR}{{8,}})"
     rf"(?(nl){_PROSE_LINE_END})"
 )
 # A login and its password given as a pair: a label pairing a login's word (login, user, utilisateur, identifiant,
@@ -1855,19 +1873,19 @@ _PROSE_SERVICE = f"(?:{_any_word(_PROSE_SERVICE_WORDS)})"
 # two of a kind, where identifiants : asso_main / asso_main2024 says login and password).
 _PROSE_QUANTITY = r"[0-9]+(?:[.,][0-9]+)?(?:x[0-9]+)?(?:[kmgtp]i?[bo]|[kmgt]o|h(?:[0-9]{2})?|min|px|ms|s|j)?"
 _PROSE_PAIR_NOT_VALUE = (
-    rf"(?!{_PROSE_QUANTITY}(?:[-–à]{_PROSE_QUANTITY})*(?![^/{_PROSE_NOT_VALUE}]))"
-    rf"(?!{_PROSE_PRODUCT}(?![^/{_PROSE_NOT_VALUE}]))"
-    rf"(?![\w-]+(?:\.[\w-]+)*\.[^\W\d_]{{2,6}}\.?(?![^/{_PROSE_NOT_VALUE}]))"
-    rf"(?![^/{_PROSE_NOT_VALUE}]*?(?<![0-9.,])(?:2[.,]?4|5|6)g(?:hz)?(?![^/{_PROSE_NOT_VALUE}]))"
-    rf"(?!(?:[0-9a-f]{{0,4}}:){{2,}}[0-9a-f]{{0,4}}(?![^/{_PROSE_NOT_VALUE}]))"
-    rf"(?!(?-i:[A-Z]{{1,4}}-[A-Z0-9-]+)(?![^/{_PROSE_NOT_VALUE}]))"
+    rf"(?!{_PROSE_QUANTITY}(?:[-–à]{_PROSE_QUANTITY})*(?!{_PROSE_VALUE_CHAR_NOT_SLASH}))"
+    rf"(?!{_PROSE_PRODUCT}(?!{_PROSE_VALUE_CHAR_NOT_SLASH}))"
+    rf"(?![\w-]+(?:\.[\w-]+)*\.[^\W\d_]{{2,6}}\.?(?!{_PROSE_VALUE_CHAR_NOT_SLASH}))"
+    rf"(?!{_PROSE_VALUE_CHAR_NOT_SLASH}*?(?<![0-9.,])(?:2[.,]?4|5|6)g(?:hz)?(?!{_PROSE_VALUE_CHAR_NOT_SLASH}))"
+    rf"(?!(?:[0-9a-f]{{0,4}}:){{2,}}[0-9a-f]{{0,4}}(?!{_PROSE_VALUE_CHAR_NOT_SLASH}))"
+    rf"(?!(?-i:[A-Z]{{1,4}}-[A-Z0-9-]+)(?!{_PROSE_VALUE_CHAR_NOT_SLASH}))"
     # a version (Version : stable / 6.5beta2, Nextcloud : 28 / 29.0.1rc2), a Linux disk's or partition's name, a
     # network interface's (Disque : sda / nvme0n1, Partition : sda1 / nvme0n1p2, Interface : eth0 / enp3s0, wlp2s0)
     r"(?!v?[0-9]+(?:\.[0-9]+)+(?:[-.~+]?(?:alpha|beta|rc|dev|pre|preview|snapshot|lts|final|stable|p|a|b)[0-9]*)*"
-    rf"(?![^/{_PROSE_NOT_VALUE}]))"
+    rf"(?!{_PROSE_VALUE_CHAR_NOT_SLASH}))"
     r"(?!(?:nvme[0-9]+n[0-9]+(?:p[0-9]+)?|mmcblk[0-9]+(?:p[0-9]+)?|(?:[sv]|xv)d[a-z]{1,2}[0-9]*"
     r"|(?:en|wl|ww)(?:[ops][0-9]+|x[0-9a-f]{12})[\w-]*|(?:eth|wlan|br|bond|veth|docker|virbr|wg|tun|tap)[0-9]+)"
-    rf"(?![^/{_PROSE_NOT_VALUE}]))"
+    rf"(?!{_PROSE_VALUE_CHAR_NOT_SLASH}))"
 )
 # The login after a pair's label, then '/' or ':': not where a password is kept, a key's fingerprint, a version, a
 # product's name and its version (WordPress : 6.5.3 / PHP8.2, WordPress : php8.2/mariadb10.11, SSH : OpenSSH_9.2p1 /
@@ -1898,7 +1916,7 @@ _PROSE_PAIR = _Pattern(
     # a service's name joined to its ':', a value a name and ':' too: images and their tags, services and their
     # ports (Image : nextcloud:28-apache / nextcloud:29-apache, Ports : smtp:587 / imap:993)
     rf"(?(svc){_PROSE_PAIR_NOT_VALUE}{_PROSE_PAIR_TWINS}(?(tagged)(?![^\W\d_][\w.-]*:)))"
-    rf"(?P<v>{_PROSE_VALUE}[^/{_PROSE_NOT_VALUE}]{{6,}}+)(?![^{_PROSE_NOT_VALUE}])(?(nl){_PROSE_LINE_END})",
+    rf"(?P<v>{_PROSE_VALUE}{_PROSE_VALUE_CHAR_NOT_SLASH}{{6,}}+)(?!{_PROSE_VALUE_CHAR})(?(nl){_PROSE_LINE_END})",
     # (the '/' or ':' between the login and the password, a character of each around it; the label on its line or
     # the line before)
     gate=LazyPattern(r"[/:](?<=[^\s/:][/:]|[^\S\n]/)(?=[^\S\n]*[^\s/:])"),
@@ -1920,8 +1938,8 @@ _PROSE_PAIR_ANY = _Pattern(
     r"(?=(?P<p3>[^\W\d_]{3})?)"
     rf"{_PROSE_PAIR_LOGIN}[^\S\n]*/[^\S\n]*[\"'`*_«“‘「『]*"
     rf"{_PROSE_PAIR_NOT_VALUE}{_PROSE_PAIR_TWINS}(?!(?(p3)(?P=p3)|(?!)))"
-    rf"(?P<v>{_PROSE_VALUE}(?=[^/:{_PROSE_NOT_VALUE}]*?(?:[0-9][^\W\d_]|(?-i:[a-z][A-Z])))[^/:{_PROSE_NOT_VALUE}]{{6,}}+)"
-    rf"(?![^{_PROSE_NOT_VALUE}])(?(nl){_PROSE_LINE_END})",
+    rf"(?P<v>{_PROSE_VALUE}(?={_PROSE_VALUE_CHAR_NOT_SLASH_COLON}*?(?:[0-9][^\W\d_]|(?-i:[a-z][A-Z]))){_PROSE_VALUE_CHAR_NOT_SLASH_COLON}{{6,}}+)"
+    rf"(?!{_PROSE_VALUE_CHAR})(?(nl){_PROSE_LINE_END})",
     # (the separator, the login and its '/' on the same line, or a separator ending its line and a '/' on the next)
     gate=LazyPattern(r"[:=：][^\S\n]*[\"'«“‘「『`*_]*[^\S\n]*[^\s/:]+[^\S\n]*/|[:=：>→⇒⟶⟹➔➜➝➞➡][^\S\n]*\n[^\n]*/"),
 )
@@ -2109,7 +2127,7 @@ _PROSE_ANSWER = _Pattern(
         r"(?:secret|security)[^\S\n]+questions?"
         r"|questions?[^\S\n]+(?:secr[èe]tes?|de[^\S\n]+s[ée]curit[ée]|secr[èe]te)[^\n]{0,120}?(?<![\w'’.-])r[ée]ponses?"
         r"|(?:secret|security)[^\S\n]+questions?[^\n]{0,120}?(?<![\w'’.-])answers?",
-        rf"{_ANSWER_NOT_VALUE}[^\W_][^{_PROSE_NOT_VALUE}]*",
+        rf"{_ANSWER_NOT_VALUE}[^\W_]{_PROSE_VALUE_CHAR}*",
         direct=False,
     )
 )
