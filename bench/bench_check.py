@@ -76,6 +76,10 @@ def generate(directory: Path, count: int) -> None:
             lines.append("databases: [main, wiki]" if i % 3 == 0 else "databases: [main]")
         if i % 5 == 0:
             lines += ["lists:", f"  domain: listes.asso-{i}.org", "  dmarc: quarantine"]
+        if i % 10 == 1:  # an admin's note saying where a password is kept: read for secrets in prose, none found
+            lines.append("notes: \"Mot de passe de l'admin WordPress : dans le coffre de l'association.\"")
+        if i % 10 == 2:  # a comment, read as notes are
+            lines.insert(0, "# site repris par un bénévole en 2025, identifiants remis en main propre")
         (directory / f"{slug}.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
