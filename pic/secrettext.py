@@ -377,7 +377,7 @@ class _Pattern:
 
     def _regex(self, text: str) -> re.Pattern[str]:
         alone = self.alone is not None and _RUNNERS.search(text) is None
-        spaced = not text or max(text) < "\u3000"
+        spaced = text.isascii() or max(text) < "\u3000"
         form = 2 * spaced + alone
         compiled = self._compiled[form]
         if compiled is None:
