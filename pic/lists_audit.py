@@ -1472,7 +1472,7 @@ def _line_to_clear(line: str, *, address: bool, too: bool, column: bool) -> str:
         where = f"in a column named as one{besides}"
         return f"it holds what reads as a password, {where}: remove it from the export, {_CHANGE_IT}"
     if "<" in line and any(
-        names_a_password(found[2]) and is_password_value(found[3]) for found in _XML_VALUE.findall(line)
+        _secret_attribute(found[0] or found[2], found[1] or found[3]) for found in _XML_VALUE.findall(line)
     ):
         return (
             f"a custom attribute named as a password holds one{besides}: remove it from the export and from the "
@@ -1693,9 +1693,25 @@ def is_password_value(cell: str) -> bool:
 _PASSWORD_NAME_WORDS = frozenset(
     [
         *("password", "passwd", "passwort", "pass", "pwd", "pw", "passcode", "passphrase", "mdp", "motdepasse"),
-        *("kennwort", "passord", "contrasena", "senha", "wachtwoord", "losenord", "salasana", "haslo"),
+        *("kennwort", "passord", "contrasena", "senha", "wachtwoord", "losenord", "salasana", "haslo", "heslo"),
+        *("jelszo", "parola", "parole", "lozinka", "geslo", "sifre", "parool", "adgangskode", "kodeord", "pin"),
+        *("zugangscode", "toegangscode", "accesscode", "pincode", "codepin", "codeacces"),
     ]
 )
+# A code's word in a column's name (French, English, Italian, Spanish, Portuguese), and the words naming it an access
+# code (Code d'accès, Code accès, code_acces, Access code, Codice d'accesso, Código de acceso, Code de connexion, a
+# PIN, a login's code); the words between them (d', de, of...). A code naming another thing (Code postal, Zip code,
+# Code INSEE, Code adhérent, Code promo, Country code) is no password; a code alone (Code) is one, but a category
+# (:func:`_category`: references, ADH-2024-017, or countries' codes).
+_CODE_NAME_WORDS = frozenset(["code", "codes", "codice", "codigo", "codi"])
+_ACCESS_NAME_WORDS = frozenset(
+    [
+        *("acces", "access", "accesso", "acceso", "acesso", "connexion", "connection", "connessione", "conexion"),
+        *("login", "logon", "entree", "entry", "pin", "secret", "secreto", "segreto", "confidentiel", "personnel"),
+        *("confidential", "personal", "prive", "private", "ingresso", "accede", "acceder"),
+    ]
+)
+_CODE_NAME_FILLERS = frozenset(["d", "de", "du", "di", "del", "da", "do", "of", "l", "the", "to"])
 _BOOLEAN_NAME_WORDS = frozenset(["has", "is", "needs", "must", "with", "avec", "sans", "without"])
 # A word of a column telling a fact about the password, not it (password_length, pwdLastSet, badPwdCount,
 # password_strength, Password Hint, Secret question); and the words naming a password only beside one naming whose
@@ -1708,6 +1724,7 @@ _PASSWORD_FACT_WORDS = frozenset(
     ]
 )
 _AMBIGUOUS_NAME_WORDS = frozenset(["pass", "pw"])
+_AMBIGUOUS_CODE_WORDS = _CODE_NAME_WORDS  # a code alone: an access code, or a category's (_category)
 _PASSWORD_NAME_COMPANIONS = frozenset(
     [
         *("user", "word", "hash", "login", "account", "admin", "ftp", "sftp", "ssh", "db", "mysql", "wp", "mail"),
@@ -1743,11 +1760,21 @@ def names_a_password(name: str) -> bool:
         and not secret_name(" ".join(others))
     ):
         return False  # a season ticket's name: Pass Navigo, Navigo Pass (secret_name and label_alone take them)
-    if secret_name(name) or label_alone(name):
+    if secret_name(name) or label_alone(name) or _names_an_access_code(words):
         return True
     return any(word in _PASSWORD_NAME_WORDS for word in words) or any(
         first + second in _PASSWORD_NAME_WORDS for first, second in itertools.pairwise(words)
     )
+
+
+def _names_an_access_code(words: Sequence[str]) -> bool:
+    """Whether a column's name of ``words`` (casefolded, accents dropped) names an access code: a code's word
+    (:data:`_CODE_NAME_WORDS`) alone or with words naming an access (:data:`_ACCESS_NAME_WORDS`: ``Code d'accès``,
+    ``code_acces``, ``Access code``, ``Code PIN``), no other (``Code postal``, ``Zip code``, ``Code adhérent``)."""
+    if not any(word in _CODE_NAME_WORDS for word in words):
+        return False
+    others = [w for w in words if w not in _CODE_NAME_WORDS and w not in _CODE_NAME_FILLERS]
+    return all(word in _ACCESS_NAME_WORDS for word in others)
 
 
 def _password_columns(lines: Sequence[str]) -> Callable[[int, str], list[str]]:
@@ -1827,23 +1854,41 @@ def _category(lines: Sequence[str], at: int, delimiter: str, column: int, name: 
     """Whether the CSV column ``column`` named ``name`` (its header ``lines[at - 1]``) is a category, no column of
     passwords: named ``Pass`` or ``PW`` alone (a pass may be a membership's or a season ticket's), its values all
     words of letters alone (``Annuel``, ``Mensuel``), fewer distinct than its rows holding one (a value repeated:
-    passwords are each a member's own) or each a membership's or a ticket's term (:data:`_PASS_TERMS`)."""
+    passwords are each a member's own) or each a membership's or a ticket's term (:data:`_PASS_TERMS`); or named
+    ``Code`` alone, its values all such words, or all references (``ADH-2024-017``, ``SAM-ASSO-75``) or countries' or
+    languages' codes in capitals (``FR``, ``BEL``: ISO 3166-1), no value shaped otherwise."""
     words = re.findall(r"[^\W\d_]+", name.casefold())
-    if not words or any(word not in _AMBIGUOUS_NAME_WORDS for word in words):
+    code = bool(words) and all(word in _AMBIGUOUS_CODE_WORDS for word in words)
+    if not words or (not code and any(word not in _AMBIGUOUS_NAME_WORDS for word in words)):
         return False
     values: list[str] = []
+    references = 0
     with contextlib.suppress(csv.Error), _long_fields():
         for row in csv.reader(_lines_from(lines, at), delimiter=delimiter):
             value = row[column].strip() if column < len(row) and not row[0].lstrip().startswith("#") else ""
             if not value:
                 continue
+            if code and _reference_value(value):
+                references += 1
+                continue
             if _NAME_WORD.fullmatch(value) is None:
                 return False
             values.append(value.casefold())
+    if references:
+        return not values
     terms = {
         "".join(ch for ch in unicodedata.normalize("NFKD", value) if not unicodedata.combining(ch)) for value in values
     }
     return len(set(values)) < len(values) or (bool(terms) and terms <= _PASS_TERMS)
+
+
+_COUNTRY_CODE = re.compile(r"[A-Z]{2,3}")
+
+
+def _reference_value(value: str) -> bool:
+    """Whether ``value``, under a column or an attribute named ``Code`` alone, is a reference, no access code: a
+    member's (``ADH-2024-017``, ``SAM-ASSO-75``) or a country's or a language's code in capitals (``FR``, ``BEL``)."""
+    return any(pattern.fullmatch(value) for pattern in (_REFERENCE, _CAPITALS_REFERENCE, _COUNTRY_CODE))
 
 
 # The password columns of each file read (:func:`_password_columns`), by the id of its lines, which it holds: read
@@ -2002,9 +2047,18 @@ def _shaped_secret(line: str, *, cells: bool = True) -> bool:
     if ("@" in line and _combo(line, cells=cells)) or (("$" in line or "{" in line) and _PASSWORD_HASH.search(line)):
         return True
     return "<" in line and any(
-        names_a_password(found[0] or found[2]) and is_password_value(found[1] or found[3])
-        for found in _XML_VALUE.findall(line)
+        _secret_attribute(found[0] or found[2], found[1] or found[3]) for found in _XML_VALUE.findall(line)
     )
+
+
+def _secret_attribute(name: str, value: str) -> bool:
+    """Whether an XML element (a Sympa custom attribute) named ``name`` holding ``value`` holds a password: named as
+    one (:func:`names_a_password`: ``password``, ``pin``, ``code_acces``, ``code``) and holding one
+    (:func:`is_password_value`), but a reference under a code alone (``<code>ADH-2024-017</code>``)."""
+    if not names_a_password(name) or not is_password_value(value):
+        return False
+    words = re.findall(r"[^\W\d_]+", name.casefold())
+    return not (all(word in _AMBIGUOUS_CODE_WORDS for word in words) and _reference_value(value.strip()))
 
 
 def _may_hold_secret(line: str, *, cells: bool = True) -> bool:

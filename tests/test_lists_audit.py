@@ -2793,3 +2793,225 @@ def test_a_malformed_line_of_no_password_s_shape_is_shown_as_it_is(
     assert code == 1 and len(lines) == 1, (lines, err)
     assert lines[0].startswith(f"{export}:1 {shown}"), lines
     assert "not shown" not in lines[0] and "change that password" not in lines[0], lines
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("Code", "4821"),
+        ("Code", "Lilas2024"),
+        ("Code d'accès", "Lilas2024"),
+        ("Code accès", "4821"),
+        ("code_acces", "4821"),
+        ("Access code", "Lilas2024"),
+        ("access_code", "4821"),
+        ("Code de connexion", "Lilas2024"),
+        ("Codice d'accesso", "4821"),
+        ("Código de acceso", "4821"),
+        ("Zugangscode", "4821"),
+        ("Toegangscode", "4821"),
+        ("code_pin", "4821"),
+        ("pin", "4821"),
+    ],
+)
+def test_a_column_named_as_an_access_code_is_one_of_passwords(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, value: str
+) -> None:
+    """A column named ``Code`` alone or as an access code (``Code d'accès``, ``Code accès``, ``Access code``,
+    ``Zugangscode``, a PIN) holds a password: each row is flagged, its value never shown; was: passed (exit 0)."""
+    export = tmp_path / "list.csv"
+    export.write_text(
+        f"email,name,{name}\nmarie@orange.fr,Marie,{value}\nluc@free.fr,Luc,{value}x9\n", encoding="utf-8"
+    )
+    code, lines, err = _audit(capsys, str(export))
+    assert code == 1 and len(lines) == 2, (lines, err)
+    assert all("in a column named as one" in line for line in lines), lines
+    assert value not in "\n".join(lines) + err
+
+
+@pytest.mark.parametrize(
+    ("name", "values"),
+    [
+        ("Code postal", ("69001", "75011")),
+        ("Postal code", ("69001", "75011")),
+        ("Code INSEE", ("69381", "75111")),
+        ("Zip code", ("69001", "75011")),
+        ("Code adhérent", ("ADH-2024-017", "ADH-2024-018")),
+        ("Code", ("ADH-2024-017", "ADH-2024-018")),
+        ("Code pays", ("FR", "BE")),
+        ("Country code", ("FR", "BE")),
+        ("Code promo", ("NOEL2024", "NOEL2024")),
+        ("Pass", ("Annuel", "Mensuel")),
+        ("Pass", ("Annuel", "Annuel")),
+    ],
+)
+def test_a_code_naming_no_access_is_no_password(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, values: tuple[str, str]
+) -> None:
+    """A postcode, a town's INSEE code, a member's reference, a country's code, a promotion's and a category (``Pass``
+    of ``Annuel``) are no password: an export holding them passes."""
+    export = tmp_path / "list.csv"
+    first, second = values
+    export.write_text(f"email,{name}\nmarie@orange.fr,{first}\nluc@free.fr,{second}\n", encoding="utf-8")
+    assert _audit(capsys, str(export))[:2] == (0, [])
+
+
+@pytest.mark.parametrize(
+    "attribute",
+    [
+        "<pin>4821</pin>",
+        "<code>4821</code>",
+        "<code_acces>Lilas2024</code_acces>",
+        "<access_code>Lilas2024</access_code>",
+        '<custom_attribute id="pin"><value>4821</value></custom_attribute>',
+        '<custom_attribute id="code"><value>Lilas2024</value></custom_attribute>',
+        '<custom_attribute id="code_acces"><value>4821</value></custom_attribute>',
+    ],
+)
+def test_a_custom_attribute_named_as_an_access_code_holds_a_password(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], attribute: str
+) -> None:
+    """Sympa's custom attribute named ``pin``, ``code`` or ``code_acces`` holding a value holds a password: its line is
+    flagged as such, never shown; was: passed (exit 0). A postcode's attribute is none."""
+    export = tmp_path / "member.dump"
+    export.write_text(
+        f"email ann@gmail.com\ngecos Ann\ncustom_attribute <custom_attributes>{attribute}"
+        "<code_postal>69001</code_postal></custom_attributes>\n\nemail luc@free.fr\n"
+        "custom_attribute <custom_attributes><code_postal>69001</code_postal><code>ADH-2024-017</code>"
+        "</custom_attributes>\n",
+        encoding="utf-8",
+    )
+    code, lines, err = _audit(capsys, str(export))
+    assert code == 1 and len(lines) == 1 and "member.dump:3 the line (not shown" in lines[0], (lines, err)
+    assert "a custom attribute named as a password holds one" in lines[0], lines
+    assert "4821" not in lines[0] + err and "Lilas2024" not in lines[0] + err
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Parola",
+        "Parola d'ordine",
+        "Parola chiave",
+        "Kennwort",
+        "Wachtwoord",
+        "Senha",
+        "Contraseña",
+        "Hasło",
+        "Heslo",
+        "Jelszó",
+        "Lösenord",
+        "Salasana",
+        "Parole",
+        "Parolă",
+        "Lozinka",
+        "Geslo",
+        "Şifre",
+        "Adgangskode",
+    ],
+)
+def test_a_column_named_password_in_another_language_is_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    """A column named password in Italian (``Parola``, ``Parola d'ordine``: the first passed, exit 0), and in the
+    other languages of Europe, holds passwords: its rows are flagged, never shown."""
+    export = tmp_path / "list.csv"
+    export.write_text(f"email;{name}\nmarie@orange.fr;Lilas2024\n", encoding="utf-8")
+    code, lines, err = _audit(capsys, str(export))
+    assert code == 1 and len(lines) == 1 and "in a column named as one" in lines[0], (lines, err)
+    assert "Lilas2024" not in lines[0] + err
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Identifiants: marie / Lilas2024",
+        "Identifiants : marie / Lilas2024",
+        "Identifiant : marie / Lilas2024",
+        "Login: marie / Lilas2024",
+        "Credentials: marie / Lilas2024",
+        "Zugangsdaten: marie / Lilas2024",
+    ],
+)
+@pytest.mark.parametrize(
+    ("name", "template"),
+    [
+        ("list.csv", "email,name,note\nmarie@orange.fr,Marie,{}\n"),
+        ("list.txt", "marie@orange.fr {}\n"),
+        ("member.dump", "email marie@orange.fr\ngecos {}\n"),
+        (
+            "member.dump",
+            "email marie@orange.fr\ncustom_attribute <custom_attributes><note>{}</note></custom_attributes>\n",
+        ),
+    ],
+)
+def test_a_login_and_its_password_after_a_label_are_a_secret(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, name: str, template: str
+) -> None:
+    """A login and its password after a label (``Identifiants : marie / Lilas2024``, ``Login: ...``), in a cell, a
+    name, a dump's field or a custom attribute's value, are a secret: the line is flagged, never shown; in a custom
+    attribute and after a label in the singular it passed (exit 0)."""
+    export = tmp_path / name
+    export.write_text(template.format(text), encoding="utf-8")
+    code, lines, err = _audit(capsys, str(export))
+    assert code == 1 and len(lines) == 1 and "not shown" in lines[0], (lines, err)
+    assert "Lilas2024" not in lines[0] + err
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Identifiants : voir Marie / Dupont", "Contact : Marie / Paul", "Login : marie / paul", "Horaires : 9h / 18h"],
+)
+def test_two_words_after_a_label_that_are_no_login_and_password_pass(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str
+) -> None:
+    """Two names or two times after a label are no login and its password: the export passes."""
+    export = tmp_path / "list.csv"
+    export.write_text(f"email,note\nmarie@orange.fr,{text}\n", encoding="utf-8")
+    assert _audit(capsys, str(export))[:2] == (0, [])
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        "marie@orange.fr,Marie,Lilas2024",
+        "marie@orange.fr,Marie,Soleil!",
+        "marie@orange.fr,Marie,,Velo#Lyon",
+        "marie@orange.fr;Marie;Lilas2024",
+    ],
+)
+def test_a_cell_beyond_the_header_s_columns_shaped_as_a_password_is_a_secret(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], row: str
+) -> None:
+    """A cell no column of the header names (``email,name`` then ``marie@orange.fr,Marie,Lilas2024``) shaped as a
+    password (a letter and a digit or a sign) is read as one: its line is flagged, never shown; was: passed (exit
+    0)."""
+    export = tmp_path / "list.csv"
+    delimiter = ";" if ";" in row else ","
+    export.write_text(f"email{delimiter}name\n{row}\nluc@free.fr{delimiter}Luc\n", encoding="utf-8")
+    code, lines, err = _audit(capsys, str(export))
+    assert code == 1 and len(lines) == 1 and "list.csv:2 the line (not shown" in lines[0], (lines, err)
+    assert "column" not in lines[0] and row.rsplit(delimiter, maxsplit=1)[-1] not in lines[0] + err, lines
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        "marie@orange.fr,Marie,Dupont",
+        "marie@orange.fr,Marie,Jean-Pierre",
+        "marie@orange.fr,Marie,2024-03-01",
+        "marie@orange.fr,Marie,01/03/2024",
+        "marie@orange.fr,Marie,69001",
+        "marie@orange.fr,Marie,ADH-2024-017",
+        "marie@orange.fr,Marie,06 12 34 56 78",
+        'marie@orange.fr,"Dupont, Marie",Lyon',
+        "marie@orange.fr,Dupont, Marie",
+    ],
+)
+def test_a_cell_beyond_the_header_s_columns_not_shaped_as_a_password_passes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], row: str
+) -> None:
+    """A name, a date, a postcode, a reference or a phone number beyond the header's columns is no password."""
+    export = tmp_path / "list.csv"
+    export.write_text(f"email,name\n{row}\n", encoding="utf-8")
+    assert _audit(capsys, str(export))[:2] == (0, [])
