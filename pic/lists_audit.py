@@ -1505,7 +1505,7 @@ def secret_lines(
         for number, line in enumerate(lines, 1):
             if (file, number) in done or not line.strip():
                 continue
-            if _may_hold_secret(line, cells=cells) or password_values(lines, number):
+            if _may_hold_secret(line, cells=cells) or password_values(lines, number) or unnamed_values(lines, number):
                 entry = at.get((file, number)) or Entry(file, number, "", lines=lines)
                 told = _line_to_clear(
                     line,
@@ -1910,6 +1910,52 @@ def password_values(lines: Sequence[str], number: int) -> list[str]:
             del _PASSWORD_COLUMNS[next(iter(_PASSWORD_COLUMNS))]
         known = _PASSWORD_COLUMNS[id(lines)] = (lines, _password_columns(lines))
     return known[1](number, lines[number - 1])
+
+
+def _unnamed_cells(lines: Sequence[str]) -> dict[int, list[str]]:
+    """For a CSV whose header (its first line neither blank nor a ``#`` comment, holding no ``@``) names a column of
+    addresses (:func:`_csv_delimiter`), the cells of its rows beyond the header's columns, which no column names,
+    shaped as a password (:func:`_secret_shaped` after a space: ``email,name`` then ``marie@orange.fr,Marie,Lilas2024``;
+    not a name, a date, a number, a reference, a cell holding an ``@``), in rows whose cell of addresses holds an
+    ``@`` (another row was split, :func:`_split_row`), by the number (from 1) of their row's first line; none for
+    another file, or one the csv module cannot read."""
+    header = next(((i, line) for i, line in enumerate(lines, 1) if line.strip() and not line.startswith("#")), None)
+    if header is None or "@" in header[1]:
+        return {}
+    at, names = header
+    delimiter = _csv_delimiter(names, lines[at : at + _DELIMITER_SAMPLE])
+    if delimiter is None:
+        return {}
+    columns = _split(names, delimiter)
+    width = len(columns)
+    addresses = next((i for i, cell in enumerate(columns) if _is_email_header(cell)), 0)
+    found: dict[int, list[str]] = {}
+    reader = csv.reader(_lines_from(lines, at), delimiter=delimiter)
+    done = 0
+    with contextlib.suppress(csv.Error), _long_fields():
+        while (row := next(reader, None)) is not None:
+            first = at + done + 1
+            done = reader.line_num
+            # a row whose cell of addresses holds none was split (_split_row): its cells are the address's parts
+            if row and not row[0].lstrip().startswith("#") and addresses < len(row) and "@" in row[addresses]:
+                shaped = [c.strip() for c in row[width:] if "@" not in c and _secret_shaped(c.strip(), " ")]
+                if shaped:
+                    found[first] = shaped
+    return found
+
+
+_UNNAMED_CELLS: dict[int, tuple[Sequence[str], dict[int, list[str]]]] = {}
+
+
+def unnamed_values(lines: Sequence[str], number: int) -> list[str]:
+    """The cells shaped as a password that line ``number`` (from 1) of ``lines`` holds beyond its header's columns
+    (:func:`_unnamed_cells`), stripped; kept for the files read last, as :func:`password_values` keeps its."""
+    known = _UNNAMED_CELLS.get(id(lines))
+    if known is None or known[0] is not lines:
+        while len(_UNNAMED_CELLS) >= _PASSWORD_COLUMNS_KEPT:
+            del _UNNAMED_CELLS[next(iter(_UNNAMED_CELLS))]
+        known = _UNNAMED_CELLS[id(lines)] = (lines, _unnamed_cells(lines))
+    return known[1].get(number, [])
 
 
 # An address and its password as credential dumps ("combo lists") write them, the line's whole (after a dump's

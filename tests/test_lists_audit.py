@@ -2985,12 +2985,13 @@ def test_a_cell_beyond_the_header_s_columns_shaped_as_a_password_is_a_secret(
 ) -> None:
     """A cell no column of the header names (``email,name`` then ``marie@orange.fr,Marie,Lilas2024``) shaped as a
     password (a letter and a digit or a sign) is read as one: its line is flagged, never shown; was: passed (exit
-    0)."""
+    0). The address is shown: it is no secret."""
     export = tmp_path / "list.csv"
     delimiter = ";" if ";" in row else ","
     export.write_text(f"email{delimiter}name\n{row}\nluc@free.fr{delimiter}Luc\n", encoding="utf-8")
     code, lines, err = _audit(capsys, str(export))
-    assert code == 1 and len(lines) == 1 and "list.csv:2 the line (not shown" in lines[0], (lines, err)
+    assert code == 1 and len(lines) == 1, (lines, err)
+    assert "list.csv:2 marie@orange.fr: it holds what reads as a password or another secret (the address" in lines[0]
     assert "column" not in lines[0] and row.rsplit(delimiter, maxsplit=1)[-1] not in lines[0] + err, lines
 
 
