@@ -2122,14 +2122,21 @@ def _may_hold_secret(line: str, *, cells: bool = True) -> bool:
 
 def _holds_secret(line: str, *, cells: bool = True) -> bool:
     """Whether ``line`` reads as a secret by itself (pic.errors.reads_as_secret), or once its cells and an
-    address's halves are words apart, or with a value before its label (:func:`_secret_in_words`); True, unread, for
+    address's halves are words apart, or with a value before its label (:func:`_secret_in_words`), or once its XML
+    elements' tags are taken out (a custom attribute's text, its value on a line of its own); True, unread, for
     a line holding more words of a label than are read (:data:`MOST_LABELS_READ`)."""
     return (
         _unread(line)
         or _shaped_secret(line, cells=cells)
         or reads_as_secret((), line)
         or _secret_in_words((), line, "")
+        or ("<" in line and ">" in line and reads_as_secret((), _XML_TAG.sub("\n", line)))
     )
+
+
+# An XML element's tag, which ends the text before it (a custom attribute's value: <note>Identifiants : marie /
+# Lilas2024</note> is read without its tags, each value on a line of its own).
+_XML_TAG = re.compile(r"<[^<>]*>")
 
 
 def mx_flags(
