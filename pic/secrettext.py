@@ -1830,7 +1830,7 @@ _PROSE_LOGIN = r"(?:logins?|user(?:name)?s?|utilisateurs?|identifiants?|comptes?
 # registrar's or host's account (OVH, Gandi, Infomaniak, o2switch, IONOS...), its mailboxes (Gmail, Outlook, mail,
 # messagerie, SMTP, IMAP), its network (Wi-Fi, VPN, NAS, a box) and the sites it keeps an account on (Google, Zoom,
 # HelloAsso, Canva, Facebook, Mailchimp, PayPal...); and the words for an account or an access (compte, account,
-# accès, admin, back-office, espace membre).
+# accès, admin, back-office, espace membre, identifiant, login, connexion, Zugangsdaten).
 _PROSE_SERVICE_WORDS = (
     *("ftp", "ftps", "sftp", "sftps", "ssh", "webmail", "phpmyadmin", "wordpress", "wp-admin", "mysql", "mariadb"),
     *("postgres", "postgresql", "bdd", "db", "database", "base de données", "base de donnees", "nextcloud"),
@@ -1844,6 +1844,10 @@ _PROSE_SERVICE_WORDS = (
     *("mastodon", "framasoft", "assoconnect", "weezevent", "compte", "account", "accès", "acces", "admin"),
     *("administrateur", "administrator", "back-office", "backoffice", "espace membre", "espace membres"),
     *("espace adhérent", "espace adhérents", "espace adherent", "espace adherents", "espace client", "espace admin"),
+    # a login's word in the singular, and the words for the pair in German, Spanish, Italian and Dutch (Identifiant :
+    # marie / Lilas2024, Login : marie / Lilas2024, Zugangsdaten : marie / Lilas2024)
+    *("identifiant", "login", "connexion", "zugang", "zugangsdaten", "anmeldedaten", "credenciales", "credenziali"),
+    "inloggegevens",
 )
 
 
