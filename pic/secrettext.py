@@ -1844,10 +1844,10 @@ _PROSE_SERVICE_WORDS = (
     *("mastodon", "framasoft", "assoconnect", "weezevent", "compte", "account", "accès", "acces", "admin"),
     *("administrateur", "administrator", "back-office", "backoffice", "espace membre", "espace membres"),
     *("espace adhérent", "espace adhérents", "espace adherent", "espace adherents", "espace client", "espace admin"),
-    # a login's word in the singular, and the words for the pair in German, Spanish, Italian and Dutch (Identifiant :
-    # marie / Lilas2024, Login : marie / Lilas2024, Zugangsdaten : marie / Lilas2024)
+    # a login's or a user's word in the singular, and the words for the pair in German, Spanish, Italian and Dutch
+    # (Identifiant : marie / Lilas2024, Login : marie / Lilas2024, User : marie / Lilas2024, Zugangsdaten : ...)
     *("identifiant", "login", "connexion", "zugang", "zugangsdaten", "anmeldedaten", "credenciales", "credenziali"),
-    "inloggegevens",
+    *("inloggegevens", "user", "username", "utilisateur", "benutzer", "benutzername", "usuario", "utente"),
 )
 
 

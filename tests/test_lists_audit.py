@@ -2931,6 +2931,8 @@ def test_a_column_named_password_in_another_language_is_one(
         "Login: marie / Lilas2024",
         "Credentials: marie / Lilas2024",
         "Zugangsdaten: marie / Lilas2024",
+        "Utilisateur : marie / Lilas2024",
+        "User: marie / Lilas2024",
     ],
 )
 @pytest.mark.parametrize(
