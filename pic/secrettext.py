@@ -426,6 +426,62 @@ class _Pattern:
                 yield m
 
 
+# A flag of pulumi config set, with its value when it takes one (-s/--stack NAME, --config-file FILE, -C/--cwd DIR,
+# --type TYPE, as pulumi config set --help lists them)
+_PULUMI_FLAG = r"(?:(?:-s|-C|--stack|--config-file|--cwd|--type)(?:=|[^\S\n]+)[^\s-]\S*|--?[A-Za-z][\w-]*(?:=\S*)?)"
+# --secret among the words of a pulumi command, up to the end of its line or a shell separator
+_PULUMI_SECRET_FLAG = LazyPattern(r"(?<!\S)--secret(?:=true)?(?=\s|$)")
+
+
+def _pulumi_secret_set(m: re.Match[str]) -> bool:
+    """Whether the value of ``pulumi config set`` matched in ``m`` is a secret: the command says --secret (before
+    the key or after the value), or its key is named for one (:func:`pic.yamlsrc.secret_name`, the rule the stack
+    file's own keys follow, on the key's name after its namespace and path: ``pic:dbAdminPassword``,
+    ``mysql:password``, ``pic:hosts.db1.password``)."""
+    from pic.yamlsrc import secret_name
+
+    end = len(m.string)
+    for stop in ("\n", ";", "&", "|"):
+        found = m.string.find(stop, m.end())
+        if found >= 0:
+            end = min(end, found)
+    start = m.start()
+    if _PULUMI_SECRET_FLAG.search(m.string, start, end) is not None:
+        return True
+    key = m.group("key")
+    return any(secret_name(part) for part in re.split(r"[:.\[\]\"']+", key) if part)
+
+
+# pulumi config set before a word of its line (not set-all, whose --secret takes KEY=VALUE)
+_PULUMI_CONFIG_SET_BEFORE = LazyPattern(r"(?i)(?<![^\s/;&|(`\"'])pulumi\s(?:[^\n;&|]*?\s)?config\s+set\s")
+
+
+def _pulumi_set_flag(m: re.Match[str]) -> bool:
+    """Whether the option matched in ``m`` is ``--secret`` of ``pulumi config set``, a flag: the word after it is the
+    key, not a value (read by _PULUMI_CONFIG_SET)."""
+    if m.group(0)[:9].lower().rstrip() != "--secret" or m.group(0)[8:9] == "=":
+        return False
+    line_start = max(m.string.rfind(stop, 0, m.start()) for stop in "\n;&|") + 1
+    return _PULUMI_CONFIG_SET_BEFORE.search(m.string, line_start, m.start()) is not None
+
+
+# pulumi config set [flags] KEY VALUE (Pulumi's CLI: the value stored as the key's, encrypted with --secret, a flag
+# of set that takes no value): a value after --secret, or after a key named for a secret (pic:dbAdminPassword,
+# mysql:password; with --plaintext too, the value is written in clear here); the key alone (the value then typed at
+# the prompt or read from the standard input, < FILE) is none, and so are the words after a '`' closing the command
+# in prose. Read in prose too: a note or a comment saying how a secret was set may hold it.
+_PULUMI_CONFIG_SET: tuple[str, _Pattern, tuple[str, ...]] = (
+    "a password argument",
+    _Pattern(
+        rf"(?i){_COMMAND}pulumi[^\S\n]{_ARGS}(?<=[^\S\n])config[^\S\n]+set(?:[^\S\n]+{_PULUMI_FLAG})*[^\S\n]+"
+        rf"[\"']*(?P<key>[^\s\"'`-][^\s\"'`]*)[\"']*(?:[^\S\n]+{_PULUMI_FLAG})*[^\S\n]+(?![\"']*-)(?![0-9]*[<>&|])"
+        rf"{_VALUE}",
+        valid=_pulumi_secret_set,
+    ),
+    ("pulumi",),
+)
+
+
 def _reading(pattern: str) -> _Pattern:
     """A pattern holding the readers of a password on the standard input, with its form for a text naming no
     program that runs another."""
@@ -571,7 +627,8 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
             rf"[\w-]*?(?:{_CONFIDENTIAL_WORDS.replace('_', '[_-]')}|(?<=[_-])pass|(?<=--)(?:db|admin)pass|(?<=-)bearer"
             # Matomo's core:archive --token-auth=..., as its URLs' ?token_auth=
             r"|token[_-]auth)"
-            rf"(?:=|\s+(?![\"']*-)){_VALUE}"
+            rf"(?:=|\s+(?![\"']*-)){_VALUE}",
+            valid=lambda m: not _pulumi_set_flag(m),
         ),
         ("--",),
     ),
@@ -684,6 +741,7 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
         ),
         ("createandpromote",),
     ),
+    _PULUMI_CONFIG_SET,
     # mysqladmin password NEW (mariadb-admin); openssl passwd [options] PASSWORD; mosquitto_passwd -b FILE USER
     # PASSWORD; rabbitmqctl add_user|change_password|authenticate_user USER PASSWORD; ejabberdctl
     # register|change_password|check_password USER HOST PASSWORD, prosodyctl register USER HOST PASSWORD
@@ -1539,6 +1597,7 @@ _PROSE_KINDS = frozenset(
 )
 _PROSE_TEXT = [
     *(entry for entry in _SECRET_TEXT if entry[0] in _PROSE_KINDS),
+    _PULUMI_CONFIG_SET,
     # login:password@host in prose, where a label then an address (Inscriptions:benevoles2026@asso.org) is as
     # likely as credentials: only before a host and its port (bob:Soleil2024x@sftp.example.org:22), localhost or
     # pic-db, a host named for a service that takes a login (ftp., sftp., ssh., db., mysql., smtp., imap., nas.) or

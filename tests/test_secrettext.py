@@ -1433,3 +1433,41 @@ def test_a_password_of_a_word_a_colon_and_a_secret_s_name_is_one(text: str) -> N
     """A value shaped as a configuration key named for a secret (``admin:mypassword``) is a password where a password
     goes: taking such values for a key's name (``pulumi config set --secret pic:dbAdminPassword``) let these pass."""
     assert secrettext.secret_kind(text) is not None, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "pulumi config set --secret pic:dbAdminPassword S3cretPw9",
+        "pulumi config set pic:dbAdminPassword S3cretPw9",  # a key named for a secret, set in clear
+        "pulumi config set --secret --path pic:hosts.db1.password S3cretPw9",
+        "pulumi -C infra config set -s prod --secret mysql:password Hunter2xx",
+        "pulumi config set --plaintext mysql:password Hunter2xx",
+        "pulumi config set pic:notes_token hello-world --secret",  # --secret after the value
+        "pulumi config set-all --secret pic:dbAdminPassword=S3cretPw9",  # set-all's --secret takes KEY=VALUE
+        "pulumi config set --secret pic:x; tool --secret Hunter2xx",  # another command's option
+    ],
+)
+def test_a_value_set_by_pulumi_config_set_as_a_secret_is_one(text: str) -> None:
+    assert secrettext.secret_kind(text) is not None, text
+    assert secrettext.prose_secret(text) is not None, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # --secret is a flag of pulumi config set: the word after it is the key, the value typed at the prompt
+        "pulumi config set --secret pic:dbAdminPassword",
+        "Secrets never go here in clear: `pulumi config set --secret pic:dbAdminPassword`.",
+        "pulumi config set --secret pic:sshPrivateKey < ~/.ssh/deploy",
+        "cat ~/.ssh/deploy | pulumi config set --secret pic:sshPrivateKey",
+        "pulumi config set --secret pic:dbAdminPassword\nProduction stack, checked by pic check",  # the next line
+        "pulumi config set pic:default_web_host web1-prod",  # no secret's key, no --secret
+        "pulumi config set mysql:endpoint db1.example.org:3306",
+        'pulumi config set --secret pic:dbAdminPassword "$(pass show asso/db)"',
+        "Nothing secret goes here in clear: `pulumi config set --secret KEY` encrypts it.",  # the command's end
+    ],
+)
+def test_a_key_pulumi_config_set_names_is_no_secret(text: str) -> None:
+    assert secrettext.secret_kind(text) is None, text
+    assert secrettext.prose_secret(text) is None, text
