@@ -1125,14 +1125,40 @@ def _comment_groups(comments: Sequence[tuple[int, int, bool, str]]) -> list[tupl
     return [(line, column, "\n".join(bodies)) for line, column, bodies in groups]
 
 
+# A line of YAML commented out: a key (its namespace and path: pic:dbAdminPassword, mysql.password), ':' and a value;
+# or of a .env or .ini file, '=' and a value
+_COMMENTED_KEY = LazyPattern(
+    r"^[ \t]*(?:-[ \t]+)?[\"']?(?P<k>[A-Za-z][\w.-]*(?::[A-Za-z][\w.-]*)*)[\"']?[ \t]*(?::[ \t]+|=[ \t]*)"
+    r"(?P<v>[^\s#][^\n]*?)[ \t]*$",
+    re.MULTILINE,
+)
+_CAMEL = LazyPattern("[a-z0-9][A-Z]")
+
+
 def _secret_of(text: str) -> tuple[str, int] | None:
     """The kind of the secret ``text`` holds as notes are read (pic.secrettext.prose_secret: a password after its
     label, a pair, a URL's credentials, a key, a command's password option) and its line in ``text`` (0 the
-    first), or None."""
+    first), or None. A line of YAML commented out, a key written as a configuration key (a namespace, a path, a
+    ``_`` or a capital inside: ``pic:dbAdminPassword``, ``mysql.password``, ``smtp_pass``, ``dbAdminPassword``) and
+    named for a secret (:func:`secret_name`, as the stack file's keys are; ``secure``, Pulumi's ciphertext, excepted),
+    then a value read as a command's ``KEY: VALUE`` is (pic.secrettext.secret_kind: ``Azerty123``, not ``see
+    vault`` nor ``${DB_PASSWORD}``), is one too: prose reads a label as a word (``Token: renouvelé en mars``)."""
     from pic import secrettext
 
     found = secrettext.prose_secret(text)
-    return None if found is None else (found[0], text.count("\n", 0, found[1]))
+    if found is not None:
+        return found[0], text.count("\n", 0, found[1])
+    if ":" not in text and "=" not in text:
+        return None
+    for m in _COMMENTED_KEY.finditer(text):
+        key = m.group("k")
+        name = key.rsplit(":", 1)[-1].rsplit(".", 1)[-1]
+        written_as_key = key != name or "_" in name or _CAMEL.search(name) is not None
+        if written_as_key and name != "secure" and secret_name(name):
+            kind = secrettext.secret_kind(f"{name}: {m.group('v')}")
+            if kind is not None:
+                return kind, text.count("\n", 0, m.start("k"))
+    return None
 
 
 def _scalar_spans(text: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:

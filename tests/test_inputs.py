@@ -2065,6 +2065,8 @@ _EXAMPLE = (ROOT / "members" / "velo-cite.yaml").read_text(encoding="utf-8")
         (lambda t: t + "# ftp://velo:S3cretPw99@ftp.velo-cite-lyon.fr\n", "S3cretPw99", 28),
         (lambda t: t + "# mot de passe du FTP :\n# Velo2024x\n", "Velo2024x", 28),
         (lambda t: t.replace("host: web1", "host: web1\n# mysql -u velo -pS3cretPw9 velo_wordpress"), "S3cretPw9", 8),
+        (lambda t: t.replace("host: web1", "host: web1\n#  wpAdminPassword: S3cretPw9"), "S3cretPw9", 8),
+        (lambda t: t.replace("uid: 10002", "uid: 10002   # db_pass = S3cretPw9"), "S3cretPw9", 6),
         (
             lambda t: (
                 t + "# -----BEGIN OPENSSH PRIVATE KEY-----\n"
@@ -2094,8 +2096,67 @@ def test_a_comment_holding_a_secret_in_a_member_file_is_refused_unseen(
 
 
 def test_the_comments_of_the_example_members_and_stacks_hold_no_secret(tmp_path: Path) -> None:
-    """The examples' comments (a schema's line, notes on a setting) are read and pass."""
-    proc = check(ROOT / "members")
+    """The examples' comments (a schema's line, notes on a setting, a stack's `pulumi config set --secret
+    pic:dbAdminPassword`, which names the key a secret goes to: --secret is a flag of Pulumi's config set, the word
+    after it the key) are read and pass."""
+    for stack in ("prod", "lab", "dev"):
+        proc = check(ROOT / "members", ROOT) if stack == "prod" else _check_stack(stack)
+        assert proc.returncode == 0, proc.stderr
+        assert "a comment" not in proc.stderr, proc.stderr
+
+
+def _check_stack(stack: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pic", "check", "--members", str(ROOT / "members"), "--stack", stack],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("comment", "secret"),
+    [
+        ("# root: mysql -u root -pS3cretPw9", "S3cretPw9"),
+        ("# mdp admin : Velo2024x", "Velo2024x"),
+        ("#  pic:dbAdminPassword: S3cretPw9", "S3cretPw9"),  # a line of the file commented out
+        ("#   smtp_pass: Hunter2xx", "Hunter2xx"),
+        ("# DB_PASSWORD=S3cretPw9", "S3cretPw9"),
+        ("# pulumi config set --secret pic:dbAdminPassword S3cretPw9", "S3cretPw9"),
+        ("# pulumi config set pic:dbAdminPassword S3cretPw9", "S3cretPw9"),
+    ],
+)
+def test_a_comment_holding_a_secret_in_a_stack_file_is_refused_unseen(
+    tmp_path: Path, comment: str, secret: str
+) -> None:
+    """The stack file is committed too: its comments are read as a member file's are (they passed: exit 0)."""
+    project = project_copy(tmp_path)
+    stack = project / "Pulumi.prod.yaml"
+    stack.write_text(comment + "\n" + stack.read_text(encoding="utf-8"), encoding="utf-8")
+    proc = check(ROOT / "members", project)
+    assert proc.returncode == 1, proc.stderr
+    assert secret not in proc.stderr + proc.stdout, proc.stderr
+    assert f"{stack}:1 a comment (not shown) holds " in proc.stderr, proc.stderr
+
+
+@pytest.mark.parametrize(
+    "comment",
+    [
+        "# pulumi config set --secret pic:dbAdminPassword",  # the value typed at the prompt
+        "# pulumi config set --secret pic:sshPrivateKey < ~/.ssh/deploy",
+        "#  pic:dbAdminPassword:\n#    secure: AAABADJxyzTkOrQmZb1Y9Q==",  # Pulumi's ciphertext, commented out
+        "# mysql.password: see the admins' vault",
+        "# db_password = ${DB_PASSWORD}",
+        "# Token: renouvelé en mars",
+        "# pic:default_web_host: web2",
+    ],
+)
+def test_a_comment_naming_where_a_secret_goes_in_a_stack_file_passes(tmp_path: Path, comment: str) -> None:
+    project = project_copy(tmp_path)
+    stack = project / "Pulumi.prod.yaml"
+    stack.write_text(comment + "\n" + stack.read_text(encoding="utf-8"), encoding="utf-8")
+    proc = check(ROOT / "members", project)
     assert proc.returncode == 0, proc.stderr
     assert "a comment" not in proc.stderr, proc.stderr
 
