@@ -31,6 +31,17 @@ _RCODE_MEANING = {
 }
 
 
+# What a resolver answering one query with an RCODE tells of it, and what the admin can do.
+_RCODE_ONE = {
+    "REFUSED": "the resolver does not resolve for this client (its access control leaves this address out, or it "
+    "serves its own zones only): give --resolver the address of one that resolves for this machine",
+    "SERVFAIL": "the resolver failed to resolve it (it cannot reach the domain's name servers, or their answers "
+    "failed its DNSSEC validation): check the domain's delegation and DNSSEC at its registrar, or ask again later",
+    "NOTIMP": "the resolver does not implement such queries: give --resolver the address of a recursive resolver",
+    "FORMERR": "the resolver could not read the query: give --resolver the address of another resolver",
+}
+
+
 class NotDns(Exception):
     """A lookup's answer that is not a DNS answer to its query: bytes that are not a DNS message (RFC 1035
     section 4.1), or a message that answers another query. Raised by :class:`pic.dns_check.ConnectedNameserver`."""
@@ -111,3 +122,111 @@ class Unanswered:
             said = ", ".join(sorted(c or "no answer" for c in causes))
             return f"resolved none of the names ({asked}): {said}"
         return f"no DNS answer at all ({asked}): is the network reachable?"
+
+
+def seconds_words(seconds: float) -> str:
+    """``1 second``, ``0.5 seconds``, ``2 seconds``: a duration as a message says it (singular for one)."""
+    return "1 second" if seconds == 1 else f"{seconds:g} seconds"
+
+
+def _query_failure(error: object) -> str:
+    """One query's failure in a dnspython resolution's ``errors`` (``(server, tcp, port, exception or RCODE name,
+    response)``), in words: ``answered REFUSED``, ``a truncated answer over UDP``..."""
+    import dns.exception
+    import dns.message
+
+    what = error[3] if isinstance(error, tuple) and len(error) > 3 else None
+    over = "TCP" if isinstance(error, tuple) and len(error) > 1 and error[1] else "UDP"
+    if isinstance(what, str) and what:
+        return f"answered {what}"
+    kinds: list[tuple[type[BaseException], str]] = [  # the first that matches: NotDns is a FormError too
+        (ConnectionRefusedError, "refused over {over}, nothing listening there"),
+        (NotDns, "bytes that are not a DNS answer over {over}"),
+        (dns.message.Truncated, "a truncated answer over {over}"),
+        (dns.exception.Timeout, "no answer in time over {over}"),
+        (EOFError, "the connection closed before an answer over {over}"),
+        (dns.exception.FormError, "a malformed answer over {over}"),
+        (OSError, "a network error over {over} ({errno})"),
+    ]
+    for kind, words in kinds:
+        if isinstance(what, kind):
+            errno = getattr(what, "strerror", None) or type(what).__name__
+            return words.format(over=over, errno=errno)
+    return f"an answer that could not be used over {over}"
+
+
+def _bad_name(exc: BaseException, name: str) -> str:
+    """What makes a name no DNS name (dnspython's exceptions of ``dns.name.from_text``), after RFC 1035 section
+    2.3.4 (labels of 63 octets at most, names of 255) and RFC 5891 (IDNA), or of its record type (NoMetaqueries: RFC
+    6895 section 3.1); "" for any other exception."""
+    import dns.name
+    import dns.resolver
+
+    if isinstance(exc, dns.name.LabelTooLong):
+        longest = max(len(label.encode()) for label in name.split("."))
+        return f"a label of {longest} octets, over the 63 of RFC 1035 section 2.3.4"
+    kinds: list[tuple[type[BaseException], str]] = [
+        (dns.name.NameTooLong, "over the 255 octets of RFC 1035 section 2.3.4"),
+        (dns.name.EmptyLabel, "an empty label (two dots in a row, or a leading dot)"),
+        (dns.name.BadEscape, "a backslash that escapes nothing"),
+        (dns.name.IDNAException, "a label that is no internationalized domain name (RFC 5891)"),
+        (dns.resolver.NoMetaqueries, "its record type is a meta-type (RFC 6895 section 3.1), which is not looked up"),
+    ]
+    return next((words for kind, words in kinds if isinstance(exc, kind)), "")
+
+
+def said(exc: BaseException, name: str, rtype: str, timeout: float) -> str:
+    """A failed lookup of ``name``'s ``rtype`` records (``A``, ``AAAA``, ``MX``...), any exception dnspython's
+    ``Resolver.resolve`` raises, in the project's words: what happened, for which name and record type, what the
+    admin can do; never dnspython's own text. ``timeout``: the seconds each lookup was allowed.
+
+    NXDOMAIN and YXDOMAIN (RFC 1035 section 4.1.1, RFC 6672 section 2.2) are answers; NoNameservers is said by
+    :func:`failure` (nothing listens, not DNS, the RCODE every answer had) or each query's failure; a Timeout
+    (LifetimeTimeout) as no answer within ``timeout`` seconds; a name dnspython cannot ask (dns.name's LabelTooLong,
+    NameTooLong, EmptyLabel..., NoMetaqueries) as what is wrong with it; any other DNSException by its kind."""
+    import dns.exception
+    import dns.resolver
+
+    query = f"{name} {rtype}"
+    bad = _bad_name(exc, name)
+    if bad:
+        return f"{name} is not a name DNS can look up: {bad}; correct it where it is written"
+    if isinstance(exc, dns.resolver.NXDOMAIN):
+        return (
+            f"no such domain (NXDOMAIN): the resolver says {name} does not exist; check that the domain is registered "
+            "and delegated to its name servers (its registrar), and its spelling in the member's file"
+        )
+    if isinstance(exc, dns.resolver.YXDOMAIN):
+        return (
+            f"the resolver answered {query} YXDOMAIN: a DNAME record of its zone rewrites the name into one longer "
+            "than DNS allows (RFC 6672 section 2.2); the zone's DNAME record needs fixing"
+        )
+    if isinstance(exc, dns.exception.Timeout):
+        return (
+            f"no answer for {query} within {seconds_words(timeout)}: the resolver or the network is slow or "
+            "drops such queries; ask again, with a longer --timeout"
+        )
+    if isinstance(exc, dns.resolver.NoNameservers):
+        return _no_nameservers(exc, query)
+    return f"the lookup of {query} failed ({type(exc).__name__}): ask again, or another resolver with --resolver"
+
+
+def _no_nameservers(exc: BaseException, query: str) -> str:
+    """dnspython's NoNameservers for ``query`` (``example.org A``) in words (:func:`said`)."""
+    cause = failure(exc)
+    if cause == CONNECTION_REFUSED:
+        return (
+            f"the query for {query} was refused: no DNS server listens at the resolver's address and port "
+            "(check --resolver and --port, or pic:dns.resolver)"
+        )
+    if cause == NOT_DNS:
+        return (
+            f"the resolver answered {query} with bytes that are not a DNS answer: what listens at that address "
+            "and port does not speak DNS (is --port the resolver's port?)"
+        )
+    if cause:
+        meaning = _RCODE_ONE.get(cause, "the resolver did not resolve it: ask another with --resolver")
+        return f"the resolver answered {query} {cause}: {meaning}"
+    errors = getattr(exc, "kwargs", {}).get("errors") or []
+    failures = ", then ".join(dict.fromkeys(_query_failure(e) for e in errors)) or "no query could be sent"
+    return f"no usable answer for {query} ({failures}): ask again, or another resolver with --resolver"

@@ -17,9 +17,17 @@ from pic.cli import main
 from pic.commands import status
 from pic.registry import load_registry
 from pic.settings import load_settings
+from pic.unanswered import Unanswered
 from tests.conftest import ROOT
 from tests.generated_registry import generate
-from tests.helpers import RESOLVER_ERRORS, answering_resolver, closed_tcp_port, closed_udp_port, silent_resolver
+from tests.helpers import (
+    RESOLVER_ERRORS,
+    answering_resolver,
+    closed_tcp_port,
+    closed_udp_port,
+    rcode_reply,
+    silent_resolver,
+)
 
 
 @contextmanager
@@ -250,7 +258,8 @@ def test_a_resolver_answering_a_but_not_aaaa_is_answering(tmp_path: Path, capsys
     settings = load_settings(ROOT, "prod")
     sites = [s.domain for s in status.sites_of(settings, load_registry(members, settings), dt.date.today())]
     assert sites and all(site in names for site in sites), (sites, names)
-    assert out.count("DNS: lookup failed") == len(sites), out
+    assert out.count("DNS: no answer for ") == len(sites), out
+    assert "AAAA within 0.2 seconds" in out and "resolution lifetime" not in out, out
 
 
 def _silent(conn: socket.socket) -> None:
@@ -309,3 +318,89 @@ def test_a_tls_failure_is_said_without_the_library_s_source_location() -> None:
     listener.close()
     said = status.failure(raised.value, 2.0)
     assert "_ssl.c" not in said and said, said
+
+
+# What dnspython itself says of a failed lookup: never shown to the admin.
+_DNSPYTHON_WORDS = (
+    "All nameservers failed",
+    "resolution lifetime",
+    "The DNS",
+    "Do53",
+    "answered The",
+    "Traceback",
+    "Error(",
+)
+
+
+def _truncated(query: bytes) -> bytes:
+    """An answer with the TC flag (RFC 1035 section 4.1.1): the resolver asks again over TCP, where nothing listens."""
+    import dns.flags
+    import dns.message
+
+    response = dns.message.make_response(dns.message.from_wire(query))
+    response.flags |= dns.flags.TC
+    return response.to_wire()
+
+
+@pytest.mark.parametrize(
+    ("reply", "said"),
+    [
+        (rcode_reply("NXDOMAIN"), ["no such domain (NXDOMAIN)", "example.org", "registrar"]),
+        (rcode_reply("YXDOMAIN"), ["YXDOMAIN", "example.org A", "DNAME"]),
+        (rcode_reply("REFUSED"), ["REFUSED", "example.org A", "does not resolve for this client", "--resolver"]),
+        (rcode_reply("SERVFAIL"), ["SERVFAIL", "example.org A", "cannot reach the domain's name servers"]),
+        (rcode_reply("NOTIMP"), ["NOTIMP", "example.org A", "does not implement"]),
+        (lambda query: b"\x00", ["example.org A", "not a DNS answer", "--port"]),
+        (lambda query: None, ["no answer for example.org A within 0.3 seconds", "--timeout"]),
+        (_truncated, ["example.org A", "truncated", "TCP"]),
+    ],
+)
+def test_a_failed_lookup_is_said_in_the_project_s_words(
+    reply: Callable[[bytes], bytes | None], said: list[str]
+) -> None:
+    """A lookup that failed was said as dnspython words it (``lookup failed: All nameservers failed to answer the
+    query example.org. IN A: Server Do53:127.0.0.1@53000 answered NOTIMP``, ``The resolution lifetime expired after
+    0.301 seconds: ...``), and a YXDOMAIN answer ended the run with a traceback: each is now said as what happened,
+    for which name and record type, and what to do."""
+    from pic.dns_check import make_resolver
+
+    with answering_resolver(reply) as port:
+        found, error = status._addresses(make_resolver("127.0.0.1", port, 0.3), "example.org", Unanswered())
+    assert found == [] and error is not None
+    for words in said:
+        assert words in error, error
+    for words in _DNSPYTHON_WORDS:
+        assert words not in error, error
+
+
+def test_a_lookup_refused_by_the_system_is_said_in_the_project_s_words() -> None:
+    """Nothing listens at the resolver's address and port: said as such, not dnspython's list of servers."""
+    from pic.dns_check import make_resolver
+
+    resolver = make_resolver("127.0.0.1", closed_udp_port(), 5)
+    found, error = status._addresses(resolver, "example.org", Unanswered())
+    assert found == [] and error is not None
+    assert "example.org A" in error and "no DNS server listens" in error, error
+    for words in _DNSPYTHON_WORDS:
+        assert words not in error, error
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("a" * 64 + ".example.org", "a label of 64 octets, over the 63 of RFC 1035 section 2.3.4"),
+        (".".join(["a" * 60] * 5), "over the 255 octets of RFC 1035 section 2.3.4"),
+        ("a..example.org", "an empty label"),
+    ],
+)
+def test_a_name_dns_cannot_ask_is_said_not_raised(name: str, said: str) -> None:
+    """A name that is not a DNS name (a label over 63 octets, the whole over 255, an empty label) raised dnspython's
+    exception out of pic status: it is said, with the name, and nothing is asked."""
+    from pic.dns_check import make_resolver
+
+    resolver = make_resolver("127.0.0.1", closed_udp_port(), 5)
+    found, error = status._addresses(resolver, name, Unanswered())
+    assert found == [] and error is not None
+    assert name in error and said in error, error
+    for words in _DNSPYTHON_WORDS:
+        assert words not in error, error

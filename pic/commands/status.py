@@ -48,8 +48,9 @@ from pic.names import PLATFORM_LABEL
 from pic.registry import Member, load_registry
 from pic.settings import Settings, load_settings
 from pic.texttable import table
-from pic.unanswered import Unanswered
+from pic.unanswered import Unanswered, seconds_words
 from pic.unanswered import failure as lookup_failure
+from pic.unanswered import said as lookup_said
 
 if TYPE_CHECKING:  # loaded when the command runs, not by every `pic` command
     import dns.resolver
@@ -163,12 +164,14 @@ def _addresses(resolver: dns.resolver.Resolver, name: str, unanswered: Unanswere
     for rtype in ("A", "AAAA"):
         try:
             answer = resolver.resolve(name, rtype, raise_on_no_answer=False)
-        except dns.resolver.NXDOMAIN:
+        except (dns.resolver.NXDOMAIN, dns.resolver.YXDOMAIN) as exc:  # answers: the resolver is up
             unanswered.note(name, True)
-            return [], "no such domain (NXDOMAIN)"
+            return [], lookup_said(exc, name, rtype, resolver.lifetime)
         except (dns.resolver.NoNameservers, dns.exception.Timeout) as exc:
             unanswered.note(name, False, cause=lookup_failure(exc))
-            return [], f"lookup failed: {exc}"
+            return [], lookup_said(exc, name, rtype, resolver.lifetime)
+        except dns.exception.DNSException as exc:  # a name that cannot be asked (dns.name's): nothing was asked
+            return [], lookup_said(exc, name, rtype, resolver.lifetime)
         unanswered.note(name, True)
         out += [r.to_text() for r in answer]
     return sorted(out), None
@@ -210,11 +213,6 @@ def _request(conn: socket.socket, domain: str, timeout: float) -> tuple[int, dic
 # OpenSSL's source file and line in Python's ssl messages ("_ssl.c:989: The handshake operation timed out",
 # "[SSL: WRONG_VERSION_NUMBER] wrong version number (_ssl.c:1000)"): of the library, no help to an admin.
 _SSL_PLACE = re.compile(r"\s*\(_ssl\.c:[0-9]+\)|_ssl\.c:[0-9]+:\s*")
-
-
-def seconds_words(seconds: float) -> str:
-    """``1 second``, ``0.5 seconds``, ``2 seconds``: a duration as a message says it (singular for one)."""
-    return "1 second" if seconds == 1 else f"{seconds:g} seconds"
 
 
 def failure(exc: OSError, timeout: float) -> str:
