@@ -1642,3 +1642,28 @@ def test_a_members_cron_jobs_that_leave_the_program_are_told_to_stop_running(two
     commit(two_hosts, f"{slug} active, its cron jobs removed")
     data = plan_json(two_hosts, rev="HEAD~3")
     assert _cron_told(data, slug) == {"remove": f"{stopped}: {slug}'s file lists no cron job any more"}, data["changes"]
+
+
+def test_a_move_between_local_hosts_advises_no_copy_nor_retirement(two_hosts: Path) -> None:
+    """On the dev stack every host is ``connection: local``, the admin's own machine: `pic move-script` refuses
+    `--to` and `--retire-from` such a host (the space is there already; the account and keys are the ones the member
+    keeps). The plan advised both commands all the same; it says there is nothing to copy nor to retire, and why."""
+    member = next(m for m in registry(two_hosts) if m.host == "web1" and m.status == "active" and m.runtime)
+    copy = _pic(two_hosts, "move-script", member.slug, "--to", "web2", "--stack", "dev")
+    assert copy.returncode == 1 and "connection: local" in copy.stderr, copy.stderr  # why the advice must not say it
+    _set_host(two_hosts, member.slug, "web2")
+    data = plan_json(two_hosts, "--stack", "dev", status=4, rev="HEAD")
+    advice = data["moves"][member.slug]["advice"]
+    assert "move-script" not in advice.replace("`pic move-script` refuses", ""), advice
+    assert "nothing to copy: web2 is a host of connection: local, the admin's own machine" in advice, advice
+    assert "nothing to retire: web1 is a host of connection: local" in advice, advice
+    assert f"the account, keys and jobs of {member.slug} there are the ones it keeps on web2" in advice, advice
+    text = plan(two_hosts, "--stack", "dev", rev="HEAD")
+    assert text.returncode == 4 and "nothing to copy: web2 is a host of connection: local" in text.stdout, text.stdout
+    assert f"pic move-script {member.slug} --to" not in text.stdout, text.stdout[-3000:]
+    markdown = plan(two_hosts, "--stack", "dev", "--format", "markdown", rev="HEAD")
+    assert "nothing to copy" in markdown.stdout and f"move-script {member.slug} --to" not in markdown.stdout
+    # the prod stack, whose hosts are reached over ssh: both commands, as before
+    advice = plan_json(two_hosts, status=4, rev="HEAD")["moves"][member.slug]["advice"]
+    assert f"pic move-script {member.slug} --to web2" in advice and "nothing to copy" not in advice, advice
+    assert f"pic move-script {member.slug} --retire-from web1" in advice, advice

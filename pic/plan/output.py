@@ -184,6 +184,9 @@ class Review:
     zoned_sites: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
     # site domains served from this plan on, or no longer served (a member keeping its site)
     domains_served: list[DomainServed] = field(default_factory=list)
+    # hosts of connection: local (the admin's own machine) in the revision's stack file or this one: pic move-script
+    # refuses them (nothing to copy nor to retire)
+    local_hosts: frozenset[str] = frozenset()
 
     def _switch_dns(self, slug: str, after: str) -> str:
         """When and by whom the member's domains are made to lead to its new host: by hand after ``pulumi up``,
@@ -209,7 +212,9 @@ class Review:
     def move_advice(self, slug: str) -> str:
         """What to do for a member that moves, in order, with commands that work where they are to be run:
         ``pic move-script --to`` runs where the member's file names the host it leaves (the target branch),
-        ``--retire-from`` after ``pulumi up``; both know only the hosts of the stack file they read."""
+        ``--retire-from`` after ``pulumi up``; both know only the hosts of the stack file they read, and refuse a
+        host of ``connection: local`` (the admin's own machine, README "Settings"): to or from such a host, there is
+        nothing to copy nor to retire, and the advice says so instead."""
         before, after = self.moves[slug]
         # A host renamed in this plan has its former name where the copy runs (before the change) and its new
         # one where the retire script runs (after pulumi up): pic move-script knows only the stack file's names.
@@ -217,16 +222,30 @@ class Review:
         now = self.renamed_hosts.get(before, before)
         copy, retire = f"`pic move-script {slug} --to {was}`", f"`pic move-script {slug} --retire-from {now}`"
         switch = self._switch_dns(slug, after)
-        steps = (
-            f"copy its space first ({copy}, where it is still on {before}), {switch} then retire it from {before}, "
-            f"where its keys and jobs stay live until then ({retire})"
-        )
-        if was != after:
+        # pic move-script refuses a host of connection: local (pic.render.web.render_move_script,
+        # pic.render.retire.render_retire_script): the admin's own machine, where the space already is and stays
+        copy_local = bool({was, after} & self.local_hosts)
+        retire_local = bool({before, now} & self.local_hosts)
+        if copy_local:
+            steps = (
+                f"nothing to copy: {after} is a host of connection: local, the admin's own machine, where its space "
+                f"already is and stays (`pic move-script` refuses such a host), {switch}"
+            )
+        else:
+            steps = f"copy its space first ({copy}, where it is still on {before}), {switch}"
+        if retire_local:
+            steps = (
+                f"{steps.removesuffix(',')}; nothing to retire: {before} is a host of connection: local, the same "
+                f"machine: the account, keys and jobs of {slug} there are the ones it keeps on {after}"
+            )
+        else:
+            steps += f" then retire it from {before}, where its keys and jobs stay live until then ({retire})"
+        if was != after and not copy_local:
             steps = (
                 f"{after} is {was} renamed in this change (the same machine), and the copy runs before the change, "
                 f"where the stack file still calls it {was}: {steps}"
             )
-        if now != before:
+        if now != before and not retire_local:
             steps += (
                 f"; {before} is renamed {now} in this change (the same machine), and the retire script runs after "
                 f"`pulumi up`, where the stack file calls it {now}"
@@ -239,7 +258,7 @@ class Review:
                 f"first web host by name), which changes {before} -> {after}; to "
                 f"keep it on {before}, {keep}write `host: {before}` in its file; to move it, {steps}"
             )
-        if after in self.hosts_added:
+        if after in self.hosts_added and not copy_local:
             # a member on the default web host moves with the new host when the default is the first by name: the
             # change of its own that adds the host keeps the default where it was, or it moves the member itself
             keep = (
@@ -252,21 +271,21 @@ class Review:
                 f"the stack has no {after} yet: add {after} in a change of its own first{keep} and `pulumi up` it "
                 f'(README "Adding a web host"), then move {slug} in the next: {steps}'
             )
-        if before in self.readdressed:
+        if before in self.readdressed and not retire_local:
             was, now = self.readdressed[before]
             steps += (
                 f"; {before}'s address changes in this change too ({was} -> {now}), after which {retire} reaches "
                 f"{now}: if that is another machine, {slug}'s keys and jobs stay live on {was}; change the address "
                 f"in a change of its own, once {slug} is retired from {before}"
             )
-        if after in self.readdressed:
+        if after in self.readdressed and not copy_local:
             was, now = self.readdressed[after]
             steps += (
                 f"; {after}'s address changes in this change too ({was} -> {now}), and {copy}, run before it, "
                 f"reaches {was}: if {now} is another machine, {slug}'s space is copied to the one the stack leaves; "
                 f"change the address in a change of its own, before moving {slug}"
             )
-        if before in self.hosts_removed:
+        if before in self.hosts_removed and not retire_local:
             steps += (
                 f"; {before} leaves pic:hosts in this change, after which {retire} has no {before} to reach: keep "
                 f"{before} in pic:hosts in this change, retire {slug} from it after `pulumi up`, and remove {before} "
@@ -1782,6 +1801,13 @@ def review(changes: list[Change], attr_new: Attribution, attr_old: Attribution) 
         dns_records_changes(attr_old.settings, attr_new.settings, attr_old.members, attr_new.members),
         _zoned_sites(attr_new, moves),
         _domains_served(attr_old, attr_new, refused),
+        local_hosts=frozenset(
+            name
+            for settings in (attr_old.settings, attr_new.settings)
+            if settings is not None
+            for name, host in settings.hosts.items()
+            if host.connection == "local"
+        ),
     )
 
 
