@@ -560,6 +560,30 @@ _USERINFO_AT = (
 # of which any text the pattern matches holds (a program's name, a sign), so that a text holding none of
 # them is not searched (tests/test_fields_fast.py checks that this changes no verdict).
 _CALL_ARG = r"(?:(?>'[^'\n]*'|\\?\"[^\"\n]*\\?\"|[^,()'\"\n\\]++|\\)++,)"
+# The client tools of MySQL and MariaDB (their MariaDB names too), which take --password's value only after '=':
+# --password alone, or followed by a space, makes them prompt for it, and the next word is an argument of theirs (a
+# database, a table, mysqladmin's command); -pVALUE only attached (MySQL 8.0 manual, "End-User Guidelines for
+# Password Security"; mariadb --help: "-p, --password[=name] Password to use when connecting to server. If password
+# is not given it's asked from the tty."). An option may be written shorter while it stays unambiguous (--pass).
+_MYSQL_TOOLS = r"(?:mysql(?:dump|admin|import|check|show)?|mariadb(?:-(?:dump|admin|import|check|show))?)"
+# Such a tool run by name (or path) in the command that ends where the text does: nothing between it and the
+# end that ends a command (a line, unless continued with a backslash; ;, &, |, a subshell's or substitution's mark)
+_MYSQL_TOOL_BEFORE = LazyPattern(
+    rf"(?:^|(?<=[\s\"'(`;&|]))(?:/[^\s\"';&|()`]*/)?{_MYSQL_TOOLS}[ \t](?:[^\n;&|()`\\]|\\.|\\\n)*\Z"
+)
+_MYSQL_PROMPTING_OPTION = LazyPattern(r"--pass(?:w(?:o(?:r(?:d)?)?)?)?(?=\s)")
+
+
+def _not_a_mysql_prompt(m: re.Match[str]) -> bool:
+    """False for a match of a long password option that is MySQL's or MariaDB's ``--password`` (or ``--pass``)
+    followed by a space, given to one of their client tools (_MYSQL_TOOLS): the tool prompts for the password and the
+    next word is its argument, no password (``mysqldump --password amicale_db``); True for any other."""
+    text = m.string
+    if _MYSQL_PROMPTING_OPTION.match(text, m.start()) is None:
+        return True
+    return _MYSQL_TOOL_BEFORE.search(text[max(0, m.start() - 2000) : m.start()]) is None
+
+
 _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
     (
         "a private key",
@@ -628,7 +652,7 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
             # Matomo's core:archive --token-auth=..., as its URLs' ?token_auth=
             r"|token[_-]auth)"
             rf"(?:=|\s+(?![\"']*-)){_VALUE}",
-            valid=lambda m: not _pulumi_set_flag(m),
+            valid=lambda m: not _pulumi_set_flag(m) and _not_a_mysql_prompt(m),
         ),
         ("--",),
     ),

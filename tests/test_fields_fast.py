@@ -844,7 +844,7 @@ _SECRET_FORMS = [
     "env DB_PASSWORD=Zt8kq2LmW9 x",
     "LICENSE_KEY=Zt8kq2LmW9 x",
     "KEY=ABCD-1234-EFGH x",
-    "mariadb --password Zt8kq2LmW9",
+    "mydumper --password Zt8kq2LmW9",
     "htpasswd -B -b -C 10 f amis Zt8kq2LmW9",
     "drush upwd amis Zt8kq2LmW9",
     "bin/console fos:user:change-password amis Zt8kq2LmW9",

@@ -548,7 +548,7 @@ B64_KEY = base64.b64encode(b"-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZX
         ("command:local:Command", {"stdin": "$db_password = 'Zt8kq2LmW9';\n"}),
         ("command:local:Command", {"stdin": "return ['user' => 'amis', 'password' => 'Zt8kq2LmW9'];\n"}),
         ("command:remote:Command", {"create": "mariadb --password=Zt8kq2LmW9 -e 'DO 1'"}),
-        ("command:remote:Command", {"update": "mariadb-dump --user amis --password Zt8kq2LmW9 amis"}),
+        ("command:remote:Command", {"update": "mydumper --user amis --password Zt8kq2LmW9 -B amis"}),
         ("command:remote:Command", {"create": "mysql -uroot -pZt8kq2LmW9 -e 'DO 1'"}),
         ("command:remote:Command", {"delete": "env DB_PASSWORD=Zt8kq2LmW9 /usr/local/sbin/drop"}),
         ("command:remote:Command", {"create": "sshpass -p Zt8kq2LmW9 ssh web1"}),
@@ -741,7 +741,7 @@ def test_declared_or_harmless_values_pass(resource_type: str, props: dict[str, A
 def test_a_password_made_of_secret_words_is_no_placeholder(value: str) -> None:
     """Only a secret's name itself (YOUR_PASSWORD, db_password) reads as a placeholder."""
     assert secrettext.secret_kind(f"password={value}") == "a password assignment"
-    assert secrettext.secret_kind(f"mariadb --password {value}") == "a password option"
+    assert secrettext.secret_kind(f"mydumper --password {value}") == "a password option"
     assert secrettext.secret_kind("password=YOUR_PASSWORD") is None
 
 

@@ -1471,3 +1471,67 @@ def test_a_value_set_by_pulumi_config_set_as_a_secret_is_one(text: str) -> None:
 def test_a_key_pulumi_config_set_names_is_no_secret(text: str) -> None:
     assert secrettext.secret_kind(text) is None, text
     assert secrettext.prose_secret(text) is None, text
+
+
+# The client tools of MySQL and MariaDB take --password's value only after '=' (--password=VALUE); --password alone,
+# or followed by a space, prompts for it, and the next word is an argument: a database, a table, a command (MySQL
+# manual, "End-User Guidelines for Password Security"; mariadb --help: "-p, --password[=name]").
+MYSQL_TOOLS = [
+    "mysql",
+    "mysqldump",
+    "mariadb",
+    "mariadb-dump",
+    "mysqladmin",
+    "mariadb-admin",
+    "mysqlimport",
+    "mariadb-import",
+    "mysqlcheck",
+    "mariadb-check",
+    "mysqlshow",
+    "mariadb-show",
+]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        *[f"{tool} --password amicale_db" for tool in MYSQL_TOOLS],
+        "mysql -u root --password ma_base",
+        "mysqldump --single-transaction --password amicale_db > ../db/amicale.sql",
+        "/usr/bin/mysqldump -u amis --password amicale_db | gzip > ../db/amicale.sql.gz",
+        "mariadb --pass amicale_db -e 'OPTIMIZE TABLE wp_options'",
+        "mysqldump -u amis \\\n  --password amicale_db > ../db/x.sql",
+        "sh -c 'mysqldump --password amicale_db > ../db/x.sql'",
+        "sudo -u amis mariadb-dump --password amicale_db",
+        f"mysqldump --password {PW}",  # a database of that name: the tool prompts for the password
+    ],
+)
+def test_mysql_s_password_option_followed_by_a_word_prompts_and_gives_no_password(command: str) -> None:
+    """``mysqldump --password amicale_db`` prompts for the password and dumps amicale_db: it was read as the password
+    ``amicale_db`` given on the command line, and a member's cron job or notes refused for a secret they do not
+    hold."""
+    assert secrettext.secret_kind(command) is None
+    assert secrettext.prose_secret(f"Sauvegarde : {command}") is None
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        *[f"{tool} --password={PW} amicale_db" for tool in MYSQL_TOOLS],
+        *[f"{tool} -p{PW} amicale_db" for tool in MYSQL_TOOLS],
+        f"mysqldump -u amis --password='{PW}' amicale_db",
+        f"mysqldump --password amicale_db && curl --pass {PW} --key k.pem https://x.org/",  # curl's takes the next
+        f"php cli/create-user.php --user bob --password {PW} --language fr",
+        f"mysqlsh --password {PW}",  # not one of the tools above: read as before
+        f"mysqldump amicale_db | ssh backup mydumper --password {PW}",
+    ],
+)
+def test_a_password_the_tools_grammar_gives_is_still_found(command: str) -> None:
+    assert secrettext.secret_kind(command) is not None
+    assert secrettext.prose_secret(f"Sauvegarde : {command}") is not None
+
+
+def test_a_password_mysql_s_prompt_reads_on_its_standard_input_is_still_found() -> None:
+    """``--password`` followed by a word prompts: a password written to the tool's standard input is read there."""
+    assert secrettext.secret_kind(f"echo {PW} | mysql --password amicale_db") == PIPED
+    assert secrettext.secret_kind(f"mysqldump --password amicale_db <<< {PW}") == PIPED
