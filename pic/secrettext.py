@@ -572,14 +572,18 @@ _MYSQL_TOOL_BEFORE = LazyPattern(
     rf"(?:^|(?<=[\s\"'(`;&|]))(?:/[^\s\"';&|()`]*/)?{_MYSQL_TOOLS}[ \t](?:[^\n;&|()`\\]|\\.|\\\n)*\Z"
 )
 _MYSQL_PROMPTING_OPTION = LazyPattern(r"--pass(?:w(?:o(?:r(?:d)?)?)?)?(?=\s)")
+_MYSQL_ARGUMENT = LazyPattern(r"[a-z0-9_$]+")
 
 
 def _not_a_mysql_prompt(m: re.Match[str]) -> bool:
     """False for a match of a long password option that is MySQL's or MariaDB's ``--password`` (or ``--pass``)
-    followed by a space, given to one of their client tools (_MYSQL_TOOLS): the tool prompts for the password and the
-    next word is its argument, no password (``mysqldump --password amicale_db``); True for any other."""
+    followed by a space and a word written as the platform's databases and tables are (small letters, digits, '_'
+    and '$': _MYSQL_ARGUMENT), given to one of their client tools (_MYSQL_TOOLS): the tool prompts for the password
+    and that word is its argument, no password (``mysqldump --password amicale_db``); True for any other. A word
+    holding a capital or another sign (``mysql --password S3cretPw9``) is the password the writer meant to give,
+    whatever the tool makes of it: it stands in the text in clear."""
     text = m.string
-    if _MYSQL_PROMPTING_OPTION.match(text, m.start()) is None:
+    if _MYSQL_PROMPTING_OPTION.match(text, m.start()) is None or _MYSQL_ARGUMENT.fullmatch(m.group("v")) is None:
         return True
     return _MYSQL_TOOL_BEFORE.search(text[max(0, m.start() - 2000) : m.start()]) is None
 

@@ -1503,7 +1503,7 @@ MYSQL_TOOLS = [
         "mysqldump -u amis \\\n  --password amicale_db > ../db/x.sql",
         "sh -c 'mysqldump --password amicale_db > ../db/x.sql'",
         "sudo -u amis mariadb-dump --password amicale_db",
-        f"mysqldump --password {PW}",  # a database of that name: the tool prompts for the password
+        "mysqldump --password asso2024",  # a database's name holding digits
     ],
 )
 def test_mysql_s_password_option_followed_by_a_word_prompts_and_gives_no_password(command: str) -> None:
@@ -1528,6 +1528,20 @@ def test_mysql_s_password_option_followed_by_a_word_prompts_and_gives_no_passwor
 )
 def test_a_password_the_tools_grammar_gives_is_still_found(command: str) -> None:
     assert secrettext.secret_kind(command) is not None
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        *[f"{tool} --password {PW}" for tool in MYSQL_TOOLS],
+        "mysql -u root --password S3cretPw9 velo",
+        "mysql --password p@ssw0rd! amicale_db",
+    ],
+)
+def test_a_word_written_as_a_password_after_mysql_s_prompting_option_is_one(command: str) -> None:
+    """The tool would prompt and take the word for a database, but a word with a capital or a sign is no name of the
+    platform's databases: it is the password the writer meant to give, in the text in clear."""
+    assert secrettext.secret_kind(command) is not None, command
     assert secrettext.prose_secret(f"Sauvegarde : {command}") is not None
 
 
