@@ -427,8 +427,10 @@ class _Pattern:
 
 
 # A flag of pulumi config set, with its value when it takes one (-s/--stack NAME, --config-file FILE, -C/--cwd DIR,
-# --type TYPE, as pulumi config set --help lists them)
-_PULUMI_FLAG = r"(?:(?:-s|-C|--stack|--config-file|--cwd|--type)(?:=|[^\S\n]+)[^\s-]\S*|--?[A-Za-z][\w-]*(?:=\S*)?)"
+# --type TYPE, as pulumi config set --help lists them); one of those with its value after '=' (--stack=prod) is read
+# as such only, not as any flag too: both read the same word, and a line of them was read in 2^n ways
+_PULUMI_VALUED = r"(?:-s|-C|--stack|--config-file|--cwd|--type)"
+_PULUMI_FLAG = rf"(?:{_PULUMI_VALUED}(?:=|[^\S\n]+)[^\s-]\S*|(?!{_PULUMI_VALUED}=[^\s-])--?[A-Za-z][\w-]*(?:=\S*)?)"
 # --secret among the words of a pulumi command, up to the end of its line or a shell separator
 _PULUMI_SECRET_FLAG = LazyPattern(r"(?<!\S)--secret(?:=true)?(?=\s|$)")
 
