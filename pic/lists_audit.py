@@ -1694,15 +1694,15 @@ _PASSWORD_NAME_WORDS = frozenset(
     [
         *("password", "passwd", "passwort", "pass", "pwd", "pw", "passcode", "passphrase", "mdp", "motdepasse"),
         *("kennwort", "passord", "contrasena", "senha", "wachtwoord", "losenord", "salasana", "haslo", "heslo"),
-        *("jelszo", "parola", "parole", "lozinka", "geslo", "sifre", "parool", "adgangskode", "kodeord", "pin"),
+        *("jelszo", "parola", "lozinka", "geslo", "sifre", "parool", "adgangskode", "kodeord", "pin"),
         *("zugangscode", "toegangscode", "accesscode", "pincode", "codepin", "codeacces"),
     ]
 )
 # A code's word in a column's name (French, English, Italian, Spanish, Portuguese), and the words naming it an access
 # code (Code d'accès, Code accès, code_acces, Access code, Codice d'accesso, Código de acceso, Code de connexion, a
 # PIN, a login's code); the words between them (d', de, of...). A code naming another thing (Code postal, Zip code,
-# Code INSEE, Code adhérent, Code promo, Country code) is no password; a code alone (Code) is one, but a category
-# (:func:`_category`: references, ADH-2024-017, or countries' codes).
+# Code INSEE, Code adhérent, Code promo, Country code) is no password, nor a code alone (Code: a postcode, a group,
+# a member's number as often as an access code).
 _CODE_NAME_WORDS = frozenset(["code", "codes", "codice", "codigo", "codi"])
 _ACCESS_NAME_WORDS = frozenset(
     [
@@ -1769,12 +1769,14 @@ def names_a_password(name: str) -> bool:
 
 def _names_an_access_code(words: Sequence[str]) -> bool:
     """Whether a column's name of ``words`` (casefolded, accents dropped) names an access code: a code's word
-    (:data:`_CODE_NAME_WORDS`) alone or with words naming an access (:data:`_ACCESS_NAME_WORDS`: ``Code d'accès``,
-    ``code_acces``, ``Access code``, ``Code PIN``), no other (``Code postal``, ``Zip code``, ``Code adhérent``)."""
+    (:data:`_CODE_NAME_WORDS`) with words naming an access (:data:`_ACCESS_NAME_WORDS`: ``Code d'accès``,
+    ``code_acces``, ``Access code``, ``Code PIN``), no other (``Code postal``, ``Zip code``, ``Code adhérent``); nor
+    a code alone (``Code``), which exports use for postcodes, groups and members' numbers as often (75011, A12,
+    ADH2024017)."""
     if not any(word in _CODE_NAME_WORDS for word in words):
         return False
     others = [w for w in words if w not in _CODE_NAME_WORDS and w not in _CODE_NAME_FILLERS]
-    return all(word in _ACCESS_NAME_WORDS for word in others)
+    return bool(others) and all(word in _ACCESS_NAME_WORDS for word in others)
 
 
 def _password_columns(lines: Sequence[str]) -> Callable[[int, str], list[str]]:

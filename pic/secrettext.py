@@ -1933,10 +1933,12 @@ _PROSE_SERVICE_WORDS = (
     *("mastodon", "framasoft", "assoconnect", "weezevent", "compte", "account", "accès", "acces", "admin"),
     *("administrateur", "administrator", "back-office", "backoffice", "espace membre", "espace membres"),
     *("espace adhérent", "espace adhérents", "espace adherent", "espace adherents", "espace client", "espace admin"),
-    # a login's or a user's word in the singular, and the words for the pair in German, Spanish, Italian and Dutch
-    # (Identifiant : marie / Lilas2024, Login : marie / Lilas2024, User : marie / Lilas2024, Zugangsdaten : ...)
-    *("identifiant", "login", "connexion", "zugang", "zugangsdaten", "anmeldedaten", "credenciales", "credenziali"),
-    *("inloggegevens", "user", "username", "utilisateur", "benutzer", "benutzername", "usuario", "utente"),
+    # a login's word in the singular, and the words for the pair in German, Spanish, Italian and Dutch (Login :
+    # marie / Lilas2024, Username: marie / Lilas2024, Zugangsdaten : ...); not identifiant, user, utilisateur or
+    # connexion alone, which name other things with a '/' after them (Identifiant SIRET : 12345678900012 / APE9499Z,
+    # User agent: Mozilla / Firefox128, Utilisateur : WordPress / PHP8.2, Connexion : Zoom / Teams2024)
+    *("login", "zugangsdaten", "anmeldedaten", "credenciales", "credenziali", "inloggegevens", "username"),
+    "benutzername",
 )
 
 

@@ -1142,3 +1142,21 @@ def test_a_note_holding_a_character_of_those_scripts_is_read_with_the_whole_patt
     assert re.compile(source).search(note) is None
     assert secrettext.prose_secret(note) is None
     assert secrettext.prose_secret(note + " mot de passe : Azerty123") is not None
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Identifiant SIRET : 12345678900012 / APE9499Z",
+        "Identifiant client EDF : 1234567 / PDL12345678901234",
+        "Identifiant : W691234567 / Préfecture69",
+        "User ID: 12345 / Group7",
+        "User agent: Mozilla / Firefox128",
+        "Utilisateur : WordPress / PHP8.2",
+        "Connexion : Zoom / Teams2024",
+    ],
+)
+def test_an_identifier_or_a_user_s_word_before_two_values_is_no_login_and_password(note: str) -> None:
+    """Identifiant, user, utilisateur and connexion name other things than a login with a '/' after them (an
+    identification number, a browser, the software used): no pair is read after them, as after Login or Username."""
+    assert secrettext.prose_secret(note) is None
