@@ -432,15 +432,19 @@ class _Pattern:
 _PULUMI_VALUED = r"(?:-s|-C|--stack|--config-file|--cwd|--type)"
 _PULUMI_FLAG = rf"(?:{_PULUMI_VALUED}(?:=|[^\S\n]+)[^\s-]\S*|(?!{_PULUMI_VALUED}=[^\s-])--?[A-Za-z][\w-]*(?:=\S*)?)"
 # --secret among the words of a pulumi command, up to the end of its line or a shell separator
-_PULUMI_SECRET_FLAG = LazyPattern(r"(?<!\S)--secret(?:=true)?(?=\s|$)")
+_PULUMI_SECRET_FLAG = LazyPattern(r"(?i)(?<!\S)--secret(?:=(?:true|t|1))?(?=\s|$)")
 
 
 def _pulumi_secret_set(m: re.Match[str]) -> bool:
-    """Whether the value of ``pulumi config set`` matched in ``m`` is a secret: the command says --secret (before
-    the key or after the value), or its key is named for one (:func:`pic.yamlsrc.secret_name`, the rule the stack
-    file's own keys follow, on the key's name after its namespace and path: ``pic:dbAdminPassword``,
-    ``mysql:password``, ``pic:hosts.db1.password``)."""
+    """Whether the value of ``pulumi config set`` matched in ``m`` is a secret: one read as prose reads a value after
+    a password's label (:func:`labelled_password`: ``S3cretPw9``, not ``yesterday.``, ``VALUE`` nor a URL), and the
+    command says --secret (before the key or after the value, Pulumi's ``--secret=true`` too), or its key is named for
+    one (:func:`pic.yamlsrc.secret_name`, the rule the stack file's own keys follow, on the key's name after its
+    namespace and path: ``pic:dbAdminPassword``, ``mysql:password``, ``pic:hosts.db1.password``)."""
     from pic.yamlsrc import secret_name
+
+    if not labelled_password(m.group("v")):
+        return False
 
     end = len(m.string)
     for stop in ("\n", ";", "&", "|"):
@@ -454,8 +458,16 @@ def _pulumi_secret_set(m: re.Match[str]) -> bool:
     return any(secret_name(part) for part in re.split(r"[:.\[\]\"']+", key) if part)
 
 
+def labelled_password(value: str) -> bool:
+    """Whether ``value``, found after a name that says it is a password (a configuration key named for one, a
+    command's option), reads as one as prose reads a value after a password's label (:func:`prose_secret` of
+    ``password: VALUE``): ``S3cretPw9``, ``Hunter2``, not words (``stored in Bitwarden``, ``yesterday.``), a
+    placeholder (``VALUE``, ``changeme``), a URL, a file's name or a date."""
+    return _prose_secret_as_written(f"password: {value}") is not None
+
+
 # pulumi config set before a word of its line (not set-all, whose --secret takes KEY=VALUE)
-_PULUMI_CONFIG_SET_BEFORE = LazyPattern(r"(?i)(?<![^\s/;&|(`\"'])pulumi\s(?:[^\n;&|]*?\s)?config\s+set\s")
+_PULUMI_CONFIG_SET_BEFORE = LazyPattern(r"(?i)(?<![^\s/;&|(`\"'*_])pulumi\s(?:[^\n;&|]*?\s)?config\s+set\s")
 
 
 def _pulumi_set_flag(m: re.Match[str]) -> bool:
@@ -463,7 +475,7 @@ def _pulumi_set_flag(m: re.Match[str]) -> bool:
     key, not a value (read by _PULUMI_CONFIG_SET)."""
     if m.group(0)[:9].lower().rstrip() != "--secret" or m.group(0)[8:9] == "=":
         return False
-    line_start = max(m.string.rfind(stop, 0, m.start()) for stop in "\n;&|") + 1
+    line_start = max(m.string.rfind(stop, 0, m.start()) for stop in "\n;&|(`") + 1
     return _PULUMI_CONFIG_SET_BEFORE.search(m.string, line_start, m.start()) is not None
 
 
@@ -476,7 +488,8 @@ _PULUMI_CONFIG_SET: tuple[str, _Pattern, tuple[str, ...]] = (
     "a password argument",
     _Pattern(
         rf"(?i){_COMMAND}pulumi[^\S\n]{_ARGS}(?<=[^\S\n])config[^\S\n]+set(?:[^\S\n]+{_PULUMI_FLAG})*[^\S\n]+"
-        rf"[\"']*(?P<key>[^\s\"'`-][^\s\"'`]*)[\"']*(?:[^\S\n]+{_PULUMI_FLAG})*[^\S\n]+(?![\"']*-)(?![0-9]*[<>&|])"
+        rf"(?P<key>'[^'\n]*'|\"[^\"\n]*\"|[^\s\"'`-][^\s\"'`]*)[\"']*(?:[^\S\n]+{_PULUMI_FLAG})*[^\S\n]+(?![\"']*-)"
+        r"(?![0-9]*[<>&|])"
         rf"{_VALUE}",
         valid=_pulumi_secret_set,
     ),

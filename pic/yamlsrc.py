@@ -1140,9 +1140,10 @@ def _secret_of(text: str) -> tuple[str, int] | None:
     label, a pair, a URL's credentials, a key, a command's password option) and its line in ``text`` (0 the
     first), or None. A line of YAML commented out, a key written as a configuration key (a namespace, a path, a
     ``_`` or a capital inside: ``pic:dbAdminPassword``, ``mysql.password``, ``smtp_pass``, ``dbAdminPassword``) and
-    named for a secret (:func:`secret_name`, as the stack file's keys are; ``secure``, Pulumi's ciphertext, excepted),
-    then a value read as a command's ``KEY: VALUE`` is (pic.secrettext.secret_kind: ``Azerty123``, not ``see
-    vault`` nor ``${DB_PASSWORD}``), is one too: prose reads a label as a word (``Token: renouvelé en mars``)."""
+    named for a secret (:func:`secret_name`, as the stack file's keys are: ``adminPwd``, ``dbPass`` too; ``secure``,
+    Pulumi's ciphertext, excepted), then a value read as prose reads one after a password's label
+    (pic.secrettext.labelled_password: ``S3cretPw9``, not ``stored in Bitwarden``, ``voir-coffre`` nor
+    ``${DB_PASSWORD}``), is one too: prose reads a label as a word (``Token: renouvelé en mars``)."""
     from pic import secrettext
 
     found = secrettext.prose_secret(text)
@@ -1154,10 +1155,8 @@ def _secret_of(text: str) -> tuple[str, int] | None:
         key = m.group("k")
         name = key.rsplit(":", 1)[-1].rsplit(".", 1)[-1]
         written_as_key = key != name or "_" in name or _CAMEL.search(name) is not None
-        if written_as_key and name != "secure" and secret_name(name):
-            kind = secrettext.secret_kind(f"{name}: {m.group('v')}")
-            if kind is not None:
-                return kind, text.count("\n", 0, m.start("k"))
+        if written_as_key and name != "secure" and secret_name(name) and secrettext.labelled_password(m.group("v")):
+            return "a password", text.count("\n", 0, m.start("k"))
     return None
 
 

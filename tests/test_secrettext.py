@@ -1449,9 +1449,12 @@ def test_a_password_of_a_word_a_colon_and_a_secret_s_name_is_one(text: str) -> N
         "pulumi config set --secret --path pic:hosts.db1.password S3cretPw9",
         "pulumi -C infra config set -s prod --secret mysql:password Hunter2xx",
         "pulumi config set --plaintext mysql:password Hunter2xx",
-        "pulumi config set pic:notes_token hello-world --secret",  # --secret after the value
+        "pulumi config set pic:notes_token Hunter2xx --secret",  # --secret after the value
         "pulumi config set-all --secret pic:dbAdminPassword=S3cretPw9",  # set-all's --secret takes KEY=VALUE
         "pulumi config set --secret pic:x; tool --secret Hunter2xx",  # another command's option
+        "pulumi config set --path 'pic:hosts[\"db1\"].password' S3cretPw9",  # a quoted path
+        'pulumi config set pic:x "$(tool --secret S3cretPw9)"',  # another command's, in a substitution
+        "pulumi config set --secret=true pic:x S3cretPw9",
     ],
 )
 def test_a_value_set_by_pulumi_config_set_as_a_secret_is_one(text: str) -> None:
@@ -1472,6 +1475,13 @@ def test_a_value_set_by_pulumi_config_set_as_a_secret_is_one(text: str) -> None:
         "pulumi config set mysql:endpoint db1.example.org:3306",
         'pulumi config set --secret pic:dbAdminPassword "$(pass show asso/db)"',
         "Nothing secret goes here in clear: `pulumi config set --secret KEY` encrypts it.",  # the command's end
+        # words after the key in prose, a placeholder, a URL: no value shaped as a password
+        "Run pulumi config set --secret pic:dbAdminPassword yourself, the value is in the vault.",
+        "DB password rotated with pulumi config set --secret pic:dbAdminPassword yesterday.",
+        'Rotate via "pulumi config set --secret pic:smtpPassword" monthly.',
+        "Rotate via *pulumi config set --secret pic:smtpPassword* monthly.",
+        "Use pulumi config set --secret pic:dbAdminPassword VALUE.",
+        "pulumi config set pic:tokenUrl https://auth.example.org/oauth/token",
     ],
 )
 def test_a_key_pulumi_config_set_names_is_no_secret(text: str) -> None:
