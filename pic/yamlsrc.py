@@ -1157,7 +1157,67 @@ def _secret_of(text: str) -> tuple[str, int] | None:
         written_as_key = key != name or "_" in name or _CAMEL.search(name) is not None
         if written_as_key and name != "secure" and secret_name(name) and secrettext.labelled_password(m.group("v")):
             return "a password", text.count("\n", 0, m.start("k"))
+    if "{" in text or "[" in text or "\n" in text:
+        return _commented_yaml_secret(text)
     return None
+
+
+def _commented_yaml_secret(text: str) -> tuple[str, int] | None:
+    """A password in ``text`` read as YAML, as a file's lines commented out are: a value of a key named for a secret
+    (:func:`secret_name`, ``secure`` excepted) in flow style, in a list or under it on the next lines (``pic:db:
+    {adminPassword: S3cretPw9}``, ``pic:dbAdminPassword: [S3cretPw9]``, ``pic:dbAdminPassword:`` then ``- S3cretPw9``),
+    a text read as a password after a password's label is (pic.secrettext.labelled_password); its line in ``text``,
+    or None. Each line holding ':' is read with the lines under it indented further (at most
+    :data:`_COMMENTED_BLOCK_LINES`), so that the comments around it, prose, do not make the whole no YAML."""
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if ":" not in line:
+            continue
+        indent = len(line) - len(line.lstrip(" "))
+        j = i + 1
+        while (
+            j < len(lines)
+            and j - i < _COMMENTED_BLOCK_LINES
+            and (not lines[j].strip() or len(lines[j]) - len(lines[j].lstrip(" ")) > indent)
+        ):
+            j += 1
+        if _yaml_secret("\n".join(part[indent:] for part in lines[i:j])):
+            return "a password", i
+    return None
+
+
+# The lines read as one block of YAML commented out: a key and those under it (a list, a mapping of a few keys)
+_COMMENTED_BLOCK_LINES = 64
+
+
+def _yaml_secret(text: str) -> bool:
+    """Whether ``text``, read as YAML, holds a password under a key named for a secret (see _commented_yaml_secret);
+    False for a text that is no YAML."""
+    from pic import secrettext
+
+    try:
+        data = yaml.load(text, Loader=yaml.CSafeLoader)
+    except (yaml.YAMLError, ValueError, TypeError, RecursionError):
+        return False
+    stack: list[object] = [data]
+    seen: set[int] = set()  # a node an alias repeats, walked once: a "billion laughs" is no longer than its text
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, list | dict) or id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, list):
+            stack.extend(node)
+            continue
+        for key, value in node.items():
+            stack.append(value)
+            name = str(key).rsplit(":", 1)[-1].rsplit(".", 1)[-1]
+            if name == "secure" or not secret_name(name):
+                continue
+            values = value if isinstance(value, list) else [value]
+            if any(isinstance(v, str) and secrettext.labelled_password(v) for v in values):
+                return True
+    return False
 
 
 def _scalar_spans(text: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:

@@ -2127,6 +2127,8 @@ def _check_stack(stack: str) -> subprocess.CompletedProcess[str]:
         ("# pulumi config set pic:dbAdminPassword S3cretPw9", "S3cretPw9"),
         ("# mysql:adminPwd: S3cretPw9", "S3cretPw9"),  # named for a secret as the file's own keys are
         ("# dbPass=S3cretPw9", "S3cretPw9"),
+        ("# pic:db: {adminPassword: S3cretPw9, host: db1}", "S3cretPw9"),  # YAML's flow style
+        ("#  pic:dbAdminPassword:\n#    - S3cretPw9", "S3cretPw9"),  # a list under the key
     ],
 )
 def test_a_comment_holding_a_secret_in_a_stack_file_is_refused_unseen(
@@ -2198,3 +2200,16 @@ def test_a_hash_inside_a_value_is_no_comment(text: str) -> None:
     from pic.yamlsrc import comment_secrets
 
     assert comment_secrets(text, "x.yaml") == []
+
+
+def test_a_comment_of_yaml_aliases_repeating_a_node_is_read_once() -> None:
+    """A comment read as YAML whose aliases repeat a node (a "billion laughs": 4^39 paths here) is walked once a
+    node: its secret-named key's password is found, nothing else, at once."""
+    from pic.yamlsrc import comment_secrets
+
+    lines = ["k:", "  a0: &a0 [Lyon, Paris]"]
+    lines += [f"  a{i}: &a{i} [*a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}]" for i in range(1, 40)]
+    text = "".join(f"# {line}\n" for line in lines)
+    assert comment_secrets(text, "x.yaml") == []
+    problems = comment_secrets(text + "#   smtpPassword: [S3cretPw9]\n", "x.yaml")
+    assert [p.line for p in problems] == [1], problems  # the block's first line: k, under which the key is
