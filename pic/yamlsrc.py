@@ -1181,13 +1181,14 @@ def _commented_yaml_secret(text: str) -> tuple[str, int] | None:
             and (not lines[j].strip() or len(lines[j]) - len(lines[j].lstrip(" ")) > indent)
         ):
             j += 1
-        if _yaml_secret("\n".join(part[indent:] for part in lines[i:j])):
-            return "a password", i
+        if (j > i + 1 or "{" in line or "[" in line) and _yaml_secret("\n".join(part[indent:] for part in lines[i:j])):
+            return "a password", i  # (a line alone, KEY: VALUE, is _COMMENTED_KEY's)
     return None
 
 
-# The lines read as one block of YAML commented out: a key and those under it (a list, a mapping of a few keys)
-_COMMENTED_BLOCK_LINES = 64
+# The lines read as one block of YAML commented out: a key and those under it (a list, a mapping of a few keys);
+# a comment of thousands of lines each indented further than the last is read in 16 times its length
+_COMMENTED_BLOCK_LINES = 16
 
 
 def _yaml_secret(text: str) -> bool:
