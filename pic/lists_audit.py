@@ -1724,7 +1724,6 @@ _PASSWORD_FACT_WORDS = frozenset(
     ]
 )
 _AMBIGUOUS_NAME_WORDS = frozenset(["pass", "pw"])
-_AMBIGUOUS_CODE_WORDS = _CODE_NAME_WORDS  # a code alone: an access code, or a category's (_category)
 _PASSWORD_NAME_COMPANIONS = frozenset(
     [
         *("user", "word", "hash", "login", "account", "admin", "ftp", "sftp", "ssh", "db", "mysql", "wp", "mail"),
@@ -1856,41 +1855,23 @@ def _category(lines: Sequence[str], at: int, delimiter: str, column: int, name: 
     """Whether the CSV column ``column`` named ``name`` (its header ``lines[at - 1]``) is a category, no column of
     passwords: named ``Pass`` or ``PW`` alone (a pass may be a membership's or a season ticket's), its values all
     words of letters alone (``Annuel``, ``Mensuel``), fewer distinct than its rows holding one (a value repeated:
-    passwords are each a member's own) or each a membership's or a ticket's term (:data:`_PASS_TERMS`); or named
-    ``Code`` alone, its values all such words, or all references (``ADH-2024-017``, ``SAM-ASSO-75``) or countries' or
-    languages' codes in capitals (``FR``, ``BEL``: ISO 3166-1), no value shaped otherwise."""
+    passwords are each a member's own) or each a membership's or a ticket's term (:data:`_PASS_TERMS`)."""
     words = re.findall(r"[^\W\d_]+", name.casefold())
-    code = bool(words) and all(word in _AMBIGUOUS_CODE_WORDS for word in words)
-    if not words or (not code and any(word not in _AMBIGUOUS_NAME_WORDS for word in words)):
+    if not words or any(word not in _AMBIGUOUS_NAME_WORDS for word in words):
         return False
     values: list[str] = []
-    references = 0
     with contextlib.suppress(csv.Error), _long_fields():
         for row in csv.reader(_lines_from(lines, at), delimiter=delimiter):
             value = row[column].strip() if column < len(row) and not row[0].lstrip().startswith("#") else ""
             if not value:
                 continue
-            if code and _reference_value(value):
-                references += 1
-                continue
             if _NAME_WORD.fullmatch(value) is None:
                 return False
             values.append(value.casefold())
-    if references:
-        return not values
     terms = {
         "".join(ch for ch in unicodedata.normalize("NFKD", value) if not unicodedata.combining(ch)) for value in values
     }
     return len(set(values)) < len(values) or (bool(terms) and terms <= _PASS_TERMS)
-
-
-_COUNTRY_CODE = re.compile(r"[A-Z]{2,3}")
-
-
-def _reference_value(value: str) -> bool:
-    """Whether ``value``, under a column or an attribute named ``Code`` alone, is a reference, no access code: a
-    member's (``ADH-2024-017``, ``SAM-ASSO-75``) or a country's or a language's code in capitals (``FR``, ``BEL``)."""
-    return any(pattern.fullmatch(value) for pattern in (_REFERENCE, _CAPITALS_REFERENCE, _COUNTRY_CODE))
 
 
 # The password columns of each file read (:func:`_password_columns`), by the id of its lines, which it holds: read
@@ -2101,12 +2082,9 @@ def _shaped_secret(line: str, *, cells: bool = True) -> bool:
 
 def _secret_attribute(name: str, value: str) -> bool:
     """Whether an XML element (a Sympa custom attribute) named ``name`` holding ``value`` holds a password: named as
-    one (:func:`names_a_password`: ``password``, ``pin``, ``code_acces``, ``code``) and holding one
-    (:func:`is_password_value`), but a reference under a code alone (``<code>ADH-2024-017</code>``)."""
-    if not names_a_password(name) or not is_password_value(value):
-        return False
-    words = re.findall(r"[^\W\d_]+", name.casefold())
-    return not (all(word in _AMBIGUOUS_CODE_WORDS for word in words) and _reference_value(value.strip()))
+    one (:func:`names_a_password`: ``password``, ``pin``, ``code_acces``; not ``code`` alone) and holding one
+    (:func:`is_password_value`)."""
+    return names_a_password(name) and is_password_value(value)
 
 
 def _may_hold_secret(line: str, *, cells: bool = True) -> bool:
