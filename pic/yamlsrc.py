@@ -1128,11 +1128,16 @@ def _comment_groups(comments: Sequence[tuple[int, int, bool, str]]) -> list[tupl
 # A line of YAML commented out: a key (its namespace and path: pic:dbAdminPassword, mysql.password), ':' and a value;
 # or of a .env or .ini file, '=' and a value
 _COMMENTED_KEY = LazyPattern(
-    r"^[ \t]*(?:-[ \t]+)?[\"']?(?P<k>[A-Za-z][\w.-]*(?::[A-Za-z][\w.-]*)*)[\"']?[ \t]*(?::[ \t]+|=[ \t]*)"
+    r"^[ \t#]*(?:-[ \t]+)?[\"']?(?P<k>[A-Za-z][\w.-]*(?::[A-Za-z][\w.-]*)*)[\"']?[ \t]*(?::[ \t]+|=[ \t]*)"
     r"(?P<v>[^\s#][^\n]*?)[ \t]*$",
     re.MULTILINE,
 )
 _CAMEL = LazyPattern("[a-z0-9][A-Z]")
+# Pulumi's ciphertext of a secret under the passphrase secrets provider (v1:NONCE:CIPHERTEXT, base64), which a stack
+# file holds under secure: and a commented-out line may hold alone: no secret in clear
+_PULUMI_CIPHERTEXT = LazyPattern(r"v1:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+")
+# A word that may name a key of YAML commented out
+_KEY_WORD = LazyPattern(r"[A-Za-z][\w.-]*")
 
 
 def _secret_of(text: str) -> tuple[str, int] | None:
@@ -1154,8 +1159,15 @@ def _secret_of(text: str) -> tuple[str, int] | None:
     for m in _COMMENTED_KEY.finditer(text):
         key = m.group("k")
         name = key.rsplit(":", 1)[-1].rsplit(".", 1)[-1]
-        written_as_key = key != name or "_" in name or _CAMEL.search(name) is not None
-        if written_as_key and name != "secure" and secret_name(name) and secrettext.labelled_password(m.group("v")):
+        written_as_key = key != name or "_" in name or "-" in name or _CAMEL.search(name) is not None
+        value = m.group("v")
+        if (
+            written_as_key
+            and name != "secure"
+            and secret_name(name)
+            and _PULUMI_CIPHERTEXT.fullmatch(value) is None
+            and secrettext.labelled_password(value)
+        ):
             return "a password", text.count("\n", 0, m.start("k"))
     if "{" in text or "[" in text or "\n" in text:
         return _commented_yaml_secret(text)
@@ -1169,6 +1181,8 @@ def _commented_yaml_secret(text: str) -> tuple[str, int] | None:
     a text read as a password after a password's label is (pic.secrettext.labelled_password); its line in ``text``,
     or None. Each line holding ':' is read with the lines under it indented further (at most
     :data:`_COMMENTED_BLOCK_LINES`), so that the comments around it, prose, do not make the whole no YAML."""
+    if not any(secret_name(m.group()) for m in _KEY_WORD.finditer(text)):
+        return None  # no key named for a secret: no YAML parsed
     lines = text.split("\n")
     for i, line in enumerate(lines):
         if ":" not in line:
@@ -1178,7 +1192,12 @@ def _commented_yaml_secret(text: str) -> tuple[str, int] | None:
         while (
             j < len(lines)
             and j - i < _COMMENTED_BLOCK_LINES
-            and (not lines[j].strip() or len(lines[j]) - len(lines[j].lstrip(" ")) > indent)
+            and (
+                not lines[j].strip()
+                or len(lines[j]) - len(lines[j].lstrip(" ")) > indent
+                # a list at the key's own indentation, as YAML allows under a key ending its line
+                or (line.rstrip().endswith(":") and lines[j][indent:].startswith("- "))
+            )
         ):
             j += 1
         if (j > i + 1 or "{" in line or "[" in line) and _yaml_secret("\n".join(part[indent:] for part in lines[i:j])):
@@ -1216,7 +1235,9 @@ def _yaml_secret(text: str) -> bool:
             if name == "secure" or not secret_name(name):
                 continue
             values = value if isinstance(value, list) else [value]
-            if any(isinstance(v, str) and secrettext.labelled_password(v) for v in values):
+            # a number too (a PIN, 84620193), as the stack file refuses one under a secret's name
+            texts = [str(v) for v in values if isinstance(v, str | int) and not isinstance(v, bool)]
+            if any(_PULUMI_CIPHERTEXT.fullmatch(v) is None and secrettext.labelled_password(v) for v in texts):
                 return True
     return False
 

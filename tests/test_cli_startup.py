@@ -97,6 +97,7 @@ def test_checking_usual_members_loads_nothing_they_do_not_need(tmp_path: Path) -
         "pic.secrettext._PULUMI_CONFIG_SET_BEFORE",
         "pic.secrettext._WORD_LINE",
         "pic.yamlsrc._COMMENTED_KEY",
+        "pic.yamlsrc._KEY_WORD",
     ]
     assert result["compiled"] == prose, result["compiled"]
 

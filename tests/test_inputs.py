@@ -2213,3 +2213,37 @@ def test_a_comment_of_yaml_aliases_repeating_a_node_is_read_once() -> None:
     assert comment_secrets(text, "x.yaml") == []
     problems = comment_secrets(text + "#   smtpPassword: [S3cretPw9]\n", "x.yaml")
     assert [p.line for p in problems] == [1], problems  # the block's first line: k, under which the key is
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "# pic:dbAdminPassword:\n# - S3cretPw9",  # a list at the key's own indentation
+        "## pic:dbAdminPassword: S3cretPw9",  # more than one '#'
+        "# pic:db: {adminPassword: 84620193}",  # a number
+        "#  pic:dbAdminPassword:\n#    - 84620193",
+        "# db-admin-password: S3cretPw9",  # a key in kebab case
+        "# smtp-password: S3cretPw9",
+    ],
+)
+def test_a_commented_out_secret_in_another_form_of_yaml_is_refused(text: str) -> None:
+    """Forms a newcomer found passing: each is a key named for a secret and its password, commented out."""
+    from pic.yamlsrc import comment_secrets
+
+    assert [p.line for p in comment_secrets(text + "\n", "x.yaml")] == [1], text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "# pic:dbAdminPassword: v1:BSXxVHG6LDNLP5K2:8cqc4GOtrc3kHXsR7x+Qy5Ilm4nb4mqbtdY=",  # Pulumi's ciphertext alone
+        "# pic:db: {adminPassword: v1:BSXxVHG6LDNLP5K2:8cqc4GOtrc3kHXsR7x+Qy5Ilm4nb4mqbtdY=}",
+        "# php_settings: {memory_limit: 256M, upload_max_filesize: 64M}",
+        "# password_min_length: 12",
+        "# passwordless: true",
+    ],
+)
+def test_a_commented_out_line_holding_no_password_in_clear_passes(text: str) -> None:
+    from pic.yamlsrc import comment_secrets
+
+    assert comment_secrets(text + "\n", "x.yaml") == [], text
