@@ -6,7 +6,9 @@ settings rendered by :func:`pic.render.db.server_cnf`.
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -130,6 +132,7 @@ def start_mariadb(
     if install.returncode != 0:  # its own words, which CalledProcessError would hide
         raise RuntimeError(f"mariadb-install-db exited with {install.returncode}:\n{install.stdout}{install.stderr}")
     prefix = ["nsenter", f"--net={netns}"] if netns else []
+    _free_port_of_leftovers(prefix, port)
     process = subprocess.Popen(
         [*prefix, "mariadbd", f"--defaults-file={base / 'my.cnf'}"],
         stdout=subprocess.DEVNULL,
@@ -148,6 +151,59 @@ def start_mariadb(
         time.sleep(0.2)
     server.stop()
     raise RuntimeError(f"mariadbd did not answer within 60 s:\n{log.read_text(errors='replace')}")
+
+
+# ss -ltnpH: "LISTEN 0 80 10.0.0.1:3306 0.0.0.0:* users:(("mariadbd",pid=4242,fd=22))"
+_SS_PROCESS = re.compile(r'\("([^"]*)",pid=([0-9]+),')
+
+
+def _port_holders(prefix: list[str], port: int) -> list[int]:
+    """The pids of the processes listening on TCP ``port`` (in the network namespace ``prefix`` enters)."""
+    done = subprocess.run(
+        [*prefix, "ss", "-ltnpH", f"sport = :{port}"], capture_output=True, text=True, check=False, timeout=30
+    )
+    return sorted({int(pid) for _, pid in _SS_PROCESS.findall(done.stdout)})
+
+
+def _leftover(pid: int) -> tuple[bool, str]:
+    """Whether process ``pid`` is a server this module started in a run that is gone (``mariadbd`` with a
+    ``--defaults-file`` of its own, orphaned: its parent, the test run, ended without stopping it, as when the
+    run is killed), and its command line as shown."""
+    try:
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")[:-1]
+        parent = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return False, f"pid {pid}"
+    shown = " ".join(argv)
+    ours = len(argv) == 2 and Path(argv[0]).name == "mariadbd" and argv[1].startswith("--defaults-file=")
+    return ours and argv[1].endswith("/my.cnf") and parent == 1, shown
+
+
+def _free_port_of_leftovers(prefix: list[str], port: int) -> None:
+    """Stop a server a killed test run left on ``port`` (:func:`_leftover`), which would make mariadbd exit with
+    ``Address already in use``; raise RuntimeError naming any other process listening there."""
+    for pid in _port_holders(prefix, port):
+        leftover, shown = _leftover(pid)
+        if not leftover:
+            raise RuntimeError(
+                f"TCP port {port} is already taken by process {pid} ({shown}): mariadbd could not listen there; "
+                "stop that process or run the tests where the port is free"
+            )
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + 60
+        while _running(pid) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        if _running(pid):
+            os.kill(pid, signal.SIGKILL)
+            time.sleep(0.5)
+
+
+def _running(pid: int) -> bool:
+    """Whether process ``pid`` still runs (a zombie, ended but not yet reaped by its new parent, does not)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
 
 
 def cleanup(server: MariaDB) -> None:

@@ -1,0 +1,63 @@
+"""The test harness's MariaDB (tests/mariadb_server.py) after a killed test run: a server that run left listening
+on the port a test asks for is stopped, and any other process there is named, rather than mariadbd exiting with
+``Address already in use`` (the containers' tests use the database host's fixed port, 3306)."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import require_program, require_root
+from tests.helpers import free_port
+from tests.mariadb_server import cleanup, start_mariadb
+
+
+@pytest.fixture(autouse=True)
+def _programs() -> None:
+    require_root("mariadbd runs as root with --user=root")
+    for program in ("mariadbd", "mariadb-install-db", "mariadb-admin", "ss"):
+        require_program(program)
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def test_a_server_left_by_a_killed_run_is_stopped_and_the_port_taken(tmp_path: Path) -> None:
+    port = free_port()
+    for name in ("first", "second"):
+        (tmp_path / name).mkdir()
+    first = start_mariadb(tmp_path / "first", port=port, secure_transport=False, tls=False)
+    first.stop()
+    # the same server started again as a killed run leaves it: its parent gone, so init's child
+    subprocess.run(
+        ["setsid", "sh", "-c", f"mariadbd --defaults-file={first.base / 'my.cnf'} >/dev/null 2>&1 &"], check=True
+    )
+    deadline = time.monotonic() + 60
+    while not _listening(port) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _listening(port), "the leftover server did not start"
+    second = start_mariadb(tmp_path / "second", port=port, secure_transport=False, tls=False)
+    try:
+        assert second.root_sql("SELECT @@datadir;").strip() == f"{tmp_path / 'second' / 'data'}/"
+    finally:
+        cleanup(second)
+
+
+def test_another_process_on_the_port_is_named_and_left_running(tmp_path: Path) -> None:
+    port = free_port()
+    (tmp_path / "db").mkdir()
+    with socket.socket() as other:
+        other.bind(("127.0.0.1", port))
+        other.listen()
+        with pytest.raises(RuntimeError) as raised:
+            start_mariadb(tmp_path / "db", port=port, secure_transport=False, tls=False)
+        assert _listening(port)
+    message = str(raised.value)
+    assert f"TCP port {port} is already taken by process" in message, message
+    assert "python" in message, message
