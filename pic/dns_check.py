@@ -49,7 +49,7 @@ from pic.registry import Registry
 from pic.render import dns as records
 from pic.render.mail import list_domains
 from pic.settings import Settings, display_path
-from pic.unanswered import CONNECTION_REFUSED, NOT_DNS, NotDns, Unanswered, failure
+from pic.unanswered import NotDns, Unanswered, bad_name, errors_failure, failure, queries_said, said
 from pic.validators import is_public_suffix
 from pic.yamlsrc import shown_loc
 
@@ -335,7 +335,8 @@ def _record(
     try:  # looked up as written: a name DNS cannot hold (a label over 63, over 253 in all) is no record
         dns.name.from_text(r["name"])
     except dns.exception.DNSException as exc:
-        why = f"is not a DNS name ({exc}): give what `pulumi stack output mail_dns_records --json` prints"
+        bad = bad_name(exc, r["name"]) or type(exc).__name__
+        why = f"is not a DNS name ({bad}): give what `pulumi stack output mail_dns_records --json` prints"
         name_at = where.get((*loc, "name"), at)
         return [Problem(file, name_at, shown_loc([*loc, "name"]), f"{shown_unless_secret(r['name'])} {why}")]
     rec = records.Record(r["name"], r["type"], r["value"])
@@ -562,12 +563,33 @@ def make_resolver(address: str, port: int, timeout: float) -> dns.resolver.Resol
 
 
 class NoAnswer(Exception):
-    """The resolver gave no answer for a name (a timeout, no server answering, an error); the message says which.
-    ``cause``: why, as :func:`pic.unanswered.failure` names it ("" for a timeout)."""
+    """The resolver gave no answer for a name (a timeout, no server answering, an error); the message says which,
+    in the words of :func:`pic.unanswered.said`. ``cause``: why, as :func:`pic.unanswered.failure` names it ("" for
+    a timeout). ``answered``: the resolver did answer, with what leaves the record unknown (YXDOMAIN: RFC 6672
+    section 2.2); ``asked``: False for a name DNS cannot look up (:func:`pic.unanswered.bad_name`), never sent.
+    Either way the resolver is not silent on the domain's other names."""
 
-    def __init__(self, message: str, *, cause: str = "") -> None:
+    def __init__(self, message: str, *, cause: str = "", answered: bool = False, asked: bool = True) -> None:
         super().__init__(message)
         self.cause = cause
+        self.answered = answered
+        self.asked = asked
+
+    @property
+    def silent(self) -> bool:
+        """True when a query was sent and not answered: the domain's other names would wait as long."""
+        return self.asked and not self.answered
+
+
+def _no_answer(exc: dns.exception.DNSException, name: str, rtype: str, timeout: float) -> NoAnswer:
+    """The :class:`NoAnswer` of a lookup of ``name``'s ``rtype`` records that raised ``exc`` (any DNSException of
+    dnspython's ``Resolver.resolve`` but NXDOMAIN), each lookup allowed ``timeout`` seconds."""
+    return NoAnswer(
+        said(exc, name, rtype, timeout),
+        cause=failure(exc),
+        answered=isinstance(exc, dns.resolver.YXDOMAIN),
+        asked=not bad_name(exc, name),
+    )
 
 
 def resolver_name(resolver: dns.resolver.Resolver) -> str:
@@ -596,8 +618,8 @@ def lookup(
             answer = resolver.resolve(name, rtype, raise_on_no_answer=False)
     except dns.resolver.NXDOMAIN:
         return ()
-    except (dns.resolver.NoNameservers, dns.exception.Timeout) as exc:
-        raise NoAnswer(f"no answer for {name} {rtype}: {exc}", cause=failure(exc)) from None
+    except dns.exception.DNSException as exc:
+        raise _no_answer(exc, name, rtype, resolver.lifetime) from None
     values = []
     for rdata in answer.rrset or () if answer is not None else ():
         if rdata.rdtype == dns.rdatatype.TXT:
@@ -610,25 +632,32 @@ def lookup(
 def _name_servers(resolver: dns.resolver.Resolver, zone: str) -> tuple[str, ...]:
     """The NS names of ``zone`` the resolver gives: its answer, or the referral of a server that holds the parent
     zone only (the delegation, in the authority section, which dnspython's resolver reads as no answer)."""
-    request = dns.message.make_query(zone, "NS")
+    try:
+        request = dns.message.make_query(zone, "NS")
+    except dns.exception.DNSException as exc:  # a name DNS cannot look up: nothing is sent
+        raise _no_answer(exc, zone, "NS", resolver.timeout) from None
     nameserver = resolver.nameservers[0]
     assert isinstance(nameserver, dns.nameserver.Nameserver)
+    # each query's failure, as dnspython's resolver notes them (server, tcp, port, exception or RCODE, response)
+    errors: list[tuple[str, bool, int, BaseException | str, dns.message.Message | None]] = []
+    tcp = False
     try:
         try:
             response = nameserver.query(request, resolver.timeout, None, 0, False)
-        except dns.message.Truncated:
+        except dns.message.Truncated as exc:
+            errors.append((str(nameserver), tcp, resolver.port, exc, None))
+            tcp = True
             response = nameserver.query(request, resolver.timeout, None, 0, True)
-    except ConnectionRefusedError as exc:
-        raise NoAnswer(f"no answer for {zone} NS: {exc}", cause=CONNECTION_REFUSED) from None
     except (dns.exception.DNSException, OSError) as exc:
-        cause = NOT_DNS if isinstance(exc, NotDns) else ""
-        raise NoAnswer(f"no answer for {zone} NS: {exc or type(exc).__name__}", cause=cause) from None
+        errors.append((str(nameserver), tcp, resolver.port, exc, None))
+        raise NoAnswer(queries_said(errors, zone, "NS", resolver.timeout), cause=errors_failure(errors)) from None
     rcode = response.rcode()
     if rcode == dns.rcode.NXDOMAIN:
         return ()
-    if rcode != dns.rcode.NOERROR:
-        said = dns.rcode.to_text(rcode)
-        raise NoAnswer(f"no answer for {zone} NS: the server answered {said}", cause=said)
+    if rcode != dns.rcode.NOERROR:  # the last answer's RCODE, said as dnspython's resolver's would be
+        answered = dns.rcode.to_text(rcode)
+        said = queries_said([(str(nameserver), tcp, resolver.port, answered, response)], zone, "NS", resolver.timeout)
+        raise NoAnswer(said, cause=answered, answered=rcode == dns.rcode.YXDOMAIN)
     owner = dns.name.from_text(zone)
     for section in (response.answer, response.authority):
         for rrset in section:
@@ -1169,8 +1198,8 @@ class SpfLookups:
         for rtype in ("A", "AAAA"):
             try:
                 answer = self.answer(name, rtype)
-            except (dns.resolver.NoNameservers, dns.exception.Timeout) as exc:
-                raise NoAnswer(f"no answer for {name} {rtype}: {exc}", cause=failure(exc)) from None
+            except dns.exception.DNSException as exc:
+                raise _no_answer(exc, name, rtype, self.resolver.lifetime) from None
             out += sorted(r.address for r in (answer.rrset or ())) if answer is not None else []
         return tuple(out)
 
@@ -1336,8 +1365,9 @@ def _spf_error(result: str, explanation: str, address: str, loop: str | None = N
         )
     if result == "permerror":
         return "different", f"is a permerror for receivers (evaluated for {address}: {explanation}, RFC 7208 §2.6.7)"
-    if result == "temperror":
-        return "unanswered", f"its lookups went unanswered (evaluated for {address}: {explanation})"
+    if result == "temperror":  # pyspf's explanation: its prefix, then the lookup's failure (_spf_lookup)
+        why = explanation.removeprefix("SPF Temporary Error: ")
+        return "unanswered", f"its lookups went unanswered (evaluated for {address}): {why}"
     return None
 
 
@@ -1455,7 +1485,9 @@ def _spf_lookup(answers: SpfLookups) -> Callable[..., list[tuple[tuple[str, str]
         try:
             answer = answers.answer(name, qtype)
         except dns.exception.DNSException as exc:
-            raise pyspf.TempError(f"DNS {exc or type(exc).__name__}") from None
+            if bad_name(exc, name):  # as pyspf's own check of the labels (RFC 7208 section 4.3: a malformed name)
+                return []
+            raise pyspf.TempError(said(exc, name, qtype, answers.resolver.lifetime)) from None
         out: list[tuple[tuple[str, str], object]] = []
         for rdata in (answer.rrset or ()) if answer is not None else ():
             if qtype in ("A", "AAAA"):
@@ -1479,35 +1511,53 @@ def check(expected: Mapping[str, Sequence[Expected]], resolver: dns.resolver.Res
     up all go unanswered (:mod:`pic.unanswered`: the resolver or the network is down), no other is asked:
     raises PicError naming the resolver and those domains.
     """
-    findings = []
+    findings: list[Finding] = []
     unanswered = Unanswered()
     answers = SpfLookups(resolver)  # the lookups of the run and its SPF evaluations share their answers
     for domain in expected:
-        answered, silence, cause = False, "", ""
-        for e in expected[domain]:
-            if not silence:
-                try:
-                    found = lookup(resolver, e.name, e.type, answers)
-                except NoAnswer as exc:
-                    silence, cause = str(exc), exc.cause
-                else:
-                    answered = True
-                    shown = tuple(_candidates(e.kind, found))
-                    status, why = judgement(e, found, resolver, answers)
-                    if status == "unanswered":
-                        findings.append(Finding(domain, e, status, shown, why))
-                    elif status == "present" and _to_evaluate(e, found, resolver) is not None:
-                        findings.append(Finding(domain, e, status, shown, note=why))
-                    else:
-                        findings.append(Finding(domain, e, status, shown, problem=why))
-                    continue
-            findings.append(Finding(domain, e, "unanswered", (), silence))
-        unanswered.note(domain, answered, cause=cause)
+        found, asked, answered, cause = _checked_domain(domain, expected[domain], resolver, answers)
+        findings += found
+        if asked:  # a domain whose names DNS cannot look up tells nothing of the resolver
+            unanswered.note(domain, answered, cause=cause)
         if unanswered.down:
             break
     if unanswered.none_answered:
         raise Unreachable([Problem(resolver_name(resolver), None, "", unanswered.why())])
     return findings
+
+
+def _checked_domain(
+    domain: str, expected: Sequence[Expected], resolver: dns.resolver.Resolver, answers: SpfLookups
+) -> tuple[list[Finding], bool, bool, str]:
+    """The findings of the records ``expected`` of ``domain`` (:func:`check`), whether a query was sent, whether
+    the resolver answered one, and why it did not (:attr:`NoAnswer.cause`). The first lookup left unanswered leaves
+    the records after it unanswered, not asked; one answered YXDOMAIN, or of a name DNS cannot look up, that record
+    alone."""
+    findings = []
+    answered, asked, silence, cause = False, False, "", ""
+    for e in expected:
+        if silence:
+            findings.append(Finding(domain, e, "unanswered", (), silence))
+            continue
+        try:
+            found = lookup(resolver, e.name, e.type, answers)
+        except NoAnswer as exc:
+            asked |= exc.asked
+            answered |= exc.answered
+            if exc.silent:
+                silence, cause = str(exc), exc.cause
+            findings.append(Finding(domain, e, "unanswered", (), str(exc)))
+            continue
+        answered = asked = True
+        shown = tuple(_candidates(e.kind, found))
+        status, why = judgement(e, found, resolver, answers)
+        if status == "unanswered":
+            findings.append(Finding(domain, e, status, shown, why))
+        elif status == "present" and _to_evaluate(e, found, resolver) is not None:
+            findings.append(Finding(domain, e, status, shown, note=why))
+        else:
+            findings.append(Finding(domain, e, status, shown, problem=why))
+    return findings, asked, answered, cause
 
 
 def as_text(findings: Sequence[Finding]) -> str:

@@ -13,6 +13,8 @@ that are not a DNS message (:class:`NotDns`): it did answer, and what it answere
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 FIRST = 3
 
 # The failure of a lookup (:func:`failure`): nothing listens at the resolver's address and port (the system's
@@ -59,7 +61,12 @@ def failure(exc: BaseException) -> str:
     was refused (ECONNREFUSED), :data:`NOT_DNS` when the resolver answered bytes that are not a DNS answer
     (:class:`NotDns`), the RCODE's name (``REFUSED``, ``SERVFAIL``: RFC 1035 section 4.1.1) when every answer had
     that one, else "" (no answer: a timeout, or failures of several kinds)."""
-    errors = getattr(exc, "kwargs", {}).get("errors") or []
+    return errors_failure(getattr(exc, "kwargs", {}).get("errors") or [])
+
+
+def errors_failure(errors: Sequence[object]) -> str:
+    """:func:`failure` of the queries' ``errors`` (dnspython's, one per query sent: ``(server, tcp, port, exception or
+    RCODE name, response)``)."""
     causes: set[str] = set()
     for error in errors:
         what = error[3] if isinstance(error, tuple) and len(error) > 3 else None
@@ -155,7 +162,7 @@ def _query_failure(error: object) -> str:
     return f"an answer that could not be used over {over}"
 
 
-def _bad_name(exc: BaseException, name: str) -> str:
+def bad_name(exc: BaseException, name: str) -> str:
     """What makes a name no DNS name (dnspython's exceptions of ``dns.name.from_text``), after RFC 1035 section
     2.3.4 (labels of 63 octets at most, names of 255) and RFC 5891 (IDNA), or of its record type (NoMetaqueries: RFC
     6895 section 3.1); "" for any other exception."""
@@ -188,7 +195,7 @@ def said(exc: BaseException, name: str, rtype: str, timeout: float) -> str:
     import dns.resolver
 
     query = f"{name} {rtype}"
-    bad = _bad_name(exc, name)
+    bad = bad_name(exc, name)
     if bad:
         return f"{name} is not a name DNS can look up: {bad}; correct it where it is written"
     if isinstance(exc, dns.resolver.NXDOMAIN):
@@ -197,23 +204,31 @@ def said(exc: BaseException, name: str, rtype: str, timeout: float) -> str:
             "and delegated to its name servers (its registrar), and its spelling in the member's file"
         )
     if isinstance(exc, dns.resolver.YXDOMAIN):
-        return (
-            f"the resolver answered {query} YXDOMAIN: a DNAME record of its zone rewrites the name into one longer "
-            "than DNS allows (RFC 6672 section 2.2); the zone's DNAME record needs fixing"
-        )
+        return _yxdomain(query)
     if isinstance(exc, dns.exception.Timeout):
         return (
             f"no answer for {query} within {seconds_words(timeout)}: the resolver or the network is slow or "
             "drops such queries; ask again, with a longer --timeout"
         )
     if isinstance(exc, dns.resolver.NoNameservers):
-        return _no_nameservers(exc, query)
+        return queries_said(getattr(exc, "kwargs", {}).get("errors") or [], name, rtype, timeout)
     return f"the lookup of {query} failed ({type(exc).__name__}): ask again, or another resolver with --resolver"
 
 
-def _no_nameservers(exc: BaseException, query: str) -> str:
-    """dnspython's NoNameservers for ``query`` (``example.org A``) in words (:func:`said`)."""
-    cause = failure(exc)
+def queries_said(errors: Sequence[object], name: str, rtype: str, timeout: float) -> str:
+    """The queries for ``name``'s ``rtype`` records that all failed, ``errors`` one per query sent as dnspython's
+    NoNameservers holds them (``(server, tcp, port, exception or RCODE name, response)``), in the words of
+    :func:`said`: by :func:`failure` (nothing listens, not DNS, the RCODE every answer had), a timeout of the last
+    query as no answer within ``timeout`` seconds, else each query's failure. Of dnspython's resolver (through
+    :func:`said`), or of queries sent to the resolver itself (:func:`pic.dns_check.lookup` reads the referral an NS
+    query gets)."""
+    import dns.exception
+
+    query = f"{name} {rtype}"
+    cause = errors_failure(errors)
+    last = errors[-1] if errors else None
+    if not cause and isinstance(last, tuple) and len(last) > 3 and isinstance(last[3], dns.exception.Timeout):
+        return said(last[3], name, rtype, timeout)
     if cause == CONNECTION_REFUSED:
         return (
             f"the query for {query} was refused: no DNS server listens at the resolver's address and port "
@@ -224,9 +239,18 @@ def _no_nameservers(exc: BaseException, query: str) -> str:
             f"the resolver answered {query} with bytes that are not a DNS answer: what listens at that address "
             "and port does not speak DNS (is --port the resolver's port?)"
         )
+    if cause == "YXDOMAIN":
+        return _yxdomain(query)
     if cause:
         meaning = _RCODE_ONE.get(cause, "the resolver did not resolve it: ask another with --resolver")
         return f"the resolver answered {query} {cause}: {meaning}"
-    errors = getattr(exc, "kwargs", {}).get("errors") or []
     failures = ", then ".join(dict.fromkeys(_query_failure(e) for e in errors)) or "no query could be sent"
     return f"no usable answer for {query} ({failures}): ask again, or another resolver with --resolver"
+
+
+def _yxdomain(query: str) -> str:
+    """A YXDOMAIN answer to ``query`` (``example.org A``) in words: RFC 6672 section 2.2."""
+    return (
+        f"the resolver answered {query} YXDOMAIN: a DNAME record of its zone rewrites the name into one longer "
+        "than DNS allows (RFC 6672 section 2.2); the zone's DNAME record needs fixing"
+    )

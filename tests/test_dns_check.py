@@ -13,7 +13,7 @@ from pic.registry import Registry, load_registry
 from pic.settings import load_settings
 from tests.conftest import MEMBERS, ROOT
 from tests.generated_registry import generate
-from tests.helpers import RESOLVER_ERRORS, answering_resolver, closed_udp_port, silent_resolver
+from tests.helpers import RESOLVER_ERRORS, answering_resolver, closed_udp_port, rcode_reply, silent_resolver
 
 TXT = '{"name": "listes.example.org", "type": "TXT", "value": "v=spf1 mx -all"}'
 
@@ -650,3 +650,206 @@ def test_expected_records_holding_a_number_too_long_for_python_are_refused_at_it
     line = 2 if where == "value" else 1
     assert f"{expected}:{line} holds a number of 4,301 digits, which is no record's" in err, err
     assert "Traceback" not in err and number not in err, err
+
+
+# What dnspython itself says of a failed lookup: never shown to the admin.
+_DNSPYTHON_WORDS = (
+    "All nameservers failed",
+    "The DNS operation timed out",
+    "The resolution lifetime",
+    "The DNS query name",
+    "A DNS label",
+    "A DNS name",
+    "IDNA processing",
+    "Do53",
+    "Errno",
+    "Traceback",
+    "Error(",
+)
+
+
+def _truncated(query: bytes) -> bytes:
+    """An answer with the TC flag (RFC 1035 section 4.1.1): the resolver asks again over TCP, where nothing listens."""
+    import dns.flags
+    import dns.message
+
+    response = dns.message.make_response(dns.message.from_wire(query))
+    response.flags |= dns.flags.TC
+    return response.to_wire()
+
+
+# How a resolver fails to answer for one zone (the others answered), and the words pic dns check says it in, with
+# "{query}" the name and record type asked
+_ZONE_FAILURES = [
+    (rcode_reply("REFUSED"), ["the resolver answered {query} REFUSED", "does not resolve for this client"]),
+    (rcode_reply("SERVFAIL"), ["the resolver answered {query} SERVFAIL", "cannot reach the domain's name servers"]),
+    (rcode_reply("NOTIMP"), ["the resolver answered {query} NOTIMP", "does not implement such queries"]),
+    (rcode_reply("YXDOMAIN"), ["the resolver answered {query} YXDOMAIN", "DNAME record"]),
+    (lambda query: b"\x00", ["the resolver answered {query} with bytes that are not a DNS answer", "--port"]),
+    (lambda query: None, ["no answer for {query} within 0.3 seconds", "--timeout"]),
+    (_truncated, ["{query} (a truncated answer over UDP", "refused over TCP, nothing listening there", "--resolver"]),
+]
+_SHAPES = ["refused", "servfail", "notimp", "yxdomain", "not-dns", "timeout", "truncated"]
+
+
+def _failing_under(zone: str, fail: Callable[[bytes], bytes | None]) -> Callable[[bytes], bytes | None]:
+    """A resolver's answers (:func:`tests.helpers.answering_resolver`): no records to every query, ``fail``'s to
+    those of names under ``zone``."""
+    import dns.message
+    import dns.name
+
+    def reply(data: bytes) -> bytes | None:
+        query = dns.message.from_wire(data)
+        if query.question[0].name.is_subdomain(dns.name.from_text(zone)):
+            return fail(data)
+        return dns.message.make_response(query).to_wire()
+
+    return reply
+
+
+@pytest.mark.parametrize(("fail", "said"), _ZONE_FAILURES, ids=_SHAPES)
+def test_a_record_left_unanswered_is_said_in_the_project_s_words(
+    capsys: pytest.CaptureFixture[str], fail: Callable[[bytes], bytes | None], said: list[str]
+) -> None:
+    """A list domain's lookup that failed was said as dnspython words it (``no answer for listes.example.org TXT: All
+    nameservers failed to answer the query listes.example.org. IN TXT: Server Do53:127.0.0.1@53000 answered
+    REFUSED``, ``The DNS operation timed out.``), and a YXDOMAIN answer ended the check with a traceback: each is said
+    as what happened, for which name and record type, and what to do."""
+    zone = "listes.chorale-saint-jean.fr"
+    with answering_resolver(_failing_under(zone, fail)) as port:
+        argv = ["dns", "check", "--project", str(ROOT), "--members", str(MEMBERS)]
+        code = cli.main([*argv, "--resolver", "127.0.0.1", "--port", str(port), "--timeout", "0.3"])
+    out, err = capsys.readouterr()
+    assert code == 1, (out, err)
+    unanswered = [line for line in out.splitlines() if line.lstrip().startswith("unanswered")]
+    assert unanswered and all(zone in line for line in unanswered), out
+    first = unanswered[0]
+    query = " ".join(first.split(":", 1)[0].split()[-2:])  # the name and type of the line's record
+    for words in said:
+        assert words.format(query=query) in first, first
+    for words in _DNSPYTHON_WORDS:
+        assert words not in out + err, out + err
+    assert any(line.lstrip().startswith("missing") and "listes.example.org" in line for line in out.splitlines()), out
+
+
+@pytest.mark.parametrize(("fail", "said"), _ZONE_FAILURES, ids=_SHAPES)
+def test_a_delegation_left_unanswered_is_said_in_the_project_s_words(
+    fail: Callable[[bytes], bytes | None], said: list[str]
+) -> None:
+    """The NS query of a zone's delegation (sent to the resolver itself, its referral read) that failed was said
+    with the exception's own text (``no answer for asso.example.org NS: The DNS operation timed out.``,
+    ``[Errno 111] Connection refused``): said as any other lookup is."""
+    zone = "asso.example.org"
+    expected = {
+        "listes.example.org": [dns_check.Expected("listes.example.org", "TXT", "SPF", "v=spf1 mx -all")],
+        zone: [dns_check.Expected(zone, "NS", dns_check.DELEGATION, "ns1.example.org.")],
+    }
+    with answering_resolver(_failing_under(zone, fail)) as port:
+        findings = dns_check.check(expected, dns_check.make_resolver("127.0.0.1", port, 0.3))
+    [line] = [f.line() for f in findings if f.domain == zone]
+    assert line.split()[0] == "unanswered", line
+    for words in said:
+        assert words.format(query=f"{zone} NS") in line, line
+    for words in _DNSPYTHON_WORDS:
+        assert words not in line, line
+
+
+def _publishing(
+    records: dict[tuple[str, str], list[str | list[str]]], zone: str, fail: Callable[[bytes], bytes | None]
+) -> Callable[[bytes], bytes | None]:
+    """A resolver's answers (:func:`tests.helpers.answering_resolver`): the ``records`` of each (name, type) (a TXT
+    record given as its strings), none to other queries, ``fail``'s to those of names under ``zone``."""
+    import dns.message
+    import dns.name
+    import dns.rdata
+    import dns.rdataclass
+    import dns.rdatatype
+    from dns.rdtypes.ANY.TXT import TXT
+
+    def reply(data: bytes) -> bytes | None:
+        query = dns.message.from_wire(data)
+        question = query.question[0]
+        if question.name.is_subdomain(dns.name.from_text(zone)):
+            return fail(data)
+        response = dns.message.make_response(query)
+        rtype = dns.rdatatype.to_text(question.rdtype)
+        values = records.get((question.name.to_text(omit_final_dot=True).lower(), rtype), [])
+        if values:
+            rrset = response.find_rrset(response.answer, question.name, dns.rdataclass.IN, question.rdtype, create=True)
+            for value in values:
+                if isinstance(value, list):
+                    rrset.add(TXT(dns.rdataclass.IN, dns.rdatatype.TXT, [s.encode() for s in value]), 300)
+                else:
+                    rrset.add(dns.rdata.from_text("IN", rtype, value), 300)
+        return response.to_wire()
+
+    return reply
+
+
+def _site_spf_checked(
+    records: dict[tuple[str, str], list[str | list[str]]],
+    mechanism: str = "a:web1.example.org",
+    fail: Callable[[bytes], bytes | None] | None = None,
+) -> str:
+    """The line pic dns check prints for the site SPF record of asso.example, its web host at ``mechanism``, the
+    resolver answering ``records`` and ``fail``'s answers under broken.example (:func:`_publishing`)."""
+    expected = {
+        "asso.example": [dns_check.Expected("asso.example", "TXT", dns_check.SITE_SPF, mechanism, "its web host")]
+    }
+    with answering_resolver(_publishing(records, "broken.example", fail or rcode_reply("REFUSED"))) as port:
+        [finding] = dns_check.check(expected, dns_check.make_resolver("127.0.0.1", port, 0.3))
+    return finding.line()
+
+
+@pytest.mark.parametrize(("fail", "said"), _ZONE_FAILURES, ids=_SHAPES)
+def test_an_spf_lookup_left_unanswered_is_said_in_the_project_s_words(
+    fail: Callable[[bytes], bytes | None], said: list[str]
+) -> None:
+    """A lookup of a site SPF record's evaluation (an include:) that failed was said as pyspf and dnspython word it
+    (``SPF Temporary Error: DNS All nameservers failed to answer the query ...``): said as any other lookup is."""
+    records: dict[tuple[str, str], list[str | list[str]]] = {
+        ("asso.example", "TXT"): [["v=spf1 include:_spf.broken.example a:web1.example.org -all"]],
+        ("web1.example.org", "A"): ["192.0.2.10"],
+    }
+    line = _site_spf_checked(records, fail=fail)
+    assert line.split()[0] == "unanswered", line
+    assert "not checked, its lookups went unanswered (evaluated for the web host's 192.0.2.10): " in line, line
+    for words in said:
+        assert words.format(query="_spf.broken.example TXT") in line, line
+    for words in (*_DNSPYTHON_WORDS, "SPF Temporary Error"):
+        assert words not in line, line
+
+
+@pytest.mark.parametrize(("fail", "said"), _ZONE_FAILURES, ids=_SHAPES)
+def test_a_web_host_address_left_unanswered_is_said_in_the_project_s_words(
+    fail: Callable[[bytes], bytes | None], said: list[str]
+) -> None:
+    """The web host's address, needed to evaluate a site SPF record through its lookups: a failed lookup was said
+    with dnspython's text, and a YXDOMAIN answer ended pic dns check with a traceback."""
+    records: dict[tuple[str, str], list[str | list[str]]] = {("asso.example", "TXT"): [["v=spf1 mx -all"]]}
+    line = _site_spf_checked(records, "a:web1.broken.example", fail)
+    assert line.split()[0] == "unanswered", line
+    assert line.endswith(": the web host's address is needed to evaluate mx"), line
+    for words in said:
+        assert words.format(query="web1.broken.example A") in line, line
+    for words in _DNSPYTHON_WORDS:
+        assert words not in line, line
+
+
+# A name of 254 octets (256 in DNS's wire form, over the 255 of RFC 1035 section 2.3.4), each label of 62 or fewer
+_LONG_NAME = ".".join(["a" * 62] * 4)[:250] + ".org"
+
+
+def test_an_spf_term_naming_what_dns_cannot_look_up_matches_nothing() -> None:
+    """A name over 255 octets in an included record (``exists:`` of one, its macro expanded) is no DNS name (RFC 7208
+    section 4.3: a malformed domain has no records, as pyspf has a label over 63 octets or an empty one): it matches
+    nothing, the evaluation goes on. It was a temperror said in dnspython's words (``DNS A DNS name is > 255 octets
+    long.``), the record left unchecked."""
+    term = f"exists:%{{i}}.{_LONG_NAME[:240]}"
+    records: dict[tuple[str, str], list[str | list[str]]] = {
+        ("asso.example", "TXT"): [["v=spf1 include:_spf.asso.example a:web1.example.org -all"]],
+        ("_spf.asso.example", "TXT"): [["v=spf1 ", term[:200], term[200:], " -all"]],
+        ("web1.example.org", "A"): ["192.0.2.10"],
+    }
+    line = _site_spf_checked(records)
+    assert line.split()[0] == "present", line
