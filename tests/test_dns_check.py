@@ -853,3 +853,79 @@ def test_an_spf_term_naming_what_dns_cannot_look_up_matches_nothing() -> None:
     }
     line = _site_spf_checked(records)
     assert line.split()[0] == "present", line
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("a" * 64 + ".example.org", "a label of 64 octets, over the 63 of RFC 1035 section 2.3.4"),
+        ("a..example.org", "an empty label"),
+        (_LONG_NAME, "over the 255 octets of RFC 1035 section 2.3.4"),
+        ("\u2100.example.org", "a label that is no internationalized domain name (RFC 5891)"),
+    ],
+)
+def test_an_expected_record_name_dns_cannot_look_up_is_said_in_the_project_s_words(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, said: str
+) -> None:
+    """The name of a record of --expected that is no DNS name was refused with dnspython's message (``is not a DNS
+    name (A DNS label is > 63 octets long.)``)."""
+    expected = tmp_path / "expected.json"
+    expected.write_text(f'{{"listes.example.org": [{{"name": "{name}", "type": "TXT", "value": "x"}}]}}')
+    argv = ["dns", "check", "--project", str(ROOT), "--members", str(MEMBERS), "--expected", str(expected)]
+    code = cli.main([*argv, "--resolver", "127.0.0.1", "--port", "9", "--timeout", "0.1"])
+    err = capsys.readouterr().err
+    assert code == 1, err
+    assert f"{expected}:1 listes.example.org[0].name: " in err, err
+    assert f"is not a DNS name ({said}" in err, err
+    for words in _DNSPYTHON_WORDS:
+        assert words not in err, err
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("a..example.org", "a..example.org is not a name DNS can look up: an empty label"),
+        ("a" * 64 + ".example.org", "is not a name DNS can look up: a label of 64 octets"),
+        ("_dmarc." + _LONG_NAME[7:], "is not a name DNS can look up: over the 255 octets"),
+    ],
+)
+def test_a_record_name_dns_cannot_look_up_is_said_and_the_domain_s_others_checked(name: str, said: str) -> None:
+    """A record of a name dnspython refuses raised its exception out of pic dns check: it is that record's finding,
+    nothing asked, and the domain's other records are looked up; the resolver is not taken to be down for it."""
+    expected = {
+        "listes.example.org": [
+            dns_check.Expected(name, "TXT", "DMARC", "v=DMARC1; p=none"),
+            dns_check.Expected("listes.example.org", "TXT", "SPF", "v=spf1 mx -all"),
+        ]
+    }
+    with answering_resolver(_failing_under("broken.example", rcode_reply("REFUSED"))) as port:
+        bad, spf = dns_check.check(expected, dns_check.make_resolver("127.0.0.1", port, 0.3))
+    assert bad.status == "unanswered" and said in bad.line(), bad.line()
+    assert "correct it where it is written" in bad.line(), bad.line()
+    assert spf.status == "missing", spf.line()
+
+
+def test_a_yxdomain_answer_leaves_that_record_alone_unchecked() -> None:
+    """A YXDOMAIN answer (RFC 6672 section 2.2) ended pic dns check with a traceback: it is that record's finding,
+    the resolver having answered, and the domain's other records are looked up."""
+    import dns.message
+    import dns.rcode
+
+    def reply(data: bytes) -> bytes:
+        query = dns.message.from_wire(data)
+        response = dns.message.make_response(query)
+        if query.question[0].name.to_text().startswith("_dmarc."):
+            response.set_rcode(dns.rcode.YXDOMAIN)
+        return response.to_wire()
+
+    expected = {
+        domain: [
+            dns_check.Expected(f"_dmarc.{domain}", "TXT", "DMARC", "v=DMARC1; p=none"),
+            dns_check.Expected(domain, "TXT", "SPF", "v=spf1 mx -all"),
+        ]
+        for domain in ("a.example.org", "b.example.org", "c.example.org")
+    }
+    with answering_resolver(reply) as port:
+        findings = dns_check.check(expected, dns_check.make_resolver("127.0.0.1", port, 0.3))
+    assert [f.status for f in findings] == ["unanswered", "missing"] * 3, [f.line() for f in findings]
+    assert "the resolver answered _dmarc.a.example.org TXT YXDOMAIN: a DNAME record" in findings[0].line()
