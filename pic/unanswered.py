@@ -18,7 +18,8 @@ from collections.abc import Sequence
 FIRST = 3
 
 # The failure of a lookup (:func:`failure`): nothing listens at the resolver's address and port (the system's
-# ECONNREFUSED); the resolver answered bytes that are not a DNS answer; else an RCODE's name, or "" (no answer).
+# ECONNREFUSED); the resolver answered bytes that are not a DNS answer; else an RCODE's name, each query's failure
+# in words, or "" (no answer).
 CONNECTION_REFUSED = "connection refused"
 NOT_DNS = "not DNS"
 
@@ -60,13 +61,16 @@ def failure(exc: BaseException) -> str:
     ``(server, tcp, port, exception or RCODE name, response)``) failed: :data:`CONNECTION_REFUSED` when each query
     was refused (ECONNREFUSED), :data:`NOT_DNS` when the resolver answered bytes that are not a DNS answer
     (:class:`NotDns`), the RCODE's name (``REFUSED``, ``SERVFAIL``: RFC 1035 section 4.1.1) when every answer had
-    that one, else "" (no answer: a timeout, or failures of several kinds)."""
+    that one, "" when a query got no answer (a timeout), else each query's failure in words (``a truncated answer
+    over UDP, then refused over TCP, nothing listening there``: the resolver did answer)."""
     return errors_failure(getattr(exc, "kwargs", {}).get("errors") or [])
 
 
 def errors_failure(errors: Sequence[object]) -> str:
     """:func:`failure` of the queries' ``errors`` (dnspython's, one per query sent: ``(server, tcp, port, exception or
     RCODE name, response)``)."""
+    import dns.exception
+
     causes: set[str] = set()
     for error in errors:
         what = error[3] if isinstance(error, tuple) and len(error) > 3 else None
@@ -76,9 +80,19 @@ def errors_failure(errors: Sequence[object]) -> str:
             causes.add(NOT_DNS)
         elif isinstance(what, str) and what:
             causes.add(what)
-        else:
+        elif what is None or isinstance(what, dns.exception.Timeout):
             return ""
-    return causes.pop() if len(causes) == 1 else ""
+        else:
+            causes.add(_query_failure(error))
+    if len(causes) > 1:
+        return ", then ".join(dict.fromkeys(_query_failure(e) for e in errors))
+    return causes.pop() if causes else ""
+
+
+def _is_rcode(cause: str) -> bool:
+    """True when the cause ``cause`` (:func:`failure`) is an RCODE's name (``REFUSED``; ``3841``, dnspython's text of
+    one it does not name): RFC 1035 section 4.1.1, RFC 6895 section 2.3."""
+    return bool(cause) and cause.replace("_", "").isalnum() and cause.upper() == cause
 
 
 class Unanswered:
@@ -90,7 +104,8 @@ class Unanswered:
 
     def note(self, name: str, answered: bool, *, refused: bool = False, cause: str = "") -> None:
         """One lookup of ``name``: answered (records, none, or no such domain), or not: ``cause`` (:func:`failure`)
-        says why, "" for a timeout; ``refused`` is the cause :data:`CONNECTION_REFUSED` (nothing listens there)."""
+        says why: "" for a timeout, an RCODE's name, or each query's failure in words; ``refused`` is the cause
+        :data:`CONNECTION_REFUSED` (nothing listens there)."""
         self._answered[name] = self._answered.get(name, False) or answered
         if not answered:
             self._causes[name] = CONNECTION_REFUSED if refused else cause
@@ -108,7 +123,9 @@ class Unanswered:
     def why(self) -> str:
         """What the resolver did with the names looked up, to follow its name (``resolver 192.0.2.53 port 53``):
         ``no DNS answer at all (names): ...``, or, when it answered each with the same error, that error and what
-        it tells (``answered every query REFUSED (names): the resolver does not resolve for this client``)."""
+        it tells (``answered every query REFUSED (names): the resolver does not resolve for this client``), or, each
+        failing otherwise, how (``gave no usable answer to any query (names): a truncated answer over UDP, then
+        refused over TCP, nothing listening there; ...``)."""
         asked = ", ".join(sorted(self._answered))
         causes = {self._causes.get(name, "") for name, answered in self._answered.items() if not answered}
         cause = causes.pop() if len(causes) == 1 else ""
@@ -122,9 +139,14 @@ class Unanswered:
                 f"answered every query with bytes that are not a DNS answer ({asked}): what listens at that address "
                 "and port does not speak DNS (is it the resolver's port?)"
             )
-        if cause:
+        if _is_rcode(cause):
             meaning = _RCODE_MEANING.get(cause, "the resolver resolved none of them")
             return f"answered every query {cause} ({asked}): {meaning}"
+        if cause:
+            return (
+                f"gave no usable answer to any query ({asked}): {cause}; check what listens at that address and "
+                "port, or give another resolver"
+            )
         if len(causes) > 1:
             said = ", ".join(sorted(c or "no answer" for c in causes))
             return f"resolved none of the names ({asked}): {said}"
@@ -241,7 +263,7 @@ def queries_said(errors: Sequence[object], name: str, rtype: str, timeout: float
         )
     if cause == "YXDOMAIN":
         return _yxdomain(query)
-    if cause:
+    if _is_rcode(cause):
         meaning = _RCODE_ONE.get(cause, "the resolver did not resolve it: ask another with --resolver")
         return f"the resolver answered {query} {cause}: {meaning}"
     failures = ", then ".join(dict.fromkeys(_query_failure(e) for e in errors)) or "no query could be sent"

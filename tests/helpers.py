@@ -125,13 +125,29 @@ def rcode_reply(rcode: str) -> Callable[[bytes], bytes]:
     return reply
 
 
+def truncated_reply(query: bytes) -> bytes:
+    """For :func:`answering_resolver`: an answer with the TC flag (RFC 1035 section 4.1.1), which has the client ask
+    again over TCP, where nothing listens (the resolver of :func:`answering_resolver` answers UDP alone)."""
+    import dns.flags
+    import dns.message
+
+    response = dns.message.make_response(dns.message.from_wire(query))
+    response.flags |= dns.flags.TC
+    return response.to_wire()
+
+
 # What a resolver answering with an error, or with bytes that are not DNS, is said to have done: the replies
-# (:func:`answering_resolver`) and what pic status, pic dns check say of them.
+# (:func:`answering_resolver`) and what pic status, pic dns check, pic lists audit --mx say of them.
 RESOLVER_ERRORS = [
     (rcode_reply("REFUSED"), "answered every query REFUSED (", "the resolver does not resolve for this client"),
     (rcode_reply("SERVFAIL"), "answered every query SERVFAIL (", "the resolver failed to resolve them"),
     (lambda query: b"HTTP/1.1 400 Bad Request\r\n\r\n", "with bytes that are not a DNS answer (", "does not speak DNS"),
     (lambda query: b"\x00", "with bytes that are not a DNS answer (", "does not speak DNS"),
+    (
+        truncated_reply,
+        "gave no usable answer to any query (",
+        "a truncated answer over UDP, then refused over TCP, nothing listening there",
+    ),
 ]
 
 

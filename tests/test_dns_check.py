@@ -13,7 +13,14 @@ from pic.registry import Registry, load_registry
 from pic.settings import load_settings
 from tests.conftest import MEMBERS, ROOT
 from tests.generated_registry import generate
-from tests.helpers import RESOLVER_ERRORS, answering_resolver, closed_udp_port, rcode_reply, silent_resolver
+from tests.helpers import (
+    RESOLVER_ERRORS,
+    answering_resolver,
+    closed_udp_port,
+    rcode_reply,
+    silent_resolver,
+    truncated_reply,
+)
 
 TXT = '{"name": "listes.example.org", "type": "TXT", "value": "v=spf1 mx -all"}'
 
@@ -668,16 +675,6 @@ _DNSPYTHON_WORDS = (
 )
 
 
-def _truncated(query: bytes) -> bytes:
-    """An answer with the TC flag (RFC 1035 section 4.1.1): the resolver asks again over TCP, where nothing listens."""
-    import dns.flags
-    import dns.message
-
-    response = dns.message.make_response(dns.message.from_wire(query))
-    response.flags |= dns.flags.TC
-    return response.to_wire()
-
-
 # How a resolver fails to answer for one zone (the others answered), and the words pic dns check says it in, with
 # "{query}" the name and record type asked
 _ZONE_FAILURES = [
@@ -687,7 +684,10 @@ _ZONE_FAILURES = [
     (rcode_reply("YXDOMAIN"), ["the resolver answered {query} YXDOMAIN", "DNAME record"]),
     (lambda query: b"\x00", ["the resolver answered {query} with bytes that are not a DNS answer", "--port"]),
     (lambda query: None, ["no answer for {query} within 0.3 seconds", "--timeout"]),
-    (_truncated, ["{query} (a truncated answer over UDP", "refused over TCP, nothing listening there", "--resolver"]),
+    (
+        truncated_reply,
+        ["{query} (a truncated answer over UDP", "refused over TCP, nothing listening there", "--resolver"],
+    ),
 ]
 _SHAPES = ["refused", "servfail", "notimp", "yxdomain", "not-dns", "timeout", "truncated"]
 

@@ -27,6 +27,7 @@ from tests.helpers import (
     closed_udp_port,
     rcode_reply,
     silent_resolver,
+    truncated_reply,
 )
 
 
@@ -332,16 +333,6 @@ _DNSPYTHON_WORDS = (
 )
 
 
-def _truncated(query: bytes) -> bytes:
-    """An answer with the TC flag (RFC 1035 section 4.1.1): the resolver asks again over TCP, where nothing listens."""
-    import dns.flags
-    import dns.message
-
-    response = dns.message.make_response(dns.message.from_wire(query))
-    response.flags |= dns.flags.TC
-    return response.to_wire()
-
-
 @pytest.mark.parametrize(
     ("reply", "said"),
     [
@@ -352,7 +343,7 @@ def _truncated(query: bytes) -> bytes:
         (rcode_reply("NOTIMP"), ["NOTIMP", "example.org A", "does not implement"]),
         (lambda query: b"\x00", ["example.org A", "not a DNS answer", "--port"]),
         (lambda query: None, ["no answer for example.org A within 0.3 seconds", "--timeout"]),
-        (_truncated, ["example.org A", "truncated", "TCP"]),
+        (truncated_reply, ["example.org A", "truncated", "TCP"]),
     ],
 )
 def test_a_failed_lookup_is_said_in_the_project_s_words(
