@@ -607,7 +607,9 @@ def lookup(
 
     Asked through ``answers`` when given (:class:`SpfLookups`: the answers of a run, shared with its SPF
     evaluations, each name and type asked once), else of ``resolver``; NS records always of ``resolver``
-    (:func:`_name_servers` reads referrals). Raises :class:`NoAnswer` when the resolver does not answer.
+    (:func:`_name_servers` reads referrals). Raises :class:`NoAnswer`, in the words of
+    :func:`pic.unanswered.said`, when the resolver does not answer (a timeout, nothing listening, an RCODE such
+    as REFUSED or SERVFAIL, bytes that are not DNS), answers YXDOMAIN, or ``name`` is no name DNS can look up.
     """
     if rtype == "NS":
         return _name_servers(resolver, name)
@@ -631,7 +633,8 @@ def lookup(
 
 def _name_servers(resolver: dns.resolver.Resolver, zone: str) -> tuple[str, ...]:
     """The NS names of ``zone`` the resolver gives: its answer, or the referral of a server that holds the parent
-    zone only (the delegation, in the authority section, which dnspython's resolver reads as no answer)."""
+    zone only (the delegation, in the authority section, which dnspython's resolver reads as no answer). Raises
+    :class:`NoAnswer` as :func:`lookup` does, its queries' failures said by :func:`pic.unanswered.queries_said`."""
     try:
         request = dns.message.make_query(zone, "NS")
     except dns.exception.DNSException as exc:  # a name DNS cannot look up: nothing is sent
@@ -1507,9 +1510,10 @@ def check(expected: Mapping[str, Sequence[Expected]], resolver: dns.resolver.Res
     """Each expected record judged against what the resolver answers, domain by domain in the order given.
 
     A domain whose lookup goes unanswered has that record and those after it ``unanswered`` (not asked:
-    each would wait out the timeout again); the other domains are checked. When the first domains looked
-    up all go unanswered (:mod:`pic.unanswered`: the resolver or the network is down), no other is asked:
-    raises PicError naming the resolver and those domains.
+    each would wait out the timeout again); the other domains are checked. A record answered YXDOMAIN, or of a
+    name DNS cannot look up, is ``unanswered`` alone: the domain's other records are asked. When the first
+    domains looked up all go unanswered (:mod:`pic.unanswered`: the resolver or the network is down), no other
+    is asked: raises PicError naming the resolver and those domains.
     """
     findings: list[Finding] = []
     unanswered = Unanswered()
