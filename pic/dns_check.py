@@ -651,7 +651,7 @@ def _name_servers(resolver: dns.resolver.Resolver, zone: str) -> tuple[str, ...]
             errors.append((str(nameserver), tcp, resolver.port, exc, None))
             tcp = True
             response = nameserver.query(request, resolver.timeout, None, 0, True)
-    except (dns.exception.DNSException, OSError) as exc:
+    except (dns.exception.DNSException, OSError, EOFError) as exc:  # EOFError: a TCP connection closed early
         errors.append((str(nameserver), tcp, resolver.port, exc, None))
         raise NoAnswer(queries_said(errors, zone, "NS", resolver.timeout), cause=errors_failure(errors)) from None
     rcode = response.rcode()

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import socket
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -929,3 +932,51 @@ def test_a_yxdomain_answer_leaves_that_record_alone_unchecked() -> None:
         findings = dns_check.check(expected, dns_check.make_resolver("127.0.0.1", port, 0.3))
     assert [f.status for f in findings] == ["unanswered", "missing"] * 3, [f.line() for f in findings]
     assert "the resolver answered _dmarc.a.example.org TXT YXDOMAIN: a DNAME record" in findings[0].line()
+
+
+@contextmanager
+def _truncating_then_closing(zone: str) -> Iterator[int]:
+    """A resolver on 127.0.0.1 that answers each query of a name under ``zone`` over UDP truncated, and closes each
+    TCP connection before answering; no records to the others. Yields its port."""
+    reply = _failing_under(zone, truncated_reply)
+    with answering_resolver(reply) as port, socket.create_server(("127.0.0.1", port)) as tcp:
+        tcp.settimeout(0.1)
+        stop = threading.Event()
+
+        def close_each() -> None:
+            while not stop.is_set():
+                try:
+                    conn, _ = tcp.accept()
+                except TimeoutError:
+                    continue
+                with conn:
+                    conn.settimeout(1)
+                    conn.recv(65535)  # the query read: closed with a FIN, not reset
+
+        thread = threading.Thread(target=close_each, daemon=True)
+        thread.start()
+        try:
+            yield port
+        finally:
+            stop.set()
+            thread.join()
+
+
+def test_an_answer_cut_over_tcp_is_said_in_the_project_s_words() -> None:
+    """A truncated answer over UDP, then a TCP connection closed before the answer: the delegation's NS query (sent
+    to the resolver itself) ended pic dns check with EOFError's traceback."""
+    expected = {
+        "listes.example.net": [dns_check.Expected("listes.example.net", "TXT", "SPF", "v=spf1 mx -all")],
+        "listes.example.org": [dns_check.Expected("listes.example.org", "TXT", "SPF", "v=spf1 mx -all")],
+        "asso.example.org": [dns_check.Expected("asso.example.org", "NS", dns_check.DELEGATION, "ns1.example.org.")],
+    }
+    with _truncating_then_closing("example.org") as port:
+        missing, *findings = dns_check.check(expected, dns_check.make_resolver("127.0.0.1", port, 0.5))
+    assert missing.status == "missing", missing.line()
+    for finding, query in zip(findings, ("listes.example.org TXT", "asso.example.org NS"), strict=True):
+        line = finding.line()
+        assert finding.status == "unanswered", line
+        assert (
+            f"no usable answer for {query} (a truncated answer over UDP, then the connection closed before an answer "
+            "over TCP): ask again, or another resolver with --resolver"
+        ) in line, line
