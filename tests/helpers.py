@@ -6,6 +6,7 @@ import hashlib
 import shutil
 import socket
 import subprocess
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -85,8 +86,6 @@ def silent_resolver() -> Iterator[tuple[int, Callable[[], list[str]]]]:
 def answering_resolver(reply: Callable[[bytes], bytes | None]) -> Iterator[int]:
     """A resolver on 127.0.0.1 that answers each query (its bytes) with ``reply(query)``, or not when it is None.
     Yields its port."""
-    import threading
-
     server = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     server.bind(("127.0.0.1", 0))
     server.settimeout(0.1)
@@ -134,6 +133,49 @@ def truncated_reply(query: bytes) -> bytes:
     response = dns.message.make_response(dns.message.from_wire(query))
     response.flags |= dns.flags.TC
     return response.to_wire()
+
+
+def failing_under(zone: str, fail: Callable[[bytes], bytes | None]) -> Callable[[bytes], bytes | None]:
+    """A resolver's answers (:func:`tests.helpers.answering_resolver`): no records to every query, ``fail``'s to
+    those of names under ``zone``."""
+    import dns.message
+    import dns.name
+
+    def reply(data: bytes) -> bytes | None:
+        query = dns.message.from_wire(data)
+        if query.question[0].name.is_subdomain(dns.name.from_text(zone)):
+            return fail(data)
+        return dns.message.make_response(query).to_wire()
+
+    return reply
+
+
+@contextmanager
+def truncating_then_closing(zone: str) -> Iterator[int]:
+    """A resolver on 127.0.0.1 that answers each query of a name under ``zone`` over UDP truncated, and closes each
+    TCP connection before answering; no records to the others. Yields its port."""
+    reply = failing_under(zone, truncated_reply)
+    with answering_resolver(reply) as port, socket.create_server(("127.0.0.1", port)) as tcp:
+        tcp.settimeout(0.1)
+        stop = threading.Event()
+
+        def close_each() -> None:
+            while not stop.is_set():
+                try:
+                    conn, _ = tcp.accept()
+                except TimeoutError:
+                    continue
+                with conn:
+                    conn.settimeout(1)
+                    conn.recv(65535)  # the query read: closed with a FIN, not reset
+
+        thread = threading.Thread(target=close_each, daemon=True)
+        thread.start()
+        try:
+            yield port
+        finally:
+            stop.set()
+            thread.join()
 
 
 # What a resolver answering with an error, or with bytes that are not DNS, is said to have done: the replies

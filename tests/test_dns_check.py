@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import socket
-import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -20,9 +17,11 @@ from tests.helpers import (
     RESOLVER_ERRORS,
     answering_resolver,
     closed_udp_port,
+    failing_under,
     rcode_reply,
     silent_resolver,
     truncated_reply,
+    truncating_then_closing,
 )
 
 TXT = '{"name": "listes.example.org", "type": "TXT", "value": "v=spf1 mx -all"}'
@@ -695,21 +694,6 @@ _ZONE_FAILURES = [
 _SHAPES = ["refused", "servfail", "notimp", "yxdomain", "not-dns", "timeout", "truncated"]
 
 
-def _failing_under(zone: str, fail: Callable[[bytes], bytes | None]) -> Callable[[bytes], bytes | None]:
-    """A resolver's answers (:func:`tests.helpers.answering_resolver`): no records to every query, ``fail``'s to
-    those of names under ``zone``."""
-    import dns.message
-    import dns.name
-
-    def reply(data: bytes) -> bytes | None:
-        query = dns.message.from_wire(data)
-        if query.question[0].name.is_subdomain(dns.name.from_text(zone)):
-            return fail(data)
-        return dns.message.make_response(query).to_wire()
-
-    return reply
-
-
 @pytest.mark.parametrize(("fail", "said"), _ZONE_FAILURES, ids=_SHAPES)
 def test_a_record_left_unanswered_is_said_in_the_project_s_words(
     capsys: pytest.CaptureFixture[str], fail: Callable[[bytes], bytes | None], said: list[str]
@@ -719,7 +703,7 @@ def test_a_record_left_unanswered_is_said_in_the_project_s_words(
     REFUSED``, ``The DNS operation timed out.``), and a YXDOMAIN answer ended the check with a traceback: each is said
     as what happened, for which name and record type, and what to do."""
     zone = "listes.chorale-saint-jean.fr"
-    with answering_resolver(_failing_under(zone, fail)) as port:
+    with answering_resolver(failing_under(zone, fail)) as port:
         argv = ["dns", "check", "--project", str(ROOT), "--members", str(MEMBERS)]
         code = cli.main([*argv, "--resolver", "127.0.0.1", "--port", str(port), "--timeout", "0.3"])
     out, err = capsys.readouterr()
@@ -747,7 +731,7 @@ def test_a_delegation_left_unanswered_is_said_in_the_project_s_words(
         "listes.example.org": [dns_check.Expected("listes.example.org", "TXT", "SPF", "v=spf1 mx -all")],
         zone: [dns_check.Expected(zone, "NS", dns_check.DELEGATION, "ns1.example.org.")],
     }
-    with answering_resolver(_failing_under(zone, fail)) as port:
+    with answering_resolver(failing_under(zone, fail)) as port:
         findings = dns_check.check(expected, dns_check.make_resolver("127.0.0.1", port, 0.3))
     [line] = [f.line() for f in findings if f.domain == zone]
     assert line.split()[0] == "unanswered", line
@@ -901,7 +885,7 @@ def test_a_record_name_dns_cannot_look_up_is_said_and_the_domain_s_others_checke
             dns_check.Expected("listes.example.org", "TXT", "SPF", "v=spf1 mx -all"),
         ]
     }
-    with answering_resolver(_failing_under("broken.example", rcode_reply("REFUSED"))) as port:
+    with answering_resolver(failing_under("broken.example", rcode_reply("REFUSED"))) as port:
         bad, spf = dns_check.check(expected, dns_check.make_resolver("127.0.0.1", port, 0.3))
     assert bad.status == "unanswered" and said in bad.line(), bad.line()
     assert "correct it where it is written" in bad.line(), bad.line()
@@ -934,34 +918,6 @@ def test_a_yxdomain_answer_leaves_that_record_alone_unchecked() -> None:
     assert "the resolver answered _dmarc.a.example.org TXT YXDOMAIN: a DNAME record" in findings[0].line()
 
 
-@contextmanager
-def _truncating_then_closing(zone: str) -> Iterator[int]:
-    """A resolver on 127.0.0.1 that answers each query of a name under ``zone`` over UDP truncated, and closes each
-    TCP connection before answering; no records to the others. Yields its port."""
-    reply = _failing_under(zone, truncated_reply)
-    with answering_resolver(reply) as port, socket.create_server(("127.0.0.1", port)) as tcp:
-        tcp.settimeout(0.1)
-        stop = threading.Event()
-
-        def close_each() -> None:
-            while not stop.is_set():
-                try:
-                    conn, _ = tcp.accept()
-                except TimeoutError:
-                    continue
-                with conn:
-                    conn.settimeout(1)
-                    conn.recv(65535)  # the query read: closed with a FIN, not reset
-
-        thread = threading.Thread(target=close_each, daemon=True)
-        thread.start()
-        try:
-            yield port
-        finally:
-            stop.set()
-            thread.join()
-
-
 def test_an_answer_cut_over_tcp_is_said_in_the_project_s_words() -> None:
     """A truncated answer over UDP, then a TCP connection closed before the answer: the delegation's NS query (sent
     to the resolver itself) ended pic dns check with EOFError's traceback."""
@@ -970,7 +926,7 @@ def test_an_answer_cut_over_tcp_is_said_in_the_project_s_words() -> None:
         "listes.example.org": [dns_check.Expected("listes.example.org", "TXT", "SPF", "v=spf1 mx -all")],
         "asso.example.org": [dns_check.Expected("asso.example.org", "NS", dns_check.DELEGATION, "ns1.example.org.")],
     }
-    with _truncating_then_closing("example.org") as port:
+    with truncating_then_closing("example.org") as port:
         missing, *findings = dns_check.check(expected, dns_check.make_resolver("127.0.0.1", port, 0.5))
     assert missing.status == "missing", missing.line()
     for finding, query in zip(findings, ("listes.example.org TXT", "asso.example.org NS"), strict=True):
