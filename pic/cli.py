@@ -621,7 +621,11 @@ def _cmd_lists(args: argparse.Namespace, on: dt.date) -> int:
     for flag in sorted(flags, key=lambda f: (f.entry.file, f.entry.line)):
         print(flag)
     files = len(args.files)
-    print(f"{len(entries)} address(es) in {files} file(s), {len(flags)} to fix", file=sys.stderr)
+    unchecked = sum(flag.unchecked for flag in flags)  # --mx: the domain could not be looked up
+    not_checked = f", {unchecked} not checked (--mx)" if unchecked else ""
+    print(
+        f"{len(entries)} address(es) in {files} file(s), {len(flags) - unchecked} to fix{not_checked}", file=sys.stderr
+    )
     return EXIT_INVALID if flags else EXIT_OK
 
 

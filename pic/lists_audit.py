@@ -53,7 +53,7 @@ from pic.errors import (
     shown_unless_secret,
 )
 from pic.settings import display_path
-from pic.unanswered import Unanswered, failure
+from pic.unanswered import Unanswered, bad_name, failure, said
 from pic.validators import (
     is_common_email,
     is_open_suffix,
@@ -112,6 +112,8 @@ class Flag:
     entry: Entry
     problem: str
     suggestion: str | None
+    # the entry's domain could not be looked up (--mx, :func:`mx_flags`): not known to be wrong, not checked either
+    unchecked: bool = False
 
     @property
     def hidden(self) -> bool:
@@ -2122,8 +2124,12 @@ _XML_TAG = re.compile(r"<[^<>]*>")
 def mx_flags(
     entries: Sequence[Entry], already: Sequence[Flag], resolver_address: str | None, timeout: float, *, port: int = 53
 ) -> list[Flag]:
-    """Addresses whose domain has neither MX nor address record (RFC 5321 §5.1); needs the network."""
-    import dns.exception
+    """Addresses whose domain has neither MX nor address record (RFC 5321 §5.1), and those whose domain could not be
+    checked (:attr:`Flag.unchecked`: the resolver answered its lookup with an error, YXDOMAIN, no answer within
+    ``timeout`` seconds, or the domain is no name DNS can look up), each said in :func:`pic.unanswered.said`'s words;
+    needs the network. Entries flagged ``already`` are not looked up. Raises :class:`pic.errors.Unreachable`, naming
+    the domains asked, when the resolver answered none of them (:class:`pic.unanswered.Unanswered`: it stops once the
+    first three went unanswered): said once, not on each row."""
     import dns.resolver
 
     from pic.dns_check import ConnectedNameserver
@@ -2138,7 +2144,7 @@ def mx_flags(
     ]
     resolver.lifetime = timeout
     flagged = {f.entry for f in already}
-    verdicts: dict[str, bool | None] = {}
+    verdicts: dict[str, bool | _Unchecked] = {}
     unanswered = Unanswered()  # the resolver or the network down: stop, not one timeout per domain of the exports
     out = []
     for entry in entries:
@@ -2146,21 +2152,39 @@ def mx_flags(
             continue
         domain = entry.address.rsplit("@", 1)[1].lower()
         if domain not in verdicts:
-            verdicts[domain], cause = _receives_mail(resolver, domain)
-            unanswered.note(domain, verdicts[domain] is not None, cause=cause)
+            verdict = verdicts[domain] = _receives_mail(resolver, domain, timeout)
+            if not isinstance(verdict, _Unchecked):
+                unanswered.note(domain, True)
+            elif verdict.asked:  # a name DNS cannot look up tells nothing of the resolver
+                unanswered.note(domain, verdict.answered, cause=verdict.cause)
             if unanswered.down:
                 break
-        if verdicts[domain] is False:
+        verdict = verdicts[domain]
+        if isinstance(verdict, _Unchecked):
+            out.append(Flag(entry, f"its domain could not be checked (--mx): {verdict.said}", None, unchecked=True))
+        elif not verdict:
             out.append(Flag(entry, f"{domain} has no mail exchanger (no MX, no address record)", None))
     if unanswered.none_answered:
         raise Unreachable([Problem("--mx", None, "", unanswered.why())])
     return out
 
 
-def _receives_mail(resolver: object, domain: str) -> tuple[bool | None, str]:
-    """Whether ``domain`` receives mail (None: the resolver did not answer), and why a lookup failed
-    (:func:`pic.unanswered.failure`: nothing listens there, the resolver's REFUSED or SERVFAIL, bytes that are not
-    DNS; "" for a timeout or an answer)."""
+@dataclass(frozen=True)
+class _Unchecked:
+    """A domain whose lookup failed: why, in :func:`pic.unanswered.said`'s words; ``cause``, as
+    :func:`pic.unanswered.failure` names it ("" for a timeout); ``asked``: False for a name DNS cannot look up, never
+    sent; ``answered``: the resolver did answer (YXDOMAIN, RFC 6672 section 2.2)."""
+
+    said: str
+    cause: str
+    asked: bool
+    answered: bool
+
+
+def _receives_mail(resolver: object, domain: str, timeout: float) -> bool | _Unchecked:
+    """Whether ``domain`` receives mail: an MX record other than a null MX (RFC 7505), else an A or AAAA record (RFC
+    5321 §5.1); False for a domain that does not exist (NXDOMAIN). :class:`_Unchecked` when a lookup failed (any
+    exception of dnspython's ``Resolver.resolve`` but NXDOMAIN), each allowed ``timeout`` seconds."""
     import dns.exception
     import dns.resolver
 
@@ -2169,10 +2193,15 @@ def _receives_mail(resolver: object, domain: str) -> tuple[bool | None, str]:
         try:
             answer = resolver.resolve(domain, rtype, raise_on_no_answer=False)
         except dns.resolver.NXDOMAIN:
-            return False, ""
-        except (dns.resolver.NoNameservers, dns.exception.Timeout) as exc:
-            return None, failure(exc)
+            return False
+        except dns.exception.DNSException as exc:
+            return _Unchecked(
+                said(exc, domain, rtype, timeout),
+                failure(exc),
+                asked=not bad_name(exc, domain),
+                answered=isinstance(exc, dns.resolver.YXDOMAIN),
+            )
         if answer.rrset is not None and len(answer.rrset) > 0:
             # A null MX (RFC 7505) says the domain accepts no mail.
-            return not (rtype == "MX" and all(str(r.exchange) == "." for r in answer.rrset)), ""
-    return False, ""
+            return not (rtype == "MX" and all(str(r.exchange) == "." for r in answer.rrset))
+    return False

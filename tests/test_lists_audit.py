@@ -20,7 +20,16 @@ from pic import cli, lists_audit
 from pic.errors import PicError
 from pic.lists_audit import ASK_ANOTHER
 from pic.settings import OPTIONAL_SECRET_KEYS, SECRET_KEYS
-from tests.helpers import RESOLVER_ERRORS, answering_resolver, closed_udp_port, sympa_valid_email
+from tests.helpers import (
+    RESOLVER_ERRORS,
+    answering_resolver,
+    closed_udp_port,
+    failing_under,
+    rcode_reply,
+    sympa_valid_email,
+    truncated_reply,
+    truncating_then_closing,
+)
 
 DATA = Path(__file__).resolve().parent / "data" / "lists"
 
@@ -1169,6 +1178,164 @@ def test_mx_with_a_resolver_answering_every_query_with_an_error_says_what_it_ans
     assert code == 1 and lines == [], (lines, err)
     assert said in err and meaning in err, err
     assert "no DNS answer" not in err, err
+
+
+# dnspython's own words, and what a failure it let through printed: never in what pic lists audit --mx says
+_DNSPYTHON_WORDS = ("Do53", "All nameservers failed", "The DNS operation timed out", "Errno", "Traceback", "Error(")
+
+# How a resolver fails to answer for one domain (the others answered), and the words --mx says it in, with "{query}"
+# the domain and the record type asked
+_DOMAIN_FAILURES = [
+    (rcode_reply("REFUSED"), ["the resolver answered {query} REFUSED", "does not resolve for this client"]),
+    (rcode_reply("SERVFAIL"), ["the resolver answered {query} SERVFAIL", "cannot reach the domain's name servers"]),
+    (rcode_reply("YXDOMAIN"), ["the resolver answered {query} YXDOMAIN", "DNAME record"]),
+    (lambda query: b"\x00", ["the resolver answered {query} with bytes that are not a DNS answer", "--port"]),
+    (lambda query: None, ["no answer for {query} within 0.3 seconds", "--timeout"]),
+    (truncated_reply, ["{query} (a truncated answer over UDP", "refused over TCP, nothing listening there"]),
+]
+_SHAPES = ["refused", "servfail", "yxdomain", "not-dns", "timeout", "truncated"]
+
+# An export whose second domain (lines 2 and 4) fails, the others answered: no records (no mail exchanger)
+_ONE_DOMAIN_FAILING = (
+    "anne@one.example.org\nbob@broken.example.net\ncarl@two.example.org\ndora@broken.example.net\n"
+    "eve@three.example.org\n"
+)
+
+
+def _one_domain_failing_said(
+    capsys: pytest.CaptureFixture[str], export: Path, port: int, said: list[str], query: str
+) -> None:
+    """The audit --mx of ``export`` (:data:`_ONE_DOMAIN_FAILING`) through the resolver at ``port``: each address at the
+    failing domain said not checked, in ``said``'s words, the other addresses audited."""
+    code, lines, err = _audit(
+        capsys, "--mx", "--resolver", "127.0.0.1", "--port", str(port), "--timeout", "0.3", str(export)
+    )
+    assert code == 1, (lines, err)
+    assert [line.split(" ", 1)[0] for line in lines] == [f"{export}:{n}" for n in (1, 2, 3, 4, 5)], lines
+    for n in (1, 3, 5):
+        assert "has no mail exchanger (no MX, no address record)" in lines[n - 1], lines
+    for line in (lines[1], lines[3]):
+        assert "could not be checked (--mx): " in line, line
+        for words in said:
+            assert words.format(query=query) in line, line
+    for words in _DNSPYTHON_WORDS:
+        assert words not in "\n".join(lines) + err, (lines, err)
+    assert "5 address(es) in 1 file(s), 3 to fix, 2 not checked (--mx)" in err, err
+
+
+@pytest.mark.parametrize(("fail", "said"), _DOMAIN_FAILURES, ids=_SHAPES)
+def test_mx_a_domain_left_unanswered_is_said_on_its_rows_and_the_others_audited(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fail: object, said: list[str]
+) -> None:
+    """A domain whose lookup failed while the resolver answered the others was left out in silence (REFUSED,
+    SERVFAIL, bytes that are not DNS, a timeout, a truncated answer), or ended the run with a traceback (YXDOMAIN):
+    each of its addresses is said not checked, why in the project's words, and the other rows are audited."""
+    export = tmp_path / "subscribers.txt"
+    export.write_text(_ONE_DOMAIN_FAILING, encoding="utf-8")
+    with answering_resolver(failing_under("broken.example.net", fail)) as port:  # type: ignore[arg-type]
+        _one_domain_failing_said(capsys, export, port, said, "broken.example.net MX")
+
+
+def test_mx_an_answer_cut_over_tcp_is_said_on_its_rows(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A truncated answer over UDP, then a TCP connection closed before the answer (EOFError): said as such."""
+    export = tmp_path / "subscribers.txt"
+    export.write_text(_ONE_DOMAIN_FAILING, encoding="utf-8")
+    said = [
+        "no usable answer for {query} (a truncated answer over UDP, then the connection closed before an answer "
+        "over TCP)"
+    ]
+    with truncating_then_closing("broken.example.net") as port:
+        _one_domain_failing_said(capsys, export, port, said, "broken.example.net MX")
+
+
+def test_mx_a_domain_failing_on_its_address_records_is_said_for_that_type(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No MX records, then the A query answered SERVFAIL: said of the A query."""
+    import dns.message
+    import dns.name
+    import dns.rcode
+
+    def reply(data: bytes) -> bytes:
+        query = dns.message.from_wire(data)
+        response = dns.message.make_response(query)
+        question = query.question[0]
+        if question.name.is_subdomain(dns.name.from_text("broken.example.net")) and question.rdtype != 15:  # not MX
+            response.set_rcode(dns.rcode.SERVFAIL)
+        return response.to_wire()
+
+    export = tmp_path / "subscribers.txt"
+    export.write_text(_ONE_DOMAIN_FAILING, encoding="utf-8")
+    with answering_resolver(reply) as port:
+        _one_domain_failing_said(
+            capsys, export, port, ["the resolver answered {query} SERVFAIL"], "broken.example.net A"
+        )
+
+
+def test_mx_a_resolver_cutting_every_answer_over_tcp_is_said_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every query answered truncated over UDP and its TCP connection closed: the resolver is said once, no row."""
+    export = tmp_path / "subscribers.txt"
+    export.write_text("".join(f"x@domain{i}.example.org\n" for i in range(20)), encoding="utf-8")
+    with truncating_then_closing("example.org") as port:
+        code, lines, err = _audit(
+            capsys, "--mx", "--resolver", "127.0.0.1", "--port", str(port), "--timeout", "0.5", str(export)
+        )
+    assert code == 1 and lines == [], (lines, err)
+    assert (
+        err.count(
+            "--mx gave no usable answer to any query (domain0.example.org, domain1.example.org, "
+            "domain2.example.org): a truncated answer over UDP, then the connection closed before an answer "
+            "over TCP"
+        )
+        == 1
+    ), err
+    for words in _DNSPYTHON_WORDS:
+        assert words not in err, err
+
+
+_LONG_DOMAIN = ".".join(["a" * 62] * 4) + ".org"  # 256 characters: over the 255 octets of a name
+_BAD_NAMES = [
+    ("a" * 64 + ".org", "a label of 64 octets, over the 63 of RFC 1035 section 2.3.4"),
+    ("a..org", "an empty label"),
+    (_LONG_DOMAIN, "over the 255 octets of RFC 1035 section 2.3.4"),
+    ("\U0001f600.org", "a label that is no internationalized domain name (RFC 5891)"),
+]
+
+
+def test_mx_a_domain_dns_cannot_look_up_is_said_and_the_others_checked() -> None:
+    """A domain dnspython refuses to ask (a label over 63 octets, an empty one, a name over 255 octets, a label IDNA
+    refuses) ended mx_flags with its exception: each is its address's flag, nothing asked, the resolver not taken to
+    be down for them (they come first), and the other addresses are checked."""
+    lines = [f"x@{name}" for name, _ in _BAD_NAMES] + ["anne@one.example.org"]
+    entries = [lists_audit.Entry("subscribers.txt", n, line, lines=lines) for n, line in enumerate(lines, 1)]
+    with answering_resolver(rcode_reply("NOERROR")) as port:
+        flags = lists_audit.mx_flags(entries, [], "127.0.0.1", 0.3, port=port)
+    assert [flag.entry.line for flag in flags] == [1, 2, 3, 4, 5], [str(flag) for flag in flags]
+    for flag, (name, said) in zip(flags, _BAD_NAMES, strict=False):
+        assert f"{name} is not a name DNS can look up: {said}" in flag.problem, flag.problem
+        assert flag.unchecked, flag
+    assert flags[4].problem == "one.example.org has no mail exchanger (no MX, no address record)", flags[4]
+    assert not flags[4].unchecked
+
+
+@pytest.mark.parametrize("name", [name for name, _ in _BAD_NAMES] + ["xn--zz.org"])
+def test_mx_an_export_of_a_domain_dns_cannot_look_up_is_audited_whole(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    """Such an address is flagged malformed, and the export's other addresses are looked up all the same."""
+    export = tmp_path / "subscribers.txt"
+    export.write_text(f"x@{name}\nanne@one.example.org\n", encoding="utf-8")
+    with answering_resolver(rcode_reply("NOERROR")) as port:
+        code, lines, err = _audit(capsys, "--mx", "--resolver", "127.0.0.1", "--port", str(port), str(export))
+    assert code == 1, (lines, err)
+    assert len(lines) == 2 and "malformed address" in lines[0], lines
+    assert (
+        lines[1] == f"{export}:2 anne@one.example.org: one.example.org has no mail exchanger (no MX, no address record)"
+    )
+    for words in _DNSPYTHON_WORDS:
+        assert words not in err, err
 
 
 def test_rows_with_unclosed_quotes_are_read_in_a_time_linear_in_their_number(tmp_path: Path) -> None:

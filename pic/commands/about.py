@@ -148,8 +148,8 @@ COMMANDS: dict[str, About] = {
             (0, "clean (an export holding no address is warned of, naming it: likelier a failed export)"),
             (
                 1,
-                "addresses to fix or an export or `--domains` file refused (not UTF-8, not of its format: file and "
-                "line named)",
+                "addresses to fix (or, with `--mx`, whose domain could not be looked up) or an export or "
+                "`--domains` file refused (not UTF-8, not of its format: file and line named)",
             ),
             (2, f"{_USAGE} (an export or a `--domains` file that cannot be read)"),
         ),
