@@ -2122,19 +2122,33 @@ _XML_TAG = re.compile(r"<[^<>]*>")
 
 
 def mx_flags(
-    entries: Sequence[Entry], already: Sequence[Flag], resolver_address: str | None, timeout: float, *, port: int = 53
+    entries: Sequence[Entry],
+    already: Sequence[Flag],
+    resolver_address: str | None,
+    timeout: float,
+    *,
+    port: int = 53,
+    resolv_conf: Path = Path("/etc/resolv.conf"),
 ) -> list[Flag]:
     """Addresses whose domain has neither MX nor address record (RFC 5321 §5.1), and those whose domain could not be
     checked (:attr:`Flag.unchecked`: the resolver answered its lookup with an error, YXDOMAIN, no answer within
     ``timeout`` seconds, or the domain is no name DNS can look up), each said in :func:`pic.unanswered.said`'s words;
     needs the network. Entries flagged ``already`` are not looked up. Raises :class:`pic.errors.Unreachable`, naming
     the domains asked, when the resolver answered none of them (:class:`pic.unanswered.Unanswered`: it stops once the
-    first three went unanswered): said once, not on each row."""
+    first three went unanswered): said once, not on each row; and when ``resolver_address`` is None and
+    ``resolv_conf`` (resolv.conf(5), the system's resolvers, read by dnspython) cannot be read or names none."""
     import dns.resolver
 
     from pic.dns_check import ConnectedNameserver
 
-    resolver = dns.resolver.Resolver(configure=resolver_address is None)
+    try:
+        resolver = dns.resolver.Resolver(str(resolv_conf), configure=resolver_address is None)
+    except dns.resolver.NoResolverConfiguration:
+        why = (
+            f"no resolver to ask: {shown_name(resolv_conf)} cannot be read or names none (no nameserver line of an IP "
+            "address): give one with --resolver"
+        )
+        raise Unreachable([Problem("--mx", None, "", why)]) from None
     if resolver_address is not None:
         resolver.nameservers = [resolver_address]
         resolver.port = port

@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pic import cli, lists_audit
-from pic.errors import PicError
+from pic.errors import PicError, Unreachable
 from pic.lists_audit import ASK_ANOTHER
 from pic.settings import OPTIONAL_SECRET_KEYS, SECRET_KEYS
 from tests.helpers import (
@@ -1336,6 +1336,23 @@ def test_mx_an_export_of_a_domain_dns_cannot_look_up_is_audited_whole(
     )
     for words in _DNSPYTHON_WORDS:
         assert words not in err, err
+
+
+@pytest.mark.parametrize("content", [None, "search example.org\n", "nameserver\n"], ids=["missing", "none", "empty"])
+def test_mx_a_machine_naming_no_resolver_is_said(tmp_path: Path, content: str | None) -> None:
+    """Without --resolver, a resolv.conf that cannot be read or names no resolver ended the run with dnspython's
+    NoResolverConfiguration and its traceback: said, naming the file, and what to give instead."""
+    conf = tmp_path / "resolv.conf"
+    if content is not None:
+        conf.write_text(content, encoding="utf-8")
+    entries = [lists_audit.Entry("subscribers.txt", 1, "anne@one.example.org", lines=["anne@one.example.org"])]
+    with pytest.raises(Unreachable) as raised:
+        lists_audit.mx_flags(entries, [], None, 0.3, resolv_conf=conf)
+    [problem] = raised.value.problems
+    assert str(problem) == (
+        f"--mx no resolver to ask: {conf} cannot be read or names none (no nameserver line of an IP address): give "
+        "one with --resolver"
+    ), str(problem)
 
 
 def test_rows_with_unclosed_quotes_are_read_in_a_time_linear_in_their_number(tmp_path: Path) -> None:
