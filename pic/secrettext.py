@@ -439,9 +439,9 @@ def _pulumi_secret_set(m: re.Match[str]) -> bool:
     """Whether the value of ``pulumi config set`` matched in ``m`` is a secret: one read as prose reads a value after
     a password's label (:func:`labelled_password`: ``S3cretPw9``, not ``yesterday.``, ``VALUE`` nor a URL), and the
     command says --secret (before the key or after the value, Pulumi's ``--secret=true`` too), or its key is named for
-    one (:func:`pic.yamlsrc.secret_name`, the rule the stack file's own keys follow, on the key's name after its
-    namespace and path: ``pic:dbAdminPassword``, ``mysql:password``, ``pic:hosts.db1.password``)."""
-    from pic.yamlsrc import secret_name
+    one (:func:`pic.yamlsrc.secret_value_name`, on the key's name after its namespace and path:
+    ``pic:dbAdminPassword``, ``mysql:password``, ``pic:hosts.db1.password``; not ``pic:tokenExpiry``)."""
+    from pic.yamlsrc import secret_value_name
 
     if not labelled_password(m.group("v")):
         return False
@@ -455,7 +455,7 @@ def _pulumi_secret_set(m: re.Match[str]) -> bool:
     if _PULUMI_SECRET_FLAG.search(m.string, start, end) is not None:
         return True
     key = m.group("key")
-    return any(secret_name(part) for part in re.split(r"[:.\[\]\"']+", key) if part)
+    return any(secret_value_name(part) for part in re.split(r"[:.\[\]\"']+", key) if part)
 
 
 def labelled_password(value: str) -> bool:

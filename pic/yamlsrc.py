@@ -297,6 +297,39 @@ def secret_name(name: str) -> bool:
     return any(len(w) >= 5 and difflib.get_close_matches(w, _SECRET_WORDS, n=1, cutoff=0.85) for w in words)
 
 
+# The last word of a key's name that says what the key holds about a secret, not the secret itself: when it expires,
+# its name or ID, how it is rotated, its policy or length, where it is kept (tokenExpiry: 86400s, sshKeyName:
+# deploy-2024, apiKeyRotation: every-90-days, passwordPolicy: Min12Chars, passwordFile: /run/secrets/db)
+_ABOUT_A_SECRET = frozenset(
+    {
+        *("expiry", "expires", "expire", "expiration", "exp", "ttl", "lifetime", "age", "validity", "days"),
+        *("name", "names", "id", "ids", "label", "comment", "description", "hint", "reminder", "help"),
+        *("rotation", "rotate", "rotated", "reset", "history", "changed", "created", "updated", "date", "at", "on"),
+        *("policy", "policies", "rule", "rules", "length", "len", "size", "bits", "min", "max", "count", "strength"),
+        *("complexity", "regex", "pattern", "format", "type", "kind", "algorithm", "algo", "fingerprint", "version"),
+        *("file", "files", "path", "paths", "dir", "url", "uri", "endpoint", "location", "store", "vault", "manager"),
+        *("provider", "source", "ref", "reference", "env", "var", "variable", "field", "header", "param", "prompt"),
+        *("enabled", "required", "mode", "scope", "scopes", "issuer", "audience", "owner"),
+    }
+)
+
+
+# Short words that name a password as the name's first word too, whose after them, as French writes it (mdp_ftp,
+# pwd_admin); not pass nor pw (passThrough, pwFlag)
+_SECRET_FIRST_WORDS = frozenset({"mdp", "pwd", "pswd"})
+
+
+def secret_value_name(name: str) -> bool:
+    """Whether a key named ``name`` holds a secret itself: a secret's name (:func:`secret_name`) whose last word
+    says nothing about it (_ABOUT_A_SECRET), or one whose first word is mdp, pwd or pswd (_SECRET_FIRST_WORDS):
+    ``dbAdminPassword``, ``password_admin``, ``apiKey``, ``mdp_ftp``, not ``tokenExpiry``, ``sshKeyName``,
+    ``passwordPolicy``. The rule for a key commented out or given to ``pulumi config set``, whose value is refused
+    when it reads as a password; the stack file's own keys follow :func:`secret_name`."""
+    words = [word.lower() for word in _NAME_WORD.findall(name)]
+    named = secret_name(name) or (len(words) > 1 and words[0] in _SECRET_FIRST_WORDS)
+    return named and (not words or words[-1] not in _ABOUT_A_SECRET)
+
+
 def names_secret(line: str) -> bool:
     """Whether a line of a file names a secret: ``secure:``, a secret's words (:data:`_SECRET_LINE`), or a key
     whose name reads as one (:func:`secret_name`)."""
@@ -1145,7 +1178,7 @@ def _secret_of(text: str) -> tuple[str, int] | None:
     label, a pair, a URL's credentials, a key, a command's password option) and its line in ``text`` (0 the
     first), or None. A line of YAML commented out, a key written as a configuration key (a namespace, a path, a
     ``_`` or a capital inside: ``pic:dbAdminPassword``, ``mysql.password``, ``smtp_pass``, ``dbAdminPassword``) and
-    named for a secret (:func:`secret_name`, as the stack file's keys are: ``adminPwd``, ``dbPass`` too; ``secure``,
+    named for a secret (:func:`secret_value_name`: ``adminPwd``, ``dbPass`` too, not ``tokenExpiry``; ``secure``,
     Pulumi's ciphertext, excepted), then a value read as prose reads one after a password's label
     (pic.secrettext.labelled_password: ``S3cretPw9``, not ``stored in Bitwarden``, ``voir-coffre`` nor
     ``${DB_PASSWORD}``), is one too: prose reads a label as a word (``Token: renouvelé en mars``)."""
@@ -1164,7 +1197,7 @@ def _secret_of(text: str) -> tuple[str, int] | None:
         if (
             written_as_key
             and name != "secure"
-            and secret_name(name)
+            and secret_value_name(name)
             and _PULUMI_CIPHERTEXT.fullmatch(value) is None
             and secrettext.labelled_password(value)
         ):
@@ -1176,12 +1209,15 @@ def _secret_of(text: str) -> tuple[str, int] | None:
 
 def _commented_yaml_secret(text: str) -> tuple[str, int] | None:
     """A password in ``text`` read as YAML, as a file's lines commented out are: a value of a key named for a secret
-    (:func:`secret_name`, ``secure`` excepted) in flow style, in a list or under it on the next lines (``pic:db:
+    (:func:`secret_value_name`, ``secure`` excepted) in flow style, in a list or under it on the next lines (``pic:db:
     {adminPassword: S3cretPw9}``, ``pic:dbAdminPassword: [S3cretPw9]``, ``pic:dbAdminPassword:`` then ``- S3cretPw9``),
     a text read as a password after a password's label is (pic.secrettext.labelled_password); its line in ``text``,
     or None. Each line holding ':' is read with the lines under it indented further (at most
     :data:`_COMMENTED_BLOCK_LINES`), so that the comments around it, prose, do not make the whole no YAML."""
-    if not any(secret_name(m.group()) for m in _KEY_WORD.finditer(text)):
+    if not any(
+        secret_name(word) or any(secret_value_name(part) for part in word.split("."))
+        for word in (m.group() for m in _KEY_WORD.finditer(text))
+    ):
         return None  # no key named for a secret: no YAML parsed
     lines = text.split("\n")
     for i, line in enumerate(lines):
@@ -1232,7 +1268,7 @@ def _yaml_secret(text: str) -> bool:
         for key, value in node.items():
             stack.append(value)
             name = str(key).rsplit(":", 1)[-1].rsplit(".", 1)[-1]
-            if name == "secure" or not secret_name(name):
+            if name == "secure" or not secret_value_name(name):
                 continue
             values = value if isinstance(value, list) else [value]
             # a number too (a PIN, 84620193), as the stack file refuses one under a secret's name

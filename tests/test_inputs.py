@@ -2224,6 +2224,13 @@ def test_a_comment_of_yaml_aliases_repeating_a_node_is_read_once() -> None:
         "#  pic:dbAdminPassword:\n#    - 84620193",
         "# db-admin-password: S3cretPw9",  # a key in kebab case
         "# smtp-password: S3cretPw9",
+        # the secret's word first, whose after it
+        "# password_admin: Lilas2024",
+        "# mdp_ftp: Lilas2024",
+        "# token_github: Zt8kq2LmW9xR4",
+        "# pic:db: {apiKey: Zt8kq2LmW9xR4}",
+        "# ftp: {mdp_ftp: Lilas2024}",
+        "# pulumi config set pic:password_admin Lilas2024",
     ],
 )
 def test_a_commented_out_secret_in_another_form_of_yaml_is_refused(text: str) -> None:
@@ -2241,6 +2248,14 @@ def test_a_commented_out_secret_in_another_form_of_yaml_is_refused(text: str) ->
         "# php_settings: {memory_limit: 256M, upload_max_filesize: 64M}",
         "# password_min_length: 12",
         "# passwordless: true",
+        # a key saying something about a secret, not the secret: when it expires, its name, rotation, policy
+        "# tokenExpiry: 86400s",
+        "# sshKeyName: deploy-2024",
+        "# apiKeyRotation: every-90-days",
+        "# passwordPolicy: Min12Chars",
+        "# pic:db: {tokenExpiry: 86400s, host: db1}",
+        "#  pic:apiKeyId:\n#    - AKEY2024x",
+        "# pulumi config set pic:tokenExpiry 86400s",
     ],
 )
 def test_a_commented_out_line_holding_no_password_in_clear_passes(text: str) -> None:
