@@ -427,10 +427,20 @@ class _Pattern:
 
 
 # A flag of pulumi config set, with its value when it takes one (-s/--stack NAME, --config-file FILE, -C/--cwd DIR,
-# --type TYPE, as pulumi config set --help lists them); one of those with its value after '=' (--stack=prod) is read
-# as such only, not as any flag too: both read the same word, and a line of them was read in 2^n ways
+# --type TYPE, as pulumi config set --help lists them), read one way only: one of those followed by a value (after
+# '=' or a blank, a word not starting with '-') is read with it, never as a flag alone whose value is the next word
+# too (the key: a line of -s a flags was read in as many ways as it held, 10,000 characters in 1.7 s)
 _PULUMI_VALUED = r"(?:-s|-C|--stack|--config-file|--cwd|--type)"
-_PULUMI_FLAG = rf"(?:{_PULUMI_VALUED}(?:=|[^\S\n]+)[^\s-]\S*|(?!{_PULUMI_VALUED}=[^\s-])--?[A-Za-z][\w-]*(?:=\S*)?)"
+_PULUMI_FLAG = (
+    rf"(?:{_PULUMI_VALUED}(?:=|[^\S\n]+)[^\s-]\S*"
+    rf"|(?!{_PULUMI_VALUED}(?:=|[^\S\n]+)[^\s-])--?[A-Za-z][\w-]*(?:=\S*)?)"
+)
+# Flags, each read once (possessive: the words read as flags are not read again as a key or a value)
+_PULUMI_FLAGS = rf"(?:[^\S\n]+{_PULUMI_FLAG})*+"
+# pulumi [global flags] config set (group cmd: where the command starts, after echo ... | in a pipe)
+_PULUMI_SET = rf"{_COMMAND}(?P<cmd>)pulumi[^\S\n]{_ARGS}(?<=[^\S\n])config[^\S\n]+set"
+# The key of config set (group key), read whole: quoted, or a word not starting with '-'
+_PULUMI_KEY = r"(?P<key>'[^'\n]*'|\"[^\"\n]*\"|[^\s\"'`-][^\s\"'`]*+)[\"']*"
 # --secret among the words of a pulumi command, up to the end of its line or a shell separator
 _PULUMI_SECRET_FLAG = LazyPattern(r"(?i)(?<!\S)--secret(?:=(?:true|t|1))?(?=\s|$)")
 
@@ -439,10 +449,8 @@ def _pulumi_secret_set(m: re.Match[str]) -> bool:
     """Whether the value of ``pulumi config set`` matched in ``m`` is a secret: one read as prose reads a value after
     a password's label (:func:`labelled_password`: ``S3cretPw9``, not ``yesterday.``, ``VALUE`` nor a URL), and the
     command says --secret (before the key or after the value, Pulumi's ``--secret=true`` too), or its key is named for
-    one (:func:`pic.yamlsrc.secret_value_name`, on the key's name after its namespace and path:
-    ``pic:dbAdminPassword``, ``mysql:password``, ``pic:hosts.db1.password``; not ``pic:tokenExpiry``)."""
-    from pic.yamlsrc import secret_value_name
-
+    one (:func:`_secret_key`: ``pic:dbAdminPassword``, ``mysql:password``, ``pic:hosts.db1.password``; not
+    ``pic:tokenExpiry``)."""
     if not labelled_password(m.group("v")):
         return False
 
@@ -451,10 +459,17 @@ def _pulumi_secret_set(m: re.Match[str]) -> bool:
         found = m.string.find(stop, m.end())
         if found >= 0:
             end = min(end, found)
-    start = m.start()
-    if _PULUMI_SECRET_FLAG.search(m.string, start, end) is not None:
+    if _PULUMI_SECRET_FLAG.search(m.string, m.start("cmd"), end) is not None:
         return True
-    key = m.group("key")
+    return _secret_key(m.group("key"))
+
+
+def _secret_key(key: str) -> bool:
+    """Whether the configuration key ``key`` (``pic:dbAdminPassword``, ``'pic:hosts["db1"].password'``) holds a
+    secret: a part of it after its namespace, along its path, named for one (:func:`pic.yamlsrc.secret_value_name`:
+    not ``pic:tokenExpiry``)."""
+    from pic.yamlsrc import secret_value_name
+
     return any(secret_value_name(part) for part in re.split(r"[:.\[\]\"']+", key) if part)
 
 
@@ -466,34 +481,112 @@ def labelled_password(value: str) -> bool:
     return _prose_secret_as_written(f"password: {value}") is not None
 
 
-# pulumi config set before a word of its line (not set-all, whose --secret takes KEY=VALUE)
+# pulumi config set before a word of its line (not set-all, whose --secret takes KEY=VALUE); pulumi config set-all
 _PULUMI_CONFIG_SET_BEFORE = LazyPattern(r"(?i)(?<![^\s/;&|(`\"'*_])pulumi\s(?:[^\n;&|]*?\s)?config\s+set\s")
+_PULUMI_CONFIG_SET_ALL_BEFORE = LazyPattern(r"(?i)(?<![^\s/;&|(`\"'*_])pulumi\s(?:[^\n;&|]*?\s)?config\s+set-all\s")
+
+
+def _in_pulumi_command(m: re.Match[str], before: LazyPattern) -> bool:
+    """Whether the word matched in ``m`` is an argument of the pulumi command ``before`` reads, on its line before it
+    (up to a shell separator)."""
+    line_start = max(m.string.rfind(stop, 0, m.start()) for stop in "\n;&|(`") + 1
+    return before.search(m.string, line_start, m.start()) is not None
 
 
 def _pulumi_set_flag(m: re.Match[str]) -> bool:
     """Whether the option matched in ``m`` is ``--secret`` of ``pulumi config set``, a flag: the word after it is the
-    key, not a value (read by _PULUMI_CONFIG_SET)."""
-    if m.group(0)[:9].lower().rstrip() != "--secret" or m.group(0)[8:9] == "=":
+    key, not a value (read by _PULUMI_CONFIG_SET); or ``--secret`` of ``pulumi config set-all``, whose value is
+    KEY=VALUE (read by _PULUMI_SET_ALL_PAIR, the value after the key)."""
+    if m.group(0)[:9].lower().rstrip("= \t") != "--secret":
         return False
-    line_start = max(m.string.rfind(stop, 0, m.start()) for stop in "\n;&|(`") + 1
-    return _PULUMI_CONFIG_SET_BEFORE.search(m.string, line_start, m.start()) is not None
+    if m.group(0)[8:9] != "=" and _in_pulumi_command(m, _PULUMI_CONFIG_SET_BEFORE):
+        return True
+    return m.string.rfind("set-all", 0, m.start()) >= 0 and _in_pulumi_command(m, _PULUMI_CONFIG_SET_ALL_BEFORE)
 
 
-# pulumi config set [flags] KEY VALUE (Pulumi's CLI: the value stored as the key's, encrypted with --secret, a flag
-# of set that takes no value): a value after --secret, or after a key named for a secret (pic:dbAdminPassword,
-# mysql:password; with --plaintext too, the value is written in clear here); the key alone (the value then typed at
-# the prompt or read from the standard input, < FILE) is none, and so are the words after a '`' closing the command
-# in prose. Read in prose too: a note or a comment saying how a secret was set may hold it.
+def _pulumi_set_all_secret(m: re.Match[str]) -> bool:
+    """Whether the pair matched in ``m`` (``--secret KEY=VALUE``, ``--plaintext KEY=VALUE``) is one of ``pulumi config
+    set-all`` giving a secret in clear: a value read as a password (:func:`labelled_password`) given to --secret, or
+    to --plaintext under a key named for a secret (:func:`_secret_key`): written in clear in the stack file then."""
+    if not labelled_password(m.group("v")):
+        return False
+    if m.group("flag").lower() != "secret" and not _secret_key(m.group("key")):
+        return False
+    return m.string.rfind("set-all", 0, m.start()) >= 0 and _in_pulumi_command(m, _PULUMI_CONFIG_SET_ALL_BEFORE)
+
+
+# pulumi config set [flags] KEY VALUE (Pulumi's CLI, pkg/cmd/pulumi/config/config.go: "set <key> [flags] [--]
+# [value]", the value stored as the key's, encrypted with --secret, a flag of set that takes no value; flags before
+# '--' only, cobra's rule, and after it a value starting with '-' too): a value after --secret, or after a key named for
+# a secret (pic:dbAdminPassword, mysql:password; with --plaintext too, the value is written in clear here); the key
+# alone (the value then typed at the prompt or read from the standard input, < FILE) is none, and so are the words
+# after a '`' closing the command in prose. Read in prose too: a note or a comment saying how a secret was set may hold
+# it. The same value given otherwise: as the key's own one argument, KEY=VALUE (config set then takes the whole word
+# as the key's name and writes it in clear in the stack file); on the standard input of config set KEY, which
+# reads it there when no value follows the key (echo PW | pulumi config set ..., printf '%s' PW | ..., a here-string
+# <<< PW or a here-document's one line, as _PIPED and _STDIN_READER read the other readers' standard input); or
+# by config set-all, whose --secret and --plaintext each take KEY=VALUE (its --help: "Each key-value pair must be
+# preceded by either the `--secret` or the `--plaintext` flag"; its --path too): a value given to --secret, or to
+# --plaintext under a key named for a secret.
 _PULUMI_CONFIG_SET: tuple[str, _Pattern, tuple[str, ...]] = (
     "a password argument",
     _Pattern(
-        rf"(?i){_COMMAND}pulumi[^\S\n]{_ARGS}(?<=[^\S\n])config[^\S\n]+set(?:[^\S\n]+{_PULUMI_FLAG})*[^\S\n]+"
-        rf"(?P<key>'[^'\n]*'|\"[^\"\n]*\"|[^\s\"'`-][^\s\"'`]*)[\"']*(?:[^\S\n]+{_PULUMI_FLAG})*[^\S\n]+(?![\"']*-)"
+        rf"(?i){_PULUMI_SET}{_PULUMI_FLAGS}(?:[^\S\n]+(?P<dd>--))?[^\S\n]+{_PULUMI_KEY}"
+        rf"(?(dd)|{_PULUMI_FLAGS}(?:[^\S\n]+(?P<de>--))?)[^\S\n]+(?(dd)|(?(de)|(?![\"']*-)))"
         r"(?![0-9]*[<>&|])"
         rf"{_VALUE}",
         valid=_pulumi_secret_set,
     ),
     ("pulumi",),
+)
+_PULUMI_CONFIG_SETS: tuple[tuple[str, _Pattern, tuple[str, ...]], ...] = (
+    _PULUMI_CONFIG_SET,
+    # KEY=VALUE, config set's one argument
+    (
+        "a password argument",
+        _Pattern(
+            rf"(?i){_PULUMI_SET}{_PULUMI_FLAGS}(?:[^\S\n]+--)?[^\S\n]+"
+            r"(?P<key>'[^'\n=]*'|\"[^\"\n=]*\"|[\"']?[^\s\"'`=-][^\s\"'`=]*+)[\"']*=(?![0-9]*[<>&|])"
+            rf"{_VALUE}",
+            valid=_pulumi_secret_set,
+        ),
+        ("pulumi",),
+    ),
+    # a word written to the standard input of config set KEY, nothing after the key sending it another (< FILE)
+    (
+        "a password piped to a program",
+        _Pattern(
+            rf"(?i)\b{_ECHO}\s+[\"']*{_STDIN_WORD}[\"']*(?:\s*[2-9]>>?(?:&[0-9-]|[^\s|;&<>]+))*"
+            rf"{_PIPED}{_PULUMI_SET}{_PULUMI_FLAGS}(?:[^\S\n]+--)?[^\S\n]+{_PULUMI_KEY}{_PULUMI_FLAGS}"
+            r"(?![^\S\n]*[0-9]*<(?!<))",
+            valid=_pulumi_secret_set,
+        ),
+        ("pulumi",),
+    ),
+    # a here-string, or a here-document whose first line is one word
+    (
+        "a password piped to a program",
+        _Pattern(
+            rf"(?i){_PULUMI_SET}{_PULUMI_FLAGS}(?:[^\S\n]+--)?[^\S\n]+{_PULUMI_KEY}{_PULUMI_FLAGS}"
+            r"[^\S\n]*<<(?:<[^\S\n]*(?:\$(?='))?(?P<q>[\"']+)?|(?!<)-?[ \t]*[\"']?[\w.-]++[\"']?[ \t]*\n[ \t]*(?P<h>))"
+            rf"{_STDIN_WORD}"
+            r"(?(h)[ \t]*(?=\n|$)|(?(q)[\"']+(?=[\s;&|)]|$)|(?=[\s;&|)\"']|$)))",
+            valid=_pulumi_secret_set,
+        ),
+        ("pulumi",),
+    ),
+    # set-all's --secret|--plaintext KEY=VALUE, each pair read on its own (_pulumi_set_all_secret: after pulumi
+    # config set-all on its line)
+    (
+        "a password argument",
+        _Pattern(
+            r"(?i)(?<![^\s\"'])--(?P<flag>secret|plaintext)(?:=|[^\S\n]+)"
+            r"(?P<key>'[^'\n=]*'|\"[^\"\n=]*\"|[\"']?[^\s\"'`=-][^\s\"'`=]*+)[\"']*=(?![0-9]*[<>&|])"
+            rf"{_VALUE}",
+            valid=_pulumi_set_all_secret,
+        ),
+        ("set-all",),
+    ),
 )
 
 
@@ -784,7 +877,7 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
         ),
         ("createandpromote",),
     ),
-    _PULUMI_CONFIG_SET,
+    *_PULUMI_CONFIG_SETS,
     # mysqladmin password NEW (mariadb-admin); openssl passwd [options] PASSWORD; mosquitto_passwd -b FILE USER
     # PASSWORD; rabbitmqctl add_user|change_password|authenticate_user USER PASSWORD; ejabberdctl
     # register|change_password|check_password USER HOST PASSWORD, prosodyctl register USER HOST PASSWORD
@@ -1640,7 +1733,7 @@ _PROSE_KINDS = frozenset(
 )
 _PROSE_TEXT = [
     *(entry for entry in _SECRET_TEXT if entry[0] in _PROSE_KINDS),
-    _PULUMI_CONFIG_SET,
+    *_PULUMI_CONFIG_SETS,
     # login:password@host in prose, where a label then an address (Inscriptions:benevoles2026@asso.org) is as
     # likely as credentials: only before a host and its port (bob:Soleil2024x@sftp.example.org:22), localhost or
     # pic-db, a host named for a service that takes a login (ftp., sftp., ssh., db., mysql., smtp., imap., nas.) or

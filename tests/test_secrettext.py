@@ -1455,6 +1455,32 @@ def test_a_password_of_a_word_a_colon_and_a_secret_s_name_is_one(text: str) -> N
         "pulumi config set --path 'pic:hosts[\"db1\"].password' S3cretPw9",  # a quoted path
         'pulumi config set pic:x "$(tool --secret S3cretPw9)"',  # another command's, in a substitution
         "pulumi config set --secret=true pic:x S3cretPw9",
+        # the value on the standard input, which pulumi config set KEY reads when no value follows the key
+        "echo S3cretPw9 | pulumi config set --secret pic:dbAdminPassword",
+        "echo -n S3cretPw9 | pulumi config set pic:dbAdminPassword",  # a key named for a secret
+        "printf '%s' S3cretPw9 | pulumi config set --secret pic:dbAdminPassword",
+        "printf S3cretPw9 | pulumi -C infra config set -s prod pic:x --secret",
+        "echo S3cretPw9 | sudo pulumi config set --secret pic:x",
+        "pulumi config set --secret pic:dbAdminPassword <<< S3cretPw9",
+        "pulumi config set pic:dbAdminPassword <<< 'S3cretPw9'",
+        "pulumi config set --secret pic:dbAdminPassword <<EOF\nS3cretPw9\nEOF",
+        # '--' ends the flags (cobra's rule): the key and the value after it, a value starting with '-' too
+        "pulumi config set --secret -- pic:dbAdminPassword S3cretPw9",
+        "pulumi config set pic:dbAdminPassword -- -S3cretPw9",
+        "pulumi config set --secret pic:x -- S3cretPw9",
+        # KEY=VALUE as config set's one argument: the value written in clear as the key's name
+        "pulumi config set --secret pic:dbAdminPassword=S3cretPw9",
+        "pulumi config set pic:dbAdminPassword=S3cretPw9",
+        # set-all: each --secret or --plaintext takes KEY=VALUE; a key named for a secret given in plaintext
+        "pulumi config set-all --plaintext pic:dbAdminPassword=S3cretPw9",
+        "pulumi config set-all --plaintext=pic:dbAdminPassword=S3cretPw9",
+        "pulumi config set-all --plaintext pic:host=web1 --plaintext pic:smtpPassword=S3cretPw9",
+        "pulumi config set-all --plaintext pic:host=web1-prod --secret pic:x=S3cretPw9",
+        "pulumi config set-all --path --plaintext pic:hosts.db1.password=S3cretPw9",
+        "pulumi config set-all --plaintext 'pic:dbAdminPassword'=S3cretPw9",
+        # the command after other words of its line
+        "old: pulumi config set --secret pic:dbAdminPassword S3cretPw9",
+        "Avant : `pulumi config set --secret pic:dbAdminPassword S3cretPw9`",
     ],
 )
 def test_a_value_set_by_pulumi_config_set_as_a_secret_is_one(text: str) -> None:
@@ -1482,6 +1508,27 @@ def test_a_value_set_by_pulumi_config_set_as_a_secret_is_one(text: str) -> None:
         "Rotate via *pulumi config set --secret pic:smtpPassword* monthly.",
         "Use pulumi config set --secret pic:dbAdminPassword VALUE.",
         "pulumi config set pic:tokenUrl https://auth.example.org/oauth/token",
+        "pulumi config set --secret pic:dbAdminPassword then run pulumi up",
+        "pulumi config set --secret pic:dbAdminPassword '<password>'",
+        "pulumi config set --secret pic:dbAdminPassword changeme",
+        'pulumi config set --secret pic:dbAdminPassword "$DB_PASSWORD"',
+        # the standard input given no password in clear: a variable, a placeholder, a file (< FILE after the pipe
+        # replaces it), no secret's key and no --secret
+        'echo "$DB_PASSWORD" | pulumi config set --secret pic:dbAdminPassword',
+        "echo VALUE | pulumi config set --secret pic:dbAdminPassword",
+        "echo changeme | pulumi config set --secret pic:dbAdminPassword",
+        "echo S3cretPw9 | pulumi config set --secret pic:dbAdminPassword < ~/pw.txt",
+        "echo web1-prod | pulumi config set pic:default_web_host",
+        "pulumi config set pic:default_web_host <<< web1-prod",
+        'pulumi config set --secret pic:dbAdminPassword <<< "$DB_PASSWORD"',
+        "pulumi config set -- pic:default_web_host web1-prod",
+        "pulumi config set --secret -- pic:dbAdminPassword",
+        "pulumi config set pic:default_web_host=web1-prod",
+        # set-all: a key named for no secret in plaintext, a variable, a placeholder
+        "pulumi config set-all --plaintext pic:default_web_host=web1-prod",
+        "pulumi config set-all --plaintext pic:dbAdminPassword=changeme",
+        'pulumi config set-all --secret pic:dbAdminPassword="$DB_PASSWORD"',
+        "pulumi config set-all --plaintext pic:host=web1-prod --secret pic:dbAdminPassword=$DB_PASSWORD",
     ],
 )
 def test_a_key_pulumi_config_set_names_is_no_secret(text: str) -> None:
