@@ -496,7 +496,7 @@ def _in_pulumi_command(m: re.Match[str], before: LazyPattern) -> bool:
 def _pulumi_set_flag(m: re.Match[str]) -> bool:
     """Whether the option matched in ``m`` is ``--secret`` of ``pulumi config set``, a flag: the word after it is the
     key, not a value (read by _PULUMI_CONFIG_SET); or ``--secret`` of ``pulumi config set-all``, whose value is
-    KEY=VALUE (read by _PULUMI_SET_ALL_PAIR, the value after the key)."""
+    KEY=VALUE (read by the last pattern of _PULUMI_CONFIG_SETS, the value after the key)."""
     if m.group(0)[:9].lower().rstrip("= \t") != "--secret":
         return False
     if m.group(0)[8:9] != "=" and _in_pulumi_command(m, _PULUMI_CONFIG_SET_BEFORE):

@@ -429,6 +429,11 @@ SECRET = "Zt8kq2LmW9"
         # a variable assigned the password, then given it (p=PW; mysql -p$p), first in the command or after others
         f"p={SECRET}; mysqldump -u asso_cron_main -p$p asso_cron_main > ../db/x.sql",
         f"cd .. && p='{SECRET}' && PGPASSWORD=\"$p\" pg_dump -h db asso > db/x.sql",
+        # a password given to pulumi config set on its standard input, after '--', by set-all
+        f"echo {SECRET} | pulumi config set --secret pic:dbAdminPassword",
+        f"pulumi config set pic:dbAdminPassword <<< {SECRET}",
+        f"pulumi config set pic:dbAdminPassword -- -{SECRET}",
+        f"pulumi config set-all --plaintext pic:dbAdminPassword={SECRET}",
     ],
 )
 def test_a_command_holding_a_secret_is_refused_as_the_policy_pack_would(tmp_path: Path, command: str) -> None:
