@@ -481,27 +481,33 @@ def labelled_password(value: str) -> bool:
     return _prose_secret_as_written(f"password: {value}") is not None
 
 
-# pulumi config set before a word of its line (not set-all, whose --secret takes KEY=VALUE); pulumi config set-all
-_PULUMI_CONFIG_SET_BEFORE = LazyPattern(r"(?i)(?<![^\s/;&|(`\"'*_])pulumi\s(?:[^\n;&|]*?\s)?config\s+set\s")
-_PULUMI_CONFIG_SET_ALL_BEFORE = LazyPattern(r"(?i)(?<![^\s/;&|(`\"'*_])pulumi\s(?:[^\n;&|]*?\s)?config\s+set-all\s")
+# pulumi config set before a word of its line (not set-all, whose --secret takes KEY=VALUE); pulumi config set-all.
+# Its global flags up to 200 characters, as _PULUMI_SET reads them: each option of a line of them is looked at from
+# the line's start, and a gap read to its end each time made a line of n options cost n times its length.
+_PULUMI_CONFIG_SET_BEFORE = LazyPattern(r"(?i)(?<![^\s/;&|(`\"'*_])pulumi\s(?:[^\n;&|]{0,200}?\s)?config\s+set\s")
+_PULUMI_CONFIG_SET_ALL_BEFORE = LazyPattern(
+    r"(?i)(?<![^\s/;&|(`\"'*_])pulumi\s(?:[^\n;&|]{0,200}?\s)?config\s+set-all\s"
+)
 
 
-def _in_pulumi_command(m: re.Match[str], before: LazyPattern) -> bool:
-    """Whether the word matched in ``m`` is an argument of the pulumi command ``before`` reads, on its line before it
-    (up to a shell separator)."""
+def _in_pulumi_command(m: re.Match[str], before: LazyPattern, set_all: bool) -> bool:
+    """Whether the word matched in ``m`` is an argument of the pulumi command ``before`` reads (``set_all``: pulumi
+    config set-all, looked for only where its line, up to a shell separator, holds that word in any case)."""
     line_start = max(m.string.rfind(stop, 0, m.start()) for stop in "\n;&|(`") + 1
+    if set_all and "set-all" not in m.string[line_start : m.start()].lower():
+        return False
     return before.search(m.string, line_start, m.start()) is not None
 
 
 def _pulumi_set_flag(m: re.Match[str]) -> bool:
-    """Whether the option matched in ``m`` is ``--secret`` of ``pulumi config set``, a flag: the word after it is the
-    key, not a value (read by _PULUMI_CONFIG_SET); or ``--secret`` of ``pulumi config set-all``, whose value is
-    KEY=VALUE (read by the last pattern of _PULUMI_CONFIG_SETS, the value after the key)."""
+    """Whether the option matched in ``m`` is ``--secret`` of ``pulumi config set-all``, whose value is KEY=VALUE
+    (read by the last pattern of _PULUMI_CONFIG_SETS, the value after the key); or ``--secret`` of ``pulumi config
+    set``, a flag: the word after it is the key, not a value (read by _PULUMI_CONFIG_SET)."""
     if m.group(0)[:9].lower().rstrip("= \t") != "--secret":
         return False
-    if m.group(0)[8:9] != "=" and _in_pulumi_command(m, _PULUMI_CONFIG_SET_BEFORE):
+    if _in_pulumi_command(m, _PULUMI_CONFIG_SET_ALL_BEFORE, set_all=True):
         return True
-    return m.string.rfind("set-all", 0, m.start()) >= 0 and _in_pulumi_command(m, _PULUMI_CONFIG_SET_ALL_BEFORE)
+    return m.group(0)[8:9] != "=" and _in_pulumi_command(m, _PULUMI_CONFIG_SET_BEFORE, set_all=False)
 
 
 def _pulumi_set_all_secret(m: re.Match[str]) -> bool:
@@ -512,7 +518,7 @@ def _pulumi_set_all_secret(m: re.Match[str]) -> bool:
         return False
     if m.group("flag").lower() != "secret" and not _secret_key(m.group("key")):
         return False
-    return m.string.rfind("set-all", 0, m.start()) >= 0 and _in_pulumi_command(m, _PULUMI_CONFIG_SET_ALL_BEFORE)
+    return _in_pulumi_command(m, _PULUMI_CONFIG_SET_ALL_BEFORE, set_all=True)
 
 
 # pulumi config set [flags] KEY VALUE (Pulumi's CLI, pkg/cmd/pulumi/config/config.go: "set <key> [flags] [--]
