@@ -168,15 +168,22 @@ def _port_holders(prefix: list[str], port: int) -> list[int]:
 def _leftover(pid: int) -> tuple[bool, str]:
     """Whether process ``pid`` is a server this module started in a run that is gone (``mariadbd`` with a
     ``--defaults-file`` of its own, orphaned: its parent, the test run, ended without stopping it, as when the
-    run is killed), and its command line as shown."""
+    run is killed), and its command line as shown. Its working directory, where mariadbd moves at start, is the
+    ``data`` directory next to that my.cnf, as :func:`start_mariadb` lays them out (deleted since, as pytest
+    deletes an earlier run's directories, or not): a service's ``mariadbd --defaults-file=/etc/mysql/my.cnf``,
+    init's child too, is not one."""
     try:
         argv = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")[:-1]
         parent = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        cwd = os.readlink(f"/proc/{pid}/cwd").removesuffix(" (deleted)")
     except (OSError, ValueError, IndexError):
         return False, f"pid {pid}"
     shown = " ".join(argv)
     ours = len(argv) == 2 and Path(argv[0]).name == "mariadbd" and argv[1].startswith("--defaults-file=")
-    return ours and argv[1].endswith("/my.cnf") and parent == 1, shown
+    if not (ours and argv[1].endswith("/my.cnf") and parent == 1):
+        return False, shown
+    data = Path(argv[1].removeprefix("--defaults-file=")).parent / "data"
+    return cwd in (str(data), os.path.realpath(data)), shown
 
 
 def _free_port_of_leftovers(prefix: list[str], port: int) -> None:

@@ -61,3 +61,36 @@ def test_another_process_on_the_port_is_named_and_left_running(tmp_path: Path) -
     message = str(raised.value)
     assert f"TCP port {port} is already taken by process" in message, message
     assert "python" in message, message
+
+
+def test_another_server_of_its_own_defaults_file_is_named_and_left_running(tmp_path: Path) -> None:
+    """An orphaned mariadbd given a my.cnf of its own (a service's, /etc/mysql/my.cnf, whose datadir is elsewhere)
+    is not one this module left: its datadir is not the data directory next to that my.cnf."""
+    port = free_port()
+    for name in ("first", "etc", "db"):
+        (tmp_path / name).mkdir()
+    first = start_mariadb(tmp_path / "first", port=port, secure_transport=False, tls=False)
+    first.stop()
+    (tmp_path / "etc" / "my.cnf").write_text(f"!include {first.base / 'my.cnf'}\n")
+    subprocess.run(
+        ["setsid", "sh", "-c", f"mariadbd --defaults-file={tmp_path / 'etc' / 'my.cnf'} >/dev/null 2>&1 &"], check=True
+    )
+    deadline = time.monotonic() + 60
+    while not _listening(port) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _listening(port), "the other server did not start"
+    try:
+        try:
+            server = start_mariadb(tmp_path / "db", port=port, secure_transport=False, tls=False)
+        except RuntimeError as err:
+            message = str(err)
+        else:
+            cleanup(server)
+            pytest.fail("the other server was stopped")
+        assert _listening(port)
+        assert f"TCP port {port} is already taken by process" in message, message
+        assert f"mariadbd --defaults-file={tmp_path / 'etc' / 'my.cnf'}" in message, message
+    finally:
+        subprocess.run(
+            ["mariadb-admin", "--no-defaults", "-S", str(first.socket_path), "-uroot", "shutdown"], check=False
+        )
