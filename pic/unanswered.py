@@ -192,7 +192,7 @@ def bad_name(exc: BaseException, name: str) -> str:
     import dns.resolver
 
     if isinstance(exc, dns.name.LabelTooLong):
-        longest = max(len(label.encode()) for label in name.split("."))
+        longest = max(_label_octets(label) for label in _labels(name))
         return f"a label of {longest} octets, over the 63 of RFC 1035 section 2.3.4"
     kinds: list[tuple[type[BaseException], str]] = [
         (dns.name.NameTooLong, "over the 255 octets of RFC 1035 section 2.3.4"),
@@ -202,6 +202,45 @@ def bad_name(exc: BaseException, name: str) -> str:
         (dns.resolver.NoMetaqueries, "its record type is a meta-type (RFC 6895 section 3.1), which is not looked up"),
     ]
     return next((words for kind, words in kinds if isinstance(exc, kind)), "")
+
+
+# The dots that end a label: '.', and those IDNA reads as one (RFC 3490 section 3.1), as dnspython does
+_DOTS = ".\u3002\uff0e\uff61"
+
+
+def _labels(name: str) -> list[str]:
+    """The labels of ``name`` as written, each escape (``\\.``, ``\\097``: RFC 1035 section 5.1) read as one
+    character (``\\DDD`` as an ASCII one, an octet): ``a\\.b.org`` is ``a.b`` and ``org``."""
+    labels, label, i = [], "", 0
+    while i < len(name):
+        char = name[i]
+        if char == "\\" and name[i + 1 : i + 4].isdigit() and len(name[i + 1 : i + 4]) == 3:
+            label, i = label + "x", i + 4  # an octet, whatever its value
+            continue
+        if char == "\\" and i + 1 < len(name):
+            label, i = label + name[i + 1], i + 2
+            continue
+        if char in _DOTS:
+            labels.append(label)
+            label = ""
+        else:
+            label += char
+        i += 1
+    return [*labels, label]
+
+
+def _label_octets(label: str) -> int:
+    """The octets of ``label`` in DNS: its characters when ASCII, else its IDNA form (``xn--`` and the Punycode of its
+    nameprep form, RFC 3490 section 4.1 and RFC 3492; the fullwidth ``ａ`` is ``a``), else its UTF-8 octets."""
+    if label.isascii():
+        return len(label)
+    from encodings import idna
+
+    try:
+        prepared = idna.nameprep(label)
+    except UnicodeError:
+        return len(label.encode())
+    return len(prepared) if prepared.isascii() else len("xn--") + len(prepared.encode("punycode"))
 
 
 def said(exc: BaseException, name: str, rtype: str, timeout: float) -> str:

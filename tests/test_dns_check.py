@@ -869,6 +869,27 @@ def test_an_expected_record_name_dns_cannot_look_up_is_said_in_the_project_s_wor
 
 
 @pytest.mark.parametrize(
+    "name",
+    [
+        "a" * 64 + ".example.org",
+        "\\097" * 64 + ".example.org",  # escaped octets (RFC 1035 section 5.1), one each
+        "\uff41" * 64 + ".example.org",  # fullwidth a, which IDNA maps to a: 64 octets in DNS, 192 in UTF-8
+        "b." + "a" * 60 + "\\.bcd.example.org",  # an escaped dot inside a label
+    ],
+)
+def test_a_label_too_long_is_said_in_the_octets_dns_holds(name: str) -> None:
+    """The octets of the label over 63 were counted in the text as written (UTF-8, '\\097' four): \\097 written 64
+    times was said a label of 256 octets."""
+    import dns.name
+
+    from pic.unanswered import bad_name
+
+    with pytest.raises(dns.name.LabelTooLong) as raised:
+        dns.name.from_text(name)
+    assert bad_name(raised.value, name) == "a label of 64 octets, over the 63 of RFC 1035 section 2.3.4"
+
+
+@pytest.mark.parametrize(
     ("name", "said"),
     [
         ("a..example.org", "a..example.org is not a name DNS can look up: an empty label"),
