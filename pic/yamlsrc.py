@@ -314,6 +314,11 @@ _ABOUT_A_SECRET = frozenset(
 )
 
 
+# Names ending with one of those words that hold a secret all the same: secret_id, Vault's AppRole SecretID, the
+# credential given with the role's RoleID to log in (Vault docs, "AppRole auth method")
+_SECRETS_NAMED_ABOUT = (["secret", "id"],)
+
+
 # Short words that name a password as the name's first word too, whose after them, as French writes it (mdp_ftp,
 # pwd_admin); not pass nor pw (passThrough, pwFlag)
 _SECRET_FIRST_WORDS = frozenset({"mdp", "pwd", "pswd"})
@@ -322,12 +327,13 @@ _SECRET_FIRST_WORDS = frozenset({"mdp", "pwd", "pswd"})
 def secret_value_name(name: str) -> bool:
     """Whether a key named ``name`` holds a secret itself: a secret's name (:func:`secret_name`) whose last word
     says nothing about it (_ABOUT_A_SECRET), or one whose first word is mdp, pwd or pswd (_SECRET_FIRST_WORDS):
-    ``dbAdminPassword``, ``password_admin``, ``apiKey``, ``mdp_ftp``, not ``tokenExpiry``, ``sshKeyName``,
-    ``passwordPolicy``. The rule for a key commented out or given to ``pulumi config set``, whose value is refused
-    when it reads as a password; the stack file's own keys follow :func:`secret_name`."""
+    ``dbAdminPassword``, ``password_admin``, ``apiKey``, ``mdp_ftp``, ``secret_id`` (_SECRETS_NAMED_ABOUT), not
+    ``tokenExpiry``, ``sshKeyName``, ``passwordPolicy``. The rule for a key commented out or given to ``pulumi
+    config set``, whose value is refused when it reads as a password; the stack file's own keys follow
+    :func:`secret_name`."""
     words = [word.lower() for word in _NAME_WORD.findall(name)]
     named = secret_name(name) or (len(words) > 1 and words[0] in _SECRET_FIRST_WORDS)
-    return named and (not words or words[-1] not in _ABOUT_A_SECRET)
+    return named and (not words or words[-1] not in _ABOUT_A_SECRET or words[-2:] in _SECRETS_NAMED_ABOUT)
 
 
 def names_secret(line: str) -> bool:

@@ -2240,6 +2240,10 @@ def test_a_comment_of_yaml_aliases_repeating_a_node_is_read_once() -> None:
         "# pic:db: {apiKey: Zt8kq2LmW9xR4}",
         "# ftp: {mdp_ftp: Lilas2024}",
         "# pulumi config set pic:password_admin Lilas2024",
+        # secret_id, Vault AppRole's SecretID: a credential, not a secret's ID
+        "# secret_id: 4f1c2b3a-9d8e-4c7b-a6f5-1e2d3c4b5a69",
+        "# vault: {roleId: web, secretId: 4f1c2b3a-9d8e-4c7b-a6f5-1e2d3c4b5a69}",
+        "# pulumi config set pic:vaultSecretId 4f1c2b3a-9d8e-4c7b-a6f5-1e2d3c4b5a69",
     ],
 )
 def test_a_commented_out_secret_in_another_form_of_yaml_is_refused(text: str) -> None:

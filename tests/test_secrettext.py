@@ -1455,6 +1455,7 @@ def test_a_password_of_a_word_a_colon_and_a_secret_s_name_is_one(text: str) -> N
         "pulumi config set --path 'pic:hosts[\"db1\"].password' S3cretPw9",  # a quoted path
         'pulumi config set pic:x "$(tool --secret S3cretPw9)"',  # another command's, in a substitution
         "pulumi config set --secret=true pic:x S3cretPw9",
+        "pulumi config set pic:vault.secret_id 4f1c2b3a-9d8e-4c7b-a6f5-1e2d3c4b5a69",  # Vault AppRole's SecretID
         # the value on the standard input, which pulumi config set KEY reads when no value follows the key
         "echo S3cretPw9 | pulumi config set --secret pic:dbAdminPassword",
         "echo -n S3cretPw9 | pulumi config set pic:dbAdminPassword",  # a key named for a secret
