@@ -13,6 +13,7 @@ import re
 import unicodedata
 import urllib.parse
 from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache
 
 from pic.lazyre import LazyPattern
 
@@ -437,8 +438,10 @@ _PULUMI_FLAG = (
 )
 # Flags, each read once (possessive: the words read as flags are not read again as a key or a value)
 _PULUMI_FLAGS = rf"(?:[^\S\n]+{_PULUMI_FLAG})*+"
-# pulumi [global flags] config set (group cmd: where the command starts, after echo ... | in a pipe)
-_PULUMI_SET = rf"{_COMMAND}(?P<cmd>)pulumi[^\S\n]{_ARGS}(?<=[^\S\n])config[^\S\n]+set"
+# config's flags before set (pulumi config -s prod set ...: cobra reads a command's flags anywhere on its line)
+_PULUMI_CONFIG_FLAGS = rf"config(?:[^\S\n]+{_PULUMI_FLAG})*+[^\S\n]+"
+# pulumi [global flags] config [flags] set (group cmd: where the command starts, after echo ... | in a pipe)
+_PULUMI_SET = rf"{_COMMAND}(?P<cmd>)pulumi[^\S\n]{_ARGS}(?<=[^\S\n]){_PULUMI_CONFIG_FLAGS}set"
 # The key of config set (group key), read whole: quoted, or a word not starting with '-'
 _PULUMI_KEY = r"(?P<key>'[^'\n]*'|\"[^\"\n]*\"|[^\s\"'`-][^\s\"'`]*+)[\"']*"
 # --secret among the words of a pulumi command, up to the end of its line or a shell separator
@@ -484,19 +487,30 @@ def labelled_password(value: str) -> bool:
 # pulumi config set before a word of its line (not set-all, whose --secret takes KEY=VALUE); pulumi config set-all.
 # Its global flags up to 200 characters, as _PULUMI_SET reads them: each option of a line of them is looked at from
 # the line's start, and a gap read to its end each time made a line of n options cost n times its length.
-_PULUMI_CONFIG_SET_BEFORE = LazyPattern(r"(?i)(?<![^\s/;&|(`\"'*_])pulumi\s(?:[^\n;&|]{0,200}?\s)?config\s+set\s")
+_PULUMI_CONFIG_SET_BEFORE = LazyPattern(
+    rf"(?i)(?<![^\s/;&|(`\"'*_])pulumi\s(?:[^\n;&|]{{0,200}}?\s)?{_PULUMI_CONFIG_FLAGS}set\s"
+)
 _PULUMI_CONFIG_SET_ALL_BEFORE = LazyPattern(
-    r"(?i)(?<![^\s/;&|(`\"'*_])pulumi\s(?:[^\n;&|]{0,200}?\s)?config\s+set-all\s"
+    rf"(?i)(?<![^\s/;&|(`\"'*_])pulumi\s(?:[^\n;&|]{{0,200}}?\s)?{_PULUMI_CONFIG_FLAGS}set-all\s"
 )
 
 
-def _in_pulumi_command(m: re.Match[str], before: LazyPattern, set_all: bool) -> bool:
-    """Whether the word matched in ``m`` is an argument of the pulumi command ``before`` reads (``set_all``: pulumi
-    config set-all, looked for only where its line, up to a shell separator, holds that word in any case)."""
+def _in_pulumi_command(m: re.Match[str], before: LazyPattern) -> bool:
+    """Whether the word matched in ``m`` is an argument of the pulumi command ``before`` reads: the first such
+    command of its line (up to a shell separator) ends before the word."""
     line_start = max(m.string.rfind(stop, 0, m.start()) for stop in "\n;&|(`") + 1
-    if set_all and "set-all" not in m.string[line_start : m.start()].lower():
-        return False
-    return before.search(m.string, line_start, m.start()) is not None
+    end = _command_end(before, m.string, line_start)
+    return end is not None and end <= m.start()
+
+
+@lru_cache(maxsize=16)
+def _command_end(before: LazyPattern, text: str, line_start: int) -> int | None:
+    """Where the first command ``before`` reads ends on the line of ``text`` starting at ``line_start`` (up to a
+    shell separator), or None: found once for all the words of the line, each of which was looked for it from the
+    line's start (a line of n --secret pairs without pulumi cost n times its length)."""
+    line_end = min((found for stop in "\n;&|(`" if (found := text.find(stop, line_start)) >= 0), default=len(text))
+    command = before.search(text, line_start, line_end)
+    return None if command is None else command.end()
 
 
 def _pulumi_set_flag(m: re.Match[str]) -> bool:
@@ -505,9 +519,9 @@ def _pulumi_set_flag(m: re.Match[str]) -> bool:
     set``, a flag: the word after it is the key, not a value (read by _PULUMI_CONFIG_SET)."""
     if m.group(0)[:9].lower().rstrip("= \t") != "--secret":
         return False
-    if _in_pulumi_command(m, _PULUMI_CONFIG_SET_ALL_BEFORE, set_all=True):
+    if _in_pulumi_command(m, _PULUMI_CONFIG_SET_ALL_BEFORE):
         return True
-    return m.group(0)[8:9] != "=" and _in_pulumi_command(m, _PULUMI_CONFIG_SET_BEFORE, set_all=False)
+    return m.group(0)[8:9] != "=" and _in_pulumi_command(m, _PULUMI_CONFIG_SET_BEFORE)
 
 
 def _pulumi_set_all_secret(m: re.Match[str]) -> bool:
@@ -518,7 +532,7 @@ def _pulumi_set_all_secret(m: re.Match[str]) -> bool:
         return False
     if m.group("flag").lower() != "secret" and not _secret_key(m.group("key")):
         return False
-    return _in_pulumi_command(m, _PULUMI_CONFIG_SET_ALL_BEFORE, set_all=True)
+    return _in_pulumi_command(m, _PULUMI_CONFIG_SET_ALL_BEFORE)
 
 
 # pulumi config set [flags] KEY VALUE (Pulumi's CLI, pkg/cmd/pulumi/config/config.go: "set <key> [flags] [--]

@@ -1005,6 +1005,34 @@ def test_a_note_full_of_pulumi_flags_is_read_at_once(text: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "make set-all" + " --secret pic:x=Zt8kq2LmW9" * 2400,  # no pulumi on the line
+        "tool config set" + " --secret pic:x Zt8kq2LmW9" * 2400,
+        "pulumi config set-all" + " --secret pic:x=Zt8kq2LmW9" * 2400,
+    ],
+)
+def test_a_line_full_of_pulumi_config_set_all_pairs_is_read_in_a_time_of_its_length(text: str) -> None:
+    """Each --secret of a line was looked for pulumi config set-all before it from the line's start: a line of n
+    of them without pulumi (make set-all --secret k=v ...) cost n times its length (200 KB: 22 s). Four times the
+    text takes about four times as long (the least of three runs each, CPU time; sixteen times in the square)."""
+    import time
+
+    def least(sample: str) -> float:
+        times = []
+        for _ in range(3):
+            start = time.process_time()
+            secrettext.prose_secret(sample)
+            secrettext.secret_kind(sample)
+            times.append(time.process_time() - start)
+        return min(times)
+
+    quarter = text[: len(text) // 4]
+    small, large = least(quarter), least(text)
+    assert large < 9 * small, f"{len(quarter)} characters: {small:.3f} s, {len(text)}: {large:.3f} s"
+
+
+@pytest.mark.parametrize(
     "flag",
     ["-s a", "-s=a", "--stack prod", "--stack=prod", "-C infra", "--cwd infra", "--config-file x.yaml", "--type int"],
 )

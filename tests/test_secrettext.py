@@ -1456,6 +1456,11 @@ def test_a_password_of_a_word_a_colon_and_a_secret_s_name_is_one(text: str) -> N
         'pulumi config set pic:x "$(tool --secret S3cretPw9)"',  # another command's, in a substitution
         "pulumi config set --secret=true pic:x S3cretPw9",
         "pulumi config set pic:vault.secret_id 4f1c2b3a-9d8e-4c7b-a6f5-1e2d3c4b5a69",  # Vault AppRole's SecretID
+        # config's flags before set (cobra reads a flag of the command anywhere on its line)
+        "pulumi config -s prod set --secret pic:x S3cretPw9",
+        "pulumi config --stack=prod set pic:dbPassword S3cretPw9",
+        "echo S3cretPw9 | pulumi config -s prod set --secret pic:x",
+        "pulumi config -s prod set-all --plaintext pic:dbAdminPassword=S3cretPw9",
         # the value on the standard input, which pulumi config set KEY reads when no value follows the key
         "echo S3cretPw9 | pulumi config set --secret pic:dbAdminPassword",
         "echo -n S3cretPw9 | pulumi config set pic:dbAdminPassword",  # a key named for a secret
@@ -1510,6 +1515,8 @@ def test_a_value_set_by_pulumi_config_set_as_a_secret_is_one(text: str) -> None:
         "Use pulumi config set --secret pic:dbAdminPassword VALUE.",
         "pulumi config set pic:tokenUrl https://auth.example.org/oauth/token",
         "pulumi config set --secret pic:dbAdminPassword then run pulumi up",
+        "pulumi config -s prod set --secret pic:dbAdminPassword",  # config's flags before set
+        'pulumi config --stack prod set-all --secret pic:dbAdminPassword="$DB_PASSWORD"',
         "pulumi config set --secret pic:dbAdminPassword '<password>'",
         "pulumi config set --secret pic:dbAdminPassword changeme",
         'pulumi config set --secret pic:dbAdminPassword "$DB_PASSWORD"',
