@@ -38,7 +38,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Literal, cast
+from typing import TYPE_CHECKING, Literal, cast
 
 import yaml
 
@@ -64,6 +64,9 @@ from pic.validators import (
     u_labels,
 )
 from pic.yamlsrc import Document, parse_yaml, read_regular_file, read_yaml, shown_loc
+
+if TYPE_CHECKING:
+    import dns.resolver
 
 DATA = "mail_domains.yaml"
 PROVIDERS = "mail_providers.yaml"
@@ -2121,6 +2124,32 @@ def _holds_secret(line: str, *, cells: bool = True) -> bool:
 _XML_TAG = re.compile(r"<[^<>]*>")
 
 
+def _resolver(resolver_address: str | None, resolv_conf: Path) -> dns.resolver.Resolver:
+    """dnspython's resolver, configured from ``resolv_conf`` (resolv.conf(5)) when ``resolver_address`` is None.
+    Raises :class:`pic.errors.Unreachable` naming the file when it cannot be read or names no resolver."""
+    import dns.exception
+    import dns.resolver
+
+    try:
+        resolver = dns.resolver.Resolver(str(resolv_conf), configure=resolver_address is None)
+    except dns.resolver.NoResolverConfiguration:
+        why = (
+            f"no resolver to ask: {shown_name(resolv_conf)} cannot be read or names none (no nameserver line of an IP "
+            "address): give one with --resolver"
+        )
+        raise Unreachable([Problem("--mx", None, "", why)]) from None
+    except (ValueError, dns.exception.DNSException) as exc:  # what dnspython's reader lets through
+        if isinstance(exc, UnicodeDecodeError):
+            what = "it is not UTF-8"
+        elif isinstance(exc, dns.exception.DNSException):
+            what = "a search or domain line names no DNS name"
+        else:
+            what = "a nameserver line names no IP address"
+        why = f"no resolver to ask: {shown_name(resolv_conf)} cannot be read ({what}): give one with --resolver"
+        raise Unreachable([Problem("--mx", None, "", why)]) from None
+    return resolver
+
+
 def mx_flags(
     entries: Sequence[Entry],
     already: Sequence[Flag],
@@ -2136,19 +2165,11 @@ def mx_flags(
     needs the network. Entries flagged ``already`` are not looked up. Raises :class:`pic.errors.Unreachable`, naming
     the domains asked, when the resolver answered none of them (:class:`pic.unanswered.Unanswered`: it stops once the
     first three went unanswered): said once, not on each row; and when ``resolver_address`` is None and
-    ``resolv_conf`` (resolv.conf(5), the system's resolvers, read by dnspython) cannot be read or names none."""
-    import dns.resolver
-
+    ``resolv_conf`` (resolv.conf(5), the system's resolvers, read by dnspython) cannot be read (not UTF-8, a
+    nameserver that is no IP address, a search or domain line naming no DNS name) or names none."""
     from pic.dns_check import ConnectedNameserver
 
-    try:
-        resolver = dns.resolver.Resolver(str(resolv_conf), configure=resolver_address is None)
-    except dns.resolver.NoResolverConfiguration:
-        why = (
-            f"no resolver to ask: {shown_name(resolv_conf)} cannot be read or names none (no nameserver line of an IP "
-            "address): give one with --resolver"
-        )
-        raise Unreachable([Problem("--mx", None, "", why)]) from None
+    resolver = _resolver(resolver_address, resolv_conf)
     if resolver_address is not None:
         resolver.nameservers = [resolver_address]
         resolver.port = port

@@ -1355,6 +1355,29 @@ def test_mx_a_machine_naming_no_resolver_is_said(tmp_path: Path, content: str | 
     ), str(problem)
 
 
+@pytest.mark.parametrize(
+    ("content", "what"),
+    [
+        (b"nameserver 127.0.0.1\n# r\xe9solveur du FAI\n", "it is not UTF-8"),
+        (b"nameserver 127.0.0.1\nsearch a..example.org\n", "a search or domain line names no DNS name"),
+        (b"nameserver dns.example.net\n", "a nameserver line names no IP address"),
+    ],
+    ids=["latin-1", "search", "host-name"],
+)
+def test_mx_a_resolv_conf_dnspython_cannot_read_is_said(tmp_path: Path, content: bytes, what: str) -> None:
+    """Without --resolver, a resolv.conf dnspython cannot read ended the run with its traceback (UnicodeDecodeError,
+    EmptyLabel, ValueError): said, naming the file, what is wrong in it, and what to give instead."""
+    conf = tmp_path / "resolv.conf"
+    conf.write_bytes(content)
+    entries = [lists_audit.Entry("subscribers.txt", 1, "anne@one.example.org", lines=["anne@one.example.org"])]
+    with pytest.raises(Unreachable) as raised:
+        lists_audit.mx_flags(entries, [], None, 0.3, resolv_conf=conf)
+    [problem] = raised.value.problems
+    assert str(problem) == (f"--mx no resolver to ask: {conf} cannot be read ({what}): give one with --resolver"), str(
+        problem
+    )
+
+
 def test_rows_with_unclosed_quotes_are_read_in_a_time_linear_in_their_number(tmp_path: Path) -> None:
     """Each row whose quote runs on starts the reader again at its next line: never with a copy of the rest of
     the file (8 times the rows took 60 times as long: minutes for a spreadsheet's export of 100,000 such rows)."""
