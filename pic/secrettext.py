@@ -716,6 +716,23 @@ def _not_a_mysql_prompt(m: re.Match[str]) -> bool:
     return _MYSQL_TOOL_BEFORE.search(text[max(0, m.start() - 2000) : m.start()]) is None
 
 
+# HTTP's Authorization header (RFC 9110 §11.6.2), its scheme optional in a command; in prose, where "Authorization:"
+# also labels a board's or a parent's consent (Authorization: requested on 2026-03-03), only after a scheme and with a
+# digit in the credentials, as base64 and tokens hold (_PROSE_AUTHORIZATION_HEADER)
+_AUTHORIZATION_HEADER = (
+    "an authorization header",
+    _Pattern(r"(?i)\bAuthorization:\s*[\"']*(?:(?:Basic|Bearer|Token|Digest)\s+)?(?P<v>(?![\s$%{<\"'])[\w.~+/=-]{8,})"),
+    ("authorization",),
+)
+_PROSE_AUTHORIZATION_HEADER = (
+    "an authorization header",
+    _Pattern(
+        r"(?i)\bAuthorization:\s*[\"']*(?:Basic|Bearer|Token|Digest)\s+(?P<v>(?=[\w.~+/=-]*?[0-9])[\w.~+/=-]{8,})"
+        r"(?![\w.~+/=-])"
+    ),
+    ("authorization",),
+)
+
 _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
     (
         "a private key",
@@ -1201,7 +1218,7 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
     ),
     (
         "an SQL password",
-        _Pattern(r"(?i)\bIDENTIFIED\s+(?:(?:WITH|VIA)\s+\S+\s+)?BY\s+(['\"])(?P<v>(?:(?!\1).){6,})\1"),
+        _Pattern(r"(?i)\bIDENTIFIED\s+(?:(?:WITH|VIA)\s+\S+\s+)?BY\s+(['\"])(?P<v>(?![$%{<])(?:(?!\1).){6,})\1"),
         ("identified",),
     ),
     (
@@ -1403,13 +1420,7 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
         _Pattern(r"(?i)/cron/(?P<v>(?=[a-z_-]*[0-9])[a-z0-9_-]{43,})(?![a-z0-9_.~%-])"),
         ("/cron/",),
     ),
-    (
-        "an authorization header",
-        _Pattern(
-            r"(?i)\bAuthorization:\s*[\"']*(?:(?:Basic|Bearer|Token|Digest)\s+)?(?P<v>(?![\s$%{<\"'])[\w.~+/=-]{8,})"
-        ),
-        ("authorization",),
-    ),
+    _AUTHORIZATION_HEADER,
     ("an access key", _Pattern(ACCESS_KEY), ACCESS_KEY_NEEDS),
 ]
 # Input names whose value is a secret when it is a non-empty literal.
@@ -1736,8 +1747,9 @@ def _named_secret(value: str, name: str) -> str | None:
 
 # The forms above that are a secret in any prose too, an admin's notes say: a private key, a URL holding its
 # credentials, its key (a webhook's, a cron monitor's ping URL, a query's ?token=...) and an access key of a known
-# shape. Not the others: KEY: VALUE reads any word after a colon as a secret (Token: renouvelé en mars), and a
-# command's forms read words as a program's arguments.
+# shape; and a command's forms anchored to the program, statement or header that takes a password (below). Not the
+# others: KEY: VALUE reads any word after a colon as a secret (Token: renouvelé en mars), a PHP constant's or a
+# setting's form reads a word of prose as a value.
 _PROSE_KINDS = frozenset(
     (
         "a private key",
@@ -1748,11 +1760,25 @@ _PROSE_KINDS = frozenset(
         "a secret in a URL's query",
         "a secret in a URL's fragment",
         "an access key",
-        "a password option",  # mysql -pS3cr3tPw, sshpass -p ..., pasted from a command into a note
+        # a command pasted into a note: each form is read after the program, the SQL statement or the header that
+        # takes the password (mysql -pS3cr3tPw, sshpass -p ..., htpasswd -b FILE USER PASSWORD, IDENTIFIED BY
+        # '...', echo PW | passwd --stdin, echo USER:PW | chpasswd, curl -H 'X-Api-Key: ...', curl -b COOKIE)
+        "a password option",
+        "a password argument",
+        "an SQL password",
+        "a password for chpasswd",
+        "a password piped to a program",
+        "an authorization header",
+        "a session cookie",
     )
 )
 _PROSE_TEXT = [
-    *(entry for entry in _SECRET_TEXT if entry[0] in _PROSE_KINDS),
+    *(
+        entry
+        for entry in _SECRET_TEXT
+        if entry[0] in _PROSE_KINDS and entry is not _AUTHORIZATION_HEADER and entry not in _PULUMI_CONFIG_SETS
+    ),
+    _PROSE_AUTHORIZATION_HEADER,
     *_PULUMI_CONFIG_SETS,
     # login:password@host in prose, where a label then an address (Inscriptions:benevoles2026@asso.org) is as
     # likely as credentials: only before a host and its port (bob:Soleil2024x@sftp.example.org:22), localhost or

@@ -430,6 +430,19 @@ REFUSED = [
     ("pulumi config set --secret pic:smtpPassword <<< S3cretPw9", "a password piped to a program", "S3cretPw9"),
     ("Fait : pulumi config set pic:dbAdminPassword -- -S3cretPw9", "a password argument", "-S3cretPw9"),
     ("pulumi config set-all --plaintext pic:dbAdminPassword=S3cretPw9", "a password argument", "S3cretPw9"),
+    # a command pasted into a note that gives a program its password as an argument, in SQL, in a header, on its
+    # standard input, as pic check reads a cron job's command
+    ("mise en place : htpasswd -b .htpasswd marie Lilas2024", "a password argument", "Lilas2024"),
+    ("drush upwd admin Lilas2024 (fait le 3 mars)", "a password argument", "Lilas2024"),
+    ("mysqladmin -u root password Lilas2024x", "a password argument", "Lilas2024x"),
+    ("CREATE USER amicale IDENTIFIED BY 'Lilas2024';", "an SQL password", "Lilas2024"),
+    ("fait : ALTER USER 'amicale'@'%' IDENTIFIED BY 'Lilas2024';", "an SQL password", "Lilas2024"),
+    ("SET PASSWORD FOR 'amicale'@'%' = PASSWORD('Lilas2024');", "an SQL password", "Lilas2024"),
+    ("echo 'marie:Lilas2024' | chpasswd", "a password for chpasswd", "Lilas2024"),
+    ("echo Lilas2024 | passwd --stdin marie", "a password piped to a program", "Lilas2024"),
+    ('curl -H "X-Api-Key: Zt8kq2LmW9xR" https://amicale-croix.fr/api', "an authorization header", "Zt8kq2LmW9xR"),
+    ("test de l'API : Authorization: Basic YWRtaW46TGlsYXMyMDI0", "an authorization header", "YWRtaW46TGlsYXMyMDI0"),
+    ("curl -b 'wordpress_logged_in_ab12=marie%7C1735689600%7Cx' https://x.org", "a session cookie", "1735689600"),
 ]
 
 

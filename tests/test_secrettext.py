@@ -242,6 +242,9 @@ def test_a_password_given_to_a_program_run_as_a_command_is_found(command: str) -
         f"kinit alice; echo 'x' <<< {PW}",
         f"sh -c 'klist; logger -t x' <<< {PW}",
         f"sh -c \"logger 'kinit'; x\" <<< {PW}",
+        # a variable as SQL's password, which the shell expands inside the double quotes around the statement
+        "mysql -e \"CREATE USER x IDENTIFIED BY '${DB_PASSWORD}'\"",
+        "mysql -e \"ALTER USER x IDENTIFIED WITH mysql_native_password BY '$DB_PASSWORD'\"",
     ],
 )
 def test_a_word_no_reader_takes_as_its_password_is_none(command: str) -> None:
