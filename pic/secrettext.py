@@ -2057,12 +2057,13 @@ _PROSE_KEY = _Pattern(
 # A login and its password given as a pair: a label pairing a login's word (login, user, utilisateur, identifiant,
 # compte, id) with a password's (login/pass: , user/mdp : , identifiant et mot de passe =), one naming both
 # (identifiants, credentials, creds), or a service that takes a login and a password (_PROSE_SERVICE: FTP : asso /
-# Velo2024x, Nextcloud : asso / Velo2024x, BDD : asso_main / Xk29pLm3), up to four words saying whose, a separator
-# as a password's (or the line's end, the pair alone on the next line), then the login, '/' (spaces around it or
-# none) or ':', and the password: a value as a password's, holding no '/' (identifiants : admin / Azerty123,
-# credentials: admin:Azerty123). Not a login that names where the password is kept (identifiants : priv/ftp2024.txt,
-# coffre/Velo2024, Bitwarden/Membres2024), nor a path of three words (Bitwarden/Membres/Velo2024), nor a key's
-# fingerprint (Clé SSH : SHA256:uNiV...); nor two of a kind after a service's name (_PROSE_PAIR_NOT_VALUE).
+# Velo2024x, Nextcloud : asso / Velo2024x, BDD : asso_main / Xk29pLm3), up to four words saying whose, a separator as a
+# password's (or the line's end, the pair alone on the next line; after a service's name, nothing but a space before a
+# pair written with '/'), then the login, '/' (spaces around it or none) or ':', and the password: a value as a
+# password's, holding no '/' (identifiants : admin / Azerty123, credentials: admin:Azerty123). Not a login that names
+# where the password is kept (identifiants : priv/ftp2024.txt, coffre/Velo2024, Bitwarden/Membres2024), nor a path of
+# three words (Bitwarden/Membres/Velo2024), nor a key's fingerprint (Clé SSH : SHA256:uNiV...); nor two of a kind after
+# a service's name (_PROSE_PAIR_NOT_VALUE).
 _PROSE_LOGIN = r"(?:logins?|user(?:name)?s?|utilisateurs?|identifiants?|comptes?|ids?)"
 # The services whose name before a pair says it is a login and its password, each in the singular (Admins : marie /
 # paul2 lists two accounts): those a web host's members log in to (FTP, SFTP, SSH, webmail, phpMyAdmin, WordPress,
@@ -2163,8 +2164,15 @@ _PROSE_PAIR = _Pattern(
     rf"|identifiants|credentials?|creds|(?P<svc>{_PROSE_SERVICE})(?:(?P<tagged>)(?=:[^\s/:]))?+)"
     r"(?![\w’-]|'[\w’-])[`*_]*"
     rf"(?:[^\S\n]+{_PROSE_WHOSE_OPEN}(?:[^\W\d_]|['’.-])+{_PROSE_WHOSE_CLOSE}){{0,4}}?"
-    rf"(?:{_PROSE_SEPARATOR}{_PROSE_OPENING}|{_PROSE_NEXT_LINE}){_PROSE_PAIR_LOGIN}"
+    rf"(?:{_PROSE_SEPARATOR}{_PROSE_OPENING}|{_PROSE_NEXT_LINE}"
+    # after a service's name, the pair without a separator (group bare), '/' between its two, the login starting
+    # with a letter (FTP amicale / Velo2024x, wp-admin marie / Lilas2024)
+    r"|(?(svc)[^\S\n]+(?P<bare>)(?=[^\W\d_][^\s/:\"'`,;()]*+[\"'`*_»”’」』]*[^\S\n]*/)|(?!)))"
+    rf"{_PROSE_PAIR_LOGIN}"
     r"(?:[^\S\n]*/[^\S\n]*|:)[\"'`*_«“‘「『]*"
+    # without a separator, a value holding two digits in a row or a sign, as a password does (not two of a kind
+    # told apart by a digit: accès web / mobile2, admin site / forum2)
+    rf"(?(bare)(?={_PROSE_VALUE_CHAR_NOT_SLASH}*?(?:[0-9]{{2}}|(?-i:[^\w/{_PROSE_NOT_VALUE}]))))"
     # a service's name joined to its ':', a value a name and ':' too: images and their tags, services and their
     # ports (Image : nextcloud:28-apache / nextcloud:29-apache, Ports : smtp:587 / imap:993)
     rf"(?(svc){_PROSE_PAIR_NOT_VALUE}{_PROSE_PAIR_TWINS}(?(tagged)(?![^\W\d_][\w.-]*:)))"

@@ -180,6 +180,12 @@ REFUSED = [
     ("ancien serveur asso:Soleil2024x@[2001:db8::1]", "credentials before a host name", "Soleil2024x"),
     # a login and its password after the name of a service that takes them
     ("FTP : asso / Velo2024x", "a password", "Velo2024x"),
+    # the service's name, then the pair without a separator
+    ("wp admin marie / Lilas2024", "a password", "Lilas2024"),
+    ("wp-admin marie / Lilas2024!", "a password", "Lilas2024!"),
+    ("FTP amicale / Lilas2024 (ancien hébergeur)", "a password", "Lilas2024"),
+    ("accès MySQL root / Lilas2024", "a password", "Lilas2024"),
+    ("compte WP marie / Lilas2024", "a password", "Lilas2024"),
     ("SFTP du site : asso:Velo2024x", "a password", "Velo2024x"),
     ("WordPress : admin / Velo2024!", "a password", "Velo2024!"),
     ("phpMyAdmin : velo / Zt8kq2LmW9", "a password", "Zt8kq2LmW9"),
