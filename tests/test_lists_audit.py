@@ -3140,6 +3140,9 @@ def test_a_column_named_password_in_another_language_is_one(
         "Credentials: marie / Lilas2024",
         "Zugangsdaten: marie / Lilas2024",
         "Username: marie / Lilas2024",
+        # a service's name, then the pair without a separator, in brackets or not
+        "wp admin marie / Lilas2024",
+        "compte admin (marie / Lilas2024)",
     ],
 )
 @pytest.mark.parametrize(

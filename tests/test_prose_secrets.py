@@ -186,6 +186,8 @@ REFUSED = [
     ("FTP amicale / Lilas2024 (ancien hébergeur)", "a password", "Lilas2024"),
     ("accès MySQL root / Lilas2024", "a password", "Lilas2024"),
     ("compte WP marie / Lilas2024", "a password", "Lilas2024"),
+    ("compte admin (marie / Lilas2024)", "a password", "Lilas2024"),
+    ("WordPress (marie / Lilas2024!), changé en mars", "a password", "Lilas2024!"),
     ("SFTP du site : asso:Velo2024x", "a password", "Velo2024x"),
     ("WordPress : admin / Velo2024!", "a password", "Velo2024!"),
     ("phpMyAdmin : velo / Zt8kq2LmW9", "a password", "Zt8kq2LmW9"),
