@@ -2015,10 +2015,10 @@ def _password_pattern(first: str, label: str, further: bool = False) -> str:
         # after a PIN's label, 4 digits or more (_PIN_LABEL)
         rf"|(?(pin){_PIN_DEFAULT}[0-9]{{4,8}}(?!{_PROSE_VALUE_CHAR})|(?!)))"
         rf"(?(nl){_PROSE_LINE_END})"
-        # the label, then the value alone, which names no product; a product's name may come first, saying whose
-        # (mdp Office365 Velo2024x); after a PIN's label, 4 digits or more that are no year (code PIN 4821; not code
-        # PIN 2026)
-        rf"|[^\S\n]+[`*_]*(?:{_PROSE_PRODUCT}[^\S\n]+[`*_]*)?(?P<w>{_PROSE_PASSWORD_VALUE}(?!{_PROSE_PRODUCT}(?!{_PROSE_VALUE_CHAR_NOT_COLON}))"
+        # the label, then the value alone, in quotes or not (mdp Velo2024x, mdp "Velo2024x"), which names no
+        # product; a product's name may come first, saying whose (mdp Office365 Velo2024x); after a PIN's label, 4
+        # digits or more that are no year (code PIN 4821; not code PIN 2026)
+        rf"|[^\S\n]+(?:[`*_\"'«“‘「『]+[^\S\n]*)?(?:{_PROSE_PRODUCT}[^\S\n]+[`*_]*)?(?P<w>{_PROSE_PASSWORD_VALUE}(?!{_PROSE_PRODUCT}(?!{_PROSE_VALUE_CHAR_NOT_COLON}))"
         rf"(?!(?!{_PASSWORD_AT}){_PROSE_VALUE_CHAR}*\.{_PROSE_VALUE_CHAR}){_PROSE_VALUE_CHAR}{{6,}}"
         rf"|(?(pin)(?!(?:19|20)[0-9]{{2}}(?![0-9])){_PIN_DEFAULT}[0-9]{{4,8}}(?!{_PROSE_VALUE_CHAR})|(?!))"
         rf"|(?(puk)[0-9]{{8}}(?!{_PROSE_VALUE_CHAR})|(?!)))"

@@ -49,6 +49,11 @@ REFUSED = [
     ("- mdp FTP : `Azerty123`", "a password", "Azerty123"),
     ("* **mot de passe** : **Soleil2024**", "a password", "Soleil2024"),
     ("login veloasso mdp Azerty123", "a password", "Azerty123"),
+    # the value alone after the label, in quotes
+    ('mdp "Lilas2024"', "a password", "Lilas2024"),
+    ("ancien mdp 'Lilas2024' (avant la migration)", "a password", "Lilas2024"),
+    ("le mot de passe « Lilas2024 » donné par Marie", "a password", "Lilas2024"),
+    ("mot de passe “Lilas2024”", "a password", "Lilas2024"),
     # a password manager's name with more after it is no manager's name
     ("mdp : 1Password2024x", "a password", "1Password2024x"),
     ("mot de passe Azerty123 donné au téléphone", "a password", "Azerty123"),
