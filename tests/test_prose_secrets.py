@@ -192,6 +192,9 @@ REFUSED = [
     ("accès MySQL root / Lilas2024", "a password", "Lilas2024"),
     ("compte WP marie / Lilas2024", "a password", "Lilas2024"),
     ("compte admin (marie / Lilas2024)", "a password", "Lilas2024"),
+    # Microsoft's and Apple's accounts, an address as the login
+    ("Office365 : presidente@amicale-croix.fr / Lilas2024", "a password", "Lilas2024"),
+    ("iCloud : marie@icloud.com / Lilas2024", "a password", "Lilas2024"),
     ("WordPress (marie / Lilas2024!), changé en mars", "a password", "Lilas2024!"),
     ("SFTP du site : asso:Velo2024x", "a password", "Velo2024x"),
     ("WordPress : admin / Velo2024!", "a password", "Velo2024!"),
