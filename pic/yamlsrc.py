@@ -1104,7 +1104,8 @@ def comment_secrets(text: str, file: str) -> list[Problem]:
     private key commented out), the secret not shown. Comments on lines of their own that follow one another are
     read as one text (a label on one line, its value on the next); a comment after a value is read alone. Its line
     is the one the secret starts on. A ``#`` inside a quoted or block scalar is its text (read as its field is), not a
-    comment. Linear in the text's length."""
+    comment, and one after the closing quote of a scalar holding " #" on its line is found there (``notes: "ticket
+    #4521"  # mdp: ...``). Linear in the text's length."""
     if "#" not in text:
         return []
     comments = _comments(text.removeprefix("\ufeff"))
@@ -1112,11 +1113,8 @@ def comment_secrets(text: str, file: str) -> list[Problem]:
         return []  # the usual file: its comments read once, its scalars never scanned
     inside = _scalar_spans(text.removeprefix("\ufeff"))  # in the order of the text, none inside another
     starts = [begin for begin, _stop in inside]
-    kept = [
-        c
-        for c in comments
-        if (at := bisect.bisect_right(starts, (c[0], c[1])) - 1) < 0 or not (c[0], c[1]) < inside[at][1]
-    ]
+    lines = text.removeprefix("\ufeff").split("\n")
+    kept = [c for comment in comments if (c := _outside_scalars(comment, inside, starts, lines)) is not None]
     return [
         Problem(
             file,
@@ -1129,6 +1127,26 @@ def comment_secrets(text: str, file: str) -> list[Problem]:
         for line, _column, body in _comment_groups(kept)
         if (found := _secret_of(body)) is not None
     ]
+
+
+def _outside_scalars(
+    comment: tuple[int, int, bool, str],
+    inside: list[tuple[tuple[int, int], tuple[int, int]]],
+    starts: list[tuple[int, int]],
+    lines: list[str],
+) -> tuple[int, int, bool, str] | None:
+    """``comment`` (:func:`_comments`) if its "#" is outside every scalar of ``inside`` (their ``starts``, in the
+    order of the text); a "#" inside a quoted scalar is its text, and the comment, if any, follows the scalar on the
+    line where it ends (``notes: "ticket #4521"  # ...``, another scalar between them in a flow sequence); None
+    when there is none."""
+    line, column, own_line, body = comment
+    while (at := bisect.bisect_right(starts, (line, column)) - 1) >= 0 and (line, column) < inside[at][1]:
+        stop_line, stop_column = inside[at][1]
+        after = _COMMENT_START.search(lines[line], stop_column) if stop_line == line else None
+        if after is None:
+            return None
+        column, own_line, body = after.start(), False, lines[line][after.end() :].removesuffix("\r")
+    return line, column, own_line, body
 
 
 def _comments(text: str) -> list[tuple[int, int, bool, str]]:

@@ -2188,6 +2188,11 @@ def test_a_comment_naming_where_a_secret_goes_in_a_stack_file_passes(tmp_path: P
         ("uid: 1\n" + "# une note\n" * 3 + "# mot de passe :\n# Velo2024x\n", 5),  # a label, its value under it
         ("uid: 1  # mdp: Azerty123 # encore\n", 1),  # a "#" inside a comment: one comment, told once
         ("".join(f"k{i}: v{i}  # note {i}\n" for i in range(2000)) + "# mdp: Azerty123\n", 2001),
+        # a comment after a quoted value holding " #": the comment is after the value's closing quote
+        ('notes: "ticket #4521"   # ancien mdp: Lilas2024!\n', 1),
+        ("uid: 1\nname: 'L''amicale #2'  # mdp: Lilas2024\n", 2),
+        ('domains: ["#a.fr", "#b.fr"]  # mdp: Lilas2024\n', 1),
+        ('notes: "ligne 1 #1\n  ligne 2 #2"  # mdp: Lilas2024\n', 2),
     ],
 )
 def test_a_comment_holding_a_secret_is_found_where_it_starts(text: str, line: int) -> None:
@@ -2203,6 +2208,7 @@ def test_a_comment_holding_a_secret_is_found_where_it_starts(text: str, line: in
         "notes: |\n  # mdp: Azerty123\n",  # a block scalar's line: its text (read as notes), no comment
         'cron: [{command: "php x.php # mdp: Azerty123", schedule: hourly}]\n',  # inside quotes
         "url: https://example.org/#mdp:Azerty123\n",  # a "#" after no white space: text
+        'notes: "ticket #4521 mdp: Azerty123"  # fermé le 3 mars\n',  # the quoted text's, then a comment without one
     ],
 )
 def test_a_hash_inside_a_value_is_no_comment(text: str) -> None:
