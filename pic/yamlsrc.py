@@ -1304,14 +1304,17 @@ def _yaml_secret(text: str) -> bool:
 
 def _scalar_spans(text: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
     """(line, column) where each scalar of ``text`` starts and ends, as libyaml's scanner reads them (a quoted or
-    block scalar may hold a "#" that is no comment); none for a text it cannot scan."""
+    block scalar may hold a "#" that is no comment); a block scalar's from the line after its header, where its
+    text starts: a "#" after the header's ``|`` or ``>`` (and its indentation and chomping indicators) starts a
+    comment (YAML 1.2 §8.1.1); none for a text it cannot scan."""
     spans = []
     try:
         for token in yaml.scan(text, Loader=yaml.CSafeLoader):
             if isinstance(token, yaml.ScalarToken):
-                spans.append(
-                    ((token.start_mark.line, token.start_mark.column), (token.end_mark.line, token.end_mark.column))
-                )
+                start = (token.start_mark.line, token.start_mark.column)
+                if token.style in ("|", ">"):
+                    start = (token.start_mark.line + 1, 0)
+                spans.append((start, (token.end_mark.line, token.end_mark.column)))
     except yaml.YAMLError:
         pass
     return spans

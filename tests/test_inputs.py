@@ -2193,6 +2193,9 @@ def test_a_comment_naming_where_a_secret_goes_in_a_stack_file_passes(tmp_path: P
         ("uid: 1\nname: 'L''amicale #2'  # mdp: Lilas2024\n", 2),
         ('domains: ["#a.fr", "#b.fr"]  # mdp: Lilas2024\n', 1),
         ('notes: "ligne 1 #1\n  ligne 2 #2"  # mdp: Lilas2024\n', 2),
+        # a comment after a block scalar's header, where its text starts on the next line
+        ("notes: |  # mdp: Lilas2024\n  texte\n", 1),
+        ("uid: 1\nnotes: >-   # ancien mdp: Lilas2024!\n  texte\n  suite\n", 2),
     ],
 )
 def test_a_comment_holding_a_secret_is_found_where_it_starts(text: str, line: int) -> None:
