@@ -1952,6 +1952,9 @@ _PROSE_PRODUCT = (
     r"|(?:live|free|b)box[0-9]\w*|i(?:phone|pad)[0-9]+"
     r"|(?:drupal|joomla|moodle|dolibarr|wordpress|nextcloud|owncloud|spip|prestashop|typo|zimbra|sympa)[0-9]+)"
 )
+# A word saying whose after a label: letters (and an apostrophe, a dot, a hyphen), or a product's name with its digit
+# (Identifiants Livebox5 : admin / ..., Clé API Office365 : ...)
+_PROSE_WHOSE_WORD = rf"(?:(?:[^\W\d_]|['’.-])+|{_PROSE_PRODUCT}(?![\w’-]))"
 # The words saying whose may be given in brackets (Mot de passe (FTP) : Azerty123, Password [admin]: ...,
 # identifiants (compte OVH) : admin / Azerty123, Token (Matomo) : ...): an opening one before a word, a closing one
 # after it.
@@ -2050,7 +2053,7 @@ _KEY_LABEL = (
 _PROSE_KEY = _Pattern(
     rf"(?i)(?=[tjsackl])(?:(?<![\w'’.-])|{_PROSE_NAMED}|{_PROSE_QUOTED})"
     rf"{_KEY_LABEL}(?![\w’-]|'[\w’-])[`*_]*"
-    rf"(?:[^\S\n]+{_PROSE_WHOSE_OPEN}(?:[^\W\d_]|['’.-])+{_PROSE_WHOSE_CLOSE}){{0,4}}?"
+    rf"(?:[^\S\n]+{_PROSE_WHOSE_OPEN}{_PROSE_WHOSE_WORD}{_PROSE_WHOSE_CLOSE}){{0,4}}?"
     rf"(?:{_PROSE_SEPARATOR}{_PROSE_OPENING}|{_PROSE_NEXT_LINE})(?P<v>{_PROSE_VALUE}"
     rf"(?={_PROSE_VALUE_CHAR}*?(?:[0-9][^\W\d_]|(?-i:[a-z][A-Z]))){_PROSE_VALUE_CHAR}{{8,}})"
     rf"(?(nl){_PROSE_LINE_END})"
@@ -2165,7 +2168,7 @@ _PROSE_PAIR = _Pattern(
     rf"(?:{_PROSE_LOGIN}(?:[^\S\n]*[/+&,][^\S\n]*|[^\S\n]+(?:et|and)[^\S\n]+)(?:{_PROSE_PASSWORD_LABEL}|pass(?:es)?)"
     rf"|identifiants|credentials?|creds|(?P<svc>{_PROSE_SERVICE})(?:(?P<tagged>)(?=:[^\s/:]))?+)"
     r"(?![\w’-]|'[\w’-])[`*_]*"
-    rf"(?:[^\S\n]+{_PROSE_WHOSE_OPEN}(?:[^\W\d_]|['’.-])+{_PROSE_WHOSE_CLOSE}){{0,4}}?"
+    rf"(?:[^\S\n]+{_PROSE_WHOSE_OPEN}{_PROSE_WHOSE_WORD}{_PROSE_WHOSE_CLOSE}){{0,4}}?"
     rf"(?:{_PROSE_SEPARATOR}{_PROSE_OPENING}|{_PROSE_NEXT_LINE}"
     # after a service's name, the pair without a separator (group bare), '/' between its two, the login starting
     # with a letter, in brackets or not (FTP amicale / Velo2024x, wp-admin marie / Lilas2024, compte admin (marie /
@@ -2273,7 +2276,7 @@ _PROSE_KEY_NEEDS = ("token", "jeton", "secret", "key", "cle", "clé")
 
 # The other secrets a label names, read as a password after its label (up to four words saying whose in between, then
 # a separator; or the value right after the label): the value's group v, its form its own.
-_LABELLED_WHOSE = rf"(?:[^\S\n]+{_PROSE_WHOSE_OPEN}(?:[^\W\d_]|['’.-])+{_PROSE_WHOSE_CLOSE}){{0,4}}?"
+_LABELLED_WHOSE = rf"(?:[^\S\n]+{_PROSE_WHOSE_OPEN}{_PROSE_WHOSE_WORD}{_PROSE_WHOSE_CLOSE}){{0,4}}?"
 
 
 def _labelled(label: str, value: str, direct: bool = True) -> str:

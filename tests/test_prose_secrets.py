@@ -195,6 +195,9 @@ REFUSED = [
     # Microsoft's and Apple's accounts, an address as the login
     ("Office365 : presidente@amicale-croix.fr / Lilas2024", "a password", "Lilas2024"),
     ("iCloud : marie@icloud.com / Lilas2024", "a password", "Lilas2024"),
+    # a product's name with its digit saying whose, between the label and the separator
+    ("Identifiants Livebox5 : admin / Lilas2024", "a password", "Lilas2024"),
+    ("Clé API Office365 : Zt8kq2LmW9xR", "a token or key", "Zt8kq2LmW9xR"),
     ("WordPress (marie / Lilas2024!), changé en mars", "a password", "Lilas2024!"),
     ("SFTP du site : asso:Velo2024x", "a password", "Velo2024x"),
     ("WordPress : admin / Velo2024!", "a password", "Velo2024!"),
