@@ -89,11 +89,12 @@ def test_checking_usual_members_loads_nothing_they_do_not_need(tmp_path: Path) -
     assert result["loaded"] == [], result["loaded"]
     # A pattern every member file meets is re.compile'd at import: of the lazy ones, only those reading prose for a
     # secret are compiled here, for the stack file's comments (read as notes are: they say where a secret goes,
-    # `pulumi config set --secret pic:dbAdminPassword`, --secret a flag of that command, and name Ondřej Surý);
-    # none for the comments of these member files (the schema's modeline pic new writes in each skipped).
+    # `pulumi config set --secret pic:dbAdminPassword`, --secret a flag of that command, not set-all's, and name
+    # Ondřej Surý); none for the comments of these member files (the schema's modeline pic new writes in each skipped).
     prose = [
         "pic.secrettext._AT_OR_ABOVE_U3000",
         "pic.secrettext._PASSPHRASE_GATE",
+        "pic.secrettext._PULUMI_CONFIG_SET_ALL_BEFORE",
         "pic.secrettext._PULUMI_CONFIG_SET_BEFORE",
         "pic.secrettext._WORD_LINE",
         "pic.yamlsrc._COMMENTED_KEY",
