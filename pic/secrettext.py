@@ -59,11 +59,13 @@ _VALUE = (
 )
 # A program run by name: at the start, after a space, a path's /, a quote or a shell separator.
 _COMMAND = r"(?<![^\s/;&|(`\"'])"
-# What documentation writes where a secret would go: no secret.
+# What documentation writes where a secret would go: no secret; stars too, a password as a form or a password
+# manager masks it (********; not a hash MySQL keeps, *94BD..., nor **Lilas2024**); a key in French (VOTRE_CLE,
+# votre-clé, as YOUR_KEY).
 _PLACEHOLDER = LazyPattern(
-    r"(?i)^(?:x+|\.+|-+|_+|\?+|(?:(?:your|my|the|some|new|old|db|database|mysql|user|admin|root"
+    r"(?i)^(?:x+|\.+|-+|_+|\?+|\*+|(?:(?:your|my|the|some|new|old|db|database|mysql|user|admin|root"
     r"|votre|ton|mon|le|nouveau|ancien)[_-]?)*"
-    rf"(?:{_CONFIDENTIAL_WORDS}|pass|pwd|pw|mdp|key)s?(?:[_-]?(?:here|ici))?"
+    rf"(?:{_CONFIDENTIAL_WORDS}|pass|pwd|pw|mdp|key|cl(?:e|é|ef))s?(?:[_-]?(?:here|ici))?"
     r"|required|optional|redacted|hidden|unset|example|placeholder|secret-value|none|null|false|true"
     # Matomo's token_auth=anonymous: its API's public access, no account's
     r"|anonymous)$"

@@ -1249,3 +1249,36 @@ def test_an_identifier_or_a_user_s_word_before_two_values_is_no_login_and_passwo
     """Identifiant, user, utilisateur and connexion name other things than a login with a '/' after them (an
     identification number, a browser, the software used): no pair is read after them, as after Login or Username."""
     assert secrettext.prose_secret(note) is None
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "CREATE USER amicale IDENTIFIED BY '********';",
+        "SET PASSWORD FOR 'amicale'@'%' = '********';",
+        "echo 'marie:********' | chpasswd",
+        "curl -H 'X-Api-Key: VOTRE_CLE' https://amicale-croix.fr/api",
+        "curl -H 'X-Api-Key: votre-clé' https://amicale-croix.fr/api",
+        "curl -H 'X-Api-Key: VOTRE_CLE_ICI' https://amicale-croix.fr/api",
+    ],
+)
+def test_a_command_pasted_with_its_password_masked_or_as_a_placeholder_is_none(note: str) -> None:
+    """A password shown as stars (the way a password manager or a form masks it) or a placeholder naming a key in
+    French (VOTRE_CLE, as YOUR_API_KEY in English) is what a how-to writes where the secret goes: no secret, in
+    prose as in a cron job's command."""
+    assert secrettext.prose_secret(note) is None
+    assert secrettext.secret_kind(note) is None
+
+
+@pytest.mark.parametrize(
+    ("note", "kind"),
+    [
+        # a hash MySQL keeps of a password starts with a star, but is no mask (and is refused as a password is)
+        ("CREATE USER amicale IDENTIFIED BY PASSWORD '*94BDCEBE19083CE2A1F959FD02F964C7AF4CFC29';", "an SQL password"),
+        ("CREATE USER amicale IDENTIFIED BY '**Lilas2024**';", "an SQL password"),
+        ("curl -H 'X-Api-Key: CLEF8f3a9c2e71b04d5e' https://amicale-croix.fr/api", "an authorization header"),
+    ],
+)
+def test_a_password_among_stars_or_starting_with_a_key_s_name_is_still_found(note: str, kind: str) -> None:
+    found = secrettext.prose_secret(note)
+    assert found is not None and found[0] == kind, (note, found)
