@@ -28,6 +28,16 @@ def _listening(port: int) -> bool:
         return s.connect_ex(("127.0.0.1", port)) == 0
 
 
+def _start_orphan(defaults_file: Path, port: int) -> None:
+    """Start mariadbd with ``defaults_file`` as a killed run leaves one: its parent gone (init's child); wait until
+    it listens on ``port``."""
+    subprocess.run(["setsid", "sh", "-c", f"mariadbd --defaults-file={defaults_file} >/dev/null 2>&1 &"], check=True)
+    deadline = time.monotonic() + 60
+    while not _listening(port) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _listening(port), f"mariadbd --defaults-file={defaults_file} did not start"
+
+
 def test_a_server_left_by_a_killed_run_is_stopped_and_the_port_taken(tmp_path: Path) -> None:
     port = free_port()
     for name in ("first", "second"):
@@ -35,13 +45,7 @@ def test_a_server_left_by_a_killed_run_is_stopped_and_the_port_taken(tmp_path: P
     first = start_mariadb(tmp_path / "first", port=port, secure_transport=False, tls=False)
     first.stop()
     # the same server started again as a killed run leaves it: its parent gone, so init's child
-    subprocess.run(
-        ["setsid", "sh", "-c", f"mariadbd --defaults-file={first.base / 'my.cnf'} >/dev/null 2>&1 &"], check=True
-    )
-    deadline = time.monotonic() + 60
-    while not _listening(port) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert _listening(port), "the leftover server did not start"
+    _start_orphan(first.base / "my.cnf", port)
     second = start_mariadb(tmp_path / "second", port=port, secure_transport=False, tls=False)
     try:
         assert second.root_sql("SELECT @@datadir;").strip() == f"{tmp_path / 'second' / 'data'}/"
@@ -72,13 +76,7 @@ def test_another_server_of_its_own_defaults_file_is_named_and_left_running(tmp_p
     first = start_mariadb(tmp_path / "first", port=port, secure_transport=False, tls=False)
     first.stop()
     (tmp_path / "etc" / "my.cnf").write_text(f"!include {first.base / 'my.cnf'}\n")
-    subprocess.run(
-        ["setsid", "sh", "-c", f"mariadbd --defaults-file={tmp_path / 'etc' / 'my.cnf'} >/dev/null 2>&1 &"], check=True
-    )
-    deadline = time.monotonic() + 60
-    while not _listening(port) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert _listening(port), "the other server did not start"
+    _start_orphan(tmp_path / "etc" / "my.cnf", port)
     try:
         try:
             server = start_mariadb(tmp_path / "db", port=port, secure_transport=False, tls=False)
