@@ -2173,9 +2173,9 @@ _PROSE_PAIR = _Pattern(
     rf"(?:[^\S\n]+{_PROSE_WHOSE_OPEN}{_PROSE_WHOSE_WORD}{_PROSE_WHOSE_CLOSE}){{0,4}}?"
     rf"(?:{_PROSE_SEPARATOR}{_PROSE_OPENING}|{_PROSE_NEXT_LINE}"
     # after a service's name, the pair without a separator (group bare), '/' between its two, the login starting
-    # with a letter, in brackets or not (FTP amicale / Velo2024x, wp-admin marie / Lilas2024, compte admin (marie /
-    # Lilas2024))
-    r"|(?(svc)[^\S\n]+\(?(?P<bare>)(?=[^\W\d_][^\s/:\"'`,;()]*+[\"'`*_»”’」』]*[^\S\n]*/)|(?!)))"
+    # with a letter, in round or square brackets or not (FTP amicale / Velo2024x, wp-admin marie / Lilas2024, compte
+    # admin (marie / Lilas2024), Nextcloud [marie / Lilas2024])
+    r"|(?(svc)[^\S\n]+[([]?(?P<bare>)(?=[^\W\d_][^\s/:\"'`,;()]*+[\"'`*_»”’」』]*[^\S\n]*/)|(?!)))"
     rf"{_PROSE_PAIR_LOGIN}"
     r"(?:[^\S\n]*/[^\S\n]*|:)[\"'`*_«“‘「『]*"
     # without a separator, a value holding two digits in a row or a sign, as a password does (not two of a kind

@@ -192,6 +192,8 @@ REFUSED = [
     ("accès MySQL root / Lilas2024", "a password", "Lilas2024"),
     ("compte WP marie / Lilas2024", "a password", "Lilas2024"),
     ("compte admin (marie / Lilas2024)", "a password", "Lilas2024"),
+    ("Nextcloud [marie / Lilas2024]", "a password", "Lilas2024"),
+    ("compte admin [marie / Lilas2024!]", "a password", "Lilas2024!"),
     # Microsoft's and Apple's accounts, an address as the login
     ("Office365 : presidente@amicale-croix.fr / Lilas2024", "a password", "Lilas2024"),
     ("iCloud : marie@icloud.com / Lilas2024", "a password", "Lilas2024"),
