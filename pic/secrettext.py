@@ -1302,15 +1302,16 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
         ("pass", "secret", "token"),
     ),
     # a header that carries a credential (curl -H 'X-Api-Key: ...', --header 'PRIVATE-TOKEN: ...', X-Auth-Key),
-    # not any header naming a key (X-Cache-Key, Idempotency-Key)
+    # after curl's short options bundled too (-sH, -fsSH: curl(1), OPTIONS), not any header naming a key
+    # (X-Cache-Key, Idempotency-Key)
     (
         "an authorization header",
         _Pattern(
-            r"(?i)(?<![\w-])(?:-H|--header)[\s=\"']*[\w-]*?"
+            r"(?i)(?<![\w-])(?:-H|(?-i:-[a-zA-Z]+H)|--header)[\s=\"']*[\w-]*?"
             rf"(?:{_CONFIDENTIAL_WORDS.replace('_', '[_-]?')}|(?<![a-z0-9])(?:auth|access|app)-?key):[ \t]*"
             r"(?P<v>(?![\s$%{<\"'])[\w.~+/=-]{8,})"
         ),
-        ("-h",),
+        ("-h", "curl"),
     ),
     # a session cookie (a browser's "copy as cURL"): -H 'Cookie: ...', curl's -b|--cookie NAME=VALUE (without =, a
     # file), the cookie among others; a name holding sess, logged_in, token, auth (not author), remember,

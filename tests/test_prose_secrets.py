@@ -462,6 +462,7 @@ REFUSED = [
     ("echo 'marie:Lilas2024' | chpasswd", "a password for chpasswd", "Lilas2024"),
     ("echo Lilas2024 | passwd --stdin marie", "a password piped to a program", "Lilas2024"),
     ('curl -H "X-Api-Key: Zt8kq2LmW9xR" https://amicale-croix.fr/api', "an authorization header", "Zt8kq2LmW9xR"),
+    ("curl -sH 'X-Api-Key: Zt8kq2LmW9xR' https://amicale-croix.fr/api", "an authorization header", "Zt8kq2LmW9xR"),
     ("test de l'API : Authorization: Basic YWRtaW46TGlsYXMyMDI0", "an authorization header", "YWRtaW46TGlsYXMyMDI0"),
     ("curl -b 'wordpress_logged_in_ab12=marie%7C1735689600%7Cx' https://x.org", "a session cookie", "1735689600"),
 ]
@@ -1284,3 +1285,33 @@ def test_a_command_pasted_with_its_password_masked_or_as_a_placeholder_is_none(n
 def test_a_password_among_stars_or_starting_with_a_key_s_name_is_still_found(note: str, kind: str) -> None:
     found = secrettext.prose_secret(note)
     assert found is not None and found[0] == kind, (note, found)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "curl -sH 'X-Api-Key: Zt8kq2LmW9xR' https://amicale-croix.fr/api",
+        "curl -fsSH 'PRIVATE-TOKEN: Zt8kq2LmW9xR' https://gitlab.example.org/api/v4/projects",
+        'curl -kH "Authorization: Bearer Zt8kq2LmW9xR" https://amicale-croix.fr/api',
+    ],
+)
+def test_a_header_after_curl_s_short_options_bundled_is_found(command: str) -> None:
+    """curl takes its short options bundled (-sH is -s -H, curl(1)'s OPTIONS): the header after -sH carries its
+    credential as after -H, in a note and in a cron job's command."""
+    found = secrettext.prose_secret(command)
+    assert found is not None and found[0] == "an authorization header", (command, found)
+    assert secrettext.secret_kind(command) == "an authorization header"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "curl -sH 'Accept: application/json' https://amicale-croix.fr/api",
+        "curl -sH 'X-Cache-Key: Zt8kq2LmW9xR' https://amicale-croix.fr/api",
+        "curl -sH 'X-Api-Key: VOTRE_CLE' https://amicale-croix.fr/api",
+        "wget -nH https://amicale-croix.fr/",
+    ],
+)
+def test_bundled_short_options_without_a_credential_pass(command: str) -> None:
+    assert secrettext.prose_secret(command) is None
+    assert secrettext.secret_kind(command) is None
