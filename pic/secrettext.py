@@ -302,8 +302,8 @@ _STDIN_READER = rf"(?:{_READER_START}(?:{_MYSQL_READER}|{_OPTION_READER})|{_COMM
 _STDIN_READER_ALONE = _STDIN_READER.replace(
     _COMMAND_READER, rf"{_AT_COMMAND_ALONE}(?:{_COMMAND_NAMES}|{_MYSQL_READER})"
 )
-# A program writing its arguments: echo, printf with a format that writes each as a line
-_ECHO = r"(?:echo(?:\s+-[neE]+)*|printf(?:\s+--)?(?:\s+[\"']*%s(?:\\n)?[\"']*)?)"
+# A program writing its arguments: echo, printf with a format that writes each as a line; cat writing its here-string
+_ECHO = r"(?:echo(?:\s+-[neE]+)*|printf(?:\s+--)?(?:\s+[\"']*%s(?:\\n)?[\"']*)?|cat[ \t]*<<<)"
 # The one word it is given (group v): not a variable, an option, a path
 _STDIN_WORD = r"(?P<v>(?![$%{<*\\(\[-])(?!(?:\.\.?|~)?/)[^\s\"'`,;|&<>()]{6,})"
 # The first words of MariaDB's and MySQL's statements and of their client's commands, which a here-document
@@ -1184,14 +1184,16 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
         _reading(
             # yes run as a program (the lookbehind after the word: tried only where the word is)
             r"(?P<g>[({][ \t]*)?"
-            rf"(?:\becho(?:\s+-[neE]+)*|yes(?<![^\s/;&|(`\"']yes)|\bprintf(?:\s+--)?(?:\s+[\"']*(?:%s(?:\\n)?){{1,3}}[\"']*)?)"
+            rf"(?:\becho(?:\s+-[neE]+)*|yes(?<![^\s/;&|(`\"']yes)|\bprintf(?:\s+--)?(?:\s+[\"']*(?:%s(?:\\n)?){{1,3}}[\"']*)?"
+            # cat given the word as a here-string writes it as echo does (cat <<< PW | passwd --stdin)
+            r"|\bcat[ \t]*<<<)"
             rf"\s+[\"']*{_STDIN_WORD}[\"']*"
             rf"(?(g)(?:\s*;\s*{_ECHO}\s+[\"']*[^\s\"'`,;|&<>()]+[\"']*){{0,2}}\s*;?\s*[)}}]|(?:\s+[\"']*(?P=v)[\"']*){{0,2}})"
             # its standard error sent elsewhere (2>/dev/null, 2>&1)
             r"(?:\s*[2-9]>>?(?:&[0-9-]|[^\s|;&<>]+))*"
             rf"{_PIPED}{_STDIN_READER}"
         ),
-        ("echo", "yes", "printf"),
+        ("echo", "yes", "printf", "cat"),
     ),
     # a here-string (mysql -p <<< PW), or a here-document whose first line is one word (passwd <<EOF, then the
     # password twice; mysql -p <<EOF, which reads its first line as the password where no terminal is, as in a

@@ -461,6 +461,7 @@ REFUSED = [
     ("SET PASSWORD FOR 'amicale'@'%' = PASSWORD('Lilas2024');", "an SQL password", "Lilas2024"),
     ("echo 'marie:Lilas2024' | chpasswd", "a password for chpasswd", "Lilas2024"),
     ("echo Lilas2024 | passwd --stdin marie", "a password piped to a program", "Lilas2024"),
+    ("cat <<< Lilas2024 | passwd --stdin marie", "a password piped to a program", "Lilas2024"),
     ('curl -H "X-Api-Key: Zt8kq2LmW9xR" https://amicale-croix.fr/api', "an authorization header", "Zt8kq2LmW9xR"),
     ("curl -sH 'X-Api-Key: Zt8kq2LmW9xR' https://amicale-croix.fr/api", "an authorization header", "Zt8kq2LmW9xR"),
     ("test de l'API : Authorization: Basic YWRtaW46TGlsYXMyMDI0", "an authorization header", "YWRtaW46TGlsYXMyMDI0"),

@@ -454,6 +454,10 @@ def test_rclone_isql_and_influx_without_a_password_are_none(command: str) -> Non
         (f"echo {PW} 2>&1 | kinit asso", PIPED),
         (f"kinit asso 2>&1 <<< {PW}", PIPED),
         (f"mysql -u asso -p asso &>> ../log/x.log <<< {PW}", PIPED),
+        # cat given the word as a here-string writes it, as echo does
+        (f"cat <<< {PW} | passwd --stdin asso", PIPED),
+        (f"cat <<< '{PW}' | mysql -u asso -p asso", PIPED),
+        (f"cat <<< {PW} | pulumi config set --secret pic:dbAdminPassword", PIPED),
     ],
 )
 def test_a_password_given_to_more_programs_is_found(command: str, kind: str) -> None:
