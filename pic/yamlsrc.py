@@ -1092,7 +1092,10 @@ def is_date(value: object) -> bool:
 
 # Where a YAML comment starts (YAML 1.2 §6.6, "Comments"): a "#" at a line's start or after white space, to the
 # line's end. One inside a quoted or block scalar is text, not a comment: told apart by the scanner's tokens.
-_COMMENT_START = re.compile(r"(?:^|(?<=[ \t]))#", re.MULTILINE)  # every member file pic new writes has one
+# A comment's '#': at a line's start or after white space (YAML 1.2 §6.6), or right after a closing quote or bracket,
+# where PyYAML's scanner, which loads the file, takes it for a comment's too (notes: "ticket"# ...: its value is
+# "ticket"); one inside a scalar (a plain scalar's l'asso'#2) is dropped by _outside_scalars.
+_COMMENT_START = re.compile(r"(?:^|(?<=[ \t\"'\]}]))#", re.MULTILINE)  # every member file pic new writes has one
 # The YAML language server's modeline naming the file's schema (pic new writes it first in every member file):
 # a path or a URL, no secret's place.
 _SCHEMA_MODELINE = re.compile(r"[ \t]*yaml-language-server:[ \t]*\$schema=[^\s]*[ \t]*")
@@ -1105,7 +1108,8 @@ def comment_secrets(text: str, file: str) -> list[Problem]:
     read as one text (a label on one line, its value on the next); a comment after a value is read alone. Its line
     is the one the secret starts on. A ``#`` inside a quoted or block scalar is its text (read as its field is), not a
     comment, and one after the closing quote of a scalar holding " #" on its line is found there (``notes: "ticket
-    #4521"  # mdp: ...``). Linear in the text's length."""
+    #4521"  # mdp: ...``), as is one right after a closing quote or bracket, which PyYAML takes for a comment
+    (``notes: "ticket"# mdp: ...``). Linear in the text's length."""
     if "#" not in text:
         return []
     comments = _comments(text.removeprefix("\ufeff"))

@@ -2196,6 +2196,11 @@ def test_a_comment_naming_where_a_secret_goes_in_a_stack_file_passes(tmp_path: P
         # a comment after a block scalar's header, where its text starts on the next line
         ("notes: |  # mdp: Lilas2024\n  texte\n", 1),
         ("uid: 1\nnotes: >-   # ancien mdp: Lilas2024!\n  texte\n  suite\n", 2),
+        # PyYAML takes a "#" right after a closing quote or bracket for a comment's, as after white space
+        ('notes: "ticket #4521"# ancien mdp: Lilas2024!\n', 1),
+        ("uid: 1\nname: 'Amicale'# mdp: Lilas2024\n", 2),
+        ('domains: ["a.fr", "b.fr"]# mdp: Lilas2024\n', 1),
+        ("limits: {disk_gb: 2}# mdp: Lilas2024\n", 1),
     ],
 )
 def test_a_comment_holding_a_secret_is_found_where_it_starts(text: str, line: int) -> None:
@@ -2212,6 +2217,8 @@ def test_a_comment_holding_a_secret_is_found_where_it_starts(text: str, line: in
         'cron: [{command: "php x.php # mdp: Azerty123", schedule: hourly}]\n',  # inside quotes
         "url: https://example.org/#mdp:Azerty123\n",  # a "#" after no white space: text
         'notes: "ticket #4521 mdp: Azerty123"  # fermé le 3 mars\n',  # the quoted text's, then a comment without one
+        "name: L'amicale'#2 mdp: Azerty123\n",  # a plain scalar's text: the "#" after its quote no comment
+        'notes: ab"#mdp: Azerty123\n',
     ],
 )
 def test_a_hash_inside_a_value_is_no_comment(text: str) -> None:
