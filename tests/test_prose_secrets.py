@@ -1316,3 +1316,21 @@ def test_a_header_after_curl_s_short_options_bundled_is_found(command: str) -> N
 def test_bundled_short_options_without_a_credential_pass(command: str) -> None:
     assert secrettext.prose_secret(command) is None
     assert secrettext.secret_kind(command) is None
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a plugin's or an app's name and its version after a service's name (Elementor3.2, WooCommerce8.5) reads "
+    "as a login and its password, as 'Mail : contact / contact2' does; telling a version from a password holding "
+    "a dot is not settled",
+)
+@pytest.mark.parametrize(
+    "note",
+    [
+        "WordPress (thème Astra / Elementor3.2)",
+        "WordPress : Yoast / WooCommerce8.5",
+        "Nextcloud Talk / Deck1.12",
+    ],
+)
+def test_a_product_s_name_and_version_after_a_service_s_name_passes(note: str) -> None:
+    assert secrettext.prose_secret(note) is None
