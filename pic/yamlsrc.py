@@ -324,6 +324,7 @@ _SECRETS_NAMED_ABOUT = (["secret", "id"],)
 _SECRET_FIRST_WORDS = frozenset({"mdp", "pwd", "pswd"})
 
 
+@lru_cache(maxsize=4096)  # a comment's every word is asked about (_commented_yaml_secret): most are the same few
 def secret_value_name(name: str) -> bool:
     """Whether a key named ``name`` holds a secret itself: a secret's name (:func:`secret_name`) whose last word
     says nothing about it (_ABOUT_A_SECRET), or one whose first word is mdp, pwd or pswd (_SECRET_FIRST_WORDS):
