@@ -1245,7 +1245,7 @@ def _commented_yaml_secret(text: str) -> tuple[str, int] | None:
     :data:`_COMMENTED_BLOCK_LINES`), so that the comments around it, prose, do not make the whole no YAML."""
     if not any(
         secret_name(word) or any(secret_value_name(part) for part in word.split("."))
-        for word in (m.group() for m in _KEY_WORD.finditer(text))
+        for word in set(_KEY_WORD.findall(text))  # each word once: a comment repeats its words (le, de, la...)
     ):
         return None  # no key named for a secret: no YAML parsed
     lines = text.split("\n")
