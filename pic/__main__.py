@@ -1,3 +1,3 @@
-from pic.cli import run_command
+from pic import run
 
-run_command()
+run()
