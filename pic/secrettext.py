@@ -413,12 +413,14 @@ class _Pattern:
         """The matches in the lines each match of the gate starts and ends on, in order, as ``finditer`` finds them
         in the whole text: each search starts at the line's start or the last match's end."""
         assert self.gate is not None
-        regex = self._regex(text)
+        regex = None  # compiled at the first match of the gate: a text the gate finds nothing in costs no compilation
         done = -1
         last = 0
         for gate in self.gate.finditer(text):
             if gate.end() <= done:
                 continue
+            if regex is None:
+                regex = self._regex(text)
             end = text.find("\n", gate.end())
             done = end = len(text) if end < 0 else end
             start = text.rfind("\n", 0, gate.start()) + 1
