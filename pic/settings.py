@@ -2793,7 +2793,8 @@ def load_settings(project_dir: Path, stack: str) -> Settings:
         ) from None
     except OSError as exc:  # a project directory that cannot be searched, a name too long
         raise PicError([Problem(file, None, "", f"cannot be read: {exc.strerror or exc}")]) from None
-    doc, problems = read_yaml(path, file, follow_links=True, comments=True)  # the admins' file; `pic plan` links it
+    # the admins' file (`pic plan` links it); its comments name a key of config: as pic:tls
+    doc, problems = read_yaml(path, file, follow_links=True, comments=True, key_root="config")
     # One way to name a key of the file: pic:limits.cpus, as the model's own errors do (not config.pic:...).
     problems = [dataclasses.replace(p, path=p.path.removeprefix("config.")) for p in problems]
     if doc is None:

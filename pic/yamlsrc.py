@@ -46,7 +46,7 @@ import os
 import re
 import stat
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
@@ -772,6 +772,7 @@ def parse_yaml(
     *,
     undecodable: Sequence[tuple[int, bytes]] = (),
     comments: bool = False,
+    key_root: str | None = None,
 ) -> tuple[Document | None, list[Problem]]:
     """Parse one YAML document; on a syntax error or a refused character return the problems instead.
 
@@ -780,11 +781,14 @@ def parse_yaml(
     ``undecodable``: (offset in ``text``, bytes) of each sequence that was not
     UTF-8 and stands as U+FFFD in ``text`` (:func:`read_yaml`).
     ``comments``: the file is committed (a member's): a comment holding a secret is a problem too
-    (:func:`comment_secrets`), the document returned all the same.
+    (:func:`comment_secrets`, told with the field it is after or above), the document returned all the same.
+    ``key_root``: a top-level key whose keys a comment's problem names alone (a Pulumi stack file's ``config``:
+    ``pic:tls``, as the settings' own problems name it, not ``config.pic:tls``).
     """
     doc, problems = _parse_yaml(text, file, keys, undecodable)
     if comments and (doc is not None or not problems):
-        problems = [*problems, *comment_secrets(text, file)]
+        fields = doc.lines if doc is not None else {}
+        problems = [*problems, *comment_secrets(text, file, fields, key_root=key_root)]
     return doc, problems
 
 
@@ -1029,8 +1033,10 @@ def read_yaml(
     *,
     follow_links: bool = False,
     comments: bool = False,
+    key_root: str | None = None,
 ) -> tuple[Document | None, list[Problem]]:
-    """Read (:func:`read_regular_file`) and parse (:func:`parse_yaml`, ``comments`` as it takes it) one YAML file."""
+    """Read (:func:`read_regular_file`) and parse (:func:`parse_yaml`, ``comments`` and ``key_root`` as it takes
+    them) one YAML file."""
     data, problems = read_regular_file(path, file, follow_links=follow_links)
     if data is None:
         return None, problems
@@ -1041,8 +1047,8 @@ def read_yaml(
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         text, undecodable = _decode_replacing(data)
-        return parse_yaml(text, file, keys, undecodable=undecodable, comments=comments)
-    return parse_yaml(text, file, keys, comments=comments)
+        return parse_yaml(text, file, keys, undecodable=undecodable, comments=comments, key_root=key_root)
+    return parse_yaml(text, file, keys, comments=comments, key_root=key_root)
 
 
 # How YAML 1.2 tells a stream's encoding from its first bytes (§5.2, "Character Encodings"), UTF-8 apart:
@@ -1102,15 +1108,20 @@ _COMMENT_START = re.compile(r"(?:^|(?<=[ \t\"'\]}]))#", re.MULTILINE)  # every m
 _SCHEMA_MODELINE = re.compile(r"[ \t]*yaml-language-server:[ \t]*\$schema=[^\s]*[ \t]*")
 
 
-def comment_secrets(text: str, file: str) -> list[Problem]:
+def comment_secrets(
+    text: str, file: str, fields: Mapping[Loc, int] | None = None, *, key_root: str | None = None
+) -> list[Problem]:
     """A problem for each comment of ``text`` (a YAML file's, committed with it) that holds a secret as notes can
     (:func:`_secret_of`: ``# mdp: Azerty123``, ``# sftp: karim / S3cr3t!2024``, a URL's ``user:password@``, a
     private key commented out), the secret not shown. Comments on lines of their own that follow one another are
     read as one text (a label on one line, its value on the next); a comment after a value is read alone. Its line
-    is the one the secret starts on. A ``#`` inside a quoted or block scalar is its text (read as its field is), not a
-    comment, and one after the closing quote of a scalar holding " #" on its line is found there (``notes: "ticket
-    #4521"  # mdp: ...``), as is one right after a closing quote or bracket, which PyYAML takes for a comment
-    (``notes: "ticket"# mdp: ...``). Linear in the text's length."""
+    is the one the secret starts on. ``fields``, the line (1-based) of each key and item of the parsed text
+    (:attr:`Document.lines`, which the parser's walk records: the text is not parsed again), names where the comment
+    is (:func:`_comment_place`; ``key_root`` as :func:`parse_yaml` takes it); without them the place is not told. A
+    ``#`` inside a quoted or block scalar is its text (read as its field is), not a comment, and one after the
+    closing quote of a scalar holding " #" on its line is found there (``notes: "ticket #4521"  # mdp: ...``), as
+    is one right after a closing quote or bracket, which PyYAML takes for a comment (``notes: "ticket"# mdp:
+    ...``). Linear in the text's length."""
     if "#" not in text:
         return []
     comments = _comments(text.removeprefix("\ufeff"))
@@ -1120,18 +1131,64 @@ def comment_secrets(text: str, file: str) -> list[Problem]:
     starts = [begin for begin, _stop in inside]
     lines = text.removeprefix("\ufeff").split("\n")
     kept = [c for comment in comments if (c := _outside_scalars(comment, inside, starts, lines)) is not None]
-    return [
-        Problem(
-            file,
-            line + found[1] + 1,
-            "",
-            f"a comment (not shown) holds {found[0]}, which would be committed in clear with this file and stay in "
-            "the repository's history: remove it, and keep the secret in the admins' password manager; if a commit "
-            "already holds it, change the secret",
+    problems = []
+    for line, _column, own_line, body in _comment_groups(kept):
+        found = _secret_of(body)
+        if found is None:
+            continue
+        where = "" if fields is None else " " + _comment_place(fields, line + 1, body.count("\n"), own_line, key_root)
+        problems.append(
+            Problem(
+                file,
+                line + found[1] + 1,
+                "",
+                f"a comment (not shown){where} holds {found[0]}, which would be committed in clear with this file "
+                "and stay in the repository's history: remove it, and keep the secret in the admins' password "
+                "manager; if a commit already holds it, change the secret",
+            )
         )
-        for line, _column, body in _comment_groups(kept)
-        if (found := _secret_of(body)) is not None
-    ]
+    return problems
+
+
+def _comment_place(fields: Mapping[Loc, int], first: int, more: int, own_line: bool, key_root: str | None) -> str:
+    """Where a comment is, for its problem, from ``fields`` (each key's and item's line, 1-based, in the order of
+    the file: :attr:`Document.lines`). A comment after a value: ``after`` the outermost field on its line ``first``
+    (``limits`` for ``limits: {cpus: 1}  # ...``; a list item's first key for ``- command: ...  # ...``), else the
+    one of a value written over lines above (``notes: "...\n ..."  # ...``). Lines of comments (``first`` and
+    ``more`` lines under it): ``above`` the field on the next line holding one, which such a comment reads as a note
+    on. ``at the top of the file`` or ``at the end of the file`` when no field is above or under it. A field is named
+    as problems name it (:func:`shown_loc`), one under ``key_root`` without it. Read only for a comment holding a
+    secret: one pass over the fields."""
+    last = first + more
+    above: tuple[int, Loc] | None = None  # the field on the closest line above (the outermost of its line)
+    on: Loc | None = None
+    below: Loc | None = None
+    for loc, line in fields.items():
+        if not loc:
+            continue  # the document itself
+        if line < first:
+            if above is None or line > above[0]:
+                above = (line, loc)
+        elif line == first and not own_line:
+            if on is None or (isinstance(on[-1], int) and loc[:-1] == on):  # an item's first key, on its line
+                on = loc
+        elif line > last and below is None:
+            below = loc
+    if not own_line:
+        after = on if on is not None else above[1] if above is not None else None
+        return "at the top of the file" if after is None else f"after {_field_name(after, key_root)}"
+    if below is None:
+        return "at the end of the file" if above is not None else "in a file holding no field"
+    if above is None:
+        return f"at the top of the file, above {_field_name(below, key_root)},"
+    return f"above {_field_name(below, key_root)}"
+
+
+def _field_name(loc: Loc, key_root: str | None) -> str:
+    """``loc`` as :func:`shown_loc` names it, a key under ``key_root`` without it (``pic:tls``)."""
+    if key_root is not None and len(loc) > 1 and loc[0] == key_root:
+        loc = loc[1:]
+    return shown_loc(loc)
 
 
 def _outside_scalars(
@@ -1173,18 +1230,18 @@ def _comments(text: str) -> list[tuple[int, int, bool, str]]:
     return out
 
 
-def _comment_groups(comments: Sequence[tuple[int, int, bool, str]]) -> list[tuple[int, int, str]]:
+def _comment_groups(comments: Sequence[tuple[int, int, bool, str]]) -> list[tuple[int, int, bool, str]]:
     """``comments`` (:func:`_comments`) as the texts read: those on lines of their own that follow one another
-    joined by line breaks, each with its first line and column."""
-    groups: list[tuple[int, int, list[str]]] = []
+    joined by line breaks, each with its first line and column and whether it is on lines of its own."""
+    groups: list[tuple[int, int, bool, list[str]]] = []
     last = -2
     for line, column, own_line, body in comments:
         if own_line and groups and last == line - 1:
-            groups[-1][2].append(body)
+            groups[-1][3].append(body)
         else:
-            groups.append((line, column, [body]))
+            groups.append((line, column, own_line, [body]))
         last = line if own_line else -2
-    return [(line, column, "\n".join(bodies)) for line, column, bodies in groups]
+    return [(line, column, own_line, "\n".join(bodies)) for line, column, own_line, bodies in groups]
 
 
 # A line of YAML commented out: a key (its namespace and path: pic:dbAdminPassword, mysql.password), ':' and a value;

@@ -2058,15 +2058,39 @@ _EXAMPLE = (ROOT / "members" / "velo-cite.yaml").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize(
-    ("edit", "secret", "line"),
+    ("edit", "secret", "line", "where"),
     [
-        (lambda t: t.replace("uid: 10002", "uid: 10002   # mdp: Azerty123"), "Azerty123", 6),
-        (lambda t: t + "# sftp: karim / S3cr3t!2024\n", "S3cr3t!2024", 28),
-        (lambda t: t + "# ftp://velo:S3cretPw99@ftp.velo-cite-lyon.fr\n", "S3cretPw99", 28),
-        (lambda t: t + "# mot de passe du FTP :\n# Velo2024x\n", "Velo2024x", 28),
-        (lambda t: t.replace("host: web1", "host: web1\n# mysql -u velo -pS3cretPw9 velo_wordpress"), "S3cretPw9", 8),
-        (lambda t: t.replace("host: web1", "host: web1\n#  wpAdminPassword: S3cretPw9"), "S3cretPw9", 8),
-        (lambda t: t.replace("uid: 10002", "uid: 10002   # db_pass = S3cretPw9"), "S3cretPw9", 6),
+        (lambda t: t.replace("uid: 10002", "uid: 10002   # mdp: Azerty123"), "Azerty123", 6, "after uid"),
+        (lambda t: t + "# sftp: karim / S3cr3t!2024\n", "S3cr3t!2024", 28, "at the end of the file"),
+        (lambda t: t + "# ftp://velo:S3cretPw99@ftp.velo-cite-lyon.fr\n", "S3cretPw99", 28, "at the end of the file"),
+        (lambda t: t + "# mot de passe du FTP :\n# Velo2024x\n", "Velo2024x", 28, "at the end of the file"),
+        (
+            lambda t: t.replace("host: web1", "host: web1\n# mysql -u velo -pS3cretPw9 velo_wordpress"),
+            "S3cretPw9",
+            8,
+            "above site",
+        ),
+        (lambda t: t.replace("host: web1", "host: web1\n#  wpAdminPassword: S3cretPw9"), "S3cretPw9", 8, "above site"),
+        (lambda t: t.replace("uid: 10002", "uid: 10002   # db_pass = S3cretPw9"), "S3cretPw9", 6, "after uid"),
+        (
+            lambda t: t.replace("- www.velo-cite-lyon.fr", "- www.velo-cite-lyon.fr  # mdp: Lilas2024!"),
+            "Lilas2024!",
+            11,
+            "after site.domains[1]",
+        ),
+        (lambda t: t.replace('  php: "8.4"', '  php: "8.4"  # mdp: Lilas2024!'), "Lilas2024!", 13, "after site.php"),
+        (
+            lambda t: t.replace('  php: "8.4"', '  # mdp: Lilas2024!\n  php: "8.4"'),
+            "Lilas2024!",
+            13,
+            "above site.php",
+        ),
+        (
+            lambda t: "# mdp: Lilas2024!\n" + t,
+            "Lilas2024!",
+            1,
+            "at the top of the file, above name,",
+        ),
         (
             lambda t: (
                 t + "# -----BEGIN OPENSSH PRIVATE KEY-----\n"
@@ -2075,15 +2099,17 @@ _EXAMPLE = (ROOT / "members" / "velo-cite.yaml").read_text(encoding="utf-8")
             ),
             "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtz",
             28,
+            "at the end of the file",
         ),
     ],
 )
 def test_a_comment_holding_a_secret_in_a_member_file_is_refused_unseen(
-    tmp_path: Path, edit: Callable[[str], str], secret: str, line: int
+    tmp_path: Path, edit: Callable[[str], str], secret: str, line: int, where: str
 ) -> None:
     """A comment is committed with the member's file as its notes are: one holding a password, a URL's credentials or
     a private key is refused at its line, the secret not shown; was: pic check passed (exit 0), libyaml dropping
-    comments."""
+    comments. The problem says where the comment is: after the field whose line it ends, above the field under it,
+    at the top or the end of the file (was: only the line, no field named)."""
     members = tmp_path / "members"
     members.mkdir()
     (members / "velo-cite.yaml").write_text(edit(_EXAMPLE), encoding="utf-8")
@@ -2091,7 +2117,7 @@ def test_a_comment_holding_a_secret_in_a_member_file_is_refused_unseen(
     assert proc.returncode == 1, proc.stderr
     assert secret not in proc.stderr + proc.stdout, proc.stderr
     [error] = _errors_of(proc)
-    assert error.startswith(f"{members / 'velo-cite.yaml'}:{line} a comment (not shown) holds "), error
+    assert error.startswith(f"{members / 'velo-cite.yaml'}:{line} a comment (not shown) {where} holds "), error
     assert "committed in clear" in error, error
 
 
@@ -2147,7 +2173,33 @@ def test_a_comment_holding_a_secret_in_a_stack_file_is_refused_unseen(
     proc = check(ROOT / "members", project)
     assert proc.returncode == 1, proc.stderr
     assert secret not in proc.stderr + proc.stdout, proc.stderr
-    assert f"{stack}:1 a comment (not shown) holds " in proc.stderr, proc.stderr
+    assert f"{stack}:1 a comment (not shown) at the top of the file, above config, holds " in proc.stderr, proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "where"),
+    [
+        ("pic:eol_warning_days: 365", "pic:eol_warning_days: 365  # mdp: Lilas2024!", "after pic:eol_warning_days"),
+        ("  pic:tls:", "  # mdp: Lilas2024!\n  pic:tls:", "above pic:tls"),
+        ("    domain: pma.", "    # mdp: Lilas2024!\n    domain: pma.", "above pic:phpmyadmin.domain"),
+    ],
+)
+def test_a_comment_holding_a_secret_in_a_stack_file_names_the_key_it_is_by(
+    tmp_path: Path, old: str, new: str, where: str
+) -> None:
+    """A comment of the stack file names the pic: key it follows or is above, as the model's own problems name
+    it (pic:tls, not config.pic:tls); was: only its line."""
+    project = project_copy(tmp_path)
+    stack = project / "Pulumi.prod.yaml"
+    text = stack.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    text = text.replace(old, new)
+    stack.write_text(text, encoding="utf-8")
+    line = next(n for n, written in enumerate(text.splitlines(), 1) if "Lilas2024!" in written)
+    proc = check(ROOT / "members", project)
+    assert proc.returncode == 1, proc.stderr
+    assert "Lilas2024!" not in proc.stderr + proc.stdout, proc.stderr
+    assert f"{stack}:{line} a comment (not shown) {where} holds a password" in proc.stderr, proc.stderr
 
 
 @pytest.mark.parametrize(
@@ -2208,6 +2260,37 @@ def test_a_comment_holding_a_secret_is_found_where_it_starts(text: str, line: in
 
     [problem] = comment_secrets(text, "x.yaml")
     assert problem.line == line and "a comment (not shown) holds a password" in problem.message, problem
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "where"),
+    [
+        ("site:\n  domains: [a.org]  # mdp: Lilas2024!\n  php: '8.4'\n", 2, "after site.domains"),
+        ("site:\n  domains: [a.org]\n  # mdp: Lilas2024!\n  php: '8.4'\n", 3, "above site.php"),
+        ("site:\n  domains:\n    - a.org  # mdp: Lilas2024!\n", 3, "after site.domains[0]"),
+        ("site:  # mdp: Lilas2024!\n  php: '8.4'\n", 1, "after site"),
+        ("limits: {disk_gb: 2}# mdp: Lilas2024\n", 1, "after limits"),
+        ('notes: "ligne 1 #1\n  ligne 2 #2"  # mdp: Lilas2024\nuid: 1\n', 2, "after notes"),  # the value's last line
+        ("uid: 1\nnotes: >-   # ancien mdp: Lilas2024!\n  texte\n", 2, "after notes"),
+        ("# mdp: Lilas2024!\nuid: 1\n", 1, "at the top of the file, above uid,"),
+        ("uid: 1\n# une note\n# mot de passe :\n# Velo2024x\nhost: web1\n", 3, "above host"),  # a group's next key
+        ("uid: 1\n# mdp: Lilas2024!\n", 2, "at the end of the file"),
+        ("# mdp: Lilas2024!\n", 1, "in a file holding no field"),
+        ("- a.org  # mdp: Lilas2024!\n", 1, "after [0]"),
+        ('"mdp : Azerty123": 1  # mdp: Lilas2024!\n', 1, "after (a key not shown)"),  # a key read as a secret
+    ],
+)
+def test_a_comment_holding_a_secret_names_the_field_it_is_by(text: str, line: int, where: str) -> None:
+    """The problem of a comment says where it is as fields are named: after the field on its line (the outermost
+    one), above the field under it, at the top or the end of the file; the secret never shown."""
+    from pic.yamlsrc import parse_yaml
+
+    doc, problems = parse_yaml(text, "x.yaml", comments=True)
+    assert doc is not None, problems
+    [problem] = problems
+    assert problem.line == line, problem
+    assert problem.message.startswith(f"a comment (not shown) {where} holds a password"), problem
+    assert "Lilas2024" not in str(problem) and "Velo2024x" not in str(problem), problem
 
 
 @pytest.mark.parametrize(
