@@ -49,6 +49,7 @@ from pic.errors import (
     Problem,
     Unreachable,
     reads_as_secret,
+    show_value,
     shown_name,
     shown_unless_secret,
 )
@@ -1462,12 +1463,17 @@ COMMENT_TO_CLEAR = (
 _CHANGE_IT = "and change that password wherever it is used"
 
 
-def _line_to_clear(line: str, *, address: bool, too: bool, column: bool) -> str:
+def _line_to_clear(
+    line: str, *, address: bool, too: bool, column: bool, named: tuple[str, bool] | Literal[""] | None = None
+) -> str:
     """What a line holding a secret (:func:`secret_lines`) is told, by where the secret stands: a ``#`` comment
     (:data:`COMMENT_TO_CLEAR`), a value under a column named as a password (``column``), a custom attribute named as
-    one (Sympa's ``custom_attribute``), a subscriber's line (``address``: :data:`LINE_TO_CLEAR`, or
-    :data:`LINE_TO_CLEAR_TOO` when its address is flagged too), or another line (a dump's other field). That the
-    address is not at fault is said only of a line holding one that is not flagged."""
+    one (Sympa's ``custom_attribute``), a CSV's column (``named``, :func:`_secret_column`: its name, and whether it
+    is the subscriber's name, Sympa's gecos; ``""``: a CSV row whose secret no one column holds), a subscriber's line
+    (``address``: :data:`LINE_TO_CLEAR`, or :data:`LINE_TO_CLEAR_TOO` when its address is flagged too), or another
+    line (a dump's other field). The subscriber's name in Sympa is spoken of only for a line read as an address and
+    a name (a dump's, Sympa's web dump's) or a CSV's column of names. That the address is not at fault is said only
+    of a line holding one that is not flagged."""
     besides = (
         ", besides what its address is flagged for" if too else " (the address is not at fault)" if address else ""
     )
@@ -1476,6 +1482,8 @@ def _line_to_clear(line: str, *, address: bool, too: bool, column: bool) -> str:
     if column:
         where = f"in a column named as one{besides}"
         return f"it holds what reads as a password, {where}: remove it from the export, {_CHANGE_IT}"
+    if named is not None and address:
+        return _column_to_clear(named, besides)
     if "<" in line and any(
         _secret_attribute(found[0] or found[2], found[1] or found[3]) for found in _XML_VALUE.findall(line)
     ):
@@ -1486,6 +1494,30 @@ def _line_to_clear(line: str, *, address: bool, too: bool, column: bool) -> str:
     if address:
         return LINE_TO_CLEAR_TOO if too else LINE_TO_CLEAR
     return f"it holds what reads as a password or another secret: remove the secret from the export, {_CHANGE_IT}"
+
+
+def _column_to_clear(named: tuple[str, bool] | Literal[""], besides: str) -> str:
+    """What a CSV's row holding a secret is told (:func:`_line_to_clear`), by the column holding it (``named``,
+    :func:`_secret_column`): the subscriber's name in Sympa is spoken of only when it is that column."""
+    told = "it holds what reads as a password or another secret"
+    if not named:
+        return f"{told}{besides}: remove the secret from the export and from where that row came from, {_CHANGE_IT}"
+    name, gecos = named
+    if not name:
+        return (
+            f"{told} in a cell beyond the header's columns, which no column names{besides}: remove the secret from the "
+            f"export and from where that row came from, {_CHANGE_IT}"
+        )
+    if gecos:
+        return (
+            f"{told} in its column {show_value(name)}, the subscriber's name{besides}: remove the secret from the "
+            f"export and from the subscriber's name in Sympa, {_CHANGE_IT}"
+        )
+    return (
+        f"{told} in its column {show_value(name)}{besides}: remove the secret from the export and from where that "
+        f"column's text comes from (a subscriber's custom attribute in Sympa, the file the list was made from), "
+        f"{_CHANGE_IT}"
+    )
 
 
 def secret_lines(
@@ -1512,14 +1544,68 @@ def secret_lines(
                 continue
             if _may_hold_secret(line, cells=cells) or password_values(lines, number) or unnamed_values(lines, number):
                 entry = at.get((file, number)) or Entry(file, number, "", lines=lines)
+                column = bool(password_values(lines, number))
                 told = _line_to_clear(
                     line,
                     address=bool(entry.address),
                     too=(file, number) in at_fault,
-                    column=bool(password_values(lines, number)),
+                    column=column,
+                    named=_secret_column(lines, number, cells=cells) if entry.address and not column else None,
                 )
                 out.append(Flag(entry, LINE_UNREAD if _unread(line) else told, None))
     return out
+
+
+def _secret_column(lines: Sequence[str], number: int, *, cells: bool) -> tuple[str, bool] | Literal[""] | None:
+    """For line ``number`` (from 1) of a CSV whose header names a column of addresses (:func:`_csv_delimiter`), a
+    row holding a secret: the name of the first of the header's columns whose cell holds one as the line is read
+    (:func:`_may_hold_secret`), and whether that column is the subscriber's name (:data:`_NAME_HEADERS`: Sympa's
+    ``gecos``, ``Nom``, ``Name``, ``Nom complet``); an empty name for a cell beyond the header's columns
+    (:func:`unnamed_values`, or read so); ``""`` when no one cell does (the secret over several cells, or the row not
+    read alone: a quoted line break); None for a file of another kind (a dump, a plain list, a CSV without a
+    header)."""
+    header = next(((i, line) for i, line in enumerate(lines, 1) if line.strip() and not line.startswith("#")), None)
+    at, names = header or (0, "@")
+    delimiter = None if "@" in names or number <= at else _csv_delimiter(names, lines[at : at + _DELIMITER_SAMPLE])
+    if delimiter is None:
+        return None
+    columns = _split(names, delimiter)
+    try:
+        with _long_fields():
+            row = next(csv.reader([lines[number - 1]], delimiter=delimiter), [])
+    except csv.Error:
+        return ""
+    for column, cell in zip(columns, row, strict=False):
+        if cell.strip() and _may_hold_secret(cell, cells=cells):
+            name = column.strip()
+            if reads_as_secret((), name):
+                return ""  # a header holding a secret is not shown (its own line is flagged)
+            return name, _folded_header(name) in _NAME_HEADERS
+    beyond = row[len(columns) :]
+    if unnamed_values(lines, number) or any(cell.strip() and _may_hold_secret(cell, cells=cells) for cell in beyond):
+        return "", False
+    return ""
+
+
+def _folded_header(name: str) -> str:
+    """``name`` as :func:`_is_email_header` compares a column's name: casefolded, accents, spaces, ``_``, ``.``
+    and dashes aside."""
+    return "".join(
+        ch
+        for ch in unicodedata.normalize("NFKD", name.casefold())
+        if not (ch in "_." or ch.isspace() or unicodedata.category(ch) in ("Mn", "Pd"))
+    )
+
+
+# Names of a column of subscribers' names (:func:`_folded_header`): Sympa's gecos (its subscriber table's field),
+# and the names spreadsheets and Sympa's own exports give it, in English and French.
+_NAME_HEADERS = frozenset(
+    [
+        *("gecos", "name", "nom", "fullname", "nomcomplet", "displayname", "nomaffiche", "realname"),
+        *("nometprenom", "nomprenom", "prenomnom", "prenometnom", "prenom", "firstname", "lastname", "surname"),
+        *("givenname", "nomdefamille", "subscribername", "nomdelabonne", "nomabonne", "abonne", "subscriber"),
+    ]
+)
 
 
 # What a cell under a column named as a password holds when it holds none (casefolded, accents dropped): no value

@@ -2712,6 +2712,31 @@ def test_a_secret_s_flag_says_where_it_is(
     assert "Lilas" not in lines[0] and "soleil" not in lines[0], lines
 
 
+@pytest.mark.parametrize(
+    ("text", "column", "name"),
+    [
+        ("Email;Nom;Commentaire\nmarie@orange.fr;Marie;mdp : Lilas2024!\n", "Commentaire", False),
+        ('email,gecos,notes\nmarie@orange.fr,Marie,"ancien mdp: Lilas2024!"\n', "notes", False),
+        ("Email;Nom;Commentaire\nmarie@orange.fr;Marie mdp : Lilas2024!;adhérente\n", "Nom", True),
+        ("email,gecos\nmarie@orange.fr,Marie (mdp: Lilas2024!)\n", "gecos", True),
+        ("Email\tNom complet\tRemarque\nmarie@orange.fr\tMarie\tmot de passe : Lilas2024!\n", "Remarque", False),
+    ],
+)
+def test_a_secret_in_a_csv_column_is_told_with_that_column(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, column: str, name: bool
+) -> None:
+    """A secret in a CSV's column is told with the column's name, and to be removed from the subscriber's name in
+    Sympa only when that column is the name (gecos); was: always "from the subscriber's name in Sympa", a note's
+    column too."""
+    export = tmp_path / "list.csv"
+    export.write_text(text, encoding="utf-8")
+    code, lines, err = _audit(capsys, str(export))
+    assert code == 1 and len(lines) == 1, (lines, err)
+    assert f'in its column "{column}"' in lines[0] and "change that password" in lines[0], lines
+    assert ("subscriber's name in Sympa" in lines[0]) == name, lines
+    assert "not at fault" in lines[0] and "Lilas" not in lines[0] + err, lines
+
+
 @pytest.mark.parametrize(("line", "meant"), [("<luc@free.fr> Chaton77!", None), ("<jean@free.fr>", "jean@free.fr")])
 @pytest.mark.parametrize("suffix", ["txt", "csv"])
 def test_an_address_in_angle_brackets_alone_speaks_of_no_display_name(
@@ -3190,21 +3215,27 @@ def test_two_words_after_a_label_that_are_no_login_and_password_pass(
         "marie@orange.fr,Marie,Soleil!",
         "marie@orange.fr,Marie,,Velo#Lyon",
         "marie@orange.fr;Marie;Lilas2024",
+        # a token, a password after its label
+        "marie@orange.fr,Marie,ghp_R8m2Kq9ZtLw4Xv7Nc3Bd6Hf1Jg5Ys0Pa2Ue8",
+        "marie@orange.fr,Marie,mdp: Saison2024",
     ],
 )
 def test_a_cell_beyond_the_header_s_columns_shaped_as_a_password_is_a_secret(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], row: str
 ) -> None:
     """A cell no column of the header names (``email,name`` then ``marie@orange.fr,Marie,Lilas2024``) shaped as a
-    password (a letter and a digit or a sign) is read as one: its line is flagged, never shown; was: passed (exit
-    0). The address is shown: it is no secret."""
+    password (a letter and a digit or a sign), or read as a secret as prose is (a token, a password after its label),
+    is read as one: its line is flagged, never shown, and said to hold it beyond the header's columns (was: from the
+    subscriber's name in Sympa); was: passed (exit 0)."""
     export = tmp_path / "list.csv"
     delimiter = ";" if ";" in row else ","
     export.write_text(f"email{delimiter}name\n{row}\nluc@free.fr{delimiter}Luc\n", encoding="utf-8")
     code, lines, err = _audit(capsys, str(export))
     assert code == 1 and len(lines) == 1, (lines, err)
-    assert "list.csv:2 marie@orange.fr: it holds what reads as a password or another secret (the address" in lines[0]
-    assert "column" not in lines[0] and row.rsplit(delimiter, maxsplit=1)[-1] not in lines[0] + err, lines
+    assert "list.csv:2 " in lines[0], lines
+    assert "it holds what reads as a password or another secret in a cell beyond the header's columns" in lines[0]
+    assert "(the address is not at fault)" in lines[0] and "subscriber's name" not in lines[0], lines
+    assert row.rsplit(delimiter, maxsplit=1)[-1] not in lines[0] + err, lines
 
 
 @pytest.mark.parametrize(
