@@ -1990,7 +1990,8 @@ def _unnamed_cells(lines: Sequence[str]) -> dict[int, list[str]]:
     """For a CSV whose header (its first line neither blank nor a ``#`` comment, holding no ``@``) names a column of
     addresses (:func:`_csv_delimiter`), the cells of its rows beyond the header's columns, which no column names,
     shaped as a password (:func:`_secret_shaped` after a space: ``email,name`` then ``marie@orange.fr,Marie,Lilas2024``;
-    not a name, a date, a number, a reference, a cell holding an ``@``), in rows whose cell of addresses holds an
+    not a name, a date, a number, a reference, a cell holding an ``@``, a term and its number,
+    :func:`_term_and_number`: ``Saison2024``, ``Apt4B``), in rows whose cell of addresses holds an
     ``@`` (another row was split, :func:`_split_row`), by the number (from 1) of their row's first line; none for
     another file, or one the csv module cannot read."""
     header = next(((i, line) for i, line in enumerate(lines, 1) if line.strip() and not line.startswith("#")), None)
@@ -2012,10 +2013,45 @@ def _unnamed_cells(lines: Sequence[str]) -> dict[int, list[str]]:
             done = reader.line_num
             # a row whose cell of addresses holds none was split (_split_row): its cells are the address's parts
             if row and not row[0].lstrip().startswith("#") and addresses < len(row) and "@" in row[addresses]:
-                shaped = [c.strip() for c in row[width:] if "@" not in c and _secret_shaped(c.strip(), " ")]
+                shaped = [
+                    c.strip()
+                    for c in row[width:]
+                    if "@" not in c and _secret_shaped(c.strip(), " ") and not _term_and_number(c.strip())
+                ]
                 if shaped:
                     found[first] = shaped
     return found
+
+
+# A word of letters and a number after it, a space, a dot, a hyphen or an underscore between them, a letter before or
+# after the number (Saison2024, Annuel-2025, Apt4B, Bât-B2, Esc3)
+_WORD_AND_NUMBER = re.compile(r"(?P<word>[^\W\d_]+)[ ._-]?[^\W\d_]?[0-9]{1,4}[^\W\d_]?")
+# Words an export's row holds with a number beyond its header's columns, from a postal address or a membership's
+# column split at its commas (casefolded, accents dropped): an address's part (appartement, bâtiment, escalier, étage,
+# résidence, boîte postale: La Poste's abbreviations, Apt4B, Bât-B2, Esc3, Appt12) or a season's or a membership's
+# term and its year (Saison2024, Adhésion2024; :data:`_PASS_TERMS`'s too: Annuel2025)
+_TERMS_BEFORE_NUMBER = frozenset(
+    [
+        *("apt", "appt", "app", "apart", "appart", "appartement", "apartment", "bat", "batiment", "bt", "bldg"),
+        *("building", "esc", "escalier", "etg", "etage", "floor", "porte", "pte", "res", "residence", "bloc"),
+        *("block", "lot", "lgt", "logement", "chambre", "ch", "bp", "cs", "box", "cave", "parking", "unit"),
+        *("suite", "ste", "hall", "villa", "studio", "entree", "immeuble", "imm", "tour", "cedex"),
+        *("adhesion", "cotisation", "membership", "abonnement", "promo", "promotion", "session", "annee"),
+        *("year", "edition", "licence", "license", "classe", "groupe", "group", "equipe", "niveau", "stage"),
+        *_PASS_TERMS,
+    ]
+)
+
+
+def _term_and_number(cell: str) -> bool:
+    """Whether ``cell`` is a word of :data:`_TERMS_BEFORE_NUMBER` and a number (:data:`_WORD_AND_NUMBER`): a
+    postal address's part or a season's or a membership's term, no password, though shaped as one (a word of 4
+    characters or more holding a letter and a digit); one holding a sign (``Saison2024!``) is none."""
+    found = _WORD_AND_NUMBER.fullmatch(cell)
+    if found is None:
+        return False
+    word = unicodedata.normalize("NFKD", found.group("word").casefold())
+    return "".join(ch for ch in word if not unicodedata.combining(ch)) in _TERMS_BEFORE_NUMBER
 
 
 _UNNAMED_CELLS: dict[int, tuple[Sequence[str], dict[int, list[str]]]] = {}

@@ -3215,7 +3215,8 @@ def test_two_words_after_a_label_that_are_no_login_and_password_pass(
         "marie@orange.fr,Marie,Soleil!",
         "marie@orange.fr,Marie,,Velo#Lyon",
         "marie@orange.fr;Marie;Lilas2024",
-        # a token, a password after its label
+        # a term (a season, an address's part) and a number with a sign, a token, a password after its label
+        "marie@orange.fr,Marie,Saison2024!",
         "marie@orange.fr,Marie,ghp_R8m2Kq9ZtLw4Xv7Nc3Bd6Hf1Jg5Ys0Pa2Ue8",
         "marie@orange.fr,Marie,mdp: Saison2024",
     ],
@@ -3250,6 +3251,14 @@ def test_a_cell_beyond_the_header_s_columns_shaped_as_a_password_is_a_secret(
         "marie@orange.fr,Marie,06 12 34 56 78",
         'marie@orange.fr,"Dupont, Marie",Lyon',
         "marie@orange.fr,Dupont, Marie",
+        # a season or a membership's term and its year, an address's part and its number (a postal address split
+        # at its commas): words with digits, no password (were flagged)
+        "marie@orange.fr,Marie,Saison2024",
+        "marie@orange.fr,Marie,Annuel-2025",
+        "marie@orange.fr,Marie,Adhésion2024",
+        "marie@orange.fr,Marie,12 rue des Lilas,Apt4B",
+        "marie@orange.fr,Marie,12 rue des Lilas,Bât-B2,Esc3",
+        "marie@orange.fr,Marie,Résidence Les Pins,Appt12",
     ],
 )
 def test_a_cell_beyond_the_header_s_columns_not_shaped_as_a_password_passes(
