@@ -1564,12 +1564,14 @@ def _secret_column(lines: Sequence[str], number: int, *, cells: bool) -> tuple[s
     (:func:`unnamed_values`, or read so); ``""`` when no one cell does (the secret over several cells, or the row not
     read alone: a quoted line break); None for a file of another kind (a dump, a plain list, a CSV without a
     header)."""
-    header = next(((i, line) for i, line in enumerate(lines, 1) if line.strip() and not line.startswith("#")), None)
-    at, names = header or (0, "@")
-    delimiter = None if "@" in names or number <= at else _csv_delimiter(names, lines[at : at + _DELIMITER_SAMPLE])
-    if delimiter is None:
+    known = _CSV_HEADERS.get(id(lines))
+    if known is None or known[0] is not lines:
+        while len(_CSV_HEADERS) >= _PASSWORD_COLUMNS_KEPT:
+            del _CSV_HEADERS[next(iter(_CSV_HEADERS))]
+        known = _CSV_HEADERS[id(lines)] = (lines, _csv_header(lines))
+    if known[1] is None or number <= known[1][0]:
         return None
-    columns = _split(names, delimiter)
+    _, delimiter, columns = known[1]
     try:
         with _long_fields():
             row = next(csv.reader([lines[number - 1]], delimiter=delimiter), [])
@@ -1585,6 +1587,21 @@ def _secret_column(lines: Sequence[str], number: int, *, cells: bool) -> tuple[s
     if unnamed_values(lines, number) or any(cell.strip() and _may_hold_secret(cell, cells=cells) for cell in beyond):
         return "", False
     return ""
+
+
+def _csv_header(lines: Sequence[str]) -> tuple[int, str, list[str]] | None:
+    """The line (from 1), the delimiter and the cells of the header of a CSV naming a column of addresses (its first
+    line neither blank nor a ``#`` comment, holding no ``@``: :func:`_csv_delimiter`), or None."""
+    header = next(((i, line) for i, line in enumerate(lines, 1) if line.strip() and not line.startswith("#")), None)
+    if header is None or "@" in header[1]:
+        return None
+    at, names = header
+    delimiter = _csv_delimiter(names, lines[at : at + _DELIMITER_SAMPLE])
+    return None if delimiter is None else (at, delimiter, _split(names, delimiter))
+
+
+# The headers of the files read last (:func:`_csv_header`), kept as :data:`_PASSWORD_COLUMNS` keeps their columns.
+_CSV_HEADERS: dict[int, tuple[Sequence[str], tuple[int, str, list[str]] | None]] = {}
 
 
 def _folded_header(name: str) -> str:
