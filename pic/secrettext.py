@@ -1962,11 +1962,11 @@ _PROSE_PRODUCT = (
 # A word saying whose after a label: letters (and an apostrophe, a dot, a hyphen), or a product's name with its digit
 # (Identifiants Livebox5 : admin / ..., Clé API Office365 : ...)
 _PROSE_WHOSE_WORD = rf"(?:(?:[^\W\d_]|['’.-])+|{_PROSE_PRODUCT}(?![\w’-]))"
-# The words saying whose may be given in brackets (Mot de passe (FTP) : Azerty123, Password [admin]: ...,
-# identifiants (compte OVH) : admin / Azerty123, Token (Matomo) : ...): an opening one before a word, a closing one
-# after it.
-_PROSE_WHOSE_OPEN = r"[(\[]?"
-_PROSE_WHOSE_CLOSE = r"[)\]]?"
+# The words saying whose may be given in brackets, round, square or curly (Mot de passe (FTP) : Azerty123, Password
+# [admin]: ..., identifiants {compte OVH} : admin / Azerty123, Token (Matomo) : ...): an opening one before a word, a
+# closing one after it.
+_PROSE_WHOSE_OPEN = r"[(\[{]?"
+_PROSE_WHOSE_CLOSE = r"[)\]}]?"
 # A password's label: a word of _PASSWORD_ONLY's or _PASSWORD_ABROAD's after no word, as the last word of a name
 # written with '_' (where pass alone is one too) or in quotes, and ending a word; or a CJK one, anywhere.
 # French's code d'accès and code secret (a code alone is a postcode, a source, a door's), plurals too.
@@ -2136,21 +2136,24 @@ _PROSE_SERVICE = f"(?:{_any_word(_PROSE_SERVICE_WORDS)})"
 # (Google : UA-1234567-1 / G-AB12CD34EF, the Analytics tags); after a service's name, a value starting with the
 # login's first word and its '_', '-' or '.' (BDD : asso_main / asso_test2, Wi-Fi : velo-asso / velo-asso-invites2:
 # two of a kind, where identifiants : asso_main / asso_main2024 says login and password).
+# (a character of the value before them: a closing bracket ends the pair it opened, Box [Livebox4 / Livebox5],
+# Nextcloud {500Go / 1000Go})
+_PROSE_PAIR_CHAR = f"(?-i:[^/\\]}}{_PROSE_NOT_VALUE}])"
 _PROSE_QUANTITY = r"[0-9]+(?:[.,][0-9]+)?(?:x[0-9]+)?(?:[kmgtp]i?[bo]|[kmgt]o|h(?:[0-9]{2})?|min|px|ms|s|j)?"
 _PROSE_PAIR_NOT_VALUE = (
-    rf"(?!{_PROSE_QUANTITY}(?:[-–à]{_PROSE_QUANTITY})*(?!{_PROSE_VALUE_CHAR_NOT_SLASH}))"
-    rf"(?!{_PROSE_PRODUCT}(?!{_PROSE_VALUE_CHAR_NOT_SLASH}))"
-    rf"(?![\w-]+(?:\.[\w-]+)*\.[^\W\d_]{{2,6}}\.?(?!{_PROSE_VALUE_CHAR_NOT_SLASH}))"
-    rf"(?!{_PROSE_VALUE_CHAR_NOT_SLASH}*?(?<![0-9.,])(?:2[.,]?4|5|6)g(?:hz)?(?!{_PROSE_VALUE_CHAR_NOT_SLASH}))"
-    rf"(?!(?:[0-9a-f]{{0,4}}:){{2,}}[0-9a-f]{{0,4}}(?!{_PROSE_VALUE_CHAR_NOT_SLASH}))"
-    rf"(?!(?-i:[A-Z]{{1,4}}-[A-Z0-9-]+)(?!{_PROSE_VALUE_CHAR_NOT_SLASH}))"
+    rf"(?!{_PROSE_QUANTITY}(?:[-–à]{_PROSE_QUANTITY})*(?!{_PROSE_PAIR_CHAR}))"
+    rf"(?!{_PROSE_PRODUCT}(?!{_PROSE_PAIR_CHAR}))"
+    rf"(?![\w-]+(?:\.[\w-]+)*\.[^\W\d_]{{2,6}}\.?(?!{_PROSE_PAIR_CHAR}))"
+    rf"(?!{_PROSE_PAIR_CHAR}*?(?<![0-9.,])(?:2[.,]?4|5|6)g(?:hz)?(?!{_PROSE_PAIR_CHAR}))"
+    rf"(?!(?:[0-9a-f]{{0,4}}:){{2,}}[0-9a-f]{{0,4}}(?!{_PROSE_PAIR_CHAR}))"
+    rf"(?!(?-i:[A-Z]{{1,4}}-[A-Z0-9-]+)(?!{_PROSE_PAIR_CHAR}))"
     # a version (Version : stable / 6.5beta2, Nextcloud : 28 / 29.0.1rc2), a Linux disk's or partition's name, a
     # network interface's (Disque : sda / nvme0n1, Partition : sda1 / nvme0n1p2, Interface : eth0 / enp3s0, wlp2s0)
     r"(?!v?[0-9]+(?:\.[0-9]+)+(?:[-.~+]?(?:alpha|beta|rc|dev|pre|preview|snapshot|lts|final|stable|p|a|b)[0-9]*)*"
-    rf"(?!{_PROSE_VALUE_CHAR_NOT_SLASH}))"
+    rf"(?!{_PROSE_PAIR_CHAR}))"
     r"(?!(?:nvme[0-9]+n[0-9]+(?:p[0-9]+)?|mmcblk[0-9]+(?:p[0-9]+)?|(?:[sv]|xv)d[a-z]{1,2}[0-9]*"
     r"|(?:en|wl|ww)(?:[ops][0-9]+|x[0-9a-f]{12})[\w-]*|(?:eth|wlan|br|bond|veth|docker|virbr|wg|tun|tap)[0-9]+)"
-    rf"(?!{_PROSE_VALUE_CHAR_NOT_SLASH}))"
+    rf"(?!{_PROSE_PAIR_CHAR}))"
 )
 # The login after a pair's label, then '/' or ':': not where a password is kept, a key's fingerprint, a version, a
 # product's name and its version (WordPress : 6.5.3 / PHP8.2, WordPress : php8.2/mariadb10.11, SSH : OpenSSH_9.2p1 /
@@ -2177,15 +2180,16 @@ _PROSE_PAIR = _Pattern(
     r"(?![\w’-]|'[\w’-])[`*_]*"
     rf"(?:[^\S\n]+{_PROSE_WHOSE_OPEN}{_PROSE_WHOSE_WORD}{_PROSE_WHOSE_CLOSE}){{0,4}}?"
     rf"(?:{_PROSE_SEPARATOR}{_PROSE_OPENING}|{_PROSE_NEXT_LINE}"
-    # after a service's name, the pair without a separator (group bare), '/' between its two, the login starting
-    # with a letter, in round or square brackets or not (FTP amicale / Velo2024x, wp-admin marie / Lilas2024, compte
-    # admin (marie / Lilas2024), Nextcloud [marie / Lilas2024])
-    r"|(?(svc)[^\S\n]+[([]?(?P<bare>)(?=[^\W\d_][^\s/:\"'`,;()]*+[\"'`*_»”’」』]*[^\S\n]*/)|(?!)))"
+    # after a service's name, the pair without a separator (group bare) or after a comma, '/' between its two, the
+    # login starting with a letter, in round, square or curly brackets or not (FTP amicale / Velo2024x, wp-admin
+    # marie / Lilas2024, FTP amicale, marie / Lilas2024, compte admin (marie / Lilas2024), Nextcloud [marie /
+    # Lilas2024], Nextcloud {marie / Lilas2024})
+    r"|(?(svc),?[^\S\n]+[([{]?(?P<bare>)(?=[^\W\d_][^\s/:\"'`,;()]*+[\"'`*_»”’」』]*[^\S\n]*/)|(?!)))"
     rf"{_PROSE_PAIR_LOGIN}"
     r"(?:[^\S\n]*/[^\S\n]*|:)[\"'`*_«“‘「『]*"
-    # without a separator, a value holding two digits in a row or a sign, as a password does (not two of a kind
-    # told apart by a digit: accès web / mobile2, admin site / forum2)
-    rf"(?(bare)(?={_PROSE_VALUE_CHAR_NOT_SLASH}*?(?:[0-9]{{2}}|(?-i:[^\w/{_PROSE_NOT_VALUE}]))))"
+    # without a separator, a value holding two digits in a row or a sign, as a password does, a closing bracket none
+    # (not two of a kind told apart by a digit: accès web / mobile2, admin site / forum2, admin [site / forum2])
+    rf"(?(bare)(?={_PROSE_VALUE_CHAR_NOT_SLASH}*?(?:[0-9]{{2}}|(?-i:[^\w/\]}}{_PROSE_NOT_VALUE}]))))"
     # a service's name joined to its ':', a value a name and ':' too: images and their tags, services and their
     # ports (Image : nextcloud:28-apache / nextcloud:29-apache, Ports : smtp:587 / imap:993)
     rf"(?(svc){_PROSE_PAIR_NOT_VALUE}{_PROSE_PAIR_TWINS}(?(tagged)(?![^\W\d_][\w.-]*:)))"

@@ -194,6 +194,16 @@ REFUSED = [
     ("compte admin (marie / Lilas2024)", "a password", "Lilas2024"),
     ("Nextcloud [marie / Lilas2024]", "a password", "Lilas2024"),
     ("compte admin [marie / Lilas2024!]", "a password", "Lilas2024!"),
+    # the service's name, then the pair after a dash, a table's '|', a comma or in curly brackets
+    ("FTP amicale - marie / Lilas2024", "a password", "Lilas2024"),
+    ("FTP amicale | marie / Lilas2024", "a password", "Lilas2024"),
+    ("FTP amicale, marie / Lilas2024", "a password", "Lilas2024"),
+    ("compte admin, marie / Lilas2024!", "a password", "Lilas2024!"),
+    ("Nextcloud {marie / Lilas2024}", "a password", "Lilas2024"),
+    ("wp-admin {marie / Lilas2024!}", "a password", "Lilas2024!"),
+    # words saying whose in curly brackets, as in round or square ones
+    ("identifiants {compte OVH} : admin / Soleil2024x", "a password", "Soleil2024x"),
+    ("Mot de passe {WordPress} : Velo2024x", "a password", "Velo2024x"),
     # Microsoft's and Apple's accounts, an address as the login
     ("Office365 : presidente@amicale-croix.fr / Lilas2024", "a password", "Lilas2024"),
     ("iCloud : marie@icloud.com / Lilas2024", "a password", "Lilas2024"),
