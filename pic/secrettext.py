@@ -1950,12 +1950,13 @@ _PROSE_VALUE = (
 # (after a password's label, a value as _PROSE_VALUE's or shaped as _PASSWORD_AT)
 _PROSE_PASSWORD_VALUE = _PROSE_VALUE.replace(r"(?![^\s@]+@[^\s@]+\.)", rf"(?!(?!{_PASSWORD_AT})[^\s@]+@[^\s@]+\.)", 1)
 # A product named with a digit, whose account a password's label then names (mdp Office365 : voir coffre, Mot de passe
-# Windows10 réinitialisé, Passwort Office365 vergessen, mot de passe Livebox5 au dos de la box): the suites, systems
+# Windows10 réinitialisé, Passwort Office365 vergessen, mot de passe Livebox5 au dos de la box; Office 365, Microsoft
+# 365 written with a space too): the suites, systems
 # (Windows11, macOS14, iOS17, Android14, Debian12), boxes and sites' software an association's members use: a word
 # saying whose (mdp Office365 : Velo2024x and mdp Office365 Velo2024x are read), not the value alone; after a separator
 # it is read as any (Password: Office365 may be the password).
 _PROSE_PRODUCT = (
-    r"(?:(?:office|microsoft|outlook)365|m365|win(?:dows)?[0-9]+|(?:macos|ios|android|ubuntu|debian)[0-9]+"
+    r"(?:(?:office|microsoft|outlook)[^\S\n]?365|m365|win(?:dows)?[0-9]+|(?:macos|ios|android|ubuntu|debian)[0-9]+"
     r"|(?:live|free|b)box[0-9]\w*|i(?:phone|pad)[0-9]+"
     r"|(?:drupal|joomla|moodle|dolibarr|wordpress|nextcloud|owncloud|spip|prestashop|typo|zimbra|sympa)[0-9]+)"
 )
@@ -2082,8 +2083,9 @@ _PROSE_LOGIN = r"(?:logins?|user(?:name)?s?|utilisateurs?|identifiants?|comptes?
 # site runs (Nextcloud, Dolibarr, Joomla, Drupal, SPIP, PrestaShop, Matomo, Galette, Paheko, CiviCRM...), its
 # registrar's or host's account (OVH, Gandi, Infomaniak, o2switch, IONOS...), its mailboxes (Gmail, Outlook, mail,
 # messagerie, SMTP, IMAP), its network (Wi-Fi, VPN, NAS, a box) and the sites it keeps an account on (Google, Zoom,
-# HelloAsso, Canva, Facebook, Mailchimp, PayPal, Microsoft's Office365, iCloud...); and the words for an account or
-# an access (compte, account, accès, admin, back-office, espace membre, identifiant, login, connexion, Zugangsdaten).
+# HelloAsso, Canva, Facebook, Mailchimp, PayPal, Microsoft's Office365 or Office 365, iCloud...); and the words for
+# an account or an access (compte, account, accès, admin, back-office, espace membre, identifiant, login, connexion,
+# Zugangsdaten).
 _PROSE_SERVICE_WORDS = (
     *("ftp", "ftps", "sftp", "sftps", "ssh", "webmail", "phpmyadmin", "wordpress", "wp-admin", "mysql", "mariadb"),
     *("postgres", "postgresql", "bdd", "db", "database", "base de données", "base de donnees", "nextcloud"),
@@ -2095,7 +2097,7 @@ _PROSE_SERVICE_WORDS = (
     *("bbox", "zoom", "helloasso", "canva", "facebook", "instagram", "twitter", "linkedin", "youtube", "mailchimp"),
     *("brevo", "sendinblue", "paypal", "stripe", "qonto", "sumup", "dropbox", "github", "gitlab", "discord", "slack"),
     *("mastodon", "framasoft", "assoconnect", "weezevent", "compte", "account", "accès", "acces", "admin"),
-    *("office365", "microsoft", "microsoft365", "m365", "onedrive", "icloud"),
+    *("office365", "office 365", "microsoft", "microsoft365", "microsoft 365", "m365", "onedrive", "icloud"),
     *("administrateur", "administrator", "back-office", "backoffice", "espace membre", "espace membres"),
     *("espace adhérent", "espace adhérents", "espace adherent", "espace adherents", "espace client", "espace admin"),
     # a login's word in the singular, and the words for the pair in German, Spanish, Italian and Dutch (Login :

@@ -207,6 +207,13 @@ REFUSED = [
     # Microsoft's and Apple's accounts, an address as the login
     ("Office365 : presidente@amicale-croix.fr / Lilas2024", "a password", "Lilas2024"),
     ("iCloud : marie@icloud.com / Lilas2024", "a password", "Lilas2024"),
+    # Microsoft's suite named with a space before its number, as a service's name and as a word saying whose
+    ("Office 365 : presidente@amicale-croix.fr / Lilas2024", "a password", "Lilas2024"),
+    ("Office 365 marie / Lilas2024", "a password", "Lilas2024"),
+    ("compte Microsoft 365 : marie / Lilas2024", "a password", "Lilas2024"),
+    ("mdp Office 365 : Velo2024x", "a password", "Velo2024x"),
+    ("mot de passe Office 365 Velo2024x", "a password", "Velo2024x"),
+    ("Clé API Office 365 : Zt8kq2LmW9xR", "a token or key", "Zt8kq2LmW9xR"),
     # a product's name with its digit saying whose, between the label and the separator
     ("Identifiants Livebox5 : admin / Lilas2024", "a password", "Lilas2024"),
     ("Clé API Office365 : Zt8kq2LmW9xR", "a token or key", "Zt8kq2LmW9xR"),
