@@ -2002,6 +2002,13 @@ _PUK_LABEL = r"(?:codes?[^\S\n]+puk|(?-i:PUK)(?:[^\S\n]+codes?)?|puk[^\S\n]+code
 _PIN_DEFAULT = r"(?!(?:" + "|".join(f"{digit}{{4}}" for digit in "0123456789") + rf"|1234)(?!{_PROSE_VALUE_CHAR}))"
 
 
+# (the words naming what a text in quotes after a password's label and its words saying whose may be instead)
+_NOT_NAMED_IN_QUOTES = (
+    r"(?!(?:comptes?|accounts?|utilisateurs?|users?|logins?|identifiants?|r[ée]seaux?|networks?|ssid|fichiers?|files?"
+    r"|dossiers?|folders?|coffres?|vaults?|entr[ée]es?|entry)(?![\w’-]))"
+)
+
+
 def _password_pattern(first: str, label: str, further: bool = False) -> str:
     """_PROSE_PASSWORD's expression for the labels ``label``, whose first letters (either case) are ``first``; with
     ``further``, those labels only (no PIN's, PUK's, CJK's, nor pass at the end of a name: _PROSE_PASSWORD's)."""
@@ -2029,11 +2036,18 @@ def _password_pattern(first: str, label: str, further: bool = False) -> str:
         rf"(?(nl){_PROSE_LINE_END})"
         # the label, then the value alone, in quotes or not (mdp Velo2024x, mdp "Velo2024x"), which names no
         # product; a product's name may come first, saying whose (mdp Office365 Velo2024x); after a PIN's label, 4
-        # digits or more that are no year (code PIN 4821; not code PIN 2026)
-        rf"|[^\S\n]+(?:[`*_\"'«“‘「『]+[^\S\n]*)?(?:{_PROSE_PRODUCT}[^\S\n]+[`*_]*)?(?P<w>{_PROSE_PASSWORD_VALUE}(?!{_PROSE_PRODUCT}(?!{_PROSE_VALUE_CHAR_NOT_COLON}))"
+        # digits or more that are no year (code PIN 4821; not code PIN 2026). Up to six words saying whose may come
+        # between the label and a value in quotes (group cq), the value then closing them, not before ':' or '='
+        # (mot de passe wifi "Velo2024x", mdp du wifi « Velo2024x », password for the router "Velo2024x"), the last
+        # word none naming what the quotes may name instead: an account, a network, a file, a vault (mot de passe du
+        # compte "admin2024" changé, mot de passe du réseau "Livebox-A1B2" au dos de la box)
+        rf"|(?:[^\S\n]+(?:[`*_\"'«“‘「『]+[^\S\n]*)?|(?:[^\S\n]+(?:[^\W\d_]|['’.-])+){{0,5}}?[^\S\n]+{_NOT_NAMED_IN_QUOTES}"
+        rf"(?:[^\W\d_]|['’.-])+[^\S\n]+[\"'«“‘「『]+[^\S\n]*(?P<cq>))"
+        rf"(?:{_PROSE_PRODUCT}[^\S\n]+[`*_]*)?(?P<w>{_PROSE_PASSWORD_VALUE}(?!{_PROSE_PRODUCT}(?!{_PROSE_VALUE_CHAR_NOT_COLON}))"
         rf"(?!(?!{_PASSWORD_AT}){_PROSE_VALUE_CHAR}*\.{_PROSE_VALUE_CHAR}){_PROSE_VALUE_CHAR}{{6,}}"
         rf"|(?(pin)(?!(?:19|20)[0-9]{{2}}(?![0-9])){_PIN_DEFAULT}[0-9]{{4,8}}(?!{_PROSE_VALUE_CHAR})|(?!))"
         rf"|(?(puk)[0-9]{{8}}(?!{_PROSE_VALUE_CHAR})|(?!)))"
+        r"(?(cq)[^\S\n]*[\"'»”’」』](?![^\S\n]*[:=：])|)"
         r")"
     )
 

@@ -54,6 +54,13 @@ REFUSED = [
     ("ancien mdp 'Lilas2024' (avant la migration)", "a password", "Lilas2024"),
     ("le mot de passe « Lilas2024 » donné par Marie", "a password", "Lilas2024"),
     ("mot de passe “Lilas2024”", "a password", "Lilas2024"),
+    # the value alone in quotes after the label and words saying whose
+    ('mot de passe wifi "Lilas2024"', "a password", "Lilas2024"),
+    ("mdp du wifi « Lilas2024 »", "a password", "Lilas2024"),
+    ('password for the router "Lilas2024"', "a password", "Lilas2024"),
+    ("mot de passe du compte FTP 'Lilas2024!' (ancien hébergeur)", "a password", "Lilas2024!"),
+    ('Passwort des Routers "Lilas2024"', "a password", "Lilas2024"),
+    ("contraseña del wifi “Lilas2024”", "a password", "Lilas2024"),
     # a password manager's name with more after it is no manager's name
     ("mdp : 1Password2024x", "a password", "1Password2024x"),
     ("mot de passe Azerty123 donné au téléphone", "a password", "Azerty123"),
