@@ -1342,22 +1342,39 @@ def test_bundled_short_options_without_a_credential_pass(command: str) -> None:
     assert secrettext.secret_kind(command) is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a plugin's or an app's name and its version after a service's name (Elementor3.2, WooCommerce8.5) reads "
-    "as a login and its password, as 'Mail : contact / contact2' does; telling a version from a password holding "
-    "a dot is not settled",
-)
 @pytest.mark.parametrize(
     "note",
     [
         "WordPress (thème Astra / Elementor3.2)",
         "WordPress : Yoast / WooCommerce8.5",
         "Nextcloud Talk / Deck1.12",
+        "WordPress, Yoast / WooCommerce8.5.1",
+        "Nextcloud {Talk / Deck1.12}",
+        "SSH MySQL / MariaDB10.11",
+        "FTP : thème / Astra4.1",
+        "WordPress (PHP / PHP-8.2)",
+        "Pipedrive : asso / Deck1.12b",
     ],
 )
 def test_a_product_s_name_and_version_after_a_service_s_name_passes(note: str) -> None:
+    """A product's name then its version (letters, then a number of up to three digits and a dot, as PHP8.2) is no
+    password after a login."""
     assert secrettext.prose_secret(note) is None
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "WordPress : marie / Lilas2024",
+        "WordPress (marie / Lilas.2024!)",
+        "Nextcloud : marie / Lilas2024.1",
+        "FTP amicale / Lilas12.5!",
+        "Nextcloud {marie / Lilas.2024}",
+    ],
+)
+def test_a_password_holding_a_dot_or_a_year_after_a_login_is_still_found(note: str) -> None:
+    """Not a version: a dot before the digits, a year's four digits before the dot, a sign after the number."""
+    assert secrettext.prose_secret(note) == ("a password", 0)
 
 
 @pytest.mark.xfail(
