@@ -52,10 +52,18 @@ _KEY = rf"[\w.-]*?(?:{_CONFIDENTIAL_WORDS}|{_CONFIDENTIAL_SHORT}|{_CONFIDENTIAL_
 # A literal value (group v): not a variable, a path (../priv/x, ~/priv/x, curl's @file), a template or a
 # placeholder's brackets, nor a call that
 # computes it (getenv('DB_PASSWORD'), bin2hex(random_bytes(16)), Str::random(40): a name, then an argument
-# that starts with a quote, a variable, a digit or another call; Zt8kq2(LmW9 stays a literal).
+# that starts with a quote, a variable, a digit or another call; Zt8kq2(LmW9 stays a literal). A word; or in quotes,
+# which the shell gives as one argument with its blanks (POSIX sh, 2.2 Quoting), the whole text up to the closing one
+# when it holds a blank and a digit ('Lilas 2024!', "Lilas 2024!"; not "voir le coffre"), in double quotes no '$', '`'
+# nor '\\' (an expansion: "$PW 2024").
+_QUOTED_BLANK = (
+    r"(?<=')(?=[^'\n]*?[ \t])(?=[^'\n]*?[0-9])[^'\n]{6,}+(?=')"
+    r"|(?<=\")(?=[^\"\n]*?[ \t])(?=[^\"\n]*?[0-9])[^\"\n$`\\]{6,}+(?=\")"
+)
 _VALUE = (
     r"[\"']*(?P<v>(?![\s$%{<*/\\(\[])(?!@?(?:\.\.?|~)?/)"
-    r"(?![A-Za-z_\\][\w.:\\]*\((?:[\"'$)\d]|[A-Za-z_][\w.:]*\())[^\s\"'`,;]{6,})"
+    r"(?![A-Za-z_\\][\w.:\\]*\((?:[\"'$)\d]|[A-Za-z_][\w.:]*\())"
+    rf"(?:{_QUOTED_BLANK}|[^\s\"'`,;]{{6,}}))"
 )
 # A program run by name: at the start, after a space, a path's /, a quote or a shell separator.
 _COMMAND = r"(?<![^\s/;&|(`\"'])"
@@ -485,6 +493,8 @@ def labelled_password(value: str) -> bool:
     command's option), reads as one as prose reads a value after a password's label (:func:`prose_secret` of
     ``password: VALUE``): ``S3cretPw9``, ``Hunter2``, not words (``stored in Bitwarden``, ``yesterday.``), a
     placeholder (``VALUE``, ``changeme``), a URL, a file's name or a date."""
+    if " " in value or "\t" in value:  # a value given in quotes, holding a blank: read as one (password: "Velo 2024")
+        return _prose_secret_as_written(f"password: «{value}»") is not None
     return _prose_secret_as_written(f"password: {value}") is not None
 
 
@@ -809,10 +819,10 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
         ),
         ("--",),
     ),
-    # -p'...', -p"...": the quotes are the shell's (and a quoted script's '"'"')
+    # -p'...', -p"...": the quotes are the shell's (and a quoted script's '"'"'), a blank in them too
     (
         "a password option",
-        _Pattern(rf"\b(?:mysql|mariadb)[\w-]*\s{_ARGS}(?<=\s)-p[\"']*(?P<v>(?![\s\"'$])\S{{6,}})"),
+        _Pattern(rf"\b(?:mysql|mariadb)[\w-]*\s{_ARGS}(?<=\s)-p[\"']*(?P<v>(?![\s\"'$])(?:{_QUOTED_BLANK}|\S{{6,}}))"),
         ("mysql", "mariadb"),
     ),
     # sshpass's own options come before the command it runs (getopt "+f:d:p:P:heVv": sshpass -v -p ...,

@@ -1377,18 +1377,35 @@ def test_a_password_holding_a_dot_or_a_year_after_a_login_is_still_found(note: s
     assert secrettext.prose_secret(note) == ("a password", 0)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a command's password argument is read as one word (_VALUE): a quoted password holding a space, which "
-    "the shell gives as one argument, passes, as mysql -p'Lilas 2024!' does; SQL's IDENTIFIED BY '...' reads it",
-)
 @pytest.mark.parametrize(
     "note",
     [
         'pulumi config set --secret pic:dbAdminPassword "Lilas 2024!"',
         "htpasswd -b .htpasswd marie 'Lilas 2024!'",
+        "mysql -uasso -p'Lilas 2024!' asso_main",
+        'sshpass -p "Lilas 2024!" ssh asso@web1',
+        "pulumi config set pic:dbAdminPassword 'Lilas 2024'",
     ],
 )
 def test_a_quoted_password_holding_a_space_given_to_a_command_is_found(note: str) -> None:
+    """The shell gives a value in quotes as one argument, its blanks included (POSIX sh, "Quoting")."""
     assert secrettext.prose_secret(note) is not None
     assert secrettext.secret_kind(note) is not None
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        'pulumi config set --secret pic:dbAdminPassword "voir le coffre"',
+        'pulumi config set pic:siteTitle "Fête 2024"',
+        'htpasswd -b .htpasswd marie "$PW 2024"',
+        "htpasswd -b .htpasswd marie 'voir le coffre'",
+        'sshpass -p "$(cat ../priv/pw 2)" ssh asso@web1',
+        'mysql -uasso -p -e "SELECT 1 FROM t2"',
+        'htpasswd -b .htpasswd marie "Lilas 2024!',
+    ],
+)
+def test_a_quoted_text_given_to_a_command_that_is_no_password_is_none(note: str) -> None:
+    """Words without a digit, a variable or a command's output, a key named for no secret, a quote left open."""
+    assert secrettext.prose_secret(note) is None
+    assert secrettext.secret_kind(note) is None

@@ -1316,9 +1316,15 @@ TELEGRAM = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
         ('php -r \'$db = new PDO("mysql:host=pic-db", "asso", "S3cr3tPw");\'', "a password argument"),
         ('php -r \'$m = new mysqli("pic-db", "asso", "S3cr3tPw", "asso_main");\'', "a password argument"),
         ("php -r \"mysqli_real_connect(\\$l, 'pic-db', 'asso', 'S3cr3tPw');\"", "a password argument"),
-        # PHP 8's named arguments (php.net: "Named arguments"), the password holding a blank or a comma
+        # PHP 8's named arguments (php.net: "Named arguments"), the password holding a blank or a comma; one in
+        # quotes holding a blank and a digit is read first as KEY: VALUE (password: "Velo 2024"), as a shell's
+        # assignment in quotes is
         (
             'php -r \'new PDO(dsn: "mysql:host=pic-db", username: "asso", password: "Le Velo 2024");\'',
+            "a password assignment",
+        ),
+        (
+            'php -r \'new PDO(dsn: "mysql:host=pic-db", username: "asso", password: "Le Velo Rouge");\'',
             "a password argument",
         ),
         (
@@ -1327,13 +1333,17 @@ TELEGRAM = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
         ),
         (
             'php -r \'mysqli_connect(hostname: "pic-db", username: "asso", password: "Velo 2024", database: "a");\'',
-            "a password argument",
+            "a password assignment",
         ),
         (
             "php -r \"\\$m = new mysqli(password: 'Velo 2024', hostname: 'pic-db', username: 'asso');\"",
+            "a password assignment",
+        ),
+        (
+            "php -r \"\\$m = new mysqli(password: 'Velo Rouge', hostname: 'pic-db', username: 'asso');\"",
             "a password argument",
         ),
-        ('php -r \'ftp_login(ftp: $c, username: "asso", password: "Velo 2024");\'', "a password argument"),
+        ('php -r \'ftp_login(ftp: $c, username: "asso", password: "Velo 2024");\'', "a password assignment"),
         ('php -r \'ftp_login($c, "asso", "S3cr3tPw");\'', "a password argument"),
         ('perl -MDBI -e \'DBI->connect("DBI:mysql:asso;host=pic-db", "asso", "S3cr3tPw")\'', "a password argument"),
         ('python3 -c \'import pymysql; pymysql.connect("pic-db", "asso", "S3cr3tPw")\'', "a password argument"),
@@ -1627,3 +1637,31 @@ def test_a_password_mysql_s_prompt_reads_on_its_standard_input_is_still_found() 
     """``--password`` followed by a word prompts: a password written to the tool's standard input is read there."""
     assert secrettext.secret_kind(f"echo {PW} | mysql --password amicale_db") == PIPED
     assert secrettext.secret_kind(f"mysqldump --password amicale_db <<< {PW}") == PIPED
+
+
+@pytest.mark.parametrize(
+    ("command", "kind"),
+    [
+        ('DB_PASSWORD="Lilas 2024!" wp db export', "a password assignment"),
+        ("export DB_PASSWORD='Lilas 2024!'", "a password assignment"),
+        ("redis-cli -a 'Lilas 2024!' ping", "a password option"),
+        ("mysqldump -uasso -p'Lilas 2024!' asso_main", "a password option"),
+        ("htpasswd -b .htpasswd marie 'Lilas 2024!'", "a password argument"),
+    ],
+)
+def test_a_password_in_quotes_holding_a_blank_is_read_whole(command: str, kind: str) -> None:
+    """The shell gives a text in quotes as one word, its blanks included (POSIX sh, 2.2 Quoting)."""
+    assert secrettext.secret_kind(command) == kind
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        'DB_PASSWORD="voir le coffre" wp db export',
+        'DB_PASSWORD="$PW 2024" wp db export',
+        "DB_PASSWORD='Lilas 2024!",
+        'logger "backup 2024 done"',
+    ],
+)
+def test_words_in_quotes_without_a_digit_an_expansion_or_an_open_quote_are_no_password(command: str) -> None:
+    assert secrettext.secret_kind(command) is None
