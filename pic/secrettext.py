@@ -1960,15 +1960,15 @@ _PROSE_VALUE = (
 # (after a password's label, a value as _PROSE_VALUE's or shaped as _PASSWORD_AT)
 _PROSE_PASSWORD_VALUE = _PROSE_VALUE.replace(r"(?![^\s@]+@[^\s@]+\.)", rf"(?!(?!{_PASSWORD_AT})[^\s@]+@[^\s@]+\.)", 1)
 # A product named with a digit, whose account a password's label then names (mdp Office365 : voir coffre, Mot de passe
-# Windows10 réinitialisé, Passwort Office365 vergessen, mot de passe Livebox5 au dos de la box; Office 365, Microsoft
-# 365 written with a space too): the suites, systems
+# Windows10 réinitialisé, Passwort Office365 vergessen, mot de passe Livebox5 au dos de la box; a space before the
+# number too: Office 365, Windows 11, Livebox 5): the suites, systems
 # (Windows11, macOS14, iOS17, Android14, Debian12), boxes and sites' software an association's members use: a word
 # saying whose (mdp Office365 : Velo2024x and mdp Office365 Velo2024x are read), not the value alone; after a separator
 # it is read as any (Password: Office365 may be the password).
 _PROSE_PRODUCT = (
-    r"(?:(?:office|microsoft|outlook)[^\S\n]?365|m365|win(?:dows)?[0-9]+|(?:macos|ios|android|ubuntu|debian)[0-9]+"
-    r"|(?:live|free|b)box[0-9]\w*|i(?:phone|pad)[0-9]+"
-    r"|(?:drupal|joomla|moodle|dolibarr|wordpress|nextcloud|owncloud|spip|prestashop|typo|zimbra|sympa)[0-9]+)"
+    r"(?:(?:office|microsoft|outlook)[^\S\n]?365|m365|win(?:dows)?[^\S\n]?[0-9]+"
+    r"|(?:macos|ios|android|ubuntu|debian)[^\S\n]?[0-9]+|(?:live|free|b)box[^\S\n]?[0-9]\w*|i(?:phone|pad)[^\S\n]?[0-9]+"
+    r"|(?:drupal|joomla|moodle|dolibarr|wordpress|nextcloud|owncloud|spip|prestashop|typo|zimbra|sympa)[^\S\n]?[0-9]+)"
 )
 # A word saying whose after a label: letters (and an apostrophe, a dot, a hyphen), or a product's name with its digit
 # (Identifiants Livebox5 : admin / ..., Clé API Office365 : ...)

@@ -221,6 +221,12 @@ REFUSED = [
     ("mdp Office 365 : Velo2024x", "a password", "Velo2024x"),
     ("mot de passe Office 365 Velo2024x", "a password", "Velo2024x"),
     ("Clé API Office 365 : Zt8kq2LmW9xR", "a token or key", "Zt8kq2LmW9xR"),
+    # any product's name so written, saying whose
+    ("mdp Windows 11 : Velo2024x", "a password", "Velo2024x"),
+    ("Identifiants Livebox 5 : admin / Lilas2024", "a password", "Lilas2024"),
+    ("mot de passe Debian 12 Velo2024x", "a password", "Velo2024x"),
+    ("Mot de passe WordPress 6 : Velo2024x", "a password", "Velo2024x"),
+    ("Clé API Drupal 10 : Zt8kq2LmW9xR", "a token or key", "Zt8kq2LmW9xR"),
     # a product's name with its digit saying whose, between the label and the separator
     ("Identifiants Livebox5 : admin / Lilas2024", "a password", "Lilas2024"),
     ("Clé API Office365 : Zt8kq2LmW9xR", "a token or key", "Zt8kq2LmW9xR"),
