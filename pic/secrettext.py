@@ -466,7 +466,7 @@ def _pulumi_secret_set(m: re.Match[str]) -> bool:
     command says --secret (before the key or after the value, Pulumi's ``--secret=true`` too), or its key is named for
     one (:func:`_secret_key`: ``pic:dbAdminPassword``, ``mysql:password``, ``pic:hosts.db1.password``; not
     ``pic:tokenExpiry``)."""
-    if not labelled_password(m.group("v")):
+    if not _quoted_password(m.group("v")):
         return False
 
     end = len(m.string)
@@ -493,9 +493,15 @@ def labelled_password(value: str) -> bool:
     command's option), reads as one as prose reads a value after a password's label (:func:`prose_secret` of
     ``password: VALUE``): ``S3cretPw9``, ``Hunter2``, not words (``stored in Bitwarden``, ``yesterday.``), a
     placeholder (``VALUE``, ``changeme``), a URL, a file's name or a date."""
-    if " " in value or "\t" in value:  # a value given in quotes, holding a blank: read as one (password: "Velo 2024")
-        return _prose_secret_as_written(f"password: «{value}»") is not None
     return _prose_secret_as_written(f"password: {value}") is not None
+
+
+def _quoted_password(value: str) -> bool:
+    """:func:`labelled_password` of ``value``, a command's argument (_VALUE's group v): one holding a blank was
+    given in quotes (_QUOTED_BLANK), and is read so (``password: «Lilas 2024!»``), as one word."""
+    if " " in value or "\t" in value:
+        return _prose_secret_as_written(f"password: «{value}»") is not None
+    return labelled_password(value)
 
 
 # pulumi config set before a word of its line (not set-all, whose --secret takes KEY=VALUE); pulumi config set-all.
@@ -542,7 +548,7 @@ def _pulumi_set_all_secret(m: re.Match[str]) -> bool:
     """Whether the pair matched in ``m`` (``--secret KEY=VALUE``, ``--plaintext KEY=VALUE``) is one of ``pulumi config
     set-all`` giving a secret in clear: a value read as a password (:func:`labelled_password`) given to --secret, or
     to --plaintext under a key named for a secret (:func:`_secret_key`): written in clear in the stack file then."""
-    if not labelled_password(m.group("v")):
+    if not _quoted_password(m.group("v")):
         return False
     if m.group("flag").lower() != "secret" and not _secret_key(m.group("key")):
         return False
