@@ -2168,8 +2168,8 @@ _PROSE_SERVICE = f"(?:{_any_word(_PROSE_SERVICE_WORDS)})"
 # (Google : UA-1234567-1 / G-AB12CD34EF, the Analytics tags); after a service's name, a value starting with the
 # login's first word and its '_', '-' or '.' (BDD : asso_main / asso_test2, Wi-Fi : velo-asso / velo-asso-invites2:
 # two of a kind, where identifiants : asso_main / asso_main2024 says login and password).
-# (a character of the value before them: a closing bracket ends the pair it opened, Box [Livebox4 / Livebox5],
-# Nextcloud {500Go / 1000Go})
+# (a character that goes on with a value read by these: not '/', nor a closing bracket, which ends the pair it
+# opened: Box [Livebox4 / Livebox5], Nextcloud {500Go / 1000Go})
 _PROSE_PAIR_CHAR = f"(?-i:[^/\\]}}{_PROSE_NOT_VALUE}])"
 _PROSE_QUANTITY = r"[0-9]+(?:[.,][0-9]+)?(?:x[0-9]+)?(?:[kmgtp]i?[bo]|[kmgt]o|h(?:[0-9]{2})?|min|px|ms|s|j)?"
 _PROSE_PAIR_NOT_VALUE = (
