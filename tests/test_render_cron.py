@@ -933,6 +933,27 @@ def test_any_accepted_job_renders_scripts_shellcheck_and_systemd_accept(command:
     assert written.stdout == command + "\n"
 
 
+@pytest.mark.daemon
+@pytest.mark.parametrize(
+    "command",
+    [
+        "~/bin/sauvegarde.sh",  # SC2088: a tilde in quotes does not expand (it does when the job runs)
+        "echo Rappel de l\\'atelier >> ../log/rappels.log",  # SC1003: a backslash before the closing quote
+        "cp www/a.txt priv/ && ~/bin/b \\'x\\'",
+    ],
+)
+def test_a_command_shellcheck_reads_in_its_literal_passes(tmp_path: Path, command: str) -> None:
+    """A command pic check takes is a literal of the install script: shellcheck's warnings about the
+    shell's quoting inside it (a tilde that a quote keeps, a backslash it reads as escaping the quote)
+    are the member's command's, expanded when the job runs, not the script's."""
+    m = _member("asso-cron", [{"schedule": "daily", "command": command}])
+    install = membercron.render_install_script(m)
+    shellcheck(install, tmp_path, "cron-install")
+    line = next(x for x in install.splitlines() if x.startswith("printf '%s\\n' "))
+    written = subprocess.run(["sh", "-c", line.split(" | put ")[0]], capture_output=True, text=True, check=True)
+    assert written.stdout == command + "\n"
+
+
 @pytest.mark.parametrize("schedule", ["0 3 */2 * 1", "30 4 */7 * 1,3", "0 0 */1 * 0"])
 def test_a_day_of_month_step_with_days_of_week_is_accepted(schedule: str) -> None:
     """Was refused as "cron runs when either matches": for a day of month starting with ``*`` cron wants both."""
