@@ -2058,12 +2058,12 @@ def _password_pattern(first: str, label: str, further: bool = False) -> str:
         # word none naming what the quotes may name instead: an account, a network, a file, a vault (mot de passe du
         # compte "admin2024" changé, mot de passe du réseau "Livebox-A1B2" au dos de la box)
         rf"|(?:[^\S\n]+(?:[`*_\"'«“‘「『]+[^\S\n]*)?|(?:[^\S\n]+(?:[^\W\d_]|['’.-])+){{0,5}}?[^\S\n]+{_NOT_NAMED_IN_QUOTES}"
-        rf"(?:[^\W\d_]|['’.-])+[^\S\n]+[\"'«“‘「『]+[^\S\n]*(?P<cq>))"
+        rf"(?:[^\W\d_]|['’.-])+[^\S\n]+[\"'«“‘「『`]+[^\S\n]*(?P<cq>))"
         rf"(?:{_PROSE_PRODUCT}[^\S\n]+[`*_]*)?(?P<w>{_PROSE_PASSWORD_VALUE}(?!{_PROSE_PRODUCT}(?!{_PROSE_VALUE_CHAR_NOT_COLON}))"
         rf"(?!(?!{_PASSWORD_AT}){_PROSE_VALUE_CHAR}*\.{_PROSE_VALUE_CHAR}){_PROSE_VALUE_CHAR}{{6,}}"
         rf"|(?(pin)(?!(?:19|20)[0-9]{{2}}(?![0-9])){_PIN_DEFAULT}[0-9]{{4,8}}(?!{_PROSE_VALUE_CHAR})|(?!))"
         rf"|(?(puk)[0-9]{{8}}(?!{_PROSE_VALUE_CHAR})|(?!)))"
-        r"(?(cq)[^\S\n]*[\"'»”’」』](?![^\S\n]*[:=：])|)"
+        r"(?(cq)[^\S\n]*[\"'»”’」』`](?![^\S\n]*[:=：])|)"
         r")"
     )
 
@@ -2214,11 +2214,12 @@ _PROSE_PAIR = _Pattern(
     r"(?![\w’-]|'[\w’-])[`*_]*"
     rf"(?:[^\S\n]+{_PROSE_WHOSE_OPEN}{_PROSE_WHOSE_WORD}{_PROSE_WHOSE_CLOSE}){{0,4}}?"
     rf"(?:{_PROSE_SEPARATOR}{_PROSE_OPENING}|{_PROSE_NEXT_LINE}"
-    # after a service's name, the pair without a separator (group bare) or after a comma, '/' between its two, the
-    # login starting with a letter, in round, square or curly brackets or not (FTP amicale / Velo2024x, wp-admin
-    # marie / Lilas2024, FTP amicale, marie / Lilas2024, compte admin (marie / Lilas2024), Nextcloud [marie /
-    # Lilas2024], Nextcloud {marie / Lilas2024})
-    r"|(?(svc),?[^\S\n]+[([{]?(?P<bare>)(?=[^\W\d_][^\s/:\"'`,;()]*+[\"'`*_»”’」』]*[^\S\n]*/)|(?!)))"
+    # after a service's name, the pair without a separator (group bare) or after a comma (a blank before it or
+    # none), '/' between its two, the login starting with a letter, in round, square or curly brackets or not, the
+    # bracket against the name or blanks inside it too (FTP amicale / Velo2024x, wp-admin marie / Lilas2024, FTP
+    # amicale, marie / Lilas2024, compte admin (marie / Lilas2024), Nextcloud [marie / Lilas2024], Nextcloud {marie /
+    # Lilas2024}, Nextcloud{marie / Lilas2024}, Nextcloud { marie / Lilas2024 })
+    r"|(?(svc)(?:[^\S\n]*,)?(?:[^\S\n]*[([{][^\S\n]*|[^\S\n]+)(?P<bare>)(?=[^\W\d_][^\s/:\"'`,;()]*+[\"'`*_»”’」』]*[^\S\n]*/)|(?!)))"
     rf"{_PROSE_PAIR_LOGIN}"
     r"(?:[^\S\n]*/[^\S\n]*|:)[\"'`*_«“‘「『]*"
     # without a separator, a value holding two digits in a row or a sign, as a password does, a closing bracket none

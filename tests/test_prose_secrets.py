@@ -60,6 +60,7 @@ REFUSED = [
     ('password for the router "Lilas2024"', "a password", "Lilas2024"),
     ("mot de passe du compte FTP 'Lilas2024!' (ancien hébergeur)", "a password", "Lilas2024!"),
     ('Passwort des Routers "Lilas2024"', "a password", "Lilas2024"),
+    ("mot de passe wifi `Lilas2024`", "a password", "Lilas2024"),
     ("contraseña del wifi “Lilas2024”", "a password", "Lilas2024"),
     # a password manager's name with more after it is no manager's name
     ("mdp : 1Password2024x", "a password", "1Password2024x"),
@@ -208,6 +209,11 @@ REFUSED = [
     ("compte admin, marie / Lilas2024!", "a password", "Lilas2024!"),
     ("Nextcloud {marie / Lilas2024}", "a password", "Lilas2024"),
     ("wp-admin {marie / Lilas2024!}", "a password", "Lilas2024!"),
+    # the bracket written against the service's name or with blanks inside it, a blank before the comma
+    ("Nextcloud{marie / Lilas2024}", "a password", "Lilas2024"),
+    ("Nextcloud { marie / Lilas2024 }", "a password", "Lilas2024"),
+    ("compte admin( marie / Lilas2024 )", "a password", "Lilas2024"),
+    ("FTP amicale , marie / Lilas2024", "a password", "Lilas2024"),
     # words saying whose in curly brackets, as in round or square ones
     ("identifiants {compte OVH} : admin / Soleil2024x", "a password", "Soleil2024x"),
     ("Mot de passe {WordPress} : Velo2024x", "a password", "Velo2024x"),
