@@ -2040,9 +2040,10 @@ def _unnamed_cells(lines: Sequence[str]) -> dict[int, list[str]]:
     return found
 
 
-# A word of letters and a number after it, a space, a dot, a hyphen or an underscore between them, a letter before or
-# after the number (Saison2024, Annuel-2025, Apt4B, Bât-B2, Esc3)
-_WORD_AND_NUMBER = re.compile(r"(?P<word>[^\W\d_]+)[ ._-]?[^\W\d_]?[0-9]{1,4}[^\W\d_]?")
+# A word of letters and a number after it, a space, a dot, a hyphen or an underscore between them, a letter before the
+# number, or after a number of up to three digits, as an address's part has (Saison2024, Annuel-2025, Apt4B, Bât-B2,
+# Esc3, Appt112B; not Saison2024a, a year and a letter, as a password is made)
+_WORD_AND_NUMBER = re.compile(r"(?P<word>[^\W\d_]+)[ ._-]?[^\W\d_]?(?:[0-9]{1,3}[^\W\d_]?|[0-9]{4})")
 # Words an export's row holds with a number beyond its header's columns, from a postal address or a membership's
 # column split at its commas (casefolded, accents dropped): an address's part (appartement, bâtiment, escalier, étage,
 # résidence, boîte postale: La Poste's abbreviations, Apt4B, Bât-B2, Esc3, Appt12) or a season's or a membership's
@@ -2063,7 +2064,8 @@ _TERMS_BEFORE_NUMBER = frozenset(
 def _term_and_number(cell: str) -> bool:
     """Whether ``cell`` is a word of :data:`_TERMS_BEFORE_NUMBER` and a number (:data:`_WORD_AND_NUMBER`): a
     postal address's part or a season's or a membership's term, no password, though shaped as one (a word of 4
-    characters or more holding a letter and a digit); one holding a sign (``Saison2024!``) is none."""
+    characters or more holding a letter and a digit); one holding a sign (``Saison2024!``) or a letter after a year
+    (``Saison2024a``) is none."""
     found = _WORD_AND_NUMBER.fullmatch(cell)
     if found is None:
         return False

@@ -3219,6 +3219,10 @@ def test_two_words_after_a_label_that_are_no_login_and_password_pass(
         "marie@orange.fr,Marie,Saison2024!",
         "marie@orange.fr,Marie,ghp_R8m2Kq9ZtLw4Xv7Nc3Bd6Hf1Jg5Ys0Pa2Ue8",
         "marie@orange.fr,Marie,mdp: Saison2024",
+        # a term and a year with a letter after it, as a password is made (a letter after the number is an
+        # address's part's only after a number of up to three digits: Apt4B, Appt12B)
+        "marie@orange.fr,Marie,Saison2024a",
+        "marie@orange.fr,Marie,Groupe2024x",
     ],
 )
 def test_a_cell_beyond_the_header_s_columns_shaped_as_a_password_is_a_secret(
@@ -3259,6 +3263,7 @@ def test_a_cell_beyond_the_header_s_columns_shaped_as_a_password_is_a_secret(
         "marie@orange.fr,Marie,12 rue des Lilas,Apt4B",
         "marie@orange.fr,Marie,12 rue des Lilas,Bât-B2,Esc3",
         "marie@orange.fr,Marie,Résidence Les Pins,Appt12",
+        "marie@orange.fr,Marie,12 rue des Lilas,Appt112B",
     ],
 )
 def test_a_cell_beyond_the_header_s_columns_not_shaped_as_a_password_passes(
