@@ -239,3 +239,39 @@ def test_the_shell_command_does_not_look_for_pydantic_plugins(setting: str | Non
     assert proc.returncode == 0 and "ok: 7 members" in proc.stdout, proc
     looked = proc.stderr.splitlines()[-1]
     assert looked == ("None" if setting is None else "{}"), proc.stderr
+
+
+# Ctrl-C (a real SIGINT to the process) while pic.cli's modules are imported, which takes most of a short command's
+# time (0.3 s of pic check): the command as its console script and python -m pic start it
+_INTERRUPTED_WHILE_IMPORTING = """
+import os, runpy, signal, sys
+how, sys.argv = sys.argv[1], ["pic", *sys.argv[2:]]
+
+class Interrupting:
+    def find_spec(self, name, path=None, target=None):
+        if name == "pic.cli":
+            os.kill(os.getpid(), signal.SIGINT)
+        return None
+
+sys.meta_path.insert(0, Interrupting())
+if how == "module":
+    runpy.run_module("pic", run_name="__main__", alter_sys=True)
+else:
+    from pic import run
+    sys.exit(run())
+"""
+
+
+@pytest.mark.parametrize("how", ["module", "console script"])
+def test_ctrl_c_while_the_command_s_modules_are_imported_ends_it_with_one_line(how: str) -> None:
+    """README: Ctrl-C ends ``pic`` with ``pic: interrupted`` and status 130, at any moment; while pic.cli was being
+    imported (before run_command), it printed Python's traceback instead."""
+    argv = ["check", "--project", str(ROOT), "--members", str(MEMBERS), "--on", ON]
+    proc = subprocess.run(
+        [sys.executable, "-c", _INTERRUPTED_WHILE_IMPORTING, how.split(maxsplit=1)[0], *argv],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert (proc.returncode, proc.stdout, proc.stderr) == (130, "", "pic: interrupted\n"), proc
