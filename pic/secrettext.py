@@ -2018,10 +2018,13 @@ _PUK_LABEL = r"(?:codes?[^\S\n]+puk|(?-i:PUK)(?:[^\S\n]+codes?)?|puk[^\S\n]+code
 _PIN_DEFAULT = r"(?!(?:" + "|".join(f"{digit}{{4}}" for digit in "0123456789") + rf"|1234)(?!{_PROSE_VALUE_CHAR}))"
 
 
-# (the words naming what a text in quotes after a password's label and its words saying whose may be instead)
+# (the words naming what a text in quotes after a password's label and its words saying whose may be instead: an
+# account, a network, a file or a document, a vault's entry, a database, a mailbox, a mailing list, a group, a session;
+# after an elided article too: de l'utilisateur "marie2024")
 _NOT_NAMED_IN_QUOTES = (
-    r"(?!(?:comptes?|accounts?|utilisateurs?|users?|logins?|identifiants?|r[ée]seaux?|networks?|ssid|fichiers?|files?"
-    r"|dossiers?|folders?|coffres?|vaults?|entr[ée]es?|entry)(?![\w’-]))"
+    r"(?!(?:[dl]['’])?(?:comptes?|accounts?|utilisateurs?|users?|logins?|identifiants?|r[ée]seaux?|networks?|ssid"
+    r"|fichiers?|files?|dossiers?|folders?|documents?|pdf|archives?|coffres?|vaults?|entr[ée]es?|entry|bases?"
+    r"|databases?|bo[îi]tes?|mailbox(?:es)?|listes?|lists?|groupes?|groups?|sessions?)(?![\w’-]))"
 )
 
 

@@ -61,6 +61,8 @@ REFUSED = [
     ("mot de passe du compte FTP 'Lilas2024!' (ancien hébergeur)", "a password", "Lilas2024!"),
     ('Passwort des Routers "Lilas2024"', "a password", "Lilas2024"),
     ("mot de passe wifi `Lilas2024`", "a password", "Lilas2024"),
+    ("mot de passe de l'admin 'Lilas2024!'", "a password", "Lilas2024!"),
+    ('mot de passe de la box "Lilas2024"', "a password", "Lilas2024"),
     ("contraseña del wifi “Lilas2024”", "a password", "Lilas2024"),
     # a password manager's name with more after it is no manager's name
     ("mdp : 1Password2024x", "a password", "1Password2024x"),
