@@ -2183,10 +2183,11 @@ _PROSE_PAIR_NOT_VALUE = (
     rf"(?!(?:[0-9a-f]{{0,4}}:){{2,}}[0-9a-f]{{0,4}}(?!{_PROSE_PAIR_CHAR}))"
     rf"(?!(?-i:[A-Z]{{1,4}}-[A-Z0-9-]+)(?!{_PROSE_PAIR_CHAR}))"
     # a version, after a product's name too (Version : stable / 6.5beta2, Nextcloud : 28 / 29.0.1rc2, WordPress :
-    # Yoast / WooCommerce8.5, thème Astra / Elementor3.2, PHP-8.2: letters, then a number of up to three digits and a
-    # dot; Lilas2024.1, whose number is a year, and Lilas.2024 are none), a Linux disk's or partition's name, a
-    # network interface's (Disque : sda / nvme0n1, Partition : sda1 / nvme0n1p2, Interface : eth0 / enp3s0, wlp2s0)
-    r"(?!(?:[^\W\d_]+[_-]?(?=[0-9]{1,3}\.))?v?[0-9]+(?:\.[0-9]+)+(?:[-.~+]?(?:alpha|beta|rc|dev|pre|preview|snapshot|lts|final|stable|p|a|b)[0-9]*)*"
+    # Yoast / WooCommerce8.5, thème Astra / Elementor3.2, PHP-8.2: letters, then numbers of up to three digits
+    # joined by dots; Lilas2024.1 and Marie1.2024, which hold a year, and Lilas.2024 are none), a Linux disk's or
+    # partition's name, a network interface's (Disque : sda / nvme0n1, Partition : sda1 / nvme0n1p2, Interface : eth0 /
+    # enp3s0, wlp2s0)
+    r"(?!(?:[^\W\d_]+[_-]?[0-9]{1,3}(?:\.[0-9]{1,3})+|v?[0-9]+(?:\.[0-9]+)+)(?:[-.~+]?(?:alpha|beta|rc|dev|pre|preview|snapshot|lts|final|stable|p|a|b)[0-9]*)*"
     rf"(?!{_PROSE_PAIR_CHAR}))"
     r"(?!(?:nvme[0-9]+n[0-9]+(?:p[0-9]+)?|mmcblk[0-9]+(?:p[0-9]+)?|(?:[sv]|xv)d[a-z]{1,2}[0-9]*"
     r"|(?:en|wl|ww)(?:[ops][0-9]+|x[0-9a-f]{12})[\w-]*|(?:eth|wlan|br|bond|veth|docker|virbr|wg|tun|tap)[0-9]+)"

@@ -1368,6 +1368,8 @@ def test_bundled_short_options_without_a_credential_pass(command: str) -> None:
         "FTP : thème / Astra4.1",
         "WordPress (PHP / PHP-8.2)",
         "Pipedrive : asso / Deck1.12b",
+        "WordPress : Yoast / WooCommerce8.10.2",
+        "Nextcloud : Talk / Nextcloud28.0.14",
     ],
 )
 def test_a_product_s_name_and_version_after_a_service_s_name_passes(note: str) -> None:
@@ -1384,10 +1386,13 @@ def test_a_product_s_name_and_version_after_a_service_s_name_passes(note: str) -
         "Nextcloud : marie / Lilas2024.1",
         "FTP amicale / Lilas12.5!",
         "Nextcloud {marie / Lilas.2024}",
+        "WordPress : marie / Marie1.2024",
+        "WordPress (marie / Lilas12.2024)",
     ],
 )
 def test_a_password_holding_a_dot_or_a_year_after_a_login_is_still_found(note: str) -> None:
-    """Not a version: a dot before the digits, a year's four digits before the dot, a sign after the number."""
+    """Not a version: a dot before the digits, a year's four digits before or after the dot, a sign after the
+    number."""
     assert secrettext.prose_secret(note) == ("a password", 0)
 
 
