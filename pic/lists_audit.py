@@ -1464,16 +1464,21 @@ _CHANGE_IT = "and change that password wherever it is used"
 
 
 def _line_to_clear(
-    line: str, *, address: bool, too: bool, column: bool, named: tuple[str, bool] | Literal[""] | None = None
+    line: str,
+    *,
+    address: bool,
+    too: bool,
+    column: bool,
+    named: tuple[tuple[str, ...], bool] | Literal[""] | None = None,
 ) -> str:
     """What a line holding a secret (:func:`secret_lines`) is told, by where the secret stands: a ``#`` comment
     (:data:`COMMENT_TO_CLEAR`), a value under a column named as a password (``column``), a custom attribute named as
-    one (Sympa's ``custom_attribute``), a CSV's column (``named``, :func:`_secret_column`: its name, and whether it
-    is the subscriber's name, Sympa's gecos; ``""``: a CSV row whose secret no one column holds), a subscriber's line
-    (``address``: :data:`LINE_TO_CLEAR`, or :data:`LINE_TO_CLEAR_TOO` when its address is flagged too), or another
-    line (a dump's other field). The subscriber's name in Sympa is spoken of only for a line read as an address and
-    a name (a dump's, Sympa's web dump's) or a CSV's column of names. That the address is not at fault is said only
-    of a line holding one that is not flagged."""
+    one (Sympa's ``custom_attribute``), a CSV's columns (``named``, :func:`_secret_column`: their names, and
+    whether one is the subscriber's name, Sympa's gecos; ``""``: a CSV row whose secret no one column holds), a
+    subscriber's line (``address``: :data:`LINE_TO_CLEAR`, or :data:`LINE_TO_CLEAR_TOO` when its address is flagged
+    too), or another line (a dump's other field). The subscriber's name in Sympa is spoken of only for a line read as
+    an address and a name (a dump's, Sympa's web dump's) or a CSV's column of names. That the address is not at fault
+    is said only of a line holding one that is not flagged."""
     besides = (
         ", besides what its address is flagged for" if too else " (the address is not at fault)" if address else ""
     )
@@ -1496,27 +1501,44 @@ def _line_to_clear(
     return f"it holds what reads as a password or another secret: remove the secret from the export, {_CHANGE_IT}"
 
 
-def _column_to_clear(named: tuple[str, bool] | Literal[""], besides: str) -> str:
-    """What a CSV's row holding a secret is told (:func:`_line_to_clear`), by the column holding it (``named``,
-    :func:`_secret_column`): the subscriber's name in Sympa is spoken of only when it is that column."""
+def _column_to_clear(named: tuple[tuple[str, ...], bool] | Literal[""], besides: str) -> str:
+    """What a CSV's row holding a secret is told (:func:`_line_to_clear`), by the columns holding it (``named``,
+    :func:`_secret_column`): each is named, and the subscriber's name in Sympa is spoken of only when one of them is
+    the name."""
     told = "it holds what reads as a password or another secret"
     if not named:
         return f"{told}{besides}: remove the secret from the export and from where that row came from, {_CHANGE_IT}"
-    name, gecos = named
-    if not name:
+    names, gecos = named
+    if not names:
         return (
             f"{told} in a cell beyond the header's columns, which no column names{besides}: remove the secret from the "
             f"export and from where that row came from, {_CHANGE_IT}"
         )
-    if gecos:
+    shown = [show_value(name) for name in names]
+    columns = f"its column {shown[0]}" if len(shown) == 1 else f"its columns {', '.join(shown[:-1])} and {shown[-1]}"
+    others = (
+        "where that column's text comes from"
+        if len(names) == 1
+        else "where those columns' text comes from"
+        if not gecos
+        else "where the other column's text comes from"
+        if len(names) == 2
+        else "where the other columns' text comes from"
+    )
+    if gecos and len(names) == 1:
         return (
-            f"{told} in its column {show_value(name)}, the subscriber's name{besides}: remove the secret from the "
+            f"{told} in {columns}, the subscriber's name{besides}: remove the secret from the "
             f"export and from the subscriber's name in Sympa, {_CHANGE_IT}"
         )
+    if gecos:
+        return (
+            f"{told} in {columns}, one the subscriber's name{besides}: remove the secret from the export, from the "
+            f"subscriber's name in Sympa and from {others} (a subscriber's custom attribute in Sympa, the file the "
+            f"list was made from), {_CHANGE_IT}"
+        )
     return (
-        f"{told} in its column {show_value(name)}{besides}: remove the secret from the export and from where that "
-        f"column's text comes from (a subscriber's custom attribute in Sympa, the file the list was made from), "
-        f"{_CHANGE_IT}"
+        f"{told} in {columns}{besides}: remove the secret from the export and from {others} (a subscriber's custom "
+        f"attribute in Sympa, the file the list was made from), {_CHANGE_IT}"
     )
 
 
@@ -1556,11 +1578,13 @@ def secret_lines(
     return out
 
 
-def _secret_column(lines: Sequence[str], number: int, *, cells: bool) -> tuple[str, bool] | Literal[""] | None:
+def _secret_column(
+    lines: Sequence[str], number: int, *, cells: bool
+) -> tuple[tuple[str, ...], bool] | Literal[""] | None:
     """For line ``number`` (from 1) of a CSV whose header names a column of addresses (:func:`_csv_delimiter`), a
-    row holding a secret: the name of the first of the header's columns whose cell holds one as the line is read
-    (:func:`_may_hold_secret`), and whether that column is the subscriber's name (:data:`_NAME_HEADERS`: Sympa's
-    ``gecos``, ``Nom``, ``Name``, ``Nom complet``); an empty name for a cell beyond the header's columns
+    row holding a secret: the names of the header's columns whose cells hold one as the line is read
+    (:func:`_may_hold_secret`), and whether one of them is the subscriber's name (:data:`_NAME_HEADERS`: Sympa's
+    ``gecos``, ``Nom``, ``Name``, ``Nom complet``); no name for a cell beyond the header's columns
     (:func:`unnamed_values`, or read so); ``""`` when no one cell does (the secret over several cells, or the row not
     read alone: a quoted line break); None for a file of another kind (a dump, a plain list, a CSV without a
     header)."""
@@ -1577,15 +1601,18 @@ def _secret_column(lines: Sequence[str], number: int, *, cells: bool) -> tuple[s
             row = next(csv.reader([lines[number - 1]], delimiter=delimiter), [])
     except csv.Error:
         return ""
-    for column, cell in zip(columns, row, strict=False):
-        if cell.strip() and _may_hold_secret(cell, cells=cells):
-            name = column.strip()
-            if reads_as_secret((), name):
-                return ""  # a header holding a secret is not shown (its own line is flagged)
-            return name, _folded_header(name) in _NAME_HEADERS
+    names = [
+        column.strip()
+        for column, cell in zip(columns, row, strict=False)
+        if cell.strip() and _may_hold_secret(cell, cells=cells)
+    ]
+    if any(reads_as_secret((), name) for name in names):
+        return ""  # a header holding a secret is not shown (its own line is flagged)
+    if names:
+        return tuple(names), any(_folded_header(name) in _NAME_HEADERS for name in names)
     beyond = row[len(columns) :]
     if unnamed_values(lines, number) or any(cell.strip() and _may_hold_secret(cell, cells=cells) for cell in beyond):
-        return "", False
+        return (), False
     return ""
 
 

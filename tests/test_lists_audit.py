@@ -2737,6 +2737,31 @@ def test_a_secret_in_a_csv_column_is_told_with_that_column(
     assert "not at fault" in lines[0] and "Lilas" not in lines[0] + err, lines
 
 
+@pytest.mark.parametrize(
+    ("text", "columns", "name"),
+    [
+        ("email,Note,gecos\nmarie@orange.fr,mdp Lilas2024!,Marie (mdp: Velo2024x)\n", '"Note" and "gecos"', True),
+        (
+            "email;Note;Remarque\nmarie@orange.fr;mdp Lilas2024!;mot de passe : Velo2024x\n",
+            '"Note" and "Remarque"',
+            False,
+        ),
+    ],
+)
+def test_a_secret_in_several_csv_columns_is_told_with_each_of_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, columns: str, name: bool
+) -> None:
+    """A row holding a secret in two columns names both, and the subscriber's name in Sympa when one of them is the
+    name; was: only the first column was named, and the name was never spoken of when a note's column came first."""
+    export = tmp_path / "list.csv"
+    export.write_text(text, encoding="utf-8")
+    code, lines, err = _audit(capsys, str(export))
+    assert code == 1 and len(lines) == 1, (lines, err)
+    assert f"in its columns {columns}" in lines[0] and "change that password" in lines[0], lines
+    assert ("subscriber's name in Sympa" in lines[0]) == name, lines
+    assert "Lilas" not in lines[0] + err and "Velo" not in lines[0] + err, lines
+
+
 @pytest.mark.parametrize(("line", "meant"), [("<luc@free.fr> Chaton77!", None), ("<jean@free.fr>", "jean@free.fr")])
 @pytest.mark.parametrize("suffix", ["txt", "csv"])
 def test_an_address_in_angle_brackets_alone_speaks_of_no_display_name(
