@@ -2068,9 +2068,15 @@ def _unnamed_cells(lines: Sequence[str]) -> dict[int, list[str]]:
 
 
 # A word of letters and a number after it, a space, a dot, a hyphen or an underscore between them, a letter before the
-# number, or after a number of up to three digits, as an address's part has (Saison2024, Annuel-2025, Apt4B, Bât-B2,
-# Esc3, Appt112B; not Saison2024a, a year and a letter, as a password is made)
-_WORD_AND_NUMBER = re.compile(r"(?P<word>[^\W\d_]+)[ ._-]?[^\W\d_]?(?:[0-9]{1,3}[^\W\d_]?|[0-9]{4})")
+# number, or after a number of up to three digits, or bis, ter or quater (the French suffixes of a street number), as
+# an address's part has (Saison2024, Annuel-2025, Apt4B, Bât-B2, Esc3, Appt112B, Appt12bis, T3bis; not Saison2024a, a
+# year and a letter, as a password is made), or a year and the next (Saison2024-2025)
+_WORD_AND_NUMBER = re.compile(
+    r"(?P<word>[^\W\d_]+)[ ._-]?[^\W\d_]?"
+    r"(?:[0-9]{1,3}(?:(?i:bis|ter|quater)|[^\W\d_])?|[0-9]{4}(?:[-/](?:[0-9]{2}|[0-9]{4}))?)"
+)
+# A floor's ordinal, as French and English write it (2ème, 3e, 1er, 2nd, 4th): an address's part
+_ORDINAL = re.compile(r"(?i:[0-9]{1,2}(?:e|er|re|ère|ere|ème|eme|nd|nde|st|rd|th))")
 # Words an export's row holds with a number beyond its header's columns, from a postal address or a membership's
 # column split at its commas (casefolded, accents dropped): an address's part (appartement, bâtiment, escalier, étage,
 # résidence, boîte postale: La Poste's abbreviations, Apt4B, Bât-B2, Esc3, Appt12) or a season's or a membership's
@@ -2083,16 +2089,20 @@ _TERMS_BEFORE_NUMBER = frozenset(
         *("suite", "ste", "hall", "villa", "studio", "entree", "immeuble", "imm", "tour", "cedex"),
         *("adhesion", "cotisation", "membership", "abonnement", "promo", "promotion", "session", "annee"),
         *("year", "edition", "licence", "license", "classe", "groupe", "group", "equipe", "niveau", "stage"),
+        # the French abbreviations of an adhésion, a cotisation, and of a flat's type by its rooms (T3, F2)
+        *("adh", "cotis", "cotisations", "t", "f"),
         *_PASS_TERMS,
     ]
 )
 
 
 def _term_and_number(cell: str) -> bool:
-    """Whether ``cell`` is a word of :data:`_TERMS_BEFORE_NUMBER` and a number (:data:`_WORD_AND_NUMBER`): a
-    postal address's part or a season's or a membership's term, no password, though shaped as one (a word of 4
-    characters or more holding a letter and a digit); one holding a sign (``Saison2024!``) or a letter after a year
-    (``Saison2024a``) is none."""
+    """Whether ``cell`` is a word of :data:`_TERMS_BEFORE_NUMBER` and a number (:data:`_WORD_AND_NUMBER`), or a
+    floor's ordinal (:data:`_ORDINAL`: 2ème): a postal address's part or a season's or a membership's term, no
+    password, though shaped as one (a word of 4 characters or more holding a letter and a digit); one holding a sign
+    (``Saison2024!``) or a letter after a year (``Saison2024a``) is none."""
+    if _ORDINAL.fullmatch(cell):
+        return True
     found = _WORD_AND_NUMBER.fullmatch(cell)
     if found is None:
         return False

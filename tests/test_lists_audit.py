@@ -3248,6 +3248,8 @@ def test_two_words_after_a_label_that_are_no_login_and_password_pass(
         # address's part's only after a number of up to three digits: Apt4B, Appt12B)
         "marie@orange.fr,Marie,Saison2024a",
         "marie@orange.fr,Marie,Groupe2024x",
+        "marie@orange.fr,Marie,Saison2024-Lilas",
+        "marie@orange.fr,Marie,Lilas2ème",
     ],
 )
 def test_a_cell_beyond_the_header_s_columns_shaped_as_a_password_is_a_secret(
@@ -3289,6 +3291,13 @@ def test_a_cell_beyond_the_header_s_columns_shaped_as_a_password_is_a_secret(
         "marie@orange.fr,Marie,12 rue des Lilas,Bât-B2,Esc3",
         "marie@orange.fr,Marie,Résidence Les Pins,Appt12",
         "marie@orange.fr,Marie,12 rue des Lilas,Appt112B",
+        # a number's French suffixes (bis, ter), a floor's ordinal, a season over two years, the terms abbreviated
+        "marie@orange.fr,Marie,12 rue des Lilas,Appt12bis",
+        "marie@orange.fr,Marie,12 rue des Lilas,T3bis",
+        "marie@orange.fr,Marie,12 rue des Lilas,2ème",
+        "marie@orange.fr,Marie,Saison2024-2025",
+        "marie@orange.fr,Marie,Adh2024",
+        "marie@orange.fr,Marie,Cotis2024",
     ],
 )
 def test_a_cell_beyond_the_header_s_columns_not_shaped_as_a_password_passes(
