@@ -2222,12 +2222,12 @@ _PROSE_PAIR = _Pattern(
     r"(?![\w’-]|'[\w’-])[`*_]*"
     rf"(?:[^\S\n]+{_PROSE_WHOSE_OPEN}{_PROSE_WHOSE_WORD}{_PROSE_WHOSE_CLOSE}){{0,4}}?"
     rf"(?:{_PROSE_SEPARATOR}{_PROSE_OPENING}|{_PROSE_NEXT_LINE}"
-    # after a service's name, the pair without a separator (group bare) or after a comma (a blank before it or
+    # after a service's name, the pair without a separator (group bare) or after a comma (blanks around it or
     # none), '/' between its two, the login starting with a letter, in round, square or curly brackets or not, the
     # bracket against the name or blanks inside it too (FTP amicale / Velo2024x, wp-admin marie / Lilas2024, FTP
     # amicale, marie / Lilas2024, compte admin (marie / Lilas2024), Nextcloud [marie / Lilas2024], Nextcloud {marie /
     # Lilas2024}, Nextcloud{marie / Lilas2024}, Nextcloud { marie / Lilas2024 })
-    r"|(?(svc)(?:[^\S\n]*,)?(?:[^\S\n]*[([{][^\S\n]*|[^\S\n]+)(?P<bare>)(?=[^\W\d_][^\s/:\"'`,;()]*+[\"'`*_»”’」』]*[^\S\n]*/)|(?!)))"
+    r"|(?(svc)(?:[^\S\n]*,[^\S\n]*(?:[([{][^\S\n]*)?|[^\S\n]*[([{][^\S\n]*|[^\S\n]+)(?P<bare>)(?=[^\W\d_][^\s/:\"'`,;()]*+[\"'`*_»”’」』]*[^\S\n]*/)|(?!)))"
     rf"{_PROSE_PAIR_LOGIN}"
     r"(?:[^\S\n]*/[^\S\n]*|:)[\"'`*_«“‘「『]*"
     # without a separator, a value holding two digits in a row or a sign, as a password does, a closing bracket none

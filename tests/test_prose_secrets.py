@@ -216,6 +216,7 @@ REFUSED = [
     ("Nextcloud { marie / Lilas2024 }", "a password", "Lilas2024"),
     ("compte admin( marie / Lilas2024 )", "a password", "Lilas2024"),
     ("FTP amicale , marie / Lilas2024", "a password", "Lilas2024"),
+    ("FTP amicale,marie / Lilas2024", "a password", "Lilas2024"),
     # words saying whose in curly brackets, as in round or square ones
     ("identifiants {compte OVH} : admin / Soleil2024x", "a password", "Soleil2024x"),
     ("Mot de passe {WordPress} : Velo2024x", "a password", "Velo2024x"),
