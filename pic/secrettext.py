@@ -2018,17 +2018,10 @@ _PUK_LABEL = r"(?:codes?[^\S\n]+puk|(?-i:PUK)(?:[^\S\n]+codes?)?|puk[^\S\n]+code
 _PIN_DEFAULT = r"(?!(?:" + "|".join(f"{digit}{{4}}" for digit in "0123456789") + rf"|1234)(?!{_PROSE_VALUE_CHAR}))"
 
 
-# (the words naming what a text in quotes after a password's label and its words saying whose may be instead: an
-# account, a network, a file or a document, a vault's entry, a database, a mailbox, a mailing list, a group, a session,
-# a share, a profile, a computer, a server, a printer, a meeting, an application, a space; after an elided article
-# too: de l'utilisateur "marie2024")
+# (the words naming what a text in quotes after a password's label and its words saying whose may be instead)
 _NOT_NAMED_IN_QUOTES = (
-    r"(?!(?:[dl]['’])?(?:comptes?|accounts?|utilisateurs?|users?|logins?|identifiants?|r[ée]seaux?|networks?|ssid"
-    r"|fichiers?|files?|dossiers?|folders?|documents?|pdf|archives?|coffres?|vaults?|entr[ée]es?|entry|bases?"
-    r"|databases?|bo[îi]tes?|mailbox(?:es)?|listes?|lists?|groupes?|groups?|sessions?|partages?|shares?|profils?"
-    r"|profiles?|ordinateurs?|computers?|postes?|pcs?|machines?|serveurs?|servers?|h[ôo]tes?|hosts?|imprimantes?"
-    r"|printers?|r[ée]unions?|meetings?|visios?|webinaires?|webinars?|applis?|applications?|apps?|espaces?|spaces?)"
-    r"(?![\w’-]))"
+    r"(?!(?:comptes?|accounts?|utilisateurs?|users?|logins?|identifiants?|r[ée]seaux?|networks?|ssid|fichiers?|files?"
+    r"|dossiers?|folders?|coffres?|vaults?|entr[ée]es?|entry)(?![\w’-]))"
 )
 
 

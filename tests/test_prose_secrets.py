@@ -61,9 +61,13 @@ REFUSED = [
     ("mot de passe du compte FTP 'Lilas2024!' (ancien hébergeur)", "a password", "Lilas2024!"),
     ('Passwort des Routers "Lilas2024"', "a password", "Lilas2024"),
     ("mot de passe wifi `Lilas2024`", "a password", "Lilas2024"),
-    ("mot de passe de l'admin 'Lilas2024!'", "a password", "Lilas2024!"),
-    ('mot de passe de la box "Lilas2024"', "a password", "Lilas2024"),
     ("contraseña del wifi “Lilas2024”", "a password", "Lilas2024"),
+    # after a word naming a server, a meeting, a database, a document: as likely that thing's password (a meeting's
+    # passcode, a PDF's) as its name; a refusal is reworded (la base wp2024), a password committed stays in the history
+    ('mot de passe de la réunion "AG2024"', "a password", "AG2024"),
+    ('mot de passe du serveur "web2024"', "a password", "web2024"),
+    ('mot de passe du PDF "Compta2024"', "a password", "Compta2024"),
+    ('mot de passe de la base "wp2024" changé', "a password", "wp2024"),
     # a password manager's name with more after it is no manager's name
     ("mdp : 1Password2024x", "a password", "1Password2024x"),
     ("mot de passe Azerty123 donné au téléphone", "a password", "Azerty123"),
