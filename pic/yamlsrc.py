@@ -1132,11 +1132,15 @@ def comment_secrets(
     lines = text.removeprefix("\ufeff").split("\n")
     kept = [c for comment in comments if (c := _outside_scalars(comment, inside, starts, lines)) is not None]
     problems = []
+    by_line: _FieldLines | None = None  # made at the first secret found: most files hold none
     for line, _column, own_line, body in _comment_groups(kept):
         found = _secret_of(body)
         if found is None:
             continue
-        where = "" if fields is None else " " + _comment_place(fields, line + 1, body.count("\n"), own_line, key_root)
+        where = ""
+        if fields is not None:
+            by_line = by_line or _FieldLines(fields)
+            where = " " + _comment_place(by_line, line + 1, body.count("\n"), own_line, key_root)
         problems.append(
             Problem(
                 file,
@@ -1150,32 +1154,41 @@ def comment_secrets(
     return problems
 
 
-def _comment_place(fields: Mapping[Loc, int], first: int, more: int, own_line: bool, key_root: str | None) -> str:
-    """Where a comment is, for its problem, from ``fields`` (each key's and item's line, 1-based, in the order of
-    the file: :attr:`Document.lines`). A comment after a value: ``after`` the outermost field on its line ``first``
-    (``limits`` for ``limits: {cpus: 1}  # ...``; a list item's first key for ``- command: ...  # ...``), else the
-    one of a value written over lines above (``notes: "...\n ..."  # ...``). Lines of comments (``first`` and
-    ``more`` lines under it): ``above`` the field on the next line holding one, which such a comment reads as a note
-    on. ``at the top of the file`` or ``at the end of the file`` when no field is above or under it. A field is named
-    as problems name it (:func:`shown_loc`), one under ``key_root`` without it. Read only for a comment holding a
-    secret: one pass over the fields."""
-    last = first + more
-    above: tuple[int, Loc] | None = None  # the field on the closest line above (the outermost of its line)
+class _FieldLines:
+    """The fields of a parsed text (:attr:`Document.lines`: each key's and item's line, 1-based, the document's own
+    left out) ordered by line, those of one line in the file's order (the outermost first), for
+    :func:`_comment_place` to find a comment's neighbours by bisection: a file of thousands of commented secrets
+    was read in time growing with their number times its fields."""
+
+    __slots__ = ("lines", "locs")
+
+    def __init__(self, fields: Mapping[Loc, int]) -> None:
+        ordered = sorted(((line, loc) for loc, line in fields.items() if loc), key=lambda item: item[0])
+        self.lines = [line for line, _loc in ordered]
+        self.locs = [loc for _line, loc in ordered]
+
+
+def _comment_place(fields: _FieldLines, first: int, more: int, own_line: bool, key_root: str | None) -> str:
+    """Where a comment is, for its problem, from ``fields`` (:class:`_FieldLines`). A comment after a value:
+    ``after`` the outermost field on its line ``first`` (``limits`` for ``limits: {cpus: 1}  # ...``; a list item's
+    first key for ``- command: ...  # ...``), else the one of a value written over lines above (``notes: "...\n
+    ..."  # ...``). Lines of comments (``first`` and ``more`` lines under it): ``above`` the field on the next line
+    holding one, which such a comment reads as a note on. ``at the top of the file`` or ``at the end of the file``
+    when no field is above or under it. A field is named as problems name it (:func:`shown_loc`), one under
+    ``key_root`` without it. Logarithmic in the number of fields, but for those on the comment's own line."""
+    lines, locs = fields.lines, fields.locs
+    start = bisect.bisect_left(lines, first)  # the first field on the comment's line or under it
+    # the field on the closest line above (the outermost of its line)
+    above = locs[bisect.bisect_left(lines, lines[start - 1])] if start else None
     on: Loc | None = None
-    below: Loc | None = None
-    for loc, line in fields.items():
-        if not loc:
-            continue  # the document itself
-        if line < first:
-            if above is None or line > above[0]:
-                above = (line, loc)
-        elif line == first and not own_line:
+    if not own_line:
+        for loc in locs[start : bisect.bisect_right(lines, first)]:
             if on is None or (isinstance(on[-1], int) and loc[:-1] == on):  # an item's first key, on its line
                 on = loc
-        elif line > last and below is None:
-            below = loc
+    after_last = bisect.bisect_right(lines, first + more)
+    below = locs[after_last] if after_last < len(locs) else None
     if not own_line:
-        after = on if on is not None else above[1] if above is not None else None
+        after = on if on is not None else above
         return "at the top of the file" if after is None else f"after {_field_name(after, key_root)}"
     if below is None:
         return "at the end of the file" if above is not None else "in a file holding no field"

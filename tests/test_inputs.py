@@ -22,7 +22,7 @@ import yaml
 
 from pic import cli, newmember
 from pic.errors import PicError
-from tests.conftest import ROOT, require_program, require_root
+from tests.conftest import MEMBERS, ROOT, require_program, require_root
 from tests.helpers import member, project_copy, write_members
 from tests.test_plan import git, pic
 
@@ -2291,6 +2291,59 @@ def test_a_comment_holding_a_secret_names_the_field_it_is_by(text: str, line: in
     assert problem.line == line, problem
     assert problem.message.startswith(f"a comment (not shown) {where} holds a password"), problem
     assert "Lilas2024" not in str(problem) and "Velo2024x" not in str(problem), problem
+
+
+def _place_by_scan(fields: dict[Any, int], first: int, more: int, own_line: bool) -> str:
+    """Where a comment is, read by a scan of every field in the file's order (what pic.yamlsrc._comment_place says
+    by bisection)."""
+    from pic.yamlsrc import _field_name
+
+    above: Any = None
+    on: Any = None
+    below: Any = None
+    for loc, line in fields.items():
+        if not loc:
+            continue
+        if line < first:
+            if above is None or line > above[0]:
+                above = (line, loc)
+        elif line == first and not own_line:
+            if on is None or (isinstance(on[-1], int) and loc[:-1] == on):
+                on = loc
+        elif line > first + more and below is None:
+            below = loc
+    if not own_line:
+        after = on if on is not None else above[1] if above is not None else None
+        return "at the top of the file" if after is None else f"after {_field_name(after, None)}"
+    if below is None:
+        return "at the end of the file" if above is not None else "in a file holding no field"
+    if above is None:
+        return f"at the top of the file, above {_field_name(below, None)},"
+    return f"above {_field_name(below, None)}"
+
+
+def test_a_comments_place_is_found_by_bisection_as_by_a_scan_of_every_field() -> None:
+    """For a file of many fields (nested mappings, lists of mappings, flow collections, a value over several lines),
+    the place of a comment on any line, after a value or on lines of its own, is the one a scan of every field
+    finds; the fields are looked up by bisection (a file of thousands of commented secrets took time growing with
+    their number times its fields)."""
+    from pic.yamlsrc import _comment_place, _FieldLines, parse_yaml
+
+    text = (MEMBERS / "velo-cite.yaml").read_text(encoding="utf-8") + (
+        "extra: {cpus: 1, memory: 512M}\n"
+        "cron:\n  - command: php a.php\n    schedule: hourly\n  - {command: php b.php, schedule: daily}\n"
+        'exceptions: [{runtime: "7.4", until: 2027-01-01, reason: "migration\n   en cours"}]\n'
+    )
+    doc, problems = parse_yaml(text, "x.yaml")
+    assert doc is not None, problems
+    fields = dict(doc.lines)
+    by_line = _FieldLines(fields)
+    count = text.count("\n") + 2
+    for first in range(1, count):
+        for more in range(3):
+            for own_line in (True, False):
+                expected = _place_by_scan(fields, first, more, own_line)
+                assert _comment_place(by_line, first, more, own_line, None) == expected, (first, more, own_line)
 
 
 @pytest.mark.parametrize(
