@@ -246,6 +246,9 @@ def test_the_shell_command_does_not_look_for_pydantic_plugins(setting: str | Non
 _INTERRUPTED_WHILE_IMPORTING = """
 import os, runpy, signal, sys
 how, sys.argv = sys.argv[1], ["pic", *sys.argv[2:]]
+# Ctrl-C as a terminal's shell gives it: a process started in the background by a shell without job control (a CI
+# job's nohup ... &) inherits SIGINT ignored, and Python then installs no handler of its own
+signal.signal(signal.SIGINT, signal.default_int_handler)
 
 class Interrupting:
     def find_spec(self, name, path=None, target=None):
