@@ -940,6 +940,7 @@ def test_any_accepted_job_renders_scripts_shellcheck_and_systemd_accept(command:
         "~/bin/sauvegarde.sh",  # SC2088: a tilde in quotes does not expand (it does when the job runs)
         "echo Rappel de l\\'atelier >> ../log/rappels.log",  # SC1003: a backslash before the closing quote
         "cp www/a.txt priv/ && ~/bin/b \\'x\\'",
+        "echo Rappel de l\u2019atelier >> ../log/rappels.log",  # SC1112: a typographic apostrophe (a phone's, a Mac's)
     ],
 )
 def test_a_command_shellcheck_reads_in_its_literal_passes(tmp_path: Path, command: str) -> None:
