@@ -20,7 +20,9 @@ def run() -> None:
 
     Ctrl-C while pic.cli's modules are imported (most of a short command's time: 0.3 s of ``pic check``) ends it as
     ``run_command`` ends a command it interrupts: ``pic: interrupted`` on the standard error, status 130 (the shell's
-    for a command ended by SIGINT, 128 + 2), no traceback."""
+    for a command ended by SIGINT, 128 + 2), no traceback; nothing when the standard error is closed or cannot be
+    written, and nothing on the standard output then either."""
+    import contextlib
     import gc
     import sys
 
@@ -28,7 +30,10 @@ def run() -> None:
     try:
         from pic.cli import run_command
     except KeyboardInterrupt:
-        print("pic: interrupted", file=sys.stderr)
+        stderr = sys.stderr  # None when the standard error is closed (2>&-): print would write on the standard output
+        if stderr is not None:
+            with contextlib.suppress(OSError):  # it cannot be written (2>/dev/full): Python's exit ignores it too
+                print("pic: interrupted", file=stderr, flush=True)
         raise SystemExit(130) from None
 
     run_command()

@@ -278,3 +278,27 @@ def test_ctrl_c_while_the_command_s_modules_are_imported_ends_it_with_one_line(h
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     assert (proc.returncode, proc.stdout, proc.stderr) == (130, "", "pic: interrupted\n"), proc
+
+
+@pytest.mark.parametrize("how", ["module", "console script"])
+@pytest.mark.parametrize("stderr", ["2>&-", "2>/dev/full"])
+def test_ctrl_c_while_the_command_s_modules_are_imported_with_no_standard_error_writes_nothing(
+    how: str, stderr: str
+) -> None:
+    """Ctrl-C while pic.cli is imported, the standard error closed (``2>&-``) or failing (``2>/dev/full``): status
+    130, nothing on the standard output, which may be a file the command writes (``pic report > report.txt``).
+    Before, ``pic: interrupted`` went to the standard output when the standard error was closed (Python's
+    ``sys.stderr`` is then None, which ``print`` takes for the standard output), and the status was 1 when it could
+    not be written."""
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full")
+    argv = ["check", "--project", str(ROOT), "--members", str(MEMBERS), "--on", ON]
+    command = [sys.executable, "-c", _INTERRUPTED_WHILE_IMPORTING, how.split(maxsplit=1)[0], *argv]
+    proc = subprocess.run(
+        ["sh", "-c", f'exec "$0" "$@" {stderr}', *command],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert (proc.returncode, proc.stdout) == (130, ""), proc
