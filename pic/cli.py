@@ -786,7 +786,10 @@ def run_command() -> NoReturn:
         _silence(_fileno(sys.stdout))
         status = EXIT_BROKEN_PIPE
     except KeyboardInterrupt:  # Ctrl-C: one line, no traceback (pic notify names a message it was sending)
-        print("pic: interrupted", file=sys.stderr)
+        try:
+            print("pic: interrupted", file=sys.stderr, flush=True)
+        except OSError:  # the standard error cannot be written (2>/dev/full): the status says it all the same
+            _silence(_fileno(sys.stderr))
         status = EXIT_INTERRUPTED
     except OutputError as exc:
         _silence(exc.fd)

@@ -762,6 +762,25 @@ def test_a_closed_standard_error_is_no_crash() -> None:
     assert proc.returncode == 1 and proc.stdout == "", proc
 
 
+# A command Ctrl-C stops (its main raises KeyboardInterrupt, as Python's SIGINT handler makes it)
+_INTERRUPTED_COMMAND = """
+import pic.cli
+def interrupted(argv=None):
+    raise KeyboardInterrupt
+pic.cli.main = interrupted
+pic.cli.run_command()
+"""
+
+
+@pytest.mark.parametrize("stderr", ["", "2>&-", "2>/dev/full"])
+def test_ctrl_c_ends_the_command_with_status_130_whatever_its_standard_error(stderr: str) -> None:
+    """README: Ctrl-C ends pic with status 130 and ``pic: interrupted``, nothing on the standard output. With a
+    standard error that cannot be written (``2>/dev/full``), the line's OSError ended it with status 1 instead."""
+    proc = _shell(f"exec \"$1\" -c '{_INTERRUPTED_COMMAND}' {stderr}")
+    assert (proc.returncode, proc.stdout) == (130, ""), proc
+    assert proc.stderr == ("" if stderr else "pic: interrupted\n"), proc
+
+
 def test_characters_the_output_cannot_encode_are_escaped(tmp_path: Path) -> None:
     """PYTHONIOENCODING=ascii (or the C locale): accented names are written as \\xe9, not a traceback."""
     proc = _shell('"$1" -m pic notify --dry-run --on 2027-01-01', env={"PYTHONIOENCODING": "ascii"})
