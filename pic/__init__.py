@@ -13,7 +13,7 @@ def run() -> None:
     which exits with the command's status.
 
     Python's cyclic garbage collector is paused before pic.cli's imports, which make the objects the command keeps
-    until it exits (its modules, its models, its patterns): its passes over them, about 56 of them (20 ms) while
+    until it exits (its modules, its models, its patterns): its passes over them, about 55 of them (20 ms) while
     ``pic check`` imports what it needs (bench/bench_check.py), would free nothing. ``run_command`` keeps it off
     for the command (its docstring says why); importing pic.cli alone, as the tests and the Pulumi program do,
     leaves the collector as it is.

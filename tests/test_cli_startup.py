@@ -189,7 +189,7 @@ start()
 @pytest.mark.parametrize("how", ["module", "console script"])
 def test_the_shell_command_runs_no_collection_while_it_imports_what_it_needs(how: str) -> None:
     """pic.cli's imports (the models, the patterns, pydantic) make what the command keeps until it exits: the
-    collector's passes over them (about 56, 20 ms of ``pic check``) freed nothing. ``python -m pic`` and the console
+    collector's passes over them (about 55, 20 ms of ``pic check``) freed nothing. ``python -m pic`` and the console
     script (pyproject.toml's, as installed) pause it before those imports: no pass at all in a whole command."""
     if how == "console script":
         with open(ROOT / "pyproject.toml", "rb") as project:
