@@ -371,9 +371,14 @@ class _Pattern:
     For a text holding no character of the scripts written without spaces (_PROSE_WRITTEN_WITHOUT_SPACES: none at or
     above U+3000, as in most notes), the expression is compiled without their ranges in its classes, which then match
     the same characters of that text: re compiles a class of ranges by setting each of its 39,000 characters in a
-    bitmap, about 3 ms a class, and the prose patterns hold it about 130 times."""
+    bitmap, about 3 ms a class, and the prose patterns hold it about 130 times.
 
-    __slots__ = ("_compiled", "alone", "before", "gate", "pattern", "valid")
+    With ``digit``, every match of the expression holds an ASCII digit (``[0-9]``: a value of letters and digits, a
+    card's number, a door's code), so that a text holding none (_DIGIT) is not searched, nor the expression compiled
+    for it: most notes and comments that name a password's label say where it is kept, in words.
+    tests/test_fields_fast.py proves it of each expression from its parse tree, and that no other needs one."""
+
+    __slots__ = ("_compiled", "alone", "before", "digit", "gate", "pattern", "valid")
 
     def __init__(
         self,
@@ -382,12 +387,15 @@ class _Pattern:
         gate: LazyPattern | None = None,
         before: int = 0,
         valid: Callable[[re.Match[str]], bool] | None = None,
+        *,
+        digit: bool = False,
     ) -> None:
         self.pattern = pattern
         self.alone = alone
         self.gate = gate
         self.before = before
         self.valid = valid
+        self.digit = digit
         # compiled by form: [pattern, alone] for a text holding those scripts, then the same for one holding none
         self._compiled: list[re.Pattern[str] | None] = [None, None, None, None]
 
@@ -437,6 +445,10 @@ class _Pattern:
             for m in regex.finditer(text, max(last, start), end):
                 last = m.end()
                 yield m
+
+
+# An ASCII digit: a text holding none holds no match of a _Pattern whose ``digit`` says so
+_DIGIT = re.compile("[0-9]")
 
 
 # A flag of pulumi config set, with its value when it takes one (-s/--stack NAME, --config-file FILE, -C/--cwd DIR,
@@ -748,7 +760,8 @@ _PROSE_AUTHORIZATION_HEADER = (
     "an authorization header",
     _Pattern(
         r"(?i)\bAuthorization:\s*[\"']*(?:Basic|Bearer|Token|Digest)\s+(?P<v>(?=[\w.~+/=-]*?[0-9])[\w.~+/=-]{8,})"
-        r"(?![\w.~+/=-])"
+        r"(?![\w.~+/=-])",
+        digit=True,
     ),
     ("authorization",),
 )
@@ -802,7 +815,8 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
             r"(?:(?=[^\s\"'`,;|&<>()]*?[0-9])(?=[^\s\"'`,;|&<>()]*?(?:[0-9][^\W\d_]|(?-i:[a-z][A-Z])))"
             r"[^\s\"'`,;|&<>()]{8,}"
             r"|(?-i:(?=[A-Z0-9-]*[0-9])(?=[A-Z0-9-]*[A-Z])[A-Z0-9]{4,8}(?:-[A-Z0-9]{4,8}){2,}))"
-            r"(?![^\s\"'`,;|&<>()]))"
+            r"(?![^\s\"'`,;|&<>()]))",
+            digit=True,
         ),
         ("key",),
     ),
@@ -1272,12 +1286,16 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
         _Pattern(rf"(?i)#(?:[^\s\"'`#;|<>]{{0,300}}?&)?{_QUERY_NAMED}"),
         ("#",),
     ),
-    ("a secret in a URL's fragment", _Pattern(rf"(?i)#(?:[^\s\"'`#;|<>]{{0,300}}?&)?{_QUERY_KEY_SHAPED}"), ("#",)),
+    (
+        "a secret in a URL's fragment",
+        _Pattern(rf"(?i)#(?:[^\s\"'`#;|<>]{{0,300}}?&)?{_QUERY_KEY_SHAPED}", digit=True),
+        ("#",),
+    ),
     # a URL's query (cron.php?token=..., ?cron_key=..., ?securitykey=..., Matomo's ?token_auth=..., ?apikey=...,
     # &access_token=...)
     ("a secret in a URL's query", _Pattern(rf"(?i)[?&]{_QUERY_NAMED}"), ("=",)),
     # a name that may name anything, given a value shaped like a key (_QUERY_KEY_SHAPED)
-    ("a secret in a URL's query", _Pattern(rf"(?i)[?&]{_QUERY_KEY_SHAPED}"), ("=",)),
+    ("a secret in a URL's query", _Pattern(rf"(?i)[?&]{_QUERY_KEY_SHAPED}", digit=True), ("=",)),
     # Joomla's web cron, ?plugin=RunSchedulerWebcron&...&hash=KEY, the two in either order
     (
         "a secret in a URL's query",
@@ -1308,7 +1326,8 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
         _Pattern(
             # (first its first letters: a position holding none is left at once)
             rf"(?i)(?=[pm])(?<![\w'’.-]){_PASSWORD_ONLY}[ \t]*[:=][ \t]*[\"']*"
-            rf"(?P<v>{_LETTERS_AND_DIGITS}(?![^\W\d_]+(?:19|20)[0-9]{{2}}(?![^\s\"'`,;()]))[^\s\"'`,;()]{{6,}})"
+            rf"(?P<v>{_LETTERS_AND_DIGITS}(?![^\W\d_]+(?:19|20)[0-9]{{2}}(?![^\s\"'`,;()]))[^\s\"'`,;()]{{6,}})",
+            digit=True,
         ),
         ("pass", "pw", "pswd", "mdp"),
     ),
@@ -1317,7 +1336,8 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
         _Pattern(
             r"(?i)(?=[pst])(?<![\w'’.-])(?:pass|secret|token)[ \t]*[:=][ \t]*[\"']*"
             r"(?P<v>(?![$%{<*/\\(\[~.])(?![^\s\"'`,;()]*\()(?=[^\s\"'`,;()]*?[0-9])"
-            r"(?=[^\s\"'`,;()]*?(?:[0-9][^\W\d_]|(?-i:[a-z][A-Z])))[^\s\"'`,;()]{6,})"
+            r"(?=[^\s\"'`,;()]*?(?:[0-9][^\W\d_]|(?-i:[a-z][A-Z])))[^\s\"'`,;()]{6,})",
+            digit=True,
         ),
         ("pass", "secret", "token"),
     ),
@@ -1409,7 +1429,7 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
     ("a webhook URL", _Pattern(r"/api/webhooks/\d+/(?P<v>[\w-]{30,})"), ("hooks",)),
     (
         "a webhook URL",
-        _Pattern(r"/hooks/(?P<v>(?=[a-z]{0,25}[0-9])[a-z0-9]{26}(?:/[A-Za-z0-9]{20,})?)(?![\w.~%-])"),
+        _Pattern(r"/hooks/(?P<v>(?=[a-z]{0,25}[0-9])[a-z0-9]{26}(?:/[A-Za-z0-9]{20,})?)(?![\w.~%-])", digit=True),
         ("hooks",),
     ),
     # a cron monitor's ping URL, whose path is the check's secret (whoever reads it can report the job done and hide
@@ -1440,7 +1460,7 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
     # among them), which no word of a path or a script's name is
     (
         "a cron key in a URL",
-        _Pattern(r"(?i)/cron/(?P<v>(?=[a-z_-]*[0-9])[a-z0-9_-]{43,})(?![a-z0-9_.~%-])"),
+        _Pattern(r"(?i)/cron/(?P<v>(?=[a-z_-]*[0-9])[a-z0-9_-]{43,})(?![a-z0-9_.~%-])", digit=True),
         ("/cron/",),
     ),
     _AUTHORIZATION_HEADER,
@@ -1489,7 +1509,10 @@ def _text_kind(value: str) -> str | None:
     # the text in which the words each pattern needs are looked for: whatever a pattern reads as an ASCII
     # letter, in either case, is that letter in lower case here
     folded = _folded(value)
+    digit = _DIGIT.search(value) is not None
     for kind, pattern, needs in _SECRET_TEXT:
+        if pattern.digit and not digit:
+            continue
         if needs:  # (a loop: a generator made for each pattern and text cost more than the look itself)
             for word in needs:
                 if word in folded:
@@ -2068,15 +2091,18 @@ def _password_pattern(first: str, label: str, further: bool = False) -> str:
     )
 
 
-_PROSE_PASSWORD = _Pattern(_password_pattern("pmkcswhlпκ密パ비패", _PROSE_PASSWORD_BASE))
-_PROSE_PASSWORD_FURTHER = _Pattern(_password_pattern("cphglлakjpfşsكرگסהपm", _PASSWORD_FURTHER, further=True))
+_PROSE_PASSWORD = _Pattern(_password_pattern("pmkcswhlпκ密パ비패", _PROSE_PASSWORD_BASE), digit=True)
+_PROSE_PASSWORD_FURTHER = _Pattern(
+    _password_pattern("cphglлakjpfşsكرگסהपm", _PASSWORD_FURTHER, further=True), digit=True
+)
 
 # pass alone, a password's label in English and French notes (pass : Azerty123, PASS= S3cr3tPw), but also a ticket
 # or a card (Pass Culture, pass Navigo 2024/2025, Les Pass'Sport : 2025): only right before ':' or '=' and a value of
 # letters and digits as a password's, no word saying whose between them (Pass Navigo : Velo2024x is a card's name).
 _PROSE_PASS = _Pattern(
     r"(?i)p(?<![\w'’.-]p)ass(?![\w’-]|'[\w’-])[`*_]*[^\S\n]*[:=：]"
-    rf"{_PROSE_OPENING}(?P<v>{_PROSE_VALUE}{_PROSE_VALUE_CHAR}{{6,}})"
+    rf"{_PROSE_OPENING}(?P<v>{_PROSE_VALUE}{_PROSE_VALUE_CHAR}{{6,}})",
+    digit=True,
 )
 
 # A label naming a token or a key (token, jeton, secret, API key, clé API, clé secrète, access key), up to four
@@ -2094,7 +2120,8 @@ _PROSE_KEY = _Pattern(
     rf"(?:[^\S\n]+{_PROSE_WHOSE_OPEN}{_PROSE_WHOSE_WORD}{_PROSE_WHOSE_CLOSE}){{0,4}}?"
     rf"(?:{_PROSE_SEPARATOR}{_PROSE_OPENING}|{_PROSE_NEXT_LINE})(?P<v>{_PROSE_VALUE}"
     rf"(?={_PROSE_VALUE_CHAR}*?(?:[0-9][^\W\d_]|(?-i:[a-z][A-Z]))){_PROSE_VALUE_CHAR}{{8,}})"
-    rf"(?(nl){_PROSE_LINE_END})"
+    rf"(?(nl){_PROSE_LINE_END})",
+    digit=True,
 )
 # A login and its password given as a pair: a label pairing a login's word (login, user, utilisateur, identifiant,
 # compte, id) with a password's (login/pass: , user/mdp : , identifiant et mot de passe =), one naming both
@@ -2234,6 +2261,7 @@ _PROSE_PAIR = _Pattern(
     # the line before)
     gate=LazyPattern(r"[/:](?<=[^\s/:][/:]|[^\S\n]/)(?=[^\S\n]*[^\s/:])"),
     before=1,
+    digit=True,
 )
 # A pair after the name of a service _PROSE_SERVICE does not name (Pipedrive : asso / Xk29pLm3): any word of letters
 # (a capital or not, joined by '-'), in the singular (Serveurs : web01a / web02b lists two), up to two words saying
@@ -2255,6 +2283,7 @@ _PROSE_PAIR_ANY = _Pattern(
     rf"(?!{_PROSE_VALUE_CHAR})(?(nl){_PROSE_LINE_END})",
     # (the separator, the login and its '/' on the same line, or a separator ending its line and a '/' on the next)
     gate=LazyPattern(r"[:=：][^\S\n]*[\"'«“‘「『`*_]*[^\S\n]*[^\s/:]+[^\S\n]*/|[:=：>→⇒⟶⟹➔➜➝➞➡][^\S\n]*\n[^\n]*/"),
+    digit=True,
 )
 # The words in lower case one of which any text _PROSE_PASSWORD matches holds (mots de passe and phrase de passe
 # hold pass, Passwort too; m.d.p. holds m.d, PIN pin; пар: the о of пароль matches ᲂ ignoring case, which lower()
@@ -2373,6 +2402,7 @@ _PROSE_CARD = _Pattern(
     _labelled(_CARD_LABEL, r"[0-9]{4}(?:[ -]?[0-9]{2,7}){1,4}|[0-9]{13,19}", direct=True)
     + r"(?![0-9]|[ -][0-9]|[.,/][0-9])",
     valid=_luhn,
+    digit=True,
 )
 _PROSE_CARD_NEEDS = ("carte", "card", "cb", "visa", "amex", "american")
 # A card's security code (CVV, CVC, CVV2, CVC2, cryptogramme (visuel), code de sécurité de la carte, card security
@@ -2384,7 +2414,8 @@ _PROSE_CVV = _Pattern(
         r"|(?:card[^\S\n]+)?security[^\S\n]+codes?",
         r"[0-9]{3,4}",
     )
-    + r"(?![\w’'/@-]|[.:,][0-9])"
+    + r"(?![\w’'/@-]|[.:,][0-9])",
+    digit=True,
 )
 _PROSE_CVV_NEEDS = ("cvv", "cvc", "cvn", "cryptogramme", "curit")
 # A two-factor seed (TOTP, 2FA, A2F, OTP, MFA, clé 2FA, secret TOTP, seed; words saying whose may follow: TOTP
@@ -2404,6 +2435,7 @@ _PROSE_TOTP = _Pattern(
         rf"|(?=[a-z2-7 ]{{0,{_TOTP_LOOKAHEAD}}}[2-7]){_BASE32_GROUPS.format('[a-z2-7]')})=*",
     )
     + r"(?![\w’'/@-]|[.:,]\w)",
+    digit=True,
 )
 _PROSE_TOTP_NEEDS = ("otp", "2fa", "a2f", "mfa", "seed")
 # Two-factor recovery codes (codes de secours, codes de récupération, recovery codes, backup codes): two codes or
@@ -2420,7 +2452,8 @@ _PROSE_RECOVERY = _Pattern(
         rf"(?!{_RECOVERY_SEPARATOR}{_RECOVERY_CODE})(?![\w’'/@-]|[.:,]\w))"
         rf"(?:{_RECOVERY_CODE}(?:{_RECOVERY_SEPARATOR}{_RECOVERY_CODE})+|(?=[a-z]{{0,11}}[0-9])[a-z0-9]{{6,12}})",
     )
-    + r"(?![\w’'/@-]|[.:,]\w)"
+    + r"(?![\w’'/@-]|[.:,]\w)",
+    digit=True,
 )
 _PROSE_RECOVERY_NEEDS = ("secours", "cup", "backup", "sauvegarde", "recovery")
 # A security question's answer (réponse secrète, réponse à la question secrète, réponse de sécurité, secret answer,
@@ -2590,7 +2623,8 @@ _PROSE_DOOR = _Pattern(
         r"|(?:door|gate|entry|alarm|keypad|lockbox|key[^\S\n]?box)[^\S\n]+codes?",
         r"(?=[0-9a-d#*]*[0-9])[#*]?[0-9a-d]{3,8}[#*]?",
     )
-    + r"(?![\w’'/@-]|[.:,][0-9a-z])"
+    + r"(?![\w’'/@-]|[.:,][0-9a-z])",
+    digit=True,
 )
 _PROSE_DOOR_NEEDS = ("code",)
 
@@ -2646,9 +2680,8 @@ _PROSE_NEEDS = re.compile(
     )
 )
 # The words of _PROSE_PASSWORD_FURTHER's labels, looked for in a text holding none of the others' only when it holds
-# a digit (_PROSE_DIGIT), as the value after them does: the usual name of an association is searched for them no more.
+# a digit (_DIGIT), as the value after them does: the usual name of an association is searched for them no more.
 _PROSE_NEEDS_FURTHER = re.compile(_any_of(list(_PROSE_PASSWORD_FURTHER_NEEDS)))
-_PROSE_DIGIT = re.compile("[0-9]")
 # What secret_kind reads besides its forms' words: the signs before which _run_or_written writes a text anew (a
 # command's output, xargs's command, an escaped line break, a variable), and base64 (_BASE64), decoded.
 _RUN_OR_WRITTEN_NEEDS = ("$", "`", "xargs", "\\")
@@ -2896,22 +2929,23 @@ def _words_held(folded: str) -> frozenset[str]:
 def _prose_secret_as_written(text: str) -> tuple[str, int] | None:
     """:func:`prose_secret` on ``text`` as written, character by character."""
     folded = _folded(text)
+    digit = _DIGIT.search(text) is not None
     if _PROSE_NEEDS.search(folded) is None and (
         _PROSE_NEEDS_FURTHER.search(folded) is None
-        or (_PROSE_DIGIT.search(text) is None and "\n" not in text and _PASSPHRASE_GATE.search(text) is None)
+        or (not digit and "\n" not in text and _PASSPHRASE_GATE.search(text) is None)
     ):
         return None
     found: list[tuple[int, str]] = []
     present = _words_held(folded)
     for kind, pattern, needs in _PROSE_TEXT:
-        if needs and present.isdisjoint(needs):
+        if (needs and present.isdisjoint(needs)) or (pattern.digit and not digit):
             continue
         for m in pattern.finditer(text):
             value = m.groupdict().get("v")
             if value is None or not _PLACEHOLDER.match(value):
                 found.append((m.start(), kind))
                 break
-    held = _labelled_secrets(text, folded, found)
+    held = _labelled_secrets(text, folded, found, digit)
     if "|" in text:
         found.extend(_table_secrets(text))
     # a label alone on its line: a password's, a PIN's (_PROSE_PASSWORD_NEEDS), a token's or a key's
@@ -2928,20 +2962,21 @@ def _prose_secret_as_written(text: str) -> tuple[str, int] | None:
     return kind, start
 
 
-def _labelled_secrets(text: str, folded: str, found: list[tuple[int, str]]) -> dict[int, bool]:
+def _labelled_secrets(text: str, folded: str, found: list[tuple[int, str]], digit: bool) -> dict[int, bool]:
     """The first secret of each of _PROSE_LABELLED's forms in ``text`` added to ``found`` (where it starts, its
-    kind); whether the text holds a word of each tuple of needs, by the tuple's id (forms that share one look once;
+    kind), those whose every match holds a digit (``_Pattern.digit``) only when ``digit`` says the text holds one;
+    whether the text holds a word of each tuple of needs, by the tuple's id (forms that share one look once;
     _PROSE_PASSWORD_FURTHER's with a digit only, _PROSE_NEEDS_FURTHER)."""
     held: dict[int, bool] = {}
     for kind, pattern, needs in _PROSE_LABELLED:
         hit = held.get(id(needs))
         if hit is None:
             if needs is _PROSE_PASSWORD_FURTHER_NEEDS:
-                hit = _PROSE_DIGIT.search(text) is not None and _PROSE_NEEDS_FURTHER.search(folded) is not None
+                hit = digit and _PROSE_NEEDS_FURTHER.search(folded) is not None
             else:
                 hit = _holds_one(folded, needs)
             held[id(needs)] = hit
-        if hit:
+        if hit and (digit or not pattern.digit):
             for m in pattern.finditer(text):
                 if not _PLACEHOLDER.match(m.group("v") or m.groupdict().get("w") or ""):
                     found.append((m.start(), kind))

@@ -29,6 +29,7 @@ import sys
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import email_validator
 import pytest
@@ -1179,7 +1180,7 @@ def _prose_needs_found(text: str) -> bool:
     folded = secrettext._folded(text)
     return secrettext._PROSE_NEEDS.search(folded) is not None or (
         (
-            secrettext._PROSE_DIGIT.search(text) is not None
+            secrettext._DIGIT.search(text) is not None
             or "\n" in text
             or secrettext._PASSPHRASE_GATE.search(text) is not None
         )
@@ -1192,6 +1193,95 @@ def test_every_form_of_prose_names_the_words_it_needs() -> None:
     on every text, as _text_kind tries it) would be skipped there."""
     forms = [*secrettext._PROSE_TEXT, *secrettext._PROSE_LABELLED]
     assert [kind for kind, _pattern, needs in forms if not needs or not all(needs)] == []
+
+
+# re's parser and its node names (private modules of the standard library, read here only, by the test below: the
+# parse tree is the one thing that can prove what every match of an expression holds)
+_RE_PARSER = getattr(re, "_parser")  # noqa: B009 - the private module, named once
+_RE_CONSTANTS = getattr(re, "_constants")  # noqa: B009
+_ASCII_DIGITS = frozenset(range(ord("0"), ord("9") + 1))
+
+
+def _digits_only(items: list[tuple[object, Any]]) -> bool:
+    """Whether a character class of re's parse tree matches ASCII digits only (``[0-9]``, ``[2-7]``; not ``\\d``,
+    which matches every script's digits, nor a negated class)."""
+    chars: set[int] = set()
+    for op, value in items:
+        if op is _RE_CONSTANTS.LITERAL:
+            chars.add(value)
+        elif op is _RE_CONSTANTS.RANGE:
+            chars.update(range(value[0], value[1] + 1))
+        else:  # NEGATE, a category
+            return False
+    return bool(chars) and chars <= _ASCII_DIGITS
+
+
+def _every_match_holds_a_digit(nodes: list[tuple[object, object]]) -> bool:
+    """Whether every match of the parsed sequence ``nodes`` holds an ASCII digit in the text it is found in: one of
+    its items matches one (a digit, a class of digits, a repetition of at least once of such a sequence, a group or an
+    alternation each of whose branches does, a lookahead or lookbehind asserting one: the digit is then in the text
+    though not in the match), or cannot match at all (``(?!)``). Conservative: any other node counts as none."""
+    c = _RE_CONSTANTS
+    for op, value in nodes:
+        v: Any = value
+        if (
+            (op is c.LITERAL and v in _ASCII_DIGITS)
+            or (op is c.IN and _digits_only(v))
+            or (op is c.BRANCH and all(_every_match_holds_a_digit(branch) for branch in v[1]))
+            or (op is c.SUBPATTERN and _every_match_holds_a_digit(v[3]))
+            or (
+                op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT)
+                and v[0] >= 1
+                and _every_match_holds_a_digit(v[2])
+            )
+            or (op is c.ASSERT and _every_match_holds_a_digit(v[1]))
+            or (op is c.ASSERT_NOT and not v[1])
+            or (op is c.ATOMIC_GROUP and _every_match_holds_a_digit(v))
+            or (
+                op is c.GROUPREF_EXISTS
+                and _every_match_holds_a_digit(v[1])
+                and v[2] is not None
+                and _every_match_holds_a_digit(v[2])
+            )
+        ):
+            return True
+    return False
+
+
+def _all_secret_forms() -> dict[int, tuple[str, secrettext._Pattern]]:
+    """Every form secret_kind and prose_secret search for, by its pattern's id (forms both read counted once)."""
+    forms = [*secrettext._SECRET_TEXT, *secrettext._PROSE_TEXT, *secrettext._PROSE_LABELLED]
+    return {id(pattern): (kind, pattern) for kind, pattern, _needs in forms}
+
+
+def test_a_form_said_to_hold_a_digit_holds_one_in_every_match_and_every_form_that_does_says_so() -> None:
+    """A form whose ``digit`` is set is not searched in a text holding no digit (a comment naming a password's label,
+    a note saying where it is kept): proved here from re's parse tree of its expression and of its form without the
+    runners (``alone``), so that no secret is missed; and every form of which it is proved says so, so that none is
+    compiled and searched for nothing."""
+    wrong = []
+    for kind, pattern in _all_secret_forms().values():
+        proved = all(
+            _every_match_holds_a_digit(list(_RE_PARSER.parse(source)))
+            for source in (pattern.pattern, pattern.alone)
+            if source is not None
+        )
+        if proved != pattern.digit:
+            wrong.append((kind, pattern.pattern[:60], pattern.digit))
+    assert wrong == []
+
+
+def test_the_proof_of_a_digit_in_every_match_reads_re_s_tree_as_re_matches() -> None:
+    """The parse tree's reading above, on expressions whose matches are known: each says holds-a-digit exactly when
+    re finds no match of it in a text without a digit that is made to match all the rest."""
+    holds = [r"[0-9]", r"a1", r"(?:x|y)*[2-7]", r"(?=\w*[0-9])\w+", r"(?<=[0-9])a", r"a(?:1|2)", r"(?!)",
+             r"(?P<p>a)?(?(p)1|2)", r"(?>[0-9]+)", r"(?:[0-9]{1,3})++"]  # fmt: skip
+    not_holds = [r"\d", r"[^a]", r"[0-9a]", r"a[0-9]?", r"(?:x|1)", r"(?![0-9])a", r"[0-9]{0,3}", r"(?P<p>a)?(?(p)1)",
+                 r"(?:1|)", r"x*?"]  # fmt: skip
+    assert [p for p in holds if not _every_match_holds_a_digit(list(_RE_PARSER.parse(p)))] == []
+    assert [p for p in not_holds if _every_match_holds_a_digit(list(_RE_PARSER.parse(p)))] == []
+    for p in not_holds:  # each has a match in a text without a digit: the reading above is not merely strict
+        assert any(re.search(p, text) for text in ("a", "x", "b", "٣", "aa", "")), p
 
 
 @settings(max_examples=1000, deadline=None)
