@@ -1086,6 +1086,27 @@ class DbSpec(_Strict):
         return subnet
 
 
+def pasted_password(username: str) -> bool:
+    """Whether ``username``, a user name setting's value, is a user name and its password pasted together,
+    ``user:password``: the form of ``curl -u``, of a URL's userinfo (RFC 3986 §3.2.1) and of the ``user:password``
+    lines of msmtp's and ssmtp's files; the password may be empty (``marie:``). A ':' is read in the text's NFKC
+    form too (a full-width ``：``, U+FF1A, is a colon to a reader and to a copy-paste: Unicode's compatibility form,
+    UAX #15). No login holds a colon: HTTP Basic's user-id may not (RFC 7617 §2), docker's config.json writes
+    base64 of ``user:password``, /etc/passwd separates its fields with it, and no mail provider's SMTP login has one
+    (an address, ``apikey``, an API key, ``DOMAIN\\user``, all of which are taken)."""
+    return ":" in username or ":" in unicodedata.normalize("NFKC", username)
+
+
+def _pasted_password_words(secret: str, how: str) -> str:
+    """Why a user name holding its password (:func:`pasted_password`) is refused, without the value: ``secret``,
+    where the password goes; ``how``, how it is set there."""
+    return (
+        "holds a user name and a ':', the form user:password (curl -u, a URL's userinfo; the value is not shown): "
+        f"the password would sit in the stack file in clear; write the user name alone here, and the password as "
+        f"the secret {secret}, set with {how}, never written in clear (no user name holds a ':')"
+    )
+
+
 class SmtpSpec(_Strict):
     """The mail server that ``pic notify`` sends through (``pic:smtp``).
 
@@ -1132,8 +1153,28 @@ class SmtpSpec(_Strict):
         return value
 
     username: Annotated[str, Field(min_length=1, max_length=255), FreeText()] | None = Field(
-        default=None, description="Login; none: the server takes mail without authentication."
+        default=None,
+        description="The login alone, as the provider names it (an address, Mailgun's postmaster@<domain>, SendGrid's "
+        "apikey, Mailjet's API key); its password is the secret pic:smtpPassword. None: the server takes mail "
+        "without authentication.",
     )
+
+    @field_validator("username")
+    @classmethod
+    def _login_alone(cls, username: str | None) -> str | None:
+        """The user name without its password: ``marie:Lilas2024x!`` (:func:`pasted_password`) is refused, never
+        shown, and the password told to go to its secret."""
+        if username is not None and pasted_password(username):
+            raise SubfieldError(
+                (),
+                _pasted_password_words(
+                    "pic:smtpPassword",
+                    "`pulumi config set --secret pic:smtpPassword` or the environment variable PIC_SMTP_PASSWORD",
+                ),
+                names_value=True,
+            )
+        return username
+
     sender: AsciiEmail | None = Field(default=None, description="From: address (default: pic:admin_email).")
     host_relay: Annotated[HostPort, Field(max_length=300)] = Field(
         default="localhost:25",
@@ -2351,6 +2392,11 @@ def _provider_problems(
             shaped = _shaped_secrets(key.loc, item, passphrase=passphrase, target=target)
             found.extend([(at, f"{why}; {unknown}" if i == 0 else why) for i, (at, why) in enumerate(shaped)])
             found.extend([] if shaped else [(key.loc, unknown)])
+        elif meant == "username" and "password" in key.keys and isinstance(item, str) and pasted_password(item):
+            # mysql:username, docker:registryAuth[0].username: 'bob:PW', the password beside the user name
+            password = (*key.target_parent, "password") if key.prefix else (f"{key.namespace}:password",)
+            command = f"`pulumi config set {_set_command(password)}`"
+            found.append((key.loc, _pasted_password_words(format_loc(password), command)))
         elif key.prefix or target is None or (namespace, key.name) not in PROVIDER_OBJECTS:
             found.extend(_shaped_secrets(key.loc, item, passphrase=passphrase))
         else:

@@ -681,6 +681,58 @@ def test_smtp_over_tls_is_on_port_465_unless_told(tmp_path: Path, smtp: str, por
     assert spec is not None and (spec.port, spec.security) == (port, security)
 
 
+# A user name and its password pasted together, as curl -u, a URL's userinfo and msmtp's or ssmtp's files write them.
+PASTED_LOGINS = [
+    "marie:Lilas2024x!",
+    "marie@asso.fr:Lilas2024x!",
+    "postmaster@mg.asso.fr:8f2kq9Zx",
+    "apikey:SG.Lilas2024xyz",
+    "marie:hunter2",
+    "marie:",  # the password left out, its colon kept: still not a user name
+    "marie\uff1aLilas2024x!",  # a full-width colon (U+FF1A), a colon to a reader and to copy-paste
+]
+
+
+@pytest.mark.parametrize("username", PASTED_LOGINS)
+def test_an_smtp_username_holding_its_password_is_refused_without_showing_it(tmp_path: Path, username: str) -> None:
+    """pic:smtp.username: 'marie:Lilas2024x!' was accepted: the password sat in the stack file in clear, and pic
+    notify sent the pair as the login, which the server refused. The refusal names the file, the line and the field,
+    and the secret the password goes to, never the value."""
+    project = project_copy(tmp_path)
+    smtp = f"pic:smtp: {{host: smtp.example.org, username: {json.dumps(username)}}}"
+    _edit(project, MEMBERS_ROOT, f"{MEMBERS_ROOT}\n  {smtp}")
+    line = next(n for n, ln in enumerate((project / "Pulumi.prod.yaml").read_text().splitlines(), 1) if smtp in ln)
+    text = _errors(project)
+    [said] = [ln for ln in text.splitlines() if "pic:smtp.username" in ln]
+    assert said.startswith(f"{project / 'Pulumi.prod.yaml'}:{line} pic:smtp.username: holds a user name and a "), said
+    assert "`pulumi config set --secret pic:smtpPassword`" in said and "PIC_SMTP_PASSWORD" in said, said
+    password = re.split("[:\uff1a]", username, maxsplit=1)[1]
+    assert username not in text and (not password or password not in text), text
+    assert "marie" not in said and "apikey" not in said, said
+
+
+@pytest.mark.parametrize(
+    "username",
+    [
+        "marie",
+        "marie@asso.fr",
+        "postmaster@mg.asso.fr",  # Mailgun's
+        "apikey",  # SendGrid's, the API key its password
+        "3f2c9a7d81e64b0c95a1d7e2c4b86f01",  # Mailjet's: the API key is the user, the secret key the password
+        "AKIAIOSFODNN7EXAMPLE",  # Amazon SES's: an access key ID
+        "8f6c3a52-7c1e-4d4b-9e0a-2f3b1c5d7e9a",  # Postmark's: the server token, the password too
+        "DOMAIN\\marie",  # Exchange's domain\user
+        "Marie Curie",
+    ],
+)
+def test_an_smtp_username_alone_is_taken(tmp_path: Path, username: str) -> None:
+    project = project_copy(tmp_path)
+    smtp = f"pic:smtp: {{host: smtp.example.org, username: {json.dumps(username)}}}"
+    _edit(project, MEMBERS_ROOT, f"{MEMBERS_ROOT}\n  {smtp}")
+    spec = load_settings(project, "prod").smtp
+    assert spec is not None and spec.username == username
+
+
 def test_an_apt_source_at_an_ipv6_address_in_brackets_is_accepted(tmp_path: Path) -> None:
     project = project_copy(tmp_path)
     _edit(project, 'url: "https://packages.sury.org/php/"', 'url: "https://[2001:db8::80]:8443/php/"')
@@ -2260,6 +2312,51 @@ def test_a_providers_secret_that_is_no_text_or_no_key_is_refused_without_being_s
     ],
 )
 def test_a_providers_known_or_unrelated_settings_pass(tmp_path: Path, written: str) -> None:
+    project = project_copy(tmp_path)
+    _edit(project, MEMBERS_ROOT, f"{MEMBERS_ROOT}\n  {written}")
+    load_settings(project, "prod")
+
+
+@pytest.mark.parametrize(
+    ("written", "path", "command"),
+    [
+        ("mysql:username: 'admin:Lilas2024x!'", "mysql:username", "--secret mysql:password"),
+        (
+            "docker:registryAuth: [{address: registry.example.org, username: 'bob:Lilas2024x!'}]",
+            "docker:registryAuth[0].username",
+            "--path --secret 'docker:registryAuth[0].password'",
+        ),
+        (
+            "docker:registryAuth: [{address: registry.example.org, username: 'bob:'}]",
+            "docker:registryAuth[0].username",
+            "--path --secret 'docker:registryAuth[0].password'",
+        ),
+    ],
+)
+def test_a_providers_username_holding_its_password_is_refused_without_showing_it(
+    tmp_path: Path, written: str, path: str, command: str
+) -> None:
+    """mysql:username and docker:registryAuth[].username holding user:password were accepted: the password sat in
+    the stack file in clear, where the provider reads a user name (a registry's, like HTTP Basic's, holds no colon,
+    RFC 7617 §2; docker's config.json writes base64 of user:password)."""
+    project = project_copy(tmp_path)
+    _edit(project, MEMBERS_ROOT, f"{MEMBERS_ROOT}\n  {written}")
+    text = _errors(project)
+    [said] = [ln for ln in text.splitlines() if f" {path}:" in ln]
+    assert said.startswith(f"{project / 'Pulumi.prod.yaml'}:21 {path}: holds a user name and a "), said
+    assert f"`pulumi config set {command}`" in said, said
+    assert "Lilas" not in text and "admin" not in said and "bob" not in said, text
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "mysql:username: admin",
+        "docker:registryAuth: [{address: registry.example.org, username: bob}]",
+        "docker:registryAuth: [{address: registry.example.org, username: 'bob@example.org'}]",
+    ],
+)
+def test_a_providers_username_alone_is_taken(tmp_path: Path, written: str) -> None:
     project = project_copy(tmp_path)
     _edit(project, MEMBERS_ROOT, f"{MEMBERS_ROOT}\n  {written}")
     load_settings(project, "prod")
