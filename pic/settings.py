@@ -326,7 +326,11 @@ class _Strict(BaseModel):
 class HostSpec(_Strict):
     role: Literal["web", "db"]
     address: HostAddress = Field(description="Public name or address, reached over ssh by the providers.")
-    private_address: IpAddress = Field(description="Address on the private network between hosts.")
+    private_address: IpAddress = Field(
+        description="Address on the private network between hosts, where MariaDB listens on the db host and the web "
+        "hosts reach it: one of RFC 1918 (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16), RFC 6598's shared space "
+        "(100.64.0.0/10: a WireGuard or Tailscale mesh) or RFC 4193 (fc00::/7); loopback with connection: local only."
+    )
     public_addresses: list[IpAddress] = Field(
         default_factory=list,
         max_length=10,
@@ -1601,8 +1605,22 @@ def _this_machine(address: str) -> bool:
     return address == "localhost" or address.startswith("localhost.") or address.endswith(".localhost")
 
 
+# The networks a host's private_address is taken in (:data:`PRIVATE_NETWORKS_WORDS` names them): those no router of
+# the Internet carries. Python's is_private is not the test: it holds the documentation blocks (192.0.2.0/24,
+# 2001:db8::/32) and the benchmarking one (198.18.0.0/15), which no private network uses, and not 100.64.0.0/10
+# (neither private nor global to it); nor is "not is_global", which holds those too.
+PRIVATE_NETWORKS = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "fc00::/7")
+PRIVATE_NETWORKS_WORDS = (
+    "RFC 1918's 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16, RFC 6598's shared space 100.64.0.0/10 (a WireGuard or "
+    "Tailscale mesh) or RFC 4193's unique local fc00::/7"
+)
+
+
 def _check_host_addresses(hosts: dict[str, HostSpec]) -> None:
-    """Two ssh hosts never share an address; an address is one a host can hold; ssh keeps its own port."""
+    """Two ssh hosts never share an address; an address is one a host can hold; ssh keeps its own port; a
+    ``private_address`` is in a private network (:data:`PRIVATE_NETWORKS`), or loopback with ``connection: local``:
+    MariaDB listens on the db host's and lets the web hosts' in, so a public one opens the database to the
+    Internet. Raises :class:`SubfieldError` at the host's field."""
     seen: dict[str, str] = {}
     for name, host in hosts.items():
         for what in ("address", "private_address"):
@@ -1621,6 +1639,13 @@ def _check_host_addresses(hosts: dict[str, HostSpec]) -> None:
         private = ipaddress.ip_address(host.private_address)
         if private.is_loopback and host.connection != "local":
             raise SubfieldError((name, "private_address"), "is a loopback address (only with connection: local)")
+        if not private.is_loopback and not any(private in ipaddress.ip_network(block) for block in PRIVATE_NETWORKS):
+            raise SubfieldError(
+                (name, "private_address"),
+                "is not an address of a private network: MariaDB listens on the db host's private address and the "
+                "web hosts and phpMyAdmin reach it from theirs, so an address the Internet reaches puts the database "
+                f"on the Internet; give an address of {PRIVATE_NETWORKS_WORDS}",
+            )
         if host.connection == "local":
             continue  # every local host is the admin's own machine
         for what, value in (("address", host.address), ("private_address", host.private_address)):

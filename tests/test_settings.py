@@ -663,6 +663,51 @@ def test_setting_harmful_to_a_host_is_refused(tmp_path: Path, old: str, new: str
 
 
 @pytest.mark.parametrize(
+    ("old", "new", "field"),
+    [
+        ("private_address: 10.0.0.11", "private_address: 8.8.8.8", "pic:hosts.web1.private_address"),
+        ("private_address: 10.0.0.10", "private_address: 203.0.114.10", "pic:hosts.db.private_address"),
+        ("private_address: 10.0.0.10", "private_address: 192.0.2.10", "pic:hosts.db.private_address"),  # TEST-NET-1
+        ("private_address: 10.0.0.10", "private_address: 198.18.0.10", "pic:hosts.db.private_address"),  # benchmarks
+        ("private_address: 10.0.0.10", "private_address: '2001:4860:4860::8888'", "pic:hosts.db.private_address"),
+        ("private_address: 10.0.0.10", "private_address: '2001:db8::10'", "pic:hosts.db.private_address"),
+        ("private_address: 10.0.0.10", "private_address: 'fec0::10'", "pic:hosts.db.private_address"),  # site-local
+    ],
+)
+def test_a_private_address_the_internet_reaches_is_refused(tmp_path: Path, old: str, new: str, field: str) -> None:
+    """pic:hosts.<name>.private_address: 8.8.8.8 was accepted: MariaDB listens on the db host's private address and
+    lets the web hosts' in from theirs, so a public one there puts the database on the Internet."""
+    project = project_copy(tmp_path)
+    _edit(project, old, new)
+    address = new.partition(": ")[2].strip("'")
+    text = _errors(project)
+    line = next(n for n, ln in enumerate((project / "Pulumi.prod.yaml").read_text().splitlines(), 1) if new in ln)
+    said = f"{project / 'Pulumi.prod.yaml'}:{line} {field}: {json.dumps(address)} is not an address of a private "
+    assert said + "network" in text, text
+    for block in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "fc00::/7"):
+        assert block in text, text
+
+
+@pytest.mark.parametrize(
+    ("web", "db"),
+    [
+        ("192.168.1.11", "192.168.1.10"),  # RFC 1918
+        ("172.16.5.11", "172.31.255.10"),
+        ("100.64.0.11", "100.127.255.10"),  # RFC 6598's shared space: a WireGuard or Tailscale mesh
+        ("'fd12:3456:789a::11'", "'fd12:3456:789a::10'"),  # RFC 4193's unique local addresses
+        ("'fc00::11'", "'fc00::10'"),
+    ],
+)
+def test_a_private_address_of_a_private_network_is_taken(tmp_path: Path, web: str, db: str) -> None:
+    project = project_copy(tmp_path)
+    _edit(project, "private_address: 10.0.0.11", f"private_address: {web}")
+    _edit(project, "private_address: 10.0.0.10", f"private_address: {db}")
+    _edit(project, "  pic:phpmyadmin:\n    host: web1\n    domain: pma.example.org\n    debian: bookworm\n", "")
+    hosts = load_settings(project, "prod").hosts
+    assert (hosts["web1"].private_address, hosts["db"].private_address) == (web.strip("'"), db.strip("'"))
+
+
+@pytest.mark.parametrize(
     ("smtp", "port", "security"),
     [
         ("{host: smtp.example.org}", 587, "starttls"),
