@@ -715,6 +715,9 @@ _USERINFO_AT = (
     r"[\w.%+-]++:(?P<v>(?![$\s])(?=[^@\s/?#:\"'`]*?(?:[0-9]|[^\w.+@\s/?#$:\"'`-]|(?-i:[a-z][A-Z])))[^@\s/?#$:\"'`]{6,}+)@"
 )
 
+# The '@' before a host, in a line where credentials may be written before it (_USERINFO_AT)
+_AT_SIGN = LazyPattern("@")
+
 # Text that is a secret wherever it appears: (kind, pattern, needs); a pattern's group v, when it has
 # one, is the value, which is no secret when it reads as a placeholder. ``needs``: words in lower case one
 # of which any text the pattern matches holds (a program's name, a sign), so that a text holding none of
@@ -1399,7 +1402,9 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
         _Pattern(
             rf"{_USERINFO_AT}"
             r"(?:localhost|pic-db|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+|[A-Za-z][A-Za-z0-9-]*(?=:[0-9]{1,5}(?![\w.:-])))"
-            r"(?![\w.-]*@)"
+            r"(?![\w.-]*@)",
+            # (searched only in the lines holding an '@': re tries the login's start at every place of a text)
+            gate=_AT_SIGN,
         ),
         # (the ':' between the login and the password, which _USERINFO_AT needs: every address holds an '@')
         (":",),
@@ -1838,7 +1843,8 @@ _PROSE_TEXT = [
             r"|(?i:s?ftps?|ssh|scp|db|sql|mysql|mariadb|postgres(?:ql)?|pg|smtp|imap|pop3?|webdav|dav|nas)"
             r"[0-9]*\.[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
             r"|[0-9]{1,3}(?:\.[0-9]{1,3}){3}(?![\w.-])|\[[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*\])"
-            r"(?![\w.-]*@)"
+            r"(?![\w.-]*@)",
+            gate=_AT_SIGN,  # (as the command's form above)
         ),
         (":",),
     ),
