@@ -2706,7 +2706,7 @@ _ANY_NEED = LazyPattern(
 # The words of the labels prose_secret reads a value after (_PROSE_LABELLED's needs, but the signs ':' and '/' of a
 # login and its password): each of their places is tried in a time of its own, tens to hundreds of microseconds
 # (:func:`label_words`).
-_LABEL_WORDS = re.compile(
+_LABEL_WORDS = LazyPattern(
     _any_of([word for _kind, _pattern, needs in _PROSE_LABELLED for word in needs if word not in _PROSE_PAIR_NEEDS])
 )
 
