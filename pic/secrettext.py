@@ -2097,9 +2097,15 @@ def _password_pattern(first: str, label: str, further: bool = False) -> str:
     )
 
 
-_PROSE_PASSWORD = _Pattern(_password_pattern("pmkcswhlпκ密パ비패", _PROSE_PASSWORD_BASE), digit=True)
+# The lines a password after its label is on (_password_pattern): its value holds a digit (_Pattern.digit) and is on
+# the label's line, or alone on the next one after a line ending with ':', '=' or an arrow (_PROSE_NEXT_LINE); no other
+# part of it holds a line break. A note naming where a password is kept, in words, with a digit on another line
+# (mot de passe dans le coffre / DB_HOST=db1.lan) is searched on that line alone: the label's words that follow are
+# each tried as a value, a separator and a word saying whose, about 35 µs a line.
+_VALUE_LINES = LazyPattern(r"(?:[:=：]|-+>|=+>|[→⇒⟶⟹➔➜➝➞➡])[^\S\n]*\n[^\n]*?[0-9]|[0-9]")
+_PROSE_PASSWORD = _Pattern(_password_pattern("pmkcswhlпκ密パ비패", _PROSE_PASSWORD_BASE), gate=_VALUE_LINES, digit=True)
 _PROSE_PASSWORD_FURTHER = _Pattern(
-    _password_pattern("cphglлakjpfşsكرگסהपm", _PASSWORD_FURTHER, further=True), digit=True
+    _password_pattern("cphglлakjpfşsكرگסהपm", _PASSWORD_FURTHER, further=True), gate=_VALUE_LINES, digit=True
 )
 
 # pass alone, a password's label in English and French notes (pass : Azerty123, PASS= S3cr3tPw), but also a ticket

@@ -22,6 +22,7 @@
 
 from __future__ import annotations
 
+import ast
 import base64
 import datetime as dt
 import re
@@ -1269,6 +1270,53 @@ def test_a_form_said_to_hold_a_digit_holds_one_in_every_match_and_every_form_tha
         if proved != pattern.digit:
             wrong.append((kind, pattern.pattern[:60], pattern.digit))
     assert wrong == []
+
+
+def _texts_of_the_tests() -> list[str]:
+    """Every string written in the prose reader's tests (the notes, comments and cells they read): thousands of
+    secrets and of texts that hold none, in every form those tests know."""
+    texts: set[str] = set()
+    for name in ("test_prose_secrets.py", "test_secrettext.py", "test_lists_audit.py", "test_inputs.py"):
+        tree = ast.parse((Path(__file__).parent / name).read_text(encoding="utf-8"))
+        texts.update(n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str))
+    return sorted(texts)
+
+
+_GATED_PASSWORDS = {
+    "_PROSE_PASSWORD": secrettext._PROSE_PASSWORD,
+    "_PROSE_PASSWORD_FURTHER": secrettext._PROSE_PASSWORD_FURTHER,
+}
+_LINE_PARTS = st.sampled_from(
+    ["mot de passe", "mdp", "Password", "Passwort", "code PIN", "code PUK", "heslo", "clave", " du compte", " FTP",
+     " wifi", ":", " : ", "=", " -> ", "→", " est ", " is ", "\n", "\n", " \n", "\n- ", '"', "« ", " »", "`", "**",
+     "Lilas2024x", "Azerty123", "4821", "12345678", "Soleil 2024", "voir le coffre", "DB_HOST=db1.lan", " ", "  ",
+     "Office 365", "Windows10", "2024", "x1"]
+)  # fmt: skip
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(_LINE_PARTS, max_size=12).map("".join), st.sampled_from(sorted(_GATED_PASSWORDS)))
+def test_a_password_searched_in_its_value_s_lines_is_found_where_the_whole_text_finds_it(text: str, name: str) -> None:
+    """_PROSE_PASSWORD searched only in the lines _VALUE_LINES finds (a digit, or a line ending with a separator and
+    the digit on the next) finds each match a search of the whole text finds, at the same place."""
+    pattern = _GATED_PASSWORDS[name]
+    assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in pattern._regex(text).finditer(text)]
+
+
+def test_a_password_searched_in_its_value_s_lines_is_found_in_every_text_of_the_tests() -> None:
+    """As above, on every text the prose reader's tests hold, and on each with its lines joined or cut after a
+    separator (a label ending its line, its value on the next)."""
+    texts = _texts_of_the_tests()
+    assert len(texts) > 3000
+    cut = re.compile(r"([:=→])[^\S\n]*")
+    differ = []
+    for text in texts:
+        for variant in (text, text.replace("\n", " "), cut.sub("\\1\n", text, count=1)):
+            for name, pattern in _GATED_PASSWORDS.items():
+                gated = [m.span() for m in pattern.finditer(variant)]
+                if gated != [m.span() for m in pattern._regex(variant).finditer(variant)]:
+                    differ.append((name, variant))
+    assert differ == []
 
 
 def test_the_proof_of_a_digit_in_every_match_reads_re_s_tree_as_re_matches() -> None:
