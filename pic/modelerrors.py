@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from pic.errors import HIDDEN_VALUE, Problem, meant_among, non_finite, show_value, value_without_credentials
 from pic.lazyre import LazyPattern
-from pic.secrettext import reads_as_secret, redacted
+from pic.secrettext import labelled_password, reads_as_secret, redacted
 from pic.yamlsrc import Document, is_secret_field, shown_loc
 
 _TYPE_WORDS = {
@@ -28,6 +28,12 @@ _TYPE_WORDS = {
     "model_type": "a mapping (key: value)",
     "date_type": "a date written YYYY-MM-DD",
 }
+
+
+# The errors of a text given where a number, a truth value or a date goes: such a text shaped like a password
+# (:func:`pic.secrettext.labelled_password`: ``Lilas2024x!``, ``Soleil-2025#``; not ``512Mo``, ``douze`` nor a
+# date) is a secret pasted at the wrong line rather than a value mistyped, and is not shown: what the field takes is.
+_NOT_TEXT_TYPES = frozenset({"int_type", "float_type", "bool_type", "date_type"})
 
 
 class SubfieldError(ValueError):
@@ -544,7 +550,12 @@ def problems_from(
         shown = show_value(hidden) if hidden is not value else doc.shown(full, value)
         secret_keys = [part for part in loc if isinstance(part, str) and reads_as_secret(part)]
         # a value under a key named for a secret (php_settings.password) is one, whatever its shape
-        secret = reads_as_secret(hidden) or bool(secret_keys) or is_secret_field(loc)
+        secret = (
+            reads_as_secret(hidden)
+            or bool(secret_keys)
+            or is_secret_field(loc)
+            or (err["type"] in _NOT_TEXT_TYPES and isinstance(hidden, str) and labelled_password(hidden))
+        )
         if secret:  # refused for another reason: still unseen, in a list or a mapping too
             shown = HIDDEN_VALUE
         value = hidden

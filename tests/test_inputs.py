@@ -2054,6 +2054,36 @@ def test_a_value_under_a_key_named_for_a_secret_is_not_shown(
     assert f"{section}.{key}: the value (not shown: it may be a secret)" in error, error
 
 
+@pytest.mark.parametrize(
+    ("where", "value", "shown"),
+    [
+        (("uid",), "Soleil-2025#", False),
+        (("limits", "memory_mb"), "Lilas2024x!", False),
+        (("limits", "cpus"), "Azerty123", False),
+        (("access", "ssh"), "Velo2024x", False),
+        (("uid",), "douze", True),
+        (("limits", "memory_mb"), "512Mo", True),
+        (("access", "ssh"), "oui", True),
+    ],
+)
+def test_a_text_shaped_like_a_password_where_a_number_goes_is_not_shown(
+    tmp_path: Path, where: tuple[str, ...], value: str, shown: bool
+) -> None:
+    """A text given where a number or true or false goes is refused; shaped like a password (letters and digits,
+    ``Lilas2024x!``), it is one pasted at the wrong line and is not shown: ``uid: "Soleil-2025#" is not a whole number``
+    printed it. A mistyped value (``512Mo``, ``douze``, ``oui``) is still quoted."""
+    data = member(site={"domains": ["asso-case.org"], "php": "8.4"})
+    if len(where) == 2:
+        data.setdefault(where[0], {})[where[1]] = value
+    else:
+        data[where[0]] = value
+    proc = check(write_members(tmp_path / "members", {"case-member": data}))
+    assert proc.returncode == 1, proc.stderr
+    [error] = _errors_of(proc)
+    assert (value in proc.stderr + proc.stdout) is shown, error
+    assert f"{'.'.join(where)}: {'' if shown else 'the value (not shown: it may be a secret)'}" in error, error
+
+
 _EXAMPLE = (ROOT / "members" / "velo-cite.yaml").read_text(encoding="utf-8")
 
 
