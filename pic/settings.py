@@ -1095,10 +1095,19 @@ def pasted_password(username: str) -> bool:
     ``user:password``: the form of ``curl -u``, of a URL's userinfo (RFC 3986 §3.2.1) and of the ``user:password``
     lines of msmtp's and ssmtp's files; the password may be empty (``marie:``). A ':' is read in the text's NFKC
     form too (a full-width ``：``, U+FF1A, is a colon to a reader and to a copy-paste: Unicode's compatibility form,
-    UAX #15). No login holds a colon: HTTP Basic's user-id may not (RFC 7617 §2), docker's config.json writes
-    base64 of ``user:password``, /etc/passwd separates its fields with it, and no mail provider's SMTP login has one
-    (an address, ``apikey``, an API key, ``DOMAIN\\user``, all of which are taken)."""
-    return ":" in username or ":" in unicodedata.normalize("NFKC", username)
+    UAX #15), and percent-decoded up to 4 times, as a URL's userinfo is read (``marie%3ALilas2024x!``,
+    ``marie%253A...``, ``marie%EF%BC%9A...``: RFC 3986 §2.1; the server would get those characters as they are, and
+    no login holds them). No login holds a colon: HTTP Basic's user-id may not (RFC 7617 §2), docker's config.json
+    writes base64 of ``user:password``, /etc/passwd separates its fields with it, and no mail provider's SMTP login
+    has one (an address, ``apikey``, an API key, ``DOMAIN\\user``, all of which are taken)."""
+    for _ in range(5):
+        if ":" in username or ":" in unicodedata.normalize("NFKC", username):
+            return True
+        decoded = urllib.parse.unquote(username)
+        if decoded == username:
+            return False
+        username = decoded
+    return False
 
 
 def _pasted_password_words(secret: str, how: str) -> str:

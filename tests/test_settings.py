@@ -735,6 +735,10 @@ PASTED_LOGINS = [
     "marie:hunter2",
     "marie:",  # the password left out, its colon kept: still not a user name
     "marie\uff1aLilas2024x!",  # a full-width colon (U+FF1A), a colon to a reader and to copy-paste
+    "marie%3ALilas2024x!",  # the colon percent-encoded (RFC 3986 §2.1), as a URL's userinfo may be copied
+    "marie%3aLilas2024x!",
+    "marie%EF%BC%9ALilas2024x!",  # the full-width colon's UTF-8 octets, percent-encoded
+    "marie%253ALilas2024x!",  # encoded twice
 ]
 
 
@@ -751,7 +755,7 @@ def test_an_smtp_username_holding_its_password_is_refused_without_showing_it(tmp
     [said] = [ln for ln in text.splitlines() if "pic:smtp.username" in ln]
     assert said.startswith(f"{project / 'Pulumi.prod.yaml'}:{line} pic:smtp.username: holds a user name and a "), said
     assert "`pulumi config set --secret pic:smtpPassword`" in said and "PIC_SMTP_PASSWORD" in said, said
-    password = re.split("[:\uff1a]", username, maxsplit=1)[1]
+    password = re.split("[:\uff1a]|%(?:25)*3A|%EF%BC%9A", username, maxsplit=1, flags=re.IGNORECASE)[1]
     assert username not in text and (not password or password not in text), text
     assert "marie" not in said and "apikey" not in said, said
 
@@ -2371,6 +2375,7 @@ def test_a_providers_known_or_unrelated_settings_pass(tmp_path: Path, written: s
             "docker:registryAuth[0].username",
             "--path --secret 'docker:registryAuth[0].password'",
         ),
+        ("mysql:username: 'admin%3ALilas2024x!'", "mysql:username", "--secret mysql:password"),
         (
             "docker:registryAuth: [{address: registry.example.org, username: 'bob:'}]",
             "docker:registryAuth[0].username",
