@@ -1290,12 +1290,18 @@ _LINE_PARTS = st.sampled_from(
     ["mot de passe", "mdp", "Password", "Passwort", "code PIN", "code PUK", "heslo", "clave", " du compte", " FTP",
      " wifi", ":", " : ", "=", " -> ", "→", " est ", " is ", "\n", "\n", " \n", "\n- ", '"', "« ", " »", "`", "**",
      "Lilas2024x", "Azerty123", "4821", "12345678", "Soleil 2024", "voir le coffre", "DB_HOST=db1.lan", " ", "  ",
-     "Office 365", "Windows10", "2024", "x1"]
+     "Office 365", "Windows10", "2024", "x1",
+     # a file written with CRLF, a tab before the line break, a carriage return or U+2028 alone (a blank to re, no
+     # line break), a full-width colon, a separator the next line's value does not follow (|, =>)
+     "\r\n", " \t\r\n", "\r", "\u2028", "：", " | ", "=>", "-->"]
 )  # fmt: skip
 
 
 @settings(max_examples=3000, deadline=None)
 @given(st.lists(_LINE_PARTS, max_size=12).map("".join), st.sampled_from(sorted(_GATED_PASSWORDS)))
+@example("Mot de passe FTP :\t\r\nVelo2024x\r\n", "_PROSE_PASSWORD")  # a CRLF file, a tab ending the label's line
+@example("heslo =  \r\n  Velo2024x", "_PROSE_PASSWORD_FURTHER")
+@example("mdp →\r\n- Velo2024x\r\nDB_HOST=db1.lan", "_PROSE_PASSWORD")
 def test_a_password_searched_in_its_value_s_lines_is_found_where_the_whole_text_finds_it(text: str, name: str) -> None:
     """_PROSE_PASSWORD searched only in the lines _VALUE_LINES finds (a digit, or a line ending with a separator and
     the digit on the next) finds each match a search of the whole text finds, at the same place."""
