@@ -312,8 +312,9 @@ _STDIN_READER_ALONE = _STDIN_READER.replace(
 )
 # A program writing its arguments: echo, printf with a format that writes each as a line; cat writing its here-string
 _ECHO = r"(?:echo(?:\s+-[neE]+)*|printf(?:\s+--)?(?:\s+[\"']*%s(?:\\n)?[\"']*)?|cat[ \t]*<<<)"
-# The one word it is given (group v): not a variable, an option, a path
-_STDIN_WORD = r"(?P<v>(?![$%{<*\\(\[-])(?!(?:\.\.?|~)?/)[^\s\"'`,;|&<>()]{6,})"
+# The one word it is given (group v): not a variable, an option, a path; in quotes holding a blank and a digit, the
+# whole text up to the closing one, as the shell gives it (_QUOTED_BLANK: echo 'Lilas 2024!')
+_STDIN_WORD = rf"(?P<v>(?![$%{{<*\\(\[-])(?!(?:\.\.?|~)?/)(?:{_QUOTED_BLANK}|[^\s\"'`,;|&<>()]{{6,}}))"
 # The first words of MariaDB's and MySQL's statements and of their client's commands, which a here-document
 # given to mysql -p may hold alone on its first line
 _SQL_WORDS = (
@@ -718,6 +719,26 @@ _USERINFO_AT = (
 # The '@' before a host, in a line where credentials may be written before it (_USERINFO_AT)
 _AT_SIGN = LazyPattern("@")
 
+# USER:PASSWORD given as an option's value (curl -u, --user, -U; after '=' or blanks), the password in group v: a
+# word, or in quotes holding a blank and a digit, as the shell gives it (POSIX sh, 2.2 Quoting): the quote opening
+# the argument before the user (group uq: curl -u "asso:Lilas 2024!") or the password (curl -u asso:'Lilas 2024!'),
+# read up to the closing one (_QUOTED_BLANK's rule); no expansion in it ("asso:$PW 2024"). USER alone makes curl
+# prompt for the password: none.
+_USER_COLON_PASSWORD = (
+    r"[\s=]*(?:(?P<uq>[\"'])[\"']*)?[^\s:\"'$]*:[\"']*"
+    r"(?P<v>(?![\s$])(?:(?(uq)(?=[^\"'\n]*?[ \t])(?=[^\"'\n]*?[0-9])[^\"'\n$`\\]{6,}+(?=[\"'])|(?!))"
+    rf"|{_QUOTED_BLANK}|[^\s\"']{{6,}}))"
+)
+
+# A line of chpasswd, USER:PASSWORD, the password in group v: a word, or, the line in quotes holding a blank and a
+# digit after the user (group cq: echo "marie:Lilas 2024!" | chpasswd), the rest up to the closing quote, no
+# expansion in it (_QUOTED_BLANK's rule)
+_CHPASSWD_LINE = (
+    r"(?:(?<=[\"'])(?P<cq>)|(?<![\"']))[\w.-]+:"
+    r"(?P<v>(?![\s$])(?:(?(cq)(?=[^\"'\n]*?[ \t])(?=[^\"'\n]*?[0-9])[^\"'\n:$`\\]{6,}+(?=[\"'])|(?!))"
+    r"|[^\s\"':]{6,}))"
+)
+
 # Text that is a secret wherever it appears: (kind, pattern, needs); a pattern's group v, when it has
 # one, is the value, which is no secret when it reads as a placeholder. ``needs``: words in lower case one
 # of which any text the pattern matches holds (a program's name, a sign), so that a text holding none of
@@ -884,10 +905,7 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
     # HTTPie (http, https) and xh: --auth, -a USER:PASS; -A bearer -a TOKEN, -a TOKEN -A bearer
     (
         "a password option",
-        _Pattern(
-            rf"{_COMMAND}(?:https?|xhs?)\s{_ARGS}(?<=\s)(?:-a|--auth(?=[\s=\"']))"
-            r"[\s=\"']*[^\s:\"'$]*:(?P<v>(?![\s$])[^\s\"']{6,})"
-        ),
+        _Pattern(rf"{_COMMAND}(?:https?|xhs?)\s{_ARGS}(?<=\s)(?:-a|--auth(?=[\s=\"'])){_USER_COLON_PASSWORD}"),
         ("-a",),
     ),
     (
@@ -1159,16 +1177,13 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
     ),
     (
         "a password option",
-        _Pattern(
-            rf"\b(?:curl|wget)\b{_ARGS}\s(?:-u|--(?:proxy-)?user(?=[\s=\"']))[\s=\"']*[^\s:\"'$]*:"
-            r"(?P<v>(?![\s$])[^\s\"']{6,})"
-        ),
+        _Pattern(rf"\b(?:curl|wget)\b{_ARGS}\s(?:-u|--(?:proxy-)?user(?=[\s=\"'])){_USER_COLON_PASSWORD}"),
         ("curl", "wget"),
     ),
     # curl's -U USER:PASS, the proxy's (wget's -U is its user agent)
     (
         "a password option",
-        _Pattern(rf"\bcurl\b{_ARGS}\s-U[\s\"']*[^\s:\"'$]*:(?P<v>(?![\s$])[^\s\"']{{6,}})"),
+        _Pattern(rf"\bcurl\b{_ARGS}\s-U{_USER_COLON_PASSWORD}"),
         ("curl",),
     ),
     # Dovecot's doveadm pw -p PASSWORD, MIT Kerberos' kadmin -w PASSWORD, SQL Server's sqlcmd, bcp, osql -P
@@ -1197,7 +1212,7 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
     # USER:PASSWORD lines of chpasswd (chgpasswd: GROUP:PASSWORD), piped, in a here-string or a here-document
     (
         "a password for chpasswd",
-        _Pattern(r"(?<![\w.-])[\w.-]+:(?P<v>(?![\s$])[^\s\"':]{6,})[\"']?\s*\|\s*(?:sudo\s+)?chg?passwd"),
+        _Pattern(rf"(?<![\w.-]){_CHPASSWD_LINE}[\"']?\s*\|\s*(?:sudo\s+)?chg?passwd"),
         ("chpasswd", "chgpasswd"),
     ),
     (
@@ -1205,7 +1220,7 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
         _Pattern(
             rf"{_COMMAND}chg?passwd(?![\w.-])[^\n|;&]{{0,200}}?"
             r"<<(?:<[ \t]*|-?[ \t]*[\"']?[\w.-]++[\"']?[^\n]{0,200}+\n[ \t]*)"
-            r"[\"']*[\w.-]+:(?P<v>(?![\s$])[^\s\"':]{6,})"
+            rf"[\"']*{_CHPASSWD_LINE}"
         ),
         ("chpasswd", "chgpasswd"),
     ),

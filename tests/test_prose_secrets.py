@@ -1433,3 +1433,51 @@ def test_a_quoted_text_given_to_a_command_that_is_no_password_is_none(note: str)
     """Words without a digit, a variable or a command's output, a key named for no secret, a quote left open."""
     assert secrettext.prose_secret(note) is None
     assert secrettext.secret_kind(note) is None
+
+
+@pytest.mark.parametrize(
+    ("command", "kind"),
+    [
+        ('curl -u "asso:Lilas 2024!" https://amicale-croix.fr/', "a password option"),
+        ("curl -sf -u asso:'Lilas 2024!' https://amicale-croix.fr/", "a password option"),
+        ("curl -U 'asso:Lilas 2024!' -x proxy.lan https://amicale-croix.fr/", "a password option"),
+        ("echo 'Lilas 2024!' | passwd --stdin marie", "a password piped to a program"),
+        ('printf "%s\\n" "Lilas 2024!" | passwd --stdin marie', "a password piped to a program"),
+        ("mysql -p asso <<< 'Lilas 2024!'", "a password piped to a program"),
+        ('echo "marie:Lilas 2024!" | chpasswd', "a password for chpasswd"),
+        ("chpasswd <<< 'marie:Lilas 2024!'", "a password for chpasswd"),
+    ],
+)
+def test_a_password_in_quotes_holding_a_blank_given_to_curl_or_a_reader_is_found(command: str, kind: str) -> None:
+    """The shell gives a quoted argument whole, its blanks included (POSIX sh, 2.2 Quoting): curl's USER:PASSWORD
+    in quotes, a password echoed or given in a here-string to a program reading it on its standard input, or to
+    chpasswd after its user, is read up to the closing quote, in a cron job's command as in prose."""
+    assert secrettext.secret_kind(command) == kind
+    found = secrettext.prose_secret(command)
+    assert found is not None and found[0] == kind, found
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "curl -u asso https://amicale-croix.fr/",
+        'curl -u "asso" https://amicale-croix.fr/',
+        'curl -u "asso:$PW 2024" https://amicale-croix.fr/',
+        "curl -u 'asso:voir le coffre' https://amicale-croix.fr/",
+        "echo 'voir le coffre' | passwd --stdin marie",
+        'echo "$PW 2024" | passwd --stdin marie',
+        "echo 'Réunion à 18 h' | mail -s 'AG 2024' bureau@amicale-croix.fr",
+        'echo "marie:$PW 2024" | chpasswd',
+        "echo 'marie:voir le coffre' | chpasswd",
+        "export DB_HOST=db1.lan",
+        'export DB_PASSWORD="$(cat ~/priv/db)"',
+        'export DB_PASSWORD="${DB_PASSWORD_FILE}"',
+        "export DB_PASSWORD='voir le coffre'",
+        'export SITE_TITLE="Fête 2024 du quartier"',
+    ],
+)
+def test_a_command_s_quoted_words_holding_no_password_are_none(command: str) -> None:
+    """No password: curl given its user alone (it prompts for the password), words without a digit, an expansion,
+    a variable named for no secret, a program reading no password."""
+    assert secrettext.prose_secret(command) is None
+    assert secrettext.secret_kind(command) is None
