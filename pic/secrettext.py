@@ -367,7 +367,9 @@ class _Pattern:
     ``gate``, an expression found in the lines of any match of the pattern (the match's lines holding the gate's
     match, or holding a part of it), which re finds faster (it starts with a sign, where the pattern starts with
     any word): the pattern is searched for only in the lines the gate is found in, and the ``before`` lines before
-    them (a match's first line, where the gate may be found on its next).
+    them (a match's first line, where the gate may be found on its next). With ``marks``, strings one of which any
+    text the pattern matches holds (a quote), looked for first: a form that needs a label's word (its needs) and a
+    sign is compiled only for a text holding both.
 
     For a text holding no character of the scripts written without spaces (_PROSE_WRITTEN_WITHOUT_SPACES: none at or
     above U+3000, as in most notes), the expression is compiled without their ranges in its classes, which then match
@@ -379,7 +381,7 @@ class _Pattern:
     for it: most notes and comments that name a password's label say where it is kept, in words.
     tests/test_fields_fast.py proves it of each expression from its parse tree, and that no other needs one."""
 
-    __slots__ = ("_compiled", "alone", "before", "digit", "gate", "pattern", "valid")
+    __slots__ = ("_compiled", "alone", "before", "digit", "gate", "marks", "pattern", "valid")
 
     def __init__(
         self,
@@ -390,8 +392,10 @@ class _Pattern:
         valid: Callable[[re.Match[str]], bool] | None = None,
         *,
         digit: bool = False,
+        marks: tuple[str, ...] = (),
     ) -> None:
         self.pattern = pattern
+        self.marks = marks
         self.alone = alone
         self.gate = gate
         self.before = before
@@ -413,13 +417,16 @@ class _Pattern:
         return compiled
 
     def search(self, text: str) -> re.Match[str] | None:
-        if self.gate is not None or self.valid is not None:
+        if self.gate is not None or self.valid is not None or self.marks:
             return next(self.finditer(text), None)
         return self._regex(text).search(text)
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         """The matches in ``text``; with ``valid``, only those it holds valid (a check a regular expression cannot
-        make: a card number's Luhn digit)."""
+        make: a card number's Luhn digit); with ``marks``, none in a text holding none of them, which is then neither
+        searched nor compiled for."""
+        if self.marks and not any(mark in text for mark in self.marks):
+            return iter(())
         found = self._gated(text) if self.gate is not None else self._regex(text).finditer(text)
         if self.valid is None:
             return found
@@ -1838,6 +1845,30 @@ _PROSE_KINDS = frozenset(
         "a session cookie",
     )
 )
+
+
+def _secret_assignment(m: re.Match[str]) -> bool:
+    """Whether the shell's assignment matched in ``m`` (NAME=VALUE) gives a variable named for a secret (_SECRET_NAME,
+    as an input's name is read: ``DB_PASSWORD``, ``MYSQL_PWD``, ``API_TOKEN``, ``APP_KEY``; not ``DB_HOST``) a value
+    read as a password after its label (:func:`_quoted_password`: ``Lilas2024x!``, ``"Lilas 2024!"``; not ``"voir le
+    coffre"``, a placeholder)."""
+    return _SECRET_NAME.search(m.group("n")) is not None and _quoted_password(m.group("v"))
+
+
+# A shell's assignment pasted into prose (export DB_PASSWORD="Lilas 2024!", MYSQL_PWD='Lilas 2024!' mysqldump ...,
+# in a note or a comment): a variable's name starting a word, '=' right after it, and a value in quotes holding a
+# blank and a digit, read whole as the shell gives it (_QUOTED_BLANK; not "$(cat ~/priv/db)", "$PW 2024"); the name
+# and the value judged by _secret_assignment. A value without a blank is read after the name as after a label
+# (_PROSE_NAMED: DB_PASSWORD='Lilas2024x!', STRIPE_SECRET_KEY=...). ("=": the sign any such text holds.)
+_PROSE_SHELL_ASSIGNMENT = (
+    "a password assignment",
+    _Pattern(
+        rf"(?<![\w.$/-])(?P<n>[A-Za-z_]\w*+)=[\"']+(?P<v>{_QUOTED_BLANK})",
+        valid=_secret_assignment,
+        digit=True,
+    ),
+    ("=",),
+)
 _PROSE_TEXT = [
     *(
         entry
@@ -1846,6 +1877,7 @@ _PROSE_TEXT = [
     ),
     _PROSE_AUTHORIZATION_HEADER,
     *_PULUMI_CONFIG_SETS,
+    _PROSE_SHELL_ASSIGNMENT,
     # login:password@host in prose, where a label then an address (Inscriptions:benevoles2026@asso.org) is as
     # likely as credentials: only before a host and its port (bob:Soleil2024x@sftp.example.org:22), localhost or
     # pic-db, a host named for a service that takes a login (ftp., sftp., ssh., db., mysql., smtp., imap., nas.) or
@@ -2262,21 +2294,43 @@ _PROSE_PAIR_LOGIN = (
 # login holding one (handles: Instagram : @velolyon / @velo_lyon2, Mastodon : @asso@piaille.fr / @velo2@mastodon.social;
 # accounts on hosts: SSH : asso@web01 / asso@web02): two of a kind, no login and its password.
 _PROSE_PAIR_TWINS = r"(?!(?(stem)(?P=stem)|(?!)))(?!(?(model)(?P=model)[0-9]|(?!)))(?!(?(at)[^\s/:@]*@|(?!)))"
+# The names of a field, which after a service's name and a dash are no login before ':' (Wi-Fi - réseau :
+# Livebox-A1B2, FTP - serveur : ftp2.asso.org, Nextcloud - version : 28.0.1, Zoom - salle : B204x), in the singular
+# and the plural
+_PROSE_FIELD_NOT_LOGIN = (
+    r"(?!(?:r[ée]seau|network|ssid|wi-?fi|salle|room|serveur|server|h[ôo]te|host(?:name)?|ports?|versions?|url|uri"
+    r"|liens?|links?|adresses?|address(?:es)?|e-?mails?|mails?|courriels?|ip|dns|domaines?|domains?|noms?|names?|ids?"
+    r"|identifiants?|logins?|users?|usernames?|utilisateurs?|comptes?|accounts?|num[ée]ros?|numbers?|num|codes?"
+    r"|mod[èe]les?|models?|quotas?|espaces?|disques?|disks?|offres?|plans?|formules?|abonnements?|clients?"
+    r"|contrats?|r[ée]f[ée]rences?|r[ée]fs?|objets?|sujets?|subjects?|dates?|jours?|heures?|horaires?|bases?|bdd"
+    r"|databases?|db|sch[ée]mas?|tables?|pr[ée]fixes?|prefix(?:es)?|dossiers?|folders?|r[ée]pertoires?|chemins?"
+    r"|paths?|fichiers?|files?|th[èe]mes?|themes?|plugins?|extensions?|licences?|licenses?|s[ée]ries?|serials?"
+    r"|imei|iccid|mac|types?|statuts?|status|tarifs?|prix|price|langues?|languages?|pays|country|ville|city)"
+    r"(?![\w’-]))"
+)
 _PROSE_PAIR = _Pattern(
     r"(?i)(?<![\w'’.-])"
     rf"(?:{_PROSE_LOGIN}(?:[^\S\n]*[/+&,][^\S\n]*|[^\S\n]+(?:et|and)[^\S\n]+)(?:{_PROSE_PASSWORD_LABEL}|pass(?:es)?)"
-    rf"|identifiants|credentials?|creds|(?P<svc>{_PROSE_SERVICE})(?:(?P<tagged>)(?=:[^\s/:]))?+)"
+    rf"|(?P<ids>identifiants|credentials?|creds)|(?P<svc>{_PROSE_SERVICE})(?:(?P<tagged>)(?=:[^\s/:]))?+)"
     r"(?![\w’-]|'[\w’-])[`*_]*"
     rf"(?:[^\S\n]+{_PROSE_WHOSE_OPEN}{_PROSE_WHOSE_WORD}{_PROSE_WHOSE_CLOSE}){{0,4}}?"
-    rf"(?:{_PROSE_SEPARATOR}{_PROSE_OPENING}|{_PROSE_NEXT_LINE}"
+    # after a service's name, a dash, then LOGIN : PASSWORD (group dash: FTP amicale - marie : Lilas2024), the login
+    # no field's name (Wi-Fi - réseau : Livebox-A1B2, FTP - serveur : ..., Réunion - salle : B204)
+    r"(?:(?(svc)[^\S\n]+(?:--|[-–—])[^\S\n]+(?P<dash>)"
+    rf"(?={_PROSE_FIELD_NOT_LOGIN}[^\W\d_][^\s/:\"'`,;()]*+[^\S\n]*:[^\S\n]*[^\s/:])|(?!))"
+    rf"|{_PROSE_SEPARATOR}{_PROSE_OPENING}|{_PROSE_NEXT_LINE}"
     # after a service's name, the pair without a separator (group bare) or after a comma (blanks around it or
     # none), '/' between its two, the login starting with a letter, in round, square or curly brackets or not, the
     # bracket against the name or blanks inside it too (FTP amicale / Velo2024x, wp-admin marie / Lilas2024, FTP
     # amicale, marie / Lilas2024, compte admin (marie / Lilas2024), Nextcloud [marie / Lilas2024], Nextcloud {marie /
     # Lilas2024}, Nextcloud{marie / Lilas2024}, Nextcloud { marie / Lilas2024 })
-    r"|(?(svc)(?:[^\S\n]*,[^\S\n]*(?:[([{][^\S\n]*)?|[^\S\n]*[([{][^\S\n]*|[^\S\n]+)(?P<bare>)(?=[^\W\d_][^\s/:\"'`,;()]*+[\"'`*_»”’」』]*[^\S\n]*/)|(?!)))"
+    # (after identifiants, credentials or creds and words saying whose, the pair after a comma or ';' too:
+    # Identifiants Windows 11, admin / Lilas2024)
+    r"|(?:(?(svc)(?:[^\S\n]*[,;][^\S\n]*(?:[([{][^\S\n]*)?|[^\S\n]*[([{][^\S\n]*|[^\S\n]+)"
+    r"|(?(ids)[^\S\n]*[,;][^\S\n]*|(?!)))"
+    r"(?P<bare>)(?=[^\W\d_][^\s/:\"'`,;()]*+[\"'`*_»”’」』]*[^\S\n]*/)))"
     rf"{_PROSE_PAIR_LOGIN}"
-    r"(?:[^\S\n]*/[^\S\n]*|:)[\"'`*_«“‘「『]*"
+    r"(?:[^\S\n]*/[^\S\n]*|:|(?(dash)[^\S\n]*:[^\S\n]*|(?!)))[\"'`*_«“‘「『]*"
     # without a separator, a value holding two digits in a row or a sign, as a password does, a closing bracket none
     # (not two of a kind told apart by a digit: accès web / mobile2, admin site / forum2, admin [site / forum2])
     rf"(?(bare)(?={_PROSE_VALUE_CHAR_NOT_SLASH}*?(?:[0-9]{{2}}|(?-i:[^\w/\]}}{_PROSE_NOT_VALUE}]))))"
@@ -2286,7 +2340,11 @@ _PROSE_PAIR = _Pattern(
     rf"(?P<v>{_PROSE_VALUE}{_PROSE_VALUE_CHAR_NOT_SLASH}{{6,}}+)(?!{_PROSE_VALUE_CHAR})(?(nl){_PROSE_LINE_END})",
     # (the '/' or ':' between the login and the password, a character of each around it; the label on its line or
     # the line before)
-    gate=LazyPattern(r"[/:](?<=[^\s/:][/:]|[^\S\n]/)(?=[^\S\n]*[^\s/:])"),
+    # (or a dash between blanks, a word and ':', after a service's name)
+    gate=LazyPattern(
+        r"[/:](?<=[^\s/:][/:]|[^\S\n]/)(?=[^\S\n]*[^\s/:])"
+        r"|(?<=[^\S\n])(?:--|[-–—])[^\S\n]+[^\s/:]+[^\S\n]*:(?=[^\S\n]*[^\s/:])"
+    ),
     before=1,
     digit=True,
 )
@@ -2525,6 +2583,9 @@ _PASSPHRASE_NOT_VALUE = (
     r"|livebox|freebox|bbox|box|orange|free|sfr|bouygues|[ée]tiquette|label|autocollant|sticker|dos|verso|compte"
     r"|account|connexion|login|sso|oauth|ldap|active|annuaire|directory)"
     r"(?![\w’-]))"
+    # a count in quotes, a number of up to three digits then words in small letters (mot de passe "12 caractères"
+    # minimum, mdp : "8 signes au moins")
+    r"(?![0-9]{1,3}(?:[^\S\n]+(?-i:[a-zß-öø-ÿ]+)[.,]?)+[^\S\n]*[\"”»’'])"
 )
 # After a copula, a first word saying what the password is like or where (The password is Case Sensitive, Still
 # Valid; Das Passwort ist Im Tresor, Le mot de passe est Toujours Le Même)
@@ -2636,6 +2697,24 @@ _PROSE_PASSPHRASE = _Pattern(
     gate=_PASSPHRASE_GATE,
 )
 
+# A passphrase in quotes right after a password's label, no separator between them (mot de passe "Lilas 2024!", mdp
+# « Lilas 2024! », password 'Lilas 2024!'), or after words saying whose (mot de passe du wifi "Lilas 2024!"), the
+# last of them none naming what the quotes may name instead (_NOT_NAMED_IN_QUOTES: mot de passe du compte "admin
+# 2024"): the text in quotes holding a blank and a digit, read whole as a shell reads a quoted argument
+# (_QUOTED_BLANK's rule; a value without a blank is _PROSE_PASSWORD's), its first word none saying where it is or
+# that it is to change (_PASSPHRASE_NOT_VALUE: mot de passe "changé le 12 mars"), and no ':' or '=' after it (mot de
+# passe du wifi "Box 5G" : voir l'étiquette). Words without a digit are as likely a title or a button's name (mot de
+# passe "Mot de passe oublié", "voir le coffre", "à changer"): none. (Searched only in a text holding a quote.)
+_PROSE_QUOTED_PHRASE = _Pattern(
+    rf"(?i)(?=[{_PHRASE_LABEL_FIRST}]){_PASSPHRASE_LABEL}"
+    rf"(?:(?:[^\S\n]+(?:[^\W\d_]|['’.-])+){{0,5}}?[^\S\n]+{_NOT_NAMED_IN_QUOTES}(?:[^\W\d_]|['’.-])+)?"
+    rf"[^\S\n]+{_PHRASE_OPEN}[^\S\n]*"
+    rf"(?P<v>{_PASSPHRASE_NOT_VALUE}(?=[^\"”»’'\n]*?[^\S\n][^\"”»’'\n]*?{_PHRASE_CLOSE})(?=[^\"”»’'\n]*?[0-9])"
+    rf"[^\W_][^\"”»’'\n]{{4,60}}?)[^\S\n]*{_PHRASE_CLOSE}(?![^\S\n]*[:=：])",
+    digit=True,
+    marks=('"', "'", "«", "“", "‘"),
+)
+
 # A door's or an alarm's code (digicode, code porte, code de la porte, code d'entrée, code de l'immeuble, code
 # alarme, code du portail, code du garage, code de la boîte à clés, door code, alarm code...): 3 to 8 digits and the
 # letters a keypad has (A to D, # and *), a digit in them (Digicode : 4821B, code porte : 4821); not words
@@ -2688,6 +2767,7 @@ _PROSE_LABELLED: tuple[tuple[str, _Pattern, tuple[str, ...]], ...] = (
     ("a two-factor secret", _PROSE_TOTP, _PROSE_TOTP_NEEDS),
     ("two-factor recovery codes", _PROSE_RECOVERY, _PROSE_RECOVERY_NEEDS),
     ("a password", _PROSE_PASSPHRASE, _PROSE_PASSPHRASE_NEEDS),
+    ("a password", _PROSE_QUOTED_PHRASE, _PROSE_PASSPHRASE_NEEDS),
     ("a security question's answer", _PROSE_ANSWER, _PROSE_ANSWER_NEEDS),
     ("a door or alarm code", _PROSE_DOOR, _PROSE_DOOR_NEEDS),
 )

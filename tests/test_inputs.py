@@ -2102,6 +2102,15 @@ _EXAMPLE = (ROOT / "members" / "velo-cite.yaml").read_text(encoding="utf-8")
         ),
         (lambda t: t.replace("host: web1", "host: web1\n#  wpAdminPassword: S3cretPw9"), "S3cretPw9", 8, "above site"),
         (lambda t: t.replace("uid: 10002", "uid: 10002   # db_pass = S3cretPw9"), "S3cretPw9", 6, "after uid"),
+        # a shell's assignment, a passphrase in quotes after a label, a service's login and password after a dash
+        (
+            lambda t: t.replace("host: web1", 'host: web1\n# export DB_PASSWORD="Lilas 2024!"'),
+            "Lilas 2024!",
+            8,
+            "above site",
+        ),
+        (lambda t: t + '# mot de passe du FTP "Lilas 2024!"\n', "Lilas 2024!", 28, "at the end of the file"),
+        (lambda t: t + "# FTP amicale - marie : Lilas2024\n", "Lilas2024", 28, "at the end of the file"),
         (
             lambda t: t.replace("- www.velo-cite-lyon.fr", "- www.velo-cite-lyon.fr  # mdp: Lilas2024!"),
             "Lilas2024!",

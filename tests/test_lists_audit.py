@@ -1637,6 +1637,48 @@ def test_a_line_holding_a_secret_is_flagged_though_its_address_needs_no_fix(
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "ann@gmail.com;FTP amicale - marie : Lilas2024\n",
+        "ann@gmail.com mot de passe « Lilas 2024! »\n",
+        "ann@gmail.com\texport DB_PASSWORD='Lilas 2024!'\n",
+        "ann@gmail.com\techo 'Lilas 2024!' | passwd --stdin ann\n",
+    ],
+)
+def test_a_cell_holding_a_quoted_passphrase_an_assignment_or_a_service_s_pair_is_flagged_unseen(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str
+) -> None:
+    """A passphrase in quotes after a password's label, a shell's assignment of a variable named for a secret, a
+    password echoed to passwd in quotes, a login and its password after a service's name and a dash: the line is
+    flagged, its text not shown."""
+    export = tmp_path / "list.txt"
+    export.write_text(text, encoding="utf-8")
+    code, lines, err = _audit(capsys, str(export))
+    assert code == 1 and "Traceback" not in err, (lines, err)
+    shown = "\n".join(lines)
+    assert len(lines) == 1 and "list.txt:1 the line (not shown: it may hold a secret): " in shown, shown
+    assert "lilas" not in (shown + err).casefold(), shown
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ann@gmail.com;FTP amicale; voir Marie\n",
+        "ann@gmail.com;Réunion - salle : B204\n",
+        'ann@gmail.com;mot de passe "à changer"\n',
+        "ann@gmail.com\texport DB_HOST=db1.lan\n",
+    ],
+)
+def test_a_cell_of_words_after_a_label_or_a_service_s_name_passes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str
+) -> None:
+    export = tmp_path / "list.txt"
+    export.write_text(text, encoding="utf-8")
+    code, lines, err = _audit(capsys, str(export))
+    assert code == 0 and lines == [], (lines, err)
+
+
+@pytest.mark.parametrize(
     ("text", "flagged"),
     [
         ("Email;Nom;Mot de passe\nann@gmail.com;Ann;\nluc@free.fr;Luc;Azerty123\n", [3]),

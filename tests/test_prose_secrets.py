@@ -509,6 +509,28 @@ REFUSED = [
     ("curl -sH 'X-Api-Key: Zt8kq2LmW9xR' https://amicale-croix.fr/api", "an authorization header", "Zt8kq2LmW9xR"),
     ("test de l'API : Authorization: Basic YWRtaW46TGlsYXMyMDI0", "an authorization header", "YWRtaW46TGlsYXMyMDI0"),
     ("curl -b 'wordpress_logged_in_ab12=marie%7C1735689600%7Cx' https://x.org", "a session cookie", "1735689600"),
+    # a passphrase in quotes, a blank and a digit in it, right after a password's label (words saying whose between)
+    ('mot de passe "Lilas 2024!"', "a password", "Lilas 2024!"),
+    ("mdp « Lilas 2024! »", "a password", "Lilas 2024!"),
+    ("password 'Lilas 2024!'", "a password", "Lilas 2024!"),
+    ('mot de passe du wifi "Lilas 2024!" (au local)', "a password", "Lilas 2024!"),
+    ("Passwort “Lilas 2024!”", "a password", "Lilas 2024!"),
+    # a shell assignment of a variable named for a secret, its value in quotes holding a blank or not
+    ('export DB_PASSWORD="Lilas 2024!"', "a password assignment", "Lilas 2024!"),
+    ("DB_PASSWORD='Lilas2024x!'", "a password", "Lilas2024x!"),
+    ("avant le dump : MYSQL_PWD='Lilas 2024!' mysqldump asso", "a password assignment", "Lilas 2024!"),
+    # curl's USER:PASSWORD, the argument in quotes holding a blank
+    ('curl -u "asso:Lilas 2024!" https://amicale-croix.fr/', "a password option", "Lilas 2024!"),
+    ("curl --user asso:'Lilas 2024!' https://amicale-croix.fr/", "a password option", "Lilas 2024!"),
+    ("curl --user asso:Lilas2024x https://amicale-croix.fr/", "a password option", "Lilas2024x"),
+    # written to a reader's standard input, in quotes holding a blank
+    ("echo 'Lilas 2024!' | passwd --stdin marie", "a password piped to a program", "Lilas 2024!"),
+    ('echo "marie:Lilas 2024!" | chpasswd', "a password for chpasswd", "Lilas 2024!"),
+    ("chpasswd <<< 'marie:Lilas 2024!'", "a password for chpasswd", "Lilas 2024!"),
+    # a login and its password after a service's name and ';', or a dash and the login, ':' between them
+    ("FTP amicale; marie / Lilas2024", "a password", "Lilas2024"),
+    ("FTP amicale - marie : Lilas2024", "a password", "Lilas2024"),
+    ("Identifiants Windows 11, admin / Lilas2024", "a password", "Lilas2024"),
 ]
 
 
@@ -1446,6 +1468,7 @@ def test_a_quoted_text_given_to_a_command_that_is_no_password_is_none(note: str)
         ("mysql -p asso <<< 'Lilas 2024!'", "a password piped to a program"),
         ('echo "marie:Lilas 2024!" | chpasswd', "a password for chpasswd"),
         ("chpasswd <<< 'marie:Lilas 2024!'", "a password for chpasswd"),
+        ("http -a 'asso:Lilas 2024!' https://amicale-croix.fr/api", "a password option"),
     ],
 )
 def test_a_password_in_quotes_holding_a_blank_given_to_curl_or_a_reader_is_found(command: str, kind: str) -> None:
