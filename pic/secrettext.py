@@ -2305,7 +2305,8 @@ _PROSE_FIELD_NOT_LOGIN = (
     r"|contrats?|r[ée]f[ée]rences?|r[ée]fs?|objets?|sujets?|subjects?|dates?|jours?|heures?|horaires?|bases?|bdd"
     r"|databases?|db|sch[ée]mas?|tables?|pr[ée]fixes?|prefix(?:es)?|dossiers?|folders?|r[ée]pertoires?|chemins?"
     r"|paths?|fichiers?|files?|th[èe]mes?|themes?|plugins?|extensions?|licences?|licenses?|s[ée]ries?|serials?"
-    r"|imei|iccid|mac|types?|statuts?|status|tarifs?|prix|price|langues?|languages?|pays|country|ville|city)"
+    r"|imei|iccid|mac|types?|statuts?|status|tarifs?|prix|price|langues?|languages?|pays|country|ville|city"
+    r"|r[ée]unions?|meetings?|s[ée]ances?|[ée]v[ée]nements?|events?)"
     r"(?![\w’-]))"
 )
 _PROSE_PAIR = _Pattern(
@@ -2705,9 +2706,18 @@ _PROSE_PASSPHRASE = _Pattern(
 # that it is to change (_PASSPHRASE_NOT_VALUE: mot de passe "changé le 12 mars"), and no ':' or '=' after it (mot de
 # passe du wifi "Box 5G" : voir l'étiquette). Words without a digit are as likely a title or a button's name (mot de
 # passe "Mot de passe oublié", "voir le coffre", "à changer"): none. (Searched only in a text holding a quote.)
+# (words after the label saying what became of the password or where a form asks for it, not whose: the text in
+# quotes after them is a subject, a title, a step: mot de passe oublié "Réunion du 12 mars", Password reset
+# "Ticket 4521 closed")
+_NOT_WHOSE_BEFORE_QUOTES = (
+    r"(?!(?:oubli[ée]e?s?|chang[ée]e?s?|modifi[ée]e?s?|r[ée]initialis[ée]e?s?|envoy[ée]e?s?|perdue?s?|expir[ée]e?s?"
+    r"|bloqu[ée]e?s?|reset|forgot(?:ten)?|changed|sent|lost|expired|locked|bouton|button|lien|link|page|menu|onglet"
+    r"|champ|field|rubrique|section|objet|subject|sujet)(?![\w’-]))"
+)
 _PROSE_QUOTED_PHRASE = _Pattern(
     rf"(?i)(?=[{_PHRASE_LABEL_FIRST}]){_PASSPHRASE_LABEL}"
-    rf"(?:(?:[^\S\n]+(?:[^\W\d_]|['’.-])+){{0,5}}?[^\S\n]+{_NOT_NAMED_IN_QUOTES}(?:[^\W\d_]|['’.-])+)?"
+    rf"(?:(?:[^\S\n]+{_NOT_WHOSE_BEFORE_QUOTES}(?:[^\W\d_]|['’.-])+){{0,5}}?"
+    rf"[^\S\n]+{_NOT_WHOSE_BEFORE_QUOTES}{_NOT_NAMED_IN_QUOTES}(?:[^\W\d_]|['’.-])+)?"
     rf"[^\S\n]+{_PHRASE_OPEN}[^\S\n]*"
     rf"(?P<v>{_PASSPHRASE_NOT_VALUE}(?=[^\"”»’'\n]*?[^\S\n][^\"”»’'\n]*?{_PHRASE_CLOSE})(?=[^\"”»’'\n]*?[0-9])"
     rf"[^\W_][^\"”»’'\n]{{4,60}}?)[^\S\n]*{_PHRASE_CLOSE}(?![^\S\n]*[:=：])",
