@@ -1203,46 +1203,47 @@ _RE_CONSTANTS = getattr(re, "_constants")  # noqa: B009
 _ASCII_DIGITS = frozenset(range(ord("0"), ord("9") + 1))
 
 
-def _digits_only(items: list[tuple[object, Any]]) -> bool:
-    """Whether a character class of re's parse tree matches ASCII digits only (``[0-9]``, ``[2-7]``; not ``\\d``,
-    which matches every script's digits, nor a negated class)."""
-    chars: set[int] = set()
+def _one_of(items: list[tuple[object, Any]], chars: frozenset[int]) -> bool:
+    """Whether a character class of re's parse tree matches characters of ``chars`` only (``[0-9]``, ``[2-7]`` of the
+    ASCII digits; not ``\\d``, which matches every script's digits, nor a negated class)."""
+    found: set[int] = set()
     for op, value in items:
         if op is _RE_CONSTANTS.LITERAL:
-            chars.add(value)
+            found.add(value)
         elif op is _RE_CONSTANTS.RANGE:
-            chars.update(range(value[0], value[1] + 1))
+            found.update(range(value[0], value[1] + 1))
         else:  # NEGATE, a category
             return False
-    return bool(chars) and chars <= _ASCII_DIGITS
+    return bool(found) and found <= chars
 
 
-def _every_match_holds_a_digit(nodes: list[tuple[object, object]]) -> bool:
-    """Whether every match of the parsed sequence ``nodes`` holds an ASCII digit in the text it is found in: one of
-    its items matches one (a digit, a class of digits, a repetition of at least once of such a sequence, a group or an
-    alternation each of whose branches does, a lookahead or lookbehind asserting one: the digit is then in the text
-    though not in the match), or cannot match at all (``(?!)``). Conservative: any other node counts as none."""
+def _every_match_holds(nodes: list[tuple[object, object]], chars: frozenset[int] = _ASCII_DIGITS) -> bool:
+    """Whether every match of the parsed sequence ``nodes`` holds a character of ``chars`` (an ASCII digit) in the
+    text it is found in: one of its items matches one (the character, a class of such characters, a repetition of at
+    least once of such a sequence, a group or an alternation each of whose branches does, a lookahead or lookbehind
+    asserting one: the character is then in the text though not in the match), or cannot match at all (``(?!)``).
+    Conservative: any other node counts as none."""
     c = _RE_CONSTANTS
     for op, value in nodes:
         v: Any = value
         if (
-            (op is c.LITERAL and v in _ASCII_DIGITS)
-            or (op is c.IN and _digits_only(v))
-            or (op is c.BRANCH and all(_every_match_holds_a_digit(branch) for branch in v[1]))
-            or (op is c.SUBPATTERN and _every_match_holds_a_digit(v[3]))
+            (op is c.LITERAL and v in chars)
+            or (op is c.IN and _one_of(v, chars))
+            or (op is c.BRANCH and all(_every_match_holds(branch, chars) for branch in v[1]))
+            or (op is c.SUBPATTERN and _every_match_holds(v[3], chars))
             or (
                 op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT)
                 and v[0] >= 1
-                and _every_match_holds_a_digit(v[2])
+                and _every_match_holds(v[2], chars)
             )
-            or (op is c.ASSERT and _every_match_holds_a_digit(v[1]))
+            or (op is c.ASSERT and _every_match_holds(v[1], chars))
             or (op is c.ASSERT_NOT and not v[1])
-            or (op is c.ATOMIC_GROUP and _every_match_holds_a_digit(v))
+            or (op is c.ATOMIC_GROUP and _every_match_holds(v, chars))
             or (
                 op is c.GROUPREF_EXISTS
-                and _every_match_holds_a_digit(v[1])
+                and _every_match_holds(v[1], chars)
                 and v[2] is not None
-                and _every_match_holds_a_digit(v[2])
+                and _every_match_holds(v[2], chars)
             )
         ):
             return True
@@ -1263,12 +1264,27 @@ def test_a_form_said_to_hold_a_digit_holds_one_in_every_match_and_every_form_tha
     wrong = []
     for kind, pattern in _all_secret_forms().values():
         proved = all(
-            _every_match_holds_a_digit(list(_RE_PARSER.parse(source)))
+            _every_match_holds(list(_RE_PARSER.parse(source)))
             for source in (pattern.pattern, pattern.alone)
             if source is not None
         )
         if proved != pattern.digit:
             wrong.append((kind, pattern.pattern[:60], pattern.digit))
+    assert wrong == []
+
+
+def test_a_form_said_to_hold_one_of_its_marks_holds_one_in_every_match() -> None:
+    """A form whose ``marks`` are set (the quotes around a passphrase) is not searched in a text holding none of them:
+    proved here from re's parse tree, as the digit above, so that no secret is missed."""
+    marked = [(kind, pattern) for kind, pattern in _all_secret_forms().values() if pattern.marks]
+    assert marked
+    wrong = []
+    for kind, pattern in marked:
+        assert all(len(mark) == 1 for mark in pattern.marks), pattern.marks
+        chars = frozenset(map(ord, pattern.marks))
+        sources = [source for source in (pattern.pattern, pattern.alone) if source is not None]
+        if not all(_every_match_holds(list(_RE_PARSER.parse(source)), chars) for source in sources):
+            wrong.append((kind, pattern.pattern[:60], pattern.marks))
     assert wrong == []
 
 
@@ -1332,8 +1348,8 @@ def test_the_proof_of_a_digit_in_every_match_reads_re_s_tree_as_re_matches() -> 
              r"(?P<p>a)?(?(p)1|2)", r"(?>[0-9]+)", r"(?:[0-9]{1,3})++"]  # fmt: skip
     not_holds = [r"\d", r"[^a]", r"[0-9a]", r"a[0-9]?", r"(?:x|1)", r"(?![0-9])a", r"[0-9]{0,3}", r"(?P<p>a)?(?(p)1)",
                  r"(?:1|)", r"x*?"]  # fmt: skip
-    assert [p for p in holds if not _every_match_holds_a_digit(list(_RE_PARSER.parse(p)))] == []
-    assert [p for p in not_holds if _every_match_holds_a_digit(list(_RE_PARSER.parse(p)))] == []
+    assert [p for p in holds if not _every_match_holds(list(_RE_PARSER.parse(p)))] == []
+    assert [p for p in not_holds if _every_match_holds(list(_RE_PARSER.parse(p)))] == []
     for p in not_holds:  # each has a match in a text without a digit: the reading above is not merely strict
         assert any(re.search(p, text) for text in ("a", "x", "b", "٣", "aa", "")), p
 
