@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
 import shutil
 import socket
@@ -155,7 +157,21 @@ def truncating_then_closing(zone: str) -> Iterator[int]:
     """A resolver on 127.0.0.1 that answers each query of a name under ``zone`` over UDP truncated, and closes each
     TCP connection before answering; no records to the others. Yields its port."""
     reply = failing_under(zone, truncated_reply)
-    with answering_resolver(reply) as port, socket.create_server(("127.0.0.1", port)) as tcp:
+    with contextlib.ExitStack() as stack:
+        # The UDP port the system gave, taken for TCP too: another process may hold that TCP port (an outgoing
+        # connection's), which a test run beside others met; another port is taken then.
+        for _attempt in range(20):
+            port = stack.enter_context(answering_resolver(reply))
+            try:
+                tcp = stack.enter_context(socket.create_server(("127.0.0.1", port)))
+            except OSError as exc:
+                if exc.errno != errno.EADDRINUSE:
+                    raise
+                stack.close()
+                continue
+            break
+        else:
+            raise OSError(errno.EADDRINUSE, "no port free for both UDP and TCP in 20 attempts")
         tcp.settimeout(0.1)
         stop = threading.Event()
 
