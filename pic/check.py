@@ -16,8 +16,16 @@ from pic import eol, phpini
 from pic.errors import PicError, Problem, Severity, show_value
 from pic.names import a_labels
 from pic.registry import UID_BELOW_DYNAMIC, Member, Registry, load_registry, name_key
-from pic.settings import Settings, display_path, load_settings
-from pic.validators import BEYOND_LATIN, MixedWord, latin_skeleton, mixed_script_words, u_labels
+from pic.settings import TLS_CA_NAMES, Settings, display_path, load_settings
+from pic.validators import (
+    BEYOND_LATIN,
+    MixedWord,
+    documentation_domain,
+    latin_skeleton,
+    mixed_script_words,
+    short_repr,
+    u_labels,
+)
 
 if TYPE_CHECKING:
     from pic.lists_audit import DeadDomain, Providers
@@ -45,6 +53,7 @@ def settings_warnings(settings: Settings, project_dir: Path) -> list[Problem]:
                     "warning",
                 )
             )
+    out += documentation_name_warnings(settings)
     out += _zone_warnings(settings, file)
     out += _default_host_warnings(settings, file)
     out += smtp_warnings(settings, file)
@@ -57,6 +66,54 @@ def settings_warnings(settings: Settings, project_dir: Path) -> list[Problem]:
                     None,
                     f"pic:{key}",
                     f"is not set yet: set it with `pulumi config set --secret pic:{key}` before `pulumi up`",
+                    "warning",
+                )
+            )
+    return out
+
+
+# The stack's names that a public stack checks (pic.settings.Settings._public_names), as (setting, key) of their
+# section: each is a name the Internet must reach, and Sympa's and phpMyAdmin's are in certificates.
+_STACK_NAMES = (
+    ("mail", "sympa_domain"),
+    ("mail", "mx"),
+    ("phpmyadmin", "domain"),
+    ("dns", "zones"),
+    ("dns", "nameservers"),
+)
+
+
+def documentation_name_warnings(settings: Settings) -> list[Problem]:
+    """The stack's names under a name IANA holds for documentation (RFC 2606 §3: ``example.com``, ``.net``,
+    ``.org``; :func:`pic.validators.documentation_domain`) when its certificates come from a public authority: a
+    warning each, naming the setting and its line.
+
+    A warning, not the error a member's file gets (pic.registry): Pulumi.prod.yaml is the repository's template,
+    whose placeholders (``listes.example.org``, ``pma.example.org``) ``pic check`` and ``make demo`` pass on; the
+    admins give their own names before ``pulumi up``, when the authority would refuse these. A host's ssh
+    ``address`` is no certificate's name, and is not told."""
+    ca = settings.tls.ca
+    if ca == "internal":
+        return []
+    out = []
+    for section, key in _STACK_NAMES:
+        value: str | list[str] | None = getattr(getattr(settings, section), key, None)
+        for i, domain in enumerate([value] if isinstance(value, str) else value or []):
+            parent = documentation_domain(domain)
+            if parent is None:
+                continue
+            loc: tuple[str | int, ...] = (section, key) if isinstance(value, str) else (section, key, i)
+            file, line = settings.where(*loc)
+            setting = f"pic:{section}.{key}" if isinstance(value, str) else f"pic:{section}.{key}[{i}]"
+            out.append(
+                Problem(
+                    file,
+                    line,
+                    setting,
+                    f"{short_repr(domain, 80)} is under {parent}, a name IANA holds for documentation (RFC 2606 §3), "
+                    f"a placeholder of the example stack: the Internet reaches IANA there, not the platform, and "
+                    f"{TLS_CA_NAMES[ca]} issues no certificate for it; write the association's own names before "
+                    "`pulumi up`",
                     "warning",
                 )
             )

@@ -53,6 +53,8 @@ from pic.validators import (
     Whole,
     check_display_name,
     check_robot_title,
+    documentation_domain,
+    documentation_words,
     is_public_suffix,
     is_slug,
     public_name_problem,
@@ -1186,7 +1188,9 @@ class _Cross:
             self.at(m, ("lists", "domain"), f"{show_value(domain)} is {len(domain)} characters long: {problem[1]}")
 
     def public_name(self, m: Member, loc: tuple[str | int, ...], domain: str) -> None:
-        """A stack whose certificates come from a public authority serves public names only."""
+        """A stack whose certificates come from a public authority serves public names only: none under a
+        special-use or unknown top-level domain (:func:`public_name_problem`; documentation names:
+        :meth:`documentation_names`)."""
         if self.settings.tls.ca == "internal":
             return
         # The verdict is its top-level domain's (public_name_problem): each is asked once, and those that pass
@@ -1199,6 +1203,20 @@ class _Cross:
             self.at(m, loc, why)
         else:
             self.public_tlds.add(tld)
+
+    def documentation_names(self, m: Member) -> None:
+        """A stack whose certificates come from a public authority refuses a member's site or list domain under a
+        name IANA holds for documentation (RFC 2606 §3: ``example.com``, ``example.net``, ``example.org``,
+        :func:`documentation_domain`): the authority issues no certificate for it, and one name refused fails the
+        member's whole certificate (certbot asks for all its names at once). Run last: a name that is also the
+        platform's or another member's, or under one, is told as that, the more direct mistake (the example
+        stack's own names are under example.org). The stack file's names are a warning (pic.check)."""
+        if self.settings.tls.ca == "internal":
+            return
+        for loc, domain in self.domains_of(m):
+            parent = documentation_domain(domain)
+            if parent is not None:
+                self.at(m, loc, documentation_words(domain, parent, TLS_CA_NAMES[self.settings.tls.ca]))
 
     def senders(self, m: Member) -> None:
         """A site domain ``www.X`` lets the site send mail as X: X may be no one else's name.
@@ -1657,6 +1675,8 @@ def cross_checks(members: Iterable[Member], settings: Settings) -> list[Problem]
         cross.under_another(m)
         cross.over_the_platform(m)
     cross.wildcard_grants(listed)
+    for m in listed:
+        cross.documentation_names(m)
     for name, named_by in cross.stray_hosts.items():
         cross.stray_host(name, named_by)
     return cross.problems

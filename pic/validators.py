@@ -1137,6 +1137,35 @@ def special_use_words(domain: str, tld: str, ca: str) -> str:
     )
 
 
+# The second-level names IANA holds for documentation (RFC 2606 §3, "Reserved Example Second Level Domain
+# Names"): they resolve (IANA serves a page at each), but they are no one's to host: IANA holds them and their
+# subdomains, so no one else can prove control of them, and no certificate authority issues a certificate for them.
+DOCUMENTATION_DOMAINS = frozenset({"example.com", "example.net", "example.org"})
+
+
+def documentation_domain(domain: str) -> str | None:
+    """The documentation name (``DOCUMENTATION_DOMAINS``, RFC 2606 §3) ``domain`` is or is under, or None.
+
+    ``domain`` is compared as DNS compares names: in any letter case, with or without the trailing dot of an
+    absolute name (``WWW.Example.ORG.`` is under ``example.org``). Only the name itself and its subdomains count:
+    ``example.fr``, ``myexample.org`` and ``example.org.fr`` are not under one.
+    """
+    name = domain.rstrip(".").lower()
+    parent = ".".join(name.rsplit(".", 2)[-2:])
+    return parent if parent in DOCUMENTATION_DOMAINS else None
+
+
+def documentation_words(domain: str, parent: str, ca: str) -> str:
+    """Why a public stack (certificates from ``ca``) refuses a member's ``domain``, under the documentation name
+    ``parent`` (:func:`documentation_domain`)."""
+    return (
+        f"{short_repr(domain, 80)} is under {parent}, a name IANA holds for documentation (RFC 2606 §3): it "
+        f"resolves to IANA's page, but it is no one's to host and certificate authorities such as {ca} issue no "
+        "certificate for it; give the association's own name; only a stack with pic:tls.ca: internal (a lab) "
+        "accepts it"
+    )
+
+
 # The usual form of a valid address: a dot-atom of letters, digits, _ + - before the @, and a domain
 # of ASCII labels whose last one starts and ends with a letter. email_validator (strict) accepts every
 # such address of at most 254 characters (64 before the @, 253 after) whose domain has no "--" and is

@@ -1,0 +1,226 @@
+"""Names IANA holds for documentation (RFC 2606 §3: ``example.com``, ``example.net``, ``example.org``).
+
+They resolve (IANA serves a page at each) but no certificate authority issues a certificate for them: in a
+member's file, a stack whose certificates come from a public authority refuses them and their subdomains as
+site and list domains; a stack with ``ca: internal`` accepts them. The stack file's own names under them (the
+placeholders of Pulumi.prod.yaml) are a warning, so that the example stack still passes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pic.cli import main
+from pic.validators import documentation_domain, documentation_words
+from tests.conftest import ROOT
+from tests.helpers import member, project_copy, write_members
+
+ON = "2026-11-28"
+
+
+def _check(project: Path, members: Path, capsys: pytest.CaptureFixture[str], stack: str = "prod") -> tuple[int, str]:
+    rc = main(["check", "--stack", stack, "--project", str(project), "--members", str(members), "--on", ON])
+    out = capsys.readouterr()
+    return rc, out.out + out.err
+
+
+@pytest.mark.parametrize(
+    ("domain", "parent"),
+    [
+        ("example.com", "example.com"),
+        ("www.example.org", "example.org"),
+        ("a.b.example.com", "example.com"),
+        ("listes.example.net", "example.net"),
+        ("WWW.Example.ORG", "example.org"),
+        ("www.example.org.", "example.org"),
+        ("EXAMPLE.NET.", "example.net"),
+    ],
+)
+def test_a_name_under_a_documentation_domain_is_told_in_any_case_with_a_trailing_dot(domain: str, parent: str) -> None:
+    assert documentation_domain(domain) == parent
+
+
+@pytest.mark.parametrize(
+    "domain",
+    [
+        "example.fr",
+        "myexample.org",
+        "example.org.fr",
+        "www.example.org.fr",
+        "example-org.fr",
+        "exampleorg",
+        "example",
+        "www.example",
+        "example.co",
+        "example.edu",
+        "xexample.com",
+        "example.com.au",
+        "asso-exemple.fr",
+        "",
+        ".",
+    ],
+)
+def test_a_near_miss_is_under_no_documentation_domain(domain: str) -> None:
+    assert documentation_domain(domain) is None
+
+
+def test_the_words_name_the_rfc_the_authority_and_the_internal_stack() -> None:
+    words = documentation_words("www.example.org", "example.org", "Let's Encrypt")
+    assert words.startswith("'www.example.org' is under example.org, ")
+    for part in ("RFC 2606 §3", "Let's Encrypt issue no certificate", "only a stack with pic:tls.ca: internal"):
+        assert part in words, words
+
+
+def _site(*domains: str) -> dict[str, object]:
+    return {"domains": list(domains), "php": "8.4"}
+
+
+@pytest.mark.parametrize("ca", ["letsencrypt", "staging"])
+def test_a_public_stack_refuses_a_members_names_under_a_documentation_domain(
+    ca: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = project_copy(tmp_path)
+    stack = project / "Pulumi.prod.yaml"
+    stack.write_text(stack.read_text(encoding="utf-8").replace("ca: letsencrypt", f"ca: {ca}"), encoding="utf-8")
+    members = write_members(
+        tmp_path / "members",
+        {
+            "asso-site": member(10600, site=_site("asso-site.fr", "www.example.com")),
+            "asso-deep": member(10601, site=_site("a.b.example.net")),
+            "asso-lists": member(10602, lists={"domain": "listes.example.net"}),
+        },
+    )
+    rc, text = _check(project, members, capsys)
+    assert rc == 1, text
+    authority = {"letsencrypt": "Let's Encrypt", "staging": "Let's Encrypt (staging)"}[ca]
+    expected = {
+        "asso-site.yaml": ("site.domains[1]", "www.example.com", "example.com"),
+        "asso-deep.yaml": ("site.domains[0]", "a.b.example.net", "example.net"),
+        "asso-lists.yaml": ("lists.domain", "listes.example.net", "example.net"),
+    }
+    for file, (field, domain, parent) in expected.items():
+        lines = [ln for ln in text.splitlines() if f"{file}:" in ln and not ln.startswith("warning:")]
+        assert len(lines) == 1, text  # one error, the documentation name's
+        assert f"{field}: '{domain}' is under {parent}, a name IANA holds for documentation (RFC 2606 §3)" in lines[0]
+        assert f"certificate authorities such as {authority} issue no certificate" in lines[0], lines[0]
+        assert "only a stack with pic:tls.ca: internal" in lines[0], lines[0]
+
+
+@pytest.mark.parametrize("domain", ["example.com", "example.net"])
+def test_a_public_stack_refuses_a_documentation_domain_itself(
+    domain: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    members = write_members(tmp_path / "members", {"asso": member(10600, site=_site(domain))})
+    rc, text = _check(ROOT, members, capsys)
+    assert rc == 1, text
+    lines = [ln for ln in text.splitlines() if "asso.yaml:" in ln]
+    assert len(lines) == 1 and f"site.domains[0]: '{domain}' is under {domain}, a name IANA holds" in lines[0], text
+
+
+def _members_told(text: str) -> list[str]:
+    """The lines of the output about a member's file (not the stack file's warnings)."""
+    return [ln for ln in text.splitlines() if "/members/" in ln]
+
+
+def test_an_internal_stack_accepts_a_members_names_under_a_documentation_domain(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    members = write_members(
+        tmp_path / "members",
+        {
+            "asso-site": member(10600, site=_site("www.example.com", "a.b.example.org")),
+            "asso-lists": member(10601, lists={"domain": "listes.example.net"}),
+        },
+    )
+    rc, text = _check(ROOT, members, capsys, stack="lab")
+    assert rc == 0, text
+    assert not [ln for ln in _members_told(text) if "RFC 2606" in ln], text
+
+
+def test_a_public_stack_accepts_the_near_misses(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    members = write_members(
+        tmp_path / "members",
+        {
+            "asso-fr": member(10600, site=_site("example.fr", "www.example.fr")),
+            "asso-my": member(10601, site=_site("myexample.org")),
+            "asso-deep": member(10602, site=_site("example.org.fr"), lists={"domain": "listes.example.com.fr"}),
+        },
+    )
+    rc, text = _check(ROOT, members, capsys)
+    assert rc == 0, text
+    assert not [ln for ln in _members_told(text) if "RFC 2606" in ln], text
+
+
+def test_a_members_name_in_uppercase_or_with_a_trailing_dot_is_refused_as_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A member file writes names in lowercase without the trailing dot: such a name is told as written, once."""
+    members = write_members(
+        tmp_path / "members",
+        {
+            "asso-case": member(10600, site=_site("WWW.Example.ORG")),
+            "asso-dot": member(10601, lists={"domain": "listes.example.net."}),
+        },
+    )
+    rc, text = _check(ROOT, members, capsys)
+    assert rc == 1, text
+    case = [ln for ln in text.splitlines() if "asso-case.yaml:" in ln]
+    dot = [ln for ln in text.splitlines() if "asso-dot.yaml:" in ln]
+    assert len(case) == 1 and "site.domains[0]" in case[0] and "uppercase" in case[0], text
+    assert len(dot) == 1 and "lists.domain" in dot[0] and "trailing dot" in dot[0], text
+
+
+def test_the_example_stack_passes_and_warns_of_its_placeholders(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Pulumi.prod.yaml names its Sympa and phpMyAdmin under example.org: `pic check` passes on it (make demo), with
+    a warning for each, naming the setting and its line, and telling the admins to give their own names before
+    `pulumi up`."""
+    members = write_members(tmp_path / "members", {"asso": member(10600, site=_site("asso-exemple.fr"))})
+    rc, text = _check(ROOT, members, capsys)
+    assert rc == 0, text
+    warnings = [ln for ln in text.splitlines() if "RFC 2606" in ln]
+    assert len(warnings) == 2, text
+    sympa = next(ln for ln in warnings if "pic:mail.sympa_domain" in ln)
+    pma = next(ln for ln in warnings if "pic:phpmyadmin.domain" in ln)
+    lines = (ROOT / "Pulumi.prod.yaml").read_text(encoding="utf-8").splitlines()
+    pma_line = next(i for i, ln in enumerate(lines, 1) if "domain: pma.example.org" in ln)
+    mail_line = next(i for i, ln in enumerate(lines, 1) if "sympa_domain: listes.example.org" in ln)
+    assert sympa.startswith(f"warning: Pulumi.prod.yaml:{mail_line} pic:mail.sympa_domain: 'listes.example.org' is ")
+    assert pma.startswith(f"warning: Pulumi.prod.yaml:{pma_line} pic:phpmyadmin.domain: 'pma.example.org' is ")
+    for line in (sympa, pma):
+        assert "under example.org, a name IANA holds for documentation (RFC 2606 §3)" in line, line
+        assert "Let's Encrypt" in line and "before `pulumi up`" in line, line
+
+
+def test_every_name_of_a_public_stack_under_a_documentation_domain_is_warned_of(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Sympa's domain, the MX, phpMyAdmin's domain, the zones NSD serves and their name servers: a warning each,
+    naming the setting, when the certificates come from a public authority; none with ``ca: internal``."""
+    project = project_copy(tmp_path)
+    stack = project / "Pulumi.prod.yaml"
+    text = stack.read_text(encoding="utf-8").replace("dkim_selector: pic,", "dkim_selector: pic, mx: mx.example.com,")
+    dns = "pic:dns: {backend: zonefile, zones: [zone-asso.fr, example.org], listen: [192.0.2.53], "
+    dns += "nameservers: [ns1.zone-asso.fr, ns2.example.net]}"
+    text = text.replace("  pic:members_root: /srv/members", f"  {dns}\n  pic:members_root: /srv/members")
+    stack.write_text(text, encoding="utf-8")
+    members = write_members(tmp_path / "members", {"asso": member(10600, site=_site("asso-exemple.fr"))})
+    rc, out = _check(project, members, capsys)
+    assert rc == 0, out
+    warnings = [ln for ln in out.splitlines() if "RFC 2606" in ln]
+    told = {
+        "pic:mail.sympa_domain": "'listes.example.org' is under example.org",
+        "pic:mail.mx": "'mx.example.com' is under example.com",
+        "pic:phpmyadmin.domain": "'pma.example.org' is under example.org",
+        "pic:dns.zones[1]": "'example.org' is under example.org",
+        "pic:dns.nameservers[1]": "'ns2.example.net' is under example.net",
+    }
+    assert len(warnings) == len(told), out
+    for setting, words in told.items():
+        assert [ln for ln in warnings if ln.startswith("warning: ") and f" {setting}: {words}, " in ln], (setting, out)
+    stack.write_text(text.replace("ca: letsencrypt", "ca: internal"), encoding="utf-8")
+    rc, out = _check(project, members, capsys)
+    assert rc == 0 and "RFC 2606" not in out, out
