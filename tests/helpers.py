@@ -36,7 +36,7 @@ def member(uid: int = 10600, **fields: Any) -> dict[str, Any]:
     """A valid member's data, with ``fields`` replacing or adding top-level keys."""
     data: dict[str, Any] = {
         "name": "Case Member",
-        "contact": {"name": "Case Contact", "email": "case@case.example.org"},
+        "contact": {"name": "Case Contact", "email": "case@case-asso.fr"},
         "uid": uid,
     }
     data.update(fields)

@@ -199,18 +199,18 @@ def test_report_table_aligns_a_contact_written_in_wide_letters_or_with_combining
         {
             "asso-tokyo": member(
                 10801,
-                contact={"name": "山田 花子", "email": "hanako@tokyo.example.org"},
-                site={"domains": ["tokyo.example.org"], "php": "8.2"},
+                contact={"name": "山田 花子", "email": "hanako@tokyo-asso.fr"},
+                site={"domains": ["tokyo-asso.fr"], "php": "8.2"},
             ),
             "asso-nfd": member(
                 10802,
-                contact={"name": unicodedata.normalize("NFD", "Hélène Bézier"), "email": "h@nfd.example.org"},
-                site={"domains": ["nfd.example.org"], "php": "8.2"},
+                contact={"name": unicodedata.normalize("NFD", "Hélène Bézier"), "email": "h@nfd-asso.fr"},
+                site={"domains": ["nfd-asso.fr"], "php": "8.2"},
             ),
             "asso-plain": member(
                 10803,
-                contact={"name": "Ann Lee", "email": "ann@plain.example.org"},
-                site={"domains": ["plain.example.org"], "php": "8.2"},
+                contact={"name": "Ann Lee", "email": "ann@plain-asso.fr"},
+                site={"domains": ["plain-asso.fr"], "php": "8.2"},
             ),
         },
     )

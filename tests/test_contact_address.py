@@ -51,8 +51,8 @@ def test_a_contact_at_the_member_s_own_domain_is_not_looked_at(
 @pytest.mark.parametrize(
     ("fields", "runtime"),
     [
-        ({"site": {"domains": ["case.example.org"], "php": "8.4"}}, True),
-        ({"lists": {"domain": "listes.case.example.org"}}, False),
+        ({"site": {"domains": ["case-asso.fr"], "php": "8.4"}}, True),
+        ({"lists": {"domain": "listes.case-asso.fr"}}, False),
         ({}, False),
     ],
 )

@@ -38,13 +38,13 @@ ON = dt.date.today()
 
 # slug -> (domains, php); every one an https site behind the same static site.
 SITES: dict[str, tuple[list[str], str]] = {
-    "good-site": (["good.example.net", "www.good.example.net"], "none"),
-    "wrong-dns": (["wrong-dns.example.net"], "none"),
-    "expired-site": (["expired.example.net"], "none"),
-    "expiring-site": (["expiring.example.net"], "none"),
-    "no-redirect": (["no-redirect.example.net"], "none"),
-    "old-php": (["old-php.example.net"], "8.4"),
-    "big-site": (["big.example.net"], "none"),
+    "good-site": (["good.asso-exemple.fr", "www.good.asso-exemple.fr"], "none"),
+    "wrong-dns": (["wrong-dns.asso-exemple.fr"], "none"),
+    "expired-site": (["expired.asso-exemple.fr"], "none"),
+    "expiring-site": (["expiring.asso-exemple.fr"], "none"),
+    "no-redirect": (["no-redirect.asso-exemple.fr"], "none"),
+    "old-php": (["old-php.asso-exemple.fr"], "8.4"),
+    "big-site": (["big.asso-exemple.fr"], "none"),
 }
 
 
@@ -150,7 +150,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
         wait_for_port(https, procs[-1], "caddy")
         wait_for_port(http, procs[-1], "caddy http")
         # One member's name points elsewhere.
-        body = json.dumps({"host": "wrong-dns.example.net.", "addresses": ["127.0.0.2"]}).encode()
+        body = json.dumps({"host": "wrong-dns.asso-exemple.fr.", "addresses": ["127.0.0.2"]}).encode()
         url = f"http://127.0.0.1:{dns_management}/add-a"
         with urllib.request.urlopen(urllib.request.Request(url, data=body, method="POST"), timeout=10):
             pass
@@ -198,40 +198,40 @@ def test_a_correct_site_and_the_platform_exit_0(lab: Lab, tmp_path: Path, capsys
     rc, data, table = status(lab, tmp_path, capsys, ["good-site"])
     assert rc == 0, table
     assert sorted(s["domain"] for s in data["sites"]) == [
-        "good.example.net",
+        "good.asso-exemple.fr",
         "listes.example.org",
         "pma.example.org",
-        "www.good.example.net",
+        "www.good.asso-exemple.fr",
     ]
-    good = site(data, "good.example.net")
+    good = site(data, "good.asso-exemple.fr")
     assert good["dns"] == ["127.0.0.1"] and good["expected"] == ["127.0.0.1"]
     assert good["issuer"] == "pic (status test CA)"
     assert 88 <= good["days_left"] <= 90
     assert good["tls_error"] is None
-    assert good["redirect"] == f"https://good.example.net:{lab.https}/"
+    assert good["redirect"] == f"https://good.asso-exemple.fr:{lab.https}/"
     assert good["status"] == 200
     assert (good["php_expected"], good["php"]) == ("none", "none")
     assert good["response_ms"] is not None and good["response_ms"] >= 0
     assert good["actions"] == [] and good["warnings"] == []
     assert site(data, "listes.example.org")["member"] == "platform"
-    assert "good.example.net" in table and "0 to act on, 0 warning(s)" in table
+    assert "good.asso-exemple.fr" in table and "0 to act on, 0 warning(s)" in table
 
 
 def test_a_wrong_dns_answer_needs_action(lab: Lab, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     rc, data, table = status(lab, tmp_path, capsys, ["good-site", "wrong-dns"])
     assert rc == 3, table
-    wrong = site(data, "wrong-dns.example.net")
+    wrong = site(data, "wrong-dns.asso-exemple.fr")
     assert wrong["dns"] == ["127.0.0.2"]
     assert wrong["actions"] == ["DNS answers 127.0.0.2, not the web host web1 (127.0.0.1)"]
     assert wrong["status"] == 200, "the site itself is fine on its host"
-    assert site(data, "good.example.net")["actions"] == []
-    assert "wrong-dns.example.net: DNS answers 127.0.0.2" in table
+    assert site(data, "good.asso-exemple.fr")["actions"] == []
+    assert "wrong-dns.asso-exemple.fr: DNS answers 127.0.0.2" in table
 
 
 def test_an_expired_certificate_needs_action(lab: Lab, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     rc, data, table = status(lab, tmp_path, capsys, ["good-site", "expired-site"])
     assert rc == 3, table
-    expired = site(data, "expired.example.net")
+    expired = site(data, "expired.asso-exemple.fr")
     assert expired["days_left"] < 0
     assert expired["tls_error"] is not None and "expired" in expired["tls_error"]
     assert expired["actions"] == [f"certificate not valid: {expired['tls_error']}"]
@@ -240,7 +240,7 @@ def test_an_expired_certificate_needs_action(lab: Lab, tmp_path: Path, capsys: p
 def test_a_missing_redirect_needs_action(lab: Lab, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     rc, data, table = status(lab, tmp_path, capsys, ["good-site", "no-redirect"])
     assert rc == 3, table
-    plain = site(data, "no-redirect.example.net")
+    plain = site(data, "no-redirect.asso-exemple.fr")
     assert plain["redirect"] is None
     assert plain["actions"] == ["http does not redirect to https (answers 200)"]
     assert plain["tls_error"] is None
@@ -251,13 +251,13 @@ def test_a_site_answering_with_another_php_needs_action(
 ) -> None:
     rc, data, _ = status(lab, tmp_path, capsys, ["old-php"])
     assert rc == 3
-    assert site(data, "old-php.example.net")["actions"] == ["answers with PHP none, not 8.4"]
+    assert site(data, "old-php.asso-exemple.fr")["actions"] == ["answers with PHP none, not 8.4"]
 
 
 def test_an_expiring_certificate_is_a_warning(lab: Lab, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     rc, data, table = status(lab, tmp_path, capsys, ["good-site", "expiring-site"])
     assert rc == 4, table
-    soon = site(data, "expiring.example.net")
+    soon = site(data, "expiring.asso-exemple.fr")
     assert soon["actions"] == []
     assert len(soon["warnings"]) == 1 and soon["warnings"][0].startswith("certificate expires in 6 days")
 

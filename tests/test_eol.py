@@ -28,7 +28,7 @@ def settings() -> Settings:
 
 
 def _site(php: str, **more: Any) -> dict[str, Any]:
-    return member(site={"domains": ["case.example.org"], "php": php}, **more)
+    return member(site={"domains": ["case-asso.fr"], "php": php}, **more)
 
 
 def _evaluate(tmp_path: Path, settings: Settings, data: dict[str, Any], on: dt.date) -> list[Problem]:
@@ -78,7 +78,7 @@ def test_member_on_runtime(
         assert p.file.endswith("case-member.yaml") and p.line is not None
     if "warning" in expected or "error" in expected:
         site_php = [p for p in problems if p.path == "site.php"]
-        assert site_php and "Case Contact <case@case.example.org>" in site_php[0].message
+        assert site_php and "Case Contact <case@case-asso.fr>" in site_php[0].message
 
 
 def test_error_names_exception_until_field_when_expired(tmp_path: Path, settings: Settings) -> None:
@@ -276,9 +276,9 @@ def test_exception_date_error_says_what_is_wrong(
     members.mkdir()
     (members / "case-member.yaml").write_text(
         "name: Case Member\n"
-        "contact: {name: Case Contact, email: case@case.example.org}\n"
+        "contact: {name: Case Contact, email: case@case-asso.fr}\n"
         "uid: 10600\n"
-        'site: {domains: [case.example.org], php: "7.4"}\n'
+        'site: {domains: [case-asso.fr], php: "7.4"}\n'
         "exceptions:\n"
         f"  php_eol: {{until: {written}, reason: new site in progress}}\n",
         encoding="utf-8",

@@ -35,17 +35,17 @@ VALID: list[tuple[str, dict[str, Any]]] = [
     ("status-suspended", {"status": "suspended"}),
     ("status-archived", {"status": "archived"}),
     ("host-explicit", {"host": "web1"}),
-    ("site-php", {"site": {"domains": ["case.example.org"], "php": "8.4"}}),
-    ("site-static-http", {"site": {"domains": ["case.example.org"], "php": "none", "https": False}}),
-    ("site-20-domains", {"site": {"domains": [f"d{i}.case.example.org" for i in range(20)], "php": "8.5"}}),
+    ("site-php", {"site": {"domains": ["case-asso.fr"], "php": "8.4"}}),
+    ("site-static-http", {"site": {"domains": ["case-asso.fr"], "php": "none", "https": False}}),
+    ("site-20-domains", {"site": {"domains": [f"d{i}.case-asso.fr" for i in range(20)], "php": "8.5"}}),
     ("site-punycode", {"site": {"domains": ["xn--amis-du-rhne-nib.org"], "php": "8.3"}}),
-    ("site-long-labels", {"site": {"domains": ["a" * 63 + ".example.org"], "php": "8.3"}}),
-    ("site-digits-hyphens", {"site": {"domains": ["1-2-3.example.org"], "php": "8.3"}}),
+    ("site-long-labels", {"site": {"domains": ["a" * 63 + ".asso-exemple.fr"], "php": "8.3"}}),
+    ("site-digits-hyphens", {"site": {"domains": ["1-2-3.asso-exemple.fr"], "php": "8.3"}}),
     (
         "site-php-settings",
         {
             "site": {
-                "domains": ["case.example.org"],
+                "domains": ["case-asso.fr"],
                 "php": "8.4",
                 "php_settings": {
                     "memory_limit": "64m",  # PHP reads the suffix in either case
@@ -63,9 +63,9 @@ VALID: list[tuple[str, dict[str, Any]]] = [
     ("access-ssh", {"access": {"sftp_keys": [ED25519], "ssh": True}}),
     ("databases-five", {"databases": ["main", "wp", "forum", "stats_2024", "a"]}),
     ("databases-none", {"databases": []}),
-    ("lists-default-dmarc", {"lists": {"domain": "listes.case.example.org"}}),
-    ("lists-quarantine", {"lists": {"domain": "listes.case.example.org", "dmarc": "quarantine"}}),
-    ("lists-reject", {"lists": {"domain": "case.example.org", "dmarc": "reject"}}),
+    ("lists-default-dmarc", {"lists": {"domain": "listes.case-asso.fr"}}),
+    ("lists-quarantine", {"lists": {"domain": "listes.case-asso.fr", "dmarc": "quarantine"}}),
+    ("lists-reject", {"lists": {"domain": "case-asso.fr", "dmarc": "reject"}}),
     ("exception", {"exceptions": {"php_eol": {"until": dt.date(2027, 1, 1), "reason": "moving"}}}),
     ("exceptions-empty", {"exceptions": {}}),
     ("limits-int-cpus", {"limits": {"memory_mb": 512, "cpus": 2, "pids": 256}}),

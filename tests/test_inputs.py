@@ -235,8 +235,8 @@ def test_terminal_sequences_from_member_files_are_escaped(members: Path) -> None
     data = yaml.safe_load(BASE.read_text())
     data["contact"]["name"] = "Marie \x1b]0;owned\x07\x1b[2J Dupont \u202e"
     data["uid"] = 10501
-    data["site"]["domains"] = ["other.example.org"]
-    data["lists"]["domain"] = "listes.other.example.org"
+    data["site"]["domains"] = ["other-asso.fr"]
+    data["lists"]["domain"] = "listes.other-asso.fr"
     (members / "other-member.yaml").write_text(yaml.safe_dump(data, allow_unicode=True))
     proc = check(members)
     assert proc.returncode == 1
@@ -269,9 +269,9 @@ def _new(members: Path, slug: str, *extra: str) -> subprocess.CompletedProcess[s
 @pytest.mark.parametrize(
     ("domain", "holder"),
     [
-        ("base.example.org", "base-member.yaml"),
-        ("listes.base.example.org", "base-member.yaml"),
-        ("blog.base.example.org", "base-member.yaml"),
+        ("base-asso.fr", "base-member.yaml"),
+        ("listes.base-asso.fr", "base-member.yaml"),
+        ("blog.base-asso.fr", "base-member.yaml"),
     ],
 )
 def test_new_refuses_a_domain_already_used(members: Path, domain: str, holder: str) -> None:
@@ -281,11 +281,9 @@ def test_new_refuses_a_domain_already_used(members: Path, domain: str, holder: s
     assert not (members / "nouvelle-asso.yaml").exists()
 
 
-def _probe(
-    uid: int = 10600, domain: str = "probe.example.org", db: str = "main", lists: str = "l.probe.example.org"
-) -> str:
+def _probe(uid: int = 10600, domain: str = "probe-asso.fr", db: str = "main", lists: str = "l.probe-asso.fr") -> str:
     return (
-        f"name: Probe\ncontact: {{name: P, email: a@probe.example.org}}\nuid: {uid}\nsite:\n"
+        f"name: Probe\ncontact: {{name: P, email: a@probe-asso.fr}}\nuid: {uid}\nsite:\n"
         f'  domains: [{domain}]\n  php: "8.4"\ndatabases: [{db}]\nlists: {{domain: {lists}}}\n'
     )
 
@@ -297,19 +295,19 @@ def _probe(
         ("probe", _probe(uid=10500), "uid", 3, ("uid", 4), "10500 is already used by"),
         (
             "probe",
-            _probe(domain="base.example.org"),
+            _probe(domain="base-asso.fr"),
             "site.domains[0]",
             5,
             ("site.domains[0]", 6),
-            '"base.example.org" is already used by',
+            '"base-asso.fr" is already used by',
         ),
         (
             "probe",
-            _probe(lists="listes.base.example.org"),
+            _probe(lists="listes.base-asso.fr"),
             "lists.domain",
             8,
             ("lists.domain", 12),
-            '"listes.base.example.org" is already the list domain of',
+            '"listes.base-asso.fr" is already the list domain of',
         ),
         ("base", _probe(db="member_main"), "databases[0]", 7, ("databases[0]", 11), "already made by"),
     ],
@@ -1203,7 +1201,7 @@ def test_deep_nesting_is_refused_not_crashed(members: Path) -> None:
     ids=["latin-1", "utf-16-bom", "surrogate", "overlong"],
 )
 def test_bytes_that_are_not_utf8_are_named_with_line_and_field(members: Path, raw: bytes, shown: str) -> None:
-    text = BASE.read_bytes().replace(b"10500", b"10501").replace(b"base.example.org", b"other.example.org")
+    text = BASE.read_bytes().replace(b"10500", b"10501").replace(b"base-asso.fr", b"other-asso.fr")
     (members / "other-member.yaml").write_bytes(text.replace(b"name: Base Contact", b"name: " + raw, 1))
     line = text.split(b"\n").index(next(ln for ln in text.split(b"\n") if b"name: Base Contact" in ln)) + 1
     proc = check(members)
@@ -1226,7 +1224,7 @@ def test_bytes_that_are_not_utf8_are_named_with_line_and_field(members: Path, ra
 def test_a_file_in_utf16_or_utf32_is_named_so_once(tmp_path: Path, members: Path, encoding: str, said: str) -> None:
     """Notepad's "Unicode": one message saying so, for a member file and the stack file (was: five messages about
     NUL characters, "remove it", quoting the line's bytes)."""
-    text = BASE.read_text(encoding="utf-8").replace("10500", "10501").replace("base.example.org", "other.example.org")
+    text = BASE.read_text(encoding="utf-8").replace("10500", "10501").replace("base-asso.fr", "other-asso.fr")
     (members / "other-member.yaml").write_bytes(text.encode(encoding))
     proc = check(members)
     assert proc.returncode == 1, proc
@@ -1405,7 +1403,7 @@ def test_a_cron_command_with_a_path_of_the_web_host_is_warned_of(
         )
         assert done.returncode != 0 and ("can't cd to" in done.stderr or "2>/dev/null" in command), done
     job = {"schedule": "hourly", "command": command}
-    data = member(uid=10711, site={"domains": ["cron-paths.example.org"], "php": "8.4"}, cron=[job])
+    data = member(uid=10711, site={"domains": ["cron-paths.fr"], "php": "8.4"}, cron=[job])
     proc = check(write_members(tmp_path / "members", {"cron-paths": data}))
     assert proc.returncode == 0, proc.stderr
     warnings = [ln for ln in proc.stderr.splitlines() if "cron-paths.yaml:" in ln and "cron[0].command" in ln]
@@ -1435,10 +1433,10 @@ def test_a_php_setting_of_the_wrong_type_is_one_error_echoing_the_value_as_writt
     """One message per setting, naming file, line, field and the value as the member wrote it."""
     lines = [
         "name: Case Member",
-        "contact: {name: Case Contact, email: case@case.example.org}",
+        "contact: {name: Case Contact, email: case@case-asso.fr}",
         "uid: 10600",
         "site:",
-        "  domains: [case.example.org]",
+        "  domains: [case-asso.fr]",
         '  php: "8.4"',
         "  php_settings:",
         f"    memory_limit: {written}",
@@ -1465,8 +1463,8 @@ def test_display_errors_takes_every_spelling_of_a_yaml_boolean(tmp_path: Path, w
     directory = tmp_path / "members"
     directory.mkdir()
     (directory / "test-site.yaml").write_text(
-        "name: Test site\ncontact: {name: A, email: a@test-site.example.org}\nuid: 10720\n"
-        f'site:\n  domains: [test-site.example.org]\n  php: "8.4"\n  php_settings:\n    display_errors: {written}\n'
+        "name: Test site\ncontact: {name: A, email: a@test-site.fr}\nuid: 10720\n"
+        f'site:\n  domains: [test-site.fr]\n  php: "8.4"\n  php_settings:\n    display_errors: {written}\n'
     )
     (m,) = load_registry(directory, load_settings(ROOT, "prod")).members
     assert m.site is not None and m.site.php_settings == {"display_errors": value}
@@ -1475,9 +1473,9 @@ def test_display_errors_takes_every_spelling_of_a_yaml_boolean(tmp_path: Path, w
 @pytest.mark.parametrize(
     ("contact", "domains", "what"),
     [
-        ("case@case.example.org", ["asso-case.org", "www.asso-case.org"], "the site's domain"),
+        ("case@case-asso.fr", ["asso-case.org", "www.asso-case.org"], "the site's domain"),
         ("contact@asso-case.org", ["asso-case.org", "www.asso-case.org"], "the site's domain"),
-        ("case@case.example.org", ["www.asso-case.org"], "the domain of the site's www.asso-case.org"),
+        ("case@case-asso.fr", ["www.asso-case.org"], "the domain of the site's www.asso-case.org"),
         ("contact@asso-case.org", ["other-case.org"], "the domain of the contact's address"),
     ],
 )
@@ -1690,8 +1688,8 @@ def test_an_upload_size_beyond_the_containers_tmp_is_warned_of(tmp_path: Path, w
 def test_a_static_site_with_databases_is_warned_of(members: Path) -> None:
     """php: none with databases: no PHP reads them, and a PHP site switched to static stops running."""
     (members / "case-member.yaml").write_text(
-        "name: Case Member\ncontact: {name: Case Contact, email: case@case.example.org}\nuid: 10600\n"
-        "site:\n  domains: [case.example.org]\n  php: none\ndatabases: [main]\n"
+        "name: Case Member\ncontact: {name: Case Contact, email: case@case-asso.fr}\nuid: 10600\n"
+        "site:\n  domains: [case-asso.fr]\n  php: none\ndatabases: [main]\n"
     )
     done = check(members)
     assert done.returncode == 0, done.stdout + done.stderr
@@ -1715,10 +1713,12 @@ def test_a_site_on_a_runtime_without_mysql_is_warned_of_its_databases(tmp_path: 
         ),
         encoding="utf-8",
     )
-    site = 'site:\n  domains: [case.example.org]\n  php: "8.4"\n'
-    head = "name: Case Member\ncontact: {name: Case Contact, email: case@case.example.org}\nuid: 10600\n"
+    site = 'site:\n  domains: [case-asso.fr]\n  php: "8.4"\n'
+    head = "name: Case Member\ncontact: {name: Case Contact, email: case@case-asso.fr}\nuid: 10600\n"
     (members / "case-member.yaml").write_text(head + site + "databases: [main, forum]\n")
-    (members / "case-other.yaml").write_text(head.replace("10600", "10601") + site.replace("case.", "other.") + "\n")
+    (members / "case-other.yaml").write_text(
+        head.replace("10600", "10601") + site.replace("case-asso", "other-asso") + "\n"
+    )
     done = check(members, project)
     assert done.returncode == 0, done.stdout + done.stderr
     warned = [line for line in done.stderr.splitlines() if "built without mysql" in line and "case-" in line]
@@ -1880,7 +1880,7 @@ def test_another_members_name_is_one_error(tmp_path: Path, field: str, domain: s
         ({"lists": {"domains": "listes.asso-x.org"}}, "lists.domains: unknown key"),
         # another letter case, however far difflib finds it (UID was said to be unknown, uid missing: two errors)
         ({"UID": 10600, "uid": None}, "UID: unknown key (allowed here: name, contact, uid, "),
-        ({"contact": {"Name": "Case Contact", "EMAIL": "case@case.example.org"}}, "contact.EMAIL: unknown key"),
+        ({"contact": {"Name": "Case Contact", "EMAIL": "case@case-asso.fr"}}, "contact.EMAIL: unknown key"),
         # a required key missing beside it, which it holds (was: php_settings meant, and site.php missing)
         ({"site": {"domains": ["asso-x.org"], "php_version": "8.4"}}, "site.php_version: unknown key"),
     ],
@@ -1955,7 +1955,7 @@ def test_a_domain_written_wholly_in_look_alikes_of_latin_letters_is_warned_of(tm
         "name: Pommes\n"
         "contact: {name: Karim Benali, email: karim@example.net}\n"
         "uid: 10600\n"
-        f"site: {{php: '8.4', domains: [pommes.example.org, {look_alike}]}}\n",
+        f"site: {{php: '8.4', domains: [pommes-asso.fr, {look_alike}]}}\n",
         encoding="utf-8",
     )
     (members / "listes.yaml").write_text(

@@ -48,14 +48,14 @@ def registry(tmp_path: Path) -> Path:
                 10601,
                 name="Vélo Cité",
                 contact={"name": "Élodie Martin", "email": "elodie@velo-cite.example.org"},
-                site=_site("8.2", "velo-cite.example.org"),
+                site=_site("8.2", "velo-cite-asso-69.org"),
             ),
             # 7.4 past eol, exception running: told, in English as its file says.
             "old-club": member(
                 10602,
                 name="Old Club",
                 contact={"name": "Sam Reed", "email": "sam@old-club.example.org", "language": "en"},
-                site=_site("7.4", "old-club.example.org"),
+                site=_site("7.4", "old-club-asso-69.org"),
                 exceptions={"php_eol": {"until": dt.date(2027, 1, 15), "reason": "new site on its way"}},
             ),
             # Suspended on 8.2: still told (its site comes back on the same runtime).
@@ -64,12 +64,12 @@ def registry(tmp_path: Path) -> Path:
                 name="Pause",
                 status="suspended",
                 contact={"name": "Paul Pause", "email": "paul@pause.example.org"},
-                site=_site("8.2", "pause.example.org"),
+                site=_site("8.2", "pause-asso-69.org"),
             ),
             # Supported runtime, archived member, static site, no site: nobody to tell.
-            "fine-asso": member(10604, site=_site("8.4", "fine.example.org")),
-            "gone-asso": member(10605, status="archived", site=_site("7.4", "gone.example.org")),
-            "static-asso": member(10606, site=_site("none", "static.example.org")),
+            "fine-asso": member(10604, site=_site("8.4", "fine-asso-69.org")),
+            "gone-asso": member(10605, status="archived", site=_site("7.4", "gone-asso-69.org")),
+            "static-asso": member(10606, site=_site("none", "static-asso-69.org")),
             "lists-only": member(10607),
         },
     )
@@ -110,7 +110,7 @@ def test_sends_exactly_the_expected_messages_in_french_by_default(tmp_path: Path
     assert fr["Subject"] == "PHP 8.2 : fin de vie le 31 décembre 2026, votre site doit changer de version"
     body = fr.get_content()
     assert "Bonjour Élodie Martin," in body
-    assert "Le site de Vélo Cité (velo-cite.example.org) fonctionne avec PHP 8.2." in body
+    assert "Le site de Vélo Cité (velo-cite-asso-69.org) fonctionne avec PHP 8.2." in body
     assert "Cette version arrive en fin de vie le 31 décembre 2026, dans 33 jours" in body
     assert "Ce que vous devez faire :" in body
     assert "fonctionne avec PHP 8.5" in body, "the newest supported runtime is proposed"
@@ -153,7 +153,7 @@ def test_the_contact_name_reaches_the_to_header_as_written(tmp_path: Path, smtp_
             slug: member(
                 10700 + i,
                 contact={"name": name, "email": f"{slug}@example.org"},
-                site=_site("8.2", f"{slug}.example.org"),
+                site=_site("8.2", f"{slug}-asso-69.org"),
             )
             for i, (slug, name) in enumerate(zip(slugs, _ODD_NAMES, strict=True))
         },
@@ -614,10 +614,10 @@ def _idn_members(tmp_path: Path, utf8_email: str) -> Path:
             "cafe-asso": member(
                 10608,
                 contact={"name": "Marie", "email": "marie@café.example.org"},
-                site=_site("8.2", "cafe.example.org"),
+                site=_site("8.2", "cafe-asso-69.org"),
             ),
             "utf8-asso": member(
-                10609, contact={"name": "Renée", "email": utf8_email}, site=_site("8.2", "utf8.example.org")
+                10609, contact={"name": "Renée", "email": utf8_email}, site=_site("8.2", "utf8-asso-69.org")
             ),
         },
     )
@@ -898,16 +898,16 @@ def test_warning_with_an_exception_says_the_site_runs_until_the_exception_ends(
 ) -> None:
     """8.2 ends on 2026-12-31, the exception on 2027-06-30: the site stops after the exception, not after the
     end of life, and the move is due by the exception's end."""
-    data = member(site=_site("8.2", "case.example.org"), exceptions=_exception(dt.date(2027, 6, 30)))
+    data = member(site=_site("8.2", "case-asso.fr"), exceptions=_exception(dt.date(2027, 6, 30)))
     out = dry_run(tmp_path, capsys, data, ON)
-    assert "Le site de Case Member (case.example.org) fonctionne avec PHP 8.2." in out
+    assert "Le site de Case Member (case-asso.fr) fonctionne avec PHP 8.2." in out
     assert "Cette version arrive en fin de vie le 31 décembre 2026, dans 33 jours" in out
     assert "Une exception vous est accordée jusqu'au 30 juin 2027 : votre site continuera de\nfonctionner" in out
     assert "jusqu'à cette date, puis il sera arrêté." in out
     assert "(au plus tard le 30 juin 2027)" in out
     assert "et votre site sera arrêté" not in out and "31 décembre 2026)" not in out, out
 
-    en = dict(data, contact={"name": "Sam", "email": "sam@case.example.org", "language": "en"})
+    en = dict(data, contact={"name": "Sam", "email": "sam@case-asso.fr", "language": "en"})
     out = dry_run(tmp_path / "en", capsys, en, ON)
     assert "You hold an exception until 30 June 2027: your site keeps running on PHP 8.2" in out
     assert "(by 30 June 2027 at the latest)" in out
@@ -966,15 +966,15 @@ def test_a_login_sent_in_clear_to_another_machine_is_warned_of(
 
 def test_suspended_member_is_not_told_its_site_runs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A suspended site answers 503 and PHP does not run: the message says so, and what happens if it returns."""
-    data = member(status="suspended", site=_site("8.2", "case.example.org"))
+    data = member(status="suspended", site=_site("8.2", "case-asso.fr"))
     out = dry_run(tmp_path, capsys, data, ON)
     assert "fonctionne avec PHP 8.2" not in out and "fonctionne encore" not in out, out
-    assert "Le site de Case Member (case.example.org) est suspendu : il affiche une page\nd'indisponibilité" in out
+    assert "Le site de Case Member (case-asso.fr) est suspendu : il affiche une page\nd'indisponibilité" in out
     assert "PHP n'y tourne pas. Il est configuré pour PHP 8.2." in out
     assert "S'il est remis en service, votre site pourra fonctionner avec PHP 8.2 jusqu'au\n31 décembre 2026" in out
     assert "(au plus tard le 31 décembre 2026)" in out
 
-    en = dict(data, contact={"name": "Sam", "email": "sam@case.example.org", "language": "en"})
+    en = dict(data, contact={"name": "Sam", "email": "sam@case-asso.fr", "language": "en"})
     out = dry_run(tmp_path / "en", capsys, en, ON + dt.timedelta(days=60))  # past end of life, no exception
     assert "runs on PHP" not in out and "still runs" not in out, out
     assert "Subject: PHP 8.2 is no longer maintained: your site must move" in out
@@ -984,7 +984,7 @@ def test_suspended_member_is_not_told_its_site_runs(tmp_path: Path, capsys: pyte
 
 
 _LONG_NAME = "Association pour les Jardins Partagés et Solidaires du Quartier de la Croix-Rousse"
-_LONG_DOMAIN = "jardins-partages-solidaires-croix-rousse.example.org"
+_LONG_DOMAIN = "jardins-partages-solidaires-croix-rousse-lyon-4e.org"
 _WIDTH = 78  # RFC 5322 section 2.1.1
 
 
@@ -1011,7 +1011,7 @@ def test_a_paragraph_holding_a_long_name_is_wrapped_with_it(
     """A paragraph holding a member's name and domains is wrapped once they are put in: a long name left the
     template's line break where it was, a line far too long then the runtime alone on the next one
     (``... est arrêté. Il est configuré pour`` / ``PHP 8.2.``)."""
-    contact = {"name": "Camille Dupont-Lefèvre de la Croix-Rousse", "email": "c@case.example.org"}
+    contact = {"name": "Camille Dupont-Lefèvre de la Croix-Rousse", "email": "c@case-asso.fr"}
     data = member(name=_LONG_NAME, contact={**contact, "language": language}, site=_site("8.2", _LONG_DOMAIN))
     lines = _body(dry_run(tmp_path, capsys, data, ON, stopped="8.2"))
     first = next(i for i, line in enumerate(lines) if _LONG_NAME.split(maxsplit=1)[0] in line)
@@ -1038,13 +1038,13 @@ def test_a_grouped_message_keeps_each_site_of_its_summary_on_one_line(tmp_path: 
         tmp_path / "members",
         {
             "long-club": member(10811, name=_LONG_NAME, contact=contact, site=_site("8.2", _LONG_DOMAIN)),
-            "pause-club": member(10812, name="Pause Club", contact=contact, site=_site("8.2", "pause.example.org")),
+            "pause-club": member(10812, name="Pause Club", contact=contact, site=_site("8.2", "pause-asso-69.org")),
         },
     )
     assert notify(project(tmp_path, smtp_sink), members, ON) == 0
     lines = smtp_sink.received[0].message.get_content().splitlines()
     assert f"- {_LONG_NAME} ({_LONG_DOMAIN}) : PHP 8.2, fin de vie le 31 décembre 2026, dans 33 jours" in lines
-    assert "- Pause Club (pause.example.org) : PHP 8.2, fin de vie le 31 décembre 2026, dans 33 jours" in lines
+    assert "- Pause Club (pause-asso-69.org) : PHP 8.2, fin de vie le 31 décembre 2026, dans 33 jours" in lines
     site = f"Le site d'{_LONG_NAME} ({_LONG_DOMAIN}) fonctionne avec PHP 8.2."
     assert _paragraph(lines, site) == site, lines
     assert all(len(line) <= _WIDTH for line in lines[lines.index(f"== {_LONG_NAME} ==") :][2:4]), lines
@@ -1080,7 +1080,7 @@ def _visual_order(line: str, *, auto: bool = False) -> list[int]:
         ("עמותת שלום!", "c.org"),  # Hebrew, then a neutral sign: shown at the name's end (its left), not after it
         ("جمعية السلام", "c.org"),  # Arabic
         ("انجمن\u200cها\u061c 2024", "c.org"),  # Persian, a non-joiner, an Arabic letter mark, digits
-        ("עמותת שלום", "xn--9dbne9b.example.org"),  # a Hebrew domain, shown in U-labels: isolated too
+        ("עמותת שלום", "xn--9dbne9b.asso-69.org"),  # a Hebrew domain, shown in U-labels: isolated too
     ],
 )
 def test_a_right_to_left_name_is_isolated_in_the_text(tmp_path: Path, smtp_sink: Sink, name: str, domain: str) -> None:
@@ -1088,7 +1088,7 @@ def test_a_right_to_left_name_is_isolated_in_the_text(tmp_path: Path, smtp_sink:
     U+2069 POP DIRECTIONAL ISOLATE (UAX #9, section 2.7): a mail program shows it as a block at its place, as it
     shows it alone, and the words around it in their order (was: the name's direction spilt over the neutral signs
     next to it, and theirs over it)."""
-    data = member(name=name, contact={"name": name, "email": "c@case.example.org"}, site=_site("8.2", domain))
+    data = member(name=name, contact={"name": name, "email": "c@case-asso.fr"}, site=_site("8.2", domain))
     members = write_members(tmp_path / "members", {"case-member": data})
     assert notify(project(tmp_path, smtp_sink), members, ON) == 0
     message = smtp_sink.received[0].message
@@ -1097,7 +1097,7 @@ def test_a_right_to_left_name_is_isolated_in_the_text(tmp_path: Path, smtp_sink:
     isolated = f"\u2068{name}\u2069"
     assert f"Bonjour {isolated}," in lines, lines
     site = next(line for line in lines if line.startswith("Le site "))
-    shown_domain = "\u2068שלום.example.org\u2069" if domain.startswith("xn--") else domain
+    shown_domain = "\u2068שלום.asso-69.org\u2069" if domain.startswith("xn--") else domain
     assert site.startswith(f"Le site de {isolated} ({shown_domain}) "), site
     alone = [name[i] for i in _visual_order(name, auto=True)]
     for line in (f"Bonjour {isolated},", site):
@@ -1160,7 +1160,7 @@ STATES: list[tuple[str, dt.date, dict[str, Any], str, list[str], list[str]]] = [
         "",
         [
             "Subject: PHP 8.2 n'est plus maintenu : votre site doit changer de version",
-            "Le site de Case Member (case.example.org) est arrêté.",
+            "Le site de Case Member (case-asso.fr) est arrêté.",
             "L'exception qui vous était accordée a pris fin le 10 janvier 2027.",
             "votre site ne fonctionnera de nouveau qu'une fois passé à une\nversion maintenue.",
             "(dès que possible)",
@@ -1244,7 +1244,7 @@ def test_each_state_says_what_happens_and_when(
     state: tuple[str, dt.date, dict[str, Any], str, list[str], list[str]],
 ) -> None:
     case, on, fields, stopped, present, absent = state
-    out = dry_run(tmp_path, capsys, member(site=_site("8.2", "case.example.org"), **fields), on, stopped)
+    out = dry_run(tmp_path, capsys, member(site=_site("8.2", "case-asso.fr"), **fields), on, stopped)
     for text in present:
         assert text in out, f"{case}: {text!r} missing from:\n{out}"
     for text in absent:
@@ -2226,9 +2226,9 @@ def test_a_name_with_its_own_article_or_a_vowel_is_joined_to_de_as_french_writes
     """`Le site de Les Amis du Rhône` is no French: the article of the name joins "de" (des, du), which is
     elided before a vowel (d'Amicale); in every state the message tells of the site."""
     for status, on in (("active", ON), ("suspended", ON), ("active", dt.date(2027, 1, 5))):
-        data = member(name=name, status=status, site=_site("8.2", "case.example.org"))
+        data = member(name=name, status=status, site=_site("8.2", "case-asso.fr"))
         out = dry_run(tmp_path / f"{status}-{on}", capsys, data, on)
-        assert f"{said} (case.example.org) " in out, out
+        assert f"{said} (case-asso.fr) " in out, out
         assert " de Les " not in out and " de Le " not in out
 
 
@@ -2242,7 +2242,7 @@ def test_a_domain_in_punycode_is_told_in_the_letters_the_member_knows(
     # wrapped at 78 characters (RFC 5322 section 2.1.1) as every paragraph holding a name
     assert "(amis-du-rhone.org, amis-du-rhône.org) fonctionne avec\nPHP 8.2." in out, out
     assert "xn--" not in out
-    en = member(site=site, contact={"name": "Sam", "email": "sam@case.example.org", "language": "en"})
+    en = member(site=site, contact={"name": "Sam", "email": "sam@case-asso.fr", "language": "en"})
     out = dry_run(tmp_path / "en", capsys, en, ON)
     assert "(amis-du-rhone.org, amis-du-rhône.org) runs on\nPHP 8.2." in out, out
     assert "xn--" not in out
@@ -2253,7 +2253,7 @@ def test_a_dry_run_of_another_day_dates_its_messages_on_that_day(
 ) -> None:
     """`--dry-run --on 2026-12-31` printed messages saying "c'est-à-dire aujourd'hui" of 31 December under a
     Date: of the day it was run; the Date: is now that day's, so the message reads as it would be sent then."""
-    data = member(site=_site("8.2", "case.example.org"))
+    data = member(site=_site("8.2", "case-asso.fr"))
     out = dry_run(tmp_path, capsys, data, dt.date(2026, 12, 31))
     assert "c'est-à-dire aujourd'hui" in out
     assert "Date: Thu, 31 Dec 2026 " in out, out
@@ -2373,27 +2373,27 @@ def _federation(tmp_path: Path, *, extra: dict[str, dict[str, Any]] | None = Non
                 10801,
                 name="Chorale de l'Est",
                 contact={"name": "Anne Roux", "email": "anne@federation.example.org"},
-                site=_site("8.2", "chorale-est.example.org"),
+                site=_site("8.2", "chorale-est-asso-69.org"),
             ),
             # 7.4 past its end of life, an exception running
             "judo-est": member(
                 10802,
                 name="Les Judokas de l'Est",
                 contact={"name": "A. Roux", "email": "anne@Federation.EXAMPLE.org", "language": "en"},
-                site=_site("7.4", "judo-est.example.org"),
+                site=_site("7.4", "judo-est-asso-69.org"),
                 exceptions={"php_eol": {"until": dt.date(2027, 1, 15), "reason": "new site on its way"}},
             ),
             "theatre-est": member(
                 10803,
                 name="Théâtre de l'Est",
                 contact={"name": "Anne Roux", "email": "anne@FEDERATION.example.org"},
-                site=_site("8.2", "theatre-est.example.org"),
+                site=_site("8.2", "theatre-est-asso-69.org"),
             ),
             "velo-cite": member(
                 10804,
                 name="Vélo Cité",
                 contact={"name": "Élodie Martin", "email": "elodie@velo-cite.example.org"},
-                site=_site("8.2", "velo-cite.example.org"),
+                site=_site("8.2", "velo-cite-asso-69.org"),
             ),
             **(extra or {}),
         },
@@ -2421,16 +2421,16 @@ def test_one_message_per_contact_address_names_every_member_it_concerns(
     # the summary: each member, its site, runtime, end of life and days left, a line each, a blank line after
     lines = body.splitlines()
     summary = lines.index(
-        "- Chorale de l'Est (chorale-est.example.org) : PHP 8.2, fin de vie le 31 décembre 2026, dans 33 jours"
+        "- Chorale de l'Est (chorale-est-asso-69.org) : PHP 8.2, fin de vie le 31 décembre 2026, dans 33 jours"
     )
     assert lines[summary + 1 : summary + 4] == [
-        "- Les Judokas de l'Est (judo-est.example.org) : PHP 7.4, fin de vie le 28 novembre 2022, il y a 1461 jours",
-        "- Théâtre de l'Est (theatre-est.example.org) : PHP 8.2, fin de vie le 31 décembre 2026, dans 33 jours",
+        "- Les Judokas de l'Est (judo-est-asso-69.org) : PHP 7.4, fin de vie le 28 novembre 2022, il y a 1461 jours",
+        "- Théâtre de l'Est (theatre-est-asso-69.org) : PHP 8.2, fin de vie le 31 décembre 2026, dans 33 jours",
         "",
     ], body
     # then each site's own paragraphs, what to do included
-    assert "Le site de Chorale de l'Est (chorale-est.example.org) fonctionne avec PHP 8.2." in body
-    assert "Le site des Judokas de l'Est (judo-est.example.org) fonctionne avec PHP 7.4." in body
+    assert "Le site de Chorale de l'Est (chorale-est-asso-69.org) fonctionne avec PHP 8.2." in body
+    assert "Le site des Judokas de l'Est (judo-est-asso-69.org) fonctionne avec PHP 7.4." in body
     assert "exception accordée jusqu'au 15 janvier 2027" in body
     assert body.count("Ce que vous devez faire :") == 3
     assert "Élodie" not in body and "Vélo" not in body
@@ -2466,14 +2466,14 @@ def test_a_member_not_due_is_not_named_in_its_contact_s_message(
         10805,
         name="Harmonie de l'Est",
         contact={"name": "Anne Roux", "email": "anne@federation.example.org"},
-        site=_site("8.2", "harmonie-est.example.org"),
+        site=_site("8.2", "harmonie-est-asso-69.org"),
     )
     write_members(members, {"harmonie-est": new})
     assert notify(proj, members, ON + dt.timedelta(days=3)) == 0
     assert [r.rcpt_tos for r in smtp_sink.received] == [["anne@federation.example.org"]]
     message = smtp_sink.received[0].message
     body = message.get_content()
-    assert "Le site de Harmonie de l'Est (harmonie-est.example.org)" in body
+    assert "Le site de Harmonie de l'Est (harmonie-est-asso-69.org)" in body
     assert "Chorale" not in body and "Judokas" not in body and "Théâtre" not in body
     assert message["Subject"] == "PHP 8.2 : fin de vie le 31 décembre 2026, votre site doit changer de version"
     err = capsys.readouterr().err
@@ -2502,7 +2502,7 @@ def test_a_local_part_written_in_another_case_is_another_address(tmp_path: Path,
             10806,
             name="Danse de l'Est",
             contact={"name": "Anne Roux", "email": "Anne@federation.example.org"},
-            site=_site("8.2", "danse-est.example.org"),
+            site=_site("8.2", "danse-est-asso-69.org"),
         )
     }
     members, proj = _federation(tmp_path, extra=extra), project(tmp_path, smtp_sink)
@@ -2560,11 +2560,11 @@ def test_a_grouped_message_in_english_heads_each_site_with_its_member(tmp_path: 
                 10811,
                 name="Old Club",
                 contact=contact,
-                site=_site("7.4", "old-club.example.org"),
+                site=_site("7.4", "old-club-asso-69.org"),
                 exceptions={"php_eol": {"until": dt.date(2027, 1, 15), "reason": "new site on its way"}},
             ),
             "pause-club": member(
-                10812, name="Pause Club", status="suspended", contact=contact, site=_site("8.2", "pause.example.org")
+                10812, name="Pause Club", status="suspended", contact=contact, site=_site("8.2", "pause-asso-69.org")
             ),
         },
     )
@@ -2579,13 +2579,13 @@ def test_a_grouped_message_in_english_heads_each_site_with_its_member(tmp_path: 
         "",
         "You are the contact of 2 members of the host whose sites are set up for a PHP version",
         "near or past its end of life:",
-        "- Old Club (old-club.example.org): PHP 7.4, end of life 28 November 2022, 1461 days ago",
-        "- Pause Club (pause.example.org): PHP 8.2, end of life 31 December 2026, in 33 days",
+        "- Old Club (old-club-asso-69.org): PHP 7.4, end of life 28 November 2022, 1461 days ago",
+        "- Pause Club (pause-asso-69.org): PHP 8.2, end of life 31 December 2026, in 33 days",
     ], lines
     old, pause = lines.index("== Old Club =="), lines.index("== Pause Club ==")
     assert old < pause
-    assert "The site of Old Club (old-club.example.org) runs on PHP 7.4." in lines[old:pause]
-    assert "The site of Pause Club (pause.example.org) is suspended: it shows an" in lines[pause:]
+    assert "The site of Old Club (old-club-asso-69.org) runs on PHP 7.4." in lines[old:pause]
+    assert "The site of Pause Club (pause-asso-69.org) is suspended: it shows an" in lines[pause:]
     assert lines.count("What you need to do:") == 2
 
 
@@ -2645,12 +2645,12 @@ def test_an_address_whose_domain_is_written_otherwise_is_the_same_contact(
             "cafe-bis": member(
                 10610,
                 contact={"name": "Marie", "email": "marie@xn--caf-dma.example.org"},
-                site=_site("8.2", "cafe-bis.example.org"),
+                site=_site("8.2", "cafe-bis-asso-69.org"),
             ),
             "utf8-bis": member(
                 10611,
                 contact={"name": "Renée", "email": "renée@UTF8.example.org"},
-                site=_site("8.2", "utf8-bis.example.org"),
+                site=_site("8.2", "utf8-bis-asso-69.org"),
             ),
         },
     )

@@ -1077,11 +1077,11 @@ def test_plan_and_check_warn_of_cron_jobs_that_will_not_run_and_of_errors_shown(
     for slug, uid, status in (("pause-member", 10901, "suspended"), ("old-member", 10902, "archived")):
         (repo / "members" / f"{slug}.yaml").write_text(
             f"name: {slug}\ncontact: {{name: A, email: a@{slug}.example.org}}\nuid: {uid}\nstatus: {status}\n"
-            f'site:\n  domains: [{slug}.example.org]\n  php: "8.4"\n  php_settings:\n    display_errors: false\n' + job
+            f'site:\n  domains: [{slug}.fr]\n  php: "8.4"\n  php_settings:\n    display_errors: false\n' + job
         )
     (repo / "members" / "test-site.yaml").write_text(
-        "name: Test site\ncontact: {name: A, email: a@test-site.example.org}\nuid: 10903\n"
-        'site:\n  domains: [test-site.example.org]\n  php: "8.4"\n  php_settings:\n    display_errors: On\n' + job
+        "name: Test site\ncontact: {name: A, email: a@test-site.fr}\nuid: 10903\n"
+        'site:\n  domains: [test-site.fr]\n  php: "8.4"\n  php_settings:\n    display_errors: On\n' + job
     )
     expected = [
         f"warning: {Path('members') / 'old-member.yaml'}:10 cron: 1 cron job will not run: the member is archived "
