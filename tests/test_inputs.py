@@ -337,12 +337,12 @@ def test_a_name_met_twice_names_both_places_with_their_lines(
 @pytest.mark.parametrize(
     ("slug", "domain", "words"),
     [
-        ("nogroup", "n.example.org", "is reserved"),
-        ("web1", "n.example.org", "is reserved"),
+        ("nogroup", "nouvelle-asso.fr", "is reserved"),
+        ("web1", "nouvelle-asso.fr", "is reserved"),
         ("nouvelle", "pma.example.org", "is reserved"),
         ("nouvelle", "web1.example.org", "is reserved"),
         # pic plan lists and counts the shared resources as "platform", pic status the platform's own domains
-        ("platform", "n.example.org", "is what pic plan and pic status call the resources and domains of no member"),
+        ("platform", "nouvelle-asso.fr", "is what pic plan and pic status call the resources and domains of no member"),
     ],
 )
 def test_new_refuses_a_name_of_the_platform(members: Path, slug: str, domain: str, words: str) -> None:
@@ -887,7 +887,8 @@ def test_new_refuses_control_characters_in_the_name(members: Path) -> None:
         ("--name", "\u0301\u0301", "shows nothing"),
         ("--name", "\u3164", "invisible character"),
         ("--domain", "xn--pris-53d.fr", "mixes scripts"),
-        ("--domain", "ab--cd.example.org", "R-LDH"),
+        ("--domain", "ab--cd.nouvelle-asso.fr", "R-LDH"),
+        ("--domain", "www.example.com", "is under example.com, a name IANA holds for documentation (RFC 2606 §3)"),
         ("--email", "n@xn--pypal-4ve.fr", "mixes scripts"),
         ("--email", "n" * 65 + "@example.org", "too long"),
         # an address given with more than itself: the address alone is named (was: "The display name contains
@@ -899,7 +900,7 @@ def test_new_refuses_control_characters_in_the_name(members: Path) -> None:
     ],
 )
 def test_new_refuses_what_check_refuses(members: Path, option: str, value: str, words: str) -> None:
-    args = {"--name": "Nouvelle", "--email": "n@example.org", "--domain": "nouvelle.example.org", option: value}
+    args = {"--name": "Nouvelle", "--email": "n@example.org", "--domain": "nouvelle-asso.fr", option: value}
     proc = _new(members, "nouvelle", *(x for pair in args.items() for x in pair))
     assert proc.returncode == 1, proc
     assert option in proc.stderr and words in proc.stderr, proc.stderr
