@@ -625,9 +625,11 @@ def test_sympa_domain_changed_without_a_reports_mailbox_or_onto_a_members_list_d
     """Without pic:mail.dmarc_reports, the DMARC reports' mailbox moves with the main domain: every list domain's
     DMARC record changes. A main domain that was a member's list domain reads that member's lists as its own (its
     list_data/<domain>/ exists): the plan says so rather than that those lists are left unserved, and says to pick
-    another name; the former main domain given to a member is told too."""
+    another name; the former main domain given to a member is told too. The stack's CA is its own: a public one
+    refuses a member's list domain under example.org (RFC 2606), as the former main domain is here."""
     no_reports = ("dmarc_reports: dmarc@example.org}", "}")
-    before = _stack(tmp_path, "before", no_reports)
+    internal = ("ca: letsencrypt", "ca: internal")
+    before = _stack(tmp_path, "before", no_reports, internal)
     # a list domain under none of the members' sites (the main domain may not be under one)
     lister, own = (
         next(m for m in _plain_sites(load_registry(MEMBERS, before)) if m.status == "active"),
@@ -638,7 +640,9 @@ def test_sympa_domain_changed_without_a_reports_mailbox_or_onto_a_members_list_d
     with (old_members / f"{lister.slug}.yaml").open("a", encoding="utf-8") as out:
         out.write(f"lists:\n  domain: {own}\n")
     registry = load_registry(old_members, before)
-    after = _stack(tmp_path, "after", no_reports, ("sympa_domain: listes.example.org", f"sympa_domain: {own}"))
+    after = _stack(
+        tmp_path, "after", no_reports, internal, ("sympa_domain: listes.example.org", f"sympa_domain: {own}")
+    )
     shutil.copytree(old_members, changed)
     _edited(changed / f"{lister.slug}.yaml", rf"(?m)^  domain: {re.escape(own)}$", "  domain: listes.example.org")
     empty = rendering()

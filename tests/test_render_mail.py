@@ -403,8 +403,9 @@ def test_in_zone_name_servers_need_addresses() -> None:
 # --- the settings of the mail part -------------------------------------------------------------
 
 
-def _stack(tmp_path: Path, extra: str) -> Path:
-    text = (ROOT / "Pulumi.prod.yaml").read_text()
+def _stack(tmp_path: Path, extra: str, ca: str = "letsencrypt") -> Path:
+    """The prod stack as stack ``t`` in ``tmp_path``, with ``extra`` settings and its certificates from ``ca``."""
+    text = (ROOT / "Pulumi.prod.yaml").read_text().replace("ca: letsencrypt", f"ca: {ca}")
     (tmp_path / "Pulumi.t.yaml").write_text(text.replace("  pic:mail:", extra + "\n  pic:mail:", 1))
     return tmp_path
 
@@ -501,9 +502,10 @@ def test_a_served_zone_holding_names_the_platform_needs_addresses_for_is_warned_
     """A zone NSD serves gives the platform's names inside it their hosts' public addresses, and the prod hosts are
     known by name only: the hosts', Sympa's web interface's and phpMyAdmin's names inside it would resolve to
     nothing once it is delegated there. Each is told in the deepest zone served that holds it; the name server's
-    own name has its glue; a zone of list domains only, or the export backend, is no warning."""
+    own name has its glue; a zone of list domains only, or the export backend, is no warning. The stack's CA is its
+    own: with a public one, its names under example.org are warned of too (RFC 2606: test_documentation_domains)."""
     extra = "  pic:dns: {backend: zonefile, zones: [example.org, listes.example.org], listen: [192.0.2.53]}"
-    project = _stack(tmp_path, extra)
+    project = _stack(tmp_path, extra, ca="internal")
     warnings = [str(p) for p in settings_warnings(load_settings(project, "t"), project) if "pic:dns" in p.path]
     assert len(warnings) == 2, warnings
     parent, child = warnings
@@ -524,9 +526,10 @@ def test_a_served_zone_holding_names_the_platform_needs_addresses_for_is_warned_
 
 def test_a_site_domain_inside_a_served_zone_is_warned_of(tmp_path: Path) -> None:
     """The zone NSD serves is the program's whole zone: a member's site under it, on a web host known by name only,
-    would have no address."""
+    would have no address. The stack's CA is its own: a public one refuses a member's name under example.org
+    (RFC 2606)."""
     extra = "  pic:dns: {backend: zonefile, zones: [example.org], listen: [192.0.2.53]}"
-    settings = load_settings(_stack(tmp_path, extra), "t")
+    settings = load_settings(_stack(tmp_path, extra, ca="internal"), "t")
     members = write_members(
         tmp_path / "members",
         {
