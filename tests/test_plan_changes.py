@@ -1572,11 +1572,11 @@ def test_a_domain_removed_or_added_says_it_stops_being_served_or_what_its_certif
     assert member.site is not None
     slug, apex, gone = member.slug, member.site.domains[0], member.site.domains[-1]
     stack = two_hosts / "Pulumi.prod.yaml"
-    zone = "  pic:dns: {backend: zonefile, zones: [example.net], listen: [192.0.2.53]}\n  pic:members_root:"
+    zone = "  pic:dns: {backend: zonefile, zones: [hebergeur-asso.fr], listen: [192.0.2.53]}\n  pic:members_root:"
     edit(stack, "  pic:members_root:", zone)
-    commit(two_hosts, "the platform serves the zone example.net")
+    commit(two_hosts, "the platform serves the zone hebergeur-asso.fr")
     path = two_hosts / "members" / f"{slug}.yaml"
-    edit(path, f"    - {gone}\n", f"    - neu.{apex}\n    - {slug}.example.net\n")
+    edit(path, f"    - {gone}\n", f"    - neu.{apex}\n    - {slug}.hebergeur-asso.fr\n")
     commit(two_hosts, f"{slug}: {gone} removed, two domains added")
     data = plan_json(two_hosts)
     address = next(line for line in stack.read_text(encoding="utf-8").splitlines() if line.strip().startswith("web1:"))
@@ -1586,8 +1586,8 @@ def test_a_domain_removed_or_added_says_it_stops_being_served_or_what_its_certif
     assert told == {
         ("removed", gone): f"{gone} is no longer served from this `pulumi up`: the proxy on web1 drops it, and the "
         f"certificate of {slug} no longer names it: it is not renewed for {gone} any more",
-        ("added", f"{slug}.example.net"): f"{slug}.example.net is served by web1 from this `pulumi up`, which writes "
-        "its address record in the platform's zone example.net: nothing to publish by hand",
+        ("added", f"{slug}.hebergeur-asso.fr"): f"{slug}.hebergeur-asso.fr is served by web1 from this `pulumi up`, which writes "
+        "its address record in the platform's zone hebergeur-asso.fr: nothing to publish by hand",
         ("added", f"neu.{apex}"): needs,
     }, told
     assert needs.startswith(
@@ -1601,7 +1601,7 @@ def test_a_domain_removed_or_added_says_it_stops_being_served_or_what_its_certif
     assert "#### Domains served or no longer served" in markdown, markdown[:4000]
     assert f"- **{slug}**: {gone} is no longer served from this `pulumi up`" in markdown, markdown[:4000]
     # The domain back: it was served before this plan's revision, not before the plan: added again, told again.
-    edit(path, f"    - neu.{apex}\n    - {slug}.example.net\n", f"    - {gone}\n")
+    edit(path, f"    - neu.{apex}\n    - {slug}.hebergeur-asso.fr\n", f"    - {gone}\n")
     commit(two_hosts, f"{slug}: as it was")
     assert _domains_told(plan_json(two_hosts, rev="HEAD~2"), slug) == {}  # the same domains as two commits before
 

@@ -1192,6 +1192,12 @@ site:
 """
 
 
+def _club_stack(tmp_path: Path, name: str, *edits: tuple[str, str]) -> Settings:
+    """The stack of the tests with the club, with its own CA: a public one refuses the club's site under example.org
+    (RFC 2606), where the platform's zone is; the zone's records are the same either way."""
+    return _stack(tmp_path, name, ("ca: letsencrypt", "ca: internal"), *edits)
+
+
 def _with_club(tmp_path: Path, name: str, *edits: tuple[str, str]) -> Path:
     """The members, and one more whose site is inside example.org."""
     members = tmp_path / name
@@ -1215,8 +1221,8 @@ def test_a_zone_removed_has_its_names_address_records_published_where_its_record
     names inside it, so they are to be published where the zone's records go, before it (was: "drops ... nothing
     to publish by hand", the site's name leading nowhere once the delegation moves)."""
     members = _with_club(tmp_path, "members")
-    before = _stack(tmp_path, "before", ZONE_ONLY, WEB1_PUBLIC)
-    after = _stack(tmp_path, "after", WEB1_PUBLIC)
+    before = _club_stack(tmp_path, "before", ZONE_ONLY, WEB1_PUBLIC)
+    after = _club_stack(tmp_path, "after", WEB1_PUBLIC)
     attr_old, attr_new = _changes(before, after, members, members)
     zone = _only(attr_old, attr_new, "zone_addresses")
     club = [rc for rc in zone.records if rc.domain == "club.example.org"]
@@ -1239,8 +1245,8 @@ def test_a_zone_added_with_a_site_inside_it_keeps_its_names_records_until_its_de
     servers, so the records published where the names are now stay until then (was: "NSD answers with the new
     records from `pulumi up`", "nothing to publish by hand")."""
     members = _with_club(tmp_path, "members")
-    before = _stack(tmp_path, "before", WEB1_PUBLIC)
-    after = _stack(tmp_path, "after", ZONE_ONLY, WEB1_PUBLIC)
+    before = _club_stack(tmp_path, "before", WEB1_PUBLIC)
+    after = _club_stack(tmp_path, "after", ZONE_ONLY, WEB1_PUBLIC)
     attr_old, attr_new = _changes(before, after, members, MEMBERS)
     zones = _only(attr_old, attr_new, "zones")
     assert "its name servers' addresses only" not in zones.note(), zones.note()
@@ -1266,8 +1272,8 @@ def test_a_site_inside_a_zone_on_a_host_with_no_address_to_give_is_said_to_lead_
     listed"); and a member added there leads to none either (was: not a word)."""
     members = _with_club(tmp_path, "members")
     moved = _with_club(tmp_path, "moved", ("uid: 10050", "uid: 10050\nhost: web2"))
-    before = _stack(tmp_path, "before", WEB2, ZONE_ONLY, WEB1_PUBLIC)
-    settings = _stack(tmp_path, "after", WEB2, ZONE_ONLY, WEB1_PUBLIC)
+    before = _club_stack(tmp_path, "before", WEB2, ZONE_ONLY, WEB1_PUBLIC)
+    settings = _club_stack(tmp_path, "after", WEB2, ZONE_ONLY, WEB1_PUBLIC)
     for members_before in (members, MEMBERS):
         attr_old, attr_new = _changes(before, settings, moved, members_before)
         zone = _only(attr_old, attr_new, "zone_addresses")
@@ -1286,8 +1292,8 @@ def test_the_address_records_counts_are_in_the_json_beside_the_records(tmp_path:
     """zone_addresses gives the counts of address records before and after as numbers of their own (was:
     `records`, a string the records' list then replaced)."""
     members = _with_club(tmp_path, "members")
-    before = _stack(tmp_path, "before", ZONE_ONLY, WEB1_PUBLIC)
-    attr_old, attr_new = _changes(before, _stack(tmp_path, "after", ZONE_ONLY, WEB1_PUBLIC), members, MEMBERS)
+    before = _club_stack(tmp_path, "before", ZONE_ONLY, WEB1_PUBLIC)
+    attr_old, attr_new = _changes(before, _club_stack(tmp_path, "after", ZONE_ONLY, WEB1_PUBLIC), members, MEMBERS)
     data = as_json(rendering(), attr_new, meta={}, changes=[], attr_old=attr_old)["dns_records_changed"]
     [zone] = [d for d in data if d["kind"] == "zone_addresses"]
     assert (zone["address_records_before"], zone["address_records"]) == (2, 3), zone
@@ -1306,8 +1312,8 @@ def test_a_name_leaving_the_zones_is_given_one_record_to_publish_in_every_sectio
     )
     mail = ("pic:mail: {host: web1,", "pic:mail: {host: web2,")
     members = _with_club(tmp_path, "members")
-    before = _stack(tmp_path, "before", ZONE_ONLY, WEB1_PUBLIC, web2)
-    after = _stack(tmp_path, "after", WEB1_PUBLIC, web2, mail)
+    before = _club_stack(tmp_path, "before", ZONE_ONLY, WEB1_PUBLIC, web2)
+    after = _club_stack(tmp_path, "after", WEB1_PUBLIC, web2, mail)
     attr_old, attr_new = _changes(before, after, members, members)
     found = review([], attr_new, attr_old).dns_records
     by_hand: dict[str, set[Record]] = {}
@@ -1426,8 +1432,8 @@ def test_the_zone_address_records_heading_says_who_writes_them(tmp_path: Path) -
     writes them (was: "`the address records of pic:dns.zones` changes (2 record(s) → 3 record(s)): DNS records to
     publish", for records nobody publishes by hand)."""
     members = _with_club(tmp_path, "members")
-    before = _stack(tmp_path, "before", ZONE_ONLY, WEB1_PUBLIC)
-    attr_old, attr_new = _changes(before, _stack(tmp_path, "after", ZONE_ONLY, WEB1_PUBLIC), members, MEMBERS)
+    before = _club_stack(tmp_path, "before", ZONE_ONLY, WEB1_PUBLIC)
+    attr_old, attr_new = _changes(before, _club_stack(tmp_path, "after", ZONE_ONLY, WEB1_PUBLIC), members, MEMBERS)
     md = as_markdown(rendering(), attr_new, title="t", changes=[], attr_old=attr_old)
     heading = "#### :warning: the address records of the platform's zones change (2 record(s) → 3 record(s)): "
     assert f"{heading}written by `pulumi up`\n" in md, md
@@ -1446,8 +1452,8 @@ def test_a_member_moving_with_its_site_in_a_served_zone_is_not_told_to_switch_dn
     members = _with_club(tmp_path, "members")
     moved = _with_club(tmp_path, "moved", ("uid: 10050", "uid: 10050\nhost: web2"))
     for name, host in (("published", web2), ("by name", WEB2)):
-        before = _stack(tmp_path, f"{name} before", ZONE_ONLY, WEB1_PUBLIC, host)
-        after = _stack(tmp_path, f"{name} after", ZONE_ONLY, WEB1_PUBLIC, host)
+        before = _club_stack(tmp_path, f"{name} before", ZONE_ONLY, WEB1_PUBLIC, host)
+        after = _club_stack(tmp_path, f"{name} after", ZONE_ONLY, WEB1_PUBLIC, host)
         attr_old, attr_new = _changes(before, after, moved, members)
         r = review([], attr_new, attr_old)
         assert r.moves == {"club": ("web1", "web2")}, r.moves
