@@ -59,7 +59,7 @@ def valid_member(draw: st.DrawFn, uid: int, index: int) -> dict[str, Any]:
         "status": draw(st.sampled_from(["active", "suspended", "archived"])),
     }
     if draw(st.booleans()):
-        domains = [f"{draw(label)}{index}-{i}.example.org" for i in range(draw(st.integers(1, 3)))]
+        domains = [f"{draw(label)}{index}-{i}.asso-exemple.fr" for i in range(draw(st.integers(1, 3)))]
         data["site"] = {"domains": domains, "php": draw(st.sampled_from(RUNTIMES[1:])), "https": draw(st.booleans())}
     if draw(st.booleans()):
         data["access"] = {"sftp_keys": [ed25519_key(index)], "ssh": draw(st.booleans())}

@@ -84,7 +84,7 @@ def _load(members: dict[str, dict[str, Any]], names: dict[str, str] | None = Non
 
 def _case(path: tuple[str | int, ...], value: object) -> dict[str, Any]:
     data = copy.deepcopy(BASE)
-    data["uid"], data["site"]["domains"], data["lists"]["domain"] = 10600, ["case.example.org"], "l.case.example.org"
+    data["uid"], data["site"]["domains"], data["lists"]["domain"] = 10600, ["case-asso.fr"], "l.case-asso.fr"
     target: Any = data
     for part in path[:-1]:
         target = target[part]
@@ -261,7 +261,7 @@ def test_accepted_names_pass_sympas_check(values: list[str]) -> None:
             mail.sympa_conf(SETTINGS.mail.sympa_domain, listmaster="a@example.org", selector="pic", layout=layout)
         )
         for i, registry in enumerate(accepted):
-            domain = f"l{i}.case.example.org"
+            domain = f"l{i}.case-asso.fr"
             robot = Path(layout.robot_conf(domain))
             robot.parent.mkdir(parents=True)
             title = registry.get("case-member").spec.name

@@ -578,7 +578,7 @@ def test_a_password_is_placed_at_its_label_in_a_cjk_script_or_a_pair(text: str, 
 def _spec(**fields: object) -> dict[str, object]:
     data: dict[str, object] = {
         "name": "Case Member",
-        "contact": {"name": "Case Contact", "email": "case@case.example.org"},
+        "contact": {"name": "Case Contact", "email": "case@case-asso.fr"},
         "uid": 10600,
     }
     data.update(fields)
@@ -590,7 +590,7 @@ def test_each_prose_field_accepts_a_note_holding_no_secret(note: str) -> None:
     MemberSpec.model_validate(_spec(notes=note))
     MemberSpec.model_validate(_spec(exceptions={"php_eol": {"until": "2027-03-31", "reason": note}}), strict=False)
     if len(note) <= 120 and "=?" not in note:
-        MemberSpec.model_validate(_spec(contact={"name": note, "email": "case@case.example.org"}))
+        MemberSpec.model_validate(_spec(contact={"name": note, "email": "case@case-asso.fr"}))
 
 
 def _check(tmp_path: Path, body: str) -> tuple[int, str, Path]:
@@ -606,7 +606,7 @@ def _quoted(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
-HEAD = "name: Case Member\ncontact: {name: Case Contact, email: case@case.example.org}\nuid: 10600\n"
+HEAD = "name: Case Member\ncontact: {name: Case Contact, email: case@case-asso.fr}\nuid: 10600\n"
 
 
 @pytest.mark.parametrize(("text", "kind", "secret"), REFUSED, ids=[r[0][:40] for r in REFUSED])
@@ -632,13 +632,13 @@ def test_pic_check_refuses_a_secret_in_the_notes_at_its_line_without_showing_it(
         ),
         (
             "name: Case Member\ncontact:\n  name: Marie Dupont (mot de passe est Azerty123)\n"
-            "  email: case@case.example.org\nuid: 10600\n",
+            "  email: case@case-asso.fr\nuid: 10600\n",
             3,
             "contact.name",
         ),
         (
             "name: Club Vélo (mot de passe est Azerty123)\n"
-            "contact: {name: Case Contact, email: case@case.example.org}\n"
+            "contact: {name: Case Contact, email: case@case-asso.fr}\n"
             "uid: 10600\n",
             1,
             "name",
@@ -1187,9 +1187,9 @@ def test_pic_check_refuses_a_password_whose_label_holds_invisible_characters_wit
     and never shown (was: shown whole in the message refusing the character, or accepted where the character is, a
     right-to-left mark in Hebrew)."""
     if field == "contact":
-        body = f'name: Case Member\ncontact: {{name: "{text}", email: case@case.example.org}}\nuid: 10600\n'
+        body = f'name: Case Member\ncontact: {{name: "{text}", email: case@case-asso.fr}}\nuid: 10600\n'
     elif field == "name":
-        body = f'name: "{text}"\ncontact: {{name: Case Contact, email: case@case.example.org}}\nuid: 10600\n'
+        body = f'name: "{text}"\ncontact: {{name: Case Contact, email: case@case-asso.fr}}\nuid: 10600\n'
     else:
         body = f'{HEAD}notes: "{text}"\n'
     rc, case, _ = _check(tmp_path, body)
