@@ -111,7 +111,7 @@ def documentation_name_warnings(settings: Settings) -> list[Problem]:
                     line,
                     setting,
                     f"{short_repr(domain, 80)} is under {parent}, a name IANA holds for documentation (RFC 2606 §3), "
-                    f"a placeholder of the example stack: the Internet reaches IANA there, not the platform, and "
+                    f"a placeholder of the example stack: its DNS is IANA's, not the platform's, and "
                     f"{TLS_CA_NAMES[ca]} issues no certificate for it; write the association's own names before "
                     "`pulumi up`",
                     "warning",

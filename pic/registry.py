@@ -1207,10 +1207,12 @@ class _Cross:
     def documentation_names(self, m: Member) -> None:
         """A stack whose certificates come from a public authority refuses a member's site or list domain under a
         name IANA holds for documentation (RFC 2606 §3: ``example.com``, ``example.net``, ``example.org``,
-        :func:`documentation_domain`): the authority issues no certificate for it, and one name refused fails the
-        member's whole certificate (certbot asks for all its names at once). Run last: a name that is also the
-        platform's or another member's, or under one, is told as that, the more direct mistake (the example
-        stack's own names are under example.org). The stack file's names are a warning (pic.check)."""
+        :func:`documentation_domain`): its DNS is IANA's, so the records the platform needs there (a site's
+        address, a list domain's MX, SPF and DKIM) cannot be published, and the authority issues no certificate
+        for it, one site domain refused failing the member's whole certificate (certbot asks for all its names at
+        once). Run last: a name that is also the platform's or another member's, or under one, is told as that,
+        the more direct mistake (the example stack's own names are under example.org). The stack file's names are
+        a warning (pic.check)."""
         if self.settings.tls.ca == "internal":
             return
         for loc, domain in self.domains_of(m):

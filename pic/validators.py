@@ -1159,10 +1159,9 @@ def documentation_words(domain: str, parent: str, ca: str) -> str:
     """Why a public stack (certificates from ``ca``) refuses a member's ``domain``, under the documentation name
     ``parent`` (:func:`documentation_domain`)."""
     return (
-        f"{short_repr(domain, 80)} is under {parent}, a name IANA holds for documentation (RFC 2606 §3): it "
-        f"resolves to IANA's page, but it is no one's to host and certificate authorities such as {ca} issue no "
-        "certificate for it; give the association's own name; only a stack with pic:tls.ca: internal (a lab) "
-        "accepts it"
+        f"{short_repr(domain, 80)} is under {parent}, a name IANA holds for documentation (RFC 2606 §3): its DNS "
+        f"is IANA's, no association's, and certificate authorities such as {ca} issue no certificate for it; give "
+        "the association's own name; only a stack with pic:tls.ca: internal (a lab) accepts it"
     )
 
 

@@ -1586,8 +1586,8 @@ def test_a_domain_removed_or_added_says_it_stops_being_served_or_what_its_certif
     assert told == {
         ("removed", gone): f"{gone} is no longer served from this `pulumi up`: the proxy on web1 drops it, and the "
         f"certificate of {slug} no longer names it: it is not renewed for {gone} any more",
-        ("added", f"{slug}.hebergeur-asso.fr"): f"{slug}.hebergeur-asso.fr is served by web1 from this `pulumi up`, which writes "
-        "its address record in the platform's zone hebergeur-asso.fr: nothing to publish by hand",
+        ("added", f"{slug}.hebergeur-asso.fr"): f"{slug}.hebergeur-asso.fr is served by web1 from this `pulumi up`, "
+        "which writes its address record in the platform's zone hebergeur-asso.fr: nothing to publish by hand",
         ("added", f"neu.{apex}"): needs,
     }, told
     assert needs.startswith(
