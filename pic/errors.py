@@ -163,13 +163,14 @@ _TOKEN_END = frozenset(" \t\n\"'")
 _SFTP_SHORT_USER = re.compile(r"sftp:[^:@]*@")
 
 
-def userinfo_holds_colon(userinfo: str) -> bool:
+def userinfo_holds_colon(userinfo: str, *, compatibility: bool = False) -> bool:
     """Whether a URL's userinfo holds the colon that separates a password (RFC 3986 §3.2.1), written or
     percent-encoded once or more (``u:pw``, ``u%3Apw``, ``u%253Apw``, decoded up to 4 times): urllib reads
     ``u%3Apw`` as a user ``u:pw`` and no password, but no login name holds a colon (/etc/passwd's separator), so
-    the part after it is a password all the same."""
+    the part after it is a password all the same. With ``compatibility``, a colon of the text's NFKC form counts
+    too (a full-width ``：``, U+FF1A: Unicode's compatibility form, UAX #15), at each decoding."""
     for _ in range(5):
-        if ":" in userinfo:
+        if ":" in userinfo or (compatibility and ":" in unicodedata.normalize("NFKC", userinfo)):
             return True
         decoded = urllib.parse.unquote(userinfo)
         if decoded == userinfo:

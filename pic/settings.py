@@ -42,7 +42,16 @@ from pydantic import (
 )
 from pydantic.fields import FieldInfo
 
-from pic.errors import PicError, Problem, meant_among, reads_as_secret, show_value, shown_unless_secret, url_credentials
+from pic.errors import (
+    PicError,
+    Problem,
+    meant_among,
+    reads_as_secret,
+    show_value,
+    shown_unless_secret,
+    url_credentials,
+    userinfo_holds_colon,
+)
 from pic.lazyre import LazyPattern
 from pic.modelerrors import SubfieldError, _unwrap, problems_from, unique_items
 from pic.phpini import ExtensionPackage
@@ -1100,14 +1109,7 @@ def pasted_password(username: str) -> bool:
     no login holds them). No login holds a colon: HTTP Basic's user-id may not (RFC 7617 §2), docker's config.json
     writes base64 of ``user:password``, /etc/passwd separates its fields with it, and no mail provider's SMTP login
     has one (an address, ``apikey``, an API key, ``DOMAIN\\user``, all of which are taken)."""
-    for _ in range(5):
-        if ":" in username or ":" in unicodedata.normalize("NFKC", username):
-            return True
-        decoded = urllib.parse.unquote(username)
-        if decoded == username:
-            return False
-        username = decoded
-    return False
+    return userinfo_holds_colon(username, compatibility=True)
 
 
 def _pasted_password_words(secret: str, how: str) -> str:
