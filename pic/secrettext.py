@@ -2579,6 +2579,8 @@ _PASSPHRASE_NOT_VALUE = (
     r"|enveloppe|envelope|post-it|check|lire|read|regarder|look|inchang[ée]e?|unchanged|personnel(?:le)?|perso"
     r"|habituel(?:le)?|usual|default|d[ée]faut|standard|temporaire|temporary|provisoire|fourni|provided"
     r"|communiqu[ée]e?|r[ée]initialis[ée]e?|reset|expir[ée]e?|expired|bloqu[ée]e?|locked|dashlane|lastpass|passbolt"
+    # how it reached someone or when it was renewed (mot de passe "reçu par SMS le 3", password "sent on May 4")
+    r"|re[çc]ue?|received|transmise?|transmitted|sent|renouvel[ée]e?|renewed"
     r"|nordpass|proton|enpass|keeper|psono|teampass|roboform|google|apple|icloud|firefox|chrome|trousseau|keychain"
     # where it is written or which account it opens (Mot de passe : Étiquette Livebox, Compte Google, Connexion SSO)
     r"|livebox|freebox|bbox|box|orange|free|sfr|bouygues|[ée]tiquette|label|autocollant|sticker|dos|verso|compte"
