@@ -34,6 +34,21 @@ _TYPE_WORDS = {
 # (:func:`pic.secrettext.labelled_password`: ``Lilas2024x!``, ``Soleil-2025#``; not ``512Mo``, ``douze`` nor a
 # date) is a secret pasted at the wrong line rather than a value mistyped, and is not shown: what the field takes is.
 _NOT_TEXT_TYPES = frozenset({"int_type", "float_type", "bool_type", "date_type"})
+# The errors of a text that is none of a closed list of words (a Literal: status, lists.dmarc, pic:tls.ca,
+# database_charsets): shaped like a password, it is one pasted at the wrong line too when none of the words allowed
+# holds a digit (status: "Lilas2024x!"); where they do, it is as likely one of them mistyped (a charset "latin9",
+# "cp1252" beside latin1 and cp1250), and is shown. The words allowed are said either way (:func:`_own`).
+_CLOSED_LIST_TYPES = frozenset({"literal_error", "enum"})
+
+
+def _pasted_password(err: Any, value: object) -> bool:
+    """Whether ``value``, refused by pydantic's error ``err`` as no number, truth value, date or word of a closed
+    list, reads as a password pasted at the wrong line (:data:`_NOT_TEXT_TYPES`, :data:`_CLOSED_LIST_TYPES`)."""
+    if not isinstance(value, str) or err["type"] not in _NOT_TEXT_TYPES | _CLOSED_LIST_TYPES:
+        return False
+    if err["type"] in _CLOSED_LIST_TYPES and any(c.isdigit() for c in str((err.get("ctx") or {}).get("expected"))):
+        return False
+    return labelled_password(value)
 
 
 class SubfieldError(ValueError):
@@ -550,12 +565,7 @@ def problems_from(
         shown = show_value(hidden) if hidden is not value else doc.shown(full, value)
         secret_keys = [part for part in loc if isinstance(part, str) and reads_as_secret(part)]
         # a value under a key named for a secret (php_settings.password) is one, whatever its shape
-        secret = (
-            reads_as_secret(hidden)
-            or bool(secret_keys)
-            or is_secret_field(loc)
-            or (err["type"] in _NOT_TEXT_TYPES and isinstance(hidden, str) and labelled_password(hidden))
-        )
+        secret = reads_as_secret(hidden) or bool(secret_keys) or is_secret_field(loc) or _pasted_password(err, hidden)
         if secret:  # refused for another reason: still unseen, in a list or a mapping too
             shown = HIDDEN_VALUE
         value = hidden

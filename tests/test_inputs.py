@@ -2065,15 +2065,23 @@ def test_a_value_under_a_key_named_for_a_secret_is_not_shown(
         (("uid",), "douze", True),
         (("limits", "memory_mb"), "512Mo", True),
         (("access", "ssh"), "oui", True),
+        (("status",), "Lilas2024x!", False),
+        (("lists", "dmarc"), "Soleil-2025#", False),
+        (("status",), "actif", True),
+        (("lists", "dmarc"), "strict", True),
     ],
 )
 def test_a_text_shaped_like_a_password_where_a_number_goes_is_not_shown(
     tmp_path: Path, where: tuple[str, ...], value: str, shown: bool
 ) -> None:
-    """A text given where a number or true or false goes is refused; shaped like a password (letters and digits,
-    ``Lilas2024x!``), it is one pasted at the wrong line and is not shown: ``uid: "Soleil-2025#" is not a whole number``
-    printed it. A mistyped value (``512Mo``, ``douze``, ``oui``) is still quoted."""
+    """A text given where a number, true or false, or one of a closed list of words (``status``, ``lists.dmarc``)
+    goes is refused; shaped like a password (letters and digits, ``Lilas2024x!``), it is one pasted at the wrong line
+    and is not shown: ``uid: "Soleil-2025#" is not a whole number`` and ``status: "Lilas2024x!" is not allowed``
+    printed it. A mistyped value (``512Mo``, ``douze``, ``oui``, ``actif``) is still quoted, and the words allowed
+    are said either way."""
     data = member(site={"domains": ["asso-case.org"], "php": "8.4"})
+    if where[0] == "lists":
+        data["lists"] = {"domain": "listes.asso-case.org"}
     if len(where) == 2:
         data.setdefault(where[0], {})[where[1]] = value
     else:
@@ -2083,6 +2091,8 @@ def test_a_text_shaped_like_a_password_where_a_number_goes_is_not_shown(
     [error] = _errors_of(proc)
     assert (value in proc.stderr + proc.stdout) is shown, error
     assert f"{'.'.join(where)}: {'' if shown else 'the value (not shown: it may be a secret)'}" in error, error
+    if where[0] in ("status", "lists"):
+        assert "(expected 'active'" in error or "(expected 'none'" in error, error
 
 
 _EXAMPLE = (ROOT / "members" / "velo-cite.yaml").read_text(encoding="utf-8")
