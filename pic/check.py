@@ -91,11 +91,34 @@ def documentation_name_warnings(settings: Settings) -> list[Problem]:
     A warning, not the error a member's file gets (pic.registry): Pulumi.prod.yaml is the repository's template,
     whose placeholders (``listes.example.org``, ``pma.example.org``) ``pic check`` and ``make demo`` pass on; the
     admins give their own names before ``pulumi up``, when the authority would refuse these. A host's ssh
-    ``address`` is no certificate's name, and is not told."""
+    ``address`` is no certificate's name, and is not told.
+
+    The ACME account's address (``pic:tls.acme_email``, the template's ``admin@example.org``) is a warning too: the
+    authority's expiry notices sent there reach IANA, not the admins, and Let's Encrypt registers no account whose
+    address is at example.com, example.net or example.org itself (Boulder's policy, ``forbiddenMailDomains``:
+    "contact email has forbidden domain"), so certbot's first run fails."""
     ca = settings.tls.ca
     if ca == "internal":
         return []
     out = []
+    email = settings.tls.acme_email
+    domain = email.rpartition("@")[2]
+    parent = documentation_domain(domain)
+    if parent is not None:
+        file, line = settings.where("tls", "acme_email")
+        at = domain if domain.lower() == parent else f"{domain}, under {parent}"
+        out.append(
+            Problem(
+                file,
+                line,
+                "pic:tls.acme_email",
+                f"{short_repr(email, 80)} is at {at}, a name IANA holds for documentation (RFC 2606 §3), a "
+                f"placeholder of the example stack: its mail reaches IANA, not the admins, and {TLS_CA_NAMES[ca]} "
+                "registers no account with an address at example.com, example.net or example.org; write the "
+                "admins' own address before `pulumi up`",
+                "warning",
+            )
+        )
     for section, key in _STACK_NAMES:
         value: str | list[str] | None = getattr(getattr(settings, section), key, None)
         for i, domain in enumerate([value] if isinstance(value, str) else value or []):

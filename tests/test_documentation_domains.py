@@ -182,7 +182,7 @@ def test_the_example_stack_passes_and_warns_of_its_placeholders(
     rc, text = _check(ROOT, members, capsys)
     assert rc == 0, text
     warnings = [ln for ln in text.splitlines() if "RFC 2606" in ln]
-    assert len(warnings) == 2, text
+    assert len(warnings) == 3, text  # and pic:tls.acme_email's (test_the_acme_account_address_...)
     sympa = next(ln for ln in warnings if "pic:mail.sympa_domain" in ln)
     pma = next(ln for ln in warnings if "pic:phpmyadmin.domain" in ln)
     lines = (ROOT / "Pulumi.prod.yaml").read_text(encoding="utf-8").splitlines()
@@ -198,7 +198,8 @@ def test_the_example_stack_passes_and_warns_of_its_placeholders(
 def test_every_name_of_a_public_stack_under_a_documentation_domain_is_warned_of(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Sympa's domain, the MX, phpMyAdmin's domain, the zones NSD serves and their name servers: a warning each,
+    """Sympa's domain, the MX, phpMyAdmin's domain, the zones NSD serves, their name servers and the ACME account's
+    address: a warning each,
     naming the setting, when the certificates come from a public authority; none with ``ca: internal``."""
     project = project_copy(tmp_path)
     stack = project / "Pulumi.prod.yaml"
@@ -217,6 +218,7 @@ def test_every_name_of_a_public_stack_under_a_documentation_domain_is_warned_of(
         "pic:phpmyadmin.domain": "'pma.example.org' is under example.org",
         "pic:dns.zones[1]": "'example.org' is under example.org",
         "pic:dns.nameservers[1]": "'ns2.example.net' is under example.net",
+        "pic:tls.acme_email": "'admin@example.org' is at example.org",
     }
     assert len(warnings) == len(told), out
     for setting, words in told.items():
@@ -224,3 +226,33 @@ def test_every_name_of_a_public_stack_under_a_documentation_domain_is_warned_of(
     stack.write_text(text.replace("ca: letsencrypt", "ca: internal"), encoding="utf-8")
     rc, out = _check(project, members, capsys)
     assert rc == 0 and "RFC 2606" not in out, out
+
+
+def test_the_acme_account_address_under_a_documentation_domain_is_warned_of(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Let's Encrypt registers no account whose contact address is at example.com, example.net or example.org (its
+    ACME server's policy, "contact email has forbidden domain"), and mail at their subdomains reaches IANA, not the
+    admins: Pulumi.prod.yaml's placeholder ``admin@example.org`` as ``pic:tls.acme_email`` is a warning at its line,
+    as Sympa's and phpMyAdmin's names are; the address is the admins' own, not a secret, and is shown. A lab stack
+    registers with no authority and is told nothing."""
+    members = write_members(tmp_path / "members", {"asso": member(10600, site=_site("asso-exemple.fr"))})
+    rc, text = _check(ROOT, members, capsys)
+    assert rc == 0, text
+    lines = (ROOT / "Pulumi.prod.yaml").read_text(encoding="utf-8").splitlines()
+    tls_line = next(i for i, ln in enumerate(lines, 1) if "acme_email: admin@example.org" in ln)
+    [acme] = [ln for ln in text.splitlines() if "pic:tls.acme_email" in ln]
+    assert acme.startswith(f"warning: Pulumi.prod.yaml:{tls_line} pic:tls.acme_email: 'admin@example.org' is at "), acme
+    for part in ("example.org, a name IANA holds for documentation (RFC 2606 §3)", "Let's Encrypt", "`pulumi up`"):
+        assert part in acme, acme
+    project = project_copy(tmp_path)
+    stack = project / "Pulumi.prod.yaml"
+    text = stack.read_text(encoding="utf-8").replace("acme_email: admin@example.org", "acme_email: tls@ops.example.net")
+    stack.write_text(text, encoding="utf-8")
+    rc, out = _check(project, members, capsys)
+    assert rc == 0 and "pic:tls.acme_email: 'tls@ops.example.net' is at ops.example.net, under example.net" in out, out
+    stack.write_text(text.replace("acme_email: tls@ops.example.net", "acme_email: tls@pic-admins.fr"), encoding="utf-8")
+    rc, out = _check(project, members, capsys)
+    assert rc == 0 and "pic:tls.acme_email" not in out, out
+    rc, out = _check(ROOT, members, capsys, stack="lab")
+    assert rc == 0 and "pic:tls.acme_email" not in out, out
