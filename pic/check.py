@@ -21,6 +21,7 @@ from pic.validators import (
     BEYOND_LATIN,
     MixedWord,
     documentation_domain,
+    documentation_place,
     latin_skeleton,
     mixed_script_words,
     short_repr,
@@ -133,7 +134,8 @@ def documentation_name_warnings(settings: Settings) -> list[Problem]:
                     file,
                     line,
                     setting,
-                    f"{short_repr(domain, 80)} is under {parent}, a name IANA holds for documentation (RFC 2606 §3), "
+                    f"{short_repr(domain, 80)} {documentation_place(domain, parent)}, a name IANA holds for "
+                    "documentation (RFC 2606 §3), "
                     f"a placeholder of the example stack: its DNS is IANA's, not the platform's, and "
                     f"{TLS_CA_NAMES[ca]} issues no certificate for it; write the association's own names before "
                     "`pulumi up`",

@@ -1155,13 +1155,21 @@ def documentation_domain(domain: str) -> str | None:
     return parent if parent in DOCUMENTATION_DOMAINS else None
 
 
+def documentation_place(domain: str, parent: str) -> str:
+    """Where ``domain`` is against the documentation name ``parent`` it is or is under
+    (:func:`documentation_domain`), as a message says it: ``is under example.org`` for ``www.example.org``, ``is
+    example.org itself`` for the name itself (compared as :func:`documentation_domain` does), not under itself."""
+    return f"is {parent} itself" if domain.rstrip(".").lower() == parent else f"is under {parent}"
+
+
 def documentation_words(domain: str, parent: str, ca: str) -> str:
     """Why a public stack (certificates from ``ca``) refuses a member's ``domain``, under the documentation name
     ``parent`` (:func:`documentation_domain`)."""
     return (
-        f"{short_repr(domain, 80)} is under {parent}, a name IANA holds for documentation (RFC 2606 §3): its DNS "
-        f"is IANA's, no association's, and certificate authorities such as {ca} issue no certificate for it; give "
-        "the association's own name; only a stack with pic:tls.ca: internal (a lab) accepts it"
+        f"{short_repr(domain, 80)} {documentation_place(domain, parent)}, a name IANA holds for documentation "
+        f"(RFC 2606 §3): its DNS is IANA's, no association's, and certificate authorities such as {ca} issue no "
+        "certificate for it; give the association's own name; only a stack with pic:tls.ca: internal (a lab) "
+        "accepts it"
     )
 
 

@@ -69,6 +69,9 @@ def test_a_near_miss_is_under_no_documentation_domain(domain: str) -> None:
 def test_the_words_name_the_rfc_the_authority_and_the_internal_stack() -> None:
     words = documentation_words("www.example.org", "example.org", "Let's Encrypt")
     assert words.startswith("'www.example.org' is under example.org, ")
+    assert documentation_words("example.org", "example.org", "Let's Encrypt").startswith(
+        "'example.org' is example.org itself, "
+    )
     for part in ("RFC 2606 §3", "Let's Encrypt issue no certificate", "only a stack with pic:tls.ca: internal"):
         assert part in words, words
 
@@ -116,7 +119,8 @@ def test_a_public_stack_refuses_a_documentation_domain_itself(
     rc, text = _check(ROOT, members, capsys)
     assert rc == 1, text
     lines = [ln for ln in text.splitlines() if "asso.yaml:" in ln]
-    assert len(lines) == 1 and f"site.domains[0]: '{domain}' is under {domain}, a name IANA holds" in lines[0], text
+    # the name itself is not "under" itself
+    assert len(lines) == 1 and f"site.domains[0]: '{domain}' is {domain} itself, a name IANA holds" in lines[0], text
 
 
 def _members_told(text: str) -> list[str]:
@@ -216,7 +220,7 @@ def test_every_name_of_a_public_stack_under_a_documentation_domain_is_warned_of(
         "pic:mail.sympa_domain": "'listes.example.org' is under example.org",
         "pic:mail.mx": "'mx.example.com' is under example.com",
         "pic:phpmyadmin.domain": "'pma.example.org' is under example.org",
-        "pic:dns.zones[1]": "'example.org' is under example.org",
+        "pic:dns.zones[1]": "'example.org' is example.org itself",
         "pic:dns.nameservers[1]": "'ns2.example.net' is under example.net",
         "pic:tls.acme_email": "'admin@example.org' is at example.org",
     }
