@@ -1112,14 +1112,32 @@ def pasted_password(username: str) -> bool:
     return userinfo_holds_colon(username, compatibility=True)
 
 
-def _pasted_password_words(secret: str, how: str) -> str:
+def ends_with_port(username: str) -> bool:
+    """Whether ``username``, refused by :func:`pasted_password`, ends with a ':' (or one percent-encoded, up to 4
+    times) and 1 to 5 digits: a server's address and port pasted as the user name (``marie@asso.fr:587``,
+    ``smtp.asso.fr:465``) as likely as a password of digits, which the message names a place for without showing."""
+    for _ in range(5):
+        if re.search(r"[:：][0-9]{1,5}\Z", unicodedata.normalize("NFKC", username)):
+            return True
+        decoded = urllib.parse.unquote(username)
+        if decoded == username:
+            return False
+        username = decoded
+    return False
+
+
+def _pasted_password_words(secret: str, how: str, port: str | None = None) -> str:
     """Why a user name holding its password (:func:`pasted_password`) is refused, without the value: ``secret``,
-    where the password goes; ``how``, how it is set there."""
-    return (
+    where the password goes; ``how``, how it is set there; ``port``, when the value ends with what reads as a port
+    (:func:`ends_with_port`), the settings the server's address and port go in."""
+    words = (
         "holds a user name and a ':', the form user:password (curl -u, a URL's userinfo; the value is not shown): "
         f"the password would sit in the stack file in clear; write the user name alone here, and the password as "
         f"the secret {secret}, set with {how}, never written in clear (no user name holds a ':')"
     )
+    if port is not None:
+        words += f"; if the digits after the ':' are the server's port (user@host:587), write it in {port}"
+    return words
 
 
 class SmtpSpec(_Strict):
@@ -1185,6 +1203,7 @@ class SmtpSpec(_Strict):
                 _pasted_password_words(
                     "pic:smtpPassword",
                     "`pulumi config set --secret pic:smtpPassword` or the environment variable PIC_SMTP_PASSWORD",
+                    "pic:smtp.port and the server in pic:smtp.host" if ends_with_port(username) else None,
                 ),
                 names_value=True,
             )
@@ -2432,7 +2451,11 @@ def _provider_problems(
             # mysql:username, docker:registryAuth[0].username: 'bob:PW', the password beside the user name
             password = (*key.target_parent, "password") if key.prefix else (f"{key.namespace}:password",)
             command = f"`pulumi config set {_set_command(password)}`"
-            found.append((key.loc, _pasted_password_words(format_loc(password), command)))
+            # where the server's address and port go: mysql:endpoint, a registry's address, a proxy's url
+            server = "address" if key.namespace == "docker" else "url"
+            address = "mysql:endpoint" if not key.prefix else format_loc((*key.target_parent, server))
+            port = address if ends_with_port(item) else None
+            found.append((key.loc, _pasted_password_words(format_loc(password), command, port)))
         elif key.prefix or target is None or (namespace, key.name) not in PROVIDER_OBJECTS:
             found.extend(_shaped_secrets(key.loc, item, passphrase=passphrase))
         else:

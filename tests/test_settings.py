@@ -760,6 +760,28 @@ def test_an_smtp_username_holding_its_password_is_refused_without_showing_it(tmp
     assert "marie" not in said and "apikey" not in said, said
 
 
+@pytest.mark.parametrize("username", ["marie@asso.fr:587", "smtp.asso.fr:465", "marie%3A25"])
+def test_an_smtp_username_ending_with_a_port_is_told_where_the_port_goes(tmp_path: Path, username: str) -> None:
+    """A server's address and port pasted as the user name (``marie@asso.fr:587``) holds a ':' and is refused, unseen
+    (the digits may as well be a password); the message said only that a password sat there, and named no place for
+    the port: it now says that a port goes in pic:smtp.port and the server in pic:smtp.host."""
+    project = project_copy(tmp_path)
+    smtp = f"pic:smtp: {{host: smtp.example.org, username: {json.dumps(username)}}}"
+    _edit(project, MEMBERS_ROOT, f"{MEMBERS_ROOT}\n  {smtp}")
+    text = _errors(project)
+    [said] = [ln for ln in text.splitlines() if "pic:smtp.username" in ln]
+    assert "pic:smtp.port" in said and "pic:smtp.host" in said and "pic:smtpPassword" in said, said
+    assert username not in text and "asso.fr" not in said, said
+
+
+def test_an_smtp_username_holding_a_password_is_told_nothing_of_a_port(tmp_path: Path) -> None:
+    project = project_copy(tmp_path)
+    smtp = "pic:smtp: {host: smtp.example.org, username: 'marie:Lilas2024x!'}"
+    _edit(project, MEMBERS_ROOT, f"{MEMBERS_ROOT}\n  {smtp}")
+    [said] = [ln for ln in _errors(project).splitlines() if "pic:smtp.username" in ln]
+    assert "pic:smtp.port" not in said, said
+
+
 @pytest.mark.parametrize(
     "username",
     [
@@ -2364,6 +2386,29 @@ def test_a_providers_known_or_unrelated_settings_pass(tmp_path: Path, written: s
     project = project_copy(tmp_path)
     _edit(project, MEMBERS_ROOT, f"{MEMBERS_ROOT}\n  {written}")
     load_settings(project, "prod")
+
+
+@pytest.mark.parametrize(
+    ("written", "path", "where"),
+    [
+        ("mysql:username: 'admin@db.asso.fr:3306'", "mysql:username", "mysql:endpoint"),
+        (
+            "docker:registryAuth: [{address: registry.example.org, username: 'registry.asso.fr:5000'}]",
+            "docker:registryAuth[0].username",
+            "docker:registryAuth[0].address",
+        ),
+    ],
+)
+def test_a_providers_username_ending_with_a_port_is_told_where_the_port_goes(
+    tmp_path: Path, written: str, path: str, where: str
+) -> None:
+    """A server's address and port pasted as a provider's user name is refused unseen, the message naming the
+    setting the address and port go in."""
+    project = project_copy(tmp_path)
+    _edit(project, MEMBERS_ROOT, f"{MEMBERS_ROOT}\n  {written}")
+    text = _errors(project)
+    [said] = [ln for ln in text.splitlines() if f" {path}:" in ln]
+    assert f"the server's port (user@host:587), write it in {where}" in said and "asso.fr" not in text, said
 
 
 @pytest.mark.parametrize(
