@@ -92,7 +92,8 @@ def documentation_name_warnings(settings: Settings) -> list[Problem]:
     A warning, not the error a member's file gets (pic.registry): Pulumi.prod.yaml is the repository's template,
     whose placeholders (``listes.example.org``, ``pma.example.org``) ``pic check`` and ``make demo`` pass on; the
     admins give their own names before ``pulumi up``, when the authority would refuse these. A host's ssh
-    ``address`` is no certificate's name, and is not told.
+    ``address`` is no certificate's name, and is not told, but for the mail host's when ``pic:mail.mx`` is not set:
+    it is then every list domain's MX (told at ``pic:mail``).
 
     The ACME account's address (``pic:tls.acme_email``, the template's ``admin@example.org``) is a warning too: the
     authority's expiry notices sent there reach IANA, not the admins, and Let's Encrypt registers no account whose
@@ -120,6 +121,27 @@ def documentation_name_warnings(settings: Settings) -> list[Problem]:
                 "warning",
             )
         )
+    if settings.mail.mx is None:
+        # the mail host's address is then every list domain's MX (Settings.mail_exchanger), as a special-use name
+        # there is refused (pic.settings: "mx is required")
+        address = settings.mail_exchanger
+        parent = documentation_domain(address)
+        if parent is not None:
+            file, line = settings.where("mail")
+            out.append(
+                Problem(
+                    file,
+                    line,
+                    "pic:mail",
+                    f"has no mx: the mail host's address {short_repr(address, 80)} "
+                    f"(pic:hosts.{settings.mail_host}.address) is the lists' mail exchanger, and it "
+                    f"{documentation_place(address, parent)}, a name IANA holds for documentation (RFC 2606 §3), a "
+                    "placeholder of the example stack: its DNS is IANA's, and the lists' mail would not reach the "
+                    "platform; set mx to a public name of the mail host, or give the host its own, before "
+                    "`pulumi up`",
+                    "warning",
+                )
+            )
     for section, key in _STACK_NAMES:
         value: str | list[str] | None = getattr(getattr(settings, section), key, None)
         for i, domain in enumerate([value] if isinstance(value, str) else value or []):

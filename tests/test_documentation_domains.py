@@ -186,7 +186,7 @@ def test_the_example_stack_passes_and_warns_of_its_placeholders(
     rc, text = _check(ROOT, members, capsys)
     assert rc == 0, text
     warnings = [ln for ln in text.splitlines() if "RFC 2606" in ln]
-    assert len(warnings) == 3, text  # and pic:tls.acme_email's (test_the_acme_account_address_...)
+    assert len(warnings) == 4, text  # and pic:tls.acme_email's and the MX's (tests below)
     sympa = next(ln for ln in warnings if "pic:mail.sympa_domain" in ln)
     pma = next(ln for ln in warnings if "pic:phpmyadmin.domain" in ln)
     lines = (ROOT / "Pulumi.prod.yaml").read_text(encoding="utf-8").splitlines()
@@ -260,3 +260,29 @@ def test_the_acme_account_address_under_a_documentation_domain_is_warned_of(
     assert rc == 0 and "pic:tls.acme_email" not in out, out
     rc, out = _check(ROOT, members, capsys, stack="lab")
     assert rc == 0 and "pic:tls.acme_email" not in out, out
+
+
+def test_the_mail_hosts_address_as_the_mx_under_a_documentation_domain_is_warned_of(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without pic:mail.mx, the mail host's address is the MX of every list domain: Pulumi.prod.yaml's
+    ``web1.example.org`` there sends the lists' mail to IANA's zone, as a special-use name there is refused (``mx is
+    required``). A warning at pic:mail, naming the address and its setting; none once mx is a name of the
+    association's, nor in a lab."""
+    members = write_members(tmp_path / "members", {"asso": member(10600, site=_site("asso-exemple.fr"))})
+    rc, text = _check(ROOT, members, capsys)
+    assert rc == 0, text
+    lines = (ROOT / "Pulumi.prod.yaml").read_text(encoding="utf-8").splitlines()
+    mail_line = next(i for i, ln in enumerate(lines, 1) if "sympa_domain: listes.example.org" in ln)
+    [mx] = [ln for ln in text.splitlines() if " pic:mail: " in ln]
+    assert mx.startswith(f"warning: Pulumi.prod.yaml:{mail_line} pic:mail: has no mx: the mail host's address "), mx
+    for part in ("'web1.example.org' (pic:hosts.web1.address)", "under example.org", "RFC 2606 §3", "set mx"):
+        assert part in mx, mx
+    project = project_copy(tmp_path)
+    stack = project / "Pulumi.prod.yaml"
+    text = stack.read_text(encoding="utf-8").replace("dkim_selector: pic,", "dkim_selector: pic, mx: mx.pic-admins.fr,")
+    stack.write_text(text, encoding="utf-8")
+    rc, out = _check(project, members, capsys)
+    assert rc == 0 and " pic:mail: " not in out, out
+    rc, out = _check(ROOT, members, capsys, stack="lab")
+    assert rc == 0 and " pic:mail: " not in out, out
