@@ -84,6 +84,11 @@ _STACK_NAMES = (
 )
 
 
+# The admins' addresses (pic.settings: the domain of the admins' mailboxes), but the ACME account's, told apart: mail
+# to a name under a documentation domain reaches IANA, not the admins.
+_ADMIN_ADDRESSES = (("admin_email",), ("smtp", "sender"), ("mail", "dmarc_reports"), ("db", "report_to"))
+
+
 def documentation_name_warnings(settings: Settings) -> list[Problem]:
     """The stack's names under a name IANA holds for documentation (RFC 2606 §3: ``example.com``, ``.net``,
     ``.org``; :func:`pic.validators.documentation_domain`) when its certificates come from a public authority: a
@@ -93,7 +98,9 @@ def documentation_name_warnings(settings: Settings) -> list[Problem]:
     whose placeholders (``listes.example.org``, ``pma.example.org``) ``pic check`` and ``make demo`` pass on; the
     admins give their own names before ``pulumi up``, when the authority would refuse these. A host's ssh
     ``address`` is no certificate's name, and is not told, but for the mail host's when ``pic:mail.mx`` is not set:
-    it is then every list domain's MX (told at ``pic:mail``).
+    it is then every list domain's MX (told at ``pic:mail``). The admins' addresses there (``pic:admin_email``,
+    ``pic:smtp.sender``, ``pic:mail.dmarc_reports``, ``pic:db.report_to``: :data:`_ADMIN_ADDRESSES`) are a warning
+    each: mail to them reaches IANA, not the admins.
 
     The ACME account's address (``pic:tls.acme_email``, the template's ``admin@example.org``) is a warning too: the
     authority's expiry notices sent there reach IANA, not the admins, and Let's Encrypt registers no account whose
@@ -121,6 +128,28 @@ def documentation_name_warnings(settings: Settings) -> list[Problem]:
                 "warning",
             )
         )
+    for keys in _ADMIN_ADDRESSES:
+        address: object = settings
+        for part in keys:
+            address = getattr(address, part, None)
+        if not isinstance(address, str):
+            continue  # not set
+        domain = address.rpartition("@")[2]
+        parent = documentation_domain(domain)
+        if parent is not None:
+            file, line = settings.where(*keys)
+            at = domain if domain.lower() == parent else f"{domain}, under {parent}"
+            out.append(
+                Problem(
+                    file,
+                    line,
+                    "pic:" + ".".join(keys),
+                    f"{short_repr(address, 80)} is at {at}, a name IANA holds for documentation (RFC 2606 §3), a "
+                    "placeholder of the example stack: mail to it reaches IANA, not the admins; write the admins' own "
+                    "address before `pulumi up`",
+                    "warning",
+                )
+            )
     if settings.mail.mx is None:
         # the mail host's address is then every list domain's MX (Settings.mail_exchanger), as a special-use name
         # there is refused (pic.settings: "mx is required")

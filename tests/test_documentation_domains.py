@@ -186,7 +186,7 @@ def test_the_example_stack_passes_and_warns_of_its_placeholders(
     rc, text = _check(ROOT, members, capsys)
     assert rc == 0, text
     warnings = [ln for ln in text.splitlines() if "RFC 2606" in ln]
-    assert len(warnings) == 4, text  # and pic:tls.acme_email's and the MX's (tests below)
+    assert len(warnings) == 6, text  # and the MX's and the admins' addresses' (tests below)
     sympa = next(ln for ln in warnings if "pic:mail.sympa_domain" in ln)
     pma = next(ln for ln in warnings if "pic:phpmyadmin.domain" in ln)
     lines = (ROOT / "Pulumi.prod.yaml").read_text(encoding="utf-8").splitlines()
@@ -202,8 +202,8 @@ def test_the_example_stack_passes_and_warns_of_its_placeholders(
 def test_every_name_of_a_public_stack_under_a_documentation_domain_is_warned_of(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Sympa's domain, the MX, phpMyAdmin's domain, the zones NSD serves, their name servers and the ACME account's
-    address: a warning each,
+    """Sympa's domain, the MX, phpMyAdmin's domain, the zones NSD serves, their name servers, the ACME account's
+    address and the admins' addresses: a warning each,
     naming the setting, when the certificates come from a public authority; none with ``ca: internal``."""
     project = project_copy(tmp_path)
     stack = project / "Pulumi.prod.yaml"
@@ -223,6 +223,8 @@ def test_every_name_of_a_public_stack_under_a_documentation_domain_is_warned_of(
         "pic:dns.zones[1]": "'example.org' is example.org itself",
         "pic:dns.nameservers[1]": "'ns2.example.net' is under example.net",
         "pic:tls.acme_email": "'admin@example.org' is at example.org",
+        "pic:admin_email": "'admin@example.org' is at example.org",
+        "pic:mail.dmarc_reports": "'dmarc@example.org' is at example.org",
     }
     assert len(warnings) == len(told), out
     for setting, words in told.items():
@@ -286,3 +288,31 @@ def test_the_mail_hosts_address_as_the_mx_under_a_documentation_domain_is_warned
     assert rc == 0 and " pic:mail: " not in out, out
     rc, out = _check(ROOT, members, capsys, stack="lab")
     assert rc == 0 and " pic:mail: " not in out, out
+
+
+def test_the_admins_addresses_under_a_documentation_domain_are_warned_of(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The platform's addresses (pic:admin_email, the one members are told to write to; pic:mail.dmarc_reports;
+    pic:smtp.sender, pic:db.report_to when set) at example.org reach IANA, not the admins: Pulumi.prod.yaml's
+    ``admin@example.org`` and ``dmarc@example.org`` are a warning each at their line, the address shown (the admins'
+    own, no secret); none at the admins' own domain, nor in a lab."""
+    members = write_members(tmp_path / "members", {"asso": member(10600, site=_site("asso-exemple.fr"))})
+    rc, text = _check(ROOT, members, capsys)
+    assert rc == 0, text
+    for setting, address in (("pic:admin_email", "admin@example.org"), ("pic:mail.dmarc_reports", "dmarc@example.org")):
+        [said] = [ln for ln in text.splitlines() if f" {setting}: " in ln]
+        assert said.startswith("warning: Pulumi.prod.yaml:"), said
+        assert f"{setting}: '{address}' is at example.org, a name IANA holds for documentation" in said, said
+        assert "reaches IANA, not the admins" in said and "`pulumi up`" in said, said
+    project = project_copy(tmp_path)
+    stack = project / "Pulumi.prod.yaml"
+    own = stack.read_text(encoding="utf-8").replace("@example.org", "@pic-admins.fr")
+    own = own.replace("  pic:members_root:", "  pic:db: {report_to: dumps@ops.example.net}\n  pic:members_root:")
+    stack.write_text(own, encoding="utf-8")
+    rc, out = _check(project, members, capsys)
+    assert rc == 0, out
+    [said] = [ln for ln in out.splitlines() if "RFC 2606" in ln and "@" in ln]
+    assert " pic:db.report_to: 'dumps@ops.example.net' is at ops.example.net, under example.net, " in said, said
+    rc, out = _check(ROOT, members, capsys, stack="lab")
+    assert rc == 0 and "pic:admin_email" not in out and "pic:mail.dmarc_reports" not in out, out
