@@ -166,8 +166,8 @@ def documentation_name_warnings(settings: Settings) -> list[Problem]:
                     f"(pic:hosts.{settings.mail_host}.address) is the lists' mail exchanger, and it "
                     f"{documentation_place(address, parent)}, a name IANA holds for documentation (RFC 2606 §3), a "
                     "placeholder of the example stack: its DNS is IANA's, and the lists' mail would not reach the "
-                    "platform; set mx to a public name of the mail host, or give the host its own, before "
-                    "`pulumi up`",
+                    "platform; set mx to a public name of the mail host, or give the host a name of the "
+                    "association's own, before `pulumi up`",
                     "warning",
                 )
             )
