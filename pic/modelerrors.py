@@ -48,7 +48,13 @@ def _pasted_password(err: Any, value: object) -> bool:
         return False
     if err["type"] in _CLOSED_LIST_TYPES and any(c.isdigit() for c in str((err.get("ctx") or {}).get("expected"))):
         return False
+    if err["type"] == "date_type" and _WRITTEN_DATE.match(value):
+        return False  # a date with more after it (a time: 2027-03-31T10:00:00+01:00), which the message mends
     return labelled_password(value)
+
+
+# A date as ISO 8601 writes it, at the start of a text (what follows it may make it no date: a time, a zone)
+_WRITTEN_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 class SubfieldError(ValueError):
