@@ -9,7 +9,7 @@ import math
 import re
 import unicodedata
 import urllib.parse
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
@@ -163,20 +163,27 @@ _TOKEN_END = frozenset(" \t\n\"'")
 _SFTP_SHORT_USER = re.compile(r"sftp:[^:@]*@")
 
 
+def percent_decodings(text: str) -> Iterator[str]:
+    """``text``, then each of its percent-decodings (RFC 3986 §2.1) that changes it, up to 4: ``u%253Apw``,
+    ``u%3Apw``, ``u:pw``."""
+    for _ in range(5):
+        yield text
+        decoded = urllib.parse.unquote(text)
+        if decoded == text:
+            return
+        text = decoded
+
+
 def userinfo_holds_colon(userinfo: str, *, compatibility: bool = False) -> bool:
     """Whether a URL's userinfo holds the colon that separates a password (RFC 3986 §3.2.1), written or
     percent-encoded once or more (``u:pw``, ``u%3Apw``, ``u%253Apw``, decoded up to 4 times): urllib reads
     ``u%3Apw`` as a user ``u:pw`` and no password, but no login name holds a colon (/etc/passwd's separator), so
     the part after it is a password all the same. With ``compatibility``, a colon of the text's NFKC form counts
     too (a full-width ``：``, U+FF1A: Unicode's compatibility form, UAX #15), at each decoding."""
-    for _ in range(5):
-        if ":" in userinfo or (compatibility and ":" in unicodedata.normalize("NFKC", userinfo)):
-            return True
-        decoded = urllib.parse.unquote(userinfo)
-        if decoded == userinfo:
-            return False
-        userinfo = decoded
-    return False
+    return any(
+        ":" in text or (compatibility and ":" in unicodedata.normalize("NFKC", text))
+        for text in percent_decodings(userinfo)
+    )
 
 
 def url_credentials(value: str) -> tuple[int, int] | None:

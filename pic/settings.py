@@ -46,6 +46,7 @@ from pic.errors import (
     PicError,
     Problem,
     meant_among,
+    percent_decodings,
     reads_as_secret,
     show_value,
     shown_unless_secret,
@@ -1116,14 +1117,9 @@ def ends_with_port(username: str) -> bool:
     """Whether ``username``, refused by :func:`pasted_password`, ends with a ':' (or one percent-encoded, up to 4
     times) and 1 to 5 digits: a server's address and port pasted as the user name (``marie@asso.fr:587``,
     ``smtp.asso.fr:465``) as likely as a password of digits, which the message names a place for without showing."""
-    for _ in range(5):
-        if re.search(r"[:：][0-9]{1,5}\Z", unicodedata.normalize("NFKC", username)):
-            return True
-        decoded = urllib.parse.unquote(username)
-        if decoded == username:
-            return False
-        username = decoded
-    return False
+    return any(
+        re.search(r"[:：][0-9]{1,5}\Z", unicodedata.normalize("NFKC", text)) for text in percent_decodings(username)
+    )
 
 
 def _pasted_password_words(secret: str, how: str, port: str | None = None) -> str:
