@@ -212,7 +212,7 @@ def acme(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureReques
         ca = make_ca("pebble listener CA")
         (root / "pebble-ca.pem").write_bytes(ca.pem)
         write_member_cert(ca, root, "pebble-listener", ["localhost"])
-        dns, dns_mgmt, acme_port, acme_mgmt = free_port(), free_port(), free_port(), free_port()
+        dns, dns_mgmt, acme_port, acme_mgmt = free_port(udp=True), free_port(), free_port(), free_port()
         http, https, admin = free_port(), free_port(), free_port()
         procs.append(start_resolver(challtestsrv, dns, dns_mgmt, root / "challtestsrv.log"))
         config = {

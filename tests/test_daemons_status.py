@@ -103,7 +103,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     (site / "www" / "index.html").write_text("<p>a site</p>\n")
     procs: list[subprocess.Popen[Any]] = []
     try:
-        dns, dns_management = free_port(), free_port()
+        dns, dns_management = free_port(udp=True), free_port()
         procs.append(start_resolver(challtestsrv, dns, dns_management, root / "dns.log"))
         static_port, http, https, admin = free_port(), free_port(), free_port(), free_port()
         (root / "static.caddy").write_text(
