@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from pic import eol, phpini
 from pic.errors import PicError, Problem, Severity, show_value
 from pic.names import a_labels
-from pic.registry import UID_BELOW_DYNAMIC, Member, Registry, load_registry, name_key
+from pic.registry import UID_BELOW_DYNAMIC, Member, Registry, addresses, load_registry, name_key
 from pic.settings import TLS_CA_NAMES, Settings, display_path, load_settings
 from pic.validators import (
     BEYOND_LATIN,
@@ -27,6 +27,7 @@ from pic.validators import (
     short_repr,
     u_labels,
 )
+from pic.yamlsrc import format_loc
 
 if TYPE_CHECKING:
     from pic.lists_audit import DeadDomain, Providers
@@ -412,6 +413,8 @@ def member_warnings(registry: Registry, settings: Settings, on: dt.date) -> list
       its mail, so what the admins and ``pic notify`` write to the contact goes to a list of others or bounces;
     - ``contact.email`` that ``pic lists audit`` would flag (:func:`_contact_unreachable`): a closed or misspelt
       provider's domain, an unknown top-level domain;
+    - ``contact.email`` (and any address of the member: :func:`pic.registry.addresses`) at example.com, .net or
+      .org or under one, on a public stack (:func:`documentation_address`): its mail reaches IANA;
     - ``contact.email`` with letters outside ASCII before the @ (:func:`contact_needs_smtputf8`): it receives mail
       only through servers that all offer SMTPUTF8 (RFC 6531);
     - a site domain, ``lists.domain`` or the contact's domain written wholly in letters of another script that
@@ -436,6 +439,13 @@ def member_warnings(registry: Registry, settings: Settings, on: dt.date) -> list
             if warning is not None:
                 out.append(warning)
         out += _contact_warnings(m, settings, list_domains)
+        out += [
+            p
+            for loc, address in addresses(spec)
+            if loc != ("contact", "email")  # told by _contact_warnings, with where else it is
+            for p in [documentation_address(m, settings, loc, address)]
+            if p is not None
+        ]
         out += look_alike_domains(m)
         if spec.cron:
             out.extend(_cron_path_warnings(m, settings))
@@ -621,7 +631,11 @@ def _site_domains_in_served_zones(m: Member, settings: Settings) -> list[Problem
 def _contact_warnings(m: Member, settings: Settings, list_domains: dict[str, Member]) -> list[Problem]:
     """What keeps the admins' and ``pic notify``'s messages from the contact's address: at most one of where it
     is (Sympa's, a dead or misspelt domain), and its letters outside ASCII before the @."""
-    found = [_contact_at_sympa(m, settings, list_domains) or _contact_unreachable(m)]
+    found = [
+        _contact_at_sympa(m, settings, list_domains)
+        or documentation_address(m, settings, ("contact", "email"), m.spec.contact.email)
+        or _contact_unreachable(m)
+    ]
     if not m.spec.contact.email.isascii():  # most addresses are ASCII
         found.append(contact_needs_smtputf8(m))
     return [p for p in found if p is not None]
@@ -657,6 +671,31 @@ def look_alike_domains(m: Member) -> list[Problem]:
         )
         out.append(Problem(m.file, m.line_of(*loc), field, message, "warning"))
     return out
+
+
+def documentation_address(m: Member, settings: Settings, loc: tuple[str | int, ...], address: str) -> Problem | None:
+    """A member's e-mail address (``contact.email``, :func:`pic.registry.addresses`) at a name IANA holds for
+    documentation or under one (RFC 2606 §3, :func:`pic.validators.documentation_domain`), on a stack whose
+    certificates come from a public authority, as the stack's own addresses are told
+    (:func:`documentation_name_warnings`): mail to it reaches IANA, not the association, so the admins' messages and
+    ``pic notify``'s warnings of a runtime's end of life never reach it; or None. A lab (``ca: internal``) writes
+    to no one there."""
+    if settings.tls.ca == "internal":
+        return None
+    domain = address.rpartition("@")[2]
+    parent = documentation_domain(domain)
+    if parent is None:
+        return None
+    at = domain if domain.rstrip(".").lower() == parent else f"{domain}, under {parent}"
+    return Problem(
+        m.file,
+        m.line_of(*loc),
+        format_loc(loc),
+        f"{short_repr(address, 80)} is at {at}, a name IANA holds for documentation (RFC 2606 §3), a placeholder: "
+        "mail to it reaches IANA, not the association, so the admins' messages and pic notify's warnings (a "
+        "runtime's end of life) would never reach it; write the association's own address",
+        "warning",
+    )
 
 
 def _contact_at_sympa(m: Member, settings: Settings, list_domains: dict[str, Member]) -> Problem | None:

@@ -52,6 +52,7 @@ from pic.validators import (
     SshKey,
     Whole,
     check_display_name,
+    check_email,
     check_robot_title,
     documentation_domain,
     documentation_words,
@@ -818,6 +819,53 @@ def _field_kinds(model: type[BaseModel]) -> dict[str, tuple[FieldInfo, _Kind, ty
             out[name] = (info, kind, inner)
         else:
             out[name] = (info, "value", None)
+    return out
+
+
+def _is_address(annotation: object, metadata: Iterable[object] = ()) -> bool:
+    """Whether a field's type (its annotation, and the metadata pydantic took from it) is :data:`Email`."""
+    if typing.get_origin(annotation) is typing.Annotated:
+        metadata = [*metadata, *typing.get_args(annotation)[1:]]
+    return any(isinstance(m, AfterValidator) and m.func is check_email for m in metadata)
+
+
+@cache
+def _address_fields(model: type[BaseModel]) -> tuple[tuple[str, Literal["one", "list"]], ...]:
+    """The fields of ``model`` that hold e-mail addresses (:data:`Email`): one, or a list of them."""
+    out: list[tuple[str, Literal["one", "list"]]] = []
+    for name, (info, kind, _) in _field_kinds(model).items():
+        if kind != "value":
+            continue
+        annotation = info.annotation
+        while typing.get_origin(annotation) in (typing.Union, types.UnionType):
+            annotation = next(arg for arg in typing.get_args(annotation) if arg is not type(None))
+        if _is_address(annotation, info.metadata):
+            out.append((name, "one"))
+        elif typing.get_origin(annotation) is list and _is_address(typing.get_args(annotation)[0]):
+            out.append((name, "list"))
+    return tuple(out)
+
+
+def addresses(model: BaseModel, loc: Loc = ()) -> list[tuple[Loc, str]]:
+    """Every e-mail address (:data:`Email`) in ``model`` and its sub-models (in lists and mappings too), with its
+    place in the file: the member's contact's (``contact.email``) and any such field the model gains."""
+    out: list[tuple[Loc, str]] = []
+    for name, how in _address_fields(type(model)):
+        value = getattr(model, name)
+        if how == "one" and isinstance(value, str):
+            out.append(((*loc, name), value))
+        elif how == "list" and isinstance(value, list):
+            out += [((*loc, name, i), item) for i, item in enumerate(value)]
+    for name, (_, kind, inner) in _field_kinds(type(model)).items():
+        if inner is None:
+            continue
+        value = getattr(model, name)
+        if kind == "model" and isinstance(value, BaseModel):
+            out += addresses(value, (*loc, name))
+        elif kind == "list" and isinstance(value, list):
+            out += [a for i, item in enumerate(value) for a in addresses(item, (*loc, name, i))]
+        elif kind == "dict" and isinstance(value, dict):
+            out += [a for k, item in value.items() for a in addresses(item, (*loc, name, k))]
     return out
 
 

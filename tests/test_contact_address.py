@@ -86,11 +86,11 @@ def test_an_internationalised_contact_domain_is_read_as_pic_lists_audit_reads_it
 @pytest.mark.parametrize(
     ("email", "hint"),
     [
-        ("élodie@velo-cite.example.org", "elodie@velo-cite.example.org"),
-        ("élodie@café.example.org", "elodie@café.example.org"),
-        ("Renée.Dupont@example.org", "Renee.Dupont@example.org"),
-        ("Łukasz@example.org", None),  # a letter of its own, not e with an accent: no guess
-        ("玛丽@example.org", None),
+        ("élodie@velo-cite.asso-exemple.fr", "elodie@velo-cite.asso-exemple.fr"),
+        ("élodie@café.asso-exemple.fr", "elodie@café.asso-exemple.fr"),
+        ("Renée.Dupont@asso-exemple.fr", "Renee.Dupont@asso-exemple.fr"),
+        ("Łukasz@asso-exemple.fr", None),  # a letter of its own, not e with an accent: no guess
+        ("玛丽@asso-exemple.fr", None),
     ],
 )
 def test_a_contact_with_letters_beyond_ascii_before_the_at_is_warned_of(
@@ -106,4 +106,4 @@ def test_a_contact_with_letters_beyond_ascii_before_the_at_is_warned_of(
         assert "e.g." not in warning.message, warning.message
     else:
         assert f"e.g. {hint}" in warning.message, warning.message
-    assert _contact_warnings(tmp_path / "idn", settings, "marie@café.example.org") == []
+    assert _contact_warnings(tmp_path / "idn", settings, "marie@café.asso-exemple.fr") == []

@@ -316,3 +316,83 @@ def test_the_admins_addresses_under_a_documentation_domain_are_warned_of(
     assert " pic:db.report_to: 'dumps@ops.example.net' is at ops.example.net, under example.net, " in said, said
     rc, out = _check(ROOT, members, capsys, stack="lab")
     assert rc == 0 and "pic:admin_email" not in out and "pic:mail.dmarc_reports" not in out, out
+
+
+@pytest.mark.parametrize("ca", ["letsencrypt", "staging"])
+def test_a_members_addresses_under_a_documentation_domain_are_warned_of(
+    ca: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A member's address (``contact.email``, where the admins and pic notify's end-of-life warnings write) at
+    example.com, .net or .org, or under one, reaches IANA, not the association: on a public stack, a warning at
+    the member file's line naming the field and the address (the stack's own addresses are told alike); none at a
+    near miss, nor in a lab."""
+    project = project_copy(tmp_path)
+    stack = project / "Pulumi.prod.yaml"
+    stack.write_text(stack.read_text(encoding="utf-8").replace("ca: letsencrypt", f"ca: {ca}"), encoding="utf-8")
+    addresses = {
+        "asso-com": ("jean@example.com", "is at example.com, a name"),
+        "asso-sub": ("marie@mail.Example.NET", "is at mail.Example.NET, under example.net, a name"),
+        "asso-org": ("Lucie.Moreau@example.org", "is at example.org, a name"),
+        "asso-near": ("paul@example.fr", None),
+        "asso-my": ("paul@myexample.org", None),
+    }
+    members = write_members(
+        tmp_path / "members",
+        {
+            slug: member(10600 + i, contact={"name": "Case Contact", "email": email}, site=_site(f"{slug}.fr"))
+            for i, (slug, (email, _)) in enumerate(addresses.items())
+        },
+    )
+    rc, text = _check(project, members, capsys)
+    assert rc == 0, text
+    for slug, (email, words) in addresses.items():
+        told = [ln for ln in _members_told(text) if f"/{slug}.yaml:" in ln and "RFC 2606" in ln]
+        if words is None:
+            assert not told, text
+            continue
+        assert len(told) == 1, text
+        line = (members / f"{slug}.yaml").read_text(encoding="utf-8").splitlines()
+        email_line = next(i for i, ln in enumerate(line, 1) if f"email: {email}" in ln)
+        assert told[0].startswith(f"warning: {members}/{slug}.yaml:{email_line} contact.email: '{email}' "), told[0]
+        assert f"'{email}' {words} IANA holds for documentation (RFC 2606 §3)" in told[0], told[0]
+        assert "reaches IANA, not the association" in told[0], told[0]
+        assert "end of life" in told[0], told[0]
+    rc, out = _check(ROOT, members, capsys, stack="lab")
+    assert rc == 0 and not [ln for ln in _members_told(out) if "RFC 2606" in ln], out
+
+
+def test_every_address_field_of_a_member_is_found() -> None:
+    """The addresses told of are every field of type Email, wherever the model has one (a sub-model, optional or in
+    a list, a list of addresses): a field added later is looked at without a list of them to keep."""
+    from pydantic import BaseModel
+
+    from pic.registry import MemberSpec, addresses
+    from pic.validators import Email
+
+    class Inner(BaseModel):
+        email: Email
+        cc: list[Email] = []
+        name: str = "x"
+
+    class Outer(BaseModel):
+        owner: Inner
+        backup: Inner | None = None
+        others: list[Inner] = []
+        reply_to: Email | None = None
+
+    outer = Outer(
+        owner=Inner(email="a@case-asso.fr", cc=["b@case-asso.fr"]),
+        others=[Inner(email="c@case-asso.fr"), Inner(email="d@case-asso.fr")],
+        reply_to="e@case-asso.fr",
+    )
+    assert sorted(addresses(outer)) == sorted(
+        [
+            (("owner", "email"), "a@case-asso.fr"),
+            (("owner", "cc", 0), "b@case-asso.fr"),
+            (("others", 0, "email"), "c@case-asso.fr"),
+            (("others", 1, "email"), "d@case-asso.fr"),
+            (("reply_to",), "e@case-asso.fr"),
+        ]
+    )
+    spec = MemberSpec.model_validate(member(10600, contact={"name": "C", "email": "c@example.org"}))
+    assert addresses(spec) == [(("contact", "email"), "c@example.org")]

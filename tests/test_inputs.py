@@ -359,7 +359,7 @@ def test_a_member_named_as_another_is_warned_of_however_written(tmp_path: Path, 
     ("Vélo-Cité Grenoble") is no such member."""
     members = tmp_path / "members"
     shutil.copytree(ROOT / "members", members)
-    contact = "contact: {name: Karim Benali, email: karim@example.net}"
+    contact = "contact: {name: Karim Benali, email: karim@asso-exemple.fr}"
     (members / "velocite.yaml").write_text(f'name: "{name}"\n{contact}\nuid: 10500\n', encoding="utf-8")
     (members / "velo-cite-grenoble.yaml").write_text(
         f'name: "Vélo-Cité Grenoble"\n{contact}\nuid: 10501\n', encoding="utf-8"
@@ -473,7 +473,7 @@ def test_a_word_of_a_name_mixing_scripts_is_warned_of(tmp_path: Path) -> None:
     the file, line, field, word and character; a name in another script, or words of two scripts side by side,
     is not warned of."""
     members = tmp_path / "members"
-    contact = "contact: {name: Karim Benali, email: karim@example.net}"
+    contact = "contact: {name: Karim Benali, email: karim@asso-exemple.fr}"
     cases = {**MIXED_SCRIPTS, **SPACELESS_LOOK_ALIKES}
     for uid, (slug, name) in enumerate(
         [*((slug, case[0]) for slug, case in cases.items()), *ONE_SCRIPT_A_WORD.items()], start=10600
@@ -500,7 +500,7 @@ def test_a_word_of_a_name_in_letters_that_each_look_latin_among_latin_words_is_w
     the file, line, field, the word, its script and its letters."""
     members = tmp_path / "members"
     members.mkdir()
-    contact = "contact: {name: Karim Benali, email: karim@example.net}"
+    contact = "contact: {name: Karim Benali, email: karim@asso-exemple.fr}"
     for uid, (slug, (name, *_)) in enumerate(LATIN_LOOK_ALIKE_WORDS.items(), start=10600):
         (members / f"{slug}.yaml").write_text(f'name: "{name}"\n{contact}\nuid: {uid}\n', encoding="utf-8")
     proc = check(members)
@@ -521,7 +521,7 @@ def test_a_letter_alone_among_words_of_another_script_is_warned_of(tmp_path: Pat
     Greek twins); the warning names the file, line, field, the letter and the script of the words around it."""
     members = tmp_path / "members"
     members.mkdir()
-    contact = "contact: {name: Karim Benali, email: karim@example.net}"
+    contact = "contact: {name: Karim Benali, email: karim@asso-exemple.fr}"
     for uid, (slug, (name, *_)) in enumerate(LONE_LETTERS.items(), start=10600):
         (members / f"{slug}.yaml").write_text(f'name: "{name}"\n{contact}\nuid: {uid}\n', encoding="utf-8")
     proc = check(members)
@@ -1954,7 +1954,7 @@ def test_a_domain_written_wholly_in_look_alikes_of_latin_letters_is_warned_of(tm
     look_alike = "xn--80ak6aa92e.com"  # аррӏе.com
     (members / "pommes.yaml").write_text(
         "name: Pommes\n"
-        "contact: {name: Karim Benali, email: karim@example.net}\n"
+        "contact: {name: Karim Benali, email: karim@asso-exemple.fr}\n"
         "uid: 10600\n"
         f"site: {{php: '8.4', domains: [pommes-asso.fr, {look_alike}]}}\n",
         encoding="utf-8",
