@@ -55,6 +55,7 @@ from pic.errors import (
 )
 from pic.lazyre import LazyPattern
 from pic.modelerrors import SubfieldError, _unwrap, problems_from, unique_items
+from pic.networks import PRIVATE_NETWORKS_WORDS, RFC1918_NETWORKS, in_private_network
 from pic.phpini import ExtensionPackage
 from pic.secrettext import prose_secret
 from pic.validators import (
@@ -1082,7 +1083,7 @@ class DbSpec(_Strict):
                 f"the db container {subnet.network_address + 10}, so it needs at least 16 (a /28); e.g. "
                 "172.29.57.0/24"
             )
-        if not any(subnet.subnet_of(IPv4Network(block)) for block in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")):
+        if not any(subnet.subnet_of(block) for block in RFC1918_NETWORKS):
             raise ValueError(
                 "is not in a private network of RFC 1918 (10/8, 172.16/12, 192.168/16; e.g. 172.29.57.0/24)"
             )
@@ -1631,17 +1632,6 @@ def _this_machine(address: str) -> bool:
     return address == "localhost" or address.startswith("localhost.") or address.endswith(".localhost")
 
 
-# The networks a host's private_address is taken in (:data:`PRIVATE_NETWORKS_WORDS` names them): those no router of
-# the Internet carries. Python's is_private is not the test: it holds the documentation blocks (192.0.2.0/24,
-# 2001:db8::/32) and the benchmarking one (198.18.0.0/15), which no private network uses, and not 100.64.0.0/10
-# (neither private nor global to it); nor is "not is_global", which holds those too.
-PRIVATE_NETWORKS = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "fc00::/7")
-PRIVATE_NETWORKS_WORDS = (
-    "RFC 1918's 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16, RFC 6598's shared space 100.64.0.0/10 (a WireGuard or "
-    "Tailscale mesh) or RFC 4193's unique local fc00::/7"
-)
-
-
 def _check_host_addresses(hosts: dict[str, HostSpec]) -> None:
     """Two ssh hosts never share an address; an address is one a host can hold; ssh keeps its own port; a
     ``private_address`` is in a private network (:data:`PRIVATE_NETWORKS`), or loopback with ``connection: local``:
@@ -1665,7 +1655,7 @@ def _check_host_addresses(hosts: dict[str, HostSpec]) -> None:
         private = ipaddress.ip_address(host.private_address)
         if private.is_loopback and host.connection != "local":
             raise SubfieldError((name, "private_address"), "is a loopback address (only with connection: local)")
-        if not private.is_loopback and not any(private in ipaddress.ip_network(block) for block in PRIVATE_NETWORKS):
+        if not private.is_loopback and not in_private_network(private):
             raise SubfieldError(
                 (name, "private_address"),
                 "is not an address of a private network: MariaDB listens on the db host's private address and the "

@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pic.days import parse_day
+from pic.networks import PRIVATE_NETWORKS
 from pic.secrettext import secret_kind
 
 CONTAINER = "docker:index/container:Container"
@@ -248,11 +249,13 @@ def database_protected(resource_type: str, props: Mapping[str, Any], protect: bo
     return []
 
 
-# The networks a web host's private address may be in: a host pattern that matches only
-# addresses of these cannot let in a client from the internet.
-PRIVATE_NETWORKS = tuple(
-    ipaddress.ip_network(n)
-    for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "127.0.0.0/8", "fc00::/7", "::1/128")
+# The networks a MariaDB account's host part may name (with a wildcard or a netmask): those a host's private address
+# is taken in (pic.networks.PRIVATE_NETWORKS, the settings' own list) and loopback (the db host itself): a host
+# pattern that matches only addresses of these cannot let in a client from the Internet.
+ACCOUNT_NETWORKS = (
+    *PRIVATE_NETWORKS,
+    ipaddress.IPv4Network("127.0.0.0/8"),
+    ipaddress.IPv6Network("::1/128"),
 )
 _OCTETS_THEN_ANY = re.compile(r"^((?:\d{1,3}\.){1,3})%$")  # 10.0.0.% : every address of 10.0.0.0/24
 
@@ -271,7 +274,7 @@ def _wildcards(host: str) -> bool:
 
 
 def _private(network: ipaddress.IPv4Network | ipaddress.IPv6Network) -> bool:
-    return any(network.version == p.version and network.subnet_of(p) for p in PRIVATE_NETWORKS)  # type: ignore[arg-type]
+    return any(network.version == p.version and network.subnet_of(p) for p in ACCOUNT_NETWORKS)  # type: ignore[arg-type]
 
 
 def host_from_anywhere(host: str) -> str | None:
@@ -282,7 +285,7 @@ def host_from_anywhere(host: str) -> str | None:
     ``1%`` lets in every address that begins with 1 and ``%:%`` every IPv6 client; an
     ``address/netmask`` lets in every address of that network. Accepted: a plain address or
     name, an IPv4 prefix ``10.0.0.%`` and an ``address/netmask`` of a private network
-    (:data:`PRIVATE_NETWORKS`), what the dev stack's ``pic:db.dev_subnet`` gives.
+    (:data:`ACCOUNT_NETWORKS`), what the dev stack's ``pic:db.dev_subnet`` gives.
     """
     if host.strip() == "":
         return "an empty host, which MariaDB reads as '%' (any host)"

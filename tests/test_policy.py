@@ -212,6 +212,9 @@ FROM_ANYWHERE = [
     "203.0.113.0/255.255.255.0",
     "10.0.0.0/255.0.255.0",  # a mask with a gap
     "::/0",
+    "100.%",  # 100.0.0.0/8: 100.64.0.0/10 is the shared space, the rest public
+    "100.128.0.0/255.255.0.0",
+    "100.0.0.0/255.128.0.0",
 ]
 
 
@@ -241,6 +244,9 @@ def test_mysql_grant_from_anywhere_is_refused() -> None:
         "10.0.0.0/8",
         "fd00::11",
         "web\\_1.example.org",
+        "100.64.0.%",  # RFC 6598's shared space: a WireGuard or Tailscale mesh between the hosts
+        "100.64.0.0/255.192.0.0",
+        "100.100.7.0/24",
     ],
 )
 def test_mysql_user_from_named_host_passes(host: str) -> None:
@@ -306,6 +312,22 @@ def test_the_server_matches_the_hosts_refused_as_mariadb_reads_them(tmp_path: Pa
     for host in lets_in[:-1]:
         assert rules.host_from_anywhere(host) is not None, host
     assert rules.host_from_anywhere("\\%") is None
+
+
+def test_every_network_a_private_address_is_taken_in_is_one_the_policy_lets_in() -> None:
+    """The settings take a host's private_address in the private networks (pic:hosts.*.private_address), and the
+    program grants the web hosts' accounts from there: the policy pack lets in an account's host part over each
+    of those networks, and over no network larger, from one list both read."""
+    import ipaddress
+
+    from pic.networks import PRIVATE_NETWORKS
+
+    assert PRIVATE_NETWORKS
+    for block in PRIVATE_NETWORKS:
+        network = ipaddress.ip_network(str(block))
+        assert rules.host_from_anywhere(f"{network.network_address}/{network.prefixlen}") is None, network
+        wider = network.supernet()
+        assert rules.host_from_anywhere(f"{wider.network_address}/{wider.prefixlen}") is not None, wider
 
 
 # --- https-domains-certified -----------------------------------------------------------------

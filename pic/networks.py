@@ -1,0 +1,40 @@
+"""The private networks a host's ``private_address`` is taken in, one list that the settings' check
+(pic.settings, ``pic:hosts.*.private_address`` and the dev stack's ``pic:db.dev_subnet``) and the policy pack
+(policy.rules, the MariaDB accounts' host parts) both read. Plain ``ipaddress``: the policy pack imports it."""
+
+from __future__ import annotations
+
+import ipaddress
+
+# RFC 1918 §3: the three blocks of private IPv4 addresses.
+RFC1918_NETWORKS = (
+    ipaddress.IPv4Network("10.0.0.0/8"),
+    ipaddress.IPv4Network("172.16.0.0/12"),
+    ipaddress.IPv4Network("192.168.0.0/16"),
+)
+
+PRIVATE_NETWORKS: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = (
+    *RFC1918_NETWORKS,
+    ipaddress.IPv4Network("100.64.0.0/10"),
+    ipaddress.IPv6Network("fc00::/7"),
+)
+"""The networks no router of the Internet carries, where hosts talk between themselves:
+
+- RFC 1918 §3: ``10.0.0.0/8``, ``172.16.0.0/12``, ``192.168.0.0/16``;
+- RFC 6598 §7: ``100.64.0.0/10``, the shared address space (carrier-grade NAT), which a WireGuard or Tailscale mesh
+  between the hosts uses;
+- RFC 4193 §3.1: ``fc00::/7``, IPv6's unique local addresses.
+
+Python's ``is_private`` is not the test: it holds the documentation blocks (``192.0.2.0/24``, ``2001:db8::/32``)
+and the benchmarking one (``198.18.0.0/15``), which no private network uses, and not ``100.64.0.0/10`` (neither
+private nor global to it); nor is "not ``is_global``", which holds those too."""
+
+PRIVATE_NETWORKS_WORDS = (
+    "RFC 1918's 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16, RFC 6598's shared space 100.64.0.0/10 (a WireGuard or "
+    "Tailscale mesh) or RFC 4193's unique local fc00::/7"
+)
+
+
+def in_private_network(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """Whether ``address`` is in one of :data:`PRIVATE_NETWORKS`."""
+    return any(address.version == n.version and address in n for n in PRIVATE_NETWORKS)
