@@ -55,7 +55,7 @@ from pic.errors import (
 )
 from pic.lazyre import LazyPattern
 from pic.modelerrors import SubfieldError, _unwrap, problems_from, unique_items
-from pic.networks import PRIVATE_NETWORKS_WORDS, RFC1918_NETWORKS, in_private_network
+from pic.networks import PRIVATE_NETWORKS_WORDS, RFC1918_NETWORKS, in_private_network, reserved_block
 from pic.phpini import ExtensionPackage
 from pic.secrettext import prose_secret
 from pic.validators import (
@@ -1656,12 +1656,20 @@ def _check_host_addresses(hosts: dict[str, HostSpec]) -> None:
         if private.is_loopback and host.connection != "local":
             raise SubfieldError((name, "private_address"), "is a loopback address (only with connection: local)")
         if not private.is_loopback and not in_private_network(private):
-            raise SubfieldError(
-                (name, "private_address"),
-                "is not an address of a private network: MariaDB listens on the db host's private address and the "
-                "web hosts and phpMyAdmin reach it from theirs, so an address the Internet reaches puts the database "
-                f"on the Internet; give an address of {PRIVATE_NETWORKS_WORDS}",
-            )
+            reserved = reserved_block(private)
+            if reserved is not None:  # no address the Internet reaches: a block of its own (documentation, ...)
+                why = (
+                    f"is not an address of a private network: it is {reserved}; it must be the host's address in a "
+                    "private network, where MariaDB listens on the db host and the web hosts and phpMyAdmin reach it: "
+                    f"{PRIVATE_NETWORKS_WORDS}"
+                )
+            else:
+                why = (
+                    "is not an address of a private network: MariaDB listens on the db host's private address and "
+                    "the web hosts and phpMyAdmin reach it from theirs, so an address the Internet reaches puts the "
+                    f"database on the Internet; give an address of {PRIVATE_NETWORKS_WORDS}"
+                )
+            raise SubfieldError((name, "private_address"), why)
         if host.connection == "local":
             continue  # every local host is the admin's own machine
         for what, value in (("address", host.address), ("private_address", host.private_address)):

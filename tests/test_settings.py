@@ -667,11 +667,7 @@ def test_setting_harmful_to_a_host_is_refused(tmp_path: Path, old: str, new: str
     [
         ("private_address: 10.0.0.11", "private_address: 8.8.8.8", "pic:hosts.web1.private_address"),
         ("private_address: 10.0.0.10", "private_address: 203.0.114.10", "pic:hosts.db.private_address"),
-        ("private_address: 10.0.0.10", "private_address: 192.0.2.10", "pic:hosts.db.private_address"),  # TEST-NET-1
-        ("private_address: 10.0.0.10", "private_address: 198.18.0.10", "pic:hosts.db.private_address"),  # benchmarks
         ("private_address: 10.0.0.10", "private_address: '2001:4860:4860::8888'", "pic:hosts.db.private_address"),
-        ("private_address: 10.0.0.10", "private_address: '2001:db8::10'", "pic:hosts.db.private_address"),
-        ("private_address: 10.0.0.10", "private_address: 'fec0::10'", "pic:hosts.db.private_address"),  # site-local
     ],
 )
 def test_a_private_address_the_internet_reaches_is_refused(tmp_path: Path, old: str, new: str, field: str) -> None:
@@ -686,6 +682,58 @@ def test_a_private_address_the_internet_reaches_is_refused(tmp_path: Path, old: 
     assert said + "network" in text, text
     for block in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "fc00::/7"):
         assert block in text, text
+
+
+@pytest.mark.parametrize(
+    ("address", "words"),
+    [
+        ("192.0.2.10", "in 192.0.2.0/24, reserved for documentation (RFC 5737)"),  # TEST-NET-1
+        ("198.51.100.7", "in 198.51.100.0/24, reserved for documentation (RFC 5737)"),
+        ("203.0.113.250", "in 203.0.113.0/24, reserved for documentation (RFC 5737)"),
+        ("2001:db8::10", "in 2001:db8::/32, reserved for documentation (RFC 3849)"),
+        ("2001:DB8:ffff::1", "in 2001:db8::/32, reserved for documentation (RFC 3849)"),
+        ("198.18.0.10", "in 198.18.0.0/15, reserved for benchmarking (RFC 2544)"),
+        ("198.19.255.1", "in 198.18.0.0/15, reserved for benchmarking (RFC 2544)"),
+        ("2001:2::10", "in 2001:2::/48, reserved for benchmarking (RFC 5180)"),
+        ("192.0.0.10", "in 192.0.0.0/24, reserved for IETF protocol assignments (RFC 6890)"),
+        ("fec0::10", "in fec0::/10, IPv6's site-local addresses, deprecated (RFC 3879)"),
+        ("100::10", "in 100::/64, reserved for discarding traffic (RFC 6666)"),
+    ],
+)
+def test_a_private_address_in_a_reserved_block_is_told_what_the_block_is(
+    tmp_path: Path, address: str, words: str
+) -> None:
+    """A private_address in a block reserved for documentation (RFC 5737, RFC 3849) or another use is no address
+    the Internet reaches: the error says what the block is, and that the host's address in a private network is
+    wanted, naming those networks and their RFCs."""
+    project = project_copy(tmp_path)
+    new = f"private_address: '{address}'"
+    _edit(project, "private_address: 10.0.0.10", new)
+    text = _errors(project)
+    line = next(n for n, ln in enumerate((project / "Pulumi.prod.yaml").read_text().splitlines(), 1) if new in ln)
+    [said] = [ln for ln in text.splitlines() if ln.startswith(f"{project / 'Pulumi.prod.yaml'}:{line} ")]
+    assert f" pic:hosts.db.private_address: {json.dumps(address)} is not an address of a private network: " in said
+    assert f": it is {words}; " in said, said
+    assert "must be the host's address in a private network" in said, said
+    for part in ("RFC 1918", "10.0.0.0/8", "RFC 6598", "100.64.0.0/10", "RFC 4193", "fc00::/7"):
+        assert part in said, said
+    assert "Internet reaches" not in said and "on the Internet" not in said, said
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["127.0.0.1", "::1", "169.254.1.1", "fe80::1", "224.0.0.1", "ff02::1", "0.1.2.3", "240.0.0.1", "255.255.255.255"],
+)
+def test_a_private_address_no_host_holds_is_not_said_to_be_reached_from_the_internet(
+    tmp_path: Path, address: str
+) -> None:
+    """Loopback, link-local, multicast, broadcast, 0.0.0.0/8 and 240.0.0.0/4 are told as what they are, not as an
+    address the Internet reaches."""
+    project = project_copy(tmp_path)
+    _edit(project, "private_address: 10.0.0.10", f"private_address: '{address}'")
+    text = _errors(project)
+    [said] = [ln for ln in text.splitlines() if " pic:hosts.db.private_address: " in ln]
+    assert json.dumps(address) in said and "Internet" not in said, said
 
 
 @pytest.mark.parametrize(
