@@ -1076,7 +1076,7 @@ def test_plan_and_check_warn_of_cron_jobs_that_will_not_run_and_of_errors_shown(
     job = "cron:\n  - schedule: daily\n    command: php cron.php\n"
     for slug, uid, status in (("pause-member", 10901, "suspended"), ("old-member", 10902, "archived")):
         (repo / "members" / f"{slug}.yaml").write_text(
-            f"name: {slug}\ncontact: {{name: A, email: a@{slug}.example.org}}\nuid: {uid}\nstatus: {status}\n"
+            f"name: {slug}\ncontact: {{name: A, email: a@{slug}.fr}}\nuid: {uid}\nstatus: {status}\n"
             f'site:\n  domains: [{slug}.fr]\n  php: "8.4"\n  php_settings:\n    display_errors: false\n' + job
         )
     (repo / "members" / "test-site.yaml").write_text(
