@@ -50,6 +50,8 @@ def _pasted_password(err: Any, value: object) -> bool:
         return False
     if err["type"] == "date_type" and _WRITTEN_DATE.match(value):
         return False  # a date with more after it (a time: 2027-03-31T10:00:00+01:00), which the message mends
+    if err["type"] in ("int_type", "float_type") and spelled_number(value) is not None:
+        return False  # a number written as text (0x2968, 1_000, 1e3, +12), which the message mends
     return labelled_password(value)
 
 
@@ -357,7 +359,45 @@ def _unit_hint(name: str, value: str) -> str | None:
     return "write the number alone, without a unit"
 
 
+# A number written as text otherwise than in plain decimal digits: in base 16, 8 or 2 (0x2968, 0o24550, 0b101), with
+# separators between groups of digits (10_600, 10 600, with a no-break or thin space too: 10\u202f600), with an
+# exponent (1e3, 1.5E2) or a sign (+12). None is a password's shape (letters and digits mixed at random).
+_BASES = {"x": (16, "hexadecimal"), "o": (8, "octal"), "b": (2, "binary")}
+_BASED_NUMBER = LazyPattern(r"\s*([+-]?)0([xXoObB])([0-9A-Fa-f]+(?:_[0-9A-Fa-f]+)*)\s*")
+_GROUPED_NUMBER = LazyPattern(r"\s*([+-]?)([0-9]{1,3}(?:[_ \u00a0\u202f\u2009][0-9]{3})+|[0-9]+(?:_[0-9]+)+)\s*")
+_EXPONENT_NUMBER = LazyPattern(r"\s*([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)[eE][+-]?[0-9]{1,3})\s*")
+_SIGNED_NUMBER = LazyPattern(r"\s*\+([0-9]+(?:\.[0-9]*)?)\s*")
+
+
+def spelled_number(value: str) -> tuple[int | float, str] | None:
+    """The number ``value`` writes as text otherwise than in plain decimal digits, and how to write it instead
+    (:data:`_BASED_NUMBER` and the forms beside it), or None. Such a text is no password pasted at the wrong line
+    (:func:`_pasted_password`): it is shown, with the number to write."""
+    if (m := _BASED_NUMBER.fullmatch(value)) is not None:
+        base, name = _BASES[m[2].lower()]
+        try:
+            number = int(m[3].replace("_", ""), base)
+        except ValueError:  # a digit the base has not (0o9, 0b2)
+            return None
+        number = -number if m[1] == "-" else number
+        return number, f" ({name} {value.strip()}) in decimal digits, without quotes"
+    if (m := _GROUPED_NUMBER.fullmatch(value)) is not None:
+        return int(m[1] + re.sub(r"[^0-9]", "", m[2])), ", without quotes or separators between the digits"
+    if (m := _EXPONENT_NUMBER.fullmatch(value)) is not None:
+        real = float(m[1])
+        return (int(real) if real.is_integer() else real), " in decimal digits, without quotes or exponent"
+    if (m := _SIGNED_NUMBER.fullmatch(value)) is not None:
+        plain = float(m[1])
+        return (int(plain) if plain.is_integer() and "." not in m[1] else plain), ", without quotes or sign"
+    return None
+
+
 def _number_hint(kind: str, value: object, name: str) -> str | None:
+    if isinstance(value, str) and (spelled := spelled_number(value)) is not None:
+        number, how = spelled
+        if kind == "int_type" and not float(number).is_integer():
+            return f"it reads as {number:g}, which is no whole number: give a whole number, without quotes"
+        return f"write {number:g}{how}" if isinstance(number, float) else f"write {number}{how}"
     if isinstance(value, str) and _NUMBER_TEXT.fullmatch(value):
         return "write the number without quotes"
     if isinstance(value, str):

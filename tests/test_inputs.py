@@ -2095,6 +2095,47 @@ def test_a_text_shaped_like_a_password_where_a_number_goes_is_not_shown(
         assert "(expected 'active'" in error or "(expected 'none'" in error, error
 
 
+@pytest.mark.parametrize(
+    ("where", "value", "wanted"),
+    [
+        (("uid",), "0x2968", "write 10600 (hexadecimal 0x2968) in decimal digits, without quotes"),
+        (("uid",), "0X2968", "write 10600 (hexadecimal 0X2968) in decimal digits, without quotes"),
+        (("uid",), "0o24550", "write 10600 (octal 0o24550) in decimal digits, without quotes"),
+        (("uid",), "0b10100101101000", "write 10600 (binary 0b10100101101000) in decimal digits, without quotes"),
+        (("uid",), "10_600", "write 10600, without quotes or separators between the digits"),
+        (("uid",), "10 600", "write 10600, without quotes or separators between the digits"),
+        (("uid",), "10\u202f600", "write 10600, without quotes or separators between the digits"),
+        (("limits", "memory_mb"), "1_000", "write 1000, without quotes or separators between the digits"),
+        (("limits", "memory_mb"), "1e3", "write 1000 in decimal digits, without quotes or exponent"),
+        (("limits", "pids"), "+12", "write 12, without quotes or sign"),
+        (("uid",), "+10600", "write 10600, without quotes or sign"),
+        (("limits", "cpus"), "1.5e0", "write 1.5 in decimal digits, without quotes or exponent"),
+        (("limits", "cpus"), "0x2", "write 2 (hexadecimal 0x2) in decimal digits, without quotes"),
+    ],
+)
+def test_a_number_written_as_text_is_shown_with_the_number_wanted(
+    tmp_path: Path, where: tuple[str, ...], value: str, wanted: str
+) -> None:
+    """A number field given a number written as text (in quotes: hexadecimal 0x2968, octal 0o..., 1_000, 10 000,
+    1e3, +12) is no password pasted at the wrong line: it was hidden (``uid: the value (not shown: it may be a
+    secret)``), its writer left guessing; it is shown, with the number to write. A password's shape stays hidden
+    (test above)."""
+    data = member(site={"domains": ["asso-case.org"], "php": "8.4"})
+    if len(where) == 2:
+        data.setdefault(where[0], {})[where[1]] = "VALUE"
+    else:
+        data[where[0]] = "VALUE"
+    members = write_members(tmp_path / "members", {"case-member": data})
+    file = members / "case-member.yaml"
+    file.write_text(file.read_text(encoding="utf-8").replace("VALUE", json.dumps(value)), encoding="utf-8")  # text
+    proc = check(members)
+    assert proc.returncode == 1, proc.stderr
+    [error] = _errors_of(proc)
+    assert "not shown" not in error, error
+    assert f"{'.'.join(where)}: {json.dumps(value, ensure_ascii=False)} is not " in error, error
+    assert wanted in error, error
+
+
 _EXAMPLE = (ROOT / "members" / "velo-cite.yaml").read_text(encoding="utf-8")
 
 
