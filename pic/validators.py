@@ -1043,11 +1043,33 @@ def _more_than_a_name(value: str) -> str | None:
     return None
 
 
+_DOTS = LazyPattern(r"\.{2,}")
+
+
+def _empty_label(value: str) -> str | None:
+    """Why ``value`` has an empty label (a dot first, or two dots in a row: ``www..example.org``,
+    ``example.org..``), with the name to write (its labels that are not empty), or None. One trailing dot alone is
+    an absolute name's, told apart."""
+    if not value.startswith(".") and ".." not in value:
+        return None
+    labels = [label for label in value.split(".") if label]
+    mended = f": write {short_repr('.'.join(labels), 80)}" if len(labels) > 1 else ""
+    if value.startswith("."):
+        return f"starts with a dot, an empty label before it{mended}"
+    trailing = len(value) - len(value.rstrip("."))
+    run = trailing if trailing > 1 else max(len(m) for m in _DOTS.findall(value))
+    dots = "two dots" if run == 2 else f"{run} dots"
+    between = "an empty label between them" if run == 2 else "empty labels between them"
+    return f"ends with {dots}, {between}{mended}" if trailing > 1 else f"has {dots} in a row, {between}{mended}"
+
+
 def _check_domain_form(value: str) -> None:
     if "@" in value:  # user@host, user:password@host: not repeated in the message
         raise ValueError("holds '@': a name has none (a user or a password does not go here)")
     if (other := _more_than_a_name(value)) is not None:
         raise ValueError(other)
+    if (empty := _empty_label(value)) is not None:
+        raise ValueError(empty)
     if value.endswith("."):
         raise ValueError("ends with a dot: write the name without the trailing dot")
     if not value.isascii():

@@ -294,6 +294,62 @@ def test_a_refused_domain_says_what_to_write(domain: str, words: str) -> None:
         check_domain(written)  # what it says to write is accepted
 
 
+@pytest.mark.parametrize(
+    ("domain", "words", "mended"),
+    [
+        ("asso-exemple.fr..", "ends with two dots, an empty label between them", "asso-exemple.fr"),
+        ("asso-exemple.fr...", "ends with 3 dots, empty labels between them", "asso-exemple.fr"),
+        ("www..asso-exemple.fr", "has two dots in a row, an empty label between them", "www.asso-exemple.fr"),
+        ("listes.asso...exemple.fr", "has 3 dots in a row, empty labels between them", "listes.asso.exemple.fr"),
+        (".asso-exemple.fr", "starts with a dot, an empty label before it", "asso-exemple.fr"),
+        ("..asso-exemple.fr", "starts with a dot, an empty label before it", "asso-exemple.fr"),
+    ],
+)
+def test_a_domain_with_an_empty_label_says_so_and_what_to_write(domain: str, words: str, mended: str) -> None:
+    """Two dots in a row, or a dot first, leave a label empty: ``example.org..`` was told that it "ends with a
+    dot" (write it without "the trailing dot"), ``www..example.org`` that it "has an invalid label ''"; each is
+    told where its empty label is, with the name to write, which is accepted."""
+    with pytest.raises(ValueError) as refused:
+        check_domain(domain)
+    said = str(refused.value)
+    assert said.startswith(words), said
+    assert f"write {mended!r}" in said, said
+    assert "invalid label" not in said and "the trailing dot:" not in said, said
+    check_domain(mended)
+
+
+@pytest.mark.parametrize(
+    ("where", "field"),
+    [("site", "site.domains[0]"), ("lists", "lists.domain"), ("stack", "pic:mail.sympa_domain")],
+)
+def test_a_members_or_the_stacks_domain_with_two_dots_is_told_with_its_value(
+    tmp_path: Path, where: str, field: str
+) -> None:
+    """The member's site and list domains and the stack's names are told of an empty label at their line, with
+    their value."""
+    from tests.helpers import project_copy
+
+    project = project_copy(tmp_path)
+    value = "listes.asso-exemple.fr.."
+    data = member(10600, site={"domains": ["asso-exemple.fr"], "php": "8.4"})
+    if where == "site":
+        data["site"]["domains"] = [value]
+    elif where == "lists":
+        data["lists"] = {"domain": value}
+    else:
+        stack = project / "Pulumi.prod.yaml"
+        text = stack.read_text(encoding="utf-8").replace("sympa_domain: listes.example.org", f"sympa_domain: '{value}'")
+        stack.write_text(text, encoding="utf-8")
+    members = write_members(tmp_path / "members", {"asso": data})
+    with pytest.raises(PicError) as refused:
+        load_registry(members, load_settings(project, "prod"))
+    [problem] = [p for p in refused.value.problems if p.path == field]
+    assert problem.line is not None, problem
+    told = str(refused.value)
+    assert f'{field}: "{value}" ends with two dots, an empty label between them' in told, told
+    assert "write 'listes.asso-exemple.fr'" in told, told
+
+
 def test_an_address_of_full_width_letters_is_refused_with_the_one_to_write() -> None:
     """The library maps ｅｘａｍｐｌｅ.org to example.org; the file would keep the look-alike."""
     with pytest.raises(ValueError) as refused:
