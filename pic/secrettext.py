@@ -2865,8 +2865,23 @@ def no_secret_word(text: str) -> bool:
 _LABEL_LINE = LazyPattern(
     r"(?i)[^\S\n]*(?:(?:[-*•#>]+|[0-9]+[.)])[^\S\n]+)?[`*_]*"
     rf"(?:(?:{_PROSE_PASSWORD_LABEL}|{_PUK_LABEL}|{_PIN_LABEL}|{_KEY_LABEL}|pass)(?![\w’-]|'[\w’-])|{_PASSWORD_CJK})"
-    rf"[`*_]*(?:[^\S\n]+{_PROSE_WHOSE_OPEN}(?:(?:[^\W\d_]|['’.-])+|{_PROSE_PRODUCT}){_PROSE_WHOSE_CLOSE}){{0,6}}?"
+    rf"[`*_]*(?P<whose>(?:[^\S\n]+{_PROSE_WHOSE_OPEN}(?:(?:[^\W\d_]|['’.-])+|{_PROSE_PRODUCT}){_PROSE_WHOSE_CLOSE}){{0,6}}?)"
     r"[`*_]*(?:[^\S\n]+(?:--|[-–—]))?[^\S\n]*"
+)
+# A word that makes a label's line a sentence, among its words after the label: a copula or a verb, a preposition
+# saying where the password is, what became of it or who has it (mot de passe dans le coffre, Password is in the
+# vault, mdp changé hier, mot de passe à demander à Marie, Passwort ist im Tresor, code PIN chez la trésorière). Such
+# a line ending without a separator awaits no value on the next (mot de passe dans le coffre⏎DB_HOST=db1.lan); the
+# words saying whose do not make one (du compte FTP, de la box, for the admin, pour l'admin).
+_LABEL_LINE_SENTENCE = LazyPattern(
+    r"(?i)(?<![\w-])(?:[cn]['’])?(?:dans|sur|sous|chez|en|à|a|au|aux|est|sont|était|sera|ont|été|voir|cf|ici|là|par"
+    r"|avec|dont|qui|que|où|pas|ne|jamais|toujours|encore|(?:oubli|chang|modifi|envoy|donn|not|gard|rang|stock|conserv"
+    r"|enregistr|expir|bloqu|r[ée]initialis|renouvel|demand|inchang|partag|imprim|communiqu|affich|coll)[ée]e?s?"
+    r"|[ée]crite?s?|perdue?s?|re[çc]ue?s?|transmise?s?"
+    r"|is|are|was|were|be|been|has|have|had|in|inside|into|on|at|under|within|with|by|via|see|stored|kept|saved"
+    r"|written|noted|sent|given|changed|reset|forgotten|forgot|lost|expired|locked|renewed|received|unchanged|shared"
+    r"|printed|managed|held|not|never|here|there|elsewhere|ist|sind|war|im|bei|auf|unter|siehe|liegt|steht|nicht"
+    r"|gespeichert|geändert|vergessen|está|esta|es|ver|véase|é|è|fica|nel|nella|sta)(?![\w’-])"
 )
 _LINE_SEPARATOR = LazyPattern(r"[^\S\n]*(?:[:=：]|-+>|=+>|[→⇒⟶⟹➔➜➝➞➡])[^\S\n]*$")
 # (a line of one word or of a passphrase, which few lines of notes are, found first: its lines before are then read
@@ -2877,9 +2892,11 @@ _WORD_LINE = LazyPattern(
 )
 
 
-def _label_line_secrets(text: str) -> Iterator[tuple[int, str]]:
-    """The secrets of _LABEL_LINE's lines in ``text`` and the value on the line after each (or the one after a blank
-    line, after a label ending with a separator): where the label's line starts, and the kind."""
+def _label_lines(text: str) -> Iterator[tuple[int, str]]:
+    """Each of _LABEL_LINE's lines in ``text`` with the value on the line after it (or the one after a blank line,
+    after a label ending with a separator), as the text :func:`_label_line_secrets` reads (``label : value``), with
+    where the label's line starts. A label's line ending without a separator whose words after the label make it a
+    sentence (_LABEL_LINE_SENTENCE) has none."""
     for m in _WORD_LINE.finditer(text):
         start = text.rfind("\n", 0, m.start()) + 1
         label = text[start : m.start()]
@@ -2893,9 +2910,16 @@ def _label_line_secrets(text: str) -> Iterator[tuple[int, str]]:
             separator = _LINE_SEPARATOR.search(label)
         if separator is not None:
             label = label[: separator.start()]
-        if _LABEL_LINE.fullmatch(label) is None:
+        line = _LABEL_LINE.fullmatch(label)
+        if line is None or (separator is None and _LABEL_LINE_SENTENCE.search(line.group("whose")) is not None):
             continue
-        found = _prose_secret_as_written(f"{label.strip()} : {m.group('value')}")
+        yield start, f"{label.strip()} : {m.group('value')}"
+
+
+def _label_line_secrets(text: str) -> Iterator[tuple[int, str]]:
+    """The secrets of :func:`_label_lines` in ``text``: where the label's line starts, and the kind."""
+    for start, pair in _label_lines(text):
+        found = _prose_secret_as_written(pair)
         if found is not None:
             yield start, found[0]
 

@@ -1121,20 +1121,10 @@ def _every_prose_kind(text: str) -> tuple[str, int] | None:
                 break
     if "|" in text:
         found.extend(secrettext._table_secrets(text, _every_prose_kind))
-    for m in secrettext._WORD_LINE.finditer(text):
-        start = text.rfind("\n", 0, m.start()) + 1
-        label = text[start : m.start()]
-        if not label.strip() and start > 0:  # one blank line between, after a label ending with a separator
-            start = text.rfind("\n", 0, start - 1) + 1
-            label = text[start : text.index("\n", start)]
-            if secrettext._LINE_SEPARATOR.search(label) is None:
-                continue
-        separator = secrettext._LINE_SEPARATOR.search(label)
-        label = label[: separator.start()] if separator else label
-        if secrettext._LABEL_LINE.fullmatch(label):
-            label_found = _every_prose_kind(f"{label.strip()} : {m.group('value')}")
-            if label_found is not None:
-                found.append((start, label_found[0]))
+    for start, pair in secrettext._label_lines(text):
+        label_found = _every_prose_kind(pair)
+        if label_found is not None:
+            found.append((start, label_found[0]))
     if not found:
         return None
     start, kind = min(found)

@@ -873,6 +873,41 @@ def test_a_label_without_a_colon_and_no_value_alone_after_it_is_none(note: str) 
 
 
 @pytest.mark.parametrize(
+    "note",
+    [
+        "mot de passe dans le coffre\nDB_HOST=db1.lan",
+        "Password is in the vault\nserver01",
+        "Mot de passe FTP changé hier\nWordPress6",
+        "mdp envoyé par SMS\nRéunion2024",
+        "Passwort ist im Tresor\nserver01",
+        "mot de passe à demander à Marie\nBureau2024",
+        "Token Matomo renouvelé en mars\nabc123def456",
+        "code PIN chez la trésorière\n4821",
+        "Password stored in Bitwarden\nweb01.lan",
+        "- mdp de la box : voir ci-dessous\nLivebox5",
+    ],
+)
+def test_a_label_whose_line_goes_on_with_a_sentence_awaits_no_value_on_the_next_line(note: str) -> None:
+    """A label's line going on with words that make it a sentence (where the password is, what became of it: dans le
+    coffre, is in the vault, changé hier, à demander) is no label alone: the next line's one word is not its value."""
+    assert secrettext.prose_secret(note) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mot de passe de la box\nVelo2024x",
+        "Password for the admin\nS3cr3tPw9",
+        "Mot de passe du compte FTP\nVelo2024x",
+        "mdp pour l'admin WordPress\nVelo2024x",
+        "Token of the API\n0123456789abcdef0123",
+    ],
+)
+def test_a_label_and_words_saying_whose_alone_on_their_line_still_await_a_value(text: str) -> None:
+    assert secrettext.prose_secret(text) == ("a password" if "Token" not in text else "a token or key", 0)
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "şifre: Azerty123",
