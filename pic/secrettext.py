@@ -1965,26 +1965,32 @@ _PROSE_QUOTED_NAME = r"['\"]\]?[^\S\n]*(?:[,:]|=>?)"
 # and Estonian on and oli are read with their labels, _PASSWORD_ABROAD's and _PASSWORD_FURTHER's: on is an English
 # word.)
 _COPULAS_FURTHER = "er|je|је|este|és|yra|është|eshte|var|bylo|byla|byl|było|był|była"
+# The arrows pointing right that a note writes between a label and its value: →, ⇒, ⇨, ⇢, ⇾, ↦, ⟶, ⟹, ⟾, the
+# dingbats' rightwards ones (➔, ➜, ➤...), ⮕, ⭢ (as -> and => are)
+_ARROWS = "→⇒⇨⇢⇾↦⟶⟹⟼⟾➔➙➛➜➝➞➟➠➡➢➣➤➥➦➧➨➩➪➫➬➭➮➯➱➲➳➵➸➺➻➼➽➾⮕⭢"
 # What stands between a label (and the words saying whose) and its value: ':' (fullwidth ：too), '=', an arrow
-# (->, =>, →, ⇒, ⟶, ➜...), a dash between spaces (mot de passe - Azerty123, -- for a dash typed without one, and
+# (->, =>, one of _ARROWS), a dash between spaces (mot de passe - Azerty123, -- for a dash typed without one, and
 # the other dashes read as these: _PROSE_DASHES), a table's cell separator (mot de passe | Azerty123, a markdown
 # table's | mdp | Azerty123 |), a name in quotes given its value as code gives it,
 # or a copula: French est, c'est, était, sera, sont, English is, was, are (now, maintenant, désormais, jetzt, ahora,
 # agora, adesso, ora, nu, teraz...), German ist and war, Spanish es, Portuguese é, Italian è (and their era), Swedish
 # är, Polish jest, Greek είναι, and _COPULAS_FURTHER's; a CJK label's own right after it.
 _PROSE_SEPARATOR = (
-    rf"(?:[^\S\n]*(?:[:=：]|-+>|=+>|[→⇒⟶⟹➔➜➝➞➡]|\|+)|[^\S\n]+(?:--|[-–—])[^\S\n]+|{_PROSE_QUOTED_NAME}"
+    rf"(?:[^\S\n]*(?:[:=：]|-+>|=+>|[{_ARROWS}]|\|+)|[^\S\n]+(?:--|[-–—])[^\S\n]+|{_PROSE_QUOTED_NAME}"
     rf"|[^\S\n]+(?:c['’])?(?:est|était|sera|sont|is|was|are|ist|es|é|è|är|jest|war|era|είναι|{_COPULAS_FURTHER})"
     r"(?:[^\S\n]+(?:now|still|maintenant|désormais|toujours|actuellement|jetzt|nun|ahora|agora|adesso|ora|nu|teraz))?(?=[^\S\n])"
     r"|(?<=[码碼ド호드])(?:是|为|為|は|는))"
 )
-# A label ending its line with ':', '=' or an arrow, the value alone on the next line (a list's item may be, after
-# '-' or '•'), as notes written one field a line give it (mdp :⏎Soleil2024x, Mot de passe FTP :⏎  Velo2024x, in a
-# YAML block scalar too); group nl says so, and _PROSE_LINE_END then ends the value's line: the value, the marks
-# closing it, then the line's end or a remark after '(', ',', ';' or a dash (Velo2024x (depuis mars)). A value
+# A label ending its line with ':', '=', an arrow or a table's '|', the value alone on the next line (a list's item
+# may be, after '-' or '•'), as notes written one field a line give it (mdp :⏎Soleil2024x, Mot de passe FTP :⏎
+# Velo2024x, in a YAML block scalar too), or the separator starting the value's line (mot de passe⏎: Lilas2024x!,
+# but no '|' there: a table's row); group nl says so, and _PROSE_LINE_END then ends the value's line: the value, the
+# marks closing it, then the line's end or a remark after '(', ',', ';' or a dash (Velo2024x (depuis mars)). A value
 # followed by other words on its line is the start of a sentence, none (Mot de passe :⏎WordPress6 mis à jour).
+_LINE_START_SIGN = rf"(?:[:=：]|-+>|=+>|[{_ARROWS}])"
+_LINE_END_SIGN = rf"(?:{_LINE_START_SIGN}|\|+)"
 _PROSE_NEXT_LINE = (
-    r"[^\S\n]*(?:[:=：]|-+>|=+>|[→⇒⟶⟹➔➜➝➞➡])[^\S\n]*\n[^\S\n]*(?:[-•][^\S\n]+)?"
+    rf"[^\S\n]*(?:{_LINE_END_SIGN}[^\S\n]*\n[^\S\n]*(?:[-•][^\S\n]+)?|\n[^\S\n]*{_LINE_START_SIGN}[^\S\n]*)"
     r"[\"'«“‘「『`*_]*[^\S\n]*(?P<nl>)"
 )
 _PROSE_LINE_END = r"[\"'»”’」』`*_]*(?=[^\S\n]*(?:\n|$|[(,;]|[-–—][^\S\n]))"
@@ -2149,7 +2155,7 @@ def _password_pattern(first: str, label: str, further: bool = False) -> str:
 # part of it holds a line break. A note naming where a password is kept, in words, with a digit on another line
 # (mot de passe dans le coffre / DB_HOST=db1.lan) is searched on that line alone: the label's words that follow are
 # each tried as a value, a separator and a word saying whose, about 35 µs a line.
-_VALUE_LINES = LazyPattern(r"(?:[:=：]|-+>|=+>|[→⇒⟶⟹➔➜➝➞➡])[^\S\n]*\n[^\n]*?[0-9]|[0-9]")
+_VALUE_LINES = LazyPattern(rf"{_LINE_END_SIGN}[^\S\n]*\n[^\n]*?[0-9]|\n[^\S\n]*{_LINE_START_SIGN}[^\n]*?[0-9]|[0-9]")
 _PROSE_PASSWORD = _Pattern(_password_pattern("pmkcswhlпκ密パ비패", _PROSE_PASSWORD_BASE), gate=_VALUE_LINES, digit=True)
 _PROSE_PASSWORD_FURTHER = _Pattern(
     _password_pattern("cphglлakjpfşsكرگסהपm", _PASSWORD_FURTHER, further=True), gate=_VALUE_LINES, digit=True
@@ -2367,8 +2373,12 @@ _PROSE_PAIR_ANY = _Pattern(
     rf"{_PROSE_PAIR_NOT_VALUE}{_PROSE_PAIR_TWINS}(?!(?(p3)(?P=p3)|(?!)))"
     rf"(?P<v>{_PROSE_VALUE}(?={_PROSE_VALUE_CHAR_NOT_SLASH_COLON}*?(?:[0-9][^\W\d_]|(?-i:[a-z][A-Z]))){_PROSE_VALUE_CHAR_NOT_SLASH_COLON}{{6,}}+)"
     rf"(?!{_PROSE_VALUE_CHAR})(?(nl){_PROSE_LINE_END})",
-    # (the separator, the login and its '/' on the same line, or a separator ending its line and a '/' on the next)
-    gate=LazyPattern(r"[:=：][^\S\n]*[\"'«“‘「『`*_]*[^\S\n]*[^\s/:]+[^\S\n]*/|[:=：>→⇒⟶⟹➔➜➝➞➡][^\S\n]*\n[^\n]*/"),
+    # (the separator, the login and its '/' on the same line, or a separator ending its line and a '/' on the next,
+    # or starting the next)
+    gate=LazyPattern(
+        r"[:=：][^\S\n]*[\"'«“‘「『`*_]*[^\S\n]*[^\s/:]+[^\S\n]*/"
+        rf"|{_LINE_END_SIGN}[^\S\n]*\n[^\n]*/|\n[^\S\n]*{_LINE_START_SIGN}[^\n]*/"
+    ),
     digit=True,
 )
 # The words in lower case one of which any text _PROSE_PASSWORD matches holds (mots de passe and phrase de passe
@@ -2678,14 +2688,14 @@ _HUNGARIAN_LABEL = (
 )
 # (where a separator or a copula is followed by a capital or a quote; Finnish's and Estonian's on, Hungarian's label)
 _PASSPHRASE_GATE = LazyPattern(
-    rf"(?:[:=：>→⇒⟶⟹➔➜➝➞➡是为為は는]|(?i:jelsz)[^\W\d_]*"
+    rf"(?:[:=：>{_ARROWS}是为為は는]|(?i:jelsz)[^\W\d_]*"
     rf"|[^\S\n](?:[cC]['’])?(?i:est|était|sera|sont|is|was|are|ist|es|é|è|är|jest|war|era|είναι|on|oli|nyt|n[üu][üu]d|most|{_COPULAS_FURTHER}"
     r"|now|still|maintenant|désormais|toujours|actuellement|jetzt|nun|ahora|agora|adesso|ora|nu|teraz))[^\S\n]*[`*_]*(?:[A-ZÀ-ÖØ-Þ]|[\"“«‘'])"
 )
 _PROSE_PASSPHRASE = _Pattern(
     rf"(?i)(?=[{_PHRASE_LABEL_FIRST}])"
     rf"(?:{_PASSPHRASE_LABEL}(?:[^\S\n]+{_PROSE_WHOSE_OPEN}(?:[^\W\d_]|['’.-])+{_PROSE_WHOSE_CLOSE}){{0,6}}?"
-    r"[^\S\n]*(?:[:=：]|-+>|=+>|[→⇒⟶⟹➔➜➝➞➡])"
+    rf"[^\S\n]*(?:[:=：]|-+>|=+>|[{_ARROWS}])"
     rf"|{_NOT_COMPLEMENT}{_PASSPHRASE_LABEL}{_SUBJECT_WHOSE}{_PHRASE_COPULA}(?P<copula>)"
     # a Finnish or Estonian label read with its on (salasana on, parool on), Hungarian's alone (A jelszó Kék Ház)
     rf"|{_NOT_COMPLEMENT}(?:{_PASSPHRASE_LABEL}(?:(?<=[^\S\n]on)|(?<=[^\S\n]oli)|(?<=[^\S\n]nyt)|(?<=[^\S\n]n[üu][üu]d))|{_HUNGARIAN_LABEL})(?P<on>))[^\S\n]*[`*_]*"
@@ -2883,7 +2893,7 @@ _LABEL_LINE_SENTENCE = LazyPattern(
     r"|printed|managed|held|not|never|here|there|elsewhere|ist|sind|war|im|bei|auf|unter|siehe|liegt|steht|nicht"
     r"|gespeichert|geändert|vergessen|está|esta|es|ver|véase|é|è|fica|nel|nella|sta)(?![\w’-])"
 )
-_LINE_SEPARATOR = LazyPattern(r"[^\S\n]*(?:[:=：]|-+>|=+>|[→⇒⟶⟹➔➜➝➞➡])[^\S\n]*$")
+_LINE_SEPARATOR = LazyPattern(rf"[^\S\n]*{_LINE_END_SIGN}[^\S\n]*$")
 # (a line of one word or of a passphrase, which few lines of notes are, found first: its lines before are then read
 # for a label)
 _WORD_LINE = LazyPattern(

@@ -1298,8 +1298,8 @@ _LINE_PARTS = st.sampled_from(
      "Lilas2024x", "Azerty123", "4821", "12345678", "Soleil 2024", "voir le coffre", "DB_HOST=db1.lan", " ", "  ",
      "Office 365", "Windows10", "2024", "x1",
      # a file written with CRLF, a tab before the line break, a carriage return or U+2028 alone (a blank to re, no
-     # line break), a full-width colon, a separator the next line's value does not follow (|, =>)
-     "\r\n", " \t\r\n", "\r", "\u2028", "：", " | ", "=>", "-->"]
+     # line break), a full-width colon, a table's '|', other arrows, a separator starting the value's line
+     "\r\n", " \t\r\n", "\r", "\u2028", "：", " | ", "|", "=>", "-->", " ⇨", "➤", "\n: ", "\n→ ", "\n= "]
 )  # fmt: skip
 
 
@@ -1308,6 +1308,9 @@ _LINE_PARTS = st.sampled_from(
 @example("Mot de passe FTP :\t\r\nVelo2024x\r\n", "_PROSE_PASSWORD")  # a CRLF file, a tab ending the label's line
 @example("heslo =  \r\n  Velo2024x", "_PROSE_PASSWORD_FURTHER")
 @example("mdp →\r\n- Velo2024x\r\nDB_HOST=db1.lan", "_PROSE_PASSWORD")
+@example("mot de passe |\nLilas2024x!", "_PROSE_PASSWORD")
+@example("mot de passe\r\n: Lilas2024x!", "_PROSE_PASSWORD")
+@example("heslo\n  ⇨ Velo2024x", "_PROSE_PASSWORD_FURTHER")
 def test_a_password_searched_in_its_value_s_lines_is_found_where_the_whole_text_finds_it(text: str, name: str) -> None:
     """_PROSE_PASSWORD searched only in the lines _VALUE_LINES finds (a digit, or a line ending with a separator and
     the digit on the next) finds each match a search of the whole text finds, at the same place."""
@@ -1317,13 +1320,19 @@ def test_a_password_searched_in_its_value_s_lines_is_found_where_the_whole_text_
 
 def test_a_password_searched_in_its_value_s_lines_is_found_in_every_text_of_the_tests() -> None:
     """As above, on every text the prose reader's tests hold, and on each with its lines joined or cut after a
-    separator (a label ending its line, its value on the next)."""
+    separator (a label ending its line, its value on the next) or before it (the separator starting the value's
+    line)."""
     texts = _texts_of_the_tests()
     assert len(texts) > 3000
-    cut = re.compile(r"([:=→])[^\S\n]*")
+    cut = re.compile(r"([:=→|])[^\S\n]*")
     differ = []
     for text in texts:
-        for variant in (text, text.replace("\n", " "), cut.sub("\\1\n", text, count=1)):
+        joined, after, before = (
+            text.replace("\n", " "),
+            cut.sub("\\1\n", text, count=1),
+            cut.sub("\n\\1 ", text, count=1),
+        )
+        for variant in (text, joined, after, before):
             for name, pattern in _GATED_PASSWORDS.items():
                 gated = [m.span() for m in pattern.finditer(variant)]
                 if gated != [m.span() for m in pattern._regex(variant).finditer(variant)]:

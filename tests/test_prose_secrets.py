@@ -908,6 +908,52 @@ def test_a_label_and_words_saying_whose_alone_on_their_line_still_await_a_value(
 
 
 @pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # a label ending its line with a table's '|' or any arrow, the value alone on the next line
+        ("mot de passe |\nLilas2024x!", "a password"),
+        ("| Mot de passe FTP |\n  Velo2024x", "a password"),
+        ("mdp ⇨\nLilas2024x!", "a password"),
+        ("Mot de passe du wifi ➤\n  Velo2024x", "a password"),
+        ("Password ⮕\nS3cr3tPw9", "a password"),
+        ("mdp ⇢\n- Velo2024x", "a password"),
+        ("Token Matomo ⇾\n0123456789abcdef0123", "a token or key"),
+        ("Identifiants Nextcloud |\n  asso / Velo2024x", "a password"),
+        # the same arrows between a label and its value on one line
+        ("mot de passe ⇨ Lilas2024x!", "a password"),
+        ("mdp FTP ➤ Velo2024x", "a password"),
+        # the separator at the start of the value's line
+        ("mot de passe\n: Lilas2024x!", "a password"),
+        ("Mot de passe FTP\n= Velo2024x", "a password"),
+        ("mdp\n→ Velo2024x", "a password"),
+        ("Password for the admin\n  -> S3cr3tPw9", "a password"),
+        ("Token Matomo\n: 0123456789abcdef0123", "a token or key"),
+        ("Identifiants FTP\n: asso / Velo2024x", "a password"),
+    ],
+)
+def test_a_label_and_its_value_on_the_next_line_after_any_separator_are_found(text: str, kind: str) -> None:
+    """Found at its label, on the first line."""
+    found = secrettext.prose_secret(text)
+    assert found is not None and found[0] == kind and found[1] == text.index(text.lstrip("| ")), found
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "mot de passe |\nvoir le coffre",
+        "mdp ⇨\nBitwarden/Membres/Velo2024",
+        "Mot de passe\n: voir Bitwarden",
+        "Mot de passe\n→ changé le 12/03/2026",
+        "| Service | Mot de passe |\n|---|---|\n| FTP | voir coffre |",
+        "| Login | Mot de passe |\n| asso | voir coffre 2024 |",
+        "Token Matomo\n: renouvelé le 2026-02-01",
+    ],
+)
+def test_words_after_such_a_separator_on_the_next_line_are_none(note: str) -> None:
+    assert secrettext.prose_secret(note) is None
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "şifre: Azerty123",
