@@ -2870,8 +2870,9 @@ def no_secret_word(text: str) -> bool:
 # Velo2024x, as notes written one field a line give it), or a passphrase alone (_PHRASE_WORD's: Mot de passe⏎
 # Velosolex Jean): read as the label, ':' and the value (_prose_secret_as_written), so that the value is read as after
 # any label (Mot de passe⏎voir coffre, Mot de passe⏎1Password pass, Mot de passe⏎Voir Coffre). A label's line ending
-# with ':', '=' or an arrow (_LINE_SEPARATOR) may have one blank line between it and the value's (mdp :⏎⏎Azerty123);
-# without one, a blank line ends a heading (Mot de passe⏎⏎Réunion2024 is a paragraph).
+# with ':', '=', an arrow or '|' (_LINE_SEPARATOR) may have one or two lines blank or only '#' between it and the
+# value's (mdp :⏎⏎Azerty123, _BARE_LINE); without one, a blank line ends a heading (Mot de passe⏎⏎Réunion2024 is a
+# paragraph).
 _LABEL_LINE = LazyPattern(
     r"(?i)[^\S\n]*(?:(?:[-*•#>]+|[0-9]+[.)])[^\S\n]+)?[`*_]*"
     rf"(?:(?:{_PROSE_PASSWORD_LABEL}|{_PUK_LABEL}|{_PIN_LABEL}|{_KEY_LABEL}|pass)(?![\w’-]|'[\w’-])|{_PASSWORD_CJK})"
@@ -2902,22 +2903,31 @@ _WORD_LINE = LazyPattern(
 )
 
 
+# A line that is blank or only '#' (a comment's or a heading's mark alone), up to two of which may stand between a
+# label's line ending with a separator and its value's (mdp :⏎⏎⏎Lilas2024x!, mdp :⏎#⏎Lilas2024x!: a YAML comment's
+# lines, a note's paragraphs)
+_BARE_LINE = LazyPattern(r"[^\S\n]*#*[^\S\n]*")
+_BARE_LINES_BETWEEN = 2
+
+
 def _label_lines(text: str) -> Iterator[tuple[int, str]]:
-    """Each of _LABEL_LINE's lines in ``text`` with the value on the line after it (or the one after a blank line,
-    after a label ending with a separator), as the text :func:`_label_line_secrets` reads (``label : value``), with
-    where the label's line starts. A label's line ending without a separator whose words after the label make it a
-    sentence (_LABEL_LINE_SENTENCE) has none."""
+    """Each of _LABEL_LINE's lines in ``text`` with the value on the line after it (or after one or two lines blank
+    or only '#', _BARE_LINE's, under a label ending with a separator), as the text :func:`_label_line_secrets`
+    reads (``label : value``), with where the label's line starts. A label's line ending without a separator whose
+    words after the label make it a sentence (_LABEL_LINE_SENTENCE) has none."""
     for m in _WORD_LINE.finditer(text):
         start = text.rfind("\n", 0, m.start()) + 1
         label = text[start : m.start()]
-        if not label.strip() and start > 0:  # a blank line between: the label's ends with a separator
-            start = text.rfind("\n", 0, start - 1) + 1
-            label = text[start : text.index("\n", start)]
-            separator = _LINE_SEPARATOR.search(label)
-            if separator is None:
-                continue
-        else:
-            separator = _LINE_SEPARATOR.search(label)
+        between = 0
+        # (lines between, at most one more than may be looked at: the label's then ends with a separator)
+        while start > 0 and between <= _BARE_LINES_BETWEEN and _BARE_LINE.fullmatch(label) is not None:
+            between += 1
+            end = start - 1
+            start = text.rfind("\n", 0, end) + 1
+            label = text[start:end]
+        separator = _LINE_SEPARATOR.search(label)
+        if between and (separator is None or between > _BARE_LINES_BETWEEN):
+            continue
         if separator is not None:
             label = label[: separator.start()]
         line = _LABEL_LINE.fullmatch(label)

@@ -816,7 +816,7 @@ def test_words_or_an_address_after_a_password_s_label_are_none(note: str) -> Non
         "Mot de passe :\n\nLe trésorier le garde.",
         "Mot de passe :\nAppeler Marie",
         "Mot de passe\nLe Trésorier",
-        "Mot de passe :\n\n\nAzerty123",
+        "Mot de passe :\n\n\n\nAzerty123",
     ],
 )
 def test_words_or_a_name_after_a_label_and_a_copula_or_on_the_lines_under_it_are_none(note: str) -> None:
@@ -950,6 +950,44 @@ def test_a_label_and_its_value_on_the_next_line_after_any_separator_are_found(te
     ],
 )
 def test_words_after_such_a_separator_on_the_next_line_are_none(note: str) -> None:
+    assert secrettext.prose_secret(note) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("mdp :\n\n\nLilas2024x!", "a password"),
+        ("Mot de passe :\n\n\nAzerty123", "a password"),
+        ("mdp :\n#\nLilas2024x!", "a password"),
+        ("Mot de passe FTP :\n  #\n  Velo2024x", "a password"),
+        ("mot de passe =\n\n#\nVelo2024x", "a password"),
+        ("Mot de passe :\r\n\r\n\r\nVelo2024x", "a password"),
+        ("mdp ⇨\n\nLilas2024x!", "a password"),
+        ("Token Matomo :\n\n\n0123456789abcdef0123", "a token or key"),
+        ("şifre:\n##\n  Velosolex Jean", "a password"),
+    ],
+)
+def test_a_value_one_or_two_blank_or_bare_hash_lines_under_a_label_ending_with_a_separator_is_found(
+    text: str, kind: str
+) -> None:
+    """Lines that are blank or only '#' (a comment's or a heading's mark alone) between a label ending its line
+    with a separator and the value alone on its line, up to two."""
+    assert secrettext.prose_secret(text) == (kind, 0)
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Mot de passe :\n\n\n\nAzerty123",
+        "mdp :\n#\n\n#\nLilas2024x!",
+        "Mot de passe\n\n\nAzerty123",
+        "Mot de passe\n#\nAzerty123",
+        "Mot de passe :\n#\nvoir coffre",
+        "Mot de passe :\n\n\nRéunion du 12/03 : site2024 validé",
+        "# Mot de passe :\n#\n# voir le coffre",
+    ],
+)
+def test_a_word_further_under_a_label_or_under_one_without_a_separator_is_none(note: str) -> None:
     assert secrettext.prose_secret(note) is None
 
 
