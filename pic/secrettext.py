@@ -2852,16 +2852,15 @@ def no_secret_word(text: str) -> bool:
     found without trying their forms: it holds none of the words any of their forms needs (in lower case, the letters
     re reads as ASCII ones folded), no sign before which secret_kind reads it anew (``$``, a backquote, ``\\``,
     ``xargs``), no base64 run (40 characters or more), no percent-encoded octet (``%3D``), and, outside ASCII, it
-    reads the same in its NFKC form and holds no character that prints as nothing (as prose_secret reads it too).
+    reads the same in its NFKC form and holds no character that prints as nothing nor another script's digit (as
+    prose_secret reads it too).
     The usual line of a subscriber export (an address, a name) is one: an ``@`` is no such word. False does not mean
     that it holds one (tests/test_fields_fast.py checks that True changes no verdict)."""
     if _ANY_NEED.search(_folded(text)) is not None or _BASE64.search(text) is not None:
         return False
     if "%" in text and _PERCENT.search(text) is not None:
         return False
-    return text.isascii() or (
-        _PROSE_DASH.search(text) is None and _INVISIBLE.search(text) is None and unicodedata.is_normalized("NFKC", text)
-    )
+    return text.isascii() or (_SHOWN_OTHERWISE.search(text) is None and unicodedata.is_normalized("NFKC", text))
 
 
 # A line that is only a label (a password's, a PIN's, a token's or a key's: _PROSE_PASSWORD's and _PROSE_KEY's, pass
@@ -2974,6 +2973,21 @@ _INVISIBLE = re.compile(
 )
 # (those of them drawn as an empty space, the Hangul fillers and the braille blank, read as a space)
 _BLANK = re.compile("[\u115f\u1160\u2800\u3164\uffa0]")
+# A decimal digit of another script than ASCII's that NFKC keeps (Arabic-Indic ١٢٣, Persian's ۱۲۳, Devanagari's १२३...;
+# not the fullwidth ones, which it maps to ASCII's): a reader and a login form take it as a digit, and prose_secret
+# reads it as the ASCII one of its value (_ascii_digits), so that a value's digits hold one for the forms that need
+# one (_Pattern.digit, _DIGIT, [0-9] in their values).
+_OTHER_DIGIT = re.compile(r"(?![0-9])\d")
+# What prose_secret reads otherwise than written in a text of NFKC's form: one of the other dashes, a character that
+# prints as nothing, another script's digit (a search for the three: one look at each note outside ASCII)
+_SHOWN_OTHERWISE = re.compile(f"{_PROSE_DASH.pattern}|{_INVISIBLE.pattern}|{_OTHER_DIGIT.pattern}")
+
+
+def _ascii_digits(text: str) -> str:
+    """``text`` with each decimal digit of another script written as the ASCII one (one character for one)."""
+    if _OTHER_DIGIT.search(text) is None:
+        return text
+    return _OTHER_DIGIT.sub(lambda m: str(unicodedata.decimal(m.group())), text)
 
 
 def visible(text: str) -> str:
@@ -3025,7 +3039,8 @@ def prose_secret(text: str) -> tuple[str, int] | None:
     compatibility decomposition, UAX #15), which a reader and a copy-paste into a login form take as the plain
     letters, its other hyphens and dashes (``Wi‑Fi`` with a non-breaking hyphen, ``mdp ― Azerty123``) read as
     ``-`` and ``—``, and without the characters that print as nothing (:func:`visible`: ``m\u00addp``,
-    ``pass\u2060word``, a right-to-left mark after ``סיסמה``). A text holding percent-encoded octets (RFC 3986 §2.1, a
+    ``pass\u2060word``, a right-to-left mark after ``סיסמה``), its digits of other scripts read as ASCII's
+    (``mdp : Azerty١٢٣٤``: :func:`_ascii_digits`). A text holding percent-encoded octets (RFC 3986 §2.1, a
     URL's ``?subject=pwd%3DAzerty123``) is read decoded too (:func:`percent_decoded`, as :func:`secret_kind` reads
     it). A secret found only in such a form starts, in ``text``, at the start of the line that holds it as written
     (NFKC keeps line breaks: it maps no character to one; a line break decoded, ``%0A``, is inside its line)."""
@@ -3049,9 +3064,9 @@ def _prose_secret_shown(text: str) -> tuple[str, int] | None:
     found = _prose_secret_as_written(text)
     if found is not None or text.isascii():
         return found
-    if _PROSE_DASH.search(text) is None and _INVISIBLE.search(text) is None and unicodedata.is_normalized("NFKC", text):
+    if _SHOWN_OTHERWISE.search(text) is None and unicodedata.is_normalized("NFKC", text):
         return None  # read as it shows, the text is the same (the usual name with an accent: a look, no copy)
-    shown = unicodedata.normalize("NFKC", visible(text)).translate(_PROSE_DASHES)
+    shown = _ascii_digits(unicodedata.normalize("NFKC", visible(text)).translate(_PROSE_DASHES))
     if shown == text:
         return None
     found = _prose_secret_as_written(shown)

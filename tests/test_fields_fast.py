@@ -1539,7 +1539,14 @@ def test_the_usual_lines_of_an_export_hold_no_secret_word() -> None:
     ):
         assert secrettext.no_secret_word(line), line
         assert secrettext.no_secret_word(lists_audit.as_words(line)), line
-    for line in ("mdp Azerty123", "bob:Soleil2024x@sftp.example.org", "ＭＤＰ Ａｚｅｒｔｙ１２３", "a" * 40, "$X"):
+    for line in (
+        "mdp Azerty123",
+        "bob:Soleil2024x@sftp.example.org",
+        "ＭＤＰ Ａｚｅｒｔｙ１２３",
+        "a" * 40,
+        "$X",
+        "٢fa ٤٨٢١",
+    ):
         assert not secrettext.no_secret_word(line), line
 
 
@@ -1554,6 +1561,8 @@ def test_the_usual_lines_of_an_export_hold_no_secret_word() -> None:
 @example("סיסמה\u200f: Velo2024x")
 @example("max@example.org;Max;Pass\u200cwort;Sonne2024x")
 @example("mailto:luc@gmial.com?subject=%70wd%3DAzerty123")
+@example("mdp : Azerty١٢٣٤")
+@example("٢fa : JBSWY3DPEHPK3PXP")
 def test_a_text_holding_no_secret_word_gets_every_checks_verdict(text: str) -> None:
     """A text ``no_secret_word`` passes is no secret to secret_kind nor prose_secret; a line of an export it passes
     as written and as words is none to pic lists audit's full check."""

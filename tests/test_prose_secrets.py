@@ -1159,6 +1159,36 @@ def test_a_secret_in_compatibility_characters_is_placed_on_its_line() -> None:
 
 
 @pytest.mark.parametrize(
+    ("note", "kind"),
+    [
+        ("mdp : Azerty١٢٣٤", "a password"),  # Arabic-Indic digits
+        ("mot de passe : Lilas۲۰۲۴x", "a password"),  # Persian's (extended Arabic-Indic)
+        ("Passwort: Geheim२०२४", "a password"),  # Devanagari
+        ("mdp : Azerty１２３４", "a password"),  # fullwidth
+        ("mdp Velo২০২৪x", "a password"),  # Bengali, the value alone after its label
+        ("كلمة المرور: Azerty١٢٣", "a password"),
+        ("code PIN : ٤٨٢١", "a password"),
+        ("mdp : ١٩٠٦١٩٨٥", "a password"),
+        ("Mot de passe FTP :\n  Velo٢٠٢٤x", "a password"),
+        ("Token Matomo : ٠١٢٣٤٥٦٧٨٩abcdef", "a token or key"),
+        ("identifiants : admin / Lilas٢٠٢٤", "a password"),
+    ],
+)
+def test_a_password_whose_digits_are_of_another_script_is_found(note: str, kind: str) -> None:
+    """A value's digits of any script (Unicode's decimal digits, which a reader and a login form take as digits) are
+    read as ASCII ones, as its fullwidth digits are (NFKC)."""
+    assert secrettext.prose_secret(note) == (kind, 0)
+
+
+@pytest.mark.parametrize(
+    "note",
+    ["Réunion le ١٢ mars, mot de passe dans le coffre", "mdp : voir le coffre ٢", "Association ٢٠٢٤ du quartier"],
+)
+def test_words_and_digits_of_another_script_are_no_password(note: str) -> None:
+    assert secrettext.prose_secret(note) is None
+
+
+@pytest.mark.parametrize(
     "note", ["Ｃａｆé des ｓｏｕｒｃｅｓ", "Association ﬁdèle du quartier", "Réunion le ２ mars, salle Ａ"]
 )
 def test_plain_text_in_compatibility_characters_holds_no_secret(note: str) -> None:
