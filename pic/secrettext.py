@@ -725,6 +725,8 @@ _USERINFO_AT = (
 
 # The '@' before a host, in a line where credentials may be written before it (_USERINFO_AT)
 _AT_SIGN = LazyPattern("@")
+# (and the line break after it, which then ends its line: the host on the next line)
+_AT_SIGN_BROKEN = LazyPattern(r"@(?:[^\S\n]*\n)?")
 
 # USER:PASSWORD given as an option's value (curl -u, --user, -U; after '=' or blanks), the password in group v: a
 # word, or in quotes holding a blank and a digit, as the shell gives it (POSIX sh, 2.2 Quoting): the quote opening
@@ -1878,20 +1880,23 @@ _PROSE_TEXT = [
     _PROSE_AUTHORIZATION_HEADER,
     *_PULUMI_CONFIG_SETS,
     _PROSE_SHELL_ASSIGNMENT,
-    # login:password@host in prose, where a label then an address (Inscriptions:benevoles2026@asso.org) is as
-    # likely as credentials: only before a host and its port (bob:Soleil2024x@sftp.example.org:22), localhost or
+    # login:password@host in prose (its line broken before or after its '@' too: marie:Lilas2024x⏎@sftp.asso.org, as
+    # a note's lines wrapped at a width may), where a label then an address (Inscriptions:benevoles2026@asso.org) is
+    # as likely as credentials: only before a host and its port (bob:Soleil2024x@sftp.example.org:22), localhost or
     # pic-db, a host named for a service that takes a login (ftp., sftp., ssh., db., mysql., smtp., imap., nas.) or
     # an IP address (bob:Soleil2024x@192.168.1.10, bob:Soleil2024x@[2001:db8::1]), which no mail address ends with
     (
         "credentials before a host name",
         _Pattern(
-            rf"{_USERINFO_AT}"
+            _USERINFO_AT.removesuffix("@") + r"(?:[^\S\n]*\n[^\S\n]*@|@(?:[^\S\n]*\n[^\S\n]*)?)"
             r"(?:(?:localhost|pic-db|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*)(?=:[0-9]{1,5}(?![\w.:-]))|localhost|pic-db"
             r"|(?i:s?ftps?|ssh|scp|db|sql|mysql|mariadb|postgres(?:ql)?|pg|smtp|imap|pop3?|webdav|dav|nas)"
             r"[0-9]*\.[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
             r"|[0-9]{1,3}(?:\.[0-9]{1,3}){3}(?![\w.-])|\[[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*\])"
             r"(?![\w.-]*@)",
-            gate=_AT_SIGN,  # (as the command's form above)
+            # (as the command's form above, and the line before the '@' and the one after)
+            gate=_AT_SIGN_BROKEN,
+            before=1,
         ),
         (":",),
     ),
@@ -2337,20 +2342,24 @@ _PROSE_PAIR = _Pattern(
     r"|(?(ids)[^\S\n]*[,;][^\S\n]*|(?!)))"
     r"(?P<bare>)(?=[^\W\d_][^\s/:\"'`,;()]*+[\"'`*_»”’」』]*[^\S\n]*/)))"
     rf"{_PROSE_PAIR_LOGIN}"
-    r"(?:[^\S\n]*/[^\S\n]*|:|(?(dash)[^\S\n]*:[^\S\n]*|(?!)))[\"'`*_«“‘「『]*"
+    # (the line broken after '/', the password alone on the next: group pl)
+    r"(?:[^\S\n]*/[^\S\n]*(?:\n[^\S\n]*(?P<pl>))?|:|(?(dash)[^\S\n]*:[^\S\n]*|(?!)))[\"'`*_«“‘「『]*"
     # without a separator, a value holding two digits in a row or a sign, as a password does, a closing bracket none
     # (not two of a kind told apart by a digit: accès web / mobile2, admin site / forum2, admin [site / forum2])
     rf"(?(bare)(?={_PROSE_VALUE_CHAR_NOT_SLASH}*?(?:[0-9]{{2}}|(?-i:[^\w/\]}}{_PROSE_NOT_VALUE}]))))"
     # a service's name joined to its ':', a value a name and ':' too: images and their tags, services and their
     # ports (Image : nextcloud:28-apache / nextcloud:29-apache, Ports : smtp:587 / imap:993)
     rf"(?(svc){_PROSE_PAIR_NOT_VALUE}{_PROSE_PAIR_TWINS}(?(tagged)(?![^\W\d_][\w.-]*:)))"
-    rf"(?P<v>{_PROSE_VALUE}{_PROSE_VALUE_CHAR_NOT_SLASH}{{6,}}+)(?!{_PROSE_VALUE_CHAR})(?(nl){_PROSE_LINE_END})",
+    rf"(?P<v>{_PROSE_VALUE}{_PROSE_VALUE_CHAR_NOT_SLASH}{{6,}}+)(?!{_PROSE_VALUE_CHAR})(?(nl){_PROSE_LINE_END})"
+    rf"(?(pl){_PROSE_LINE_END})",
     # (the '/' or ':' between the login and the password, a character of each around it; the label on its line or
     # the line before)
     # (or a dash between blanks, a word and ':', after a service's name)
+    # (or a '/' ending its line, then the line after it)
     gate=LazyPattern(
         r"[/:](?<=[^\s/:][/:]|[^\S\n]/)(?=[^\S\n]*[^\s/:])"
         r"|(?<=[^\S\n])(?:--|[-–—])[^\S\n]+[^\s/:]+[^\S\n]*:(?=[^\S\n]*[^\s/:])"
+        r"|/(?<=[^\s/:]/|[^\S\n]/)[^\S\n]*\n(?=[^\S\n]*[^\s/:])"
     ),
     before=1,
     digit=True,
@@ -2369,15 +2378,15 @@ _PROSE_PAIR_ANY = _Pattern(
     rf"(?:[^\S\n]*[:=：][^\S\n]*[\"'«“‘「『`*_]*[^\S\n]*(?=[^\s/:])|{_PROSE_NEXT_LINE})"
     r"(?![0-9a-f]*[0-9][0-9a-f]*[^\S\n]*/)"
     r"(?=(?P<p3>[^\W\d_]{3})?)"
-    rf"{_PROSE_PAIR_LOGIN}[^\S\n]*/[^\S\n]*[\"'`*_«“‘「『]*"
+    rf"{_PROSE_PAIR_LOGIN}[^\S\n]*/[^\S\n]*(?:\n[^\S\n]*(?P<pl>))?[\"'`*_«“‘「『]*"
     rf"{_PROSE_PAIR_NOT_VALUE}{_PROSE_PAIR_TWINS}(?!(?(p3)(?P=p3)|(?!)))"
     rf"(?P<v>{_PROSE_VALUE}(?={_PROSE_VALUE_CHAR_NOT_SLASH_COLON}*?(?:[0-9][^\W\d_]|(?-i:[a-z][A-Z]))){_PROSE_VALUE_CHAR_NOT_SLASH_COLON}{{6,}}+)"
-    rf"(?!{_PROSE_VALUE_CHAR})(?(nl){_PROSE_LINE_END})",
-    # (the separator, the login and its '/' on the same line, or a separator ending its line and a '/' on the next,
-    # or starting the next)
+    rf"(?!{_PROSE_VALUE_CHAR})(?(nl){_PROSE_LINE_END})(?(pl){_PROSE_LINE_END})",
+    # (the separator, the login and its '/' on the same line, or a separator ending its line and a '/' on the next;
+    # and the line after a '/' ending its line)
     gate=LazyPattern(
-        r"[:=：][^\S\n]*[\"'«“‘「『`*_]*[^\S\n]*[^\s/:]+[^\S\n]*/"
-        rf"|{_LINE_END_SIGN}[^\S\n]*\n[^\n]*/|\n[^\S\n]*{_LINE_START_SIGN}[^\n]*/"
+        r"(?:[:=：][^\S\n]*[\"'«“‘「『`*_]*[^\S\n]*[^\s/:]+[^\S\n]*/"
+        rf"|{_LINE_END_SIGN}[^\S\n]*\n[^\n]*/|\n[^\S\n]*{_LINE_START_SIGN}[^\n]*/)(?:[^\S\n]*\n)?"
     ),
     digit=True,
 )

@@ -1426,6 +1426,8 @@ _PROSE_PIECES = st.sampled_from(
     [
         *_PROSE_LABELS.split("|"),
         *[" ", " : ", ":", "=", " -> ", " => ", " → ", " est ", " c'est ", " is now ", " was ", "\u00a0: ", "\n"],
+        # a line broken after a pair's '/', around an '@', before a separator, after a '|'
+        *[" /\n", "/\n  ", "@\n", "\n@", "\n: ", " |\n", " ⇨\n"],
         *["**", "`", "« ", " »", '"', "'", "(", ")", ",", ";", "."],
         *_INVISIBLE_PIECES,
         *_PROSE_VALUES.split("|"),
@@ -1449,6 +1451,11 @@ _PROSE_PIECES = st.sampled_from(
 @example("ϰωδιϰός πϱόσβασης: Azerty123")
 @example("IDENTİFİANTS : admin / Azerty123")
 @example("我的密码：Azerty123")
+@example("marie:Lilas2024x\n@sftp.asso.org")
+@example("marie:Lilas2024x@\nsftp.asso.org")
+@example("FTP : asso /\nVelo2024x")
+@example("Pipedrive : asso /\n  Xk29pLm3")
+@example("Identifiants Nextcloud :\n  asso /\n  Velo2024x")
 def test_prose_forms_skipped_for_the_words_they_need_give_every_forms_verdict(text: str) -> None:
     """``prose_secret`` searches no further a text holding none of the words its forms need, and tries each form
     only on a text holding one of its own: the verdict (kind and place) is that of every form tried."""

@@ -992,6 +992,44 @@ def test_a_word_further_under_a_label_or_under_one_without_a_separator_is_none(n
 
 
 @pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # login:password@host, the line broken before or after its '@'
+        ("marie:Lilas2024x\n@sftp.asso.org", "credentials before a host name"),
+        ("marie:Lilas2024x@\nsftp.asso.org", "credentials before a host name"),
+        ("bob:Soleil2024x@\n  192.168.1.10", "credentials before a host name"),
+        ("asso:Velo2024x!\n@localhost", "credentials before a host name"),
+        ("marie:Lilas2024x@\ndb.asso.org:3306", "credentials before a host name"),
+        # a login and its password, the line broken after the '/' between them
+        ("login : marie /\nLilas2024x!", "a password"),
+        ("identifiants : admin /\n  Velo2024x", "a password"),
+        ("FTP : asso /\nVelo2024x", "a password"),
+        ("Identifiants Nextcloud :\n  asso /\n  Velo2024x", "a password"),
+        ("Pipedrive : asso /\n  Xk29pLm3", "a password"),
+    ],
+)
+def test_credentials_whose_line_is_broken_between_their_parts_are_found(text: str, kind: str) -> None:
+    assert secrettext.prose_secret(text) == (kind, 0)
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Accès SSH:\nmarie2@ssh.asso.org",
+        "marie:dupont\n@sftp.asso.org",
+        "Inscriptions:benevoles\n@asso.org",
+        "Horaires : lundi /\nmardi",
+        "Nextcloud : 25 Go /\n50 Go",
+        "login : marie /\nvoir le coffre",
+        "FTP : asso /\nVelo2024x mis à jour hier",
+        "Version : 8.2 /\n8.3",
+    ],
+)
+def test_words_or_an_address_across_such_a_line_break_are_none(note: str) -> None:
+    assert secrettext.prose_secret(note) is None
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "şifre: Azerty123",
