@@ -376,12 +376,17 @@ class _Pattern:
     the same characters of that text: re compiles a class of ranges by setting each of its 39,000 characters in a
     bitmap, about 3 ms a class, and the prose patterns hold it about 130 times.
 
+    With ``reach`` (and a gate, no ``before``), a match starts at most that many runs of blanks before its gate's match
+    (or before the first ASCII digit it holds), on its line: the line is searched from the word that many runs before
+    the gate's match rather than from its start, so that a long line of labels (300 KB of ``mdp mdp ...`` before a
+    value, each label tried for about 20 µs) is searched only near where a value may be.
+
     With ``digit``, every match of the expression holds an ASCII digit (``[0-9]``: a value of letters and digits, a
     card's number, a door's code), so that a text holding none (_DIGIT) is not searched, nor the expression compiled
     for it: most notes and comments that name a password's label say where it is kept, in words.
     tests/test_fields_fast.py proves it of each expression from its parse tree, and that no other needs one."""
 
-    __slots__ = ("_compiled", "alone", "before", "digit", "gate", "marks", "pattern", "valid")
+    __slots__ = ("_compiled", "alone", "before", "digit", "gate", "marks", "pattern", "reach", "valid")
 
     def __init__(
         self,
@@ -393,8 +398,11 @@ class _Pattern:
         *,
         digit: bool = False,
         marks: tuple[str, ...] = (),
+        reach: int = 0,
     ) -> None:
+        assert not (reach and before), "reach counts the words on the gate's line"
         self.pattern = pattern
+        self.reach = reach
         self.marks = marks
         self.alone = alone
         self.gate = gate
@@ -450,6 +458,8 @@ class _Pattern:
             start = text.rfind("\n", 0, gate.start()) + 1
             for _ in range(self.before):
                 start = text.rfind("\n", 0, max(start - 1, 0)) + 1
+            if self.reach:
+                start = _words_before(text, start, gate.start(), self.reach)
             for m in regex.finditer(text, max(last, start), end):
                 last = m.end()
                 yield m
@@ -457,6 +467,21 @@ class _Pattern:
 
 # An ASCII digit: a text holding none holds no match of a _Pattern whose ``digit`` says so
 _DIGIT = re.compile("[0-9]")
+_DIGIT_SIGN = LazyPattern("[0-9]")  # (the same, as a gate)
+
+
+@lru_cache(maxsize=4)
+def _runs_back(reach: int) -> re.Pattern[str]:
+    """Up to ``reach`` runs of blanks and the words before each, read in a line written backwards."""
+    return re.compile(rf"(?:\S*[^\S\n]+){{0,{reach}}}\S*")
+
+
+def _words_before(text: str, start: int, at: int, reach: int) -> int:
+    """Where the word starts that ``reach`` runs of blanks stand between and ``at`` in ``text``, not before ``start``
+    (its line's start)."""
+    found = _runs_back(reach).match(text[start:at][::-1])
+    assert found is not None  # (it matches the empty text)
+    return at - found.end()
 
 
 # A flag of pulumi config set, with its value when it takes one (-s/--stack NAME, --config-file FILE, -C/--cwd DIR,
@@ -2161,9 +2186,20 @@ def _password_pattern(first: str, label: str, further: bool = False) -> str:
 # (mot de passe dans le coffre / DB_HOST=db1.lan) is searched on that line alone: the label's words that follow are
 # each tried as a value, a separator and a word saying whose, about 35 µs a line.
 _VALUE_LINES = LazyPattern(rf"{_LINE_END_SIGN}[^\S\n]*\n[^\n]*?[0-9]|\n[^\S\n]*{_LINE_START_SIGN}[^\n]*?[0-9]|[0-9]")
-_PROSE_PASSWORD = _Pattern(_password_pattern("pmkcswhlпκ密パ비패", _PROSE_PASSWORD_BASE), gate=_VALUE_LINES, digit=True)
+# Between a match's start and its value's first digit, or its separator ending the label's line (the gate's match),
+# stand at most 20 runs of blanks: 4 in the label (clés de sécurité du réseau), 12 in six words saying whose (each a
+# product's name of two words: Office 365), 2 in the separator (c'est maintenant, a dash between blanks) and 2 around
+# the opening quote; the value holds none (or 8 words in quotes and 2 in a product's name before the value alone):
+# searched from 32 runs before (_Pattern.reach).
+_PASSWORD_REACH = 32
+_PROSE_PASSWORD = _Pattern(
+    _password_pattern("pmkcswhlпκ密パ비패", _PROSE_PASSWORD_BASE), gate=_VALUE_LINES, digit=True, reach=_PASSWORD_REACH
+)
 _PROSE_PASSWORD_FURTHER = _Pattern(
-    _password_pattern("cphglлakjpfşsكرگסהपm", _PASSWORD_FURTHER, further=True), gate=_VALUE_LINES, digit=True
+    _password_pattern("cphglлakjpfşsكرگסהपm", _PASSWORD_FURTHER, further=True),
+    gate=_VALUE_LINES,
+    digit=True,
+    reach=_PASSWORD_REACH,
 )
 
 # pass alone, a password's label in English and French notes (pass : Azerty123, PASS= S3cr3tPw), but also a ticket
@@ -2744,6 +2780,11 @@ _PROSE_QUOTED_PHRASE = _Pattern(
     rf"[^\W_][^\"”»’'\n]{{4,60}}?)[^\S\n]*{_PHRASE_CLOSE}(?![^\S\n]*[:=：])",
     digit=True,
     marks=('"', "'", "«", "“", "‘"),
+    # (on one line, its first digit in the 61 characters in quotes, at most 30 runs of blanks there, and 12 before
+    # them: the label's 4, six words saying whose, the opening quote's; searched from 64 runs before the line's first
+    # digit)
+    gate=_DIGIT_SIGN,
+    reach=64,
 )
 
 # A door's or an alarm's code (digicode, code porte, code de la porte, code d'entrée, code de l'immeuble, code

@@ -1340,6 +1340,36 @@ def test_a_password_searched_in_its_value_s_lines_is_found_in_every_text_of_the_
     assert differ == []
 
 
+_FAR_PASSWORDS = [
+    # the most runs of blanks before a value (_PASSWORD_REACH's count), or in a passphrase in quotes
+    "clés de sécurité du réseau Office 365 Office 365 Office 365 Office 365 Office 365 Office 365 c'est maintenant "
+    "« Velo2024x",
+    "clés de sécurité du réseau Office 365 Office 365 Office 365 Office 365 Office 365 Office 365 -- « Velo2024x »",
+    "clés de sécurité du réseau Office 365 Office 365 Office 365 Office 365 Office 365 Windows 10 :\n  Velo2024x",
+    "mot de passe du compte de la box de la maison « Windows 10 Velo2024x »",
+    'mot de passe du wifi de la maison bleue "a b c d e f g h i j k l m n o p q r s t u v w x y z 1 a b"',
+    'mdp "Lilas 2024 Velo!"',
+    "heslo z účtu na serveru v kanceláři : Velo2024x",
+    "code PIN de la carte : 4821",
+]
+
+
+@pytest.mark.parametrize("text", _FAR_PASSWORDS)
+@pytest.mark.parametrize(
+    "before", ["", "mdp " * 60, "x " * 80, "mot de passe " * 40, "heslo " * 60, "2024 " + "mdp " * 60]
+)
+def test_a_password_after_many_words_on_its_line_is_found_where_the_whole_text_finds_it(text: str, before: str) -> None:
+    """The forms searched from a few words before their gate's match on its line (_Pattern.reach) find each match a
+    search of the whole line finds, after a line of labels or words too."""
+    forms = [pattern for _kind, pattern, _needs in secrettext._PROSE_LABELLED if pattern.reach]
+    assert len(forms) == 3
+    for pattern in forms:
+        variant = before + text
+        assert [m.span() for m in pattern.finditer(variant)] == [
+            m.span() for m in pattern._regex(variant).finditer(variant)
+        ], variant
+
+
 def test_the_proof_of_a_digit_in_every_match_reads_re_s_tree_as_re_matches() -> None:
     """The parse tree's reading above, on expressions whose matches are known: each says holds-a-digit exactly when
     re finds no match of it in a text without a digit that is made to match all the rest."""

@@ -9,6 +9,8 @@ that are a secret in any prose, and a password after a label that names nothing 
 from __future__ import annotations
 
 import re
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -1276,6 +1278,44 @@ def test_a_text_full_of_two_factor_labels_is_read_in_a_time_of_its_length(text: 
     quarter = text[: len(text) // 4]
     small, large = least(quarter), least(text)
     assert large < 9 * small, f"{len(quarter)} characters: {small:.3f} s, {len(text)}: {large:.3f} s"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("mdp " * 80000 + 'mdp "Lilas 2024 Velo!"', "a password"),
+        ("Mot de passe " * 20000 + ": Velo2024x", "a password"),
+        ("passwort heslo " * 20000 + "heslo : Velo2024x", "a password"),
+    ],
+)
+def test_a_line_of_labels_is_searched_only_in_the_words_before_a_digit(
+    monkeypatch: pytest.MonkeyPatch, text: str, kind: str
+) -> None:
+    """320 KB of "mdp mdp ..." before a passphrase in quotes took 3 s: the password's and the passphrase's forms were
+    tried at each label of the line holding a digit (about 20 µs each, the words after it read as words saying
+    whose). A match holds a digit (or its gate's separator) a few words after its start (_Pattern.reach): each line
+    is searched from that many words before the first: the verdict is the same, and no search starts at the line's
+    start."""
+    starts: list[int] = []
+    regex_of = secrettext._Pattern._regex
+
+    class Recorded:
+        def __init__(self, regex: re.Pattern[str]) -> None:
+            self.regex = regex
+
+        def finditer(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
+            starts.append(pos)
+            return self.regex.finditer(text, pos, endpos)
+
+    def recorded(pattern: secrettext._Pattern, text: str) -> object:
+        regex = regex_of(pattern, text)
+        gated = (secrettext._PROSE_PASSWORD, secrettext._PROSE_PASSWORD_FURTHER, secrettext._PROSE_QUOTED_PHRASE)
+        return Recorded(regex) if pattern in gated else regex
+
+    monkeypatch.setattr(secrettext._Pattern, "_regex", recorded)
+    found = secrettext.prose_secret(text)
+    assert found is not None and found[0] == kind and found[1] > len(text) - 200, found
+    assert starts and min(starts) > len(text) - 2000, min(starts)
 
 
 @pytest.mark.parametrize(
