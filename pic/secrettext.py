@@ -2944,6 +2944,20 @@ _LABEL_LINE_SENTENCE = LazyPattern(
     r"|gespeichert|geändert|vergessen|está|esta|es|ver|véase|é|è|fica|nel|nella|sta)(?![\w’-])"
 )
 _LINE_SEPARATOR = LazyPattern(rf"[^\S\n]*{_LINE_END_SIGN}[^\S\n]*$")
+# A copula ending a label's line (Password is, Le mot de passe est, mot de passe c'est, Das Passwort ist jetzt:
+# _PROSE_SEPARATOR's, a sentence broken before its complement), which awaits the value on the next line as ':' does,
+# an article or a possessive before the label then (Le, The, Das, mon...); the words between the label and the copula
+# still make the line a sentence (Le mot de passe a été changé et le responsable est⏎Marie75 awaits none).
+_LINE_COPULA = LazyPattern(
+    rf"(?i)[^\S\n]+(?:c['’])?(?:est|était|sera|sont|is|was|are|ist|es|é|è|är|jest|war|era|είναι|{_COPULAS_FURTHER})"
+    r"(?:[^\S\n]+(?:now|still|maintenant|désormais|toujours|actuellement|jetzt|nun|ahora|agora|adesso|ora|nu|teraz))?"
+    r"[^\S\n]*$"
+)
+_LINE_ARTICLE = LazyPattern(
+    r"(?i)(?P<mark>[^\S\n]*(?:(?:[-*•#>]+|[0-9]+[.)])[^\S\n]+)?)"
+    r"(?:(?:le|la|the|das|der|die|el|il|lo|o|a|mon|ton|son|notre|votre|leur|my|our|your|its|their|unser|mein)[^\S\n]+"
+    r"|l['’])"
+)
 # (a line of one word or of a passphrase, which few lines of notes are, found first: its lines before are then read
 # for a label)
 _WORD_LINE = LazyPattern(
@@ -2962,8 +2976,9 @@ _BARE_LINES_BETWEEN = 2
 def _label_lines(text: str) -> Iterator[tuple[int, str]]:
     """Each of _LABEL_LINE's lines in ``text`` with the value on the line after it (or after one or two lines blank
     or only '#', _BARE_LINE's, under a label ending with a separator), as the text :func:`_label_line_secrets`
-    reads (``label : value``), with where the label's line starts. A label's line ending without a separator whose
-    words after the label make it a sentence (_LABEL_LINE_SENTENCE) has none."""
+    reads (``label : value``), with where the label's line starts. A copula ending the label's line (_LINE_COPULA:
+    ``Le mot de passe est``) stands for the separator. A label's line ending without a separator whose words after
+    the label make it a sentence (_LABEL_LINE_SENTENCE) has none."""
     for m in _WORD_LINE.finditer(text):
         start = text.rfind("\n", 0, m.start()) + 1
         label = text[start : m.start()]
@@ -2975,10 +2990,16 @@ def _label_lines(text: str) -> Iterator[tuple[int, str]]:
             start = text.rfind("\n", 0, end) + 1
             label = text[start:end]
         separator = _LINE_SEPARATOR.search(label)
-        if between and (separator is None or between > _BARE_LINES_BETWEEN):
+        copula = None if separator is not None else _LINE_COPULA.search(label)
+        if between and ((separator is None and copula is None) or between > _BARE_LINES_BETWEEN):
             continue
         if separator is not None:
             label = label[: separator.start()]
+        elif copula is not None:
+            article = _LINE_ARTICLE.match(label)
+            label = label[: copula.start()]
+            if article is not None and _LABEL_LINE.fullmatch(label) is None:
+                label = article.group("mark") + label[article.end() :]
         line = _LABEL_LINE.fullmatch(label)
         if line is None or (separator is None and _LABEL_LINE_SENTENCE.search(line.group("whose")) is not None):
             continue

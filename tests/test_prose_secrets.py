@@ -910,6 +910,45 @@ def test_a_label_and_words_saying_whose_alone_on_their_line_still_await_a_value(
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "Password is\nLilas2024x!",
+        "The password is\nLilas2024x!",
+        "Le mot de passe est\nLilas2024x!",
+        "mot de passe c'est\nLilas2024x!",
+        "Le mot de passe du compte FTP est maintenant\n  Velo2024x",
+        "Passwort ist\nLilas2024x!",
+        "Das Passwort ist jetzt\nLilas2024x!",
+        "La contraseña es\nLilas2024x!",
+        "- mdp est\n- Velo2024x",
+        "Le mot de passe est\n\nLilas2024x!",
+        "Password for the admin was\nS3cr3tPw9",
+    ],
+)
+def test_a_label_whose_line_ends_with_a_copula_awaits_its_value_on_the_next_line(text: str) -> None:
+    """A copula ending the label's line (is, est, c'est, ist, es: the sentence broken before its complement) awaits
+    the value as ':' does: words after the label that make a sentence do not make this one a sentence."""
+    assert secrettext.prose_secret(text) == ("a password", 0)
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Le mot de passe est\ndans le coffre",
+        "The password is\nin Bitwarden",
+        "Le mot de passe est\nVoir Coffre",
+        "Password is\n1Password",
+        "Le mot de passe est\n12 caractères",
+        "Le responsable du mot de passe est\nJeanDupont2",
+        "Le mot de passe a été changé et le responsable est\nMarie75",
+        "Mot de passe oublié, la procédure est\nReset2024",
+    ],
+)
+def test_a_copula_ending_a_line_that_is_no_label_alone_awaits_no_value(note: str) -> None:
+    assert secrettext.prose_secret(note) is None
+
+
+@pytest.mark.parametrize(
     ("text", "kind"),
     [
         # a label ending its line with a table's '|' or any arrow, the value alone on the next line
