@@ -98,7 +98,7 @@ def test_checking_usual_members_loads_nothing_they_do_not_need(tmp_path: Path) -
     # `pulumi config set --secret pic:dbAdminPassword`, --secret a flag of that command, not set-all's, and name
     # Ondřej Surý); none for the comments of these member files (the schema's modeline pic new writes in each skipped).
     prose = [
-        "pic.secrettext._AT_SIGN",  # the gate of credentials before a host (a comment holding ':' is searched for '@')
+        "pic.secrettext._AT_SIGN_BROKEN",  # credentials before a host: a comment holding ':' is searched for '@'
         "pic.secrettext._PASSPHRASE_GATE",
         "pic.secrettext._PULUMI_CONFIG_SET_ALL_BEFORE",
         "pic.secrettext._PULUMI_CONFIG_SET_BEFORE",
