@@ -1433,12 +1433,13 @@ _SECRET_TEXT: list[tuple[str, _Pattern, tuple[str, ...]]] = [
     # user:password@ before the host, the scheme in either case (HTTPS://, FTP://): none of / ? # in them
     # (https://x.org:8443?to=a@b.org is a port, a query); the user may be empty (redis://:password@host), then the
     # password holds no colon (cvs's :pserver:user@host is a method and a user); the colon may be percent-encoded,
-    # once or more (user%3Apassword@, %253A: RFC 3986 §2.1), as no login name holds one and curl decodes it
+    # once or more (user%3Apassword@, %253A: RFC 3986 §2.1), as no login name holds one and curl decodes it; a note's
+    # line may break before the '@' (sftp://marie:Lilas2024x⏎@sftp.asso.org), as it may after it
     (
         "credentials in a URL",
         _Pattern(
             r"(?i)(?<![a-z0-9+.-])[a-z][a-z0-9+.-]*://(?:[^/?#\s:@]+:|:(?=[^@\s/?#$:]{6,}@)|[^/?#\s:@]*?%(?:25)*3a)"
-            r"(?P<v>[^@\s/?#$]{6,})@"
+            r"(?P<v>[^@\s/?#$]{6,}+)(?:[^\S\n]*\n[^\S\n]*)?@"
         ),
         ("://",),
     ),

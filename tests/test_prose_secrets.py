@@ -1041,6 +1041,10 @@ def test_a_word_further_under_a_label_or_under_one_without_a_separator_is_none(n
         ("bob:Soleil2024x@\n  192.168.1.10", "credentials before a host name"),
         ("asso:Velo2024x!\n@localhost", "credentials before a host name"),
         ("marie:Lilas2024x@\ndb.asso.org:3306", "credentials before a host name"),
+        # a URL's too, its scheme before the login
+        ("sftp://marie:Lilas2024x\n@sftp.asso.org", "credentials in a URL"),
+        ("ftp://asso:Velo2024x!  \n  @ftp.asso.org/www", "credentials in a URL"),
+        ("https://marie:Lilas2024x@\nasso.org", "credentials in a URL"),
         # a login and its password, the line broken after the '/' between them
         ("login : marie /\nLilas2024x!", "a password"),
         ("identifiants : admin /\n  Velo2024x", "a password"),
@@ -1064,6 +1068,8 @@ def test_credentials_whose_line_is_broken_between_their_parts_are_found(text: st
         "login : marie /\nvoir le coffre",
         "FTP : asso /\nVelo2024x mis à jour hier",
         "Version : 8.2 /\n8.3",
+        "https://asso.org:8443\n@marie",
+        "voir https://asso.org/membres\n@Marie2024 : merci",
     ],
 )
 def test_words_or_an_address_across_such_a_line_break_are_none(note: str) -> None:
