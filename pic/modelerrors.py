@@ -9,6 +9,7 @@ import math
 import re
 import types
 import typing
+import unicodedata
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -367,12 +368,22 @@ _BASED_NUMBER = LazyPattern(r"\s*([+-]?)0([xXoObB])([0-9A-Fa-f]+(?:_[0-9A-Fa-f]+
 _GROUPED_NUMBER = LazyPattern(r"\s*([+-]?)([0-9]{1,3}(?:[_ \u00a0\u202f\u2009][0-9]{3})+|[0-9]+(?:_[0-9]+)+)\s*")
 _EXPONENT_NUMBER = LazyPattern(r"\s*([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)[eE][+-]?[0-9]{1,3})\s*")
 _SIGNED_NUMBER = LazyPattern(r"\s*\+([0-9]+(?:\.[0-9]*)?)\s*")
+# A decimal digit of another script (Arabic-Indic ٣, Devanagari ३, fullwidth ３: a phone's keyboard, a word
+# processor), which YAML reads as a letter: the number is text
+_OTHER_DIGIT = LazyPattern(r"[^\D0-9]")
 
 
 def spelled_number(value: str) -> tuple[int | float, str] | None:
     """The number ``value`` writes as text otherwise than in plain decimal digits, and how to write it instead
     (:data:`_BASED_NUMBER` and the forms beside it), or None. Such a text is no password pasted at the wrong line
     (:func:`_pasted_password`): it is shown, with the number to write."""
+    if not value.isascii() and _OTHER_DIGIT.search(value) is not None:
+        return _other_script_number(value)
+    return _ascii_spelled_number(value)
+
+
+def _ascii_spelled_number(value: str) -> tuple[int | float, str] | None:
+    """:func:`spelled_number` of a text whose digits are ASCII's."""
     if (m := _BASED_NUMBER.fullmatch(value)) is not None:
         base, name = _BASES[m[2].lower()]
         try:
@@ -392,6 +403,29 @@ def spelled_number(value: str) -> tuple[int | float, str] | None:
     return None
 
 
+def _other_script_number(value: str) -> tuple[int | float, str] | None:
+    """The number ``value`` writes in another script's decimal digits (_OTHER_DIGIT), as :func:`spelled_number`
+    gives it; None when, in ASCII digits, it is no number."""
+    ascii_digits = _OTHER_DIGIT.sub(lambda d: str(unicodedata.decimal(d.group())), value)
+    if _NUMBER_TEXT.fullmatch(ascii_digits) is None:
+        return None
+    plain = float(ascii_digits)
+    return (int(plain) if plain.is_integer() and "." not in ascii_digits else plain), (
+        " in ASCII digits (0 to 9), without quotes"
+    )
+
+
+def _number_text_hint(kind: str, value: str) -> str:
+    """How to write a number in plain decimal digits given in quotes (_NUMBER_TEXT's): where a whole number goes, a
+    decimal point is said (10.600 reads as 10.6; 10600.0 is 10600 written with one)."""
+    if kind == "int_type" and "." in value:
+        real = float(value)
+        if not real.is_integer():
+            return f"it reads as {real:g}, which is no whole number: give a whole number, without quotes"
+        return f"write {int(real)}, without quotes or decimal point"
+    return "write the number without quotes"
+
+
 def _number_hint(kind: str, value: object, name: str) -> str | None:
     if isinstance(value, str) and (spelled := spelled_number(value)) is not None:
         number, how = spelled
@@ -399,7 +433,7 @@ def _number_hint(kind: str, value: object, name: str) -> str | None:
             return f"it reads as {number:g}, which is no whole number: give a whole number, without quotes"
         return f"write {number:g}{how}" if isinstance(number, float) else f"write {number}{how}"
     if isinstance(value, str) and _NUMBER_TEXT.fullmatch(value):
-        return "write the number without quotes"
+        return _number_text_hint(kind, value)
     if isinstance(value, str):
         return _unit_hint(name, value)
     if kind == "int_type" and isinstance(value, float):

@@ -2111,6 +2111,15 @@ def test_a_text_shaped_like_a_password_where_a_number_goes_is_not_shown(
         (("uid",), "+10600", "write 10600, without quotes or sign"),
         (("limits", "cpus"), "1.5e0", "write 1.5 in decimal digits, without quotes or exponent"),
         (("limits", "cpus"), "0x2", "write 2 (hexadecimal 0x2) in decimal digits, without quotes"),
+        # a decimal point where a whole number goes: the number it reads as, not "write it without quotes"
+        (("uid",), "10.600", "it reads as 10.6, which is no whole number: give a whole number, without quotes"),
+        (("uid",), "10600.0", "write 10600, without quotes or decimal point"),
+        (("limits", "pids"), " 12.00 ", "write 12, without quotes or decimal point"),
+        (("limits", "cpus"), "1.5", "write the number without quotes"),
+        # another script's digits, as a phone's keyboard or a word processor writes them
+        (("uid",), "\u0661\u0660\u0666\u0660\u0660", "write 10600 in ASCII digits (0 to 9), without quotes"),
+        (("uid",), "\uff11\uff10\uff16\uff10\uff10", "write 10600 in ASCII digits (0 to 9), without quotes"),
+        (("limits", "cpus"), "\u0967.\u096b", "write 1.5 in ASCII digits (0 to 9), without quotes"),
     ],
 )
 def test_a_number_written_as_text_is_shown_with_the_number_wanted(
