@@ -1046,14 +1046,23 @@ def _more_than_a_name(value: str) -> str | None:
 _DOTS = LazyPattern(r"\.{2,}")
 
 
+def _name_to_write(name: str) -> str:
+    """``: write 'NAME'``, the name a refusal offers, when it is one :func:`check_domain` accepts; else nothing (an
+    empty label dropped may leave a name refused for another reason: ``xn--..example.org``, ``vélo..fr``)."""
+    try:
+        check_domain(name)
+    except ValueError:
+        return ""
+    return f": write {short_repr(name, 80)}"
+
+
 def _empty_label(value: str) -> str | None:
     """Why ``value`` has an empty label (a dot first, or two dots in a row: ``www..example.org``,
     ``example.org..``), with the name to write (its labels that are not empty), or None. One trailing dot alone is
     an absolute name's, told apart."""
     if not value.startswith(".") and ".." not in value:
         return None
-    labels = [label for label in value.split(".") if label]
-    mended = f": write {short_repr('.'.join(labels), 80)}" if len(labels) > 1 else ""
+    mended = _name_to_write(".".join(label for label in value.split(".") if label))
     if value.startswith("."):
         return f"starts with a dot, an empty label before it{mended}"
     trailing = len(value) - len(value.rstrip("."))
@@ -1075,9 +1084,15 @@ def _check_domain_form(value: str) -> None:
     if not value.isascii():
         folded = unicodedata.normalize("NFKC", value).lower()
         if folded.isascii():  # full-width or other compatibility forms of ASCII letters
-            raise ValueError(
-                f"has letters that only look like ASCII (full-width forms): write {short_repr(folded.rstrip('.'))}"
-            )
+            written = folded.rstrip(".")
+            try:
+                check_domain(written)
+            except ValueError as other:  # read as ASCII, refused too (velo．．fr: two dots in a row)
+                raise ValueError(
+                    "has letters that only look like ASCII (full-width forms); in ASCII, "
+                    f"{short_repr(written, 80)} {other}"
+                ) from None
+            raise ValueError(f"has letters that only look like ASCII (full-width forms): write {short_repr(written)}")
         import idna
 
         try:

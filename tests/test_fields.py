@@ -319,6 +319,28 @@ def test_a_domain_with_an_empty_label_says_so_and_what_to_write(domain: str, wor
 
 
 @pytest.mark.parametrize(
+    "domain",
+    [
+        "velo\uff0e\uff0efr",  # full-width dots: read as ASCII, two dots in a row
+        "\uff0evelo.fr",
+        "xn--..asso-exemple.fr",  # without its empty label, xn-- is no A-label
+        "v\u00e9lo..asso-exemple.fr",  # without it, letters outside ASCII
+        "-www..asso-exemple.fr",
+        "asso..123",
+    ],
+)
+def test_a_refused_domain_never_says_to_write_a_name_that_is_refused(domain: str) -> None:
+    """The name a refusal says to write is one check_domain accepts: an empty label mended into a name refused for
+    another reason (xn--.asso-exemple.fr), full-width letters read as ASCII into a name with an empty label
+    (velo..fr), are not offered as the name to write."""
+    with pytest.raises(ValueError) as refused:
+        check_domain(domain)
+    said = str(refused.value)
+    for offered in re.findall(r"write '([^']*)'", said):
+        check_domain(offered)
+
+
+@pytest.mark.parametrize(
     ("where", "field"),
     [("site", "site.domains[0]"), ("lists", "lists.domain"), ("stack", "pic:mail.sympa_domain")],
 )
