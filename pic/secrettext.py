@@ -2944,15 +2944,18 @@ _LABEL_LINE_SENTENCE = LazyPattern(
     r"|printed|managed|held|not|never|here|there|elsewhere|ist|sind|war|im|bei|auf|unter|siehe|liegt|steht|nicht"
     r"|gespeichert|geändert|vergessen|está|esta|es|ver|véase|é|è|fica|nel|nella|sta)(?![\w’-])"
 )
-_LINE_SEPARATOR = LazyPattern(rf"[^\S\n]*{_LINE_END_SIGN}[^\S\n]*$")
+# (searched in a line, these start only where a run of blanks starts and read it whole: tried from each place of a
+# long run, a run read then given back is quadratic, 3 s for a note of mdp and 4,000 blanks)
+_LINE_SEPARATOR = LazyPattern(rf"(?<![^\S\n])[^\S\n]*+{_LINE_END_SIGN}[^\S\n]*+$")
 # A copula ending a label's line (Password is, Le mot de passe est, mot de passe c'est, Das Passwort ist jetzt:
 # _PROSE_SEPARATOR's, a sentence broken before its complement), which awaits the value on the next line as ':' does,
 # an article or a possessive before the label then (Le, The, Das, mon...); the words between the label and the copula
 # still make the line a sentence (Le mot de passe a été changé et le responsable est⏎Marie75 awaits none).
 _LINE_COPULA = LazyPattern(
-    rf"(?i)[^\S\n]+(?:c['’])?(?:est|était|sera|sont|is|was|are|ist|es|é|è|är|jest|war|era|είναι|{_COPULAS_FURTHER})"
-    r"(?:[^\S\n]+(?:now|still|maintenant|désormais|toujours|actuellement|jetzt|nun|ahora|agora|adesso|ora|nu|teraz))?"
-    r"[^\S\n]*$"
+    rf"(?i)(?<![^\S\n])[^\S\n]++(?:c['’])?(?:est|était|sera|sont|is|was|are|ist|es|é|è|är|jest|war|era|είναι"
+    rf"|{_COPULAS_FURTHER})"
+    r"(?:[^\S\n]++(?:now|still|maintenant|désormais|toujours|actuellement|jetzt|nun|ahora|agora|adesso|ora|nu|teraz))?"
+    r"[^\S\n]*+$"
 )
 _LINE_ARTICLE = LazyPattern(
     r"(?i)(?P<mark>[^\S\n]*(?:(?:[-*•#>]+|[0-9]+[.)])[^\S\n]+)?)"

@@ -1370,6 +1370,58 @@ def test_a_password_after_many_words_on_its_line_is_found_where_the_whole_text_f
         ], variant
 
 
+# The patterns that read the end of a label's line, searched in each line before a line of one word
+_LINE_END_PATTERNS = [secrettext._LINE_SEPARATOR, secrettext._LINE_COPULA]
+_BLANK_RUN = re.compile(r"\[\^\\S\\n\][*+]\+?")
+
+
+@pytest.mark.parametrize("pattern", _LINE_END_PATTERNS, ids=["separator", "copula"])
+def test_a_line_end_pattern_tries_each_run_of_blanks_once(pattern: Any) -> None:
+    """A search of a line for what ends it (a separator, a copula) starts at each place of the line: a run of blanks
+    read greedily, then given back one blank at a time, from each place inside a long run (mdp and 4,000 blanks
+    before the next line's word: 3 s, a note's most) is quadratic. Each such pattern starts only where a run starts
+    (a lookbehind: no blank before it) and reads each run whole (possessive: never given back)."""
+    source = pattern.pattern
+    runs = _BLANK_RUN.findall(source)
+    assert runs, source
+    assert all(run.endswith(("*+", "++")) for run in runs), runs
+    assert "(?<![^\\S\\n])" in source.split(runs[0])[0], source
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "mdp :",
+        "mdp :  ",
+        "mdp\t=\t",
+        "Mot de passe du wifi ->",
+        "mdp |",
+        "mdp ||  ",
+        "mdp ⇨",
+        "mdp : x",
+        "mdp",
+        ":",
+        "Password is",
+        "Le mot de passe est maintenant  ",
+        "mot de passe c'est",
+        "Passwort ist jetzt",
+        "mdp estimé",
+        "is",
+        "Password  \t is \t",
+        "mdp" + " " * 300 + ":",
+        "mdp" + " " * 300 + "x",
+    ],
+)
+def test_a_line_end_pattern_finds_what_its_unanchored_reading_finds(line: str) -> None:
+    """Anchored at a run's start and read whole, each line-end pattern finds the match (its start and end) its
+    reading without the anchor and with runs given back finds."""
+    for pattern in _LINE_END_PATTERNS:
+        source = pattern.pattern.replace("(?<![^\\S\\n])", "").replace("*+", "*").replace("++", "+")
+        plain = re.compile(source).search(line)
+        found = pattern.search(line)
+        assert (found and found.span()) == (plain and plain.span()), (line, pattern.pattern)
+
+
 def test_the_proof_of_a_digit_in_every_match_reads_re_s_tree_as_re_matches() -> None:
     """The parse tree's reading above, on expressions whose matches are known: each says holds-a-digit exactly when
     re finds no match of it in a text without a digit that is made to match all the rest."""
