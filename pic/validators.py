@@ -1703,6 +1703,43 @@ def _blob_type(data: str) -> str | None:
     return blob[4 : 4 + length].decode("ascii", errors="replace")
 
 
+# An address written with more than itself: a prefix length (10.0.0.11/24, as `ip addr` shows it), a port
+# (10.0.0.11:22, [fd00::11]:22), brackets ([fd00::11]), or numbers with leading zeros (10.0.0.011)
+_WITH_PREFIX = LazyPattern(r"(?P<a>[0-9A-Fa-f:.]+)/(?P<n>[0-9]{1,3})")
+_WITH_PORT = LazyPattern(r"(?:(?P<a4>[0-9.]+)|\[(?P<a6>[0-9A-Fa-f:.]+)\])(?::(?P<p>[1-9][0-9]{0,4}))?")
+_LEADING_ZERO = LazyPattern(r"(?<![0-9])0[0-9]+")
+
+
+def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(text)
+    except ValueError:
+        return None
+
+
+def _not_an_address(value: str) -> str:
+    """Why ``value`` is no address, with the address to write when it holds one with more around it."""
+    m = _WITH_PREFIX.fullmatch(value)
+    address = None if m is None else _address(m["a"])
+    if m is not None and address is not None and int(m["n"]) <= address.max_prefixlen:
+        return f"holds a prefix length (/{m['n']}), a network's: give the host's address alone ({str(address)!r})"
+    if (m := _WITH_PORT.fullmatch(value)) is not None and (m["p"] is not None or m["a6"] is not None):
+        address = _address(m["a4"] or m["a6"])
+        if address is not None and (m["p"] is None or int(m["p"]) <= 65535):
+            if m["p"] is None:
+                return f"is in square brackets: give the address alone ({str(address)!r})"
+            return f"holds a port (:{m['p']}): give the address alone ({str(address)!r})"
+    parts = value.split(".")
+    if len(parts) == 4 and all(part.isdigit() and part.isascii() for part in parts):
+        plain = ".".join(str(int(part)) for part in parts)
+        zero = _LEADING_ZERO.search(value)
+        if zero is not None and _address(plain) is not None:
+            return (
+                f"has a leading zero in a number ({zero.group()}), which some programs read as octal: write {plain!r}"
+            )
+    return "is not an IPv4 or IPv6 address"
+
+
 def check_ip(value: str) -> str:
     """An IPv4 or IPv6 address, without an IPv6 zone (``fe80::1%eth0``), which firewall rules cannot hold,
     and not an IPv4-mapped IPv6 address (``::ffff:192.0.2.1``, RFC 4291 §2.5.5.2).
@@ -1714,7 +1751,7 @@ def check_ip(value: str) -> str:
     try:
         address = ipaddress.ip_address(value)
     except ValueError:
-        raise ValueError("is not an IPv4 or IPv6 address") from None
+        raise ValueError(_not_an_address(value)) from None
     if isinstance(address, ipaddress.IPv6Address) and address.scope_id is not None:
         raise ValueError("has an IPv6 zone (%...): give an address without one, reachable from the other hosts")
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from pic.errors import PicError, meant_among
 from pic.registry import MEMBER_KEYS, Database, load_registry, stack_names, validate_member
 from pic.settings import Settings, load_settings
-from pic.validators import check_domain, check_email, check_free_text, check_ssh_key, docker_cpus
+from pic.validators import check_domain, check_email, check_free_text, check_ip, check_ssh_key, docker_cpus
 from pic.yamlsrc import parse_yaml
 from tests.conftest import ROOT
 from tests.helpers import ED25519, member, write_members
@@ -1208,3 +1208,38 @@ def test_a_php_setting_s_key_of_a_password_of_letters_is_not_shown(tmp_path: Pat
     shown = str(info.value)
     assert "(a key not shown) is not a PHP setting a member may set" in shown, shown
     assert "elosolex" not in shown and "Soleil" not in shown, shown
+
+
+@pytest.mark.parametrize(
+    ("value", "words", "address"),
+    [
+        ("10.0.0.11/24", "holds a prefix length (/24), a network's: give the host's address alone", "10.0.0.11"),
+        ("fd00::11/64", "holds a prefix length (/64), a network's: give the host's address alone", "fd00::11"),
+        ("10.0.0.11:22", "holds a port (:22): give the address alone", "10.0.0.11"),
+        ("[fd00::11]:2222", "holds a port (:2222): give the address alone", "fd00::11"),
+        ("[fd00::11]", "is in square brackets: give the address alone", "fd00::11"),
+        ("10.0.0.011", "has a leading zero in a number (011), which some programs read as octal: write", "10.0.0.11"),
+        (
+            "192.168.001.010",
+            "has a leading zero in a number (001), which some programs read as octal: write",
+            "192.168.1.10",
+        ),
+    ],
+)
+def test_an_address_written_with_more_than_the_address_says_what_to_write(value: str, words: str, address: str) -> None:
+    """A host's address written with a network's prefix length, a port, brackets or leading zeros was told only that
+    it "is not an IPv4 or IPv6 address"; it is told what is around the address, and the address to write, which is
+    accepted."""
+    with pytest.raises(ValueError) as refused:
+        check_ip(value)
+    said = str(refused.value)
+    assert said.startswith(words), said
+    assert said.endswith(f"({address!r})") or said.endswith(f" {address!r}"), said
+    check_ip(address)
+
+
+@pytest.mark.parametrize("value", ["10.0.0.300", "web1.lan", "10.0.0.11/33", "10.0.0.11:http", "1.2.3", "10.0.0.11:0"])
+def test_a_text_that_holds_no_address_is_told_so(value: str) -> None:
+    with pytest.raises(ValueError) as refused:
+        check_ip(value)
+    assert str(refused.value) == "is not an IPv4 or IPv6 address"
