@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pic import eol
-from pic.check import contact_needs_smtputf8, look_alike_domains, mixed_scripts, same_names
+from pic.check import contact_needs_smtputf8, documentation_address, look_alike_domains, mixed_scripts, same_names
 from pic.errors import PicError, Problem, terminal_safe
 from pic.registry import (
     MEMBER_KEYS,
@@ -630,6 +630,16 @@ def render(name: str, email: str, uid: int, php: str, domains: list[str]) -> str
     return "\n".join(lines) + "\n"
 
 
+def _contact_warnings(new: Member, settings: Settings) -> list[Problem]:
+    """pic check's warnings of the new member's ``--email``: letters outside ASCII before the @ (SMTPUTF8), and an
+    address at example.org or under it on a public stack (its mail reaches IANA)."""
+    found = [
+        contact_needs_smtputf8(new),
+        documentation_address(new, settings, ("contact", "email"), new.spec.contact.email),
+    ]
+    return [p for p in found if p is not None]
+
+
 def run(
     *, project: Path, stack: str, members: Path, slug: str, name: str, email: str, domains: list[str], on: dt.date
 ) -> int:
@@ -679,10 +689,8 @@ def run(
         for warning in same_names([*registry, new]):  # the new member is the later one: blamed for the name
             if warning.file == new.file:
                 print(_as_option(warning, new.file), file=sys.stderr)
-        for warning in [*mixed_scripts(new), *look_alike_domains(new)]:
+        for warning in [*mixed_scripts(new), *look_alike_domains(new), *_contact_warnings(new, settings)]:
             print(_as_option(warning, new.file), file=sys.stderr)
-        if (unsendable := contact_needs_smtputf8(new)) is not None:
-            print(_as_option(unsendable, new.file), file=sys.stderr)
         near = eol.runtime_status(php, settings.runtimes[php], on, settings.eol_warning_days)
         if near.state == "warning":  # the newest runtime left is near its end of life: the member must move soon
             print(

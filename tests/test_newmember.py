@@ -269,6 +269,27 @@ def test_new_warns_of_an_email_with_letters_beyond_ascii_before_the_at(
     assert "warning" not in capsys.readouterr().err
 
 
+def test_new_warns_of_an_email_at_a_documentation_domain_on_a_public_stack(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--email jean@example.org on the prod stack (a public CA): written without a word, though pic check then warns
+    of it (its mail reaches IANA); said as of the option, as pic check says it."""
+    members = tmp_path / "members"
+    shutil.copytree(MEMBERS, members)
+    argv = ["new", "velocite", "--name", "Vélo-Cité", "--email", "jean@mail.example.org"]
+    rc = main([*argv, "--project", str(ROOT), "--members", str(members)])
+    err = capsys.readouterr().err
+    assert rc == 0 and (members / "velocite.yaml").exists(), err
+    said = [line for line in err.splitlines() if "IANA" in line]
+    assert len(said) == 1 and said[0].startswith(
+        "warning: <command line> --email: 'jean@mail.example.org' is at mail.example.org, under example.org, a name "
+        "IANA holds for documentation"
+    ), err
+    argv = ["new", "cafe", "--name", "Café", "--email", "marie@example-asso.fr"]
+    assert main([*argv, "--project", str(ROOT), "--members", str(members)]) == 0
+    assert "IANA" not in capsys.readouterr().err
+
+
 def test_new_warns_of_a_word_of_the_name_mixing_scripts(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """--name "Vélо-Cité Lyon" with a Cyrillic o (U+043E): a word mixing scripts, written without a word."""
     members = tmp_path / "members"
