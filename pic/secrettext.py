@@ -2007,7 +2007,7 @@ _ARROWS = "→⇒⇨⇢⇾↦⟶⟹⟼⟾➔➙➛➜➝➞➟➠➡➢➣➤➥
 # agora, adesso, ora, nu, teraz...), German ist and war, Spanish es, Portuguese é, Italian è (and their era), Swedish
 # är, Polish jest, Greek είναι, and _COPULAS_FURTHER's; a CJK label's own right after it.
 _PROSE_SEPARATOR = (
-    rf"(?:[^\S\n]*(?:[:=：]|-+>|=+>|[{_ARROWS}]|\|+)|[^\S\n]+(?:--|[-–—])[^\S\n]+|{_PROSE_QUOTED_NAME}"
+    rf"(?:[^\S\n]*(?:[:=：]|(?<!-)-+>|(?<!=)=+>|[{_ARROWS}]|\|++)|[^\S\n]+(?:--|[-–—])[^\S\n]+|{_PROSE_QUOTED_NAME}"
     rf"|[^\S\n]+(?:c['’])?(?:est|était|sera|sont|is|was|are|ist|es|é|è|är|jest|war|era|είναι|{_COPULAS_FURTHER})"
     r"(?:[^\S\n]+(?:now|still|maintenant|désormais|toujours|actuellement|jetzt|nun|ahora|agora|adesso|ora|nu|teraz))?(?=[^\S\n])"
     r"|(?<=[码碼ド호드])(?:是|为|為|は|는))"
@@ -2018,8 +2018,8 @@ _PROSE_SEPARATOR = (
 # but no '|' there: a table's row); group nl says so, and _PROSE_LINE_END then ends the value's line: the value, the
 # marks closing it, then the line's end or a remark after '(', ',', ';' or a dash (Velo2024x (depuis mars)). A value
 # followed by other words on its line is the start of a sentence, none (Mot de passe :⏎WordPress6 mis à jour).
-_LINE_START_SIGN = rf"(?:[:=：]|-+>|=+>|[{_ARROWS}])"
-_LINE_END_SIGN = rf"(?:{_LINE_START_SIGN}|\|+)"
+_LINE_START_SIGN = rf"(?:[:=：]|(?<!-)-+>|(?<!=)=+>|[{_ARROWS}])"
+_LINE_END_SIGN = rf"(?:{_LINE_START_SIGN}|\|++)"
 _PROSE_NEXT_LINE = (
     rf"[^\S\n]*(?:{_LINE_END_SIGN}[^\S\n]*\n[^\S\n]*(?:[-•][^\S\n]+)?|\n[^\S\n]*{_LINE_START_SIGN}[^\S\n]*)"
     r"[\"'«“‘「『`*_]*[^\S\n]*(?P<nl>)"
@@ -2741,7 +2741,7 @@ _PASSPHRASE_GATE = LazyPattern(
 _PROSE_PASSPHRASE = _Pattern(
     rf"(?i)(?=[{_PHRASE_LABEL_FIRST}])"
     rf"(?:{_PASSPHRASE_LABEL}(?:[^\S\n]+{_PROSE_WHOSE_OPEN}(?:[^\W\d_]|['’.-])+{_PROSE_WHOSE_CLOSE}){{0,6}}?"
-    rf"[^\S\n]*(?:[:=：]|-+>|=+>|[{_ARROWS}])"
+    rf"[^\S\n]*(?:[:=：]|(?<!-)-+>|(?<!=)=+>|[{_ARROWS}])"
     rf"|{_NOT_COMPLEMENT}{_PASSPHRASE_LABEL}{_SUBJECT_WHOSE}{_PHRASE_COPULA}(?P<copula>)"
     # a Finnish or Estonian label read with its on (salasana on, parool on), Hungarian's alone (A jelszó Kék Ház)
     rf"|{_NOT_COMPLEMENT}(?:{_PASSPHRASE_LABEL}(?:(?<=[^\S\n]on)|(?<=[^\S\n]oli)|(?<=[^\S\n]nyt)|(?<=[^\S\n]n[üu][üu]d))|{_HUNGARIAN_LABEL})(?P<on>))[^\S\n]*[`*_]*"

@@ -25,8 +25,10 @@ from __future__ import annotations
 import ast
 import base64
 import datetime as dt
+import functools
 import re
 import sys
+import types
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
@@ -1756,3 +1758,64 @@ def test_the_first_bytes_tell_the_other_encodings_as_the_patterns_do() -> None:
                         told = yamlsrc._other_encoding(data)
                         assert (told is None) == (full is None), data
                         assert told is None or told.startswith(full or ""), data
+
+
+# A separator made of a run of one sign (-->, ==>, ||) in the forms of secrets in prose, as its source writes it
+_SIGN_RUNS = re.compile(r"(?P<before>\(\?<!(?:-|=)\))?(?P<run>-\+>|=\+>|\\\|\+\+?)")
+
+
+def test_a_separator_s_run_of_signs_is_read_once() -> None:
+    """A search tries a separator at each place of a note: a run of its sign read greedily, then given back one sign at
+    a time, from each place inside a long run (mdp and 16,000 '-', '=' or '|', a comment's line: 12 to 24 s, and
+    quadratic) reads the run as often as it is long. In the source of pic.secrettext, every run that ends with '>'
+    starts only where its run starts (a lookbehind refusing its sign before it), and a run of '|' is read whole
+    (possessive: never given back)."""
+    source = Path(secrettext.__file__).read_text(encoding="utf-8")
+    runs = list(_SIGN_RUNS.finditer(source))
+    assert len(runs) >= 5, [m.group() for m in runs]
+    for m in runs:
+        run = m.group("run")
+        if run.startswith("\\|"):
+            assert run == "\\|++", m.group()
+        else:
+            assert m.group("before") == f"(?<!{run[0]})", m.group()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mdp --> Lilas2024x!",
+        "mdp ==> Lilas2024x!",
+        "mdp wifi--> Lilas2024x!",
+        "mdp wifi-->Lilas2024x!",
+        "mdp ---->\nLilas2024x!",
+        "mdp ||| Lilas2024x!",
+        "mdp |||Lilas2024x!",
+        "mdp ||\nLilas2024x!",
+        "mdp\n--> Lilas2024x!",
+        "phrase de passe de-la-box --> Kék Ház Sárga",
+        "phrase de passe --> Le Chat Noir Dort",
+        "mdp - -> Lilas2024x!",
+        "mdp = => Lilas2024x!",
+        "mdp " + "-" * 300 + ">" + " Lilas2024x!",
+        "mdp " + "-" * 300 + "\nLilas2024x",
+        "mdp " + "=" * 300 + "\nLilas2024x",
+        "mdp " + "|" * 300 + "\nLilas2024x",
+    ],
+)
+def test_a_separator_read_once_finds_what_it_found_given_back(text: str) -> None:
+    """The forms read with their runs of signs anchored and whole find what their reading without the anchors and with
+    the runs given back finds: prose_secret's verdict, and where the secret starts."""
+    assert secrettext.prose_secret(text) == _module_without_anchors().prose_secret(text)
+
+
+@functools.cache
+def _module_without_anchors() -> Any:
+    """pic.secrettext compiled from its source without the anchors of its runs of signs, as a module of its own."""
+    source = Path(secrettext.__file__).read_text(encoding="utf-8")
+    plain = source.replace("(?<!-)-+>", "-+>").replace("(?<!=)=+>", "=+>").replace("\\|++", "\\|+")
+    assert plain != source
+    module = types.ModuleType("pic_secrettext_without_anchors")
+    module.__file__ = secrettext.__file__
+    exec(compile(plain, secrettext.__file__, "exec"), module.__dict__)
+    return module
