@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from pic import eol, phpini
 from pic.errors import PicError, Problem, Severity, show_value
 from pic.names import a_labels
-from pic.registry import UID_BELOW_DYNAMIC, Member, Registry, addresses, load_registry, name_key
+from pic.registry import UID_BELOW_DYNAMIC, Member, Registry, address_paths, addresses, load_registry, name_key
 from pic.settings import TLS_CA_NAMES, Settings, display_path, load_settings
 from pic.validators import (
     BEYOND_LATIN,
@@ -439,13 +439,14 @@ def member_warnings(registry: Registry, settings: Settings, on: dt.date) -> list
             if warning is not None:
                 out.append(warning)
         out += _contact_warnings(m, settings, list_domains)
-        out += [
-            p
-            for loc, address in addresses(spec)
-            if loc != ("contact", "email")  # told by _contact_warnings, with where else it is
-            for p in [documentation_address(m, settings, loc, address)]
-            if p is not None
-        ]
+        if address_paths(type(spec)) != {("contact", "email")}:  # a member's only address today: not walked for
+            out += [
+                p
+                for loc, address in addresses(spec)
+                if loc != ("contact", "email")  # told by _contact_warnings, with where else it is
+                for p in [documentation_address(m, settings, loc, address)]
+                if p is not None
+            ]
         out += look_alike_domains(m)
         if spec.cron:
             out.extend(_cron_path_warnings(m, settings))

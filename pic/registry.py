@@ -846,10 +846,25 @@ def _address_fields(model: type[BaseModel]) -> tuple[tuple[str, Literal["one", "
     return tuple(out)
 
 
+@cache
+def address_paths(model: type[BaseModel]) -> frozenset[tuple[str, ...]]:
+    """The names leading to each field of :data:`Email` in ``model`` and its sub-models, the places of list items and
+    mapping keys left out (``MemberSpec``: ``{("contact", "email")}``): what :func:`addresses` may find, known
+    from the types alone."""
+    out: set[tuple[str, ...]] = {(name,) for name, _how in _address_fields(model)}
+    for name, (_, _kind, inner) in _field_kinds(model).items():
+        if inner is not None:
+            out.update((name, *path) for path in address_paths(inner))
+    return frozenset(out)
+
+
 def addresses(model: BaseModel, loc: Loc = ()) -> list[tuple[Loc, str]]:
     """Every e-mail address (:data:`Email`) in ``model`` and its sub-models (in lists and mappings too), with its
-    place in the file: the member's contact's (``contact.email``) and any such field the model gains."""
+    place in the file: the member's contact's (``contact.email``) and any such field the model gains. Sub-models
+    holding none (:func:`address_paths`) are not walked."""
     out: list[tuple[Loc, str]] = []
+    if not address_paths(type(model)):
+        return out
     for name, how in _address_fields(type(model)):
         value = getattr(model, name)
         if how == "one" and isinstance(value, str):
@@ -857,7 +872,7 @@ def addresses(model: BaseModel, loc: Loc = ()) -> list[tuple[Loc, str]]:
         elif how == "list" and isinstance(value, list):
             out += [((*loc, name, i), item) for i, item in enumerate(value)]
     for name, (_, kind, inner) in _field_kinds(type(model)).items():
-        if inner is None:
+        if inner is None or not address_paths(inner):
             continue
         value = getattr(model, name)
         if kind == "model" and isinstance(value, BaseModel):

@@ -366,7 +366,7 @@ def test_every_address_field_of_a_member_is_found() -> None:
     a list, a list of addresses): a field added later is looked at without a list of them to keep."""
     from pydantic import BaseModel
 
-    from pic.registry import MemberSpec, addresses
+    from pic.registry import MemberSpec, address_paths, addresses
     from pic.validators import Email
 
     class Inner(BaseModel):
@@ -396,3 +396,17 @@ def test_every_address_field_of_a_member_is_found() -> None:
     )
     spec = MemberSpec.model_validate(member(10600, contact={"name": "C", "email": "c@example.org"}))
     assert addresses(spec) == [(("contact", "email"), "c@example.org")]
+    # Where they may be, from the types alone: a model holding none is not walked (pic check asks it of each member)
+    assert address_paths(Outer) == {
+        *((part, field) for part in ("owner", "backup", "others") for field in ("email", "cc")),
+        ("reply_to",),
+    }
+    assert address_paths(MemberSpec) == {("contact", "email")}
+
+    class Plain(BaseModel):
+        name: str = "x"
+        inner: Inner | None = None
+
+    assert address_paths(Plain) == {("inner", "email"), ("inner", "cc")}
+    assert addresses(Plain()) == []
+    assert address_paths(MemberSpec.model_fields["site"].annotation.__args__[0]) == frozenset()  # type: ignore[union-attr]
