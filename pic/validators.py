@@ -1706,7 +1706,7 @@ def _blob_type(data: str) -> str | None:
 # An address written with more than itself: a prefix length (10.0.0.11/24, as `ip addr` shows it), a port
 # (10.0.0.11:22, [fd00::11]:22), brackets ([fd00::11]), or numbers with leading zeros (10.0.0.011)
 _WITH_PREFIX = LazyPattern(r"(?P<a>[0-9A-Fa-f:.]+)/(?P<n>[0-9]{1,3})")
-_WITH_PORT = LazyPattern(r"(?:(?P<a4>[0-9.]+)|\[(?P<a6>[0-9A-Fa-f:.]+)\])(?::(?P<p>[1-9][0-9]{0,4}))?")
+_WITH_PORT = LazyPattern(r"(?:(?P<a4>[0-9.]+)|\[(?P<a6>[0-9A-Fa-f:.]+(?:%[\w.-]+)?)\])(?::(?P<p>[1-9][0-9]{0,4}))?")
 _LEADING_ZERO = LazyPattern(r"(?<![0-9])0[0-9]+")
 
 
@@ -1718,17 +1718,21 @@ def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
 
 
 def _not_an_address(value: str) -> str:
-    """Why ``value`` is no address, with the address to write when it holds one with more around it."""
+    """Why ``value`` is no address, with the address to write when it holds one with more around it: an address
+    :func:`check_ip` accepts, else why the one inside is refused too ([::ffff:10.0.0.11] is a mapped address)."""
+    if value != value.strip() and (said := _around(value.strip(), "has blanks around it")) is not None:
+        return said
     m = _WITH_PREFIX.fullmatch(value)
-    address = None if m is None else _address(m["a"])
-    if m is not None and address is not None and int(m["n"]) <= address.max_prefixlen:
-        return f"holds a prefix length (/{m['n']}), a network's: give the host's address alone ({str(address)!r})"
-    if (m := _WITH_PORT.fullmatch(value)) is not None and (m["p"] is not None or m["a6"] is not None):
-        address = _address(m["a4"] or m["a6"])
-        if address is not None and (m["p"] is None or int(m["p"]) <= 65535):
-            if m["p"] is None:
-                return f"is in square brackets: give the address alone ({str(address)!r})"
-            return f"holds a port (:{m['p']}): give the address alone ({str(address)!r})"
+    if m is not None and int(m["n"]) <= (32 if "." in m["a"] and ":" not in m["a"] else 128):
+        said = _around(m["a"], f"holds a prefix length (/{m['n']}), a network's", "give the host's address alone")
+        if said is not None:
+            return said
+    m = _WITH_PORT.fullmatch(value)
+    if m is not None and (m["a6"] is not None if m["p"] is None else int(m["p"]) <= 65535):
+        what = "is in square brackets" if m["p"] is None else f"holds a port (:{m['p']})"
+        said = _around(m["a4"] or m["a6"], what)
+        if said is not None:
+            return said
     parts = value.split(".")
     if len(parts) == 4 and all(part.isdigit() and part.isascii() for part in parts):
         plain = ".".join(str(int(part)) for part in parts)
@@ -1738,6 +1742,19 @@ def _not_an_address(value: str) -> str:
                 f"has a leading zero in a number ({zero.group()}), which some programs read as octal: write {plain!r}"
             )
     return "is not an IPv4 or IPv6 address"
+
+
+def _around(inner: str, what: str, write: str = "give the address alone") -> str | None:
+    """``what`` is around ``inner``: the address to write, the one :func:`check_ip` makes of ``inner``; or why
+    ``inner`` is refused too; None when ``inner`` holds no address either."""
+    try:
+        address = check_ip(inner)
+    except ValueError as refused:
+        why = str(refused)
+        if why == "is not an IPv4 or IPv6 address":
+            return None
+        return f"{what}, and {inner!r} inside {why}"
+    return f"{what}: {write} ({address!r})"
 
 
 def check_ip(value: str) -> str:

@@ -1238,6 +1238,38 @@ def test_an_address_written_with_more_than_the_address_says_what_to_write(value:
     check_ip(address)
 
 
+@pytest.mark.parametrize(
+    ("value", "words", "inner"),
+    [
+        ("[::ffff:10.0.0.11]", "is in square brackets", "is an IPv4-mapped IPv6 address"),
+        ("::ffff:10.0.0.11/96", "holds a prefix length (/96), a network's", "is an IPv4-mapped IPv6 address"),
+        ("[::FFFF:a00:b]:22", "holds a port (:22)", "is an IPv4-mapped IPv6 address"),
+        ("10.000.0.11/24", "holds a prefix length (/24), a network's", "has a leading zero in a number (000)"),
+        ("[fe80::1%eth0]", "is in square brackets", "has an IPv6 zone"),
+        ("10.0.0.011:22", "holds a port (:22)", "has a leading zero in a number (011)"),
+    ],
+)
+def test_an_address_inside_more_is_offered_only_when_it_is_accepted(value: str, words: str, inner: str) -> None:
+    """What is around an address is told with the address to write only when that address is one check_ip accepts
+    ([::ffff:10.0.0.11] was told to write '::ffff:a00:b', itself refused); else why the one inside is refused too,
+    and what it says to write is accepted."""
+    with pytest.raises(ValueError) as refused:
+        check_ip(value)
+    said = str(refused.value)
+    assert said.startswith(words + ", and "), said
+    assert inner in said, said
+    offered = re.findall(r"(?:write|alone) (?:the IPv4 address )?\(?'?([0-9A-Fa-f:.]+)", said)
+    for address in offered:
+        check_ip(address.rstrip("."))
+
+
+@pytest.mark.parametrize(("value", "address"), [(" 10.0.0.11", "10.0.0.11"), ("fd00::11 ", "fd00::11")])
+def test_an_address_with_blanks_around_it_is_told_so(value: str, address: str) -> None:
+    with pytest.raises(ValueError) as refused:
+        check_ip(value)
+    assert str(refused.value) == f"has blanks around it: give the address alone ({address!r})"
+
+
 @pytest.mark.parametrize("value", ["10.0.0.300", "web1.lan", "10.0.0.11/33", "10.0.0.11:http", "1.2.3", "10.0.0.11:0"])
 def test_a_text_that_holds_no_address_is_told_so(value: str) -> None:
     with pytest.raises(ValueError) as refused:
