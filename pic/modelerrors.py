@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import decimal
 import difflib
 import math
 import re
@@ -371,6 +372,21 @@ _SIGNED_NUMBER = LazyPattern(r"\s*\+([0-9]+(?:\.[0-9]*)?)\s*")
 # A decimal digit of another script (Arabic-Indic ٣, Devanagari ३, fullwidth ３: a phone's keyboard, a word
 # processor), which YAML reads as a letter: the number is text
 _OTHER_DIGIT = LazyPattern(r"[^\D0-9]")
+# Past this many digits a number read from text is told by its size, not written out: no field takes one, and an
+# int of more than 4,300 digits cannot even be printed
+_MAX_DIGITS = 30
+
+
+def _exact(text: str) -> int | float:
+    """The number a decimal text writes (1e23, 100000000000000000000001.0), exact when whole: float reads 1e23 as
+    99999999999999991611392. A number of more than _MAX_DIGITS digits before its point is an infinity of its sign;
+    a fraction too small for a float (1e-999) is a float 0.0, which no whole number is."""
+    number = decimal.Decimal(text.strip())
+    if number and number.adjusted() >= _MAX_DIGITS:
+        return math.copysign(math.inf, number)
+    if number != number.to_integral_value():
+        return float(number)
+    return int(number)
 
 
 def spelled_number(value: str) -> tuple[int | float, str] | None:
@@ -395,11 +411,9 @@ def _ascii_spelled_number(value: str) -> tuple[int | float, str] | None:
     if (m := _GROUPED_NUMBER.fullmatch(value)) is not None:
         return int(m[1] + re.sub(r"[^0-9]", "", m[2])), ", without quotes or separators between the digits"
     if (m := _EXPONENT_NUMBER.fullmatch(value)) is not None:
-        real = float(m[1])
-        return (int(real) if real.is_integer() else real), " in decimal digits, without quotes or exponent"
+        return _exact(m[1]), " in decimal digits, without quotes or exponent"
     if (m := _SIGNED_NUMBER.fullmatch(value)) is not None:
-        plain = float(m[1])
-        return (int(plain) if plain.is_integer() and "." not in m[1] else plain), ", without quotes or sign"
+        return _exact(m[1]), ", without quotes or sign"
     return None
 
 
@@ -409,28 +423,34 @@ def _other_script_number(value: str) -> tuple[int | float, str] | None:
     ascii_digits = _OTHER_DIGIT.sub(lambda d: str(unicodedata.decimal(d.group())), value)
     if _NUMBER_TEXT.fullmatch(ascii_digits) is None:
         return None
-    plain = float(ascii_digits)
-    return (int(plain) if plain.is_integer() and "." not in ascii_digits else plain), (
-        " in ASCII digits (0 to 9), without quotes"
-    )
+    return _exact(ascii_digits), " in ASCII digits (0 to 9), without quotes"
 
 
 def _number_text_hint(kind: str, value: str) -> str:
     """How to write a number in plain decimal digits given in quotes (_NUMBER_TEXT's): where a whole number goes, a
     decimal point is said (10.600 reads as 10.6; 10600.0 is 10600 written with one)."""
     if kind == "int_type" and "." in value:
-        real = float(value)
-        if not real.is_integer():
-            return f"it reads as {real:g}, which is no whole number: give a whole number, without quotes"
-        return f"write {int(real)}, without quotes or decimal point"
+        real = _exact(value)
+        if isinstance(real, float):
+            return _fraction_hint(real)
+        return f"write {real}, without quotes or decimal point"
     return "write the number without quotes"
+
+
+def _fraction_hint(number: float) -> str:
+    """What a number read from text that is no whole number, or too large to write out (:func:`_exact`), is told."""
+    if math.isinf(number):
+        return f"it reads as a number of more than {_MAX_DIGITS} digits, far more than the field takes"
+    if number == 0:
+        return "it reads as a fraction too close to 0 to write: give a number of the field's range, without quotes"
+    return f"it reads as {number:g}, which is no whole number: give a whole number, without quotes"
 
 
 def _number_hint(kind: str, value: object, name: str) -> str | None:
     if isinstance(value, str) and (spelled := spelled_number(value)) is not None:
         number, how = spelled
-        if kind == "int_type" and not float(number).is_integer():
-            return f"it reads as {number:g}, which is no whole number: give a whole number, without quotes"
+        if isinstance(number, float) and (kind == "int_type" or math.isinf(number) or number == 0):
+            return _fraction_hint(number)
         return f"write {number:g}{how}" if isinstance(number, float) else f"write {number}{how}"
     if isinstance(value, str) and _NUMBER_TEXT.fullmatch(value):
         return _number_text_hint(kind, value)

@@ -2120,6 +2120,17 @@ def test_a_text_shaped_like_a_password_where_a_number_goes_is_not_shown(
         (("uid",), "\u0661\u0660\u0666\u0660\u0660", "write 10600 in ASCII digits (0 to 9), without quotes"),
         (("uid",), "\uff11\uff10\uff16\uff10\uff10", "write 10600 in ASCII digits (0 to 9), without quotes"),
         (("limits", "cpus"), "\u0967.\u096b", "write 1.5 in ASCII digits (0 to 9), without quotes"),
+        # the number offered is the one written, exactly: float(1e23) is 99999999999999991611392
+        (("uid",), "1e23", "write 100000000000000000000000 in decimal digits, without quotes or exponent"),
+        (("uid",), "+100000000000000000000001", "write 100000000000000000000001, without quotes or sign"),
+        (("uid",), "100000000000000000000001.0", "write 100000000000000000000001, without quotes or decimal point"),
+        (("uid",), "\u0661" + "\u0660" * 22 + "\u0661", "write 100000000000000000000001 in ASCII digits (0 to 9)"),
+        # one of more digits than any field takes is told so, not written out, nor read as inf
+        (("uid",), "1e400", "it reads as a number of more than 30 digits"),
+        (("uid",), "1" * 60 + ".5", "it reads as a number of more than 30 digits"),
+        (("limits", "cpus"), "1e999", "it reads as a number of more than 30 digits"),
+        (("limits", "cpus"), "1e-999", "it reads as a fraction too close to 0"),
+        (("uid",), "1e-400", "it reads as a fraction too close to 0"),
     ],
 )
 def test_a_number_written_as_text_is_shown_with_the_number_wanted(
