@@ -1082,22 +1082,27 @@ def _check_domain_form(value: str) -> None:
     if value.endswith("."):
         raise ValueError("ends with a dot: write the name without the trailing dot")
     if not value.isascii():
-        folded = unicodedata.normalize("NFKC", value).lower()
-        if folded.isascii():  # full-width or other compatibility forms of ASCII letters
+        # the ideographic full stop (。, ｡ NFKC's to it) is a dot to IDNA (UTS 46): a Chinese or Japanese keyboard's
+        folded = unicodedata.normalize("NFKC", value).lower().replace("\u3002", ".")
+        if folded.isascii():  # full-width or other compatibility forms of ASCII letters and dots
             written = folded.rstrip(".")
+            what = (
+                "has dots that only look like ASCII's (the ideographic full stop 。)"
+                if all(c in "\u3002\uff61" for c in value if not c.isascii())
+                else "has letters that only look like ASCII (full-width forms)"
+            )
             try:
                 check_domain(written)
             except ValueError as other:  # read as ASCII, refused too (velo．．fr: two dots in a row)
-                raise ValueError(
-                    "has letters that only look like ASCII (full-width forms); in ASCII, "
-                    f"{short_repr(written, 80)} {other}"
-                ) from None
-            raise ValueError(f"has letters that only look like ASCII (full-width forms): write {short_repr(written)}")
+                raise ValueError(f"{what}; in ASCII, {short_repr(written, 80)} {other}") from None
+            raise ValueError(f"{what}: write {short_repr(written)}")
         import idna
 
         try:
-            hint = f": {idna.encode(value, uts46=True).decode('ascii')}"
-        except (idna.IDNAError, UnicodeError):
+            encoded = idna.encode(value, uts46=True).decode("ascii")
+            check_domain(encoded)  # the name offered is one taken (vélo.fr。 encodes as xn--vlo-bma.fr.)
+            hint = f": {encoded}"
+        except (idna.IDNAError, UnicodeError, ValueError):
             hint = ""
         raise ValueError(f"has non-ASCII letters: write an internationalised name in punycode (xn--...){hint}")
     if any(c.isupper() for c in value):

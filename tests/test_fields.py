@@ -341,6 +341,37 @@ def test_a_refused_domain_never_says_to_write_a_name_that_is_refused(domain: str
 
 
 @pytest.mark.parametrize(
+    ("domain", "name"),
+    [
+        ("asso-exemple\u3002fr", "asso-exemple.fr"),  # the ideographic full stop, which IDNA reads as a dot
+        ("www\uff61asso-exemple\u3002fr", "www.asso-exemple.fr"),  # its halfwidth form
+        ("asso-exemple.fr\u3002", "asso-exemple.fr"),  # ending the name: 'asso-exemple.fr.' was offered
+    ],
+)
+def test_a_domain_with_ideographic_dots_is_told_the_name_in_ascii(domain: str, name: str) -> None:
+    """A name whose dots are ideographic full stops (。, ｡: a Japanese or Chinese keyboard) was told that it has
+    non-ASCII letters, to be written in punycode, and offered that punycode even when refused (asso-exemple.fr。:
+    asso-exemple.fr.); it is told of its dots and the ASCII name to write, which is accepted."""
+    with pytest.raises(ValueError) as refused:
+        check_domain(domain)
+    said = str(refused.value)
+    assert "non-ASCII letters" not in said, said
+    assert said.endswith(f"write {name!r}"), said
+    check_domain(name)
+
+
+@pytest.mark.parametrize(
+    "domain", ["v\u00e9lo.fr\u3002", "v\u00e9lo.fr\uff0e", "xn--vlo-bma..fr", "\u00e9\u3002\u3002fr"]
+)
+def test_the_punycode_offered_for_a_domain_is_accepted(domain: str) -> None:
+    """The punycode a name outside ASCII is told to write is one check_domain accepts, else none is offered."""
+    with pytest.raises(ValueError) as refused:
+        check_domain(domain)
+    for offered in re.findall(r"\(xn--\.\.\.\): (\S+)$", str(refused.value)):
+        check_domain(offered)
+
+
+@pytest.mark.parametrize(
     ("where", "field"),
     [("site", "site.domains[0]"), ("lists", "lists.domain"), ("stack", "pic:mail.sympa_domain")],
 )
