@@ -1303,8 +1303,9 @@ def check_email_fully(value: str) -> str:
             f"has letters before the @ {_written_otherwise(local)}: write "
             f"{short_repr(unicodedata.normalize('NFKC', local) + '@' + domain, 80)}"
         )
-    if not domain.isascii() and unicodedata.normalize("NFKC", domain) != domain:
-        # full-width or other compatibility forms: the library maps them to other letters (UTS #46)
+    if not domain.isascii() and unicodedata.normalize("NFKC", domain).replace("\u3002", ".") != domain:
+        # full-width or other compatibility forms, and the ideographic full stop (。), which NFKC keeps: the
+        # library maps them to other letters and to dots (UTS #46), the address going on as written
         raise ValueError(
             f"has a domain of letters {_written_otherwise(domain, len(local) + 1)}: write "
             f"{short_repr(value.rpartition('@')[0] + '@' + valid.domain, 80)}"

@@ -1051,6 +1051,24 @@ def test_an_address_written_in_other_forms_of_its_letters_says_which(address: st
 
 
 @pytest.mark.parametrize(
+    ("address", "meant"),
+    [
+        ("jean@probe-asso\u3002org", "jean@probe-asso.org"),  # the ideographic full stop, a dot to IDNA
+        ("jean@www\uff61probe-asso.org", "jean@www.probe-asso.org"),  # its halfwidth form
+        ("jean@v\u00e9lo\u3002probe-asso.org", "jean@v\u00e9lo.probe-asso.org"),
+    ],
+)
+def test_an_address_whose_domain_has_ideographic_dots_is_refused(address: str, meant: str) -> None:
+    """An address whose domain's dots are ideographic full stops (。 ｡) was accepted as written, the library
+    reading them as dots, and went on as written into the files that take the address; it is refused with the
+    address to write, which is accepted."""
+    with pytest.raises(ValueError) as refused:
+        check_email(address)
+    assert str(refused.value).endswith(f"write {meant!r}"), refused.value
+    assert check_email(meant) == meant
+
+
+@pytest.mark.parametrize(
     ("text", "secret"),
     [
         ('notes: "mdp : Azerty123 \u2028"\n', "Azerty123"),  # a line break YAML counts, after a password
