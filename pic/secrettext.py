@@ -3007,7 +3007,9 @@ def _label_lines(text: str) -> Iterator[tuple[int, str]]:
         line = _LABEL_LINE.fullmatch(label)
         if line is None or (separator is None and _LABEL_LINE_SENTENCE.search(line.group("whose")) is not None):
             continue
-        yield start, f"{label.strip()} : {m.group('value')}"
+        # (a dash ending the label's line, which _LABEL_LINE reads, is the separator the pair's ':' stands for: 'mot
+        # de passe — : Lilas2024x!' is read as no label's)
+        yield start, f"{label.strip().rstrip('-–—').rstrip()} : {m.group('value')}"
 
 
 def _label_line_secrets(text: str) -> Iterator[tuple[int, str]]:

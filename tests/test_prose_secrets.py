@@ -979,6 +979,31 @@ def test_a_label_and_its_value_on_the_next_line_after_any_separator_are_found(te
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "mot de passe -\nLilas2024x!",
+        "mot de passe --\nLilas2024x!",
+        "mot de passe –\nLilas2024x!",
+        "mot de passe —\nLilas2024x!",
+        "Mot de passe FTP —\n  Velo2024x",
+        "Password for the admin –\nS3cr3tPw9",
+    ],
+)
+def test_a_label_ending_its_line_with_any_dash_gives_its_value_on_the_next(text: str) -> None:
+    """An en or em dash ends a label's line as '-' does (as all three stand between a label and its value on one
+    line): found at the label."""
+    assert secrettext.prose_secret(text) == ("a password", 0)
+
+
+@pytest.mark.parametrize(
+    "note",
+    ["mot de passe —\nvoir le coffre", "Mot de passe –\nBitwarden", "mot de passe —\n\nRéunion2024"],
+)
+def test_words_after_a_label_ending_with_a_dash_are_none(note: str) -> None:
+    assert secrettext.prose_secret(note) is None
+
+
+@pytest.mark.parametrize(
     "note",
     [
         "mot de passe |\nvoir le coffre",
