@@ -1079,11 +1079,13 @@ def _check_domain_form(value: str) -> None:
         raise ValueError(other)
     if (empty := _empty_label(value)) is not None:
         raise ValueError(empty)
-    if value.endswith("."):
+    # the ideographic full stop (。, ｡ NFKC's to it) is a dot to IDNA (UTS 46): a Chinese or Japanese keyboard's
+    folded = value if value.isascii() else unicodedata.normalize("NFKC", value).lower().replace("\u3002", ".")
+    # (a name of compatibility forms ending with a dot is told of its forms, the name offered without the dot: told
+    # of the dot alone, it was refused again once the dot was dropped)
+    if value.endswith(".") and (value.isascii() or not folded.isascii()):
         raise ValueError("ends with a dot: write the name without the trailing dot")
     if not value.isascii():
-        # the ideographic full stop (。, ｡ NFKC's to it) is a dot to IDNA (UTS 46): a Chinese or Japanese keyboard's
-        folded = unicodedata.normalize("NFKC", value).lower().replace("\u3002", ".")
         if folded.isascii():  # full-width or other compatibility forms of ASCII letters and dots
             written = folded.rstrip(".")
             what = (

@@ -346,6 +346,9 @@ def test_a_refused_domain_never_says_to_write_a_name_that_is_refused(domain: str
         ("asso-exemple\u3002fr", "asso-exemple.fr"),  # the ideographic full stop, which IDNA reads as a dot
         ("www\uff61asso-exemple\u3002fr", "www.asso-exemple.fr"),  # its halfwidth form
         ("asso-exemple.fr\u3002", "asso-exemple.fr"),  # ending the name: 'asso-exemple.fr.' was offered
+        # an ASCII dot ending it too: told only of the trailing dot, the name to write then refused again
+        ("asso-exemple\uff61fr.", "asso-exemple.fr"),
+        ("asso-exemple\u3002fr.", "asso-exemple.fr"),
     ],
 )
 def test_a_domain_with_ideographic_dots_is_told_the_name_in_ascii(domain: str, name: str) -> None:
