@@ -15,7 +15,7 @@ import urllib.parse
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 
-from pic.lazyre import LazyPattern
+from pic.lazyre import LazyPattern, compile_cached
 
 # A key whose name says it is no secret, the last word before _KEY: a public one, given to anyone (PUBLIC_KEY,
 # VAPID_PUBLIC_KEY, Stripe's PUBLISHABLE_KEY, a captcha's SITE_KEY: reCAPTCHA's, hCaptcha's, Turnstile's, in every
@@ -421,7 +421,7 @@ class _Pattern:
             source = self.alone if alone and self.alone is not None else self.pattern
             if spaced:
                 source = source.replace(_PROSE_WRITTEN_WITHOUT_SPACES, "")
-            compiled = self._compiled[form] = re.compile(source)
+            compiled = self._compiled[form] = compile_cached(source)
         return compiled
 
     def search(self, text: str) -> re.Match[str] | None:
@@ -2846,7 +2846,7 @@ _PROSE_LABELLED: tuple[tuple[str, _Pattern, tuple[str, ...]], ...] = (
 )
 # (Every form of prose names the words it needs: one that named none would be tried on every text, and this
 # search, which knows only the words named, would skip it; tests/test_fields_fast.py checks that none does.)
-_PROSE_NEEDS = re.compile(
+_PROSE_NEEDS = compile_cached(
     _any_of(
         [
             *(word for _kind, _pattern, needs in _PROSE_TEXT for word in needs),
@@ -2861,7 +2861,7 @@ _PROSE_NEEDS = re.compile(
 )
 # The words of _PROSE_PASSWORD_FURTHER's labels, looked for in a text holding none of the others' only when it holds
 # a digit (_DIGIT), as the value after them does: the usual name of an association is searched for them no more.
-_PROSE_NEEDS_FURTHER = re.compile(_any_of(list(_PROSE_PASSWORD_FURTHER_NEEDS)))
+_PROSE_NEEDS_FURTHER = compile_cached(_any_of(list(_PROSE_PASSWORD_FURTHER_NEEDS)))
 # What secret_kind reads besides its forms' words: the signs before which _run_or_written writes a text anew (a
 # command's output, xargs's command, an escaped line break, a variable), and base64 (_BASE64), decoded.
 _RUN_OR_WRITTEN_NEEDS = ("$", "`", "xargs", "\\")

@@ -48,7 +48,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
 from pic.errors import BLANK_LOOKING, Refusal, meant_among
-from pic.lazyre import LazyPattern
+from pic.lazyre import LazyPattern, compile_cached
 
 if TYPE_CHECKING:  # loaded on first use: only a domain or an address outside the usual forms needs scripts
     import regex
@@ -1509,7 +1509,7 @@ def _other_than_a_key_line(value: str) -> str | None:
 
 # The key type names of OpenSSH (sshkey.c's keytypes: ssh-ed25519, ecdsa-sha2-nistp256, sk-...@openssh.com,
 # the -cert-v01@openssh.com certificates, ssh-dss, rsa-sha2-512; RFC 6187's x509v3-*): what starts a key.
-_KEY_TYPE_WORD = re.compile(
+_KEY_TYPE_WORD = compile_cached(
     r"(?:ssh-(?:ed25519|ed448|rsa|dss|xmss)|ecdsa-sha2-[a-z0-9]+|rsa-sha2-(?:256|512)|sk-ssh-ed25519|sk-ecdsa-sha2-[a-z0-9]+)"
     r"(?:-cert-v0[01])?(?:@openssh\.com)?|x509v3-[a-z0-9-]+",
     re.IGNORECASE,

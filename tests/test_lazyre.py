@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import importlib
+import json
 import pkgutil
 import re
+import sys
+from pathlib import Path
 
 import pytest
 
 import pic
-from pic.lazyre import LazyPattern
+from pic import lazyre
+from pic.lazyre import CACHED_FROM, LazyPattern, cache_file, compile_cached
 
 SAMPLES = [
     "",
@@ -71,3 +75,148 @@ def test_a_lazy_pattern_compiles_once() -> None:
     assert lazy.search("xAa") is not None
     first = lazy.compiled()
     assert lazy.fullmatch("aA") is not None and lazy.compiled() is first
+
+
+# The long patterns kept compiled beside the bytecode: every form of pic.secrettext's prose patterns at or above
+# CACHED_FROM characters (those compile_cached is given), and patterns of each kind re's program holds (named
+# groups, lookbehind, possessive and lazy repeats, backreferences, inline and given flags, classes outside ASCII).
+def _long_patterns() -> list[tuple[str, str, int]]:
+    from pic import secrettext
+
+    found: dict[tuple[str, int], str] = {}
+    for key, value in vars(secrettext).items():
+        if isinstance(value, secrettext._Pattern):
+            for source in (value.pattern, value.alone):
+                if source is None:
+                    continue
+                for form in (source, source.replace(secrettext._PROSE_WRITTEN_WITHOUT_SPACES, "")):
+                    if len(form) >= CACHED_FROM:
+                        found.setdefault((form, 0), f"secrettext.{key}")
+    made = (
+        "|".join(
+            rf"(?P<u{i}>[a-zé]++)(?::(?P<p{i}>[^@\s]{{4,}}?))?@(?P<h{i}>(?:[\w-]+\.)+[a-z]{{2,}})(?<![.-])\b"
+            for i in range(8)
+        ),
+        "(?i)" + r"(?<![\w'’.-])(?:mot(?:s)? de passe|pass(?:word|wd)|пароль|密码|パスワード)\s*[:=]\s*(\S+)\s+\1?" * 8,
+        r"(a)(b)?(?(2)c|d)(?=x)(?!y)[^\W\d_]{2,5}?" * 20,
+    )
+    for i, source in enumerate(made):
+        found.setdefault((source, 0), f"made{i}")
+        found.setdefault((source, re.IGNORECASE | re.MULTILINE), f"made{i}-flags")
+    return [(name, source, flags) for (source, flags), name in found.items()]
+
+
+LONG = _long_patterns()
+LONG_SAMPLES = [
+    *SAMPLES,
+    "mot de passe : Lilas2024x!",
+    "Password is⏎S3cr3tPw9".replace("⏎", "\n"),
+    "marie:Lilas2024x@sftp.asso.org",
+    "пароль: Лилия2024 密码：花2024 パスワード=さくら2024",
+    "abdxx abcx MOT DE PASSE = abc abc",
+]
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    directory = tmp_path / "__pycache__"
+    monkeypatch.setattr(lazyre, "_CACHE_DIRECTORY", directory)
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    return directory
+
+
+def test_the_long_prose_patterns_are_kept() -> None:
+    assert sum(name.startswith("secrettext.") for name, _, _ in LONG) >= 8
+
+
+@pytest.mark.parametrize(("name", "source", "flags"), LONG, ids=[name for name, _, _ in LONG])
+def test_a_long_pattern_read_back_is_the_one_re_compiles(
+    name: str, source: str, flags: int, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Written at the first compilation, read at the next, without compiling (re.compile fails if called):
+    the same pattern object as re's (== compares pattern, flags and program), the same groups and matches."""
+    expected = re.compile(source, flags)
+    first = compile_cached(source, flags)
+    assert first == expected and cache_file(source, flags).is_file(), name
+    monkeypatch.setattr(re, "compile", _no_compiling)
+    read = compile_cached(source, flags)
+    monkeypatch.undo()
+    assert read == expected and read is not first, name
+    assert (read.groups, read.groupindex, read.flags) == (expected.groups, expected.groupindex, expected.flags)
+    for text in LONG_SAMPLES:
+        assert [_found(m) for m in read.finditer(text)] == [_found(m) for m in expected.finditer(text)], (name, text)
+
+
+def _no_compiling(*args: object) -> re.Pattern[str]:
+    raise AssertionError(f"compiled anew: {args!r}"[:200])
+
+
+SOURCE = "|".join(rf"(?P<label{i}>mot de passe|password)\s*[:=]\s*(?P<value{i}>\S{{{6 + i},}})" for i in range(12))
+
+
+def _damaged(data: bytes, other: bytes) -> list[tuple[str, bytes]]:
+    head, _, body = data.partition(b"\n")
+    word = bytearray(body)
+    word[40:44] = (0xFFFFFF).to_bytes(4, sys.byteorder)  # an opcode no program holds
+    return [
+        ("empty", b""),
+        ("cut in its head", data[: len(head) // 2]),
+        ("cut in its program", data[: len(data) - 6]),
+        ("not JSON", b"\x80\x04garbage\n" + body),
+        ("another pattern's", other),
+        ("a word changed", head + b"\n" + bytes(word)),
+        ("another flags", json.dumps(json.loads(head) | {"flags": 2}).encode() + b"\n" + body),
+        ("a letter changed", head + b"\n" + _letter_changed(body)),
+    ]
+
+
+def _letter_changed(body: bytes) -> bytes:
+    """The program with its first literal 'm' matching 'n': a program _sre validates, that differs."""
+    m = ord("m").to_bytes(4, sys.byteorder)
+    at = next(i for i in range(0, len(body), 4) if body[i : i + 4] == m)
+    return body[:at] + ord("n").to_bytes(4, sys.byteorder) + body[at + 4 :]
+
+
+@pytest.mark.parametrize("case", range(8), ids=[name for name, _ in _damaged(b"{}\nm\0\0\0" + bytes(64), b"")])
+def test_a_damaged_file_is_compiled_anew_and_written_again(case: int, cache_dir: Path) -> None:
+    """A file that is not the whole program of this pattern and flags (another pattern's file at its name too:
+    its pattern is read) is not used: the pattern is compiled and its file written again."""
+    expected = re.compile(SOURCE)
+    compile_cached(SOURCE)
+    compile_cached(SOURCE.replace("password", "passwd"))
+    path = cache_file(SOURCE)
+    good = path.read_bytes()
+    name, damaged = _damaged(good, cache_file(SOURCE.replace("password", "passwd")).read_bytes())[case]
+    path.write_bytes(damaged)
+    assert compile_cached(SOURCE) == expected, name
+    assert path.read_bytes() == good, name
+
+
+def test_no_file_is_written_when_python_writes_no_bytecode(cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    assert compile_cached(SOURCE) == re.compile(SOURCE)
+    assert not cache_dir.exists()
+
+
+def test_a_directory_that_cannot_be_written_leaves_the_pattern_compiled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "a file").write_text("")
+    monkeypatch.setattr(lazyre, "_CACHE_DIRECTORY", tmp_path / "a file" / "__pycache__")
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    assert compile_cached(SOURCE) == re.compile(SOURCE)
+    assert compile_cached(SOURCE) == re.compile(SOURCE)
+
+
+def test_flags_and_short_patterns(cache_dir: Path) -> None:
+    """Each flags its own file; a pattern under CACHED_FROM characters is compiled by re, no file; a pattern re
+    refuses raises re.error as re.compile does, no file."""
+    assert cache_file(SOURCE) != cache_file(SOURCE, re.IGNORECASE)
+    assert compile_cached(SOURCE, re.IGNORECASE) == re.compile(SOURCE, re.IGNORECASE)
+    assert compile_cached(SOURCE) == re.compile(SOURCE)
+    assert sorted(cache_dir.iterdir()) == sorted([cache_file(SOURCE), cache_file(SOURCE, re.IGNORECASE)])
+    short = "a" * (CACHED_FROM - 1)
+    assert compile_cached(short) == re.compile(short) and not cache_file(short).exists()
+    with pytest.raises(re.error):
+        compile_cached("(" * CACHED_FROM)
+    assert not cache_file("(" * CACHED_FROM).exists()
