@@ -6,6 +6,7 @@ import calendar
 import datetime as dt
 import decimal
 import difflib
+import fractions
 import math
 import re
 import types
@@ -52,8 +53,10 @@ def _pasted_password(err: Any, value: object) -> bool:
         return False
     if err["type"] == "date_type" and _WRITTEN_DATE.match(value):
         return False  # a date with more after it (a time: 2027-03-31T10:00:00+01:00), which the message mends
-    if err["type"] in ("int_type", "float_type") and spelled_number(value) is not None:
-        return False  # a number written as text (0x2968, 1_000, 1e3, +12), which the message mends
+    if err["type"] in ("int_type", "float_type") and (
+        spelled_number(value) is not None or _no_number_text(value, err["type"]) is not None
+    ):
+        return False  # a number written as text (0x2968, 1_000, 1e3, +12, inf, 0x), which the message mends
     return labelled_password(value)
 
 
@@ -361,13 +364,28 @@ def _unit_hint(name: str, value: str) -> str | None:
     return "write the number alone, without a unit"
 
 
-# A number written as text otherwise than in plain decimal digits: in base 16, 8 or 2 (0x2968, 0o24550, 0b101), with
-# separators between groups of digits (10_600, 10 600, with a no-break or thin space too: 10\u202f600), with an
-# exponent (1e3, 1.5E2) or a sign (+12). None is a password's shape (letters and digits mixed at random).
+# A number written as text otherwise than in plain decimal digits: in base 16, 8 or 2 (0x2968, 0o24550, 0b101; '_'
+# anywhere among the digits, 0x2712_, which Python refuses), with separators between groups of digits (10_600,
+# 10 600, with a no-break or thin space too: 10\u202f600, or a thousands comma: 10,600), a decimal comma (1,5), with
+# an exponent (1e3, 1.5E2, 1e4000) or a sign (+12), in hexadecimal floating point (0x1p4, C's %a). None is a
+# password's shape (letters and digits mixed at random).
 _BASES = {"x": (16, "hexadecimal"), "o": (8, "octal"), "b": (2, "binary")}
-_BASED_NUMBER = LazyPattern(r"\s*([+-]?)0([xXoObB])([0-9A-Fa-f]+(?:_[0-9A-Fa-f]+)*)\s*")
-_GROUPED_NUMBER = LazyPattern(r"\s*([+-]?)([0-9]{1,3}(?:[_ \u00a0\u202f\u2009][0-9]{3})+|[0-9]+(?:_[0-9]+)+)\s*")
-_EXPONENT_NUMBER = LazyPattern(r"\s*([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)[eE][+-]?[0-9]{1,3})\s*")
+_BASED_NUMBER = LazyPattern(r"\s*([+-]?)0([xXoObB])((?=_*[0-9A-Fa-f])[0-9A-Fa-f_]+)\s*")
+_HEX_FLOAT = LazyPattern(r"\s*([+-]?)0[xX](?=\.?[0-9A-Fa-f])([0-9A-Fa-f]*)(?:\.([0-9A-Fa-f]*))?[pP]([+-]?[0-9]+)\s*")
+_GROUPED_NUMBER = LazyPattern(
+    r"\s*([+-]?)([0-9]{1,3}(?:[ \u00a0\u202f\u2009][0-9]{3})+|(?=[0-9]*_)(?=_*[0-9])[0-9_]+)\s*"
+)
+# groups of three digits, or India's of two before the last three (12,34,567)
+_COMMA_GROUPED_NUMBER = LazyPattern(
+    r"\s*([+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,2}(?:,[0-9]{2})+,[0-9]{3}))(\.[0-9]+)?\s*"
+)
+_DECIMAL_COMMA = LazyPattern(r"\s*([+-]?[0-9]+),([0-9]+)\s*")
+_EXPONENT_NUMBER = LazyPattern(r"\s*([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))[eE]([+-]?)([0-9]+)\s*")
+# Texts that look like a number and are none: infinity and not-a-number in words (Python's, JavaScript's and
+# YAML's own in quotes), a base's prefix without digits (0x, which is no unit)
+_INFINITY_TEXT = LazyPattern(r"\s*[+-]?\.?inf(?:inity)?\s*", re.IGNORECASE)
+_NAN_TEXT = LazyPattern(r"\s*[+-]?\.?nan\s*", re.IGNORECASE)
+_BARE_PREFIX = LazyPattern(r"\s*[+-]?0([xXoObB])_*\s*")
 _SIGNED_NUMBER = LazyPattern(r"\s*\+([0-9]+(?:\.[0-9]*)?)\s*")
 # A decimal digit of another script (Arabic-Indic ٣, Devanagari ३, fullwidth ３: a phone's keyboard, a word
 # processor), which YAML reads as a letter: the number is text
@@ -389,16 +407,48 @@ def _exact(text: str) -> int | float:
     return int(number)
 
 
-def spelled_number(value: str) -> tuple[int | float, str] | None:
+def _exact_exponent(mantissa: str, sign: str, exponent: str) -> int | float:
+    """:func:`_exact` of ``mantissa`` times ten to ``sign exponent``, an exponent of any length (1e4000, past what
+    Decimal reads; 1e99999999999999999999, past what int reads)."""
+    digits = exponent.lstrip("0") or "0"
+    if len(digits) > 6:  # far past _MAX_DIGITS either way
+        if decimal.Decimal(mantissa) == 0:
+            return 0
+        return 0.0 if sign == "-" else math.copysign(math.inf, decimal.Decimal(mantissa))
+    return _exact(f"{mantissa}e{sign}{digits}")
+
+
+def _hex_float(m: re.Match[str]) -> int | float:
+    """The number of a hexadecimal floating point text (_HEX_FLOAT's match: 0x1.8p3), exact when whole, as
+    :func:`_exact` gives it."""
+    whole, fraction, exponent = m[2], m[3] or "", int(m[4]) if len(m[4].lstrip("+-")) <= 6 else None
+    mantissa = int(whole + fraction or "0", 16)
+    if mantissa == 0:
+        return 0
+    if exponent is None or exponent - 4 * len(fraction) + mantissa.bit_length() > 4 * _MAX_DIGITS:
+        if exponent is not None or not m[4].startswith("-"):
+            return math.copysign(math.inf, -1 if m[1] == "-" else 1)
+        return 0.0
+    number = fractions.Fraction(mantissa) * fractions.Fraction(2) ** (exponent - 4 * len(fraction))
+    number = -number if m[1] == "-" else number
+    if abs(number) >= 10**_MAX_DIGITS:
+        return math.copysign(math.inf, number)
+    if number.denominator == 1:
+        return int(number)
+    return float(number)  # 0.0 when too close to 0, as _exact's
+
+
+def spelled_number(value: str, *, whole: bool = False) -> tuple[int | float, str] | None:
     """The number ``value`` writes as text otherwise than in plain decimal digits, and how to write it instead
     (:data:`_BASED_NUMBER` and the forms beside it), or None. Such a text is no password pasted at the wrong line
-    (:func:`_pasted_password`): it is shown, with the number to write."""
+    (:func:`_pasted_password`): it is shown, with the number to write. ``whole``: the field takes a whole number,
+    so a comma between groups of three digits (10,600) is no decimal comma."""
     if not value.isascii() and _OTHER_DIGIT.search(value) is not None:
         return _other_script_number(value)
-    return _ascii_spelled_number(value)
+    return _ascii_spelled_number(value, whole)
 
 
-def _ascii_spelled_number(value: str) -> tuple[int | float, str] | None:
+def _ascii_spelled_number(value: str, whole: bool) -> tuple[int | float, str] | None:
     """:func:`spelled_number` of a text whose digits are ASCII's."""
     if (m := _BASED_NUMBER.fullmatch(value)) is not None:
         base, name = _BASES[m[2].lower()]
@@ -408,13 +458,34 @@ def _ascii_spelled_number(value: str) -> tuple[int | float, str] | None:
             return None
         number = -number if m[1] == "-" else number
         return number, f" ({name} {value.strip()}) in decimal digits, without quotes"
+    if (m := _HEX_FLOAT.fullmatch(value)) is not None:
+        return _hex_float(m), f" (hexadecimal floating point {value.strip()}) in decimal digits, without quotes"
+    return _decimal_spelled_number(value, whole)
+
+
+def _decimal_spelled_number(value: str, whole: bool) -> tuple[int | float, str] | None:
+    """:func:`spelled_number` of a text in decimal digits (separators, a comma, an exponent, a sign)."""
     if (m := _GROUPED_NUMBER.fullmatch(value)) is not None:
         return int(m[1] + re.sub(r"[^0-9]", "", m[2])), ", without quotes or separators between the digits"
+    if (m := _COMMA_GROUPED_NUMBER.fullmatch(value)) is not None:
+        return _comma_grouped(m, whole)
+    if (m := _DECIMAL_COMMA.fullmatch(value)) is not None:
+        return _exact(f"{m[1]}.{m[2]}"), ", with a '.' as its decimal point, without quotes"
     if (m := _EXPONENT_NUMBER.fullmatch(value)) is not None:
-        return _exact(m[1]), " in decimal digits, without quotes or exponent"
+        return _exact_exponent(m[1], m[2], m[3]), " in decimal digits, without quotes or exponent"
     if (m := _SIGNED_NUMBER.fullmatch(value)) is not None:
         return _exact(m[1]), ", without quotes or sign"
     return None
+
+
+def _comma_grouped(m: re.Match[str], whole: bool) -> tuple[int | float, str]:
+    """:func:`spelled_number` of _COMMA_GROUPED_NUMBER's match: one comma before three digits (1,500) where a fraction
+    may go is a thousands comma or a decimal one, both offered."""
+    number = _exact(m[1].replace(",", "") + (m[2] or ""))
+    how = ", without quotes or separators between the digits"
+    if whole or m[2] or m[1].count(",") > 1:
+        return number, how
+    return number, f"{how} (or {_exact(m[1].replace(',', '.')):g}, if its ',' is a decimal point)"
 
 
 def _other_script_number(value: str) -> tuple[int | float, str] | None:
@@ -446,16 +517,39 @@ def _fraction_hint(number: float) -> str:
     return f"it reads as {number:g}, which is no whole number: give a whole number, without quotes"
 
 
-def _number_hint(kind: str, value: object, name: str) -> str | None:
-    if isinstance(value, str) and (spelled := spelled_number(value)) is not None:
+def _no_number_text(value: object, kind: str) -> str | None:
+    """What a text that looks like a number and is none (_INFINITY_TEXT, _NAN_TEXT, _BARE_PREFIX) is told, with
+    what to give in a field of ``kind`` instead; None for any other value."""
+    if not isinstance(value, str):
+        return None
+    wanted = _TYPE_WORDS.get(kind, "a number")
+    if _INFINITY_TEXT.fullmatch(value):
+        return f"it is infinity, which no field takes: give {wanted}, without quotes"
+    if _NAN_TEXT.fullmatch(value):
+        return f"it is NaN (not a number): give {wanted}, without quotes"
+    if (m := _BARE_PREFIX.fullmatch(value)) is not None:
+        name = _BASES[m[1].lower()][1]
+        return f"it is a {name} number's prefix without digits: give {wanted} in decimal digits, without quotes"
+    return None
+
+
+def _text_number_hint(kind: str, value: str, name: str) -> str | None:
+    """:func:`_number_hint` of a text."""
+    if (no_number := _no_number_text(value, kind)) is not None:
+        return no_number
+    if (spelled := spelled_number(value, whole=kind == "int_type")) is not None:
         number, how = spelled
         if isinstance(number, float) and (kind == "int_type" or math.isinf(number) or number == 0):
             return _fraction_hint(number)
         return f"write {number:g}{how}" if isinstance(number, float) else f"write {number}{how}"
-    if isinstance(value, str) and _NUMBER_TEXT.fullmatch(value):
+    if _NUMBER_TEXT.fullmatch(value):
         return _number_text_hint(kind, value)
+    return _unit_hint(name, value)
+
+
+def _number_hint(kind: str, value: object, name: str) -> str | None:
     if isinstance(value, str):
-        return _unit_hint(name, value)
+        return _text_number_hint(kind, value, name)
     if kind == "int_type" and isinstance(value, float):
         return f"write {int(value)}, without a decimal point" if value.is_integer() else "give a whole number"
     return None

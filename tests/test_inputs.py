@@ -2069,6 +2069,9 @@ def test_a_value_under_a_key_named_for_a_secret_is_not_shown(
         (("lists", "dmarc"), "Soleil-2025#", False),
         (("status",), "actif", True),
         (("lists", "dmarc"), "strict", True),
+        # a base's prefix then a password's letters is no number
+        (("uid",), "0xLilas2024", False),
+        (("uid",), "0x2712_Lilas!", False),
     ],
 )
 def test_a_text_shaped_like_a_password_where_a_number_goes_is_not_shown(
@@ -2131,6 +2134,42 @@ def test_a_text_shaped_like_a_password_where_a_number_goes_is_not_shown(
         (("limits", "cpus"), "1e999", "it reads as a number of more than 30 digits"),
         (("limits", "cpus"), "1e-999", "it reads as a fraction too close to 0"),
         (("uid",), "1e-400", "it reads as a fraction too close to 0"),
+        # an exponent of any length is one (hidden as password-shaped past three digits)
+        (("uid",), "1e4000", "it reads as a number of more than 30 digits"),
+        (("uid",), "1E" + "9" * 40, "it reads as a number of more than 30 digits"),
+        (("limits", "cpus"), "1e-" + "9" * 40, "it reads as a fraction too close to 0"),
+        (("uid",), "0e99999", "write 0 in decimal digits, without quotes or exponent"),
+        # a thousands comma, where a whole number goes; where a fraction may, a decimal comma too
+        (("uid",), "10,600", "write 10600, without quotes or separators between the digits"),
+        (("uid",), "10,002", "write 10002, without quotes or separators between the digits"),
+        (("limits", "memory_mb"), "1,02,400", "write 102400, without quotes or separators between the digits"),
+        (("limits", "memory_mb"), "1,024", "write 1024, without quotes or separators between the digits"),
+        (
+            ("limits", "cpus"),
+            "1,500",
+            "write 1500, without quotes or separators between the digits (or 1.5, if its ',' is a decimal point)",
+        ),
+        (("limits", "cpus"), "1,5", "write 1.5, with a '.' as its decimal point, without quotes"),
+        (("uid",), "10,6", "it reads as 10.6, which is no whole number: give a whole number, without quotes"),
+        # infinity and not-a-number in words, YAML's own forms in quotes too
+        (("uid",), "inf", "it is infinity, which no field takes: give a whole number, without quotes"),
+        (("uid",), "-Infinity", "it is infinity, which no field takes: give a whole number, without quotes"),
+        (("limits", "cpus"), ".inf", "it is infinity, which no field takes: give a number, without quotes"),
+        (("uid",), "nan", "it is NaN (not a number): give a whole number, without quotes"),
+        (("limits", "memory_mb"), ".NaN", "it is NaN (not a number): give a whole number, without quotes"),
+        # a base's digits with '_' where Python takes none (after the last digit, two in a row)
+        (("uid",), "0x2712_", "write 10002 (hexadecimal 0x2712_) in decimal digits, without quotes"),
+        (("uid",), "0x27__12", "write 10002 (hexadecimal 0x27__12) in decimal digits, without quotes"),
+        (("uid",), "10_002_", "write 10002, without quotes or separators between the digits"),
+        # a base's prefix without digits: no unit
+        (("uid",), "0x", "it is a hexadecimal number's prefix without digits: give a whole number in decimal"),
+        (("limits", "pids"), "0b_", "it is a binary number's prefix without digits: give a whole number in decimal"),
+        # a hexadecimal floating point number (C's %a)
+        (("uid",), "0x1p4", "write 16 (hexadecimal floating point 0x1p4) in decimal digits, without quotes"),
+        (("uid",), "0x1.3a2p13", "write 10052 (hexadecimal floating point 0x1.3a2p13) in decimal digits"),
+        (("uid",), "0x1p-1", "it reads as 0.5, which is no whole number: give a whole number, without quotes"),
+        (("limits", "cpus"), "0x1.8p0", "write 1.5 (hexadecimal floating point 0x1.8p0) in decimal digits"),
+        (("uid",), "0x1p99999", "it reads as a number of more than 30 digits"),
     ],
 )
 def test_a_number_written_as_text_is_shown_with_the_number_wanted(
