@@ -334,15 +334,22 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 
 
+# A host's addresses, each held to its field's own rules where a message offers an address to write instead
+# (private_address: "::ffff:8.8.8.8" is not told to write 8.8.8.8, which is no private network's): check_ip's refuses
+_HostsAddress = Annotated[str, AfterValidator(lambda value: check_host_address(value, refuses=_refused_host_address))]
+_PrivateAddress = Annotated[str, AfterValidator(lambda value: check_ip(value, refuses=_refused_private_address))]
+_PublicAddress = Annotated[str, AfterValidator(lambda value: check_ip(value, refuses=_refused_public_address))]
+
+
 class HostSpec(_Strict):
     role: Literal["web", "db"]
-    address: HostAddress = Field(description="Public name or address, reached over ssh by the providers.")
-    private_address: IpAddress = Field(
+    address: _HostsAddress = Field(description="Public name or address, reached over ssh by the providers.")
+    private_address: _PrivateAddress = Field(
         description="Address on the private network between hosts, where MariaDB listens on the db host and the web "
         "hosts reach it: one of RFC 1918 (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16), RFC 6598's shared space "
         "(100.64.0.0/10: a WireGuard or Tailscale mesh) or RFC 4193 (fc00::/7); loopback with connection: local only."
     )
-    public_addresses: list[IpAddress] = Field(
+    public_addresses: list[_PublicAddress] = Field(
         default_factory=list,
         max_length=10,
         description="The addresses the Internet reaches the host at, published as the A/AAAA records of the "
@@ -387,15 +394,9 @@ class HostSpec(_Strict):
             if address in seen:
                 raise SubfieldError((i,), f"is also [{seen[address]}]: give each address once")
             seen[address] = i
-            if address.is_loopback or address.is_unspecified or address.is_multicast or address.is_link_local:
-                raise SubfieldError(
-                    (i,), "is a loopback, unspecified, multicast or link-local address: give a public address"
-                )
-            if str(address) == "255.255.255.255":
-                raise SubfieldError((i,), "is the broadcast address, no host's: give a public address")
-            why = _unusable(address)
+            why = _refused_public_address(address)
             if why is not None:
-                raise SubfieldError((i,), f"is {why}: no host is reached there, give a public address")
+                raise SubfieldError((i,), why)
         return addresses
 
     @property
@@ -1625,6 +1626,58 @@ def _unusable(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
     return None
 
 
+def _refused_public_address(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
+    """Why a host's ``public_addresses`` refuses ``ip``: an address the Internet reaches no host at."""
+    if ip.is_loopback or ip.is_unspecified or ip.is_multicast or ip.is_link_local:
+        return "is a loopback, unspecified, multicast or link-local address: give a public address"
+    if str(ip) == "255.255.255.255":
+        return "is the broadcast address, no host's: give a public address"
+    why = _unusable(ip)
+    return None if why is None else f"is {why}: no host is reached there, give a public address"
+
+
+def _not_one_host(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
+    """Why no one host holds ``ip`` (a host's ``address`` and ``private_address``), or None."""
+    if ip.is_unspecified or ip.is_multicast or str(ip) == "255.255.255.255":
+        return "is not the address of one host"
+    why = _unusable(ip)
+    return None if why is None else f"is {why}: no host is reached there"
+
+
+def _not_private(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
+    """Why a ``private_address`` of ``ip`` (loopback aside) is no private network's (:data:`PRIVATE_NETWORKS`)."""
+    if ip.is_loopback or in_private_network(ip):
+        return None
+    reserved = reserved_block(ip)
+    if reserved is not None:  # no address the Internet reaches: a block of its own (documentation, ...)
+        return (
+            f"is not an address of a private network: it is {reserved}; it must be the host's address in a "
+            "private network, where MariaDB listens on the db host and the web hosts and phpMyAdmin reach it: "
+            f"{PRIVATE_NETWORKS_WORDS}"
+        )
+    return (
+        "is not an address of a private network: MariaDB listens on the db host's private address and "
+        "the web hosts and phpMyAdmin reach it from theirs, so an address the Internet reaches puts the "
+        f"database on the Internet; give an address of {PRIVATE_NETWORKS_WORDS}"
+    )
+
+
+_LOOPBACK_PRIVATE = "is a loopback address (only with connection: local)"
+
+
+def _refused_private_address(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
+    """Why a host's ``private_address`` refuses ``ip`` (:func:`_check_host_addresses`), a loopback one told to be
+    taken with connection: local only: the address a message offers is judged without the host's connection."""
+    why = _not_one_host(ip) or _not_private(ip)
+    return _LOOPBACK_PRIVATE if why is None and ip.is_loopback else why
+
+
+def _refused_host_address(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
+    """Why a host's ``address`` refuses ``ip``, as :func:`_refused_private_address` judges it."""
+    why = _not_one_host(ip)
+    return "is this machine (loopback), taken only with connection: local" if why is None and ip.is_loopback else why
+
+
 def _this_machine(address: str) -> bool:
     """Whether ``address`` names the machine pic runs on: a loopback address or localhost."""
     if is_ip(address):
@@ -1641,11 +1694,9 @@ def _check_host_addresses(hosts: dict[str, HostSpec]) -> None:
     for name, host in hosts.items():
         for what in ("address", "private_address"):
             value = getattr(host, what)
-            ip = ipaddress.ip_address(value) if is_ip(value) else None
-            if ip is not None and (ip.is_unspecified or ip.is_multicast or str(ip) == "255.255.255.255"):
-                raise SubfieldError((name, what), "is not the address of one host")
-            if ip is not None and _unusable(ip):
-                raise SubfieldError((name, what), f"is {_unusable(ip)}: no host is reached there")
+            why = _not_one_host(ipaddress.ip_address(value)) if is_ip(value) else None
+            if why is not None:
+                raise SubfieldError((name, what), why)
         if host.connection == "ssh" and _this_machine(host.address):
             raise SubfieldError(
                 (name, "address"),
@@ -1654,21 +1705,8 @@ def _check_host_addresses(hosts: dict[str, HostSpec]) -> None:
             )
         private = ipaddress.ip_address(host.private_address)
         if private.is_loopback and host.connection != "local":
-            raise SubfieldError((name, "private_address"), "is a loopback address (only with connection: local)")
-        if not private.is_loopback and not in_private_network(private):
-            reserved = reserved_block(private)
-            if reserved is not None:  # no address the Internet reaches: a block of its own (documentation, ...)
-                why = (
-                    f"is not an address of a private network: it is {reserved}; it must be the host's address in a "
-                    "private network, where MariaDB listens on the db host and the web hosts and phpMyAdmin reach it: "
-                    f"{PRIVATE_NETWORKS_WORDS}"
-                )
-            else:
-                why = (
-                    "is not an address of a private network: MariaDB listens on the db host's private address and "
-                    "the web hosts and phpMyAdmin reach it from theirs, so an address the Internet reaches puts the "
-                    f"database on the Internet; give an address of {PRIVATE_NETWORKS_WORDS}"
-                )
+            raise SubfieldError((name, "private_address"), _LOOPBACK_PRIVATE)
+        if (why := _not_private(private)) is not None:
             raise SubfieldError((name, "private_address"), why)
         if host.connection == "local":
             continue  # every local host is the admin's own machine

@@ -39,6 +39,7 @@ import decimal
 import ipaddress
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Annotated, Any
@@ -1712,89 +1713,122 @@ def _blob_type(data: str) -> str | None:
 
 
 # An address written with more than itself: a prefix length (10.0.0.11/24, as `ip addr` shows it), a port
-# (10.0.0.11:22, [fd00::11]:22), brackets ([fd00::11]), or numbers with leading zeros (10.0.0.011)
-_WITH_PREFIX = LazyPattern(r"(?P<a>[0-9A-Fa-f:.]+)/(?P<n>[0-9]{1,3})")
-_WITH_PORT = LazyPattern(r"(?:(?P<a4>[0-9.]+)|\[(?P<a6>[0-9A-Fa-f:.]+(?:%[\w.-]+)?)\])(?::(?P<p>[1-9][0-9]{0,4}))?")
+# (10.0.0.11:22, [fd00::11]:22; out of range, 10.0.0.11:99999, or none after the ':', 10.0.0.11:), brackets
+# ([fd00::11]), or numbers with leading zeros (10.0.0.011)
+_WITH_PREFIX = LazyPattern(r"(?P<a>[0-9A-Fa-f:.]+)/(?P<n>[0-9]{1,5})")
+_WITH_PORT = LazyPattern(r"(?:(?P<a4>[0-9.]+)|\[(?P<a6>[0-9A-Fa-f:.]+(?:%[\w.-]+)?)\])(?::(?P<p>[0-9]{0,7}))?")
 _LEADING_ZERO = LazyPattern(r"(?<![0-9])0[0-9]+")
 
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+# Why a field refuses an address check_ip takes ("is a loopback address ..."), or None: the field's own rules, which
+# the address it is offered in a message is held to (:func:`check_ip`'s ``refuses``)
+Refuses = Callable[[Address], str | None]
 
-def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+
+def _address(text: str) -> Address | None:
     try:
         return ipaddress.ip_address(text)
     except ValueError:
         return None
 
 
-def _not_an_address(value: str) -> str:
+def _not_an_address(value: str, refuses: Refuses | None = None) -> str:
     """Why ``value`` is no address, with the address to write when it holds one with more around it: an address
-    :func:`check_ip` accepts, else why the one inside is refused too ([::ffff:10.0.0.11] is a mapped address)."""
-    if value != value.strip() and (said := _around(value.strip(), "has blanks around it")) is not None:
+    :func:`check_ip` accepts and ``refuses`` does not, else why the one inside is refused too ([::ffff:10.0.0.11] is a
+    mapped address; private_address: 8.8.8.8/24 holds no private address)."""
+    if value != value.strip() and (said := _around(value.strip(), "has blanks around it", refuses)) is not None:
         return said
-    m = _WITH_PREFIX.fullmatch(value)
-    if m is not None and int(m["n"]) <= (32 if "." in m["a"] and ":" not in m["a"] else 128):
-        said = _around(m["a"], f"holds a prefix length (/{m['n']}), a network's", "give the host's address alone")
-        if said is not None:
-            return said
-    m = _WITH_PORT.fullmatch(value)
-    if m is not None and (m["a6"] is not None if m["p"] is None else int(m["p"]) <= 65535):
-        what = "is in square brackets" if m["p"] is None else f"holds a port (:{m['p']})"
-        said = _around(m["a4"] or m["a6"], what)
-        if said is not None:
-            return said
+    if (said := _with_prefix(value, refuses)) is not None or (said := _with_port(value, refuses)) is not None:
+        return said
     parts = value.split(".")
     if len(parts) == 4 and all(part.isdigit() and part.isascii() for part in parts):
         plain = ".".join(str(int(part)) for part in parts)
         zero = _LEADING_ZERO.search(value)
-        if zero is not None and _address(plain) is not None:
-            return (
-                f"has a leading zero in a number ({zero.group()}), which some programs read as octal: write {plain!r}"
-            )
+        if zero is not None and (address := _address(plain)) is not None:
+            what = f"has a leading zero in a number ({zero.group()}), which some programs read as octal"
+            why = None if refuses is None else refuses(address)
+            return f"{what}: write {plain!r}" if why is None else f"{what}, and {plain!r}, read without it, {why}"
     return "is not an IPv4 or IPv6 address"
 
 
-def _around(inner: str, what: str, write: str = "give the address alone") -> str | None:
-    """``what`` is around ``inner``: the address to write, the one :func:`check_ip` makes of ``inner``; or why
-    ``inner`` is refused too; None when ``inner`` holds no address either."""
+def _with_prefix(value: str, refuses: Refuses | None) -> str | None:
+    """:func:`_not_an_address` of an address with a prefix length (10.0.0.11/24), None for another text."""
+    m = _WITH_PREFIX.fullmatch(value)
+    if m is None:
+        return None
+    bits = 32 if "." in m["a"] and ":" not in m["a"] else 128
+    if int(m["n"]) > bits:
+        what = f"holds a prefix length (/{m['n']}), longer than an IPv{4 if bits == 32 else 6} address's {bits} bits"
+        return _around(m["a"], what, refuses)
+    return _around(m["a"], f"holds a prefix length (/{m['n']}), a network's", refuses, "give the host's address alone")
+
+
+def _with_port(value: str, refuses: Refuses | None) -> str | None:
+    """:func:`_not_an_address` of an address with a port or in brackets ([fd00::11]:22), None for another text."""
+    m = _WITH_PORT.fullmatch(value)
+    if m is None or (m["p"] is None and m["a6"] is None):
+        return None
+    if m["p"] is None:
+        what = "is in square brackets"
+    elif not m["p"]:
+        what = "ends with a ':' and no port after it"
+    elif 1 <= int(m["p"]) <= 65535:
+        what = f"holds a port (:{m['p']})"
+    else:
+        what = f"holds a port (:{m['p']}), and ports go from 1 to 65535"
+    return _around(m["a4"] or m["a6"], what, refuses)
+
+
+def _around(inner: str, what: str, refuses: Refuses | None, write: str = "give the address alone") -> str | None:
+    """``what`` is around ``inner``: the address to write, the one :func:`check_ip` makes of ``inner`` when
+    ``refuses`` takes it too; or why ``inner`` is refused; None when ``inner`` holds no address either."""
     try:
-        address = check_ip(inner)
+        address = check_ip(inner, refuses=refuses)
     except ValueError as refused:
         why = str(refused)
         if why == "is not an IPv4 or IPv6 address":
             return None
         return f"{what}, and {inner!r} inside {why}"
+    field_why = None if refuses is None else refuses(ipaddress.ip_address(address))
+    if field_why is not None:
+        return f"{what}, and {address!r} inside {field_why}"
     return f"{what}: {write} ({address!r})"
 
 
-def check_ip(value: str) -> str:
+def check_ip(value: str, *, refuses: Refuses | None = None) -> str:
     """An IPv4 or IPv6 address, without an IPv6 zone (``fe80::1%eth0``), which firewall rules cannot hold,
     and not an IPv4-mapped IPv6 address (``::ffff:192.0.2.1``, RFC 4291 §2.5.5.2).
 
     A mapped address is an IPv4 host written as IPv6: its packets arrive as IPv4 (an ``ip6 saddr``
     rule never matches them), OpenSSH and Python spell it differently (``::ffff:192.0.2.1`` and
     ``::ffff:c000:201``), and it hides a loopback or another host's address from the comparisons.
+
+    ``refuses``: the field's own rules (a private network's address for a host's ``private_address``), which an
+    address a message offers to write instead must pass too; the value itself is held to them by the field.
     """
     try:
         address = ipaddress.ip_address(value)
     except ValueError:
-        raise ValueError(_not_an_address(value)) from None
+        raise ValueError(_not_an_address(value, refuses)) from None
     if isinstance(address, ipaddress.IPv6Address) and address.scope_id is not None:
         raise ValueError("has an IPv6 zone (%...): give an address without one, reachable from the other hosts")
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        raise ValueError(
-            f"is an IPv4-mapped IPv6 address, an IPv4 host written as IPv6: write the IPv4 address "
-            f"{address.ipv4_mapped} itself"
-        )
+        mapped = "is an IPv4-mapped IPv6 address, an IPv4 host written as IPv6"
+        why = None if refuses is None else refuses(address.ipv4_mapped)
+        if why is not None:
+            raise ValueError(f"{mapped}, and {str(address.ipv4_mapped)!r} inside {why}")
+        raise ValueError(f"{mapped}: write the IPv4 address {address.ipv4_mapped} itself")
     # Written as Python writes it (lowercase, zeros compressed): 2001:DB8:0:0::11 and 2001:db8::11 are one address,
     # and every resource, record and comparison made from it reads the same text.
     return str(address)
 
 
-def check_host_address(value: str, *, public_suffix: bool = False) -> str:
+def check_host_address(value: str, *, public_suffix: bool = False, refuses: Refuses | None = None) -> str:
     """A DNS name or an IP address (or localhost, for the dev stack), alone: no brackets, no port; an address in its
     canonical form (:func:`check_ip`). With ``public_suffix``, a name that is one is taken: the host of a service
     reached at a URL, which the Public Suffix List may name because its customers get names under it (an S3
     store's s3.amazonaws.com, s3.eu-west-3.amazonaws.com, s3.fr-par.scw.cloud, fra1.digitaloceanspaces.com: a
-    bucket is also bucket.HOST), and which answers at the name itself too."""
+    bucket is also bucket.HOST), and which answers at the name itself too. ``refuses``: as :func:`check_ip`'s."""
     if value == "localhost":
         return value
     if "@" in value:
@@ -1812,7 +1846,7 @@ def check_host_address(value: str, *, public_suffix: bool = False) -> str:
             _check_domain_syntax(value)
             return value
         return check_domain(value)
-    return check_ip(value)
+    return check_ip(value, refuses=refuses)
 
 
 DOMAIN_PATTERN = r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"

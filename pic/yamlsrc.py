@@ -712,6 +712,8 @@ def _syntax_words(exc: yaml.MarkedYAMLError, lines: list[str], line: int | None)
     key = _KEY_WITHOUT_SPACE.match(source) if context.startswith("while scanning a simple key") else None
     if key is not None:
         return f"a key needs a space after its ':' (write '{key[1]}: ...')"
+    if context.startswith("while parsing a flow") and (words := _flow_colon_words(exc, lines)) is not None:
+        return words
     for start, words in _CONTEXT_WORDS.items():
         if context.startswith(start):
             return words
@@ -725,6 +727,30 @@ def _syntax_words(exc: yaml.MarkedYAMLError, lines: list[str], line: int | None)
             "key of an item as its first key (after '- '), and a key after the list as the key that holds the list"
         )
     return None
+
+
+# A value written from a ':' to the end of its item in a flow collection, shown when it has an address's characters
+# only (::ffff:10.0.0.1): another may be a secret
+_FLOW_VALUE = LazyPattern(r":[^,\]}\s]*")
+_ADDRESS_CHARACTERS = LazyPattern(r"[0-9A-Fa-f:.%/]+")
+
+
+def _flow_colon_words(exc: yaml.MarkedYAMLError, lines: list[str]) -> str | None:
+    """A value starting with ':' inside '[...]' or '{...}' (an IPv6 address, ::ffff:10.0.0.1 or ::1, unquoted in a
+    host's one-line mapping), which YAML reads as a key's ':' there and then says only that it found no value (said
+    as a flow never closed); None when no node content was missing at a ':'."""
+    what = exc.problem or ""
+    if not what.startswith(("expected the node content", "did not find expected node content")):
+        return None
+    mark = exc.problem_mark
+    source = lines[mark.line] if mark is not None and 0 <= mark.line < len(lines) else ""
+    found = _FLOW_VALUE.match(source, mark.column) if mark is not None else None
+    if found is None:
+        return None
+    value = found.group() if _ADDRESS_CHARACTERS.fullmatch(found.group()) else None
+    shown = f" ({value})" if value is not None and len(value) <= 64 else ""
+    inside = f"a value starting with ':' inside '{{...}}' or '[...]'{shown}"
+    return f"{inside} is read by YAML as a key's ':': put the value in quotes"
 
 
 def _glued_key_above(lines: list[str], line: int | None) -> tuple[int, str] | None:

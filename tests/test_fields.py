@@ -1322,7 +1322,29 @@ def test_an_address_with_blanks_around_it_is_told_so(value: str, address: str) -
     assert str(refused.value) == f"has blanks around it: give the address alone ({address!r})"
 
 
-@pytest.mark.parametrize("value", ["10.0.0.300", "web1.lan", "10.0.0.11/33", "10.0.0.11:http", "1.2.3", "10.0.0.11:0"])
+@pytest.mark.parametrize(
+    ("value", "words", "address"),
+    [
+        ("10.0.0.11/33", "holds a prefix length (/33), longer than an IPv4 address's 32 bits", "10.0.0.11"),
+        ("10.0.0.11/099", "holds a prefix length (/099), longer than an IPv4 address's 32 bits", "10.0.0.11"),
+        ("fd00::11/129", "holds a prefix length (/129), longer than an IPv6 address's 128 bits", "fd00::11"),
+        ("10.0.0.11:99999", "holds a port (:99999), and ports go from 1 to 65535", "10.0.0.11"),
+        ("10.0.0.11:0", "holds a port (:0), and ports go from 1 to 65535", "10.0.0.11"),
+        ("[fd00::11]:65536", "holds a port (:65536), and ports go from 1 to 65535", "fd00::11"),
+        ("10.0.0.11:", "ends with a ':' and no port after it", "10.0.0.11"),
+        ("[fd00::11]:", "ends with a ':' and no port after it", "fd00::11"),
+    ],
+)
+def test_a_prefix_length_or_a_port_out_of_range_is_told_so(value: str, words: str, address: str) -> None:
+    """A prefix length longer than the address (10.0.0.11/33), a port past 65535 or 0, a ':' without a port after it
+    were told only that the text is no address; each is told what is wrong, with the address to write."""
+    with pytest.raises(ValueError) as refused:
+        check_ip(value)
+    assert str(refused.value) == f"{words}: give the address alone ({address!r})"
+    check_ip(address)
+
+
+@pytest.mark.parametrize("value", ["10.0.0.300", "web1.lan", "10.0.0.11:http", "1.2.3", "10.0.0.300/33", "x:"])
 def test_a_text_that_holds_no_address_is_told_so(value: str) -> None:
     with pytest.raises(ValueError) as refused:
         check_ip(value)

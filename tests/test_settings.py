@@ -131,6 +131,36 @@ def test_a_setting_written_without_the_space_after_its_colon_is_named_at_its_lin
     ), text
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "value"),
+    [
+        ("private_address: 10.0.0.11,", "private_address: ::ffff:10.0.0.1,", "::ffff:10.0.0.1"),
+        ("private_address: 10.0.0.11,", "private_address: ::1,", "::1"),
+        ("web1: {role: web, ", "web1: {role: web, public_addresses: [::ffff:c000:20a], ", "::ffff:c000:20a"),
+        ("web1: {role: web, ", "web1: {role: web, public_addresses: [192.0.2.10, ::2], ", "::2"),
+    ],
+)
+def test_a_value_starting_with_a_colon_in_a_flow_mapping_is_told_to_be_quoted(
+    tmp_path: Path, old: str, new: str, value: str
+) -> None:
+    """An IPv6 address starting with '::' unquoted inside '{...}' or '[...]' (private_address: ::ffff:10.0.0.1, in the
+    hosts' one-line mappings) was told that a '[' or '{' is never closed: YAML reads its ':' there as a key's. It is
+    told so, naming the value, with the quotes to put around it; quoted, the value is read."""
+    project = project_copy(tmp_path)
+    _edit(project, old, new)
+    text = _errors(project)
+    line = next(n for n, ln in enumerate((project / "Pulumi.prod.yaml").read_text().splitlines(), 1) if value in ln)
+    assert (
+        f"Pulumi.prod.yaml:{line} invalid YAML: a value starting with ':' inside '{{...}}' or '[...]' ({value}) is "
+        "read by YAML as a key's ':': put the value in quotes" in text
+    ), text
+    assert "never closed" not in text, text
+    _edit(project, value, json.dumps(value))
+    with pytest.raises(PicError) as quoted:
+        load_settings(project, "prod")
+    assert "invalid YAML" not in str(quoted.value), quoted.value
+
+
 def test_missing_stack_file_lists_known_stacks() -> None:
     with pytest.raises(PicError) as info:
         load_settings(ROOT, "staging")
@@ -718,6 +748,108 @@ def test_a_private_address_in_a_reserved_block_is_told_what_the_block_is(
     for part in ("RFC 1918", "10.0.0.0/8", "RFC 6598", "100.64.0.0/10", "RFC 4193", "fc00::/7"):
         assert part in said, said
     assert "Internet reaches" not in said and "on the Internet" not in said, said
+
+
+_OFFERED = re.compile(r"(?:write the IPv4 address (\S+) itself|\('([^']+)'\)|: write '([^']+)')")
+
+
+def _field_errors(project: Path, field: str) -> list[str]:
+    try:
+        load_settings(project, "prod")
+    except PicError as refused:
+        return [ln for ln in str(refused).splitlines() if f" {field}: " in ln or f" {field}[" in ln]
+    return []
+
+
+@pytest.mark.parametrize(
+    ("old", "value", "field", "inside"),
+    [
+        # the address inside is one the field refuses: told why, none offered
+        (
+            "private_address: 10.0.0.11",
+            "'::ffff:8.8.8.8'",
+            "pic:hosts.web1.private_address",
+            "not an address of a private network",
+        ),
+        (
+            "private_address: 10.0.0.11",
+            "'::ffff:192.0.2.10'",
+            "pic:hosts.web1.private_address",
+            "reserved for documentation",
+        ),
+        ("private_address: 10.0.0.11", "'127.0.0.1:22'", "pic:hosts.web1.private_address", "connection: local"),
+        ("private_address: 10.0.0.11", "'[::ffff:127.0.0.1]'", "pic:hosts.web1.private_address", "connection: local"),
+        (
+            "private_address: 10.0.0.11",
+            "'192.0.2.10/24'",
+            "pic:hosts.web1.private_address",
+            "reserved for documentation",
+        ),
+        ("private_address: 10.0.0.11", "'0.0.0.0/0'", "pic:hosts.web1.private_address", "not the address of one host"),
+        (
+            "private_address: 10.0.0.11",
+            "'224.0.0.1/4'",
+            "pic:hosts.web1.private_address",
+            "not the address of one host",
+        ),
+        (
+            "private_address: 10.0.0.11",
+            "'8.8.8.8:53'",
+            "pic:hosts.web1.private_address",
+            "not an address of a private network",
+        ),
+        ("private_address: 10.0.0.11", "'127.000.0.1'", "pic:hosts.web1.private_address", "connection: local"),
+        ("private_address: 10.0.0.11", "'[fe80::1]'", "pic:hosts.web1.private_address", "link-local"),
+        (
+            "web1: {role: web, ",
+            "public_addresses: ['::ffff:127.0.0.1'], ",
+            "pic:hosts.web1.public_addresses",
+            "loopback",
+        ),
+        ("web1: {role: web, ", "public_addresses: ['[fe80::1]'], ", "pic:hosts.web1.public_addresses", "link-local"),
+        ("web1: {role: web, ", "public_addresses: ['0.1.2.3/8'], ", "pic:hosts.web1.public_addresses", "0.0.0.0/8"),
+        ("address: web1.example.org", "address: '::ffff:127.0.0.1'", "pic:hosts.web1.address", "connection: local"),
+        (
+            "address: web1.example.org",
+            "address: '::ffff:0.0.0.0'",
+            "pic:hosts.web1.address",
+            "not the address of one host",
+        ),
+        # the address inside is one the field takes: offered
+        ("private_address: 10.0.0.11", "'::ffff:10.0.0.11'", "pic:hosts.web1.private_address", None),
+        ("private_address: 10.0.0.11", "'10.0.0.11/24'", "pic:hosts.web1.private_address", None),
+        ("private_address: 10.0.0.11", "'[10.0.0.11]:22'", "pic:hosts.web1.private_address", None),
+        ("web1: {role: web, ", "public_addresses: ['8.8.4.4/32'], ", "pic:hosts.web1.public_addresses", None),
+        ("address: web1.example.org", "address: '::ffff:8.8.4.4'", "pic:hosts.web1.address", None),
+    ],
+)
+def test_the_address_a_host_s_field_is_offered_is_one_it_takes(
+    tmp_path: Path, old: str, value: str, field: str, inside: str | None
+) -> None:
+    """The address offered for a host's address written with more around it (a prefix length, a port, brackets, a
+    mapped IPv6 address, a leading zero) was the one check_ip takes, which the field may refuse
+    (private_address: "::ffff:8.8.8.8" was told to write 8.8.8.8, then refused as no private address); the address
+    offered is one the field takes, else the message says why the one inside is refused too."""
+    project = project_copy(tmp_path)
+    new = f"private_address: {value}" if old.startswith("private_address") else value
+    _edit(project, old, new if old.startswith(("private_address", "address")) else old + new)
+    [said] = _field_errors(project, field)
+    offered = [next(a for a in m.groups() if a) for m in _OFFERED.finditer(said)]
+    if inside is None:
+        assert offered, said
+    else:
+        assert offered == [], said
+        assert (" inside " in said or "read without it" in said) and inside in said, said
+    for i, address in enumerate(offered):
+        (tmp_path / f"again{i}").mkdir()
+        again = project_copy(tmp_path / f"again{i}")
+        if old.startswith("private_address"):
+            _edit(again, old, f"private_address: '{address}'")
+        elif old.startswith("address"):
+            _edit(again, old, f"address: '{address}'")
+        else:
+            _edit(again, old, old + f"public_addresses: ['{address}'], ")
+        assert _field_errors(again, field) == [], said
 
 
 @pytest.mark.parametrize(
