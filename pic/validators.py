@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import decimal
 import ipaddress
 import re
@@ -1242,15 +1243,16 @@ def is_common_email(value: str) -> bool:
     return domain.rpartition(".")[2].lower() not in SPECIAL_USE_DOMAINS
 
 
-def check_email(value: str) -> str:
+def check_email(value: str, *, accepted: Callable[[str], str] | None = None) -> str:
     """An e-mail address of valid syntax (no DNS lookup), ASCII or internationalised, printable.
 
     The verdict is email_validator's (``validate_email``, strict, no DNS) and one script per
     domain label; the usual form (:func:`is_common_email`) is accepted without calling it.
-    Raises ValueError with the reason.
+    Raises ValueError with the reason. ``accepted``: the field's own check (:func:`check_ascii_email`), which an
+    address a message offers to write instead passes too (default: this one).
     """
     if not is_common_email(value):
-        return check_email_fully(value)
+        return check_email_fully(value, accepted=accepted)
     _refuse_open_suffix(value)
     return value
 
@@ -1276,7 +1278,7 @@ def _refuse_open_suffix(value: str) -> None:
         )
 
 
-def check_email_fully(value: str) -> str:
+def check_email_fully(value: str, *, accepted: Callable[[str], str] | None = None) -> str:
     """:func:`check_email` without its shortcut: the library's verdict on every address."""
     why = refused_character(value)
     if why is not None:
@@ -1292,6 +1294,8 @@ def check_email_fully(value: str) -> str:
         )
     if (alone := _address_alone(value)) is not None:
         raise ValueError(f"is not a valid e-mail address: {alone}")
+    if (dots := _empty_label_in_address(value, accepted or check_email)) is not None:
+        raise ValueError(f"is not a valid e-mail address: {dots}")
     from email_validator import EmailNotValidError, validate_email
 
     try:
@@ -1310,7 +1314,7 @@ def check_email_fully(value: str) -> str:
         # full-width or other compatibility forms, and the ideographic full stop (。), which NFKC keeps: the
         # library maps them to other letters and to dots (UTS #46), the address going on as written
         raise ValueError(
-            f"has a domain of letters {_written_otherwise(domain, len(local) + 1)}: write "
+            f"has a domain {_domain_written_otherwise(domain, len(local) + 1)}: write "
             f"{short_repr(value.rpartition('@')[0] + '@' + valid.domain, 80)}"
         )
     for label in valid.ascii_domain.split("."):
@@ -1322,6 +1326,68 @@ def check_email_fully(value: str) -> str:
             )
     _refuse_open_suffix(value)
     return value
+
+
+# The dots IDNA reads as a full stop (UTS #46, RFC 3490 §3.1): ideographic, full-width, half-width ideographic
+_OTHER_DOTS = "\u3002\uff0e\uff61"
+
+
+def _domain_written_otherwise(domain: str, offset: int) -> str:
+    """:func:`_written_otherwise` of an address's domain, whose dots may be what is written otherwise (the
+    ideographic full stop 。 of a Chinese or Japanese keyboard): said as dots, not as letters."""
+    others = {ch in _OTHER_DOTS for ch in domain if not ch.isascii() and unicodedata.normalize("NFKC", ch) != ch}
+    others |= {ch in _OTHER_DOTS for ch in domain if ch == "\u3002"}
+    if others == {True}:
+        return "whose dots only look like ASCII's (ideographic or full-width full stops: 。, ｡, ．)"
+    if others == {True, False} and unicodedata.normalize("NFC", domain) == domain:
+        return "whose letters and dots only stand for others (full-width or compatibility forms)"
+    return f"of letters {_written_otherwise(domain, offset)}"
+
+
+def _empty_label_in_address(value: str, accepted: Callable[[str], str]) -> str | None:
+    """Where an address has an empty label (two dots in a row, a dot first or last, in its domain or before its @),
+    in the project's words rather than the library's, with the address to write when its domain has one and the
+    address without it passes ``accepted``; None when it has none. A dot dropped before the @ would name another
+    mailbox: none is offered there."""
+    local, at, domain = value.rpartition("@")
+    if not at or not local or not domain:
+        return None
+    folded = domain
+    if not domain.isascii():
+        folded = unicodedata.normalize("NFKC", domain)
+        folded = "".join("." if ch in _OTHER_DOTS else ch for ch in folded)
+    said = _empty_label(folded)
+    if said is None and folded.endswith("."):
+        said = "ends with a dot"
+    if said is not None:
+        said = said.partition(": write")[0]  # the name offered is for a domain field; the address is offered here
+        written = _accepted_address(local, ".".join(label for label in folded.split(".") if label), accepted)
+        return f"its domain {said}" + ("" if written is None else f": write {short_repr(written, 80)}")
+    if local.startswith("."):
+        return "it starts with a dot, which no address's part before the @ does unquoted"
+    if local.endswith("."):
+        return "it has a dot right before the @, which no address's part before the @ has unquoted"
+    if ".." in local:
+        return "it has two dots in a row before the @, which no address's part before the @ has unquoted"
+    return None
+
+
+def _accepted_address(local: str, domain: str, accepted: Callable[[str], str]) -> str | None:
+    """``local@domain`` when ``accepted`` takes it, else with its domain in punycode when that one is taken (a
+    platform's address, ASCII), else None."""
+    candidates = [f"{local}@{domain}"]
+    if not domain.isascii():
+        import idna
+
+        with contextlib.suppress(idna.IDNAError, UnicodeError):
+            candidates.append(f"{local}@{idna.encode(domain, uts46=True).decode('ascii')}")
+    for candidate in candidates:
+        try:
+            accepted(candidate)
+        except ValueError:
+            continue
+        return candidate
+    return None
 
 
 def _written_otherwise(text: str, offset: int = 0) -> str:
@@ -1908,7 +1974,7 @@ def check_ascii_email(value: str) -> str:
     """:func:`check_email`, with the domain in ASCII (an internationalised one in punycode): the platform's own
     addresses go into programs' files (certbot's --email, Caddy's, Postfix's and Sympa's tables, shell
     scripts), which take ASCII. Raises ValueError saying what to write."""
-    check_email(value)
+    check_email(value, accepted=check_ascii_email)
     local, _, domain = value.rpartition("@")
     if not local.isascii():
         raise ValueError(

@@ -18,7 +18,15 @@ from hypothesis import strategies as st
 from pic.errors import PicError, meant_among
 from pic.registry import MEMBER_KEYS, Database, load_registry, stack_names, validate_member
 from pic.settings import Settings, load_settings
-from pic.validators import check_domain, check_email, check_free_text, check_ip, check_ssh_key, docker_cpus
+from pic.validators import (
+    check_ascii_email,
+    check_domain,
+    check_email,
+    check_free_text,
+    check_ip,
+    check_ssh_key,
+    docker_cpus,
+)
 from pic.yamlsrc import parse_yaml
 from tests.conftest import ROOT
 from tests.helpers import ED25519, member, write_members
@@ -1069,6 +1077,66 @@ def test_an_address_whose_domain_has_ideographic_dots_is_refused(address: str, m
         check_email(address)
     assert str(refused.value).endswith(f"write {meant!r}"), refused.value
     assert check_email(meant) == meant
+
+
+def test_an_address_whose_domain_has_ideographic_dots_says_dots() -> None:
+    """Such an address was told its domain has letters that only stand for others: its dots are what is written
+    otherwise, and it is told so; full-width letters are still told as letters."""
+    with pytest.raises(ValueError) as refused:
+        check_email("jean@probe-asso\u3002org")
+    said = str(refused.value)
+    assert "dots" in said and "letters" not in said, said
+    with pytest.raises(ValueError) as refused:
+        check_email("jean@\uff50robe-asso\u3002org")
+    assert "letters and dots" in str(refused.value), refused.value
+    with pytest.raises(ValueError) as refused:
+        check_email("jean@\uff50robe-asso.org")
+    assert "letters" in str(refused.value) and "dots" not in str(refused.value), refused.value
+
+
+@pytest.mark.parametrize(
+    ("address", "words", "meant"),
+    [
+        ("admin@velo-asso..fr", "its domain has two dots in a row, an empty label between them", "admin@velo-asso.fr"),
+        (
+            "admin@www...velo-asso.fr",
+            "its domain has 3 dots in a row, empty labels between them",
+            "admin@www.velo-asso.fr",
+        ),
+        ("admin@.velo-asso.fr", "its domain starts with a dot, an empty label before it", "admin@velo-asso.fr"),
+        ("admin@velo-asso.fr.", "its domain ends with a dot", "admin@velo-asso.fr"),
+        ("admin@velo-asso.fr..", "its domain ends with two dots", "admin@velo-asso.fr"),
+        ("admin@velo-asso\u3002\u3002fr", "its domain has two dots in a row", "admin@velo-asso.fr"),
+        ("marie@v\u00e9lo..fr", "its domain has two dots in a row", "marie@v\u00e9lo.fr"),
+        ("admin@xn--..velo-asso.fr", "its domain has two dots in a row", None),  # xn--.asso.fr is refused too
+        ("ad..min@velo-asso.fr", "has two dots in a row before the @", None),  # another mailbox without one
+        (".admin@velo-asso.fr", "starts with a dot", None),
+        ("admin.@velo-asso.fr", "has a dot right before the @", None),
+    ],
+)
+def test_an_address_with_an_empty_label_says_where(address: str, words: str, meant: str | None) -> None:
+    """An address with two dots in a row (admin@asso..fr) was told email_validator's English sentence ("An email
+    address cannot have two periods in a row."); it is told where, in the project's words, with the address to write
+    when that one is accepted (a dot dropped before the @ would name another mailbox: none is offered there)."""
+    with pytest.raises(ValueError) as refused:
+        check_email(address)
+    said = str(refused.value)
+    assert said.startswith("is not a valid e-mail address: "), said
+    assert words in said and "period" not in said and "An email" not in said, said
+    if meant is None:
+        assert "write '" not in said, said
+    else:
+        assert said.endswith(f"write {meant!r}"), said
+        assert check_email(meant) == meant
+
+
+def test_the_address_a_platform_s_field_is_offered_is_ascii() -> None:
+    """A platform's address (check_ascii_email) is offered an address it takes: its domain in punycode."""
+    with pytest.raises(ValueError) as refused:
+        check_ascii_email("admin@v\u00e9lo..fr")
+    said = str(refused.value)
+    assert said.endswith("write 'admin@xn--vlo-bma.fr'"), said
+    assert check_ascii_email("admin@xn--vlo-bma.fr")
 
 
 @pytest.mark.parametrize(
