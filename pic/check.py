@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import posixpath
 import re
 import unicodedata
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING
 from pic import eol, phpini
 from pic.errors import PicError, Problem, Severity, show_value
 from pic.names import a_labels
+from pic.networks import DOCUMENTATION_BLOCKS, reserved_block
 from pic.registry import UID_BELOW_DYNAMIC, Member, Registry, address_paths, addresses, load_registry, name_key
 from pic.settings import TLS_CA_NAMES, Settings, display_path, load_settings
 from pic.validators import (
@@ -172,6 +174,7 @@ def documentation_name_warnings(settings: Settings) -> list[Problem]:
                     "warning",
                 )
             )
+    out += _documentation_address_warnings(settings)
     for section, key in _STACK_NAMES:
         value: str | list[str] | None = getattr(getattr(settings, section), key, None)
         for i, domain in enumerate([value] if isinstance(value, str) else value or []):
@@ -191,6 +194,32 @@ def documentation_name_warnings(settings: Settings) -> list[Problem]:
                     f"a placeholder of the example stack: its DNS is IANA's, not the platform's, and "
                     f"{TLS_CA_NAMES[ca]} issues no certificate for it; write the association's own names before "
                     "`pulumi up`",
+                    "warning",
+                )
+            )
+    return out
+
+
+def _documentation_address_warnings(settings: Settings) -> list[Problem]:
+    """A host's ``public_addresses`` in a block reserved for documentation (RFC 5737, RFC 3849, RFC 9637: the README's
+    192.0.2.10) on a public stack, a warning each at its line, as a documentation name of the stack is: the zones NSD
+    serves publish it as the host's A or AAAA record, and the Internet reaches no host there. A lab stack (``ca:
+    internal``) may use them, and is not told (:func:`documentation_name_warnings` is called on a public one only)."""
+    out = []
+    for name, host in settings.hosts.items():
+        for i, text in enumerate(host.public_addresses):
+            block = reserved_block(ipaddress.ip_address(text), DOCUMENTATION_BLOCKS)
+            if block is None:
+                continue
+            file, line = settings.where("hosts", name, "public_addresses", i)
+            out.append(
+                Problem(
+                    file,
+                    line,
+                    f"pic:hosts.{name}.public_addresses[{i}]",
+                    f"{short_repr(text, 80)} is {block}, an example's address: the Internet reaches no host "
+                    "there, and the address records and SPF records made of it lead nowhere; write the addresses "
+                    f"the Internet reaches {name} at before `pulumi up`",
                     "warning",
                 )
             )

@@ -43,11 +43,17 @@ def in_private_network(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -
 # Blocks that are neither a private network nor the Internet's, and what each is, for a message (IANA's
 # special-purpose address registries, RFC 6890). Those no host holds at all (loopback, link-local, multicast,
 # 0.0.0.0/8, 240.0.0.0/4) are told by the settings' own checks first.
-RESERVED_BLOCKS: tuple[tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, str], ...] = (
+# The documentation blocks come first: an example's addresses, which a stack facing the Internet is warned of where
+# it publishes a host's (pic.check, pic:hosts.*.public_addresses).
+DOCUMENTATION_BLOCKS: tuple[tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, str], ...] = (
     (ipaddress.IPv4Network("192.0.2.0/24"), "reserved for documentation (RFC 5737)"),
     (ipaddress.IPv4Network("198.51.100.0/24"), "reserved for documentation (RFC 5737)"),
     (ipaddress.IPv4Network("203.0.113.0/24"), "reserved for documentation (RFC 5737)"),
     (ipaddress.IPv6Network("2001:db8::/32"), "reserved for documentation (RFC 3849)"),
+    (ipaddress.IPv6Network("3fff::/20"), "reserved for documentation (RFC 9637)"),
+)
+RESERVED_BLOCKS: tuple[tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, str], ...] = (
+    *DOCUMENTATION_BLOCKS,
     (ipaddress.IPv4Network("198.18.0.0/15"), "reserved for benchmarking (RFC 2544)"),
     (ipaddress.IPv6Network("2001:2::/48"), "reserved for benchmarking (RFC 5180)"),
     (ipaddress.IPv4Network("192.0.0.0/24"), "reserved for IETF protocol assignments (RFC 6890)"),
@@ -56,10 +62,13 @@ RESERVED_BLOCKS: tuple[tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, str]
 )
 
 
-def reserved_block(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
-    """What the reserved block holding ``address`` is (:data:`RESERVED_BLOCKS`), as ``in 192.0.2.0/24, reserved
-    for documentation (RFC 5737)``, or None."""
-    for network, words in RESERVED_BLOCKS:
+def reserved_block(
+    address: ipaddress.IPv4Address | ipaddress.IPv6Address,
+    blocks: tuple[tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, str], ...] = RESERVED_BLOCKS,
+) -> str | None:
+    """What the reserved block holding ``address`` is (:data:`RESERVED_BLOCKS`, or ``blocks``:
+    :data:`DOCUMENTATION_BLOCKS`), as ``in 192.0.2.0/24, reserved for documentation (RFC 5737)``, or None."""
+    for network, words in blocks:
         if address.version == network.version and address in network:
             return f"in {network}, {words}"
     return None

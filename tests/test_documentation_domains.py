@@ -410,3 +410,40 @@ def test_every_address_field_of_a_member_is_found() -> None:
     assert address_paths(Plain) == {("inner", "email"), ("inner", "cc")}
     assert addresses(Plain()) == []
     assert address_paths(MemberSpec.model_fields["site"].annotation.__args__[0]) == frozenset()  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("address", "block"),
+    [
+        ("192.0.2.10", "192.0.2.0/24, reserved for documentation (RFC 5737)"),
+        ("198.51.100.7", "198.51.100.0/24, reserved for documentation (RFC 5737)"),
+        ("203.0.113.250", "203.0.113.0/24, reserved for documentation (RFC 5737)"),
+        ("2001:db8::10", "2001:db8::/32, reserved for documentation (RFC 3849)"),
+        ("3fff::10", "3fff::/20, reserved for documentation (RFC 9637)"),
+    ],
+)
+def test_a_public_address_in_a_documentation_block_is_warned_of_on_a_public_stack(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], address: str, block: str
+) -> None:
+    """pic:hosts.<h>.public_addresses took an address reserved for documentation (RFC 5737, RFC 3849, RFC 9637) on a
+    stack facing the Internet without a word, though the zones NSD serves publish it as the host's A or AAAA record
+    and no host is reached there: a warning at its line, naming the field, the address and its block, as a
+    documentation name of the stack is; an address the Internet reaches beside it is not, and a lab stack (ca:
+    internal, README's example) is told nothing."""
+    project = project_copy(tmp_path)
+    stack = project / "Pulumi.prod.yaml"
+    text = stack.read_text(encoding="utf-8")
+    text = text.replace("web1: {role: web, ", f"web1: {{role: web, public_addresses: [8.8.4.4, '{address}'], ")
+    stack.write_text(text, encoding="utf-8")
+    members = write_members(tmp_path / "members", {"asso": member(10600, site=_site("asso-exemple.fr"))})
+    rc, out = _check(project, members, capsys)
+    assert rc == 0, out
+    line = next(i for i, ln in enumerate(text.splitlines(), 1) if "public_addresses" in ln)
+    [warning] = [ln for ln in out.splitlines() if "public_addresses" in ln]
+    assert warning.startswith(
+        f"warning: {stack}:{line} pic:hosts.web1.public_addresses[1]: '{address}' is in {block}"
+    ), warning
+    assert "`pulumi up`" in warning and "8.8.4.4" not in warning, warning
+    stack.write_text(text.replace("ca: letsencrypt", "ca: internal"), encoding="utf-8")
+    rc, out = _check(project, members, capsys)
+    assert rc == 0 and "public_addresses" not in out, out

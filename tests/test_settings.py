@@ -722,6 +722,7 @@ def test_a_private_address_the_internet_reaches_is_refused(tmp_path: Path, old: 
         ("203.0.113.250", "in 203.0.113.0/24, reserved for documentation (RFC 5737)"),
         ("2001:db8::10", "in 2001:db8::/32, reserved for documentation (RFC 3849)"),
         ("2001:DB8:ffff::1", "in 2001:db8::/32, reserved for documentation (RFC 3849)"),
+        ("3fff::10", "in 3fff::/20, reserved for documentation (RFC 9637)"),
         ("198.18.0.10", "in 198.18.0.0/15, reserved for benchmarking (RFC 2544)"),
         ("198.19.255.1", "in 198.18.0.0/15, reserved for benchmarking (RFC 2544)"),
         ("2001:2::10", "in 2001:2::/48, reserved for benchmarking (RFC 5180)"),
