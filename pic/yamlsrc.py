@@ -240,7 +240,8 @@ def shown_loc(loc: Sequence[str | int]) -> str:
 
 def show_written(written: dict[Loc, str], loc: Sequence[str | int], value: object) -> str:
     """``value`` for a message: the text the file has at ``loc`` when the loader converted it
-    (:attr:`Document.written`, shown unquoted, as written), else :func:`show_value`; :data:`HIDDEN_VALUE` when it
+    (:attr:`Document.written`, shown unquoted, as written, an integer in base 16 or 8 with its value:
+    ``0o20550 (8552)``), else :func:`show_value`; :data:`HIDDEN_VALUE` when it
     reads as a secret (pic.secrettext.reads_as_secret: text, a list or a mapping holding such text)."""
     text = written.get(tuple(loc))
     if not isinstance(value, int | float | bool | None | dt.date):  # text, a list or a mapping
@@ -254,6 +255,8 @@ def show_written(written: dict[Loc, str], loc: Sequence[str | int], value: objec
     text = text if len(text) <= _SHOWN_CHARS else text[: _SHOWN_CHARS - 3] + "..."
     if isinstance(value, bool) and text not in ("true", "false"):
         return f"{text} (YAML reads {show_value(value)})"  # YAML 1.1's yes/no/on/off
+    if isinstance(value, int) and not isinstance(value, bool) and text[:2] in ("0x", "0o"):
+        return f"{text} ({value})"  # YAML 1.2's hexadecimal and octal: 0o20550 is 8552
     return text
 
 

@@ -1423,8 +1423,8 @@ def test_a_cron_command_with_a_path_of_the_web_host_is_warned_of(
         ("2026-01-01", "2026-01-01 is a date"),
         ("yes", "yes (YAML reads true) is true or false"),
         ("1.5", "1.5 is a number with a fraction or an exponent"),
-        ("0x10", "0x10 is out of range"),
-        ("0o20", "0o20 is out of range"),
+        ("0x10", "0x10 (16) is out of range"),
+        ("0o20", "0o20 (16) is out of range"),
         ("1e3", "1e3 is a number with a fraction or an exponent"),
     ],
 )
@@ -2193,6 +2193,30 @@ def test_a_number_written_as_text_is_shown_with_the_number_wanted(
     assert "not shown" not in error, error
     assert f"{'.'.join(where)}: {json.dumps(value, ensure_ascii=False)} is not " in error, error
     assert wanted in error, error
+
+
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [
+        ("0x10", "uid: 0x10 (16) is out of range (must be at least 10000)"),
+        ("0o20550", "uid: 0o20550 (8552) is out of range (must be at least 10000)"),
+        ("9999", "uid: 9999 is out of range (must be at least 10000)"),
+        ("+9999", "uid: +9999 is out of range (must be at least 10000)"),
+    ],
+)
+def test_a_number_out_of_range_written_in_another_base_is_told_as_read(
+    tmp_path: Path, written: str, shown: str
+) -> None:
+    """``uid: 0o20550`` is a YAML 1.2 octal integer, 8552: out of range, the number shown beside what was written,
+    as its writer may have meant 20550; a number in decimal digits is shown alone."""
+    data = member(site={"domains": ["asso-case.org"], "php": "8.4"}, uid=12345)
+    members = write_members(tmp_path / "members", {"case-member": data})
+    file = members / "case-member.yaml"
+    file.write_text(file.read_text(encoding="utf-8").replace("uid: 12345", f"uid: {written}"), encoding="utf-8")
+    proc = check(members)
+    assert proc.returncode == 1, proc.stderr
+    [error] = _errors_of(proc)
+    assert error.endswith(shown), error
 
 
 _EXAMPLE = (ROOT / "members" / "velo-cite.yaml").read_text(encoding="utf-8")
