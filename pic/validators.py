@@ -1818,7 +1818,9 @@ def _not_an_address(value: str, refuses: Refuses | None = None) -> str:
 
 
 def _with_prefix(value: str, refuses: Refuses | None) -> str | None:
-    """:func:`_not_an_address` of an address with a prefix length (10.0.0.11/24), None for another text."""
+    """:func:`_not_an_address` of an address with a prefix length (10.0.0.11/24), None for another text; a
+    network's own address (10.0.0.0/24, as ``ip route`` shows it) or its IPv4 broadcast address (10.0.0.255/24) is
+    told so, with no address offered (both addresses of a /31 are hosts', RFC 3021)."""
     m = _WITH_PREFIX.fullmatch(value)
     if m is None:
         return None
@@ -1826,6 +1828,16 @@ def _with_prefix(value: str, refuses: Refuses | None) -> str | None:
     if int(m["n"]) > bits:
         what = f"holds a prefix length (/{m['n']}), longer than an IPv{4 if bits == 32 else 6} address's {bits} bits"
         return _around(m["a"], what, refuses)
+    try:
+        interface = ipaddress.ip_interface(f"{m['a']}/{int(m['n'])}")
+    except ValueError:  # no address before the '/': _around says what is wrong with it
+        interface = None
+    if interface is not None and interface.network.prefixlen < bits - 1:  # a /31 (RFC 3021) and a /32 are hosts'
+        network = interface.network
+        if interface.ip == network.network_address:
+            return f"is the network {network}, not a host's address: give the host's own address in it"
+        if bits == 32 and interface.ip == network.broadcast_address:
+            return f"is the broadcast address of the network {network}, not a host's: give the host's own address"
     return _around(m["a"], f"holds a prefix length (/{m['n']}), a network's", refuses, "give the host's address alone")
 
 

@@ -1383,6 +1383,35 @@ def test_an_address_inside_more_is_offered_only_when_it_is_accepted(value: str, 
         check_ip(address.rstrip("."))
 
 
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        ("10.0.0.0/24", "is the network 10.0.0.0/24, not a host's address: give the host's own address in it"),
+        ("10.0.0.0/8", "is the network 10.0.0.0/8, not a host's address: give the host's own address in it"),
+        ("fd00::/64", "is the network fd00::/64, not a host's address: give the host's own address in it"),
+        ("0.0.0.0/0", "is the network 0.0.0.0/0, not a host's address: give the host's own address in it"),
+        ("10.0.0.255/24", "is the broadcast address of the network 10.0.0.0/24, not a host's: give the host's own"),
+        ("192.168.1.127/25", "is the broadcast address of the network 192.168.1.0/25, not a host's: give the host's"),
+    ],
+)
+def test_a_network_or_its_broadcast_written_for_a_host_is_told_so(value: str, said: str) -> None:
+    """``10.0.0.0/24`` (a network, as ``ip route`` shows it) was told to give the host's address alone, '10.0.0.0',
+    the network's own address, which no host has; it is told it names a network, or its broadcast address (IPv4,
+    a prefix of 30 bits or less), with no address offered."""
+    with pytest.raises(ValueError) as refused:
+        check_ip(value)
+    assert str(refused.value).startswith(said), str(refused.value)
+    assert "alone" not in str(refused.value)
+
+
+@pytest.mark.parametrize("value", ["10.0.0.1/31", "10.0.0.0/31", "10.0.0.0/32", "fd00::/128", "10.0.0.11/24"])
+def test_an_address_of_a_point_to_point_or_host_prefix_is_still_offered(value: str) -> None:
+    """RFC 3021: both addresses of a /31 are hosts', and a /32 or /128 names one host: the address is offered."""
+    with pytest.raises(ValueError) as refused:
+        check_ip(value)
+    assert "give the host's address alone" in str(refused.value), str(refused.value)
+
+
 @pytest.mark.parametrize(("value", "address"), [(" 10.0.0.11", "10.0.0.11"), ("fd00::11 ", "fd00::11")])
 def test_an_address_with_blanks_around_it_is_told_so(value: str, address: str) -> None:
     with pytest.raises(ValueError) as refused:

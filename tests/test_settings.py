@@ -786,7 +786,7 @@ def _field_errors(project: Path, field: str) -> list[str]:
             "pic:hosts.web1.private_address",
             "reserved for documentation",
         ),
-        ("private_address: 10.0.0.11", "'0.0.0.0/0'", "pic:hosts.web1.private_address", "not the address of one host"),
+        ("private_address: 10.0.0.11", "'0.0.0.0/32'", "pic:hosts.web1.private_address", "not the address of one host"),
         (
             "private_address: 10.0.0.11",
             "'224.0.0.1/4'",
