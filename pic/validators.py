@@ -1292,7 +1292,7 @@ def check_email_fully(value: str, *, accepted: Callable[[str], str] | None = Non
             + (", and so are a name and angle brackets around the address" if "<" in value or ">" in value else "")
             + "; give the address alone, without quotes"
         )
-    if (alone := _address_alone(value)) is not None:
+    if (alone := _address_alone(value, accepted or check_email)) is not None:
         raise ValueError(f"is not a valid e-mail address: {alone}")
     if (dots := _empty_label_in_address(value, accepted or check_email)) is not None:
         raise ValueError(f"is not a valid e-mail address: {dots}")
@@ -1410,21 +1410,41 @@ _MAILTO = LazyPattern(r"mailto:", re.IGNORECASE)
 _SEVERAL_ADDRESSES = LazyPattern(r"[^,;\s]+@[^,;\s]+(?:\s*[,;]\s*|\s+)[^,;\s]+@[^,;\s]+.*", re.DOTALL)
 
 
-def _address_alone(value: str) -> str | None:
+def _address_alone(value: str, accepted: Callable[[str], str]) -> str | None:
     """What surrounds an address that is given with more than itself (a name and angle brackets, ``mailto:``,
-    a second address), and the address to give; None for any other value. The library's words for those
-    speak of a display name's characters ("invalid characters when not quoted: 'é'", as if quotes would do)
-    or of a character before the @-sign."""
+    a second address, blanks, a list's ',' or ';' after it), and the address to give when ``accepted`` takes it,
+    else why it is refused too, the address not quoted (``Admin <deploy:hunter2@x.org>`` holds a password); None
+    for any other value. The library's words for those speak of a display name's characters ("invalid characters
+    when not quoted: 'é'", as if quotes would do) or of a character after the @-sign ("contains invalid
+    characters: ','")."""
+    if value.strip() != value or value.endswith((",", ";")):
+        alone = value.strip().rstrip(",;").strip()
+        blanks = value.strip() == alone
+        what = "has blanks around it" if blanks else f"ends with {value.strip()[len(alone) :]!r}"
+        if "@" in alone and not _SEVERAL_ADDRESSES.fullmatch(alone):
+            return _offered(f"{what}:", f"{what}; without {'them' if blanks else 'it'}", alone, accepted)
     if (match := _NAME_AND_ADDRESS.fullmatch(value)) is not None:
-        return (
-            "a name and angle brackets around the address are not taken: give the address alone "
-            f"({short_repr(match[1], 80)})"
-        )
+        what = "a name and angle brackets around the address are not taken"
+        return _offered(f"{what}:", f"{what}; without them", match[1], accepted)
     if _MAILTO.match(value) and "@" in value:
-        return f"give the address alone, without 'mailto:' ({short_repr(value[len('mailto:') :].strip(), 80)})"
+        alone = value[len("mailto:") :].strip()
+        return _offered("give the address alone, without 'mailto:'", "without 'mailto:'", alone, accepted)
     if _SEVERAL_ADDRESSES.fullmatch(value.strip()) is not None:
         return "holds more than one address: give one address"
     return None
+
+
+def _offered(offer: str, without: str, alone: str, accepted: Callable[[str], str]) -> str:
+    """``offer`` and the address ``alone`` to give when ``accepted`` takes it, else ``without`` and why the address
+    is refused too, not quoted."""
+    try:
+        accepted(alone)
+    except ValueError as refused:
+        why = str(refused).removeprefix("is not a valid e-mail address: ")
+        return f"{without} the address is refused too: {why}"
+    if offer.endswith(":"):
+        return f"{offer} give the address alone ({short_repr(alone, 80)})"
+    return f"{offer} ({short_repr(alone, 80)})"
 
 
 def u_labels(name: str) -> str:

@@ -1130,6 +1130,33 @@ def test_an_address_with_an_empty_label_says_where(address: str, words: str, mea
         assert check_email(meant) == meant
 
 
+@pytest.mark.parametrize(
+    ("address", "ascii_only", "said"),
+    [
+        ("admin@velo-asso.fr ", False, "has blanks around it: give the address alone ('admin@velo-asso.fr')"),
+        (" admin@velo-asso.fr", False, "has blanks around it: give the address alone ('admin@velo-asso.fr')"),
+        ("admin@velo-asso.fr,", False, "ends with ',': give the address alone ('admin@velo-asso.fr')"),
+        ("admin@velo-asso.fr;", True, "ends with ';': give the address alone ('admin@velo-asso.fr')"),
+        ("admin@velo-asso..fr,", False, "ends with ','; without it the address is refused too: its domain has two"),
+        ("admin@asso.fr,", False, "ends with ','; without it the address is refused too: its domain asso.fr is a"),
+        (" deploy:hunter2@x.org", False, "has blanks around it; without them the address is refused too: The email"),
+        ("marie@v\u00e9lo-asso.fr,", False, "ends with ',': give the address alone ('marie@v\u00e9lo-asso.fr')"),
+        ("marie@v\u00e9lo-asso.fr,", True, "ends with ','; without it the address is refused too: has a domain"),
+    ],
+)
+def test_an_address_with_blanks_or_a_list_s_separator_says_what_to_write(
+    address: str, ascii_only: bool, said: str
+) -> None:
+    """An address copied from a list (``admin@velo-asso.fr,``) or with a blank inside its quotes was told
+    email_validator's sentence about the character after the @-sign ("contains invalid characters: ','"); it is told
+    what is around it, and the address to write only when the field takes it, else why that one is refused too."""
+    with pytest.raises(ValueError) as refused:
+        (check_ascii_email if ascii_only else check_email)(address)
+    assert str(refused.value).startswith(f"is not a valid e-mail address: {said}"), refused.value
+    assert "invalid characters" not in str(refused.value) or "hunter2" in address
+    assert "hunter2" not in str(refused.value)  # the address refused is not quoted: it may hold a password
+
+
 def test_the_address_a_platform_s_field_is_offered_is_ascii() -> None:
     """A platform's address (check_ascii_email) is offered an address it takes: its domain in punycode."""
     with pytest.raises(ValueError) as refused:

@@ -1667,7 +1667,17 @@ def test_an_address_followed_by_a_header_is_shown_whole_not_masked_as_a_password
     project = project_copy(tmp_path)
     _edit(project, "pic:admin_email: admin@example.org", 'pic:admin_email: "admin@example.org\\nBcc: x@evil.org"')
     assert ' pic:admin_email: "admin@example.org\\nBcc: x@evil.org" is not a valid e-mail address' in _errors(project)
-    for i, secret in enumerate(['"admin:hunter2@example.org"', '" deploy:hunter2@example.org"', '"a x:hunter2@x.org"']):
+    for i, secret in enumerate(
+        [
+            '"admin:hunter2@example.org"',
+            '" deploy:hunter2@example.org"',
+            '"a x:hunter2@x.org"',
+            # the address a message offers, once what is around it is dropped, holds the password too
+            '"Admin <deploy:hunter2@example.org>"',
+            '"mailto:deploy:hunter2@example.org"',
+            '"deploy:hunter2@example.org,"',
+        ]
+    ):
         (tmp_path / str(i)).mkdir()
         project = project_copy(tmp_path / str(i))
         _edit(project, "pic:admin_email: admin@example.org", f"pic:admin_email: {secret}")
