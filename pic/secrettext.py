@@ -1996,9 +1996,26 @@ _PROSE_QUOTED_NAME = r"['\"]\]?[^\S\n]*(?:[,:]|=>?)"
 # and Estonian on and oli are read with their labels, _PASSWORD_ABROAD's and _PASSWORD_FURTHER's: on is an English
 # word.)
 _COPULAS_FURTHER = "er|je|је|este|és|yra|është|eshte|var|bylo|byla|byl|było|był|była"
-# The arrows pointing right that a note writes between a label and its value: →, ⇒, ⇨, ⇢, ⇾, ↦, ⟶, ⟹, ⟾, the
-# dingbats' rightwards ones (➔, ➜, ➤...), ⮕, ⭢ (as -> and => are)
-_ARROWS = "→⇒⇨⇢⇾↦⟶⟹⟼⟾➔➙➛➜➝➞➟➠➡➢➣➤➥➦➧➨➩➪➫➬➭➮➯➱➲➳➵➸➺➻➼➽➾⮕⭢"
+# The signs pointing right that a note writes between a label and its value (as -> and => are): the arrows (→, ⇒,
+# ⇨, ⇢, ⇾, ↦, ⟶, ⟹, ⟾, the wave's and the squiggle's ↝, ⇝, ⟿, ⤳, the two-headed ↠, ↣ with a tail, ↪ with a hook,
+# the harpoons ⇀, ⇁, the paired and the triple ⇉, ⇶, ⇛, ⭆, ⇥ to a bar, ⇰ from a wall, the dashed ⤍, ⤏, ⤑, ⭬,
+# ⥤, ⭲), the dingbats' (➔, ➜, ➤...) and the supplemental ones' (⮕, ⭢, ⮚, ⮞, 🠂... 🢫), the triangles and pointers
+# (▶, ▷, ▸, ▹, ►, ▻, ⏵, ⯈, 🞂), the guillemets (», ›, ❯) and a hand pointing right (☛, ☞, 👉); not an arrow
+# crossed by a stroke (↛: none), pointing both ways or turning (↔, ⤴)
+_ARROWS = (
+    "→⇒⇨⇢⇾↦⟶⟹⟼⟾↝⇝⟿⤳↠↣↪⇀⇁⇉⇶⇛⭆⇥⇰⤍⤏⤑⭬⥤⭲"
+    "➔➙➛➜➝➞➟➠➡➢➣➤➥➦➧➨➩➪➫➬➭➮➯➱➲➳➵➸➺➻➼➽➾⮕⭢⮚⮞"
+    "🠂🠆🠊🠒🠖🠚🠞🠢🠦🠪🠮🠲🠶🠺🠾🡂🡆🡒🡢🡪🡲🡺🢂🢒🢖🢚🢡🢣🢥🢧🢩🢫"
+    "▶▷▸▹►▻⏵⯈🞂»›❯☛☞👉"
+)
+# A sign between a label and its value: ':' (fullwidth ：too), '=', '::' and ':=' (a label written as code: Go's,
+# Pascal's, a C++ or PHP scope's), an arrow of signs (->, =>, ~>, each with more of its first sign: -->, ==>, ~~>),
+# '>>' (or more) and one of _ARROWS. A run of one sign is tried only where its run starts (a lookbehind refusing its
+# sign before it) and read whole where it ends the sign (possessive): tried from each place inside a run, a run read
+# then given back is quadratic (mdp and 64,000 '>' in a comment).
+_SEPARATOR_SIGN = rf"(?::[:=]|[:=：]|(?<!-)-+>|(?<!=)=+>|(?<!~)~+>|(?<!>)>>++|[{_ARROWS}])"
+# A table's cell separator, one or more (mot de passe | Azerty123, mdp || Azerty123), read as a run of one sign is
+_BAR = r"(?<!\|)\|++"
 # What stands between a label (and the words saying whose) and its value: ':' (fullwidth ：too), '=', an arrow
 # (->, =>, one of _ARROWS), a dash between spaces (mot de passe - Azerty123, -- for a dash typed without one, and
 # the other dashes read as these: _PROSE_DASHES), a table's cell separator (mot de passe | Azerty123, a markdown
@@ -2007,7 +2024,7 @@ _ARROWS = "→⇒⇨⇢⇾↦⟶⟹⟼⟾➔➙➛➜➝➞➟➠➡➢➣➤➥
 # agora, adesso, ora, nu, teraz...), German ist and war, Spanish es, Portuguese é, Italian è (and their era), Swedish
 # är, Polish jest, Greek είναι, and _COPULAS_FURTHER's; a CJK label's own right after it.
 _PROSE_SEPARATOR = (
-    rf"(?:[^\S\n]*(?:[:=：]|(?<!-)-+>|(?<!=)=+>|[{_ARROWS}]|\|++)|[^\S\n]+(?:--|[-–—])[^\S\n]+|{_PROSE_QUOTED_NAME}"
+    rf"(?:[^\S\n]*(?:{_SEPARATOR_SIGN}|{_BAR})|[^\S\n]+(?:--|[-–—])[^\S\n]+|{_PROSE_QUOTED_NAME}"
     rf"|[^\S\n]+(?:c['’])?(?:est|était|sera|sont|is|was|are|ist|es|é|è|är|jest|war|era|είναι|{_COPULAS_FURTHER})"
     r"(?:[^\S\n]+(?:now|still|maintenant|désormais|toujours|actuellement|jetzt|nun|ahora|agora|adesso|ora|nu|teraz))?(?=[^\S\n])"
     r"|(?<=[码碼ド호드])(?:是|为|為|は|는))"
@@ -2018,8 +2035,8 @@ _PROSE_SEPARATOR = (
 # but no '|' there: a table's row); group nl says so, and _PROSE_LINE_END then ends the value's line: the value, the
 # marks closing it, then the line's end or a remark after '(', ',', ';' or a dash (Velo2024x (depuis mars)). A value
 # followed by other words on its line is the start of a sentence, none (Mot de passe :⏎WordPress6 mis à jour).
-_LINE_START_SIGN = rf"(?:[:=：]|(?<!-)-+>|(?<!=)=+>|[{_ARROWS}])"
-_LINE_END_SIGN = rf"(?:{_LINE_START_SIGN}|\|++)"
+_LINE_START_SIGN = _SEPARATOR_SIGN
+_LINE_END_SIGN = rf"(?:{_LINE_START_SIGN}|{_BAR})"
 _PROSE_NEXT_LINE = (
     rf"[^\S\n]*(?:{_LINE_END_SIGN}[^\S\n]*\n[^\S\n]*(?:[-•][^\S\n]+)?|\n[^\S\n]*{_LINE_START_SIGN}[^\S\n]*)"
     r"[\"'«“‘「『`*_]*[^\S\n]*(?P<nl>)"
@@ -2741,7 +2758,7 @@ _PASSPHRASE_GATE = LazyPattern(
 _PROSE_PASSPHRASE = _Pattern(
     rf"(?i)(?=[{_PHRASE_LABEL_FIRST}])"
     rf"(?:{_PASSPHRASE_LABEL}(?:[^\S\n]+{_PROSE_WHOSE_OPEN}(?:[^\W\d_]|['’.-])+{_PROSE_WHOSE_CLOSE}){{0,6}}?"
-    rf"[^\S\n]*(?:[:=：]|(?<!-)-+>|(?<!=)=+>|[{_ARROWS}])"
+    rf"[^\S\n]*{_SEPARATOR_SIGN}"
     rf"|{_NOT_COMPLEMENT}{_PASSPHRASE_LABEL}{_SUBJECT_WHOSE}{_PHRASE_COPULA}(?P<copula>)"
     # a Finnish or Estonian label read with its on (salasana on, parool on), Hungarian's alone (A jelszó Kék Ház)
     rf"|{_NOT_COMPLEMENT}(?:{_PASSPHRASE_LABEL}(?:(?<=[^\S\n]on)|(?<=[^\S\n]oli)|(?<=[^\S\n]nyt)|(?<=[^\S\n]n[üu][üu]d))|{_HUNGARIAN_LABEL})(?P<on>))[^\S\n]*[`*_]*"

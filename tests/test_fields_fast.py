@@ -1301,7 +1301,9 @@ _LINE_PARTS = st.sampled_from(
      "Office 365", "Windows10", "2024", "x1",
      # a file written with CRLF, a tab before the line break, a carriage return or U+2028 alone (a blank to re, no
      # line break), a full-width colon, a table's '|', other arrows, a separator starting the value's line
-     "\r\n", " \t\r\n", "\r", "\u2028", "：", " | ", "|", "=>", "-->", " ⇨", "➤", "\n: ", "\n→ ", "\n= "]
+     "\r\n", " \t\r\n", "\r", "\u2028", "：", " | ", "|", "=>", "-->", " ⇨", "➤", "\n: ", "\n→ ", "\n= ",
+     # the other signs pointing right, the two-sign ones, blank lines before the separator, a table's row
+     " ▶", "»", " >> ", "::", ":=", "~>", "🡒", "\n\n: ", "\n#\n→ ", "|\n| ", " |"]
 )  # fmt: skip
 
 
@@ -1760,25 +1762,27 @@ def test_the_first_bytes_tell_the_other_encodings_as_the_patterns_do() -> None:
                         assert told is None or told.startswith(full or ""), data
 
 
-# A separator made of a run of one sign (-->, ==>, ||) in the forms of secrets in prose, as its source writes it
-_SIGN_RUNS = re.compile(r"(?P<before>\(\?<!(?:-|=)\))?(?P<run>-\+>|=\+>|\\\|\+\+?)")
+# A separator made of a run of one sign (-->, ==>, ~~>, >>>, ||) in the forms of secrets in prose, as its source writes
+# it
+_SIGN_RUNS = re.compile(r"(?P<before>\(\?<!(?:-|=|~|>|\\\|)\))?(?P<run>-\+>|=\+>|~\+>|>>\+\+?|\\\|\+\+?)")
 
 
 def test_a_separator_s_run_of_signs_is_read_once() -> None:
     """A search tries a separator at each place of a note: a run of its sign read greedily, then given back one sign at
     a time, from each place inside a long run (mdp and 16,000 '-', '=' or '|', a comment's line: 12 to 24 s, and
-    quadratic) reads the run as often as it is long. In the source of pic.secrettext, every run that ends with '>'
-    starts only where its run starts (a lookbehind refusing its sign before it), and a run of '|' is read whole
-    (possessive: never given back)."""
+    quadratic) reads the run as often as it is long. In the source of pic.secrettext, every run starts only where its
+    run starts (a lookbehind refusing its sign before it), and a run of '|' or '>' that ends the separator is read
+    whole (possessive: never given back)."""
     source = Path(secrettext.__file__).read_text(encoding="utf-8")
     runs = list(_SIGN_RUNS.finditer(source))
     assert len(runs) >= 5, [m.group() for m in runs]
+    assert {m.group("run") for m in runs} >= {"-+>", "=+>", "~+>", ">>++", "\\|++"}, [m.group() for m in runs]
     for m in runs:
         run = m.group("run")
-        if run.startswith("\\|"):
-            assert run == "\\|++", m.group()
-        else:
-            assert m.group("before") == f"(?<!{run[0]})", m.group()
+        if run.startswith(("\\|", ">")):
+            assert run.endswith("++"), m.group()
+        sign = "\\|" if run.startswith("\\|") else run[0]
+        assert m.group("before") == f"(?<!{sign})", m.group()
 
 
 @pytest.mark.parametrize(
@@ -1801,6 +1805,14 @@ def test_a_separator_s_run_of_signs_is_read_once() -> None:
         "mdp " + "-" * 300 + "\nLilas2024x",
         "mdp " + "=" * 300 + "\nLilas2024x",
         "mdp " + "|" * 300 + "\nLilas2024x",
+        "mdp ~> Lilas2024x!",
+        "mdp ~~~> Lilas2024x!",
+        "mdp >> Lilas2024x!",
+        "mdp >>>Lilas2024x!",
+        "mdp\n>> Lilas2024x!",
+        "mdp " + ">" * 300 + "\nLilas2024x",
+        "mdp " + "~" * 300 + ">\nLilas2024x",
+        "mdp " + "~" * 300 + "\nLilas2024x",
     ],
 )
 def test_a_separator_read_once_finds_what_it_found_given_back(text: str) -> None:
@@ -1813,7 +1825,13 @@ def test_a_separator_read_once_finds_what_it_found_given_back(text: str) -> None
 def _module_without_anchors() -> Any:
     """pic.secrettext compiled from its source without the anchors of its runs of signs, as a module of its own."""
     source = Path(secrettext.__file__).read_text(encoding="utf-8")
-    plain = source.replace("(?<!-)-+>", "-+>").replace("(?<!=)=+>", "=+>").replace("\\|++", "\\|+")
+    plain = (
+        source.replace("(?<!-)-+>", "-+>")
+        .replace("(?<!=)=+>", "=+>")
+        .replace("(?<!~)~+>", "~+>")
+        .replace("(?<!>)>>++", ">>+")
+        .replace("(?<!\\|)\\|++", "\\|+")
+    )
     assert plain != source
     module = types.ModuleType("pic_secrettext_without_anchors")
     module.__file__ = secrettext.__file__

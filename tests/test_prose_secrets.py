@@ -1019,6 +1019,96 @@ def test_words_after_such_a_separator_on_the_next_line_are_none(note: str) -> No
     assert secrettext.prose_secret(note) is None
 
 
+# The signs a note writes between a label and its value besides ':', '=', '->' and '=>': the usual arrows pointing right
+# (Unicode's, dingbats' and the supplemental ones), the triangles and pointers pointing right, the guillemets, a hand
+# pointing right, and two-sign ones (>>, ~>, ::, :=)
+OTHER_SEPARATORS = [
+    *("▶", "►", "▸", "▹", "▷", "▻", "⏵", "⯈", "⮞", "⮚", "»", "›", "❯", "☞", "👉"),
+    *("↝", "↠", "↣", "↪", "⇀", "⇉", "⇛", "⇝", "⇥", "⇶", "⟿", "⤍", "⤏", "⤑", "⤳", "⭆", "⭬", "🠒", "🡒", "🡺", "🢂"),
+    *(">>", ">>>", "~>", "~~>", "::", ":="),
+]
+
+
+@pytest.mark.parametrize("sign", OTHER_SEPARATORS)
+@pytest.mark.parametrize(
+    ("form", "kind"),
+    [
+        ("mot de passe {} Lilas2024x!", "a password"),
+        ("mdp FTP{}Velo2024x", "a password"),
+        ("Passwort {} Lilas2024x!", "a password"),
+        ("password {} S3cr3tPw9", "a password"),
+        ("Token Matomo {} 0123456789abcdef0123", "a token or key"),
+        ("Identifiants FTP {} asso / Velo2024x", "a password"),
+        ("code PIN {} 4821", "a password"),
+        ("Digicode {} 4821B", "a door or alarm code"),
+        # ending the label's line, the value alone on the next
+        ("mot de passe {}\nLilas2024x!", "a password"),
+        ("Mot de passe du wifi {}\n  Velo2024x", "a password"),
+        ("password {}\n- S3cr3tPw9", "a password"),
+        ("Token Matomo {}\n0123456789abcdef0123", "a token or key"),
+        ("Identifiants Nextcloud {}\n  asso / Velo2024x", "a password"),
+        # starting the value's line
+        ("mot de passe\n{} Lilas2024x!", "a password"),
+        ("Password for the admin\n  {} S3cr3tPw9", "a password"),
+        # a passphrase after it
+        ("Mot de passe {} Velosolex Jean", "a password"),
+        ('mdp {} "Lilas 2024!"', "a password"),
+    ],
+)
+def test_a_label_and_its_value_after_any_arrow_triangle_guillemet_or_double_sign_are_found(
+    sign: str, form: str, kind: str
+) -> None:
+    """Each of those signs stands between a label and its value as ':' and '->' do, on one line, ending the label's
+    line or starting the value's: found at the label."""
+    text = form.format(sign)
+    found = secrettext.prose_secret(text)
+    assert found is not None and found[0] == kind and found[1] == 0, (text, found)
+
+
+@pytest.mark.parametrize("sign", OTHER_SEPARATORS)
+@pytest.mark.parametrize(
+    "form",
+    [
+        "mot de passe {} voir le coffre",
+        "mot de passe {}\nvoir Bitwarden (collection 2)",
+        "mdp {}\nBitwarden/Membres/Velo2024",
+        "Mot de passe\n{} changé le 12/03/2026",
+        "Réglages {} Comptes {} Mot de passe {} 2FA",
+        "Réglages {} Sécurité {} Mot de passe oublié",
+        "PHP 8.2 {} 8.3 prévu le 12/03",
+        "Token Matomo {} renouvelé le 2026-02-01",
+        "code PIN {} voir la trésorière",
+        "Password {} Same As Before",
+    ],
+)
+def test_words_after_those_signs_are_none(sign: str, form: str) -> None:
+    note = form.replace("{}", sign)
+    assert secrettext.prose_secret(note) is None, note
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        # a menu's path, a quoted e-mail, code, a shell's redirection, a gem's version
+        "Menu : Réglages ▶ Comptes ▶ Sécurité ▶ Mot de passe",
+        "Chemin : Outils › Options › Mots de passe › Exporter",
+        "Le lien « Mot de passe oublié » renvoie une erreur 500.",
+        "> Bonjour,\n>> j'ai oublié mon mot de passe\n>> Marie",
+        "> mot de passe :\n>> voir le coffre",
+        "$hash = Password::hash($input);",
+        "use Illuminate\\Validation\\Rules\\Password;\nPassword::min(12)->mixedCase();",
+        "Password::defaults(fn () => Password::min(8));",
+        "PasswordBroker::RESET_LINK_SENT",
+        "echo $MDP >> /var/log/asso2024.log",
+        "gem 'bcrypt', '~> 3.1.7' pour les mots de passe",
+        "x := len(password2024)",
+        "mot de passe ⇨\nvoir Bitwarden (collection 2)",
+    ],
+)
+def test_menus_quotes_and_code_holding_those_signs_are_none(note: str) -> None:
+    assert secrettext.prose_secret(note) is None
+
+
 @pytest.mark.parametrize(
     ("text", "kind"),
     [
