@@ -2030,18 +2030,26 @@ _PROSE_SEPARATOR = (
     r"|(?<=[码碼ド호드])(?:是|为|為|は|는))"
 )
 # A label ending its line with ':', '=', an arrow or a table's '|', the value alone on the next line (a list's item
-# may be, after '-' or '•'), as notes written one field a line give it (mdp :⏎Soleil2024x, Mot de passe FTP :⏎
+# may be, after '-' or '•'; a table's row after '|' ending the label's line, the value its one cell: mot de passe |⏎|
+# Lilas2024x! |, group row), as notes written one field a line give it (mdp :⏎Soleil2024x, Mot de passe FTP :⏎
 # Velo2024x, in a YAML block scalar too), or the separator starting the value's line (mot de passe⏎: Lilas2024x!,
-# but no '|' there: a table's row); group nl says so, and _PROSE_LINE_END then ends the value's line: the value, the
-# marks closing it, then the line's end or a remark after '(', ',', ';' or a dash (Velo2024x (depuis mars)). A value
-# followed by other words on its line is the start of a sentence, none (Mot de passe :⏎WordPress6 mis à jour).
+# but no '|' there: a table's row), one or two lines blank or only '#' between the label's and it too (mot de
+# passe⏎⏎: Lilas2024x!, _BARE_LINES: a value alone under a blank line is a paragraph's, Mot de passe⏎⏎Azerty123; the
+# separator starting its line says it is the label's); group nl says so, and _PROSE_LINE_END then ends the value's
+# line: the value, the marks closing it (and the row's '|'), then the line's end or a remark after '(', ',', ';' or a
+# dash (Velo2024x (depuis mars)). A value followed by other words on its line is the start of a sentence, none (Mot de
+# passe :⏎WordPress6 mis à jour).
 _LINE_START_SIGN = _SEPARATOR_SIGN
 _LINE_END_SIGN = rf"(?:{_LINE_START_SIGN}|{_BAR})"
+# (each line read whole, up to two: _BARE_LINES_BETWEEN's count)
+_BARE_LINES = r"(?:[^\S\n]*+#*+[^\S\n]*+\n){0,2}"
 _PROSE_NEXT_LINE = (
-    rf"[^\S\n]*(?:{_LINE_END_SIGN}[^\S\n]*\n[^\S\n]*(?:[-•][^\S\n]+)?|\n[^\S\n]*{_LINE_START_SIGN}[^\S\n]*)"
+    rf"[^\S\n]*(?:{_LINE_START_SIGN}[^\S\n]*\n[^\S\n]*(?:[-•][^\S\n]+)?"
+    rf"|{_BAR}[^\S\n]*\n[^\S\n]*(?:[-•][^\S\n]+|\|[^\S\n]*(?P<row>))?"
+    rf"|\n{_BARE_LINES}[^\S\n]*{_LINE_START_SIGN}[^\S\n]*)"
     r"[\"'«“‘「『`*_]*[^\S\n]*(?P<nl>)"
 )
-_PROSE_LINE_END = r"[\"'»”’」』`*_]*(?=[^\S\n]*(?:\n|$|[(,;]|[-–—][^\S\n]))"
+_PROSE_LINE_END = r"[\"'»”’」』`*_]*(?=[^\S\n]*+(?(row)(?:\|[^\S\n]*+)?)(?:\n|$|[(,;]|[-–—][^\S\n]))"
 # What a value after a label holds none of: a blank, a quote, ',', ';', '(' or ')'; nor a letter or a sign of the
 # scripts written without spaces between words (CJK's punctuation, Japanese kana, Chinese characters, Korean
 # syllables, the fullwidth forms), where the value ends as their text resumes (密码是Azerty123。, パスワードは
@@ -2199,11 +2207,14 @@ def _password_pattern(first: str, label: str, further: bool = False) -> str:
 
 
 # The lines a password after its label is on (_password_pattern): its value holds a digit (_Pattern.digit) and is on
-# the label's line, or alone on the next one after a line ending with ':', '=' or an arrow (_PROSE_NEXT_LINE); no other
-# part of it holds a line break. A note naming where a password is kept, in words, with a digit on another line
-# (mot de passe dans le coffre / DB_HOST=db1.lan) is searched on that line alone: the label's words that follow are
-# each tried as a value, a separator and a word saying whose, about 35 µs a line.
-_VALUE_LINES = LazyPattern(rf"{_LINE_END_SIGN}[^\S\n]*\n[^\n]*?[0-9]|\n[^\S\n]*{_LINE_START_SIGN}[^\n]*?[0-9]|[0-9]")
+# the label's line, or alone on the next one after a line ending with ':', '=' or an arrow, or on a line starting with
+# one, up to two bare lines under the label's (_PROSE_NEXT_LINE); no other part of it holds a line break. A note
+# naming where a password is kept, in words, with a digit on another line (mot de passe dans le coffre /
+# DB_HOST=db1.lan) is searched on that line alone: the label's words that follow are each tried as a value, a separator
+# and a word saying whose, about 35 µs a line.
+_VALUE_LINES = LazyPattern(
+    rf"{_LINE_END_SIGN}[^\S\n]*\n[^\n]*?[0-9]|\n{_BARE_LINES}[^\S\n]*{_LINE_START_SIGN}[^\n]*?[0-9]|[0-9]"
+)
 # Between a match's start and its value's first digit, or its separator ending the label's line (the gate's match),
 # stand at most 20 runs of blanks: 4 in the label (clés de sécurité du réseau), 12 in six words saying whose (each a
 # product's name of two words: Office 365), 2 in the separator (c'est maintenant, a dash between blanks) and 2 around
@@ -2349,8 +2360,8 @@ _PROSE_PAIR_NOT_VALUE = (
 _PROSE_PAIR_LOGIN = (
     r"(?!(?:priv|bitwarden|vaultwarden|keepass\w*|1password|lastpass|dashlane|passbolt|coffre|vault)\W*/)"
     r"(?!(?:sha(?:1|224|256|384|512)?|md5)[^\S\n]*:)"
-    r"(?!(?:[^\W\d_]+[_-]?)?v?[0-9]+(?:\.[0-9]+)+[^\W_]*[^\S\n]*[/:])"
-    r"(?![\w-]+(?:\.[\w-]+)+\.[^\W\d_]{2,4}[^\S\n]*[/:])"
+    r"(?!(?:[^\W\d_]+[_-]?)?v?[0-9]+(?:\.[0-9]+)+[^\W_]*(?:[^\S\n]*\n)?[^\S\n]*[/:])"
+    r"(?![\w-]+(?:\.[\w-]+)+\.[^\W\d_]{2,4}(?:[^\S\n]*\n)?[^\S\n]*[/:])"
     r"(?=(?P<stem>[^\W_]+[_.-])?)(?=(?:(?P<model>[^\W\d_]+)(?=[0-9]))?)(?=(?P<at>[^\s/:@]*@)?)"
     r"[^\s/:\"'`,;()]++[\"'`*_»”’」』]*"
 )
@@ -2397,7 +2408,9 @@ _PROSE_PAIR = _Pattern(
     r"(?P<bare>)(?=[^\W\d_][^\s/:\"'`,;()]*+[\"'`*_»”’」』]*[^\S\n]*/)))"
     rf"{_PROSE_PAIR_LOGIN}"
     # (the line broken after '/', the password alone on the next: group pl)
-    r"(?:[^\S\n]*/[^\S\n]*(?:\n[^\S\n]*(?P<pl>))?|:|(?(dash)[^\S\n]*:[^\S\n]*|(?!)))[\"'`*_«“‘「『]*"
+    # (or before it, a blank after it: a line starting with '/' and a word is a path)
+    r"(?:[^\S\n]*(?:/[^\S\n]*\n|\n[^\S\n]*/(?=[^\S\n]))[^\S\n]*(?P<pl>)|[^\S\n]*/[^\S\n]*|:"
+    r"|(?(dash)[^\S\n]*:[^\S\n]*|(?!)))[\"'`*_«“‘「『]*"
     # without a separator, a value holding two digits in a row or a sign, as a password does, a closing bracket none
     # (not two of a kind told apart by a digit: accès web / mobile2, admin site / forum2, admin [site / forum2])
     rf"(?(bare)(?={_PROSE_VALUE_CHAR_NOT_SLASH}*?(?:[0-9]{{2}}|(?-i:[^\w/\]}}{_PROSE_NOT_VALUE}]))))"
@@ -2410,10 +2423,14 @@ _PROSE_PAIR = _Pattern(
     # the line before)
     # (or a dash between blanks, a word and ':', after a service's name)
     # (or a '/' ending its line, then the line after it)
+    # (or the separator starting a line after bare ones, from the label's line: the '/' or ':' is on its line)
     gate=LazyPattern(
         r"[/:](?<=[^\s/:][/:]|[^\S\n]/)(?=[^\S\n]*[^\s/:])"
         r"|(?<=[^\S\n])(?:--|[-–—])[^\S\n]+[^\s/:]+[^\S\n]*:(?=[^\S\n]*[^\s/:])"
         r"|/(?<=[^\s/:]/|[^\S\n]/)[^\S\n]*\n(?=[^\S\n]*[^\s/:])"
+        # (or a line starting with '/' and a blank, from the line before it)
+        r"|(?<=[^\s/:])[^\S\n]*\n[^\S\n]*/(?=[^\S\n]+[^\s/:])"
+        rf"|\n(?:[^\S\n]*+#*+[^\S\n]*+\n){{1,2}}[^\S\n]*{_LINE_START_SIGN}"
     ),
     before=1,
     digit=True,
@@ -2430,17 +2447,18 @@ _PROSE_PAIR_ANY = _Pattern(
     r"(?i)(?<![\w'’.@/-])(?=[^\W\d_])(?![^\W\d_-]*[sx](?![\w’-]))[^\W\d_]++(?:-[^\W\d_]++)*+(?![\w’-]|'[\w’-])[`*_]*"
     rf"(?:[^\S\n]+(?:[^\W\d_]|['’.-])+){{0,2}}?"
     rf"(?:[^\S\n]*[:=：][^\S\n]*[\"'«“‘「『`*_]*[^\S\n]*(?=[^\s/:])|{_PROSE_NEXT_LINE})"
-    r"(?![0-9a-f]*[0-9][0-9a-f]*[^\S\n]*/)"
+    r"(?![0-9a-f]*[0-9][0-9a-f]*(?:[^\S\n]*\n)?[^\S\n]*/)"
     r"(?=(?P<p3>[^\W\d_]{3})?)"
-    rf"{_PROSE_PAIR_LOGIN}[^\S\n]*/[^\S\n]*(?:\n[^\S\n]*(?P<pl>))?[\"'`*_«“‘「『]*"
+    rf"{_PROSE_PAIR_LOGIN}(?:[^\S\n]*(?:/[^\S\n]*\n|\n[^\S\n]*/(?=[^\S\n]))[^\S\n]*(?P<pl>)|[^\S\n]*/[^\S\n]*)"
+    r"[\"'`*_«“‘「『]*"
     rf"{_PROSE_PAIR_NOT_VALUE}{_PROSE_PAIR_TWINS}(?!(?(p3)(?P=p3)|(?!)))"
     rf"(?P<v>{_PROSE_VALUE}(?={_PROSE_VALUE_CHAR_NOT_SLASH_COLON}*?(?:[0-9][^\W\d_]|(?-i:[a-z][A-Z]))){_PROSE_VALUE_CHAR_NOT_SLASH_COLON}{{6,}}+)"
     rf"(?!{_PROSE_VALUE_CHAR})(?(nl){_PROSE_LINE_END})(?(pl){_PROSE_LINE_END})",
     # (the separator, the login and its '/' on the same line, or a separator ending its line and a '/' on the next;
     # and the line after a '/' ending its line)
     gate=LazyPattern(
-        r"(?:[:=：][^\S\n]*[\"'«“‘「『`*_]*[^\S\n]*[^\s/:]+[^\S\n]*/"
-        rf"|{_LINE_END_SIGN}[^\S\n]*\n[^\n]*/|\n[^\S\n]*{_LINE_START_SIGN}[^\n]*/)(?:[^\S\n]*\n)?"
+        r"(?:[:=：][^\S\n]*[\"'«“‘「『`*_]*[^\S\n]*[^\s/:]+(?:[^\S\n]*\n)?[^\S\n]*/"
+        rf"|{_LINE_END_SIGN}[^\S\n]*\n[^\n]*/|\n{_BARE_LINES}[^\S\n]*{_LINE_START_SIGN}[^\n]*/)(?:[^\S\n]*\n)?"
     ),
     digit=True,
 )
@@ -2754,21 +2772,26 @@ _PASSPHRASE_GATE = LazyPattern(
     rf"(?:[:=：>{_ARROWS}是为為は는]|(?i:jelsz)[^\W\d_]*"
     rf"|[^\S\n](?:[cC]['’])?(?i:est|était|sera|sont|is|was|are|ist|es|é|è|är|jest|war|era|είναι|on|oli|nyt|n[üu][üu]d|most|{_COPULAS_FURTHER}"
     r"|now|still|maintenant|désormais|toujours|actuellement|jetzt|nun|ahora|agora|adesso|ora|nu|teraz))[^\S\n]*[`*_]*(?:[A-ZÀ-ÖØ-Þ]|[\"“«‘'])"
+    # (or a separator ending its line, or starting one under bare ones, and a quote opening the next: from the label's)
+    rf"|(?:{_SEPARATOR_SIGN}[^\S\n]*\n|\n{_BARE_LINES}[^\S\n]*{_SEPARATOR_SIGN})[^\S\n]*[`*_]*{_PHRASE_OPEN}"
 )
 _PROSE_PASSPHRASE = _Pattern(
     rf"(?i)(?=[{_PHRASE_LABEL_FIRST}])"
     rf"(?:{_PASSPHRASE_LABEL}(?:[^\S\n]+{_PROSE_WHOSE_OPEN}(?:[^\W\d_]|['’.-])+{_PROSE_WHOSE_CLOSE}){{0,6}}?"
-    rf"[^\S\n]*{_SEPARATOR_SIGN}"
+    # (the separator ending the label's line, or starting the value's up to two bare lines under it: group pn, the
+    # value then in quotes, alone on its line)
+    rf"[^\S\n]*(?:(?:{_SEPARATOR_SIGN}[^\S\n]*\n|\n{_BARE_LINES}[^\S\n]*{_SEPARATOR_SIGN})(?P<pn>)|{_SEPARATOR_SIGN})"
     rf"|{_NOT_COMPLEMENT}{_PASSPHRASE_LABEL}{_SUBJECT_WHOSE}{_PHRASE_COPULA}(?P<copula>)"
     # a Finnish or Estonian label read with its on (salasana on, parool on), Hungarian's alone (A jelszó Kék Ház)
     rf"|{_NOT_COMPLEMENT}(?:{_PASSPHRASE_LABEL}(?:(?<=[^\S\n]on)|(?<=[^\S\n]oli)|(?<=[^\S\n]nyt)|(?<=[^\S\n]n[üu][üu]d))|{_HUNGARIAN_LABEL})(?P<on>))[^\S\n]*[`*_]*"
-    rf"(?:(?P<v>(?(copula){_COPULA_NOT_VALUE})(?(further){_FURTHER_NOT_VALUE})(?(on){_ON_NOT_VALUE})"
+    rf"(?:(?(pn)(?!))(?P<v>(?(copula){_COPULA_NOT_VALUE})(?(further){_FURTHER_NOT_VALUE})(?(on){_ON_NOT_VALUE})"
     rf"{_PASSPHRASE_NOT_VALUE}{_PHRASE_WORD}"
     rf"(?:[^\S\n](?(copula){_COPULA_NOT_WORD})(?(on){_ON_NOT_WORD}){_PASSPHRASE_NOT_VALUE}{_PHRASE_WORD}){{1,3}})"
     r"[`*_]*[^\S\n]*(?=$|\n|[.;,(!?]|[-–—][^\S\n])"
     rf"|{_PHRASE_OPEN}[^\S\n]*(?P<w>{_PASSPHRASE_NOT_VALUE}(?=[^\"”»’'\n]*[^\S\n][^\"”»’'\n]*{_PHRASE_CLOSE})"
     rf"(?:(?=[^\"”»’'\n]*[0-9])[^\W_][^\"”»’'\n]{{4,60}}?"
-    rf"|{_PHRASE_WORD}(?:[^\S\n]{_PHRASE_WORD}){{1,5}}))[^\S\n]*{_PHRASE_CLOSE})",
+    rf"|{_PHRASE_WORD}(?:[^\S\n]{_PHRASE_WORD}){{1,5}}))[^\S\n]*{_PHRASE_CLOSE}"
+    r"(?(pn)(?=[^\S\n]*+(?:\n|$|[(,;]|[-–—][^\S\n]))))",
     # (searched only in the lines where a separator or a copula is followed by a capital or a quote)
     gate=_PASSPHRASE_GATE,
 )

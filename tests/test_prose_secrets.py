@@ -1112,6 +1112,136 @@ def test_menus_quotes_and_code_holding_those_signs_are_none(note: str) -> None:
 @pytest.mark.parametrize(
     ("text", "kind"),
     [
+        # one or two lines blank or only '#' between a label and the line its separator starts
+        ("mot de passe\n\n: Lilas2024x!", "a password"),
+        ("Mot de passe FTP\n\n\n= Velo2024x", "a password"),
+        ("mdp\n#\n→ Velo2024x", "a password"),
+        ("Mot de passe\r\n\r\n: Velo2024x", "a password"),
+        ("Token Matomo\n\n: 0123456789abcdef0123", "a token or key"),
+        ("Identifiants FTP\n\n: asso / Velo2024x", "a password"),
+        ("code PIN\n\n: 4821", "a password"),
+    ],
+)
+def test_a_value_starting_with_its_separator_under_a_blank_line_is_found(text: str, kind: str) -> None:
+    """A heading, a blank line and a line that is only a value (Mot de passe⏎⏎Azerty123) is a paragraph; the same line
+    starting with ':' or an arrow is the value the label awaits."""
+    assert secrettext.prose_secret(text) == (kind, 0)
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Mot de passe\n\nAzerty123",
+        "mot de passe\n\n\n\n: Lilas2024x!",
+        "Mot de passe\n\n: voir le coffre",
+        "Mot de passe\n\n→ changé le 12/03/2026",
+        "Mot de passe\n\n: Réunion du 12/03, site2024 validé",
+    ],
+)
+def test_words_or_a_value_further_under_a_label_and_blank_lines_are_none(note: str) -> None:
+    assert secrettext.prose_secret(note) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'mdp :\n"Lilas 2024!"',
+        "Mot de passe du wifi :\n  « Lilas 2024! »",
+        "password =\n'Correct Horse 42'",
+        "mot de passe ⇨\n“Velo 2024 Lyon”",
+        'mdp\n: "Lilas 2024!"',
+        'Mot de passe\n\n→ "Lilas 2024!"',
+        'Passwort:\n"Lilas 2024!" (seit März)',
+    ],
+)
+def test_a_passphrase_in_quotes_alone_on_the_line_after_its_label_s_separator_is_found(text: str) -> None:
+    """As on one line (mdp : "Lilas 2024!"): the label's line ending with its separator, or the value's starting
+    with it."""
+    assert secrettext.prose_secret(text) == ("a password", 0)
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        'mdp :\n"voir le coffre"',
+        'Mot de passe :\n"12 caractères" minimum',
+        'Mot de passe :\n"Réunion du 12 mars" validée par le bureau',
+        "Le mot de passe :\n« changé le 12 mars »",
+        'Mot de passe\n"Lilas 2024!"',
+        'mdp :\n\n\n\n"Lilas 2024!"',
+    ],
+)
+def test_words_in_quotes_on_the_line_after_a_label_s_separator_are_none(note: str) -> None:
+    assert secrettext.prose_secret(note) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "login : marie\n/ Lilas2024x!",
+        "identifiants : admin\n  / Velo2024x",
+        "FTP : asso\n/ Velo2024x",
+        "Identifiants Nextcloud :\n  asso\n  / Velo2024x",
+        "Pipedrive : asso\n/ Xk29pLm3",
+    ],
+)
+def test_a_login_and_its_password_broken_before_their_slash_are_found(text: str) -> None:
+    """As broken after it (login : marie /⏎Lilas2024x!): the password alone on its line after the '/'."""
+    assert secrettext.prose_secret(text) == ("a password", 0)
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "login : marie\n/home/marie2024",
+        "Dossier : www\n/var/www/asso2024",
+        "Horaires : lundi\n/ mardi",
+        "Version : 8.2\n/ 8.3",
+        "login : marie\n/ voir le coffre",
+        "FTP : asso\n/ Velo2024x mis à jour hier",
+        "Nextcloud : 25 Go\n/ 50 Go",
+    ],
+)
+def test_a_path_or_words_after_a_slash_starting_a_line_are_none(note: str) -> None:
+    assert secrettext.prose_secret(note) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("mot de passe |\n| Lilas2024x! |", "a password"),
+        ("| Mot de passe FTP |\n| Velo2024x |", "a password"),
+        ("| mdp |\n|Lilas2024x!|", "a password"),
+        ("Token Matomo |\n| 0123456789abcdef0123 |", "a token or key"),
+        ("| Identifiants Nextcloud |\n| asso / Velo2024x |", "a password"),
+        ("| code PIN |\n| 4821 |", "a password"),
+        ("mot de passe |\n| Lilas2024x!", "a password"),
+    ],
+)
+def test_a_value_in_a_table_s_row_under_a_label_ending_with_a_bar_is_found(text: str, kind: str) -> None:
+    found = secrettext.prose_secret(text)
+    assert found is not None and found[0] == kind and found[1] == text.index(text.lstrip("| ")), found
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "| Mot de passe |\n| voir coffre |",
+        "| Mot de passe | Date |\n| changé | 12/03/2026 |",
+        "| Login | Mot de passe |\n| asso | Bitwarden |",
+        "| Mot de passe |\n| Lilas2024x! | FTP |",
+        "| Compte | Mot de passe |\n| admin2024 | coffre |",
+        "| Mot de passe |\n|---|\n| voir coffre 2024 |",
+        "mot de passe\n| Lilas2024x! |",
+    ],
+)
+def test_a_table_s_row_holding_no_value_under_a_label_is_none(note: str) -> None:
+    assert secrettext.prose_secret(note) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
         ("mdp :\n\n\nLilas2024x!", "a password"),
         ("Mot de passe :\n\n\nAzerty123", "a password"),
         ("mdp :\n#\nLilas2024x!", "a password"),
