@@ -2124,8 +2124,8 @@ _PROSE_WHOSE_OPEN = r"[(\[{]?"
 _PROSE_WHOSE_CLOSE = r"[)\]}]?"
 # A password's label: a word of _PASSWORD_ONLY's or _PASSWORD_ABROAD's after no word, as the last word of a name
 # written with '_' (where pass alone is one too) or in quotes, and ending a word; or a CJK one, anywhere.
-# French's code d'accès and code secret (a code alone is a postcode, a source, a door's), plurals too.
-_ACCESS_CODE = r"(?:codes?[^\S\n]+(?:d['’][^\S\n]*acc[èe]s|secrets?))"
+# French's code d'accès (code accès) and code secret (a code alone is a postcode, a source, a door's), plurals too.
+_ACCESS_CODE = r"(?:codes?[^\S\n]+(?:(?:d['’][^\S\n]*)?acc[èe]s|secrets?))"
 # A Wi-Fi network's password as French names it: clé Wi-Fi, clé WPA (WPA2, WPA2-PSK), clé WEP, Windows's clé de
 # sécurité réseau (du réseau, du Wi-Fi, sans fil), code Wi-Fi; clef and plurals too (a clé alone is a door's, a
 # USB stick, a clé de sécurité alone a FIDO key).
@@ -2142,8 +2142,10 @@ _PROSE_PASSWORD_BASE = (
 )
 _PROSE_PASSWORD_LABEL = rf"(?:{_PROSE_PASSWORD_BASE}|{_PASSWORD_FURTHER})"
 # A label naming a PIN: code PIN, PIN code, code confidentiel (a bank card's, in French), code secret, PIN alone in
-# capitals (pin in lower case is a pine tree in French), plurals too. These name nothing but a secret, whose value is
-# often 4 or 5 digits: after them such a number is one too (code PIN : 4821, code confidentiel de la carte : 4821),
+# capitals (pin in lower case is a pine tree in French), plurals too; or an access code (code d'accès, code accès,
+# access code: a door's, a meeting's, a service's, a secret as a PIN is, as a CSV's column so named is read). These
+# name nothing but a secret, whose value is often 4 or 5 digits: after them such a number is one too (code PIN : 4821,
+# code confidentiel de la carte : 4821, Code d'accès : 4821),
 # where after any other label it is not (mdp : 2024 is a year or a count, and a password of 4 digits is rare: a
 # site's form asks 8 characters or more). A PIN opens a card or a phone's SIM, not a site, but written in a member
 # file it stays in the repository's history as any secret. A SIM's PUK (code PUK : 12345678: it sets a new PIN) is read
@@ -2151,7 +2153,10 @@ _PROSE_PASSWORD_LABEL = rf"(?:{_PROSE_PASSWORD_BASE}|{_PASSWORD_FURTHER})"
 # number (PUK : 3244).
 # Not the PINs a card or a phone is sold with, which anyone knows (PIN par défaut : 0000, code PIN : 1234 (usine)):
 # _PIN_DEFAULT.
-_PIN_LABEL = r"(?:codes?[^\S\n]+(?:pin|confidentiels?|secrets?)|(?-i:PIN)(?:[^\S\n]+codes?)?|pin[^\S\n]+codes?)"
+_PIN_LABEL = (
+    r"(?:codes?[^\S\n]+(?:pin|confidentiels?|secrets?|(?:d['’][^\S\n]*)?acc[èe]s)|(?-i:PIN)(?:[^\S\n]+codes?)?"
+    r"|pin[^\S\n]+codes?|access[^\S\n]+codes?)"
+)
 _PUK_LABEL = r"(?:codes?[^\S\n]+puk|(?-i:PUK)(?:[^\S\n]+codes?)?|puk[^\S\n]+codes?)"
 _PIN_DEFAULT = r"(?!(?:" + "|".join(f"{digit}{{4}}" for digit in "0123456789") + rf"|1234)(?!{_PROSE_VALUE_CHAR}))"
 
@@ -2222,7 +2227,7 @@ _VALUE_LINES = LazyPattern(
 # searched from 32 runs before (_Pattern.reach).
 _PASSWORD_REACH = 32
 _PROSE_PASSWORD = _Pattern(
-    _password_pattern("pmkcswhlпκ密パ비패", _PROSE_PASSWORD_BASE), gate=_VALUE_LINES, digit=True, reach=_PASSWORD_REACH
+    _password_pattern("pmkcswhlaпκ密パ비패", _PROSE_PASSWORD_BASE), gate=_VALUE_LINES, digit=True, reach=_PASSWORD_REACH
 )
 _PROSE_PASSWORD_FURTHER = _Pattern(
     _password_pattern("cphglлakjpfşsكرگסהपm", _PASSWORD_FURTHER, further=True),

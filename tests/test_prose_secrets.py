@@ -1240,6 +1240,45 @@ def test_a_table_s_row_holding_no_value_under_a_label_is_none(note: str) -> None
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "Code d'accès : 4821",
+        "code d’accès du wifi : 4821",
+        "codes d'accès : 48213",
+        "Code accès : 4821",
+        "code d'acces 4821",
+        "Le code d'accès est 4821",
+        "Code d'accès wifi :\n4821",
+        "Access code: 4821",
+        "access code 48213",
+    ],
+)
+def test_an_access_code_of_four_digits_or_more_is_found(text: str) -> None:
+    """An access code is a secret as a PIN is (a CSV's column named Code d'accès is read so too): four digits after its
+    label are one."""
+    assert secrettext.prose_secret(text) == (
+        "a password",
+        text.lower().index("access" if "access" in text.lower() else "code"),
+    )
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Code d'accès : 4 chiffres",
+        "Code d'accès : voir la trésorière",
+        "code d'accès envoyé le 12/03/2026",
+        "Code d'accès 2026 envoyé en janvier",
+        "Code d'accès : 0000 (par défaut)",
+        "Code d'accès : 2024-03-12",
+        "Access code: sent by SMS",
+    ],
+)
+def test_words_a_date_or_a_default_after_an_access_code_s_label_are_none(note: str) -> None:
+    assert secrettext.prose_secret(note) is None
+
+
+@pytest.mark.parametrize(
     ("text", "kind"),
     [
         ("mdp :\n\n\nLilas2024x!", "a password"),
