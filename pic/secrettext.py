@@ -2013,7 +2013,8 @@ _ARROWS = (
 # '>>' (or more) and one of _ARROWS. A run of one sign is tried only where its run starts (a lookbehind refusing its
 # sign before it) and read whole where it ends the sign (possessive): tried from each place inside a run, a run read
 # then given back is quadratic (mdp and 64,000 '>' in a comment).
-_SEPARATOR_SIGN = rf"(?::[:=]|[:=：]|(?<!-)-+>|(?<!=)=+>|(?<!~)~+>|(?<!>)>>++|[{_ARROWS}])"
+# (one of _ARROWS first, the others after a look at their first sign: a gate tries this at each place of a text)
+_SEPARATOR_SIGN = rf"(?:[{_ARROWS}]|(?=[:=：~>-])(?::[:=]|[:=：]|(?<!-)-+>|(?<!=)=+>|(?<!~)~+>|(?<!>)>>++))"
 # A table's cell separator, one or more (mot de passe | Azerty123, mdp || Azerty123), read as a run of one sign is
 _BAR = r"(?<!\|)\|++"
 # What stands between a label (and the words saying whose) and its value: ':' (fullwidth ：too), '=', an arrow
@@ -2776,9 +2777,11 @@ _HUNGARIAN_LABEL = (
 _PASSPHRASE_GATE = LazyPattern(
     rf"(?:[:=：>{_ARROWS}是为為は는]|(?i:jelsz)[^\W\d_]*"
     rf"|[^\S\n](?:[cC]['’])?(?i:est|était|sera|sont|is|was|are|ist|es|é|è|är|jest|war|era|είναι|on|oli|nyt|n[üu][üu]d|most|{_COPULAS_FURTHER}"
-    r"|now|still|maintenant|désormais|toujours|actuellement|jetzt|nun|ahora|agora|adesso|ora|nu|teraz))[^\S\n]*[`*_]*(?:[A-ZÀ-ÖØ-Þ]|[\"“«‘'])"
-    # (or a separator ending its line, or starting one under bare ones, and a quote opening the next: from the label's)
-    rf"|(?:{_SEPARATOR_SIGN}[^\S\n]*\n|\n{_BARE_LINES}[^\S\n]*{_SEPARATOR_SIGN})[^\S\n]*[`*_]*{_PHRASE_OPEN}"
+    r"|now|still|maintenant|désormais|toujours|actuellement|jetzt|nun|ahora|agora|adesso|ora|nu|teraz))[^\S\n]*"
+    # (or ending its line, a quote opening the next; or signs starting a line under bare ones before a quote: from the
+    # label's line)
+    rf"(?:[`*_]*(?:[A-ZÀ-ÖØ-Þ]|[\"“«‘'])|\n[^\S\n]*[`*_]*{_PHRASE_OPEN})"
+    rf"|\n{_BARE_LINES}[^\S\n]*[:=：~>{_ARROWS}-][:=~>-]*[^\S\n]*[`*_]*{_PHRASE_OPEN}"
 )
 _PROSE_PASSPHRASE = _Pattern(
     rf"(?i)(?=[{_PHRASE_LABEL_FIRST}])"
