@@ -1940,7 +1940,7 @@ _PROSE_TEXT = [
 # The label in the other languages an association's admin or member may paste (Passwort: Geheim2024, la contraseña
 # es Velo2024x, 我的密码：Azerty123: _PASSWORD_ABROAD, _PASSWORD_CJK), with their copulas.
 # Japanese quotes (「Azerty123」) may open the value too.
-_PROSE_OPENING = r"[^\S\n]*[\"'«“‘「『`*_]*[^\S\n]*"
+_PROSE_OPENING = r"[^\S\n]*+[\"'«“‘「『`*_]*[^\S\n]*+"
 # Labels in the other languages of Europe and of the associations' members, each naming nothing but a password,
 # plurals, inflections and the spellings without their accents too: German Passwort and Kennwort, Spanish contraseña
 # and clave (not in palabra clave, a keyword), Catalan contrasenya, Galician contrasinal, Portuguese senha and
@@ -1989,7 +1989,7 @@ _PROSE_QUOTED = r"(?<=['\"])(?<![\w’.-]['\"])"
 # A name in quotes given its value as code gives it: define('DB_PASSWORD', '...') in PHP (wp-config.php),
 # 'password' => '...' in an array, $cfg['Servers'][$i]['password'] = '...' (phpMyAdmin's config.inc.php), JSON's
 # "password": "...".
-_PROSE_QUOTED_NAME = r"['\"]\]?[^\S\n]*(?:[,:]|=>?)"
+_PROSE_QUOTED_NAME = r"['\"]\]?[^\S\n]*+(?:[,:]|=>?)"
 # The copulas after the labels of _PASSWORD_FURTHER: Danish, Norwegian and Icelandic er, Czech, Slovak, Slovenian,
 # Croatian and Bosnian je (Serbian је), Romanian este, Catalan és, Lithuanian yra, Albanian është (eshte); their past
 # in Danish, Norwegian, Swedish and Icelandic (var), Czech and Slovak (bylo, byla, byl), and Polish's (było). (Finnish
@@ -2025,9 +2025,9 @@ _BAR = r"(?<!\|)\|++"
 # agora, adesso, ora, nu, teraz...), German ist and war, Spanish es, Portuguese é, Italian è (and their era), Swedish
 # är, Polish jest, Greek είναι, and _COPULAS_FURTHER's; a CJK label's own right after it.
 _PROSE_SEPARATOR = (
-    rf"(?:[^\S\n]*(?:{_SEPARATOR_SIGN}|{_BAR})|[^\S\n]+(?:--|[-–—])[^\S\n]+|{_PROSE_QUOTED_NAME}"
-    rf"|[^\S\n]+(?:c['’])?(?:est|était|sera|sont|is|was|are|ist|es|é|è|är|jest|war|era|είναι|{_COPULAS_FURTHER})"
-    r"(?:[^\S\n]+(?:now|still|maintenant|désormais|toujours|actuellement|jetzt|nun|ahora|agora|adesso|ora|nu|teraz))?(?=[^\S\n])"
+    rf"(?:[^\S\n]*+(?:{_SEPARATOR_SIGN}|{_BAR})|[^\S\n]++(?:--|[-–—])[^\S\n]++|{_PROSE_QUOTED_NAME}"
+    rf"|[^\S\n]++(?:c['’])?(?:est|était|sera|sont|is|was|are|ist|es|é|è|är|jest|war|era|είναι|{_COPULAS_FURTHER})"
+    r"(?:[^\S\n]++(?:now|still|maintenant|désormais|toujours|actuellement|jetzt|nun|ahora|agora|adesso|ora|nu|teraz))?(?=[^\S\n])"
     r"|(?<=[码碼ド호드])(?:是|为|為|は|는))"
 )
 # A label ending its line with ':', '=', an arrow or a table's '|', the value alone on the next line (a list's item
@@ -2045,10 +2045,10 @@ _LINE_END_SIGN = rf"(?:{_LINE_START_SIGN}|{_BAR})"
 # (each line read whole, up to two: _BARE_LINES_BETWEEN's count)
 _BARE_LINES = r"(?:[^\S\n]*+#*+[^\S\n]*+\n){0,2}"
 _PROSE_NEXT_LINE = (
-    rf"[^\S\n]*(?:{_LINE_START_SIGN}[^\S\n]*\n[^\S\n]*(?:[-•][^\S\n]+)?"
-    rf"|{_BAR}[^\S\n]*\n[^\S\n]*(?:[-•][^\S\n]+|\|[^\S\n]*(?P<row>))?"
-    rf"|\n{_BARE_LINES}[^\S\n]*{_LINE_START_SIGN}[^\S\n]*)"
-    r"[\"'«“‘「『`*_]*[^\S\n]*(?P<nl>)"
+    rf"[^\S\n]*+(?:{_LINE_START_SIGN}[^\S\n]*+\n[^\S\n]*+(?:[-•][^\S\n]++)?"
+    rf"|{_BAR}[^\S\n]*+\n[^\S\n]*+(?:[-•][^\S\n]++|\|[^\S\n]*+(?P<row>))?"
+    rf"|\n{_BARE_LINES}[^\S\n]*+{_LINE_START_SIGN}[^\S\n]*+)"
+    r"[\"'«“‘「『`*_]*[^\S\n]*+(?P<nl>)"
 )
 _PROSE_LINE_END = r"[\"'»”’」』`*_]*(?=[^\S\n]*+(?(row)(?:\|[^\S\n]*+)?)(?:\n|$|[(,;]|[-–—][^\S\n]))"
 # What a value after a label holds none of: a blank, a quote, ',', ';', '(' or ')'; nor a letter or a sign of the
@@ -2741,7 +2741,7 @@ _PHRASE_LABEL_FIRST = "pmkcswhlпκghлajfşكرگסהप密パ비패"
 # The copulas of _PROSE_SEPARATOR, and a CJK label's own right after it
 _PHRASE_COPULA = (
     rf"(?:[^\S\n]+(?:c['’])?(?:est|était|sera|sont|is|was|are|ist|es|é|è|är|jest|war|era|είναι|(?:{_COPULAS_FURTHER})(?P<further>))"
-    r"(?:[^\S\n]+(?:now|still|maintenant|désormais|toujours|actuellement|jetzt|nun|ahora|agora|adesso|ora|nu|teraz))?(?=[^\S\n])"
+    r"(?:[^\S\n]++(?:now|still|maintenant|désormais|toujours|actuellement|jetzt|nun|ahora|agora|adesso|ora|nu|teraz))?(?=[^\S\n])"
     r"|(?<=[码碼ド호드])(?:是|为|為|は|는))"
 )
 # After a copula the label is the subject of a sentence: not another's complement (le gardien du mot de passe est
@@ -2788,7 +2788,7 @@ _PROSE_PASSPHRASE = _Pattern(
     rf"(?:{_PASSPHRASE_LABEL}(?:[^\S\n]+{_PROSE_WHOSE_OPEN}(?:[^\W\d_]|['’.-])+{_PROSE_WHOSE_CLOSE}){{0,6}}?"
     # (the separator ending the label's line, or starting the value's up to two bare lines under it: group pn, the
     # value then in quotes, alone on its line)
-    rf"[^\S\n]*(?:(?:{_SEPARATOR_SIGN}[^\S\n]*\n|\n{_BARE_LINES}[^\S\n]*{_SEPARATOR_SIGN})(?P<pn>)|{_SEPARATOR_SIGN})"
+    rf"[^\S\n]*+(?:(?:{_SEPARATOR_SIGN}[^\S\n]*+\n|\n{_BARE_LINES}[^\S\n]*+{_SEPARATOR_SIGN})(?P<pn>)|{_SEPARATOR_SIGN})"
     rf"|{_NOT_COMPLEMENT}{_PASSPHRASE_LABEL}{_SUBJECT_WHOSE}{_PHRASE_COPULA}(?P<copula>)"
     # a Finnish or Estonian label read with its on (salasana on, parool on), Hungarian's alone (A jelszó Kék Ház)
     rf"|{_NOT_COMPLEMENT}(?:{_PASSPHRASE_LABEL}(?:(?<=[^\S\n]on)|(?<=[^\S\n]oli)|(?<=[^\S\n]nyt)|(?<=[^\S\n]n[üu][üu]d))|{_HUNGARIAN_LABEL})(?P<on>))[^\S\n]*[`*_]*"
@@ -2796,7 +2796,7 @@ _PROSE_PASSPHRASE = _Pattern(
     rf"{_PASSPHRASE_NOT_VALUE}{_PHRASE_WORD}"
     rf"(?:[^\S\n](?(copula){_COPULA_NOT_WORD})(?(on){_ON_NOT_WORD}){_PASSPHRASE_NOT_VALUE}{_PHRASE_WORD}){{1,3}})"
     r"[`*_]*[^\S\n]*(?=$|\n|[.;,(!?]|[-–—][^\S\n])"
-    rf"|{_PHRASE_OPEN}[^\S\n]*(?P<w>{_PASSPHRASE_NOT_VALUE}(?=[^\"”»’'\n]*[^\S\n][^\"”»’'\n]*{_PHRASE_CLOSE})"
+    rf"|{_PHRASE_OPEN}[^\S\n]*+(?P<w>{_PASSPHRASE_NOT_VALUE}(?=[^\"”»’'\n]*[^\S\n][^\"”»’'\n]*{_PHRASE_CLOSE})"
     rf"(?:(?=[^\"”»’'\n]*[0-9])[^\W_][^\"”»’'\n]{{4,60}}?"
     rf"|{_PHRASE_WORD}(?:[^\S\n]{_PHRASE_WORD}){{1,5}}))[^\S\n]*{_PHRASE_CLOSE}"
     r"(?(pn)(?=[^\S\n]*+(?:\n|$|[(,;]|[-–—][^\S\n]))))",
@@ -3306,8 +3306,8 @@ def _labelled_secrets(text: str, folded: str, found: list[tuple[int, str]], digi
 
 
 # A markdown table's row (| a | b |, its first and last '|' optional) and the row under its header (|---|:--:|)
-_TABLE_ROW = re.compile(r"[^\S\n]*\|?(?P<cells>[^\n]*\|[^\n]*?)\|?[^\S\n]*")
-_TABLE_RULE = re.compile(r"[^\S\n]*\|?[^\S\n]*:?-+:?[^\S\n]*(?:\|[^\S\n]*:?-+:?[^\S\n]*)*\|?[^\S\n]*")
+_TABLE_ROW = re.compile(r"[^\S\n]*+\|?(?P<cells>[^\n]*\|[^\n]*?)\|?[^\S\n]*+")
+_TABLE_RULE = re.compile(r"[^\S\n]*+\|?[^\S\n]*+:?-++:?[^\S\n]*+(?:\|[^\S\n]*+:?-++:?[^\S\n]*+)*+\|?[^\S\n]*+")
 
 
 def _table_secrets(text: str, read: Callable[[str], tuple[str, int] | None] | None = None) -> Iterator[tuple[int, str]]:
