@@ -51,7 +51,7 @@ def compile_cached(pattern: str, flags: int = 0) -> re.Pattern[str]:
     """``re.compile(pattern, flags)``, its program read from :func:`cache_file` when an earlier run wrote it.
 
     The file holds the arguments ``re`` gives ``_sre.compile``: the pattern, its flags and groups as JSON on
-    its first line, then the program as ``_sre.CODESIZE``-byte words, with their SHA-256. It is read only for
+    its first line, then the program as ``_sre.CODESIZE``-byte words, with the SHA-256 of both. It is read only for
     the same pattern and flags and a program whole, and ``_sre.compile`` validates the program it is given.
     A file missing, unreadable or refused is compiled anew with ``re`` and written again, unless Python
     writes no bytecode (``PYTHONDONTWRITEBYTECODE``) or the directory is read-only; a program is written only
@@ -72,7 +72,8 @@ def compile_cached(pattern: str, flags: int = 0) -> re.Pattern[str]:
             sre_flags, code, groups, groupindex, indexgroup = arguments[1:]
             body = array(_WORD, code).tobytes()
             head = {"pattern": pattern, "flags": int(flags), "sre_flags": sre_flags, "groups": groups}
-            head |= {"groupindex": groupindex, "indexgroup": indexgroup, "sha256": hashlib.sha256(body).hexdigest()}
+            head |= {"groupindex": groupindex, "indexgroup": indexgroup}
+            head["sha256"] = _digest(head, body)
             _write(path, json.dumps(head).encode() + b"\n" + body)
     return compiled
 
@@ -86,7 +87,7 @@ def _read(path: Path, pattern: str, flags: int) -> re.Pattern[str] | None:
     try:
         head, _, body = path.read_bytes().partition(b"\n")
         read = json.loads(head)
-        if read["pattern"] != pattern or read["flags"] != flags or read["sha256"] != hashlib.sha256(body).hexdigest():
+        if read["pattern"] != pattern or read["flags"] != flags or read.pop("sha256") != _digest(read, body):
             return None
         code = array(_WORD)
         code.frombytes(body)
@@ -94,9 +95,16 @@ def _read(path: Path, pattern: str, flags: int) -> re.Pattern[str] | None:
         compiled: re.Pattern[str] = _sre.compile(
             pattern, read["sre_flags"], code.tolist(), read["groups"], read["groupindex"], indexgroup
         )
-    except (OSError, ValueError, TypeError, KeyError, RuntimeError):  # none, cut short, another shape, refused
+    except (OSError, ValueError, TypeError, KeyError, RuntimeError, OverflowError):  # none, cut, another shape
         return None
     return compiled
+
+
+def _digest(head: dict[str, Any], body: bytes) -> str:
+    """The SHA-256 of a file's head (all but its ``sha256``) and program: a head damaged (its ``_sre`` flags, its
+    groups or their names) is refused as a program is."""
+    fields = json.dumps({key: value for key, value in head.items() if key != "sha256"}, sort_keys=True)
+    return hashlib.sha256(fields.encode() + b"\n" + body).hexdigest()
 
 
 def _sre_arguments(pattern: str, flags: int, compiled: re.Pattern[str]) -> tuple[Any, ...] | None:

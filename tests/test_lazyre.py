@@ -192,6 +192,36 @@ def test_a_damaged_file_is_compiled_anew_and_written_again(case: int, cache_dir:
     assert path.read_bytes() == good, name
 
 
+def _head_changed(data: bytes, **fields: object) -> bytes:
+    head, _, body = data.partition(b"\n")
+    return json.dumps(json.loads(head) | fields).encode() + b"\n" + body
+
+
+HEADS_DAMAGED = {
+    "groups' names swapped": {"groupindex": {"label0": 2, "value0": 1}},
+    "names of another order": {"indexgroup": [None, "value0", "label0"]},
+    "a group more": {"groups": 25},
+    "sre flags ignoring case": {"sre_flags": 34},
+    "sre flags past a C int": {"sre_flags": 2**70},
+    "groups past a C size": {"groups": 2**70},
+}
+
+
+@pytest.mark.parametrize("fields", HEADS_DAMAGED.values(), ids=HEADS_DAMAGED)
+def test_a_damaged_head_is_compiled_anew_and_written_again(fields: dict[str, object], cache_dir: Path) -> None:
+    """The groups, their names and _sre's flags are read from the head, beside the program: one of them changed
+    (the name of a value given another group's) is refused as the program is, not used nor raised."""
+    expected = re.compile(SOURCE)
+    compile_cached(SOURCE)
+    path = cache_file(SOURCE)
+    good = path.read_bytes()
+    path.write_bytes(_head_changed(good, **fields))
+    read = compile_cached(SOURCE)
+    assert read == expected
+    assert (read.groups, read.groupindex, read.flags) == (expected.groups, expected.groupindex, expected.flags)
+    assert path.read_bytes() == good
+
+
 def test_no_file_is_written_when_python_writes_no_bytecode(cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "dont_write_bytecode", True)
     assert compile_cached(SOURCE) == re.compile(SOURCE)
