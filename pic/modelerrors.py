@@ -54,10 +54,20 @@ def _pasted_password(err: Any, value: object) -> bool:
     if err["type"] == "date_type" and _WRITTEN_DATE.match(value):
         return False  # a date with more after it (a time: 2027-03-31T10:00:00+01:00), which the message mends
     if err["type"] in ("int_type", "float_type") and (
-        spelled_number(value) is not None or _no_number_text(value, err["type"]) is not None
+        _mended_number(value) or _no_number_text(value, err["type"]) is not None
     ):
         return False  # a number written as text (0x2968, 1_000, 1e3, +12, inf, 0x), which the message mends
     return labelled_password(value)
+
+
+def _mended_number(value: str) -> bool:
+    """Whether ``value`` is a number written as text (:func:`spelled_number`) that is no key: a base's digits past
+    :data:`_MAX_DIGITS` (0x and 64 hexadecimal digits, as a private key is written) are no number a field takes,
+    and are read as any text is."""
+    spelled = spelled_number(value)
+    if spelled is None:
+        return False
+    return not (math.isinf(spelled[0]) and _BASED_NUMBER.fullmatch(value) is not None)
 
 
 # A date as ISO 8601 writes it, at the start of a text (what follows it may make it no date: a time, a zone)
@@ -456,6 +466,8 @@ def _ascii_spelled_number(value: str, whole: bool) -> tuple[int | float, str] | 
             number = int(m[3].replace("_", ""), base)
         except ValueError:  # a digit the base has not (0o9, 0b2)
             return None
+        if number >= 10**_MAX_DIGITS:  # told by its size, as _exact's
+            return math.copysign(math.inf, -1 if m[1] == "-" else 1), ""
         number = -number if m[1] == "-" else number
         return number, f" ({name} {value.strip()}) in decimal digits, without quotes"
     if (m := _HEX_FLOAT.fullmatch(value)) is not None:
@@ -466,7 +478,8 @@ def _ascii_spelled_number(value: str, whole: bool) -> tuple[int | float, str] | 
 def _decimal_spelled_number(value: str, whole: bool) -> tuple[int | float, str] | None:
     """:func:`spelled_number` of a text in decimal digits (separators, a comma, an exponent, a sign)."""
     if (m := _GROUPED_NUMBER.fullmatch(value)) is not None:
-        return int(m[1] + re.sub(r"[^0-9]", "", m[2])), ", without quotes or separators between the digits"
+        # _exact: past _MAX_DIGITS, told by its size (int() reads no more than 4,300 digits from text)
+        return _exact(m[1] + re.sub(r"[^0-9]", "", m[2])), ", without quotes or separators between the digits"
     if (m := _COMMA_GROUPED_NUMBER.fullmatch(value)) is not None:
         return _comma_grouped(m, whole)
     if (m := _DECIMAL_COMMA.fullmatch(value)) is not None:

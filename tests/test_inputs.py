@@ -1415,6 +1415,21 @@ def test_a_cron_command_with_a_path_of_the_web_host_is_warned_of(
         assert warning.startswith("warning: ") and said in warning and command not in warning, warning
 
 
+@pytest.mark.parametrize("value", ["1_" + "2" * 4400, "-" + "9_999" * 1000, "0x" + "f" * 4000, "0b" + "1" * 15000])
+def test_a_number_written_as_text_past_what_int_prints_is_told_by_its_size(tmp_path: Path, value: str) -> None:
+    """A number in quotes of more digits than Python prints from an int (4,300: 1_2222..., 0xffff...) raised
+    ValueError out of pic check where its message wrote it out; it is told by its size, as 1e4000 is."""
+    data = member()
+    data["uid"] = "VALUE"
+    members = write_members(tmp_path / "members", {"case-member": data})
+    file = members / "case-member.yaml"
+    file.write_text(file.read_text(encoding="utf-8").replace("VALUE", json.dumps(value)), encoding="utf-8")
+    proc = check(members)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr[-2000:]
+    [error] = _errors_of(proc)
+    assert "uid: " in error and "it reads as a number of more than 30 digits" in error, error
+
+
 @pytest.mark.parametrize(
     ("written", "shown"),
     [
@@ -2072,6 +2087,10 @@ def test_a_value_under_a_key_named_for_a_secret_is_not_shown(
         # a base's prefix then a password's letters is no number
         (("uid",), "0xLilas2024", False),
         (("uid",), "0x2712_Lilas!", False),
+        # a key in hexadecimal as it is written (0x and 64 digits) is no number any field takes
+        (("uid",), "0x7c1d9e0a5b4f3e2d1c0b9a8f7e6d5c4b3a29180f7e6d5c4b3a2918070f1e2d3c", False),
+        (("limits", "memory_mb"), "0x" + "ab12" * 10, False),
+        (("limits", "pids"), "0x" + "f" * 4000, False),
     ],
 )
 def test_a_text_shaped_like_a_password_where_a_number_goes_is_not_shown(
