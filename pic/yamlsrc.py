@@ -238,6 +238,22 @@ def shown_loc(loc: Sequence[str | int]) -> str:
     return format_loc(tuple(HIDDEN_KEY if isinstance(p, str) and secrettext.reads_as_secret(p) else p for p in loc))
 
 
+# A number in base 16 or 8 from this value on has more digits than any field takes (30)
+_KEY_SIZED = 10**30
+
+
+def key_shaped_number(text: str) -> bool:
+    """Whether ``text``, a number YAML 1.2 reads in base 16 or 8, has more digits than any field takes: it may be a
+    key as it is written (0x and 40 or 64 hexadecimal digits) pasted at a number's line, which a message does not
+    show."""
+    if text[:2] not in ("0x", "0o"):
+        return False
+    try:
+        return int(text[2:], 16 if text[1] == "x" else 8) >= _KEY_SIZED
+    except ValueError:
+        return False
+
+
 def show_written(written: dict[Loc, str], loc: Sequence[str | int], value: object) -> str:
     """``value`` for a message: the text the file has at ``loc`` when the loader converted it
     (:attr:`Document.written`, shown unquoted, as written, an integer in base 16 or 8 with its value:
@@ -251,6 +267,8 @@ def show_written(written: dict[Loc, str], loc: Sequence[str | int], value: objec
             return HIDDEN_VALUE
     if not text or isinstance(value, list | dict):  # unknown, or nothing written (null)
         return show_value(value)
+    if isinstance(value, int) and key_shaped_number(text):
+        return HIDDEN_VALUE
     text = terminal_safe(text, keep="")
     text = text if len(text) <= _SHOWN_CHARS else text[: _SHOWN_CHARS - 3] + "..."
     if isinstance(value, bool) and text not in ("true", "false"):
@@ -581,10 +599,11 @@ class _Walk:
             if tag == _NULL:
                 self.doc.nulls = True
         if tag in _NUMBER_TAGS and len(node.value) > MAX_NUMBER_CHARS:
+            hidden = is_secret_field(loc) or key_shaped_number(node.value)
             self.problem(
                 node,
                 loc,
-                f"{HIDDEN_VALUE if is_secret_field(loc) else show_value(node.value, 40)} is a number of "
+                f"{HIDDEN_VALUE if hidden else show_value(node.value, 40)} is a number of "
                 f"{len(node.value)} characters (no field takes one "
                 f"longer than {MAX_NUMBER_CHARS})",
             )
