@@ -2796,7 +2796,7 @@ _PROSE_PASSPHRASE = _Pattern(
     rf"{_PASSPHRASE_NOT_VALUE}{_PHRASE_WORD}"
     rf"(?:[^\S\n](?(copula){_COPULA_NOT_WORD})(?(on){_ON_NOT_WORD}){_PASSPHRASE_NOT_VALUE}{_PHRASE_WORD}){{1,3}})"
     r"[`*_]*[^\S\n]*(?=$|\n|[.;,(!?]|[-–—][^\S\n])"
-    rf"|{_PHRASE_OPEN}[^\S\n]*+(?P<w>{_PASSPHRASE_NOT_VALUE}(?=[^\"”»’'\n]*[^\S\n][^\"”»’'\n]*{_PHRASE_CLOSE})"
+    rf"|{_PHRASE_OPEN}[^\S\n]*+(?P<w>{_PASSPHRASE_NOT_VALUE}(?=[^\"”»’'\s]*+[^\S\n][^\"”»’'\n]*+{_PHRASE_CLOSE})"
     rf"(?:(?=[^\"”»’'\n]*[0-9])[^\W_][^\"”»’'\n]{{4,60}}?"
     rf"|{_PHRASE_WORD}(?:[^\S\n]{_PHRASE_WORD}){{1,5}}))[^\S\n]*{_PHRASE_CLOSE}"
     r"(?(pn)(?=[^\S\n]*+(?:\n|$|[(,;]|[-–—][^\S\n]))))",
