@@ -1921,6 +1921,14 @@ def check_ip(value: str, *, refuses: Refuses | None = None) -> str:
     return str(address)
 
 
+def _address_with_more(value: str) -> bool:
+    """Whether ``value`` is an address with a prefix length (10.0.0.0/24) or in brackets with a port
+    ([2001:db8::25]:22), which :func:`_not_an_address` tells of, rather than a name's rules."""
+    if (m := _WITH_PREFIX.fullmatch(value)) is not None:
+        return _address(m["a"]) is not None
+    return value.startswith("[") and (m := _WITH_PORT.fullmatch(value)) is not None and m["p"] is not None
+
+
 def check_host_address(value: str, *, public_suffix: bool = False, refuses: Refuses | None = None) -> str:
     """A DNS name or an IP address (or localhost, for the dev stack), alone: no brackets, no port; an address in its
     canonical form (:func:`check_ip`). With ``public_suffix``, a name that is one is taken: the host of a service
@@ -1935,6 +1943,8 @@ def check_host_address(value: str, *, public_suffix: bool = False, refuses: Refu
         raise ValueError("is a URL: give the host alone here, e.g. smtp.example.org")
     if value.startswith("[") and value.endswith("]"):
         raise ValueError("is in brackets: here an IPv6 address is written bare, e.g. 2001:db8::25")
+    if _address_with_more(value):  # 10.0.0.0/24, [2001:db8::25]:22: the address inside, held to the field's rules
+        raise ValueError(_not_an_address(value, refuses))
     if value.count(":") == 1:
         raise ValueError("holds a port: give the host alone here (the port has a key of its own)")
     try:

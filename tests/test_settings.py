@@ -816,7 +816,19 @@ def _field_errors(project: Path, field: str) -> list[str]:
             "pic:hosts.web1.address",
             "not the address of one host",
         ),
+        # a host's address (a name or an address) given an address with a prefix length, or in brackets with a port
+        ("address: web1.example.org", "address: '0.0.0.0/0'", "pic:hosts.web1.address", "the network 0.0.0.0/0"),
+        (
+            "address: web1.example.org",
+            "address: '224.0.0.1/4'",
+            "pic:hosts.web1.address",
+            "not the address of one host",
+        ),
+        ("address: web1.example.org", "address: '10.0.0.0/24'", "pic:hosts.web1.address", "the network 10.0.0.0/24"),
+        ("address: web1.example.org", "address: '[::ffff:0.0.0.0]:22'", "pic:hosts.web1.address", "not the address"),
         # the address inside is one the field takes: offered
+        ("address: web1.example.org", "address: '8.8.4.4/24'", "pic:hosts.web1.address", None),
+        ("address: web1.example.org", "address: '[2001:4860::8844]:22'", "pic:hosts.web1.address", None),
         ("private_address: 10.0.0.11", "'::ffff:10.0.0.11'", "pic:hosts.web1.private_address", None),
         ("private_address: 10.0.0.11", "'10.0.0.11/24'", "pic:hosts.web1.private_address", None),
         ("private_address: 10.0.0.11", "'[10.0.0.11]:22'", "pic:hosts.web1.private_address", None),
@@ -840,7 +852,7 @@ def test_the_address_a_host_s_field_is_offered_is_one_it_takes(
         assert offered, said
     else:
         assert offered == [], said
-        assert (" inside " in said or "read without it" in said) and inside in said, said
+        assert (" inside " in said or "read without it" in said or " network " in said) and inside in said, said
     for i, address in enumerate(offered):
         (tmp_path / f"again{i}").mkdir()
         again = project_copy(tmp_path / f"again{i}")
