@@ -60,6 +60,31 @@ def _pasted_password(err: Any, value: object) -> bool:
     return labelled_password(value)
 
 
+# What stands between an address (e-mail, IP, host name) and what a line pasted whole holds beside it: blanks, a
+# '/', ',', ';', '|', a ':' (not a URL's ://) and an IPv6 zone's '%'
+_BESIDE = LazyPattern(r"[\s/,;|%]+|:(?!//)")
+
+
+# The fields holding one address (e-mail, IP, host or domain name) alone, of the members' files and the stack's
+_ADDRESS_KEYS = frozenset(
+    {"email", "admin_email", "acme_email", "dmarc_reports", "address", "private_address", "public_addresses"}
+    | {"listen", "resolver", "host", "mx", "domain", "domains", "sympa_domain", "zones", "ns"}
+)
+
+
+def _password_beside(err: Any, value: object, loc: tuple[str | int, ...]) -> bool:
+    """Whether ``value``, a text an address field's own check refused (``value_error``: :data:`_ADDRESS_KEYS`),
+    holds beside the rest a word that reads as a password after its label (:func:`labelled_password`): one pasted on
+    the address's line (``admin@velo-asso.fr / Lilas2024x``, ``10.0.0.11:Lilas2024x``, ``fe80::1%Lilas2024x``),
+    which the message and the address it offers would show."""
+    if not isinstance(value, str) or err["type"] != "value_error" or len(value) > 400:
+        return False
+    if next((part for part in reversed(loc) if isinstance(part, str)), None) not in _ADDRESS_KEYS:
+        return False
+    words = [word for word in _BESIDE.compiled().split(value) if word]
+    return len(words) > 1 and any(labelled_password(word) for word in words)
+
+
 def _mended_number(value: str) -> bool:
     """Whether ``value`` is a number written as text (:func:`spelled_number`) that is no key: a base's digits past
     :data:`_MAX_DIGITS` (0x and 64 hexadecimal digits, as a private key is written) are no number a field takes,
@@ -772,7 +797,13 @@ def problems_from(
         shown = show_value(hidden) if hidden is not value else doc.shown(full, value)
         secret_keys = [part for part in loc if isinstance(part, str) and reads_as_secret(part)]
         # a value under a key named for a secret (php_settings.password) is one, whatever its shape
-        secret = reads_as_secret(hidden) or bool(secret_keys) or is_secret_field(loc) or _pasted_password(err, hidden)
+        secret = (
+            reads_as_secret(hidden)
+            or bool(secret_keys)
+            or is_secret_field(loc)
+            or _pasted_password(err, hidden)
+            or _password_beside(err, hidden, loc)
+        )
         if secret:  # refused for another reason: still unseen, in a list or a mapping too
             shown = HIDDEN_VALUE
         value = hidden

@@ -1673,6 +1673,30 @@ def test_the_stacks_cpu_limit_is_one_docker_keeps_as_written(tmp_path: Path) -> 
     assert " pic:limits.cpus: 0.05 is read back by the Docker provider as 0.1" in _errors(project)
 
 
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("pic:admin_email: admin@example.org", 'pic:admin_email: "admin@velo-asso.fr / Lilas2024x"'),
+        ("pic:admin_email: admin@example.org", 'pic:admin_email: "admin@velo-asso.fr:Lilas2024x"'),
+        ("pic:admin_email: admin@example.org", 'pic:admin_email: "admin@velo-asso.fr, Lilas2024x"'),
+        ("pic:admin_email: admin@example.org", 'pic:admin_email: "admin@velo-asso.fr Lilas2024x!"'),
+        ("private_address: 10.0.0.11", 'private_address: "10.0.0.11:Lilas2024x"'),
+        ("private_address: 10.0.0.11", 'private_address: "10.0.0.11/Lilas2024x"'),
+        ("private_address: 10.0.0.11", 'private_address: "fe80::1%Lilas2024x"'),
+        ("address: web1.example.org", 'address: "web1.example.org:Lilas2024x"'),
+        ("address: web1.example.org", 'address: "web1.example.org Lilas2024x"'),
+    ],
+)
+def test_a_password_pasted_beside_an_address_is_not_shown(tmp_path: Path, old: str, new: str) -> None:
+    """A password pasted on the address's line, after a blank, a '/', a ',', a ':' or a zone's '%', was shown whole in
+    the message refusing the address (and in what it offered to write); the value is not shown, the field named."""
+    project = project_copy(tmp_path)
+    _edit(project, old, new)
+    text = _errors(project)
+    assert "Lilas2024x" not in text, text
+    assert "not shown" in text, text
+
+
 def test_an_address_followed_by_a_header_is_shown_whole_not_masked_as_a_password(tmp_path: Path) -> None:
     """``a@x.org\\nBcc: b@y.org`` has a ':' before its last '@' but is no ``user:password@host``: it was shown
     ``"***@evil.org"``, with a position that matched nothing shown. A real one stays masked."""
