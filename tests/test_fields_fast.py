@@ -1832,10 +1832,15 @@ def _module_without_anchors() -> Any:
         .replace("(?<!>)>>++", ">>+")
         .replace("(?<!\\|)\\|++", "\\|+")
     )
-    assert plain != source
-    module = types.ModuleType("pic_secrettext_without_anchors")
+    return _secrettext_from(plain, "pic_secrettext_without_anchors")
+
+
+def _secrettext_from(source: str, name: str) -> Any:
+    """pic.secrettext compiled from ``source`` (its own, changed), as a module ``name`` of its own."""
+    assert source != Path(secrettext.__file__).read_text(encoding="utf-8")
+    module = types.ModuleType(name)
     module.__file__ = secrettext.__file__
-    exec(compile(plain, secrettext.__file__, "exec"), module.__dict__)
+    exec(compile(source, secrettext.__file__, "exec"), module.__dict__)
     return module
 
 
@@ -1914,8 +1919,4 @@ def _module_with_blanks_given_back() -> Any:
     one blank at a time, as a module of its own."""
     source = Path(secrettext.__file__).read_text(encoding="utf-8")
     plain = source.replace("[^\\S\\n]*+", "[^\\S\\n]*").replace("[^\\S\\n]++", "[^\\S\\n]+")
-    assert plain != source
-    module = types.ModuleType("pic_secrettext_with_blanks_given_back")
-    module.__file__ = secrettext.__file__
-    exec(compile(plain, secrettext.__file__, "exec"), module.__dict__)
-    return module
+    return _secrettext_from(plain, "pic_secrettext_with_blanks_given_back")
