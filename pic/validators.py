@@ -1924,7 +1924,7 @@ def check_ip(value: str, *, refuses: Refuses | None = None) -> str:
 def _address_with_more(value: str) -> bool:
     """Whether ``value`` is an address with a prefix length (10.0.0.0/24) or in brackets with a port
     ([2001:db8::25]:22), which :func:`_not_an_address` tells of, rather than a name's rules."""
-    if (m := _WITH_PREFIX.fullmatch(value)) is not None:
+    if "/" in value and (m := _WITH_PREFIX.fullmatch(value)) is not None:  # (a usual name compiles no pattern)
         return _address(m["a"]) is not None
     return value.startswith("[") and (m := _WITH_PORT.fullmatch(value)) is not None and m["p"] is not None
 
