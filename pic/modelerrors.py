@@ -60,10 +60,9 @@ def _pasted_password(err: Any, value: object) -> bool:
     return labelled_password(value)
 
 
-# What stands between an address (e-mail, IP, host name) and what a line pasted whole holds beside it: blanks, a
-# '/', ',', ';', '|', a ':' (not a URL's ://) and an IPv6 zone's '%'
-_BESIDE = LazyPattern(r"[\s/,;|%]+|:(?!//)")
-
+# What stands between an address (e-mail, IP, host or domain name) or a number and what a line pasted whole holds
+# beside it: blanks, a '/', ',', ';', '|', '#', brackets of any kind, a ':' (not a URL's ://) and an IPv6 zone's '%'
+_BESIDE = LazyPattern(r"[\s/,;|%#()\[\]{}<>]+|:(?!//)")
 
 # The fields holding one address (e-mail, IP, host or domain name) alone, of the members' files and the stack's
 _ADDRESS_KEYS = frozenset(
@@ -73,13 +72,15 @@ _ADDRESS_KEYS = frozenset(
 
 
 def _password_beside(err: Any, value: object, loc: tuple[str | int, ...]) -> bool:
-    """Whether ``value``, a text an address field's own check refused (``value_error``: :data:`_ADDRESS_KEYS`),
-    holds beside the rest a word that reads as a password after its label (:func:`labelled_password`): one pasted on
-    the address's line (``admin@velo-asso.fr / Lilas2024x``, ``10.0.0.11:Lilas2024x``, ``fe80::1%Lilas2024x``),
-    which the message and the address it offers would show."""
-    if not isinstance(value, str) or err["type"] != "value_error" or len(value) > 400:
+    """Whether ``value``, a text an address field's own check refused (``value_error``: :data:`_ADDRESS_KEYS`) or
+    one given where a number, a truth value or a date goes (:data:`_NOT_TEXT_TYPES`), holds beside the rest a word
+    that reads as a password after its label (:func:`labelled_password`): one pasted on the value's line
+    (``admin@velo-asso.fr / Lilas2024x``, ``10.0.0.11 (Lilas2024x)``, ``fe80::1%Lilas2024x``, ``uid: 10002
+    Lilas2024x``), which the message and what it offers would show."""
+    if not isinstance(value, str) or len(value) > 400:
         return False
-    if next((part for part in reversed(loc) if isinstance(part, str)), None) not in _ADDRESS_KEYS:
+    key = next((part for part in reversed(loc) if isinstance(part, str)), None)
+    if not (err["type"] in _NOT_TEXT_TYPES or (err["type"] == "value_error" and key in _ADDRESS_KEYS)):
         return False
     words = [word for word in _BESIDE.compiled().split(value) if word]
     return len(words) > 1 and any(labelled_password(word) for word in words)

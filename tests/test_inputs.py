@@ -2215,6 +2215,22 @@ def test_a_number_written_as_text_is_shown_with_the_number_wanted(
 
 
 @pytest.mark.parametrize(
+    "written", ["10002 Lilas2024x", "'10002 (Lilas2024x)'", "10002/Lilas2024x", "'10002 # Lilas2024x'"]
+)
+def test_a_password_pasted_beside_a_number_is_not_shown(tmp_path: Path, written: str) -> None:
+    """``uid: 10002 Lilas2024x`` (a password pasted on the number's line) was shown whole, where ``10002:Lilas2024x``
+    was hidden; the value is not shown, the field named."""
+    data = member(site={"domains": ["asso-case.org"], "php": "8.4"}, uid=12345)
+    members = write_members(tmp_path / "members", {"case-member": data})
+    file = members / "case-member.yaml"
+    file.write_text(file.read_text(encoding="utf-8").replace("uid: 12345", f"uid: {written}"), encoding="utf-8")
+    proc = check(members)
+    assert proc.returncode == 1, proc.stderr
+    [error] = _errors_of(proc)
+    assert "Lilas2024x" not in error and "uid: the value (not shown" in error, error
+
+
+@pytest.mark.parametrize(
     ("written", "shown"),
     [
         ("0x10", "uid: 0x10 (16) is out of range (must be at least 10000)"),
