@@ -24,6 +24,7 @@ import importlib.util
 import json
 import os
 import re
+import stat
 import sys
 from array import array
 from collections.abc import Callable, Iterator
@@ -83,9 +84,14 @@ _WORD = "I" if array("I").itemsize == _sre.CODESIZE else "L"
 
 def _read(path: Path, pattern: str, flags: int) -> re.Pattern[str] | None:
     """The pattern :func:`compile_cached` wrote to ``path``, or None when there is none for ``pattern`` and
-    ``flags`` or it is not whole."""
+    ``flags`` or it is not whole. Only a regular file is read (opened without waiting: a FIFO put at its name
+    would hold the run until something wrote to it)."""
     try:
-        head, _, body = path.read_bytes().partition(b"\n")
+        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        with os.fdopen(handle, "rb") as file:
+            if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+                return None
+            head, _, body = file.read().partition(b"\n")
         read = json.loads(head)
         if read["pattern"] != pattern or read["flags"] != flags or read.pop("sha256") != _digest(read, body):
             return None

@@ -6,6 +6,7 @@ import importlib
 import json
 import pkgutil
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -250,3 +251,24 @@ def test_flags_and_short_patterns(cache_dir: Path) -> None:
     with pytest.raises(re.error):
         compile_cached("(" * CACHED_FROM)
     assert not cache_file("(" * CACHED_FROM).exists()
+
+
+def test_a_fifo_at_a_program_s_name_is_not_waited_for(tmp_path: Path) -> None:
+    """A FIFO at the file's name held ``pic check`` until something wrote to it (read_bytes waits for a writer); it
+    is not read, the pattern compiled: in a process of its own, which a wait would hold past its timeout."""
+    directory = tmp_path / "__pycache__"
+    directory.mkdir()
+    script = (
+        "import os, re, sys\n"
+        "from pathlib import Path\n"
+        "from pic import lazyre\n"
+        "lazyre._CACHE_DIRECTORY = Path(sys.argv[1])\n"
+        f"source = {SOURCE!r}\n"
+        "os.mkfifo(lazyre.cache_file(source))\n"
+        "assert lazyre.compile_cached(source) == re.compile(source)\n"
+        "print('compiled')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(directory)], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0 and done.stdout == "compiled\n", done
