@@ -2214,17 +2214,22 @@ def test_a_number_written_as_text_is_shown_with_the_number_wanted(
     assert wanted in error, error
 
 
+def _check_uid_written(tmp_path: Path, written: str) -> subprocess.CompletedProcess[str]:
+    """``pic check`` of one member whose file says ``uid: WRITTEN``, as written (no YAML quoting added)."""
+    data = member(site={"domains": ["asso-case.org"], "php": "8.4"}, uid=12345)
+    members = write_members(tmp_path / "members", {"case-member": data})
+    file = members / "case-member.yaml"
+    file.write_text(file.read_text(encoding="utf-8").replace("uid: 12345", f"uid: {written}"), encoding="utf-8")
+    return check(members)
+
+
 @pytest.mark.parametrize(
     "written", ["10002 Lilas2024x", "'10002 (Lilas2024x)'", "10002/Lilas2024x", "'10002 # Lilas2024x'"]
 )
 def test_a_password_pasted_beside_a_number_is_not_shown(tmp_path: Path, written: str) -> None:
     """``uid: 10002 Lilas2024x`` (a password pasted on the number's line) was shown whole, where ``10002:Lilas2024x``
     was hidden; the value is not shown, the field named."""
-    data = member(site={"domains": ["asso-case.org"], "php": "8.4"}, uid=12345)
-    members = write_members(tmp_path / "members", {"case-member": data})
-    file = members / "case-member.yaml"
-    file.write_text(file.read_text(encoding="utf-8").replace("uid: 12345", f"uid: {written}"), encoding="utf-8")
-    proc = check(members)
+    proc = _check_uid_written(tmp_path, written)
     assert proc.returncode == 1, proc.stderr
     [error] = _errors_of(proc)
     assert "Lilas2024x" not in error and "uid: the value (not shown" in error, error
@@ -2258,11 +2263,7 @@ def test_a_number_out_of_range_written_in_another_base_is_told_as_read(
 ) -> None:
     """``uid: 0o20550`` is a YAML 1.2 octal integer, 8552: out of range, the number shown beside what was written,
     as its writer may have meant 20550; a number in decimal digits is shown alone."""
-    data = member(site={"domains": ["asso-case.org"], "php": "8.4"}, uid=12345)
-    members = write_members(tmp_path / "members", {"case-member": data})
-    file = members / "case-member.yaml"
-    file.write_text(file.read_text(encoding="utf-8").replace("uid: 12345", f"uid: {written}"), encoding="utf-8")
-    proc = check(members)
+    proc = _check_uid_written(tmp_path, written)
     assert proc.returncode == 1, proc.stderr
     [error] = _errors_of(proc)
     assert shown in error, error
