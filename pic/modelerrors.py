@@ -61,8 +61,13 @@ def _pasted_password(err: Any, value: object) -> bool:
 
 
 # What stands between an address (e-mail, IP, host or domain name) or a number and what a line pasted whole holds
-# beside it: blanks, a '/', ',', ';', '|', '#', brackets of any kind, a ':' (not a URL's ://) and an IPv6 zone's '%'
-_BESIDE = LazyPattern(r"[\s/,;|%#()\[\]{}<>]+|:(?!//)")
+# beside it: blanks, a '/', ',', ';', '|', '#', '=', brackets of any kind, a ':' (not a URL's ://) and an IPv6
+# zone's '%'
+_BESIDE = LazyPattern(r"[\s/,;|%#=()\[\]{}<>]+|:(?!//)")
+# The errors of a value that is no text a field takes in any form, read word by word for a password beside it: a
+# number, a truth value, a date (_NOT_TEXT_TYPES), a word of a closed list (status: suspended Lilas2024x!), a text
+# of a field's pattern (php: "8.2 Lilas2024x!", a database's or a unix user's name, a time)
+_READ_BESIDE_TYPES = frozenset({"literal_error", "enum", "string_pattern_mismatch"})
 
 # The fields holding one address (e-mail, IP, host or domain name) alone, of the members' files and the stack's
 _ADDRESS_KEYS = frozenset(
@@ -73,14 +78,15 @@ _ADDRESS_KEYS = frozenset(
 
 def _password_beside(err: Any, value: object, loc: tuple[str | int, ...]) -> bool:
     """Whether ``value``, a text an address field's own check refused (``value_error``: :data:`_ADDRESS_KEYS`) or
-    one given where a number, a truth value or a date goes (:data:`_NOT_TEXT_TYPES`), holds beside the rest a word
+    one of the wrong kind (:data:`_NOT_TEXT_TYPES`, :data:`_READ_BESIDE_TYPES`), holds beside the rest a word
     that reads as a password after its label (:func:`labelled_password`): one pasted on the value's line
     (``admin@velo-asso.fr / Lilas2024x``, ``10.0.0.11 (Lilas2024x)``, ``fe80::1%Lilas2024x``, ``uid: 10002
     Lilas2024x``), which the message and what it offers would show."""
     if not isinstance(value, str) or len(value) > 400:
         return False
     key = next((part for part in reversed(loc) if isinstance(part, str)), None)
-    if not (err["type"] in _NOT_TEXT_TYPES or (err["type"] == "value_error" and key in _ADDRESS_KEYS)):
+    typed = err["type"] in _NOT_TEXT_TYPES | _READ_BESIDE_TYPES
+    if not (typed or (err["type"] == "value_error" and key in _ADDRESS_KEYS)):
         return False
     words = [word for word in _BESIDE.compiled().split(value) if word]
     return len(words) > 1 and any(labelled_password(word) for word in words)

@@ -2214,6 +2214,30 @@ def test_a_number_written_as_text_is_shown_with_the_number_wanted(
     assert wanted in error, error
 
 
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("uid: 12345", "uid: 10002=Lilas2024x"),
+        ("name: Case Member", "name: Case Member\nstatus: suspended Lilas2024x!"),
+        ("- asso-case.org", "- asso-case.org=Lilas2024x"),
+        ("email: contact@asso-case.org", "email: contact@asso-case.org=Lilas2024x"),
+    ],
+)
+def test_a_password_pasted_beside_a_field_s_value_is_not_shown(tmp_path: Path, old: str, new: str) -> None:
+    """A password pasted after '=' (contact@asso-case.org=Lilas2024x), or after a blank in a field of a closed list
+    of words (status: suspended Lilas2024x!), was shown whole, as other separators and fields were not."""
+    data = member(site={"domains": ["asso-case.org"], "php": "8.4"}, uid=12345)
+    data["contact"] = {"name": "Case Contact", "email": "contact@asso-case.org"}
+    members = write_members(tmp_path / "members", {"case-member": data})
+    file = members / "case-member.yaml"
+    text = file.read_text(encoding="utf-8")
+    assert old in text, text
+    file.write_text(text.replace(old, new), encoding="utf-8")
+    proc = check(members)
+    assert proc.returncode == 1, proc.stderr
+    assert "Lilas2024x" not in proc.stdout + proc.stderr and "not shown" in proc.stderr, proc.stderr
+
+
 def _check_uid_written(tmp_path: Path, written: str) -> subprocess.CompletedProcess[str]:
     """``pic check`` of one member whose file says ``uid: WRITTEN``, as written (no YAML quoting added)."""
     data = member(site={"domains": ["asso-case.org"], "php": "8.4"}, uid=12345)

@@ -1691,6 +1691,9 @@ def test_the_stacks_cpu_limit_is_one_docker_keeps_as_written(tmp_path: Path) -> 
         ("private_address: 10.0.0.11", "private_address: '10.0.0.11 (Lilas2024x)'"),
         ("private_address: 10.0.0.11", "private_address: '10.0.0.11#Lilas2024x'"),
         ("private_address: 10.0.0.11", "private_address: '10.0.0.11 [Lilas2024x]'"),
+        ("private_address: 10.0.0.11", "private_address: '10.0.0.11=Lilas2024x!'"),
+        ("pic:admin_email: admin@example.org", "pic:admin_email: 'admin@example.org=Lilas2024x!'"),
+        ("address: web1.example.org", "address: 'web1.example.org=Lilas2024x'"),
     ],
 )
 def test_a_password_pasted_beside_an_address_is_not_shown(tmp_path: Path, old: str, new: str) -> None:
