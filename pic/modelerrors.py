@@ -12,9 +12,10 @@ import re
 import types
 import typing
 import unicodedata
+from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from pic.errors import HIDDEN_VALUE, Problem, meant_among, non_finite, show_value, value_without_credentials
 from pic.lazyre import LazyPattern
@@ -299,12 +300,20 @@ def _not_a_date(value: object) -> str | None:
     return f"is text, not a date: write the date without quotes ({match[0]})"
 
 
-def _non_finite(kind: str, err: Any, ctx: dict[str, Any]) -> str | None:
+# YAML 1.2's own infinity; a float written otherwise that YAML reads as one is a number past a float's largest
+# (1e4000), told by its size
+_YAML_INFINITY = LazyPattern(r"[-+]?\.(?:inf|Inf|INF)")
+
+
+def _non_finite(kind: str, err: Any, ctx: dict[str, Any], written: str | None = None) -> str | None:
     """YAML's ``.nan`` or ``.inf`` where a number is wanted, named as what it is (not as a whole number missing,
-    nor as out of range: NaN is in no range); None for any other error."""
+    nor as out of range: NaN is in no range); None for any other error. ``written``: the number as the file has
+    it, a number too large for a float (1e4000) being no infinity written."""
     special = non_finite(err.get("input"))
     if special is None:
         return None
+    if written is not None and math.isinf(err["input"]) and not _YAML_INFINITY.fullmatch(written):
+        special = f"a number of more than {_MAX_DIGITS} digits, far more than the field takes"
     if kind in ("int_type", "float_type"):
         return f"is {special}: give {_TYPE_WORDS[kind]}"
     if kind in _BOUNDS:
@@ -388,19 +397,25 @@ def _date_hint(value: object) -> str:
     return "write the year, month and day with hyphens, without quotes (e.g. 2027-03-31)"
 
 
-def _unit_hint(name: str, value: str) -> str | None:
+def _unit_hint(w: _Wanted, value: str) -> str | None:
     """For a number written with a unit (``2G``, ``5m``) in a field that takes the number alone, the number to
     write in the field's unit (from its name: ``..._mb``, ``timeout``, ``..._days``); None for other text."""
     match = _NUMBER_WITH_UNIT.fullmatch(value)
     if match is None:
         return None
     for ending, (unit, factors) in _UNITS.items():
-        if name.endswith(ending):
+        if w.name.endswith(ending):
             factor = factors.get(match[2].lower())
             number = float(match[1].replace(",", "."))
             if factor:
                 converted = round(number * factor, 6)
                 if ending == "cpus" or converted == int(converted):
+                    taken: int | float = converted if ending == "cpus" else int(converted)
+                    if (refused := w.refusal(taken)) is not None:
+                        return (
+                            f"write the number of {unit} alone, without a unit: {value.strip()} is {converted:g} "
+                            f"{unit}, which is {refused[0]} too ({refused[1]})"
+                        )
                     return f"write the number of {unit} alone, without a unit: {converted:g}"
             return f"write the number of {unit} alone, without a unit (the field is in {unit})"
     return "write the number alone, without a unit"
@@ -480,17 +495,25 @@ def _hex_float(m: re.Match[str]) -> int | float:
     return float(number)  # 0.0 when too close to 0, as _exact's
 
 
-def spelled_number(value: str, *, whole: bool = False) -> tuple[int | float, str] | None:
+def _without(quoted: bool, *more: str) -> str:
+    """``, without quotes or ...`` for a hint, quotes only for a value written in them: a plain ``10_600`` is text
+    to YAML 1.2 too, and has none to remove."""
+    parts = ["quotes", *more] if quoted else list(more)
+    return f", without {' or '.join(parts)}" if parts else ""
+
+
+def spelled_number(value: str, *, whole: bool = False, quoted: bool = True) -> tuple[int | float, str] | None:
     """The number ``value`` writes as text otherwise than in plain decimal digits, and how to write it instead
     (:data:`_BASED_NUMBER` and the forms beside it), or None. Such a text is no password pasted at the wrong line
     (:func:`_pasted_password`): it is shown, with the number to write. ``whole``: the field takes a whole number,
-    so a comma between groups of three digits (10,600) is no decimal comma."""
+    so a comma between groups of three digits (10,600) is no decimal comma. ``quoted``: the text was written in
+    quotes (else plain, which YAML 1.2 reads as text too: 10_600, 0b1)."""
     if not value.isascii() and _OTHER_DIGIT.search(value) is not None:
-        return _other_script_number(value)
-    return _ascii_spelled_number(value, whole)
+        return _other_script_number(value, quoted)
+    return _ascii_spelled_number(value, whole, quoted)
 
 
-def _ascii_spelled_number(value: str, whole: bool) -> tuple[int | float, str] | None:
+def _ascii_spelled_number(value: str, whole: bool, quoted: bool) -> tuple[int | float, str] | None:
     """:func:`spelled_number` of a text whose digits are ASCII's."""
     if (m := _BASED_NUMBER.fullmatch(value)) is not None:
         base, name = _BASES[m[2].lower()]
@@ -501,102 +524,231 @@ def _ascii_spelled_number(value: str, whole: bool) -> tuple[int | float, str] | 
         if number >= 10**_MAX_DIGITS:  # told by its size, as _exact's
             return math.copysign(math.inf, -1 if m[1] == "-" else 1), ""
         number = -number if m[1] == "-" else number
-        return number, f" ({name} {value.strip()}) in decimal digits, without quotes"
+        return number, f" ({name} {value.strip()}) in decimal digits{_without(quoted)}"
     if (m := _HEX_FLOAT.fullmatch(value)) is not None:
-        return _hex_float(m), f" (hexadecimal floating point {value.strip()}) in decimal digits, without quotes"
-    return _decimal_spelled_number(value, whole)
+        return _hex_float(m), f" (hexadecimal floating point {value.strip()}) in decimal digits{_without(quoted)}"
+    return _decimal_spelled_number(value, whole, quoted)
 
 
-def _decimal_spelled_number(value: str, whole: bool) -> tuple[int | float, str] | None:
+def _decimal_spelled_number(value: str, whole: bool, quoted: bool) -> tuple[int | float, str] | None:
     """:func:`spelled_number` of a text in decimal digits (separators, a comma, an exponent, a sign)."""
     if (m := _GROUPED_NUMBER.fullmatch(value)) is not None:
         # _exact: past _MAX_DIGITS, told by its size (int() reads no more than 4,300 digits from text)
-        return _exact(m[1] + re.sub(r"[^0-9]", "", m[2])), ", without quotes or separators between the digits"
+        return _exact(m[1] + re.sub(r"[^0-9]", "", m[2])), _without(quoted, "separators between the digits")
     if (m := _COMMA_GROUPED_NUMBER.fullmatch(value)) is not None:
-        return _comma_grouped(m, whole)
+        return _exact(m[1].replace(",", "") + (m[2] or "")), _without(quoted, "separators between the digits")
     if (m := _DECIMAL_COMMA.fullmatch(value)) is not None:
-        return _exact(f"{m[1]}.{m[2]}"), ", with a '.' as its decimal point, without quotes"
+        return _exact(f"{m[1]}.{m[2]}"), f", with a '.' as its decimal point{_without(quoted)}"
     if (m := _EXPONENT_NUMBER.fullmatch(value)) is not None:
-        return _exact_exponent(m[1], m[2], m[3]), " in decimal digits, without quotes or exponent"
+        return _exact_exponent(m[1], m[2], m[3]), f" in decimal digits{_without(quoted, 'exponent')}"
     if (m := _SIGNED_NUMBER.fullmatch(value)) is not None:
-        return _exact(m[1]), ", without quotes or sign"
+        return _exact(m[1]), _without(quoted, "sign")
     return None
 
 
-def _comma_grouped(m: re.Match[str], whole: bool) -> tuple[int | float, str]:
-    """:func:`spelled_number` of _COMMA_GROUPED_NUMBER's match: one comma before three digits (1,500) where a fraction
-    may go is a thousands comma or a decimal one, both offered."""
-    number = _exact(m[1].replace(",", "") + (m[2] or ""))
-    how = ", without quotes or separators between the digits"
-    if whole or m[2] or m[1].count(",") > 1:
-        return number, how
-    return number, f"{how} (or {_exact(m[1].replace(',', '.')):g}, if its ',' is a decimal point)"
+def _comma_decimal(value: str, whole: bool) -> float | int | None:
+    """The number a text of one comma before three digits (1,500) reads as where its comma is a decimal point, in a
+    field taking a fraction (:data:`_COMMA_GROUPED_NUMBER` reads it as a thousands comma), else None."""
+    m = _COMMA_GROUPED_NUMBER.fullmatch(value)
+    if whole or m is None or m[2] or m[1].count(",") > 1:
+        return None
+    return _exact(m[1].replace(",", "."))
 
 
-def _other_script_number(value: str) -> tuple[int | float, str] | None:
+def _other_script_number(value: str, quoted: bool) -> tuple[int | float, str] | None:
     """The number ``value`` writes in another script's decimal digits (_OTHER_DIGIT), as :func:`spelled_number`
     gives it; None when, in ASCII digits, it is no number."""
     ascii_digits = _OTHER_DIGIT.sub(lambda d: str(unicodedata.decimal(d.group())), value)
     if _NUMBER_TEXT.fullmatch(ascii_digits) is None:
         return None
-    return _exact(ascii_digits), " in ASCII digits (0 to 9), without quotes"
+    return _exact(ascii_digits), f" in ASCII digits (0 to 9){_without(quoted)}"
 
 
-def _number_text_hint(kind: str, value: str) -> str:
+@dataclass(frozen=True)
+class _Wanted:
+    """The number field a value was refused by, as a hint offering a number needs it."""
+
+    kind: str  # int_type or float_type
+    name: str  # the field's key: its unit by its ending (_UNITS)
+    quoted: bool  # a text written in quotes; else plain, which YAML 1.2 reads as text too (10_600, 0b1, inf)
+    written: str | None  # a plain number as written (10.600, which YAML reads as 10.6)
+    field: Any  # the pydantic field, whose type and bounds a number offered must pass; None when unknown
+
+    def refusal(self, number: int | float) -> tuple[str, str] | None:
+        """Why the field would refuse ``number`` too, as (what, detail): ("out of range", "must be at least
+        10000"); None when it takes it (or its field is unknown)."""
+        if self.field is None:
+            return None
+        try:
+            _adapter(self.field).validate_python(number)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            if err["type"] in _BOUNDS:
+                word, key = _BOUNDS[err["type"]]
+                return "out of range", f"must be {word} {(err.get('ctx') or {}).get(key)}"
+            return "refused", str(err["msg"]).removeprefix("Value error, ")
+        return None
+
+    def offer(self, number: int | float, how: str) -> str:
+        """``write NUMBER{how}`` when the field takes ``number``, else that it reads as one it refuses too."""
+        refused = self.refusal(number)
+        if refused is None:
+            return f"write {_number_words(number)}{how}"
+        return f"it reads as {_number_words(number)}, which is {refused[0]} too ({refused[1]})"
+
+    def taken(self, number: int | float) -> bool:
+        return self.refusal(number) is None
+
+    def why_not(self, number: int | float) -> str:
+        """``out of range: must be at least 10000``, for a reading refused told in parentheses."""
+        refused = self.refusal(number)
+        return "" if refused is None else f"{refused[0]}: {refused[1]}"
+
+
+def _number_words(number: int | float) -> str:
+    return f"{number:g}" if isinstance(number, float) else str(number)
+
+
+_ADAPTERS: dict[int, tuple[Any, TypeAdapter[Any]]] = {}
+
+
+def _adapter(field: Any) -> TypeAdapter[Any]:
+    """A validator of the field's type with its bounds (built on an error only, kept beside the field)."""
+    kept = _ADAPTERS.get(id(field))
+    if kept is None or kept[0] is not field:
+        kept = _ADAPTERS[id(field)] = (field, TypeAdapter(field.rebuild_annotation()))
+    return kept[1]
+
+
+# Thousands grouped with a dot, as French and German write them (10.600 for 10600): in a field of whole numbers,
+# where 10.600 as a decimal reads as 10.6, never whole, or 10.000 as 10, the grouping is the likelier reading
+_DOT_GROUPED = LazyPattern(r"\s*([+-]?[0-9]{1,3}(?:\.[0-9]{3})+)\s*")
+
+
+def _dot_grouped_hint(w: _Wanted, value: str) -> str | None:
+    """For a whole number's field, a text of digits grouped by three with dots (10.600, 1.000.000): the number it
+    reads as grouped, offered when the field takes it, beside what its one '.' as a decimal point reads as; None
+    for any other text."""
+    if (m := _DOT_GROUPED.fullmatch(value)) is None:
+        return None
+    grouped = _exact(m[1].replace(".", ""))
+    how = _without(w.quoted, "separators between the digits")
+    if m[1].count(".") > 1:
+        return w.offer(grouped, how)
+    decimal = _exact(m[1])
+    written = m[1].lstrip("+-")
+    as_grouped = f"if its '.' groups thousands ({written} for {_number_words(abs(grouped))})"
+    if isinstance(decimal, float):  # 10.600: 10.6
+        first = f"it reads as {decimal:g}, which is no whole number; {as_grouped}, "
+        if w.taken(grouped):
+            return f"{first}write {grouped}{how}"
+        return f"{first}it reads as {grouped}, which is {w.why_not(grouped)} too"
+    return _whole_either_way(w, grouped, decimal, how)
+
+
+def _whole_either_way(w: _Wanted, grouped: int | float, decimal: int | float, how: str) -> str:
+    """Of a text of one '.' before three zeros (10.000) in a whole number's field: its grouped reading (10000) and
+    its decimal one (10), each offered when the field takes it, else told refused."""
+    as_grouped, as_point = "if its '.' groups thousands", f"{decimal}, if it is a decimal point"
+    if w.taken(grouped) and w.taken(decimal):
+        return f"write {grouped}{how}, {as_grouped} (or {as_point})"
+    if w.taken(grouped):
+        return f"write {grouped}{how}, {as_grouped} ({as_point}, is {w.why_not(decimal)})"
+    if w.taken(decimal):
+        point = _without(w.quoted, "decimal point")
+        return f"write {decimal}{point}, if it is a decimal point ({grouped}, {as_grouped}, is {w.why_not(grouped)})"
+    return f"it reads as {grouped}, {as_grouped}, or as {as_point}: {w.why_not(grouped)}"
+
+
+def _comma_hint(w: _Wanted, number: int | float, how: str, decimal: int | float) -> str:
+    """Of a text with one comma before three digits where a fraction may go (1,500): its thousands reading and its
+    decimal one, each offered when the field takes it, else told refused."""
+    if w.taken(number) and w.taken(decimal):
+        return f"write {_number_words(number)}{how} (or {_number_words(decimal)}, if its ',' is a decimal point)"
+    if w.taken(decimal):
+        return (
+            f"write {_number_words(decimal)}, with a '.' as its decimal point{_without(w.quoted)} "
+            f"({_number_words(number)}, if its ',' groups thousands, is {w.why_not(number)})"
+        )
+    if w.taken(number):
+        return (
+            f"write {_number_words(number)}{how} ({_number_words(decimal)}, if its ',' is a decimal point, is "
+            f"{w.why_not(decimal)})"
+        )
+    return (
+        f"it reads as {_number_words(number)}, or as {_number_words(decimal)} if its ',' is a decimal point: "
+        f"{w.why_not(number)}"
+    )
+
+
+def _number_text_hint(w: _Wanted, value: str) -> str:
     """How to write a number in plain decimal digits given in quotes (_NUMBER_TEXT's): where a whole number goes, a
-    decimal point is said (10.600 reads as 10.6; 10600.0 is 10600 written with one)."""
-    if kind == "int_type" and "." in value:
+    decimal point is said (10.6 is no whole number; 10600.0 is 10600 written with one)."""
+    if w.kind == "int_type" and "." in value:
         real = _exact(value)
         if isinstance(real, float):
-            return _fraction_hint(real)
-        return f"write {real}, without quotes or decimal point"
+            return _fraction_hint(real, w.quoted)
+        return w.offer(real, _without(w.quoted, "decimal point"))
+    refused = w.refusal(_exact(value))
+    if refused is not None:
+        return f"it reads as {_number_words(_exact(value))}, which is {refused[0]} too ({refused[1]})"
     return "write the number without quotes"
 
 
-def _fraction_hint(number: float) -> str:
+def _fraction_hint(number: float, quoted: bool = True) -> str:
     """What a number read from text that is no whole number, or too large to write out (:func:`_exact`), is told."""
     if math.isinf(number):
         return f"it reads as a number of more than {_MAX_DIGITS} digits, far more than the field takes"
     if number == 0:
-        return "it reads as a fraction too close to 0 to write: give a number of the field's range, without quotes"
-    return f"it reads as {number:g}, which is no whole number: give a whole number, without quotes"
+        return f"it reads as a fraction too close to 0 to write: give a number of the field's range{_without(quoted)}"
+    return f"it reads as {number:g}, which is no whole number: give a whole number{_without(quoted)}"
 
 
-def _no_number_text(value: object, kind: str) -> str | None:
+def _no_number_text(value: object, kind: str, quoted: bool = True) -> str | None:
     """What a text that looks like a number and is none (_INFINITY_TEXT, _NAN_TEXT, _BARE_PREFIX) is told, with
     what to give in a field of ``kind`` instead; None for any other value."""
     if not isinstance(value, str):
         return None
     wanted = _TYPE_WORDS.get(kind, "a number")
     if _INFINITY_TEXT.fullmatch(value):
-        return f"it is infinity, which no field takes: give {wanted}, without quotes"
+        return f"it is infinity, which no field takes: give {wanted}{_without(quoted)}"
     if _NAN_TEXT.fullmatch(value):
-        return f"it is NaN (not a number): give {wanted}, without quotes"
+        return f"it is NaN (not a number): give {wanted}{_without(quoted)}"
     if (m := _BARE_PREFIX.fullmatch(value)) is not None:
         name = _BASES[m[1].lower()][1]
-        return f"it is a {name} number's prefix without digits: give {wanted} in decimal digits, without quotes"
+        return f"it is a {name} number's prefix without digits: give {wanted} in decimal digits{_without(quoted)}"
     return None
 
 
-def _text_number_hint(kind: str, value: str, name: str) -> str | None:
+def _text_number_hint(w: _Wanted, value: str) -> str | None:
     """:func:`_number_hint` of a text."""
-    if (no_number := _no_number_text(value, kind)) is not None:
+    if (no_number := _no_number_text(value, w.kind, w.quoted)) is not None:
         return no_number
-    if (spelled := spelled_number(value, whole=kind == "int_type")) is not None:
-        number, how = spelled
-        if isinstance(number, float) and (kind == "int_type" or math.isinf(number) or number == 0):
-            return _fraction_hint(number)
-        return f"write {number:g}{how}" if isinstance(number, float) else f"write {number}{how}"
+    if w.kind == "int_type" and (grouped := _dot_grouped_hint(w, value)) is not None:
+        return grouped
+    if (spelled := spelled_number(value, whole=w.kind == "int_type", quoted=w.quoted)) is not None:
+        return _spelled_hint(w, value, *spelled)
     if _NUMBER_TEXT.fullmatch(value):
-        return _number_text_hint(kind, value)
-    return _unit_hint(name, value)
+        return _number_text_hint(w, value)
+    return _unit_hint(w, value)
 
 
-def _number_hint(kind: str, value: object, name: str) -> str | None:
+def _spelled_hint(w: _Wanted, value: str, number: int | float, how: str) -> str:
+    """:func:`_text_number_hint` of a text :func:`spelled_number` reads as ``number``, written so ``how``."""
+    if isinstance(number, float) and (w.kind == "int_type" or math.isinf(number) or number == 0):
+        return _fraction_hint(number, w.quoted)
+    if (decimal := _comma_decimal(value, w.kind == "int_type")) is not None:
+        return _comma_hint(w, number, how, decimal)
+    return w.offer(number, how)
+
+
+def _number_hint(w: _Wanted, value: object) -> str | None:
     if isinstance(value, str):
-        return _text_number_hint(kind, value, name)
-    if kind == "int_type" and isinstance(value, float):
-        return f"write {int(value)}, without a decimal point" if value.is_integer() else "give a whole number"
+        return _text_number_hint(w, value)
+    if w.kind == "int_type" and isinstance(value, float):
+        if w.written is not None and (grouped := _dot_grouped_hint(w, w.written)) is not None:
+            return grouped  # 10.600, which YAML reads as 10.6
+        return w.offer(int(value), ", without a decimal point") if value.is_integer() else "give a whole number"
     return None
 
 
@@ -616,12 +768,18 @@ def _list_hint(value: object, shown: str) -> str:
     return "write a list, [a, b], or one '- ' line per item below the key"
 
 
-def _type_hint(kind: str, value: object, model: type[BaseModel], loc: tuple[str | int, ...], shown: str) -> str | None:
+def _type_hint(
+    kind: str, value: object, model: type[BaseModel], loc: tuple[str | int, ...], shown: str, *, written: str | None
+) -> str | None:
     """How to write a value of the kind wanted, for a value of another kind (``"2G"`` for a number of MB,
     ``"yes"`` in quotes for a boolean, one text for a list); None when there is nothing more to say.
-    ``shown`` is the value as the message shows it (hidden when it may be a secret), echoed by a hint only so."""
+    ``shown`` is the value as the message shows it (hidden when it may be a secret), echoed by a hint only so;
+    ``written``, the value as the file has it when it was written without quotes and YAML converted it, or when
+    YAML 1.2 read it as text though it looks like a number (10_600)."""
     if kind in ("int_type", "float_type"):
-        return _number_hint(kind, value, loc[-1] if loc and isinstance(loc[-1], str) else "")
+        name = loc[-1] if loc and isinstance(loc[-1], str) else ""
+        quoted = written is None  # plain: a number YAML converted, or text that looks like one (10_600)
+        return _number_hint(_Wanted(kind, name, quoted, written, _field_at(model, loc)), value)
     if kind == "bool_type":
         quoted = isinstance(value, str) and value.strip().lower() in _BOOLEAN_WORDS
         return (
@@ -645,14 +803,22 @@ def _type_hint(kind: str, value: object, model: type[BaseModel], loc: tuple[str 
     return None
 
 
-def _wrong_type(kind: str, err: Any, model: type[BaseModel], loc: tuple[str | int, ...], shown: str) -> str:
+def _wrong_type(
+    kind: str,
+    err: Any,
+    model: type[BaseModel],
+    loc: tuple[str | int, ...],
+    shown: str,
+    *,
+    written: str | None,
+) -> str:
     """The message of a value of another kind than the field's, with how to write it."""
     value = err.get("input")
     if kind == "date_type" and (wrong := _not_a_date(value)) is not None:
         return wrong
     if kind == "string_type" and isinstance(value, int | float | dt.date):
         return f"is not {_TYPE_WORDS[kind]} (put it in quotes)"  # YAML read a number, a boolean or a date
-    hint = _type_hint(kind, value, model, loc, shown)
+    hint = _type_hint(kind, value, model, loc, shown, written=written)
     return f"is not {_TYPE_WORDS[kind]}" + ("" if hint is None else f": {hint}")
 
 
@@ -670,18 +836,27 @@ def _literal_meant(value: str, expected: str) -> str | None:
     return meant_among(value, choices)
 
 
-def _describe(err: Any, model: type[BaseModel], loc: tuple[str | int, ...], value: str, data: object = None) -> str:
-    """The message of one error; ``value`` is its input as shown (as written in the file)."""
+def _describe(
+    err: Any,
+    model: type[BaseModel],
+    loc: tuple[str | int, ...],
+    value: str,
+    data: object = None,
+    *,
+    written: str | None = None,
+) -> str:
+    """The message of one error; ``value`` is its input as shown (as written in the file); ``written``, the text
+    of a plain scalar the file has there (:attr:`pic.yamlsrc.Document.written`)."""
     kind = err["type"]
     ctx = err.get("ctx", {})
     if kind == "extra_forbidden":
         return _unknown_key(model, loc, data)
     if kind == "missing":
         return "is required but missing"
-    if (non_finite_detail := _non_finite(kind, err, ctx)) is not None:
+    if (non_finite_detail := _non_finite(kind, err, ctx, written)) is not None:
         detail = non_finite_detail
     elif kind in _TYPE_WORDS:
-        detail = _wrong_type(kind, err, model, loc, value)
+        detail = _wrong_type(kind, err, model, loc, value, written=written)
     elif kind == "value_error":
         detail = str(err["msg"]).removeprefix("Value error, ")
     elif kind in ("too_short", "too_long", "string_too_short", "string_too_long"):
@@ -821,7 +996,7 @@ def problems_from(
         elif value is None and err["type"] != "missing" and _written(data, loc):
             message = _empty_words(err, model, loc)
         else:
-            message = _describe(err, model, loc, shown, data)
+            message = _describe(err, model, loc, shown, data, written=None if secret else doc.written.get(full))
         if secret and not (isinstance(error, SubfieldError) and error.names_value):
             # a hint may quote the value too ("write it in lowercase ('...')", "did you mean ...?")
             message = redacted(message, [hidden, *secret_keys], _own(err))

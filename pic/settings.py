@@ -2893,6 +2893,9 @@ def _config_view(doc: Document) -> Document:
     for loc, line in doc.lines.items():
         if len(loc) >= 2 and loc[0] == "config" and isinstance(loc[1], str) and loc[1].startswith(prefix):
             view.lines[(loc[1][len(prefix) :], *loc[2:])] = line
+    for loc, text in doc.written.items():  # plain values as written (0x10, 10_600), shown so
+        if len(loc) >= 2 and loc[0] == "config" and isinstance(loc[1], str) and loc[1].startswith(prefix):
+            view.written[(loc[1][len(prefix) :], *loc[2:])] = text
     return view
 
 

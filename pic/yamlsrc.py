@@ -628,6 +628,9 @@ class _Walk:
                     "is part of the value in YAML; put each key on its own line (or quote the value)",
                 )
         if tag == _STR:
+            first = node.value[:1]
+            if not node.style and (first in _NUMBER_START or first > "\x7f") and _looks_like_number(node.value):
+                self.doc.written[loc] = node.value  # a number to the eye, text to YAML 1.2 (10_600): no quotes
             return node.value
         return _BUILD[tag](self.loader, node)
 
@@ -645,6 +648,37 @@ def _scalar_tag(node: yaml.ScalarNode) -> str:
 
 
 _ALIASES_SHOWN = 3
+# A plain scalar YAML 1.2 reads as text that looks like a number (10_600, 10 600, 10,600, 0b1, 0x, 1.000.000, inf,
+# digits of another script): noted as written (Document.written), so that a message shows it without the quotes
+# the file does not have and tells what to change but them. Tried only on a text starting as a number does; an IPv4
+# address (255.255.255.255, four groups) is none.
+_NUMBER_FIRST = frozenset("0123456789+-.")
+_NUMBER_START = frozenset("0123456789+-.iInN")  # and a digit of another script: past ASCII
+_NUMBER_LAST = frozenset("0123456789_abcdefABCDEFxXoO")
+_NUMBER_WORDS = frozenset(
+    f"{sign}{dot}{word}" for sign in ("", "+", "-") for dot in ("", ".") for word in ("inf", "infinity", "nan")
+)
+_PLAIN_NUMBER_TEXT = LazyPattern(
+    r"[+-]?(?:0[xXoObB][0-9A-Fa-f_.pP+-]*|[0-9][0-9_ ,\u00a0\u202f\u2009]*(?:\.[0-9]*)?(?:[eE][+-]?[0-9_]*)?"
+    r"|[0-9]{1,3}\.[0-9]{3}\.[0-9]{3}|\.?(?:[iI]nf(?:inity)?|INF|[nN]a[nN]|NAN)|\d+(?:\.\d*)?)"
+)
+
+
+def _looks_like_number(text: str) -> bool:
+    """Whether a plain text (YAML 1.2's) looks like a number (:data:`_PLAIN_NUMBER_TEXT`); its first and last
+    characters tried first, then an address's ':' or four dotted numbers (10.0.0.11) and letters outside a base's
+    prefix (a key's fingerprint, 1505...E2B6), so that the usual values (256M, web1, a name, an address, an apt
+    source's fingerprint) compile no pattern."""
+    first, last = text[:1], text[-1:]
+    if (first in _NUMBER_FIRST and last in _NUMBER_LAST) or (first.isdecimal() and not first.isascii()):
+        if ":" in text or text.count(".") > 2:
+            return False
+        if text.lstrip("+-")[1:2] not in ("x", "X", "o", "O", "b", "B") and any(c.isalpha() for c in text):
+            return False
+        return _PLAIN_NUMBER_TEXT.fullmatch(text) is not None
+    return text.lower() in _NUMBER_WORDS
+
+
 _NUMBER_TAGS = frozenset([f"{_YAML_TAG}int", f"{_YAML_TAG}float", "tag:pic,2026:leading-zero"])
 _KEY_KINDS = {
     f"{_YAML_TAG}int": "a number",

@@ -2129,24 +2129,25 @@ def test_a_text_shaped_like_a_password_where_a_number_goes_is_not_shown(
         (("uid",), "10\u202f600", "write 10600, without quotes or separators between the digits"),
         (("limits", "memory_mb"), "1_000", "write 1000, without quotes or separators between the digits"),
         (("limits", "memory_mb"), "1e3", "write 1000 in decimal digits, without quotes or exponent"),
-        (("limits", "pids"), "+12", "write 12, without quotes or sign"),
+        (("limits", "pids"), "+24", "write 24, without quotes or sign"),
         (("uid",), "+10600", "write 10600, without quotes or sign"),
         (("limits", "cpus"), "1.5e0", "write 1.5 in decimal digits, without quotes or exponent"),
         (("limits", "cpus"), "0x2", "write 2 (hexadecimal 0x2) in decimal digits, without quotes"),
         # a decimal point where a whole number goes: the number it reads as, not "write it without quotes"
-        (("uid",), "10.600", "it reads as 10.6, which is no whole number: give a whole number, without quotes"),
+        (("uid",), "10.6", "it reads as 10.6, which is no whole number: give a whole number, without quotes"),
         (("uid",), "10600.0", "write 10600, without quotes or decimal point"),
-        (("limits", "pids"), " 12.00 ", "write 12, without quotes or decimal point"),
+        (("limits", "pids"), " 24.00 ", "write 24, without quotes or decimal point"),
         (("limits", "cpus"), "1.5", "write the number without quotes"),
         # another script's digits, as a phone's keyboard or a word processor writes them
         (("uid",), "\u0661\u0660\u0666\u0660\u0660", "write 10600 in ASCII digits (0 to 9), without quotes"),
         (("uid",), "\uff11\uff10\uff16\uff10\uff10", "write 10600 in ASCII digits (0 to 9), without quotes"),
         (("limits", "cpus"), "\u0967.\u096b", "write 1.5 in ASCII digits (0 to 9), without quotes"),
-        # the number offered is the one written, exactly: float(1e23) is 99999999999999991611392
-        (("uid",), "1e23", "write 100000000000000000000000 in decimal digits, without quotes or exponent"),
-        (("uid",), "+100000000000000000000001", "write 100000000000000000000001, without quotes or sign"),
-        (("uid",), "100000000000000000000001.0", "write 100000000000000000000001, without quotes or decimal point"),
-        (("uid",), "\u0661" + "\u0660" * 22 + "\u0661", "write 100000000000000000000001 in ASCII digits (0 to 9)"),
+        # the number read is the one written, exactly: float(1e23) is 99999999999999991611392 (out of range, it is
+        # not offered)
+        (("uid",), "1e23", "it reads as 100000000000000000000000, which is out of range too (must be at most 59999)"),
+        (("uid",), "+100000000000000000000001", "it reads as 100000000000000000000001, which is out of range too"),
+        (("uid",), "100000000000000000000001.0", "it reads as 100000000000000000000001, which is out of range too"),
+        (("uid",), "\u0661" + "\u0660" * 22 + "\u0661", "it reads as 100000000000000000000001, which is out of"),
         # one of more digits than any field takes is told so, not written out, nor read as inf
         (("uid",), "1e400", "it reads as a number of more than 30 digits"),
         (("uid",), "1" * 60 + ".5", "it reads as a number of more than 30 digits"),
@@ -2157,16 +2158,18 @@ def test_a_text_shaped_like_a_password_where_a_number_goes_is_not_shown(
         (("uid",), "1e4000", "it reads as a number of more than 30 digits"),
         (("uid",), "1E" + "9" * 40, "it reads as a number of more than 30 digits"),
         (("limits", "cpus"), "1e-" + "9" * 40, "it reads as a fraction too close to 0"),
-        (("uid",), "0e99999", "write 0 in decimal digits, without quotes or exponent"),
+        (("limits", "cpus"), "1e-99999", "it reads as a fraction too close to 0"),
+        (("uid",), "0e99999", "it reads as 0, which is out of range too (must be at least 10000)"),
         # a thousands comma, where a whole number goes; where a fraction may, a decimal comma too
         (("uid",), "10,600", "write 10600, without quotes or separators between the digits"),
         (("uid",), "10,002", "write 10002, without quotes or separators between the digits"),
-        (("limits", "memory_mb"), "1,02,400", "write 102400, without quotes or separators between the digits"),
+        (("limits", "memory_mb"), "1,02,400", "it reads as 102400, which is out of range too (must be at most"),
         (("limits", "memory_mb"), "1,024", "write 1024, without quotes or separators between the digits"),
         (
             ("limits", "cpus"),
             "1,500",
-            "write 1500, without quotes or separators between the digits (or 1.5, if its ',' is a decimal point)",
+            "write 1.5, with a '.' as its decimal point, without quotes (1500, if its ',' groups thousands, is out of "
+            "range: must be at most 64",
         ),
         (("limits", "cpus"), "1,5", "write 1.5, with a '.' as its decimal point, without quotes"),
         (("uid",), "10,6", "it reads as 10.6, which is no whole number: give a whole number, without quotes"),
@@ -2184,7 +2187,8 @@ def test_a_text_shaped_like_a_password_where_a_number_goes_is_not_shown(
         (("uid",), "0x", "it is a hexadecimal number's prefix without digits: give a whole number in decimal"),
         (("limits", "pids"), "0b_", "it is a binary number's prefix without digits: give a whole number in decimal"),
         # a hexadecimal floating point number (C's %a)
-        (("uid",), "0x1p4", "write 16 (hexadecimal floating point 0x1p4) in decimal digits, without quotes"),
+        (("uid",), "0x1p4", "it reads as 16, which is out of range too (must be at least 10000)"),
+        (("limits", "pids"), "0x1p5", "write 32 (hexadecimal floating point 0x1p5) in decimal digits, without quotes"),
         (("uid",), "0x1.3a2p13", "write 10052 (hexadecimal floating point 0x1.3a2p13) in decimal digits"),
         (("uid",), "0x1p-1", "it reads as 0.5, which is no whole number: give a whole number, without quotes"),
         (("limits", "cpus"), "0x1.8p0", "write 1.5 (hexadecimal floating point 0x1.8p0) in decimal digits"),
@@ -2292,6 +2296,128 @@ def test_a_number_out_of_range_written_in_another_base_is_told_as_read(
     [error] = _errors_of(proc)
     assert shown in error, error
     assert ("the value (not shown" in shown) is (written[2:] not in proc.stdout + proc.stderr)
+
+
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [
+        ("10_600", "uid: 10_600 is not a whole number: write 10600, without separators between the digits"),
+        ("10 600", "uid: 10 600 is not a whole number: write 10600, without separators between the digits"),
+        ("10,600", "uid: 10,600 is not a whole number: write 10600, without separators between the digits"),
+        ("0b10100101101000", "uid: 0b10100101101000 is not a whole number: write 10600 (binary 0b10100101101000) in"),
+        ("0x2712_", "uid: 0x2712_ is not a whole number: write 10002 (hexadecimal 0x2712_) in decimal digits"),
+        ("inf", "uid: inf is not a whole number: it is infinity, which no field takes: give a whole number"),
+        ("0x", "uid: 0x is not a whole number: it is a hexadecimal number's prefix without digits: give a whole"),
+        ("\u0661\u0660\u0666\u0660\u0660", "write 10600 in ASCII digits (0 to 9)"),
+        ("10600\nlimits:\n  cpus: 1,5", "limits.cpus: 1,5 is not a number: write 1.5, with a '.' as its decimal point"),
+    ],
+)
+def test_a_number_yaml_reads_as_text_written_without_quotes_is_told_as_written(
+    tmp_path: Path, written: str, shown: str
+) -> None:
+    """``uid: 10_600`` (no quotes: YAML 1.2 reads it as text, as ``0b1``, ``10,600`` and ``inf``) was shown in
+    quotes, ``"10_600"``, and told to write the number "without quotes", which the file has none of; it is shown as
+    written and told what to change, and nothing of quotes."""
+    proc = _check_uid_written(tmp_path, written)
+    assert proc.returncode == 1, proc.stderr
+    [error] = _errors_of(proc)
+    assert shown in error, error
+    assert "quotes" not in error and '"' not in error, error
+
+
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [
+        ("1e4000", "uid: 1e4000 is a number of more than 30 digits, far more than the field takes"),
+        ("-1E+999", "uid: -1E+999 is a number of more than 30 digits, far more than the field takes"),
+        ("10600\nlimits:\n  cpus: 1e4000", "limits.cpus: 1e4000 is a number of more than 30 digits, far more than"),
+        # YAML's own infinity is told as before
+        (".inf", "uid: .inf is infinite (YAML's infinity): give a whole number"),
+        ("10600\nlimits:\n  cpus: -.Inf", "limits.cpus: -.Inf is infinite (YAML's infinity)"),
+    ],
+)
+def test_a_number_too_large_for_yaml_is_not_told_infinite(tmp_path: Path, written: str, shown: str) -> None:
+    """``uid: 1e4000`` is a float YAML reads as infinity (past what a float holds), and was told "is infinite
+    (YAML's infinity)", which the file does not say: it is told as a number too large, as ``"1e4000"`` in quotes is;
+    YAML's own ``.inf`` is still told infinite."""
+    proc = _check_uid_written(tmp_path, written)
+    assert proc.returncode == 1, proc.stderr
+    [error] = _errors_of(proc)
+    assert shown in error, error
+
+
+@pytest.mark.parametrize(
+    ("written", "wanted", "refused"),
+    [
+        ('"1e3"', "it reads as 1000, which is out of range too (must be at least 10000)", "1000"),
+        ('"0x10"', "it reads as 16, which is out of range too (must be at least 10000)", "16"),
+        ('"1_000_000"', "it reads as 1000000, which is out of range too (must be at most 59999)", "1000000"),
+        ('"10.0"', "it reads as 10, which is out of range too (must be at least 10000)", "10"),
+        ("100.0", "it reads as 100, which is out of range too (must be at least 10000)", "100"),
+        (
+            "10600\nlimits:\n  memory_mb: 100G",
+            "100G is 102400 MB, which is out of range too (must be at most 65536)",
+            "102400",
+        ),
+        ("10600\nlimits:\n  pids: '+12'", "it reads as 12, which is out of range too (must be at least 16)", "12"),
+        # of two readings, the one the field takes is offered, the other told refused
+        (
+            "10600\nlimits:\n  cpus: '1,500'",
+            "write 1.5, with a '.' as its decimal point, without quotes (1500, if its ',' groups thousands, is out of "
+            "range: must be at most 64",
+            "1500",
+        ),
+    ],
+)
+def test_a_number_offered_is_one_the_field_takes(tmp_path: Path, written: str, wanted: str, refused: str) -> None:
+    """``uid: "1e3"`` was told to write 1000, which was then refused as out of range (must be at least 10000): a
+    number a message offers is checked against the field first; one the field refuses is said to be refused too, with
+    its range, and never offered."""
+    proc = _check_uid_written(tmp_path, written)
+    assert proc.returncode == 1, proc.stderr
+    [error] = _errors_of(proc)
+    assert wanted in error, error
+    assert f"write {refused}," not in error and f"without a unit: {refused}" not in error, error
+
+
+@pytest.mark.parametrize(
+    ("written", "wanted"),
+    [
+        (
+            '"10.600"',
+            "it reads as 10.6, which is no whole number; if its '.' groups thousands (10.600 for 10600), write 10600, "
+            "without quotes or separators between the digits",
+        ),
+        (
+            "10.600",
+            "it reads as 10.6, which is no whole number; if its '.' groups thousands (10.600 for 10600), write 10600, "
+            "without separators between the digits",
+        ),
+        ('"12.345"', "write 12345, without quotes or separators between the digits"),
+        ('"1.000.000"', "it reads as 1000000, which is out of range too (must be at most 59999)"),
+        ('"20.000.5"', 'uid: "20.000.5" is not a whole number'),
+        # not three digits after the '.': no grouping
+        ('"10.6"', "it reads as 10.6, which is no whole number: give a whole number, without quotes"),
+        # a grouping read where the decimal point reads a whole number too: both said
+        (
+            '"10.000"',
+            "write 10000, without quotes or separators between the digits, if its '.' groups thousands (10, if it "
+            "is a decimal point, is out of range: must be at least 10000)",
+        ),
+        # where a fraction may go (cpus), a '.' is a decimal point: "1.500" is 1.5
+        ("10600\nlimits:\n  cpus: '1.500'", "write the number without quotes"),
+    ],
+)
+def test_a_dot_grouping_thousands_in_a_whole_number_is_read_both_ways(
+    tmp_path: Path, written: str, wanted: str
+) -> None:
+    """``uid: "10.600"`` (thousands grouped with a dot, as French and German write them) read only as 10.6, where
+    ``"10,600"`` read as 10600: in a field of whole numbers a '.' before exactly three digits may group thousands,
+    and both readings are said, the grouped one offered when the field takes it."""
+    proc = _check_uid_written(tmp_path, written)
+    assert proc.returncode == 1, proc.stderr
+    [error] = _errors_of(proc)
+    assert wanted in error, error
 
 
 _EXAMPLE = (ROOT / "members" / "velo-cite.yaml").read_text(encoding="utf-8")
