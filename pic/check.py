@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from pic import eol, phpini
 from pic.errors import PicError, Problem, Severity, show_value
 from pic.names import a_labels
-from pic.networks import DOCUMENTATION_BLOCKS, reserved_block
+from pic.networks import DOCUMENTATION_BLOCKS, private_network, reserved_block
 from pic.registry import UID_BELOW_DYNAMIC, Member, Registry, address_paths, addresses, load_registry, name_key
 from pic.settings import TLS_CA_NAMES, Settings, display_path, load_settings
 from pic.validators import (
@@ -202,14 +202,19 @@ def documentation_name_warnings(settings: Settings) -> list[Problem]:
 
 def _documentation_address_warnings(settings: Settings) -> list[Problem]:
     """A host's ``public_addresses`` in a block reserved for documentation (RFC 5737, RFC 3849, RFC 9637: the README's
-    192.0.2.10) on a public stack, a warning each at its line, as a documentation name of the stack is: the zones NSD
-    serves publish it as the host's A or AAAA record, and the Internet reaches no host there. A lab stack (``ca:
-    internal``) may use them, and is not told (:func:`documentation_name_warnings` is called on a public one only)."""
+    192.0.2.10) or in a private network (RFC 1918, RFC 6598, RFC 4193: its ``private_address`` pasted there) on a
+    public stack, a warning each at its line, as a documentation name of the stack is: the zones NSD serves publish it
+    as the host's A or AAAA record, and the Internet reaches no host there. A lab stack (``ca: internal``) may use
+    them, and is not told (:func:`documentation_name_warnings` is called on a public one only)."""
     out = []
     for name, host in settings.hosts.items():
         for i, text in enumerate(host.public_addresses):
-            block = reserved_block(ipaddress.ip_address(text), DOCUMENTATION_BLOCKS)
-            if block is None:
+            address = ipaddress.ip_address(text)
+            if (block := reserved_block(address, DOCUMENTATION_BLOCKS)) is not None:
+                what = f"{block}, an example's address: the Internet reaches no host there"
+            elif (network := private_network(address)) is not None:
+                what = f"{network}: no one outside that network reaches {name} there"
+            else:
                 continue
             file, line = settings.where("hosts", name, "public_addresses", i)
             out.append(
@@ -217,9 +222,8 @@ def _documentation_address_warnings(settings: Settings) -> list[Problem]:
                     file,
                     line,
                     f"pic:hosts.{name}.public_addresses[{i}]",
-                    f"{short_repr(text, 80)} is {block}, an example's address: the Internet reaches no host "
-                    "there, and the address records and SPF records made of it lead nowhere; write the addresses "
-                    f"the Internet reaches {name} at before `pulumi up`",
+                    f"{short_repr(text, 80)} is {what}, and the address records and SPF records made of it lead "
+                    f"nowhere; write the addresses the Internet reaches {name} at before `pulumi up`",
                     "warning",
                 )
             )

@@ -40,6 +40,19 @@ def in_private_network(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -
     return any(address.version == n.version and address in n for n in PRIVATE_NETWORKS)
 
 
+# What each of PRIVATE_NETWORKS is, for a message
+_PRIVATE_WORDS = ("RFC 1918", "RFC 1918", "RFC 1918", "RFC 6598's shared address space", "RFC 4193's unique local")
+
+
+def private_network(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
+    """The private network holding ``address`` (:data:`PRIVATE_NETWORKS`), as ``in 10.0.0.0/8, a private network
+    (RFC 1918)``, or None."""
+    for network, words in zip(PRIVATE_NETWORKS, _PRIVATE_WORDS, strict=True):
+        if address.version == network.version and address in network:
+            return f"in {network}, a private network ({words})"
+    return None
+
+
 # Blocks that are neither a private network nor the Internet's, and what each is, for a message (IANA's
 # special-purpose address registries, RFC 6890). Those no host holds at all (loopback, link-local, multicast,
 # 0.0.0.0/8, 240.0.0.0/4) are told by the settings' own checks first.

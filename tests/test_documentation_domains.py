@@ -447,3 +447,40 @@ def test_a_public_address_in_a_documentation_block_is_warned_of_on_a_public_stac
     stack.write_text(text.replace("ca: letsencrypt", "ca: internal"), encoding="utf-8")
     rc, out = _check(project, members, capsys)
     assert rc == 0 and "public_addresses" not in out, out
+
+
+@pytest.mark.parametrize(
+    ("address", "network"),
+    [
+        ("10.0.0.11", "10.0.0.0/8"),
+        ("172.16.4.2", "172.16.0.0/12"),
+        ("192.168.1.20", "192.168.0.0/16"),
+        ("100.64.0.7", "100.64.0.0/10"),
+        ("fd12:3456::11", "fc00::/7"),
+    ],
+)
+@pytest.mark.parametrize("ca", ["letsencrypt", "staging"])
+def test_a_public_address_in_a_private_network_is_warned_of_on_a_public_stack(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], address: str, network: str, ca: str
+) -> None:
+    """pic:hosts.<h>.public_addresses took a private network's address (10.0.0.11, the host's private_address
+    pasted there) on a stack facing the Internet without a word, though the zones NSD serves publish it as the
+    host's A or AAAA record, which no one outside the network reaches: a warning at its line naming the network, as
+    a documentation block's address gets; a lab stack (ca: internal) is told nothing."""
+    project = project_copy(tmp_path)
+    stack = project / "Pulumi.prod.yaml"
+    text = stack.read_text(encoding="utf-8").replace("ca: letsencrypt", f"ca: {ca}")
+    text = text.replace("web1: {role: web, ", f"web1: {{role: web, public_addresses: [8.8.4.4, '{address}'], ")
+    stack.write_text(text, encoding="utf-8")
+    members = write_members(tmp_path / "members", {"asso": member(10600, site=_site("asso-exemple.fr"))})
+    rc, out = _check(project, members, capsys)
+    assert rc == 0, out
+    line = next(i for i, ln in enumerate(text.splitlines(), 1) if "public_addresses" in ln)
+    [warning] = [ln for ln in out.splitlines() if "public_addresses" in ln]
+    assert warning.startswith(
+        f"warning: {stack}:{line} pic:hosts.web1.public_addresses[1]: '{address}' is in {network}, a private network"
+    ), warning
+    assert "`pulumi up`" in warning and "8.8.4.4" not in warning, warning
+    stack.write_text(text.replace(f"ca: {ca}", "ca: internal"), encoding="utf-8")
+    rc, out = _check(project, members, capsys)
+    assert rc == 0 and "public_addresses" not in out, out
