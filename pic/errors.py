@@ -204,7 +204,11 @@ def value_without_credentials(value: str) -> str:
     too, ``user%3Apassword@host``), restic's
     ``sftp:user@host:/path`` excepted (a ``:``
     before its last ``@``; a password may hold spaces, and so may a user, but not a line break: an
-    address followed by a header, ``a@x.org\nBcc: b@y.org``, is no user and password, and is shown)."""
+    address followed by a header, ``a@x.org\nBcc: b@y.org``, is no user and password, and is shown). A ``mailto:``
+    is a URL's scheme (RFC 6068), no user: the address after it is read alone (``mailto:admin@x.org`` is shown,
+    ``mailto:deploy:hunter2@x.org`` masked after its scheme)."""
+    if value[:7].lower() == "mailto:":
+        return value[:7] + value_without_credentials(value[7:])
     span = url_credentials(value)
     # restic's sftp:user@host:/path names a user alone, no password (its "sftp:" is no user)
     if span is None and "@" in value and "://" not in value and _SFTP_SHORT_USER.match(value) is None:

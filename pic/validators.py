@@ -1436,15 +1436,31 @@ def _address_alone(value: str, accepted: Callable[[str], str]) -> str | None:
 
 def _offered(offer: str, without: str, alone: str, accepted: Callable[[str], str]) -> str:
     """``offer`` and the address ``alone`` to give when ``accepted`` takes it, else ``without`` and why the address
-    is refused too, not quoted."""
+    is refused too, not quoted; when that refusal offers the address mended (``admin@.velo-asso.fr,``: its domain
+    starting with a dot, ``write 'admin@velo-asso.fr'``), both faults are told and that address offered, not said
+    to be refused."""
     try:
         accepted(alone)
     except ValueError as refused:
         why = str(refused).removeprefix("is not a valid e-mail address: ")
+        if (mended := _MENDED.search(why)) is not None and _takes(accepted, mended[1][1:-1]):
+            return f"{without}, {'the address ' if why.startswith(('has ', 'is ')) else ''}{why}"
         return f"{without} the address is refused too: {why}"
     if offer.endswith(":"):
         return f"{offer} give the address alone ({short_repr(alone, 80)})"
     return f"{offer} ({short_repr(alone, 80)})"
+
+
+# The address a refusal offers to write, at its end (short_repr's quoting)
+_MENDED = LazyPattern(r": write ('[^'\\]*'|\"[^\"\\]*\")\Z")
+
+
+def _takes(accepted: Callable[[str], str], address: str) -> bool:
+    try:
+        accepted(address)
+    except ValueError:
+        return False
+    return True
 
 
 def u_labels(name: str) -> str:

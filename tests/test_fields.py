@@ -1137,11 +1137,11 @@ def test_an_address_with_an_empty_label_says_where(address: str, words: str, mea
         (" admin@velo-asso.fr", False, "has blanks around it: give the address alone ('admin@velo-asso.fr')"),
         ("admin@velo-asso.fr,", False, "ends with ',': give the address alone ('admin@velo-asso.fr')"),
         ("admin@velo-asso.fr;", True, "ends with ';': give the address alone ('admin@velo-asso.fr')"),
-        ("admin@velo-asso..fr,", False, "ends with ','; without it the address is refused too: its domain has two"),
+        ("admin@velo-asso..fr,", False, "ends with ','; without it, its domain has two dots in a row"),
         ("admin@asso.fr,", False, "ends with ','; without it the address is refused too: its domain asso.fr is a"),
         (" deploy:hunter2@x.org", False, "has blanks around it; without them the address is refused too: The email"),
         ("marie@v\u00e9lo-asso.fr,", False, "ends with ',': give the address alone ('marie@v\u00e9lo-asso.fr')"),
-        ("marie@v\u00e9lo-asso.fr,", True, "ends with ','; without it the address is refused too: has a domain"),
+        ("marie@v\u00e9lo-asso.fr,", True, "ends with ','; without it, the address has a domain in Unicode"),
     ],
 )
 def test_an_address_with_blanks_or_a_list_s_separator_says_what_to_write(
@@ -1155,6 +1155,28 @@ def test_an_address_with_blanks_or_a_list_s_separator_says_what_to_write(
     assert str(refused.value).startswith(f"is not a valid e-mail address: {said}"), refused.value
     assert "invalid characters" not in str(refused.value) or "hunter2" in address
     assert "hunter2" not in str(refused.value)  # the address refused is not quoted: it may hold a password
+
+
+@pytest.mark.parametrize(
+    ("address", "said"),
+    [
+        ("admin@.velo-asso.fr,", "ends with ','; without it, its domain starts with a dot"),
+        ("admin@velo-asso.fr.;", "ends with ';'; without it, its domain ends with a dot"),
+        (" admin@velo-asso..fr ", "has blanks around it; without them, its domain has two dots in a row"),
+        ("Admin <admin@.velo-asso.fr>", "a name and angle brackets around the address are not taken; without them,"),
+        ("mailto:admin@velo-asso..fr", "without 'mailto:', its domain has two dots in a row"),
+    ],
+)
+def test_an_address_with_two_faults_is_offered_mended_without_being_told_refused(address: str, said: str) -> None:
+    """``admin@.velo-asso.fr,`` was told that without its ',' the address "is refused too", then offered the address
+    mended: both faults are told, and the address to write, one the field takes."""
+    with pytest.raises(ValueError) as refused:
+        check_email(address)
+    message = str(refused.value)
+    assert message.startswith(f"is not a valid e-mail address: {said}"), message
+    assert "refused too" not in message, message
+    offered = message.rpartition("write ")[2].strip("'")
+    assert check_email(offered) == offered == "admin@velo-asso.fr", message
 
 
 def test_the_address_a_platform_s_field_is_offered_is_ascii() -> None:

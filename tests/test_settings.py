@@ -1730,6 +1730,19 @@ def test_an_address_followed_by_a_header_is_shown_whole_not_masked_as_a_password
         assert " pic:admin_email: " in text and "hunter2" not in text, text
 
 
+@pytest.mark.parametrize("written", ["mailto:admin@velo-asso.fr", "MailTo:admin@velo-asso.fr", "mailto:marie@asso.org"])
+def test_an_address_after_mailto_is_shown_not_masked_as_a_password(tmp_path: Path, written: str) -> None:
+    """``mailto:admin@velo-asso.fr`` was shown ``"***@velo-asso.fr"``, its scheme read as a user and the address as
+    a password, while the hint then wrote the address out: ``mailto:`` is a URL's scheme, and the address after it
+    is shown, masked only when it holds a password itself (the test above)."""
+    project = project_copy(tmp_path)
+    _edit(project, "pic:admin_email: admin@example.org", f"pic:admin_email: {written}")
+    text = _errors(project)
+    alone = written.partition(":")[2]
+    assert f' pic:admin_email: "{written}" is not a valid e-mail address: give the address alone, without ' in text
+    assert f"'mailto:' ({alone!r})" in text and "***" not in text, text
+
+
 @pytest.mark.parametrize(
     ("setting", "words"),
     [
