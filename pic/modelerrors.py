@@ -7,6 +7,7 @@ import datetime as dt
 import decimal
 import difflib
 import fractions
+import ipaddress
 import math
 import re
 import types
@@ -811,15 +812,61 @@ def _wrong_type(
     shown: str,
     *,
     written: str | None,
+    data: object = None,
 ) -> str:
     """The message of a value of another kind than the field's, with how to write it."""
     value = err.get("input")
     if kind == "date_type" and (wrong := _not_a_date(value)) is not None:
         return wrong
+    if kind == "string_type" and isinstance(value, int | float) and not isinstance(value, bool) and _ip_field(loc):
+        return _number_for_address(value, model, loc, data)
     if kind == "string_type" and isinstance(value, int | float | dt.date):
         return f"is not {_TYPE_WORDS[kind]} (put it in quotes)"  # YAML read a number, a boolean or a date
     hint = _type_hint(kind, value, model, loc, shown, written=written)
     return f"is not {_TYPE_WORDS[kind]}" + ("" if hint is None else f": {hint}")
+
+
+# The fields of one IP address (a host's ``address`` takes a name too), alone or in a list
+_IP_KEYS = frozenset({"address", "private_address", "public_addresses", "listen", "resolver"})
+
+
+def _ip_field(loc: tuple[str | int, ...]) -> bool:
+    key = next((part for part in reversed(loc) if isinstance(part, str)), None)
+    return key in _IP_KEYS
+
+
+def _number_for_address(value: float, model: type[BaseModel], loc: tuple[str | int, ...], data: object) -> str:
+    """The message of a number given where an IP address goes: an integer of 32 bits is an IPv4 address written as
+    one number (167772171 is 10.0.0.11, as some tools and databases store it), offered when the data with it there
+    passes the model's checks at that place (a private network's for a private_address, made across the hosts),
+    else told refused too; another number is no address."""
+    if not isinstance(value, int) or not 2**24 <= value < 2**32:
+        return "is a number, not an IPv4 or IPv6 address: give the host's address (four numbers from 0 to 255, dotted)"
+    address = str(ipaddress.IPv4Address(value))
+    what = f"is {address} written as one number (its 32 bits)"
+    try:
+        model.model_validate(_replaced(data, loc, address))
+    except ValidationError as exc:
+        for err in exc.errors():
+            error = (err.get("ctx") or {}).get("error")
+            at = _keys_of((*err["loc"], *(error.loc if isinstance(error, SubfieldError) else ())), data)
+            if at == loc:
+                why = str(error if error is not None else err["msg"]).removeprefix("Value error, ")
+                return f"{what}, and {address!r} {why}"
+    except Exception:  # a check needing more than the data (the stack's name): nothing offered
+        return f"{what}: write it dotted ({address!r}), if it is the host's"
+    return f"{what}: write {address!r}"
+
+
+def _replaced(data: object, loc: tuple[str | int, ...], value: object) -> object:
+    """``data`` with ``value`` at ``loc``, the mappings and lists on the way copied."""
+    if not loc:
+        return value
+    if isinstance(data, dict):
+        return {**data, loc[0]: _replaced(data.get(loc[0]), loc[1:], value)}
+    if isinstance(data, list) and isinstance(loc[0], int):
+        return [_replaced(item, loc[1:], value) if i == loc[0] else item for i, item in enumerate(data)]
+    return data
 
 
 def _literal_detail(err: Any, expected: str) -> str:
@@ -856,7 +903,7 @@ def _describe(
     if (non_finite_detail := _non_finite(kind, err, ctx, written)) is not None:
         detail = non_finite_detail
     elif kind in _TYPE_WORDS:
-        detail = _wrong_type(kind, err, model, loc, value, written=written)
+        detail = _wrong_type(kind, err, model, loc, value, written=written, data=data)
     elif kind == "value_error":
         detail = str(err["msg"]).removeprefix("Value error, ")
     elif kind in ("too_short", "too_long", "string_too_short", "string_too_long"):

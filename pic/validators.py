@@ -1842,6 +1842,8 @@ def _not_an_address(value: str, refuses: Refuses | None = None) -> str:
         return said
     if (said := _with_prefix(value, refuses)) is not None or (said := _with_port(value, refuses)) is not None:
         return said
+    if (said := _ipv4_then_more(value, refuses)) is not None:
+        return said
     parts = value.split(".")
     if len(parts) == 4 and all(part.isdigit() and part.isascii() for part in parts):
         plain = ".".join(str(int(part)) for part in parts)
@@ -1851,6 +1853,28 @@ def _not_an_address(value: str, refuses: Refuses | None = None) -> str:
             why = None if refuses is None else refuses(address)
             return f"{what}: write {plain!r}" if why is None else f"{what}, and {plain!r}, read without it, {why}"
     return "is not an IPv4 or IPv6 address"
+
+
+# An IPv4 address then a final dot (a DNS name's root, 10.0.0.11.), an IPv6 zone's '%' (10.0.0.11%eth0) or ':' twice
+# or more (10.0.0.11:22:22; one ':' and digits is a port, _WITH_PORT)
+_IPV4_THEN = LazyPattern(
+    r"(?P<a>[0-9]{1,3}(?:\.[0-9]{1,3}){3})(?:(?P<dot>\.)|(?P<zone>%.*)|(?P<colons>:[^:]*:.*))", re.DOTALL
+)
+
+
+def _ipv4_then_more(value: str, refuses: Refuses | None) -> str | None:
+    """:func:`_not_an_address` of an IPv4 address followed by what no address has (:data:`_IPV4_THEN`), None for
+    another text. What follows is not quoted: a password pasted there is not shown (pic.modelerrors hides the
+    value)."""
+    if not value[:1].isdigit() or (m := _IPV4_THEN.fullmatch(value)) is None:
+        return None
+    if m["dot"]:
+        what = "ends with a dot, which no address has"
+    elif m["zone"]:
+        what = "has a zone after its '%' (an interface's name), which only an IPv6 address takes"
+    else:
+        what = "holds more than one ':' after the address, which no address nor port has"
+    return _around(m["a"], what, refuses)
 
 
 def _with_prefix(value: str, refuses: Refuses | None) -> str | None:

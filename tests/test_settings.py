@@ -1730,6 +1730,52 @@ def test_an_address_followed_by_a_header_is_shown_whole_not_masked_as_a_password
         assert " pic:admin_email: " in text and "hunter2" not in text, text
 
 
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        # an IPv4 address as one integer, as some tools and databases store it
+        ("167772171", "167772171 is 10.0.0.11 written as one number (its 32 bits): write '10.0.0.11'"),
+        ("3232235796", "3232235796 is 192.168.1.20 written as one number (its 32 bits): write '192.168.1.20'"),
+        ("134744072", "134744072 is 8.8.8.8 written as one number (its 32 bits), and '8.8.8.8' is not an address of"),
+        # a DNS name's final dot
+        ("'10.0.0.11.'", "\"10.0.0.11.\" ends with a dot, which no address has: give the address alone ('10.0.0.11')"),
+        ("'8.8.8.8.'", "\"8.8.8.8.\" ends with a dot, which no address has, and '8.8.8.8' inside is not an address"),
+        # a zone, which only IPv6 has, and more than a port after the address
+        (
+            "'10.0.0.11%eth0'",
+            "\"10.0.0.11%eth0\" has a zone after its '%' (an interface's name), which only an IPv6 address takes: "
+            "give the address alone ('10.0.0.11')",
+        ),
+        (
+            "'10.0.0.11:22:22'",
+            "\"10.0.0.11:22:22\" holds more than one ':' after the address, which no address nor port has: give the "
+            "address alone ('10.0.0.11')",
+        ),
+        ("10.0.0.11:22:22", "\"10.0.0.11:22:22\" holds more than one ':' after the address, which no address nor port"),
+    ],
+)
+def test_a_private_address_written_otherwise_is_told_what_it_is(tmp_path: Path, value: str, said: str) -> None:
+    """``private_address: 167772171`` (10.0.0.11 as one integer) was told to put it in quotes, then refused as no
+    address; ``'10.0.0.11.'`` (a trailing dot), ``'10.0.0.11%eth0'`` (a zone on IPv4) and ``'10.0.0.11:22:22'`` got
+    the generic "is not an IPv4 or IPv6 address": each is told what it is, with the address inside to write when
+    the field takes it, else why not."""
+    project = project_copy(tmp_path)
+    _edit(project, "private_address: 10.0.0.11", f"private_address: {value}")
+    text = _errors(project)
+    assert f"pic:hosts.web1.private_address: {said}" in text, text
+    assert "put it in quotes" not in text and "is not an IPv4 or IPv6 address" not in text, text
+
+
+@pytest.mark.parametrize(
+    "value", ["'10.0.0.11%Lilas2024x'", "'10.0.0.11:deploy:Lilas2024x'", "'10.0.0.11:22:Lilas2024x'"]
+)
+def test_a_password_after_a_private_address_is_still_not_shown(tmp_path: Path, value: str) -> None:
+    project = project_copy(tmp_path)
+    _edit(project, "private_address: 10.0.0.11", f"private_address: {value}")
+    text = _errors(project)
+    assert "Lilas2024x" not in text and "pic:hosts.web1.private_address: the value (not shown" in text, text
+
+
 @pytest.mark.parametrize("written", ["mailto:admin@velo-asso.fr", "MailTo:admin@velo-asso.fr", "mailto:marie@asso.org"])
 def test_an_address_after_mailto_is_shown_not_masked_as_a_password(tmp_path: Path, written: str) -> None:
     """``mailto:admin@velo-asso.fr`` was shown ``"***@velo-asso.fr"``, its scheme read as a user and the address as
