@@ -38,6 +38,11 @@ in about as long as its file takes to read."""
 
 _CACHE_DIRECTORY = Path(importlib.util.cache_from_source(__file__)).parent
 
+FORMAT = 2
+"""The version of the files' format (their head's fields, their program's words), in their name and their head: the
+checkouts of two versions of the project sharing a ``__pycache__`` (``sys.pycache_prefix``) keep their files apart
+rather than each refusing and writing again the other's. Raise it with any change to what a file holds."""
+
 
 def cache_file(pattern: str, flags: int = 0) -> Path:
     """Where :func:`compile_cached` keeps the program of ``pattern`` compiled with ``flags``: the package's
@@ -45,7 +50,7 @@ def cache_file(pattern: str, flags: int = 0) -> Path:
     its flags and the interpreter's version and ``_sre`` format (another Python compiles anew)."""
     key = f"{sys.version}\0{sys.implementation.cache_tag}\0{_sre.MAGIC}\0{_sre.CODESIZE}\0{int(flags)}\0{pattern}"
     digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
-    return _CACHE_DIRECTORY / f"re-{digest}.{sys.implementation.cache_tag}.sre"
+    return _CACHE_DIRECTORY / f"re-f{FORMAT}-{digest}.{sys.implementation.cache_tag}.sre"
 
 
 def compile_cached(pattern: str, flags: int = 0) -> re.Pattern[str]:
@@ -72,7 +77,7 @@ def compile_cached(pattern: str, flags: int = 0) -> re.Pattern[str]:
         if arguments is not None:
             sre_flags, code, groups, groupindex, indexgroup = arguments[1:]
             body = array(_WORD, code).tobytes()
-            head = {"pattern": pattern, "flags": int(flags), "sre_flags": sre_flags, "groups": groups}
+            head = {"format": FORMAT, "pattern": pattern, "flags": int(flags), "sre_flags": sre_flags, "groups": groups}
             head |= {"groupindex": groupindex, "indexgroup": indexgroup}
             head["sha256"] = _digest(head, body)
             _write(path, json.dumps(head).encode() + b"\n" + body)
@@ -93,7 +98,9 @@ def _read(path: Path, pattern: str, flags: int) -> re.Pattern[str] | None:
                 return None
             head, _, body = file.read().partition(b"\n")
         read = json.loads(head)
-        if read["pattern"] != pattern or read["flags"] != flags or read.pop("sha256") != _digest(read, body):
+        if read.get("format") != FORMAT or read["pattern"] != pattern or read["flags"] != flags:
+            return None
+        if read.pop("sha256") != _digest(read, body):
             return None
         code = array(_WORD)
         code.frombytes(body)

@@ -223,6 +223,29 @@ def test_a_damaged_head_is_compiled_anew_and_written_again(fields: dict[str, obj
     assert path.read_bytes() == good
 
 
+def test_a_program_s_file_is_named_and_headed_by_its_format(cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The files' names lacked a format version: two checkouts of the project sharing a ``__pycache__``
+    (``sys.pycache_prefix``) whose versions write them otherwise would each refuse the other's file and write its
+    own at the same name, on every run. The format is in the name and in the head, which is checked: a file of
+    another format at the name is compiled anew, and another format's files are not read nor written."""
+    compile_cached(SOURCE)
+    path = cache_file(SOURCE)
+    assert f"re-f{lazyre.FORMAT}-" in path.name, path.name
+    good = path.read_bytes()
+    assert json.loads(good.partition(b"\n")[0])["format"] == lazyre.FORMAT
+    other = _head_changed(good, format=lazyre.FORMAT + 1)
+    head, _, body = other.partition(b"\n")
+    read = json.loads(head)
+    read["sha256"] = lazyre._digest({k: v for k, v in read.items() if k != "sha256"}, body)
+    path.write_bytes(json.dumps(read).encode() + b"\n" + body)  # whole, of another format
+    assert compile_cached(SOURCE) == re.compile(SOURCE)
+    assert path.read_bytes() == good
+    monkeypatch.setattr(lazyre, "FORMAT", lazyre.FORMAT + 1)
+    assert cache_file(SOURCE) != path
+    compile_cached(SOURCE)
+    assert path.read_bytes() == good and cache_file(SOURCE).exists()
+
+
 def test_no_file_is_written_when_python_writes_no_bytecode(cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "dont_write_bytecode", True)
     assert compile_cached(SOURCE) == re.compile(SOURCE)
