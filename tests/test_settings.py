@@ -1731,6 +1731,38 @@ def test_an_address_followed_by_a_header_is_shown_whole_not_masked_as_a_password
 
 
 @pytest.mark.parametrize(
+    ("old", "new", "said"),
+    [
+        (
+            "pic:eol_warning_days: 365",
+            "pic:eol_warning_days: 1_000",
+            "pic:eol_warning_days: 1_000 is not a whole number: write 1000, without separators between the digits",
+        ),
+        (
+            "keep_days: 7",
+            "keep_days: '1e3'",
+            'pic:backup.keep_days: "1e3" is not a whole number: it reads as 1000, which is out of range too (must be '
+            "at most 366)",
+        ),
+        (
+            "keep_days: 7",
+            "keep_days: 0b1_1_1_1_1_1_1_1_1",
+            "pic:backup.keep_days: 0b1_1_1_1_1_1_1_1_1 is not a whole number: it reads as 511, which is out of range",
+        ),
+    ],
+)
+def test_a_stack_s_number_is_told_as_written_and_offered_only_in_range(
+    tmp_path: Path, old: str, new: str, said: str
+) -> None:
+    """The stack's numbers are told as a member file's are: a plain ``1_000`` (text to YAML 1.2) as written, not in
+    quotes nor told to drop any, and a number offered only when the setting takes it."""
+    project = project_copy(tmp_path)
+    _edit(project, old, new)
+    text = _errors(project)
+    assert said in text, text
+
+
+@pytest.mark.parametrize(
     ("value", "said"),
     [
         # an IPv4 address as one integer, as some tools and databases store it
