@@ -53,6 +53,7 @@ from pic.errors import (
     shown_name,
     shown_unless_secret,
 )
+from pic.secrettext import ACCESS_CODE_ACCESS, ACCESS_CODE_CODES, ACCESS_CODE_FILLERS, ACCESS_CODE_JOINED
 from pic.settings import display_path
 from pic.unanswered import Unanswered, bad_name, failure, said
 from pic.validators import (
@@ -1830,23 +1831,17 @@ _PASSWORD_NAME_WORDS = frozenset(
         *("password", "passwd", "passwort", "pass", "pwd", "pw", "passcode", "passphrase", "mdp", "motdepasse"),
         *("kennwort", "passord", "contrasena", "senha", "wachtwoord", "losenord", "salasana", "haslo", "heslo"),
         *("jelszo", "parola", "lozinka", "geslo", "sifre", "parool", "adgangskode", "kodeord", "pin"),
-        *("zugangscode", "toegangscode", "accesscode", "pincode", "codepin", "codeacces"),
+        *ACCESS_CODE_JOINED,
     ]
 )
-# A code's word in a column's name (French, English, Italian, Spanish, Portuguese), and the words naming it an access
-# code (Code d'accès, Code accès, code_acces, Access code, Codice d'accesso, Código de acceso, Code de connexion, a
-# PIN, a login's code); the words between them (d', de, of...). A code naming another thing (Code postal, Zip code,
-# Code INSEE, Code adhérent, Code promo, Country code) is no password, nor a code alone (Code: a postcode, a group,
-# a member's number as often as an access code).
-_CODE_NAME_WORDS = frozenset(["code", "codes", "codice", "codigo", "codi"])
-_ACCESS_NAME_WORDS = frozenset(
-    [
-        *("acces", "access", "accesso", "acceso", "acesso", "connexion", "connection", "connessione", "conexion"),
-        *("login", "logon", "entree", "entry", "pin", "secret", "secreto", "segreto", "confidentiel", "personnel"),
-        *("confidential", "personal", "prive", "private", "ingresso", "accede", "acceder"),
-    ]
-)
-_CODE_NAME_FILLERS = frozenset(["d", "de", "du", "di", "del", "da", "do", "of", "l", "the", "to"])
+# A code's word in a column's name, and the words naming it an access code, the words between them: those prose reads
+# as an access code's label (pic.secrettext.ACCESS_CODE_CODES...: Code d'accès, code_acces, Access code, Codice
+# d'accesso, Código de acceso, Code de connexion, a PIN, a login's code). A code naming another thing (Code postal,
+# Zip code, Code INSEE, Code adhérent, Code promo, Country code) is no password, nor a code alone (Code: a postcode, a
+# group, a member's number as often as an access code).
+_CODE_NAME_WORDS = frozenset(ACCESS_CODE_CODES)
+_ACCESS_NAME_WORDS = frozenset(ACCESS_CODE_ACCESS)
+_CODE_NAME_FILLERS = frozenset(ACCESS_CODE_FILLERS)
 _BOOLEAN_NAME_WORDS = frozenset(["has", "is", "needs", "must", "with", "avec", "sans", "without"])
 # A word of a column telling a fact about the password, not it (password_length, pwdLastSet, badPwdCount,
 # password_strength, Password Hint, Secret question); and the words naming a password only beside one naming whose

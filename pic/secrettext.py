@@ -2123,10 +2123,50 @@ _PROSE_WHOSE_WORD = rf"(?:(?:[^\W\d_]|['’.-])+|{_PROSE_PRODUCT}(?![\w’-]))"
 # closing one after it.
 _PROSE_WHOSE_OPEN = r"[(\[{]?"
 _PROSE_WHOSE_CLOSE = r"[)\]}]?"
+# The words of an access code's label (a door's, a meeting's, a service's: a secret as a PIN is), casefolded and
+# without their accents, as pic lists audit reads a column's name (pic.lists_audit.names_a_password) and prose reads a
+# label (_ACCESS_CODE): a code's word (French, English, Italian, Spanish, Portuguese, Catalan: code, codice, código,
+# codi), the words naming it an access's (Code d'accès, code accès, Access code, Codice d'accesso, Código de acceso,
+# Code de connexion, a PIN, a login's code), the words between them (d', de, of...); and the labels written as one
+# word (German Zugangscode, Dutch toegangscode, accesscode, pincode). A code naming another thing (Code postal, Zip
+# code, Code adhérent, Code promo) is none, nor a code alone (a postcode, a group, a member's number as often).
+ACCESS_CODE_CODES = ("code", "codes", "codice", "codigo", "codi")
+ACCESS_CODE_ACCESS = (
+    *("acces", "access", "accesso", "acceso", "acesso", "connexion", "connection", "connessione", "conexion"),
+    *("login", "logon", "entree", "entry", "pin", "secret", "secreto", "segreto", "confidentiel", "personnel"),
+    *("confidential", "personal", "prive", "private", "ingresso", "accede", "acceder"),
+)
+ACCESS_CODE_FILLERS = ("d", "de", "du", "di", "del", "da", "do", "of", "l", "the", "to")
+ACCESS_CODE_JOINED = ("zugangscode", "toegangscode", "accesscode", "pincode", "codepin", "codeacces")
+# (each letter that a word written without its accents stands for: é, è... for e)
+_UNACCENTED = {"a": "[aàáâä]", "e": "[eéèêë]", "i": "[iíìîï]", "o": "[oóòôö]", "u": "[uúùûü]", "c": "[cç]", "n": "[nñ]"}
+
+
+def _with_accents(words: Iterable[str]) -> str:
+    """A regular expression matching any of ``words`` (casefolded, without their accents) written with or without
+    them, the longer first where one starts another (codice before codi)."""
+    return "|".join(
+        "".join(_UNACCENTED.get(ch, re.escape(ch)) for ch in word) for word in sorted(words, key=len, reverse=True)
+    )
+
+
+# An access code's label: a code's word, words between (an elided d' or l' too), then an access's (code d'accès,
+# código de acceso, codice di accesso, code de connexion; plurals too), an access's word then a code's (access code,
+# login code, PIN code), or one word (Zugangscode).
+_ACCESS_CODE_LABEL = (
+    rf"(?:(?:{_with_accents(ACCESS_CODE_CODES)})[^\S\n]+"
+    rf"(?:(?:{_with_accents(w for w in ACCESS_CODE_FILLERS if len(w) > 1)})[^\S\n]+)?"
+    rf"(?:(?:{_with_accents(w for w in ACCESS_CODE_FILLERS if len(w) == 1)})['’][^\S\n]*)?"
+    rf"(?:{_with_accents(ACCESS_CODE_ACCESS)})s?"
+    rf"|(?:{_with_accents(ACCESS_CODE_ACCESS)})[^\S\n]+(?:{_with_accents(ACCESS_CODE_CODES)})"
+    rf"|(?:{_with_accents(ACCESS_CODE_JOINED)})s?)"
+)
 # A password's label: a word of _PASSWORD_ONLY's or _PASSWORD_ABROAD's after no word, as the last word of a name
 # written with '_' (where pass alone is one too) or in quotes, and ending a word; or a CJK one, anywhere.
-# French's code d'accès (code accès) and code secret (a code alone is a postcode, a source, a door's), plurals too.
-_ACCESS_CODE = r"(?:codes?[^\S\n]+(?:(?:d['’][^\S\n]*)?acc[èe]s|secrets?))"
+# An access code's label (_ACCESS_CODE_LABEL: a code alone is a postcode, a source, a door's).
+_ACCESS_CODE = _ACCESS_CODE_LABEL
+# (the letters its words start with, which a search for a label looks for first)
+_ACCESS_CODE_FIRST = "".join(sorted({w[0] for w in (*ACCESS_CODE_CODES, *ACCESS_CODE_ACCESS, *ACCESS_CODE_JOINED)}))
 # A Wi-Fi network's password as French names it: clé Wi-Fi, clé WPA (WPA2, WPA2-PSK), clé WEP, Windows's clé de
 # sécurité réseau (du réseau, du Wi-Fi, sans fil), code Wi-Fi; clef and plurals too (a clé alone is a door's, a
 # USB stick, a clé de sécurité alone a FIDO key).
@@ -2154,10 +2194,7 @@ _PROSE_PASSWORD_LABEL = rf"(?:{_PROSE_PASSWORD_BASE}|{_PASSWORD_FURTHER})"
 # number (PUK : 3244).
 # Not the PINs a card or a phone is sold with, which anyone knows (PIN par défaut : 0000, code PIN : 1234 (usine)):
 # _PIN_DEFAULT.
-_PIN_LABEL = (
-    r"(?:codes?[^\S\n]+(?:pin|confidentiels?|secrets?|(?:d['’][^\S\n]*)?acc[èe]s)|(?-i:PIN)(?:[^\S\n]+codes?)?"
-    r"|pin[^\S\n]+codes?|access[^\S\n]+codes?)"
-)
+_PIN_LABEL = rf"(?:{_ACCESS_CODE_LABEL}|(?-i:PIN)(?:[^\S\n]+codes?)?)"
 _PUK_LABEL = r"(?:codes?[^\S\n]+puk|(?-i:PUK)(?:[^\S\n]+codes?)?|puk[^\S\n]+codes?)"
 _PIN_DEFAULT = r"(?!(?:" + "|".join(f"{digit}{{4}}" for digit in "0123456789") + rf"|1234)(?!{_PROSE_VALUE_CHAR}))"
 
@@ -2228,7 +2265,10 @@ _VALUE_LINES = LazyPattern(
 # searched from 32 runs before (_Pattern.reach).
 _PASSWORD_REACH = 32
 _PROSE_PASSWORD = _Pattern(
-    _password_pattern("pmkcswhlaпκ密パ비패", _PROSE_PASSWORD_BASE), gate=_VALUE_LINES, digit=True, reach=_PASSWORD_REACH
+    _password_pattern("pmkcswhlaпκ密パ비패" + _ACCESS_CODE_FIRST, _PROSE_PASSWORD_BASE),
+    gate=_VALUE_LINES,
+    digit=True,
+    reach=_PASSWORD_REACH,
 )
 _PROSE_PASSWORD_FURTHER = _Pattern(
     _password_pattern("cphglлakjpfşsكرگסהपm", _PASSWORD_FURTHER, further=True),
@@ -2476,6 +2516,8 @@ _PROSE_PAIR_ANY = _Pattern(
 # (tests/test_fields_fast.py checks that this changes no verdict).
 _PROSE_PASSWORD_NEEDS = (
     "code",
+    "codi",  # codice, codigo, codi (_ACCESS_CODE_LABEL)
+    "códi",
     "clé",
     "cle",
     "pass",
@@ -2737,7 +2779,7 @@ _PHRASE_CLOSE = r"[\"”»’']"
 _PASSPHRASE_LABEL = (
     rf"(?:(?<![\w'’.-])(?:{_PROSE_PASSWORD_BASE}|{_PASSWORD_FURTHER})(?![\w’-]|'[\w’-])|{_PASSWORD_CJK})[`*_]*"
 )
-_PHRASE_LABEL_FIRST = "pmkcswhlпκghлajfşكرگסהप密パ비패"
+_PHRASE_LABEL_FIRST = "pmkcswhlпκghлajfşكرگסהप密パ비패" + _ACCESS_CODE_FIRST
 # The copulas of _PROSE_SEPARATOR, and a CJK label's own right after it
 _PHRASE_COPULA = (
     rf"(?:[^\S\n]+(?:c['’])?(?:est|était|sera|sont|is|was|are|ist|es|é|è|är|jest|war|era|είναι|(?:{_COPULAS_FURTHER})(?P<further>))"

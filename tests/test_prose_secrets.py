@@ -2098,3 +2098,42 @@ def test_a_command_s_quoted_words_holding_no_password_are_none(command: str) -> 
     a variable named for no secret, a program reading no password."""
     assert secrettext.prose_secret(command) is None
     assert secrettext.secret_kind(command) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Zugangscode: 4821",
+        "código de acceso: 4821",
+        "codigo de acceso : 48213",
+        "codice d'accesso: 4821",
+        "Codice di accesso 4821",
+        "code de connexion : 4821",
+        "Toegangscode: 4821",
+        "Login code: 4821",
+        "code personnel : 4821",
+        "Código de acceso: Lilas2024x",
+    ],
+)
+def test_an_access_code_under_any_label_pic_lists_audit_reads_as_one_is_found(text: str) -> None:
+    """The labels of an access code in the languages a column's name is read in by pic lists audit (its words: a
+    code's, an access's, the words between them), four digits after them a secret as after code d'accès."""
+    assert secrettext.prose_secret(text) == ("a password", 0)
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Code de connexion envoyé par SMS",
+        "code de connexion : 0000",
+        "Zugangscode: 4 Ziffern",
+        "código de acceso: ver la tesorera",
+        "Codice d'accesso 2026 inviato a gennaio",
+        "Code postal : 69001",
+        "Code adhérent : 4821",
+        "codice fiscale 12345678",
+        "Code de connexion : 2024-03-12",
+    ],
+)
+def test_words_a_default_or_another_code_after_a_code_s_label_are_none(note: str) -> None:
+    assert secrettext.prose_secret(note) is None
