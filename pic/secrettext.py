@@ -1939,8 +1939,9 @@ _PROSE_TEXT = [
 # (password: ticket#4521, mdp : RT#1187), a date or an algorithm's name (mot de passe WPA2-PSK, mdp argon2id).
 # The label in the other languages an association's admin or member may paste (Passwort: Geheim2024, la contraseña
 # es Velo2024x, 我的密码：Azerty123: _PASSWORD_ABROAD, _PASSWORD_CJK), with their copulas.
-# Japanese quotes (「Azerty123」) may open the value too.
-_PROSE_OPENING = r"[^\S\n]*+[\"'«“‘「『`*_]*[^\S\n]*+"
+# Japanese quotes (「Azerty123」) may open the value too, and brackets, round, square or curly, as quotes do (mot de
+# passe : (Lilas2024x), Token : [0123...]).
+_PROSE_OPENING = r"[^\S\n]*+[\"'«“‘「『`*_(\[{]*[^\S\n]*+"
 # Labels in the other languages of Europe and of the associations' members, each naming nothing but a password,
 # plurals, inflections and the spellings without their accents too: German Passwort and Kennwort, Spanish contraseña
 # and clave (not in palabra clave, a keyword), Catalan contrasenya, Galician contrasinal, Portuguese senha and
@@ -2015,6 +2016,8 @@ _ARROWS = (
 # then given back is quadratic (mdp and 64,000 '>' in a comment).
 # (one of _ARROWS first, the others after a look at their first sign: a gate tries this at each place of a text)
 _SEPARATOR_SIGN = rf"(?:[{_ARROWS}]|(?=[:=：~>-])(?::[:=]|[:=：]|(?<!-)-+>|(?<!=)=+>|(?<!~)~+>|(?<!>)>>++))"
+# The sign each of _SEPARATOR_SIGN's ends with (what a gate looks for)
+_SEPARATOR_LAST = rf"[:=：>{_ARROWS}]"
 # A table's cell separator, one or more (mot de passe | Azerty123, mdp || Azerty123), read as a run of one sign is
 _BAR = r"(?<!\|)\|++"
 # What stands between a label (and the words saying whose) and its value: ':' (fullwidth ：too), '=', an arrow
@@ -2030,27 +2033,28 @@ _PROSE_SEPARATOR = (
     r"(?:[^\S\n]++(?:now|still|maintenant|désormais|toujours|actuellement|jetzt|nun|ahora|agora|adesso|ora|nu|teraz))?(?=[^\S\n])"
     r"|(?<=[码碼ド호드])(?:是|为|為|は|는))"
 )
-# A label ending its line with ':', '=', an arrow or a table's '|', the value alone on the next line (a list's item
-# may be, after '-' or '•'; a table's row after '|' ending the label's line, the value its one cell: mot de passe |⏎|
+# A label ending its line with ':', '=', an arrow or a table's '|', the value alone on the next line (a list's item may
+# be, after '-' or '•'; a table's row after '|' ending the label's line, the value its one cell: mot de passe |⏎|
 # Lilas2024x! |, group row), as notes written one field a line give it (mdp :⏎Soleil2024x, Mot de passe FTP :⏎
-# Velo2024x, in a YAML block scalar too), or the separator starting the value's line (mot de passe⏎: Lilas2024x!,
-# but no '|' there: a table's row), one or two lines blank or only '#' between the label's and it too (mot de
-# passe⏎⏎: Lilas2024x!, _BARE_LINES: a value alone under a blank line is a paragraph's, Mot de passe⏎⏎Azerty123; the
-# separator starting its line says it is the label's); group nl says so, and _PROSE_LINE_END then ends the value's
-# line: the value, the marks closing it (and the row's '|'), then the line's end or a remark after '(', ',', ';' or a
-# dash (Velo2024x (depuis mars)). A value followed by other words on its line is the start of a sentence, none (Mot de
-# passe :⏎WordPress6 mis à jour).
+# Velo2024x, in a YAML block scalar too; one or two lines blank or only '#' between too, whatever the value's line
+# holds: mdp :⏎⏎Lilas2024x!, Identifiants FTP :⏎⏎asso / Velo2024x), or the separator starting the value's line (mot de
+# passe⏎: Lilas2024x!, but no '|' there: a table's row), one or two lines blank or only '#' between the label's and it
+# too (mot de passe⏎⏎: Lilas2024x!, _BARE_LINES: a value alone under a blank line is a paragraph's, Mot de
+# passe⏎⏎Azerty123; the separator starting its line says it is the label's); group nl says so, and _PROSE_LINE_END then
+# ends the value's line: the value, the marks closing it (and the row's '|'), then the line's end or a remark after '(',
+# ',', ';' or a dash (Velo2024x (depuis mars)). A value followed by other words on its line is the start of a sentence,
+# none (Mot de passe :⏎WordPress6 mis à jour).
 _LINE_START_SIGN = _SEPARATOR_SIGN
 _LINE_END_SIGN = rf"(?:{_LINE_START_SIGN}|{_BAR})"
 # (each line read whole, up to two: _BARE_LINES_BETWEEN's count)
 _BARE_LINES = r"(?:[^\S\n]*+#*+[^\S\n]*+\n){0,2}"
 _PROSE_NEXT_LINE = (
-    rf"[^\S\n]*+(?:{_LINE_START_SIGN}[^\S\n]*+\n[^\S\n]*+(?:[-•][^\S\n]++)?"
+    rf"[^\S\n]*+(?:{_LINE_START_SIGN}[^\S\n]*+\n{_BARE_LINES}[^\S\n]*+(?:[-•][^\S\n]++)?"
     rf"|{_BAR}[^\S\n]*+\n[^\S\n]*+(?:[-•][^\S\n]++|\|[^\S\n]*+(?P<row>))?"
     rf"|\n{_BARE_LINES}[^\S\n]*+{_LINE_START_SIGN}[^\S\n]*+)"
-    r"[\"'«“‘「『`*_]*[^\S\n]*+(?P<nl>)"
+    r"[\"'«“‘「『`*_(\[{]*[^\S\n]*+(?P<nl>)"
 )
-_PROSE_LINE_END = r"[\"'»”’」』`*_]*(?=[^\S\n]*+(?(row)(?:\|[^\S\n]*+)?)(?:\n|$|[(,;]|[-–—][^\S\n]))"
+_PROSE_LINE_END = r"[\"'»”’」』`*_)\]}]*(?=[^\S\n]*+(?(row)(?:\|[^\S\n]*+)?)(?:\n|$|[(,;]|[-–—][^\S\n]))"
 # What a value after a label holds none of: a blank, a quote, ',', ';', '(' or ')'; nor a letter or a sign of the
 # scripts written without spaces between words (CJK's punctuation, Japanese kana, Chinese characters, Korean
 # syllables, the fullwidth forms), where the value ends as their text resumes (密码是Azerty123。, パスワードは
@@ -2237,26 +2241,31 @@ def _password_pattern(first: str, label: str, further: bool = False) -> str:
         # between the label and a value in quotes (group cq), the value then closing them, not before ':' or '='
         # (mot de passe wifi "Velo2024x", mdp du wifi « Velo2024x », password for the router "Velo2024x"), the last
         # word none naming what the quotes may name instead: an account, a network, a file, a vault (mot de passe du
-        # compte "admin2024" changé, mot de passe du réseau "Livebox-A1B2" au dos de la box)
-        rf"|(?:[^\S\n]+(?:[`*_\"'«“‘「『]+[^\S\n]*)?|(?:[^\S\n]+(?:[^\W\d_]|['’.-])+){{0,5}}?[^\S\n]+{_NOT_NAMED_IN_QUOTES}"
-        rf"(?:[^\W\d_]|['’.-])+[^\S\n]+[\"'«“‘「『`]+[^\S\n]*(?P<cq>))"
+        # compte "admin2024" changé, mot de passe du réseau "Livebox-A1B2" au dos de la box); in brackets as in quotes
+        # (groups cb and cr: mot de passe (Lilas2024x), mot de passe wifi [Lilas2024x]), the bracket closing it and no
+        # ':' or '=' after it (Mot de passe (FTP2024) : voir le coffre names whose)
+        rf"|(?:[^\S\n]+(?:[`*_\"'«“‘「『]+[^\S\n]*|[(\[{{][^\S\n]*+(?P<cb>))?"
+        rf"|(?:[^\S\n]+(?:[^\W\d_]|['’.-])+){{0,5}}?[^\S\n]+{_NOT_NAMED_IN_QUOTES}"
+        rf"(?:[^\W\d_]|['’.-])+[^\S\n]+(?:[\"'«“‘「『`]+[^\S\n]*(?P<cq>)|[(\[{{][^\S\n]*+(?P<cr>)))"
         rf"(?:{_PROSE_PRODUCT}[^\S\n]+[`*_]*)?(?P<w>{_PROSE_PASSWORD_VALUE}(?!{_PROSE_PRODUCT}(?!{_PROSE_VALUE_CHAR_NOT_COLON}))"
         rf"(?!(?!{_PASSWORD_AT}){_PROSE_VALUE_CHAR}*\.{_PROSE_VALUE_CHAR}){_PROSE_VALUE_CHAR}{{6,}}"
         rf"|(?(pin)(?!(?:19|20)[0-9]{{2}}(?![0-9])){_PIN_DEFAULT}[0-9]{{4,8}}(?!{_PROSE_VALUE_CHAR})|(?!))"
         rf"|(?(puk)[0-9]{{8}}(?!{_PROSE_VALUE_CHAR})|(?!)))"
         r"(?(cq)[^\S\n]*[\"'»”’」』`](?![^\S\n]*[:=：])|)"
+        r"(?(cb)[^\S\n]*+[)\]}](?![^\S\n]*[:=：])|)(?(cr)[^\S\n]*+[)\]}](?![^\S\n]*[:=：])|)"
         r")"
     )
 
 
 # The lines a password after its label is on (_password_pattern): its value holds a digit (_Pattern.digit) and is on
-# the label's line, or alone on the next one after a line ending with ':', '=' or an arrow, or on a line starting with
-# one, up to two bare lines under the label's (_PROSE_NEXT_LINE); no other part of it holds a line break. A note
+# the label's line, or alone on the next one after a line ending with ':', '=' or an arrow (up to two bare lines
+# between), or on a line starting with one, up to two bare lines under the label's (_PROSE_NEXT_LINE); no other part
+# of it holds a line break. A note
 # naming where a password is kept, in words, with a digit on another line (mot de passe dans le coffre /
 # DB_HOST=db1.lan) is searched on that line alone: the label's words that follow are each tried as a value, a separator
 # and a word saying whose, about 35 µs a line.
 _VALUE_LINES = LazyPattern(
-    rf"{_LINE_END_SIGN}[^\S\n]*\n[^\n]*?[0-9]|\n{_BARE_LINES}[^\S\n]*{_LINE_START_SIGN}[^\n]*?[0-9]|[0-9]"
+    rf"{_LINE_END_SIGN}[^\S\n]*\n{_BARE_LINES}[^\n]*?[0-9]|\n{_BARE_LINES}[^\S\n]*{_LINE_START_SIGN}[^\n]*?[0-9]|[0-9]"
 )
 # Between a match's start and its value's first digit, or its separator ending the label's line (the gate's match),
 # stand at most 20 runs of blanks: 4 in the label (clés de sécurité du réseau), 12 in six words saying whose (each a
@@ -2278,10 +2287,11 @@ _PROSE_PASSWORD_FURTHER = _Pattern(
 )
 
 # pass alone, a password's label in English and French notes (pass : Azerty123, PASS= S3cr3tPw), but also a ticket
-# or a card (Pass Culture, pass Navigo 2024/2025, Les Pass'Sport : 2025): only right before ':' or '=' and a value of
-# letters and digits as a password's, no word saying whose between them (Pass Navigo : Velo2024x is a card's name).
+# or a card (Pass Culture, pass Navigo 2024/2025, Les Pass'Sport : 2025): only right before a separator's sign (':',
+# '=', '::', an arrow...: _SEPARATOR_SIGN, as the other labels take) and a value of letters and digits as a
+# password's, no word saying whose between them (Pass Navigo : Velo2024x is a card's name).
 _PROSE_PASS = _Pattern(
-    r"(?i)p(?<![\w'’.-]p)ass(?![\w’-]|'[\w’-])[`*_]*[^\S\n]*[:=：]"
+    rf"(?i)p(?<![\w'’.-]p)ass(?![\w’-]|'[\w’-])[`*_]*[^\S\n]*+{_SEPARATOR_SIGN}"
     rf"{_PROSE_OPENING}(?P<v>{_PROSE_VALUE}{_PROSE_VALUE_CHAR}{{6,}})",
     digit=True,
 )
@@ -2409,8 +2419,28 @@ _PROSE_PAIR_LOGIN = (
     r"(?!(?:[^\W\d_]+[_-]?)?v?[0-9]+(?:\.[0-9]+)+[^\W_]*(?:[^\S\n]*\n)?[^\S\n]*[/:])"
     r"(?![\w-]+(?:\.[\w-]+)+\.[^\W\d_]{2,4}(?:[^\S\n]*\n)?[^\S\n]*[/:])"
     r"(?=(?P<stem>[^\W_]+[_.-])?)(?=(?:(?P<model>[^\W\d_]+)(?=[0-9]))?)(?=(?P<at>[^\s/:@]*@)?)"
+    r"(?=(?P<addr>[^\s/:@\"'`,;()]++@[\w-]++(?:\.[\w-]++)++(?![^\s/:\"'`,;()]))?)"
     r"[^\s/:\"'`,;()]++[\"'`*_»”’」』]*"
 )
+# After a label's ':' or '=' (group co: a separator starting with one), the password after its login and a blank in
+# brackets, round, square or curly (group lb: wp: paul (Lilas2024x), Nextcloud : asso [Velo2024x!]), or after a login
+# that is an e-mail address and a blank (group sp: identifiants : paul@amis-du-rhone.org Lilas2024x); the bracket
+# then closing it, no ':' or '=' after it (Nextcloud : marie (AG2024) : voir coffre).
+_PROSE_PAIR_CLOSE = r"|(?(co)[^\S\n]++(?:[(\[{][^\S\n]*+(?P<lb>)|(?(addr)(?P<sp>)|(?!)))|(?!))"
+# (a sign: a character of a value that is no letter, digit, '_', '/', '.', '-', '@' nor a closing bracket)
+_PROSE_PAIR_SHAPE = rf"(?={_PROSE_PAIR_CHAR}*?(?:[0-9][^\W\d_]|(?-i:[a-z][A-Z])|(?-i:[^\w/.@\]}}{_PROSE_NOT_VALUE}-])))"
+_PROSE_PAIR_CLOSED = (
+    rf"(?(lb){_PROSE_PAIR_SHAPE}(?={_PROSE_PAIR_CHAR}{{6,}}+[^\S\n]*+[)\]}}](?![^\S\n]*[:=：]))"
+    rf"|(?(sp){_PROSE_PAIR_SHAPE}|))"
+)
+# (what the gates of _PROSE_PAIR and _PROSE_PAIR_ANY find of such a pair: a bracket after a blank, a letter and a digit
+# in the word it opens; an address's '@', its host, a blank, then a word holding a letter and a digit)
+_PAIR_CLOSE_GATE = (
+    r"[(\[{](?<=[^\S\n][(\[{])[^\S\n]*+(?=[^\s()\[\]{}]*?[^\W\d_])[^\s()\[\]{}]*?[0-9]"
+    r"|@[\w-]++(?:\.[\w-]++)++[^\S\n]++(?=[^\s/:]*?[^\W\d_])[^\s/:]*?[0-9]"
+)
+# (group co: set where a label's separator starts with ':' or '=')
+_PROSE_PAIR_COLON = r"(?:(?=[^\S\n]*+[:=])(?P<co>))?"
 # A value of the login's kind: starting with its first word and its '_', '-' or '.' (BDD : asso_main / asso_test2),
 # with its letters and a digit (models: NAS : DS220j / DS923plus, Routeur : AX58U / AX86Uv2), or holding '@' after a
 # login holding one (handles: Instagram : @velolyon / @velo_lyon2, Mastodon : @asso@piaille.fr / @velo2@mastodon.social;
@@ -2441,7 +2471,7 @@ _PROSE_PAIR = _Pattern(
     # no field's name (Wi-Fi - réseau : Livebox-A1B2, FTP - serveur : ..., Réunion - salle : B204)
     r"(?:(?(svc)[^\S\n]+(?:--|[-–—])[^\S\n]+(?P<dash>)"
     rf"(?={_PROSE_FIELD_NOT_LOGIN}[^\W\d_][^\s/:\"'`,;()]*+[^\S\n]*:[^\S\n]*[^\s/:])|(?!))"
-    rf"|{_PROSE_SEPARATOR}{_PROSE_OPENING}|{_PROSE_NEXT_LINE}"
+    rf"|{_PROSE_PAIR_COLON}(?:{_PROSE_SEPARATOR}{_PROSE_OPENING}|{_PROSE_NEXT_LINE})"
     # after a service's name, the pair without a separator (group bare) or after a comma (blanks around it or
     # none), '/' between its two, the login starting with a letter, in round, square or curly brackets or not, the
     # bracket against the name or blanks inside it too (FTP amicale / Velo2024x, wp-admin marie / Lilas2024, FTP
@@ -2456,7 +2486,7 @@ _PROSE_PAIR = _Pattern(
     # (the line broken after '/', the password alone on the next: group pl)
     # (or before it, a blank after it: a line starting with '/' and a word is a path)
     r"(?:[^\S\n]*(?:/[^\S\n]*\n|\n[^\S\n]*/(?=[^\S\n]))[^\S\n]*(?P<pl>)|[^\S\n]*/[^\S\n]*|:"
-    r"|(?(dash)[^\S\n]*:[^\S\n]*|(?!)))[\"'`*_«“‘「『]*"
+    rf"|(?(dash)[^\S\n]*:[^\S\n]*|(?!)){_PROSE_PAIR_CLOSE})[\"'`*_«“‘「『]*{_PROSE_PAIR_CLOSED}"
     # without a separator, a value holding two digits in a row or a sign, as a password does, a closing bracket none
     # (not two of a kind told apart by a digit: accès web / mobile2, admin site / forum2, admin [site / forum2])
     rf"(?(bare)(?={_PROSE_VALUE_CHAR_NOT_SLASH}*?(?:[0-9]{{2}}|(?-i:[^\w/\]}}{_PROSE_NOT_VALUE}]))))"
@@ -2477,13 +2507,20 @@ _PROSE_PAIR = _Pattern(
         # (or a line starting with '/' and a blank, from the line before it)
         r"|(?<=[^\s/:])[^\S\n]*\n[^\S\n]*/(?=[^\S\n]+[^\s/:])"
         rf"|\n(?:[^\S\n]*+#*+[^\S\n]*+\n){{1,2}}[^\S\n]*{_LINE_START_SIGN}"
+        # (or a bracket or an address before the password: _PROSE_PAIR_CLOSE's; or the separator ending the label's
+        # line over bare ones, from the label's line: its last sign, which one of _SEPARATOR_SIGN's ends with, a
+        # class re tries at once where the whole separator is tried sign by sign)
+        rf"|{_PAIR_CLOSE_GATE}"
+        rf"|{_SEPARATOR_LAST}[^\S\n]*+\n(?:[^\S\n]*+#*+[^\S\n]*+\n){{1,2}}[^\S\n]*+[^\s/:]"
     ),
     before=1,
     digit=True,
 )
 # A pair after the name of a service _PROSE_SERVICE does not name (Pipedrive : asso / Xk29pLm3): any word of letters
 # (a capital or not, joined by '-'), in the singular (Serveurs : web01a / web02b lists two), up to two words saying
-# whose, ':' or '=' (or the line's end), LOGIN / PASSWORD (not ':' between them: Réunion : salle:B12x), where the
+# whose, a separator's sign (':', '=', '::', an arrow...: _SEPARATOR_SIGN; or the line's end), LOGIN / PASSWORD (or
+# after ':' or '=', _PROSE_PAIR_CLOSE's LOGIN (PASSWORD) or ADDRESS PASSWORD) (not ':' between them: Réunion :
+# salle:B12x), where the
 # password is shaped like a key, as _PROSE_KEY's (8 characters or more... here 6: a digit, and a letter after a
 # digit or a capital after a small letter: Velo2024x, Xk29pLm3; not Soleil2024, which the services named take), holds
 # no ':' and starts otherwise than the login (Modèle : iPhone12 / iPhone13x); the login is no number in hexadecimal
@@ -2492,19 +2529,24 @@ _PROSE_PAIR = _Pattern(
 _PROSE_PAIR_ANY = _Pattern(
     r"(?i)(?<![\w'’.@/-])(?=[^\W\d_])(?![^\W\d_-]*[sx](?![\w’-]))[^\W\d_]++(?:-[^\W\d_]++)*+(?![\w’-]|'[\w’-])[`*_]*"
     rf"(?:[^\S\n]+(?:[^\W\d_]|['’.-])+){{0,2}}?"
-    rf"(?:[^\S\n]*[:=：][^\S\n]*[\"'«“‘「『`*_]*[^\S\n]*(?=[^\s/:])|{_PROSE_NEXT_LINE})"
+    rf"(?:{_PROSE_PAIR_COLON}[^\S\n]*+{_SEPARATOR_SIGN}[^\S\n]*+[\"'«“‘「『`*_]*[^\S\n]*+(?=[^\s/:])|{_PROSE_NEXT_LINE})"
     r"(?![0-9a-f]*[0-9][0-9a-f]*(?:[^\S\n]*\n)?[^\S\n]*/)"
     r"(?=(?P<p3>[^\W\d_]{3})?)"
-    rf"{_PROSE_PAIR_LOGIN}(?:[^\S\n]*(?:/[^\S\n]*\n|\n[^\S\n]*/(?=[^\S\n]))[^\S\n]*(?P<pl>)|[^\S\n]*/[^\S\n]*)"
-    r"[\"'`*_«“‘「『]*"
+    rf"{_PROSE_PAIR_LOGIN}(?:[^\S\n]*(?:/[^\S\n]*\n|\n[^\S\n]*/(?=[^\S\n]))[^\S\n]*(?P<pl>)|[^\S\n]*/[^\S\n]*"
+    rf"{_PROSE_PAIR_CLOSE})[\"'`*_«“‘「『]*{_PROSE_PAIR_CLOSED}"
     rf"{_PROSE_PAIR_NOT_VALUE}{_PROSE_PAIR_TWINS}(?!(?(p3)(?P=p3)|(?!)))"
     rf"(?P<v>{_PROSE_VALUE}(?={_PROSE_VALUE_CHAR_NOT_SLASH_COLON}*?(?:[0-9][^\W\d_]|(?-i:[a-z][A-Z]))){_PROSE_VALUE_CHAR_NOT_SLASH_COLON}{{6,}}+)"
     rf"(?!{_PROSE_VALUE_CHAR})(?(nl){_PROSE_LINE_END})(?(pl){_PROSE_LINE_END})",
     # (the separator, the login and its '/' on the same line, or a separator ending its line and a '/' on the next;
     # and the line after a '/' ending its line)
     gate=LazyPattern(
-        r"(?:[:=：][^\S\n]*[\"'«“‘「『`*_]*[^\S\n]*[^\s/:]+(?:[^\S\n]*\n)?[^\S\n]*/"
-        rf"|{_LINE_END_SIGN}[^\S\n]*\n[^\n]*/|\n{_BARE_LINES}[^\S\n]*{_LINE_START_SIGN}[^\n]*/)(?:[^\S\n]*\n)?"
+        # (a sign starting the login's line or ending the label's: the last of its separator's, one class re tries at
+        # once; the login read up to 200 characters, so that each sign of a run of them, or of signs and words, reads
+        # a bounded part of it: a time in the length of the text)
+        rf"{_SEPARATOR_LAST}[^\S\n]*(?:[\"'«“‘「『`*_]*[^\S\n]*[^\s/:]{{1,200}}+(?:[^\S\n]*\n)?[^\S\n]*/"
+        rf"|\n{_BARE_LINES}[^\n]*/)(?:[^\S\n]*\n)?"
+        rf"|\|[^\S\n]*\n{_BARE_LINES}[^\n]*/(?:[^\S\n]*\n)?|\n{_BARE_LINES}[^\S\n]*{_LINE_START_SIGN}[^\n]*/(?:[^\S\n]*\n)?"
+        rf"|{_PAIR_CLOSE_GATE}"
     ),
     digit=True,
 )
@@ -2569,9 +2611,10 @@ _PROSE_PASSWORD_FURTHER_NEEDS = (
 # _PROSE_PASSPHRASE's: every password's label (a passphrase holds no digit: the words of _PROSE_PASSWORD_FURTHER's are
 # looked for in a text holding none of the others' only where _PASSPHRASE_GATE or a line break is found)
 _PROSE_PASSPHRASE_NEEDS = (*_PROSE_PASSWORD_NEEDS, *_PROSE_PASSWORD_FURTHER_NEEDS)
-_PROSE_PAIR_NEEDS = ("/", ":")
-# _PROSE_PAIR_ANY's: the '/' between the login and the password
-_PROSE_PAIR_ANY_NEEDS = ("/",)
+_PROSE_PAIR_NEEDS = ("/", ":", "=")
+# _PROSE_PAIR_ANY's: the '/' between the login and the password, or the ':' or '=' after the label before a password
+# in brackets or after an address (_PROSE_PAIR_CLOSE)
+_PROSE_PAIR_ANY_NEEDS = ("/", ":", "=")
 _PROSE_KEY_NEEDS = ("token", "jeton", "secret", "key", "cle", "clé")
 
 
@@ -2779,7 +2822,7 @@ _PHRASE_CLOSE = r"[\"”»’']"
 _PASSPHRASE_LABEL = (
     rf"(?:(?<![\w'’.-])(?:{_PROSE_PASSWORD_BASE}|{_PASSWORD_FURTHER})(?![\w’-]|'[\w’-])|{_PASSWORD_CJK})[`*_]*"
 )
-_PHRASE_LABEL_FIRST = "pmkcswhlпκghлajfşكرگסהप密パ비패" + _ACCESS_CODE_FIRST
+_PHRASE_LABEL_FIRST = "pmkcswhlпκghлajfşكرگסהप密パ비패"
 # The copulas of _PROSE_SEPARATOR, and a CJK label's own right after it
 _PHRASE_COPULA = (
     rf"(?:[^\S\n]+(?:c['’])?(?:est|était|sera|sont|is|was|are|ist|es|é|è|är|jest|war|era|είναι|(?:{_COPULAS_FURTHER})(?P<further>))"
@@ -2822,7 +2865,7 @@ _PASSPHRASE_GATE = LazyPattern(
     r"|now|still|maintenant|désormais|toujours|actuellement|jetzt|nun|ahora|agora|adesso|ora|nu|teraz))[^\S\n]*"
     # (or ending its line, a quote opening the next; or signs starting a line under bare ones before a quote: from the
     # label's line)
-    rf"(?:[`*_]*(?:[A-ZÀ-ÖØ-Þ]|[\"“«‘'])|\n[^\S\n]*[`*_]*{_PHRASE_OPEN})"
+    rf"(?:[`*_]*(?:[A-ZÀ-ÖØ-Þ]|[\"“«‘'])|\n{_BARE_LINES}[^\S\n]*[`*_]*{_PHRASE_OPEN})"
     rf"|\n{_BARE_LINES}[^\S\n]*[:=：~>{_ARROWS}-][:=~>-]*[^\S\n]*[`*_]*{_PHRASE_OPEN}"
 )
 _PROSE_PASSPHRASE = _Pattern(
@@ -2830,7 +2873,7 @@ _PROSE_PASSPHRASE = _Pattern(
     rf"(?:{_PASSPHRASE_LABEL}(?:[^\S\n]+{_PROSE_WHOSE_OPEN}(?:[^\W\d_]|['’.-])+{_PROSE_WHOSE_CLOSE}){{0,6}}?"
     # (the separator ending the label's line, or starting the value's up to two bare lines under it: group pn, the
     # value then in quotes, alone on its line)
-    rf"[^\S\n]*+(?:(?:{_SEPARATOR_SIGN}[^\S\n]*+\n|\n{_BARE_LINES}[^\S\n]*+{_SEPARATOR_SIGN})(?P<pn>)|{_SEPARATOR_SIGN})"
+    rf"[^\S\n]*+(?:(?:{_SEPARATOR_SIGN}[^\S\n]*+\n{_BARE_LINES}|\n{_BARE_LINES}[^\S\n]*+{_SEPARATOR_SIGN})(?P<pn>)|{_SEPARATOR_SIGN})"
     rf"|{_NOT_COMPLEMENT}{_PASSPHRASE_LABEL}{_SUBJECT_WHOSE}{_PHRASE_COPULA}(?P<copula>)"
     # a Finnish or Estonian label read with its on (salasana on, parool on), Hungarian's alone (A jelszó Kék Ház)
     rf"|{_NOT_COMPLEMENT}(?:{_PASSPHRASE_LABEL}(?:(?<=[^\S\n]on)|(?<=[^\S\n]oli)|(?<=[^\S\n]nyt)|(?<=[^\S\n]n[üu][üu]d))|{_HUNGARIAN_LABEL})(?P<on>))[^\S\n]*[`*_]*"

@@ -2744,11 +2744,15 @@ def test_a_comment_of_yaml_aliases_repeating_a_node_is_read_once() -> None:
     from pic.yamlsrc import comment_secrets
 
     lines = ["k:", "  a0: &a0 [Lyon, Paris]"]
-    lines += [f"  a{i}: &a{i} [*a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}]" for i in range(1, 14)]
-    text = "".join(f"# {line}\n" for line in lines)  # 15 lines: one block (at most 16), 4^13 paths
+    lines += [f"  a{i}: &a{i} [*a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}]" for i in range(1, 13)]
+    text = "".join(f"# {line}\n" for line in lines)  # 14 lines: one block (at most 16) with the key's 2, 4^12 paths
     assert comment_secrets(text, "x.yaml") == []
-    problems = comment_secrets(text + "#   smtpPassword: [S3cretPw9]\n", "x.yaml")
+    # (a list under the key, which only the walk reads: a value in brackets on the key's line is read there as after a
+    # password's label, at its own line)
+    problems = comment_secrets(text + "#   smtpPassword:\n#     - S3cretPw9\n", "x.yaml")
     assert [p.line for p in problems] == [1], problems  # the block's first line: k, under which the key is
+    problems = comment_secrets(text + "#   smtpPassword: [S3cretPw9]\n", "x.yaml")
+    assert [p.line for p in problems] == [15], problems
 
 
 @pytest.mark.parametrize(

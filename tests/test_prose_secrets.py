@@ -2101,6 +2101,145 @@ def test_a_command_s_quoted_words_holding_no_password_are_none(command: str) -> 
 
 
 @pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # a value in brackets after its label, with a separator or without one
+        ("mot de passe (Lilas2024x)", "a password"),
+        ("mot de passe : (Lilas2024x)", "a password"),
+        ("mdp [Lilas2024x!]", "a password"),
+        ("Mot de passe du wifi : {Velo2024x}", "a password"),
+        ("Passwort: ( Geheim2024x )", "a password"),
+        ("pass : (Azerty123)", "a password"),
+        ("Token Matomo : (0123456789abcdef0123)", "a token or key"),
+        ("code PIN : (4821)", "a password"),
+        ("Digicode : [4821B]", "a door or alarm code"),
+        # a login, then its password in brackets, after a service's name or any word
+        ("wp: paul (Lilas2024x)", "a password"),
+        ("Nextcloud : asso (Velo2024x!)", "a password"),
+        ("FTP : asso [Velo2024x]", "a password"),
+        ("Pipedrive : asso {Xk29pLm3}", "a password"),
+        ("identifiants : paul@amis-du-rhone.org (Lilas2024x)", "a password"),
+    ],
+)
+def test_a_value_in_brackets_after_its_label_or_its_login_is_found(text: str, kind: str) -> None:
+    """Brackets around a value, as quotes are: the value inside is read as without them."""
+    assert secrettext.prose_secret(text) == (kind, 0)
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "mot de passe (voir le coffre)",
+        "mot de passe (dans Bitwarden)",
+        "Mot de passe (FTP) : voir le coffre",
+        "Mot de passe (FTP2024) : voir le coffre",
+        "mot de passe (12 caractères)",
+        "mot de passe (WPA2-PSK)",
+        "Mot de passe (Office365) : voir coffre",
+        "mdp (changé le 12/03/2026)",
+        "contact : paul@x.org (président)",
+        "Nextcloud : marie (AG2024)",
+        "Nextcloud : marie (trésorière2024)",
+        "Réunion : salle (B204)",
+        "WordPress : Yoast (v2.3)",
+        "Horaires : lundi (9h-12h)",
+        "Pipedrive : asso (Velo2024)",
+        "Code d'accès : (4 chiffres)",
+    ],
+)
+def test_words_a_name_or_a_version_in_brackets_after_a_label_or_a_login_are_none(note: str) -> None:
+    assert secrettext.prose_secret(note) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "identifiants : paul@amis-du-rhone.org Lilas2024x",
+        "Nextcloud : marie@asso.org Velo2024!",
+        "login: paul@asso.fr S3cr3tPw9",
+        "Pipedrive : paul@asso.org Xk29pLm3",
+        "Identifiants FTP :\npaul@asso.org Lilas2024x",
+    ],
+)
+def test_a_password_after_a_login_that_is_an_address_is_found(text: str) -> None:
+    """An address then a blank then a password shaped as one (a digit then a letter, a capital after a small letter,
+    or a sign) after a pair's label: the login and its password."""
+    assert secrettext.prose_secret(text) == ("a password", 0)
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "contact : paul@x.org (président)",
+        "contact : paul@x.org président",
+        "Nextcloud : paul@asso.org depuis 2024",
+        "identifiants : paul@asso.org et son mot de passe habituel",
+        "Zoom : paul@asso.org AG2026",
+        "Mail : contact@asso.org 2024",
+        "Contact : marie@asso.org Lilas2024",
+        "identifiants : paul@asso.org / voir le coffre",
+    ],
+)
+def test_words_a_year_or_a_name_after_an_address_are_none(note: str) -> None:
+    assert secrettext.prose_secret(note) is None
+
+
+@pytest.mark.parametrize("sign", OTHER_SEPARATORS)
+@pytest.mark.parametrize(
+    "form",
+    ["pass {} Azerty123", "PASS{}S3cr3tPw9", "Pipedrive {} asso / Xk29pLm3", "Pipedrive {}\nasso / Xk29pLm3"],
+)
+def test_pass_alone_and_a_pair_after_any_word_take_every_separator(sign: str, form: str) -> None:
+    """pass alone and a pair after a word no service's name take the separators the other labels take
+    (_SEPARATOR_SIGN), not only ':' and '='."""
+    text = form.format(sign)
+    assert secrettext.prose_secret(text) == ("a password", 0), text
+
+
+@pytest.mark.parametrize("sign", OTHER_SEPARATORS)
+@pytest.mark.parametrize(
+    "form", ["Pass Culture {} offre validée", "Pass Navigo {} Velo2024x", "Horaires {} lundi / mardi2", "pass {} 2024"]
+)
+def test_pass_s_words_and_two_of_a_kind_after_those_separators_are_none(sign: str, form: str) -> None:
+    note = form.format(sign)
+    assert secrettext.prose_secret(note) is None, note
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Identifiants FTP :\n\nasso / Velo2024x",
+        "Nextcloud :\n\n\nasso / Velo2024x",
+        "Pipedrive :\n#\nasso / Xk29pLm3",
+        "login/pass →\n\n  marie / Lilas2024x!",
+        "Identifiants FTP :\n\npaul@asso.org Lilas2024x",
+        "Token Matomo :\n\n(0123456789abcdef0123)",
+        'mdp :\n\n"Lilas 2024!"',
+    ],
+)
+def test_a_pair_or_a_value_one_or_two_bare_lines_under_a_label_ending_with_a_separator_is_found(text: str) -> None:
+    """Under a label ending its line with a separator and one or two lines blank or only '#', any value the label's
+    line would take on the next one (a login and its password too, not only one word)."""
+    found = secrettext.prose_secret(text)
+    assert found is not None and found[1] == 0, (text, found)
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Identifiants FTP :\n\nvoir le coffre",
+        "Horaires :\n\nlundi / mardi",
+        "Identifiants FTP\n\nasso / Velo2024x",
+        "Nextcloud :\n\n\n\nasso / Velo2024x",
+        "Identifiants FTP :\n\nasso / Velo2024x mis à jour par Marie",
+        'mdp :\n\n"voir le coffre"',
+    ],
+)
+def test_words_or_a_pair_too_far_under_a_label_or_under_one_without_a_separator_are_none(note: str) -> None:
+    assert secrettext.prose_secret(note) is None
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "Zugangscode: 4821",
