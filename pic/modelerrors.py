@@ -20,7 +20,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from pic.errors import HIDDEN_VALUE, Problem, meant_among, non_finite, show_value, value_without_credentials
 from pic.lazyre import LazyPattern
-from pic.secrettext import labelled_password, reads_as_secret, redacted
+from pic.secrettext import labelled_password, password_beside, reads_as_secret, redacted
 from pic.yamlsrc import Document, is_secret_field, shown_loc
 
 _TYPE_WORDS = {
@@ -60,38 +60,6 @@ def _pasted_password(err: Any, value: object) -> bool:
     ):
         return False  # a number written as text (0x2968, 1_000, 1e3, +12, inf, 0x), which the message mends
     return labelled_password(value)
-
-
-# What stands between an address (e-mail, IP, host or domain name) or a number and what a line pasted whole holds
-# beside it: blanks, a '/', ',', ';', '|', '#', '=', brackets of any kind, a ':' (not a URL's ://) and an IPv6
-# zone's '%'
-_BESIDE = LazyPattern(r"[\s/,;|%#=()\[\]{}<>]+|:(?!//)")
-# The errors of a value that is no text a field takes in any form, read word by word for a password beside it: a
-# number, a truth value, a date (_NOT_TEXT_TYPES), a word of a closed list (status: suspended Lilas2024x!), a text
-# of a field's pattern (php: "8.2 Lilas2024x!", a database's or a unix user's name, a time)
-_READ_BESIDE_TYPES = frozenset({"literal_error", "enum", "string_pattern_mismatch"})
-
-# The fields holding one address (e-mail, IP, host or domain name) alone, of the members' files and the stack's
-_ADDRESS_KEYS = frozenset(
-    {"email", "admin_email", "acme_email", "dmarc_reports", "address", "private_address", "public_addresses"}
-    | {"listen", "resolver", "host", "mx", "domain", "domains", "sympa_domain", "zones", "ns"}
-)
-
-
-def _password_beside(err: Any, value: object, loc: tuple[str | int, ...]) -> bool:
-    """Whether ``value``, a text an address field's own check refused (``value_error``: :data:`_ADDRESS_KEYS`) or
-    one of the wrong kind (:data:`_NOT_TEXT_TYPES`, :data:`_READ_BESIDE_TYPES`), holds beside the rest a word
-    that reads as a password after its label (:func:`labelled_password`): one pasted on the value's line
-    (``admin@velo-asso.fr / Lilas2024x``, ``10.0.0.11 (Lilas2024x)``, ``fe80::1%Lilas2024x``, ``uid: 10002
-    Lilas2024x``), which the message and what it offers would show."""
-    if not isinstance(value, str) or len(value) > 400:
-        return False
-    key = next((part for part in reversed(loc) if isinstance(part, str)), None)
-    typed = err["type"] in _NOT_TEXT_TYPES | _READ_BESIDE_TYPES
-    if not (typed or (err["type"] == "value_error" and key in _ADDRESS_KEYS)):
-        return False
-    words = [word for word in _BESIDE.compiled().split(value) if word]
-    return len(words) > 1 and any(labelled_password(word) for word in words)
 
 
 def _mended_number(value: str) -> bool:
@@ -1014,7 +982,7 @@ def problems_from(
         if loc and loc[-1] == _KEY_LABEL:  # a key of a mapping of free keys is refused, not its value
             loc = loc[:-1]
             full = (*prefix, *loc)
-            if reads_as_secret(value):
+            if reads_as_secret(value) or password_beside(value, key=True):
                 message = redacted(_describe(err, model, loc, f"a key, {HIDDEN_VALUE},", data), value, _own(err))
             else:
                 message = _describe(err, model, loc, f"key {show_value(value)}", data)
@@ -1031,7 +999,7 @@ def problems_from(
             or bool(secret_keys)
             or is_secret_field(loc)
             or _pasted_password(err, hidden)
-            or _password_beside(err, hidden, loc)
+            or password_beside(hidden)
         )
         if secret:  # refused for another reason: still unseen, in a list or a mapping too
             shown = HIDDEN_VALUE

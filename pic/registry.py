@@ -1516,6 +1516,13 @@ class _Cross:
                 secrets.append(value if isinstance(value, str) else m.shown(loc, value))
             named = HIDDEN_KEY if key in secrets else None
             why = phpini.problem(key, value, HIDDEN_VALUE if secrets else m.shown(loc, value), named)
+            if why is not None and not secrets:
+                # refused: a password pasted beside its value or its name (128M Lilas2024x!) is not shown either
+                secrets = [key] if secrettext.password_beside(key, key=True) else []
+                secrets += [value] if secrettext.password_beside(value) else []
+                if secrets:
+                    named = HIDDEN_KEY if key in secrets else None
+                    why = phpini.problem(key, value, HIDDEN_VALUE, named)
             if why is not None:
                 bad = True
                 if secrets:  # neither shown; a key that reads as a secret told at the settings' line

@@ -3469,6 +3469,95 @@ def reads_as_secret(value: object) -> bool:
     return any(secret_kind(t) is not None or prose_secret(t) is not None for t in texts_of(value))
 
 
+# What stands between a value (an address, a number, a name, a path...) and what a line pasted whole holds beside
+# it: blanks, a '/', ',', ';', '|', '#', '=', brackets of any kind, a ':' (not a URL's ://) and an IPv6 zone's '%'
+BESIDE = LazyPattern(r"[\s/,;|%#=()\[\]{}<>]+|:(?!//)")
+# The key material of an SSH key's or a known_hosts line (each word as written, between blanks or ','): a key's
+# data (base64 of its wire form, RFC 4253 §6.6: a uint32 length, which starts it with AAAA, then its type's name,
+# checked by :func:`_ssh_key_data`) and a hashed host name (|1|salt|hash, ssh-keygen -H). Long runs of letters and
+# digits, each reads as a password does, and is none: a key's public half, a host's name hashed.
+_KEY_MATERIAL = LazyPattern(
+    r"(?<![^\s,])(?:\|1\|[A-Za-z0-9+/]{4,}={0,2}\|[A-Za-z0-9+/]{4,}={0,2}|AAAA[A-Za-z0-9+/]{12,}={0,2})(?![^\s,])"
+)
+# The name of a key's type at the head of its data: ssh-ed25519, ssh-rsa, ecdsa-sha2-nistp256, sk-ssh-ed25519@...,
+# their certificates (ssh-ed25519-cert-v01@openssh.com) and x509v3-* (RFC 6187)
+_KEY_TYPE_NAME = LazyPattern(r"(?:ssh|ecdsa|sk|x509v3)-[a-z0-9][a-z0-9@.+-]*")
+# A local part of an address as most are written (letters, digits, . _ + -): read with its address as one word; one
+# holding another sign (admin!Lilas2024x@, Lilas2024x!@) is read alone, as a word beside the domain
+_PLAIN_LOCAL_PART = LazyPattern(r"[^\W_]+(?:[._+-]+[^\W_]+)*")
+# What the words of a mapping's key are split at: those of a value but ':', which joins a Pulumi key's namespace to
+# its name (mysql:password, pic:backupSshKey)
+_KEY_BESIDE = LazyPattern(r"[\s/,;|%#=()\[\]{}<>]+")
+# A word that names a thing rather than hides one, though it reads as a password (:func:`labelled_password`): a
+# host's or a file's name in lowercase (web1.example.org, s3.example.net, id_ed25519.pub) and a URL's scheme before
+# its // (socks5:)
+_NAME_WORD = LazyPattern(r"[a-z0-9_-]+(?:\.[a-z0-9_-]+)*\.[a-z]{2,63}|[A-Za-z][A-Za-z0-9+.-]*:")
+# Characters of a value read for a password beside the rest: a message shows its first 80 (pic.errors), a hint
+# quoting it a little more
+BESIDE_READ = 400
+
+
+def _ssh_key_data(word: str) -> bool:
+    """Whether ``word``, base64, decodes to an SSH key's wire form: a length, then a key type's name that long."""
+    head = word.rstrip("=")[:64]
+    try:
+        data = base64.b64decode(head[: len(head) // 4 * 4], validate=True)
+    except ValueError:
+        return False
+    size = int.from_bytes(data[:4], "big")
+    name = data[4 : 4 + size]
+    return 0 < size == len(name) and name.isascii() and _KEY_TYPE_NAME.fullmatch(name.decode("ascii")) is not None
+
+
+def _not_key_material(m: re.Match[str]) -> str:
+    """What :func:`password_beside` reads of a word :data:`_KEY_MATERIAL` found: nothing when it is key material,
+    else the word."""
+    word = m.group()
+    return " " if word.startswith("|") or _ssh_key_data(word) else word
+
+
+def _words_beside(text: str, beside: LazyPattern = BESIDE) -> list[str]:
+    """The words of ``text`` (its first :data:`BESIDE_READ` characters) as :func:`password_beside` reads them,
+    split at ``beside``."""
+    text = text[:BESIDE_READ]
+    if "AAAA" in text or "|1|" in text:
+        text = _KEY_MATERIAL.compiled().sub(_not_key_material, text)
+    words: list[str] = []
+    for word in beside.compiled().split(text):
+        local, at, domain = word.rpartition("@")
+        if at and local and _PLAIN_LOCAL_PART.fullmatch(local) is None:
+            words += [local, domain]
+        elif word:
+            words.append(word)
+    return words
+
+
+def password_beside(value: object, *, key: bool = False) -> bool:
+    """Whether ``value``, a value a field refused, holds a word that reads as a password (:func:`labelled_password`)
+    beside the rest: a text of more than one word (split at blanks and at the signs that stand between a value and
+    what is pasted beside it, :data:`BESIDE`: ``8.2 Lilas2024x!``, ``03:15 Lilas2024x!``, ``admin@velo-asso.fr /
+    Lilas2024x``, the part before an address's @ holding a sign most do not, ``Lilas2024x!@example.org``), or any
+    text of a list or a mapping, its keys too (``[a, Lilas2024x!]``, ``{domain.fr: S3cretPw9}``). A text of one word
+    is read as a value mistyped (``php8.4``), unless it reads as a secret by itself (:func:`reads_as_secret`). The key
+    material of SSH keys and known_hosts lines (:data:`_KEY_MATERIAL`) is no word read: a key's line refused is shown
+    as before; nor is a word that names a thing (:data:`_NAME_WORD`: web1.example.org, socks5:). ``key``: ``value``
+    is a mapping's key, whose ':' joins a namespace to its name (:data:`_KEY_BESIDE`)."""
+    if isinstance(value, str):
+        words = _words_beside(value, _KEY_BESIDE if key else BESIDE)
+        if len(words) < 2:
+            return False
+    else:
+        words = []
+        budget = BESIDE_READ
+        for text in texts_of(value):
+            if budget <= 0:
+                break
+            words += _words_beside(text)
+            budget -= len(text)
+    named = _NAME_WORD.compiled()
+    return any(named.fullmatch(word) is None and labelled_password(word) for word in dict.fromkeys(words))
+
+
 def redacted(message: str, value: object, own: Iterable[str] = ()) -> str:
     """``message`` without what it would show of ``value``, a value that reads as a secret and is not shown: a hint
     may quote it, lowercased or mended (``write it in lowercase ('...')``, ``did you mean ...?``), and a PHP

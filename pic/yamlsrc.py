@@ -230,12 +230,18 @@ HIDDEN_KEY = "(a key not shown)"
 
 def shown_loc(loc: Sequence[str | int]) -> str:
     """The field ``loc`` as a problem names it (:func:`format_loc`), a key that reads as a secret (a pasted
-    ``mdp : Azerty123:``, pic.secrettext.reads_as_secret) written :data:`HIDDEN_KEY`."""
+    ``mdp : Azerty123:``, pic.secrettext.reads_as_secret) or holds one beside its name (``main Lilas2024x!:``,
+    pic.secrettext.password_beside) written :data:`HIDDEN_KEY`."""
     if all(isinstance(part, int) or part.isidentifier() for part in loc):  # names (uid, site, php_settings): no secret
         return format_loc(loc)
     from pic import secrettext
 
-    return format_loc(tuple(HIDDEN_KEY if isinstance(p, str) and secrettext.reads_as_secret(p) else p for p in loc))
+    def hidden(part: str | int) -> bool:
+        return isinstance(part, str) and (
+            secrettext.reads_as_secret(part) or secrettext.password_beside(part, key=True)
+        )
+
+    return format_loc(tuple(HIDDEN_KEY if hidden(p) else p for p in loc))
 
 
 # A number in base 16 or 8 from this value on has more digits than any field takes (30)

@@ -2242,6 +2242,77 @@ def test_a_password_pasted_beside_a_field_s_value_is_not_shown(tmp_path: Path, o
     assert "Lilas2024x" not in proc.stdout + proc.stderr and "not shown" in proc.stderr, proc.stderr
 
 
+# A bare password pasted into a field's value, at any field and whatever refuses it: a field's own check (php,
+# a database's name, a PHP setting), a list or a mapping given where a text goes (each of its texts, keys too)
+_PASTED_INTO_MEMBER = [
+    (("site", "php"), "8.2 Lilas2024x!"),
+    (("site", "php"), "8.4, Lilas2024x!"),
+    (("databases",), ["main Lilas2024x!"]),
+    (("database_charsets",), {"main Lilas2024x!": "latin1"}),
+    (("site", "php_settings"), {"memory_limit": "128M Lilas2024x!"}),
+    (("site", "php_settings"), {"date.timezone": "Europe/Paris Lilas2024x!"}),
+    (("site", "php_settings"), {"memory_limit Lilas2024x!": "128M"}),
+    (("site", "charset"), "utf-8 Lilas2024x!"),
+    (("host",), "web1 Lilas2024x!"),
+    (("cron",), [{"schedule": "daily Lilas2024x!", "command": "php wp-cron.php"}]),
+    (("contact", "email"), ["a", "Lilas2024x!"]),
+    (("contact", "email"), {"case@case-asso.fr": "Lilas2024x!"}),
+    (("contact", "name"), ["Case", "Contact Lilas2024x!"]),
+    (("site", "domains"), [{"domain.fr": "S3cretPw9"}]),
+    (("site", "domains"), [{"S3cretPw9": "domain.fr"}]),
+    (("site", "php"), ["8.4", "S3cretPw9"]),
+]
+
+
+def _member_with(path: tuple[str, ...], value: object) -> dict[str, Any]:
+    """A valid member's data (a PHP site, a database) with ``value`` at ``path``."""
+    data = member(site={"domains": ["asso-case.org"], "php": "8.4"}, uid=12345, databases=["main"])
+    data["contact"] = {"name": "Case Contact", "email": "contact@asso-case.org"}
+    parent = data
+    for key in path[:-1]:
+        parent = parent[key]
+    parent[path[-1]] = value
+    return data
+
+
+@pytest.mark.parametrize(("path", "value"), _PASTED_INTO_MEMBER, ids=lambda v: json.dumps(v, ensure_ascii=False))
+def test_a_password_pasted_into_any_refused_value_is_not_shown(
+    tmp_path: Path, path: tuple[str, ...], value: Any
+) -> None:
+    """A bare password pasted beside a value, or among the texts of a list or a mapping given where a text goes, was
+    shown whole in the message refusing the value where the field's own check refused it (site.php, a database's
+    name, a PHP setting's value or name) or where the value was no text; every refused value is read word by word."""
+    proc = check(write_members(tmp_path / "members", {"case-member": _member_with(path, value)}))
+    assert proc.returncode == 1, proc.stderr
+    out = proc.stdout + proc.stderr
+    assert "Lilas2024x" not in out and "S3cretPw9" not in out and "not shown" in proc.stderr, proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        (("site", "php"), "8.9"),
+        (("site", "php"), "8.4 final"),
+        (("databases",), ["main wiki!"]),
+        (("site", "php_settings"), {"memory_limit": "128 Mo"}),
+        (("contact", "email"), ["contact@asso-case.org", "autre@asso-case.org"]),
+        (("site", "domains"), [{"asso-case.org": "www.asso-case.org"}]),
+    ],
+    ids=lambda v: json.dumps(v, ensure_ascii=False),
+)
+def test_a_refused_value_that_holds_no_password_is_still_shown(
+    tmp_path: Path, path: tuple[str, ...], value: Any
+) -> None:
+    """Reading every refused value for a password beside it hides none of a value that holds no word shaped as one:
+    the message still shows what was written."""
+    proc = check(write_members(tmp_path / "members", {"case-member": _member_with(path, value)}))
+    assert proc.returncode == 1, proc.stderr
+    assert "not shown" not in proc.stderr, proc.stderr
+    shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False).strip("[]{}")
+    words = [w.strip('"') for w in shown.replace(":", " ").replace(",", " ").split()]
+    assert all(w in proc.stderr for w in words), proc.stderr
+
+
 def _check_uid_written(tmp_path: Path, written: str) -> subprocess.CompletedProcess[str]:
     """``pic check`` of one member whose file says ``uid: WRITTEN``, as written (no YAML quoting added)."""
     data = member(site={"domains": ["asso-case.org"], "php": "8.4"}, uid=12345)

@@ -1672,3 +1672,61 @@ def test_words_after_a_password_s_name_are_no_password_though_they_hold_a_digit(
     """A comment's or a key's words (pic:dbAdminPassword: rotated on 2025-03-01) are no password, where the same in
     a command's quotes is one argument."""
     assert not secrettext.labelled_password(value)
+
+
+_ED25519 = "AAAAC3NzaC1lZDI1NTE5AAAAIKgn4+KEIcVzFFiuOh4a57af6hgtHus94qvvVwh3ZeG+"
+_HASHED_NAME = "|1|Ftj1x6DXx/2T5fWpW6BDrrzUcpk=|kHKxK+0fWmPwN1sMj2yYcLRcVuE="
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "8.2 Lilas2024x!",
+        "03:15 Lilas2024x!",
+        "/srv/members Lilas2024x!",
+        "admin!Lilas2024x@example.org",
+        "Lilas2024x!@example.org",
+        ["a", "Lilas2024x!"],
+        [{"domain.fr": "S3cretPw9"}],
+        {"S3cretPw9": "domain.fr"},
+        f"ssh-ed25519 {_ED25519} Lilas2024x!",
+        # base64 that is no key's data: its head names no key type
+        "ssh-ed25519 AAAAhunter2Lilas2024xWq9 x",
+        "ssh-ed25519 AAAAB3NjcmV0UHc5AAAAAAAAAAAA x",
+    ],
+)
+def test_a_password_beside_a_refused_value_is_found(value: object) -> None:
+    assert secrettext.password_beside(value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "8.9",
+        "Lilas2024x!",  # one word: a value mistyped as well, unless it reads as a secret by itself
+        "main wiki!",
+        "8.4 final",
+        "jean.dupont75@example.org x",
+        "socks5://127.0.0.1:70000",
+        "s3:https://s3.example.net/",
+        "~/.ssh/id_ed25519.pub",
+        f"ssh-ed25519 {_ED25519} marie@laptop",
+        f"ssh-ed25519 {_ED25519[:-8]} marie@laptop",  # cut short: its head still names its type
+        f"ssh-dss {_ED25519}",
+        f"{_HASHED_NAME} ssh-ed25519 {_ED25519}",
+        f"[vault.example.net]:2222,{_HASHED_NAME} ssh-ed25519 {_ED25519}",
+        ["contact@asso-case.org", "autre@asso-case.org"],
+        {"asso-case.org": "www.asso-case.org"},
+    ],
+)
+def test_a_refused_value_holding_no_password_beside_it_is_told_so(value: object) -> None:
+    """The key material of SSH keys and known_hosts lines (their base64 data, a hashed name), host and file names
+    and a URL's scheme read as passwords do, and are none."""
+    assert not secrettext.password_beside(value)
+
+
+def test_a_key_s_namespace_is_read_with_its_name() -> None:
+    """A Pulumi key's ':' joins its namespace to its name (mysql:passw0rd is a key misspelt, shown); a blank does
+    not (main Lilas2024x! is a name and a password)."""
+    assert not secrettext.password_beside("mysql:passw0rd", key=True)
+    assert secrettext.password_beside("main Lilas2024x!", key=True)

@@ -1706,6 +1706,58 @@ def test_a_password_pasted_beside_an_address_is_not_shown(tmp_path: Path, old: s
     assert "not shown" in text, text
 
 
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ('time: "03:15"', 'time: "03:15 Lilas2024x!"'),
+        ("keep_days: 7", "keep_days: 7 Lilas2024x!"),
+        ("ssh_user: deploy}", "ssh_user: deploy Lilas2024x!}"),
+        ("pic:members_root: /srv/members", "pic:members_root: /srv/members Lilas2024x!"),
+        ("pic:members_root: /srv/members", "pic:members_root: [/srv/members, Lilas2024x!]"),
+        ("dkim_selector: pic", "dkim_selector: pic Lilas2024x!"),
+        ("debian: bullseye", "debian: bullseye Lilas2024x!"),
+        ("ca: letsencrypt", "ca: {letsencrypt: Lilas2024x!}"),
+        ("pic:eol_warning_days: 365", "pic:eol_warning_days: [365, Lilas2024x!]"),
+        ("pic:default_web_host: web1", "pic:default_web_host: {web1: S3cretPw9}"),
+        ("acme_email: admin@example.org", "acme_email: 'admin=Lilas2024x!@example.org'"),
+        ("acme_email: admin@example.org", "acme_email: 'admin!Lilas2024x@example.org'"),
+        ("acme_email: admin@example.org", "acme_email: 'Lilas2024x!@example.org'"),
+        ("acme_email: admin@example.org", "acme_email: 'admin&Lilas2024x!@example.org'"),
+        ("pic:admin_email: admin@example.org", "pic:admin_email: 'admin+Lilas2024x!@example.org'"),
+    ],
+)
+def test_a_password_pasted_into_any_setting_is_not_shown(tmp_path: Path, old: str, new: str) -> None:
+    """A bare password pasted beside a setting's value (a time, a unix user, a path, a DKIM selector), among the
+    texts of a list or a mapping given where one text goes, or before an address's @, was shown whole where the
+    setting's own check refused the value; every refused value is read word by word, the value not shown."""
+    project = project_copy(tmp_path)
+    _edit(project, old, new)
+    text = _errors(project)
+    assert "Lilas2024x" not in text and "S3cretPw9" not in text, text
+    assert "not shown" in text, text
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "shown"),
+    [
+        ('time: "03:15"', 'time: "3h15"', '"3h15"'),
+        ("ssh_user: deploy}", "ssh_user: Deploy Admin}", '"Deploy Admin"'),
+        ("pic:members_root: /srv/members", "pic:members_root: srv/members", '"srv/members"'),
+        ("acme_email: admin@example.org", "acme_email: 'admin!x@example.org'", '"admin!x@example.org"'),
+        ("acme_email: admin@example.org", "acme_email: 'jean.dupont75@example.org x'", "jean.dupont75@example.org"),
+    ],
+)
+def test_a_refused_setting_that_holds_no_password_is_still_shown(
+    tmp_path: Path, old: str, new: str, shown: str
+) -> None:
+    """Reading every refused setting for a password beside it hides none of a value that holds no word shaped as
+    one: its message still shows it."""
+    project = project_copy(tmp_path)
+    _edit(project, old, new)
+    text = _errors(project)
+    assert shown in text and "not shown" not in text, text
+
+
 def test_an_address_followed_by_a_header_is_shown_whole_not_masked_as_a_password(tmp_path: Path) -> None:
     """``a@x.org\\nBcc: b@y.org`` has a ':' before its last '@' but is no ``user:password@host``: it was shown
     ``"***@evil.org"``, with a position that matched nothing shown. A real one stays masked."""
