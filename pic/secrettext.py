@@ -3492,6 +3492,10 @@ _KEY_BESIDE = LazyPattern(r"[\s/,;|%#=()\[\]{}<>]+")
 # host's or a file's name in lowercase (web1.example.org, s3.example.net, id_ed25519.pub) and a URL's scheme before
 # its // (socks5:)
 _NAME_WORD = LazyPattern(r"[a-z0-9_-]+(?:\.[a-z0-9_-]+)*\.[a-z]{2,63}|[A-Za-z][A-Za-z0-9+.-]*:")
+# An encoded word of mail headers (RFC 2047 §2: =?charset?B or Q?text?=), which a value refused for it holds: read
+# as the text it decodes to (Lucie =?utf-8?b?QWRtaW4=?= Moreau is Lucie Admin Moreau; a password encoded is one)
+_ENCODED_WORD = LazyPattern(r"=\?([^?\s]+)\?([bBqQ])\?([^?\s]*)\?=")
+_QUOTED_OCTET = LazyPattern(r"=([0-9A-Fa-f]{2})")
 # Characters of a value read for a password beside the rest: a message shows its first 80 (pic.errors), a hint
 # quoting it a little more
 BESIDE_READ = 400
@@ -3516,12 +3520,29 @@ def _not_key_material(m: re.Match[str]) -> str:
     return " " if word.startswith("|") or _ssh_key_data(word) else word
 
 
+def _encoded_text(m: re.Match[str]) -> str:
+    """The text the encoded word ``m`` (:data:`_ENCODED_WORD`) decodes to, between blanks; its own text when it
+    decodes to none."""
+    encoded = m.group(3)
+    try:
+        if m.group(2) in "bB":
+            data = base64.b64decode(encoded + "=" * (-len(encoded) % 4), validate=True)
+        else:  # Q: '_' a blank, =XX an octet (RFC 2047 §4.2)
+            octets = _QUOTED_OCTET.compiled().sub(lambda o: chr(int(o.group(1), 16)), encoded.replace("_", " "))
+            data = octets.encode("latin-1")
+    except ValueError:
+        return f" {encoded} "
+    return f" {data.decode('utf-8', 'replace')} "
+
+
 def _words_beside(text: str, beside: LazyPattern = BESIDE) -> list[str]:
     """The words of ``text`` (its first :data:`BESIDE_READ` characters) as :func:`password_beside` reads them,
     split at ``beside``."""
     text = text[:BESIDE_READ]
     if "AAAA" in text or "|1|" in text:
         text = _KEY_MATERIAL.compiled().sub(_not_key_material, text)
+    if "=?" in text:
+        text = _ENCODED_WORD.compiled().sub(_encoded_text, text)
     words: list[str] = []
     for word in beside.compiled().split(text):
         local, at, domain = word.rpartition("@")

@@ -1730,3 +1730,18 @@ def test_a_key_s_namespace_is_read_with_its_name() -> None:
     not (main Lilas2024x! is a name and a password)."""
     assert not secrettext.password_beside("mysql:passw0rd", key=True)
     assert secrettext.password_beside("main Lilas2024x!", key=True)
+
+
+@pytest.mark.parametrize(
+    ("value", "found"),
+    [
+        ("Lucie =?utf-8?b?QWRtaW4=?= Moreau", False),  # Lucie Admin Moreau
+        ("=?utf-8?q?x=0D=0ABcc:_evil@example.net?=", False),  # x, a line break, Bcc: evil@example.net
+        ("Lucie =?utf-8?b?TGlsYXMyMDI0eCE=?= Moreau", True),  # a password encoded is one
+        ("Lucie =?utf-8?q?Lilas2024x=21?= Moreau", True),
+    ],
+)
+def test_an_encoded_word_of_mail_headers_is_read_as_the_text_it_decodes_to(value: str, found: bool) -> None:
+    """A name refused for holding an encoded word (RFC 2047) is shown, its charset and encoding no password; what it
+    encodes is read as any text beside the name is."""
+    assert secrettext.password_beside(value) is found
