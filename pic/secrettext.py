@@ -3485,9 +3485,9 @@ _KEY_TYPE_NAME = LazyPattern(r"(?:ssh|ecdsa|sk|x509v3)-[a-z0-9][a-z0-9@.+-]*")
 # A local part of an address as most are written (letters, digits, . _ + -): read with its address as one word; one
 # holding another sign (admin!Lilas2024x@, Lilas2024x!@) is read alone, as a word beside the domain
 _PLAIN_LOCAL_PART = LazyPattern(r"[^\W_]+(?:[._+-]+[^\W_]+)*")
-# What the words of a mapping's key are split at: those of a value but ':', which joins a Pulumi key's namespace to
-# its name (mysql:password, pic:backupSshKey)
-_KEY_BESIDE = LazyPattern(r"[\s/,;|%#=()\[\]{}<>]+")
+# What the words of a mapping's key are split at: blanks alone (main Lilas2024x!), a key's signs joining its parts
+# (mysql:password, a Pulumi key's namespace and name; \x1b[2J.org, a name and the escape written before it)
+_KEY_BESIDE = LazyPattern(r"\s+")
 # A word that names a thing rather than hides one, though it reads as a password (:func:`labelled_password`): a
 # host's or a file's name in lowercase (web1.example.org, s3.example.net, id_ed25519.pub) and a URL's scheme before
 # its // (socks5:)
@@ -3562,7 +3562,7 @@ def password_beside(value: object, *, key: bool = False) -> bool:
     is read as a value mistyped (``php8.4``), unless it reads as a secret by itself (:func:`reads_as_secret`). The key
     material of SSH keys and known_hosts lines (:data:`_KEY_MATERIAL`) is no word read: a key's line refused is shown
     as before; nor is a word that names a thing (:data:`_NAME_WORD`: web1.example.org, socks5:). ``key``: ``value``
-    is a mapping's key, whose ':' joins a namespace to its name (:data:`_KEY_BESIDE`)."""
+    is a mapping's key, read at its blanks alone (:data:`_KEY_BESIDE`)."""
     if isinstance(value, str):
         words = _words_beside(value, _KEY_BESIDE if key else BESIDE)
         if len(words) < 2:

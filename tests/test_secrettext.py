@@ -1725,10 +1725,11 @@ def test_a_refused_value_holding_no_password_beside_it_is_told_so(value: object)
     assert not secrettext.password_beside(value)
 
 
-def test_a_key_s_namespace_is_read_with_its_name() -> None:
-    """A Pulumi key's ':' joins its namespace to its name (mysql:passw0rd is a key misspelt, shown); a blank does
-    not (main Lilas2024x! is a name and a password)."""
+def test_a_key_is_read_at_its_blanks_alone() -> None:
+    """A key's signs join its parts (mysql:passw0rd, a key misspelt; \x1b[2J.org, a name after an escape: both
+    shown); a blank does not (main Lilas2024x! is a name and a password)."""
     assert not secrettext.password_beside("mysql:passw0rd", key=True)
+    assert not secrettext.password_beside("\x1b[2J.org", key=True)
     assert secrettext.password_beside("main Lilas2024x!", key=True)
 
 
