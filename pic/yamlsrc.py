@@ -777,7 +777,8 @@ def _syntax_words(exc: yaml.MarkedYAMLError, lines: list[str], line: int | None)
     if context.startswith("while parsing a flow") and (words := _flow_colon_words(exc, lines)) is not None:
         return words
     for start, words in _CONTEXT_WORDS.items():
-        if context.startswith(start):
+        # a character that cannot start a value is told by _parser_words (a flow may well be closed)
+        if context.startswith(start) and not what.startswith("did not find expected node content"):
             return words
     mark = exc.problem_mark
     start_line = exc.context_mark.line + 1 if exc.context_mark is not None else None
@@ -826,6 +827,122 @@ def _glued_key_above(lines: list[str], line: int | None) -> tuple[int, str] | No
     return above, f"a key needs a space after its ':' (write '{key[1]}: ...')"
 
 
+_ESCAPE_DIGITS = {"x": 2, "u": 4, "U": 8}
+_IN_DOUBLE_QUOTES = (
+    "in double quotes a backslash starts an escape (\\t is a tab): write the value in single quotes, where a "
+    "backslash is itself, or double each backslash (\\\\)"
+)
+# A character that starts a node of its own kind where a value was expected, and what YAML reads it as
+_STARTS = {
+    "-": "a list's item",
+    "!": "a tag",
+    "*": "an alias",
+    "&": "an anchor",
+    "?": "a complex key",
+    "|": "a block text",
+    ">": "a block text",
+    "%": "a directive",
+    "@": "nothing yet (kept by YAML)",
+    "`": "nothing yet (kept by YAML)",
+    "]": "the end of a list",
+    "}": "the end of a mapping",
+    ",": "the next item of a list or mapping",
+}
+
+
+def _at(ch: str, column: int) -> str:
+    return f"{terminal_safe(repr(ch), keep='')} (column {column + 1})"
+
+
+def _parser_words(exc: yaml.MarkedYAMLError, lines: list[str], line: int | None) -> tuple[int | None, str] | None:
+    """A parser's error that names neither a column nor a fix (libyaml's words), told with the character at fault, its
+    column and what to write, and the line to name; None for another. Only the character at fault is shown (the
+    line may hold a secret), or an escape's backslash and letter (its code's hexadecimal digits when it names no
+    character)."""
+    what = exc.problem or ""
+    mark = exc.problem_mark
+    if mark is None:
+        return None
+    source = lines[mark.line] if 0 <= mark.line < len(lines) else ""
+    if what.startswith(("did not find expected <document start>", "found unknown directive", "found duplicate %")):
+        return _directive_words(lines, mark.line, line)
+    words = _escape_words(what, source, mark.column) or _block_text_words(exc, source, mark.column)
+    if words is None:
+        words = _start_words(exc, source, mark.column)
+    return None if words is None else (line, words)
+
+
+def _escape_words(what: str, source: str, column: int) -> str | None:
+    """A backslash in double quotes that starts no escape YAML knows (a Windows path: C:\\temp\\site)."""
+    if what.startswith("found unknown escape character"):
+        return f"{terminal_safe(source[column : column + 2], keep='')} (column {column + 1}) is no escape: " + (
+            _IN_DOUBLE_QUOTES
+        )
+    if what.startswith(("did not find expected hexdecimal number", "found invalid Unicode character escape code")):
+        start = source.rfind("\\", 0, column + 1)
+        letter = source[start + 1 : start + 2]
+        if what.startswith("found invalid"):
+            code = source[start : start + 2 + _ESCAPE_DIGITS.get(letter, 0)]
+            told = f"{code} (column {start + 1}) names no character"
+        else:
+            digits = _ESCAPE_DIGITS.get(letter, 2)
+            told = f"\\{letter} (column {start + 1}) starts an escape of {digits} hexadecimal digits (a code)"
+        return f"{terminal_safe(told, keep='')}: {_IN_DOUBLE_QUOTES}"
+    return None
+
+
+def _block_text_words(exc: yaml.MarkedYAMLError, source: str, column: int) -> str | None:
+    """What follows a block text's '|' or '>' on its line that YAML does not take (|0, >x)."""
+    what = exc.problem or ""
+    if what.startswith("found an indentation indicator equal to 0"):
+        return (
+            f"{source[column - 1 : column + 1]} (column {column}): the digit after '|' or '>' is how far the text's "
+            "lines are indented past the key's, 1 to 9: write '|' or '>' alone, or put the value in quotes"
+        )
+    if what.startswith("did not find expected comment or line break") and "block scalar" in (exc.context or ""):
+        return (
+            f"{_at(source[column : column + 1], column)} after '|' or '>': only a digit 1 to 9, '-' or '+' may "
+            "follow them on the line; put the text on the lines below, indented, or put the value in quotes"
+        )
+    return None
+
+
+def _directive_words(lines: list[str], at: int, line: int | None) -> tuple[int | None, str]:
+    """A line starting with '%' (a directive: %YAML 1.2) where YAML takes none, or text after a document's end."""
+    start = next((n for n in range(min(at, len(lines) - 1), -1, -1) if lines[n].startswith("%")), None)
+    if start is None:
+        return line, "text after the end of the document ('...'): remove the '...' line, or what follows it"
+    directive = terminal_safe(lines[start].split()[0][:20], keep="")
+    return start + 1, (
+        f"{directive} (column 1): a line starting with '%' is a directive to YAML, and the file needs none: "
+        "remove the line (or indent it, or quote a text that starts with '%')"
+    )
+
+
+def _start_words(exc: yaml.MarkedYAMLError, source: str, column: int) -> str | None:
+    """A character that cannot start a value where it stands (notes: ], notes: - x, a: !x!y, notes: @x)."""
+    what = exc.problem or ""
+    context = exc.context or ""
+    if not (
+        what.startswith(("did not find expected node content", "found undefined tag handle", "found undefined alias"))
+        or "block sequence entries are not allowed" in what
+        or "mapping keys are not allowed" in what
+        or "that cannot start any token" in what
+        or context.startswith("while scanning a tag")
+    ):
+        return None
+    if exc.context_mark is not None and context.startswith("while scanning a tag"):
+        column = exc.context_mark.column
+    ch = source[column : column + 1]
+    reads = _STARTS.get(ch, "no value")
+    if ch == "-" and "block sequence" in what:
+        return (
+            f"{_at('- ', column)} after a key on its line: YAML reads it as {reads}; put the items on the lines "
+            "below, each '- ' indented under the key, or in brackets (key: [a, b]), or quote a text starting with '-'"
+        )
+    return f"{_at(ch, column)} cannot start a value here: YAML reads it as {reads}; put the value in quotes"
+
+
 def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, file: str) -> Problem:
     context = exc.context or ""
     started = context.startswith(_STARTED_AT) and exc.context_mark is not None
@@ -845,10 +962,10 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, file: str) -> Problem:
             "a ':' where YAML cannot start a key: is a second key on the same line, or a value holding "
             "': ' that needs quotes?"
         )
-    elif "found character" in what and "that cannot start any token" in what:
-        what = f"{what} (quote the value)"
     elif (words := _syntax_words(exc, lines, line)) is not None:
         what = words
+    elif (told := _parser_words(exc, lines, line)) is not None:
+        line, what = told
     what = terminal_safe(what, keep="")
     return Problem(file, line, "", f"invalid YAML: {what if len(what) <= 240 else what[:237] + '...'}")
 

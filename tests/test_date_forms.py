@@ -1,0 +1,68 @@
+"""A day written in another form than YYYY-MM-DD that still names one day (an ISO week or ordinal date, digits or
+hyphens that look like ASCII's) is told as what it is, shown, with the calendar date to write."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pic.cli import main
+from pic.days import day_meant, parse_day
+from tests.conftest import ROOT
+
+BASE = ROOT / "tests" / "corpus" / "_base.yaml"
+HEAD = "name: Case Member\ncontact: {name: Case Contact, email: case@case-asso.fr}\nuid: 10600\n"
+
+FORMS = [
+    ("2027-W13-3", "2027-03-31", "week date"),
+    ("2027W133", "2027-03-31", "week date"),
+    ("2026-W01-1", "2025-12-29", "week date"),
+    ("2027-090", "2027-03-31", "ordinal date"),
+    ("２０２７-０３-３１", "2027-03-31", "U+FF12 FULLWIDTH DIGIT TWO"),
+    ("2027\u201003\u201031", "2027-03-31", "U+2010 HYPHEN"),
+    ("2027\u221203\u221231", "2027-03-31", "U+2212 MINUS SIGN"),
+    ("٢٠٢٧-٠٣-٣١", "2027-03-31", "ARABIC-INDIC DIGIT"),
+]
+
+
+@pytest.mark.parametrize(("text", "day", "what"), FORMS)
+def test_the_day_meant_is_found(text: str, day: str, what: str) -> None:
+    assert day_meant(text) is not None
+    meant, words = day_meant(text)  # type: ignore[misc]
+    assert meant == day
+    assert what in words, words
+
+
+@pytest.mark.parametrize("text", ["2027-W54-1", "2027-W13-8", "2027-367", "2027-13-01", "Lilas2024x", "2027-03-31"])
+def test_no_day_is_offered_for_none(text: str) -> None:
+    assert day_meant(text) is None
+
+
+@pytest.mark.parametrize(("text", "day", "what"), FORMS)
+def test_on_tells_the_day_to_write(text: str, day: str, what: str) -> None:
+    with pytest.raises(ValueError, match=f"write {day}") as caught:
+        parse_day(text)
+    assert what in str(caught.value)
+
+
+@pytest.mark.parametrize(("text", "day", "what"), FORMS)
+def test_an_exception_until_tells_the_day_to_write(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, day: str, what: str
+) -> None:
+    members = tmp_path / "members"
+    members.mkdir()
+    shutil.copy(BASE, members / "base-member.yaml")
+    (members / "case-member.yaml").write_text(
+        HEAD + 'site: {domains: [case-asso.fr], php: "7.4"}\n'
+        f"exceptions: {{php_eol: {{until: {text}, reason: new site in progress}}}}\n",
+        encoding="utf-8",
+    )
+    assert main(["check", "--project", str(ROOT), "--members", str(members), "--on", "2026-11-28"]) == 1
+    err = capsys.readouterr().err
+    [line] = [x for x in err.splitlines() if "case-member.yaml" in x]
+    assert "not shown" not in line, line
+    assert text in line, line
+    assert f"write {day}" in line, line
+    assert what in line, line

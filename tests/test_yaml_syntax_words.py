@@ -1,0 +1,96 @@
+"""A YAML slip in a member's or the stack's file is told with its column, the character at fault and what to write,
+never in the parser's own words (libyaml's), which name neither."""
+
+from __future__ import annotations
+
+import pytest
+
+from pic.yamlsrc import parse_yaml
+
+# libyaml's problem texts an admin meets: none may reach a message as it stands
+RAW = (
+    "found unknown escape character",
+    "did not find expected hexdecimal number",
+    "found invalid Unicode character escape code",
+    "block sequence entries are not allowed",
+    "did not find expected node content",
+    "found an indentation indicator equal to 0",
+    "did not find expected comment or line break",
+    "did not find expected <document start>",
+    "found unknown directive name",
+    "found duplicate",
+    "found undefined tag handle",
+    "did not find the expected '>'",
+    "found undefined alias",
+    "mapping keys are not allowed",
+    "that cannot start any token",
+)
+
+
+def _one(text: str, file: str = "members/case-member.yaml") -> str:
+    doc, problems = parse_yaml(text, file)
+    assert doc is None
+    [problem] = problems
+    message = str(problem)
+    assert not any(raw in message for raw in RAW), message
+    return message
+
+
+@pytest.mark.parametrize(
+    ("text", "escape", "column"),
+    [
+        ('notes: "Sauvegardes dans C:\\temp\\site"\n', "\\s", 33),
+        ('notes: "Sauvegardes dans C:\\Users\\Marie"\n', "\\U", 28),
+        ('notes: "prix: 5\\€"\n', "\\€", 16),
+        ('notes: "x\\xZZ"\n', "\\x", 10),
+        ('notes: "a\\u12 b"\n', "\\u", 10),
+        ('notes: "a\\uD800"\n', "\\uD800", 10),
+    ],
+)
+def test_a_backslash_in_double_quotes_names_the_escape_and_the_two_ways_to_write_it(
+    text: str, escape: str, column: int
+) -> None:
+    message = _one("name: x\n" + text)
+    assert message.startswith("members/case-member.yaml:2 invalid YAML: "), message
+    assert f"{escape} (column {column})" in message, message
+    assert "single quotes" in message, message
+    assert "double" in message.split("single quotes", 1)[1], message
+
+
+def test_the_stack_file_is_told_the_same() -> None:
+    message = _one('config:\n  pic:members_root: "/srv/\\$HOME"\n', "Pulumi.prod.yaml")
+    assert message.startswith("Pulumi.prod.yaml:2 invalid YAML: "), message
+    assert "\\$ (column 27)" in message, message
+
+
+def test_an_escape_is_told_without_the_rest_of_the_value() -> None:
+    message = _one('db_password: "Lilas2024x\\q"\n')
+    assert "Lilas2024x" not in message, message
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "words"),
+    [
+        ("name: x\nnotes: - x\n", 2, "'- ' (column 8)"),
+        ("name: x\nnotes: ]\n", 2, "']' (column 8)"),
+        ("name: x\nnotes: }\n", 2, "'}' (column 8)"),
+        ("name: x\nnotes: ,x\n", 2, "',' (column 8)"),
+        ("name: x\nnotes: [b, - c]\n", 2, "'-' (column 12)"),
+        ("name: x\nnotes: |0\n x\n", 2, "|0"),
+        ("name: x\nnotes: >x\n a\n", 2, "'x' (column 9)"),
+        ("name: x\n%YAML 1.2\nnotes: x\n", 2, "%YAML"),
+        ("%FOO\n---\nname: x\n", 1, "%FOO"),
+        ("%YAML 1.1\n%YAML 1.1\n---\nname: x\n", 2, "%YAML"),
+        ("name: x\nnotes: !x!y 1\n", 2, "'!' (column 8)"),
+        ("name: x\nnotes: !<x\n", 2, "'!' (column 8)"),
+        ("name: x\nnotes: *x\n", 2, "'*' (column 8)"),
+        ("name: x\nnotes: ? x\n", 2, "'?' (column 8)"),
+        ("name: x\nnotes: @x\n", 2, "'@' (column 8)"),
+        ("name: x\nnotes: `x\n", 2, "'`' (column 8)"),
+    ],
+)
+def test_a_yaml_slip_names_its_line_column_and_what_to_write(text: str, line: int, words: str) -> None:
+    message = _one(text)
+    assert message.startswith(f"members/case-member.yaml:{line} invalid YAML: "), message
+    assert words in message, message
+    assert ":" in message.removeprefix(f"members/case-member.yaml:{line} invalid YAML: "), message
