@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from pic.days import day_meant
 from pic.errors import HIDDEN_VALUE, Problem, meant_among, non_finite, show_value, value_without_credentials
 from pic.lazyre import LazyPattern
 from pic.secrettext import labelled_password, password_beside, reads_as_secret, redacted
@@ -53,8 +54,8 @@ def _pasted_password(err: Any, value: object) -> bool:
         return False
     if err["type"] in _CLOSED_LIST_TYPES and any(c.isdigit() for c in str((err.get("ctx") or {}).get("expected"))):
         return False
-    if err["type"] == "date_type" and _WRITTEN_DATE.match(value):
-        return False  # a date with more after it (a time: 2027-03-31T10:00:00+01:00), which the message mends
+    if err["type"] == "date_type" and (_WRITTEN_DATE.match(value) or day_meant(value) is not None):
+        return False  # a date with more after it (a time: 2027-03-31T10:00:00+01:00), or another form of one day
     if err["type"] in ("int_type", "float_type") and (
         _mended_number(value) or _no_number_text(value, err["type"]) is not None
     ):
@@ -354,6 +355,8 @@ def _date_hint(value: object) -> str:
     """How to write a day the calendar has that ``value`` seems to be, YYYY-MM-DD without quotes."""
     text = str(value) if isinstance(value, int | str) and not isinstance(value, bool) else ""
     days: list[str] = []
+    if (meant := day_meant(text)) is not None:
+        return f"it is {meant[1]}: write {meant[0]}, without quotes"
     if (m := _YEAR_FIRST.fullmatch(text) or _EIGHT_DIGITS.fullmatch(text)) is not None:
         days = [d for d in [_day(m[1], m[2], m[3])] if d is not None]
     elif (m := _DAY_FIRST.fullmatch(text)) is not None:
