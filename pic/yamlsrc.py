@@ -40,8 +40,10 @@ from __future__ import annotations
 import base64
 import bisect
 import datetime as dt
+import decimal
 import difflib
 import errno
+import math
 import os
 import re
 import stat
@@ -175,6 +177,23 @@ def _float12(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> float:
     if text.endswith((".inf", ".nan")):
         return float(text.replace(".", ""))
     return float(text)
+
+
+_FLOAT = f"{_YAML_TAG}float"
+
+
+def _float_read_as(text: str) -> str | None:
+    """The float a plain number ``text`` is read as, when it is not the number written (more digits than a float
+    keeps: 1.000000000000000001 is 1.0, 1e-400 is 0.0), else None (0.1, 1e3, an infinity, a number too large, which
+    are told otherwise)."""
+    try:
+        written = decimal.Decimal(text.replace("_", ""))
+    except decimal.InvalidOperation:
+        return None
+    read = float(written) if written.is_finite() else math.nan
+    if not math.isfinite(read) or decimal.Decimal(repr(read)) == written:
+        return None
+    return repr(read)
 
 
 def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> object:
@@ -612,6 +631,15 @@ class _Walk:
                 f"{HIDDEN_VALUE if hidden else show_value(node.value, 40)} is a number of "
                 f"{len(node.value)} characters (no field takes one "
                 f"longer than {MAX_NUMBER_CHARS})",
+            )
+            return None
+        if tag == _FLOAT and not node.style and (read := _float_read_as(node.value)) is not None:
+            hidden = is_secret_field(loc) or key_shaped_number(node.value)
+            self.problem(
+                node,
+                loc,
+                f"{HIDDEN_VALUE if hidden else node.value} has more digits than a number keeps: it would be read "
+                f"as {read}; write {read}, or fewer digits (or quote it if it is text)",
             )
             return None
         if tag == "tag:pic,2026:leading-zero":
