@@ -1024,6 +1024,18 @@ _SEVERAL_NAMES = re.compile(r"[^,;\s]+(?:\s*[,;]\s*|\s+)[^,;\s]+.*", re.DOTALL)
 _NAME_AND_PORT = re.compile(r"([^:/]+):[0-9]+")
 
 
+# An address in brackets, as a URL writes an IPv6 one ([::1]:443) and a mail address any ([192.168.1.1])
+_BRACKETED = LazyPattern(r"\[([^\]]*)\](:[0-9]*)?")
+
+
+def _is_ip_address(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _more_than_a_name(value: str) -> str | None:
     """What is written with a name instead of the name alone (a URL, a path, a port, several names, a
     wildcard), and the name to write; None for anything else."""
@@ -1077,6 +1089,12 @@ def _empty_label(value: str) -> str | None:
 def _check_domain_form(value: str) -> None:
     if "@" in value:  # user@host, user:password@host: not repeated in the message
         raise ValueError("holds '@': a name has none (a user or a password does not go here)")
+    if (bracketed := _BRACKETED.fullmatch(value.strip())) is not None and _is_ip_address(bracketed[1]):
+        port = " and a port" if bracketed[2] else ""
+        raise ValueError(
+            f"is an IP address in brackets{port} (as a URL or a mail address writes one), not a domain name: "
+            "give the domain name"
+        )
     if (other := _more_than_a_name(value)) is not None:
         raise ValueError(other)
     if (empty := _empty_label(value)) is not None:
