@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from pic import eol, phpini
 from pic.errors import PicError, Problem, Severity, show_value
 from pic.names import a_labels
-from pic.networks import DOCUMENTATION_BLOCKS, private_network, reserved_block
+from pic.networks import DOCUMENTATION_BLOCKS, PRIVATE_NETWORKS, private_network, reserved_block
 from pic.registry import UID_BELOW_DYNAMIC, Member, Registry, address_paths, addresses, load_registry, name_key
 from pic.settings import TLS_CA_NAMES, Settings, display_path, load_settings
 from pic.validators import (
@@ -62,6 +62,7 @@ def settings_warnings(settings: Settings, project_dir: Path) -> list[Problem]:
     out += _default_host_warnings(settings, file)
     out += smtp_warnings(settings, file)
     out += offsite_time_warnings(settings)
+    out += _edge_address_warnings(settings)
     for key in settings.needed_secrets():
         if key not in settings.secrets:
             out.append(
@@ -197,6 +198,62 @@ def documentation_name_warnings(settings: Settings) -> list[Problem]:
                     "warning",
                 )
             )
+    return out
+
+
+# The shortest prefix of a network's own subnets that keeps two addresses apart for the network and its broadcast
+_LONGEST_SUBNET = 30
+
+
+def _edge_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
+    """What an address in a private network (:data:`PRIVATE_NETWORKS`) is on every subnet of it a host may be on,
+    when it is no one host's there, else None: in IPv4, the subnet's own address (all its host bits zero) or its
+    broadcast address (all ones) on every subnet from the block's prefix to /30 (10.0.0.0, 10.255.255.255; 10.0.0.255
+    is a host's on a /16); in IPv6, which has no broadcast, the subnet-router anycast address of its /64 (RFC 4291
+    §2.6.1: the interface identifier all zeros), which the subnet's routers answer."""
+    block = next((n for n in PRIVATE_NETWORKS if address.version == n.version and address in n), None)
+    if block is None:
+        return None
+    if address.version == 6:
+        if int(address) & (2**64 - 1):
+            return None
+        return (
+            f"the subnet-router anycast address of {ipaddress.IPv6Network((address, 64))} (RFC 4291 §2.6.1: an "
+            "interface identifier of zeros), which the subnet's routers answer, not one host"
+        )
+    host_bits = 2 ** (address.max_prefixlen - block.prefixlen) - 1
+    low = int(address) & host_bits
+    if low == 0:
+        what = "the network's own address"
+    elif low == host_bits:
+        what = "the broadcast address"
+    else:
+        return None
+    return (
+        f"{what} of every subnet of {block} it may be on, from /{block.prefixlen} to /{_LONGEST_SUBNET}, not one "
+        "host's: only on a /31 (RFC 3021, a point-to-point link) or a /32 does a host hold it"
+    )
+
+
+def _edge_address_warnings(settings: Settings) -> list[Problem]:
+    """A host's ``private_address`` that no one host holds on any subnet of usual size it may be on
+    (:func:`_edge_address`): MariaDB would bind, and the firewall let in, an address no host answers at. A warning,
+    not an error: pic does not know the netmask, and a /31 or a /32 (a WireGuard peer) makes it a host's."""
+    out = []
+    for name, host in settings.hosts.items():
+        address = ipaddress.ip_address(host.private_address)
+        if (what := _edge_address(address)) is None:
+            continue
+        file, line = settings.where("hosts", name, "private_address")
+        out.append(
+            Problem(
+                file,
+                line,
+                f"pic:hosts.{name}.private_address",
+                f"{address} is {what}; give {name}'s own address in its private network",
+                "warning",
+            )
+        )
     return out
 
 
