@@ -940,7 +940,8 @@ def _directive_words(lines: list[str], at: int, line: int | None) -> tuple[int |
     start = next((n for n in range(min(at, len(lines) - 1), -1, -1) if lines[n].startswith("%")), None)
     if start is None:
         return line, "text after the end of the document ('...'): remove the '...' line, or what follows it"
-    directive = terminal_safe(lines[start].split()[0][:20], keep="")
+    word = lines[start].split()[0]
+    directive = word if word in ("%YAML", "%TAG") else "'%'"  # another line's word may be a secret pasted there
     return start + 1, (
         f"{directive} (column 1): a line starting with '%' is a directive to YAML, and the file needs none: "
         "remove the line (or indent it, or quote a text that starts with '%')"

@@ -63,8 +63,9 @@ def test_the_stack_file_is_told_the_same() -> None:
     assert "\\$ (column 27)" in message, message
 
 
-def test_an_escape_is_told_without_the_rest_of_the_value() -> None:
-    message = _one('db_password: "Lilas2024x\\q"\n')
+@pytest.mark.parametrize("text", ['db_password: "Lilas2024x\\q"\n', "name: x\n%Lilas2024x\n"])
+def test_the_rest_of_the_line_is_not_shown(text: str) -> None:
+    message = _one(text)
     assert "Lilas2024x" not in message, message
 
 
@@ -79,7 +80,7 @@ def test_an_escape_is_told_without_the_rest_of_the_value() -> None:
         ("name: x\nnotes: |0\n x\n", 2, "|0"),
         ("name: x\nnotes: >x\n a\n", 2, "'x' (column 9)"),
         ("name: x\n%YAML 1.2\nnotes: x\n", 2, "%YAML"),
-        ("%FOO\n---\nname: x\n", 1, "%FOO"),
+        ("%FOO\n---\nname: x\n", 1, "'%' (column 1)"),
         ("%YAML 1.1\n%YAML 1.1\n---\nname: x\n", 2, "%YAML"),
         ("name: x\nnotes: !x!y 1\n", 2, "'!' (column 8)"),
         ("name: x\nnotes: !<x\n", 2, "'!' (column 8)"),
