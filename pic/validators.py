@@ -1089,7 +1089,9 @@ def _empty_label(value: str) -> str | None:
 def _check_domain_form(value: str) -> None:
     if "@" in value:  # user@host, user:password@host: not repeated in the message
         raise ValueError("holds '@': a name has none (a user or a password does not go here)")
-    if (bracketed := _BRACKETED.fullmatch(value.strip())) is not None and _is_ip_address(bracketed[1]):
+    # a name never starts with '[': the pattern is compiled only for such a value
+    bracketed = _BRACKETED.fullmatch(value.strip()) if value.lstrip().startswith("[") else None
+    if bracketed is not None and _is_ip_address(bracketed[1]):
         port = " and a port" if bracketed[2] else ""
         raise ValueError(
             f"is an IP address in brackets{port} (as a URL or a mail address writes one), not a domain name: "
