@@ -80,6 +80,170 @@ def check_expression(text: str) -> str:
     return text
 
 
+# crontab(5)'s names of days and months, by the number the schedules take for them.
+DAY_NAMES = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
+MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+# crontab(5)'s @ words, by the schedule written here for each.
+# crontab(5)'s @ words, by the schedule written here for each and the same in five fields.
+_AT_WORDS = {
+    "@hourly": ("hourly", "0 * * * *"),
+    "@daily": ("daily", "0 0 * * *"),
+    "@midnight": ("daily", "0 0 * * *"),
+    "@weekly": ("weekly", "0 0 * * 0"),
+    "@monthly": ("0 0 1 * *", ""),
+    "@yearly": ("0 0 1 1 *", ""),
+    "@annually": ("0 0 1 1 *", ""),
+}
+_COUNTS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+# One part of a field as crontab(5) writes it: a number or a name, a range of them, a step after either or *.
+# A word made of what fields of crontab(5) and of other tools (Quartz's ?, L, W, #) are written with.
+_CRONTAB_WORD = LazyPattern(r"[0-9A-Za-z*/,?#-]+")
+_CRONTAB_PART = LazyPattern(r"(\*|[0-9]{1,2}|[A-Za-z]+)(?:-([0-9]{1,2}|[A-Za-z]+))?(?:/([0-9]{1,2}))?")
+
+
+def refused_form(text: str) -> str | None:
+    """Why ``text``, a schedule not of :data:`PATTERN`'s form, is refused when it is written as crontab(5) or another
+    tool writes one: the part at fault named, and the schedule to write when the mended text is taken; None when it
+    is none such (the generic :data:`WORDS` then).
+
+    The schedules are a subset of crontab(5)'s on purpose: no cron daemon reads them, each becomes a systemd
+    calendar (:func:`calendar`), one spelling for each schedule. A name (``mon``, ``jan``), a range with a step
+    (``0-59/5``), a run of blanks between the fields and crontab's ``@`` words have each one form here, offered.
+    """
+    if _PATTERN.fullmatch(text) is not None:
+        return None
+    if text.strip().startswith("@"):
+        return _at_word(text.strip().lower())
+    fields = text.split()
+    if len(fields) < 2 or not all(_CRONTAB_WORD.fullmatch(f) for f in fields) or not re.search("[0-9*]", text):
+        return None  # no cron fields ("every day"): the generic words
+    if len(fields) != len(NAMES):
+        count = _COUNTS[len(fields)] if len(fields) < len(_COUNTS) else str(len(fields))
+        extra = (
+            ": a first field of seconds (Quartz, Spring) or a last one of years is another tool's, which crontab "
+            "has not; drop it"
+            if len(fields) > len(NAMES)
+            else ""
+        )
+        return f'has {count} fields, not five ("minute hour day-of-month month day-of-week"){extra}'
+    faults = []
+    if " ".join(fields) != text.strip(" "):
+        faults.append("has more than one blank (spaces, a tab) between two fields: one space parts them")
+    mended = []
+    for name, (low, high), field in zip(NAMES, BOUNDS, fields, strict=True):
+        fault, written = _mended_field(name, low, high, field)
+        if fault is not None:
+            faults.append(fault)
+        mended.append(written)
+    return _offered("; ".join(faults), " ".join(mended)) if faults else None
+
+
+def _at_word(word: str) -> str | None:
+    """What crontab(5)'s ``@`` word ``word`` (in lowercase) is written here, or why it has no form; None when crontab
+    has no such word."""
+    if word == "@reboot":
+        return (
+            "is crontab's @reboot (once, when cron starts), which has no form here: a job runs on a timer in its "
+            "site's container, which restarts without it (an update, a move to another host); give it a schedule "
+            "(e.g. hourly) and have it do nothing when its work is done already"
+        )
+    if word not in _AT_WORDS:
+        return None
+    mended, fields = _AT_WORDS[word]
+    if not fields:
+        return f'is crontab\'s {word}; write "{mended}" (or another minute and hour)'
+    return (
+        f"is crontab's {word}; write \"{mended}\" (at a time the platform picks, spreading the members' jobs) or "
+        f'"{fields}" (at the time of {word})'
+    )
+
+
+def _offered(told: str, offered: str) -> str:
+    """``told``, the faults of a schedule, and ``offered``, the schedule mended, when it is taken; else why not."""
+    if _PATTERN.fullmatch(offered) is None:
+        return told
+    try:
+        check_expression(offered)
+    except ValueError as refused:  # mended, it is still refused: nothing offered
+        return f'{told}; written so ("{offered}"), it is refused too: {refused}'
+    return f'{told}; write "{offered}"'
+
+
+_PATTERN = LazyPattern(PATTERN)
+
+
+class _Part(NamedTuple):
+    """One part of a field as the schedules write it (``written``), and whether crontab's had names or a step."""
+
+    written: str
+    named: bool
+    stepped: bool
+
+
+def _mended_field(name: str, low: int, high: int, field: str) -> tuple[str | None, str]:
+    """What crontab(5) writes in ``field`` and the schedules do not (names, ranges with a step), and the field as
+    the schedules write it; (None, ``field``) when it holds none of it; what they cannot mend is said as it is."""
+    names = DAY_NAMES if name == "day of week" else MONTH_NAMES if name == "month" else ()
+    parts = []
+    for part in field.split(","):
+        mended = _mended_part(name, low, high, names, part)
+        if isinstance(mended, str):
+            return f"the {name} {field} {mended}", field
+        parts.append(mended)
+    written = ",".join(p.written for p in parts)
+    named, stepped = any(p.named for p in parts), any(p.stepped for p in parts)
+    if named and stepped:
+        return f"the {name} {field} holds names and a range with a step: write {written}", written
+    if named:
+        what = "is a name: write its number" if field.isalpha() else "holds names: write their numbers"
+        return f"the {name} {field} {what} ({_numbers(names)})", written
+    if stepped:
+        return f"the {name} {field} is a range with a step, written here {written}", written
+    return None, field
+
+
+def _mended_part(name: str, low: int, high: int, names: tuple[str, ...], part: str) -> _Part | str:
+    """``part`` of a field of ``name`` as the schedules write it, or what is wrong with it (after the field)."""
+    found = _CRONTAB_PART.fullmatch(part)
+    if found is None or (found[1] == "*" and found[2] is not None):
+        return (
+            "is not *, */N or numbers and ranges (e.g. 1-5, 0,30): another tool's form (Quartz's ?, L, W, #) has "
+            "none in crontab"
+        )
+    ends: list[int] = []
+    for end in (found[1], found[2]):
+        if end is not None and end != "*":
+            number = int(end) if end.isdigit() else _named_number(names, end)
+            if number is None:
+                return "is not *, */N or numbers and ranges (e.g. 1-5, 0,30)"
+            ends.append(number)
+    named = not all(e.isdigit() for e in (found[1], found[2]) if e is not None and e != "*")
+    if found[3] is None or found[1] == "*":
+        return _Part(part if found[1] == "*" else "-".join(map(str, ends)), named, stepped=False)
+    step = int(found[3])
+    first, last = (ends[0], ends[-1]) if len(ends) == 2 else (ends[0], high)  # crontab: 5/10 is 5-high/10
+    if not low <= first <= last <= high or step == 0:
+        return f"is a range with a step, not in order between {low} and {high} or stepping by 0"
+    if first == low and last == high and name != "day of week":
+        return _Part(f"*/{step}", named, stepped=True)
+    return _Part(",".join(str(n) for n in range(first, last + 1, step)), named, stepped=True)
+
+
+def _named_number(names: tuple[str, ...], word: str) -> int | None:
+    """The number of crontab's name ``word`` among ``names`` (days from 0, months from 1), or None."""
+    key = word.lower()
+    if key not in names:
+        return None
+    return names.index(key) + (1 if names is MONTH_NAMES else 0)
+
+
+def _numbers(names: tuple[str, ...]) -> str:
+    """How the names of ``names`` are numbered, in words."""
+    if names is DAY_NAMES:
+        return "0 or 7 Sunday, 1 Monday ... 6 Saturday"
+    return "1 January ... 12 December"
+
+
 def check_one_line(text: str) -> str:
     """``text`` unchanged, or ValueError when it holds a line break or a tab, saying how to write it on one line.
 

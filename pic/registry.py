@@ -315,7 +315,21 @@ class Lists(_Strict):
 MAX_CRON_JOBS = 10
 MAX_CRON_TIMEOUT = 3600  # seconds: one hour; a job that needs longer is a task for the admins
 DEFAULT_CRON_TIMEOUT = 300
-CronSchedule = Annotated[str, Whole(cron.PATTERN, cron.WORDS)]
+
+
+@dataclass(frozen=True)
+class _ScheduleForm(Whole):
+    """:class:`Whole` for a cron schedule: a crontab(5) spelling the schedules do not take is told by the part at
+    fault and the schedule to write (:func:`pic.cron.refused_form`)."""
+
+    def check(self, value: str) -> str:
+        told = cron.refused_form(value)
+        if told is not None:
+            raise Refusal(told)
+        return super().check(value)
+
+
+CronSchedule = Annotated[str, _ScheduleForm(cron.PATTERN, cron.WORDS)]
 
 
 class CronJob(_Strict):

@@ -72,8 +72,8 @@ def _command_error(tmp_path: Path, command: str) -> str:
         ("0 0 1 * 1", "restricts both the day of month and the day of week"),
         ("0 0 * * */2", "a day of week step has no calendar form"),
         ("5 3-1 * * *", "the hour range 3-1 goes backwards"),
-        ("@daily", "is not allowed here: hourly, daily, weekly, or five cron fields"),
-        ("0 0 * *", "is not allowed here"),
+        ("@daily", "crontab's @daily"),
+        ("0 0 * *", "has four fields, not five"),
         ("every day", "is not allowed here"),
     ],
 )
@@ -94,6 +94,71 @@ def test_timeout_command_and_site_are_checked(tmp_path: Path) -> None:
     (tmp_path / "nosite").mkdir()
     text = "\n".join(_errors(tmp_path / "nosite", [{"schedule": "daily", "command": "true"}]))
     assert "cron: cron jobs run in the member's site container: the member has no site" in text
+
+
+# crontab(5)'s spellings the schedules do not take, each told by the field at fault and the schedule to write.
+@pytest.mark.parametrize(
+    ("schedule", "named", "write"),
+    [
+        ("0 0 * * mon", "day of week mon is a name", "0 0 * * 1"),
+        ("0 0 * * Mon-Fri", "day of week Mon-Fri", "0 0 * * 1-5"),
+        ("0 0 * * sun,sat", "day of week sun,sat", "0 0 * * 0,6"),
+        ("0 0 * jan *", "month jan is a name", "0 0 * 1 *"),
+        ("0 0 1 JAN,jul *", "month JAN,jul", "0 0 1 1,7 *"),
+        ("0-59/5 * * * *", "minute 0-59/5 is a range with a step", "*/5 * * * *"),
+        ("0 0 1-31/2 * *", "day of month 1-31/2 is a range with a step", "0 0 */2 * *"),
+        ("0 2 * * 1-5/2", "day of week 1-5/2 is a range with a step", "0 2 * * 1,3,5"),
+        ("10-50/20 * * * *", "minute 10-50/20", "10,30,50 * * * *"),
+        ("0  0 * * *", "more than one blank", "0 0 * * *"),
+        ("0\t0 * * *", "more than one blank", "0 0 * * *"),
+        ("@hourly", "crontab's @hourly", "hourly"),
+        ("@weekly", "crontab's @weekly", "weekly"),
+        ("@monthly", "crontab's @monthly", "0 0 1 * *"),
+        ("@midnight", "0 0 * * *", "daily"),
+        ("5/10 * * * *", "minute 5/10 is a range with a step", "5,15,25,35,45,55 * * * *"),
+    ],
+)
+def test_a_crontab_spelling_is_told_by_its_field_and_the_schedule_to_write(
+    tmp_path: Path, schedule: str, named: str, write: str
+) -> None:
+    lines = _errors(tmp_path, [{"schedule": schedule, "command": "php cron.php"}], site=SITE)
+    [line] = [x for x in lines if "cron[0].schedule" in x]
+    told = line.split("cron[0].schedule: ", 1)[1]
+    assert "is not allowed here" not in told, line
+    assert named in told, line
+    assert f'write "{write}"' in told, line
+    cron.check_expression(write)  # what is offered is taken
+
+
+@pytest.mark.parametrize(
+    ("schedule", "named"),
+    [
+        ("0 0 * * * *", "has six fields"),
+        ("0 0 * *", "has four fields"),
+        ("@reboot", "@reboot"),
+        ("0 0 ? * MON", "day of month ?"),
+        ("0 0 L * *", "day of month L"),
+        ("0 0 * * 1#2", "day of week 1#2"),
+        ("0-99/5 * * * *", "not in order between 0 and 59"),
+        ("5-1/2 * * * *", "not in order between 0 and 59"),
+        ("0 0 * * * 2027", "has six fields"),
+    ],
+)
+def test_a_schedule_of_another_tool_is_told_by_its_part_at_fault(tmp_path: Path, schedule: str, named: str) -> None:
+    lines = _errors(tmp_path, [{"schedule": schedule, "command": "php cron.php"}], site=SITE)
+    [line] = [x for x in lines if "cron[0].schedule" in x]
+    told = line.split("cron[0].schedule: ", 1)[1]
+    assert "is not allowed here" not in told, line
+    assert named in told, line
+
+
+def test_a_name_mended_into_a_refused_schedule_is_not_offered(tmp_path: Path) -> None:
+    """Mended, "0 0 1 * mon" still restricts both days: its faults are told, no schedule offered."""
+    lines = _errors(tmp_path, [{"schedule": "0 0 1 * mon", "command": "php cron.php"}], site=SITE)
+    [line] = [x for x in lines if "cron[0].schedule" in x]
+    assert "day of week mon is a name" in line, line
+    assert 'write "' not in line, line
+    assert "restricts both the day of month and the day of week" in line, line
 
 
 @pytest.mark.parametrize("command", ["-x", "--help", "+e php cron.php", "-"])
