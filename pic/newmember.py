@@ -41,7 +41,7 @@ from pic.registry import (
     validate_member,
 )
 from pic.settings import Settings, display_path, load_settings
-from pic.validators import SLUG_WORDS, is_slug
+from pic.validators import SLUG_WORDS, is_slug, slug_meant
 from pic.yamlsrc import MAX_FILE_BYTES, file_kind, parse_yaml
 
 SCHEMA_MODELINE = "# yaml-language-server: $schema=../schema/member.schema.json"
@@ -845,7 +845,9 @@ def _slug_problems(slug: str) -> list[Problem]:
     if is_slug(slug):
         return []
     shown = repr(slug) if len(slug) <= 40 else f"{slug[:37]!r}... ({len(slug)} characters)"
-    return [Problem("<command line>", None, "SLUG", f"{shown} is not a valid slug: {SLUG_WORDS}")]
+    meant = slug_meant(slug)
+    hint = f"; did you mean {meant!r}?" if meant is not None else ""
+    return [Problem("<command line>", None, "SLUG", f"{shown} is not a valid slug: {SLUG_WORDS}{hint}")]
 
 
 _OPTIONS = {"name": "--name", "contact.name": "--name", "contact.email": "--email", "site.domains": "--domain"}

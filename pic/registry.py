@@ -42,7 +42,16 @@ from pic import charsets, cron, names, phpini, secrettext
 from pic.errors import HIDDEN_VALUE, PicError, Problem, Refusal, meant_among, show_value, shown_name
 from pic.lazyre import LazyPattern
 from pic.modelerrors import SubfieldError, _unwrap, problems_from, unique_items
-from pic.settings import SYMPA_ROBOT_LOCAL_PARTS, TLS_CA_NAMES, Cpus, Settings, display_path, is_ip, sympa_address
+from pic.settings import (
+    SYMPA_ROBOT_LOCAL_PARTS,
+    TLS_CA_NAMES,
+    Cpus,
+    Settings,
+    display_path,
+    is_ip,
+    not_a_web_host,
+    sympa_address,
+)
 from pic.validators import (
     SLUG_WORDS,
     Domain,
@@ -59,6 +68,7 @@ from pic.validators import (
     is_public_suffix,
     is_slug,
     public_name_problem,
+    slug_meant,
     ssh_key_identity,
 )
 from pic.yamlsrc import (
@@ -720,7 +730,11 @@ def _parse_member(
     slug = name[: -len(".yaml")]
     problems: list[Problem] = []
     if not is_slug(slug):
-        problems.append(Problem(file, None, "", f"file name {show_value(slug)} is not a valid slug: {SLUG_WORDS}"))
+        meant = slug_meant(slug)
+        hint = f"; did you mean {meant}.yaml?" if meant is not None else ""
+        problems.append(
+            Problem(file, None, "", f"file name {show_value(slug)} is not a valid slug: {SLUG_WORDS}{hint}")
+        )
     doc, more = read_yaml(path, file, MEMBER_KEYS, comments=True)  # committed: its comments too
     problems += more
     if doc is None:
@@ -1139,12 +1153,7 @@ class _Cross:
         renamed or removed in the stack file): at the first member's line, naming how many name it and which
         (the first few), with the web host whose name is close to it."""
         settings = self.settings
-        what = "the stack's db host, not a web host" if name in settings.hosts else "not a host of the stack"
-        message = f"{show_value(name)} is not a web host of stack {settings.stack} ({what}; known: "
-        message += f"{', '.join(settings.web_hosts)})"
-        close = meant_among(name, settings.web_hosts)  # its digits kept: web2 is no slip of web1
-        if close is not None:
-            message += f"; did you mean {show_value(close)}?"
+        message = f"{show_value(name)} {not_a_web_host(settings, name)}"  # its digits kept: web2 is no slip of web1
         if len(named_by) > 1:
             files = [Path(m.file).name for m in named_by]
             shown = ", ".join(files[:_STRAY_HOST_FILES])

@@ -1240,6 +1240,15 @@ class SecretRef:
         return f"SecretRef({self.key!r})"
 
 
+def not_a_web_host(settings: Settings, name: str) -> str:
+    """Why ``name`` is no web host of ``settings``' stack, after it: what it is, the web hosts, and the one meant
+    when it is one of them in another form or a slip of it (:func:`_meant_host`). Said so of a member file's
+    ``host:`` and of the command line's ``--to`` and ``--retire-from``."""
+    what = "the stack's db host, not a web host" if name in settings.hosts else "not a host of the stack"
+    web = settings.web_hosts
+    return f"is not a web host of stack {settings.stack} ({what}; known: {', '.join(web)}){_meant_host(name, web)}"
+
+
 def _meant_host(name: str, web: list[str]) -> str:
     """``; did you mean "web-1"?`` when ``name`` is a host's in another form or a slip of it (a host renamed), its
     digits kept (web2 is another host than web1: :func:`pic.errors.meant_among`), else nothing."""

@@ -71,6 +71,11 @@ _REFUSED_CATEGORIES = {
 }
 
 
+def slug_meant(value: str) -> str | None:
+    """The slug ``value`` is in another case or with ``_`` for ``-`` (``Velo_Cite`` for ``velo-cite``), else None."""
+    return Whole(SLUG_PATTERN, SLUG_WORDS).meant(value)
+
+
 def is_slug(value: str) -> bool:
     """True for a member slug (file name without ``.yaml``, also the unix user name)."""
     return _SLUG.fullmatch(value) is not None

@@ -735,3 +735,24 @@ def test_a_file_under_a_long_members_path_is_named_whole(
     assert cli.main(["check", "--members", str(members), "--on", "2026-11-28"]) == 0
     err = capsys.readouterr().err
     assert f"{members / 'cine-club-lumiere.yaml'}:11 site.php" in err, err
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["move-script", "velo-cite", "--to", "WEB1"], 'did you mean "web1"?'),
+        (["move-script", "velo-cite", "--to", "web-1"], 'did you mean "web1"?'),
+        (["move-script", "velo-cite", "--retire-from", "Web_1"], 'did you mean "web1"?'),
+        (["move-script", "velo-cite", "--to", "db"], "the stack's db host, not a web host"),
+        (["move-script", "velo-cite", "--to", "web9"], "not a host of the stack; known: web1"),
+    ],
+)
+def test_a_host_on_the_command_line_is_hinted_as_in_a_member_file(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, argv: list[str], said: str
+) -> None:
+    """--to and --retire-from are told what a member file's host: is told (registry's stray_host)."""
+    monkeypatch.chdir(ROOT)
+    assert cli.main(argv) == 1
+    err = capsys.readouterr().err
+    assert said in err, err
+    assert "web9" not in said or "did you mean" not in err, err  # web9 is no slip of web1: its digits differ

@@ -491,3 +491,20 @@ def test_a_runtime_near_its_end_of_life_is_given_with_a_warning(
         f"{ROOT}/Pulumi.prod.yaml pic:runtimes: warning: php 8.5, the newest runtime left, reaches its end of life on "
         "2029-12-31, 27 days after 2029-12-04: add a newer PHP version to pic:runtimes"
     ) in err, err
+
+
+@pytest.mark.parametrize(
+    ("slug", "meant"), [("Velo-Cite", "velo-cite"), ("velo_cite", "velo-cite"), ("VELO_CITE", "velo-cite")]
+)
+def test_new_hints_the_slug_in_its_form(tmp_path: Path, slug: str, meant: str) -> None:
+    """pic new's slug in another case or with '_' is told the slug meant, as pic move-script's is."""
+    with pytest.raises(PicError) as refused:
+        new(tmp_path / "members", slug)
+    [shown] = [str(p) for p in refused.value.problems]
+    assert shown.startswith("<command line> SLUG: ") and f"did you mean {meant!r}?" in shown, shown
+
+
+def test_new_offers_no_slug_that_is_none(tmp_path: Path) -> None:
+    with pytest.raises(PicError) as refused:
+        new(tmp_path / "members", "1-velo")
+    assert "did you mean" not in str(refused.value), refused.value

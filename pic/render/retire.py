@@ -18,7 +18,7 @@ import shlex
 
 from pic.registry import Member
 from pic.render import cron, render, sitemail, web
-from pic.settings import Settings
+from pic.settings import Settings, not_a_web_host
 
 
 def render_retire_script(
@@ -32,9 +32,7 @@ def render_retire_script(
     so the member's account and keys there are those of its new host too.
     """
     if former not in settings.web_hosts:
-        raise ValueError(
-            f"{former!r} is not a web host of stack {settings.stack} (known: {', '.join(settings.web_hosts)})"
-        )
+        raise ValueError(f"{former!r} {not_a_web_host(settings, former)}")
     if former == member.host:
         raise ValueError(
             f"{member.file}: member {member.slug} is on {former}: retire it from the host it left, once its "

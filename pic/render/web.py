@@ -22,7 +22,7 @@ from pic import charsets, eol, names, phpini
 from pic.registry import UID_MAX, UID_MIN, Member, Registry
 from pic.render import render
 from pic.render.db import ENDPOINT_PORT
-from pic.settings import DNS_PORT, PLATFORM_DIR, PLATFORM_SUBNET, Settings, version_key
+from pic.settings import DNS_PORT, PLATFORM_DIR, PLATFORM_SUBNET, Settings, not_a_web_host, version_key
 
 # Inside a site container: the member's directories are mounted under this root.
 SITE_ROOT = "/srv/site"
@@ -206,9 +206,7 @@ def render_move_script(settings: Settings, member: Member, target: str) -> str:
     With ACME, the certbot lineage and its renewal settings are copied (README "Moving a member to another web host").
     """
     if target not in settings.web_hosts:
-        raise ValueError(
-            f"{target!r} is not a web host of stack {settings.stack} (known: {', '.join(settings.web_hosts)})"
-        )
+        raise ValueError(f"{target!r} {not_a_web_host(settings, target)}")
     source = member.host
     if source == target:
         raise ValueError(
