@@ -736,7 +736,10 @@ def _is_email_header(cell: str) -> bool:
     one holding ``email`` or ``courriel`` (``EMAIL``, ``E-mail``, ``E‑mail`` with a non-breaking hyphen, ``Email
     address``, ``Adresse e-mail``, ``Courriel``), or one of :data:`_EMAIL_HEADERS` (``Mail``, ``Mél``, ``Adresse
     électronique``), or Outlook's in French, Spanish or Italian (``Adresse de messagerie``, ``Dirección de correo
-    electrónico``, ``Indirizzo posta elettronica``)."""
+    electrónico``, ``Indirizzo posta elettronica``). A cell longer than :data:`_LONGEST_CHECKED` is none: a line of
+    megabytes read a character at a time took seconds."""
+    if len(cell) > _LONGEST_CHECKED:
+        return False
     name = "".join(
         ch
         for ch in unicodedata.normalize("NFKD", cell.casefold())
@@ -1439,11 +1442,31 @@ LINE_UNREAD = (
 )
 
 
+# A line longer than this is not read for a secret either: reading costs time in its length (a line of 5 MB took
+# 13 s, 30 MB a minute), and no subscriber's row comes near it (an address has at most 254 characters, a row a few
+# cells; a cell past the csv module's 131,072 characters is still read); such a line is flagged as unread
+# (LINE_TOO_LONG), not shown, and a flag of its address neither.
+LONGEST_LINE_READ = 1024 * 1024
+LINE_TOO_LONG = (
+    f"it is longer than a line read for a secret ({LONGEST_LINE_READ} characters), and may hold a password or another "
+    "secret: read it, remove any secret from the export and from the subscriber's name in Sympa, and change that "
+    "password wherever it is used"
+)
+
+
 def _unread(line: str) -> bool:
-    """Whether ``line`` holds more than :data:`MOST_LABELS_READ` words of a secret's label: not read for one."""
+    """Whether ``line`` is longer than :data:`LONGEST_LINE_READ` or holds more than :data:`MOST_LABELS_READ` words of
+    a secret's label: not read for one."""
+    return _unread_told(line) is not None
+
+
+def _unread_told(line: str) -> str | None:
+    """What a line not read for a secret is told (:func:`_unread`), None for a line read."""
     from pic.secrettext import label_words
 
-    return label_words(line, MOST_LABELS_READ) > MOST_LABELS_READ
+    if len(line) > LONGEST_LINE_READ:
+        return LINE_TOO_LONG
+    return LINE_UNREAD if label_words(line, MOST_LABELS_READ) > MOST_LABELS_READ else None
 
 
 # What a line holding a secret is told: the secret is to go, wherever it stands; the line is never shown (Flag.hidden).
@@ -1575,7 +1598,7 @@ def secret_lines(
                     column=column,
                     named=_secret_column(lines, number, cells=cells) if entry.address and not column else None,
                 )
-                out.append(Flag(entry, LINE_UNREAD if _unread(line) else told, None))
+                out.append(Flag(entry, _unread_told(line) or told, None))
     return out
 
 

@@ -3349,3 +3349,44 @@ def test_a_cell_beyond_the_header_s_columns_not_shaped_as_a_password_passes(
     export = tmp_path / "list.csv"
     export.write_text(f"email,name\n{row}\n", encoding="utf-8")
     assert _audit(capsys, str(export))[:2] == (0, [])
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "ann@gmail.com " + "a" * 1_100_000 + " mdp Azerty123",
+        "a" * 1_100_000 + "@gmail.com",
+        "# " + "mot de passe Azerty123 " + "a" * 1_100_000,
+    ],
+)
+def test_a_line_longer_than_any_row_is_flagged_unread_and_never_read_for_a_secret(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, line: str
+) -> None:
+    """A line of 5 MB took 12.8 s (60 s at 30 MB), read a character at a time as a header's cell and for a secret:
+    a line longer than lists_audit.LONGEST_LINE_READ, which no subscriber's row comes near, is flagged unread, not
+    shown, and never given to the reader of secrets."""
+    from pic import errors, secrettext
+
+    read: list[int] = []
+    reads_as_secret, label_words = secrettext.reads_as_secret, secrettext.label_words
+
+    def counting(value: object) -> bool:
+        read.append(len(str(value)))
+        return reads_as_secret(value)
+
+    def counting_labels(text: str, at_most: int) -> int:
+        read.append(len(text))
+        return label_words(text, at_most)
+
+    monkeypatch.setattr(secrettext, "reads_as_secret", counting)
+    monkeypatch.setattr(secrettext, "label_words", counting_labels)
+    errors._text_reads_as_secret.cache_clear()
+    export = tmp_path / "list.txt"
+    export.write_text(f"{line}\nluc@free.fr mdp Azerty123\nzoe@free.fr\n", encoding="utf-8")
+    code, lines, err = _audit(capsys, str(export))
+    assert code == 1, err
+    assert lines[0].startswith(f"{export}:1 the line (not shown: it may hold a secret): "), lines
+    told = "malformed address (1100" if line.startswith("aaa") else lists_audit.LINE_TOO_LONG
+    assert told in lines[0], lines
+    assert lines[1] == f"{export}:2 the line (not shown: it may hold a secret): {lists_audit.LINE_TO_CLEAR}", lines
+    assert read and max(read) < lists_audit.LONGEST_LINE_READ, max(read, default=0)
