@@ -29,7 +29,7 @@ from pathlib import Path
 
 from pic.errors import HIDDEN_LINE, PicError, Problem, Severity, show_value, shown_unless_secret
 from pic.registry import Member
-from pic.settings import Settings, display_path
+from pic.settings import Settings, display_in, display_path
 from pic.yamlsrc import read_regular_file
 
 DEFAULT_DIR = "disk-usage"
@@ -316,7 +316,7 @@ def _not_read(directory: Path, read: list[Path]) -> list[Problem]:
     shown = display_path(directory)
     warnings = [
         Problem(
-            f"{shown}/{name}",
+            display_in(shown, name),
             None,
             "",
             "looks like a disk usage file but is not read: a host's file is named <host>.tsv (lowercase .tsv); "

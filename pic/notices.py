@@ -50,7 +50,7 @@ from pic.registry import (
     empty_words,
     no_secret_in_prose,
 )  # the member files' walk: every optional field of an entry
-from pic.settings import RuntimeKey, display_path
+from pic.settings import RuntimeKey, display_in, display_path
 from pic.validators import SLUG_PATTERN, Email, FreeText, NameOf, Whole, refused_character
 from pic.yamlsrc import Document, format_loc, parse_yaml, read_regular_file, shown_loc
 
@@ -347,7 +347,11 @@ def _unknown_members(doc: Document, file: str, members: tuple[str, ...], members
         )
         loc = ("sent", i, "member")
         shown = shown_unless_secret(slug)
-        there = f"there is no {members_dir}/{slug}.yaml" if shown != HIDDEN_VALUE else "no member file has that name"
+        there = (
+            f"there is no {display_in(members_dir, slug)}.yaml"
+            if shown != HIDDEN_VALUE
+            else "no member file has that name"
+        )
         why = f"{shown} is no member: {there}; {hint}"
         out.append(Problem(file, doc.line_of(loc), format_loc(loc), why))
     return out

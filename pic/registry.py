@@ -47,6 +47,7 @@ from pic.settings import (
     TLS_CA_NAMES,
     Cpus,
     Settings,
+    display_in,
     display_path,
     is_ip,
     not_a_web_host,
@@ -645,7 +646,7 @@ def stray_files(members_dir: Path, shown_dir: str) -> list[Problem]:
             name = entry.name
             if name.startswith(("_", ".")) or (name.endswith(".yaml") and name.strip() == name):
                 continue
-            file = f"{shown_dir}/{shown_name(name)}"
+            file = display_in(shown_dir, shown_name(name))
             lower = name.lower()
             if ".yaml" in lower or ".yml" in lower:  # x.yml, X.YAML, x.yaml.orig, x.yaml~, x.yaml.disabled
                 why = (
@@ -655,7 +656,7 @@ def stray_files(members_dir: Path, shown_dir: str) -> list[Problem]:
             elif entry.is_dir(follow_symlinks=False) and (inside := _yaml_below(Path(entry.path))) is not None:
                 why = (
                     f"is a directory holding {shown_name(inside)}, which is not read: member files are read "
-                    f"directly in {shown_dir}/ only; move them there, or {keep_aside}"
+                    f"directly in {display_in(shown_dir)} only; move them there, or {keep_aside}"
                 )
             elif entry.is_file(follow_symlinks=False) and _holds_a_member(Path(entry.path), file):
                 why = (
@@ -726,7 +727,7 @@ def _parse_member(
     path: Path | str, shown_dir: str, stack: dict[str, list[str]] | None = None
 ) -> tuple[Document | None, MemberSpec | None, list[Problem]]:
     name = os.path.basename(path)
-    file = f"{shown_dir}/{shown_name(name)}"
+    file = display_in(shown_dir, shown_name(name))
     slug = name[: -len(".yaml")]
     problems: list[Problem] = []
     if not is_slug(slug):
@@ -991,7 +992,7 @@ def read_members(members_dir: Path, default_host: str) -> tuple[Registry, list[P
     for path in member_files(members_dir):
         doc, spec, more = _parse_member(path, shown_dir)
         if doc is None or spec is None or more:
-            problems += more or [Problem(f"{shown_dir}/{shown_name(path.name)}", None, "", "cannot be read")]
+            problems += more or [Problem(display_in(shown_dir, shown_name(path.name)), None, "", "cannot be read")]
             continue
         slug = path.name[: -len(".yaml")]
         members.append(Member(slug, doc.file, spec, spec.host or default_host, doc.lines, doc.written))

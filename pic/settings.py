@@ -3240,3 +3240,9 @@ def display_path(path: Path) -> str:
         return str(path.relative_to(Path.cwd()))
     except (ValueError, OSError):  # outside the working directory, or no working directory any more
         return str(path)
+
+
+def display_in(shown_dir: str, name: str = "") -> str:
+    """``name`` inside the directory shown ``shown_dir`` (:func:`display_path`), one '/' between them: the root
+    ``/`` already ends with it (``/bin``, not ``//bin``); without ``name``, the directory with its last '/'."""
+    return f"{shown_dir}{name}" if shown_dir.endswith("/") else f"{shown_dir}/{name}"

@@ -22,6 +22,7 @@ import yaml
 
 from pic import cli, newmember
 from pic.errors import PicError
+from pic.registry import stray_files
 from tests.conftest import MEMBERS, ROOT, require_program, require_root
 from tests.helpers import member, project_copy, write_members
 from tests.test_plan import git, pic
@@ -2877,3 +2878,24 @@ def test_a_commented_out_line_holding_no_password_in_clear_passes(text: str) -> 
     from pic.yamlsrc import comment_secrets
 
     assert comment_secrets(text + "\n", "x.yaml") == [], text
+
+
+def test_the_entries_of_the_root_directory_are_named_with_one_slash() -> None:
+    """A directory and a name were joined with '/' by string: --members / named its entries //bin, //boot."""
+    proc = check(Path("/"))
+    warnings = [line for line in proc.stderr.splitlines() if line.startswith("warning: ")]
+    assert warnings, proc.stderr[:500]
+    assert all(line.startswith("warning: /") and not line.startswith("warning: //") for line in warnings), warnings
+
+
+def test_a_directory_shown_ending_with_a_slash_is_joined_with_none_more(tmp_path: Path) -> None:
+    """Every name joined to a directory shown as given, ``/`` (the root) or a name: one '/' between them."""
+    (tmp_path / "README.md").write_text("# Members\n")
+    (tmp_path / "old").mkdir()
+    (tmp_path / "old" / "x.yaml").write_text("name: X\n")
+    for shown in ("/", "members"):
+        told = [str(p) for p in stray_files(tmp_path, shown)]
+        assert any(line.startswith(f"warning: {shown.rstrip('/')}/README.md ") for line in told), told
+        assert any(f"directly in {shown.rstrip('/')}/ only" in line for line in told) and not any(
+            "//" in t for t in told
+        ), told
