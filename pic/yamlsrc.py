@@ -1110,7 +1110,8 @@ def _refused_problem(text: str, file: str, offset: int, words: str, walk: _Walk 
         loc = chosen[2] if chosen is not None else ()
         # a secret anywhere on the line (the character may stand before it or after it)
         secret = secret or any(is_secret_field(span[2]) for span in walk.spans if span[0] <= end and span[1] > start)
-    shown = HIDDEN_LINE if secret or is_secret_field(loc) else show_value(line_text)
+    # the line, which the column counts in (the key too, a comment, a flow mapping's other fields): said so
+    shown = HIDDEN_LINE if secret or is_secret_field(loc) else f"the line {show_value(line_text)}"
     return Problem(file, line, shown_loc(loc), f"{shown} holds {words} (column {column})")
 
 

@@ -1209,7 +1209,7 @@ def test_a_refused_character_beside_a_secret_does_not_show_its_line(text: str, s
 
 def test_a_refused_character_in_ordinary_text_shows_its_line() -> None:
     [line] = _messages(MINIMAL + 'notes: "Arrivée le 12/03 \u2028"\n')
-    assert 'notes: "notes: \\"Arrivée le 12/03 \\u2028\\"" holds a line break' in line, line
+    assert 'notes: the line "notes: \\"Arrivée le 12/03 \\u2028\\"" holds a line break' in line, line
 
 
 @pytest.mark.parametrize(

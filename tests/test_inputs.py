@@ -21,7 +21,7 @@ import pytest
 import yaml
 
 from pic import cli, newmember
-from pic.errors import PicError
+from pic.errors import PicError, show_value
 from pic.registry import stray_files
 from tests.conftest import MEMBERS, ROOT, require_program, require_root
 from tests.helpers import member, project_copy, write_members
@@ -2899,3 +2899,23 @@ def test_a_directory_shown_ending_with_a_slash_is_joined_with_none_more(tmp_path
         assert any(f"directly in {shown.rstrip('/')}/ only" in line for line in told) and not any(
             "//" in t for t in told
         ), told
+
+
+@pytest.mark.parametrize(
+    ("raw", "words"),
+    [
+        (b"Case\x00Member", "a control character"),
+        (b"Case \xe9Member", "not UTF-8"),
+        (b"Case\xef\xbb\xbfMember", "mark"),
+    ],
+    ids=["nul", "latin-1", "bom"],
+)
+def test_a_refused_character_is_told_in_its_line_said_to_be_the_line(members: Path, raw: bytes, words: str) -> None:
+    """The text shown is the line the column counts in: named "the line", never as the field's value (name: "name:
+    Case..." read as a value holding its own key)."""
+    text = BASE.read_bytes().replace(b"10500", b"10501").replace(b"base-asso.fr", b"other-asso.fr")
+    (members / "other-member.yaml").write_bytes(text.replace(b"name: Base Member", b"name: " + raw, 1))
+    proc = check(members)
+    [line] = [ln for ln in proc.stderr.splitlines() if "other-member.yaml:" in ln]
+    assert f"other-member.yaml:2 name: the line {show_value('name: Case')[:-1]}" in line, line
+    assert words in line.split(" holds ", 1)[1], line
