@@ -14,6 +14,7 @@ import types
 import typing
 import unicodedata
 from dataclasses import dataclass
+from functools import cache, lru_cache
 from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -173,20 +174,13 @@ def _meant(model: type[BaseModel], loc: tuple[str | int, ...], data: object = No
     one spelt alike (``domain`` for ``domains``, whatever the case)."""
     if not loc:
         return None
-    allowed = allowed_keys(model, loc[:-1])
+    allowed, required = _keys_here(model, _model_path(loc[:-1]))
     written = str(loc[-1]).lower().replace("-", "_")
     by_lower = {key.lower(): key for key in allowed}
     if written in by_lower:
         return by_lower[written]
     beside = _below(data, loc[:-1])
-    missing = [
-        key
-        for key in allowed
-        if isinstance(beside, dict)
-        and key not in beside
-        and (field := _field_at(model, (*loc[:-1], key))) is not None
-        and field.is_required()
-    ]
+    missing = [key for key in required if isinstance(beside, dict) and key not in beside]
     for key in missing:
         if written.startswith(f"{key}_") or written.endswith(f"_{key}"):
             return key
@@ -194,22 +188,49 @@ def _meant(model: type[BaseModel], loc: tuple[str | int, ...], data: object = No
     return by_lower[close[0]] if close else None
 
 
-def _homes(model: type[BaseModel], key: str, path: tuple[str, ...] = (), depth: int = 4) -> list[str]:
+def _model_path(loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
+    """``loc`` without its list indexes, which :func:`allowed_keys` and :func:`_field_at` pass over: the key of
+    their caches."""
+    return tuple(part for part in loc if not isinstance(part, int))
+
+
+@lru_cache(maxsize=256)
+def _keys_here(model: type[BaseModel], parent: tuple[str | int, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The keys allowed at ``parent`` below ``model``, and those of them required. Cached: a file of thousands of
+    unknown keys asks the same of each (20,000 keys took 8 s)."""
+    allowed = tuple(allowed_keys(model, parent))
+    required = tuple(k for k in allowed if (f := _field_at(model, (*parent, k))) is not None and f.is_required())
+    return allowed, required
+
+
+def _homes(model: type[BaseModel], key: str) -> list[str]:
     """The dotted paths of the parts of ``model`` (its fields' models, lists and mappings of them) that take
     ``key``: where a key written at the wrong indentation belongs (``php`` of ``site``)."""
-    takes = key in model.model_fields and not model.model_fields[key].exclude
-    found = [".".join(path) or "the file's top level"] if takes else []
-    if depth == 0:
-        return found
-    for name, field in model.model_fields.items():
-        inner = _unwrap(field.annotation)
-        if isinstance(inner, type) and issubclass(inner, BaseModel) and not field.exclude:
-            found += _homes(inner, key, (*path, name), depth - 1)
-    return found
+    return list(_all_homes(model).get(key, ()))
+
+
+@cache
+def _all_homes(model: type[BaseModel]) -> dict[str, list[str]]:
+    """:func:`_homes` of every key, the parts of ``model`` four deep walked once."""
+    out: dict[str, list[str]] = {}
+
+    def walk(current: type[BaseModel], path: tuple[str, ...], depth: int) -> None:
+        for name, field in current.model_fields.items():
+            if not field.exclude:
+                out.setdefault(name, []).append(".".join(path) or "the file's top level")
+        if depth == 0:
+            return
+        for name, field in current.model_fields.items():
+            inner = _unwrap(field.annotation)
+            if isinstance(inner, type) and issubclass(inner, BaseModel) and not field.exclude:
+                walk(inner, (*path, name), depth - 1)
+
+    walk(model, (), 4)
+    return out
 
 
 def _unknown_key(model: type[BaseModel], loc: tuple[str | int, ...], data: object = None) -> str:
-    allowed = allowed_keys(model, loc[:-1])
+    allowed, _ = _keys_here(model, _model_path(loc[:-1]))
     meant = _meant(model, loc, data)
     if meant is not None:
         return f"unknown key (allowed here: {', '.join(allowed)}); did you mean {meant!r}?"
@@ -971,7 +992,7 @@ def problems_from(
     """
     data = doc.data if data is None else data
     out = []
-    errors = exc.errors()
+    errors, untold = _first_of_each_kind(exc.errors())
     misspelt = _misspelt(errors, data, model)
     for err in errors:
         loc = _keys_of(tuple(err["loc"]), data)
@@ -1019,7 +1040,34 @@ def problems_from(
             # a hint may quote the value too ("write it in lowercase ('...')", "did you mean ...?")
             message = redacted(message, [hidden, *secret_keys], _own(err))
         out.append(Problem(doc.file, doc.line_of(full), _field_shown(full), message))
+    for kind, (first, count) in untold.items():
+        what = _UNTOLD_WORDS.get(kind, "errors of the kinds above")
+        line = doc.line_of((*prefix, *_keys_of(tuple(first["loc"]), data)))
+        out.append(Problem(doc.file, line, "", f"and {count} more {what} from this line on, not shown"))
     return out
+
+
+# Errors of one kind (pydantic's type) told in one file, the others counted on one line: a file pasted or
+# generated with thousands of wrong keys is told in a screen, not in thousands of lines (20,000 unknown keys took
+# 10 s to describe, each key's hint searched among the model's)
+_TOLD_PER_KIND = 20
+_UNTOLD_WORDS = {"extra_forbidden": "unknown keys", "missing": "keys missing"}
+
+
+def _first_of_each_kind(errors: list[Any]) -> tuple[list[Any], dict[str, tuple[Any, int]]]:
+    """The first :data:`_TOLD_PER_KIND` errors of each type, and by type the first of the others and their count."""
+    told: list[Any] = []
+    seen: dict[str, int] = {}
+    untold: dict[str, tuple[Any, int]] = {}
+    for err in errors:
+        kind = err["type"]
+        seen[kind] = seen.get(kind, 0) + 1
+        if seen[kind] <= _TOLD_PER_KIND:
+            told.append(err)
+        else:
+            first, count = untold.get(kind, (err, 0))
+            untold[kind] = (first, count + 1)
+    return told, untold
 
 
 def _own(err: Any) -> list[str]:

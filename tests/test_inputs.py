@@ -2919,3 +2919,43 @@ def test_a_refused_character_is_told_in_its_line_said_to_be_the_line(members: Pa
     [line] = [ln for ln in proc.stderr.splitlines() if "other-member.yaml:" in ln]
     assert f"other-member.yaml:2 name: the line {show_value('name: Case')[:-1]}" in line, line
     assert words in line.split(" holds ", 1)[1], line
+
+
+MANY = 2000
+HEAD = "name: Case Member\ncontact: {name: Case Contact, email: case@case-asso.fr}\nuid: 10600\n"
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        ("".join(f"k{i}: 1\n" for i in range(MANY)), "unknown key"),
+        ('site:\n  php: "8.4"\n  domains: [case-asso.fr]\n' + "".join(f"  k{i}: 1\n" for i in range(MANY)), "unknown"),
+        ("".join(f"k{i}:\n" for i in range(MANY)), "is empty"),
+        ("".join("notes: x\n" for _ in range(MANY + 1)), "duplicate key"),
+        ("".join("<<: {}\n" for _ in range(MANY)), "merge key"),
+    ],
+    ids=["unknown-keys", "unknown-keys-nested", "empty-keys", "duplicate-keys", "merge-keys"],
+)
+def test_a_file_of_thousands_of_faults_of_one_kind_tells_the_first_and_counts_the_others(
+    members: Path, body: str, words: str
+) -> None:
+    """A pasted or generated file of thousands of wrong lines told each (20,000 unknown keys: 20,001 lines, 10 s):
+    the first of each kind are told, then one line says how many more, and a fault of another kind after them
+    is still told."""
+    (members / "case-member.yaml").write_text(HEAD + body)
+    proc = check(members)
+    assert proc.returncode == 1, proc.stderr[-500:]
+    lines = [ln for ln in proc.stderr.splitlines() if "case-member.yaml" in ln]
+    told = [ln for ln in lines if words in ln and " more " not in ln]
+    assert 3 <= len(told) <= 50, len(told)
+    [more] = [ln for ln in lines if " more " in ln]
+    assert more.endswith("not shown"), more
+    count = int(more.split(" more ", 1)[0].rsplit(" ", 1)[1])
+    assert count + len(told) == MANY, (more, len(told))
+
+
+def test_faults_of_another_kind_after_thousands_of_one_kind_are_told(members: Path) -> None:
+    body = "".join(f"k{i}: 1\n" for i in range(MANY)) + "status: frozen\n"
+    (members / "case-member.yaml").write_text(HEAD + body)
+    proc = check(members)
+    assert any("status:" in ln and "frozen" in ln for ln in proc.stderr.splitlines()), proc.stderr[-500:]
