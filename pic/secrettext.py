@@ -40,8 +40,11 @@ _CONFIDENTIAL_WORDS = (
     r"|(?<![a-z0-9])cl(?:e|é|ef)_?(?:api|secr[eè]te|priv[eé]e)|api_?cl(?:e|é|ef)(?![a-z0-9]))"
 )
 # Words that name nothing but a password (pass, secret and token name other things too: Pass Culture, Jardin
-# secret, a CSRF token): password, passwd, passphrase, pwd, pw, pswd, French mdp and mot de passe, plurals too
-_PASSWORD_ONLY = r"(?:pass(?:words?|wd|phrases?)|pwd|pw|pswd|mdp|mots?(?:[^\S\r\n]|[_-])*de(?:[^\S\r\n]|[_-])*passe)"  # noqa: S105 - the words, no password
+# secret, a CSRF token): password, passwd, passphrase, passcode, pwd, pw, pswd, French mdp and mot de passe, plurals
+# too
+_PASSWORD_ONLY = (
+    r"(?:pass(?:words?|wd|phrases?|codes?)|pwd|pw|pswd|mdp|mots?(?:[^\S\r\n]|[_-])*de(?:[^\S\r\n]|[_-])*passe)"  # noqa: S105 - the words
+)
 # Short words that name one only after a separator or alone (``DB_PASS``, ``pwd``, ``DB_PW``, ``pswd``, French's
 # ``mdp``; not ``bypass``).
 _CONFIDENTIAL_SHORT = r"(?:(?<![a-z0-9])|(?<=[_.-]))(?:pass|pwd|pw|pswd|mdp)"
@@ -2286,21 +2289,43 @@ _PROSE_PASSWORD_FURTHER = _Pattern(
     reach=_PASSWORD_REACH,
 )
 
+# A login's label (login, user, utilisateur, identifiant, compte, id; plurals too)
+_PROSE_LOGIN = r"(?:logins?|user(?:name)?s?|utilisateurs?|identifiants?|comptes?|ids?)"
 # pass alone, a password's label in English and French notes (pass : Azerty123, PASS= S3cr3tPw), but also a ticket
 # or a card (Pass Culture, pass Navigo 2024/2025, Les Pass'Sport : 2025): only right before a separator's sign (':',
 # '=', '::', an arrow...: _SEPARATOR_SIGN, as the other labels take) and a value of letters and digits as a
-# password's, no word saying whose between them (Pass Navigo : Velo2024x is a card's name).
+# password's, no word saying whose between them (Pass Navigo : Velo2024x is a card's name). Or pass after a login's
+# label and the login, each after a blank, as a password's label is read there (login marie pass Azerty123, as login
+# marie mdp Azerty123): the value right after it (user marie pass à renouveler is none); the login read up to 200
+# characters, so that each login's label of a text reads a bounded part of it.
 _PROSE_PASS = _Pattern(
-    rf"(?i)p(?<![\w'’.-]p)ass(?![\w’-]|'[\w’-])[`*_]*[^\S\n]*+{_SEPARATOR_SIGN}"
+    rf"(?i)(?:p(?<![\w'’.-]p)ass(?![\w’-]|'[\w’-])[`*_]*[^\S\n]*+{_SEPARATOR_SIGN}"
+    rf"|(?<![\w'’.-]){_PROSE_LOGIN}[`*_]*[^\S\n]++{_PROSE_VALUE_CHAR}{{1,200}}+[^\S\n]++"
+    rf"pass(?![\w’-]|'[\w’-])[`*_]*[^\S\n]++)"
     rf"{_PROSE_OPENING}(?P<v>{_PROSE_VALUE}{_PROSE_VALUE_CHAR}{{6,}})",
+    digit=True,
+)
+# A password's sign: a character of a value that is no letter, digit, '_', '-', '.', '/', ':' nor '#', which a
+# reference, a version, a path or a ticket holds too (FR-2024, ab12345-ovh, Lyon_2024/v2, PROMO#2024), but one a
+# site's form asks a password for (Lilas2024x!, Velo$2024)
+_PASSWORD_SIGN = r"[!?$%&*+=@^~|<>§£€\\]"  # noqa: S105 - the signs, no password
+# code alone, which names a postcode, a reference, a class (code : 75001, Code : FR-2024, code : 9499Z) as often as
+# a password: only right before a separator's sign, as pass, and a value shaped as a password and as no reference:
+# letters, a digit and a password's sign (_PASSWORD_SIGN), which no reference holds (code: Lilas2024x!,
+# Code = Velo$2024; not code : ab12345-ovh, code: PROMO#2024, code : Lyon_2024/v2).
+_PROSE_CODE = _Pattern(
+    rf"(?i)c(?<![\w'’.-]c)odes?(?![\w’-]|'[\w’-])[`*_]*[^\S\n]*+{_SEPARATOR_SIGN}"
+    rf"{_PROSE_OPENING}(?P<v>{_PROSE_VALUE}(?={_PROSE_VALUE_CHAR}*?{_PASSWORD_SIGN})"
+    rf"{_PROSE_VALUE_CHAR}{{6,}})",
     digit=True,
 )
 
 # A label naming a token or a key (token, jeton, secret, API key, clé API, clé secrète, access key), up to four
-# words saying whose, a separator as a password's, and a value shaped like a key: 8 characters or more holding a
-# digit, and a letter after a digit or a capital after a small letter (Token Matomo : 0123456789abcdef...,
-# jeton d'accès : Zt8kq2LmW9xR), as a command's pass, secret and token are read; not Token: renouvelé en mars,
-# Token API Matomo : renouvelé le 2026-02-01, Secret : ne pas annoncer la fusion avant juin 2026.
+# words saying whose, a separator as a password's, and a value as a password's after its label, but of 8 characters
+# or more (a secret, a token and a key name other things too: Secret : AG2024 reportée is an event): letters and a
+# digit, one of them next to a letter (Token Matomo : 0123456789abcdef..., jeton d'accès : Zt8kq2LmW9xR, secret :
+# Soleil2024, api key: Azerty123); not Token: renouvelé en mars, Token API Matomo : renouvelé le 2026-02-01,
+# Secret : ne pas annoncer la fusion avant juin 2026.
 _KEY_LABEL = (
     r"(?:tokens?|jetons?|secrets?|(?:api|access|secret)[ _-]?keys?"
     r"|cl(?:é|e|ef)s?[^\S\n]+(?:d['’][^\S\n]*)?(?:api|acc[èe]s|secr[èe]tes?|priv[ée]es?))"
@@ -2310,7 +2335,7 @@ _PROSE_KEY = _Pattern(
     rf"{_KEY_LABEL}(?![\w’-]|'[\w’-])[`*_]*"
     rf"(?:[^\S\n]+{_PROSE_WHOSE_OPEN}{_PROSE_WHOSE_WORD}{_PROSE_WHOSE_CLOSE}){{0,4}}?"
     rf"(?:{_PROSE_SEPARATOR}{_PROSE_OPENING}|{_PROSE_NEXT_LINE})(?P<v>{_PROSE_VALUE}"
-    rf"(?={_PROSE_VALUE_CHAR}*?(?:[0-9][^\W\d_]|(?-i:[a-z][A-Z]))){_PROSE_VALUE_CHAR}{{8,}})"
+    rf"(?={_PROSE_VALUE_CHAR}*?(?:[0-9][^\W\d_]|[^\W\d_][0-9]|(?-i:[a-z][A-Z]))){_PROSE_VALUE_CHAR}{{8,}})"
     rf"(?(nl){_PROSE_LINE_END})",
     digit=True,
 )
@@ -2324,7 +2349,7 @@ _PROSE_KEY = _Pattern(
 # where the password is kept (identifiants : priv/ftp2024.txt, coffre/Velo2024, Bitwarden/Membres2024), nor a path of
 # three words (Bitwarden/Membres/Velo2024), nor a key's fingerprint (Clé SSH : SHA256:uNiV...); nor two of a kind after
 # a service's name (_PROSE_PAIR_NOT_VALUE).
-_PROSE_LOGIN = r"(?:logins?|user(?:name)?s?|utilisateurs?|identifiants?|comptes?|ids?)"
+# (a login's words: _PROSE_LOGIN, defined before _PROSE_PASS, which reads pass after one)
 # The services whose name before a pair says it is a login and its password, each in the singular (Admins : marie /
 # paul2 lists two accounts): those a web host's members log in to (FTP, SFTP, SSH, webmail, phpMyAdmin, WordPress,
 # wp-admin, a database: MySQL, MariaDB, PostgreSQL, BDD, DB, base de données), the applications an association's
@@ -2550,6 +2575,32 @@ _PROSE_PAIR_ANY = _Pattern(
     ),
     digit=True,
 )
+# A login and its password after a login's label (login, user, username, utilisateur, identifiant, compte; or
+# identifiants, credentials, creds) and a blank (a space or a tab after user), no separator: the login, then ':'
+# against both (credentials marie:Azerty123; not user www-data:www-data, a value holding no digit; nor compte
+# asso:asso2024, a value starting with the login: a user and its group), or a comma or ';' then a value holding a
+# password's sign (login marie, Azerty123!; not login marie, paul2024 nor utilisateurs marie, paul2024 et jean,
+# lists of logins). The login read up to 200 characters, so that each label of a text reads a bounded part of it.
+_PROSE_LOGIN_PAIR = _Pattern(
+    r"(?i)(?=[luic])(?<![\w'’.-])"
+    r"(?:login|username|user(?=[ \t])|utilisateur|identifiants?|compte|credentials?|creds)(?![\w’-]|'[\w’-])[`*_]*"
+    r"[^\S\n]++"
+    r"(?=(?P<lg>[^\W\d_][\w.@+-]{0,199}+))(?P=lg)"
+    r"(?::|[^\S\n]*[,;][^\S\n]*+(?P<cm>))(?!(?P=lg))"
+    rf"(?P<v>{_PROSE_VALUE}(?(cm)(?={_PROSE_VALUE_CHAR}*?{_PASSWORD_SIGN})|){_PROSE_VALUE_CHAR_NOT_COLON}{{6,}}+)"
+    rf"(?!{_PROSE_VALUE_CHAR})",
+    digit=True,
+)
+# A login and its password after a service's name (_PROSE_SERVICE) and its separator's sign, a blank between them,
+# the password holding a password's sign (wp-admin: marie Azerty123!, Nextcloud = asso Velo$2024); not Zoom : lundi
+# 18h30, WordPress : thème Astra2 + Elementor, whose words hold none. The login read up to 200 characters.
+_PROSE_SERVICE_BLANK_PAIR = _Pattern(
+    rf"(?i)(?<![\w'’.-])(?:{_PROSE_SERVICE})(?![\w’-]|'[\w’-])[`*_]*[^\S\n]*+{_SEPARATOR_SIGN}[^\S\n]*+"
+    r"[^\W\d_][\w.@+-]{0,199}+[^\S\n]++"
+    rf"(?P<v>{_PROSE_VALUE}(?={_PROSE_VALUE_CHAR}*?{_PASSWORD_SIGN}){_PROSE_VALUE_CHAR}{{6,}}+)"
+    rf"(?!{_PROSE_VALUE_CHAR})",
+    digit=True,
+)
 # The words in lower case one of which any text _PROSE_PASSWORD matches holds (mots de passe and phrase de passe
 # hold pass, Passwort too; m.d.p. holds m.d, PIN pin; пар: the о of пароль matches ᲂ ignoring case, which lower()
 # keeps; ωδ: the κ of κωδικός matches ϰ), those of _PROSE_PAIR and _PROSE_PAIR_ANY (the '/' or ':' between a login
@@ -2612,6 +2663,11 @@ _PROSE_PASSWORD_FURTHER_NEEDS = (
 # looked for in a text holding none of the others' only where _PASSPHRASE_GATE or a line break is found)
 _PROSE_PASSPHRASE_NEEDS = (*_PROSE_PASSWORD_NEEDS, *_PROSE_PASSWORD_FURTHER_NEEDS)
 _PROSE_PAIR_NEEDS = ("/", ":", "=")
+# _PROSE_LOGIN_PAIR's: its labels' words (user with the space or tab after it, which the label takes there: a line
+# of an export holding user1.123456@gmail.com is searched no further)
+_PROSE_LOGIN_PAIR_NEEDS = (
+    *("login", "username", "user ", "user\t", "utilisateur", "identifiant", "compte", "credential", "creds"),
+)
 # _PROSE_PAIR_ANY's: the '/' between the login and the password, or the ':' or '=' after the label before a password
 # in brackets or after an address (_PROSE_PAIR_CLOSE)
 _PROSE_PAIR_ANY_NEEDS = ("/", ":", "=")
@@ -2965,6 +3021,9 @@ _PROSE_LABELLED: tuple[tuple[str, _Pattern, tuple[str, ...]], ...] = (
     ("a password", _PROSE_PASSWORD, _PROSE_PASSWORD_NEEDS),
     ("a password", _PROSE_PASSWORD_FURTHER, _PROSE_PASSWORD_FURTHER_NEEDS),
     ("a password", _PROSE_PASS, ("pass",)),
+    ("a password", _PROSE_CODE, ("code",)),
+    ("a password", _PROSE_LOGIN_PAIR, _PROSE_LOGIN_PAIR_NEEDS),
+    ("a password", _PROSE_SERVICE_BLANK_PAIR, (":", "=")),
     ("a password", _PROSE_PAIR, _PROSE_PAIR_NEEDS),
     ("a password", _PROSE_PAIR_ANY, _PROSE_PAIR_ANY_NEEDS),
     ("a token or key", _PROSE_KEY, _PROSE_KEY_NEEDS),

@@ -320,6 +320,35 @@ REFUSED = [
     ("mot de passe | Soleil2024x", "a password", "Soleil2024x"),
     ("| FTP | mot de passe | Soleil2024x |", "a password", "Soleil2024x"),
     ("| Token | 4h8GkZqv2LmN |", "a token or key", "4h8GkZqv2LmN"),
+    # after a secret's, a token's or a key's label, a value of letters and digits as after a password's
+    ("secret: Soleil2024", "a token or key", "Soleil2024"),
+    ("secret = Azerty123", "a token or key", "Azerty123"),
+    ("Secret : Azerty123", "a token or key", "Azerty123"),
+    ("token: Azerty123", "a token or key", "Azerty123"),
+    ("api key: Azerty123", "a token or key", "Azerty123"),
+    ("Clé secrète : Velo2024", "a token or key", "Velo2024"),
+    ("jeton d'accès : Soleil2024 (expire en juin)", "a token or key", "Soleil2024"),
+    # a passcode's label
+    ("passcode: Lilas2024x!", "a password", "Lilas2024x!"),
+    ("passcode = Lilas2024x!", "a password", "Lilas2024x!"),
+    ("Passcodes : Lilas2024x!", "a password", "Lilas2024x!"),
+    ("le passcode est Lilas2024x", "a password", "Lilas2024x"),
+    # code alone right before its separator, then a value shaped as a password: letters, digits and a sign no
+    # reference holds
+    ("code: Lilas2024x!", "a password", "Lilas2024x!"),
+    ("Code = Velo$2024", "a password", "Velo$2024"),
+    # a login's label, the login, pass and the password, without separators
+    ("user marie pass Lilas2024x!", "a password", "Lilas2024x!"),
+    ("login marie pass Azerty123", "a password", "Azerty123"),
+    ("identifiant marie.dupont pass Velo2024x", "a password", "Velo2024x"),
+    # a login's label, the login and its password joined by ':' or after a comma, without separators after the label
+    ("credentials marie:Azerty123", "a password", "Azerty123"),
+    ("identifiants marie.dupont@asso.org:Velo2024x", "a password", "Velo2024x"),
+    ("login marie, Azerty123!", "a password", "Azerty123!"),
+    ("utilisateur marie ; Velo$2024", "a password", "Velo$2024"),
+    # a service's name, its separator, the login and the password after a blank, holding a sign
+    ("wp-admin: marie Azerty123!", "a password", "Azerty123!"),
+    ("Nextcloud = asso Velo$2024 (admin)", "a password", "Velo$2024"),
     # a login and its password after the name of a service a site's association uses
     ("Nextcloud : asso / Velo2024x", "a password", "Velo2024x"),
     ("Nextcloud : asso / Soleil2024", "a password", "Soleil2024"),
