@@ -9,9 +9,9 @@ import math
 import re
 import unicodedata
 import urllib.parse
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypeVar
 
 Severity = Literal["error", "warning"]
 
@@ -328,3 +328,26 @@ class PicError(Exception):
 class Unreachable(PicError):
     """Nothing could be asked (the resolver or the network down): exit 1 as for an invalid input, but no input
     is invalid, so none is summed up as such."""
+
+
+_T = TypeVar("_T")
+# The problems of one kind told in one file: a file pasted or generated with thousands of one fault (20,000 unknown or
+# duplicate keys) is told in a screen, the others of its kind counted on one line, not in thousands of lines
+TOLD_PER_KIND = 20
+
+
+def first_of_each_kind(items: Iterable[_T], kind: Callable[[_T], str]) -> tuple[list[_T], dict[str, tuple[_T, int]]]:
+    """The first :data:`TOLD_PER_KIND` of ``items`` of each ``kind(item)``, in their order, and by kind the first of
+    the others and how many they are (kinds with none left out)."""
+    told: list[_T] = []
+    seen: dict[str, int] = {}
+    untold: dict[str, tuple[_T, int]] = {}
+    for item in items:
+        key = kind(item)
+        seen[key] = seen.get(key, 0) + 1
+        if seen[key] <= TOLD_PER_KIND:
+            told.append(item)
+        else:
+            first, count = untold.get(key, (item, 0))
+            untold[key] = (first, count + 1)
+    return told, untold

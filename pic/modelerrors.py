@@ -20,7 +20,15 @@ from typing import Any
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from pic.days import day_meant
-from pic.errors import HIDDEN_VALUE, Problem, meant_among, non_finite, show_value, value_without_credentials
+from pic.errors import (
+    HIDDEN_VALUE,
+    Problem,
+    first_of_each_kind,
+    meant_among,
+    non_finite,
+    show_value,
+    value_without_credentials,
+)
 from pic.lazyre import LazyPattern
 from pic.secrettext import labelled_password, password_beside, reads_as_secret, redacted
 from pic.yamlsrc import Document, is_secret_field, shown_loc
@@ -992,7 +1000,7 @@ def problems_from(
     """
     data = doc.data if data is None else data
     out = []
-    errors, untold = _first_of_each_kind(exc.errors())
+    errors, untold = first_of_each_kind(exc.errors(), lambda err: str(err["type"]))  # by pydantic's type
     misspelt = _misspelt(errors, data, model)
     for err in errors:
         loc = _keys_of(tuple(err["loc"]), data)
@@ -1047,27 +1055,8 @@ def problems_from(
     return out
 
 
-# Errors of one kind (pydantic's type) told in one file, the others counted on one line: a file pasted or
-# generated with thousands of wrong keys is told in a screen, not in thousands of lines (20,000 unknown keys took
-# 10 s to describe, each key's hint searched among the model's)
-_TOLD_PER_KIND = 20
+# What the errors of a pydantic type not told one by one are, in the line counting them (pic.errors.first_of_each_kind)
 _UNTOLD_WORDS = {"extra_forbidden": "unknown keys", "missing": "keys missing"}
-
-
-def _first_of_each_kind(errors: list[Any]) -> tuple[list[Any], dict[str, tuple[Any, int]]]:
-    """The first :data:`_TOLD_PER_KIND` errors of each type, and by type the first of the others and their count."""
-    told: list[Any] = []
-    seen: dict[str, int] = {}
-    untold: dict[str, tuple[Any, int]] = {}
-    for err in errors:
-        kind = err["type"]
-        seen[kind] = seen.get(kind, 0) + 1
-        if seen[kind] <= _TOLD_PER_KIND:
-            told.append(err)
-        else:
-            first, count = untold.get(kind, (err, 0))
-            untold[kind] = (first, count + 1)
-    return told, untold
 
 
 def _own(err: Any) -> list[str]:

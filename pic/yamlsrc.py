@@ -56,7 +56,17 @@ from typing import Any, ClassVar
 
 import yaml
 
-from pic.errors import HIDDEN_LINE, HIDDEN_VALUE, Problem, reads_as_secret, show_value, shown_name, terminal_safe
+from pic.errors import (
+    HIDDEN_LINE,
+    HIDDEN_VALUE,
+    TOLD_PER_KIND,
+    Problem,
+    first_of_each_kind,
+    reads_as_secret,
+    show_value,
+    shown_name,
+    terminal_safe,
+)
 from pic.lazyre import LazyPattern
 
 Loc = tuple[str | int, ...]
@@ -1023,7 +1033,7 @@ def parse_yaml(
     if comments and (doc is not None or not problems):
         fields = doc.lines if doc is not None else {}
         problems = [*problems, *comment_secrets(text, file, fields, key_root=key_root)]
-    return doc, first_of_each_kind(problems, file)
+    return doc, _told_problems(problems, file)
 
 
 def _parse_yaml(
@@ -1041,28 +1051,17 @@ def _parse_yaml(
     return None, [_refused_problem(text, file, offset, words, walk) for offset, words in sorted(refused)[:5]]
 
 
-# The problems of one kind told in one file (a pasted or generated file of thousands of duplicate keys), the others
-# counted on one line. Their kind: the message without what names one (quoted text, numbers: "first given on line 4")
-_TOLD_PER_KIND = 20
+# The kind of a problem of the YAML walk, for :func:`pic.errors.first_of_each_kind`: its message without what names
+# one (quoted text, numbers: "first given on line 4")
 _NAMING = LazyPattern(r'"(?:[^"\\]|\\.)*"|\'[^\']*\'|[0-9]+')
 
 
-def first_of_each_kind(problems: list[Problem], file: str) -> list[Problem]:
-    """The first :data:`_TOLD_PER_KIND` ``problems`` of each kind (in the order given), and for each kind with more
-    one problem counting them, at the line of the first not told."""
-    if len(problems) <= _TOLD_PER_KIND:
+def _told_problems(problems: list[Problem], file: str) -> list[Problem]:
+    """The first :data:`~pic.errors.TOLD_PER_KIND` ``problems`` of each kind (in the order given), and for each kind
+    with more one problem counting them, at the line of the first not told."""
+    if len(problems) <= TOLD_PER_KIND:
         return problems
-    told: list[Problem] = []
-    untold: dict[str, tuple[Problem, int]] = {}
-    seen: dict[str, int] = {}
-    for problem in problems:
-        kind = _NAMING.sub("", problem.message)
-        seen[kind] = seen.get(kind, 0) + 1
-        if seen[kind] <= _TOLD_PER_KIND:
-            told.append(problem)
-        else:
-            first, count = untold.get(kind, (problem, 0))
-            untold[kind] = (first, count + 1)
+    told, untold = first_of_each_kind(problems, lambda problem: _NAMING.sub("", problem.message))
     for first, count in untold.values():
         what = _NAMING.sub("...", first.message).split(";", 1)[0].split(" (", 1)[0]
         message = f"and {count} more like the above ({what}) from this line on, not shown"
