@@ -430,23 +430,7 @@ def test_a_public_address_in_a_documentation_block_is_warned_of_on_a_public_stac
     and no host is reached there: a warning at its line, naming the field, the address and its block, as a
     documentation name of the stack is; an address the Internet reaches beside it is not, and a lab stack (ca:
     internal, README's example) is told nothing."""
-    project = project_copy(tmp_path)
-    stack = project / "Pulumi.prod.yaml"
-    text = stack.read_text(encoding="utf-8")
-    text = text.replace("web1: {role: web, ", f"web1: {{role: web, public_addresses: [8.8.4.4, '{address}'], ")
-    stack.write_text(text, encoding="utf-8")
-    members = write_members(tmp_path / "members", {"asso": member(10600, site=_site("asso-exemple.fr"))})
-    rc, out = _check(project, members, capsys)
-    assert rc == 0, out
-    line = next(i for i, ln in enumerate(text.splitlines(), 1) if "public_addresses" in ln)
-    [warning] = [ln for ln in out.splitlines() if "public_addresses" in ln]
-    assert warning.startswith(
-        f"warning: {stack}:{line} pic:hosts.web1.public_addresses[1]: '{address}' is in {block}"
-    ), warning
-    assert "`pulumi up`" in warning and "8.8.4.4" not in warning, warning
-    stack.write_text(text.replace("ca: letsencrypt", "ca: internal"), encoding="utf-8")
-    rc, out = _check(project, members, capsys)
-    assert rc == 0 and "public_addresses" not in out, out
+    _public_address_warned(tmp_path, capsys, address, "letsencrypt", f"'{address}' is in {block}")
 
 
 @pytest.mark.parametrize(
@@ -467,6 +451,15 @@ def test_a_public_address_in_a_private_network_is_warned_of_on_a_public_stack(
     pasted there) on a stack facing the Internet without a word, though the zones NSD serves publish it as the
     host's A or AAAA record, which no one outside the network reaches: a warning at its line naming the network, as
     a documentation block's address gets; a lab stack (ca: internal) is told nothing."""
+    _public_address_warned(tmp_path, capsys, address, ca, f"'{address}' is in {network}, a private network")
+
+
+def _public_address_warned(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], address: str, ca: str, words: str
+) -> None:
+    """``address`` given to web1's public_addresses beside 8.8.4.4 on a stack of ``ca``: one warning, at its line,
+    starting with ``words`` after the field, saying what `pulumi up` would do, not naming 8.8.4.4; the same stack
+    with ``ca: internal`` (a lab's) tells nothing of it."""
     project = project_copy(tmp_path)
     stack = project / "Pulumi.prod.yaml"
     text = stack.read_text(encoding="utf-8").replace("ca: letsencrypt", f"ca: {ca}")
@@ -477,9 +470,7 @@ def test_a_public_address_in_a_private_network_is_warned_of_on_a_public_stack(
     assert rc == 0, out
     line = next(i for i, ln in enumerate(text.splitlines(), 1) if "public_addresses" in ln)
     [warning] = [ln for ln in out.splitlines() if "public_addresses" in ln]
-    assert warning.startswith(
-        f"warning: {stack}:{line} pic:hosts.web1.public_addresses[1]: '{address}' is in {network}, a private network"
-    ), warning
+    assert warning.startswith(f"warning: {stack}:{line} pic:hosts.web1.public_addresses[1]: {words}"), warning
     assert "`pulumi up`" in warning and "8.8.4.4" not in warning, warning
     stack.write_text(text.replace(f"ca: {ca}", "ca: internal"), encoding="utf-8")
     rc, out = _check(project, members, capsys)
