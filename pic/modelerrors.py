@@ -22,6 +22,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from pic.days import day_meant
 from pic.errors import (
     HIDDEN_VALUE,
+    TOLD_PER_KIND,
     Problem,
     first_of_each_kind,
     meant_among,
@@ -1000,7 +1001,7 @@ def problems_from(
     """
     data = doc.data if data is None else data
     out = []
-    errors, untold = first_of_each_kind(exc.errors(), lambda err: str(err["type"]))  # by pydantic's type
+    errors, untold = first_of_each_kind(_in_file_order(exc.errors(), doc, prefix, data), lambda err: str(err["type"]))
     misspelt = _misspelt(errors, data, model)
     for err in errors:
         loc = _keys_of(tuple(err["loc"]), data)
@@ -1053,6 +1054,15 @@ def problems_from(
         line = doc.line_of((*prefix, *_keys_of(tuple(first["loc"]), data)))
         out.append(Problem(doc.file, line, "", f"and {count} more {what} from this line on, not shown"))
     return out
+
+
+def _in_file_order(errors: list[Any], doc: Document, prefix: tuple[str | int, ...], data: Any) -> list[Any]:
+    """``errors`` (pydantic's, in its model's order) in the order of their lines in ``doc`` when they are more than
+    are told of a kind (:func:`pic.errors.first_of_each_kind`): those told are the file's first, and the line counting
+    the others is where they start (25 unknown keys at the top level then 25 under ``limits:`` told limits' 20)."""
+    if len(errors) > TOLD_PER_KIND:
+        errors.sort(key=lambda err: doc.line_of((*prefix, *_keys_of(tuple(err["loc"]), data))) or 0)
+    return errors
 
 
 # What the errors of a pydantic type not told one by one are, in the line counting them (pic.errors.first_of_each_kind)

@@ -2959,3 +2959,22 @@ def test_faults_of_another_kind_after_thousands_of_one_kind_are_told(members: Pa
     (members / "case-member.yaml").write_text(HEAD + body)
     proc = check(members)
     assert any("status:" in ln and "frozen" in ln for ln in proc.stderr.splitlines()), proc.stderr[-500:]
+
+
+def test_the_faults_told_of_a_kind_are_the_first_in_the_file(members: Path) -> None:
+    """The faults of one kind told before the count were the first pydantic met, in its model's order, not the
+    file's: 25 unknown keys at the top level, then 25 under limits:, told limits' 20 and said "30 more from this line
+    on" at a line of limits', the top level's never named. The first 20 lines of the file are told, the count at the
+    21st, and each key is told or counted."""
+    top = "".join(f"top{i}: 1\n" for i in range(25))
+    nested = "limits:\n" + "".join(f"  nested{i}: 1\n" for i in range(25))
+    (members / "case-member.yaml").write_text(HEAD + top + nested)
+    proc = check(members)
+    assert proc.returncode == 1, proc.stderr[-500:]
+    lines = [ln for ln in proc.stderr.splitlines() if "case-member.yaml:" in ln]
+    told = [ln for ln in lines if " more " not in ln]
+    [more] = [ln for ln in lines if " more " in ln]
+    line_of = {ln: int(ln.split("case-member.yaml:", 1)[1].split(" ", 1)[0]) for ln in lines}
+    first = len(HEAD.splitlines()) + 1  # top0's line
+    assert sorted(line_of[ln] for ln in told) == list(range(first, first + 20)), told
+    assert line_of[more] == first + 20 and " 30 more " in more, more
