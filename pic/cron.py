@@ -202,14 +202,27 @@ def _mended_field(name: str, low: int, high: int, field: str) -> tuple[str | Non
     return None, field
 
 
-def _mended_part(name: str, low: int, high: int, names: tuple[str, ...], part: str) -> _Part | str:
-    """``part`` of a field of ``name`` as the schedules write it, or what is wrong with it (after the field)."""
-    found = _CRONTAB_PART.fullmatch(part)
-    if found is None or (found[1] == "*" and found[2] is not None):
+# A part of a field written in another tool's form: Quartz's ? (no value), L (last), W (weekday), # (nth day)
+_QUARTZ_PART = re.compile(r".*[?#].*|[0-9]*L?W?|[0-9]*L-?[0-9]*")
+
+
+def _unread_part(part: str) -> str:
+    """What is wrong with ``part`` of a field, which is no part of crontab(5)'s (after the field)."""
+    if not part:
+        return "has an empty part (a ',' at an end or two side by side): remove the extra ','"
+    if _QUARTZ_PART.fullmatch(part):
         return (
             "is not *, */N or numbers and ranges (e.g. 1-5, 0,30): another tool's form (Quartz's ?, L, W, #) has "
             "none in crontab"
         )
+    return "is not *, */N or numbers and ranges (e.g. 1-5, 0,30)"
+
+
+def _mended_part(name: str, low: int, high: int, names: tuple[str, ...], part: str) -> _Part | str:
+    """``part`` of a field of ``name`` as the schedules write it, or what is wrong with it (after the field)."""
+    found = _CRONTAB_PART.fullmatch(part)
+    if not part or found is None or (found[1] == "*" and found[2] is not None):
+        return _unread_part(part)
     ends: list[int] = []
     for end in (found[1], found[2]):
         if end is not None and end != "*":

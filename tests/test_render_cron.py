@@ -1784,3 +1784,23 @@ def test_a_percent_sign_reaches_sh_as_written(tmp_path: Path) -> None:
     assert f"printf '%s\\n' {shlex.quote(command)} |" in script
     done = subprocess.run([require_program("dash"), "-c", "--", command], capture_output=True, text=True, check=True)
     assert done.stdout == "a-1970-01-01 b-1970-01-01 c-\\1970-01-01\n"
+
+
+@pytest.mark.parametrize(
+    ("schedule", "named"),
+    [
+        ("0 0 * * 1,", "day of week 1, has an empty part"),
+        ("0 0 1,,3 * *", "day of month 1,,3 has an empty part"),
+        ("0 ,0 * * *", "hour ,0 has an empty part"),
+        ("0 0 * * monday", "day of week monday"),
+        ("0 0 * JULY *", "month JULY"),
+    ],
+)
+def test_a_slip_in_a_field_is_not_blamed_on_another_tool(tmp_path: Path, schedule: str, named: str) -> None:
+    """A stray ',' (1,) or a word crontab does not read (monday) was told "another tool's form (Quartz's ?, L, W, #)",
+    which it is not: an empty part is told as such, and another tool's signs are named only when the field holds
+    one."""
+    lines = _errors(tmp_path, [{"schedule": schedule, "command": "php cron.php"}], site=SITE)
+    [line] = [x for x in lines if "cron[0].schedule" in x]
+    told = line.split("cron[0].schedule: ", 1)[1]
+    assert named in told and "Quartz" not in told, line
