@@ -3618,14 +3618,15 @@ def password_beside(value: object, *, key: bool = False) -> bool:
     what is pasted beside it, :data:`BESIDE`: ``8.2 Lilas2024x!``, ``03:15 Lilas2024x!``, ``admin@velo-asso.fr /
     Lilas2024x``, the part before an address's @ holding a sign most do not, ``Lilas2024x!@example.org``), or any
     text of a list or a mapping, its keys too (``[a, Lilas2024x!]``, ``{domain.fr: S3cretPw9}``). A text of one word
-    is read as a value mistyped (``php8.4``), unless it reads as a secret by itself (:func:`reads_as_secret`). The key
+    is a password pasted at the wrong line when shaped as one (:func:`_password_alone`: ``Lilas2024x!``), else a value
+    mistyped (``php8.4``), shown unless it reads as a secret by itself (:func:`reads_as_secret`). The key
     material of SSH keys and known_hosts lines (:data:`_KEY_MATERIAL`) is no word read: a key's line refused is shown
     as before; nor is a word that names a thing (:data:`_NAME_WORD`: web1.example.org, socks5:). ``key``: ``value``
     is a mapping's key, read at its blanks alone (:data:`_KEY_BESIDE`)."""
     if isinstance(value, str):
         words = _words_beside(value, _KEY_BESIDE if key else BESIDE)
         if len(words) < 2:
-            return False
+            return len(words) == 1 and _password_alone(words[0])
     else:
         words = []
         budget = BESIDE_READ
@@ -3636,6 +3637,21 @@ def password_beside(value: object, *, key: bool = False) -> bool:
             budget -= len(text)
     named = _NAME_WORD.compiled()
     return any(named.fullmatch(word) is None and labelled_password(word) for word in dict.fromkeys(words))
+
+
+# A word shaped as a password, not as a value mistyped nor a name (php8.4, PHP8.4, mariadb-10.11, 512MB,
+# backupS3SecretAccessKey): letters, a digit and a sign no version, size, identifier nor path holds
+_STRONG_WORD = LazyPattern(r"(?=[^A-Za-z]*[A-Za-z])(?=[^0-9]*[0-9])(?=[^!#$%&*=?^~|§£€<>]*[!#$%&*=?^~|§£€<>])\S+")
+# A name: a domain's or a file's (a dot then letters at its end), an address (an @)
+_NAMED_WORD = LazyPattern(r".*\.[A-Za-z]{2,}|.*@.*")
+
+
+def _password_alone(word: str) -> bool:
+    """Whether ``word``, the whole of a value a field refused, is a password pasted at the wrong line
+    (``site.php: "Lilas2024x!"``, ``databases: [main, Lilas2024x!]``): one :func:`labelled_password` reads so, shaped
+    as a password (:data:`_STRONG_WORD`), not a name (:data:`_NAMED_WORD`: ``Asso-Case2024.org``); a value mistyped
+    (``php8.4``, ``PHP8.4``, ``512MB``) is shown, its hint useful."""
+    return _STRONG_WORD.fullmatch(word) is not None and _NAMED_WORD.fullmatch(word) is None and labelled_password(word)
 
 
 def redacted(message: str, value: object, own: Iterable[str] = ()) -> str:

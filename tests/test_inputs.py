@@ -2262,6 +2262,11 @@ _PASTED_INTO_MEMBER = [
     (("site", "domains"), [{"domain.fr": "S3cretPw9"}]),
     (("site", "domains"), [{"S3cretPw9": "domain.fr"}]),
     (("site", "php"), ["8.4", "S3cretPw9"]),
+    # a password alone where the value goes, pasted at the wrong line
+    (("site", "php"), "Lilas2024x!"),
+    (("databases",), ["main", "Lilas2024x!"]),
+    (("site", "domains"), ["S3cretPw9!"]),
+    (("site", "php_settings"), {"Lilas2024x!": "1"}),
 ]
 
 
@@ -2294,6 +2299,11 @@ def test_a_password_pasted_into_any_refused_value_is_not_shown(
     [
         (("site", "php"), "8.9"),
         (("site", "php"), "8.4 final"),
+        (("site", "php"), "php8.4"),
+        (("site", "php"), "PHP8.4"),
+        (("databases",), ["Main2"]),
+        (("site", "domains"), ["Asso-Case2024.org"]),
+        (("site", "php_settings"), {"memory_limit": "512MB"}),
         (("databases",), ["main wiki!"]),
         (("site", "php_settings"), {"memory_limit": "128 Mo"}),
         (("contact", "email"), ["contact@asso-case.org", "autre@asso-case.org"]),

@@ -1703,7 +1703,11 @@ def test_a_password_beside_a_refused_value_is_found(value: object) -> None:
     "value",
     [
         "8.9",
-        "Lilas2024x!",  # one word: a value mistyped as well, unless it reads as a secret by itself
+        "php8.4",  # one word: a value mistyped, unless shaped as a password (below)
+        "PHP8.4",
+        "Asso-Case2024.org",
+        "backupS3SecretAccesKey",  # an identifier, a key misspelt
+        "S3cretPw9",  # no sign: not told from an identifier
         "main wiki!",
         "8.4 final",
         "jean.dupont75@example.org x",
@@ -1723,6 +1727,13 @@ def test_a_refused_value_holding_no_password_beside_it_is_told_so(value: object)
     """The key material of SSH keys and known_hosts lines (their base64 data, a hashed name), host and file names
     and a URL's scheme read as passwords do, and are none."""
     assert not secrettext.password_beside(value)
+
+
+@pytest.mark.parametrize("value", ["Lilas2024x!", "S3cretPw9!", "velo!2024x"])
+def test_a_password_alone_as_a_refused_value_is_told_so(value: str) -> None:
+    """A password pasted alone at a value's line (site.php: "Lilas2024x!") was shown by the message refusing it, one
+    word being read as a value mistyped; one shaped as a password is not."""
+    assert secrettext.password_beside(value)
 
 
 def test_a_key_is_read_at_its_blanks_alone() -> None:
