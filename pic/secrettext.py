@@ -2600,6 +2600,9 @@ _PROSE_SERVICE_BLANK_PAIR = _Pattern(
     rf"(?P<v>{_PROSE_VALUE}(?={_PROSE_VALUE_CHAR}*?{_PASSWORD_SIGN}){_PROSE_VALUE_CHAR}{{6,}}+)"
     rf"(?!{_PROSE_VALUE_CHAR})",
     digit=True,
+    # its value holds a password's sign, on its line: a note's lines holding none (most, whose ':' or '=' it needs)
+    # are not searched
+    gate=LazyPattern(_PASSWORD_SIGN),
 )
 # The words in lower case one of which any text _PROSE_PASSWORD matches holds (mots de passe and phrase de passe
 # hold pass, Passwort too; m.d.p. holds m.d, PIN pin; пар: the о of пароль matches ᲂ ignoring case, which lower()
