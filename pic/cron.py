@@ -218,6 +218,14 @@ def _unread_part(part: str) -> str:
     return "is not *, */N or numbers and ranges (e.g. 1-5, 0,30)"
 
 
+def _unread_word(names: tuple[str, ...], word: str, part: str) -> str:
+    """What is wrong with ``word``, an end of ``part`` of a field that is no number nor crontab's name of ``names``: a
+    name written whole (JULY, Monday: crontab reads three letters), another tool's form (L, LW), or neither."""
+    if names and word[:3].lower() in names:
+        return f"holds a name written whole ({word}): write its number ({_numbers(names)})"
+    return _unread_part(part)
+
+
 def _mended_part(name: str, low: int, high: int, names: tuple[str, ...], part: str) -> _Part | str:
     """``part`` of a field of ``name`` as the schedules write it, or what is wrong with it (after the field)."""
     found = _CRONTAB_PART.fullmatch(part)
@@ -228,7 +236,7 @@ def _mended_part(name: str, low: int, high: int, names: tuple[str, ...], part: s
         if end is not None and end != "*":
             number = int(end) if end.isdigit() else _named_number(names, end)
             if number is None:
-                return "is not *, */N or numbers and ranges (e.g. 1-5, 0,30)"
+                return _unread_word(names, end, part)
             ends.append(number)
     named = not all(e.isdigit() for e in (found[1], found[2]) if e is not None and e != "*")
     if found[3] is None or found[1] == "*":

@@ -137,7 +137,8 @@ def test_a_crontab_spelling_is_told_by_its_field_and_the_schedule_to_write(
         ("0 0 * *", "has four fields"),
         ("@reboot", "@reboot"),
         ("0 0 ? * MON", "day of month ?"),
-        ("0 0 L * *", "day of month L"),
+        ("0 0 L * *", "day of month L is not *, */N or numbers and ranges (e.g. 1-5, 0,30): another tool's form"),
+        ("0 0 LW * *", "day of month LW is not *, */N or numbers and ranges (e.g. 1-5, 0,30): another tool's form"),
         ("0 0 * * 1#2", "day of week 1#2"),
         ("0-99/5 * * * *", "not in order between 0 and 59"),
         ("5-1/2 * * * *", "not in order between 0 and 59"),
@@ -1793,7 +1794,8 @@ def test_a_percent_sign_reaches_sh_as_written(tmp_path: Path) -> None:
         ("0 0 1,,3 * *", "day of month 1,,3 has an empty part"),
         ("0 ,0 * * *", "hour ,0 has an empty part"),
         ("0 0 * * monday", "day of week monday"),
-        ("0 0 * JULY *", "month JULY"),
+        ("0 0 * JULY *", "month JULY holds a name written whole (JULY): write its number"),
+        ("0 0 * * Monday", "day of week Monday holds a name written whole"),
     ],
 )
 def test_a_slip_in_a_field_is_not_blamed_on_another_tool(tmp_path: Path, schedule: str, named: str) -> None:
