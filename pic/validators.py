@@ -112,15 +112,18 @@ class Whole:
     def meant(self, value: str) -> str | None:
         """The value of this form that ``value`` is when written in lowercase, with ``_`` for ``-`` or the other
         way round, without surrounding spaces (``velo-db`` for a database's ``velo_db``), without a word before
-        its digits (``php8.4``, ``PHP 8.4`` for ``8.4``) or with ``.`` for ``,`` (``8,4``); or the word of the
+        its digits (``php8.4``, ``PHP 8.4`` for ``8.4``), with ``.`` for ``,`` (``8,4``), or a time of day as HH:MM
+        (``3:15``, ``3h15`` for ``03:15``); or the word of the
         form it is in another case or a slip of (``dayly`` for ``daily``, :func:`pic.errors.meant_among`); else
         None."""
         if len(value) > 200 or refused_character(value) is not None or "@" in value or "://" in value:
             return None  # a URL or user@host may hold a password, never shown again
         text = value.strip().lower()
         bare = _WORD_BEFORE_DIGITS.sub("", text)
+        clock = _CLOCK_WRITTEN.fullmatch(text)
         candidates = (
             text,
+            f"{int(clock[1]):02d}:{clock[2]}" if clock else text,
             text.replace("-", "_"),
             text.replace("_", "-"),
             text.replace(" ", "-"),
@@ -182,6 +185,9 @@ class NameOf(Whole):
 
 
 _WORD_BEFORE_DIGITS = re.compile(r"\A[^\W\d_]+[\s_-]*(?=[0-9])")
+# A time of day written as people write it: the hour's leading zero left out (3:15), 'h' between hour and minutes
+# (French usage: 3h15, 03h15) or '.' (3.15); read as HH:MM by Whole.meant, offered only if the field takes it
+_CLOCK_WRITTEN = re.compile(r"([0-9]{1,2})[:h.]([0-9]{2})")
 
 
 @cache

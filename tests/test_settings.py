@@ -118,6 +118,39 @@ def test_a_value_meant_in_lowercase_is_named_unless_it_may_hold_a_password() -> 
     assert "s3cretpw9" not in str(caught.value), caught.value
 
 
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [
+        ("3:15", "03:15"),
+        ("3h15", "03:15"),
+        ("03h15", "03:15"),
+        ("3.15", "03:15"),
+        ("3H15", "03:15"),
+        ("23h59", "23:59"),
+    ],
+)
+def test_a_time_written_another_common_way_is_told_the_time_meant(tmp_path: Path, written: str, meant: str) -> None:
+    """A time of day written without its hour's leading zero or with 'h' between hour and minutes (the French
+    way) is told the HH:MM it is, which the field then accepts."""
+    project = project_copy(tmp_path)
+    _edit(project, 'time: "03:15"', f'time: "{written}"')
+    text = _errors(project)
+    assert f"pic:backup.time: {written!r}".replace("'", '"') in text, text
+    assert f"did you mean {meant!r}?" in text, text
+    _edit(project, f'time: "{written}"', f'time: "{meant}"')
+    assert load_settings(project, "prod").backup.time == meant
+
+
+@pytest.mark.parametrize("written", ["24h00", "3:75", "315", "3:5", "12h", "3 15"])
+def test_a_time_that_is_no_time_of_day_is_offered_none(tmp_path: Path, written: str) -> None:
+    """No time is offered for a value that reads as none (an hour past 23, minutes past 59, digits alone)."""
+    project = project_copy(tmp_path)
+    _edit(project, 'time: "03:15"', f'time: "{written}"')
+    text = _errors(project)
+    assert "pic:backup.time" in text, text
+    assert "did you mean" not in text, text
+
+
 def test_a_setting_written_without_the_space_after_its_colon_is_named_at_its_line(tmp_path: Path) -> None:
     """pic:members_root:/srv/members reads as text going on to the next line, whose key YAML then refuses: the
     error was "a ':' where YAML cannot start a key" at that next line."""
