@@ -39,7 +39,7 @@ from pydantic import (
 from pydantic.fields import FieldInfo
 
 from pic import charsets, cron, names, phpini, secrettext
-from pic.errors import HIDDEN_VALUE, PicError, Problem, Refusal, meant_among, show_value, shown_name
+from pic.errors import BLANK_LOOKING, HIDDEN_VALUE, PicError, Problem, Refusal, meant_among, show_value, shown_name
 from pic.lazyre import LazyPattern
 from pic.modelerrors import SubfieldError, _unwrap, problems_from, unique_items
 from pic.settings import (
@@ -1741,10 +1741,14 @@ class _Cross:
 
 def name_key(name: str) -> str:
     """A member's name as two spellings of one association compare: its letters and digits alone, without
-    case nor accents (``Vélo-Cité Lyon``, ``VELO CITE LYON`` and ``Velo-Cite  Lyon`` are one)."""
+    case nor accents (``Vélo-Cité Lyon``, ``VELO CITE LYON`` and ``Velo-Cite  Lyon`` are one), nor what prints as
+    nothing (a variation selector, a joiner: no letter nor digit)."""
     if name.isascii():  # most names: the same key, a few times faster (pic check on 5,000 members)
         return _NOT_LETTER_NOR_DIGIT.sub("", name.lower())
-    return "".join(filter(str.isalnum, unicodedata.normalize("NFKD", name.casefold())))
+    # a letter that prints as nothing (a Hangul filler, refused in a name) is no letter of its spelling either
+    return "".join(
+        ch for ch in unicodedata.normalize("NFKD", name.casefold()) if ch.isalnum() and not BLANK_LOOKING.match(ch)
+    )
 
 
 _NOT_LETTER_NOR_DIGIT = re.compile(r"[\W_]+", re.ASCII)

@@ -49,7 +49,7 @@ from pydantic import AfterValidator, GetCoreSchemaHandler, GetJsonSchemaHandler,
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
-from pic.errors import BLANK_LOOKING, Refusal, meant_among
+from pic.errors import BLANK_LOOKING, IGNORABLE_MARK, Refusal, meant_among
 from pic.lazyre import LazyPattern, compile_cached
 
 if TYPE_CHECKING:  # loaded on first use: only a domain or an address outside the usual forms needs scripts
@@ -401,9 +401,93 @@ def check_free_text(value: str, *, newlines: bool = False) -> str:
         # below it, a character neither refused nor a space is a letter, digit, punctuation or symbol, and none
         # is a mark (tests/test_fields_fast.py): the usual name shows, without a mark to count
         _check_shows_without_piled_marks(value)
+        if IGNORABLE_MARK.search(value) is not None:
+            _check_ignorable_marks(value)
     if not newlines and value != value.strip():
         raise ValueError("has spaces at its start or end")
     return value
+
+
+# The marks that print as nothing (pic.errors.IGNORABLE_MARK). Each means
+# something in one sequence only (:func:`_ignorable_mark_in_place`); anywhere else it changes nothing a reader
+# sees, so that two names, a member's or a contact's, would differ unseen (Velo\u034fCite and VeloCite), in the
+# reports, the duplicate name's warning and the lists' titles. The same rule holds in every free text, notes
+# included: each sequence a text means is allowed, an emoji's presentation above all; a mark outside one is a
+# paste's leftover or a name made to pass for another's.
+
+
+def _check_ignorable_marks(value: str) -> None:
+    """Each mark of :data:`IGNORABLE_MARK` in ``value`` stands in the sequence it belongs to."""
+    for found in IGNORABLE_MARK.finditer(value):
+        i = found.start()
+        if _ignorable_mark_in_place(value, i):
+            continue
+        ch = value[i]
+        before = value[i - 1] if i else ""
+        after = f"after {_named(before)}" if before else "at the start"
+        raise ValueError(
+            f"holds an invisible mark ({_named(ch)}) at character {i + 1}, {after}, where it prints as nothing and "
+            "changes nothing a reader sees (two names would look alike): a variation selector belongs after an "
+            "emoji (U+2764 then U+FE0F: a red heart drawn as an emoji), an ideograph or a math symbol whose "
+            "variant it selects, a Mongolian free variation selector after a Mongolian letter, a combining "
+            "grapheme joiner before a combining mark; write the text without it"
+        )
+
+
+def _named(ch: str) -> str:
+    """``U+034F COMBINING GRAPHEME JOINER``; ``U+0020 SPACE``; the code point alone for one without a name."""
+    name = unicodedata.name(ch, "")
+    return f"U+{ord(ch):04X} {name}" if name else f"U+{ord(ch):04X}"
+
+
+def _ignorable_mark_in_place(value: str, i: int) -> bool:
+    """Whether the mark at ``value[i]`` (:data:`IGNORABLE_MARK`) stands in a sequence it means something in: a
+    variation selector after a character it has variants of (Unicode's StandardizedVariants.txt, the emoji's
+    presentation sequences of UTS #51, the Ideographic Variation Database: an emoji for U+FE0E and U+FE0F, or
+    #, * or a digit before a keycap's U+20E3; an ideograph, a math symbol, a letter of Myanmar, Phags-pa or
+    Manichaean for U+FE00 to U+FE0F; an ideograph for U+E0100 on), a Mongolian free variation selector after a
+    Mongolian letter, a combining grapheme joiner between a letter or a mark and the combining mark it keeps in
+    its order (The Unicode Standard, §23.2). Khmer's inherent vowels U+17B4 and U+17B5 are in no sequence: the
+    standard says not to use them (§16.4)."""
+    ch, before = value[i], value[i - 1] if i else ""
+    after = value[i + 1] if i + 1 < len(value) else ""
+    if ch == "\u034f":
+        return bool(before) and unicodedata.category(before)[0] in "LM" and unicodedata.category(after or " ")[0] == "M"
+    if not before or unicodedata.category(before)[0] in "MZC":  # a selector after a selector, a mark or a space
+        return False
+    based = _variation_bases()
+    if "\u180b" <= ch <= "\u180f":
+        return based.mongolian.match(before) is not None
+    if ch >= "\U000e0100":
+        return based.ideograph.match(before) is not None
+    keycap = before in "#*0123456789" and after == "\u20e3"
+    if ch in "\ufe0e\ufe0f" and (keycap or (not before.isascii() and based.emoji.match(before) is not None)):
+        return True
+    return based.standardized.match(before) is not None
+
+
+@dataclass(frozen=True)
+class _VariationBases:
+    emoji: regex.Pattern[str]
+    ideograph: regex.Pattern[str]
+    mongolian: regex.Pattern[str]
+    standardized: regex.Pattern[str]
+
+
+@cache
+def _variation_bases() -> _VariationBases:
+    """The characters a variation selector may follow (the ``regex`` module knows Unicode's Emoji, Ideographic and
+    Script properties, which ``re`` and ``unicodedata`` do not; loaded only for a text holding a selector)."""
+    import regex
+
+    return _VariationBases(
+        emoji=regex.compile(r"\p{Emoji}"),
+        ideograph=regex.compile(r"\p{Ideographic}"),
+        mongolian=regex.compile(r"\p{Script=Mongolian}"),
+        standardized=regex.compile(
+            r"[\p{Ideographic}\p{Sm}\p{Script=Myanmar}\p{Script=Phags_Pa}\p{Script=Manichaean}]"
+        ),
+    )
 
 
 def _check_shows_without_piled_marks(value: str) -> None:

@@ -1495,3 +1495,98 @@ def test_a_text_that_holds_no_address_is_told_so(value: str) -> None:
     with pytest.raises(ValueError) as refused:
         check_ip(value)
     assert str(refused.value) == "is not an IPv4 or IPv6 address"
+
+
+def _yaml_quoted(text: str) -> str:
+    """``text`` in YAML's double quotes, each character outside ASCII escaped (\\u034f, \\U000e0100)."""
+    return '"' + text.encode("unicode_escape").decode("ascii").replace('"', '\\"') + '"'
+
+
+# Marks that print as nothing (Unicode's Default_Ignorable_Code_Point of category M): the combining grapheme
+# joiner, the variation selectors, Mongolian's free variation selectors, Khmer's two inherent vowels. Each is
+# meaningful only in one sequence (an emoji's presentation, an ideograph's variant, a Mongolian letter's form, a
+# mark kept in its order); elsewhere it changes nothing a reader sees, so two names would look alike.
+# (text, where it stands, the character as named)
+IGNORABLE_MARKS_OUT_OF_PLACE = [
+    ("Velo\u034fCite", 5, "U+034F COMBINING GRAPHEME JOINER"),
+    ("Velo Cite\u034f", 10, "U+034F COMBINING GRAPHEME JOINER"),
+    ("Velo\ufe0f Cite", 5, "U+FE0F VARIATION SELECTOR-16"),
+    ("Club 1\ufe0f Lyon", 7, "U+FE0F VARIATION SELECTOR-16"),  # a digit, without the keycap after it
+    ("Velo\ufe00 Cite", 5, "U+FE00 VARIATION SELECTOR-1"),
+    ("Velo \u2764\ufe01 Cite", 7, "U+FE01 VARIATION SELECTOR-2"),  # no standardized variant of an emoji
+    ("Velo\U000e0100 Cite", 5, "U+E0100 VARIATION SELECTOR-17"),
+    ("Velo\u180b Cite", 5, "U+180B MONGOLIAN FREE VARIATION SELECTOR ONE"),
+    ("\u1780\u17b4\u1781", 2, "U+17B4 KHMER VOWEL INHERENT AQ"),
+    ("\u2764\ufe0f\ufe0f Lyon", 3, "U+FE0F VARIATION SELECTOR-16"),  # doubled
+]
+
+
+@pytest.mark.parametrize(("field", "line"), [("name", 1), ("contact.name", 3), ("notes", 4)])
+@pytest.mark.parametrize(("text", "at", "named"), IGNORABLE_MARKS_OUT_OF_PLACE)
+def test_an_invisible_mark_outside_its_sequence_is_refused_and_named(
+    field: str, line: int, text: str, at: int, named: str
+) -> None:
+    """A combining grapheme joiner or a variation selector after a Latin letter (Velo\\u034fCite) was accepted in
+    every free text, names included, and shown raw: two members' names differing by one looked alike, in the
+    duplicate name's warning too. It is refused at its file, line and field, by its code point, name and place."""
+    quoted = _yaml_quoted(text)
+    if field == "name":
+        body = MINIMAL.replace("name: Probe", f"name: {quoted}")
+    elif field == "contact.name":
+        body = MINIMAL.replace("contact: {name: P,", "contact:\n  name: " + quoted + "\n  email: a@probe-asso.org\n#")
+    else:
+        body = MINIMAL + f"notes: {quoted}\n"
+    [said] = _messages(body)
+    assert said.startswith(f"members/probe-asso.yaml:{line} {field}: "), said
+    assert f"({named}) at character {at}" in said, said
+    assert "prints as nothing" in said, said
+    assert text[at - 1] not in said, said  # the mark itself, escaped in the value shown
+
+
+# The sequences the marks belong to: an emoji's presentation (UTS #51: ❤️, a keycap #️⃣, ☺︎ as text), an ideograph's
+# variant (Unicode's Ideographic Variation Database: 葛󠄀 of 葛飾区; a compatibility ideograph's standardized variant),
+# a math symbol's (≩︀), a Mongolian letter's form (ᠠ᠋), a joiner of graphemes before a mark it keeps in its order.
+IGNORABLE_MARKS_IN_PLACE = [
+    "V\u00e9lo \u2764\ufe0f Lyon",
+    "Club \u0023\ufe0f\u20e3 Lyon",
+    "Club \u263a\ufe0e",
+    "\u845b\U000e0100\u98fe\u533a\u306e\u4f1a",
+    "\u6f22\ufe00\u5b57",
+    "Club \u2269\ufe00 Lyon",
+    "\u182e\u180b\u1823\u1829\u182d\u1823\u182f",
+    "\u05d0\u05b8\u034f\u05b7",
+]
+
+
+@pytest.mark.parametrize("text", IGNORABLE_MARKS_IN_PLACE)
+def test_an_invisible_mark_in_its_sequence_is_accepted(text: str) -> None:
+    body = MINIMAL.replace("name: Probe", f"name: {_yaml_quoted(text)}") + f"notes: {_yaml_quoted(text)}\n"
+    body = body.replace("contact: {name: P,", f"contact: {{name: {_yaml_quoted(text)},")
+    doc, problems = parse_yaml(body, "members/probe-asso.yaml", MEMBER_KEYS)
+    assert doc is not None and not problems, problems
+    spec, problems = validate_member(doc)
+    assert spec is not None, problems
+    assert spec.name == spec.contact.name == spec.notes == text
+
+
+def test_two_names_apart_by_what_prints_as_nothing_are_one_and_shown_escaped(
+    tmp_path: Path, settings: Settings
+) -> None:
+    """The duplicate name's warning compares names without the characters that print as nothing (every
+    Default_Ignorable_Code_Point), and shows them escaped, never raw: the two names would look alike."""
+    import regex
+
+    from pic.check import same_names
+    from pic.registry import name_key
+
+    ignorable = [chr(c) for c in range(0x110000) if regex.match(r"\p{Default_Ignorable_Code_Point}", chr(c))]
+    assert len(ignorable) > 4000
+    differing = [f"U+{ord(ch):04X}" for ch in ignorable if name_key(f"Velo{ch}Cite") != name_key("VeloCite")]
+    assert not differing, differing
+    first, second = "Fiert\u00e9 \U0001f3f3\ufe0f\u200d\U0001f308", "Fiert\u00e9"
+    data = {"first-asso": member(10600, name=first), "second-asso": member(10601, name=second)}
+    registry = load_registry(write_members(tmp_path / "m", data), settings)
+    [problem] = same_names(sorted(registry.members, key=lambda m: m.slug))
+    said = str(problem)
+    assert "is also the name of" in said and "\\ufe0f\\u200d" in said, said
+    assert "\ufe0f" not in said and "\u200d" not in said, said

@@ -41,7 +41,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from pic import lists_audit, registry, secrettext, validators, yamlsrc
-from pic.errors import BLANK_LOOKING
+from pic.errors import BLANK_LOOKING, IGNORABLE_MARK
 from pic.validators import (
     SPECIAL_USE_DOMAINS,
     check_domain,
@@ -532,6 +532,21 @@ def test_blank_looking_characters_are_those_the_unicode_property_names() -> None
     expected = [ch for ch in every if by_property.match(ch)]
     assert [ch for ch in every if BLANK_LOOKING.match(ch)] == expected
     assert len(expected) >= 5  # the Hangul fillers and the braille blank
+
+
+def test_ignorable_marks_are_those_the_unicode_property_names() -> None:
+    """IGNORABLE_MARK is written out as BLANK_LOOKING is: on every code point it matches the marks of
+    Default_Ignorable_Code_Point in the ``regex`` package's Unicode; every other character of the property is refused
+    by free text as a format character, an unassigned one or BLANK_LOOKING."""
+    import regex
+
+    by_property = regex.compile(r"[\p{Default_Ignorable_Code_Point}&&\p{M}]", regex.V1)
+    every = "".join(chr(c) for c in range(sys.maxunicode + 1))
+    expected = [ch for ch in every if by_property.match(ch)]
+    assert [ch for ch in every if IGNORABLE_MARK.match(ch)] == expected
+    others = regex.compile(r"[\p{Default_Ignorable_Code_Point}--\p{M}]", regex.V1)
+    unrefused = [f"U+{ord(ch):04X}" for ch in every if others.match(ch) and refused_character(f"a{ch}b") is None]
+    assert unrefused == [], unrefused
 
 
 # -- YAML: the single walk against PyYAML's resolver and constructors ---------------------------------
