@@ -181,6 +181,58 @@ def no_secret_in_prose(text: str) -> str:
     )
 
 
+# A password pasted as a word of a person's name, without a label (contact: {name: "Lilas2024x!"}, "Marie
+# Lilas2024x"), which the reading of secrets in prose does not find (no label says what it is): the name is printed
+# in reports, warnings and the To header of the messages to the contact. A word of a name holding a digit is a
+# number beside letters (Asso2024, Amis75, Lyon-3), an ordinal (3e, Paris13ème, 2nd) or an acronym in capitals
+# (R2D2, A2DM); no name's word holds a password's sign beside letters and digits, lowercase letters on both sides of
+# its digits, nor a capital after a lowercase letter with digits (PassWord1). A word of letters then digits alone
+# (Azerty123) is a name's too (Asso2024), and passes. Only a person's name is read so (contact.name): a member's
+# name, its notes and an exception's reason hold versions, identifiers and hashes (PHP8.2, RT#1187, 3f2a9c1e).
+_AROUND_A_NAME_WORD = "()[]{}\"'«»“”‘’„,;:."
+_PASSWORD_SIGNS = frozenset("!?#$%&*+=@^~|<>§£€\\")
+_ADDRESS_WORD = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
+_DIGITS_BETWEEN_LETTERS = re.compile(r"([^\W\d_]+)\d+([^\W\d_]+)")
+_ORDINAL_SUFFIX = re.compile(r"(?:e|er|re|ère|ème|eme|nd|nde|st|rd|th|o|a|bis|ter)\Z", re.IGNORECASE)
+_CAPITAL_AFTER_SMALL = re.compile(r"[^\W\d_A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ]")
+
+
+def _password_in_a_name(word: str) -> bool:
+    """Whether ``word``, a word of a person's name (brackets, quotes and punctuation around it taken off), is shaped
+    as a password rather than as a name's word (see above)."""
+    word = word.strip(_AROUND_A_NAME_WORD)
+    if not any(c.isdigit() for c in word) or not any(c.isalpha() for c in word):
+        return False
+    if any(c in _PASSWORD_SIGNS for c in word) and _ADDRESS_WORD.fullmatch(word) is None:
+        return True  # Lilas2024x!, Soleil-2025#, Dupont@2024; not marie2@asso-lyon.fr
+    for found in _DIGITS_BETWEEN_LETTERS.finditer(word):
+        before, after = found.groups()
+        acronym = before.isupper() and after.isupper()  # R2D2, A2DM
+        ordinal = found.end() == len(word) and _ORDINAL_SUFFIX.match(after) is not None  # Lyon8e, Paris13ème
+        if not (acronym or ordinal):
+            return True  # Lilas2024x, S3cret, Lilas2024X
+    return _CAPITAL_AFTER_SMALL.search(word) is not None  # PassWord1
+
+
+def no_password_in_a_name(name: str) -> str:
+    """``name``, a person's, unless one of its words is shaped as a password (:func:`_password_in_a_name`)."""
+    if name.isalpha() or not any(c.isdigit() for c in name):  # the usual name: no word to read
+        return name
+    for n, word in enumerate(name.split(), 1):
+        if _password_in_a_name(word):
+            raise SubfieldError(
+                (),
+                f"the name (not shown) holds a word (word {n}) shaped as a password, not as a person's name: letters "
+                "and digits with a password's sign among them (! ? # $ % & * + = @ ^ ~ | < >), letters in "
+                "lowercase on both sides of its digits, or a capital after a lowercase letter, as no name is "
+                "written (a name's digits are a number or an ordinal beside it, Asso2024, Lyon-3, 3e, or an "
+                "acronym's, R2D2); write the contact's name alone. If the word is a password, change it: committed "
+                "with this file, it stays in the repository's history",
+                names_value=True,
+            )
+    return name
+
+
 class Contact(_Strict):
     name: DisplayName = Field(min_length=1, max_length=120)
     email: Email
@@ -188,7 +240,7 @@ class Contact(_Strict):
         default="fr", description="Language of the messages the admins send to this contact (fr: French, en: English)."
     )
 
-    _no_secret = field_validator("name")(classmethod(lambda cls, v: no_secret_in_prose(v)))
+    _no_secret = field_validator("name")(classmethod(lambda cls, v: no_password_in_a_name(no_secret_in_prose(v))))
 
 
 _CHARSET_ENUM: list[JsonValue] = [*sorted(charsets.CHARSETS), "none"]

@@ -1267,6 +1267,75 @@ def test_a_password_option_pasted_into_notes_or_a_contact_name_is_refused(text: 
     assert f"{field}: the text (not shown) holds a password option" in line and "S3cr3tPw" not in line, line
 
 
+# A password pasted as a word of the contact's name, without a label: letters, digits and a password's sign, a
+# lowercase letter on each side of its digits, or capitals inside a word with digits; (name, the word's place)
+BARE_PASSWORDS_IN_A_NAME = [
+    ("Lilas2024x!", 1),
+    ("Marie Lilas2024x!", 2),
+    ("Paul Lilas2024x", 2),
+    ("Marie lilas2024x", 2),
+    ("Marie S3cretPw9 Durand", 2),
+    ("Paul (Soleil-2025#)", 2),
+    ("Paul Dupont@2024", 2),
+    ("Marie Azerty123!", 2),
+    ("Jean PassWord1", 2),
+    ("Marie Dupont Lilas2024X", 3),
+    ("Marie Dupont, «Soleil2025$»", 3),
+]
+
+
+@pytest.mark.parametrize(("name", "word"), BARE_PASSWORDS_IN_A_NAME)
+def test_a_bare_password_in_a_contact_s_name_is_refused_without_being_shown(name: str, word: int) -> None:
+    """A password pasted as the contact's name or beside it, without a label (contact: {name: "Lilas2024x!"}), was
+    accepted, then printed with the name in reports, warnings and the To header of the messages to the contact."""
+    [line] = _messages(MINIMAL.replace("{name: P,", f"{{name: {_yaml_quoted(name)},"))
+    assert line.startswith("members/probe-asso.yaml:2 contact.name: the name (not shown) holds a word"), line
+    assert f"(word {word})" in line, line
+    secret = name.split()[word - 1].strip("()«»")
+    assert secret not in line and secret.rstrip("!#$") not in line, line
+
+
+# Names of people and associations, digits and signs included, as contacts are written.
+CONTACT_NAMES = [
+    "Jean-Paul II",
+    "Asso 2024",
+    "Marie-Hélène O'Brien",
+    "Marie-Hélène d'Arc",
+    "Seán O’Brien",
+    "Ève N'Diaye",
+    "Louis XIV",
+    "J.-P. Dupont",
+    "Jean de La Fontaine",
+    "Club 93",
+    "Amis75",
+    "Asso2024",
+    "AS Lyon-3",
+    "A2DM Lyon",
+    "R2D2",
+    "Asso 4x4",
+    "Jean Dupont (3e âge)",
+    "Jean Dupont (trésorier)",
+    "Paul Durand, 2e vice-président",
+    "MJC Lyon8e",
+    "Comité Paris13ème",
+    "Marie (marie2@asso-lyon.fr)",
+    "Radio 102.2 FM",
+    "McDonald & DeLaRue",
+    "Dr. Ngozi Okonjo-Iweala",
+    "Bureau 2024-2025",
+]
+
+
+@pytest.mark.parametrize("name", CONTACT_NAMES)
+def test_a_contact_s_name_holding_digits_or_signs_as_names_do_is_accepted(name: str) -> None:
+    text = MINIMAL.replace("{name: P,", f"{{name: {_yaml_quoted(name)},")
+    doc, problems = parse_yaml(text, "members/probe-asso.yaml", MEMBER_KEYS)
+    assert doc is not None and not problems, problems
+    spec, problems = validate_member(doc)
+    assert spec is not None, problems
+    assert spec.contact.name == name
+
+
 def test_a_php_setting_holding_a_secret_is_not_shown(tmp_path: Path) -> None:
     """The PHP settings are checked across the file (Registry): a value or a key that reads as a secret is named,
     not shown, and the rest of the message stays (the setting's name, what it takes)."""

@@ -14,9 +14,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from pic import errors, registry, secrettext
 from pic.cli import main
+from pic.modelerrors import SubfieldError
 from pic.registry import MemberSpec
 from tests.conftest import ROOT
 
@@ -618,10 +620,19 @@ def _spec(**fields: object) -> dict[str, object]:
 
 @pytest.mark.parametrize("note", ACCEPTED)
 def test_each_prose_field_accepts_a_note_holding_no_secret(note: str) -> None:
+    """No note is refused as holding a secret in a field of prose. A contact's name is a person's, not a note: a
+    note's identifier, hash or version shaped as a password (RT#1187, 3f2a9c1e, iPhone13x) is refused there as a
+    word no name holds (registry.no_password_in_a_name), and by that rule alone."""
     MemberSpec.model_validate(_spec(notes=note))
     MemberSpec.model_validate(_spec(exceptions={"php_eol": {"until": "2027-03-31", "reason": note}}), strict=False)
     if len(note) <= 120 and "=?" not in note:
-        MemberSpec.model_validate(_spec(contact={"name": note, "email": "case@case-asso.fr"}))
+        try:
+            MemberSpec.model_validate(_spec(contact={"name": note, "email": "case@case-asso.fr"}))
+        except ValidationError as e:
+            [error] = e.errors()
+            assert "shaped as a password, not as a person's name" in str(error["ctx"]["error"]), error
+            with pytest.raises(SubfieldError):
+                registry.no_password_in_a_name(note)
 
 
 def _check(tmp_path: Path, body: str) -> tuple[int, str, Path]:
