@@ -195,6 +195,8 @@ _ADDRESS_WORD = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 _DIGITS_BETWEEN_LETTERS = re.compile(r"([^\W\d_]+)\d+([^\W\d_]+)")
 _ORDINAL_SUFFIX = re.compile(r"(?:e|er|re|ère|ème|eme|nd|nde|st|rd|th|o|a|bis|ter)\Z", re.IGNORECASE)
 _CAPITAL_AFTER_SMALL = re.compile(r"[^\W\d_A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ]")
+# A word of at most this many characters without a password's sign is read as an abbreviation (b2b, p2p)
+_SHORTEST_PASSWORD_READ = 4
 
 
 def _password_in_a_name(word: str) -> bool:
@@ -205,6 +207,8 @@ def _password_in_a_name(word: str) -> bool:
         return False
     if any(c in _PASSWORD_SIGNS for c in word) and _ADDRESS_WORD.fullmatch(word) is None:
         return True  # Lilas2024x!, Soleil-2025#, Dupont@2024; not marie2@asso-lyon.fr
+    if len(word) <= _SHORTEST_PASSWORD_READ:
+        return False  # b2b, p2p, 4x4: a word that short is an abbreviation, and no password anyone keeps
     for found in _DIGITS_BETWEEN_LETTERS.finditer(word):
         before, after = found.groups()
         acronym = before.isupper() and after.isupper()  # R2D2, A2DM

@@ -1323,6 +1323,10 @@ CONTACT_NAMES = [
     "McDonald & DeLaRue",
     "Dr. Ngozi Okonjo-Iweala",
     "Bureau 2024-2025",
+    "Team b2b",
+    "Club p2p",
+    "Asso e2e",
+    "Les 4L Trophy",
 ]
 
 
