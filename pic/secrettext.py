@@ -1558,7 +1558,7 @@ def _folded(text: str) -> str:
     """``text`` in lower case, with the letters re reads as ASCII ones when ignoring case folded to them: the text
     the words a pattern needs are looked for in. (Translating only a text holding one: translate costs more than
     the search.)"""
-    if not text.isascii() and ("\u0130" in text or "\u0131" in text or "\u017f" in text or "\u212a" in text):
+    if not text.isascii() and _FOLDED_SIGN.search(text) is not None:
         text = text.translate(_ASCII_FOLD)
     return text.lower()
 
@@ -1944,7 +1944,9 @@ _PROSE_TEXT = [
 # es Velo2024x, 我的密码：Azerty123: _PASSWORD_ABROAD, _PASSWORD_CJK), with their copulas.
 # Japanese quotes (「Azerty123」) may open the value too, and brackets, round, square or curly, as quotes do (mot de
 # passe : (Lilas2024x), Token : [0123...]).
-_PROSE_OPENING = r"[^\S\n]*+[\"'«“‘「『`*_(\[{]*[^\S\n]*+"
+# Markdown's strikethrough (~~Azerty1~~ Lilas2024x!: an old password struck, the new after it) opens one too: the
+# struck value is read as any, its closing '~~' a sign of it.
+_PROSE_OPENING = r"[^\S\n]*+[\"'«“‘「『`*_(\[{~]*[^\S\n]*+"
 # Labels in the other languages of Europe and of the associations' members, each naming nothing but a password,
 # plurals, inflections and the spellings without their accents too: German Passwort and Kennwort, Spanish contraseña
 # and clave (not in palabra clave, a keyword), Catalan contrasenya, Galician contrasinal, Portuguese senha and
@@ -2019,6 +2021,10 @@ _ARROWS = (
 # then given back is quadratic (mdp and 64,000 '>' in a comment).
 # (one of _ARROWS first, the others after a look at their first sign: a gate tries this at each place of a text)
 _SEPARATOR_SIGN = rf"(?:[{_ARROWS}]|(?=[:=：~>-])(?::[:=]|[:=：]|(?<!-)-+>|(?<!=)=+>|(?<!~)~+>|(?<!>)>>++))"
+# The arrows folded to '>' in the text a form's words are looked for in (_folded): a form that needs '>' finds them
+# so, and _PROSE_NEEDS stays a search for ASCII's words and signs (its search slowed sixfold holding the arrows).
+_ASCII_FOLD.update({ord(arrow): ">" for arrow in _ARROWS})
+_FOLDED_SIGN = re.compile(f"[\u0130\u0131\u017f\u212a{_ARROWS}]")
 # The sign each of _SEPARATOR_SIGN's ends with (what a gate looks for)
 _SEPARATOR_LAST = rf"[:=：>{_ARROWS}]"
 # A table's cell separator, one or more (mot de passe | Azerty123, mdp || Azerty123), read as a run of one sign is
@@ -2289,6 +2295,10 @@ _PROSE_PASSWORD_FURTHER = _Pattern(
     reach=_PASSWORD_REACH,
 )
 
+# A password's sign: a character of a value that is no letter, digit, '_', '-', '.', '/', ':' nor '#', which a
+# reference, a version, a path or a ticket holds too (FR-2024, ab12345-ovh, Lyon_2024/v2, PROMO#2024), but one a
+# site's form asks a password for (Lilas2024x!, Velo$2024)
+_PASSWORD_SIGN = r"[!?$%&*+=@^~|<>§£€\\]"  # noqa: S105 - the signs, no password
 # A login's label (login, user, utilisateur, identifiant, compte, id; plurals too)
 _PROSE_LOGIN = r"(?:logins?|user(?:name)?s?|utilisateurs?|identifiants?|comptes?|ids?)"
 # pass alone, a password's label in English and French notes (pass : Azerty123, PASS= S3cr3tPw), but also a ticket
@@ -2301,14 +2311,38 @@ _PROSE_LOGIN = r"(?:logins?|user(?:name)?s?|utilisateurs?|identifiants?|comptes?
 _PROSE_PASS = _Pattern(
     rf"(?i)(?:p(?<![\w'’.-]p)ass(?![\w’-]|'[\w’-])[`*_]*[^\S\n]*+{_SEPARATOR_SIGN}"
     rf"|(?<![\w'’.-]){_PROSE_LOGIN}[`*_]*[^\S\n]++{_PROSE_VALUE_CHAR}{{1,200}}+[^\S\n]++"
-    rf"pass(?![\w’-]|'[\w’-])[`*_]*[^\S\n]++)"
-    rf"{_PROSE_OPENING}(?P<v>{_PROSE_VALUE}{_PROSE_VALUE_CHAR}{{6,}})",
+    rf"pass(?![\w’-]|'[\w’-])[`*_]*[^\S\n]++"
+    # or after a word (a service's name: db pass Lilas2024x!, FTP pass Velo2024x) and a blank, the value right after
+    # it shaped as a password (a letter after a digit, a capital after a small letter, or a password's sign: not wifi
+    # pass Culture2024, Pass Navigo 2024)
+    rf"|p(?<=[^\W\d_][^\S\n]p)ass(?![\w’-]|'[\w’-])[`*_]*[^\S\n]++(?P<sv>))"
+    rf"{_PROSE_OPENING}(?P<v>{_PROSE_VALUE}"
+    rf"(?(sv)(?={_PROSE_VALUE_CHAR}*?(?:[0-9][^\W\d_]|(?-i:[a-z][A-Z])|{_PASSWORD_SIGN}))|){_PROSE_VALUE_CHAR}{{6,}})",
     digit=True,
 )
-# A password's sign: a character of a value that is no letter, digit, '_', '-', '.', '/', ':' nor '#', which a
-# reference, a version, a path or a ticket holds too (FR-2024, ab12345-ovh, Lyon_2024/v2, PROMO#2024), but one a
-# site's form asks a password for (Lilas2024x!, Velo$2024)
-_PASSWORD_SIGN = r"[!?$%&*+=@^~|<>§£€\\]"  # noqa: S105 - the signs, no password
+# A password's label glued to what it opens, as a configuration, a spreadsheet's column or a list of accounts names
+# it: joined by '_' or '-' to a service's name or a word before or after it, or followed by a number (mdp_wp, pwd_ftp,
+# wp-password, MDP-NAS2, mdp1, password2, mot_de_passe_ftp), pass so only after or before a '_' or before a digit
+# (pass_ftp, pass2; not Pass-Sport, pass-culture, passe-partout: a card's, a tool's name), French's and English's
+# passphrase written in two words joined (pass-phrase, pass_phrase); then a separator's sign (':', '=', an arrow:
+# _SEPARATOR_SIGN, no copula nor blank: a word joined so may be a field's name in a sentence) and a value as after
+# the label alone. Not the words naming what is said of a password rather than it (password-reset, mdp_oublie,
+# password_policy, a hash, a length, a hint). _PROSE_NAMED's forms (DB_PASSWORD=, smtp_pass:) are
+# _PROSE_PASSWORD's.
+_GLUED_NOT_WHOSE = (
+    r"(?!(?:reset|policy|policies|hash|hint|length|len|min|max|expir\w*|rules?|change|oubli\w*|forgot|lost|field"
+    r"|form|page|url|lien|link|manager|strength|protected|less)(?![^\W_]))"
+)
+_PROSE_PASSWORD_GLUED = _Pattern(
+    r"(?i)(?<![\w'’.-])(?:(?P<gp>(?:" + _GLUED_NOT_WHOSE + r"[^\W_]+?[_-])+?))?"
+    rf"(?:pass[_-]phrases?|{_PASSWORD_ONLY}(?(gp)|(?=[_-]|[0-9]))|(?(gp)(?<=_)|)pass(?=_|[0-9]))"
+    rf"(?:[_-]{_GLUED_NOT_WHOSE}[^\W_]++|[0-9]++)*+(?![\w’-]|'[\w’-])[`*_]*[^\S\n]*+{_SEPARATOR_SIGN}"
+    rf"{_PROSE_OPENING}(?P<v>{_PROSE_PASSWORD_VALUE}{_PROSE_VALUE_CHAR}{{6,}})",
+    # (a label's word joined to another by '_', '-' or a digit, on the value's line)
+    gate=LazyPattern(r"(?i)[_-](?:pass|pw|pswd|mdp)|(?:pass|pw|pswd|mdp)[a-z]*[_0-9-]"),
+    digit=True,
+)
+
 # code alone, which names a postcode, a reference, a class (code : 75001, Code : FR-2024, code : 9499Z) as often as
 # a password: only right before a separator's sign, as pass, and a value shaped as a password and as no reference:
 # letters, a digit and a password's sign (_PASSWORD_SIGN), which no reference holds (code: Lilas2024x!,
@@ -2335,7 +2369,11 @@ _PROSE_KEY = _Pattern(
     rf"{_KEY_LABEL}(?![\w’-]|'[\w’-])[`*_]*"
     rf"(?:[^\S\n]+{_PROSE_WHOSE_OPEN}{_PROSE_WHOSE_WORD}{_PROSE_WHOSE_CLOSE}){{0,4}}?"
     rf"(?:{_PROSE_SEPARATOR}{_PROSE_OPENING}|{_PROSE_NEXT_LINE})(?P<v>{_PROSE_VALUE}"
-    rf"(?={_PROSE_VALUE_CHAR}*?(?:[0-9][^\W\d_]|[^\W\d_][0-9]|(?-i:[a-z][A-Z]))){_PROSE_VALUE_CHAR}{{8,}})"
+    rf"(?={_PROSE_VALUE_CHAR}*?(?:[0-9][^\W\d_]|[^\W\d_][0-9]|(?-i:[a-z][A-Z]))){_PROSE_VALUE_CHAR}{{8,}}"
+    # or 5 to 7 letters and digits mixed, a letter after a digit and a digit after a letter, ending its clause
+    # (token: ab12Cd, secret: x9Kq2; not Secret : AG2024, Token : Lyon69, token: v2, api key: v2.3.1)
+    r"|(?=[^\W\d_]*+[0-9]++[^\W\d_])(?=[0-9]*+[^\W\d_]++[0-9])[^\W_]{5,7}+"
+    rf"(?!{_PROSE_VALUE_CHAR})(?=[^\S\n]*+(?:$|\n|[,;)]|\.(?!\S))))"
     rf"(?(nl){_PROSE_LINE_END})",
     digit=True,
 )
@@ -2465,7 +2503,7 @@ _PAIR_CLOSE_GATE = (
     r"|@[\w-]++(?:\.[\w-]++)++[^\S\n]++(?=[^\s/:]*?[^\W\d_])[^\s/:]*?[0-9]"
 )
 # (group co: set where a label's separator starts with ':' or '=')
-_PROSE_PAIR_COLON = r"(?:(?=[^\S\n]*+[:=])(?P<co>))?"
+_PROSE_PAIR_COLON = rf"(?:(?=[^\S\n]*+{_SEPARATOR_SIGN})(?P<co>))?"
 # A value of the login's kind: starting with its first word and its '_', '-' or '.' (BDD : asso_main / asso_test2),
 # with its letters and a digit (models: NAS : DS220j / DS923plus, Routeur : AX58U / AX86Uv2), or holding '@' after a
 # login holding one (handles: Instagram : @velolyon / @velo_lyon2, Mastodon : @asso@piaille.fr / @velo2@mastodon.social;
@@ -2665,7 +2703,9 @@ _PROSE_PASSWORD_FURTHER_NEEDS = (
 # _PROSE_PASSPHRASE's: every password's label (a passphrase holds no digit: the words of _PROSE_PASSWORD_FURTHER's are
 # looked for in a text holding none of the others' only where _PASSPHRASE_GATE or a line break is found)
 _PROSE_PASSPHRASE_NEEDS = (*_PROSE_PASSWORD_NEEDS, *_PROSE_PASSWORD_FURTHER_NEEDS)
-_PROSE_PAIR_NEEDS = ("/", ":", "=")
+# (or an arrow: a separator's sign, _SEPARATOR_SIGN's, before a login and its password in brackets or after its
+# address: '>', which the other arrows are folded to, _ASCII_FOLD)
+_PROSE_PAIR_NEEDS = ("/", ":", "=", ">")
 # _PROSE_LOGIN_PAIR's: its labels' words (user with the space or tab after it, which the label takes there: a line
 # of an export holding user1.123456@gmail.com is searched no further)
 _PROSE_LOGIN_PAIR_NEEDS = (
@@ -3024,9 +3064,10 @@ _PROSE_LABELLED: tuple[tuple[str, _Pattern, tuple[str, ...]], ...] = (
     ("a password", _PROSE_PASSWORD, _PROSE_PASSWORD_NEEDS),
     ("a password", _PROSE_PASSWORD_FURTHER, _PROSE_PASSWORD_FURTHER_NEEDS),
     ("a password", _PROSE_PASS, ("pass",)),
+    ("a password", _PROSE_PASSWORD_GLUED, _PROSE_PASSWORD_NEEDS),
     ("a password", _PROSE_CODE, ("code",)),
     ("a password", _PROSE_LOGIN_PAIR, _PROSE_LOGIN_PAIR_NEEDS),
-    ("a password", _PROSE_SERVICE_BLANK_PAIR, (":", "=")),
+    ("a password", _PROSE_SERVICE_BLANK_PAIR, _PROSE_PAIR_NEEDS),
     ("a password", _PROSE_PAIR, _PROSE_PAIR_NEEDS),
     ("a password", _PROSE_PAIR_ANY, _PROSE_PAIR_ANY_NEEDS),
     ("a token or key", _PROSE_KEY, _PROSE_KEY_NEEDS),

@@ -2316,3 +2316,165 @@ def test_an_access_code_under_any_label_pic_lists_audit_reads_as_one_is_found(te
 )
 def test_words_a_default_or_another_code_after_a_code_s_label_are_none(note: str) -> None:
     assert secrettext.prose_secret(note) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mdp_wp: Lilas2024x!",
+        "pwd_ftp=Lilas2024x!",
+        "mdp1: Lilas2024x!",
+        "password2: Velo2024x",
+        "Password_FTP : Velo2024x",
+        "wp-password: Lilas2024x!",
+        "ftp-mdp = Velo2024x",
+        "pass-phrase: Lilas2024x!",
+        "pass_phrase = Velo2024x",
+        "passphrase_wifi: Lilas2024x!",
+        "mot_de_passe_ftp: Velo2024x",
+        "MDP-NAS2 → Velo2024x",
+        "pass_ftp: Velo2024x",
+        "pass2: Velo2024x",
+    ],
+)
+def test_a_password_s_label_glued_to_what_it_opens_is_found(text: str) -> None:
+    """A label joined to the service or the number of the password it names by '_', '-' or a digit, as a
+    configuration or a spreadsheet names it (mdp_wp, pwd_ftp, mdp1, wp-password, pass-phrase), then a separator's
+    sign and a value as after the label alone."""
+    found = secrettext.prose_secret(text)
+    assert found is not None and found[0] == "a password", (text, found)
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "mdp_wp: voir le coffre",
+        "password-reset: Ticket4521",
+        "mot_de_passe_ftp: changé le 12/03/2026",
+        "Pass-Sport : Saison2024",
+        "pass-culture: 2024",
+        "password_policy: 12 caractères",
+        "mdp2: dans Bitwarden",
+        "passe-partout: Clef2024",
+    ],
+)
+def test_words_or_a_name_after_a_glued_label_are_none(note: str) -> None:
+    assert secrettext.prose_secret(note) is None, note
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "db pass Lilas2024x!",
+        "FTP pass Velo2024x",
+        "wp pass Lilas2024x!",
+        "ftp mdp Lilas2024x!",
+        "Nextcloud pass: Velo2024x",
+    ],
+)
+def test_pass_after_a_service_s_name_without_a_separator_is_found(text: str) -> None:
+    found = secrettext.prose_secret(text)
+    assert found is not None and found[0] == "a password", (text, found)
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Zoom pass annuel 2024",
+        "FTP pass à renouveler",
+        "Pass Navigo 2024",
+        "wifi pass Culture2024",
+    ],
+)
+def test_words_after_a_service_and_pass_are_none(note: str) -> None:
+    assert secrettext.prose_secret(note) is None, note
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mot de passe : ~~Azerty1~~ Lilas2024x!",
+        "mdp: ~~Azerty1~~ Velo2024x",
+        "mdp FTP : ~Azerty1~ Velo2024x",
+        "mot de passe : ~~Azerty1~~",
+        "token : ~~0123456789abcdef~~ fedcba9876543210",
+    ],
+)
+def test_a_password_struck_through_after_its_label_is_found(text: str) -> None:
+    """Markdown's strikethrough (~~old~~ new) keeps the old password in the text, and the new after it."""
+    assert secrettext.prose_secret(text) is not None, text
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "mot de passe : ~~dans le coffre~~ dans Bitwarden",
+        "mdp : ~/priv/mdp.txt",
+        "~~Réunion2024~~ reportée",
+        "Mot de passe : ~~à changer~~ changé le 12/03/2026",
+    ],
+)
+def test_words_struck_through_after_a_label_are_none(note: str) -> None:
+    assert secrettext.prose_secret(note) is None, note
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nextcloud → paul@asso.org Velo2024!",
+        "Nextcloud -> paul / Velo2024!",
+        "Nextcloud → paul / Velo2024!",
+        "wp-admin ➜ marie Azerty123!",
+        "Nextcloud → paul@asso.org Velo2024x",
+        "Nextcloud => paul (Velo2024x)",
+    ],
+)
+def test_a_login_and_its_password_after_an_arrow_are_found(text: str) -> None:
+    found = secrettext.prose_secret(text)
+    assert found is not None and found[0] == "a password", (text, found)
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Nextcloud → paul@asso.org AG2026",
+        "Zoom → lundi 18h30",
+        "Nextcloud → marie (AG2024)",
+        "WordPress → thème Astra2 + Elementor",
+    ],
+)
+def test_words_after_a_service_and_an_arrow_are_none(note: str) -> None:
+    assert secrettext.prose_secret(note) is None, note
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "token: ab12Cd",
+        "secret: x9Kq2",
+        "api key: a1b2c3",
+        "Jeton : 7hG2kP",
+        "clé API : Zt8k2m",
+    ],
+)
+def test_a_short_key_of_letters_and_digits_mixed_after_its_label_is_found(text: str) -> None:
+    """Under 8 characters, a value whose letters and digits alternate (a letter after a digit and a digit after a
+    letter), ending its clause, after a token's or a key's label."""
+    assert secrettext.prose_secret(text) == ("a token or key", 0), text
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "secret: non",
+        "token: v2",
+        "Secret : AG2024",
+        "token: 2024AG",
+        "secret : AG2024 reportée",
+        "Token : Lyon69",
+        "api key: v2.3.1",
+        "secret : mp3",
+    ],
+)
+def test_a_short_word_after_a_key_s_label_is_none(note: str) -> None:
+    assert secrettext.prose_secret(note) is None, note
