@@ -2629,6 +2629,20 @@ _PROSE_LOGIN_PAIR = _Pattern(
     rf"(?!{_PROSE_VALUE_CHAR})",
     digit=True,
 )
+# A login and its password in a row of a markdown table whose header names no column (or that has none: | wp |
+# marie | Lilas2024x! |): a cell, then the login's (a word), then a cell holding only a password holding a sign a
+# password's form asks for and no price, reference nor version holds (! ? $ % & * = ^ ~ @ \: not €, £, #, +, <, >:
+# | Offre | Pro | 12€/mois2 |, | Code | promo | PROMO#2024 |, | PHP | 8.2 | >=8.1 |), as after a service's name and
+# its login (_PROSE_SERVICE_BLANK_PAIR). The login read up to 100 characters.
+_ROW_PASSWORD_SIGN = r"[!?$%&*=^~@\\]"  # noqa: S105 - the signs, no password
+_PROSE_ROW_PAIR = _Pattern(
+    r"(?im)^[^\S\n]*+\|(?:[^|\n]*+\|)+?[^\S\n]*+[^\W\d_][\w.@+-]{0,99}+[^\S\n]*+\|[^\S\n]*+"
+    rf"(?P<v>{_PROSE_VALUE}(?=[^\s|]*?[0-9])(?=[^\s|]*?[^\W\d_])(?=[^\s|]*?{_ROW_PASSWORD_SIGN})"
+    r"[^\s|\"'`,;()]{6,}+)[^\S\n]*+\|",
+    # (a password's sign in a cell between two bars)
+    gate=LazyPattern(rf"\|[^|\n]*?{_ROW_PASSWORD_SIGN}[^|\n]*\|"),
+    digit=True,
+)
 # A login and its password after a service's name (_PROSE_SERVICE) and its separator's sign, a blank between them,
 # the password holding a password's sign (wp-admin: marie Azerty123!, Nextcloud = asso Velo$2024); not Zoom : lundi
 # 18h30, WordPress : thème Astra2 + Elementor, whose words hold none. The login read up to 200 characters.
@@ -3068,6 +3082,7 @@ _PROSE_LABELLED: tuple[tuple[str, _Pattern, tuple[str, ...]], ...] = (
     ("a password", _PROSE_CODE, ("code",)),
     ("a password", _PROSE_LOGIN_PAIR, _PROSE_LOGIN_PAIR_NEEDS),
     ("a password", _PROSE_SERVICE_BLANK_PAIR, _PROSE_PAIR_NEEDS),
+    ("a password", _PROSE_ROW_PAIR, ("|",)),
     ("a password", _PROSE_PAIR, _PROSE_PAIR_NEEDS),
     ("a password", _PROSE_PAIR_ANY, _PROSE_PAIR_ANY_NEEDS),
     ("a token or key", _PROSE_KEY, _PROSE_KEY_NEEDS),

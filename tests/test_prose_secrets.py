@@ -2478,3 +2478,34 @@ def test_a_short_key_of_letters_and_digits_mixed_after_its_label_is_found(text: 
 )
 def test_a_short_word_after_a_key_s_label_is_none(note: str) -> None:
     assert secrettext.prose_secret(note) is None, note
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "| wp | marie | Lilas2024x! |",
+        "| FTP | asso | Velo$2024 | depuis mars |",
+        "|Nextcloud|paul@asso.org|Velo2024!|",
+        "Accès :\n| Nextcloud | marie | Lilas2024x! |\n| FTP | asso | voir coffre |",
+    ],
+)
+def test_a_login_and_its_password_in_a_table_s_row_without_a_header_are_found(text: str) -> None:
+    """A row of a table whose header names no column (or that has none): a cell after another, then the login's, then
+    a password holding a password's sign, as after a service's name and its login (wp-admin: marie Azerty123!)."""
+    found = secrettext.prose_secret(text)
+    assert found is not None and found[0] == "a password", (text, found)
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "| Jean | Dupont | jean75@asso.org |",
+        "| Offre | Pro | 12€/mois2 |",
+        "| PHP | 8.2 | >=8.1 |",
+        "| Salle | B204 | ok! |",
+        "| Code | promo | PROMO#2024 |",
+        "| Site | lien | https://asso.org/?p=12 |",
+    ],
+)
+def test_a_table_s_row_holding_no_password_is_none(note: str) -> None:
+    assert secrettext.prose_secret(note) is None, note
