@@ -1408,7 +1408,7 @@ def audit(
     exports holding no address, :func:`read_export`), that holds a secret (:func:`secret_lines`); ``providers``: also
     misspellings of the known providers and unknown top-level domains."""
     flags = [flag for entry in entries if (flag := audit_entry(entry, domains, providers)) is not None]
-    flags = [_secret_told(flag) for flag in flags]
+    flags = [_hidden_secret_told(_secret_told(flag)) for flag in flags]
     return flags + secret_lines(entries, flags, empty)
 
 
@@ -1428,6 +1428,34 @@ def _secret_told(flag: Flag) -> Flag:
     if not (_shaped_secret(line, cells=cells) or _shaped_cell(entry.address, line, cells=cells)):
         return flag
     return dataclasses.replace(flag, problem=f"{COMBO_TO_CLEAR}; {flag.problem}")
+
+
+def _hidden_secret_told(flag: Flag) -> Flag:
+    """``flag``, its problem told first what its line's secret asks (:func:`_line_to_clear`: remove it, change the
+    password) when the flag is not shown (Flag.hidden) for a secret its line holds and says nothing of it yet: such a
+    line is flagged once (:func:`secret_lines` passes it), and its address's fault alone would leave the password in
+    use."""
+    if COMBO_TO_CLEAR in flag.problem or not flag.hidden:
+        return flag
+    entry = flag.entry
+    if not 0 < entry.line <= len(entry.lines):
+        return flag
+    lines, number = entry.lines, entry.line
+    line = lines[number - 1]
+    cells = _headerless(lines)
+    told = _unread_told(line)
+    if told is None:
+        column = bool(password_values(lines, number))
+        if not (column or _may_hold_secret(line, cells=cells) or unnamed_values(lines, number)):
+            return flag
+        told = _line_to_clear(
+            line,
+            address=bool(entry.address),
+            too=True,
+            column=column,
+            named=_secret_column(lines, number, cells=cells) if entry.address and not column else None,
+        )
+    return dataclasses.replace(flag, problem=f"{told}; {flag.problem}" if flag.problem else told)
 
 
 # A line holding more words of a secret's label (pic.secrettext.label_words) is not read for one: each costs tens to

@@ -1876,16 +1876,44 @@ def test_a_line_full_of_labels_is_flagged_unread_without_being_read(
 )
 def test_a_line_holding_more_labels_than_are_read_is_not_shown(line: str) -> None:
     """Such a line is flagged whatever else it holds (LINE_UNREAD), and a flag of its address is not shown either
-    (then it alone: a line not shown is flagged once)."""
+    (then it alone, told first what the line asks: a line not shown is flagged once)."""
     entry = lists_audit.Entry("list.txt", 1, "ann@gmial.com", lines=[line])
     flags = [str(flag) for flag in lists_audit.audit([entry], {}, lists_audit.load_providers())]
     assert flags == [
-        "list.txt:1 the line (not shown: it may hold a secret): misspelled domain: probably gmail.com; "
-        "suggested: not shown either"
+        f"list.txt:1 the line (not shown: it may hold a secret): {lists_audit.LINE_UNREAD}; misspelled domain: "
+        "probably gmail.com; suggested: not shown either"
     ], flags
     other = lists_audit.Entry("list.txt", 1, "ann@gmail.com", lines=[line])
     flags = [str(flag) for flag in lists_audit.audit([other], {}, lists_audit.load_providers())]
     assert flags == [f"list.txt:1 the line (not shown: it may hold a secret): {lists_audit.LINE_UNREAD}"], flags
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("list.txt", "jean@gmial.com mdp Azerty123\n"),
+        ("list.txt", "jean@gmial.com password: Azerty123\n"),
+        ("export.csv", "email,name,notes\njean@gmial.com,Jean,mdp Azerty123\n"),
+        ("export.csv", 'email,name,notes\njean@gmial.com,Jean,"password: Azerty123"\n'),
+        ("export.csv", "email,name,commentaire\njean@gmial.com,Jean mdp Azerty123,x\n"),
+        ("member.dump", "email jean@gmial.com\ngecos Jean mdp Azerty123\n"),
+        ("list.txt", "mdp : Azerty123\n"),
+    ],
+)
+def test_a_line_not_shown_for_its_secret_says_to_remove_it_and_change_the_password(
+    name: str, text: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A line hidden for the secret it holds, its address flagged besides (a misspelt domain, no address), is told
+    the secret is to go and the password to change, as a line whose address is not at fault is (it was told only
+    'not shown: it may hold a secret' and its address's fault: the owner fixed the address and kept the password)."""
+    export = tmp_path / name
+    export.write_text(text, encoding="utf-8")
+    code, lines, err = _audit(capsys, str(export))
+    shown = "\n".join(lines) + err
+    assert code == 1, shown
+    assert "Azerty123" not in shown, shown
+    assert any("change that password wherever it is used" in line for line in lines), shown
+    assert "@" not in text.splitlines()[-1] or any("misspelled domain" in line for line in lines), shown
 
 
 def test_a_line_holding_as_many_labels_as_are_read_gets_its_verdict() -> None:
