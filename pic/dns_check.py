@@ -324,14 +324,12 @@ def _record(
     empty = _empty_parts(r)
     if empty:
         return [Problem(file, where.get((*loc, *part), at), shown_loc([*loc, *part]), why) for part, why in empty]
-    if not (
-        isinstance(r, dict)
-        and {"name", "type", "value"} <= set(r)
-        and all(isinstance(r[key], str) for key in ("name", "type", "value"))
-        and r["type"] in ("TXT", "MX")
-    ):
+    if not (isinstance(r, dict) and {"name", "type", "value"} <= set(r)):
         why = f"{shown_unless_secret(r)} is not a record {{name, type, value}} (text each; type TXT or MX)"
         return [Problem(file, at, shown_loc(list(loc)), why)]
+    wrong = _wrong_parts(r)
+    if wrong:
+        return [Problem(file, where.get((*loc, key), at), shown_loc([*loc, key]), why) for key, why in wrong]
     try:  # looked up as written: a name DNS cannot hold (a label over 63, over 253 in all) is no record
         dns.name.from_text(r["name"])
     except dns.exception.DNSException as exc:
@@ -341,6 +339,25 @@ def _record(
         return [Problem(file, name_at, shown_loc([*loc, "name"]), f"{shown_unless_secret(r['name'])} {why}")]
     rec = records.Record(r["name"], r["type"], r["value"])
     return Expected(rec.name, rec.type, records.kind(rec), rec.value)
+
+
+def _wrong_parts(record: Mapping[str, object]) -> list[tuple[str, str]]:
+    """The keys of a record of the expected file whose value is not of its kind (text; a type TXT or MX), and why,
+    the value shown: each is named at its key's line, not the whole record at its own."""
+    out = []
+    for key, wanted in _RECORD_KEYS.items():
+        value = record[key]
+        if not isinstance(value, str):
+            out.append((key, f"{shown_unless_secret(value)} is not text: give {wanted}"))
+        elif key == "type" and value not in ("TXT", "MX"):
+            out.append(
+                (
+                    key,
+                    f"{shown_unless_secret(value)} is not TXT or MX: give the type as `pulumi stack output "
+                    "mail_dns_records --json` prints it (TXT or MX, in capitals)",
+                )
+            )
+    return out
 
 
 def _no_records(recs: object) -> str:

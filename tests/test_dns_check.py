@@ -48,7 +48,7 @@ CONTROL = '{"l.example.org": [\n{"name": "a", "type": "TXT", "value": "p=\x01"}]
         (CONTROL, ":2 cannot be read as JSON: Invalid control character at column 42"),
         (
             '{"l.example.org": [{"name": "a", "type": "TXT", "value": NaN}]}',
-            'l.example.org[0]: {"name": "a", "type": "TXT", "value": NaN} is not a record',
+            ":1 l.example.org[0].value: NaN is not text: give text",
         ),
         (
             '{"l.example.org": [{"name": null, "type": "TXT", "value": "x"}]}',
@@ -59,8 +59,22 @@ CONTROL = '{"l.example.org": [\n{"name": "a", "type": "TXT", "value": "p=\x01"}]
         ('{"l.example.org":\n [{"name": "a", "type": null}]}', ":2 l.example.org[0].type: is empty (null): give TXT"),
         (
             f'{{"l.example.org": [\n  {TXT},\n  {{"name": "b",\n   "type": "TXT",\n   "value": 7}}]}}',
-            ':3 l.example.org[1]: {"name": "b", "type": "TXT", "value": 7} is not a record',
+            ":5 l.example.org[1].value: 7 is not text: give text",
         ),
+        # a bad value is named at its key, with the field and the value (was: the whole record, at its line)
+        (
+            '{"l.example.org": [\n  {"name": "a",\n   "type": "txt",\n   "value": "x"}]}',
+            ':3 l.example.org[0].type: "txt" is not TXT or MX',
+        ),
+        (
+            '{"l.example.org": [\n  {"name": "a",\n   "type": "A",\n   "value": "x"}]}',
+            ':3 l.example.org[0].type: "A" is not TXT or MX',
+        ),
+        (
+            '{"l.example.org": [\n  {"name": ["a"],\n   "type": "TXT",\n   "value": "x"}]}',
+            ':2 l.example.org[0].name: ["a"] is not text: give text',
+        ),
+        ('{"l.example.org": [["a", "TXT", "x"]]}', 'l.example.org[0]: ["a", "TXT", "x"] is not a record'),
         (
             f'{{\n "l.example.org": [\n  {TXT},\n\n  {{"name": "a", "type": "TXT", "value": "x"}},\n  null]}}',
             ":6 l.example.org[2]: is an empty item (null)",
@@ -389,7 +403,8 @@ def test_a_site_on_a_host_known_by_address_behind_public_addresses_is_let_send_f
 @pytest.mark.parametrize(
     "content",
     [
-        '{"l.example.org": [{"name": "a", "type": "SRV", "value": "mdp : Azerty123"}]}',  # not a record
+        '{"l.example.org": [{"name": "a", "type": "mdp : Azerty123", "value": "x"}]}',  # a type that is none
+        '{"l.example.org": [["a", "TXT", "mdp : Azerty123"]]}',  # not a record
         '{"l.example.org": [{"name": "mdp:Azerty123.' + "a" * 64 + '", "type": "TXT", "value": "x"}]}',  # no DNS name
         '{"mdp : Azerty123": [{"name": "a", "type": "TXT", "value": "x"}], "mdp : Azerty123": []}',  # a key twice
         '{"mdp:Azerty123.org": [' + TXT + '],\n "MDP:Azerty123.org.": [' + TXT + "]}",  # a domain twice
