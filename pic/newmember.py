@@ -21,7 +21,7 @@ import shlex
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -651,7 +651,13 @@ def run(
     slug a member had in it is refused (:func:`past_member_problem`), and
     the uid is one no member file ever held (:func:`next_uid`).
     """
-    check_arguments(slug, name, email, domains, members)
+
+    def refused(meant: str) -> str | None:
+        return _meant_refused(
+            meant, project=project, stack=stack, members=members, name=name, email=email, domains=domains, on=on
+        )
+
+    check_arguments(slug, name, email, domains, members, refused_meant=refused)
     path = members / f"{slug}.yaml"
     try:
         taken = path.exists() or path.is_symlink()
@@ -765,17 +771,27 @@ def _identity(st: os.stat_result) -> tuple[int, ...]:
 _UNKNOWN_RUNTIME = "8.4"  # a runtime key for the checks of the arguments alone: the settings are not read yet
 
 
-def check_arguments(slug: str, name: str, email: str, domains: list[str], members: Path) -> None:
+def check_arguments(
+    slug: str,
+    name: str,
+    email: str,
+    domains: list[str],
+    members: Path,
+    *,
+    refused_meant: Callable[[str], str | None] | None = None,
+) -> None:
     """Validate the arguments of ``pic new`` alone, before any file is read: the slug, and the new file's text
     as ``pic check`` validates a file by itself; raise PicError. A slug becomes part of a path only once it is
-    valid (a short name). The checks against the registry and the settings come after (:func:`check_new`)."""
+    valid (a short name). The checks against the registry and the settings come after (:func:`check_new`);
+    ``refused_meant``: why the slug a slug in another form stands for would be refused (:func:`_meant_refused`),
+    asked only then."""
     file = display_path(members / f"{slug}.yaml") if is_slug(slug) else "the new member file"
     given = [("--name", name), ("--email", email), *(("--domain", d) for d in domains)]
     undecoded = [p for option, value in given if (p := _undecoded(option, value)) is not None]
     if undecoded:  # no text of the file to check: the YAML parser takes UTF-8 alone
-        raise PicError(undecoded + _slug_problems(slug))
+        raise PicError(undecoded + _slug_problems(slug, refused_meant))
     text = render(name, email, UID_MIN, _UNKNOWN_RUNTIME, domains)
-    problems = _text_problems(text, slug, file)[0]
+    problems = _text_problems(text, slug, file, refused_meant=refused_meant)[0]
     if problems:
         raise PicError(_as_options(problems, file))
 
@@ -824,11 +840,15 @@ def check_new(text: str, slug: str, file: str, registry: Registry, settings: Set
 
 
 def _text_problems(
-    text: str, slug: str, file: str, stack: dict[str, list[str]] | None = None
+    text: str,
+    slug: str,
+    file: str,
+    stack: dict[str, list[str]] | None = None,
+    refused_meant: Callable[[str], str | None] | None = None,
 ) -> tuple[list[Problem], Member | None]:
     """The problems of a new member file's text by itself, and its member when it has none (its host
     unknown yet); ``stack``: the names of the stack a hint may give (:func:`pic.registry.stack_names`)."""
-    problems = _slug_problems(slug)
+    problems = _slug_problems(slug, refused_meant)
     doc, more = parse_yaml(text, file, MEMBER_KEYS)
     problems += more
     spec = None
@@ -840,14 +860,49 @@ def _text_problems(
     return problems, Member(slug, file, spec, spec.host or "", doc.lines, doc.written)
 
 
-def _slug_problems(slug: str) -> list[Problem]:
-    """The refusal of a slug that is none, in a list; an empty one for a slug."""
+def _slug_problems(slug: str, refused_meant: Callable[[str], str | None] | None = None) -> list[Problem]:
+    """The refusal of a slug that is none, in a list; an empty one for a slug. The slug it stands for in another
+    form is offered when ``refused_meant`` finds no reason to refuse it, else said to be refused too, and why."""
     if is_slug(slug):
         return []
     shown = repr(slug) if len(slug) <= 40 else f"{slug[:37]!r}... ({len(slug)} characters)"
     meant = slug_meant(slug)
-    hint = f"; did you mean {meant!r}?" if meant is not None else ""
+    why = refused_meant(meant) if meant is not None and refused_meant is not None else None
+    hint = (
+        ""
+        if meant is None
+        else f"; {meant!r}, the slug in its form, is refused too: {why}"
+        if why
+        else f"; did you mean {meant!r}?"
+    )
     return [Problem("<command line>", None, "SLUG", f"{shown} is not a valid slug: {SLUG_WORDS}{hint}")]
+
+
+def _meant_refused(
+    meant: str, *, project: Path, stack: str, members: Path, name: str, email: str, domains: list[str], on: dt.date
+) -> str | None:
+    """Why ``pic new`` would refuse ``meant``, the slug a slug in another form stands for (``Amis-Du-Rhone``), or
+    None: its member's file there, a slug of the history, one the platform holds (:func:`check_new`). A hint
+    offers only a slug the command takes; settings or members that cannot be read leave it offered (their errors
+    are said once the slug is given)."""
+    path = members / f"{meant}.yaml"
+    if path.exists() or path.is_symlink():
+        return f"member {meant!r} exists already ({display_path(path)}); edit its file instead, or choose another slug"
+    try:
+        settings = load_settings(project, stack)
+        registry = load_registry(members, settings)
+        history = read_history(members)
+    except PicError:
+        return None
+    past = history.members.get(meant)
+    if past is not None:
+        return past_member_problem(history, past, registry).message
+    text = render(name, email, UID_MIN, eol.newest_supported(settings, on) or _UNKNOWN_RUNTIME, domains)
+    try:
+        check_new(text, meant, display_path(path), registry, settings)
+    except PicError as refused:  # only the slug's refusals: the other arguments' are said all the same
+        return next((p.message for p in refused.problems if p.path == "SLUG"), None)
+    return None
 
 
 _OPTIONS = {"name": "--name", "contact.name": "--name", "contact.email": "--email", "site.domains": "--domain"}

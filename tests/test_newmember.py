@@ -508,3 +508,29 @@ def test_new_offers_no_slug_that_is_none(tmp_path: Path) -> None:
     with pytest.raises(PicError) as refused:
         new(tmp_path / "members", "1-velo")
     assert "did you mean" not in str(refused.value), refused.value
+
+
+@pytest.mark.parametrize(
+    ("slug", "meant", "said"),
+    [
+        ("Amis-Du-Rhone", "amis-du-rhone", "member 'amis-du-rhone' exists already"),
+        ("AMIS_DU_RHONE", "amis-du-rhone", "member 'amis-du-rhone' exists already"),
+        ("Sympa", "sympa", '"sympa" is reserved'),
+        ("Web1", "web1", '"web1" is reserved'),
+    ],
+)
+def test_new_offers_no_slug_that_would_be_refused(tmp_path: Path, slug: str, meant: str, said: str) -> None:
+    """A slug in another form is told the slug meant only when pic new would take it: one of a member (its file
+    there), or one the platform holds, is said to be refused too, and why (was: 'did you mean 'amis-du-rhone'?',
+    then 'member exists already' once given)."""
+    members = tmp_path / "members"
+    shutil.copytree(MEMBERS, members)
+    message = refusal(members, slug)
+    assert f"did you mean {meant!r}?" not in message, message
+    assert f"{meant!r}, the slug in its form, is refused too: " in message and said in message, message
+
+
+def test_new_offers_no_slug_of_a_removed_member(repo: Path) -> None:
+    message = refusal(repo / "members", "Ancienne")
+    assert "did you mean" not in message, message
+    assert "'ancienne', the slug in its form, is refused too: 'ancienne' is the slug of a member removed" in message
