@@ -409,13 +409,16 @@ def _shortened(text: str) -> str:
     return text if len(text) <= _SHOWN_CHARS else text[: _SHOWN_CHARS - 3] + "..."
 
 
-def _domains_of(doc: Document | None, problems: list[Problem], file: str) -> dict[str, DeadDomain]:
+def _domains_of(
+    doc: Document | None, problems: list[Problem], file: str, known: Mapping[str, DeadDomain] | None = None
+) -> dict[str, DeadDomain]:
     """domain -> what is wrong with it, from a parsed data file (:func:`pic.yamlsrc.parse_yaml`).
 
     ``doc``: None when the file could not be parsed, ``problems`` then says why. Raises PicError
     naming the file, the line, the field and the value of each entry that is not
     ``DOMAIN: {status: typo|closed|never, suggest: DOMAIN, note: TEXT}``, of a domain given twice
-    (in any case) and of a ``suggest`` that is the domain itself.
+    (in any case) and of a ``suggest`` that is the domain itself; given the domains ``known`` (an admin's file,
+    read after the shipped one), of a ``suggest`` the audit would flag (:func:`_suggest_flagged`).
     """
     if doc is None:
         raise PicError(problems)
@@ -445,6 +448,13 @@ def _domains_of(doc: Document | None, problems: list[Problem], file: str) -> dic
             continue
         first_line[key] = (domain, where)
         found = _entry_problems(doc, file, domain, spec)
+        if not found and known is not None and isinstance(spec, dict) and isinstance(spec.get("suggest"), str):
+            loc = (domain, "suggest")
+            flagged = _suggest_flagged(spec["suggest"], known)
+            if flagged is not None:
+                found = [
+                    Problem(file, doc.line_of(loc), shown_loc(loc), f"{doc.shown(loc, spec['suggest'])} {flagged}")
+                ]
         problems += found
         if not found and isinstance(spec, dict):
             suggest = spec.get("suggest")
@@ -494,7 +504,26 @@ def _entry_problems(doc: Document, file: str, domain: str, spec: object) -> list
     if note is not None and not isinstance(note, str):
         loc = (domain, "note")
         problems.append(problem(loc, f"{doc.shown(loc, note)} is not text (quote it)"))
+    elif isinstance(note, str) and reads_as_secret(note):  # shown to the list owners beside each address
+        loc = (domain, "note")
+        why = (
+            "reads as a password or another secret: a note is shown beside each address at the domain, to whoever "
+            "reads the audit; give words for the list owners, and change that password wherever it is used"
+        )
+        problems.append(problem(loc, f"{doc.shown(loc, note)} {why}"))
     return problems
+
+
+def _suggest_flagged(suggest: str, known: Mapping[str, DeadDomain]) -> str | None:
+    """Why the audit would flag an address at ``suggest``, a domain an admin's file suggests (a public suffix,
+    ``co.uk``; in Unicode, ``café.fr``, which Sympa takes in punycode only; an unknown top-level domain; one of
+    ``known``'s): every address suggested with it would be flagged in turn. None when it would pass."""
+    flag = _address_flag(Entry("", 0, f"postmaster@{suggest}"), known, load_providers())
+    if flag is None:
+        return None
+    meant = (flag.suggestion or "").removeprefix("postmaster@")
+    offer = f": suggest {meant}" if meant and "@" not in meant and _suggest_flagged(meant, known) is None else ""
+    return f"would be flagged by the audit itself ({flag.problem}){offer or ': suggest the domain meant'}"
 
 
 def load_domains(extra: Sequence[Path] = ()) -> dict[str, DeadDomain]:
@@ -509,7 +538,7 @@ def load_domains(extra: Sequence[Path] = ()) -> dict[str, DeadDomain]:
     domains = _domains_of(*parse_yaml(text, file, _DOMAIN_KEYS), file)
     for path in extra:
         file = shown_name(display_path(path))
-        domains.update(_domains_of(*read_yaml(path, file, _DOMAIN_KEYS, follow_links=True), file))
+        domains.update(_domains_of(*read_yaml(path, file, _DOMAIN_KEYS, follow_links=True), file, domains))
     return domains
 
 

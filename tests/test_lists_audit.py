@@ -1991,6 +1991,72 @@ def test_a_domains_file_s_value_that_reads_as_a_secret_is_not_shown(
     assert "zerty" not in err, err
 
 
+@pytest.mark.parametrize(
+    "note", ["mdp : Azerty123", "password: Lilas2024x", "Identifiants : marie / Lilas2024", "token=ghp_Azerty123456"]
+)
+def test_a_domains_file_s_note_that_reads_as_a_secret_is_refused_never_shown(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], note: str
+) -> None:
+    """A note is told to the list owners beside each address at its domain: one that reads as a secret was shown
+    there in clear ('domain closed: mdp : Azerty123'), its line said 'not shown' all the same; it is refused as
+    the file's other values are, naming its line and field, never its value, and nothing is audited."""
+    extra = tmp_path / "local.yaml"
+    extra.write_text(f'gone.example.org: {{status: closed, note: "{note}"}}\n', encoding="utf-8")
+    export = tmp_path / "list.txt"
+    export.write_text("ann@gone.example.org\n", encoding="utf-8")
+    code, lines, err = _audit(capsys, "--domains", str(extra), str(export))
+    assert code == 1, (lines, err)
+    assert f"{extra}:1 gone.example.org.note: " in err and "not shown" in err, err
+    assert not lines, lines
+    secret = note.rsplit(" ", 1)[-1].rsplit("=", 1)[-1]
+    assert secret not in err + "\n".join(lines), (lines, err)
+
+
+@pytest.mark.parametrize(
+    ("suggest", "said"),
+    [
+        ("co.uk", "the domain is a public suffix"),
+        ("café.fr", "domain in Unicode: Sympa takes it in punycode (IDNA) only): suggest xn--caf-dma.fr"),
+        ("gmail.con", "suggest gmail.com"),
+        ("voila.fr", "domain closed"),
+        ("pаypal.com", "mixes scripts"),
+    ],
+)
+def test_a_domains_file_s_suggestion_the_audit_would_flag_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], suggest: str, said: str
+) -> None:
+    """A suggest is the domain of every address suggested for the entry's: one the audit flags itself (a public
+    suffix, a domain in Unicode Sympa does not take, a misspelling, a closed domain) was offered to the list owners
+    as the address to write (ann@gone.example.org: suggested: ann@co.uk), flagged in turn once written. It is
+    refused at its line, with the domain to suggest when the audit has one that passes."""
+    extra = tmp_path / "local.yaml"
+    extra.write_text(f"gone.example.org: {{status: typo, suggest: {suggest}}}\n", encoding="utf-8")
+    export = tmp_path / "list.txt"
+    export.write_text("ann@gone.example.org\n", encoding="utf-8")
+    code, lines, err = _audit(capsys, "--domains", str(extra), str(export))
+    assert code == 1 and not lines, (lines, err)
+    assert f"{extra}:1 gone.example.org.suggest: " in err and "would be flagged by the audit itself" in err, err
+    assert said in err, err
+    if ": suggest " in err and "the domain meant" not in err:  # the domain offered is taken
+        offered = err.split(": suggest ", 1)[1].split()[0]
+        extra.write_text(f"gone.example.org: {{status: typo, suggest: {offered}}}\n", encoding="utf-8")
+        code, lines, err = _audit(capsys, "--domains", str(extra), str(export))
+        assert code == 1 and lines == [
+            f"{export}:1 ann@gone.example.org: misspelled domain: probably {offered}; suggested: ann@{offered}"
+        ], (lines, err)
+
+
+def test_the_shipped_domains_suggest_only_domains_the_audit_takes() -> None:
+    domains, providers = lists_audit.load_domains(), lists_audit.load_providers()
+    flagged = [
+        (domain, entry.suggest)
+        for domain, entry in domains.items()
+        if entry.suggest
+        and lists_audit.audit_entry(lists_audit.Entry("x", 1, f"postmaster@{entry.suggest}"), domains, providers)
+    ]
+    assert not flagged, flagged
+
+
 def test_a_quoted_local_part_outside_ascii_is_flagged_for_smtputf8_not_for_sympa(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
