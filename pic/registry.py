@@ -1310,7 +1310,17 @@ class _Cross:
         Sympa's own domain."""
         reports = self.settings.dmarc_reports
         local, _, at = reports.rpartition("@")
-        if at.lower() == domain.lower() and sympa_address(local):
+        if at.lower() == domain.lower() and m.status == "archived":
+            # its domain leaves Postfix's maps (its lists' mail refused): the alias goes with it
+            self.at(
+                m,
+                ("lists", "domain"),
+                f"{show_value(domain)} is the domain of pic:mail.dmarc_reports ({reports}), and its member is "
+                "archived: its list domain leaves Postfix's maps, the admins' alias for the reports with it, and the "
+                "DMARC reports of every list domain would be refused; give pic:mail.dmarc_reports an address at "
+                "another domain (default dmarc-reports@ at pic:mail.sympa_domain)",
+            )
+        elif at.lower() == domain.lower() and sympa_address(local):
             self.at(
                 m,
                 ("lists", "domain"),

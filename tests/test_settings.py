@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import os
 import re
+import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -2044,6 +2045,26 @@ def test_dmarc_reports_at_a_members_list_domain_is_the_admins_alias(tmp_path: Pa
         ["listes.amis-du-rhone.org"], postmaster="a@example.org", dmarc_reports=settings.dmarc_reports
     )
     assert "dmarc@listes.amis-du-rhone.org\ta@example.org" in aliases
+
+
+@pytest.mark.parametrize("reports", ["dmarc@listes.chorale-saint-jean.fr", "dmarc@LISTES.Chorale-Saint-Jean.fr"])
+def test_dmarc_reports_at_an_archived_members_list_domain_is_refused(tmp_path: Path, reports: str) -> None:
+    """An archived member's list domain leaves Postfix's maps (its lists' mail refused): the admins' alias for the
+    reports is not there either, and the reports of every list domain would bounce (pic check took it)."""
+    project = project_copy(tmp_path)
+    _edit(project, "dmarc_reports: dmarc@example.org", f"dmarc_reports: {reports}")
+    members = tmp_path / "members"
+    shutil.copytree(ROOT / "members", members)
+    chorale = members / "chorale-saint-jean.yaml"
+    chorale.write_text(chorale.read_text(encoding="utf-8").replace("uid: 10003\n", "uid: 10003\nstatus: archived\n"))
+    settings = load_settings(project, "prod")
+    with pytest.raises(PicError) as info:
+        load_registry(members, settings)
+    text = str(info.value)
+    assert "chorale-saint-jean.yaml:" in text and " lists.domain: " in text and "archived" in text, text
+    assert "pic:mail.dmarc_reports" in text, text
+    chorale.write_text(chorale.read_text(encoding="utf-8").replace("status: archived\n", "status: suspended\n"))
+    assert len(load_registry(members, settings)) > 0  # a suspended member's lists stay up: the alias with them
 
 
 def test_the_admins_mailboxes_are_not_at_the_lists_domain(tmp_path: Path) -> None:
