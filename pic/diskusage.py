@@ -390,8 +390,10 @@ def _capped(problems: list[Problem]) -> list[Problem]:
     if len(problems) <= _PROBLEMS_SHOWN:
         return sorted(problems)
     first, hidden = sorted(problems)[:_PROBLEMS_SHOWN], sorted(problems)[_PROBLEMS_SHOWN:]
-    severity: Severity = "error" if any(p.severity == "error" for p in hidden) else "warning"
-    return [*first, Problem(hidden[0].file, None, "", f"and {len(hidden)} more problem(s), not shown", severity)]
+    errors = sum(p.faults for p in hidden if p.severity == "error")
+    severity: Severity = "error" if errors else "warning"
+    counted = Problem(hidden[0].file, None, "", f"and {len(hidden)} more problem(s), not shown", severity, errors or 1)
+    return [*first, counted]
 
 
 def _usage(

@@ -307,6 +307,8 @@ class Problem:
     path: str
     message: str
     severity: Severity = "error"
+    # the faults it tells: 1, or how many a line counting those not shown tells ("and 40 more ..., not shown")
+    faults: int = 1
 
     def sort_key(self) -> tuple[str, int, str, str, str]:
         """File, then line (unknown lines first), field, message."""
@@ -325,11 +327,11 @@ class Problem:
 class PicError(Exception):
     """The registry or the settings are invalid; ``problems`` lists every offender. ``errors``: how many errors
     they tell, when a problem holds several (a program's own list of errors, :mod:`pic.plan.command`); by default
-    the problems of severity ``error``."""
+    the faults the problems of severity ``error`` tell (a line counting those not shown, each it counts)."""
 
     def __init__(self, problems: list[Problem], *, errors: int | None = None) -> None:
         self.problems = sorted(problems)
-        self.errors = sum(1 for p in self.problems if p.severity == "error") if errors is None else errors
+        self.errors = sum(p.faults for p in self.problems if p.severity == "error") if errors is None else errors
         super().__init__("\n".join(str(p) for p in self.problems))
 
 

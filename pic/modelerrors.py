@@ -836,6 +836,13 @@ def _ip_field(loc: tuple[str | int, ...]) -> bool:
     return key in _IP_KEYS
 
 
+def _quoted_number(value: object) -> int | None:
+    """The number a text of ASCII digits alone is (``"167772171"``, an address's field given one in quotes)."""
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 20:
+        return int(value)
+    return None
+
+
 def _number_for_address(value: float, model: type[BaseModel], loc: tuple[str | int, ...], data: object) -> str:
     """The message of a number given where an IP address goes: an integer of 32 bits is an IPv4 address written as
     one number (167772171 is 10.0.0.11, as some tools and databases store it), offered when the data with it there
@@ -905,6 +912,8 @@ def _describe(
         detail = non_finite_detail
     elif kind in _TYPE_WORDS:
         detail = _wrong_type(kind, err, model, loc, value, written=written, data=data)
+    elif kind == "value_error" and _ip_field(loc) and (number := _quoted_number(err.get("input"))) is not None:
+        detail = _number_for_address(number, model, loc, data)  # "167772171": told as the number written plain is
     elif kind == "value_error":
         detail = str(err["msg"]).removeprefix("Value error, ")
     elif kind in ("too_short", "too_long", "string_too_short", "string_too_long"):
@@ -1052,7 +1061,7 @@ def problems_from(
     for kind, (first, count) in untold.items():
         what = _UNTOLD_WORDS.get(kind, "errors of the kinds above")
         line = doc.line_of((*prefix, *_keys_of(tuple(first["loc"]), data)))
-        out.append(Problem(doc.file, line, "", f"and {count} more {what} from this line on, not shown"))
+        out.append(Problem(doc.file, line, "", f"and {count} more {what} from this line on, not shown", faults=count))
     return out
 
 

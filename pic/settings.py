@@ -2958,9 +2958,9 @@ def load_settings(project_dir: Path, stack: str) -> Settings:
     except ValidationError as exc:
         said = {p.path for p in problems}  # a null already named is not named again by the model
         for p in problems_from(exc, _config_view(doc), Settings, data=validated):
-            field = f"{NAMESPACE}:{p.path}" if p.path else f"{NAMESPACE}:"
-            if field not in said:
-                problems.append(Problem(p.file, p.line, field, p.message))
+            field = f"{NAMESPACE}:{p.path}" if p.path else ""  # no field: a line counting others, the whole file's
+            if not field or field not in said:
+                problems.append(dataclasses.replace(p, path=field))
     else:
         view = _config_view(doc)
         problems += (

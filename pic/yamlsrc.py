@@ -1065,7 +1065,7 @@ def _told_problems(problems: list[Problem], file: str) -> list[Problem]:
     for first, count in untold.values():
         what = _NAMING.sub("...", first.message).split(";", 1)[0].split(" (", 1)[0]
         message = f"and {count} more like the above ({what}) from this line on, not shown"
-        told.append(Problem(file, first.line, "", message, first.severity))
+        told.append(Problem(file, first.line, "", message, first.severity, count))
     return told
 
 
@@ -1085,7 +1085,7 @@ def _parse(
         data = walk.node(node, ())
         if walk.aliases > _ALIASES_SHOWN:
             more = walk.aliases - _ALIASES_SHOWN
-            walk.problems.append(Problem(file, None, "", f"uses {more} more alias(es), not shown"))
+            walk.problems.append(Problem(file, None, "", f"uses {more} more alias(es), not shown", faults=more))
         if walk.problems:  # never return a tree holding aliases, merges or tags
             return None, walk, walk.problems
         doc.data = data

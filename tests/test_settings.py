@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -1855,6 +1856,10 @@ def test_a_stack_s_number_is_told_as_written_and_offered_only_in_range(
         ("167772171", "167772171 is 10.0.0.11 written as one number (its 32 bits): write '10.0.0.11'"),
         ("3232235796", "3232235796 is 192.168.1.20 written as one number (its 32 bits): write '192.168.1.20'"),
         ("134744072", "134744072 is 8.8.8.8 written as one number (its 32 bits), and '8.8.8.8' is not an address of"),
+        # the same in quotes: text to YAML, the same number to the eye
+        ("'167772171'", "\"167772171\" is 10.0.0.11 written as one number (its 32 bits): write '10.0.0.11'"),
+        ('"3232235796"', "\"3232235796\" is 192.168.1.20 written as one number (its 32 bits): write '192.168.1.20'"),
+        ("'134744072'", "\"134744072\" is 8.8.8.8 written as one number (its 32 bits), and '8.8.8.8' is not an"),
         # a DNS name's final dot
         ("'10.0.0.11.'", "\"10.0.0.11.\" ends with a dot, which no address has: give the address alone ('10.0.0.11')"),
         ("'8.8.8.8.'", "\"8.8.8.8.\" ends with a dot, which no address has, and '8.8.8.8' inside is not an address"),
@@ -4115,3 +4120,39 @@ def test_the_platforms_address_is_one_that_sympa_and_certbot_take(address: str, 
         assert f"write '{meant}'" in str(refused.value), refused.value
         assert check_ascii_email(meant) == meant
         assert sympa_valid_email(meant) and _certbot_safe_email(meant)
+
+
+def _many_unknown_keys(project: Path, count: int) -> None:
+    keys = ", ".join(f"k{i}: 1" for i in range(count))
+    _edit(project, "keep_days: 7}", f"keep_days: 7, {keys}}}")
+
+
+def test_a_line_counting_the_problems_not_shown_has_no_field_label(tmp_path: Path) -> None:
+    """The stack file's line counting the problems of a kind not shown ("and 40 more ...") was labelled ``pic::``
+    (its empty field named as the namespace alone, then the ':' after a field): it names no field."""
+    project = project_copy(tmp_path)
+    _many_unknown_keys(project, 60)
+    with pytest.raises(PicError) as info:
+        load_settings(project, "prod")
+    counting = [p for p in info.value.problems if " more " in p.message and "not shown" in p.message]
+    assert len(counting) == 1, info.value
+    assert counting[0].path == "" and "::" not in str(counting[0]), str(counting[0])
+    assert all(not p.path.endswith(":") for p in info.value.problems), info.value
+
+
+def test_the_summary_counts_the_faults_not_the_lines_shown(tmp_path: Path) -> None:
+    """60 unknown keys were told as 20 lines and one counting 40 more, summed up as ``invalid: 21 errors``: the
+    summary counts the faults, those counted on a line too."""
+    project = project_copy(tmp_path)
+    _many_unknown_keys(project, 60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "pic", "check", "--stack", "prod", "--project", str(project)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert proc.returncode == 1, proc.stderr
+    lines = proc.stderr.rstrip().splitlines()
+    assert sum(": unknown key (allowed" in line for line in lines) == 20, proc.stderr
+    assert lines[-1] == "invalid: 60 errors", proc.stderr
