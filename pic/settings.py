@@ -1244,9 +1244,22 @@ def not_a_web_host(settings: Settings, name: str) -> str:
     """Why ``name`` is no web host of ``settings``' stack, after it: what it is, the web hosts, and the one meant
     when it is one of them in another form or a slip of it (:func:`_meant_host`). Said so of a member file's
     ``host:`` and of the command line's ``--to`` and ``--retire-from``."""
-    what = "the stack's db host, not a web host" if name in settings.hosts else "not a host of the stack"
     web = settings.web_hosts
+    written = _host_form(name)
+    other = next((host for host in settings.hosts if host not in web and _host_form(host) == written), None)
+    if name in settings.hosts:
+        what = "the stack's db host, not a web host"
+    elif other is not None and meant_among(name, web) is None:  # DB, " db ": the db host's name in another form
+        what = f"the stack's db host ({show_value(other)} in another form), not a web host"
+    else:
+        what = "not a host of the stack"
     return f"is not a web host of stack {settings.stack} ({what}; known: {', '.join(web)}){_meant_host(name, web)}"
+
+
+def _host_form(name: str) -> str:
+    """A host's name as its other forms write it too: in any letter case, blanks around it, ``-``, ``_`` or ``.``
+    for one another or left out (DB, web-1 and Web_1 for db and web1)."""
+    return re.sub(r"[-_.]", "", name.strip().casefold())
 
 
 def _meant_host(name: str, web: list[str]) -> str:

@@ -744,6 +744,10 @@ def test_a_file_under_a_long_members_path_is_named_whole(
         (["move-script", "velo-cite", "--to", "web-1"], 'did you mean "web1"?'),
         (["move-script", "velo-cite", "--retire-from", "Web_1"], 'did you mean "web1"?'),
         (["move-script", "velo-cite", "--to", "db"], "the stack's db host, not a web host"),
+        # the db host's name in another form: told it is the db host, not that no host has it
+        (["move-script", "velo-cite", "--to", "DB"], 'the stack\'s db host ("db" in another form), not a web host'),
+        (["move-script", "velo-cite", "--to", " Db "], 'the stack\'s db host ("db" in another form), not a web host'),
+        (["move-script", "velo-cite", "--retire-from", "dB"], 'the stack\'s db host ("db" in another form)'),
         (["move-script", "velo-cite", "--to", "web9"], "not a host of the stack; known: web1"),
     ],
 )
@@ -755,4 +759,5 @@ def test_a_host_on_the_command_line_is_hinted_as_in_a_member_file(
     assert cli.main(argv) == 1
     err = capsys.readouterr().err
     assert said in err, err
+    assert ("db host" not in said) or "not a host of the stack" not in err, err
     assert "web9" not in said or "did you mean" not in err, err  # web9 is no slip of web1: its digits differ
