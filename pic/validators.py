@@ -43,7 +43,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 from pydantic import AfterValidator, GetCoreSchemaHandler, GetJsonSchemaHandler, WithJsonSchema
 from pydantic.json_schema import JsonSchemaValue
@@ -1136,14 +1136,15 @@ def _more_than_a_name(value: str) -> str | None:
     wildcard), and the name to write; None for anything else."""
     text = value.strip()
     if "://" in text:
-        host = text.partition("://")[2].partition("/")[0].partition(":")[0]
-        return f"is a URL: give the name alone ({short_repr(host, 80)})" if host else "is a URL: give the name alone"
+        return (
+            f"is a URL: give the name alone{_name_alone(text.partition('://')[2].partition('/')[0].partition(':')[0])}"
+        )
     if _SEVERAL_NAMES.fullmatch(text) is not None:
         return "holds several names: give each on its own (one item of the list each)"
     if "/" in text and text.partition("/")[0]:
-        return f"holds a path: give the name alone ({short_repr(text.partition('/')[0], 80)})"
+        return f"holds a path: give the name alone{_name_alone(text.partition('/')[0])}"
     if (match := _NAME_AND_PORT.fullmatch(text)) is not None:
-        return f"holds a port: give the name alone ({short_repr(match[1], 80)})"
+        return f"holds a port: give the name alone{_name_alone(match[1])}"
     if text.startswith("*."):
         return (
             "is a wildcard, which is not taken (each name is given, and certified, on its own): list the names "
@@ -1152,17 +1153,33 @@ def _more_than_a_name(value: str) -> str | None:
     return None
 
 
+def _accepted_name(name: str) -> str | None:
+    """``name``, or it in lowercase, when :func:`check_domain` takes it (the one a message may offer); else None."""
+    for candidate in dict.fromkeys((name, name.lower()) if name.isascii() else (name,)):
+        try:
+            check_domain(candidate)
+        except ValueError:
+            continue
+        return candidate
+    return None
+
+
+def _name_alone(name: str) -> str:
+    """`` ('NAME')``, the name a URL, a path or a port was written around (:func:`_accepted_name`); else nothing
+    (``https://[Test].fr/`` holds no name to offer)."""
+    accepted = _accepted_name(name)
+    return "" if accepted is None else f" ({short_repr(accepted, 80)})"
+
+
 _DOTS = LazyPattern(r"\.{2,}")
 
 
 def _name_to_write(name: str) -> str:
     """``: write 'NAME'``, the name a refusal offers, when it is one :func:`check_domain` accepts; else nothing (an
-    empty label dropped may leave a name refused for another reason: ``xn--..example.org``, ``vélo..fr``)."""
-    try:
-        check_domain(name)
-    except ValueError:
-        return ""
-    return f": write {short_repr(name, 80)}"
+    empty label dropped may leave a name refused for another reason: ``xn--..example.org``, ``vélo..fr``); in
+    lowercase when it is written otherwise (:func:`_accepted_name`)."""
+    accepted = _accepted_name(name)
+    return "" if accepted is None else f": write {short_repr(accepted, 80)}"
 
 
 def _empty_label(value: str) -> str | None:
@@ -1179,6 +1196,16 @@ def _empty_label(value: str) -> str | None:
     dots = "two dots" if run == 2 else f"{run} dots"
     between = "an empty label between them" if run == 2 else "empty labels between them"
     return f"ends with {dots}, {between}{mended}" if trailing > 1 else f"has {dots} in a row, {between}{mended}"
+
+
+def _refuse_uppercase(value: str) -> NoReturn:
+    """Refuse a name of uppercase letters, offered in lowercase only when it is then taken."""
+    lowered = value.lower()
+    try:
+        check_domain(lowered)
+    except ValueError as other:  # [Test].fr: in lowercase, still no name; none offered
+        raise ValueError(f"has uppercase letters (a name is written in lowercase), and {other}") from None
+    raise ValueError(f"has uppercase letters: write it in lowercase ({short_repr(lowered, 80)})")
 
 
 def _check_domain_form(value: str) -> None:
@@ -1225,7 +1252,7 @@ def _check_domain_form(value: str) -> None:
             hint = ""
         raise ValueError(f"has non-ASCII letters: write an internationalised name in punycode (xn--...){hint}")
     if any(c.isupper() for c in value):
-        raise ValueError(f"has uppercase letters: write it in lowercase ({short_repr(value.lower(), 80)})")
+        _refuse_uppercase(value)
     if ":" not in value and not value.replace(".", "").isdigit():
         return  # neither IPv6 nor dotted digits: no address to parse
     try:

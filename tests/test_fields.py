@@ -302,6 +302,40 @@ def test_a_refused_domain_says_what_to_write(domain: str, words: str) -> None:
         check_domain(written)  # what it says to write is accepted
 
 
+# A value a domain's refusal offers: "write it in lowercase ('x')", "give the name alone ('x')", "write 'x'"
+_DOMAIN_OFFER = re.compile(r"(?:write it in lowercase|give the name alone|: write) \(?'([^']*)'")
+
+
+@pytest.mark.parametrize(
+    "domain",
+    [
+        "[Test-Asso.fr]",
+        "Test_Asso.fr",
+        "WWW.Test-.fr",
+        "-Test.fr",
+        "Test.fr/",
+        "Te st.fr",
+        "HTTPS://Test.fr/",
+        "https://Test_Asso.fr/",
+        "Test.fr:8080",
+        "Test.fr/blog",
+        "Www..Test.fr",
+        "..Www.Test.FR",
+        "Www..Test_.fr",
+        "Test.org.",
+    ],
+)
+def test_a_domain_s_refusal_offers_only_a_name_it_accepts(domain: str) -> None:
+    """``[Test-Asso.fr]`` was told to be written in lowercase as ``'[test-asso.fr]'``, and ``https://Test.fr/``
+    to be given as ``'Test.fr'``, both refused again: a refusal offers a name only when it is one the field takes,
+    else says what is wrong without one."""
+    with pytest.raises(ValueError) as refused:
+        check_domain(domain)
+    said = str(refused.value)
+    for offered in _DOMAIN_OFFER.findall(said):
+        assert check_domain(offered) == offered, said
+
+
 @pytest.mark.parametrize(
     ("domain", "words", "mended"),
     [
