@@ -110,8 +110,8 @@ def refused_form(text: str) -> str | None:
     calendar (:func:`calendar`), one spelling for each schedule. A name (``mon``, ``jan``), a range with a step
     (``0-59/5``), a run of blanks between the fields and crontab's ``@`` words have each one form here, offered.
     """
-    if _PATTERN.fullmatch(text) is not None:
-        return None
+    if _PATTERN.fullmatch(text) is not None and (text in KEYWORDS or not text.split(" ")[4].startswith("*/")):
+        return None  # of the form; but a step on the days of week (*/2), which has no calendar form: mended below
     if text.strip().startswith("@"):
         return _at_word(text.strip().lower())
     fields = text.split()
@@ -186,7 +186,7 @@ def _mended_field(name: str, low: int, high: int, field: str) -> tuple[str | Non
     names = DAY_NAMES if name == "day of week" else MONTH_NAMES if name == "month" else ()
     parts = []
     for part in field.split(","):
-        mended = _mended_part(name, low, high, names, part)
+        mended = _mended_part(name, (low, high), names, part, alone=part == field)
         if isinstance(mended, str):
             return f"the {name} {field} {mended}", field
         parts.append(mended)
@@ -198,8 +198,17 @@ def _mended_field(name: str, low: int, high: int, field: str) -> tuple[str | Non
         what = "is a name: write its number" if field.isalpha() else "holds names: write their numbers"
         return f"the {name} {field} {what} ({_numbers(names)})", written
     if stepped:
-        return f"the {name} {field} is a range with a step, written here {written}", written
+        return f"the {name} {field} {_stepped_words(field)}{written}", written
     return None, field
+
+
+def _stepped_words(field: str) -> str:
+    """What a field holding a step the schedules do not take is, before the field as they write it."""
+    if "*/" not in field:
+        return "is a range with a step, written here "
+    if "," in field:
+        return "is a step among other parts, which the schedules take only alone (*/N): listed, "
+    return "is a step, which the days of week do not take here: listed, "
 
 
 # A part of a field written in another tool's form: Quartz's ? (no value), L (last), W (weekday), # (nth day)
@@ -226,8 +235,10 @@ def _unread_word(names: tuple[str, ...], word: str, part: str) -> str:
     return _unread_part(part)
 
 
-def _mended_part(name: str, low: int, high: int, names: tuple[str, ...], part: str) -> _Part | str:
-    """``part`` of a field of ``name`` as the schedules write it, or what is wrong with it (after the field)."""
+def _mended_part(name: str, bounds: tuple[int, int], names: tuple[str, ...], part: str, *, alone: bool) -> _Part | str:
+    """``part`` of a field of ``name`` as the schedules write it, or what is wrong with it (after the field);
+    ``alone``: the field's only part."""
+    low, high = bounds
     found = _CRONTAB_PART.fullmatch(part)
     if not part or found is None or (found[1] == "*" and found[2] is not None):
         return _unread_part(part)
@@ -239,14 +250,17 @@ def _mended_part(name: str, low: int, high: int, names: tuple[str, ...], part: s
                 return _unread_word(names, end, part)
             ends.append(number)
     named = not all(e.isdigit() for e in (found[1], found[2]) if e is not None and e != "*")
-    if found[3] is None or found[1] == "*":
+    step = int(found[3]) if found[3] is not None else 0
+    # */N is taken alone but on the days of week, and in range (else check_expression tells the step)
+    if found[3] is None or (found[1] == "*" and ((alone and name != "day of week") or not 1 <= step <= high)):
         return _Part(part if found[1] == "*" else "-".join(map(str, ends)), named, stepped=False)
-    step = int(found[3])
+    if found[1] == "*":  # */N among other parts, or on the days of week: each value it names, listed
+        ends = [low, high]
     first, last = (ends[0], ends[-1]) if len(ends) == 2 else (ends[0], high)  # crontab: 5/10 is 5-high/10
     if not low <= first <= last <= high or step == 0:
         return f"is a range with a step, not in order between {low} and {high} or stepping by 0"
-    if first == low and last == high and name != "day of week":
-        return _Part(f"*/{step}", named, stepped=True)
+    if first == low and last == high and alone and (name != "day of week" or step == 1):  # every day of week: *
+        return _Part("*" if name == "day of week" else f"*/{step}", named, stepped=True)
     return _Part(",".join(str(n) for n in range(first, last + 1, step)), named, stepped=True)
 
 

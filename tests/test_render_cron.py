@@ -70,7 +70,7 @@ def _command_error(tmp_path: Path, command: str) -> str:
         ("60 * * * *", "the minute 60 is not between 0 and 59"),
         ("0 24 * * *", "the hour 24 is not between 0 and 23"),
         ("0 0 1 * 1", "restricts both the day of month and the day of week"),
-        ("0 0 * * */2", "a day of week step has no calendar form"),
+        ("0 0 * * */2", "the day of week */2 is a step, which the days of week do not take here"),
         ("5 3-1 * * *", "the hour range 3-1 goes backwards"),
         ("@daily", "crontab's @daily"),
         ("0 0 * *", "has four fields, not five"),
@@ -116,6 +116,11 @@ def test_timeout_command_and_site_are_checked(tmp_path: Path) -> None:
         ("@monthly", "crontab's @monthly", "0 0 1 * *"),
         ("@midnight", "0 0 * * *", "daily"),
         ("5/10 * * * *", "minute 5/10 is a range with a step", "5,15,25,35,45,55 * * * *"),
+        # a step the schedules take nowhere or not there: on the days of week, or */N among other parts
+        ("0 0 * * */2", "day of week */2 is a step", "0 0 * * 0,2,4,6"),
+        ("30 4 * * */3", "day of week */3 is a step", "30 4 * * 0,3,6"),
+        ("*/20,5 * * * *", "minute */20,5 is a step", "0,20,40,5 * * * *"),
+        ("0 0 */10,5 * *", "day of month */10,5 is a step", "0 0 1,11,21,31,5 * *"),
     ],
 )
 def test_a_crontab_spelling_is_told_by_its_field_and_the_schedule_to_write(
@@ -143,6 +148,8 @@ def test_a_crontab_spelling_is_told_by_its_field_and_the_schedule_to_write(
         ("0-99/5 * * * *", "not in order between 0 and 59"),
         ("5-1/2 * * * *", "not in order between 0 and 59"),
         ("0 0 * * * 2027", "has six fields"),
+        # mended, refused for another reason: told so, nothing offered
+        ("0 0 1 * */2", "day of week */2 is a step"),
     ],
 )
 def test_a_schedule_of_another_tool_is_told_by_its_part_at_fault(tmp_path: Path, schedule: str, named: str) -> None:
