@@ -607,6 +607,25 @@ class _Wanted:
         return "" if refused is None else f"{refused[0]}: {refused[1]}"
 
 
+def number_refusal(model: type[BaseModel], loc: tuple[str | int, ...], number: int | float) -> str | None:
+    """Why the field at ``loc`` below ``model`` refuses ``number`` (``is out of range too (must be at least 1)``,
+    ``is not a whole number``), None when it takes it or is no field of the model (a free key's value)."""
+    field = _field_at(model, loc)
+    if field is None:
+        return None
+    try:
+        _adapter(field).validate_python(number)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        if err["type"] in _BOUNDS:
+            word, key = _BOUNDS[err["type"]]
+            return f"is out of range too (must be {word} {(err.get('ctx') or {}).get(key)})"
+        if err["type"] in ("int_from_float", "int_type"):
+            return "is not a whole number"
+        return f"is refused too ({str(err['msg']).removeprefix('Value error, ')})"
+    return None
+
+
 def _number_words(number: int | float) -> str:
     return f"{number:g}" if isinstance(number, float) else str(number)
 

@@ -37,6 +37,7 @@ from pic.registry import (
     Registry,
     cross_checks,
     load_registry,
+    member_number_refusal,
     stack_names,
     validate_member,
 )
@@ -849,7 +850,7 @@ def _text_problems(
     """The problems of a new member file's text by itself, and its member when it has none (its host
     unknown yet); ``stack``: the names of the stack a hint may give (:func:`pic.registry.stack_names`)."""
     problems = _slug_problems(slug, refused_meant)
-    doc, more = parse_yaml(text, file, MEMBER_KEYS)
+    doc, more = parse_yaml(text, file, MEMBER_KEYS, numbers=member_number_refusal)
     problems += more
     spec = None
     if doc is not None:

@@ -41,7 +41,7 @@ from pydantic.fields import FieldInfo
 from pic import charsets, cron, names, phpini, secrettext
 from pic.errors import BLANK_LOOKING, HIDDEN_VALUE, PicError, Problem, Refusal, meant_among, show_value, shown_name
 from pic.lazyre import LazyPattern
-from pic.modelerrors import SubfieldError, _unwrap, problems_from, unique_items
+from pic.modelerrors import SubfieldError, _unwrap, number_refusal, problems_from, unique_items
 from pic.settings import (
     SYMPA_ROBOT_LOCAL_PARTS,
     TLS_CA_NAMES,
@@ -792,12 +792,18 @@ def _parse_member(
         problems.append(
             Problem(file, None, "", f"file name {show_value(slug)} is not a valid slug: {SLUG_WORDS}{hint}")
         )
-    doc, more = read_yaml(path, file, MEMBER_KEYS, comments=True)  # committed: its comments too
+    # committed: its comments too; a number offered is one the member's field takes
+    doc, more = read_yaml(path, file, MEMBER_KEYS, comments=True, numbers=member_number_refusal)
     problems += more
     if doc is None:
         return None, None, problems
     spec, more = validate_member(doc, stack)
     return doc, spec, problems + more
+
+
+def member_number_refusal(loc: tuple[str | int, ...], number: int | float) -> str | None:
+    """Why the member file's field at ``loc`` refuses ``number`` (:func:`pic.modelerrors.number_refusal`)."""
+    return number_refusal(MemberSpec, loc, number)
 
 
 def validate_member(

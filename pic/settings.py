@@ -54,7 +54,7 @@ from pic.errors import (
     userinfo_holds_colon,
 )
 from pic.lazyre import LazyPattern
-from pic.modelerrors import SubfieldError, _unwrap, problems_from, unique_items
+from pic.modelerrors import SubfieldError, _unwrap, number_refusal, problems_from, unique_items
 from pic.networks import PRIVATE_NETWORKS_WORDS, RFC1918_NETWORKS, in_private_network, reserved_block
 from pic.phpini import ExtensionPackage
 from pic.secrettext import prose_secret
@@ -2956,7 +2956,9 @@ def load_settings(project_dir: Path, stack: str) -> Settings:
     except OSError as exc:  # a project directory that cannot be searched, a name too long
         raise PicError([Problem(file, None, "", f"cannot be read: {exc.strerror or exc}")]) from None
     # the admins' file (`pic plan` links it); its comments name a key of config: as pic:tls
-    doc, problems = read_yaml(path, file, follow_links=True, comments=True, key_root="config")
+    doc, problems = read_yaml(
+        path, file, follow_links=True, comments=True, key_root="config", numbers=_setting_number_refusal
+    )
     # One way to name a key of the file: pic:limits.cpus, as the model's own errors do (not config.pic:...).
     problems = [dataclasses.replace(p, path=p.path.removeprefix("config.")) for p in problems]
     if doc is None:
@@ -2987,6 +2989,14 @@ def load_settings(project_dir: Path, stack: str) -> Settings:
     if problems:
         raise PicError(problems)
     return settings
+
+
+def _setting_number_refusal(loc: tuple[str | int, ...], number: int | float) -> str | None:
+    """Why the setting at ``loc`` of the stack file (config, pic:backup, keep_days) refuses ``number``, None when it
+    takes it or is none of pic's (:func:`pic.modelerrors.number_refusal`)."""
+    if len(loc) < 2 or loc[0] != "config" or not isinstance(loc[1], str) or not loc[1].startswith(f"{NAMESPACE}:"):
+        return None
+    return number_refusal(Settings, (loc[1].removeprefix(f"{NAMESPACE}:"), *loc[2:]), number)
 
 
 def _hosts_context(hosts: object) -> dict[str, list[str]]:

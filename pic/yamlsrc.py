@@ -70,6 +70,9 @@ from pic.errors import (
 from pic.lazyre import LazyPattern
 
 Loc = tuple[str | int, ...]
+# Why the field at a place refuses a number (``out of range too (must be at least 1)``), None when it takes it: a
+# number a message offers is one the field takes (the model's, :func:`pic.modelerrors.number_refusal`)
+NumberRefusal = Callable[[Loc, int | float], str | None]
 
 _BaseLoader: type[yaml.SafeLoader]
 _init_loader: Callable[..., None]
@@ -455,8 +458,18 @@ class _Walk:
     field a refused character sits in.
     """
 
-    def __init__(self, doc: Document, keys: frozenset[str], loader: yaml.SafeLoader, text: str, spans: bool) -> None:
+    def __init__(
+        self,
+        doc: Document,
+        keys: frozenset[str],
+        loader: yaml.SafeLoader,
+        text: str,
+        spans: bool,
+        *,
+        numbers: NumberRefusal | None = None,
+    ) -> None:
         self.doc = doc
+        self.numbers = numbers
         self.lines = doc.lines
         self.keys = keys
         self.text_keys = _text_keys(keys)
@@ -568,6 +581,18 @@ class _Walk:
             "if the & is part of it, else remove the anchor",
         )
 
+    def offered(self, loc: Loc, read: float) -> str:
+        """``; write N, or fewer digits`` for a number read as ``read``: N whole when it is (2 for 2.0, which a field of
+        whole numbers takes, as one of decimals does), the field's checker (``numbers``) taking it; else why the
+        field refuses the reading, with nothing offered."""
+        candidates: list[int | float] = [int(read), read] if read.is_integer() else [read]
+        refusal = None
+        for number in candidates:
+            refusal = None if self.numbers is None else self.numbers(loc, number)
+            if refusal is None:
+                return f"; write {number!r}, or fewer digits"
+        return f", which {refusal}: give a number it takes"
+
     def alias(self, loc: Loc) -> None:
         """An alias is the anchored node itself: its mark is the anchor's, so the line is its key's."""
         self.aliases += 1
@@ -649,7 +674,7 @@ class _Walk:
                 node,
                 loc,
                 f"{HIDDEN_VALUE if hidden else node.value} has more digits than a number keeps: it would be read "
-                f"as {read}; write {read}, or fewer digits (or quote it if it is text)",
+                f"as {read}{self.offered(loc, float(read))} (or quote it if it is text)",
             )
             return None
         if tag == "tag:pic,2026:leading-zero":
@@ -1017,6 +1042,7 @@ def parse_yaml(
     undecodable: Sequence[tuple[int, bytes]] = (),
     comments: bool = False,
     key_root: str | None = None,
+    numbers: NumberRefusal | None = None,
 ) -> tuple[Document | None, list[Problem]]:
     """Parse one YAML document; on a syntax error or a refused character return the problems instead.
 
@@ -1028,8 +1054,9 @@ def parse_yaml(
     (:func:`comment_secrets`, told with the field it is after or above), the document returned all the same.
     ``key_root``: a top-level key whose keys a comment's problem names alone (a Pulumi stack file's ``config``:
     ``pic:tls``, as the settings' own problems name it, not ``config.pic:tls``).
+    ``numbers``: why the field at a place refuses a number, that a number a message offers be one it takes.
     """
-    doc, problems = _parse_yaml(text, file, keys, undecodable)
+    doc, problems = _parse_yaml(text, file, keys, undecodable, numbers)
     if comments and (doc is not None or not problems):
         fields = doc.lines if doc is not None else {}
         problems = [*problems, *comment_secrets(text, file, fields, key_root=key_root)]
@@ -1037,14 +1064,18 @@ def parse_yaml(
 
 
 def _parse_yaml(
-    text: str, file: str, keys: frozenset[str], undecodable: Sequence[tuple[int, bytes]]
+    text: str,
+    file: str,
+    keys: frozenset[str],
+    undecodable: Sequence[tuple[int, bytes]],
+    numbers: NumberRefusal | None = None,
 ) -> tuple[Document | None, list[Problem]]:
     """:func:`parse_yaml` but for the comments."""
     bad = []
     if _MAYBE_REFUSED.search(text) is not None:  # one scan for a character class: the usual file has none
         bad = [(m.start(), m.group()) for m in _REFUSED_CHARACTER.finditer(text)]
     parsed = _REFUSED_CHARACTER.sub("\ufffd", text) if bad else text  # one character for one: offsets stay
-    doc, walk, problems = _parse(parsed, file, keys, spans=bool(bad or undecodable))
+    doc, walk, problems = _parse(parsed, file, keys, spans=bool(bad or undecodable), numbers=numbers)
     if not bad and not undecodable:
         return doc, problems
     refused = [*((o, _character_words(ch)) for o, ch in bad), *((o, _bytes_words(b)) for o, b in undecodable)]
@@ -1070,7 +1101,7 @@ def _told_problems(problems: list[Problem], file: str) -> list[Problem]:
 
 
 def _parse(
-    text: str, file: str, keys: frozenset[str], *, spans: bool
+    text: str, file: str, keys: frozenset[str], *, spans: bool, numbers: NumberRefusal | None = None
 ) -> tuple[Document | None, _Walk | None, list[Problem]]:
     loader = _Loader(text)
     walk = None
@@ -1081,7 +1112,7 @@ def _parse(
             return doc, None, []
         doc.lines[()] = node.start_mark.line + 1
         doc.nulls = False  # until the walk meets one (a null is always a plain scalar: _Walk.scalar)
-        walk = _Walk(doc, keys, loader, text, spans)
+        walk = _Walk(doc, keys, loader, text, spans, numbers=numbers)
         data = walk.node(node, ())
         if walk.aliases > _ALIASES_SHOWN:
             more = walk.aliases - _ALIASES_SHOWN
@@ -1297,9 +1328,10 @@ def read_yaml(
     follow_links: bool = False,
     comments: bool = False,
     key_root: str | None = None,
+    numbers: NumberRefusal | None = None,
 ) -> tuple[Document | None, list[Problem]]:
-    """Read (:func:`read_regular_file`) and parse (:func:`parse_yaml`, ``comments`` and ``key_root`` as it takes
-    them) one YAML file."""
+    """Read (:func:`read_regular_file`) and parse (:func:`parse_yaml`, ``comments``, ``key_root`` and ``numbers`` as
+    it takes them) one YAML file."""
     data, problems = read_regular_file(path, file, follow_links=follow_links)
     if data is None:
         return None, problems
@@ -1310,8 +1342,10 @@ def read_yaml(
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         text, undecodable = _decode_replacing(data)
-        return parse_yaml(text, file, keys, undecodable=undecodable, comments=comments, key_root=key_root)
-    return parse_yaml(text, file, keys, comments=comments, key_root=key_root)
+        return parse_yaml(
+            text, file, keys, undecodable=undecodable, comments=comments, key_root=key_root, numbers=numbers
+        )
+    return parse_yaml(text, file, keys, comments=comments, key_root=key_root, numbers=numbers)
 
 
 # How YAML 1.2 tells a stream's encoding from its first bytes (§5.2, "Character Encodings"), UTF-8 apart:

@@ -4156,3 +4156,32 @@ def test_the_summary_counts_the_faults_not_the_lines_shown(tmp_path: Path) -> No
     lines = proc.stderr.rstrip().splitlines()
     assert sum(": unknown key (allowed" in line for line in lines) == 20, proc.stderr
     assert lines[-1] == "invalid: 60 errors", proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "said"),
+    [
+        ("keep_days: 7", "keep_days: 2.000000000000000001", "it would be read as 2.0; write 2, or fewer digits"),
+        ("keep_days: 7", "keep_days: 30.0000000000000000001", "it would be read as 30.0; write 30, or fewer digits"),
+        ("keep_days: 7", "keep_days: 1e-400", "it would be read as 0.0, which is out of range too (must be at least"),
+        ("keep_days: 7", "keep_days: 2.5000000000000000001", "it would be read as 2.5, which is not a whole number"),
+        ("cpus: 1.0", "cpus: 1.0000000000000000001", "it would be read as 1.0; write 1, or fewer digits"),
+        ("cpus: 1.0", "cpus: 0.30000000000000000001", "it would be read as 0.3; write 0.3, or fewer digits"),
+    ],
+)
+def test_a_number_of_more_digits_than_kept_is_offered_only_as_the_field_takes_it(
+    tmp_path: Path, old: str, new: str, said: str
+) -> None:
+    """``keep_days: 2.000000000000000001`` (read as 2.0) was told to write 2.0, which a field of whole numbers
+    refuses: the number offered is one the field takes (2), else the reading is told refused, with nothing offered."""
+    stack = (ROOT / "Pulumi.prod.yaml").read_text(encoding="utf-8")
+    if old not in stack:
+        pytest.skip(f"{old!r} not in the stack file")
+    project = project_copy(tmp_path)
+    _edit(project, old, new)
+    text = _errors(project)
+    assert said in text, text
+    offered = re.search(r"; write ([^,]+), or fewer digits", text)
+    if offered is not None:
+        _edit(project, new, new.split(": ", maxsplit=1)[0] + ": " + offered[1])
+        load_settings(project, "prod")  # what is offered is taken
