@@ -627,7 +627,13 @@ def number_refusal(model: type[BaseModel], loc: tuple[str | int, ...], number: i
 
 
 def _number_words(number: int | float) -> str:
-    return f"{number:g}" if isinstance(number, float) else str(number)
+    """A number as a message writes it: whole when it is (2 for 2.0), else its shortest exact form (2.1234567, not
+    :g's 2.12346, another number); :g's exponent past 16 digits."""
+    if not isinstance(number, float):
+        return str(number)
+    if math.isfinite(number) and abs(number) < 1e16:
+        return str(int(number)) if number.is_integer() else repr(number)
+    return f"{number:g}"
 
 
 _ADAPTERS: dict[int, tuple[Any, TypeAdapter[Any]]] = {}
@@ -660,7 +666,7 @@ def _dot_grouped_hint(w: _Wanted, value: str) -> str | None:
     written = m[1].lstrip("+-")
     as_grouped = f"if its '.' groups thousands ({written} for {_number_words(abs(grouped))})"
     if isinstance(decimal, float):  # 10.600: 10.6
-        first = f"it reads as {decimal:g}, which is no whole number; {as_grouped}, "
+        first = f"it reads as {_number_words(decimal)}, which is no whole number; {as_grouped}, "
         if w.taken(grouped):
             return f"{first}write {grouped}{how}"
         return f"{first}it reads as {grouped}, which is {w.why_not(grouped)} too"
@@ -708,7 +714,7 @@ def _number_text_hint(w: _Wanted, value: str) -> str:
     if w.kind == "int_type" and "." in value:
         real = _exact(value)
         if isinstance(real, float):
-            return _fraction_hint(real, w.quoted)
+            return _fraction_hint(w, real)
         return w.offer(real, _without(w.quoted, "decimal point"))
     refused = w.refusal(_exact(value))
     if refused is not None:
@@ -716,13 +722,18 @@ def _number_text_hint(w: _Wanted, value: str) -> str:
     return "write the number without quotes"
 
 
-def _fraction_hint(number: float, quoted: bool = True) -> str:
-    """What a number read from text that is no whole number, or too large to write out (:func:`_exact`), is told."""
+def _fraction_hint(w: _Wanted, number: float) -> str:
+    """What a number read from text that is no whole number, or too large to write out (:func:`_exact`), is told;
+    one whole once read (2.000000000000000001, more digits than a float keeps) offered whole when the field takes
+    it."""
+    quoted = w.quoted
+    if number and number.is_integer() and abs(number) < 1e16:
+        return f"it has more digits than a number keeps: {w.offer(int(number), f', or fewer digits{_without(quoted)}')}"
     if math.isinf(number):
         return f"it reads as a number of more than {_MAX_DIGITS} digits, far more than the field takes"
     if number == 0:
         return f"it reads as a fraction too close to 0 to write: give a number of the field's range{_without(quoted)}"
-    return f"it reads as {number:g}, which is no whole number: give a whole number{_without(quoted)}"
+    return f"it reads as {_number_words(number)}, which is no whole number: give a whole number{_without(quoted)}"
 
 
 def _no_number_text(value: object, kind: str, quoted: bool = True) -> str | None:
@@ -757,7 +768,7 @@ def _text_number_hint(w: _Wanted, value: str) -> str | None:
 def _spelled_hint(w: _Wanted, value: str, number: int | float, how: str) -> str:
     """:func:`_text_number_hint` of a text :func:`spelled_number` reads as ``number``, written so ``how``."""
     if isinstance(number, float) and (w.kind == "int_type" or math.isinf(number) or number == 0):
-        return _fraction_hint(number, w.quoted)
+        return _fraction_hint(w, number)
     if (decimal := _comma_decimal(value, w.kind == "int_type")) is not None:
         return _comma_hint(w, number, how, decimal)
     return w.offer(number, how)

@@ -1836,6 +1836,19 @@ def test_an_address_followed_by_a_header_is_shown_whole_not_masked_as_a_password
             "keep_days: 0b1_1_1_1_1_1_1_1_1",
             "pic:backup.keep_days: 0b1_1_1_1_1_1_1_1_1 is not a whole number: it reads as 511, which is out of range",
         ),
+        # a reading is told as written, not rounded to six digits, nor a decimal of more digits than a float keeps
+        # told to read as a whole number
+        (
+            "keep_days: 7",
+            "keep_days: '2.1234567'",
+            'pic:backup.keep_days: "2.1234567" is not a whole number: it reads as 2.1234567, which is no whole',
+        ),
+        (
+            "keep_days: 7",
+            "keep_days: '2.000000000000000001'",
+            'pic:backup.keep_days: "2.000000000000000001" is not a whole number: it has more digits than a number '
+            "keeps: write 2, or fewer digits",
+        ),
     ],
 )
 def test_a_stack_s_number_is_told_as_written_and_offered_only_in_range(
