@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, Literal
 
-from pic.errors import meant_among, non_finite
+from pic.errors import meant_among, non_finite, shown_name
 
 Kind = Literal["size", "seconds", "count", "flag", "timezone"]
 
@@ -248,7 +248,7 @@ def problem(key: str, value: object, shown: str, key_shown: str | None = None) -
     if rule is None:
         meant = _key_meant(key)
         hint = f"; did you mean {meant!r}?" if meant is not None else ""
-        named = key if key_shown is None else key_shown
+        named = shown_name(key) if key_shown is None else key_shown  # a line break escaped, as in its path
         return f"{shown}: {named} is not a PHP setting a member may set; allowed: {', '.join(sorted(RULES))}{hint}"
     expected = f"{key} must be {rule.describe()}"
     quotes = ", written without quotes" if isinstance(value, str) else ""

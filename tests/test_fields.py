@@ -1486,6 +1486,21 @@ def test_a_php_setting_s_key_of_a_password_of_letters_is_not_shown(tmp_path: Pat
     assert "elosolex" not in shown and "Soleil" not in shown, shown
 
 
+@pytest.mark.parametrize("key", ["memory_limit\\nx", "date.time\\tzone", "upload\\rmax"])
+def test_a_php_setting_s_key_with_a_control_character_is_named_escaped(tmp_path: Path, key: str) -> None:
+    """The message naming a key no member may set writes a line break or a tab of it escaped, as the field's path
+    does (memory_limit\\x0ax): written as it is, it broke the message over two lines."""
+    site = "site:\n  domains: [probe-asso.org]\n  php: '8.4'\n  php_settings:\n"
+    members = tmp_path / "members"
+    members.mkdir()
+    (members / "probe-asso.yaml").write_text(MINIMAL + site + f'    "{key}": 1\n', encoding="utf-8")
+    with pytest.raises(PicError) as info:
+        load_registry(members, load_settings(ROOT, "prod"))
+    [line] = [line for line in str(info.value).splitlines() if "php_settings" in line]
+    escaped = key.replace("\\n", "\\x0a").replace("\\t", "\\x09").replace("\\r", "\\x0d")
+    assert f": {escaped} is not a PHP setting a member may set" in line, line
+
+
 @pytest.mark.parametrize(
     ("value", "words", "address"),
     [
