@@ -10,6 +10,8 @@ connection: ``utf8mb4`` unless a legacy base is stored in another one.
 
 from __future__ import annotations
 
+import codecs
+import functools
 from typing import Literal
 
 STATIC_DEFAULT = "utf-8"
@@ -58,6 +60,31 @@ CHARSETS = frozenset(
         "us-ascii",
     }
 )
+
+
+def named_otherwise(value: str) -> str | None:
+    """The charset of :data:`CHARSETS` that ``value`` names by another name of its encoding, as MariaDB, PHP or
+    Windows write it (``latin1``: iso-8859-1, ``cp1252``: windows-1252, ``sjis``: shift_jis), Python's codecs
+    telling the names of one encoding; None for a name of none of them, or of an encoding two of them share."""
+    if len(value) > 40 or not value.isascii():
+        return None
+    try:
+        codec = codecs.lookup(value.strip()).name
+    except LookupError:
+        return None
+    return _by_codec().get(codec)
+
+
+@functools.cache
+def _by_codec() -> dict[str, str]:
+    named: dict[str, list[str]] = {}
+    for name in sorted(CHARSETS):
+        try:
+            named.setdefault(codecs.lookup(name).name, []).append(name)
+        except LookupError:  # a name Python's codecs lack (windows-874, iso-8859-8-i)
+            continue
+    return {codec: names[0] for codec, names in named.items() if len(names) == 1}
+
 
 DB_DEFAULT = "utf8mb4"
 DbCharset = Literal["utf8mb4", "utf8", "latin1", "latin2", "ascii", "cp1250", "cp1251", "cp1256", "greek", "koi8r"]

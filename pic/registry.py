@@ -305,7 +305,7 @@ class Site(_Strict):
     def _charset(cls, value: str | None) -> str | None:
         if value is None or value == "none" or value in charsets.CHARSETS:
             return value
-        meant = meant_among(value, [*charsets.CHARSETS, "none"])
+        meant = meant_among(value, [*charsets.CHARSETS, "none"]) or charsets.named_otherwise(value)
         allowed = (
             "is not a charset name served to browsers: use an IANA name in lowercase "
             'such as utf-8, iso-8859-1, iso-8859-15 or windows-1252 (docs/REGISTRY.md lists them), or "none"'

@@ -965,7 +965,23 @@ def test_a_php_setting_close_to_an_allowed_one_says_which_was_meant(key: str, va
 
 @pytest.mark.parametrize(
     ("value", "meant"),
-    [("UTF-8", "utf-8"), ("ISO-8859-15", "iso-8859-15"), ("iso8859-1", "iso-8859-1"), ("windows-1259", None)],
+    [
+        ("UTF-8", "utf-8"),
+        ("ISO-8859-15", "iso-8859-15"),
+        ("iso8859-1", "iso-8859-1"),
+        ("windows-1259", None),
+        # another name of the same encoding, as MariaDB, PHP or Windows write it
+        ("latin1", "iso-8859-1"),
+        ("Latin-1", "iso-8859-1"),
+        ("latin9", "iso-8859-15"),
+        ("cp1252", "windows-1252"),
+        ("cp1251", "windows-1251"),
+        ("ascii", "us-ascii"),
+        ("sjis", "shift_jis"),
+        ("mac-roman", "macintosh"),
+        ("cp1259", None),  # no encoding
+        ("rot13", None),  # an encoding of none of them
+    ],
 )
 def test_a_static_sites_charset_close_to_an_allowed_one_says_which_was_meant(value: str, meant: str | None) -> None:
     text = MINIMAL + f"site:\n  domains: [probe.example.org]\n  php: none\n  charset: {value}\n"
