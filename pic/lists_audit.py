@@ -600,6 +600,9 @@ def _entries(file: str, lines: list[str], notes: list[Problem] | None) -> list[E
     if dump is not None:
         return dump
     header = next((i for i, line in enumerate(lines) if line.strip() and not line.startswith("#")), None)
+    separator = header if header is not None and _EXCEL_SEPARATOR.fullmatch(lines[header].strip(" \r")) else None
+    if separator is not None:  # Excel's line naming the delimiter: the header is the next one
+        header = next((i for i in range(separator + 1, len(lines)) if _content(lines[i])), None)
     delimiter = _csv_delimiter(lines[header], lines[header + 1 :]) if header is not None else None
     if header is not None and delimiter is not None:
         return _read_csv(file, lines, header, delimiter)
@@ -612,13 +615,22 @@ def _entries(file: str, lines: list[str], notes: list[Problem] | None) -> list[E
     out = []
     for n, line in enumerate(lines, 1):
         stripped = line.strip()
-        if not stripped or stripped.startswith("#"):
+        if not stripped or stripped.startswith("#") or n - 1 == separator:
             continue
         # Sympa's web dump: "address gecos..."; a plain list: the address alone.
         match = _LEADING_ADDRESS.match(stripped)  # none when the line starts with a quote without its pair
         first = match.group(0) if match is not None else stripped.split()[0]
         out.append(Entry(file, n, first if "@" in first else stripped, lines=lines))
     return out
+
+
+# Excel's first line of a CSV naming its delimiter (sep=; or sep=,), which it writes and reads: no row of the file.
+_EXCEL_SEPARATOR = re.compile(r'"?sep=[^\w\s"@]"?|"?sep=\t"?', re.IGNORECASE)
+
+
+def _content(line: str) -> bool:
+    """Whether ``line`` is a row of an export: neither blank nor a ``#`` comment."""
+    return bool(line.strip()) and not line.startswith("#")
 
 
 def _sympa_dump(file: str, lines: Sequence[str]) -> list[Entry] | None:

@@ -216,6 +216,34 @@ def test_csv_header_after_a_comment_or_blank_lines(
     assert "2 address(es) in 1 file(s), 1 to fix" in err
 
 
+@pytest.mark.parametrize(
+    ("first", "delimiter"), [("sep=;", ";"), ("sep=,", ","), ("sep=\t", "\t"), ('"sep=;"', ";"), ("SEP=;", ";")]
+)
+def test_csv_opening_with_excel_s_separator_line_is_read_under_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], first: str, delimiter: str
+) -> None:
+    """Excel's first line naming the delimiter (sep=;) is no subscriber, nor a header: the header is the line after
+    it. It was taken for a header (its rows flagged malformed, or a column "sep=" warned of) and its text masked as a
+    password."""
+    export = tmp_path / "export.csv"
+    d = delimiter
+    export.write_text(f"{first}\nemail{d}nom\njean@gmail.com{d}Jean\nluc@gmial.com{d}Luc\n", encoding="utf-8")
+    code, lines, err = _audit(capsys, str(export))
+    assert code == 1, err
+    assert lines == [f"{export}:4 luc@gmial.com: misspelled domain: probably gmail.com; suggested: luc@gmail.com"]
+    assert "warning" not in err and "2 address(es) in 1 file(s), 1 to fix" in err, err
+
+
+def test_an_export_of_excel_s_separator_line_alone_holds_no_address(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    export = tmp_path / "export.csv"
+    export.write_text("sep=;\n", encoding="utf-8")
+    code, lines, err = _audit(capsys, str(export))
+    assert (code, lines) == (0, []), err
+    assert "holds no address" in err and "not shown" not in err, err
+
+
 @pytest.mark.parametrize("delimiter", [",", ";", "\t"])
 def test_csv_email_column_found_with_each_delimiter(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], delimiter: str
