@@ -449,7 +449,9 @@ DEBIAN_WITH_CADDY = ("bookworm", "trixie")
 
 def _debian_release(value: str) -> str:
     if value not in DEBIAN_PHP:
-        raise ValueError(f"is not a Debian release the platform builds its images on ({', '.join(DEBIAN_PHP)})")
+        meant = meant_among(value, DEBIAN_PHP)  # Trixie, a slip of one; never another release (forky)
+        hint = f"; did you mean {meant!r}?" if meant is not None else ""
+        raise ValueError(f"is not a Debian release the platform builds its images on ({', '.join(DEBIAN_PHP)}){hint}")
     return value
 
 
