@@ -130,6 +130,7 @@ class Whole:
             text.upper(),
             bare,
             bare.replace(",", "."),
+            "".join(text.split()).upper(),  # a fingerprint as gpg prints it, in groups of four
         )
         for candidate in candidates:
             if candidate != value and _compiled(self.pattern).fullmatch(candidate) is not None:

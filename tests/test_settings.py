@@ -1289,6 +1289,20 @@ def test_images_are_built_on_the_releases_the_platform_knows(
     assert f" {field}: " in text and words in text, text
 
 
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [("Trixie", "trixie"), ("TRIXIE", "trixie"), (" trixie", "trixie"), ("forky", None)],
+)
+def test_a_debian_release_in_another_case_or_mistyped_says_which_was_meant(
+    tmp_path: Path, written: str, meant: str | None
+) -> None:
+    project = project_copy(tmp_path)
+    _edit(project, '"8.4": {debian: trixie', f'"8.4": {{debian: "{written}"')
+    [line] = [line for line in _errors(project).splitlines() if "pic:runtimes.8.4.debian" in line]
+    assert "is not a Debian release the platform builds its images on" in line, line
+    assert (line.endswith(f"; did you mean {meant!r}?") if meant else "did you mean" not in line), line
+
+
 @pytest.mark.parametrize("key", ["pic:smtp", "pic:dns", "pic:notify"])
 def test_an_empty_setting_is_refused_not_taken_as_absent(tmp_path: Path, key: str) -> None:
     """``pic:smtp:`` with nothing under it: the admin meant something; it is neither off nor the default."""
@@ -1319,6 +1333,12 @@ def test_an_empty_phpmyadmin_is_refused_not_turned_off(tmp_path: Path) -> None:
         (
             "fingerprint: 15058500A0235D97F5D10063B188E2B695BD4743",
             "fingerprint: 15058500a0235d97f5d10063b188e2b695bd4743",
+            "pic:runtimes.8.3.apt_source.fingerprint",
+            "40 hexadecimal digits in upper case, no spaces; did you mean '15058500A0235D97F5D10063B188E2B695BD4743'?",
+        ),
+        (  # as gpg --fingerprint prints it, in groups of four
+            "fingerprint: 15058500A0235D97F5D10063B188E2B695BD4743",
+            'fingerprint: "1505 8500 A023 5D97 F5D1  0063 B188 E2B6 95BD 4743"',
             "pic:runtimes.8.3.apt_source.fingerprint",
             "40 hexadecimal digits in upper case, no spaces; did you mean '15058500A0235D97F5D10063B188E2B695BD4743'?",
         ),
