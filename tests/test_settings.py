@@ -1300,7 +1300,7 @@ def test_a_debian_release_in_another_case_or_mistyped_says_which_was_meant(
     _edit(project, '"8.4": {debian: trixie', f'"8.4": {{debian: "{written}"')
     [line] = [line for line in _errors(project).splitlines() if "pic:runtimes.8.4.debian" in line]
     assert "is not a Debian release the platform builds its images on" in line, line
-    assert (line.endswith(f"; did you mean {meant!r}?") if meant else "did you mean" not in line), line
+    assert line.endswith(f"; did you mean {meant!r}?") if meant else "did you mean" not in line, line
 
 
 @pytest.mark.parametrize("key", ["pic:smtp", "pic:dns", "pic:notify"])
