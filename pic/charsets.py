@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import codecs
 import functools
-from typing import Literal
+import re
+from typing import Literal, get_args
 
 STATIC_DEFAULT = "utf-8"
 CHARSETS = frozenset(
@@ -88,3 +89,22 @@ def _by_codec() -> dict[str, str]:
 
 DB_DEFAULT = "utf8mb4"
 DbCharset = Literal["utf8mb4", "utf8", "latin1", "latin2", "ascii", "cp1250", "cp1251", "cp1256", "greek", "koi8r"]
+
+
+# MariaDB's name of the three-byte UTF-8 that utf8 stands for, and UTF-8 as other programs write it.
+_DB_NAMED = {"utf8mb3": "utf8", "utf-8": "utf8mb4"}
+_COLLATION = re.compile(r"([a-z0-9]+)_[a-z0-9_]+")
+
+
+def db_meant(value: str) -> str | None:
+    """The database charset ``value`` names otherwise: a collation's (``utf8mb4_general_ci``,
+    ``latin1_swedish_ci``: MariaDB names each collation after its charset), utf8mb3's (utf8), or UTF-8's as other
+    programs write it (``UTF-8``: MariaDB's four-byte utf8mb4, not its three-byte utf8); None otherwise."""
+    text = value.strip().lower()
+    if text in _DB_NAMED:
+        return _DB_NAMED[text]
+    collation = _COLLATION.fullmatch(text)
+    if collation is None:
+        return None
+    charset = _DB_NAMED.get(collation.group(1), collation.group(1))
+    return charset if charset in get_args(DbCharset) else None

@@ -15,10 +15,11 @@ import typing
 import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from pic import charsets
 from pic.days import day_meant
 from pic.errors import (
     HIDDEN_VALUE,
@@ -918,6 +919,8 @@ def _literal_meant(value: str, expected: str) -> str | None:
     """The allowed value (of pydantic's ``'a', 'b' or 'c'``) that ``value`` is in other letter case or close to
     (``Reject``, ``rejet`` for ``reject``), or None."""
     choices: list[str] = re.findall(r"'([^']*)'", expected)
+    if set(choices) == set(get_args(charsets.DbCharset)):  # a database's charset: a collation's, UTF-8's
+        return charsets.db_meant(value) or meant_among(value, choices)
     return meant_among(value, choices)
 
 

@@ -538,6 +538,28 @@ def test_an_empty_member_file_says_so() -> None:
     assert line.startswith("members/probe-asso.yaml:1 is not a mapping but a list ("), line
 
 
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [
+        ("utf8mb4_general_ci", "utf8mb4"),  # a collation: its charset
+        ("utf8mb4_unicode_520_ci", "utf8mb4"),
+        ("latin1_swedish_ci", "latin1"),
+        ("UTF8MB4_BIN", "utf8mb4"),
+        ("utf8mb3_general_ci", "utf8"),  # utf8 is MariaDB's utf8mb3
+        ("UTF-8", "utf8mb4"),  # UTF-8 as written elsewhere is MariaDB's utf8mb4, not its three-byte utf8
+        ("utf-8", "utf8mb4"),
+        ("Latin1", "latin1"),
+        ("latin9_general_ci", None),  # no charset of the list
+    ],
+)
+def test_a_database_charset_written_as_a_collation_or_as_utf_8_says_which_was_meant(
+    written: str, meant: str | None
+) -> None:
+    [line] = _messages(MINIMAL + f"databases: [main]\ndatabase_charsets: {{main: {written}}}\n")
+    assert "database_charsets.main: " in line and "is not allowed" in line, line
+    assert line.endswith(f"; did you mean {meant!r}?") if meant else "did you mean" not in line, line
+
+
 def test_a_refused_key_of_free_keys_is_named_by_its_path() -> None:
     [line] = _messages(MINIMAL + "databases: [main]\ndatabase_charsets: {Main: utf8mb4}\n")
     assert line.startswith('members/probe-asso.yaml:5 database_charsets.Main: key "Main" is not allowed here: '), line
