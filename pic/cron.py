@@ -117,6 +117,9 @@ def refused_form(text: str) -> str | None:
     fields = text.split()
     if len(fields) < 2 or not all(_CRONTAB_WORD.fullmatch(f) for f in fields) or not re.search("[0-9*]", text):
         return None  # no cron fields ("every day"): the generic words
+    if len(fields) != len(NAMES) and (breaks := [i for i, c in enumerate(text.strip()) if c in "\r\n"]):
+        at = text.index(text.strip()) + breaks[0] + 1
+        return f"holds a line break at character {at}: a schedule is one line; for two schedules, give two jobs"
     if len(fields) != len(NAMES):
         count = _COUNTS[len(fields)] if len(fields) < len(_COUNTS) else str(len(fields))
         extra = (

@@ -160,6 +160,18 @@ def test_a_schedule_of_another_tool_is_told_by_its_part_at_fault(tmp_path: Path,
     assert named in told, line
 
 
+@pytest.mark.parametrize(
+    ("schedule", "at"), [("0 3 * * *\n30 4 * * *", 10), ("*/15 * * * *\r\n0 0 * * 1", 13), ("0 3 * *\n*\n*", 8)]
+)
+def test_a_schedule_holding_a_line_break_is_told_so(tmp_path: Path, schedule: str, at: int) -> None:
+    """Two schedules on two lines were told to have ten fields; a line break is said, and where (one at the end
+    alone, "0 3 * * *\\n" of a | block, is offered the schedule without it)."""
+    lines = _errors(tmp_path, [{"schedule": schedule, "command": "php cron.php"}], site=SITE)
+    [line] = [x for x in lines if "cron[0].schedule" in x]
+    assert f"holds a line break at character {at}: a schedule is one line" in line, line
+    assert "fields" not in line.split("cron[0].schedule: ", 1)[1].split(": ", 1)[1], line
+
+
 def test_a_name_mended_into_a_refused_schedule_is_not_offered(tmp_path: Path) -> None:
     """Mended, "0 0 1 * mon" still restricts both days: its faults are told, no schedule offered."""
     lines = _errors(tmp_path, [{"schedule": "0 0 1 * mon", "command": "php cron.php"}], site=SITE)
