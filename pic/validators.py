@@ -178,11 +178,24 @@ class NameOf(Whole):
         meant = self.meant(value)
         if meant not in choices:
             meant = meant_among(value, choices) if refused_character(value) is None else None
+        if meant is None and len(value) <= 200 and refused_character(value) is None:
+            meant = _held_once(value.lower(), known)
         listed = ", ".join(known) + "".join(f", or {word}" for word in self.also)
         return f" ({self.what}: {listed})" + (f"; did you mean {meant!r}?" if meant is not None else "")
 
     def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
         return core_schema.with_info_after_validator_function(self.check_named, handler(source))
+
+
+def _held_once(value: str, known: list[str]) -> str | None:
+    """The one name of ``known`` that ``value`` holds, not beside a digit (and not after a '.': ``php-fpm8.4``,
+    ``8.4.33``, ``php:8.2-apache`` hold 8.4, 8.4, 8.2; ``8.45``, ``18.4``, ``web10`` none), when only one is held."""
+    held = [
+        name
+        for name in known
+        if re.search(rf"(?<![0-9.]){re.escape(name)}(?![0-9])", value) is not None and name != value
+    ]
+    return held[0] if len(held) == 1 else None
 
 
 _WORD_BEFORE_DIGITS = re.compile(r"\A[^\W\d_]+[\s_-]*(?=[0-9])")

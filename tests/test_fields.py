@@ -1073,6 +1073,16 @@ WEB_1 = {"web_hosts": ["web-1", "web2"], "runtimes": ["8.2", "8.4"]}
         ("php", "'8,3'", WEB_1, None, "the stack's runtimes: 8.2, 8.4, or none"),
         ("php", "'PHP 8.4'", WEB_1, "8.4", "the stack's runtimes: 8.2, 8.4, or none"),
         ("php", "NONE", WEB_1, "none", "the stack's runtimes: 8.2, 8.4, or none"),
+        # a runtime's key held in a package's or an image's name, or with a patch release
+        ("php", "'php-fpm8.4'", WEB_1, "8.4", "the stack's runtimes: 8.2, 8.4, or none"),
+        ("php", "'php8.4-fpm'", WEB_1, "8.4", "the stack's runtimes: 8.2, 8.4, or none"),
+        ("php", "'8.4.33'", WEB_1, "8.4", "the stack's runtimes: 8.2, 8.4, or none"),
+        ("php", "'php:8.2-apache'", WEB_1, "8.2", "the stack's runtimes: 8.2, 8.4, or none"),
+        ("php", "'8.2 or 8.4'", WEB_1, None, "the stack's runtimes: 8.2, 8.4, or none"),
+        ("php", "'php 18.4'", WEB_1, None, "the stack's runtimes: 8.2, 8.4, or none"),
+        ("php", "'php8.45'", WEB_1, None, "the stack's runtimes: 8.2, 8.4, or none"),
+        ("host", "'web1 old'", PROD_NAMES, "web1", "the stack's web hosts: web1"),
+        ("host", "'web10 old'", PROD_NAMES, None, "the stack's web hosts: web1"),
         # without the stack's names, no name is hinted
         ("host", "WEB1", None, None, None),
         ("php", "php8.4", None, None, None),
