@@ -109,6 +109,15 @@ def moment_of(on: dt.date | None, now: dt.datetime | None = None) -> dt.datetime
     return current if on is None else current + (on - current.date())
 
 
+def _stale_before(reference: dt.datetime) -> dt.datetime | None:
+    """The moment before which a header is stale, :data:`STALE_AFTER` before ``reference``; None for a report as of
+    the calendar's first days (``--on 0001-01-01``), before which no header can be."""
+    try:
+        return reference - STALE_AFTER
+    except OverflowError:
+        return None
+
+
 def for_members(
     paths: list[Path],
     members: Iterable[Member],
@@ -137,6 +146,7 @@ def for_members(
     reference = as_of or current
     # "now" unless the report is as of another day than the clock's
     named = "now" if abs(reference - current) < dt.timedelta(days=1) else f"the report's day {reference.date()}"
+    stale_before = _stale_before(reference)
     by_slug = {m.slug: m for m in members}
     web_hosts = settings.web_hosts
     problems = _duplicates(parts, by_host=True) + unread
@@ -172,7 +182,7 @@ def for_members(
                 )
             )
             continue
-        if at is not None and at < reference - STALE_AFTER:
+        if at is not None and stale_before is not None and at < stale_before:
             problems.append(
                 Problem(
                     part.file,

@@ -388,6 +388,23 @@ def test_a_measurement_s_age_is_judged_on_the_day_of_the_report(
     assert [u["measured_at"] for u in data["disk_usage"]] == [at] * 2
 
 
+@pytest.mark.parametrize("on", ["0001-01-01", "0001-01-02", "9999-12-31"])
+def test_a_report_as_of_the_calendar_s_first_or_last_days_judges_the_files_without_a_traceback(
+    tmp_path: Path, stack: tuple[Path, Path], capsys: pytest.CaptureFixture[str], on: str
+) -> None:
+    """`pic report --on 0001-01-01` ended in a traceback (OverflowError) when a disk usage file was read: two days
+    before the report's day is no date. No header is older than the calendar's first day: nothing is stale then;
+    on its last day, every header is."""
+    disk = measured_at(tmp_path, web1=AT, web2=AT)
+    rc, data, err = report(capsys, stack, disk, on=on)
+    assert rc == 0 and "Traceback" not in err, err
+    assert [u["measured_at"] for u in data["disk_usage"]] == [AT] * 2
+    warnings = data["disk_usage_warnings"]
+    assert len(warnings) == (2 if on.startswith("9999") else 0), warnings
+    rc, text, err = report(capsys, stack, disk, fmt="table", on=on)
+    assert rc == 0 and "Traceback" not in err and "MEASURED AT" in text, err
+
+
 def test_moment_of_a_day_keeps_the_time_of_day_and_is_now_today() -> None:
     now = dt.datetime(2026, 12, 4, 10, 30, tzinfo=dt.UTC)
     assert diskusage.moment_of(None, now) == now
