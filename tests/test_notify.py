@@ -2140,6 +2140,51 @@ def test_ctrl_c_while_quit_waits_keeps_the_report(
     assert "sent 3 message(s) for 3 member(s), 3 member(s) recorded in" in capsys.readouterr().out
 
 
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")  # loopback test server
+@pytest.mark.parametrize(
+    ("smtp", "said", "hint"),
+    [
+        # a login refused: smtplib's (535, b'5.7.8 ...') was shown as Python writes the tuple
+        ("port: PORT, security: none, username: pic@example.org", "refused the login (535 5.7.8", "pic:smtp.username"),
+        # nothing listens at the port: "[Errno 111] Connection refused"
+        ("port: CLOSED, security: none", "connection refused", "pic:smtp.host and pic:smtp.port"),
+        # TLS from the start to a server that greets in clear: OpenSSL's "(_ssl.c:1006)"
+        ("port: PORT, security: tls", "wrong version number", "pic:smtp.security"),
+        # STARTTLS asked of a server that does not offer it: smtplib's "STARTTLS extension not supported by server."
+        ("port: PORT, security: starttls", "does not offer STARTTLS", "pic:smtp.security"),
+    ],
+)
+def test_a_server_that_cannot_be_sent_through_is_said_in_words_with_the_setting_to_correct(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    smtp: str,
+    said: str,
+    *,
+    hint: str,
+) -> None:
+    """A failure to connect, secure or log in was said as Python words its exception (a tuple of bytes, errno,
+    OpenSSL's source file and line); it is said in words, with the setting to look at, exit 3 as before."""
+    from tests.helpers import free_port
+
+    with running_sink(login=("pic@example.org", "the-right-one")) as sink:
+        members, proj = registry(tmp_path), project(tmp_path, sink)
+        stack = proj / "Pulumi.prod.yaml"
+        given = smtp.replace("PORT", str(sink.port)).replace("CLOSED", str(free_port()))
+        stack.write_text(
+            stack.read_text().replace(
+                f"port: {sink.port}, security: none, sender: pic@example.org", f"{given}, sender: pic@example.org"
+            )
+        )
+        monkeypatch.setenv("PIC_SMTP_PASSWORD", "a-wrong-one")
+        assert notify(proj, members, ON) == 3, capsys.readouterr().err
+        out, err = capsys.readouterr()
+        assert sink.received == [] and not (proj / notices.DEFAULT_FILE).exists()
+        assert "cannot send" in err and said in err and hint in err, err
+        for raw in ("b'", "[Errno", "_ssl.c", "extension not supported", "a-wrong-one"):
+            assert raw not in out + err, err
+
+
 def test_a_record_no_one_may_write_is_not_appended_to_through_the_api(tmp_path: Path) -> None:
     """The same rule as the check before sending: a mode without any write bit stops root too."""
     record = tmp_path / "notices.yaml"

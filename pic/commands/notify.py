@@ -571,6 +571,7 @@ def _first_said(stderr: str) -> str:
 
 
 _PULUMI_TIMEOUT = 120  # seconds: `pulumi config get` may have to reach its backend
+_SMTP_TIMEOUT = 30  # seconds, per step of the mail server's connection
 
 
 def _connect(spec: SmtpSpec, password: str | None) -> smtplib.SMTP:
@@ -582,9 +583,9 @@ def _connect(spec: SmtpSpec, password: str | None) -> smtplib.SMTP:
     context = ssl.create_default_context()
     server: smtplib.SMTP
     if spec.security == "tls":
-        server = smtplib.SMTP_SSL(spec.host, spec.port, timeout=30, context=context)
+        server = smtplib.SMTP_SSL(spec.host, spec.port, timeout=_SMTP_TIMEOUT, context=context)
     else:
-        server = smtplib.SMTP(spec.host, spec.port, timeout=30)
+        server = smtplib.SMTP(spec.host, spec.port, timeout=_SMTP_TIMEOUT)
     try:
         if spec.security == "starttls":
             server.starttls(context=context)
@@ -724,7 +725,7 @@ def _send_one(server: smtplib.SMTP, m: Message, record: Path, on: dt.date) -> tu
             return "refused, connection lost", _reason(exc)
         return "refused", _reason(exc)
     except (OSError, smtplib.SMTPServerDisconnected) as exc:  # the connection lost while it took it
-        return "in flight", f"the connection failed while the server took it: {exc}"
+        return "in flight", f"the connection failed while the server took it: {_system_words(exc)}"
     if rejected:
         return "refused", "; ".join(f"{k}: {v[0]} {v[1]!r}" for k, v in rejected.items())
     try:
@@ -841,9 +842,80 @@ def _run(args: argparse.Namespace, on: dt.date, now: dt.date, record: Path) -> i
     try:
         result = send(messages, settings.smtp, password, record, on)
     except (OSError, smtplib.SMTPException) as exc:
-        print(f"{settings.smtp.host}:{settings.smtp.port}: cannot send: {exc}", file=sys.stderr)
+        said = _connection_failure(exc, settings.smtp)
+        print(f"{settings.smtp.host}:{settings.smtp.port}: cannot send: {said}", file=sys.stderr)
         return EXIT_REFUSED
     return _said(result, messages, record, on)
+
+
+# OpenSSL's source file and line in Python's ssl messages ("[SSL: WRONG_VERSION_NUMBER] wrong version number
+# (_ssl.c:1006)"), and its bracketed code: of the library, no help to an admin.
+_SSL_NOISE = re.compile(r"\s*\(_ssl\.c:[0-9]+\)|_ssl\.c:[0-9]+:\s*|^\[[A-Z0-9_]+: [A-Z0-9_]+\]\s*")
+
+
+_WHERE = "check pic:smtp.host and pic:smtp.port"
+_SECURITY = (
+    "check pic:smtp.security (tls speaks TLS from the start, on port 465; starttls asks for it after the greeting, "
+    "on port 587; none only for a relay on this machine or a trusted network) and pic:smtp.port"
+)
+
+
+def _connection_failure(exc: BaseException, spec: SmtpSpec) -> str:
+    """How a failure to reach, secure or log in to the mail server ``spec`` is said: in words, with the setting to
+    look at; never as Python writes the exception (a tuple of bytes, ``[Errno 111]``, OpenSSL's source line), never
+    the password."""
+    import smtplib
+
+    if isinstance(exc, smtplib.SMTPException):
+        return _smtp_failure(exc)
+    if isinstance(exc, OSError):
+        return _network_failure(exc, spec)
+    return _system_words(exc)
+
+
+def _smtp_failure(exc: smtplib.SMTPException) -> str:
+    """A refusal in SMTP's words (:func:`_connection_failure`): a login refused, an extension the server lacks."""
+    import smtplib
+
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        return (
+            f"the server refused the login ({exc.smtp_code} {_text(exc.smtp_error)}): check pic:smtp.username and "
+            "the password (PIC_SMTP_PASSWORD, else the stack secret pic:smtpPassword)"
+        )
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return f"the server answered {exc.smtp_code} {_text(exc.smtp_error)}"
+    if "extension not supported" in str(exc) and "STARTTLS" in str(exc):
+        return f"the server does not offer STARTTLS: {_SECURITY}"
+    if "extension not supported" in str(exc) and "AUTH" in str(exc):
+        return (
+            "the server offers no login (AUTH) on this connection: check pic:smtp.security (many servers offer it "
+            "only once the connection is secured, starttls or tls), or remove pic:smtp.username for a relay that "
+            "takes mail without a login"
+        )
+    return _system_words(exc)
+
+
+def _network_failure(exc: OSError, spec: SmtpSpec) -> str:
+    """A failure of the network or of TLS (:func:`_connection_failure`), as the system words it."""
+    import socket
+    import ssl
+
+    if isinstance(exc, ssl.SSLError):
+        return f"TLS failed ({_system_words(exc)}): {_SECURITY}"
+    if isinstance(exc, socket.gaierror):
+        return f"the name {spec.host} cannot be looked up ({_system_words(exc)}): {_WHERE}"
+    if isinstance(exc, ConnectionRefusedError):
+        return f"connection refused: no mail server listens there; {_WHERE}"
+    if isinstance(exc, TimeoutError):
+        return f"no answer within {_SMTP_TIMEOUT} seconds: {_WHERE}"
+    return f"{_system_words(exc)}: {_WHERE}"
+
+
+def _system_words(exc: BaseException) -> str:
+    """``exc`` as the system words it: an OSError's own text without its errno (``Connection reset by peer``),
+    an ssl error's without OpenSSL's code and source line (``wrong version number``)."""
+    text = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    return terminal_safe(_SSL_NOISE.sub("", text).strip(), keep="") or type(exc).__name__
 
 
 def _no_smtp(stack_file: str) -> Problem:
