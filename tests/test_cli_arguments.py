@@ -62,7 +62,11 @@ def pems(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 # A subscriber export there is: an export is checked as it is parsed (a file that cannot be read is a usage error).
 EXPORT = str(ROOT / "tests" / "data" / "lists" / "clean.txt")
 BAD_PORTS = ["0", "-1", "65536", "99999", " 53", "+53", "5_3", "٥٣", "0x35", "53.0", ""]
-BAD_TIMEOUTS = ["0", "-5", "nan", "NaN", "inf", "-inf", "1e400", "1e3", "301", "9999999", "", "five", "٥"]
+# 300.0000000000000001 was taken: read as a float, it is 300.0, at most 300; so was 0.000...0 (a float of 0)
+BAD_TIMEOUTS = [
+    *("0", "-5", "nan", "NaN", "inf", "-inf", "1e400", "1e3", "301", "9999999", "", "five", "٥"),
+    *("300.0000000000000001", "300." + "0" * 50 + "1", "0." + "0" * 60),
+]
 BAD_RESOLVERS = ["dns.google", "localhost", "127.0.0.256", "1.1.1.1:53", "", "::g"]
 
 # Each command and option that takes a port, a timeout or a resolver address.
@@ -237,6 +241,9 @@ def test_good_values_are_taken(pems: dict[str, Path], tmp_path: Path) -> None:
     args = _parser().parse_args(["status"])
     assert (args.port, args.https_port, args.http_port, args.timeout, args.ca_file) == (None, 443, 80, 10.0, None)
     assert _parser().parse_args(["status", "--timeout", "300"]).timeout == 300.0
+    assert _parser().parse_args(["status", "--timeout", "300.000"]).timeout == 300.0
+    # above 0, as the rule says, though no float is that small: the least one above 0, never 0 (no wait at all)
+    assert _parser().parse_args(["status", "--timeout", "0." + "0" * 400 + "1"]).timeout > 0
     link = tmp_path / "link.pem"
     link.symlink_to(pems["ca.pem"])
     assert _parser().parse_args(["status", "--ca-file", str(link)]).ca_file == link

@@ -8,6 +8,7 @@ cannot work: ``--port 99999`` or ``--timeout nan`` never reach a socket.
 from __future__ import annotations
 
 import argparse
+import decimal
 import ipaddress
 import math
 import os
@@ -67,13 +68,14 @@ def port(text: str) -> int:
 def timeout(text: str) -> float:
     """Seconds, a number above 0 and at most :data:`MAX_TIMEOUT` written in decimal digits with or without a
     point (``5``, ``2.5``, ``.5``, ``0.000001``); no exponent (``1e-6``), which the message says."""
-    value = float(text) if _DECIMAL.fullmatch(text) else math.nan
-    if not (math.isfinite(value) and 0 < value <= MAX_TIMEOUT):
+    # compared as written: as a float, 300.0000000000000001 is 300.0, and 0.000...01 is 0.0
+    exact = decimal.Decimal(text) if _DECIMAL.fullmatch(text) else None
+    if exact is None or not 0 < exact <= decimal.Decimal(MAX_TIMEOUT):
         raise argparse.ArgumentTypeError(
             f"{text!r} is not a number of seconds above 0 and at most {MAX_TIMEOUT:g} written in decimal digits, "
             "with or without a point (e.g. 5 or 2.5; no exponent: 1e-6 is written 0.000001)"
         )
-    return value
+    return float(exact) or math.nextafter(0.0, 1.0)  # above 0 though no float is that small: never 0, no wait
 
 
 class StoreGiven(argparse.Action):
