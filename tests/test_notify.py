@@ -358,6 +358,22 @@ def test_report_warns_of_a_record_it_is_given_that_does_not_exist(
     assert "does not exist" not in capsys.readouterr().err
 
 
+def test_report_refusing_its_record_exits_1_as_its_help_says(
+    tmp_path: Path, smtp_sink: Sink, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A record refused (an entry naming no member) made `pic report` exit 1, which its --help gave to the registry
+    or a disk usage file alone: the record, and the stack settings, are named there too."""
+    members, proj = registry(tmp_path), project(tmp_path, smtp_sink)
+    entry = '{date: 2026-11-20, member: velo-cyte, runtime: "8.2", to: elodie@velo-cite.example.org, state: warning}'
+    (proj / notices.DEFAULT_FILE).write_text(f"sent:\n  - {entry}\n", encoding="utf-8")
+    assert main(["report", "--project", str(proj), "--members", str(members), "--on", "2026-12-01"]) == 1
+    assert 'sent[0].member: "velo-cyte" is no member' in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["report", "--help"])
+    said = " ".join(capsys.readouterr().out.split())
+    assert "1 the registry, the stack settings, the record of pic notify or a disk usage file is refused" in said, said
+
+
 def test_a_record_that_is_a_member_file_or_a_file_of_the_project_is_refused_before_any_message(
     tmp_path: Path, smtp_sink: Sink, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -98,7 +98,8 @@ COMMANDS: dict[str, About] = {
             (0, "reported (lines of the disk usage files not counted are warnings)"),
             (
                 1,
-                "the registry or a disk usage file is refused (see [Disk usage of the members]"
+                "the registry, the stack settings, the record of `pic notify` or a disk usage file is refused (see "
+                "[Disk usage of the members]"
                 "(#disk-usage-of-the-members))",
             ),
             (
