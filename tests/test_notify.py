@@ -91,6 +91,11 @@ def notify(proj: Path, members: Path, on: dt.date, *extra: str, today: dt.date |
         return main(["notify", "--project", str(proj), "--members", str(members), "--on", on.isoformat(), *extra])
 
 
+def _flat(text: str) -> str:
+    """``text`` with its line breaks and runs of blanks as one space: its words, wherever a paragraph wraps them."""
+    return " ".join(text.split())
+
+
 def by_recipient(sink: Sink) -> dict[str, Any]:
     return {r.rcpt_tos[0]: r.message for r in sink.received}
 
@@ -108,7 +113,7 @@ def test_sends_exactly_the_expected_messages_in_french_by_default(tmp_path: Path
     assert fr["Reply-To"] == "admin@example.org"
     assert fr["Content-Language"] == "fr"
     assert fr["Subject"] == "PHP 8.2 : fin de vie le 31 décembre 2026, votre site doit changer de version"
-    body = fr.get_content()
+    body = _flat(fr.get_content())
     assert "Bonjour Élodie Martin," in body
     assert "Le site de Vélo Cité (velo-cite-asso-69.org) fonctionne avec PHP 8.2." in body
     assert "Cette version arrive en fin de vie le 31 décembre 2026, dans 33 jours" in body
@@ -120,7 +125,7 @@ def test_sends_exactly_the_expected_messages_in_french_by_default(tmp_path: Path
     en = got["sam@old-club.example.org"]
     assert en["Content-Language"] == "en"
     assert en["Subject"] == "Your site runs on PHP 7.4, which is no longer maintained"
-    body = en.get_content()
+    body = _flat(en.get_content())
     assert "has not been maintained since 28 November 2022" in body
     assert "exception granted until 15 January 2027" in body
     assert "as soon as possible, by 15 January 2027 at the latest" in body
@@ -905,6 +910,53 @@ def dry_run(
     return out
 
 
+_LONG_ADMINS = "administrateurs-hebergement@association-lyonnaise-exemple.org"
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize(
+    ("php", "status", "exception", "stopped"),
+    [
+        ("8.2", "active", None, ""),  # warning
+        ("8.2", "active", dt.date(2027, 3, 31), ""),  # warning, allowed ahead by exception
+        ("8.2", "suspended", None, ""),
+        ("7.4", "active", dt.date(2027, 1, 15), ""),  # past its end of life, by exception
+        ("7.4", "active", None, ""),  # past its end of life, refused
+        ("7.4", "suspended", None, ""),
+        ("8.2", "active", None, "8.2"),  # stopped
+    ],
+)
+def test_no_line_of_a_message_is_longer_than_78_characters_whatever_the_admins_address(  # noqa: PLR0917
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    language: str,
+    php: str,
+    status: str,
+    exception: dt.date | None,
+    stopped: str,
+) -> None:
+    """The paragraphs holding the admins' address (``2. nous écrire à ADDRESS pour que ...``, ``Pour toute
+    question, ... écrivez à ADDRESS.``) and a date were not wrapped: a line of 85 to 120 characters, past RFC 5322's
+    78. Every paragraph is wrapped once its values are put in."""
+    contact = {"name": "Camille Roux", "email": "c@case-asso.fr", "language": language}
+    extra: dict[str, Any] = {"exceptions": _exception(exception)} if exception else {}
+    data = member(status=status, contact=contact, site=_site(php, "case-asso.fr"), **extra)
+    members = write_members(tmp_path / "members", {"case-member": data})
+    proj = project_copy(tmp_path)
+    stack = proj / "Pulumi.prod.yaml"
+    text = stack.read_text(encoding="utf-8").replace(
+        "pic:admin_email: admin@example.org", f"pic:admin_email: {_LONG_ADMINS}"
+    )
+    if stopped:
+        text = text.replace(f'"{stopped}": {{debian: ', f'"{stopped}": {{stopped: true, debian: ')
+    stack.write_text(text, encoding="utf-8")
+    capsys.readouterr()
+    assert notify(proj, members, ON, "--dry-run") == 0
+    lines = _body(capsys.readouterr().out)
+    assert any(_LONG_ADMINS in line for line in lines), lines
+    assert [line for line in lines if len(line) > _WIDTH] == [], lines
+
+
 def _exception(until: dt.date) -> dict[str, Any]:
     return {"php_eol": {"until": until, "reason": "new site on its way"}}
 
@@ -915,16 +967,16 @@ def test_warning_with_an_exception_says_the_site_runs_until_the_exception_ends(
     """8.2 ends on 2026-12-31, the exception on 2027-06-30: the site stops after the exception, not after the
     end of life, and the move is due by the exception's end."""
     data = member(site=_site("8.2", "case-asso.fr"), exceptions=_exception(dt.date(2027, 6, 30)))
-    out = dry_run(tmp_path, capsys, data, ON)
+    out = _flat(dry_run(tmp_path, capsys, data, ON))
     assert "Le site de Case Member (case-asso.fr) fonctionne avec PHP 8.2." in out
     assert "Cette version arrive en fin de vie le 31 décembre 2026, dans 33 jours" in out
-    assert "Une exception vous est accordée jusqu'au 30 juin 2027 : votre site continuera de\nfonctionner" in out
+    assert "Une exception vous est accordée jusqu'au 30 juin 2027 : votre site continuera de fonctionner" in out
     assert "jusqu'à cette date, puis il sera arrêté." in out
     assert "(au plus tard le 30 juin 2027)" in out
     assert "et votre site sera arrêté" not in out and "31 décembre 2026)" not in out, out
 
     en = dict(data, contact={"name": "Sam", "email": "sam@case-asso.fr", "language": "en"})
-    out = dry_run(tmp_path / "en", capsys, en, ON)
+    out = _flat(dry_run(tmp_path / "en", capsys, en, ON))
     assert "You hold an exception until 30 June 2027: your site keeps running on PHP 8.2" in out
     assert "(by 30 June 2027 at the latest)" in out
     assert "and your site will be stopped" not in out and "31 December 2026 at the latest" not in out, out
@@ -1261,10 +1313,10 @@ def test_each_state_says_what_happens_and_when(
 ) -> None:
     case, on, fields, stopped, present, absent = state
     out = dry_run(tmp_path, capsys, member(site=_site("8.2", "case-asso.fr"), **fields), on, stopped)
-    for text in present:
-        assert text in out, f"{case}: {text!r} missing from:\n{out}"
+    for text in present:  # words, wherever the paragraph wraps them
+        assert _flat(text) in _flat(out), f"{case}: {text!r} missing from:\n{out}"
     for text in absent:
-        assert text not in out, f"{case}: {text!r} in:\n{out}"
+        assert _flat(text) not in _flat(out), f"{case}: {text!r} in:\n{out}"
 
 
 def test_pulumi_failing_to_read_the_secret_is_said_with_its_first_line_of_stderr_never_stdout(
@@ -2316,7 +2368,7 @@ def test_a_dry_run_of_another_day_dates_its_messages_on_that_day(
     Date: of the day it was run; the Date: is now that day's, so the message reads as it would be sent then."""
     data = member(site=_site("8.2", "case-asso.fr"))
     out = dry_run(tmp_path, capsys, data, dt.date(2026, 12, 31))
-    assert "c'est-à-dire aujourd'hui" in out
+    assert "c'est-à-dire aujourd'hui" in _flat(out)
     assert "Date: Thu, 31 Dec 2026 " in out, out
     out = dry_run(tmp_path / "leap", capsys, data, dt.date(2028, 2, 29))
     assert "Date: Tue, 29 Feb 2028 " in out, out
@@ -2492,7 +2544,7 @@ def test_one_message_per_contact_address_names_every_member_it_concerns(
     # then each site's own paragraphs, what to do included
     assert "Le site de Chorale de l'Est (chorale-est-asso-69.org) fonctionne avec PHP 8.2." in body
     assert "Le site des Judokas de l'Est (judo-est-asso-69.org) fonctionne avec PHP 7.4." in body
-    assert "exception accordée jusqu'au 15 janvier 2027" in body
+    assert "exception accordée jusqu'au 15 janvier 2027" in _flat(body)
     assert body.count("Ce que vous devez faire :") == 3
     assert "Élodie" not in body and "Vélo" not in body
     elodie = by_recipient(smtp_sink)["elodie@velo-cite.example.org"].get_content()

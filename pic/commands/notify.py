@@ -7,7 +7,7 @@ by :mod:`pic.eol`'s rules (running, suspended or stopped now; the last day it
 may run, :func:`pic.eol.runs_until`: the end of life, or a valid exception's
 ``until`` when later), what the member must do and by when, and the admins'
 address, in the contact's language (``contact.language``, French by default)
-from ``pic/commands/templates/notify-<language>.j2``: a paragraph holding a name or a domain wrapped once they are
+from ``pic/commands/templates/notify-<language>.j2``: every paragraph wrapped once its names, domains and dates are
 put in (:func:`wrapped`), a right-to-left name isolated (:func:`isolated`).
 
 One message per contact address and run: members due that give one address (a federation's secretary, the
@@ -281,8 +281,8 @@ _FSI, _PDI = "\u2068", "\u2069"  # FIRST STRONG ISOLATE, POP DIRECTIONAL ISOLATE
 _RTL_OR_EXPLICIT = frozenset({"R", "AL", "AN", "LRE", "RLE", "LRO", "RLO", "PDF", "LRI", "RLI", "FSI", "PDI"})
 # A space that keeps two words on one line while a paragraph is wrapped, made a space again: before French's
 # high punctuation (« : », « ; », « ? », « ! »), between PHP and its version, and after a number followed by a
-# word (31 décembre, 33 jours, 1461 days).
-_KEEP_TOGETHER = re.compile(r" (?=[:;?!»])|(?<=«) |(?<=\bPHP) (?=\d)|(?<=\d) (?=[^\W\d_])")
+# word (31 décembre, 33 jours, 1461 days), and a day's words (1er mars 2027, 15 January 2027: before its year).
+_KEEP_TOGETHER = re.compile(r" (?=[:;?!»])|(?<=«) |(?<=\bPHP) (?=\d)|(?<=\d) (?=[^\W\d_])|(?<=\b1er) | (?=\d{4}\b)")
 _HELD = "\u00a0"  # not a space to textwrap (its whitespace is ASCII's): the words around it are one to it
 
 
@@ -301,23 +301,27 @@ def isolated(text: str) -> str:
     return text
 
 
-def wrapped(text: str) -> str:
+def wrapped(text: str, indent: str = "") -> str:
     """A paragraph holding names, rendered: its lines joined, then wrapped at :data:`WIDTH` characters by the
     standard library's :mod:`textwrap` (a line made longer by one word alone, a long domain, is kept whole: no
     word is cut, nor at its hyphens). Ends with a line break. Kept on one line: French's high punctuation with
     the word before it (``page :``), ``PHP`` and its version, a number and the word after it (``33 jours``).
     An isolate (:func:`isolated`) cut at a line's end is closed there and opened again on the next line: each
     line is a paragraph of the Bidirectional Algorithm (UAX #9, BD2: a line feed ends a paragraph), where an
-    isolate left open would end anyway."""
+    isolate left open would end anyway. ``indent`` begins each line after the first (a list's item: ``"   "``
+    under ``2. ``)."""
     import textwrap
 
     joined = " ".join(line.strip() for line in text.strip("\n").split("\n"))
     held = _KEEP_TOGETHER.sub(_HELD, joined.replace(_HELD, "\u0000"))  # a no-break space written: kept as one
     out = []
     open_isolates = 0
-    for line in textwrap.wrap(held, width=WIDTH, break_long_words=False, break_on_hyphens=False):
+    lines = textwrap.wrap(held, width=WIDTH, subsequent_indent=indent, break_long_words=False, break_on_hyphens=False)
+    for number, line in enumerate(lines):
         shown = line.replace(_HELD, " ").replace("\u0000", _HELD)
-        again = _FSI * open_isolates + shown
+        if number and indent:  # the isolates opened again after the indent, not before it
+            shown = shown.removeprefix(indent)
+        again = (indent if number else "") + _FSI * open_isolates + shown
         open_isolates += shown.count(_FSI) - shown.count(_PDI)
         out.append(again + _PDI * open_isolates)
     return "\n".join(out) + "\n"
