@@ -35,8 +35,15 @@ def parse_day(text: str) -> dt.date:
 # ISO 8601's other forms of one day: a week date (2027-W13-3, 2027W133) and an ordinal date (2027-090)
 _WEEK_DAY = re.compile(r"([0-9]{4})(-?)W([0-9]{2})\2([1-7])")
 _ORDINAL_DAY = re.compile(r"([0-9]{4})-([0-9]{3})")
+_WEEK_FORM = re.compile(r"[0-9]{4}(-?)W[0-9]{2}(?:\1[0-9])?")  # a week date's form, of a day or not (2027-W13-8)
 # Dashes that word processors and keyboards put for ASCII's hyphen-minus
 _DASHES = frozenset("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d")
+
+
+def iso_form(text: str) -> bool:
+    """Whether ``text`` is written as an ISO 8601 week or ordinal date, whether or not the calendar has that day
+    (2027-W53-1: 2027 has 52 weeks): a date mistyped, never a secret."""
+    return _WEEK_FORM.fullmatch(text) is not None or _ORDINAL_DAY.fullmatch(text) is not None
 
 
 def day_meant(text: str) -> tuple[str, str] | None:

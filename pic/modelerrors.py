@@ -20,7 +20,7 @@ from typing import Any, get_args
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from pic import charsets
-from pic.days import day_meant
+from pic.days import day_meant, iso_form
 from pic.errors import (
     HIDDEN_VALUE,
     TOLD_PER_KIND,
@@ -65,8 +65,9 @@ def _pasted_password(err: Any, value: object) -> bool:
         return False
     if err["type"] in _CLOSED_LIST_TYPES and any(c.isdigit() for c in str((err.get("ctx") or {}).get("expected"))):
         return False
-    if err["type"] == "date_type" and (_WRITTEN_DATE.match(value) or day_meant(value) is not None):
-        return False  # a date with more after it (a time: 2027-03-31T10:00:00+01:00), or another form of one day
+    if err["type"] == "date_type" and (_WRITTEN_DATE.match(value) or iso_form(value) or day_meant(value) is not None):
+        # a date with more after it (a time: 2027-03-31T10:00:00+01:00), or another form of a day (of no day too)
+        return False
     if err["type"] in ("int_type", "float_type") and (
         _mended_number(value) or _no_number_text(value, err["type"]) is not None
     ):

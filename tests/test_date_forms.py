@@ -66,3 +66,24 @@ def test_an_exception_until_tells_the_day_to_write(
     assert text in line, line
     assert f"write {day}" in line, line
     assert what in line, line
+
+
+@pytest.mark.parametrize("text", ["2027-W53-1", "2027W531", "2027-W00-1", "2027-W13-8", "2027-366", "2027-000"])
+def test_an_exception_until_in_a_form_of_no_day_is_shown_not_taken_for_a_secret(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str
+) -> None:
+    """``until: 2027-W53-1`` (2027 has 52 weeks) was said as "the value (not shown: it may be a secret)", while
+    2027-W13-3 was shown: a week or ordinal date of no day of the calendar is still a date, never a secret."""
+    members = tmp_path / "members"
+    members.mkdir()
+    shutil.copy(BASE, members / "base-member.yaml")
+    (members / "case-member.yaml").write_text(
+        HEAD + 'site: {domains: [case-asso.fr], php: "7.4"}\n'
+        f"exceptions: {{php_eol: {{until: {text}, reason: new site in progress}}}}\n",
+        encoding="utf-8",
+    )
+    assert main(["check", "--project", str(ROOT), "--members", str(members), "--on", "2026-11-28"]) == 1
+    err = capsys.readouterr().err
+    [line] = [x for x in err.splitlines() if "case-member.yaml" in x]
+    assert "not shown" not in line and text in line, line
+    assert "is not a date written YYYY-MM-DD" in line, line
