@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 import unicodedata
 
@@ -24,7 +25,15 @@ def parse_day(text: str) -> dt.date:
     pack reads its dates with it too."""
     if _DAY.fullmatch(text) is None:
         meant = day_meant(text)
-        hint = "" if meant is None else f" ({meant[1]}): write {meant[0]}"
+        days = days_written(text) if meant is None else []
+        if meant is not None:
+            hint = f" ({meant[1]}): write {meant[0]}"
+        elif len(days) == 1:
+            hint = f": write {days[0]}"
+        elif len(days) == 2:
+            hint = f": write {days[0]} (day first) or {days[1]} (month first)"
+        else:
+            hint = ""
         raise ValueError(f"{text!r} is not a date written YYYY-MM-DD{hint}")
     try:
         return dt.date.fromisoformat(text)
@@ -89,3 +98,70 @@ def _ascii_look_alike(ch: str) -> str:
         return "-"
     digit = unicodedata.decimal(ch, None)
     return ch if digit is None else str(digit)
+
+
+# A month by its name in French or English, whole or cut short (with or without its final '.', its accents), as a
+# day is written in words: 31 mars 2027, 1er avril 2027, 3 févr. 2027, March 31, 2027, Dec 1st 2027
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            "janvier janv jan january",
+            "février fevrier févr fevr fév fev feb february",
+            "mars mar march",
+            "avril avr apr april",
+            "mai may",
+            "juin jun june",
+            "juillet juil jul july",
+            "août aout aoû aou aug august",
+            "septembre sept sep september",
+            "octobre oct october",
+            "novembre nov november",
+            "décembre decembre déc dec december",
+        ],
+        1,
+    )
+    for name in names.split()
+}
+
+
+@functools.cache
+def _written_forms() -> tuple[re.Pattern[str], ...]:
+    """The forms :func:`days_written` reads, compiled at its first call (most runs never ask): year first (2026/12/01,
+    2026.12.1, 2026-12-1, with a time: 2026-12-01T00:00:00), the eight digits of a day (20261201), the month by its
+    name after the day (31 mars 2027, 1er avril 2027) or before it (March 31, 2027), day first (01/12/2026)."""
+    month = "|".join(sorted(_MONTHS, key=len, reverse=True))
+    return (
+        re.compile(r"\s*([0-9]{4})[-/. ]([0-9]{1,2})[-/. ]([0-9]{1,2})(?:[T ][0-9:.+Z-]*)?\s*"),
+        re.compile(r"([0-9]{4})([0-9]{2})([0-9]{2})"),
+        re.compile(rf"\s*([0-9]{{1,2}})(?:er|st|nd|rd|th)?\s+({month})\.?\s+([0-9]{{4}})\s*", re.IGNORECASE),
+        re.compile(rf"\s*({month})\.?\s+([0-9]{{1,2}})(?:st|nd|rd|th)?,?\s+([0-9]{{4}})\s*", re.IGNORECASE),
+        re.compile(r"\s*([0-9]{1,2})[-/. ]([0-9]{1,2})[-/. ]([0-9]{4})\s*"),
+    )
+
+
+def _calendar_day(year: str, month: str | int, day: str) -> str | None:
+    try:
+        return dt.date(int(year), int(month), int(day)).isoformat()
+    except ValueError:
+        return None
+
+
+def days_written(text: str) -> list[str]:
+    """The days (YYYY-MM-DD) ``text`` names when written another common way than YYYY-MM-DD (:func:`_written_forms`):
+    none, one, or for a day first with digits alone (01/12/2026) the day-first reading (as French dates are written)
+    and the month-first one (US), when the calendar has both. Days the calendar lacks are left out (31 avril 2027)."""
+    if len(text) > 60:
+        return []
+    year_first, eight, day_month, month_day, day_first = _written_forms()
+    if (m := year_first.fullmatch(text) or eight.fullmatch(text)) is not None:
+        days = [_calendar_day(m[1], m[2], m[3])]
+    elif (m := day_month.fullmatch(text)) is not None:
+        days = [_calendar_day(m[3], _MONTHS[m[2].lower()], m[1])]
+    elif (m := month_day.fullmatch(text)) is not None:
+        days = [_calendar_day(m[3], _MONTHS[m[1].lower()], m[2])]
+    elif (m := day_first.fullmatch(text)) is not None:
+        days = [_calendar_day(m[3], m[2], m[1]), _calendar_day(m[3], m[1], m[2])]
+    else:
+        days = []
+    return list(dict.fromkeys(day for day in days if day is not None))

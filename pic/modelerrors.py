@@ -20,7 +20,7 @@ from typing import Any, get_args
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from pic import charsets
-from pic.days import day_meant, iso_form
+from pic.days import day_meant, days_written, iso_form
 from pic.errors import (
     HIDDEN_VALUE,
     TOLD_PER_KIND,
@@ -369,31 +369,14 @@ _UNITS: dict[str, tuple[str, dict[str, float]]] = {
 _NUMBER_WITH_UNIT = LazyPattern(r"\s*([0-9]+(?:[.,][0-9]+)?)\s*([A-Za-z]+)\s*")
 _NUMBER_TEXT = LazyPattern(r"\s*[+-]?[0-9]+(?:\.[0-9]*)?\s*")
 _BOOLEAN_WORDS = frozenset(["true", "false", "yes", "no", "on", "off"])
-# Dates written otherwise than YYYY-MM-DD: year first (2026/12/01, 2026.12.1, 2026-12-1), day first as written
-# in France (01/12/2026), the eight digits of a day (20261201), a day with a time (2026-12-01T00:00:00).
-_YEAR_FIRST = LazyPattern(r"\s*([0-9]{4})[-/. ]([0-9]{1,2})[-/. ]([0-9]{1,2})(?:[T ][0-9:.+Z-]*)?\s*")
-_DAY_FIRST = LazyPattern(r"\s*([0-9]{1,2})[-/. ]([0-9]{1,2})[-/. ]([0-9]{4})\s*")
-_EIGHT_DIGITS = LazyPattern(r"([0-9]{4})([0-9]{2})([0-9]{2})")
-
-
-def _day(year: str, month: str, day: str) -> str | None:
-    try:
-        return dt.date(int(year), int(month), int(day)).isoformat()
-    except ValueError:
-        return None
 
 
 def _date_hint(value: object) -> str:
     """How to write a day the calendar has that ``value`` seems to be, YYYY-MM-DD without quotes."""
     text = str(value) if isinstance(value, int | str) and not isinstance(value, bool) else ""
-    days: list[str] = []
     if (meant := day_meant(text)) is not None:
         return f"it is {meant[1]}: write {meant[0]}, without quotes"
-    if (m := _YEAR_FIRST.fullmatch(text) or _EIGHT_DIGITS.fullmatch(text)) is not None:
-        days = [d for d in [_day(m[1], m[2], m[3])] if d is not None]
-    elif (m := _DAY_FIRST.fullmatch(text)) is not None:
-        # day first, as French dates are written; month first (US) when it cannot be day first or also can
-        days = list(dict.fromkeys(d for d in (_day(m[3], m[2], m[1]), _day(m[3], m[1], m[2])) if d is not None))
+    days = days_written(text)
     if len(days) == 1:
         return f"write {days[0]}, without quotes"
     if len(days) == 2:

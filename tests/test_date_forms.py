@@ -87,3 +87,31 @@ def test_an_exception_until_in_a_form_of_no_day_is_shown_not_taken_for_a_secret(
     [line] = [x for x in err.splitlines() if "case-member.yaml" in x]
     assert "not shown" not in line and text in line, line
     assert "is not a date written YYYY-MM-DD" in line, line
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        ("31/03/2027", ": write 2027-03-31"),
+        ("2027/03/31", ": write 2027-03-31"),
+        ("20270331", ": write 2027-03-31"),
+        ("31 mars 2027", ": write 2027-03-31"),
+        ("March 31, 2027", ": write 2027-03-31"),
+        ("01/12/2026", ": write 2026-12-01 (day first) or 2026-01-12 (month first)"),
+    ],
+)
+def test_a_day_written_another_common_way_is_told_the_day_to_write(text: str, hint: str) -> None:
+    """``--on 31/03/2027`` and ``--on "31 mars 2027"`` were told only that they are no YYYY-MM-DD date, where the
+    same text in a member file's date is told the day to write: both read the same forms (pic.days.days_written)."""
+    with pytest.raises(ValueError) as caught:
+        parse_day(text)
+    assert str(caught.value) == f"{text!r} is not a date written YYYY-MM-DD{hint}"
+    for day in hint.removeprefix(": write ").replace(" (day first) or ", " ").removesuffix(" (month first)").split():
+        assert parse_day(day).isoformat() == day
+
+
+@pytest.mark.parametrize("text", ["31 avril 2027", "31/02/2027", "31 marsh 2027", "2027-W13-3x", "x" * 100])
+def test_a_text_of_no_day_is_told_no_day_to_write(text: str) -> None:
+    with pytest.raises(ValueError) as caught:
+        parse_day(text)
+    assert str(caught.value) == f"{text!r} is not a date written YYYY-MM-DD"

@@ -256,6 +256,19 @@ def test_runs_until_agrees_with_site_state(
         ("2027-03-31T10:00:00+01:00", '"2027-03-31T10:00:00+01:00" is not a date written YYYY-MM-DD: write 2027-03-31'),
         # no time of day: what follows is no time (the pattern of a time took any character from + to Z)
         ("2027-03-31T10:00@X", '"2027-03-31T10:00@X" is not a date written YYYY-MM-DD: write the year, month and day'),
+        # the month by its name, in French or English, whole or cut short
+        ('"31 mars 2027"', '"31 mars 2027" is not a date written YYYY-MM-DD: write 2027-03-31, without quotes'),
+        ("1er avril 2027", '"1er avril 2027" is not a date written YYYY-MM-DD: write 2027-04-01, without quotes'),
+        ("15 août 2027", '"15 août 2027" is not a date written YYYY-MM-DD: write 2027-08-15, without quotes'),
+        ("15 aout 2027", '"15 aout 2027" is not a date written YYYY-MM-DD: write 2027-08-15, without quotes'),
+        ("3 févr. 2027", '"3 févr. 2027" is not a date written YYYY-MM-DD: write 2027-02-03, without quotes'),
+        ('"March 31, 2027"', '"March 31, 2027" is not a date written YYYY-MM-DD: write 2027-03-31, without quotes'),
+        ("Dec 1st 2027", '"Dec 1st 2027" is not a date written YYYY-MM-DD: write 2027-12-01, without quotes'),
+        ("31 March 2027", '"31 March 2027" is not a date written YYYY-MM-DD: write 2027-03-31, without quotes'),
+        ("31 JANVIER 2027", '"31 JANVIER 2027" is not a date written YYYY-MM-DD: write 2027-01-31, without quotes'),
+        # a month's name with a day it lacks, or a word no month's: no day offered
+        ("31 avril 2027", '"31 avril 2027" is not a date written YYYY-MM-DD: write the year, month and day'),
+        ("31 marsh 2027", '"31 marsh 2027" is not a date written YYYY-MM-DD: write the year, month and day'),
     ],
     ids=[
         "february-29",
@@ -267,6 +280,17 @@ def test_runs_until_agrees_with_site_state(
         "another-form",
         "with-a-time",
         "with-no-time",
+        "french-month",
+        "french-first",
+        "french-accent",
+        "french-no-accent",
+        "french-short",
+        "english-month-first",
+        "english-short-ordinal",
+        "english-day-first",
+        "capitals",
+        "no-such-day",
+        "no-month",
     ],
 )
 def test_exception_date_error_says_what_is_wrong(
