@@ -47,10 +47,8 @@ def test_on_tells_the_day_to_write(text: str, day: str, what: str) -> None:
     assert what in str(caught.value)
 
 
-@pytest.mark.parametrize(("text", "day", "what"), FORMS)
-def test_an_exception_until_tells_the_day_to_write(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, day: str, what: str
-) -> None:
+def _until_line(tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str) -> str:
+    """The line ``pic check`` prints about a member whose exception's ``until`` is ``text`` (a base member beside)."""
     members = tmp_path / "members"
     members.mkdir()
     shutil.copy(BASE, members / "base-member.yaml")
@@ -62,6 +60,14 @@ def test_an_exception_until_tells_the_day_to_write(
     assert main(["check", "--project", str(ROOT), "--members", str(members), "--on", "2026-11-28"]) == 1
     err = capsys.readouterr().err
     [line] = [x for x in err.splitlines() if "case-member.yaml" in x]
+    return line
+
+
+@pytest.mark.parametrize(("text", "day", "what"), FORMS)
+def test_an_exception_until_tells_the_day_to_write(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, day: str, what: str
+) -> None:
+    line = _until_line(tmp_path, capsys, text)
     assert "not shown" not in line, line
     assert text in line, line
     assert f"write {day}" in line, line
@@ -74,17 +80,7 @@ def test_an_exception_until_in_a_form_of_no_day_is_shown_not_taken_for_a_secret(
 ) -> None:
     """``until: 2027-W53-1`` (2027 has 52 weeks) was said as "the value (not shown: it may be a secret)", while
     2027-W13-3 was shown: a week or ordinal date of no day of the calendar is still a date, never a secret."""
-    members = tmp_path / "members"
-    members.mkdir()
-    shutil.copy(BASE, members / "base-member.yaml")
-    (members / "case-member.yaml").write_text(
-        HEAD + 'site: {domains: [case-asso.fr], php: "7.4"}\n'
-        f"exceptions: {{php_eol: {{until: {text}, reason: new site in progress}}}}\n",
-        encoding="utf-8",
-    )
-    assert main(["check", "--project", str(ROOT), "--members", str(members), "--on", "2026-11-28"]) == 1
-    err = capsys.readouterr().err
-    [line] = [x for x in err.splitlines() if "case-member.yaml" in x]
+    line = _until_line(tmp_path, capsys, text)
     assert "not shown" not in line and text in line, line
     assert "is not a date written YYYY-MM-DD" in line, line
 

@@ -16,7 +16,7 @@ from hypothesis import settings as examples
 from hypothesis import strategies as st
 
 from pic.errors import PicError, meant_among
-from pic.registry import MEMBER_KEYS, Database, load_registry, stack_names, validate_member
+from pic.registry import MEMBER_KEYS, Database, MemberSpec, load_registry, stack_names, validate_member
 from pic.settings import Settings, load_settings
 from pic.validators import (
     check_ascii_email,
@@ -459,6 +459,15 @@ def test_an_address_of_full_width_letters_is_refused_with_the_one_to_write() -> 
 PROD_NAMES = {"web_hosts": ["web1"], "runtimes": ["7.4", "8.2", "8.3", "8.4", "8.5"]}
 
 
+def _accepted_spec(text: str) -> MemberSpec:
+    """The spec of member file ``text``, which parses and validates without a problem."""
+    doc, problems = parse_yaml(text, "members/probe-asso.yaml", MEMBER_KEYS)
+    assert doc is not None and not problems, problems
+    spec, problems = validate_member(doc)
+    assert spec is not None, problems
+    return spec
+
+
 def _messages(text: str, stack: dict[str, list[str]] | None = PROD_NAMES) -> list[str]:
     """The problems of a member file's text by itself (no checks across files), as printed, with the names of
     ``stack`` for the hints."""
@@ -693,10 +702,7 @@ EMOJI_SEQUENCES = [
 def test_a_name_whose_script_needs_a_joiner_is_accepted(name: str) -> None:
     text = MINIMAL.replace("name: Probe", f'name: "{name}"')
     text = text.replace("contact: {name: P,", f'contact: {{name: "{name}",')
-    doc, problems = parse_yaml(text, "members/probe-asso.yaml", MEMBER_KEYS)
-    assert doc is not None and not problems, problems
-    spec, problems = validate_member(doc)
-    assert spec is not None, problems
+    spec = _accepted_spec(text)
     assert spec.name == name and spec.contact.name == name
 
 
@@ -743,10 +749,7 @@ MARKED_NAMES = [
 def test_a_mark_of_direction_in_a_name_holding_right_to_left_letters_is_accepted(name: str) -> None:
     text = MINIMAL.replace("name: Probe", f'name: "{name}"')
     text = text.replace("contact: {name: P,", f'contact: {{name: "{name}",')
-    doc, problems = parse_yaml(text, "members/probe-asso.yaml", MEMBER_KEYS)
-    assert doc is not None and not problems, problems
-    spec, problems = validate_member(doc)
-    assert spec is not None, problems
+    spec = _accepted_spec(text)
     assert spec.name == name and spec.contact.name == name
 
 
@@ -758,10 +761,7 @@ def test_a_name_with_a_mark_of_direction_written_by_pic_new_is_read_back_as_writ
     from pic.schema import member_schema
 
     text = render(name, "a@probe-asso.org", 10500, "8.2", ["probe-asso.org"])
-    doc, problems = parse_yaml(text, "members/probe-asso.yaml", MEMBER_KEYS)
-    assert doc is not None and not problems, problems
-    spec, problems = validate_member(doc)
-    assert spec is not None, problems
+    spec = _accepted_spec(text)
     assert spec.name == name and spec.contact.name == name
     pattern = member_schema()["properties"]["name"]["pattern"]
     assert re.search(pattern, name) is not None, pattern
@@ -858,10 +858,7 @@ FLAG_TAG_SEQUENCES = [
 def test_a_name_with_a_subdivision_flag_is_accepted(name: str) -> None:
     text = MINIMAL.replace("name: Probe", f'name: "{name}"')
     text += f'notes: "{name}"\n'
-    doc, problems = parse_yaml(text, "members/probe-asso.yaml", MEMBER_KEYS)
-    assert doc is not None and not problems, problems
-    spec, problems = validate_member(doc)
-    assert spec is not None, problems
+    spec = _accepted_spec(text)
     assert spec.name == name and spec.notes == name
 
 
@@ -1415,10 +1412,7 @@ CONTACT_NAMES = [
 @pytest.mark.parametrize("name", CONTACT_NAMES)
 def test_a_contact_s_name_holding_digits_or_signs_as_names_do_is_accepted(name: str) -> None:
     text = MINIMAL.replace("{name: P,", f"{{name: {_yaml_quoted(name)},")
-    doc, problems = parse_yaml(text, "members/probe-asso.yaml", MEMBER_KEYS)
-    assert doc is not None and not problems, problems
-    spec, problems = validate_member(doc)
-    assert spec is not None, problems
+    spec = _accepted_spec(text)
     assert spec.contact.name == name
 
 
