@@ -167,7 +167,10 @@ class NameOf(Whole):
         context = info.context if isinstance(info.context, dict) else {}
         known = [str(name) for name in context.get(self.among) or ()]
         listed = f"{self.what}: {', '.join(known)}" if known else ""  # the stack's names: no text of the value
-        raise Refusal(f"is not allowed here: {self.words}{self.hint(value, known)}", [self.words, listed])
+        # the hint names one of them too (or one of ``also``), never a text of the value: kept whole where the
+        # value is hidden (php: "8.4 Lilas2024x!" was offered '...', which is no runtime)
+        hint = self.hint(value, known)
+        raise Refusal(f"is not allowed here: {self.words}{hint}", [self.words, listed, hint])
 
     def hint(self, value: str, known: list[str]) -> str:
         """`` (the stack's web hosts: web1, web2); did you mean 'web1'?``: the names there are, and the one

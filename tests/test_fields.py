@@ -1453,6 +1453,28 @@ def test_a_hidden_value_leaves_the_allowed_values_its_message_lists(text: str, a
     assert allowed in line, line
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "meant"),
+    [
+        ("php", "'8.4 Lilas2024x!'", "8.4"),
+        ("php", "'Lilas2024x! 8.4'", "8.4"),
+        ("php", "'php 8.4 pass Azerty123'", "8.4"),
+        ("host", "'WEB1 Lilas2024x!'", "web1"),
+        ("host", "'web1 mdp Azerty123'", "web1"),
+    ],
+)
+def test_a_hint_naming_a_name_of_the_stack_is_kept_whole_beside_a_hidden_value(
+    field: str, value: str, meant: str
+) -> None:
+    """php: "8.4 Lilas2024x!" was told "did you mean '...'?": the runtime offered, one of the stack's names the
+    message lists anyway, was hidden as a piece of the value, and '...' is no runtime."""
+    text = SITE.replace("php: '8.4'", f"php: {value}") if field == "php" else MINIMAL + f"host: {value}\n"
+    [line] = _messages(text)
+    assert "the value (not shown: it may be a secret)" in line, line
+    assert "Lilas" not in line and "zerty" not in line, line
+    assert f"; did you mean {meant!r}?" in line, line
+
+
 def test_a_php_setting_s_key_hidden_leaves_the_keys_allowed(tmp_path: Path) -> None:
     site = "site:\n  domains: [probe-asso.org]\n  php: '8.4'\n  php_settings:\n"
     members = tmp_path / "members"
