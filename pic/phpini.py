@@ -134,14 +134,47 @@ def _key_meant(key: str) -> str | None:
 
 def timezone_meant(value: str) -> str | None:
     """The zone name ``value`` is in another letter case or one slip from (``europe/paris``, ``Europe/Pari``),
-    or the one zone whose city it names alone (``Paris``); None otherwise."""
+    or the one zone whose city it names alone (``Paris``); None otherwise. Never another place's zone, which the
+    site would then run on without a word: a city a slip of no other (``Europe/Lyon`` is no ``Europe/London``,
+    ``Europe/Bern`` no ``Europe/Berlin``), nor an ``Etc/GMT`` zone for ``GMT+1``: its sign is POSIX's, the other
+    way round (``Etc/GMT+1`` is UTC-1), so only one written with ``Etc/`` is hinted."""
     zones = sorted(timezones())
     meant = meant_among(value, zones)
     if meant is not None or "/" in value:
-        return meant
+        return meant if meant is not None and _same_place(value, meant) else None
     city = value.strip().lower().replace(" ", "_")
     named = [zone for zone in zones if zone.rpartition("/")[2].lower() == city and "/" in zone]
-    return named[0] if len(named) == 1 else None
+    return named[0] if len(named) == 1 and not named[0].startswith("Etc/") else None
+
+
+def _same_place(written: str, zone: str) -> bool:
+    """Whether ``written`` names ``zone``'s place: its region and its city each alike (case, ``_``, ``-`` and
+    spaces aside) or a typing slip away, two in a city of 8 letters or more."""
+    if (written.strip().lower().rpartition("/")[0] == "etc") != zone.startswith("Etc/"):
+        return False
+    region, _, city = _folded_zone(written).rpartition("/")
+    zone_region, _, zone_city = _folded_zone(zone).rpartition("/")
+    return _slips(region, zone_region) <= 1 and _slips(city, zone_city) <= (2 if len(zone_city) >= 8 else 1)
+
+
+def _folded_zone(text: str) -> str:
+    return text.strip().lower().replace(" ", "_").replace("-", "_")
+
+
+def _slips(a: str, b: str) -> int:
+    """The typing slips between ``a`` and ``b``: letters added, left out, changed or two swapped (the optimal
+    string alignment distance)."""
+    before: list[int] = []
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            cost = min(row[j] + 1, current[j - 1] + 1, row[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cost = min(cost, before[j - 2] + 1)
+            current.append(cost)
+        before, row = row, current
+    return row[-1]
 
 
 def size_bytes(value: str) -> int | None:

@@ -969,6 +969,15 @@ def test_member_files_are_parsed_by_libyaml_when_pyyaml_has_it() -> None:
         ("allow_url_include", True, None),
         ("date.timezone", "UTC+1", None),
         ("date.timezone", "Lyon", None),
+        # a zone of another place or offset: Etc/GMT+1 is UTC-1 (POSIX's sign), Europe/London no Lyon's
+        ("date.timezone", "GMT+1", None),
+        ("date.timezone", "GMT-5", None),
+        ("date.timezone", "Europe/Lyon", None),
+        ("date.timezone", "Europe/Geneva", None),
+        ("date.timezone", "Europe/Bern", None),
+        ("date.timezone", "Europa/Paris", "Europe/Paris"),
+        ("date.timezone", "Amerca/New_York", "America/New_York"),
+        ("date.timezone", "etc/gmt+1", "Etc/GMT+1"),
     ],
 )
 def test_a_php_setting_close_to_an_allowed_one_says_which_was_meant(key: str, value: object, meant: str | None) -> None:
