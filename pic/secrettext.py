@@ -2656,6 +2656,21 @@ _PROSE_SERVICE_BLANK_PAIR = _Pattern(
     # are not searched
     gate=LazyPattern(_PASSWORD_SIGN),
 )
+# A login that is an e-mail address and its password after it, no label before them (marie@asso.org Lilas2024x!,
+# marie@asso.org / Lilas2024x!, paul@asso.org → Velo2024!): a blank, '/' or a separator's sign between them, the
+# password holding a sign a password's form asks for and no price, reference nor version holds (_ROW_PASSWORD_SIGN's:
+# not 12€/mois2, PROMO#2024), nor another address or a handle (paul@asso.org → jean2@asso.org!, @velo2@mastodon.social),
+# nor a time (18h30!). A word after an address is else a name, a role or a date, and passes.
+_PROSE_ADDRESS_PAIR = _Pattern(
+    r"(?i)(?<![\w.+@-])[\w.+-]++@[\w-]++(?:\.[\w-]++)++[^\S\n]*+"
+    rf"(?:/[^\S\n]*+|{_SEPARATOR_SIGN}[^\S\n]*+|(?<=[^\S\n]))"
+    r"(?![0-9]{1,2}[h:][0-9]{2}(?![^\W\d_]))(?![^\s@]*+@[\w-]++\.)"
+    rf"(?P<v>{_PROSE_VALUE}(?={_PROSE_VALUE_CHAR}*?{_ROW_PASSWORD_SIGN}){_PROSE_VALUE_CHAR}{{6,}}+)"
+    rf"(?!{_PROSE_VALUE_CHAR})",
+    digit=True,
+    # a password's sign on the address's line: most lines holding an address hold none
+    gate=LazyPattern(_ROW_PASSWORD_SIGN),
+)
 # The words in lower case one of which any text _PROSE_PASSWORD matches holds (mots de passe and phrase de passe
 # hold pass, Passwort too; m.d.p. holds m.d, PIN pin; пар: the о of пароль matches ᲂ ignoring case, which lower()
 # keeps; ωδ: the κ of κωδικός matches ϰ), those of _PROSE_PAIR and _PROSE_PAIR_ANY (the '/' or ':' between a login
@@ -3083,6 +3098,7 @@ _PROSE_LABELLED: tuple[tuple[str, _Pattern, tuple[str, ...]], ...] = (
     ("a password", _PROSE_LOGIN_PAIR, _PROSE_LOGIN_PAIR_NEEDS),
     ("a password", _PROSE_SERVICE_BLANK_PAIR, _PROSE_PAIR_NEEDS),
     ("a password", _PROSE_ROW_PAIR, ("|",)),
+    ("a password", _PROSE_ADDRESS_PAIR, ("@",)),
     ("a password", _PROSE_PAIR, _PROSE_PAIR_NEEDS),
     ("a password", _PROSE_PAIR_ANY, _PROSE_PAIR_ANY_NEEDS),
     ("a token or key", _PROSE_KEY, _PROSE_KEY_NEEDS),

@@ -2435,6 +2435,42 @@ def test_a_login_and_its_password_after_an_arrow_are_found(text: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "marie@asso.org Lilas2024x!",
+        "marie@asso.org / Lilas2024x!",
+        "marie@asso.org : Lilas2024x!",
+        "paul@asso.org → Velo2024!",
+        "paul@asso.org=Velo$2024",
+        "accès WordPress marie@asso.org Lilas2024x!",
+    ],
+)
+def test_an_address_and_a_password_after_it_without_a_label_are_found(text: str) -> None:
+    """A login that is an address, then a password holding a sign no price, reference nor version holds: no label
+    before them says so, the pair does."""
+    found = secrettext.prose_secret(text)
+    assert found is not None and found[0] == "a password", (text, found)
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "marie@asso.org : 18h30!",
+        "marie@asso.org : 12€/mois2",
+        "marie@asso.org PROMO#2024",
+        "paul@asso.org → jean2@asso.org!",
+        "marie@asso.org AG2026",
+        "jean@asso.org : Top, merci2024!",
+        "Mastodon : @asso@piaille.fr / @velo2@mastodon.social",
+        "marie@asso.org : ok pour PHP8.4 !",
+        "jean@asso.org : 50%!",
+    ],
+)
+def test_words_after_an_address_are_none(note: str) -> None:
+    assert secrettext.prose_secret(note) is None, note
+
+
+@pytest.mark.parametrize(
     "note",
     [
         "Nextcloud → paul@asso.org AG2026",
