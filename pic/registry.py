@@ -209,6 +209,8 @@ def _password_in_a_name(word: str) -> bool:
         return True  # Lilas2024x!, Soleil-2025#, Dupont@2024; not marie2@asso-lyon.fr
     if len(word) <= _SHORTEST_PASSWORD_READ:
         return False  # b2b, p2p, 4x4: a word that short is an abbreviation, and no password anyone keeps
+    if _joined_by_to_or_for(word):
+        return False  # Tech4Good, Kids4Lyon, Up2You: 2 and 4 read as to and for, as associations name themselves
     for found in _DIGITS_BETWEEN_LETTERS.finditer(word):
         before, after = found.groups()
         acronym = before.isupper() and after.isupper()  # R2D2, A2DM
@@ -216,6 +218,16 @@ def _password_in_a_name(word: str) -> bool:
         if not (acronym or ordinal):
             return True  # Lilas2024x, S3cret, Lilas2024X
     return _CAPITAL_AFTER_SMALL.search(word) is not None  # PassWord1
+
+
+_TWO_WORDS_BY_A_DIGIT = re.compile(r"([^\W\d_]{2,})[24]([^\W\d_]{2,})")
+
+
+def _joined_by_to_or_for(word: str) -> bool:
+    """Whether ``word`` is two words each written with a capital then small letters, joined by 2 or 4 (Tech4Good,
+    Up2You, Resto2Cœur; not Tech4good, Velo24Lyon)."""
+    found = _TWO_WORDS_BY_A_DIGIT.fullmatch(word)
+    return found is not None and all(part[0].isupper() and part[1:].islower() for part in found.groups())
 
 
 def no_password_in_a_name(name: str) -> str:

@@ -1369,6 +1369,10 @@ BARE_PASSWORDS_IN_A_NAME = [
     ("Jean PassWord1", 2),
     ("Marie Dupont Lilas2024X", 3),
     ("Marie Dupont, «Soleil2025$»", 3),
+    # beside two words joined by 2 or 4 (Tech4Good): a small letter after the digit, more digits, a sign
+    ("Marie Tech4good", 2),
+    ("Marie Velo24Lyon", 2),
+    ("Marie Lilas2Velo!", 2),
 ]
 
 
@@ -1415,6 +1419,12 @@ CONTACT_NAMES = [
     "Club p2p",
     "Asso e2e",
     "Les 4L Trophy",
+    # two words joined by 2 or 4 (to, for), as associations name themselves
+    "Tech4Good Lyon",
+    "Kids4Lyon",
+    "Up2You",
+    "Agir2Gether",
+    "Resto2Cœur",
 ]
 
 
