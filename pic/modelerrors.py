@@ -701,9 +701,17 @@ def _number_text_hint(w: _Wanted, value: str) -> str:
         if isinstance(real, float):
             return _fraction_hint(w, real)
         return w.offer(real, _without(w.quoted, "decimal point"))
-    refused = w.refusal(_exact(value))
+    number = _exact(value)
+    refused = w.refusal(number)
     if refused is not None:
-        return f"it reads as {_number_words(_exact(value))}, which is {refused[0]} too ({refused[1]})"
+        return f"it reads as {_number_words(number)}, which is {refused[0]} too ({refused[1]})"
+    # written plain, the text must read as the number it is: not with a leading zero ("010", which YAML 1.1 reads
+    # as octal and pic refuses), nor with more digits than a number keeps ("1.50000000000000000001")
+    if isinstance(number, float) and decimal.Decimal(repr(number)) != decimal.Decimal(value.strip()):
+        return f"it has more digits than a number keeps: {w.offer(number, f', or fewer digits{_without(w.quoted)}')}"
+    digits = value.strip().lstrip("+-")
+    if len(digits) > 1 and digits[0] == "0" and "." not in digits:
+        return w.offer(number, _without(w.quoted, "leading zeros"))
     return "write the number without quotes"
 
 

@@ -2139,6 +2139,15 @@ def test_a_text_shaped_like_a_password_where_a_number_goes_is_not_shown(
         (("uid",), "10600.0", "write 10600, without quotes or decimal point"),
         (("limits", "pids"), " 24.00 ", "write 24, without quotes or decimal point"),
         (("limits", "cpus"), "1.5", "write the number without quotes"),
+        # written plain, the text itself would be refused: a leading zero (YAML 1.1's octal), more digits than a
+        # number keeps
+        (("limits", "memory_mb"), "0512", "write 512, without quotes or leading zeros"),
+        (("limits", "pids"), "024", "write 24, without quotes or leading zeros"),
+        (
+            ("limits", "cpus"),
+            "1.50000000000000000001",
+            "it has more digits than a number keeps: write 1.5, or fewer digits, without quotes",
+        ),
         # another script's digits, as a phone's keyboard or a word processor writes them
         (("uid",), "\u0661\u0660\u0666\u0660\u0660", "write 10600 in ASCII digits (0 to 9), without quotes"),
         (("uid",), "\uff11\uff10\uff16\uff10\uff10", "write 10600 in ASCII digits (0 to 9), without quotes"),
