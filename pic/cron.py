@@ -101,6 +101,9 @@ _CRONTAB_WORD = LazyPattern(r"[0-9A-Za-z*/,?#-]+")
 _CRONTAB_PART = LazyPattern(r"(\*|[0-9]{1,2}|[A-Za-z]+)(?:-([0-9]{1,2}|[A-Za-z]+))?(?:/([0-9]{1,2}))?")
 
 
+_LINE_BREAKS = "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+
+
 def refused_form(text: str) -> str | None:
     """Why ``text``, a schedule not of :data:`PATTERN`'s form, is refused when it is written as crontab(5) or another
     tool writes one: the part at fault named, and the schedule to write when the mended text is taken; None when it
@@ -117,7 +120,9 @@ def refused_form(text: str) -> str | None:
     fields = text.split()
     if len(fields) < 2 or not all(_CRONTAB_WORD.fullmatch(f) for f in fields) or not re.search("[0-9*]", text):
         return None  # no cron fields ("every day"): the generic words
-    if len(fields) != len(NAMES) and (breaks := [i for i, c in enumerate(text.strip()) if c in "\r\n"]):
+    # (every line break str.splitlines reads, Unicode's, NEL, a vertical tab and a form feed too: str.split parts
+    # the fields at each)
+    if len(fields) != len(NAMES) and (breaks := [i for i, c in enumerate(text.strip()) if c in _LINE_BREAKS]):
         at = text.index(text.strip()) + breaks[0] + 1
         return f"holds a line break at character {at}: a schedule is one line; for two schedules, give two jobs"
     if len(fields) != len(NAMES):

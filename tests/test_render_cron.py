@@ -161,7 +161,17 @@ def test_a_schedule_of_another_tool_is_told_by_its_part_at_fault(tmp_path: Path,
 
 
 @pytest.mark.parametrize(
-    ("schedule", "at"), [("0 3 * * *\n30 4 * * *", 10), ("*/15 * * * *\r\n0 0 * * 1", 13), ("0 3 * *\n*\n*", 8)]
+    ("schedule", "at"),
+    [
+        ("0 3 * * *\n30 4 * * *", 10),
+        ("*/15 * * * *\r\n0 0 * * 1", 13),
+        ("0 3 * *\n*\n*", 8),
+        # the other line breaks str.splitlines reads as one (Unicode's, a vertical tab, a form feed)
+        ("0 3 * * *\u2028 30 4 * * *", 10),
+        ("0 3 * * *\u2029 30 4 * * *", 10),
+        ("0 3 * * *\x0b30 4 * * *", 10),
+        ("0 3 * * *\x0c30 4 * * *", 10),
+    ],
 )
 def test_a_schedule_holding_a_line_break_is_told_so(tmp_path: Path, schedule: str, at: int) -> None:
     """Two schedules on two lines were told to have ten fields; a line break is said, and where (one at the end
