@@ -280,7 +280,7 @@ def _first_refused(value: str, *, newlines: bool, marks: bool) -> str | None:
             if _holds_right_to_left(value):
                 continue
             return (
-                f"holds a {unicodedata.name(ch).lower()} (U+{ord(ch):04X} {unicodedata.name(ch)}) at character "
+                f"holds {_DIRECTION_MARKS[ch]} (U+{ord(ch):04X} {unicodedata.name(ch)}) at character "
                 f"{i + 1} in a text without right-to-left letters (it is allowed in a name holding Hebrew, Arabic or "
                 "other right-to-left letters, where it keeps punctuation and numbers in order: UAX #9, §2.6); "
                 "write the name without it"
@@ -326,7 +326,11 @@ _JOINERS = "\u200c\u200d"
 # reorder no letter, only the neutral characters next to them (a hyphen, a number), as a letter of that
 # direction written there would: the Trojan Source reorderings (CVE-2021-42574) need the others. Allowed in a
 # text holding right-to-left letters, where a name needs them to keep a hyphen or a number on its side.
-_DIRECTION_MARKS = "\u200e\u200f\u061c"
+_DIRECTION_MARKS = {
+    "\u200e": "a left-to-right mark",
+    "\u200f": "a right-to-left mark",
+    "\u061c": "an Arabic letter mark",
+}
 
 
 def _holds_right_to_left(value: str) -> bool:

@@ -783,6 +783,20 @@ def test_a_mark_of_direction_is_free_text_s_alone(check: Any, value: str) -> Non
 
 
 @pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("Lyon\u200e", "holds a left-to-right mark (U+200E"),
+        ("Club \u200fFC", "holds a right-to-left mark (U+200F"),
+        ("Club\u061c 2024", "holds an Arabic letter mark (U+061C"),
+    ],
+)
+def test_a_mark_of_direction_is_named_in_words(name: str, said: str) -> None:
+    """U+061C was said "holds a arabic letter mark": its name lowercased, after "a"."""
+    [line] = _messages(MINIMAL.replace("{name: P,", f"{{name: {_yaml_quoted(name)},"))
+    assert said in line, line
+
+
+@pytest.mark.parametrize(
     ("name", "at", "said"),
     [
         # without a right-to-left letter, a mark only moves punctuation and digits: nothing to keep in order
