@@ -3145,10 +3145,18 @@ _ANY_NEED = LazyPattern(
 
 
 # The words of the labels prose_secret reads a value after (_PROSE_LABELLED's needs, but the signs ':' and '/' of a
-# login and its password): each of their places is tried in a time of its own, tens to hundreds of microseconds
+# login and its password, a table's '|' and an address's '@', which no label holds: the forms that need them start
+# once a row, once an address): each of their places is tried in a time of its own, tens to hundreds of microseconds
 # (:func:`label_words`).
 _LABEL_WORDS = LazyPattern(
-    _any_of([word for _kind, _pattern, needs in _PROSE_LABELLED for word in needs if word not in _PROSE_PAIR_NEEDS])
+    _any_of(
+        [
+            word
+            for _kind, _pattern, needs in _PROSE_LABELLED
+            for word in needs
+            if word not in _PROSE_PAIR_NEEDS and word not in ("|", "@")
+        ]
+    )
 )
 
 
