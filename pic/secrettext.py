@@ -3137,11 +3137,19 @@ _RUN_OR_WRITTEN_NEEDS = ("$", "`", "xargs", "\\")
 _ANY_NEED = LazyPattern(
     _any_of(
         [
-            *(word for _kind, _pattern, needs in (*_SECRET_TEXT, *_PROSE_TEXT, *_PROSE_LABELLED) for word in needs),
+            *(
+                word
+                for _kind, _pattern, needs in (*_SECRET_TEXT, *_PROSE_TEXT, *_PROSE_LABELLED)
+                for word in needs
+                if word != "@"
+            ),
             *_RUN_OR_WRITTEN_NEEDS,
         ]
     )
 )
+# What _PROSE_ADDRESS_PAIR needs besides an address's '@', left out of _ANY_NEED (every subscriber's line holds one):
+# an ASCII digit, and a password's sign of its value (_ROW_PASSWORD_SIGN's: another '@', or one of these)
+_ADDRESS_PAIR_SIGN = re.compile(r"[!?$%&*=^~\\]")
 
 
 # The words of the labels prose_secret reads a value after (_PROSE_LABELLED's needs, but the signs ':' and '/' of a
@@ -3184,6 +3192,12 @@ def no_secret_word(text: str) -> bool:
     that it holds one (tests/test_fields_fast.py checks that True changes no verdict)."""
     if _ANY_NEED.search(_folded(text)) is not None or _BASE64.search(text) is not None:
         return False
+    if (
+        "@" in text
+        and _DIGIT.search(text) is not None
+        and (text.count("@") > 1 or _ADDRESS_PAIR_SIGN.search(text) is not None)
+    ):
+        return False  # an address and a password after it (_PROSE_ADDRESS_PAIR)
     if "%" in text and _PERCENT.search(text) is not None:
         return False
     return text.isascii() or _shown_as_written(text)
