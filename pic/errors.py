@@ -69,6 +69,29 @@ def meant_among(value: str, choices: Iterable[str], cutoff: float = 0.75) -> str
     return by_folded[close[0]] if close else None
 
 
+def osa_distance(a: str, b: str, at_most: int | None = None) -> int:
+    """Edits (insert, delete, substitute, swap two neighbours) from ``a`` to ``b``: optimal string alignment.
+
+    With ``at_most``, any distance above it is given as ``at_most + 1``, found without reading the rest once a row
+    of the table is all above it and the row before all at it or above: every alignment goes through the last
+    row, or swaps over it from the one before (one edit more) into the next."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if at_most is not None and min(current) > at_most and min(previous) >= at_most:
+            return at_most + 1
+        previous2, previous = previous, current
+    if at_most is not None and previous[len(b)] > at_most:
+        return at_most + 1
+    return previous[len(b)]
+
+
 _DIGITS = re.compile(r"[^0-9]")
 _REGION = re.compile(r"[_ ][^\W\d_]+")  # what may follow a code a value starts with: a word after a separator
 # The names of the codes a value may take, folded (a contact's language, a day of the week), in English and French

@@ -48,6 +48,7 @@ from pic.errors import (
     PicError,
     Problem,
     Unreachable,
+    osa_distance,
     reads_as_secret,
     show_value,
     shown_name,
@@ -1145,29 +1146,6 @@ def _valid(address: str) -> str | None:
             return "Angle brackets around the email address are not permitted here."  # and no name before them
         return str(exc)
     return None
-
-
-def osa_distance(a: str, b: str, at_most: int | None = None) -> int:
-    """Edits (insert, delete, substitute, swap two neighbours) from ``a`` to ``b``: optimal string alignment.
-
-    With ``at_most``, any distance above it is given as ``at_most + 1``, found without reading the rest once a row
-    of the table is all above it and the row before all at it or above: every alignment goes through the last
-    row, or swaps over it from the one before (one edit more) into the next."""
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        current = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                current[j] = min(current[j], previous2[j - 2] + 1)
-        if at_most is not None and min(current) > at_most and min(previous) >= at_most:
-            return at_most + 1
-        previous2, previous = previous, current
-    if at_most is not None and previous[len(b)] > at_most:
-        return at_most + 1
-    return previous[len(b)]
 
 
 @dataclass(frozen=True)

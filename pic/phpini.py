@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, Literal
 
-from pic.errors import meant_among, non_finite, shown_name
+from pic.errors import meant_among, non_finite, osa_distance, shown_name
 
 Kind = Literal["size", "seconds", "count", "flag", "timezone"]
 
@@ -154,27 +154,11 @@ def _same_place(written: str, zone: str) -> bool:
         return False
     region, _, city = _folded_zone(written).rpartition("/")
     zone_region, _, zone_city = _folded_zone(zone).rpartition("/")
-    return _slips(region, zone_region) <= 1 and _slips(city, zone_city) <= (2 if len(zone_city) >= 8 else 1)
+    return osa_distance(region, zone_region) <= 1 and osa_distance(city, zone_city) <= (2 if len(zone_city) >= 8 else 1)
 
 
 def _folded_zone(text: str) -> str:
     return text.strip().lower().replace(" ", "_").replace("-", "_")
-
-
-def _slips(a: str, b: str) -> int:
-    """The typing slips between ``a`` and ``b``: letters added, left out, changed or two swapped (the optimal
-    string alignment distance)."""
-    before: list[int] = []
-    row = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            cost = min(row[j] + 1, current[j - 1] + 1, row[j - 1] + (ca != cb))
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                cost = min(cost, before[j - 2] + 1)
-            current.append(cost)
-        before, row = row, current
-    return row[-1]
 
 
 def size_bytes(value: str) -> int | None:

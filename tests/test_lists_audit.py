@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pic import cli, lists_audit
-from pic.errors import PicError, Unreachable
+from pic.errors import PicError, Unreachable, osa_distance
 from pic.lists_audit import ASK_ANOTHER
 from pic.settings import OPTIONAL_SECRET_KEYS, SECRET_KEYS
 from tests.helpers import (
@@ -728,12 +728,12 @@ def test_unknown_top_level_domain_is_flagged(capsys: pytest.CaptureFixture[str],
 
 
 def test_osa_distance() -> None:
-    assert lists_audit.osa_distance("gmail", "gmial") == 1  # two neighbours swapped
-    assert lists_audit.osa_distance("gmail", "gmal") == 1
-    assert lists_audit.osa_distance("hotmail", "hotmial") == 1
-    assert lists_audit.osa_distance("wanadoo", "wnadoo") == 1
-    assert lists_audit.osa_distance("abc", "xyz") == 3
-    assert lists_audit.osa_distance("", "ab") == 2
+    assert osa_distance("gmail", "gmial") == 1  # two neighbours swapped
+    assert osa_distance("gmail", "gmal") == 1
+    assert osa_distance("hotmail", "hotmial") == 1
+    assert osa_distance("wanadoo", "wnadoo") == 1
+    assert osa_distance("abc", "xyz") == 3
+    assert osa_distance("", "ab") == 2
 
 
 @settings(max_examples=2000, deadline=None)
@@ -741,7 +741,7 @@ def test_osa_distance() -> None:
 def test_osa_distance_at_most_gives_the_full_distance_up_to_its_bound(a: str, b: str, at_most: int) -> None:
     """Stopping early once the table's rows are above the bound changes no distance up to it (few letters: many
     swaps and near misses)."""
-    assert lists_audit.osa_distance(a, b, at_most) == min(lists_audit.osa_distance(a, b), at_most + 1)
+    assert osa_distance(a, b, at_most) == min(osa_distance(a, b), at_most + 1)
 
 
 def test_providers_misspellings_are_unchanged_by_the_bounded_distance() -> None:
