@@ -230,9 +230,8 @@ def _joined_by_to_or_for(word: str) -> bool:
     return found is not None and all(part[0].isupper() and part[1:].islower() for part in found.groups())
 
 
-def no_password_in_a_name(name: str, *, whose: str = "a person's") -> str:
-    """``name``, a person's (a contact's) or an association's (a member's, ``whose``), unless one of its words is
-    shaped as a password (:func:`_password_in_a_name`); both are printed in reports, warnings and messages."""
+def no_password_in_a_name(name: str) -> str:
+    """``name``, a person's, unless one of its words is shaped as a password (:func:`_password_in_a_name`)."""
     if name.isalpha() or not any(c.isdigit() for c in name):  # the usual name: no word to read
         return name
     for n, word in enumerate(name.split(), 1):
@@ -241,11 +240,11 @@ def no_password_in_a_name(name: str, *, whose: str = "a person's") -> str:
         if _password_in_a_name(word):
             raise SubfieldError(
                 (),
-                f"the name (not shown) holds a word (word {n}) shaped as a password, not as {whose} name: letters "
+                f"the name (not shown) holds a word (word {n}) shaped as a password, not as a person's name: letters "
                 "and digits with a password's sign among them (! ? # $ % & * + = @ ^ ~ | < >), letters in "
                 "lowercase on both sides of its digits, or a capital after a lowercase letter, as no name is "
                 "written (a name's digits are a number or an ordinal beside it, Asso2024, Lyon-3, 3e, or an "
-                "acronym's, R2D2); write the name alone. If the word is a password, change it: committed "
+                "acronym's, R2D2); write the contact's name alone. If the word is a password, change it: committed "
                 "with this file, it stays in the repository's history",
                 names_value=True,
             )
@@ -555,10 +554,8 @@ class MemberSpec(_Strict):
                 "stopping every preview: write it another way (e.g. 'Pass Sport' rather than ', Pass: Sport')",
                 names_value=True,
             )
-        # committed with the file as the notes are: what is a secret in any prose (Club, mot de passe est Azerty123),
-        # and printed in reports and in the messages to the contact as the contact's name is: a password pasted
-        # beside it (Vélo-Cité Lilas2024x!)
-        return no_password_in_a_name(no_secret_in_prose(value), whose="an association's")
+        # committed with the file as the notes are: what is a secret in any prose (Club, mot de passe est Azerty123)
+        return no_secret_in_prose(value)
 
 
 @dataclass(frozen=True, slots=True)
