@@ -1945,8 +1945,9 @@ _PROSE_TEXT = [
 # Japanese quotes (「Azerty123」) may open the value too, and brackets, round, square or curly, as quotes do (mot de
 # passe : (Lilas2024x), Token : [0123...]).
 # Markdown's strikethrough (~~Azerty1~~ Lilas2024x!: an old password struck, the new after it) opens one too: the
-# struck value is read as any, its closing '~~' a sign of it.
-_PROSE_OPENING = r"[^\S\n]*+[\"'«“‘「『`*_(\[{~]*[^\S\n]*+"
+# struck value is read as any, its closing '~~' a sign of it; HTML's (<s>, <del>, <strike>: mot de passe :
+# <s>Azerty1</s> Lilas2024x!) as markdown's, its closing tag read with the value.
+_PROSE_OPENING = r"[^\S\n]*+(?:<(?:s|del|strike)>)?[\"'«“‘「『`*_(\[{~]*[^\S\n]*+"
 # Labels in the other languages of Europe and of the associations' members, each naming nothing but a password,
 # plurals, inflections and the spellings without their accents too: German Passwort and Kennwort, Spanish contraseña
 # and clave (not in palabra clave, a keyword), Catalan contrasenya, Galician contrasinal, Portuguese senha and
@@ -2306,11 +2307,14 @@ _PROSE_LOGIN = r"(?:logins?|user(?:name)?s?|utilisateurs?|identifiants?|comptes?
 # '=', '::', an arrow...: _SEPARATOR_SIGN, as the other labels take) and a value of letters and digits as a
 # password's, no word saying whose between them (Pass Navigo : Velo2024x is a card's name). Or pass after a login's
 # label and the login, each after a blank, as a password's label is read there (login marie pass Azerty123, as login
-# marie mdp Azerty123): the value right after it (user marie pass à renouveler is none); the login read up to 200
-# characters, so that each login's label of a text reads a bounded part of it.
+# marie mdp Azerty123; a separator after the login's label, a comma, ';' or a dash after the login too: user: marie pass
+# Soleil2024, login admin, pass Soleil2024): the value right after it (user marie pass à renouveler is none); the
+# login read up to 200 characters, so that each login's label of a text reads a bounded part of it.
 _PROSE_PASS = _Pattern(
     rf"(?i)(?:p(?<![\w'’.-]p)ass(?![\w’-]|'[\w’-])[`*_]*[^\S\n]*+{_SEPARATOR_SIGN}"
-    rf"|(?<![\w'’.-]){_PROSE_LOGIN}[`*_]*[^\S\n]++{_PROSE_VALUE_CHAR}{{1,200}}+[^\S\n]++"
+    rf"|(?<![\w'’.-]){_PROSE_LOGIN}[`*_]*(?:[^\S\n]*+{_SEPARATOR_SIGN}[^\S\n]*+|[^\S\n]++){_PROSE_VALUE_CHAR}{{1,200}}+"
+    # (a comma, ';' or a dash between blanks after the login too: login admin, pass Soleil2024; user: marie pass ...)
+    r"(?:[^\S\n]*+[,;]|[^\S\n]++(?:--|[-–—]))?[^\S\n]++"
     rf"pass(?![\w’-]|'[\w’-])[`*_]*[^\S\n]++"
     # or after a word (a service's name: db pass Lilas2024x!, FTP pass Velo2024x) and a blank, the value right after
     # it shaped as a password (a letter after a digit, a capital after a small letter, or a password's sign: not wifi
@@ -2333,13 +2337,26 @@ _GLUED_NOT_WHOSE = (
     r"(?!(?:reset|policy|policies|hash|hint|length|len|min|max|expir\w*|rules?|change|oubli\w*|forgot|lost|field"
     r"|form|page|url|lien|link|manager|strength|protected|less)(?![^\W_]))"
 )
+# The services a short label is joined to with nothing between (mdpwp, ftppass, wppwd, passwdftp, adminpass: a
+# spreadsheet's column, a list of accounts), and the labels so joined; not other words, which pass ends (compass,
+# bypass) or starts (passport, passwordless).
+_GLUED_SERVICES = (
+    r"(?:wp|wordpress|s?ftps?|ssh|db|bdd|sql|mysql|pma|nas|wi-?fi|smtp|imap|mail|webmail|admin|root|vpn|box|nc"
+    r"|nextcloud|ovh|cpanel|git)"
+)
+_GLUED_LABELS = r"(?:mdp|pwd|pw|pswd|passwd|password|pass)"
 _PROSE_PASSWORD_GLUED = _Pattern(
     r"(?i)(?<![\w'’.-])(?:(?P<gp>(?:" + _GLUED_NOT_WHOSE + r"[^\W_]+?[_-])+?))?"
-    rf"(?:pass[_-]phrases?|{_PASSWORD_ONLY}(?(gp)|(?=[_-]|[0-9]))|(?(gp)(?<=_)|)pass(?=_|[0-9]))"
+    rf"(?:pass[_-]phrases?|{_PASSWORD_ONLY}(?(gp)|(?=[_-]|[0-9]))|(?(gp)(?<=_)|)pass(?=_|[0-9])"
+    rf"|(?(gp)(?!)|(?:{_GLUED_SERVICES}{_GLUED_LABELS}|{_GLUED_LABELS}{_GLUED_SERVICES})))"
     rf"(?:[_-]{_GLUED_NOT_WHOSE}[^\W_]++|[0-9]++)*+(?![\w’-]|'[\w’-])[`*_]*[^\S\n]*+{_SEPARATOR_SIGN}"
     rf"{_PROSE_OPENING}(?P<v>{_PROSE_PASSWORD_VALUE}{_PROSE_VALUE_CHAR}{{6,}})",
-    # (a label's word joined to another by '_', '-' or a digit, on the value's line)
-    gate=LazyPattern(r"(?i)[_-](?:pass|pw|pswd|mdp)|(?:pass|pw|pswd|mdp)[a-z]*[_0-9-]"),
+    # (a label's word joined to another by '_', '-' or a digit, or to a service's name with nothing between, on the
+    # value's line)
+    gate=LazyPattern(
+        r"(?i)[_-](?:pass|pw|pswd|mdp)|(?:pass|pw|pswd|mdp)[a-z]*[_0-9-]"
+        rf"|{_GLUED_SERVICES}(?:pass|pw|pswd|mdp)|(?:mdp|pw|pswd|pass)[wdor]*{_GLUED_SERVICES}"
+    ),
     digit=True,
 )
 
@@ -2368,7 +2385,12 @@ _PROSE_KEY = _Pattern(
     rf"(?i)(?=[tjsackl])(?:(?<![\w'’.-])|{_PROSE_NAMED}|{_PROSE_QUOTED})"
     rf"{_KEY_LABEL}(?![\w’-]|'[\w’-])[`*_]*"
     rf"(?:[^\S\n]+{_PROSE_WHOSE_OPEN}{_PROSE_WHOSE_WORD}{_PROSE_WHOSE_CLOSE}){{0,4}}?"
-    rf"(?:{_PROSE_SEPARATOR}{_PROSE_OPENING}|{_PROSE_NEXT_LINE})(?P<v>{_PROSE_VALUE}"
+    rf"(?:{_PROSE_SEPARATOR}{_PROSE_OPENING}|{_PROSE_NEXT_LINE}"
+    # or right after the label and a blank, a value of letters and digits only, mixed, a letter after a digit and a
+    # digit after a letter (token ab12Cd, api key ab12Cd34; not Token Matomo2024 renouvelé, jeton 2FA envoyé; a key of a
+    # known shape, ghp_..., is an access key)
+    rf"|[^\S\n]++(?=[^\W_]++(?!{_PROSE_VALUE_CHAR}))(?=[^\W_]*?[0-9][^\W\d_])(?=[^\W_]*?[^\W\d_][0-9]))"
+    rf"(?P<v>{_PROSE_VALUE}"
     rf"(?={_PROSE_VALUE_CHAR}*?(?:[0-9][^\W\d_]|[^\W\d_][0-9]|(?-i:[a-z][A-Z]))){_PROSE_VALUE_CHAR}{{8,}}"
     # or 5 to 7 letters and digits mixed, a letter after a digit and a digit after a letter, ending its clause
     # (token: ab12Cd, secret: x9Kq2; not Secret : AG2024, Token : Lyon69, token: v2, api key: v2.3.1)
@@ -2442,6 +2464,53 @@ def _any_word(words: list[str] | tuple[str, ...]) -> str:
 
 
 _PROSE_SERVICE = f"(?:{_any_word(_PROSE_SERVICE_WORDS)})"
+# A password's label (or pass), then its value where no separator stands between them but other words do, the value
+# shaped as a password then (a letter after a digit, a capital after a small letter, or a password's sign: _SAID_SHAPED)
+# and no product's name:
+# - the service whose password it is, after up to two words saying so (mdp wp Velo2024!, pass ftp Lilas2024x!, mot de
+#   passe de l'admin Velo$2024; not mot de passe wifi Culture2024, pass wifi Culture2024, mdp admin Windows10);
+# - a verb saying it was changed to it, an auxiliary before it (password changed to Lilas2024x!, mot de passe changé en
+#   Lilas2024x!, le mot de passe a été changé en Velo2024x, remplacé par, set to, reset to, devient; not le mot de passe
+#   a été changé en mars 2024, mot de passe changé en Janvier2024);
+# or, after a separator's sign, a value of two words ending its line or clause, the first starting with a capital and
+# no word saying where or when, the second holding a digit and a password's sign: a password typed with a blank (mdp :
+# Velo 2024!; not Mot de passe : Janvier 2024, Mot de passe : 12 caractères!, mdp : Bonjour 2024 !).
+_SAID_SERVICE = rf"(?:{_PROSE_SERVICE}|wp|pma|sql|root|web|site|cloud|git|nc)"
+_SAID_FILLER = r"(?:du|de|des|la|le|les|the|for|of|pour|au|my|mon|ma|notre|our)"
+_SAID_AUXILIARY = r"(?:a|avait|aura|est|était|sera|has|have|had|was|is|been|été|wurde)"
+_SAID_VERB = (
+    r"(?:(?:chang|modifi|remplac|r[ée]initialis|red[ée]fini|d[ée]fini|fix|renouvel)[ée]e?s?"
+    r"|mise?s?[^\S\n]+[àa][^\S\n]+jour)[^\S\n]+(?:en|à|a|par|pour|sur|avec|vers)"
+    r"|(?:changed|set|reset|updated|switched|rotated|renewed)[^\S\n]+to|devien[ts]|devenue?"
+)
+_SAID_SHAPED = (
+    rf"(?={_PROSE_VALUE_CHAR}*?(?:[0-9][^\W\d_]|(?-i:[a-z][A-Z])|{_PASSWORD_SIGN}))"
+    rf"(?!{_PROSE_PRODUCT}(?!{_PROSE_VALUE_CHAR})){_PROSE_PASSWORD_VALUE}{_PROSE_VALUE_CHAR}{{6,}}"
+)
+_SAID_NOT_WORD = (
+    r"(?!(?:voir|see|cf|dans|in|min|max|au|aux|le|la|les|du|des|de|depuis|since|avant|après|before|after|until"
+    r"|jusqu\w*|plus|moins|at|least|chang\w*|modifi\w*|envoy\w*|chiffres?|caract\w*|signes?|coffre|vault|bitwarden"
+    r"|keepass\w*|lastpass|dashlane|passbolt|versions?|niveaux?|levels?|[ée]tapes?|steps?|pages?)(?![\w’-]))"
+    rf"(?!{_PROSE_PRODUCT}(?![\w’-]))"
+)
+_SAID_SPACED = (
+    rf"{_SAID_NOT_WORD}(?-i:[A-Z])[^\W_]{{1,19}}[^\S\n](?![0-9]{{1,2}}[/.:h][0-9])"
+    rf"(?={_PROSE_VALUE_CHAR}*?[0-9])(?={_PROSE_VALUE_CHAR}*?{_PASSWORD_SIGN}){_PROSE_VALUE_CHAR}{{2,20}}+"
+    r"(?=[^\S\n]*+(?:$|\n|[(,;]|[-–—][^\S\n]))"
+)
+_PROSE_PASSWORD_SAID = _Pattern(
+    rf"(?i)(?=[pm])(?<![\w'’.-])(?:{_PASSWORD_ONLY}|pass)(?![\w’-]|'[\w’-])[`*_]*"
+    rf"(?:(?:[^\S\n]+{_SAID_FILLER}(?=[^\S\n])|[^\S\n]+[ld]['’](?=[^\W\d_])){{0,2}}"
+    rf"(?:(?<=['’])|[^\S\n]+){_SAID_SERVICE}(?![\w’-]|'[\w’-])[`*_]*[^\S\n]++"
+    rf"|(?:[^\S\n]+{_PROSE_WHOSE_WORD}){{0,3}}?(?:[^\S\n]+{_SAID_AUXILIARY}){{0,2}}[^\S\n]+(?:{_SAID_VERB})[^\S\n]++"
+    rf"|(?:[^\S\n]+{_PROSE_WHOSE_OPEN}{_PROSE_WHOSE_WORD}{_PROSE_WHOSE_CLOSE}){{0,6}}?[^\S\n]*+{_SEPARATOR_SIGN}"
+    r"[^\S\n]*+(?P<sp>))"
+    rf"(?P<v>(?(sp){_SAID_SPACED}|{_SAID_SHAPED}))",
+    gate=_DIGIT_SIGN,
+    reach=_PASSWORD_REACH,
+    digit=True,
+)
+
 # What a login and a value after a service's name may be that is no login and password: a quantity or a range of
 # them (Nextcloud : 500Go / 1000Go, Accès : 9h-12h / 14h-18h30, 1920x1080), a product named with a digit (Box :
 # Livebox5 / Freebox6), a host name (Gandi : velo.org / velo2024.org), a Wi-Fi network's two bands (Wi-Fi : asso /
@@ -2630,15 +2699,17 @@ _PROSE_LOGIN_PAIR = _Pattern(
     digit=True,
 )
 # A login and its password in a row of a markdown table whose header names no column (or that has none: | wp |
-# marie | Lilas2024x! |): a cell, then the login's (a word), then a cell holding only a password holding a sign a
-# password's form asks for and no price, reference nor version holds (! ? $ % & * = ^ ~ @ \: not €, £, #, +, <, >:
-# | Offre | Pro | 12€/mois2 |, | Code | promo | PROMO#2024 |, | PHP | 8.2 | >=8.1 |), as after a service's name and
-# its login (_PROSE_SERVICE_BLANK_PAIR). The login read up to 100 characters.
+# marie | Lilas2024x! |, |admin|Lilas2024x!|): cells or none, then the login's (a word), then a cell holding only a
+# password holding a sign a password's form asks for and no price, reference nor version holds (! ? $ % & * = ^ ~ @ \:
+# not €, £, #, +, <, >: | Offre | Pro | 12€/mois2 |, | Code | promo | PROMO#2024 |, | PHP | 8.2 | >=8.1 |; nor a
+# price's digit and currency: | Adhésion | 15€/an! |), as after a service's name and its login
+# (_PROSE_SERVICE_BLANK_PAIR). The login read up to 100 characters.
 _ROW_PASSWORD_SIGN = r"[!?$%&*=^~@\\]"  # noqa: S105 - the signs, no password
 _PROSE_ROW_PAIR = _Pattern(
-    r"(?im)^[^\S\n]*+\|(?:[^|\n]*+\|)+?[^\S\n]*+[^\W\d_][\w.@+-]{0,99}+[^\S\n]*+\|[^\S\n]*+"
+    r"(?im)^[^\S\n]*+\|(?:[^|\n]*+\|)*?[^\S\n]*+[^\W\d_][\w.@+-]{0,99}+[^\S\n]*+\|[^\S\n]*+"
     rf"(?P<v>{_PROSE_VALUE}(?=[^\s|]*?[0-9])(?=[^\s|]*?[^\W\d_])(?=[^\s|]*?{_ROW_PASSWORD_SIGN})"
-    r"[^\s|\"'`,;()]{6,}+)[^\S\n]*+\|",
+    # (no price: | Adhésion | 15€/an! |)
+    r"(?![^\s|]*?[0-9][€£])[^\s|\"'`,;()]{6,}+)[^\S\n]*+\|",
     # (a password's sign in a cell between two bars)
     gate=LazyPattern(rf"\|[^|\n]*?{_ROW_PASSWORD_SIGN}[^|\n]*\|"),
     digit=True,
@@ -2670,6 +2741,32 @@ _PROSE_ADDRESS_PAIR = _Pattern(
     digit=True,
     # a password's sign on the address's line: most lines holding an address hold none
     gate=LazyPattern(_ROW_PASSWORD_SIGN),
+)
+# A login and its password alone on their line, no label before them (admin / Lilas2024x!, - marie / Velo$2024; a
+# list's mark or markdown's before them): a word, '/' and a password holding a sign a password's form asks for and no
+# price, reference nor version holds (_ROW_PASSWORD_SIGN's), a letter and a digit, nor a time (réunion / 18h30!); or a
+# login in small letters (no word a note puts before ':' to say what follows: note, rappel, info...), ':' and such a
+# password, shaped as one too (a letter after a digit or a capital after a small letter: marie : Lilas2024x!; not
+# note : Top2024!, Rappel : AG2024!). Admins / éditeurs, lundi / mardi 2024, site / forum2 hold no such sign.
+_LINE_PAIR_NOT_LOGIN = (
+    r"(?!(?:notes?|nb|ps|rappels?|remarques?|attention|infos?|objectifs?|todo|statut|status|r[ée]sultats?|total"
+    r"|bilan|prix|tarifs?|slogan|devise|motto|titre|title|th[èe]me|theme|message|r[ée]ponse|answer|question|codes?"
+    r"|r[ée]f|ref|important|urgent|nouveau|new|ancien|old|exemple|example|ex|mot|mdp|password|pass|pwd)(?![\w’-]))"
+)
+# (a character of its password: no '/', ':' nor '@', which a login:password@host's is read by its own form)
+_LINE_PAIR_CHAR = f"(?-i:[^/:@{_PROSE_NOT_VALUE}])"
+_PROSE_LINE_PAIR = _Pattern(
+    r"(?im)^[^\S\n]*+(?:[-*•][^\S\n]++)?[`*_]*"
+    r"(?:[^\W\d_][\w.@+-]{0,39}+[`*_]*[^\S\n]*+/[^\S\n]*+"
+    rf"|{_LINE_PAIR_NOT_LOGIN}(?-i:[a-z][a-z0-9._-]{{1,39}}+)[`*_]*[^\S\n]*+:[^\S\n]*+(?P<lc>))[`*_]*"
+    r"(?![0-9]{1,2}[h:][0-9]{2}(?![^\W\d_]))"
+    rf"(?P<v>{_PROSE_VALUE}(?=[^\s/]*?{_ROW_PASSWORD_SIGN})"
+    rf"(?(lc)(?={_LINE_PAIR_CHAR}*?(?:[0-9][^\W\d_]|(?-i:[a-z][A-Z])))|)"
+    rf"{_LINE_PAIR_CHAR}{{6,}}+)[`*_]*[^\S\n]*+$(?!\n[^\S\n]*@)",
+    digit=True,
+    # a password's sign on the pair's line (most lines holding '/' or ':' hold none), and the next line when it
+    # starts with '@' (asso:Velo2024x!⏎@localhost: credentials before a host name, their line broken)
+    gate=LazyPattern(rf"{_ROW_PASSWORD_SIGN}(?:[^\n]*\n[^\S\n]*@)?"),
 )
 # The words in lower case one of which any text _PROSE_PASSWORD matches holds (mots de passe and phrase de passe
 # hold pass, Passwort too; m.d.p. holds m.d, PIN pin; пар: the о of пароль matches ᲂ ignoring case, which lower()
@@ -2814,6 +2911,20 @@ _PROSE_CVV = _Pattern(
     digit=True,
 )
 _PROSE_CVV_NEEDS = ("cvv", "cvc", "cvn", "cryptogramme", "curit")
+# A Wi-Fi network's key after its label in the words a router's page, hostapd or a note gives it (WPA2: ..., WPA
+# key=..., wpa_passphrase=..., PSK: ..., WEP key, Wi-Fi key, WLAN key; French's sésame, a password's word too), words
+# saying whose, then a separator (WPA2 obligatoire, WPA2-PSK : activé, WPA : WPA2-PSK, WPA2 : AES256 pass) and a value
+# as a password's after its label. (French's clé Wi-Fi, clé WPA, code Wi-Fi are _WIFI_KEY's, a password's label.)
+_PROSE_WIFI_KEY = _Pattern(
+    _labelled(
+        r"wpa[0-9]?(?:[-_](?:psk|personal|passphrase|key))?(?:[^\S\n]+(?:keys?|passphrase|psk))?"
+        r"|wep(?:[^\S\n]+keys?)?|psk|(?:wi-?fi|wlan)[^\S\n]+keys?|s[ée]sames?",
+        rf"{_PROSE_PASSWORD_VALUE}{_PROSE_VALUE_CHAR}{{6,}}",
+        direct=False,
+    ),
+    digit=True,
+)
+_PROSE_WIFI_KEY_NEEDS = ("wpa", "wep", "psk", "sésame", "sesame", "wifi", "wi-fi", "wlan")
 # A two-factor seed (TOTP, 2FA, A2F, OTP, MFA, clé 2FA, secret TOTP, seed; words saying whose may follow: TOTP
 # Gandi, clé secrète 2FA...): base32 of 16 characters or more (JBSWY3DPEHPK3PXP), in capitals or in small letters,
 # in one block or in groups of 4 separated by a space (jbsw y3dp ehpk 3pxp), one of base32's digits (2 to 7) in it:
@@ -3094,11 +3205,14 @@ _PROSE_LABELLED: tuple[tuple[str, _Pattern, tuple[str, ...]], ...] = (
     ("a password", _PROSE_PASSWORD_FURTHER, _PROSE_PASSWORD_FURTHER_NEEDS),
     ("a password", _PROSE_PASS, ("pass",)),
     ("a password", _PROSE_PASSWORD_GLUED, _PROSE_PASSWORD_NEEDS),
+    ("a password", _PROSE_PASSWORD_SAID, ("pass", "pw", "pswd", "mdp")),
+    ("a password", _PROSE_WIFI_KEY, _PROSE_WIFI_KEY_NEEDS),
     ("a password", _PROSE_CODE, ("code",)),
     ("a password", _PROSE_LOGIN_PAIR, _PROSE_LOGIN_PAIR_NEEDS),
     ("a password", _PROSE_SERVICE_BLANK_PAIR, _PROSE_PAIR_NEEDS),
     ("a password", _PROSE_ROW_PAIR, ("|",)),
     ("a password", _PROSE_ADDRESS_PAIR, ("@",)),
+    ("a password", _PROSE_LINE_PAIR, _PROSE_PAIR_ANY_NEEDS),
     ("a password", _PROSE_PAIR, _PROSE_PAIR_NEEDS),
     ("a password", _PROSE_PAIR_ANY, _PROSE_PAIR_ANY_NEEDS),
     ("a token or key", _PROSE_KEY, _PROSE_KEY_NEEDS),

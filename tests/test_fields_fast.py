@@ -1308,12 +1308,15 @@ def _texts_of_the_tests() -> list[str]:
 _GATED_PASSWORDS = {
     "_PROSE_PASSWORD": secrettext._PROSE_PASSWORD,
     "_PROSE_PASSWORD_FURTHER": secrettext._PROSE_PASSWORD_FURTHER,
+    "_PROSE_PASSWORD_SAID": secrettext._PROSE_PASSWORD_SAID,
 }
 _LINE_PARTS = st.sampled_from(
     ["mot de passe", "mdp", "Password", "Passwort", "code PIN", "code PUK", "heslo", "clave", " du compte", " FTP",
      " wifi", ":", " : ", "=", " -> ", "→", " est ", " is ", "\n", "\n", " \n", "\n- ", '"', "« ", " »", "`", "**",
      "Lilas2024x", "Azerty123", "4821", "12345678", "Soleil 2024", "voir le coffre", "DB_HOST=db1.lan", " ", "  ",
      "Office 365", "Windows10", "2024", "x1",
+     # a service's name, a verb saying the password was changed, a password typed with a blank
+     " wp ", " de l'admin ", " a été changé en ", " changed to ", "Velo 2024!", "Lilas2024x!",
      # a file written with CRLF, a tab before the line break, a carriage return or U+2028 alone (a blank to re, no
      # line break), a full-width colon, a table's '|', other arrows, a separator starting the value's line
      "\r\n", " \t\r\n", "\r", "\u2028", "：", " | ", "|", "=>", "-->", " ⇨", "➤", "\n: ", "\n→ ", "\n= ",
@@ -1370,6 +1373,9 @@ _FAR_PASSWORDS = [
     'mdp "Lilas 2024 Velo!"',
     "heslo z účtu na serveru v kanceláři : Velo2024x",
     "code PIN de la carte : 4821",
+    "mot de passe du compte de la box de la maison a été changé en Velo2024x",
+    "mot de passe du compte de la box de la maison : Velo 2024!",
+    "mot de passe de l'admin Velo$2024",
 ]
 
 
@@ -1381,7 +1387,7 @@ def test_a_password_after_many_words_on_its_line_is_found_where_the_whole_text_f
     """The forms searched from a few words before their gate's match on its line (_Pattern.reach) find each match a
     search of the whole line finds, after a line of labels or words too."""
     forms = [pattern for _kind, pattern, _needs in secrettext._PROSE_LABELLED if pattern.reach]
-    assert len(forms) == 3
+    assert len(forms) == 4
     for pattern in forms:
         variant = before + text
         assert [m.span() for m in pattern.finditer(variant)] == [

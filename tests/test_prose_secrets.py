@@ -2545,3 +2545,323 @@ def test_a_login_and_its_password_in_a_table_s_row_without_a_header_are_found(te
 )
 def test_a_table_s_row_holding_no_password_is_none(note: str) -> None:
     assert secrettext.prose_secret(note) is None, note
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mdpwp: Lilas2024x!",
+        "ftppass: Lilas2024x!",
+        "wppwd=Lilas2024x!",
+        "passwdftp: Lilas2024x!",
+        "MDPFTP = Velo2024x",
+        "adminpass → Velo2024x",
+        "passwordnas: Lilas2024x!",
+        "sshpwd : Velo2024x",
+        "mdpwifi2: Lilas2024x!",
+    ],
+)
+def test_a_password_s_label_glued_to_a_service_without_a_sign_between_is_found(text: str) -> None:
+    """A short label joined to a service's name with nothing between (mdpwp, ftppass, wppwd, passwdftp), as a
+    spreadsheet's column or a list of accounts names it, then a separator's sign and a value."""
+    found = secrettext.prose_secret(text)
+    assert found is not None and found[0] == "a password", (text, found)
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "ftppass: voir le coffre",
+        "compass: Nord2024",
+        "bypass: activé en 2024",
+        "passwordless: WebAuthn2",
+        "Passport : FR2024",
+        "mdpwp: changé le 12/03/2026",
+    ],
+)
+def test_words_joined_to_pass_or_a_glued_label_and_no_value_are_none(note: str) -> None:
+    assert secrettext.prose_secret(note) is None, note
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mdp wp Velo2024!",
+        "pass ftp Lilas2024x!",
+        "mot de passe wifi Lilas2024x!",
+        "password admin Velo2024x",
+        "mdp du wifi Lilas2024x!",
+        "mot de passe de l'admin Velo$2024",
+        "Pass SSH Xk29pLm3",
+    ],
+)
+def test_a_password_after_its_label_and_a_service_s_name_without_a_separator_is_found(text: str) -> None:
+    """A label, the service whose password it is (a word or two saying so: du, de l'), then the value without a
+    separator, shaped as a password (a letter after a digit, a capital after a small letter, or a sign)."""
+    found = secrettext.prose_secret(text)
+    assert found is not None and found[0] == "a password", (text, found)
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "wifi pass Culture2024",
+        "mot de passe wifi Culture2024",
+        "pass wifi Culture2024",
+        "mot de passe admin WP6.5",
+        "mdp admin Windows10",
+        "mot de passe du compte FTP 2024",
+        "Pass Navigo 2024",
+        "mot de passe admin iOS17",
+    ],
+)
+def test_words_a_year_or_a_product_after_a_label_and_a_service_s_name_are_none(note: str) -> None:
+    assert secrettext.prose_secret(note) is None, note
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "admin / Lilas2024x!",
+        "- marie / Velo$2024",
+        "|admin|Lilas2024x!|",
+        "| marie | Velo2024! |",
+        "marie : Lilas2024x!",
+        "asso_main : Xk29!pLm",
+        "Accès :\nadmin / Lilas2024x!\n",
+    ],
+)
+def test_a_login_and_its_password_alone_on_their_line_without_a_label_are_found(text: str) -> None:
+    """A line that is only a login and a password holding a sign a password's form asks for (``admin /
+    Lilas2024x!``, a table's row of two cells, a login in small letters then ``:``), no label before them."""
+    found = secrettext.prose_secret(text)
+    assert found is not None and found[0] == "a password", (text, found)
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "admin / éditeur / auteur",
+        "lundi / mardi 2024",
+        "Rappel : AG2024!",
+        "Réunion : 18h30!",
+        "TVA / 20%!",
+        "marie : ok pour 2024 !",
+        "| Prix | 12€! |",
+        "| Adhésion | 15€/an! |",
+        "| Salle | B204 |",
+        "Horaires : 9h-12h / 14h-18h30",
+        "site / forum2",
+        "note : Top2024!",
+        "marie / paul / jean2024!",
+    ],
+)
+def test_words_prices_or_times_alone_on_a_line_as_a_pair_are_none(note: str) -> None:
+    assert secrettext.prose_secret(note) is None, note
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "password changed to Lilas2024x!",
+        "mot de passe changé en Lilas2024x!",
+        "le mdp est maintenant Lilas2024x!",
+        "le mot de passe a été changé en Velo2024x",
+        "mdp modifié pour Lilas2024x!",
+        "mot de passe remplacé par Velo$2024",
+        "password has been reset to Xk29pLm3",
+        "password set to Lilas2024x!",
+        "mot de passe du wifi changé en Lilas2024x!",
+        "mdp devient Velo2024x",
+        "mot de passe réinitialisé à Lilas2024x!",
+        "password updated to Velo2024x",
+    ],
+)
+def test_a_password_after_a_verb_saying_it_was_changed_to_it_is_found(text: str) -> None:
+    """A verb between the label and the value (changé en, remplacé par, changed to, set to, devient): the value
+    after it, shaped as a password, is the password."""
+    found = secrettext.prose_secret(text)
+    assert found is not None and found[0] == "a password", (text, found)
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "le mot de passe a été changé en mars 2024",
+        "mot de passe changé en 2024",
+        "mot de passe changé le 12/03/2026",
+        "password changed to v2 policy",
+        "mot de passe changé en Janvier2024",
+        "password changed to iOS17 format",
+        "mot de passe changé pour la rentrée 2024",
+        "password changed to 12 characters",
+        "mdp modifié par Marie le 3 mars 2024",
+    ],
+)
+def test_a_date_or_words_after_a_verb_saying_a_password_was_changed_are_none(note: str) -> None:
+    assert secrettext.prose_secret(note) is None, note
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mot de passe : <s>Azerty1</s> Lilas2024x!",
+        "mot de passe : <del>Azerty1</del> Lilas2024x!",
+        "mot de passe : <strike>Azerty1</strike> Lilas2024x!",
+        "mdp: <S>Azerty1</S> Velo2024x",
+        "mdp FTP : <del>Azerty1</del>",
+        "token : <s>0123456789abcdef</s> fedcba9876543210",
+    ],
+)
+def test_a_password_struck_through_in_html_after_its_label_is_found(text: str) -> None:
+    """HTML's strikethrough (<s>, <del>, <strike>) keeps the old password in the text, as markdown's does."""
+    assert secrettext.prose_secret(text) is not None, text
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "mot de passe : <s>dans le coffre</s> dans Bitwarden",
+        "Mot de passe : <del>à changer</del> changé le 12/03/2026",
+        "<s>Réunion2024</s> reportée",
+    ],
+)
+def test_words_struck_through_in_html_after_a_label_are_none(note: str) -> None:
+    assert secrettext.prose_secret(note) is None, note
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "WPA2: Xy7#kq9!pLm",
+        "clé wifi : Xy7#kq9!pLm",
+        "sésame : Lilas2024x!",
+        "WPA key=Xy7#kq9!pLm",
+        "Clé WPA2-PSK : Velo2024xLyon",
+        "wpa_passphrase=Velo2024xLyon",
+        "PSK: Xy7kq9pLm2",
+        "Sesame = Velo2024x",
+        "WPA3 → Xy7#kq9!pLm",
+        "Wi-Fi key: Xy7#kq9!pLm",
+    ],
+)
+def test_a_wi_fi_network_s_key_after_its_label_is_found(text: str) -> None:
+    found = secrettext.prose_secret(text)
+    assert found is not None and found[0] == "a password", (text, found)
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "WPA2 obligatoire",
+        "WPA2 : obligatoire depuis 2024",
+        "WPA2 : AES256",
+        "WPA : WPA2-PSK",
+        "WPA2-PSK : activé en 2024",
+        "Association Sésame, 12 rue des Lilas",
+        "sésame : voir l'étiquette de la box",
+        "clé wifi : au dos de la Livebox5",
+        "Wi-Fi key: see the label 2024",
+    ],
+)
+def test_words_after_a_wi_fi_label_are_none(note: str) -> None:
+    assert secrettext.prose_secret(note) is None, note
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "token ab12Cd",
+        "api key ab12Cd34",
+        "Token Matomo 3f2a9c1e8b4d4e6f",
+        "jeton 7hG2kP",
+        "secret x9Kq2, à ne pas diffuser",
+    ],
+)
+def test_a_key_right_after_its_label_without_a_separator_is_found(text: str) -> None:
+    """A token's or a key's label then, without a separator, a value of letters and digits mixed (a letter after a
+    digit and a digit after a letter)."""
+    assert secrettext.prose_secret(text) == ("a token or key", 0), text
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "token de l'API dans priv/",
+        "Token Matomo2024 renouvelé",
+        "token v2 expiré",
+        "jeton 2FA envoyé",
+        "Secret Santa 2024",
+        "api key v2.3.1",
+        "token Office365 à renouveler",
+        "secret de polichinelle 2024",
+    ],
+)
+def test_words_a_version_or_a_name_right_after_a_key_s_label_are_none(note: str) -> None:
+    assert secrettext.prose_secret(note) is None, note
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "login admin, pass Soleil2024",
+        "user: marie pass: Soleil2024",
+        "user: marie pass Soleil2024",
+        "login : admin ; pass Velo2024x",
+        "identifiant marie, pass Lilas2024x!",
+        "login admin - pass Soleil2024",
+    ],
+)
+def test_pass_after_a_login_and_a_comma_or_a_separator_is_found(text: str) -> None:
+    found = secrettext.prose_secret(text)
+    assert found is not None and found[0] == "a password", (text, found)
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "login admin, pass à renouveler",
+        "user marie, Pass Culture 2024",
+        "login marie, passe au bureau le 12",
+        "login : admin ; pass Navigo",
+    ],
+)
+def test_words_after_a_login_and_pass_are_none(note: str) -> None:
+    assert secrettext.prose_secret(note) is None, note
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mdp : Velo 2024!",
+        "mot de passe : Lilas 2024x!",
+        "password: Sun 2024$",
+        "mdp FTP = Velo 42!",
+        "Mot de passe : Velo 2024! (depuis mars)",
+    ],
+)
+def test_a_password_holding_a_blank_after_its_label_and_separator_is_found(text: str) -> None:
+    """A value of two words ending the line or its clause, a letter, a digit and a password's sign in them: a
+    password typed with a space."""
+    found = secrettext.prose_secret(text)
+    assert found is not None and found[0] == "a password", (text, found)
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Mot de passe : 12 caractères!",
+        "mot de passe : voir 2024",
+        "Mot de passe : Janvier 2024",
+        "mdp : Bonjour 2024 !",
+        "mot de passe : changé 12/03!",
+        "mdp : à changer 2024",
+        "Mot de passe : 8 chiffres!",
+        "mot de passe : min 12!",
+        "Mot de passe : Coffre 2024!",
+        "Password: Version 2.0!",
+        "Mot de passe : Windows 10!",
+    ],
+)
+def test_words_or_a_date_holding_a_blank_after_a_label_are_none(note: str) -> None:
+    assert secrettext.prose_secret(note) is None, note
