@@ -2254,7 +2254,7 @@ def _password_pattern(first: str, label: str, further: bool = False) -> str:
         # compte "admin2024" changé, mot de passe du réseau "Livebox-A1B2" au dos de la box); in brackets as in quotes
         # (groups cb and cr: mot de passe (Lilas2024x), mot de passe wifi [Lilas2024x]), the bracket closing it and no
         # ':' or '=' after it (Mot de passe (FTP2024) : voir le coffre names whose)
-        rf"|(?:[^\S\n]+(?:[`*_\"'«“‘「『]+[^\S\n]*|[(\[{{][^\S\n]*+(?P<cb>))?"
+        rf"|(?:[^\S\n]+(?:[`*_\"'«“‘「『]+[^\S\n]*|<(?:s|del|strike)>|[(\[{{][^\S\n]*+(?P<cb>))?"
         rf"|(?:[^\S\n]+(?:[^\W\d_]|['’.-])+){{0,5}}?[^\S\n]+{_NOT_NAMED_IN_QUOTES}"
         rf"(?:[^\W\d_]|['’.-])+[^\S\n]+(?:[\"'«“‘「『`]+[^\S\n]*(?P<cq>)|[(\[{{][^\S\n]*+(?P<cr>)))"
         rf"(?:{_PROSE_PRODUCT}[^\S\n]+[`*_]*)?(?P<w>{_PROSE_PASSWORD_VALUE}(?!{_PROSE_PRODUCT}(?!{_PROSE_VALUE_CHAR_NOT_COLON}))"
@@ -2313,8 +2313,9 @@ _PROSE_LOGIN = r"(?:logins?|user(?:name)?s?|utilisateurs?|identifiants?|comptes?
 _PROSE_PASS = _Pattern(
     rf"(?i)(?:p(?<![\w'’.-]p)ass(?![\w’-]|'[\w’-])[`*_]*[^\S\n]*+{_SEPARATOR_SIGN}"
     rf"|(?<![\w'’.-]){_PROSE_LOGIN}[`*_]*(?:[^\S\n]*+{_SEPARATOR_SIGN}[^\S\n]*+|[^\S\n]++){_PROSE_VALUE_CHAR}{{1,200}}+"
-    # (a comma, ';' or a dash between blanks after the login too: login admin, pass Soleil2024; user: marie pass ...)
-    r"(?:[^\S\n]*+[,;]|[^\S\n]++(?:--|[-–—]))?[^\S\n]++"
+    # (a comma, ';', '/' or a dash between blanks after the login too: login admin, pass Soleil2024; user: marie pass
+    # ...)
+    r"(?:[^\S\n]*+[,;/]|[^\S\n]++(?:--|[-–—]))?[^\S\n]++"
     rf"pass(?![\w’-]|'[\w’-])[`*_]*[^\S\n]++"
     # or after a word (a service's name: db pass Lilas2024x!, FTP pass Velo2024x) and a blank, the value right after
     # it shaped as a password (a letter after a digit, a capital after a small letter, or a password's sign: not wifi
@@ -2349,8 +2350,12 @@ _PROSE_PASSWORD_GLUED = _Pattern(
     r"(?i)(?<![\w'’.-])(?:(?P<gp>(?:" + _GLUED_NOT_WHOSE + r"[^\W_]+?[_-])+?))?"
     rf"(?:pass[_-]phrases?|{_PASSWORD_ONLY}(?(gp)|(?=[_-]|[0-9]))|(?(gp)(?<=_)|)pass(?=_|[0-9])"
     rf"|(?(gp)(?!)|(?:{_GLUED_SERVICES}{_GLUED_LABELS}|{_GLUED_LABELS}{_GLUED_SERVICES})))"
-    rf"(?:[_-]{_GLUED_NOT_WHOSE}[^\W_]++|[0-9]++)*+(?![\w’-]|'[\w’-])[`*_]*[^\S\n]*+{_SEPARATOR_SIGN}"
-    rf"{_PROSE_OPENING}(?P<v>{_PROSE_PASSWORD_VALUE}{_PROSE_VALUE_CHAR}{{6,}})",
+    rf"(?:[_-]{_GLUED_NOT_WHOSE}[^\W_]++|[0-9]++)*+(?![\w’-]|'[\w’-])[`*_]*"
+    # (or a blank, then a value shaped as a password: a letter after a digit, a capital after a small letter, or a
+    # password's sign: mdpwp Lilas2024x!, mdp_wp Velo2024x; not password-reset Ticket4521)
+    rf"(?:[^\S\n]*+{_SEPARATOR_SIGN}{_PROSE_OPENING}"
+    rf"|[^\S\n]++(?={_PROSE_VALUE_CHAR}*?(?:[0-9][^\W\d_]|(?-i:[a-z][A-Z])|{_PASSWORD_SIGN})))"
+    rf"(?P<v>{_PROSE_PASSWORD_VALUE}{_PROSE_VALUE_CHAR}{{6,}})",
     # (a label's word joined to another by '_', '-' or a digit, or to a service's name with nothing between, on the
     # value's line)
     gate=LazyPattern(
@@ -2468,7 +2473,9 @@ _PROSE_SERVICE = f"(?:{_any_word(_PROSE_SERVICE_WORDS)})"
 # shaped as a password then (a letter after a digit, a capital after a small letter, or a password's sign: _SAID_SHAPED)
 # and no product's name:
 # - the service whose password it is, after up to two words saying so (mdp wp Velo2024!, pass ftp Lilas2024x!, mot de
-#   passe de l'admin Velo$2024; not mot de passe wifi Culture2024, pass wifi Culture2024, mdp admin Windows10);
+#   passe de l'admin Velo$2024; not mot de passe wifi Culture2024, pass wifi Culture2024, mdp admin Windows10), or any
+#   word or two after a label naming nothing but a password (mdp asso Velo2024!, mot de passe président Lilas2024x!;
+#   after pass, a service's name only: Pass Culture 18ans! is a card's);
 # - a verb saying it was changed to it, an auxiliary before it (password changed to Lilas2024x!, mot de passe changé en
 #   Lilas2024x!, le mot de passe a été changé en Velo2024x, remplacé par, set to, reset to, devient; not le mot de passe
 #   a été changé en mars 2024, mot de passe changé en Janvier2024);
@@ -2479,7 +2486,7 @@ _SAID_SERVICE = rf"(?:{_PROSE_SERVICE}|wp|pma|sql|root|web|site|cloud|git|nc)"
 _SAID_FILLER = r"(?:du|de|des|la|le|les|the|for|of|pour|au|my|mon|ma|notre|our)"
 _SAID_AUXILIARY = r"(?:a|avait|aura|est|était|sera|has|have|had|was|is|been|été|wurde)"
 _SAID_VERB = (
-    r"(?:(?:chang|modifi|remplac|r[ée]initialis|red[ée]fini|d[ée]fini|fix|renouvel)[ée]e?s?"
+    r"(?:(?:chang|modifi|remplac|r[ée]initialis|red[ée]fini|d[ée]fini|fix|renouvel|pass)[ée]e?s?"
     r"|mise?s?[^\S\n]+[àa][^\S\n]+jour)[^\S\n]+(?:en|à|a|par|pour|sur|avec|vers)"
     r"|(?:changed|set|reset|updated|switched|rotated|renewed)[^\S\n]+to|devien[ts]|devenue?"
 )
@@ -2498,10 +2505,17 @@ _SAID_SPACED = (
     rf"(?={_PROSE_VALUE_CHAR}*?[0-9])(?={_PROSE_VALUE_CHAR}*?{_PASSWORD_SIGN}){_PROSE_VALUE_CHAR}{{2,20}}+"
     r"(?=[^\S\n]*+(?:$|\n|[(,;]|[-–—][^\S\n]))"
 )
+# (a word saying whose: no filler, preposition or word of a length, which a count follows: mot de passe de
+# 12caractères!, password with 8chars!)
+_SAID_WORD = (
+    rf"(?!(?:{_SAID_FILLER.removeprefix('(?:').removesuffix(')')}|à|a|en|par|avec|sans|with|without|min|minimum|max"
+    r"|maximum|moins|plus|least|at|than|que|d|l|au|aux)(?![\w’-]))(?:[^\W\d_]|['’.-])+"
+)
 _PROSE_PASSWORD_SAID = _Pattern(
-    rf"(?i)(?=[pm])(?<![\w'’.-])(?:{_PASSWORD_ONLY}|pass)(?![\w’-]|'[\w’-])[`*_]*"
+    rf"(?i)(?=[pm])(?<![\w'’.-])(?:{_PASSWORD_ONLY}(?P<own>)|pass)(?![\w’-]|'[\w’-])[`*_]*"
     rf"(?:(?:[^\S\n]+{_SAID_FILLER}(?=[^\S\n])|[^\S\n]+[ld]['’](?=[^\W\d_])){{0,2}}"
-    rf"(?:(?<=['’])|[^\S\n]+){_SAID_SERVICE}(?![\w’-]|'[\w’-])[`*_]*[^\S\n]++"
+    rf"(?:(?<=['’])|[^\S\n]+)(?:{_SAID_SERVICE}(?![\w’-]|'[\w’-])"
+    rf"|(?(own){_SAID_WORD}(?:[^\S\n]+{_SAID_WORD})?|(?!)))[`*_]*[^\S\n]++"
     rf"|(?:[^\S\n]+{_PROSE_WHOSE_WORD}){{0,3}}?(?:[^\S\n]+{_SAID_AUXILIARY}){{0,2}}[^\S\n]+(?:{_SAID_VERB})[^\S\n]++"
     rf"|(?:[^\S\n]+{_PROSE_WHOSE_OPEN}{_PROSE_WHOSE_WORD}{_PROSE_WHOSE_CLOSE}){{0,6}}?[^\S\n]*+{_SEPARATOR_SIGN}"
     r"[^\S\n]*+(?P<sp>))"

@@ -2559,6 +2559,9 @@ def test_a_table_s_row_holding_no_password_is_none(note: str) -> None:
         "passwordnas: Lilas2024x!",
         "sshpwd : Velo2024x",
         "mdpwifi2: Lilas2024x!",
+        "motdepasseftp: Lilas2024x!",
+        "mdpwp Lilas2024x!",
+        "mdp_wp Velo2024x",
     ],
 )
 def test_a_password_s_label_glued_to_a_service_without_a_sign_between_is_found(text: str) -> None:
@@ -2577,6 +2580,8 @@ def test_a_password_s_label_glued_to_a_service_without_a_sign_between_is_found(t
         "passwordless: WebAuthn2",
         "Passport : FR2024",
         "mdpwp: changé le 12/03/2026",
+        "password-reset Ticket4521",
+        "mdp_wp voir le coffre",
     ],
 )
 def test_words_joined_to_pass_or_a_glued_label_and_no_value_are_none(note: str) -> None:
@@ -2593,6 +2598,9 @@ def test_words_joined_to_pass_or_a_glued_label_and_no_value_are_none(note: str) 
         "mdp du wifi Lilas2024x!",
         "mot de passe de l'admin Velo$2024",
         "Pass SSH Xk29pLm3",
+        "mdp asso Velo2024!",
+        "mot de passe président Lilas2024x!",
+        "mot de passe pour le wifi Lilas2024x!",
     ],
 )
 def test_a_password_after_its_label_and_a_service_s_name_without_a_separator_is_found(text: str) -> None:
@@ -2613,6 +2621,9 @@ def test_a_password_after_its_label_and_a_service_s_name_without_a_separator_is_
         "mot de passe du compte FTP 2024",
         "Pass Navigo 2024",
         "mot de passe admin iOS17",
+        "Pass Culture 18ans!",
+        "mot de passe de 12caractères!",
+        "password with 8chars!",
     ],
 )
 def test_words_a_year_or_a_product_after_a_label_and_a_service_s_name_are_none(note: str) -> None:
@@ -2675,6 +2686,8 @@ def test_words_prices_or_times_alone_on_a_line_as_a_pair_are_none(note: str) -> 
         "mdp devient Velo2024x",
         "mot de passe réinitialisé à Lilas2024x!",
         "password updated to Velo2024x",
+        "mot de passe passé à Lilas2024x!",
+        "pw changed to Velo2024x",
     ],
 )
 def test_a_password_after_a_verb_saying_it_was_changed_to_it_is_found(text: str) -> None:
@@ -2711,6 +2724,7 @@ def test_a_date_or_words_after_a_verb_saying_a_password_was_changed_are_none(not
         "mdp: <S>Azerty1</S> Velo2024x",
         "mdp FTP : <del>Azerty1</del>",
         "token : <s>0123456789abcdef</s> fedcba9876543210",
+        "mot de passe <s>Azerty1</s> Lilas2024x!",
     ],
 )
 def test_a_password_struck_through_in_html_after_its_label_is_found(text: str) -> None:
@@ -2810,6 +2824,7 @@ def test_words_a_version_or_a_name_right_after_a_key_s_label_are_none(note: str)
         "login : admin ; pass Velo2024x",
         "identifiant marie, pass Lilas2024x!",
         "login admin - pass Soleil2024",
+        "login admin / pass Soleil2024",
     ],
 )
 def test_pass_after_a_login_and_a_comma_or_a_separator_is_found(text: str) -> None:
