@@ -2343,7 +2343,7 @@ _GLUED_NOT_WHOSE = (
 # bypass) or starts (passport, passwordless).
 _GLUED_SERVICES = (
     r"(?:wp|wordpress|s?ftps?|ssh|db|bdd|sql|mysql|pma|nas|wi-?fi|smtp|imap|mail|webmail|admin|root|vpn|box|nc"
-    r"|nextcloud|ovh|cpanel|git)"
+    r"|nextcloud|ovh|cpanel|git|site|web|user|compte|cloud)"
 )
 _GLUED_LABELS = r"(?:mdp|pwd|pw|pswd|passwd|password|pass)"
 _PROSE_PASSWORD_GLUED = _Pattern(
@@ -2477,8 +2477,9 @@ _PROSE_SERVICE = f"(?:{_any_word(_PROSE_SERVICE_WORDS)})"
 #   word or two after a label naming nothing but a password (mdp asso Velo2024!, mot de passe président Lilas2024x!;
 #   after pass, a service's name only: Pass Culture 18ans! is a card's);
 # - a verb saying it was changed to it, an auxiliary before it (password changed to Lilas2024x!, mot de passe changé en
-#   Lilas2024x!, le mot de passe a été changé en Velo2024x, remplacé par, set to, reset to, devient; not le mot de passe
-#   a été changé en mars 2024, mot de passe changé en Janvier2024);
+#   Lilas2024x!, le mot de passe a été changé en Velo2024x, remplacé par, set to, reset to, devient; the old one between
+#   too: changed from Azerty1 to Lilas2024x!, changé de Azerty1 en Lilas2024x!; not le mot de passe a été changé en
+#   mars 2024, mot de passe changé en Janvier2024);
 # or, after a separator's sign, a value of two words ending its line or clause, the first starting with a capital and
 # no word saying where or when, the second holding a digit and a password's sign: a password typed with a blank (mdp :
 # Velo 2024!; not Mot de passe : Janvier 2024, Mot de passe : 12 caractères!, mdp : Bonjour 2024 !).
@@ -2487,8 +2488,9 @@ _SAID_FILLER = r"(?:du|de|des|la|le|les|the|for|of|pour|au|my|mon|ma|notre|our)"
 _SAID_AUXILIARY = r"(?:a|avait|aura|est|était|sera|has|have|had|was|is|been|été|wurde)"
 _SAID_VERB = (
     r"(?:(?:chang|modifi|remplac|r[ée]initialis|red[ée]fini|d[ée]fini|fix|renouvel|pass)[ée]e?s?"
-    r"|mise?s?[^\S\n]+[àa][^\S\n]+jour)[^\S\n]+(?:en|à|a|par|pour|sur|avec|vers)"
-    r"|(?:changed|set|reset|updated|switched|rotated|renewed)[^\S\n]+to|devien[ts]|devenue?"
+    r"|mise?s?[^\S\n]+[àa][^\S\n]+jour)(?:[^\S\n]+d(?:e[^\S\n]+|['’])\S{1,64}+)?[^\S\n]+(?:en|à|a|par|pour|sur|avec|vers)"
+    r"|(?:changed|set|reset|updated|switched|rotated|renewed)(?:[^\S\n]+from[^\S\n]+\S{1,64}+)?[^\S\n]+to"
+    r"|devien[ts]|devenue?"
 )
 _SAID_SHAPED = (
     rf"(?={_PROSE_VALUE_CHAR}*?(?:[0-9][^\W\d_]|(?-i:[a-z][A-Z])|{_PASSWORD_SIGN}))"

@@ -2560,6 +2560,8 @@ def test_a_table_s_row_holding_no_password_is_none(note: str) -> None:
         "sshpwd : Velo2024x",
         "mdpwifi2: Lilas2024x!",
         "motdepasseftp: Lilas2024x!",
+        "userpass: Lilas2024x!",
+        "mdpsite = Velo2024x",
         "mdpwp Lilas2024x!",
         "mdp_wp Velo2024x",
     ],
@@ -2665,6 +2667,10 @@ def test_a_login_and_its_password_alone_on_their_line_without_a_label_are_found(
         "site / forum2",
         "note : Top2024!",
         "marie / paul / jean2024!",
+        "marie / Soleil2024",
+        "web01a / web02b",
+        "AB12CD / EF34GH",
+        "asso / Velo2024x",
     ],
 )
 def test_words_prices_or_times_alone_on_a_line_as_a_pair_are_none(note: str) -> None:
@@ -2688,6 +2694,9 @@ def test_words_prices_or_times_alone_on_a_line_as_a_pair_are_none(note: str) -> 
         "password updated to Velo2024x",
         "mot de passe passé à Lilas2024x!",
         "pw changed to Velo2024x",
+        "password changed from Azerty1 to Lilas2024x!",
+        "mot de passe changé de Azerty1 en Lilas2024x!",
+        "mdp changé d'Azerty1 en Velo2024x",
     ],
 )
 def test_a_password_after_a_verb_saying_it_was_changed_to_it_is_found(text: str) -> None:
@@ -2709,6 +2718,8 @@ def test_a_password_after_a_verb_saying_it_was_changed_to_it_is_found(text: str)
         "mot de passe changé pour la rentrée 2024",
         "password changed to 12 characters",
         "mdp modifié par Marie le 3 mars 2024",
+        "password changed from 2023 to 2024",
+        "mot de passe changé de place en 2024",
     ],
 )
 def test_a_date_or_words_after_a_verb_saying_a_password_was_changed_are_none(note: str) -> None:
