@@ -2510,8 +2510,8 @@ _SAID_SPACED = (
 # (a word saying whose: no filler, preposition or word of a length, which a count follows: mot de passe de
 # 12caractères!, password with 8chars!)
 _SAID_WORD = (
-    rf"(?!(?:{_SAID_FILLER.removeprefix('(?:').removesuffix(')')}|à|a|en|par|avec|sans|with|without|min|minimum|max"
-    r"|maximum|moins|plus|least|at|than|que|d|l|au|aux)(?![\w’-]))(?:[^\W\d_]|['’.-])+"
+    rf"(?!(?:{_SAID_FILLER}|à|a|en|par|avec|sans|with|without|min|minimum|max|maximum|moins|plus|least|at|than|que"
+    r"|d|l|aux)(?![\w’-]))(?:[^\W\d_]|['’.-])+"
 )
 _PROSE_PASSWORD_SAID = _Pattern(
     rf"(?i)(?=[pm])(?<![\w'’.-])(?:{_PASSWORD_ONLY}(?P<own>)|pass)(?![\w’-]|'[\w’-])[`*_]*"
@@ -2723,7 +2723,9 @@ _PROSE_LOGIN_PAIR = _Pattern(
 _ROW_PASSWORD_SIGN = r"[!?$%&*=^~@\\]"  # noqa: S105 - the signs, no password
 _PROSE_ROW_PAIR = _Pattern(
     r"(?im)^[^\S\n]*+\|(?:[^|\n]*+\|)*?[^\S\n]*+[^\W\d_][\w.@+-]{0,99}+[^\S\n]*+\|[^\S\n]*+"
-    rf"(?P<v>{_PROSE_VALUE}(?=[^\s|]*?[0-9])(?=[^\s|]*?[^\W\d_])(?=[^\s|]*?{_ROW_PASSWORD_SIGN})"
+    # (the cell's own lookaheads first, each bounded by its '|': _PROSE_VALUE's read on to the line's end, for each
+    # cell of a long row: | a | a | ... in a time of its square)
+    rf"(?P<v>(?=[^\s|]*?[0-9])(?=[^\s|]*?[^\W\d_])(?=[^\s|]*?{_ROW_PASSWORD_SIGN}){_PROSE_VALUE}"
     # (no price: | Adhésion | 15€/an! |)
     r"(?![^\s|]*?[0-9][€£])[^\s|\"'`,;()]{6,}+)[^\S\n]*+\|",
     # (a password's sign in a cell between two bars)

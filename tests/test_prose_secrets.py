@@ -2891,3 +2891,23 @@ def test_a_password_holding_a_blank_after_its_label_and_separator_is_found(text:
 )
 def test_words_or_a_date_holding_a_blank_after_a_label_are_none(note: str) -> None:
     assert secrettext.prose_secret(note) is None, note
+
+
+@pytest.mark.parametrize(("cell", "end"), [("|a", "|x1!|"), ("| a ", "| x1! |"), ("|a|", "x1!|")])
+def test_a_long_table_row_whose_last_cell_holds_a_sign_is_read_in_a_time_of_its_length(cell: str, end: str) -> None:
+    """A row's cells were each read as a value after a login, _PROSE_VALUE's lookaheads reading on to the line's end
+    for a digit: 16,000 characters of '|a' before a cell holding a sign took 8 s, a time in the square of the length.
+    Each cell's lookaheads stop at its '|': four times the cells take about four times as long (the least of three
+    runs each, CPU time; sixteen times in the square)."""
+    import time
+
+    def least(sample: str) -> float:
+        times = []
+        for _ in range(3):
+            start = time.process_time()
+            assert secrettext.prose_secret(sample) is None
+            times.append(time.process_time() - start)
+        return min(times)
+
+    small, large = least(cell * 2000 + end), least(cell * 8000 + end)
+    assert large < 9 * small, f"2,000 cells: {small:.3f} s, 8,000: {large:.3f} s"
