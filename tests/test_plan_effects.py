@@ -538,27 +538,44 @@ def test_a_member_suspended_while_its_host_is_renamed_is_told_its_processes_end(
     ), said
 
 
-def test_a_static_site_suspended_or_archived_is_told_to_answer_503_or_to_go(tmp_path: Path) -> None:
-    """A static site (php: none) has no container: the front proxy serves it, answers 503 once its member is
-    suspended and drops its block once archived. The plan told a PHP site's 503 with its container and said
-    nothing of a static one; now the member's space line, which tells its processes end, says it too."""
+def _site_container(slug: str, php: str) -> Resource:
+    """A member's site container as components.member_site declares it (a static site's too: Caddy serving its
+    files), with its labels."""
+    labels = [{"label": "pic.member", "value": slug}, {"label": "pic.role", "value": "site"}]
+    return res(CONTAINER, f"{slug}-container", {"image": f"pic/{php}", "labels": labels})
+
+
+def test_a_site_whose_container_goes_is_told_once_by_its_container_static_or_not(tmp_path: Path) -> None:
+    """A static site (php: none) runs in a container of its own (Caddy serving its files), as a PHP site does:
+    the container's removal says what its visitors get. The member's space line said it again, of a site
+    "served by the front proxy" that the program does not have; now the space line says the processes that
+    end, and the site is told once, by its container."""
     settings = load_settings(ROOT, "prod")
     slug = "asso-static"
-    old = rendering(res(CMD, f"{slug}-space", {"create": "space active"}))
-    new = rendering(res(CMD, f"{slug}-space", {"create": "space not active"}))
     data = member(uid=10957, site={"domains": ["asso-static.org"], "php": "none"})
+    space = res(CMD, f"{slug}-space", {"create": "space active"})
+    old = rendering(space, _site_container(slug, "caddy"))
+    new = rendering(res(CMD, f"{slug}-space", {"create": "space not active"}))
     said_of = {
-        "suspended": f"the site of {slug} (static, served by the front proxy) answers 503 from this `pulumi up`, "
-        "its files kept",
-        "archived": f"the site of {slug} (static, served by the front proxy) is no longer served from this "
-        "`pulumi up`, its files kept",
+        "suspended": f"the site of {slug} answers 503 from this `pulumi up`: {slug} is suspended",
+        "archived": f"the site of {slug} is no longer served from this `pulumi up`: {slug} is archived",
     }
     for status, words in said_of.items():
-        said, *_ = _said(settings, ({slug: data}, {slug: {**data, "status": status}}), (old, new), tmp_path / status)
+        said, text, *_ = _said(
+            settings, ({slug: data}, {slug: {**data, "status": status}}), (old, new), tmp_path / status
+        )
+        assert said[f"{slug}-container"] == words, said
         assert said[f"{slug}-space"] == (
             f"every process of {slug} on web1 ends from this `pulumi up` (its open ssh and sftp sessions, what it "
-            f"left running): {slug} is {status}; {words}"
+            f"left running): {slug} is {status}"
         ), said
+        assert "front proxy" not in text and text.count(f"the site of {slug}") == 2, text  # its line and >>>
+    said, text, *_ = _said(settings, ({slug: data}, {}), (old, rendering()), tmp_path / "removed")
+    assert said[f"{slug}-container"] == (
+        f"the site of {slug} is no longer served from this `pulumi up`: its member file is removed"
+    ), said
+    assert said[f"{slug}-space"] == "", said
+    assert "front proxy" not in text, text
 
 
 def test_a_cron_command_holding_backticks_stays_one_code_span_in_markdown(tmp_path: Path) -> None:
@@ -640,26 +657,45 @@ def test_a_uid_given_to_another_member_while_its_host_is_renamed_is_refused_on_t
     ), reused.refusal()
 
 
-def test_a_static_site_whose_member_file_is_removed_is_told_to_go(tmp_path: Path) -> None:
-    """A member file removed with its static site: no container goes, so nothing said the site is no longer
-    served; now the space command's removal says it, after the logins refused when the member had keys. An
-    archived member's static site was not served: nothing to say."""
+def test_a_site_answering_503_without_a_container_that_goes_is_told_on_its_space_line(tmp_path: Path) -> None:
+    """A suspended member's site has no container: the front proxy answers 503 for it. Archived, its file
+    removed or its site dropped, the proxy drops its block and its domains are no longer served at all, and
+    archived its databases are no longer dumped (a suspended member's still were): no container goes to say it,
+    and the plan said nothing. Now its space command's change or removal says it; a member archived that was
+    active, whose container goes, is told by its container alone."""
     settings = load_settings(ROOT, "prod")
-    slug = "asso-static"
-    old = rendering(res(CMD, f"{slug}-space", {"create": "space"}))
-    static = {"domains": ["asso-static.org"], "php": "none"}
-    gone = (
-        f"the site of {slug} (static, served by the front proxy) is no longer served from this `pulumi up`: its "
-        "member file is removed"
+    slug = "asso-pause"
+    site = {"domains": ["asso-pause.org"], "php": "8.4"}
+    suspended = member(uid=10962, site=site, databases=["main", "wiki"], status="suspended")
+    old = rendering(res(CMD, f"{slug}-space", {"create": "space suspended"}))
+    new = rendering(res(CMD, f"{slug}-space", {"create": "space archived"}))
+    said, text, markdown, data = _said(
+        settings, ({slug: suspended}, {slug: {**suspended, "status": "archived"}}), (old, new), tmp_path / "archived"
     )
-    said, *_ = _said(settings, ({slug: member(uid=10960, site=static)}, {}), (old, rendering()), tmp_path / "bare")
-    assert said[f"{slug}-space"] == gone, said
-    keys = member(uid=10960, site=static, access={"sftp_keys": [KEY]})
-    said, *_ = _said(settings, ({slug: keys}, {}), (old, rendering()), tmp_path / "keys")
-    assert said[f"{slug}-space"].startswith(f"new ssh and sftp logins of {slug} on web1 are refused"), said
-    assert said[f"{slug}-space"].endswith(f"stay on web1; {gone}"), said
-    archived = member(uid=10960, site=static, status="archived")
-    said, *_ = _said(settings, ({slug: archived}, {}), (old, rendering()), tmp_path / "archived")
+    assert said[f"{slug}-space"] == (
+        f"the site of {slug}, which answered 503 with no container ({slug} is suspended), is no longer served from "
+        f"this `pulumi up`: {slug} is archived; its databases asso_pause_main, asso_pause_wiki are no longer dumped "
+        "every night (the dumps made so far are kept)"
+    ), said
+    assert f">>> downtime: {slug}-space: the site of {slug}, which answered 503" in text, text
+    assert f"- `{slug}-space`: the site of {slug}, which answered 503" in markdown, markdown
+    assert [c["downtime"] for c in data["changes"] if c["name"] == f"{slug}-space"] == [said[f"{slug}-space"]]
+    said, *_ = _said(settings, ({slug: suspended}, {}), (old, rendering()), tmp_path / "removed")
+    assert said[f"{slug}-space"] == (
+        f"the site of {slug}, which answered 503 with no container ({slug} is suspended), is no longer served "
+        f"from this `pulumi up`: its member file is removed"
+    ), said
+    no_site = {k: v for k, v in suspended.items() if k != "site"}
+    said, *_ = _said(settings, ({slug: suspended}, {slug: no_site}), (old, new), tmp_path / "dropped")
+    assert said[f"{slug}-space"] == (
+        f"the site of {slug}, which answered 503 with no container ({slug} is suspended), is no longer served "
+        f"from this `pulumi up`: {slug} has no site any more"
+    ), said
+    # archived before: not served, nothing to say; suspended again: still 503
+    archived = {**suspended, "status": "archived"}
+    said, *_ = _said(settings, ({slug: archived}, {}), (old, rendering()), tmp_path / "was-archived")
+    assert said[f"{slug}-space"] == "", said
+    said, *_ = _said(settings, ({slug: suspended}, {slug: suspended}), (old, new), tmp_path / "same")
     assert said[f"{slug}-space"] == "", said
 
 

@@ -1365,8 +1365,8 @@ def _runtime_refusal(member: Member | None, settings: Settings | None) -> tuple[
 
 def _site_gone(change: Change, member: str, attr_new: Attribution) -> str:
     """What a member's visitors get once its site container is deleted with no other to take over (the member
-    suspended, archived or removed, its site dropped); ``""`` when the site is still served (a static site, by
-    the proxy)."""
+    suspended, archived or removed, its site dropped, static or PHP); ``""`` for any other change (a site that had
+    no container is told on its space command: :func:`_site_unanswered`)."""
     res = change.resource
     if change.kind != "remove" or res.type != "docker:index/container:Container" or _role(res) != "site":
         return ""
@@ -1530,24 +1530,16 @@ def _logins_refused(change: Change, member: str, attr_old: Attribution, attr_new
     """What removing an active member's space command (its member file removed) does to its access: the delete
     script removes its keys file (components.member_space), so sshd refuses its new ssh and sftp logins, while the
     sessions open then go on (sshd checks keys at login only) and its account and files stay; and, for a static
-    site (no container to tell it), that the site is no longer served. ``""`` for a member that had no key, was not
-    active (its keys file empty already, its processes ended), and had no static site served, and any other
-    change."""
+    site the front proxy answered 503 for (no container to tell it: :func:`_site_unanswered`), that it is no longer
+    served. ``""`` for a member that had no key, was not active (its keys file empty already, its processes ended),
+    and had no such site, and any other change."""
     res = change.resource
     if change.kind != "remove" or res.name != f"{member}-space" or not res.type.startswith("command:"):
         return ""
     then, now = attr_old.members.get(member), attr_new.members.get(member)
     if then is None or now is not None:
         return ""
-    # a static site has no container whose removal tells it: the front proxy drops its block
-    static = (
-        [
-            f"the site of {member} (static, served by the front proxy) is no longer served {FROM_UP}: its member "
-            "file is removed"
-        ]
-        if then.site is not None and then.site.static and then.status != "archived"
-        else []
-    )
+    static = [site] if (site := _site_unanswered(member, then, None, attr_old)) else []
     if then.status != "active" or not then.access.sftp_keys:
         return "; ".join(static)
     host = attr_old.host(change.old) if change.old is not None else then.host
@@ -1568,16 +1560,51 @@ def _key_of(line: str) -> str:
     return " ".join(line.split(" ", 2)[:2])
 
 
-def _static_site(member: Member) -> str:
-    """What a suspended or archived member's static site (``php: none``, served by the front proxy itself, no
-    container) gets: 503 while suspended, no site block once archived (components.front_proxy); ``""`` for any
-    other member."""
-    if member.site is None or not member.site.static or member.status == "active":
+def _has_site_container(rendering: Rendering, member: str) -> bool:
+    """Whether ``rendering`` runs a site container for ``member`` (components.member_site, PHP or static: its
+    change tells what the site's visitors get, :func:`_site_gone`)."""
+    return any(
+        r.type == "docker:index/container:Container"
+        and r.labels().get("pic.role") == "site"
+        and r.labels().get("pic.member") == member
+        for r in rendering
+    )
+
+
+def _site_unanswered(member: str, then: Member, now: Member | None, attr_old: Attribution) -> str:
+    """What becomes of a site the front proxy answered 503 for with no container (its member suspended, or its
+    runtime refused: components.front_proxy) once it is no longer served at all (the member archived, its file
+    removed, its site dropped): no container goes to say it. ``""`` for a site with a container before (its
+    removal says it), one not served before, and one still answered."""
+    if then.site is None or then.status == "archived" or _has_site_container(attr_old.rendering, member):
         return ""
-    site = f"the site of {member.slug} (static, served by the front proxy)"
-    if member.status == "suspended":
-        return f"{site} answers 503 {FROM_UP}, its files kept"
-    return f"{site} is no longer served {FROM_UP}, its files kept"
+    why = (
+        "its member file is removed"
+        if now is None
+        else f"{member} is archived"
+        if now.status == "archived"
+        else f"{member} has no site any more"
+        if now.site is None
+        else ""
+    )
+    if not why:
+        return ""
+    before = f"{member} is suspended" if then.status == "suspended" else "its runtime is not run"
+    return (
+        f"the site of {member}, which answered 503 with no container ({before}), is no longer served {FROM_UP}: {why}"
+    )
+
+
+def _dumps_stopped(then: Member, now: Member) -> str:
+    """A suspended member archived: its databases, dumped every night while it was suspended (the backup account is
+    not locked), are no longer dumped; its lock is unchanged, so no other line says it."""
+    if then.status != "suspended" or now.status != "archived" or not now.databases:
+        return ""
+    names = ", ".join(d.name for d in now.databases)
+    return (
+        f"its database{'s' if len(now.databases) > 1 else ''} {names} "
+        f"{'are' if len(now.databases) > 1 else 'is'} no longer dumped every night (the dumps made so far are kept)"
+    )
 
 
 def _sessions_ended(
@@ -1585,17 +1612,20 @@ def _sessions_ended(
 ) -> str:
     """The member's processes on its web host that its space command ends (components.member_space): its open
     ssh and sftp sessions when its shell or a key is taken away, all of them when it is no longer active (and,
-    for a static site, which has no container to remove, that it answers 503 or is no longer served:
-    :func:`_static_site`); ``""`` when none is. ``renamed``: hosts renamed at the same addresses (old name -> new),
+    for a site the proxy answered 503 for with no container, that it is no longer served:
+    :func:`_site_unanswered`; a suspended member archived, that its databases are no longer dumped); ``""`` when
+    none is. ``renamed``: hosts renamed at the same addresses (old name -> new),
     the same machine, where the same account runs on."""
     res = change.resource
     old, new = attr_old.members.get(member), attr_new.members.get(member)
     if change.kind != "update" or res.name != f"{member}-space" or old is None or new is None:
         return ""
-    if (old.host != new.host and (renamed or {}).get(old.host) != new.host) or old.status != "active":
+    if old.host != new.host and (renamed or {}).get(old.host) != new.host:
         return ""
+    site = _site_unanswered(member, old, new, attr_old)
+    if old.status != "active":
+        return "; ".join(filter(None, [site, _dumps_stopped(old, new)]))
     if new.status != "active":
-        site = _static_site(new)
         return (
             f"every process of {member} on {new.host} ends {FROM_UP} (its open ssh and sftp sessions, "
             f"what it left running): {member} is {new.status}" + (f"; {site}" if site else "")
@@ -1606,10 +1636,11 @@ def _sessions_ended(
     if old.access.ssh and not new.access.ssh:
         why.insert(0, "its shell removed (ssh: true no longer set)")
     if not why:
-        return ""
+        return site
     return (
         f"the open ssh and sftp sessions of {member} on {new.host} end {FROM_UP}, all of them whichever "
         f"key opened them ({', '.join(why)}){'; its site runs on' if new.site is not None else ''}"
+        + (f"; {site}" if site else "")
     )
 
 
