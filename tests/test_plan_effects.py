@@ -484,6 +484,46 @@ def test_a_cron_job_edited_is_told_changed_and_the_jobs_that_run_are_counted(tmp
         assert said[f"{slug}-cron"] == line, case
 
 
+def test_a_cron_jobs_time_limit_changed_is_told_with_the_job(tmp_path: Path) -> None:
+    """A job's ``timeout`` is its time limit: lowered, the job is stopped sooner (a long import cut off), raised,
+    later. The plan compared jobs on their command and schedule alone: a job whose limit alone changed was counted
+    unchanged and said nothing, and one whose schedule changed with its limit was told without it. Now a limit
+    changed is told with its job, before and after, and the job counted as changed."""
+    settings = load_settings(ROOT, "prod")
+    slug = "asso-limit"
+    site = {"domains": ["asso-limit.org"], "php": "8.4"}
+    a = {"schedule": "hourly", "command": "php wp-cron.php", "timeout": 600}
+    b = {"schedule": "daily", "command": "php import.php"}  # the default limit, 300 s
+    old = rendering(res(CMD, f"{slug}-cron", {"create": "before"}))
+    new = rendering(res(CMD, f"{slug}-cron", {"create": "after"}))
+    cases = {
+        "limit": (
+            [{**a, "timeout": 60}, b],
+            f"1 cron job of {slug} changes from this `pulumi up` (its timer on web1 rewritten): `php wp-cron.php` "
+            f"(schedule `hourly`) is stopped after 60 s instead of 600 s; {slug} runs 2 cron jobs then (1 unchanged, "
+            "1 changed)",
+        ),
+        "default limit": (
+            [a, {**b, "timeout": 3600}],
+            f"1 cron job of {slug} changes from this `pulumi up` (its timer on web1 rewritten): `php import.php` "
+            f"(schedule `daily`) is stopped after 3600 s instead of 300 s; {slug} runs 2 cron jobs then (1 "
+            "unchanged, 1 changed)",
+        ),
+        "schedule and limit": (
+            [{**a, "schedule": "daily", "timeout": 60}, b],
+            f"1 cron job of {slug} changes from this `pulumi up` (its timer on web1 rewritten): `php wp-cron.php` "
+            f"runs on schedule `daily` instead of `hourly`, and is stopped after 60 s instead of 600 s; {slug} runs "
+            "2 cron jobs then (1 unchanged, 1 changed)",
+        ),
+        "written otherwise": ([a, {**b, "timeout": 300}], ""),
+    }
+    before = member(uid=10963, site=site, cron=[a, b])
+    for case, (jobs, line) in cases.items():
+        after = member(uid=10963, site=site, cron=jobs)
+        said, *_ = _said(settings, ({slug: before}, {slug: after}), (old, new), tmp_path / case.replace(" ", "-"))
+        assert said[f"{slug}-cron"] == line, case
+
+
 def test_one_cron_job_stopped_is_told_in_the_singular(tmp_path: Path) -> None:
     """A member with one cron job suspended: its cron command removed. The plan said "the cron jobs of X stop
     running (1 job, their timers ...)"; now the number agrees: "the cron job of X stops running (1 job, its

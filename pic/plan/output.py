@@ -1464,12 +1464,17 @@ def _job(job: CronJob) -> str:
     return f"{code(job.command)} (schedule {code(job.schedule)})"
 
 
+def _limit(job: CronJob, other: CronJob) -> str:
+    """A job's time limit (``timeout``, pic.render.cron: the job is stopped there) before and after."""
+    return f"stopped after {other.timeout} s instead of {job.timeout} s"
+
+
 def _cron_jobs_removed(change: Change, member: str, attr_old: Attribution, attr_new: Attribution) -> str:
     """The jobs an update of a member's cron command (``<slug>-cron``) stops or changes: those its file no longer
     lists, whose timers the new script removes (pic.render.cron: the jobs beyond the current ones), and those whose
-    command or schedule changed (the same job: the same command on another schedule, or the same schedule running
-    another command), whose timer the script rewrites; then how many jobs run. ``""`` when none is removed or
-    changed (jobs only added), and for any other change."""
+    command, schedule or time limit changed (the same job: the same command on another schedule, or the same
+    schedule running another command, its limit told when it changes too), whose timer the script rewrites; then
+    how many jobs run. ``""`` when none is removed or changed (jobs only added), and for any other change."""
     res = change.resource
     if change.kind != "update" or res.name != f"{member}-cron" or not res.type.startswith("command:"):
         return ""
@@ -1478,13 +1483,16 @@ def _cron_jobs_removed(change: Change, member: str, attr_old: Attribution, attr_
         return ""
     before, after = list(then.spec.cron), list(now.spec.cron)
     kept = 0
+    changed: list[str] = []
     for job in list(before):
         same = next((j for j in after if (j.schedule, j.command) == (job.schedule, job.command)), None)
         if same is not None:
             before.remove(job)
             after.remove(same)
-            kept += 1
-    changed: list[str] = []
+            if same.timeout == job.timeout:
+                kept += 1
+            else:
+                changed.append(f"{code(job.command)} (schedule {code(job.schedule)}) is {_limit(job, same)}")
     for key in ("command", "schedule"):  # the same job: one of the two kept
         for job in list(before):
             other = next((j for j in after if getattr(j, key) == getattr(job, key)), None)
@@ -1492,10 +1500,11 @@ def _cron_jobs_removed(change: Change, member: str, attr_old: Attribution, attr_
                 continue
             before.remove(job)
             after.remove(other)
+            limit = f", and is {_limit(job, other)}" if other.timeout != job.timeout else ""
             changed.append(
-                f"{code(job.command)} runs on schedule {code(other.schedule)} instead of {code(job.schedule)}"
+                f"{code(job.command)} runs on schedule {code(other.schedule)} instead of {code(job.schedule)}{limit}"
                 if key == "command"
-                else f"{code(job.command)} (schedule {code(job.schedule)}) becomes {code(other.command)}"
+                else f"{code(job.command)} (schedule {code(job.schedule)}) becomes {code(other.command)}{limit}"
             )
     if not before and not changed:
         return ""
