@@ -974,6 +974,38 @@ def test_a_list_domain_new_or_back_from_archived_names_every_record_to_publish(t
     assert not [c for c in review([], attr_old, attr_new).dns_records if c.kind == "list_domains"]
 
 
+def test_a_list_domain_new_names_what_the_member_had_before(tmp_path: Path) -> None:
+    """A member's list domain changed (listes.amis-du-rhone.org -> lists.amis-du-rhone.org) was said
+    "lists.domain of amis-du-rhone (not served) -> lists.amis-du-rhone.org", as if the member had had no lists;
+    now each member's line names its list domain before: the former one, one archived (not served), or none."""
+    changed, archived = tmp_path / "changed", tmp_path / "archived"
+    for members in (changed, archived):
+        shutil.copytree(MEMBERS, members)
+    edit(changed / "amis-du-rhone.yaml", "domain: listes.amis-du-rhone.org", "domain: lists.amis-du-rhone.org")
+    edit(changed / "bibliotheque-libre.yaml", "site:\n", "lists:\n  domain: listes.biblio-libre.fr\nsite:\n")
+    edit(archived / "amis-du-rhone.yaml", "status: active\n", "status: archived\n")
+    before, after = _stack(tmp_path, "before"), _stack(tmp_path, "after")
+    attr_old, attr_new = _changes(before, after, changed)
+    change = _only(attr_old, attr_new, "list_domains")
+    assert change.parts == (
+        ("lists.domain of amis-du-rhone", "listes.amis-du-rhone.org", "lists.amis-du-rhone.org"),
+        ("lists.domain of bibliotheque-libre", "(none)", "listes.biblio-libre.fr"),
+    ), change.parts
+    assert change.note().startswith(
+        "lists.domain of amis-du-rhone listes.amis-du-rhone.org -> lists.amis-du-rhone.org and lists.domain of "
+        "bibliotheque-libre (none) -> listes.biblio-libre.fr: "
+    ), change.note()
+    _told(attr_old, attr_new, change)
+    attr_old, attr_new = _changes(before, after, MEMBERS, archived)
+    assert _only(attr_old, attr_new, "list_domains").parts == (
+        (
+            "lists.domain of amis-du-rhone",
+            "listes.amis-du-rhone.org (archived: not served)",
+            "listes.amis-du-rhone.org",
+        ),
+    )
+
+
 DEFAULT_WEB2 = ("pic:default_web_host: web1", "pic:default_web_host: web2")
 MAIL_UNSET = ("pic:mail: {host: web1,", "pic:mail: {")
 PMA_UNSET = ("  pic:phpmyadmin:\n    host: web1\n", "  pic:phpmyadmin:\n")

@@ -1508,12 +1508,9 @@ def _list_domains(ends: _Ends) -> DnsRecordsChange | None:
     )
     return DnsRecordsChange(
         "list_domains",
-        (
-            (
-                f"lists.domain of {', '.join(d.member for d in added)}",
-                "(not served)",
-                ", ".join(d.domain for d in added),
-            ),
+        tuple(
+            (f"lists.domain of {d.member}", _list_domain_before(ends.old_members.get(d.member)), d.domain)
+            for d in added
         ),
         f"Sympa serves new list domains ({names}), each with its MX, SPF, DKIM and DMARC records",
         tuple(records),
@@ -1521,6 +1518,13 @@ def _list_domains(ends: _Ends) -> DnsRecordsChange | None:
         steps=steps,
         details={"list_domains": [d.domain for d in added], "back_from_archived": back},
     )
+
+
+def _list_domain_before(member: Member | None) -> str:
+    """A member's list domain at REV, in words: the one it served, one archived (not served), or none."""
+    if member is None or member.lists is None:
+        return "(none)"
+    return f"{member.lists.domain} (archived: not served)" if member.status == "archived" else member.lists.domain
 
 
 def _zone_names(settings: Settings, members: dict[str, Member]) -> dict[str, str]:
