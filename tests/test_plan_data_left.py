@@ -17,7 +17,7 @@ import pytest
 
 from pic.plan.command import EXIT_OK, EXIT_STATEFUL, _members_root, exit_status
 from pic.plan.model import Attribution, Rendering
-from pic.plan.output import Review, RootMove, as_json, as_markdown, as_text, review
+from pic.plan.output import CharsetChange, Review, RootMove, as_json, as_markdown, as_text, review
 from pic.registry import Member, Registry, load_registry
 from pic.settings import Settings, load_settings, sftp_target
 from tests.conftest import MEMBERS, ROOT
@@ -1189,3 +1189,24 @@ def test_the_offsite_backup_removed_in_the_stack_file_is_stateful_in_every_forma
     removed = data["offsite_removed"]
     assert (removed["repository"], removed["hosts"]) == (S3_BEFORE, ["db", "web1"])
     assert {c["kind"] for c in data["changes"] if "-offsite" in c["name"]} == {"remove"}
+
+
+def test_a_charset_narrowed_says_which_characters_are_lost_not_accents_garbled() -> None:
+    """utf8mb4 to utf8 (three bytes) reads every accent as before: only the characters of four bytes (emoji, rarer
+    signs) are lost, read as '?'; to ascii every character beyond ASCII is. The plan said "accents garbled" of
+    both, and to convert the text "to utf8 first"; now it says what is lost, and an accent garbled only where a
+    byte is read as another character (latin1 <-> utf8mb4, latin1 -> latin2)."""
+    narrowed = CharsetChange("asso", "asso_main", "main", "utf8mb4", "utf8")
+    assert "accents garbled" not in narrowed.note(), narrowed.note()
+    assert (
+        "utf8 holds no character of four bytes: those stored through utf8mb4 (emoji, rarer signs) are read as '?'"
+        in narrowed.note()
+    ), narrowed.note()
+    assert "to utf8 first" not in narrowed.advice, narrowed.advice
+    assert narrowed.advice.endswith("or keep `database_charsets: {main: utf8mb4}`"), narrowed.advice
+    for old in ("latin1", "utf8", "utf8mb4", "cp1251"):
+        ascii_ = CharsetChange("asso", "asso_main", "main", old, "ascii")
+        assert "accents garbled" not in ascii_.note(), ascii_.note()
+        assert f"ascii holds no character beyond ASCII: those stored through {old} (accents" in ascii_.note()
+    for old, new in (("latin1", "utf8mb4"), ("utf8mb4", "latin1"), ("latin1", "latin2"), ("utf8", "latin1")):
+        assert "(accents garbled)" in CharsetChange("asso", "asso_main", "main", old, new).note(), (old, new)

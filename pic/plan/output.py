@@ -587,18 +587,40 @@ class CharsetChange:
     old: str
     new: str
 
+    @property
+    def lost(self) -> str:
+        """The characters the new charset cannot hold where it holds a part of the former one alike (utf8, three
+        bytes, of utf8mb4; ascii of any), in words; ``""`` where a byte is read as another character."""
+        if self.new == "ascii":
+            return "no character beyond ASCII"
+        if self.new in ("utf8", "utf8mb3") and self.old == "utf8mb4":
+            return "no character of four bytes"
+        return ""
+
     def note(self) -> str:
+        head = f"{self.member}: the connection charset of {self.database} changes {self.old} -> {self.new}: "
+        if self.lost:
+            what = "(accents, ...)" if self.new == "ascii" else "(emoji, rarer signs)"
+            return (
+                f"{head}{self.new} holds {self.lost}: those stored through {self.old} {what} are read as '?', and "
+                "the site can no longer write them"
+            )
         return (
-            f"{self.member}: the connection charset of {self.database} changes {self.old} -> {self.new}: the text "
-            f"stored through {self.old} is read as {self.new} (accents garbled), and what the site writes now "
-            "mixes both in the same tables"
+            f"{head}the text stored through {self.old} is read as {self.new} (accents garbled), and what the site "
+            "writes now mixes both in the same tables"
         )
 
     @property
     def advice(self) -> str:
+        keep = f"keep `database_charsets: {{{self.short}: {self.old}}}`"
+        if self.lost:
+            return (
+                f"look for such characters in its text first (a dump keeps them, through {self.old}), then change "
+                f"the charset only if losing them is meant; or {keep}"
+            )
         return (
             f"convert the database's text to {self.new} first (a dump, converted, restored), then change the "
-            f"charset; or keep `database_charsets: {{{self.short}: {self.old}}}`"
+            f"charset; or {keep}"
         )
 
 
