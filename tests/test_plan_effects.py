@@ -739,6 +739,25 @@ def test_a_site_answering_503_without_a_container_that_goes_is_told_on_its_space
     assert said[f"{slug}-space"] == "", said
 
 
+def test_a_uid_changed_names_a_site_containers_address_only_for_a_site_that_runs(tmp_path: Path) -> None:
+    """A uid gives a site container its address (172.30.1.0 + uid - 10000), by which the mail relay knows the
+    site: the plan said "it gives its site container's address (...)" of a suspended or archived member too,
+    whose site runs no container and is in no relay map. Now the address is said where the working tree runs
+    the member's site container."""
+    settings = load_settings(ROOT, "prod")
+    slug = "asso-uid"
+    site = {"domains": ["asso-uid.org"], "php": "8.4"}
+    space = res(CMD, f"{slug}-space", {"create": "space"})
+    container = _site_container(slug, "php:8.4")
+    for status, runs in (("active", True), ("suspended", False), ("archived", False)):
+        before = member(uid=10064, site=site, status=status)
+        after = {**before, "uid": 10065}
+        plans = (rendering(space, container), rendering(space, container)) if runs else (rendering(space),) * 2
+        _, text, *_ = _said(settings, ({slug: before}, {slug: after}), plans, tmp_path / status)
+        line = next(line for line in text.splitlines() if line.startswith(f">>> uid changed: {slug}:"))
+        assert ("its site container's address (172.30.1.64 -> 172.30.1.65)" in line) is runs, (status, line)
+
+
 def test_the_plans_counts_agree_in_number(tmp_path: Path) -> None:
     """The plan's first lines counted "1 resources (1 components besides), 1 members with resources": one of each
     is now in the singular, none and many in the plural."""

@@ -416,7 +416,7 @@ class UidChange:
     file: str  # the member file
     host: str  # its web host, after the change
     held_by: str = ""  # the member that held the new uid before (a swap), if any
-    site_before: str = ""  # its site container's address before and after, when it has a site
+    site_before: str = ""  # its site container's address before and after, when its site runs a container
     site_after: str = ""
 
     @property
@@ -2279,7 +2279,8 @@ def _uid_changes(attr_old: Attribution, attr_new: Attribution) -> list[UidChange
         if old is None or old == uid:
             continue
         member, was = attr_new.members.get(slug), attr_old.members.get(slug)
-        has_site = member is not None and member.site is not None and was is not None
+        # the address is a running site container's (none while suspended, archived or refused): the relay's key
+        has_site = member is not None and was is not None and _has_site_container(attr_new.rendering, slug)
         out.append(
             UidChange(
                 slug,
