@@ -48,6 +48,8 @@ def meant_among(value: str, choices: Iterable[str], cutoff: float = 0.75) -> str
     if len(value) > 100:
         return None
     by_folded = {_folded_name(choice): choice for choice in choices}
+    if is_locale(value.strip()):  # fr_FR.UTF-8, fr_FR@euro: the language and region, its charset aside
+        value = re.split(r"[.@]", value.strip(), maxsplit=1)[0]
     written = _folded_name(value.strip())
     if written in by_folded:
         return by_folded[written]
@@ -67,6 +69,32 @@ def meant_among(value: str, choices: Iterable[str], cutoff: float = 0.75) -> str
         if _DIGITS.sub("", c) == digits
     ]
     return by_folded[close[0]] if close else None
+
+
+# A locale's name as LANG and locale(1) write it (POSIX, XBD 8.2): a language, a region, a charset, a modifier
+# (fr_FR.UTF-8, en_US.utf8, fr_FR@euro, C.UTF-8)
+_LOCALE = re.compile(
+    r"(?:[a-z]{2,3}(?:_(?:[A-Z]{2}|[0-9]{3}))?|C)(?:\.(?P<charset>[A-Za-z0-9-]{1,20}))?(?:@[a-z]{1,20})?"
+)
+
+
+def is_locale(value: str) -> bool:
+    """Whether ``value`` is a locale's name, its charset one Python's codecs know (``fr_FR.UTF-8``, ``fr_FR.utf8``,
+    ``en_GB.ISO-8859-1``, ``fr_FR@euro``): a value a message shows (no password is written so), and whose language
+    :func:`meant_among` reads."""
+    import codecs
+
+    found = _LOCALE.fullmatch(value)
+    if found is None or not any(sign in value for sign in "_.@"):  # a word alone (fr, de) is no locale's name
+        return False
+    charset = found["charset"]
+    if charset is None:
+        return True
+    try:
+        codecs.lookup(charset)
+    except LookupError:
+        return False
+    return True
 
 
 def osa_distance(a: str, b: str, at_most: int | None = None) -> int:

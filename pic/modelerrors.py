@@ -26,6 +26,7 @@ from pic.errors import (
     TOLD_PER_KIND,
     Problem,
     first_of_each_kind,
+    is_locale,
     meant_among,
     non_finite,
     show_value,
@@ -58,6 +59,12 @@ _NOT_TEXT_TYPES = frozenset({"int_type", "float_type", "bool_type", "date_type"}
 _CLOSED_LIST_TYPES = frozenset({"literal_error", "enum"})
 
 
+# A word shaped as a password without a sign (Azerty123, Soleil2024, Lilas2024x): 8 characters or more of ASCII
+# letters and digits alone, a capital, a small letter and a digit among them, as password rules ask; a value of a
+# fixed form mistyped is shorter (Web1, MySQL8) or holds a separator (PHP8.4, Velo_Cite, web-1, 256Mo), and is shown.
+_PASSWORD_SHAPE = re.compile(r"(?=[^A-Z]*[A-Z])(?=[^a-z]*[a-z])(?=[^0-9]*[0-9])[A-Za-z0-9]{8,64}")
+
+
 def _pasted_password(err: Any, value: object) -> bool:
     """Whether ``value``, refused by pydantic's error ``err`` as no number, truth value, date or word of a closed
     list, reads as a password pasted at the wrong line (:data:`_NOT_TEXT_TYPES`, :data:`_CLOSED_LIST_TYPES`)."""
@@ -65,6 +72,8 @@ def _pasted_password(err: Any, value: object) -> bool:
         return False
     if err["type"] in _CLOSED_LIST_TYPES and any(c.isdigit() for c in str((err.get("ctx") or {}).get("expected"))):
         return False
+    if err["type"] in _CLOSED_LIST_TYPES and is_locale(value):
+        return False  # a locale given for a language (fr_FR.UTF-8): no password is written so
     if err["type"] == "date_type" and (_WRITTEN_DATE.match(value) or iso_form(value) or day_meant(value) is not None):
         # a date with more after it (a time: 2027-03-31T10:00:00+01:00), or another form of a day (of no day too)
         return False
@@ -1067,6 +1076,7 @@ def problems_from(
             or is_secret_field(loc)
             or _pasted_password(err, hidden)
             or password_beside(hidden)
+            or (isinstance(hidden, str) and _PASSWORD_SHAPE.fullmatch(hidden) is not None)
         )
         if secret:  # refused for another reason: still unseen, in a list or a mapping too
             shown = HIDDEN_VALUE
