@@ -33,11 +33,13 @@ from typing import ClassVar, NoReturn, TextIO
 from pic.check import check
 from pic.commands import about, arguments, date_argument
 from pic.errors import (
+    HIDDEN_VALUE,
     SHOWN_CHARACTERS,
     PicError,
     Problem,
     Unreachable,
     json_text,
+    refused_may_be_secret,
     show_value,
     shown_name,
     terminal_safe,
@@ -203,7 +205,8 @@ class _Parser(argparse.ArgumentParser):
         """argparse's exit, every usage error passing here: the values of the command line in ``message``
         shortened (:func:`shortened_arguments`), whichever option or check wrote them."""
         if message is not None:
-            message = shortened_arguments(message, self._args or sys.argv[1:])
+            args = self._args or sys.argv[1:]
+            message = shortened_arguments(hidden_arguments(message, args), args)
         super().exit(status, message)
 
     def _is_option(self, arg: str) -> bool:
@@ -251,6 +254,20 @@ def shortened_arguments(text: str, args: Sequence[str]) -> str:
         for form in (repr(value), json.dumps(value, ensure_ascii=False), f"'{shown_name(value)}'", shown_name(value)):
             text = text.replace(form, short)
         text = text.replace(value, short)
+    return text
+
+
+def hidden_arguments(text: str, args: Sequence[str]) -> str:
+    """``text`` without the values of ``args`` (or of ``--option=value``) that may be a secret
+    (:func:`pic.errors.refused_may_be_secret`: ``--on 'Lilas2024x!'``, ``--to 'DB Lilas2024x!'``), written
+    as a member file's value is where it may be one: a password pasted at the wrong prompt is not printed back
+    (nor kept in a terminal's scrollback or a CI log). A path (a value holding ``/``) is named whole, as every
+    message names a file."""
+    values = {v for a in args for v in (a, a.partition("=")[2]) if v and "/" not in v and refused_may_be_secret(v)}
+    for value in sorted(values, key=len, reverse=True):
+        for form in (repr(value), json.dumps(value, ensure_ascii=False), shlex.quote(value), shown_name(value)):
+            text = text.replace(form, HIDDEN_VALUE)
+        text = text.replace(value, HIDDEN_VALUE)
     return text
 
 
@@ -506,13 +523,13 @@ def _add_lists(sub: _SubParsers[argparse.ArgumentParser], common: argparse.Argum
 
 def _print_problems(problems: Sequence[Problem]) -> None:
     """Each problem on a line of the standard error; those of the command line itself (``--against``, ``--to``,
-    a slug, refused by the command) with its long values shortened as in a usage error
-    (:func:`shortened_arguments`). A file's problems name the file whole, as every message names a path, even
-    one under a long ``--members``."""
+    a slug, refused by the command) with its long values shortened and those that may be a secret hidden, as in a
+    usage error (:func:`shortened_arguments`, :func:`hidden_arguments`). A file's problems name the file whole, as
+    every message names a path, even one under a long ``--members``."""
     for p in problems:
         line = str(dataclasses.replace(p, file=shown_name(p.file)))
         if p.file == COMMAND_LINE:
-            line = shortened_arguments(line, _Parser.given)
+            line = shortened_arguments(hidden_arguments(line, _Parser.given), _Parser.given)
         print(line, file=sys.stderr)
 
 

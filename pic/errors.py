@@ -339,6 +339,27 @@ def shown_unless_secret(
     return hidden if reads_as_secret(value, line, above) else show_value(value, limit)
 
 
+# A word shaped as a password without a sign (Azerty123, Soleil2024, Lilas2024x): 8 characters or more of ASCII
+# letters and digits alone, a capital, a small letter and a digit among them, as password rules ask; a value of a
+# fixed form mistyped is shorter (Web1, MySQL8) or holds a separator (PHP8.4, Velo_Cite, web-1, 256Mo), and is shown.
+_PASSWORD_SHAPE = re.compile(r"(?=[^A-Z]*[A-Z])(?=[^a-z]*[a-z])(?=[^0-9]*[0-9])[A-Za-z0-9]{8,64}")
+
+
+def shaped_as_password(value: str) -> bool:
+    """Whether ``value``, a value refused, is a word shaped as a password though it holds no sign (see above)."""
+    return _PASSWORD_SHAPE.fullmatch(value) is not None
+
+
+def refused_may_be_secret(value: str) -> bool:
+    """Whether ``value``, a value refused where no secret goes (a command line's, a field's), is not to be shown: it
+    reads as a secret (:func:`reads_as_secret`), holds a word shaped as a password beside the rest or alone
+    (:func:`pic.secrettext.password_beside`: ``Lilas2024x!``, ``DB Lilas2024x!``), or is one without a sign
+    (:func:`shaped_as_password`)."""
+    from pic import secrettext
+
+    return shaped_as_password(value) or secrettext.password_beside(value) or reads_as_secret(value)
+
+
 class Refusal(ValueError):
     """A validator's refusal whose message tells what is allowed: ``own`` are the texts of the message that come
     from no value (``such as utf-8, iso-8859-1, iso-8859-15 or windows-1252``), which a message hiding the value

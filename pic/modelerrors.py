@@ -29,6 +29,7 @@ from pic.errors import (
     is_locale,
     meant_among,
     non_finite,
+    shaped_as_password,
     show_value,
     value_without_credentials,
 )
@@ -57,12 +58,6 @@ _NOT_TEXT_TYPES = frozenset({"int_type", "float_type", "bool_type", "date_type"}
 # holds a digit (status: "Lilas2024x!"); where they do, it is as likely one of them mistyped (a charset "latin9",
 # "cp1252" beside latin1 and cp1250), and is shown. The words allowed are said either way (:func:`_own`).
 _CLOSED_LIST_TYPES = frozenset({"literal_error", "enum"})
-
-
-# A word shaped as a password without a sign (Azerty123, Soleil2024, Lilas2024x): 8 characters or more of ASCII
-# letters and digits alone, a capital, a small letter and a digit among them, as password rules ask; a value of a
-# fixed form mistyped is shorter (Web1, MySQL8) or holds a separator (PHP8.4, Velo_Cite, web-1, 256Mo), and is shown.
-_PASSWORD_SHAPE = re.compile(r"(?=[^A-Z]*[A-Z])(?=[^a-z]*[a-z])(?=[^0-9]*[0-9])[A-Za-z0-9]{8,64}")
 
 
 def _pasted_password(err: Any, value: object) -> bool:
@@ -1076,7 +1071,7 @@ def problems_from(
             or is_secret_field(loc)
             or _pasted_password(err, hidden)
             or password_beside(hidden)
-            or (isinstance(hidden, str) and _PASSWORD_SHAPE.fullmatch(hidden) is not None)
+            or (isinstance(hidden, str) and shaped_as_password(hidden))
         )
         if secret:  # refused for another reason: still unseen, in a list or a mapping too
             shown = HIDDEN_VALUE

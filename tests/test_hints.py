@@ -4,10 +4,16 @@ offered."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
+from pic.cli import _parser
 from pic.registry import MEMBER_KEYS, validate_member
 from pic.yamlsrc import parse_yaml
+from tests.conftest import ROOT
 
 MINIMAL = "name: Probe\ncontact: {name: P, email: a@probe-asso.org}\nuid: 10600\n"
 SITE = MINIMAL + "site:\n  domains: [probe-asso.org]\n  php: '8.4'\n"
@@ -68,3 +74,50 @@ def test_a_refused_value_shaped_as_a_password_without_a_sign_is_neither_shown_no
 def test_a_database_name_not_shaped_as_a_password_is_shown_and_offered(written: str, meant: str) -> None:
     [line] = _messages(MINIMAL + f"databases: [main, {written}]\n")
     assert f'databases[1]: "{written}" is not allowed' in line and line.endswith(f"did you mean {meant!r}?"), line
+
+
+@pytest.mark.parametrize(
+    ("argv", "secret"),
+    [
+        (["check", "--on", "Lilas2024x!"], "Lilas2024x!"),
+        (["check", "--on=Lilas2024x!"], "Lilas2024x!"),
+        (["check", "--on", "Azerty123"], "Azerty123"),
+        (["check", "--stack", "Lilas2024x!"], "Lilas2024x!"),
+        (["plan", "--to", "DB Lilas2024x!"], "Lilas2024x!"),
+        (["plan", "--to", "Lilas2024x!"], "Lilas2024x!"),
+        (["check", "--on", "password=Velo2024"], "Velo2024"),
+        (["chek", "Lilas2024x!"], "Lilas2024x!"),
+    ],
+)
+def test_a_command_line_value_shaped_as_a_secret_is_not_printed_back(
+    capsys: pytest.CaptureFixture[str], argv: list[str], secret: str
+) -> None:
+    with pytest.raises(SystemExit) as info:
+        _parser().parse_args(argv)
+    err = capsys.readouterr().err
+    assert info.value.code == 2, err
+    assert "error: " in err and "Traceback" not in err, err
+    assert secret.lower() not in err.lower(), err
+
+
+@pytest.mark.parametrize(
+    ("argv", "shown"), [(["check", "--on", "2026-13-01"], "'2026-13-01'"), (["check", "--stack", "pr od"], "'pr od'")]
+)
+def test_a_command_line_value_that_is_no_secret_is_still_named(
+    capsys: pytest.CaptureFixture[str], argv: list[str], shown: str
+) -> None:
+    with pytest.raises(SystemExit):
+        _parser().parse_args(argv)
+    assert shown in capsys.readouterr().err
+
+
+def test_a_revision_shaped_as_a_secret_is_not_printed_back(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "pic", "plan", "--project", str(ROOT), "--against", "Lilas2024x!"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert proc.returncode != 0 and "--against" in proc.stderr, proc
+    assert "Lilas2024x" not in proc.stdout + proc.stderr, proc
