@@ -96,15 +96,44 @@ _DB_NAMED = {"utf8mb3": "utf8", "utf-8": "utf8mb4"}
 _COLLATION = re.compile(r"([a-z0-9]+)_[a-z0-9_]+")
 
 
+# MariaDB's charsets (SHOW CHARACTER SET) by the name of Python's codec of the same encoding: ISO-8859-1, latin-1
+# and windows-1252 are MariaDB's latin1 (which is cp1252: MariaDB's manual, "Supported Character Sets"), ISO-8859-7
+# its greek, KOI8-R its koi8r. UTF-8 is told above (utf8mb4, not the three-byte utf8).
+_DB_BY_CODEC = {
+    "iso8859-1": "latin1",
+    "cp1252": "latin1",
+    "iso8859-2": "latin2",
+    "ascii": "ascii",
+    "cp1250": "cp1250",
+    "cp1251": "cp1251",
+    "cp1256": "cp1256",
+    "iso8859-7": "greek",
+    "koi8-r": "koi8r",
+}
+
+
 def db_meant(value: str) -> str | None:
     """The database charset ``value`` names otherwise: a collation's (``utf8mb4_general_ci``,
-    ``latin1_swedish_ci``: MariaDB names each collation after its charset), utf8mb3's (utf8), or UTF-8's as other
-    programs write it (``UTF-8``: MariaDB's four-byte utf8mb4, not its three-byte utf8); None otherwise."""
+    ``latin1_swedish_ci``: MariaDB names each collation after its charset), utf8mb3's (utf8), UTF-8's as other
+    programs write it (``UTF-8``: MariaDB's four-byte utf8mb4, not its three-byte utf8), or the encoding's name
+    as the web, PHP or Python write it (``ISO-8859-1``, ``latin-1``, ``windows-1251``: latin1, cp1251); None
+    otherwise."""
     text = value.strip().lower()
     if text in _DB_NAMED:
         return _DB_NAMED[text]
     collation = _COLLATION.fullmatch(text)
     if collation is None:
-        return None
+        return _db_by_codec(text)
     charset = _DB_NAMED.get(collation.group(1), collation.group(1))
     return charset if charset in get_args(DbCharset) else None
+
+
+def _db_by_codec(text: str) -> str | None:
+    """The MariaDB charset of the encoding ``text`` names to Python's codecs (:data:`_DB_BY_CODEC`), or None."""
+    if len(text) > 40 or not text.isascii():
+        return None
+    try:
+        codec = codecs.lookup(text).name
+    except LookupError:
+        return None
+    return _DB_BY_CODEC.get(codec)

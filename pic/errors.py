@@ -133,11 +133,25 @@ _NAMES = {
     **dict.fromkeys(("friday", "vendredi"), "fri"),
     **dict.fromkeys(("saturday", "samedi"), "sat"),
     **dict.fromkeys(("sunday", "dimanche"), "sun"),
+    # pic:tls.ca's certificate authorities as people name them (Let's Encrypt's staging environment, its own)
+    **dict.fromkeys(
+        (
+            "letsencrypt_staging",
+            "lets_encrypt_staging",
+            "let's_encrypt_staging",
+            "le_staging",
+            "staging_letsencrypt",
+            "letsencrypt_test",
+            "acme_staging",
+        ),
+        "staging",
+    ),
+    **dict.fromkeys(("lets_encrypt", "let's_encrypt", "le", "acme"), "letsencrypt"),
 }
 
 
 def _folded_name(name: str) -> str:
-    return name.lower().replace("-", "_").replace(".", "_")
+    return name.lower().replace("-", "_").replace(".", "_").replace(" ", "_")
 
 
 def non_finite(value: object) -> str | None:

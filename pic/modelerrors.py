@@ -615,6 +615,19 @@ def number_refusal(model: type[BaseModel], loc: tuple[str | int, ...], number: i
     return None
 
 
+def _text_refusal(model: type[BaseModel], loc: tuple[str | int, ...], text: str) -> str | None:
+    """Why the text field at ``loc`` below ``model`` refuses ``text`` (its own words and hint), None when it takes it
+    or is no field of the model."""
+    field = _field_at(model, loc)
+    if field is None:
+        return None
+    try:
+        _adapter(field).validate_python(text)
+    except ValidationError as exc:
+        return str(exc.errors()[0]["msg"]).removeprefix("Value error, ")
+    return None
+
+
 def _number_words(number: int | float) -> str:
     """A number as a message writes it: whole when it is (2 for 2.0), else its shortest exact form (2.1234567, not
     :g's 2.12346, another number); :g's exponent past 16 digits."""
@@ -849,7 +862,11 @@ def _wrong_type(
     if kind == "string_type" and isinstance(value, int | float) and not isinstance(value, bool) and _ip_field(loc):
         return _number_for_address(value, model, loc, data)
     if kind == "string_type" and isinstance(value, int | float | dt.date):
-        return f"is not {_TYPE_WORDS[kind]} (put it in quotes)"  # YAML read a number, a boolean or a date
+        # YAML read a number, a boolean or a date; in quotes, the text written may be refused too (0x1505...)
+        refused = None if written is None else _text_refusal(model, loc, written)
+        if refused is not None:
+            return f"is not {_TYPE_WORDS[kind]}, and written in quotes it {refused}"
+        return f"is not {_TYPE_WORDS[kind]} (put it in quotes)"
     hint = _type_hint(kind, value, model, loc, shown, written=written)
     return f"is not {_TYPE_WORDS[kind]}" + ("" if hint is None else f": {hint}")
 
@@ -882,15 +899,36 @@ def _number_for_address(value: float, model: type[BaseModel], loc: tuple[str | i
     try:
         model.model_validate(_replaced(data, loc, address))
     except ValidationError as exc:
+        elsewhere: list[tuple[tuple[str | int, ...], str]] = []
         for err in exc.errors():
             error = (err.get("ctx") or {}).get("error")
             at = _keys_of((*err["loc"], *(error.loc if isinstance(error, SubfieldError) else ())), data)
+            why = str(error if error is not None else err["msg"]).removeprefix("Value error, ")
             if at == loc:
-                why = str(error if error is not None else err["msg"]).removeprefix("Value error, ")
                 return f"{what}, and {address!r} {why}"
+            elsewhere.append((at, why))
+        # refused at another field, once the address is there (the address of another host: told at the later one)
+        new = [(at, why) for at, why in elsewhere if (at, why) not in _errors_at(model, data)]
+        if new:
+            at, why = new[0]
+            return f"{what}, and {address!r} is refused there: with it, {shown_loc(at)} {why}"
     except Exception:  # a check needing more than the data (the stack's name): nothing offered
         return f"{what}: write it dotted ({address!r}), if it is the host's"
     return f"{what}: write {address!r}"
+
+
+def _errors_at(model: type[BaseModel], data: object) -> list[tuple[tuple[str | int, ...], str]]:
+    """The fields ``model`` refuses in ``data``, each with why (:func:`_number_for_address` compares)."""
+    try:
+        model.model_validate(data)
+    except ValidationError as exc:
+        out = []
+        for err in exc.errors():
+            error = (err.get("ctx") or {}).get("error")
+            at = _keys_of((*err["loc"], *(error.loc if isinstance(error, SubfieldError) else ())), data)
+            out.append((at, str(error if error is not None else err["msg"]).removeprefix("Value error, ")))
+        return out
+    return []
 
 
 def _replaced(data: object, loc: tuple[str | int, ...], value: object) -> object:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zoneinfo
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, Literal
@@ -43,6 +43,10 @@ _SIZE = re.compile(r"([1-9][0-9]{0,12})([KMGkmg]?)")
 # Numbers of YAML 1.1 (1_000, 0b1010, 1:30) that the member file's YAML 1.2 reads as text even unquoted.
 _YAML11_NUMBER = re.compile(r"[-+]?(?:0b[01_]+|[0-9][0-9_]*(?::[0-5]?[0-9])*)", re.ASCII)
 _UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3}
+# A size written with a unit PHP does not read: a space before it, bytes after it in English or French, or a binary
+# prefix's i (256 M, 256MB, 256Mo, 256 Mio, 256MiB, 1Go): PHP reads the number and drops the rest (256MB is 256
+# bytes to PHP 8, with a warning)
+_SIZE_WRITTEN = re.compile(r"\s*([1-9][0-9]{0,12})\s*([KMGkmg])(?:i?[BbOo])?\s*")
 MiB = 1024**2
 # The site container's /tmp, a tmpfs of this many MiB (components/member_site.py): PHP writes an upload
 # there (upload_tmp_dir) while the request comes in, so a file larger than it is never received.
@@ -228,6 +232,18 @@ def _number(rule: Rule, value: object) -> int | str:
     return f"is {_kind_of(value)}"
 
 
+def _size_meant(rule: Rule, value: object, takes: Callable[[str], bool] | None) -> str:
+    """``; write 256M``: the size in PHP's shorthand that ``value`` is written with another unit
+    (:data:`_SIZE_WRITTEN`), when the setting takes it, and the site (``takes``); else nothing."""
+    found = _SIZE_WRITTEN.fullmatch(value) if rule.kind == "size" and isinstance(value, str) else None
+    if found is None:
+        return ""
+    meant = f"{found[1]}{found[2].upper()}"
+    n = size_bytes(meant)
+    taken = n is not None and rule.low <= n <= rule.high and (takes is None or takes(meant))
+    return f"; write {meant}" if taken else ""
+
+
 def _named_problem(rule: Rule, value: object, shown: str, expected: str) -> str | None:
     """:func:`problem` for a flag or a time zone."""
     if rule.kind == "flag":
@@ -251,7 +267,9 @@ def own_texts(key: str) -> list[str]:
     return [f"allowed: {', '.join(sorted(RULES))}"] if rule is None else [rule.describe()]
 
 
-def problem(key: str, value: object, shown: str, key_shown: str | None = None) -> str | None:
+def problem(
+    key: str, value: object, shown: str, key_shown: str | None = None, takes: Callable[[str], bool] | None = None
+) -> str | None:
     """The message refusing ``value`` for ini key ``key``, or None when it is allowed.
 
     ``shown``: the value as the member wrote it (``pic.yamlsrc.Document.shown``). Sizes are PHP
@@ -259,7 +277,8 @@ def problem(key: str, value: object, shown: str, key_shown: str | None = None) -
     seconds and counts whole numbers; flags booleans (``true``/``false`` or YAML's other spellings
     of them, ``yes``/``no``/``on``/``off``, unquoted, as every yes/no field of the file); time
     zones names of :func:`timezones`. A value of the wrong type gets one message naming what it is.
-    ``key_shown``: the key as the message names one that is not allowed (default: as written).
+    ``key_shown``: the key as the message names one that is not allowed (default: as written). ``takes``: whether
+    the site takes a size a message offers beside the setting's range (its container's memory, its other sizes).
     """
     rule = RULES.get(key)
     if rule is None:
@@ -273,7 +292,7 @@ def problem(key: str, value: object, shown: str, key_shown: str | None = None) -
         return _named_problem(rule, value, shown, expected)
     n = _number(rule, value)
     if isinstance(n, str):
-        return f"{shown} {n}: {expected}{quotes if n == 'is text' else ''}"
+        return f"{shown} {n}: {expected}{quotes if n == 'is text' else ''}{_size_meant(rule, value, takes)}"
     if rule.low <= n <= rule.high:
         return None
     hint = ""

@@ -13,6 +13,7 @@ import bisect
 import codecs
 import copy
 import datetime as dt
+import functools
 import gc
 import math
 import os
@@ -794,8 +795,17 @@ def stack_names(settings: Settings) -> dict[str, list[str]]:
 
 
 def _parse_member(
-    path: Path | str, shown_dir: str, stack: dict[str, list[str]] | None = None
+    path: Path | str, shown_dir: str, stack: dict[str, Any] | None = None
 ) -> tuple[Document | None, MemberSpec | None, list[Problem]]:
+    doc, problems = _read_member(path, shown_dir)
+    if doc is None:
+        return None, None, problems
+    spec, more = validate_member(doc, stack)
+    return doc, spec, problems + more
+
+
+def _read_member(path: Path | str, shown_dir: str) -> tuple[Document | None, list[Problem]]:
+    """A member file parsed, and the problems of its name and its YAML."""
     name = os.path.basename(path)
     file = display_in(shown_dir, shown_name(name))
     slug = name[: -len(".yaml")]
@@ -808,11 +818,25 @@ def _parse_member(
         )
     # committed: its comments too; a number offered is one the member's field takes
     doc, more = read_yaml(path, file, MEMBER_KEYS, comments=True, numbers=member_number_refusal)
-    problems += more
-    if doc is None:
-        return None, None, problems
-    spec, more = validate_member(doc, stack)
-    return doc, spec, problems + more
+    return doc, problems + more
+
+
+def written_domains(data: object) -> tuple[list[str], list[str]]:
+    """The site domains and the list domain a member file's data holds as text (before any check): what the other
+    files' hints may not offer (:func:`pic.validators.check_domain_in_context`)."""
+    site = data.get("site") if isinstance(data, dict) else None
+    domains = site.get("domains") if isinstance(site, dict) else None
+    lists = data.get("lists") if isinstance(data, dict) else None
+    listed = lists.get("domain") if isinstance(lists, dict) else None
+    return [d for d in domains or () if isinstance(d, str)] if isinstance(domains, list) else [], (
+        [listed] if isinstance(listed, str) else []
+    )
+
+
+def taken_domains(settings: Settings) -> dict[str, str]:
+    """The platform's domains, each with why a member's field may not take it (``is reserved for ...``)."""
+    platform = names.platform_names(settings, settings.where()[0])
+    return {name: f"is reserved for {owner}" for (space, name), owner in platform.items() if space == "domain"}
 
 
 def member_number_refusal(loc: tuple[str | int, ...], number: int | float) -> str | None:
@@ -820,9 +844,7 @@ def member_number_refusal(loc: tuple[str | int, ...], number: int | float) -> st
     return number_refusal(MemberSpec, loc, number)
 
 
-def validate_member(
-    doc: Document, stack: dict[str, list[str]] | None = None
-) -> tuple[MemberSpec | None, list[Problem]]:
+def validate_member(doc: Document, stack: dict[str, Any] | None = None) -> tuple[MemberSpec | None, list[Problem]]:
     """The member of a parsed file, or the problems of its content (not the checks across files).
 
     A key written without a value (``site:``, ``limits: ~``, ``notes: null``), at any depth, is
@@ -1042,10 +1064,23 @@ def _load_registry(members_dir: Path, settings: Settings) -> Registry:
     problems += stray_files(members_dir, shown_dir)
     stack = stack_names(settings)
     directory = os.fspath(members_dir)
-    for name in member_names(members_dir):
-        doc, spec, more = _parse_member(os.path.join(directory, name), shown_dir, stack)
+    read = [(name, *_read_member(os.path.join(directory, name), shown_dir)) for name in member_names(members_dir)]
+    # the names each file writes, which a hint of another file's domain does not offer
+    holders: dict[str, list[str]] = {}
+    written: dict[str, tuple[list[str], list[str]]] = {}
+    for _, doc, _ in read:
+        if doc is not None:
+            written[doc.file] = written_domains(doc.data)
+            for domain in (*written[doc.file][0], *written[doc.file][1]):
+                holders.setdefault(domain, []).append(doc.file)
+    platform = taken_domains(settings)
+    for name, doc, more in read:
         problems += more
-        if doc is None or spec is None or more:
+        if doc is None:
+            continue
+        spec, invalid = validate_member(doc, {**stack, **_domains_context(doc.file, written, holders, platform)})
+        problems += invalid
+        if spec is None or more or invalid:
             continue
         slug = name[: -len(".yaml")]
         members.append(Member(slug, doc.file, spec, spec.host or default_host, doc.lines, doc.written))
@@ -1053,6 +1088,30 @@ def _load_registry(members_dir: Path, settings: Settings) -> Registry:
     if any(p.severity == "error" for p in problems):
         raise PicError(problems)
     return Registry(tuple(members), tuple(sorted(problems)))
+
+
+@dataclass(frozen=True)
+class _TakenDomains:
+    """The names a hint of ``file``'s domains may not offer, with why (:func:`pic.validators.check_domain_in_context`):
+    the platform's, and those the other files write, looked up only for a name offered (no table per file)."""
+
+    file: str
+    holders: dict[str, list[str]]
+    platform: dict[str, str]
+
+    def get(self, name: str) -> str | None:
+        if name in self.platform:
+            return self.platform[name]
+        other = next((holder for holder in self.holders.get(name, ()) if holder != self.file), None)
+        return None if other is None else f"is already used by {other}"
+
+
+def _domains_context(
+    file: str, written: dict[str, tuple[list[str], list[str]]], holders: dict[str, list[str]], platform: dict[str, str]
+) -> dict[str, Any]:
+    """The validation context of ``file``'s domains: the names the platform and the other files hold, and its own
+    site domains."""
+    return {"domains": _TakenDomains(file, holders, platform), "site_domains": written.get(file, ([], []))[0]}
 
 
 def read_members(members_dir: Path, default_host: str) -> tuple[Registry, list[Problem]]:
@@ -1625,7 +1684,8 @@ class _Cross:
             if secret_name(key) and value not in secrets:  # named for a secret: one, whatever its shape
                 secrets.append(value if isinstance(value, str) else m.shown(loc, value))
             named = HIDDEN_KEY if key in secrets else None
-            why = phpini.problem(key, value, HIDDEN_VALUE if secrets else m.shown(loc, value), named)
+            takes = functools.partial(self.php_size_taken, m, site, chosen, key)
+            why = phpini.problem(key, value, HIDDEN_VALUE if secrets else m.shown(loc, value), named, takes)
             if why is not None and not secrets:
                 # refused: a password pasted beside its value or its name (128M Lilas2024x!) is not shown either
                 secrets = [key] if secrettext.password_beside(key, key=True) else []
@@ -1656,6 +1716,21 @@ class _Cross:
             )
         if not site.static and m.status == "active":  # a suspended or archived member runs no container
             self.php_memory(m, chosen)
+
+    def php_size_taken(self, m: Member, site: Site, chosen: dict[str, Any], key: str, size: str) -> bool:
+        """Whether the site takes ``size`` for its PHP setting ``key`` (a size a message offers): post_max_size stays
+        at least upload_max_filesize, and memory_limit fits in the site's container (:meth:`php_memory`)."""
+        sizes = {**chosen, key: size}
+        try:
+            if phpini.effective_bytes(sizes, "post_max_size") < phpini.effective_bytes(sizes, "upload_max_filesize"):
+                return False
+        except ValueError:  # the other size is refused too, and told: this one judged by itself
+            pass
+        if key != "memory_limit" or site.static or m.status != "active":
+            return True
+        limits = m.spec.limits
+        memory_mb = (limits.memory_mb if limits else None) or self.settings.limits.memory_mb
+        return phpini.effective_bytes(sizes, "memory_limit") <= memory_mb * phpini.MiB
 
     def php_memory(self, m: Member, chosen: dict[str, Any]) -> None:
         """PHP's memory_limit, the platform's default when unset, fits in the site's container.

@@ -23,6 +23,7 @@ import types
 import typing
 import unicodedata
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass
 from ipaddress import IPv4Network
 from pathlib import Path
@@ -41,6 +42,7 @@ from pydantic import (
     model_validator,
 )
 from pydantic.fields import FieldInfo
+from pydantic_core import InitErrorDetails
 
 from pic.errors import (
     PicError,
@@ -447,11 +449,35 @@ DEBIAN_PHP = {"bullseye": "7.4", "bookworm": "8.2", "trixie": "8.4"}
 DEBIAN_WITH_CADDY = ("bookworm", "trixie")
 
 
+class ReleaseRefusal(ValueError):
+    """A Debian release refused, and the one it may name (``meant``), which the runtime it is given to may refuse in
+    turn (``Settings._release_meant``: trixie carries no PHP 7.4)."""
+
+    def __init__(self, message: str, meant: str | None) -> None:
+        super().__init__(message)
+        self.meant = meant
+
+
+RELEASE_WORDS = f"is not a Debian release the platform builds its images on ({', '.join(DEBIAN_PHP)})"
+
+
+def release_meant(value: str) -> str | None:
+    """The release ``value`` is in another case or a slip of (Trixie, trixy), or names after ``Debian`` and its
+    number (``Debian Trixie``, ``debian-bookworm``, ``Debian 13 (trixie)``); never another release (forky)."""
+    meant = meant_among(value, DEBIAN_PHP)
+    if meant is None and len(value) <= 100:
+        words = re.findall(r"[^\W\d_]+", value.lower())
+        named = [w for w in words if w != "debian"]
+        if words and words[0] == "debian" and len(named) == 1 and named[0] in DEBIAN_PHP:
+            meant = named[0]
+    return meant
+
+
 def _debian_release(value: str) -> str:
     if value not in DEBIAN_PHP:
-        meant = meant_among(value, DEBIAN_PHP)  # Trixie, a slip of one; never another release (forky)
+        meant = release_meant(value)
         hint = f"; did you mean {meant!r}?" if meant is not None else ""
-        raise ValueError(f"is not a Debian release the platform builds its images on ({', '.join(DEBIAN_PHP)}){hint}")
+        raise ReleaseRefusal(f"{RELEASE_WORDS}{hint}", meant)
     return value
 
 
@@ -1345,6 +1371,33 @@ class Settings(_Strict):
         if name is not None and hosts and name not in web:
             raise ValueError(f"is not a web host of the stack (known: {', '.join(web)}){_meant_host(name, web)}")
         return name
+
+    @field_validator("runtimes", mode="wrap")
+    @classmethod
+    def _release_meant(cls, runtimes: Any, handler: Callable[[Any], dict[str, RuntimeSpec]]) -> dict[str, RuntimeSpec]:
+        """A runtime's ``debian`` refused is offered the release it may name only when that release carries the
+        runtime's PHP or the runtime has an apt_source (``"7.4": {debian: Trixie}`` was offered trixie, then refused
+        for PHP 7.4): else told what the release carries, and the one to use."""
+        try:
+            return handler(runtimes)
+        except ValidationError as exc:
+            errors: list[InitErrorDetails] = []
+            for err in exc.errors():
+                error = (err.get("ctx") or {}).get("error")
+                key = err["loc"][0] if len(err["loc"]) == 2 and err["loc"][1] == "debian" else None
+                raw = runtimes.get(key) if isinstance(runtimes, dict) and isinstance(key, str) else None
+                meant = error.meant if isinstance(error, ReleaseRefusal) else None
+                if meant is not None and isinstance(raw, dict) and raw.get("apt_source") is None:
+                    carried = DEBIAN_PHP[meant]
+                    if carried != key:
+                        use = DEBIAN_RELEASE_OF.get(str(key), "<the release that carries it>")
+                        error = ValueError(
+                            f"{RELEASE_WORDS}; {meant}, which it may name, has PHP {carried} in its own packages, not "
+                            f"PHP {key}: use debian: {use} or give an apt_source"
+                        )
+                ctx = {**(err.get("ctx") or {}), "error": error} if err["type"] == "value_error" else err.get("ctx")
+                errors.append(InitErrorDetails(type=err["type"], loc=err["loc"], input=err["input"], ctx=ctx or {}))
+            raise ValidationError.from_exception_data(exc.title, errors) from None
 
     @field_validator("runtimes")
     @classmethod

@@ -123,7 +123,7 @@ class Whole:
         clock = _CLOCK_WRITTEN.fullmatch(text)
         candidates = (
             text,
-            f"{int(clock[1]):02d}:{clock[2]}" if clock else text,
+            f"{int(clock[1]):02d}:{clock[2] or clock[3] or '00'}" if clock else text,
             text.replace("-", "_"),
             text.replace("_", "-"),
             text.replace(" ", "-"),
@@ -131,6 +131,8 @@ class Whole:
             bare,
             bare.replace(",", "."),
             "".join(text.split()).upper(),  # a fingerprint as gpg prints it, in groups of four
+            "".join(text.split()).upper().removeprefix("0X"),  # a number in hexadecimal as C writes it (0x1505...)
+            text.partition("._domainkey")[0],  # a DKIM selector as its record's name (pic._domainkey: RFC 6376)
         )
         for candidate in candidates:
             if candidate != value and _compiled(self.pattern).fullmatch(candidate) is not None:
@@ -203,8 +205,10 @@ def _held_once(value: str, known: list[str]) -> str | None:
 
 _WORD_BEFORE_DIGITS = re.compile(r"\A[^\W\d_]+[\s_-]*(?=[0-9])")
 # A time of day written as people write it: the hour's leading zero left out (3:15), 'h' between hour and minutes
-# (French usage: 3h15, 03h15) or '.' (3.15); read as HH:MM by Whole.meant, offered only if the field takes it
-_CLOCK_WRITTEN = re.compile(r"([0-9]{1,2})[:h.]([0-9]{2})")
+# (French usage: 3h15, 03h15) or '.' (3.15), the hour alone before 'h' (15h, 3h), or no seconds after the minutes
+# (03:15:00, as a clock or cron's tools print it; other seconds would change the time); read as HH:MM by Whole.meant,
+# offered only if the field takes it
+_CLOCK_WRITTEN = re.compile(r"([0-9]{1,2})(?:[:h.]([0-9]{2})|:([0-9]{2}):00|h)")
 
 
 @cache
@@ -1152,20 +1156,29 @@ def _is_ip_address(text: str) -> bool:
     return True
 
 
-def _more_than_a_name(value: str) -> str | None:
+class NameRefusal(ValueError):
+    """A domain refused with the name to write instead (``offered``), which the checks across files may refuse
+    (another member's, the platform's): ``without`` is the message without the offer, ``then`` the words that
+    bring the name offered in (``, and in lowercase {name}``), for a message telling why it is refused too
+    (:func:`check_domain_in_context`)."""
+
+    def __init__(self, message: str, offered: str, without: str, then: str) -> None:
+        super().__init__(message)
+        self.offered, self.without, self.then = offered, without, then
+
+
+def _more_than_a_name(value: str) -> str | NameRefusal | None:
     """What is written with a name instead of the name alone (a URL, a path, a port, several names, a
     wildcard), and the name to write; None for anything else."""
     text = value.strip()
     if "://" in text:
-        return (
-            f"is a URL: give the name alone{_name_alone(text.partition('://')[2].partition('/')[0].partition(':')[0])}"
-        )
+        return _name_alone("is a URL", text.partition("://")[2].partition("/")[0].partition(":")[0], "in it")
     if _SEVERAL_NAMES.fullmatch(text) is not None:
         return "holds several names: give each on its own (one item of the list each)"
     if "/" in text and text.partition("/")[0]:
-        return f"holds a path: give the name alone{_name_alone(text.partition('/')[0])}"
+        return _name_alone("holds a path", text.partition("/")[0], "before it")
     if (match := _NAME_AND_PORT.fullmatch(text)) is not None:
-        return f"holds a port: give the name alone{_name_alone(match[1])}"
+        return _name_alone("holds a port", match[1], "before it")
     if text.startswith("*."):
         return (
             "is a wildcard, which is not taken (each name is given, and certified, on its own): list the names "
@@ -1185,11 +1198,18 @@ def _accepted_name(name: str) -> str | None:
     return None
 
 
-def _name_alone(name: str) -> str:
-    """`` ('NAME')``, the name a URL, a path or a port was written around (:func:`_accepted_name`); else nothing
-    (``https://[Test].fr/`` holds no name to offer)."""
+def _name_alone(what: str, name: str, where: str) -> str | NameRefusal:
+    """``WHAT: give the name alone ('NAME')``, the name a URL, a path or a port was written around
+    (:func:`_accepted_name`); without a name when there is none (``https://[Test].fr/`` holds no name to offer)."""
     accepted = _accepted_name(name)
-    return "" if accepted is None else f" ({short_repr(accepted, 80)})"
+    if accepted is None:
+        return f"{what}: give the name alone"
+    return NameRefusal(
+        f"{what}: give the name alone ({short_repr(accepted, 80)})",
+        accepted,
+        what,
+        f", and the name {where}, {{name}},",
+    )
 
 
 _DOTS = LazyPattern(r"\.{2,}")
@@ -1226,7 +1246,12 @@ def _refuse_uppercase(value: str) -> NoReturn:
         check_domain(lowered)
     except ValueError as other:  # [Test].fr: in lowercase, still no name; none offered
         raise ValueError(f"has uppercase letters (a name is written in lowercase), and {other}") from None
-    raise ValueError(f"has uppercase letters: write it in lowercase ({short_repr(lowered, 80)})")
+    raise NameRefusal(
+        f"has uppercase letters: write it in lowercase ({short_repr(lowered, 80)})",
+        lowered,
+        "has uppercase letters (a name is written in lowercase)",
+        ", and in lowercase {name}",
+    )
 
 
 def _check_domain_form(value: str) -> None:
@@ -1241,7 +1266,7 @@ def _check_domain_form(value: str) -> None:
             "give the domain name"
         )
     if (other := _more_than_a_name(value)) is not None:
-        raise ValueError(other)
+        raise other if isinstance(other, NameRefusal) else ValueError(other)
     if (empty := _empty_label(value)) is not None:
         raise ValueError(empty)
     # the ideographic full stop (。, ｡ NFKC's to it) is a dot to IDNA (UTS 46): a Chinese or Japanese keyboard's
@@ -2167,9 +2192,29 @@ SSH_KEY_PATTERN = (
     r"sk-ecdsa-sha2-nistp256@openssh\.com) [A-Za-z0-9+/]+={0,2}( [^\u0000-\u001f\u007f-\u009f\u2028\u2029]*)?$"
 )
 
+
+def check_domain_in_context(value: str, info: core_schema.ValidationInfo) -> str:
+    """:func:`check_domain`, a name offered instead of the value (``write it in lowercase ('...')``, ``give the name
+    alone ('...')``) told refused where the validation's context says it is taken: ``domains``, the names of the
+    other member files and of the platform, each with the words why (``is already used by members/x.yaml``);
+    ``site_domains``, the file's own site domains, which a site domain may not repeat. A name offered is one the
+    checks across files then take, as far as these tell."""
+    try:
+        return check_domain(value)
+    except NameRefusal as refusal:
+        context = info.context if isinstance(info.context, dict) else {}
+        name = refusal.offered
+        why = (context.get("domains") or {}).get(name)
+        if why is None and info.field_name == "domains" and name in (context.get("site_domains") or ()):
+            why = "is already another of the member's site domains"
+        if why is None:
+            raise
+        raise ValueError(f"{refusal.without}{refusal.then.format(name=short_repr(name, 80))} {why}") from None
+
+
 Domain = Annotated[
     str,
-    AfterValidator(check_domain),
+    AfterValidator(check_domain_in_context),
     WithJsonSchema({"type": "string", "pattern": DOMAIN_PATTERN, "description": "lowercase, punycode for IDN"}),
 ]
 # "idn-email" (JSON Schema, RFC 6531): an internationalised domain is accepted, as check_email does.

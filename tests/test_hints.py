@@ -4,6 +4,7 @@ offered."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,9 +12,12 @@ from pathlib import Path
 import pytest
 
 from pic.cli import _parser
-from pic.registry import MEMBER_KEYS, validate_member
+from pic.errors import PicError
+from pic.registry import MEMBER_KEYS, load_registry, validate_member
+from pic.settings import load_settings
 from pic.yamlsrc import parse_yaml
 from tests.conftest import ROOT
+from tests.helpers import project_copy
 
 MINIMAL = "name: Probe\ncontact: {name: P, email: a@probe-asso.org}\nuid: 10600\n"
 SITE = MINIMAL + "site:\n  domains: [probe-asso.org]\n  php: '8.4'\n"
@@ -121,3 +125,365 @@ def test_a_revision_shaped_as_a_secret_is_not_printed_back(tmp_path: Path) -> No
     )
     assert proc.returncode != 0 and "--against" in proc.stderr, proc
     assert "Lilas2024x" not in proc.stdout + proc.stderr, proc
+
+
+def _checked(directory: Path, text: str) -> list[str]:
+    """The problems of a registry of one member file's text, checked across files against the prod stack."""
+    members = directory / "members"
+    members.mkdir(parents=True)
+    (members / "probe-asso.yaml").write_text(text, encoding="utf-8")
+    try:
+        load_registry(members, load_settings(ROOT, "prod"))
+    except PicError as refused:
+        return [str(p) for p in refused.problems]
+    return []
+
+
+def _stack_error(tmp_path: Path, old: str, new: str, field: str) -> str:
+    """The one problem of the prod stack file with ``old`` written ``new``, at ``field``."""
+    project = project_copy(tmp_path)
+    path = project / "Pulumi.prod.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(PicError) as info:
+        load_settings(project, "prod")
+    [line] = [str(p) for p in info.value.problems if f" {field}: " in str(p)]
+    return line
+
+
+def _stack_takes(tmp_path: Path, old: str, new: str) -> None:
+    """The prod stack file with ``old`` written ``new`` loads."""
+    (tmp_path / "again").mkdir()
+    project = project_copy(tmp_path / "again")
+    path = project / "Pulumi.prod.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    load_settings(project, "prod")
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [
+        ("15h", "15:00"),
+        ("3h", "03:00"),
+        ("3H", "03:00"),
+        ("23h", "23:00"),
+        ("03:15:00", "03:15"),
+        ("3:15:00", "03:15"),
+        ("23:59:00", "23:59"),
+    ],
+)
+def test_a_time_of_day_written_with_the_hour_alone_or_with_seconds_is_told_the_time_meant(
+    tmp_path: Path, written: str, meant: str
+) -> None:
+    line = _stack_error(tmp_path, 'time: "03:15"', f'time: "{written}"', "pic:backup.time")
+    assert line.endswith(f"; did you mean {meant!r}?"), line
+    _stack_takes(tmp_path, 'time: "03:15"', f'time: "{meant}"')
+
+
+@pytest.mark.parametrize("written", ["24h", "03:15:30", "3:15:60", "25:00:00", "h15", "115h"])
+def test_a_time_of_day_that_is_none_with_the_hour_alone_or_seconds_is_offered_none(
+    tmp_path: Path, written: str
+) -> None:
+    line = _stack_error(tmp_path, 'time: "03:15"', f'time: "{written}"', "pic:backup.time")
+    assert "did you mean" not in line, line
+
+
+FINGERPRINT = "15058500A0235D97F5D10063B188E2B695BD4743"
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        f'"0x{FINGERPRINT}"',
+        f'"0x{FINGERPRINT.lower()}"',
+        f'"0X{FINGERPRINT}"',
+        f"0x{FINGERPRINT}",  # YAML reads a number
+        f"0x{FINGERPRINT.lower()}",
+    ],
+)
+def test_a_fingerprint_written_with_0x_is_told_the_one_meant(tmp_path: Path, written: str) -> None:
+    old = f"fingerprint: {FINGERPRINT}}}"
+    line = _stack_error(tmp_path, old, f"fingerprint: {written}}}", "pic:runtimes.8.3.apt_source.fingerprint")
+    assert f"did you mean {FINGERPRINT!r}?" in line, line
+    assert "put it in quotes" not in line, line
+
+
+@pytest.mark.parametrize(
+    ("key", "written", "meant"),
+    [
+        ("8.4", "Debian Trixie", "trixie"),
+        ("8.4", "debian trixie", "trixie"),
+        ("8.4", "Debian 13 (trixie)", "trixie"),
+        ("8.2", "Debian Bookworm", "bookworm"),
+        ("8.2", "debian-bookworm", "bookworm"),
+        ("7.4", "Debian 11 Bullseye", "bullseye"),
+    ],
+)
+def test_a_debian_release_written_with_debian_before_it_is_told_the_release(
+    tmp_path: Path, key: str, written: str, meant: str
+) -> None:
+    release = {"8.4": "trixie", "8.2": "bookworm", "7.4": "bullseye"}[key]
+    old = f'"{key}": {{debian: {release}'
+    line = _stack_error(tmp_path, old, f'"{key}": {{debian: "{written}"', f"pic:runtimes.{key}.debian")
+    assert line.endswith(f"; did you mean {meant!r}?"), line
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [
+        ("letsencrypt-staging", "staging"),
+        ("LetsEncrypt-Staging", "staging"),
+        ("letsencrypt_staging", "staging"),
+        ("le-staging", "staging"),
+        ("staging-letsencrypt", "staging"),
+        ("LE-staging", "staging"),
+        ("Lets_Encrypt", "letsencrypt"),
+        ("lets-encrypt", "letsencrypt"),
+    ],
+)
+def test_a_ca_written_as_people_name_it_is_told_the_one_meant(tmp_path: Path, written: str, meant: str) -> None:
+    line = _stack_error(tmp_path, "ca: letsencrypt}", f'ca: "{written}"}}', "pic:tls.ca")
+    assert line.endswith(f"; did you mean {meant!r}?"), line
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [
+        ("pic._domainkey", "pic"),
+        ("PIC._domainkey", "pic"),
+        ("mail2026._domainkey", "mail2026"),
+        ("pic._domainkey.listes.example.org", "pic"),
+        ("pic._domainkey.", "pic"),
+    ],
+)
+def test_a_dkim_selector_written_with_domainkey_is_told_the_selector(tmp_path: Path, written: str, meant: str) -> None:
+    line = _stack_error(tmp_path, "dkim_selector: pic,", f'dkim_selector: "{written}",', "pic:mail.dkim_selector")
+    assert line.endswith(f"; did you mean {meant!r}?"), line
+    _stack_takes(tmp_path, "dkim_selector: pic,", f"dkim_selector: {meant},")
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [
+        ("ISO-8859-1", "latin1"),
+        ("iso8859-1", "latin1"),
+        ("latin-1", "latin1"),
+        ("Latin_1", "latin1"),
+        ("windows-1252", "latin1"),  # MariaDB's latin1 is cp1252
+        ("ISO-8859-2", "latin2"),
+        ("latin-2", "latin2"),
+        ("windows-1251", "cp1251"),
+        ("ISO-8859-7", "greek"),
+        ("KOI8-R", "koi8r"),
+        ("US-ASCII", "ascii"),
+    ],
+)
+def test_a_database_charset_named_as_other_programs_name_it_is_told_mariadb_s(written: str, meant: str) -> None:
+    base = MINIMAL + "databases: [main]\ndatabase_charsets: {main: VALUE}\n"
+    [line] = _messages(base.replace("VALUE", written))
+    assert "database_charsets.main: " in line and line.endswith(f"; did you mean {meant!r}?"), line
+    assert _messages(base.replace("VALUE", meant)) == []
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [
+        ("256Mo", "256M"),
+        ("256 Mo", "256M"),
+        ("256MB", "256M"),
+        ("256 MB", "256M"),
+        ("256mb", "256M"),
+        ("256 M", "256M"),
+        ("256MiB", "256M"),
+        ("256 Mio", "256M"),
+        ("128Mo", "128M"),
+        ("192 MB", "192M"),
+        ("65536Ko", "65536K"),
+        ("65536 kB", "65536K"),
+    ],
+)
+def test_a_php_size_written_with_a_unit_php_does_not_read_is_told_php_s(
+    tmp_path: Path, written: str, meant: str
+) -> None:
+    base = SITE + "  php_settings: {memory_limit: VALUE}\n"
+    [line] = _checked(tmp_path / "a", base.replace("VALUE", f'"{written}"'))
+    assert "memory_limit: " in line and f"write {meant}" in line, line
+    assert _checked(tmp_path / "b", base.replace("VALUE", meant)) == []
+
+
+@pytest.mark.parametrize("written", ["2GB", "2 Go", "8MB", "256 MB MB", "1.5GB"])
+def test_a_php_size_out_of_range_in_php_s_unit_is_offered_none(tmp_path: Path, written: str) -> None:
+    [line] = _checked(tmp_path, SITE + f'  php_settings: {{memory_limit: "{written}"}}\n')
+    assert "memory_limit: " in line and "write " not in line, line
+
+
+@pytest.mark.parametrize(
+    ("key", "written"),
+    [("7.4", "Trixie"), ("7.4", "Debian Trixie"), ("8.2", "TRIXIE"), ("8.4", "Bookworm"), ("8.4", "bulseye")],
+)
+def test_a_debian_release_is_offered_only_where_it_carries_the_runtime_s_php(
+    tmp_path: Path, key: str, written: str
+) -> None:
+    release = {"8.4": "trixie", "8.2": "bookworm", "7.4": "bullseye"}[key]
+    old = f'"{key}": {{debian: {release}'
+    line = _stack_error(tmp_path, old, f'"{key}": {{debian: "{written}"', f"pic:runtimes.{key}.debian")
+    assert "did you mean" not in line, line
+    assert line.endswith(f"not PHP {key}: use debian: {release} or give an apt_source"), line
+    _stack_takes(tmp_path, old, f'"{key}": {{debian: {release}')
+
+
+def test_a_debian_release_is_offered_to_a_runtime_with_an_apt_source(tmp_path: Path) -> None:
+    old = '"8.3": {debian: bookworm'
+    line = _stack_error(tmp_path, old, '"8.3": {debian: Trixie', "pic:runtimes.8.3.debian")
+    assert line.endswith("; did you mean 'trixie'?"), line
+    _stack_takes(tmp_path, old, '"8.3": {debian: trixie')
+
+
+@pytest.mark.parametrize(
+    ("settings", "written"),
+    [
+        ("memory_limit: VALUE", '"1Go"'),  # more than the container's 256 MB
+        ("memory_limit: VALUE", '"512 MB"'),
+        ("{upload_max_filesize: 64M, post_max_size: VALUE}", '"32Mo"'),  # smaller than the uploads
+        ("{post_max_size: 16M, upload_max_filesize: VALUE}", '"32 MB"'),
+    ],
+)
+def test_a_php_size_the_site_would_refuse_is_offered_none(tmp_path: Path, settings: str, written: str) -> None:
+    php = settings if settings.startswith("{") else "{" + settings + "}"
+    [line] = _checked(tmp_path, SITE + f"  php_settings: {php.replace('VALUE', written)}\n")
+    assert "write " not in line, line
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field"),
+    [
+        ("private_address: 10.0.0.11", 'private_address: "167772170"', "pic:hosts.web1.private_address"),
+        ("private_address: 10.0.0.11", "private_address: 167772170", "pic:hosts.web1.private_address"),
+        ("private_address: 10.0.0.10", "private_address: 167772171", "pic:hosts.db.private_address"),
+        ("db: {role: db, address: db.example.org", "db: {role: db, address: 167772171", "pic:hosts.db.address"),
+    ],
+)
+def test_an_address_written_as_a_number_is_not_offered_when_another_host_holds_it(
+    tmp_path: Path, old: str, new: str, field: str
+) -> None:
+    line = _stack_error(tmp_path, old, new, field)
+    assert "written as one number" in line and "write '" not in line, line
+    assert "is also the address of" in line, line
+
+
+def _registry_problems(tmp_path: Path, edits: dict[str, tuple[str, str]]) -> list[str]:
+    """The problems of the project's member files with each file's ``old`` written ``new``, against prod."""
+    members = tmp_path / "members"
+    shutil.copytree(ROOT / "members", members)
+    for file, (old, new) in edits.items():
+        path = members / file
+        text = path.read_text(encoding="utf-8")
+        assert old in text, (file, old)
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    try:
+        load_registry(members, load_settings(ROOT, "prod"))
+    except PicError as refused:
+        return [str(p) for p in refused.problems]
+    return []
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "field", "holder"),
+    [
+        # the platform's names
+        (
+            "amis-du-rhone.yaml",
+            "domain: listes.amis-du-rhone.org",
+            "domain: LISTES.EXAMPLE.ORG",
+            "lists.domain",
+            "is reserved for",
+        ),
+        (
+            "amis-du-rhone.yaml",
+            "domain: listes.amis-du-rhone.org",
+            "domain: PMA.example.org",
+            "lists.domain",
+            "is reserved for",
+        ),
+        (
+            "velo-cite.yaml",
+            "    - atelier.velo-cite-lyon.fr",
+            "    - https://listes.example.org/",
+            "site.domains[2]",
+            "is reserved for",
+        ),
+        # another member's
+        (
+            "amis-du-rhone.yaml",
+            "domain: listes.amis-du-rhone.org",
+            "domain: LISTES.CHORALE-SAINT-JEAN.FR",
+            "lists.domain",
+            "is already used by",
+        ),
+        (
+            "velo-cite.yaml",
+            "    - atelier.velo-cite-lyon.fr",
+            "    - https://amicale-ainay.fr/",
+            "site.domains[2]",
+            "is already used by",
+        ),
+        (
+            "velo-cite.yaml",
+            "    - atelier.velo-cite-lyon.fr",
+            "    - Amicale-Ainay.fr",
+            "site.domains[2]",
+            "is already used by",
+        ),
+        (
+            "velo-cite.yaml",
+            "    - atelier.velo-cite-lyon.fr",
+            "    - amicale-ainay.fr:443",
+            "site.domains[2]",
+            "is already used by",
+        ),
+        # the member's own site domains, each given once
+        (
+            "velo-cite.yaml",
+            "    - atelier.velo-cite-lyon.fr",
+            "    - https://velo-cite-lyon.fr/blog",
+            "site.domains[2]",
+            "another of the member's site domains",
+        ),
+        (
+            "velo-cite.yaml",
+            "    - atelier.velo-cite-lyon.fr",
+            "    - WWW.velo-cite-lyon.fr",
+            "site.domains[2]",
+            "another of the member's site domains",
+        ),
+        (
+            "velo-cite.yaml",
+            "    - atelier.velo-cite-lyon.fr",
+            "    - velo-cite-lyon.fr/blog",
+            "site.domains[2]",
+            "another of the member's site domains",
+        ),
+    ],
+)
+def test_a_domain_taken_elsewhere_is_not_offered(
+    tmp_path: Path, file: str, old: str, new: str, *, field: str, holder: str
+) -> None:
+    problems = _registry_problems(tmp_path, {file: (old, new)})
+    [line] = [p for p in problems if f"{file}:" in p and f" {field}: " in p]
+    assert "write it in lowercase" not in line and "give the name alone (" not in line, line
+    assert holder in line, line
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "offered"),
+    [
+        ("domain: listes.amis-du-rhone.org", "domain: LISTES.AMIS-DU-RHONE.ORG", "listes.amis-du-rhone.org"),
+        ("domain: listes.amis-du-rhone.org", "domain: https://listes.amis-du-rhone.org/", "listes.amis-du-rhone.org"),
+        ("domain: listes.amis-du-rhone.org", "domain: LISTES.Nouvelle-Asso.org", "listes.nouvelle-asso.org"),
+    ],
+)
+def test_a_domain_no_one_holds_is_offered_and_then_taken(tmp_path: Path, old: str, new: str, offered: str) -> None:
+    [line] = _registry_problems(tmp_path / "a", {"amis-du-rhone.yaml": (old, new)})
+    assert f"('{offered}')" in line, line
+    assert _registry_problems(tmp_path / "b", {"amis-du-rhone.yaml": (old, f"domain: {offered}")}) == []
