@@ -911,7 +911,8 @@ def _number_for_address(value: float, model: type[BaseModel], loc: tuple[str | i
         new = [(at, why) for at, why in elsewhere if (at, why) not in _errors_at(model, data)]
         if new:
             at, why = new[0]
-            return f"{what}, and {address!r} is refused there: with it, {shown_loc(at)} {why}"
+            named = f"{getattr(model, 'SHOWN_PREFIX', '')}{shown_loc(at)}"  # pic:hosts.db.private_address
+            return f"{what}, and {address!r} is refused there: with it, {named} {why}"
     except Exception:  # a check needing more than the data (the stack's name): nothing offered
         return f"{what}: write it dotted ({address!r}), if it is the host's"
     return f"{what}: write {address!r}"

@@ -27,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from ipaddress import IPv4Network
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     AfterValidator,
@@ -1299,6 +1299,9 @@ def _meant_host(name: str, web: list[str]) -> str:
 
 class Settings(_Strict):
     """Everything under ``pic:`` in ``Pulumi.<stack>.yaml``."""
+
+    # how a message names its fields (pic:hosts.db.private_address), where the field's problem names another
+    SHOWN_PREFIX: ClassVar[str] = f"{NAMESPACE}:"
 
     stack: str = Field(default="prod", exclude=True)
     hosts: dict[HostName, HostSpec] = Field(min_length=1)

@@ -370,6 +370,7 @@ def test_an_address_written_as_a_number_is_not_offered_when_another_host_holds_i
     line = _stack_error(tmp_path, old, new, field)
     assert "written as one number" in line and "write '" not in line, line
     assert "is also the address of" in line, line
+    assert "with it, hosts." not in line, line  # another field named as the messages name it: pic:hosts...
 
 
 def _registry_problems(tmp_path: Path, edits: dict[str, tuple[str, str]]) -> list[str]:
