@@ -833,10 +833,37 @@ def written_domains(data: object) -> tuple[list[str], list[str]]:
     )
 
 
-def taken_domains(settings: Settings) -> dict[str, str]:
-    """The platform's domains, each with why a member's field may not take it (``is reserved for ...``)."""
-    platform = names.platform_names(settings, settings.where()[0])
-    return {name: f"is reserved for {owner}" for (space, name), owner in platform.items() if space == "domain"}
+@dataclass(frozen=True)
+class _PlatformDomains:
+    """What the platform's names leave no member (:class:`_Cross`): its names themselves, any name under those of
+    its web interfaces and mail (``platform_sites``), and any name above one of its names (``over_platform``)."""
+
+    names: dict[str, str]
+    sites: frozenset[str]
+    over: dict[str, tuple[str, str]]
+
+    def why(self, name: str) -> str | None:
+        """Why no member's domain may be ``name``, or None."""
+        if name in self.names:
+            return self.names[name]
+        site = next((s for s in self.sites if name.endswith(f".{s}")), None)
+        if site is not None:
+            return f"is under {site}, a name of the platform's"
+        if name in self.over:
+            under, what = self.over[name]
+            return f"has {under} under it, which is the platform's: {what}"
+        return None
+
+
+def taken_domains(settings: Settings) -> _PlatformDomains:
+    """The platform's domains, and why a member's field may not take one (``is reserved for ...``)."""
+    cross = _Cross(settings, settings.where()[0])
+    reserved = {
+        name: f"is reserved for {owner}" for (space, name), owner in cross.platform.items() if space == "domain"
+    }
+    return _PlatformDomains(
+        reserved, frozenset(s for s in cross.platform_sites if isinstance(s, str)), dict(cross.over_platform)
+    )
 
 
 def member_number_refusal(loc: tuple[str | int, ...], number: int | float) -> str | None:
@@ -1097,17 +1124,21 @@ class _TakenDomains:
 
     file: str
     holders: dict[str, list[str]]
-    platform: dict[str, str]
+    platform: _PlatformDomains
 
     def get(self, name: str) -> str | None:
-        if name in self.platform:
-            return self.platform[name]
+        why = self.platform.why(name)
+        if why is not None:
+            return why
         other = next((holder for holder in self.holders.get(name, ()) if holder != self.file), None)
         return None if other is None else f"is already used by {other}"
 
 
 def _domains_context(
-    file: str, written: dict[str, tuple[list[str], list[str]]], holders: dict[str, list[str]], platform: dict[str, str]
+    file: str,
+    written: dict[str, tuple[list[str], list[str]]],
+    holders: dict[str, list[str]],
+    platform: _PlatformDomains,
 ) -> dict[str, Any]:
     """The validation context of ``file``'s domains: the names the platform and the other files hold, and its own
     site domains."""

@@ -488,3 +488,30 @@ def test_a_domain_no_one_holds_is_offered_and_then_taken(tmp_path: Path, old: st
     [line] = _registry_problems(tmp_path / "a", {"amis-du-rhone.yaml": (old, new)})
     assert f"('{offered}')" in line, line
     assert _registry_problems(tmp_path / "b", {"amis-du-rhone.yaml": (old, f"domain: {offered}")}) == []
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "why"),
+    [
+        (
+            "    - atelier.velo-cite-lyon.fr",
+            "    - WWW.LISTES.EXAMPLE.ORG",
+            "site.domains[2]",
+            "is under listes.example.org",
+        ),
+        (
+            "    - atelier.velo-cite-lyon.fr",
+            "    - https://a.pma.example.org/",
+            "site.domains[2]",
+            "is under pma.example.org",
+        ),
+        ("    - atelier.velo-cite-lyon.fr", "    - EXAMPLE.ORG", "site.domains[2]", "is reserved for"),
+    ],
+)
+def test_a_domain_under_or_over_the_platform_s_is_not_offered(
+    tmp_path: Path, old: str, new: str, field: str, why: str
+) -> None:
+    problems = _registry_problems(tmp_path, {"velo-cite.yaml": (old, new)})
+    [line] = [p for p in problems if f" {field}: " in p]
+    assert "write it in lowercase" not in line and "give the name alone (" not in line, line
+    assert why in line, line
