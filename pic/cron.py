@@ -98,7 +98,9 @@ _COUNTS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight",
 # One part of a field as crontab(5) writes it: a number or a name, a range of them, a step after either or *.
 # A word made of what fields of crontab(5) and of other tools (Quartz's ?, L, W, #) are written with.
 _CRONTAB_WORD = LazyPattern(r"[0-9A-Za-z*/,?#-]+")
-_CRONTAB_PART = LazyPattern(r"(\*|[0-9]{1,2}|[A-Za-z]+)(?:-([0-9]{1,2}|[A-Za-z]+))?(?:/([0-9]{1,2}))?")
+_CRONTAB_PART = LazyPattern(r"(\*|[0-9]+|[A-Za-z]+)(?:-([0-9]+|[A-Za-z]+))?(?:/([0-9]+))?")
+# The characters of a field a message shows at most: a field of 5,000 digits was written whole.
+_SHOWN_FIELD = 32
 
 
 _LINE_BREAKS = "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
@@ -196,7 +198,7 @@ def _mended_field(name: str, low: int, high: int, field: str) -> tuple[str | Non
     for part in field.split(","):
         mended = _mended_part(name, (low, high), names, part, alone=part == field)
         if isinstance(mended, str):
-            return f"the {name} {field} {mended}", field
+            return f"the {name} {_shown_field(field)} {mended}", field
         parts.append(mended)
     written = ",".join(p.written for p in parts)
     named, stepped = any(p.named for p in parts), any(p.stepped for p in parts)
@@ -208,6 +210,37 @@ def _mended_field(name: str, low: int, high: int, field: str) -> tuple[str | Non
     if stepped:
         return f"the {name} {field} {_stepped_words(field)}{written}", written
     return None, field
+
+
+def _shown_field(field: str) -> str:
+    """``field`` as a message shows it: its first characters when it is long."""
+    return field if len(field) <= _SHOWN_FIELD else field[:_SHOWN_FIELD] + "..."
+
+
+def _long_number(bounds: tuple[int, int], number: str, part: str) -> str | None:
+    """What is wrong with ``number``, digits of ``part`` of a field, when they are more than two (the schedules
+    write each number in one or two digits): out of the field's ``bounds``, or leading zeros to drop; else None."""
+    if len(number) <= 2:
+        return None
+    low, high = bounds
+    digits = number.lstrip("0") or "0"
+    if len(digits) > 2 or not low <= int(digits) <= high:
+        told = f"{_shown_field(number)}, not between {low} and {high}"
+        return f"is not between {low} and {high}" if number == part else f"holds {told}"
+    if number == part:
+        return f"has leading zeros: write {int(digits)}"
+    return f"holds {number}, with leading zeros: write {int(digits)}"
+
+
+def _part_fault(bounds: tuple[int, int], part: str, found: re.Match[str] | None) -> str | None:
+    """What is wrong with ``part`` of a field of ``bounds`` as :data:`_CRONTAB_PART` ``found`` it, before its ends
+    and step are read; None when they can be."""
+    if not part or found is None or (found[1] == "*" and found[2] is not None):
+        return _unread_part(part)
+    for number, within in ((found[1], bounds), (found[2], bounds), (found[3], (1, bounds[1]))):
+        if number is not None and number.isdigit() and (told := _long_number(within, number, part)) is not None:
+            return told
+    return None
 
 
 def _stepped_words(field: str) -> str:
@@ -248,8 +281,9 @@ def _mended_part(name: str, bounds: tuple[int, int], names: tuple[str, ...], par
     ``alone``: the field's only part."""
     low, high = bounds
     found = _CRONTAB_PART.fullmatch(part)
-    if not part or found is None or (found[1] == "*" and found[2] is not None):
-        return _unread_part(part)
+    told = _part_fault(bounds, part, found)
+    if told is not None or found is None:
+        return told or _unread_part(part)
     ends: list[int] = []
     for end in (found[1], found[2]):
         if end is not None and end != "*":

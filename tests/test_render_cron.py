@@ -1835,3 +1835,28 @@ def test_a_slip_in_a_field_is_not_blamed_on_another_tool(tmp_path: Path, schedul
     [line] = [x for x in lines if "cron[0].schedule" in x]
     told = line.split("cron[0].schedule: ", 1)[1]
     assert named in told and "Quartz" not in told, line
+
+
+@pytest.mark.parametrize(
+    ("schedule", "told"),
+    [
+        ("100 0 * * *", "the minute 100 is not between 0 and 59"),
+        ("0 0 * * 007", "the day of week 007 has leading zeros: write 7"),
+        ("00 000 * * *", "the hour 000 has leading zeros: write 0"),
+        ("0 0 1-100 * *", "the day of month 1-100 holds 100, not between 1 and 31"),
+        ("*/100 * * * *", "the minute */100 holds 100, not between 1 and 59"),
+        ("0 0 * * 1-5/002", "the day of week 1-5/002 holds 002, with leading zeros: write 2"),
+        ("0 0 1 0013 *", "the month 0013 is not between 1 and 12"),
+        ("1" * 5000 + " 0 * * *", "the minute 11111111111111111111111111111111..."),
+    ],
+)
+def test_a_number_of_more_than_two_digits_in_a_field_is_told_as_a_number(
+    tmp_path: Path, schedule: str, told: str
+) -> None:
+    """A number of three digits or more (100, 007) was told as no number at all, "another tool's form (Quartz's ?,
+    L, W, #)", and a field of 5,000 digits was written whole in the message: the number is told against the field's
+    bounds or with its zeros to drop, the field shown by its first characters."""
+    lines = _errors(tmp_path, [{"schedule": schedule, "command": "php cron.php"}], site=SITE)
+    [line] = [x for x in lines if "cron[0].schedule" in x]
+    assert told in line and "Quartz" not in line, line
+    assert len(line) < 400, line
