@@ -35,6 +35,7 @@ from pic.errors import (
 )
 from pic.lazyre import LazyPattern
 from pic.secrettext import labelled_password, password_beside, reads_as_secret, redacted
+from pic.validators import ONE_NAME_OF_SEVERAL, SEVERAL_NAMES
 from pic.yamlsrc import Document, is_secret_field, shown_loc
 
 _TYPE_WORDS = {
@@ -984,6 +985,8 @@ def _describe(
         detail = _number_for_address(number, model, loc, data)  # "167772171": told as the number written plain is
     elif kind == "value_error":
         detail = str(err["msg"]).removeprefix("Value error, ")
+        if detail == SEVERAL_NAMES and not (loc and isinstance(loc[-1], int)):
+            detail = ONE_NAME_OF_SEVERAL  # a setting of one name: no list to give the others in
     elif kind in ("too_short", "too_long", "string_too_short", "string_too_long"):
         detail = _length(kind, err, ctx)
     elif kind in _BOUNDS:

@@ -1140,6 +1140,10 @@ def short_repr(value: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 4] + "...'"
 
 
+# What a name holding others is told: in a list (``site.domains``), each is an item; a setting of one name
+# (``pic:hosts.web1.address``, ``lists.domain``) is told :data:`ONE_NAME_OF_SEVERAL` instead (pic.modelerrors).
+SEVERAL_NAMES = "holds several names: give each on its own (one item of the list each)"
+ONE_NAME_OF_SEVERAL = "holds more than one name (words parted by a space, a ',' or a ';'): give the name meant alone"
 _SEVERAL_NAMES = re.compile(r"[^,;\s]+(?:\s*[,;]\s*|\s+)[^,;\s]+.*", re.DOTALL)
 _NAME_AND_PORT = re.compile(r"([^:/]+):[0-9]+")
 
@@ -1174,7 +1178,7 @@ def _more_than_a_name(value: str) -> str | NameRefusal | None:
     if "://" in text:
         return _name_alone("is a URL", text.partition("://")[2].partition("/")[0].partition(":")[0], "in it")
     if _SEVERAL_NAMES.fullmatch(text) is not None:
-        return "holds several names: give each on its own (one item of the list each)"
+        return SEVERAL_NAMES
     if "/" in text and text.partition("/")[0]:
         return _name_alone("holds a path", text.partition("/")[0], "before it")
     if (match := _NAME_AND_PORT.fullmatch(text)) is not None:

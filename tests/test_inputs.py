@@ -2997,3 +2997,27 @@ def test_the_faults_told_of_a_kind_are_the_first_in_the_file(members: Path) -> N
     first = len(HEAD.splitlines()) + 1  # top0's line
     assert sorted(line_of[ln] for ln in told) == list(range(first, first + 20)), told
     assert line_of[more] == first + 20 and " 30 more " in more, more
+
+
+def test_a_list_domain_given_with_another_is_not_told_to_make_a_list(tmp_path: Path) -> None:
+    """lists.domain holds one name: two in it were told "one item of the list each", a list it cannot be; the
+    domains of a site, a list, are still told so."""
+    project = project_copy(tmp_path)
+    shutil.copytree(MEMBERS, project / "members")
+    path = project / "members" / "amis-du-rhone.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace(
+        "  domain: listes.amis-du-rhone.org", "  domain: listes.amis-du-rhone.org listes2.amis-du-rhone.org"
+    )
+    text = text.replace("    - www.amis-du-rhone.org", "    - www.amis-du-rhone.org, amis-du-rhone.fr")
+    path.write_text(text, encoding="utf-8")
+    from pic.registry import load_registry
+    from pic.settings import load_settings
+
+    with pytest.raises(PicError) as info:
+        load_registry(project / "members", load_settings(project, "prod"))
+    lines = str(info.value).splitlines()
+    [one] = [ln for ln in lines if " lists.domain: " in ln]
+    assert "of the list" not in one and "give the name meant alone" in one, one
+    [listed] = [ln for ln in lines if " site.domains[1]: " in ln]
+    assert "one item of the list each" in listed, listed

@@ -4217,3 +4217,28 @@ def test_a_number_of_more_digits_than_kept_is_offered_only_as_the_field_takes_it
     if offered is not None:
         _edit(project, new, new.split(": ", maxsplit=1)[0] + ": " + offered[1])
         load_settings(project, "prod")  # what is offered is taken
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field"),
+    [
+        ("address: web1.example.org", "address: 'web1.example.org -p 2222'", "pic:hosts.web1.address"),
+        (
+            "sympa_domain: listes.example.org",
+            "sympa_domain: 'listes.example.org, lists.example.org'",
+            "pic:mail.sympa_domain",
+        ),
+        ("domain: pma.example.org", "domain: 'pma.example.org pma2.example.org'", "pic:phpmyadmin.domain"),
+    ],
+)
+def test_a_setting_of_one_name_given_more_is_not_told_to_make_a_list(
+    tmp_path: Path, old: str, new: str, field: str
+) -> None:
+    """A host's address written with more than its name ("web1.example.org -p 2222") was told "holds several names:
+    give each on its own (one item of the list each)", for a setting that holds one name and no list: it is told
+    to give the one name alone."""
+    project = project_copy(tmp_path)
+    _edit(project, old, new)
+    text = _errors(project)
+    [line] = [ln for ln in text.splitlines() if f" {field}: " in ln]
+    assert "of the list" not in line and "give the name meant alone" in line and "more than one name" in line, line
