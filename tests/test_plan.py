@@ -1144,3 +1144,15 @@ def test_a_resource_on_no_one_host_is_placed_or_said_in_words_a_reviewer_reads()
     assert "tls-ca-key  (shared by web1 and db)" in text, text
     assert "lonely-password  (no host known)" in text, text
     assert "\nshared by web1 and db: 1 resource" in text, text
+
+
+def test_a_revision_without_a_program_is_told_so_without_a_traceback(repo: Path) -> None:
+    """A revision holding the stack file and the member files but no __main__.py (a registry committed before its
+    program) stopped pic plan --against with the engine's traceback (FileNotFoundError): the revision is named,
+    with the program it lacks, as the working tree's own is."""
+    git(repo, "rm", "-q", "--cached", "__main__.py")
+    git(repo, "commit", "-qm", "no program")
+    proc = pic(repo, "plan", "--against", "HEAD")
+    assert proc.returncode == 1, proc.stderr
+    assert "Traceback" not in proc.stderr and "FileNotFoundError" not in proc.stderr, proc.stderr
+    assert "HEAD (" in proc.stderr and "no Pulumi program (__main__.py)" in proc.stderr, proc.stderr

@@ -403,6 +403,13 @@ def _start_at(project: Path, stack: str, members: Path, rev: str, *, salt: bytes
             why = f"{stack_shown} is {what}, not the stack file: the stack's settings at {rev} cannot be read"
             raise PicError([Problem(f"{rev} ({commit[:10]})", None, "", why)])
         return _Pending(rev, commit, where, members_rel, None)  # a stack added since REV: nothing to run there
+    if not (where / "__main__.py").is_file():  # the engine would stop on it with a traceback
+        _refuse_revision(
+            rev,
+            commit,
+            "holds no Pulumi program (__main__.py) beside its stack file and member files: pic plan --against runs "
+            "the revision's own program to compare; give a revision that holds it",
+        )
     cmd = [
         sys.executable,
         engine.__file__,
