@@ -22,7 +22,7 @@ import types
 import typing
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -1113,7 +1113,7 @@ def _load_registry(members_dir: Path, settings: Settings) -> Registry:
         members.append(Member(slug, doc.file, spec, spec.host or default_host, doc.lines, doc.written))
     problems += cross_checks(members, settings)
     if any(p.severity == "error" for p in problems):
-        raise PicError(problems)
+        raise PicError(_uids_offered_taken(problems, members))
     return Registry(tuple(members), tuple(sorted(problems)))
 
 
@@ -1143,6 +1143,29 @@ def _domains_context(
     """The validation context of ``file``'s domains: the names the platform and the other files hold, and its own
     site domains."""
     return {"domains": _TakenDomains(file, holders, platform), "site_domains": written.get(file, ([], []))[0]}
+
+
+# A uid offered for one written otherwise (10600.0, 1_0600: "write 10600, without a decimal point"), up to the end
+# of how to write it
+_UID_OFFERED = re.compile(r"write ([0-9]+)(?:,? without [^;:()]*)?")
+
+
+def _uids_offered_taken(problems: list[Problem], members: list[Member]) -> list[Problem]:
+    """``problems`` where a uid a file's own check offers (``write 10600``) is another member's: told so instead,
+    never offered (the check of one file knows no other)."""
+    held = {m.spec.uid: m for m in members}
+    out = []
+    for problem in problems:
+        found = _UID_OFFERED.search(problem.message) if problem.path == "uid" and problem.severity == "error" else None
+        holder = held.get(int(found[1])) if found is not None else None
+        if found is None or holder is None or holder.file == problem.file:
+            out.append(problem)
+            continue
+        line = holder.line_of("uid")
+        place = holder.file if line is None else f"{holder.file}:{line}"
+        told = f"it reads as {found[1]}, which is already used by {place}: give a uid of its own"
+        out.append(replace(problem, message=problem.message[: found.start()] + told + problem.message[found.end() :]))
+    return out
 
 
 def read_members(members_dir: Path, default_host: str) -> tuple[Registry, list[Problem]]:

@@ -3021,3 +3021,30 @@ def test_a_list_domain_given_with_another_is_not_told_to_make_a_list(tmp_path: P
     assert "of the list" not in one and "give the name meant alone" in one, one
     [listed] = [ln for ln in lines if " site.domains[1]: " in ln]
     assert "one item of the list each" in listed, listed
+
+
+@pytest.mark.parametrize("written", ["10600.0", "1_0600", "1.06e4", "10_600"])
+def test_a_uid_offered_for_one_written_otherwise_is_never_one_another_member_holds(
+    tmp_path: Path, written: str
+) -> None:
+    """uid: 10600.0 was told "write 10600, without a decimal point", and 10600 then refused as another member's:
+    a number offered that another member holds is told as such, and no longer offered; one that is free still
+    is."""
+    from pic.registry import load_registry
+    from pic.settings import load_settings
+
+    directory = write_members(tmp_path / "members", {"first-asso": member(10600), "other-asso": member(10700)})
+    (directory / "other-asso.yaml").write_text(
+        (directory / "other-asso.yaml").read_text(encoding="utf-8").replace("uid: 10700", f"uid: {written}"),
+        encoding="utf-8",
+    )
+    with pytest.raises(PicError) as info:
+        load_registry(directory, load_settings(ROOT, "prod"))
+    [line] = [ln for ln in str(info.value).splitlines() if "other-asso.yaml" in ln and " uid: " in ln]
+    assert "write 10600" not in line, line
+    assert "10600, which is already used by " in line and "first-asso.yaml:" in line, line
+    (directory / "first-asso.yaml").unlink()
+    with pytest.raises(PicError) as info:
+        load_registry(directory, load_settings(ROOT, "prod"))
+    [line] = [ln for ln in str(info.value).splitlines() if "other-asso.yaml" in ln and " uid: " in ln]
+    assert "write 10600" in line and "already used" not in line, line
