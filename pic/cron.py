@@ -137,8 +137,13 @@ def refused_form(text: str) -> str | None:
         )
         return f'has {count} fields, not five ("minute hour day-of-month month day-of-week"){extra}'
     faults = []
-    if " ".join(fields) != text.strip(" "):
+    if " ".join(fields) != text.strip():
         faults.append("has more than one blank (spaces, a tab) between two fields: one space parts them")
+    elif text.strip(" ") != text.strip():  # a blank but the space at an end: a no-break space, YAML |'s line break
+        spaced = text.strip(" ")
+        end = spaced[0] if spaced[0].isspace() else spaced[-1]
+        named = unicodedata.name(end, "")
+        faults.append(f"has a blank at its start or end (U+{ord(end):04X}{' ' + named if named else ''}): remove it")
     mended = []
     for name, (low, high), field in zip(NAMES, BOUNDS, fields, strict=True):
         fault, written = _mended_field(name, low, high, field)

@@ -1860,3 +1860,18 @@ def test_a_number_of_more_than_two_digits_in_a_field_is_told_as_a_number(
     [line] = [x for x in lines if "cron[0].schedule" in x]
     assert told in line and "Quartz" not in line, line
     assert len(line) < 400, line
+
+
+@pytest.mark.parametrize(
+    ("schedule", "meant"),
+    [("0 0 * * *\u00a0", "0 0 * * *"), ("30 2 * * 1-5\n", "30 2 * * 1-5"), ("\t*/15 * * * *", "*/15 * * * *")],
+)
+def test_a_blank_at_an_end_of_a_schedule_is_not_told_to_be_between_its_fields(
+    tmp_path: Path, schedule: str, meant: str
+) -> None:
+    """A schedule ending with a no-break space or a line break (YAML's | keeps it) was told to have "more than one
+    blank (spaces, a tab) between two fields", which it has not: the blank at its end is named, the schedule to
+    write offered."""
+    lines = _errors(tmp_path, [{"schedule": schedule, "command": "php cron.php"}], site=SITE)
+    [line] = [x for x in lines if "cron[0].schedule" in x]
+    assert "between two fields" not in line and "at its start or end" in line and f'write "{meant}"' in line, line
