@@ -40,6 +40,8 @@ ExtensionPackage = Literal["mysql", "gd", "intl", "zip", "mbstring", "xml", "cur
 BUILTIN_MODULES = ("exif",)
 
 _SIZE = re.compile(r"([1-9][0-9]{0,12})([KMGkmg]?)")
+# A size PHP reads too, of no bound's: zero (0M) or more digits than _SIZE takes.
+_SIZE_OUT_OF_BOUNDS = re.compile(r"(0+|[1-9][0-9]{13,})[KMGkmg]?")
 # Numbers of YAML 1.1 (1_000, 0b1010, 1:30) that the member file's YAML 1.2 reads as text even unquoted.
 _YAML11_NUMBER = re.compile(r"[-+]?(?:0b[01_]+|[0-9][0-9_]*(?::[0-5]?[0-9])*)", re.ASCII)
 _UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3}
@@ -222,6 +224,9 @@ def _number(rule: Rule, value: object) -> int | str:
     """Bytes, seconds or a count of a value of ``rule`` (a size, seconds or count), else why not."""
     if rule.kind == "size" and isinstance(value, str):
         n = size_bytes(value)
+        if n is None and (out := _SIZE_OUT_OF_BOUNDS.fullmatch(value)) is not None:
+            # zero, or more digits than any bound has: a size all the same, out of range (its digits not read)
+            return 0 if out[1].strip("0") == "" else 1 << 64
         return "is not a size in PHP's shorthand" if n is None else n
     if isinstance(value, int) and not isinstance(value, bool):
         return value

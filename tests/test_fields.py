@@ -1809,3 +1809,25 @@ def test_two_names_apart_by_what_prints_as_nothing_are_one_and_shown_escaped(
     said = str(problem)
     assert "is also the name of" in said and "\\ufe0f\\u200d" in said, said
     assert "\ufe0f" not in said and "\u200d" not in said, said
+
+
+@pytest.mark.parametrize(
+    ("key", "written"),
+    [
+        ("upload_max_filesize", "0M"),
+        ("post_max_size", "0"),
+        ("upload_max_filesize", "99999999999999999999G"),
+        ("post_max_size", "00K"),
+    ],
+)
+def test_a_size_of_php_s_shorthand_out_of_bounds_is_told_out_of_range(tmp_path: Path, key: str, written: str) -> None:
+    """upload_max_filesize: 0M, a size PHP reads, was told "is not a size in PHP's shorthand", as was one of twenty
+    digits: each is told out of range, with the bounds of the setting."""
+    site = "site:\n  domains: [probe-asso.org]\n  php: '8.4'\n  php_settings:\n"
+    members = tmp_path / "members"
+    members.mkdir()
+    (members / "probe-asso.yaml").write_text(MINIMAL + site + f'    {key}: "{written}"\n', encoding="utf-8")
+    with pytest.raises(PicError) as info:
+        load_registry(members, load_settings(ROOT, "prod"))
+    [line] = [line for line in str(info.value).splitlines() if f"php_settings.{key}" in line]
+    assert "is out of range" in line and "not a size in PHP's shorthand" not in line, line
