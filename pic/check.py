@@ -995,7 +995,10 @@ def own_cpus(registry: Registry, settings: Settings, on: dt.date) -> list[Proble
 def check(project_dir: Path, stack: str, members_dir: Path, on: dt.date) -> Checked:
     """Load and validate settings, registry and the end-of-life policy; raise PicError on any error."""
     settings = load_settings(project_dir, stack)
-    registry = load_registry(members_dir, settings)
+    try:
+        registry = load_registry(members_dir, settings)
+    except PicError as refused:  # a day offered for an exception's end, said against the day of the check
+        raise PicError(eol.days_offered(refused.problems, on)) from None
     findings = (
         eol.evaluate(registry, settings, on)
         + default_cpus(registry, settings, on)

@@ -36,7 +36,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from pic.errors import Problem
@@ -77,6 +78,38 @@ def exception_for(member: Member) -> PhpEolException | None:
 def exception_valid(member: Member, on: dt.date) -> bool:
     exc = exception_for(member)
     return exc is not None and exc.until >= on
+
+
+# A day a message offers for an exception's end written otherwise ("2028-3-1": "write 2028-03-01")
+_DAY_OFFERED = re.compile(r"\b([0-9]{4}-[0-9]{2}-[0-9]{2})\b")
+_UNTIL = "exceptions.php_eol.until"
+
+
+def days_offered(problems: list[Problem], on: dt.date) -> list[Problem]:
+    """``problems`` where a day a file's own check offers for ``exceptions.php_eol.until`` (``write 2028-03-01``) is
+    past as of ``on`` or more than :data:`MAX_EXCEPTION_DAYS` after it, told so after the offer (the check of one
+    file knows no day of the check)."""
+    out = []
+    for problem in problems:
+        said = []
+        offered = (
+            _DAY_OFFERED.findall(problem.message) if problem.path == _UNTIL and "write " in problem.message else []
+        )
+        for text in dict.fromkeys(offered):
+            try:
+                day = dt.date.fromisoformat(text)
+            except ValueError:
+                continue
+            if day < on:
+                said.append(f"but {text} is past (as of {on.isoformat()})")
+            elif (day - on).days > MAX_EXCEPTION_DAYS:
+                latest = on + dt.timedelta(days=MAX_EXCEPTION_DAYS)
+                said.append(
+                    f"but {text} is {(day - on).days} days after {on.isoformat()}: an exception to end of life lasts "
+                    f"at most 12 months ({MAX_EXCEPTION_DAYS} days); give {latest.isoformat()} at the latest"
+                )
+        out.append(replace(problem, message=f"{problem.message}; {'; '.join(said)}") if said else problem)
+    return out
 
 
 def exception_too_long(m: Member, on: dt.date, severity: Literal["error", "warning"] = "error") -> Problem | None:

@@ -440,3 +440,31 @@ def test_an_exception_runtime_is_a_runtime_key_never_none(tmp_path: Path, settin
     said = str(raised.value)
     assert 'exceptions.php_eol.runtime: "none" is not allowed here' in said, said
     assert "static site" not in said and '"7.4"' in said, said
+
+
+@pytest.mark.parametrize(
+    ("written", "told"),
+    [
+        ('"2028-3-1"', "but 2028-03-01 is 517 days after 2026-10-01"),
+        ('"2026-1-1"', "but 2026-01-01 is past (as of 2026-10-01)"),
+        ("20280301", "but 2028-03-01 is 517 days after 2026-10-01"),
+    ],
+)
+def test_an_until_offered_for_one_written_otherwise_says_when_the_rule_refuses_it(
+    tmp_path: Path, written: str, told: str
+) -> None:
+    """until: "2028-3-1" was told "write 2028-03-01", which the end-of-life rule then refused (an exception lasts at
+    most 366 days after the day of the check); a date offered that is past or too far is told so, with the day to
+    give at the latest."""
+    from pic.check import check
+
+    data = member(10600, site=_site("7.4"), exceptions={"php_eol": {"until": "X", "reason": "new site in progress"}})
+    members = write_members(tmp_path / "members", {"case-asso": data})
+    path = members / "case-asso.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("until: X", f"until: {written}"), encoding="utf-8")
+    with pytest.raises(PicError) as info:
+        check(ROOT, "prod", members, dt.date(2026, 10, 1))
+    [line] = [ln for ln in str(info.value).splitlines() if "exceptions.php_eol.until" in ln]
+    assert told in line, line
+    if "days after" in told:
+        assert "give 2027-10-02 at the latest" in line, line
