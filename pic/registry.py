@@ -1113,7 +1113,7 @@ def _load_registry(members_dir: Path, settings: Settings) -> Registry:
         members.append(Member(slug, doc.file, spec, spec.host or default_host, doc.lines, doc.written))
     problems += cross_checks(members, settings)
     if any(p.severity == "error" for p in problems):
-        raise PicError(_names_offered_taken(_uids_offered_taken(problems, members), members))
+        raise PicError(_uids_offered_taken(problems, members))
     return Registry(tuple(members), tuple(sorted(problems)))
 
 
@@ -1150,43 +1150,6 @@ def _domains_context(
 _UID_OFFERED = re.compile(r"write ([0-9]+)(?:,? without [^;:()]*)?")
 
 
-# A field of a member file holding a name of the platform, and a name one of its messages offers ('first-asso.fr')
-_NAME_FIELD = re.compile(r"site\.domains\[[0-9]+\]|lists\.domain")
-_NAME_OFFERED = re.compile(r"'([a-z0-9][a-z0-9.-]*)'")
-
-
-def _names_offered_taken(problems: list[Problem], members: list[Member]) -> list[Problem]:
-    """``problems`` where a name a file's own check offers (``write it in lowercase ('first-asso.fr')``, a URL's
-    name alone) is another member's site or list domain, told so after the offer (the check of one file knows no
-    other)."""
-    held: dict[str, tuple[Member, tuple[str | int, ...]]] = {}
-    for m in members:
-        site, lists = m.spec.site, m.spec.lists
-        for i, name in enumerate(site.domains if site is not None else ()):
-            held.setdefault(name, (m, ("site", "domains", i)))
-        if lists is not None:
-            held.setdefault(lists.domain, (m, ("lists", "domain")))
-    out = []
-    for problem in problems:
-        named = _NAME_FIELD.fullmatch(problem.path) is not None and problem.severity == "error"
-        offered = [o for o in _NAME_OFFERED.findall(problem.message) if o in held] if named else []
-        taken = [(o, *held[o]) for o in dict.fromkeys(offered) if held[o][0].file != problem.file]
-        if not taken:
-            out.append(problem)
-            continue
-        told = "; ".join(
-            f"but {name!r} is already used by {_place(m, loc)} ({format_loc(loc)})" for name, m, loc in taken
-        )
-        out.append(replace(problem, message=f"{problem.message}; {told}"))
-    return out
-
-
-def _place(m: Member, loc: tuple[str | int, ...]) -> str:
-    """Where a field of a member's file is, as a problem names its own: ``file:line``."""
-    line = Document(m.file, None, m.lines).line_of(loc)
-    return m.file if line is None else f"{m.file}:{line}"
-
-
 def _uids_offered_taken(problems: list[Problem], members: list[Member]) -> list[Problem]:
     """``problems`` where a uid a file's own check offers (``write 10600``) is another member's: told so instead,
     never offered (the check of one file knows no other)."""
@@ -1198,7 +1161,9 @@ def _uids_offered_taken(problems: list[Problem], members: list[Member]) -> list[
         if found is None or holder is None or holder.file == problem.file:
             out.append(problem)
             continue
-        told = f"it reads as {found[1]}, which is already used by {_place(holder, ('uid',))}: give a uid of its own"
+        line = holder.line_of("uid")
+        place = holder.file if line is None else f"{holder.file}:{line}"
+        told = f"it reads as {found[1]}, which is already used by {place}: give a uid of its own"
         out.append(replace(problem, message=problem.message[: found.start()] + told + problem.message[found.end() :]))
     return out
 

@@ -3048,33 +3048,3 @@ def test_a_uid_offered_for_one_written_otherwise_is_never_one_another_member_hol
         load_registry(directory, load_settings(ROOT, "prod"))
     [line] = [ln for ln in str(info.value).splitlines() if "other-asso.yaml" in ln and " uid: " in ln]
     assert "write 10600" in line and "already used" not in line, line
-
-
-@pytest.mark.parametrize(
-    ("field", "written"),
-    [
-        ("site", "FIRST-ASSO.FR"),
-        ("site", "https://first-asso.fr/"),
-        ("site", "first-asso.fr:443"),
-        ("lists", "Listes.First-Asso.fr"),
-    ],
-)
-def test_a_name_offered_for_one_written_otherwise_says_when_another_member_holds_it(
-    tmp_path: Path, field: str, written: str
-) -> None:
-    """site.domains: [FIRST-ASSO.FR] was told "write it in lowercase ('first-asso.fr')", a name another member holds,
-    then refused as such: the name offered is told to be that member's, with where."""
-    from pic.registry import load_registry
-    from pic.settings import load_settings
-
-    first = member(10600, site={"domains": ["first-asso.fr"], "php": "8.4"}, lists={"domain": "listes.first-asso.fr"})
-    other = (
-        member(10700, site={"domains": [written], "php": "8.4"})
-        if field == "site"
-        else member(10700, lists={"domain": written})
-    )
-    directory = write_members(tmp_path / "members", {"first-asso": first, "other-asso": other})
-    with pytest.raises(PicError) as info:
-        load_registry(directory, load_settings(ROOT, "prod"))
-    [line] = [ln for ln in str(info.value).splitlines() if "other-asso.yaml" in ln]
-    assert "is already used by " in line and "first-asso.yaml:" in line, line
