@@ -17,6 +17,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pic import names
 from pic.errors import PicError
 from pic.registry import Registry, load_registry
 from pic.settings import Settings, load_settings
@@ -32,7 +33,18 @@ printable = st.text(
     alphabet=st.characters(blacklist_categories=("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp")), min_size=1, max_size=40
 )
 label = st.text(alphabet=string.ascii_lowercase + string.digits, min_size=1, max_size=12)
-slug = st.from_regex(r"[a-z][a-z0-9-]{1,12}[a-z0-9]", fullmatch=True)
+# The names the platform holds (system accounts such as tss or ntp, its containers, its resources' prefixes) are
+# refused as slugs by the checks across files, which tests/test_inputs.py tests: a valid registry draws none.
+_PLATFORM = names.platform_names(SETTINGS, "Pulumi.prod.yaml")
+_RESOURCES = names.ResourcePrefixes(_PLATFORM)
+
+
+def _free_slug(slug: str) -> bool:
+    taken = any((space, slug) in _PLATFORM for space in ("unix", "resource", "label"))
+    return not taken and _RESOURCES.owner_of_prefix(slug) is None
+
+
+slug = st.from_regex(r"[a-z][a-z0-9-]{1,12}[a-z0-9]", fullmatch=True).filter(_free_slug)
 junk = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30) | st.dates(),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
