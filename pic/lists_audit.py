@@ -156,7 +156,7 @@ class Flag:
         if self.hidden:
             from pic.secrettext import redacted
 
-            fix = f"; suggested: {self.suggestion}" if self.suggestion == ASK_ANOTHER else ""
+            fix = f"; suggested: {self.suggestion}" if self.suggestion in (ASK_ANOTHER, DUPLICATE_TO_REMOVE) else ""
             if self.suggestion and not fix:
                 fix = "; suggested: not shown either"
             return f"{where} {HIDDEN_LINE}: {redacted(self.problem, self.entry.address)}{fix}"
@@ -618,11 +618,60 @@ def _entries(file: str, lines: list[str], notes: list[Problem] | None) -> list[E
         stripped = line.strip()
         if not stripped or stripped.startswith("#") or n - 1 == separator:
             continue
+        if _EXCEL_SEPARATOR.fullmatch(stripped):
+            out.append(Entry(file, n, "", separator_again(stripped), lines=lines))
+            continue
         # Sympa's web dump: "address gecos..."; a plain list: the address alone.
-        match = _LEADING_ADDRESS.match(stripped)  # none when the line starts with a quote without its pair
-        first = match.group(0) if match is not None else stripped.split()[0]
+        addresses = [_leading_address(piece) for piece in _OTHER_BREAK.split(stripped) if piece.strip()]
+        addresses = [address for address in addresses if "@" in address]
+        if len(addresses) > 1:  # a line break no editor ends a line at (U+2028) between addresses
+            problem = _addresses_apart(len(addresses), cast(re.Match[str], _OTHER_BREAK.search(stripped)).group()[0])
+            out += [Entry(file, n, a, None if i else problem, lines=lines) for i, a in enumerate(addresses)]
+            continue
+        first = _leading_address(stripped)
         out.append(Entry(file, n, first if "@" in first else stripped, lines=lines))
     return out
+
+
+def _leading_address(text: str) -> str:
+    """The first word of ``text`` (stripped, not empty), an address when it holds an ``@``: a quoted local part may hold
+    spaces."""
+    text = text.strip()
+    match = _LEADING_ADDRESS.match(text)  # none when the line starts with a quote without its pair
+    return match.group(0) if match is not None else text.split()[0]
+
+
+# The line breaks str.splitlines reads that editors and Sympa do not end a line at: a vertical tab, a form feed, the
+# information separators, NEL, Unicode's line and paragraph separators (pasted from a word processor or a web page).
+_OTHER_BREAK = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+")
+_BREAK_NAMES = {
+    "\x0b": "a vertical tab",
+    "\x0c": "a form feed",
+    "\x1c": "a file separator",
+    "\x1d": "a group separator",
+    "\x1e": "a record separator",
+    "\x85": "a next line (NEL)",
+    "\u2028": "a line separator",
+    "\u2029": "a paragraph separator",
+}
+_COUNT_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+
+def _addresses_apart(count: int, mark: str) -> str:
+    """What a line holding ``count`` addresses apart by the line break ``mark`` (:data:`_OTHER_BREAK`) is told."""
+    said = _COUNT_WORDS[count] if count < len(_COUNT_WORDS) else str(count)
+    return (
+        f"{said} addresses on one line, apart by {_BREAK_NAMES[mark]} (U+{ord(mark):04X}), which Sympa does not end "
+        "a line at: put each address on a line of its own"
+    )
+
+
+def separator_again(line: str) -> str:
+    """What Excel's line naming the delimiter (``sep=;``) is told on another line than a file's first."""
+    return (
+        f"Excel's line naming the delimiter ({line.strip()}), which only a file's first line may be (exports joined "
+        "one after another?): no subscriber; remove it"
+    )
 
 
 # Excel's first line of a CSV naming its delimiter (sep=; or sep=,), which it writes and reads: no row of the file.
@@ -906,15 +955,11 @@ def _read_csv(
             first, last = base + done + 1, base + reader.line_num  # the row's lines in the file
             done = reader.line_num
             if last > first and _quote_runs_on(lines, first, last, delimiter, column):
-                own = next(csv.reader([lines[first - 1]], delimiter=delimiter))  # the row's own line
-                address = own[column].strip() if len(own) > column else ""
-                problem = (
-                    f'a quote (") of the row is not closed on its line: the row would run on to line {last}, '
-                    "taking the lines after it for a part of it; close the quote or remove it"
-                )
-                meant = _unquoted_address(lines[first - 1], delimiter, column)
-                out.append(Entry(file, first, address, problem, meant if meant != address else None, lines=lines))
+                out.append(_quote_run_on(file, lines, (first, last), delimiter, column))
                 base, reader, done = first, csv.reader(_lines_from(lines, first), delimiter=delimiter), 0
+                continue
+            if _EXCEL_SEPARATOR.fullmatch(lines[first - 1].strip(" \r")) and last == first:
+                out.append(Entry(file, first, "", separator_again(lines[first - 1]), lines=lines))
                 continue
             if not any(cell.strip() for cell in row) or (
                 lines[first - 1].lstrip().startswith("#") and not (len(row) > column and row[column].strip())
@@ -941,6 +986,20 @@ def _read_csv(
     finally:
         csv.field_size_limit(limit)
     return out
+
+
+def _quote_run_on(file: str, lines: list[str], rows: tuple[int, int], delimiter: str, column: int) -> Entry:
+    """The entry of a CSV's row whose quote without its pair runs on from line ``rows[0]`` to ``rows[1]``
+    (:func:`_quote_runs_on`), read on its own line."""
+    first, last = rows
+    own = next(csv.reader([lines[first - 1]], delimiter=delimiter))  # the row's own line
+    address = own[column].strip() if len(own) > column else ""
+    problem = (
+        f'a quote (") of the row is not closed on its line: the row would run on to line {last}, '
+        "taking the lines after it for a part of it; close the quote or remove it"
+    )
+    meant = _unquoted_address(lines[first - 1], delimiter, column)
+    return Entry(file, first, address, problem, meant if meant != address else None, lines=lines)
 
 
 # What Google Contacts writes between the values of one cell (E-mail 1 - Value: a@example.org ::: b@example.org).
@@ -1427,8 +1486,39 @@ def audit(
     exports holding no address, :func:`read_export`), that holds a secret (:func:`secret_lines`); ``providers``: also
     misspellings of the known providers and unknown top-level domains."""
     flags = [flag for entry in entries if (flag := audit_entry(entry, domains, providers)) is not None]
+    flags += duplicate_flags(entries, flags)
     flags = [_hidden_secret_told(_secret_told(flag)) for flag in flags]
     return flags + secret_lines(entries, flags, empty)
+
+
+def duplicate_flags(entries: Sequence[Entry], flagged: Sequence[Flag]) -> list[Flag]:
+    """A flag for each entry whose address an entry above it in its file gives already, as written or but for case:
+    Sympa lowercases an address whole before it keeps it (its local part too, which RFC 5321 §2.4 lets a server
+    tell apart by case, as no provider does), so both are one subscriber, the second likely one import too many.
+    The first is kept and named; an entry ``flagged`` already (its address or its line at fault) is not flagged
+    again, though it is the first of its address. Each export is one list's: an address in two files is none."""
+    at_fault = {id(flag.entry) for flag in flagged}
+    first: dict[tuple[str, str], Entry] = {}
+    out = []
+    for entry in entries:
+        address = unicodedata.normalize("NFC", entry.address.strip())
+        if not address or "@" not in address:
+            continue
+        seen = first.setdefault((entry.file, address.lower()), entry)
+        if seen is entry or id(entry) in at_fault:
+            continue
+        if unicodedata.normalize("NFC", seen.address.strip()) == address:
+            problem = f"the same address as line {seen.line}: one subscriber, written twice"
+        else:
+            problem = (
+                f"likely the same subscriber as line {seen.line}: the address differs from it only in case, and Sympa "
+                "lowercases addresses"
+            )
+        out.append(Flag(entry, problem, DUPLICATE_TO_REMOVE))
+    return out
+
+
+DUPLICATE_TO_REMOVE = "remove this line"
 
 
 # What a line holding a secret by its shape (:func:`_shaped_secret`) and an address to fix is told first.
@@ -2214,6 +2304,11 @@ _NOT_COMBO = re.compile(
     re.IGNORECASE,
 )
 _ADDRESS_LITERAL = re.compile(r"\[(?:ipv6:)?[0-9a-f:.]+\]", re.IGNORECASE)  # RFC 5321 §4.1.3
+# An address after an address, in brackets or not, its domain ending in a label of letters (a top-level domain): no
+# password (P@ss.w0rd is one).
+_ANOTHER_ADDRESS = re.compile(
+    r"[<(\[]?(?:mailto:)?[^\s@,;:|<>\"'()\[\]]+@(?:[^\s@,;:|<>\"'.()\[\]]+\.)+[^\W\d_]{2,63}[>)\]]?\.?", re.IGNORECASE
+)
 # A word of letters alone (a name: Marie, Jean-Pierre, O'Brien, Zoé), dots and hyphens within.
 _NAME_WORD = re.compile(r"[^\W\d_]+(?:[-'’.][^\W\d_]+)*\.?")
 _MOST_COMBO_WORDS = 3  # of a password with spaces after a colon (Azerty 123)
@@ -2247,7 +2342,10 @@ def _combo(line: str, *, cells: bool = True) -> bool:
         separator = " "  # a space, an arrow, a slash or a dash: a word after it, a name of the web interface's dump
     if not cells and separator in (",", ";", "\t"):
         return False
-    return bool(separator) and _secret_shaped(rest[found.end() :].rstrip(), separator)
+    value = rest[found.end() :].rstrip()
+    if "@" in value and _ANOTHER_ADDRESS.fullmatch(value.strip("\"' ")):
+        return False  # another address (an alias's target, a second address of the subscriber), no password
+    return bool(separator) and _secret_shaped(value, separator)
 
 
 def _password_comment(text: str) -> bool:

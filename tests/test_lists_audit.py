@@ -713,7 +713,8 @@ def test_misspelt_provider_is_flagged_with_the_right_domain(domain: str, meant: 
 
 def test_correct_addresses_are_not_flagged() -> None:
     providers = lists_audit.load_providers()
-    entries = [lists_audit.Entry("f", i, f"paul@{d}") for i, d in enumerate([*CORRECT, *providers.domains])]
+    domains = dict.fromkeys([*CORRECT, *providers.domains])  # each once: an address given twice is a duplicate
+    entries = [lists_audit.Entry("f", i, f"paul@{d}") for i, d in enumerate(domains)]
     assert lists_audit.audit(entries, lists_audit.load_domains(), providers) == []
 
 
@@ -3512,3 +3513,120 @@ def test_a_line_longer_than_any_row_is_flagged_unread_and_never_read_for_a_secre
     assert told in lines[0], lines
     assert lines[1] == f"{export}:2 the line (not shown: it may hold a secret): {lists_audit.LINE_TO_CLEAR}", lines
     assert read and max(read) < lists_audit.LONGEST_LINE_READ, max(read, default=0)
+
+
+@pytest.mark.parametrize(
+    ("first", "again"),
+    [
+        ("Marie@Asso.org", "marie@asso.org"),
+        ("marie@asso.org", "MARIE@ASSO.ORG"),
+        ("jean.dupont@Gmail.com", "jean.dupont@gmail.com"),
+        ("Jean-Pierre.Durand@Orange.fr", "jean-pierre.durand@orange.fr"),
+    ],
+)
+def test_addresses_differing_only_in_case_are_flagged_as_a_likely_duplicate(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], first: str, again: str
+) -> None:
+    """Sympa lowercases an address (local part included, though RFC 5321 lets a server tell its case): two lines
+    differing only in case are one subscriber; the later is flagged, naming the first."""
+    export = tmp_path / "list.txt"
+    export.write_text(f"{first}\npaul@asso.org\n{again}\n", encoding="utf-8")
+    code, lines, err = _audit(capsys, str(export))
+    assert code == 1, err
+    assert len(lines) == 1, lines
+    assert lines[0].startswith(f"{export}:3 {again}: likely the same subscriber as line 1"), lines
+    assert "case" in lines[0] and "Sympa lowercases" in lines[0], lines
+    assert "3 address(es) in 1 file(s), 1 to fix" in err
+
+
+def test_a_duplicate_address_is_flagged_in_a_csv_and_a_dump_and_a_third_names_the_first(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    csv_export = tmp_path / "export.csv"
+    csv_export.write_text(
+        "email;nom\nluc@asso.org;Luc\nmarie@asso.org;Marie\nLuc@asso.org;Luc D.\nluc@asso.org;Luc\n", encoding="utf-8"
+    )
+    dump = tmp_path / "list.dump"
+    dump.write_text("email ann@asso.org\ngecos Ann\n\nemail ann@asso.org\ngecos Ann B.\n", encoding="utf-8")
+    code, lines, err = _audit(capsys, str(csv_export), str(dump))
+    assert code == 1, err
+    assert [line.split(":", 2)[1].split()[0] for line in lines] == ["4", "5", "4"], lines
+    assert lines[0].startswith(f"{csv_export}:4 Luc@asso.org: likely the same subscriber as line 2"), lines
+    assert lines[1].startswith(f"{csv_export}:5 luc@asso.org: the same address as line 2"), lines
+    assert lines[2].startswith(f"{dump}:4 ann@asso.org: the same address as line 1"), lines
+    assert all(line.endswith("suggested: remove this line") for line in lines), lines
+
+
+def test_the_same_address_in_two_exports_is_no_duplicate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Each export is a list's: a subscriber of two lists is no duplicate; nor are two addresses differing by more
+    than case."""
+    one, two = tmp_path / "bureau.txt", tmp_path / "adherents.txt"
+    one.write_text("marie@asso.org\nmarie.dupont@asso.org\n", encoding="utf-8")
+    two.write_text("Marie@asso.org\nmarie_dupont@asso.org\n", encoding="utf-8")
+    code, lines, err = _audit(capsys, str(one), str(two))
+    assert (code, lines) == (0, []), err
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sep=;\njean@gmail.com\nsep=;\nluc@gmail.com\n",
+        "jean@gmail.com\nsep=,\nluc@gmail.com\n",
+        "sep=;\nemail;nom\njean@gmail.com;Jean\nsep=;\nluc@gmail.com;Luc\n",
+        'email,nom\njean@gmail.com,Jean\n"sep=,"\nluc@gmail.com,Luc\n',
+        "sep=\t\nemail\tnom\njean@gmail.com\tJean\nSEP=\t\nluc@gmail.com\tLuc\n",
+    ],
+)
+def test_excel_s_separator_line_after_the_first_is_told_as_such_not_read_as_an_address(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str
+) -> None:
+    """Only a file's first line may be Excel's sep= (files joined one after another leave another): it is no
+    address, no password to mask; it is flagged as that line."""
+    export = tmp_path / "export.csv"
+    export.write_text(text, encoding="utf-8")
+    code, lines, err = _audit(capsys, str(export))
+    assert code == 1, err
+    number = max(n for n, line in enumerate(text.split("\n"), 1) if "sep=" in line.lower())
+    assert len(lines) == 1, lines
+    assert lines[0].startswith(f"{export}:{number} (no address): Excel's line naming the delimiter"), lines
+    assert "not shown" not in lines[0] and "malformed" not in lines[0], lines
+    assert "1 file(s), 1 to fix" in err, err
+
+
+@pytest.mark.parametrize("apart", ["\u2028", "\u2029", "\x85", "\x0b", "\x0c", "\u2028\u2028"])
+def test_two_addresses_apart_by_a_line_break_other_than_a_newline_are_told_so_each_audited(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], apart: str
+) -> None:
+    """A line separator (U+2028) or another break that no editor counts as a line's end, between two addresses,
+    was read as an address and its password (a secret, the line not shown); the line is told to hold two addresses
+    apart by it, each one audited."""
+    export = tmp_path / "list.txt"
+    export.write_text(f"paul@asso.org\njean@gmail.com{apart}luc@gmial.com\nann@asso.org\n", encoding="utf-8")
+    code, lines, err = _audit(capsys, str(export))
+    assert code == 1, err
+    assert len(lines) == 2, lines
+    told, luc = lines
+    assert told.startswith(f"{export}:2 jean@gmail.com: two addresses on one line, apart by"), lines
+    assert f"U+{ord(apart[0]):04X}" in told and "put each address on a line of its own" in told, lines
+    assert luc == f"{export}:2 luc@gmial.com: misspelled domain: probably gmail.com; suggested: luc@gmail.com"
+    assert "not shown" not in err + "".join(lines)
+    assert "4 address(es) in 1 file(s), 2 to fix" in err, err
+
+
+def test_a_password_after_a_line_separator_is_still_a_secret(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    export = tmp_path / "list.txt"
+    export.write_text("jean@gmail.com\u2028mdp : Lilas2024x!\nann@asso.org\n", encoding="utf-8")
+    code, lines, err = _audit(capsys, str(export))
+    assert code == 1, err
+    assert len(lines) == 1 and "not shown" in lines[0] and "Lilas" not in lines[0], lines
+
+
+@pytest.mark.parametrize("apart", [" ", ":", " | ", " / ", " -> ", "\t"])
+def test_another_address_after_an_address_is_not_read_as_its_password(apart: str) -> None:
+    """A credential dump writes an address and its password; an address after an address (an alias's target, a second
+    address of the subscriber) is none."""
+    assert not lists_audit._shaped_secret(f"jean@gmail.com{apart}luc@gmail.com")
+    assert not lists_audit._may_hold_secret(f"jean@gmail.com{apart}luc.martin@asso-velo.fr")
+    assert lists_audit._shaped_secret(f"jean@gmail.com{apart}Lilas2024x!")
