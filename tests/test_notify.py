@@ -308,7 +308,7 @@ def test_dry_run_prints_and_sends_nothing(tmp_path: Path, smtp_sink: Sink, capsy
     out = capsys.readouterr().out
     assert smtp_sink.received == []
     assert not (proj / notices.DEFAULT_FILE).exists()
-    assert out.count("Subject: ") == 3
+    assert out.count("Subject:") == 3
     assert "To: Élodie Martin <elodie@velo-cite.example.org>" in out
     assert "Cette version arrive en fin de vie le 31 décembre 2026" in out
 
@@ -523,9 +523,9 @@ def test_a_later_day_counts_the_notices_dated_up_to_it_in_notify_and_report_alik
         out, err = capsys.readouterr()
         assert f"{notice_day} is after today ({today})" in err, err
         if told is None:
-            assert out.count("Subject: ") == 1, out
+            assert out.count("Subject:") == 1, out
         else:
-            assert "Subject: " not in out, out
+            assert "Subject:" not in out, out
             assert f"old-club: already told about PHP 7.4 on {told}" in err, err
         assert main([*report, "--on", later.isoformat()]) == 0
         out, err = capsys.readouterr()
@@ -710,7 +710,7 @@ def test_a_real_send_is_for_today_only(tmp_path: Path, smtp_sink: Sink, capsys: 
         assert f"--on {day.isoformat()}" in err and "today (2026-11-28)" in err and "--dry-run" in err, err
         assert smtp_sink.received == [] and not (proj / notices.DEFAULT_FILE).exists()
     assert notify(proj, members, dt.date(2030, 1, 1), "--dry-run", today=ON) == 0, "another day's messages, shown"
-    assert "Subject: " in capsys.readouterr().out and smtp_sink.received == []
+    assert "Subject:" in capsys.readouterr().out and smtp_sink.received == []
     assert notify(proj, members, ON, today=ON) == 0, "--on today is today"
     assert len(smtp_sink.received) == 3
 
@@ -906,7 +906,7 @@ def dry_run(
     capsys.readouterr()
     assert notify(proj, members, on, "--dry-run") == 0
     out = capsys.readouterr().out
-    assert out.count("Subject: ") == 1, out
+    assert out.count("Subject:") == 1, out
     return out
 
 
@@ -995,7 +995,7 @@ def test_an_exception_longer_than_pic_check_allows_is_refused_and_nothing_sent(
     for extra in (["--dry-run"], []):
         assert notify(proj, members, ON, *extra) == 1, extra
         out, err = capsys.readouterr()
-        assert "Subject: " not in out and "2029" not in out, out
+        assert "Subject:" not in out and "2029" not in out, out
         line = next(ln for ln in err.splitlines() if "old-club.yaml:" in ln)
         assert "exceptions.php_eol.until: 2029-06-01 is " in line and "at most 12 months" in line, err
         assert "nothing is sent" in line, err
@@ -2403,7 +2403,7 @@ def test_the_dry_run_says_the_real_run_would_have_no_server_to_send_through(
     members, proj = registry(tmp_path), project_copy(tmp_path)
     assert notify(proj, members, ON, "--dry-run") == 0
     out, err = capsys.readouterr()
-    assert out.count("Subject: ") == 3
+    assert out.count("Subject:") == 3
     assert (
         f"warning: {display_path(proj / 'Pulumi.prod.yaml')} pic:smtp: is not set: give the mail server (host, port, "
         "security, username) to "
@@ -2639,7 +2639,7 @@ def test_the_dry_run_shows_which_members_each_message_names(
         "judo-est (PHP 7.4, eol), theatre-est (PHP 8.2, warning) ---"
     ) in out, out
     assert "--- velo-cite (PHP 8.2, warning) ---" in out
-    assert out.count("Subject: ") == 2
+    assert out.count("Subject:") == 2
     assert "dry run: 2 message(s) for 4 member(s), nothing sent" in err, err
 
 
@@ -2782,3 +2782,70 @@ def test_an_address_whose_domain_is_written_otherwise_is_the_same_contact(
     recorded = {n.member for n in notices.load(tmp_path / "project" / notices.DEFAULT_FILE)}
     assert recorded == {"velo-cite", "old-club", "pause-asso", "cafe-asso", "cafe-bis"}
     assert "sent 4 message(s) for 5 member(s), 5 member(s) recorded in" in out and "1 not sent" in out, out
+
+
+_HEADERS_SHOWN = ("Subject", "From", "To", "Reply-To", "Content-Language")  # the same in each run
+
+
+def _unfoldable(line: str) -> bool:
+    """Whether a header's ``line`` has no blank to fold at after its name (a Message-ID at a long domain)."""
+    return not any(ch in " \t" for ch in line.partition(": ")[2].strip())
+
+
+@pytest.mark.parametrize(
+    ("language", "php", "status", "stopped", "name"),
+    [
+        ("fr", "8.2", "active", "8.2", "Camille Roux"),  # Subject: PHP 8.2 est arrêté sur l'hébergement : ...
+        ("fr", "7.4", "suspended", "", "Jean-Baptiste Poquelin-Dufresne, président du Comité des fêtes"),
+        ("en", "7.4", "active", "", "Sam Reed (Secretary of the Old Town Cycling and Walking Club)"),
+        ("fr", "8.2", "active", "", "Marie-Françoise de La Tour d'Auvergne, trésorière de l'association"),
+        ("en", "8.2", "active", "", "Association sportive et culturelle des habitants du quartier Saint-Just"),
+    ],
+)
+def test_the_dry_run_shows_the_headers_folded_as_the_message_sent(  # noqa: PLR0917
+    tmp_path: Path,
+    smtp_sink: Sink,
+    capsys: pytest.CaptureFixture[str],
+    language: str,
+    php: str,
+    status: str,
+    stopped: str,
+    name: str,
+) -> None:
+    """A header longer than a line (a subject, a contact's name, the admins' address) was printed on one line of up
+    to 120 characters, past RFC 5322 §2.1.1's 78, though the message sent folds it: the dry run folds it as the
+    email library does when it sends, each line at most 78 characters (but one without a blank to fold at: a
+    Message-ID), and the headers read back are those the server received (letters outside ASCII shown as written,
+    not in the encoded words the message sent holds)."""
+    contact = {"name": name, "email": "c@case-asso.fr", "language": language}
+    data = member(status=status, contact=contact, site=_site(php, "case-asso.fr"))
+    members = write_members(tmp_path / "members", {"case-member": data})
+    proj = project(tmp_path, smtp_sink)
+    stack = proj / "Pulumi.prod.yaml"
+    text = stack.read_text(encoding="utf-8").replace(
+        "pic:admin_email: admin@example.org", f"pic:admin_email: {_LONG_ADMINS}"
+    )
+    if stopped:
+        text = text.replace(f'"{stopped}": {{debian: ', f'"{stopped}": {{stopped: true, debian: ')
+    stack.write_text(text, encoding="utf-8")
+    capsys.readouterr()
+    assert notify(proj, members, ON, "--dry-run") == 0
+    out = capsys.readouterr().out
+    head = out.split("\n", 1)[1].split("\n\n", 1)[0]  # after the dry run's heading line
+    assert [line for line in head.splitlines() if len(line) > _WIDTH and not _unfoldable(line)] == [], head
+    shown: dict[str, str] = {}  # each header's lines joined
+    key = ""
+    for line in head.splitlines():
+        if line[:1] in " \t":
+            shown[key] += line
+        else:
+            key, _, shown[key] = line.partition(":")
+    assert notify(proj, members, ON) == 0
+    (sent,) = smtp_sink.received
+    for key in _HEADERS_SHOWN:  # blanks and a display name's quotes aside: the words a mail reader shows
+        assert _bare(shown[key]) == _bare(str(sent.message[key])), key
+    assert _bare(name) in _bare(shown["To"])
+
+
+def _bare(text: str) -> str:
+    return "".join(text.replace('"', "").split())

@@ -51,7 +51,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from pic import eol, notices
 from pic.check import smtp_warnings
@@ -770,10 +770,38 @@ def _text(value: bytes | str) -> str:
 
 
 def as_text(m: Message) -> str:
-    """A message as the dry run prints it: its headers, then its text."""
-    head = "".join(f"{k}: {v}\n" for k, v in m.email.items() if k not in ("Content-Type", "Content-Transfer-Encoding"))
+    """A message as the dry run prints it: its headers as the message is sent, then its text.
+
+    Each header is folded as the email library folds it when smtplib sends the message (its policy, with ``utf8``
+    for an address that needs SMTPUTF8, as smtplib's generator takes it): lines of at most 78 characters (RFC 5322
+    §2.1.1), but a word longer than a line (a Message-ID at a long domain), each continuation line starting with a
+    blank. The encoded words (RFC 2047) in which the message sent writes letters outside ASCII are shown decoded
+    line by line, as a mail reader shows them: a line is never longer than sent, and breaks where the message sent
+    does (an encoded word split within a word shows that word split, which the reader joins)."""
+    from email.policy import EmailPolicy
+
+    # an EmailMessage's own policy (email.policy.default), the one smtplib's generator folds with
+    policy = cast(EmailPolicy, m.email.policy).clone(utf8=m.smtputf8, linesep="\n")
+    head = "".join(
+        _decoded(line)
+        for k, v in m.email.items()
+        if k not in ("Content-Type", "Content-Transfer-Encoding")
+        for line in policy.fold(k, v).splitlines(keepends=True)
+    )
     body = m.email.get_content()
     return f"{head}\n{body}"
+
+
+def _decoded(line: str) -> str:
+    """A header's folded ``line`` with its encoded words (RFC 2047: ``=?utf-8?q?d=C3=A9cembre?=``) decoded, its
+    leading blank (a continuation line's) kept."""
+    if "=?" not in line:
+        return line
+    from email.header import decode_header, make_header
+
+    text = line.strip(" \t\n")
+    lead = line[: len(line) - len(line.lstrip(" \t"))]
+    return f"{lead}{make_header(decode_header(text))}\n"
 
 
 def run(args: argparse.Namespace, on: dt.date) -> int:
