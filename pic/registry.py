@@ -187,22 +187,35 @@ def no_secret_in_prose(text: str) -> str:
 # in reports, warnings and the To header of the messages to the contact. A word of a name holding a digit is a
 # number beside letters (Asso2024, Amis75, Lyon-3), an ordinal (3e, Paris13ème, 2nd) or an acronym in capitals
 # (R2D2, A2DM); no name's word holds a password's sign beside letters and digits, lowercase letters on both sides of
-# its digits, nor a capital after a lowercase letter with digits (PassWord1). A word of letters then digits alone
-# (Azerty123) is a name's too (Asso2024), and passes. Only a person's name is read so (contact.name): a member's
-# name, its notes and an exception's reason hold versions, identifiers and hashes (PHP8.2, RT#1187, 3f2a9c1e).
+# its digits, nor a capital after a lowercase letter with digits other than a number of its own at its end
+# (PassWord1, Pass1Word, PassWord123; not ÉcoLogis2024, iPhone12, MaxiCycle2000). A word of letters then digits
+# alone (Azerty123) is a name's too (Asso2024), and passes.
+# An association's name (a member's) is read for the password's sign and the capitals alone: a word of lowercase
+# letters on both sides of its digits is as often a name there (Web2day, a test's pict-a1b2c3-a) as a password.
+# Only a word typed as a password is (three letters, then ASCII letters, digits and a password's signs, 8 characters
+# or more in all: what password rules ask; Team GO2025! passes), brackets and quotes around it aside, and its capitals
+# inside only with digits at its end (PassWord1; not backupS3AccessKey): an association's name is free text, in any
+# script and with any sign (Ünïcödé ½, Club C++, the property test's %[0-9A-F]{2}, 0123456789+-.iInN, A000000=).
+# A member's notes and an exception's reason are not read so: they hold versions, identifiers and hashes
+# (PHP8.2, RT#1187, 3f2a9c1e).
 _AROUND_A_NAME_WORD = "()[]{}\"'«»“”‘’„,;:."
 _PASSWORD_SIGNS = frozenset("!?#$%&*+=@^~|<>§£€\\")
 _ADDRESS_WORD = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 _DIGITS_BETWEEN_LETTERS = re.compile(r"([^\W\d_]+)\d+([^\W\d_]+)")
 _ORDINAL_SUFFIX = re.compile(r"(?:e|er|re|ère|ème|eme|nd|nde|st|rd|th|o|a|bis|ter)\Z", re.IGNORECASE)
 _CAPITAL_AFTER_SMALL = re.compile(r"[^\W\d_A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ]")
+# A word in capitals inside (ÉcoLogis, iPhone, MaxiCycle) then its number of two digits or more: a name's, but a
+# number typed as passwords end (a digit alone, 123, 0123, 1234...)
+_CAPITALS_THEN_NUMBER = LazyPattern(r"[^\W\d_]+([0-9]{2,})")
+_KEYBOARD_RUNS = ("0123456789", "1234567890")
+_TYPED_AS_A_PASSWORD = LazyPattern(r"(?=[A-Za-z]{3})[A-Za-z0-9!?#$%&*+=@^~|<>._-]{8,}")  # the usual name never reads it
 # A word of at most this many characters without a password's sign is read as an abbreviation (b2b, p2p)
 _SHORTEST_PASSWORD_READ = 4
 
 
-def _password_in_a_name(word: str) -> bool:
-    """Whether ``word``, a word of a person's name (brackets, quotes and punctuation around it taken off), is shaped
-    as a password rather than as a name's word (see above)."""
+def _password_in_a_name(word: str, *, person: bool = True) -> bool:
+    """Whether ``word``, a word of a person's name (``person``) or of an association's (brackets, quotes and
+    punctuation around it taken off), is shaped as a password rather than as a name's word (see above)."""
     word = word.strip(_AROUND_A_NAME_WORD)
     if not any(c.isdigit() for c in word) or not any(c.isalpha() for c in word):
         return False
@@ -212,13 +225,33 @@ def _password_in_a_name(word: str) -> bool:
         return False  # b2b, p2p, 4x4: a word that short is an abbreviation, and no password anyone keeps
     if _joined_by_to_or_for(word):
         return False  # Tech4Good, Kids4Lyon, Up2You: 2 and 4 read as to and for, as associations name themselves
-    for found in _DIGITS_BETWEEN_LETTERS.finditer(word):
+    for found in _DIGITS_BETWEEN_LETTERS.finditer(word) if person else ():
         before, after = found.groups()
         acronym = before.isupper() and after.isupper()  # R2D2, A2DM
         ordinal = found.end() == len(word) and _ORDINAL_SUFFIX.match(after) is not None  # Lyon8e, Paris13ème
         if not (acronym or ordinal):
             return True  # Lilas2024x, S3cret, Lilas2024X
-    return _CAPITAL_AFTER_SMALL.search(word) is not None  # PassWord1
+    return _capitals_inside(word, person=person)  # PassWord1
+
+
+def _capitals_inside(word: str, *, person: bool) -> bool:
+    """Whether ``word`` holds a capital after a lowercase letter (its digits left out: Pass1Word) and digits that are
+    not a number of a name at its end (:func:`_named_with_a_number`); of an association's name (not ``person``), only
+    with digits at its end (backupS3Access is a brand's)."""
+    if not (person or word[-1].isdigit()):
+        return False
+    letters = "".join(c for c in word if not c.isdigit())
+    return _CAPITAL_AFTER_SMALL.search(letters) is not None and not _named_with_a_number(word)
+
+
+def _named_with_a_number(word: str) -> bool:
+    """Whether ``word``, holding a capital after a lowercase letter, is letters then a number of their own at its end
+    (ÉcoLogis2024, iPhone12, MaxiCycle2000): two digits or more, not a run typed as passwords end (123, 1234)."""
+    found = _CAPITALS_THEN_NUMBER.fullmatch(word)
+    if found is None:
+        return False  # PassWord1, Pass1Word
+    number = found.group(1)
+    return not (len(number) >= 3 and any(number in run for run in _KEYBOARD_RUNS))  # PassWord123
 
 
 _TWO_WORDS_BY_A_DIGIT = re.compile(r"([^\W\d_]{2,})[24]([^\W\d_]{2,})")
@@ -231,25 +264,39 @@ def _joined_by_to_or_for(word: str) -> bool:
     return found is not None and all(part[0].isupper() and part[1:].islower() for part in found.groups())
 
 
-def no_password_in_a_name(name: str) -> str:
-    """``name``, a person's, unless one of its words is shaped as a password (:func:`_password_in_a_name`)."""
-    if name.isalpha() or not any(c.isdigit() for c in name):  # the usual name: no word to read
+def no_password_in_a_name(name: str, *, person: bool = True) -> str:
+    """``name``, a person's (a contact's) or an association's (a member's, not ``person``), unless one of its words
+    is shaped as a password (:func:`_password_in_a_name`): both are printed in reports, warnings and messages."""
+    if person and (name.isalpha() or not any(c.isdigit() for c in name)):  # the usual name: no word to read
         return name
+    # an association's name goes to its words at once: reading each letter for a digit, or one search of the name,
+    # costs more than the words of the usual one (Association numéro 12: 4,200 instructions, 7,300 with a search)
     for n, word in enumerate(name.split(), 1):
         if word.isalpha() or word.isdigit():
             continue  # letters alone or digits alone, the usual words (Contact 12): no password's shape to read
-        if _password_in_a_name(word):
-            raise SubfieldError(
-                (),
-                f"the name (not shown) holds a word (word {n}) shaped as a password, not as a person's name: letters "
-                "and digits with a password's sign among them (! ? # $ % & * + = @ ^ ~ | < >), letters in "
-                "lowercase on both sides of its digits, or a capital after a lowercase letter, as no name is "
-                "written (a name's digits are a number or an ordinal beside it, Asso2024, Lyon-3, 3e, or an "
-                "acronym's, R2D2); write the contact's name alone. If the word is a password, change it: committed "
-                "with this file, it stays in the repository's history",
-                names_value=True,
-            )
+        if not person and _TYPED_AS_A_PASSWORD.fullmatch(word.strip(_AROUND_A_NAME_WORD)) is None:
+            continue  # an association's name: only a word typed as passwords are (Lilas2024x!), see above
+        if _password_in_a_name(word, person=person):
+            raise SubfieldError((), _password_in_a_name_told(n, person=person), names_value=True)
     return name
+
+
+def _password_in_a_name_told(word: int, *, person: bool) -> str:
+    """What a name holding a word shaped as a password (word number ``word``) is told."""
+    shapes = (
+        "letters and digits with a password's sign among them (! ? # $ % & * + = @ ^ ~ | < >), "
+        + ("letters in lowercase on both sides of its digits, " if person else "")
+        + "or a capital after a lowercase letter with digits that are not a number of two digits or more at the "
+        "word's end (nor 123, 1234), as no name is written (a name's digits are a number or an ordinal beside it, "
+        "Asso2024, Lyon-3, 3e, ÉcoLogis2024, iPhone12, or an acronym's, R2D2)"
+    )
+    whose = "a person's" if person else "an association's"
+    alone = "the contact's name" if person else "the association's name"
+    return (
+        f"the name (not shown) holds a word (word {word}) shaped as a password, not as {whose} name: {shapes}; write "
+        f"{alone} alone (a sign after a name's number apart from it: GO 2025!). If the word is a password, change "
+        "it: committed with this file, it stays in the repository's history"
+    )
 
 
 class Contact(_Strict):
@@ -555,8 +602,10 @@ class MemberSpec(_Strict):
                 "stopping every preview: write it another way (e.g. 'Pass Sport' rather than ', Pass: Sport')",
                 names_value=True,
             )
-        # committed with the file as the notes are: what is a secret in any prose (Club, mot de passe est Azerty123)
-        return no_secret_in_prose(value)
+        # committed with the file as the notes are: what is a secret in any prose (Club, mot de passe est Azerty123),
+        # and printed in reports and in the messages to the contact as the contact's name is: a password pasted
+        # beside it (Vélo-Cité Lilas2024x!)
+        return no_password_in_a_name(no_secret_in_prose(value), person=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1449,6 +1449,126 @@ def test_a_contact_s_name_holding_digits_or_signs_as_names_do_is_accepted(name: 
     assert spec.contact.name == name
 
 
+# Names associations give themselves, a number, an ordinal, an acronym, a brand or a year in them, which a member's
+# name and a contact's (pic new --name gives both) both take.
+ASSOCIATION_NAMES = [
+    "Asso2024",
+    "Club 93",
+    "MJC Lyon8e",
+    "R2D2",
+    "Tech4Good Lyon",
+    "ÉcoLogis2024",
+    "MaxiCycle2000",
+    "iPhone12 Club",
+    "Radio 102.2 FM",
+    "Association numéro 12",
+    "Les Amis du 7e",
+    "Vélo-Cité Lyon 2024",
+    "Club C++ Lyon",
+    "Yahoo! Club 2024",
+    "Bureau 2024-2025",
+    "McDonald & DeLaRue 1998",
+    "Ünïcödé ½",
+]
+# Of an association alone, which a person's name is not: lowercase letters on both sides of a digit (a brand, a
+# slug), a word not typed as a password (not ASCII, shorter than 8 characters, digits within capitals inside).
+ONLY_ASSOCIATION_NAMES = [
+    "Web2day Nantes",
+    "Test pict-a1b2c3-a",
+    "Festival b2b4you",
+    "Club backupS3Box",
+    "Été2024!",
+    "Team GO2025!",  # 7 characters, fewer than a password rule asks; a person's name holds no such sign
+]
+
+
+@pytest.mark.parametrize("name", ASSOCIATION_NAMES)
+def test_an_association_s_name_holding_digits_as_associations_write_them_is_accepted_for_member_and_contact(
+    name: str,
+) -> None:
+    """ÉcoLogis2024 and iPhone12 Club were refused as a contact's name, shaped as PassWord1 (a capital after a
+    lowercase letter with digits): a number of two digits or more at the word's end is a name's."""
+    text = MINIMAL.replace("name: Probe\n", f"name: {_yaml_quoted(name)}\n")
+    assert _accepted_spec(text).name == name
+    text = MINIMAL.replace("{name: P,", f"{{name: {_yaml_quoted(name)},")
+    assert _accepted_spec(text).contact.name == name
+
+
+@pytest.mark.parametrize("name", ONLY_ASSOCIATION_NAMES)
+def test_a_name_only_an_association_writes_is_accepted_as_a_member_s(name: str) -> None:
+    text = MINIMAL.replace("name: Probe\n", f"name: {_yaml_quoted(name)}\n")
+    assert _accepted_spec(text).name == name
+
+
+# A password pasted as an association's name or beside it; (name, the word's place)
+BARE_PASSWORDS_IN_AN_ASSOCIATION_S_NAME = [
+    ("Vélo-Cité Lilas2024x!", 2),
+    ("Lilas2024x!", 1),
+    ("Azerty123!", 1),
+    ("PassWord1", 1),
+    ("Club PassWord123", 2),
+    ("Marie Lilas2024x!", 2),
+    ("Vélo Cité (Soleil-2025#)", 3),
+    ("Amis du Rhône «Dupont@2024»", 4),
+    ("Club MotDePasse2", 2),
+    ("Club Dupont@2024", 2),
+]
+
+
+@pytest.mark.parametrize(("name", "word"), BARE_PASSWORDS_IN_AN_ASSOCIATION_S_NAME)
+def test_a_bare_password_in_a_member_s_name_is_refused_without_being_shown(name: str, word: int) -> None:
+    """A password pasted beside the association's name (name: "Vélo-Cité Lilas2024x!") was accepted, then printed
+    in reports, in the messages to its contact and as its lists' robot title."""
+    [line] = _messages(MINIMAL.replace("name: Probe\n", f"name: {_yaml_quoted(name)}\n"))
+    assert line.startswith("members/probe-asso.yaml:1 name: the name (not shown) holds a word"), line
+    assert f"(word {word})" in line and "an association's name" in line, line
+    secret = name.split()[word - 1].strip("()«»")
+    assert secret not in line and secret.rstrip("!#$") not in line, line
+
+
+@pytest.mark.parametrize(
+    "name", ["PassWord1", "Pass1Word", "PassWord123", "Marie MotDePasse0123", "Jean Azerty123!", "Team GO2025!"]
+)
+def test_a_password_of_capitals_inside_is_still_refused_in_a_contact_s_name(name: str) -> None:
+    [line] = _messages(MINIMAL.replace("{name: P,", f"{{name: {_yaml_quoted(name)},"))
+    assert line.startswith("members/probe-asso.yaml:2 contact.name: the name (not shown) holds a word"), line
+    assert "a person's name" in line, line
+
+
+def test_the_names_of_the_daemon_tests_member_files_are_accepted() -> None:
+    """tests/test_daemons_web.py and tests/test_daemons_acme.py (which need root and daemons) build their members
+    from MemberSpec, named Test pict-<3 random bytes in hex>-a..c and Test acme-a: the rule refused some of those
+    (lowercase letters on both sides of a digit, pict-a1b2c3-a). Their own builders, over every shape of token."""
+    from tests import test_daemons_acme, test_daemons_web
+
+    tokens = ["a1b2c3", "000000", "ffffff", "1e5a2b", "9f9f9f", "abc123", "123abc", "0a0a0a", "e1e1e1"]
+    tokens += [f"{n:06x}" for n in range(0, 0xFFFFFF, 0x10101)]  # each digit and letter in every place
+    for token in tokens:
+        for x in "abc":
+            slug = f"pict-{token}-{x}"
+            member = test_daemons_web.make_member(slug, 41001, "active", "8.2", ssh=False, key=ED25519)
+            assert member.spec.name == f"Test {slug}"
+    for slug in ("acme-a", "acme-b"):
+        assert test_daemons_acme.acme_member(slug, 41001, [f"{slug}.test"]).spec.name == f"Test {slug}"
+
+
+def _generated_name() -> st.SearchStrategy[str]:
+    from tests.test_property import _shows_as_text, printable
+
+    return printable.map(str.strip).filter(_shows_as_text)
+
+
+@examples(max_examples=1000, deadline=None)
+@given(name=st.deferred(_generated_name))
+def test_every_name_the_property_test_generates_passes_as_a_member_s(name: str) -> None:
+    """tests/test_property.py's valid members are named with any text shown as text (any script, any sign): a word
+    shaped as a password there is typed as one (ASCII, three letters first, 8 characters or more), which no draw is
+    (A000000=, z>j+P3 were, with a letter first)."""
+    from pic.registry import no_password_in_a_name
+
+    assert no_password_in_a_name(name, person=False) == name
+
+
 def test_a_php_setting_holding_a_secret_is_not_shown(tmp_path: Path) -> None:
     """The PHP settings are checked across the file (Registry): a value or a key that reads as a secret is named,
     not shown, and the rest of the message stays (the setting's name, what it takes)."""
