@@ -2089,13 +2089,16 @@ _PASSWORD_AT = (
     r"(?-i:(?=[^\s@.]*[A-Z])(?=[^\s@.]*[a-z])(?=[^\s@.]*[0-9]))[^\s@.\"'`,;()]++@[^\s@\"'`,;()]++"  # noqa: S105 - a shape
     r"(?![^\S\n]*[:=])"
 )
+# The signs ending a sentence, which a word no value is may end with in a note (Réunion : 18h30!, mot de passe mis à
+# jour en SHA256!): a value no password is is that word, those signs after it or not.
+_SENTENCE_END = r"[!?.…]*+"
 _PROSE_VALUE = (
     rf"{_PROSE_LETTERS_AND_DIGITS}(?![^\s@]+@[^\s@]+\.)(?![a-z][a-z0-9+.-]*://)"
     # a path of words in a password manager, a ticket's reference
     rf"(?![^\W\d_][\w.’'-]{{2,}}(?:/[^\W\d_][\w.’'-]{{2,}})+/?(?!{_PROSE_VALUE_CHAR}))"
-    rf"(?!(?:tickets?|rt|r[ée]f|ref|issue|bug|demande|incident)[ #°.:-]*[0-9]+(?!{_PROSE_VALUE_CHAR}))"
+    rf"(?!(?:tickets?|rt|r[ée]f|ref|issue|bug|demande|incident)[ #°.:-]*[0-9]+{_SENTENCE_END}(?!{_PROSE_VALUE_CHAR}))"
     # a date, a time after it (2026-03-12T10:00Z)
-    rf"(?![0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}(?:[T ][0-9:.]+Z?)?(?!{_PROSE_VALUE_CHAR}))"
+    rf"(?![0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}(?:[T ][0-9:.]+Z?)?{_SENTENCE_END}(?!{_PROSE_VALUE_CHAR}))"
     # a length, a count or a factor as a compound word (Passwort ist 12-stellig, Password: 16-chars minimum, 2FA-only
     # account, mot de passe : 8-caractères): a number of up to three digits, up to two letters or '%' after it, then
     # words in small letters after '-' or '+', the sentence's full stop after them; not 2024-Velo (a year),
@@ -2112,9 +2115,10 @@ _PROSE_VALUE = (
     r"|aes-?[0-9]+(?:-[a-z]+)?|argon2(?:id|i|d)?"
     r"|bcrypt\w*|scrypt|pbkdf2\w*|yescrypt|wpa[0-9](?:-[a-z0-9]+)?|wep[0-9]*|totp|hotp|u2f|fido2|webauthn"
     r"|oauth[12](?:\.[0-9])?|saml[12](?:\.[0-9])?|cas[1-3]|ldaps?v?[23]"
-    rf"|kerberos5?|ntlmv?[0-9]|pgp|gpg|utf-?8(?:mb[34])?(?:_[a-z0-9]+)*|latin1(?:_[a-z0-9]+)*)(?!{_PROSE_VALUE_CHAR}))"
+    rf"|kerberos5?|ntlmv?[0-9]|pgp|gpg|utf-?8(?:mb[34])?(?:_[a-z0-9]+)*|latin1(?:_[a-z0-9]+)*)"
+    rf"{_SENTENCE_END}(?!{_PROSE_VALUE_CHAR}))"
     # a password manager whose name holds a digit, where the password is kept (Password: 1Password, mdp : KeePass2)
-    rf"(?!(?:1password[0-9]*|keepass(?:xc|dx|2android|[0-9]+)?)(?!{_PROSE_VALUE_CHAR}))"
+    rf"(?!(?:1password[0-9]*|keepass(?:xc|dx|2android|[0-9]+)?){_SENTENCE_END}(?!{_PROSE_VALUE_CHAR}))"
 )
 # (after a password's label, a value as _PROSE_VALUE's or shaped as _PASSWORD_AT)
 _PROSE_PASSWORD_VALUE = _PROSE_VALUE.replace(r"(?![^\s@]+@[^\s@]+\.)", rf"(?!(?!{_PASSWORD_AT})[^\s@]+@[^\s@]+\.)", 1)
@@ -2127,7 +2131,9 @@ _PROSE_PASSWORD_VALUE = _PROSE_VALUE.replace(r"(?![^\s@]+@[^\s@]+\.)", rf"(?!(?!
 _PROSE_PRODUCT = (
     r"(?:(?:office|microsoft|outlook)[^\S\n]?365|m365|win(?:dows)?[^\S\n]?[0-9]+"
     r"|(?:macos|ios|android|ubuntu|debian)[^\S\n]?[0-9]+|(?:live|free|b)box[^\S\n]?[0-9]\w*|i(?:phone|pad)[^\S\n]?[0-9]+"
-    r"|(?:drupal|joomla|moodle|dolibarr|wordpress|nextcloud|owncloud|spip|prestashop|typo|zimbra|sympa)[^\S\n]?[0-9]+)"
+    r"|(?:drupal|joomla|moodle|dolibarr|wordpress|nextcloud|owncloud|spip|prestashop|typo|zimbra|sympa)[^\S\n]?[0-9]+"
+    # (and the hardware keys a token's label may name: token YubiKey5C)
+    r"|yubikey[^\S\n]?[0-9]\w*)"
 )
 # A word saying whose after a label: letters (and an apostrophe, a dot, a hyphen), or a product's name with its digit
 # (Identifiants Livebox5 : admin / ..., Clé API Office365 : ...)
@@ -2394,7 +2400,9 @@ _PROSE_KEY = _Pattern(
     # or right after the label and a blank, a value of letters and digits only, mixed, a letter after a digit and a
     # digit after a letter (token ab12Cd, api key ab12Cd34; not Token Matomo2024 renouvelé, jeton 2FA envoyé; a key of a
     # known shape, ghp_..., is an access key)
-    rf"|[^\S\n]++(?=[^\W_]++(?!{_PROSE_VALUE_CHAR}))(?=[^\W_]*?[0-9][^\W\d_])(?=[^\W_]*?[^\W\d_][0-9]))"
+    rf"|[^\S\n]++(?=[^\W_]++(?!{_PROSE_VALUE_CHAR}))(?=[^\W_]*?[0-9][^\W\d_])(?=[^\W_]*?[^\W\d_][0-9])"
+    # (no product's name: token YubiKey5C remis)
+    rf"(?!{_PROSE_PRODUCT}(?!{_PROSE_VALUE_CHAR})))"
     rf"(?P<v>{_PROSE_VALUE}"
     rf"(?={_PROSE_VALUE_CHAR}*?(?:[0-9][^\W\d_]|[^\W\d_][0-9]|(?-i:[a-z][A-Z]))){_PROSE_VALUE_CHAR}{{8,}}"
     # or 5 to 7 letters and digits mixed, a letter after a digit and a digit after a letter, ending its clause
@@ -2494,12 +2502,17 @@ _SAID_VERB = (
 )
 _SAID_SHAPED = (
     rf"(?={_PROSE_VALUE_CHAR}*?(?:[0-9][^\W\d_]|(?-i:[a-z][A-Z])|{_PASSWORD_SIGN}))"
+    # (a word a separator follows says whose, no value: mot de passe root MariaDB10 : géré par Ansible)
+    rf"(?!{_PROSE_VALUE_CHAR}*+[^\S\n]*+{_SEPARATOR_SIGN})"
     rf"(?!{_PROSE_PRODUCT}(?!{_PROSE_VALUE_CHAR})){_PROSE_PASSWORD_VALUE}{_PROSE_VALUE_CHAR}{{6,}}"
 )
 _SAID_NOT_WORD = (
     r"(?!(?:voir|see|cf|dans|in|min|max|au|aux|le|la|les|du|des|de|depuis|since|avant|après|before|after|until"
     r"|jusqu\w*|plus|moins|at|least|chang\w*|modifi\w*|envoy\w*|chiffres?|caract\w*|signes?|coffre|vault|bitwarden"
-    r"|keepass\w*|lastpass|dashlane|passbolt|versions?|niveaux?|levels?|[ée]tapes?|steps?|pages?)(?![\w’-]))"
+    r"|keepass\w*|lastpass|dashlane|passbolt|versions?|niveaux?|levels?|[ée]tapes?|steps?|pages?"
+    # (where it is written: Mot de passe : Dossier B12!, mdp : Ticket 1187!, Password: Entry 42!)
+    r"|dossiers?|folders?|entr[ée]es?|entry|entries|tickets?|annexes?|appendix|chapitres?|chapters?|sections?"
+    r"|articles?|lignes?|lines?|onglets?|tabs?|fiches?|classeurs?|salles?|rooms?|bureaux?|offices?)(?![\w’-]))"
     rf"(?!{_PROSE_PRODUCT}(?![\w’-]))"
 )
 _SAID_SPACED = (
@@ -2539,22 +2552,24 @@ _PROSE_PASSWORD_SAID = _Pattern(
 _PROSE_PAIR_CHAR = f"(?-i:[^/\\]}}{_PROSE_NOT_VALUE}])"
 _PROSE_QUANTITY = r"[0-9]+(?:[.,][0-9]+)?(?:x[0-9]+)?(?:[kmgtp]i?[bo]|[kmgt]o|h(?:[0-9]{2})?|min|px|ms|s|j)?"
 _PROSE_PAIR_NOT_VALUE = (
-    rf"(?!{_PROSE_QUANTITY}(?:[-–à]{_PROSE_QUANTITY})*(?!{_PROSE_PAIR_CHAR}))"
-    rf"(?!{_PROSE_PRODUCT}(?!{_PROSE_PAIR_CHAR}))"
-    rf"(?![\w-]+(?:\.[\w-]+)*\.[^\W\d_]{{2,6}}\.?(?!{_PROSE_PAIR_CHAR}))"
-    rf"(?!{_PROSE_PAIR_CHAR}*?(?<![0-9.,])(?:2[.,]?4|5|6)g(?:hz)?(?!{_PROSE_PAIR_CHAR}))"
-    rf"(?!(?:[0-9a-f]{{0,4}}:){{2,}}[0-9a-f]{{0,4}}(?!{_PROSE_PAIR_CHAR}))"
-    rf"(?!(?-i:[A-Z]{{1,4}}-[A-Z0-9-]+)(?!{_PROSE_PAIR_CHAR}))"
+    rf"(?!{_PROSE_QUANTITY}(?:[-–à]{_PROSE_QUANTITY})*{_SENTENCE_END}(?!{_PROSE_PAIR_CHAR}))"
+    rf"(?!{_PROSE_PRODUCT}{_SENTENCE_END}(?!{_PROSE_PAIR_CHAR}))"
+    rf"(?![\w-]+(?:\.[\w-]+)*\.[^\W\d_]{{2,6}}\.?{_SENTENCE_END}(?!{_PROSE_PAIR_CHAR}))"
+    rf"(?!{_PROSE_PAIR_CHAR}*?(?<![0-9.,])(?:2[.,]?4|5|6)g(?:hz)?{_SENTENCE_END}(?!{_PROSE_PAIR_CHAR}))"
+    rf"(?!(?:[0-9a-f]{{0,4}}:){{2,}}[0-9a-f]{{0,4}}{_SENTENCE_END}(?!{_PROSE_PAIR_CHAR}))"
+    rf"(?!(?-i:[A-Z]{{1,4}}-[A-Z0-9-]+){_SENTENCE_END}(?!{_PROSE_PAIR_CHAR}))"
     # a version, after a product's name too (Version : stable / 6.5beta2, Nextcloud : 28 / 29.0.1rc2, WordPress :
     # Yoast / WooCommerce8.5, thème Astra / Elementor3.2, PHP-8.2: letters, then numbers of up to three digits
     # joined by dots; Lilas2024.1 and Marie1.2024, which hold a year, and Lilas.2024 are none), a Linux disk's or
     # partition's name, a network interface's (Disque : sda / nvme0n1, Partition : sda1 / nvme0n1p2, Interface : eth0 /
     # enp3s0, wlp2s0)
-    r"(?!(?:[^\W\d_]+[_-]?[0-9]{1,3}(?:\.[0-9]{1,3})+|v?[0-9]+(?:\.[0-9]+)+)(?:[-.~+]?(?:alpha|beta|rc|dev|pre|preview|snapshot|lts|final|stable|p|a|b)[0-9]*)*"
-    rf"(?!{_PROSE_PAIR_CHAR}))"
+    # (a sentence's end after the numbers alone: Version : 6.4.2b!; Lilas12.5! may be a password)
+    r"(?!(?:[^\W\d_]+[_-]?[0-9]{1,3}(?:\.[0-9]{1,3})+(?P<vl>)|v?[0-9]+(?:\.[0-9]+)+)"
+    r"(?:[-.~+]?(?:alpha|beta|rc|dev|pre|preview|snapshot|lts|final|stable|p|a|b)[0-9]*)*"
+    rf"(?(vl)|{_SENTENCE_END})(?!{_PROSE_PAIR_CHAR}))"
     r"(?!(?:nvme[0-9]+n[0-9]+(?:p[0-9]+)?|mmcblk[0-9]+(?:p[0-9]+)?|(?:[sv]|xv)d[a-z]{1,2}[0-9]*"
     r"|(?:en|wl|ww)(?:[ops][0-9]+|x[0-9a-f]{12})[\w-]*|(?:eth|wlan|br|bond|veth|docker|virbr|wg|tun|tap)[0-9]+)"
-    rf"(?!{_PROSE_PAIR_CHAR}))"
+    rf"{_SENTENCE_END}(?!{_PROSE_PAIR_CHAR}))"
 )
 # The login after a pair's label, then '/' or ':': not where a password is kept, a key's fingerprint, a version, a
 # product's name and its version (WordPress : 6.5.3 / PHP8.2, WordPress : php8.2/mariadb10.11, SSH : OpenSSH_9.2p1 /
@@ -2726,6 +2741,8 @@ _PROSE_ROW_PAIR = _Pattern(
     # (the cell's own lookaheads first, each bounded by its '|': _PROSE_VALUE's read on to the line's end, for each
     # cell of a long row: | a | a | ... in a time of its square)
     rf"(?P<v>(?=[^\s|]*?[0-9])(?=[^\s|]*?[^\W\d_])(?=[^\s|]*?{_ROW_PASSWORD_SIGN}){_PROSE_VALUE}"
+    # (no quantity, a time or a range of them ending a sentence: | lundi | 9h-12h! |)
+    rf"(?!{_PROSE_QUANTITY}(?:[-–à]{_PROSE_QUANTITY})*{_SENTENCE_END}[^\S\n]*+\|)"
     # (no price: | Adhésion | 15€/an! |)
     r"(?![^\s|]*?[0-9][€£])[^\s|\"'`,;()]{6,}+)[^\S\n]*+\|",
     # (a password's sign in a cell between two bars)
@@ -2773,12 +2790,21 @@ _LINE_PAIR_NOT_LOGIN = (
 )
 # (a character of its password: no '/', ':' nor '@', which a login:password@host's is read by its own form)
 _LINE_PAIR_CHAR = f"(?-i:[^/:@{_PROSE_NOT_VALUE}])"
+# A password holding one of _ROW_PASSWORD_SIGN's inside it, or only '!' or '?' ending it as they end a sentence
+# (prod / staging2!, - mac / win11!, horaires : 9h-12h!): then a capital, a small letter and a digit in its first 6
+# characters and more, as the forms asking for the sign ask (admin / Velo2024!); nor a quantity, a time, a product, a
+# version, a Wi-Fi's band or any value _PROSE_PAIR_NOT_VALUE says is no password after a service's name, nor a price.
+_LINE_PAIR_SHAPE = (
+    rf"(?={_LINE_PAIR_CHAR}*?(?:[$%&*=^~@\\]|[!?]++{_LINE_PAIR_CHAR}))"
+    rf"|(?={_LINE_PAIR_CHAR}*?(?-i:[A-ZÀ-ÖØ-Þ]))(?={_LINE_PAIR_CHAR}*?(?-i:[a-zß-öø-ÿ]))(?={_LINE_PAIR_CHAR}*?[0-9])"
+    rf"(?={_LINE_PAIR_CHAR}{{6}}(?<![!?]))"
+)
 _PROSE_LINE_PAIR = _Pattern(
     r"(?im)^[^\S\n]*+(?:[-*•][^\S\n]++)?[`*_]*"
     r"(?:[^\W\d_][\w.@+-]{0,39}+[`*_]*[^\S\n]*+/[^\S\n]*+"
     rf"|{_LINE_PAIR_NOT_LOGIN}(?-i:[a-z][a-z0-9._-]{{1,39}}+)[`*_]*[^\S\n]*+:[^\S\n]*+(?P<lc>))[`*_]*"
-    r"(?![0-9]{1,2}[h:][0-9]{2}(?![^\W\d_]))"
-    rf"(?P<v>{_PROSE_VALUE}(?=[^\s/]*?{_ROW_PASSWORD_SIGN})"
+    rf"(?![0-9]{{1,2}}[h:][0-9]{{2}}(?![^\W\d_])){_PROSE_PAIR_NOT_VALUE}(?![^\s/]*?[0-9][€£])"
+    rf"(?P<v>{_PROSE_VALUE}(?=[^\s/]*?{_ROW_PASSWORD_SIGN})(?:{_LINE_PAIR_SHAPE})"
     rf"(?(lc)(?={_LINE_PAIR_CHAR}*?(?:[0-9][^\W\d_]|(?-i:[a-z][A-Z])))|)"
     rf"{_LINE_PAIR_CHAR}{{6,}}+)[`*_]*[^\S\n]*+$(?!\n[^\S\n]*@)",
     digit=True,
@@ -2933,11 +2959,17 @@ _PROSE_CVV_NEEDS = ("cvv", "cvc", "cvn", "cryptogramme", "curit")
 # key=..., wpa_passphrase=..., PSK: ..., WEP key, Wi-Fi key, WLAN key; French's sésame, a password's word too), words
 # saying whose, then a separator (WPA2 obligatoire, WPA2-PSK : activé, WPA : WPA2-PSK, WPA2 : AES256 pass) and a value
 # as a password's after its label. (French's clé Wi-Fi, clé WPA, code Wi-Fi are _WIFI_KEY's, a password's label.)
+# (no standard, cipher, band nor box a router's page names after WPA2, a sentence's end after it or not: WPA2 :
+# 802.11ac!, WPA2-PSK : AES-CCMP128, WPA2: 2.4GHz / 5GHz, WPA2 : Livebox5!; _PROSE_VALUE's algorithms: WPA2 : AES256!)
+_WIFI_NOT_KEY = (
+    r"(?!(?:802\.11[a-z]{0,2}|(?:aes-?)?(?:ccmp|gcmp)(?:-?[0-9]+)?|tkip|[0-9]+(?:[.,][0-9]+)?[^\S\n]?[gm]hz"
+    rf"|{_PROSE_PRODUCT}){_SENTENCE_END}(?!{_PROSE_VALUE_CHAR}))"
+)
 _PROSE_WIFI_KEY = _Pattern(
     _labelled(
         r"wpa[0-9]?(?:[-_](?:psk|personal|passphrase|key))?(?:[^\S\n]+(?:keys?|passphrase|psk))?"
         r"|wep(?:[^\S\n]+keys?)?|psk|(?:wi-?fi|wlan)[^\S\n]+keys?|s[ée]sames?",
-        rf"{_PROSE_PASSWORD_VALUE}{_PROSE_VALUE_CHAR}{{6,}}",
+        rf"{_WIFI_NOT_KEY}{_PROSE_PASSWORD_VALUE}{_PROSE_VALUE_CHAR}{{6,}}",
         direct=False,
     ),
     digit=True,
