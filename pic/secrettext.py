@@ -2103,11 +2103,11 @@ _PROSE_VALUE = (
     # account, mot de passe : 8-caractères): a number of up to three digits, up to two letters or '%' after it, then
     # words in small letters after '-' or '+', the sentence's full stop after them; not 2024-Velo (a year),
     # 12-Soleil-2024, 8-caracteres-2024!
-    r"(?![0-9]{1,3}(?:[^\W\d_]{1,2}|%)?(?:[-+](?-i:[a-zß-öø-ÿ]+))+\.?"
-    rf"(?!{_PROSE_VALUE_CHAR}))"
+    r"(?![0-9]{1,3}(?:[^\W\d_]{1,2}|%)?(?:[-+](?-i:[a-zß-öø-ÿ]+))+"
+    rf"{_SENTENCE_END}(?!{_PROSE_VALUE_CHAR}))"
     # a length written with its unit joined (Mot de passe : 16car., 12caractères, 12chars, 20signes)
-    r"(?![0-9]{1,3}(?:car(?:act(?:[eè]res?)?)?|chars?|characters?|signes?|lettres?|chiffres?|digits?|stellig)\.?"
-    rf"(?!{_PROSE_VALUE_CHAR}))"
+    r"(?![0-9]{1,3}(?:car(?:act(?:[eè]res?)?)?|chars?|characters?|signes?|lettres?|chiffres?|digits?|stellig)"
+    rf"{_SENTENCE_END}(?!{_PROSE_VALUE_CHAR}))"
     # the name of an algorithm, a protocol, a key's type or a character set (mot de passe WPA2-PSK, AES-256, mdp
     # argon2id, Mot de passe : SHA256, mdp : OAuth2 or SAML2, where the login is another site's, SFTP :
     # ssh-rsa/ssh-ed25519, phpMyAdmin : velo_wp / utf8mb4_unicode_ci)
@@ -2500,11 +2500,19 @@ _SAID_VERB = (
     r"|(?:changed|set|reset|updated|switched|rotated|renewed)(?:[^\S\n]+from[^\S\n]+\S{1,64}+)?[^\S\n]+to"
     r"|devien[ts]|devenue?"
 )
+# A quantity, a time (500Go, 1920x1080, 18h30, 9h, 45min)
+_PROSE_QUANTITY = r"[0-9]+(?:[.,][0-9]+)?(?:x[0-9]+)?(?:[kmgtp]i?[bo]|[kmgt]o|h(?:[0-9]{2})?|min|px|ms|s|j)?"
 _SAID_SHAPED = (
-    rf"(?={_PROSE_VALUE_CHAR}*?(?:[0-9][^\W\d_]|(?-i:[a-z][A-Z])|{_PASSWORD_SIGN}))"
+    # (a sign inside the value, or only '!' or '?' ending it as a sentence ends, a capital, a small letter and a digit
+    # in it then: mot de passe changé en Velo2024!; not mdp changé pour Paul2!, mdp modifié pour marie2!)
+    rf"(?:(?={_PROSE_VALUE_CHAR}*?(?:[0-9][^\W\d_]|(?-i:[a-z][A-Z])|(?![!?]){_PASSWORD_SIGN}|[!?]++{_PROSE_VALUE_CHAR}))"
+    rf"|(?={_PROSE_VALUE_CHAR}*?[!?])(?={_PROSE_VALUE_CHAR}*?(?-i:[A-ZÀ-ÖØ-Þ]))(?={_PROSE_VALUE_CHAR}*?(?-i:[a-zß-öø-ÿ]))"
+    rf"(?={_PROSE_VALUE_CHAR}*?[0-9])(?={_PROSE_VALUE_CHAR}{{6}}(?<![!?])))"
+    # (no time nor quantity, a sentence's sign after it or not: mot de passe changé à 18h30!)
+    rf"(?!{_PROSE_QUANTITY}(?:[-–à]{_PROSE_QUANTITY})*{_SENTENCE_END}(?!{_PROSE_VALUE_CHAR}))"
     # (a word a separator follows says whose, no value: mot de passe root MariaDB10 : géré par Ansible)
     rf"(?!{_PROSE_VALUE_CHAR}*+[^\S\n]*+{_SEPARATOR_SIGN})"
-    rf"(?!{_PROSE_PRODUCT}(?!{_PROSE_VALUE_CHAR})){_PROSE_PASSWORD_VALUE}{_PROSE_VALUE_CHAR}{{6,}}"
+    rf"(?!{_PROSE_PRODUCT}{_SENTENCE_END}(?!{_PROSE_VALUE_CHAR})){_PROSE_PASSWORD_VALUE}{_PROSE_VALUE_CHAR}{{6,}}"
 )
 _SAID_NOT_WORD = (
     r"(?!(?:voir|see|cf|dans|in|min|max|au|aux|le|la|les|du|des|de|depuis|since|avant|après|before|after|until"
@@ -2550,7 +2558,6 @@ _PROSE_PASSWORD_SAID = _Pattern(
 # (a character that goes on with a value read by these: not '/', nor a closing bracket, which ends the pair it
 # opened: Box [Livebox4 / Livebox5], Nextcloud {500Go / 1000Go})
 _PROSE_PAIR_CHAR = f"(?-i:[^/\\]}}{_PROSE_NOT_VALUE}])"
-_PROSE_QUANTITY = r"[0-9]+(?:[.,][0-9]+)?(?:x[0-9]+)?(?:[kmgtp]i?[bo]|[kmgt]o|h(?:[0-9]{2})?|min|px|ms|s|j)?"
 _PROSE_PAIR_NOT_VALUE = (
     rf"(?!{_PROSE_QUANTITY}(?:[-–à]{_PROSE_QUANTITY})*{_SENTENCE_END}(?!{_PROSE_PAIR_CHAR}))"
     rf"(?!{_PROSE_PRODUCT}{_SENTENCE_END}(?!{_PROSE_PAIR_CHAR}))"

@@ -2690,6 +2690,9 @@ def test_words_prices_or_times_alone_on_a_line_as_a_pair_are_none(note: str) -> 
         "mdp : Soleil 2024?",
         "mdp : Argon2024x!",
         "FTP amicale / Lilas12.5!",
+        "mot de passe changé en Velo2024!",
+        "password set to Soleil2024?",
+        "mdp changé pour Velo$2024",
     ],
 )
 def test_a_password_ending_with_a_sentence_s_sign_is_still_found(text: str) -> None:
