@@ -2520,7 +2520,13 @@ _SAID_NOT_WORD = (
     r"|keepass\w*|lastpass|dashlane|passbolt|versions?|niveaux?|levels?|[ée]tapes?|steps?|pages?"
     # (where it is written: Mot de passe : Dossier B12!, mdp : Ticket 1187!, Password: Entry 42!)
     r"|dossiers?|folders?|entr[ée]es?|entry|entries|tickets?|annexes?|appendix|chapitres?|chapters?|sections?"
-    r"|articles?|lignes?|lines?|onglets?|tabs?|fiches?|classeurs?|salles?|rooms?|bureaux?|offices?)(?![\w’-]))"
+    r"|articles?|lignes?|lines?|onglets?|tabs?|fiches?|classeurs?|salles?|rooms?|bureaux?|offices?|casiers?"
+    r"|armoires?|tiroirs?|enveloppes?|carnets?|cahiers?|locaux|local"
+    # (when: mdp : Mars 2024!, Mot de passe : Noël 2024!, mdp : AG 2024!)
+    r"|janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|novembre|d[ée]cembre|january"
+    r"|february|march|april|may|june|july|august|september|october|november|december|lundi|mardi|mercredi|jeudi"
+    r"|vendredi|samedi|dimanche|monday|tuesday|wednesday|thursday|friday|saturday|sunday|no[eë]l|p[âa]ques"
+    r"|christmas|easter|[ée]t[ée]|hiver|automne|printemps|summer|winter|autumn|spring|ag|age|agm)(?![\w’-]))"
     rf"(?!{_PROSE_PRODUCT}(?![\w’-]))"
 )
 _SAID_SPACED = (

@@ -2693,6 +2693,8 @@ def test_words_prices_or_times_alone_on_a_line_as_a_pair_are_none(note: str) -> 
         "mot de passe changé en Velo2024!",
         "password set to Soleil2024?",
         "mdp changé pour Velo$2024",
+        "mdp : Marseille 2024!",
+        "mdp : Octopus 2024!",
     ],
 )
 def test_a_password_ending_with_a_sentence_s_sign_is_still_found(text: str) -> None:
