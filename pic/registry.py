@@ -1141,20 +1141,15 @@ def _load_registry(members_dir: Path, settings: Settings) -> Registry:
     stack = stack_names(settings)
     directory = os.fspath(members_dir)
     read = [(name, *_read_member(os.path.join(directory, name), shown_dir)) for name in member_names(members_dir)]
-    # the names each file writes, which a hint of another file's domain does not offer
-    holders: dict[str, list[str]] = {}
-    written: dict[str, tuple[list[str], list[str]]] = {}
-    for _, doc, _ in read:
-        if doc is not None:
-            written[doc.file] = written_domains(doc.data)
-            for domain in (*written[doc.file][0], *written[doc.file][1]):
-                holders.setdefault(domain, []).append(doc.file)
-    platform = taken_domains(settings)
+    # the names the platform and each file hold, which a hint of another file's domain does not offer
+    taken = _TakenDomains([doc for _, doc, _ in read if doc is not None], settings)
+    context = {**stack, "domains": taken}
     for name, doc, more in read:
         problems += more
         if doc is None:
             continue
-        spec, invalid = validate_member(doc, {**stack, **_domains_context(doc.file, written, holders, platform)})
+        taken.doc = doc
+        spec, invalid = validate_member(doc, context)
         problems += invalid
         if spec is None or more or invalid:
             continue
@@ -1166,32 +1161,39 @@ def _load_registry(members_dir: Path, settings: Settings) -> Registry:
     return Registry(tuple(members), tuple(sorted(problems)))
 
 
-@dataclass(frozen=True)
 class _TakenDomains:
-    """The names a hint of ``file``'s domains may not offer, with why (:func:`pic.validators.check_domain_in_context`):
-    the platform's, and those the other files write, looked up only for a name offered (no table per file)."""
+    """The names a hint of a file's domains may not offer, with why (:func:`pic.validators.check_domain_in_context`):
+    the platform's and those the other files write, and the file's own site domains (``doc``: the file being
+    validated). Made at the first name asked about: the usual registry, whose domains are all written as they
+    should be, asks none (the tables of every file's names cost a check of 5,000 members 2 % of its instructions)."""
 
-    file: str
-    holders: dict[str, list[str]]
-    platform: _PlatformDomains
+    __slots__ = ("_docs", "_holders", "_platform", "_settings", "doc")
+
+    def __init__(self, docs: list[Document], settings: Settings) -> None:
+        self._docs = docs
+        self._settings = settings
+        self._holders: dict[str, list[str]] | None = None
+        self._platform: _PlatformDomains | None = None
+        self.doc: Document | None = None
 
     def get(self, name: str) -> str | None:
-        why = self.platform.why(name)
+        """Why ``name`` may not be offered to the file being validated, or None."""
+        if self._platform is None or self._holders is None:
+            self._platform = taken_domains(self._settings)
+            self._holders = {}
+            for doc in self._docs:
+                for domain in (*(written := written_domains(doc.data))[0], *written[1]):
+                    self._holders.setdefault(domain, []).append(doc.file)
+        why = self._platform.why(name)
         if why is not None:
             return why
-        other = next((holder for holder in self.holders.get(name, ()) if holder != self.file), None)
+        file = self.doc.file if self.doc is not None else None
+        other = next((holder for holder in self._holders.get(name, ()) if holder != file), None)
         return None if other is None else f"is already used by {other}"
 
-
-def _domains_context(
-    file: str,
-    written: dict[str, tuple[list[str], list[str]]],
-    holders: dict[str, list[str]],
-    platform: _PlatformDomains,
-) -> dict[str, Any]:
-    """The validation context of ``file``'s domains: the names the platform and the other files hold, and its own
-    site domains."""
-    return {"domains": _TakenDomains(file, holders, platform), "site_domains": written.get(file, ([], []))[0]}
+    def site_domains(self) -> list[str]:
+        """The site domains the file being validated writes (before any check)."""
+        return written_domains(self.doc.data)[0] if self.doc is not None else []
 
 
 # A uid offered for one written otherwise (10600.0, 1_0600: "write 10600, without a decimal point"), up to the end

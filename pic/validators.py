@@ -2200,16 +2200,17 @@ SSH_KEY_PATTERN = (
 def check_domain_in_context(value: str, info: core_schema.ValidationInfo) -> str:
     """:func:`check_domain`, a name offered instead of the value (``write it in lowercase ('...')``, ``give the name
     alone ('...')``) told refused where the validation's context says it is taken: ``domains``, the names of the
-    other member files and of the platform, each with the words why (``is already used by members/x.yaml``);
-    ``site_domains``, the file's own site domains, which a site domain may not repeat. A name offered is one the
+    other member files and of the platform, each with the words why (``is already used by members/x.yaml``), and
+    the file's own site domains (``site_domains()``), which a site domain may not repeat. A name offered is one the
     checks across files then take, as far as these tell."""
     try:
         return check_domain(value)
     except NameRefusal as refusal:
         context = info.context if isinstance(info.context, dict) else {}
         name = refusal.offered
-        why = (context.get("domains") or {}).get(name)
-        if why is None and info.field_name == "domains" and name in (context.get("site_domains") or ()):
+        taken = context.get("domains")
+        why = taken.get(name) if taken is not None else None
+        if why is None and info.field_name == "domains" and taken is not None and name in taken.site_domains():
             why = "is already another of the member's site domains"
         if why is None:
             raise
