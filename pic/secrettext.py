@@ -70,6 +70,9 @@ _VALUE = (
 )
 # A program run by name: at the start, after a space, a path's /, a quote or a shell separator.
 _COMMAND = r"(?<![^\s/;&|(`\"'])"
+# Pulumi's ciphertext of a secret under the passphrase secrets provider (v1:NONCE:CIPHERTEXT, base64), which a stack
+# file holds under secure: and a note or a commented-out line may show after a password's label: no secret in clear
+PULUMI_CIPHERTEXT = LazyPattern(r"v1:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+(?![A-Za-z0-9+/=:])")
 # What documentation writes where a secret would go: no secret; stars too, a password as a form or a password
 # manager masks it (********; not a hash MySQL keeps, *94BD..., nor **Lilas2024**); a key in French (VOTRE_CLE,
 # votre-clé, as YOUR_KEY).
@@ -2799,7 +2802,9 @@ _PROSE_ADDRESS_PAIR = _Pattern(
 _LINE_PAIR_NOT_LOGIN = (
     r"(?!(?:notes?|nb|ps|rappels?|remarques?|attention|infos?|objectifs?|todo|statut|status|r[ée]sultats?|total"
     r"|bilan|prix|tarifs?|slogan|devise|motto|titre|title|th[èe]me|theme|message|r[ée]ponse|answer|question|codes?"
-    r"|r[ée]f|ref|important|urgent|nouveau|new|ancien|old|exemple|example|ex|mot|mdp|password|pass|pwd)(?![\w’-]))"
+    # (secure: Pulumi's key of a secret's ciphertext in a stack file, a commented-out line's as a note's)
+    r"|r[ée]f|ref|important|urgent|nouveau|new|ancien|old|exemple|example|ex|mot|mdp|password|pass|pwd|secure)"
+    r"(?![\w’-]))"
 )
 # (a character of its password: no '/', ':' nor '@', which a login:password@host's is read by its own form)
 _LINE_PAIR_CHAR = f"(?-i:[^/:@{_PROSE_NOT_VALUE}])"
@@ -3717,7 +3722,8 @@ def _labelled_secrets(text: str, folded: str, found: list[tuple[int, str]], digi
             held[id(needs)] = hit
         if hit and (digit or not pattern.digit):
             for m in pattern.finditer(text):
-                if not _PLACEHOLDER.match(m.group("v") or m.groupdict().get("w") or ""):
+                value = m.group("v") or m.groupdict().get("w") or ""
+                if not _PLACEHOLDER.match(value) and not PULUMI_CIPHERTEXT.match(value):
                     found.append((m.start(), kind))
                     break
     return held

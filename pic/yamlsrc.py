@@ -1562,9 +1562,6 @@ _COMMENTED_KEY = LazyPattern(
     re.MULTILINE,
 )
 _CAMEL = LazyPattern("[a-z0-9][A-Z]")
-# Pulumi's ciphertext of a secret under the passphrase secrets provider (v1:NONCE:CIPHERTEXT, base64), which a stack
-# file holds under secure: and a commented-out line may hold alone: no secret in clear
-_PULUMI_CIPHERTEXT = LazyPattern(r"v1:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+")
 # A word that may name a key of YAML commented out
 _KEY_WORD = LazyPattern(r"[A-Za-z][\w.-]*")
 
@@ -1594,7 +1591,7 @@ def _secret_of(text: str) -> tuple[str, int] | None:
             written_as_key
             and name != "secure"
             and secret_value_name(name)
-            and _PULUMI_CIPHERTEXT.fullmatch(value) is None
+            and secrettext.PULUMI_CIPHERTEXT.fullmatch(value) is None
             and secrettext.labelled_password(value)
         ):
             return "a password", text.count("\n", 0, m.start("k"))
@@ -1669,7 +1666,8 @@ def _yaml_secret(text: str) -> bool:
             values = value if isinstance(value, list) else [value]
             # a number too (a PIN, 84620193), as the stack file refuses one under a secret's name
             texts = [str(v) for v in values if isinstance(v, str | int) and not isinstance(v, bool)]
-            if any(_PULUMI_CIPHERTEXT.fullmatch(v) is None and secrettext.labelled_password(v) for v in texts):
+            ciphertext = secrettext.PULUMI_CIPHERTEXT
+            if any(ciphertext.fullmatch(v) is None and secrettext.labelled_password(v) for v in texts):
                 return True
     return False
 
