@@ -208,7 +208,8 @@ _CAPITAL_AFTER_SMALL = re.compile(r"[^\W\d_A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ]")
 # number typed as passwords end (a digit alone, 123, 0123, 1234...)
 _CAPITALS_THEN_NUMBER = LazyPattern(r"[^\W\d_]+([0-9]{2,})")
 _KEYBOARD_RUNS = ("0123456789", "1234567890")
-_TYPED_AS_A_PASSWORD = LazyPattern(r"(?=[A-Za-z]{3})[A-Za-z0-9!?#$%&*+=@^~|<>._-]{8,}")  # the usual name never reads it
+# (compiled at import: a word of the usual name joined by a sign, Vélo-Cité, is read for it)
+_TYPED_AS_A_PASSWORD = re.compile(r"(?=[A-Za-z]{3})[A-Za-z0-9!?#$%&*+=@^~|<>._-]{8,}")
 # A word of at most this many characters without a password's sign is read as an abbreviation (b2b, p2p)
 _SHORTEST_PASSWORD_READ = 4
 
