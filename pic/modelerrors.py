@@ -34,7 +34,7 @@ from pic.errors import (
     value_without_credentials,
 )
 from pic.lazyre import LazyPattern
-from pic.secrettext import labelled_password, password_beside, reads_as_secret, redacted
+from pic.secrettext import fingerprint_groups, labelled_password, password_beside, reads_as_secret, redacted
 from pic.validators import ONE_NAME_OF_SEVERAL, SEVERAL_NAMES
 from pic.yamlsrc import Document, is_secret_field, shown_loc
 
@@ -61,6 +61,13 @@ _NOT_TEXT_TYPES = frozenset({"int_type", "float_type", "bool_type", "date_type"}
 _CLOSED_LIST_TYPES = frozenset({"literal_error", "enum"})
 
 
+# A phrase of words of letters alone, as a name is written (Let's Encrypt, Debian Trixie, Jean-Pierre's Site, ZeroSSL
+# Inc., Let's Encrypt (staging)): though a password's label before it would make it a passphrase, one pasted at the
+# wrong line holds a digit or a sign
+_PHRASE_WORD = r"\(?[^\W\d_]+(?:['’-][^\W\d_]+)*[.,]?\)?[.,]?"
+_PHRASE = re.compile(rf"{_PHRASE_WORD}(?: {_PHRASE_WORD})+")
+
+
 def _pasted_password(err: Any, value: object) -> bool:
     """Whether ``value``, refused by pydantic's error ``err`` as no number, truth value, date or word of a closed
     list, reads as a password pasted at the wrong line (:data:`_NOT_TEXT_TYPES`, :data:`_CLOSED_LIST_TYPES`)."""
@@ -68,8 +75,14 @@ def _pasted_password(err: Any, value: object) -> bool:
         return False
     if err["type"] in _CLOSED_LIST_TYPES and any(c.isdigit() for c in str((err.get("ctx") or {}).get("expected"))):
         return False
-    if err["type"] in _CLOSED_LIST_TYPES and is_locale(value):
-        return False  # a locale given for a language (fr_FR.UTF-8): no password is written so
+    if (
+        (err["type"] in _CLOSED_LIST_TYPES and is_locale(value))
+        or _PHRASE.fullmatch(value)
+        or fingerprint_groups(value)
+    ):
+        # a locale given for a language (fr_FR.UTF-8), words written as a name is (Let's Encrypt, Debian Trixie), a
+        # key's fingerprint (0x1505 8500 ...): no password is written so
+        return False
     if err["type"] == "date_type" and (_WRITTEN_DATE.match(value) or iso_form(value) or day_meant(value) is not None):
         # a date with more after it (a time: 2027-03-31T10:00:00+01:00), or another form of a day (of no day too)
         return False

@@ -3838,6 +3838,18 @@ _QUOTED_OCTET = LazyPattern(r"=([0-9A-Fa-f]{2})")
 # Characters of a value read for a password beside the rest: a message shows its first 80 (pic.errors), a hint
 # quoting it a little more
 BESIDE_READ = 400
+# A key's fingerprint or long id as gpg prints it, public: hexadecimal digits in groups of four between blanks (two
+# in the middle of a full one), 0x before them or not; four groups at least, which no word of a password is
+_FINGERPRINT_GROUPS = LazyPattern(
+    r"(?<![\w-])(?:0[xX])?(?:[0-9A-F]{4}(?:[^\S\n]{1,2}[0-9A-F]{4}){3,}|[0-9a-f]{4}(?:[^\S\n]{1,2}[0-9a-f]{4}){3,})"
+    r"(?![\w-])"
+)
+
+
+def fingerprint_groups(text: str) -> bool:
+    """Whether ``text`` is a key's fingerprint or long id written in groups (:data:`_FINGERPRINT_GROUPS`:
+    ``0x1505 8500 A023 5D97 ...``), no secret."""
+    return _FINGERPRINT_GROUPS.fullmatch(text.strip()) is not None
 
 
 def _ssh_key_data(word: str) -> bool:
@@ -3878,6 +3890,8 @@ def _words_beside(text: str, beside: LazyPattern = BESIDE) -> list[str]:
     """The words of ``text`` (its first :data:`BESIDE_READ` characters) as :func:`password_beside` reads them,
     split at ``beside``."""
     text = text[:BESIDE_READ]
+    if _DIGIT.search(text) is not None:  # a fingerprint in groups (0x1505 8500 ...) is no word read
+        text = _FINGERPRINT_GROUPS.compiled().sub(" ", text)
     if "AAAA" in text or "|1|" in text:
         text = _KEY_MATERIAL.compiled().sub(_not_key_material, text)
     if "=?" in text:
@@ -3901,8 +3915,9 @@ def password_beside(value: object, *, key: bool = False) -> bool:
     is a password pasted at the wrong line when shaped as one (:func:`_password_alone`: ``Lilas2024x!``), else a value
     mistyped (``php8.4``), shown unless it reads as a secret by itself (:func:`reads_as_secret`). The key
     material of SSH keys and known_hosts lines (:data:`_KEY_MATERIAL`) is no word read: a key's line refused is shown
-    as before; nor is a word that names a thing (:data:`_NAME_WORD`: web1.example.org, socks5:). ``key``: ``value``
-    is a mapping's key, read at its blanks alone (:data:`_KEY_BESIDE`)."""
+    as before; nor is a key's fingerprint written in groups (:data:`_FINGERPRINT_GROUPS`: ``0x1505 8500 A023
+    5D97 ...``), public; nor is a word that names a thing (:data:`_NAME_WORD`: web1.example.org, socks5:). ``key``:
+    ``value`` is a mapping's key, read at its blanks alone (:data:`_KEY_BESIDE`)."""
     if isinstance(value, str):
         words = _words_beside(value, _KEY_BESIDE if key else BESIDE)
         if len(words) < 2:

@@ -515,3 +515,110 @@ def test_a_domain_under_or_over_the_platform_s_is_not_offered(
     [line] = [p for p in problems if f" {field}: " in p]
     assert "write it in lowercase" not in line and "give the name alone (" not in line, line
     assert why in line, line
+
+
+PHRASES = [
+    "Let's Encrypt",
+    "Let’s Encrypt",
+    "Debian Trixie",
+    "Hello World",
+    "Lets Encrypt Staging",
+    "Jean's Site",
+    "Let's Encrypt (staging)",
+    "Debian Trixie.",
+    "ZeroSSL Inc.",
+]
+
+
+@pytest.mark.parametrize("phrase", PHRASES)
+@pytest.mark.parametrize(
+    ("field", "text"),
+    [
+        ("contact.language", MINIMAL.replace("a@probe-asso.org}", 'a@probe-asso.org, language: "VALUE"}')),
+        ("status", MINIMAL + 'status: "VALUE"\n'),
+        ("limits.memory_mb", MINIMAL + 'limits: {memory_mb: "VALUE"}\n'),
+    ],
+)
+def test_a_phrase_of_words_refused_in_a_member_file_is_shown(field: str, text: str, phrase: str) -> None:
+    """A phrase of words of letters alone is no password pasted at the wrong line: the admin sees what is wrong."""
+    [line] = _messages(text.replace("VALUE", phrase))
+    assert f"{field}: {phrase!r}" in line or f'{field}: "{phrase}"' in line, line
+    assert "not shown" not in line and "..." not in line, line
+
+
+@pytest.mark.parametrize("phrase", PHRASES)
+@pytest.mark.parametrize(
+    ("old", "new", "field"),
+    [
+        ("ca: letsencrypt}", 'ca: "VALUE"}', "pic:tls.ca"),
+        ("role: web,", 'role: "VALUE",', "pic:hosts.web1.role"),
+        ("keep_days: 7}", 'keep_days: "VALUE"}', "pic:backup.keep_days"),
+    ],
+)
+def test_a_phrase_of_words_refused_in_the_stack_file_is_shown(
+    tmp_path: Path, old: str, new: str, field: str, phrase: str
+) -> None:
+    line = _stack_error(tmp_path, old, new.replace("VALUE", phrase), field)
+    assert phrase in line and "not shown" not in line and "'...'" not in line, line
+
+
+def test_let_s_encrypt_as_the_ca_is_told_letsencrypt(tmp_path: Path) -> None:
+    line = _stack_error(tmp_path, "ca: letsencrypt}", 'ca: "Let\'s Encrypt"}', "pic:tls.ca")
+    assert line.endswith("; did you mean 'letsencrypt'?"), line
+
+
+@pytest.mark.parametrize("secret", ["Lilas2024x!", "Azerty123", "Lilas 2024!", "token: ab12cd34ef56ab12cd34"])
+@pytest.mark.parametrize(
+    ("old", "new", "field"),
+    [
+        ("ca: letsencrypt}", 'ca: "VALUE"}', "pic:tls.ca"),
+        ("role: web,", 'role: "VALUE",', "pic:hosts.web1.role"),
+        ("keep_days: 7}", 'keep_days: "VALUE"}', "pic:backup.keep_days"),
+    ],
+)
+def test_a_secret_refused_in_the_stack_file_is_still_hidden(
+    tmp_path: Path, old: str, new: str, field: str, secret: str
+) -> None:
+    line = _stack_error(tmp_path, old, new.replace("VALUE", secret), field)
+    assert "not shown" in line, line
+    assert secret.rsplit(maxsplit=1)[-1].lower() not in line.lower(), line
+
+
+GROUPED = " ".join(FINGERPRINT[i : i + 4] for i in range(0, 40, 4))
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        f"0x{GROUPED}",
+        GROUPED,
+        f"0x{GROUPED.lower()}",
+        GROUPED.replace(" ", "  ", 5).replace("  ", " ", 4),  # gpg's two blanks in the middle
+        f"0X{GROUPED[:19]}",  # a long key id
+    ],
+)
+def test_a_fingerprint_written_in_groups_is_shown(tmp_path: Path, written: str) -> None:
+    """A fingerprint is public: written as gpg prints it, in groups of four, it is shown, where it goes and where
+    it does not."""
+    old = f"fingerprint: {FINGERPRINT}}}"
+    line = _stack_error(tmp_path, old, f'fingerprint: "{written}"}}', "pic:runtimes.8.3.apt_source.fingerprint")
+    assert written in line and "not shown" not in line and "'...'" not in line, line
+    (tmp_path / "ca").mkdir()
+    line = _stack_error(tmp_path / "ca", "ca: letsencrypt}", f'ca: "{written}"}}', "pic:tls.ca")
+    assert written in line and "not shown" not in line, line
+    [line] = _messages(MINIMAL + f'databases: [main, "{written}"]\n')
+    assert written in line and "not shown" not in line, line
+
+
+def test_a_fingerprint_in_groups_is_told_the_one_meant(tmp_path: Path) -> None:
+    old = f"fingerprint: {FINGERPRINT}}}"
+    line = _stack_error(tmp_path, old, f'fingerprint: "0x{GROUPED}"}}', "pic:runtimes.8.3.apt_source.fingerprint")
+    assert line.endswith(f"did you mean {FINGERPRINT!r}?"), line
+
+
+@pytest.mark.parametrize(
+    "written", ["0x1505 Lilas2024x!", "1505 8500 Lilas2024x! A023 5D97", "0x1505 8500 Azerty2024x!"]
+)
+def test_a_password_beside_hex_groups_is_still_hidden(written: str) -> None:
+    [line] = _messages(MINIMAL + f'databases: [main, "{written}"]\n')
+    assert "not shown" in line and "Lilas2024x" not in line and "Azerty2024x" not in line, line
