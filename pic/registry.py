@@ -70,6 +70,7 @@ from pic.validators import (
     is_public_suffix,
     is_slug,
     public_name_problem,
+    short_repr,
     slug_meant,
     ssh_key_identity,
 )
@@ -891,6 +892,8 @@ class _PlatformDomains:
     names: dict[str, str]
     sites: frozenset[str]
     over: dict[str, tuple[str, str]]
+    # the public authority the stack's certificates come from (Let's Encrypt), None for a lab's (internal)
+    ca: str | None = None
 
     def why(self, name: str) -> str | None:
         """Why no member's domain may be ``name``, or None."""
@@ -904,6 +907,18 @@ class _PlatformDomains:
             return f"has {under} under it, which is the platform's: {what}"
         return None
 
+    def unpublished(self, name: str) -> str | None:
+        """Why a stack of public certificates refuses ``name`` (:meth:`_Cross.public_name`,
+        :meth:`_Cross.documentation_names`): under a special-use or unknown top-level domain, or a name IANA holds
+        for documentation; the words after the name."""
+        if self.ca is None:
+            return None
+        parent = documentation_domain(name)
+        why = public_name_problem(name, self.ca)
+        if why is None and parent is not None:
+            why = documentation_words(name, parent, self.ca)
+        return None if why is None else why.removeprefix(short_repr(name, 80)).lstrip()
+
 
 def taken_domains(settings: Settings) -> _PlatformDomains:
     """The platform's domains, and why a member's field may not take one (``is reserved for ...``)."""
@@ -912,7 +927,10 @@ def taken_domains(settings: Settings) -> _PlatformDomains:
         name: f"is reserved for {owner}" for (space, name), owner in cross.platform.items() if space == "domain"
     }
     return _PlatformDomains(
-        reserved, frozenset(s for s in cross.platform_sites if isinstance(s, str)), dict(cross.over_platform)
+        reserved,
+        frozenset(s for s in cross.platform_sites if isinstance(s, str)),
+        dict(cross.over_platform),
+        None if settings.tls.ca == "internal" else TLS_CA_NAMES[settings.tls.ca],
     )
 
 
@@ -1188,9 +1206,30 @@ class _TakenDomains:
         why = self._platform.why(name)
         if why is not None:
             return why
+        other = self._other(name)
+        if other is not None:
+            return f"is already used by {other}"
+        # the checks across files (_Cross.senders, _Cross.under_another): www.X sends mail as X, no other's name; a
+        # name under another's, or under X of another's www.X, is refused
+        bare = name.removeprefix("www.")
+        if bare != name and not is_public_suffix(bare) and (other := self._other(bare)) is not None:
+            return f"lets the site send mail as {bare} (mail drops the www.), which is used by {other}"
+        if (other := self._other(f"www.{name}")) is not None and not is_public_suffix(name):
+            return f"is the name the site www.{name} of {other} sends mail as"
+        parent = name
+        while parent.count(".") > 1:
+            parent = parent.partition(".")[2]
+            other = self._other(parent)
+            if other is None and not is_public_suffix(parent):
+                other = self._other(f"www.{parent}")
+            if other is not None:
+                return f"is under {parent}, which is used by {other}: a member's names are its own, not under another's"
+        return self._platform.unpublished(name)
+
+    def _other(self, name: str) -> str | None:
+        """Another file that writes ``name``, or None."""
         file = self.doc.file if self.doc is not None else None
-        other = next((holder for holder in self._holders.get(name, ()) if holder != file), None)
-        return None if other is None else f"is already used by {other}"
+        return next((holder for holder in (self._holders or {}).get(name, ()) if holder != file), None)
 
     def site_domains(self) -> list[str]:
         """The site domains the file being validated writes (before any check)."""

@@ -622,3 +622,97 @@ def test_a_fingerprint_in_groups_is_told_the_one_meant(tmp_path: Path) -> None:
 def test_a_password_beside_hex_groups_is_still_hidden(written: str) -> None:
     [line] = _messages(MINIMAL + f'databases: [main, "{written}"]\n')
     assert "not shown" in line and "Lilas2024x" not in line and "Azerty2024x" not in line, line
+
+
+@pytest.mark.parametrize(
+    ("new", "field", "why"),
+    [
+        # under another member's name, or the name another's www.X sends mail as
+        (
+            "    - BLOG.AMICALE-AINAY.FR",
+            "site.domains[2]",
+            "is under amicale-ainay.fr",
+        ),
+        (
+            "    - https://blog.amicale-ainay.fr/",
+            "site.domains[2]",
+            "is under amicale-ainay.fr",
+        ),
+        (
+            "domain: LISTES.BIBLIO-LIBRE.FR",
+            "lists.domain",
+            "is under biblio-libre.fr",
+        ),
+        (
+            "    - https://AMIS-DU-RHONE.ORG/",
+            "site.domains[2]",
+            "is already used by",
+        ),
+        # www.X, X another member's: the site would send mail as X
+        (
+            "    - WWW.BIBLIO-LIBRE.FR",
+            "site.domains[2]",
+            "send mail as biblio-libre.fr",
+        ),
+        (
+            "    - https://www.biblio-libre.fr/",
+            "site.domains[2]",
+            "send mail as biblio-libre.fr",
+        ),
+        # names IANA holds for documentation, special-use and unknown top-level domains
+        (
+            "    - WWW.EXAMPLE.COM",
+            "site.domains[2]",
+            "for documentation",
+        ),
+        (
+            "    - https://shop.example.net/",
+            "site.domains[2]",
+            "for documentation",
+        ),
+        (
+            "domain: LISTES.EXAMPLE.COM",
+            "lists.domain",
+            "for documentation",
+        ),
+        ("    - ASSO.LOCAL", "site.domains[2]", "is under .local"),
+        (
+            "    - https://site.test/",
+            "site.domains[2]",
+            "is under .test",
+        ),
+        (
+            "domain: Listes.Asso.Internal",
+            "lists.domain",
+            "is under .internal",
+        ),
+        ("    - Velo.Lan", "site.domains[2]", "is under .lan"),
+    ],
+)
+def test_a_domain_the_checks_across_files_refuse_is_not_offered(tmp_path: Path, new: str, field: str, why: str) -> None:
+    """A name offered for a domain is one the checks across files then take: not under another member's name,
+    not www.X of another's X, not a documentation, special-use or unknown top-level domain's name."""
+    edit = {
+        "lists.domain": ("amis-du-rhone.yaml", "domain: listes.amis-du-rhone.org"),
+        "site.domains[2]": ("velo-cite.yaml", "    - atelier.velo-cite-lyon.fr"),
+    }
+    file, old = edit[field]
+    problems = _registry_problems(tmp_path, {file: (old, new)})
+    [line] = [p for p in problems if f" {field}: " in p]
+    assert "write it in lowercase (" not in line and "give the name alone (" not in line, line
+    assert why in line, line
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "offered"),
+    [
+        ("    - atelier.velo-cite-lyon.fr", "    - ATELIER.VELO-CITE-LYON.FR", "atelier.velo-cite-lyon.fr"),
+        ("    - atelier.velo-cite-lyon.fr", "    - https://www.co.uk/", "www.co.uk"),
+        ("    - atelier.velo-cite-lyon.fr", "    - https://Velo-Cite-Lyon.eu/", "velo-cite-lyon.eu"),
+    ],
+)
+def test_a_domain_of_the_member_s_own_or_no_one_s_is_still_offered(
+    tmp_path: Path, old: str, new: str, offered: str
+) -> None:
+    [line] = [p for p in _registry_problems(tmp_path, {"velo-cite.yaml": (old, new)}) if " site.domains[2]: " in p]
+    assert f"('{offered}')" in line, line
