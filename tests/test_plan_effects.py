@@ -758,6 +758,58 @@ def test_a_uid_changed_names_a_site_containers_address_only_for_a_site_that_runs
         assert ("its site container's address (172.30.1.64 -> 172.30.1.65)" in line) is runs, (status, line)
 
 
+def test_a_uid_changed_names_only_what_takes_the_new_uid_in_the_members_state(tmp_path: Path) -> None:
+    """A uid changed was said to be taken by "the containers, the dumps and the mail relay" whatever the member's
+    state: an archived member (amicale-laique-ainay 10006 -> 10016) runs no container, has no dumps and is in no
+    relay map. Now the plan names what the working tree gives the new uid: its site container where one runs,
+    the dumps of its databases unless it is archived, the relay where its PHP site sends; else that nothing
+    takes it."""
+    settings = load_settings(ROOT, "prod")
+    slug = "asso-uid"
+    php, static = {"domains": ["asso-uid.org"], "php": "8.4"}, {"domains": ["asso-uid.org"], "php": "none"}
+    space = res(CMD, f"{slug}-space", {"create": "space"})
+    cases: dict[str, tuple[dict[str, Any], bool, set[str]]] = {
+        "active php with databases": (member(uid=10064, site=php, databases=["main"]), True, {"c", "d", "r"}),
+        "active static": (member(uid=10064, site=static), True, {"c"}),
+        "active, no site": (member(uid=10064, databases=["main"]), False, {"d"}),
+        "suspended with databases": (member(uid=10064, site=php, databases=["main"], status="suspended"), False, {"d"}),
+        "suspended": (member(uid=10064, site=php, status="suspended"), False, set()),
+        "archived with databases": (member(uid=10064, site=php, databases=["main"], status="archived"), False, set()),
+        "archived": (member(uid=10064, site=php, status="archived"), False, set()),
+    }
+    for case, (before, runs, takers) in cases.items():
+        after = {**before, "uid": 10065}
+        container = _site_container(slug, "php:8.4" if before.get("site") is php else "caddy")
+        plans = (rendering(space, container),) * 2 if runs else (rendering(space),) * 2
+        _, text, markdown, data = _said(settings, ({slug: before}, {slug: after}), plans, tmp_path / case[:8])
+        line = next(line for line in text.splitlines() if line.startswith(f">>> uid changed: {slug}:"))
+        said = {
+            "c": "its site container" in line,
+            "d": "the dumps of its databases" in line,
+            "r": "the mail relay" in line,
+        }
+        assert {k for k, v in said.items() if v} == takers, (case, line)
+        assert ("mail relayed for another member" in line) is ("r" in takers), (case, line)
+        assert ("nothing else takes the new uid" in line) is (not takers), (case, line)
+        assert "the containers, the dumps and the mail relay" not in line, (case, line)
+        assert ("nothing else takes the new uid" in markdown) is (not takers), (case, markdown)
+        assert any(line.removeprefix(">>> uid changed: ") == u.get("note") for u in _uid_notes(data)), (case, data)
+
+
+def _uid_notes(data: Any) -> list[dict[str, Any]]:
+    """The uid changes a json plan holds, wherever they are."""
+    found: list[dict[str, Any]] = []
+    if isinstance(data, dict):
+        if "note" in data and str(data.get("note", "")).startswith("asso-uid: uid "):
+            found.append(data)
+        for v in data.values():
+            found += _uid_notes(v)
+    elif isinstance(data, list):
+        for v in data:
+            found += _uid_notes(v)
+    return found
+
+
 def test_the_plans_counts_agree_in_number(tmp_path: Path) -> None:
     """The plan's first lines counted "1 resources (1 components besides), 1 members with resources": one of each
     is now in the singular, none and many in the plural."""

@@ -23,7 +23,7 @@ from pic.render import offsite as roff
 from pic.render.db import account_locked
 from pic.render.dns import host_zone
 from pic.render.mail import robot_web_url
-from pic.render.sitemail import site_address
+from pic.render.sitemail import running_senders, site_address
 from pic.render.web import KEYS_DIR
 from pic.settings import Settings, is_ip, sftp_target
 
@@ -418,6 +418,12 @@ class UidChange:
     held_by: str = ""  # the member that held the new uid before (a swap), if any
     site_before: str = ""  # its site container's address before and after, when its site runs a container
     site_after: str = ""
+    # what the working tree gives the uid besides the account, each updated on its own: the site container
+    # (one runs), the dumps (databases, not archived: components.backup), the mail relay (a PHP site that sends)
+    container: bool = False
+    dumps: bool = False
+    relay: bool = False
+    status: str = "active"
 
     @property
     def advice(self) -> str:
@@ -425,6 +431,27 @@ class UidChange:
             f"put back `uid: {self.old}` in {self.file}: a uid is never changed, nor given to another member "
             '(a new member gets one never used from `pic new`, README "Adding a member")'
         )
+
+    def _taken(self) -> str:
+        """What takes the new uid while the space script refuses it, and what follows, for the member's state."""
+        takers = [
+            *(["its site container"] if self.container else []),
+            *(["the dumps of its databases"] if self.dumps else []),
+            *(["the mail relay"] if self.relay else []),
+        ]
+        if not takers:
+            state = f"while {self.slug} is {self.status}" if self.status != "active" else "in this plan"
+            return (
+                f"and nothing else takes the new uid {state} (no site container, no dumps, no mail relay): the account "
+                f"keeps {self.old}, and every `pulumi up` stops at the space script until the file is put back"
+            )
+        who = takers[0] if len(takers) == 1 else ", ".join(takers[:-1]) + f" and {takers[-1]}"
+        effects = [
+            *(["files written under an id that is not the account's"] if self.container or self.dumps else []),
+            *(["sites' mail relayed for another member"] if self.relay else []),
+        ]
+        follows = ", and ".join(effects)
+        return f"while {who}, updated on their own, take the new uid: {follows}, until the hosts are fixed by hand"
 
     def note(self) -> str:
         held = f", the uid of {self.held_by} before" if self.held_by else ""
@@ -438,9 +465,7 @@ class UidChange:
             f"{self.slug}: uid {self.old} -> {self.new}{held}: a member's uid never changes. It is the id of the "
             f"unix account and group {self.slug} that own its space on {self.host}, the one its site, cron jobs "
             f'and dumps run as{site}. The host refuses the change: the space script stops there ("user or group '
-            f'{self.slug} exists on this host with another id than {self.new}"), while the containers, the dumps '
-            "and the mail relay, updated on their own, take the new uid: files written under an id that is not "
-            "the account's, and sites' mail relayed for another member, until the hosts are fixed by hand"
+            f'{self.slug} exists on this host with another id than {self.new}"), {self._taken()}'
         )
 
 
@@ -2280,7 +2305,8 @@ def _uid_changes(attr_old: Attribution, attr_new: Attribution) -> list[UidChange
             continue
         member, was = attr_new.members.get(slug), attr_old.members.get(slug)
         # the address is a running site container's (none while suspended, archived or refused): the relay's key
-        has_site = member is not None and was is not None and _has_site_container(attr_new.rendering, slug)
+        runs = _has_site_container(attr_new.rendering, slug)
+        has_site = member is not None and was is not None and runs
         out.append(
             UidChange(
                 slug,
@@ -2291,6 +2317,10 @@ def _uid_changes(attr_old: Attribution, attr_new: Attribution) -> list[UidChange
                 held_by=holder.get(uid, ""),
                 site_before=site_address(was) if has_site and was is not None else "",
                 site_after=site_address(member) if has_site and member is not None else "",
+                container=runs,
+                dumps=member is not None and member.status != "archived" and bool(member.databases),
+                relay=runs and member is not None and bool(running_senders([member])),
+                status=member.status if member is not None else "active",
             )
         )
     return out
