@@ -18,7 +18,7 @@ from typing import Any
 
 from pic.plan.command import EXIT_OK, EXIT_STATEFUL, exit_status
 from pic.plan.diff import diff, stateful_changes
-from pic.plan.hsts import https_losses, sites
+from pic.plan.hsts import https_losses, https_pins, sites
 from pic.plan.model import Attribution, Rendering
 from pic.plan.output import as_json, as_markdown, as_text, review
 from pic.registry import Registry, load_registry
@@ -330,6 +330,39 @@ def test_no_loss_without_hsts_sent_or_with_max_age_0() -> None:
     assert https_losses(_proxy(_caddyfile([("a", ["a.org"], True)])), _proxy(_caddyfile([]))) == []  # archived
 
 
+def test_names_that_gain_hsts_are_those_served_over_http_only_before() -> None:
+    """A name served over http only that the new program serves over https gets Strict-Transport-Security: from
+    then on browsers keep to https for it. Names already https, new names and names no longer served do not."""
+    old = _proxy(
+        _caddyfile(
+            [
+                ("a", ["a.org", "www.a.org"], False),
+                ("b", ["b.org"], True),
+                ("c", ["c.org"], False),
+                ("z", ["z.org"], False),
+            ]
+        )
+    )
+    new = _proxy(
+        _caddyfile(
+            [
+                ("a", ["a.org", "www.a.org", "new.a.org"], True),  # https on; new.a.org was not served before
+                ("b", ["b.org"], True),  # https already
+                ("d", ["c.org"], True),  # c.org moves to an https member
+                ("e", ["e.org"], True),  # a new site
+            ]
+        )
+    )
+    pins = https_pins(old, new)
+    assert [(x.member, x.domains, x.max_age, x.days) for x in pins] == [
+        ("a", ("a.org", "www.a.org"), HSTS_MAX_AGE, 365),
+        ("d", ("c.org",), HSTS_MAX_AGE, 365),
+    ]
+    assert [x.member for x in https_pins(old, new, {"c.org": "owner"})] == ["a", "owner"]
+    assert https_pins(old, _proxy(_caddyfile([("a", ["a.org"], True)], max_age=0))) == []
+    assert https_pins(new, new) == []
+
+
 # --- the command on this project --------------------------------------------------------------------
 
 
@@ -538,3 +571,22 @@ def test_a_domain_moved_to_an_http_site_warns_and_one_dropped_or_moved_to_https_
     }
     lost = data["https_withdrawn"]
     assert {m: x["domains"] for m, x in lost.items()} == {"bibliotheque-libre": ["xn--amis-du-rhne-nib.org"]}
+
+
+def test_https_switched_on_says_browsers_keep_to_https_from_then_on(real_repo: Path) -> None:
+    """``https: false -> true`` said nothing of HSTS: from then on the proxy sends Strict-Transport-Security, and
+    switching back to http later leaves the visitors of that time unable to reach the site for max-age."""
+    edit(real_repo / "members" / "bibliotheque-libre.yaml", "  https: false", "  https: true")
+    commit(real_repo, "bibliotheque-libre over https")
+    text, md, data = plans(real_repo, 0)  # a warning: the exit status is unchanged
+    line = next(x for x in text.splitlines() if x.startswith(">>> hsts: bibliotheque-libre: "))
+    assert "biblio-libre.fr" in line and f"max-age={HSTS_MAX_AGE}" in line and "365 days" in line
+    assert "`https: false`" in line and "unable to reach" in line, line
+    assert "- **bibliotheque-libre**: " in md and f"max-age={HSTS_MAX_AGE}" in md and "(HSTS)" in md
+    pinned = data["https_pinned"]
+    assert list(pinned) == ["bibliotheque-libre"]
+    assert "biblio-libre.fr" in pinned["bibliotheque-libre"]["domains"]
+    assert (
+        pinned["bibliotheque-libre"]["max_age"] == HSTS_MAX_AGE and "RFC 6797" in pinned["bibliotheque-libre"]["note"]
+    )
+    assert pinned["bibliotheque-libre"]["note"] in line

@@ -170,3 +170,36 @@ def https_losses(old: Rendering, new: Rendering, member_of: dict[str, str] | Non
             member = (member_of or {}).get(name) or served[name] or PLATFORM
             lost.setdefault(member, {})[name] = age
     return [HttpsLoss(member, tuple(sorted(names)), max(names.values())) for member, names in sorted(lost.items())]
+
+
+@dataclass(frozen=True)
+class HttpsPin(HttpsLoss):
+    """Names of one member served over http only before that get https and the header, with its max-age."""
+
+
+def https_pins(old: Rendering, new: Rendering, member_of: dict[str, str] | None = None) -> list[HttpsPin]:
+    """Names ``old`` served over http only that ``new`` serves over https with the header, by member: from the
+    ``pulumi up`` on, browsers that visit keep to https for them for ``max-age`` (a later switch back to http
+    loses them, :func:`https_losses`). A name not served before (a new site, a domain added) is not one.
+
+    ``member_of`` as for :func:`https_losses`.
+    """
+    plain: set[str] = set()
+    secure: set[str] = set()
+    for text in caddyfiles(old):
+        for site in sites(text):
+            secure |= site.https
+            plain |= site.http
+    was_http = plain - secure
+    if not was_http:
+        return []
+    gained: dict[str, dict[str, int]] = {}
+    for text in caddyfiles(new):
+        for site in sites(text):
+            if not site.max_age:
+                continue
+            for name in site.https & was_http:
+                member = (member_of or {}).get(name) or site.member or PLATFORM
+                names = gained.setdefault(member, {})
+                names[name] = max(names.get(name, 0), site.max_age)
+    return [HttpsPin(member, tuple(sorted(names)), max(names.values())) for member, names in sorted(gained.items())]

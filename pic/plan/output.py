@@ -14,7 +14,7 @@ from typing import Any
 from pic import charsets, eol
 from pic.names import database_component, database_lock, dkim_name
 from pic.plan.diff import Change, describe, json_text
-from pic.plan.hsts import HttpsLoss, https_losses
+from pic.plan.hsts import HttpsLoss, HttpsPin, https_losses, https_pins
 from pic.plan.markdown import cell, code, fenced, prose, text
 from pic.plan.model import NO_HOST, PLATFORM, Attribution, Rendering, Resource
 from pic.plan.records import DnsRecordsChange, HostSetting, dns_records_changes, renamed_hosts, same_address
@@ -186,6 +186,8 @@ class Review:
     domains_served: list[DomainServed] = field(default_factory=list)
     # hosts of connection: local (the admin's own machine) in the revision's stack file or this one: pic move-script
     # refuses them (nothing to copy nor to retire)
+    # names served over http only that get https and Strict-Transport-Security: browsers keep to https (a warning)
+    https_pinned: list[HttpsPin] = field(default_factory=list)
     local_hosts: frozenset[str] = frozenset()
 
     def _switch_dns(self, slug: str, after: str) -> str:
@@ -1356,6 +1358,41 @@ def https_note(loss: HttpsLoss) -> str:
     )
 
 
+def hsts_note(pin: HttpsPin) -> str:
+    """What a member's names getting https means: browsers keep to https for them from then on."""
+    names = ", ".join(pin.domains)
+    one = len(pin.domains) == 1
+    days = f"{pin.days} day{'s' if pin.days != 1 else ''}"
+    them = "it" if one else "them"
+    return (
+        f"{names} {'gets' if one else 'get'} https, and from this `pulumi up` on the proxy sends {them} "
+        f"`Strict-Transport-Security: max-age={pin.max_age}` ({days}, the platform's, for every https site): "
+        f"browsers that visit keep to https for {them} until {days} after their last visit (RFC 6797). Going back "
+        f"to `https: false` later leaves those visitors unable to reach {them} until then: switch on once https "
+        "is to stay"
+    )
+
+
+def _text_https(r: Review) -> list[str]:
+    """The plan's lines of names whose https changes: lost where browsers keep to it, gained with HSTS."""
+    return [f">>> https: {loss.member}: {https_note(loss)}" for loss in r.https_lost] + [
+        f">>> hsts: {pin.member}: {hsts_note(pin)}" for pin in r.https_pinned
+    ]
+
+
+def _markdown_https(r: Review) -> list[str]:
+    out: list[str] = []
+    if r.https_lost:
+        out += ["#### :warning: https withdrawn from names browsers keep to https (HSTS)", ""]
+        out += [f"- **{text(loss.member)}**: {prose(https_note(loss))}." for loss in r.https_lost]
+        out.append("")
+    if r.https_pinned:
+        out += ["#### :warning: https given to names browsers will then keep to https (HSTS)", ""]
+        out += [f"- **{text(pin.member)}**: {prose(hsts_note(pin))}." for pin in r.https_pinned]
+        out.append("")
+    return out
+
+
 def _role(res: Resource) -> str:
     return res.labels().get("pic.role", "")
 
@@ -1848,9 +1885,11 @@ def review(changes: list[Change], attr_new: Attribution, attr_old: Attribution) 
         and attr_old.member_host[slug] != host
         and renamed.get(attr_old.member_host[slug]) != host
     }
-    lost = []
+    lost: list[HttpsLoss] = []
+    pinned: list[HttpsPin] = []
     if attr_old is not attr_new:
         lost = https_losses(attr_old.rendering, attr_new.rendering, attr_new.site_domains)
+        pinned = https_pins(attr_old.rendering, attr_new.rendering, attr_new.site_domains)
     reused = _uid_reused(attr_old, attr_new, renamed)
     by_default = frozenset(
         slug
@@ -1888,6 +1927,7 @@ def review(changes: list[Change], attr_new: Attribution, attr_old: Attribution) 
         dns_records_changes(attr_old.settings, attr_new.settings, attr_old.members, attr_new.members),
         _zoned_sites(attr_new, moves),
         _domains_served(attr_old, attr_new, refused),
+        https_pinned=pinned,
         local_hosts=frozenset(
             name
             for settings in (attr_old.settings, attr_new.settings)
@@ -2483,8 +2523,7 @@ def as_text(
         lines += [f">>> lists left: {ll.note()}" for ll in r.lists_left]
         lines += [f">>> sympa_domain: {sd.note()}" for sd in (r.sympa_domain,) if sd is not None]
         lines += [f">>> offsite: {oc.note()}" for oc in (r.offsite_repository, r.offsite_removed) if oc is not None]
-        for loss in r.https_lost:
-            lines.append(f">>> https: {loss.member}: {https_note(loss)}")
+        lines += _text_https(r)
         lines += _text_records(r)
         at_stake = r.stateful
         if at_stake:
@@ -2791,10 +2830,7 @@ def _markdown_at_stake(r: Review, *, names_refused: bool = False) -> list[str]:
         out += ["#### :warning: A member file renamed", ""]
         out += [f"- {prose(u.note())}." for u in r.renames]
         out.append("")
-    if r.https_lost:
-        out += ["#### :warning: https withdrawn from names browsers keep to https (HSTS)", ""]
-        out += [f"- **{text(loss.member)}**: {prose(https_note(loss))}." for loss in r.https_lost]
-        out.append("")
+    out += _markdown_https(r)
     dk = r.dkim_selector
     if dk is not None:
         selectors = f"({text(dk.old)} → {text(dk.new)})"
@@ -3172,6 +3208,10 @@ def as_json(
         data["https_withdrawn"] = {
             loss.member: {"domains": list(loss.domains), "max_age": loss.max_age, "note": https_note(loss)}
             for loss in r.https_lost
+        }
+        data["https_pinned"] = {
+            pin.member: {"domains": list(pin.domains), "max_age": pin.max_age, "note": hsts_note(pin)}
+            for pin in r.https_pinned
         }
         data["domains_served"] = [ds.as_json() for ds in r.domains_served]
     return data
