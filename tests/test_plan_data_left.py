@@ -1210,3 +1210,40 @@ def test_a_charset_narrowed_says_which_characters_are_lost_not_accents_garbled()
         assert f"ascii holds no character beyond ASCII: those stored through {old} (accents" in ascii_.note()
     for old, new in (("latin1", "utf8mb4"), ("utf8mb4", "latin1"), ("latin1", "latin2"), ("utf8", "latin1")):
         assert "(accents garbled)" in CharsetChange("asso", "asso_main", "main", old, new).note(), (old, new)
+
+
+def test_a_member_moved_and_archived_or_suspended_in_one_change_is_told_where_that_holds(tmp_path: Path) -> None:
+    """velo-cite moved to web2 and archived (or suspended) in one change: the move's advice said, as for any move,
+    "its keys and jobs stay live on web1 until then", as if it stayed active, and "switch DNS" for a site no longer
+    served. The new status is applied on web2 only (its account made locked there): on web1 the account and keys
+    of an active member stay live until retired, so the advice says that and to retire it right after `pulumi up`
+    (or to change its status where it is first); an archived site has no DNS to switch. A member already
+    suspended or archived before has its account locked on web1 already: nothing is live there."""
+    settings = _stack(tmp_path, "stack", WEB2)
+    for before, after in (("active", "archived"), ("active", "suspended"), ("suspended", "archived")):
+        old_members, new_members = tmp_path / f"old-{before}-{after}", tmp_path / f"new-{before}-{after}"
+        shutil.copytree(MEMBERS, old_members)
+        shutil.copytree(MEMBERS, new_members)
+        if before != "active":
+            _edited(old_members / "velo-cite.yaml", r"(?m)^host: web1$", f"host: web1\nstatus: {before}")
+        _edited(new_members / "velo-cite.yaml", r"(?m)^host: web1$", f"host: web2\nstatus: {after}")
+        empty = rendering()
+        attr_old = Attribution(empty, load_registry(old_members, settings), settings)
+        attr_new = Attribution(empty, load_registry(new_members, settings), settings)
+        r = review([], attr_new, attr_old)
+        assert r.moves == {"velo-cite": ("web1", "web2")}, r.moves
+        advice = r.move_advice("velo-cite")
+        case = (before, after, advice)
+        assert "`pic move-script velo-cite --to web2`" in advice, case
+        assert "`pic move-script velo-cite --retire-from web1`" in advice, case
+        assert f"velo-cite is {after} on web2 only" in advice, case
+        if before == "active":
+            assert "its account and keys stay live until it is retired: it still logs in there" in advice, case
+            assert (
+                f"or set `status: {after}` with `host: web1` kept first, and move it in a change of its own" in advice
+            )
+        else:
+            assert f"its account there is locked already ({before})" in advice, case
+            assert "stay live" not in advice and "logs in" not in advice, case
+        assert ("switch DNS" in advice) is (after != "archived"), case
+        assert "keys and jobs stay live until then" not in advice, case

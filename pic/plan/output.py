@@ -189,6 +189,9 @@ class Review:
     # names served over http only that get https and Strict-Transport-Security: browsers keep to https (a warning)
     https_pinned: list[HttpsPin] = field(default_factory=list)
     local_hosts: frozenset[str] = frozenset()
+    # members that move and are not active after: slug -> (status before, status after); the new status is applied
+    # on the new host only
+    move_status: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def _switch_dns(self, slug: str, after: str) -> str:
         """When and by whom the member's domains are made to lead to its new host: by hand after ``pulumi up``,
@@ -211,6 +214,33 @@ class Review:
             words.append(f"switch DNS for {', '.join(others)} after `pulumi up`")
         return ", ".join(words) + ","
 
+    def _with_retire(self, steps: str, slug: str, before: str, after: str, retire: str, *, local: bool) -> str:
+        """The move's steps followed by its retire step from the host it leaves."""
+        if local:
+            return (
+                f"{steps.removesuffix(',')}; nothing to retire: {before} is a host of connection: local, the same "
+                f"machine: the account, keys and jobs of {slug} there are the ones it keeps on {after}"
+            )
+        if slug in self.move_status:
+            return f"{steps} {self._retire_inactive(slug, before, after, retire)}"
+        return f"{steps} then retire it from {before}, where its keys and jobs stay live until then ({retire})"
+
+    def _retire_inactive(self, slug: str, before: str, after: str, retire: str) -> str:
+        """The retire step of a member that moves and is suspended or archived in the same change: the space
+        script applies the status on the new host only, and nothing runs on the former one until it is retired."""
+        was, now = self.move_status[slug]
+        if was != "active":
+            return (
+                f"then retire it from {before} ({retire}): {slug} is {now} on {after} only, and on {before} its "
+                f"account there is locked already ({was}), with its files"
+            )
+        return (
+            f"then retire it from {before} right after `pulumi up` ({retire}): {slug} is {now} on {after} only "
+            f"(its account made locked there), while on {before}, where it ran until now, its account and keys stay "
+            f"live until it is retired: it still logs in there, and what it left running runs on; or set "
+            f"`status: {now}` with `host: {before}` kept first, and move it in a change of its own"
+        )
+
     def move_advice(self, slug: str) -> str:
         """What to do for a member that moves, in order, with commands that work where they are to be run:
         ``pic move-script --to`` runs where the member's file names the host it leaves (the target branch),
@@ -224,6 +254,8 @@ class Review:
         now = self.renamed_hosts.get(before, before)
         copy, retire = f"`pic move-script {slug} --to {was}`", f"`pic move-script {slug} --retire-from {now}`"
         switch = self._switch_dns(slug, after)
+        if self.move_status.get(slug, ("", ""))[1] == "archived":
+            switch = "then `pulumi up` (its site is no longer served: no DNS to switch),"
         # pic move-script refuses a host of connection: local (pic.render.web.render_move_script,
         # pic.render.retire.render_retire_script): the admin's own machine, where the space already is and stays
         copy_local = bool({was, after} & self.local_hosts)
@@ -235,13 +267,7 @@ class Review:
             )
         else:
             steps = f"copy its space first ({copy}, where it is still on {before}), {switch}"
-        if retire_local:
-            steps = (
-                f"{steps.removesuffix(',')}; nothing to retire: {before} is a host of connection: local, the same "
-                f"machine: the account, keys and jobs of {slug} there are the ones it keeps on {after}"
-            )
-        else:
-            steps += f" then retire it from {before}, where its keys and jobs stay live until then ({retire})"
+        steps = self._with_retire(steps, slug, before, after, retire, local=retire_local)
         if was != after and not copy_local:
             steps = (
                 f"{after} is {was} renamed in this change (the same machine), and the copy runs before the change, "
@@ -1928,6 +1954,11 @@ def review(changes: list[Change], attr_new: Attribution, attr_old: Attribution) 
         _zoned_sites(attr_new, moves),
         _domains_served(attr_old, attr_new, refused),
         https_pinned=pinned,
+        move_status={
+            slug: (attr_old.members[slug].status, attr_new.members[slug].status)
+            for slug in moves
+            if slug in attr_old.members and slug in attr_new.members and attr_new.members[slug].status != "active"
+        },
         local_hosts=frozenset(
             name
             for settings in (attr_old.settings, attr_new.settings)
