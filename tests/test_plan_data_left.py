@@ -737,7 +737,7 @@ def test_the_db_role_given_to_another_host_leaves_the_databases_behind(tmp_path:
     ) in text, text
     assert "dump every member's database on db first" in text and "restore each dump there" in text, text
     md = as_markdown(empty, attr_new, title="t", changes=[], attr_old=attr_old)
-    assert "#### :warning: Stateful: `pic:hosts (role db)` changes (db → db2)" in md, md
+    assert "#### :warning: Stateful: `pic:hosts` (role db) changes (db → db2)" in md, md
     [moved] = as_json(empty, attr_new, meta={}, changes=[], attr_old=attr_old)["hosts_moved"]
     assert (moved["setting"], moved["from"], moved["to"]) == ("pic:hosts (role db)", "db", "db2")
     # the same machine under another name: a rename, not a move of the data
@@ -824,7 +824,7 @@ def test_the_db_role_given_to_another_host_is_stateful_beside_the_refused_databa
     )
     text, md, data = plans(real_repo, EXIT_STATEFUL, "HEAD")
     assert "!!! STATEFUL: pic:hosts (role db) db -> db2: every member's databases stay on db" in text, text[-4000:]
-    assert "#### :warning: Stateful: `pic:hosts (role db)` changes (db → db2)" in md
+    assert "#### :warning: Stateful: `pic:hosts` (role db) changes (db → db2)" in md
     assert [(h["setting"], h["from"], h["to"]) for h in data["hosts_moved"]] == [("pic:hosts (role db)", "db", "db2")]
     assert data["refused"], "the databases' replacements, refused while protected, as before"
 

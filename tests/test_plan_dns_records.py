@@ -65,6 +65,9 @@ def _told(attr_old: Attribution, attr_new: Attribution, change: DnsRecordsChange
     md = as_markdown(empty, attr_new, title="t", changes=[], attr_old=attr_old)
     # escaped as Markdown: a value's brackets, stars or HTML read as nothing else (pic.plan.markdown)
     assert f"#### :warning: {prose(change.heading)}\n\n{prose(note)}.\n\nWhat to do: {prose(change.advice)}.\n" in md
+    # a heading's code spans hold values (a setting's name), not phrases ("`the web host of velo-cite` changes")
+    phrases = [setting for setting, _, _ in change.parts if re.search(r"\s", setting)]
+    assert not [setting for setting in phrases if f"`{setting}`" in change.heading], change.heading
     if change.kind != "zone_addresses":
         assert change.heading == f"{change.title}: DNS records to publish", change.heading
     # a forge drops what looks like an HTML tag outside code spans

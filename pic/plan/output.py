@@ -17,7 +17,14 @@ from pic.plan.diff import Change, describe, json_text
 from pic.plan.hsts import HttpsLoss, HttpsPin, https_losses, https_pins
 from pic.plan.markdown import cell, code, fenced, prose, text
 from pic.plan.model import NO_HOST, PLATFORM, Attribution, Rendering, Resource
-from pic.plan.records import DnsRecordsChange, HostSetting, dns_records_changes, renamed_hosts, same_address
+from pic.plan.records import (
+    DnsRecordsChange,
+    HostSetting,
+    dns_records_changes,
+    named_setting,
+    renamed_hosts,
+    same_address,
+)
 from pic.registry import CronJob, Database, Member, name_key
 from pic.render import offsite as roff
 from pic.render.db import account_locked
@@ -2880,7 +2887,10 @@ def _markdown_left_behind(r: Review) -> list[str]:
         out += [f"#### :warning: Stateful: `pic:members_root` changes ({code(move.old)} → {code(move.new)})", ""]
         out += _markdown_said(move.note(), move.advice)
     for hm in r.host_moves:
-        out += [f"#### :warning: Stateful: {code(hm.what)} changes ({text(hm.old)} → {text(hm.new)})", ""]
+        out += [
+            f"#### :warning: Stateful: {prose(named_setting(hm.what))} changes ({text(hm.old)} → {text(hm.new)})",
+            "",
+        ]
         out += _markdown_said(hm.note(), hm.advice)
     for cc in r.charset_changes:
         what = f"the charset of {text(cc.database)} changes ({text(cc.old)} → {text(cc.new)})"

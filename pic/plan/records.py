@@ -190,6 +190,15 @@ def publishing(records: Iterable[RecordChange]) -> list[str]:
     return [f"{who}: {', '.join(actions)}" for who, actions in groups.items()]
 
 
+def named_setting(setting: str) -> str:
+    """A setting in a heading: its name in backticks, words around it (``(role db)``) and a phrase (``the web host
+    of velo-cite``) as they are: a code span holds a value, not words."""
+    head, sep, rest = setting.partition(" ")
+    if not sep:
+        return f"`{setting}`"
+    return f"`{head}` {rest}" if rest.startswith("(") and rest.endswith(")") else setting
+
+
 @dataclass(frozen=True)
 class DnsRecordsChange:
     """A setting changed whose value is in records published outside ``pulumi up`` (or by it, in the platform's
@@ -226,7 +235,7 @@ class DnsRecordsChange:
     @property
     def title(self) -> str:
         """The settings changed, for a markdown heading."""
-        return " and ".join(f"`{setting}` changes ({old} → {new})" for setting, old, new in self.parts)
+        return " and ".join(f"{named_setting(setting)} changes ({old} → {new})" for setting, old, new in self.parts)
 
     @property
     def heading(self) -> str:
