@@ -44,6 +44,7 @@ from pic.errors import (
     shown_name,
     terminal_safe,
 )
+from pic.lazyre import LazyPattern
 from pic.registry import load_registry
 from pic.settings import display_path, load_settings
 from pic.validators import SLUG_WORDS
@@ -257,13 +258,23 @@ def shortened_arguments(text: str, args: Sequence[str]) -> str:
     return text
 
 
+# A revision as git writes one for pic plan --against (gitrevisions(7)): HEAD or another of git's own names, an
+# abbreviated commit, or a branch or tag named in small letters, then ~N or ^N once or more (HEAD~1, main~2, HEAD^2)
+_GIT_REVISION = LazyPattern(r"(?:[A-Z_]*HEAD|[0-9a-f]{4,40}|[a-z0-9][a-z0-9._-]*)(?:[~^][0-9]*)+")
+
+
 def hidden_arguments(text: str, args: Sequence[str]) -> str:
     """``text`` without the values of ``args`` (or of ``--option=value``) that may be a secret
     (:func:`pic.errors.refused_may_be_secret`: ``--on 'Lilas2024x!'``, ``--to 'DB Lilas2024x!'``), written
     as a member file's value is where it may be one: a password pasted at the wrong prompt is not printed back
-    (nor kept in a terminal's scrollback or a CI log). A path (a value holding ``/``) is named whole, as every
-    message names a file."""
-    values = {v for a in args for v in (a, a.partition("=")[2]) if v and "/" not in v and refused_may_be_secret(v)}
+    (nor kept in a terminal's scrollback or a CI log). A path (a value holding ``/``) and a revision as git writes
+    one (``HEAD~1``, ``main~2``: :data:`_GIT_REVISION`) are named whole, as every message names a file."""
+    values = {
+        v
+        for a in args
+        for v in (a, a.partition("=")[2])
+        if v and "/" not in v and _GIT_REVISION.fullmatch(v) is None and refused_may_be_secret(v)
+    }
     for value in sorted(values, key=len, reverse=True):
         for form in (repr(value), json.dumps(value, ensure_ascii=False), shlex.quote(value), shown_name(value)):
             text = text.replace(form, HIDDEN_VALUE)

@@ -115,6 +115,23 @@ def test_a_command_line_value_that_is_no_secret_is_still_named(
     assert shown in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("revision", ["HEAD~1", "HEAD~12", "main~2", "HEAD^2", "abc1234~1", "v1.2~3", "ORIG_HEAD~1"])
+def test_a_revision_written_as_git_writes_one_is_named(revision: str) -> None:
+    """A revision of git's syntax (gitrevisions(7): a name, then ~N or ^N) is named in the messages that refuse the
+    command line: HEAD~1 was written 'the value (not shown: it may be a secret)' for its '~' beside a digit."""
+    from pic.cli import hidden_arguments
+
+    text = f"'{revision}' is not a revision of this clone"
+    assert hidden_arguments(text, ["plan", "--against", revision]) == text
+
+
+@pytest.mark.parametrize("secret", ["Lilas2024x!", "Soleil~2024", "Lilas2024x~1"])
+def test_a_password_shaped_as_a_revision_is_still_hidden(secret: str) -> None:
+    from pic.cli import hidden_arguments
+
+    assert secret not in hidden_arguments(f"'{secret}' is not a revision", ["plan", "--against", secret])
+
+
 def test_a_revision_shaped_as_a_secret_is_not_printed_back(tmp_path: Path) -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "pic", "plan", "--project", str(ROOT), "--against", "Lilas2024x!"],
