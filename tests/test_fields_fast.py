@@ -1133,7 +1133,8 @@ def _every_prose_kind(text: str) -> tuple[str, int] | None:
                 break
     for kind, pattern, _needs in secrettext._PROSE_LABELLED:
         for m in pattern.finditer(text):
-            if not secrettext._PLACEHOLDER.match(m.group("v") or m.groupdict().get("w") or ""):
+            value = m.group("v") or m.groupdict().get("w") or ""
+            if not secrettext._PLACEHOLDER.match(value) and not secrettext.PULUMI_CIPHERTEXT.match(value):
                 found.append((m.start(), kind))
                 break
     if "|" in text:
