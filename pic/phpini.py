@@ -143,7 +143,8 @@ def timezone_meant(value: str) -> str | None:
     or the one zone whose city it names alone (``Paris``); None otherwise. Never another place's zone, which the
     site would then run on without a word: a city a slip of no other (``Europe/Lyon`` is no ``Europe/London``,
     ``Europe/Bern`` no ``Europe/Berlin``), nor an ``Etc/GMT`` zone for ``GMT+1``: its sign is POSIX's, the other
-    way round (``Etc/GMT+1`` is UTC-1), so only one written with ``Etc/`` is hinted."""
+    way round (``Etc/GMT+1`` is UTC-1), so only one written with ``Etc/`` is hinted, nor another offset a sign or a
+    digit away (``Etc/GMT+13``, no zone, is no ``Etc/GMT-13``, UTC+13)."""
     zones = sorted(timezones())
     meant = meant_among(value, zones)
     if meant is not None or "/" in value:
@@ -153,11 +154,17 @@ def timezone_meant(value: str) -> str | None:
     return named[0] if len(named) == 1 and not named[0].startswith("Etc/") else None
 
 
+# An offset in a zone's name, its sign with it (Etc/GMT+1, Etc/GMT-13)
+_OFFSETS = re.compile(r"[+-]?[0-9]+")
+
+
 def _same_place(written: str, zone: str) -> bool:
     """Whether ``written`` names ``zone``'s place: its region and its city each alike (case, ``_``, ``-`` and
     spaces aside) or a typing slip away, two in a city of 8 letters or more."""
     if (written.strip().lower().rpartition("/")[0] == "etc") != zone.startswith("Etc/"):
         return False
+    if _OFFSETS.findall(written.rpartition("/")[2]) != _OFFSETS.findall(zone.rpartition("/")[2]):
+        return False  # another offset a sign or a digit away (Etc/GMT+13 is no Etc/GMT-13, UTC+13)
     region, _, city = _folded_zone(written).rpartition("/")
     zone_region, _, zone_city = _folded_zone(zone).rpartition("/")
     return osa_distance(region, zone_region) <= 1 and osa_distance(city, zone_city) <= (2 if len(zone_city) >= 8 else 1)

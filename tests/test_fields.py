@@ -992,6 +992,12 @@ def test_member_files_are_parsed_by_libyaml_when_pyyaml_has_it() -> None:
         ("date.timezone", "Europa/Paris", "Europe/Paris"),
         ("date.timezone", "Amerca/New_York", "America/New_York"),
         ("date.timezone", "etc/gmt+1", "Etc/GMT+1"),
+        # another offset, a sign or a digit away: Etc/GMT-13 is UTC+13, Etc/GMT+13 no zone (they stop at +12)
+        ("date.timezone", "Etc/GMT+13", None),
+        ("date.timezone", "Etc/GMT+14", None),
+        ("date.timezone", "etc/GMT-15", None),
+        ("date.timezone", "Etc/GMT+21", None),
+        ("date.timezone", "Etc/GMT+O", None),
     ],
 )
 def test_a_php_setting_close_to_an_allowed_one_says_which_was_meant(key: str, value: object, meant: str | None) -> None:
