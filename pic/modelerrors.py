@@ -87,9 +87,11 @@ def _pasted_password(err: Any, value: object) -> bool:
         # a date with more after it (a time: 2027-03-31T10:00:00+01:00), or another form of a day (of no day too)
         return False
     if err["type"] in ("int_type", "float_type") and (
-        _mended_number(value) or _no_number_text(value, err["type"]) is not None
+        _mended_number(value) or _no_number_text(value, err["type"]) is not None or _NUMBER_AND_UNIT.fullmatch(value)
     ):
-        return False  # a number written as text (0x2968, 1_000, 1e3, +12, inf, 0x), which the message mends
+        # a number written as text (0x2968, 1_000, 1e3, +12, inf, 0x), or with a unit (70000M, 20000G, 5 min),
+        # which the message mends
+        return False
     return labelled_password(value)
 
 
@@ -362,6 +364,11 @@ _UNITS: dict[str, tuple[str, dict[str, float]]] = {
             "t": 1024**2,
             "tb": 1024**2,
             "tib": 1024**2,
+            # octets, as French writes them (512 Mo, 2 Go)
+            "ko": 0,
+            "mo": 1,
+            "go": 1024,
+            "to": 1024**2,
         },
     ),
     "timeout": (
@@ -385,6 +392,8 @@ _UNITS: dict[str, tuple[str, dict[str, float]]] = {
     ),
 }
 _NUMBER_WITH_UNIT = LazyPattern(r"\s*([0-9]+(?:[.,][0-9]+)?)\s*([A-Za-z]+)\s*")
+# A number and a unit's letters (at most three: K, M, G, MB, GiB, min), as a size or a time is written
+_NUMBER_AND_UNIT = LazyPattern(r"\s*[0-9]+(?:[.,][0-9]+)?\s*[A-Za-z]{1,3}\s*")
 _NUMBER_TEXT = LazyPattern(r"\s*[+-]?[0-9]+(?:\.[0-9]*)?\s*")
 _BOOLEAN_WORDS = frozenset(["true", "false", "yes", "no", "on", "off"])
 
@@ -416,12 +425,14 @@ def _unit_hint(w: _Wanted, value: str) -> str | None:
                 converted = round(number * factor, 6)
                 if ending == "cpus" or converted == int(converted):
                     taken: int | float = converted if ending == "cpus" else int(converted)
+                    # as it is written (20480000, 0.5), never in an exponent's form (2.048e+07)
+                    written = str(int(converted)) if converted == int(converted) else f"{converted:f}".rstrip("0")
                     if (refused := w.refusal(taken)) is not None:
                         return (
-                            f"write the number of {unit} alone, without a unit: {value.strip()} is {converted:g} "
+                            f"write the number of {unit} alone, without a unit: {value.strip()} is {written} "
                             f"{unit}, which is {refused[0]} too ({refused[1]})"
                         )
-                    return f"write the number of {unit} alone, without a unit: {converted:g}"
+                    return f"write the number of {unit} alone, without a unit: {written}"
             return f"write the number of {unit} alone, without a unit (the field is in {unit})"
     return "write the number alone, without a unit"
 
