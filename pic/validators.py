@@ -1243,6 +1243,15 @@ def _empty_label(value: str) -> str | None:
     return f"ends with {dots}, {between}{mended}" if trailing > 1 else f"has {dots} in a row, {between}{mended}"
 
 
+def _refuse_trailing_dot(value: str) -> NoReturn:
+    """Refuse an absolute name's trailing dot, the name without it offered only when it is then taken."""
+    told = "ends with a dot: write the name without the trailing dot"
+    accepted = _accepted_name(value[:-1]) if value.isascii() else None
+    if accepted is None:
+        raise ValueError(told)
+    raise NameRefusal(told, accepted, "ends with a trailing dot", ", and the name without it, {name},")
+
+
 def _refuse_uppercase(value: str) -> NoReturn:
     """Refuse a name of uppercase letters, offered in lowercase only when it is then taken."""
     lowered = value.lower()
@@ -1278,7 +1287,7 @@ def _check_domain_form(value: str) -> None:
     # (a name of compatibility forms ending with a dot is told of its forms, the name offered without the dot: told
     # of the dot alone, it was refused again once the dot was dropped)
     if value.endswith(".") and (value.isascii() or not folded.isascii()):
-        raise ValueError("ends with a dot: write the name without the trailing dot")
+        _refuse_trailing_dot(value)
     if not value.isascii():
         if folded.isascii():  # full-width or other compatibility forms of ASCII letters and dots
             written = folded.rstrip(".")

@@ -460,6 +460,28 @@ def _registry_problems(tmp_path: Path, edits: dict[str, tuple[str, str]]) -> lis
             "site.domains[2]",
             "is already used by",
         ),
+        # an absolute name's trailing dot: the name without it, another's or the member's own
+        (
+            "velo-cite.yaml",
+            "    - atelier.velo-cite-lyon.fr",
+            "    - amicale-ainay.fr.",
+            "site.domains[2]",
+            "is already used by",
+        ),
+        (
+            "amis-du-rhone.yaml",
+            "domain: listes.amis-du-rhone.org",
+            "domain: listes.chorale-saint-jean.fr.",
+            "lists.domain",
+            "is already used by",
+        ),
+        (
+            "velo-cite.yaml",
+            "    - atelier.velo-cite-lyon.fr",
+            "    - velo-cite-lyon.fr.",
+            "site.domains[2]",
+            "another of the member's site domains",
+        ),
         # the member's own site domains, each given once
         (
             "velo-cite.yaml",
@@ -490,6 +512,7 @@ def test_a_domain_taken_elsewhere_is_not_offered(
     problems = _registry_problems(tmp_path, {file: (old, new)})
     [line] = [p for p in problems if f"{file}:" in p and f" {field}: " in p]
     assert "write it in lowercase" not in line and "give the name alone (" not in line, line
+    assert "write the name without the trailing dot" not in line, line
     assert holder in line, line
 
 
