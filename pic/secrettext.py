@@ -2767,10 +2767,20 @@ _PROSE_ROW_PAIR = _Pattern(
 )
 # A login and its password after a service's name (_PROSE_SERVICE) and its separator's sign, a blank between them,
 # the password holding a password's sign (wp-admin: marie Azerty123!, Nextcloud = asso Velo$2024); not Zoom : lundi
-# 18h30, WordPress : thème Astra2 + Elementor, whose words hold none. The login read up to 200 characters.
+# 18h30, WordPress : thème Astra2 + Elementor, whose words hold none; nor a field's name and its value, which a
+# sentence's '!' may end (Wi-Fi : réseau Asso-5G!, VPN : serveur Asso-2!, Box : modèle Livebox-6!), nor a value no
+# password is after a service's name (_PROSE_PAIR_NOT_VALUE's: Wi-Fi : asso Asso-5G!). The login read up to 200
+# characters.
+# (the names of a field naming a thing, not an account: no login, user, compte nor code, after which a password's
+# word may follow as the login's, FTP : login Lilas2024x!)
+_SERVICE_FIELD_NOT_LOGIN = (
+    r"(?!(?:r[ée]seau|network|ssid|salle|room|serveur|server|h[ôo]te|host(?:name)?|versions?|noms?|names?"
+    r"|mod[èe]les?|models?|volumes?|partages?|shares?|disques?|disks?|offres?|plans?|formules?|th[èe]mes?|themes?"
+    r"|plugins?|extensions?|bases?|bdd|databases?|dossiers?|folders?|r[ée]pertoires?)(?![\w’-]))"
+)
 _PROSE_SERVICE_BLANK_PAIR = _Pattern(
     rf"(?i)(?<![\w'’.-])(?:{_PROSE_SERVICE})(?![\w’-]|'[\w’-])[`*_]*[^\S\n]*+{_SEPARATOR_SIGN}[^\S\n]*+"
-    r"[^\W\d_][\w.@+-]{0,199}+[^\S\n]++"
+    rf"{_SERVICE_FIELD_NOT_LOGIN}[^\W\d_][\w.@+-]{{0,199}}+[^\S\n]++{_PROSE_PAIR_NOT_VALUE}"
     rf"(?P<v>{_PROSE_VALUE}(?={_PROSE_VALUE_CHAR}*?{_PASSWORD_SIGN}){_PROSE_VALUE_CHAR}{{6,}}+)"
     rf"(?!{_PROSE_VALUE_CHAR})",
     digit=True,

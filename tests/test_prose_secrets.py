@@ -2680,6 +2680,25 @@ def test_words_prices_or_times_alone_on_a_line_as_a_pair_are_none(note: str) -> 
 @pytest.mark.parametrize(
     "text",
     [
+        "Wi-Fi : marie Velo2024!",
+        "VPN : paul Lilas2024x!",
+        "Nextcloud = asso Velo$2024",
+        "NAS : admin Soleil2024?",
+        "FTP : login Lilas2024x!",
+        "wp-admin: compte Velo2024!",
+    ],
+)
+def test_a_login_and_its_password_after_a_service_s_name_are_found_beside_a_field_s_name(text: str) -> None:
+    """After a service's name and its ':', a field's name and its value (Wi-Fi : réseau Asso-5G!, VPN : serveur
+    Asso-2!: tests/corpus/prose/accepted.txt) are no login and its password; a login (any other word) and a password
+    after it still are."""
+    found = secrettext.prose_secret(text)
+    assert found is not None and found[0] == "a password", (text, found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "admin / Velo2024!",
         "- marie / Soleil2024?",
         "paul / velo!2024",
