@@ -202,8 +202,11 @@ def no_secret_in_prose(text: str) -> str:
 _AROUND_A_NAME_WORD = "()[]{}\"'«»“”‘’„,;:."
 _PASSWORD_SIGNS = frozenset("!?#$%&*+=@^~|<>§£€\\")
 _ADDRESS_WORD = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
-_DIGITS_BETWEEN_LETTERS = re.compile(r"([^\W\d_]+)\d+([^\W\d_]+)")
+_DIGITS_BETWEEN_LETTERS = re.compile(r"([^\W\d_]+)(\d+)([^\W\d_]+)")
 _ORDINAL_SUFFIX = re.compile(r"(?:e|er|re|ère|ème|eme|nd|nde|st|rd|th|o|a|bis|ter)\Z", re.IGNORECASE)
+# An ordinal's letters that follow one digit alone at the number's end (1st, 21st, 2nd, 2nde, 3rd, 1er, 1re, 1ère):
+# after another (Passw0rd, Soleil4st) they are a password's letters, not an ordinal's
+_ORDINAL_DIGIT = {"st": "1", "er": "1", "re": "1", "ère": "1", "nd": "2", "nde": "2", "rd": "3"}
 _CAPITAL_AFTER_SMALL = re.compile(r"[^\W\d_A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ]")
 # A word in capitals inside (ÉcoLogis, iPhone, MaxiCycle) then its number of two digits or more: a name's, but a
 # number typed as passwords end (a digit alone, 123, 0123, 1234...)
@@ -228,9 +231,13 @@ def _password_in_a_name(word: str, *, person: bool = True) -> bool:
     if _joined_by_to_or_for(word):
         return False  # Tech4Good, Kids4Lyon, Up2You: 2 and 4 read as to and for, as associations name themselves
     for found in _DIGITS_BETWEEN_LETTERS.finditer(word) if person else ():
-        before, after = found.groups()
+        before, digits, after = found.groups()
         acronym = before.isupper() and after.isupper()  # R2D2, A2DM
-        ordinal = found.end() == len(word) and _ORDINAL_SUFFIX.match(after) is not None  # Lyon8e, Paris13ème
+        ordinal = (  # Lyon8e, Paris13ème, Lyon21st; not Passw0rd
+            found.end() == len(word)
+            and _ORDINAL_SUFFIX.match(after) is not None
+            and _ORDINAL_DIGIT.get(after.lower(), digits[-1]) == digits[-1]
+        )
         if not (acronym or ordinal):
             return True  # Lilas2024x, S3cret, Lilas2024X
     return _capitals_inside(word, person=person)  # PassWord1

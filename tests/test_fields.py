@@ -1393,6 +1393,11 @@ BARE_PASSWORDS_IN_A_NAME = [
     ("Marie Tech4good", 2),
     ("Marie Velo24Lyon", 2),
     ("Marie Lilas2Velo!", 2),
+    # letters after the digit that are an ordinal's after another digit (3rd, 1st, 2nd, 1er): 0rd, 4st, 5nd, 0er
+    ("Marie Passw0rd", 2),
+    ("Jean Dupont Lilas4st", 3),
+    ("Paul Soleil5nd", 2),
+    ("Marie Soleil0er", 2),
 ]
 
 
@@ -1430,6 +1435,10 @@ CONTACT_NAMES = [
     "Paul Durand, 2e vice-président",
     "MJC Lyon8e",
     "Comité Paris13ème",
+    "Scouts Lyon21st",
+    "Lycée Ampère2nde",
+    "Classe Terminale1re",
+    "Promo Paris1er",
     "Marie (marie2@asso-lyon.fr)",
     "Radio 102.2 FM",
     "McDonald & DeLaRue",
