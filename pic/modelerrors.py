@@ -1150,6 +1150,7 @@ def problems_from(
             message = _empty_words(err, model, loc)
         else:
             message = _describe(err, model, loc, shown, data, written=None if secret else doc.written.get(full))
+        message = _offered_again(message, data, loc)
         if secret and not (isinstance(error, SubfieldError) and error.names_value):
             # a hint may quote the value too ("write it in lowercase ('...')", "did you mean ...?")
             message = redacted(message, [hidden, *secret_keys], _own(err))
@@ -1159,6 +1160,28 @@ def problems_from(
         line = doc.line_of((*prefix, *_keys_of(tuple(first["loc"]), data)))
         out.append(Problem(doc.file, line, "", f"and {count} more {what} from this line on, not shown", faults=count))
     return out
+
+
+_OFFERED = re.compile(r"; did you mean ('(?:[^'\\\n]|\\.)*')\?\Z")
+
+
+def _offered_again(message: str, data: object, loc: tuple[str | int, ...]) -> str:
+    """``message`` about an item of a list (``databases: [Main, main]``), its hint offering the value of another
+    item of that list (``'main'``), which the list would then refuse as given twice: the value meant is said to be
+    that item's, to give once, not offered."""
+    found = _OFFERED.search(message)
+    if found is None or not loc or not isinstance(loc[-1], int):
+        return message
+    items = _below(data, loc[:-1])
+    if not isinstance(items, list):
+        return message
+    for other, item in enumerate(items):
+        if other != loc[-1] and isinstance(item, str) and repr(item) == found[1]:
+            return (
+                f"{message[: found.start()]}; it means {found[1]}, already given as [{other}]: give each once "
+                "(drop this one)"
+            )
+    return message
 
 
 def _in_file_order(errors: list[Any], doc: Document, prefix: tuple[str | int, ...], data: Any) -> list[Any]:

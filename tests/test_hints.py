@@ -81,6 +81,24 @@ def test_a_database_name_not_shaped_as_a_password_is_shown_and_offered(written: 
 
 
 @pytest.mark.parametrize(
+    ("text", "field", "meant", "other"),
+    [
+        (MINIMAL + "databases: [Main, main]\n", "databases[0]", "main", 1),
+        (MINIMAL + "databases: [wordpress, forum, Forum]\n", "databases[2]", "forum", 1),
+        (MINIMAL + "databases: [main_db, main-db]\n", "databases[1]", "main_db", 0),
+    ],
+)
+def test_an_item_offered_as_another_item_of_its_list_is_told_so_not_offered(
+    text: str, field: str, meant: str, other: int
+) -> None:
+    """databases: [Main, main] was told 'did you mean 'main'?' at [0], then refused as given twice once written so;
+    the value meant is said to be the list's other item, to give once."""
+    [line] = _messages(text)
+    assert f"{field}: " in line and "did you mean" not in line, line
+    assert f"{meant!r}, already given as [{other}]" in line and "give each once" in line, line
+
+
+@pytest.mark.parametrize(
     ("argv", "secret"),
     [
         (["check", "--on", "Lilas2024x!"], "Lilas2024x!"),
