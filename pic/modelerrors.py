@@ -1162,23 +1162,29 @@ def problems_from(
     return out
 
 
-_OFFERED = re.compile(r"; did you mean ('(?:[^'\\\n]|\\.)*')\?\Z")
+# (a hint offering a value at the message's end: did you mean 'x'?, a domain's write it in lowercase ('x'), give the
+# name alone ('x'))
+_OFFERED = re.compile(
+    r"(?:; did you mean (?P<meant>'(?:[^'\\\n]|\\.)*')\?"
+    r"|: (?:write it in lowercase|give the name alone) \((?P<name>'(?:[^'\\\n]|\\.)*')\))\Z"
+)
 
 
 def _offered_again(message: str, data: object, loc: tuple[str | int, ...]) -> str:
-    """``message`` about an item of a list (``databases: [Main, main]``), its hint offering the value of another
-    item of that list (``'main'``), which the list would then refuse as given twice: the value meant is said to be
-    that item's, to give once, not offered."""
+    """``message`` about an item of a list (``databases: [Main, main]``, ``domains: [ASSO.ORG, asso.org]``), its
+    hint offering the value of another item of that list (``'main'``), which the list would then refuse as given
+    twice: the value meant is said to be that item's, to give once, not offered."""
     found = _OFFERED.search(message)
     if found is None or not loc or not isinstance(loc[-1], int):
         return message
     items = _below(data, loc[:-1])
     if not isinstance(items, list):
         return message
+    offered = found["meant"] or found["name"]
     for other, item in enumerate(items):
-        if other != loc[-1] and isinstance(item, str) and repr(item) == found[1]:
+        if other != loc[-1] and isinstance(item, str) and repr(item) == offered:
             return (
-                f"{message[: found.start()]}; it means {found[1]}, already given as [{other}]: give each once "
+                f"{message[: found.start()]}; it means {offered}, already given as [{other}]: give each once "
                 "(drop this one)"
             )
     return message

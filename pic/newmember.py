@@ -921,8 +921,10 @@ def _as_option(problem: Problem, file: str) -> Problem:
         return problem
     # an item given twice: the index of the first ("is also [0]") is the file's, which the command line does not show
     said = _TWICE.sub(f"is given twice: give each {option} once", problem.message)
+    said = _GIVEN_AS.sub(f"already given by another {option}: give each {option} once", said)
     message = f"{said} (would be {problem.path} in {file})"
     return Problem("<command line>", None, option, message, problem.severity)
 
 
 _TWICE = re.compile(r"is also \[\d+\]: give each once")
+_GIVEN_AS = re.compile(r"already given as \[\d+\]: give each once")  # a value offered that another item is

@@ -86,6 +86,8 @@ def test_a_database_name_not_shaped_as_a_password_is_shown_and_offered(written: 
         (MINIMAL + "databases: [Main, main]\n", "databases[0]", "main", 1),
         (MINIMAL + "databases: [wordpress, forum, Forum]\n", "databases[2]", "forum", 1),
         (MINIMAL + "databases: [main_db, main-db]\n", "databases[1]", "main_db", 0),
+        (MINIMAL + "site: {domains: [PROBE.ORG, probe.org], php: 'none'}\n", "site.domains[0]", "probe.org", 1),
+        (MINIMAL + "site: {domains: [x.org, 'https://x.org/'], php: none}\n", "site.domains[1]", "x.org", 0),
     ],
 )
 def test_an_item_offered_as_another_item_of_its_list_is_told_so_not_offered(

@@ -459,6 +459,23 @@ def test_a_domain_given_twice_is_said_so(tmp_path: Path, capsys: pytest.CaptureF
     assert err.startswith('<command line> --domain: "velo-lyon.org" is given twice: give each --domain once'), err
 
 
+@pytest.mark.parametrize("written", ["VELO-LYON.ORG", "https://velo-lyon.org/", "velo-lyon.org:443"])
+def test_a_domain_written_otherwise_as_another_given_is_not_offered(
+    written: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--domain VELO-LYON.ORG --domain velo-lyon.org was told to write it in lowercase ('velo-lyon.org'), the other
+    --domain, then refused as given twice once written so."""
+    members = tmp_path / "members"
+    shutil.copytree(MEMBERS, members)
+    argv = ["new", "velo-lyon", "--name", "X", "--email", "x@example.net", "--domain", written]
+    argv += ["--domain", "velo-lyon.org"]
+    rc = main([*argv, "--project", str(ROOT), "--members", str(members)])
+    err = capsys.readouterr().err
+    assert rc == 1 and not (members / "velo-lyon.yaml").exists(), err
+    assert "it means 'velo-lyon.org', already given by another --domain: give each --domain once" in err, err
+    assert "(drop this one)" in err and "[1]" not in err and "write it" not in err, err
+
+
 def test_a_stack_with_no_runtime_to_give_says_as_of_which_day_and_what_to_do(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
