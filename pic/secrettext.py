@@ -3839,8 +3839,13 @@ _PLAIN_LOCAL_PART = LazyPattern(r"[^\W_]+(?:[._+-]+[^\W_]+)*")
 _KEY_BESIDE = LazyPattern(r"\s+")
 # A word that names a thing rather than hides one, though it reads as a password (:func:`labelled_password`): a
 # host's or a file's name in lowercase (web1.example.org, s3.example.net, id_ed25519.pub) and a URL's scheme before
-# its // (socks5:)
-_NAME_WORD = LazyPattern(r"[a-z0-9_-]+(?:\.[a-z0-9_-]+)*\.[a-z]{2,63}|[A-Za-z][A-Za-z0-9+.-]*:")
+# its // (socks5:); a version and the name of its build or package (8.3-FPM, php8.3-fpm, 10.11.6-MariaDB,
+# 8.2.28-1~deb12u1: a program's name in small letters or in capitals, numbers joined by dots, then words of letters
+# or of small letters and digits; not Lilas12.5-X nor 8.3-Lilas2024x)
+_NAME_WORD = LazyPattern(
+    r"[a-z0-9_-]+(?:\.[a-z0-9_-]+)*\.[a-z]{2,63}|[A-Za-z][A-Za-z0-9+.-]*:"
+    r"|(?:[a-z]+|[A-Z]+)?[-_]?[0-9]+(?:\.[0-9]+)+(?:[-+~.](?:[A-Za-z]+|[a-z0-9]+))*"
+)
 # An encoded word of mail headers (RFC 2047 §2: =?charset?B or Q?text?=), which a value refused for it holds: read
 # as the text it decodes to (Lucie =?utf-8?b?QWRtaW4=?= Moreau is Lucie Admin Moreau; a password encoded is one)
 _ENCODED_WORD = LazyPattern(r"=\?([^?\s]+)\?([bBqQ])\?([^?\s]*)\?=")

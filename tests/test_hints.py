@@ -80,6 +80,14 @@ def test_a_database_name_not_shaped_as_a_password_is_shown_and_offered(written: 
     assert f'databases[1]: "{written}" is not allowed' in line and line.endswith(f"did you mean {meant!r}?"), line
 
 
+@pytest.mark.parametrize("written", ["PHP 8.3-FPM (Debian 12)", "php8.3-fpm (bookworm)", "PHP 8.3.14-1~deb12u1"])
+def test_a_runtime_written_as_its_package_is_shown_and_offered(written: str) -> None:
+    """site.php: "PHP 8.3-FPM (Debian 12)" was written 'the value (not shown: it may be a secret)', its 8.3-FPM read
+    as a password beside a word; a version and its build's name is shown, the runtime offered."""
+    [line] = _messages(MINIMAL + f"site: {{domains: [probe-asso.org], php: '{written}'}}\n")
+    assert f'site.php: "{written}" is not allowed' in line and line.endswith("did you mean '8.3'?"), line
+
+
 @pytest.mark.parametrize(
     ("text", "field", "meant", "other"),
     [

@@ -1693,6 +1693,10 @@ _HASHED_NAME = "|1|Ftj1x6DXx/2T5fWpW6BDrrzUcpk=|kHKxK+0fWmPwN1sMj2yYcLRcVuE="
         # base64 that is no key's data: its head names no key type
         "ssh-ed25519 AAAAhunter2Lilas2024xWq9 x",
         "ssh-ed25519 AAAAB3NjcmV0UHc5AAAAAAAAAAAA x",
+        # a password holding a version's shape, beside a word
+        "8.3 Lilas12.5-X",
+        "PHP Velo8.3-Lyon",
+        "8.3 8.3-Lilas2024x",
     ],
 )
 def test_a_password_beside_a_refused_value_is_found(value: object) -> None:
@@ -1721,6 +1725,12 @@ def test_a_password_beside_a_refused_value_is_found(value: object) -> None:
         f"[vault.example.net]:2222,{_HASHED_NAME} ssh-ed25519 {_ED25519}",
         ["contact@asso-case.org", "autre@asso-case.org"],
         {"asso-case.org": "www.asso-case.org"},
+        # a version and the name of its build or package beside words (a runtime as Debian names its package)
+        "PHP 8.3-FPM (Debian 12)",
+        "PHP 8.3-FPM",
+        "php8.3-fpm (bookworm)",
+        "MariaDB 10.11.6-MariaDB",
+        "PHP 8.2.28-1~deb12u1",
     ],
 )
 def test_a_refused_value_holding_no_password_beside_it_is_told_so(value: object) -> None:
