@@ -792,6 +792,11 @@ def test_a_uid_changed_names_only_what_takes_the_new_uid_in_the_members_state(tm
         assert ("mail relayed for another member" in line) is ("r" in takers), (case, line)
         assert ("nothing else takes the new uid" in line) is (not takers), (case, line)
         assert "the containers, the dumps and the mail relay" not in line, (case, line)
+        # none of these members has cron jobs; an address by which the relay knows the site only where it sends
+        assert "cron jobs" not in line, (case, line)
+        assert ("mail relay tells the sites apart" in line) is ("r" in takers), (case, line)
+        if len(takers) == 1:
+            assert "updated on its own, takes the new uid" in line, (case, line)
         assert ("nothing else takes the new uid" in markdown) is (not takers), (case, markdown)
         assert any(line.removeprefix(">>> uid changed: ") == u.get("note") for u in _uid_notes(data)), (case, data)
 

@@ -486,20 +486,22 @@ class UidChange:
             *(["sites' mail relayed for another member"] if self.relay else []),
         ]
         follows = ", and ".join(effects)
-        return f"while {who}, updated on their own, take the new uid: {follows}, until the hosts are fixed by hand"
+        updated = "updated on its own, takes" if len(takers) == 1 else "updated on their own, take"
+        return f"while {who}, {updated} the new uid: {follows}, until the hosts are fixed by hand"
 
     def note(self) -> str:
         held = f", the uid of {self.held_by} before" if self.held_by else ""
+        # (the relay knows a site by its container's address where the site sends mail through it: a PHP site)
+        relay = ", by which the sites' mail relay tells the sites apart" if self.relay else ""
         site = (
-            f", and it gives its site container's address ({self.site_before} -> {self.site_after}), by which the "
-            "sites' mail relay tells the sites apart"
+            f", and it gives its site container's address ({self.site_before} -> {self.site_after}){relay}"
             if self.site_after and self.site_before != self.site_after
             else ""
         )
         return (
             f"{self.slug}: uid {self.old} -> {self.new}{held}: a member's uid never changes. It is the id of the "
-            f"unix account and group {self.slug} that own its space on {self.host}, the one its site, cron jobs "
-            f'and dumps run as{site}. The host refuses the change: the space script stops there ("user or group '
+            f"unix account and group {self.slug} that own its space on {self.host} and what it runs there{site}. "
+            'The host refuses the change: the space script stops there ("user or group '
             f'{self.slug} exists on this host with another id than {self.new}"), {self._taken()}'
         )
 
