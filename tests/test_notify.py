@@ -2849,3 +2849,31 @@ def test_the_dry_run_shows_the_headers_folded_as_the_message_sent(  # noqa: PLR0
 
 def _bare(text: str) -> str:
     return "".join(text.replace('"', "").split())
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Moreau, Lucie (Trésorière)",
+        "Jean-Baptiste Poquelin-Dufresne, président du Comité des fêtes de la Croix-Rousse",
+        'Lucie "Lulu" Moreau, é',
+    ],
+)
+def test_the_dry_run_shows_a_display_name_with_specials_quoted_as_sent(name: str) -> None:
+    """A contact's name holding a comma or brackets and letters outside ASCII was shown decoded without its quotes
+    (To: Moreau, Lucie (Trésorière) <...>: two addresses and a comment to the eye), while the message sent holds
+    it as one name (an encoded word); it is shown quoted, as it is written in ASCII ("Moreau, Lucie (Tresoriere)")."""
+    from email.headerregistry import Address
+    from email.message import EmailMessage
+
+    email = EmailMessage()
+    email["To"] = Address(name, "lucie", "asso.example.org")
+    email.set_content("x")
+    head = notify_command.as_text(notify_command.Message((), "lucie@asso.example.org", email)).split("\n\n")[0]
+    to = head.split("\nMIME-Version:")[0]  # the To header's lines, the first header
+    quoted = '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    # (blanks aside: a line folded within a word shows it split, as the message sent splits its encoded word)
+    assert "".join(to.split()) == "".join(f"To: {quoted} <lucie@asso.example.org>".split()), head
+    assert to.startswith('To: "') and to.endswith("<lucie@asso.example.org>"), head
+    assert to.removesuffix("<lucie@asso.example.org>").rstrip().endswith('"'), head
+    assert all(len(line) <= _WIDTH for line in head.splitlines()), head

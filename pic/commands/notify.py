@@ -783,13 +783,34 @@ def as_text(m: Message) -> str:
     # an EmailMessage's own policy (email.policy.default), the one smtplib's generator folds with
     policy = cast(EmailPolicy, m.email.policy).clone(utf8=m.smtputf8, linesep="\n")
     head = "".join(
-        _decoded(line)
+        _names_quoted("".join(_decoded(line) for line in policy.fold(k, v).splitlines(keepends=True)), v)
         for k, v in m.email.items()
         if k not in ("Content-Type", "Content-Transfer-Encoding")
-        for line in policy.fold(k, v).splitlines(keepends=True)
     )
     body = m.email.get_content()
     return f"{head}\n{body}"
+
+
+# What RFC 5322 §3.2.3 calls specials: a display name holding one is written quoted, in ASCII (and with utf8); an
+# encoded word holds it as one name, which decoded would read as several addresses or a comment (Moreau, Lucie (...))
+_SPECIALS = frozenset('()<>[]:;@\\,."')
+
+
+def _names_quoted(shown: str, value: object) -> str:
+    """A header's lines ``shown`` decoded (:func:`_decoded`), each display name of its addresses (``value``, an
+    address header) holding a special written quoted, as a mail reader reads it and as the message sent writes it in
+    ASCII: the quotes where the name starts and ends, on the lines that show them."""
+    for address in getattr(value, "addresses", ()):
+        name = address.display_name
+        if not name or not _SPECIALS.intersection(name) or name.isascii():
+            continue  # written quoted already (ASCII), or needing no quotes
+        # (a blank of the name, or a line folded within a word: an encoded word split there, shown split)
+        written = r"\s+".join(r"(?:\n[ \t]+)?".join(map(re.escape, word)) for word in name.split())
+        found = re.search(rf"(?<![\w\"]){written}(?=\s*<)", shown)
+        if found is not None:
+            escaped = re.sub(r'(["\\])', r"\\\1", found[0])
+            shown = f'{shown[: found.start()]}"{escaped}"{shown[found.end() :]}'
+    return shown
 
 
 def _decoded(line: str) -> str:
