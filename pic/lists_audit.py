@@ -601,7 +601,7 @@ def _entries(file: str, lines: list[str], notes: list[Problem] | None) -> list[E
     if dump is not None:
         return dump
     header = next((i for i, line in enumerate(lines) if line.strip() and not line.startswith("#")), None)
-    separator = header if header is not None and _EXCEL_SEPARATOR.fullmatch(lines[header].strip(" \r")) else None
+    separator = header if header is not None and _excel_separator(lines[header]) else None
     if separator is not None:  # Excel's line naming the delimiter: the header is the next one
         header = next((i for i in range(separator + 1, len(lines)) if _content(lines[i])), None)
     delimiter = _csv_delimiter(lines[header], lines[header + 1 :]) if header is not None else None
@@ -618,7 +618,7 @@ def _entries(file: str, lines: list[str], notes: list[Problem] | None) -> list[E
         stripped = line.strip()
         if not stripped or stripped.startswith("#") or n - 1 == separator:
             continue
-        if _EXCEL_SEPARATOR.fullmatch(stripped):
+        if _excel_separator(stripped):
             out.append(Entry(file, n, "", separator_again(stripped), lines=lines))
             continue
         # Sympa's web dump: "address gecos..."; a plain list: the address alone.
@@ -669,13 +669,21 @@ def _addresses_apart(count: int, mark: str) -> str:
 def separator_again(line: str) -> str:
     """What Excel's line naming the delimiter (``sep=;``) is told on another line than a file's first."""
     return (
-        f"Excel's line naming the delimiter ({line.strip()}), which only a file's first line may be (exports joined "
-        "one after another?): no subscriber; remove it"
+        f"Excel's line naming the delimiter ({line.strip().lstrip(_BOM)}), which only a file's first line may be "
+        "(exports joined one after another?): no subscriber; remove it"
     )
 
 
 # Excel's first line of a CSV naming its delimiter (sep=; or sep=,), which it writes and reads: no row of the file.
 _EXCEL_SEPARATOR = re.compile(r'"?sep=[^\w\s"@]"?|"?sep=\t"?', re.IGNORECASE)
+# A byte order mark, which Excel writes before a UTF-8 CSV's sep= line: inside a file, the start of another joined to it
+_BOM = "\ufeff"
+
+
+def _excel_separator(line: str) -> bool:
+    """Whether ``line`` is Excel's line naming the delimiter (:data:`_EXCEL_SEPARATOR`), blanks around it and a byte
+    order mark before it (an export joined after another, ``cat a.csv b.csv``) aside."""
+    return _EXCEL_SEPARATOR.fullmatch(line.strip(" \r").lstrip(_BOM).strip(" ")) is not None
 
 
 def _content(line: str) -> bool:
@@ -958,7 +966,7 @@ def _read_csv(
                 out.append(_quote_run_on(file, lines, (first, last), delimiter, column))
                 base, reader, done = first, csv.reader(_lines_from(lines, first), delimiter=delimiter), 0
                 continue
-            if _EXCEL_SEPARATOR.fullmatch(lines[first - 1].strip(" \r")) and last == first:
+            if _excel_separator(lines[first - 1]) and last == first:
                 out.append(Entry(file, first, "", separator_again(lines[first - 1]), lines=lines))
                 continue
             if not any(cell.strip() for cell in row) or (

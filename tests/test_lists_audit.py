@@ -3575,6 +3575,10 @@ def test_the_same_address_in_two_exports_is_no_duplicate(tmp_path: Path, capsys:
         "sep=;\nemail;nom\njean@gmail.com;Jean\nsep=;\nluc@gmail.com;Luc\n",
         'email,nom\njean@gmail.com,Jean\n"sep=,"\nluc@gmail.com,Luc\n',
         "sep=\t\nemail\tnom\njean@gmail.com\tJean\nSEP=\t\nluc@gmail.com\tLuc\n",
+        # the second export's byte order mark (Excel's UTF-8 CSV) before its sep=, the files joined with cat
+        "sep=;\nemail;nom\njean@gmail.com;Jean\n\ufeffsep=;\nluc@gmail.com;Luc\n",
+        "\ufeffsep=;\nemail;nom\njean@gmail.com;Jean\n\ufeffsep=;\nluc@gmail.com;Luc\n",
+        "sep=;\njean@gmail.com\n\ufeffsep=;\nluc@gmail.com\n",
     ],
 )
 def test_excel_s_separator_line_after_the_first_is_told_as_such_not_read_as_an_address(
@@ -3589,7 +3593,7 @@ def test_excel_s_separator_line_after_the_first_is_told_as_such_not_read_as_an_a
     number = max(n for n, line in enumerate(text.split("\n"), 1) if "sep=" in line.lower())
     assert len(lines) == 1, lines
     assert lines[0].startswith(f"{export}:{number} (no address): Excel's line naming the delimiter"), lines
-    assert "not shown" not in lines[0] and "malformed" not in lines[0], lines
+    assert "not shown" not in lines[0] and "malformed" not in lines[0] and "\ufeff" not in lines[0], lines
     assert "1 file(s), 1 to fix" in err, err
 
 
