@@ -1494,6 +1494,7 @@ def audit(
     exports holding no address, :func:`read_export`), that holds a secret (:func:`secret_lines`); ``providers``: also
     misspellings of the known providers and unknown top-level domains."""
     flags = [flag for entry in entries if (flag := audit_entry(entry, domains, providers)) is not None]
+    flags = given_already(entries, flags)
     flags += duplicate_flags(entries, flags)
     flags = [_hidden_secret_told(_secret_told(flag)) for flag in flags]
     return flags + secret_lines(entries, flags, empty)
@@ -1527,6 +1528,30 @@ def duplicate_flags(entries: Sequence[Entry], flagged: Sequence[Flag]) -> list[F
 
 
 DUPLICATE_TO_REMOVE = "remove this line"
+
+
+def given_already(entries: Sequence[Entry], flags: list[Flag]) -> list[Flag]:
+    """``flags``, one suggesting an address that another line of its export gives, not at fault (``Marie Dupont
+    <marie@asso.org>``, ``marie@gmail.con`` where a line gives marie@asso.org, marie@gmail.com), told that the
+    address meant is there already and to remove its line: suggested, it would be one subscriber written twice
+    (:func:`duplicate_flags`), as Sympa lowercases addresses."""
+    at_fault = {id(flag.entry) for flag in flags}
+    given: dict[tuple[str, str], Entry] = {}
+    for entry in entries:
+        address = unicodedata.normalize("NFC", entry.address.strip())
+        if "@" in address and id(entry) not in at_fault:
+            given.setdefault((entry.file, address.lower()), entry)
+    out = []
+    for flag in flags:
+        suggested = flag.suggestion or ""
+        key = (flag.entry.file, unicodedata.normalize("NFC", suggested).lower())
+        other = given.get(key) if "@" in suggested else None
+        if other is None or other is flag.entry:
+            out.append(flag)
+            continue
+        problem = f"{flag.problem}; the address meant is given by line {other.line} already ({other.address.strip()})"
+        out.append(dataclasses.replace(flag, problem=problem, suggestion=DUPLICATE_TO_REMOVE))
+    return out
 
 
 # What a line holding a secret by its shape (:func:`_shaped_secret`) and an address to fix is told first.

@@ -3634,3 +3634,23 @@ def test_another_address_after_an_address_is_not_read_as_its_password(apart: str
     assert not lists_audit._shaped_secret(f"jean@gmail.com{apart}luc@gmail.com")
     assert not lists_audit._may_hold_secret(f"jean@gmail.com{apart}luc.martin@asso-velo.fr")
     assert lists_audit._shaped_secret(f"jean@gmail.com{apart}Lilas2024x!")
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["Marie Dupont <marie@asso.org>", "marie@asso.org.", "mailto:marie@asso.org", "marie@gmail.con", "MARIE@gmial.com"],
+)
+def test_an_address_suggested_that_another_line_gives_is_not_suggested_again(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], written: str
+) -> None:
+    """An address to fix whose suggestion another line of the export gives (Marie Dupont <marie@asso.org> after
+    marie@asso.org) was suggested as that address, which the audit then flags as given twice; the line is told the
+    address meant is there already, and to be removed."""
+    meant = "marie@gmail.com" if "gm" in written.lower() else "marie@asso.org"
+    export = tmp_path / "export.txt"
+    export.write_text(f"{meant}\npaul@asso.org\n{written}\n", encoding="utf-8")
+    code, lines, err = _audit(capsys, str(export))
+    assert code == 1 and len(lines) == 1, (lines, err)
+    assert lines[0].startswith(f"{export}:3 "), lines
+    assert f"the address meant is given by line 1 already ({meant})" in lines[0], lines
+    assert lines[0].endswith("; suggested: remove this line"), lines
