@@ -680,6 +680,20 @@ _EXCEL_SEPARATOR = re.compile(r'"?sep=[^\w\s"@]"?|"?sep=\t"?', re.IGNORECASE)
 _BOM = "\ufeff"
 
 
+# What the header of a CSV export is told on a row of its own (another export joined after it)
+HEADER_AGAIN = "the export's header again (exports joined one after another?): no subscriber; remove it"
+
+
+def _no_row(line: str, row: list[str], names: list[str] | None) -> str | None:
+    """What a CSV export's ``line`` (its ``row``) that is no subscriber's is told: Excel's line naming the delimiter
+    (:func:`separator_again`), or the header's ``names`` again (:data:`HEADER_AGAIN`); None for a row."""
+    if _excel_separator(line):
+        return separator_again(line)
+    if names is not None and [c.strip().lower() for c in row] == [c.strip().lower() for c in names]:
+        return HEADER_AGAIN
+    return None
+
+
 def _excel_separator(line: str) -> bool:
     """Whether ``line`` is Excel's line naming the delimiter (:data:`_EXCEL_SEPARATOR`), blanks around it and a byte
     order mark before it (an export joined after another, ``cat a.csv b.csv``) aside."""
@@ -966,8 +980,9 @@ def _read_csv(
                 out.append(_quote_run_on(file, lines, (first, last), delimiter, column))
                 base, reader, done = first, csv.reader(_lines_from(lines, first), delimiter=delimiter), 0
                 continue
-            if _excel_separator(lines[first - 1]) and last == first:
-                out.append(Entry(file, first, "", separator_again(lines[first - 1]), lines=lines))
+            said = _no_row(lines[first - 1], row, names if headerless is None else None) if last == first else None
+            if said is not None:  # Excel's sep= line, or the header, again: exports joined
+                out.append(Entry(file, first, "", said, lines=lines))
                 continue
             if not any(cell.strip() for cell in row) or (
                 lines[first - 1].lstrip().startswith("#") and not (len(row) > column and row[column].strip())

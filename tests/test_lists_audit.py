@@ -3654,3 +3654,25 @@ def test_an_address_suggested_that_another_line_gives_is_not_suggested_again(
     assert lines[0].startswith(f"{export}:3 "), lines
     assert f"the address meant is given by line 1 already ({meant})" in lines[0], lines
     assert lines[0].endswith("; suggested: remove this line"), lines
+
+
+@pytest.mark.parametrize(
+    ("text", "header"),
+    [
+        ("email;nom\njean@gmail.com;Jean\nemail;nom\nluc@gmail.com;Luc\n", 3),
+        ("sep=;\nemail;nom\njean@gmail.com;Jean\nsep=;\nEmail;Nom\nluc@gmail.com;Luc\n", 5),
+        ("\ufeffsep=;\nemail;nom\njean@gmail.com;Jean\n\ufeffsep=;\nemail;nom\nluc@gmail.com;Luc\n", 5),
+    ],
+)
+def test_an_export_s_header_again_is_told_as_such_not_as_a_malformed_address(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, header: int
+) -> None:
+    """Exports joined one after another (cat a.csv b.csv) leave the second's header among the rows: it was told
+    "email: malformed address"; it is told to be the header again, no subscriber."""
+    export = tmp_path / "export.csv"
+    export.write_text(text, encoding="utf-8")
+    code, lines, err = _audit(capsys, str(export))
+    assert code == 1, err
+    said = [line for line in lines if line.startswith(f"{export}:{header} ")]
+    assert len(said) == 1 and "the export's header again" in said[0], lines
+    assert not any("malformed" in line for line in lines), lines
