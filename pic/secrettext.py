@@ -2368,7 +2368,8 @@ _PROSE_PASSWORD_GLUED = _Pattern(
     # (a label's word joined to another by '_', '-' or a digit, or to a service's name with nothing between, on the
     # value's line)
     gate=LazyPattern(
-        r"(?i)[_-](?:pass|pw|pswd|mdp)|(?:pass|pw|pswd|mdp)[a-z]*[_0-9-]"
+        rf"(?i)[_-](?:pass|pw|pswd|mdp|mots?(?:[^\S\r\n]|[_-])*de(?:[^\S\r\n]|[_-])*passe)"
+        r"|(?:pass|pw|pswd|mdp)[a-z]*[_0-9-]"
         rf"|{_GLUED_SERVICES}(?:pass|pw|pswd|mdp)|(?:mdp|pw|pswd|pass)[wdor]*{_GLUED_SERVICES}"
     ),
     digit=True,

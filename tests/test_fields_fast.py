@@ -1548,6 +1548,7 @@ _PROSE_PIECES = st.sampled_from(
 @settings(max_examples=3000, deadline=None)
 @given(st.lists(_PROSE_PIECES, min_size=1, max_size=10).map("".join))
 @example("Association numéro 123")
+@example("sk-proj-Mot de passe JBSWY3DPEHPK3PXP")  # a label of words glued after '-': found by its gate too
 @example("Contact 123")
 @example("mot de paſſe : Azerty123")
 @example("api \u212aey : Zt8kq2LmW9xR")
