@@ -913,6 +913,18 @@ def dry_run(
 _LONG_ADMINS = "administrateurs-hebergement@association-lyonnaise-exemple.org"
 
 
+def _long_admins_and_stopped(proj: Path, stopped: str) -> None:
+    """The project's stack file with the admins' long address (:data:`_LONG_ADMINS`) and the runtime ``stopped``
+    (none when empty) stopped."""
+    stack = proj / "Pulumi.prod.yaml"
+    text = stack.read_text(encoding="utf-8").replace(
+        "pic:admin_email: admin@example.org", f"pic:admin_email: {_LONG_ADMINS}"
+    )
+    if stopped:
+        text = text.replace(f'"{stopped}": {{debian: ', f'"{stopped}": {{stopped: true, debian: ')
+    stack.write_text(text, encoding="utf-8")
+
+
 @pytest.mark.parametrize("language", ["fr", "en"])
 @pytest.mark.parametrize(
     ("php", "status", "exception", "stopped"),
@@ -943,13 +955,7 @@ def test_no_line_of_a_message_is_longer_than_78_characters_whatever_the_admins_a
     data = member(status=status, contact=contact, site=_site(php, "case-asso.fr"), **extra)
     members = write_members(tmp_path / "members", {"case-member": data})
     proj = project_copy(tmp_path)
-    stack = proj / "Pulumi.prod.yaml"
-    text = stack.read_text(encoding="utf-8").replace(
-        "pic:admin_email: admin@example.org", f"pic:admin_email: {_LONG_ADMINS}"
-    )
-    if stopped:
-        text = text.replace(f'"{stopped}": {{debian: ', f'"{stopped}": {{stopped: true, debian: ')
-    stack.write_text(text, encoding="utf-8")
+    _long_admins_and_stopped(proj, stopped)
     capsys.readouterr()
     assert notify(proj, members, ON, "--dry-run") == 0
     lines = _body(capsys.readouterr().out)
@@ -2821,13 +2827,7 @@ def test_the_dry_run_shows_the_headers_folded_as_the_message_sent(  # noqa: PLR0
     data = member(status=status, contact=contact, site=_site(php, "case-asso.fr"))
     members = write_members(tmp_path / "members", {"case-member": data})
     proj = project(tmp_path, smtp_sink)
-    stack = proj / "Pulumi.prod.yaml"
-    text = stack.read_text(encoding="utf-8").replace(
-        "pic:admin_email: admin@example.org", f"pic:admin_email: {_LONG_ADMINS}"
-    )
-    if stopped:
-        text = text.replace(f'"{stopped}": {{debian: ', f'"{stopped}": {{stopped: true, debian: ')
-    stack.write_text(text, encoding="utf-8")
+    _long_admins_and_stopped(proj, stopped)
     capsys.readouterr()
     assert notify(proj, members, ON, "--dry-run") == 0
     out = capsys.readouterr().out
