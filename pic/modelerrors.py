@@ -18,6 +18,7 @@ from functools import cache, lru_cache
 from typing import Any, get_args
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic_core import ErrorDetails
 
 from pic import charsets
 from pic.days import day_meant, days_written, iso_form
@@ -87,7 +88,7 @@ def _pasted_password(err: Any, value: object) -> bool:
         # a date with more after it (a time: 2027-03-31T10:00:00+01:00), or another form of a day (of no day too)
         return False
     if err["type"] in ("int_type", "float_type") and (
-        _mended_number(value) or _no_number_text(value, err["type"]) is not None or _NUMBER_AND_UNIT.fullmatch(value)
+        _mended_number(value) or _no_number_text(value, err["type"]) is not None or _number_and_unit(value)
     ):
         # a number written as text (0x2968, 1_000, 1e3, +12, inf, 0x), or with a unit (70000M, 20000G, 5 min),
         # which the message mends
@@ -392,8 +393,6 @@ _UNITS: dict[str, tuple[str, dict[str, float]]] = {
     ),
 }
 _NUMBER_WITH_UNIT = LazyPattern(r"\s*([0-9]+(?:[.,][0-9]+)?)\s*([A-Za-z]+)\s*")
-# A number and a unit's letters (at most three: K, M, G, MB, GiB, min), as a size or a time is written
-_NUMBER_AND_UNIT = LazyPattern(r"\s*[0-9]+(?:[.,][0-9]+)?\s*[A-Za-z]{1,3}\s*")
 _NUMBER_TEXT = LazyPattern(r"\s*[+-]?[0-9]+(?:\.[0-9]*)?\s*")
 _BOOLEAN_WORDS = frozenset(["true", "false", "yes", "no", "on", "off"])
 
@@ -409,6 +408,12 @@ def _date_hint(value: object) -> str:
     if len(days) == 2:
         return f"write {days[0]} (day first) or {days[1]} (month first), without quotes"
     return "write the year, month and day with hyphens, without quotes (e.g. 2027-03-31)"
+
+
+def _number_and_unit(value: str) -> bool:
+    """Whether ``value`` is a number and a unit a field of numbers knows (:data:`_UNITS`: 70000M, 2 Go, 5 min)."""
+    match = _NUMBER_WITH_UNIT.fullmatch(value)
+    return match is not None and any(match[2].lower() in factors for _unit, factors in _UNITS.values())
 
 
 def _unit_hint(w: _Wanted, value: str) -> str | None:
@@ -624,33 +629,35 @@ class _Wanted:
 def number_refusal(model: type[BaseModel], loc: tuple[str | int, ...], number: int | float) -> str | None:
     """Why the field at ``loc`` below ``model`` refuses ``number`` (``is out of range too (must be at least 1)``,
     ``is not a whole number``), None when it takes it or is no field of the model (a free key's value)."""
+    err = _field_error(model, loc, number)
+    if err is None:
+        return None
+    if err["type"] in _BOUNDS:
+        word, key = _BOUNDS[err["type"]]
+        return f"is out of range too (must be {word} {(err.get('ctx') or {}).get(key)})"
+    if err["type"] in ("int_from_float", "int_type"):
+        return "is not a whole number"
+    return f"is refused too ({str(err['msg']).removeprefix('Value error, ')})"
+
+
+def _field_error(model: type[BaseModel], loc: tuple[str | int, ...], value: object) -> ErrorDetails | None:
+    """The first error of the field at ``loc`` below ``model`` validating ``value`` alone, None when it takes it or is
+    no field of the model."""
     field = _field_at(model, loc)
     if field is None:
         return None
     try:
-        _adapter(field).validate_python(number)
+        _adapter(field).validate_python(value)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        if err["type"] in _BOUNDS:
-            word, key = _BOUNDS[err["type"]]
-            return f"is out of range too (must be {word} {(err.get('ctx') or {}).get(key)})"
-        if err["type"] in ("int_from_float", "int_type"):
-            return "is not a whole number"
-        return f"is refused too ({str(err['msg']).removeprefix('Value error, ')})"
+        return exc.errors()[0]
     return None
 
 
 def _text_refusal(model: type[BaseModel], loc: tuple[str | int, ...], text: str) -> str | None:
     """Why the text field at ``loc`` below ``model`` refuses ``text`` (its own words and hint), None when it takes it
     or is no field of the model."""
-    field = _field_at(model, loc)
-    if field is None:
-        return None
-    try:
-        _adapter(field).validate_python(text)
-    except ValidationError as exc:
-        return str(exc.errors()[0]["msg"]).removeprefix("Value error, ")
-    return None
+    err = _field_error(model, loc, text)
+    return None if err is None else str(err["msg"]).removeprefix("Value error, ")
 
 
 def _number_words(number: int | float) -> str:
