@@ -2398,10 +2398,19 @@ def test_words_after_a_service_and_pass_are_none(note: str) -> None:
         "mdp FTP : ~Azerty1~ Velo2024x",
         "mot de passe : ~~Azerty1~~",
         "token : ~~0123456789abcdef~~ fedcba9876543210",
+        # HTML's (<s>, <del>, <strike>), as markdown's
+        "mot de passe : <s>Azerty1</s> Lilas2024x!",
+        "mot de passe : <del>Azerty1</del> Lilas2024x!",
+        "mot de passe : <strike>Azerty1</strike> Lilas2024x!",
+        "mdp: <S>Azerty1</S> Velo2024x",
+        "mdp FTP : <del>Azerty1</del>",
+        "token : <s>0123456789abcdef</s> fedcba9876543210",
+        "mot de passe <s>Azerty1</s> Lilas2024x!",
     ],
 )
 def test_a_password_struck_through_after_its_label_is_found(text: str) -> None:
-    """Markdown's strikethrough (~~old~~ new) keeps the old password in the text, and the new after it."""
+    """Markdown's strikethrough (~~old~~ new), or HTML's (<s>, <del>, <strike>), keeps the old password in the
+    text, and the new after it."""
     assert secrettext.prose_secret(text) is not None, text
 
 
@@ -2412,6 +2421,9 @@ def test_a_password_struck_through_after_its_label_is_found(text: str) -> None:
         "mdp : ~/priv/mdp.txt",
         "~~Réunion2024~~ reportée",
         "Mot de passe : ~~à changer~~ changé le 12/03/2026",
+        "mot de passe : <s>dans le coffre</s> dans Bitwarden",
+        "Mot de passe : <del>à changer</del> changé le 12/03/2026",
+        "<s>Réunion2024</s> reportée",
     ],
 )
 def test_words_struck_through_after_a_label_are_none(note: str) -> None:
@@ -2771,35 +2783,6 @@ def test_a_password_after_a_verb_saying_it_was_changed_to_it_is_found(text: str)
     ],
 )
 def test_a_date_or_words_after_a_verb_saying_a_password_was_changed_are_none(note: str) -> None:
-    assert secrettext.prose_secret(note) is None, note
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "mot de passe : <s>Azerty1</s> Lilas2024x!",
-        "mot de passe : <del>Azerty1</del> Lilas2024x!",
-        "mot de passe : <strike>Azerty1</strike> Lilas2024x!",
-        "mdp: <S>Azerty1</S> Velo2024x",
-        "mdp FTP : <del>Azerty1</del>",
-        "token : <s>0123456789abcdef</s> fedcba9876543210",
-        "mot de passe <s>Azerty1</s> Lilas2024x!",
-    ],
-)
-def test_a_password_struck_through_in_html_after_its_label_is_found(text: str) -> None:
-    """HTML's strikethrough (<s>, <del>, <strike>) keeps the old password in the text, as markdown's does."""
-    assert secrettext.prose_secret(text) is not None, text
-
-
-@pytest.mark.parametrize(
-    "note",
-    [
-        "mot de passe : <s>dans le coffre</s> dans Bitwarden",
-        "Mot de passe : <del>à changer</del> changé le 12/03/2026",
-        "<s>Réunion2024</s> reportée",
-    ],
-)
-def test_words_struck_through_in_html_after_a_label_are_none(note: str) -> None:
     assert secrettext.prose_secret(note) is None, note
 
 
