@@ -3277,6 +3277,25 @@ def _any_of(words: list[str]) -> str:
     return "|".join(alternatives)
 
 
+# A password's label after a verb saying it was changed to the value, the verb first (Karim a changé le mot de passe en
+# Velo2024!, mis le mdp à Lilas2024x, réinitialisé son mot de passe à Velo2024x, modifié le mdp du wifi en ...): the
+# value shaped as after the label then the verb (_SAID_SHAPED; not changé le mot de passe en mars 2024, en Janvier2024).
+_SAID_VERB_FIRST = (
+    r"(?:(?:chang|modifi|remplac|r[ée]initialis|red[ée]fini|d[ée]fini|renouvel)[ée]e?s?|(?:re)?mise?s?)"
+    r"[^\S\n]+(?:le|la|les|son|sa|ses|leur|leurs|notre|nos|mon|ma|mes|votre|vos|ton|ta|un|une)"
+    r"(?:[^\S\n]+nouveau)?[^\S\n]+"
+)
+_PROSE_PASSWORD_CHANGED = _Pattern(
+    rf"(?i)(?<![\w'’.-]){_SAID_VERB_FIRST}{_PASSWORD_ONLY}(?![\w’-]|'[\w’-])[`*_]*"
+    rf"(?:(?:[^\S\n]+{_SAID_FILLER}(?=[^\S\n])|[^\S\n]+[ld]['’](?=[^\W\d_])){{0,2}}"
+    rf"(?:(?<=['’])|[^\S\n]+){_SAID_SERVICE}(?![\w’-]|'[\w’-]))?"
+    rf"[^\S\n]+(?:en|à|a|par|pour|sur|avec)[^\S\n]++(?P<v>{_SAID_SHAPED})",
+    gate=_DIGIT_SIGN,
+    reach=_PASSWORD_REACH,
+    digit=True,
+)
+
+
 # The forms read after a label: (kind, pattern, needs), the value in the pattern's group v, or w (_PROSE_PASSWORD's
 # value alone after its label), which is no secret when it reads as a placeholder.
 _PROSE_LABELLED: tuple[tuple[str, _Pattern, tuple[str, ...]], ...] = (
@@ -3285,6 +3304,7 @@ _PROSE_LABELLED: tuple[tuple[str, _Pattern, tuple[str, ...]], ...] = (
     ("a password", _PROSE_PASS, ("pass",)),
     ("a password", _PROSE_PASSWORD_GLUED, _PROSE_PASSWORD_NEEDS),
     ("a password", _PROSE_PASSWORD_SAID, ("pass", "pw", "pswd", "mdp")),
+    ("a password", _PROSE_PASSWORD_CHANGED, ("pass", "pw", "pswd", "mdp")),
     ("a password", _PROSE_WIFI_KEY, _PROSE_WIFI_KEY_NEEDS),
     ("a password", _PROSE_CODE, ("code",)),
     ("a password", _PROSE_LOGIN_PAIR, _PROSE_LOGIN_PAIR_NEEDS),

@@ -1377,6 +1377,7 @@ _FAR_PASSWORDS = [
     "mot de passe du compte de la box de la maison a été changé en Velo2024x",
     "mot de passe du compte de la box de la maison : Velo 2024!",
     "mot de passe de l'admin Velo$2024",
+    "Karim a changé le mot de passe du wifi en Velo2024x",
 ]
 
 
@@ -1388,7 +1389,7 @@ def test_a_password_after_many_words_on_its_line_is_found_where_the_whole_text_f
     """The forms searched from a few words before their gate's match on its line (_Pattern.reach) find each match a
     search of the whole line finds, after a line of labels or words too."""
     forms = [pattern for _kind, pattern, _needs in secrettext._PROSE_LABELLED if pattern.reach]
-    assert len(forms) == 4
+    assert len(forms) == 5
     for pattern in forms:
         variant = before + text
         assert [m.span() for m in pattern.finditer(variant)] == [

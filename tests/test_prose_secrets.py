@@ -2789,6 +2789,38 @@ def test_a_date_or_words_after_a_verb_saying_a_password_was_changed_are_none(not
 @pytest.mark.parametrize(
     "text",
     [
+        "Karim a changé le mot de passe en Velo2024! hier",
+        "changé le mot de passe en Lilas2024x",
+        "mis le mot de passe à Lilas2024x",
+        "remis le mdp en Lilas2024x",
+        "Marie a réinitialisé son mot de passe à Velo2024x",
+        "modifié le mdp du wifi en Lilas2024x!",
+    ],
+)
+def test_a_password_after_a_verb_before_its_label_is_found(text: str) -> None:
+    """The verb before the label (Karim a changé le mot de passe en Velo2024!, mis le mdp à ...): the value after
+    it, shaped as a password, is the password, as after the label then the verb."""
+    found = secrettext.prose_secret(text)
+    assert found is not None and found[0] == "a password", (text, found)
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Karim a changé le mot de passe en mars 2024",
+        "changé le mot de passe en 2024",
+        "mis le mot de passe à jour le 12/03/2026",
+        "changé le mot de passe en Janvier2024",
+        "remis le mdp à Marie",
+    ],
+)
+def test_a_date_or_words_after_a_verb_before_a_password_s_label_are_none(note: str) -> None:
+    assert secrettext.prose_secret(note) is None, note
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "WPA2: Xy7#kq9!pLm",
         "clé wifi : Xy7#kq9!pLm",
         "sésame : Lilas2024x!",
