@@ -3862,10 +3862,12 @@ _KEY_BESIDE = LazyPattern(r"\s+")
 # host's or a file's name in lowercase (web1.example.org, s3.example.net, id_ed25519.pub) and a URL's scheme before
 # its // (socks5:); a version and the name of its build or package (8.3-FPM, php8.3-fpm, 10.11.6-MariaDB,
 # 8.2.28-1~deb12u1: a program's name in small letters or in capitals, numbers joined by dots, then words of letters
-# or of small letters and digits; not Lilas12.5-X nor 8.3-Lilas2024x)
+# or of small letters and digits; not Lilas12.5-X nor 8.3-Lilas2024x); an offset from GMT or UTC as the tz database's
+# Etc/ zones and clocks write it (Etc/GMT+13, UTC+05:30: GMT+13 and UTC+05 between the signs; not GMT+13x)
 _NAME_WORD = LazyPattern(
     r"[a-z0-9_-]+(?:\.[a-z0-9_-]+)*\.[a-z]{2,63}|[A-Za-z][A-Za-z0-9+.-]*:"
     r"|(?:[a-z]+|[A-Z]+)?[-_]?[0-9]+(?:\.[0-9]+)+(?:[-+~.](?:[A-Za-z]+|[a-z0-9]+))*"
+    r"|(?i:gmt|utc)[+-][0-9]{1,2}"
 )
 # An encoded word of mail headers (RFC 2047 §2: =?charset?B or Q?text?=), which a value refused for it holds: read
 # as the text it decodes to (Lucie =?utf-8?b?QWRtaW4=?= Moreau is Lucie Admin Moreau; a password encoded is one)

@@ -1584,6 +1584,22 @@ def test_every_name_the_property_test_generates_passes_as_a_member_s(name: str) 
     assert no_password_in_a_name(name, person=False) == name
 
 
+@pytest.mark.parametrize("written", ["Etc/GMT+13", "Etc/GMT-15", "etc/gmt+14"])
+def test_a_time_zone_of_an_offset_the_tz_database_lacks_is_shown(tmp_path: Path, written: str) -> None:
+    """date.timezone: Etc/GMT+13 (the Etc/ zones stop at +12 and -14) was written 'the value (not shown: it may be a
+    secret)', its GMT+13 read as a password beside Etc; an offset from GMT or UTC names a zone, and is shown."""
+    members = tmp_path / "members"
+    members.mkdir()
+    (members / "probe-asso.yaml").write_text(
+        MINIMAL + "site:\n  domains: [probe-asso.org]\n  php: '8.4'\n  php_settings:\n"
+        f"    date.timezone: '{written}'\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(PicError) as info:
+        load_registry(members, load_settings(ROOT, "prod"))
+    assert f'date.timezone: "{written}" is not a time zone of the tz database' in str(info.value), str(info.value)
+
+
 def test_a_php_setting_holding_a_secret_is_not_shown(tmp_path: Path) -> None:
     """The PHP settings are checked across the file (Registry): a value or a key that reads as a secret is named,
     not shown, and the rest of the message stays (the setting's name, what it takes)."""

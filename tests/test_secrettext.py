@@ -1697,6 +1697,9 @@ _HASHED_NAME = "|1|Ftj1x6DXx/2T5fWpW6BDrrzUcpk=|kHKxK+0fWmPwN1sMj2yYcLRcVuE="
         "8.3 Lilas12.5-X",
         "PHP Velo8.3-Lyon",
         "8.3 8.3-Lilas2024x",
+        # a password holding an offset's shape
+        "Etc/GMT+13x",
+        "Paris Utc+2024!",
     ],
 )
 def test_a_password_beside_a_refused_value_is_found(value: object) -> None:
@@ -1731,6 +1734,12 @@ def test_a_password_beside_a_refused_value_is_found(value: object) -> None:
         "php8.3-fpm (bookworm)",
         "MariaDB 10.11.6-MariaDB",
         "PHP 8.2.28-1~deb12u1",
+        # a zone of the tz database's Etc/ area, or an offset from UTC, as clocks write them
+        "Etc/GMT+13",
+        "etc/gmt+13",
+        "Etc/GMT-15",
+        "Europe/Paris GMT+1",
+        "UTC+05:30 Asia/Kolkata",
     ],
 )
 def test_a_refused_value_holding_no_password_beside_it_is_told_so(value: object) -> None:
