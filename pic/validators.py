@@ -1244,11 +1244,15 @@ def _empty_label(value: str) -> str | None:
 
 
 def _refuse_trailing_dot(value: str) -> NoReturn:
-    """Refuse an absolute name's trailing dot, the name without it offered only when it is then taken."""
+    """Refuse an absolute name's trailing dot, the name without it offered only when it is then taken; written
+    otherwise too (ATELIER.velo-asso.fr.: its capitals), the name meant is given whole (write
+    'atelier.velo-asso.fr')."""
     told = "ends with a dot: write the name without the trailing dot"
     accepted = _accepted_name(value[:-1]) if value.isascii() else None
     if accepted is None:
         raise ValueError(told)
+    if accepted != value[:-1]:
+        told = f"ends with a dot: write {short_repr(accepted, 80)}"
     raise NameRefusal(told, accepted, "ends with a trailing dot", ", and the name without it, {name},")
 
 

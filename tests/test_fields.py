@@ -284,6 +284,10 @@ def test_all_problems_of_all_files_at_once(tmp_path: Path, settings: Settings) -
         ("ＴＥＳＴ.org", "has letters that only look like ASCII (full-width forms): write 'test.org'"),
         ("Tést.org", "write an internationalised name in punycode (xn--...): xn--tst-bma.org"),
         ("Test.org", "has uppercase letters: write it in lowercase ('test.org')"),
+        # an absolute name's trailing dot and capitals: the name meant given whole, not fixed one fault at a time
+        ("Test.org.", "ends with a dot: write 'test.org'"),
+        ("ATELIER.velo-asso.fr.", "ends with a dot: write 'atelier.velo-asso.fr'"),
+        ("test.org.", "ends with a dot: write the name without the trailing dot"),
         # "rhône" encoded from o + U+0302 (NFD): valid punycode, refused by IDNA, which wants the composed ô
         ("xn--amis-du-rhone-emh.org", "encoded from decomposed letters (Unicode NFD)"),
         ("xn--zz.org", "it is not valid punycode (IDNA)"),
