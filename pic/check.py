@@ -383,14 +383,14 @@ def _zone_warnings(settings: Settings, file: str) -> list[Problem]:
     to NSD."""
     if settings.dns.backend != "zonefile":
         return []
-    from pic.render import dns  # the renderer only for a stack that serves zones
+    from pic.render.dns import nameservers, platform_names, zone_of  # the renderer only for a served zone
 
-    glue = {n.lower().rstrip(".") for n in dns.nameservers(settings)}  # the name servers have their glue
+    glue = {n.lower().rstrip(".") for n in nameservers(settings)}  # the name servers have their glue
     by_zone: dict[str, dict[str, str]] = {}
     hosts: dict[str, set[str]] = {}
-    for item in dns.platform_names(settings, []):
+    for item in platform_names(settings, []):
         name = item.name.lower().rstrip(".")
-        zone = dns.zone_of(name, settings.dns.zones)  # the deepest zone served that holds it
+        zone = zone_of(name, settings.dns.zones)  # the deepest zone served that holds it
         if zone is None or name in glue or settings.hosts[item.host].published_addresses:
             continue
         by_zone.setdefault(zone, {})[name] = item.what
@@ -428,9 +428,9 @@ def _starts_in_www(command: str) -> bool:
     """Whether ``command`` starts by changing to www/ or a directory in it, as dash reads its words (``cd www``,
     ``cd "./www/"``, ``(cd www && ...)``, ``cd -P -- www/wordpress``, ``cd -LP www``): from www/, where the job
     runs, none exists."""
-    from pic import shsyntax  # sh's grammar: loaded for the members with cron jobs
+    from pic.shsyntax import literal, tokens  # sh's grammar: loaded for the members with cron jobs
 
-    words = shsyntax.tokens(command)
+    words = tokens(command)
     while words and words[0].text in ("(", "{"):
         words.pop(0)
     if not words or (words[0].kind, words[0].text) != ("word", "cd"):
@@ -439,7 +439,7 @@ def _starts_in_www(command: str) -> bool:
     for token in words[1:]:
         if token.kind != "word":
             break
-        values.append(shsyntax.literal(token.text))
+        values.append(literal(token.text))
     # dash's cd takes -L and -P, alone or together (-LP, -PL)
     while values and values[0] is not None and re.fullmatch(r"-[LP]+", values[0]):
         values.pop(0)
@@ -575,11 +575,12 @@ def member_warnings(registry: Registry, settings: Settings, on: dt.date) -> list
             )
             out.append(Problem(m.file, m.line_of("site", "php"), "site.php", message, "warning"))
         if m.uid > UID_BELOW_DYNAMIC:
-            from pic.render import sitemail, web  # the renderers (and jinja2) only for such a rare member
+            from pic.render.sitemail import site_address  # the renderers (and jinja2) only for such a rare member
+            from pic.render.web import NETWORK_DYNAMIC
 
-            address = sitemail.site_address(m)
+            address = site_address(m)
             message = (
-                f"{m.uid} gives the site the fixed address {address}, inside {web.NETWORK_DYNAMIC}, where Docker hands "
+                f"{m.uid} gives the site the fixed address {address}, inside {NETWORK_DYNAMIC}, where Docker hands "
                 "out addresses to containers started on the network pic-web without one (the platform starts none): "
                 "a container an admin starts there could take it first, and the site's container would not start; "
                 f"pic new gives uids up to {UID_BELOW_DYNAMIC}, below that range"
@@ -815,9 +816,9 @@ def _contact_at_sympa(m: Member, settings: Settings, list_domains: dict[str, Mem
 @cache
 def _address_audit() -> tuple[Mapping[str, DeadDomain], Providers]:
     """The dead domains and the mailbox providers ``pic lists audit`` reads addresses with, loaded once."""
-    from pic import lists_audit  # only for a contact at a domain that is not the member's own
+    from pic.lists_audit import load_domains, load_providers  # only for a contact at another domain
 
-    return lists_audit.load_domains(), lists_audit.load_providers()
+    return load_domains(), load_providers()
 
 
 def _contact_unreachable(m: Member) -> Problem | None:

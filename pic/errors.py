@@ -323,9 +323,9 @@ def reads_as_secret(value: object, line: str | None = None, above: str = "") -> 
     """Whether ``value`` reads as a secret as ``pic check`` reads one in prose or in a command
     (:func:`pic.secrettext.reads_as_secret`), by itself or in its ``line`` of a file, or that line does after the
     line ``above`` it (a label ending that line, the password alone on this one) where that line alone does not."""
-    from pic import secrettext  # its patterns compiled only when a value is to be shown
+    from pic.secrettext import texts_of  # its patterns compiled only when a value is to be shown
 
-    texts = secrettext.texts_of(value) if line is None else [*secrettext.texts_of(value), line]
+    texts = texts_of(value) if line is None else [*texts_of(value), line]
     if any(_text_reads_as_secret(text) for text in dict.fromkeys(texts)):
         return True
     return (
@@ -340,9 +340,9 @@ def reads_as_secret(value: object, line: str | None = None, above: str = "") -> 
 def _text_reads_as_secret(text: str) -> bool:
     """:func:`pic.secrettext.reads_as_secret` of one text, remembered: the lines of a file are each read by
     itself and as the line above the next, and many problems of one file say the same words."""
-    from pic import secrettext
+    from pic.secrettext import reads_as_secret
 
-    return secrettext.reads_as_secret(text)
+    return reads_as_secret(text)
 
 
 def shown_unless_secret(
@@ -369,9 +369,9 @@ def refused_may_be_secret(value: str) -> bool:
     reads as a secret (:func:`reads_as_secret`), holds a word shaped as a password beside the rest or alone
     (:func:`pic.secrettext.password_beside`: ``Lilas2024x!``, ``DB Lilas2024x!``), or is one without a sign
     (:func:`shaped_as_password`)."""
-    from pic import secrettext
+    from pic.secrettext import password_beside
 
-    return shaped_as_password(value) or secrettext.password_beside(value) or reads_as_secret(value)
+    return shaped_as_password(value) or password_beside(value) or reads_as_secret(value)
 
 
 class Refusal(ValueError):

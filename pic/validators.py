@@ -43,7 +43,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Protocol
 
 from pydantic import AfterValidator, GetCoreSchemaHandler, GetJsonSchemaHandler, WithJsonSchema
 from pydantic.json_schema import JsonSchemaValue
@@ -491,12 +491,20 @@ def _ignorable_mark_in_place(value: str, i: int) -> bool:
     return based.standardized.match(before) is not None
 
 
+class _Matcher(Protocol):
+    """A compiled pattern of ``regex`` as :class:`_VariationBases` uses it: a type known at run time, which
+    ``regex.Pattern`` is not in this module (``regex`` is imported when first needed; mypyc makes a dataclass's
+    field types at import)."""
+
+    def match(self, string: str, /) -> object: ...
+
+
 @dataclass(frozen=True)
 class _VariationBases:
-    emoji: regex.Pattern[str]
-    ideograph: regex.Pattern[str]
-    mongolian: regex.Pattern[str]
-    standardized: regex.Pattern[str]
+    emoji: _Matcher
+    ideograph: _Matcher
+    mongolian: _Matcher
+    standardized: _Matcher
 
 
 @cache
@@ -1302,8 +1310,8 @@ def _check_domain_form(value: str) -> None:
             )
             try:
                 check_domain(written)
-            except ValueError as other:  # read as ASCII, refused too (velo．．fr: two dots in a row)
-                raise ValueError(f"{what}; in ASCII, {short_repr(written, 80)} {other}") from None
+            except ValueError as refusal:  # read as ASCII, refused too (velo．．fr: two dots in a row)
+                raise ValueError(f"{what}; in ASCII, {short_repr(written, 80)} {refusal}") from None
             raise ValueError(f"{what}: write {short_repr(written)}")
         import idna
 

@@ -52,9 +52,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import yaml
+from yaml import MappingNode, ScalarNode
 
 from pic.errors import (
     HIDDEN_LINE,
@@ -68,114 +69,24 @@ from pic.errors import (
     terminal_safe,
 )
 from pic.lazyre import LazyPattern
+from pic.yamlloader import MAP, NULL, PLAIN, RESOLVERS, SEQ, STR, WILDCARD_RESOLVERS, YAML_TAG, Loader
 
 Loc = tuple[str | int, ...]
 # Why the field at a place refuses a number (``out of range too (must be at least 1)``), None when it takes it: a
 # number a message offers is one the field takes (the model's, :func:`pic.modelerrors.number_refusal`)
 NumberRefusal = Callable[[Loc, int | float], str | None]
 
-_BaseLoader: type[yaml.SafeLoader]
-_init_loader: Callable[..., None]
-try:
-    _BaseLoader = yaml.CSafeLoader  # type: ignore[assignment]
-    # libyaml's parser alone: the constructor's and the resolver's state (objects constructed, path resolvers) is
-    # never used here, so not set up for each file (2.3 of 3.5 µs per file)
-    _init_loader = yaml.cyaml.CParser.__init__  # type: ignore[attr-defined]
-except AttributeError:  # libyaml missing: same behaviour, slower
-    _BaseLoader = yaml.SafeLoader
-    _init_loader = yaml.SafeLoader.__init__
-
-
 MAX_FILE_BYTES = 256 * 1024  # a member file is a few hundred bytes; a stack file a few kilobytes
 MAX_NUMBER_CHARS = 50  # the longest number of the files is a uid or a port (5 digits)
-
 _LEADING_ZERO = "an integer with a leading zero"
-
-
-class _Implicit(str):
-    """The tag the loader gives a plain scalar without a tag: resolved from its text by the walk.
-
-    An instance of its own type, so that no tag written in a file can be taken for it.
-    """
-
-
-_PLAIN = _Implicit("tag:pic,2026:implicit")
-_YAML_TAG = "tag:yaml.org,2002:"
-_STR, _MAP, _SEQ = f"{_YAML_TAG}str", f"{_YAML_TAG}map", f"{_YAML_TAG}seq"
-_NULL = f"{_YAML_TAG}null"
-_ScalarNode, _MappingNode, _SequenceNode = yaml.ScalarNode, yaml.MappingNode, yaml.SequenceNode
-
-
-class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
-    """Safe loader with the YAML 1.2 core schema's scalars (and dates), composing nodes only.
-
-    The data is built by the walk (:class:`_Walk`), never by PyYAML's
-    constructors. An impossible date (2027-13-01) stays a string: PyYAML
-    raises a bare ValueError for those; as a string it reaches the model,
-    which reports it with its file, field and line.
-    """
-
-    yaml_implicit_resolvers: ClassVar[dict[Any, Any]] = {}
-
-    def __init__(self, stream: str) -> None:
-        _init_loader(self, stream)
-
-    def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:
-        """The tag of a node written without one (or with ``!``), called by the composer for each.
-
-        PyYAML's ``BaseResolver.resolve`` without path resolvers (this loader has none), and with
-        the text of a plain scalar resolved later, once, by the walk (:func:`_plain_tag`): this
-        call is made for every node of every file.
-        """
-        if kind is _ScalarNode:
-            return _PLAIN if implicit[0] else _STR
-        return _SEQ if kind is _SequenceNode else _MAP
-
-    # The composer calls these around every node for path resolvers, which this loader has none of
-    # (PyYAML's own return at once after looking for them: a fifth of composing a member file). Builtins
-    # that take the same arguments, do nothing that matters and return at once, not Python functions: a
-    # call from libyaml's composer to one costs a Python frame, twice per node (about 2 % of ``pic check``,
-    # bench/bench_check.py). ``{}.get(node, index)`` looks the node up in an empty dict; ``tuple()`` is the
-    # empty tuple. What they return is not used.
-    descend_resolver: ClassVar[Callable[[object, object], object]] = dict[object, object]().get
-    ascend_resolver: ClassVar[Callable[[], object]] = tuple
-
-
-# YAML 1.2 core schema, yaml.org/spec/1.2.2 §10.3.2, plus 1.1's dates (YYYY-MM-DD) and integers
-# with a leading zero, resolved to their own tag so that the walk can refuse them.
-for _tag, _pattern, _first in [
-    ("tag:yaml.org,2002:null", r"~|null|Null|NULL|", "~nN"),
-    (
-        "tag:yaml.org,2002:bool",
-        r"yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF",
-        "yYnNtTfFoO",
-    ),
-    ("tag:pic,2026:leading-zero", r"[-+]?0[0-9]+", "-+0"),
-    ("tag:yaml.org,2002:int", r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+", "-+0123456789"),
-    (
-        "tag:yaml.org,2002:float",
-        r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)",
-        "-+.0123456789",
-    ),
-    ("tag:yaml.org,2002:timestamp", r"[0-9]{4}-[0-9]{2}-[0-9]{2}", "0123456789"),
-]:
-    _Loader.add_implicit_resolver(_tag, re.compile(rf"\A(?:{_pattern})\Z"), list(_first) or None)
-_Loader.add_implicit_resolver("tag:yaml.org,2002:null", re.compile(r"\A\Z"), [""])
-# The resolvers to try for a plain scalar, by its first character ("" when empty), in order.
-_WILDCARD_RESOLVERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(_Loader.yaml_implicit_resolvers.get(None, ()))
-_RESOLVERS: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
-    first: (*resolvers, *_WILDCARD_RESOLVERS)
-    for first, resolvers in _Loader.yaml_implicit_resolvers.items()
-    if first is not None
-}
 
 
 def _plain_tag(value: str) -> str:
     """The tag of a plain scalar's text, as PyYAML's ``BaseResolver.resolve`` gives it for this loader."""
-    for tag, regexp in _RESOLVERS.get(value[:1], _WILDCARD_RESOLVERS):
+    for tag, regexp in RESOLVERS.get(value[:1], WILDCARD_RESOLVERS):
         if regexp.match(value):
             return tag
-    return _STR
+    return STR
 
 
 def _int12(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
@@ -192,7 +103,7 @@ def _float12(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> float:
     return float(text)
 
 
-_FLOAT = f"{_YAML_TAG}float"
+_FLOAT = f"{YAML_TAG}float"
 
 
 def _float_read_as(text: str) -> str | None:
@@ -221,11 +132,11 @@ _BOOLS: dict[str, bool] = yaml.SafeLoader.bool_values
 # The value of a scalar by its tag (the tags _plain_tag gives; strings are the node's text):
 # the functions PyYAML's SafeConstructor applies, with the YAML 1.2 numbers above.
 _BUILD: dict[str, Callable[[yaml.SafeLoader, yaml.ScalarNode], object]] = {
-    f"{_YAML_TAG}null": lambda loader, node: None,
-    f"{_YAML_TAG}bool": lambda loader, node: _BOOLS[node.value.lower()],
-    f"{_YAML_TAG}int": _int12,
-    f"{_YAML_TAG}float": _float12,
-    f"{_YAML_TAG}timestamp": _timestamp,
+    f"{YAML_TAG}null": lambda loader, node: None,
+    f"{YAML_TAG}bool": lambda loader, node: _BOOLS[node.value.lower()],
+    f"{YAML_TAG}int": _int12,
+    f"{YAML_TAG}float": _float12,
+    f"{YAML_TAG}timestamp": _timestamp,
 }
 
 
@@ -266,12 +177,10 @@ def shown_loc(loc: Sequence[str | int]) -> str:
     pic.secrettext.password_beside) written :data:`HIDDEN_KEY`."""
     if all(isinstance(part, int) or part.isidentifier() for part in loc):  # names (uid, site, php_settings): no secret
         return format_loc(loc)
-    from pic import secrettext
+    from pic.secrettext import password_beside, reads_as_secret
 
     def hidden(part: str | int) -> bool:
-        return isinstance(part, str) and (
-            secrettext.reads_as_secret(part) or secrettext.password_beside(part, key=True)
-        )
+        return isinstance(part, str) and (reads_as_secret(part) or password_beside(part, key=True))
 
     return format_loc(tuple(HIDDEN_KEY if hidden(p) else p for p in loc))
 
@@ -299,9 +208,9 @@ def show_written(written: dict[Loc, str], loc: Sequence[str | int], value: objec
     reads as a secret (pic.secrettext.reads_as_secret: text, a list or a mapping holding such text)."""
     text = written.get(tuple(loc))
     if not isinstance(value, int | float | bool | None | dt.date):  # text, a list or a mapping
-        from pic import secrettext
+        from pic.secrettext import reads_as_secret
 
-        if secrettext.reads_as_secret(value):
+        if reads_as_secret(value):
             return HIDDEN_VALUE
     if not text or isinstance(value, list | dict):  # unknown, or nothing written (null)
         return show_value(value)
@@ -447,7 +356,7 @@ def _key_path(loc: Loc, key: str) -> tuple[Loc, str]:
 def _eats_text(node: yaml.ScalarNode) -> bool:
     """Whether the anchor before this scalar may be text YAML drops: its value plain, untagged, read as text or
     as nothing (``&Co Lyon``, ``&Co``); not a quoted value or a number after an anchor (``uid: &u 10800``)."""
-    return node.tag is _PLAIN and not node.style and _plain_tag(node.value) in (_STR, _NULL)
+    return node.tag is PLAIN and not node.style and _plain_tag(node.value) in (STR, NULL)
 
 
 class _Walk:
@@ -504,18 +413,18 @@ class _Walk:
         ``tag``: the node's tag, a plain scalar's resolved (:func:`_scalar_tag`). ``key``: the node is the last key
         of ``loc``, which a ``!!binary`` key or one that decodes to a secret does not name (:data:`HIDDEN_KEY`).
         """
-        if type(node) is _ScalarNode:
+        if type(node) is ScalarNode:
             if node.style:
-                expected = _STR
-            elif node.tag is _PLAIN:
+                expected = STR
+            elif node.tag is PLAIN:
                 return False  # no tag written: resolved from the text, as expected
             else:  # plain: the tag the loader gives the text itself
                 expected = _plain_tag(node.value)
         else:
-            expected = _MAP if type(node) is _MappingNode else _SEQ
+            expected = MAP if type(node) is MappingNode else SEQ
         if tag == expected:
             return False
-        shown = "!!" + tag.removeprefix(_YAML_TAG) if tag.startswith(_YAML_TAG) else tag
+        shown = "!!" + tag.removeprefix(YAML_TAG) if tag.startswith(YAML_TAG) else tag
         if key and (tag == _BINARY or (isinstance(node.value, str) and _decodes_to_secret(node.value))):
             loc = (*loc[:-1], HIDDEN_KEY)
         self.problem(
@@ -540,10 +449,10 @@ class _Walk:
         if isinstance(node, yaml.ScalarNode):
             return self.scalar_node(node, loc)
         if isinstance(node, yaml.MappingNode):
-            if node.tag != _MAP and self.explicit_tag(node, node.tag, loc):
+            if node.tag != MAP and self.explicit_tag(node, node.tag, loc):
                 return None
             return self.mapping(node, loc)
-        if node.tag != _SEQ and self.explicit_tag(node, node.tag, loc):
+        if node.tag != SEQ and self.explicit_tag(node, node.tag, loc):
             return None
         return self.sequence(node, loc)
 
@@ -551,7 +460,7 @@ class _Walk:
         if self.anchors and self.text.startswith("&", node.start_mark.index) and _eats_text(node):
             self.anchored(node, loc)
             return None
-        if node.tag is _PLAIN and not node.style:  # the usual value: no tag written (explicit_tag)
+        if node.tag is PLAIN and not node.style:  # the usual value: no tag written (explicit_tag)
             return self.scalar(node, _plain_tag(node.value), loc)
         tag = _scalar_tag(node)
         if self.explicit_tag(node, tag, loc):
@@ -609,14 +518,14 @@ class _Walk:
         out: dict[str, Any] = {}
         lines = self.lines
         for key_node, value_node in node.value:
-            key = key_node.value if type(key_node) is _ScalarNode else str(key_node)
+            key = key_node.value if type(key_node) is ScalarNode else str(key_node)
             line = key_node.start_mark.line + 1
             if key_node.tag == "tag:yaml.org,2002:merge" or (key == "<<" and not key_node.style):
                 self.problem(
                     key_node, loc, "uses a merge key (<<): write the keys out instead (merges are not allowed)"
                 )
                 continue
-            if type(key_node) is not _ScalarNode:
+            if type(key_node) is not ScalarNode:
                 self.problem(
                     key_node,
                     (*loc, "?"),
@@ -626,13 +535,13 @@ class _Walk:
             key_loc, key = _key_path(loc, key)  # the same objects for every file
             if self.spans is not None:
                 self.spans.append((key_node.start_mark.index, key_node.end_mark.index, key_loc))
-            if key_node.tag is _PLAIN and not key_node.style:  # the usual key: no tag written (explicit_tag)
-                tag = _STR if key in self.text_keys else _plain_tag(key)
+            if key_node.tag is PLAIN and not key_node.style:  # the usual key: no tag written (explicit_tag)
+                tag = STR if key in self.text_keys else _plain_tag(key)
             else:
                 tag = _scalar_tag(key_node)
                 if self.explicit_tag(key_node, tag, key_loc, key=True):
                     continue
-            if tag != _STR:
+            if tag != STR:
                 what = _KEY_KINDS.get(tag, "not text")
                 shown = self.source(key_node, key_loc)
                 self.problem(
@@ -654,9 +563,9 @@ class _Walk:
 
     def scalar(self, node: yaml.ScalarNode, tag: str, loc: Loc) -> Any:
         """The value of a scalar of ``tag`` (:func:`_scalar_tag`), or None when it is refused."""
-        if not node.style and tag != _STR:  # plain, converted: a number, a boolean, null, a date
+        if not node.style and tag != STR:  # plain, converted: a number, a boolean, null, a date
             self.doc.written[loc] = node.value
-            if tag == _NULL:
+            if tag == NULL:
                 self.doc.nulls = True
         if tag in _NUMBER_TAGS and len(node.value) > MAX_NUMBER_CHARS:
             hidden = is_secret_field(loc) or key_shaped_number(node.value)
@@ -696,7 +605,7 @@ class _Walk:
                     f"holds {match.group(1)!r} followed by ':' after the value: a second key on the same line "
                     "is part of the value in YAML; put each key on its own line (or quote the value)",
                 )
-        if tag == _STR:
+        if tag == STR:
             first = node.value[:1]
             if not node.style and (first in _NUMBER_START or first > "\x7f") and _looks_like_number(node.value):
                 self.doc.written[loc] = node.value  # a number to the eye, text to YAML 1.2 (10_600): no quotes
@@ -707,13 +616,13 @@ class _Walk:
 @cache
 def _text_keys(keys: frozenset[str]) -> frozenset[str]:
     """The names of ``keys`` that YAML reads as text when written plain (all of a model's, in practice)."""
-    return frozenset(key for key in keys if _plain_tag(key) == _STR)
+    return frozenset(key for key in keys if _plain_tag(key) == STR)
 
 
 def _scalar_tag(node: yaml.ScalarNode) -> str:
     """The tag of a scalar: the one written, else the one its text resolves to (plain) or str (quoted)."""
     tag: str = node.tag
-    return _plain_tag(node.value) if tag is _PLAIN else tag
+    return _plain_tag(node.value) if tag is PLAIN else tag
 
 
 _ALIASES_SHOWN = 3
@@ -748,14 +657,14 @@ def _looks_like_number(text: str) -> bool:
     return text.lower() in _NUMBER_WORDS
 
 
-_NUMBER_TAGS = frozenset([f"{_YAML_TAG}int", f"{_YAML_TAG}float", "tag:pic,2026:leading-zero"])
+_NUMBER_TAGS = frozenset([f"{YAML_TAG}int", f"{YAML_TAG}float", "tag:pic,2026:leading-zero"])
 _KEY_KINDS = {
-    f"{_YAML_TAG}int": "a number",
-    f"{_YAML_TAG}float": "a number",
+    f"{YAML_TAG}int": "a number",
+    f"{YAML_TAG}float": "a number",
     "tag:pic,2026:leading-zero": "a number",
-    f"{_YAML_TAG}bool": "true or false",
-    f"{_YAML_TAG}null": "null",
-    f"{_YAML_TAG}timestamp": "a date",
+    f"{YAML_TAG}bool": "true or false",
+    f"{YAML_TAG}null": "null",
+    f"{YAML_TAG}timestamp": "a date",
 }
 # Characters refused anywhere in a file (module docstring): YAML 1.1 refuses the controls and
 # noncharacters with a bare position, and reads NEL, U+2028 and U+2029 as line breaks.
@@ -1103,7 +1012,7 @@ def _told_problems(problems: list[Problem], file: str) -> list[Problem]:
 def _parse(
     text: str, file: str, keys: frozenset[str], *, spans: bool, numbers: NumberRefusal | None = None
 ) -> tuple[Document | None, _Walk | None, list[Problem]]:
-    loader = _Loader(text)
+    loader = Loader(text)
     walk = None
     try:
         node = loader.get_single_node()
@@ -1174,7 +1083,7 @@ def _refused_problem(text: str, file: str, offset: int, words: str, walk: _Walk 
     return Problem(file, line, shown_loc(loc), f"{shown} holds {words} (column {column})")
 
 
-_BINARY = f"{_YAML_TAG}binary"
+_BINARY = f"{YAML_TAG}binary"
 # base64 (RFC 4648, its URL-safe alphabet too) of 6 bytes or more, in lines or not (a !!binary block)
 _BASE64 = LazyPattern(r"\s*(?:[A-Za-z0-9+/_-]{4}\s*){2,}(?:[A-Za-z0-9+/_-]{2,3}={0,2})?\s*")
 
@@ -1184,14 +1093,14 @@ def _decodes_to_secret(text: str) -> bool:
     value written so shows the secret to whoever decodes it."""
     if len(text) > 4000 or _BASE64.fullmatch(text) is None:
         return False
-    from pic import secrettext
+    from pic.secrettext import reads_as_secret
 
     compact = "".join(text.split()).replace("-", "+").replace("_", "/").rstrip("=")
     try:
         decoded = base64.b64decode(compact + "=" * (-len(compact) % 4), validate=True)
     except ValueError:
         return False
-    return secrettext.reads_as_secret(decoded.decode("utf-8", errors="replace"))
+    return reads_as_secret(decoded.decode("utf-8", errors="replace"))
 
 
 def _may_hold_secret(lines: str) -> bool:
@@ -1387,7 +1296,7 @@ def _decode_replacing(data: bytes) -> tuple[str, list[tuple[int, bytes]]]:
     return _ESCAPED_BYTES.sub(lambda m: "\ufffd" * len(m.group()), escaped), runs
 
 
-_ESCAPED_BYTES = LazyPattern("[\udc80-\udcff]+")
+_ESCAPED_BYTES = LazyPattern(r"[\udc80-\udcff]+")  # escapes read by re: mypyc refuses lone surrogates in literals
 
 
 def is_date(value: object) -> bool:
@@ -1575,9 +1484,9 @@ def _secret_of(text: str) -> tuple[str, int] | None:
     Pulumi's ciphertext, excepted), then a value read as prose reads one after a password's label
     (pic.secrettext.labelled_password: ``S3cretPw9``, not ``stored in Bitwarden``, ``voir-coffre`` nor
     ``${DB_PASSWORD}``), is one too: prose reads a label as a word (``Token: renouvelé en mars``)."""
-    from pic import secrettext
+    from pic.secrettext import PULUMI_CIPHERTEXT, labelled_password, prose_secret
 
-    found = secrettext.prose_secret(text)
+    found = prose_secret(text)
     if found is not None:
         return found[0], text.count("\n", 0, found[1])
     if ":" not in text and "=" not in text:
@@ -1591,8 +1500,8 @@ def _secret_of(text: str) -> tuple[str, int] | None:
             written_as_key
             and name != "secure"
             and secret_value_name(name)
-            and secrettext.PULUMI_CIPHERTEXT.fullmatch(value) is None
-            and secrettext.labelled_password(value)
+            and PULUMI_CIPHERTEXT.fullmatch(value) is None
+            and labelled_password(value)
         ):
             return "a password", text.count("\n", 0, m.start("k"))
     if "{" in text or "[" in text or "\n" in text:
@@ -1642,7 +1551,7 @@ _COMMENTED_BLOCK_LINES = 16
 def _yaml_secret(text: str) -> bool:
     """Whether ``text``, read as YAML, holds a password under a key named for a secret (see _commented_yaml_secret);
     False for a text that is no YAML."""
-    from pic import secrettext
+    from pic.secrettext import PULUMI_CIPHERTEXT, labelled_password
 
     try:
         data = yaml.load(text, Loader=yaml.CSafeLoader)
@@ -1666,8 +1575,8 @@ def _yaml_secret(text: str) -> bool:
             values = value if isinstance(value, list) else [value]
             # a number too (a PIN, 84620193), as the stack file refuses one under a secret's name
             texts = [str(v) for v in values if isinstance(v, str | int) and not isinstance(v, bool)]
-            ciphertext = secrettext.PULUMI_CIPHERTEXT
-            if any(ciphertext.fullmatch(v) is None and secrettext.labelled_password(v) for v in texts):
+            ciphertext = PULUMI_CIPHERTEXT
+            if any(ciphertext.fullmatch(v) is None and labelled_password(v) for v in texts):
                 return True
     return False
 

@@ -960,10 +960,10 @@ def test_member_files_are_parsed_by_libyaml_when_pyyaml_has_it() -> None:
     parser only: parsing a file gives the same tree as PyYAML's safe loader of it."""
     import yaml
 
-    from pic import yamlsrc
+    from pic import yamlloader
 
     assert yaml.__with_libyaml__, "PyYAML without libyaml: member files are parsed ten times slower"
-    assert issubclass(yamlsrc._Loader, yaml.CSafeLoader)
+    assert issubclass(yamlloader.Loader, yaml.CSafeLoader)
     text = 'name: "Vélo"\nuid: 10800\nsite:\n  domains: [velo.org]\n  https: true\n'
     doc, problems = parse_yaml(text, "velo.yaml")
     assert problems == [] and doc is not None and doc.data == yaml.safe_load(text)

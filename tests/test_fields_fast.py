@@ -40,7 +40,7 @@ import yaml
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from pic import lists_audit, registry, secrettext, validators, yamlsrc
+from pic import lists_audit, registry, secrettext, validators, yamlloader, yamlsrc
 from pic.errors import BLANK_LOOKING, IGNORABLE_MARK
 from pic.validators import (
     SPECIAL_USE_DOMAINS,
@@ -555,7 +555,7 @@ def test_ignorable_marks_are_those_the_unicode_property_names() -> None:
 class _Reference(yaml.SafeLoader):
     """PyYAML's own resolver and constructors with the loader's YAML 1.2 scalars: what main built before."""
 
-    yaml_implicit_resolvers = yamlsrc._Loader.yaml_implicit_resolvers
+    yaml_implicit_resolvers = yamlloader.Loader.yaml_implicit_resolvers
 
 
 _Reference.add_constructor("tag:yaml.org,2002:int", yamlsrc._int12)
@@ -647,11 +647,11 @@ values = st.one_of(
 @settings(max_examples=2000, deadline=None)
 @given(values, st.booleans())
 def test_the_tags_the_walk_resolves_are_pyyamls(value: str, plain: bool) -> None:
-    loader = yamlsrc._Loader("")
+    loader = yamlloader.Loader("")
     try:
         for kind in (yaml.ScalarNode, yaml.SequenceNode, yaml.MappingNode):
             ours = loader.resolve(kind, value, (plain, not plain))
-            if ours is yamlsrc._PLAIN:
+            if ours is yamlloader.PLAIN:
                 ours = yamlsrc._plain_tag(value)
             pyyaml = yaml.resolver.BaseResolver.resolve(loader, kind, value, (plain, not plain))  # type: ignore[no-untyped-call]
             assert ours == pyyaml, (kind, value)
@@ -675,9 +675,9 @@ def test_a_refused_character_still_names_its_field() -> None:
 
 def test_the_loader_has_no_path_resolvers() -> None:
     """Its descend_resolver and ascend_resolver do nothing, which is exact only without path resolvers (the
-    loader does not even set up the resolver's state for them: libyaml's parser alone, yamlsrc._init_loader)."""
-    assert not yamlsrc._Loader.yaml_path_resolvers
-    loader = yamlsrc._Loader("a: [1, {b: c}]\n")
+    loader does not even set up the resolver's state for them: libyaml's parser alone, yamlloader.init_loader)."""
+    assert not yamlloader.Loader.yaml_path_resolvers
+    loader = yamlloader.Loader("a: [1, {b: c}]\n")
     try:
         node = loader.get_single_node()
         assert node is not None

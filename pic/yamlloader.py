@@ -1,0 +1,103 @@
+"""The YAML loader of :mod:`pic.yamlsrc`: libyaml's parser composing nodes, with the YAML 1.2 core schema's tags.
+
+A module of its own, which mypyc does not compile (scripts/build-native): its class derives from PyYAML's
+loader, chosen at import (libyaml's when present), which a compiled class cannot; :mod:`pic.yamlsrc`, which
+walks the nodes, is compiled.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+import yaml
+from yaml import ScalarNode, SequenceNode
+
+_BaseLoader: type[yaml.SafeLoader]
+init_loader: Callable[..., None]
+try:
+    _BaseLoader = yaml.CSafeLoader  # type: ignore[assignment]
+    # libyaml's parser alone: the constructor's and the resolver's state (objects constructed, path resolvers) is
+    # never used here, so not set up for each file (2.3 of 3.5 µs per file)
+    init_loader = yaml.cyaml.CParser.__init__  # type: ignore[attr-defined]
+except AttributeError:  # libyaml missing: same behaviour, slower
+    _BaseLoader = yaml.SafeLoader
+    init_loader = yaml.SafeLoader.__init__
+
+
+class Implicit(str):
+    """The tag the loader gives a plain scalar without a tag: resolved from its text by the walk.
+
+    An instance of its own type, so that no tag written in a file can be taken for it.
+    """
+
+
+PLAIN = Implicit("tag:pic,2026:implicit")
+YAML_TAG = "tag:yaml.org,2002:"
+STR, MAP, SEQ = f"{YAML_TAG}str", f"{YAML_TAG}map", f"{YAML_TAG}seq"
+NULL = f"{YAML_TAG}null"
+
+
+class Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """Safe loader with the YAML 1.2 core schema's scalars (and dates), composing nodes only.
+
+    The data is built by the walk (:class:`pic.yamlsrc._Walk`), never by PyYAML's
+    constructors. An impossible date (2027-13-01) stays a string: PyYAML
+    raises a bare ValueError for those; as a string it reaches the model,
+    which reports it with its file, field and line.
+    """
+
+    yaml_implicit_resolvers: ClassVar[dict[Any, Any]] = {}
+
+    def __init__(self, stream: str) -> None:
+        init_loader(self, stream)
+
+    def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:
+        """The tag of a node written without one (or with ``!``), called by the composer for each.
+
+        PyYAML's ``BaseResolver.resolve`` without path resolvers (this loader has none), and with
+        the text of a plain scalar resolved later, once, by the walk (:func:`pic.yamlsrc._plain_tag`): this
+        call is made for every node of every file.
+        """
+        if kind is ScalarNode:
+            return PLAIN if implicit[0] else STR
+        return SEQ if kind is SequenceNode else MAP
+
+    # The composer calls these around every node for path resolvers, which this loader has none of
+    # (PyYAML's own return at once after looking for them: a fifth of composing a member file). Builtins
+    # that take the same arguments, do nothing that matters and return at once, not Python functions: a
+    # call from libyaml's composer to one costs a Python frame, twice per node (about 2 % of ``pic check``,
+    # bench/bench_check.py). ``{}.get(node, index)`` looks the node up in an empty dict; ``tuple()`` is the
+    # empty tuple. What they return is not used.
+    descend_resolver: ClassVar[Callable[[object, object], object]] = dict[object, object]().get
+    ascend_resolver: ClassVar[Callable[[], object]] = tuple
+
+
+# YAML 1.2 core schema, yaml.org/spec/1.2.2 §10.3.2, plus 1.1's dates (YYYY-MM-DD) and integers
+# with a leading zero, resolved to their own tag so that the walk can refuse them.
+for _tag, _pattern, _first in [
+    ("tag:yaml.org,2002:null", r"~|null|Null|NULL|", "~nN"),
+    (
+        "tag:yaml.org,2002:bool",
+        r"yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF",
+        "yYnNtTfFoO",
+    ),
+    ("tag:pic,2026:leading-zero", r"[-+]?0[0-9]+", "-+0"),
+    ("tag:yaml.org,2002:int", r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+", "-+0123456789"),
+    (
+        "tag:yaml.org,2002:float",
+        r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)",
+        "-+.0123456789",
+    ),
+    ("tag:yaml.org,2002:timestamp", r"[0-9]{4}-[0-9]{2}-[0-9]{2}", "0123456789"),
+]:
+    Loader.add_implicit_resolver(_tag, re.compile(rf"\A(?:{_pattern})\Z"), list(_first) or None)
+Loader.add_implicit_resolver("tag:yaml.org,2002:null", re.compile(r"\A\Z"), [""])
+# The resolvers to try for a plain scalar, by its first character ("" when empty), in order.
+WILDCARD_RESOLVERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(Loader.yaml_implicit_resolvers.get(None, ()))
+RESOLVERS: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
+    first: (*resolvers, *WILDCARD_RESOLVERS)
+    for first, resolvers in Loader.yaml_implicit_resolvers.items()
+    if first is not None
+}
