@@ -45,6 +45,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Protocol
 
+from mypy_extensions import mypyc_attr
 from pydantic import AfterValidator, GetCoreSchemaHandler, GetJsonSchemaHandler, WithJsonSchema
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
@@ -89,6 +90,9 @@ def _compiled(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
+# allow_interpreted_subclasses: pic.registry and pic.notices derive from these, and mypyc compiles this module
+# (scripts/build-native) but not theirs
+@mypyc_attr(allow_interpreted_subclasses=True)
 @dataclass(frozen=True)
 class Whole:
     """Annotation: the string matches ``pattern`` as a whole (``re.fullmatch``).
@@ -150,6 +154,7 @@ class Whole:
         return out
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 @dataclass(frozen=True)
 class NameOf(Whole):
     """Annotation: the string names one of the stack's things (``among``: ``web_hosts``, ``hosts``,
